@@ -1,0 +1,18 @@
+// Package flow is the vocabulary every other reachsim package speaks:
+// IP protocols, inclusive integer ranges and interval sets (ports, ICMP
+// types and codes, protocol numbers), flows, directions and verdicts.
+//
+// All addresses are [net/netip] values. Every type here is a small value:
+// copy it freely; none holds references that a later change could alter, so
+// all of them are safe for concurrent use.
+//
+// A flow is written and printed in one readable syntax:
+//
+//	tcp 10.0.1.5:49152 -> 10.0.2.7:5432
+//	udp [2001:db8::1]:5353 -> [2001:db8::2]:53
+//	icmp 10.0.0.1 -> 10.0.0.2 type 8 code 0
+//	tcp 10.0.1.5:50000 -> 198.51.100.7:443 domain example.com
+//	gre 10.0.0.1 -> 10.0.0.2
+//
+// [Parse] reads it and [Flow.String] prints it back, so the two round-trip.
+package flow

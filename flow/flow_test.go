@@ -1,0 +1,173 @@
+package flow_test
+
+import (
+	"encoding/json"
+	"net/netip"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+func ap(s string) netip.AddrPort { return netip.MustParseAddrPort(s) }
+func a0(s string) netip.AddrPort { return netip.AddrPortFrom(netip.MustParseAddr(s), 0) }
+
+func TestParseFlow(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want flow.Flow
+		out  string // String of the result; "" means same as in
+	}{
+		{"tcp over IPv4", "tcp 10.0.1.5:49152 -> 10.0.2.7:5432",
+			flow.Flow{Protocol: flow.TCP, Src: ap("10.0.1.5:49152"), Dst: ap("10.0.2.7:5432")}, ""},
+		{"udp over IPv6 in brackets", "udp [2001:db8::1]:5353 -> [2001:db8::2]:53",
+			flow.Flow{Protocol: flow.UDP, Src: ap("[2001:db8::1]:5353"), Dst: ap("[2001:db8::2]:53")}, ""},
+		{"icmp with type and code", "icmp 10.0.0.1 -> 10.0.0.2 type 8 code 0",
+			flow.Flow{Protocol: flow.ICMP, Src: a0("10.0.0.1"), Dst: a0("10.0.0.2"), ICMPType: 8}, ""},
+		{"icmp without a type is an echo request", "icmp 10.0.0.1 -> 10.0.0.2",
+			flow.Flow{Protocol: flow.ICMP, Src: a0("10.0.0.1"), Dst: a0("10.0.0.2"), ICMPType: 8},
+			"icmp 10.0.0.1 -> 10.0.0.2 type 8 code 0"},
+		{"icmp type without code has code 0", "icmp 10.0.0.1 -> 10.0.0.2 type 3",
+			flow.Flow{Protocol: flow.ICMP, Src: a0("10.0.0.1"), Dst: a0("10.0.0.2"), ICMPType: 3},
+			"icmp 10.0.0.1 -> 10.0.0.2 type 3 code 0"},
+		{"icmpv6 echo by default", "icmpv6 2001:db8::1 -> 2001:db8::2",
+			flow.Flow{Protocol: flow.ICMPv6, Src: a0("2001:db8::1"), Dst: a0("2001:db8::2"), ICMPType: 128},
+			"icmpv6 2001:db8::1 -> 2001:db8::2 type 128 code 0"},
+		{"protocol by number", "47 10.0.0.1 -> 10.0.0.2",
+			flow.Flow{Protocol: flow.GRE, Src: a0("10.0.0.1"), Dst: a0("10.0.0.2")},
+			"gre 10.0.0.1 -> 10.0.0.2"},
+		{"unnamed protocol number", "89 10.0.0.1 -> 10.0.0.2",
+			flow.Flow{Protocol: 89, Src: a0("10.0.0.1"), Dst: a0("10.0.0.2")}, ""},
+		{"domain", "tcp 10.0.1.5:50000 -> 198.51.100.7:443 domain example.com",
+			flow.Flow{Protocol: flow.TCP, Src: ap("10.0.1.5:50000"), Dst: ap("198.51.100.7:443"), Domain: "example.com"}, ""},
+		{"extra spaces and upper-case protocol", "  TCP\t10.0.1.5:1   ->  10.0.2.7:2 ",
+			flow.Flow{Protocol: flow.TCP, Src: ap("10.0.1.5:1"), Dst: ap("10.0.2.7:2")},
+			"tcp 10.0.1.5:1 -> 10.0.2.7:2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := flow.Parse(tt.in)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+			out := tt.out
+			if out == "" {
+				out = tt.in
+			}
+			assert.Equal(t, out, got.String())
+			back, err := flow.Parse(got.String())
+			require.NoError(t, err)
+			assert.Equal(t, got, back, "String round-trips through Parse")
+		})
+	}
+}
+
+func TestParseFlowRejects(t *testing.T) {
+	tests := []struct {
+		name, in, quote string
+	}{
+		{"empty text", "", "PROTOCOL SOURCE -> DESTINATION"},
+		{"missing arrow", "tcp 10.0.0.1:1 10.0.0.2:2", "PROTOCOL SOURCE -> DESTINATION"},
+		{"unknown protocol", "tcpx 10.0.0.1:1 -> 10.0.0.2:2", `"tcpx"`},
+		{"protocol all", "all 10.0.0.1 -> 10.0.0.2", "not all"},
+		{"tcp without ports", "tcp 10.0.0.1 -> 10.0.0.2:2", `"10.0.0.1"`},
+		{"IPv6 without brackets", "udp 2001:db8::1:53 -> [2001:db8::2]:53", `"2001:db8::1:53"`},
+		{"port out of range", "tcp 10.0.0.1:70000 -> 10.0.0.2:2", `"10.0.0.1:70000"`},
+		{"port on icmp", "icmp 10.0.0.1:5 -> 10.0.0.2", "has no ports"},
+		{"mixed families", "tcp 10.0.0.1:1 -> [2001:db8::2]:2", "different address families"},
+		{"icmp between IPv6 addresses", "icmp 2001:db8::1 -> 2001:db8::2", "use icmpv6"},
+		{"icmpv6 between IPv4 addresses", "icmpv6 10.0.0.1 -> 10.0.0.2", "use icmp"},
+		{"type on tcp", "tcp 10.0.0.1:1 -> 10.0.0.2:2 type 8", "no ICMP type"},
+		{"type out of range", "icmp 10.0.0.1 -> 10.0.0.2 type 256", `"256"`},
+		{"code without type", "icmp 10.0.0.1 -> 10.0.0.2 code 1", "needs a type"},
+		{"dangling keyword", "icmp 10.0.0.1 -> 10.0.0.2 type", `"type" needs a value`},
+		{"repeated keyword", "tcp 10.0.0.1:1 -> 10.0.0.2:2 domain a.com domain b.com", "given twice"},
+		{"unknown keyword", "tcp 10.0.0.1:1 -> 10.0.0.2:2 via x", `"via"`},
+		{"bad domain", "tcp 10.0.0.1:1 -> 10.0.0.2:2 domain ex/ample", `"ex/ample"`},
+		{"zone", "udp [fe80::1%eth0]:1 -> [fe80::2]:2", "zone"},
+		{"IPv4-mapped IPv6", "udp [::ffff:10.0.0.1]:1 -> [::ffff:10.0.0.2]:2", "write the IPv4 address 10.0.0.1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := flow.Parse(tt.in)
+			require.ErrorIs(t, err, flow.ErrFlow)
+			assert.Contains(t, err.Error(), tt.quote)
+		})
+	}
+}
+
+func TestReverse(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"tcp 10.0.1.5:49152 -> 10.0.2.7:5432", "tcp 10.0.2.7:5432 -> 10.0.1.5:49152"},
+		{"udp [2001:db8::1]:5353 -> [2001:db8::2]:53", "udp [2001:db8::2]:53 -> [2001:db8::1]:5353"},
+		{"icmp 10.0.0.1 -> 10.0.0.2 type 8 code 0", "icmp 10.0.0.2 -> 10.0.0.1 type 0 code 0"},
+		{"icmp 10.0.0.1 -> 10.0.0.2 type 13 code 0", "icmp 10.0.0.2 -> 10.0.0.1 type 14 code 0"},
+		{"icmp 10.0.0.1 -> 10.0.0.2 type 3 code 4", "icmp 10.0.0.2 -> 10.0.0.1 type 3 code 4"},
+		{"icmpv6 2001:db8::1 -> 2001:db8::2 type 128 code 0", "icmpv6 2001:db8::2 -> 2001:db8::1 type 129 code 0"},
+		{"gre 10.0.0.1 -> 10.0.0.2", "gre 10.0.0.2 -> 10.0.0.1"},
+		{"tcp 10.0.0.1:1 -> 10.0.0.2:443 domain example.com", "tcp 10.0.0.2:443 -> 10.0.0.1:1 domain example.com"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			f := flow.MustParse(tt.in)
+			assert.Equal(t, tt.want, f.Reverse().String())
+			assert.Equal(t, f, f.Reverse().Reverse(), "reversing twice gives the flow back")
+		})
+	}
+}
+
+func TestValidate(t *testing.T) {
+	assert.ErrorIs(t, flow.Flow{}.Validate(), flow.ErrFlow, "the zero flow is not valid")
+	f := flow.MustParse("gre 10.0.0.1 -> 10.0.0.2")
+	f.ICMPType = 3
+	assert.ErrorIs(t, f.Validate(), flow.ErrFlow)
+	g := flow.MustParse("tcp 10.0.0.1:1 -> 10.0.0.2:2")
+	g.Protocol = flow.AllProtocols
+	assert.ErrorIs(t, g.Validate(), flow.ErrFlow)
+}
+
+func TestFlowJSON(t *testing.T) {
+	in := struct {
+		F flow.Flow      `json:"flow"`
+		D flow.Direction `json:"direction"`
+		V flow.Verdict   `json:"verdict"`
+	}{flow.MustParse("udp [2001:db8::1]:5353 -> [2001:db8::2]:53"), flow.Outbound, flow.Allow}
+	b, err := json.Marshal(in)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"flow":"udp [2001:db8::1]:5353 -> [2001:db8::2]:53","direction":"outbound","verdict":"allow"}`, string(b))
+	out := in
+	out.F, out.D, out.V = flow.Flow{}, flow.Inbound, flow.Deny
+	require.NoError(t, json.Unmarshal(b, &out))
+	assert.Equal(t, in, out)
+	assert.Error(t, json.Unmarshal([]byte(`{"flow":"tcp x -> y"}`), &out))
+}
+
+func TestDirectionAndVerdict(t *testing.T) {
+	for _, s := range []string{"inbound", "INGRESS", "in"} {
+		d, err := flow.ParseDirection(s)
+		require.NoError(t, err)
+		assert.Equal(t, flow.Inbound, d)
+	}
+	for _, s := range []string{"outbound", "Egress", "out"} {
+		d, err := flow.ParseDirection(s)
+		require.NoError(t, err)
+		assert.Equal(t, flow.Outbound, d)
+	}
+	_, err := flow.ParseDirection("sideways")
+	require.ErrorIs(t, err, flow.ErrDirection)
+	assert.Equal(t, flow.Outbound, flow.Inbound.Opposite())
+	assert.Equal(t, flow.Inbound, flow.Outbound.Opposite())
+
+	assert.Equal(t, flow.Deny, flow.Verdict(0), "the zero verdict fails closed")
+	for _, v := range []flow.Verdict{flow.Allow, flow.Deny, flow.Indeterminate} {
+		got, err := flow.ParseVerdict(v.String())
+		require.NoError(t, err)
+		assert.Equal(t, v, got)
+	}
+	_, err = flow.ParseVerdict("maybe")
+	require.ErrorIs(t, err, flow.ErrVerdict)
+	_, err = json.Marshal(flow.Verdict(9))
+	assert.Error(t, err)
+}

@@ -1,0 +1,79 @@
+package flow_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"tcp 10.0.1.5:49152 -> 10.0.2.7:5432",
+		"udp [2001:db8::1]:5353 -> [2001:db8::2]:53",
+		"icmp 10.0.0.1 -> 10.0.0.2 type 8 code 0",
+		"icmpv6 2001:db8::1 -> 2001:db8::2",
+		"47 10.0.0.1 -> 10.0.0.2",
+		"tcp 10.0.1.5:50000 -> 198.51.100.7:443 domain example.com",
+		"udp [::ffff:10.0.0.1]:1 -> [::ffff:10.0.0.2]:2",
+		"tcp 10.0.0.1 -> 10.0.0.2",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		fl, err := flow.Parse(s)
+		if err != nil {
+			require.ErrorIs(t, err, flow.ErrFlow)
+			return
+		}
+		require.NoError(t, fl.Validate())
+		back, err := flow.Parse(fl.String())
+		require.NoError(t, err, "String of a parsed flow must parse: %q", fl.String())
+		require.Equal(t, fl, back)
+		require.Equal(t, fl, fl.Reverse().Reverse())
+		require.NoError(t, fl.Reverse().Validate())
+	})
+}
+
+func FuzzParseSet(f *testing.F) {
+	for _, s := range []string{"22", "1024-65535", "22,80,1024-65535", "none", "5-1", "1-2-3", "0-65535", " 1, 2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if r, err := flow.ParseRange[uint16](s); err == nil {
+			back, err := flow.ParseRange[uint16](r.String())
+			require.NoError(t, err)
+			require.Equal(t, r, back)
+		} else {
+			require.ErrorIs(t, err, flow.ErrRange)
+		}
+		set, err := flow.ParseSet[uint16](s)
+		if err != nil {
+			require.ErrorIs(t, err, flow.ErrRange)
+			return
+		}
+		back, err := flow.ParseSet[uint16](set.String())
+		require.NoError(t, err)
+		require.True(t, set.Equal(back))
+		require.True(t, set.Union(set.Complement()).IsFull())
+		require.True(t, set.Intersect(set.Complement()).IsEmpty())
+	})
+}
+
+func FuzzParseProtocol(f *testing.F) {
+	for _, s := range []string{"tcp", "6", "-1", "all", "ICMPv6", "256"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := flow.ParseProtocol(s)
+		if err != nil {
+			require.ErrorIs(t, err, flow.ErrProtocol)
+			return
+		}
+		require.True(t, p.IsValid())
+		back, err := flow.ParseProtocol(p.String())
+		require.NoError(t, err)
+		require.Equal(t, p, back)
+	})
+}
