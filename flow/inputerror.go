@@ -1,0 +1,65 @@
+package flow
+
+import (
+	"strconv"
+	"strings"
+)
+
+// InputError locates a fault in configuration input (AWS JSON, rule text,
+// Go literals): the file, the JSON path, the resource and rule it belongs
+// to, and the offending text. Every parser in reachsim returns one (wrapped
+// or bare), so errors.As finds it and errors.Is finds the sentinel in Err.
+type InputError struct {
+	File     string // file name, when the input came from a file
+	Path     string // JSON path such as "SecurityGroups[0].IpPermissions[2].FromPort"
+	Resource string // resource ID such as "sg-0123" or "acl-0123"
+	Rule     string // rule ID or number such as "sgr-0123" or "100"
+	Text     string // the offending text, quoted in the message
+	Err      error  // what is wrong; usually wraps a package sentinel
+}
+
+// Error prints the location, then the quoted text, then the cause:
+//
+//	groups.json: SecurityGroups[0].IpPermissions[1].IpRanges[0].CidrIp (sg-1 rule sgr-2): "10.0.0.0/33": invalid CIDR
+func (e *InputError) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+		b.WriteString(": ")
+	}
+	if e.Path != "" {
+		b.WriteString(e.Path)
+		b.WriteByte(' ')
+	}
+	if e.Resource != "" || e.Rule != "" {
+		b.WriteByte('(')
+		b.WriteString(e.Resource)
+		if e.Rule != "" {
+			if e.Resource != "" {
+				b.WriteByte(' ')
+			}
+			b.WriteString("rule ")
+			b.WriteString(e.Rule)
+		}
+		b.WriteString(") ")
+	}
+	s := strings.TrimSuffix(b.String(), " ")
+	b.Reset()
+	b.WriteString(s)
+	if s != "" {
+		b.WriteString(": ")
+	}
+	if e.Text != "" {
+		b.WriteString(strconv.Quote(e.Text))
+		b.WriteString(": ")
+	}
+	if e.Err != nil {
+		b.WriteString(e.Err.Error())
+	} else {
+		b.WriteString("invalid input")
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause.
+func (e *InputError) Unwrap() error { return e.Err }

@@ -1,0 +1,104 @@
+// Package awsjson holds the small helpers the AWS JSON parsers share:
+// decoding with errors that carry a JSON path, and reading the loose shapes
+// AWS and Alibaba emit (absent vs null vs empty, numbers as strings).
+package awsjson
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+// ErrJSON is wrapped by errors about JSON that does not decode at all.
+var ErrJSON = errors.New("malformed JSON")
+
+// Unmarshal decodes data into v. A syntax error or a value of the wrong type
+// becomes a *flow.InputError whose Path is path joined with the field that
+// failed, and whose Text quotes the input near the fault.
+func Unmarshal(path string, data []byte, v any) error {
+	err := json.Unmarshal(data, v)
+	if err == nil {
+		return nil
+	}
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return &flow.InputError{Path: path, Text: near(data, syn.Offset), Err: fmt.Errorf("%w: %v", ErrJSON, syn)}
+	case errors.As(err, &typ):
+		p := path
+		if typ.Field != "" {
+			p = Join(path, typ.Field)
+		}
+		return &flow.InputError{Path: p, Text: near(data, typ.Offset), Err: fmt.Errorf("%w: a JSON %s where %s was expected", ErrJSON, typ.Value, typeName(typ))}
+	}
+	return &flow.InputError{Path: path, Err: fmt.Errorf("%w: %v", ErrJSON, err)}
+}
+
+func typeName(e *json.UnmarshalTypeError) string {
+	if e.Type == nil {
+		return "another type"
+	}
+	switch e.Type.Kind().String() {
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "float32", "float64":
+		return "a number"
+	case "string":
+		return "a string"
+	case "bool":
+		return "true or false"
+	case "slice", "array":
+		return "a list"
+	case "struct", "map":
+		return "an object"
+	}
+	return e.Type.String()
+}
+
+// near returns up to 40 bytes of data ending at offset, trimmed of spaces.
+func near(data []byte, offset int64) string {
+	end := min(int(offset), len(data))
+	start := max(0, end-40)
+	return string(bytes.TrimSpace(data[start:end]))
+}
+
+// Join appends a field name to a JSON path.
+func Join(path, field string) string {
+	if path == "" {
+		return field
+	}
+	return path + "." + field
+}
+
+// Index appends a list index to a JSON path: Index("Groups", 2) is "Groups[2]".
+func Index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
+
+// Int is a JSON number that AWS and Alibaba sometimes write as a string
+// ("Priority": "1"). It records whether the key was present and not null.
+type Int struct {
+	Value int
+	Set   bool
+}
+
+// UnmarshalJSON accepts a number, a string holding a decimal integer, or null.
+func (n *Int) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*n = Int{}
+		return nil
+	}
+	s := string(b)
+	if len(b) >= 2 && b[0] == '"' {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		return fmt.Errorf("%w: %s is not an integer", ErrJSON, b)
+	}
+	*n = Int{Value: v, Set: true}
+	return nil
+}
