@@ -1,0 +1,624 @@
+package sg
+
+import (
+	"cmp"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/cidrindex"
+)
+
+// Basis says what decided a [Decision]: a rule, or one of the implicit
+// behaviours of the flavour.
+type Basis uint8
+
+// The bases of a decision.
+const (
+	// ByRule: the rule in Decision.Rule decided.
+	ByRule Basis = iota
+	// NoRuleAllows: AWS, no rule of any group allows the packet (default deny).
+	NoRuleAllows
+	// DefaultDeny: Alibaba, no rule matched and the default denies
+	// (inbound always; outbound in enterprise groups).
+	DefaultDeny
+	// DefaultAccept: Alibaba basic groups, no rule matched an outbound
+	// packet, and basic groups let outbound traffic out by default.
+	DefaultAccept
+	// InnerAccept: Alibaba basic group, the peer is a member of a group the
+	// interface shares with it whose inner access policy is Accept; that
+	// policy wins over every rule.
+	InnerAccept
+	// InnerIsolation: Alibaba basic groups whose inner access policy is
+	// Drop, the peer is a member, and no rule matched.
+	InnerIsolation
+)
+
+var basisNames = [...]string{
+	ByRule:         "rule",
+	NoRuleAllows:   "no-rule-allows",
+	DefaultDeny:    "default-deny",
+	DefaultAccept:  "default-accept",
+	InnerAccept:    "inner-accept",
+	InnerIsolation: "inner-isolation",
+}
+
+// String returns a short kebab-case name, as in JSON.
+func (b Basis) String() string {
+	if int(b) < len(basisNames) {
+		return basisNames[b]
+	}
+	return "Basis(" + strconv.Itoa(int(b)) + ")"
+}
+
+// MarshalText implements [encoding.TextMarshaler].
+func (b Basis) MarshalText() ([]byte, error) { return []byte(b.String()), nil }
+
+// Decision is the outcome of one packet, in one direction, against all the
+// security groups of one network interface. It is comparable.
+type Decision struct {
+	Verdict   flow.Verdict // flow.Allow or flow.Deny
+	Direction flow.Direction
+	Basis     Basis
+	// Group is the ID of the group whose rule (or inner policy) decided; ""
+	// when a default that belongs to no single group decided.
+	Group string
+	// RuleIndex is the deciding rule's index in that group's Rules, -1 when
+	// Basis is not ByRule.
+	RuleIndex int
+	// Rule is a copy of the deciding rule (zero when Basis is not ByRule).
+	Rule Rule
+}
+
+// Allowed reports whether the packet passes.
+func (d Decision) Allowed() bool { return d.Verdict == flow.Allow }
+
+// String explains the decision in one line, for example
+// "allowed by sg-web rule sgr-1 allows tcp/22 from 203.0.113.0/24" or
+// "denied: no inbound rule allows it".
+func (d Decision) String() string {
+	verb := "denied"
+	if d.Verdict == flow.Allow {
+		verb = "allowed"
+	}
+	switch d.Basis {
+	case ByRule:
+		r := d.Rule
+		if r.ID == "" {
+			r.ID = "#" + strconv.Itoa(d.RuleIndex)
+		}
+		return fmt.Sprintf("%s by %s rule %s", verb, d.Group, r)
+	case NoRuleAllows:
+		return fmt.Sprintf("%s: no %s rule allows it", verb, d.Direction)
+	case DefaultDeny:
+		return fmt.Sprintf("%s: no %s rule matches and the default denies", verb, d.Direction)
+	case DefaultAccept:
+		return verb + ": no outbound rule matches and basic groups allow outbound traffic by default"
+	case InnerAccept:
+		return fmt.Sprintf("%s: the peer is a member of %s, whose members reach each other (inner access policy accept)", verb, d.Group)
+	case InnerIsolation:
+		return fmt.Sprintf("%s: the peer is a member of %s, whose members are isolated (inner access policy drop), and no rule matches", verb, d.Group)
+	}
+	return verb
+}
+
+// Evaluator holds the security groups of one network interface, checked
+// and compiled for fast queries. Build it with [Compile]; it is immutable
+// and safe for concurrent use. The zero Evaluator and a nil *Evaluator have
+// no groups: every packet is denied (an interface always has at least one
+// group in AWS, so this only arises in code that forgot to attach one).
+type Evaluator struct {
+	flavour Flavour
+	groups  []Group        // deep copies, as given
+	rules   []compiledRule // every rule, in decision order
+	// buckets[dir][is6][class] lists indexes into rules, ascending.
+	buckets [2][2][numClasses][]int32
+	res     GroupResolver
+	// inner lists the indexes of Alibaba basic groups in the order given.
+	inner []int
+}
+
+type protoClass uint8
+
+const (
+	classTCP protoClass = iota
+	classUDP
+	classICMP // ICMP for IPv4 packets, ICMPv6 for IPv6 packets
+	classOther
+	numClasses
+)
+
+func classOf(p flow.Protocol) protoClass {
+	switch p {
+	case flow.TCP:
+		return classTCP
+	case flow.UDP:
+		return classUDP
+	case flow.ICMP, flow.ICMPv6:
+		return classICMP
+	}
+	return classOther
+}
+
+type compiledRule struct {
+	group, index int32 // into Evaluator.groups and that group's Rules
+	rule         *Rule // points into Evaluator.groups
+	peer         peerMatcher
+}
+
+// peerMatcher tests the peer address of a packet against a rule's peer.
+type peerMatcher struct {
+	kind  PeerKind
+	cidr  netip.Prefix
+	small []netip.Prefix             // prefix list with few entries
+	big   *cidrindex.Index[struct{}] // prefix list with many entries
+	group string
+	has4  bool // the peer can match IPv4 addresses
+	has6  bool // the peer can match IPv6 addresses
+}
+
+// bigList is the prefix-list size from which a trie beats a linear scan.
+const bigList = 16
+
+func (m *peerMatcher) match(a netip.Addr, res GroupResolver) (bool, error) {
+	switch m.kind {
+	case PeerCIDR:
+		return m.cidr.Contains(a), nil
+	case PeerPrefixList:
+		if m.big != nil {
+			_, ok := m.big.First(a)
+			return ok, nil
+		}
+		for _, p := range m.small {
+			if p.Contains(a) {
+				return true, nil
+			}
+		}
+		return false, nil
+	}
+	return res.IsMember(m.group, a)
+}
+
+// Compile checks the groups attached to one network interface and builds
+// their [Evaluator]. The groups are copied. res resolves group references
+// and prefix lists, and answers membership for Alibaba basic groups' inner
+// access policy; it may be nil when no rule needs it. Prefix lists are read
+// once, here; group membership is asked at query time. Errors are
+// *flow.InputError values naming the group and rule, wrapping
+// [ErrInvalidRule], [ErrInvalidGroup] or [ErrUnresolved]. Compile rejects:
+// invalid rules, duplicate or empty group IDs, mixed flavours (Alibaba
+// requires all groups of an interface to be of one type; AWS and Alibaba do
+// not mix), and references the resolver does not know.
+func Compile(groups []Group, res Resolver) (*Evaluator, error) {
+	e := &Evaluator{res: res, groups: make([]Group, len(groups))}
+	seen := map[string]bool{}
+	var known map[string]bool // groups confirmed by the resolver
+	checkGroup := func(id string) error {
+		if known[id] {
+			return nil
+		}
+		if res == nil {
+			return fmt.Errorf("%w: security group %s is referenced but no resolver was given", ErrUnresolved, id)
+		}
+		if _, err := res.IsMember(id, netip.Addr{}); err != nil {
+			return err
+		}
+		if known == nil {
+			known = map[string]bool{}
+		}
+		known[id] = true
+		return nil
+	}
+	lists := map[string][]netip.Prefix{}
+	for gi, g := range groups {
+		gerr := func(path, rule string, err error) error {
+			return &flow.InputError{Path: path, Resource: g.ID, Rule: rule, Err: err}
+		}
+		switch {
+		case g.ID == "":
+			return nil, gerr("groups["+strconv.Itoa(gi)+"]", "", fmt.Errorf("%w: the group ID is empty", ErrInvalidGroup))
+		case seen[g.ID]:
+			return nil, gerr("", "", fmt.Errorf("%w: attached twice to one interface", ErrInvalidGroup))
+		case g.Flavour > AlibabaEnterprise:
+			return nil, gerr("Flavour", "", fmt.Errorf("%w: flavour %d", ErrInvalidGroup, g.Flavour))
+		case gi > 0 && g.Flavour != groups[0].Flavour:
+			return nil, gerr("Flavour", "", fmt.Errorf("%w: %s group attached beside %s group %s; the groups of one interface must all be of one flavour", ErrInvalidGroup, g.Flavour, groups[0].Flavour, groups[0].ID))
+		}
+		seen[g.ID] = true
+		g.Rules = slices.Clone(g.Rules)
+		e.groups[gi] = g
+		if g.Flavour == AlibabaBasic {
+			if err := checkGroup(g.ID); err != nil {
+				return nil, gerr("", "", fmt.Errorf("basic groups need membership for their inner access policy: %w", err))
+			}
+			e.inner = append(e.inner, gi)
+		}
+		for ri := range g.Rules {
+			r := &e.groups[gi].Rules[ri]
+			name := r.ID
+			if name == "" {
+				name = "#" + strconv.Itoa(ri)
+			}
+			path := "Rules[" + strconv.Itoa(ri) + "]"
+			if err := r.validate(g.Flavour); err != nil {
+				return nil, gerr(path, name, err)
+			}
+			m := peerMatcher{kind: r.Peer.Kind}
+			switch r.Peer.Kind {
+			case PeerCIDR:
+				m.cidr = r.Peer.CIDR
+				m.has4, m.has6 = m.cidr.Addr().Is4(), m.cidr.Addr().Is6()
+			case PeerGroup:
+				if err := checkGroup(r.Peer.Group); err != nil {
+					return nil, gerr(path, name, err)
+				}
+				m.group, m.has4, m.has6 = r.Peer.Group, true, true
+			case PeerPrefixList:
+				ps, ok := lists[r.Peer.PrefixList]
+				if !ok {
+					if res == nil {
+						return nil, gerr(path, name, fmt.Errorf("%w: prefix list %s is referenced but no resolver was given", ErrUnresolved, r.Peer.PrefixList))
+					}
+					var err error
+					if ps, err = res.PrefixList(r.Peer.PrefixList); err != nil {
+						return nil, gerr(path, name, err)
+					}
+					ps = slices.Clone(ps)
+					for i, p := range ps {
+						if !p.IsValid() || p.Addr().Is4In6() || p.Addr().Zone() != "" {
+							return nil, gerr(path, name, fmt.Errorf("%w: prefix list %s entry %d (%s) is not a CIDR block", ErrUnresolved, r.Peer.PrefixList, i, p))
+						}
+						ps[i] = p.Masked()
+					}
+					lists[r.Peer.PrefixList] = ps
+				}
+				for _, p := range ps {
+					m.has4 = m.has4 || p.Addr().Is4()
+					m.has6 = m.has6 || p.Addr().Is6()
+				}
+				if len(ps) < bigList {
+					m.small = ps
+				} else {
+					var b cidrindex.Builder[struct{}]
+					for _, p := range ps {
+						_ = b.Add(p, struct{}{}) // checked above
+					}
+					m.big = b.Build()
+				}
+			}
+			e.rules = append(e.rules, compiledRule{group: int32(gi), index: int32(ri), rule: r, peer: m})
+		}
+	}
+	if len(groups) > 0 {
+		e.flavour = groups[0].Flavour
+	}
+	if e.flavour.IsAlibaba() {
+		// Lowest priority number first; at equal priority drop before
+		// accept; then the order the groups and rules were given in.
+		slices.SortStableFunc(e.rules, func(a, b compiledRule) int {
+			return cmp.Or(cmp.Compare(a.rule.Priority, b.rule.Priority), -cmp.Compare(a.rule.Action, b.rule.Action))
+		})
+	}
+	for i := range e.rules {
+		cr := &e.rules[i]
+		for fam, ok := range [2]bool{cr.peer.has4, cr.peer.has6} {
+			if !ok {
+				continue
+			}
+			for c := range numClasses {
+				if ruleInClass(cr.rule.Protocol, c, fam == 1) {
+					b := &e.buckets[cr.rule.Direction][fam][c]
+					*b = append(*b, int32(i))
+				}
+			}
+		}
+	}
+	return e, nil
+}
+
+// ruleInClass reports whether a rule of protocol p can match packets of
+// class c and the given family.
+func ruleInClass(p flow.Protocol, c protoClass, is6 bool) bool {
+	if p == flow.AllProtocols {
+		return true
+	}
+	switch c {
+	case classTCP:
+		return p == flow.TCP
+	case classUDP:
+		return p == flow.UDP
+	case classICMP:
+		return (p == flow.ICMP && !is6) || (p == flow.ICMPv6 && is6)
+	}
+	return classOf(p) == classOther
+}
+
+// Groups returns copies of the groups the evaluator was built from.
+func (e *Evaluator) Groups() []Group {
+	if e == nil {
+		return nil
+	}
+	out := make([]Group, len(e.groups))
+	for i, g := range e.groups {
+		g.Rules = slices.Clone(g.Rules)
+		out[i] = g
+	}
+	return out
+}
+
+// Flavour returns the flavour of the evaluator's groups (AWS when empty).
+func (e *Evaluator) Flavour() Flavour {
+	if e == nil {
+		return AWS
+	}
+	return e.flavour
+}
+
+// peerOf returns the address a rule's peer is compared with: the source of
+// an inbound packet, the destination of an outbound one.
+func peerOf(f flow.Flow, dir flow.Direction) netip.Addr {
+	if dir == flow.Inbound {
+		return f.Src.Addr()
+	}
+	return f.Dst.Addr()
+}
+
+// matchTraffic reports whether r's protocol, ports, ICMP type/code and
+// source ports cover the packet.
+func matchTraffic(r *Rule, f *flow.Flow) bool {
+	if !r.Protocol.Matches(f.Protocol) {
+		return false
+	}
+	switch {
+	case r.Protocol.HasPorts():
+		if !r.Ports.Contains(f.Dst.Port()) {
+			return false
+		}
+		if !r.anySourcePort() && !r.SourcePorts.Contains(f.Src.Port()) {
+			return false
+		}
+	case r.Protocol.IsICMP():
+		if r.ICMPType >= 0 && int(f.ICMPType) != int(r.ICMPType) {
+			return false
+		}
+		if r.ICMPCode >= 0 && int(f.ICMPCode) != int(r.ICMPCode) {
+			return false
+		}
+	}
+	return true
+}
+
+// Evaluate decides one packet crossing the interface in direction dir:
+// inbound packets are matched on their source, outbound ones on their
+// destination. AWS: the first rule (groups in the order given, rules in
+// their order) that allows it decides, else it is denied. Alibaba: inner
+// access policy Accept first, then rules by priority with drop winning
+// ties, then the group type's defaults. The error is non-nil only when the
+// resolver fails on a membership question. f must be valid
+// ([flow.Flow.Validate]); an invalid flow is denied.
+func (e *Evaluator) Evaluate(f flow.Flow, dir flow.Direction) (Decision, error) {
+	d := Decision{Verdict: flow.Deny, Direction: dir, RuleIndex: -1}
+	if e == nil || dir > flow.Outbound || !f.Protocol.IsConcrete() {
+		d.Basis = NoRuleAllows
+		return d, nil
+	}
+	peer := peerOf(f, dir)
+	if e.flavour == AlibabaBasic {
+		for _, gi := range e.inner {
+			g := &e.groups[gi]
+			if g.InnerAccessDrop {
+				continue
+			}
+			ok, err := e.res.IsMember(g.ID, peer)
+			if err != nil {
+				return d, err
+			}
+			if ok {
+				d.Verdict, d.Basis, d.Group = flow.Allow, InnerAccept, g.ID
+				return d, nil
+			}
+		}
+	}
+	fam := 0
+	if peer.Is6() {
+		fam = 1
+	}
+	for _, i := range e.buckets[dir][fam][classOf(f.Protocol)] {
+		cr := &e.rules[i]
+		if !matchTraffic(cr.rule, &f) {
+			continue
+		}
+		ok, err := cr.peer.match(peer, e.res)
+		if err != nil {
+			return d, err
+		}
+		if !ok {
+			continue
+		}
+		d.Basis, d.Group, d.RuleIndex, d.Rule = ByRule, e.groups[cr.group].ID, int(cr.index), *cr.rule
+		if cr.rule.Action == Accept {
+			d.Verdict = flow.Allow
+		}
+		return d, nil
+	}
+	return e.fallback(d, peer)
+}
+
+// fallback applies the flavour's defaults once no rule matched.
+func (e *Evaluator) fallback(d Decision, peer netip.Addr) (Decision, error) {
+	switch e.flavour {
+	case AWS:
+		d.Basis = NoRuleAllows
+	case AlibabaEnterprise:
+		d.Basis = DefaultDeny
+	case AlibabaBasic:
+		for _, gi := range e.inner { // only Drop-policy groups are left to ask
+			ok, err := e.res.IsMember(e.groups[gi].ID, peer)
+			if err != nil {
+				return d, err
+			}
+			if ok {
+				d.Basis, d.Group = InnerIsolation, e.groups[gi].ID
+				return d, nil
+			}
+		}
+		d.Basis = DefaultDeny
+		if d.Direction == flow.Outbound {
+			d.Verdict, d.Basis = flow.Allow, DefaultAccept
+		}
+	}
+	return d, nil
+}
+
+// GroupTrace is what one group of the interface says about a packet, for
+// the trace a person reads.
+type GroupTrace struct {
+	Group string // the group's ID
+	Name  string // the group's name
+	// Matched is the index in the group's Rules of the rule of this group
+	// that comes first in decision order and matches, or -1.
+	Matched int
+	// Closest is, when nothing matched, the index of the rule that came
+	// closest (fewest mismatching parts, earliest on a tie), or -1 when the
+	// group has no rule in this direction.
+	Closest int
+	// Reason is a sentence: "rule sgr-1 allows tcp/22 from 203.0.113.0/24",
+	// "no rule allows udp/53 from 10.0.0.5: closest rule sgr-2 allows tcp/53
+	// from 10.0.0.0/16 (protocol udp is not tcp)".
+	Reason string
+}
+
+// Explanation is a [Decision] with what each group said about the packet.
+type Explanation struct {
+	Decision
+	Groups []GroupTrace // in the order the groups were given
+}
+
+// Explain evaluates like [Evaluator.Evaluate] and adds, per group, the
+// matching rule or the closest non-matching one and a reason. It is slower
+// and allocates; use it for traces, not for bulk questions.
+func (e *Evaluator) Explain(f flow.Flow, dir flow.Direction) (Explanation, error) {
+	d, err := e.Evaluate(f, dir)
+	x := Explanation{Decision: d}
+	if err != nil || e == nil {
+		return x, err
+	}
+	peer := peerOf(f, dir)
+	order := make(map[*Rule]int, len(e.rules)) // position in decision order
+	for i, cr := range e.rules {
+		order[cr.rule] = i
+	}
+	traffic := describeTraffic(f)
+	for gi, g := range e.groups {
+		gt := GroupTrace{Group: g.ID, Name: g.Name, Matched: -1, Closest: -1}
+		best, bestMiss := -1, []string(nil)
+		for ri := range g.Rules {
+			r := &e.groups[gi].Rules[ri]
+			if r.Direction != dir {
+				continue
+			}
+			miss, err := e.mismatches(&e.rules[order[r]], f, peer)
+			if err != nil {
+				return x, err
+			}
+			if len(miss) == 0 {
+				if gt.Matched < 0 || order[r] < order[&e.groups[gi].Rules[gt.Matched]] {
+					gt.Matched = ri
+				}
+				continue
+			}
+			if best < 0 || len(miss) < len(bestMiss) {
+				best, bestMiss = ri, miss
+			}
+		}
+		switch {
+		case gt.Matched >= 0:
+			gt.Reason = "rule " + ruleName(g.Rules[gt.Matched], gt.Matched)
+		case best >= 0:
+			gt.Closest = best
+			gt.Reason = fmt.Sprintf("no rule matches %s: closest rule %s (%s)", traffic+" "+peerWord(dir)+" "+peer.String(), ruleName(g.Rules[best], best), strings.Join(bestMiss, "; "))
+		default:
+			gt.Reason = fmt.Sprintf("no %s rules", dir)
+		}
+		if g.Flavour == AWS && gt.Matched < 0 && best >= 0 {
+			gt.Reason = strings.Replace(gt.Reason, "no rule matches", "no rule allows", 1)
+		}
+		if g.Flavour == AlibabaBasic && x.Basis == InnerAccept && x.Group == g.ID {
+			gt.Reason = "the peer is a member: inner access policy accept lets members reach each other, whatever the rules say"
+		}
+		x.Groups = append(x.Groups, gt)
+	}
+	return x, nil
+}
+
+func ruleName(r Rule, i int) string {
+	if r.ID == "" {
+		r.ID = "#" + strconv.Itoa(i)
+	}
+	return r.String()
+}
+
+func peerWord(dir flow.Direction) string {
+	if dir == flow.Inbound {
+		return "from"
+	}
+	return "to"
+}
+
+// describeTraffic prints a packet's protocol part the way rules print
+// theirs: "tcp/22", "icmp type 8 code 0", "gre".
+func describeTraffic(f flow.Flow) string {
+	switch {
+	case f.Protocol.HasPorts():
+		return f.Protocol.String() + "/" + strconv.Itoa(int(f.Dst.Port()))
+	case f.Protocol.IsICMP():
+		return fmt.Sprintf("%s type %d code %d", f.Protocol, f.ICMPType, f.ICMPCode)
+	}
+	return f.Protocol.String()
+}
+
+// mismatches lists why rule r does not match the packet, part by part; an
+// empty list means it matches. It is the readable twin of Evaluate's
+// matching, kept in step with it by tests.
+func (e *Evaluator) mismatches(cr *compiledRule, f flow.Flow, peer netip.Addr) ([]string, error) {
+	r := cr.rule
+	var miss []string
+	if !r.Protocol.Matches(f.Protocol) {
+		miss = append(miss, fmt.Sprintf("protocol %s is not %s", f.Protocol, r.Protocol))
+	} else {
+		switch {
+		case r.Protocol.HasPorts():
+			if !r.Ports.Contains(f.Dst.Port()) {
+				miss = append(miss, fmt.Sprintf("port %d is not in %s", f.Dst.Port(), r.Ports))
+			}
+			if !r.anySourcePort() && !r.SourcePorts.Contains(f.Src.Port()) {
+				miss = append(miss, fmt.Sprintf("source port %d is not in %s", f.Src.Port(), r.SourcePorts))
+			}
+		case r.Protocol.IsICMP():
+			if r.ICMPType >= 0 && int(f.ICMPType) != int(r.ICMPType) {
+				miss = append(miss, fmt.Sprintf("ICMP type %d is not %d", f.ICMPType, r.ICMPType))
+			}
+			if r.ICMPCode >= 0 && int(f.ICMPCode) != int(r.ICMPCode) {
+				miss = append(miss, fmt.Sprintf("ICMP code %d is not %d", f.ICMPCode, r.ICMPCode))
+			}
+		}
+	}
+	ok, err := cr.peer.match(peer, e.res)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		switch r.Peer.Kind {
+		case PeerGroup:
+			miss = append(miss, fmt.Sprintf("%s is not a member of %s", peer, r.Peer.Group))
+		case PeerPrefixList:
+			miss = append(miss, fmt.Sprintf("%s is in no CIDR of %s", peer, r.Peer.PrefixList))
+		default:
+			miss = append(miss, fmt.Sprintf("%s is not in %s", peer, r.Peer.CIDR))
+		}
+	}
+	return miss, nil
+}

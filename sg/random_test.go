@@ -1,0 +1,179 @@
+package sg_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// A small universe makes random rules and flows hit each other often.
+var (
+	randAddrs4 = addrs("10.0.0.1", "10.0.0.2", "10.0.1.1", "10.1.0.1", "192.168.1.1", "203.0.113.9")
+	randAddrs6 = addrs("2001:db8::1", "2001:db8::2", "2001:db8:1::1", "2001:db9::1", "fd00::1")
+	randCIDRs  = prefixes("10.0.0.0/8", "10.0.0.0/16", "10.0.0.1/32", "10.0.1.0/24", "0.0.0.0/0", "192.168.0.0/16",
+		"2001:db8::/32", "2001:db8::/48", "2001:db8::1/128", "::/0", "fd00::/8")
+	randProtos = []flow.Protocol{flow.AllProtocols, flow.TCP, flow.UDP, flow.ICMP, flow.ICMPv6, flow.GRE, flow.ESP}
+	randGroups = []string{"sg-0", "sg-1", "sg-2", "sg-3", "sg-4"}
+)
+
+// randomWorld returns a resolver with random memberships and prefix lists,
+// one large enough to be searched as a trie.
+func randomWorld(r *rand.Rand) sg.StaticResolver {
+	res := sg.StaticResolver{Members: map[string][]netip.Addr{}, PrefixLists: map[string][]netip.Prefix{}}
+	all := append(append([]netip.Addr{}, randAddrs4...), randAddrs6...)
+	for _, g := range randGroups {
+		res.Members[g] = []netip.Addr{}
+		for _, a := range all {
+			if r.IntN(3) == 0 {
+				res.Members[g] = append(res.Members[g], a)
+			}
+		}
+	}
+	for i := range 3 {
+		var ps []netip.Prefix
+		n := 1 + r.IntN(4)
+		if i == 2 {
+			n = 40
+		}
+		for range n {
+			ps = append(ps, randCIDRs[r.IntN(len(randCIDRs))])
+		}
+		if i == 2 {
+			for j := range 30 {
+				ps = append(ps, netip.PrefixFrom(netip.AddrFrom4([4]byte{172, 20, byte(j), 0}), 24))
+			}
+		}
+		res.PrefixLists[fmt.Sprintf("pl-%d", i)] = ps
+	}
+	return res
+}
+
+func randomRule(r *rand.Rand, fl sg.Flavour) sg.Rule {
+	rl := sg.Rule{Direction: flow.Direction(r.IntN(2)), Protocol: randProtos[r.IntN(len(randProtos))], ICMPType: -1, ICMPCode: -1}
+	lo := uint16(20 + r.IntN(10))
+	rl.Ports = flow.PortRange{Lo: lo, Hi: lo + uint16(r.IntN(4))}
+	if r.IntN(2) == 0 {
+		rl.ICMPType = int16(r.IntN(3))
+		if r.IntN(2) == 0 {
+			rl.ICMPCode = int16(r.IntN(2))
+		}
+	}
+	switch k := r.IntN(6); {
+	case k < 3:
+		rl.Peer = sg.Peer{Kind: sg.PeerCIDR, CIDR: randCIDRs[r.IntN(len(randCIDRs))]}
+	case k < 4:
+		rl.Peer = sg.PrefixList(fmt.Sprintf("pl-%d", r.IntN(3)))
+	default:
+		if fl == sg.AlibabaEnterprise {
+			rl.Peer = sg.AnyIPv4
+		} else {
+			rl.Peer = sg.GroupRef(randGroups[r.IntN(len(randGroups))])
+		}
+	}
+	if fl.IsAlibaba() {
+		rl.Priority = 1 + r.IntN(4)
+		rl.Action = sg.Action(r.IntN(2))
+		if r.IntN(5) == 0 && rl.Protocol.HasPorts() {
+			rl.SourcePorts = flow.PortRange{Lo: 1000, Hi: 1000 + uint16(r.IntN(3))}
+		}
+	}
+	return rl
+}
+
+func randomGroups(r *rand.Rand) []sg.Group {
+	fl := sg.Flavour(r.IntN(3))
+	ids := append([]string{}, randGroups...)
+	r.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
+	gs := make([]sg.Group, 1+r.IntN(4))
+	for i := range gs {
+		g := sg.Group{ID: ids[i], Flavour: fl, InnerAccessDrop: r.IntN(2) == 0}
+		for range r.IntN(12) {
+			g.Rules = append(g.Rules, randomRule(r, fl))
+		}
+		gs[i] = g
+	}
+	return gs
+}
+
+func randomFlow(r *rand.Rand) flow.Flow {
+	pool := randAddrs4
+	protos := []flow.Protocol{flow.TCP, flow.UDP, flow.ICMP, flow.GRE, flow.ESP, flow.SCTP}
+	if r.IntN(2) == 0 {
+		pool = randAddrs6
+		protos[2] = flow.ICMPv6
+	}
+	f := flow.Flow{Protocol: protos[r.IntN(len(protos))]}
+	var sp, dp uint16
+	if f.Protocol.HasPorts() {
+		sp, dp = uint16(999+r.IntN(4)), uint16(19+r.IntN(16))
+	}
+	f.Src = netip.AddrPortFrom(pool[r.IntN(len(pool))], sp)
+	f.Dst = netip.AddrPortFrom(pool[r.IntN(len(pool))], dp)
+	if f.Protocol.IsICMP() {
+		f.ICMPType, f.ICMPCode = uint8(r.IntN(3)), uint8(r.IntN(2))
+	}
+	return f
+}
+
+// TestEvaluateAgreesWithReference throws thousands of random interfaces
+// and flows at Evaluate, Explain and the reference, and demands they agree
+// on the verdict and on what decided it.
+func TestEvaluateAgreesWithReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	for i := range 4000 {
+		res := randomWorld(r)
+		groups := randomGroups(r)
+		e, err := sg.Compile(groups, res)
+		require.NoError(t, err, "case %d", i)
+		for range 25 {
+			f := randomFlow(r)
+			require.NoError(t, f.Validate())
+			dir := flow.Direction(r.IntN(2))
+			want := refEvaluate(groups, res, f, dir)
+			d, err := e.Evaluate(f, dir)
+			require.NoError(t, err)
+			got := refDecision{d.Verdict, d.Basis, d.Group, d.RuleIndex}
+			require.Equal(t, want, got, "case %d: %s %s against %+v", i, dir, f, groups)
+			if d.Basis == sg.ByRule {
+				gi := slicesIndex(groups, d.Group)
+				require.Equal(t, groups[gi].Rules[d.RuleIndex], d.Rule)
+			}
+			x, err := e.Explain(f, dir)
+			require.NoError(t, err)
+			require.Equal(t, d, x.Decision)
+			for gi, gt := range x.Groups {
+				for ri, rl := range groups[gi].Rules {
+					if ri == gt.Matched {
+						require.True(t, refMatch(rl, res, f, dir), "Explain's match must match")
+					}
+					if ri == gt.Closest {
+						require.False(t, refMatch(rl, res, f, dir), "Explain's closest must not match")
+					}
+				}
+				if gt.Matched < 0 {
+					for _, rl := range groups[gi].Rules {
+						require.False(t, refMatch(rl, res, f, dir), "Explain missed a matching rule in %s", gt.Group)
+					}
+				}
+				if d.Basis == sg.ByRule && d.Group == gt.Group {
+					require.Equal(t, d.RuleIndex, gt.Matched, "the deciding group's trace names the deciding rule")
+				}
+			}
+		}
+	}
+}
+
+func slicesIndex(gs []sg.Group, id string) int {
+	for i, g := range gs {
+		if g.ID == id {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,150 @@
+package sg_test
+
+import (
+	"slices"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// refDecision is what the reference evaluator decides.
+type refDecision struct {
+	Verdict   flow.Verdict
+	Basis     sg.Basis
+	Group     string
+	RuleIndex int
+}
+
+// refMatch is the obviously-correct reading of one rule against one packet
+// (semantics.md A.9 and E.1), written without any of Compile's
+// precomputation.
+func refMatch(r sg.Rule, res sg.Resolver, f flow.Flow, dir flow.Direction) bool {
+	if r.Direction != dir {
+		return false
+	}
+	if r.Protocol != flow.AllProtocols && r.Protocol != f.Protocol {
+		return false
+	}
+	if r.Protocol == flow.TCP || r.Protocol == flow.UDP {
+		p := f.Dst.Port()
+		if p < r.Ports.Lo || p > r.Ports.Hi {
+			return false
+		}
+		sp := r.SourcePorts
+		if sp != (flow.PortRange{}) && (f.Src.Port() < sp.Lo || f.Src.Port() > sp.Hi) {
+			return false
+		}
+	}
+	if r.Protocol == flow.ICMP || r.Protocol == flow.ICMPv6 {
+		if r.ICMPType != -1 && int16(f.ICMPType) != r.ICMPType {
+			return false
+		}
+		if r.ICMPCode != -1 && int16(f.ICMPCode) != r.ICMPCode {
+			return false
+		}
+	}
+	peer := f.Src.Addr()
+	if dir == flow.Outbound {
+		peer = f.Dst.Addr()
+	}
+	switch r.Peer.Kind {
+	case sg.PeerCIDR:
+		return r.Peer.CIDR.Contains(peer)
+	case sg.PeerPrefixList:
+		ps, err := res.PrefixList(r.Peer.PrefixList)
+		if err != nil {
+			panic(err)
+		}
+		for _, p := range ps {
+			if p.Masked().Contains(peer) {
+				return true
+			}
+		}
+		return false
+	default:
+		ok, err := res.IsMember(r.Peer.Group, peer)
+		if err != nil {
+			panic(err)
+		}
+		return ok
+	}
+}
+
+// refEvaluate decides a packet against the groups of one interface the
+// slow way.
+func refEvaluate(groups []sg.Group, res sg.Resolver, f flow.Flow, dir flow.Direction) refDecision {
+	if len(groups) == 0 || groups[0].Flavour == sg.AWS {
+		for _, g := range groups {
+			for i, r := range g.Rules {
+				if refMatch(r, res, f, dir) {
+					return refDecision{flow.Allow, sg.ByRule, g.ID, i}
+				}
+			}
+		}
+		return refDecision{flow.Deny, sg.NoRuleAllows, "", -1}
+	}
+	peer := f.Src.Addr()
+	if dir == flow.Outbound {
+		peer = f.Dst.Addr()
+	}
+	basic := groups[0].Flavour == sg.AlibabaBasic
+	member := func(g sg.Group) bool {
+		ok, err := res.IsMember(g.ID, peer)
+		if err != nil {
+			panic(err)
+		}
+		return ok
+	}
+	if basic {
+		for _, g := range groups {
+			if !g.InnerAccessDrop && member(g) {
+				return refDecision{flow.Allow, sg.InnerAccept, g.ID, -1}
+			}
+		}
+	}
+	type hit struct {
+		prio   int
+		drop   bool
+		gi, ri int
+	}
+	var hits []hit
+	for gi, g := range groups {
+		for ri, r := range g.Rules {
+			if refMatch(r, res, f, dir) {
+				hits = append(hits, hit{r.Priority, r.Action == sg.Drop, gi, ri})
+			}
+		}
+	}
+	if len(hits) > 0 {
+		best := slices.MinFunc(hits, func(a, b hit) int {
+			switch {
+			case a.prio != b.prio:
+				return a.prio - b.prio
+			case a.drop != b.drop:
+				if a.drop {
+					return -1
+				}
+				return 1
+			case a.gi != b.gi:
+				return a.gi - b.gi
+			}
+			return a.ri - b.ri
+		})
+		v := flow.Allow
+		if best.drop {
+			v = flow.Deny
+		}
+		return refDecision{v, sg.ByRule, groups[best.gi].ID, best.ri}
+	}
+	if basic {
+		for _, g := range groups {
+			if member(g) {
+				return refDecision{flow.Deny, sg.InnerIsolation, g.ID, -1}
+			}
+		}
+		if dir == flow.Outbound {
+			return refDecision{flow.Allow, sg.DefaultAccept, "", -1}
+		}
+	}
+	return refDecision{flow.Deny, sg.DefaultDeny, "", -1}
+}

@@ -1,0 +1,249 @@
+package sg
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+// Sentinel errors, wrapped by the *flow.InputError values this package
+// returns so that errors.Is can tell them apart.
+var (
+	// ErrInvalidRule: a rule's fields are out of range or inconsistent.
+	ErrInvalidRule = errors.New("invalid security group rule")
+	// ErrInvalidGroup: a group's own fields are wrong (missing ID, mixed
+	// flavours on one interface...).
+	ErrInvalidGroup = errors.New("invalid security group")
+	// ErrUnresolved: a rule references a security group or prefix list the
+	// resolver does not know.
+	ErrUnresolved = errors.New("unresolved reference")
+)
+
+// Action is what a rule does with the packets it matches. AWS rules only
+// accept; Alibaba Cloud rules accept or drop. The zero value is Accept.
+type Action uint8
+
+// The actions.
+const (
+	Accept Action = iota
+	Drop
+)
+
+// String returns "accept" or "drop".
+func (a Action) String() string {
+	if a == Drop {
+		return "drop"
+	}
+	return "accept"
+}
+
+// PeerKind says what a rule's peer (the source of an inbound rule, the
+// destination of an outbound one) is.
+type PeerKind uint8
+
+// The kinds of peer. The zero value is PeerCIDR.
+const (
+	PeerCIDR       PeerKind = iota // an IPv4 or IPv6 CIDR block
+	PeerPrefixList                 // a managed prefix list (pl-…)
+	PeerGroup                      // the members of another security group (sg-…)
+)
+
+// Peer is the other end a rule names: a CIDR, a prefix list or a group.
+// Only the field of its Kind is set.
+type Peer struct {
+	Kind       PeerKind
+	CIDR       netip.Prefix // PeerCIDR: masked, IPv4 or IPv6
+	PrefixList string       // PeerPrefixList: pl-…
+	Group      string       // PeerGroup: sg-…, optionally "account/sg-…"
+}
+
+// CIDR returns a peer for the CIDR block s (IPv4 or IPv6). It panics on a
+// malformed CIDR; use [ParseCIDR] for input.
+func CIDR(s string) Peer {
+	p, err := ParseCIDR(s)
+	if err != nil {
+		panic(err)
+	}
+	return Peer{Kind: PeerCIDR, CIDR: p}
+}
+
+// PrefixList returns a peer for the managed prefix list id.
+func PrefixList(id string) Peer { return Peer{Kind: PeerPrefixList, PrefixList: id} }
+
+// GroupRef returns a peer for the members of security group id.
+func GroupRef(id string) Peer { return Peer{Kind: PeerGroup, Group: id} }
+
+// AnyIPv4 and AnyIPv6 are the all-addresses peers.
+var (
+	AnyIPv4 = Peer{Kind: PeerCIDR, CIDR: netip.PrefixFrom(netip.IPv4Unspecified(), 0)}
+	AnyIPv6 = Peer{Kind: PeerCIDR, CIDR: netip.PrefixFrom(netip.IPv6Unspecified(), 0)}
+)
+
+// ParseCIDR reads an IPv4 or IPv6 CIDR block and returns it masked, the way
+// AWS stores "100.68.0.18/18" as "100.68.0.0/18". A bare address, a zone or
+// an IPv4-mapped IPv6 block is an error: the family is never guessed.
+func ParseCIDR(s string) (netip.Prefix, error) {
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		return netip.Prefix{}, fmt.Errorf("not a CIDR block: %w", err)
+	}
+	if p.Addr().Is4In6() {
+		return netip.Prefix{}, fmt.Errorf("IPv4-mapped IPv6 block %s: write it as IPv4", s)
+	}
+	return p.Masked(), nil
+}
+
+// String prints the peer: the CIDR, the prefix list ID or the group ID.
+func (p Peer) String() string {
+	switch p.Kind {
+	case PeerPrefixList:
+		return p.PrefixList
+	case PeerGroup:
+		return p.Group
+	}
+	return p.CIDR.String()
+}
+
+// Rule is one security group rule: one direction, one protocol with its
+// ports or ICMP type and code, and one peer. AWS's IpPermission objects that
+// list several peers become several Rules, as describe-security-group-rules
+// lists them.
+type Rule struct {
+	ID        string // sgr-… (may be empty for rules written in code)
+	Direction flow.Direction
+	Protocol  flow.Protocol // flow.AllProtocols or 0–255
+	// Ports are the destination ports for TCP and UDP (0–65535 on AWS,
+	// 1–65535 on Alibaba). Ignored for every other protocol: a rule for
+	// "all" or for protocol 47 covers every port, whatever Ports holds.
+	Ports flow.PortRange
+	// ICMPType and ICMPCode filter ICMP (1) and ICMPv6 (58); -1 means all
+	// types or all codes. A type of -1 needs a code of -1.
+	ICMPType, ICMPCode int16
+	Peer               Peer
+	Description        string
+
+	// Alibaba Cloud fields. AWS rules leave them zero.
+	Action   Action // Accept or Drop
+	Priority int    // 1 (first) to 100 (last)
+	// SourcePorts restricts TCP and UDP source ports (Alibaba's 5-tuple
+	// rules). The zero value, like the full range, means any source port.
+	SourcePorts flow.PortRange
+}
+
+// anySourcePort reports whether r leaves source ports open.
+func (r *Rule) anySourcePort() bool {
+	return r.SourcePorts == flow.PortRange{} || r.SourcePorts.IsFull()
+}
+
+// Traffic prints what the rule's protocol part covers: "tcp/22",
+// "udp/1024-65535", "icmp type 8 code 0", "icmpv6 all", "all traffic",
+// "gre".
+func (r Rule) Traffic() string {
+	switch {
+	case r.Protocol == flow.AllProtocols:
+		return "all traffic"
+	case r.Protocol.HasPorts():
+		return r.Protocol.String() + "/" + r.Ports.String()
+	case r.Protocol.IsICMP():
+		switch {
+		case r.ICMPType < 0:
+			return r.Protocol.String() + " all"
+		case r.ICMPCode < 0:
+			return r.Protocol.String() + " type " + strconv.Itoa(int(r.ICMPType))
+		}
+		return fmt.Sprintf("%s type %d code %d", r.Protocol, r.ICMPType, r.ICMPCode)
+	}
+	return r.Protocol.String()
+}
+
+// String prints the rule as a sentence: "sgr-0a1 allows tcp/22 from
+// 203.0.113.0/24", "drops udp/53 to 10.0.0.0/8 (priority 1)".
+func (r Rule) String() string {
+	var b strings.Builder
+	if r.ID != "" {
+		b.WriteString(r.ID)
+		b.WriteByte(' ')
+	}
+	if r.Action == Drop {
+		b.WriteString("drops ")
+	} else {
+		b.WriteString("allows ")
+	}
+	b.WriteString(r.Traffic())
+	if r.Direction == flow.Inbound {
+		b.WriteString(" from ")
+	} else {
+		b.WriteString(" to ")
+	}
+	b.WriteString(r.Peer.String())
+	if !r.anySourcePort() {
+		b.WriteString(" from source ports ")
+		b.WriteString(r.SourcePorts.String())
+	}
+	if r.Priority != 0 {
+		b.WriteString(" (priority ")
+		b.WriteString(strconv.Itoa(r.Priority))
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// validate checks r's fields for a group of flavour fl.
+func (r *Rule) validate(fl Flavour) error {
+	switch {
+	case !r.Protocol.IsValid():
+		return fmt.Errorf("%w: protocol %d is not -1 or 0–255", ErrInvalidRule, r.Protocol)
+	case r.Direction > flow.Outbound:
+		return fmt.Errorf("%w: direction %d", ErrInvalidRule, r.Direction)
+	case r.Protocol.HasPorts() && r.Ports.IsEmpty():
+		return fmt.Errorf("%w: port range %d-%d starts above its end", ErrInvalidRule, r.Ports.Lo, r.Ports.Hi)
+	case r.Protocol.IsICMP() && (r.ICMPType < -1 || r.ICMPType > 255 || r.ICMPCode < -1 || r.ICMPCode > 255):
+		return fmt.Errorf("%w: ICMP type %d code %d: each must be -1 or 0–255", ErrInvalidRule, r.ICMPType, r.ICMPCode)
+	case r.Protocol.IsICMP() && r.ICMPType == -1 && r.ICMPCode != -1:
+		return fmt.Errorf("%w: ICMP type -1 (all) needs code -1, not %d", ErrInvalidRule, r.ICMPCode)
+	case r.Action > Drop:
+		return fmt.Errorf("%w: action %d", ErrInvalidRule, r.Action)
+	case !r.anySourcePort() && r.SourcePorts.IsEmpty():
+		return fmt.Errorf("%w: source port range %s is empty", ErrInvalidRule, r.SourcePorts)
+	}
+	switch r.Peer.Kind {
+	case PeerCIDR:
+		if !r.Peer.CIDR.IsValid() {
+			return fmt.Errorf("%w: the peer CIDR is missing", ErrInvalidRule)
+		}
+		if r.Peer.CIDR != r.Peer.CIDR.Masked() {
+			return fmt.Errorf("%w: CIDR %s has host bits set (AWS stores it as %s)", ErrInvalidRule, r.Peer.CIDR, r.Peer.CIDR.Masked())
+		}
+		if r.Peer.CIDR.Addr().Is4In6() || r.Peer.CIDR.Addr().Zone() != "" {
+			return fmt.Errorf("%w: CIDR %s is IPv4-mapped or zoned", ErrInvalidRule, r.Peer.CIDR)
+		}
+	case PeerPrefixList:
+		if r.Peer.PrefixList == "" {
+			return fmt.Errorf("%w: the prefix list ID is empty", ErrInvalidRule)
+		}
+	case PeerGroup:
+		if r.Peer.Group == "" {
+			return fmt.Errorf("%w: the referenced group ID is empty", ErrInvalidRule)
+		}
+		if fl == AlibabaEnterprise {
+			return fmt.Errorf("%w: enterprise security groups cannot reference groups (%s)", ErrInvalidRule, r.Peer.Group)
+		}
+	default:
+		return fmt.Errorf("%w: peer kind %d", ErrInvalidRule, r.Peer.Kind)
+	}
+	if fl == AWS {
+		if r.Action != Accept {
+			return fmt.Errorf("%w: AWS security groups have allow rules only", ErrInvalidRule)
+		}
+		if r.Priority != 0 || !r.anySourcePort() {
+			return fmt.Errorf("%w: priority and source ports are Alibaba Cloud fields", ErrInvalidRule)
+		}
+	} else if r.Priority < 1 || r.Priority > 100 {
+		return fmt.Errorf("%w: priority %d is not 1–100", ErrInvalidRule, r.Priority)
+	}
+	return nil
+}
