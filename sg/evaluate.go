@@ -119,6 +119,8 @@ type Evaluator struct {
 	res     GroupResolver
 	// inner lists the indexes of Alibaba basic groups in the order given.
 	inner []int
+	// pos[g][r] is the position of group g's rule r in rules.
+	pos [][]int32
 }
 
 type protoClass uint8
@@ -302,8 +304,13 @@ func Compile(groups []Group, res Resolver) (*Evaluator, error) {
 			return cmp.Or(cmp.Compare(a.rule.Priority, b.rule.Priority), -cmp.Compare(a.rule.Action, b.rule.Action))
 		})
 	}
+	e.pos = make([][]int32, len(e.groups))
+	for gi, g := range e.groups {
+		e.pos[gi] = make([]int32, len(g.Rules))
+	}
 	for i := range e.rules {
 		cr := &e.rules[i]
+		e.pos[cr.group][cr.index] = int32(i)
 		for fam, ok := range [2]bool{cr.peer.has4, cr.peer.has6} {
 			if !ok {
 				continue
@@ -507,31 +514,33 @@ func (e *Evaluator) Explain(f flow.Flow, dir flow.Direction) (Explanation, error
 		return x, err
 	}
 	peer := peerOf(f, dir)
-	order := make(map[*Rule]int, len(e.rules)) // position in decision order
-	for i, cr := range e.rules {
-		order[cr.rule] = i
-	}
 	traffic := describeTraffic(f)
 	for gi, g := range e.groups {
 		gt := GroupTrace{Group: g.ID, Name: g.Name, Matched: -1, Closest: -1}
-		best, bestMiss := -1, []string(nil)
+		best, bestMiss := -1, 0
 		for ri := range g.Rules {
-			r := &e.groups[gi].Rules[ri]
-			if r.Direction != dir {
+			if g.Rules[ri].Direction != dir {
 				continue
 			}
-			miss, err := e.mismatches(&e.rules[order[r]], f, peer)
+			cr := &e.rules[e.pos[gi][ri]]
+			miss, err := e.mismatches(cr, f, peer, nil)
 			if err != nil {
 				return x, err
 			}
-			if len(miss) == 0 {
-				if gt.Matched < 0 || order[r] < order[&e.groups[gi].Rules[gt.Matched]] {
+			if miss == 0 {
+				if gt.Matched < 0 || e.pos[gi][ri] < e.pos[gi][gt.Matched] {
 					gt.Matched = ri
 				}
 				continue
 			}
-			if best < 0 || len(miss) < len(bestMiss) {
+			if best < 0 || miss < bestMiss {
 				best, bestMiss = ri, miss
+			}
+		}
+		var why []string
+		if gt.Matched < 0 && best >= 0 {
+			if _, err := e.mismatches(&e.rules[e.pos[gi][best]], f, peer, &why); err != nil {
+				return x, err
 			}
 		}
 		switch {
@@ -539,7 +548,7 @@ func (e *Evaluator) Explain(f flow.Flow, dir flow.Direction) (Explanation, error
 			gt.Reason = "rule " + ruleName(g.Rules[gt.Matched], gt.Matched)
 		case best >= 0:
 			gt.Closest = best
-			gt.Reason = fmt.Sprintf("no rule matches %s: closest rule %s (%s)", traffic+" "+peerWord(dir)+" "+peer.String(), ruleName(g.Rules[best], best), strings.Join(bestMiss, "; "))
+			gt.Reason = fmt.Sprintf("no rule matches %s: closest rule %s (%s)", traffic+" "+peerWord(dir)+" "+peer.String(), ruleName(g.Rules[best], best), strings.Join(why, "; "))
 		default:
 			gt.Reason = fmt.Sprintf("no %s rules", dir)
 		}
@@ -580,45 +589,54 @@ func describeTraffic(f flow.Flow) string {
 	return f.Protocol.String()
 }
 
-// mismatches lists why rule r does not match the packet, part by part; an
-// empty list means it matches. It is the readable twin of Evaluate's
-// matching, kept in step with it by tests.
-func (e *Evaluator) mismatches(cr *compiledRule, f flow.Flow, peer netip.Addr) ([]string, error) {
+// mismatches counts the parts of rule cr that do not match the packet; 0
+// means it matches. When why is not nil it also appends a phrase per
+// mismatching part. It is the readable twin of Evaluate's matching, kept in
+// step with it by the randomized tests.
+func (e *Evaluator) mismatches(cr *compiledRule, f flow.Flow, peer netip.Addr, why *[]string) (int, error) {
 	r := cr.rule
-	var miss []string
+	n := 0
+	// miss records one mismatching part; the phrase is only built when
+	// asked for, so counting stays free of allocations.
+	miss := func(phrase func() string) {
+		n++
+		if why != nil {
+			*why = append(*why, phrase())
+		}
+	}
 	if !r.Protocol.Matches(f.Protocol) {
-		miss = append(miss, fmt.Sprintf("protocol %s is not %s", f.Protocol, r.Protocol))
+		miss(func() string { return fmt.Sprintf("protocol %s is not %s", f.Protocol, r.Protocol) })
 	} else {
 		switch {
 		case r.Protocol.HasPorts():
 			if !r.Ports.Contains(f.Dst.Port()) {
-				miss = append(miss, fmt.Sprintf("port %d is not in %s", f.Dst.Port(), r.Ports))
+				miss(func() string { return fmt.Sprintf("port %d is not in %s", f.Dst.Port(), r.Ports) })
 			}
 			if !r.anySourcePort() && !r.SourcePorts.Contains(f.Src.Port()) {
-				miss = append(miss, fmt.Sprintf("source port %d is not in %s", f.Src.Port(), r.SourcePorts))
+				miss(func() string { return fmt.Sprintf("source port %d is not in %s", f.Src.Port(), r.SourcePorts) })
 			}
 		case r.Protocol.IsICMP():
 			if r.ICMPType >= 0 && int(f.ICMPType) != int(r.ICMPType) {
-				miss = append(miss, fmt.Sprintf("ICMP type %d is not %d", f.ICMPType, r.ICMPType))
+				miss(func() string { return fmt.Sprintf("ICMP type %d is not %d", f.ICMPType, r.ICMPType) })
 			}
 			if r.ICMPCode >= 0 && int(f.ICMPCode) != int(r.ICMPCode) {
-				miss = append(miss, fmt.Sprintf("ICMP code %d is not %d", f.ICMPCode, r.ICMPCode))
+				miss(func() string { return fmt.Sprintf("ICMP code %d is not %d", f.ICMPCode, r.ICMPCode) })
 			}
 		}
 	}
 	ok, err := cr.peer.match(peer, e.res)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	if !ok {
 		switch r.Peer.Kind {
 		case PeerGroup:
-			miss = append(miss, fmt.Sprintf("%s is not a member of %s", peer, r.Peer.Group))
+			miss(func() string { return fmt.Sprintf("%s is not a member of %s", peer, r.Peer.Group) })
 		case PeerPrefixList:
-			miss = append(miss, fmt.Sprintf("%s is in no CIDR of %s", peer, r.Peer.PrefixList))
+			miss(func() string { return fmt.Sprintf("%s is in no CIDR of %s", peer, r.Peer.PrefixList) })
 		default:
-			miss = append(miss, fmt.Sprintf("%s is not in %s", peer, r.Peer.CIDR))
+			miss(func() string { return fmt.Sprintf("%s is not in %s", peer, r.Peer.CIDR) })
 		}
 	}
-	return miss, nil
+	return n, nil
 }
