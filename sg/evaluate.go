@@ -114,8 +114,9 @@ type Evaluator struct {
 	flavour Flavour
 	groups  []Group        // deep copies, as given
 	rules   []compiledRule // every rule, in decision order
-	// buckets[dir][is6][class] lists indexes into rules, ascending.
-	buckets [2][2][numClasses][]int32
+	// buckets[dir][is6][class] holds the rules that can match packets of
+	// that direction, family and protocol class.
+	buckets [2][2][numClasses]bucket
 	res     GroupResolver
 	// inner lists the indexes of Alibaba basic groups in the order given.
 	inner []int
@@ -149,6 +150,84 @@ type compiledRule struct {
 	group, index int32 // into Evaluator.groups and that group's Rules
 	rule         *Rule // points into Evaluator.groups
 	peer         peerMatcher
+}
+
+// bucket lists, in decision order, the rules that can match one kind of
+// packet. TCP and UDP buckets with enough rules also carry a port index:
+// the port space cut into segments at every rule's range boundaries, each
+// segment listing (still in decision order) only the rules whose port
+// range covers it.
+type bucket struct {
+	rules []int32  // indexes into Evaluator.rules, ascending
+	segLo []uint16 // first port of each segment, ascending, segLo[0] == 0
+	offs  []int32  // segment i's rules are flat[offs[i]:offs[i+1]]
+	flat  []int32
+}
+
+// indexMin is the bucket size from which a port index pays off, and
+// indexBudget bounds the index's size relative to the bucket's: rules with
+// wide ranges repeat in every segment they cover, and past the budget the
+// linear list is kept.
+const (
+	indexMin    = 8
+	indexBudget = 32
+)
+
+func (b *bucket) indexPorts(rules []compiledRule) {
+	if len(b.rules) < indexMin {
+		return
+	}
+	portsOf := func(i int32) flow.PortRange {
+		r := rules[i].rule
+		if r.Protocol == flow.AllProtocols {
+			return flow.AllPorts
+		}
+		return r.Ports
+	}
+	cuts := []int{0}
+	for _, i := range b.rules {
+		pr := portsOf(i)
+		cuts = append(cuts, int(pr.Lo), int(pr.Hi)+1)
+	}
+	slices.Sort(cuts)
+	cuts = slices.Compact(cuts)
+	if cuts[len(cuts)-1] == 65536 {
+		cuts = cuts[:len(cuts)-1]
+	}
+	segLo := make([]uint16, len(cuts))
+	offs := make([]int32, 1, len(cuts)+1)
+	var flat []int32
+	for si, c := range cuts {
+		segLo[si] = uint16(c)
+		for _, i := range b.rules {
+			if portsOf(i).Contains(uint16(c)) {
+				flat = append(flat, i)
+			}
+		}
+		if len(flat) > indexBudget*len(b.rules) {
+			return
+		}
+		offs = append(offs, int32(len(flat)))
+	}
+	b.segLo, b.offs, b.flat = segLo, offs, flat
+}
+
+// candidates returns the rules that may match a packet to port.
+func (b *bucket) candidates(port uint16) []int32 {
+	if b.segLo == nil {
+		return b.rules
+	}
+	// The last segment whose start is <= port.
+	lo, hi := 0, len(b.segLo)
+	for hi-lo > 1 {
+		mid := int(uint(lo+hi) >> 1)
+		if b.segLo[mid] <= port {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return b.flat[b.offs[lo]:b.offs[lo+1]]
 }
 
 // peerMatcher tests the peer address of a packet against a rule's peer.
@@ -318,8 +397,15 @@ func Compile(groups []Group, res Resolver) (*Evaluator, error) {
 			for c := range numClasses {
 				if ruleInClass(cr.rule.Protocol, c, fam == 1) {
 					b := &e.buckets[cr.rule.Direction][fam][c]
-					*b = append(*b, int32(i))
+					b.rules = append(b.rules, int32(i))
 				}
+			}
+		}
+	}
+	for dir := range e.buckets {
+		for fam := range e.buckets[dir] {
+			for _, c := range []protoClass{classTCP, classUDP} {
+				e.buckets[dir][fam][c].indexPorts(e.rules)
 			}
 		}
 	}
@@ -433,7 +519,7 @@ func (e *Evaluator) Evaluate(f flow.Flow, dir flow.Direction) (Decision, error) 
 	if peer.Is6() {
 		fam = 1
 	}
-	for _, i := range e.buckets[dir][fam][classOf(f.Protocol)] {
+	for _, i := range e.buckets[dir][fam][classOf(f.Protocol)].candidates(f.Dst.Port()) {
 		cr := &e.rules[i]
 		if !matchTraffic(cr.rule, &f) {
 			continue

@@ -93,7 +93,7 @@ func randomGroups(r *rand.Rand) []sg.Group {
 	gs := make([]sg.Group, 1+r.IntN(4))
 	for i := range gs {
 		g := sg.Group{ID: ids[i], Flavour: fl, InnerAccessDrop: r.IntN(2) == 0}
-		for range r.IntN(12) {
+		for range r.IntN(30) {
 			g.Rules = append(g.Rules, randomRule(r, fl))
 		}
 		gs[i] = g
