@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/flow"
@@ -176,4 +178,35 @@ func slicesIndex(gs []sg.Group, id string) int {
 		}
 	}
 	return -1
+}
+
+// TestConcurrentQueries runs Evaluate and Explain on one Evaluator from
+// several goroutines; under -race it proves the evaluator is read-only.
+func TestConcurrentQueries(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	res := randomWorld(r)
+	groups := randomGroups(r)
+	e, err := sg.Compile(groups, res)
+	require.NoError(t, err)
+	flows := make([]flow.Flow, 200)
+	want := make([]sg.Decision, len(flows))
+	for i := range flows {
+		flows[i] = randomFlow(r)
+		want[i], err = e.Evaluate(flows[i], flow.Direction(i%2))
+		require.NoError(t, err)
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for i, f := range flows {
+				d, err := e.Evaluate(f, flow.Direction(i%2))
+				assert.NoError(t, err)
+				assert.Equal(t, want[i], d)
+				x, err := e.Explain(f, flow.Direction(i%2))
+				assert.NoError(t, err)
+				assert.Equal(t, want[i], x.Decision)
+			}
+		})
+	}
+	wg.Wait()
 }
