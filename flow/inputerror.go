@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 )
@@ -63,3 +64,8 @@ func (e *InputError) Error() string {
 
 // Unwrap returns the cause.
 func (e *InputError) Unwrap() error { return e.Err }
+
+// ErrJSON is wrapped by the errors of every JSON parser in reachsim when
+// the input does not decode at all (a syntax error, or a value of the wrong
+// JSON type).
+var ErrJSON = errors.New("malformed JSON")

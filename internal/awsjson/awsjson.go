@@ -13,8 +13,9 @@ import (
 	"github.com/reachsim/reachsim/flow"
 )
 
-// ErrJSON is wrapped by errors about JSON that does not decode at all.
-var ErrJSON = errors.New("malformed JSON")
+// ErrJSON is flow.ErrJSON, wrapped by errors about JSON that does not
+// decode at all.
+var ErrJSON = flow.ErrJSON
 
 // Unmarshal decodes data into v. A syntax error or a value of the wrong type
 // becomes a *flow.InputError whose Path is path joined with the field that

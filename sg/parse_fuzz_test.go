@@ -1,0 +1,170 @@
+package sg_test
+
+import (
+	"bytes"
+	"errors"
+	"net/netip"
+	"testing"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/awsjson"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// knowsAllResolver knows every group (with no members) and every prefix
+// list (two small blocks), so Compile only checks the rules themselves.
+type knowsAllResolver struct{}
+
+func (knowsAllResolver) IsMember(string, netip.Addr) (bool, error) { return false, nil }
+
+func (knowsAllResolver) PrefixList(string) ([]netip.Prefix, error) {
+	return []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24"), netip.MustParsePrefix("2001:db8::/32")}, nil
+}
+
+// addParseSeeds adds the testdata files, truncated and edited copies of
+// them, and the extra inputs.
+func addParseSeeds(f *testing.F, files []string, edits [][2]string, extra ...string) {
+	for _, name := range files {
+		data := readTestdata(f, name)
+		f.Add(data)
+		f.Add(data[:len(data)/2])
+		for _, e := range edits {
+			f.Add(bytes.Replace(data, []byte(e[0]), []byte(e[1]), 1))
+		}
+	}
+	for _, s := range extra {
+		f.Add([]byte(s))
+	}
+}
+
+// checkParseError fails the test unless err is a *flow.InputError wrapping
+// one of the package's sentinels (or the JSON one).
+func checkParseError(t *testing.T, err error) {
+	t.Helper()
+	var ie *flow.InputError
+	if !errors.As(err, &ie) {
+		t.Fatalf("error %v (%T) is not a *flow.InputError", err, err)
+	}
+	if !errors.Is(err, sg.ErrInvalidRule) && !errors.Is(err, sg.ErrInvalidGroup) && !errors.Is(err, awsjson.ErrJSON) {
+		t.Fatalf("error %v wraps no known sentinel", err)
+	}
+}
+
+func FuzzParseSecurityGroups(f *testing.F) {
+	addParseSeeds(f,
+		[]string{"describe-security-groups-cli-example.json", "describe-security-groups.json"},
+		[][2]string{
+			{`"tcp"`, `"icmp"`},
+			{`"icmpv6"`, `"icmp"`},
+			{`22`, `70000`},
+			{`"0.0.0.0/0"`, `"::/0"`},
+			{`"::/0"`, `"0.0.0.0/0"`},
+			{`"-1"`, `"all"`},
+			{`"GroupId"`, `"GroupID"`},
+			{`[]`, `null`},
+			{`"FromPort": 8`, `"FromPort": -1`},
+		},
+		`{"SecurityGroups":[{"GroupId":"sg-1","IpPermissions":[{"IpProtocol":"icmp","FromPort":-1,"ToPort":3}]}]}`,
+		`{"SecurityGroups":[{"GroupId":"sg-1","IpPermissions":[{"IpProtocol":"6","FromPort":0,"ToPort":65535,"IpRanges":[{"CidrIp":"::ffff:10.0.0.0/104"}]}]}]}`,
+		`{"SecurityGroups":[{"GroupId":"sg-1","IpPermissionsEgress":[null,{"IpProtocol":"58","Ipv6Ranges":[{"CidrIpv6":"fe80::%eth0/64"}]}]}]}`,
+		`{"SecurityGroups":null}`,
+		`[]`,
+		``,
+	)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		groups, err := sg.ParseSecurityGroups(data)
+		if err != nil {
+			checkParseError(t, err)
+			return
+		}
+		if _, err := sg.Compile(groups, knowsAllResolver{}); err != nil {
+			t.Fatalf("parsed groups do not compile: %v", err)
+		}
+	})
+}
+
+func FuzzParseSecurityGroupRules(f *testing.F) {
+	addParseSeeds(f,
+		[]string{"describe-security-group-rules.json"},
+		[][2]string{
+			{`"IsEgress": false`, `"IsEgress": null`},
+			{`"CidrIpv4": "203.0.113.0/24"`, `"CidrIpv4": "203.0.113.0/24", "PrefixListId": "pl-1"`},
+			{`"CidrIpv6": "2001:db8::/32"`, `"CidrIpv6": "2001:db8::/129"`},
+			{`"ToPort": -1`, `"ToPort": 3`},
+			{`"IpProtocol": "icmpv6"`, `"IpProtocol": "icmp"`},
+			{`"GroupId": "sg-1234567890abcdef0"`, `"GroupId": ""`},
+			{`"sgr-0a11111111111111a"`, `"sgr-abcdef01234567890"`},
+		},
+		`{"SecurityGroupRules":[{"SecurityGroupRuleId":"sgr-1","GroupId":"sg-1","IsEgress":false,"IpProtocol":"-1","ReferencedGroupInfo":{}}]}`,
+		`{"SecurityGroupRules":[{"SecurityGroupRuleId":"sgr-1","GroupId":"sg-1","IsEgress":true,"IpProtocol":"icmpv6","CidrIpv6":"::/0"}]}`,
+		`{"SecurityGroupRules":[1,"x",null]}`,
+	)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		groups, err := sg.ParseSecurityGroupRules(data)
+		if err != nil {
+			checkParseError(t, err)
+			return
+		}
+		if _, err := sg.Compile(groups, knowsAllResolver{}); err != nil {
+			t.Fatalf("parsed groups do not compile: %v", err)
+		}
+	})
+}
+
+func FuzzParseAlibabaSecurityGroup(f *testing.F) {
+	// The fuzzer takes the data and a kind; seed each input with each kind.
+	var seeds [][]byte
+	files := []string{"alibaba-basic.json", "alibaba-enterprise.json"}
+	edits := [][2]string{
+		{`"22/22"`, `"200/1"`},
+		{`"-1/-1"`, `"8/0"`},
+		{`"Priority": 1`, `"Priority": 0`},
+		{`"Priority": "100"`, `"Priority": "abc"`},
+		{`"Policy": "Drop"`, `"Policy": "maybe"`},
+		{`"SourceCidrIp": "203.0.113.0/24"`, `"SourceCidrIp": ""`},
+		{`"SourceCidrIp": "172.16.0.0/12"`, `"SourceGroupId": "sg-x"`},
+		{`"Ipv6SourceCidrIp": ""`, `"Ipv6SourceCidrIp": "::/0"`},
+		{`"DestCidrIp": ""`, `"DestCidrIp": "10.0.0.1"`},
+		{`"SourcePortRange": "1024/65535"`, `"SourcePortRange": "65535/1024"`},
+		{`"InnerAccessPolicy": "Drop"`, `"InnerAccessPolicy": "Accept"`},
+		{`"enterprise"`, `"normal"`},
+		{`"PortRangeListId": ""`, `"PortRangeListId": "prl-1"`},
+	}
+	for _, name := range files {
+		data := readTestdata(f, name)
+		seeds = append(seeds, data, data[:len(data)/3])
+		for _, e := range edits {
+			seeds = append(seeds, bytes.Replace(data, []byte(e[0]), []byte(e[1]), 1))
+		}
+	}
+	for _, s := range []string{
+		`{"SecurityGroupId":"sg-a","Permissions":{"Permission":[{"Direction":"egress","IpProtocol":"6","PortRange":"1/65535","SourcePortRange":"-1/5","DestGroupId":"sg-b"}]}}`,
+		`{"SecurityGroupId":"sg-a","Permissions":{"Permission":[{"Direction":"ingress","IpProtocol":"255","Priority":null,"SourcePrefixListId":"pl-1"}]}}`,
+		`{"SecurityGroupId":"sg-a","Permissions":null}`,
+		`{"SecurityGroupId":"sg-a","Permissions":{"Permission":[{"Priority":1e2}]}}`,
+		`null`,
+	} {
+		seeds = append(seeds, []byte(s))
+	}
+	for _, s := range seeds {
+		for kind := range uint8(4) {
+			f.Add(s, kind)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte, kind uint8) {
+		g, err := sg.ParseAlibabaSecurityGroup(data, sg.Flavour(kind))
+		if err != nil {
+			checkParseError(t, err)
+			return
+		}
+		if !g.Flavour.IsAlibaba() {
+			t.Fatalf("parsed group has flavour %s", g.Flavour)
+		}
+		if sg.Flavour(kind).IsAlibaba() && g.Flavour != sg.Flavour(kind) {
+			t.Fatalf("asked for %s, got %s", sg.Flavour(kind), g.Flavour)
+		}
+		if _, err := sg.Compile([]sg.Group{g}, knowsAllResolver{}); err != nil {
+			t.Fatalf("parsed group does not compile: %v", err)
+		}
+	})
+}
