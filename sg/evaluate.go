@@ -293,7 +293,7 @@ func Compile(groups []Group, res Resolver) (*Evaluator, error) {
 		known[id] = true
 		return nil
 	}
-	lists := map[string][]netip.Prefix{}
+	lists := map[string]peerMatcher{} // compiled once per prefix list
 	for gi, g := range groups {
 		gerr := func(path, rule string, err error) error {
 			return &flow.InputError{Path: path, Resource: g.ID, Rule: rule, Err: err}
@@ -338,37 +338,15 @@ func Compile(groups []Group, res Resolver) (*Evaluator, error) {
 				}
 				m.group, m.has4, m.has6 = r.Peer.Group, true, true
 			case PeerPrefixList:
-				ps, ok := lists[r.Peer.PrefixList]
+				lm, ok := lists[r.Peer.PrefixList]
 				if !ok {
-					if res == nil {
-						return nil, gerr(path, name, fmt.Errorf("%w: prefix list %s is referenced but no resolver was given", ErrUnresolved, r.Peer.PrefixList))
-					}
 					var err error
-					if ps, err = res.PrefixList(r.Peer.PrefixList); err != nil {
+					if lm, err = compileList(r.Peer.PrefixList, res); err != nil {
 						return nil, gerr(path, name, err)
 					}
-					ps = slices.Clone(ps)
-					for i, p := range ps {
-						if !p.IsValid() || p.Addr().Is4In6() || p.Addr().Zone() != "" {
-							return nil, gerr(path, name, fmt.Errorf("%w: prefix list %s entry %d (%s) is not a CIDR block", ErrUnresolved, r.Peer.PrefixList, i, p))
-						}
-						ps[i] = p.Masked()
-					}
-					lists[r.Peer.PrefixList] = ps
+					lists[r.Peer.PrefixList] = lm
 				}
-				for _, p := range ps {
-					m.has4 = m.has4 || p.Addr().Is4()
-					m.has6 = m.has6 || p.Addr().Is6()
-				}
-				if len(ps) < bigList {
-					m.small = ps
-				} else {
-					var b cidrindex.Builder[struct{}]
-					for _, p := range ps {
-						_ = b.Add(p, struct{}{}) // checked above
-					}
-					m.big = b.Build()
-				}
+				m = lm
 			}
 			e.rules = append(e.rules, compiledRule{group: int32(gi), index: int32(ri), rule: r, peer: m})
 		}
@@ -410,6 +388,40 @@ func Compile(groups []Group, res Resolver) (*Evaluator, error) {
 		}
 	}
 	return e, nil
+}
+
+// compileList reads prefix list id through res and builds its matcher: a
+// slice for short lists, a trie from bigList entries on.
+func compileList(id string, res PrefixListResolver) (peerMatcher, error) {
+	m := peerMatcher{kind: PeerPrefixList}
+	if res == nil {
+		return m, fmt.Errorf("%w: prefix list %s is referenced but no resolver was given", ErrUnresolved, id)
+	}
+	ps, err := res.PrefixList(id)
+	if err != nil {
+		return m, err
+	}
+	ps = slices.Clone(ps)
+	for i, p := range ps {
+		if !p.IsValid() || p.Addr().Is4In6() || p.Addr().Zone() != "" {
+			return m, fmt.Errorf("%w: prefix list %s entry %d (%s) is not a CIDR block", ErrUnresolved, id, i, p)
+		}
+		ps[i] = p.Masked()
+		m.has4 = m.has4 || p.Addr().Is4()
+		m.has6 = m.has6 || p.Addr().Is6()
+	}
+	if len(ps) < bigList {
+		m.small = ps
+		return m, nil
+	}
+	var b cidrindex.Builder[struct{}]
+	for _, p := range ps {
+		if err := b.Add(p, struct{}{}); err != nil {
+			return m, fmt.Errorf("%w: prefix list %s: %w", ErrUnresolved, id, err)
+		}
+	}
+	m.big = b.Build()
+	return m, nil
 }
 
 // ruleInClass reports whether a rule of protocol p can match packets of
