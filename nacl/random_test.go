@@ -1,0 +1,286 @@
+package nacl_test
+
+import (
+	"math/rand/v2"
+	"net/netip"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
+)
+
+// gen makes random ACLs and flows over a small address and port universe,
+// so that entries and flows often meet.
+type gen struct{ r *rand.Rand }
+
+func newGen(seed uint64) gen { return gen{rand.New(rand.NewPCG(seed, 0x6e61636c))} }
+
+func (g gen) pick(n int) int { return g.r.IntN(n) }
+
+func (g gen) addr(is6 bool) netip.Addr {
+	if is6 {
+		return netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 0, byte(g.pick(3)), 14: byte(g.pick(3)), 15: byte(g.pick(4))})
+	}
+	return netip.AddrFrom4([4]byte{10, byte(g.pick(3)), byte(g.pick(3)), byte(g.pick(4))})
+}
+
+func (g gen) prefix(is6 bool) netip.Prefix {
+	bits := []int{0, 8, 16, 24, 30, 32}
+	if is6 {
+		bits = []int{0, 32, 48, 64, 120, 126, 128}
+	}
+	// Host bits are left set on purpose: Compile must mask them.
+	return netip.PrefixFrom(g.addr(is6), bits[g.pick(len(bits))])
+}
+
+var interestingPorts = []uint16{0, 1, 22, 53, 80, 443, 1023, 1024, 1025, 5000, 5001, 32767, 32768, 49151, 49152, 60999, 61000, 61001, 65534, 65535}
+
+func (g gen) port() uint16 {
+	if g.pick(4) == 0 {
+		return uint16(g.r.UintN(65536))
+	}
+	return interestingPorts[g.pick(len(interestingPorts))]
+}
+
+func (g gen) entry(number int, dir flow.Direction) nacl.Entry {
+	is6 := g.pick(2) == 0
+	protos := []flow.Protocol{flow.AllProtocols, flow.TCP, flow.TCP, flow.UDP, flow.ICMP, flow.ICMPv6, flow.GRE, flow.Protocol(g.pick(256))}
+	e := nacl.Entry{
+		Number:    number,
+		Action:    []flow.Verdict{flow.Allow, flow.Deny}[g.pick(2)],
+		Direction: dir,
+		Protocol:  protos[g.pick(len(protos))],
+		CIDR:      g.prefix(is6),
+	}
+	a, b := g.port(), g.port()
+	e.Ports = flow.PortRange{Lo: min(a, b), Hi: max(a, b)}
+	types := []int16{-1, -1, 0, 3, 8, 128, 129}
+	e.ICMPType = types[g.pick(len(types))]
+	e.ICMPCode = []int16{-1, -1, 0, 4}[g.pick(4)]
+	if e.ICMPType == -1 {
+		e.ICMPCode = -1
+	}
+	return e
+}
+
+// acl returns a random valid ACL with up to max entries per direction.
+func (g gen) acl(id string, max int) nacl.ACL {
+	a := nacl.ACL{ID: id, VPCID: "vpc-r"}
+	for _, dir := range []flow.Direction{flow.Inbound, flow.Outbound} {
+		used := map[int]bool{}
+		for range g.pick(max + 1) {
+			n := 1 + g.pick(60)
+			if g.pick(20) == 0 {
+				n = nacl.MaxRuleNumber
+			}
+			if used[n] {
+				continue
+			}
+			used[n] = true
+			a.Entries = append(a.Entries, g.entry(n, dir))
+		}
+	}
+	g.r.Shuffle(len(a.Entries), func(i, j int) { a.Entries[i], a.Entries[j] = a.Entries[j], a.Entries[i] })
+	return a
+}
+
+// flow returns a random valid flow.
+func (g gen) flow() flow.Flow {
+	is6 := g.pick(2) == 0
+	f := flow.Flow{Src: netip.AddrPortFrom(g.addr(is6), 0), Dst: netip.AddrPortFrom(g.addr(is6), 0)}
+	switch g.pick(6) {
+	case 0, 1:
+		f.Protocol = flow.TCP
+	case 2:
+		f.Protocol = flow.UDP
+	case 3:
+		f.Protocol = flow.ICMP
+		if is6 {
+			f.Protocol = flow.ICMPv6
+		}
+		f.ICMPType = []uint8{0, 3, 8, 11, 128, 129}[g.pick(6)]
+		f.ICMPCode = []uint8{0, 1, 4}[g.pick(3)]
+	case 4:
+		f.Protocol = flow.GRE
+	default:
+		f.Protocol = flow.Protocol(g.pick(256))
+		if f.Protocol.IsICMP() { // ICMP must fit the family
+			f.Protocol = flow.ICMP
+			if is6 {
+				f.Protocol = flow.ICMPv6
+			}
+		}
+	}
+	if f.Protocol.HasPorts() {
+		f.Src = netip.AddrPortFrom(f.Src.Addr(), g.port())
+		f.Dst = netip.AddrPortFrom(f.Dst.Addr(), g.port())
+	}
+	return f
+}
+
+func TestRandomAgreesWithReference(t *testing.T) {
+	g := newGen(1)
+	acls, flows := 3000, 30
+	if testing.Short() {
+		acls = 300
+	}
+	var decided, defaults, allowed int
+	for i := range acls {
+		acl := g.acl("acl-r", 12)
+		ev, err := nacl.Compile(acl)
+		require.NoError(t, err, "random ACL %d", i)
+		for range flows {
+			f := g.flow()
+			require.NoError(t, f.Validate())
+			for _, dir := range []flow.Direction{flow.Inbound, flow.Outbound} {
+				wantV, wantN := refEvaluate(acl, f, dir)
+				d := ev.Evaluate(f, dir)
+				x := ev.Explain(f, dir)
+				if d.Verdict != wantV || d.Entry.Number != wantN {
+					t.Fatalf("ACL %d %v, %s %s: Evaluate says %s by %d, reference says %s by %d", i, acl.Entries, f, dir, d.Verdict, d.Entry.Number, wantV, wantN)
+				}
+				if x.Verdict != d.Verdict || x.Entry != d.Entry || x.IsDefault != d.IsDefault {
+					t.Fatalf("ACL %d, %s %s: Explain says %s, Evaluate %s", i, f, dir, x, d)
+				}
+				require.Equal(t, wantN >= nacl.DefaultRuleIPv4, d.IsDefault)
+				// The trace lists exactly the entries of the packet's
+				// direction and family numbered below the decider, in order.
+				var want []int
+				for _, e := range acl.Entries {
+					if e.Direction == dir && e.CIDR.Addr().Is6() == f.Is6() && e.Number < wantN {
+						want = append(want, e.Number)
+					}
+				}
+				require.Len(t, x.Skipped, len(want))
+				last := 0
+				for _, s := range x.Skipped {
+					require.Greater(t, s.Entry.Number, last)
+					last = s.Entry.Number
+					require.NotEmpty(t, s.Reason, "%s: a skipped entry must say why", s.Entry)
+				}
+				if d.IsDefault {
+					defaults++
+				} else {
+					decided++
+				}
+				if d.Verdict == flow.Allow {
+					allowed++
+				}
+			}
+		}
+	}
+	t.Logf("decided by an entry: %d, by *: %d, allowed: %d", decided, defaults, allowed)
+	assert.Greater(t, decided, acls*flows/4, "the generator should make entries match often")
+	assert.Greater(t, defaults, acls*flows/4, "and often not")
+}
+
+func TestRandomAllowedPortsAgreesWithBruteForce(t *testing.T) {
+	g := newGen(2)
+	n := 150
+	if testing.Short() {
+		n = 20
+	}
+	for i := range n {
+		acl := g.acl("acl-p", 12)
+		ev, err := nacl.Compile(acl)
+		require.NoError(t, err)
+		f := g.flow()
+		if !f.Protocol.HasPorts() {
+			f = fl("tcp 10.0.0.1:443 -> 10.0.1.2:1")
+		}
+		dir := []flow.Direction{flow.Inbound, flow.Outbound}[i%2]
+		got := ev.AllowedPorts(f, dir)
+		brute := portSetOf(func(p uint16) bool {
+			g := f
+			g.Dst = netip.AddrPortFrom(g.Dst.Addr(), p)
+			return ev.Evaluate(g, dir).Verdict == flow.Allow
+		})
+		require.True(t, brute.Equal(got), "ACL %d %v, %s %s: AllowedPorts %s, brute force %s", i, acl.Entries, f, dir, got, brute)
+		if i%10 == 0 { // now and then, against the reference as well
+			ref := portSetOf(func(p uint16) bool {
+				g := f
+				g.Dst = netip.AddrPortFrom(g.Dst.Addr(), p)
+				v, _ := refEvaluate(acl, g, dir)
+				return v == flow.Allow
+			})
+			require.True(t, ref.Equal(got), "ACL %d: AllowedPorts %s, reference %s", i, got, ref)
+		}
+	}
+}
+
+// roundTripByBruteForce checks every client port with four evaluations of
+// concrete packets and returns the ports that pass all four and, per port,
+// the first leg that fails (or -1).
+func roundTripByBruteForce(req flow.Flow, client, server *nacl.Evaluator) (flow.PortSet, func(p uint16) (nacl.Leg, nacl.Decision, bool)) {
+	firstFail := func(p uint16) (nacl.Leg, nacl.Decision, bool) {
+		request := req
+		reply := req.Reverse()
+		if req.Protocol.HasPorts() {
+			request.Src = netip.AddrPortFrom(req.Src.Addr(), p)
+			reply.Dst = netip.AddrPortFrom(reply.Dst.Addr(), p)
+		}
+		steps := []struct {
+			leg nacl.Leg
+			ev  *nacl.Evaluator
+			f   flow.Flow
+			dir flow.Direction
+		}{
+			{nacl.RequestOut, client, request, flow.Outbound},
+			{nacl.RequestIn, server, request, flow.Inbound},
+			{nacl.ReplyOut, server, reply, flow.Outbound},
+			{nacl.ReplyIn, client, reply, flow.Inbound},
+		}
+		for _, s := range steps {
+			if d := s.ev.Evaluate(s.f, s.dir); d.Verdict != flow.Allow {
+				return s.leg, d, true
+			}
+		}
+		return 0, nacl.Decision{}, false
+	}
+	return portSetOf(func(p uint16) bool { _, _, failed := firstFail(p); return !failed }), firstFail
+}
+
+func TestRandomRoundTripAgreesWithBruteForce(t *testing.T) {
+	g := newGen(3)
+	n := 60
+	if testing.Short() {
+		n = 10
+	}
+	for i := range n {
+		// Reply-friendly entries are common in real ACLs; mix some in so
+		// that the sets are not always empty.
+		ca, sa := g.acl("acl-c", 8), g.acl("acl-s", 8)
+		if i%2 == 0 {
+			ca.Entries = append(ca.Entries, en("32000 allow all to 0.0.0.0/0"), en("32000 allow tcp 1024-40000 from 0.0.0.0/0"))
+			sa.Entries = append(sa.Entries, en("32000 allow all from 0.0.0.0/0"), en("32000 allow tcp 30000-65535 to 0.0.0.0/0"))
+		}
+		client, server := compile(t, ca), compile(t, sa)
+		if i%7 == 3 {
+			client = nil // the internet
+		}
+		req := g.flow()
+		if i%3 != 0 && !req.Protocol.HasPorts() {
+			req = fl("tcp 10.0.0.1:1 -> 10.1.2.3:443")
+		}
+		rt := nacl.CheckRoundTrip(req, client, server)
+		want, firstFail := roundTripByBruteForce(req, client, server)
+		require.True(t, want.Equal(rt.Allowed), "case %d %s: CheckRoundTrip %s, brute force %s\nclient %v\nserver %v", i, req, rt.Allowed, want, ca.Entries, sa.Entries)
+		require.Len(t, rt.Ranges, len(nacl.EphemeralRanges()))
+		for _, c := range rt.Ranges {
+			blocked := flow.SetOf(c.Range.Ports).Difference(want)
+			require.True(t, blocked.Equal(c.Blocked), "%s: blocked %s, brute force %s", c.Range, c.Blocked, blocked)
+			if blocked.IsEmpty() {
+				continue
+			}
+			first := blocked.Ranges()[0].Lo
+			leg, d, failed := firstFail(first)
+			require.True(t, failed)
+			assert.Equal(t, first, c.FirstBlocked)
+			assert.Equal(t, leg, c.Leg)
+			assert.Equal(t, d, c.Decision)
+		}
+	}
+}
