@@ -1,6 +1,7 @@
 package sg_test
 
 import (
+	"encoding/json"
 	"net/netip"
 	"testing"
 
@@ -248,4 +249,17 @@ func TestExplainReasons(t *testing.T) {
 	assert.Equal(t, "no rule allows udp/53 from 10.0.4.4: closest rule sgr-dns allows tcp/53 from 10.0.0.0/16 (protocol udp is not tcp)", x.Groups[0].Reason)
 	assert.Equal(t, 1, x.Groups[0].Closest)
 	assert.Equal(t, "denied: no inbound rule allows it", x.String())
+}
+
+func TestDecisionJSON(t *testing.T) {
+	e, err := sg.Compile([]sg.Group{group("sg-web", withID(in("tcp 22", sg.CIDR("203.0.113.0/24")), "sgr-ssh"))}, nil)
+	require.NoError(t, err)
+	d, err := e.Evaluate(flow.MustParse("tcp 203.0.113.9:50000 -> 10.0.1.10:22"), flow.Inbound)
+	require.NoError(t, err)
+	b, err := json.Marshal(d)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"Verdict":"allow","Direction":"inbound","Basis":"rule","Group":"sg-web","RuleIndex":0,
+		"Rule":{"ID":"sgr-ssh","Direction":"inbound","Protocol":"tcp","Ports":{"Lo":22,"Hi":22},"ICMPType":-1,"ICMPCode":-1,
+		"Peer":{"Kind":"cidr","CIDR":"203.0.113.0/24","PrefixList":"","Group":""},"Description":"","Action":"accept","Priority":0,
+		"SourcePorts":{"Lo":0,"Hi":0}}}`, string(b))
 }

@@ -141,3 +141,6 @@ func (s StaticResolver) PrefixList(id string) ([]netip.Prefix, error) {
 	}
 	return p, nil
 }
+
+// MarshalText implements [encoding.TextMarshaler] with the String form.
+func (f Flavour) MarshalText() ([]byte, error) { return []byte(f.String()), nil }

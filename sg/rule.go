@@ -247,3 +247,22 @@ func (r *Rule) validate(fl Flavour) error {
 	}
 	return nil
 }
+
+// MarshalText implements [encoding.TextMarshaler]: "accept" or "drop".
+func (a Action) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
+
+// String returns "cidr", "prefix-list" or "group".
+func (k PeerKind) String() string {
+	switch k {
+	case PeerCIDR:
+		return "cidr"
+	case PeerPrefixList:
+		return "prefix-list"
+	case PeerGroup:
+		return "group"
+	}
+	return "PeerKind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// MarshalText implements [encoding.TextMarshaler] with the String form.
+func (k PeerKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
