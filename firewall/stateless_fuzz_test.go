@@ -1,0 +1,73 @@
+package firewall_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/flow"
+)
+
+func FuzzParseStatelessRuleGroup(f *testing.F) {
+	files, err := filepath.Glob(filepath.Join("testdata", "stateless-*.json"))
+	require.NoError(f, err)
+	require.NotEmpty(f, files)
+	for _, name := range files {
+		data, err := os.ReadFile(name)
+		require.NoError(f, err)
+		f.Add(data)
+	}
+	for _, s := range []string{
+		slDoc(slRuleDoc("1", `"Sources":[{"AddressDefinition":"10.0.0.7/8"}],"Protocols":[6],"TCPFlags":[{"Flags":["SYN"],"Masks":["SYN","ACK"]}]`, `"aws:pass","M"`),
+			`{"ActionName":"M","ActionDefinition":{"PublishMetricAction":{"Dimensions":[{"Value":"m 1"}]}}}`),
+		slDoc(slRuleDoc(`"2"`, `"DestinationPorts":[{"FromPort":"80","ToPort":80}],"Destinations":[{"AddressDefinition":"::/0"}]`, `"aws:forward_to_sfe"`), ""),
+		slDoc(slRuleDoc("3", `"SourcePorts":[{"FromPort":9,"ToPort":8}]`, `"aws:drop"`)+","+slRuleDoc("3", "", `"aws:drop"`), ""),
+		slDoc("", ""),
+		`{"RuleGroupResponse":{"RuleGroupName":"x","Type":"STATEFUL_DOMAIN"}}`,
+		`{"RuleGroupResponse":{"RuleGroupArn":"arn:x","Type":"STATELESS"},"RuleGroup":{"RulesSource":{"RulesString":"pass ip any any -> any any (sid:1;)"}}}`,
+		`null`,
+		`[]`,
+		`{`,
+	} {
+		f.Add([]byte(s))
+	}
+	sentinels := []error{firewall.ErrInvalidRule, firewall.ErrInvalidGroup, flow.ErrJSON}
+	probes := []firewall.Packet{
+		slPkt("tcp 10.0.0.1:50000 -> 10.0.0.2:443", firewall.SYN),
+		slPkt("udp [2001:db8::1]:53 -> [2001:db8::2]:53"),
+		slPkt("icmp 10.0.0.1 -> 10.0.0.2"),
+		slFrag("udp 10.0.0.1:1 -> 10.0.0.2:2"),
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		g, err := firewall.ParseStatelessRuleGroup(data)
+		if err != nil {
+			var ie *flow.InputError
+			require.True(t, errors.As(err, &ie), "error %v is not a *flow.InputError", err)
+			require.True(t, slices.ContainsFunc(sentinels, func(s error) bool { return errors.Is(err, s) }), "error %v wraps no sentinel", err)
+			require.Zero(t, g.Name)
+			return
+		}
+		require.True(t, slices.IsSortedFunc(g.Rules, func(a, b firewall.StatelessRule) int { return a.Priority - b.Priority }))
+		if g.Capacity > 0 {
+			require.LessOrEqual(t, g.ConsumedCapacity(), g.Capacity)
+		}
+		e, err := firewall.CompileStateless(firewall.StatelessConfig{
+			Groups:          []firewall.StatelessGroupRef{{Priority: 1, Group: g}},
+			Default:         firewall.StatelessDefault{Action: firewall.StatelessDrop},
+			FragmentDefault: firewall.StatelessDefault{Action: firewall.StatelessPass},
+		})
+		require.NoError(t, err, "every parsed group compiles")
+		require.Equal(t, g, e.Config().Groups[0].Group, "a parsed group is already canonical")
+		ref := slNewRef(e.Config())
+		for _, p := range probes {
+			d, want := e.Evaluate(p), ref.eval(p)
+			require.Equal(t, want.rulePrio, d.RulePriority, "%s", p)
+			require.Equal(t, want.action, d.Action, "%s", p)
+		}
+	})
+}

@@ -1,0 +1,86 @@
+package firewall_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/flow"
+)
+
+// surSeeds returns the rule texts of the tables and the AWS examples file.
+func surSeeds(f *testing.F) (rules []string, file string) {
+	for _, tt := range surValidRules {
+		rules = append(rules, tt.text)
+	}
+	for _, tt := range surInvalidRules {
+		rules = append(rules, tt.text)
+	}
+	file = surReadExamples(f)
+	for _, line := range strings.Split(file, "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			rules = append(rules, line)
+		}
+	}
+	return rules, file
+}
+
+// surCheckError checks the shape of every error the parsers return.
+func surCheckError(t *testing.T, err error) {
+	t.Helper()
+	require.ErrorIs(t, err, firewall.ErrSyntax)
+	var ie *flow.InputError
+	require.True(t, errors.As(err, &ie), "error is a *flow.InputError: %v", err)
+	require.Contains(t, ie.Error(), "column ")
+}
+
+func FuzzParseSuricataRule(f *testing.F) {
+	rules, _ := surSeeds(f)
+	for _, s := range rules {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := firewall.ParseSuricataRule(s)
+		if err != nil {
+			surCheckError(t, err)
+			return
+		}
+		require.Positive(t, r.Sid())
+		surRoundTrip(t, r)
+	})
+}
+
+func FuzzParseSuricataRules(f *testing.F) {
+	// Small seeds keep the fuzzer fast: it minimizes every input that
+	// finds new coverage, and a whole file takes long to minimize.
+	rules, file := surSeeds(f)
+	lines := strings.Split(file, "\n")
+	for i := 0; i < len(lines); i += 6 {
+		f.Add(strings.Join(lines[i:min(i+6, len(lines))], "\n"))
+	}
+	for i := 0; i+1 < len(rules); i += 2 {
+		f.Add(rules[i] + "\n" + rules[i+1])
+	}
+	f.Add("# c\n\npass tcp any any -> any any ( \\\n sid:1;)\r\ndrop ip any any <> any any (sid:1;)\n")
+	f.Add("pass tcp any any -> any any (sid:1;)\\")
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := firewall.ParseSuricataRules(s)
+		if err != nil {
+			require.Nil(t, got)
+			surCheckError(t, err)
+			return
+		}
+		sids := map[int]bool{}
+		line := 0
+		for _, r := range got {
+			require.Greater(t, r.Line, line, "rules keep their order")
+			line = r.Line
+			require.False(t, sids[r.Sid()], "sid %d is unique", r.Sid())
+			sids[r.Sid()] = true
+			surRoundTrip(t, r)
+		}
+	})
+}
