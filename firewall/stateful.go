@@ -1,0 +1,487 @@
+package firewall
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+// This file holds the plain data of the stateful (Suricata) engine: rule
+// orders, rule groups in their three AWS forms, default actions and the
+// policy-level configuration. stateful_compile.go turns it into a
+// StatefulEngine; stateful_eval.go evaluates sessions.
+
+// RuleOrder is a firewall policy's (and a stateful rule group's)
+// StatefulEngineOptions.RuleOrder. The zero value is DefaultActionOrder,
+// AWS's default.
+type RuleOrder uint8
+
+// The two rule orders.
+const (
+	// DefaultActionOrder ("DEFAULT_ACTION_ORDER"): all rules of all groups
+	// are ranked by action (pass, then drop, then reject, then alert), then
+	// by the Suricata priority keyword; group priorities do not apply.
+	DefaultActionOrder RuleOrder = iota
+	// StrictOrder ("STRICT_ORDER"): groups in ascending priority, rules in
+	// the order written; the first pass, drop or reject decides.
+	StrictOrder
+)
+
+var ruleOrderNames = [...]string{DefaultActionOrder: "DEFAULT_ACTION_ORDER", StrictOrder: "STRICT_ORDER"}
+
+// String returns AWS's name, "DEFAULT_ACTION_ORDER" or "STRICT_ORDER".
+func (o RuleOrder) String() string {
+	if int(o) < len(ruleOrderNames) {
+		return ruleOrderNames[o]
+	}
+	return "RuleOrder(" + strconv.Itoa(int(o)) + ")"
+}
+
+// IsValid reports whether o is one of the two orders.
+func (o RuleOrder) IsValid() bool { return o <= StrictOrder }
+
+// ParseRuleOrder reads AWS's name of a rule order, in any letter case.
+func ParseRuleOrder(s string) (RuleOrder, error) {
+	for o, n := range ruleOrderNames {
+		if strings.EqualFold(s, n) {
+			return RuleOrder(o), nil
+		}
+	}
+	return 0, fmt.Errorf("%w: rule order %q: want DEFAULT_ACTION_ORDER or STRICT_ORDER", ErrInvalidPolicy, s)
+}
+
+// MarshalText implements [encoding.TextMarshaler] with AWS's name.
+func (o RuleOrder) MarshalText() ([]byte, error) {
+	if !o.IsValid() {
+		return nil, fmt.Errorf("%w: rule order %d out of range", ErrInvalidPolicy, uint8(o))
+	}
+	return []byte(o.String()), nil
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler] with [ParseRuleOrder].
+func (o *RuleOrder) UnmarshalText(b []byte) error {
+	v, err := ParseRuleOrder(string(b))
+	if err != nil {
+		return err
+	}
+	*o = v
+	return nil
+}
+
+// DomainList is a domain-list rule group's RulesSource.RulesSourceList.
+// Network Firewall turns it into Suricata rules (see
+// [StatefulRuleGroup.Rules] for the exact forms).
+type DomainList struct {
+	// Targets are the domain names: "www.example.com" matches that name
+	// only, ".example.com" matches example.com and every subdomain.
+	Targets []string
+	// TargetTypes are "TLS_SNI" (HTTPS, the TLS server name indication)
+	// and/or "HTTP_HOST" (plain HTTP, the Host header).
+	TargetTypes []string
+	// Type is the GeneratedRulesType: "ALLOWLIST", "DENYLIST",
+	// "REJECTLIST" or "ALERTLIST".
+	Type string
+}
+
+// StandardRule is one of a rule group's RulesSource.StatefulRules, AWS's
+// "standard" 5-tuple form. Network Firewall turns it into one Suricata
+// rule (see [StatefulRuleGroup.Rules]).
+type StandardRule struct {
+	// Action is "PASS", "DROP", "ALERT" or "REJECT" (any letter case).
+	Action string
+	// Protocol is one of AWS's header protocols ("IP", "TCP", "UDP",
+	// "ICMP", "HTTP", "TLS", "DNS", ...; any letter case). IP means every
+	// protocol.
+	Protocol string
+	// Source and Destination are "ANY", a CIDR or address, a variable such
+	// as "$HOME_NET", or an IP set reference such as "@PARTNERS".
+	Source, Destination string
+	// SourcePort and DestinationPort are "ANY", a port, a range "from:to",
+	// or a port variable.
+	SourcePort, DestinationPort string
+	// Direction is "FORWARD" (source to destination only, Suricata "->")
+	// or "ANY" (both ways, Suricata "<>").
+	Direction string
+	// Options are the RuleOptions, one Option per keyword, with AWS's
+	// Settings joined by "," in Value. A sid option is required.
+	Options []Option
+}
+
+// StatefulRuleGroup is a stateful rule group: exactly one of RulesString,
+// StandardRules and DomainList, the group's variables and IP set
+// references, and its rule order.
+type StatefulRuleGroup struct {
+	// Name and ARN identify the group in decisions (Name, else ARN).
+	Name, ARN string
+	// Capacity is the group's capacity as AWS reports it; reachsim does
+	// not check it.
+	Capacity int
+
+	// RulesString holds Suricata-compatible rules, one per line.
+	RulesString string
+	// StandardRules holds AWS's 5-tuple rules.
+	StandardRules []StandardRule
+	// DomainList holds a domain list.
+	DomainList *DomainList
+
+	// IPSets are RuleVariables.IPSets: name (without "$") -> CIDRs. An
+	// entry named HOME_NET or EXTERNAL_NET overrides the policy's value for
+	// this group only.
+	IPSets map[string][]netip.Prefix
+	// PortSets are RuleVariables.PortSets: name (without "$") -> ports.
+	PortSets map[string][]flow.PortRange
+	// IPSetReferences are ReferenceSets.IPSetReferences: name (without
+	// "@") -> ReferenceArn, resolved through an [IPSetResolver].
+	IPSetReferences map[string]string
+	// RuleOrder is StatefulRuleOptions.RuleOrder; it must equal the
+	// policy's.
+	RuleOrder RuleOrder
+}
+
+// label names the group in errors and decisions.
+func (g *StatefulRuleGroup) label() string {
+	switch {
+	case g.Name != "":
+		return g.Name
+	case g.ARN != "":
+		return g.ARN
+	}
+	return "(unnamed stateful rule group)"
+}
+
+// StatefulGroupRef is one of a policy's StatefulRuleGroupReferences.
+type StatefulGroupRef struct {
+	// Priority orders the groups under STRICT_ORDER (ascending, unique,
+	// 1-65535); it is ignored under DEFAULT_ACTION_ORDER.
+	Priority int
+	// Group is the referenced rule group.
+	Group StatefulRuleGroup
+	// DropToAlert is Override.Action DROP_TO_ALERT: the group's drop rules
+	// only alert. reject rules are left alone (AWS names drop only).
+	DropToAlert bool
+}
+
+// StatefulDefaults are a policy's StatefulDefaultActions (STRICT_ORDER
+// only). At most one drop action may be set, and the plain "established"
+// actions do not mix with the application-layer ones.
+type StatefulDefaults struct {
+	DropStrict                       bool // aws:drop_strict
+	DropEstablished                  bool // aws:drop_established
+	DropEstablishedAppLayer          bool // aws:drop_established_app_layer
+	DropEstablishedAppLayerToServer  bool // aws:drop_established_app_layer_to_server
+	AlertStrict                      bool // aws:alert_strict
+	AlertEstablished                 bool // aws:alert_established
+	AlertEstablishedAppLayer         bool // aws:alert_established_app_layer
+	AlertEstablishedAppLayerToServer bool // aws:alert_established_app_layer_to_server
+}
+
+// The AWS names of the stateful default actions.
+const (
+	DefaultDropStrict                       = "aws:drop_strict"
+	DefaultDropEstablished                  = "aws:drop_established"
+	DefaultDropEstablishedAppLayer          = "aws:drop_established_app_layer"
+	DefaultDropEstablishedAppLayerToServer  = "aws:drop_established_app_layer_to_server"
+	DefaultAlertStrict                      = "aws:alert_strict"
+	DefaultAlertEstablished                 = "aws:alert_established"
+	DefaultAlertEstablishedAppLayer         = "aws:alert_established_app_layer"
+	DefaultAlertEstablishedAppLayerToServer = "aws:alert_established_app_layer_to_server"
+)
+
+// fields lists the defaults with their names, in AWS's order.
+func (d *StatefulDefaults) fields() [8]struct {
+	name string
+	on   *bool
+} {
+	return [8]struct {
+		name string
+		on   *bool
+	}{
+		{DefaultDropStrict, &d.DropStrict},
+		{DefaultDropEstablished, &d.DropEstablished},
+		{DefaultDropEstablishedAppLayer, &d.DropEstablishedAppLayer},
+		{DefaultDropEstablishedAppLayerToServer, &d.DropEstablishedAppLayerToServer},
+		{DefaultAlertStrict, &d.AlertStrict},
+		{DefaultAlertEstablished, &d.AlertEstablished},
+		{DefaultAlertEstablishedAppLayer, &d.AlertEstablishedAppLayer},
+		{DefaultAlertEstablishedAppLayerToServer, &d.AlertEstablishedAppLayerToServer},
+	}
+}
+
+// ParseStatefulDefaults reads a policy's StatefulDefaultActions, as
+// "aws:drop_established" and "aws:alert_strict". It rejects unknown names,
+// a name given twice, more than one drop action, and a mix of the plain
+// established actions with the application-layer ones. Errors wrap
+// [ErrInvalidPolicy].
+func ParseStatefulDefaults(names []string) (StatefulDefaults, error) {
+	var d StatefulDefaults
+	fs := d.fields()
+next:
+	for _, n := range names {
+		for _, f := range fs {
+			if n == f.name {
+				if *f.on {
+					return StatefulDefaults{}, fmt.Errorf("%w: stateful default action %q given twice", ErrInvalidPolicy, n)
+				}
+				*f.on = true
+				continue next
+			}
+		}
+		want := make([]string, len(fs))
+		for i, f := range fs {
+			want[i] = f.name
+		}
+		return StatefulDefaults{}, fmt.Errorf("%w: unknown stateful default action %q: want one of %s", ErrInvalidPolicy, n, strings.Join(want, ", "))
+	}
+	if err := d.Validate(); err != nil {
+		return StatefulDefaults{}, err
+	}
+	return d, nil
+}
+
+// Names returns the AWS names of the actions set, in AWS's order.
+func (d StatefulDefaults) Names() []string {
+	var out []string
+	for _, f := range d.fields() {
+		if *f.on {
+			out = append(out, f.name)
+		}
+	}
+	return out
+}
+
+// IsZero reports whether no default action is set.
+func (d StatefulDefaults) IsZero() bool { return d == StatefulDefaults{} }
+
+// Validate reports why d is not a combination AWS accepts: more than one
+// drop action, or plain established actions (aws:drop_established,
+// aws:alert_established) mixed with application-layer ones. Errors wrap
+// [ErrInvalidPolicy].
+func (d StatefulDefaults) Validate() error {
+	var drops []string
+	fs := d.fields()
+	for _, f := range fs[:4] {
+		if *f.on {
+			drops = append(drops, f.name)
+		}
+	}
+	if len(drops) > 1 {
+		return fmt.Errorf("%w: stateful default actions %s: at most one drop action is allowed", ErrInvalidPolicy, strings.Join(drops, " and "))
+	}
+	plain := d.DropEstablished || d.AlertEstablished
+	app := d.DropEstablishedAppLayer || d.DropEstablishedAppLayerToServer || d.AlertEstablishedAppLayer || d.AlertEstablishedAppLayerToServer
+	if plain && app {
+		return fmt.Errorf("%w: stateful default actions %s: the established and the application-layer established actions cannot be combined", ErrInvalidPolicy, strings.Join(d.Names(), ", "))
+	}
+	return nil
+}
+
+// StatefulConfig is the stateful half of a firewall policy.
+type StatefulConfig struct {
+	// Groups are the StatefulRuleGroupReferences.
+	Groups []StatefulGroupRef
+	// Order is StatefulEngineOptions.RuleOrder.
+	Order RuleOrder
+	// Defaults are StatefulDefaultActions; STRICT_ORDER only.
+	Defaults StatefulDefaults
+	// HomeNet is the policy's HOME_NET: PolicyVariables.RuleVariables
+	// ["HOME_NET"] if set, else the CIDRs of the VPC the firewall sits in
+	// (the caller supplies them). Required. The policy's EXTERNAL_NET is
+	// its complement.
+	HomeNet []netip.Prefix
+}
+
+// IPSetResolver resolves the IP set references of rule groups (ReferenceArn
+// values, usually managed prefix lists) to their CIDRs. An unknown ARN is
+// an error wrapping [ErrUnresolved].
+type IPSetResolver interface {
+	IPSet(arn string) ([]netip.Prefix, error)
+}
+
+// StaticIPSets is an [IPSetResolver] backed by a map from ARN to CIDRs.
+type StaticIPSets map[string][]netip.Prefix
+
+// IPSet returns the CIDRs of arn, or an error wrapping [ErrUnresolved].
+func (m StaticIPSets) IPSet(arn string) ([]netip.Prefix, error) {
+	ps, ok := m[arn]
+	if !ok {
+		return nil, fmt.Errorf("%w: IP set %s is not known", ErrUnresolved, arn)
+	}
+	return ps, nil
+}
+
+// Rules returns the group's rules as Suricata rules, the way Network
+// Firewall sees them.
+//
+// A RulesString is parsed with [ParseSuricataRules].
+//
+// StandardRules become one rule each, as AWS converts them: the action and
+// protocol in lower case, "ANY" addresses and ports as "any", Direction
+// FORWARD as "->" and ANY as "<>", and the options copied in order. AWS's
+// example `DROP HTTP $HOME_NET ANY ANY $EXTERNAL_NET ANY` with sid 1234
+// becomes `drop http $HOME_NET any <> $EXTERNAL_NET any (sid:1234;)`.
+//
+// A DomainList becomes the rules AWS's developer guide lists ("Stateful
+// rules examples: domain list rules"), numbered from sid 1: for every
+// target, in order, and every target type, in order, one rule with the
+// list's action (pass for ALLOWLIST, drop for DENYLIST, reject for
+// REJECTLIST, alert for ALERTLIST); then, for an ALLOWLIST only, one drop
+// rule per target type for everything else of that protocol. An ALLOWLIST
+// of "www.example.com" and ".example.com" for TLS_SNI and HTTP_HOST under
+// STRICT_ORDER gives:
+//
+//	pass tls $HOME_NET any -> $EXTERNAL_NET any (ssl_state:client_hello; tls.sni; content:"www.example.com"; startswith; nocase; endswith; msg:"matching TLS allowlisted FQDNs"; flow:to_server, established; sid:1; rev:1;)
+//	pass http $HOME_NET any -> $EXTERNAL_NET any (http.host; content:"www.example.com"; startswith; endswith; msg:"matching HTTP allowlisted FQDNs"; flow:to_server, established; sid:2; rev:1;)
+//	pass tls $HOME_NET any -> $EXTERNAL_NET any (ssl_state:client_hello; tls.sni; dotprefix; content:".example.com"; nocase; endswith; msg:"matching TLS allowlisted FQDNs"; flow:to_server, established; sid:3; rev:1;)
+//	pass http $HOME_NET any -> $EXTERNAL_NET any (http.host; dotprefix; content:".example.com"; endswith; msg:"matching HTTP allowlisted FQDNs"; flow:to_server, established; sid:4; rev:1;)
+//	drop tls $HOME_NET any -> $EXTERNAL_NET any (msg:"not matching any TLS allowlisted FQDNs"; ssl_state:client_hello; flow:to_server, established; sid:5; rev:1;)
+//	drop http $HOME_NET any -> $EXTERNAL_NET any (http.header_names; content:"|0d 0a|"; startswith; msg:"not matching any HTTP allowlisted FQDNs"; flow:to_server, established; sid:6; rev:1;)
+//
+// The dotprefix form matches example.com and every subdomain. Under
+// DEFAULT_ACTION_ORDER every generated rule also carries "priority:1;", as
+// in AWS's listing; under STRICT_ORDER it does not (the keyword is not
+// allowed there). HTTP_HOST targets are written in lower case, since
+// Suricata's http.host buffer is lower case (a reachsim assumption: AWS
+// does not say).
+//
+// Errors are *[flow.InputError] values naming the group (and the rule),
+// wrapping [ErrSyntax], [ErrInvalidRule] or [ErrInvalidGroup].
+func (g StatefulRuleGroup) Rules() ([]SuricataRule, error) {
+	label := g.label()
+	sources := 0
+	if g.RulesString != "" {
+		sources++
+	}
+	if len(g.StandardRules) > 0 {
+		sources++
+	}
+	if g.DomainList != nil {
+		sources++
+	}
+	if sources != 1 {
+		return nil, &flow.InputError{Resource: label, Path: "RulesSource",
+			Err: fmt.Errorf("%w: a stateful rule group needs exactly one of RulesString, StatefulRules and RulesSourceList, found %d", ErrInvalidGroup, sources)}
+	}
+	switch {
+	case g.RulesString != "":
+		rs, err := ParseSuricataRules(g.RulesString)
+		if err != nil {
+			return nil, fmt.Errorf("stateful rule group %s: %w", label, err)
+		}
+		return rs, nil
+	case len(g.StandardRules) > 0:
+		out := make([]SuricataRule, 0, len(g.StandardRules))
+		seen := map[int]int{}
+		for i, sr := range g.StandardRules {
+			path := "RulesSource.StatefulRules[" + strconv.Itoa(i) + "]"
+			text, err := sr.suricata()
+			if err != nil {
+				return nil, &flow.InputError{Resource: label, Path: path, Err: err}
+			}
+			r, err := ParseSuricataRule(text)
+			if err != nil {
+				var ie *flow.InputError
+				if errors.As(err, &ie) {
+					c := *ie
+					c.Resource, c.Path = label, path
+					return nil, &c
+				}
+				return nil, &flow.InputError{Resource: label, Path: path, Text: text, Err: err}
+			}
+			if j, dup := seen[r.Sid()]; dup {
+				return nil, &flow.InputError{Resource: label, Path: path, Rule: "sid " + strconv.Itoa(r.Sid()),
+					Err: fmt.Errorf("%w: sid %d is already used by StatefulRules[%d]", ErrInvalidGroup, r.Sid(), j)}
+			}
+			seen[r.Sid()] = i
+			out = append(out, r)
+		}
+		return out, nil
+	}
+	texts, err := g.DomainList.suricata(g.RuleOrder)
+	if err != nil {
+		return nil, &flow.InputError{Resource: label, Path: "RulesSource.RulesSourceList", Err: err}
+	}
+	out := make([]SuricataRule, 0, len(texts))
+	for _, text := range texts {
+		r, err := ParseSuricataRule(text)
+		if err != nil { // a target the checks let through; should not happen
+			return nil, fmt.Errorf("stateful rule group %s: generated rule: %w", label, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// suricata writes the Suricata rule AWS makes of a standard rule.
+func (sr StandardRule) suricata() (string, error) {
+	action := strings.ToLower(strings.TrimSpace(sr.Action))
+	switch action {
+	case "pass", "drop", "alert", "reject":
+	default:
+		return "", fmt.Errorf("%w: action %q: want PASS, DROP, ALERT or REJECT", ErrInvalidRule, sr.Action)
+	}
+	var dir string
+	switch strings.ToUpper(strings.TrimSpace(sr.Direction)) {
+	case "FORWARD":
+		dir = "->"
+	case "ANY":
+		dir = "<>"
+	default:
+		return "", fmt.Errorf("%w: direction %q: want FORWARD or ANY", ErrInvalidRule, sr.Direction)
+	}
+	field := func(name, v string) (string, error) {
+		v = strings.TrimSpace(v)
+		switch {
+		case v == "":
+			return "", fmt.Errorf("%w: %s is empty", ErrInvalidRule, name)
+		case strings.EqualFold(v, "any"):
+			return "any", nil
+		case strings.ContainsAny(v, "();\n"):
+			return "", fmt.Errorf("%w: %s %q: unexpected character", ErrInvalidRule, name, v)
+		}
+		return v, nil
+	}
+	parts := []string{action}
+	for _, f := range []struct{ name, v string }{
+		{"Protocol", sr.Protocol}, {"Source", sr.Source}, {"SourcePort", sr.SourcePort},
+	} {
+		v, err := field(f.name, f.v)
+		if err != nil {
+			return "", err
+		}
+		if f.name == "Protocol" {
+			v = strings.ToLower(v)
+		}
+		parts = append(parts, v)
+	}
+	parts = append(parts, dir)
+	for _, f := range []struct{ name, v string }{
+		{"Destination", sr.Destination}, {"DestinationPort", sr.DestinationPort},
+	} {
+		v, err := field(f.name, f.v)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, v)
+	}
+	var b strings.Builder
+	b.WriteString(strings.Join(parts, " "))
+	b.WriteString(" (")
+	for i, o := range sr.Options {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		kw := strings.ToLower(strings.TrimSpace(o.Keyword))
+		if kw == "" {
+			return "", fmt.Errorf("%w: option %d has no keyword", ErrInvalidRule, i)
+		}
+		o.Keyword = kw
+		b.WriteString(o.String())
+		b.WriteByte(';')
+	}
+	b.WriteByte(')')
+	return b.String(), nil
+}

@@ -1,0 +1,673 @@
+package firewall
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+// Stage is one packet of a connection that the stateful engine judges. A
+// connection is judged stage by stage, in this order, until a stage
+// decides: OpenRequest, OpenReply, DataToServer, DataToClient.
+//
+//   - TCP: OpenRequest is the SYN, OpenReply the SYN-ACK (neither is
+//     established nor carries data); DataToServer is the client's first
+//     data packet of the established connection (for TLS the ClientHello,
+//     for HTTP the request: the application protocol is known from here on,
+//     and the tls.sni / http.host buffers hold the session's Domain);
+//     DataToClient is the server's first data packet (established).
+//   - UDP: Suricata counts a UDP flow as established once both sides have
+//     sent a packet, so OpenRequest (the first datagram) is not
+//     established and OpenReply (the first reply) already is. Suricata
+//     detects UDP application protocols on the first datagram, so the
+//     application protocol is known at every UDP stage and the tls.sni /
+//     http.host buffers are visible at OpenRequest. DataToServer and
+//     DataToClient are the later datagrams of the conversation.
+//   - ICMP and ICMPv6: OpenRequest (the request, such as an echo request;
+//     not established) and OpenReply (its reply; established) only.
+//   - Other IP protocols: the four stages, like UDP but without an
+//     application protocol.
+//
+// The zero Stage is OpenRequest.
+type Stage uint8
+
+// The stages, in the order they are judged.
+const (
+	OpenRequest Stage = iota
+	OpenReply
+	DataToServer
+	DataToClient
+)
+
+var stageNames = [...]string{OpenRequest: "open-request", OpenReply: "open-reply", DataToServer: "data-to-server", DataToClient: "data-to-client"}
+
+// String returns "open-request", "open-reply", "data-to-server" or
+// "data-to-client".
+func (s Stage) String() string {
+	if int(s) < len(stageNames) {
+		return stageNames[s]
+	}
+	return "Stage(" + strconv.Itoa(int(s)) + ")"
+}
+
+// MarshalText implements [encoding.TextMarshaler] with the String form.
+func (s Stage) MarshalText() ([]byte, error) {
+	if int(s) >= len(stageNames) {
+		return nil, fmt.Errorf("stage %d out of range", uint8(s))
+	}
+	return []byte(s.String()), nil
+}
+
+// ToServer reports whether packets of stage s travel from client to
+// server.
+func (s Stage) ToServer() bool { return s == OpenRequest || s == DataToServer }
+
+// Session is a connection as the stateful engine sees it.
+type Session struct {
+	// Flow is the client's first packet, in the request direction.
+	// Flow.Domain is the TLS SNI or HTTP Host the connection carries, ""
+	// for none.
+	Flow flow.Flow
+	// AppProto is the application protocol the connection speaks, as
+	// Suricata names it ("tls", "http", "http2", "dns", "ssh", "smtp",
+	// ...), or "none" for a protocol Suricata does not recognise. "" means
+	// derive it from the transport and destination port with
+	// [DefaultAppProto].
+	AppProto string
+	// ForwardSeen and ReturnSeen say whether the stateless engine
+	// forwarded the request direction and the reply direction to the
+	// stateful engine. If only one is set, only that direction's stages
+	// are judged and the decision carries a Warning (AWS only warns that
+	// flow-dependent rules then misbehave). If neither is set, both
+	// directions are taken as forwarded: the zero value describes the
+	// common case where the stateless engine forwards everything.
+	ForwardSeen, ReturnSeen bool
+}
+
+// appPorts is the table [DefaultAppProto] reads.
+var appPorts = map[flow.Protocol]map[uint16]string{
+	flow.TCP: {
+		443: "tls", 8443: "tls", 465: "tls", 636: "tls", 993: "tls", 995: "tls",
+		80: "http", 8080: "http", 8000: "http",
+		53: "dns", 22: "ssh", 25: "smtp", 587: "smtp", 21: "ftp", 143: "imap", 110: "pop3",
+		445: "smb", 135: "dcerpc", 88: "krb5", 389: "ldap", 3389: "rdp", 5900: "rfb", 1883: "mqtt",
+		5432: "pgsql", 23: "telnet", 502: "modbus", 20000: "dnp3", 2049: "nfs",
+	},
+	flow.UDP: {
+		53: "dns", 123: "ntp", 67: "dhcp", 68: "dhcp", 69: "tftp", 161: "snmp", 88: "krb5",
+		500: "ike", 4500: "ike", 5060: "sip", 443: "quic", 2049: "nfs",
+	},
+}
+
+// DefaultAppProto returns the application protocol reachsim assumes for a
+// connection that names none, from its transport and destination port:
+//
+//	tcp  443 8443 465 636 993 995 -> tls   80 8080 8000 -> http   53 -> dns   22 -> ssh
+//	     25 587 -> smtp   21 -> ftp   143 -> imap   110 -> pop3   445 -> smb
+//	     135 -> dcerpc   88 -> krb5   389 -> ldap   3389 -> rdp   5900 -> rfb
+//	     1883 -> mqtt   5432 -> pgsql   23 -> telnet   502 -> modbus
+//	     20000 -> dnp3   2049 -> nfs
+//	udp  53 -> dns   123 -> ntp   67 68 -> dhcp   69 -> tftp   161 -> snmp
+//	     88 -> krb5   500 4500 -> ike   5060 -> sip   443 -> quic   2049 -> nfs
+//
+// and "none" for anything else (Suricata's protocol detection fails; no
+// application-layer rule matches). Suricata detects protocols by content,
+// not port: set [Session.AppProto] when a service runs elsewhere.
+func DefaultAppProto(f flow.Flow) string {
+	if p, ok := appPorts[f.Protocol][f.Dst.Port()]; ok {
+		return p
+	}
+	return "none"
+}
+
+// canonApp maps a session's application protocol to the name the engine
+// uses: lower case, "http1" as "http", "ssl" as "tls", "ikev2" as "ike".
+func canonApp(a string) string {
+	a = strings.ToLower(a)
+	switch a {
+	case "http1":
+		return "http"
+	case "ssl":
+		return "tls"
+	case "ikev2":
+		return "ike"
+	}
+	return a
+}
+
+// Validate reports why s cannot be evaluated: an invalid flow, or an
+// application protocol name with characters other than letters, digits,
+// '-' and '_'.
+func (s Session) Validate() error {
+	if err := s.Flow.Validate(); err != nil {
+		return err
+	}
+	for i := 0; i < len(s.AppProto); i++ {
+		c := s.AppProto[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return fmt.Errorf("%w: application protocol %q: character %q", flow.ErrFlow, s.AppProto, c)
+		}
+	}
+	return nil
+}
+
+// RuleMatch is a rule (or a default action) that matched a stage.
+type RuleMatch struct {
+	Stage Stage
+	// Group and GroupPriority identify the rule group ("" and 0 for a
+	// default action).
+	Group         string
+	GroupPriority int
+	Sid           int
+	// Action is the action the engine applied: "pass", "drop", "reject"
+	// or "alert" (an overridden drop is "alert"), or a default action's
+	// name such as "aws:alert_strict".
+	Action string
+	// Overridden: the rule is a drop rule whose group has DROP_TO_ALERT.
+	Overridden bool
+	// Default: a default action, not a rule.
+	Default bool
+	// Decisive: this match decided the stage (Explain only).
+	Decisive bool
+	// Rule is the rule's text ("" for a default action).
+	Rule string
+}
+
+// String prints "alert sid 5 (group g) at open-request" and the like.
+func (m RuleMatch) String() string {
+	if m.Default {
+		return m.Action + " at " + m.Stage.String()
+	}
+	s := m.Action + " sid " + strconv.Itoa(m.Sid) + " (group " + m.Group + ")"
+	if m.Overridden {
+		s += " [drop overridden to alert]"
+	}
+	return s + " at " + m.Stage.String()
+}
+
+// Unknown names a rule whose match depends on something a session does
+// not show (a payload, a geolocation, a flowbit set by another rule, ...).
+type Unknown struct {
+	Stage   Stage
+	Group   string
+	Sid     int
+	Action  string
+	Rule    string
+	Keyword string // the option that cannot be decided, as "content" or "geoip"
+	Why     string
+}
+
+// String prints the rule and the reason.
+func (u Unknown) String() string {
+	if u.Sid == 0 && u.Group == "" {
+		return u.Why
+	}
+	return fmt.Sprintf("%s sid %d (group %s) at %s: %s", u.Action, u.Sid, u.Group, u.Stage, u.Why)
+}
+
+// StageTrace is what Explain records for one judged stage.
+type StageTrace struct {
+	Stage Stage
+	// Packet is the packet judged (request or reply direction).
+	Packet flow.Flow
+	// Established reports Suricata's flow:established state of the packet.
+	Established bool
+	// AppProto is the application protocol known at this stage, "" before
+	// it is known.
+	AppProto string
+	// Domain is the tls.sni / http.host buffer visible at this stage, ""
+	// when there is none.
+	Domain string
+	// Matches are the rules that matched, in evaluation order, with the
+	// default actions that applied. A rule past the one that decided is
+	// listed too (it was not acted on).
+	Matches []RuleMatch
+	// Unknown are the rules that might match, depending on what a session
+	// cannot show.
+	Unknown []Unknown
+	// Outcome is "pass" (a pass rule passed the connection), "drop" or
+	// "reject" (a rule blocked the packet), a default action's name, or
+	// "indeterminate", or "continue" (the packet passes; the next stage is
+	// judged).
+	Outcome string
+}
+
+// StatefulDecision is the outcome of a session against the stateful
+// engine.
+type StatefulDecision struct {
+	// Verdict is flow.Allow, flow.Deny or flow.Indeterminate.
+	Verdict flow.Verdict
+	// Stage is where it was decided: the dropped packet, the stage whose
+	// pass rule passed the connection, the stage of the undecidable rule,
+	// or (nothing decided) the last stage judged.
+	Stage Stage
+	// Action is the deciding rule's action ("pass", "drop", "reject"), a
+	// default action's name ("aws:drop_strict", ...), or "" when nothing
+	// decided and the engine's pass default let the connection through.
+	// For an Indeterminate verdict it is the undecidable rule's action.
+	Action string
+	// Group, GroupPriority, Sid and Rule identify the deciding (or
+	// undecidable) rule; zero for a default.
+	Group         string
+	GroupPriority int
+	Sid           int
+	Rule          string
+	// Default reports that a default action (or the implicit pass of
+	// traffic no rule decided) decided.
+	Default bool
+	// Alerts are the alert rules, DROP_TO_ALERT drops and alert default
+	// actions that matched the stages judged (not at a stage a pass rule
+	// passed, nor at an indeterminate one under DEFAULT_ACTION_ORDER).
+	Alerts []RuleMatch
+	// Indeterminate names the undecidable rule when Verdict is
+	// Indeterminate.
+	Indeterminate *Unknown
+	// Warning is set when only one direction reached the engine.
+	Warning string
+	// Stages is the per-stage trace (Explain only).
+	Stages []StageTrace
+}
+
+// Allowed reports whether the verdict is flow.Allow.
+func (d StatefulDecision) Allowed() bool { return d.Verdict == flow.Allow }
+
+// String explains the decision in one line, for example
+// "deny at open-request: drop sid 2 (group blocks)" or
+// "allow at data-to-client: no rule decided (the stateful engine passes by default)".
+func (d StatefulDecision) String() string {
+	var b strings.Builder
+	b.WriteString(d.Verdict.String())
+	b.WriteString(" at ")
+	b.WriteString(d.Stage.String())
+	b.WriteString(": ")
+	switch {
+	case d.Verdict == flow.Indeterminate && d.Indeterminate != nil:
+		b.WriteString(d.Indeterminate.String())
+	case d.Default && d.Action == "":
+		b.WriteString("no rule decided (the stateful engine passes by default)")
+	case d.Default:
+		b.WriteString("default action " + d.Action)
+	default:
+		b.WriteString(d.Action + " sid " + strconv.Itoa(d.Sid) + " (group " + d.Group + ")")
+	}
+	if d.Warning != "" {
+		b.WriteString(" [warning: " + d.Warning + "]")
+	}
+	return b.String()
+}
+
+// stageSpec describes one stage of a session.
+type stageSpec struct {
+	stage       Stage
+	toServer    bool
+	established bool
+	payload     bool // the packet carries data (not a bare SYN or SYN-ACK)
+	appKnown    bool // the application protocol is known
+	request     bool // the client's first application message: tls.sni, http.host, ClientHello
+	response    bool // the server's first application message: ServerHello
+}
+
+var (
+	tcpStages = []stageSpec{
+		{stage: OpenRequest, toServer: true},
+		{stage: OpenReply},
+		{stage: DataToServer, toServer: true, established: true, payload: true, appKnown: true, request: true},
+		{stage: DataToClient, established: true, payload: true, appKnown: true, response: true},
+	}
+	udpStages = []stageSpec{
+		{stage: OpenRequest, toServer: true, payload: true, appKnown: true, request: true},
+		{stage: OpenReply, established: true, payload: true, appKnown: true, response: true},
+		{stage: DataToServer, toServer: true, established: true, payload: true, appKnown: true},
+		{stage: DataToClient, established: true, payload: true, appKnown: true},
+	}
+	icmpStages = []stageSpec{
+		{stage: OpenRequest, toServer: true, payload: true},
+		{stage: OpenReply, established: true, payload: true},
+	}
+	otherStages = []stageSpec{
+		{stage: OpenRequest, toServer: true, payload: true},
+		{stage: OpenReply, established: true, payload: true},
+		{stage: DataToServer, toServer: true, established: true, payload: true},
+		{stage: DataToClient, established: true, payload: true},
+	}
+)
+
+// stagesOf returns the stages of a session of protocol p.
+func stagesOf(p flow.Protocol) []stageSpec {
+	switch {
+	case p == flow.TCP:
+		return tcpStages
+	case p == flow.UDP:
+		return udpStages
+	case p.IsICMP():
+		return icmpStages
+	}
+	return otherStages
+}
+
+// Warnings for sessions seen in one direction only.
+const (
+	warnForwardOnly = "only the request direction reached the stateful engine: the reply's stages were not judged, and rules on flow state (flow:established, the application layer, aws:drop_established) may behave differently on AWS"
+	warnReturnOnly  = "only the reply direction reached the stateful engine: the request's stages were not judged, and rules on flow state (flow:established, the application layer, aws:drop_established) may behave differently on AWS"
+)
+
+// maxDomain bounds the tls.sni / http.host buffers (a DNS name's limit).
+const maxDomain = 253
+
+// sfScratch holds the per-evaluation buffers, on the caller's stack.
+type sfScratch struct {
+	raw [maxDomain + 1]byte // "." + Domain
+	low [maxDomain + 1]byte // "." + lower-case Domain
+}
+
+// sfPacket is one stage's packet with everything rules look at.
+type sfPacket struct {
+	spec     *stageSpec
+	f        flow.Flow // the packet in its own direction
+	app      string    // canonical application protocol, "" while unknown
+	appKnown bool
+	// rawDot and lowDot are "." + the domain buffer, as written and in
+	// lower case; nil when no domain buffer is visible at this stage.
+	rawDot, lowDot []byte
+	sniVisible     bool // tls.sni holds the domain
+	hostVisible    bool // http.host holds the domain
+	httpRequest    bool // an HTTP request is visible (http.header_names)
+}
+
+func (p *sfPacket) hasPorts() bool { return p.f.Protocol.HasPorts() }
+
+// Evaluate judges a session: stage by stage, until a rule or default
+// decides. It does not allocate unless the decision carries alerts or is
+// indeterminate. An invalid session (see [Session.Validate]) gives an
+// Indeterminate decision whose Indeterminate.Why says what is wrong. A nil
+// engine has no rules: every session is allowed by the engine's pass
+// default.
+func (e *StatefulEngine) Evaluate(s Session) StatefulDecision { return e.run(s, false) }
+
+// Explain is Evaluate with a per-stage trace in Stages: every rule that
+// matched each judged stage (alerts and rules past the decisive one
+// included), the rules that might match, and the stage's outcome. The
+// decision is the same as Evaluate's. Explain is the slow path.
+func (e *StatefulEngine) Explain(s Session) StatefulDecision { return e.run(s, true) }
+
+func (e *StatefulEngine) run(s Session, explain bool) StatefulDecision {
+	if err := s.Validate(); err != nil {
+		return StatefulDecision{Verdict: flow.Indeterminate, Indeterminate: &Unknown{Why: "invalid session: " + err.Error()}}
+	}
+	if e == nil {
+		e = emptyEngine
+	}
+	fwd, ret := s.ForwardSeen, s.ReturnSeen
+	var d StatefulDecision
+	switch {
+	case !fwd && !ret:
+		fwd, ret = true, true
+	case fwd && !ret:
+		d.Warning = warnForwardOnly
+	case ret && !fwd:
+		d.Warning = warnReturnOnly
+	}
+	app := s.AppProto
+	if app == "" {
+		app = DefaultAppProto(s.Flow)
+	}
+	app = canonApp(app)
+	var scratch sfScratch
+	rawDot, lowDot := scratch.raw[:0], scratch.low[:0]
+	if dom := s.Flow.Domain; dom != "" && len(dom) <= maxDomain {
+		rawDot = append(append(rawDot, '.'), dom...)
+		lowDot = append(lowDot, '.')
+		for i := 0; i < len(dom); i++ {
+			c := dom[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			lowDot = append(lowDot, c)
+		}
+	}
+	rev := s.Flow.Reverse()
+	isTLS := app == "tls"
+	isHTTP := app == "http" || app == "http2"
+	stages := stagesOf(s.Flow.Protocol)
+	judged := false
+	for i := range stages {
+		spec := &stages[i]
+		if spec.toServer && !fwd || !spec.toServer && !ret {
+			continue
+		}
+		pf := s.Flow // kept apart from p: copying p.f into a trace would move p's buffers to the heap
+		if !spec.toServer {
+			pf = rev
+		}
+		p := sfPacket{spec: spec, f: pf}
+		if spec.appKnown {
+			p.app, p.appKnown = app, true
+			if spec.request {
+				p.httpRequest = isHTTP
+				if len(rawDot) > 1 && (isTLS || isHTTP) {
+					p.rawDot, p.lowDot = rawDot, lowDot
+					p.sniVisible, p.hostVisible = isTLS, isHTTP
+				}
+			}
+		}
+		var tr *StageTrace
+		if explain {
+			d.Stages = append(d.Stages, StageTrace{Stage: spec.stage, Packet: pf, Established: spec.established})
+			tr = &d.Stages[len(d.Stages)-1]
+			if p.appKnown {
+				tr.AppProto = app
+			}
+			if p.sniVisible || p.hostVisible {
+				tr.Domain = s.Flow.Domain
+			}
+		}
+		judged = true
+		d.Stage = spec.stage
+		if e.judge(&p, &d, tr) {
+			return d
+		}
+	}
+	if !judged { // cannot happen: every protocol has a stage in each direction
+		d.Stage = OpenRequest
+	}
+	d.Verdict, d.Default, d.Action = flow.Allow, true, ""
+	return d
+}
+
+// judge evaluates one stage and reports whether it decided the session.
+// It fills d (verdict, deciding rule, alerts) and, when tr is not nil, the
+// stage's trace.
+func (e *StatefulEngine) judge(p *sfPacket, d *StatefulDecision, tr *StageTrace) bool {
+	var m sfMerge
+	e.ix.candidates(p, &m)
+	var (
+		decided     = false
+		decision    *sfRule // the rule that decided; nil for none
+		unknownRule *sfRule // the undecidable rule that made the verdict indeterminate
+		passUnknown *sfRule // DEFAULT order: first undecidable pass
+		dropUnknown *sfRule // DEFAULT order: first undecidable drop or reject
+	)
+	strict := e.order == StrictOrder
+	for {
+		i, ok := m.next()
+		if !ok {
+			break
+		}
+		r := &e.rules[i]
+		if decided && tr == nil {
+			// Only a drop under DEFAULT_ACTION_ORDER still collects the
+			// alerts ranked after it.
+			if strict || decision == nil || decision.action == sfPass {
+				break
+			}
+			if r.action != sfAlert {
+				continue
+			}
+		}
+		res := r.match(p)
+		if res == sfNo {
+			continue
+		}
+		if tr != nil {
+			if res == sfYes {
+				tr.Matches = append(tr.Matches, e.ruleMatch(r, p.spec.stage))
+			} else {
+				tr.Unknown = append(tr.Unknown, e.unknownOf(r, p.spec.stage))
+			}
+		}
+		if decided {
+			if !strict && res == sfYes && r.action == sfAlert && decision != nil && decision.action != sfPass {
+				d.Alerts = append(d.Alerts, e.ruleMatch(r, p.spec.stage))
+			}
+			continue
+		}
+		if strict {
+			switch {
+			case r.action == sfAlert:
+				if res == sfYes {
+					d.Alerts = append(d.Alerts, e.ruleMatch(r, p.spec.stage))
+				}
+			case res == sfUnknown:
+				decided, unknownRule = true, r
+			default:
+				decided, decision = true, r
+			}
+		} else {
+			switch r.action {
+			case sfPass:
+				if res == sfYes {
+					decided, decision = true, r
+				} else if passUnknown == nil {
+					passUnknown = r
+				}
+			case sfDrop, sfReject:
+				switch {
+				case passUnknown != nil:
+					decided, unknownRule = true, passUnknown
+				case res == sfYes:
+					decided, decision = true, r
+				case dropUnknown == nil:
+					dropUnknown = r
+				}
+			default: // alert: every pass, drop and reject rule has been seen
+				switch {
+				case passUnknown != nil:
+					decided, unknownRule = true, passUnknown
+				case dropUnknown != nil:
+					decided, unknownRule = true, dropUnknown
+				case res == sfYes:
+					d.Alerts = append(d.Alerts, e.ruleMatch(r, p.spec.stage))
+				}
+			}
+		}
+		if tr != nil && decided && decision == r && len(tr.Matches) > 0 {
+			tr.Matches[len(tr.Matches)-1].Decisive = true
+		}
+	}
+	if !decided && !strict {
+		switch {
+		case passUnknown != nil:
+			decided, unknownRule = true, passUnknown
+		case dropUnknown != nil:
+			decided, unknownRule = true, dropUnknown
+		}
+	}
+	stage := p.spec.stage
+	switch {
+	case unknownRule != nil:
+		u := e.unknownOf(unknownRule, stage)
+		d.Verdict, d.Indeterminate = flow.Indeterminate, &u
+		e.setRule(d, unknownRule)
+		if tr != nil {
+			tr.Outcome = "indeterminate"
+		}
+		return true
+	case decision != nil:
+		e.setRule(d, decision)
+		if decision.action == sfPass {
+			d.Verdict = flow.Allow
+		} else {
+			d.Verdict = flow.Deny
+		}
+		if tr != nil {
+			tr.Outcome = decision.action.String()
+		}
+		return true
+	}
+	// No rule decided: the default actions (STRICT_ORDER only).
+	if strict && !e.defaults.IsZero() {
+		est := p.spec.established
+		tcp := p.f.Protocol == flow.TCP
+		// applies reports whether an "established" default covers this
+		// packet: established TCP packets (toServer: client-to-server
+		// ones only), and every packet of other protocols (F.9).
+		applies := func(toServerOnly bool) bool {
+			if toServerOnly && !p.spec.toServer {
+				return false
+			}
+			return !tcp || est
+		}
+		dd := e.defaults
+		for _, a := range [...]struct {
+			on   bool
+			name string
+			hit  bool
+		}{
+			{dd.AlertStrict, DefaultAlertStrict, true},
+			{dd.AlertEstablished, DefaultAlertEstablished, applies(false)},
+			{dd.AlertEstablishedAppLayer, DefaultAlertEstablishedAppLayer, applies(false)},
+			{dd.AlertEstablishedAppLayerToServer, DefaultAlertEstablishedAppLayerToServer, applies(true)},
+		} {
+			if a.on && a.hit {
+				rm := RuleMatch{Stage: stage, Action: a.name, Default: true}
+				d.Alerts = append(d.Alerts, rm)
+				if tr != nil {
+					tr.Matches = append(tr.Matches, rm)
+				}
+			}
+		}
+		drop := ""
+		switch {
+		case dd.DropStrict:
+			drop = DefaultDropStrict
+		case dd.DropEstablished && applies(false):
+			drop = DefaultDropEstablished
+		case dd.DropEstablishedAppLayer && applies(false):
+			drop = DefaultDropEstablishedAppLayer
+		case dd.DropEstablishedAppLayerToServer && applies(true):
+			drop = DefaultDropEstablishedAppLayerToServer
+		}
+		if drop != "" {
+			d.Verdict, d.Action, d.Default = flow.Deny, drop, true
+			if tr != nil {
+				tr.Matches = append(tr.Matches, RuleMatch{Stage: stage, Action: drop, Default: true, Decisive: true})
+				tr.Outcome = drop
+			}
+			return true
+		}
+	}
+	if tr != nil {
+		tr.Outcome = "continue"
+	}
+	return false
+}
+
+// setRule copies the identity of rule r into d.
+func (e *StatefulEngine) setRule(d *StatefulDecision, r *sfRule) {
+	g := &e.groups[r.group]
+	d.Action, d.Group, d.GroupPriority, d.Sid, d.Rule = r.action.String(), g.label, g.priority, r.sid, r.text
+	d.Default = false
+}
+
+func (e *StatefulEngine) ruleMatch(r *sfRule, s Stage) RuleMatch {
+	g := &e.groups[r.group]
+	return RuleMatch{Stage: s, Group: g.label, GroupPriority: g.priority, Sid: r.sid,
+		Action: r.action.String(), Overridden: r.overridden, Rule: r.text}
+}
+
+func (e *StatefulEngine) unknownOf(r *sfRule, s Stage) Unknown {
+	return Unknown{Stage: s, Group: e.groups[r.group].label, Sid: r.sid, Action: r.action.String(),
+		Rule: r.text, Keyword: r.unknownKW, Why: r.unknownWhy}
+}

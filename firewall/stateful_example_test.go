@@ -1,0 +1,94 @@
+package firewall_test
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/flow"
+)
+
+// A domain allowlist under strict order with aws:drop_established, the
+// combination AWS recommends for egress filtering: TLS and HTTP to listed
+// names pass once the name is seen; everything else is dropped when its
+// first data packet arrives.
+func ExampleCompileStateful() {
+	cfg := firewall.StatefulConfig{
+		Order:    firewall.StrictOrder,
+		Defaults: firewall.StatefulDefaults{DropEstablished: true},
+		HomeNet:  []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")},
+		Groups: []firewall.StatefulGroupRef{{Priority: 10, Group: firewall.StatefulRuleGroup{
+			Name: "egress-domains", RuleOrder: firewall.StrictOrder,
+			DomainList: &firewall.DomainList{
+				Targets:     []string{".amazonaws.com", "github.com"},
+				TargetTypes: []string{"TLS_SNI", "HTTP_HOST"},
+				Type:        "ALLOWLIST",
+			},
+		}}},
+	}
+	e, err := firewall.CompileStateful(cfg, nil)
+	if err != nil {
+		panic(err)
+	}
+	for _, f := range []string{
+		"tcp 10.0.1.5:50000 -> 52.95.110.1:443 domain s3.us-east-1.amazonaws.com",
+		"tcp 10.0.1.5:50000 -> 140.82.112.3:443 domain github.com",
+		"tcp 10.0.1.5:50000 -> 140.82.112.3:443 domain gist.github.com",
+		"tcp 10.0.1.5:50000 -> 198.51.100.7:443",
+		"tcp 10.0.1.5:50000 -> 198.51.100.7:22",
+		"udp 10.0.1.5:50000 -> 198.51.100.53:53",
+	} {
+		fmt.Println(e.Evaluate(firewall.Session{Flow: flow.MustParse(f)}))
+	}
+	// Output:
+	// allow at data-to-server: pass sid 1 (group egress-domains)
+	// allow at data-to-server: pass sid 3 (group egress-domains)
+	// deny at data-to-server: drop sid 5 (group egress-domains)
+	// deny at data-to-server: drop sid 5 (group egress-domains)
+	// deny at data-to-server: default action aws:drop_established
+	// deny at open-request: default action aws:drop_established
+}
+
+// Explain shows every stage judged and every rule that matched it.
+func ExampleStatefulEngine_Explain() {
+	e := firewall.MustCompileStateful(firewall.StatefulConfig{
+		Order:    firewall.StrictOrder,
+		Defaults: firewall.StatefulDefaults{DropStrict: true},
+		HomeNet:  []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")},
+		Groups: []firewall.StatefulGroupRef{{Priority: 1, Group: firewall.StatefulRuleGroup{
+			Name: "web", RuleOrder: firewall.StrictOrder,
+			RulesString: `alert tcp any any -> any any (msg:"log everything"; sid:1;)
+pass tcp any 443 -> $HOME_NET any (msg:"replies from HTTPS servers (wrong way round)"; sid:2;)`,
+		}}},
+	}, nil)
+	d := e.Explain(firewall.Session{Flow: flow.MustParse("tcp 10.0.1.5:50000 -> 198.51.100.7:443")})
+	fmt.Println(d)
+	for _, st := range d.Stages {
+		fmt.Println(" ", st.Stage, st.Packet, "->", st.Outcome)
+		for _, m := range st.Matches {
+			fmt.Println("   ", m)
+		}
+	}
+	// Output:
+	// deny at open-request: default action aws:drop_strict
+	//   open-request tcp 10.0.1.5:50000 -> 198.51.100.7:443 -> aws:drop_strict
+	//     alert sid 1 (group web) at open-request
+	//     aws:drop_strict at open-request
+}
+
+// Standard (5-tuple) rules become Suricata rules the way AWS converts
+// them.
+func ExampleStatefulRuleGroup_Rules() {
+	g := firewall.StatefulRuleGroup{Name: "std", StandardRules: []firewall.StandardRule{{
+		Action: "DROP", Protocol: "HTTP", Source: "$HOME_NET", SourcePort: "ANY",
+		Direction: "ANY", Destination: "$EXTERNAL_NET", DestinationPort: "ANY",
+		Options: []firewall.Option{{Keyword: "sid", Value: "1234"}},
+	}}}
+	rules, err := g.Rules()
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(rules[0].Text)
+	// Output:
+	// drop http $HOME_NET any <> $EXTERNAL_NET any (sid:1234;)
+}

@@ -1,0 +1,1002 @@
+package firewall
+
+import (
+	"cmp"
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+// This file holds a slow, obviously correct stateful evaluator: it takes
+// the public rule groups, resolves every address and port expression by
+// walking it for each packet, interprets the options it knows straight
+// from the rule's text, orders the rules with a sort, and checks every
+// rule at every stage. The randomized test demands that Evaluate and
+// Explain agree with it.
+
+type sfRefRule struct {
+	group, index int
+	label        string
+	gprio        int
+	action       string // effective
+	overridden   bool
+	prio         int
+	sr           SuricataRule
+	g            *StatefulRuleGroup
+}
+
+type sfRefEngine struct {
+	cfg   StatefulConfig
+	res   IPSetResolver
+	rules []sfRefRule // in decision order
+}
+
+func sfNewRef(cfg StatefulConfig, res IPSetResolver) (*sfRefEngine, error) {
+	e := &sfRefEngine{cfg: cfg, res: res}
+	for gi := range cfg.Groups {
+		ref := &cfg.Groups[gi]
+		g := &ref.Group
+		rules, err := g.Rules()
+		if err != nil {
+			return nil, err
+		}
+		label := g.Name
+		if label == "" {
+			label = g.ARN
+		}
+		for ri, sr := range rules {
+			rr := sfRefRule{group: gi, index: ri, label: label, gprio: ref.Priority, action: sr.Action, prio: 3, sr: sr, g: g}
+			if o, ok := sr.Option("priority"); ok {
+				rr.prio, _ = strconv.Atoi(o.Value)
+			}
+			if ref.DropToAlert && rr.action == "drop" {
+				rr.action, rr.overridden = "alert", true
+			}
+			e.rules = append(e.rules, rr)
+		}
+	}
+	classOf := map[string]int{"pass": 0, "drop": 1, "reject": 2, "alert": 3}
+	slices.SortFunc(e.rules, func(a, b sfRefRule) int {
+		if cfg.Order == StrictOrder {
+			return cmp.Or(cmp.Compare(a.gprio, b.gprio), cmp.Compare(a.group, b.group), cmp.Compare(a.index, b.index))
+		}
+		return cmp.Or(cmp.Compare(classOf[a.action], classOf[b.action]), cmp.Compare(a.prio, b.prio),
+			cmp.Compare(a.group, b.group), cmp.Compare(a.index, b.index))
+	})
+	return e, nil
+}
+
+// sfRefStage is one stage as the reference sees it.
+type sfRefStage struct {
+	stage       Stage
+	toServer    bool
+	established bool
+	payload     bool
+	app         bool // the application protocol is known
+	request     bool // tls.sni / http.host visible; client hello
+	response    bool // server hello
+}
+
+func sfRefStages(p flow.Protocol) []sfRefStage {
+	switch p {
+	case flow.TCP:
+		return []sfRefStage{
+			{OpenRequest, true, false, false, false, false, false},
+			{OpenReply, false, false, false, false, false, false},
+			{DataToServer, true, true, true, true, true, false},
+			{DataToClient, false, true, true, true, false, true},
+		}
+	case flow.UDP:
+		return []sfRefStage{
+			{OpenRequest, true, false, true, true, true, false},
+			{OpenReply, false, true, true, true, false, true},
+			{DataToServer, true, true, true, true, false, false},
+			{DataToClient, false, true, true, true, false, false},
+		}
+	case flow.ICMP, flow.ICMPv6:
+		return []sfRefStage{
+			{OpenRequest, true, false, true, false, false, false},
+			{OpenReply, false, true, true, false, false, false},
+		}
+	}
+	return []sfRefStage{
+		{OpenRequest, true, false, true, false, false, false},
+		{OpenReply, false, true, true, false, false, false},
+		{DataToServer, true, true, true, false, false, false},
+		{DataToClient, false, true, true, false, false, false},
+	}
+}
+
+// sfRefPacket is what a rule is matched against.
+type sfRefPacket struct {
+	st     sfRefStage
+	f      flow.Flow
+	app    string // "" while unknown
+	domain string // the session's domain
+}
+
+func sfRefCanonApp(a string) string {
+	a = strings.ToLower(a)
+	switch a {
+	case "http1":
+		a = "http"
+	case "ssl":
+		a = "tls"
+	case "ikev2":
+		a = "ike"
+	}
+	return a
+}
+
+// sfRefAppIs reports whether a rule's protocol name covers session protocol s.
+func sfRefAppIs(rule, s string) bool {
+	switch rule {
+	case "http":
+		return s == "http" || s == "http2"
+	case "http1":
+		return s == "http"
+	case "ikev2", "ike":
+		return s == "ike"
+	}
+	return rule == s
+}
+
+func (e *sfRefEngine) prefixesContain(ps []netip.Prefix, a netip.Addr) bool {
+	for _, p := range ps {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *sfRefEngine) inAddr(g *StatefulRuleGroup, x AddrExpr, a netip.Addr) bool {
+	var v bool
+	switch {
+	case x.Any:
+		v = true
+	case x.Prefix.IsValid():
+		v = x.Prefix.Contains(a)
+	case x.Var == "HOME_NET":
+		if ps, ok := g.IPSets["HOME_NET"]; ok {
+			v = e.prefixesContain(ps, a)
+		} else {
+			v = e.prefixesContain(e.cfg.HomeNet, a)
+		}
+	case x.Var == "EXTERNAL_NET":
+		if ps, ok := g.IPSets["EXTERNAL_NET"]; ok {
+			v = e.prefixesContain(ps, a)
+		} else {
+			v = !e.prefixesContain(e.cfg.HomeNet, a)
+		}
+	case x.Var != "":
+		v = e.prefixesContain(g.IPSets[x.Var], a)
+	case x.Ref != "":
+		ps, err := e.res.IPSet(g.IPSetReferences[x.Ref])
+		if err != nil {
+			panic(err)
+		}
+		v = e.prefixesContain(ps, a)
+	default:
+		anyPos, inPos, inNeg := false, false, false
+		for _, it := range x.List {
+			neg := it.Negate
+			it.Negate = false
+			m := e.inAddr(g, it, a)
+			if neg {
+				inNeg = inNeg || m
+			} else {
+				anyPos, inPos = true, inPos || m
+			}
+		}
+		v = (inPos || !anyPos) && !inNeg
+	}
+	return v != x.Negate
+}
+
+func (e *sfRefEngine) inPort(g *StatefulRuleGroup, x PortExpr, p uint16) bool {
+	var v bool
+	switch {
+	case x.Any:
+		v = true
+	case x.Set:
+		v = x.Range.Contains(p)
+	case x.Var != "":
+		for _, r := range g.PortSets[x.Var] {
+			v = v || r.Contains(p)
+		}
+	default:
+		anyPos, inPos, inNeg := false, false, false
+		for _, it := range x.List {
+			neg := it.Negate
+			it.Negate = false
+			m := e.inPort(g, it, p)
+			if neg {
+				inNeg = inNeg || m
+			} else {
+				anyPos, inPos = true, inPos || m
+			}
+		}
+		v = (inPos || !anyPos) && !inNeg
+	}
+	return v != x.Negate
+}
+
+// portsAll reports whether a port expression covers every port. Membership
+// only changes at range boundaries, so probing every boundary and its
+// neighbours (and 0 and 65535) decides it.
+func (e *sfRefEngine) portsAll(g *StatefulRuleGroup, x PortExpr) bool {
+	probes := []int{0, 65535}
+	var walk func(x PortExpr)
+	add := func(r flow.PortRange) {
+		probes = append(probes, int(r.Lo)-1, int(r.Lo), int(r.Hi), int(r.Hi)+1)
+	}
+	walk = func(x PortExpr) {
+		switch {
+		case x.Set:
+			add(x.Range)
+		case x.Var != "":
+			for _, r := range g.PortSets[x.Var] {
+				add(r)
+			}
+		}
+		for _, it := range x.List {
+			walk(it)
+		}
+	}
+	walk(x)
+	for _, p := range probes {
+		if p >= 0 && p <= 65535 && !e.inPort(g, x, uint16(p)) {
+			return false
+		}
+	}
+	return true
+}
+
+func sfRefHasNeg(g *StatefulRuleGroup, x AddrExpr) bool {
+	if x.Negate {
+		return true
+	}
+	if x.Var == "EXTERNAL_NET" {
+		_, own := g.IPSets["EXTERNAL_NET"]
+		return !own
+	}
+	for _, it := range x.List {
+		if sfRefHasNeg(g, it) {
+			return true
+		}
+	}
+	return false
+}
+
+// sfRefInfo are the options that do not affect matching.
+var sfRefInfo = map[string]bool{"sid": true, "msg": true, "rev": true, "gid": true, "classtype": true,
+	"metadata": true, "reference": true, "priority": true, "noalert": true, "target": true, "tag": true}
+
+// matchRule returns 0 (no), 1 (yes) or 2 (unknown) and the undecidable keyword.
+func (e *sfRefEngine) matchRule(rr *sfRefRule, p sfRefPacket) (int, string) {
+	sr, g := &rr.sr, rr.g
+	proto := sr.Protocol
+	var needApp []string
+	switch proto {
+	case "ip":
+	case "tcp":
+		if p.f.Protocol != flow.TCP {
+			return 0, ""
+		}
+	case "udp":
+		if p.f.Protocol != flow.UDP {
+			return 0, ""
+		}
+	case "icmp":
+		if !p.f.Protocol.IsICMP() {
+			return 0, ""
+		}
+	default:
+		needApp = append(needApp, proto)
+	}
+	// Walk the options once: classify, and evaluate what is decidable.
+	ipOnly := proto == "ip" || proto == "tcp" || proto == "udp" || proto == "icmp"
+	decided := true // every decidable condition holds so far
+	unknownKW := ""
+	needPayload := false
+	buf := ""    // the active sticky buffer: "", "tls.sni", "http.host", "http.header_names", "dns.query"
+	dot := false // dotprefix on the active buffer
+	type content struct {
+		buf                     string
+		dot                     bool
+		pat                     string
+		neg, nocase, start, end bool
+	}
+	var contents []content
+	fail := func() { decided = false }
+	for _, o := range sr.Options {
+		kw := o.Keyword
+		if sfRefInfo[kw] {
+			continue
+		}
+		if kw == "flowbits" {
+			if strings.HasPrefix(o.Value, "isset") {
+				ipOnly = false
+				if unknownKW == "" {
+					unknownKW = kw
+				}
+			}
+			continue
+		}
+		ipOnly = false
+		switch kw {
+		case "flow":
+			for _, v := range strings.Split(o.Value, ",") {
+				switch strings.TrimSpace(v) {
+				case "established":
+					if !p.st.established {
+						fail()
+					}
+				case "not_established":
+					if p.st.established {
+						fail()
+					}
+				case "to_server", "from_client":
+					if !p.st.toServer {
+						fail()
+					}
+				case "to_client", "from_server":
+					if p.st.toServer {
+						fail()
+					}
+				}
+			}
+		case "ip_proto":
+			v := o.Value
+			op := byte('=')
+			if strings.ContainsAny(v[:1], "!<>") {
+				op, v = v[0], v[1:]
+			}
+			pr, _ := flow.ParseProtocol(v)
+			n := int(p.f.Protocol)
+			ok := map[byte]bool{'=': n == int(pr), '!': n != int(pr), '<': n < int(pr), '>': n > int(pr)}[op]
+			if !ok {
+				fail()
+			}
+		case "app-layer-protocol":
+			v := o.Value
+			neg := strings.HasPrefix(v, "!")
+			v = strings.TrimPrefix(v, "!")
+			if p.app == "" {
+				fail()
+				continue
+			}
+			is := sfRefAppIs(sfRefCanonApp(v), p.app)
+			if v == "failed" {
+				is = p.app == "none"
+			}
+			if is == neg {
+				fail()
+			}
+		case "ssl_state":
+			needApp = append(needApp, "tls")
+			cur := ""
+			if p.st.request {
+				cur = "client_hello"
+			} else if p.st.response {
+				cur = "server_hello"
+			}
+			if o.Value != cur {
+				fail()
+			}
+		case "tls.sni", "http.host", "http.header_names":
+			buf, dot = kw, false
+			needApp = append(needApp, map[string]string{"tls.sni": "tls", "http.host": "http", "http.header_names": "http"}[kw])
+		case "dns.query":
+			buf = kw
+			needApp = append(needApp, "dns")
+			if unknownKW == "" {
+				unknownKW = kw
+			}
+		case "dotprefix":
+			dot = true
+			for i := range contents {
+				if contents[i].buf == buf {
+					contents[i].dot = true
+				}
+			}
+		case "content":
+			pat, neg, err := decodeContent(o)
+			if err != nil {
+				panic(err)
+			}
+			contents = append(contents, content{buf: buf, dot: dot, pat: string(pat), neg: neg})
+			if buf == "" {
+				needPayload = true
+				if unknownKW == "" {
+					unknownKW = kw
+				}
+			}
+		case "nocase":
+			contents[len(contents)-1].nocase = true
+		case "startswith":
+			contents[len(contents)-1].start = true
+		case "endswith":
+			contents[len(contents)-1].end = true
+		case "pcre":
+			if buf == "" {
+				needPayload = true
+			}
+			if unknownKW == "" {
+				unknownKW = kw
+			}
+		default: // geoip and the like
+			if unknownKW == "" {
+				unknownKW = kw
+			}
+		}
+	}
+	for _, a := range needApp {
+		if p.app == "" || !sfRefAppIs(a, p.app) {
+			return 0, ""
+		}
+	}
+	if ipOnly && (!e.portsAll(g, sr.SrcPorts) || !e.portsAll(g, sr.DstPorts) || sfRefHasNeg(g, sr.Src) || sfRefHasNeg(g, sr.Dst)) {
+		ipOnly = false
+	}
+	if ipOnly && p.st.stage > OpenReply {
+		return 0, ""
+	}
+	if needPayload && !p.st.payload {
+		return 0, ""
+	}
+	// header
+	src, dst := p.f.Src.Addr(), p.f.Dst.Addr()
+	ports := p.f.Protocol == flow.TCP || p.f.Protocol == flow.UDP
+	portOK := func(x PortExpr, port uint16) bool {
+		if e.portsAll(g, x) {
+			return true
+		}
+		return ports && e.inPort(g, x, port)
+	}
+	fwd := e.inAddr(g, sr.Src, src) && e.inAddr(g, sr.Dst, dst) && portOK(sr.SrcPorts, p.f.Src.Port()) && portOK(sr.DstPorts, p.f.Dst.Port())
+	back := sr.Bidirectional && e.inAddr(g, sr.Src, dst) && e.inAddr(g, sr.Dst, src) && portOK(sr.SrcPorts, p.f.Dst.Port()) && portOK(sr.DstPorts, p.f.Src.Port())
+	if !fwd && !back {
+		return 0, ""
+	}
+	// buffers
+	isTLS, isHTTP := p.app == "tls", p.app == "http" || p.app == "http2"
+	for _, c := range contents {
+		var b string
+		switch c.buf {
+		case "":
+			continue
+		case "dns.query":
+			continue
+		case "tls.sni":
+			if !p.st.request || !isTLS || p.domain == "" {
+				return 0, ""
+			}
+			b = p.domain
+		case "http.host":
+			if !p.st.request || !isHTTP || p.domain == "" {
+				return 0, ""
+			}
+			b = strings.ToLower(p.domain)
+		case "http.header_names":
+			if !p.st.request || !isHTTP {
+				return 0, ""
+			}
+			continue // "\r\n" startswith: always true in generated rules
+		}
+		if c.dot {
+			b = "." + b
+		}
+		found := false
+		for i := 0; i+len(c.pat) <= len(b); i++ {
+			seg := b[i : i+len(c.pat)]
+			eq := seg == c.pat || c.nocase && strings.EqualFold(seg, c.pat)
+			if eq && (!c.start || i == 0) && (!c.end || i+len(c.pat) == len(b)) {
+				found = true
+			}
+		}
+		if found == c.neg {
+			return 0, ""
+		}
+	}
+	if !decided {
+		return 0, ""
+	}
+	if unknownKW != "" {
+		return 2, unknownKW
+	}
+	return 1, ""
+}
+
+func (e *sfRefEngine) evaluate(s Session) StatefulDecision {
+	fwd, ret := s.ForwardSeen, s.ReturnSeen
+	var d StatefulDecision
+	if !fwd && !ret {
+		fwd, ret = true, true
+	} else if !ret {
+		d.Warning = warnForwardOnly
+	} else if !fwd {
+		d.Warning = warnReturnOnly
+	}
+	app := s.AppProto
+	if app == "" {
+		app = DefaultAppProto(s.Flow)
+	}
+	app = sfRefCanonApp(app)
+	match := func(rr *sfRefRule, kind string) RuleMatch {
+		return RuleMatch{Stage: d.Stage, Group: rr.label, GroupPriority: rr.gprio, Sid: rr.sr.Sid(), Action: kind, Overridden: rr.overridden, Rule: rr.sr.Text}
+	}
+	decide := func(rr *sfRefRule, verdict flow.Verdict) {
+		d.Verdict, d.Action, d.Group, d.GroupPriority, d.Sid, d.Rule = verdict, rr.action, rr.label, rr.gprio, rr.sr.Sid(), rr.sr.Text
+	}
+	undecidable := func(rr *sfRefRule, kw string) {
+		decide(rr, flow.Indeterminate)
+		d.Indeterminate = &Unknown{Stage: d.Stage, Group: rr.label, Sid: rr.sr.Sid(), Action: rr.action, Rule: rr.sr.Text, Keyword: kw}
+	}
+	for _, st := range sfRefStages(s.Flow.Protocol) {
+		if st.toServer && !fwd || !st.toServer && !ret {
+			continue
+		}
+		d.Stage = st.stage
+		p := sfRefPacket{st: st, f: s.Flow, domain: s.Flow.Domain}
+		if !st.toServer {
+			p.f = s.Flow.Reverse()
+		}
+		if st.app {
+			p.app = app
+		}
+		res := make([]int, len(e.rules))
+		kws := make([]string, len(e.rules))
+		for i := range e.rules {
+			res[i], kws[i] = e.matchRule(&e.rules[i], p)
+		}
+		if e.cfg.Order == StrictOrder {
+			for i := range e.rules {
+				rr := &e.rules[i]
+				switch {
+				case res[i] == 0:
+				case rr.action == "alert":
+					if res[i] == 1 {
+						d.Alerts = append(d.Alerts, match(rr, "alert"))
+					}
+				case res[i] == 2:
+					undecidable(rr, kws[i])
+					return d
+				case rr.action == "pass":
+					decide(rr, flow.Allow)
+					return d
+				default:
+					decide(rr, flow.Deny)
+					return d
+				}
+			}
+			df := e.cfg.Defaults
+			tcp := s.Flow.Protocol == flow.TCP
+			estApplies := !tcp || st.established
+			toServerApplies := estApplies && st.toServer
+			for _, a := range []struct {
+				on   bool
+				name string
+				hit  bool
+			}{
+				{df.AlertStrict, "aws:alert_strict", true},
+				{df.AlertEstablished, "aws:alert_established", estApplies},
+				{df.AlertEstablishedAppLayer, "aws:alert_established_app_layer", estApplies},
+				{df.AlertEstablishedAppLayerToServer, "aws:alert_established_app_layer_to_server", toServerApplies},
+			} {
+				if a.on && a.hit {
+					d.Alerts = append(d.Alerts, RuleMatch{Stage: st.stage, Action: a.name, Default: true})
+				}
+			}
+			for _, a := range []struct {
+				on   bool
+				name string
+				hit  bool
+			}{
+				{df.DropStrict, "aws:drop_strict", true},
+				{df.DropEstablished, "aws:drop_established", estApplies},
+				{df.DropEstablishedAppLayer, "aws:drop_established_app_layer", estApplies},
+				{df.DropEstablishedAppLayerToServer, "aws:drop_established_app_layer_to_server", toServerApplies},
+			} {
+				if a.on && a.hit {
+					d.Verdict, d.Action, d.Default = flow.Deny, a.name, true
+					return d
+				}
+			}
+			continue
+		}
+		// DEFAULT_ACTION_ORDER
+		first := func(action func(string) bool, want int) int {
+			for i := range e.rules {
+				if res[i] == want && action(e.rules[i].action) {
+					return i
+				}
+			}
+			return -1
+		}
+		isPass := func(a string) bool { return a == "pass" }
+		isDrop := func(a string) bool { return a == "drop" || a == "reject" }
+		if i := first(isPass, 1); i >= 0 {
+			decide(&e.rules[i], flow.Allow)
+			return d
+		}
+		if i := first(isPass, 2); i >= 0 {
+			undecidable(&e.rules[i], kws[i])
+			return d
+		}
+		dropAt := first(isDrop, 1)
+		if dropAt < 0 {
+			if i := first(isDrop, 2); i >= 0 {
+				undecidable(&e.rules[i], kws[i])
+				return d
+			}
+		}
+		for i := range e.rules {
+			if res[i] == 1 && e.rules[i].action == "alert" {
+				d.Alerts = append(d.Alerts, match(&e.rules[i], "alert"))
+			}
+		}
+		if dropAt >= 0 {
+			decide(&e.rules[dropAt], flow.Deny)
+			return d
+		}
+	}
+	d.Verdict, d.Action, d.Default = flow.Allow, "", true
+	return d
+}
+
+// --- random configurations ---
+
+var (
+	sfRndHome     = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")}
+	sfRndAddrs4   = []string{"10.0.0.1", "10.0.0.2", "10.0.1.1", "10.1.0.1", "192.0.2.1", "198.51.100.1", "198.51.100.200"}
+	sfRndAddrs6   = []string{"2001:db8::1", "2001:db8::2", "2001:db8:1::1"}
+	sfRndPrefixes = []string{"10.0.0.0/24", "10.0.0.0/16", "10.0.1.0/24", "192.0.2.0/24", "198.51.100.0/25", "0.0.0.0/0", "2001:db8::/64", "2001:db8::1", "10.0.0.1"}
+	sfRndPorts    = []uint16{22, 53, 80, 123, 443, 8080, 50000}
+	sfRndDomains  = []string{"example.com", "www.example.com", "WWW.Example.com", "a.b.example.com", "example.org", "badexample.com"}
+	sfRndTargets  = []string{"example.com", ".example.com", "www.example.com", ".org", "example.org"}
+)
+
+type sfGen struct{ r *rand.Rand }
+
+func (g sfGen) pick(xs []string) string { return xs[g.r.IntN(len(xs))] }
+func (g sfGen) chance(p float64) bool   { return g.r.Float64() < p }
+
+func (g sfGen) addrItem() string {
+	switch g.r.IntN(6) {
+	case 0:
+		return "$HOME_NET"
+	case 1:
+		return "$EXTERNAL_NET"
+	case 2:
+		return "$SRV"
+	case 3:
+		return "@PL"
+	}
+	return g.pick(sfRndPrefixes)
+}
+
+func (g sfGen) addr() string {
+	switch g.r.IntN(8) {
+	case 0, 1:
+		return "any"
+	case 2:
+		return "!" + g.addrItem()
+	case 3:
+		n := 1 + g.r.IntN(3)
+		var items []string
+		for range n {
+			it := g.addrItem()
+			if g.chance(0.4) {
+				it = "!" + it
+			}
+			items = append(items, it)
+		}
+		return "[" + strings.Join(items, ",") + "]"
+	}
+	return g.addrItem()
+}
+
+func (g sfGen) port() string {
+	switch g.r.IntN(9) {
+	case 0, 1, 2:
+		return "any"
+	case 3:
+		return "$WEB"
+	case 4:
+		return "1024:65535"
+	case 5:
+		return "!" + strconv.Itoa(int(sfRndPorts[g.r.IntN(len(sfRndPorts))]))
+	case 6:
+		return "[80,443,!8080]"
+	case 7:
+		return "[1000:60000,!50000]"
+	}
+	return strconv.Itoa(int(sfRndPorts[g.r.IntN(len(sfRndPorts))]))
+}
+
+// rule writes a random Suricata rule.
+func (g sfGen) rule(sid int, order RuleOrder) string {
+	action := g.pick([]string{"pass", "pass", "drop", "drop", "reject", "alert"})
+	proto := g.pick([]string{"ip", "tcp", "tcp", "udp", "icmp", "tls", "http", "dns", "ssh"})
+	dir := "->"
+	if g.chance(0.25) {
+		dir = "<>"
+	}
+	var opts []string
+	if g.chance(0.4) {
+		opts = append(opts, "flow:"+g.pick([]string{"established", "not_established", "to_server", "to_client", "established,to_server", "not_established, to_client", "stateless", "to_server, established"}))
+	}
+	if g.chance(0.1) {
+		opts = append(opts, "ip_proto:"+g.pick([]string{"TCP", "!UDP", "17", "<17", ">6", "ICMP"}))
+	}
+	if g.chance(0.1) {
+		opts = append(opts, "app-layer-protocol:"+g.pick([]string{"tls", "!http", "failed", "dns", "http"}))
+	}
+	canTLS := proto == "ip" || proto == "tcp" || proto == "tls" || proto == "udp"
+	canHTTP := proto == "ip" || proto == "tcp" || proto == "http"
+	if canTLS && g.chance(0.1) {
+		opts = append(opts, "ssl_state:"+g.pick([]string{"client_hello", "server_hello"}))
+		canHTTP = false
+	}
+	if (canTLS || canHTTP) && g.chance(0.35) {
+		buf := "tls.sni"
+		if !canTLS || canHTTP && g.chance(0.5) {
+			buf = "http.host"
+		}
+		s := buf + ";"
+		t := g.pick(sfRndTargets)
+		neg := ""
+		if g.chance(0.1) {
+			neg = "!"
+		}
+		switch g.r.IntN(4) {
+		case 0:
+			s += ` content:` + neg + `"` + strings.TrimPrefix(t, ".") + `"; startswith; endswith;`
+		case 1:
+			s += ` dotprefix; content:` + neg + `".` + strings.TrimPrefix(t, ".") + `"; endswith;`
+		case 2:
+			s += ` content:` + neg + `"` + t + `";`
+		default:
+			s += ` content:` + neg + `"` + strings.ToUpper(t) + `"; nocase; endswith;`
+		}
+		if g.chance(0.3) && !strings.Contains(s, "nocase") {
+			s += " nocase;"
+		}
+		opts = append(opts, strings.TrimSuffix(s, ";"))
+	}
+	if g.chance(0.25) {
+		switch g.r.IntN(5) {
+		case 0:
+			opts = append(opts, `content:"GET"`)
+		case 1:
+			opts = append(opts, `pcre:"/x+/"`)
+		case 2:
+			opts = append(opts, "geoip:any,RU")
+		case 3:
+			opts = append(opts, "flowbits:isset,seen")
+		case 4:
+			if proto == "ip" || proto == "udp" || proto == "tcp" || proto == "dns" {
+				opts = append(opts, `dns.query; content:"example"`)
+			}
+		}
+	}
+	if g.chance(0.2) {
+		opts = append(opts, `msg:"m"`)
+	}
+	if g.chance(0.1) {
+		opts = append(opts, "flowbits:set,seen")
+	}
+	if order == DefaultActionOrder && g.chance(0.3) {
+		opts = append(opts, "priority:"+strconv.Itoa(1+g.r.IntN(5)))
+	}
+	opts = append(opts, "sid:"+strconv.Itoa(sid))
+	g.r.Shuffle(len(opts), func(i, j int) {
+		// keep sticky-buffer option groups in place: only swap independent options
+		if strings.Contains(opts[i], ";") || strings.Contains(opts[j], ";") {
+			return
+		}
+		opts[i], opts[j] = opts[j], opts[i]
+	})
+	return fmt.Sprintf("%s %s %s %s %s %s %s (%s;)", action, proto, g.addr(), g.port(), dir, g.addr(), g.port(), strings.Join(opts, "; "))
+}
+
+func (g sfGen) group(name string, order RuleOrder) StatefulRuleGroup {
+	grp := StatefulRuleGroup{Name: name, RuleOrder: order,
+		IPSets:          map[string][]netip.Prefix{"SRV": {netip.MustParsePrefix(g.pick(sfRndPrefixes[:5]))}},
+		PortSets:        map[string][]flow.PortRange{"WEB": {{Lo: 80, Hi: 80}, {Lo: 443, Hi: 443}}},
+		IPSetReferences: map[string]string{"PL": "arn:pl-1"},
+	}
+	if g.chance(0.2) {
+		grp.IPSets["HOME_NET"] = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/24"), netip.MustParsePrefix("192.0.2.0/24")}
+	}
+	if g.chance(0.1) {
+		grp.IPSets["EXTERNAL_NET"] = []netip.Prefix{netip.MustParsePrefix("198.51.100.0/24")}
+	}
+	switch g.r.IntN(6) {
+	case 0:
+		dl := &DomainList{Type: g.pick([]string{"ALLOWLIST", "ALLOWLIST", "DENYLIST", "REJECTLIST", "ALERTLIST"})}
+		for _, t := range []string{"TLS_SNI", "HTTP_HOST"} {
+			if g.chance(0.7) || t == "HTTP_HOST" && len(dl.TargetTypes) == 0 {
+				dl.TargetTypes = append(dl.TargetTypes, t)
+			}
+		}
+		seen := map[string]bool{}
+		for range 1 + g.r.IntN(3) {
+			if t := g.pick(sfRndTargets); !seen[t] {
+				seen[t] = true
+				dl.Targets = append(dl.Targets, t)
+			}
+		}
+		grp.DomainList = dl
+	case 1:
+		for i := range 1 + g.r.IntN(4) {
+			grp.StandardRules = append(grp.StandardRules, StandardRule{
+				Action: g.pick([]string{"PASS", "DROP", "ALERT", "REJECT"}), Protocol: g.pick([]string{"IP", "TCP", "UDP", "TLS", "ICMP"}),
+				Source: g.pick([]string{"ANY", "$HOME_NET", "10.0.0.0/24", "$EXTERNAL_NET"}), SourcePort: g.pick([]string{"ANY", "ANY", "1024:65535"}),
+				Direction: g.pick([]string{"FORWARD", "ANY"}), Destination: g.pick([]string{"ANY", "$EXTERNAL_NET", "198.51.100.0/25", "$SRV"}),
+				DestinationPort: g.pick([]string{"ANY", "443", "$WEB", "53"}),
+				Options:         []Option{{Keyword: "sid", Value: strconv.Itoa(i + 1)}},
+			})
+		}
+	default:
+		var lines []string
+		for i := range 1 + g.r.IntN(8) {
+			lines = append(lines, g.rule(i+1, order))
+		}
+		grp.RulesString = strings.Join(lines, "\n")
+	}
+	return grp
+}
+
+func (g sfGen) config() StatefulConfig {
+	order := RuleOrder(g.r.IntN(2))
+	cfg := StatefulConfig{Order: order, HomeNet: sfRndHome}
+	prios := g.r.Perm(10)
+	for i := range 1 + g.r.IntN(4) {
+		cfg.Groups = append(cfg.Groups, StatefulGroupRef{Priority: 1 + prios[i]*10, DropToAlert: g.chance(0.15),
+			Group: g.group("g"+strconv.Itoa(i), order)})
+	}
+	if order == StrictOrder {
+		switch g.r.IntN(7) {
+		case 1:
+			cfg.Defaults.DropStrict = true
+		case 2:
+			cfg.Defaults.DropEstablished = true
+		case 3:
+			cfg.Defaults.DropEstablishedAppLayer = true
+		case 4:
+			cfg.Defaults.DropEstablishedAppLayerToServer = true
+		}
+		if g.chance(0.3) {
+			cfg.Defaults.AlertStrict = true
+		}
+		if g.chance(0.2) && !cfg.Defaults.DropEstablishedAppLayer && !cfg.Defaults.DropEstablishedAppLayerToServer {
+			cfg.Defaults.AlertEstablished = true
+		}
+	}
+	return cfg
+}
+
+func (g sfGen) session() Session {
+	var s Session
+	six := g.chance(0.15)
+	addrs := sfRndAddrs4
+	if six {
+		addrs = sfRndAddrs6
+	}
+	src, dst := netip.MustParseAddr(g.pick(addrs)), netip.MustParseAddr(g.pick(addrs))
+	proto := []flow.Protocol{flow.TCP, flow.TCP, flow.TCP, flow.UDP, flow.ICMP, flow.GRE}[g.r.IntN(6)]
+	if proto == flow.ICMP && six {
+		proto = flow.ICMPv6
+	}
+	s.Flow.Protocol = proto
+	var sp, dp uint16
+	if proto.HasPorts() {
+		sp, dp = sfRndPorts[g.r.IntN(len(sfRndPorts))], sfRndPorts[g.r.IntN(len(sfRndPorts))]
+		if g.chance(0.6) {
+			sp = 50000
+		}
+	}
+	s.Flow.Src, s.Flow.Dst = netip.AddrPortFrom(src, sp), netip.AddrPortFrom(dst, dp)
+	if proto == flow.ICMP {
+		s.Flow.ICMPType = flow.ICMPEchoRequest
+	} else if proto == flow.ICMPv6 {
+		s.Flow.ICMPType = flow.ICMPv6EchoRequest
+	}
+	if g.chance(0.6) {
+		s.Flow.Domain = g.pick(sfRndDomains)
+	}
+	if g.chance(0.5) {
+		s.AppProto = g.pick([]string{"tls", "http", "http2", "dns", "none", "ssh", "HTTP1"})
+	}
+	switch g.r.IntN(10) {
+	case 0:
+		s.ForwardSeen = true
+	case 1:
+		s.ReturnSeen = true
+	case 2, 3:
+	default:
+		s.ForwardSeen, s.ReturnSeen = true, true
+	}
+	return s
+}
+
+// comparable parts of a decision.
+type sfKey struct {
+	Verdict       flow.Verdict
+	Stage         Stage
+	Action        string
+	Group         string
+	GroupPriority int
+	Sid           int
+	Rule          string
+	Default       bool
+	Warning       string
+	Unknown       string
+	Alerts        string
+}
+
+func sfKeyOf(d StatefulDecision) sfKey {
+	k := sfKey{d.Verdict, d.Stage, d.Action, d.Group, d.GroupPriority, d.Sid, d.Rule, d.Default, d.Warning, "", ""}
+	if u := d.Indeterminate; u != nil {
+		k.Unknown = fmt.Sprintf("%s %s sid %d %s %s", u.Stage, u.Group, u.Sid, u.Action, u.Keyword)
+	}
+	var as []string
+	for _, a := range d.Alerts {
+		as = append(as, fmt.Sprintf("%s/%s/%d/%s/%v/%v", a.Stage, a.Group, a.Sid, a.Action, a.Overridden, a.Default))
+	}
+	k.Alerts = strings.Join(as, " ")
+	return k
+}
+
+func TestStatefulAgreesWithReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(20260601, 7))
+	g := sfGen{r}
+	res := StaticIPSets{"arn:pl-1": {netip.MustParsePrefix("198.51.100.128/25"), netip.MustParsePrefix("2001:db8:1::/48")}}
+	configs, compiled, sessions := 3000, 0, 0
+	verdicts := map[flow.Verdict]int{}
+	for range configs {
+		cfg := g.config()
+		e, err := CompileStateful(cfg, res)
+		if err != nil {
+			continue // conflicting random options; counted below
+		}
+		compiled++
+		ref, err := sfNewRef(cfg, res)
+		require.NoError(t, err)
+		for range 20 {
+			s := g.session()
+			want := sfKeyOf(ref.evaluate(s))
+			got := sfKeyOf(e.Evaluate(s))
+			ex := sfKeyOf(e.Explain(s))
+			sessions++
+			verdicts[want.Verdict]++
+			if got != want || ex != want {
+				var groups []string
+				for _, gr := range cfg.Groups {
+					rs, _ := gr.Group.Rules()
+					for _, x := range rs {
+						groups = append(groups, fmt.Sprintf("  [%s p%d dta=%v] %s", gr.Group.Name, gr.Priority, gr.DropToAlert, x.Text))
+					}
+				}
+				t.Fatalf("session %+v (app %q fwd %v ret %v) under %s defaults %v:\n%s\nreference: %+v\nEvaluate:  %+v\nExplain:   %+v",
+					s.Flow, s.AppProto, s.ForwardSeen, s.ReturnSeen, cfg.Order, cfg.Defaults.Names(), strings.Join(groups, "\n"), want, got, ex)
+			}
+		}
+	}
+	require.Greater(t, compiled, configs*8/10, "most random configurations should compile")
+	t.Logf("%d configurations (%d compiled), %d sessions: %v", configs, compiled, sessions, verdicts)
+	require.Greater(t, verdicts[flow.Indeterminate], sessions/100)
+	require.Greater(t, verdicts[flow.Deny], sessions/10)
+	require.Greater(t, verdicts[flow.Allow], sessions/10)
+}
