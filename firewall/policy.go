@@ -1,0 +1,314 @@
+package firewall
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+// Policy is a (Classic) firewall policy: the stateless engine's rule
+// groups and default actions, and the stateful engine's rule groups, rule
+// order and default actions. Build it in code or with
+// [PolicySpec.Build] from the JSON `aws network-firewall
+// describe-firewall-policy` prints.
+type Policy struct {
+	Name, ARN string
+	Stateless StatelessConfig
+	Stateful  StatefulConfig
+	// StreamExceptionPolicy is DROP (AWS's default), CONTINUE or REJECT:
+	// what the firewall does with packets of a flow it has no state for
+	// (mid-stream, or asymmetric routing). Informational: reachsim reports
+	// half-seen flows as asymmetric whatever it says.
+	StreamExceptionPolicy string
+}
+
+// Engine is a compiled policy: both engines, immutable and safe for
+// concurrent use. Build it with [Policy.Compile].
+type Engine struct {
+	name      string
+	stateless *StatelessEngine
+	stateful  *StatefulEngine
+}
+
+// Compile checks the policy and builds its [Engine]. res resolves IP set
+// references; it may be nil when no rule group has any. The stateful
+// side's HomeNet must be set (package reach fills in the firewall VPC's
+// CIDRs when the policy sets none, as AWS does).
+func (p Policy) Compile(res IPSetResolver) (*Engine, error) {
+	sl, err := CompileStateless(p.Stateless)
+	if err != nil {
+		return nil, fmt.Errorf("policy %s: stateless: %w", p.label(), err)
+	}
+	sf, err := CompileStateful(p.Stateful, res)
+	if err != nil {
+		return nil, fmt.Errorf("policy %s: stateful: %w", p.label(), err)
+	}
+	return &Engine{name: p.label(), stateless: sl, stateful: sf}, nil
+}
+
+func (p Policy) label() string {
+	if p.Name != "" {
+		return p.Name
+	}
+	if p.ARN != "" {
+		return p.ARN
+	}
+	return "(unnamed)"
+}
+
+// Connection is what crosses one firewall endpoint: a session's request
+// as it reaches the endpoint, and which of its directions pass through
+// this endpoint (with symmetric routing, both).
+type Connection struct {
+	Flow flow.Flow
+	// AppProto is the application protocol ("tls", "http", ...); "" lets
+	// the stateful engine derive it from the destination port.
+	AppProto       string
+	Request, Reply bool
+}
+
+// PacketResult is the stateless engine's decision on one of the packets a
+// session is represented by.
+type PacketResult struct {
+	Reply    bool
+	Packet   Packet
+	Decision StatelessDecision
+}
+
+// Inspection is the firewall's answer for one connection: per direction,
+// whether it passes, and which engine, rule group and rule decided.
+type Inspection struct {
+	policy string
+	// Packets are the stateless engine's decisions, one per representative
+	// packet: for TCP the SYN and a data segment of the request and the
+	// SYN-ACK and a data segment of the reply; for other protocols one
+	// packet each way.
+	Packets []PacketResult
+	// Stateful is the stateful engine's decision, nil when no packet was
+	// forwarded to it.
+	Stateful *StatefulDecision
+	Warnings []string
+	// request and reply: the verdict and the reason on each leg.
+	leg [2]legResult
+}
+
+type legResult struct {
+	verdict flow.Verdict
+	rule    string
+	reason  string
+	fix     string
+}
+
+// packetsOf returns the packets that represent the session in each
+// direction.
+func packetsOf(f flow.Flow, request, reply bool) []PacketResult {
+	var out []PacketResult
+	add := func(isReply bool, p flow.Flow, flags ...TCPFlags) {
+		if len(flags) == 0 {
+			out = append(out, PacketResult{Reply: isReply, Packet: Packet{Flow: p}})
+		}
+		for _, fl := range flags {
+			out = append(out, PacketResult{Reply: isReply, Packet: Packet{Flow: p, Flags: fl}})
+		}
+	}
+	tcp := f.Protocol == flow.TCP
+	if request {
+		if tcp {
+			add(false, f, SYN, ACK|PSH)
+		} else {
+			add(false, f)
+		}
+	}
+	if reply {
+		if tcp {
+			add(true, f.Reverse(), SYN|ACK, ACK|PSH)
+		} else {
+			add(true, f.Reverse())
+		}
+	}
+	return out
+}
+
+// Inspect judges a connection at an endpoint of the firewall.
+func (e *Engine) Inspect(c Connection) Inspection {
+	ins := Inspection{policy: e.name}
+	ins.leg[0].verdict, ins.leg[1].verdict = flow.Allow, flow.Allow
+	ins.Packets = packetsOf(c.Flow, c.Request, c.Reply)
+	var fwdSeen, retSeen bool
+	passedBy := [2]string{}
+	forwardedBy := [2]string{}
+	for i := range ins.Packets {
+		pr := &ins.Packets[i]
+		pr.Decision = e.stateless.Explain(pr.Packet)
+		l := &ins.leg[b2i(pr.Reply)]
+		switch pr.Decision.Action {
+		case StatelessDrop:
+			if l.verdict == flow.Allow {
+				l.verdict = flow.Deny
+				l.rule = statelessRule(pr.Decision)
+				l.reason = fmt.Sprintf("stateless engine: %s is dropped: %s", pr.Packet, pr.Decision)
+				l.fix = statelessFix(pr)
+			}
+		case StatelessPass:
+			passedBy[b2i(pr.Reply)] = pr.Decision.String()
+		case StatelessForward:
+			forwardedBy[b2i(pr.Reply)] = pr.Decision.String()
+			if pr.Reply {
+				retSeen = true
+			} else {
+				fwdSeen = true
+			}
+		}
+	}
+	for k, name := range []string{"request", "reply"} {
+		if passedBy[k] != "" && forwardedBy[k] != "" {
+			ins.Warnings = append(ins.Warnings, fmt.Sprintf("the stateless engine passes some %s packets and forwards others to the stateful engine", name))
+		}
+	}
+	if fwdSeen || retSeen {
+		d := e.stateful.Explain(Session{Flow: c.Flow, AppProto: c.AppProto, ForwardSeen: fwdSeen, ReturnSeen: retSeen})
+		ins.Stateful = &d
+		if d.Warning != "" {
+			ins.Warnings = append(ins.Warnings, d.Warning)
+		}
+		onReply := d.Stage == OpenReply || d.Stage == DataToClient
+		l := &ins.leg[b2i(onReply)]
+		if d.Verdict != flow.Allow && l.verdict == flow.Allow {
+			l.verdict = d.Verdict
+			l.rule = statefulRule(d)
+			l.reason = "stateful engine: " + statefulText(d)
+			l.fix = statefulFix(d)
+		}
+	}
+	for k := range ins.leg {
+		l := &ins.leg[k]
+		if l.verdict != flow.Allow || (k == 0 && !c.Request) || (k == 1 && !c.Reply) {
+			continue
+		}
+		switch {
+		case forwardedBy[k] != "" && ins.Stateful != nil && ins.Stateful.Verdict != flow.Allow:
+			other := "reply"
+			if k == 1 {
+				other = "request"
+			}
+			l.reason = "stateless engine: " + forwardedBy[k] + "; stateful engine: nothing of its own against this direction; it stopped the session on the " + other
+		case forwardedBy[k] != "" && ins.Stateful != nil:
+			l.reason = "stateless engine: " + forwardedBy[k] + "; stateful engine: " + statefulText(*ins.Stateful)
+			l.rule = statefulRule(*ins.Stateful)
+		case passedBy[k] != "":
+			l.reason = "stateless engine: " + passedBy[k] + " (the stateful engine never sees it)"
+		}
+	}
+	return ins
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// VerdictOn returns the verdict for the request (reply false) or the reply.
+func (ins Inspection) VerdictOn(reply bool) flow.Verdict { return ins.leg[b2i(reply)].verdict }
+
+// RuleOn returns the rule that decided that direction, "" for a default.
+func (ins Inspection) RuleOn(reply bool) string { return ins.leg[b2i(reply)].rule }
+
+// ReasonOn explains the decision on that direction in a sentence.
+func (ins Inspection) ReasonOn(reply bool) string {
+	l := ins.leg[b2i(reply)]
+	if l.reason == "" {
+		return "policy " + ins.policy + ": passes"
+	}
+	return "policy " + ins.policy + ": " + l.reason
+}
+
+// Fix says what would let a blocked direction through, "" if none is.
+func (ins Inspection) Fix() string {
+	for _, l := range ins.leg {
+		if l.fix != "" {
+			return l.fix
+		}
+	}
+	return ""
+}
+
+// Details lists the facts behind the decisions: each packet's stateless
+// decision, alerts the stateful engine raised, warnings.
+func (ins Inspection) Details() []string {
+	var out []string
+	for _, pr := range ins.Packets {
+		dir := "request"
+		if pr.Reply {
+			dir = "reply"
+		}
+		out = append(out, fmt.Sprintf("stateless, %s %s: %s", dir, pr.Packet, pr.Decision))
+	}
+	if ins.Stateful != nil {
+		for _, a := range ins.Stateful.Alerts {
+			out = append(out, fmt.Sprintf("stateful alert: %s", a))
+		}
+	}
+	out = append(out, ins.Warnings...)
+	return out
+}
+
+func statelessRule(d StatelessDecision) string {
+	if d.Default {
+		return ""
+	}
+	return fmt.Sprintf("%s priority %d: %s", d.Group, d.RulePriority, d.Rule)
+}
+
+func statelessFix(pr *PacketResult) string {
+	if pr.Reply {
+		return fmt.Sprintf("the stateless engine judges each packet alone, replies too: add a stateless rule that passes or forwards the reply (%s), or forward the traffic to the stateful engine, which tracks sessions", pr.Packet.Flow)
+	}
+	return fmt.Sprintf("add a stateless rule that forwards %s to the stateful engine (or passes it) ahead of the rule or default that drops it", pr.Packet.Flow)
+}
+
+func statefulRule(d StatefulDecision) string {
+	if d.Sid == 0 {
+		return d.Action
+	}
+	return fmt.Sprintf("%s sid %d: %s", d.Group, d.Sid, d.Rule)
+}
+
+func statefulText(d StatefulDecision) string {
+	var b strings.Builder
+	switch d.Verdict {
+	case flow.Allow:
+		b.WriteString("passes")
+	case flow.Deny:
+		b.WriteString("drops")
+	default:
+		b.WriteString("cannot decide about")
+	}
+	fmt.Fprintf(&b, " the %s packet", d.Stage)
+	switch {
+	case d.Indeterminate != nil:
+		fmt.Fprintf(&b, ": sid %d of %s uses %q, which depends on more than a flow shows (%s)", d.Indeterminate.Sid, d.Indeterminate.Group, d.Indeterminate.Keyword, d.Indeterminate.Why)
+	case d.Sid != 0:
+		fmt.Fprintf(&b, ": %s rule sid %d of %s (%s)", d.Action, d.Sid, d.Group, d.Rule)
+	case d.Action != "":
+		fmt.Fprintf(&b, ": default action %s", d.Action)
+	default:
+		b.WriteString(": no rule matches, and unmatched traffic passes")
+	}
+	return b.String()
+}
+
+func statefulFix(d StatefulDecision) string {
+	switch {
+	case d.Indeterminate != nil:
+		return ""
+	case d.Sid != 0:
+		return fmt.Sprintf("rule sid %d of %s %ss it: narrow that rule, or add a pass rule that comes before it", d.Sid, d.Group, d.Action)
+	case d.Action == "aws:drop_strict":
+		return "under strict order with aws:drop_strict every packet needs a pass rule, the TCP handshake included: add a pass rule for the flow, or use aws:drop_established"
+	default:
+		return fmt.Sprintf("add a stateful pass rule for the flow ahead of the default action %s", d.Action)
+	}
+}

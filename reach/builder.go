@@ -1,0 +1,593 @@
+package reach
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// ErrTopology is wrapped by every error [Builder.Build] reports.
+var ErrTopology = errors.New("invalid topology")
+
+// Builder collects a design — VPCs, subnets, interfaces, security groups,
+// network ACLs, route tables, gateways, firewalls — and checks it whole in
+// [Builder.Build]. Its Add methods only record and return the builder, so
+// a design reads as one chain; every problem is reported by Build, all at
+// once. The zero Builder is ready to use; a Builder is not safe for
+// concurrent use, the [Model] it builds is.
+type Builder struct {
+	vpcs      []VPC
+	subnets   []Subnet
+	ifaces    []Interface
+	groups    []sg.Group
+	acls      []nacl.ACL
+	rts       []RouteTable
+	igws      []InternetGatewaySpec
+	nats      []NATGateway
+	lists     []PrefixList
+	firewalls []Firewall
+}
+
+// NewBuilder returns an empty builder.
+func NewBuilder() *Builder { return &Builder{} }
+
+// AddVPC adds VPCs.
+func (b *Builder) AddVPC(v ...VPC) *Builder { b.vpcs = append(b.vpcs, v...); return b }
+
+// AddSubnet adds subnets.
+func (b *Builder) AddSubnet(s ...Subnet) *Builder { b.subnets = append(b.subnets, s...); return b }
+
+// AddInterface adds network interfaces.
+func (b *Builder) AddInterface(i ...Interface) *Builder { b.ifaces = append(b.ifaces, i...); return b }
+
+// AddSecurityGroup adds security groups.
+func (b *Builder) AddSecurityGroup(g ...sg.Group) *Builder {
+	b.groups = append(b.groups, g...)
+	return b
+}
+
+// AddNetworkACL adds network ACLs. Their Subnets field is ignored: a
+// subnet names its ACL (or uses its VPC's default).
+func (b *Builder) AddNetworkACL(a ...nacl.ACL) *Builder { b.acls = append(b.acls, a...); return b }
+
+// AddRouteTable adds route tables.
+func (b *Builder) AddRouteTable(r ...RouteTable) *Builder { b.rts = append(b.rts, r...); return b }
+
+// AddInternetGateway adds internet gateways.
+func (b *Builder) AddInternetGateway(g ...InternetGatewaySpec) *Builder {
+	b.igws = append(b.igws, g...)
+	return b
+}
+
+// AddNATGateway adds NAT gateways.
+func (b *Builder) AddNATGateway(n ...NATGateway) *Builder { b.nats = append(b.nats, n...); return b }
+
+// AddPrefixList adds managed prefix lists.
+func (b *Builder) AddPrefixList(p ...PrefixList) *Builder { b.lists = append(b.lists, p...); return b }
+
+// AddFirewall adds Network Firewall firewalls with their endpoints.
+func (b *Builder) AddFirewall(f ...Firewall) *Builder {
+	b.firewalls = append(b.firewalls, f...)
+	return b
+}
+
+// problems collects Build's errors.
+type problems struct{ errs []error }
+
+func (p *problems) add(resource, path, text string, format string, args ...any) {
+	p.errs = append(p.errs, &flow.InputError{Path: path, Resource: resource, Text: text, Err: fmt.Errorf("%w: %s", ErrTopology, fmt.Sprintf(format, args...))})
+}
+
+func (p *problems) wrap(resource, path string, err error) {
+	p.errs = append(p.errs, &flow.InputError{Path: path, Resource: resource, Err: fmt.Errorf("%w: %w", ErrTopology, err)})
+}
+
+func path(kind string, i int, field string) string {
+	s := fmt.Sprintf("%s[%d]", kind, i)
+	if field != "" {
+		s += "." + field
+	}
+	return s
+}
+
+// unique checks that ids are non-empty and distinct and indexes them.
+func unique[T any](p *problems, kind string, items []T, id func(T) string) map[string]int {
+	idx := make(map[string]int, len(items))
+	for i, it := range items {
+		k := id(it)
+		switch {
+		case k == "":
+			p.add("", path(kind, i, "ID"), "", "%s has no ID", strings.TrimSuffix(kind, "s"))
+		case strings.ContainsAny(k, " \t\n"):
+			p.add(k, path(kind, i, "ID"), k, "IDs have no spaces")
+		default:
+			if j, dup := idx[k]; dup {
+				p.add(k, path(kind, i, "ID"), k, "ID already used by %s", path(kind, j, ""))
+				continue
+			}
+			idx[k] = i
+		}
+	}
+	return idx
+}
+
+// Build checks the design and returns the immutable [Model]. It reports
+// every problem it finds, joined with errors.Join, each a *flow.InputError
+// naming the resource and field and wrapping [ErrTopology]: unknown IDs,
+// subnets outside their VPC or overlapping each other, addresses outside
+// their subnet or used twice, routes to targets that do not exist, rules
+// that reference unknown groups or prefix lists, and more.
+func (b *Builder) Build() (*Model, error) {
+	var p problems
+	m := &Model{
+		vpcs:      map[string]*vpcInfo{},
+		subnets:   map[string]*subnetInfo{},
+		ifaces:    map[string]*ifaceInfo{},
+		byName:    map[string][]*ifaceInfo{},
+		byInst:    map[string][]*ifaceInfo{},
+		byPrivate: map[netip.Addr]*ifaceInfo{},
+		byPublic:  map[netip.Addr]*ifaceInfo{},
+		rts:       map[string]*rtInfo{},
+		acls:      map[string]*aclInfo{},
+		groups:    map[string]*sg.Group{},
+		members:   map[string]map[netip.Addr]bool{},
+		lists:     map[string][]netip.Prefix{},
+		igws:      map[string]*igwInfo{},
+		nats:      map[string]*natInfo{},
+		natAddr:   map[netip.Addr]*natInfo{},
+		endpoints: map[string]*endpointInfo{},
+		sgCache:   map[string]*sgPair{},
+	}
+	unique(&p, "vpcs", b.vpcs, func(v VPC) string { return v.ID })
+	unique(&p, "subnets", b.subnets, func(s Subnet) string { return s.ID })
+	unique(&p, "interfaces", b.ifaces, func(i Interface) string { return i.ID })
+	unique(&p, "groups", b.groups, func(g sg.Group) string { return g.ID })
+	unique(&p, "acls", b.acls, func(a nacl.ACL) string { return a.ID })
+	unique(&p, "routeTables", b.rts, func(r RouteTable) string { return r.ID })
+	unique(&p, "internetGateways", b.igws, func(g InternetGatewaySpec) string { return g.ID })
+	unique(&p, "natGateways", b.nats, func(n NATGateway) string { return n.ID })
+	unique(&p, "prefixLists", b.lists, func(l PrefixList) string { return l.ID })
+	unique(&p, "firewalls", b.firewalls, func(f Firewall) string { return f.ID })
+
+	for i, l := range b.lists {
+		for j, e := range l.Entries {
+			if !e.IsValid() || e.Addr().Is4In6() {
+				p.add(l.ID, path("prefixLists", i, fmt.Sprintf("Entries[%d]", j)), e.String(), "not a CIDR block")
+			}
+		}
+		m.lists[l.ID] = maskAll(l.Entries)
+	}
+	for i, v := range b.vpcs {
+		vi := &vpcInfo{VPC: v}
+		vi.CIDRs = slices.Clone(v.CIDRs)
+		for j, c := range v.CIDRs {
+			if !c.IsValid() || c.Addr().Is4In6() {
+				p.add(v.ID, path("vpcs", i, fmt.Sprintf("CIDRs[%d]", j)), c.String(), "not a CIDR block")
+				continue
+			}
+			vi.CIDRs[j] = c.Masked()
+		}
+		if len(v.CIDRs) == 0 {
+			p.add(v.ID, path("vpcs", i, "CIDRs"), "", "a VPC needs at least one CIDR block")
+		}
+		m.vpcs[v.ID] = vi
+		m.vpcOrder = append(m.vpcOrder, vi)
+	}
+	for i, a := range b.acls {
+		if _, ok := m.vpcs[a.VPCID]; !ok {
+			p.add(a.ID, path("acls", i, "VPCID"), a.VPCID, "unknown VPC")
+		}
+		ev, err := nacl.Compile(a)
+		if err != nil {
+			p.wrap(a.ID, path("acls", i, ""), err)
+			continue
+		}
+		m.acls[a.ID] = &aclInfo{acl: a, ev: ev}
+	}
+	for i, g := range b.groups {
+		g := g
+		g.Rules = slices.Clone(g.Rules)
+		m.groups[g.ID] = &g
+		m.members[g.ID] = map[netip.Addr]bool{}
+		if g.VPCID != "" {
+			if _, ok := m.vpcs[g.VPCID]; !ok {
+				p.add(g.ID, path("groups", i, "VPCID"), g.VPCID, "unknown VPC")
+			}
+		}
+	}
+	b.buildRouting(&p, m)
+	b.buildSubnets(&p, m)
+	b.buildInterfaces(&p, m)
+	b.buildGateways(&p, m)
+	b.buildFirewalls(&p, m)
+	b.checkRoutes(&p, m)
+	if len(p.errs) > 0 {
+		return nil, errors.Join(p.errs...)
+	}
+	// Compile the security groups of every interface, once per distinct
+	// set of groups.
+	for _, ii := range m.ifaceOrder {
+		key := strings.Join(ii.Groups, ",")
+		if pair, ok := m.sgCache[key]; ok {
+			ii.sg = pair
+			continue
+		}
+		gs := make([]sg.Group, len(ii.Groups))
+		for k, id := range ii.Groups {
+			gs[k] = *m.groups[id]
+		}
+		normal, err := sg.Compile(gs, m)
+		if err != nil {
+			p.wrap(ii.ID, "Groups", err)
+			continue
+		}
+		blind, err := sg.Compile(gs, identityLost{m})
+		if err != nil {
+			p.wrap(ii.ID, "Groups", err)
+			continue
+		}
+		ii.sg = &sgPair{normal: normal, blind: blind}
+		m.sgCache[key] = ii.sg
+	}
+	if len(p.errs) > 0 {
+		return nil, errors.Join(p.errs...)
+	}
+	return m, nil
+}
+
+func maskAll(ps []netip.Prefix) []netip.Prefix {
+	out := make([]netip.Prefix, 0, len(ps))
+	for _, q := range ps {
+		if q.IsValid() {
+			out = append(out, q.Masked())
+		}
+	}
+	return out
+}
+
+func (b *Builder) buildRouting(p *problems, m *Model) {
+	for i, rt := range b.rts {
+		vi, ok := m.vpcs[rt.VPC]
+		if !ok {
+			p.add(rt.ID, path("routeTables", i, "VPC"), rt.VPC, "unknown VPC")
+			continue
+		}
+		ri := &rtInfo{RouteTable: rt, vpc: vi}
+		seen := map[string]int{}
+		hasLocal := map[netip.Prefix]bool{}
+		for j, r := range rt.Routes {
+			rp := path("routeTables", i, fmt.Sprintf("Routes[%d]", j))
+			cr := compiledRoute{Route: r}
+			switch {
+			case r.PrefixList != "" && r.Destination.IsValid():
+				p.add(rt.ID, rp, r.PrefixList, "a route has a CIDR or a prefix list, not both")
+				continue
+			case r.PrefixList != "":
+				ps, ok := m.lists[r.PrefixList]
+				if !ok {
+					p.add(rt.ID, rp+".PrefixList", r.PrefixList, "unknown prefix list")
+					continue
+				}
+				cr.prefixes = ps
+			case !r.Destination.IsValid() || r.Destination.Addr().Is4In6():
+				p.add(rt.ID, rp+".Destination", r.Destination.String(), "not a CIDR block")
+				continue
+			default:
+				cr.Destination = r.Destination.Masked()
+				cr.prefixes = []netip.Prefix{cr.Destination}
+			}
+			key := cr.Destination.String() + cr.PrefixList
+			if k, dup := seen[key]; dup {
+				p.add(rt.ID, rp, key, "destination already routed by Routes[%d]", k)
+				continue
+			}
+			seen[key] = j
+			if r.Target == Local {
+				cr.TargetID = "local"
+				hasLocal[cr.Destination] = true
+			}
+			ri.routes = append(ri.routes, cr)
+		}
+		for _, c := range vi.CIDRs {
+			if !hasLocal[c] {
+				ri.routes = append(ri.routes, compiledRoute{Route: Route{Destination: c, Target: Local, TargetID: "local"}, prefixes: []netip.Prefix{c}, implicit: true})
+			}
+		}
+		m.rts[rt.ID] = ri
+	}
+	for i, v := range b.vpcs {
+		vi := m.vpcs[v.ID]
+		if v.MainRouteTable != "" {
+			rt, ok := m.rts[v.MainRouteTable]
+			switch {
+			case !ok:
+				p.add(v.ID, path("vpcs", i, "MainRouteTable"), v.MainRouteTable, "unknown route table")
+			case rt.VPC != v.ID:
+				p.add(v.ID, path("vpcs", i, "MainRouteTable"), v.MainRouteTable, "route table belongs to %s", rt.VPC)
+			default:
+				vi.mainRT = rt
+			}
+		}
+		if v.DefaultACL != "" {
+			a, ok := m.acls[v.DefaultACL]
+			switch {
+			case !ok:
+				p.add(v.ID, path("vpcs", i, "DefaultACL"), v.DefaultACL, "unknown network ACL")
+			case a.acl.VPCID != v.ID:
+				p.add(v.ID, path("vpcs", i, "DefaultACL"), v.DefaultACL, "network ACL belongs to %s", a.acl.VPCID)
+			default:
+				vi.defaultACL = a
+			}
+		}
+	}
+}
+
+func (b *Builder) buildSubnets(p *problems, m *Model) {
+	for i, s := range b.subnets {
+		vi, ok := m.vpcs[s.VPC]
+		if !ok {
+			p.add(s.ID, path("subnets", i, "VPC"), s.VPC, "unknown VPC")
+			continue
+		}
+		si := &subnetInfo{Subnet: s, vpc: vi}
+		si.CIDRs = nil
+		var n4, n6 int
+		for j, c := range s.CIDRs {
+			cp := path("subnets", i, fmt.Sprintf("CIDRs[%d]", j))
+			if !c.IsValid() || c.Addr().Is4In6() {
+				p.add(s.ID, cp, c.String(), "not a CIDR block")
+				continue
+			}
+			c = c.Masked()
+			if c.Addr().Is4() {
+				n4++
+			} else {
+				n6++
+			}
+			inside := false
+			for _, vc := range vi.CIDRs {
+				if vc.Bits() <= c.Bits() && vc.Contains(c.Addr()) {
+					inside = true
+				}
+			}
+			if !inside {
+				p.add(s.ID, cp, c.String(), "outside every CIDR block of %s (%s)", vi.ID, prefixList(vi.CIDRs))
+			}
+			for _, other := range vi.subnets {
+				for _, oc := range other.CIDRs {
+					if oc.Overlaps(c) {
+						p.add(s.ID, cp, c.String(), "overlaps subnet %s (%s)", other.ID, oc)
+					}
+				}
+			}
+			si.CIDRs = append(si.CIDRs, c)
+		}
+		if n4 > 1 || n6 > 1 || n4+n6 == 0 {
+			p.add(s.ID, path("subnets", i, "CIDRs"), prefixList(s.CIDRs), "a subnet has one IPv4 block and at most one IPv6 block (or one IPv6 block alone)")
+		}
+		switch {
+		case s.RouteTable != "":
+			rt, ok := m.rts[s.RouteTable]
+			if !ok {
+				p.add(s.ID, path("subnets", i, "RouteTable"), s.RouteTable, "unknown route table")
+			} else if rt.VPC != s.VPC {
+				p.add(s.ID, path("subnets", i, "RouteTable"), s.RouteTable, "route table belongs to %s", rt.VPC)
+			}
+			si.rt = rt
+		case vi.mainRT != nil:
+			si.rt = vi.mainRT
+		default:
+			p.add(s.ID, path("subnets", i, "RouteTable"), "", "no route table, and %s has no main route table", vi.ID)
+		}
+		switch {
+		case s.ACL != "":
+			a, ok := m.acls[s.ACL]
+			if !ok {
+				p.add(s.ID, path("subnets", i, "ACL"), s.ACL, "unknown network ACL")
+			} else if a.acl.VPCID != s.VPC {
+				p.add(s.ID, path("subnets", i, "ACL"), s.ACL, "network ACL belongs to %s", a.acl.VPCID)
+			}
+			si.acl = a
+		case vi.defaultACL != nil:
+			si.acl = vi.defaultACL
+		default:
+			p.add(s.ID, path("subnets", i, "ACL"), "", "no network ACL, and %s has no default network ACL", vi.ID)
+		}
+		m.subnets[s.ID] = si
+		vi.subnets = append(vi.subnets, si)
+	}
+}
+
+func prefixList(ps []netip.Prefix) string {
+	parts := make([]string, len(ps))
+	for i, q := range ps {
+		parts[i] = q.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+// claimAddr records that addr belongs to owner, reporting a clash.
+func claimAddr(p *problems, m *Model, owner, fieldPath string, a netip.Addr) bool {
+	if other, ok := m.owners[a]; ok {
+		p.add(owner, fieldPath, a.String(), "address already used by %s", other)
+		return false
+	}
+	if m.owners == nil {
+		m.owners = map[netip.Addr]string{}
+	}
+	m.owners[a] = owner
+	return true
+}
+
+func (b *Builder) buildInterfaces(p *problems, m *Model) {
+	for i, in := range b.ifaces {
+		si, ok := m.subnets[in.Subnet]
+		if !ok {
+			p.add(in.ID, path("interfaces", i, "Subnet"), in.Subnet, "unknown subnet")
+			continue
+		}
+		ii := &ifaceInfo{Interface: in, subnet: si}
+		ii.PrivateIPs = slices.Clone(in.PrivateIPs)
+		ii.Groups = slices.Clone(in.Groups)
+		if len(in.PrivateIPs) == 0 {
+			p.add(in.ID, path("interfaces", i, "PrivateIPs"), "", "an interface needs a private address")
+		}
+		for j, a := range in.PrivateIPs {
+			ap := path("interfaces", i, fmt.Sprintf("PrivateIPs[%d]", j))
+			if !a.IsValid() || a.Is4In6() || a.Zone() != "" {
+				p.add(in.ID, ap, a.String(), "not a plain IPv4 or IPv6 address")
+				continue
+			}
+			if !si.contains(a) {
+				p.add(in.ID, ap, a.String(), "outside subnet %s (%s)", si.ID, prefixList(si.CIDRs))
+				continue
+			}
+			if claimAddr(p, m, in.ID, ap, a) {
+				m.byPrivate[a] = ii
+			}
+		}
+		if in.PublicIP.IsValid() {
+			ap := path("interfaces", i, "PublicIP")
+			switch {
+			case !in.PublicIP.Is4():
+				p.add(in.ID, ap, in.PublicIP.String(), "public and Elastic IPs are IPv4; IPv6 addresses are private addresses that the internet can reach")
+			case !slices.ContainsFunc(in.PrivateIPs, netip.Addr.Is4):
+				p.add(in.ID, ap, in.PublicIP.String(), "a public IP maps to a private IPv4 address, and the interface has none")
+			case claimAddr(p, m, in.ID, ap, in.PublicIP):
+				m.byPublic[in.PublicIP] = ii
+			}
+		}
+		if len(in.Groups) == 0 {
+			p.add(in.ID, path("interfaces", i, "Groups"), "", "an interface needs at least one security group")
+		}
+		for j, g := range in.Groups {
+			if _, ok := m.groups[g]; !ok {
+				p.add(in.ID, path("interfaces", i, fmt.Sprintf("Groups[%d]", j)), g, "unknown security group")
+				continue
+			}
+			for _, a := range in.PrivateIPs {
+				m.members[g][a] = true
+			}
+		}
+		m.ifaces[in.ID] = ii
+		m.ifaceOrder = append(m.ifaceOrder, ii)
+		if in.Name != "" {
+			m.byName[in.Name] = append(m.byName[in.Name], ii)
+		}
+		if in.Instance != "" {
+			m.byInst[in.Instance] = append(m.byInst[in.Instance], ii)
+		}
+	}
+}
+
+func (b *Builder) buildGateways(p *problems, m *Model) {
+	for i, g := range b.igws {
+		vi, ok := m.vpcs[g.VPC]
+		if !ok {
+			p.add(g.ID, path("internetGateways", i, "VPC"), g.VPC, "unknown VPC")
+			continue
+		}
+		if vi.igw != nil {
+			p.add(g.ID, path("internetGateways", i, "VPC"), g.VPC, "%s already has internet gateway %s", g.VPC, vi.igw.ID)
+			continue
+		}
+		gi := &igwInfo{InternetGatewaySpec: g, vpc: vi}
+		vi.igw = gi
+		m.igws[g.ID] = gi
+	}
+	for i, n := range b.nats {
+		si, ok := m.subnets[n.Subnet]
+		if !ok {
+			p.add(n.ID, path("natGateways", i, "Subnet"), n.Subnet, "unknown subnet")
+			continue
+		}
+		ni := &natInfo{NATGateway: n, subnet: si}
+		if !n.PrivateIP.Is4() || !si.contains(n.PrivateIP) {
+			p.add(n.ID, path("natGateways", i, "PrivateIP"), n.PrivateIP.String(), "a NAT gateway needs a private IPv4 address inside subnet %s", si.ID)
+		} else if claimAddr(p, m, n.ID, path("natGateways", i, "PrivateIP"), n.PrivateIP) {
+			m.natAddr[n.PrivateIP] = ni
+		}
+		if n.PublicIP.IsValid() {
+			if !n.PublicIP.Is4() {
+				p.add(n.ID, path("natGateways", i, "PublicIP"), n.PublicIP.String(), "not an IPv4 address")
+			} else if claimAddr(p, m, n.ID, path("natGateways", i, "PublicIP"), n.PublicIP) {
+				m.natAddr[n.PublicIP] = ni
+			}
+		}
+		m.nats[n.ID] = ni
+	}
+}
+
+// checkRoutes resolves route targets and edge associations once every
+// resource is known.
+func (b *Builder) checkRoutes(p *problems, m *Model) {
+	for i, rt := range b.rts {
+		ri, ok := m.rts[rt.ID]
+		if !ok {
+			continue
+		}
+		for j, g := range rt.Gateways {
+			gi, ok := m.igws[g]
+			switch {
+			case !ok:
+				p.add(rt.ID, path("routeTables", i, fmt.Sprintf("Gateways[%d]", j)), g, "unknown internet gateway")
+			case gi.VPC != rt.VPC:
+				p.add(rt.ID, path("routeTables", i, fmt.Sprintf("Gateways[%d]", j)), g, "internet gateway belongs to %s", gi.VPC)
+			case gi.edge != nil:
+				p.add(rt.ID, path("routeTables", i, fmt.Sprintf("Gateways[%d]", j)), g, "internet gateway already edge-associated with %s", gi.edge.ID)
+			default:
+				gi.edge = ri
+			}
+		}
+		for k := range ri.routes {
+			cr := &ri.routes[k]
+			if cr.implicit {
+				continue
+			}
+			rp := path("routeTables", i, fmt.Sprintf("Routes[%d].TargetID", k))
+			switch cr.Target {
+			case Local:
+				inside := false
+				for _, q := range cr.prefixes {
+					for _, vc := range ri.vpc.CIDRs {
+						if vc.Overlaps(q) {
+							inside = true
+						}
+					}
+				}
+				if !inside {
+					p.add(rt.ID, rp, cr.Destination.String(), "a local route must cover a CIDR block of %s", rt.VPC)
+				}
+			case InternetGateway:
+				gi, ok := m.igws[cr.TargetID]
+				if !ok || gi.VPC != rt.VPC {
+					p.add(rt.ID, rp, cr.TargetID, "no internet gateway %s attached to %s", cr.TargetID, rt.VPC)
+				}
+			case NATGatewayTarget:
+				ni, ok := m.nats[cr.TargetID]
+				if !ok || ni.subnet.VPC != rt.VPC {
+					p.add(rt.ID, rp, cr.TargetID, "no NAT gateway %s in %s", cr.TargetID, rt.VPC)
+				}
+			case FirewallEndpoint:
+				ei, ok := m.endpoints[cr.TargetID]
+				if !ok || ei.subnet.VPC != rt.VPC {
+					p.add(rt.ID, rp, cr.TargetID, "no firewall endpoint %s in %s", cr.TargetID, rt.VPC)
+				}
+			case InterfaceTarget:
+				ii, ok := m.ifaces[cr.TargetID]
+				if !ok || ii.subnet.VPC != rt.VPC {
+					p.add(rt.ID, rp, cr.TargetID, "no network interface %s in %s", cr.TargetID, rt.VPC)
+				}
+			case Blackhole:
+			default:
+				p.add(rt.ID, rp, cr.Target.String(), "unknown target kind")
+			}
+		}
+	}
+}

@@ -1,0 +1,664 @@
+package reach
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// DefaultSourcePort is the client port a query uses when it names none:
+// inside every modern ephemeral range (Linux 32768–60999, Windows
+// 49152–65535, NAT gateways and load balancers 1024–65535).
+const DefaultSourcePort = 50000
+
+// ErrQuery is wrapped by the errors of [Model.Check] about the query
+// itself: an endpoint that names nothing, a family an interface lacks.
+var ErrQuery = errors.New("invalid query")
+
+// Query asks whether a session from one endpoint to another works.
+//
+// From and To name an endpoint: a network interface ID (eni-…), an
+// instance ID (i-…, its first interface), an interface's Name tag, or an IP
+// address — a private or public address in the design means its
+// interface, any other address is a host on the internet.
+type Query struct {
+	From, To string
+	Protocol flow.Protocol // tcp, udp, icmp, icmpv6 or any protocol number
+	Port     uint16        // destination port (tcp and udp)
+	SrcPort  uint16        // source port (tcp and udp); 0 means DefaultSourcePort
+	// ICMPType and ICMPCode for icmp and icmpv6; a zero type means an echo
+	// request (8, or 128 for icmpv6), the usual opening packet.
+	ICMPType, ICMPCode uint8
+	Domain             string // TLS SNI / HTTP Host, for firewall domain rules
+	// IPv6 picks the interfaces' IPv6 addresses when neither endpoint is
+	// given as an address (addresses decide the family themselves).
+	IPv6 bool
+}
+
+// endpoint is a resolved query end.
+type endpoint struct {
+	iface *ifaceInfo // nil for a host on the internet
+	nat   *natInfo   // a NAT gateway's address (as a destination only)
+	addr  netip.Addr // the address given, if the query gave one
+	label string
+}
+
+func (m *Model) resolve(spec string) (endpoint, error) {
+	if a, err := netip.ParseAddr(spec); err == nil {
+		if a.Zone() != "" || a.Is4In6() {
+			return endpoint{}, fmt.Errorf("%w: %q: use a plain IPv4 or IPv6 address", ErrQuery, spec)
+		}
+		if ii, ok := m.byPrivate[a]; ok {
+			return endpoint{iface: ii, addr: a, label: fmt.Sprintf("%s [%s]", ii.label(), a)}, nil
+		}
+		if ii, ok := m.byPublic[a]; ok {
+			return endpoint{iface: ii, addr: a, label: fmt.Sprintf("%s [%s]", ii.label(), a)}, nil
+		}
+		if ni, ok := m.natAddr[a]; ok {
+			return endpoint{nat: ni, addr: a, label: fmt.Sprintf("NAT gateway %s [%s]", ni.ID, a)}, nil
+		}
+		return endpoint{addr: a, label: "internet host " + a.String()}, nil
+	}
+	if ii, ok := m.ifaces[spec]; ok {
+		return endpoint{iface: ii, label: ii.label()}, nil
+	}
+	if is := m.byInst[spec]; len(is) > 0 {
+		return endpoint{iface: is[0], label: fmt.Sprintf("%s %s", spec, is[0].label())}, nil
+	}
+	switch is := m.byName[spec]; len(is) {
+	case 0:
+	case 1:
+		return endpoint{iface: is[0], label: is[0].label()}, nil
+	default:
+		ids := make([]string, len(is))
+		for i, ii := range is {
+			ids[i] = ii.ID
+		}
+		return endpoint{}, fmt.Errorf("%w: name %q is on several interfaces (%s); use an ID", ErrQuery, spec, strings.Join(ids, ", "))
+	}
+	return endpoint{}, fmt.Errorf("%w: %q is no address, interface ID, instance ID or Name tag in the design", ErrQuery, spec)
+}
+
+// checkEnds rejects queries that do not start or end in the design.
+func checkEnds(src, dst endpoint, from, to string) error {
+	switch {
+	case src.nat != nil:
+		return fmt.Errorf("%w: %s is a NAT gateway's address; a NAT gateway opens no sessions of its own", ErrQuery, from)
+	case src.iface == nil && dst.iface == nil && dst.nat == nil:
+		return fmt.Errorf("%w: neither %s nor %s is in the design", ErrQuery, from, to)
+	}
+	return nil
+}
+
+// Check answers the query: the request's path and the reply's, every
+// component's decision, and every blocking point.
+func (m *Model) Check(q Query) (*Result, error) {
+	src, err := m.resolve(q.From)
+	if err != nil {
+		return nil, fmt.Errorf("from: %w", err)
+	}
+	dst, err := m.resolve(q.To)
+	if err != nil {
+		return nil, fmt.Errorf("to: %w", err)
+	}
+	if err := checkEnds(src, dst, q.From, q.To); err != nil {
+		return nil, err
+	}
+	v6 := q.IPv6
+	for _, e := range []endpoint{src, dst} {
+		if e.addr.IsValid() {
+			v6 = e.addr.Is6()
+		}
+	}
+	pick := func(e endpoint) (netip.Addr, error) {
+		if e.addr.IsValid() {
+			if e.addr.Is6() != v6 {
+				return netip.Addr{}, fmt.Errorf("%w: %s and the other endpoint are of different address families", ErrQuery, e.addr)
+			}
+			return e.addr, nil
+		}
+		a, ok := e.iface.addr(v6)
+		if !ok {
+			fam := "IPv4"
+			if v6 {
+				fam = "IPv6"
+			}
+			return netip.Addr{}, fmt.Errorf("%w: %s has no %s address", ErrQuery, e.iface.label(), fam)
+		}
+		return a, nil
+	}
+	sa, err := pick(src)
+	if err != nil {
+		return nil, err
+	}
+	da, err := pick(dst)
+	if err != nil {
+		return nil, err
+	}
+	// From outside its VPC an interface is reached at its public IPv4
+	// address, when it has one.
+	if !v6 && dst.iface != nil && !dst.addr.IsValid() && dst.iface.PublicIP.IsValid() &&
+		(src.iface == nil || src.iface.subnet.vpc != dst.iface.subnet.vpc) {
+		da = dst.iface.PublicIP
+	}
+	f := flow.Flow{Protocol: q.Protocol, Domain: q.Domain,
+		Src: netip.AddrPortFrom(sa, 0), Dst: netip.AddrPortFrom(da, 0)}
+	switch {
+	case q.Protocol.HasPorts():
+		sp := q.SrcPort
+		if sp == 0 {
+			sp = DefaultSourcePort
+		}
+		f.Src, f.Dst = netip.AddrPortFrom(sa, sp), netip.AddrPortFrom(da, q.Port)
+	case q.Protocol.IsICMP():
+		f.ICMPType, f.ICMPCode = q.ICMPType, q.ICMPCode
+		if f.ICMPType == 0 {
+			f.ICMPType = flow.ICMPEchoRequest
+			if q.Protocol == flow.ICMPv6 {
+				f.ICMPType = flow.ICMPv6EchoRequest
+			}
+		}
+	}
+	if err := f.Validate(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrQuery, err)
+	}
+	r := m.check(f, src.iface)
+	r.From, r.To = src.label, dst.label
+	return r, nil
+}
+
+// CheckFlow answers for a flow given by addresses: each address that
+// belongs to an interface of the design (privately, or as its public IP)
+// is that interface, any other is a host on the internet. f must be valid.
+func (m *Model) CheckFlow(f flow.Flow) (*Result, error) {
+	if err := f.Validate(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrQuery, err)
+	}
+	src, _ := m.resolve(f.Src.Addr().String())
+	dst, _ := m.resolve(f.Dst.Addr().String())
+	if err := checkEnds(src, dst, f.Src.Addr().String(), f.Dst.Addr().String()); err != nil {
+		return nil, err
+	}
+	if src.iface != nil && m.byPublic[f.Src.Addr()] == src.iface {
+		return nil, fmt.Errorf("%w: %s is the public IP of %s; a packet leaves an interface from its private address", ErrQuery, f.Src.Addr(), src.iface.label())
+	}
+	r := m.check(f, src.iface)
+	r.From, r.To = src.label, dst.label
+	return r, nil
+}
+
+// check walks the request and the reply.
+func (m *Model) check(f flow.Flow, src *ifaceInfo) *Result {
+	r := &Result{Flow: f, Forward: []Hop{}, Return: []Hop{}, Blocks: []Block{}}
+	fw := &walker{m: m, leg: Forward, hops: &r.Forward, identity: true}
+	var arrived arrival
+	if src != nil {
+		fw.securityGroups(f, src, flow.Outbound)
+		arrived = fw.route(f, src.subnet)
+	} else {
+		arrived = fw.fromInternet(f)
+	}
+	rw := &walker{m: m, leg: Return, hops: &r.Return, identity: true, forward: fw}
+	if arrived.ok {
+		reply := arrived.pkt.Reverse()
+		var back arrival
+		if arrived.iface != nil {
+			rw.securityGroups(reply, arrived.iface, flow.Outbound)
+			back = rw.route(reply, arrived.iface.subnet)
+		} else {
+			back = rw.fromInternet(reply)
+		}
+		if back.ok && back.pkt.Dst != f.Src {
+			r.Warnings = append(r.Warnings, fmt.Sprintf("the reply arrives at %s, not at the source %s", back.pkt.Dst, f.Src))
+		}
+	}
+	m.inspectFirewalls(r, fw, rw, arrived.ok)
+	for leg, hops := range [][]Hop{r.Forward, r.Return} {
+		for i, h := range hops {
+			if h.Code != "" {
+				r.Blocks = append(r.Blocks, Block{Leg: Leg(leg), Index: i, Code: h.Code, Kind: h.Kind, ID: h.ID, Fix: h.Fix})
+			}
+		}
+	}
+	r.Reachable = arrived.ok && len(r.Blocks) == 0 && len(r.Return) > 0 && !r.returnFailed()
+	return r
+}
+
+// returnFailed reports whether the reply never got back (the last return
+// hop blocks without a path beyond it).
+func (r *Result) returnFailed() bool {
+	return len(r.Return) > 0 && r.Return[len(r.Return)-1].Code != ""
+}
+
+// arrival is where a walk ended.
+type arrival struct {
+	ok    bool       // the packet reached an end point (possibly past lifted blocks)
+	pkt   flow.Flow  // the packet as it arrived
+	iface *ifaceInfo // the interface it arrived at; nil for the internet
+}
+
+// walker follows one packet hop by hop.
+type walker struct {
+	m        *Model
+	leg      Leg
+	hops     *[]Hop
+	identity bool // security group identity still intact
+	steps    int
+	seen     map[string]bool // interfaces whose groups judged this leg
+	nat      []natRecord     // translations on this leg
+	crossed  []crossing      // firewall endpoints on this leg
+	forward  *walker         // on the return leg: the forward walk
+}
+
+type natRecord struct {
+	nat  *natInfo
+	orig netip.AddrPort // the source address before translation
+}
+
+type crossing struct {
+	endpoint *endpointInfo
+	hop      int // index in hops
+	pkt      flow.Flow
+}
+
+const maxSteps = 24
+
+func (w *walker) add(h Hop) int {
+	h.Leg = w.leg
+	h.Code = h.Code.onLeg(w.leg)
+	*w.hops = append(*w.hops, h)
+	return len(*w.hops) - 1
+}
+
+// stop records a blocking hop beyond which the path is unknown.
+func (w *walker) stop(h Hop) arrival {
+	w.add(h)
+	return arrival{}
+}
+
+// securityGroups judges pkt at an interface's security groups.
+func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction) {
+	h := Hop{Kind: KindSecurityGroups, ID: strings.Join(ii.Groups, ","), Name: ii.label(), Direction: dir.String(), Packet: pkt}
+	if w.seen == nil {
+		w.seen = map[string]bool{}
+	}
+	if w.leg == Return && w.forward.seen[ii.ID] {
+		h.Verdict = flow.Allow
+		h.Reason = "security groups are stateful: the reply of an allowed session passes"
+		w.seen[ii.ID] = true
+		w.add(h)
+		return
+	}
+	w.seen[ii.ID] = true
+	ev := ii.sg.normal
+	if !w.identity {
+		ev = ii.sg.blind
+	}
+	x, err := ev.Explain(pkt, dir)
+	if err != nil { // the model resolves every reference it compiled
+		h.Verdict, h.Reason = flow.Deny, err.Error()
+		h.Code = SGNoAllow
+		w.add(h)
+		return
+	}
+	h.Verdict = x.Verdict
+	for _, g := range x.Groups {
+		h.Details = append(h.Details, fmt.Sprintf("%s (%s): %s", g.Group, g.Name, g.Reason))
+	}
+	if x.Basis == sg.ByRule {
+		h.Rule = x.Group + " " + ruleText(x.Rule, x.RuleIndex)
+	}
+	if x.Allowed() {
+		h.Reason = x.String()
+		if w.leg == Return {
+			h.Reason += " (no session here from the request, so the reply is judged on its own)"
+		}
+		w.add(h)
+		return
+	}
+	h.Reason = x.String()
+	if !w.identity {
+		h.Details = append(h.Details, "the packet passed a middlebox, so rules that reference security groups cannot match it")
+	}
+	h.Code = SGNoAllow
+	if ev.Flavour().IsAlibaba() {
+		h.Code = SGDeny
+	}
+	h.Fix = sgFix(w.m, pkt, ii, dir)
+	w.add(h)
+}
+
+func ruleText(r sg.Rule, i int) string {
+	if r.ID == "" {
+		r.ID = fmt.Sprintf("#%d", i)
+	}
+	return r.String()
+}
+
+// sgFix proposes the rule that would let pkt through.
+func sgFix(m *Model, pkt flow.Flow, ii *ifaceInfo, dir flow.Direction) string {
+	peer, word := pkt.Src.Addr(), "from"
+	if dir == flow.Outbound {
+		peer, word = pkt.Dst.Addr(), "to"
+	}
+	peerText := netip.PrefixFrom(peer, peer.BitLen()).String()
+	if other, ok := m.byPrivate[peer]; ok && len(other.Groups) > 0 {
+		peerText += fmt.Sprintf(" (or %s, a group of %s)", other.Groups[0], other.label())
+	}
+	return fmt.Sprintf("add an %s rule to %s allowing %s %s %s", dir, ii.Groups[0], traffic(pkt), word, peerText)
+}
+
+// traffic prints what a rule must allow for pkt: "tcp/5432", "icmp type 8".
+func traffic(pkt flow.Flow) string {
+	switch {
+	case pkt.Protocol.HasPorts():
+		return fmt.Sprintf("%s/%d", pkt.Protocol, pkt.Dst.Port())
+	case pkt.Protocol.IsICMP():
+		return fmt.Sprintf("%s type %d code %d", pkt.Protocol, pkt.ICMPType, pkt.ICMPCode)
+	}
+	return pkt.Protocol.String()
+}
+
+// networkACL judges pkt at a subnet boundary.
+func (w *walker) networkACL(pkt flow.Flow, s *subnetInfo, dir flow.Direction) {
+	d := s.acl.ev.Explain(pkt, dir)
+	h := Hop{Kind: KindNetworkACL, ID: s.acl.acl.ID, Name: s.ID, Direction: dir.String(), Packet: pkt, Verdict: d.Verdict}
+	h.Rule = d.Entry.String()
+	h.Reason = d.String()
+	for _, sk := range d.Skipped {
+		h.Details = append(h.Details, sk.String())
+	}
+	if d.Verdict != flow.Allow {
+		h.Code = ACLDeny
+		if d.IsDefault {
+			h.Code = ACLDefaultDeny
+		}
+		h.Fix = aclFix(pkt, s, dir, d)
+	}
+	w.add(h)
+}
+
+func aclFix(pkt flow.Flow, s *subnetInfo, dir flow.Direction, d nacl.Decision) string {
+	peer, word := pkt.Src.Addr(), "from"
+	if dir == flow.Outbound {
+		peer, word = pkt.Dst.Addr(), "to"
+	}
+	what := traffic(pkt)
+	if pkt.Protocol.HasPorts() {
+		what = fmt.Sprintf("%s %d", pkt.Protocol, pkt.Dst.Port())
+	}
+	cidr := netip.PrefixFrom(peer, peer.BitLen())
+	if d.IsDefault {
+		return fmt.Sprintf("add an %s allow entry to %s for %s %s %s", dir, s.acl.acl.ID, what, word, cidr)
+	}
+	return fmt.Sprintf("entry %s of %s denies first: add an %s allow entry numbered below %d for %s %s %s, or narrow entry %d",
+		d.Entry.Label(), s.acl.acl.ID, dir, d.Entry.Number, what, word, cidr, d.Entry.Number)
+}
+
+// boundary crosses from subnet a (nil: from an internet gateway or a
+// firewall endpoint's side of the VPC router) into subnet b: a's ACL
+// outbound and b's ACL inbound, not when a and b are one subnet.
+func (w *walker) boundary(pkt flow.Flow, a, b *subnetInfo) {
+	if a == b {
+		return
+	}
+	if a != nil {
+		w.networkACL(pkt, a, flow.Outbound)
+	}
+	if b != nil {
+		w.networkACL(pkt, b, flow.Inbound)
+	}
+}
+
+// route forwards pkt from subnet s by its route table.
+func (w *walker) route(pkt flow.Flow, s *subnetInfo) arrival {
+	return w.routeIn(pkt, s, s.rt)
+}
+
+// routeIn looks pkt up in rt and follows the route; s is the subnet the
+// packet is in (nil when rt is an internet gateway's edge table).
+func (w *walker) routeIn(pkt flow.Flow, s *subnetInfo, rt *rtInfo) arrival {
+	if w.steps++; w.steps > maxSteps {
+		return w.stop(Hop{Kind: KindRouteTable, ID: rt.ID, Packet: pkt, Verdict: flow.Deny, Code: RoutingLoop,
+			Reason: fmt.Sprintf("the packet was forwarded %d times: a routing loop", maxSteps),
+			Fix:    "check the route tables on the path for routes that send the packet back"})
+	}
+	h := Hop{Kind: KindRouteTable, ID: rt.ID, Name: rt.Name, Packet: pkt}
+	cr, via, ok := rt.lookup(pkt.Dst.Addr())
+	if !ok {
+		h.Verdict, h.Code = flow.Deny, NoRoute
+		h.Reason = fmt.Sprintf("no route for %s", pkt.Dst.Addr())
+		h.Fix = w.noRouteFix(pkt, rt)
+		return w.stop(h)
+	}
+	dest := via.String()
+	if cr.PrefixList != "" {
+		dest = fmt.Sprintf("%s (%s)", cr.PrefixList, via)
+	}
+	h.Rule = fmt.Sprintf("%s via %s", dest, routeTarget(cr))
+	h.Verdict = flow.Allow
+	h.Reason = fmt.Sprintf("%s matches %s (longest prefix)", pkt.Dst.Addr(), h.Rule)
+	if cr.Target == Blackhole {
+		h.Verdict, h.Code = flow.Deny, BlackholeRoute
+		h.Reason = fmt.Sprintf("%s matches %s, whose target %s no longer exists", pkt.Dst.Addr(), dest, cr.TargetID)
+		h.Fix = fmt.Sprintf("replace the route %s in %s with one to a target that exists", dest, rt.ID)
+		return w.stop(h)
+	}
+	w.add(h)
+	switch cr.Target {
+	case Local:
+		return w.deliverLocal(pkt, s, rt.vpc)
+	case InternetGateway:
+		if s != nil {
+			w.networkACL(pkt, s, flow.Outbound)
+		}
+		return w.toInternet(pkt, rt.vpc)
+	case NATGatewayTarget:
+		return w.viaNAT(pkt, s, w.m.nats[cr.TargetID])
+	case FirewallEndpoint:
+		return w.viaFirewall(pkt, s, w.m.endpoints[cr.TargetID])
+	case InterfaceTarget:
+		return w.viaAppliance(pkt, s, w.m.ifaces[cr.TargetID])
+	}
+	return arrival{}
+}
+
+func routeTarget(cr *compiledRoute) string {
+	if cr.Target == Local {
+		return "local"
+	}
+	return cr.TargetID
+}
+
+func (w *walker) noRouteFix(pkt flow.Flow, rt *rtInfo) string {
+	dst := pkt.Dst.Addr()
+	if _, inDesign := w.m.owners[dst]; !inDesign && rt.vpc.igw != nil {
+		def := "0.0.0.0/0"
+		if dst.Is6() {
+			def = "::/0"
+		}
+		return fmt.Sprintf("add a route %s via %s to %s", def, rt.vpc.igw.ID, rt.ID)
+	}
+	return fmt.Sprintf("add a route for %s to %s", dst, rt.ID)
+}
+
+// deliverLocal hands pkt to the owner of its destination inside vpc: an
+// interface, or a NAT gateway (for a reply it translated).
+func (w *walker) deliverLocal(pkt flow.Flow, from *subnetInfo, vpc *vpcInfo) arrival {
+	dst := pkt.Dst.Addr()
+	if ii, ok := w.m.byPrivate[dst]; ok && ii.subnet.vpc == vpc {
+		w.boundary(pkt, from, ii.subnet)
+		w.securityGroups(pkt, ii, flow.Inbound)
+		return arrival{ok: true, pkt: pkt, iface: ii}
+	}
+	if ni, ok := w.m.natAddr[dst]; ok && ni.subnet.vpc == vpc && ni.PrivateIP == dst {
+		w.boundary(pkt, from, ni.subnet)
+		return w.natInbound(pkt, ni)
+	}
+	return w.stop(Hop{Kind: KindRouteTable, ID: vpc.ID, Packet: pkt, Verdict: flow.Deny, Code: UnknownDestination,
+		Reason: fmt.Sprintf("no interface or gateway in %s has the address %s", vpc.ID, dst),
+		Fix:    fmt.Sprintf("check the destination address; %s is inside %s but nothing there owns it", dst, vpc.ID)})
+}
+
+// natInbound handles a packet addressed to a NAT gateway's private
+// address: the reply of a session it translated goes back to the
+// original source; anything else is a new inbound connection, which NAT
+// gateways do not accept.
+func (w *walker) natInbound(pkt flow.Flow, ni *natInfo) arrival {
+	h := Hop{Kind: KindNATGateway, ID: ni.ID, Name: ni.Name, Packet: pkt}
+	if w.leg == Return {
+		for _, rec := range w.forward.nat {
+			if rec.nat == ni {
+				h.Verdict = flow.Allow
+				h.Reason = fmt.Sprintf("NAT gateways are stateful: the reply goes back to %s", rec.orig)
+				w.add(h)
+				pkt.Dst = rec.orig
+				w.identity = false
+				return w.route(pkt, ni.subnet)
+			}
+		}
+	}
+	h.Verdict, h.Code = flow.Deny, NATNoInbound
+	h.Reason = "a NAT gateway only forwards connections its private side opens; it accepts none from outside"
+	h.Fix = "to accept connections from outside, give the destination a public IP (or put a load balancer in front of it)"
+	return w.stop(h)
+}
+
+// viaNAT sends pkt through a NAT gateway that a route names.
+func (w *walker) viaNAT(pkt flow.Flow, from *subnetInfo, ni *natInfo) arrival {
+	w.boundary(pkt, from, ni.subnet)
+	h := Hop{Kind: KindNATGateway, ID: ni.ID, Name: ni.Name, Packet: pkt, Verdict: flow.Allow}
+	if !ni.PrivateIP.Is4() || !pkt.Src.Addr().Is4() {
+		h.Verdict, h.Code = flow.Deny, NoRoute
+		h.Reason = "NAT gateways translate IPv4 only"
+		h.Fix = "route IPv6 traffic to an egress-only internet gateway or an internet gateway instead"
+		return w.stop(h)
+	}
+	orig := pkt.Src
+	pkt.Src = netip.AddrPortFrom(ni.PrivateIP, pkt.Src.Port())
+	w.nat = append(w.nat, natRecord{nat: ni, orig: orig})
+	h.Reason = fmt.Sprintf("source %s translated to %s (the NAT gateway's private address; its source port may be remapped within 1024-65535)", orig.Addr(), ni.PrivateIP)
+	w.add(h)
+	w.identity = false
+	return w.route(pkt, ni.subnet)
+}
+
+// viaAppliance sends pkt to a network interface a route names (a
+// middlebox that forwards it unchanged).
+func (w *walker) viaAppliance(pkt flow.Flow, from *subnetInfo, ii *ifaceInfo) arrival {
+	w.boundary(pkt, from, ii.subnet)
+	w.securityGroups(pkt, ii, flow.Inbound)
+	w.add(Hop{Kind: KindInterface, ID: ii.ID, Name: ii.label(), Packet: pkt, Verdict: flow.Allow,
+		Reason: "the appliance forwards the packet unchanged (source/destination check off)"})
+	w.identity = false
+	w.securityGroups(pkt, ii, flow.Outbound)
+	return w.route(pkt, ii.subnet)
+}
+
+// toInternet sends pkt out through the VPC's internet gateway.
+func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
+	igw := vpc.igw
+	h := Hop{Kind: KindInternetGateway, ID: igw.ID, Packet: pkt, Verdict: flow.Allow}
+	src := pkt.Src.Addr()
+	if src.Is4() {
+		var public netip.Addr
+		if ii, ok := w.m.byPrivate[src]; ok && ii.subnet.vpc == vpc && ii.PublicIP.IsValid() && firstV4(ii) == src {
+			public = ii.PublicIP
+		} else if ni, ok := w.m.natAddr[src]; ok && ni.PublicIP.IsValid() && ni.subnet.vpc == vpc {
+			public = ni.PublicIP
+		}
+		if public.IsValid() {
+			h.Reason = fmt.Sprintf("source %s translated to its public address %s", src, public)
+			pkt.Src = netip.AddrPortFrom(public, pkt.Src.Port())
+		} else {
+			h.Verdict, h.Code = flow.Deny, NoPublicIP
+			h.Reason = fmt.Sprintf("%s has no public IPv4 address, so the internet gateway cannot send it to the internet", src)
+			h.Fix = "give the interface a public or Elastic IP, or route its internet traffic through a public NAT gateway"
+		}
+	} else {
+		h.Reason = "IPv6 addresses are global: the internet gateway forwards the packet unchanged"
+	}
+	w.add(h)
+	dst := pkt.Dst.Addr()
+	if _, ok := w.m.byPublic[dst]; ok {
+		return w.fromInternet(pkt) // another VPC's public address: back in through the internet
+	}
+	if ni, ok := w.m.natAddr[dst]; ok && ni.PublicIP == dst {
+		return w.fromInternet(pkt)
+	}
+	if ii, ok := w.m.byPrivate[dst]; ok && dst.Is6() && ii.subnet.vpc != vpc {
+		return w.fromInternet(pkt)
+	}
+	if dst.IsPrivate() || dst.IsLoopback() || dst.IsLinkLocalUnicast() || !dst.IsGlobalUnicast() {
+		return w.stop(Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Deny, Code: PrivateAddressOnInternet,
+			Reason: fmt.Sprintf("%s is not a public address; the internet does not route it", dst),
+			Fix:    "address the destination by its public IP, or connect the networks privately"})
+	}
+	w.add(Hop{Kind: KindInternet, ID: "internet", Name: dst.String(), Packet: pkt, Verdict: flow.Allow,
+		Reason: fmt.Sprintf("delivered to %s on the internet", dst)})
+	return arrival{ok: true, pkt: pkt}
+}
+
+func firstV4(ii *ifaceInfo) netip.Addr {
+	a, _ := ii.addr(false)
+	return a
+}
+
+// fromInternet brings pkt from the internet into the VPC that owns its
+// destination, through that VPC's internet gateway.
+func (w *walker) fromInternet(pkt flow.Flow) arrival {
+	dst := pkt.Dst.Addr()
+	var vpc *vpcInfo
+	var private netip.Addr
+	if ii, ok := w.m.byPublic[dst]; ok {
+		vpc, private = ii.subnet.vpc, firstV4(ii)
+	} else if ni, ok := w.m.natAddr[dst]; ok && ni.PublicIP == dst {
+		vpc, private = ni.subnet.vpc, ni.PrivateIP
+	} else if ii, ok := w.m.byPrivate[dst]; ok {
+		vpc = ii.subnet.vpc
+		if dst.Is6() {
+			private = dst
+		}
+	} else {
+		return w.stop(Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Deny, Code: UnknownDestination,
+			Reason: fmt.Sprintf("%s belongs to nothing in the design", dst)})
+	}
+	if vpc.igw == nil {
+		return w.stop(Hop{Kind: KindInternetGateway, ID: vpc.ID, Packet: pkt, Verdict: flow.Deny, Code: NoInternetGateway,
+			Reason: fmt.Sprintf("%s has no internet gateway, so nothing from the internet reaches it", vpc.ID),
+			Fix:    fmt.Sprintf("attach an internet gateway to %s", vpc.ID)})
+	}
+	h := Hop{Kind: KindInternetGateway, ID: vpc.igw.ID, Packet: pkt, Verdict: flow.Allow}
+	switch {
+	case !private.IsValid():
+		h.Verdict, h.Code = flow.Deny, NoPublicIP
+		h.Reason = fmt.Sprintf("%s is a private address: the internet cannot address it", dst)
+		h.Fix = "give the interface a public or Elastic IP and address it by that"
+		private = dst
+	case private != dst:
+		h.Reason = fmt.Sprintf("destination %s translated to %s", dst, private)
+	default:
+		h.Reason = "IPv6 addresses are global: the internet gateway forwards the packet unchanged"
+	}
+	w.add(h)
+	pkt.Dst = netip.AddrPortFrom(private, pkt.Dst.Port())
+	if vpc.igw.edge != nil {
+		return w.routeIn(pkt, nil, vpc.igw.edge)
+	}
+	return w.deliverLocal(pkt, nil, vpc)
+}
+
+// viaFirewall sends pkt through a Network Firewall endpoint. The
+// firewall's decision is filled in once both legs are known.
+func (w *walker) viaFirewall(pkt flow.Flow, from *subnetInfo, ei *endpointInfo) arrival {
+	w.boundary(pkt, from, ei.subnet)
+	i := w.add(Hop{Kind: KindFirewall, ID: ei.ID, Name: ei.fw.label(), Packet: pkt, Verdict: flow.Allow})
+	w.crossed = append(w.crossed, crossing{endpoint: ei, hop: i, pkt: pkt})
+	w.identity = false
+	return w.route(pkt, ei.subnet)
+}

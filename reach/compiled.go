@@ -1,0 +1,169 @@
+package reach
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/reachsim/reachsim/nacl"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// Model is a built, checked design: immutable and safe for concurrent
+// queries. Build it with a [Builder] (or load it from AWS JSON).
+type Model struct {
+	vpcs       map[string]*vpcInfo
+	vpcOrder   []*vpcInfo
+	subnets    map[string]*subnetInfo
+	ifaces     map[string]*ifaceInfo
+	ifaceOrder []*ifaceInfo
+	byName     map[string][]*ifaceInfo
+	byInst     map[string][]*ifaceInfo
+	byPrivate  map[netip.Addr]*ifaceInfo
+	byPublic   map[netip.Addr]*ifaceInfo
+	owners     map[netip.Addr]string // every address in the design and its owner
+	rts        map[string]*rtInfo
+	acls       map[string]*aclInfo
+	groups     map[string]*sg.Group
+	members    map[string]map[netip.Addr]bool // group ID -> private addresses of its interfaces
+	lists      map[string][]netip.Prefix
+	igws       map[string]*igwInfo
+	nats       map[string]*natInfo
+	natAddr    map[netip.Addr]*natInfo // private and public addresses of NAT gateways
+	endpoints  map[string]*endpointInfo
+	firewalls  map[string]*firewallInfo
+	sgCache    map[string]*sgPair
+}
+
+type vpcInfo struct {
+	VPC
+	subnets    []*subnetInfo
+	mainRT     *rtInfo
+	defaultACL *aclInfo
+	igw        *igwInfo
+}
+
+type subnetInfo struct {
+	Subnet
+	vpc *vpcInfo
+	rt  *rtInfo
+	acl *aclInfo
+}
+
+func (s *subnetInfo) contains(a netip.Addr) bool {
+	for _, c := range s.CIDRs {
+		if c.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+type ifaceInfo struct {
+	Interface
+	subnet *subnetInfo
+	sg     *sgPair
+}
+
+// label names the interface for people: "web-1 (eni-0abc)".
+func (i *ifaceInfo) label() string {
+	if i.Name != "" {
+		return fmt.Sprintf("%s (%s)", i.Name, i.ID)
+	}
+	return i.ID
+}
+
+// addr returns the interface's first private address of the family.
+func (i *ifaceInfo) addr(v6 bool) (netip.Addr, bool) {
+	for _, a := range i.PrivateIPs {
+		if a.Is6() == v6 {
+			return a, true
+		}
+	}
+	return netip.Addr{}, false
+}
+
+// sgPair is the compiled security groups of one set of groups: normal,
+// and blind to group references for packets whose group identity a
+// middlebox (NAT gateway, firewall endpoint, appliance) has removed.
+type sgPair struct{ normal, blind *sg.Evaluator }
+
+type rtInfo struct {
+	RouteTable
+	vpc    *vpcInfo
+	routes []compiledRoute
+}
+
+type compiledRoute struct {
+	Route
+	prefixes []netip.Prefix // the destination, or the prefix list's entries
+	implicit bool           // a local route Build added
+}
+
+// lookup returns the route for dst by longest prefix match, and the
+// prefix that matched. A CIDR route beats a prefix-list route of the same
+// length.
+func (r *rtInfo) lookup(dst netip.Addr) (*compiledRoute, netip.Prefix, bool) {
+	var best *compiledRoute
+	var bestP netip.Prefix
+	for i := range r.routes {
+		cr := &r.routes[i]
+		for _, p := range cr.prefixes {
+			if !p.Contains(dst) {
+				continue
+			}
+			if best == nil || p.Bits() > bestP.Bits() || (p.Bits() == bestP.Bits() && best.PrefixList != "" && cr.PrefixList == "") {
+				best, bestP = cr, p
+			}
+		}
+	}
+	return best, bestP, best != nil
+}
+
+type aclInfo struct {
+	acl nacl.ACL
+	ev  *nacl.Evaluator
+}
+
+type igwInfo struct {
+	InternetGatewaySpec
+	vpc  *vpcInfo
+	edge *rtInfo // the edge-associated route table, if any
+}
+
+type natInfo struct {
+	NATGateway
+	subnet *subnetInfo
+}
+
+// IsMember implements [sg.GroupResolver]: whether addr is a private
+// address of an interface the group is attached to (IPv4 and IPv6 alike).
+func (m *Model) IsMember(group string, addr netip.Addr) (bool, error) {
+	set, ok := m.members[group]
+	if !ok {
+		return false, fmt.Errorf("%w: security group %s is not in the design", sg.ErrUnresolved, group)
+	}
+	return set[addr], nil
+}
+
+// PrefixList implements [sg.PrefixListResolver].
+func (m *Model) PrefixList(id string) ([]netip.Prefix, error) {
+	ps, ok := m.lists[id]
+	if !ok {
+		return nil, fmt.Errorf("%w: prefix list %s is not in the design", sg.ErrUnresolved, id)
+	}
+	return ps, nil
+}
+
+// identityLost resolves prefix lists like the model but finds no member
+// in any group: what a security group sees of a packet a middlebox
+// forwarded (semantics A.4).
+type identityLost struct{ m *Model }
+
+func (r identityLost) IsMember(group string, addr netip.Addr) (bool, error) {
+	if _, err := r.m.IsMember(group, addr); err != nil {
+		return false, err
+	}
+	return false, nil
+}
+
+func (r identityLost) PrefixList(id string) ([]netip.Prefix, error) { return r.m.PrefixList(id) }

@@ -1,0 +1,42 @@
+// Package reach answers "can this source reach that destination over this
+// protocol and port — and if not, what stops it, where, in which
+// direction?" for a whole design: VPCs, subnets, route tables, internet
+// and NAT gateways, AWS Network Firewall endpoints, network interfaces,
+// their security groups and their subnets' network ACLs.
+//
+// The path is derived, not declared. From the source interface the
+// request crosses its security groups (outbound), leaves the subnet
+// through the subnet's network ACL (outbound) unless source and
+// destination share the subnet, is routed table by table by longest prefix
+// match — to the VPC's local fabric, a firewall endpoint, a NAT gateway,
+// an appliance interface or the internet gateway, which maps private to
+// public IPv4 addresses — enters the destination subnet through its ACL
+// (inbound) and reaches the destination's security groups (inbound). The
+// reply is then walked back from the destination the same way: stateful
+// components (security groups, NAT gateways, the firewall's stateful
+// engine) let an allowed session's replies through, stateless ones
+// (network ACLs, the firewall's stateless engine) judge the reply on its
+// own, so ephemeral ports matter; routing back is looked up too, and a
+// firewall endpoint crossed in one direction only is reported as
+// asymmetric routing.
+//
+// Evaluation does not stop at the first block: it goes on as if that
+// block were lifted, so a [Result] lists every blocking point, forward and
+// back, each with an explanation [Code] and what would make it pass. Only
+// where the path beyond a block is unknown (no route, say) does the walk
+// end there.
+//
+// Build a [Model] with a [Builder]; it is immutable and safe for
+// concurrent queries. Query it with [Model.Check] (endpoints by ID, Name
+// tag or address) or [Model.CheckFlow] (a flow by addresses). Render a
+// [Result] with [Result.Text] or [Result.JSON]. Package reachtest wraps it
+// in assertions for go test.
+//
+// Documented assumptions: a security group reference matches the members'
+// private IPv4 and IPv6 addresses, and matches nothing once a NAT
+// gateway, a firewall endpoint or an appliance has forwarded the packet
+// (AWS's middlebox limitation); a query without a source port uses
+// [DefaultSourcePort]; a packet from outside its VPC is addressed to an
+// interface's public IPv4 address when it has one; VPC peering, transit
+// gateways, VPN and load balancers are not modelled yet.
+package reach

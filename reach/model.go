@@ -1,0 +1,128 @@
+package reach
+
+import (
+	"net/netip"
+)
+
+// VPC is a virtual private cloud: its address blocks and the route table
+// and network ACL that subnets use when they name none of their own.
+type VPC struct {
+	ID    string
+	Name  string
+	CIDRs []netip.Prefix // IPv4 and IPv6 blocks
+	// MainRouteTable is the route table of subnets with no explicit
+	// association. It must name a route table of this VPC.
+	MainRouteTable string
+	// DefaultACL is the network ACL of subnets with no explicit
+	// association. It must name a network ACL of this VPC.
+	DefaultACL string
+}
+
+// Subnet is a subnet of a VPC. RouteTable and ACL name its explicit
+// associations; "" means the VPC's main route table and default ACL.
+type Subnet struct {
+	ID               string
+	Name             string
+	VPC              string
+	CIDRs            []netip.Prefix // one IPv4 block and at most one IPv6 block, inside the VPC's
+	AvailabilityZone string
+	RouteTable       string
+	ACL              string
+}
+
+// Interface is a network interface (ENI), usually an instance's: its
+// private addresses inside its subnet, its public or Elastic IPv4 address,
+// and its security groups.
+type Interface struct {
+	ID       string // eni-…
+	Name     string // the Name tag, used to refer to it in queries
+	Instance string // i-… of the instance it is attached to, if any
+	Subnet   string
+	// PrivateIPs are the interface's private IPv4 and IPv6 addresses; the
+	// first of each family is the one queries use by default.
+	PrivateIPs []netip.Addr
+	// PublicIP is the public or Elastic IPv4 address the internet gateway
+	// maps to the first private IPv4 address, if any.
+	PublicIP netip.Addr
+	Groups   []string // security group IDs
+}
+
+// TargetKind is what a route sends packets to.
+type TargetKind uint8
+
+// The route targets reachsim models.
+const (
+	// Local: the VPC's own routing, to an address inside the VPC.
+	Local TargetKind = iota
+	// InternetGateway: out to the internet (igw-…).
+	InternetGateway
+	// NATGatewayTarget: to a NAT gateway (nat-…).
+	NATGatewayTarget
+	// FirewallEndpoint: to a Network Firewall endpoint (vpce-…).
+	FirewallEndpoint
+	// InterfaceTarget: to a network interface, e.g. an appliance (eni-…).
+	InterfaceTarget
+	// Blackhole: the route's target no longer exists; packets are dropped.
+	Blackhole
+)
+
+var targetNames = [...]string{"local", "internet-gateway", "nat-gateway", "firewall-endpoint", "network-interface", "blackhole"}
+
+// String returns a short kebab-case name.
+func (k TargetKind) String() string {
+	if int(k) < len(targetNames) {
+		return targetNames[k]
+	}
+	return "unknown"
+}
+
+// MarshalText implements [encoding.TextMarshaler].
+func (k TargetKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// Route is one entry of a route table: a destination (a CIDR block or a
+// managed prefix list) and a target.
+type Route struct {
+	Destination netip.Prefix // IPv4 or IPv6; unset when PrefixList is set
+	PrefixList  string       // pl-… instead of a CIDR
+	Target      TargetKind
+	TargetID    string // igw-…, nat-…, vpce-…, eni-…; "local" or "" for Local; the vanished target for Blackhole
+}
+
+// RouteTable is a VPC route table. Routes to the VPC's own CIDRs ("local")
+// are added by [Builder.Build] when the table lacks them, as AWS does.
+// Gateways lists the internet gateways the table is edge-associated with
+// (ingress routing): traffic entering the VPC through them is routed by
+// this table.
+type RouteTable struct {
+	ID       string
+	Name     string
+	VPC      string
+	Routes   []Route
+	Gateways []string
+}
+
+// InternetGatewaySpec is an internet gateway attached to a VPC.
+type InternetGatewaySpec struct {
+	ID  string
+	VPC string
+}
+
+// NATGateway is a NAT gateway in a subnet. A public NAT gateway maps the
+// traffic it forwards to its private address, which the internet gateway
+// maps in turn to PublicIP; a private one (PublicIP unset) only to its
+// private address.
+type NATGateway struct {
+	ID        string
+	Name      string
+	Subnet    string
+	PrivateIP netip.Addr
+	PublicIP  netip.Addr
+}
+
+// PrefixList is a managed prefix list (pl-…): a name for a set of CIDRs
+// that security group rules and routes can reference.
+type PrefixList struct {
+	ID      string
+	Name    string
+	Entries []netip.Prefix
+}

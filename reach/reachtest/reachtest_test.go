@@ -1,0 +1,81 @@
+package reachtest_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/demo"
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/reach/reachtest"
+)
+
+// recorder is a TestingT that keeps what a failing assertion says.
+type recorder struct {
+	errors  []string
+	failed  bool
+	helpers int
+}
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+}
+func (r *recorder) FailNow() { r.failed = true }
+func (r *recorder) Helper()  { r.helpers++ }
+
+func model(t *testing.T) *reach.Model {
+	t.Helper()
+	m, err := demo.ThreeTier().Build()
+	require.NoError(t, err)
+	return m
+}
+
+func TestAssertions(t *testing.T) {
+	m := model(t)
+	https := reach.Query{From: "198.51.100.7", To: "web-1", Protocol: flow.TCP, Port: 443}
+	ssh := reach.Query{From: "198.51.100.7", To: "web-1", Protocol: flow.TCP, Port: 22}
+	tests := []struct {
+		name   string
+		run    func(r *recorder) bool
+		pass   bool
+		quotes string // what the failure message must contain
+	}{
+		{"a reachable query passes AssertReachable", func(r *recorder) bool { return reachtest.AssertReachable(r, m, https) }, true, ""},
+		{"a blocked query fails AssertReachable with its trace", func(r *recorder) bool { return reachtest.AssertReachable(r, m, ssh, "office SSH %s", "must work") }, false, "FIREWALL_DROP"},
+		{"the failure message carries the caller's message", func(r *recorder) bool { return reachtest.AssertReachable(r, m, ssh, "office SSH %s", "must work") }, false, "office SSH must work"},
+		{"a blocked query passes AssertNotReachable", func(r *recorder) bool { return reachtest.AssertNotReachable(r, m, ssh) }, true, ""},
+		{"the expected code passes", func(r *recorder) bool { return reachtest.AssertNotReachable(r, m, ssh, reach.FirewallDrop) }, true, ""},
+		{"a wrong expected code fails", func(r *recorder) bool { return reachtest.AssertNotReachable(r, m, ssh, reach.SGNoAllow) }, false, "expected 198.51.100.7 -> web-1 tcp/22 to be blocked with SG_NO_ALLOW"},
+		{"a reachable query fails AssertNotReachable", func(r *recorder) bool { return reachtest.AssertNotReachable(r, m, https) }, false, "REACHABLE"},
+		{"a bad query fails with the error", func(r *recorder) bool {
+			return reachtest.AssertReachable(r, m, reach.Query{From: "nobody", To: "web-1", Protocol: flow.TCP, Port: 1})
+		}, false, "no address, interface ID"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &recorder{}
+			assert.Equal(t, tt.pass, tt.run(r))
+			assert.Positive(t, r.helpers, "the helpers mark themselves as test helpers")
+			if tt.pass {
+				assert.Empty(t, r.errors)
+				return
+			}
+			require.Len(t, r.errors, 1)
+			assert.Contains(t, r.errors[0], tt.quotes)
+		})
+	}
+}
+
+func TestRequireStopsTheTest(t *testing.T) {
+	m := model(t)
+	r := &recorder{}
+	reachtest.RequireReachable(r, m, reach.Query{From: "web-1", To: "db-1", Protocol: flow.TCP, Port: 5432})
+	assert.True(t, r.failed)
+	r = &recorder{}
+	reachtest.RequireNotReachable(r, m, reach.Query{From: "web-1", To: "db-1", Protocol: flow.TCP, Port: 5432}, reach.SGNoAllow)
+	assert.False(t, r.failed)
+	assert.Empty(t, r.errors)
+}
