@@ -32,6 +32,8 @@ type Builder struct {
 	nats      []NATGateway
 	lists     []PrefixList
 	firewalls []Firewall
+
+	firsts map[string]map[string]int // during Build: kind -> ID -> index of its first use
 }
 
 // NewBuilder returns an empty builder.
@@ -96,6 +98,13 @@ func path(kind string, i int, field string) string {
 	return s
 }
 
+// skip reports whether item i of kind is not the first with its ID (or has
+// none): Build reports those once and judges only the first.
+func (b *Builder) skip(kind string, i int, id string) bool {
+	j, ok := b.firsts[kind][id]
+	return !ok || j != i
+}
+
 // unique checks that ids are non-empty and distinct and indexes them.
 func unique[T any](p *problems, kind string, items []T, id func(T) string) map[string]int {
 	idx := make(map[string]int, len(items))
@@ -125,6 +134,8 @@ func unique[T any](p *problems, kind string, items []T, id func(T) string) map[s
 // that reference unknown groups or prefix lists, and more.
 func (b *Builder) Build() (*Model, error) {
 	var p problems
+	b.firsts = map[string]map[string]int{}
+	defer func() { b.firsts = nil }()
 	m := &Model{
 		vpcs:      map[string]*vpcInfo{},
 		subnets:   map[string]*subnetInfo{},
@@ -144,18 +155,21 @@ func (b *Builder) Build() (*Model, error) {
 		endpoints: map[string]*endpointInfo{},
 		sgCache:   map[string]*sgPair{},
 	}
-	unique(&p, "vpcs", b.vpcs, func(v VPC) string { return v.ID })
-	unique(&p, "subnets", b.subnets, func(s Subnet) string { return s.ID })
-	unique(&p, "interfaces", b.ifaces, func(i Interface) string { return i.ID })
-	unique(&p, "groups", b.groups, func(g sg.Group) string { return g.ID })
-	unique(&p, "acls", b.acls, func(a nacl.ACL) string { return a.ID })
-	unique(&p, "routeTables", b.rts, func(r RouteTable) string { return r.ID })
-	unique(&p, "internetGateways", b.igws, func(g InternetGatewaySpec) string { return g.ID })
-	unique(&p, "natGateways", b.nats, func(n NATGateway) string { return n.ID })
-	unique(&p, "prefixLists", b.lists, func(l PrefixList) string { return l.ID })
-	unique(&p, "firewalls", b.firewalls, func(f Firewall) string { return f.ID })
+	b.firsts["vpcs"] = unique(&p, "vpcs", b.vpcs, func(v VPC) string { return v.ID })
+	b.firsts["subnets"] = unique(&p, "subnets", b.subnets, func(s Subnet) string { return s.ID })
+	b.firsts["interfaces"] = unique(&p, "interfaces", b.ifaces, func(i Interface) string { return i.ID })
+	b.firsts["groups"] = unique(&p, "groups", b.groups, func(g sg.Group) string { return g.ID })
+	b.firsts["acls"] = unique(&p, "acls", b.acls, func(a nacl.ACL) string { return a.ID })
+	b.firsts["routeTables"] = unique(&p, "routeTables", b.rts, func(r RouteTable) string { return r.ID })
+	b.firsts["internetGateways"] = unique(&p, "internetGateways", b.igws, func(g InternetGatewaySpec) string { return g.ID })
+	b.firsts["natGateways"] = unique(&p, "natGateways", b.nats, func(n NATGateway) string { return n.ID })
+	b.firsts["prefixLists"] = unique(&p, "prefixLists", b.lists, func(l PrefixList) string { return l.ID })
+	b.firsts["firewalls"] = unique(&p, "firewalls", b.firewalls, func(f Firewall) string { return f.ID })
 
 	for i, l := range b.lists {
+		if b.skip("prefixLists", i, l.ID) {
+			continue
+		}
 		for j, e := range l.Entries {
 			if !e.IsValid() || e.Addr().Is4In6() {
 				p.add(l.ID, path("prefixLists", i, fmt.Sprintf("Entries[%d]", j)), e.String(), "not a CIDR block")
@@ -164,6 +178,9 @@ func (b *Builder) Build() (*Model, error) {
 		m.lists[l.ID] = maskAll(l.Entries)
 	}
 	for i, v := range b.vpcs {
+		if b.skip("vpcs", i, v.ID) {
+			continue
+		}
 		vi := &vpcInfo{VPC: v}
 		vi.CIDRs = slices.Clone(v.CIDRs)
 		for j, c := range v.CIDRs {
@@ -180,17 +197,22 @@ func (b *Builder) Build() (*Model, error) {
 		m.vpcOrder = append(m.vpcOrder, vi)
 	}
 	for i, a := range b.acls {
+		if b.skip("acls", i, a.ID) {
+			continue
+		}
 		if _, ok := m.vpcs[a.VPCID]; !ok {
 			p.add(a.ID, path("acls", i, "VPCID"), a.VPCID, "unknown VPC")
 		}
 		ev, err := nacl.Compile(a)
 		if err != nil {
-			p.wrap(a.ID, path("acls", i, ""), err)
-			continue
+			p.wrap(a.ID, path("acls", i, ""), err) // still known to its subnets
 		}
 		m.acls[a.ID] = &aclInfo{acl: a, ev: ev}
 	}
 	for i, g := range b.groups {
+		if b.skip("groups", i, g.ID) {
+			continue
+		}
 		g := g
 		g.Rules = slices.Clone(g.Rules)
 		m.groups[g.ID] = &g
@@ -207,11 +229,22 @@ func (b *Builder) Build() (*Model, error) {
 	b.buildGateways(&p, m)
 	b.buildFirewalls(&p, m)
 	b.checkRoutes(&p, m)
+	// Check every group on its own once, whether or not an interface uses
+	// it, then compile the groups of each interface, once per distinct set
+	// of groups, sharing prefix lists across all of them.
+	comp := sg.NewCompiler(m)
+	for i, g := range b.groups {
+		if b.skip("groups", i, g.ID) {
+			continue
+		}
+		if _, err := comp.Compile([]sg.Group{*m.groups[g.ID]}); err != nil {
+			p.wrap(g.ID, path("groups", i, ""), err)
+			m.groups[g.ID].ID = "" // reported; keep it out of the interfaces' compilation
+		}
+	}
 	if len(p.errs) > 0 {
 		return nil, errors.Join(p.errs...)
 	}
-	// Compile the security groups of every interface, once per distinct
-	// set of groups.
 	for _, ii := range m.ifaceOrder {
 		key := strings.Join(ii.Groups, ",")
 		if pair, ok := m.sgCache[key]; ok {
@@ -219,20 +252,15 @@ func (b *Builder) Build() (*Model, error) {
 			continue
 		}
 		gs := make([]sg.Group, len(ii.Groups))
-		for k, id := range ii.Groups {
-			gs[k] = *m.groups[id]
+		for j, id := range ii.Groups {
+			gs[j] = *m.groups[id]
 		}
-		normal, err := sg.Compile(gs, m)
+		normal, err := comp.Compile(gs)
 		if err != nil {
-			p.wrap(ii.ID, "Groups", err)
+			p.wrap(ii.ID, path("interfaces", ii.index, "Groups"), err)
 			continue
 		}
-		blind, err := sg.Compile(gs, identityLost{m})
-		if err != nil {
-			p.wrap(ii.ID, "Groups", err)
-			continue
-		}
-		ii.sg = &sgPair{normal: normal, blind: blind}
+		ii.sg = &sgPair{normal: normal, blind: normal.WithMembership(identityLost{m})}
 		m.sgCache[key] = ii.sg
 	}
 	if len(p.errs) > 0 {
@@ -253,6 +281,9 @@ func maskAll(ps []netip.Prefix) []netip.Prefix {
 
 func (b *Builder) buildRouting(p *problems, m *Model) {
 	for i, rt := range b.rts {
+		if b.skip("routeTables", i, rt.ID) {
+			continue
+		}
 		vi, ok := m.vpcs[rt.VPC]
 		if !ok {
 			p.add(rt.ID, path("routeTables", i, "VPC"), rt.VPC, "unknown VPC")
@@ -263,7 +294,7 @@ func (b *Builder) buildRouting(p *problems, m *Model) {
 		hasLocal := map[netip.Prefix]bool{}
 		for j, r := range rt.Routes {
 			rp := path("routeTables", i, fmt.Sprintf("Routes[%d]", j))
-			cr := compiledRoute{Route: r}
+			cr := compiledRoute{Route: r, index: j}
 			switch {
 			case r.PrefixList != "" && r.Destination.IsValid():
 				p.add(rt.ID, rp, r.PrefixList, "a route has a CIDR or a prefix list, not both")
@@ -282,7 +313,10 @@ func (b *Builder) buildRouting(p *problems, m *Model) {
 				cr.Destination = r.Destination.Masked()
 				cr.prefixes = []netip.Prefix{cr.Destination}
 			}
-			key := cr.Destination.String() + cr.PrefixList
+			key := cr.PrefixList
+			if key == "" {
+				key = cr.Destination.String()
+			}
 			if k, dup := seen[key]; dup {
 				p.add(rt.ID, rp, key, "destination already routed by Routes[%d]", k)
 				continue
@@ -302,6 +336,9 @@ func (b *Builder) buildRouting(p *problems, m *Model) {
 		m.rts[rt.ID] = ri
 	}
 	for i, v := range b.vpcs {
+		if b.skip("vpcs", i, v.ID) {
+			continue
+		}
 		vi := m.vpcs[v.ID]
 		if v.MainRouteTable != "" {
 			rt, ok := m.rts[v.MainRouteTable]
@@ -330,6 +367,9 @@ func (b *Builder) buildRouting(p *problems, m *Model) {
 
 func (b *Builder) buildSubnets(p *problems, m *Model) {
 	for i, s := range b.subnets {
+		if b.skip("subnets", i, s.ID) {
+			continue
+		}
 		vi, ok := m.vpcs[s.VPC]
 		if !ok {
 			p.add(s.ID, path("subnets", i, "VPC"), s.VPC, "unknown VPC")
@@ -427,12 +467,15 @@ func claimAddr(p *problems, m *Model, owner, fieldPath string, a netip.Addr) boo
 
 func (b *Builder) buildInterfaces(p *problems, m *Model) {
 	for i, in := range b.ifaces {
+		if b.skip("interfaces", i, in.ID) {
+			continue
+		}
 		si, ok := m.subnets[in.Subnet]
 		if !ok {
 			p.add(in.ID, path("interfaces", i, "Subnet"), in.Subnet, "unknown subnet")
 			continue
 		}
-		ii := &ifaceInfo{Interface: in, subnet: si}
+		ii := &ifaceInfo{Interface: in, subnet: si, index: i}
 		ii.PrivateIPs = slices.Clone(in.PrivateIPs)
 		ii.Groups = slices.Clone(in.Groups)
 		if len(in.PrivateIPs) == 0 {
@@ -488,6 +531,9 @@ func (b *Builder) buildInterfaces(p *problems, m *Model) {
 
 func (b *Builder) buildGateways(p *problems, m *Model) {
 	for i, g := range b.igws {
+		if b.skip("internetGateways", i, g.ID) {
+			continue
+		}
 		vi, ok := m.vpcs[g.VPC]
 		if !ok {
 			p.add(g.ID, path("internetGateways", i, "VPC"), g.VPC, "unknown VPC")
@@ -502,6 +548,9 @@ func (b *Builder) buildGateways(p *problems, m *Model) {
 		m.igws[g.ID] = gi
 	}
 	for i, n := range b.nats {
+		if b.skip("natGateways", i, n.ID) {
+			continue
+		}
 		si, ok := m.subnets[n.Subnet]
 		if !ok {
 			p.add(n.ID, path("natGateways", i, "Subnet"), n.Subnet, "unknown subnet")
@@ -528,6 +577,9 @@ func (b *Builder) buildGateways(p *problems, m *Model) {
 // resource is known.
 func (b *Builder) checkRoutes(p *problems, m *Model) {
 	for i, rt := range b.rts {
+		if b.skip("routeTables", i, rt.ID) {
+			continue
+		}
 		ri, ok := m.rts[rt.ID]
 		if !ok {
 			continue
@@ -550,7 +602,7 @@ func (b *Builder) checkRoutes(p *problems, m *Model) {
 			if cr.implicit {
 				continue
 			}
-			rp := path("routeTables", i, fmt.Sprintf("Routes[%d].TargetID", k))
+			rp := path("routeTables", i, fmt.Sprintf("Routes[%d].TargetID", cr.index))
 			switch cr.Target {
 			case Local:
 				inside := false
@@ -562,7 +614,11 @@ func (b *Builder) checkRoutes(p *problems, m *Model) {
 					}
 				}
 				if !inside {
-					p.add(rt.ID, rp, cr.Destination.String(), "a local route must cover a CIDR block of %s", rt.VPC)
+					field, text := ".Destination", cr.Destination.String()
+					if cr.PrefixList != "" {
+						field, text = ".PrefixList", cr.PrefixList
+					}
+					p.add(rt.ID, path("routeTables", i, fmt.Sprintf("Routes[%d]%s", cr.index, field)), text, "a local route must cover a CIDR block of %s", rt.VPC)
 				}
 			case InternetGateway:
 				gi, ok := m.igws[cr.TargetID]

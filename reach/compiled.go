@@ -60,6 +60,7 @@ func (s *subnetInfo) contains(a netip.Addr) bool {
 
 type ifaceInfo struct {
 	Interface
+	index  int // position in the builder, for errors
 	subnet *subnetInfo
 	sg     *sgPair
 }
@@ -97,6 +98,7 @@ type compiledRoute struct {
 	Route
 	prefixes []netip.Prefix // the destination, or the prefix list's entries
 	implicit bool           // a local route Build added
+	index    int            // position in RouteTable.Routes, for errors
 }
 
 // lookup returns the route for dst by longest prefix match, and the

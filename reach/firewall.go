@@ -63,6 +63,9 @@ func (b *Builder) buildFirewalls(p *problems, m *Model) {
 		m.firewalls = map[string]*firewallInfo{}
 	}
 	for i, f := range b.firewalls {
+		if b.skip("firewalls", i, f.ID) {
+			continue
+		}
 		vi, ok := m.vpcs[f.VPC]
 		if !ok {
 			p.add(f.ID, path("firewalls", i, "VPC"), f.VPC, "unknown VPC")
@@ -75,8 +78,7 @@ func (b *Builder) buildFirewalls(p *problems, m *Model) {
 		}
 		eng, err := pol.Compile(m)
 		if err != nil {
-			p.wrap(f.ID, path("firewalls", i, "Policy"), err)
-			continue
+			p.wrap(f.ID, path("firewalls", i, "Policy"), err) // its endpoints stay known
 		}
 		fi.engine = eng
 		m.firewalls[f.ID] = fi

@@ -274,6 +274,29 @@ func (m *peerMatcher) match(a netip.Addr, res GroupResolver) (bool, error) {
 // requires all groups of an interface to be of one type; AWS and Alibaba do
 // not mix), and references the resolver does not know.
 func Compile(groups []Group, res Resolver) (*Evaluator, error) {
+	return NewCompiler(res).Compile(groups)
+}
+
+// Compiler compiles the groups of many interfaces against one resolver,
+// reading and indexing each prefix list once for all of them (a model with
+// a thousand interfaces would otherwise rebuild a 1,000-entry list's trie
+// per interface). It is not safe for concurrent use; the evaluators it
+// builds are.
+type Compiler struct {
+	res   Resolver
+	lists map[string]peerMatcher
+}
+
+// NewCompiler returns a compiler that resolves through res (nil when no
+// rule references anything).
+func NewCompiler(res Resolver) *Compiler {
+	return &Compiler{res: res, lists: map[string]peerMatcher{}}
+}
+
+// Compile is the package-level [Compile] sharing the compiler's prefix
+// lists.
+func (c *Compiler) Compile(groups []Group) (*Evaluator, error) {
+	res := c.res
 	e := &Evaluator{res: res, groups: make([]Group, len(groups))}
 	seen := map[string]bool{}
 	var known map[string]bool // groups confirmed by the resolver
@@ -293,7 +316,7 @@ func Compile(groups []Group, res Resolver) (*Evaluator, error) {
 		known[id] = true
 		return nil
 	}
-	lists := map[string]peerMatcher{} // compiled once per prefix list
+	lists := c.lists // compiled once per prefix list
 	for gi, g := range groups {
 		gerr := func(path, rule string, err error) error {
 			return &flow.InputError{Path: path, Resource: g.ID, Rule: rule, Err: err}
@@ -439,6 +462,20 @@ func ruleInClass(p flow.Protocol, c protoClass, is6 bool) bool {
 		return (p == flow.ICMP && !is6) || (p == flow.ICMPv6 && is6)
 	}
 	return classOf(p) == classOther
+}
+
+// WithMembership returns an evaluator that shares e's compiled rules but
+// asks r whether an address belongs to a group (for group references and
+// Alibaba inner access policies). Package reach uses it to judge packets
+// whose group identity a middlebox has removed; r must know every group e
+// references.
+func (e *Evaluator) WithMembership(r GroupResolver) *Evaluator {
+	if e == nil {
+		return nil
+	}
+	cp := *e
+	cp.res = r
+	return &cp
 }
 
 // Groups returns copies of the groups the evaluator was built from.

@@ -263,3 +263,29 @@ func TestDecisionJSON(t *testing.T) {
 		"Peer":{"Kind":"cidr","CIDR":"203.0.113.0/24","PrefixList":"","Group":""},"Description":"","Action":"accept","Priority":0,
 		"SourcePorts":{"Lo":0,"Hi":0}}}`, string(b))
 }
+
+type nobody struct{}
+
+func (nobody) IsMember(string, netip.Addr) (bool, error) { return false, nil }
+
+func TestWithMembershipSharesRulesButNotMembers(t *testing.T) {
+	db := group("sg-db", in("tcp 5432", sg.GroupRef("sg-app")), in("tcp 22", sg.PrefixList("pl-office")))
+	c := sg.NewCompiler(testResolver)
+	e, err := c.Compile([]sg.Group{db})
+	require.NoError(t, err)
+	e2, err := c.Compile([]sg.Group{db, group("sg-web")})
+	require.NoError(t, err, "a compiler builds many evaluators")
+	pg := flow.MustParse("tcp 10.0.3.30:1 -> 10.0.2.20:5432")
+	for _, ev := range []*sg.Evaluator{e, e2} {
+		d, err := ev.Evaluate(pg, flow.Inbound)
+		require.NoError(t, err)
+		assert.True(t, d.Allowed())
+	}
+	blind := e.WithMembership(nobody{})
+	d, err := blind.Evaluate(pg, flow.Inbound)
+	require.NoError(t, err)
+	assert.False(t, d.Allowed(), "without membership a group reference matches nothing")
+	d, err = blind.Evaluate(flow.MustParse("tcp 203.0.113.1:1 -> 10.0.2.20:22"), flow.Inbound)
+	require.NoError(t, err)
+	assert.True(t, d.Allowed(), "prefix lists still match")
+}
