@@ -2,9 +2,11 @@ package firewall
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
@@ -45,14 +47,24 @@ func jsonErr(path, resource, text string, err error) error {
 }
 
 // ParseRuleGroup reads `aws network-firewall describe-rule-group` output
-// of any type. RuleGroupResponse.Type decides (STATELESS, or STATEFUL);
-// without it, a RulesSource holding StatelessRulesAndCustomActions is
-// stateless and any other is stateful. Stateless groups are read by
-// [ParseStatelessRuleGroup]. A stateful group's RulesSource holds exactly
-// one of RulesString, StatefulRules and RulesSourceList; RuleVariables
-// (IPSets of CIDRs, PortSets of ports and "from:to" ranges),
-// ReferenceSets.IPSetReferences and StatefulRuleOptions.RuleOrder are
-// kept. Errors are *flow.InputError values with the JSON path.
+// of any type. RuleGroupResponse.Type decides: STATELESS groups are read by
+// [ParseStatelessRuleGroup], STATEFUL (or STATEFUL_DOMAIN) groups here.
+// Without a Type, a RulesSource holding StatelessRulesAndCustomActions
+// goes to ParseStatelessRuleGroup (which then reports the missing Type)
+// and any other is read as stateful.
+//
+// A stateful group's RulesSource holds exactly one of RulesString,
+// StatefulRules and RulesSourceList. RuleVariables (IPSets of CIDRs,
+// PortSets of ports and "from:to" ranges), ReferenceSets.IPSetReferences
+// and StatefulRuleOptions.RuleOrder are kept. A StatefulRules option whose
+// Settings are one double-quoted string (as in `"Settings":
+// ["\"example.com\""]`) keeps the string without its quotes. Every stateful
+// group returned has rules: [StatefulRuleGroup.Rules] succeeds on it.
+//
+// Errors are *[flow.InputError] values (several joined with [errors.Join]
+// for a RulesString with several bad rules) with the JSON path, the
+// group's name (or ARN) as Resource and the offending text, wrapping
+// [ErrInvalidGroup], [ErrInvalidRule], [ErrSyntax] or [flow.ErrJSON].
 func ParseRuleGroup(data []byte) (RuleGroup, error) {
 	var doc struct {
 		RuleGroup *struct {
@@ -61,28 +73,37 @@ func ParseRuleGroup(data []byte) (RuleGroup, error) {
 			}
 		}
 		RuleGroupResponse *struct {
-			Type string
+			RuleGroupName, RuleGroupArn string
+			Type                        *string
 		}
 	}
 	if err := awsjson.Unmarshal("", data, &doc); err != nil {
 		return RuleGroup{}, err
 	}
-	typ := ""
-	if doc.RuleGroupResponse != nil {
-		typ = strings.ToUpper(doc.RuleGroupResponse.Type)
+	var typ *string
+	res := ""
+	if r := doc.RuleGroupResponse; r != nil {
+		typ, res = r.Type, r.RuleGroupName
+		if res == "" {
+			res = r.RuleGroupArn
+		}
 	}
-	if typ == "" && doc.RuleGroup != nil && doc.RuleGroup.RulesSource != nil && len(doc.RuleGroup.RulesSource.StatelessRulesAndCustomActions) > 0 {
-		typ = "STATELESS"
+	stateless := false
+	switch {
+	case typ == nil:
+		stateless = doc.RuleGroup != nil && doc.RuleGroup.RulesSource != nil && !jsonAbsent(doc.RuleGroup.RulesSource.StatelessRulesAndCustomActions)
+	case *typ == "STATELESS":
+		stateless = true
+	case *typ == "STATEFUL", *typ == "STATEFUL_DOMAIN":
+	default:
+		return RuleGroup{}, jsonErr("RuleGroupResponse.Type", res, *typ, fmt.Errorf("%w: rule group type %q: want STATELESS or STATEFUL", ErrInvalidGroup, *typ))
 	}
-	if typ == "STATELESS" {
+	if stateless {
 		g, err := ParseStatelessRuleGroup(data)
 		if err != nil {
 			return RuleGroup{}, err
 		}
 		return RuleGroup{Stateless: &g}, nil
-	}
-	if typ != "" && !strings.HasPrefix(typ, "STATEFUL") {
-		return RuleGroup{}, jsonErr("RuleGroupResponse.Type", "", typ, fmt.Errorf("%w: want STATELESS or STATEFUL", ErrInvalidGroup))
 	}
 	g, err := parseStateful(data)
 	if err != nil {
@@ -91,8 +112,25 @@ func ParseRuleGroup(data []byte) (RuleGroup, error) {
 	return RuleGroup{Stateful: &g}, nil
 }
 
+// jsonAbsent reports whether a raw field was left out or is null.
+func jsonAbsent(raw json.RawMessage) bool {
+	return len(raw) == 0 || string(raw) == "null"
+}
+
 type jsonDefinition struct {
 	Definition []string
+}
+
+// sfJSONRule is one of RulesSource.StatefulRules.
+type sfJSONRule struct {
+	Action *string
+	Header *struct {
+		Protocol, Source, SourcePort, Direction, Destination, DestinationPort *string
+	}
+	RuleOptions []struct {
+		Keyword  string
+		Settings []string
+	}
 }
 
 func parseStateful(data []byte) (StatefulRuleGroup, error) {
@@ -122,7 +160,7 @@ func parseStateful(data []byte) (StatefulRuleGroup, error) {
 		RuleGroupResponse *struct {
 			RuleGroupName string
 			RuleGroupArn  string
-			Capacity      awsjson.Int
+			Capacity      json.RawMessage
 		}
 	}
 	var g StatefulRuleGroup
@@ -130,95 +168,101 @@ func parseStateful(data []byte) (StatefulRuleGroup, error) {
 		return g, err
 	}
 	if doc.RuleGroupResponse != nil {
-		g.Name, g.ARN, g.Capacity = doc.RuleGroupResponse.RuleGroupName, doc.RuleGroupResponse.RuleGroupArn, doc.RuleGroupResponse.Capacity.Value
+		g.Name, g.ARN = doc.RuleGroupResponse.RuleGroupName, doc.RuleGroupResponse.RuleGroupArn
 	}
 	res := g.Name
 	if res == "" {
 		res = g.ARN
+	}
+	if doc.RuleGroupResponse != nil {
+		n, _, err := slJSONInt("RuleGroupResponse.Capacity", res, "", doc.RuleGroupResponse.Capacity)
+		if err != nil {
+			return g, err
+		}
+		g.Capacity = n
 	}
 	rg := doc.RuleGroup
 	if rg == nil || rg.RulesSource == nil {
 		return g, jsonErr("RuleGroup.RulesSource", res, "", fmt.Errorf("%w: missing", ErrInvalidGroup))
 	}
 	src := rg.RulesSource
-	n := 0
+	if !jsonAbsent(src.StatelessRulesAndCustomActions) {
+		return g, jsonErr("RuleGroup.RulesSource.StatelessRulesAndCustomActions", res, "", fmt.Errorf("%w: stateless rules in a stateful group", ErrInvalidGroup))
+	}
+	var kinds []string
 	if src.RulesString != nil {
-		n++
+		kinds = append(kinds, "RulesString")
 		g.RulesString = *src.RulesString
 	}
 	if src.StatefulRules != nil {
-		n++
+		kinds = append(kinds, "StatefulRules")
 		g.StandardRules = []StandardRule{}
 		for i, raw := range src.StatefulRules {
-			p := awsjson.Index("RuleGroup.RulesSource.StatefulRules", i)
-			var r struct {
-				Action string
-				Header *struct {
-					Protocol, Source, SourcePort, Direction, Destination, DestinationPort string
-				}
-				RuleOptions []struct {
-					Keyword  string
-					Settings []string
-				}
-			}
-			if err := awsjson.Unmarshal(p, raw, &r); err != nil {
-				return g, withResource(err, res)
-			}
-			if r.Header == nil {
-				return g, jsonErr(p+".Header", res, "", fmt.Errorf("%w: missing", ErrInvalidRule))
-			}
-			sr := StandardRule{Action: r.Action, Protocol: r.Header.Protocol, Source: r.Header.Source, SourcePort: r.Header.SourcePort,
-				Direction: r.Header.Direction, Destination: r.Header.Destination, DestinationPort: r.Header.DestinationPort}
-			for _, o := range r.RuleOptions {
-				sr.Options = append(sr.Options, Option{Keyword: strings.ToLower(o.Keyword), Value: strings.Join(o.Settings, ",")})
+			sr, err := parseStandardRule(awsjson.Index("RuleGroup.RulesSource.StatefulRules", i), res, raw)
+			if err != nil {
+				return g, err
 			}
 			g.StandardRules = append(g.StandardRules, sr)
 		}
 	}
 	if src.RulesSourceList != nil {
-		n++
+		kinds = append(kinds, "RulesSourceList")
 		l := src.RulesSourceList
 		g.DomainList = &DomainList{Targets: slices.Clone(l.Targets), TargetTypes: slices.Clone(l.TargetTypes), Type: l.GeneratedRulesType}
 	}
-	if len(src.StatelessRulesAndCustomActions) > 0 {
-		return g, jsonErr("RuleGroup.RulesSource.StatelessRulesAndCustomActions", res, "", fmt.Errorf("%w: stateless rules in a stateful group", ErrInvalidGroup))
-	}
-	if n != 1 {
-		return g, jsonErr("RuleGroup.RulesSource", res, "", fmt.Errorf("%w: a stateful group has exactly one of RulesString, StatefulRules and RulesSourceList (found %d)", ErrInvalidGroup, n))
+	if len(kinds) != 1 {
+		return g, jsonErr("RuleGroup.RulesSource", res, strings.Join(kinds, ","), fmt.Errorf("%w: a stateful group has exactly one of RulesString, StatefulRules and RulesSourceList (found %d)", ErrInvalidGroup, len(kinds)))
 	}
 	if v := rg.RuleVariables; v != nil {
 		for _, name := range sortedKeys(v.IPSets) {
-			p := "RuleGroup.RuleVariables.IPSets." + name + ".Definition"
+			p := "RuleGroup.RuleVariables.IPSets." + name
+			if err := checkVariableName(name); err != nil {
+				return g, jsonErr(p, res, name, err)
+			}
+			if g.IPSets == nil {
+				g.IPSets = map[string][]netip.Prefix{}
+			}
+			set := []netip.Prefix{}
 			for i, d := range v.IPSets[name].Definition {
 				pf, err := parsePrefixText(d)
 				if err != nil {
-					return g, jsonErr(awsjson.Index(p, i), res, d, fmt.Errorf("%w: %w", ErrInvalidGroup, err))
+					return g, jsonErr(awsjson.Index(p+".Definition", i), res, d, fmt.Errorf("%w: %w", ErrInvalidGroup, err))
 				}
-				if g.IPSets == nil {
-					g.IPSets = map[string][]netip.Prefix{}
-				}
-				g.IPSets[name] = append(g.IPSets[name], pf)
+				set = append(set, pf)
 			}
+			g.IPSets[name] = set
 		}
 		for _, name := range sortedKeys(v.PortSets) {
-			p := "RuleGroup.RuleVariables.PortSets." + name + ".Definition"
-			for i, d := range v.PortSets[name].Definition {
-				pr, err := flow.ParseRange[uint16](strings.Replace(d, ":", "-", 1))
-				if err != nil {
-					return g, jsonErr(awsjson.Index(p, i), res, d, fmt.Errorf("%w: not a port or from:to range", ErrInvalidGroup))
-				}
-				if g.PortSets == nil {
-					g.PortSets = map[string][]flow.PortRange{}
-				}
-				g.PortSets[name] = append(g.PortSets[name], pr)
+			p := "RuleGroup.RuleVariables.PortSets." + name
+			if err := checkVariableName(name); err != nil {
+				return g, jsonErr(p, res, name, err)
 			}
+			if _, dup := g.IPSets[name]; dup {
+				return g, jsonErr(p, res, name, fmt.Errorf("%w: %s is both an IP set and a port set", ErrInvalidGroup, name))
+			}
+			if g.PortSets == nil {
+				g.PortSets = map[string][]flow.PortRange{}
+			}
+			set := []flow.PortRange{}
+			for i, d := range v.PortSets[name].Definition {
+				pr, err := parsePortSetItem(d)
+				if err != nil {
+					return g, jsonErr(awsjson.Index(p+".Definition", i), res, d, err)
+				}
+				set = append(set, pr)
+			}
+			g.PortSets[name] = set
 		}
 	}
 	if rs := rg.ReferenceSets; rs != nil {
 		for _, name := range sortedKeys(rs.IPSetReferences) {
+			p := "RuleGroup.ReferenceSets.IPSetReferences." + name
+			if err := checkVariableName(name); err != nil {
+				return g, jsonErr(p, res, name, err)
+			}
 			arn := rs.IPSetReferences[name].ReferenceArn
 			if arn == "" {
-				return g, jsonErr("RuleGroup.ReferenceSets.IPSetReferences."+name+".ReferenceArn", res, "", fmt.Errorf("%w: missing", ErrInvalidGroup))
+				return g, jsonErr(p+".ReferenceArn", res, "", fmt.Errorf("%w: missing", ErrInvalidGroup))
 			}
 			if g.IPSetReferences == nil {
 				g.IPSetReferences = map[string]string{}
@@ -229,14 +273,170 @@ func parseStateful(data []byte) (StatefulRuleGroup, error) {
 	if o := rg.StatefulRuleOptions; o != nil && o.RuleOrder != "" {
 		ro, err := ParseRuleOrder(o.RuleOrder)
 		if err != nil {
-			return g, jsonErr("RuleGroup.StatefulRuleOptions.RuleOrder", res, o.RuleOrder, err)
+			return g, jsonErr("RuleGroup.StatefulRuleOptions.RuleOrder", res, o.RuleOrder, fmt.Errorf("%w: %w", ErrInvalidGroup, err))
 		}
 		g.RuleOrder = ro
 	}
+	switch {
+	case src.RulesString != nil && g.RulesString == "":
+		return g, jsonErr("RuleGroup.RulesSource.RulesString", res, "", fmt.Errorf("%w: the rules string is empty", ErrInvalidGroup))
+	case src.StatefulRules != nil && len(g.StandardRules) == 0:
+		return g, jsonErr("RuleGroup.RulesSource.StatefulRules", res, "", fmt.Errorf("%w: no rules", ErrInvalidGroup))
+	}
+	if g.RulesString != "" {
+		// Parsed here rather than through g.Rules, so that each syntax
+		// error carries the JSON path of the rules string.
+		if _, err := ParseSuricataRules(g.RulesString); err != nil {
+			return g, rulesStringErr(err, res)
+		}
+	}
 	if _, err := g.Rules(); err != nil {
-		return g, withResource(err, res)
+		return g, rulesErr(err, res)
 	}
 	return g, nil
+}
+
+// parseStandardRule reads one of RulesSource.StatefulRules at path.
+func parseStandardRule(path, res string, raw json.RawMessage) (StandardRule, error) {
+	var r sfJSONRule
+	if err := awsjson.Unmarshal(path, raw, &r); err != nil {
+		return StandardRule{}, withResource(err, res)
+	}
+	if r.Action == nil {
+		return StandardRule{}, jsonErr(path+".Action", res, "", fmt.Errorf("%w: missing", ErrInvalidRule))
+	}
+	switch *r.Action {
+	case "PASS", "DROP", "ALERT", "REJECT":
+	default:
+		return StandardRule{}, jsonErr(path+".Action", res, *r.Action, fmt.Errorf("%w: want PASS, DROP, ALERT or REJECT", ErrInvalidRule))
+	}
+	if r.Header == nil {
+		return StandardRule{}, jsonErr(path+".Header", res, "", fmt.Errorf("%w: missing", ErrInvalidRule))
+	}
+	h := r.Header
+	sr := StandardRule{Action: *r.Action}
+	for _, f := range [...]struct {
+		name string
+		in   *string
+		out  *string
+	}{
+		{"Protocol", h.Protocol, &sr.Protocol}, {"Source", h.Source, &sr.Source}, {"SourcePort", h.SourcePort, &sr.SourcePort},
+		{"Direction", h.Direction, &sr.Direction}, {"Destination", h.Destination, &sr.Destination}, {"DestinationPort", h.DestinationPort, &sr.DestinationPort},
+	} {
+		if f.in == nil || *f.in == "" {
+			return StandardRule{}, jsonErr(path+".Header."+f.name, res, "", fmt.Errorf("%w: missing", ErrInvalidRule))
+		}
+		*f.out = *f.in
+	}
+	if sr.Direction != "FORWARD" && sr.Direction != "ANY" {
+		return StandardRule{}, jsonErr(path+".Header.Direction", res, sr.Direction, fmt.Errorf("%w: want FORWARD or ANY", ErrInvalidRule))
+	}
+	for i, o := range r.RuleOptions {
+		if strings.TrimSpace(o.Keyword) == "" {
+			return StandardRule{}, jsonErr(awsjson.Index(path+".RuleOptions", i)+".Keyword", res, "", fmt.Errorf("%w: missing", ErrInvalidRule))
+		}
+		opt := Option{Keyword: strings.ToLower(strings.TrimSpace(o.Keyword)), Value: strings.Join(o.Settings, ",")}
+		if v, ok := unquoteSetting(opt.Value); ok {
+			opt.Value, opt.Quoted = v, true
+		}
+		sr.Options = append(sr.Options, opt)
+	}
+	return sr, nil
+}
+
+// unquoteSetting returns the text of a setting written as one Suricata
+// quoted string, without the quotes and with backslash escapes undone:
+// `"a\"b"` gives `a"b`. ok is false for anything else.
+func unquoteSetting(s string) (string, bool) {
+	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
+		return "", false
+	}
+	in := s[1 : len(s)-1]
+	var b strings.Builder
+	for i := 0; i < len(in); i++ {
+		switch c := in[i]; {
+		case c == '\\':
+			if i+1 == len(in) {
+				return "", false // the backslash escapes the closing quote
+			}
+			i++
+			b.WriteByte(in[i])
+		case c == '"':
+			return "", false // several quoted strings, or a stray quote
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String(), true
+}
+
+// checkVariableName checks the name of a rule variable or IP set
+// reference: a letter, then letters, digits and '_', at most 32 in all.
+func checkVariableName(name string) error {
+	ok := name != "" && len(name) <= 32 && (name[0] >= 'a' && name[0] <= 'z' || name[0] >= 'A' && name[0] <= 'Z') &&
+		strings.IndexFunc(name, func(c rune) bool {
+			return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_')
+		}) < 0
+	if !ok {
+		return fmt.Errorf("%w: variable name %q: want a letter, then letters, digits or '_' (at most 32)", ErrInvalidGroup, name)
+	}
+	return nil
+}
+
+// parsePortSetItem reads one PortSets definition: a port or "from:to".
+func parsePortSetItem(s string) (flow.PortRange, error) {
+	bad := fmt.Errorf("%w: not a port (0-65535) or a from:to port range", ErrInvalidGroup)
+	if s == "" || strings.ContainsAny(s, "-+ ") {
+		return flow.PortRange{}, bad
+	}
+	pr, err := flow.ParseRange[uint16](strings.Replace(s, ":", "-", 1))
+	if err != nil {
+		return flow.PortRange{}, bad
+	}
+	return pr, nil
+}
+
+// rulesStringErr places the errors of a group's RulesString.
+func rulesStringErr(err error, res string) error {
+	place := func(err error) error {
+		if ie, ok := err.(*flow.InputError); ok {
+			c := *ie
+			c.Path = "RuleGroup.RulesSource.RulesString"
+			if c.Resource == "" {
+				c.Resource = res
+			}
+			return &c
+		}
+		return jsonErr("RuleGroup.RulesSource.RulesString", res, "", err)
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs := j.Unwrap()
+		out := make([]error, len(errs))
+		for i, e := range errs {
+			out[i] = place(e)
+		}
+		return errors.Join(out...)
+	}
+	return place(err)
+}
+
+// rulesErr places an error of [StatefulRuleGroup.Rules], whose paths start
+// at RulesSource.
+func rulesErr(err error, res string) error {
+	var ie *flow.InputError
+	if !errors.As(err, &ie) {
+		return jsonErr("RuleGroup.RulesSource", res, "", err)
+	}
+	c := *ie
+	if c.Path == "" {
+		c.Path = "RuleGroup.RulesSource"
+	} else if !strings.HasPrefix(c.Path, "RuleGroup.") {
+		c.Path = "RuleGroup." + c.Path
+	}
+	if c.Resource == "" {
+		c.Resource = res
+	}
+	return &c
 }
 
 func withResource(err error, res string) error {
@@ -294,21 +494,33 @@ type PolicySpec struct {
 }
 
 // ParseFirewallPolicy reads `aws network-firewall describe-firewall-policy`
-// output. StatelessDefaultActions and StatelessFragmentDefaultActions are
+// output into a [PolicySpec]; bind its rule groups with [PolicySpec.Build].
+//
+// StatelessDefaultActions and StatelessFragmentDefaultActions are
 // required: exactly one of aws:pass, aws:drop, aws:forward_to_sfe, plus
-// custom action names defined in StatelessCustomActions.
+// custom action names defined in StatelessCustomActions. Stateless
+// references need a ResourceArn and a Priority from 1 to 65535; stateful
+// ones a ResourceArn, and an Override.Action, if any, of DROP_TO_ALERT.
+// StatefulDefaultActions need STRICT_ORDER. StreamExceptionPolicy is DROP,
+// CONTINUE or REJECT; PolicyVariables may set HOME_NET only.
+// StatefulEngineOptions.FlowTimeouts, DeepThreatInspection and
+// EnableTLSSessionHolding are ignored.
+//
+// Errors are *[flow.InputError] values with the JSON path, the policy's
+// name (or ARN) as Resource and the offending text, wrapping
+// [ErrInvalidPolicy] or [flow.ErrJSON].
 func ParseFirewallPolicy(data []byte) (PolicySpec, error) {
 	var doc struct {
 		FirewallPolicy *struct {
 			StatelessRuleGroupReferences []struct {
 				ResourceArn string
-				Priority    awsjson.Int
+				Priority    json.RawMessage
 			}
 			StatelessDefaultActions         []string
 			StatelessFragmentDefaultActions []string
 			StatelessCustomActions          []struct {
 				ActionName       string
-				ActionDefinition struct {
+				ActionDefinition *struct {
 					PublishMetricAction *struct {
 						Dimensions []struct{ Value string }
 					}
@@ -316,7 +528,7 @@ func ParseFirewallPolicy(data []byte) (PolicySpec, error) {
 			}
 			StatefulRuleGroupReferences []struct {
 				ResourceArn string
-				Priority    awsjson.Int
+				Priority    json.RawMessage
 				Override    *struct{ Action string }
 			}
 			StatefulDefaultActions []string
@@ -347,25 +559,40 @@ func ParseFirewallPolicy(data []byte) (PolicySpec, error) {
 	}
 	fp := doc.FirewallPolicy
 	if fp == nil {
-		return s, jsonErr("FirewallPolicy", res, "", fmt.Errorf("%w: missing", ErrInvalidPolicy))
+		return s, jsonErr("FirewallPolicy", res, "", fmt.Errorf("%w: missing: not the output of aws network-firewall describe-firewall-policy", ErrInvalidPolicy))
 	}
+	customs := map[string]bool{}
 	for i, ca := range fp.StatelessCustomActions {
+		p := awsjson.Index("FirewallPolicy.StatelessCustomActions", i)
 		c := CustomAction{Name: ca.ActionName}
-		if ca.ActionDefinition.PublishMetricAction != nil {
-			for _, d := range ca.ActionDefinition.PublishMetricAction.Dimensions {
-				c.Dimensions = append(c.Dimensions, d.Value)
-			}
+		if err := slCheckActionName(c.Name, ErrInvalidPolicy); err != nil {
+			return s, jsonErr(p+".ActionName", res, c.Name, err)
 		}
-		if c.Name == "" {
-			return s, jsonErr(awsjson.Index("FirewallPolicy.StatelessCustomActions", i)+".ActionName", res, "", fmt.Errorf("%w: missing", ErrInvalidPolicy))
+		if customs[c.Name] {
+			return s, jsonErr(p+".ActionName", res, c.Name, fmt.Errorf("%w: custom action %s is defined twice", ErrInvalidPolicy, c.Name))
+		}
+		customs[c.Name] = true
+		if ca.ActionDefinition == nil || ca.ActionDefinition.PublishMetricAction == nil {
+			return s, jsonErr(p+".ActionDefinition.PublishMetricAction", res, c.Name, fmt.Errorf("%w: custom action %s has no PublishMetricAction, the only kind AWS defines", ErrInvalidPolicy, c.Name))
+		}
+		dp := p + ".ActionDefinition.PublishMetricAction.Dimensions"
+		dims := ca.ActionDefinition.PublishMetricAction.Dimensions
+		if len(dims) == 0 {
+			return s, jsonErr(dp, res, c.Name, fmt.Errorf("%w: custom action %s publishes no dimension; give at least one", ErrInvalidPolicy, c.Name))
+		}
+		for j, d := range dims {
+			if err := slCheckDimension(d.Value, ErrInvalidPolicy); err != nil {
+				return s, jsonErr(awsjson.Index(dp, j)+".Value", res, d.Value, err)
+			}
+			c.Dimensions = append(c.Dimensions, d.Value)
 		}
 		s.StatelessCustomActions = append(s.StatelessCustomActions, c)
 	}
 	var err error
-	if s.StatelessDefault, err = parseDefaults("FirewallPolicy.StatelessDefaultActions", res, fp.StatelessDefaultActions); err != nil {
+	if s.StatelessDefault, err = parseDefaults("FirewallPolicy.StatelessDefaultActions", res, fp.StatelessDefaultActions, customs); err != nil {
 		return s, err
 	}
-	if s.StatelessFragmentDefault, err = parseDefaults("FirewallPolicy.StatelessFragmentDefaultActions", res, fp.StatelessFragmentDefaultActions); err != nil {
+	if s.StatelessFragmentDefault, err = parseDefaults("FirewallPolicy.StatelessFragmentDefaultActions", res, fp.StatelessFragmentDefaultActions, customs); err != nil {
 		return s, err
 	}
 	for i, r := range fp.StatelessRuleGroupReferences {
@@ -373,17 +600,27 @@ func ParseFirewallPolicy(data []byte) (PolicySpec, error) {
 		if r.ResourceArn == "" {
 			return s, jsonErr(p+".ResourceArn", res, "", fmt.Errorf("%w: missing", ErrInvalidPolicy))
 		}
-		if !r.Priority.Set {
+		prio, set, err := slJSONInt(p+".Priority", res, "", r.Priority)
+		switch {
+		case err != nil:
+			return s, err
+		case !set:
 			return s, jsonErr(p+".Priority", res, "", fmt.Errorf("%w: missing", ErrInvalidPolicy))
+		case prio < 1 || prio > 65535:
+			return s, jsonErr(p+".Priority", res, strconv.Itoa(prio), fmt.Errorf("%w: priority %d: want 1 to 65535", ErrInvalidPolicy, prio))
 		}
-		s.StatelessGroups = append(s.StatelessGroups, GroupRefSpec{ARN: r.ResourceArn, Priority: r.Priority.Value})
+		s.StatelessGroups = append(s.StatelessGroups, GroupRefSpec{ARN: r.ResourceArn, Priority: prio})
 	}
 	for i, r := range fp.StatefulRuleGroupReferences {
 		p := awsjson.Index("FirewallPolicy.StatefulRuleGroupReferences", i)
 		if r.ResourceArn == "" {
 			return s, jsonErr(p+".ResourceArn", res, "", fmt.Errorf("%w: missing", ErrInvalidPolicy))
 		}
-		ref := GroupRefSpec{ARN: r.ResourceArn, Priority: r.Priority.Value}
+		prio, _, err := slJSONInt(p+".Priority", res, "", r.Priority)
+		if err != nil {
+			return s, err
+		}
+		ref := GroupRefSpec{ARN: r.ResourceArn, Priority: prio}
 		if r.Override != nil && r.Override.Action != "" {
 			if r.Override.Action != "DROP_TO_ALERT" {
 				return s, jsonErr(p+".Override.Action", res, r.Override.Action, fmt.Errorf("%w: want DROP_TO_ALERT", ErrInvalidPolicy))
@@ -408,6 +645,9 @@ func ParseFirewallPolicy(data []byte) (PolicySpec, error) {
 			return s, jsonErr("FirewallPolicy.StatefulEngineOptions.StreamExceptionPolicy", res, o.StreamExceptionPolicy, fmt.Errorf("%w: want DROP, CONTINUE or REJECT", ErrInvalidPolicy))
 		}
 	}
+	if !s.StatefulDefaults.IsZero() && s.RuleOrder != StrictOrder {
+		return s, jsonErr("FirewallPolicy.StatefulDefaultActions", res, strings.Join(fp.StatefulDefaultActions, ","), fmt.Errorf("%w: stateful default actions need StatefulEngineOptions.RuleOrder STRICT_ORDER", ErrInvalidPolicy))
+	}
 	if pv := fp.PolicyVariables; pv != nil {
 		for _, name := range sortedKeys(pv.RuleVariables) {
 			if name != "HOME_NET" {
@@ -426,7 +666,8 @@ func ParseFirewallPolicy(data []byte) (PolicySpec, error) {
 	return s, nil
 }
 
-func parseDefaults(path, res string, names []string) (StatelessDefault, error) {
+// parseDefaults reads a list of stateless default actions at path.
+func parseDefaults(path, res string, names []string, customs map[string]bool) (StatelessDefault, error) {
 	var d StatelessDefault
 	std := 0
 	for i, n := range names {
@@ -435,6 +676,9 @@ func parseDefaults(path, res string, names []string) (StatelessDefault, error) {
 			if strings.HasPrefix(n, "aws:") || n == "" {
 				return d, jsonErr(awsjson.Index(path, i), res, n, fmt.Errorf("%w: %w", ErrInvalidPolicy, err))
 			}
+			if !customs[n] {
+				return d, jsonErr(awsjson.Index(path, i), res, n, fmt.Errorf("%w: custom action %q is not defined in FirewallPolicy.StatelessCustomActions", ErrInvalidPolicy, n))
+			}
 			d.CustomActions = append(d.CustomActions, n)
 			continue
 		}
@@ -442,7 +686,7 @@ func parseDefaults(path, res string, names []string) (StatelessDefault, error) {
 		std++
 	}
 	if std != 1 {
-		return d, jsonErr(path, res, strings.Join(names, ","), fmt.Errorf("%w: exactly one of aws:pass, aws:drop, aws:forward_to_sfe is required", ErrInvalidPolicy))
+		return d, jsonErr(path, res, strings.Join(names, ","), fmt.Errorf("%w: exactly one of aws:pass, aws:drop, aws:forward_to_sfe is required (found %d)", ErrInvalidPolicy, std))
 	}
 	return d, nil
 }
@@ -450,23 +694,38 @@ func parseDefaults(path, res string, names []string) (StatelessDefault, error) {
 // Build binds the policy's rule group ARNs to parsed groups and returns
 // the [Policy]. An ARN none of the groups has, or a group of the wrong
 // kind for its reference, is an error (ErrUnresolved), never a silent
-// drop. HomeNet stays as the policy sets it; package reach fills in the
-// VPC's CIDRs when it is empty.
+// drop; so are two different groups with one ARN. Groups the policy does
+// not reference are ignored. HomeNet stays as the policy sets it; package
+// reach fills in the VPC's CIDRs when it is empty.
 func (s PolicySpec) Build(groups []RuleGroup) (Policy, error) {
-	byARN := map[string]RuleGroup{}
-	for _, g := range groups {
-		byARN[g.ARN()] = g
-	}
-	p := Policy{Name: s.Name, ARN: s.ARN, StreamExceptionPolicy: s.StreamExceptionPolicy}
-	p.Stateless = StatelessConfig{Default: s.StatelessDefault, FragmentDefault: s.StatelessFragmentDefault, CustomActions: s.StatelessCustomActions}
 	res := s.Name
 	if res == "" {
 		res = s.ARN
 	}
+	byARN := map[string]RuleGroup{}
+	for i, g := range groups {
+		arn := g.ARN()
+		if arn == "" {
+			continue
+		}
+		if _, dup := byARN[arn]; dup {
+			return Policy{}, jsonErr(awsjson.Index("groups", i), res, arn, fmt.Errorf("%w: two rule groups have the ARN %s", ErrUnresolved, arn))
+		}
+		byARN[arn] = g
+	}
+	p := Policy{Name: s.Name, ARN: s.ARN, StreamExceptionPolicy: s.StreamExceptionPolicy}
+	p.Stateless = StatelessConfig{Default: s.StatelessDefault, FragmentDefault: s.StatelessFragmentDefault, CustomActions: s.StatelessCustomActions}
+	unresolved := func(path, arn string, g RuleGroup, found bool, want string) error {
+		why := "no " + want + " rule group with this ARN was loaded"
+		if found {
+			why = "the rule group with this ARN (" + g.Name() + ") is not " + want
+		}
+		return jsonErr(path, res, arn, fmt.Errorf("%w: %s", ErrUnresolved, why))
+	}
 	for i, r := range s.StatelessGroups {
 		g, ok := byARN[r.ARN]
 		if !ok || g.Stateless == nil {
-			return p, jsonErr(awsjson.Index("FirewallPolicy.StatelessRuleGroupReferences", i)+".ResourceArn", res, r.ARN, fmt.Errorf("%w: no stateless rule group with this ARN was loaded", ErrUnresolved))
+			return Policy{}, unresolved(awsjson.Index("FirewallPolicy.StatelessRuleGroupReferences", i)+".ResourceArn", r.ARN, g, ok, "stateless")
 		}
 		p.Stateless.Groups = append(p.Stateless.Groups, StatelessGroupRef{Priority: r.Priority, Group: *g.Stateless})
 	}
@@ -474,7 +733,7 @@ func (s PolicySpec) Build(groups []RuleGroup) (Policy, error) {
 	for i, r := range s.StatefulGroups {
 		g, ok := byARN[r.ARN]
 		if !ok || g.Stateful == nil {
-			return p, jsonErr(awsjson.Index("FirewallPolicy.StatefulRuleGroupReferences", i)+".ResourceArn", res, r.ARN, fmt.Errorf("%w: no stateful rule group with this ARN was loaded", ErrUnresolved))
+			return Policy{}, unresolved(awsjson.Index("FirewallPolicy.StatefulRuleGroupReferences", i)+".ResourceArn", r.ARN, g, ok, "stateful")
 		}
 		p.Stateful.Groups = append(p.Stateful.Groups, StatefulGroupRef{Priority: r.Priority, Group: *g.Stateful, DropToAlert: r.DropToAlert})
 	}
@@ -501,8 +760,14 @@ type FirewallSpec struct {
 // ParseFirewall reads `aws network-firewall describe-firewall` output: the
 // firewall's name, ARN, policy ARN, VPC and subnet mappings, and from
 // FirewallStatus.SyncStates each Availability Zone's endpoint (sorted by
-// zone). A subnet mapping without an endpoint in the sync states is an
-// error: routes need the endpoint ID.
+// zone). FirewallPolicyArn and VpcId are required (transit
+// gateway-attached firewalls, which have no VPC, are not supported). A
+// subnet mapping without an endpoint in the sync states is an error:
+// routes need the endpoint ID.
+//
+// Errors are *[flow.InputError] values with the JSON path, the firewall's
+// name (or ARN) as Resource and the offending text, wrapping
+// [ErrInvalidPolicy] or [flow.ErrJSON].
 func ParseFirewall(data []byte) (FirewallSpec, error) {
 	var doc struct {
 		Firewall *struct {
@@ -522,17 +787,23 @@ func ParseFirewall(data []byte) (FirewallSpec, error) {
 		return s, err
 	}
 	if doc.Firewall == nil {
-		return s, jsonErr("Firewall", "", "", fmt.Errorf("%w: missing", ErrInvalidPolicy))
+		return s, jsonErr("Firewall", "", "", fmt.Errorf("%w: missing: not the output of aws network-firewall describe-firewall", ErrInvalidPolicy))
 	}
 	f := doc.Firewall
 	s.Name, s.ARN, s.PolicyARN, s.VPCID = f.FirewallName, f.FirewallArn, f.FirewallPolicyArn, f.VpcId
 	res := s.Name
-	for field, v := range map[string]string{"FirewallPolicyArn": s.PolicyARN, "VpcId": s.VPCID} {
-		if v == "" {
-			return s, jsonErr("Firewall."+field, res, "", fmt.Errorf("%w: missing", ErrInvalidPolicy))
+	if res == "" {
+		res = s.ARN
+	}
+	for _, req := range [...]struct{ field, v string }{{"FirewallPolicyArn", s.PolicyARN}, {"VpcId", s.VPCID}} {
+		if req.v == "" {
+			return s, jsonErr("Firewall."+req.field, res, "", fmt.Errorf("%w: missing", ErrInvalidPolicy))
 		}
 	}
-	for _, m := range f.SubnetMappings {
+	for i, m := range f.SubnetMappings {
+		if m.SubnetId == "" {
+			return s, jsonErr(awsjson.Index("Firewall.SubnetMappings", i)+".SubnetId", res, "", fmt.Errorf("%w: missing", ErrInvalidPolicy))
+		}
 		s.Subnets = append(s.Subnets, m.SubnetId)
 	}
 	if doc.FirewallStatus != nil {
@@ -541,8 +812,12 @@ func ParseFirewall(data []byte) (FirewallSpec, error) {
 			if a == nil {
 				continue
 			}
-			if a.EndpointId == "" || a.SubnetId == "" {
-				return s, jsonErr("FirewallStatus.SyncStates."+az+".Attachment", res, "", fmt.Errorf("%w: an attachment needs SubnetId and EndpointId", ErrInvalidPolicy))
+			p := "FirewallStatus.SyncStates." + az + ".Attachment"
+			switch {
+			case a.SubnetId == "":
+				return s, jsonErr(p+".SubnetId", res, "", fmt.Errorf("%w: missing", ErrInvalidPolicy))
+			case a.EndpointId == "":
+				return s, jsonErr(p+".EndpointId", res, a.SubnetId, fmt.Errorf("%w: the attachment in subnet %s has no endpoint (status %q)", ErrInvalidPolicy, a.SubnetId, a.Status))
 			}
 			s.Endpoints = append(s.Endpoints, FirewallEndpoint{AvailabilityZone: az, SubnetID: a.SubnetId, EndpointID: a.EndpointId, Status: a.Status})
 		}

@@ -36,6 +36,12 @@ type Engine struct {
 // side's HomeNet must be set (package reach fills in the firewall VPC's
 // CIDRs when the policy sets none, as AWS does).
 func (p Policy) Compile(res IPSetResolver) (*Engine, error) {
+	switch p.StreamExceptionPolicy {
+	case "", "DROP", "CONTINUE", "REJECT":
+	default:
+		return nil, fmt.Errorf("policy %s: %w", p.label(), &flow.InputError{Path: "StreamExceptionPolicy", Text: p.StreamExceptionPolicy,
+			Err: fmt.Errorf("%w: stream exception policy %q: want DROP, CONTINUE or REJECT", ErrInvalidPolicy, p.StreamExceptionPolicy)})
+	}
 	sl, err := CompileStateless(p.Stateless)
 	if err != nil {
 		return nil, fmt.Errorf("policy %s: stateless: %w", p.label(), err)
@@ -131,13 +137,25 @@ func packetsOf(f flow.Flow, request, reply bool) []PacketResult {
 }
 
 // Inspect judges a connection at an endpoint of the firewall.
+//
+// The stateless engine judges each representative packet alone (see
+// [Inspection.Packets]): a dropped packet denies its direction, with that
+// packet's rule or default action. If it forwarded any packet, the
+// stateful engine judges the session, seeing only the directions that
+// were forwarded (a Warning says when that is one); a deny or an
+// indeterminate answer lands on the direction of the stage that decided,
+// and the other direction's reason says so. A direction the stateless
+// engine passed is never seen by the stateful engine. A direction the
+// connection leaves out (Request or Reply false) is allowed: it does not
+// cross this endpoint.
 func (e *Engine) Inspect(c Connection) Inspection {
 	ins := Inspection{policy: e.name}
 	ins.leg[0].verdict, ins.leg[1].verdict = flow.Allow, flow.Allow
 	ins.Packets = packetsOf(c.Flow, c.Request, c.Reply)
 	var fwdSeen, retSeen bool
-	passedBy := [2]string{}
-	forwardedBy := [2]string{}
+	// passedBy and forwardedBy: per leg, how the stateless engine passed
+	// or forwarded (the last such packet); passRule the passing rule.
+	var passedBy, forwardedBy, passRule [2]string
 	for i := range ins.Packets {
 		pr := &ins.Packets[i]
 		pr.Decision = e.stateless.Explain(pr.Packet)
@@ -152,6 +170,7 @@ func (e *Engine) Inspect(c Connection) Inspection {
 			}
 		case StatelessPass:
 			passedBy[b2i(pr.Reply)] = pr.Decision.String()
+			passRule[b2i(pr.Reply)] = statelessRule(pr.Decision)
 		case StatelessForward:
 			forwardedBy[b2i(pr.Reply)] = pr.Decision.String()
 			if pr.Reply {
@@ -172,8 +191,7 @@ func (e *Engine) Inspect(c Connection) Inspection {
 		if d.Warning != "" {
 			ins.Warnings = append(ins.Warnings, d.Warning)
 		}
-		onReply := d.Stage == OpenReply || d.Stage == DataToClient
-		l := &ins.leg[b2i(onReply)]
+		l := &ins.leg[b2i(!d.Stage.ToServer())]
 		if d.Verdict != flow.Allow && l.verdict == flow.Allow {
 			l.verdict = d.Verdict
 			l.rule = statefulRule(d)
@@ -183,21 +201,28 @@ func (e *Engine) Inspect(c Connection) Inspection {
 	}
 	for k := range ins.leg {
 		l := &ins.leg[k]
-		if l.verdict != flow.Allow || (k == 0 && !c.Request) || (k == 1 && !c.Reply) {
+		this, other := "request", "reply"
+		if k == 1 {
+			this, other = other, this
+		}
+		if (k == 0 && !c.Request) || (k == 1 && !c.Reply) {
+			l.reason = "the " + this + " does not pass through this endpoint"
+			continue
+		}
+		if l.verdict != flow.Allow {
 			continue
 		}
 		switch {
+		case forwardedBy[k] != "" && ins.Stateful != nil && ins.Stateful.Verdict == flow.Indeterminate:
+			l.reason = "stateless engine: " + forwardedBy[k] + "; stateful engine: nothing of its own against this direction; it cannot decide about the session on the " + other
 		case forwardedBy[k] != "" && ins.Stateful != nil && ins.Stateful.Verdict != flow.Allow:
-			other := "reply"
-			if k == 1 {
-				other = "request"
-			}
 			l.reason = "stateless engine: " + forwardedBy[k] + "; stateful engine: nothing of its own against this direction; it stopped the session on the " + other
 		case forwardedBy[k] != "" && ins.Stateful != nil:
 			l.reason = "stateless engine: " + forwardedBy[k] + "; stateful engine: " + statefulText(*ins.Stateful)
 			l.rule = statefulRule(*ins.Stateful)
 		case passedBy[k] != "":
 			l.reason = "stateless engine: " + passedBy[k] + " (the stateful engine never sees it)"
+			l.rule = passRule[k]
 		}
 	}
 	return ins
@@ -213,7 +238,11 @@ func b2i(b bool) int {
 // VerdictOn returns the verdict for the request (reply false) or the reply.
 func (ins Inspection) VerdictOn(reply bool) flow.Verdict { return ins.leg[b2i(reply)].verdict }
 
-// RuleOn returns the rule that decided that direction, "" for a default.
+// RuleOn returns the rule that decided that direction: a stateless rule
+// ("group priority N: ..."), a stateful rule ("group sid N: ...") or a
+// stateful default action's name ("aws:drop_strict"); "" when a stateless
+// default action decided, or the stateful engine passed traffic no rule
+// decided.
 func (ins Inspection) RuleOn(reply bool) string { return ins.leg[b2i(reply)].rule }
 
 // ReasonOn explains the decision on that direction in a sentence.
@@ -225,7 +254,9 @@ func (ins Inspection) ReasonOn(reply bool) string {
 	return "policy " + ins.policy + ": " + l.reason
 }
 
-// Fix says what would let a blocked direction through, "" if none is.
+// Fix says what would let a blocked direction through (the request's
+// fix when both are blocked), "" if none is, or if the stateful engine
+// cannot decide.
 func (ins Inspection) Fix() string {
 	for _, l := range ins.leg {
 		if l.fix != "" {
@@ -259,7 +290,7 @@ func statelessRule(d StatelessDecision) string {
 	if d.Default {
 		return ""
 	}
-	return fmt.Sprintf("%s priority %d: %s", d.Group, d.RulePriority, d.Rule)
+	return d.Group + " " + d.Rule.String() // the rule prints "priority N: ..."
 }
 
 func statelessFix(pr *PacketResult) string {

@@ -1,0 +1,55 @@
+package firewall_test
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/flow"
+)
+
+// A policy that forwards everything to the stateful engine, which lets
+// the VPC's clients out on HTTPS and drops the rest of their established
+// traffic. Inspect judges both directions of a session at one endpoint.
+func ExamplePolicy_Compile() {
+	p := firewall.Policy{
+		Name: "egress",
+		Stateless: firewall.StatelessConfig{
+			Default:         firewall.StatelessDefault{Action: firewall.StatelessForward},
+			FragmentDefault: firewall.StatelessDefault{Action: firewall.StatelessForward},
+		},
+		Stateful: firewall.StatefulConfig{
+			Order:    firewall.StrictOrder,
+			Defaults: firewall.StatefulDefaults{DropEstablished: true},
+			HomeNet:  []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")},
+			Groups: []firewall.StatefulGroupRef{{Priority: 10, Group: firewall.StatefulRuleGroup{
+				Name: "https-out", RuleOrder: firewall.StrictOrder,
+				RulesString: `pass tcp $HOME_NET any -> $EXTERNAL_NET 443 (flow:to_server; sid:1;)`,
+			}}},
+		},
+	}
+	e, err := p.Compile(nil)
+	if err != nil {
+		panic(err)
+	}
+	for _, f := range []string{
+		"tcp 10.0.1.5:50000 -> 198.51.100.7:443",
+		"tcp 10.0.1.5:50000 -> 198.51.100.7:80",
+	} {
+		ins := e.Inspect(firewall.Connection{Flow: flow.MustParse(f), Request: true, Reply: true})
+		fmt.Println(f)
+		fmt.Println("  request:", ins.VerdictOn(false), "-", ins.ReasonOn(false))
+		fmt.Println("  reply:  ", ins.VerdictOn(true), "-", ins.ReasonOn(true))
+		if fix := ins.Fix(); fix != "" {
+			fmt.Println("  fix:", fix)
+		}
+	}
+	// Output:
+	// tcp 10.0.1.5:50000 -> 198.51.100.7:443
+	//   request: allow - policy egress: stateless engine: forward to stateful engine by the stateless default action; stateful engine: passes the open-request packet: pass rule sid 1 of https-out (pass tcp $HOME_NET any -> $EXTERNAL_NET 443 (flow:to_server; sid:1;))
+	//   reply:   allow - policy egress: stateless engine: forward to stateful engine by the stateless default action; stateful engine: passes the open-request packet: pass rule sid 1 of https-out (pass tcp $HOME_NET any -> $EXTERNAL_NET 443 (flow:to_server; sid:1;))
+	// tcp 10.0.1.5:50000 -> 198.51.100.7:80
+	//   request: deny - policy egress: stateful engine: drops the data-to-server packet: default action aws:drop_established
+	//   reply:   allow - policy egress: stateless engine: forward to stateful engine by the stateless default action; stateful engine: nothing of its own against this direction; it stopped the session on the request
+	//   fix: add a stateful pass rule for the flow ahead of the default action aws:drop_established
+}

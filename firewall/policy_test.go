@@ -1,0 +1,421 @@
+package firewall_test
+
+import (
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/flow"
+)
+
+// Tiny constructors for policy rows.
+
+var poHome = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")}
+
+// poTCP is a stateless TCP rule; src and dst are CIDRs ("" for any),
+// sport and dport ports (0 for any).
+func poTCP(prio int, action firewall.StatelessAction, src string, sport uint16, dst string, dport uint16) firewall.StatelessRule {
+	r := firewall.StatelessRule{Priority: prio, Action: action, Protocols: []flow.Protocol{flow.TCP}}
+	if src != "" {
+		r.Sources = []netip.Prefix{netip.MustParsePrefix(src)}
+	}
+	if dst != "" {
+		r.Destinations = []netip.Prefix{netip.MustParsePrefix(dst)}
+	}
+	if sport != 0 {
+		r.SourcePorts = []flow.PortRange{flow.Single(sport)}
+	}
+	if dport != 0 {
+		r.DestinationPorts = []flow.PortRange{flow.Single(dport)}
+	}
+	return r
+}
+
+// poPolicy is a policy named "p": stateless rules in one group "sl" over
+// the default action def, and stateful rules (a rules string) in one group
+// "sf" under strict order with the given defaults.
+func poPolicy(def firewall.StatelessAction, sl []firewall.StatelessRule, defaults firewall.StatefulDefaults, sf ...string) firewall.Policy {
+	p := firewall.Policy{
+		Name: "p",
+		Stateless: firewall.StatelessConfig{
+			Default:         firewall.StatelessDefault{Action: def},
+			FragmentDefault: firewall.StatelessDefault{Action: def},
+		},
+		Stateful: firewall.StatefulConfig{Order: firewall.StrictOrder, Defaults: defaults, HomeNet: poHome},
+	}
+	if len(sl) > 0 {
+		p.Stateless.Groups = []firewall.StatelessGroupRef{{Priority: 1, Group: firewall.StatelessRuleGroup{Name: "sl", Rules: sl}}}
+	}
+	if len(sf) > 0 {
+		p.Stateful.Groups = []firewall.StatefulGroupRef{{Priority: 1, Group: firewall.StatefulRuleGroup{
+			Name: "sf", RuleOrder: firewall.StrictOrder, RulesString: strings.Join(sf, "\n")}}}
+	}
+	return p
+}
+
+func poCompile(t *testing.T, p firewall.Policy) *firewall.Engine {
+	t.Helper()
+	e, err := p.Compile(nil)
+	require.NoError(t, err)
+	return e
+}
+
+func poBoth(f string) firewall.Connection {
+	return firewall.Connection{Flow: flow.MustParse(f), Request: true, Reply: true}
+}
+
+const (
+	poSSH      = "tcp 198.51.100.7:50000 -> 10.0.1.10:22"
+	poDropSSH  = "drop tcp any any -> $HOME_NET 22 (sid:20;)"
+	poPassSSH  = "pass tcp any any -> $HOME_NET 22 (sid:21;)"
+	poDropText = "sf sid 20: drop tcp any any -> $HOME_NET 22 (sid:20;)"
+)
+
+var (
+	poPass = firewall.StatelessPass
+	poDrop = firewall.StatelessDrop
+	poFwd  = firewall.StatelessForward
+	poNone firewall.StatefulDefaults
+)
+
+// poLeg is what a row expects of one direction.
+type poLeg struct {
+	verdict flow.Verdict
+	rule    string // "" expects ""
+	reason  string // a part of ReasonOn
+}
+
+func TestInspect(t *testing.T) {
+	passBoth := []firewall.StatelessRule{
+		poTCP(1, poPass, "198.51.100.0/24", 0, "10.0.1.0/24", 22),
+		poTCP(2, poPass, "10.0.1.0/24", 22, "198.51.100.0/24", 0),
+	}
+	forwardRequestsOnly := []firewall.StatelessRule{poTCP(1, poFwd, "", 0, "10.0.1.0/24", 22)}
+	tests := []struct {
+		name       string
+		policy     firewall.Policy
+		conn       firewall.Connection
+		request    poLeg
+		reply      poLeg
+		stateful   bool   // the stateful engine was consulted
+		fix        string // a part of Fix, "" expects ""
+		warning    string // a part of one warning, "" expects none
+		numPackets int
+	}{
+		{
+			name:       "a stateless pass skips the stateful engine and its drop rule",
+			policy:     poPolicy(poFwd, passBoth, poNone, poDropSSH),
+			conn:       poBoth(poSSH),
+			request:    poLeg{flow.Allow, "sl priority 1: aws:pass proto tcp src 198.51.100.0/24 dst 10.0.1.0/24 dport 22", "stateless engine: pass by priority 1 of group sl (priority 1) (the stateful engine never sees it)"},
+			reply:      poLeg{flow.Allow, "sl priority 2: aws:pass proto tcp src 10.0.1.0/24 sport 22 dst 198.51.100.0/24", "the stateful engine never sees it"},
+			numPackets: 4,
+		},
+		{
+			name:       "forwarded traffic is decided by the stateful engine's pass rule",
+			policy:     poPolicy(poFwd, nil, firewall.StatefulDefaults{DropStrict: true}, poPassSSH),
+			conn:       poBoth(poSSH),
+			request:    poLeg{flow.Allow, "sf sid 21: pass tcp any any -> $HOME_NET 22 (sid:21;)", "stateless engine: forward to stateful engine by the stateless default action; stateful engine: passes the open-request packet: pass rule sid 21 of sf"},
+			reply:      poLeg{flow.Allow, "sf sid 21: pass tcp any any -> $HOME_NET 22 (sid:21;)", "passes the open-request packet"},
+			stateful:   true,
+			numPackets: 4,
+		},
+		{
+			name:       "forwarded traffic no stateful rule decides passes by the engine's default",
+			policy:     poPolicy(poFwd, nil, poNone),
+			conn:       poBoth(poSSH),
+			request:    poLeg{flow.Allow, "", "no rule matches, and unmatched traffic passes"},
+			reply:      poLeg{flow.Allow, "", "no rule matches, and unmatched traffic passes"},
+			stateful:   true,
+			numPackets: 4,
+		},
+		{
+			name:       "a stateful drop on the request blocks the request; the reply says the session was stopped",
+			policy:     poPolicy(poFwd, nil, poNone, poDropSSH),
+			conn:       poBoth(poSSH),
+			request:    poLeg{flow.Deny, poDropText, "policy p: stateful engine: drops the open-request packet: drop rule sid 20 of sf"},
+			reply:      poLeg{flow.Allow, "", "stateful engine: nothing of its own against this direction; it stopped the session on the request"},
+			stateful:   true,
+			fix:        "rule sid 20 of sf drops it: narrow that rule, or add a pass rule that comes before it",
+			numPackets: 4,
+		},
+		{
+			name:       "a stateful default drop names the default action",
+			policy:     poPolicy(poFwd, nil, firewall.StatefulDefaults{DropStrict: true}),
+			conn:       poBoth(poSSH),
+			request:    poLeg{flow.Deny, "aws:drop_strict", "drops the open-request packet: default action aws:drop_strict"},
+			reply:      poLeg{flow.Allow, "", "it stopped the session on the request"},
+			stateful:   true,
+			fix:        "every packet needs a pass rule",
+			numPackets: 4,
+		},
+		{
+			name:       "a stateless group that forgets return traffic drops the reply only",
+			policy:     poPolicy(poDrop, forwardRequestsOnly, poNone),
+			conn:       poBoth(poSSH),
+			request:    poLeg{flow.Allow, "", "stateless engine: forward to stateful engine by priority 1 of group sl (priority 1); stateful engine: passes"},
+			reply:      poLeg{flow.Deny, "", "stateless engine: tcp 10.0.1.10:22 -> 198.51.100.7:50000 [SYN|ACK] is dropped: drop by the stateless default action"},
+			stateful:   true,
+			fix:        "the stateless engine judges each packet alone, replies too: add a stateless rule that passes or forwards the reply (tcp 10.0.1.10:22 -> 198.51.100.7:50000)",
+			warning:    "only the request direction reached the stateful engine",
+			numPackets: 4,
+		},
+		{
+			name:       "a stateless drop of the request names the rule",
+			policy:     poPolicy(poFwd, []firewall.StatelessRule{poTCP(5, poDrop, "", 0, "", 22)}, poNone),
+			conn:       poBoth(poSSH),
+			request:    poLeg{flow.Deny, "sl priority 5: aws:drop proto tcp dport 22", "stateless engine: tcp 198.51.100.7:50000 -> 10.0.1.10:22 [SYN] is dropped: drop by priority 5 of group sl (priority 1)"},
+			reply:      poLeg{flow.Allow, "", "stateless engine: forward to stateful engine by the stateless default action; stateful engine: passes"},
+			stateful:   true,
+			fix:        "add a stateless rule that forwards tcp 198.51.100.7:50000 -> 10.0.1.10:22 to the stateful engine (or passes it) ahead of the rule or default that drops it",
+			warning:    "only the reply direction reached the stateful engine",
+			numPackets: 4,
+		},
+		{
+			name:       "a rule the engine cannot decide leaves the request indeterminate",
+			policy:     poPolicy(poFwd, nil, poNone, `drop http any any -> any any (http.uri; content:"/admin"; sid:30;)`),
+			conn:       poBoth("tcp 10.0.1.10:40000 -> 10.0.2.20:80"),
+			request:    poLeg{flow.Indeterminate, `sf sid 30: drop http any any -> any any (http.uri; content:"/admin"; sid:30;)`, "stateful engine: cannot decide about the data-to-server packet: sid 30 of sf uses"},
+			reply:      poLeg{flow.Allow, "", "nothing of its own against this direction; it cannot decide about the session on the request"},
+			stateful:   true,
+			numPackets: 4,
+		},
+		{
+			name:       "a request-only crossing judges the request alone and warns",
+			policy:     poPolicy(poFwd, nil, poNone, poDropSSH),
+			conn:       firewall.Connection{Flow: flow.MustParse(poSSH), Request: true},
+			request:    poLeg{flow.Deny, poDropText, "drops the open-request packet"},
+			reply:      poLeg{flow.Allow, "", "policy p: the reply does not pass through this endpoint"},
+			stateful:   true,
+			fix:        "rule sid 20 of sf drops it",
+			warning:    "only the request direction reached the stateful engine",
+			numPackets: 2,
+		},
+		{
+			name:       "a reply-only crossing judges the reply alone and warns",
+			policy:     poPolicy(poFwd, nil, firewall.StatefulDefaults{DropStrict: true}),
+			conn:       firewall.Connection{Flow: flow.MustParse(poSSH), Reply: true},
+			request:    poLeg{flow.Allow, "", "policy p: the request does not pass through this endpoint"},
+			reply:      poLeg{flow.Deny, "aws:drop_strict", "drops the open-reply packet: default action aws:drop_strict"},
+			stateful:   true,
+			fix:        "aws:drop_strict",
+			warning:    "only the reply direction reached the stateful engine",
+			numPackets: 2,
+		},
+		{
+			name:       "a stateless engine that passes the SYN but forwards the data warns",
+			policy:     poPolicy(poFwd, []firewall.StatelessRule{{Priority: 1, Action: poPass, Protocols: []flow.Protocol{flow.TCP}, TCPFlags: []firewall.TCPFlagMatch{{Flags: firewall.SYN, Masks: firewall.SYN}}}}, poNone),
+			conn:       poBoth(poSSH),
+			request:    poLeg{flow.Allow, "", "stateful engine: passes"},
+			reply:      poLeg{flow.Allow, "", "stateful engine: passes"},
+			stateful:   true,
+			warning:    "the stateless engine passes some request packets and forwards others to the stateful engine",
+			numPackets: 4,
+		},
+		{
+			name:       "UDP is one packet each way",
+			policy:     poPolicy(poFwd, nil, poNone, "drop udp any any -> any 53 (sid:40;)"),
+			conn:       poBoth("udp 10.0.1.10:5353 -> 10.0.2.2:53"),
+			request:    poLeg{flow.Deny, "sf sid 40: drop udp any any -> any 53 (sid:40;)", "drops the open-request packet"},
+			reply:      poLeg{flow.Allow, "", "it stopped the session on the request"},
+			stateful:   true,
+			fix:        "rule sid 40 of sf drops it",
+			numPackets: 2,
+		},
+		{
+			name:       "ICMP is the echo request and its reply",
+			policy:     poPolicy(poFwd, nil, poNone, "drop icmp any any -> any any (itype:0; sid:50;)"),
+			conn:       poBoth("icmp 10.0.1.10 -> 10.0.2.2"),
+			request:    poLeg{flow.Allow, "", "it stopped the session on the reply"},
+			reply:      poLeg{flow.Deny, "sf sid 50: drop icmp any any -> any any (itype:0; sid:50;)", "drops the open-reply packet"},
+			stateful:   true,
+			fix:        "rule sid 50 of sf drops it",
+			numPackets: 2,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := poCompile(t, tt.policy)
+			ins := e.Inspect(tt.conn)
+			for _, leg := range []struct {
+				reply bool
+				want  poLeg
+			}{{false, tt.request}, {true, tt.reply}} {
+				assert.Equal(t, leg.want.verdict, ins.VerdictOn(leg.reply), "reply %v: %s", leg.reply, ins.ReasonOn(leg.reply))
+				assert.Equal(t, leg.want.rule, ins.RuleOn(leg.reply), "reply %v", leg.reply)
+				assert.Contains(t, ins.ReasonOn(leg.reply), leg.want.reason, "reply %v", leg.reply)
+				assert.True(t, strings.HasPrefix(ins.ReasonOn(leg.reply), "policy p: "), ins.ReasonOn(leg.reply))
+			}
+			assert.Equal(t, tt.stateful, ins.Stateful != nil, "stateful engine consulted")
+			if tt.fix == "" {
+				assert.Empty(t, ins.Fix())
+			} else {
+				assert.Contains(t, ins.Fix(), tt.fix)
+			}
+			if tt.warning == "" {
+				assert.Empty(t, ins.Warnings)
+			} else {
+				assert.True(t, slicesContainsPart(ins.Warnings, tt.warning), "warnings %q", ins.Warnings)
+			}
+			require.Len(t, ins.Packets, tt.numPackets)
+			details := ins.Details()
+			for _, pr := range ins.Packets {
+				dir := "request"
+				if pr.Reply {
+					dir = "reply"
+				}
+				assert.Contains(t, details, "stateless, "+dir+" "+pr.Packet.String()+": "+pr.Decision.String(), "Details lists every packet")
+			}
+			for _, w := range ins.Warnings {
+				assert.Contains(t, details, w, "Details lists the warnings")
+			}
+		})
+	}
+}
+
+func slicesContainsPart(ss []string, part string) bool {
+	for _, s := range ss {
+		if strings.Contains(s, part) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestInspectRepresentativePackets(t *testing.T) {
+	e := poCompile(t, poPolicy(poFwd, nil, poNone))
+	tests := []struct {
+		name string
+		conn firewall.Connection
+		want []firewall.PacketResult // Decision not compared
+	}{
+		{"TCP: SYN and a data segment each way", poBoth("tcp 10.0.1.10:40000 -> 10.0.2.2:443"), []firewall.PacketResult{
+			{Packet: poPkt("tcp 10.0.1.10:40000 -> 10.0.2.2:443", firewall.SYN)},
+			{Packet: poPkt("tcp 10.0.1.10:40000 -> 10.0.2.2:443", firewall.PSH|firewall.ACK)},
+			{Reply: true, Packet: poPkt("tcp 10.0.2.2:443 -> 10.0.1.10:40000", firewall.SYN|firewall.ACK)},
+			{Reply: true, Packet: poPkt("tcp 10.0.2.2:443 -> 10.0.1.10:40000", firewall.PSH|firewall.ACK)},
+		}},
+		{"UDP: one datagram each way", poBoth("udp 10.0.1.10:5353 -> 10.0.2.2:53"), []firewall.PacketResult{
+			{Packet: poPkt("udp 10.0.1.10:5353 -> 10.0.2.2:53", 0)},
+			{Reply: true, Packet: poPkt("udp 10.0.2.2:53 -> 10.0.1.10:5353", 0)},
+		}},
+		{"ICMP: the echo request and the echo reply", poBoth("icmp 10.0.1.10 -> 10.0.2.2 type 8"), []firewall.PacketResult{
+			{Packet: poPkt("icmp 10.0.1.10 -> 10.0.2.2 type 8 code 0", 0)},
+			{Reply: true, Packet: poPkt("icmp 10.0.2.2 -> 10.0.1.10 type 0 code 0", 0)},
+		}},
+		{"ICMPv6: echo 128 and 129", poBoth("icmpv6 2001:db8::1 -> 2001:db8::2"), []firewall.PacketResult{
+			{Packet: poPkt("icmpv6 2001:db8::1 -> 2001:db8::2 type 128", 0)},
+			{Reply: true, Packet: poPkt("icmpv6 2001:db8::2 -> 2001:db8::1 type 129", 0)},
+		}},
+		{"the reply only", firewall.Connection{Flow: flow.MustParse("udp 10.0.1.10:5353 -> 10.0.2.2:53"), Reply: true}, []firewall.PacketResult{
+			{Reply: true, Packet: poPkt("udp 10.0.2.2:53 -> 10.0.1.10:5353", 0)},
+		}},
+		{"neither direction", firewall.Connection{Flow: flow.MustParse("udp 10.0.1.10:5353 -> 10.0.2.2:53")}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ins := e.Inspect(tt.conn)
+			got := make([]firewall.PacketResult, len(ins.Packets))
+			for i, pr := range ins.Packets {
+				assert.Equal(t, firewall.StatelessForward, pr.Decision.Action)
+				got[i] = firewall.PacketResult{Reply: pr.Reply, Packet: pr.Packet}
+			}
+			if tt.want == nil {
+				assert.Empty(t, got)
+				assert.Nil(t, ins.Stateful)
+				return
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func poPkt(f string, flags firewall.TCPFlags) firewall.Packet {
+	return firewall.Packet{Flow: flow.MustParse(f), Flags: flags}
+}
+
+func TestInspectDetailsListAlerts(t *testing.T) {
+	e := poCompile(t, poPolicy(poFwd, nil, poNone, `alert tcp any any -> any 22 (msg:"ssh"; sid:60;)`))
+	ins := e.Inspect(poBoth(poSSH))
+	assert.Equal(t, flow.Allow, ins.VerdictOn(false))
+	d := ins.Details()
+	require.Len(t, d, 6, "four packets and the alert at each client-to-server stage")
+	assert.Equal(t, "stateless, request tcp 198.51.100.7:50000 -> 10.0.1.10:22 [SYN]: forward to stateful engine by the stateless default action", d[0])
+	assert.Equal(t, "stateless, reply tcp 10.0.1.10:22 -> 198.51.100.7:50000 [PSH|ACK]: forward to stateful engine by the stateless default action", d[3])
+	assert.Equal(t, "stateful alert: alert sid 60 (group sf) at open-request", d[4])
+	assert.Equal(t, "stateful alert: alert sid 60 (group sf) at data-to-server", d[5])
+}
+
+func TestCompileErrorsNameThePolicy(t *testing.T) {
+	ok := poPolicy(poFwd, nil, poNone)
+	tests := []struct {
+		name     string
+		policy   func(p firewall.Policy) firewall.Policy
+		sentinel error
+		prefix   string
+		path     string
+	}{
+		{"a stateless rule without an action", func(p firewall.Policy) firewall.Policy {
+			p.Stateless.Groups = []firewall.StatelessGroupRef{{Priority: 1, Group: firewall.StatelessRuleGroup{Name: "sl", Rules: []firewall.StatelessRule{{Priority: 1}}}}}
+			return p
+		}, firewall.ErrInvalidRule, "policy p: stateless: ", "Groups[0].Rules[0].Action"},
+		{"no stateless default action", func(p firewall.Policy) firewall.Policy {
+			p.Stateless.Default = firewall.StatelessDefault{}
+			return p
+		}, firewall.ErrInvalidPolicy, "policy p: stateless: ", "Default.Action"},
+		{"no HOME_NET", func(p firewall.Policy) firewall.Policy {
+			p.Stateful.HomeNet = nil
+			return p
+		}, firewall.ErrInvalidPolicy, "policy p: stateful: ", "HomeNet"},
+		{"a stateful rule that does not parse, in a policy known by its ARN", func(p firewall.Policy) firewall.Policy {
+			p.Name, p.ARN = "", "arn:aws:network-firewall:us-east-1:111122223333:firewall-policy/p"
+			p.Stateful.Groups = []firewall.StatefulGroupRef{{Priority: 1, Group: firewall.StatefulRuleGroup{Name: "sf", RuleOrder: firewall.StrictOrder, RulesString: "block ip any any -> any any (sid:1;)"}}}
+			return p
+		}, firewall.ErrSyntax, "policy arn:aws:network-firewall:us-east-1:111122223333:firewall-policy/p: stateful: ", ""},
+		{"a group whose rule order differs, in an unnamed policy", func(p firewall.Policy) firewall.Policy {
+			p.Name = ""
+			p.Stateful.Groups = []firewall.StatefulGroupRef{{Priority: 1, Group: firewall.StatefulRuleGroup{Name: "sf", RulesString: "pass ip any any -> any any (sid:1;)"}}}
+			return p
+		}, firewall.ErrInvalidGroup, "policy (unnamed): stateful: ", "StatefulRuleGroupReferences[0]"},
+		{"an unresolved IP set reference", func(p firewall.Policy) firewall.Policy {
+			p.Stateful.Groups = []firewall.StatefulGroupRef{{Priority: 1, Group: firewall.StatefulRuleGroup{Name: "sf", RuleOrder: firewall.StrictOrder,
+				RulesString: "pass ip @PL any -> any any (sid:1;)", IPSetReferences: map[string]string{"PL": "arn:pl"}}}}
+			return p
+		}, firewall.ErrUnresolved, "policy p: stateful: ", "StatefulRuleGroupReferences[0]"},
+		{"a bad stream exception policy", func(p firewall.Policy) firewall.Policy {
+			p.StreamExceptionPolicy = "IGNORE"
+			return p
+		}, firewall.ErrInvalidPolicy, "policy p: ", "StreamExceptionPolicy"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := tt.policy(ok).Compile(nil)
+			require.Error(t, err)
+			assert.Nil(t, e)
+			assert.ErrorIs(t, err, tt.sentinel)
+			assert.True(t, strings.HasPrefix(err.Error(), tt.prefix), err.Error())
+			var ie *flow.InputError
+			require.ErrorAs(t, err, &ie)
+			if tt.path != "" {
+				assert.Equal(t, tt.path, ie.Path)
+			}
+		})
+	}
+	_, err := ok.Compile(nil)
+	require.NoError(t, err)
+}
+
+func TestEngineIsSafeForConcurrentUse(t *testing.T) {
+	e := poCompile(t, poPolicy(poFwd, []firewall.StatelessRule{poTCP(1, poPass, "", 0, "", 443)}, poNone, poDropSSH))
+	want := e.Inspect(poBoth(poSSH))
+	done := make(chan firewall.Inspection)
+	for range 8 {
+		go func() { done <- e.Inspect(poBoth(poSSH)) }()
+	}
+	for range 8 {
+		assert.Equal(t, want, <-done)
+	}
+}
