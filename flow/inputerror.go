@@ -23,43 +23,30 @@ type InputError struct {
 //
 //	groups.json: SecurityGroups[0].IpPermissions[1].IpRanges[0].CidrIp (sg-1 rule sgr-2): "10.0.0.0/33": invalid CIDR
 func (e *InputError) Error() string {
-	var b strings.Builder
+	var parts []string // file, location, quoted text, cause; joined by ": "
 	if e.File != "" {
-		b.WriteString(e.File)
-		b.WriteString(": ")
+		parts = append(parts, e.File)
 	}
-	if e.Path != "" {
-		b.WriteString(e.Path)
-		b.WriteByte(' ')
-	}
+	loc := e.Path
 	if e.Resource != "" || e.Rule != "" {
-		b.WriteByte('(')
-		b.WriteString(e.Resource)
+		who := e.Resource
 		if e.Rule != "" {
-			if e.Resource != "" {
-				b.WriteByte(' ')
-			}
-			b.WriteString("rule ")
-			b.WriteString(e.Rule)
+			who = strings.TrimSpace(who + " rule " + e.Rule)
 		}
-		b.WriteString(") ")
+		loc = strings.TrimSpace(loc + " (" + who + ")")
 	}
-	s := strings.TrimSuffix(b.String(), " ")
-	b.Reset()
-	b.WriteString(s)
-	if s != "" {
-		b.WriteString(": ")
+	if loc != "" {
+		parts = append(parts, loc)
 	}
 	if e.Text != "" {
-		b.WriteString(strconv.Quote(e.Text))
-		b.WriteString(": ")
+		parts = append(parts, strconv.Quote(e.Text))
 	}
 	if e.Err != nil {
-		b.WriteString(e.Err.Error())
+		parts = append(parts, e.Err.Error())
 	} else {
-		b.WriteString("invalid input")
+		parts = append(parts, "invalid input")
 	}
-	return b.String()
+	return strings.Join(parts, ": ")
 }
 
 // Unwrap returns the cause.

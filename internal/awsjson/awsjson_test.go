@@ -51,3 +51,8 @@ func TestInputErrorMessage(t *testing.T) {
 	assert.Equal(t, `(rule 7): bad`, (&flow.InputError{Rule: "7", Err: errors.New("bad")}).Error())
 	assert.Equal(t, `invalid input`, (&flow.InputError{}).Error())
 }
+
+func TestInputErrorWithFileOnly(t *testing.T) {
+	assert.Equal(t, `g.json: "{x": malformed JSON`, (&flow.InputError{File: "g.json", Text: "{x", Err: errors.New("malformed JSON")}).Error())
+	assert.Equal(t, `g.json: Vpcs[0] (vpc-1): bad`, (&flow.InputError{File: "g.json", Path: "Vpcs[0]", Resource: "vpc-1", Err: errors.New("bad")}).Error())
+}
