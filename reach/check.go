@@ -378,12 +378,12 @@ func (w *walker) networkACL(pkt flow.Flow, s *subnetInfo, dir flow.Direction) {
 		if d.IsDefault {
 			h.Code = ACLDefaultDeny
 		}
-		h.Fix = aclFix(pkt, s, dir, d)
+		h.Fix = aclFix(pkt, s, dir, d, w.leg)
 	}
 	w.add(h)
 }
 
-func aclFix(pkt flow.Flow, s *subnetInfo, dir flow.Direction, d nacl.Decision) string {
+func aclFix(pkt flow.Flow, s *subnetInfo, dir flow.Direction, d nacl.Decision, leg Leg) string {
 	peer, word := pkt.Src.Addr(), "from"
 	if dir == flow.Outbound {
 		peer, word = pkt.Dst.Addr(), "to"
@@ -391,6 +391,11 @@ func aclFix(pkt flow.Flow, s *subnetInfo, dir flow.Direction, d nacl.Decision) s
 	what := traffic(pkt)
 	if pkt.Protocol.HasPorts() {
 		what = fmt.Sprintf("%s %d", pkt.Protocol, pkt.Dst.Port())
+		if leg == Return {
+			// A reply goes to the client's ephemeral port, which differs
+			// from client to client: allow the whole range.
+			what = fmt.Sprintf("%s 1024-65535 (replies go to the client's ephemeral port, here %d)", pkt.Protocol, pkt.Dst.Port())
+		}
 	}
 	cidr := netip.PrefixFrom(peer, peer.BitLen())
 	if d.IsDefault {

@@ -1,0 +1,273 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/demo"
+	"github.com/reachsim/reachsim/reach"
+)
+
+// checkUsage is the help of reachsim check. TestCheckUsageNamesEveryFlag
+// keeps it in step with the flags checkFlags defines.
+var checkUsage = `Usage:
+  reachsim check [--aws PATH]... --from ENDPOINT --to ENDPOINT --proto PROTO [flags]
+
+Check whether a session from one endpoint to another works, request and
+reply, and print its trace: every component on the way and back, and every
+blocking point with its explanation code and a fix.
+
+ENDPOINT is an IP address, an interface ID (eni-...), an instance ID (i-...)
+or an instance's Name tag. An address that belongs to nothing in the input
+is a host on the internet.
+PROTO is tcp, udp, icmp, icmpv6 or a protocol number from 0 to 255.
+
+Flags:
+  --aws PATH          JSON the AWS CLI printed (describe-vpcs, describe-subnets,
+                      describe-network-interfaces, ...): a file, or a directory
+                      of them; repeat for several. Without --aws, the embedded
+                      sample is used, as with --demo
+  --demo              use the embedded sample: a three-tier design with web-1,
+                      app-1 and db-1 behind a Network Firewall and a NAT gateway
+  --from ENDPOINT     the source (required)
+  --to ENDPOINT       the destination (required)
+  --proto PROTO       the protocol (required)
+  --port N            the destination port (required for tcp and udp)
+  --src-port N        the source port (tcp and udp; default ` + strconv.Itoa(reach.DefaultSourcePort) + `, inside every
+                      common ephemeral range)
+  --icmp-type T       the ICMP type (icmp and icmpv6; default: echo request)
+  --icmp-code C       the ICMP code (icmp and icmpv6; default 0)
+  --domain NAME       the TLS SNI or HTTP Host, for firewall domain rules
+  --ipv6              use the interfaces' IPv6 addresses (when no endpoint is
+                      an address)
+  --json              print the result as one JSON object instead of the trace
+  -h, --help          print this help
+
+Exit status: 0 reachable, 1 not reachable, 2 bad usage or bad input.
+
+Examples:
+  reachsim check --demo --from 198.51.100.7 --to web-1 --proto tcp --port 443
+  reachsim check --demo --from app-1 --to db-1 --proto tcp --port 5432 --json
+  reachsim check --aws dump/ --from i-0abc --to 10.0.3.30 --proto icmp
+`
+
+// checkOptions are the parsed flags of reachsim check.
+type checkOptions struct {
+	aws                pathList
+	demo               bool
+	from, to, proto    string
+	port, srcPort      portFlag
+	icmpType, icmpCode byteFlag
+	domain             string
+	ipv6, json         bool
+}
+
+// checkFlags defines the flags of reachsim check on a new flag set that
+// prints nothing: run reports errors itself, in one line.
+func checkFlags(o *checkOptions) *flag.FlagSet {
+	fs := flag.NewFlagSet("reachsim check", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	o.srcPort = portFlag{v: reach.DefaultSourcePort}
+	fs.Var(&o.aws, "aws", "AWS CLI JSON: a file or a directory; repeatable")
+	fs.BoolVar(&o.demo, "demo", false, "use the embedded sample")
+	fs.StringVar(&o.from, "from", "", "the source")
+	fs.StringVar(&o.to, "to", "", "the destination")
+	fs.StringVar(&o.proto, "proto", "", "the protocol")
+	fs.Var(&o.port, "port", "the destination port")
+	fs.Var(&o.srcPort, "src-port", "the source port")
+	fs.Var(&o.icmpType, "icmp-type", "the ICMP type")
+	fs.Var(&o.icmpCode, "icmp-code", "the ICMP code")
+	fs.StringVar(&o.domain, "domain", "", "the TLS SNI or HTTP Host")
+	fs.BoolVar(&o.ipv6, "ipv6", false, "use IPv6 addresses")
+	fs.BoolVar(&o.json, "json", false, "print JSON")
+	return fs
+}
+
+// runCheck is reachsim check.
+func runCheck(args []string, stdout, stderr io.Writer) int {
+	const me = "reachsim check"
+	var o checkOptions
+	fs := checkFlags(&o)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, checkUsage)
+			return exitReachable
+		}
+		return fail(stderr, me, "%v (run 'reachsim check --help')", err)
+	}
+	if fs.NArg() > 0 {
+		return fail(stderr, me, "unexpected argument %q (every input is a flag; run 'reachsim check --help')", fs.Arg(0))
+	}
+	q, err := o.query()
+	if err != nil {
+		return fail(stderr, me, "%v", err)
+	}
+
+	m, rep, err := o.load(stderr)
+	if err != nil {
+		return failLines(stderr, me, err)
+	}
+	if rep != nil {
+		for _, w := range rep.Warnings {
+			fmt.Fprintf(stderr, "reachsim: warning: %s\n", w)
+		}
+	}
+
+	r, err := m.Check(q)
+	if err != nil {
+		return fail(stderr, me, "%v", err)
+	}
+	if o.json {
+		b, err := r.JSON()
+		if err != nil {
+			return fail(stderr, me, "%v", err)
+		}
+		stdout.Write(b)
+	} else {
+		fmt.Fprint(stdout, r.Text())
+	}
+	if r.Reachable {
+		return exitReachable
+	}
+	return exitNotReachable
+}
+
+// query checks the flags that describe the session and returns it.
+func (o *checkOptions) query() (reach.Query, error) {
+	var q reach.Query
+	for _, f := range []struct{ name, v string }{{"from", o.from}, {"to", o.to}, {"proto", o.proto}} {
+		if strings.TrimSpace(f.v) == "" {
+			return q, fmt.Errorf("missing --%s (run 'reachsim check --help')", f.name)
+		}
+	}
+	proto, err := flow.ParseProtocol(strings.TrimSpace(o.proto))
+	if err != nil {
+		return q, fmt.Errorf("--proto: %w", err)
+	}
+	if !proto.IsConcrete() {
+		return q, fmt.Errorf("--proto %s: a session has one protocol (use tcp, udp, icmp, icmpv6 or a number from 0 to 255)", o.proto)
+	}
+	q = reach.Query{From: o.from, To: o.to, Protocol: proto, Domain: o.domain, IPv6: o.ipv6}
+	switch {
+	case proto.HasPorts():
+		if !o.port.set {
+			return q, fmt.Errorf("missing --port: %s needs a destination port", proto)
+		}
+		if o.srcPort.v == 0 {
+			return q, errors.New("--src-port 0: a client sends from a port from 1 to 65535")
+		}
+		q.Port, q.SrcPort = o.port.v, o.srcPort.v
+		if o.icmpType.set || o.icmpCode.set {
+			return q, fmt.Errorf("--icmp-type and --icmp-code apply to icmp and icmpv6, not %s", proto)
+		}
+	default:
+		if o.port.set || o.srcPort.set {
+			return q, fmt.Errorf("--port and --src-port apply to tcp and udp, not %s", proto)
+		}
+		if !proto.IsICMP() && (o.icmpType.set || o.icmpCode.set) {
+			return q, fmt.Errorf("--icmp-type and --icmp-code apply to icmp and icmpv6, not %s", proto)
+		}
+		if o.icmpType.set && o.icmpType.v == 0 {
+			// reach.Query reads type 0 as "unset": an echo request.
+			return q, errors.New("--icmp-type 0: a session opens with a request; leave --icmp-type out for an echo request")
+		}
+		q.ICMPType, q.ICMPCode = o.icmpType.v, o.icmpCode.v
+	}
+	return q, nil
+}
+
+// demoModel is the embedded sample, loaded once per process: a Model is
+// immutable, so every check may share it.
+var demoModel = sync.OnceValues(func() (*loaded, error) {
+	m, rep, err := reach.LoadAWSFS(demo.AWSDump, "aws")
+	if err != nil {
+		return nil, fmt.Errorf("the embedded sample: %w", err)
+	}
+	return &loaded{m, rep}, nil
+})
+
+type loaded struct {
+	m   *reach.Model
+	rep *reach.LoadReport
+}
+
+// load returns the model the flags name: the --aws files, or the embedded
+// sample.
+func (o *checkOptions) load(stderr io.Writer) (*reach.Model, *reach.LoadReport, error) {
+	switch {
+	case o.demo && len(o.aws) > 0:
+		return nil, nil, errors.New("--demo and --aws exclude each other")
+	case len(o.aws) == 0:
+		if !o.demo {
+			fmt.Fprintln(stderr, "reachsim: no --aws given: using the embedded sample (--demo)")
+		}
+		l, err := demoModel()
+		if err != nil {
+			return nil, nil, err
+		}
+		return l.m, l.rep, nil
+	}
+	return reach.LoadAWS(o.aws...)
+}
+
+// failLines reports err, one line per joined error, and returns exitUsage.
+func failLines(stderr io.Writer, prefix string, err error) int {
+	for _, line := range strings.Split(strings.TrimRight(err.Error(), "\n"), "\n") {
+		fmt.Fprintf(stderr, "%s: %s\n", prefix, line)
+	}
+	return exitUsage
+}
+
+// pathList is a repeatable string flag.
+type pathList []string
+
+func (p *pathList) String() string { return strings.Join(*p, ",") }
+
+func (p *pathList) Set(s string) error {
+	if s == "" {
+		return errors.New("empty path")
+	}
+	*p = append(*p, s)
+	return nil
+}
+
+// portFlag is a TCP or UDP port, 0-65535, that knows whether it was set.
+type portFlag struct {
+	v   uint16
+	set bool
+}
+
+func (p *portFlag) String() string { return strconv.Itoa(int(p.v)) }
+
+func (p *portFlag) Set(s string) error {
+	n, err := strconv.ParseUint(s, 10, 16)
+	if err != nil {
+		return errors.New("not a port number from 0 to 65535")
+	}
+	p.v, p.set = uint16(n), true
+	return nil
+}
+
+// byteFlag is an ICMP type or code, 0-255, that knows whether it was set.
+type byteFlag struct {
+	v   uint8
+	set bool
+}
+
+func (b *byteFlag) String() string { return strconv.Itoa(int(b.v)) }
+
+func (b *byteFlag) Set(s string) error {
+	n, err := strconv.ParseUint(s, 10, 8)
+	if err != nil {
+		return errors.New("not a number from 0 to 255")
+	}
+	b.v, b.set = uint8(n), true
+	return nil
+}

@@ -1,0 +1,87 @@
+// Command reachsim answers "can this source reach that destination over
+// this protocol and port, and if not, what stops it?" for an AWS network,
+// offline, from the JSON the AWS CLI prints.
+//
+//	reachsim check --aws dump/ --from app-1 --to db-1 --proto tcp --port 5432
+//	reachsim check --demo --from 198.51.100.7 --to web-1 --proto tcp --port 443 --json
+//	reachsim help check
+//
+// The exit status is 0 when the session works, 1 when it does not, and 2
+// for bad usage or bad input, with a one-line error on standard error.
+// Run reachsim --help for the commands and reachsim check --help for the
+// flags.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// Exit statuses.
+const (
+	exitReachable    = 0
+	exitNotReachable = 1
+	exitUsage        = 2 // bad usage or bad input
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+const usage = `reachsim simulates AWS network reachability offline: can this source
+reach that destination over this protocol and port, and if not, which rule,
+on which hop, in which direction, stopped it?
+
+Usage:
+  reachsim check [--aws PATH]... --from ENDPOINT --to ENDPOINT --proto PROTO [flags]
+  reachsim help [COMMAND]
+
+Commands:
+  check   check one session, request and reply, and print its trace
+  help    print this help, or a command's
+
+Run 'reachsim check --help' for the flags of check.
+`
+
+// run is the whole command: args without the program name, output and
+// errors to the writers, the exit status as the result.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	switch cmd := args[0]; cmd {
+	case "check":
+		return runCheck(args[1:], stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		if cmd != "help" || len(args) == 1 {
+			if len(args) > 1 {
+				return fail(stderr, "reachsim", "unexpected argument %q after %s", args[1], cmd)
+			}
+			fmt.Fprint(stdout, usage)
+			return exitReachable
+		}
+		if len(args) > 2 {
+			return fail(stderr, "reachsim help", "unexpected argument %q", args[2])
+		}
+		switch args[1] {
+		case "check":
+			fmt.Fprint(stdout, checkUsage)
+			return exitReachable
+		case "help", "-h", "-help", "--help":
+			fmt.Fprint(stdout, usage)
+			return exitReachable
+		}
+		return fail(stderr, "reachsim help", "unknown command %q (commands: check, help)", args[1])
+	default:
+		if len(cmd) > 1 && cmd[0] == '-' {
+			return fail(stderr, "reachsim", "unknown flag %s before the command (run 'reachsim --help')", cmd)
+		}
+		return fail(stderr, "reachsim", "unknown command %q (run 'reachsim --help')", cmd)
+	}
+}
+
+// fail writes a one-line error, "prefix: message", and returns exitUsage.
+func fail(stderr io.Writer, prefix, format string, args ...any) int {
+	fmt.Fprintf(stderr, "%s: %s\n", prefix, fmt.Sprintf(format, args...))
+	return exitUsage
+}

@@ -1,0 +1,305 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/internal/demo"
+)
+
+// check returns the arguments of a check on the embedded sample.
+func check(args ...string) []string { return append([]string{"check", "--demo"}, args...) }
+
+// runArgs runs the command in-process.
+func runArgs(args ...string) (code int, stdout, stderr string) {
+	var o, e bytes.Buffer
+	code = run(args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+// A row: the arguments, the exit status, and strings that must appear in
+// standard output and standard error.
+type row struct {
+	name      string
+	args      []string
+	code      int
+	out, errs []string
+}
+
+func TestRunCheck(t *testing.T) {
+	rows := []row{
+		// Every ENDPOINT form.
+		{name: "a Name tag, and an internet host by address", code: 0,
+			args: check("--from", "198.51.100.7", "--to", "web-1", "--proto", "tcp", "--port", "443"),
+			out:  []string{"tcp 198.51.100.7:50000 -> 203.0.113.10:443", "to web-1 (eni-web1)", "REACHABLE"}},
+		{name: "an interface ID", code: 0,
+			args: check("--from", "198.51.100.7", "--to", "eni-web1", "--proto", "tcp", "--port", "443"),
+			out:  []string{"to web-1 (eni-web1)", "REACHABLE"}},
+		{name: "an instance ID", code: 0,
+			args: check("--from", "198.51.100.7", "--to", "i-web1", "--proto", "tcp", "--port", "443"),
+			out:  []string{"to i-web1 web-1 (eni-web1)", "REACHABLE"}},
+		{name: "a public IP address", code: 0,
+			args: check("--from", "198.51.100.7", "--to", "203.0.113.10", "--proto", "tcp", "--port", "443"),
+			out:  []string{"to web-1 (eni-web1) [203.0.113.10]", "REACHABLE"}},
+		{name: "private IP addresses", code: 0,
+			args: check("--from", "10.0.1.10", "--to", "10.0.2.20", "--proto", "tcp", "--port", "8080"),
+			out:  []string{"tcp 10.0.1.10:50000 -> 10.0.2.20:8080", "REACHABLE"}},
+		{name: "a private address from the internet has no route in", code: 1,
+			args: check("--from", "198.51.100.7", "--to", "10.0.1.10", "--proto", "tcp", "--port", "443"),
+			out:  []string{"NOT REACHABLE", "NO_PUBLIC_IP"}},
+		{name: "an IPv6 internet host by address", code: 0,
+			args: check("--from", "2001:db8:ffff::7", "--to", "web-1", "--proto", "tcp", "--port", "443"),
+			out:  []string{"tcp [2001:db8:ffff::7]:50000 -> [2001:db8:10:1::10]:443", "REACHABLE"}},
+
+		// Every PROTO form.
+		{name: "TCP in capitals", code: 0,
+			args: check("--from", "web-1", "--to", "app-1", "--proto", "TCP", "--port", "8080"),
+			out:  []string{"tcp 10.0.1.10:50000 -> 10.0.2.20:8080"}},
+		{name: "TCP as number 6", code: 0,
+			args: check("--from", "web-1", "--to", "app-1", "--proto", "6", "--port", "8080"),
+			out:  []string{"tcp 10.0.1.10:50000 -> 10.0.2.20:8080"}},
+		{name: "udp", code: 1,
+			args: check("--from", "web-1", "--to", "app-1", "--proto", "udp", "--port", "53"),
+			out:  []string{"udp 10.0.1.10:50000 -> 10.0.2.20:53", "ACL_DEFAULT_DENY", "SG_NO_ALLOW"}},
+		{name: "icmp defaults to an echo request", code: 1,
+			args: check("--from", "app-1", "--to", "web-1", "--proto", "icmp"),
+			out:  []string{"icmp 10.0.2.20 -> 10.0.1.10 type 8 code 0", "RETURN_ACL_DEFAULT_DENY"}},
+		{name: "icmp with type and code", code: 1,
+			args: check("--from", "app-1", "--to", "web-1", "--proto", "icmp", "--icmp-type", "13", "--icmp-code", "0"),
+			out:  []string{"icmp 10.0.2.20 -> 10.0.1.10 type 13 code 0"}},
+		{name: "icmpv6 to the internet meets the firewall", code: 1,
+			args: check("--from", "web-1", "--to", "2001:db8:ffff::7", "--proto", "icmpv6"),
+			out:  []string{"icmpv6 2001:db8:10:1::10 -> 2001:db8:ffff::7 type 128 code 0", "FIREWALL_DROP"}},
+		{name: "a protocol number", code: 1,
+			args: check("--from", "web-1", "--to", "app-1", "--proto", "47"),
+			out:  []string{"gre 10.0.1.10 -> 10.0.2.20", "SG_NO_ALLOW"}},
+
+		// The other flags.
+		{name: "the source port is shown and used", code: 0,
+			args: check("--from", "app-1", "--to", "db-1", "--proto", "tcp", "--port", "5432", "--src-port", "30000"),
+			out:  []string{"tcp 10.0.2.20:30000 -> 10.0.3.30:5432", "REACHABLE"}},
+		{name: "the default source port meets the ephemeral-port pitfall", code: 1,
+			args: check("--from", "app-1", "--to", "db-1", "--proto", "tcp", "--port", "5432"),
+			out:  []string{"tcp 10.0.2.20:50000 -> 10.0.3.30:5432", "RETURN_ACL_DEFAULT_DENY", "port 50000 not in 1024-32767"}},
+		{name: "an allowlisted domain passes the firewall", code: 0,
+			args: check("--from", "app-1", "--to", "93.184.216.34", "--proto", "tcp", "--port", "443", "--domain", "www.example.com"),
+			out:  []string{"domain www.example.com", "REACHABLE"}},
+		{name: "no domain: the allowlist drops it", code: 1,
+			args: check("--from", "app-1", "--to", "93.184.216.34", "--proto", "tcp", "--port", "443"),
+			out:  []string{"FIREWALL_DROP"}},
+		{name: "flags written with one dash", code: 0,
+			args: []string{"check", "-demo", "-from", "198.51.100.7", "-to", "web-1", "-proto", "tcp", "-port=443"},
+			out:  []string{"REACHABLE"}},
+		{name: "the embedded sample is the default, said on stderr", code: 0,
+			args: []string{"check", "--from", "198.51.100.7", "--to", "web-1", "--proto", "tcp", "--port", "443"},
+			out:  []string{"REACHABLE"}, errs: []string{"no --aws given: using the embedded sample"}},
+
+		// Help.
+		{name: "--help", args: []string{"--help"}, code: 0, out: []string{"Usage:", "reachsim check"}},
+		{name: "-h", args: []string{"-h"}, code: 0, out: []string{"Usage:"}},
+		{name: "help", args: []string{"help"}, code: 0, out: []string{"Usage:", "Commands:"}},
+		{name: "help --help", args: []string{"help", "--help"}, code: 0, out: []string{"Commands:"}},
+		{name: "help check", args: []string{"help", "check"}, code: 0, out: []string{"--src-port N", "Exit status"}},
+		{name: "check --help", args: []string{"check", "--help"}, code: 0, out: []string{"--src-port N", "Exit status"}},
+		{name: "check -h among other flags", args: check("--from", "x", "-h"), code: 0, out: []string{"--src-port N"}},
+
+		// Bad usage.
+		{name: "no arguments", args: nil, code: 2, errs: []string{"Usage:"}},
+		{name: "an unknown command", args: []string{"chekc"}, code: 2, errs: []string{`reachsim: unknown command "chekc"`}},
+		{name: "an unknown flag before the command", args: []string{"--bogus"}, code: 2, errs: []string{"reachsim: unknown flag --bogus"}},
+		{name: "help for an unknown command", args: []string{"help", "bogus"}, code: 2, errs: []string{`unknown command "bogus"`}},
+		{name: "an unknown flag", args: check("--bogus"), code: 2, errs: []string{"flag provided but not defined: -bogus"}},
+		{name: "a stray argument", args: check("--from", "web-1", "--to", "app-1", "--proto", "tcp", "--port", "80", "extra"), code: 2,
+			errs: []string{`unexpected argument "extra"`}},
+		{name: "missing --from", args: check("--to", "web-1", "--proto", "tcp", "--port", "443"), code: 2, errs: []string{"missing --from"}},
+		{name: "missing --to", args: check("--from", "web-1", "--proto", "tcp", "--port", "443"), code: 2, errs: []string{"missing --to"}},
+		{name: "missing --proto", args: check("--from", "web-1", "--to", "app-1"), code: 2, errs: []string{"missing --proto"}},
+		{name: "missing --port for tcp", args: check("--from", "web-1", "--to", "app-1", "--proto", "tcp"), code: 2, errs: []string{"missing --port"}},
+		{name: "a port above 65535", args: check("--from", "web-1", "--to", "app-1", "--proto", "tcp", "--port", "70000"), code: 2,
+			errs: []string{`invalid value "70000" for flag -port: not a port number from 0 to 65535`}},
+		{name: "a port that is no number", args: check("--port", "https"), code: 2, errs: []string{`invalid value "https" for flag -port`}},
+		{name: "a negative source port", args: check("--src-port", "-1"), code: 2, errs: []string{`invalid value "-1" for flag -src-port`}},
+		{name: "source port 0", args: check("--from", "web-1", "--to", "app-1", "--proto", "tcp", "--port", "80", "--src-port", "0"), code: 2,
+			errs: []string{"--src-port 0"}},
+		{name: "a port for icmp", args: check("--from", "web-1", "--to", "app-1", "--proto", "icmp", "--port", "80"), code: 2,
+			errs: []string{"--port and --src-port apply to tcp and udp, not icmp"}},
+		{name: "an ICMP type for tcp", args: check("--from", "web-1", "--to", "app-1", "--proto", "tcp", "--port", "80", "--icmp-type", "8"), code: 2,
+			errs: []string{"--icmp-type and --icmp-code apply to icmp and icmpv6, not tcp"}},
+		{name: "an ICMP type above 255", args: check("--icmp-type", "256"), code: 2, errs: []string{`invalid value "256" for flag -icmp-type`}},
+		{name: "ICMP type 0", args: check("--from", "web-1", "--to", "app-1", "--proto", "icmp", "--icmp-type", "0"), code: 2,
+			errs: []string{"--icmp-type 0"}},
+		{name: "an unknown protocol", args: check("--from", "web-1", "--to", "app-1", "--proto", "tcpp"), code: 2, errs: []string{"--proto: ", "tcpp"}},
+		{name: "protocol all", args: check("--from", "web-1", "--to", "app-1", "--proto", "all"), code: 2, errs: []string{"a session has one protocol"}},
+		{name: "protocol 256", args: check("--from", "web-1", "--to", "app-1", "--proto", "256"), code: 2, errs: []string{"--proto: "}},
+		{name: "an endpoint that names nothing", args: check("--from", "web-9", "--to", "app-1", "--proto", "tcp", "--port", "80"), code: 2,
+			errs: []string{"from: ", `"web-9"`}},
+		{name: "an interface without IPv6", args: check("--from", "app-1", "--to", "web-1", "--proto", "tcp", "--port", "443", "--ipv6"), code: 2,
+			errs: []string{"has no IPv6 address"}},
+		{name: "icmp between address families", args: check("--from", "10.0.1.10", "--to", "2001:db8:ffff::7", "--proto", "icmp"), code: 2,
+			errs: []string{"different address families"}},
+		{name: "a bad domain", args: check("--from", "app-1", "--to", "93.184.216.34", "--proto", "tcp", "--port", "443", "--domain", "a b"), code: 2,
+			errs: []string{"invalid"}},
+		{name: "--demo with --aws", args: check("--aws", "x.json", "--from", "web-1", "--to", "app-1", "--proto", "tcp", "--port", "80"), code: 2,
+			errs: []string{"--demo and --aws exclude each other"}},
+		{name: "a nonexistent --aws path", code: 2,
+			args: []string{"check", "--aws", "testdata/does-not-exist.json", "--from", "web-1", "--to", "app-1", "--proto", "tcp", "--port", "80"},
+			errs: []string{"testdata/does-not-exist.json"}},
+	}
+	for _, r := range rows {
+		t.Run(r.name, func(t *testing.T) {
+			code, stdout, stderr := runArgs(r.args...)
+			assert.Equal(t, r.code, code, "exit status\nstdout:\n%s\nstderr:\n%s", stdout, stderr)
+			for _, s := range r.out {
+				assert.Contains(t, stdout, s)
+			}
+			for _, s := range r.errs {
+				assert.Contains(t, stderr, s)
+			}
+			switch {
+			case code == 2 && r.args != nil:
+				assert.Empty(t, stdout, "bad usage prints nothing on stdout")
+				assert.Equal(t, 1, strings.Count(stderr, "\n"), "one line on stderr:\n%s", stderr)
+			case code == 2:
+			case len(r.errs) == 0:
+				assert.Empty(t, stderr)
+			}
+		})
+	}
+}
+
+// hop and result mirror the parts of reach's JSON the CLI promises.
+type hop struct {
+	Leg, Kind, ID, Verdict, Code string
+}
+
+type result struct {
+	Flow      string
+	Reachable *bool
+	Forward   []hop
+	Return    []hop
+	Blocks    []struct{ Leg, Code, Kind, ID string }
+}
+
+func TestRunCheckJSON(t *testing.T) {
+	t.Run("a session that works", func(t *testing.T) {
+		code, stdout, stderr := runArgs(check("--from", "198.51.100.7", "--to", "web-1", "--proto", "tcp", "--port", "443", "--json")...)
+		require.Equal(t, 0, code, stderr)
+		var r result
+		require.NoError(t, json.Unmarshal([]byte(stdout), &r), stdout)
+		require.NotNil(t, r.Reachable)
+		assert.True(t, *r.Reachable)
+		assert.Equal(t, "tcp 198.51.100.7:50000 -> 203.0.113.10:443", r.Flow)
+		assert.NotEmpty(t, r.Forward)
+		assert.NotEmpty(t, r.Return)
+		assert.Empty(t, r.Blocks)
+	})
+	t.Run("a reply blocked by a network ACL", func(t *testing.T) {
+		code, stdout, stderr := runArgs(check("--from", "app-1", "--to", "db-1", "--proto", "tcp", "--port", "5432", "--json")...)
+		require.Equal(t, 1, code, stderr)
+		dec := json.NewDecoder(strings.NewReader(stdout))
+		var r result
+		require.NoError(t, dec.Decode(&r))
+		assert.False(t, dec.More(), "exactly one JSON object")
+		require.NotNil(t, r.Reachable)
+		assert.False(t, *r.Reachable)
+		require.Len(t, r.Blocks, 1)
+		b := r.Blocks[0]
+		assert.Equal(t, "return", b.Leg)
+		assert.Equal(t, "RETURN_ACL_DEFAULT_DENY", b.Code)
+		assert.Equal(t, "network-acl", b.Kind)
+		assert.Equal(t, "acl-db", b.ID)
+	})
+}
+
+// The loader's errors name the file and the field; the CLI passes them on
+// in one line per error.
+func TestRunCheckBadInput(t *testing.T) {
+	dir := t.TempDir()
+	broken := filepath.Join(dir, "broken.json")
+	require.NoError(t, os.WriteFile(broken, []byte(`{"SecurityGroups": [{"GroupId": "sg-1",`), 0o644))
+	wrongType := filepath.Join(dir, "wrong-type.json")
+	require.NoError(t, os.WriteFile(wrongType, []byte(`{"Subnets": [{"SubnetId": 7}]}`), 0o644))
+
+	for _, tc := range []struct {
+		name, path string
+		errs       []string
+	}{
+		{"truncated JSON", broken, []string{"broken.json"}},
+		{"a field of the wrong type", wrongType, []string{"wrong-type.json", "Subnets[0]"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runArgs("check", "--aws", tc.path, "--from", "web-1", "--to", "app-1", "--proto", "tcp", "--port", "80")
+			assert.Equal(t, 2, code)
+			assert.Empty(t, stdout)
+			assert.True(t, strings.HasPrefix(stderr, "reachsim check: "), stderr)
+			for _, s := range tc.errs {
+				assert.Contains(t, stderr, s)
+			}
+		})
+	}
+}
+
+// Every flag check defines appears in its help, and the other way round.
+func TestCheckUsageNamesEveryFlag(t *testing.T) {
+	var o checkOptions
+	fs := checkFlags(&o)
+	n := 0
+	fs.VisitAll(func(f *flag.Flag) {
+		n++
+		assert.Contains(t, checkUsage, "  --"+f.Name+" ", "the help of check misses --%s", f.Name)
+	})
+	assert.Equal(t, n, strings.Count(checkUsage, "\n  --"), "the help lists flags check does not define")
+}
+
+// copyDump writes the embedded sample into a new directory, as a user's
+// dump would sit on disk, and returns the directory.
+func copyDump(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	files, err := fs.Glob(demo.AWSDump, "aws/*.json")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		b, err := fs.ReadFile(demo.AWSDump, f)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, path.Base(f)), b, 0o644))
+	}
+	return dir
+}
+
+// --aws reads files and directories from disk, repeatable; the loader's
+// warnings go to stderr, the trace to stdout.
+func TestRunCheckAWSFiles(t *testing.T) {
+	dir := copyDump(t)
+	extra := filepath.Join(t.TempDir(), "extra.json")
+	require.NoError(t, os.WriteFile(extra, []byte(`{"LoadBalancerDescriptions": []}`), 0o644))
+
+	code, stdout, stderr := runArgs("check", "--aws", dir, "--aws", extra,
+		"--from", "198.51.100.7", "--to", "i-web1", "--proto", "tcp", "--port", "443")
+	assert.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "REACHABLE")
+	assert.Contains(t, stderr, "reachsim: warning: ")
+	assert.Contains(t, stderr, "extra.json")
+	assert.Contains(t, stderr, "LoadBalancerDescriptions")
+	assert.NotContains(t, stderr, "embedded sample")
+
+	// One file of the dump alone misses what it references: bad input.
+	code, stdout, stderr = runArgs("check", "--aws", filepath.Join(dir, "subnets.json"),
+		"--from", "198.51.100.7", "--to", "web-1", "--proto", "tcp", "--port", "443")
+	assert.Equal(t, 2, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "subnets.json")
+	for _, line := range strings.Split(strings.TrimSpace(stderr), "\n") {
+		assert.True(t, strings.HasPrefix(line, "reachsim check: "), "each error on a line of its own: %q", line)
+	}
+}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// TestRunTellsTheStory pins every answer the example prints: the verdict,
+// what decided (a rule, a default, the inner access policy) and which
+// rule or group.
+func TestRunTellsTheStory(t *testing.T) {
+	var out bytes.Buffer
+	answers, err := run(&out)
+	require.NoError(t, err)
+
+	type want struct {
+		verdict flow.Verdict
+		basis   sg.Basis
+		who     string // the deciding rule's ID, or the group for inner access decisions
+	}
+	wants := []want{
+		{flow.Allow, sg.ByRule, "sgr-ssh-vpn"},
+		{flow.Deny, sg.ByRule, "sgr-ssh-drop-all"},
+		{flow.Allow, sg.ByRule, "sgr-https-all"},
+		{flow.Deny, sg.ByRule, "sgr-https-bad"},
+		{flow.Allow, sg.DefaultAccept, ""},
+		{flow.Deny, sg.DefaultDeny, ""},
+		{flow.Deny, sg.DefaultDeny, ""},
+		{flow.Allow, sg.InnerAccept, "sg-inner-accept"},
+		{flow.Deny, sg.ByRule, "sgr-no-mysql"},
+		{flow.Deny, sg.InnerIsolation, "sg-inner-drop"},
+		{flow.Allow, sg.ByRule, "sgr-pg-vpc"},
+		{flow.Deny, sg.InnerIsolation, "sg-inner-drop"},
+		{flow.Deny, sg.DefaultDeny, ""},
+	}
+	require.Len(t, answers, len(wants))
+	for i, a := range answers {
+		w := wants[i]
+		t.Run(a.about, func(t *testing.T) {
+			d := a.decision
+			assert.Equal(t, w.verdict, d.Verdict, d.String())
+			assert.Equal(t, w.basis, d.Basis, d.String())
+			switch d.Basis {
+			case sg.ByRule:
+				assert.Equal(t, w.who, d.Rule.ID)
+			case sg.InnerAccept, sg.InnerIsolation:
+				assert.Equal(t, w.who, d.Group)
+			}
+		})
+	}
+	assert.Contains(t, out.String(), "denied by sg-web-block rule sgr-https-bad drops tcp/443 from 192.0.2.0/24 (priority 5)")
+}
+
+// The tie must not depend on the order the groups are attached in.
+func TestDropWinsTieInEitherGroupOrder(t *testing.T) {
+	f := flow.MustParse("tcp 192.0.2.9:40000 -> 10.0.0.5:443")
+	for _, groups := range [][]sg.Group{{webOpen, webBlock}, {webBlock, webOpen}} {
+		e, err := sg.Compile(groups, members)
+		require.NoError(t, err)
+		d, err := e.Evaluate(f, flow.Inbound)
+		require.NoError(t, err)
+		assert.Equal(t, flow.Deny, d.Verdict, d.String())
+		assert.Equal(t, "sgr-https-bad", d.Rule.ID)
+	}
+}

@@ -1,0 +1,32 @@
+package reach_test
+
+import (
+	"fmt"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/demo"
+	"github.com/reachsim/reachsim/reach"
+)
+
+func ExampleLoadAWSFS() {
+	// demo.AWSDump holds describe-* output of the sample three-tier
+	// design; reach.LoadAWS("dump/") reads a directory of your own.
+	m, rep, err := reach.LoadAWSFS(demo.AWSDump, "aws")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(len(rep.Files), "files:", rep.Counts["network-interfaces"], "interfaces,",
+		rep.Counts["security-groups"], "security groups,", rep.Counts["routes"], "routes,", len(rep.Warnings), "warnings")
+	r, err := m.Check(reach.Query{From: "app-1", To: "db-1", Protocol: flow.TCP, Port: 5432})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(r.Flow, "reachable:", r.Reachable)
+	for _, b := range r.Blocks {
+		fmt.Printf("  %s at %s %s: %s\n", b.Code, b.Kind, b.ID, b.Fix)
+	}
+	// Output:
+	// 13 files: 3 interfaces, 3 security groups, 15 routes, 0 warnings
+	// tcp 10.0.2.20:50000 -> 10.0.3.30:5432 reachable: false
+	//   RETURN_ACL_DEFAULT_DENY at network-acl acl-db: add an outbound allow entry to acl-db for tcp 1024-65535 (replies go to the client's ephemeral port, here 50000) to 10.0.2.20/32
+}

@@ -1,0 +1,56 @@
+package reach_test
+
+import (
+	"errors"
+	"io/fs"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/demo"
+	"github.com/reachsim/reachsim/reach"
+)
+
+// FuzzLoadAWS loads one arbitrary file: no input may panic, and every
+// error names the file.
+func FuzzLoadAWS(f *testing.F) {
+	entries, err := fs.ReadDir(demo.AWSDump, "aws")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, e := range entries {
+		data, err := fs.ReadFile(demo.AWSDump, "aws/"+e.Name())
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(`{"Entries": [{"Cidr": "10.0.0.0/8"}]}`))
+	f.Add([]byte(`{"PrefixLists": [{"PrefixListId": "pl-1"}], "Entries": [{"Cidr": "10.0.0.0/33"}]}`))
+	f.Add([]byte(`[]`))
+	f.Add([]byte(`null`))
+	const name = "dump/pl-0fuzz.json"
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fsys := fstest.MapFS{name: &fstest.MapFile{Data: data}}
+		m, rep, err := reach.LoadAWSFS(fsys, "dump")
+		require.NotNil(t, rep)
+		if err == nil {
+			require.NotNil(t, m)
+			return
+		}
+		require.Nil(t, m)
+		errs := []error{err}
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			errs = j.Unwrap()
+		}
+		for _, e := range errs {
+			var ie *flow.InputError
+			require.True(t, errors.As(e, &ie), "%T: %v", e, e)
+			require.Equal(t, name, ie.File, "%v", e)
+			require.True(t, strings.HasPrefix(e.Error(), name+": "), "%v", e)
+		}
+	})
+}
