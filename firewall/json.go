@@ -462,11 +462,11 @@ func parsePrefixText(s string) (netip.Prefix, error) {
 	if a, err := netip.ParseAddr(s); err == nil && a.Zone() == "" && !a.Is4In6() {
 		return netip.PrefixFrom(a, a.BitLen()), nil
 	}
-	p, err := netip.ParsePrefix(s)
-	if err != nil || p.Addr().Is4In6() {
+	p, err := flow.ParseCIDR(s)
+	if err != nil {
 		return netip.Prefix{}, fmt.Errorf("not a CIDR block")
 	}
-	return p.Masked(), nil
+	return p, nil
 }
 
 // GroupRefSpec is a policy's reference to a rule group by ARN.

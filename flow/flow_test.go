@@ -171,3 +171,28 @@ func TestDirectionAndVerdict(t *testing.T) {
 	_, err = json.Marshal(flow.Verdict(9))
 	assert.Error(t, err)
 }
+
+func TestParseCIDR(t *testing.T) {
+	tests := []struct{ in, want, err string }{
+		{"10.0.0.0/8", "10.0.0.0/8", ""},
+		{"100.68.0.18/18", "100.68.0.0/18", ""},
+		{"2001:db8::1/32", "2001:db8::/32", ""},
+		{"::/0", "::/0", ""},
+		{"10.0.0.1", "", "not a CIDR block"},
+		{"10.0.0.0/33", "", "not a CIDR block"},
+		{"::ffff:10.0.0.0/104", "", "write it as IPv4"},
+		{"fe80::/10%eth0", "", "not a CIDR block"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			p, err := flow.ParseCIDR(tt.in)
+			if tt.err != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, p.String())
+		})
+	}
+}

@@ -77,3 +77,20 @@ func FuzzParseProtocol(f *testing.F) {
 		require.Equal(t, p, back)
 	})
 }
+
+func FuzzParseCIDR(f *testing.F) {
+	for _, s := range []string{"10.0.0.0/8", "100.68.0.18/18", "2001:db8::/32", "::ffff:1.2.3.4/120", "1.2.3.4"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := flow.ParseCIDR(s)
+		if err != nil {
+			return
+		}
+		require.Equal(t, p, p.Masked())
+		require.False(t, p.Addr().Is4In6())
+		back, err := flow.ParseCIDR(p.String())
+		require.NoError(t, err)
+		require.Equal(t, p, back)
+	})
+}

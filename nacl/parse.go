@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -225,7 +224,7 @@ func parseEntry(path, id string, raw json.RawMessage) (Entry, error) {
 	case je.CidrBlock == nil && je.Ipv6CidrBlock == nil:
 		return fail("CidrBlock", "", "neither CidrBlock nor Ipv6CidrBlock is set")
 	case je.CidrBlock != nil:
-		p, err := netip.ParsePrefix(*je.CidrBlock)
+		p, err := flow.ParseCIDR(*je.CidrBlock)
 		switch {
 		case err != nil:
 			return fail("CidrBlock", *je.CidrBlock, "not a CIDR: %v", err)
@@ -234,14 +233,12 @@ func parseEntry(path, id string, raw json.RawMessage) (Entry, error) {
 		}
 		e.CIDR = p.Masked()
 	default:
-		p, err := netip.ParsePrefix(*je.Ipv6CidrBlock)
+		p, err := flow.ParseCIDR(*je.Ipv6CidrBlock)
 		switch {
 		case err != nil:
 			return fail("Ipv6CidrBlock", *je.Ipv6CidrBlock, "not a CIDR: %v", err)
 		case !p.Addr().Is6():
 			return fail("Ipv6CidrBlock", *je.Ipv6CidrBlock, "Ipv6CidrBlock holds IPv6 CIDRs; an IPv4 CIDR belongs in CidrBlock")
-		case p.Addr().Is4In6():
-			return fail("Ipv6CidrBlock", *je.Ipv6CidrBlock, "IPv4-mapped IPv6 CIDR; write the IPv4 CIDR in CidrBlock")
 		}
 		e.CIDR = p.Masked()
 	}

@@ -535,8 +535,8 @@ func (l *loader) require(o origin, resource, field, value string) bool {
 }
 
 func (l *loader) prefix(o origin, resource, s string) (netip.Prefix, bool) {
-	p, err := netip.ParsePrefix(s)
-	if err != nil || p.Addr().Is4In6() {
+	p, err := flow.ParseCIDR(s)
+	if err != nil {
 		l.fail(o, resource, s, ErrInvalidDump, "not a CIDR block")
 		return netip.Prefix{}, false
 	}

@@ -83,19 +83,9 @@ var (
 	AnyIPv6 = Peer{Kind: PeerCIDR, CIDR: netip.PrefixFrom(netip.IPv6Unspecified(), 0)}
 )
 
-// ParseCIDR reads an IPv4 or IPv6 CIDR block and returns it masked, the way
-// AWS stores "100.68.0.18/18" as "100.68.0.0/18". A bare address, a zone or
-// an IPv4-mapped IPv6 block is an error: the family is never guessed.
-func ParseCIDR(s string) (netip.Prefix, error) {
-	p, err := netip.ParsePrefix(s)
-	if err != nil {
-		return netip.Prefix{}, fmt.Errorf("not a CIDR block: %w", err)
-	}
-	if p.Addr().Is4In6() {
-		return netip.Prefix{}, fmt.Errorf("IPv4-mapped IPv6 block %s: write it as IPv4", s)
-	}
-	return p.Masked(), nil
-}
+// ParseCIDR is [flow.ParseCIDR]: an IPv4 or IPv6 CIDR block, masked; a
+// bare address, a zone or an IPv4-mapped IPv6 block is an error.
+func ParseCIDR(s string) (netip.Prefix, error) { return flow.ParseCIDR(s) }
 
 // String prints the peer: the CIDR, the prefix list ID or the group ID.
 func (p Peer) String() string {
