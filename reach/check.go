@@ -420,8 +420,14 @@ func (w *walker) boundary(pkt flow.Flow, a, b *subnetInfo) {
 	}
 }
 
-// route forwards pkt from subnet s by its route table.
+// route forwards pkt from subnet s by its route table. Traffic to an
+// address inside s itself never meets the route table (nor the subnet's
+// ACL): the VPC delivers it directly, whatever routes more specific than
+// the local one say.
 func (w *walker) route(pkt flow.Flow, s *subnetInfo) arrival {
+	if s.contains(pkt.Dst.Addr()) {
+		return w.deliverLocal(pkt, s, s.vpc)
+	}
 	return w.routeIn(pkt, s, s.rt)
 }
 

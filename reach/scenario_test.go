@@ -76,6 +76,18 @@ func TestSameSubnetTrafficSkipsNetworkACLs(t *testing.T) {
 	reachtest.AssertNotReachable(t, m, tcp("web-a", "worker", 80), reach.ACLDefaultDeny)
 }
 
+func TestSameSubnetTrafficIgnoresTheRouteTable(t *testing.T) {
+	d := small()
+	// A route for the subnet's own block to a vanished target would
+	// blackhole traffic leaving the subnet, but not traffic inside it.
+	d.RouteTables[1].Routes = append(d.RouteTables[1].Routes, reach.Route{Destination: netip.MustParsePrefix("10.1.1.0/24"), Target: reach.Blackhole, TargetID: "eni-gone"})
+	m := build(t, d)
+	reachtest.AssertReachable(t, m, tcp("web-a", "web-b", 80))
+	res, err := m.Check(tcp("web-a", "web-b", 80))
+	require.NoError(t, err)
+	assert.NotContains(t, kinds(res.Forward), reach.KindRouteTable)
+}
+
 func TestMissingInternetGatewayRoute(t *testing.T) {
 	d := small()
 	d.RouteTables[1].Routes = nil // the public subnet loses its default route
