@@ -45,6 +45,18 @@ var (
 	icmpv6Pairs = map[uint8]uint8{128: 129, 129: 128}
 )
 
+// Traffic prints the flow's protocol part the way rules print theirs:
+// "tcp/22" (protocol and destination port), "icmp type 8 code 0", "gre".
+func (f Flow) Traffic() string {
+	switch {
+	case f.Protocol.HasPorts():
+		return f.Protocol.String() + "/" + strconv.Itoa(int(f.Dst.Port()))
+	case f.Protocol.IsICMP():
+		return fmt.Sprintf("%s type %d code %d", f.Protocol, f.ICMPType, f.ICMPCode)
+	}
+	return f.Protocol.String()
+}
+
 // Is6 reports whether the flow is IPv6.
 func (f Flow) Is6() bool { return f.Src.Addr().Is6() }
 

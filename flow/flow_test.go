@@ -196,3 +196,13 @@ func TestParseCIDR(t *testing.T) {
 		})
 	}
 }
+
+func TestTraffic(t *testing.T) {
+	for in, want := range map[string]string{
+		"tcp 10.0.0.1:5 -> 10.0.0.2:22":           "tcp/22",
+		"icmp 10.0.0.1 -> 10.0.0.2 type 3 code 4": "icmp type 3 code 4",
+		"gre 10.0.0.1 -> 10.0.0.2":                "gre",
+	} {
+		assert.Equal(t, want, flow.MustParse(in).Traffic(), in)
+	}
+}

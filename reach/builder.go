@@ -152,6 +152,7 @@ func (b *Builder) Build() (*Model, error) {
 		igws:      map[string]*igwInfo{},
 		nats:      map[string]*natInfo{},
 		natAddr:   map[netip.Addr]*natInfo{},
+		owners:    map[netip.Addr]string{},
 		endpoints: map[string]*endpointInfo{},
 		sgCache:   map[string]*sgPair{},
 	}
@@ -457,9 +458,6 @@ func claimAddr(p *problems, m *Model, owner, fieldPath string, a netip.Addr) boo
 	if other, ok := m.owners[a]; ok {
 		p.add(owner, fieldPath, a.String(), "address already used by %s", other)
 		return false
-	}
-	if m.owners == nil {
-		m.owners = map[netip.Addr]string{}
 	}
 	m.owners[a] = owner
 	return true

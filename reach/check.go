@@ -225,14 +225,8 @@ func (m *Model) check(f flow.Flow, src *ifaceInfo) *Result {
 			}
 		}
 	}
-	r.Reachable = arrived.ok && len(r.Blocks) == 0 && len(r.Return) > 0 && !r.returnFailed()
+	r.Reachable = arrived.ok && len(r.Blocks) == 0 && len(r.Return) > 0
 	return r
-}
-
-// returnFailed reports whether the reply never got back (the last return
-// hop blocks without a path beyond it).
-func (r *Result) returnFailed() bool {
-	return len(r.Return) > 0 && r.Return[len(r.Return)-1].Code != ""
 }
 
 // arrival is where a walk ended.
@@ -311,7 +305,7 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 		h.Details = append(h.Details, fmt.Sprintf("%s (%s): %s", g.Group, g.Name, g.Reason))
 	}
 	if x.Basis == sg.ByRule {
-		h.Rule = x.Group + " " + ruleText(x.Rule, x.RuleIndex)
+		h.Rule = x.Group + " " + x.Rule.Label(x.RuleIndex)
 	}
 	if x.Allowed() {
 		h.Reason = x.String()
@@ -333,13 +327,6 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 	w.add(h)
 }
 
-func ruleText(r sg.Rule, i int) string {
-	if r.ID == "" {
-		r.ID = fmt.Sprintf("#%d", i)
-	}
-	return r.String()
-}
-
 // sgFix proposes the rule that would let pkt through.
 func sgFix(m *Model, pkt flow.Flow, ii *ifaceInfo, dir flow.Direction) string {
 	peer, word := pkt.Src.Addr(), "from"
@@ -350,18 +337,7 @@ func sgFix(m *Model, pkt flow.Flow, ii *ifaceInfo, dir flow.Direction) string {
 	if other, ok := m.byPrivate[peer]; ok && len(other.Groups) > 0 {
 		peerText += fmt.Sprintf(" (or %s, a group of %s)", other.Groups[0], other.label())
 	}
-	return fmt.Sprintf("add an %s rule to %s allowing %s %s %s", dir, ii.Groups[0], traffic(pkt), word, peerText)
-}
-
-// traffic prints what a rule must allow for pkt: "tcp/5432", "icmp type 8".
-func traffic(pkt flow.Flow) string {
-	switch {
-	case pkt.Protocol.HasPorts():
-		return fmt.Sprintf("%s/%d", pkt.Protocol, pkt.Dst.Port())
-	case pkt.Protocol.IsICMP():
-		return fmt.Sprintf("%s type %d code %d", pkt.Protocol, pkt.ICMPType, pkt.ICMPCode)
-	}
-	return pkt.Protocol.String()
+	return fmt.Sprintf("add an %s rule to %s allowing %s %s %s", dir, ii.Groups[0], pkt.Traffic(), word, peerText)
 }
 
 // networkACL judges pkt at a subnet boundary.
@@ -388,7 +364,7 @@ func aclFix(pkt flow.Flow, s *subnetInfo, dir flow.Direction, d nacl.Decision, l
 	if dir == flow.Outbound {
 		peer, word = pkt.Dst.Addr(), "to"
 	}
-	what := traffic(pkt)
+	what := pkt.Traffic()
 	if pkt.Protocol.HasPorts() {
 		what = fmt.Sprintf("%s %d", pkt.Protocol, pkt.Dst.Port())
 		if leg == Return {

@@ -86,11 +86,7 @@ func (d Decision) String() string {
 	}
 	switch d.Basis {
 	case ByRule:
-		r := d.Rule
-		if r.ID == "" {
-			r.ID = "#" + strconv.Itoa(d.RuleIndex)
-		}
-		return fmt.Sprintf("%s by %s rule %s", verb, d.Group, r)
+		return fmt.Sprintf("%s by %s rule %s", verb, d.Group, d.Rule.Label(d.RuleIndex))
 	case NoRuleAllows:
 		return fmt.Sprintf("%s: no %s rule allows it", verb, d.Direction)
 	case DefaultDeny:
@@ -649,7 +645,7 @@ func (e *Evaluator) Explain(f flow.Flow, dir flow.Direction) (Explanation, error
 		return x, err
 	}
 	peer := peerOf(f, dir)
-	traffic := describeTraffic(f)
+	traffic := f.Traffic()
 	for gi, g := range e.groups {
 		gt := GroupTrace{Group: g.ID, Name: g.Name, Matched: -1, Closest: -1}
 		best, bestMiss := -1, 0
@@ -680,10 +676,10 @@ func (e *Evaluator) Explain(f flow.Flow, dir flow.Direction) (Explanation, error
 		}
 		switch {
 		case gt.Matched >= 0:
-			gt.Reason = "rule " + ruleName(g.Rules[gt.Matched], gt.Matched)
+			gt.Reason = "rule " + g.Rules[gt.Matched].Label(gt.Matched)
 		case best >= 0:
 			gt.Closest = best
-			gt.Reason = fmt.Sprintf("no rule matches %s: closest rule %s (%s)", traffic+" "+peerWord(dir)+" "+peer.String(), ruleName(g.Rules[best], best), strings.Join(why, "; "))
+			gt.Reason = fmt.Sprintf("no rule matches %s: closest rule %s (%s)", traffic+" "+peerWord(dir)+" "+peer.String(), g.Rules[best].Label(best), strings.Join(why, "; "))
 		default:
 			gt.Reason = fmt.Sprintf("no %s rules", dir)
 		}
@@ -698,30 +694,11 @@ func (e *Evaluator) Explain(f flow.Flow, dir flow.Direction) (Explanation, error
 	return x, nil
 }
 
-func ruleName(r Rule, i int) string {
-	if r.ID == "" {
-		r.ID = "#" + strconv.Itoa(i)
-	}
-	return r.String()
-}
-
 func peerWord(dir flow.Direction) string {
 	if dir == flow.Inbound {
 		return "from"
 	}
 	return "to"
-}
-
-// describeTraffic prints a packet's protocol part the way rules print
-// theirs: "tcp/22", "icmp type 8 code 0", "gre".
-func describeTraffic(f flow.Flow) string {
-	switch {
-	case f.Protocol.HasPorts():
-		return f.Protocol.String() + "/" + strconv.Itoa(int(f.Dst.Port()))
-	case f.Protocol.IsICMP():
-		return fmt.Sprintf("%s type %d code %d", f.Protocol, f.ICMPType, f.ICMPCode)
-	}
-	return f.Protocol.String()
 }
 
 // mismatches counts the parts of rule cr that do not match the packet; 0

@@ -289,3 +289,9 @@ func TestWithMembershipSharesRulesButNotMembers(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, d.Allowed(), "prefix lists still match")
 }
+
+func TestRuleLabel(t *testing.T) {
+	r := in("tcp 22", sg.CIDR("10.0.0.0/8"))
+	assert.Equal(t, "#3 allows tcp/22 from 10.0.0.0/8", r.Label(3))
+	assert.Equal(t, "sgr-1 allows tcp/22 from 10.0.0.0/8", withID(r, "sgr-1").Label(3))
+}

@@ -182,6 +182,16 @@ func (r Rule) String() string {
 	return b.String()
 }
 
+// Label is String with "#index" standing in for a missing ID, so rules
+// written in code without IDs are still told apart in traces: "#2 allows
+// tcp/22 from 10.0.0.0/8". index is the rule's position in its group.
+func (r Rule) Label(index int) string {
+	if r.ID == "" {
+		r.ID = "#" + strconv.Itoa(index)
+	}
+	return r.String()
+}
+
 // validate checks r's fields for a group of flavour fl.
 func (r *Rule) validate(fl Flavour) error {
 	switch {
