@@ -39,21 +39,22 @@ func (p Policy) Compile(res IPSetResolver) (*Engine, error) {
 	switch p.StreamExceptionPolicy {
 	case "", "DROP", "CONTINUE", "REJECT":
 	default:
-		return nil, fmt.Errorf("policy %s: %w", p.label(), &flow.InputError{Path: "StreamExceptionPolicy", Text: p.StreamExceptionPolicy,
+		return nil, fmt.Errorf("policy %s: %w", p.Label(), &flow.InputError{Path: "StreamExceptionPolicy", Text: p.StreamExceptionPolicy,
 			Err: fmt.Errorf("%w: stream exception policy %q: want DROP, CONTINUE or REJECT", ErrInvalidPolicy, p.StreamExceptionPolicy)})
 	}
 	sl, err := CompileStateless(p.Stateless)
 	if err != nil {
-		return nil, fmt.Errorf("policy %s: stateless: %w", p.label(), err)
+		return nil, fmt.Errorf("policy %s: stateless: %w", p.Label(), err)
 	}
 	sf, err := CompileStateful(p.Stateful, res)
 	if err != nil {
-		return nil, fmt.Errorf("policy %s: stateful: %w", p.label(), err)
+		return nil, fmt.Errorf("policy %s: stateful: %w", p.Label(), err)
 	}
-	return &Engine{name: p.label(), stateless: sl, stateful: sf}, nil
+	return &Engine{name: p.Label(), stateless: sl, stateful: sf}, nil
 }
 
-func (p Policy) label() string {
+// Label names the policy in errors and decisions: Name, else ARN.
+func (p Policy) Label() string {
 	if p.Name != "" {
 		return p.Name
 	}

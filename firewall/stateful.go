@@ -142,8 +142,8 @@ type StatefulRuleGroup struct {
 	RuleOrder RuleOrder
 }
 
-// label names the group in errors and decisions.
-func (g *StatefulRuleGroup) label() string {
+// Label names the group in errors and decisions: Name, else ARN.
+func (g *StatefulRuleGroup) Label() string {
 	switch {
 	case g.Name != "":
 		return g.Name
@@ -350,7 +350,7 @@ func (m StaticIPSets) IPSet(arn string) ([]netip.Prefix, error) {
 // Errors are *[flow.InputError] values naming the group (and the rule),
 // wrapping [ErrSyntax], [ErrInvalidRule] or [ErrInvalidGroup].
 func (g StatefulRuleGroup) Rules() ([]SuricataRule, error) {
-	label := g.label()
+	label := g.Label()
 	sources := 0
 	if g.RulesString != "" {
 		sources++

@@ -248,7 +248,7 @@ func CompileStateful(cfg StatefulConfig, res IPSetResolver) (*StatefulEngine, er
 	seenID := map[string]int{}
 	for gi, ref := range cfg.Groups {
 		g := ref.Group
-		label := g.label()
+		label := g.Label()
 		path := "StatefulRuleGroupReferences[" + strconv.Itoa(gi) + "]"
 		gerr := func(err error) error { return &flow.InputError{Path: path, Resource: label, Err: err} }
 		id := g.ARN

@@ -302,8 +302,8 @@ func (g StatelessRuleGroup) ConsumedCapacity() int {
 	return n
 }
 
-// label is how decisions and errors name the group: Name, else ARN.
-func (g *StatelessRuleGroup) label() string {
+// Label is how decisions and errors name the group: Name, else ARN.
+func (g *StatelessRuleGroup) Label() string {
 	if g.Name != "" {
 		return g.Name
 	}
@@ -340,8 +340,34 @@ type StatelessConfig struct {
 	CustomActions []CustomAction
 }
 
-// Checks of single values, shared by CompileStateless and the JSON reader.
-// Each returns an error wrapping a sentinel; the caller adds the location.
+// Checks of single values, shared by CompileStateless and the readers of
+// cloud formats (package aws). Each returns an error wrapping a sentinel;
+// the caller adds the location.
+
+// CheckStatelessPriority checks a stateless rule's priority: 1 to 65535.
+func CheckStatelessPriority(n int) error { return slCheckPriority(n) }
+
+// CheckStatelessPrefix returns p masked, or why it is not a CIDR block a
+// stateless rule can hold.
+func CheckStatelessPrefix(p netip.Prefix) (netip.Prefix, error) { return slCheckPrefix(p) }
+
+// CheckPortRange checks that a port range's start is not above its end.
+func CheckPortRange(r flow.PortRange) error { return slCheckPorts(r) }
+
+// CheckTCPFlags checks that every flag is among the masks, as AWS requires.
+func CheckTCPFlags(m TCPFlagMatch) error { return slCheckFlags(m) }
+
+// CheckActionName checks a custom action's name: 1-128 letters and digits.
+// The error wraps sentinel.
+func CheckActionName(s string, sentinel error) error { return slCheckActionName(s, sentinel) }
+
+// CheckDimension checks a PublishMetricAction dimension value. The error
+// wraps sentinel.
+func CheckDimension(s string, sentinel error) error { return slCheckDimension(s, sentinel) }
+
+// Canonical checks g as [CompileStateless] does and returns a deep copy
+// whose prefixes are masked and whose rules are sorted by priority.
+func (g StatelessRuleGroup) Canonical() (StatelessRuleGroup, error) { return slCanonGroup(g, "") }
 
 func slCheckPriority(n int) error {
 	if n < 1 || n > 65535 {
@@ -447,7 +473,7 @@ func slCanonGroup(g StatelessRuleGroup, path string) (StatelessRuleGroup, error)
 		}
 		return path + "." + field
 	}
-	res := g.label()
+	res := g.Label()
 	if res == "" {
 		return g, slInputErr(join("Name"), "", "", "", fmt.Errorf("%w: a stateless rule group needs a Name or an ARN", ErrInvalidGroup))
 	}
@@ -569,7 +595,7 @@ func slCanonConfig(cfg StatelessConfig) (StatelessConfig, error) {
 		if err != nil {
 			return cfg, err
 		}
-		res := g.label()
+		res := g.Label()
 		if slCheckPriority(ref.Priority) != nil {
 			return cfg, slInputErr(p+".Priority", res, "", strconv.Itoa(ref.Priority), fmt.Errorf("%w: group priority %d: want 1 to 65535", ErrInvalidPolicy, ref.Priority))
 		}

@@ -211,7 +211,7 @@ func CompileStateless(cfg StatelessConfig) (*StatelessEngine, error) {
 		ref := &e.cfg.Groups[gi]
 		for ri := range ref.Group.Rules {
 			r := &ref.Group.Rules[ri]
-			e.rules = append(e.rules, slRule{rule: r, group: ref.Group.label(), groupPrio: ref.Priority})
+			e.rules = append(e.rules, slRule{rule: r, group: ref.Group.Label(), groupPrio: ref.Priority})
 			e.match = append(e.match, slNewMatcher(r))
 		}
 	}

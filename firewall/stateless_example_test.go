@@ -77,27 +77,3 @@ func ExampleStatelessEngine_Explain() {
 	// skipped priority 20 in group web-in: protocol tcp not in udp
 	// drop by priority 30 of group web-in (priority 5)
 }
-
-func ExampleParseStatelessRuleGroup() {
-	g, err := firewall.ParseStatelessRuleGroup([]byte(`{
-	  "RuleGroup": {"RulesSource": {"StatelessRulesAndCustomActions": {
-	    "StatelessRules": [{"Priority": 10, "RuleDefinition": {
-	      "MatchAttributes": {"Sources": [{"AddressDefinition": "10.0.0.0/16"}],
-	                          "DestinationPorts": [{"FromPort": 443, "ToPort": 443}],
-	                          "Protocols": [6],
-	                          "TCPFlags": [{"Flags": ["SYN"], "Masks": ["SYN", "ACK"]}]},
-	      "Actions": ["aws:forward_to_sfe", "MyMetrics"]}}],
-	    "CustomActions": [{"ActionName": "MyMetrics",
-	      "ActionDefinition": {"PublishMetricAction": {"Dimensions": [{"Value": "https"}]}}}]}}},
-	  "RuleGroupResponse": {"RuleGroupName": "sl", "Type": "STATELESS", "Capacity": 100}}`))
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(g.Name, g.ConsumedCapacity(), "of", g.Capacity, "capacity units")
-	for _, r := range g.Rules {
-		fmt.Println(r)
-	}
-	// Output:
-	// sl 1 of 100 capacity units
-	// priority 10: aws:forward_to_sfe proto tcp src 10.0.0.0/16 dport 443 flags SYN/SYN|ACK custom MyMetrics
-}

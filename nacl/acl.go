@@ -7,7 +7,7 @@ import (
 )
 
 // ACL is a network ACL as plain data: build it as a literal, with
-// [NewDefault] or [NewCustom], or load it with [ParseJSON]. Evaluation never
+// [NewDefault] or [NewCustom], or load it with package aws. Evaluation never
 // reads an ACL directly: [Compile] checks and copies it into an [Evaluator],
 // so an ACL may be changed or reused afterwards without effect on
 // evaluators already built.

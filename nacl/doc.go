@@ -2,8 +2,9 @@
 // ([Entry], [ACL]), the evaluation of one packet crossing one subnet
 // boundary ([Compile], [Evaluator.Evaluate], [Evaluator.Explain]), the round
 // trip of a connection through the ACLs of two subnets with the client's
-// ephemeral ports ([CheckRoundTrip]), and a parser for the JSON that
-// `aws ec2 describe-network-acls` prints ([ParseJSON]).
+// ephemeral ports ([CheckRoundTrip]), and their text forms ([ParseEntry],
+// [Entry.String]). It reads no cloud's JSON: package aws reads what
+// `aws ec2 describe-network-acls` prints.
 //
 // # Contract
 //
@@ -37,10 +38,11 @@
 //     caller owns. [Compile] checks an ACL and copies it into an [Evaluator],
 //     which never changes afterwards and is safe for concurrent use by any
 //     number of goroutines; changing the ACL later does not affect it.
-//   - Errors. Every error of [Compile], [ParseEntry] and [ParseJSON] is a
+//   - Errors. Every error of [Compile] and [ParseEntry] is a
 //     *[flow.InputError] naming where the fault is and wrapping one of this
 //     package's sentinels ([ErrInvalidEntry], [ErrDuplicateRule],
-//     [ErrInvalidACL], [ErrJSON]), so errors.As and errors.Is find both.
+//     [ErrInvalidACL]), so errors.As and errors.Is find both. This package
+//     reads no cloud JSON: package aws reads describe-network-acls output.
 //
 // # Choices where AWS's documentation leaves room
 //

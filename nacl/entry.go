@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
-	"github.com/reachsim/reachsim/internal/awsjson"
 )
 
 // Rule numbers. User entries are numbered from 1 to [MaxRuleNumber]; AWS
@@ -31,8 +30,6 @@ var (
 	// ErrInvalidACL: the ACL's own fields are wrong (no ID, a stray
 	// association, an ID given twice).
 	ErrInvalidACL = errors.New("invalid network ACL")
-	// ErrJSON: the input is not JSON, or a field has the wrong JSON type.
-	ErrJSON = awsjson.ErrJSON
 )
 
 // Entry is one rule of a network ACL, as plain data.
@@ -74,12 +71,12 @@ func (e Entry) IsDefaultRule() bool {
 // Is6 reports whether e is an IPv6 entry (its CIDR is IPv6).
 func (e Entry) Is6() bool { return e.CIDR.Addr().Is6() }
 
-// usesPorts reports whether e filters on destination ports.
-func (e Entry) usesPorts() bool { return e.Protocol.HasPorts() }
+// UsesPorts reports whether e filters on ports: TCP and UDP.
+func (e Entry) UsesPorts() bool { return e.Protocol.HasPorts() }
 
-// usesICMP reports whether e filters on ICMP type and code: ICMP, and
+// UsesICMP reports whether e filters on ICMP type and code: ICMP, and
 // ICMPv6 with an IPv6 CIDR.
-func (e Entry) usesICMP() bool {
+func (e Entry) UsesICMP() bool {
 	return e.Protocol == flow.ICMP || (e.Protocol == flow.ICMPv6 && e.Is6())
 }
 
@@ -114,10 +111,10 @@ func (e Entry) body() string {
 	b.WriteByte(' ')
 	b.WriteString(e.Protocol.String())
 	switch {
-	case e.usesPorts():
+	case e.UsesPorts():
 		b.WriteByte(' ')
 		b.WriteString(e.Ports.String())
-	case e.usesICMP():
+	case e.UsesICMP():
 		b.WriteString(icmpText(e.ICMPType, e.ICMPCode))
 	}
 	if e.Direction == flow.Outbound {
@@ -173,10 +170,10 @@ func check(e Entry) *fault {
 		return bad("CIDR", e.CIDR.String(), "CIDR %s has a zone", e.CIDR)
 	case e.CIDR.Addr().Is4In6():
 		return bad("CIDR", e.CIDR.String(), "CIDR %s is IPv4-mapped IPv6; write the IPv4 CIDR", e.CIDR)
-	case e.usesPorts() && e.Ports.IsEmpty():
+	case e.UsesPorts() && e.Ports.IsEmpty():
 		return bad("Ports", e.Ports.String(), "port range %d-%d: the first port is above the last", e.Ports.Lo, e.Ports.Hi)
 	}
-	if e.usesICMP() {
+	if e.UsesICMP() {
 		if e.ICMPType < -1 || e.ICMPType > 255 {
 			return bad("ICMPType", strconv.Itoa(int(e.ICMPType)), "ICMP type %d: want -1 (all) or 0 to 255", e.ICMPType)
 		}
@@ -190,15 +187,31 @@ func check(e Entry) *fault {
 	return nil
 }
 
+// Validate checks a user entry (not a "*" rule) as [Compile] does. The
+// error is a *[flow.InputError] whose Path is the Go field at fault
+// ("Number", "CIDR"...) and whose Err wraps [ErrInvalidEntry]; nil when the
+// entry is valid.
+func (e Entry) Validate() error {
+	if f := check(e); f != nil {
+		return &flow.InputError{Path: f.field, Text: f.text, Err: f.err()}
+	}
+	return nil
+}
+
+// Canonical returns e as [Compile] stores it: the CIDR masked and the
+// fields its protocol does not use set to their neutral values (see
+// [Entry]).
+func (e Entry) Canonical() Entry { return canonical(e) }
+
 // canonical returns e with its CIDR masked and the fields that do not apply
 // to its protocol set to their neutral values.
 func canonical(e Entry) Entry {
 	e.CIDR = e.CIDR.Masked()
-	if !e.usesPorts() {
+	if !e.UsesPorts() {
 		e.Ports = flow.PortRange{}
 	}
 	switch {
-	case e.usesICMP():
+	case e.UsesICMP():
 	case e.Protocol == flow.ICMPv6: // with an IPv4 CIDR: AWS allows all types and codes
 		e.ICMPType, e.ICMPCode = -1, -1
 	default:

@@ -84,10 +84,10 @@ func addrKey(a netip.Addr) (hi, lo uint64, ok bool) {
 
 func newMatcher(e Entry) matcher {
 	m := matcher{proto: e.Protocol, phi: 65535, itype: -1, icode: -1}
-	if e.usesPorts() {
+	if e.UsesPorts() {
 		m.plo, m.phi = e.Ports.Lo, e.Ports.Hi
 	}
-	if e.usesICMP() {
+	if e.UsesICMP() {
 		m.itype, m.icode = e.ICMPType, e.ICMPCode
 	}
 	bits := e.CIDR.Bits()
@@ -323,13 +323,13 @@ func mismatch(en Entry, f flow.Flow, dir flow.Direction) string {
 	if !en.Protocol.Matches(f.Protocol) {
 		return "protocol " + f.Protocol.String() + " ≠ " + en.Protocol.String()
 	}
-	if en.usesPorts() && !en.Ports.Contains(f.Dst.Port()) {
+	if en.UsesPorts() && !en.Ports.Contains(f.Dst.Port()) {
 		if en.Ports.Lo == en.Ports.Hi {
 			return "port " + strconv.Itoa(int(f.Dst.Port())) + " ≠ " + en.Ports.String()
 		}
 		return "port " + strconv.Itoa(int(f.Dst.Port())) + " not in " + en.Ports.String()
 	}
-	if en.usesICMP() {
+	if en.UsesICMP() {
 		if en.ICMPType >= 0 && en.ICMPType != int16(f.ICMPType) {
 			return en.Protocol.String() + " type " + strconv.Itoa(int(f.ICMPType)) + " ≠ " + strconv.Itoa(int(en.ICMPType))
 		}

@@ -88,41 +88,6 @@ func ExampleEvaluator_AllowedPorts() {
 	// 1024-3305,3307-65535
 }
 
-func ExampleParseJSON() {
-	// From `aws ec2 describe-network-acls` (the AWS CLI documentation's
-	// example, trimmed): the entries are not sorted, and the "*" rules
-	// appear as 32767 and 32768.
-	data := []byte(`{"NetworkAcls": [{"NetworkAclId": "acl-0e2a78e4e2EXAMPLE", "VpcId": "vpc-03914afb3eEXAMPLE", "IsDefault": true,
-	  "Associations": [], "Tags": [], "OwnerId": "111122223333",
-	  "Entries": [
-	    {"CidrBlock": "0.0.0.0/0", "Egress": true,  "Protocol": "-1", "RuleAction": "allow", "RuleNumber": 100},
-	    {"Ipv6CidrBlock": "::/0",  "Egress": true,  "Protocol": "-1", "RuleAction": "allow", "RuleNumber": 101},
-	    {"CidrBlock": "0.0.0.0/0", "Egress": true,  "Protocol": "-1", "RuleAction": "deny",  "RuleNumber": 32767},
-	    {"Ipv6CidrBlock": "::/0",  "Egress": true,  "Protocol": "-1", "RuleAction": "deny",  "RuleNumber": 32768},
-	    {"CidrBlock": "0.0.0.0/0", "Egress": false, "Protocol": "-1", "RuleAction": "allow", "RuleNumber": 100}]}]}`)
-	acls, err := nacl.ParseJSON(data)
-	if err != nil {
-		panic(err)
-	}
-	for _, e := range acls[0].Entries {
-		fmt.Println(e)
-	}
-	ev := nacl.MustCompile(acls[0])
-	fmt.Println(ev.Evaluate(flow.MustParse("udp [2001:db8::1]:5353 -> [2001:db8::2]:53"), flow.Outbound))
-	fmt.Println(ev.Evaluate(flow.MustParse("udp [2001:db8::1]:5353 -> [2001:db8::2]:53"), flow.Inbound))
-
-	_, err = nacl.ParseJSON([]byte(`{"NetworkAcls": [{"NetworkAclId": "acl-1", "Entries": [
-	    {"CidrBlock": "::/0", "Egress": false, "Protocol": "-1", "RuleAction": "allow", "RuleNumber": 100}]}]}`))
-	fmt.Println(err)
-	// Output:
-	// 100 allow all from 0.0.0.0/0
-	// 100 allow all to 0.0.0.0/0
-	// 101 allow all to ::/0
-	// allowed by rule 101 (allow all to ::/0) on acl-0e2a78e4e2EXAMPLE
-	// denied by rule * (deny all from ::/0) on acl-0e2a78e4e2EXAMPLE
-	// NetworkAcls[0].Entries[0].CidrBlock (acl-1 rule 100): "::/0": invalid network ACL entry: CidrBlock holds IPv4 CIDRs; an IPv6 CIDR belongs in Ipv6CidrBlock
-}
-
 func ExampleNewDefault() {
 	for _, e := range nacl.NewDefault("acl-0def", "vpc-1", true).Entries {
 		fmt.Println(e)

@@ -16,9 +16,9 @@ import (
 
 	"github.com/reachsim/reachsim/firewall"
 	"github.com/reachsim/reachsim/flow"
-	"github.com/reachsim/reachsim/internal/demo"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sample"
 	"github.com/reachsim/reachsim/sg"
 )
 
@@ -466,7 +466,7 @@ func BenchmarkCheckLarge(b *testing.B) {
 }
 
 func BenchmarkCheckDemo(b *testing.B) {
-	m, err := demo.ThreeTier().Build()
+	m, err := sample.ThreeTier().Build()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -482,7 +482,7 @@ func BenchmarkCheckDemo(b *testing.B) {
 // demo's, and the large topology's longest trace.
 func benchResults(b *testing.B) map[string]*reach.Result {
 	b.Helper()
-	dm, err := demo.ThreeTier().Build()
+	dm, err := sample.ThreeTier().Build()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -10,13 +10,13 @@ import (
 
 	"github.com/reachsim/reachsim/firewall"
 	"github.com/reachsim/reachsim/flow"
-	"github.com/reachsim/reachsim/internal/demo"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sample"
 	"github.com/reachsim/reachsim/sg"
 )
 
-// The demo design's parts, by index (see demo.ThreeTierDesign).
+// The demo design's parts, by index (see sample.ThreeTierDesign).
 const (
 	rtEdge, rtFW, rtPublic, rtPrivate    = 0, 1, 2, 3
 	snFW, snPublic, snApp, snDB          = 0, 1, 2, 3
@@ -62,7 +62,7 @@ func faultsOf(ies []*flow.InputError) []fault {
 // otherVPC adds vpc-other (10.1.0.0/16) with main route table rtb-other
 // (RouteTables[4]), default ACL acl-other (ACLs[4]) and subnet-other
 // 10.1.0.0/24 (Subnets[4]).
-func otherVPC(d *demo.Design) {
+func otherVPC(d *sample.Design) {
 	d.VPCs = append(d.VPCs, reach.VPC{ID: "vpc-other", CIDRs: []netip.Prefix{bp("10.1.0.0/16")}, MainRouteTable: "rtb-other", DefaultACL: "acl-other"})
 	d.RouteTables = append(d.RouteTables, reach.RouteTable{ID: "rtb-other", VPC: "vpc-other"})
 	d.ACLs = append(d.ACLs, nacl.NewDefault("acl-other", "vpc-other", false))
@@ -70,7 +70,7 @@ func otherVPC(d *demo.Design) {
 }
 
 // extraSubnet adds a subnet of vpc-demo (Subnets[4]).
-func extraSubnet(d *demo.Design, id string, cidrs ...string) {
+func extraSubnet(d *sample.Design, id string, cidrs ...string) {
 	s := reach.Subnet{ID: id, VPC: "vpc-demo"}
 	for _, c := range cidrs {
 		s.CIDRs = append(s.CIDRs, bp(c))
@@ -79,7 +79,7 @@ func extraSubnet(d *demo.Design, id string, cidrs ...string) {
 }
 
 // extraInterface adds an interface (Interfaces[3]) in sg-db.
-func extraInterface(d *demo.Design, subnet string, public string, addrs ...string) {
+func extraInterface(d *sample.Design, subnet string, public string, addrs ...string) {
 	in := reach.Interface{ID: "eni-extra", Subnet: subnet, Groups: []string{"sg-db"}}
 	for _, a := range addrs {
 		in.PrivateIPs = append(in.PrivateIPs, ba(a))
@@ -90,26 +90,26 @@ func extraInterface(d *demo.Design, subnet string, public string, addrs ...strin
 	d.Interfaces = append(d.Interfaces, in)
 }
 
-func addRoute(d *demo.Design, table int, r reach.Route) {
+func addRoute(d *sample.Design, table int, r reach.Route) {
 	d.RouteTables[table].Routes = append(d.RouteTables[table].Routes, r)
 }
 
 func TestBuildRejectsBadDesigns(t *testing.T) {
 	tests := []struct {
 		name   string
-		change func(d *demo.Design)
+		change func(d *sample.Design)
 		want   []fault
 		says   string // a phrase of the message
 	}{
 		{
 			name:   "a second VPC with an ID already used",
-			change: func(d *demo.Design) { d.VPCs = append(d.VPCs, d.VPCs[0]) },
+			change: func(d *sample.Design) { d.VPCs = append(d.VPCs, d.VPCs[0]) },
 			want:   []fault{{"vpc-demo", "vpcs[1].ID", "vpc-demo"}},
 			says:   "ID already used by vpcs[0]",
 		},
 		{
 			name: "a second interface with an ID already used",
-			change: func(d *demo.Design) {
+			change: func(d *sample.Design) {
 				extraInterface(d, "subnet-db", "", "10.0.3.31")
 				d.Interfaces[3].ID = "eni-db1"
 			},
@@ -118,13 +118,13 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name:   "a second security group with an ID already used",
-			change: func(d *demo.Design) { d.Groups = append(d.Groups, sg.New("sg-db", "db again", "vpc-demo", false)) },
+			change: func(d *sample.Design) { d.Groups = append(d.Groups, sg.New("sg-db", "db again", "vpc-demo", false)) },
 			want:   []fault{{"sg-db", "groups[3].ID", "sg-db"}},
 			says:   "ID already used by groups[2]",
 		},
 		{
 			name: "a second route table with an ID already used",
-			change: func(d *demo.Design) {
+			change: func(d *sample.Design) {
 				d.RouteTables = append(d.RouteTables, reach.RouteTable{ID: "rtb-fw", VPC: "vpc-demo"})
 			},
 			want: []fault{{"rtb-fw", "routeTables[4].ID", "rtb-fw"}},
@@ -132,19 +132,19 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name:   "a subnet without an ID",
-			change: func(d *demo.Design) { extraSubnet(d, "", "10.0.9.0/24") },
+			change: func(d *sample.Design) { extraSubnet(d, "", "10.0.9.0/24") },
 			want:   []fault{{"", "subnets[4].ID", ""}},
 			says:   "subnet has no ID",
 		},
 		{
 			name:   "a security group without an ID",
-			change: func(d *demo.Design) { d.Groups = append(d.Groups, sg.Group{Name: "nameless"}) },
+			change: func(d *sample.Design) { d.Groups = append(d.Groups, sg.Group{Name: "nameless"}) },
 			want:   []fault{{"", "groups[3].ID", ""}},
 			says:   "group has no ID",
 		},
 		{
 			name:   "an ID with a space in it",
-			change: func(d *demo.Design) { d.NATGateways[0].ID = "nat demo" },
+			change: func(d *sample.Design) { d.NATGateways[0].ID = "nat demo" },
 			want: []fault{
 				{"nat demo", "natGateways[0].ID", "nat demo"},
 				// The private route table still names nat-demo.
@@ -154,7 +154,7 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name: "a subnet in an unknown VPC",
-			change: func(d *demo.Design) {
+			change: func(d *sample.Design) {
 				d.Subnets = append(d.Subnets, reach.Subnet{ID: "subnet-x", VPC: "vpc-nope", CIDRs: []netip.Prefix{bp("10.0.9.0/24")}})
 			},
 			want: []fault{{"subnet-x", "subnets[4].VPC", "vpc-nope"}},
@@ -162,7 +162,7 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name: "a route table of an unknown VPC",
-			change: func(d *demo.Design) {
+			change: func(d *sample.Design) {
 				d.RouteTables = append(d.RouteTables, reach.RouteTable{ID: "rtb-x", VPC: "vpc-nope"})
 			},
 			want: []fault{{"rtb-x", "routeTables[4].VPC", "vpc-nope"}},
@@ -170,13 +170,13 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name:   "a network ACL of an unknown VPC",
-			change: func(d *demo.Design) { d.ACLs = append(d.ACLs, nacl.NewCustom("acl-x", "vpc-nope")) },
+			change: func(d *sample.Design) { d.ACLs = append(d.ACLs, nacl.NewCustom("acl-x", "vpc-nope")) },
 			want:   []fault{{"acl-x", "acls[4].VPCID", "vpc-nope"}},
 			says:   "unknown VPC",
 		},
 		{
 			name: "an internet gateway attached to an unknown VPC",
-			change: func(d *demo.Design) {
+			change: func(d *sample.Design) {
 				d.InternetGateways = append(d.InternetGateways, reach.InternetGatewaySpec{ID: "igw-x", VPC: "vpc-nope"})
 			},
 			want: []fault{{"igw-x", "internetGateways[1].VPC", "vpc-nope"}},
@@ -184,7 +184,7 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name:   "a firewall in an unknown VPC",
-			change: func(d *demo.Design) { d.Firewalls[0].VPC = "vpc-nope" },
+			change: func(d *sample.Design) { d.Firewalls[0].VPC = "vpc-nope" },
 			want: []fault{
 				{"fw-demo", "firewalls[0].VPC", "vpc-nope"},
 				// Its endpoint is then unknown to the routes that name it.
@@ -197,13 +197,13 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name:   "an interface in an unknown subnet",
-			change: func(d *demo.Design) { d.Interfaces[ifDB].Subnet = "subnet-nope" },
+			change: func(d *sample.Design) { d.Interfaces[ifDB].Subnet = "subnet-nope" },
 			want:   []fault{{"eni-db1", "interfaces[2].Subnet", "subnet-nope"}},
 			says:   "unknown subnet",
 		},
 		{
 			name:   "a NAT gateway in an unknown subnet",
-			change: func(d *demo.Design) { d.NATGateways[0].Subnet = "subnet-nope" },
+			change: func(d *sample.Design) { d.NATGateways[0].Subnet = "subnet-nope" },
 			want: []fault{
 				{"nat-demo", "natGateways[0].Subnet", "subnet-nope"},
 				{"rtb-private", "routeTables[3].Routes[0].TargetID", "nat-demo"},
@@ -212,7 +212,7 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name: "a firewall endpoint in an unknown subnet",
-			change: func(d *demo.Design) {
+			change: func(d *sample.Design) {
 				d.Firewalls[0].Endpoints = append(d.Firewalls[0].Endpoints, reach.FirewallEndpointSpec{ID: "vpce-2", Subnet: "subnet-nope"})
 			},
 			want: []fault{{"fw-demo", "firewalls[0].Endpoints[1].Subnet", "subnet-nope"}},
@@ -220,13 +220,13 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name:   "a subnet naming an unknown route table",
-			change: func(d *demo.Design) { d.Subnets[snDB].RouteTable = "rtb-nope" },
+			change: func(d *sample.Design) { d.Subnets[snDB].RouteTable = "rtb-nope" },
 			want:   []fault{{"subnet-db", "subnets[3].RouteTable", "rtb-nope"}},
 			says:   "unknown route table",
 		},
 		{
 			name:   "a VPC whose main route table is unknown",
-			change: func(d *demo.Design) { d.VPCs[0].MainRouteTable = "rtb-nope" },
+			change: func(d *sample.Design) { d.VPCs[0].MainRouteTable = "rtb-nope" },
 			want: []fault{
 				{"vpc-demo", "vpcs[0].MainRouteTable", "rtb-nope"},
 				// The subnets that would use it have none.
@@ -237,13 +237,13 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name:   "a subnet naming an unknown network ACL",
-			change: func(d *demo.Design) { d.Subnets[snApp].ACL = "acl-nope" },
+			change: func(d *sample.Design) { d.Subnets[snApp].ACL = "acl-nope" },
 			want:   []fault{{"subnet-app", "subnets[2].ACL", "acl-nope"}},
 			says:   "unknown network ACL",
 		},
 		{
 			name:   "a VPC whose default network ACL is unknown",
-			change: func(d *demo.Design) { d.VPCs[0].DefaultACL = "acl-nope" },
+			change: func(d *sample.Design) { d.VPCs[0].DefaultACL = "acl-nope" },
 			want: []fault{
 				{"vpc-demo", "vpcs[0].DefaultACL", "acl-nope"},
 				{"subnet-fw", "subnets[0].ACL", ""}, // the only subnet without an ACL of its own
@@ -252,13 +252,13 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name:   "an interface in an unknown security group",
-			change: func(d *demo.Design) { d.Interfaces[ifApp].Groups = append(d.Interfaces[ifApp].Groups, "sg-nope") },
+			change: func(d *sample.Design) { d.Interfaces[ifApp].Groups = append(d.Interfaces[ifApp].Groups, "sg-nope") },
 			want:   []fault{{"eni-app1", "interfaces[1].Groups[1]", "sg-nope"}},
 			says:   "unknown security group",
 		},
 		{
 			name: "a route to an unknown internet gateway",
-			change: func(d *demo.Design) {
+			change: func(d *sample.Design) {
 				d.RouteTables[rtFW].Routes[0].TargetID = "igw-nope"
 			},
 			want: []fault{{"rtb-fw", "routeTables[1].Routes[0].TargetID", "igw-nope"}},
@@ -266,25 +266,25 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name:   "an edge association with an unknown internet gateway",
-			change: func(d *demo.Design) { d.RouteTables[rtEdge].Gateways = []string{"igw-nope"} },
+			change: func(d *sample.Design) { d.RouteTables[rtEdge].Gateways = []string{"igw-nope"} },
 			want:   []fault{{"rtb-edge", "routeTables[0].Gateways[0]", "igw-nope"}},
 			says:   "unknown internet gateway",
 		},
 		{
 			name:   "a route to an unknown NAT gateway",
-			change: func(d *demo.Design) { d.RouteTables[rtPrivate].Routes[0].TargetID = "nat-nope" },
+			change: func(d *sample.Design) { d.RouteTables[rtPrivate].Routes[0].TargetID = "nat-nope" },
 			want:   []fault{{"rtb-private", "routeTables[3].Routes[0].TargetID", "nat-nope"}},
 			says:   "no NAT gateway nat-nope in vpc-demo",
 		},
 		{
 			name:   "a route to an unknown firewall endpoint",
-			change: func(d *demo.Design) { d.RouteTables[rtPublic].Routes[1].TargetID = "vpce-nope" },
+			change: func(d *sample.Design) { d.RouteTables[rtPublic].Routes[1].TargetID = "vpce-nope" },
 			want:   []fault{{"rtb-public", "routeTables[2].Routes[1].TargetID", "vpce-nope"}},
 			says:   "no firewall endpoint vpce-nope in vpc-demo",
 		},
 		{
 			name: "a route to an unknown network interface",
-			change: func(d *demo.Design) {
+			change: func(d *sample.Design) {
 				addRoute(d, rtPrivate, reach.Route{Destination: bp("192.168.0.0/16"), Target: reach.InterfaceTarget, TargetID: "eni-nope"})
 			},
 			want: []fault{{"rtb-private", "routeTables[3].Routes[1].TargetID", "eni-nope"}},
@@ -292,7 +292,7 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name: "a route to an unknown prefix list",
-			change: func(d *demo.Design) {
+			change: func(d *sample.Design) {
 				addRoute(d, rtPrivate, reach.Route{PrefixList: "pl-nope", Target: reach.NATGatewayTarget, TargetID: "nat-demo"})
 			},
 			want: []fault{{"rtb-private", "routeTables[3].Routes[1].PrefixList", "pl-nope"}},
@@ -300,79 +300,79 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name:   "a subnet block outside its VPC",
-			change: func(d *demo.Design) { extraSubnet(d, "subnet-x", "10.9.0.0/24") },
+			change: func(d *sample.Design) { extraSubnet(d, "subnet-x", "10.9.0.0/24") },
 			want:   []fault{{"subnet-x", "subnets[4].CIDRs[0]", "10.9.0.0/24"}},
 			says:   "outside every CIDR block of vpc-demo (10.0.0.0/16, 2001:db8:10::/56)",
 		},
 		{
 			name:   "a subnet overlapping another",
-			change: func(d *demo.Design) { extraSubnet(d, "subnet-x", "10.0.3.128/25") },
+			change: func(d *sample.Design) { extraSubnet(d, "subnet-x", "10.0.3.128/25") },
 			want:   []fault{{"subnet-x", "subnets[4].CIDRs[0]", "10.0.3.128/25"}},
 			says:   "overlaps subnet subnet-db (10.0.3.0/24)",
 		},
 		{
 			name:   "a subnet with two IPv4 blocks",
-			change: func(d *demo.Design) { extraSubnet(d, "subnet-x", "10.0.8.0/24", "10.0.9.0/24") },
+			change: func(d *sample.Design) { extraSubnet(d, "subnet-x", "10.0.8.0/24", "10.0.9.0/24") },
 			want:   []fault{{"subnet-x", "subnets[4].CIDRs", "10.0.8.0/24, 10.0.9.0/24"}},
 			says:   "one IPv4 block and at most one IPv6 block",
 		},
 		{
 			name:   "a subnet with no block at all",
-			change: func(d *demo.Design) { extraSubnet(d, "subnet-x") },
+			change: func(d *sample.Design) { extraSubnet(d, "subnet-x") },
 			want:   []fault{{"subnet-x", "subnets[4].CIDRs", ""}},
 			says:   "one IPv4 block and at most one IPv6 block",
 		},
 		{
 			name:   "a subnet block that is no CIDR",
-			change: func(d *demo.Design) { d.Subnets[snDB].CIDRs = append(d.Subnets[snDB].CIDRs, netip.Prefix{}) },
+			change: func(d *sample.Design) { d.Subnets[snDB].CIDRs = append(d.Subnets[snDB].CIDRs, netip.Prefix{}) },
 			want:   []fault{{"subnet-db", "subnets[3].CIDRs[1]", "invalid Prefix"}},
 			says:   "not a CIDR block",
 		},
 		{
 			name:   "an interface address outside its subnet",
-			change: func(d *demo.Design) { extraInterface(d, "subnet-db", "", "10.0.4.5") },
+			change: func(d *sample.Design) { extraInterface(d, "subnet-db", "", "10.0.4.5") },
 			want:   []fault{{"eni-extra", "interfaces[3].PrivateIPs[0]", "10.0.4.5"}},
 			says:   "outside subnet subnet-db (10.0.3.0/24)",
 		},
 		{
 			name:   "an interface address already used by another interface",
-			change: func(d *demo.Design) { extraInterface(d, "subnet-db", "", "10.0.3.30") },
+			change: func(d *sample.Design) { extraInterface(d, "subnet-db", "", "10.0.3.30") },
 			want:   []fault{{"eni-extra", "interfaces[3].PrivateIPs[0]", "10.0.3.30"}},
 			says:   "address already used by eni-db1",
 		},
 		{
 			name:   "an interface address already used by a NAT gateway",
-			change: func(d *demo.Design) { extraInterface(d, "subnet-public", "", "10.0.1.100") },
+			change: func(d *sample.Design) { extraInterface(d, "subnet-public", "", "10.0.1.100") },
 			want:   []fault{{"nat-demo", "natGateways[0].PrivateIP", "10.0.1.100"}},
 			says:   "address already used by eni-extra",
 		},
 		{
 			name:   "a public IP already used by another interface",
-			change: func(d *demo.Design) { extraInterface(d, "subnet-db", "203.0.113.10", "10.0.3.31") },
+			change: func(d *sample.Design) { extraInterface(d, "subnet-db", "203.0.113.10", "10.0.3.31") },
 			want:   []fault{{"eni-extra", "interfaces[3].PublicIP", "203.0.113.10"}},
 			says:   "address already used by eni-web1",
 		},
 		{
 			name:   "an interface without a private address",
-			change: func(d *demo.Design) { extraInterface(d, "subnet-db", "") },
+			change: func(d *sample.Design) { extraInterface(d, "subnet-db", "") },
 			want:   []fault{{"eni-extra", "interfaces[3].PrivateIPs", ""}},
 			says:   "an interface needs a private address",
 		},
 		{
 			name:   "an IPv6 public IP",
-			change: func(d *demo.Design) { extraInterface(d, "subnet-public", "2001:db8:ff::1", "10.0.1.50") },
+			change: func(d *sample.Design) { extraInterface(d, "subnet-public", "2001:db8:ff::1", "10.0.1.50") },
 			want:   []fault{{"eni-extra", "interfaces[3].PublicIP", "2001:db8:ff::1"}},
 			says:   "public and Elastic IPs are IPv4",
 		},
 		{
 			name:   "a public IP on an interface with no private IPv4 address",
-			change: func(d *demo.Design) { extraInterface(d, "subnet-public", "203.0.113.50", "2001:db8:10:1::50") },
+			change: func(d *sample.Design) { extraInterface(d, "subnet-public", "203.0.113.50", "2001:db8:10:1::50") },
 			want:   []fault{{"eni-extra", "interfaces[3].PublicIP", "203.0.113.50"}},
 			says:   "the interface has none",
 		},
 		{
 			name: "an interface without security groups",
-			change: func(d *demo.Design) {
+			change: func(d *sample.Design) {
 				extraInterface(d, "subnet-db", "", "10.0.3.31")
 				d.Interfaces[3].Groups = nil
 			},
@@ -381,7 +381,7 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name: "a second internet gateway on one VPC",
-			change: func(d *demo.Design) {
+			change: func(d *sample.Design) {
 				d.InternetGateways = append(d.InternetGateways, reach.InternetGatewaySpec{ID: "igw-two", VPC: "vpc-demo"})
 			},
 			want: []fault{{"igw-two", "internetGateways[1].VPC", "vpc-demo"}},
@@ -389,7 +389,7 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name: "a NAT gateway whose address is outside its subnet",
-			change: func(d *demo.Design) {
+			change: func(d *sample.Design) {
 				d.NATGateways[0].PrivateIP = ba("10.0.2.100")
 			},
 			want: []fault{{"nat-demo", "natGateways[0].PrivateIP", "10.0.2.100"}},
@@ -397,7 +397,7 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name: "a route to a NAT gateway in another VPC",
-			change: func(d *demo.Design) {
+			change: func(d *sample.Design) {
 				otherVPC(d)
 				addRoute(d, 4, reach.Route{Destination: bp("0.0.0.0/0"), Target: reach.NATGatewayTarget, TargetID: "nat-demo"})
 			},
@@ -406,7 +406,7 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name: "a route to an internet gateway of another VPC",
-			change: func(d *demo.Design) {
+			change: func(d *sample.Design) {
 				otherVPC(d)
 				addRoute(d, 4, reach.Route{Destination: bp("0.0.0.0/0"), Target: reach.InternetGateway, TargetID: "igw-demo"})
 			},
@@ -415,7 +415,7 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name: "a subnet using a route table of another VPC",
-			change: func(d *demo.Design) {
+			change: func(d *sample.Design) {
 				otherVPC(d)
 				d.Subnets[4].RouteTable = "rtb-private"
 			},
@@ -424,7 +424,7 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name: "a subnet using a network ACL of another VPC",
-			change: func(d *demo.Design) {
+			change: func(d *sample.Design) {
 				otherVPC(d)
 				d.Subnets[snDB].ACL = "acl-other"
 			},
@@ -433,7 +433,7 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name: "a VPC whose main route table belongs to another VPC",
-			change: func(d *demo.Design) {
+			change: func(d *sample.Design) {
 				otherVPC(d)
 				d.VPCs[1].MainRouteTable = "rtb-private"
 			},
@@ -445,7 +445,7 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name: "two routes to one destination",
-			change: func(d *demo.Design) {
+			change: func(d *sample.Design) {
 				addRoute(d, rtPrivate, reach.Route{Destination: bp("0.0.0.0/0"), Target: reach.Blackhole, TargetID: "nat-gone"})
 			},
 			want: []fault{{"rtb-private", "routeTables[3].Routes[1]", "0.0.0.0/0"}},
@@ -453,7 +453,7 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name: "two routes to one destination, one written with host bits",
-			change: func(d *demo.Design) {
+			change: func(d *sample.Design) {
 				addRoute(d, rtPrivate, reach.Route{Destination: bp("192.168.0.0/16"), Target: reach.Blackhole})
 				addRoute(d, rtPrivate, reach.Route{Destination: bp("192.168.7.7/16"), Target: reach.Blackhole})
 			},
@@ -462,7 +462,7 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name: "two routes to one prefix list",
-			change: func(d *demo.Design) {
+			change: func(d *sample.Design) {
 				d.RouteTables[rtPrivate].Routes = append(d.RouteTables[rtPrivate].Routes,
 					reach.Route{PrefixList: "pl-partners", Target: reach.NATGatewayTarget, TargetID: "nat-demo"},
 					reach.Route{PrefixList: "pl-partners", Target: reach.Blackhole})
@@ -472,7 +472,7 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name: "a route with both a CIDR and a prefix list",
-			change: func(d *demo.Design) {
+			change: func(d *sample.Design) {
 				addRoute(d, rtPrivate, reach.Route{Destination: bp("192.168.0.0/16"), PrefixList: "pl-partners", Target: reach.NATGatewayTarget, TargetID: "nat-demo"})
 			},
 			want: []fault{{"rtb-private", "routeTables[3].Routes[1]", "pl-partners"}},
@@ -480,13 +480,13 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name:   "a route with neither a CIDR nor a prefix list",
-			change: func(d *demo.Design) { addRoute(d, rtPrivate, reach.Route{Target: reach.Blackhole}) },
+			change: func(d *sample.Design) { addRoute(d, rtPrivate, reach.Route{Target: reach.Blackhole}) },
 			want:   []fault{{"rtb-private", "routeTables[3].Routes[1].Destination", "invalid Prefix"}},
 			says:   "not a CIDR block",
 		},
 		{
 			name: "a local route outside the VPC",
-			change: func(d *demo.Design) {
+			change: func(d *sample.Design) {
 				addRoute(d, rtPrivate, reach.Route{Destination: bp("10.9.0.0/16"), Target: reach.Local})
 			},
 			want: []fault{{"rtb-private", "routeTables[3].Routes[1].Destination", "10.9.0.0/16"}},
@@ -494,7 +494,7 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name: "a route target after a malformed route",
-			change: func(d *demo.Design) {
+			change: func(d *sample.Design) {
 				d.RouteTables[rtPrivate].Routes = []reach.Route{
 					{Destination: bp("192.168.0.0/16"), PrefixList: "pl-partners", Target: reach.Blackhole},
 					{Destination: bp("0.0.0.0/0"), Target: reach.NATGatewayTarget, TargetID: "nat-nope"},
@@ -508,7 +508,7 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name:   "a subnet without a route table when its VPC has no main one",
-			change: func(d *demo.Design) { d.VPCs[0].MainRouteTable = "" },
+			change: func(d *sample.Design) { d.VPCs[0].MainRouteTable = "" },
 			want: []fault{
 				{"subnet-app", "subnets[2].RouteTable", ""},
 				{"subnet-db", "subnets[3].RouteTable", ""},
@@ -517,13 +517,13 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name:   "a subnet without a network ACL when its VPC has no default one",
-			change: func(d *demo.Design) { d.VPCs[0].DefaultACL = "" },
+			change: func(d *sample.Design) { d.VPCs[0].DefaultACL = "" },
 			want:   []fault{{"subnet-fw", "subnets[0].ACL", ""}},
 			says:   "no network ACL, and vpc-demo has no default network ACL",
 		},
 		{
 			name: "a firewall endpoint in another VPC's subnet",
-			change: func(d *demo.Design) {
+			change: func(d *sample.Design) {
 				otherVPC(d)
 				d.Firewalls[0].Endpoints = append(d.Firewalls[0].Endpoints, reach.FirewallEndpointSpec{ID: "vpce-other", Subnet: "subnet-other"})
 			},
@@ -532,15 +532,15 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		},
 		{
 			name: "a firewall without endpoints",
-			change: func(d *demo.Design) {
-				d.Firewalls = append(d.Firewalls, reach.Firewall{ID: "fw-idle", VPC: "vpc-demo", Policy: demo.Policy()})
+			change: func(d *sample.Design) {
+				d.Firewalls = append(d.Firewalls, reach.Firewall{ID: "fw-idle", VPC: "vpc-demo", Policy: sample.Policy()})
 			},
 			want: []fault{{"fw-idle", "firewalls[1].Endpoints", ""}},
 			says: "a firewall needs at least one endpoint",
 		},
 		{
 			name: "a firewall endpoint ID used twice",
-			change: func(d *demo.Design) {
+			change: func(d *sample.Design) {
 				d.Firewalls[0].Endpoints = append(d.Firewalls[0].Endpoints, reach.FirewallEndpointSpec{ID: "vpce-fw", Subnet: "subnet-fw"})
 			},
 			want: []fault{{"fw-demo", "firewalls[0].Endpoints[1].ID", "vpce-fw"}},
@@ -549,7 +549,7 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := demo.ThreeTierDesign()
+			d := sample.ThreeTierDesign()
 			tt.change(d)
 			b := d.Builder().AddPrefixList(reach.PrefixList{ID: "pl-partners", Entries: []netip.Prefix{bp("198.51.100.0/24")}})
 			m, err := b.Build()
@@ -569,12 +569,12 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 
 func TestBuildRejectsBadPrefixListsAndPolicies(t *testing.T) {
 	t.Run("a prefix list entry that is no CIDR", func(t *testing.T) {
-		b := demo.ThreeTier().AddPrefixList(reach.PrefixList{ID: "pl-x", Entries: []netip.Prefix{bp("10.0.0.0/8"), {}}})
+		b := sample.ThreeTier().AddPrefixList(reach.PrefixList{ID: "pl-x", Entries: []netip.Prefix{bp("10.0.0.0/8"), {}}})
 		_, err := b.Build()
 		assert.Equal(t, []fault{{"pl-x", "prefixLists[0].Entries[1]", "invalid Prefix"}}, faultsOf(designFaults(t, err)))
 	})
 	t.Run("a firewall policy that does not compile", func(t *testing.T) {
-		d := demo.ThreeTierDesign()
+		d := sample.ThreeTierDesign()
 		d.Firewalls[0].Policy.Stateful.Groups[0].Group.RulesString = "pass tcp any any -> nowhere 443 (sid:1;)"
 		_, err := d.Builder().Build()
 		assert.Contains(t, faultsOf(designFaults(t, err)), fault{"fw-demo", "firewalls[0].Policy", ""},
@@ -583,7 +583,7 @@ func TestBuildRejectsBadPrefixListsAndPolicies(t *testing.T) {
 		assert.ErrorIs(t, err, firewall.ErrSyntax)
 	})
 	t.Run("a network ACL that does not compile", func(t *testing.T) {
-		d := demo.ThreeTierDesign()
+		d := sample.ThreeTierDesign()
 		d.ACLs[aclDB].Entries = append(d.ACLs[aclDB].Entries, d.ACLs[aclDB].Entries[0]) // rule 100 inbound twice
 		_, err := d.Builder().Build()
 		assert.Contains(t, faultsOf(designFaults(t, err)), fault{"acl-db", "acls[3]", ""},
@@ -594,7 +594,7 @@ func TestBuildRejectsBadPrefixListsAndPolicies(t *testing.T) {
 }
 
 func TestBuildReportsEveryProblemAtOnce(t *testing.T) {
-	d := demo.ThreeTierDesign()
+	d := sample.ThreeTierDesign()
 	d.Subnets[snDB].ACL = "acl-nope"                              // an unknown ACL
 	extraInterface(d, "subnet-app", "", "10.0.2.20")              // an address used twice
 	d.RouteTables[rtPrivate].Routes[0].TargetID = "nat-elsewhere" // an unknown NAT gateway
@@ -610,8 +610,8 @@ func TestBuildReportsEveryProblemAtOnce(t *testing.T) {
 // A security group rule that references a group the design lacks is found
 // by sg.Compile, which Build runs per interface.
 func TestBuildRejectsRulesReferencingUnknownGroups(t *testing.T) {
-	withBadReference := func() *demo.Design {
-		d := demo.ThreeTierDesign()
+	withBadReference := func() *sample.Design {
+		d := sample.ThreeTierDesign()
 		d.Groups[grDB].Rules = append(d.Groups[grDB].Rules, sg.Rule{ID: "sgr-db-ghost", Direction: flow.Inbound, Protocol: flow.TCP,
 			Ports: flow.Single[uint16](5432), ICMPType: -1, ICMPCode: -1, Peer: sg.GroupRef("sg-ghost")})
 		return d
@@ -637,7 +637,7 @@ func TestBuildRejectsRulesReferencingUnknownGroups(t *testing.T) {
 		assert.Equal(t, "groups[2]", faults[0].Path, "like every other Build error, the path says which group")
 	})
 	t.Run("a reference to an unknown prefix list", func(t *testing.T) {
-		d := demo.ThreeTierDesign()
+		d := sample.ThreeTierDesign()
 		d.Groups[grApp].Rules[0].Peer = sg.PrefixList("pl-ghost")
 		_, err := d.Builder().Build()
 		assert.ErrorIs(t, err, reach.ErrTopology)
@@ -670,7 +670,7 @@ func TestBuildRejectsRulesReferencingUnknownGroups(t *testing.T) {
 // every resource that refers to it.
 func TestBuildDoesNotReportFollowOnFaults(t *testing.T) {
 	t.Run("a duplicate subnet ID does not replace the first subnet", func(t *testing.T) {
-		d := demo.ThreeTierDesign()
+		d := sample.ThreeTierDesign()
 		extraSubnet(d, "subnet-db", "10.0.9.0/24")
 		d.Subnets[4].ACL = "acl-db"
 		_, err := d.Builder().Build()
@@ -678,20 +678,20 @@ func TestBuildDoesNotReportFollowOnFaults(t *testing.T) {
 			"db-1 (10.0.3.30) is still inside the first subnet-db: %v", err)
 	})
 	t.Run("a duplicate VPC ID does not replace the first VPC", func(t *testing.T) {
-		d := demo.ThreeTierDesign()
+		d := sample.ThreeTierDesign()
 		d.VPCs = append(d.VPCs, reach.VPC{ID: "vpc-demo", CIDRs: []netip.Prefix{bp("172.16.0.0/16")}})
 		_, err := d.Builder().Build()
 		assert.Equal(t, []fault{{"vpc-demo", "vpcs[1].ID", "vpc-demo"}}, faultsOf(designFaults(t, err)), "%v", err)
 	})
 	t.Run("a network ACL that does not compile is not unknown to its subnets", func(t *testing.T) {
-		d := demo.ThreeTierDesign()
+		d := sample.ThreeTierDesign()
 		d.ACLs[aclDB].Entries = append(d.ACLs[aclDB].Entries, d.ACLs[aclDB].Entries[0])
 		_, err := d.Builder().Build()
 		assert.Equal(t, []fault{{"acl-db", "acls[3]", ""}}, faultsOf(designFaults(t, err)),
 			"subnet-db names an ACL that exists: %v", err)
 	})
 	t.Run("a firewall policy that does not compile keeps its endpoints", func(t *testing.T) {
-		d := demo.ThreeTierDesign()
+		d := sample.ThreeTierDesign()
 		d.Firewalls[0].Policy.Stateful.Groups[0].Group.RulesString = "pass tcp any any -> nowhere 443 (sid:1;)"
 		_, err := d.Builder().Build()
 		assert.Equal(t, []fault{{"fw-demo", "firewalls[0].Policy", ""}}, faultsOf(designFaults(t, err)),
@@ -701,7 +701,7 @@ func TestBuildDoesNotReportFollowOnFaults(t *testing.T) {
 
 func TestBuildAcceptsValidDesigns(t *testing.T) {
 	t.Run("the demo builds", func(t *testing.T) {
-		m, err := demo.ThreeTier().Build()
+		m, err := sample.ThreeTier().Build()
 		require.NoError(t, err)
 		require.NotNil(t, m)
 	})
@@ -712,7 +712,7 @@ func TestBuildAcceptsValidDesigns(t *testing.T) {
 		assert.ErrorIs(t, err, reach.ErrQuery)
 	})
 	t.Run("a builder builds the same model twice", func(t *testing.T) {
-		b := demo.ThreeTier()
+		b := sample.ThreeTier()
 		m1, err := b.Build()
 		require.NoError(t, err)
 		m2, err := b.Build()
@@ -725,7 +725,7 @@ func TestBuildAcceptsValidDesigns(t *testing.T) {
 		assert.Equal(t, r1, r2)
 	})
 	t.Run("host bits in a VPC and a route are masked, not rejected", func(t *testing.T) {
-		d := demo.ThreeTierDesign()
+		d := sample.ThreeTierDesign()
 		d.VPCs[0].CIDRs[0] = bp("10.0.7.7/16")
 		addRoute(d, rtPrivate, reach.Route{Destination: bp("192.168.1.1/16"), Target: reach.Blackhole, TargetID: "nat-gone"})
 		m, err := d.Builder().Build()
@@ -736,14 +736,14 @@ func TestBuildAcceptsValidDesigns(t *testing.T) {
 		assert.Contains(t, r.Forward[1].Reason, "192.168.0.0/16")
 	})
 	t.Run("a subnet with an IPv6 block only builds", func(t *testing.T) {
-		d := demo.ThreeTierDesign()
+		d := sample.ThreeTierDesign()
 		extraSubnet(d, "subnet-v6", "2001:db8:10:9::/64")
 		d.Interfaces = append(d.Interfaces, reach.Interface{ID: "eni-v6", Subnet: "subnet-v6", PrivateIPs: []netip.Addr{ba("2001:db8:10:9::9")}, Groups: []string{"sg-web"}})
 		_, err := d.Builder().Build()
 		require.NoError(t, err)
 	})
 	t.Run("an explicit local route for the VPC's block builds and routes", func(t *testing.T) {
-		d := demo.ThreeTierDesign()
+		d := sample.ThreeTierDesign()
 		addRoute(d, rtPrivate, reach.Route{Destination: bp("10.0.0.0/16"), Target: reach.Local, TargetID: "local"})
 		m, err := d.Builder().Build()
 		require.NoError(t, err)
@@ -766,7 +766,7 @@ func routeHop(t *testing.T, hops []reach.Hop, table string) reach.Hop {
 }
 
 func TestBuildAddsImplicitLocalRoutes(t *testing.T) {
-	d := demo.ThreeTierDesign()
+	d := sample.ThreeTierDesign()
 	// A probe in the firewall subnet with an IPv6 and a public address, so
 	// that both of the VPC's blocks are routed locally from the public
 	// subnet, and from the internet gateway's edge.
@@ -828,7 +828,7 @@ func TestModelIsUnaffectedByLaterChangesToItsInputs(t *testing.T) {
 		}
 		return out
 	}
-	d := demo.ThreeTierDesign()
+	d := sample.ThreeTierDesign()
 	pl := reach.PrefixList{ID: "pl-db-clients", Entries: []netip.Prefix{bp("10.0.2.0/24")}}
 	d.Groups[grDB].Rules = append(d.Groups[grDB].Rules, sg.Rule{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](5432),
 		ICMPType: -1, ICMPCode: -1, Peer: sg.PrefixList("pl-db-clients")})
@@ -860,7 +860,7 @@ func TestModelIsUnaffectedByLaterChangesToItsInputs(t *testing.T) {
 
 	// The changes do reach a model built afterwards: the test would prove
 	// nothing otherwise.
-	d2 := demo.ThreeTierDesign()
+	d2 := sample.ThreeTierDesign()
 	d2.ACLs[aclDB].Entries[1] = nacl.MustParseEntry("100 allow tcp 1024-65535 to 10.0.2.0/24")
 	m2, err := d2.Builder().Build()
 	require.NoError(t, err)

@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/flow"
-	"github.com/reachsim/reachsim/internal/demo"
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sample"
 )
 
 // demoQueries cover every kind of path of the demo: inside the VPC, from
@@ -94,7 +94,7 @@ func checkConcurrently(t *testing.T, m *reach.Model, queries []reach.Query, goro
 
 func TestConcurrentChecks(t *testing.T) {
 	t.Run("the demo model answers many goroutines alike", func(t *testing.T) {
-		m, err := demo.ThreeTier().Build()
+		m, err := sample.ThreeTier().Build()
 		require.NoError(t, err)
 		checkConcurrently(t, m, demoQueries(), 16, 20)
 	})

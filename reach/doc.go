@@ -27,7 +27,7 @@
 // end there.
 //
 // Build a [Model] with a [Builder], or load one from the JSON the AWS CLI
-// prints with [LoadAWS]; it is immutable and safe for
+// prints with package aws (aws.Load); it is immutable and safe for
 // concurrent queries. Query it with [Model.Check] (endpoints by ID, Name
 // tag or address) or [Model.CheckFlow] (a flow by addresses). Render a
 // [Result] with [Result.Text] or [Result.JSON]. Package reachtest wraps it

@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/flow"
-	"github.com/reachsim/reachsim/internal/demo"
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sample"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -47,7 +47,7 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 func TestGoldenRenderings(t *testing.T) {
-	m, err := demo.ThreeTier().Build()
+	m, err := sample.ThreeTier().Build()
 	require.NoError(t, err)
 	for _, g := range goldenQueries {
 		t.Run(g.name, func(t *testing.T) {

@@ -10,10 +10,10 @@ import (
 
 	"github.com/reachsim/reachsim/firewall"
 	"github.com/reachsim/reachsim/flow"
-	"github.com/reachsim/reachsim/internal/demo"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/reach/reachtest"
+	"github.com/reachsim/reachsim/sample"
 	"github.com/reachsim/reachsim/sg"
 )
 
@@ -21,7 +21,7 @@ func tcp(from, to string, port uint16) reach.Query {
 	return reach.Query{From: from, To: to, Protocol: flow.TCP, Port: port}
 }
 
-func build(t *testing.T, d *demo.Design) *reach.Model {
+func build(t *testing.T, d *sample.Design) *reach.Model {
 	t.Helper()
 	m, err := d.Builder().Build()
 	require.NoError(t, err)
@@ -38,8 +38,8 @@ func kinds(hops []reach.Hop) []reach.Kind {
 
 // small is a one-VPC design without a firewall: a public subnet with
 // web-a and web-b, a private subnet with worker (no public IP).
-func small() *demo.Design {
-	d := &demo.Design{}
+func small() *sample.Design {
+	d := &sample.Design{}
 	d.VPCs = []reach.VPC{{ID: "vpc-s", CIDRs: []netip.Prefix{netip.MustParsePrefix("10.1.0.0/16")}, MainRouteTable: "rtb-main", DefaultACL: "acl-s"}}
 	d.InternetGateways = []reach.InternetGatewaySpec{{ID: "igw-s", VPC: "vpc-s"}}
 	d.RouteTables = []reach.RouteTable{
@@ -112,7 +112,7 @@ func TestInstanceWithoutPublicIP(t *testing.T) {
 }
 
 func TestEphemeralPortReturnBlock(t *testing.T) {
-	m := build(t, demo.ThreeTierDesign())
+	m := build(t, sample.ThreeTierDesign())
 	reachtest.AssertNotReachable(t, m, tcp("app-1", "db-1", 5432), reach.Code("RETURN_ACL_DEFAULT_DENY"))
 	res, err := m.Check(tcp("app-1", "db-1", 5432))
 	require.NoError(t, err)
@@ -125,7 +125,7 @@ func TestEphemeralPortReturnBlock(t *testing.T) {
 }
 
 func TestGroupReferencesAcrossSubnets(t *testing.T) {
-	d := demo.ThreeTierDesign()
+	d := sample.ThreeTierDesign()
 	for i := range d.ACLs {
 		if d.ACLs[i].ID == "acl-db" {
 			d.ACLs[i].Entries = append(d.ACLs[i].Entries, nacl.MustParseEntry("110 allow tcp 1024-65535 to 10.0.0.0/16"), nacl.MustParseEntry("110 allow tcp 5432 from 10.0.1.0/24"))
@@ -141,7 +141,7 @@ func TestGroupReferencesAcrossSubnets(t *testing.T) {
 }
 
 func TestIPv6EndToEnd(t *testing.T) {
-	m := build(t, demo.ThreeTierDesign())
+	m := build(t, sample.ThreeTierDesign())
 	reachtest.AssertReachable(t, m, tcp("2001:db8:ff::7", "web-1", 443))
 	r, err := m.Check(tcp("2001:db8:ff::7", "web-1", 443))
 	require.NoError(t, err)
@@ -151,7 +151,7 @@ func TestIPv6EndToEnd(t *testing.T) {
 }
 
 func TestICMP(t *testing.T) {
-	m := build(t, demo.ThreeTierDesign())
+	m := build(t, sample.ThreeTierDesign())
 	ping := reach.Query{From: "app-1", To: "web-1", Protocol: flow.ICMP}
 	// The request passes sg-web's ping rule; the echo reply is not a TCP
 	// port the app subnet's ACL lets in.
@@ -169,7 +169,7 @@ func TestICMP(t *testing.T) {
 }
 
 func TestNATGatewayIsOutboundOnly(t *testing.T) {
-	m := build(t, demo.ThreeTierDesign())
+	m := build(t, sample.ThreeTierDesign())
 	q := tcp("app-1", "93.184.216.34", 443)
 	q.Domain = "www.example.com"
 	reachtest.AssertReachable(t, m, q)
@@ -184,9 +184,9 @@ func TestFirewallStatelessPassVersusForward(t *testing.T) {
 	office := []netip.Prefix{netip.MustParsePrefix("198.51.100.0/24")}
 	web := []netip.Prefix{netip.MustParsePrefix("10.0.1.0/24")}
 	ssh := []flow.PortRange{flow.Single[uint16](22)}
-	withStateless := func(action firewall.StatelessAction) *demo.Design {
-		d := demo.ThreeTierDesign()
-		p := demo.Policy()
+	withStateless := func(action firewall.StatelessAction) *sample.Design {
+		d := sample.ThreeTierDesign()
+		p := sample.Policy()
 		p.Stateless.Groups = []firewall.StatelessGroupRef{{Priority: 1, Group: firewall.StatelessRuleGroup{Name: "office-ssh", Rules: []firewall.StatelessRule{
 			{Priority: 1, Sources: office, Destinations: web, DestinationPorts: ssh, Protocols: []flow.Protocol{flow.TCP}, Action: action},
 			{Priority: 2, Sources: web, Destinations: office, SourcePorts: ssh, Protocols: []flow.Protocol{flow.TCP}, Action: action},
@@ -205,8 +205,8 @@ func TestFirewallStatelessPassVersusForward(t *testing.T) {
 }
 
 func TestStatelessRuleGroupThatForgetsReturnTraffic(t *testing.T) {
-	d := demo.ThreeTierDesign()
-	p := demo.Policy()
+	d := sample.ThreeTierDesign()
+	p := sample.Policy()
 	p.Stateless.Default = firewall.StatelessDefault{Action: firewall.StatelessDrop}
 	p.Stateless.Groups = []firewall.StatelessGroupRef{{Priority: 1, Group: firewall.StatelessRuleGroup{Name: "https-in", Rules: []firewall.StatelessRule{
 		{Priority: 1, Destinations: []netip.Prefix{netip.MustParsePrefix("10.0.1.0/24")}, DestinationPorts: []flow.PortRange{flow.Single[uint16](443)}, Protocols: []flow.Protocol{flow.TCP}, Action: firewall.StatelessForward},
@@ -217,7 +217,7 @@ func TestStatelessRuleGroupThatForgetsReturnTraffic(t *testing.T) {
 }
 
 func TestAsymmetricFirewallRouting(t *testing.T) {
-	d := demo.ThreeTierDesign()
+	d := sample.ThreeTierDesign()
 	for i := range d.RouteTables {
 		if d.RouteTables[i].ID == "rtb-edge" {
 			d.RouteTables[i].Gateways = nil // no ingress routing: traffic from the internet skips the firewall
@@ -233,7 +233,7 @@ func TestAsymmetricFirewallRouting(t *testing.T) {
 }
 
 func TestEveryBlockingPointIsListed(t *testing.T) {
-	m := build(t, demo.ThreeTierDesign())
+	m := build(t, sample.ThreeTierDesign())
 	r, err := m.Check(tcp("web-1", "db-1", 5432))
 	require.NoError(t, err)
 	assert.Equal(t, []reach.Code{reach.ACLDefaultDeny, reach.SGNoAllow, "RETURN_ACL_DEFAULT_DENY"}, r.Codes(),
@@ -244,7 +244,7 @@ func TestEveryBlockingPointIsListed(t *testing.T) {
 }
 
 func TestQueryEndpoints(t *testing.T) {
-	m := build(t, demo.ThreeTierDesign())
+	m := build(t, sample.ThreeTierDesign())
 	for _, from := range []string{"app-1", "eni-app1", "i-app1", "10.0.2.20"} {
 		r, err := m.Check(tcp(from, "web-1", 443))
 		require.NoError(t, err, from)

@@ -15,9 +15,10 @@
 //     groups on one interface must be of one type.
 //
 // Rules and groups are plain exported data ([Rule], [Group], [Peer]),
-// written as Go literals or read from the JSON that `aws ec2
-// describe-security-groups`, `aws ec2 describe-security-group-rules` and
-// Alibaba's DescribeSecurityGroupAttribute print. [Compile] checks the
+// written as Go literals or read by the format packages: package aws reads
+// what `aws ec2 describe-security-groups` and `aws ec2
+// describe-security-group-rules` print, package alibaba Alibaba's
+// DescribeSecurityGroupAttribute. This package reads no cloud's JSON. [Compile] checks the
 // groups of one interface and returns an immutable [Evaluator], safe for
 // concurrent use; [Evaluator.Evaluate] decides a packet with no allocation
 // and [Evaluator.Explain] adds a reason per group for traces.

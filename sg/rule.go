@@ -64,7 +64,7 @@ type Peer struct {
 // CIDR returns a peer for the CIDR block s (IPv4 or IPv6). It panics on a
 // malformed CIDR; use [ParseCIDR] for input.
 func CIDR(s string) Peer {
-	p, err := ParseCIDR(s)
+	p, err := flow.ParseCIDR(s)
 	if err != nil {
 		panic(err)
 	}
@@ -82,10 +82,6 @@ var (
 	AnyIPv4 = Peer{Kind: PeerCIDR, CIDR: netip.PrefixFrom(netip.IPv4Unspecified(), 0)}
 	AnyIPv6 = Peer{Kind: PeerCIDR, CIDR: netip.PrefixFrom(netip.IPv6Unspecified(), 0)}
 )
-
-// ParseCIDR is [flow.ParseCIDR]: an IPv4 or IPv6 CIDR block, masked; a
-// bare address, a zone or an IPv4-mapped IPv6 block is an error.
-func ParseCIDR(s string) (netip.Prefix, error) { return flow.ParseCIDR(s) }
 
 // String prints the peer: the CIDR, the prefix list ID or the group ID.
 func (p Peer) String() string {

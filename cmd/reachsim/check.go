@@ -9,9 +9,11 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/reachsim/reachsim/aws"
+
 	"github.com/reachsim/reachsim/flow"
-	"github.com/reachsim/reachsim/internal/demo"
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sample"
 )
 
 // checkUsage is the help of reachsim check. TestCheckUsageNamesEveryFlag
@@ -186,7 +188,7 @@ func (o *checkOptions) query() (reach.Query, error) {
 // demoModel is the embedded sample, loaded once per process: a Model is
 // immutable, so every check may share it.
 var demoModel = sync.OnceValues(func() (*loaded, error) {
-	m, rep, err := reach.LoadAWSFS(demo.AWSDump, "aws")
+	m, rep, err := aws.LoadFS(sample.AWSDump, "aws")
 	if err != nil {
 		return nil, fmt.Errorf("the embedded sample: %w", err)
 	}
@@ -195,12 +197,12 @@ var demoModel = sync.OnceValues(func() (*loaded, error) {
 
 type loaded struct {
 	m   *reach.Model
-	rep *reach.LoadReport
+	rep *aws.Report
 }
 
 // load returns the model the flags name: the --aws files, or the embedded
 // sample.
-func (o *checkOptions) load(stderr io.Writer) (*reach.Model, *reach.LoadReport, error) {
+func (o *checkOptions) load(stderr io.Writer) (*reach.Model, *aws.Report, error) {
 	switch {
 	case o.demo && len(o.aws) > 0:
 		return nil, nil, errors.New("--demo and --aws exclude each other")
@@ -214,7 +216,7 @@ func (o *checkOptions) load(stderr io.Writer) (*reach.Model, *reach.LoadReport, 
 		}
 		return l.m, l.rep, nil
 	}
-	return reach.LoadAWS(o.aws...)
+	return aws.Load(o.aws...)
 }
 
 // failLines reports err, one line per joined error, and returns exitUsage.

@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/reachsim/reachsim/internal/demo"
+	"github.com/reachsim/reachsim/sample"
 )
 
 // check returns the arguments of a check on the embedded sample.
@@ -266,11 +266,11 @@ func TestCheckUsageNamesEveryFlag(t *testing.T) {
 func copyDump(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	files, err := fs.Glob(demo.AWSDump, "aws/*.json")
+	files, err := fs.Glob(sample.AWSDump, "aws/*.json")
 	require.NoError(t, err)
 	require.NotEmpty(t, files)
 	for _, f := range files {
-		b, err := fs.ReadFile(demo.AWSDump, f)
+		b, err := fs.ReadFile(sample.AWSDump, f)
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, path.Base(f)), b, 0o644))
 	}

@@ -1,7 +1,7 @@
 // Command quickstart runs reachsim on its embedded sample: a three-tier
 // design (internet → web tier in a public subnet behind an AWS Network
 // Firewall → app tier → database, with network ACLs and a NAT gateway;
-// see internal/demo) and a handful of questions whose answers show a
+// see package sample) and a handful of questions whose answers show a
 // pass, a security group block, a network ACL that drops the reply, and a
 // firewall drop — each with its full trace.
 //
@@ -13,8 +13,8 @@ import (
 	"os"
 
 	"github.com/reachsim/reachsim/flow"
-	"github.com/reachsim/reachsim/internal/demo"
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sample"
 )
 
 var questions = []struct {
@@ -34,7 +34,7 @@ var questions = []struct {
 }
 
 func main() {
-	m, err := demo.ThreeTier().Build()
+	m, err := sample.ThreeTier().Build()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)

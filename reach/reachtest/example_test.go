@@ -4,15 +4,15 @@ import (
 	"testing"
 
 	"github.com/reachsim/reachsim/flow"
-	"github.com/reachsim/reachsim/internal/demo"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/reach/reachtest"
+	"github.com/reachsim/reachsim/sample"
 )
 
 // TestThreeTierDesign is how a team's CI pins its network design: build
 // the model once, then state what must and must not work, and why not.
 func TestThreeTierDesign(t *testing.T) {
-	m, err := demo.ThreeTier().Build()
+	m, err := sample.ThreeTier().Build()
 	if err != nil {
 		t.Fatal(err)
 	}

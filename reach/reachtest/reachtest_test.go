@@ -8,9 +8,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/flow"
-	"github.com/reachsim/reachsim/internal/demo"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/reach/reachtest"
+	"github.com/reachsim/reachsim/sample"
 )
 
 // recorder is a TestingT that keeps what a failing assertion says.
@@ -28,7 +28,7 @@ func (r *recorder) Helper()  { r.helpers++ }
 
 func model(t *testing.T) *reach.Model {
 	t.Helper()
-	m, err := demo.ThreeTier().Build()
+	m, err := sample.ThreeTier().Build()
 	require.NoError(t, err)
 	return m
 }

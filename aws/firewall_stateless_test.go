@@ -1,4 +1,4 @@
-package firewall_test
+package aws_test
 
 import (
 	"errors"
@@ -11,15 +11,16 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/reachsim/reachsim/aws"
 	"github.com/reachsim/reachsim/firewall"
 	"github.com/reachsim/reachsim/flow"
 )
 
 func slReadGroup(t *testing.T, file string) firewall.StatelessRuleGroup {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", file))
+	data, err := os.ReadFile(filepath.Join("testdata/firewall", file))
 	require.NoError(t, err)
-	g, err := firewall.ParseStatelessRuleGroup(data)
+	g, err := aws.ParseStatelessRuleGroup(data)
 	require.NoError(t, err)
 	return g
 }
@@ -39,7 +40,7 @@ func TestParseStatelessRuleGroup(t *testing.T) {
 		DestinationPorts: []flow.PortRange{{Lo: 443, Hi: 443}},
 		Protocols:        []flow.Protocol{flow.TCP},
 		TCPFlags:         []firewall.TCPFlagMatch{{Flags: firewall.SYN, Masks: firewall.SYN | firewall.ACK}},
-		Action:           slFwd,
+		Action:           firewall.StatelessForward,
 		CustomActions:    []string{"HttpsSyn"},
 	}, g.Rules[0])
 	assert.Equal(t, []firewall.TCPFlagMatch{{Flags: firewall.RST}}, g.Rules[6].TCPFlags, "an empty Masks list stays empty: all flags")
@@ -51,8 +52,8 @@ func TestParseStatelessRuleGroup(t *testing.T) {
 
 	e := slCompile(t, firewall.StatelessConfig{
 		Groups:          []firewall.StatelessGroupRef{{Priority: 1, Group: g}},
-		Default:         firewall.StatelessDefault{Action: slDrop},
-		FragmentDefault: firewall.StatelessDefault{Action: slDrop},
+		Default:         firewall.StatelessDefault{Action: firewall.StatelessDrop},
+		FragmentDefault: firewall.StatelessDefault{Action: firewall.StatelessDrop},
 	})
 	for _, c := range []struct {
 		name string
@@ -83,7 +84,7 @@ func TestParseStatelessRuleGroupCanonical(t *testing.T) {
 	}
 	assert.Equal(t, []int{100, 200, 65535}, prios, "rules come sorted by priority")
 	assert.Equal(t, slPrefixes([]string{"198.51.100.0/24", "203.0.113.0/24", "2001:db8:bad::/48"}), g.Rules[1].Sources, "host bits are masked, IPv6 kept")
-	assert.Equal(t, firewall.StatelessRule{Priority: 65535, Action: slFwd}, g.Rules[2], "empty MatchAttributes match everything")
+	assert.Equal(t, firewall.StatelessRule{Priority: 65535, Action: firewall.StatelessForward}, g.Rules[2], "empty MatchAttributes match everything")
 	assert.Equal(t, 5, g.ConsumedCapacity())
 }
 
@@ -105,7 +106,7 @@ func TestParseStatelessRuleGroupErrors(t *testing.T) {
 		ma    = rules + "[0].RuleDefinition.MatchAttributes"
 		metr  = `{"ActionName":"M","ActionDefinition":{"PublishMetricAction":{"Dimensions":[{"Value":"m"}]}}}`
 	)
-	stateful, err := os.ReadFile(filepath.Join("testdata", "stateless-stateful-type.json"))
+	stateful, err := os.ReadFile(filepath.Join("testdata/firewall", "stateless-stateful-type.json"))
 	require.NoError(t, err)
 	tests := []struct {
 		name     string
@@ -146,7 +147,7 @@ func TestParseStatelessRuleGroupErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			g, err := firewall.ParseStatelessRuleGroup([]byte(tt.doc))
+			g, err := aws.ParseStatelessRuleGroup([]byte(tt.doc))
 			require.Error(t, err)
 			assert.Zero(t, g.Name, "no group comes back with an error")
 			assert.ErrorIs(t, err, tt.sentinel)
@@ -163,7 +164,7 @@ func TestParseStatelessRuleGroupErrors(t *testing.T) {
 }
 
 func TestParseStatelessRuleGroupIPv6(t *testing.T) {
-	g, err := firewall.ParseStatelessRuleGroup([]byte(slDoc(slRuleDoc("1", `"Sources":[{"AddressDefinition":"2001:DB8::7/64"}]`, `"aws:drop"`), "")))
+	g, err := aws.ParseStatelessRuleGroup([]byte(slDoc(slRuleDoc("1", `"Sources":[{"AddressDefinition":"2001:DB8::7/64"}]`, `"aws:drop"`), "")))
 	require.NoError(t, err)
 	assert.Equal(t, []netip.Prefix{netip.MustParsePrefix("2001:db8::/64")}, g.Rules[0].Sources)
 }

@@ -1,4 +1,4 @@
-package sg_test
+package aws_test
 
 import (
 	"errors"
@@ -12,8 +12,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/reachsim/reachsim/alibaba"
+	"github.com/reachsim/reachsim/aws"
 	"github.com/reachsim/reachsim/flow"
-	"github.com/reachsim/reachsim/internal/awsjson"
 	"github.com/reachsim/reachsim/sg"
 )
 
@@ -74,7 +75,7 @@ func withSourcePorts(lo, hi uint16, r sg.Rule) sg.Rule {
 
 func readTestdata(t testing.TB, name string) []byte {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", name))
+	data, err := os.ReadFile(filepath.Join("testdata/sg", name))
 	require.NoError(t, err)
 	return data
 }
@@ -98,7 +99,7 @@ func referenceResolver(groups ...sg.Group) sg.StaticResolver {
 }
 
 func TestParseSecurityGroupsReadsTheCLIExample(t *testing.T) {
-	groups, err := sg.ParseSecurityGroups(readTestdata(t, "describe-security-groups-cli-example.json"))
+	groups, err := aws.ParseSecurityGroups(readTestdata(t, "describe-security-groups-cli-example.json"))
 	require.NoError(t, err)
 	want := []sg.Group{{
 		ID:          "sg-903004f8",
@@ -117,7 +118,7 @@ func TestParseSecurityGroupsReadsTheCLIExample(t *testing.T) {
 }
 
 func TestParseSecurityGroupsExpandsARichDump(t *testing.T) {
-	groups, err := sg.ParseSecurityGroups(readTestdata(t, "describe-security-groups.json"))
+	groups, err := aws.ParseSecurityGroups(readTestdata(t, "describe-security-groups.json"))
 	require.NoError(t, err)
 	require.Len(t, groups, 3)
 
@@ -166,7 +167,7 @@ func TestParseSecurityGroupsExpandsARichDump(t *testing.T) {
 }
 
 func TestParseSecurityGroupRulesGroupsRulesByGroupInFirstAppearanceOrder(t *testing.T) {
-	groups, err := sg.ParseSecurityGroupRules(readTestdata(t, "describe-security-group-rules.json"))
+	groups, err := aws.ParseSecurityGroupRules(readTestdata(t, "describe-security-group-rules.json"))
 	require.NoError(t, err)
 	want := []sg.Group{
 		{
@@ -207,9 +208,9 @@ func TestBothAWSFormatsGiveTheSameRules(t *testing.T) {
 		{"SecurityGroupRuleId":"sgr-1","GroupId":"sg-1","GroupOwnerId":"111122223333","IsEgress":false,"IpProtocol":"tcp","FromPort":80,"ToPort":81,"CidrIpv4":"10.0.0.0/8","Description":"a"},
 		{"SecurityGroupRuleId":"sgr-3","GroupId":"sg-1","GroupOwnerId":"111122223333","IsEgress":false,"IpProtocol":"tcp","FromPort":80,"ToPort":81,"PrefixListId":"pl-1"},
 		{"SecurityGroupRuleId":"sgr-2","GroupId":"sg-1","GroupOwnerId":"111122223333","IsEgress":false,"IpProtocol":"tcp","FromPort":80,"ToPort":81,"CidrIpv6":"fd00::/8"}]}`
-	fromGroups, err := sg.ParseSecurityGroups([]byte(groups))
+	fromGroups, err := aws.ParseSecurityGroups([]byte(groups))
 	require.NoError(t, err)
-	fromRules, err := sg.ParseSecurityGroupRules([]byte(rules))
+	fromRules, err := aws.ParseSecurityGroupRules([]byte(rules))
 	require.NoError(t, err)
 	require.Len(t, fromGroups, 1)
 	require.Len(t, fromRules, 1)
@@ -223,7 +224,7 @@ func TestBothAWSFormatsGiveTheSameRules(t *testing.T) {
 }
 
 func TestParseAlibabaSecurityGroupReadsABasicGroup(t *testing.T) {
-	g, err := sg.ParseAlibabaSecurityGroup(readTestdata(t, "alibaba-basic.json"), sg.AlibabaBasic)
+	g, err := alibaba.ParseSecurityGroup(readTestdata(t, "alibaba-basic.json"), sg.AlibabaBasic)
 	require.NoError(t, err)
 	assert.Equal(t, "sg-bp1fg655nh68xyz9i4u1", g.ID)
 	assert.Equal(t, "web-basic", g.Name)
@@ -266,13 +267,13 @@ func TestParseAlibabaSecurityGroupReadsAnEnterpriseGroup(t *testing.T) {
 	}
 	for _, kind := range []sg.Flavour{sg.AWS, sg.AlibabaEnterprise} {
 		t.Run("kind "+kind.String()+" reads it as enterprise", func(t *testing.T) {
-			g, err := sg.ParseAlibabaSecurityGroup(data, kind)
+			g, err := alibaba.ParseSecurityGroup(data, kind)
 			require.NoError(t, err)
 			assert.Equal(t, want, g)
 		})
 	}
 	t.Run("kind basic contradicts SecurityGroupType", func(t *testing.T) {
-		_, err := sg.ParseAlibabaSecurityGroup(data, sg.AlibabaBasic)
+		_, err := alibaba.ParseSecurityGroup(data, sg.AlibabaBasic)
 		require.ErrorIs(t, err, sg.ErrInvalidGroup)
 		var ie *flow.InputError
 		require.ErrorAs(t, err, &ie)
@@ -313,7 +314,7 @@ func TestParseAlibabaSecurityGroupTypeAndInnerPolicy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			g, err := sg.ParseAlibabaSecurityGroup(doc(tt.typ, tt.policy), tt.kind)
+			g, err := alibaba.ParseSecurityGroup(doc(tt.typ, tt.policy), tt.kind)
 			if tt.wantErrField != "" {
 				require.ErrorIs(t, err, sg.ErrInvalidGroup)
 				var ie *flow.InputError
@@ -329,7 +330,7 @@ func TestParseAlibabaSecurityGroupTypeAndInnerPolicy(t *testing.T) {
 		})
 	}
 	t.Run("a kind that is no flavour is an error", func(t *testing.T) {
-		_, err := sg.ParseAlibabaSecurityGroup(doc("normal", ""), sg.Flavour(7))
+		_, err := alibaba.ParseSecurityGroup(doc("normal", ""), sg.Flavour(7))
 		require.ErrorIs(t, err, sg.ErrInvalidGroup)
 	})
 }
@@ -353,7 +354,7 @@ func TestParseAlibabaPeerPrecedence(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			g, err := sg.ParseAlibabaSecurityGroup(perm(tt.fields), sg.AlibabaBasic)
+			g, err := alibaba.ParseSecurityGroup(perm(tt.fields), sg.AlibabaBasic)
 			require.NoError(t, err)
 			require.Len(t, g.Rules, 1)
 			assert.Equal(t, tt.want, g.Rules[0].Peer)
@@ -364,7 +365,7 @@ func TestParseAlibabaPeerPrecedence(t *testing.T) {
 }
 
 func TestParseSecurityGroupsCanonicalisesCIDRs(t *testing.T) {
-	groups, err := sg.ParseSecurityGroups([]byte(`{"SecurityGroups":[{"GroupId":"sg-1","IpPermissions":[
+	groups, err := aws.ParseSecurityGroups([]byte(`{"SecurityGroups":[{"GroupId":"sg-1","IpPermissions":[
 		{"IpProtocol":"udp","FromPort":0,"ToPort":65535,"IpRanges":[{"CidrIp":"100.68.0.18/18"}],"Ipv6Ranges":[{"CidrIpv6":"2001:db8::1/64"}]}]}]}`))
 	require.NoError(t, err)
 	require.Len(t, groups, 1)
@@ -375,25 +376,25 @@ func TestParseSecurityGroupsCanonicalisesCIDRs(t *testing.T) {
 }
 
 func TestParseSecurityGroupsAcceptsEmptyInput(t *testing.T) {
-	groups, err := sg.ParseSecurityGroups([]byte(`{"SecurityGroups":[],"NextToken":"abc"}`))
+	groups, err := aws.ParseSecurityGroups([]byte(`{"SecurityGroups":[],"NextToken":"abc"}`))
 	require.NoError(t, err)
 	assert.Empty(t, groups)
-	groups, err = sg.ParseSecurityGroupRules([]byte(`{"SecurityGroupRules":[]}`))
+	groups, err = aws.ParseSecurityGroupRules([]byte(`{"SecurityGroupRules":[]}`))
 	require.NoError(t, err)
 	assert.Empty(t, groups)
 }
 
 func TestParsedTestdataCompiles(t *testing.T) {
 	parse := map[string]func([]byte) ([]sg.Group, error){
-		"describe-security-groups-cli-example.json": sg.ParseSecurityGroups,
-		"describe-security-groups.json":             sg.ParseSecurityGroups,
-		"describe-security-group-rules.json":        sg.ParseSecurityGroupRules,
+		"describe-security-groups-cli-example.json": aws.ParseSecurityGroups,
+		"describe-security-groups.json":             aws.ParseSecurityGroups,
+		"describe-security-group-rules.json":        aws.ParseSecurityGroupRules,
 		"alibaba-basic.json": func(b []byte) ([]sg.Group, error) {
-			g, err := sg.ParseAlibabaSecurityGroup(b, sg.AlibabaBasic)
+			g, err := alibaba.ParseSecurityGroup(b, sg.AlibabaBasic)
 			return []sg.Group{g}, err
 		},
 		"alibaba-enterprise.json": func(b []byte) ([]sg.Group, error) {
-			g, err := sg.ParseAlibabaSecurityGroup(b, sg.AWS)
+			g, err := alibaba.ParseSecurityGroup(b, sg.AWS)
 			return []sg.Group{g}, err
 		},
 	}
@@ -408,10 +409,10 @@ func TestParsedTestdataCompiles(t *testing.T) {
 }
 
 func TestParsedGroupsDecideLikeTheirJSONSays(t *testing.T) {
-	awsGroups, err := sg.ParseSecurityGroups(readTestdata(t, "describe-security-groups.json"))
+	awsGroups, err := aws.ParseSecurityGroups(readTestdata(t, "describe-security-groups.json"))
 	require.NoError(t, err)
 	web := awsGroups[0]
-	basic, err := sg.ParseAlibabaSecurityGroup(readTestdata(t, "alibaba-basic.json"), sg.AlibabaBasic)
+	basic, err := alibaba.ParseSecurityGroup(readTestdata(t, "alibaba-basic.json"), sg.AlibabaBasic)
 	require.NoError(t, err)
 
 	tests := []struct {
@@ -460,10 +461,10 @@ func aliPermission(perm string) []byte {
 }
 
 func TestParseErrors(t *testing.T) {
-	parseAWS := func(b []byte) error { _, err := sg.ParseSecurityGroups(b); return err }
-	parseRules := func(b []byte) error { _, err := sg.ParseSecurityGroupRules(b); return err }
-	parseBasic := func(b []byte) error { _, err := sg.ParseAlibabaSecurityGroup(b, sg.AlibabaBasic); return err }
-	parseEnterprise := func(b []byte) error { _, err := sg.ParseAlibabaSecurityGroup(b, sg.AlibabaEnterprise); return err }
+	parseAWS := func(b []byte) error { _, err := aws.ParseSecurityGroups(b); return err }
+	parseRules := func(b []byte) error { _, err := aws.ParseSecurityGroupRules(b); return err }
+	parseBasic := func(b []byte) error { _, err := alibaba.ParseSecurityGroup(b, sg.AlibabaBasic); return err }
+	parseEnterprise := func(b []byte) error { _, err := alibaba.ParseSecurityGroup(b, sg.AlibabaEnterprise); return err }
 	const (
 		perm1 = "SecurityGroups[0].IpPermissions[1]"
 		rule1 = "SecurityGroupRules[1]"
@@ -528,13 +529,13 @@ func TestParseErrors(t *testing.T) {
 		{"rules output given to the groups parser is rejected", parseAWS, []byte(`{"SecurityGroupRules":[]}`),
 			sg.ErrInvalidGroup, "SecurityGroups", "", "", ""},
 		{"malformed JSON is rejected", parseAWS, []byte(`{"SecurityGroups":[{"GroupId":"sg-1",}]}`),
-			awsjson.ErrJSON, "", `"sg-1",}`, "", ""},
+			flow.ErrJSON, "", `"sg-1",}`, "", ""},
 		{"a port written as a string is the wrong JSON type", parseAWS, awsPermission(`{"IpProtocol":"tcp","FromPort":"22","ToPort":22}`),
-			awsjson.ErrJSON, perm1 + ".FromPort", `"22"`, "sg-1", ""},
+			flow.ErrJSON, perm1 + ".FromPort", `"22"`, "sg-1", ""},
 		{"IpRanges as an object is the wrong JSON type", parseAWS, awsPermission(`{"IpProtocol":"-1","IpRanges":{"CidrIp":"10.0.0.0/8"}}`),
-			awsjson.ErrJSON, perm1 + ".IpRanges", `"IpRanges":{`, "sg-1", ""},
+			flow.ErrJSON, perm1 + ".IpRanges", `"IpRanges":{`, "sg-1", ""},
 		{"a list where a group belongs names the group when it can", parseAWS, []byte(`{"SecurityGroups":[{"GroupId":"sg-9","VpcId":["vpc-1"]}]}`),
-			awsjson.ErrJSON, "SecurityGroups[0].VpcId", `"VpcId":[`, "sg-9", ""},
+			flow.ErrJSON, "SecurityGroups[0].VpcId", `"VpcId":[`, "sg-9", ""},
 
 		// describe-security-group-rules
 		{"a rule with two peers is rejected", parseRules, awsRule(`{` + rule + `,"CidrIpv4":"10.0.0.0/8","PrefixListId":"pl-1"}`),
@@ -546,7 +547,7 @@ func TestParseErrors(t *testing.T) {
 		{"a rule without IsEgress is rejected", parseRules, awsRule(`{"SecurityGroupRuleId":"sgr-1","GroupId":"sg-1","IpProtocol":"-1","CidrIpv4":"10.0.0.0/8"}`),
 			sg.ErrInvalidRule, rule1 + ".IsEgress", "", "sg-1", "sgr-1"},
 		{"IsEgress as a string is the wrong JSON type", parseRules, awsRule(`{"SecurityGroupRuleId":"sgr-1","GroupId":"sg-1","IsEgress":"false","IpProtocol":"-1","CidrIpv4":"10.0.0.0/8"}`),
-			awsjson.ErrJSON, rule1 + ".IsEgress", `"false"`, "sg-1", "sgr-1"},
+			flow.ErrJSON, rule1 + ".IsEgress", `"false"`, "sg-1", "sgr-1"},
 		{"a rule without an ID is rejected", parseRules, awsRule(`{"GroupId":"sg-1","IsEgress":false,"IpProtocol":"-1","CidrIpv4":"10.0.0.0/8"}`),
 			sg.ErrInvalidRule, rule1 + ".SecurityGroupRuleId", "", "sg-1", ""},
 		{"a rule listed twice is rejected", parseRules, awsRule(`{"SecurityGroupRuleId":"sgr-0","GroupId":"sg-1","IsEgress":true,"IpProtocol":"-1","CidrIpv4":"0.0.0.0/0"}`),
@@ -574,7 +575,7 @@ func TestParseErrors(t *testing.T) {
 		{"priority abc is rejected", parseBasic, aliPermission(`{` + ali + `,"SourceCidrIp":"10.0.0.0/8","Priority":"abc"}`),
 			sg.ErrInvalidRule, ali1 + ".Priority", "abc", "sg-a", "sgr-a1"},
 		{"priority true is the wrong JSON type", parseBasic, aliPermission(`{` + ali + `,"SourceCidrIp":"10.0.0.0/8","Priority":true}`),
-			awsjson.ErrJSON, ali1 + ".Priority", "true", "sg-a", "sgr-a1"},
+			flow.ErrJSON, ali1 + ".Priority", "true", "sg-a", "sgr-a1"},
 		{"policy maybe is rejected", parseBasic, aliPermission(`{` + ali + `,"SourceCidrIp":"10.0.0.0/8","Policy":"maybe"}`),
 			sg.ErrInvalidRule, ali1 + ".Policy", "maybe", "sg-a", "sgr-a1"},
 		{"direction inbound is not Alibaba's word", parseBasic, aliPermission(`{"SecurityGroupRuleId":"sgr-a1","Direction":"inbound","IpProtocol":"TCP","PortRange":"22/22","SourceCidrIp":"10.0.0.0/8"}`),
@@ -598,7 +599,7 @@ func TestParseErrors(t *testing.T) {
 		{"an Alibaba group without an ID is rejected", parseBasic, []byte(`{"SecurityGroupName":"x","Permissions":{"Permission":[]}}`),
 			sg.ErrInvalidGroup, "SecurityGroupId", "", "", ""},
 		{"Permission as an object is the wrong JSON type", parseBasic, []byte(`{"SecurityGroupId":"sg-a","Permissions":{"Permission":{"Direction":"ingress"}}}`),
-			awsjson.ErrJSON, "Permissions.Permission", `"Permission":{`, "sg-a", ""},
+			flow.ErrJSON, "Permissions.Permission", `"Permission":{`, "sg-a", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -608,14 +609,14 @@ func TestParseErrors(t *testing.T) {
 			var ie *flow.InputError
 			require.ErrorAs(t, err, &ie)
 			assert.Equal(t, tt.path, ie.Path)
-			if tt.sentinel == awsjson.ErrJSON {
+			if tt.sentinel == flow.ErrJSON {
 				assert.Contains(t, ie.Text, tt.text)
 			} else {
 				assert.Equal(t, tt.text, ie.Text)
 			}
 			assert.Equal(t, tt.resource, ie.Resource)
 			assert.Equal(t, tt.rule, ie.Rule)
-			for _, other := range []error{sg.ErrInvalidRule, sg.ErrInvalidGroup, awsjson.ErrJSON} {
+			for _, other := range []error{sg.ErrInvalidRule, sg.ErrInvalidGroup, flow.ErrJSON} {
 				if other != tt.sentinel {
 					assert.NotErrorIs(t, err, other)
 				}
@@ -625,10 +626,10 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestParseErrorMessagesNameThePlace(t *testing.T) {
-	_, err := sg.ParseSecurityGroups(awsPermission(`{"IpProtocol":"tcp","FromPort":80,"ToPort":22}`))
+	_, err := aws.ParseSecurityGroups(awsPermission(`{"IpProtocol":"tcp","FromPort":80,"ToPort":22}`))
 	require.Error(t, err)
 	assert.Equal(t, `SecurityGroups[0].IpPermissions[1].ToPort (sg-1): "22": invalid security group rule: ToPort is below FromPort 80`, err.Error())
-	_, err = sg.ParseAlibabaSecurityGroup(aliPermission(`{"SecurityGroupRuleId":"sgr-a1","Direction":"ingress","IpProtocol":"TCP","PortRange":"200/1","SourceCidrIp":"10.0.0.0/8"}`), sg.AlibabaBasic)
+	_, err = alibaba.ParseSecurityGroup(aliPermission(`{"SecurityGroupRuleId":"sgr-a1","Direction":"ingress","IpProtocol":"TCP","PortRange":"200/1","SourceCidrIp":"10.0.0.0/8"}`), sg.AlibabaBasic)
 	require.Error(t, err)
 	assert.Equal(t, `Permissions.Permission[1].PortRange (sg-a rule sgr-a1): "200/1": invalid security group rule: the range starts above its end`, err.Error())
 	assert.True(t, errors.Is(err, sg.ErrInvalidRule))

@@ -1,4 +1,4 @@
-package awsjson_test
+package jsonloc_test
 
 import (
 	"errors"
@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/flow"
-	"github.com/reachsim/reachsim/internal/awsjson"
+	"github.com/reachsim/reachsim/internal/jsonloc"
 )
 
 func TestUnmarshalErrorsCarryPath(t *testing.T) {
@@ -25,10 +25,10 @@ func TestUnmarshalErrorsCarryPath(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := awsjson.Unmarshal("NetworkAcls[0]", []byte(tt.in), &v)
+			err := jsonloc.Unmarshal("NetworkAcls[0]", []byte(tt.in), &v)
 			var ie *flow.InputError
 			require.True(t, errors.As(err, &ie))
-			require.ErrorIs(t, err, awsjson.ErrJSON)
+			require.ErrorIs(t, err, jsonloc.ErrJSON)
 			assert.Equal(t, tt.path, ie.Path)
 			assert.Contains(t, ie.Text, tt.text)
 		})
@@ -36,13 +36,13 @@ func TestUnmarshalErrorsCarryPath(t *testing.T) {
 }
 
 func TestInt(t *testing.T) {
-	var v struct{ A, B, C, D awsjson.Int }
-	require.NoError(t, awsjson.Unmarshal("", []byte(`{"A":1,"B":"2","C":null}`), &v))
-	assert.Equal(t, awsjson.Int{Value: 1, Set: true}, v.A)
-	assert.Equal(t, awsjson.Int{Value: 2, Set: true}, v.B)
+	var v struct{ A, B, C, D jsonloc.Int }
+	require.NoError(t, jsonloc.Unmarshal("", []byte(`{"A":1,"B":"2","C":null}`), &v))
+	assert.Equal(t, jsonloc.Int{Value: 1, Set: true}, v.A)
+	assert.Equal(t, jsonloc.Int{Value: 2, Set: true}, v.B)
 	assert.False(t, v.C.Set)
 	assert.False(t, v.D.Set)
-	assert.Error(t, awsjson.Unmarshal("", []byte(`{"A":"x"}`), &v))
+	assert.Error(t, jsonloc.Unmarshal("", []byte(`{"A":"x"}`), &v))
 }
 
 func TestInputErrorMessage(t *testing.T) {

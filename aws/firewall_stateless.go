@@ -1,4 +1,4 @@
-package firewall
+package aws
 
 import (
 	"encoding/json"
@@ -7,8 +7,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/reachsim/reachsim/firewall"
 	"github.com/reachsim/reachsim/flow"
-	"github.com/reachsim/reachsim/internal/awsjson"
+	"github.com/reachsim/reachsim/internal/jsonloc"
 )
 
 // The JSON shapes of `aws network-firewall describe-rule-group` for a
@@ -92,89 +93,89 @@ const slRulesPath = "RuleGroup.RulesSource.StatelessRulesAndCustomActions"
 // the group's name (or ARN) as Resource, the rule priority as Rule and the
 // offending text, wrapping [ErrInvalidRule], [ErrInvalidGroup] or
 // [flow.ErrJSON] (input that does not decode).
-func ParseStatelessRuleGroup(data []byte) (StatelessRuleGroup, error) {
+func ParseStatelessRuleGroup(data []byte) (firewall.StatelessRuleGroup, error) {
 	var top slJSONTop
-	if err := awsjson.Unmarshal("", data, &top); err != nil {
-		return StatelessRuleGroup{}, err
+	if err := jsonloc.Unmarshal("", data, &top); err != nil {
+		return firewall.StatelessRuleGroup{}, err
 	}
 	resp := top.RuleGroupResponse
 	if resp == nil {
-		return StatelessRuleGroup{}, slInputErr("RuleGroupResponse", "", "", "", fmt.Errorf("%w: no RuleGroupResponse: not the output of aws network-firewall describe-rule-group", ErrInvalidGroup))
+		return firewall.StatelessRuleGroup{}, inputErr("RuleGroupResponse", "", "", "", fmt.Errorf("%w: no RuleGroupResponse: not the output of aws network-firewall describe-rule-group", firewall.ErrInvalidGroup))
 	}
-	var g StatelessRuleGroup
+	var g firewall.StatelessRuleGroup
 	if resp.RuleGroupName != nil {
 		g.Name = *resp.RuleGroupName
 	}
 	if resp.RuleGroupArn != nil {
 		g.ARN = *resp.RuleGroupArn
 	}
-	res := g.label()
+	res := g.Label()
 	if res == "" {
-		return g, slInputErr("RuleGroupResponse.RuleGroupName", "", "", "", fmt.Errorf("%w: the rule group has neither RuleGroupName nor RuleGroupArn", ErrInvalidGroup))
+		return g, inputErr("RuleGroupResponse.RuleGroupName", "", "", "", fmt.Errorf("%w: the rule group has neither RuleGroupName nor RuleGroupArn", firewall.ErrInvalidGroup))
 	}
 	switch {
 	case resp.Type == nil:
-		return StatelessRuleGroup{}, slInputErr("RuleGroupResponse.Type", res, "", "", fmt.Errorf("%w: missing Type; want STATELESS", ErrInvalidGroup))
+		return firewall.StatelessRuleGroup{}, inputErr("RuleGroupResponse.Type", res, "", "", fmt.Errorf("%w: missing Type; want STATELESS", firewall.ErrInvalidGroup))
 	case *resp.Type != "STATELESS":
-		return StatelessRuleGroup{}, slInputErr("RuleGroupResponse.Type", res, "", *resp.Type, fmt.Errorf("%w: rule group %s is of type %s; this reads STATELESS rule groups only", ErrInvalidGroup, res, *resp.Type))
+		return firewall.StatelessRuleGroup{}, inputErr("RuleGroupResponse.Type", res, "", *resp.Type, fmt.Errorf("%w: rule group %s is of type %s; this reads STATELESS rule groups only", firewall.ErrInvalidGroup, res, *resp.Type))
 	}
 	if resp.Capacity != nil {
 		n, set, err := slJSONInt("RuleGroupResponse.Capacity", res, "", resp.Capacity)
 		if err != nil {
-			return StatelessRuleGroup{}, err
+			return firewall.StatelessRuleGroup{}, err
 		}
-		if set && (n < 1 || n > MaxStatelessCapacity) {
-			return StatelessRuleGroup{}, slInputErr("RuleGroupResponse.Capacity", res, "", strconv.Itoa(n), fmt.Errorf("%w: capacity %d: want 1 to %d", ErrInvalidGroup, n, MaxStatelessCapacity))
+		if set && (n < 1 || n > firewall.MaxStatelessCapacity) {
+			return firewall.StatelessRuleGroup{}, inputErr("RuleGroupResponse.Capacity", res, "", strconv.Itoa(n), fmt.Errorf("%w: capacity %d: want 1 to %d", firewall.ErrInvalidGroup, n, firewall.MaxStatelessCapacity))
 		}
 		g.Capacity = n
 	}
 	if top.RuleGroup == nil || top.RuleGroup.RulesSource == nil || top.RuleGroup.RulesSource.StatelessRulesAndCustomActions == nil {
-		return StatelessRuleGroup{}, slInputErr(slRulesPath, res, "", "", fmt.Errorf("%w: no %s: a stateless group keeps its rules there", ErrInvalidGroup, slRulesPath))
+		return firewall.StatelessRuleGroup{}, inputErr(slRulesPath, res, "", "", fmt.Errorf("%w: no %s: a stateless group keeps its rules there", firewall.ErrInvalidGroup, slRulesPath))
 	}
 	src := top.RuleGroup.RulesSource.StatelessRulesAndCustomActions
 
 	names := map[string]bool{}
 	for i, raw := range src.CustomActions {
-		ca, err := slParseCustomAction(slIndex(slRulesPath+".CustomActions", i), res, raw)
+		ca, err := slParseCustomAction(jsonloc.Index(slRulesPath+".CustomActions", i), res, raw)
 		if err != nil {
-			return StatelessRuleGroup{}, err
+			return firewall.StatelessRuleGroup{}, err
 		}
 		if names[ca.Name] {
-			return StatelessRuleGroup{}, slInputErr(slIndex(slRulesPath+".CustomActions", i)+".ActionName", res, "", ca.Name, fmt.Errorf("%w: custom action %s is defined twice", ErrInvalidGroup, ca.Name))
+			return firewall.StatelessRuleGroup{}, inputErr(jsonloc.Index(slRulesPath+".CustomActions", i)+".ActionName", res, "", ca.Name, fmt.Errorf("%w: custom action %s is defined twice", firewall.ErrInvalidGroup, ca.Name))
 		}
 		names[ca.Name] = true
 		g.CustomActions = append(g.CustomActions, ca)
 	}
 
 	if src.StatelessRules == nil {
-		return StatelessRuleGroup{}, slInputErr(slRulesPath+".StatelessRules", res, "", "", fmt.Errorf("%w: missing StatelessRules", ErrInvalidGroup))
+		return firewall.StatelessRuleGroup{}, inputErr(slRulesPath+".StatelessRules", res, "", "", fmt.Errorf("%w: missing StatelessRules", firewall.ErrInvalidGroup))
 	}
 	seen := map[int]string{}
 	for i, raw := range *src.StatelessRules {
-		path := slIndex(slRulesPath+".StatelessRules", i)
+		path := jsonloc.Index(slRulesPath+".StatelessRules", i)
 		r, err := slParseRule(path, res, raw, names)
 		if err != nil {
-			return StatelessRuleGroup{}, err
+			return firewall.StatelessRuleGroup{}, err
 		}
 		if first, dup := seen[r.Priority]; dup {
 			p := strconv.Itoa(r.Priority)
-			return StatelessRuleGroup{}, slInputErr(path+".Priority", res, p, p, fmt.Errorf("%w: priority %d is used by %s and %s; priorities must be unique within a group", ErrInvalidGroup, r.Priority, first, path))
+			return firewall.StatelessRuleGroup{}, inputErr(path+".Priority", res, p, p, fmt.Errorf("%w: priority %d is used by %s and %s; priorities must be unique within a group", firewall.ErrInvalidGroup, r.Priority, first, path))
 		}
 		seen[r.Priority] = path
 		g.Rules = append(g.Rules, r)
 	}
 	consumed := g.ConsumedCapacity()
 	switch {
-	case consumed > MaxStatelessCapacity:
-		return StatelessRuleGroup{}, slInputErr(slRulesPath+".StatelessRules", res, "", strconv.Itoa(consumed), fmt.Errorf("%w: the rules consume %d capacity units, above AWS's limit of %d per stateless group", ErrInvalidGroup, consumed, MaxStatelessCapacity))
+	case consumed > firewall.MaxStatelessCapacity:
+		return firewall.StatelessRuleGroup{}, inputErr(slRulesPath+".StatelessRules", res, "", strconv.Itoa(consumed), fmt.Errorf("%w: the rules consume %d capacity units, above AWS's limit of %d per stateless group", firewall.ErrInvalidGroup, consumed, firewall.MaxStatelessCapacity))
 	case g.Capacity > 0 && consumed > g.Capacity:
-		return StatelessRuleGroup{}, slInputErr(slRulesPath+".StatelessRules", res, "", strconv.Itoa(consumed), fmt.Errorf("%w: the rules consume %d capacity units, above the group's Capacity of %d", ErrInvalidGroup, consumed, g.Capacity))
+		return firewall.StatelessRuleGroup{}, inputErr(slRulesPath+".StatelessRules", res, "", strconv.Itoa(consumed), fmt.Errorf("%w: the rules consume %d capacity units, above the group's Capacity of %d", firewall.ErrInvalidGroup, consumed, g.Capacity))
 	}
 	// Everything is checked; this sorts the rules and, as a safety net,
 	// checks the group the way CompileStateless will.
-	out, err := slCanonGroup(g, "")
+	out, err := g.Canonical()
 	if err != nil {
-		return StatelessRuleGroup{}, err
+		return firewall.StatelessRuleGroup{}, err
 	}
 	return out, nil
 }
@@ -185,40 +186,40 @@ func slJSONInt(path, res, rule string, raw json.RawMessage) (n int, set bool, er
 	if raw == nil {
 		return 0, false, nil
 	}
-	var v awsjson.Int
+	var v jsonloc.Int
 	if err := json.Unmarshal(raw, &v); err != nil {
-		return 0, false, slInputErr(path, res, rule, string(raw), fmt.Errorf("%w: not an integer", flow.ErrJSON))
+		return 0, false, inputErr(path, res, rule, string(raw), fmt.Errorf("%w: not an integer", flow.ErrJSON))
 	}
 	return v.Value, v.Set, nil
 }
 
-func slParseCustomAction(path, res string, raw json.RawMessage) (CustomAction, error) {
+func slParseCustomAction(path, res string, raw json.RawMessage) (firewall.CustomAction, error) {
 	var jc slJSONCustomAction
-	if err := awsjson.Unmarshal(path, raw, &jc); err != nil {
-		return CustomAction{}, slWithResource(err, res, "")
+	if err := jsonloc.Unmarshal(path, raw, &jc); err != nil {
+		return firewall.CustomAction{}, slWithResource(err, res, "")
 	}
 	if jc.ActionName == nil {
-		return CustomAction{}, slInputErr(path+".ActionName", res, "", "", fmt.Errorf("%w: custom action without ActionName", ErrInvalidGroup))
+		return firewall.CustomAction{}, inputErr(path+".ActionName", res, "", "", fmt.Errorf("%w: custom action without ActionName", firewall.ErrInvalidGroup))
 	}
-	ca := CustomAction{Name: *jc.ActionName}
-	if err := slCheckActionName(ca.Name, ErrInvalidGroup); err != nil {
-		return CustomAction{}, slInputErr(path+".ActionName", res, "", ca.Name, err)
+	ca := firewall.CustomAction{Name: *jc.ActionName}
+	if err := firewall.CheckActionName(ca.Name, firewall.ErrInvalidGroup); err != nil {
+		return firewall.CustomAction{}, inputErr(path+".ActionName", res, "", ca.Name, err)
 	}
 	if jc.ActionDefinition == nil || jc.ActionDefinition.PublishMetricAction == nil {
-		return CustomAction{}, slInputErr(path+".ActionDefinition.PublishMetricAction", res, "", ca.Name, fmt.Errorf("%w: custom action %s has no PublishMetricAction, the only kind AWS defines", ErrInvalidGroup, ca.Name))
+		return firewall.CustomAction{}, inputErr(path+".ActionDefinition.PublishMetricAction", res, "", ca.Name, fmt.Errorf("%w: custom action %s has no PublishMetricAction, the only kind AWS defines", firewall.ErrInvalidGroup, ca.Name))
 	}
 	dp := path + ".ActionDefinition.PublishMetricAction.Dimensions"
 	dims := jc.ActionDefinition.PublishMetricAction.Dimensions
 	if len(dims) == 0 {
-		return CustomAction{}, slInputErr(dp, res, "", ca.Name, fmt.Errorf("%w: custom action %s publishes no dimension; give at least one", ErrInvalidGroup, ca.Name))
+		return firewall.CustomAction{}, inputErr(dp, res, "", ca.Name, fmt.Errorf("%w: custom action %s publishes no dimension; give at least one", firewall.ErrInvalidGroup, ca.Name))
 	}
 	for j, d := range dims {
-		p := slIndex(dp, j) + ".Value"
+		p := jsonloc.Index(dp, j) + ".Value"
 		if d.Value == nil {
-			return CustomAction{}, slInputErr(p, res, "", "", fmt.Errorf("%w: dimension without Value", ErrInvalidGroup))
+			return firewall.CustomAction{}, inputErr(p, res, "", "", fmt.Errorf("%w: dimension without Value", firewall.ErrInvalidGroup))
 		}
-		if err := slCheckDimension(*d.Value, ErrInvalidGroup); err != nil {
-			return CustomAction{}, slInputErr(p, res, "", *d.Value, err)
+		if err := firewall.CheckDimension(*d.Value, firewall.ErrInvalidGroup); err != nil {
+			return firewall.CustomAction{}, inputErr(p, res, "", *d.Value, err)
 		}
 		ca.Dimensions = append(ca.Dimensions, *d.Value)
 	}
@@ -233,41 +234,41 @@ func slWithResource(err error, res, rule string) error {
 	return err
 }
 
-func slParseRule(path, res string, raw json.RawMessage, customs map[string]bool) (StatelessRule, error) {
+func slParseRule(path, res string, raw json.RawMessage, customs map[string]bool) (firewall.StatelessRule, error) {
 	// The priority first, so that every later error can name the rule.
 	rule := ""
 	var peek struct{ Priority json.RawMessage }
 	if json.Unmarshal(raw, &peek) == nil {
-		var v awsjson.Int
+		var v jsonloc.Int
 		if json.Unmarshal(peek.Priority, &v) == nil && v.Set {
 			rule = strconv.Itoa(v.Value)
 		}
 	}
 	var jr slJSONRule
-	if err := awsjson.Unmarshal(path, raw, &jr); err != nil {
-		return StatelessRule{}, slWithResource(err, res, rule)
+	if err := jsonloc.Unmarshal(path, raw, &jr); err != nil {
+		return firewall.StatelessRule{}, slWithResource(err, res, rule)
 	}
-	fail := func(field, text string, err error) (StatelessRule, error) {
-		return StatelessRule{}, slInputErr(path+"."+field, res, rule, text, err)
+	fail := func(field, text string, err error) (firewall.StatelessRule, error) {
+		return firewall.StatelessRule{}, inputErr(path+"."+field, res, rule, text, err)
 	}
-	var r StatelessRule
+	var r firewall.StatelessRule
 	n, set, err := slJSONInt(path+".Priority", res, rule, jr.Priority)
 	switch {
 	case err != nil:
-		return StatelessRule{}, err
+		return firewall.StatelessRule{}, err
 	case !set:
-		return fail("Priority", "", fmt.Errorf("%w: missing Priority", ErrInvalidRule))
+		return fail("Priority", "", fmt.Errorf("%w: missing Priority", firewall.ErrInvalidRule))
 	}
-	if err := slCheckPriority(n); err != nil {
+	if err := firewall.CheckStatelessPriority(n); err != nil {
 		return fail("Priority", strconv.Itoa(n), err)
 	}
 	r.Priority = n
 	if jr.RuleDefinition == nil {
-		return fail("RuleDefinition", "", fmt.Errorf("%w: missing RuleDefinition", ErrInvalidRule))
+		return fail("RuleDefinition", "", fmt.Errorf("%w: missing RuleDefinition", firewall.ErrInvalidRule))
 	}
 	def := jr.RuleDefinition
 	if def.MatchAttributes == nil {
-		return fail("RuleDefinition.MatchAttributes", "", fmt.Errorf("%w: missing MatchAttributes (write {} to match every packet)", ErrInvalidRule))
+		return fail("RuleDefinition.MatchAttributes", "", fmt.Errorf("%w: missing MatchAttributes (write {} to match every packet)", firewall.ErrInvalidRule))
 	}
 	ma := def.MatchAttributes
 	mp := "RuleDefinition.MatchAttributes."
@@ -277,15 +278,15 @@ func slParseRule(path, res string, raw json.RawMessage, customs map[string]bool)
 		out  *[]netip.Prefix
 	}{{"Sources", ma.Sources, &r.Sources}, {"Destinations", ma.Destinations, &r.Destinations}} {
 		for j, a := range side.in {
-			field := slIndex(mp+side.name, j) + ".AddressDefinition"
+			field := jsonloc.Index(mp+side.name, j) + ".AddressDefinition"
 			if a.AddressDefinition == nil {
-				return fail(field, "", fmt.Errorf("%w: missing AddressDefinition", ErrInvalidRule))
+				return fail(field, "", fmt.Errorf("%w: missing AddressDefinition", firewall.ErrInvalidRule))
 			}
 			p, err := netip.ParsePrefix(*a.AddressDefinition)
 			if err != nil {
-				return fail(field, *a.AddressDefinition, fmt.Errorf("%w: not a CIDR block: %v", ErrInvalidRule, err))
+				return fail(field, *a.AddressDefinition, fmt.Errorf("%w: not a CIDR block: %v", firewall.ErrInvalidRule, err))
 			}
-			m, err := slCheckPrefix(p)
+			m, err := firewall.CheckStatelessPrefix(p)
 			if err != nil {
 				return fail(field, *a.AddressDefinition, err)
 			}
@@ -298,7 +299,7 @@ func slParseRule(path, res string, raw json.RawMessage, customs map[string]bool)
 		out  *[]flow.PortRange
 	}{{"SourcePorts", ma.SourcePorts, &r.SourcePorts}, {"DestinationPorts", ma.DestinationPorts, &r.DestinationPorts}} {
 		for j, pr := range side.in {
-			base := slIndex(mp+side.name, j)
+			base := jsonloc.Index(mp+side.name, j)
 			var bounds [2]uint16
 			for k, f := range [2]struct {
 				name string
@@ -307,75 +308,80 @@ func slParseRule(path, res string, raw json.RawMessage, customs map[string]bool)
 				n, set, err := slJSONInt(path+"."+base+"."+f.name, res, rule, f.raw)
 				switch {
 				case err != nil:
-					return StatelessRule{}, err
+					return firewall.StatelessRule{}, err
 				case !set:
-					return fail(base+"."+f.name, "", fmt.Errorf("%w: missing %s", ErrInvalidRule, f.name))
+					return fail(base+"."+f.name, "", fmt.Errorf("%w: missing %s", firewall.ErrInvalidRule, f.name))
 				case n < 0 || n > 65535:
-					return fail(base+"."+f.name, strconv.Itoa(n), fmt.Errorf("%w: port %d: want 0 to 65535", ErrInvalidRule, n))
+					return fail(base+"."+f.name, strconv.Itoa(n), fmt.Errorf("%w: port %d: want 0 to 65535", firewall.ErrInvalidRule, n))
 				}
 				bounds[k] = uint16(n)
 			}
 			rg := flow.PortRange{Lo: bounds[0], Hi: bounds[1]}
-			if err := slCheckPorts(rg); err != nil {
+			if err := firewall.CheckPortRange(rg); err != nil {
 				return fail(base, strconv.Itoa(int(rg.Lo))+"-"+strconv.Itoa(int(rg.Hi)), err)
 			}
 			*side.out = append(*side.out, rg)
 		}
 	}
 	for j, raw := range ma.Protocols {
-		field := slIndex(mp+"Protocols", j)
+		field := jsonloc.Index(mp+"Protocols", j)
 		n, set, err := slJSONInt(path+"."+field, res, rule, raw)
 		switch {
 		case err != nil:
-			return StatelessRule{}, err
+			return firewall.StatelessRule{}, err
 		case !set:
-			return fail(field, "null", fmt.Errorf("%w: a protocol number is null", ErrInvalidRule))
+			return fail(field, "null", fmt.Errorf("%w: a protocol number is null", firewall.ErrInvalidRule))
 		case n < 0 || n > 255:
-			return fail(field, strconv.Itoa(n), fmt.Errorf("%w: protocol %d: want 0 to 255", ErrInvalidRule, n))
+			return fail(field, strconv.Itoa(n), fmt.Errorf("%w: protocol %d: want 0 to 255", firewall.ErrInvalidRule, n))
 		}
 		r.Protocols = append(r.Protocols, flow.Protocol(n))
 	}
 	for j, tf := range ma.TCPFlags {
-		base := slIndex(mp+"TCPFlags", j)
-		var m TCPFlagMatch
+		base := jsonloc.Index(mp+"TCPFlags", j)
+		var m firewall.TCPFlagMatch
 		for _, part := range [2]struct {
 			name string
 			in   []string
-			out  *TCPFlags
+			out  *firewall.TCPFlags
 		}{{"Flags", tf.Flags, &m.Flags}, {"Masks", tf.Masks, &m.Masks}} {
 			for k, s := range part.in {
-				f, err := ParseTCPFlag(s)
+				f, err := firewall.ParseTCPFlag(s)
 				if err != nil {
-					return fail(slIndex(base+"."+part.name, k), s, err)
+					return fail(jsonloc.Index(base+"."+part.name, k), s, err)
 				}
 				*part.out |= f
 			}
 		}
-		if err := slCheckFlags(m); err != nil {
+		if err := firewall.CheckTCPFlags(m); err != nil {
 			return fail(base+".Flags", strings.Join(tf.Flags, ","), err)
 		}
 		r.TCPFlags = append(r.TCPFlags, m)
 	}
 	for j, a := range def.Actions {
-		field := slIndex("RuleDefinition.Actions", j)
+		field := jsonloc.Index("RuleDefinition.Actions", j)
 		if strings.HasPrefix(a, "aws:") {
-			act, err := ParseStatelessAction(a)
+			act, err := firewall.ParseStatelessAction(a)
 			if err != nil {
 				return fail(field, a, err)
 			}
 			if r.Action != 0 {
-				return fail(field, a, fmt.Errorf("%w: a second standard action after %s; a stateless rule takes exactly one", ErrInvalidRule, r.Action))
+				return fail(field, a, fmt.Errorf("%w: a second standard action after %s; a stateless rule takes exactly one", firewall.ErrInvalidRule, r.Action))
 			}
 			r.Action = act
 			continue
 		}
 		if !customs[a] {
-			return fail(field, a, fmt.Errorf("%w: custom action %q is not defined in the group's CustomActions", ErrInvalidGroup, a))
+			return fail(field, a, fmt.Errorf("%w: custom action %q is not defined in the group's CustomActions", firewall.ErrInvalidGroup, a))
 		}
 		r.CustomActions = append(r.CustomActions, a)
 	}
 	if r.Action == 0 {
-		return fail("RuleDefinition.Actions", strings.Join(def.Actions, ","), fmt.Errorf("%w: no standard action; a stateless rule takes exactly one of aws:pass, aws:drop, aws:forward_to_sfe", ErrInvalidRule))
+		return fail("RuleDefinition.Actions", strings.Join(def.Actions, ","), fmt.Errorf("%w: no standard action; a stateless rule takes exactly one of aws:pass, aws:drop, aws:forward_to_sfe", firewall.ErrInvalidRule))
 	}
 	return r, nil
+}
+
+// inputErr builds the *flow.InputError the stateless reader returns.
+func inputErr(path, resource, rule, text string, err error) error {
+	return &flow.InputError{Path: path, Resource: resource, Rule: rule, Text: text, Err: err}
 }

@@ -1,4 +1,4 @@
-package sg_test
+package aws_test
 
 import (
 	"bytes"
@@ -6,8 +6,9 @@ import (
 	"net/netip"
 	"testing"
 
+	"github.com/reachsim/reachsim/alibaba"
+	"github.com/reachsim/reachsim/aws"
 	"github.com/reachsim/reachsim/flow"
-	"github.com/reachsim/reachsim/internal/awsjson"
 	"github.com/reachsim/reachsim/sg"
 )
 
@@ -45,7 +46,7 @@ func checkParseError(t *testing.T, err error) {
 	if !errors.As(err, &ie) {
 		t.Fatalf("error %v (%T) is not a *flow.InputError", err, err)
 	}
-	if !errors.Is(err, sg.ErrInvalidRule) && !errors.Is(err, sg.ErrInvalidGroup) && !errors.Is(err, awsjson.ErrJSON) {
+	if !errors.Is(err, sg.ErrInvalidRule) && !errors.Is(err, sg.ErrInvalidGroup) && !errors.Is(err, flow.ErrJSON) {
 		t.Fatalf("error %v wraps no known sentinel", err)
 	}
 }
@@ -72,7 +73,7 @@ func FuzzParseSecurityGroups(f *testing.F) {
 		``,
 	)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		groups, err := sg.ParseSecurityGroups(data)
+		groups, err := aws.ParseSecurityGroups(data)
 		if err != nil {
 			checkParseError(t, err)
 			return
@@ -100,7 +101,7 @@ func FuzzParseSecurityGroupRules(f *testing.F) {
 		`{"SecurityGroupRules":[1,"x",null]}`,
 	)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		groups, err := sg.ParseSecurityGroupRules(data)
+		groups, err := aws.ParseSecurityGroupRules(data)
 		if err != nil {
 			checkParseError(t, err)
 			return
@@ -152,7 +153,7 @@ func FuzzParseAlibabaSecurityGroup(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte, kind uint8) {
-		g, err := sg.ParseAlibabaSecurityGroup(data, sg.Flavour(kind))
+		g, err := alibaba.ParseSecurityGroup(data, sg.Flavour(kind))
 		if err != nil {
 			checkParseError(t, err)
 			return

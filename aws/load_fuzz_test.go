@@ -1,4 +1,4 @@
-package reach_test
+package aws_test
 
 import (
 	"errors"
@@ -7,22 +7,23 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/reachsim/reachsim/aws"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/flow"
-	"github.com/reachsim/reachsim/internal/demo"
-	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sample"
 )
 
 // FuzzLoadAWS loads one arbitrary file: no input may panic, and every
 // error names the file.
-func FuzzLoadAWS(f *testing.F) {
-	entries, err := fs.ReadDir(demo.AWSDump, "aws")
+func FuzzLoad(f *testing.F) {
+	entries, err := fs.ReadDir(sample.AWSDump, "aws")
 	if err != nil {
 		f.Fatal(err)
 	}
 	for _, e := range entries {
-		data, err := fs.ReadFile(demo.AWSDump, "aws/"+e.Name())
+		data, err := fs.ReadFile(sample.AWSDump, "aws/"+e.Name())
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -35,7 +36,7 @@ func FuzzLoadAWS(f *testing.F) {
 	const name = "dump/pl-0fuzz.json"
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fsys := fstest.MapFS{name: &fstest.MapFile{Data: data}}
-		m, rep, err := reach.LoadAWSFS(fsys, "dump")
+		m, rep, err := aws.LoadFS(fsys, "dump")
 		require.NotNil(t, rep)
 		if err == nil {
 			require.NotNil(t, m)

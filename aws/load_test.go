@@ -1,4 +1,4 @@
-package reach_test
+package aws_test
 
 import (
 	"encoding/json"
@@ -12,13 +12,15 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/reachsim/reachsim/aws"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/firewall"
 	"github.com/reachsim/reachsim/flow"
-	"github.com/reachsim/reachsim/internal/demo"
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sample"
 )
 
 // loadQueries are the questions the sample dump must answer exactly as
@@ -76,10 +78,10 @@ func loadRender(t testing.TB, m *reach.Model, qs []reach.Query) []string {
 func loadSampleFS(t testing.TB) fstest.MapFS {
 	t.Helper()
 	fsys := fstest.MapFS{}
-	entries, err := fs.ReadDir(demo.AWSDump, "aws")
+	entries, err := fs.ReadDir(sample.AWSDump, "aws")
 	require.NoError(t, err)
 	for _, e := range entries {
-		data, err := fs.ReadFile(demo.AWSDump, "aws/"+e.Name())
+		data, err := fs.ReadFile(sample.AWSDump, "aws/"+e.Name())
 		require.NoError(t, err)
 		fsys["aws/"+e.Name()] = &fstest.MapFile{Data: data}
 	}
@@ -156,10 +158,10 @@ func loadFaults(t testing.TB, err error) []*flow.InputError {
 	return out
 }
 
-func TestLoadAWSSampleAnswersLikeTheDemoDesign(t *testing.T) {
-	m, rep, err := reach.LoadAWSFS(demo.AWSDump, "aws")
+func TestLoadSampleAnswersLikeTheDemoDesign(t *testing.T) {
+	m, rep, err := aws.LoadFS(sample.AWSDump, "aws")
 	require.NoError(t, err)
-	want, err := demo.ThreeTier().Build()
+	want, err := sample.ThreeTier().Build()
 	require.NoError(t, err)
 	qs := loadQueries()
 	got, wantOut := loadRender(t, m, qs), loadRender(t, want, qs)
@@ -180,8 +182,8 @@ func TestLoadAWSSampleAnswersLikeTheDemoDesign(t *testing.T) {
 	})
 }
 
-func TestLoadAWSReadsFilesInAnyOrderAndMergedKeys(t *testing.T) {
-	ref, refRep, err := reach.LoadAWSFS(demo.AWSDump, "aws")
+func TestLoadReadsFilesInAnyOrderAndMergedKeys(t *testing.T) {
+	ref, refRep, err := aws.LoadFS(sample.AWSDump, "aws")
 	require.NoError(t, err)
 	want := loadRender(t, ref, loadQueries())
 	fsys := loadSampleFS(t)
@@ -191,7 +193,7 @@ func TestLoadAWSReadsFilesInAnyOrderAndMergedKeys(t *testing.T) {
 		order := slices.Clone(names)
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		t.Run("shuffled order "+string(rune('A'+round)), func(t *testing.T) {
-			m, rep, err := reach.LoadAWSFS(fsys, order...)
+			m, rep, err := aws.LoadFS(fsys, order...)
 			require.NoError(t, err)
 			assert.Equal(t, order, rep.Files, "files are read in the order given")
 			assert.Equal(t, refRep.Counts, rep.Counts)
@@ -215,7 +217,7 @@ func TestLoadAWSReadsFilesInAnyOrderAndMergedKeys(t *testing.T) {
 		data, err := json.Marshal(merged)
 		require.NoError(t, err)
 		split["aws/all.json"] = &fstest.MapFile{Data: data}
-		m, rep, err := reach.LoadAWSFS(split, "aws")
+		m, rep, err := aws.LoadFS(split, "aws")
 		require.NoError(t, err)
 		assert.Len(t, rep.Files, 5, "all.json and the four network-firewall files")
 		assert.Empty(t, rep.Warnings)
@@ -223,7 +225,7 @@ func TestLoadAWSReadsFilesInAnyOrderAndMergedKeys(t *testing.T) {
 	})
 }
 
-func TestLoadAWSReadsDirectoriesAndFilesOfTheOSFileSystem(t *testing.T) {
+func TestLoadReadsDirectoriesAndFilesOfTheOSFileSystem(t *testing.T) {
 	dir := t.TempDir()
 	fsys := loadSampleFS(t)
 	for name, f := range fsys {
@@ -232,12 +234,12 @@ func TestLoadAWSReadsDirectoriesAndFilesOfTheOSFileSystem(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "README.txt"), []byte("not JSON"), 0o644))
 	require.NoError(t, os.Mkdir(filepath.Join(dir, "old"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "old", "broken.json"), []byte("{"), 0o644))
-	ref, _, err := reach.LoadAWSFS(demo.AWSDump, "aws")
+	ref, _, err := aws.LoadFS(sample.AWSDump, "aws")
 	require.NoError(t, err)
 	want := loadRender(t, ref, loadQueries())
 
 	t.Run("a directory: its *.json files, not its subdirectories", func(t *testing.T) {
-		m, rep, err := reach.LoadAWS(dir)
+		m, rep, err := aws.Load(dir)
 		require.NoError(t, err)
 		assert.Len(t, rep.Files, 13)
 		assert.Equal(t, filepath.Join(dir, "firewall-policy.json"), rep.Files[0], "in name order, as paths")
@@ -249,25 +251,25 @@ func TestLoadAWSReadsDirectoriesAndFilesOfTheOSFileSystem(t *testing.T) {
 			files = append(files, filepath.Join(dir, strings.TrimPrefix(name, "aws/")))
 		}
 		files = append(files, files[0])
-		m, rep, err := reach.LoadAWS(files...)
+		m, rep, err := aws.Load(files...)
 		require.NoError(t, err)
 		assert.Len(t, rep.Files, 13)
 		assert.Equal(t, want, loadRender(t, m, loadQueries()))
 	})
 	t.Run("a path that does not exist", func(t *testing.T) {
-		_, _, err := reach.LoadAWS(dir, filepath.Join(dir, "nope"))
+		_, _, err := aws.Load(dir, filepath.Join(dir, "nope"))
 		require.ErrorIs(t, err, fs.ErrNotExist)
 		assert.Equal(t, filepath.Join(dir, "nope"), loadFaults(t, err)[0].File)
 	})
 	t.Run("a directory without JSON", func(t *testing.T) {
 		empty := t.TempDir()
-		_, _, err := reach.LoadAWS(empty)
-		require.ErrorIs(t, err, reach.ErrInvalidDump)
+		_, _, err := aws.Load(empty)
+		require.ErrorIs(t, err, aws.ErrInvalidDump)
 		assert.Equal(t, empty+": invalid AWS CLI output: the directory holds no *.json file", err.Error())
 	})
 	t.Run("no path at all", func(t *testing.T) {
-		_, rep, err := reach.LoadAWS()
-		require.ErrorIs(t, err, reach.ErrInvalidDump)
+		_, rep, err := aws.Load()
+		require.ErrorIs(t, err, aws.ErrInvalidDump)
 		assert.NotNil(t, rep, "the report comes back even when the load fails")
 	})
 }
@@ -280,10 +282,10 @@ func TestLoadAWSReadsDirectoriesAndFilesOfTheOSFileSystem(t *testing.T) {
 // gateway endpoint and a vanished interface, a pending NAT gateway, an
 // unattached internet gateway and interface, a load balancer's interface,
 // groups from describe-security-groups alone, and a stray sts file.
-func TestLoadAWSShopDump(t *testing.T) {
-	m, rep, err := reach.LoadAWS("testdata/load/shop")
+func TestLoadShopDump(t *testing.T) {
+	m, rep, err := aws.Load("testdata/shop")
 	require.NoError(t, err)
-	const dir = "testdata/load/shop/"
+	const dir = "testdata/shop/"
 	assert.Equal(t, []string{
 		dir + `instances.json: Reservations[1].Instances[1]: instance i-0d3e4f5a6b7c8d9e0 (batch-1) is stopped: left out (only running instances are modelled)`,
 		dir + `internet-gateways.json: InternetGateways[1]: internet gateway igw-0spare0000000000a is not attached to a VPC: left out`,
@@ -383,7 +385,7 @@ func removeFile(name string) sampleEdit {
 	return func(_ testing.TB, fsys fstest.MapFS) { delete(fsys, name) }
 }
 
-func TestLoadAWSWarnsAboutWhatItLeavesOut(t *testing.T) {
+func TestLoadWarnsAboutWhatItLeavesOut(t *testing.T) {
 	tests := []struct {
 		name  string
 		edits []sampleEdit
@@ -458,7 +460,7 @@ func TestLoadAWSWarnsAboutWhatItLeavesOut(t *testing.T) {
 			for _, e := range tt.edits {
 				e(t, fsys)
 			}
-			m, rep, err := reach.LoadAWSFS(fsys, "aws")
+			m, rep, err := aws.LoadFS(fsys, "aws")
 			require.NoError(t, err)
 			if tt.warn == "" {
 				assert.Empty(t, rep.Warnings)
@@ -473,7 +475,7 @@ func TestLoadAWSWarnsAboutWhatItLeavesOut(t *testing.T) {
 	}
 }
 
-func TestLoadAWSErrorsNameTheFileAndPath(t *testing.T) {
+func TestLoadErrorsNameTheFileAndPath(t *testing.T) {
 	dropGroup := func(id string) []sampleEdit {
 		return []sampleEdit{
 			editFile("aws/security-groups.json", func(doc map[string]any) {
@@ -543,12 +545,12 @@ func TestLoadAWSErrorsNameTheFileAndPath(t *testing.T) {
 		}},
 		{"a bad address", []sampleEdit{editFile("aws/network-interfaces.json", func(doc map[string]any) {
 			loadObj(doc, "NetworkInterfaces", 2, "Ipv6Addresses", 0)["Ipv6Address"] = "2001:db8:10:1::g"
-		})}, reach.ErrInvalidDump, []string{
+		})}, aws.ErrInvalidDump, []string{
 			`aws/network-interfaces.json: NetworkInterfaces[2].Ipv6Addresses[0].Ipv6Address (eni-web1): "2001:db8:10:1::g": invalid AWS CLI output: not an IP address`,
 		}},
 		{"a missing required field", []sampleEdit{editFile("aws/route-tables.json", func(doc map[string]any) {
 			delete(loadObj(doc, "RouteTables", 2), "VpcId")
-		})}, reach.ErrInvalidDump, []string{
+		})}, aws.ErrInvalidDump, []string{
 			`aws/route-tables.json: RouteTables[2].VpcId (rtb-edge): invalid AWS CLI output: VpcId is missing`,
 		}},
 		{"a fault the security group parser finds", []sampleEdit{editFile("aws/security-group-rules.json", func(doc map[string]any) {
@@ -573,7 +575,7 @@ func TestLoadAWSErrorsNameTheFileAndPath(t *testing.T) {
 		}},
 		{"a route's CIDR that is not one", []sampleEdit{editFile("aws/route-tables.json", func(doc map[string]any) {
 			loadObj(doc, "RouteTables", 1, "Routes", 2)["DestinationCidrBlock"] = "0.0.0.0/33"
-		})}, reach.ErrInvalidDump, []string{
+		})}, aws.ErrInvalidDump, []string{
 			`aws/route-tables.json: RouteTables[1].Routes[2].DestinationCidrBlock (rtb-private): "0.0.0.0/33": invalid AWS CLI output: not a CIDR block`,
 		}},
 		{"an address outside the interface's subnet", []sampleEdit{
@@ -603,12 +605,12 @@ func TestLoadAWSErrorsNameTheFileAndPath(t *testing.T) {
 		}},
 		{"a resource listed in two files", []sampleEdit{func(_ testing.TB, fsys fstest.MapFS) {
 			fsys["aws/vpcs-again.json"] = fsys["aws/vpcs.json"]
-		}}, reach.ErrInvalidDump, []string{
+		}}, aws.ErrInvalidDump, []string{
 			`aws/vpcs.json: Vpcs[0].VpcId (vpc-demo): "vpc-demo": invalid AWS CLI output: VPC vpc-demo is listed twice (first at aws/vpcs-again.json: Vpcs[0].VpcId)`,
 		}},
 		{"two main route tables", []sampleEdit{editFile("aws/route-tables.json", func(doc map[string]any) {
 			loadObj(doc, "RouteTables", 0, "Associations", 0)["Main"] = true
-		})}, reach.ErrInvalidDump, []string{
+		})}, aws.ErrInvalidDump, []string{
 			`aws/route-tables.json: RouteTables[1].Associations[0].Main (rtb-private): "rtb-private": invalid AWS CLI output: vpc-demo has two main route tables, rtb-public (aws/route-tables.json: RouteTables[0].Associations[0].Main) and rtb-private`,
 		}},
 	}
@@ -618,7 +620,7 @@ func TestLoadAWSErrorsNameTheFileAndPath(t *testing.T) {
 			for _, e := range tt.edits {
 				e(t, fsys)
 			}
-			m, rep, err := reach.LoadAWSFS(fsys, "aws")
+			m, rep, err := aws.LoadFS(fsys, "aws")
 			require.Error(t, err)
 			assert.Nil(t, m)
 			assert.NotNil(t, rep)
@@ -635,7 +637,7 @@ func TestLoadAWSErrorsNameTheFileAndPath(t *testing.T) {
 	}
 }
 
-func TestLoadAWSPrefixLists(t *testing.T) {
+func TestLoadPrefixLists(t *testing.T) {
 	// sg-db also admits PostgreSQL from the hosts of a prefix list.
 	withListRule := func(t testing.TB, fsys fstest.MapFS) {
 		loadEdit(t, fsys, "aws/security-group-rules.json", func(doc map[string]any) {
@@ -685,7 +687,7 @@ func TestLoadAWSPrefixLists(t *testing.T) {
 			for name, content := range tt.files {
 				fsys[name] = &fstest.MapFile{Data: []byte(content)}
 			}
-			m, rep, err := reach.LoadAWSFS(fsys, "aws")
+			m, rep, err := aws.LoadFS(fsys, "aws")
 			if tt.err != "" {
 				faults := loadFaults(t, err)
 				require.Len(t, faults, 1, "%v", err)
@@ -713,8 +715,8 @@ func TestLoadAWSPrefixLists(t *testing.T) {
 		fsys := loadSampleFS(t)
 		two := strings.Replace(described, `}]}`, `}, {"PrefixListId": "pl-0ffff", "PrefixListName": "other"}]}`, 1)
 		fsys["aws/lists.json"] = &fstest.MapFile{Data: []byte(strings.TrimSuffix(two, "}") + `, "Entries": []}`)}
-		_, _, err := reach.LoadAWSFS(fsys, "aws")
-		require.ErrorIs(t, err, reach.ErrInvalidDump)
+		_, _, err := aws.LoadFS(fsys, "aws")
+		require.ErrorIs(t, err, aws.ErrInvalidDump)
 		assert.Contains(t, err.Error(), "aws/lists.json: Entries: invalid AWS CLI output: Entries cannot be told apart")
 	})
 	t.Run("a route to a prefix list", func(t *testing.T) {
@@ -724,7 +726,7 @@ func TestLoadAWSPrefixLists(t *testing.T) {
 			loadAppend(doc, loadJSON(`{"DestinationPrefixListId": "pl-0a1b2c3d4e5f60789", "NetworkInterfaceId": "eni-web1", "Origin": "CreateRoute", "State": "active"}`),
 				"RouteTables", 1, "Routes")
 		})
-		m, rep, err := reach.LoadAWSFS(fsys, "aws")
+		m, rep, err := aws.LoadFS(fsys, "aws")
 		require.NoError(t, err)
 		assert.Empty(t, rep.Warnings)
 		r, err := m.Check(reach.Query{From: "app-1", To: "192.0.2.9", Protocol: flow.TCP, Port: 443})
@@ -733,14 +735,14 @@ func TestLoadAWSPrefixLists(t *testing.T) {
 	})
 }
 
-func TestLoadAWSMergesInterfaceSources(t *testing.T) {
+func TestLoadMergesInterfaceSources(t *testing.T) {
 	t.Run("describe-instances alone", func(t *testing.T) {
 		fsys := loadSampleFS(t)
 		delete(fsys, "aws/network-interfaces.json")
-		m, rep, err := reach.LoadAWSFS(fsys, "aws")
+		m, rep, err := aws.LoadFS(fsys, "aws")
 		require.NoError(t, err)
 		assert.Empty(t, rep.Warnings)
-		ref, _, err := reach.LoadAWSFS(demo.AWSDump, "aws")
+		ref, _, err := aws.LoadFS(sample.AWSDump, "aws")
 		require.NoError(t, err)
 		assert.Equal(t, loadRender(t, ref, loadQueries()), loadRender(t, m, loadQueries()))
 	})
@@ -752,7 +754,7 @@ func TestLoadAWSMergesInterfaceSources(t *testing.T) {
 				loadObj(doc, "NetworkInterfaces", i)["TagSet"] = []any{map[string]any{"Key": "Name", "Value": name}}
 			}
 		})
-		m, rep, err := reach.LoadAWSFS(fsys, "aws")
+		m, rep, err := aws.LoadFS(fsys, "aws")
 		require.NoError(t, err)
 		assert.Empty(t, rep.Warnings)
 		assert.Equal(t, 0, rep.Counts["instances"], "no instance is described")
@@ -769,7 +771,7 @@ func TestLoadAWSMergesInterfaceSources(t *testing.T) {
 				"PrivateIpAddresses": [{"Primary": true, "PrivateIpAddress": "10.0.2.21"}], "SubnetId": "subnet-app", "Status": "in-use"}`)
 			in["NetworkInterfaces"] = append([]any{second}, in["NetworkInterfaces"].([]any)...)
 		})
-		m, _, err := reach.LoadAWSFS(fsys, "aws")
+		m, _, err := aws.LoadFS(fsys, "aws")
 		require.NoError(t, err)
 		for _, from := range []string{"app-1", "i-app1"} {
 			r, err := m.Check(reach.Query{From: from, To: "db-1", Protocol: flow.TCP, Port: 5432})

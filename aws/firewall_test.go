@@ -1,4 +1,4 @@
-package firewall_test
+package aws_test
 
 import (
 	"errors"
@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/reachsim/reachsim/aws"
 	"github.com/reachsim/reachsim/firewall"
 	"github.com/reachsim/reachsim/flow"
 )
@@ -38,14 +39,14 @@ var pjPartners = firewall.StaticIPSets{pjPartnersARN: {netip.MustParsePrefix("19
 
 func pjRead(t *testing.T, file string) []byte {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", file))
+	data, err := os.ReadFile(filepath.Join("testdata/firewall", file))
 	require.NoError(t, err)
 	return data
 }
 
-func pjGroup(t *testing.T, file string) firewall.RuleGroup {
+func pjGroup(t *testing.T, file string) aws.RuleGroup {
 	t.Helper()
-	g, err := firewall.ParseRuleGroup(pjRead(t, file))
+	g, err := aws.ParseRuleGroup(pjRead(t, file))
 	require.NoError(t, err, file)
 	return g
 }
@@ -142,33 +143,33 @@ func TestParseRuleGroupDomainList(t *testing.T) {
 }
 
 func TestParseRuleGroupWithoutType(t *testing.T) {
-	g, err := firewall.ParseRuleGroup([]byte(`{"RuleGroup":{"RulesSource":{"RulesString":"pass ip any any -> any any (sid:1;)"}}}`))
+	g, err := aws.ParseRuleGroup([]byte(`{"RuleGroup":{"RulesSource":{"RulesString":"pass ip any any -> any any (sid:1;)"}}}`))
 	require.NoError(t, err, "a stateful source is read as stateful")
 	require.NotNil(t, g.Stateful)
 	assert.Equal(t, "pass ip any any -> any any (sid:1;)", g.Stateful.RulesString)
 	assert.Empty(t, g.ARN())
 
-	_, err = firewall.ParseRuleGroup([]byte(`{"RuleGroupResponse":{"RuleGroupName":"x"},"RuleGroup":{"RulesSource":{"StatelessRulesAndCustomActions":{"StatelessRules":[]}}}}`))
+	_, err = aws.ParseRuleGroup([]byte(`{"RuleGroupResponse":{"RuleGroupName":"x"},"RuleGroup":{"RulesSource":{"StatelessRulesAndCustomActions":{"StatelessRules":[]}}}}`))
 	require.ErrorIs(t, err, firewall.ErrInvalidGroup, "a stateless source needs its Type")
 	var ie *flow.InputError
 	require.ErrorAs(t, err, &ie)
 	assert.Equal(t, "RuleGroupResponse.Type", ie.Path)
 
-	g, err = firewall.ParseRuleGroup([]byte(`{"RuleGroupResponse":{"RuleGroupName":"d","Type":"STATEFUL"},"RuleGroup":{"RulesSource":{"RulesSourceList":{"Targets":["a.example"],"TargetTypes":["TLS_SNI"],"GeneratedRulesType":"DENYLIST"},"StatelessRulesAndCustomActions":null}}}`))
+	g, err = aws.ParseRuleGroup([]byte(`{"RuleGroupResponse":{"RuleGroupName":"d","Type":"STATEFUL"},"RuleGroup":{"RulesSource":{"RulesSourceList":{"Targets":["a.example"],"TargetTypes":["TLS_SNI"],"GeneratedRulesType":"DENYLIST"},"StatelessRulesAndCustomActions":null}}}`))
 	require.NoError(t, err, "a null StatelessRulesAndCustomActions is absent")
 	assert.Equal(t, "DENYLIST", g.Stateful.DomainList.Type)
 }
 
 func TestParseFirewallPolicy(t *testing.T) {
-	s, err := firewall.ParseFirewallPolicy(pjRead(t, "policy-inspection.json"))
+	s, err := aws.ParseFirewallPolicy(pjRead(t, "policy-inspection.json"))
 	require.NoError(t, err)
-	assert.Equal(t, firewall.PolicySpec{
+	assert.Equal(t, aws.PolicySpec{
 		Name: "inspection-policy", ARN: pjPolicyARN,
-		StatelessGroups:          []firewall.GroupRefSpec{{ARN: pjEdgeARN, Priority: 10}},
+		StatelessGroups:          []aws.GroupRefSpec{{ARN: pjEdgeARN, Priority: 10}},
 		StatelessDefault:         firewall.StatelessDefault{Action: firewall.StatelessForward, CustomActions: []string{"DefaultMetric"}},
 		StatelessFragmentDefault: firewall.StatelessDefault{Action: firewall.StatelessDrop},
 		StatelessCustomActions:   []firewall.CustomAction{{Name: "DefaultMetric", Dimensions: []string{"forwarded"}}},
-		StatefulGroups: []firewall.GroupRefSpec{
+		StatefulGroups: []aws.GroupRefSpec{
 			{ARN: pjSuricataARN, Priority: 100},
 			{ARN: pjWebARN, Priority: 200},
 			{ARN: pjDomainsARN, Priority: 300, DropToAlert: true},
@@ -181,15 +182,15 @@ func TestParseFirewallPolicy(t *testing.T) {
 }
 
 func TestParseFirewall(t *testing.T) {
-	s, err := firewall.ParseFirewall(pjRead(t, "firewall-two-az.json"))
+	s, err := aws.ParseFirewall(pjRead(t, "firewall-two-az.json"))
 	require.NoError(t, err)
-	assert.Equal(t, firewall.FirewallSpec{
+	assert.Equal(t, aws.FirewallSpec{
 		Name:      "inspection-fw",
 		ARN:       pjAcct + "firewall/inspection-fw",
 		PolicyARN: pjPolicyARN,
 		VPCID:     "vpc-0a1b2c3d4e5f60718",
 		Subnets:   []string{"subnet-0f0b0000000000002", "subnet-0f0a0000000000001"},
-		Endpoints: []firewall.FirewallEndpoint{
+		Endpoints: []aws.FirewallEndpoint{
 			{AvailabilityZone: "us-east-1a", SubnetID: "subnet-0f0a0000000000001", EndpointID: "vpce-0aaaaaaaaaaaaaaa1", Status: "READY"},
 			{AvailabilityZone: "us-east-1b", SubnetID: "subnet-0f0b0000000000002", EndpointID: "vpce-0bbbbbbbbbbbbbbb2", Status: "READY"},
 		},
@@ -199,14 +200,14 @@ func TestParseFirewall(t *testing.T) {
 // pjEngine loads the testdata policy and its groups and compiles them.
 func pjEngine(t *testing.T) *firewall.Engine {
 	t.Helper()
-	spec, err := firewall.ParseFirewallPolicy(pjRead(t, "policy-inspection.json"))
+	spec, err := aws.ParseFirewallPolicy(pjRead(t, "policy-inspection.json"))
 	require.NoError(t, err)
-	var groups []firewall.RuleGroup
+	var groups []aws.RuleGroup
 	for _, f := range pjGroupFiles {
 		groups = append(groups, pjGroup(t, f))
 	}
 	// An unreferenced group is ignored.
-	groups = append(groups, firewall.RuleGroup{Stateful: &firewall.StatefulRuleGroup{Name: "unused", ARN: pjAcct + "stateful-rulegroup/unused", RulesString: "junk"}})
+	groups = append(groups, aws.RuleGroup{Stateful: &firewall.StatefulRuleGroup{Name: "unused", ARN: pjAcct + "stateful-rulegroup/unused", RulesString: "junk"}})
 	p, err := spec.Build(groups)
 	require.NoError(t, err)
 	require.Len(t, p.Stateless.Groups, 1)
@@ -284,17 +285,17 @@ const pjPass = `"RulesString":"pass ip any any -> any any (sid:1;)"`
 
 func TestJSONErrors(t *testing.T) {
 	policy := func(fields string) func() error {
-		return func() error { _, err := firewall.ParseFirewallPolicy([]byte(pjPolicy(fields))); return err }
+		return func() error { _, err := aws.ParseFirewallPolicy([]byte(pjPolicy(fields))); return err }
 	}
 	group := func(doc string) func() error {
-		return func() error { _, err := firewall.ParseRuleGroup([]byte(doc)); return err }
+		return func() error { _, err := aws.ParseRuleGroup([]byte(doc)); return err }
 	}
 	fw := func(doc string) func() error {
-		return func() error { _, err := firewall.ParseFirewall([]byte(doc)); return err }
+		return func() error { _, err := aws.ParseFirewall([]byte(doc)); return err }
 	}
-	build := func(fields string, groups ...firewall.RuleGroup) func() error {
+	build := func(fields string, groups ...aws.RuleGroup) func() error {
 		return func() error {
-			s, err := firewall.ParseFirewallPolicy([]byte(pjPolicy(fields)))
+			s, err := aws.ParseFirewallPolicy([]byte(pjPolicy(fields)))
 			if err != nil {
 				return err
 			}
@@ -302,7 +303,7 @@ func TestJSONErrors(t *testing.T) {
 			return err
 		}
 	}
-	stateful := firewall.RuleGroup{Stateful: &firewall.StatefulRuleGroup{Name: "sf", ARN: "arn:sf", RulesString: "pass ip any any -> any any (sid:1;)"}}
+	stateful := aws.RuleGroup{Stateful: &firewall.StatefulRuleGroup{Name: "sf", ARN: "arn:sf", RulesString: "pass ip any any -> any any (sid:1;)"}}
 	const fwOK = `"FirewallName":"fw","FirewallPolicyArn":"arn:p","VpcId":"vpc-1"`
 	const syncA = `"FirewallStatus":{"SyncStates":{"us-east-1a":{"Attachment":{"SubnetId":"subnet-a","EndpointId":"vpce-a","Status":"READY"}}}}`
 
@@ -323,7 +324,7 @@ func TestJSONErrors(t *testing.T) {
 		{"a capacity that is not a number", group(`{"RuleGroupResponse":{"RuleGroupName":"g","Type":"STATEFUL","Capacity":1.5},"RuleGroup":{"RulesSource":{` + pjPass + `}}}`), flow.ErrJSON,
 			"RuleGroupResponse.Capacity", "1.5"},
 		{"describe output without FirewallPolicy", func() error {
-			_, err := firewall.ParseFirewallPolicy([]byte(`{"FirewallPolicyResponse":{"FirewallPolicyName":"p"}}`))
+			_, err := aws.ParseFirewallPolicy([]byte(`{"FirewallPolicyResponse":{"FirewallPolicyName":"p"}}`))
 			return err
 		}, firewall.ErrInvalidPolicy, "FirewallPolicy", ""},
 		{"stateless defaults with no standard action", policy(pjMetric + `,"StatelessDefaultActions":["M"],"StatelessFragmentDefaultActions":["aws:drop"]`),
@@ -414,7 +415,7 @@ func TestJSONErrors(t *testing.T) {
 }
 
 func TestJSONErrorsNameTheResource(t *testing.T) {
-	_, err := firewall.ParseRuleGroup([]byte(pjStateful(`{"RulesSource":{"RulesString":"block ip any any -> any any (sid:1;)\nblock ip any any -> any any (sid:2;)"}}`)))
+	_, err := aws.ParseRuleGroup([]byte(pjStateful(`{"RulesSource":{"RulesString":"block ip any any -> any any (sid:1;)\nblock ip any any -> any any (sid:2;)"}}`)))
 	require.ErrorIs(t, err, firewall.ErrSyntax)
 	var multi interface{ Unwrap() []error }
 	require.True(t, errors.As(err, &multi), "two bad rules, two errors")
@@ -424,22 +425,22 @@ func TestJSONErrorsNameTheResource(t *testing.T) {
 		assert.Equal(t, "g", ie.Resource)
 		assert.Equal(t, "RuleGroup.RulesSource.RulesString", ie.Path)
 	}
-	_, err = firewall.ParseFirewallPolicy([]byte(pjPolicy(`"StatelessDefaultActions":[]`)))
+	_, err = aws.ParseFirewallPolicy([]byte(pjPolicy(`"StatelessDefaultActions":[]`)))
 	var ie *flow.InputError
 	require.ErrorAs(t, err, &ie)
 	assert.Equal(t, "p", ie.Resource)
 	assert.Equal(t, `FirewallPolicy.StatelessDefaultActions (p): invalid firewall policy: exactly one of aws:pass, aws:drop, aws:forward_to_sfe is required (found 0)`, err.Error())
-	_, err = firewall.ParseFirewall([]byte(`{"Firewall":{"FirewallArn":"arn:fw","FirewallPolicyArn":"arn:p"}}`))
+	_, err = aws.ParseFirewall([]byte(`{"Firewall":{"FirewallArn":"arn:fw","FirewallPolicyArn":"arn:p"}}`))
 	require.ErrorAs(t, err, &ie)
 	assert.Equal(t, "arn:fw", ie.Resource, "a firewall without a name is named by its ARN")
 }
 
 func TestBuildRejectsTwoGroupsWithOneARN(t *testing.T) {
-	s, err := firewall.ParseFirewallPolicy([]byte(pjPolicy(pjDefaults)))
+	s, err := aws.ParseFirewallPolicy([]byte(pjPolicy(pjDefaults)))
 	require.NoError(t, err)
-	a := firewall.RuleGroup{Stateful: &firewall.StatefulRuleGroup{Name: "a", ARN: "arn:same", RulesString: "pass ip any any -> any any (sid:1;)"}}
-	b := firewall.RuleGroup{Stateful: &firewall.StatefulRuleGroup{Name: "b", ARN: "arn:same", RulesString: "drop ip any any -> any any (sid:1;)"}}
-	_, err = s.Build([]firewall.RuleGroup{a, b})
+	a := aws.RuleGroup{Stateful: &firewall.StatefulRuleGroup{Name: "a", ARN: "arn:same", RulesString: "pass ip any any -> any any (sid:1;)"}}
+	b := aws.RuleGroup{Stateful: &firewall.StatefulRuleGroup{Name: "b", ARN: "arn:same", RulesString: "drop ip any any -> any any (sid:1;)"}}
+	_, err = s.Build([]aws.RuleGroup{a, b})
 	require.ErrorIs(t, err, firewall.ErrUnresolved)
 	var ie *flow.InputError
 	require.ErrorAs(t, err, &ie)

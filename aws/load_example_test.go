@@ -1,17 +1,19 @@
-package reach_test
+package aws_test
 
 import (
 	"fmt"
 
+	"github.com/reachsim/reachsim/aws"
+
 	"github.com/reachsim/reachsim/flow"
-	"github.com/reachsim/reachsim/internal/demo"
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sample"
 )
 
-func ExampleLoadAWSFS() {
-	// demo.AWSDump holds describe-* output of the sample three-tier
-	// design; reach.LoadAWS("dump/") reads a directory of your own.
-	m, rep, err := reach.LoadAWSFS(demo.AWSDump, "aws")
+func ExampleLoadFS() {
+	// sample.AWSDump holds describe-* output of the sample three-tier
+	// design; aws.Load("dump/") reads a directory of your own.
+	m, rep, err := aws.LoadFS(sample.AWSDump, "aws")
 	if err != nil {
 		panic(err)
 	}

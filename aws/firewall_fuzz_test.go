@@ -1,4 +1,4 @@
-package firewall_test
+package aws_test
 
 import (
 	"errors"
@@ -10,13 +10,14 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/reachsim/reachsim/aws"
 	"github.com/reachsim/reachsim/firewall"
 	"github.com/reachsim/reachsim/flow"
 )
 
 // pjSeed adds the testdata files matching pattern and extra inputs.
 func pjSeed(f *testing.F, pattern string, extra ...string) {
-	files, err := filepath.Glob(filepath.Join("testdata", pattern))
+	files, err := filepath.Glob(filepath.Join("testdata/firewall", pattern))
 	require.NoError(f, err)
 	require.NotEmpty(f, files, pattern)
 	for _, name := range files {
@@ -50,7 +51,7 @@ func FuzzParseRuleGroup(f *testing.F) {
 		`{"RuleGroup":{"RulesSource":{"RulesString":"alert ip any any -> any any (sid:9;)"}}}`,
 	)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		g, err := firewall.ParseRuleGroup(data)
+		g, err := aws.ParseRuleGroup(data)
 		if err != nil {
 			pjCheckErr(t, err)
 			return
@@ -84,7 +85,7 @@ func FuzzParseFirewallPolicy(f *testing.F) {
 	)
 	home := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s, err := firewall.ParseFirewallPolicy(data)
+		s, err := aws.ParseFirewallPolicy(data)
 		if err != nil {
 			pjCheckErr(t, err)
 			return
@@ -115,7 +116,7 @@ func FuzzParseFirewall(f *testing.F) {
 		`{"Firewall":{"FirewallArn":"arn:fw","FirewallPolicyArn":"arn:p","VpcId":"vpc-1"},"FirewallStatus":{"SyncStates":{"az":{}}}}`,
 	)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s, err := firewall.ParseFirewall(data)
+		s, err := aws.ParseFirewall(data)
 		if err != nil {
 			pjCheckErr(t, err)
 			return
@@ -123,7 +124,7 @@ func FuzzParseFirewall(f *testing.F) {
 		if s.PolicyARN == "" || s.VPCID == "" {
 			t.Fatalf("missing policy or VPC: %+v", s)
 		}
-		if !slices.IsSortedFunc(s.Endpoints, func(a, b firewall.FirewallEndpoint) int {
+		if !slices.IsSortedFunc(s.Endpoints, func(a, b aws.FirewallEndpoint) int {
 			switch {
 			case a.AvailabilityZone < b.AvailabilityZone:
 				return -1
@@ -135,7 +136,7 @@ func FuzzParseFirewall(f *testing.F) {
 			t.Fatalf("endpoints not sorted by zone: %+v", s.Endpoints)
 		}
 		for _, sub := range s.Subnets {
-			if !slices.ContainsFunc(s.Endpoints, func(e firewall.FirewallEndpoint) bool { return e.SubnetID == sub && e.EndpointID != "" }) {
+			if !slices.ContainsFunc(s.Endpoints, func(e aws.FirewallEndpoint) bool { return e.SubnetID == sub && e.EndpointID != "" }) {
 				t.Fatalf("subnet %s has no endpoint: %+v", sub, s)
 			}
 		}

@@ -1,4 +1,4 @@
-package firewall
+package aws
 
 import (
 	"encoding/json"
@@ -9,15 +9,16 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/reachsim/reachsim/firewall"
 	"github.com/reachsim/reachsim/flow"
-	"github.com/reachsim/reachsim/internal/awsjson"
+	"github.com/reachsim/reachsim/internal/jsonloc"
 )
 
 // RuleGroup is one rule group as `aws network-firewall describe-rule-group`
 // prints it: exactly one of Stateless and Stateful is set.
 type RuleGroup struct {
-	Stateless *StatelessRuleGroup
-	Stateful  *StatefulRuleGroup
+	Stateless *firewall.StatelessRuleGroup
+	Stateful  *firewall.StatefulRuleGroup
 }
 
 // ARN returns the group's ARN.
@@ -77,7 +78,7 @@ func ParseRuleGroup(data []byte) (RuleGroup, error) {
 			Type                        *string
 		}
 	}
-	if err := awsjson.Unmarshal("", data, &doc); err != nil {
+	if err := jsonloc.Unmarshal("", data, &doc); err != nil {
 		return RuleGroup{}, err
 	}
 	var typ *string
@@ -96,7 +97,7 @@ func ParseRuleGroup(data []byte) (RuleGroup, error) {
 		stateless = true
 	case *typ == "STATEFUL", *typ == "STATEFUL_DOMAIN":
 	default:
-		return RuleGroup{}, jsonErr("RuleGroupResponse.Type", res, *typ, fmt.Errorf("%w: rule group type %q: want STATELESS or STATEFUL", ErrInvalidGroup, *typ))
+		return RuleGroup{}, jsonErr("RuleGroupResponse.Type", res, *typ, fmt.Errorf("%w: rule group type %q: want STATELESS or STATEFUL", firewall.ErrInvalidGroup, *typ))
 	}
 	if stateless {
 		g, err := ParseStatelessRuleGroup(data)
@@ -133,7 +134,7 @@ type sfJSONRule struct {
 	}
 }
 
-func parseStateful(data []byte) (StatefulRuleGroup, error) {
+func parseStateful(data []byte) (firewall.StatefulRuleGroup, error) {
 	var doc struct {
 		RuleGroup *struct {
 			RuleVariables *struct {
@@ -163,8 +164,8 @@ func parseStateful(data []byte) (StatefulRuleGroup, error) {
 			Capacity      json.RawMessage
 		}
 	}
-	var g StatefulRuleGroup
-	if err := awsjson.Unmarshal("", data, &doc); err != nil {
+	var g firewall.StatefulRuleGroup
+	if err := jsonloc.Unmarshal("", data, &doc); err != nil {
 		return g, err
 	}
 	if doc.RuleGroupResponse != nil {
@@ -183,11 +184,11 @@ func parseStateful(data []byte) (StatefulRuleGroup, error) {
 	}
 	rg := doc.RuleGroup
 	if rg == nil || rg.RulesSource == nil {
-		return g, jsonErr("RuleGroup.RulesSource", res, "", fmt.Errorf("%w: missing", ErrInvalidGroup))
+		return g, jsonErr("RuleGroup.RulesSource", res, "", fmt.Errorf("%w: missing", firewall.ErrInvalidGroup))
 	}
 	src := rg.RulesSource
 	if !jsonAbsent(src.StatelessRulesAndCustomActions) {
-		return g, jsonErr("RuleGroup.RulesSource.StatelessRulesAndCustomActions", res, "", fmt.Errorf("%w: stateless rules in a stateful group", ErrInvalidGroup))
+		return g, jsonErr("RuleGroup.RulesSource.StatelessRulesAndCustomActions", res, "", fmt.Errorf("%w: stateless rules in a stateful group", firewall.ErrInvalidGroup))
 	}
 	var kinds []string
 	if src.RulesString != nil {
@@ -196,9 +197,9 @@ func parseStateful(data []byte) (StatefulRuleGroup, error) {
 	}
 	if src.StatefulRules != nil {
 		kinds = append(kinds, "StatefulRules")
-		g.StandardRules = []StandardRule{}
+		g.StandardRules = []firewall.StandardRule{}
 		for i, raw := range src.StatefulRules {
-			sr, err := parseStandardRule(awsjson.Index("RuleGroup.RulesSource.StatefulRules", i), res, raw)
+			sr, err := parseStandardRule(jsonloc.Index("RuleGroup.RulesSource.StatefulRules", i), res, raw)
 			if err != nil {
 				return g, err
 			}
@@ -208,10 +209,10 @@ func parseStateful(data []byte) (StatefulRuleGroup, error) {
 	if src.RulesSourceList != nil {
 		kinds = append(kinds, "RulesSourceList")
 		l := src.RulesSourceList
-		g.DomainList = &DomainList{Targets: slices.Clone(l.Targets), TargetTypes: slices.Clone(l.TargetTypes), Type: l.GeneratedRulesType}
+		g.DomainList = &firewall.DomainList{Targets: slices.Clone(l.Targets), TargetTypes: slices.Clone(l.TargetTypes), Type: l.GeneratedRulesType}
 	}
 	if len(kinds) != 1 {
-		return g, jsonErr("RuleGroup.RulesSource", res, strings.Join(kinds, ","), fmt.Errorf("%w: a stateful group has exactly one of RulesString, StatefulRules and RulesSourceList (found %d)", ErrInvalidGroup, len(kinds)))
+		return g, jsonErr("RuleGroup.RulesSource", res, strings.Join(kinds, ","), fmt.Errorf("%w: a stateful group has exactly one of RulesString, StatefulRules and RulesSourceList (found %d)", firewall.ErrInvalidGroup, len(kinds)))
 	}
 	if v := rg.RuleVariables; v != nil {
 		for _, name := range sortedKeys(v.IPSets) {
@@ -226,7 +227,7 @@ func parseStateful(data []byte) (StatefulRuleGroup, error) {
 			for i, d := range v.IPSets[name].Definition {
 				pf, err := parsePrefixText(d)
 				if err != nil {
-					return g, jsonErr(awsjson.Index(p+".Definition", i), res, d, fmt.Errorf("%w: %w", ErrInvalidGroup, err))
+					return g, jsonErr(jsonloc.Index(p+".Definition", i), res, d, fmt.Errorf("%w: %w", firewall.ErrInvalidGroup, err))
 				}
 				set = append(set, pf)
 			}
@@ -238,7 +239,7 @@ func parseStateful(data []byte) (StatefulRuleGroup, error) {
 				return g, jsonErr(p, res, name, err)
 			}
 			if _, dup := g.IPSets[name]; dup {
-				return g, jsonErr(p, res, name, fmt.Errorf("%w: %s is both an IP set and a port set", ErrInvalidGroup, name))
+				return g, jsonErr(p, res, name, fmt.Errorf("%w: %s is both an IP set and a port set", firewall.ErrInvalidGroup, name))
 			}
 			if g.PortSets == nil {
 				g.PortSets = map[string][]flow.PortRange{}
@@ -247,7 +248,7 @@ func parseStateful(data []byte) (StatefulRuleGroup, error) {
 			for i, d := range v.PortSets[name].Definition {
 				pr, err := parsePortSetItem(d)
 				if err != nil {
-					return g, jsonErr(awsjson.Index(p+".Definition", i), res, d, err)
+					return g, jsonErr(jsonloc.Index(p+".Definition", i), res, d, err)
 				}
 				set = append(set, pr)
 			}
@@ -262,7 +263,7 @@ func parseStateful(data []byte) (StatefulRuleGroup, error) {
 			}
 			arn := rs.IPSetReferences[name].ReferenceArn
 			if arn == "" {
-				return g, jsonErr(p+".ReferenceArn", res, "", fmt.Errorf("%w: missing", ErrInvalidGroup))
+				return g, jsonErr(p+".ReferenceArn", res, "", fmt.Errorf("%w: missing", firewall.ErrInvalidGroup))
 			}
 			if g.IPSetReferences == nil {
 				g.IPSetReferences = map[string]string{}
@@ -271,22 +272,22 @@ func parseStateful(data []byte) (StatefulRuleGroup, error) {
 		}
 	}
 	if o := rg.StatefulRuleOptions; o != nil && o.RuleOrder != "" {
-		ro, err := ParseRuleOrder(o.RuleOrder)
+		ro, err := firewall.ParseRuleOrder(o.RuleOrder)
 		if err != nil {
-			return g, jsonErr("RuleGroup.StatefulRuleOptions.RuleOrder", res, o.RuleOrder, fmt.Errorf("%w: %w", ErrInvalidGroup, err))
+			return g, jsonErr("RuleGroup.StatefulRuleOptions.RuleOrder", res, o.RuleOrder, fmt.Errorf("%w: %w", firewall.ErrInvalidGroup, err))
 		}
 		g.RuleOrder = ro
 	}
 	switch {
 	case src.RulesString != nil && g.RulesString == "":
-		return g, jsonErr("RuleGroup.RulesSource.RulesString", res, "", fmt.Errorf("%w: the rules string is empty", ErrInvalidGroup))
+		return g, jsonErr("RuleGroup.RulesSource.RulesString", res, "", fmt.Errorf("%w: the rules string is empty", firewall.ErrInvalidGroup))
 	case src.StatefulRules != nil && len(g.StandardRules) == 0:
-		return g, jsonErr("RuleGroup.RulesSource.StatefulRules", res, "", fmt.Errorf("%w: no rules", ErrInvalidGroup))
+		return g, jsonErr("RuleGroup.RulesSource.StatefulRules", res, "", fmt.Errorf("%w: no rules", firewall.ErrInvalidGroup))
 	}
 	if g.RulesString != "" {
 		// Parsed here rather than through g.Rules, so that each syntax
 		// error carries the JSON path of the rules string.
-		if _, err := ParseSuricataRules(g.RulesString); err != nil {
+		if _, err := firewall.ParseSuricataRules(g.RulesString); err != nil {
 			return g, rulesStringErr(err, res)
 		}
 	}
@@ -297,24 +298,24 @@ func parseStateful(data []byte) (StatefulRuleGroup, error) {
 }
 
 // parseStandardRule reads one of RulesSource.StatefulRules at path.
-func parseStandardRule(path, res string, raw json.RawMessage) (StandardRule, error) {
+func parseStandardRule(path, res string, raw json.RawMessage) (firewall.StandardRule, error) {
 	var r sfJSONRule
-	if err := awsjson.Unmarshal(path, raw, &r); err != nil {
-		return StandardRule{}, withResource(err, res)
+	if err := jsonloc.Unmarshal(path, raw, &r); err != nil {
+		return firewall.StandardRule{}, jsonloc.WithResource(err, res)
 	}
 	if r.Action == nil {
-		return StandardRule{}, jsonErr(path+".Action", res, "", fmt.Errorf("%w: missing", ErrInvalidRule))
+		return firewall.StandardRule{}, jsonErr(path+".Action", res, "", fmt.Errorf("%w: missing", firewall.ErrInvalidRule))
 	}
 	switch *r.Action {
 	case "PASS", "DROP", "ALERT", "REJECT":
 	default:
-		return StandardRule{}, jsonErr(path+".Action", res, *r.Action, fmt.Errorf("%w: want PASS, DROP, ALERT or REJECT", ErrInvalidRule))
+		return firewall.StandardRule{}, jsonErr(path+".Action", res, *r.Action, fmt.Errorf("%w: want PASS, DROP, ALERT or REJECT", firewall.ErrInvalidRule))
 	}
 	if r.Header == nil {
-		return StandardRule{}, jsonErr(path+".Header", res, "", fmt.Errorf("%w: missing", ErrInvalidRule))
+		return firewall.StandardRule{}, jsonErr(path+".Header", res, "", fmt.Errorf("%w: missing", firewall.ErrInvalidRule))
 	}
 	h := r.Header
-	sr := StandardRule{Action: *r.Action}
+	sr := firewall.StandardRule{Action: *r.Action}
 	for _, f := range [...]struct {
 		name string
 		in   *string
@@ -324,18 +325,18 @@ func parseStandardRule(path, res string, raw json.RawMessage) (StandardRule, err
 		{"Direction", h.Direction, &sr.Direction}, {"Destination", h.Destination, &sr.Destination}, {"DestinationPort", h.DestinationPort, &sr.DestinationPort},
 	} {
 		if f.in == nil || *f.in == "" {
-			return StandardRule{}, jsonErr(path+".Header."+f.name, res, "", fmt.Errorf("%w: missing", ErrInvalidRule))
+			return firewall.StandardRule{}, jsonErr(path+".Header."+f.name, res, "", fmt.Errorf("%w: missing", firewall.ErrInvalidRule))
 		}
 		*f.out = *f.in
 	}
 	if sr.Direction != "FORWARD" && sr.Direction != "ANY" {
-		return StandardRule{}, jsonErr(path+".Header.Direction", res, sr.Direction, fmt.Errorf("%w: want FORWARD or ANY", ErrInvalidRule))
+		return firewall.StandardRule{}, jsonErr(path+".Header.Direction", res, sr.Direction, fmt.Errorf("%w: want FORWARD or ANY", firewall.ErrInvalidRule))
 	}
 	for i, o := range r.RuleOptions {
 		if strings.TrimSpace(o.Keyword) == "" {
-			return StandardRule{}, jsonErr(awsjson.Index(path+".RuleOptions", i)+".Keyword", res, "", fmt.Errorf("%w: missing", ErrInvalidRule))
+			return firewall.StandardRule{}, jsonErr(jsonloc.Index(path+".RuleOptions", i)+".Keyword", res, "", fmt.Errorf("%w: missing", firewall.ErrInvalidRule))
 		}
-		opt := Option{Keyword: strings.ToLower(strings.TrimSpace(o.Keyword)), Value: strings.Join(o.Settings, ",")}
+		opt := firewall.Option{Keyword: strings.ToLower(strings.TrimSpace(o.Keyword)), Value: strings.Join(o.Settings, ",")}
 		if v, ok := unquoteSetting(opt.Value); ok {
 			opt.Value, opt.Quoted = v, true
 		}
@@ -378,14 +379,14 @@ func checkVariableName(name string) error {
 			return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_')
 		}) < 0
 	if !ok {
-		return fmt.Errorf("%w: variable name %q: want a letter, then letters, digits or '_' (at most 32)", ErrInvalidGroup, name)
+		return fmt.Errorf("%w: variable name %q: want a letter, then letters, digits or '_' (at most 32)", firewall.ErrInvalidGroup, name)
 	}
 	return nil
 }
 
 // parsePortSetItem reads one PortSets definition: a port or "from:to".
 func parsePortSetItem(s string) (flow.PortRange, error) {
-	bad := fmt.Errorf("%w: not a port (0-65535) or a from:to port range", ErrInvalidGroup)
+	bad := fmt.Errorf("%w: not a port (0-65535) or a from:to port range", firewall.ErrInvalidGroup)
 	if s == "" || strings.ContainsAny(s, "-+ ") {
 		return flow.PortRange{}, bad
 	}
@@ -439,15 +440,6 @@ func rulesErr(err error, res string) error {
 	return &c
 }
 
-func withResource(err error, res string) error {
-	if ie, ok := err.(*flow.InputError); ok && ie.Resource == "" {
-		cp := *ie
-		cp.Resource = res
-		return &cp
-	}
-	return err
-}
-
 func sortedKeys[V any](m map[string]V) []string {
 	ks := make([]string, 0, len(m))
 	for k := range m {
@@ -482,12 +474,12 @@ type GroupRefSpec struct {
 type PolicySpec struct {
 	Name, ARN                  string
 	StatelessGroups            []GroupRefSpec
-	StatelessDefault           StatelessDefault
-	StatelessFragmentDefault   StatelessDefault
-	StatelessCustomActions     []CustomAction
+	StatelessDefault           firewall.StatelessDefault
+	StatelessFragmentDefault   firewall.StatelessDefault
+	StatelessCustomActions     []firewall.CustomAction
 	StatefulGroups             []GroupRefSpec
-	StatefulDefaults           StatefulDefaults
-	RuleOrder                  RuleOrder
+	StatefulDefaults           firewall.StatefulDefaults
+	RuleOrder                  firewall.RuleOrder
 	StreamExceptionPolicy      string
 	HomeNet                    []netip.Prefix // PolicyVariables.RuleVariables.HOME_NET, if set
 	TLSInspectionConfiguration string
@@ -547,7 +539,7 @@ func ParseFirewallPolicy(data []byte) (PolicySpec, error) {
 		}
 	}
 	var s PolicySpec
-	if err := awsjson.Unmarshal("", data, &doc); err != nil {
+	if err := jsonloc.Unmarshal("", data, &doc); err != nil {
 		return s, err
 	}
 	if doc.FirewallPolicyResponse != nil {
@@ -559,30 +551,30 @@ func ParseFirewallPolicy(data []byte) (PolicySpec, error) {
 	}
 	fp := doc.FirewallPolicy
 	if fp == nil {
-		return s, jsonErr("FirewallPolicy", res, "", fmt.Errorf("%w: missing: not the output of aws network-firewall describe-firewall-policy", ErrInvalidPolicy))
+		return s, jsonErr("FirewallPolicy", res, "", fmt.Errorf("%w: missing: not the output of aws network-firewall describe-firewall-policy", firewall.ErrInvalidPolicy))
 	}
 	customs := map[string]bool{}
 	for i, ca := range fp.StatelessCustomActions {
-		p := awsjson.Index("FirewallPolicy.StatelessCustomActions", i)
-		c := CustomAction{Name: ca.ActionName}
-		if err := slCheckActionName(c.Name, ErrInvalidPolicy); err != nil {
+		p := jsonloc.Index("FirewallPolicy.StatelessCustomActions", i)
+		c := firewall.CustomAction{Name: ca.ActionName}
+		if err := firewall.CheckActionName(c.Name, firewall.ErrInvalidPolicy); err != nil {
 			return s, jsonErr(p+".ActionName", res, c.Name, err)
 		}
 		if customs[c.Name] {
-			return s, jsonErr(p+".ActionName", res, c.Name, fmt.Errorf("%w: custom action %s is defined twice", ErrInvalidPolicy, c.Name))
+			return s, jsonErr(p+".ActionName", res, c.Name, fmt.Errorf("%w: custom action %s is defined twice", firewall.ErrInvalidPolicy, c.Name))
 		}
 		customs[c.Name] = true
 		if ca.ActionDefinition == nil || ca.ActionDefinition.PublishMetricAction == nil {
-			return s, jsonErr(p+".ActionDefinition.PublishMetricAction", res, c.Name, fmt.Errorf("%w: custom action %s has no PublishMetricAction, the only kind AWS defines", ErrInvalidPolicy, c.Name))
+			return s, jsonErr(p+".ActionDefinition.PublishMetricAction", res, c.Name, fmt.Errorf("%w: custom action %s has no PublishMetricAction, the only kind AWS defines", firewall.ErrInvalidPolicy, c.Name))
 		}
 		dp := p + ".ActionDefinition.PublishMetricAction.Dimensions"
 		dims := ca.ActionDefinition.PublishMetricAction.Dimensions
 		if len(dims) == 0 {
-			return s, jsonErr(dp, res, c.Name, fmt.Errorf("%w: custom action %s publishes no dimension; give at least one", ErrInvalidPolicy, c.Name))
+			return s, jsonErr(dp, res, c.Name, fmt.Errorf("%w: custom action %s publishes no dimension; give at least one", firewall.ErrInvalidPolicy, c.Name))
 		}
 		for j, d := range dims {
-			if err := slCheckDimension(d.Value, ErrInvalidPolicy); err != nil {
-				return s, jsonErr(awsjson.Index(dp, j)+".Value", res, d.Value, err)
+			if err := firewall.CheckDimension(d.Value, firewall.ErrInvalidPolicy); err != nil {
+				return s, jsonErr(jsonloc.Index(dp, j)+".Value", res, d.Value, err)
 			}
 			c.Dimensions = append(c.Dimensions, d.Value)
 		}
@@ -596,25 +588,25 @@ func ParseFirewallPolicy(data []byte) (PolicySpec, error) {
 		return s, err
 	}
 	for i, r := range fp.StatelessRuleGroupReferences {
-		p := awsjson.Index("FirewallPolicy.StatelessRuleGroupReferences", i)
+		p := jsonloc.Index("FirewallPolicy.StatelessRuleGroupReferences", i)
 		if r.ResourceArn == "" {
-			return s, jsonErr(p+".ResourceArn", res, "", fmt.Errorf("%w: missing", ErrInvalidPolicy))
+			return s, jsonErr(p+".ResourceArn", res, "", fmt.Errorf("%w: missing", firewall.ErrInvalidPolicy))
 		}
 		prio, set, err := slJSONInt(p+".Priority", res, "", r.Priority)
 		switch {
 		case err != nil:
 			return s, err
 		case !set:
-			return s, jsonErr(p+".Priority", res, "", fmt.Errorf("%w: missing", ErrInvalidPolicy))
+			return s, jsonErr(p+".Priority", res, "", fmt.Errorf("%w: missing", firewall.ErrInvalidPolicy))
 		case prio < 1 || prio > 65535:
-			return s, jsonErr(p+".Priority", res, strconv.Itoa(prio), fmt.Errorf("%w: priority %d: want 1 to 65535", ErrInvalidPolicy, prio))
+			return s, jsonErr(p+".Priority", res, strconv.Itoa(prio), fmt.Errorf("%w: priority %d: want 1 to 65535", firewall.ErrInvalidPolicy, prio))
 		}
 		s.StatelessGroups = append(s.StatelessGroups, GroupRefSpec{ARN: r.ResourceArn, Priority: prio})
 	}
 	for i, r := range fp.StatefulRuleGroupReferences {
-		p := awsjson.Index("FirewallPolicy.StatefulRuleGroupReferences", i)
+		p := jsonloc.Index("FirewallPolicy.StatefulRuleGroupReferences", i)
 		if r.ResourceArn == "" {
-			return s, jsonErr(p+".ResourceArn", res, "", fmt.Errorf("%w: missing", ErrInvalidPolicy))
+			return s, jsonErr(p+".ResourceArn", res, "", fmt.Errorf("%w: missing", firewall.ErrInvalidPolicy))
 		}
 		prio, _, err := slJSONInt(p+".Priority", res, "", r.Priority)
 		if err != nil {
@@ -623,18 +615,18 @@ func ParseFirewallPolicy(data []byte) (PolicySpec, error) {
 		ref := GroupRefSpec{ARN: r.ResourceArn, Priority: prio}
 		if r.Override != nil && r.Override.Action != "" {
 			if r.Override.Action != "DROP_TO_ALERT" {
-				return s, jsonErr(p+".Override.Action", res, r.Override.Action, fmt.Errorf("%w: want DROP_TO_ALERT", ErrInvalidPolicy))
+				return s, jsonErr(p+".Override.Action", res, r.Override.Action, fmt.Errorf("%w: want DROP_TO_ALERT", firewall.ErrInvalidPolicy))
 			}
 			ref.DropToAlert = true
 		}
 		s.StatefulGroups = append(s.StatefulGroups, ref)
 	}
-	if s.StatefulDefaults, err = ParseStatefulDefaults(fp.StatefulDefaultActions); err != nil {
+	if s.StatefulDefaults, err = firewall.ParseStatefulDefaults(fp.StatefulDefaultActions); err != nil {
 		return s, jsonErr("FirewallPolicy.StatefulDefaultActions", res, strings.Join(fp.StatefulDefaultActions, ","), err)
 	}
 	if o := fp.StatefulEngineOptions; o != nil {
 		if o.RuleOrder != "" {
-			if s.RuleOrder, err = ParseRuleOrder(o.RuleOrder); err != nil {
+			if s.RuleOrder, err = firewall.ParseRuleOrder(o.RuleOrder); err != nil {
 				return s, jsonErr("FirewallPolicy.StatefulEngineOptions.RuleOrder", res, o.RuleOrder, err)
 			}
 		}
@@ -642,21 +634,21 @@ func ParseFirewallPolicy(data []byte) (PolicySpec, error) {
 		case "", "DROP", "CONTINUE", "REJECT":
 			s.StreamExceptionPolicy = o.StreamExceptionPolicy
 		default:
-			return s, jsonErr("FirewallPolicy.StatefulEngineOptions.StreamExceptionPolicy", res, o.StreamExceptionPolicy, fmt.Errorf("%w: want DROP, CONTINUE or REJECT", ErrInvalidPolicy))
+			return s, jsonErr("FirewallPolicy.StatefulEngineOptions.StreamExceptionPolicy", res, o.StreamExceptionPolicy, fmt.Errorf("%w: want DROP, CONTINUE or REJECT", firewall.ErrInvalidPolicy))
 		}
 	}
-	if !s.StatefulDefaults.IsZero() && s.RuleOrder != StrictOrder {
-		return s, jsonErr("FirewallPolicy.StatefulDefaultActions", res, strings.Join(fp.StatefulDefaultActions, ","), fmt.Errorf("%w: stateful default actions need StatefulEngineOptions.RuleOrder STRICT_ORDER", ErrInvalidPolicy))
+	if !s.StatefulDefaults.IsZero() && s.RuleOrder != firewall.StrictOrder {
+		return s, jsonErr("FirewallPolicy.StatefulDefaultActions", res, strings.Join(fp.StatefulDefaultActions, ","), fmt.Errorf("%w: stateful default actions need StatefulEngineOptions.RuleOrder STRICT_ORDER", firewall.ErrInvalidPolicy))
 	}
 	if pv := fp.PolicyVariables; pv != nil {
 		for _, name := range sortedKeys(pv.RuleVariables) {
 			if name != "HOME_NET" {
-				return s, jsonErr("FirewallPolicy.PolicyVariables.RuleVariables."+name, res, name, fmt.Errorf("%w: only HOME_NET can be set in a policy", ErrInvalidPolicy))
+				return s, jsonErr("FirewallPolicy.PolicyVariables.RuleVariables."+name, res, name, fmt.Errorf("%w: only HOME_NET can be set in a policy", firewall.ErrInvalidPolicy))
 			}
 			for i, d := range pv.RuleVariables[name].Definition {
 				pf, err := parsePrefixText(d)
 				if err != nil {
-					return s, jsonErr(awsjson.Index("FirewallPolicy.PolicyVariables.RuleVariables.HOME_NET.Definition", i), res, d, fmt.Errorf("%w: %w", ErrInvalidPolicy, err))
+					return s, jsonErr(jsonloc.Index("FirewallPolicy.PolicyVariables.RuleVariables.HOME_NET.Definition", i), res, d, fmt.Errorf("%w: %w", firewall.ErrInvalidPolicy, err))
 				}
 				s.HomeNet = append(s.HomeNet, pf)
 			}
@@ -667,17 +659,17 @@ func ParseFirewallPolicy(data []byte) (PolicySpec, error) {
 }
 
 // parseDefaults reads a list of stateless default actions at path.
-func parseDefaults(path, res string, names []string, customs map[string]bool) (StatelessDefault, error) {
-	var d StatelessDefault
+func parseDefaults(path, res string, names []string, customs map[string]bool) (firewall.StatelessDefault, error) {
+	var d firewall.StatelessDefault
 	std := 0
 	for i, n := range names {
-		a, err := ParseStatelessAction(n)
+		a, err := firewall.ParseStatelessAction(n)
 		if err != nil {
 			if strings.HasPrefix(n, "aws:") || n == "" {
-				return d, jsonErr(awsjson.Index(path, i), res, n, fmt.Errorf("%w: %w", ErrInvalidPolicy, err))
+				return d, jsonErr(jsonloc.Index(path, i), res, n, fmt.Errorf("%w: %w", firewall.ErrInvalidPolicy, err))
 			}
 			if !customs[n] {
-				return d, jsonErr(awsjson.Index(path, i), res, n, fmt.Errorf("%w: custom action %q is not defined in FirewallPolicy.StatelessCustomActions", ErrInvalidPolicy, n))
+				return d, jsonErr(jsonloc.Index(path, i), res, n, fmt.Errorf("%w: custom action %q is not defined in FirewallPolicy.StatelessCustomActions", firewall.ErrInvalidPolicy, n))
 			}
 			d.CustomActions = append(d.CustomActions, n)
 			continue
@@ -686,7 +678,7 @@ func parseDefaults(path, res string, names []string, customs map[string]bool) (S
 		std++
 	}
 	if std != 1 {
-		return d, jsonErr(path, res, strings.Join(names, ","), fmt.Errorf("%w: exactly one of aws:pass, aws:drop, aws:forward_to_sfe is required (found %d)", ErrInvalidPolicy, std))
+		return d, jsonErr(path, res, strings.Join(names, ","), fmt.Errorf("%w: exactly one of aws:pass, aws:drop, aws:forward_to_sfe is required (found %d)", firewall.ErrInvalidPolicy, std))
 	}
 	return d, nil
 }
@@ -697,7 +689,7 @@ func parseDefaults(path, res string, names []string, customs map[string]bool) (S
 // drop; so are two different groups with one ARN. Groups the policy does
 // not reference are ignored. HomeNet stays as the policy sets it; package
 // reach fills in the VPC's CIDRs when it is empty.
-func (s PolicySpec) Build(groups []RuleGroup) (Policy, error) {
+func (s PolicySpec) Build(groups []RuleGroup) (firewall.Policy, error) {
 	res := s.Name
 	if res == "" {
 		res = s.ARN
@@ -709,33 +701,33 @@ func (s PolicySpec) Build(groups []RuleGroup) (Policy, error) {
 			continue
 		}
 		if _, dup := byARN[arn]; dup {
-			return Policy{}, jsonErr(awsjson.Index("groups", i), res, arn, fmt.Errorf("%w: two rule groups have the ARN %s", ErrUnresolved, arn))
+			return firewall.Policy{}, jsonErr(jsonloc.Index("groups", i), res, arn, fmt.Errorf("%w: two rule groups have the ARN %s", firewall.ErrUnresolved, arn))
 		}
 		byARN[arn] = g
 	}
-	p := Policy{Name: s.Name, ARN: s.ARN, StreamExceptionPolicy: s.StreamExceptionPolicy}
-	p.Stateless = StatelessConfig{Default: s.StatelessDefault, FragmentDefault: s.StatelessFragmentDefault, CustomActions: s.StatelessCustomActions}
+	p := firewall.Policy{Name: s.Name, ARN: s.ARN, StreamExceptionPolicy: s.StreamExceptionPolicy}
+	p.Stateless = firewall.StatelessConfig{Default: s.StatelessDefault, FragmentDefault: s.StatelessFragmentDefault, CustomActions: s.StatelessCustomActions}
 	unresolved := func(path, arn string, g RuleGroup, found bool, want string) error {
 		why := "no " + want + " rule group with this ARN was loaded"
 		if found {
 			why = "the rule group with this ARN (" + g.Name() + ") is not " + want
 		}
-		return jsonErr(path, res, arn, fmt.Errorf("%w: %s", ErrUnresolved, why))
+		return jsonErr(path, res, arn, fmt.Errorf("%w: %s", firewall.ErrUnresolved, why))
 	}
 	for i, r := range s.StatelessGroups {
 		g, ok := byARN[r.ARN]
 		if !ok || g.Stateless == nil {
-			return Policy{}, unresolved(awsjson.Index("FirewallPolicy.StatelessRuleGroupReferences", i)+".ResourceArn", r.ARN, g, ok, "stateless")
+			return firewall.Policy{}, unresolved(jsonloc.Index("FirewallPolicy.StatelessRuleGroupReferences", i)+".ResourceArn", r.ARN, g, ok, "stateless")
 		}
-		p.Stateless.Groups = append(p.Stateless.Groups, StatelessGroupRef{Priority: r.Priority, Group: *g.Stateless})
+		p.Stateless.Groups = append(p.Stateless.Groups, firewall.StatelessGroupRef{Priority: r.Priority, Group: *g.Stateless})
 	}
-	p.Stateful = StatefulConfig{Order: s.RuleOrder, Defaults: s.StatefulDefaults, HomeNet: slices.Clone(s.HomeNet)}
+	p.Stateful = firewall.StatefulConfig{Order: s.RuleOrder, Defaults: s.StatefulDefaults, HomeNet: slices.Clone(s.HomeNet)}
 	for i, r := range s.StatefulGroups {
 		g, ok := byARN[r.ARN]
 		if !ok || g.Stateful == nil {
-			return Policy{}, unresolved(awsjson.Index("FirewallPolicy.StatefulRuleGroupReferences", i)+".ResourceArn", r.ARN, g, ok, "stateful")
+			return firewall.Policy{}, unresolved(jsonloc.Index("FirewallPolicy.StatefulRuleGroupReferences", i)+".ResourceArn", r.ARN, g, ok, "stateful")
 		}
-		p.Stateful.Groups = append(p.Stateful.Groups, StatefulGroupRef{Priority: r.Priority, Group: *g.Stateful, DropToAlert: r.DropToAlert})
+		p.Stateful.Groups = append(p.Stateful.Groups, firewall.StatefulGroupRef{Priority: r.Priority, Group: *g.Stateful, DropToAlert: r.DropToAlert})
 	}
 	return p, nil
 }
@@ -783,11 +775,11 @@ func ParseFirewall(data []byte) (FirewallSpec, error) {
 		}
 	}
 	var s FirewallSpec
-	if err := awsjson.Unmarshal("", data, &doc); err != nil {
+	if err := jsonloc.Unmarshal("", data, &doc); err != nil {
 		return s, err
 	}
 	if doc.Firewall == nil {
-		return s, jsonErr("Firewall", "", "", fmt.Errorf("%w: missing: not the output of aws network-firewall describe-firewall", ErrInvalidPolicy))
+		return s, jsonErr("Firewall", "", "", fmt.Errorf("%w: missing: not the output of aws network-firewall describe-firewall", firewall.ErrInvalidPolicy))
 	}
 	f := doc.Firewall
 	s.Name, s.ARN, s.PolicyARN, s.VPCID = f.FirewallName, f.FirewallArn, f.FirewallPolicyArn, f.VpcId
@@ -797,12 +789,12 @@ func ParseFirewall(data []byte) (FirewallSpec, error) {
 	}
 	for _, req := range [...]struct{ field, v string }{{"FirewallPolicyArn", s.PolicyARN}, {"VpcId", s.VPCID}} {
 		if req.v == "" {
-			return s, jsonErr("Firewall."+req.field, res, "", fmt.Errorf("%w: missing", ErrInvalidPolicy))
+			return s, jsonErr("Firewall."+req.field, res, "", fmt.Errorf("%w: missing", firewall.ErrInvalidPolicy))
 		}
 	}
 	for i, m := range f.SubnetMappings {
 		if m.SubnetId == "" {
-			return s, jsonErr(awsjson.Index("Firewall.SubnetMappings", i)+".SubnetId", res, "", fmt.Errorf("%w: missing", ErrInvalidPolicy))
+			return s, jsonErr(jsonloc.Index("Firewall.SubnetMappings", i)+".SubnetId", res, "", fmt.Errorf("%w: missing", firewall.ErrInvalidPolicy))
 		}
 		s.Subnets = append(s.Subnets, m.SubnetId)
 	}
@@ -815,16 +807,16 @@ func ParseFirewall(data []byte) (FirewallSpec, error) {
 			p := "FirewallStatus.SyncStates." + az + ".Attachment"
 			switch {
 			case a.SubnetId == "":
-				return s, jsonErr(p+".SubnetId", res, "", fmt.Errorf("%w: missing", ErrInvalidPolicy))
+				return s, jsonErr(p+".SubnetId", res, "", fmt.Errorf("%w: missing", firewall.ErrInvalidPolicy))
 			case a.EndpointId == "":
-				return s, jsonErr(p+".EndpointId", res, a.SubnetId, fmt.Errorf("%w: the attachment in subnet %s has no endpoint (status %q)", ErrInvalidPolicy, a.SubnetId, a.Status))
+				return s, jsonErr(p+".EndpointId", res, a.SubnetId, fmt.Errorf("%w: the attachment in subnet %s has no endpoint (status %q)", firewall.ErrInvalidPolicy, a.SubnetId, a.Status))
 			}
 			s.Endpoints = append(s.Endpoints, FirewallEndpoint{AvailabilityZone: az, SubnetID: a.SubnetId, EndpointID: a.EndpointId, Status: a.Status})
 		}
 	}
 	for i, sub := range s.Subnets {
 		if !slices.ContainsFunc(s.Endpoints, func(e FirewallEndpoint) bool { return e.SubnetID == sub }) {
-			return s, jsonErr(awsjson.Index("Firewall.SubnetMappings", i)+".SubnetId", res, sub, fmt.Errorf("%w: no endpoint for this subnet in FirewallStatus.SyncStates", ErrInvalidPolicy))
+			return s, jsonErr(jsonloc.Index("Firewall.SubnetMappings", i)+".SubnetId", res, sub, fmt.Errorf("%w: no endpoint for this subnet in FirewallStatus.SyncStates", firewall.ErrInvalidPolicy))
 		}
 	}
 	return s, nil

@@ -1,15 +1,17 @@
-package nacl
+package aws
 
 import (
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
-	"github.com/reachsim/reachsim/internal/awsjson"
+	"github.com/reachsim/reachsim/internal/jsonloc"
+	"github.com/reachsim/reachsim/nacl"
 )
 
 // The JSON shapes of describe-network-acls. Numbers are kept raw so that a
@@ -42,7 +44,7 @@ type (
 	}
 )
 
-// ParseJSON reads the output of `aws ec2 describe-network-acls` (the object
+// ParseNetworkACLs reads the output of `aws ec2 describe-network-acls` (the object
 // with a "NetworkAcls" list; other keys such as NextToken, Tags and OwnerId
 // are ignored) and returns the ACLs in the order given.
 //
@@ -63,25 +65,25 @@ type (
 // with the JSON path ("NetworkAcls[0].Entries[3].CidrBlock"), the ACL ID as
 // Resource, the rule number as Rule and the offending text, wrapping
 // [ErrInvalidEntry], [ErrDuplicateRule], [ErrInvalidACL] or [ErrJSON].
-func ParseJSON(data []byte) ([]ACL, error) {
+func ParseNetworkACLs(data []byte) ([]nacl.ACL, error) {
 	var top jsonTop
-	if err := awsjson.Unmarshal("", data, &top); err != nil {
+	if err := jsonloc.Unmarshal("", data, &top); err != nil {
 		return nil, err
 	}
 	if top.NetworkAcls == nil {
-		return nil, &flow.InputError{Path: "NetworkAcls", Err: fmt.Errorf("%w: no NetworkAcls list: not the output of aws ec2 describe-network-acls", ErrInvalidACL)}
+		return nil, &flow.InputError{Path: "NetworkAcls", Err: fmt.Errorf("%w: no NetworkAcls list: not the output of aws ec2 describe-network-acls", nacl.ErrInvalidACL)}
 	}
-	acls := make([]ACL, 0, len(*top.NetworkAcls))
+	acls := make([]nacl.ACL, 0, len(*top.NetworkAcls))
 	seen := map[string]string{} // ID -> path
 	for i, raw := range *top.NetworkAcls {
-		path := awsjson.Index("NetworkAcls", i)
+		path := jsonloc.Index("NetworkAcls", i)
 		acl, err := parseACL(path, raw)
 		if err != nil {
 			return nil, err
 		}
 		if first, dup := seen[acl.ID]; dup {
-			return nil, &flow.InputError{Path: awsjson.Join(path, "NetworkAclId"), Resource: acl.ID, Text: acl.ID,
-				Err: fmt.Errorf("%w: ACL %s is listed twice, at %s and %s", ErrInvalidACL, acl.ID, first, path)}
+			return nil, &flow.InputError{Path: jsonloc.Join(path, "NetworkAclId"), Resource: acl.ID, Text: acl.ID,
+				Err: fmt.Errorf("%w: ACL %s is listed twice, at %s and %s", nacl.ErrInvalidACL, acl.ID, first, path)}
 		}
 		seen[acl.ID] = path
 		acls = append(acls, acl)
@@ -89,15 +91,15 @@ func ParseJSON(data []byte) ([]ACL, error) {
 	return acls, nil
 }
 
-func parseACL(path string, raw json.RawMessage) (ACL, error) {
+func parseACL(path string, raw json.RawMessage) (nacl.ACL, error) {
 	var ja jsonACL
-	if err := awsjson.Unmarshal(path, raw, &ja); err != nil {
-		return ACL{}, err
+	if err := jsonloc.Unmarshal(path, raw, &ja); err != nil {
+		return nacl.ACL{}, err
 	}
 	if ja.NetworkAclId == nil || *ja.NetworkAclId == "" {
-		return ACL{}, &flow.InputError{Path: awsjson.Join(path, "NetworkAclId"), Err: fmt.Errorf("%w: missing NetworkAclId", ErrInvalidACL)}
+		return nacl.ACL{}, &flow.InputError{Path: jsonloc.Join(path, "NetworkAclId"), Err: fmt.Errorf("%w: missing NetworkAclId", nacl.ErrInvalidACL)}
 	}
-	acl := ACL{ID: *ja.NetworkAclId}
+	acl := nacl.ACL{ID: *ja.NetworkAclId}
 	if ja.VpcId != nil {
 		acl.VPCID = *ja.VpcId
 	}
@@ -105,38 +107,38 @@ func parseACL(path string, raw json.RawMessage) (ACL, error) {
 		acl.IsDefault = *ja.IsDefault
 	}
 	for i, raw := range ja.Associations {
-		p := awsjson.Index(awsjson.Join(path, "Associations"), i)
+		p := jsonloc.Index(jsonloc.Join(path, "Associations"), i)
 		var as jsonAssoc
-		if err := awsjson.Unmarshal(p, raw, &as); err != nil {
-			return ACL{}, err
+		if err := jsonloc.Unmarshal(p, raw, &as); err != nil {
+			return nacl.ACL{}, err
 		}
 		if as.SubnetId == nil || *as.SubnetId == "" {
-			return ACL{}, &flow.InputError{Path: awsjson.Join(p, "SubnetId"), Resource: acl.ID, Err: fmt.Errorf("%w: association without SubnetId", ErrInvalidACL)}
+			return nacl.ACL{}, &flow.InputError{Path: jsonloc.Join(p, "SubnetId"), Resource: acl.ID, Err: fmt.Errorf("%w: association without SubnetId", nacl.ErrInvalidACL)}
 		}
 		if as.NetworkAclId != nil && *as.NetworkAclId != acl.ID {
-			return ACL{}, &flow.InputError{Path: awsjson.Join(p, "NetworkAclId"), Resource: acl.ID, Text: *as.NetworkAclId,
-				Err: fmt.Errorf("%w: association of subnet %s names ACL %s inside ACL %s", ErrInvalidACL, *as.SubnetId, *as.NetworkAclId, acl.ID)}
+			return nacl.ACL{}, &flow.InputError{Path: jsonloc.Join(p, "NetworkAclId"), Resource: acl.ID, Text: *as.NetworkAclId,
+				Err: fmt.Errorf("%w: association of subnet %s names ACL %s inside ACL %s", nacl.ErrInvalidACL, *as.SubnetId, *as.NetworkAclId, acl.ID)}
 		}
 		acl.Subnets = append(acl.Subnets, *as.SubnetId)
 	}
 	seen := map[[2]int]string{} // direction, number -> path
 	for i, raw := range ja.Entries {
-		p := awsjson.Index(awsjson.Join(path, "Entries"), i)
+		p := jsonloc.Index(jsonloc.Join(path, "Entries"), i)
 		e, err := parseEntry(p, acl.ID, raw)
 		if err != nil {
-			return ACL{}, err
+			return nacl.ACL{}, err
 		}
 		key := [2]int{int(e.Direction), e.Number}
 		if first, dup := seen[key]; dup {
-			return ACL{}, &flow.InputError{Path: awsjson.Join(p, "RuleNumber"), Resource: acl.ID, Rule: strconv.Itoa(e.Number), Text: strconv.Itoa(e.Number),
-				Err: fmt.Errorf("%w: %s rule %d is both %s and %s", ErrDuplicateRule, e.Direction, e.Number, first, p)}
+			return nacl.ACL{}, &flow.InputError{Path: jsonloc.Join(p, "RuleNumber"), Resource: acl.ID, Rule: strconv.Itoa(e.Number), Text: strconv.Itoa(e.Number),
+				Err: fmt.Errorf("%w: %s rule %d is both %s and %s", nacl.ErrDuplicateRule, e.Direction, e.Number, first, p)}
 		}
 		seen[key] = p
 		if !e.IsDefaultRule() {
 			acl.Entries = append(acl.Entries, e)
 		}
 	}
-	slices.SortFunc(acl.Entries, func(a, b Entry) int {
+	slices.SortFunc(acl.Entries, func(a, b nacl.Entry) int {
 		return cmp.Or(cmp.Compare(a.Direction, b.Direction), cmp.Compare(a.Number, b.Number))
 	})
 	return acl, nil
@@ -147,47 +149,47 @@ func jsonInt(path string, raw json.RawMessage) (n int, set bool, err error) {
 	if raw == nil {
 		return 0, false, nil
 	}
-	var v awsjson.Int
+	var v jsonloc.Int
 	if err := json.Unmarshal(raw, &v); err != nil {
-		return 0, false, &flow.InputError{Path: path, Text: string(raw), Err: fmt.Errorf("%w: not an integer", ErrJSON)}
+		return 0, false, &flow.InputError{Path: path, Text: string(raw), Err: fmt.Errorf("%w: not an integer", flow.ErrJSON)}
 	}
 	return v.Value, v.Set, nil
 }
 
 // parseEntry reads one entry at path of ACL id. It returns the "*" rules
 // too, checked, for the duplicate check; the caller drops them.
-func parseEntry(path, id string, raw json.RawMessage) (Entry, error) {
+func parseEntry(path, id string, raw json.RawMessage) (nacl.Entry, error) {
 	var je jsonEntry
-	if err := awsjson.Unmarshal(path, raw, &je); err != nil {
+	if err := jsonloc.Unmarshal(path, raw, &je); err != nil {
 		if ie, ok := err.(*flow.InputError); ok {
 			ie.Resource = id
 		}
-		return Entry{}, err
+		return nacl.Entry{}, err
 	}
-	var e Entry
+	var e nacl.Entry
 	rule := ""
-	fail := func(field, text, format string, args ...any) (Entry, error) {
+	fail := func(field, text, format string, args ...any) (nacl.Entry, error) {
 		p := path
 		if field != "" {
-			p = awsjson.Join(path, field)
+			p = jsonloc.Join(path, field)
 		}
-		return Entry{}, &flow.InputError{Path: p, Resource: id, Rule: rule, Text: text,
-			Err: fmt.Errorf("%w: %s", ErrInvalidEntry, fmt.Sprintf(format, args...))}
+		return nacl.Entry{}, &flow.InputError{Path: p, Resource: id, Rule: rule, Text: text,
+			Err: fmt.Errorf("%w: %s", nacl.ErrInvalidEntry, fmt.Sprintf(format, args...))}
 	}
-	failErr := func(err error) (Entry, error) {
+	failErr := func(err error) (nacl.Entry, error) {
 		if ie, ok := err.(*flow.InputError); ok {
 			ie.Resource, ie.Rule = id, rule
 		}
-		return Entry{}, err
+		return nacl.Entry{}, err
 	}
 
-	n, ok, err := jsonInt(awsjson.Join(path, "RuleNumber"), je.RuleNumber)
+	n, ok, err := jsonInt(jsonloc.Join(path, "RuleNumber"), je.RuleNumber)
 	switch {
 	case err != nil:
 		return failErr(err)
 	case !ok:
 		return fail("RuleNumber", "", "missing RuleNumber")
-	case n < 1 || n > DefaultRuleIPv6:
+	case n < 1 || n > nacl.DefaultRuleIPv6:
 		return fail("RuleNumber", strconv.Itoa(n), "rule number %d: want 1 to 32766 (or 32767 and 32768 for the * rules)", n)
 	}
 	e.Number, rule = n, strconv.Itoa(n)
@@ -244,14 +246,14 @@ func parseEntry(path, id string, raw json.RawMessage) (Entry, error) {
 	}
 
 	if e.IsDefaultRule() {
-		want := DefaultRule(e.Direction, e.Number == DefaultRuleIPv6)
+		want := nacl.DefaultRule(e.Direction, e.Number == nacl.DefaultRuleIPv6)
 		if e.Action != want.Action || e.Protocol != want.Protocol || e.CIDR != want.CIDR {
-			return fail("RuleNumber", rule, "rule %d is AWS's implicit * rule, which must be \"%s\", not \"%s\"", n, want.body(), e.body())
+			return fail("RuleNumber", rule, "rule %d is AWS's implicit * rule, which must be \"%s\", not \"%s\"", n, entryBody(want), entryBody(e))
 		}
 		return want, nil
 	}
 
-	if e.usesPorts() {
+	if e.UsesPorts() {
 		if je.PortRange == nil {
 			return fail("PortRange", "", "protocol %s needs a PortRange", e.Protocol)
 		}
@@ -260,8 +262,8 @@ func parseEntry(path, id string, raw json.RawMessage) (Entry, error) {
 			name string
 			raw  json.RawMessage
 		}{{"From", je.PortRange.From}, {"To", je.PortRange.To}} {
-			fp := awsjson.Join("PortRange", f.name)
-			v, ok, err := jsonInt(awsjson.Join(path, fp), f.raw)
+			fp := jsonloc.Join("PortRange", f.name)
+			v, ok, err := jsonInt(jsonloc.Join(path, fp), f.raw)
 			switch {
 			case err != nil:
 				return failErr(err)
@@ -278,7 +280,7 @@ func parseEntry(path, id string, raw json.RawMessage) (Entry, error) {
 		e.Ports = flow.PortRange{Lo: uint16(bounds[0]), Hi: uint16(bounds[1])}
 	}
 
-	if e.usesICMP() {
+	if e.UsesICMP() {
 		if je.IcmpTypeCode == nil {
 			return fail("IcmpTypeCode", "", "protocol %s needs an IcmpTypeCode", e.Protocol)
 		}
@@ -287,8 +289,8 @@ func parseEntry(path, id string, raw json.RawMessage) (Entry, error) {
 			name string
 			raw  json.RawMessage
 		}{{"Type", je.IcmpTypeCode.Type}, {"Code", je.IcmpTypeCode.Code}} {
-			fp := awsjson.Join("IcmpTypeCode", f.name)
-			v, ok, err := jsonInt(awsjson.Join(path, fp), f.raw)
+			fp := jsonloc.Join("IcmpTypeCode", f.name)
+			v, ok, err := jsonInt(jsonloc.Join(path, fp), f.raw)
 			switch {
 			case err != nil:
 				return failErr(err)
@@ -305,9 +307,14 @@ func parseEntry(path, id string, raw json.RawMessage) (Entry, error) {
 		e.ICMPType, e.ICMPCode = tc[0], tc[1]
 	}
 
-	e = canonical(e)
-	if f := check(e); f != nil { // a backstop: everything above should have caught it
-		return fail("", f.text, "%s", f.msg)
+	e = e.Canonical()
+	if err := e.Validate(); err != nil { // a backstop: everything above should have caught it
+		var ie *flow.InputError
+		errors.As(err, &ie)
+		return fail("", ie.Text, "%s", strings.TrimPrefix(ie.Err.Error(), nacl.ErrInvalidEntry.Error()+": "))
 	}
 	return e, nil
 }
+
+// entryBody is an entry's text form without its rule number.
+func entryBody(e nacl.Entry) string { return strings.TrimPrefix(e.String(), e.Label()+" ") }

@@ -1,4 +1,4 @@
-package reach
+package aws
 
 import (
 	"cmp"
@@ -18,12 +18,13 @@ import (
 
 	"github.com/reachsim/reachsim/firewall"
 	"github.com/reachsim/reachsim/flow"
-	"github.com/reachsim/reachsim/internal/awsjson"
+	"github.com/reachsim/reachsim/internal/jsonloc"
 	"github.com/reachsim/reachsim/nacl"
+	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/sg"
 )
 
-// ErrInvalidDump is wrapped by the errors [LoadAWS] reports about AWS CLI
+// ErrInvalidDump is wrapped by the errors [Load] reports about AWS CLI
 // output it cannot use: a required field that is missing, a value of the
 // wrong form, entries of a prefix list it cannot attribute, a resource
 // listed twice. JSON that does not decode wraps [flow.ErrJSON] instead,
@@ -32,8 +33,8 @@ import (
 // rule groups).
 var ErrInvalidDump = errors.New("invalid AWS CLI output")
 
-// LoadReport says what [LoadAWS] read and what it left out.
-type LoadReport struct {
+// Report says what [Load] read and what it left out.
+type Report struct {
 	// Files lists the files read, in the order read (the paths as given,
 	// each directory's *.json files in name order).
 	Files []string
@@ -51,7 +52,7 @@ type LoadReport struct {
 	Counts map[string]int
 }
 
-// LoadAWS reads AWS CLI JSON from files and directories (non-recursive;
+// Load reads AWS CLI JSON from files and directories (non-recursive;
 // *.json) in the OS file system and builds the model.
 //
 // Produce the input with the AWS CLI (v2 merges paginated results, so no
@@ -77,7 +78,7 @@ type LoadReport struct {
 //	aws network-firewall describe-firewall-policy --firewall-policy-arn ARN --output json > firewall-policy.json
 //	aws network-firewall describe-rule-group      --rule-group-arn ARN --output json > rule-group-NAME.json
 //
-// and run LoadAWS on the directory. Skip the commands for what the account
+// and run Load on the directory. Skip the commands for what the account
 // does not use; describe-instances and describe-network-interfaces each
 // suffice for the interfaces, describe-security-groups and
 // describe-security-group-rules each for the groups (both are best: the
@@ -149,13 +150,13 @@ type LoadReport struct {
 // is not in the input, and the rest. Build's sentinels ([ErrTopology], the
 // packages' own) stay reachable with errors.Is. The report is returned even
 // when the load fails.
-func LoadAWS(paths ...string) (*Model, *LoadReport, error) {
+func Load(paths ...string) (*reach.Model, *Report, error) {
 	return load(osSource{}, paths)
 }
 
-// LoadAWSFS is LoadAWS over an fs.FS (the embedded sample, tests). Paths
+// LoadFS is Load over an fs.FS (the embedded sample, tests). Paths
 // are slash-separated and relative to the root of fsys, as fs.FS wants.
-func LoadAWSFS(fsys fs.FS, paths ...string) (*Model, *LoadReport, error) {
+func LoadFS(fsys fs.FS, paths ...string) (*reach.Model, *Report, error) {
 	return load(fsSource{fsys}, paths)
 }
 
@@ -230,7 +231,7 @@ func gather(src source, paths []string) ([]string, error) {
 	return files, errors.Join(errs...)
 }
 
-func load(src source, paths []string) (*Model, *LoadReport, error) {
+func load(src source, paths []string) (*reach.Model, *Report, error) {
 	l := newLoader()
 	files, err := gather(src, paths)
 	if err != nil {
@@ -263,9 +264,9 @@ func load(src source, paths []string) (*Model, *LoadReport, error) {
 // origin is where a value sits in the input: a file and a JSON path.
 type origin struct{ file, path string }
 
-func (o origin) field(name string) origin { return origin{o.file, awsjson.Join(o.path, name)} }
+func (o origin) field(name string) origin { return origin{o.file, jsonloc.Join(o.path, name)} }
 
-func (o origin) index(i int) origin { return origin{o.file, awsjson.Index(o.path, i)} }
+func (o origin) index(i int) origin { return origin{o.file, jsonloc.Index(o.path, i)} }
 
 func (o origin) String() string {
 	if o.path == "" {
@@ -278,14 +279,14 @@ func (o origin) String() string {
 // origins of its fields, so that every error can name the file and path.
 type (
 	vpcRec struct {
-		vpc      VPC
+		vpc      reach.VPC
 		at       origin
 		cidrAt   []origin
 		mainAt   origin // the Main association in the route tables
 		defACLAt origin // the default ACL in the network ACLs
 	}
 	subnetRec struct {
-		subnet Subnet
+		subnet reach.Subnet
 		at     origin
 		cidrAt []origin
 		rtAt   origin
@@ -329,7 +330,7 @@ type (
 		assocAt []origin
 	}
 	rtRec struct {
-		rt       RouteTable
+		rt       reach.RouteTable
 		at       origin
 		routeAt  []routeOrigin
 		gwAt     []origin
@@ -338,37 +339,37 @@ type (
 	}
 	routeOrigin struct{ at, dest, target origin }
 	igwRec      struct {
-		igw InternetGatewaySpec
+		igw reach.InternetGatewaySpec
 		at  origin
 		vpc origin
 	}
 	natRec struct {
-		nat                 NATGateway
+		nat                 reach.NATGateway
 		at, subnet, pr, pub origin
 	}
 	listRec struct {
-		list      PrefixList
+		list      reach.PrefixList
 		at        origin
 		described bool
 		entries   bool
 		entryAt   []origin
 	}
 	fwRec struct {
-		spec firewall.FirewallSpec
+		spec FirewallSpec
 		at   origin
 	}
 	policyRec struct {
-		spec firewall.PolicySpec
+		spec PolicySpec
 		at   origin
 	}
 	ruleGroupRec struct {
-		g  firewall.RuleGroup
+		g  RuleGroup
 		at origin
 	}
 )
 
 type loader struct {
-	report *LoadReport
+	report *Report
 	errs   []error
 
 	vpcs       []*vpcRec
@@ -401,14 +402,14 @@ type loader struct {
 		igws     []*igwRec
 		nats     []*natRec
 		lists    []*listRec
-		fws      []Firewall
+		fws      []reach.Firewall
 		fwAt     []placed
 		vpcByID  map[string]*vpcRec
 		subnetBy map[string]*subnetRec
 	}
 }
 
-// countKinds are the keys of LoadReport.Counts.
+// countKinds are the keys of Report.Counts.
 var countKinds = []string{"vpcs", "subnets", "instances", "network-interfaces", "security-groups", "security-group-rules",
 	"network-acls", "route-tables", "routes", "internet-gateways", "nat-gateways", "prefix-lists", "firewalls",
 	"firewall-policies", "rule-groups"}
@@ -419,7 +420,7 @@ func newLoader() *loader {
 		counts[k] = 0
 	}
 	return &loader{
-		report:    &LoadReport{Counts: counts},
+		report:    &Report{Counts: counts},
 		enisFile:  map[string]*eniRec{},
 		enisInst:  map[string]*eniRec{},
 		instances: map[string]*instRec{},
@@ -477,7 +478,7 @@ func (l *loader) claim(kind, id string, o origin) bool {
 
 // decode decodes raw, found at o, into v.
 func (l *loader) decode(o origin, raw json.RawMessage, v any) bool {
-	if err := awsjson.Unmarshal(o.path, raw, v); err != nil {
+	if err := jsonloc.Unmarshal(o.path, raw, v); err != nil {
 		l.parserErr(o.file, err)
 		return false
 	}
@@ -585,7 +586,7 @@ func sub(top map[string]json.RawMessage, keys ...string) []byte {
 // readFile reads one file's top-level keys.
 func (l *loader) readFile(file string, data []byte) {
 	var top map[string]json.RawMessage
-	if err := awsjson.Unmarshal("", data, &top); err != nil {
+	if err := jsonloc.Unmarshal("", data, &top); err != nil {
 		l.parserErr(file, err)
 		return
 	}
@@ -671,7 +672,7 @@ func (l *loader) readFile(file string, data []byte) {
 	}
 }
 
-// resourceKeys are the top-level keys LoadAWS reads resources from.
+// resourceKeys are the top-level keys Load reads resources from.
 var resourceKeys = map[string]bool{
 	"Vpcs": true, "Subnets": true, "NetworkInterfaces": true, "Reservations": true, "SecurityGroups": true,
 	"SecurityGroupRules": true, "NetworkAcls": true, "RouteTables": true, "InternetGateways": true,
@@ -709,7 +710,7 @@ func (l *loader) readVPCs(o origin, raw json.RawMessage) {
 		if !l.require(at, "", "VpcId", v.VpcId) || !l.claim("VPC", v.VpcId, at.field("VpcId")) {
 			continue
 		}
-		r := &vpcRec{vpc: VPC{ID: v.VpcId, Name: nameTag(v.Tags)}, at: at}
+		r := &vpcRec{vpc: reach.VPC{ID: v.VpcId, Name: nameTag(v.Tags)}, at: at}
 		add := func(o origin, s string) {
 			p, ok := l.prefix(o, v.VpcId, s)
 			if ok && !slices.Contains(r.vpc.CIDRs, p) {
@@ -754,7 +755,7 @@ func (l *loader) readSubnets(o origin, raw json.RawMessage) {
 			!l.claim("subnet", s.SubnetId, at.field("SubnetId")) {
 			continue
 		}
-		r := &subnetRec{subnet: Subnet{ID: s.SubnetId, Name: nameTag(s.Tags), VPC: s.VpcId, AvailabilityZone: s.AvailabilityZone}, at: at}
+		r := &subnetRec{subnet: reach.Subnet{ID: s.SubnetId, Name: nameTag(s.Tags), VPC: s.VpcId, AvailabilityZone: s.AvailabilityZone}, at: at}
 		if s.CidrBlock != "" {
 			if p, ok := l.prefix(at.field("CidrBlock"), s.SubnetId, s.CidrBlock); ok {
 				r.subnet.CIDRs = append(r.subnet.CIDRs, p)
@@ -947,13 +948,13 @@ func (l *loader) readReservations(o origin, raw json.RawMessage) {
 }
 
 func (l *loader) readGroups(file string, doc []byte) {
-	gs, err := sg.ParseSecurityGroups(doc)
+	gs, err := ParseSecurityGroups(doc)
 	if err != nil {
 		l.parserErr(file, err)
 		return
 	}
 	for i, g := range gs {
-		at := origin{file, awsjson.Index("SecurityGroups", i)}
+		at := origin{file, jsonloc.Index("SecurityGroups", i)}
 		if !l.claim("security group", g.ID, at.field("GroupId")) {
 			continue
 		}
@@ -962,7 +963,7 @@ func (l *loader) readGroups(file string, doc []byte) {
 }
 
 func (l *loader) readGroupRules(o origin, raw json.RawMessage, doc []byte) {
-	gs, err := sg.ParseSecurityGroupRules(doc)
+	gs, err := ParseSecurityGroupRules(doc)
 	if err != nil {
 		l.parserErr(o.file, err)
 		return
@@ -996,13 +997,13 @@ func (l *loader) readGroupRules(o origin, raw json.RawMessage, doc []byte) {
 }
 
 func (l *loader) readACLs(file string, doc []byte) {
-	acls, err := nacl.ParseJSON(doc)
+	acls, err := ParseNetworkACLs(doc)
 	if err != nil {
 		l.parserErr(file, err)
 		return
 	}
 	for i, a := range acls {
-		at := origin{file, awsjson.Index("NetworkAcls", i)}
+		at := origin{file, jsonloc.Index("NetworkAcls", i)}
 		if !l.claim("network ACL", a.ID, at.field("NetworkAclId")) {
 			continue
 		}
@@ -1049,7 +1050,7 @@ func (l *loader) readRouteTables(o origin, raw json.RawMessage) {
 			!l.claim("route table", t.RouteTableId, at.field("RouteTableId")) {
 			continue
 		}
-		l.rts = append(l.rts, &rtRec{rt: RouteTable{ID: t.RouteTableId, Name: nameTag(t.Tags), VPC: t.VpcId}, at: at,
+		l.rts = append(l.rts, &rtRec{rt: reach.RouteTable{ID: t.RouteTableId, Name: nameTag(t.Tags), VPC: t.VpcId}, at: at,
 			routesIn: t.Routes, assocs: t.Associations})
 	}
 }
@@ -1084,7 +1085,7 @@ func (l *loader) readIGWs(o origin, raw json.RawMessage) {
 				continue
 			}
 			attached = true
-			l.igws = append(l.igws, &igwRec{igw: InternetGatewaySpec{ID: g.InternetGatewayId, VPC: a.VpcId}, at: at, vpc: ao.field("VpcId")})
+			l.igws = append(l.igws, &igwRec{igw: reach.InternetGatewaySpec{ID: g.InternetGatewayId, VPC: a.VpcId}, at: at, vpc: ao.field("VpcId")})
 		}
 		if !attached && len(g.Attachments) == 0 {
 			l.warn(at, "internet gateway %s is not attached to a VPC: left out", g.InternetGatewayId)
@@ -1132,7 +1133,7 @@ func (l *loader) readNATs(o origin, raw json.RawMessage) {
 		}
 		ao := at.field("NatGatewayAddresses").index(primary)
 		a := n.NatGatewayAddresses[primary]
-		r := &natRec{nat: NATGateway{ID: n.NatGatewayId, Name: nameTag(n.Tags), Subnet: n.SubnetId}, at: at, subnet: at.field("SubnetId"),
+		r := &natRec{nat: reach.NATGateway{ID: n.NatGatewayId, Name: nameTag(n.Tags), Subnet: n.SubnetId}, at: at, subnet: at.field("SubnetId"),
 			pr: ao.field("PrivateIp"), pub: ao.field("PublicIp")}
 		var ok bool
 		if r.nat.PrivateIP, ok = l.addr(r.pr, n.NatGatewayId, a.PrivateIp); !ok {
@@ -1166,7 +1167,7 @@ func (l *loader) readPrefixLists(file string, top map[string]json.RawMessage) {
 			r := l.lists[p.PrefixListId]
 			switch {
 			case r == nil:
-				r = &listRec{list: PrefixList{ID: p.PrefixListId}}
+				r = &listRec{list: reach.PrefixList{ID: p.PrefixListId}}
 				l.lists[p.PrefixListId] = r
 			case r.described && r.list.Name != p.PrefixListName:
 				l.fail(at.field("PrefixListName"), p.PrefixListId, p.PrefixListName, ErrInvalidDump, "prefix list %s is named %q here and %q at %s", p.PrefixListId, p.PrefixListName, r.list.Name, r.at)
@@ -1195,7 +1196,7 @@ func (l *loader) readPrefixLists(file string, top map[string]json.RawMessage) {
 	case len(ids) == 1:
 		r = l.lists[ids[0]]
 		if r == nil {
-			r = &listRec{list: PrefixList{ID: ids[0]}, at: o}
+			r = &listRec{list: reach.PrefixList{ID: ids[0]}, at: o}
 			l.lists[ids[0]] = r
 		}
 	default:
@@ -1228,7 +1229,7 @@ func (l *loader) readPrefixLists(file string, top map[string]json.RawMessage) {
 }
 
 func (l *loader) readRuleGroup(file string, doc []byte) {
-	g, err := firewall.ParseRuleGroup(doc)
+	g, err := ParseRuleGroup(doc)
 	if err != nil {
 		l.parserErr(file, err)
 		return
@@ -1237,7 +1238,7 @@ func (l *loader) readRuleGroup(file string, doc []byte) {
 }
 
 func (l *loader) readPolicy(file string, doc []byte) {
-	s, err := firewall.ParseFirewallPolicy(doc)
+	s, err := ParseFirewallPolicy(doc)
 	if err != nil {
 		l.parserErr(file, err)
 		return
@@ -1246,7 +1247,7 @@ func (l *loader) readPolicy(file string, doc []byte) {
 }
 
 func (l *loader) readFirewall(file string, doc []byte) {
-	s, err := firewall.ParseFirewall(doc)
+	s, err := ParseFirewall(doc)
 	if err != nil {
 		l.parserErr(file, err)
 		return
@@ -1329,7 +1330,7 @@ func (l *loader) assembleRouteTables(endpoints map[string]bool) {
 				s := out.subnetBy[a.SubnetId]
 				switch {
 				case s == nil:
-					l.fail(ao.field("SubnetId"), id, a.SubnetId, ErrTopology, "unknown subnet: it is not in the input (add the output of aws ec2 describe-subnets)")
+					l.fail(ao.field("SubnetId"), id, a.SubnetId, reach.ErrTopology, "unknown subnet: it is not in the input (add the output of aws ec2 describe-subnets)")
 				case s.subnet.RouteTable != "":
 					l.fail(ao.field("SubnetId"), id, a.SubnetId, ErrInvalidDump, "subnet %s is associated with two route tables, %s (%s) and %s", a.SubnetId, s.subnet.RouteTable, s.rtAt, id)
 				default:
@@ -1400,7 +1401,7 @@ func (r routeJSON) target(field string) string {
 // route reads one route at o into table r, or warns why it is left out.
 func (l *loader) route(r *rtRec, o origin, rj routeJSON, endpoints map[string]bool) {
 	id := r.rt.ID
-	var rt Route
+	var rt reach.Route
 	var ro routeOrigin
 	ro.at = o
 	dest := ""
@@ -1456,21 +1457,21 @@ func (l *loader) route(r *rtRec, o origin, rj routeJSON, endpoints map[string]bo
 	rt.TargetID = target
 	switch {
 	case rj.State == "blackhole":
-		rt.Target = Blackhole
+		rt.Target = reach.Blackhole
 	case field == "NetworkInterfaceId":
-		rt.Target = InterfaceTarget
+		rt.Target = reach.InterfaceTarget
 	case field == "NatGatewayId":
-		rt.Target = NATGatewayTarget
+		rt.Target = reach.NATGatewayTarget
 	case target == "local":
-		rt.Target = Local
+		rt.Target = reach.Local
 	case strings.HasPrefix(target, "igw-"):
-		rt.Target = InternetGateway
+		rt.Target = reach.InternetGateway
 	case strings.HasPrefix(target, "vpce-"):
 		if !endpoints[target] {
 			skip(target, "VPC endpoint", "it is no Network Firewall endpoint of a firewall in the input (a gateway endpoint for S3 or DynamoDB, or a Gateway Load Balancer endpoint?); if it is one, add the firewall's aws network-firewall describe-firewall output")
 			return
 		}
-		rt.Target = FirewallEndpoint
+		rt.Target = reach.FirewallEndpoint
 	case strings.HasPrefix(target, "vgw-"):
 		skip(target, "virtual private gateway", "reachsim does not model VPN")
 		return
@@ -1506,7 +1507,7 @@ func (l *loader) assembleACLs() {
 			s := out.subnetBy[sid]
 			switch {
 			case s == nil:
-				l.fail(r.assocAt[j], a.ID, sid, ErrTopology, "unknown subnet: it is not in the input (add the output of aws ec2 describe-subnets)")
+				l.fail(r.assocAt[j], a.ID, sid, reach.ErrTopology, "unknown subnet: it is not in the input (add the output of aws ec2 describe-subnets)")
 			case s.subnet.ACL != "":
 				l.fail(r.assocAt[j], a.ID, sid, ErrInvalidDump, "subnet %s is associated with two network ACLs, %s (%s) and %s", sid, s.subnet.ACL, s.aclAt, a.ID)
 			default:
@@ -1719,9 +1720,9 @@ func (l *loader) assembleLists() {
 
 // assembleFirewalls binds each firewall to its policy and the policy to its
 // rule groups.
-func (l *loader) assembleFirewalls() []Firewall {
+func (l *loader) assembleFirewalls() []reach.Firewall {
 	out := &l.out
-	groups := []firewall.RuleGroup{}
+	groups := []RuleGroup{}
 	groupAt := map[string]origin{}
 	for _, g := range l.ruleGroups {
 		arn := g.g.ARN()
@@ -1775,7 +1776,7 @@ func (l *loader) assembleFirewalls() []Firewall {
 		for _, g := range pr.spec.StatefulGroups {
 			usedGroups[g.ARN] = true
 		}
-		fw := Firewall{ID: id, Name: s.Name, VPC: s.VPCID, Policy: pol}
+		fw := reach.Firewall{ID: id, Name: s.Name, VPC: s.VPCID, Policy: pol}
 		p := placed{base: f.at}
 		p.set("ID", f.at.field("FirewallArn"))
 		p.set("VPC", f.at.field("VpcId"))
@@ -1785,7 +1786,7 @@ func (l *loader) assembleFirewalls() []Firewall {
 			if e.Status != "" && e.Status != "READY" {
 				l.warn(eo, "endpoint %s of firewall %s is %s, not READY", e.EndpointID, cmp.Or(s.Name, id), e.Status)
 			}
-			fw.Endpoints = append(fw.Endpoints, FirewallEndpointSpec{ID: e.EndpointID, Subnet: e.SubnetID})
+			fw.Endpoints = append(fw.Endpoints, reach.FirewallEndpointSpec{ID: e.EndpointID, Subnet: e.SubnetID})
 			p.set(fmt.Sprintf("Endpoints[%d]", j), eo)
 			p.set(fmt.Sprintf("Endpoints[%d].ID", j), eo.field("EndpointId"))
 			p.set(fmt.Sprintf("Endpoints[%d].Subnet", j), eo.field("SubnetId"))
@@ -1842,10 +1843,10 @@ func (p placed) lookup(field string) origin {
 type where map[string][]placed
 
 // builder puts the assembled resources into a Builder, in order.
-func (l *loader) builder() (*Builder, where) {
+func (l *loader) builder() (*reach.Builder, where) {
 	out := &l.out
 	w := where{}
-	b := NewBuilder()
+	b := reach.NewBuilder()
 	for _, r := range out.vpcs {
 		p := placed{base: r.at}
 		p.set("ID", r.at.field("VpcId"))
@@ -1941,7 +1942,7 @@ func (l *loader) builder() (*Builder, where) {
 		for j, o := range e.groupAt {
 			p.set(fmt.Sprintf("Groups[%d]", j), o)
 		}
-		b.AddInterface(Interface{ID: e.id, Name: e.name, Instance: e.instance, Subnet: e.subnet,
+		b.AddInterface(reach.Interface{ID: e.id, Name: e.name, Instance: e.instance, Subnet: e.subnet,
 			PrivateIPs: e.ips, PublicIP: e.public, Groups: e.groups})
 		w["interfaces"] = append(w["interfaces"], p)
 	}

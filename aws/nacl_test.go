@@ -1,4 +1,4 @@
-package nacl_test
+package aws_test
 
 import (
 	"errors"
@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/reachsim/reachsim/aws"
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/nacl"
 )
@@ -70,7 +71,7 @@ func entryStrings(es []nacl.Entry) []string {
 
 func TestParseJSON(t *testing.T) {
 	t.Run("the CLI example loads as a default ACL without its star rules", func(t *testing.T) {
-		acls, err := nacl.ParseJSON([]byte(cliExample))
+		acls, err := aws.ParseNetworkACLs([]byte(cliExample))
 		require.NoError(t, err)
 		require.Len(t, acls, 1)
 		a := acls[0]
@@ -85,12 +86,12 @@ func TestParseJSON(t *testing.T) {
 		}, entryStrings(a.Entries))
 		ev := compile(t, a)
 		assert.Equal(t, "denied by rule * (deny all from ::/0) on acl-0e2a78e4e2EXAMPLE",
-			ev.Evaluate(fl("tcp [2001:db8::1]:50000 -> [2001:db8::2]:443"), in).String(),
+			ev.Evaluate(fl("tcp [2001:db8::1]:50000 -> [2001:db8::2]:443"), flow.Inbound).String(),
 			"inbound IPv6 has no entry in the example, so * decides")
 	})
 
 	t.Run("a custom ACL's entries come sorted, IPv6 and ICMP kept, CIDRs masked", func(t *testing.T) {
-		acls, err := nacl.ParseJSON([]byte(customDump))
+		acls, err := aws.ParseNetworkACLs([]byte(customDump))
 		require.NoError(t, err)
 		require.Len(t, acls, 2)
 		a := acls[0]
@@ -121,13 +122,13 @@ func TestParseJSON(t *testing.T) {
 	})
 
 	t.Run("rule numbers and ports written as strings are read", func(t *testing.T) {
-		acls, err := nacl.ParseJSON([]byte(doc(`{"RuleNumber":"100","Protocol":"6","RuleAction":"allow","Egress":false,"CidrBlock":"0.0.0.0/0","PortRange":{"From":"443","To":"443"}}`)))
+		acls, err := aws.ParseNetworkACLs([]byte(doc(`{"RuleNumber":"100","Protocol":"6","RuleAction":"allow","Egress":false,"CidrBlock":"0.0.0.0/0","PortRange":{"From":"443","To":"443"}}`)))
 		require.NoError(t, err)
 		assert.Equal(t, []string{"100 allow tcp 443 from 0.0.0.0/0"}, entryStrings(acls[0].Entries))
 	})
 
 	t.Run("an empty list is no ACLs and no error", func(t *testing.T) {
-		acls, err := nacl.ParseJSON([]byte(`{"NetworkAcls": [], "NextToken": null}`))
+		acls, err := aws.ParseNetworkACLs([]byte(`{"NetworkAcls": [], "NextToken": null}`))
 		require.NoError(t, err)
 		assert.Empty(t, acls)
 	})
@@ -154,15 +155,15 @@ func TestParseJSONRejects(t *testing.T) {
 		text  string // the offending text, when there is one
 		msg   string // a part of the message
 	}{
-		{"text that is not JSON", `{"NetworkAcls": [`, nacl.ErrJSON, "", "", "", "malformed JSON"},
+		{"text that is not JSON", `{"NetworkAcls": [`, flow.ErrJSON, "", "", "", "malformed JSON"},
 		{"a document without NetworkAcls", `{"SecurityGroups": []}`, nacl.ErrInvalidACL, "NetworkAcls", "", "", "not the output of aws ec2 describe-network-acls"},
 		{"a null document", `null`, nacl.ErrInvalidACL, "NetworkAcls", "", "", "no NetworkAcls"},
-		{"NetworkAcls that is not a list", `{"NetworkAcls": {}}`, nacl.ErrJSON, "NetworkAcls", "", "", "a list"},
+		{"NetworkAcls that is not a list", `{"NetworkAcls": {}}`, flow.ErrJSON, "NetworkAcls", "", "", "a list"},
 		{"an ACL without ID", `{"NetworkAcls":[{"VpcId":"vpc-1"}]}`, nacl.ErrInvalidACL, "NetworkAcls[0].NetworkAclId", "", "", "missing NetworkAclId"},
 		{"an ACL listed twice", `{"NetworkAcls":[{"NetworkAclId":"acl-1"},{"NetworkAclId":"acl-1"}]}`, nacl.ErrInvalidACL, "NetworkAcls[1].NetworkAclId", "", "acl-1", "at NetworkAcls[0] and NetworkAcls[1]"},
 		{"an association without subnet", `{"NetworkAcls":[{"NetworkAclId":"acl-1","Associations":[{"NetworkAclId":"acl-1"}]}]}`, nacl.ErrInvalidACL, "NetworkAcls[0].Associations[0].SubnetId", "", "", "without SubnetId"},
 		{"an association of another ACL", `{"NetworkAcls":[{"NetworkAclId":"acl-1","Associations":[{"NetworkAclId":"acl-2","SubnetId":"subnet-1"}]}]}`, nacl.ErrInvalidACL, "NetworkAcls[0].Associations[0].NetworkAclId", "", "acl-2", "names ACL acl-2 inside ACL acl-1"},
-		{"an entry that is not an object", doc(`[1]`), nacl.ErrJSON, e0, "", "", "an object"},
+		{"an entry that is not an object", doc(`[1]`), flow.ErrJSON, e0, "", "", "an object"},
 		{"two inbound entries numbered 100, naming both paths", doc(tcp443, all110, `{"RuleNumber":100,"Protocol":"-1","RuleAction":"deny","Egress":false,"Ipv6CidrBlock":"::/0"}`),
 			nacl.ErrDuplicateRule, "NetworkAcls[0].Entries[2].RuleNumber", "100", "100", "inbound rule 100 is both NetworkAcls[0].Entries[0] and NetworkAcls[0].Entries[2]"},
 		{"two IPv4 outbound star rules", doc(`{"RuleNumber":32767,"Protocol":"-1","RuleAction":"deny","Egress":true,"CidrBlock":"0.0.0.0/0"}`, `{"RuleNumber":32767,"Protocol":"-1","RuleAction":"deny","Egress":true,"CidrBlock":"0.0.0.0/0"}`),
@@ -170,10 +171,10 @@ func TestParseJSONRejects(t *testing.T) {
 		{"a missing rule number", doc(`{"Protocol":"-1","RuleAction":"allow","Egress":false,"CidrBlock":"0.0.0.0/0"}`), nacl.ErrInvalidEntry, e0 + ".RuleNumber", "", "", "missing RuleNumber"},
 		{"rule number zero", doc(`{"RuleNumber":0,"Protocol":"-1","RuleAction":"allow","Egress":false,"CidrBlock":"0.0.0.0/0"}`), nacl.ErrInvalidEntry, e0 + ".RuleNumber", "", "0", "want 1 to 32766"},
 		{"a reserved rule number", doc(`{"RuleNumber":40000,"Protocol":"-1","RuleAction":"deny","Egress":false,"CidrBlock":"0.0.0.0/0"}`), nacl.ErrInvalidEntry, e0 + ".RuleNumber", "", "40000", "want 1 to 32766"},
-		{"a rule number that is not a number", doc(`{"RuleNumber":"abc","Protocol":"-1","RuleAction":"allow","Egress":false,"CidrBlock":"0.0.0.0/0"}`), nacl.ErrJSON, e0 + ".RuleNumber", "", `"abc"`, "not an integer"},
-		{"a fractional rule number", doc(`{"RuleNumber":100.5,"Protocol":"-1","RuleAction":"allow","Egress":false,"CidrBlock":"0.0.0.0/0"}`), nacl.ErrJSON, e0 + ".RuleNumber", "", "100.5", "not an integer"},
+		{"a rule number that is not a number", doc(`{"RuleNumber":"abc","Protocol":"-1","RuleAction":"allow","Egress":false,"CidrBlock":"0.0.0.0/0"}`), flow.ErrJSON, e0 + ".RuleNumber", "", `"abc"`, "not an integer"},
+		{"a fractional rule number", doc(`{"RuleNumber":100.5,"Protocol":"-1","RuleAction":"allow","Egress":false,"CidrBlock":"0.0.0.0/0"}`), flow.ErrJSON, e0 + ".RuleNumber", "", "100.5", "not an integer"},
 		{"a missing Egress", doc(`{"RuleNumber":100,"Protocol":"-1","RuleAction":"allow","CidrBlock":"0.0.0.0/0"}`), nacl.ErrInvalidEntry, e0 + ".Egress", "100", "", "missing Egress"},
-		{"Egress as a string", doc(`{"RuleNumber":100,"Protocol":"-1","RuleAction":"allow","Egress":"true","CidrBlock":"0.0.0.0/0"}`), nacl.ErrJSON, e0 + ".Egress", "", "", "true or false"},
+		{"Egress as a string", doc(`{"RuleNumber":100,"Protocol":"-1","RuleAction":"allow","Egress":"true","CidrBlock":"0.0.0.0/0"}`), flow.ErrJSON, e0 + ".Egress", "", "", "true or false"},
 		{"an unknown action", doc(`{"RuleNumber":100,"Protocol":"-1","RuleAction":"permit","Egress":false,"CidrBlock":"0.0.0.0/0"}`), nacl.ErrInvalidEntry, e0 + ".RuleAction", "100", "permit", "want allow or deny"},
 		{"a missing action", doc(`{"RuleNumber":100,"Protocol":"-1","Egress":false,"CidrBlock":"0.0.0.0/0"}`), nacl.ErrInvalidEntry, e0 + ".RuleAction", "100", "", "missing RuleAction"},
 		{"a missing protocol", doc(`{"RuleNumber":100,"RuleAction":"allow","Egress":false,"CidrBlock":"0.0.0.0/0"}`), nacl.ErrInvalidEntry, e0 + ".Protocol", "100", "", "missing Protocol"},
@@ -190,7 +191,7 @@ func TestParseJSONRejects(t *testing.T) {
 		{"a port above 65535", doc(`{"RuleNumber":100,"Protocol":"6","RuleAction":"allow","Egress":false,"CidrBlock":"0.0.0.0/0","PortRange":{"From":1,"To":70000}}`), nacl.ErrInvalidEntry, e0 + ".PortRange.To", "100", "70000", "want 0 to 65535"},
 		{"a negative port", doc(`{"RuleNumber":100,"Protocol":"6","RuleAction":"allow","Egress":false,"CidrBlock":"0.0.0.0/0","PortRange":{"From":-1,"To":-1}}`), nacl.ErrInvalidEntry, e0 + ".PortRange.From", "100", "-1", "want 0 to 65535"},
 		{"a reversed port range", doc(`{"RuleNumber":100,"Protocol":"6","RuleAction":"allow","Egress":false,"CidrBlock":"0.0.0.0/0","PortRange":{"From":443,"To":80}}`), nacl.ErrInvalidEntry, e0 + ".PortRange", "100", "443-80", "From is above To"},
-		{"a port that is not a number", doc(`{"RuleNumber":100,"Protocol":"6","RuleAction":"allow","Egress":false,"CidrBlock":"0.0.0.0/0","PortRange":{"From":true,"To":80}}`), nacl.ErrJSON, e0 + ".PortRange.From", "100", "true", "not an integer"},
+		{"a port that is not a number", doc(`{"RuleNumber":100,"Protocol":"6","RuleAction":"allow","Egress":false,"CidrBlock":"0.0.0.0/0","PortRange":{"From":true,"To":80}}`), flow.ErrJSON, e0 + ".PortRange.From", "100", "true", "not an integer"},
 		{"icmp without IcmpTypeCode", doc(`{"RuleNumber":100,"Protocol":"1","RuleAction":"allow","Egress":false,"CidrBlock":"0.0.0.0/0"}`), nacl.ErrInvalidEntry, e0 + ".IcmpTypeCode", "100", "", "needs an IcmpTypeCode"},
 		{"icmpv6 on IPv6 without IcmpTypeCode", doc(`{"RuleNumber":100,"Protocol":"58","RuleAction":"allow","Egress":false,"Ipv6CidrBlock":"::/0"}`), nacl.ErrInvalidEntry, e0 + ".IcmpTypeCode", "100", "", "needs an IcmpTypeCode"},
 		{"icmp without a code", doc(`{"RuleNumber":100,"Protocol":"1","RuleAction":"allow","Egress":false,"CidrBlock":"0.0.0.0/0","IcmpTypeCode":{"Type":8}}`), nacl.ErrInvalidEntry, e0 + ".IcmpTypeCode.Code", "100", "", "missing IcmpTypeCode.Code"},
@@ -203,7 +204,7 @@ func TestParseJSONRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			acls, err := nacl.ParseJSON([]byte(tt.json))
+			acls, err := aws.ParseNetworkACLs([]byte(tt.json))
 			require.Error(t, err)
 			assert.Nil(t, acls)
 			var ie *flow.InputError

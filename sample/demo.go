@@ -1,8 +1,8 @@
-// Package demo holds the three-tier sample design that the quickstart,
+// Package sample holds the three-tier sample design that the quickstart,
 // the command line and the tests share: internet → web tier in a public
 // subnet behind an AWS Network Firewall → app tier → database, with NACLs
 // and a NAT gateway.
-package demo
+package sample
 
 import (
 	"net/netip"

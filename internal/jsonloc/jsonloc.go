@@ -1,7 +1,8 @@
-// Package awsjson holds the small helpers the AWS JSON parsers share:
+// Package jsonloc holds what the JSON readers of cloud formats share:
+// the location of a value (JSON path, resource, rule) and the errors that name it,
 // decoding with errors that carry a JSON path, and reading the loose shapes
 // AWS and Alibaba emit (absent vs null vs empty, numbers as strings).
-package awsjson
+package jsonloc
 
 import (
 	"bytes"
@@ -102,4 +103,78 @@ func (n *Int) UnmarshalJSON(b []byte) error {
 	}
 	*n = Int{Value: v, Set: true}
 	return nil
+}
+
+// Loc is where in the input a value sits: its JSON path, and the resource
+// and rule it belongs to as far as they are known. The zero Loc is the top
+// of the document.
+type Loc struct {
+	Path, Resource, Rule string
+}
+
+// Field returns l extended by a field name (or dotted names).
+func (l Loc) Field(name string) Loc {
+	l.Path = Join(l.Path, name)
+	return l
+}
+
+// Index returns l extended by a list index.
+func (l Loc) Index(i int) Loc {
+	l.Path = Index(l.Path, i)
+	return l
+}
+
+// Fail returns the *flow.InputError for the offending text at l; its Err
+// wraps sentinel and reads "sentinel: message".
+func (l Loc) Fail(text string, sentinel error, format string, args ...any) error {
+	return &flow.InputError{
+		Path:     l.Path,
+		Resource: l.Resource,
+		Rule:     l.Rule,
+		Text:     text,
+		Err:      fmt.Errorf("%w: %s", sentinel, fmt.Sprintf(format, args...)),
+	}
+}
+
+// Decode unmarshals data, found at l, into v. Errors carry l's path,
+// resource and rule.
+func (l Loc) Decode(data []byte, v any) error {
+	err := Unmarshal(l.Path, data, v)
+	if err != nil {
+		err = WithRule(WithResource(err, l.Resource), l.Rule)
+	}
+	return err
+}
+
+// WithResource sets the Resource of an *flow.InputError that has none.
+func WithResource(err error, id string) error {
+	var ie *flow.InputError
+	if errors.As(err, &ie) && ie.Resource == "" {
+		ie.Resource = id
+	}
+	return err
+}
+
+// WithRule sets the Rule of an *flow.InputError that has none.
+func WithRule(err error, id string) error {
+	var ie *flow.InputError
+	if errors.As(err, &ie) && ie.Rule == "" {
+		ie.Rule = id
+	}
+	return err
+}
+
+// PeekString returns the string field name of the JSON object data, or ""
+// when data is not an object or the field is not a string. Error messages
+// use it to name the resource of an element that failed to decode.
+func PeekString(data []byte, name string) string {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(data, &m) != nil {
+		return ""
+	}
+	var s string
+	if raw, ok := m[name]; !ok || json.Unmarshal(raw, &s) != nil {
+		return ""
+	}
+	return s
 }

@@ -1,4 +1,4 @@
-package reach_test
+package aws_test
 
 import (
 	"encoding/json"
@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"testing/fstest"
+
+	"github.com/reachsim/reachsim/aws"
 
 	"github.com/stretchr/testify/require"
 
@@ -135,7 +137,7 @@ var benchDump = sync.OnceValue(func() fstest.MapFS {
 })
 
 func TestBenchDumpLoads(t *testing.T) {
-	m, rep, err := reach.LoadAWSFS(benchDump(), "dump")
+	m, rep, err := aws.LoadFS(benchDump(), "dump")
 	require.NoError(t, err)
 	require.Empty(t, rep.Warnings)
 	require.Equal(t, benchIfaces, rep.Counts["network-interfaces"])
@@ -144,7 +146,7 @@ func TestBenchDumpLoads(t *testing.T) {
 	require.NoError(t, err)
 }
 
-func BenchmarkLoadAWS(b *testing.B) {
+func BenchmarkLoad(b *testing.B) {
 	fsys := benchDump()
 	size := 0
 	for _, f := range fsys {
@@ -153,7 +155,7 @@ func BenchmarkLoadAWS(b *testing.B) {
 	b.SetBytes(int64(size))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, err := reach.LoadAWSFS(fsys, "dump"); err != nil {
+		if _, _, err := aws.LoadFS(fsys, "dump"); err != nil {
 			b.Fatal(err)
 		}
 	}

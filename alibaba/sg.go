@@ -1,0 +1,427 @@
+package alibaba
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/jsonloc"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// This file reads a security group from Alibaba Cloud's
+// DescribeSecurityGroupAttribute response. Arrays are decoded element by
+// element (json.RawMessage), so error paths carry indices.
+
+// ParseSecurityGroup reads Alibaba Cloud's
+// DescribeSecurityGroupAttribute response: SecurityGroupId (required),
+// SecurityGroupName, Description, VpcId, InnerAccessPolicy and
+// Permissions.Permission[]. NextToken is ignored, so a paginated response
+// must be merged first. Other fields (RegionId, RequestId, NicType,
+// CreateTime, *GroupName, *GroupOwnerAccount, *PrefixListName, ...) are
+// ignored.
+//
+// kind is AlibabaBasic or AlibabaEnterprise, or AWS (the zero value), which
+// means: read it from a SecurityGroupType field ("normal" is basic,
+// "enterprise"; any letter case) and fail when it is absent. The documented
+// response does not include the type, and the two types' defaults differ,
+// so it is never guessed. A SecurityGroupType that contradicts kind is an
+// error.
+//
+// InnerAccessPolicy is "Accept" or "Drop" in any letter case. Absent means
+// Accept for a basic group; Group.InnerAccessDrop is true for Drop. An
+// enterprise group always isolates its members, whatever the field says
+// (Alibaba documents that this cannot be changed), so InnerAccessDrop is set
+// to true for it and an "Accept" there is read but has no effect.
+//
+// Each Permission becomes one Rule, in order:
+//   - SecurityGroupRuleId becomes Rule.ID (optional: older responses lack
+//     it). Direction is "ingress" or "egress" and Policy "Accept" or "Drop",
+//     in any letter case; an absent Policy means accept. Priority is a
+//     number or a string holding one, 1–100; absent (or "") means 1.
+//   - IpProtocol is TCP, UDP, ICMP, ICMPv6, GRE or ALL in any letter case,
+//     or a protocol number 0–255.
+//   - PortRange is "start/end". TCP and UDP need it, with ports 1–65535 and
+//     start <= end. Every other protocol must give "-1/-1" or nothing: its
+//     rule covers every ICMP type and code (ICMPType/ICMPCode -1), because
+//     Alibaba cannot filter ICMP by type. Unused fields are left as in
+//     the AWS reader. A rule whose ports come from a port list
+//     (PortRangeListId) is an error: the list's ports are not in this
+//     response.
+//   - SourcePortRange is absent, "" or "-1/-1" for any source port, or a
+//     "start/end" range (1–65535) on a TCP or UDP rule: Rule.SourcePorts.
+//   - The peer of an ingress rule is SourceCidrIp, Ipv6SourceCidrIp,
+//     SourceGroupId or SourcePrefixListId; of an egress rule DestCidrIp,
+//     Ipv6DestCidrIp, DestGroupId or DestPrefixListId. Empty strings mean
+//     absent (Alibaba prints unused fields as ""). As Alibaba documents, a
+//     CIDR beats a group, and a prefix list is ignored when a CIDR or a group
+//     is given. Both an IPv4 and an IPv6 CIDR, or no peer at all, is an
+//     error. A CIDR field may hold a plain address, taken as /32 or /128, as
+//     Alibaba's API accepts one.
+//   - The other side's address fields (DestCidrIp or Ipv6DestCidrIp on an
+//     ingress rule, SourceCidrIp or Ipv6SourceCidrIp on an egress one:
+//     Alibaba's 5-tuple rules) restrict the local address, which [Rule]
+//     cannot express; such a rule is an error rather than a broader rule.
+//     A group or prefix list on the wrong side is an error too.
+//   - A group reference (even one a CIDR overrides) in an enterprise group
+//     is an error: enterprise groups cannot reference groups.
+//
+// Errors are *[flow.InputError] values whose Path is the JSON path (e.g.
+// "Permissions.Permission[3].PortRange"), Resource the group ID when known,
+// Rule the rule ID when known, and Text the offending value; they wrap
+// [ErrInvalidRule] or [ErrInvalidGroup], or the internal JSON sentinel for
+// input that does not decode.
+func ParseSecurityGroup(data []byte, kind sg.Flavour) (sg.Group, error) {
+	if kind != sg.AWS && !kind.IsAlibaba() {
+		return sg.Group{}, jsonloc.Loc{}.Fail(kind.String(), sg.ErrInvalidGroup, "kind must be AlibabaBasic, AlibabaEnterprise, or AWS to read SecurityGroupType")
+	}
+	var gj struct {
+		SecurityGroupId   string
+		SecurityGroupName string
+		Description       string
+		VpcId             string
+		InnerAccessPolicy string
+		SecurityGroupType string
+		Permissions       *struct{ Permission []json.RawMessage }
+	}
+	if err := (jsonloc.Loc{}).Decode(data, &gj); err != nil {
+		return sg.Group{}, jsonloc.WithResource(err, jsonloc.PeekString(data, "SecurityGroupId"))
+	}
+	if gj.SecurityGroupId == "" {
+		return sg.Group{}, jsonloc.Loc{Path: "SecurityGroupId"}.Fail("", sg.ErrInvalidGroup, "the group ID is missing")
+	}
+	l := jsonloc.Loc{Resource: gj.SecurityGroupId}
+	if gj.SecurityGroupType != "" {
+		var typ sg.Flavour
+		switch strings.ToLower(gj.SecurityGroupType) {
+		case "normal":
+			typ = sg.AlibabaBasic
+		case "enterprise":
+			typ = sg.AlibabaEnterprise
+		default:
+			return sg.Group{}, l.Field("SecurityGroupType").Fail(gj.SecurityGroupType, sg.ErrInvalidGroup, "want normal or enterprise")
+		}
+		if kind != sg.AWS && kind != typ {
+			return sg.Group{}, l.Field("SecurityGroupType").Fail(gj.SecurityGroupType, sg.ErrInvalidGroup, "the caller says the group is %s", kind)
+		}
+		kind = typ
+	} else if kind == sg.AWS {
+		return sg.Group{}, l.Field("SecurityGroupType").Fail("", sg.ErrInvalidGroup, "missing, and no group type was given: basic and enterprise groups have different defaults")
+	}
+	g := sg.Group{
+		ID:          gj.SecurityGroupId,
+		Name:        gj.SecurityGroupName,
+		Description: gj.Description,
+		VPCID:       gj.VpcId,
+		Flavour:     kind,
+	}
+	switch strings.ToLower(gj.InnerAccessPolicy) {
+	case "", "accept":
+		g.InnerAccessDrop = kind == sg.AlibabaEnterprise
+	case "drop":
+		g.InnerAccessDrop = true
+	default:
+		return sg.Group{}, l.Field("InnerAccessPolicy").Fail(gj.InnerAccessPolicy, sg.ErrInvalidGroup, "want Accept or Drop")
+	}
+	if gj.Permissions == nil {
+		return g, nil
+	}
+	ids := map[string]string{} // rule ID -> path of its first listing
+	for i, raw := range gj.Permissions.Permission {
+		pl := l.Field("Permissions.Permission").Index(i)
+		r, err := parsePermission(pl, kind, raw)
+		if err != nil {
+			return sg.Group{}, err
+		}
+		if r.ID != "" {
+			if first, dup := ids[r.ID]; dup {
+				pl.Rule = r.ID
+				return sg.Group{}, pl.Field("SecurityGroupRuleId").Fail(r.ID, sg.ErrInvalidRule, "rule listed twice (also %s)", first)
+			}
+			ids[r.ID] = pl.Path
+		}
+		g.Rules = append(g.Rules, r)
+	}
+	return g, nil
+}
+
+// permissionJSON is one Permissions.Permission element.
+type permissionJSON struct {
+	SecurityGroupRuleId string
+	Direction           string
+	Policy              string
+	Priority            json.RawMessage // a number or a string
+	IpProtocol          string
+	PortRange           string
+	PortRangeListId     string
+	SourcePortRange     string
+	SourceCidrIp        string
+	Ipv6SourceCidrIp    string
+	SourceGroupId       string
+	SourcePrefixListId  string
+	DestCidrIp          string
+	Ipv6DestCidrIp      string
+	DestGroupId         string
+	DestPrefixListId    string
+	Description         string
+}
+
+// peerFields are a direction's peer fields of a Permission.
+type peerFields struct {
+	v4, v6, group, list     string // the values
+	v4F, v6F, groupF, listF string // their JSON names
+}
+
+func parsePermission(l jsonloc.Loc, kind sg.Flavour, raw json.RawMessage) (sg.Rule, error) {
+	var pj permissionJSON
+	if err := l.Decode(raw, &pj); err != nil {
+		return sg.Rule{}, jsonloc.WithRule(err, jsonloc.PeekString(raw, "SecurityGroupRuleId"))
+	}
+	l.Rule = pj.SecurityGroupRuleId
+	r := sg.Rule{ID: pj.SecurityGroupRuleId, Description: pj.Description, Priority: 1, ICMPType: -1, ICMPCode: -1}
+
+	src := peerFields{pj.SourceCidrIp, pj.Ipv6SourceCidrIp, pj.SourceGroupId, pj.SourcePrefixListId,
+		"SourceCidrIp", "Ipv6SourceCidrIp", "SourceGroupId", "SourcePrefixListId"}
+	dst := peerFields{pj.DestCidrIp, pj.Ipv6DestCidrIp, pj.DestGroupId, pj.DestPrefixListId,
+		"DestCidrIp", "Ipv6DestCidrIp", "DestGroupId", "DestPrefixListId"}
+	var peer, local peerFields
+	switch strings.ToLower(pj.Direction) {
+	case "ingress":
+		r.Direction, peer, local = flow.Inbound, src, dst
+	case "egress":
+		r.Direction, peer, local = flow.Outbound, dst, src
+	case "":
+		return sg.Rule{}, l.Field("Direction").Fail("", sg.ErrInvalidRule, "the direction is missing: want ingress or egress")
+	default:
+		return sg.Rule{}, l.Field("Direction").Fail(pj.Direction, sg.ErrInvalidRule, "want ingress or egress")
+	}
+
+	switch strings.ToLower(pj.Policy) {
+	case "", "accept":
+		r.Action = sg.Accept
+	case "drop":
+		r.Action = sg.Drop
+	default:
+		return sg.Rule{}, l.Field("Policy").Fail(pj.Policy, sg.ErrInvalidRule, "want Accept or Drop")
+	}
+
+	if err := priority(&r, l.Field("Priority"), pj.Priority); err != nil {
+		return sg.Rule{}, err
+	}
+
+	pl := l.Field("IpProtocol")
+	if pj.IpProtocol == "" {
+		return sg.Rule{}, pl.Fail("", sg.ErrInvalidRule, "the protocol is missing")
+	}
+	p, ok := protocol(pj.IpProtocol)
+	if !ok {
+		return sg.Rule{}, pl.Fail(pj.IpProtocol, sg.ErrInvalidRule, "want TCP, UDP, ICMP, ICMPv6, GRE, ALL or a protocol number 0–255")
+	}
+	r.Protocol = p
+
+	if pj.PortRangeListId != "" {
+		return sg.Rule{}, l.Field("PortRangeListId").Fail(pj.PortRangeListId, sg.ErrInvalidRule, "rules that take their ports from a port list are not supported: the list's ports are not in this response")
+	}
+	prl := l.Field("PortRange")
+	switch lo, hi, form := parseSlashRange(pj.PortRange); {
+	case p.HasPorts():
+		if pj.PortRange == "" {
+			return sg.Rule{}, prl.Fail("", sg.ErrInvalidRule, "%s needs a port range such as 22/22", p)
+		}
+		if err := checkPorts(prl, pj.PortRange, lo, hi, form); err != nil {
+			return sg.Rule{}, err
+		}
+		r.Ports = flow.PortRange{Lo: uint16(lo), Hi: uint16(hi)}
+	case pj.PortRange != "" && (form != slashAll):
+		return sg.Rule{}, prl.Fail(pj.PortRange, sg.ErrInvalidRule, "protocol %s takes no ports: want -1/-1 (Alibaba cannot filter ICMP types)", pj.IpProtocol)
+	}
+
+	spl := l.Field("SourcePortRange")
+	switch lo, hi, form := parseSlashRange(pj.SourcePortRange); {
+	case pj.SourcePortRange == "" || form == slashAll:
+		// any source port
+	case !p.HasPorts():
+		return sg.Rule{}, spl.Fail(pj.SourcePortRange, sg.ErrInvalidRule, "protocol %s takes no source ports: want -1/-1", pj.IpProtocol)
+	default:
+		if err := checkPorts(spl, pj.SourcePortRange, lo, hi, form); err != nil {
+			return sg.Rule{}, err
+		}
+		r.SourcePorts = flow.PortRange{Lo: uint16(lo), Hi: uint16(hi)}
+	}
+
+	// The local side: 5-tuple fields the model cannot express, and fields
+	// that do not belong to this direction at all.
+	for _, f := range [][2]string{{local.v4F, local.v4}, {local.v6F, local.v6}, {local.groupF, local.group}, {local.listF, local.list}} {
+		if f[1] != "" {
+			return sg.Rule{}, l.Field(f[0]).Fail(f[1], sg.ErrInvalidRule, "%s is not a peer of an %s rule (5-tuple rules that restrict the local address are not supported)", f[0], pj.Direction)
+		}
+	}
+	if peer.group != "" && kind == sg.AlibabaEnterprise {
+		return sg.Rule{}, l.Field(peer.groupF).Fail(peer.group, sg.ErrInvalidRule, "enterprise security groups cannot reference groups")
+	}
+	switch {
+	case peer.v4 != "" && peer.v6 != "":
+		return sg.Rule{}, l.Field(peer.v6F).Fail(peer.v6, sg.ErrInvalidRule, "%s is given too: a rule has one CIDR block", peer.v4F)
+	case peer.v4 != "":
+		var err error
+		if r.Peer, err = cidrPeer(l.Field(peer.v4F), peer.v4, false, true); err != nil {
+			return sg.Rule{}, err
+		}
+	case peer.v6 != "":
+		var err error
+		if r.Peer, err = cidrPeer(l.Field(peer.v6F), peer.v6, true, true); err != nil {
+			return sg.Rule{}, err
+		}
+	case peer.group != "":
+		r.Peer = sg.GroupRef(peer.group)
+	case peer.list != "":
+		r.Peer = sg.PrefixList(peer.list)
+	default:
+		return sg.Rule{}, l.Fail("", sg.ErrInvalidRule, "no peer: want one of %s, %s, %s, %s", peer.v4F, peer.v6F, peer.groupF, peer.listF)
+	}
+	return r, nil
+}
+
+// priority reads Priority (a number, a string holding one, or
+// absent/null/"" for the default 1) into r.
+func priority(r *sg.Rule, l jsonloc.Loc, raw json.RawMessage) error {
+	if len(raw) == 0 || string(raw) == `""` {
+		return nil
+	}
+	var n jsonloc.Int
+	if err := json.Unmarshal(raw, &n); err != nil {
+		sentinel := sg.ErrInvalidRule // a string or number that is no integer
+		if c := raw[0]; c != '"' && c != '-' && (c < '0' || c > '9') {
+			sentinel = jsonloc.ErrJSON // true, an object, a list
+		}
+		return l.Fail(jsonText(raw), sentinel, "want a number from 1 to 100")
+	}
+	if !n.Set {
+		return nil // null
+	}
+	if n.Value < 1 || n.Value > 100 {
+		return l.Fail(jsonText(raw), sg.ErrInvalidRule, "a priority must be 1–100")
+	}
+	r.Priority = n.Value
+	return nil
+}
+
+// jsonText returns a JSON string's contents, or any other JSON value as
+// written.
+func jsonText(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return string(raw)
+}
+
+// protocol reads Alibaba's IpProtocol: TCP, UDP, ICMP, ICMPv6, GRE,
+// ALL in any letter case, or a decimal number 0–255.
+func protocol(s string) (flow.Protocol, bool) {
+	switch strings.ToLower(s) {
+	case "tcp", "udp", "icmp", "icmpv6", "gre", "all":
+	default:
+		// a decimal number: digits only (no sign), at most three
+		if _, err := strconv.ParseUint(s, 10, 8); err != nil || len(s) > 3 || s[0] == '+' {
+			return 0, false
+		}
+	}
+	p, err := flow.ParseProtocol(s)
+	return p, err == nil
+}
+
+// The forms of an Alibaba "start/end" range.
+const (
+	slashBad   = iota // not two integers separated by a slash
+	slashAll          // "-1/-1"
+	slashMixed        // -1 on one side only
+	slashPorts        // two non-negative integers
+)
+
+// parseSlashRange reads Alibaba's "start/end" range. Each side is -1 or up
+// to five decimal digits.
+func parseSlashRange(s string) (lo, hi, form int) {
+	a, b, ok := strings.Cut(s, "/")
+	if !ok {
+		return 0, 0, slashBad
+	}
+	lo, okA := slashBound(a)
+	hi, okB := slashBound(b)
+	switch {
+	case !okA || !okB:
+		return 0, 0, slashBad
+	case lo == -1 && hi == -1:
+		return lo, hi, slashAll
+	case lo == -1 || hi == -1:
+		return lo, hi, slashMixed
+	}
+	return lo, hi, slashPorts
+}
+
+func slashBound(s string) (int, bool) {
+	if s == "-1" {
+		return -1, true
+	}
+	if s == "" || len(s) > 5 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
+}
+
+// checkPorts checks a TCP or UDP "start/end" range: 1–65535 each,
+// start <= end.
+func checkPorts(l jsonloc.Loc, s string, lo, hi, form int) error {
+	switch {
+	case form != slashPorts:
+		return l.Fail(s, sg.ErrInvalidRule, "want start/end with ports 1–65535, such as 22/22")
+	case lo < 1 || lo > 65535 || hi < 1 || hi > 65535:
+		return l.Fail(s, sg.ErrInvalidRule, "ports must be 1–65535")
+	case lo > hi:
+		return l.Fail(s, sg.ErrInvalidRule, "the range starts above its end")
+	}
+	return nil
+}
+
+// cidrPeer reads a CIDR peer of the family the field promises (IPv6 when
+// want6). With bareOK a plain address is taken as a /32 or /128 block.
+func cidrPeer(l jsonloc.Loc, s string, want6, bareOK bool) (sg.Peer, error) {
+	if s == "" {
+		return sg.Peer{}, l.Fail("", sg.ErrInvalidRule, "the CIDR block is missing")
+	}
+	var p netip.Prefix
+	var err error
+	if a, aerr := netip.ParseAddr(s); bareOK && aerr == nil {
+		switch {
+		case a.Zone() != "":
+			err = fmt.Errorf("address %s has a zone", s)
+		case a.Is4In6():
+			err = fmt.Errorf("IPv4-mapped IPv6 address %s: write it as IPv4", s)
+		default:
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+	} else {
+		p, err = flow.ParseCIDR(s)
+	}
+	if err != nil {
+		return sg.Peer{}, l.Fail(s, sg.ErrInvalidRule, "%v", err)
+	}
+	if p.Addr().Is6() != want6 {
+		want, got := "IPv4", "IPv6"
+		if want6 {
+			want, got = got, want
+		}
+		return sg.Peer{}, l.Fail(s, sg.ErrInvalidRule, "an %s block where an %s block belongs", got, want)
+	}
+	return sg.Peer{Kind: sg.PeerCIDR, CIDR: p}, nil
+}

@@ -1,0 +1,43 @@
+package aws_test
+
+import (
+	"net/netip"
+	"testing"
+
+	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
+	"github.com/stretchr/testify/require"
+)
+
+func slPrefixes(cidrs []string) []netip.Prefix {
+	out := make([]netip.Prefix, len(cidrs))
+	for i, c := range cidrs {
+		out[i] = netip.MustParsePrefix(c)
+	}
+	return out
+}
+
+func slPkt(s string, flags ...firewall.TCPFlags) firewall.Packet {
+	p := firewall.Packet{Flow: flow.MustParse(s)}
+	for _, f := range flags {
+		p.Flags |= f
+	}
+	return p
+}
+
+func slCompile(t testing.TB, cfg firewall.StatelessConfig) *firewall.StatelessEngine {
+	t.Helper()
+	e, err := firewall.CompileStateless(cfg)
+	require.NoError(t, err)
+	return e
+}
+
+func compile(t testing.TB, a nacl.ACL) *nacl.Evaluator {
+	t.Helper()
+	e, err := nacl.Compile(a)
+	require.NoError(t, err)
+	return e
+}
+
+func fl(s string) flow.Flow { return flow.MustParse(s) }

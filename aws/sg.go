@@ -1,0 +1,481 @@
+package aws
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"strconv"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/jsonloc"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// This file reads security groups from the JSON that the clouds print:
+// `aws ec2 describe-security-groups`, `aws ec2 describe-security-group-rules`
+// and Alibaba Cloud's DescribeSecurityGroupAttribute. Arrays are decoded
+// element by element (json.RawMessage), so error paths carry indices.
+
+// ParseSecurityGroups reads what `aws ec2 describe-security-groups` prints:
+// {"SecurityGroups": [...]}. NextToken is ignored, so a paginated dump must
+// be merged by the caller (or fetched without pagination) first.
+//
+// Each group gets ID (GroupId, required), Name (GroupName), Description,
+// VPCID (VpcId), OwnerID (OwnerId) and Flavour AWS. Its Rules are the
+// inbound rules (IpPermissions) followed by the outbound ones
+// (IpPermissionsEgress), in the order listed. One IpPermission may list
+// several peers; it becomes one Rule per peer, as
+// describe-security-group-rules would list them: first its IpRanges
+// (CidrIp), then Ipv6Ranges (CidrIpv6), PrefixListIds (PrefixListId) and
+// UserIdGroupPairs (GroupId), each in its own order, with that peer's
+// Description. Rule.ID is empty: this output has no rule IDs. Fields a
+// rule's protocol does not use are left as [NewDefault] leaves them: Ports
+// is zero unless the protocol is TCP or UDP, and ICMPType and ICMPCode are
+// -1 unless it is ICMP or ICMPv6 with a type. A missing,
+// null or empty peer list is fine, and a permission with no peer at all
+// yields no rule, as AWS enforces none; its protocol and ports are still
+// checked.
+//
+// Assumptions and checks:
+//   - IpProtocol is "tcp", "udp", "icmp", "icmpv6", "-1" (all) or a protocol
+//     number 0–255 written as a string; anything else is an error. A number
+//     is taken as that protocol, so "6" is TCP and needs ports.
+//   - For tcp and udp, FromPort and ToPort are both required, 0–65535, with
+//     FromPort <= ToPort; they become Rule.Ports.
+//   - For icmp and icmpv6, FromPort is the ICMP type and ToPort the code,
+//     each -1 (all) or 0–255, and a type of -1 needs a code of -1. icmpv6
+//     with both absent means every type and code; icmp needs both. One of
+//     the two without the other is an error.
+//   - For -1 and every other protocol number, FromPort and ToPort are
+//     ignored: AWS allows all ports for them whatever range is given.
+//   - CIDRs are read with [ParseCIDR] and stored masked, as AWS
+//     canonicalises them. An IPv6 block in CidrIp or an IPv4 block in
+//     CidrIpv6 is an error, never a guess.
+//   - A UserIdGroupPairs entry from another account (UserId differs from
+//     the group's OwnerId) still becomes Peer.Group = GroupId alone, without
+//     the "account/" prefix: group IDs are unique across accounts, and the
+//     resolver is asked by ID. The entry's GroupId is required; a reference
+//     by GroupName alone (EC2-Classic) is an error.
+//   - A group ID listed twice is an error (a paginated dump concatenated
+//     twice, say), so the groups can be given to [Compile] together.
+//   - Unknown fields (Tags, SecurityGroupArn, VpcPeeringConnectionId, ...)
+//     are ignored. A missing required field or a JSON value of the wrong
+//     type is an error.
+//
+// Every error is a *[flow.InputError] whose Path is the JSON path with
+// indices (e.g. "SecurityGroups[0].IpPermissions[1].IpRanges[0].CidrIp"),
+// Resource the group ID when known, and Text the offending value. It wraps
+// [ErrInvalidRule] or [ErrInvalidGroup], or the internal JSON sentinel for
+// input that does not decode.
+func ParseSecurityGroups(data []byte) ([]sg.Group, error) {
+	var doc struct {
+		SecurityGroups *[]json.RawMessage
+	}
+	if err := (jsonloc.Loc{}).Decode(data, &doc); err != nil {
+		return nil, err
+	}
+	if doc.SecurityGroups == nil {
+		return nil, jsonloc.Loc{Path: "SecurityGroups"}.Fail("", sg.ErrInvalidGroup, "no SecurityGroups list: is this the output of aws ec2 describe-security-groups?")
+	}
+	groups := make([]sg.Group, 0, len(*doc.SecurityGroups))
+	seen := map[string]int{}
+	for i, raw := range *doc.SecurityGroups {
+		l := jsonloc.Loc{Path: jsonloc.Index("SecurityGroups", i)}
+		g, err := parseAWSGroup(l, raw)
+		if err != nil {
+			return nil, err
+		}
+		if j, dup := seen[g.ID]; dup {
+			return nil, jsonloc.Loc{Path: l.Path + ".GroupId", Resource: g.ID}.Fail(g.ID, sg.ErrInvalidGroup, "group listed twice (also SecurityGroups[%d])", j)
+		}
+		seen[g.ID] = i
+		groups = append(groups, g)
+	}
+	return groups, nil
+}
+
+// awsGroupJSON is one element of SecurityGroups.
+type awsGroupJSON struct {
+	GroupId             string
+	GroupName           string
+	Description         string
+	VpcId               string
+	OwnerId             string
+	IpPermissions       []json.RawMessage
+	IpPermissionsEgress []json.RawMessage
+}
+
+// awsPermissionJSON is one IpPermission.
+type awsPermissionJSON struct {
+	IpProtocol       string
+	FromPort, ToPort *int
+	IpRanges         []json.RawMessage
+	Ipv6Ranges       []json.RawMessage
+	PrefixListIds    []json.RawMessage
+	UserIdGroupPairs []json.RawMessage
+}
+
+type ipRangeJSON struct{ CidrIp, Description string }
+type ipv6RangeJSON struct{ CidrIpv6, Description string }
+type prefixListIDJSON struct{ PrefixListId, Description string }
+type groupPairJSON struct{ GroupId, Description string }
+
+func parseAWSGroup(l jsonloc.Loc, raw json.RawMessage) (sg.Group, error) {
+	var gj awsGroupJSON
+	if err := l.Decode(raw, &gj); err != nil {
+		return sg.Group{}, jsonloc.WithResource(err, jsonloc.PeekString(raw, "GroupId"))
+	}
+	if gj.GroupId == "" {
+		return sg.Group{}, l.Field("GroupId").Fail("", sg.ErrInvalidGroup, "the group ID is missing")
+	}
+	l.Resource = gj.GroupId
+	g := sg.Group{
+		ID:          gj.GroupId,
+		Name:        gj.GroupName,
+		Description: gj.Description,
+		VPCID:       gj.VpcId,
+		OwnerID:     gj.OwnerId,
+		Flavour:     sg.AWS,
+	}
+	for _, list := range []struct {
+		field string
+		dir   flow.Direction
+		perms []json.RawMessage
+	}{
+		{"IpPermissions", flow.Inbound, gj.IpPermissions},
+		{"IpPermissionsEgress", flow.Outbound, gj.IpPermissionsEgress},
+	} {
+		for i, praw := range list.perms {
+			var err error
+			g.Rules, err = appendPermission(g.Rules, l.Field(list.field).Index(i), list.dir, praw)
+			if err != nil {
+				return sg.Group{}, err
+			}
+		}
+	}
+	return g, nil
+}
+
+// appendPermission expands one IpPermission into one rule per peer.
+func appendPermission(rules []sg.Rule, l jsonloc.Loc, dir flow.Direction, raw json.RawMessage) ([]sg.Rule, error) {
+	var pj awsPermissionJSON
+	if err := l.Decode(raw, &pj); err != nil {
+		return nil, err
+	}
+	base := sg.Rule{Direction: dir}
+	if err := awsTraffic(&base, l, pj.IpProtocol, pj.FromPort, pj.ToPort); err != nil {
+		return nil, err
+	}
+	add := func(p sg.Peer, desc string) {
+		r := base
+		r.Peer, r.Description = p, desc
+		rules = append(rules, r)
+	}
+	err := eachPeer(l.Field("IpRanges"), pj.IpRanges, func(l jsonloc.Loc, e *ipRangeJSON) error {
+		p, err := cidrPeer(l.Field("CidrIp"), e.CidrIp, false, false)
+		if err == nil {
+			add(p, e.Description)
+		}
+		return err
+	})
+	if err == nil {
+		err = eachPeer(l.Field("Ipv6Ranges"), pj.Ipv6Ranges, func(l jsonloc.Loc, e *ipv6RangeJSON) error {
+			p, err := cidrPeer(l.Field("CidrIpv6"), e.CidrIpv6, true, false)
+			if err == nil {
+				add(p, e.Description)
+			}
+			return err
+		})
+	}
+	if err == nil {
+		err = eachPeer(l.Field("PrefixListIds"), pj.PrefixListIds, func(l jsonloc.Loc, e *prefixListIDJSON) error {
+			if e.PrefixListId == "" {
+				return l.Field("PrefixListId").Fail("", sg.ErrInvalidRule, "the prefix list ID is missing")
+			}
+			add(sg.PrefixList(e.PrefixListId), e.Description)
+			return nil
+		})
+	}
+	if err == nil {
+		err = eachPeer(l.Field("UserIdGroupPairs"), pj.UserIdGroupPairs, func(l jsonloc.Loc, e *groupPairJSON) error {
+			if e.GroupId == "" {
+				return l.Field("GroupId").Fail("", sg.ErrInvalidRule, "the referenced group ID is missing")
+			}
+			add(sg.GroupRef(e.GroupId), e.Description)
+			return nil
+		})
+	}
+	if err != nil {
+		return nil, err
+	}
+	return rules, nil
+}
+
+// eachPeer decodes every element of one peer list into a T and hands it to
+// f with the element's location.
+func eachPeer[T any](l jsonloc.Loc, raws []json.RawMessage, f func(jsonloc.Loc, *T) error) error {
+	for i, raw := range raws {
+		el := l.Index(i)
+		var e T
+		if err := el.Decode(raw, &e); err != nil {
+			return err
+		}
+		if err := f(el, &e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ParseSecurityGroupRules reads what `aws ec2 describe-security-group-rules`
+// prints: {"SecurityGroupRules": [...]}, one element per rule. NextToken is
+// ignored. It returns one Group per GroupId (Flavour AWS), in order of first appearance,
+// with only ID, OwnerID (GroupOwnerId) and Rules set: names and VPCs are not
+// in this output. Rules keep the order of the input.
+//
+// Each element needs SecurityGroupRuleId (Rule.ID), GroupId, IsEgress (true
+// or false; false is inbound) and IpProtocol, and exactly one peer:
+// CidrIpv4, CidrIpv6, PrefixListId or ReferencedGroupInfo.GroupId. None, or
+// more than one, is an error. IpProtocol, FromPort and ToPort follow the
+// rules of [ParseSecurityGroups], as do unused fields; this output prints -1/-1 for protocol -1, which is
+// accepted and ignored like any range of a protocol without ports. A
+// ReferencedGroupInfo from another account becomes Peer.Group = GroupId, as
+// in ParseSecurityGroups. A rule ID listed twice is an error, and so is a
+// GroupOwnerId that differs between rules of one group.
+//
+// Errors are *[flow.InputError] values as described for
+// [ParseSecurityGroups], with Rule set to the rule ID when it is known.
+func ParseSecurityGroupRules(data []byte) ([]sg.Group, error) {
+	var doc struct {
+		SecurityGroupRules *[]json.RawMessage
+	}
+	if err := (jsonloc.Loc{}).Decode(data, &doc); err != nil {
+		return nil, err
+	}
+	if doc.SecurityGroupRules == nil {
+		return nil, jsonloc.Loc{Path: "SecurityGroupRules"}.Fail("", sg.ErrInvalidGroup, "no SecurityGroupRules list: is this the output of aws ec2 describe-security-group-rules?")
+	}
+	var groups []sg.Group
+	byID := map[string]int{}        // group ID -> index in groups
+	ruleSeen := map[string]string{} // rule ID -> path of its first listing
+	for i, raw := range *doc.SecurityGroupRules {
+		l := jsonloc.Loc{Path: jsonloc.Index("SecurityGroupRules", i)}
+		id, owner, r, err := parseAWSRule(l, raw)
+		if err != nil {
+			return nil, err
+		}
+		l.Resource, l.Rule = id, r.ID
+		if first, dup := ruleSeen[r.ID]; dup {
+			return nil, l.Field("SecurityGroupRuleId").Fail(r.ID, sg.ErrInvalidRule, "rule listed twice (also %s)", first)
+		}
+		ruleSeen[r.ID] = l.Path
+		gi, ok := byID[id]
+		if !ok {
+			gi = len(groups)
+			byID[id] = gi
+			groups = append(groups, sg.Group{ID: id, Flavour: sg.AWS})
+		}
+		g := &groups[gi]
+		switch {
+		case g.OwnerID == "":
+			g.OwnerID = owner
+		case owner != "" && owner != g.OwnerID:
+			return nil, l.Field("GroupOwnerId").Fail(owner, sg.ErrInvalidGroup, "earlier rules of %s name owner %s", id, g.OwnerID)
+		}
+		g.Rules = append(g.Rules, r)
+	}
+	if groups == nil {
+		groups = []sg.Group{}
+	}
+	return groups, nil
+}
+
+// awsRuleJSON is one element of SecurityGroupRules.
+type awsRuleJSON struct {
+	SecurityGroupRuleId string
+	GroupId             string
+	GroupOwnerId        string
+	IsEgress            *bool
+	IpProtocol          string
+	FromPort, ToPort    *int
+	CidrIpv4            string
+	CidrIpv6            string
+	PrefixListId        string
+	ReferencedGroupInfo *struct{ GroupId string }
+	Description         string
+}
+
+// parseAWSRule reads one SecurityGroupRule: its group ID and owner, and the
+// rule.
+func parseAWSRule(l jsonloc.Loc, raw json.RawMessage) (group, owner string, r sg.Rule, err error) {
+	var rj awsRuleJSON
+	if err := l.Decode(raw, &rj); err != nil {
+		return "", "", sg.Rule{}, jsonloc.WithRule(jsonloc.WithResource(err, jsonloc.PeekString(raw, "GroupId")), jsonloc.PeekString(raw, "SecurityGroupRuleId"))
+	}
+	l.Resource, l.Rule = rj.GroupId, rj.SecurityGroupRuleId
+	switch {
+	case rj.SecurityGroupRuleId == "":
+		return "", "", sg.Rule{}, l.Field("SecurityGroupRuleId").Fail("", sg.ErrInvalidRule, "the rule ID is missing")
+	case rj.GroupId == "":
+		return "", "", sg.Rule{}, l.Field("GroupId").Fail("", sg.ErrInvalidRule, "the ID of the rule's group is missing")
+	case rj.IsEgress == nil:
+		return "", "", sg.Rule{}, l.Field("IsEgress").Fail("", sg.ErrInvalidRule, "IsEgress is missing: want true (outbound) or false (inbound)")
+	}
+	r = sg.Rule{ID: rj.SecurityGroupRuleId, Description: rj.Description}
+	if *rj.IsEgress {
+		r.Direction = flow.Outbound
+	}
+	if err := awsTraffic(&r, l, rj.IpProtocol, rj.FromPort, rj.ToPort); err != nil {
+		return "", "", sg.Rule{}, err
+	}
+	// Exactly one peer. The second one found is the one reported.
+	found := ""
+	one := func(field, value string) error {
+		if found != "" {
+			return l.Field(field).Fail(value, sg.ErrInvalidRule, "a rule has exactly one peer, and %s is given too", found)
+		}
+		found = field
+		return nil
+	}
+	if rj.CidrIpv4 != "" {
+		if err = one("CidrIpv4", rj.CidrIpv4); err == nil {
+			r.Peer, err = cidrPeer(l.Field("CidrIpv4"), rj.CidrIpv4, false, false)
+		}
+	}
+	if err == nil && rj.CidrIpv6 != "" {
+		if err = one("CidrIpv6", rj.CidrIpv6); err == nil {
+			r.Peer, err = cidrPeer(l.Field("CidrIpv6"), rj.CidrIpv6, true, false)
+		}
+	}
+	if err == nil && rj.PrefixListId != "" {
+		if err = one("PrefixListId", rj.PrefixListId); err == nil {
+			r.Peer = sg.PrefixList(rj.PrefixListId)
+		}
+	}
+	if err == nil && rj.ReferencedGroupInfo != nil {
+		gid := rj.ReferencedGroupInfo.GroupId
+		if err = one("ReferencedGroupInfo.GroupId", gid); err == nil {
+			if gid == "" {
+				err = l.Field("ReferencedGroupInfo.GroupId").Fail("", sg.ErrInvalidRule, "the referenced group ID is missing")
+			}
+			r.Peer = sg.GroupRef(gid)
+		}
+	}
+	if err == nil && found == "" {
+		err = l.Fail("", sg.ErrInvalidRule, "no peer: want one of CidrIpv4, CidrIpv6, PrefixListId, ReferencedGroupInfo.GroupId")
+	}
+	if err != nil {
+		return "", "", sg.Rule{}, err
+	}
+	return rj.GroupId, rj.GroupOwnerId, r, nil
+}
+
+// awsTraffic reads IpProtocol, FromPort and ToPort (of an IpPermission or a
+// SecurityGroupRule at l) into r's Protocol, Ports, ICMPType and ICMPCode.
+func awsTraffic(r *sg.Rule, l jsonloc.Loc, proto string, from, to *int) error {
+	pl, fl, tl := l.Field("IpProtocol"), l.Field("FromPort"), l.Field("ToPort")
+	if proto == "" {
+		return pl.Fail("", sg.ErrInvalidRule, "the protocol is missing")
+	}
+	p, ok := awsProtocol(proto)
+	if !ok {
+		return pl.Fail(proto, sg.ErrInvalidRule, "want tcp, udp, icmp, icmpv6, -1 (all) or a protocol number 0–255")
+	}
+	r.Protocol, r.ICMPType, r.ICMPCode = p, -1, -1
+	switch {
+	case p.HasPorts():
+		if from == nil {
+			return fl.Fail("", sg.ErrInvalidRule, "%s needs FromPort and ToPort", p)
+		}
+		if to == nil {
+			return tl.Fail("", sg.ErrInvalidRule, "%s needs FromPort and ToPort", p)
+		}
+		if *from < 0 || *from > 65535 {
+			return fl.Fail(strconv.Itoa(*from), sg.ErrInvalidRule, "a port must be 0–65535")
+		}
+		if *to < 0 || *to > 65535 {
+			return tl.Fail(strconv.Itoa(*to), sg.ErrInvalidRule, "a port must be 0–65535")
+		}
+		if *from > *to {
+			return tl.Fail(strconv.Itoa(*to), sg.ErrInvalidRule, "ToPort is below FromPort %d", *from)
+		}
+		r.Ports = flow.PortRange{Lo: uint16(*from), Hi: uint16(*to)}
+	case p.IsICMP():
+		switch {
+		case from == nil && to == nil && p == flow.ICMPv6:
+			return nil // all types and codes
+		case from == nil:
+			return fl.Fail("", sg.ErrInvalidRule, "%s needs FromPort (the ICMP type, -1 for all) and ToPort (the code, -1 for all)", p)
+		case to == nil:
+			return tl.Fail("", sg.ErrInvalidRule, "%s needs FromPort (the ICMP type, -1 for all) and ToPort (the code, -1 for all)", p)
+		case *from < -1 || *from > 255:
+			return fl.Fail(strconv.Itoa(*from), sg.ErrInvalidRule, "an ICMP type must be -1 (all) or 0–255")
+		case *to < -1 || *to > 255:
+			return tl.Fail(strconv.Itoa(*to), sg.ErrInvalidRule, "an ICMP code must be -1 (all) or 0–255")
+		case *from == -1 && *to != -1:
+			return tl.Fail(strconv.Itoa(*to), sg.ErrInvalidRule, "ICMP type -1 (all types) needs code -1")
+		}
+		r.ICMPType, r.ICMPCode = int16(*from), int16(*to)
+	}
+	return nil
+}
+
+// awsProtocol reads AWS's IpProtocol: the four lower-case names, "-1", or a
+// decimal number.
+func awsProtocol(s string) (flow.Protocol, bool) {
+	switch s {
+	case "tcp", "udp", "icmp", "icmpv6", "-1":
+	default:
+		if !isDigits(s) {
+			return 0, false
+		}
+	}
+	p, err := flow.ParseProtocol(s)
+	return p, err == nil
+}
+
+// isDigits reports whether s is one to three ASCII digits.
+func isDigits(s string) bool {
+	if s == "" || len(s) > 3 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// cidrPeer reads a CIDR peer of the family the field promises (IPv6 when
+// want6). With bareOK a plain address is taken as a /32 or /128 block.
+func cidrPeer(l jsonloc.Loc, s string, want6, bareOK bool) (sg.Peer, error) {
+	if s == "" {
+		return sg.Peer{}, l.Fail("", sg.ErrInvalidRule, "the CIDR block is missing")
+	}
+	var p netip.Prefix
+	var err error
+	if a, aerr := netip.ParseAddr(s); bareOK && aerr == nil {
+		switch {
+		case a.Zone() != "":
+			err = fmt.Errorf("address %s has a zone", s)
+		case a.Is4In6():
+			err = fmt.Errorf("IPv4-mapped IPv6 address %s: write it as IPv4", s)
+		default:
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+	} else {
+		p, err = flow.ParseCIDR(s)
+	}
+	if err != nil {
+		return sg.Peer{}, l.Fail(s, sg.ErrInvalidRule, "%v", err)
+	}
+	if p.Addr().Is6() != want6 {
+		want, got := "IPv4", "IPv6"
+		if want6 {
+			want, got = got, want
+		}
+		return sg.Peer{}, l.Fail(s, sg.ErrInvalidRule, "an %s block where an %s block belongs", got, want)
+	}
+	return sg.Peer{Kind: sg.PeerCIDR, CIDR: p}, nil
+}
