@@ -311,3 +311,23 @@ func ParseCIDR(s string) (netip.Prefix, error) {
 	}
 	return p.Masked(), nil
 }
+
+// ParseAddrOrCIDR reads what [ParseCIDR] reads, or a bare address, taken
+// as the block of that one address (/32 or /128), as Alibaba's API, the
+// Suricata language and Network Firewall's stateless rules accept one. A
+// zone or an IPv4-mapped IPv6 address is an error.
+func ParseAddrOrCIDR(s string) (netip.Prefix, error) {
+	if !strings.Contains(s, "/") {
+		a, err := netip.ParseAddr(s)
+		switch {
+		case err != nil:
+			return netip.Prefix{}, fmt.Errorf("not an address or a CIDR block: %w", err)
+		case a.Zone() != "":
+			return netip.Prefix{}, fmt.Errorf("address %s has a zone", s)
+		case a.Is4In6():
+			return netip.Prefix{}, fmt.Errorf("IPv4-mapped IPv6 address %s: write it as IPv4", s)
+		}
+		return netip.PrefixFrom(a, a.BitLen()), nil
+	}
+	return ParseCIDR(s)
+}

@@ -206,3 +206,30 @@ func TestTraffic(t *testing.T) {
 		assert.Equal(t, want, flow.MustParse(in).Traffic(), in)
 	}
 }
+
+func TestParseAddrOrCIDR(t *testing.T) {
+	tests := []struct {
+		in, want string // want "" means an error
+	}{
+		{"10.0.0.5", "10.0.0.5/32"},
+		{"2001:db8::1", "2001:db8::1/128"},
+		{"10.0.0.5/24", "10.0.0.0/24"},
+		{"2001:db8::1/32", "2001:db8::/32"},
+		{"::ffff:10.0.0.5", ""},
+		{"fe80::1%eth0", ""},
+		{"10.0.0.256", ""},
+		{"", ""},
+		{"::ffff:10.0.0.0/104", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			p, err := flow.ParseAddrOrCIDR(tt.in)
+			if tt.want == "" {
+				require.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, p.String())
+		})
+	}
+}

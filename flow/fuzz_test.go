@@ -1,6 +1,7 @@
 package flow_test
 
 import (
+	"net/netip"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -92,5 +93,23 @@ func FuzzParseCIDR(f *testing.F) {
 		back, err := flow.ParseCIDR(p.String())
 		require.NoError(t, err)
 		require.Equal(t, p, back)
+	})
+}
+
+func FuzzParseAddrOrCIDR(f *testing.F) {
+	for _, s := range []string{"10.0.0.5", "2001:db8::1", "10.0.0.0/8", "::ffff:1.2.3.4", "fe80::1%eth0", "1.2.3.4/33", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := flow.ParseAddrOrCIDR(s)
+		if err != nil {
+			return
+		}
+		require.True(t, p.IsValid())
+		require.Equal(t, p, p.Masked(), "the block is masked")
+		require.False(t, p.Addr().Is4In6(), "an IPv4-mapped block never comes out")
+		if a, aerr := netip.ParseAddr(s); aerr == nil {
+			require.Equal(t, a.Is6(), p.Addr().Is6(), "the family is the address's")
+		}
 	})
 }
