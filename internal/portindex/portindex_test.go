@@ -101,7 +101,7 @@ func TestLookupAgreesWithAScanOnRandomRanges(t *testing.T) {
 				hi = lo + uint16(rng.IntN(min(50, int(65535-lo))+1))
 			}
 			if rng.IntN(20) == 0 {
-				lo, hi = hi+1, hi // empty (or wraps to the full range at 65535: still a valid case)
+				lo = hi + 1 // empty (or wraps to the full range at 65535: still a valid case)
 			}
 			fs = append(fs, filed{int32(rng.IntN(n + 1)), pr(lo, hi)})
 		}
