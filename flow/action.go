@@ -12,15 +12,18 @@ import (
 // Firewall rule (pass, drop, reject, alert, and the stateless engine's
 // forward to the stateful engine).
 //
-// The zero Action is Pass, so an AWS security group rule written as a Go
-// literal needs none. Where a rule can deny, say which it does.
+// The zero Action is unset. A filter's Compile rejects a rule, entry or
+// default action that can deny and says none, rather than guess: a
+// forgotten field must not pass or drop everything. Only an AWS security
+// group rule, which can only allow, may leave it unset (it means Pass).
 type Action uint8
 
 // The actions.
 const (
+	_ Action = iota // unset
 	// Pass lets the packet through this rule's filter: AWS's "allow",
 	// Alibaba's "accept", Network Firewall's "pass".
-	Pass Action = iota
+	Pass
 	// Drop discards the packet silently: a network ACL's "deny",
 	// Alibaba's "drop", Network Firewall's "drop".
 	Drop
@@ -38,9 +41,10 @@ const (
 // ErrAction is wrapped by the errors of [ParseAction].
 var ErrAction = errors.New("invalid action")
 
-var actionNames = [...]string{Pass: "pass", Drop: "drop", Reject: "reject", Alert: "alert", Forward: "forward"}
+var actionNames = [...]string{0: "unset", Pass: "pass", Drop: "drop", Reject: "reject", Alert: "alert", Forward: "forward"}
 
-// String returns "pass", "drop", "reject", "alert" or "forward".
+// String returns "pass", "drop", "reject", "alert" or "forward", and
+// "unset" for the zero Action.
 func (a Action) String() string {
 	if int(a) < len(actionNames) {
 		return actionNames[a]
@@ -48,12 +52,12 @@ func (a Action) String() string {
 	return fmt.Sprintf("Action(%d)", uint8(a))
 }
 
-// IsValid reports whether a is one of the actions above.
-func (a Action) IsValid() bool { return int(a) < len(actionNames) }
+// IsValid reports whether a is one of the actions above (not unset).
+func (a Action) IsValid() bool { return a != 0 && int(a) < len(actionNames) }
 
 // Verdict returns the verdict a rule with this action gives: Allow for
 // Pass, Deny for Drop and Reject. Alert and Forward decide nothing
-// themselves; they return Indeterminate.
+// themselves, and an unset Action says nothing: they return Indeterminate.
 func (a Action) Verdict() Verdict {
 	switch a {
 	case Pass:

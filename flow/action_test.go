@@ -41,9 +41,13 @@ func TestActionTextForms(t *testing.T) {
 		require.ErrorIs(t, err, flow.ErrAction)
 		assert.Contains(t, err.Error(), `"permit"`)
 	})
-	t.Run("the zero action is Pass", func(t *testing.T) {
+	t.Run("the zero action is unset: not valid, no verdict, no text form", func(t *testing.T) {
 		var a flow.Action
-		assert.Equal(t, flow.Pass, a)
+		assert.False(t, a.IsValid())
+		assert.Equal(t, "unset", a.String())
+		assert.Equal(t, flow.Indeterminate, a.Verdict())
+		_, err := a.MarshalText()
+		require.ErrorIs(t, err, flow.ErrAction)
 	})
 	t.Run("an out-of-range action does not marshal", func(t *testing.T) {
 		_, err := flow.Action(99).MarshalText()
