@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/suricata"
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/jsonloc"
 )
@@ -287,7 +288,7 @@ func parseStateful(data []byte) (firewall.StatefulRuleGroup, error) {
 	if g.RulesString != "" {
 		// Parsed here rather than through g.Rules, so that each syntax
 		// error carries the JSON path of the rules string.
-		if _, err := firewall.ParseSuricataRules(g.RulesString); err != nil {
+		if _, err := suricata.ParseRules(g.RulesString); err != nil {
 			return g, rulesStringErr(err, res)
 		}
 	}
@@ -336,7 +337,7 @@ func parseStandardRule(path, res string, raw json.RawMessage) (firewall.Standard
 		if strings.TrimSpace(o.Keyword) == "" {
 			return firewall.StandardRule{}, jsonErr(jsonloc.Index(path+".RuleOptions", i)+".Keyword", res, "", fmt.Errorf("%w: missing", firewall.ErrInvalidRule))
 		}
-		opt := firewall.Option{Keyword: strings.ToLower(strings.TrimSpace(o.Keyword)), Value: strings.Join(o.Settings, ",")}
+		opt := suricata.Option{Keyword: strings.ToLower(strings.TrimSpace(o.Keyword)), Value: strings.Join(o.Settings, ",")}
 		if v, ok := unquoteSetting(opt.Value); ok {
 			opt.Value, opt.Quoted = v, true
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/reachsim/reachsim/aws"
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/suricata"
 	"github.com/reachsim/reachsim/flow"
 )
 
@@ -105,10 +106,10 @@ func TestParseRuleGroupStandardRules(t *testing.T) {
 		StandardRules: []firewall.StandardRule{
 			{Action: "PASS", Protocol: "TCP", Source: "@PARTNERS", SourcePort: "ANY", Direction: "FORWARD",
 				Destination: "$WEB_SERVERS", DestinationPort: "$WEB_PORTS",
-				Options: []firewall.Option{{Keyword: "msg", Value: "partners to web", Quoted: true}, {Keyword: "sid", Value: "200"}}},
+				Options: []suricata.Option{{Keyword: "msg", Value: "partners to web", Quoted: true}, {Keyword: "sid", Value: "200"}}},
 			{Action: "DROP", Protocol: "TCP", Source: "ANY", SourcePort: "ANY", Direction: "FORWARD",
 				Destination: "$WEB_SERVERS", DestinationPort: "22",
-				Options: []firewall.Option{{Keyword: "sid", Value: "201"}}},
+				Options: []suricata.Option{{Keyword: "sid", Value: "201"}}},
 		},
 		IPSets:          map[string][]netip.Prefix{"WEB_SERVERS": pjPrefixes("10.0.1.0/24", "10.1.1.10/32")},
 		PortSets:        map[string][]flow.PortRange{"WEB_PORTS": {{Lo: 80, Hi: 80}, {Lo: 443, Hi: 443}, {Lo: 8000, Hi: 8100}}},
@@ -376,9 +377,9 @@ func TestJSONErrors(t *testing.T) {
 		{"a standard rule with a bad direction", group(pjStateful(`{"RulesSource":{"StatefulRules":[{"Action":"PASS","Header":{"Protocol":"TCP","Source":"ANY","SourcePort":"ANY","Direction":"BOTH","Destination":"ANY","DestinationPort":"ANY"},"RuleOptions":[{"Keyword":"sid","Settings":["1"]}]}]}}`)),
 			firewall.ErrInvalidRule, "RuleGroup.RulesSource.StatefulRules[0].Header.Direction", "BOTH"},
 		{"a standard rule whose address does not parse", group(pjStateful(`{"RulesSource":{"StatefulRules":[{"Action":"PASS","Header":{"Protocol":"TCP","Source":"nowhere","SourcePort":"ANY","Direction":"FORWARD","Destination":"ANY","DestinationPort":"ANY"},"RuleOptions":[{"Keyword":"sid","Settings":["7"]}]}]}}`)),
-			firewall.ErrSyntax, "RuleGroup.RulesSource.StatefulRules[0]", "pass tcp nowhere any -> any any (sid:7;)"},
+			suricata.ErrSyntax, "RuleGroup.RulesSource.StatefulRules[0]", "pass tcp nowhere any -> any any (sid:7;)"},
 		{"a rules string with a bad rule", group(pjStateful(`{"RulesSource":{"RulesString":"pass tcp any any -> any any (sid:1;)\nblock tcp any any -> any any (sid:2;)"}}`)),
-			firewall.ErrSyntax, "RuleGroup.RulesSource.RulesString", "block tcp any any -> any any (sid:2;)"},
+			suricata.ErrSyntax, "RuleGroup.RulesSource.RulesString", "block tcp any any -> any any (sid:2;)"},
 		{"an empty rules string", group(pjStateful(`{"RulesSource":{"RulesString":""}}`)),
 			firewall.ErrInvalidGroup, "RuleGroup.RulesSource.RulesString", ""},
 		{"an empty list of standard rules", group(pjStateful(`{"RulesSource":{"StatefulRules":[]}}`)),
@@ -416,7 +417,7 @@ func TestJSONErrors(t *testing.T) {
 
 func TestJSONErrorsNameTheResource(t *testing.T) {
 	_, err := aws.ParseRuleGroup([]byte(pjStateful(`{"RulesSource":{"RulesString":"block ip any any -> any any (sid:1;)\nblock ip any any -> any any (sid:2;)"}}`)))
-	require.ErrorIs(t, err, firewall.ErrSyntax)
+	require.ErrorIs(t, err, suricata.ErrSyntax)
 	var multi interface{ Unwrap() []error }
 	require.True(t, errors.As(err, &multi), "two bad rules, two errors")
 	for _, e := range multi.Unwrap() {

@@ -21,8 +21,6 @@ var (
 	// ErrUnresolved: a variable, IP set reference or rule group ARN is not
 	// known.
 	ErrUnresolved = errors.New("unresolved reference")
-	// ErrSyntax: a Suricata rule string does not parse.
-	ErrSyntax = errors.New("invalid Suricata rule")
 )
 
 // TCPFlags is a set of TCP header flags, one bit each, in the order of the

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/suricata"
 	"github.com/reachsim/reachsim/flow"
 )
 
@@ -374,7 +375,7 @@ func TestCompileErrorsNameThePolicy(t *testing.T) {
 			p.Name, p.ARN = "", "arn:aws:network-firewall:us-east-1:111122223333:firewall-policy/p"
 			p.Stateful.Groups = []firewall.StatefulGroupRef{{Priority: 1, Group: firewall.StatefulRuleGroup{Name: "sf", RuleOrder: firewall.StrictOrder, RulesString: "block ip any any -> any any (sid:1;)"}}}
 			return p
-		}, firewall.ErrSyntax, "policy arn:aws:network-firewall:us-east-1:111122223333:firewall-policy/p: stateful: ", ""},
+		}, suricata.ErrSyntax, "policy arn:aws:network-firewall:us-east-1:111122223333:firewall-policy/p: stateful: ", ""},
 		{"a group whose rule order differs, in an unnamed policy", func(p firewall.Policy) firewall.Policy {
 			p.Name = ""
 			p.Stateful.Groups = []firewall.StatefulGroupRef{{Priority: 1, Group: firewall.StatefulRuleGroup{Name: "sf", RulesString: "pass ip any any -> any any (sid:1;)"}}}
