@@ -12,6 +12,7 @@ import (
 
 	"github.com/reachsim/reachsim/aws"
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateless"
 	"github.com/reachsim/reachsim/firewall/suricata"
 	"github.com/reachsim/reachsim/flow"
 )
@@ -66,19 +67,19 @@ func TestParseRuleGroupStateless(t *testing.T) {
 	require.NotNil(t, g.Stateless)
 	assert.Equal(t, "edge-stateless", g.Name())
 	assert.Equal(t, pjEdgeARN, g.ARN())
-	assert.Equal(t, firewall.StatelessRuleGroup{
+	assert.Equal(t, stateless.RuleGroup{
 		Name: "edge-stateless", ARN: pjEdgeARN, Capacity: 100,
-		Rules: []firewall.StatelessRule{
+		Rules: []stateless.Rule{
 			{Priority: 10, DestinationPorts: []flow.PortRange{{Lo: 137, Hi: 139}}, Protocols: []flow.Protocol{flow.UDP},
-				Action: firewall.StatelessDrop, CustomActions: []string{"NetbiosMetric"}},
+				Action: flow.Drop, CustomActions: []string{"NetbiosMetric"}},
 			{Priority: 20, Sources: pjPrefixes("10.0.0.0/8"), Destinations: pjPrefixes("10.0.0.0/8"), Protocols: []flow.Protocol{flow.ICMP},
-				Action: firewall.StatelessPass},
+				Action: flow.Pass},
 			{Priority: 30, Sources: pjPrefixes("0.0.0.0/0"), Destinations: pjPrefixes("10.0.1.0/24"),
 				DestinationPorts: []flow.PortRange{{Lo: 443, Hi: 443}}, Protocols: []flow.Protocol{flow.TCP},
-				TCPFlags: []firewall.TCPFlagMatch{{Flags: firewall.SYN, Masks: firewall.SYN | firewall.ACK}},
-				Action:   firewall.StatelessForward},
+				TCPFlags: []stateless.TCPFlagMatch{{Flags: stateless.SYN, Masks: stateless.SYN | stateless.ACK}},
+				Action:   flow.Forward},
 		},
-		CustomActions: []firewall.CustomAction{{Name: "NetbiosMetric", Dimensions: []string{"netbios"}}},
+		CustomActions: []stateless.CustomAction{{Name: "NetbiosMetric", Dimensions: []string{"netbios"}}},
 	}, *g.Stateless, "rules sorted by priority, host bits masked")
 }
 
@@ -151,7 +152,7 @@ func TestParseRuleGroupWithoutType(t *testing.T) {
 	assert.Empty(t, g.ARN())
 
 	_, err = aws.ParseRuleGroup([]byte(`{"RuleGroupResponse":{"RuleGroupName":"x"},"RuleGroup":{"RulesSource":{"StatelessRulesAndCustomActions":{"StatelessRules":[]}}}}`))
-	require.ErrorIs(t, err, firewall.ErrInvalidGroup, "a stateless source needs its Type")
+	require.ErrorIs(t, err, stateless.ErrInvalidGroup, "a stateless source needs its Type")
 	var ie *flow.InputError
 	require.ErrorAs(t, err, &ie)
 	assert.Equal(t, "RuleGroupResponse.Type", ie.Path)
@@ -167,9 +168,9 @@ func TestParseFirewallPolicy(t *testing.T) {
 	assert.Equal(t, aws.PolicySpec{
 		Name: "inspection-policy", ARN: pjPolicyARN,
 		StatelessGroups:          []aws.GroupRefSpec{{ARN: pjEdgeARN, Priority: 10}},
-		StatelessDefault:         firewall.StatelessDefault{Action: firewall.StatelessForward, CustomActions: []string{"DefaultMetric"}},
-		StatelessFragmentDefault: firewall.StatelessDefault{Action: firewall.StatelessDrop},
-		StatelessCustomActions:   []firewall.CustomAction{{Name: "DefaultMetric", Dimensions: []string{"forwarded"}}},
+		StatelessDefault:         stateless.DefaultAction{Action: flow.Forward, CustomActions: []string{"DefaultMetric"}},
+		StatelessFragmentDefault: stateless.DefaultAction{Action: flow.Drop},
+		StatelessCustomActions:   []stateless.CustomAction{{Name: "DefaultMetric", Dimensions: []string{"forwarded"}}},
 		StatefulGroups: []aws.GroupRefSpec{
 			{ARN: pjSuricataARN, Priority: 100},
 			{ARN: pjWebARN, Priority: 200},
@@ -335,7 +336,7 @@ func TestJSONErrors(t *testing.T) {
 		{"missing fragment defaults", policy(`"StatelessDefaultActions":["aws:pass"]`),
 			firewall.ErrInvalidPolicy, "FirewallPolicy.StatelessFragmentDefaultActions", ""},
 		{"an unknown aws: action", policy(`"StatelessDefaultActions":["aws:pass"],"StatelessFragmentDefaultActions":["aws:allow"]`),
-			firewall.ErrInvalidRule, "FirewallPolicy.StatelessFragmentDefaultActions[0]", "aws:allow"},
+			stateless.ErrInvalidRule, "FirewallPolicy.StatelessFragmentDefaultActions[0]", "aws:allow"},
 		{"a default naming an undefined custom action", policy(pjMetric + `,"StatelessDefaultActions":["aws:pass","M","Nope"],"StatelessFragmentDefaultActions":["aws:drop"]`),
 			firewall.ErrInvalidPolicy, "FirewallPolicy.StatelessDefaultActions[2]", "Nope"},
 		{"a custom action without dimensions", policy(`"StatelessCustomActions":[{"ActionName":"M","ActionDefinition":{"PublishMetricAction":{"Dimensions":[]}}}],` + pjDefaults),
@@ -387,7 +388,7 @@ func TestJSONErrors(t *testing.T) {
 		{"a domain list without targets", group(pjStateful(`{"RulesSource":{"RulesSourceList":{"Targets":[],"TargetTypes":["TLS_SNI"],"GeneratedRulesType":"ALLOWLIST"}}}`)),
 			firewall.ErrInvalidGroup, "RuleGroup.RulesSource.RulesSourceList", ""},
 		{"a bad CIDR in a stateless group", group(`{"RuleGroupResponse":{"RuleGroupName":"sl","Type":"STATELESS"},"RuleGroup":{"RulesSource":{"StatelessRulesAndCustomActions":{"StatelessRules":[{"Priority":1,"RuleDefinition":{"MatchAttributes":{"Sources":[{"AddressDefinition":"10.0.0.0/40"}]},"Actions":["aws:pass"]}}]}}}}`),
-			firewall.ErrInvalidRule, "RuleGroup.RulesSource.StatelessRulesAndCustomActions.StatelessRules[0].RuleDefinition.MatchAttributes.Sources[0].AddressDefinition", "10.0.0.0/40"},
+			stateless.ErrInvalidRule, "RuleGroup.RulesSource.StatelessRulesAndCustomActions.StatelessRules[0].RuleDefinition.MatchAttributes.Sources[0].AddressDefinition", "10.0.0.0/40"},
 		{"an ARN no loaded group has", build(pjDefaults+`,"StatefulRuleGroupReferences":[{"ResourceArn":"arn:missing"}]`, stateful),
 			firewall.ErrUnresolved, "FirewallPolicy.StatefulRuleGroupReferences[0].ResourceArn", "arn:missing"},
 		{"a stateless reference bound to a stateful group", build(pjDefaults+`,"StatelessRuleGroupReferences":[{"ResourceArn":"arn:sf","Priority":1}]`, stateful),
