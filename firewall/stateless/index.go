@@ -77,6 +77,9 @@ const (
 )
 
 // build indexes the rules members (indexes into match, ascending).
+// build is about 140 lines in three phases (score, choose, file) that
+// share the per-rule tables built in the first; splitting it would pass
+// those tables between three functions that make sense only together.
 func (b *bucket) build(match []matcher, members []int32, is6 bool, class int) {
 	if len(members) < indexMin {
 		b.rest = members

@@ -13,6 +13,9 @@ type optSpan struct{ start, end int }
 
 // parseOptions reads the options from the "(" at open to the ")" that
 // ends text. On error it also returns the options read so far.
+// parseOptions is one scanner over the option text, about 140 lines: its
+// states share the position, the quote state and the spans, which helpers
+// would have to thread back and forth.
 func parseOptions(text string, open int) ([]Option, []optSpan, *syntaxError) {
 	var (
 		opts  = []Option{}
