@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateless"
+	"github.com/reachsim/reachsim/firewall/suricata"
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/jsonloc"
 )
@@ -17,7 +19,7 @@ import (
 // RuleGroup is one rule group as `aws network-firewall describe-rule-group`
 // prints it: exactly one of Stateless and Stateful is set.
 type RuleGroup struct {
-	Stateless *firewall.StatelessRuleGroup
+	Stateless *stateless.RuleGroup
 	Stateful  *firewall.StatefulRuleGroup
 }
 
@@ -287,7 +289,7 @@ func parseStateful(data []byte) (firewall.StatefulRuleGroup, error) {
 	if g.RulesString != "" {
 		// Parsed here rather than through g.Rules, so that each syntax
 		// error carries the JSON path of the rules string.
-		if _, err := firewall.ParseSuricataRules(g.RulesString); err != nil {
+		if _, err := suricata.ParseRules(g.RulesString); err != nil {
 			return g, rulesStringErr(err, res)
 		}
 	}
@@ -336,7 +338,7 @@ func parseStandardRule(path, res string, raw json.RawMessage) (firewall.Standard
 		if strings.TrimSpace(o.Keyword) == "" {
 			return firewall.StandardRule{}, jsonErr(jsonloc.Index(path+".RuleOptions", i)+".Keyword", res, "", fmt.Errorf("%w: missing", firewall.ErrInvalidRule))
 		}
-		opt := firewall.Option{Keyword: strings.ToLower(strings.TrimSpace(o.Keyword)), Value: strings.Join(o.Settings, ",")}
+		opt := suricata.Option{Keyword: strings.ToLower(strings.TrimSpace(o.Keyword)), Value: strings.Join(o.Settings, ",")}
 		if v, ok := unquoteSetting(opt.Value); ok {
 			opt.Value, opt.Quoted = v, true
 		}
@@ -449,12 +451,10 @@ func sortedKeys[V any](m map[string]V) []string {
 	return ks
 }
 
-// parsePrefixText reads a CIDR or a bare address (as /32 or /128).
+// parsePrefixText reads a CIDR or a bare address (as /32 or /128) with
+// flow.ParseAddrOrCIDR.
 func parsePrefixText(s string) (netip.Prefix, error) {
-	if a, err := netip.ParseAddr(s); err == nil && a.Zone() == "" && !a.Is4In6() {
-		return netip.PrefixFrom(a, a.BitLen()), nil
-	}
-	p, err := flow.ParseCIDR(s)
+	p, err := flow.ParseAddrOrCIDR(s)
 	if err != nil {
 		return netip.Prefix{}, fmt.Errorf("not a CIDR block")
 	}
@@ -474,9 +474,9 @@ type GroupRefSpec struct {
 type PolicySpec struct {
 	Name, ARN                  string
 	StatelessGroups            []GroupRefSpec
-	StatelessDefault           firewall.StatelessDefault
-	StatelessFragmentDefault   firewall.StatelessDefault
-	StatelessCustomActions     []firewall.CustomAction
+	StatelessDefault           stateless.DefaultAction
+	StatelessFragmentDefault   stateless.DefaultAction
+	StatelessCustomActions     []stateless.CustomAction
 	StatefulGroups             []GroupRefSpec
 	StatefulDefaults           firewall.StatefulDefaults
 	RuleOrder                  firewall.RuleOrder
@@ -556,8 +556,9 @@ func ParseFirewallPolicy(data []byte) (PolicySpec, error) {
 	customs := map[string]bool{}
 	for i, ca := range fp.StatelessCustomActions {
 		p := jsonloc.Index("FirewallPolicy.StatelessCustomActions", i)
-		c := firewall.CustomAction{Name: ca.ActionName}
-		if err := firewall.CheckActionName(c.Name, firewall.ErrInvalidPolicy); err != nil {
+		c := stateless.CustomAction{Name: ca.ActionName}
+		if err := stateless.CheckActionName(c.Name); err != nil {
+			err = fmt.Errorf("%w: %w", firewall.ErrInvalidPolicy, err)
 			return s, jsonErr(p+".ActionName", res, c.Name, err)
 		}
 		if customs[c.Name] {
@@ -573,7 +574,8 @@ func ParseFirewallPolicy(data []byte) (PolicySpec, error) {
 			return s, jsonErr(dp, res, c.Name, fmt.Errorf("%w: custom action %s publishes no dimension; give at least one", firewall.ErrInvalidPolicy, c.Name))
 		}
 		for j, d := range dims {
-			if err := firewall.CheckDimension(d.Value, firewall.ErrInvalidPolicy); err != nil {
+			if err := stateless.CheckDimension(d.Value); err != nil {
+				err = fmt.Errorf("%w: %w", firewall.ErrInvalidPolicy, err)
 				return s, jsonErr(jsonloc.Index(dp, j)+".Value", res, d.Value, err)
 			}
 			c.Dimensions = append(c.Dimensions, d.Value)
@@ -659,11 +661,11 @@ func ParseFirewallPolicy(data []byte) (PolicySpec, error) {
 }
 
 // parseDefaults reads a list of stateless default actions at path.
-func parseDefaults(path, res string, names []string, customs map[string]bool) (firewall.StatelessDefault, error) {
-	var d firewall.StatelessDefault
+func parseDefaults(path, res string, names []string, customs map[string]bool) (stateless.DefaultAction, error) {
+	var d stateless.DefaultAction
 	std := 0
 	for i, n := range names {
-		a, err := firewall.ParseStatelessAction(n)
+		a, err := stateless.ParseAction(n)
 		if err != nil {
 			if strings.HasPrefix(n, "aws:") || n == "" {
 				return d, jsonErr(jsonloc.Index(path, i), res, n, fmt.Errorf("%w: %w", firewall.ErrInvalidPolicy, err))
@@ -706,7 +708,7 @@ func (s PolicySpec) Build(groups []RuleGroup) (firewall.Policy, error) {
 		byARN[arn] = g
 	}
 	p := firewall.Policy{Name: s.Name, ARN: s.ARN, StreamExceptionPolicy: s.StreamExceptionPolicy}
-	p.Stateless = firewall.StatelessConfig{Default: s.StatelessDefault, FragmentDefault: s.StatelessFragmentDefault, CustomActions: s.StatelessCustomActions}
+	p.Stateless = stateless.Config{Default: s.StatelessDefault, FragmentDefault: s.StatelessFragmentDefault, CustomActions: s.StatelessCustomActions}
 	unresolved := func(path, arn string, g RuleGroup, found bool, want string) error {
 		why := "no " + want + " rule group with this ARN was loaded"
 		if found {
@@ -719,7 +721,7 @@ func (s PolicySpec) Build(groups []RuleGroup) (firewall.Policy, error) {
 		if !ok || g.Stateless == nil {
 			return firewall.Policy{}, unresolved(jsonloc.Index("FirewallPolicy.StatelessRuleGroupReferences", i)+".ResourceArn", r.ARN, g, ok, "stateless")
 		}
-		p.Stateless.Groups = append(p.Stateless.Groups, firewall.StatelessGroupRef{Priority: r.Priority, Group: *g.Stateless})
+		p.Stateless.Groups = append(p.Stateless.Groups, stateless.GroupRef{Priority: r.Priority, Group: *g.Stateless})
 	}
 	p.Stateful = firewall.StatefulConfig{Order: s.RuleOrder, Defaults: s.StatefulDefaults, HomeNet: slices.Clone(s.HomeNet)}
 	for i, r := range s.StatefulGroups {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/reachsim/reachsim/aws"
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateless"
 	"github.com/reachsim/reachsim/flow"
 )
 
@@ -65,12 +66,12 @@ func FuzzParseRuleGroup(f *testing.F) {
 			}
 			return
 		}
-		cfg := firewall.StatelessConfig{
-			Groups:          []firewall.StatelessGroupRef{{Priority: 1, Group: *g.Stateless}},
-			Default:         firewall.StatelessDefault{Action: firewall.StatelessPass},
-			FragmentDefault: firewall.StatelessDefault{Action: firewall.StatelessPass},
+		cfg := stateless.Config{
+			Groups:          []stateless.GroupRef{{Priority: 1, Group: *g.Stateless}},
+			Default:         stateless.DefaultAction{Action: flow.Pass},
+			FragmentDefault: stateless.DefaultAction{Action: flow.Pass},
 		}
-		if _, err := firewall.CompileStateless(cfg); err != nil {
+		if _, err := stateless.Compile(cfg); err != nil {
 			t.Fatalf("a parsed stateless group does not compile: %v", err)
 		}
 	})

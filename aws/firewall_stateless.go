@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateless"
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/jsonloc"
 )
@@ -93,16 +93,16 @@ const slRulesPath = "RuleGroup.RulesSource.StatelessRulesAndCustomActions"
 // the group's name (or ARN) as Resource, the rule priority as Rule and the
 // offending text, wrapping [ErrInvalidRule], [ErrInvalidGroup] or
 // [flow.ErrJSON] (input that does not decode).
-func ParseStatelessRuleGroup(data []byte) (firewall.StatelessRuleGroup, error) {
+func ParseStatelessRuleGroup(data []byte) (stateless.RuleGroup, error) {
 	var top slJSONTop
 	if err := jsonloc.Unmarshal("", data, &top); err != nil {
-		return firewall.StatelessRuleGroup{}, err
+		return stateless.RuleGroup{}, err
 	}
 	resp := top.RuleGroupResponse
 	if resp == nil {
-		return firewall.StatelessRuleGroup{}, inputErr("RuleGroupResponse", "", "", "", fmt.Errorf("%w: no RuleGroupResponse: not the output of aws network-firewall describe-rule-group", firewall.ErrInvalidGroup))
+		return stateless.RuleGroup{}, inputErr("RuleGroupResponse", "", "", "", fmt.Errorf("%w: no RuleGroupResponse: not the output of aws network-firewall describe-rule-group", stateless.ErrInvalidGroup))
 	}
-	var g firewall.StatelessRuleGroup
+	var g stateless.RuleGroup
 	if resp.RuleGroupName != nil {
 		g.Name = *resp.RuleGroupName
 	}
@@ -111,26 +111,26 @@ func ParseStatelessRuleGroup(data []byte) (firewall.StatelessRuleGroup, error) {
 	}
 	res := g.Label()
 	if res == "" {
-		return g, inputErr("RuleGroupResponse.RuleGroupName", "", "", "", fmt.Errorf("%w: the rule group has neither RuleGroupName nor RuleGroupArn", firewall.ErrInvalidGroup))
+		return g, inputErr("RuleGroupResponse.RuleGroupName", "", "", "", fmt.Errorf("%w: the rule group has neither RuleGroupName nor RuleGroupArn", stateless.ErrInvalidGroup))
 	}
 	switch {
 	case resp.Type == nil:
-		return firewall.StatelessRuleGroup{}, inputErr("RuleGroupResponse.Type", res, "", "", fmt.Errorf("%w: missing Type; want STATELESS", firewall.ErrInvalidGroup))
+		return stateless.RuleGroup{}, inputErr("RuleGroupResponse.Type", res, "", "", fmt.Errorf("%w: missing Type; want STATELESS", stateless.ErrInvalidGroup))
 	case *resp.Type != "STATELESS":
-		return firewall.StatelessRuleGroup{}, inputErr("RuleGroupResponse.Type", res, "", *resp.Type, fmt.Errorf("%w: rule group %s is of type %s; this reads STATELESS rule groups only", firewall.ErrInvalidGroup, res, *resp.Type))
+		return stateless.RuleGroup{}, inputErr("RuleGroupResponse.Type", res, "", *resp.Type, fmt.Errorf("%w: rule group %s is of type %s; this reads STATELESS rule groups only", stateless.ErrInvalidGroup, res, *resp.Type))
 	}
 	if resp.Capacity != nil {
 		n, set, err := slJSONInt("RuleGroupResponse.Capacity", res, "", resp.Capacity)
 		if err != nil {
-			return firewall.StatelessRuleGroup{}, err
+			return stateless.RuleGroup{}, err
 		}
-		if set && (n < 1 || n > firewall.MaxStatelessCapacity) {
-			return firewall.StatelessRuleGroup{}, inputErr("RuleGroupResponse.Capacity", res, "", strconv.Itoa(n), fmt.Errorf("%w: capacity %d: want 1 to %d", firewall.ErrInvalidGroup, n, firewall.MaxStatelessCapacity))
+		if set && (n < 1 || n > stateless.MaxCapacity) {
+			return stateless.RuleGroup{}, inputErr("RuleGroupResponse.Capacity", res, "", strconv.Itoa(n), fmt.Errorf("%w: capacity %d: want 1 to %d", stateless.ErrInvalidGroup, n, stateless.MaxCapacity))
 		}
 		g.Capacity = n
 	}
 	if top.RuleGroup == nil || top.RuleGroup.RulesSource == nil || top.RuleGroup.RulesSource.StatelessRulesAndCustomActions == nil {
-		return firewall.StatelessRuleGroup{}, inputErr(slRulesPath, res, "", "", fmt.Errorf("%w: no %s: a stateless group keeps its rules there", firewall.ErrInvalidGroup, slRulesPath))
+		return stateless.RuleGroup{}, inputErr(slRulesPath, res, "", "", fmt.Errorf("%w: no %s: a stateless group keeps its rules there", stateless.ErrInvalidGroup, slRulesPath))
 	}
 	src := top.RuleGroup.RulesSource.StatelessRulesAndCustomActions
 
@@ -138,44 +138,44 @@ func ParseStatelessRuleGroup(data []byte) (firewall.StatelessRuleGroup, error) {
 	for i, raw := range src.CustomActions {
 		ca, err := slParseCustomAction(jsonloc.Index(slRulesPath+".CustomActions", i), res, raw)
 		if err != nil {
-			return firewall.StatelessRuleGroup{}, err
+			return stateless.RuleGroup{}, err
 		}
 		if names[ca.Name] {
-			return firewall.StatelessRuleGroup{}, inputErr(jsonloc.Index(slRulesPath+".CustomActions", i)+".ActionName", res, "", ca.Name, fmt.Errorf("%w: custom action %s is defined twice", firewall.ErrInvalidGroup, ca.Name))
+			return stateless.RuleGroup{}, inputErr(jsonloc.Index(slRulesPath+".CustomActions", i)+".ActionName", res, "", ca.Name, fmt.Errorf("%w: custom action %s is defined twice", stateless.ErrInvalidGroup, ca.Name))
 		}
 		names[ca.Name] = true
 		g.CustomActions = append(g.CustomActions, ca)
 	}
 
 	if src.StatelessRules == nil {
-		return firewall.StatelessRuleGroup{}, inputErr(slRulesPath+".StatelessRules", res, "", "", fmt.Errorf("%w: missing StatelessRules", firewall.ErrInvalidGroup))
+		return stateless.RuleGroup{}, inputErr(slRulesPath+".StatelessRules", res, "", "", fmt.Errorf("%w: missing StatelessRules", stateless.ErrInvalidGroup))
 	}
 	seen := map[int]string{}
 	for i, raw := range *src.StatelessRules {
 		path := jsonloc.Index(slRulesPath+".StatelessRules", i)
 		r, err := slParseRule(path, res, raw, names)
 		if err != nil {
-			return firewall.StatelessRuleGroup{}, err
+			return stateless.RuleGroup{}, err
 		}
 		if first, dup := seen[r.Priority]; dup {
 			p := strconv.Itoa(r.Priority)
-			return firewall.StatelessRuleGroup{}, inputErr(path+".Priority", res, p, p, fmt.Errorf("%w: priority %d is used by %s and %s; priorities must be unique within a group", firewall.ErrInvalidGroup, r.Priority, first, path))
+			return stateless.RuleGroup{}, inputErr(path+".Priority", res, p, p, fmt.Errorf("%w: priority %d is used by %s and %s; priorities must be unique within a group", stateless.ErrInvalidGroup, r.Priority, first, path))
 		}
 		seen[r.Priority] = path
 		g.Rules = append(g.Rules, r)
 	}
 	consumed := g.ConsumedCapacity()
 	switch {
-	case consumed > firewall.MaxStatelessCapacity:
-		return firewall.StatelessRuleGroup{}, inputErr(slRulesPath+".StatelessRules", res, "", strconv.Itoa(consumed), fmt.Errorf("%w: the rules consume %d capacity units, above AWS's limit of %d per stateless group", firewall.ErrInvalidGroup, consumed, firewall.MaxStatelessCapacity))
+	case consumed > stateless.MaxCapacity:
+		return stateless.RuleGroup{}, inputErr(slRulesPath+".StatelessRules", res, "", strconv.Itoa(consumed), fmt.Errorf("%w: the rules consume %d capacity units, above AWS's limit of %d per stateless group", stateless.ErrInvalidGroup, consumed, stateless.MaxCapacity))
 	case g.Capacity > 0 && consumed > g.Capacity:
-		return firewall.StatelessRuleGroup{}, inputErr(slRulesPath+".StatelessRules", res, "", strconv.Itoa(consumed), fmt.Errorf("%w: the rules consume %d capacity units, above the group's Capacity of %d", firewall.ErrInvalidGroup, consumed, g.Capacity))
+		return stateless.RuleGroup{}, inputErr(slRulesPath+".StatelessRules", res, "", strconv.Itoa(consumed), fmt.Errorf("%w: the rules consume %d capacity units, above the group's Capacity of %d", stateless.ErrInvalidGroup, consumed, g.Capacity))
 	}
 	// Everything is checked; this sorts the rules and, as a safety net,
 	// checks the group the way CompileStateless will.
 	out, err := g.Canonical()
 	if err != nil {
-		return firewall.StatelessRuleGroup{}, err
+		return stateless.RuleGroup{}, err
 	}
 	return out, nil
 }
@@ -193,33 +193,35 @@ func slJSONInt(path, res, rule string, raw json.RawMessage) (n int, set bool, er
 	return v.Value, v.Set, nil
 }
 
-func slParseCustomAction(path, res string, raw json.RawMessage) (firewall.CustomAction, error) {
+func slParseCustomAction(path, res string, raw json.RawMessage) (stateless.CustomAction, error) {
 	var jc slJSONCustomAction
 	if err := jsonloc.Unmarshal(path, raw, &jc); err != nil {
-		return firewall.CustomAction{}, slWithResource(err, res, "")
+		return stateless.CustomAction{}, slWithResource(err, res, "")
 	}
 	if jc.ActionName == nil {
-		return firewall.CustomAction{}, inputErr(path+".ActionName", res, "", "", fmt.Errorf("%w: custom action without ActionName", firewall.ErrInvalidGroup))
+		return stateless.CustomAction{}, inputErr(path+".ActionName", res, "", "", fmt.Errorf("%w: custom action without ActionName", stateless.ErrInvalidGroup))
 	}
-	ca := firewall.CustomAction{Name: *jc.ActionName}
-	if err := firewall.CheckActionName(ca.Name, firewall.ErrInvalidGroup); err != nil {
-		return firewall.CustomAction{}, inputErr(path+".ActionName", res, "", ca.Name, err)
+	ca := stateless.CustomAction{Name: *jc.ActionName}
+	if err := stateless.CheckActionName(ca.Name); err != nil {
+		err = fmt.Errorf("%w: %w", stateless.ErrInvalidGroup, err)
+		return stateless.CustomAction{}, inputErr(path+".ActionName", res, "", ca.Name, err)
 	}
 	if jc.ActionDefinition == nil || jc.ActionDefinition.PublishMetricAction == nil {
-		return firewall.CustomAction{}, inputErr(path+".ActionDefinition.PublishMetricAction", res, "", ca.Name, fmt.Errorf("%w: custom action %s has no PublishMetricAction, the only kind AWS defines", firewall.ErrInvalidGroup, ca.Name))
+		return stateless.CustomAction{}, inputErr(path+".ActionDefinition.PublishMetricAction", res, "", ca.Name, fmt.Errorf("%w: custom action %s has no PublishMetricAction, the only kind AWS defines", stateless.ErrInvalidGroup, ca.Name))
 	}
 	dp := path + ".ActionDefinition.PublishMetricAction.Dimensions"
 	dims := jc.ActionDefinition.PublishMetricAction.Dimensions
 	if len(dims) == 0 {
-		return firewall.CustomAction{}, inputErr(dp, res, "", ca.Name, fmt.Errorf("%w: custom action %s publishes no dimension; give at least one", firewall.ErrInvalidGroup, ca.Name))
+		return stateless.CustomAction{}, inputErr(dp, res, "", ca.Name, fmt.Errorf("%w: custom action %s publishes no dimension; give at least one", stateless.ErrInvalidGroup, ca.Name))
 	}
 	for j, d := range dims {
 		p := jsonloc.Index(dp, j) + ".Value"
 		if d.Value == nil {
-			return firewall.CustomAction{}, inputErr(p, res, "", "", fmt.Errorf("%w: dimension without Value", firewall.ErrInvalidGroup))
+			return stateless.CustomAction{}, inputErr(p, res, "", "", fmt.Errorf("%w: dimension without Value", stateless.ErrInvalidGroup))
 		}
-		if err := firewall.CheckDimension(*d.Value, firewall.ErrInvalidGroup); err != nil {
-			return firewall.CustomAction{}, inputErr(p, res, "", *d.Value, err)
+		if err := stateless.CheckDimension(*d.Value); err != nil {
+			err = fmt.Errorf("%w: %w", stateless.ErrInvalidGroup, err)
+			return stateless.CustomAction{}, inputErr(p, res, "", *d.Value, err)
 		}
 		ca.Dimensions = append(ca.Dimensions, *d.Value)
 	}
@@ -234,7 +236,7 @@ func slWithResource(err error, res, rule string) error {
 	return err
 }
 
-func slParseRule(path, res string, raw json.RawMessage, customs map[string]bool) (firewall.StatelessRule, error) {
+func slParseRule(path, res string, raw json.RawMessage, customs map[string]bool) (stateless.Rule, error) {
 	// The priority first, so that every later error can name the rule.
 	rule := ""
 	var peek struct{ Priority json.RawMessage }
@@ -246,29 +248,29 @@ func slParseRule(path, res string, raw json.RawMessage, customs map[string]bool)
 	}
 	var jr slJSONRule
 	if err := jsonloc.Unmarshal(path, raw, &jr); err != nil {
-		return firewall.StatelessRule{}, slWithResource(err, res, rule)
+		return stateless.Rule{}, slWithResource(err, res, rule)
 	}
-	fail := func(field, text string, err error) (firewall.StatelessRule, error) {
-		return firewall.StatelessRule{}, inputErr(path+"."+field, res, rule, text, err)
+	fail := func(field, text string, err error) (stateless.Rule, error) {
+		return stateless.Rule{}, inputErr(path+"."+field, res, rule, text, err)
 	}
-	var r firewall.StatelessRule
+	var r stateless.Rule
 	n, set, err := slJSONInt(path+".Priority", res, rule, jr.Priority)
 	switch {
 	case err != nil:
-		return firewall.StatelessRule{}, err
+		return stateless.Rule{}, err
 	case !set:
-		return fail("Priority", "", fmt.Errorf("%w: missing Priority", firewall.ErrInvalidRule))
+		return fail("Priority", "", fmt.Errorf("%w: missing Priority", stateless.ErrInvalidRule))
 	}
-	if err := firewall.CheckStatelessPriority(n); err != nil {
+	if err := stateless.CheckPriority(n); err != nil {
 		return fail("Priority", strconv.Itoa(n), err)
 	}
 	r.Priority = n
 	if jr.RuleDefinition == nil {
-		return fail("RuleDefinition", "", fmt.Errorf("%w: missing RuleDefinition", firewall.ErrInvalidRule))
+		return fail("RuleDefinition", "", fmt.Errorf("%w: missing RuleDefinition", stateless.ErrInvalidRule))
 	}
 	def := jr.RuleDefinition
 	if def.MatchAttributes == nil {
-		return fail("RuleDefinition.MatchAttributes", "", fmt.Errorf("%w: missing MatchAttributes (write {} to match every packet)", firewall.ErrInvalidRule))
+		return fail("RuleDefinition.MatchAttributes", "", fmt.Errorf("%w: missing MatchAttributes (write {} to match every packet)", stateless.ErrInvalidRule))
 	}
 	ma := def.MatchAttributes
 	mp := "RuleDefinition.MatchAttributes."
@@ -280,13 +282,13 @@ func slParseRule(path, res string, raw json.RawMessage, customs map[string]bool)
 		for j, a := range side.in {
 			field := jsonloc.Index(mp+side.name, j) + ".AddressDefinition"
 			if a.AddressDefinition == nil {
-				return fail(field, "", fmt.Errorf("%w: missing AddressDefinition", firewall.ErrInvalidRule))
+				return fail(field, "", fmt.Errorf("%w: missing AddressDefinition", stateless.ErrInvalidRule))
 			}
-			p, err := netip.ParsePrefix(*a.AddressDefinition)
+			p, err := flow.ParseAddrOrCIDR(*a.AddressDefinition)
 			if err != nil {
-				return fail(field, *a.AddressDefinition, fmt.Errorf("%w: not a CIDR block: %v", firewall.ErrInvalidRule, err))
+				return fail(field, *a.AddressDefinition, fmt.Errorf("%w: %v", stateless.ErrInvalidRule, err))
 			}
-			m, err := firewall.CheckStatelessPrefix(p)
+			m, err := stateless.CheckPrefix(p)
 			if err != nil {
 				return fail(field, *a.AddressDefinition, err)
 			}
@@ -308,16 +310,16 @@ func slParseRule(path, res string, raw json.RawMessage, customs map[string]bool)
 				n, set, err := slJSONInt(path+"."+base+"."+f.name, res, rule, f.raw)
 				switch {
 				case err != nil:
-					return firewall.StatelessRule{}, err
+					return stateless.Rule{}, err
 				case !set:
-					return fail(base+"."+f.name, "", fmt.Errorf("%w: missing %s", firewall.ErrInvalidRule, f.name))
+					return fail(base+"."+f.name, "", fmt.Errorf("%w: missing %s", stateless.ErrInvalidRule, f.name))
 				case n < 0 || n > 65535:
-					return fail(base+"."+f.name, strconv.Itoa(n), fmt.Errorf("%w: port %d: want 0 to 65535", firewall.ErrInvalidRule, n))
+					return fail(base+"."+f.name, strconv.Itoa(n), fmt.Errorf("%w: port %d: want 0 to 65535", stateless.ErrInvalidRule, n))
 				}
 				bounds[k] = uint16(n)
 			}
 			rg := flow.PortRange{Lo: bounds[0], Hi: bounds[1]}
-			if err := firewall.CheckPortRange(rg); err != nil {
+			if err := stateless.CheckPortRange(rg); err != nil {
 				return fail(base, strconv.Itoa(int(rg.Lo))+"-"+strconv.Itoa(int(rg.Hi)), err)
 			}
 			*side.out = append(*side.out, rg)
@@ -328,55 +330,56 @@ func slParseRule(path, res string, raw json.RawMessage, customs map[string]bool)
 		n, set, err := slJSONInt(path+"."+field, res, rule, raw)
 		switch {
 		case err != nil:
-			return firewall.StatelessRule{}, err
+			return stateless.Rule{}, err
 		case !set:
-			return fail(field, "null", fmt.Errorf("%w: a protocol number is null", firewall.ErrInvalidRule))
+			return fail(field, "null", fmt.Errorf("%w: a protocol number is null", stateless.ErrInvalidRule))
 		case n < 0 || n > 255:
-			return fail(field, strconv.Itoa(n), fmt.Errorf("%w: protocol %d: want 0 to 255", firewall.ErrInvalidRule, n))
+			return fail(field, strconv.Itoa(n), fmt.Errorf("%w: protocol %d: want 0 to 255", stateless.ErrInvalidRule, n))
 		}
 		r.Protocols = append(r.Protocols, flow.Protocol(n))
 	}
 	for j, tf := range ma.TCPFlags {
 		base := jsonloc.Index(mp+"TCPFlags", j)
-		var m firewall.TCPFlagMatch
+		var m stateless.TCPFlagMatch
 		for _, part := range [2]struct {
 			name string
 			in   []string
-			out  *firewall.TCPFlags
+			out  *stateless.TCPFlags
 		}{{"Flags", tf.Flags, &m.Flags}, {"Masks", tf.Masks, &m.Masks}} {
 			for k, s := range part.in {
-				f, err := firewall.ParseTCPFlag(s)
+				f, err := stateless.ParseTCPFlag(s)
 				if err != nil {
 					return fail(jsonloc.Index(base+"."+part.name, k), s, err)
 				}
 				*part.out |= f
 			}
 		}
-		if err := firewall.CheckTCPFlags(m); err != nil {
+		if err := m.Validate(); err != nil {
 			return fail(base+".Flags", strings.Join(tf.Flags, ","), err)
 		}
 		r.TCPFlags = append(r.TCPFlags, m)
 	}
+	hasStd := false
 	for j, a := range def.Actions {
 		field := jsonloc.Index("RuleDefinition.Actions", j)
 		if strings.HasPrefix(a, "aws:") {
-			act, err := firewall.ParseStatelessAction(a)
+			act, err := stateless.ParseAction(a)
 			if err != nil {
 				return fail(field, a, err)
 			}
-			if r.Action != 0 {
-				return fail(field, a, fmt.Errorf("%w: a second standard action after %s; a stateless rule takes exactly one", firewall.ErrInvalidRule, r.Action))
+			if hasStd {
+				return fail(field, a, fmt.Errorf("%w: a second standard action after %s; a stateless rule takes exactly one", stateless.ErrInvalidRule, stateless.ActionName(r.Action)))
 			}
-			r.Action = act
+			r.Action, hasStd = act, true
 			continue
 		}
 		if !customs[a] {
-			return fail(field, a, fmt.Errorf("%w: custom action %q is not defined in the group's CustomActions", firewall.ErrInvalidGroup, a))
+			return fail(field, a, fmt.Errorf("%w: custom action %q is not defined in the group's CustomActions", stateless.ErrInvalidGroup, a))
 		}
 		r.CustomActions = append(r.CustomActions, a)
 	}
-	if r.Action == 0 {
-		return fail("RuleDefinition.Actions", strings.Join(def.Actions, ","), fmt.Errorf("%w: no standard action; a stateless rule takes exactly one of aws:pass, aws:drop, aws:forward_to_sfe", firewall.ErrInvalidRule))
+	if !hasStd {
+		return fail("RuleDefinition.Actions", strings.Join(def.Actions, ","), fmt.Errorf("%w: no standard action; a stateless rule takes exactly one of aws:pass, aws:drop, aws:forward_to_sfe", stateless.ErrInvalidRule))
 	}
 	return r, nil
 }

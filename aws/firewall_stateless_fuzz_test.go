@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/aws"
-	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateless"
 	"github.com/reachsim/reachsim/flow"
 )
 
@@ -37,7 +37,7 @@ func FuzzParseStatelessRuleGroup(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	sentinels := []error{firewall.ErrInvalidRule, firewall.ErrInvalidGroup, flow.ErrJSON}
+	sentinels := []error{stateless.ErrInvalidRule, stateless.ErrInvalidGroup, flow.ErrJSON}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		g, err := aws.ParseStatelessRuleGroup(data)
 		if err != nil {
@@ -47,17 +47,17 @@ func FuzzParseStatelessRuleGroup(f *testing.F) {
 			require.Zero(t, g.Name)
 			return
 		}
-		require.True(t, slices.IsSortedFunc(g.Rules, func(a, b firewall.StatelessRule) int { return a.Priority - b.Priority }))
+		require.True(t, slices.IsSortedFunc(g.Rules, func(a, b stateless.Rule) int { return a.Priority - b.Priority }))
 		if g.Capacity > 0 {
 			require.LessOrEqual(t, g.ConsumedCapacity(), g.Capacity)
 		}
-		e, err := firewall.CompileStateless(firewall.StatelessConfig{
-			Groups:          []firewall.StatelessGroupRef{{Priority: 1, Group: g}},
-			Default:         firewall.StatelessDefault{Action: firewall.StatelessDrop},
-			FragmentDefault: firewall.StatelessDefault{Action: firewall.StatelessPass},
+		e, err := stateless.Compile(stateless.Config{
+			Groups:          []stateless.GroupRef{{Priority: 1, Group: g}},
+			Default:         stateless.DefaultAction{Action: flow.Drop},
+			FragmentDefault: stateless.DefaultAction{Action: flow.Pass},
 		})
 		require.NoError(t, err, "every parsed group compiles")
 		require.Equal(t, g, e.Config().Groups[0].Group, "a parsed group is already canonical")
-		_ = e.Evaluate(firewall.Packet{Flow: flow.MustParse("tcp 10.0.0.1:50000 -> 10.0.0.2:443"), Flags: firewall.SYN})
+		_ = e.Evaluate(stateless.Packet{Flow: flow.MustParse("tcp 10.0.0.1:50000 -> 10.0.0.2:443"), Flags: stateless.SYN})
 	})
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/reachsim/reachsim/aws"
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateless"
+	"github.com/reachsim/reachsim/firewall/suricata"
 	"github.com/reachsim/reachsim/flow"
 )
 
@@ -65,19 +67,19 @@ func TestParseRuleGroupStateless(t *testing.T) {
 	require.NotNil(t, g.Stateless)
 	assert.Equal(t, "edge-stateless", g.Name())
 	assert.Equal(t, pjEdgeARN, g.ARN())
-	assert.Equal(t, firewall.StatelessRuleGroup{
+	assert.Equal(t, stateless.RuleGroup{
 		Name: "edge-stateless", ARN: pjEdgeARN, Capacity: 100,
-		Rules: []firewall.StatelessRule{
+		Rules: []stateless.Rule{
 			{Priority: 10, DestinationPorts: []flow.PortRange{{Lo: 137, Hi: 139}}, Protocols: []flow.Protocol{flow.UDP},
-				Action: firewall.StatelessDrop, CustomActions: []string{"NetbiosMetric"}},
+				Action: flow.Drop, CustomActions: []string{"NetbiosMetric"}},
 			{Priority: 20, Sources: pjPrefixes("10.0.0.0/8"), Destinations: pjPrefixes("10.0.0.0/8"), Protocols: []flow.Protocol{flow.ICMP},
-				Action: firewall.StatelessPass},
+				Action: flow.Pass},
 			{Priority: 30, Sources: pjPrefixes("0.0.0.0/0"), Destinations: pjPrefixes("10.0.1.0/24"),
 				DestinationPorts: []flow.PortRange{{Lo: 443, Hi: 443}}, Protocols: []flow.Protocol{flow.TCP},
-				TCPFlags: []firewall.TCPFlagMatch{{Flags: firewall.SYN, Masks: firewall.SYN | firewall.ACK}},
-				Action:   firewall.StatelessForward},
+				TCPFlags: []stateless.TCPFlagMatch{{Flags: stateless.SYN, Masks: stateless.SYN | stateless.ACK}},
+				Action:   flow.Forward},
 		},
-		CustomActions: []firewall.CustomAction{{Name: "NetbiosMetric", Dimensions: []string{"netbios"}}},
+		CustomActions: []stateless.CustomAction{{Name: "NetbiosMetric", Dimensions: []string{"netbios"}}},
 	}, *g.Stateless, "rules sorted by priority, host bits masked")
 }
 
@@ -105,10 +107,10 @@ func TestParseRuleGroupStandardRules(t *testing.T) {
 		StandardRules: []firewall.StandardRule{
 			{Action: "PASS", Protocol: "TCP", Source: "@PARTNERS", SourcePort: "ANY", Direction: "FORWARD",
 				Destination: "$WEB_SERVERS", DestinationPort: "$WEB_PORTS",
-				Options: []firewall.Option{{Keyword: "msg", Value: "partners to web", Quoted: true}, {Keyword: "sid", Value: "200"}}},
+				Options: []suricata.Option{{Keyword: "msg", Value: "partners to web", Quoted: true}, {Keyword: "sid", Value: "200"}}},
 			{Action: "DROP", Protocol: "TCP", Source: "ANY", SourcePort: "ANY", Direction: "FORWARD",
 				Destination: "$WEB_SERVERS", DestinationPort: "22",
-				Options: []firewall.Option{{Keyword: "sid", Value: "201"}}},
+				Options: []suricata.Option{{Keyword: "sid", Value: "201"}}},
 		},
 		IPSets:          map[string][]netip.Prefix{"WEB_SERVERS": pjPrefixes("10.0.1.0/24", "10.1.1.10/32")},
 		PortSets:        map[string][]flow.PortRange{"WEB_PORTS": {{Lo: 80, Hi: 80}, {Lo: 443, Hi: 443}, {Lo: 8000, Hi: 8100}}},
@@ -150,7 +152,7 @@ func TestParseRuleGroupWithoutType(t *testing.T) {
 	assert.Empty(t, g.ARN())
 
 	_, err = aws.ParseRuleGroup([]byte(`{"RuleGroupResponse":{"RuleGroupName":"x"},"RuleGroup":{"RulesSource":{"StatelessRulesAndCustomActions":{"StatelessRules":[]}}}}`))
-	require.ErrorIs(t, err, firewall.ErrInvalidGroup, "a stateless source needs its Type")
+	require.ErrorIs(t, err, stateless.ErrInvalidGroup, "a stateless source needs its Type")
 	var ie *flow.InputError
 	require.ErrorAs(t, err, &ie)
 	assert.Equal(t, "RuleGroupResponse.Type", ie.Path)
@@ -166,9 +168,9 @@ func TestParseFirewallPolicy(t *testing.T) {
 	assert.Equal(t, aws.PolicySpec{
 		Name: "inspection-policy", ARN: pjPolicyARN,
 		StatelessGroups:          []aws.GroupRefSpec{{ARN: pjEdgeARN, Priority: 10}},
-		StatelessDefault:         firewall.StatelessDefault{Action: firewall.StatelessForward, CustomActions: []string{"DefaultMetric"}},
-		StatelessFragmentDefault: firewall.StatelessDefault{Action: firewall.StatelessDrop},
-		StatelessCustomActions:   []firewall.CustomAction{{Name: "DefaultMetric", Dimensions: []string{"forwarded"}}},
+		StatelessDefault:         stateless.DefaultAction{Action: flow.Forward, CustomActions: []string{"DefaultMetric"}},
+		StatelessFragmentDefault: stateless.DefaultAction{Action: flow.Drop},
+		StatelessCustomActions:   []stateless.CustomAction{{Name: "DefaultMetric", Dimensions: []string{"forwarded"}}},
 		StatefulGroups: []aws.GroupRefSpec{
 			{ARN: pjSuricataARN, Priority: 100},
 			{ARN: pjWebARN, Priority: 200},
@@ -334,7 +336,7 @@ func TestJSONErrors(t *testing.T) {
 		{"missing fragment defaults", policy(`"StatelessDefaultActions":["aws:pass"]`),
 			firewall.ErrInvalidPolicy, "FirewallPolicy.StatelessFragmentDefaultActions", ""},
 		{"an unknown aws: action", policy(`"StatelessDefaultActions":["aws:pass"],"StatelessFragmentDefaultActions":["aws:allow"]`),
-			firewall.ErrInvalidRule, "FirewallPolicy.StatelessFragmentDefaultActions[0]", "aws:allow"},
+			stateless.ErrInvalidRule, "FirewallPolicy.StatelessFragmentDefaultActions[0]", "aws:allow"},
 		{"a default naming an undefined custom action", policy(pjMetric + `,"StatelessDefaultActions":["aws:pass","M","Nope"],"StatelessFragmentDefaultActions":["aws:drop"]`),
 			firewall.ErrInvalidPolicy, "FirewallPolicy.StatelessDefaultActions[2]", "Nope"},
 		{"a custom action without dimensions", policy(`"StatelessCustomActions":[{"ActionName":"M","ActionDefinition":{"PublishMetricAction":{"Dimensions":[]}}}],` + pjDefaults),
@@ -376,9 +378,9 @@ func TestJSONErrors(t *testing.T) {
 		{"a standard rule with a bad direction", group(pjStateful(`{"RulesSource":{"StatefulRules":[{"Action":"PASS","Header":{"Protocol":"TCP","Source":"ANY","SourcePort":"ANY","Direction":"BOTH","Destination":"ANY","DestinationPort":"ANY"},"RuleOptions":[{"Keyword":"sid","Settings":["1"]}]}]}}`)),
 			firewall.ErrInvalidRule, "RuleGroup.RulesSource.StatefulRules[0].Header.Direction", "BOTH"},
 		{"a standard rule whose address does not parse", group(pjStateful(`{"RulesSource":{"StatefulRules":[{"Action":"PASS","Header":{"Protocol":"TCP","Source":"nowhere","SourcePort":"ANY","Direction":"FORWARD","Destination":"ANY","DestinationPort":"ANY"},"RuleOptions":[{"Keyword":"sid","Settings":["7"]}]}]}}`)),
-			firewall.ErrSyntax, "RuleGroup.RulesSource.StatefulRules[0]", "pass tcp nowhere any -> any any (sid:7;)"},
+			suricata.ErrSyntax, "RuleGroup.RulesSource.StatefulRules[0]", "pass tcp nowhere any -> any any (sid:7;)"},
 		{"a rules string with a bad rule", group(pjStateful(`{"RulesSource":{"RulesString":"pass tcp any any -> any any (sid:1;)\nblock tcp any any -> any any (sid:2;)"}}`)),
-			firewall.ErrSyntax, "RuleGroup.RulesSource.RulesString", "block tcp any any -> any any (sid:2;)"},
+			suricata.ErrSyntax, "RuleGroup.RulesSource.RulesString", "block tcp any any -> any any (sid:2;)"},
 		{"an empty rules string", group(pjStateful(`{"RulesSource":{"RulesString":""}}`)),
 			firewall.ErrInvalidGroup, "RuleGroup.RulesSource.RulesString", ""},
 		{"an empty list of standard rules", group(pjStateful(`{"RulesSource":{"StatefulRules":[]}}`)),
@@ -386,7 +388,7 @@ func TestJSONErrors(t *testing.T) {
 		{"a domain list without targets", group(pjStateful(`{"RulesSource":{"RulesSourceList":{"Targets":[],"TargetTypes":["TLS_SNI"],"GeneratedRulesType":"ALLOWLIST"}}}`)),
 			firewall.ErrInvalidGroup, "RuleGroup.RulesSource.RulesSourceList", ""},
 		{"a bad CIDR in a stateless group", group(`{"RuleGroupResponse":{"RuleGroupName":"sl","Type":"STATELESS"},"RuleGroup":{"RulesSource":{"StatelessRulesAndCustomActions":{"StatelessRules":[{"Priority":1,"RuleDefinition":{"MatchAttributes":{"Sources":[{"AddressDefinition":"10.0.0.0/40"}]},"Actions":["aws:pass"]}}]}}}}`),
-			firewall.ErrInvalidRule, "RuleGroup.RulesSource.StatelessRulesAndCustomActions.StatelessRules[0].RuleDefinition.MatchAttributes.Sources[0].AddressDefinition", "10.0.0.0/40"},
+			stateless.ErrInvalidRule, "RuleGroup.RulesSource.StatelessRulesAndCustomActions.StatelessRules[0].RuleDefinition.MatchAttributes.Sources[0].AddressDefinition", "10.0.0.0/40"},
 		{"an ARN no loaded group has", build(pjDefaults+`,"StatefulRuleGroupReferences":[{"ResourceArn":"arn:missing"}]`, stateful),
 			firewall.ErrUnresolved, "FirewallPolicy.StatefulRuleGroupReferences[0].ResourceArn", "arn:missing"},
 		{"a stateless reference bound to a stateful group", build(pjDefaults+`,"StatelessRuleGroupReferences":[{"ResourceArn":"arn:sf","Priority":1}]`, stateful),
@@ -416,7 +418,7 @@ func TestJSONErrors(t *testing.T) {
 
 func TestJSONErrorsNameTheResource(t *testing.T) {
 	_, err := aws.ParseRuleGroup([]byte(pjStateful(`{"RulesSource":{"RulesString":"block ip any any -> any any (sid:1;)\nblock ip any any -> any any (sid:2;)"}}`)))
-	require.ErrorIs(t, err, firewall.ErrSyntax)
+	require.ErrorIs(t, err, suricata.ErrSyntax)
 	var multi interface{ Unwrap() []error }
 	require.True(t, errors.As(err, &multi), "two bad rules, two errors")
 	for _, e := range multi.Unwrap() {

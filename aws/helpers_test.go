@@ -4,7 +4,7 @@ import (
 	"net/netip"
 	"testing"
 
-	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateless"
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/stretchr/testify/require"
@@ -18,17 +18,17 @@ func slPrefixes(cidrs []string) []netip.Prefix {
 	return out
 }
 
-func slPkt(s string, flags ...firewall.TCPFlags) firewall.Packet {
-	p := firewall.Packet{Flow: flow.MustParse(s)}
+func slPkt(s string, flags ...stateless.TCPFlags) stateless.Packet {
+	p := stateless.Packet{Flow: flow.MustParse(s)}
 	for _, f := range flags {
 		p.Flags |= f
 	}
 	return p
 }
 
-func slCompile(t testing.TB, cfg firewall.StatelessConfig) *firewall.StatelessEngine {
+func slCompile(t testing.TB, cfg stateless.Config) *stateless.Engine {
 	t.Helper()
-	e, err := firewall.CompileStateless(cfg)
+	e, err := stateless.Compile(cfg)
 	require.NoError(t, err)
 	return e
 }

@@ -13,6 +13,7 @@ import (
 	"testing/fstest"
 
 	"github.com/reachsim/reachsim/aws"
+	"github.com/reachsim/reachsim/firewall/suricata"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -600,7 +601,7 @@ func TestLoadErrorsNameTheFileAndPath(t *testing.T) {
 		}},
 		{"a Suricata rule the firewall parser rejects", []sampleEdit{editFile("aws/rule-group-inbound-web.json", func(doc map[string]any) {
 			loadObj(doc, "RuleGroup", "RulesSource")["RulesString"] = "pass tcp any any -> nowhere 443 (sid:10;)"
-		})}, firewall.ErrSyntax, []string{
+		})}, suricata.ErrSyntax, []string{
 			`aws/rule-group-inbound-web.json: RuleGroup.RulesSource.RulesString`,
 		}},
 		{"a resource listed in two files", []sampleEdit{func(_ testing.TB, fsys fstest.MapFS) {

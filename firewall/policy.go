@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/reachsim/reachsim/firewall/stateless"
 	"github.com/reachsim/reachsim/flow"
 )
 
@@ -14,7 +15,7 @@ import (
 // describe-firewall-policy` prints.
 type Policy struct {
 	Name, ARN string
-	Stateless StatelessConfig
+	Stateless stateless.Config
 	Stateful  StatefulConfig
 	// StreamExceptionPolicy is DROP (AWS's default), CONTINUE or REJECT:
 	// what the firewall does with packets of a flow it has no state for
@@ -27,7 +28,7 @@ type Policy struct {
 // concurrent use. Build it with [Policy.Compile].
 type Engine struct {
 	name      string
-	stateless *StatelessEngine
+	stateless *stateless.Engine
 	stateful  *StatefulEngine
 }
 
@@ -42,7 +43,7 @@ func (p Policy) Compile(res IPSetResolver) (*Engine, error) {
 		return nil, fmt.Errorf("policy %s: %w", p.Label(), &flow.InputError{Path: "StreamExceptionPolicy", Text: p.StreamExceptionPolicy,
 			Err: fmt.Errorf("%w: stream exception policy %q: want DROP, CONTINUE or REJECT", ErrInvalidPolicy, p.StreamExceptionPolicy)})
 	}
-	sl, err := CompileStateless(p.Stateless)
+	sl, err := stateless.Compile(p.Stateless)
 	if err != nil {
 		return nil, fmt.Errorf("policy %s: stateless: %w", p.Label(), err)
 	}
@@ -79,8 +80,8 @@ type Connection struct {
 // session is represented by.
 type PacketResult struct {
 	Reply    bool
-	Packet   Packet
-	Decision StatelessDecision
+	Packet   stateless.Packet
+	Decision stateless.Decision
 }
 
 // Inspection is the firewall's answer for one connection: per direction,
@@ -88,8 +89,8 @@ type PacketResult struct {
 type Inspection struct {
 	policy string
 	// Packets are the stateless engine's decisions, one per representative
-	// packet: for TCP the SYN and a data segment of the request and the
-	// SYN-ACK and a data segment of the reply; for other protocols one
+	// packet: for TCP the stateless.SYN and a data segment of the request and the
+	// stateless.SYN-stateless.ACK and a data segment of the reply; for other protocols one
 	// packet each way.
 	Packets []PacketResult
 	// Stateful is the stateful engine's decision, nil when no packet was
@@ -111,25 +112,25 @@ type legResult struct {
 // direction.
 func packetsOf(f flow.Flow, request, reply bool) []PacketResult {
 	var out []PacketResult
-	add := func(isReply bool, p flow.Flow, flags ...TCPFlags) {
+	add := func(isReply bool, p flow.Flow, flags ...stateless.TCPFlags) {
 		if len(flags) == 0 {
-			out = append(out, PacketResult{Reply: isReply, Packet: Packet{Flow: p}})
+			out = append(out, PacketResult{Reply: isReply, Packet: stateless.Packet{Flow: p}})
 		}
 		for _, fl := range flags {
-			out = append(out, PacketResult{Reply: isReply, Packet: Packet{Flow: p, Flags: fl}})
+			out = append(out, PacketResult{Reply: isReply, Packet: stateless.Packet{Flow: p, Flags: fl}})
 		}
 	}
 	tcp := f.Protocol == flow.TCP
 	if request {
 		if tcp {
-			add(false, f, SYN, ACK|PSH)
+			add(false, f, stateless.SYN, stateless.ACK|stateless.PSH)
 		} else {
 			add(false, f)
 		}
 	}
 	if reply {
 		if tcp {
-			add(true, f.Reverse(), SYN|ACK, ACK|PSH)
+			add(true, f.Reverse(), stateless.SYN|stateless.ACK, stateless.ACK|stateless.PSH)
 		} else {
 			add(true, f.Reverse())
 		}
@@ -162,17 +163,17 @@ func (e *Engine) Inspect(c Connection) Inspection {
 		pr.Decision = e.stateless.Explain(pr.Packet)
 		l := &ins.leg[b2i(pr.Reply)]
 		switch pr.Decision.Action {
-		case StatelessDrop:
+		case flow.Drop:
 			if l.verdict == flow.Allow {
 				l.verdict = flow.Deny
 				l.rule = statelessRule(pr.Decision)
 				l.reason = fmt.Sprintf("stateless engine: %s is dropped: %s", pr.Packet, pr.Decision)
 				l.fix = statelessFix(pr)
 			}
-		case StatelessPass:
+		case flow.Pass:
 			passedBy[b2i(pr.Reply)] = pr.Decision.String()
 			passRule[b2i(pr.Reply)] = statelessRule(pr.Decision)
-		case StatelessForward:
+		case flow.Forward:
 			forwardedBy[b2i(pr.Reply)] = pr.Decision.String()
 			if pr.Reply {
 				retSeen = true
@@ -287,7 +288,7 @@ func (ins Inspection) Details() []string {
 	return out
 }
 
-func statelessRule(d StatelessDecision) string {
+func statelessRule(d stateless.Decision) string {
 	if d.Default {
 		return ""
 	}

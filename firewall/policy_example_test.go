@@ -5,6 +5,7 @@ import (
 	"net/netip"
 
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateless"
 	"github.com/reachsim/reachsim/flow"
 )
 
@@ -14,9 +15,9 @@ import (
 func ExamplePolicy_Compile() {
 	p := firewall.Policy{
 		Name: "egress",
-		Stateless: firewall.StatelessConfig{
-			Default:         firewall.StatelessDefault{Action: firewall.StatelessForward},
-			FragmentDefault: firewall.StatelessDefault{Action: firewall.StatelessForward},
+		Stateless: stateless.Config{
+			Default:         stateless.DefaultAction{Action: flow.Forward},
+			FragmentDefault: stateless.DefaultAction{Action: flow.Forward},
 		},
 		Stateful: firewall.StatefulConfig{
 			Order:    firewall.StrictOrder,

@@ -9,6 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateless"
+	"github.com/reachsim/reachsim/firewall/suricata"
 	"github.com/reachsim/reachsim/flow"
 )
 
@@ -18,8 +20,8 @@ var poHome = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")}
 
 // poTCP is a stateless TCP rule; src and dst are CIDRs ("" for any),
 // sport and dport ports (0 for any).
-func poTCP(prio int, action firewall.StatelessAction, src string, sport uint16, dst string, dport uint16) firewall.StatelessRule {
-	r := firewall.StatelessRule{Priority: prio, Action: action, Protocols: []flow.Protocol{flow.TCP}}
+func poTCP(prio int, action flow.Action, src string, sport uint16, dst string, dport uint16) stateless.Rule {
+	r := stateless.Rule{Priority: prio, Action: action, Protocols: []flow.Protocol{flow.TCP}}
 	if src != "" {
 		r.Sources = []netip.Prefix{netip.MustParsePrefix(src)}
 	}
@@ -38,17 +40,17 @@ func poTCP(prio int, action firewall.StatelessAction, src string, sport uint16, 
 // poPolicy is a policy named "p": stateless rules in one group "sl" over
 // the default action def, and stateful rules (a rules string) in one group
 // "sf" under strict order with the given defaults.
-func poPolicy(def firewall.StatelessAction, sl []firewall.StatelessRule, defaults firewall.StatefulDefaults, sf ...string) firewall.Policy {
+func poPolicy(def flow.Action, sl []stateless.Rule, defaults firewall.StatefulDefaults, sf ...string) firewall.Policy {
 	p := firewall.Policy{
 		Name: "p",
-		Stateless: firewall.StatelessConfig{
-			Default:         firewall.StatelessDefault{Action: def},
-			FragmentDefault: firewall.StatelessDefault{Action: def},
+		Stateless: stateless.Config{
+			Default:         stateless.DefaultAction{Action: def},
+			FragmentDefault: stateless.DefaultAction{Action: def},
 		},
 		Stateful: firewall.StatefulConfig{Order: firewall.StrictOrder, Defaults: defaults, HomeNet: poHome},
 	}
 	if len(sl) > 0 {
-		p.Stateless.Groups = []firewall.StatelessGroupRef{{Priority: 1, Group: firewall.StatelessRuleGroup{Name: "sl", Rules: sl}}}
+		p.Stateless.Groups = []stateless.GroupRef{{Priority: 1, Group: stateless.RuleGroup{Name: "sl", Rules: sl}}}
 	}
 	if len(sf) > 0 {
 		p.Stateful.Groups = []firewall.StatefulGroupRef{{Priority: 1, Group: firewall.StatefulRuleGroup{
@@ -76,9 +78,9 @@ const (
 )
 
 var (
-	poPass = firewall.StatelessPass
-	poDrop = firewall.StatelessDrop
-	poFwd  = firewall.StatelessForward
+	poPass = flow.Pass
+	poDrop = flow.Drop
+	poFwd  = flow.Forward
 	poNone firewall.StatefulDefaults
 )
 
@@ -90,11 +92,11 @@ type poLeg struct {
 }
 
 func TestInspect(t *testing.T) {
-	passBoth := []firewall.StatelessRule{
+	passBoth := []stateless.Rule{
 		poTCP(1, poPass, "198.51.100.0/24", 0, "10.0.1.0/24", 22),
 		poTCP(2, poPass, "10.0.1.0/24", 22, "198.51.100.0/24", 0),
 	}
-	forwardRequestsOnly := []firewall.StatelessRule{poTCP(1, poFwd, "", 0, "10.0.1.0/24", 22)}
+	forwardRequestsOnly := []stateless.Rule{poTCP(1, poFwd, "", 0, "10.0.1.0/24", 22)}
 	tests := []struct {
 		name       string
 		policy     firewall.Policy
@@ -165,7 +167,7 @@ func TestInspect(t *testing.T) {
 		},
 		{
 			name:       "a stateless drop of the request names the rule",
-			policy:     poPolicy(poFwd, []firewall.StatelessRule{poTCP(5, poDrop, "", 0, "", 22)}, poNone),
+			policy:     poPolicy(poFwd, []stateless.Rule{poTCP(5, poDrop, "", 0, "", 22)}, poNone),
 			conn:       poBoth(poSSH),
 			request:    poLeg{flow.Deny, "sl priority 5: aws:drop proto tcp dport 22", "stateless engine: tcp 198.51.100.7:50000 -> 10.0.1.10:22 [SYN] is dropped: drop by priority 5 of group sl (priority 1)"},
 			reply:      poLeg{flow.Allow, "", "stateless engine: forward to stateful engine by the stateless default action; stateful engine: passes"},
@@ -206,8 +208,8 @@ func TestInspect(t *testing.T) {
 			numPackets: 2,
 		},
 		{
-			name:       "a stateless engine that passes the SYN but forwards the data warns",
-			policy:     poPolicy(poFwd, []firewall.StatelessRule{{Priority: 1, Action: poPass, Protocols: []flow.Protocol{flow.TCP}, TCPFlags: []firewall.TCPFlagMatch{{Flags: firewall.SYN, Masks: firewall.SYN}}}}, poNone),
+			name:       "a stateless engine that passes the stateless.SYN but forwards the data warns",
+			policy:     poPolicy(poFwd, []stateless.Rule{{Priority: 1, Action: poPass, Protocols: []flow.Protocol{flow.TCP}, TCPFlags: []stateless.TCPFlagMatch{{Flags: stateless.SYN, Masks: stateless.SYN}}}}, poNone),
 			conn:       poBoth(poSSH),
 			request:    poLeg{flow.Allow, "", "stateful engine: passes"},
 			reply:      poLeg{flow.Allow, "", "stateful engine: passes"},
@@ -292,11 +294,11 @@ func TestInspectRepresentativePackets(t *testing.T) {
 		conn firewall.Connection
 		want []firewall.PacketResult // Decision not compared
 	}{
-		{"TCP: SYN and a data segment each way", poBoth("tcp 10.0.1.10:40000 -> 10.0.2.2:443"), []firewall.PacketResult{
-			{Packet: poPkt("tcp 10.0.1.10:40000 -> 10.0.2.2:443", firewall.SYN)},
-			{Packet: poPkt("tcp 10.0.1.10:40000 -> 10.0.2.2:443", firewall.PSH|firewall.ACK)},
-			{Reply: true, Packet: poPkt("tcp 10.0.2.2:443 -> 10.0.1.10:40000", firewall.SYN|firewall.ACK)},
-			{Reply: true, Packet: poPkt("tcp 10.0.2.2:443 -> 10.0.1.10:40000", firewall.PSH|firewall.ACK)},
+		{"TCP: stateless.SYN and a data segment each way", poBoth("tcp 10.0.1.10:40000 -> 10.0.2.2:443"), []firewall.PacketResult{
+			{Packet: poPkt("tcp 10.0.1.10:40000 -> 10.0.2.2:443", stateless.SYN)},
+			{Packet: poPkt("tcp 10.0.1.10:40000 -> 10.0.2.2:443", stateless.PSH|stateless.ACK)},
+			{Reply: true, Packet: poPkt("tcp 10.0.2.2:443 -> 10.0.1.10:40000", stateless.SYN|stateless.ACK)},
+			{Reply: true, Packet: poPkt("tcp 10.0.2.2:443 -> 10.0.1.10:40000", stateless.PSH|stateless.ACK)},
 		}},
 		{"UDP: one datagram each way", poBoth("udp 10.0.1.10:5353 -> 10.0.2.2:53"), []firewall.PacketResult{
 			{Packet: poPkt("udp 10.0.1.10:5353 -> 10.0.2.2:53", 0)},
@@ -320,7 +322,7 @@ func TestInspectRepresentativePackets(t *testing.T) {
 			ins := e.Inspect(tt.conn)
 			got := make([]firewall.PacketResult, len(ins.Packets))
 			for i, pr := range ins.Packets {
-				assert.Equal(t, firewall.StatelessForward, pr.Decision.Action)
+				assert.Equal(t, flow.Forward, pr.Decision.Action)
 				got[i] = firewall.PacketResult{Reply: pr.Reply, Packet: pr.Packet}
 			}
 			if tt.want == nil {
@@ -333,8 +335,8 @@ func TestInspectRepresentativePackets(t *testing.T) {
 	}
 }
 
-func poPkt(f string, flags firewall.TCPFlags) firewall.Packet {
-	return firewall.Packet{Flow: flow.MustParse(f), Flags: flags}
+func poPkt(f string, flags stateless.TCPFlags) stateless.Packet {
+	return stateless.Packet{Flow: flow.MustParse(f), Flags: flags}
 }
 
 func TestInspectDetailsListAlerts(t *testing.T) {
@@ -358,14 +360,14 @@ func TestCompileErrorsNameThePolicy(t *testing.T) {
 		prefix   string
 		path     string
 	}{
-		{"a stateless rule without an action", func(p firewall.Policy) firewall.Policy {
-			p.Stateless.Groups = []firewall.StatelessGroupRef{{Priority: 1, Group: firewall.StatelessRuleGroup{Name: "sl", Rules: []firewall.StatelessRule{{Priority: 1}}}}}
+		{"a stateless rule without a stateless action", func(p firewall.Policy) firewall.Policy {
+			p.Stateless.Groups = []stateless.GroupRef{{Priority: 1, Group: stateless.RuleGroup{Name: "sl", Rules: []stateless.Rule{{Priority: 1, Action: flow.Alert}}}}}
 			return p
-		}, firewall.ErrInvalidRule, "policy p: stateless: ", "Groups[0].Rules[0].Action"},
-		{"no stateless default action", func(p firewall.Policy) firewall.Policy {
-			p.Stateless.Default = firewall.StatelessDefault{}
+		}, stateless.ErrInvalidRule, "policy p: stateless: ", "Groups[0].Rules[0].Action"},
+		{"a stateless default action that is not a stateless action", func(p firewall.Policy) firewall.Policy {
+			p.Stateless.Default = stateless.DefaultAction{Action: flow.Reject}
 			return p
-		}, firewall.ErrInvalidPolicy, "policy p: stateless: ", "Default.Action"},
+		}, stateless.ErrInvalidPolicy, "policy p: stateless: ", "Default.Action"},
 		{"no HOME_NET", func(p firewall.Policy) firewall.Policy {
 			p.Stateful.HomeNet = nil
 			return p
@@ -374,7 +376,7 @@ func TestCompileErrorsNameThePolicy(t *testing.T) {
 			p.Name, p.ARN = "", "arn:aws:network-firewall:us-east-1:111122223333:firewall-policy/p"
 			p.Stateful.Groups = []firewall.StatefulGroupRef{{Priority: 1, Group: firewall.StatefulRuleGroup{Name: "sf", RuleOrder: firewall.StrictOrder, RulesString: "block ip any any -> any any (sid:1;)"}}}
 			return p
-		}, firewall.ErrSyntax, "policy arn:aws:network-firewall:us-east-1:111122223333:firewall-policy/p: stateful: ", ""},
+		}, suricata.ErrSyntax, "policy arn:aws:network-firewall:us-east-1:111122223333:firewall-policy/p: stateful: ", ""},
 		{"a group whose rule order differs, in an unnamed policy", func(p firewall.Policy) firewall.Policy {
 			p.Name = ""
 			p.Stateful.Groups = []firewall.StatefulGroupRef{{Priority: 1, Group: firewall.StatefulRuleGroup{Name: "sf", RulesString: "pass ip any any -> any any (sid:1;)"}}}
@@ -409,7 +411,7 @@ func TestCompileErrorsNameThePolicy(t *testing.T) {
 }
 
 func TestEngineIsSafeForConcurrentUse(t *testing.T) {
-	e := poCompile(t, poPolicy(poFwd, []firewall.StatelessRule{poTCP(1, poPass, "", 0, "", 443)}, poNone, poDropSSH))
+	e := poCompile(t, poPolicy(poFwd, []stateless.Rule{poTCP(1, poPass, "", 0, "", 443)}, poNone, poDropSSH))
 	want := e.Inspect(poBoth(poSSH))
 	done := make(chan firewall.Inspection)
 	for range 8 {

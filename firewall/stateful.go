@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/reachsim/reachsim/firewall/suricata"
 	"github.com/reachsim/reachsim/flow"
 )
 
@@ -106,9 +107,9 @@ type StandardRule struct {
 	// Direction is "FORWARD" (source to destination only, Suricata "->")
 	// or "ANY" (both ways, Suricata "<>").
 	Direction string
-	// Options are the RuleOptions, one Option per keyword, with AWS's
+	// Options are the RuleOptions, one suricata.Option per keyword, with AWS's
 	// Settings joined by "," in Value. A sid option is required.
-	Options []Option
+	Options []suricata.Option
 }
 
 // StatefulRuleGroup is a stateful rule group: exactly one of RulesString,
@@ -316,7 +317,7 @@ func (m StaticIPSets) IPSet(arn string) ([]netip.Prefix, error) {
 // Rules returns the group's rules as Suricata rules, the way Network
 // Firewall sees them.
 //
-// A RulesString is parsed with [ParseSuricataRules].
+// A RulesString is parsed with [suricata.ParseRules].
 //
 // StandardRules become one rule each, as AWS converts them: the action and
 // protocol in lower case, "ANY" addresses and ports as "any", Direction
@@ -348,8 +349,8 @@ func (m StaticIPSets) IPSet(arn string) ([]netip.Prefix, error) {
 // does not say).
 //
 // Errors are *[flow.InputError] values naming the group (and the rule),
-// wrapping [ErrSyntax], [ErrInvalidRule] or [ErrInvalidGroup].
-func (g StatefulRuleGroup) Rules() ([]SuricataRule, error) {
+// wrapping [suricata.ErrSyntax], [ErrInvalidRule] or [ErrInvalidGroup].
+func (g StatefulRuleGroup) Rules() ([]suricata.Rule, error) {
 	label := g.Label()
 	sources := 0
 	if g.RulesString != "" {
@@ -367,13 +368,13 @@ func (g StatefulRuleGroup) Rules() ([]SuricataRule, error) {
 	}
 	switch {
 	case g.RulesString != "":
-		rs, err := ParseSuricataRules(g.RulesString)
+		rs, err := suricata.ParseRules(g.RulesString)
 		if err != nil {
 			return nil, fmt.Errorf("stateful rule group %s: %w", label, err)
 		}
 		return rs, nil
 	case len(g.StandardRules) > 0:
-		out := make([]SuricataRule, 0, len(g.StandardRules))
+		out := make([]suricata.Rule, 0, len(g.StandardRules))
 		seen := map[int]int{}
 		for i, sr := range g.StandardRules {
 			path := "RulesSource.StatefulRules[" + strconv.Itoa(i) + "]"
@@ -381,7 +382,7 @@ func (g StatefulRuleGroup) Rules() ([]SuricataRule, error) {
 			if err != nil {
 				return nil, &flow.InputError{Resource: label, Path: path, Err: err}
 			}
-			r, err := ParseSuricataRule(text)
+			r, err := suricata.Parse(text)
 			if err != nil {
 				var ie *flow.InputError
 				if errors.As(err, &ie) {
@@ -404,9 +405,9 @@ func (g StatefulRuleGroup) Rules() ([]SuricataRule, error) {
 	if err != nil {
 		return nil, &flow.InputError{Resource: label, Path: "RulesSource.RulesSourceList", Err: err}
 	}
-	out := make([]SuricataRule, 0, len(texts))
+	out := make([]suricata.Rule, 0, len(texts))
 	for _, text := range texts {
-		r, err := ParseSuricataRule(text)
+		r, err := suricata.Parse(text)
 		if err != nil { // a target the checks let through; should not happen
 			return nil, fmt.Errorf("stateful rule group %s: generated rule: %w", label, err)
 		}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/reachsim/reachsim/firewall/suricata"
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/addrset"
 )
@@ -221,7 +222,7 @@ func (r *sfRule) setProto(p flow.Protocol) { r.protos[p>>6] |= 1 << (uint(p) & 6
 // duplicate or out-of-range priorities, empty HomeNet), [ErrInvalidGroup]
 // (a group's rule order differs from the policy's, sources, duplicate
 // sids), [ErrInvalidRule] (options Suricata would reject, the priority
-// keyword in a STRICT_ORDER group), [ErrSyntax] or [ErrUnresolved] (an
+// keyword in a STRICT_ORDER group), [suricata.ErrSyntax] or [ErrUnresolved] (an
 // unknown $VARIABLE or @REFERENCE: never a silent non-match).
 func CompileStateful(cfg StatefulConfig, res IPSetResolver) (*StatefulEngine, error) {
 	if !cfg.Order.IsValid() {
@@ -377,7 +378,7 @@ func (c *sfCompiler) startGroup(g *StatefulRuleGroup, label string) error {
 
 // addr resolves an address expression; neg reports whether it contains a
 // negation (after expanding $EXTERNAL_NET).
-func (c *sfCompiler) addr(x AddrExpr) (s addrset.Set, neg bool, err error) {
+func (c *sfCompiler) addr(x suricata.AddrExpr) (s addrset.Set, neg bool, err error) {
 	switch {
 	case x.Any:
 		s = addrset.All()
@@ -450,7 +451,7 @@ func (c *sfCompiler) addr(x AddrExpr) (s addrset.Set, neg bool, err error) {
 }
 
 // ports resolves a port expression.
-func (c *sfCompiler) ports(x PortExpr) (flow.PortSet, error) {
+func (c *sfCompiler) ports(x suricata.PortExpr) (flow.PortSet, error) {
 	var s flow.PortSet
 	switch {
 	case x.Any:
@@ -518,7 +519,7 @@ var headerProtos = map[string]bool{
 }
 
 // rule compiles one rule of the current group.
-func (c *sfCompiler) rule(sr *SuricataRule, order RuleOrder) (sfRule, error) {
+func (c *sfCompiler) rule(sr *suricata.Rule, order RuleOrder) (sfRule, error) {
 	r := sfRule{sid: sr.Sid(), text: sr.Text, prio: defaultPriority, bidir: sr.Bidirectional}
 	if r.sid <= 0 {
 		return r, fmt.Errorf("%w: the rule has no positive sid", ErrInvalidRule)

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/suricata"
 	"github.com/reachsim/reachsim/flow"
 )
 
@@ -82,7 +83,7 @@ func ExampleStatefulRuleGroup_Rules() {
 	g := firewall.StatefulRuleGroup{Name: "std", StandardRules: []firewall.StandardRule{{
 		Action: "DROP", Protocol: "HTTP", Source: "$HOME_NET", SourcePort: "ANY",
 		Direction: "ANY", Destination: "$EXTERNAL_NET", DestinationPort: "ANY",
-		Options: []firewall.Option{{Keyword: "sid", Value: "1234"}},
+		Options: []suricata.Option{{Keyword: "sid", Value: "1234"}},
 	}}}
 	rules, err := g.Rules()
 	if err != nil {

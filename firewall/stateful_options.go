@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/reachsim/reachsim/firewall/suricata"
 	"github.com/reachsim/reachsim/flow"
 )
 
@@ -196,7 +197,7 @@ func appKeyword(kw string) string {
 
 // decodeContent reads a content value: optional "!", optional quotes,
 // and |hex| segments.
-func decodeContent(o Option) (pat []byte, neg bool, err error) {
+func decodeContent(o suricata.Option) (pat []byte, neg bool, err error) {
 	v := o.Value
 	if !o.Quoted {
 		v = strings.TrimSpace(v)
@@ -273,7 +274,7 @@ type undecided struct {
 
 // compileOptions compiles a rule's options into r. It reports whether
 // every option is informational (for the IP-only classification).
-func compileOptions(r *sfRule, sr *SuricataRule, order RuleOrder) (info bool, err error) {
+func compileOptions(r *sfRule, sr *suricata.Rule, order RuleOrder) (info bool, err error) {
 	info = true
 	var und []undecided
 	undecide := func(pos int, kw, why string) { und = append(und, undecided{pos, kw, why}) }

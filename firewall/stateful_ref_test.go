@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/reachsim/reachsim/firewall/suricata"
 	"github.com/reachsim/reachsim/flow"
 )
 
@@ -29,7 +30,7 @@ type sfRefRule struct {
 	action       string // effective
 	overridden   bool
 	prio         int
-	sr           SuricataRule
+	sr           suricata.Rule
 	g            *StatefulRuleGroup
 }
 
@@ -158,7 +159,7 @@ func (e *sfRefEngine) prefixesContain(ps []netip.Prefix, a netip.Addr) bool {
 	return false
 }
 
-func (e *sfRefEngine) inAddr(g *StatefulRuleGroup, x AddrExpr, a netip.Addr) bool {
+func (e *sfRefEngine) inAddr(g *StatefulRuleGroup, x suricata.AddrExpr, a netip.Addr) bool {
 	var v bool
 	switch {
 	case x.Any:
@@ -202,7 +203,7 @@ func (e *sfRefEngine) inAddr(g *StatefulRuleGroup, x AddrExpr, a netip.Addr) boo
 	return v != x.Negate
 }
 
-func (e *sfRefEngine) inPort(g *StatefulRuleGroup, x PortExpr, p uint16) bool {
+func (e *sfRefEngine) inPort(g *StatefulRuleGroup, x suricata.PortExpr, p uint16) bool {
 	var v bool
 	switch {
 	case x.Any:
@@ -233,13 +234,13 @@ func (e *sfRefEngine) inPort(g *StatefulRuleGroup, x PortExpr, p uint16) bool {
 // portsAll reports whether a port expression covers every port. Membership
 // only changes at range boundaries, so probing every boundary and its
 // neighbours (and 0 and 65535) decides it.
-func (e *sfRefEngine) portsAll(g *StatefulRuleGroup, x PortExpr) bool {
+func (e *sfRefEngine) portsAll(g *StatefulRuleGroup, x suricata.PortExpr) bool {
 	probes := []int{0, 65535}
-	var walk func(x PortExpr)
+	var walk func(x suricata.PortExpr)
 	add := func(r flow.PortRange) {
 		probes = append(probes, int(r.Lo)-1, int(r.Lo), int(r.Hi), int(r.Hi)+1)
 	}
-	walk = func(x PortExpr) {
+	walk = func(x suricata.PortExpr) {
 		switch {
 		case x.Set:
 			add(x.Range)
@@ -261,7 +262,7 @@ func (e *sfRefEngine) portsAll(g *StatefulRuleGroup, x PortExpr) bool {
 	return true
 }
 
-func sfRefHasNeg(g *StatefulRuleGroup, x AddrExpr) bool {
+func sfRefHasNeg(g *StatefulRuleGroup, x suricata.AddrExpr) bool {
 	if x.Negate {
 		return true
 	}
@@ -457,7 +458,7 @@ func (e *sfRefEngine) matchRule(rr *sfRefRule, p sfRefPacket) (int, string) {
 	// header
 	src, dst := p.f.Src.Addr(), p.f.Dst.Addr()
 	ports := p.f.Protocol == flow.TCP || p.f.Protocol == flow.UDP
-	portOK := func(x PortExpr, port uint16) bool {
+	portOK := func(x suricata.PortExpr, port uint16) bool {
 		if e.portsAll(g, x) {
 			return true
 		}
@@ -845,7 +846,7 @@ func (g sfGen) group(name string, order RuleOrder) StatefulRuleGroup {
 				Source: g.pick([]string{"ANY", "$HOME_NET", "10.0.0.0/24", "$EXTERNAL_NET"}), SourcePort: g.pick([]string{"ANY", "ANY", "1024:65535"}),
 				Direction: g.pick([]string{"FORWARD", "ANY"}), Destination: g.pick([]string{"ANY", "$EXTERNAL_NET", "198.51.100.0/25", "$SRV"}),
 				DestinationPort: g.pick([]string{"ANY", "443", "$WEB", "53"}),
-				Options:         []Option{{Keyword: "sid", Value: strconv.Itoa(i + 1)}},
+				Options:         []suricata.Option{{Keyword: "sid", Value: strconv.Itoa(i + 1)}},
 			})
 		}
 	default:

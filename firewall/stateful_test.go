@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/suricata"
 	"github.com/reachsim/reachsim/flow"
 )
 
@@ -558,7 +559,7 @@ func TestStatefulCompileErrors(t *testing.T) {
 		{"conflicting application keywords", withRule("pass tls any any -> any any (http.host; content:\"x\"; sid:9;)"), nil, firewall.ErrInvalidRule, "sid 9"},
 		{"a bad flow option", withRule("pass tcp any any -> any any (flow:sideways; sid:9;)"), nil, firewall.ErrInvalidRule, "sideways"},
 		{"a modifier without content", withRule("pass tls any any -> any any (tls.sni; nocase; sid:9;)"), nil, firewall.ErrInvalidRule, "nocase"},
-		{"a syntax error", withRule("pass tcp any any -> any any (sid:9"), nil, firewall.ErrSyntax, ""},
+		{"a syntax error", withRule("pass tcp any any -> any any (sid:9"), nil, suricata.ErrSyntax, ""},
 		{"no rules source", sfStrict(firewall.StatefulDefaults{}, sfG(1, firewall.StatefulRuleGroup{Name: "empty", RuleOrder: sfS})), nil, firewall.ErrInvalidGroup, "exactly one"},
 		{"a bad domain target", sfStrict(firewall.StatefulDefaults{}, sfG(1, firewall.StatefulRuleGroup{Name: "d", RuleOrder: sfS,
 			DomainList: &firewall.DomainList{Targets: []string{"*.example.com"}, TargetTypes: []string{"TLS_SNI"}, Type: "ALLOWLIST"}})), nil, firewall.ErrInvalidGroup, "*.example.com"},
@@ -580,15 +581,15 @@ func TestStatefulCompileErrors(t *testing.T) {
 
 func sfStd(sid string) firewall.StandardRule {
 	return firewall.StandardRule{Action: "PASS", Protocol: "TCP", Source: "ANY", SourcePort: "ANY", Direction: "FORWARD",
-		Destination: "ANY", DestinationPort: "443", Options: []firewall.Option{{Keyword: "sid", Value: sid}}}
+		Destination: "ANY", DestinationPort: "443", Options: []suricata.Option{{Keyword: "sid", Value: sid}}}
 }
 
 func TestStatefulStandardRules(t *testing.T) {
 	g := firewall.StatefulRuleGroup{Name: "std", RuleOrder: sfS, StandardRules: []firewall.StandardRule{
 		{Action: "DROP", Protocol: "HTTP", Source: "$HOME_NET", SourcePort: "ANY", Direction: "ANY",
-			Destination: "$EXTERNAL_NET", DestinationPort: "ANY", Options: []firewall.Option{{Keyword: "sid", Value: "1234"}}},
+			Destination: "$EXTERNAL_NET", DestinationPort: "ANY", Options: []suricata.Option{{Keyword: "sid", Value: "1234"}}},
 		{Action: "pass", Protocol: "tcp", Source: "10.0.0.0/24", SourcePort: "1024:65535", Direction: "FORWARD",
-			Destination: "any", DestinationPort: "443", Options: []firewall.Option{{Keyword: "msg", Value: "web; out", Quoted: true}, {Keyword: "flow", Value: "to_server"}, {Keyword: "sid", Value: "2"}}},
+			Destination: "any", DestinationPort: "443", Options: []suricata.Option{{Keyword: "msg", Value: "web; out", Quoted: true}, {Keyword: "flow", Value: "to_server"}, {Keyword: "sid", Value: "2"}}},
 	}}
 	rules, err := g.Rules()
 	require.NoError(t, err)

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateless"
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
@@ -276,11 +277,11 @@ func largeACL(rng *rand.Rand, id string) nacl.ACL {
 // largePolicy generates the firewall's policy: a stateless group that
 // forwards to the stateful engine, and 10,000 stateful rules.
 func largePolicy(rng *rand.Rand) firewall.Policy {
-	fwd := firewall.StatelessDefault{Action: firewall.StatelessForward}
-	stateless := firewall.StatelessRuleGroup{Name: "to-stateful", Rules: []firewall.StatelessRule{
-		{Priority: 10, Sources: []netip.Prefix{bp("100.64.0.0/10")}, Action: firewall.StatelessDrop},
-		{Priority: 20, Protocols: []flow.Protocol{flow.TCP, flow.UDP, flow.ICMP}, Action: firewall.StatelessForward},
-		{Priority: 30, Action: firewall.StatelessForward},
+	fwd := stateless.DefaultAction{Action: flow.Forward}
+	toStateful := stateless.RuleGroup{Name: "to-stateful", Rules: []stateless.Rule{
+		{Priority: 10, Sources: []netip.Prefix{bp("100.64.0.0/10")}, Action: flow.Drop},
+		{Priority: 20, Protocols: []flow.Protocol{flow.TCP, flow.UDP, flow.ICMP}, Action: flow.Forward},
+		{Priority: 30, Action: flow.Forward},
 	}}
 	var anchors []string
 	for s := largeSubnets / 2; s < largeSubnets; s++ {
@@ -309,7 +310,7 @@ func largePolicy(rng *rand.Rand) firewall.Policy {
 	rules = append(rules, anchors...)
 	p := firewall.Policy{
 		Name:      "large-policy",
-		Stateless: firewall.StatelessConfig{Default: fwd, FragmentDefault: fwd, Groups: []firewall.StatelessGroupRef{{Priority: 1, Group: stateless}}},
+		Stateless: stateless.Config{Default: fwd, FragmentDefault: fwd, Groups: []stateless.GroupRef{{Priority: 1, Group: toStateful}}},
 		Stateful: firewall.StatefulConfig{Order: firewall.StrictOrder,
 			Defaults: firewall.StatefulDefaults{DropEstablished: true, AlertEstablished: true}},
 	}

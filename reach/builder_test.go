@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/suricata"
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
@@ -580,7 +580,7 @@ func TestBuildRejectsBadPrefixListsAndPolicies(t *testing.T) {
 		assert.Contains(t, faultsOf(designFaults(t, err)), fault{"fw-demo", "firewalls[0].Policy", ""},
 			"the policy's own error quotes the rule (see TestBuildDoesNotReportFollowOnFaults for the rest)")
 		assert.Contains(t, err.Error(), `"pass tcp any any -> nowhere 443 (sid:1;)"`)
-		assert.ErrorIs(t, err, firewall.ErrSyntax)
+		assert.ErrorIs(t, err, suricata.ErrSyntax)
 	})
 	t.Run("a network ACL that does not compile", func(t *testing.T) {
 		d := sample.ThreeTierDesign()

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateless"
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
@@ -184,10 +184,10 @@ func TestFirewallStatelessPassVersusForward(t *testing.T) {
 	office := []netip.Prefix{netip.MustParsePrefix("198.51.100.0/24")}
 	web := []netip.Prefix{netip.MustParsePrefix("10.0.1.0/24")}
 	ssh := []flow.PortRange{flow.Single[uint16](22)}
-	withStateless := func(action firewall.StatelessAction) *sample.Design {
+	withStateless := func(action flow.Action) *sample.Design {
 		d := sample.ThreeTierDesign()
 		p := sample.Policy()
-		p.Stateless.Groups = []firewall.StatelessGroupRef{{Priority: 1, Group: firewall.StatelessRuleGroup{Name: "office-ssh", Rules: []firewall.StatelessRule{
+		p.Stateless.Groups = []stateless.GroupRef{{Priority: 1, Group: stateless.RuleGroup{Name: "office-ssh", Rules: []stateless.Rule{
 			{Priority: 1, Sources: office, Destinations: web, DestinationPorts: ssh, Protocols: []flow.Protocol{flow.TCP}, Action: action},
 			{Priority: 2, Sources: web, Destinations: office, SourcePorts: ssh, Protocols: []flow.Protocol{flow.TCP}, Action: action},
 		}}}}
@@ -195,21 +195,21 @@ func TestFirewallStatelessPassVersusForward(t *testing.T) {
 		return d
 	}
 	q := tcp("198.51.100.7", "web-1", 22)
-	passed := build(t, withStateless(firewall.StatelessPass))
+	passed := build(t, withStateless(flow.Pass))
 	reachtest.AssertReachable(t, passed, q, "a stateless pass skips the stateful engine and its SSH drop rule")
 	r, err := passed.Check(q)
 	require.NoError(t, err)
 	fw := r.Forward[slices.IndexFunc(r.Forward, func(h reach.Hop) bool { return h.Kind == reach.KindFirewall })]
 	assert.Contains(t, fw.Reason, "the stateful engine never sees it")
-	reachtest.AssertNotReachable(t, build(t, withStateless(firewall.StatelessForward)), q, reach.FirewallDrop)
+	reachtest.AssertNotReachable(t, build(t, withStateless(flow.Forward)), q, reach.FirewallDrop)
 }
 
 func TestStatelessRuleGroupThatForgetsReturnTraffic(t *testing.T) {
 	d := sample.ThreeTierDesign()
 	p := sample.Policy()
-	p.Stateless.Default = firewall.StatelessDefault{Action: firewall.StatelessDrop}
-	p.Stateless.Groups = []firewall.StatelessGroupRef{{Priority: 1, Group: firewall.StatelessRuleGroup{Name: "https-in", Rules: []firewall.StatelessRule{
-		{Priority: 1, Destinations: []netip.Prefix{netip.MustParsePrefix("10.0.1.0/24")}, DestinationPorts: []flow.PortRange{flow.Single[uint16](443)}, Protocols: []flow.Protocol{flow.TCP}, Action: firewall.StatelessForward},
+	p.Stateless.Default = stateless.DefaultAction{Action: flow.Drop}
+	p.Stateless.Groups = []stateless.GroupRef{{Priority: 1, Group: stateless.RuleGroup{Name: "https-in", Rules: []stateless.Rule{
+		{Priority: 1, Destinations: []netip.Prefix{netip.MustParsePrefix("10.0.1.0/24")}, DestinationPorts: []flow.PortRange{flow.Single[uint16](443)}, Protocols: []flow.Protocol{flow.TCP}, Action: flow.Forward},
 	}}}}
 	d.Firewalls[0].Policy = p
 	m := build(t, d)

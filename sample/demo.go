@@ -8,6 +8,7 @@ import (
 	"net/netip"
 
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateless"
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
@@ -50,10 +51,10 @@ drop tcp any any -> $HOME_NET 22 (msg:"no SSH from outside"; sid:20;)`
 // aws:drop_established, an inbound group and an outbound domain
 // allowlist.
 func Policy() firewall.Policy {
-	fwd := firewall.StatelessDefault{Action: firewall.StatelessForward}
+	fwd := stateless.DefaultAction{Action: flow.Forward}
 	return firewall.Policy{
 		Name:      "demo-policy",
-		Stateless: firewall.StatelessConfig{Default: fwd, FragmentDefault: fwd},
+		Stateless: stateless.Config{Default: fwd, FragmentDefault: fwd},
 		Stateful: firewall.StatefulConfig{
 			Order:    firewall.StrictOrder,
 			Defaults: firewall.StatefulDefaults{DropEstablished: true, AlertEstablished: true},

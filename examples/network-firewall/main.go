@@ -30,6 +30,7 @@ import (
 	"os"
 
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateless"
 	"github.com/reachsim/reachsim/flow"
 )
 
@@ -37,8 +38,8 @@ import (
 var homeNet = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")}
 
 var (
-	forward = firewall.StatelessDefault{Action: firewall.StatelessForward}
-	drop    = firewall.StatelessDefault{Action: firewall.StatelessDrop}
+	forward = stateless.DefaultAction{Action: flow.Forward}
+	drop    = stateless.DefaultAction{Action: flow.Drop}
 )
 
 // webIn is the stateful group of part 1: HTTPS in to the web subnet,
@@ -57,27 +58,27 @@ func webIn() firewall.StatefulConfig {
 
 // passRequest is a stateless rule that passes HTTPS requests to the web
 // subnet, and nothing else.
-var passRequest = firewall.StatelessRule{
+var passRequest = stateless.Rule{
 	Priority:         10,
 	Destinations:     []netip.Prefix{netip.MustParsePrefix("10.0.1.0/24")},
 	Protocols:        []flow.Protocol{flow.TCP},
 	DestinationPorts: []flow.PortRange{flow.Single[uint16](443)},
-	Action:           firewall.StatelessPass,
+	Action:           flow.Pass,
 }
 
 // passReply is its mirror: the replies from the web subnet's port 443.
-var passReply = firewall.StatelessRule{
+var passReply = stateless.Rule{
 	Priority:    20,
 	Sources:     []netip.Prefix{netip.MustParsePrefix("10.0.1.0/24")},
 	Protocols:   []flow.Protocol{flow.TCP},
 	SourcePorts: []flow.PortRange{flow.Single[uint16](443)},
-	Action:      firewall.StatelessPass,
+	Action:      flow.Pass,
 }
 
-func stateless(def firewall.StatelessDefault, rules ...firewall.StatelessRule) firewall.StatelessConfig {
-	cfg := firewall.StatelessConfig{Default: def, FragmentDefault: def}
+func statelessConfig(def stateless.DefaultAction, rules ...stateless.Rule) stateless.Config {
+	cfg := stateless.Config{Default: def, FragmentDefault: def}
 	if len(rules) > 0 {
-		cfg.Groups = []firewall.StatelessGroupRef{{Priority: 1, Group: firewall.StatelessRuleGroup{Name: "edge", Rules: rules}}}
+		cfg.Groups = []stateless.GroupRef{{Priority: 1, Group: stateless.RuleGroup{Name: "edge", Rules: rules}}}
 	}
 	return cfg
 }
@@ -122,29 +123,29 @@ type question struct {
 }
 
 var questions = []question{
-	{1, firewall.Policy{Name: "pass-request-only", Stateless: stateless(drop, passRequest), Stateful: webIn()},
+	{1, firewall.Policy{Name: "pass-request-only", Stateless: statelessConfig(drop, passRequest), Stateful: webIn()},
 		"tcp 198.51.100.7:50000 -> 10.0.1.10:443"},
-	{1, firewall.Policy{Name: "pass-both-ways", Stateless: stateless(drop, passRequest, passReply), Stateful: webIn()},
+	{1, firewall.Policy{Name: "pass-both-ways", Stateless: statelessConfig(drop, passRequest, passReply), Stateful: webIn()},
 		"tcp 198.51.100.7:50000 -> 10.0.1.10:443"},
-	{1, firewall.Policy{Name: "forward-to-stateful", Stateless: stateless(forward), Stateful: webIn()},
+	{1, firewall.Policy{Name: "forward-to-stateful", Stateless: statelessConfig(forward), Stateful: webIn()},
 		"tcp 198.51.100.7:50000 -> 10.0.1.10:443"},
-	{1, firewall.Policy{Name: "forward-to-stateful", Stateless: stateless(forward), Stateful: webIn()},
+	{1, firewall.Policy{Name: "forward-to-stateful", Stateless: statelessConfig(forward), Stateful: webIn()},
 		"tcp 198.51.100.7:50000 -> 10.0.1.10:22"},
 
-	{2, firewall.Policy{Name: "domain-allowlist", Stateless: stateless(forward), Stateful: allowlist()},
+	{2, firewall.Policy{Name: "domain-allowlist", Stateless: statelessConfig(forward), Stateful: allowlist()},
 		"tcp 10.0.2.20:50000 -> 93.184.216.34:443 domain www.example.com"},
-	{2, firewall.Policy{Name: "domain-allowlist", Stateless: stateless(forward), Stateful: allowlist()},
+	{2, firewall.Policy{Name: "domain-allowlist", Stateless: statelessConfig(forward), Stateful: allowlist()},
 		"tcp 10.0.2.20:50000 -> 93.184.216.34:80 domain example.com"},
-	{2, firewall.Policy{Name: "domain-allowlist", Stateless: stateless(forward), Stateful: allowlist()},
+	{2, firewall.Policy{Name: "domain-allowlist", Stateless: statelessConfig(forward), Stateful: allowlist()},
 		"tcp 10.0.2.20:50000 -> 192.0.2.66:443 domain malware.test"},
-	{2, firewall.Policy{Name: "domain-allowlist", Stateless: stateless(forward), Stateful: allowlist()},
+	{2, firewall.Policy{Name: "domain-allowlist", Stateless: statelessConfig(forward), Stateful: allowlist()},
 		"tcp 10.0.2.20:50000 -> 93.184.216.34:443"},
 
-	{3, firewall.Policy{Name: "strict-order", Stateless: stateless(forward), Stateful: ordered(firewall.StrictOrder)},
+	{3, firewall.Policy{Name: "strict-order", Stateless: statelessConfig(forward), Stateful: ordered(firewall.StrictOrder)},
 		"tcp 10.0.2.20:50000 -> 93.184.216.34:80"},
-	{3, firewall.Policy{Name: "default-action-order", Stateless: stateless(forward), Stateful: ordered(firewall.DefaultActionOrder)},
+	{3, firewall.Policy{Name: "default-action-order", Stateless: statelessConfig(forward), Stateful: ordered(firewall.DefaultActionOrder)},
 		"tcp 10.0.2.20:50000 -> 93.184.216.34:80"},
-	{3, firewall.Policy{Name: "strict-order", Stateless: stateless(forward), Stateful: ordered(firewall.StrictOrder)},
+	{3, firewall.Policy{Name: "strict-order", Stateless: statelessConfig(forward), Stateful: ordered(firewall.StrictOrder)},
 		"tcp 10.0.2.20:50000 -> 93.184.216.34:443"},
 }
 

@@ -1,4 +1,4 @@
-package firewall
+package stateless
 
 import (
 	"errors"
@@ -16,13 +16,9 @@ var (
 	// ErrInvalidGroup: a rule group is inconsistent (duplicate priorities,
 	// unknown custom actions, ...).
 	ErrInvalidGroup = errors.New("invalid firewall rule group")
-	// ErrInvalidPolicy: a firewall policy is inconsistent.
+	// ErrInvalidPolicy: the policy's stateless settings are inconsistent
+	// (defaults, group priorities, policy custom actions).
 	ErrInvalidPolicy = errors.New("invalid firewall policy")
-	// ErrUnresolved: a variable, IP set reference or rule group ARN is not
-	// known.
-	ErrUnresolved = errors.New("unresolved reference")
-	// ErrSyntax: a Suricata rule string does not parse.
-	ErrSyntax = errors.New("invalid Suricata rule")
 )
 
 // TCPFlags is a set of TCP header flags, one bit each, in the order of the

@@ -1,13 +1,13 @@
-package firewall_test
+package suricata_test
 
 import (
 	"fmt"
 
-	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/suricata"
 )
 
-func ExampleParseSuricataRule() {
-	r, err := firewall.ParseSuricataRule(`pass tls $HOME_NET any -> [!10.0.0.0/8, @PARTNERS] 443 (msg:"Allow example.com"; tls.sni; content:"example.com"; nocase; flow:to_server, established; sid:1001; rev:2;)`)
+func ExampleParse() {
+	r, err := suricata.Parse(`pass tls $HOME_NET any -> [!10.0.0.0/8, @PARTNERS] 443 (msg:"Allow example.com"; tls.sni; content:"example.com"; nocase; flow:to_server, established; sid:1001; rev:2;)`)
 	if err != nil {
 		panic(err)
 	}
@@ -34,15 +34,15 @@ func ExampleParseSuricataRule() {
 	//   rev      "2" quoted=false
 }
 
-func ExampleParseSuricataRule_error() {
-	_, err := firewall.ParseSuricataRule("drop tcp any any -> any 8000-8080 (sid:7;)")
+func ExampleParse_error() {
+	_, err := suricata.Parse("drop tcp any any -> any 8000-8080 (sid:7;)")
 	fmt.Println(err)
 	// Output:
 	// (rule sid 7): "drop tcp any any -> any 8000-8080 (sid:7;)": invalid Suricata rule: column 25: invalid port "8000-8080": write a port range as "8000:8080"
 }
 
-func ExampleParseSuricataRules() {
-	rules, err := firewall.ParseSuricataRules(`# Allow DNS, drop the rest of UDP.
+func ExampleParseRules() {
+	rules, err := suricata.ParseRules(`# Allow DNS, drop the rest of UDP.
 pass udp $HOME_NET any -> any 53 (msg:"DNS"; sid:1;)
 
 drop udp $HOME_NET any <> any any \
@@ -59,8 +59,8 @@ drop udp $HOME_NET any <> any any \
 	// line 4 sid 2 bidirectional=true: drop udp $HOME_NET any <> any any (msg:"other UDP"; sid:2;)
 }
 
-func ExampleSuricataRule_String() {
-	r, err := firewall.ParseSuricataRule(`alert  HTTP [10.0.0.1, 10.1.0.0/16]  :1023 -> any [80,8080:] ( MSG : "a \"quoted\"\; word" ; SID:5 )`)
+func ExampleRule_String() {
+	r, err := suricata.Parse(`alert  HTTP [10.0.0.1, 10.1.0.0/16]  :1023 -> any [80,8080:] ( MSG : "a \"quoted\"\; word" ; SID:5 )`)
 	if err != nil {
 		panic(err)
 	}

@@ -1,4 +1,4 @@
-package firewall
+package stateless
 
 import (
 	"fmt"
@@ -8,10 +8,10 @@ import (
 
 // Hooks into the stateless engine's index for the external tests.
 
-// SlIndexedFirst returns the position in decision order of the first rule
+// IndexedFirst returns the position in decision order of the first rule
 // matching p found through the index, or -1.
-func SlIndexedFirst(e *StatelessEngine, p Packet) int {
-	pk, why := slReduce(&p)
+func IndexedFirst(e *Engine, p Packet) int {
+	pk, why := reduce(&p)
 	if why != "" {
 		return -1
 	}
@@ -21,10 +21,10 @@ func SlIndexedFirst(e *StatelessEngine, p Packet) int {
 	return -1
 }
 
-// SlMatching returns the positions of every rule whose matcher matches p,
+// Matching returns the positions of every rule whose matcher matches p,
 // by scanning them all.
-func SlMatching(e *StatelessEngine, p Packet) []int {
-	pk, why := slReduce(&p)
+func Matching(e *Engine, p Packet) []int {
+	pk, why := reduce(&p)
 	if why != "" {
 		return nil
 	}
@@ -37,10 +37,10 @@ func SlMatching(e *StatelessEngine, p Packet) []int {
 	return out
 }
 
-// SlCandidates returns every rule the index offers for p (with repeats),
+// Candidates returns every rule the index offers for p (with repeats),
 // ignoring the early stop of the real lookup.
-func SlCandidates(e *StatelessEngine, p Packet) []int {
-	pk, why := slReduce(&p)
+func Candidates(e *Engine, p Packet) []int {
+	pk, why := reduce(&p)
 	if why != "" {
 		return nil
 	}
@@ -48,7 +48,7 @@ func SlCandidates(e *StatelessEngine, p Packet) []int {
 	if pk.dst.Is6() {
 		fam = 1
 	}
-	b := &e.buckets[fam][slClassOf(pk.proto)]
+	b := &e.buckets[fam][classOf(pk.proto)]
 	var out []int
 	add := func(l []int32) {
 		if !slices.IsSorted(l) {
@@ -59,7 +59,7 @@ func SlCandidates(e *StatelessEngine, p Packet) []int {
 		}
 	}
 	add(b.rest)
-	for side, ix := range [2]*slAddrIndex{&b.dstAddr, &b.srcAddr} {
+	for side, ix := range [2]*addrIndex{&b.dstAddr, &b.srcAddr} {
 		a := pk.dst
 		if side == 1 {
 			a = pk.src
@@ -76,13 +76,13 @@ func SlCandidates(e *StatelessEngine, p Packet) []int {
 	return out
 }
 
-// SlIndexStats describes the index of every non-empty bucket.
-func SlIndexStats(e *StatelessEngine) string {
+// IndexStats describes the index of every non-empty bucket.
+func IndexStats(e *Engine) string {
 	var b strings.Builder
 	for fam := range e.buckets {
 		for class := range e.buckets[fam] {
 			k := &e.buckets[fam][class]
-			tables := func(ix *slAddrIndex) (n, entries int) {
+			tables := func(ix *addrIndex) (n, entries int) {
 				for _, t := range ix.tables {
 					n++
 					for _, l := range t.rules {

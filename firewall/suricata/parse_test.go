@@ -1,4 +1,4 @@
-package firewall_test
+package suricata_test
 
 import (
 	"errors"
@@ -12,64 +12,64 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/suricata"
 	"github.com/reachsim/reachsim/flow"
 )
 
 // Tiny constructors for expected rules. Positions are left zero: the
-// tables compare rules with surStrip, and TestParseSuricataRulePositions
+// tables compare rules with surStrip, and TestParsePositions
 // checks positions on its own.
 
-func surAny() firewall.AddrExpr { return firewall.AddrExpr{Any: true} }
+func surAny() suricata.AddrExpr { return suricata.AddrExpr{Any: true} }
 
 // surNet is a CIDR, or an address alone as a /32 or /128.
-func surNet(s string) firewall.AddrExpr {
+func surNet(s string) suricata.AddrExpr {
 	if !strings.Contains(s, "/") {
 		a := netip.MustParseAddr(s)
-		return firewall.AddrExpr{Prefix: netip.PrefixFrom(a, a.BitLen())}
+		return suricata.AddrExpr{Prefix: netip.PrefixFrom(a, a.BitLen())}
 	}
-	return firewall.AddrExpr{Prefix: netip.MustParsePrefix(s)}
+	return suricata.AddrExpr{Prefix: netip.MustParsePrefix(s)}
 }
 
-func surVar(name string) firewall.AddrExpr { return firewall.AddrExpr{Var: name} }
-func surRef(name string) firewall.AddrExpr { return firewall.AddrExpr{Ref: name} }
-func surList(items ...firewall.AddrExpr) firewall.AddrExpr {
-	return firewall.AddrExpr{List: items}
+func surVar(name string) suricata.AddrExpr { return suricata.AddrExpr{Var: name} }
+func surRef(name string) suricata.AddrExpr { return suricata.AddrExpr{Ref: name} }
+func surList(items ...suricata.AddrExpr) suricata.AddrExpr {
+	return suricata.AddrExpr{List: items}
 }
-func surNot(a firewall.AddrExpr) firewall.AddrExpr { a.Negate = true; return a }
+func surNot(a suricata.AddrExpr) suricata.AddrExpr { a.Negate = true; return a }
 
-func surAnyPort() firewall.PortExpr { return firewall.PortExpr{Any: true} }
-func surPort(n uint16) firewall.PortExpr {
-	return firewall.PortExpr{Set: true, Range: flow.Single(n)}
+func surAnyPort() suricata.PortExpr { return suricata.PortExpr{Any: true} }
+func surPort(n uint16) suricata.PortExpr {
+	return suricata.PortExpr{Set: true, Range: flow.Single(n)}
 }
-func surPorts(lo, hi uint16) firewall.PortExpr {
-	return firewall.PortExpr{Set: true, Range: flow.PortRange{Lo: lo, Hi: hi}}
+func surPorts(lo, hi uint16) suricata.PortExpr {
+	return suricata.PortExpr{Set: true, Range: flow.PortRange{Lo: lo, Hi: hi}}
 }
-func surPortVar(name string) firewall.PortExpr { return firewall.PortExpr{Var: name} }
-func surPortList(items ...firewall.PortExpr) firewall.PortExpr {
-	return firewall.PortExpr{List: items}
+func surPortVar(name string) suricata.PortExpr { return suricata.PortExpr{Var: name} }
+func surPortList(items ...suricata.PortExpr) suricata.PortExpr {
+	return suricata.PortExpr{List: items}
 }
-func surPortNot(p firewall.PortExpr) firewall.PortExpr { p.Negate = true; return p }
+func surPortNot(p suricata.PortExpr) suricata.PortExpr { p.Negate = true; return p }
 
-func surOpt(kw, value string) firewall.Option { return firewall.Option{Keyword: kw, Value: value} }
-func surQuoted(kw, value string) firewall.Option {
-	return firewall.Option{Keyword: kw, Value: value, Quoted: true}
+func surOpt(kw, value string) suricata.Option { return suricata.Option{Keyword: kw, Value: value} }
+func surQuoted(kw, value string) suricata.Option {
+	return suricata.Option{Keyword: kw, Value: value, Quoted: true}
 }
-func surFlag(kw string) firewall.Option { return firewall.Option{Keyword: kw} }
-func surSid(n int) firewall.Option      { return surOpt("sid", strconv.Itoa(n)) }
+func surFlag(kw string) suricata.Option { return suricata.Option{Keyword: kw} }
+func surSid(n int) suricata.Option      { return surOpt("sid", strconv.Itoa(n)) }
 
 // surHeader is a header with any addresses and ports, the common case.
 type surHeader struct {
 	action, proto string
-	src           firewall.AddrExpr
-	srcPorts      firewall.PortExpr
+	src           suricata.AddrExpr
+	srcPorts      suricata.PortExpr
 	bidi          bool
-	dst           firewall.AddrExpr
-	dstPorts      firewall.PortExpr
+	dst           suricata.AddrExpr
+	dstPorts      suricata.PortExpr
 }
 
-func (h surHeader) with(opts ...firewall.Option) firewall.SuricataRule {
-	return firewall.SuricataRule{
+func (h surHeader) with(opts ...suricata.Option) suricata.Rule {
+	return suricata.Rule{
 		Action: h.action, Protocol: h.proto,
 		Src: h.src, SrcPorts: h.srcPorts, Bidirectional: h.bidi, Dst: h.dst, DstPorts: h.dstPorts,
 		Options: opts,
@@ -82,12 +82,12 @@ func surAnyAny(action, proto string) surHeader {
 }
 
 // surStrip returns r without Text, Line and Pos, copying its slices.
-func surStrip(r firewall.SuricataRule) firewall.SuricataRule {
+func surStrip(r suricata.Rule) suricata.Rule {
 	r.Text, r.Line = "", 0
 	r.Src, r.Dst = surStripAddr(r.Src), surStripAddr(r.Dst)
 	r.SrcPorts, r.DstPorts = surStripPort(r.SrcPorts), surStripPort(r.DstPorts)
 	if r.Options != nil {
-		opts := make([]firewall.Option, len(r.Options))
+		opts := make([]suricata.Option, len(r.Options))
 		for i, o := range r.Options {
 			o.Pos = 0
 			opts[i] = o
@@ -97,10 +97,10 @@ func surStrip(r firewall.SuricataRule) firewall.SuricataRule {
 	return r
 }
 
-func surStripAddr(a firewall.AddrExpr) firewall.AddrExpr {
+func surStripAddr(a suricata.AddrExpr) suricata.AddrExpr {
 	a.Pos = 0
 	if a.List != nil {
-		list := make([]firewall.AddrExpr, len(a.List))
+		list := make([]suricata.AddrExpr, len(a.List))
 		for i, e := range a.List {
 			list[i] = surStripAddr(e)
 		}
@@ -109,10 +109,10 @@ func surStripAddr(a firewall.AddrExpr) firewall.AddrExpr {
 	return a
 }
 
-func surStripPort(p firewall.PortExpr) firewall.PortExpr {
+func surStripPort(p suricata.PortExpr) suricata.PortExpr {
 	p.Pos = 0
 	if p.List != nil {
-		list := make([]firewall.PortExpr, len(p.List))
+		list := make([]suricata.PortExpr, len(p.List))
 		for i, e := range p.List {
 			list[i] = surStripPort(e)
 		}
@@ -125,7 +125,7 @@ func surStripPort(p firewall.PortExpr) firewall.PortExpr {
 var surValidRules = []struct {
 	name string
 	text string
-	want firewall.SuricataRule
+	want suricata.Rule
 }{
 	// Header
 	{"a plain rule reads every header field",
@@ -316,10 +316,10 @@ var surInvalidRules = []struct {
 	{"options alone", "(sid:7;)", 1, "(", "sid 7"},
 }
 
-func TestParseSuricataRule(t *testing.T) {
+func TestParse(t *testing.T) {
 	for _, tt := range surValidRules {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := firewall.ParseSuricataRule(tt.text)
+			got, err := suricata.Parse(tt.text)
 			require.NoError(t, err)
 			assert.Equal(t, strings.TrimSpace(tt.text), got.Text)
 			assert.Zero(t, got.Line)
@@ -328,12 +328,12 @@ func TestParseSuricataRule(t *testing.T) {
 	}
 }
 
-func TestParseSuricataRuleErrors(t *testing.T) {
+func TestParseErrors(t *testing.T) {
 	for _, tt := range surInvalidRules {
 		t.Run(tt.name+" is an error", func(t *testing.T) {
-			_, err := firewall.ParseSuricataRule(tt.text)
+			_, err := suricata.Parse(tt.text)
 			require.Error(t, err)
-			assert.ErrorIs(t, err, firewall.ErrSyntax)
+			assert.ErrorIs(t, err, suricata.ErrSyntax)
 			var ie *flow.InputError
 			require.ErrorAs(t, err, &ie)
 			assert.Equal(t, strings.TrimSpace(tt.text), ie.Text)
@@ -345,11 +345,11 @@ func TestParseSuricataRuleErrors(t *testing.T) {
 	}
 }
 
-func TestParseSuricataRulePositions(t *testing.T) {
+func TestParsePositions(t *testing.T) {
 	//           0         1         2         3         4         5
 	//           0123456789012345678901234567890123456789012345678901234567
 	const text = "pass tcp [1.1.1.1, !$X] !80 <> any [1, 2:3] (msg:\"m\"; sid:5;)"
-	r, err := firewall.ParseSuricataRule("  " + text + "\t")
+	r, err := suricata.Parse("  " + text + "\t")
 	require.NoError(t, err)
 	assert.Equal(t, text, r.Text, "Text is trimmed, positions count from its start")
 	assert.Equal(t, 9, r.Src.Pos)
@@ -367,29 +367,29 @@ func TestParseSuricataRulePositions(t *testing.T) {
 	assert.Equal(t, "msg", text[r.Options[0].Pos:r.Options[0].Pos+3])
 }
 
-func TestSuricataRuleAccessors(t *testing.T) {
-	r, err := firewall.ParseSuricataRule(`alert tls any any -> any any (msg:"first"; msg:"second"; tls.sni; SID:42; rev:3;)`)
+func TestRuleAccessors(t *testing.T) {
+	r, err := suricata.Parse(`alert tls any any -> any any (msg:"first"; msg:"second"; tls.sni; SID:42; rev:3;)`)
 	require.NoError(t, err)
 	assert.Equal(t, 42, r.Sid())
 	assert.Equal(t, "first", r.Msg(), "Msg is the first msg")
 	o, ok := r.Option("TLS.SNI")
 	assert.True(t, ok, "Option compares keywords in lower case")
-	assert.Equal(t, surFlag("tls.sni"), firewall.Option{Keyword: o.Keyword, Value: o.Value, Quoted: o.Quoted})
+	assert.Equal(t, surFlag("tls.sni"), suricata.Option{Keyword: o.Keyword, Value: o.Value, Quoted: o.Quoted})
 	rev, ok := r.Option("rev")
 	assert.True(t, ok)
 	assert.Equal(t, "3", rev.Value)
 	_, ok = r.Option("content")
 	assert.False(t, ok, "a missing option is reported missing")
 
-	var zero firewall.SuricataRule
+	var zero suricata.Rule
 	assert.Zero(t, zero.Sid(), "a rule without a sid has sid 0")
 	assert.Empty(t, zero.Msg())
 }
 
-func TestSuricataExprString(t *testing.T) {
+func TestExprString(t *testing.T) {
 	addrs := []struct {
 		name string
-		expr firewall.AddrExpr
+		expr suricata.AddrExpr
 		want string
 	}{
 		{"any", surAny(), "any"},
@@ -401,7 +401,7 @@ func TestSuricataExprString(t *testing.T) {
 		{"a list with a negated item", surList(surNet("10.0.0.0/8"), surNot(surNet("10.1.0.0/16"))), "[10.0.0.0/8,!10.1.0.0/16]"},
 		{"a negated variable", surNot(surVar("HOME_NET")), "!$HOME_NET"},
 		{"a negated nested list", surNot(surList(surVar("A"), surList(surAny()))), "![$A,[any]]"},
-		{"the zero value", firewall.AddrExpr{}, ""},
+		{"the zero value", suricata.AddrExpr{}, ""},
 	}
 	for _, tt := range addrs {
 		t.Run("address "+tt.name+" prints canonically", func(t *testing.T) {
@@ -410,7 +410,7 @@ func TestSuricataExprString(t *testing.T) {
 	}
 	ports := []struct {
 		name string
-		expr firewall.PortExpr
+		expr suricata.PortExpr
 		want string
 	}{
 		{"any", surAnyPort(), "any"},
@@ -419,7 +419,7 @@ func TestSuricataExprString(t *testing.T) {
 		{"a variable", surPortVar("WEB"), "$WEB"},
 		{"a list", surPortList(surPort(80), surPort(443), surPortNot(surPort(8080))), "[80,443,!8080]"},
 		{"a negated port", surPortNot(surPort(22)), "!22"},
-		{"the zero value", firewall.PortExpr{}, ""},
+		{"the zero value", suricata.PortExpr{}, ""},
 	}
 	for _, tt := range ports {
 		t.Run("port "+tt.name+" prints canonically", func(t *testing.T) {
@@ -428,7 +428,7 @@ func TestSuricataExprString(t *testing.T) {
 	}
 }
 
-func TestSuricataRuleString(t *testing.T) {
+func TestRuleString(t *testing.T) {
 	tests := []struct {
 		name string
 		in   string
@@ -449,7 +449,7 @@ func TestSuricataRuleString(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, err := firewall.ParseSuricataRule(tt.in)
+			r, err := suricata.Parse(tt.in)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, r.String())
 		})
@@ -459,7 +459,7 @@ func TestSuricataRuleString(t *testing.T) {
 func TestOptionString(t *testing.T) {
 	tests := []struct {
 		name string
-		opt  firewall.Option
+		opt  suricata.Option
 		want string
 	}{
 		{"a keyword alone", surFlag("nocase"), "nocase"},
@@ -475,7 +475,7 @@ func TestOptionString(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			assert.Equal(t, tt.want, tt.opt.String())
 			r := surAnyAny("alert", "tcp").with(tt.opt, surSid(1))
-			back, err := firewall.ParseSuricataRule(r.String())
+			back, err := suricata.Parse(r.String())
 			require.NoError(t, err)
 			assert.Equal(t, tt.opt.Value, back.Options[0].Value, "the value reads back")
 		})
@@ -483,23 +483,23 @@ func TestOptionString(t *testing.T) {
 }
 
 // surRoundTrip checks that r prints to text that parses back to r.
-func surRoundTrip(t *testing.T, r firewall.SuricataRule) {
+func surRoundTrip(t *testing.T, r suricata.Rule) {
 	t.Helper()
-	back, err := firewall.ParseSuricataRule(r.String())
+	back, err := suricata.Parse(r.String())
 	require.NoError(t, err, "String of a parsed rule must parse: %q", r.String())
 	require.Equal(t, surStrip(r), surStrip(back), "round trip of %q via %q", r.Text, r.String())
 	require.Equal(t, r.String(), back.String(), "String is canonical")
 }
 
-func TestSuricataRuleRoundTrip(t *testing.T) {
+func TestRuleRoundTrip(t *testing.T) {
 	for _, tt := range surValidRules {
 		t.Run(tt.name+" survives String and back", func(t *testing.T) {
-			r, err := firewall.ParseSuricataRule(tt.text)
+			r, err := suricata.Parse(tt.text)
 			require.NoError(t, err)
 			surRoundTrip(t, r)
 		})
 	}
-	rules, err := firewall.ParseSuricataRules(surReadExamples(t))
+	rules, err := suricata.ParseRules(surReadExamples(t))
 	require.NoError(t, err)
 	for _, r := range rules {
 		t.Run(fmt.Sprintf("AWS example sid %d survives String and back", r.Sid()), func(t *testing.T) {
@@ -510,17 +510,17 @@ func TestSuricataRuleRoundTrip(t *testing.T) {
 
 func surReadExamples(t testing.TB) string {
 	t.Helper()
-	b, err := os.ReadFile("testdata/suricata-aws-examples.rules")
+	b, err := os.ReadFile("testdata/aws-examples.rules")
 	require.NoError(t, err)
 	return string(b)
 }
 
-func TestParseSuricataRulesAWSExamples(t *testing.T) {
-	rules, err := firewall.ParseSuricataRules(surReadExamples(t))
+func TestParseRulesAWSExamples(t *testing.T) {
+	rules, err := suricata.ParseRules(surReadExamples(t))
 	require.NoError(t, err)
 	require.Len(t, rules, 29)
 
-	bySid := map[int]firewall.SuricataRule{}
+	bySid := map[int]suricata.Rule{}
 	for _, r := range rules {
 		assert.NotZero(t, r.Line, "sid %d has its line", r.Sid())
 		assert.NotEmpty(t, r.Text)
@@ -564,9 +564,9 @@ func TestParseSuricataRulesAWSExamples(t *testing.T) {
 	})
 }
 
-func TestParseSuricataRules(t *testing.T) {
+func TestParseRules(t *testing.T) {
 	t.Run("comments, blank lines and indentation are skipped and lines counted", func(t *testing.T) {
-		rules, err := firewall.ParseSuricataRules("# header\n\n   # indented comment\r\n  pass tcp any any -> any 22 (sid:1;)  \r\n\t\ndrop ip any any -> any any (sid:2;)")
+		rules, err := suricata.ParseRules("# header\n\n   # indented comment\r\n  pass tcp any any -> any 22 (sid:1;)  \r\n\t\ndrop ip any any -> any any (sid:2;)")
 		require.NoError(t, err)
 		require.Len(t, rules, 2)
 		assert.Equal(t, 4, rules[0].Line)
@@ -575,7 +575,7 @@ func TestParseSuricataRules(t *testing.T) {
 		assert.Equal(t, []int{1, 2}, []int{rules[0].Sid(), rules[1].Sid()}, "rules keep their order")
 	})
 	t.Run("a line ending in a backslash continues on the next", func(t *testing.T) {
-		rules, err := firewall.ParseSuricataRules("\npass tcp any any -> any any ( \\\n    msg:\"two \\\n lines\"; \\\r\n    sid:1;)\nalert ip any any -> any any (sid:2;)")
+		rules, err := suricata.ParseRules("\npass tcp any any -> any any ( \\\n    msg:\"two \\\n lines\"; \\\r\n    sid:1;)\nalert ip any any -> any any (sid:2;)")
 		require.NoError(t, err)
 		require.Len(t, rules, 2)
 		assert.Equal(t, 2, rules[0].Line)
@@ -584,25 +584,25 @@ func TestParseSuricataRules(t *testing.T) {
 		assert.Equal(t, 6, rules[1].Line)
 	})
 	t.Run("a commented-out rule stays commented across continuation lines", func(t *testing.T) {
-		rules, err := firewall.ParseSuricataRules("# pass tcp any any -> any any ( \\\n  sid:1;)\npass tcp any any -> any any (sid:1;)")
+		rules, err := suricata.ParseRules("# pass tcp any any -> any any ( \\\n  sid:1;)\npass tcp any any -> any any (sid:1;)")
 		require.NoError(t, err)
 		require.Len(t, rules, 1)
 		assert.Equal(t, 3, rules[0].Line)
 	})
 	t.Run("an empty string has no rules", func(t *testing.T) {
-		rules, err := firewall.ParseSuricataRules("")
+		rules, err := suricata.ParseRules("")
 		require.NoError(t, err)
 		assert.Empty(t, rules)
 	})
 	t.Run("a byte order mark is ignored", func(t *testing.T) {
-		rules, err := firewall.ParseSuricataRules("\ufeffpass tcp any any -> any any (sid:1;)")
+		rules, err := suricata.ParseRules("\ufeffpass tcp any any -> any any (sid:1;)")
 		require.NoError(t, err)
 		assert.Len(t, rules, 1)
 	})
 	t.Run("a duplicate sid names both lines", func(t *testing.T) {
 		in := "pass tcp any any -> any 22 (sid:5;)\n# c\ndrop tcp any any -> any 23 (msg:\"again\"; sid:5;)"
-		_, err := firewall.ParseSuricataRules(in)
-		require.ErrorIs(t, err, firewall.ErrSyntax)
+		_, err := suricata.ParseRules(in)
+		require.ErrorIs(t, err, suricata.ErrSyntax)
 		var ie *flow.InputError
 		require.ErrorAs(t, err, &ie)
 		assert.Equal(t, "sid 5", ie.Rule)
@@ -610,21 +610,21 @@ func TestParseSuricataRules(t *testing.T) {
 		assert.Contains(t, err.Error(), `column 42: sid "5" on line 3 is already used on line 1`)
 	})
 	t.Run("a fault names the line when the sid cannot be read", func(t *testing.T) {
-		_, err := firewall.ParseSuricataRules("pass tcp any any -> any any (sid:1;)\n\npass tcp any any -> any (nosid;)")
+		_, err := suricata.ParseRules("pass tcp any any -> any any (sid:1;)\n\npass tcp any any -> any (nosid;)")
 		var ie *flow.InputError
 		require.ErrorAs(t, err, &ie)
 		assert.Equal(t, "line 3", ie.Rule)
 		assert.Contains(t, err.Error(), `column 25: missing destination port before "("`)
 	})
 	t.Run("a fault names the sid and the line when the sid can be read", func(t *testing.T) {
-		_, err := firewall.ParseSuricataRules("\npass tpc any any -> any any (sid:9;)")
+		_, err := suricata.ParseRules("\npass tpc any any -> any any (sid:9;)")
 		var ie *flow.InputError
 		require.ErrorAs(t, err, &ie)
 		assert.Equal(t, "sid 9", ie.Rule)
 		assert.Contains(t, err.Error(), `column 6: unknown protocol "tpc" (line 2)`)
 	})
 	t.Run("every faulty rule is reported and no rules are returned", func(t *testing.T) {
-		rules, err := firewall.ParseSuricataRules("bad1\npass tcp any any -> any any (sid:1;)\nbad2 (sid:2;)\npass tcp any any -> any any (sid:1;)")
+		rules, err := suricata.ParseRules("bad1\npass tcp any any -> any any (sid:1;)\nbad2 (sid:2;)\npass tcp any any -> any any (sid:1;)")
 		assert.Nil(t, rules)
 		var joined interface{ Unwrap() []error }
 		require.ErrorAs(t, err, &joined)
@@ -635,20 +635,20 @@ func TestParseSuricataRules(t *testing.T) {
 			var ie *flow.InputError
 			require.ErrorAs(t, e, &ie)
 			assert.Equal(t, wantRules[i], ie.Rule)
-			assert.ErrorIs(t, e, firewall.ErrSyntax)
+			assert.ErrorIs(t, e, suricata.ErrSyntax)
 		}
 	})
 	t.Run("at most 20 faults are listed", func(t *testing.T) {
-		_, err := firewall.ParseSuricataRules(strings.Repeat("nonsense\n", 25))
+		_, err := suricata.ParseRules(strings.Repeat("nonsense\n", 25))
 		var joined interface{ Unwrap() []error }
 		require.ErrorAs(t, err, &joined)
 		errs := joined.Unwrap()
 		require.Len(t, errs, 21)
-		assert.ErrorIs(t, errs[20], firewall.ErrSyntax)
+		assert.ErrorIs(t, errs[20], suricata.ErrSyntax)
 		assert.Contains(t, errs[20].Error(), "5 more errors not shown")
 	})
 	t.Run("a rule with a continuation reports columns in the joined text", func(t *testing.T) {
-		_, err := firewall.ParseSuricataRules("pass tcp any any -> \\\nany 70000 (sid:3;)")
+		_, err := suricata.ParseRules("pass tcp any any -> \\\nany 70000 (sid:3;)")
 		var ie *flow.InputError
 		require.ErrorAs(t, err, &ie)
 		assert.Equal(t, "pass tcp any any -> any 70000 (sid:3;)", ie.Text)
@@ -656,30 +656,30 @@ func TestParseSuricataRules(t *testing.T) {
 	})
 }
 
-func TestParseSuricataRuleAcceptsEveryListedProtocol(t *testing.T) {
+func TestParseAcceptsEveryListedProtocol(t *testing.T) {
 	for _, p := range []string{
 		"ip", "tcp", "udp", "icmp", "http", "ftp", "tls", "smb", "dns", "dcerpc", "ssh", "smtp", "imap",
 		"msn", "krb5", "ikev2", "tftp", "ntp", "dhcp", "http2", "quic",
 		"tcp-pkt", "tcp-stream", "sip", "snmp", "rdp", "mqtt", "nfs", "pgsql",
 	} {
 		t.Run(p+" is a protocol", func(t *testing.T) {
-			r, err := firewall.ParseSuricataRule("alert " + strings.ToUpper(p) + " any any -> any any (sid:1;)")
+			r, err := suricata.Parse("alert " + strings.ToUpper(p) + " any any -> any any (sid:1;)")
 			require.NoError(t, err)
 			assert.Equal(t, p, r.Protocol)
 		})
 	}
 }
 
-func TestParseSuricataRuleErrorMessage(t *testing.T) {
-	_, err := firewall.ParseSuricataRule("pass tcp any any -> any any (sid:12; rev:x;)")
+func TestParseErrorMessage(t *testing.T) {
+	_, err := suricata.Parse("pass tcp any any -> any any (sid:12; rev:x;)")
 	require.Error(t, err)
 	assert.Equal(t,
 		`(rule sid 12): "pass tcp any any -> any any (sid:12; rev:x;)": invalid Suricata rule: column 42: invalid rev "x": want an integer from 0 to 4294967295`,
 		err.Error())
-	assert.True(t, errors.Is(err, firewall.ErrSyntax))
+	assert.True(t, errors.Is(err, suricata.ErrSyntax))
 }
 
-func TestParseSuricataRulesLargeInputsStayLinear(t *testing.T) {
+func TestParseRulesLargeInputsStayLinear(t *testing.T) {
 	// Each input is about 1 MB; a parser quadratic in its input would take
 	// minutes on them.
 	const n = 1 << 20
@@ -693,7 +693,7 @@ func TestParseSuricataRulesLargeInputsStayLinear(t *testing.T) {
 	}
 	for name, in := range inputs {
 		t.Run(name+" parses in linear time", func(t *testing.T) {
-			_, err := firewall.ParseSuricataRules(in)
+			_, err := suricata.ParseRules(in)
 			if err != nil {
 				surCheckError(t, err)
 			}

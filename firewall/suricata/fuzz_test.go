@@ -1,4 +1,4 @@
-package firewall_test
+package suricata_test
 
 import (
 	"errors"
@@ -7,7 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/suricata"
 	"github.com/reachsim/reachsim/flow"
 )
 
@@ -31,19 +31,19 @@ func surSeeds(f *testing.F) (rules []string, file string) {
 // surCheckError checks the shape of every error the parsers return.
 func surCheckError(t *testing.T, err error) {
 	t.Helper()
-	require.ErrorIs(t, err, firewall.ErrSyntax)
+	require.ErrorIs(t, err, suricata.ErrSyntax)
 	var ie *flow.InputError
 	require.True(t, errors.As(err, &ie), "error is a *flow.InputError: %v", err)
 	require.Contains(t, ie.Error(), "column ")
 }
 
-func FuzzParseSuricataRule(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	rules, _ := surSeeds(f)
 	for _, s := range rules {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		r, err := firewall.ParseSuricataRule(s)
+		r, err := suricata.Parse(s)
 		if err != nil {
 			surCheckError(t, err)
 			return
@@ -53,7 +53,7 @@ func FuzzParseSuricataRule(f *testing.F) {
 	})
 }
 
-func FuzzParseSuricataRules(f *testing.F) {
+func FuzzParseRules(f *testing.F) {
 	// Small seeds keep the fuzzer fast: it minimizes every input that
 	// finds new coverage, and a whole file takes long to minimize.
 	rules, file := surSeeds(f)
@@ -67,7 +67,7 @@ func FuzzParseSuricataRules(f *testing.F) {
 	f.Add("# c\n\npass tcp any any -> any any ( \\\n sid:1;)\r\ndrop ip any any <> any any (sid:1;)\n")
 	f.Add("pass tcp any any -> any any (sid:1;)\\")
 	f.Fuzz(func(t *testing.T, s string) {
-		got, err := firewall.ParseSuricataRules(s)
+		got, err := suricata.ParseRules(s)
 		if err != nil {
 			require.Nil(t, got)
 			surCheckError(t, err)

@@ -1,4 +1,4 @@
-package firewall
+package suricata
 
 import (
 	"net/netip"
@@ -6,14 +6,14 @@ import (
 	"github.com/reachsim/reachsim/flow"
 )
 
-// SuricataRule is one Suricata-compatible rule as written, parsed but not
+// Rule is one Suricata-compatible rule as written, parsed but not
 // yet resolved: variables ($HOME_NET), IP set references (@NAME) and
-// port variables are still names. [ParseSuricataRule] and
-// [ParseSuricataRules] build it; the stateful engine resolves and compiles
+// port variables are still names. [Parse] and
+// [ParseRules] build it; the stateful engine resolves and compiles
 // it. Standard (5-tuple) stateful rules and domain lists are turned into
 // SuricataRules the way AWS turns them into Suricata rules, so every
 // stateful rule has this one shape.
-type SuricataRule struct {
+type Rule struct {
 	// Text is the rule exactly as written (one line, without the newline).
 	Text string
 	// Line is the 1-based line number of the rule in its rules string (0

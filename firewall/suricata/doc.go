@@ -1,0 +1,30 @@
+// Package suricata reads and prints the Suricata-compatible rule language
+// AWS Network Firewall's stateful rule groups are written in (a group's
+// RulesString).
+//
+// Contract:
+//   - [Parse] reads one rule and [ParseRules] a rules string (one rule per
+//     line, "#" comments and blank lines skipped) into [Rule] values: the
+//     header (action, protocol, address and port expressions, direction)
+//     and every option, in order, exactly as written. Nothing is resolved:
+//     variables ($HOME_NET), IP set references (@NAME) and port variables
+//     stay names; package stateful resolves and evaluates them.
+//   - Addresses are read with [flow.ParseAddrOrCIDR] (a bare address is the
+//     block of that one address) and masked; IPv4-mapped IPv6 forms and
+//     zones are errors.
+//   - [Rule.String] prints canonical rule text that parses back to the same
+//     rule.
+//   - Errors are *[flow.InputError] values wrapping [ErrSyntax], naming the
+//     rule (its sid when it can be read), the 1-based column and the
+//     offending token. No input makes the parser panic (see the fuzz tests),
+//     and its time stays linear in the input.
+//
+// The package knows the language, not its meaning: which keywords the
+// stateful engine can decide is package stateful's business.
+package suricata
+
+import "errors"
+
+// ErrSyntax is wrapped by the errors of [Parse] and [ParseRules]: a rule
+// string does not parse.
+var ErrSyntax = errors.New("invalid Suricata rule")
