@@ -165,7 +165,7 @@ func TestICMP(t *testing.T) {
 	reachtest.AssertNotReachable(t, m, reach.Query{From: "198.51.100.7", To: "web-1", Protocol: flow.ICMP}, reach.FirewallDrop)
 	d := small()
 	d.ACLs[0] = nacl.NewDefault("acl-s", "vpc-s", false)
-	reachtest.AssertReachable(t, build(t, d), reach.Query{From: "web-a", To: "worker", Protocol: flow.ICMP, ICMPType: 13})
+	reachtest.AssertReachable(t, build(t, d), reach.Query{From: "web-a", To: "worker", Protocol: flow.ICMP, ICMP: &reach.ICMPMessage{Type: 13}})
 }
 
 func TestNATGatewayIsOutboundOnly(t *testing.T) {

@@ -43,9 +43,10 @@ Flags:
   --port N            the destination port (required for tcp and udp)
   --src-port N        the source port (tcp and udp; default ` + strconv.Itoa(reach.DefaultSourcePort) + `, inside every
                       common ephemeral range)
-  --icmp-type T       the ICMP type (icmp and icmpv6; default: echo request)
-  --icmp-code C       the ICMP code (icmp and icmpv6; default 0)
-  --domain NAME       the TLS SNI or HTTP Host, for firewall domain rules
+  --icmp-type T       the ICMP type, any from 0 to 255 (icmp and icmpv6;
+                      default: echo request, 8 or 128)
+  --icmp-code C       the ICMP code (with --icmp-type; default 0)
+  --domain NAME       the TLS SNI or HTTP Host, for firewall domain rules (tcp)
   --ipv6              use the interfaces' IPv6 addresses (when no endpoint is
                       an address)
   --json              print the result as one JSON object instead of the trace
@@ -176,11 +177,15 @@ func (o *checkOptions) query() (reach.Query, error) {
 		if !proto.IsICMP() && (o.icmpType.set || o.icmpCode.set) {
 			return q, fmt.Errorf("--icmp-type and --icmp-code apply to icmp and icmpv6, not %s", proto)
 		}
-		if o.icmpType.set && o.icmpType.v == 0 {
-			// reach.Query reads type 0 as "unset": an echo request.
-			return q, errors.New("--icmp-type 0: a session opens with a request; leave --icmp-type out for an echo request")
+		if o.icmpCode.set && !o.icmpType.set {
+			return q, errors.New("--icmp-code needs --icmp-type (without both, an echo request is sent)")
 		}
-		q.ICMPType, q.ICMPCode = o.icmpType.v, o.icmpCode.v
+		if o.icmpType.set {
+			q.ICMP = &reach.ICMPMessage{Type: o.icmpType.v, Code: o.icmpCode.v}
+		}
+	}
+	if o.domain != "" && proto != flow.TCP {
+		return q, fmt.Errorf("--domain applies to tcp (the TLS SNI or HTTP Host), not %s", proto)
 	}
 	return q, nil
 }

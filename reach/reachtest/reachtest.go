@@ -42,8 +42,11 @@ func markHelper(t TestingT) {
 
 func describe(q reach.Query) string {
 	s := fmt.Sprintf("%s -> %s %s", q.From, q.To, q.Protocol)
-	if q.Protocol.HasPorts() {
+	switch {
+	case q.Protocol.HasPorts():
 		s += fmt.Sprintf("/%d", q.Port)
+	case q.ICMP != nil:
+		s += fmt.Sprintf(" type %d code %d", q.ICMP.Type, q.ICMP.Code)
 	}
 	return s
 }
