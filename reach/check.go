@@ -39,7 +39,7 @@ func (m *Model) check(f flow.Flow, src *ifaceInfo) *Result {
 	for leg, hops := range [][]Hop{r.Forward, r.Return} {
 		for i, h := range hops {
 			if h.Code != "" {
-				r.Blocks = append(r.Blocks, Block{Leg: Leg(leg), Index: i, Code: h.Code, Kind: h.Kind, ID: h.ID, Fix: h.Fix})
+				r.Blocks = append(r.Blocks, Block{Leg: Leg(leg), Hop: i + 1, Code: h.Code, Kind: h.Kind, ID: h.ID, Fix: h.Fix})
 			}
 		}
 	}
@@ -95,7 +95,7 @@ func (w *walker) stop(h Hop) arrival {
 
 // securityGroups judges pkt at an interface's security groups.
 func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction) {
-	h := Hop{Kind: KindSecurityGroups, ID: strings.Join(ii.Groups, ","), Name: ii.label(), Direction: dir.String(), Packet: pkt}
+	h := Hop{Kind: KindSecurityGroups, ID: strings.Join(ii.Groups, ","), Name: ii.label(), Direction: dir, Packet: pkt}
 	if w.seen == nil {
 		w.seen = map[string]bool{}
 	}
@@ -161,7 +161,7 @@ func sgFix(m *Model, pkt flow.Flow, ii *ifaceInfo, dir flow.Direction) string {
 // networkACL judges pkt at a subnet boundary.
 func (w *walker) networkACL(pkt flow.Flow, s *subnetInfo, dir flow.Direction) {
 	d := s.acl.ev.Explain(pkt, dir)
-	h := Hop{Kind: KindNetworkACL, ID: s.acl.acl.ID, Name: s.ID, Direction: dir.String(), Packet: pkt, Verdict: d.Verdict}
+	h := Hop{Kind: KindNetworkACL, ID: s.acl.acl.ID, Name: s.ID, Direction: dir, Packet: pkt, Verdict: d.Verdict}
 	h.Rule = d.Entry.String()
 	h.Reason = d.String()
 	for _, sk := range d.Skipped {
@@ -248,7 +248,7 @@ func (w *walker) routeIn(pkt flow.Flow, s *subnetInfo, rt *rtInfo) arrival {
 	h.Rule = fmt.Sprintf("%s via %s", dest, routeTarget(cr))
 	h.Verdict = flow.Allow
 	h.Reason = fmt.Sprintf("%s matches %s (longest prefix)", pkt.Dst.Addr(), h.Rule)
-	if cr.Target == Blackhole {
+	if cr.Target == TargetBlackhole {
 		h.Verdict, h.Code = flow.Deny, BlackholeRoute
 		h.Reason = fmt.Sprintf("%s matches %s, whose target %s no longer exists", pkt.Dst.Addr(), dest, cr.TargetID)
 		h.Fix = fmt.Sprintf("replace the route %s in %s with one to a target that exists", dest, rt.ID)
@@ -256,25 +256,25 @@ func (w *walker) routeIn(pkt flow.Flow, s *subnetInfo, rt *rtInfo) arrival {
 	}
 	w.add(h)
 	switch cr.Target {
-	case Local:
+	case TargetLocal:
 		return w.deliverLocal(pkt, s, rt.vpc)
-	case InternetGateway:
+	case TargetInternetGateway:
 		if s != nil {
 			w.networkACL(pkt, s, flow.Outbound)
 		}
 		return w.toInternet(pkt, rt.vpc)
-	case NATGatewayTarget:
+	case TargetNATGateway:
 		return w.viaNAT(pkt, s, w.m.nats[cr.TargetID])
-	case FirewallEndpoint:
+	case TargetFirewallEndpoint:
 		return w.viaFirewall(pkt, s, w.m.endpoints[cr.TargetID])
-	case InterfaceTarget:
+	case TargetInterface:
 		return w.viaAppliance(pkt, s, w.m.ifaces[cr.TargetID])
 	}
 	return arrival{}
 }
 
 func routeTarget(cr *compiledRoute) string {
-	if cr.Target == Local {
+	if cr.Target == TargetLocal {
 		return "local"
 	}
 	return cr.TargetID
