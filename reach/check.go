@@ -82,7 +82,7 @@ const maxSteps = 24
 
 func (w *walker) add(h Hop) int {
 	h.Leg = w.leg
-	h.Code = h.Code.onLeg(w.leg)
+	h.Code = h.Code.OnLeg(w.leg)
 	*w.hops = append(*w.hops, h)
 	return len(*w.hops) - 1
 }

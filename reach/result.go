@@ -3,6 +3,7 @@ package reach
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 
 	"github.com/reachsim/reachsim/flow"
 )
@@ -100,9 +101,12 @@ var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, Blackhol
 	NoPublicIP, NATNoInbound, PrivateAddressOnInternet, UnknownDestination, RoutingLoop, FirewallDrop,
 	FirewallIndeterminate, AsymmetricRoute}
 
-// onLeg returns c as it is reported on leg l.
-func (c Code) onLeg(l Leg) Code {
-	if l == Return && c != "" && c != AsymmetricRoute {
+// OnLeg returns c as it is reported on leg l: on the return leg with the
+// prefix "RETURN_" (ACLDefaultDeny becomes RETURN_ACL_DEFAULT_DENY), except
+// AsymmetricRoute, which concerns both legs, and a code that has the
+// prefix already.
+func (c Code) OnLeg(l Leg) Code {
+	if l == Return && c != "" && c != AsymmetricRoute && !strings.HasPrefix(string(c), "RETURN_") {
 		return "RETURN_" + c
 	}
 	return c
