@@ -1,7 +1,3 @@
-// Package sample holds the three-tier sample design that the quickstart,
-// the command line and the tests share: internet → web tier in a public
-// subnet behind an AWS Network Firewall → app tier → database, with NACLs
-// and a NAT gateway.
 package sample
 
 import (
