@@ -212,7 +212,10 @@ type result struct {
 	Reachable *bool
 	Forward   []hop
 	Return    []hop
-	Blocks    []struct{ Leg, Code, Kind, ID string }
+	Blocks    []struct {
+		Leg, Code, Kind, ID string
+		Hop                 int
+	}
 }
 
 func TestRunCheckJSON(t *testing.T) {
@@ -243,6 +246,9 @@ func TestRunCheckJSON(t *testing.T) {
 		assert.Equal(t, "RETURN_ACL_DEFAULT_DENY", b.Code)
 		assert.Equal(t, "network-acl", b.Kind)
 		assert.Equal(t, "acl-db", b.ID)
+		assert.Equal(t, 3, b.Hop, "the hop's number as the trace prints it")
+		_, text, _ := runArgs(check("--from", "app-1", "--to", "db-1", "--proto", "tcp", "--port", "5432")...)
+		assert.Contains(t, text, "  3 ✗ network-acl acl-db (subnet-db) outbound")
 	})
 }
 
