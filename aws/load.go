@@ -120,7 +120,7 @@ type Report struct {
 //     internet gateway's GatewayId an edge association; routes to local,
 //     igw-…, vpce-… (a Network Firewall endpoint of a firewall in the input),
 //     nat-… and eni-… are modelled, a route in state blackhole becomes a
-//     [Blackhole] route. Routes to anything else (transit gateways, peering
+//     [reach.TargetBlackhole] route. Routes to anything else (transit gateways, peering
 //     connections, virtual private gateways, egress-only internet gateways,
 //     VPC endpoints that are not firewall endpoints...) are skipped with a
 //     warning: the table's other routes then answer for those addresses.
@@ -1457,21 +1457,21 @@ func (l *loader) route(r *rtRec, o origin, rj routeJSON, endpoints map[string]bo
 	rt.TargetID = target
 	switch {
 	case rj.State == "blackhole":
-		rt.Target = reach.Blackhole
+		rt.Target = reach.TargetBlackhole
 	case field == "NetworkInterfaceId":
-		rt.Target = reach.InterfaceTarget
+		rt.Target = reach.TargetInterface
 	case field == "NatGatewayId":
-		rt.Target = reach.NATGatewayTarget
+		rt.Target = reach.TargetNATGateway
 	case target == "local":
-		rt.Target = reach.Local
+		rt.Target = reach.TargetLocal
 	case strings.HasPrefix(target, "igw-"):
-		rt.Target = reach.InternetGateway
+		rt.Target = reach.TargetInternetGateway
 	case strings.HasPrefix(target, "vpce-"):
 		if !endpoints[target] {
 			skip(target, "VPC endpoint", "it is no Network Firewall endpoint of a firewall in the input (a gateway endpoint for S3 or DynamoDB, or a Gateway Load Balancer endpoint?); if it is one, add the firewall's aws network-firewall describe-firewall output")
 			return
 		}
-		rt.Target = reach.FirewallEndpoint
+		rt.Target = reach.TargetFirewallEndpoint
 	case strings.HasPrefix(target, "vgw-"):
 		skip(target, "virtual private gateway", "reachsim does not model VPN")
 		return

@@ -88,17 +88,17 @@ func largeTopology() *reach.Builder {
 
 	// Routing.
 	fw := func(dst netip.Prefix, pl string) reach.Route {
-		return reach.Route{Destination: dst, PrefixList: pl, Target: reach.FirewallEndpoint, TargetID: "vpce-large"}
+		return reach.Route{Destination: dst, PrefixList: pl, Target: reach.TargetFirewallEndpoint, TargetID: "vpce-large"}
 	}
 	anyV4 := bp("0.0.0.0/0")
 	b.AddRouteTable(
 		reach.RouteTable{ID: "rtb-zone-a", VPC: "vpc-large", Routes: []reach.Route{
-			{Destination: anyV4, Target: reach.NATGatewayTarget, TargetID: "nat-large"}, fw(netip.Prefix{}, "pl-zone-b")}},
+			{Destination: anyV4, Target: reach.TargetNATGateway, TargetID: "nat-large"}, fw(netip.Prefix{}, "pl-zone-b")}},
 		reach.RouteTable{ID: "rtb-zone-b", VPC: "vpc-large", Routes: []reach.Route{
 			fw(anyV4, ""), fw(netip.Prefix{}, "pl-zone-a")}},
 		reach.RouteTable{ID: "rtb-nat", VPC: "vpc-large", Routes: []reach.Route{fw(anyV4, "")}},
 		reach.RouteTable{ID: "rtb-fw", VPC: "vpc-large", Routes: []reach.Route{
-			{Destination: anyV4, Target: reach.InternetGateway, TargetID: "igw-large"}}},
+			{Destination: anyV4, Target: reach.TargetInternetGateway, TargetID: "igw-large"}}},
 		reach.RouteTable{ID: "rtb-edge", VPC: "vpc-large", Gateways: []string{"igw-large"}, Routes: []reach.Route{
 			fw(netip.Prefix{}, "pl-zone-b"), fw(bp("10.1.251.0/24"), "")}},
 	)
@@ -378,7 +378,7 @@ func TestLargeTopologyBuilds(t *testing.T) {
 		var acls []string
 		for _, h := range slices.Concat(r.Forward, r.Return) {
 			if h.Kind == reach.KindNetworkACL {
-				acls = append(acls, h.ID+" "+h.Direction)
+				acls = append(acls, h.ID+" "+h.Direction.String())
 			}
 		}
 		assert.Equal(t, []string{

@@ -323,7 +323,7 @@ func (b *Builder) buildRouting(p *problems, m *Model) {
 				continue
 			}
 			seen[key] = j
-			if r.Target == Local {
+			if r.Target == TargetLocal {
 				cr.TargetID = "local"
 				hasLocal[cr.Destination] = true
 			}
@@ -331,7 +331,7 @@ func (b *Builder) buildRouting(p *problems, m *Model) {
 		}
 		for _, c := range vi.CIDRs {
 			if !hasLocal[c] {
-				ri.routes = append(ri.routes, compiledRoute{Route: Route{Destination: c, Target: Local, TargetID: "local"}, prefixes: []netip.Prefix{c}, implicit: true})
+				ri.routes = append(ri.routes, compiledRoute{Route: Route{Destination: c, Target: TargetLocal, TargetID: "local"}, prefixes: []netip.Prefix{c}, implicit: true})
 			}
 		}
 		m.rts[rt.ID] = ri
@@ -602,7 +602,7 @@ func (b *Builder) checkRoutes(p *problems, m *Model) {
 			}
 			rp := path("routeTables", i, fmt.Sprintf("Routes[%d].TargetID", cr.index))
 			switch cr.Target {
-			case Local:
+			case TargetLocal:
 				inside := false
 				for _, q := range cr.prefixes {
 					for _, vc := range ri.vpc.CIDRs {
@@ -618,27 +618,27 @@ func (b *Builder) checkRoutes(p *problems, m *Model) {
 					}
 					p.add(rt.ID, path("routeTables", i, fmt.Sprintf("Routes[%d]%s", cr.index, field)), text, "a local route must cover a CIDR block of %s", rt.VPC)
 				}
-			case InternetGateway:
+			case TargetInternetGateway:
 				gi, ok := m.igws[cr.TargetID]
 				if !ok || gi.VPC != rt.VPC {
 					p.add(rt.ID, rp, cr.TargetID, "no internet gateway %s attached to %s", cr.TargetID, rt.VPC)
 				}
-			case NATGatewayTarget:
+			case TargetNATGateway:
 				ni, ok := m.nats[cr.TargetID]
 				if !ok || ni.subnet.VPC != rt.VPC {
 					p.add(rt.ID, rp, cr.TargetID, "no NAT gateway %s in %s", cr.TargetID, rt.VPC)
 				}
-			case FirewallEndpoint:
+			case TargetFirewallEndpoint:
 				ei, ok := m.endpoints[cr.TargetID]
 				if !ok || ei.subnet.VPC != rt.VPC {
 					p.add(rt.ID, rp, cr.TargetID, "no firewall endpoint %s in %s", cr.TargetID, rt.VPC)
 				}
-			case InterfaceTarget:
+			case TargetInterface:
 				ii, ok := m.ifaces[cr.TargetID]
 				if !ok || ii.subnet.VPC != rt.VPC {
 					p.add(rt.ID, rp, cr.TargetID, "no network interface %s in %s", cr.TargetID, rt.VPC)
 				}
-			case Blackhole:
+			case TargetBlackhole:
 			default:
 				p.add(rt.ID, rp, cr.Target.String(), "unknown target kind")
 			}

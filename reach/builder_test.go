@@ -285,7 +285,7 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		{
 			name: "a route to an unknown network interface",
 			change: func(d *sample.Design) {
-				addRoute(d, rtPrivate, reach.Route{Destination: bp("192.168.0.0/16"), Target: reach.InterfaceTarget, TargetID: "eni-nope"})
+				addRoute(d, rtPrivate, reach.Route{Destination: bp("192.168.0.0/16"), Target: reach.TargetInterface, TargetID: "eni-nope"})
 			},
 			want: []fault{{"rtb-private", "routeTables[3].Routes[1].TargetID", "eni-nope"}},
 			says: "no network interface eni-nope in vpc-demo",
@@ -293,7 +293,7 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		{
 			name: "a route to an unknown prefix list",
 			change: func(d *sample.Design) {
-				addRoute(d, rtPrivate, reach.Route{PrefixList: "pl-nope", Target: reach.NATGatewayTarget, TargetID: "nat-demo"})
+				addRoute(d, rtPrivate, reach.Route{PrefixList: "pl-nope", Target: reach.TargetNATGateway, TargetID: "nat-demo"})
 			},
 			want: []fault{{"rtb-private", "routeTables[3].Routes[1].PrefixList", "pl-nope"}},
 			says: "unknown prefix list",
@@ -399,7 +399,7 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 			name: "a route to a NAT gateway in another VPC",
 			change: func(d *sample.Design) {
 				otherVPC(d)
-				addRoute(d, 4, reach.Route{Destination: bp("0.0.0.0/0"), Target: reach.NATGatewayTarget, TargetID: "nat-demo"})
+				addRoute(d, 4, reach.Route{Destination: bp("0.0.0.0/0"), Target: reach.TargetNATGateway, TargetID: "nat-demo"})
 			},
 			want: []fault{{"rtb-other", "routeTables[4].Routes[0].TargetID", "nat-demo"}},
 			says: "no NAT gateway nat-demo in vpc-other",
@@ -408,7 +408,7 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 			name: "a route to an internet gateway of another VPC",
 			change: func(d *sample.Design) {
 				otherVPC(d)
-				addRoute(d, 4, reach.Route{Destination: bp("0.0.0.0/0"), Target: reach.InternetGateway, TargetID: "igw-demo"})
+				addRoute(d, 4, reach.Route{Destination: bp("0.0.0.0/0"), Target: reach.TargetInternetGateway, TargetID: "igw-demo"})
 			},
 			want: []fault{{"rtb-other", "routeTables[4].Routes[0].TargetID", "igw-demo"}},
 			says: "no internet gateway igw-demo attached to vpc-other",
@@ -446,7 +446,7 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		{
 			name: "two routes to one destination",
 			change: func(d *sample.Design) {
-				addRoute(d, rtPrivate, reach.Route{Destination: bp("0.0.0.0/0"), Target: reach.Blackhole, TargetID: "nat-gone"})
+				addRoute(d, rtPrivate, reach.Route{Destination: bp("0.0.0.0/0"), Target: reach.TargetBlackhole, TargetID: "nat-gone"})
 			},
 			want: []fault{{"rtb-private", "routeTables[3].Routes[1]", "0.0.0.0/0"}},
 			says: "destination already routed by Routes[0]",
@@ -454,8 +454,8 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		{
 			name: "two routes to one destination, one written with host bits",
 			change: func(d *sample.Design) {
-				addRoute(d, rtPrivate, reach.Route{Destination: bp("192.168.0.0/16"), Target: reach.Blackhole})
-				addRoute(d, rtPrivate, reach.Route{Destination: bp("192.168.7.7/16"), Target: reach.Blackhole})
+				addRoute(d, rtPrivate, reach.Route{Destination: bp("192.168.0.0/16"), Target: reach.TargetBlackhole})
+				addRoute(d, rtPrivate, reach.Route{Destination: bp("192.168.7.7/16"), Target: reach.TargetBlackhole})
 			},
 			want: []fault{{"rtb-private", "routeTables[3].Routes[2]", "192.168.0.0/16"}},
 			says: "destination already routed by Routes[1]",
@@ -464,8 +464,8 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 			name: "two routes to one prefix list",
 			change: func(d *sample.Design) {
 				d.RouteTables[rtPrivate].Routes = append(d.RouteTables[rtPrivate].Routes,
-					reach.Route{PrefixList: "pl-partners", Target: reach.NATGatewayTarget, TargetID: "nat-demo"},
-					reach.Route{PrefixList: "pl-partners", Target: reach.Blackhole})
+					reach.Route{PrefixList: "pl-partners", Target: reach.TargetNATGateway, TargetID: "nat-demo"},
+					reach.Route{PrefixList: "pl-partners", Target: reach.TargetBlackhole})
 			},
 			want: []fault{{"rtb-private", "routeTables[3].Routes[2]", "pl-partners"}},
 			says: "destination already routed by Routes[1]",
@@ -473,21 +473,21 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 		{
 			name: "a route with both a CIDR and a prefix list",
 			change: func(d *sample.Design) {
-				addRoute(d, rtPrivate, reach.Route{Destination: bp("192.168.0.0/16"), PrefixList: "pl-partners", Target: reach.NATGatewayTarget, TargetID: "nat-demo"})
+				addRoute(d, rtPrivate, reach.Route{Destination: bp("192.168.0.0/16"), PrefixList: "pl-partners", Target: reach.TargetNATGateway, TargetID: "nat-demo"})
 			},
 			want: []fault{{"rtb-private", "routeTables[3].Routes[1]", "pl-partners"}},
 			says: "a route has a CIDR or a prefix list, not both",
 		},
 		{
 			name:   "a route with neither a CIDR nor a prefix list",
-			change: func(d *sample.Design) { addRoute(d, rtPrivate, reach.Route{Target: reach.Blackhole}) },
+			change: func(d *sample.Design) { addRoute(d, rtPrivate, reach.Route{Target: reach.TargetBlackhole}) },
 			want:   []fault{{"rtb-private", "routeTables[3].Routes[1].Destination", "invalid Prefix"}},
 			says:   "not a CIDR block",
 		},
 		{
 			name: "a local route outside the VPC",
 			change: func(d *sample.Design) {
-				addRoute(d, rtPrivate, reach.Route{Destination: bp("10.9.0.0/16"), Target: reach.Local})
+				addRoute(d, rtPrivate, reach.Route{Destination: bp("10.9.0.0/16"), Target: reach.TargetLocal})
 			},
 			want: []fault{{"rtb-private", "routeTables[3].Routes[1].Destination", "10.9.0.0/16"}},
 			says: "a local route must cover a CIDR block of vpc-demo",
@@ -496,8 +496,8 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 			name: "a route target after a malformed route",
 			change: func(d *sample.Design) {
 				d.RouteTables[rtPrivate].Routes = []reach.Route{
-					{Destination: bp("192.168.0.0/16"), PrefixList: "pl-partners", Target: reach.Blackhole},
-					{Destination: bp("0.0.0.0/0"), Target: reach.NATGatewayTarget, TargetID: "nat-nope"},
+					{Destination: bp("192.168.0.0/16"), PrefixList: "pl-partners", Target: reach.TargetBlackhole},
+					{Destination: bp("0.0.0.0/0"), Target: reach.TargetNATGateway, TargetID: "nat-nope"},
 				}
 			},
 			want: []fault{
@@ -727,7 +727,7 @@ func TestBuildAcceptsValidDesigns(t *testing.T) {
 	t.Run("host bits in a VPC and a route are masked, not rejected", func(t *testing.T) {
 		d := sample.ThreeTierDesign()
 		d.VPCs[0].CIDRs[0] = bp("10.0.7.7/16")
-		addRoute(d, rtPrivate, reach.Route{Destination: bp("192.168.1.1/16"), Target: reach.Blackhole, TargetID: "nat-gone"})
+		addRoute(d, rtPrivate, reach.Route{Destination: bp("192.168.1.1/16"), Target: reach.TargetBlackhole, TargetID: "nat-gone"})
 		m, err := d.Builder().Build()
 		require.NoError(t, err)
 		r, err := m.Check(reach.Query{From: "app-1", To: "192.168.9.9", Protocol: flow.TCP, Port: 443})
@@ -744,7 +744,7 @@ func TestBuildAcceptsValidDesigns(t *testing.T) {
 	})
 	t.Run("an explicit local route for the VPC's block builds and routes", func(t *testing.T) {
 		d := sample.ThreeTierDesign()
-		addRoute(d, rtPrivate, reach.Route{Destination: bp("10.0.0.0/16"), Target: reach.Local, TargetID: "local"})
+		addRoute(d, rtPrivate, reach.Route{Destination: bp("10.0.0.0/16"), Target: reach.TargetLocal, TargetID: "local"})
 		m, err := d.Builder().Build()
 		require.NoError(t, err)
 		r, err := m.Check(reach.Query{From: "app-1", To: "db-1", Protocol: flow.TCP, Port: 5432})
@@ -846,7 +846,7 @@ func TestModelIsUnaffectedByLaterChangesToItsInputs(t *testing.T) {
 	d.Groups[grWeb].Rules[0].Peer = sg.CIDR("192.0.2.0/24")
 	d.ACLs[aclDB].Entries[1] = nacl.MustParseEntry("100 allow tcp 1024-65535 to 10.0.2.0/24")
 	d.ACLs[aclApp].Entries[0] = nacl.MustParseEntry("100 deny tcp 8080 from 10.0.1.0/24")
-	d.RouteTables[rtPrivate].Routes[0] = reach.Route{Destination: bp("0.0.0.0/0"), Target: reach.Blackhole}
+	d.RouteTables[rtPrivate].Routes[0] = reach.Route{Destination: bp("0.0.0.0/0"), Target: reach.TargetBlackhole}
 	d.RouteTables[rtEdge].Routes[0].TargetID = "vpce-gone"
 	d.RouteTables[rtEdge].Gateways[0] = "igw-gone"
 	d.Firewalls[0].Endpoints[0].Subnet = "subnet-db"

@@ -1,7 +1,6 @@
 package reach
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -10,187 +9,6 @@ import (
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/sg"
 )
-
-// DefaultSourcePort is the client port a query uses when it names none:
-// inside every modern ephemeral range (Linux 32768–60999, Windows
-// 49152–65535, NAT gateways and load balancers 1024–65535).
-const DefaultSourcePort = 50000
-
-// ErrQuery is wrapped by the errors of [Model.Check] about the query
-// itself: an endpoint that names nothing, a family an interface lacks.
-var ErrQuery = errors.New("invalid query")
-
-// Query asks whether a session from one endpoint to another works.
-//
-// From and To name an endpoint: a network interface ID (eni-…), an
-// instance ID (i-…, its first interface), an interface's Name tag, or an IP
-// address — a private or public address in the design means its
-// interface, any other address is a host on the internet.
-type Query struct {
-	From, To string
-	Protocol flow.Protocol // tcp, udp, icmp, icmpv6 or any protocol number
-	Port     uint16        // destination port (tcp and udp)
-	SrcPort  uint16        // source port (tcp and udp); 0 means DefaultSourcePort
-	// ICMPType and ICMPCode for icmp and icmpv6; a zero type means an echo
-	// request (8, or 128 for icmpv6), the usual opening packet.
-	ICMPType, ICMPCode uint8
-	Domain             string // TLS SNI / HTTP Host, for firewall domain rules
-	// IPv6 picks the interfaces' IPv6 addresses when neither endpoint is
-	// given as an address (addresses decide the family themselves).
-	IPv6 bool
-}
-
-// endpoint is a resolved query end.
-type endpoint struct {
-	iface *ifaceInfo // nil for a host on the internet
-	nat   *natInfo   // a NAT gateway's address (as a destination only)
-	addr  netip.Addr // the address given, if the query gave one
-	label string
-}
-
-func (m *Model) resolve(spec string) (endpoint, error) {
-	if a, err := netip.ParseAddr(spec); err == nil {
-		if a.Zone() != "" || a.Is4In6() {
-			return endpoint{}, fmt.Errorf("%w: %q: use a plain IPv4 or IPv6 address", ErrQuery, spec)
-		}
-		if ii, ok := m.byPrivate[a]; ok {
-			return endpoint{iface: ii, addr: a, label: fmt.Sprintf("%s [%s]", ii.label(), a)}, nil
-		}
-		if ii, ok := m.byPublic[a]; ok {
-			return endpoint{iface: ii, addr: a, label: fmt.Sprintf("%s [%s]", ii.label(), a)}, nil
-		}
-		if ni, ok := m.natAddr[a]; ok {
-			return endpoint{nat: ni, addr: a, label: fmt.Sprintf("NAT gateway %s [%s]", ni.ID, a)}, nil
-		}
-		return endpoint{addr: a, label: "internet host " + a.String()}, nil
-	}
-	if ii, ok := m.ifaces[spec]; ok {
-		return endpoint{iface: ii, label: ii.label()}, nil
-	}
-	if is := m.byInst[spec]; len(is) > 0 {
-		return endpoint{iface: is[0], label: fmt.Sprintf("%s %s", spec, is[0].label())}, nil
-	}
-	switch is := m.byName[spec]; len(is) {
-	case 0:
-	case 1:
-		return endpoint{iface: is[0], label: is[0].label()}, nil
-	default:
-		ids := make([]string, len(is))
-		for i, ii := range is {
-			ids[i] = ii.ID
-		}
-		return endpoint{}, fmt.Errorf("%w: name %q is on several interfaces (%s); use an ID", ErrQuery, spec, strings.Join(ids, ", "))
-	}
-	return endpoint{}, fmt.Errorf("%w: %q is no address, interface ID, instance ID or Name tag in the design", ErrQuery, spec)
-}
-
-// checkEnds rejects queries that do not start or end in the design.
-func checkEnds(src, dst endpoint, from, to string) error {
-	switch {
-	case src.nat != nil:
-		return fmt.Errorf("%w: %s is a NAT gateway's address; a NAT gateway opens no sessions of its own", ErrQuery, from)
-	case src.iface == nil && dst.iface == nil && dst.nat == nil:
-		return fmt.Errorf("%w: neither %s nor %s is in the design", ErrQuery, from, to)
-	}
-	return nil
-}
-
-// Check answers the query: the request's path and the reply's, every
-// component's decision, and every blocking point.
-func (m *Model) Check(q Query) (*Result, error) {
-	src, err := m.resolve(q.From)
-	if err != nil {
-		return nil, fmt.Errorf("from: %w", err)
-	}
-	dst, err := m.resolve(q.To)
-	if err != nil {
-		return nil, fmt.Errorf("to: %w", err)
-	}
-	if err := checkEnds(src, dst, q.From, q.To); err != nil {
-		return nil, err
-	}
-	v6 := q.IPv6
-	for _, e := range []endpoint{src, dst} {
-		if e.addr.IsValid() {
-			v6 = e.addr.Is6()
-		}
-	}
-	pick := func(e endpoint) (netip.Addr, error) {
-		if e.addr.IsValid() {
-			if e.addr.Is6() != v6 {
-				return netip.Addr{}, fmt.Errorf("%w: %s and the other endpoint are of different address families", ErrQuery, e.addr)
-			}
-			return e.addr, nil
-		}
-		a, ok := e.iface.addr(v6)
-		if !ok {
-			fam := "IPv4"
-			if v6 {
-				fam = "IPv6"
-			}
-			return netip.Addr{}, fmt.Errorf("%w: %s has no %s address", ErrQuery, e.iface.label(), fam)
-		}
-		return a, nil
-	}
-	sa, err := pick(src)
-	if err != nil {
-		return nil, err
-	}
-	da, err := pick(dst)
-	if err != nil {
-		return nil, err
-	}
-	// From outside its VPC an interface is reached at its public IPv4
-	// address, when it has one.
-	if !v6 && dst.iface != nil && !dst.addr.IsValid() && dst.iface.PublicIP.IsValid() &&
-		(src.iface == nil || src.iface.subnet.vpc != dst.iface.subnet.vpc) {
-		da = dst.iface.PublicIP
-	}
-	f := flow.Flow{Protocol: q.Protocol, Domain: q.Domain,
-		Src: netip.AddrPortFrom(sa, 0), Dst: netip.AddrPortFrom(da, 0)}
-	switch {
-	case q.Protocol.HasPorts():
-		sp := q.SrcPort
-		if sp == 0 {
-			sp = DefaultSourcePort
-		}
-		f.Src, f.Dst = netip.AddrPortFrom(sa, sp), netip.AddrPortFrom(da, q.Port)
-	case q.Protocol.IsICMP():
-		f.ICMPType, f.ICMPCode = q.ICMPType, q.ICMPCode
-		if f.ICMPType == 0 {
-			f.ICMPType = flow.ICMPEchoRequest
-			if q.Protocol == flow.ICMPv6 {
-				f.ICMPType = flow.ICMPv6EchoRequest
-			}
-		}
-	}
-	if err := f.Validate(); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrQuery, err)
-	}
-	r := m.check(f, src.iface)
-	r.From, r.To = src.label, dst.label
-	return r, nil
-}
-
-// CheckFlow answers for a flow given by addresses: each address that
-// belongs to an interface of the design (privately, or as its public IP)
-// is that interface, any other is a host on the internet. f must be valid.
-func (m *Model) CheckFlow(f flow.Flow) (*Result, error) {
-	if err := f.Validate(); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrQuery, err)
-	}
-	src, _ := m.resolve(f.Src.Addr().String())
-	dst, _ := m.resolve(f.Dst.Addr().String())
-	if err := checkEnds(src, dst, f.Src.Addr().String(), f.Dst.Addr().String()); err != nil {
-		return nil, err
-	}
-	if src.iface != nil && m.byPublic[f.Src.Addr()] == src.iface {
-		return nil, fmt.Errorf("%w: %s is the public IP of %s; a packet leaves an interface from its private address", ErrQuery, f.Src.Addr(), src.iface.label())
-	}
-	r := m.check(f, src.iface)
-	r.From, r.To = src.label, dst.label
-	return r, nil
-}
 
 // check walks the request and the reply.
 func (m *Model) check(f flow.Flow, src *ifaceInfo) *Result {
@@ -221,7 +39,7 @@ func (m *Model) check(f flow.Flow, src *ifaceInfo) *Result {
 	for leg, hops := range [][]Hop{r.Forward, r.Return} {
 		for i, h := range hops {
 			if h.Code != "" {
-				r.Blocks = append(r.Blocks, Block{Leg: Leg(leg), Index: i, Code: h.Code, Kind: h.Kind, ID: h.ID, Fix: h.Fix})
+				r.Blocks = append(r.Blocks, Block{Leg: Leg(leg), Hop: i + 1, Code: h.Code, Kind: h.Kind, ID: h.ID, Fix: h.Fix})
 			}
 		}
 	}
@@ -264,7 +82,7 @@ const maxSteps = 24
 
 func (w *walker) add(h Hop) int {
 	h.Leg = w.leg
-	h.Code = h.Code.onLeg(w.leg)
+	h.Code = h.Code.OnLeg(w.leg)
 	*w.hops = append(*w.hops, h)
 	return len(*w.hops) - 1
 }
@@ -277,7 +95,7 @@ func (w *walker) stop(h Hop) arrival {
 
 // securityGroups judges pkt at an interface's security groups.
 func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction) {
-	h := Hop{Kind: KindSecurityGroups, ID: strings.Join(ii.Groups, ","), Name: ii.label(), Direction: dir.String(), Packet: pkt}
+	h := Hop{Kind: KindSecurityGroups, ID: strings.Join(ii.Groups, ","), Name: ii.label(), Direction: dir, Packet: pkt}
 	if w.seen == nil {
 		w.seen = map[string]bool{}
 	}
@@ -343,7 +161,7 @@ func sgFix(m *Model, pkt flow.Flow, ii *ifaceInfo, dir flow.Direction) string {
 // networkACL judges pkt at a subnet boundary.
 func (w *walker) networkACL(pkt flow.Flow, s *subnetInfo, dir flow.Direction) {
 	d := s.acl.ev.Explain(pkt, dir)
-	h := Hop{Kind: KindNetworkACL, ID: s.acl.acl.ID, Name: s.ID, Direction: dir.String(), Packet: pkt, Verdict: d.Verdict}
+	h := Hop{Kind: KindNetworkACL, ID: s.acl.acl.ID, Name: s.ID, Direction: dir, Packet: pkt, Verdict: d.Verdict}
 	h.Rule = d.Entry.String()
 	h.Reason = d.String()
 	for _, sk := range d.Skipped {
@@ -430,7 +248,7 @@ func (w *walker) routeIn(pkt flow.Flow, s *subnetInfo, rt *rtInfo) arrival {
 	h.Rule = fmt.Sprintf("%s via %s", dest, routeTarget(cr))
 	h.Verdict = flow.Allow
 	h.Reason = fmt.Sprintf("%s matches %s (longest prefix)", pkt.Dst.Addr(), h.Rule)
-	if cr.Target == Blackhole {
+	if cr.Target == TargetBlackhole {
 		h.Verdict, h.Code = flow.Deny, BlackholeRoute
 		h.Reason = fmt.Sprintf("%s matches %s, whose target %s no longer exists", pkt.Dst.Addr(), dest, cr.TargetID)
 		h.Fix = fmt.Sprintf("replace the route %s in %s with one to a target that exists", dest, rt.ID)
@@ -438,25 +256,25 @@ func (w *walker) routeIn(pkt flow.Flow, s *subnetInfo, rt *rtInfo) arrival {
 	}
 	w.add(h)
 	switch cr.Target {
-	case Local:
+	case TargetLocal:
 		return w.deliverLocal(pkt, s, rt.vpc)
-	case InternetGateway:
+	case TargetInternetGateway:
 		if s != nil {
 			w.networkACL(pkt, s, flow.Outbound)
 		}
 		return w.toInternet(pkt, rt.vpc)
-	case NATGatewayTarget:
+	case TargetNATGateway:
 		return w.viaNAT(pkt, s, w.m.nats[cr.TargetID])
-	case FirewallEndpoint:
+	case TargetFirewallEndpoint:
 		return w.viaFirewall(pkt, s, w.m.endpoints[cr.TargetID])
-	case InterfaceTarget:
+	case TargetInterface:
 		return w.viaAppliance(pkt, s, w.m.ifaces[cr.TargetID])
 	}
 	return arrival{}
 }
 
 func routeTarget(cr *compiledRoute) string {
-	if cr.Target == Local {
+	if cr.Target == TargetLocal {
 		return "local"
 	}
 	return cr.TargetID

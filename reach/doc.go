@@ -29,7 +29,10 @@
 // Build a [Model] with a [Builder], or load one from the JSON the AWS CLI
 // prints with package aws (aws.Load); it is immutable and safe for
 // concurrent queries. Query it with [Model.Check] (endpoints by ID, Name
-// tag or address) or [Model.CheckFlow] (a flow by addresses). Render a
+// tag or address) or [Model.CheckFlow] (a flow by addresses). A question
+// must be whole: a [Query] without a protocol, a tcp or udp query without a
+// destination port, a port on icmp, is an error wrapping [ErrQuery], never
+// a question nobody meant to ask. Render a
 // [Result] with [Result.Text] or [Result.JSON]. Package reachtest wraps it
 // in assertions for go test.
 //

@@ -18,7 +18,7 @@ func ExampleModel_Check() {
 		AddVPC(reach.VPC{ID: "vpc-1", CIDRs: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")}, MainRouteTable: "rtb-1", DefaultACL: "acl-1"}).
 		AddInternetGateway(reach.InternetGatewaySpec{ID: "igw-1", VPC: "vpc-1"}).
 		AddRouteTable(reach.RouteTable{ID: "rtb-1", VPC: "vpc-1", Routes: []reach.Route{
-			{Destination: netip.MustParsePrefix("0.0.0.0/0"), Target: reach.InternetGateway, TargetID: "igw-1"}}}).
+			{Destination: netip.MustParsePrefix("0.0.0.0/0"), Target: reach.TargetInternetGateway, TargetID: "igw-1"}}}).
 		AddNetworkACL(nacl.NewDefault("acl-1", "vpc-1", false)).
 		AddSubnet(reach.Subnet{ID: "subnet-1", VPC: "vpc-1", CIDRs: []netip.Prefix{netip.MustParsePrefix("10.0.1.0/24")}}).
 		AddSecurityGroup(web).

@@ -154,10 +154,10 @@ func (m *Model) inspectFirewalls(r *Result, fw, rw *walker, replyTraced bool) {
 			h.Details = ins.Details()
 			switch h.Verdict {
 			case flow.Deny:
-				h.Code = FirewallDrop.onLeg(leg)
+				h.Code = FirewallDrop.OnLeg(leg)
 				h.Fix = ins.Fix()
 			case flow.Indeterminate:
-				h.Code = FirewallIndeterminate.onLeg(leg)
+				h.Code = FirewallIndeterminate.OnLeg(leg)
 				h.Fix = "the firewall's answer depends on the packet's content; check the named rule by hand"
 			}
 		}

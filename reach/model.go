@@ -52,18 +52,18 @@ type TargetKind uint8
 
 // The route targets reachsim models.
 const (
-	// Local: the VPC's own routing, to an address inside the VPC.
-	Local TargetKind = iota
-	// InternetGateway: out to the internet (igw-…).
-	InternetGateway
-	// NATGatewayTarget: to a NAT gateway (nat-…).
-	NATGatewayTarget
-	// FirewallEndpoint: to a Network Firewall endpoint (vpce-…).
-	FirewallEndpoint
-	// InterfaceTarget: to a network interface, e.g. an appliance (eni-…).
-	InterfaceTarget
-	// Blackhole: the route's target no longer exists; packets are dropped.
-	Blackhole
+	// TargetLocal: the VPC's own routing, to an address inside the VPC.
+	TargetLocal TargetKind = iota
+	// TargetInternetGateway: out to the internet (igw-…).
+	TargetInternetGateway
+	// TargetNATGateway: to a NAT gateway (nat-…).
+	TargetNATGateway
+	// TargetFirewallEndpoint: to a Network Firewall endpoint (vpce-…).
+	TargetFirewallEndpoint
+	// TargetInterface: to a network interface, e.g. an appliance (eni-…).
+	TargetInterface
+	// TargetBlackhole: the route's target no longer exists; packets are dropped.
+	TargetBlackhole
 )
 
 var targetNames = [...]string{"local", "internet-gateway", "nat-gateway", "firewall-endpoint", "network-interface", "blackhole"}
@@ -85,7 +85,7 @@ type Route struct {
 	Destination netip.Prefix // IPv4 or IPv6; unset when PrefixList is set
 	PrefixList  string       // pl-… instead of a CIDR
 	Target      TargetKind
-	TargetID    string // igw-…, nat-…, vpce-…, eni-…; "local" or "" for Local; the vanished target for Blackhole
+	TargetID    string // igw-…, nat-…, vpce-…, eni-…; "local" or "" for TargetLocal; the vanished target for TargetBlackhole
 }
 
 // RouteTable is a VPC route table. Routes to the VPC's own CIDRs ("local")

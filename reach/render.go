@@ -53,8 +53,8 @@ func (r *Result) Text() string {
 			if h.Name != "" {
 				where += " (" + h.Name + ")"
 			}
-			if h.Direction != "" {
-				where += " " + h.Direction
+			if h.HasDirection() {
+				where += " " + h.Direction.String()
 			}
 			fmt.Fprintf(&b, "%3d %s %s\n", i+1, mark, where)
 			if h.Code != "" {
@@ -80,7 +80,8 @@ func (r *Result) Text() string {
 //	 "blocks": [{"leg", "hop", "code", "kind", "id", "fix"}], "warnings"}
 //
 // with each hop {"leg", "kind", "id", "name", "direction", "packet",
-// "verdict", "rule", "reason", "details", "code", "fix"}.
+// "verdict", "rule", "reason", "details", "code", "fix"}. A block's "hop"
+// is the hop's number on its leg as the trace prints it, counting from 1.
 // The output ends with a newline; "->" in flows is written as is.
 func (r *Result) JSON() ([]byte, error) {
 	var b bytes.Buffer

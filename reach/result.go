@@ -1,6 +1,10 @@
 package reach
 
 import (
+	"bytes"
+	"encoding/json"
+	"strings"
+
 	"github.com/reachsim/reachsim/flow"
 )
 
@@ -97,9 +101,12 @@ var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, Blackhol
 	NoPublicIP, NATNoInbound, PrivateAddressOnInternet, UnknownDestination, RoutingLoop, FirewallDrop,
 	FirewallIndeterminate, AsymmetricRoute}
 
-// onLeg returns c as it is reported on leg l.
-func (c Code) onLeg(l Leg) Code {
-	if l == Return && c != "" && c != AsymmetricRoute {
+// OnLeg returns c as it is reported on leg l: on the return leg with the
+// prefix "RETURN_" (ACLDefaultDeny becomes RETURN_ACL_DEFAULT_DENY), except
+// AsymmetricRoute, which concerns both legs, and a code that has the
+// prefix already.
+func (c Code) OnLeg(l Leg) Code {
+	if l == Return && c != "" && c != AsymmetricRoute && !strings.HasPrefix(string(c), "RETURN_") {
 		return "RETURN_" + c
 	}
 	return c
@@ -112,9 +119,11 @@ type Hop struct {
 	Kind Kind   `json:"kind"`
 	ID   string `json:"id"`
 	Name string `json:"name,omitempty"`
-	// Direction is the filter's direction ("inbound"/"outbound") for
-	// security groups and network ACLs, "" for other components.
-	Direction string `json:"direction,omitempty"`
+	// Direction is the direction the filter judged the packet in, for
+	// security groups and network ACLs ([Hop.HasDirection]); other
+	// components have none and leave it zero. JSON writes it as "inbound"
+	// or "outbound", and leaves it out where there is none.
+	Direction flow.Direction `json:"direction,omitempty"`
 	// Packet is the packet as it reaches the hop (after any address
 	// translation before it).
 	Packet  flow.Flow    `json:"packet"`
@@ -136,14 +145,56 @@ type Hop struct {
 // Blocked reports whether the hop stops the packet.
 func (h Hop) Blocked() bool { return h.Code != "" }
 
+// HasDirection reports whether the hop is a filter that judges a packet
+// in a direction (security groups, network ACLs), so that its Direction
+// means something.
+func (h Hop) HasDirection() bool { return h.Kind == KindSecurityGroups || h.Kind == KindNetworkACL }
+
+// hopJSON is a Hop as JSON writes it: the fields of Hop in order, with the
+// direction a string that is left out where a hop has none (Inbound is
+// Direction's zero value, so omitempty alone cannot tell).
+type hopJSON struct {
+	Leg       Leg          `json:"leg"`
+	Kind      Kind         `json:"kind"`
+	ID        string       `json:"id"`
+	Name      string       `json:"name,omitempty"`
+	Direction string       `json:"direction,omitempty"`
+	Packet    flow.Flow    `json:"packet"`
+	Verdict   flow.Verdict `json:"verdict"`
+	Rule      string       `json:"rule,omitempty"`
+	Reason    string       `json:"reason"`
+	Details   []string     `json:"details,omitempty"`
+	Code      Code         `json:"code,omitempty"`
+	Fix       string       `json:"fix,omitempty"`
+}
+
+// MarshalJSON implements [json.Marshaler]: the hop's fields as tagged,
+// "direction" only on a hop that has one ([Hop.HasDirection]).
+func (h Hop) MarshalJSON() ([]byte, error) {
+	j := hopJSON{Leg: h.Leg, Kind: h.Kind, ID: h.ID, Name: h.Name, Packet: h.Packet, Verdict: h.Verdict,
+		Rule: h.Rule, Reason: h.Reason, Details: h.Details, Code: h.Code, Fix: h.Fix}
+	if h.HasDirection() {
+		j.Direction = h.Direction.String()
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // flows read "->"
+	if err := enc.Encode(j); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
 // Block points at a blocking hop of a [Result].
 type Block struct {
-	Leg   Leg    `json:"leg"`
-	Index int    `json:"hop"` // index in Forward or Return
-	Code  Code   `json:"code"`
-	Kind  Kind   `json:"kind"`
-	ID    string `json:"id"`
-	Fix   string `json:"fix,omitempty"`
+	Leg Leg `json:"leg"`
+	// Hop is the blocking hop's number on its leg, counting from 1 as the
+	// trace does: the hop is Forward[Hop-1] or Return[Hop-1].
+	Hop  int    `json:"hop"`
+	Code Code   `json:"code"`
+	Kind Kind   `json:"kind"`
+	ID   string `json:"id"`
+	Fix  string `json:"fix,omitempty"`
 }
 
 // Result is the answer to one query: whether the session works, the hops

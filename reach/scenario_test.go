@@ -44,7 +44,7 @@ func small() *sample.Design {
 	d.InternetGateways = []reach.InternetGatewaySpec{{ID: "igw-s", VPC: "vpc-s"}}
 	d.RouteTables = []reach.RouteTable{
 		{ID: "rtb-main", VPC: "vpc-s"},
-		{ID: "rtb-pub", VPC: "vpc-s", Routes: []reach.Route{{Destination: netip.MustParsePrefix("0.0.0.0/0"), Target: reach.InternetGateway, TargetID: "igw-s"}}},
+		{ID: "rtb-pub", VPC: "vpc-s", Routes: []reach.Route{{Destination: netip.MustParsePrefix("0.0.0.0/0"), Target: reach.TargetInternetGateway, TargetID: "igw-s"}}},
 	}
 	deny := nacl.NewCustom("acl-s", "vpc-s") // denies everything: only same-subnet traffic can work
 	d.ACLs = []nacl.ACL{deny, nacl.NewDefault("acl-open", "vpc-s", false)}
@@ -80,7 +80,7 @@ func TestSameSubnetTrafficIgnoresTheRouteTable(t *testing.T) {
 	d := small()
 	// A route for the subnet's own block to a vanished target would
 	// blackhole traffic leaving the subnet, but not traffic inside it.
-	d.RouteTables[1].Routes = append(d.RouteTables[1].Routes, reach.Route{Destination: netip.MustParsePrefix("10.1.1.0/24"), Target: reach.Blackhole, TargetID: "eni-gone"})
+	d.RouteTables[1].Routes = append(d.RouteTables[1].Routes, reach.Route{Destination: netip.MustParsePrefix("10.1.1.0/24"), Target: reach.TargetBlackhole, TargetID: "eni-gone"})
 	m := build(t, d)
 	reachtest.AssertReachable(t, m, tcp("web-a", "web-b", 80))
 	res, err := m.Check(tcp("web-a", "web-b", 80))
@@ -165,7 +165,7 @@ func TestICMP(t *testing.T) {
 	reachtest.AssertNotReachable(t, m, reach.Query{From: "198.51.100.7", To: "web-1", Protocol: flow.ICMP}, reach.FirewallDrop)
 	d := small()
 	d.ACLs[0] = nacl.NewDefault("acl-s", "vpc-s", false)
-	reachtest.AssertReachable(t, build(t, d), reach.Query{From: "web-a", To: "worker", Protocol: flow.ICMP, ICMPType: 13})
+	reachtest.AssertReachable(t, build(t, d), reach.Query{From: "web-a", To: "worker", Protocol: flow.ICMP, ICMP: &reach.ICMPMessage{Type: 13}})
 }
 
 func TestNATGatewayIsOutboundOnly(t *testing.T) {

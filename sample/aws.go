@@ -5,7 +5,7 @@ import "embed"
 // AWSDump is the sample design of [ThreeTier] as a user's AWS account
 // would print it: one directory, aws/, holding the JSON of the AWS CLI
 // commands below (same IDs, addresses, rules, routes and firewall policy
-// as ThreeTier). Load it with aws.LoadFS(demo.AWSDump, "aws").
+// as ThreeTier). Load it with aws.LoadFS(sample.AWSDump, "aws").
 //
 //	vpcs.json                       aws ec2 describe-vpcs --output json
 //	subnets.json                    aws ec2 describe-subnets --output json

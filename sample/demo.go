@@ -1,7 +1,3 @@
-// Package sample holds the three-tier sample design that the quickstart,
-// the command line and the tests share: internet → web tier in a public
-// subnet behind an AWS Network Firewall → app tier → database, with NACLs
-// and a NAT gateway.
 package sample
 
 import (
@@ -114,19 +110,19 @@ func ThreeTierDesign() *Design {
 	d.InternetGateways = append(d.InternetGateways, reach.InternetGatewaySpec{ID: "igw-demo", VPC: "vpc-demo"})
 	d.RouteTables = append(d.RouteTables,
 		reach.RouteTable{ID: "rtb-edge", Name: "igw-edge", VPC: "vpc-demo", Gateways: []string{"igw-demo"}, Routes: []reach.Route{
-			{Destination: netip.MustParsePrefix("10.0.1.0/24"), Target: reach.FirewallEndpoint, TargetID: "vpce-fw"},
-			{Destination: netip.MustParsePrefix("2001:db8:10:1::/64"), Target: reach.FirewallEndpoint, TargetID: "vpce-fw"},
+			{Destination: netip.MustParsePrefix("10.0.1.0/24"), Target: reach.TargetFirewallEndpoint, TargetID: "vpce-fw"},
+			{Destination: netip.MustParsePrefix("2001:db8:10:1::/64"), Target: reach.TargetFirewallEndpoint, TargetID: "vpce-fw"},
 		}},
 		reach.RouteTable{ID: "rtb-fw", Name: "firewall", VPC: "vpc-demo", Routes: []reach.Route{
-			{Destination: netip.MustParsePrefix("0.0.0.0/0"), Target: reach.InternetGateway, TargetID: "igw-demo"},
-			{Destination: netip.MustParsePrefix("::/0"), Target: reach.InternetGateway, TargetID: "igw-demo"},
+			{Destination: netip.MustParsePrefix("0.0.0.0/0"), Target: reach.TargetInternetGateway, TargetID: "igw-demo"},
+			{Destination: netip.MustParsePrefix("::/0"), Target: reach.TargetInternetGateway, TargetID: "igw-demo"},
 		}},
 		reach.RouteTable{ID: "rtb-public", Name: "public", VPC: "vpc-demo", Routes: []reach.Route{
-			{Destination: netip.MustParsePrefix("0.0.0.0/0"), Target: reach.FirewallEndpoint, TargetID: "vpce-fw"},
-			{Destination: netip.MustParsePrefix("::/0"), Target: reach.FirewallEndpoint, TargetID: "vpce-fw"},
+			{Destination: netip.MustParsePrefix("0.0.0.0/0"), Target: reach.TargetFirewallEndpoint, TargetID: "vpce-fw"},
+			{Destination: netip.MustParsePrefix("::/0"), Target: reach.TargetFirewallEndpoint, TargetID: "vpce-fw"},
 		}},
 		reach.RouteTable{ID: "rtb-private", Name: "private", VPC: "vpc-demo", Routes: []reach.Route{
-			{Destination: netip.MustParsePrefix("0.0.0.0/0"), Target: reach.NATGatewayTarget, TargetID: "nat-demo"},
+			{Destination: netip.MustParsePrefix("0.0.0.0/0"), Target: reach.TargetNATGateway, TargetID: "nat-demo"},
 		}},
 	)
 	def := nacl.NewDefault("acl-default", "vpc-demo", true)

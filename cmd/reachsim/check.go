@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -43,9 +44,10 @@ Flags:
   --port N            the destination port (required for tcp and udp)
   --src-port N        the source port (tcp and udp; default ` + strconv.Itoa(reach.DefaultSourcePort) + `, inside every
                       common ephemeral range)
-  --icmp-type T       the ICMP type (icmp and icmpv6; default: echo request)
-  --icmp-code C       the ICMP code (icmp and icmpv6; default 0)
-  --domain NAME       the TLS SNI or HTTP Host, for firewall domain rules
+  --icmp-type T       the ICMP type, any from 0 to 255 (icmp and icmpv6;
+                      default: echo request, 8 or 128)
+  --icmp-code C       the ICMP code (with --icmp-type; default 0)
+  --domain NAME       the TLS SNI or HTTP Host, for firewall domain rules (tcp)
   --ipv6              use the interfaces' IPv6 addresses (when no endpoint is
                       an address)
   --json              print the result as one JSON object instead of the trace
@@ -68,6 +70,7 @@ type checkOptions struct {
 	icmpType, icmpCode byteFlag
 	domain             string
 	ipv6, json         bool
+	twice              string // the message for a single-valued flag given twice
 }
 
 // checkFlags defines the flags of reachsim check on a new flag set that
@@ -89,6 +92,11 @@ func checkFlags(o *checkOptions) *flag.FlagSet {
 	fs.StringVar(&o.domain, "domain", "", "the TLS SNI or HTTP Host")
 	fs.BoolVar(&o.ipv6, "ipv6", false, "use IPv6 addresses")
 	fs.BoolVar(&o.json, "json", false, "print JSON")
+	fs.VisitAll(func(f *flag.Flag) {
+		if f.Name != "aws" { // --aws is the one flag that repeats
+			f.Value = &onceFlag{Value: f.Value, name: f.Name, twice: &o.twice}
+		}
+	})
 	return fs
 }
 
@@ -102,7 +110,10 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprint(stdout, checkUsage)
 			return exitReachable
 		}
-		return fail(stderr, me, "%v (run 'reachsim check --help')", err)
+		if o.twice != "" {
+			return fail(stderr, me, "%s", o.twice)
+		}
+		return fail(stderr, me, "%s (run 'reachsim check --help')", flagError(err))
 	}
 	if fs.NArg() > 0 {
 		return fail(stderr, me, "unexpected argument %q (every input is a flag; run 'reachsim check --help')", fs.Arg(0))
@@ -176,11 +187,15 @@ func (o *checkOptions) query() (reach.Query, error) {
 		if !proto.IsICMP() && (o.icmpType.set || o.icmpCode.set) {
 			return q, fmt.Errorf("--icmp-type and --icmp-code apply to icmp and icmpv6, not %s", proto)
 		}
-		if o.icmpType.set && o.icmpType.v == 0 {
-			// reach.Query reads type 0 as "unset": an echo request.
-			return q, errors.New("--icmp-type 0: a session opens with a request; leave --icmp-type out for an echo request")
+		if o.icmpCode.set && !o.icmpType.set {
+			return q, errors.New("--icmp-code needs --icmp-type (without both, an echo request is sent)")
 		}
-		q.ICMPType, q.ICMPCode = o.icmpType.v, o.icmpCode.v
+		if o.icmpType.set {
+			q.ICMP = &reach.ICMPMessage{Type: o.icmpType.v, Code: o.icmpCode.v}
+		}
+	}
+	if o.domain != "" && proto != flow.TCP {
+		return q, fmt.Errorf("--domain applies to tcp (the TLS SNI or HTTP Host), not %s", proto)
 	}
 	return q, nil
 }
@@ -272,4 +287,55 @@ func (b *byteFlag) Set(s string) error {
 	}
 	b.v, b.set = uint8(n), true
 	return nil
+}
+
+// onceFlag is a flag that may be given once: a second value is an error
+// (recorded in twice) rather than silently replacing the first.
+type onceFlag struct {
+	flag.Value
+	name  string
+	seen  bool
+	twice *string
+}
+
+func (f *onceFlag) Set(s string) error {
+	if f.seen {
+		*f.twice = fmt.Sprintf("--%s given twice (%s, then %s): a check asks one question; give each flag once", f.name, f.Value, s)
+		return errors.New("given twice")
+	}
+	f.seen = true
+	return f.Value.Set(s)
+}
+
+// IsBoolFlag tells package flag whether the flag takes no value.
+func (f *onceFlag) IsBoolFlag() bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
+// The errors of package flag, which spell flags with one dash.
+var (
+	undefinedFlag = regexp.MustCompile(`^flag provided but not defined: -+(.*)$`)
+	invalidValue  = regexp.MustCompile(`^invalid (?:boolean )?value ("(?:[^"\\]|\\.)*") for (?:flag )?-+([\w-]+): (.*)$`)
+	needsValue    = regexp.MustCompile(`^flag needs an argument: -+(.*)$`)
+)
+
+// flagError rewrites an error of package flag with the flags spelled as
+// the help spells them: --port, not -port.
+func flagError(err error) string {
+	msg := err.Error()
+	if m := undefinedFlag.FindStringSubmatch(msg); m != nil {
+		return "unknown flag --" + m[1]
+	}
+	if m := invalidValue.FindStringSubmatch(msg); m != nil {
+		why := m[3]
+		if why == "parse error" { // a boolean flag's value
+			why = "want true or false"
+		}
+		return fmt.Sprintf("--%s %s: %s", m[2], m[1], why)
+	}
+	if m := needsValue.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("--%s needs a value", m[1])
+	}
+	return msg
 }

@@ -7,7 +7,10 @@
 //	reachsim help check
 //
 // The exit status is 0 when the session works, 1 when it does not, and 2
-// for bad usage or bad input, with a one-line error on standard error.
+// for bad usage or bad input, with a one-line error on standard error
+// (under go run, which exits 1 for any failure, build or install the
+// command to tell them apart). reachsim --version prints the module
+// version it was built from.
 // Run reachsim --help for the commands and reachsim check --help for the
 // flags.
 package main
@@ -16,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 )
 
 // Exit statuses.
@@ -34,6 +38,7 @@ on which hop, in which direction, stopped it?
 Usage:
   reachsim check [--aws PATH]... --from ENDPOINT --to ENDPOINT --proto PROTO [flags]
   reachsim help [COMMAND]
+  reachsim --version
 
 Commands:
   check   check one session, request and reply, and print its trace
@@ -52,6 +57,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch cmd := args[0]; cmd {
 	case "check":
 		return runCheck(args[1:], stdout, stderr)
+	case "--version", "-version":
+		if len(args) > 1 {
+			return fail(stderr, "reachsim", "unexpected argument %q after %s", args[1], cmd)
+		}
+		fmt.Fprintln(stdout, "reachsim", version())
+		return exitReachable
 	case "help", "-h", "-help", "--help":
 		if cmd != "help" || len(args) == 1 {
 			if len(args) > 1 {
@@ -78,6 +89,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return fail(stderr, "reachsim", "unknown command %q (run 'reachsim --help')", cmd)
 	}
+}
+
+// version is the module version the binary was built from, as go install
+// records it (v1.2.3, or a pseudo-version), or "(devel)" for a build from
+// a working tree.
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
 }
 
 // fail writes a one-line error, "prefix: message", and returns exitUsage.

@@ -77,6 +77,9 @@ func TestRunCheck(t *testing.T) {
 		{name: "icmp with type and code", code: 1,
 			args: check("--from", "app-1", "--to", "web-1", "--proto", "icmp", "--icmp-type", "13", "--icmp-code", "0"),
 			out:  []string{"icmp 10.0.2.20 -> 10.0.1.10 type 13 code 0"}},
+		{name: "icmp type 0, an echo reply, can be asked", code: 1,
+			args: check("--from", "web-1", "--to", "app-1", "--proto", "icmp", "--icmp-type", "0"),
+			out:  []string{"icmp 10.0.1.10 -> 10.0.2.20 type 0 code 0"}},
 		{name: "icmpv6 to the internet meets the firewall", code: 1,
 			args: check("--from", "web-1", "--to", "2001:db8:ffff::7", "--proto", "icmpv6"),
 			out:  []string{"icmpv6 2001:db8:10:1::10 -> 2001:db8:ffff::7 type 128 code 0", "FIREWALL_DROP"}},
@@ -113,12 +116,28 @@ func TestRunCheck(t *testing.T) {
 		{name: "check --help", args: []string{"check", "--help"}, code: 0, out: []string{"--src-port N", "Exit status"}},
 		{name: "check -h among other flags", args: check("--from", "x", "-h"), code: 0, out: []string{"--src-port N"}},
 
+		// Version.
+		{name: "--version", args: []string{"--version"}, code: 0, out: []string{"reachsim "}},
+		{name: "--version with an argument", args: []string{"--version", "x"}, code: 2, errs: []string{`unexpected argument "x"`}},
+
 		// Bad usage.
 		{name: "no arguments", args: nil, code: 2, errs: []string{"Usage:"}},
 		{name: "an unknown command", args: []string{"chekc"}, code: 2, errs: []string{`reachsim: unknown command "chekc"`}},
 		{name: "an unknown flag before the command", args: []string{"--bogus"}, code: 2, errs: []string{"reachsim: unknown flag --bogus"}},
 		{name: "help for an unknown command", args: []string{"help", "bogus"}, code: 2, errs: []string{`unknown command "bogus"`}},
-		{name: "an unknown flag", args: check("--bogus"), code: 2, errs: []string{"flag provided but not defined: -bogus"}},
+		{name: "an unknown flag", args: check("--bogus"), code: 2, errs: []string{"unknown flag --bogus"}},
+		{name: "a flag without its value", args: check("--from", "web-1", "--to", "app-1", "--proto", "tcp", "--port"), code: 2,
+			errs: []string{"--port needs a value"}},
+		{name: "a boolean flag with a bad value", args: check("--json=maybe"), code: 2, errs: []string{`--json "maybe": want true or false`}},
+		{name: "--port given twice", args: check("--from", "web-1", "--to", "app-1", "--proto", "tcp", "--port", "5432", "--port", "22"), code: 2,
+			errs: []string{"--port given twice (5432, then 22)"}},
+		{name: "--from given twice", args: check("--from", "web-1", "--from", "app-1", "--to", "db-1", "--proto", "tcp", "--port", "5432"), code: 2,
+			errs: []string{"--from given twice (web-1, then app-1)"}},
+		{name: "--json given twice", args: check("--from", "web-1", "--to", "app-1", "--proto", "tcp", "--port", "80", "--json", "--json"), code: 2,
+			errs: []string{"--json given twice"}},
+		{name: "--demo given twice", args: append(check("--demo"), "--from", "web-1", "--to", "app-1", "--proto", "tcp", "--port", "80"), code: 2,
+			errs: []string{"--demo given twice"}},
+		{name: "no error spells a flag with one dash", args: check("-port", "x"), code: 2, errs: []string{`--port "x"`}},
 		{name: "a stray argument", args: check("--from", "web-1", "--to", "app-1", "--proto", "tcp", "--port", "80", "extra"), code: 2,
 			errs: []string{`unexpected argument "extra"`}},
 		{name: "missing --from", args: check("--to", "web-1", "--proto", "tcp", "--port", "443"), code: 2, errs: []string{"missing --from"}},
@@ -126,18 +145,24 @@ func TestRunCheck(t *testing.T) {
 		{name: "missing --proto", args: check("--from", "web-1", "--to", "app-1"), code: 2, errs: []string{"missing --proto"}},
 		{name: "missing --port for tcp", args: check("--from", "web-1", "--to", "app-1", "--proto", "tcp"), code: 2, errs: []string{"missing --port"}},
 		{name: "a port above 65535", args: check("--from", "web-1", "--to", "app-1", "--proto", "tcp", "--port", "70000"), code: 2,
-			errs: []string{`invalid value "70000" for flag -port: not a port number from 0 to 65535`}},
-		{name: "a port that is no number", args: check("--port", "https"), code: 2, errs: []string{`invalid value "https" for flag -port`}},
-		{name: "a negative source port", args: check("--src-port", "-1"), code: 2, errs: []string{`invalid value "-1" for flag -src-port`}},
+			errs: []string{`--port "70000": not a port number from 0 to 65535`}},
+		{name: "a port that is no number", args: check("--port", "https"), code: 2, errs: []string{`--port "https": not a port number`}},
+		{name: "a negative source port", args: check("--src-port", "-1"), code: 2, errs: []string{`--src-port "-1": not a port number`}},
 		{name: "source port 0", args: check("--from", "web-1", "--to", "app-1", "--proto", "tcp", "--port", "80", "--src-port", "0"), code: 2,
 			errs: []string{"--src-port 0"}},
 		{name: "a port for icmp", args: check("--from", "web-1", "--to", "app-1", "--proto", "icmp", "--port", "80"), code: 2,
 			errs: []string{"--port and --src-port apply to tcp and udp, not icmp"}},
 		{name: "an ICMP type for tcp", args: check("--from", "web-1", "--to", "app-1", "--proto", "tcp", "--port", "80", "--icmp-type", "8"), code: 2,
 			errs: []string{"--icmp-type and --icmp-code apply to icmp and icmpv6, not tcp"}},
-		{name: "an ICMP type above 255", args: check("--icmp-type", "256"), code: 2, errs: []string{`invalid value "256" for flag -icmp-type`}},
-		{name: "ICMP type 0", args: check("--from", "web-1", "--to", "app-1", "--proto", "icmp", "--icmp-type", "0"), code: 2,
-			errs: []string{"--icmp-type 0"}},
+		{name: "an ICMP type above 255", args: check("--icmp-type", "256"), code: 2, errs: []string{`--icmp-type "256": not a number from 0 to 255`}},
+		{name: "an ICMP code without a type", args: check("--from", "web-1", "--to", "app-1", "--proto", "icmp", "--icmp-code", "1"), code: 2,
+			errs: []string{"--icmp-code needs --icmp-type"}},
+		{name: "a domain with udp", args: check("--from", "app-1", "--to", "93.184.216.34", "--proto", "udp", "--port", "443", "--domain", "www.example.com"), code: 2,
+			errs: []string{"--domain applies to tcp", "not udp"}},
+		{name: "a domain with icmp", args: check("--from", "app-1", "--to", "93.184.216.34", "--proto", "icmp", "--domain", "www.example.com"), code: 2,
+			errs: []string{"--domain applies to tcp", "not icmp"}},
+		{name: "a domain with a protocol number", args: check("--from", "app-1", "--to", "93.184.216.34", "--proto", "47", "--domain", "www.example.com"), code: 2,
+			errs: []string{"--domain applies to tcp", "not gre"}},
 		{name: "an unknown protocol", args: check("--from", "web-1", "--to", "app-1", "--proto", "tcpp"), code: 2, errs: []string{"--proto: ", "tcpp"}},
 		{name: "protocol all", args: check("--from", "web-1", "--to", "app-1", "--proto", "all"), code: 2, errs: []string{"a session has one protocol"}},
 		{name: "protocol 256", args: check("--from", "web-1", "--to", "app-1", "--proto", "256"), code: 2, errs: []string{"--proto: "}},
@@ -187,7 +212,10 @@ type result struct {
 	Reachable *bool
 	Forward   []hop
 	Return    []hop
-	Blocks    []struct{ Leg, Code, Kind, ID string }
+	Blocks    []struct {
+		Leg, Code, Kind, ID string
+		Hop                 int
+	}
 }
 
 func TestRunCheckJSON(t *testing.T) {
@@ -218,6 +246,9 @@ func TestRunCheckJSON(t *testing.T) {
 		assert.Equal(t, "RETURN_ACL_DEFAULT_DENY", b.Code)
 		assert.Equal(t, "network-acl", b.Kind)
 		assert.Equal(t, "acl-db", b.ID)
+		assert.Equal(t, 3, b.Hop, "the hop's number as the trace prints it")
+		_, text, _ := runArgs(check("--from", "app-1", "--to", "db-1", "--proto", "tcp", "--port", "5432")...)
+		assert.Contains(t, text, "  3 ✗ network-acl acl-db (subnet-db) outbound")
 	})
 }
 

@@ -36,7 +36,7 @@ func TestRunTellsTheStory(t *testing.T) {
 			require.True(t, ok)
 			assert.Equal(t, reach.Return, b.Leg)
 			assert.Equal(t, "acl-server", b.ID)
-			assert.Equal(t, "outbound", r.Return[b.Index].Direction)
+			assert.Equal(t, flow.Outbound, r.Return[b.Hop-1].Direction)
 		})
 	}
 

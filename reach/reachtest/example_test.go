@@ -1,6 +1,8 @@
 package reachtest_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/reachsim/reachsim/flow"
@@ -26,5 +28,43 @@ func TestThreeTierDesign(t *testing.T) {
 	reachtest.AssertNotReachable(t, m, reach.Query{From: "198.51.100.7", To: "web-1", Protocol: flow.TCP, Port: 22}, reach.FirewallDrop)
 	// Known issue in the sample, pinned so a fix shows up: the database
 	// subnet's ACL drops replies to client ports above 32767.
-	reachtest.AssertNotReachable(t, m, reach.Query{From: "app-1", To: "db-1", Protocol: flow.TCP, Port: 5432}, "RETURN_ACL_DEFAULT_DENY")
+	reachtest.AssertReplyBlocked(t, m, reach.Query{From: "app-1", To: "db-1", Protocol: flow.TCP, Port: 5432}, reach.ACLDefaultDeny)
+}
+
+// firstLines is a reachtest.TestingT that prints the first line of each
+// failure; in a test, pass the *testing.T instead, and a failure prints
+// the whole trace at the line of the test that called the assertion.
+type firstLines struct{}
+
+func (firstLines) Errorf(format string, args ...any) {
+	msg, _, _ := strings.Cut(fmt.Sprintf(format, args...), "\n")
+	fmt.Println("FAIL:", msg)
+}
+
+// The assertions on the public sample design: what works, what does not
+// and why, and that it is the reply that fails where the database
+// subnet's network ACL drops replies to high client ports.
+func Example() {
+	m, err := sample.ThreeTier().Build()
+	if err != nil {
+		panic(err)
+	}
+	var t firstLines // a *testing.T in a test
+	https := reach.Query{From: "198.51.100.7", To: "web-1", Protocol: flow.TCP, Port: 443}
+	webDB := reach.Query{From: "web-1", To: "db-1", Protocol: flow.TCP, Port: 5432}
+	appDB := reach.Query{From: "app-1", To: "db-1", Protocol: flow.TCP, Port: 5432}
+
+	fmt.Println(reachtest.AssertReachable(t, m, https))
+	fmt.Println(reachtest.AssertRequestBlocked(t, m, webDB, reach.SGNoAllow, reach.ACLDefaultDeny))
+	fmt.Println(reachtest.AssertReplyBlocked(t, m, appDB, reach.ACLDefaultDeny))
+	fmt.Println(reachtest.AssertReachable(t, m, appDB))
+	fmt.Println(reachtest.AssertNotReachable(t, m, reach.Query{From: "web-1", To: "db-1"}))
+	// Output:
+	// true
+	// true
+	// true
+	// FAIL: expected app-1 -> db-1 tcp/5432 to be reachable, but it is not:
+	// false
+	// FAIL: reachtest: web-1 -> db-1 (no protocol): invalid query: no protocol: set Protocol (tcp, udp, icmp, icmpv6 or a protocol number from 1 to 255)
+	// false
 }

@@ -1,16 +1,25 @@
 // Package reachtest helps users test their network designs with go test:
 // assertions that a session is (or is not) reachable in a [reach.Model],
-// which print the full rendered trace when they fail.
+// and where it is blocked, which print the full rendered trace when they
+// fail and report the failure at the caller's file and line.
 //
 //	func TestDatabaseIsPrivate(t *testing.T) {
 //		m := buildDesign(t)
 //		reachtest.RequireReachable(t, m, reach.Query{From: "app-1", To: "db-1", Protocol: flow.TCP, Port: 5432})
 //		reachtest.AssertNotReachable(t, m, reach.Query{From: "203.0.113.9", To: "db-1", Protocol: flow.TCP, Port: 5432})
+//		// A client port the database subnet's ACL lets no reply back to:
+//		reachtest.AssertReplyBlocked(t, m, reach.Query{From: "app-1", To: "db-1", Protocol: flow.TCP, Port: 5432, SrcPort: 61000}, reach.ACLDefaultDeny)
 //	}
+//
+// A query that is not whole (no protocol, a tcp query without a port; see
+// [reach.Query]) fails the assertion with the error, so a forgotten field
+// never makes a "not reachable" assertion pass.
 //
 // The helpers take any value with testify's TestingT method set (Errorf),
 // so *testing.T, *testing.B and testify's mocks all work; Require…
-// variants also need FailNow.
+// variants also need FailNow. When the value has a Helper method (as
+// *testing.T does), every helper calls it, so go test reports a failure
+// at the line of the test that called the helper.
 package reachtest
 
 import (
@@ -32,18 +41,21 @@ type RequireT interface {
 	FailNow()
 }
 
+// helper is the Helper method of *testing.T. Each function between the
+// user's test and Errorf calls it itself: Helper marks the function that
+// calls it, so a shared function calling it on the callers' behalf would
+// mark only itself.
 type helper interface{ Helper() }
-
-func markHelper(t TestingT) {
-	if h, ok := t.(helper); ok {
-		h.Helper()
-	}
-}
 
 func describe(q reach.Query) string {
 	s := fmt.Sprintf("%s -> %s %s", q.From, q.To, q.Protocol)
-	if q.Protocol.HasPorts() {
+	switch {
+	case q.Protocol == 0:
+		s = fmt.Sprintf("%s -> %s (no protocol)", q.From, q.To)
+	case q.Protocol.HasPorts():
 		s += fmt.Sprintf("/%d", q.Port)
+	case q.ICMP != nil:
+		s += fmt.Sprintf(" type %d code %d", q.ICMP.Type, q.ICMP.Code)
 	}
 	return s
 }
@@ -59,7 +71,9 @@ func message(msgAndArgs []any) string {
 }
 
 func check(t TestingT, m *reach.Model, q reach.Query) (*reach.Result, bool) {
-	markHelper(t)
+	if h, ok := t.(helper); ok {
+		h.Helper()
+	}
 	r, err := m.Check(q)
 	if err != nil {
 		t.Errorf("reachtest: %s: %v", describe(q), err)
@@ -71,7 +85,9 @@ func check(t TestingT, m *reach.Model, q reach.Query) (*reach.Result, bool) {
 // AssertReachable checks that the session q describes works, request and
 // reply. On failure it reports the rendered trace and returns false.
 func AssertReachable(t TestingT, m *reach.Model, q reach.Query, msgAndArgs ...any) bool {
-	markHelper(t)
+	if h, ok := t.(helper); ok {
+		h.Helper()
+	}
 	r, ok := check(t, m, q)
 	if !ok {
 		return false
@@ -88,7 +104,9 @@ func AssertReachable(t TestingT, m *reach.Model, q reach.Query, msgAndArgs ...an
 // (RETURN_ prefixes included), so a test pins why it is blocked. On failure
 // it reports the rendered trace and returns false.
 func AssertNotReachable(t TestingT, m *reach.Model, q reach.Query, codes ...reach.Code) bool {
-	markHelper(t)
+	if h, ok := t.(helper); ok {
+		h.Helper()
+	}
 	r, ok := check(t, m, q)
 	if !ok {
 		return false
@@ -97,23 +115,97 @@ func AssertNotReachable(t TestingT, m *reach.Model, q reach.Query, codes ...reac
 		t.Errorf("expected %s not to be reachable, but it is:\n%s", describe(q), r.Text())
 		return false
 	}
-	got := r.Codes()
-	var missing []string
-	for _, c := range codes {
-		if !slices.Contains(got, c) {
-			missing = append(missing, string(c))
-		}
-	}
-	if len(missing) > 0 {
-		t.Errorf("expected %s to be blocked with %s, but its blocking points are %v:\n%s", describe(q), strings.Join(missing, ", "), got, r.Text())
+	if missing := missingCodes(r.Codes(), codes, reach.Forward); len(missing) > 0 {
+		t.Errorf("expected %s to be blocked with %s, but its blocking points are %v:\n%s", describe(q), strings.Join(missing, ", "), r.Codes(), r.Text())
 		return false
 	}
 	return true
 }
 
+// AssertRequestBlocked checks that the request of the session q describes
+// is blocked on its way: at least one blocking point on the forward leg,
+// and each code given among the forward leg's codes (reach.SGNoAllow,
+// reach.FirewallDrop…). On failure it reports the rendered trace and
+// returns false.
+func AssertRequestBlocked(t TestingT, m *reach.Model, q reach.Query, codes ...reach.Code) bool {
+	if h, ok := t.(helper); ok {
+		h.Helper()
+	}
+	r, ok := check(t, m, q)
+	if !ok {
+		return false
+	}
+	got := legCodes(r, reach.Forward)
+	if len(got) == 0 {
+		t.Errorf("expected the request of %s to be blocked, but nothing blocks it (blocking points: %v):\n%s", describe(q), r.Codes(), r.Text())
+		return false
+	}
+	if missing := missingCodes(got, codes, reach.Forward); len(missing) > 0 {
+		t.Errorf("expected the request of %s to be blocked with %s, but the request's blocking points are %v:\n%s", describe(q), strings.Join(missing, ", "), got, r.Text())
+		return false
+	}
+	return true
+}
+
+// AssertReplyBlocked checks that the session q describes fails on its
+// reply: the request passes every hop to the destination and the reply
+// is blocked on its way back. Codes are given as the component's code
+// (reach.ACLDefaultDeny for a network ACL whose "*" rule drops the reply)
+// and are matched with the RETURN_ prefix the reply's codes carry
+// (RETURN_ACL_DEFAULT_DENY); a code that has the prefix already is taken
+// as is. On failure it reports the rendered trace and returns false.
+func AssertReplyBlocked(t TestingT, m *reach.Model, q reach.Query, codes ...reach.Code) bool {
+	if h, ok := t.(helper); ok {
+		h.Helper()
+	}
+	r, ok := check(t, m, q)
+	if !ok {
+		return false
+	}
+	if fwd := legCodes(r, reach.Forward); len(fwd) > 0 {
+		t.Errorf("expected only the reply of %s to be blocked, but the request is blocked too, by %v:\n%s", describe(q), fwd, r.Text())
+		return false
+	}
+	got := legCodes(r, reach.Return)
+	if r.Reachable || len(got) == 0 {
+		t.Errorf("expected the reply of %s to be blocked, but nothing blocks it:\n%s", describe(q), r.Text())
+		return false
+	}
+	if missing := missingCodes(got, codes, reach.Return); len(missing) > 0 {
+		t.Errorf("expected the reply of %s to be blocked with %s, but the reply's blocking points are %v:\n%s", describe(q), strings.Join(missing, ", "), got, r.Text())
+		return false
+	}
+	return true
+}
+
+// legCodes returns the codes of r's blocking points on leg l.
+func legCodes(r *reach.Result, l reach.Leg) []reach.Code {
+	var out []reach.Code
+	for _, b := range r.Blocks {
+		if b.Leg == l {
+			out = append(out, b.Code)
+		}
+	}
+	return out
+}
+
+// missingCodes returns the wanted codes, as reported on leg l, that got
+// lacks.
+func missingCodes(got, want []reach.Code, l reach.Leg) []string {
+	var missing []string
+	for _, c := range want {
+		if c = c.OnLeg(l); !slices.Contains(got, c) {
+			missing = append(missing, string(c))
+		}
+	}
+	return missing
+}
+
 // RequireReachable is AssertReachable that stops the test on failure.
 func RequireReachable(t RequireT, m *reach.Model, q reach.Query, msgAndArgs ...any) {
-	markHelper(t)
+	if h, ok := t.(helper); ok {
+		h.Helper()
+	}
 	if !AssertReachable(t, m, q, msgAndArgs...) {
 		t.FailNow()
 	}
@@ -121,7 +213,9 @@ func RequireReachable(t RequireT, m *reach.Model, q reach.Query, msgAndArgs ...a
 
 // RequireNotReachable is AssertNotReachable that stops the test on failure.
 func RequireNotReachable(t RequireT, m *reach.Model, q reach.Query, codes ...reach.Code) {
-	markHelper(t)
+	if h, ok := t.(helper); ok {
+		h.Helper()
+	}
 	if !AssertNotReachable(t, m, q, codes...) {
 		t.FailNow()
 	}

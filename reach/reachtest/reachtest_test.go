@@ -37,6 +37,7 @@ func TestAssertions(t *testing.T) {
 	m := model(t)
 	https := reach.Query{From: "198.51.100.7", To: "web-1", Protocol: flow.TCP, Port: 443}
 	ssh := reach.Query{From: "198.51.100.7", To: "web-1", Protocol: flow.TCP, Port: 22}
+	appDB := reach.Query{From: "app-1", To: "db-1", Protocol: flow.TCP, Port: 5432}
 	tests := []struct {
 		name   string
 		run    func(r *recorder) bool
@@ -50,6 +51,20 @@ func TestAssertions(t *testing.T) {
 		{"the expected code passes", func(r *recorder) bool { return reachtest.AssertNotReachable(r, m, ssh, reach.FirewallDrop) }, true, ""},
 		{"a wrong expected code fails", func(r *recorder) bool { return reachtest.AssertNotReachable(r, m, ssh, reach.SGNoAllow) }, false, "expected 198.51.100.7 -> web-1 tcp/22 to be blocked with SG_NO_ALLOW"},
 		{"a reachable query fails AssertNotReachable", func(r *recorder) bool { return reachtest.AssertNotReachable(r, m, https) }, false, "REACHABLE"},
+		{"a blocked request passes AssertRequestBlocked", func(r *recorder) bool { return reachtest.AssertRequestBlocked(r, m, ssh, reach.FirewallDrop) }, true, ""},
+		{"a request blocked by something else fails AssertRequestBlocked", func(r *recorder) bool { return reachtest.AssertRequestBlocked(r, m, ssh, reach.SGNoAllow) }, false, "the request's blocking points are [FIREWALL_DROP]"},
+		{"a blocked reply fails AssertRequestBlocked", func(r *recorder) bool { return reachtest.AssertRequestBlocked(r, m, appDB) }, false, "nothing blocks it"},
+		{"a blocked reply passes AssertReplyBlocked", func(r *recorder) bool { return reachtest.AssertReplyBlocked(r, m, appDB, reach.ACLDefaultDeny) }, true, ""},
+		{"AssertReplyBlocked takes RETURN_ codes as they are", func(r *recorder) bool { return reachtest.AssertReplyBlocked(r, m, appDB, "RETURN_ACL_DEFAULT_DENY") }, true, ""},
+		{"a reply blocked by something else fails AssertReplyBlocked", func(r *recorder) bool { return reachtest.AssertReplyBlocked(r, m, appDB, reach.ACLDeny) }, false, "blocked with RETURN_ACL_DENY"},
+		{"a blocked request fails AssertReplyBlocked", func(r *recorder) bool { return reachtest.AssertReplyBlocked(r, m, ssh) }, false, "the request is blocked too"},
+		{"a reachable query fails AssertReplyBlocked", func(r *recorder) bool { return reachtest.AssertReplyBlocked(r, m, https) }, false, "nothing blocks it"},
+		{"a query without a protocol fails AssertNotReachable", func(r *recorder) bool {
+			return reachtest.AssertNotReachable(r, m, reach.Query{From: "web-1", To: "db-1"})
+		}, false, "no protocol"},
+		{"a tcp query without a port fails AssertNotReachable", func(r *recorder) bool {
+			return reachtest.AssertNotReachable(r, m, reach.Query{From: "web-1", To: "db-1", Protocol: flow.TCP})
+		}, false, "no destination port"},
 		{"a bad query fails with the error", func(r *recorder) bool {
 			return reachtest.AssertReachable(r, m, reach.Query{From: "nobody", To: "web-1", Protocol: flow.TCP, Port: 1})
 		}, false, "no address, interface ID"},

@@ -1,0 +1,270 @@
+package reach
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+// DefaultSourcePort is the client port a query uses when it names none:
+// inside every modern ephemeral range (Linux 32768–60999, Windows
+// 49152–65535, NAT gateways and load balancers 1024–65535).
+const DefaultSourcePort = 50000
+
+// ErrQuery is wrapped by the errors of [Model.Check] and [Model.CheckFlow]
+// about the question itself: a field it misses (no protocol, no
+// destination port), a field that does not fit the protocol (a port on
+// icmp), an endpoint that names nothing, a family an interface lacks.
+var ErrQuery = errors.New("invalid query")
+
+// Query asks whether a session from one endpoint to another works.
+//
+// From and To name an endpoint: a network interface ID (eni-…), an
+// instance ID (i-…, its first interface), an interface's Name tag, or an IP
+// address — a private or public address in the design means its
+// interface, any other address is a host on the internet.
+//
+// A query must be whole: [Model.Check] rejects, with an error wrapping
+// [ErrQuery] that names the missing field, a query without a Protocol, a
+// tcp or udp query without a Port, a port on any other protocol, an ICMP
+// message on a protocol other than icmp and icmpv6, and a Domain on a
+// protocol other than tcp. So a forgotten field never turns into a
+// question nobody meant to ask (and a test of it never passes vacuously).
+type Query struct {
+	From, To string
+	// Protocol is the session's protocol: flow.TCP, flow.UDP, flow.ICMP,
+	// flow.ICMPv6 or any protocol number from 1 to 255. It is required:
+	// the zero value, protocol 0 (HOPOPT, an IPv6 extension header rather
+	// than a session's protocol), is reported as missing.
+	Protocol flow.Protocol
+	// Port is the destination port, required for tcp and udp (1–65535);
+	// other protocols have no ports and must leave it 0.
+	Port uint16
+	// SrcPort is the source port for tcp and udp; 0 means
+	// [DefaultSourcePort]. Other protocols must leave it 0.
+	SrcPort uint16
+	// ICMP is the message an icmp or icmpv6 query sends; nil means an echo
+	// request (type 8 code 0, or 128 code 0 for icmpv6), the usual opening
+	// packet. Any type can be asked, echo reply (0) included:
+	// &reach.ICMPMessage{Type: 0}. Other protocols must leave it nil.
+	ICMP *ICMPMessage
+	// Domain is the TLS SNI or HTTP Host the connection asks for, for the
+	// firewall's domain rules; tcp only.
+	Domain string
+	// IPv6 picks the interfaces' IPv6 addresses when neither endpoint is
+	// given as an address (addresses decide the family themselves).
+	IPv6 bool
+}
+
+// ICMPMessage is the type and code of an ICMP (or ICMPv6) message a
+// [Query] sends.
+type ICMPMessage struct {
+	Type, Code uint8
+}
+
+// validate reports the first field q misses or has in excess.
+func (q Query) validate() error {
+	p := q.Protocol
+	switch {
+	case p == 0:
+		return fmt.Errorf("%w: no protocol: set Protocol (tcp, udp, icmp, icmpv6 or a protocol number from 1 to 255)", ErrQuery)
+	case !p.IsConcrete():
+		return fmt.Errorf("%w: protocol %s: a session has one protocol (tcp, udp, icmp, icmpv6 or a number from 1 to 255)", ErrQuery, p)
+	case p.HasPorts() && q.Port == 0:
+		return fmt.Errorf("%w: no destination port: a %s query needs Port (1-65535)", ErrQuery, p)
+	case !p.HasPorts() && (q.Port != 0 || q.SrcPort != 0):
+		return fmt.Errorf("%w: %s has no ports, but Port %d and SrcPort %d are set; ports are for tcp and udp", ErrQuery, p, q.Port, q.SrcPort)
+	case !p.IsICMP() && q.ICMP != nil:
+		return fmt.Errorf("%w: %s has no ICMP type and code, but ICMP is set; it is for icmp and icmpv6", ErrQuery, p)
+	case p != flow.TCP && q.Domain != "":
+		return fmt.Errorf("%w: domain %q: the TLS SNI or HTTP Host is carried by tcp, not %s", ErrQuery, q.Domain, p)
+	}
+	return nil
+}
+
+// validateFlow reports what a flow given to [Model.CheckFlow] lacks that
+// [flow.Flow.Validate] lets pass: the holes a Flow literal with a
+// forgotten field would fall into.
+func validateFlow(f flow.Flow) error {
+	switch {
+	case f.Protocol == 0:
+		return fmt.Errorf("%w: %s: protocol 0 (HOPOPT) is no session's protocol; is Protocol unset?", ErrQuery, f)
+	case f.Protocol.HasPorts() && (f.Src.Port() == 0 || f.Dst.Port() == 0):
+		return fmt.Errorf("%w: %s: port 0 is reserved and opens no session; is a port unset?", ErrQuery, f)
+	case f.Protocol != flow.TCP && f.Domain != "":
+		return fmt.Errorf("%w: %s: the TLS SNI or HTTP Host is carried by tcp, not %s", ErrQuery, f, f.Protocol)
+	}
+	return nil
+}
+
+// endpoint is a resolved query end.
+type endpoint struct {
+	iface *ifaceInfo // nil for a host on the internet
+	nat   *natInfo   // a NAT gateway's address (as a destination only)
+	addr  netip.Addr // the address given, if the query gave one
+	label string
+}
+
+func (m *Model) resolve(spec string) (endpoint, error) {
+	if a, err := netip.ParseAddr(spec); err == nil {
+		if a.Zone() != "" || a.Is4In6() {
+			return endpoint{}, fmt.Errorf("%w: %q: use a plain IPv4 or IPv6 address", ErrQuery, spec)
+		}
+		if ii, ok := m.byPrivate[a]; ok {
+			return endpoint{iface: ii, addr: a, label: fmt.Sprintf("%s [%s]", ii.label(), a)}, nil
+		}
+		if ii, ok := m.byPublic[a]; ok {
+			return endpoint{iface: ii, addr: a, label: fmt.Sprintf("%s [%s]", ii.label(), a)}, nil
+		}
+		if ni, ok := m.natAddr[a]; ok {
+			return endpoint{nat: ni, addr: a, label: fmt.Sprintf("NAT gateway %s [%s]", ni.ID, a)}, nil
+		}
+		return endpoint{addr: a, label: "internet host " + a.String()}, nil
+	}
+	if ii, ok := m.ifaces[spec]; ok {
+		return endpoint{iface: ii, label: ii.label()}, nil
+	}
+	if is := m.byInst[spec]; len(is) > 0 {
+		return endpoint{iface: is[0], label: fmt.Sprintf("%s %s", spec, is[0].label())}, nil
+	}
+	switch is := m.byName[spec]; len(is) {
+	case 0:
+	case 1:
+		return endpoint{iface: is[0], label: is[0].label()}, nil
+	default:
+		ids := make([]string, len(is))
+		for i, ii := range is {
+			ids[i] = ii.ID
+		}
+		return endpoint{}, fmt.Errorf("%w: name %q is on several interfaces (%s); use an ID", ErrQuery, spec, strings.Join(ids, ", "))
+	}
+	return endpoint{}, fmt.Errorf("%w: %q is no address, interface ID, instance ID or Name tag in the design", ErrQuery, spec)
+}
+
+// checkEnds rejects queries that do not start or end in the design.
+func checkEnds(src, dst endpoint, from, to string) error {
+	switch {
+	case src.nat != nil:
+		return fmt.Errorf("%w: %s is a NAT gateway's address; a NAT gateway opens no sessions of its own", ErrQuery, from)
+	case src.iface == nil && dst.iface == nil && dst.nat == nil:
+		return fmt.Errorf("%w: neither %s nor %s is in the design", ErrQuery, from, to)
+	}
+	return nil
+}
+
+// Check answers the query: the request's path and the reply's, every
+// component's decision, and every blocking point. A query that is not
+// whole (see [Query]) or whose endpoints name nothing in the design is an
+// error wrapping [ErrQuery].
+func (m *Model) Check(q Query) (*Result, error) {
+	if err := q.validate(); err != nil {
+		return nil, err
+	}
+	src, err := m.resolve(q.From)
+	if err != nil {
+		return nil, fmt.Errorf("from: %w", err)
+	}
+	dst, err := m.resolve(q.To)
+	if err != nil {
+		return nil, fmt.Errorf("to: %w", err)
+	}
+	if err := checkEnds(src, dst, q.From, q.To); err != nil {
+		return nil, err
+	}
+	sa, da, err := m.addresses(src, dst, q.IPv6)
+	if err != nil {
+		return nil, err
+	}
+	f := flow.Flow{Protocol: q.Protocol, Domain: q.Domain,
+		Src: netip.AddrPortFrom(sa, 0), Dst: netip.AddrPortFrom(da, 0)}
+	switch {
+	case q.Protocol.HasPorts():
+		sp := q.SrcPort
+		if sp == 0 {
+			sp = DefaultSourcePort
+		}
+		f.Src, f.Dst = netip.AddrPortFrom(sa, sp), netip.AddrPortFrom(da, q.Port)
+	case q.Protocol.IsICMP() && q.ICMP != nil:
+		f.ICMPType, f.ICMPCode = q.ICMP.Type, q.ICMP.Code
+	case q.Protocol == flow.ICMPv6:
+		f.ICMPType = flow.ICMPv6EchoRequest
+	case q.Protocol == flow.ICMP:
+		f.ICMPType = flow.ICMPEchoRequest
+	}
+	if err := f.Validate(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrQuery, err)
+	}
+	r := m.check(f, src.iface)
+	r.From, r.To = src.label, dst.label
+	return r, nil
+}
+
+// addresses picks the source and destination addresses of a query's
+// packet: the addresses the query gave, else the interfaces' first of the
+// family; an interface outside the source's VPC is reached at its public
+// IPv4 address, when it has one.
+func (m *Model) addresses(src, dst endpoint, v6 bool) (sa, da netip.Addr, err error) {
+	for _, e := range []endpoint{src, dst} {
+		if e.addr.IsValid() {
+			v6 = e.addr.Is6()
+		}
+	}
+	pick := func(e endpoint) (netip.Addr, error) {
+		if e.addr.IsValid() {
+			if e.addr.Is6() != v6 {
+				return netip.Addr{}, fmt.Errorf("%w: %s and the other endpoint are of different address families", ErrQuery, e.addr)
+			}
+			return e.addr, nil
+		}
+		a, ok := e.iface.addr(v6)
+		if !ok {
+			fam := "IPv4"
+			if v6 {
+				fam = "IPv6"
+			}
+			return netip.Addr{}, fmt.Errorf("%w: %s has no %s address", ErrQuery, e.iface.label(), fam)
+		}
+		return a, nil
+	}
+	if sa, err = pick(src); err != nil {
+		return sa, da, err
+	}
+	if da, err = pick(dst); err != nil {
+		return sa, da, err
+	}
+	if !v6 && dst.iface != nil && !dst.addr.IsValid() && dst.iface.PublicIP.IsValid() &&
+		(src.iface == nil || src.iface.subnet.vpc != dst.iface.subnet.vpc) {
+		da = dst.iface.PublicIP
+	}
+	return sa, da, nil
+}
+
+// CheckFlow answers for a flow given by addresses: each address that
+// belongs to an interface of the design (privately, or as its public IP)
+// is that interface, any other is a host on the internet. f must pass
+// [flow.Flow.Validate] and be a session's opening packet: a protocol
+// other than 0, tcp and udp ports other than 0, a domain on tcp only;
+// otherwise the error wraps [ErrQuery]. Its ICMP type is taken as given
+// (0 is an echo reply).
+func (m *Model) CheckFlow(f flow.Flow) (*Result, error) {
+	if err := f.Validate(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrQuery, err)
+	}
+	if err := validateFlow(f); err != nil {
+		return nil, err
+	}
+	src, _ := m.resolve(f.Src.Addr().String())
+	dst, _ := m.resolve(f.Dst.Addr().String())
+	if err := checkEnds(src, dst, f.Src.Addr().String(), f.Dst.Addr().String()); err != nil {
+		return nil, err
+	}
+	if src.iface != nil && m.byPublic[f.Src.Addr()] == src.iface {
+		return nil, fmt.Errorf("%w: %s is the public IP of %s; a packet leaves an interface from its private address", ErrQuery, f.Src.Addr(), src.iface.label())
+	}
+	r := m.check(f, src.iface)
+	r.From, r.To = src.label, dst.label
+	return r, nil
+}

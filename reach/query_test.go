@@ -1,0 +1,96 @@
+package reach_test
+
+import (
+	"net/netip"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sample"
+)
+
+// A half-asked question is an error that names what is missing, never a
+// question nobody meant to ask.
+func TestHalfAskedQueriesAreErrors(t *testing.T) {
+	m := build(t, sample.ThreeTierDesign())
+	echoReply := &reach.ICMPMessage{Type: flow.ICMPEchoReply}
+	tests := []struct {
+		name string
+		q    reach.Query
+		says string
+	}{
+		{"a query without a protocol", reach.Query{From: "web-1", To: "db-1"}, "no protocol"},
+		{"a query for all protocols", reach.Query{From: "web-1", To: "db-1", Protocol: flow.AllProtocols}, "a session has one protocol"},
+		{"a tcp query without a port", reach.Query{From: "web-1", To: "db-1", Protocol: flow.TCP}, "no destination port: a tcp query needs Port"},
+		{"a udp query without a port", reach.Query{From: "web-1", To: "db-1", Protocol: flow.UDP, SrcPort: 40000}, "no destination port: a udp query needs Port"},
+		{"an icmp query with a port", reach.Query{From: "web-1", To: "db-1", Protocol: flow.ICMP, Port: 22}, "icmp has no ports"},
+		{"an icmpv6 query with a source port", reach.Query{From: "web-1", To: "db-1", Protocol: flow.ICMPv6, SrcPort: 22, IPv6: true}, "icmpv6 has no ports"},
+		{"a gre query with a port", reach.Query{From: "web-1", To: "db-1", Protocol: flow.GRE, Port: 22}, "gre has no ports"},
+		{"a tcp query with an ICMP message", reach.Query{From: "web-1", To: "db-1", Protocol: flow.TCP, Port: 22, ICMP: echoReply}, "tcp has no ICMP type and code"},
+		{"a udp query with a domain", reach.Query{From: "app-1", To: "93.184.216.34", Protocol: flow.UDP, Port: 443, Domain: "www.example.com"}, "carried by tcp, not udp"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := m.Check(tt.q)
+			require.ErrorIs(t, err, reach.ErrQuery)
+			assert.ErrorContains(t, err, tt.says)
+		})
+	}
+}
+
+// Every ICMP type can be asked, echo reply (0) included; no message means
+// an echo request.
+func TestICMPMessages(t *testing.T) {
+	m := build(t, sample.ThreeTierDesign())
+	tests := []struct {
+		name      string
+		q         reach.Query
+		typ, code uint8
+		replyType uint8
+	}{
+		{"no message is an echo request", reach.Query{From: "app-1", To: "web-1", Protocol: flow.ICMP}, 8, 0, 0},
+		{"type 0 is an echo reply", reach.Query{From: "app-1", To: "web-1", Protocol: flow.ICMP, ICMP: &reach.ICMPMessage{Type: 0}}, 0, 0, 8},
+		{"type and code are kept", reach.Query{From: "app-1", To: "web-1", Protocol: flow.ICMP, ICMP: &reach.ICMPMessage{Type: 3, Code: 4}}, 3, 4, 3},
+		{"no icmpv6 message is an echo request", reach.Query{From: "web-1", To: "2001:db8:ffff::7", Protocol: flow.ICMPv6}, 128, 0, 129},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := m.Check(tt.q)
+			require.NoError(t, err)
+			assert.Equal(t, [2]uint8{tt.typ, tt.code}, [2]uint8{r.Flow.ICMPType, r.Flow.ICMPCode})
+			require.NotEmpty(t, r.Return, "the reply is traced")
+			assert.Equal(t, tt.replyType, r.Return[0].Packet.ICMPType)
+		})
+	}
+}
+
+// CheckFlow takes a flow as given, but not the holes a Flow literal with
+// a forgotten field falls into.
+func TestCheckFlowHoles(t *testing.T) {
+	m := build(t, sample.ThreeTierDesign())
+	web, app := netip.MustParseAddr("10.0.1.10"), netip.MustParseAddr("10.0.2.20")
+	tests := []struct {
+		name string
+		f    flow.Flow
+		says string
+	}{
+		{"the zero flow", flow.Flow{}, "invalid flow"},
+		{"a flow without a protocol", flow.Flow{Src: netip.AddrPortFrom(web, 0), Dst: netip.AddrPortFrom(app, 0)}, "protocol 0"},
+		{"a tcp flow without a destination port", flow.Flow{Protocol: flow.TCP, Src: netip.AddrPortFrom(web, 40000), Dst: netip.AddrPortFrom(app, 0)}, "port 0"},
+		{"a udp flow without a source port", flow.Flow{Protocol: flow.UDP, Src: netip.AddrPortFrom(web, 0), Dst: netip.AddrPortFrom(app, 53)}, "port 0"},
+		{"an icmp flow with a domain", flow.Flow{Protocol: flow.ICMP, Src: netip.AddrPortFrom(web, 0), Dst: netip.AddrPortFrom(app, 0), Domain: "example.com"}, "carried by tcp"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := m.CheckFlow(tt.f)
+			require.ErrorIs(t, err, reach.ErrQuery)
+			assert.ErrorContains(t, err, tt.says)
+		})
+	}
+	r, err := m.CheckFlow(flow.MustParse("icmp 10.0.1.10 -> 10.0.2.20 type 0"))
+	require.NoError(t, err, "an echo reply is a flow like any other")
+	assert.Equal(t, flow.ICMPEchoReply, r.Flow.ICMPType)
+}
