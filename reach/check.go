@@ -351,7 +351,7 @@ func (w *walker) networkACL(pkt flow.Flow, s *subnetInfo, dir flow.Direction) {
 	}
 	if d.Verdict != flow.Allow {
 		h.Code = ACLDeny
-		if d.IsDefault {
+		if d.Default {
 			h.Code = ACLDefaultDeny
 		}
 		h.Fix = aclFix(pkt, s, dir, d, w.leg)
@@ -374,7 +374,7 @@ func aclFix(pkt flow.Flow, s *subnetInfo, dir flow.Direction, d nacl.Decision, l
 		}
 	}
 	cidr := netip.PrefixFrom(peer, peer.BitLen())
-	if d.IsDefault {
+	if d.Default {
 		return fmt.Sprintf("add an %s allow entry to %s for %s %s %s", dir, s.acl.acl.ID, what, word, cidr)
 	}
 	return fmt.Sprintf("entry %s of %s denies first: add an %s allow entry numbered below %d for %s %s %s, or narrow entry %d",
