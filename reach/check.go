@@ -293,13 +293,7 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 	if !w.identity {
 		ev = ii.sg.blind
 	}
-	x, err := ev.Explain(pkt, dir)
-	if err != nil { // the model resolves every reference it compiled
-		h.Verdict, h.Reason = flow.Deny, err.Error()
-		h.Code = SGNoAllow
-		w.add(h)
-		return
-	}
+	x := ev.Explain(pkt, dir)
 	h.Verdict = x.Verdict
 	for _, g := range x.Groups {
 		h.Details = append(h.Details, fmt.Sprintf("%s (%s): %s", g.Group, g.Name, g.Reason))
