@@ -44,7 +44,7 @@ type Peer struct {
 }
 
 // CIDR returns a peer for the CIDR block s (IPv4 or IPv6). It panics on a
-// malformed CIDR; use [ParseCIDR] for input.
+// malformed CIDR; use [flow.ParseCIDR] for input.
 func CIDR(s string) Peer {
 	p, err := flow.ParseCIDR(s)
 	if err != nil {
