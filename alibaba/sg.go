@@ -201,9 +201,9 @@ func parsePermission(l jsonloc.Loc, kind sg.Flavour, raw json.RawMessage) (sg.Ru
 
 	switch strings.ToLower(pj.Policy) {
 	case "", "accept":
-		r.Action = sg.Accept
+		r.Action = flow.Pass
 	case "drop":
-		r.Action = sg.Drop
+		r.Action = flow.Drop
 	default:
 		return sg.Rule{}, l.Field("Policy").Fail(pj.Policy, sg.ErrInvalidRule, "want Accept or Drop")
 	}

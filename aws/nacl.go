@@ -53,7 +53,10 @@ type (
 // and 32768 (IPv6) are recognised as the implicit "*" rules and left out;
 // they must be exactly "deny all" to 0.0.0.0/0 or ::/0. IPv6 entries and
 // ICMP types and codes are kept; an ICMPv6 (58) entry with an IPv4 CIDR is
-// kept with its type and code ignored. CIDRs with host bits set are masked.
+// kept with its type and code ignored. A TCP or UDP PortRange From 0 To 0
+// is port 0 alone: the entry's Ports stay zero and PortZero is set.
+// RuleAction allow is flow.Pass and deny flow.Drop. CIDRs with host bits
+// set are masked.
 // Every ACL returned compiles with [Compile].
 //
 // Everything else that is not as AWS prints it is an error, never a guess:
@@ -206,9 +209,9 @@ func parseEntry(path, id string, raw json.RawMessage) (nacl.Entry, error) {
 	}
 	switch strings.ToLower(*je.RuleAction) {
 	case "allow":
-		e.Action = flow.Allow
+		e.Action = flow.Pass
 	case "deny":
-		e.Action = flow.Deny
+		e.Action = flow.Drop
 	default:
 		return fail("RuleAction", *je.RuleAction, "action %q: want allow or deny", *je.RuleAction)
 	}
@@ -278,6 +281,8 @@ func parseEntry(path, id string, raw json.RawMessage) (nacl.Entry, error) {
 			return fail("PortRange", fmt.Sprintf("%d-%d", bounds[0], bounds[1]), "port range %d-%d: From is above To", bounds[0], bounds[1])
 		}
 		e.Ports = flow.PortRange{Lo: uint16(bounds[0]), Hi: uint16(bounds[1])}
+		// From 0 To 0 is port 0 alone, which the zero Ports cannot say.
+		e.PortZero = e.Ports == flow.PortRange{}
 	}
 
 	if e.UsesICMP() {

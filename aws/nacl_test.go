@@ -127,6 +127,20 @@ func TestParseJSON(t *testing.T) {
 		assert.Equal(t, []string{"100 allow tcp 443 from 0.0.0.0/0"}, entryStrings(acls[0].Entries))
 	})
 
+	t.Run("PortRange From 0 To 0 is port 0 alone", func(t *testing.T) {
+		acls, err := aws.ParseNetworkACLs([]byte(doc(`{"RuleNumber":100,"Protocol":"17","RuleAction":"deny","Egress":true,"CidrBlock":"0.0.0.0/0","PortRange":{"From":0,"To":0}}`)))
+		require.NoError(t, err)
+		require.Len(t, acls[0].Entries, 1)
+		e := acls[0].Entries[0]
+		assert.True(t, e.PortZero)
+		assert.Equal(t, flow.PortRange{}, e.Ports)
+		assert.Equal(t, "100 deny udp 0 to 0.0.0.0/0", e.String())
+		ev := compile(t, acls[0])
+		assert.Equal(t, flow.Deny, ev.Evaluate(flow.MustParse("udp 10.0.0.1:5 -> 10.0.0.2:0"), flow.Outbound).Verdict)
+		assert.Equal(t, 100, ev.Evaluate(flow.MustParse("udp 10.0.0.1:5 -> 10.0.0.2:0"), flow.Outbound).Entry.Number)
+		assert.True(t, ev.Evaluate(flow.MustParse("udp 10.0.0.1:5 -> 10.0.0.2:1"), flow.Outbound).Default)
+	})
+
 	t.Run("an empty list is no ACLs and no error", func(t *testing.T) {
 		acls, err := aws.ParseNetworkACLs([]byte(`{"NetworkAcls": [], "NextToken": null}`))
 		require.NoError(t, err)

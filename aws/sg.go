@@ -41,7 +41,8 @@ import (
 //     number 0–255 written as a string; anything else is an error. A number
 //     is taken as that protocol, so "6" is TCP and needs ports.
 //   - For tcp and udp, FromPort and ToPort are both required, 0–65535, with
-//     FromPort <= ToPort; they become Rule.Ports.
+//     FromPort <= ToPort; they become Rule.Ports. FromPort 0 ToPort 0 is
+//     port 0 alone: Ports stays zero and Rule.PortZero is set.
 //   - For icmp and icmpv6, FromPort is the ICMP type and ToPort the code,
 //     each -1 (all) or 0–255, and a type of -1 needs a code of -1. icmpv6
 //     with both absent means every type and code; icmp needs both. One of
@@ -400,6 +401,8 @@ func awsTraffic(r *sg.Rule, l jsonloc.Loc, proto string, from, to *int) error {
 			return tl.Fail(strconv.Itoa(*to), sg.ErrInvalidRule, "ToPort is below FromPort %d", *from)
 		}
 		r.Ports = flow.PortRange{Lo: uint16(*from), Hi: uint16(*to)}
+		// FromPort 0 ToPort 0 is port 0 alone, which the zero Ports cannot say.
+		r.PortZero = r.Ports == flow.PortRange{}
 	case p.IsICMP():
 		switch {
 		case from == nil && to == nil && p == flow.ICMPv6:

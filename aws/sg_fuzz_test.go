@@ -16,7 +16,7 @@ import (
 // list (two small blocks), so Compile only checks the rules themselves.
 type knowsAllResolver struct{}
 
-func (knowsAllResolver) IsMember(string, netip.Addr) (bool, error) { return false, nil }
+func (knowsAllResolver) GroupMembers(string) ([]netip.Addr, error) { return nil, nil }
 
 func (knowsAllResolver) PrefixList(string) ([]netip.Prefix, error) {
 	return []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24"), netip.MustParsePrefix("2001:db8::/32")}, nil

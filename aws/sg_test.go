@@ -62,7 +62,7 @@ func outbound(traffic string, peer sg.Peer, desc string) sg.Rule {
 func ruleID(id string, r sg.Rule) sg.Rule { r.ID = id; return r }
 
 // aliRule sets a rule's ID, action and priority, as Alibaba rules have.
-func aliRule(id string, a sg.Action, prio int, r sg.Rule) sg.Rule {
+func aliRule(id string, a flow.Action, prio int, r sg.Rule) sg.Rule {
 	r.ID, r.Action, r.Priority = id, a, prio
 	return r
 }
@@ -234,17 +234,17 @@ func TestParseAlibabaSecurityGroupReadsABasicGroup(t *testing.T) {
 	assert.Equal(t, sg.AlibabaBasic, g.Flavour)
 	assert.False(t, g.InnerAccessDrop, "InnerAccessPolicy Accept")
 	assert.Equal(t, []sg.Rule{
-		aliRule("sgr-bp1000000000000001", sg.Accept, 1, inbound("tcp 22", sg.CIDR("203.0.113.0/24"), "SSH from the office")),
-		aliRule("sgr-bp1000000000000002", sg.Drop, 100, inbound("tcp 22", sg.AnyIPv4, "no SSH from elsewhere")),
-		aliRule("sgr-bp1000000000000003", sg.Accept, 1, inbound("icmp", sg.CIDR("10.0.0.0/8"), "")),
-		aliRule("sgr-bp1000000000000004", sg.Accept, 10, inbound("tcp 443", sg.CIDR("2001:db8:1234:1a00::/56"), "HTTPS over IPv6")),
-		aliRule("sgr-bp1000000000000005", sg.Accept, 5, inbound("tcp 80", sg.GroupRef("sg-bp67acfmxazb4ph0ab12"), "HTTP from the load balancers")),
-		withSourcePorts(1024, 65535, aliRule("sgr-bp1000000000000006", sg.Accept, 2, inbound("udp 53", sg.CIDR("10.0.0.0/8"), "DNS from high ports"))),
-		aliRule("sgr-bp1000000000000007", sg.Accept, 50, inbound("all", sg.PrefixList("pl-x1j1k5ykzqlixdcy"), "")),
-		aliRule("sgr-bp1000000000000008", sg.Drop, 1, outbound("tcp 25", sg.AnyIPv4, "no SMTP")),
-		aliRule("sgr-bp1000000000000009", sg.Accept, 100, outbound("all", sg.AnyIPv4, "")),
-		aliRule("sgr-bp1000000000000010", sg.Accept, 100, outbound("icmpv6", sg.AnyIPv6, "")),
-		aliRule("sgr-bp1000000000000011", sg.Accept, 20, outbound("gre", sg.CIDR("192.0.2.0/24"), "GRE tunnel")),
+		aliRule("sgr-bp1000000000000001", flow.Pass, 1, inbound("tcp 22", sg.CIDR("203.0.113.0/24"), "SSH from the office")),
+		aliRule("sgr-bp1000000000000002", flow.Drop, 100, inbound("tcp 22", sg.AnyIPv4, "no SSH from elsewhere")),
+		aliRule("sgr-bp1000000000000003", flow.Pass, 1, inbound("icmp", sg.CIDR("10.0.0.0/8"), "")),
+		aliRule("sgr-bp1000000000000004", flow.Pass, 10, inbound("tcp 443", sg.CIDR("2001:db8:1234:1a00::/56"), "HTTPS over IPv6")),
+		aliRule("sgr-bp1000000000000005", flow.Pass, 5, inbound("tcp 80", sg.GroupRef("sg-bp67acfmxazb4ph0ab12"), "HTTP from the load balancers")),
+		withSourcePorts(1024, 65535, aliRule("sgr-bp1000000000000006", flow.Pass, 2, inbound("udp 53", sg.CIDR("10.0.0.0/8"), "DNS from high ports"))),
+		aliRule("sgr-bp1000000000000007", flow.Pass, 50, inbound("all", sg.PrefixList("pl-x1j1k5ykzqlixdcy"), "")),
+		aliRule("sgr-bp1000000000000008", flow.Drop, 1, outbound("tcp 25", sg.AnyIPv4, "no SMTP")),
+		aliRule("sgr-bp1000000000000009", flow.Pass, 100, outbound("all", sg.AnyIPv4, "")),
+		aliRule("sgr-bp1000000000000010", flow.Pass, 100, outbound("icmpv6", sg.AnyIPv6, "")),
+		aliRule("sgr-bp1000000000000011", flow.Pass, 20, outbound("gre", sg.CIDR("192.0.2.0/24"), "GRE tunnel")),
 	}, g.Rules)
 }
 
@@ -258,11 +258,11 @@ func TestParseAlibabaSecurityGroupReadsAnEnterpriseGroup(t *testing.T) {
 		Flavour:         sg.AlibabaEnterprise,
 		InnerAccessDrop: true,
 		Rules: []sg.Rule{
-			aliRule("sgr-uf6000000000000001", sg.Accept, 1, inbound("tcp 8080", sg.CIDR("172.16.0.0/12"), "app port")),
-			aliRule("sgr-uf6000000000000002", sg.Drop, 1, inbound("tcp 8080", sg.CIDR("172.16.99.0/24"), "quarantined subnet")),
-			aliRule("sgr-uf6000000000000003", sg.Accept, 1, outbound("tcp 443", sg.PrefixList("pl-uf6bwgl9hxnr8hzc9m3e"), "")),
+			aliRule("sgr-uf6000000000000001", flow.Pass, 1, inbound("tcp 8080", sg.CIDR("172.16.0.0/12"), "app port")),
+			aliRule("sgr-uf6000000000000002", flow.Drop, 1, inbound("tcp 8080", sg.CIDR("172.16.99.0/24"), "quarantined subnet")),
+			aliRule("sgr-uf6000000000000003", flow.Pass, 1, outbound("tcp 443", sg.PrefixList("pl-uf6bwgl9hxnr8hzc9m3e"), "")),
 			// A plain address is a /32.
-			aliRule("sgr-uf6000000000000004", sg.Accept, 1, outbound("udp 123", sg.CIDR("203.0.113.123/32"), "")),
+			aliRule("sgr-uf6000000000000004", flow.Pass, 1, outbound("udp 123", sg.CIDR("203.0.113.123/32"), "")),
 		},
 	}
 	for _, kind := range []sg.Flavour{sg.AWS, sg.AlibabaEnterprise} {
@@ -359,7 +359,7 @@ func TestParseAlibabaPeerPrecedence(t *testing.T) {
 			require.Len(t, g.Rules, 1)
 			assert.Equal(t, tt.want, g.Rules[0].Peer)
 			assert.Equal(t, 1, g.Rules[0].Priority, "absent priority is 1")
-			assert.Equal(t, sg.Accept, g.Rules[0].Action, "absent policy is accept")
+			assert.Equal(t, flow.Pass, g.Rules[0].Action, "absent policy is accept")
 		})
 	}
 }
@@ -373,6 +373,20 @@ func TestParseSecurityGroupsCanonicalisesCIDRs(t *testing.T) {
 		inbound("udp 0-65535", sg.CIDR("100.68.0.0/18"), ""),
 		inbound("udp 0-65535", sg.CIDR("2001:db8::/64"), ""),
 	}, groups[0].Rules)
+}
+
+func TestParseSecurityGroupsReadsPortZeroAlone(t *testing.T) {
+	doc := `{"SecurityGroupRules":[{"SecurityGroupRuleId":"sgr-0","GroupId":"sg-1","IsEgress":false,"IpProtocol":"tcp","FromPort":0,"ToPort":0,"CidrIpv4":"0.0.0.0/0"}]}`
+	groups, err := aws.ParseSecurityGroupRules([]byte(doc))
+	require.NoError(t, err)
+	require.Len(t, groups, 1)
+	r := groups[0].Rules[0]
+	assert.True(t, r.PortZero, "FromPort 0 ToPort 0 is port 0 alone")
+	assert.Equal(t, flow.PortRange{}, r.Ports)
+	assert.Equal(t, "sgr-0 allows tcp/0 from 0.0.0.0/0", r.String())
+	e := sg.MustCompile(groups, nil)
+	assert.True(t, e.Evaluate(flow.MustParse("tcp 1.2.3.4:1 -> 10.0.0.1:0"), flow.Inbound).Allowed())
+	assert.False(t, e.Evaluate(flow.MustParse("tcp 1.2.3.4:1 -> 10.0.0.1:22"), flow.Inbound).Allowed())
 }
 
 func TestParseSecurityGroupsAcceptsEmptyInput(t *testing.T) {
@@ -435,8 +449,7 @@ func TestParsedGroupsDecideLikeTheirJSONSays(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ev, err := sg.Compile([]sg.Group{tt.group}, referenceResolver(tt.group))
 			require.NoError(t, err)
-			d, err := ev.Evaluate(flow.MustParse(tt.flow), tt.dir)
-			require.NoError(t, err)
+			d := ev.Evaluate(flow.MustParse(tt.flow), tt.dir)
 			assert.Equal(t, tt.allowed, d.Allowed(), d.String())
 			if tt.ruleID != "" {
 				assert.Equal(t, tt.ruleID, d.Rule.ID, d.String())

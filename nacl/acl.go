@@ -29,9 +29,9 @@ type ACL struct {
 func NewDefault(id, vpcID string, ipv6 bool) ACL {
 	acl := ACL{ID: id, VPCID: vpcID, IsDefault: true}
 	for _, dir := range []flow.Direction{flow.Inbound, flow.Outbound} {
-		acl.Entries = append(acl.Entries, Entry{Number: 100, Action: flow.Allow, Direction: dir, Protocol: flow.AllProtocols, CIDR: netip.PrefixFrom(netip.IPv4Unspecified(), 0)})
+		acl.Entries = append(acl.Entries, Entry{Number: 100, Action: flow.Pass, Direction: dir, Protocol: flow.AllProtocols, CIDR: netip.PrefixFrom(netip.IPv4Unspecified(), 0)})
 		if ipv6 {
-			acl.Entries = append(acl.Entries, Entry{Number: 101, Action: flow.Allow, Direction: dir, Protocol: flow.AllProtocols, CIDR: netip.PrefixFrom(netip.IPv6Unspecified(), 0)})
+			acl.Entries = append(acl.Entries, Entry{Number: 101, Action: flow.Pass, Direction: dir, Protocol: flow.AllProtocols, CIDR: netip.PrefixFrom(netip.IPv6Unspecified(), 0)})
 		}
 	}
 	return acl

@@ -6,6 +6,24 @@
 // [Entry.String]). It reads no cloud's JSON: package aws reads what
 // `aws ec2 describe-network-acls` prints.
 //
+// # Vocabulary
+//
+// The same as every filter of reachsim: [Compile] (and [MustCompile], which
+// panics) checks the data and returns an [Evaluator];
+// [Evaluator.Evaluate] decides one packet in one direction and returns a
+// [Decision] without an error and without allocating; [Evaluator.Explain]
+// returns the same Decision with Skipped filled: the entries tried before
+// the deciding one, each with why it did not match. A Decision carries the
+// Verdict, the deciding entry's Action ([flow.Pass] or [flow.Drop]), the
+// Entry itself, and Default when the "*" rule decided. An entry's action is
+// a [flow.Action]; its text forms keep AWS's words, "allow" (Pass) and
+// "deny" (Drop). The zero Action is unset, and Compile rejects it: every
+// entry says whether it allows or denies.
+//
+// A nil *Evaluator means "no network ACL here" (an endpoint outside every
+// subnet, a host on the internet or on premises): it passes every packet
+// with a Decision whose ACL is "" and whose String says "no network ACL".
+//
 // # Contract
 //
 //   - Stateless. Every packet is judged on its own. The reply of a
@@ -26,7 +44,7 @@
 //     matches is denied by the implicit final rule "*". AWS's JSON shows it as
 //     rule number 32767 for IPv4 ([DefaultRuleIPv4]) and 32768 for IPv6
 //     ([DefaultRuleIPv6]). It is never an element of [ACL.Entries]; a
-//     [Decision] it made has IsDefault set.
+//     [Decision] it made has Default set.
 //   - Where ACLs apply. An ACL filters packets that cross the boundary of a
 //     subnet it is associated with. Traffic between two network interfaces
 //     of the same subnet is not filtered at all. This package does not know
@@ -46,6 +64,11 @@
 //
 // # Choices where AWS's documentation leaves room
 //
+//   - No half-asked entry: a TCP or UDP entry must set its Ports
+//     ([flow.AllPorts] for every port); the zero Ports is "not set", an
+//     error at [Compile], never silently port 0. An entry for port 0 alone
+//     (AWS's PortRange From 0 To 0, "tcp 0" in text) sets [Entry.PortZero]
+//     and leaves Ports zero.
 //   - An entry's port range is the packet's destination port range; NACLs do
 //     not filter on source ports.
 //   - Protocols other than TCP (6), UDP (17), ICMP (1) and ICMPv6 (58) match

@@ -40,22 +40,59 @@ var (
 // zero (ICMPv6 with an IPv4 CIDR: -1, all types and codes, as AWS says).
 // Beware that the zero ICMPType and ICMPCode of an ICMP entry mean type 0
 // code 0 (echo reply), not all; write -1 for all.
+//
+// A TCP or UDP entry must say its ports: the zero Ports means "not set" and
+// is an error at [Compile], not "port 0". Write flow.AllPorts for every
+// port. An entry for destination port 0 alone (AWS's PortRange From 0 To 0,
+// "tcp 0" in the text form) leaves Ports zero and sets PortZero.
 type Entry struct {
 	Number    int            // 1–32766 for user entries; 32767 and 32768 for "*"
-	Action    flow.Verdict   // flow.Allow or flow.Deny
+	Action    flow.Action    // flow.Pass (AWS's "allow") or flow.Drop ("deny"); unset is an error
 	Direction flow.Direction // flow.Inbound (AWS's Egress false) or flow.Outbound
 	Protocol  flow.Protocol  // flow.AllProtocols or a protocol number 0–255
 	CIDR      netip.Prefix   // source for inbound, destination for outbound; IPv4 or IPv6
-	Ports     flow.PortRange // TCP/UDP destination ports, inclusive
-	ICMPType  int16          // ICMP type 0–255, or -1 for all types
-	ICMPCode  int16          // ICMP code 0–255, or -1 for all codes of the type
+	Ports     flow.PortRange // TCP/UDP destination ports, inclusive; required for TCP and UDP
+	// PortZero makes a TCP or UDP entry cover destination port 0 alone,
+	// which Ports cannot say since its zero value means "not set". Ports
+	// must then be zero.
+	PortZero bool
+	ICMPType int16 // ICMP type 0–255, or -1 for all types
+	ICMPCode int16 // ICMP code 0–255, or -1 for all codes of the type
 }
+
+// actionWord prints a as AWS's RuleAction: "allow" for Pass, "deny" for
+// Drop, the [flow.Action] name otherwise.
+func actionWord(a flow.Action) string {
+	switch a {
+	case flow.Pass:
+		return "allow"
+	case flow.Drop:
+		return "deny"
+	}
+	return a.String()
+}
+
+// parseAction reads AWS's RuleAction in any letter case: "allow" (Pass) or
+// "deny" (Drop). Errors wrap [flow.ErrAction].
+func parseAction(s string) (flow.Action, error) {
+	switch strings.ToLower(s) {
+	case "allow":
+		return flow.Pass, nil
+	case "deny":
+		return flow.Drop, nil
+	}
+	return 0, fmt.Errorf("%w %q: want allow or deny", flow.ErrAction, s)
+}
+
+// portsSet reports whether e says which ports it covers: a non-zero Ports,
+// or PortZero.
+func (e Entry) portsSet() bool { return e.PortZero || e.Ports != (flow.PortRange{}) }
 
 // DefaultRule returns the implicit final "*" rule of one direction and
 // family: deny all protocols from (inbound) or to (outbound) 0.0.0.0/0,
 // numbered 32767, or ::/0, numbered 32768.
 func DefaultRule(dir flow.Direction, ipv6 bool) Entry {
-	e := Entry{Number: DefaultRuleIPv4, Action: flow.Deny, Direction: dir, Protocol: flow.AllProtocols, CIDR: netip.PrefixFrom(netip.IPv4Unspecified(), 0)}
+	e := Entry{Number: DefaultRuleIPv4, Action: flow.Drop, Direction: dir, Protocol: flow.AllProtocols, CIDR: netip.PrefixFrom(netip.IPv4Unspecified(), 0)}
 	if ipv6 {
 		e.Number, e.CIDR = DefaultRuleIPv6, netip.PrefixFrom(netip.IPv6Unspecified(), 0)
 	}
@@ -107,7 +144,7 @@ func (e Entry) String() string { return e.Label() + " " + e.body() }
 // body is String without the number.
 func (e Entry) body() string {
 	var b strings.Builder
-	b.WriteString(e.Action.String())
+	b.WriteString(actionWord(e.Action))
 	b.WriteByte(' ')
 	b.WriteString(e.Protocol.String())
 	switch {
@@ -158,8 +195,8 @@ func check(e Entry) *fault {
 			msg += "; 32767 and 32768 are the implicit * rules, which every ACL has: leave them out"
 		}
 		return bad("Number", strconv.Itoa(e.Number), msg, e.Number)
-	case e.Action != flow.Allow && e.Action != flow.Deny:
-		return bad("Action", e.Action.String(), "action %s: want allow or deny", e.Action)
+	case e.Action != flow.Pass && e.Action != flow.Drop:
+		return bad("Action", e.Action.String(), "action %s: want allow or deny (flow.Pass or flow.Drop)", e.Action)
 	case e.Direction != flow.Inbound && e.Direction != flow.Outbound:
 		return bad("Direction", e.Direction.String(), "direction %s: want inbound or outbound", e.Direction)
 	case !e.Protocol.IsValid():
@@ -170,6 +207,10 @@ func check(e Entry) *fault {
 		return bad("CIDR", e.CIDR.String(), "CIDR %s has a zone", e.CIDR)
 	case e.CIDR.Addr().Is4In6():
 		return bad("CIDR", e.CIDR.String(), "CIDR %s is IPv4-mapped IPv6; write the IPv4 CIDR", e.CIDR)
+	case e.UsesPorts() && !e.portsSet():
+		return bad("Ports", "", "%s entry %d has no ports: set Ports (flow.AllPorts for every port; PortZero for port 0 alone)", e.Protocol, e.Number)
+	case e.UsesPorts() && e.PortZero && e.Ports != (flow.PortRange{}):
+		return bad("Ports", e.Ports.String(), "PortZero stands for port 0 alone, but Ports is %s: set one or the other", e.Ports)
 	case e.UsesPorts() && e.Ports.IsEmpty():
 		return bad("Ports", e.Ports.String(), "port range %d-%d: the first port is above the last", e.Ports.Lo, e.Ports.Hi)
 	}
@@ -208,7 +249,7 @@ func (e Entry) Canonical() Entry { return canonical(e) }
 func canonical(e Entry) Entry {
 	e.CIDR = e.CIDR.Masked()
 	if !e.UsesPorts() {
-		e.Ports = flow.PortRange{}
+		e.Ports, e.PortZero = flow.PortRange{}, false
 	}
 	switch {
 	case e.UsesICMP():
@@ -226,8 +267,8 @@ func canonical(e Entry) Entry {
 //
 // NUMBER is 1–32766, or "*" for a default rule ("* deny all from
 // 0.0.0.0/0"); ACTION is allow or deny; PROTOCOL is anything
-// [flow.ParseProtocol] reads. TCP and UDP need PORTS ("22", "1024-65535");
-// ICMP takes "all", "type T" or "type T code C" and means all when none is
+// [flow.ParseProtocol] reads. TCP and UDP need PORTS ("22", "1024-65535";
+// "0" alone sets [Entry.PortZero]); ICMP takes "all", "type T" or "type T code C" and means all when none is
 // given; other protocols take neither. "from" makes an inbound entry, "to"
 // an outbound one. A CIDR with host bits set is masked, as AWS does. Errors
 // are *[flow.InputError] wrapping [ErrInvalidEntry].
@@ -252,14 +293,11 @@ func ParseEntry(s string) (Entry, error) {
 		}
 		e.Number = n
 	}
-	switch strings.ToLower(words[1]) {
-	case "allow":
-		e.Action = flow.Allow
-	case "deny":
-		e.Action = flow.Deny
-	default:
+	a, err := parseAction(words[1])
+	if err != nil {
 		return fail("action %q: want allow or deny", words[1])
 	}
+	e.Action = a
 	p, err := flow.ParseProtocol(words[2])
 	if err != nil {
 		return fail("%v", err)
@@ -276,7 +314,7 @@ func ParseEntry(s string) (Entry, error) {
 		if err != nil {
 			return fail("%v", err)
 		}
-		e.Ports, rest = r, rest[1:]
+		e.Ports, e.PortZero, rest = r, r == flow.PortRange{}, rest[1:]
 	case p.IsICMP():
 		switch rest[0] {
 		case "all":
@@ -316,7 +354,7 @@ func ParseEntry(s string) (Entry, error) {
 	e.CIDR = pfx
 	if star {
 		want := DefaultRule(e.Direction, pfx.Addr().Is6())
-		if e.Action != flow.Deny || e.Protocol != flow.AllProtocols || pfx != want.CIDR {
+		if e.Action != flow.Drop || e.Protocol != flow.AllProtocols || pfx != want.CIDR {
 			return fail("the * rule is \"* deny all from 0.0.0.0/0\" or \"::/0\", with from or to")
 		}
 		return want, nil

@@ -29,6 +29,7 @@ func TestEntryStringRoundTrips(t *testing.T) {
 		{"all protocols by number is all", "143 allow -1 to 0.0.0.0/0", "143 allow all to 0.0.0.0/0"},
 		{"a CIDR with host bits is masked", "150 allow tcp 443 from 10.1.2.3/16", "150 allow tcp 443 from 10.1.0.0/16"},
 		{"an IPv6 entry prints its CIDR", "160 deny tcp 0-65535 to 2001:db8::/32", ""},
+		{"a tcp entry for port 0 alone prints its port", "170 deny tcp 0 from 0.0.0.0/0", ""},
 		{"the IPv4 star rule prints as *", "* deny all from 0.0.0.0/0", ""},
 		{"the IPv6 star rule prints as *", "* deny all to ::/0", ""},
 	}
@@ -55,15 +56,17 @@ func TestParseEntryFields(t *testing.T) {
 		want nacl.Entry
 	}{
 		{"from makes an inbound tcp entry with its port range", "100 allow tcp 1024-65535 from 0.0.0.0/0",
-			nacl.Entry{Number: 100, Action: flow.Allow, Direction: flow.Inbound, Protocol: flow.TCP, CIDR: netip.MustParsePrefix("0.0.0.0/0"), Ports: flow.PortRange{Lo: 1024, Hi: 65535}}},
+			nacl.Entry{Number: 100, Action: flow.Pass, Direction: flow.Inbound, Protocol: flow.TCP, CIDR: netip.MustParsePrefix("0.0.0.0/0"), Ports: flow.PortRange{Lo: 1024, Hi: 65535}}},
 		{"to makes an outbound deny", "7 deny udp 53 to 10.0.0.2/32",
-			nacl.Entry{Number: 7, Action: flow.Deny, Direction: flow.Outbound, Protocol: flow.UDP, CIDR: netip.MustParsePrefix("10.0.0.2/32"), Ports: flow.Single[uint16](53)}},
+			nacl.Entry{Number: 7, Action: flow.Drop, Direction: flow.Outbound, Protocol: flow.UDP, CIDR: netip.MustParsePrefix("10.0.0.2/32"), Ports: flow.Single[uint16](53)}},
 		{"icmp type without code keeps code -1", "100 allow icmp type 3 from 10.0.0.0/8",
-			nacl.Entry{Number: 100, Action: flow.Allow, Protocol: flow.ICMP, CIDR: netip.MustParsePrefix("10.0.0.0/8"), ICMPType: 3, ICMPCode: -1}},
+			nacl.Entry{Number: 100, Action: flow.Pass, Protocol: flow.ICMP, CIDR: netip.MustParsePrefix("10.0.0.0/8"), ICMPType: 3, ICMPCode: -1}},
 		{"icmpv6 all is type and code -1", "100 allow icmpv6 all from ::/0",
-			nacl.Entry{Number: 100, Action: flow.Allow, Protocol: flow.ICMPv6, CIDR: netip.MustParsePrefix("::/0"), ICMPType: -1, ICMPCode: -1}},
+			nacl.Entry{Number: 100, Action: flow.Pass, Protocol: flow.ICMPv6, CIDR: netip.MustParsePrefix("::/0"), ICMPType: -1, ICMPCode: -1}},
 		{"icmpv6 with an IPv4 CIDR is loaded as all types", "100 allow icmpv6 type 2 code 0 from 10.0.0.0/8",
-			nacl.Entry{Number: 100, Action: flow.Allow, Protocol: flow.ICMPv6, CIDR: netip.MustParsePrefix("10.0.0.0/8"), ICMPType: -1, ICMPCode: -1}},
+			nacl.Entry{Number: 100, Action: flow.Pass, Protocol: flow.ICMPv6, CIDR: netip.MustParsePrefix("10.0.0.0/8"), ICMPType: -1, ICMPCode: -1}},
+		{"port 0 alone sets PortZero", "100 allow tcp 0 from 0.0.0.0/0",
+			nacl.Entry{Number: 100, Action: flow.Pass, Protocol: flow.TCP, CIDR: netip.MustParsePrefix("0.0.0.0/0"), PortZero: true}},
 		{"the IPv6 outbound star is rule 32768", "* deny all to ::/0", nacl.DefaultRule(flow.Outbound, true)},
 		{"the IPv4 inbound star is rule 32767", "* deny all from 0.0.0.0/0", nacl.DefaultRule(flow.Inbound, false)},
 	}

@@ -85,7 +85,7 @@ func addrKey(a netip.Addr) (hi, lo uint64, ok bool) {
 func newMatcher(e Entry) matcher {
 	m := matcher{proto: e.Protocol, phi: 65535, itype: -1, icode: -1}
 	if e.UsesPorts() {
-		m.plo, m.phi = e.Ports.Lo, e.Ports.Hi
+		m.plo, m.phi = e.Ports.Lo, e.Ports.Hi // PortZero: Ports is zero, port 0 alone
 	}
 	if e.UsesICMP() {
 		m.itype, m.icode = e.ICMPType, e.ICMPCode
@@ -186,14 +186,20 @@ func (e *Evaluator) ID() string {
 }
 
 // Decision is the outcome of one packet crossing one ACL in one direction.
+// [Evaluator.Evaluate] and [Evaluator.Explain] return the same Decision;
+// only Explain fills Skipped.
 type Decision struct {
 	Verdict flow.Verdict // flow.Allow or flow.Deny
-	ACL     string       // the ACL's ID; "" when there is no ACL (a nil Evaluator)
+	// Action is the deciding entry's action: flow.Pass or flow.Drop (the "*"
+	// rule drops; a nil Evaluator passes).
+	Action flow.Action
+	ACL    string // the ACL's ID; "" when there is no ACL (a nil Evaluator)
 	// Entry is the entry that decided: a user entry, or the "*" rule of the
-	// packet's direction and family (numbered 32767 or 32768).
+	// packet's direction and family (numbered 32767 or 32768). Zero for a
+	// nil Evaluator.
 	Entry Entry
-	// IsDefault reports that no entry matched and the "*" rule denied.
-	IsDefault bool
+	// Default reports that no entry matched and the "*" rule denied.
+	Default bool
 	// Skipped lists, for [Evaluator.Explain] only, the entries of the
 	// packet's direction and family tried before the deciding one, in rule
 	// number order, each with why it did not match.
@@ -230,7 +236,7 @@ type Skip struct {
 func (s Skip) String() string { return s.Entry.Label() + ": " + s.Reason }
 
 // noACL is the decision of a nil Evaluator.
-var noACL = Decision{Verdict: flow.Allow}
+var noACL = Decision{Verdict: flow.Allow, Action: flow.Pass}
 
 // prepare picks the chain for f in dir and reduces f to a packet. valid is
 // false when the address the direction compares is invalid.
@@ -259,10 +265,10 @@ func (c *chain) first(p *packet) int {
 
 func (e *Evaluator) decide(c *chain, i int, dir flow.Direction, is6 bool) Decision {
 	if i < 0 {
-		return Decision{Verdict: flow.Deny, ACL: e.acl.ID, Entry: DefaultRule(dir, is6), IsDefault: true}
+		return Decision{Verdict: flow.Deny, Action: flow.Drop, ACL: e.acl.ID, Entry: DefaultRule(dir, is6), Default: true}
 	}
 	en := c.entries[i]
-	return Decision{Verdict: en.Action, ACL: e.acl.ID, Entry: en}
+	return Decision{Verdict: en.Action.Verdict(), Action: en.Action, ACL: e.acl.ID, Entry: en}
 }
 
 // Evaluate decides the packet f crossing the ACL in direction dir (Inbound:
@@ -373,7 +379,7 @@ func (e *Evaluator) AllowedPorts(f flow.Flow, dir flow.Direction) flow.PortSet {
 		if decided.IsEmpty() {
 			continue
 		}
-		if c.entries[i].Action == flow.Allow {
+		if c.entries[i].Action == flow.Pass {
 			allowed = allowed.Union(decided)
 		}
 		open = open.Difference(decided)

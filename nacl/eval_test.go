@@ -19,7 +19,7 @@ const (
 )
 
 func TestEvaluate(t *testing.T) {
-	gre22 := nacl.Entry{Number: 100, Action: flow.Allow, Protocol: flow.GRE, CIDR: netip.MustParsePrefix("10.0.0.0/8"), Ports: flow.Single[uint16](22)}
+	gre22 := nacl.Entry{Number: 100, Action: flow.Pass, Protocol: flow.GRE, CIDR: netip.MustParsePrefix("10.0.0.0/8"), Ports: flow.Single[uint16](22)}
 	withGRE := nacl.NewCustom("acl-gre", "vpc-1")
 	withGRE.Entries = []nacl.Entry{gre22}
 
@@ -168,10 +168,10 @@ func TestEvaluate(t *testing.T) {
 			d := ev.Evaluate(f, tt.dir)
 			assert.Equal(t, tt.verdict, d.Verdict)
 			assert.Equal(t, tt.rule, d.Entry.Label())
-			assert.Equal(t, tt.rule == "*", d.IsDefault)
+			assert.Equal(t, tt.rule == "*", d.Default)
 			assert.Equal(t, tt.acl.ID, d.ACL)
 			assert.Nil(t, d.Skipped, "Evaluate gives no trace")
-			if d.IsDefault {
+			if d.Default {
 				want := nacl.DefaultRule(tt.dir, f.Is6())
 				assert.Equal(t, want, d.Entry, "the star rule of the packet's direction and family")
 			}
@@ -268,6 +268,8 @@ func TestNilEvaluatorMeansNoACL(t *testing.T) {
 	for _, dir := range []flow.Direction{in, out} {
 		d := ev.Evaluate(f, dir)
 		assert.Equal(t, flow.Allow, d.Verdict)
+		assert.Equal(t, flow.Pass, d.Action)
+		assert.False(t, d.Default, "no ACL is not the * rule")
 		assert.Equal(t, "", d.ACL)
 		assert.Equal(t, "allowed: no network ACL", d.String())
 		assert.Equal(t, d, ev.Explain(f, dir))
@@ -296,8 +298,10 @@ func TestCompileRejects(t *testing.T) {
 			"Entries[0].Number", "0", nacl.ErrInvalidEntry, "want 1 to 32766"},
 		{"the star rule written as an entry", nacl.ACL{ID: "a", Entries: []nacl.Entry{nacl.DefaultRule(in, false)}},
 			"Entries[0].Number", "32767", nacl.ErrInvalidEntry, "implicit * rules"},
-		{"an indeterminate action", nacl.ACL{ID: "a", Entries: []nacl.Entry{e(func(x *nacl.Entry) { x.Action = flow.Indeterminate })}},
+		{"an indeterminate action", nacl.ACL{ID: "a", Entries: []nacl.Entry{e(func(x *nacl.Entry) { x.Action = flow.Alert })}},
 			"Entries[0].Action", "100", nacl.ErrInvalidEntry, "want allow or deny"},
+		{"an unset action: allow or deny is never guessed", nacl.ACL{ID: "a", Entries: []nacl.Entry{e(func(x *nacl.Entry) { x.Action = 0 })}},
+			"Entries[0].Action", "100", nacl.ErrInvalidEntry, "action unset: want allow or deny"},
 		{"a direction out of range", nacl.ACL{ID: "a", Entries: []nacl.Entry{e(func(x *nacl.Entry) { x.Direction = 7 })}},
 			"Entries[0].Direction", "100", nacl.ErrInvalidEntry, "want inbound or outbound"},
 		{"a protocol above 255", nacl.ACL{ID: "a", Entries: []nacl.Entry{e(func(x *nacl.Entry) { x.Protocol = 300 })}},
@@ -306,6 +310,12 @@ func TestCompileRejects(t *testing.T) {
 			"Entries[0].CIDR", "100", nacl.ErrInvalidEntry, "CIDR"},
 		{"an IPv4-mapped CIDR", nacl.ACL{ID: "a", Entries: []nacl.Entry{e(func(x *nacl.Entry) { x.CIDR = netip.MustParsePrefix("::ffff:10.0.0.0/104") })}},
 			"Entries[0].CIDR", "100", nacl.ErrInvalidEntry, "IPv4-mapped"},
+		{"a tcp entry without ports", nacl.ACL{ID: "a", Entries: []nacl.Entry{e(func(x *nacl.Entry) { x.Ports = flow.PortRange{} })}},
+			"Entries[0].Ports", "100", nacl.ErrInvalidEntry, "tcp entry 100 has no ports: set Ports (flow.AllPorts for every port"},
+		{"a udp entry without ports", nacl.ACL{ID: "a", Entries: []nacl.Entry{e(func(x *nacl.Entry) { x.Protocol, x.Ports = flow.UDP, flow.PortRange{} })}},
+			"Entries[0].Ports", "100", nacl.ErrInvalidEntry, "udp entry 100 has no ports"},
+		{"PortZero beside a port range", nacl.ACL{ID: "a", Entries: []nacl.Entry{e(func(x *nacl.Entry) { x.PortZero = true })}},
+			"Entries[0].Ports", "100", nacl.ErrInvalidEntry, "PortZero stands for port 0 alone"},
 		{"a reversed tcp port range", nacl.ACL{ID: "a", Entries: []nacl.Entry{e(func(x *nacl.Entry) { x.Ports = flow.PortRange{Lo: 443, Hi: 80} })}},
 			"Entries[0].Ports", "100", nacl.ErrInvalidEntry, "above the last"},
 		{"an icmp type above 255", nacl.ACL{ID: "a", Entries: []nacl.Entry{e(func(x *nacl.Entry) { x.Protocol, x.ICMPType = flow.ICMP, 256 })}},
@@ -336,8 +346,8 @@ func TestCompileRejects(t *testing.T) {
 }
 
 func TestCompileAccepts(t *testing.T) {
-	gre := nacl.Entry{Number: 100, Action: flow.Allow, Protocol: flow.GRE, CIDR: netip.MustParsePrefix("10.1.2.3/8"), Ports: flow.PortRange{Lo: 9, Hi: 1}, ICMPType: 7}
-	icmpv6on4 := nacl.Entry{Number: 110, Action: flow.Allow, Protocol: flow.ICMPv6, CIDR: netip.MustParsePrefix("10.0.0.0/8"), ICMPType: -1, ICMPCode: 4}
+	gre := nacl.Entry{Number: 100, Action: flow.Pass, Protocol: flow.GRE, CIDR: netip.MustParsePrefix("10.1.2.3/8"), Ports: flow.PortRange{Lo: 9, Hi: 1}, ICMPType: 7}
+	icmpv6on4 := nacl.Entry{Number: 110, Action: flow.Pass, Protocol: flow.ICMPv6, CIDR: netip.MustParsePrefix("10.0.0.0/8"), ICMPType: -1, ICMPCode: 4}
 	tests := []struct {
 		name string
 		in   nacl.Entry
@@ -367,7 +377,7 @@ func TestEvaluatorIsACopy(t *testing.T) {
 	ev := compile(t, acl)
 	f := fl("tcp 10.0.0.1:50000 -> 10.0.0.2:22")
 
-	acl.Entries[1].Action = flow.Allow
+	acl.Entries[1].Action = flow.Pass
 	acl.Entries[0].Number = 50
 	acl.Subnets[0] = "subnet-2"
 	d := ev.Evaluate(f, in)
@@ -378,7 +388,7 @@ func TestEvaluatorIsACopy(t *testing.T) {
 	assert.Equal(t, []string{"subnet-1"}, got.Subnets)
 	require.Len(t, got.Entries, 2)
 	assert.Equal(t, 100, got.Entries[0].Number, "entries come sorted")
-	got.Entries[0].Action = flow.Allow
+	got.Entries[0].Action = flow.Pass
 	got.Subnets[0] = "x"
 	assert.Equal(t, flow.Deny, ev.Evaluate(f, in).Verdict, "changing the returned copy changes nothing")
 	assert.Equal(t, "subnet-1", ev.ACL().Subnets[0])
@@ -397,7 +407,7 @@ func TestEvaluateOfInvalidFlowsDoesNotPanic(t *testing.T) {
 	ev := compile(t, nacl.NewDefault("acl-d", "vpc-1", true))
 	d := ev.Evaluate(flow.Flow{}, in)
 	assert.Equal(t, flow.Deny, d.Verdict)
-	assert.True(t, d.IsDefault)
+	assert.True(t, d.Default)
 	assert.Equal(t, nacl.DefaultRuleIPv4, d.Entry.Number)
 	assert.NotPanics(t, func() { ev.Explain(flow.Flow{}, out) })
 	assert.True(t, ev.AllowedPorts(flow.Flow{Protocol: flow.TCP}, out).IsEmpty())
@@ -464,4 +474,14 @@ func TestAllowedPorts(t *testing.T) {
 			assert.Equal(t, brute.String(), got.String(), "brute force over every port")
 		})
 	}
+}
+
+func TestPortZeroEntryMatchesPortZeroOnly(t *testing.T) {
+	acl := nacl.ACL{ID: "acl-0", Entries: []nacl.Entry{
+		{Number: 100, Action: flow.Pass, Protocol: flow.TCP, CIDR: netip.MustParsePrefix("0.0.0.0/0"), PortZero: true},
+	}}
+	ev := compile(t, acl)
+	assert.Equal(t, flow.Allow, ev.Evaluate(fl("tcp 10.0.0.1:5 -> 10.0.0.2:0"), in).Verdict)
+	assert.Equal(t, flow.Deny, ev.Evaluate(fl("tcp 10.0.0.1:5 -> 10.0.0.2:1"), in).Verdict)
+	assert.Equal(t, "0", ev.AllowedPorts(fl("tcp 10.0.0.1:5 -> 10.0.0.2:1"), in).String())
 }

@@ -108,11 +108,12 @@ func ExampleParseEntry() {
 		panic(err)
 	}
 	fmt.Println(e)
+	// The fields: deny is flow.Drop, which prints as "drop".
 	fmt.Println(e.Number, e.Action, e.Direction, e.Protocol, e.CIDR, e.Ports)
 	_, err = nacl.ParseEntry("130 allow tcp to 0.0.0.0/0")
 	fmt.Println(err)
 	// Output:
 	// 120 deny tcp 32768-65535 from 10.1.0.0/16
-	// 120 deny inbound tcp 10.1.0.0/16 32768-65535
+	// 120 drop inbound tcp 10.1.0.0/16 32768-65535
 	// (rule 130): "130 allow tcp to 0.0.0.0/0": invalid network ACL entry: protocol tcp needs a port range, as in "tcp 443"
 }

@@ -50,13 +50,14 @@ func (g gen) entry(number int, dir flow.Direction) nacl.Entry {
 	protos := []flow.Protocol{flow.AllProtocols, flow.TCP, flow.TCP, flow.UDP, flow.ICMP, flow.ICMPv6, flow.GRE, flow.Protocol(g.pick(256))}
 	e := nacl.Entry{
 		Number:    number,
-		Action:    []flow.Verdict{flow.Allow, flow.Deny}[g.pick(2)],
+		Action:    []flow.Action{flow.Pass, flow.Drop}[g.pick(2)],
 		Direction: dir,
 		Protocol:  protos[g.pick(len(protos))],
 		CIDR:      g.prefix(is6),
 	}
 	a, b := g.port(), g.port()
 	e.Ports = flow.PortRange{Lo: min(a, b), Hi: max(a, b)}
+	e.PortZero = e.Ports == flow.PortRange{} // port 0 alone must be said so
 	types := []int16{-1, -1, 0, 3, 8, 128, 129}
 	e.ICMPType = types[g.pick(len(types))]
 	e.ICMPCode = []int16{-1, -1, 0, 4}[g.pick(4)]
@@ -142,10 +143,10 @@ func TestRandomAgreesWithReference(t *testing.T) {
 				if d.Verdict != wantV || d.Entry.Number != wantN {
 					t.Fatalf("ACL %d %v, %s %s: Evaluate says %s by %d, reference says %s by %d", i, acl.Entries, f, dir, d.Verdict, d.Entry.Number, wantV, wantN)
 				}
-				if x.Verdict != d.Verdict || x.Entry != d.Entry || x.IsDefault != d.IsDefault {
+				if x.Verdict != d.Verdict || x.Entry != d.Entry || x.Default != d.Default {
 					t.Fatalf("ACL %d, %s %s: Explain says %s, Evaluate %s", i, f, dir, x, d)
 				}
-				require.Equal(t, wantN >= nacl.DefaultRuleIPv4, d.IsDefault)
+				require.Equal(t, wantN >= nacl.DefaultRuleIPv4, d.Default)
 				// The trace lists exactly the entries of the packet's
 				// direction and family numbered below the decider, in order.
 				var want []int
@@ -161,7 +162,7 @@ func TestRandomAgreesWithReference(t *testing.T) {
 					last = s.Entry.Number
 					require.NotEmpty(t, s.Reason, "%s: a skipped entry must say why", s.Entry)
 				}
-				if d.IsDefault {
+				if d.Default {
 					defaults++
 				} else {
 					decided++

@@ -27,7 +27,7 @@ func refEvaluate(acl nacl.ACL, f flow.Flow, dir flow.Direction) (flow.Verdict, i
 	slices.SortFunc(mine, func(a, b nacl.Entry) int { return a.Number - b.Number })
 	for _, e := range mine {
 		if refMatches(e, f, addr) {
-			return e.Action, e.Number
+			return e.Action.Verdict(), e.Number
 		}
 	}
 	if addr.Is6() {

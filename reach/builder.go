@@ -233,12 +233,12 @@ func (b *Builder) Build() (*Model, error) {
 	// Check every group on its own once, whether or not an interface uses
 	// it, then compile the groups of each interface, once per distinct set
 	// of groups, sharing prefix lists across all of them.
-	comp := sg.NewCompiler(m)
+	comp := sg.NewCachingResolver(m)
 	for i, g := range b.groups {
 		if b.skip("groups", i, g.ID) {
 			continue
 		}
-		if _, err := comp.Compile([]sg.Group{*m.groups[g.ID]}); err != nil {
+		if _, err := sg.Compile([]sg.Group{*m.groups[g.ID]}, comp); err != nil {
 			p.wrap(g.ID, path("groups", i, ""), err)
 			m.groups[g.ID].ID = "" // reported; keep it out of the interfaces' compilation
 		}
@@ -256,12 +256,17 @@ func (b *Builder) Build() (*Model, error) {
 		for j, id := range ii.Groups {
 			gs[j] = *m.groups[id]
 		}
-		normal, err := comp.Compile(gs)
+		normal, err := sg.Compile(gs, comp)
 		if err != nil {
 			p.wrap(ii.ID, path("interfaces", ii.index, "Groups"), err)
 			continue
 		}
-		ii.sg = &sgPair{normal: normal, blind: normal.WithMembership(identityLost{m})}
+		blind, err := normal.WithMembership(identityLost{m})
+		if err != nil { // every group normal references is in the model
+			p.wrap(ii.ID, path("interfaces", ii.index, "Groups"), err)
+			continue
+		}
+		ii.sg = &sgPair{normal: normal, blind: blind}
 		m.sgCache[key] = ii.sg
 	}
 	if len(p.errs) > 0 {

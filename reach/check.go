@@ -111,13 +111,7 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 	if !w.identity {
 		ev = ii.sg.blind
 	}
-	x, err := ev.Explain(pkt, dir)
-	if err != nil { // the model resolves every reference it compiled
-		h.Verdict, h.Reason = flow.Deny, err.Error()
-		h.Code = SGNoAllow
-		w.add(h)
-		return
-	}
+	x := ev.Explain(pkt, dir)
 	h.Verdict = x.Verdict
 	for _, g := range x.Groups {
 		h.Details = append(h.Details, fmt.Sprintf("%s (%s): %s", g.Group, g.Name, g.Reason))
@@ -169,7 +163,7 @@ func (w *walker) networkACL(pkt flow.Flow, s *subnetInfo, dir flow.Direction) {
 	}
 	if d.Verdict != flow.Allow {
 		h.Code = ACLDeny
-		if d.IsDefault {
+		if d.Default {
 			h.Code = ACLDefaultDeny
 		}
 		h.Fix = aclFix(pkt, s, dir, d, w.leg)
@@ -192,7 +186,7 @@ func aclFix(pkt flow.Flow, s *subnetInfo, dir flow.Direction, d nacl.Decision, l
 		}
 	}
 	cidr := netip.PrefixFrom(peer, peer.BitLen())
-	if d.IsDefault {
+	if d.Default {
 		return fmt.Sprintf("add an %s allow entry to %s for %s %s %s", dir, s.acl.acl.ID, what, word, cidr)
 	}
 	return fmt.Sprintf("entry %s of %s denies first: add an %s allow entry numbered below %d for %s %s %s, or narrow entry %d",

@@ -3,6 +3,7 @@ package reach
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/sg"
@@ -137,14 +138,21 @@ type natInfo struct {
 	subnet *subnetInfo
 }
 
-// IsMember implements [sg.GroupResolver]: whether addr is a private
-// address of an interface the group is attached to (IPv4 and IPv6 alike).
-func (m *Model) IsMember(group string, addr netip.Addr) (bool, error) {
+// GroupMembers implements [sg.GroupResolver]: the private addresses (IPv4
+// and IPv6 alike) of the interfaces the group is attached to, sorted.
+func (m *Model) GroupMembers(group string) ([]netip.Addr, error) {
 	set, ok := m.members[group]
 	if !ok {
-		return false, fmt.Errorf("%w: security group %s is not in the design", sg.ErrUnresolved, group)
+		return nil, fmt.Errorf("%w: security group %s is not in the design", sg.ErrUnresolved, group)
 	}
-	return set[addr], nil
+	out := make([]netip.Addr, 0, len(set))
+	for a, in := range set {
+		if in {
+			out = append(out, a)
+		}
+	}
+	slices.SortFunc(out, netip.Addr.Compare)
+	return out, nil
 }
 
 // PrefixList implements [sg.PrefixListResolver].
@@ -156,16 +164,13 @@ func (m *Model) PrefixList(id string) ([]netip.Prefix, error) {
 	return ps, nil
 }
 
-// identityLost resolves prefix lists like the model but finds no member
-// in any group: what a security group sees of a packet a middlebox
-// forwarded (semantics A.4).
+// identityLost knows the model's groups but finds no member in any: what
+// a security group sees of a packet a middlebox forwarded (semantics A.4).
 type identityLost struct{ m *Model }
 
-func (r identityLost) IsMember(group string, addr netip.Addr) (bool, error) {
-	if _, err := r.m.IsMember(group, addr); err != nil {
-		return false, err
+func (r identityLost) GroupMembers(group string) ([]netip.Addr, error) {
+	if _, ok := r.m.members[group]; !ok {
+		return nil, fmt.Errorf("%w: security group %s is not in the design", sg.ErrUnresolved, group)
 	}
-	return false, nil
+	return nil, nil
 }
-
-func (r identityLost) PrefixList(id string) ([]netip.Prefix, error) { return r.m.PrefixList(id) }

@@ -18,19 +18,47 @@
 // written as Go literals or read by the format packages: package aws reads
 // what `aws ec2 describe-security-groups` and `aws ec2
 // describe-security-group-rules` print, package alibaba Alibaba's
-// DescribeSecurityGroupAttribute. This package reads no cloud's JSON. [Compile] checks the
-// groups of one interface and returns an immutable [Evaluator], safe for
-// concurrent use; [Evaluator.Evaluate] decides a packet with no allocation
-// and [Evaluator.Explain] adds a reason per group for traces.
+// DescribeSecurityGroupAttribute. This package reads no cloud's JSON.
+//
+// # Vocabulary
+//
+// The same as every filter of reachsim: [Compile] (and [MustCompile], which
+// panics) checks the groups of one interface, resolves every reference,
+// and returns an immutable [Evaluator], safe for concurrent use.
+// [Evaluator.Evaluate] decides a packet in one direction and returns a
+// [Decision], with no error and no allocation. [Evaluator.Explain] returns
+// the same Decision with its trace filled: Skipped (the rules of the
+// direction tried before the deciding one, each with why it does not
+// match) and Groups (a sentence per group). A Decision carries the
+// Verdict, the deciding rule's Action, what decided (Basis), Default when
+// no rule matched, and the deciding group and rule. A rule's action is a
+// [flow.Action]: AWS rules pass (the zero value); Alibaba rules pass
+// ("accept") or drop.
+//
+// A nil *Evaluator means "no security groups here": it passes every
+// packet, with Basis [NoFilter]. An interface with no groups ([Compile] of
+// none, or the zero Evaluator) denies every packet: nothing allows it.
+//
+// No half-asked rule: a TCP or UDP rule must set Ports ([flow.AllPorts]
+// for every port); the zero Ports is "not set", an error at Compile, never
+// silently port 0. A rule for destination port 0 alone (AWS's FromPort 0
+// ToPort 0) sets [Rule.PortZero] and leaves Ports zero.
+//
+// Errors of Compile are *[flow.InputError] values naming the group and
+// rule and wrapping [ErrInvalidRule], [ErrInvalidGroup] or [ErrUnresolved].
 //
 // Security groups are stateful: a reply to an allowed packet always passes.
 // This package judges one packet in one direction; package reach applies
 // the statefulness along a path.
 //
-// Group references and prefix lists are resolved through a [Resolver] the
-// caller provides (package reach's topology implements it). A reference
-// the resolver does not know is an error ([ErrUnresolved]), never a silent
-// non-match. Documented assumptions where AWS's pages leave a choice:
+// Group references and prefix lists are resolved at Compile time through a
+// [Resolver] the caller provides (package reach's model implements it); a
+// [CachingResolver] shares the compiled prefix lists and member sets across
+// the interfaces of a model. A reference the resolver does not know is an
+// error ([ErrUnresolved]), never a silent non-match.
+// [Evaluator.WithMembership] derives a view with other memberships (package
+// reach's middlebox-blind view, where no group has members). Documented
+// assumptions where AWS's pages leave a choice:
 //   - a group reference matches the members' private IPv4 and IPv6
 //     addresses (the resolver decides which addresses count);
 //   - a group built with [New] in an IPv6 VPC gets ::/0 egress as well as

@@ -55,16 +55,19 @@ func runEvalCases(t *testing.T, cases []evalCase) {
 		t.Run(tt.name, func(t *testing.T) {
 			e, err := sg.Compile(tt.groups, testResolver)
 			require.NoError(t, err)
-			d, err := e.Evaluate(flow.MustParse(tt.flow), tt.dir)
-			require.NoError(t, err)
+			d := e.Evaluate(flow.MustParse(tt.flow), tt.dir)
 			assert.Equal(t, tt.allowed, d.Allowed(), "verdict: %s", d)
 			assert.Equal(t, tt.basis, d.Basis, "basis: %s", d)
 			assert.Equal(t, tt.group, d.Group, "deciding group: %s", d)
 			assert.Equal(t, tt.rule, d.RuleIndex, "deciding rule: %s", d)
-			x, err := e.Explain(flow.MustParse(tt.flow), tt.dir)
-			require.NoError(t, err)
-			assert.Equal(t, d, x.Decision, "Explain decides like Evaluate")
+			assert.Equal(t, tt.basis != sg.ByRule && tt.basis != sg.InnerAccept, d.Default, "default: %s", d)
+			assert.Equal(t, d.Verdict, d.Action.Verdict(), "action and verdict agree: %s", d)
+			assert.Nil(t, d.Skipped, "Evaluate leaves the trace out")
+			assert.Nil(t, d.Groups, "Evaluate leaves the trace out")
+			x := e.Explain(flow.MustParse(tt.flow), tt.dir)
 			require.Len(t, x.Groups, len(tt.groups))
+			x.Skipped, x.Groups = nil, nil
+			assert.Equal(t, d, x, "Explain decides like Evaluate")
 		})
 	}
 }
@@ -138,12 +141,12 @@ func TestAWSConstructors(t *testing.T) {
 
 func TestAlibaba(t *testing.T) {
 	B, E := sg.AlibabaBasic, sg.AlibabaEnterprise
-	dropSSH := ali(in("tcp 22", sg.AnyIPv4), sg.Drop, 1)
-	acceptSSH := ali(in("tcp 22", sg.AnyIPv4), sg.Accept, 1)
-	acceptSSHLater := ali(in("tcp 22", sg.AnyIPv4), sg.Accept, 50)
-	acceptOffice := ali(in("tcp 22", sg.CIDR("203.0.113.0/24")), sg.Accept, 1)
-	dropSSHLow := ali(in("tcp 22", sg.AnyIPv4), sg.Drop, 100)
-	dropOutDNS := ali(out("udp 53", sg.AnyIPv4), sg.Drop, 10)
+	dropSSH := ali(in("tcp 22", sg.AnyIPv4), flow.Drop, 1)
+	acceptSSH := ali(in("tcp 22", sg.AnyIPv4), flow.Pass, 1)
+	acceptSSHLater := ali(in("tcp 22", sg.AnyIPv4), flow.Pass, 50)
+	acceptOffice := ali(in("tcp 22", sg.CIDR("203.0.113.0/24")), flow.Pass, 1)
+	dropSSHLow := ali(in("tcp 22", sg.AnyIPv4), flow.Drop, 100)
+	dropOutDNS := ali(out("udp 53", sg.AnyIPv4), flow.Drop, 10)
 	innerDrop := aliGroup("sg-basic", B)
 	innerDrop.InnerAccessDrop = true
 	innerDrop2 := aliGroup("sg-basic2", B)
@@ -166,12 +169,12 @@ func TestAlibaba(t *testing.T) {
 		{"enterprise groups deny unmatched outbound", []sg.Group{aliGroup("sg-ent", E)}, "tcp 10.0.6.1:1 -> 192.0.2.1:80", flow.Outbound, false, sg.DefaultDeny, "", -1},
 		{"enterprise groups isolate members", []sg.Group{aliGroup("sg-ent", E)}, "tcp 10.0.6.2:1 -> 10.0.6.1:80", flow.Inbound, false, sg.DefaultDeny, "", -1},
 		{"enterprise accept rules open what they name", []sg.Group{aliGroup("sg-ent", E, acceptOffice)}, "tcp 203.0.113.5:1 -> 10.0.6.1:22", flow.Inbound, true, sg.ByRule, "sg-ent", 0},
-		{"a basic group may reference another group", []sg.Group{aliGroup("sg-basic", B, ali(in("tcp 3306", sg.GroupRef("sg-app")), sg.Accept, 1))}, "tcp 10.0.3.30:1 -> 10.0.5.1:3306", flow.Inbound, true, sg.ByRule, "sg-basic", 0},
+		{"a basic group may reference another group", []sg.Group{aliGroup("sg-basic", B, ali(in("tcp 3306", sg.GroupRef("sg-app")), flow.Pass, 1))}, "tcp 10.0.3.30:1 -> 10.0.5.1:3306", flow.Inbound, true, sg.ByRule, "sg-basic", 0},
 	})
 }
 
 func TestAlibabaSourcePorts(t *testing.T) {
-	r := ali(in("udp 53", sg.AnyIPv4), sg.Accept, 1)
+	r := ali(in("udp 53", sg.AnyIPv4), flow.Pass, 1)
 	r.SourcePorts = flow.PortRange{Lo: 1024, Hi: 65535}
 	runEvalCases(t, []evalCase{
 		{"a 5-tuple rule matches its source ports", []sg.Group{aliGroup("sg-ent", sg.AlibabaEnterprise, r)}, "udp 192.0.2.1:5000 -> 10.0.6.1:53", flow.Inbound, true, sg.ByRule, "sg-ent", 0},
@@ -192,10 +195,10 @@ func TestCompileRejects(t *testing.T) {
 		{"a CIDR with host bits", []sg.Group{group("sg-a", badCIDR)}, sg.ErrInvalidRule, "host bits"},
 		{"a reversed port range", []sg.Group{group("sg-a", sg.Rule{Protocol: flow.TCP, Ports: flow.PortRange{Lo: 9, Hi: 1}, Peer: sg.AnyIPv4})}, sg.ErrInvalidRule, "starts above"},
 		{"ICMP type -1 with a code", []sg.Group{group("sg-a", sg.Rule{Protocol: flow.ICMP, ICMPType: -1, ICMPCode: 3, Peer: sg.AnyIPv4})}, sg.ErrInvalidRule, "needs code -1"},
-		{"a drop rule in an AWS group", []sg.Group{group("sg-a", ali(in("tcp 22", sg.AnyIPv4), sg.Drop, 0))}, sg.ErrInvalidRule, "allow rules only"},
-		{"an Alibaba priority of 0", []sg.Group{aliGroup("sg-basic", sg.AlibabaBasic, ali(in("tcp 22", sg.AnyIPv4), sg.Accept, 0))}, sg.ErrInvalidRule, "priority 0"},
-		{"an Alibaba priority of 101", []sg.Group{aliGroup("sg-basic", sg.AlibabaBasic, ali(in("tcp 22", sg.AnyIPv4), sg.Accept, 101))}, sg.ErrInvalidRule, "priority 101"},
-		{"a group reference in an enterprise group", []sg.Group{aliGroup("sg-ent", sg.AlibabaEnterprise, ali(in("tcp 22", sg.GroupRef("sg-app")), sg.Accept, 1))}, sg.ErrInvalidRule, "cannot reference"},
+		{"a drop rule in an AWS group", []sg.Group{group("sg-a", ali(in("tcp 22", sg.AnyIPv4), flow.Drop, 0))}, sg.ErrInvalidRule, "allow rules only"},
+		{"an Alibaba priority of 0", []sg.Group{aliGroup("sg-basic", sg.AlibabaBasic, ali(in("tcp 22", sg.AnyIPv4), flow.Pass, 0))}, sg.ErrInvalidRule, "priority 0"},
+		{"an Alibaba priority of 101", []sg.Group{aliGroup("sg-basic", sg.AlibabaBasic, ali(in("tcp 22", sg.AnyIPv4), flow.Pass, 101))}, sg.ErrInvalidRule, "priority 101"},
+		{"a group reference in an enterprise group", []sg.Group{aliGroup("sg-ent", sg.AlibabaEnterprise, ali(in("tcp 22", sg.GroupRef("sg-app")), flow.Pass, 1))}, sg.ErrInvalidRule, "cannot reference"},
 		{"mixed Alibaba group types", []sg.Group{aliGroup("sg-basic", sg.AlibabaBasic), aliGroup("sg-ent", sg.AlibabaEnterprise)}, sg.ErrInvalidGroup, "one flavour"},
 		{"AWS beside Alibaba", []sg.Group{group("sg-a"), aliGroup("sg-ent", sg.AlibabaEnterprise)}, sg.ErrInvalidGroup, "one flavour"},
 		{"the same group twice", []sg.Group{group("sg-a"), group("sg-a")}, sg.ErrInvalidGroup, "twice"},
@@ -222,8 +225,7 @@ func TestCompileCopiesGroups(t *testing.T) {
 	e, err := sg.Compile([]sg.Group{g}, nil)
 	require.NoError(t, err)
 	g.Rules[0].Ports = flow.Single[uint16](23)
-	d, err := e.Evaluate(flow.MustParse("tcp 1.2.3.4:1 -> 10.0.0.1:22"), flow.Inbound)
-	require.NoError(t, err)
+	d := e.Evaluate(flow.MustParse("tcp 1.2.3.4:1 -> 10.0.0.1:22"), flow.Inbound)
 	assert.True(t, d.Allowed(), "changing the group after Compile does not change the evaluator")
 	assert.Equal(t, uint16(22), e.Groups()[0].Rules[0].Ports.Lo)
 }
@@ -237,15 +239,21 @@ func TestExplainReasons(t *testing.T) {
 	e, err := sg.Compile([]sg.Group{web, empty}, testResolver)
 	require.NoError(t, err)
 
-	x, err := e.Explain(flow.MustParse("tcp 203.0.113.9:50000 -> 10.0.1.10:22"), flow.Inbound)
-	require.NoError(t, err)
+	x := e.Explain(flow.MustParse("tcp 203.0.113.9:50000 -> 10.0.1.10:22"), flow.Inbound)
+	assert.Empty(t, x.Skipped, "the first rule decided")
 	assert.Equal(t, "rule sgr-ssh allows tcp/22 from 203.0.113.0/24", x.Groups[0].Reason)
 	assert.Equal(t, 0, x.Groups[0].Matched)
 	assert.Equal(t, "no inbound rules", x.Groups[1].Reason)
 	assert.Equal(t, "allowed by sg-web rule sgr-ssh allows tcp/22 from 203.0.113.0/24", x.String())
 
-	x, err = e.Explain(flow.MustParse("udp 10.0.4.4:50000 -> 10.0.1.10:53"), flow.Inbound)
-	require.NoError(t, err)
+	x = e.Explain(flow.MustParse("tcp 10.0.4.4:50000 -> 10.0.1.10:53"), flow.Inbound)
+	require.Len(t, x.Skipped, 1, "the rule before the deciding one")
+	assert.Equal(t, "sg-web sgr-ssh allows tcp/22 from 203.0.113.0/24: port 53 is not in 22; 10.0.4.4 is not in 203.0.113.0/24", x.Skipped[0].String())
+	assert.Equal(t, 1, x.RuleIndex)
+
+	x = e.Explain(flow.MustParse("udp 10.0.4.4:50000 -> 10.0.1.10:53"), flow.Inbound)
+	require.Len(t, x.Skipped, 2, "no rule decided: every inbound rule was tried")
+	assert.Equal(t, "protocol udp is not tcp", x.Skipped[1].Reason)
 	assert.Equal(t, "no rule allows udp/53 from 10.0.4.4: closest rule sgr-dns allows tcp/53 from 10.0.0.0/16 (protocol udp is not tcp)", x.Groups[0].Reason)
 	assert.Equal(t, 1, x.Groups[0].Closest)
 	assert.Equal(t, "denied: no inbound rule allows it", x.String())
@@ -254,44 +262,119 @@ func TestExplainReasons(t *testing.T) {
 func TestDecisionJSON(t *testing.T) {
 	e, err := sg.Compile([]sg.Group{group("sg-web", withID(in("tcp 22", sg.CIDR("203.0.113.0/24")), "sgr-ssh"))}, nil)
 	require.NoError(t, err)
-	d, err := e.Evaluate(flow.MustParse("tcp 203.0.113.9:50000 -> 10.0.1.10:22"), flow.Inbound)
-	require.NoError(t, err)
+	d := e.Evaluate(flow.MustParse("tcp 203.0.113.9:50000 -> 10.0.1.10:22"), flow.Inbound)
 	b, err := json.Marshal(d)
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"Verdict":"allow","Direction":"inbound","Basis":"rule","Group":"sg-web","RuleIndex":0,
-		"Rule":{"ID":"sgr-ssh","Direction":"inbound","Protocol":"tcp","Ports":{"Lo":22,"Hi":22},"ICMPType":-1,"ICMPCode":-1,
-		"Peer":{"Kind":"cidr","CIDR":"203.0.113.0/24","PrefixList":"","Group":""},"Description":"","Action":"accept","Priority":0,
-		"SourcePorts":{"Lo":0,"Hi":0}}}`, string(b))
+	assert.JSONEq(t, `{"Verdict":"allow","Action":"pass","Direction":"inbound","Basis":"rule","Default":false,"Group":"sg-web","RuleIndex":0,
+		"Rule":{"ID":"sgr-ssh","Direction":"inbound","Protocol":"tcp","Ports":{"Lo":22,"Hi":22},"PortZero":false,"ICMPType":-1,"ICMPCode":-1,
+		"Peer":{"Kind":"cidr","CIDR":"203.0.113.0/24","PrefixList":"","Group":""},"Description":"","Action":"pass","Priority":0,
+		"SourcePorts":{"Lo":0,"Hi":0}},"Skipped":null,"Groups":null}`, string(b))
 }
 
 type nobody struct{}
 
-func (nobody) IsMember(string, netip.Addr) (bool, error) { return false, nil }
+func (nobody) GroupMembers(string) ([]netip.Addr, error) { return nil, nil }
 
 func TestWithMembershipSharesRulesButNotMembers(t *testing.T) {
 	db := group("sg-db", in("tcp 5432", sg.GroupRef("sg-app")), in("tcp 22", sg.PrefixList("pl-office")))
-	c := sg.NewCompiler(testResolver)
-	e, err := c.Compile([]sg.Group{db})
+	c := sg.NewCachingResolver(testResolver)
+	e, err := sg.Compile([]sg.Group{db}, c)
 	require.NoError(t, err)
-	e2, err := c.Compile([]sg.Group{db, group("sg-web")})
-	require.NoError(t, err, "a compiler builds many evaluators")
+	e2, err := sg.Compile([]sg.Group{db, group("sg-web")}, c)
+	require.NoError(t, err, "a caching resolver serves many compilations")
 	pg := flow.MustParse("tcp 10.0.3.30:1 -> 10.0.2.20:5432")
 	for _, ev := range []*sg.Evaluator{e, e2} {
-		d, err := ev.Evaluate(pg, flow.Inbound)
-		require.NoError(t, err)
-		assert.True(t, d.Allowed())
+		assert.True(t, ev.Evaluate(pg, flow.Inbound).Allowed())
 	}
-	blind := e.WithMembership(nobody{})
-	d, err := blind.Evaluate(pg, flow.Inbound)
+	blind, err := e.WithMembership(nobody{})
 	require.NoError(t, err)
-	assert.False(t, d.Allowed(), "without membership a group reference matches nothing")
-	d, err = blind.Evaluate(flow.MustParse("tcp 203.0.113.1:1 -> 10.0.2.20:22"), flow.Inbound)
+	assert.False(t, blind.Evaluate(pg, flow.Inbound).Allowed(), "without membership a group reference matches nothing")
+	assert.True(t, e.Evaluate(pg, flow.Inbound).Allowed(), "the original keeps its members")
+	assert.True(t, blind.Evaluate(flow.MustParse("tcp 203.0.113.1:1 -> 10.0.2.20:22"), flow.Inbound).Allowed(), "prefix lists still match")
+
+	_, err = e.WithMembership(sg.StaticResolver{})
+	require.ErrorIs(t, err, sg.ErrUnresolved, "a resolver that does not know a referenced group is an error")
+	assert.Contains(t, err.Error(), "sg-app")
+}
+
+func TestCompileResolvesMembershipOnce(t *testing.T) {
+	members := map[string][]netip.Addr{"sg-app": addrs("10.0.3.30")}
+	res := sg.StaticResolver{Members: members}
+	e := sg.MustCompile([]sg.Group{group("sg-db", in("tcp 5432", sg.GroupRef("sg-app")))}, res)
+	members["sg-app"] = addrs("10.0.3.99")
+	assert.True(t, e.Evaluate(flow.MustParse("tcp 10.0.3.30:1 -> 10.0.2.20:5432"), flow.Inbound).Allowed(),
+		"membership is read at Compile time: later changes to the resolver's data do not reach the evaluator")
+	assert.False(t, e.Evaluate(flow.MustParse("tcp 10.0.3.99:1 -> 10.0.2.20:5432"), flow.Inbound).Allowed())
+}
+
+func TestMustCompilePanicsOnBadGroups(t *testing.T) {
+	assert.Panics(t, func() { sg.MustCompile([]sg.Group{{}}, nil) })
+	assert.NotPanics(t, func() { sg.MustCompile([]sg.Group{group("sg-a", in("tcp 22", sg.AnyIPv4))}, nil) })
+}
+
+func TestNilEvaluatorMeansNoGroups(t *testing.T) {
+	var e *sg.Evaluator
+	f := flow.MustParse("tcp 10.0.0.1:50000 -> 10.0.0.2:443")
+	for _, dir := range []flow.Direction{flow.Inbound, flow.Outbound} {
+		d := e.Evaluate(f, dir)
+		assert.Equal(t, flow.Allow, d.Verdict)
+		assert.Equal(t, flow.Pass, d.Action)
+		assert.Equal(t, sg.NoFilter, d.Basis)
+		assert.False(t, d.Default)
+		assert.Equal(t, "allowed: no security groups", d.String())
+		assert.Equal(t, d, e.Explain(f, dir))
+	}
+	assert.Nil(t, e.Groups())
+	blind, err := e.WithMembership(nobody{})
 	require.NoError(t, err)
-	assert.True(t, d.Allowed(), "prefix lists still match")
+	assert.Nil(t, blind)
+	d := sg.MustCompile(nil, nil).Evaluate(f, flow.Inbound)
+	assert.Equal(t, flow.Deny, d.Verdict, "an interface without groups denies: nothing allows")
+	assert.True(t, d.Default)
+}
+
+func TestTCPAndUDPRulesNeedPorts(t *testing.T) {
+	for _, p := range []flow.Protocol{flow.TCP, flow.UDP} {
+		_, err := sg.Compile([]sg.Group{group("sg-a", sg.Rule{ID: "sgr-noports", Direction: flow.Inbound, Protocol: p, Peer: sg.AnyIPv4})}, nil)
+		require.ErrorIs(t, err, sg.ErrInvalidRule)
+		assert.Contains(t, err.Error(), "sgr-noports", "the error names the rule")
+		assert.Contains(t, err.Error(), "set Ports (flow.AllPorts for every port")
+	}
+	both := sg.Rule{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](22), PortZero: true, Peer: sg.AnyIPv4}
+	_, err := sg.Compile([]sg.Group{group("sg-a", both)}, nil)
+	require.ErrorIs(t, err, sg.ErrInvalidRule)
+	assert.Contains(t, err.Error(), "PortZero stands for port 0 alone")
+
+	zero := sg.Rule{Direction: flow.Inbound, Protocol: flow.TCP, PortZero: true, Peer: sg.AnyIPv4}
+	e := sg.MustCompile([]sg.Group{group("sg-a", zero)}, nil)
+	assert.True(t, e.Evaluate(flow.MustParse("tcp 1.2.3.4:1 -> 10.0.0.1:0"), flow.Inbound).Allowed())
+	assert.False(t, e.Evaluate(flow.MustParse("tcp 1.2.3.4:1 -> 10.0.0.1:1"), flow.Inbound).Allowed())
+	assert.Equal(t, "#0 allows tcp/0 from 0.0.0.0/0", zero.Label(0))
+	gre := sg.Rule{Direction: flow.Inbound, Protocol: flow.GRE, Peer: sg.AnyIPv4}
+	assert.True(t, sg.MustCompile([]sg.Group{group("sg-a", gre)}, nil).Evaluate(flow.MustParse("gre 1.2.3.4 -> 10.0.0.1"), flow.Inbound).Allowed(),
+		"protocols without ports need none")
 }
 
 func TestRuleLabel(t *testing.T) {
 	r := in("tcp 22", sg.CIDR("10.0.0.0/8"))
 	assert.Equal(t, "#3 allows tcp/22 from 10.0.0.0/8", r.Label(3))
 	assert.Equal(t, "sgr-1 allows tcp/22 from 10.0.0.0/8", withID(r, "sgr-1").Label(3))
+}
+
+func TestAnUnsetActionIsPassOnlyForAWS(t *testing.T) {
+	rule := sg.Rule{ID: "sgr-1", Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](22), Peer: sg.AnyIPv4, ICMPType: -1, ICMPCode: -1}
+	t.Run("an AWS rule without an action allows, and the decision says pass", func(t *testing.T) {
+		e := sg.MustCompile([]sg.Group{{ID: "sg-a", Rules: []sg.Rule{rule}}}, nil)
+		d := e.Evaluate(flow.MustParse("tcp 192.0.2.1:50000 -> 10.0.0.5:22"), flow.Inbound)
+		assert.Equal(t, flow.Allow, d.Verdict)
+		assert.Equal(t, flow.Pass, d.Action)
+	})
+	t.Run("an Alibaba rule without an action is an error naming the rule", func(t *testing.T) {
+		r := rule
+		r.Priority = 1
+		_, err := sg.Compile([]sg.Group{{ID: "sg-b", Flavour: sg.AlibabaBasic, Rules: []sg.Rule{r}}}, sg.StaticResolver{Members: map[string][]netip.Addr{"sg-b": nil}})
+		require.ErrorIs(t, err, sg.ErrInvalidRule)
+		assert.Contains(t, err.Error(), "sgr-1")
+		assert.Contains(t, err.Error(), "set Action")
+	})
 }

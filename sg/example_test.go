@@ -25,10 +25,7 @@ func ExampleEvaluator_Evaluate() {
 		"tcp 10.0.2.99:49152 -> 10.0.3.7:5432",
 		"tcp 203.0.113.4:50000 -> 10.0.3.7:22",
 	} {
-		d, err := e.Evaluate(flow.MustParse(s), flow.Inbound)
-		if err != nil {
-			panic(err)
-		}
+		d := e.Evaluate(flow.MustParse(s), flow.Inbound)
 		fmt.Println(d.Verdict, "-", d)
 	}
 	// Output:
@@ -50,24 +47,29 @@ func ExampleEvaluator_Explain() {
 	if err != nil {
 		panic(err)
 	}
-	x, err := e.Explain(flow.MustParse("tcp 192.0.2.1:50000 -> 10.0.1.10:22"), flow.Inbound)
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(x.Decision)
-	for _, g := range x.Groups {
+	d := e.Explain(flow.MustParse("tcp 192.0.2.1:50000 -> 10.0.1.10:22"), flow.Inbound)
+	fmt.Println(d)
+	for _, g := range d.Groups {
 		fmt.Printf("  %s (%s): %s\n", g.Group, g.Name, g.Reason)
+	}
+	fmt.Println("rules tried:")
+	for _, s := range d.Skipped {
+		fmt.Println(" ", s)
 	}
 	// Output:
 	// denied: no inbound rule allows it
 	//   sg-web (web): no rule allows tcp/22 from 192.0.2.1: closest rule sgr-https allows tcp/443 from 0.0.0.0/0 (port 22 is not in 443)
 	//   sg-ops (ops): no rule allows tcp/22 from 192.0.2.1: closest rule sgr-ssh allows tcp/22 from 198.51.100.0/24 (192.0.2.1 is not in 198.51.100.0/24)
+	// rules tried:
+	//   sg-web sgr-https allows tcp/443 from 0.0.0.0/0: port 22 is not in 443
+	//   sg-web sgr-https6 allows tcp/443 from ::/0: port 22 is not in 443; 192.0.2.1 is not in ::/0
+	//   sg-ops sgr-ssh allows tcp/22 from 198.51.100.0/24: 192.0.2.1 is not in 198.51.100.0/24
 }
 
 func ExampleCompile_alibaba() {
 	g := sg.Group{ID: "sg-bp1", Flavour: sg.AlibabaEnterprise, Rules: []sg.Rule{
-		{ID: "sgr-allow-web", Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.PortRange{Lo: 80, Hi: 443}, Peer: sg.AnyIPv4, Priority: 10},
-		{ID: "sgr-deny-bad", Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.AllPorts, Peer: sg.CIDR("192.0.2.0/24"), Action: sg.Drop, Priority: 1},
+		{ID: "sgr-allow-web", Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.PortRange{Lo: 80, Hi: 443}, Peer: sg.AnyIPv4, Action: flow.Pass, Priority: 10},
+		{ID: "sgr-deny-bad", Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.AllPorts, Peer: sg.CIDR("192.0.2.0/24"), Action: flow.Drop, Priority: 1},
 	}}
 	e, err := sg.Compile([]sg.Group{g}, nil)
 	if err != nil {
@@ -79,7 +81,7 @@ func ExampleCompile_alibaba() {
 		if f.Src.Addr() == netip.MustParseAddr("10.0.0.5") {
 			dir = flow.Outbound
 		}
-		d, _ := e.Evaluate(f, dir)
+		d := e.Evaluate(f, dir)
 		fmt.Println(d)
 	}
 	// Output:

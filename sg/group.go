@@ -88,14 +88,16 @@ func allOut(ipv6 bool) []Rule {
 }
 
 // GroupResolver answers for group references: which addresses belong to
-// the interfaces a group is attached to. Package reach's topology implements
+// the interfaces a group is attached to. Package reach's model implements
 // it; [StaticResolver] is a map-based one for tests and small programs.
+// [Compile] asks it once per group and keeps the answer: membership is
+// fixed when the evaluator is built.
 type GroupResolver interface {
-	// IsMember reports whether addr is a private IPv4 or IPv6 address of a
-	// network interface that group is attached to. For a group it does not
-	// know it returns an error wrapping [ErrUnresolved], whatever addr is
-	// ([Compile] relies on that to reject unknown references up front).
-	IsMember(group string, addr netip.Addr) (bool, error)
+	// GroupMembers returns the private IPv4 and IPv6 addresses of the
+	// network interfaces group is attached to, in any order, or an error
+	// wrapping [ErrUnresolved] when it does not know the group. A known
+	// group without members returns no addresses and no error.
+	GroupMembers(group string) ([]netip.Addr, error)
 }
 
 // PrefixListResolver answers for prefix-list references.
@@ -112,25 +114,19 @@ type Resolver interface {
 }
 
 // StaticResolver is a [Resolver] over two maps: group ID → member private
-// addresses, prefix list ID → CIDR blocks. Do not change the maps while an
-// evaluator built with it is in use.
+// addresses, prefix list ID → CIDR blocks.
 type StaticResolver struct {
 	Members     map[string][]netip.Addr
 	PrefixLists map[string][]netip.Prefix
 }
 
-// IsMember implements [GroupResolver].
-func (s StaticResolver) IsMember(group string, addr netip.Addr) (bool, error) {
+// GroupMembers implements [GroupResolver].
+func (s StaticResolver) GroupMembers(group string) ([]netip.Addr, error) {
 	members, ok := s.Members[group]
 	if !ok {
-		return false, fmt.Errorf("%w: security group %s is not known", ErrUnresolved, group)
+		return nil, fmt.Errorf("%w: security group %s is not known", ErrUnresolved, group)
 	}
-	for _, m := range members {
-		if m == addr {
-			return true, nil
-		}
-	}
-	return false, nil
+	return members, nil
 }
 
 // PrefixList implements [PrefixListResolver].

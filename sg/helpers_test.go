@@ -40,7 +40,7 @@ func out(traffic string, peer sg.Peer) sg.Rule { return rule(flow.Outbound, traf
 func withID(r sg.Rule, id string) sg.Rule { r.ID = id; return r }
 
 // ali makes an Alibaba rule with an action and priority.
-func ali(r sg.Rule, a sg.Action, prio int) sg.Rule { r.Action, r.Priority = a, prio; return r }
+func ali(r sg.Rule, a flow.Action, prio int) sg.Rule { r.Action, r.Priority = a, prio; return r }
 
 func group(id string, rules ...sg.Rule) sg.Group { return sg.Group{ID: id, Name: id, Rules: rules} }
 

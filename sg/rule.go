@@ -23,24 +23,6 @@ var (
 	ErrUnresolved = errors.New("unresolved reference")
 )
 
-// Action is what a rule does with the packets it matches. AWS rules only
-// accept; Alibaba Cloud rules accept or drop. The zero value is Accept.
-type Action uint8
-
-// The actions.
-const (
-	Accept Action = iota
-	Drop
-)
-
-// String returns "accept" or "drop".
-func (a Action) String() string {
-	if a == Drop {
-		return "drop"
-	}
-	return "accept"
-}
-
 // PeerKind says what a rule's peer (the source of an inbound rule, the
 // destination of an outbound one) is.
 type PeerKind uint8
@@ -62,7 +44,7 @@ type Peer struct {
 }
 
 // CIDR returns a peer for the CIDR block s (IPv4 or IPv6). It panics on a
-// malformed CIDR; use [ParseCIDR] for input.
+// malformed CIDR; use [flow.ParseCIDR] for input.
 func CIDR(s string) Peer {
 	p, err := flow.ParseCIDR(s)
 	if err != nil {
@@ -103,9 +85,15 @@ type Rule struct {
 	Direction flow.Direction
 	Protocol  flow.Protocol // flow.AllProtocols or 0–255
 	// Ports are the destination ports for TCP and UDP (0–65535 on AWS,
-	// 1–65535 on Alibaba). Ignored for every other protocol: a rule for
-	// "all" or for protocol 47 covers every port, whatever Ports holds.
+	// 1–65535 on Alibaba), required for them: the zero Ports means "not
+	// set" and is an error at [Compile]; write flow.AllPorts for every
+	// port. Ignored for every other protocol: a rule for "all" or for
+	// protocol 47 covers every port, whatever Ports holds.
 	Ports flow.PortRange
+	// PortZero makes a TCP or UDP rule cover destination port 0 alone (AWS's
+	// FromPort 0 ToPort 0), which Ports cannot say since its zero value
+	// means "not set". Ports must then be zero.
+	PortZero bool
 	// ICMPType and ICMPCode filter ICMP (1) and ICMPv6 (58); -1 means all
 	// types or all codes. A type of -1 needs a code of -1.
 	ICMPType, ICMPCode int16
@@ -113,8 +101,10 @@ type Rule struct {
 	Description        string
 
 	// Alibaba Cloud fields. AWS rules leave them zero.
-	Action   Action // Accept or Drop
-	Priority int    // 1 (first) to 100 (last)
+	// Action is flow.Pass (Alibaba's "accept") or flow.Drop. An AWS rule
+	// may leave it unset (it can only allow); an Alibaba rule must say.
+	Action   flow.Action
+	Priority int // 1 (first) to 100 (last)
 	// SourcePorts restricts TCP and UDP source ports (Alibaba's 5-tuple
 	// rules). The zero value, like the full range, means any source port.
 	SourcePorts flow.PortRange
@@ -154,7 +144,7 @@ func (r Rule) String() string {
 		b.WriteString(r.ID)
 		b.WriteByte(' ')
 	}
-	if r.Action == Drop {
+	if r.Action == flow.Drop {
 		b.WriteString("drops ")
 	} else {
 		b.WriteString("allows ")
@@ -195,14 +185,18 @@ func (r *Rule) validate(fl Flavour) error {
 		return fmt.Errorf("%w: protocol %d is not -1 or 0–255", ErrInvalidRule, r.Protocol)
 	case r.Direction > flow.Outbound:
 		return fmt.Errorf("%w: direction %d", ErrInvalidRule, r.Direction)
+	case r.Protocol.HasPorts() && !r.PortZero && r.Ports == (flow.PortRange{}):
+		return fmt.Errorf("%w: a %s rule needs its ports: set Ports (flow.AllPorts for every port; PortZero for port 0 alone)", ErrInvalidRule, r.Protocol)
+	case r.Protocol.HasPorts() && r.PortZero && r.Ports != (flow.PortRange{}):
+		return fmt.Errorf("%w: PortZero stands for port 0 alone, but Ports is %s: set one or the other", ErrInvalidRule, r.Ports)
 	case r.Protocol.HasPorts() && r.Ports.IsEmpty():
 		return fmt.Errorf("%w: port range %d-%d starts above its end", ErrInvalidRule, r.Ports.Lo, r.Ports.Hi)
 	case r.Protocol.IsICMP() && (r.ICMPType < -1 || r.ICMPType > 255 || r.ICMPCode < -1 || r.ICMPCode > 255):
 		return fmt.Errorf("%w: ICMP type %d code %d: each must be -1 or 0–255", ErrInvalidRule, r.ICMPType, r.ICMPCode)
 	case r.Protocol.IsICMP() && r.ICMPType == -1 && r.ICMPCode != -1:
 		return fmt.Errorf("%w: ICMP type -1 (all) needs code -1, not %d", ErrInvalidRule, r.ICMPCode)
-	case r.Action > Drop:
-		return fmt.Errorf("%w: action %d", ErrInvalidRule, r.Action)
+	case r.Action != flow.Pass && r.Action != flow.Drop:
+		return fmt.Errorf("%w: action %s: Alibaba Cloud rules accept (flow.Pass) or drop (flow.Drop): set Action", ErrInvalidRule, r.Action)
 	case !r.anySourcePort() && r.SourcePorts.IsEmpty():
 		return fmt.Errorf("%w: source port range %s is empty", ErrInvalidRule, r.SourcePorts)
 	}
@@ -232,7 +226,7 @@ func (r *Rule) validate(fl Flavour) error {
 		return fmt.Errorf("%w: peer kind %d", ErrInvalidRule, r.Peer.Kind)
 	}
 	if fl == AWS {
-		if r.Action != Accept {
+		if r.Action != flow.Pass {
 			return fmt.Errorf("%w: AWS security groups have allow rules only", ErrInvalidRule)
 		}
 		if r.Priority != 0 || !r.anySourcePort() {
@@ -243,9 +237,6 @@ func (r *Rule) validate(fl Flavour) error {
 	}
 	return nil
 }
-
-// MarshalText implements [encoding.TextMarshaler]: "accept" or "drop".
-func (a Action) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
 
 // String returns "cidr", "prefix-list" or "group".
 func (k PeerKind) String() string {

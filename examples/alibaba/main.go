@@ -31,7 +31,7 @@ import (
 
 // rule builds an Alibaba rule: tcp to ports, from (inbound) or to
 // (outbound) peer, with an action and a priority.
-func rule(id string, dir flow.Direction, action sg.Action, prio int, ports flow.PortRange, peer string) sg.Rule {
+func rule(id string, dir flow.Direction, action flow.Action, prio int, ports flow.PortRange, peer string) sg.Rule {
 	return sg.Rule{ID: id, Direction: dir, Action: action, Priority: prio, Protocol: flow.TCP, Ports: ports,
 		ICMPType: -1, ICMPCode: -1, Peer: sg.CIDR(peer)}
 }
@@ -49,31 +49,31 @@ var (
 	// Priorities: the drop is listed first, but the accept has the lower
 	// number, so it is tried first.
 	sshPolicy = sg.Group{ID: "sg-ssh", Name: "ssh", Flavour: sg.AlibabaEnterprise, Rules: []sg.Rule{
-		rule("sgr-ssh-drop-all", flow.Inbound, sg.Drop, 10, ssh, "0.0.0.0/0"),
-		rule("sgr-ssh-vpn", flow.Inbound, sg.Accept, 1, ssh, "10.0.0.0/8"),
+		rule("sgr-ssh-drop-all", flow.Inbound, flow.Drop, 10, ssh, "0.0.0.0/0"),
+		rule("sgr-ssh-vpn", flow.Inbound, flow.Pass, 1, ssh, "10.0.0.0/8"),
 	}}
 	// Ties: two groups on one interface, one priority.
 	webOpen = sg.Group{ID: "sg-web-open", Name: "web-open", Flavour: sg.AlibabaBasic, Rules: []sg.Rule{
-		rule("sgr-https-all", flow.Inbound, sg.Accept, 5, https, "0.0.0.0/0"),
+		rule("sgr-https-all", flow.Inbound, flow.Pass, 5, https, "0.0.0.0/0"),
 	}}
 	webBlock = sg.Group{ID: "sg-web-block", Name: "web-block", Flavour: sg.AlibabaBasic, Rules: []sg.Rule{
-		rule("sgr-https-bad", flow.Inbound, sg.Drop, 5, https, "192.0.2.0/24"),
+		rule("sgr-https-bad", flow.Inbound, flow.Drop, 5, https, "192.0.2.0/24"),
 	}}
 	// Defaults: the same single inbound rule, two group types.
 	basic = sg.Group{ID: "sg-basic", Name: "basic", Flavour: sg.AlibabaBasic, Rules: []sg.Rule{
-		rule("sgr-basic-https", flow.Inbound, sg.Accept, 1, https, "0.0.0.0/0"),
+		rule("sgr-basic-https", flow.Inbound, flow.Pass, 1, https, "0.0.0.0/0"),
 	}}
 	enterprise = sg.Group{ID: "sg-enterprise", Name: "enterprise", Flavour: sg.AlibabaEnterprise, Rules: []sg.Rule{
-		rule("sgr-ent-https", flow.Inbound, sg.Accept, 1, https, "0.0.0.0/0"),
+		rule("sgr-ent-https", flow.Inbound, flow.Pass, 1, https, "0.0.0.0/0"),
 	}}
 	// Inner access policy: a basic group with Accept (and a drop rule that
 	// would stop MySQL from the whole VPC), a basic group with Drop (and a
 	// rule that lets PostgreSQL in from the VPC), and an enterprise group.
 	innerAccept = sg.Group{ID: "sg-inner-accept", Name: "inner-accept", Flavour: sg.AlibabaBasic, Rules: []sg.Rule{
-		rule("sgr-no-mysql", flow.Inbound, sg.Drop, 1, mysql, "10.0.0.0/16"),
+		rule("sgr-no-mysql", flow.Inbound, flow.Drop, 1, mysql, "10.0.0.0/16"),
 	}}
 	innerDrop = sg.Group{ID: "sg-inner-drop", Name: "inner-drop", Flavour: sg.AlibabaBasic, InnerAccessDrop: true, Rules: []sg.Rule{
-		rule("sgr-pg-vpc", flow.Inbound, sg.Accept, 1, pg, "10.0.0.0/16"),
+		rule("sgr-pg-vpc", flow.Inbound, flow.Pass, 1, pg, "10.0.0.0/16"),
 	}}
 	innerEnterprise = sg.Group{ID: "sg-inner-ent", Name: "inner-enterprise", Flavour: sg.AlibabaEnterprise}
 )
@@ -161,10 +161,7 @@ func run(w io.Writer) ([]answer, error) {
 		if err != nil {
 			return nil, err
 		}
-		d, err := e.Evaluate(f, q.dir)
-		if err != nil {
-			return nil, err
-		}
+		d := e.Evaluate(f, q.dir)
 		out = append(out, answer{q, d})
 		fmt.Fprintf(w, "%s\n  %s %s\n  %s [%s]\n", q.about, q.dir, q.flow, d, d.Basis)
 	}

@@ -101,7 +101,7 @@ func (b *Builder) Build(budget int) (Index, bool) {
 	})
 	var (
 		x      Index
-		active []int32          // rules covering the current segment, ascending
+		active []int32           // rules covering the current segment, ascending
 		count  = map[int32]int{} // ranges of each active rule covering it
 	)
 	x.offs = []int32{0}

@@ -1,0 +1,564 @@
+package sg
+
+import (
+	"cmp"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strconv"
+	"sync"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/cidrindex"
+)
+
+// Evaluator holds the security groups of one network interface, checked
+// and compiled for fast queries, with every group reference and prefix
+// list resolved. Build it with [Compile]; it is immutable and safe for
+// concurrent use.
+//
+// A nil *Evaluator means "no security groups here" (an endpoint that is
+// not a network interface): it passes every packet, with a [Decision]
+// whose Basis is [NoFilter]. The zero Evaluator, like [Compile] of no
+// groups, is an interface without groups: nothing allows a packet, so
+// every packet is denied (AWS's default).
+type Evaluator struct {
+	flavour Flavour
+	groups  []Group        // deep copies, as given
+	rules   []compiledRule // every rule, in decision order
+	// buckets[dir][is6][class] holds the rules that can match packets of
+	// that direction, family and protocol class.
+	buckets [2][2][numClasses]bucket
+	// inner lists the indexes of Alibaba basic groups in the order given,
+	// and innerMembers their members, at the same indexes.
+	inner        []int
+	innerMembers []memberSet
+	// refs holds the members of each group the rules reference, and
+	// refIDs those groups' IDs, at the same indexes (peerMatcher.ref).
+	// WithMembership replaces only these.
+	refs   []memberSet
+	refIDs []string
+	// pos[g][r] is the position of group g's rule r in rules.
+	pos [][]int32
+}
+
+type protoClass uint8
+
+const (
+	classTCP protoClass = iota
+	classUDP
+	classICMP // ICMP for IPv4 packets, ICMPv6 for IPv6 packets
+	classOther
+	numClasses
+)
+
+func classOf(p flow.Protocol) protoClass {
+	switch p {
+	case flow.TCP:
+		return classTCP
+	case flow.UDP:
+		return classUDP
+	case flow.ICMP, flow.ICMPv6:
+		return classICMP
+	}
+	return classOther
+}
+
+type compiledRule struct {
+	group, index int32 // into Evaluator.groups and that group's Rules
+	rule         *Rule // points into Evaluator.groups
+	peer         peerMatcher
+}
+
+// bucket lists, in decision order, the rules that can match one kind of
+// packet. TCP and UDP buckets with enough rules also carry a port index:
+// the port space cut into segments at every rule's range boundaries, each
+// segment listing (still in decision order) only the rules whose port
+// range covers it.
+type bucket struct {
+	rules []int32  // indexes into Evaluator.rules, ascending
+	segLo []uint16 // first port of each segment, ascending, segLo[0] == 0
+	offs  []int32  // segment i's rules are flat[offs[i]:offs[i+1]]
+	flat  []int32
+}
+
+// indexMin is the bucket size from which a port index pays off, and
+// indexBudget bounds the index's size relative to the bucket's: rules with
+// wide ranges repeat in every segment they cover, and past the budget the
+// linear list is kept.
+const (
+	indexMin    = 8
+	indexBudget = 32
+)
+
+func (b *bucket) indexPorts(rules []compiledRule) {
+	if len(b.rules) < indexMin {
+		return
+	}
+	portsOf := func(i int32) flow.PortRange {
+		r := rules[i].rule
+		if r.Protocol == flow.AllProtocols {
+			return flow.AllPorts
+		}
+		return r.Ports
+	}
+	cuts := []int{0}
+	for _, i := range b.rules {
+		pr := portsOf(i)
+		cuts = append(cuts, int(pr.Lo), int(pr.Hi)+1)
+	}
+	slices.Sort(cuts)
+	cuts = slices.Compact(cuts)
+	if cuts[len(cuts)-1] == 65536 {
+		cuts = cuts[:len(cuts)-1]
+	}
+	segLo := make([]uint16, len(cuts))
+	offs := make([]int32, 1, len(cuts)+1)
+	var flat []int32
+	for si, c := range cuts {
+		segLo[si] = uint16(c)
+		for _, i := range b.rules {
+			if portsOf(i).Contains(uint16(c)) {
+				flat = append(flat, i)
+			}
+		}
+		if len(flat) > indexBudget*len(b.rules) {
+			return
+		}
+		offs = append(offs, int32(len(flat)))
+	}
+	b.segLo, b.offs, b.flat = segLo, offs, flat
+}
+
+// candidates returns the rules that may match a packet to port.
+func (b *bucket) candidates(port uint16) []int32 {
+	if b.segLo == nil {
+		return b.rules
+	}
+	// The last segment whose start is <= port.
+	lo, hi := 0, len(b.segLo)
+	for hi-lo > 1 {
+		mid := int(uint(lo+hi) >> 1)
+		if b.segLo[mid] <= port {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return b.flat[b.offs[lo]:b.offs[lo+1]]
+}
+
+// memberSet is the private addresses of a group's members, resolved at
+// Compile time. A nil set has no members.
+type memberSet map[netip.Addr]struct{}
+
+// peerMatcher tests the peer address of a packet against a rule's peer.
+type peerMatcher struct {
+	kind  PeerKind
+	cidr  netip.Prefix
+	small []netip.Prefix             // prefix list with few entries
+	big   *cidrindex.Index[struct{}] // prefix list with many entries
+	ref   int32                      // group reference: index into Evaluator.refs
+	has4  bool                       // the peer can match IPv4 addresses
+	has6  bool                       // the peer can match IPv6 addresses
+}
+
+// bigList is the prefix-list size from which a trie beats a linear scan.
+const bigList = 16
+
+func (m *peerMatcher) match(a netip.Addr, refs []memberSet) bool {
+	switch m.kind {
+	case PeerCIDR:
+		return m.cidr.Contains(a)
+	case PeerPrefixList:
+		if m.big != nil {
+			_, ok := m.big.First(a)
+			return ok
+		}
+		for _, p := range m.small {
+			if p.Contains(a) {
+				return true
+			}
+		}
+		return false
+	}
+	_, ok := refs[m.ref][a]
+	return ok
+}
+
+// CachingResolver is a [Resolver] that also remembers what [Compile] made
+// of its answers: each prefix list's compiled matcher (a trie for long
+// lists) and each group's member set. Compiling the groups of many
+// interfaces through one CachingResolver reads and indexes each list and
+// each group once for all of them, and the evaluators share them (a model
+// with a thousand interfaces would otherwise rebuild a 1,000-entry list's
+// trie per interface). It is safe for concurrent use. Its answers are
+// fixed at the first question: build a new one when the underlying data
+// changes.
+type CachingResolver struct {
+	res   Resolver
+	mu    sync.Mutex
+	cache resolved
+}
+
+// NewCachingResolver returns a caching resolver over res (nil when no rule
+// references anything).
+func NewCachingResolver(res Resolver) *CachingResolver {
+	return &CachingResolver{res: res, cache: newResolved()}
+}
+
+// GroupMembers implements [GroupResolver] by asking the underlying
+// resolver.
+func (c *CachingResolver) GroupMembers(group string) ([]netip.Addr, error) {
+	if c.res == nil {
+		return nil, noResolver("security group", group)
+	}
+	return c.res.GroupMembers(group)
+}
+
+// PrefixList implements [PrefixListResolver] by asking the underlying
+// resolver.
+func (c *CachingResolver) PrefixList(id string) ([]netip.Prefix, error) {
+	if c.res == nil {
+		return nil, noResolver("prefix list", id)
+	}
+	return c.res.PrefixList(id)
+}
+
+func noResolver(what, id string) error {
+	return fmt.Errorf("%w: %s %s is referenced but no resolver was given", ErrUnresolved, what, id)
+}
+
+// resolved is what one Compile (or one CachingResolver) made of a
+// resolver's answers.
+type resolved struct {
+	lists   map[string]peerMatcher
+	members map[string]memberSet
+}
+
+func newResolved() resolved {
+	return resolved{lists: map[string]peerMatcher{}, members: map[string]memberSet{}}
+}
+
+// binder resolves references for one compilation.
+type binder struct {
+	groups GroupResolver      // nil: no resolver
+	lists  PrefixListResolver // nil: no resolver
+	cache  resolved
+}
+
+// newBinder returns the binder for res and, when res is a
+// *CachingResolver, the lock to hold while using it.
+func newBinder(res GroupResolver) (*binder, *sync.Mutex) {
+	if c, ok := res.(*CachingResolver); ok && c != nil {
+		b := &binder{cache: c.cache}
+		if c.res != nil {
+			b.groups, b.lists = c.res, c.res
+		}
+		return b, &c.mu
+	}
+	b := &binder{cache: newResolved()}
+	if res != nil {
+		b.groups = res
+		if pl, ok := res.(PrefixListResolver); ok {
+			b.lists = pl
+		}
+	}
+	return b, nil
+}
+
+// members returns the member set of group, asking the resolver once.
+func (b *binder) members(group string) (memberSet, error) {
+	if s, ok := b.cache.members[group]; ok {
+		return s, nil
+	}
+	if b.groups == nil {
+		return nil, noResolver("security group", group)
+	}
+	addrs, err := b.groups.GroupMembers(group)
+	if err != nil {
+		return nil, err
+	}
+	var s memberSet
+	if len(addrs) > 0 {
+		s = make(memberSet, len(addrs))
+		for _, a := range addrs {
+			s[a] = struct{}{}
+		}
+	}
+	b.cache.members[group] = s
+	return s, nil
+}
+
+// list returns the matcher of prefix list id, building it once.
+func (b *binder) list(id string) (peerMatcher, error) {
+	if m, ok := b.cache.lists[id]; ok {
+		return m, nil
+	}
+	if b.lists == nil {
+		return peerMatcher{}, noResolver("prefix list", id)
+	}
+	m, err := compileList(id, b.lists)
+	if err != nil {
+		return m, err
+	}
+	b.cache.lists[id] = m
+	return m, nil
+}
+
+// Compile checks the groups attached to one network interface and builds
+// their [Evaluator]. The groups are copied. res resolves group references
+// and prefix lists, and answers membership for Alibaba basic groups' inner
+// access policy; it may be nil when no rule needs it. Every reference is
+// resolved here, once: evaluation asks nothing more. Give a
+// [CachingResolver] to share the work across the interfaces of a model.
+//
+// Errors are *flow.InputError values naming the group and rule, wrapping
+// [ErrInvalidRule], [ErrInvalidGroup] or [ErrUnresolved]. Compile rejects:
+// invalid rules (a TCP or UDP rule without Ports among them), duplicate or
+// empty group IDs, mixed flavours (Alibaba requires all groups of an
+// interface to be of one type; AWS and Alibaba do not mix), and references
+// the resolver does not know.
+func Compile(groups []Group, res Resolver) (*Evaluator, error) {
+	var gr GroupResolver
+	if res != nil {
+		gr = res
+	}
+	b, mu := newBinder(gr)
+	if mu != nil {
+		mu.Lock()
+		defer mu.Unlock()
+	}
+	e := &Evaluator{groups: make([]Group, len(groups))}
+	seen := map[string]bool{}
+	for gi, g := range groups {
+		gerr := func(path, rule string, err error) error {
+			return &flow.InputError{Path: path, Resource: g.ID, Rule: rule, Err: err}
+		}
+		switch {
+		case g.ID == "":
+			return nil, gerr("groups["+strconv.Itoa(gi)+"]", "", fmt.Errorf("%w: the group ID is empty", ErrInvalidGroup))
+		case seen[g.ID]:
+			return nil, gerr("", "", fmt.Errorf("%w: attached twice to one interface", ErrInvalidGroup))
+		case g.Flavour > AlibabaEnterprise:
+			return nil, gerr("Flavour", "", fmt.Errorf("%w: flavour %d", ErrInvalidGroup, g.Flavour))
+		case gi > 0 && g.Flavour != groups[0].Flavour:
+			return nil, gerr("Flavour", "", fmt.Errorf("%w: %s group attached beside %s group %s; the groups of one interface must all be of one flavour", ErrInvalidGroup, g.Flavour, groups[0].Flavour, groups[0].ID))
+		}
+		seen[g.ID] = true
+		g.Rules = slices.Clone(g.Rules)
+		e.groups[gi] = g
+		if g.Flavour == AlibabaBasic {
+			s, err := b.members(g.ID)
+			if err != nil {
+				return nil, gerr("", "", fmt.Errorf("basic groups need membership for their inner access policy: %w", err))
+			}
+			e.inner, e.innerMembers = append(e.inner, gi), append(e.innerMembers, s)
+		}
+		if err := e.compileRules(gi, b, gerr); err != nil {
+			return nil, err
+		}
+	}
+	e.index()
+	return e, nil
+}
+
+// MustCompile is [Compile] that panics on error, for literals in code and
+// tests.
+func MustCompile(groups []Group, res Resolver) *Evaluator {
+	e, err := Compile(groups, res)
+	if err != nil {
+		panic(err)
+	}
+	return e
+}
+
+// compileRules checks group gi's rules (already copied into e.groups) and
+// appends them, with their peers resolved, to e.rules.
+func (e *Evaluator) compileRules(gi int, b *binder, gerr func(path, rule string, err error) error) error {
+	g := &e.groups[gi]
+	for ri := range g.Rules {
+		r := &g.Rules[ri]
+		name := r.ID
+		if name == "" {
+			name = "#" + strconv.Itoa(ri)
+		}
+		path := "Rules[" + strconv.Itoa(ri) + "]"
+		if g.Flavour == AWS && r.Action == 0 {
+			r.Action = flow.Pass // AWS rules only allow: an unset action means Pass
+		}
+		if err := r.validate(g.Flavour); err != nil {
+			return gerr(path, name, err)
+		}
+		m := peerMatcher{kind: r.Peer.Kind}
+		switch r.Peer.Kind {
+		case PeerCIDR:
+			m.cidr = r.Peer.CIDR
+			m.has4, m.has6 = m.cidr.Addr().Is4(), m.cidr.Addr().Is6()
+		case PeerGroup:
+			s, err := b.members(r.Peer.Group)
+			if err != nil {
+				return gerr(path, name, err)
+			}
+			i := slices.Index(e.refIDs, r.Peer.Group)
+			if i < 0 {
+				i = len(e.refs)
+				e.refs, e.refIDs = append(e.refs, s), append(e.refIDs, r.Peer.Group)
+			}
+			m.ref, m.has4, m.has6 = int32(i), true, true
+		case PeerPrefixList:
+			lm, err := b.list(r.Peer.PrefixList)
+			if err != nil {
+				return gerr(path, name, err)
+			}
+			m = lm
+		}
+		e.rules = append(e.rules, compiledRule{group: int32(gi), index: int32(ri), rule: r, peer: m})
+	}
+	return nil
+}
+
+// index puts e.rules in decision order and fills pos and the buckets.
+func (e *Evaluator) index() {
+	if len(e.groups) > 0 {
+		e.flavour = e.groups[0].Flavour
+	}
+	if e.flavour.IsAlibaba() {
+		// Lowest priority number first; at equal priority drop before
+		// accept; then the order the groups and rules were given in.
+		slices.SortStableFunc(e.rules, func(a, b compiledRule) int {
+			return cmp.Or(cmp.Compare(a.rule.Priority, b.rule.Priority), -cmp.Compare(a.rule.Action, b.rule.Action))
+		})
+	}
+	e.pos = make([][]int32, len(e.groups))
+	for gi, g := range e.groups {
+		e.pos[gi] = make([]int32, len(g.Rules))
+	}
+	for i := range e.rules {
+		cr := &e.rules[i]
+		e.pos[cr.group][cr.index] = int32(i)
+		for fam, ok := range [2]bool{cr.peer.has4, cr.peer.has6} {
+			if !ok {
+				continue
+			}
+			for c := range numClasses {
+				if ruleInClass(cr.rule.Protocol, c, fam == 1) {
+					b := &e.buckets[cr.rule.Direction][fam][c]
+					b.rules = append(b.rules, int32(i))
+				}
+			}
+		}
+	}
+	for dir := range e.buckets {
+		for fam := range e.buckets[dir] {
+			for _, c := range []protoClass{classTCP, classUDP} {
+				e.buckets[dir][fam][c].indexPorts(e.rules)
+			}
+		}
+	}
+}
+
+// compileList reads prefix list id through res and builds its matcher: a
+// slice for short lists, a trie from bigList entries on.
+func compileList(id string, res PrefixListResolver) (peerMatcher, error) {
+	m := peerMatcher{kind: PeerPrefixList}
+	ps, err := res.PrefixList(id)
+	if err != nil {
+		return m, err
+	}
+	ps = slices.Clone(ps)
+	for i, p := range ps {
+		if !p.IsValid() || p.Addr().Is4In6() || p.Addr().Zone() != "" {
+			return m, fmt.Errorf("%w: prefix list %s entry %d (%s) is not a CIDR block", ErrUnresolved, id, i, p)
+		}
+		ps[i] = p.Masked()
+		m.has4 = m.has4 || p.Addr().Is4()
+		m.has6 = m.has6 || p.Addr().Is6()
+	}
+	if len(ps) < bigList {
+		m.small = ps
+		return m, nil
+	}
+	var b cidrindex.Builder[struct{}]
+	for _, p := range ps {
+		if err := b.Add(p, struct{}{}); err != nil {
+			return m, fmt.Errorf("%w: prefix list %s: %w", ErrUnresolved, id, err)
+		}
+	}
+	m.big = b.Build()
+	return m, nil
+}
+
+// ruleInClass reports whether a rule of protocol p can match packets of
+// class c and the given family.
+func ruleInClass(p flow.Protocol, c protoClass, is6 bool) bool {
+	if p == flow.AllProtocols {
+		return true
+	}
+	switch c {
+	case classTCP:
+		return p == flow.TCP
+	case classUDP:
+		return p == flow.UDP
+	case classICMP:
+		return (p == flow.ICMP && !is6) || (p == flow.ICMPv6 && is6)
+	}
+	return classOf(p) == classOther
+}
+
+// WithMembership returns an evaluator that shares e's compiled rules but
+// whose group references and Alibaba inner access policies see the members
+// r gives instead. Package reach uses it to judge packets whose group
+// identity a middlebox has removed (r then knows every group and finds no
+// member in any). r is asked once per group, here; an error (wrapping
+// [ErrUnresolved] when r does not know a group e references) means no
+// evaluator. A nil e returns nil.
+func (e *Evaluator) WithMembership(r GroupResolver) (*Evaluator, error) {
+	if e == nil {
+		return nil, nil
+	}
+	b, mu := newBinder(r)
+	if mu != nil {
+		mu.Lock()
+		defer mu.Unlock()
+	}
+	cp := *e
+	cp.refs = make([]memberSet, len(e.refs))
+	for i, id := range e.refIDs {
+		s, err := b.members(id)
+		if err != nil {
+			return nil, &flow.InputError{Resource: id, Err: err}
+		}
+		cp.refs[i] = s
+	}
+	cp.innerMembers = make([]memberSet, len(e.inner))
+	for i, gi := range e.inner {
+		s, err := b.members(e.groups[gi].ID)
+		if err != nil {
+			return nil, &flow.InputError{Resource: e.groups[gi].ID, Err: err}
+		}
+		cp.innerMembers[i] = s
+	}
+	return &cp, nil
+}
+
+// Groups returns copies of the groups the evaluator was built from.
+func (e *Evaluator) Groups() []Group {
+	if e == nil {
+		return nil
+	}
+	out := make([]Group, len(e.groups))
+	for i, g := range e.groups {
+		g.Rules = slices.Clone(g.Rules)
+		out[i] = g
+	}
+	return out
+}
+
+// Flavour returns the flavour of the evaluator's groups (AWS when empty).
+func (e *Evaluator) Flavour() Flavour {
+	if e == nil {
+		return AWS
+	}
+	return e.flavour
+}
