@@ -135,3 +135,30 @@ func TestEvaluateDoesNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCompileOneGroup shows how compiling grows with the rules of one
+// group (AWS's quota is 60 per direction, raisable to 1,000 per interface;
+// dumps can hold more): one rule per port, every tenth a range. The port
+// index is built by one sweep, so the growth is about n log n.
+func BenchmarkCompileOneGroup(b *testing.B) {
+	for _, n := range []int{1_000, 10_000, 100_000} {
+		g := sg.Group{ID: "sg-big"}
+		for i := range n {
+			p := uint16(1 + i%65000)
+			r := sg.Rule{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single(p), ICMPType: -1, ICMPCode: -1,
+				Peer: sg.Peer{Kind: sg.PeerCIDR, CIDR: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), 32)}}
+			if i%10 == 0 {
+				r.Ports = flow.PortRange{Lo: p, Hi: p + 100}
+			}
+			g.Rules = append(g.Rules, r)
+		}
+		b.Run(fmt.Sprintf("rules=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := sg.Compile([]sg.Group{g}, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/cidrindex"
+	"github.com/reachsim/reachsim/internal/portindex"
 )
 
 // Evaluator holds the security groups of one network interface, checked
@@ -71,15 +72,13 @@ type compiledRule struct {
 }
 
 // bucket lists, in decision order, the rules that can match one kind of
-// packet. TCP and UDP buckets with enough rules also carry a port index:
-// the port space cut into segments at every rule's range boundaries, each
-// segment listing (still in decision order) only the rules whose port
-// range covers it.
+// packet. TCP and UDP buckets with enough rules also carry a port index
+// (internal/portindex): the port space cut into segments at every rule's
+// range boundaries, each segment listing (still in decision order) only
+// the rules whose port range covers it.
 type bucket struct {
-	rules []int32  // indexes into Evaluator.rules, ascending
-	segLo []uint16 // first port of each segment, ascending, segLo[0] == 0
-	offs  []int32  // segment i's rules are flat[offs[i]:offs[i+1]]
-	flat  []int32
+	rules []int32 // indexes into Evaluator.rules, ascending
+	ports portindex.Index
 }
 
 // indexMin is the bucket size from which a port index pays off, and
@@ -95,57 +94,26 @@ func (b *bucket) indexPorts(rules []compiledRule) {
 	if len(b.rules) < indexMin {
 		return
 	}
-	portsOf := func(i int32) flow.PortRange {
-		r := rules[i].rule
-		if r.Protocol == flow.AllProtocols {
-			return flow.AllPorts
-		}
-		return r.Ports
-	}
-	cuts := []int{0}
+	var ib portindex.Builder
 	for _, i := range b.rules {
-		pr := portsOf(i)
-		cuts = append(cuts, int(pr.Lo), int(pr.Hi)+1)
-	}
-	slices.Sort(cuts)
-	cuts = slices.Compact(cuts)
-	if cuts[len(cuts)-1] == 65536 {
-		cuts = cuts[:len(cuts)-1]
-	}
-	segLo := make([]uint16, len(cuts))
-	offs := make([]int32, 1, len(cuts)+1)
-	var flat []int32
-	for si, c := range cuts {
-		segLo[si] = uint16(c)
-		for _, i := range b.rules {
-			if portsOf(i).Contains(uint16(c)) {
-				flat = append(flat, i)
-			}
+		r := rules[i].rule
+		pr := r.Ports
+		if r.Protocol == flow.AllProtocols {
+			pr = flow.AllPorts
 		}
-		if len(flat) > indexBudget*len(b.rules) {
-			return
-		}
-		offs = append(offs, int32(len(flat)))
+		ib.Add(i, pr)
 	}
-	b.segLo, b.offs, b.flat = segLo, offs, flat
+	if x, ok := ib.Build(indexBudget * len(b.rules)); ok {
+		b.ports = x
+	}
 }
 
 // candidates returns the rules that may match a packet to port.
 func (b *bucket) candidates(port uint16) []int32 {
-	if b.segLo == nil {
+	if b.ports.IsZero() {
 		return b.rules
 	}
-	// The last segment whose start is <= port.
-	lo, hi := 0, len(b.segLo)
-	for hi-lo > 1 {
-		mid := int(uint(lo+hi) >> 1)
-		if b.segLo[mid] <= port {
-			lo = mid
-		} else {
-			hi = mid
-		}
-	}
-	return b.flat[b.offs[lo]:b.offs[lo+1]]
+	return b.ports.Lookup(port)
 }
 
 // memberSet is the private addresses of a group's members, resolved at
