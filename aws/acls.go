@@ -11,8 +11,8 @@ import (
 
 type aclRec struct {
 	acl     nacl.ACL
-	at      origin
-	assocAt []origin
+	at      jsonloc.Loc
+	assocAt []jsonloc.Loc
 }
 
 func (l *loader) readACLs(file string, doc []byte) {
@@ -22,13 +22,13 @@ func (l *loader) readACLs(file string, doc []byte) {
 		return
 	}
 	for i, a := range acls {
-		at := origin{file, jsonloc.Index("NetworkAcls", i)}
-		if !l.claim("network ACL", a.ID, at.field("NetworkAclId")) {
+		at := jsonloc.Loc{File: file, Path: jsonloc.Index("NetworkAcls", i)}
+		if !l.claim("network ACL", a.ID, at.Field("NetworkAclId")) {
 			continue
 		}
 		r := &aclRec{acl: a, at: at}
 		for j := range a.Subnets {
-			r.assocAt = append(r.assocAt, at.field("Associations").index(j).field("SubnetId"))
+			r.assocAt = append(r.assocAt, at.Field("Associations").Index(j).Field("SubnetId"))
 		}
 		l.acls = append(l.acls, r)
 	}
@@ -41,9 +41,9 @@ func (l *loader) assembleACLs() {
 		if a.IsDefault {
 			if v := out.vpcByID[a.VPCID]; v != nil {
 				if v.vpc.DefaultACL != "" {
-					l.fail(r.at.field("IsDefault"), a.ID, a.ID, ErrInvalidDump, "%s has two default network ACLs, %s (%s) and %s", a.VPCID, v.vpc.DefaultACL, v.defACLAt, a.ID)
+					l.fail(r.at.Field("IsDefault"), a.ID, a.ID, ErrInvalidDump, "%s has two default network ACLs, %s (%s) and %s", a.VPCID, v.vpc.DefaultACL, v.defACLAt, a.ID)
 				} else {
-					v.vpc.DefaultACL, v.defACLAt = a.ID, r.at.field("IsDefault")
+					v.vpc.DefaultACL, v.defACLAt = a.ID, r.at.Field("IsDefault")
 				}
 			}
 		}

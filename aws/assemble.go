@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/jsonloc"
 	"github.com/reachsim/reachsim/reach"
 )
 
@@ -63,19 +64,19 @@ func (l *loader) assemble() {
 // as a whole, and the fields Build may complain about, by the path Build
 // uses ("Routes[2].TargetID").
 type placed struct {
-	base   origin
-	fields map[string]origin
+	base   jsonloc.Loc
+	fields map[string]jsonloc.Loc
 }
 
-func (p *placed) set(field string, o origin) {
+func (p *placed) set(field string, o jsonloc.Loc) {
 	if p.fields == nil {
-		p.fields = map[string]origin{}
+		p.fields = map[string]jsonloc.Loc{}
 	}
 	p.fields[field] = o
 }
 
-// lookup returns the origin of field, or of the nearest enclosing one.
-func (p placed) lookup(field string) origin {
+// lookup returns the jsonloc.Loc of field, or of the nearest enclosing one.
+func (p placed) lookup(field string) jsonloc.Loc {
 	for field != "" {
 		if o, ok := p.fields[field]; ok {
 			return o
@@ -99,7 +100,7 @@ func (l *loader) builder() (*reach.Builder, where) {
 	b := reach.NewBuilder()
 	for _, r := range out.vpcs {
 		p := placed{base: r.at}
-		p.set("ID", r.at.field("VpcId"))
+		p.set("ID", r.at.Field("VpcId"))
 		for j, o := range r.cidrAt {
 			p.set(fmt.Sprintf("CIDRs[%d]", j), o)
 		}
@@ -114,15 +115,15 @@ func (l *loader) builder() (*reach.Builder, where) {
 	}
 	for _, r := range out.igws {
 		p := placed{base: r.at}
-		p.set("ID", r.at.field("InternetGatewayId"))
+		p.set("ID", r.at.Field("InternetGatewayId"))
 		p.set("VPC", r.vpc)
 		b.AddInternetGateway(r.igw)
 		w["internetGateways"] = append(w["internetGateways"], p)
 	}
 	for _, r := range out.rts {
 		p := placed{base: r.at}
-		p.set("ID", r.at.field("RouteTableId"))
-		p.set("VPC", r.at.field("VpcId"))
+		p.set("ID", r.at.Field("RouteTableId"))
+		p.set("VPC", r.at.Field("VpcId"))
 		for j, ro := range r.routeAt {
 			k := fmt.Sprintf("Routes[%d]", j)
 			p.set(k, ro.at)
@@ -138,15 +139,15 @@ func (l *loader) builder() (*reach.Builder, where) {
 	}
 	for _, r := range out.acls {
 		p := placed{base: r.at}
-		p.set("ID", r.at.field("NetworkAclId"))
-		p.set("VPCID", r.at.field("VpcId"))
+		p.set("ID", r.at.Field("NetworkAclId"))
+		p.set("VPCID", r.at.Field("VpcId"))
 		b.AddNetworkACL(r.acl)
 		w["acls"] = append(w["acls"], p)
 	}
 	for _, r := range out.subnets {
 		p := placed{base: r.at}
-		p.set("ID", r.at.field("SubnetId"))
-		p.set("VPC", r.at.field("VpcId"))
+		p.set("ID", r.at.Field("SubnetId"))
+		p.set("VPC", r.at.Field("VpcId"))
 		for j, o := range r.cidrAt {
 			p.set(fmt.Sprintf("CIDRs[%d]", j), o)
 		}
@@ -161,7 +162,7 @@ func (l *loader) builder() (*reach.Builder, where) {
 	}
 	for _, r := range out.nats {
 		p := placed{base: r.at}
-		p.set("ID", r.at.field("NatGatewayId"))
+		p.set("ID", r.at.Field("NatGatewayId"))
 		p.set("Subnet", r.subnet)
 		p.set("PrivateIP", r.pr)
 		p.set("PublicIP", r.pub)
@@ -180,9 +181,9 @@ func (l *loader) builder() (*reach.Builder, where) {
 	w["groups"] = out.groupAt
 	for _, e := range out.ifaces {
 		p := placed{base: e.at}
-		p.set("ID", e.at.field("NetworkInterfaceId"))
-		p.set("Subnet", e.at.field("SubnetId"))
-		p.set("Groups", e.at.field("Groups"))
+		p.set("ID", e.at.Field("NetworkInterfaceId"))
+		p.set("Subnet", e.at.Field("SubnetId"))
+		p.set("Groups", e.at.Field("Groups"))
 		for j, o := range e.ipAt {
 			p.set(fmt.Sprintf("PrivateIPs[%d]", j), o)
 		}
@@ -241,5 +242,5 @@ func (w where) place(err error) error {
 		}
 	}
 	o := p.lookup(rest)
-	return &flow.InputError{File: o.file, Path: o.path, Resource: ie.Resource, Rule: ie.Rule, Text: ie.Text, Err: ie.Err}
+	return &flow.InputError{File: o.File, Path: o.Path, Resource: ie.Resource, Rule: ie.Rule, Text: ie.Text, Err: ie.Err}
 }

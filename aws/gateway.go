@@ -3,6 +3,7 @@ package aws
 import (
 	"encoding/json"
 
+	"github.com/reachsim/reachsim/internal/jsonloc"
 	"github.com/reachsim/reachsim/reach"
 )
 
@@ -10,8 +11,8 @@ import (
 
 type igwRec struct {
 	igw reach.InternetGatewaySpec
-	at  origin
-	vpc origin
+	at  jsonloc.Loc
+	vpc jsonloc.Loc
 }
 
 type igwJSON struct {
@@ -19,17 +20,17 @@ type igwJSON struct {
 	Attachments       []struct{ State, VpcId string }
 }
 
-func (l *loader) readIGWs(o origin, raw json.RawMessage) {
+func (l *loader) readIGWs(o jsonloc.Loc, raw json.RawMessage) {
 	igws, _ := decodeList[igwJSON](l, o, raw, nil)
 	for i, g := range igws {
-		at := o.index(i)
+		at := o.Index(i)
 		if !l.require(at, "", "InternetGatewayId", g.InternetGatewayId) ||
-			!l.claim("internet gateway", g.InternetGatewayId, at.field("InternetGatewayId")) {
+			!l.claim("internet gateway", g.InternetGatewayId, at.Field("InternetGatewayId")) {
 			continue
 		}
 		attached := false
 		for j, a := range g.Attachments {
-			ao := at.field("Attachments").index(j)
+			ao := at.Field("Attachments").Index(j)
 			switch a.State {
 			case "", "available", "attached":
 			default:
@@ -44,7 +45,7 @@ func (l *loader) readIGWs(o origin, raw json.RawMessage) {
 				continue
 			}
 			attached = true
-			l.igws = append(l.igws, &igwRec{igw: reach.InternetGatewaySpec{ID: g.InternetGatewayId, VPC: a.VpcId}, at: at, vpc: ao.field("VpcId")})
+			l.igws = append(l.igws, &igwRec{igw: reach.InternetGatewaySpec{ID: g.InternetGatewayId, VPC: a.VpcId}, at: at, vpc: ao.Field("VpcId")})
 		}
 		if !attached && len(g.Attachments) == 0 {
 			l.warn(at, "internet gateway %s is not attached to a VPC: left out", g.InternetGatewayId)
@@ -54,7 +55,7 @@ func (l *loader) readIGWs(o origin, raw json.RawMessage) {
 
 type natRec struct {
 	nat                 reach.NATGateway
-	at, subnet, pr, pub origin
+	at, subnet, pr, pub jsonloc.Loc
 }
 
 type natJSON struct {
@@ -66,12 +67,12 @@ type natJSON struct {
 	Tags []tagJSON
 }
 
-func (l *loader) readNATs(o origin, raw json.RawMessage) {
+func (l *loader) readNATs(o jsonloc.Loc, raw json.RawMessage) {
 	nats, _ := decodeList[natJSON](l, o, raw, nil)
 	for i, n := range nats {
-		at := o.index(i)
+		at := o.Index(i)
 		if !l.require(at, "", "NatGatewayId", n.NatGatewayId) ||
-			!l.claim("NAT gateway", n.NatGatewayId, at.field("NatGatewayId")) {
+			!l.claim("NAT gateway", n.NatGatewayId, at.Field("NatGatewayId")) {
 			continue
 		}
 		if n.State != "available" {
@@ -89,16 +90,16 @@ func (l *loader) readNATs(o origin, raw json.RawMessage) {
 			}
 		}
 		if primary < 0 {
-			l.fail(at.field("NatGatewayAddresses"), n.NatGatewayId, "", ErrInvalidDump, "an available NAT gateway has an address")
+			l.fail(at.Field("NatGatewayAddresses"), n.NatGatewayId, "", ErrInvalidDump, "an available NAT gateway has an address")
 			continue
 		}
 		if extra := len(n.NatGatewayAddresses) - 1; extra > 0 {
 			l.warn(at, "NAT gateway %s: %d secondary address(es) left out; its primary address is modelled", n.NatGatewayId, extra)
 		}
-		ao := at.field("NatGatewayAddresses").index(primary)
+		ao := at.Field("NatGatewayAddresses").Index(primary)
 		a := n.NatGatewayAddresses[primary]
-		r := &natRec{nat: reach.NATGateway{ID: n.NatGatewayId, Name: nameTag(n.Tags), Subnet: n.SubnetId}, at: at, subnet: at.field("SubnetId"),
-			pr: ao.field("PrivateIp"), pub: ao.field("PublicIp")}
+		r := &natRec{nat: reach.NATGateway{ID: n.NatGatewayId, Name: nameTag(n.Tags), Subnet: n.SubnetId}, at: at, subnet: at.Field("SubnetId"),
+			pr: ao.Field("PrivateIp"), pub: ao.Field("PublicIp")}
 		var ok bool
 		if r.nat.PrivateIP, ok = l.addr(r.pr, n.NatGatewayId, a.PrivateIp); !ok {
 			continue

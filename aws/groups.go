@@ -15,15 +15,15 @@ import (
 
 type groupRec struct {
 	g      sg.Group
-	at     origin // the describe-security-groups element
-	nRules int    // rules describe-security-groups lists for it
+	at     jsonloc.Loc // the describe-security-groups element
+	nRules int         // rules describe-security-groups lists for it
 }
 
 type ruleSetRec struct {
 	owner  string
 	rules  []sg.Rule
-	ruleAt []origin
-	at     origin // the first rule
+	ruleAt []jsonloc.Loc
+	at     jsonloc.Loc // the first rule
 }
 
 func (l *loader) readGroups(file string, doc []byte) {
@@ -33,18 +33,18 @@ func (l *loader) readGroups(file string, doc []byte) {
 		return
 	}
 	for i, g := range gs {
-		at := origin{file, jsonloc.Index("SecurityGroups", i)}
-		if !l.claim("security group", g.ID, at.field("GroupId")) {
+		at := jsonloc.Loc{File: file, Path: jsonloc.Index("SecurityGroups", i)}
+		if !l.claim("security group", g.ID, at.Field("GroupId")) {
 			continue
 		}
 		l.groups[g.ID] = &groupRec{g: g, at: at, nRules: len(g.Rules)}
 	}
 }
 
-func (l *loader) readGroupRules(o origin, raw json.RawMessage, doc []byte) {
+func (l *loader) readGroupRules(o jsonloc.Loc, raw json.RawMessage, doc []byte) {
 	gs, err := ParseSecurityGroupRules(doc)
 	if err != nil {
-		l.parserErr(o.file, err)
+		l.parserErr(o.File, err)
 		return
 	}
 	// The parser groups the rules; find each rule's element by its ID.
@@ -59,9 +59,9 @@ func (l *loader) readGroupRules(o origin, raw json.RawMessage, doc []byte) {
 	for _, g := range gs {
 		rs := l.ruleSets[g.ID]
 		for _, r := range g.Rules {
-			at := o.index(index[r.ID])
+			at := o.Index(index[r.ID])
 			if first, dup := l.ruleIDs[r.ID]; dup {
-				l.fail(at.field("SecurityGroupRuleId"), g.ID, r.ID, ErrInvalidDump, "rule %s is listed twice (first at %s)", r.ID, first)
+				l.fail(at.Field("SecurityGroupRuleId"), g.ID, r.ID, ErrInvalidDump, "rule %s is listed twice (first at %s)", r.ID, first)
 				continue
 			}
 			l.ruleIDs[r.ID] = at
@@ -93,12 +93,12 @@ func (l *loader) assembleGroups() {
 		case gr != nil:
 			g = gr.g
 			p.base = gr.at
-			p.set("ID", gr.at.field("GroupId"))
-			p.set("VPCID", gr.at.field("VpcId"))
+			p.set("ID", gr.at.Field("GroupId"))
+			p.set("VPCID", gr.at.Field("VpcId"))
 		default:
 			g = sg.Group{ID: id, OwnerID: rs.owner, Flavour: sg.AWS}
 			p.base = rs.at
-			p.set("ID", rs.at.field("GroupId"))
+			p.set("ID", rs.at.Field("GroupId"))
 		}
 		if rs != nil {
 			if gr != nil && gr.nRules != len(rs.rules) {

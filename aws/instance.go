@@ -7,6 +7,8 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+
+	"github.com/reachsim/reachsim/internal/jsonloc"
 )
 
 // Instances and their network interfaces: describe-instances and
@@ -14,14 +16,14 @@ import (
 
 type eniRec struct {
 	id        string
-	at        origin
+	at        jsonloc.Loc
 	subnet    string
 	ips       []netip.Addr
-	ipAt      []origin
+	ipAt      []jsonloc.Loc
 	public    netip.Addr
-	publicAt  origin
+	publicAt  jsonloc.Loc
 	groups    []string
-	groupAt   []origin
+	groupAt   []jsonloc.Loc
 	name      string
 	instance  string
 	device    int // attachment device index, -1 when unknown
@@ -32,7 +34,7 @@ type eniRec struct {
 
 type instRec struct {
 	id, name, state string
-	at              origin
+	at              jsonloc.Loc
 }
 
 // eniJSON is a NetworkInterface of describe-network-interfaces or an
@@ -64,7 +66,7 @@ type eniJSON struct {
 
 // readENI reads one network interface at o; instance is the ID of the
 // instance whose NetworkInterfaces hold it, "" in describe-network-interfaces.
-func (l *loader) readENI(o origin, n *eniJSON, instance string) *eniRec {
+func (l *loader) readENI(o jsonloc.Loc, n *eniJSON, instance string) *eniRec {
 	if !l.require(o, instance, "NetworkInterfaceId", n.NetworkInterfaceId) || !l.require(o, n.NetworkInterfaceId, "SubnetId", n.SubnetId) {
 		return nil
 	}
@@ -89,21 +91,21 @@ func (l *loader) readENI(o origin, n *eniJSON, instance string) *eniRec {
 	}
 	for _, j := range order {
 		p := n.PrivateIpAddresses[j]
-		po := o.field("PrivateIpAddresses").index(j)
-		a, ok := l.addr(po.field("PrivateIpAddress"), e.id, p.PrivateIpAddress)
+		po := o.Field("PrivateIpAddresses").Index(j)
+		a, ok := l.addr(po.Field("PrivateIpAddress"), e.id, p.PrivateIpAddress)
 		if !ok {
 			continue
 		}
 		e.ips = append(e.ips, a)
-		e.ipAt = append(e.ipAt, po.field("PrivateIpAddress"))
+		e.ipAt = append(e.ipAt, po.Field("PrivateIpAddress"))
 		if p.Association != nil && p.Association.PublicIp != "" && !p.Primary {
 			e.secondary = append(e.secondary, p.Association.PublicIp+" of "+p.PrivateIpAddress)
 		}
 	}
 	if len(n.PrivateIpAddresses) == 0 && n.PrivateIpAddress != "" {
-		if a, ok := l.addr(o.field("PrivateIpAddress"), e.id, n.PrivateIpAddress); ok {
+		if a, ok := l.addr(o.Field("PrivateIpAddress"), e.id, n.PrivateIpAddress); ok {
 			e.ips = append(e.ips, a)
-			e.ipAt = append(e.ipAt, o.field("PrivateIpAddress"))
+			e.ipAt = append(e.ipAt, o.Field("PrivateIpAddress"))
 		}
 	}
 	v6 := make([]int, 0, len(n.Ipv6Addresses))
@@ -115,7 +117,7 @@ func (l *loader) readENI(o origin, n *eniJSON, instance string) *eniRec {
 		}
 	}
 	for _, j := range v6 {
-		po := o.field("Ipv6Addresses").index(j).field("Ipv6Address")
+		po := o.Field("Ipv6Addresses").Index(j).Field("Ipv6Address")
 		if a, ok := l.addr(po, e.id, n.Ipv6Addresses[j].Ipv6Address); ok {
 			e.ips = append(e.ips, a)
 			e.ipAt = append(e.ipAt, po)
@@ -123,23 +125,23 @@ func (l *loader) readENI(o origin, n *eniJSON, instance string) *eniRec {
 	}
 	switch {
 	case n.Association != nil && n.Association.PublicIp != "":
-		e.publicAt = o.field("Association").field("PublicIp")
+		e.publicAt = o.Field("Association").Field("PublicIp")
 		e.public, _ = l.addr(e.publicAt, e.id, n.Association.PublicIp)
 	default:
 		for _, j := range order[:min(1, len(order))] {
 			if p := n.PrivateIpAddresses[j]; p.Association != nil && p.Association.PublicIp != "" {
-				e.publicAt = o.field("PrivateIpAddresses").index(j).field("Association").field("PublicIp")
+				e.publicAt = o.Field("PrivateIpAddresses").Index(j).Field("Association").Field("PublicIp")
 				e.public, _ = l.addr(e.publicAt, e.id, p.Association.PublicIp)
 			}
 		}
 	}
 	for j, g := range n.Groups {
-		gpath := o.field("Groups").index(j)
+		gpath := o.Field("Groups").Index(j)
 		if !l.require(gpath, e.id, "GroupId", g.GroupId) {
 			continue
 		}
 		e.groups = append(e.groups, g.GroupId)
-		e.groupAt = append(e.groupAt, gpath.field("GroupId"))
+		e.groupAt = append(e.groupAt, gpath.Field("GroupId"))
 	}
 	return e
 }
@@ -154,9 +156,9 @@ type (
 	}
 )
 
-func (l *loader) readReservations(o origin, raw json.RawMessage) {
+func (l *loader) readReservations(o jsonloc.Loc, raw json.RawMessage) {
 	// Decoded in one pass; element by element only to locate an error.
-	instSlow := func(o origin, raw json.RawMessage) bool {
+	instSlow := func(o jsonloc.Loc, raw json.RawMessage) bool {
 		var in struct {
 			InstanceId        string
 			State             *struct{ Name string }
@@ -166,23 +168,23 @@ func (l *loader) readReservations(o origin, raw json.RawMessage) {
 		if !l.decode(o, raw, &in) {
 			return false
 		}
-		_, ok := decodeList[eniJSON](l, o.field("NetworkInterfaces"), in.NetworkInterfaces, nil)
+		_, ok := decodeList[eniJSON](l, o.Field("NetworkInterfaces"), in.NetworkInterfaces, nil)
 		return ok
 	}
-	resSlow := func(o origin, raw json.RawMessage) bool {
+	resSlow := func(o jsonloc.Loc, raw json.RawMessage) bool {
 		var res struct{ Instances json.RawMessage }
 		if !l.decode(o, raw, &res) {
 			return false
 		}
-		_, ok := decodeList[instanceJSON](l, o.field("Instances"), res.Instances, instSlow)
+		_, ok := decodeList[instanceJSON](l, o.Field("Instances"), res.Instances, instSlow)
 		return ok
 	}
 	reservations, _ := decodeList[reservationJSON](l, o, raw, resSlow)
 	for i, res := range reservations {
-		ro := o.index(i)
+		ro := o.Index(i)
 		for j, in := range res.Instances {
-			io := ro.field("Instances").index(j)
-			if !l.require(io, "", "InstanceId", in.InstanceId) || !l.claim("instance", in.InstanceId, io.field("InstanceId")) {
+			io := ro.Field("Instances").Index(j)
+			if !l.require(io, "", "InstanceId", in.InstanceId) || !l.claim("instance", in.InstanceId, io.Field("InstanceId")) {
 				continue
 			}
 			r := &instRec{id: in.InstanceId, name: nameTag(in.Tags), at: io}
@@ -191,12 +193,12 @@ func (l *loader) readReservations(o origin, raw json.RawMessage) {
 			}
 			l.instances[r.id] = r
 			for k := range in.NetworkInterfaces {
-				e := l.readENI(io.field("NetworkInterfaces").index(k), &in.NetworkInterfaces[k], in.InstanceId)
+				e := l.readENI(io.Field("NetworkInterfaces").Index(k), &in.NetworkInterfaces[k], in.InstanceId)
 				if e == nil {
 					continue
 				}
 				if prev, dup := l.enisInst[e.id]; dup {
-					l.fail(e.at.field("NetworkInterfaceId"), e.id, e.id, ErrInvalidDump, "network interface %s is listed twice (first at %s)", e.id, prev.at)
+					l.fail(e.at.Field("NetworkInterfaceId"), e.id, e.id, ErrInvalidDump, "network interface %s is listed twice (first at %s)", e.id, prev.at)
 					continue
 				}
 				l.enisInst[e.id] = e

@@ -183,9 +183,9 @@ func (l *loader) readFile(file string, data []byte) {
 	keys := slices.Sorted(maps.Keys(top))
 	read := false
 	var unknown []string
-	root := origin{file: file}
+	root := jsonloc.Loc{File: file}
 	for _, k := range keys {
-		o := root.field(k)
+		o := root.Field(k)
 		raw := top[k]
 		read = read || resourceKeys[k]
 		switch k {
@@ -196,9 +196,9 @@ func (l *loader) readFile(file string, data []byte) {
 		case "NetworkInterfaces":
 			enis, _ := decodeList[eniJSON](l, o, raw, nil)
 			for i := range enis {
-				if e := l.readENI(o.index(i), &enis[i], ""); e != nil {
+				if e := l.readENI(o.Index(i), &enis[i], ""); e != nil {
 					if prev, dup := l.enisFile[e.id]; dup {
-						l.fail(e.at.field("NetworkInterfaceId"), e.id, e.id, ErrInvalidDump, "network interface %s is listed twice (first at %s)", e.id, prev.at)
+						l.fail(e.at.Field("NetworkInterfaceId"), e.id, e.id, ErrInvalidDump, "network interface %s is listed twice (first at %s)", e.id, prev.at)
 						continue
 					}
 					l.enisFile[e.id] = e

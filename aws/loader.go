@@ -2,9 +2,9 @@ package aws
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/netip"
+	"strings"
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/jsonloc"
@@ -14,20 +14,6 @@ import (
 
 // The loader's state and the helpers every reader uses: warnings, errors
 // that name the file and JSON path, duplicate checks, decoding.
-
-// origin is where a value sits in the input: a file and a JSON path.
-type origin struct{ file, path string }
-
-func (o origin) field(name string) origin { return origin{o.file, jsonloc.Join(o.path, name)} }
-
-func (o origin) index(i int) origin { return origin{o.file, jsonloc.Index(o.path, i)} }
-
-func (o origin) String() string {
-	if o.path == "" {
-		return o.file
-	}
-	return o.file + ": " + o.path
-}
 
 type loader struct {
 	report *Report
@@ -40,7 +26,7 @@ type loader struct {
 	instances  map[string]*instRec
 	groups     map[string]*groupRec
 	ruleSets   map[string]*ruleSetRec
-	ruleIDs    map[string]origin
+	ruleIDs    map[string]jsonloc.Loc
 	acls       []*aclRec
 	rts        []*rtRec
 	igws       []*igwRec
@@ -49,7 +35,7 @@ type loader struct {
 	firewalls  []*fwRec
 	policies   []*policyRec
 	ruleGroups []*ruleGroupRec
-	seen       map[string]origin // kind + " " + ID -> where it was first listed
+	seen       map[string]jsonloc.Loc // kind + " " + ID -> where it was first listed
 
 	// Results of assemble, in builder order.
 	out struct {
@@ -87,47 +73,29 @@ func newLoader() *loader {
 		instances: map[string]*instRec{},
 		groups:    map[string]*groupRec{},
 		ruleSets:  map[string]*ruleSetRec{},
-		ruleIDs:   map[string]origin{},
+		ruleIDs:   map[string]jsonloc.Loc{},
 		lists:     map[string]*listRec{},
-		seen:      map[string]origin{},
+		seen:      map[string]jsonloc.Loc{},
 	}
 }
 
-func (l *loader) warn(o origin, format string, args ...any) {
+func (l *loader) warn(o jsonloc.Loc, format string, args ...any) {
 	l.report.Warnings = append(l.report.Warnings, o.String()+": "+fmt.Sprintf(format, args...))
 }
 
 // fail records a fault in the input at o, wrapping sentinel.
-func (l *loader) fail(o origin, resource, text string, sentinel error, format string, args ...any) {
-	l.errs = append(l.errs, &flow.InputError{File: o.file, Path: o.path, Resource: resource, Text: text,
-		Err: fmt.Errorf("%w: %s", sentinel, fmt.Sprintf(format, args...))})
+func (l *loader) fail(o jsonloc.Loc, resource, text string, sentinel error, format string, args ...any) {
+	o.Resource = resource
+	l.errs = append(l.errs, o.Fail(text, sentinel, format, args...))
 }
 
 // parserErr records an error of another package's parser for file.
-func (l *loader) parserErr(file string, err error) { l.errs = append(l.errs, inFile(err, file)) }
-
-// inFile sets File on the *flow.InputError values err is made of (each
-// error of a join), wrapping any other error in one.
-func inFile(err error, file string) error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		errs := j.Unwrap()
-		out := make([]error, len(errs))
-		for i, e := range errs {
-			out[i] = inFile(e, file)
-		}
-		return errors.Join(out...)
-	}
-	if ie, ok := err.(*flow.InputError); ok {
-		if ie.File == "" {
-			ie.File = file
-		}
-		return ie
-	}
-	return &flow.InputError{File: file, Err: err}
+func (l *loader) parserErr(file string, err error) {
+	l.errs = append(l.errs, jsonloc.WithFile(err, file))
 }
 
 // claim records that kind id is listed at o, and reports a second listing.
-func (l *loader) claim(kind, id string, o origin) bool {
+func (l *loader) claim(kind, id string, o jsonloc.Loc) bool {
 	key := kind + " " + id
 	if first, dup := l.seen[key]; dup {
 		l.fail(o, id, id, ErrInvalidDump, "%s %s is listed twice (first at %s)", kind, id, first)
@@ -138,9 +106,9 @@ func (l *loader) claim(kind, id string, o origin) bool {
 }
 
 // decode decodes raw, found at o, into v.
-func (l *loader) decode(o origin, raw json.RawMessage, v any) bool {
-	if err := jsonloc.Unmarshal(o.path, raw, v); err != nil {
-		l.parserErr(o.file, err)
+func (l *loader) decode(o jsonloc.Loc, raw json.RawMessage, v any) bool {
+	if err := o.Decode(raw, v); err != nil {
+		l.errs = append(l.errs, err)
 		return false
 	}
 	return true
@@ -148,7 +116,7 @@ func (l *loader) decode(o origin, raw json.RawMessage, v any) bool {
 
 // list decodes raw, found at o, as a JSON list whose elements are decoded
 // one at a time (so that errors carry their index).
-func (l *loader) list(o origin, raw json.RawMessage) []json.RawMessage {
+func (l *loader) list(o jsonloc.Loc, raw json.RawMessage) []json.RawMessage {
 	var items []json.RawMessage
 	if !l.decode(o, raw, &items) {
 		return nil
@@ -160,7 +128,7 @@ func (l *loader) list(o origin, raw json.RawMessage) []json.RawMessage {
 // fails does it decode element by element, with slow when given (for
 // elements whose own lists need indices in errors), so that the error it
 // records names the element.
-func decodeList[T any](l *loader, o origin, raw json.RawMessage, slow func(o origin, raw json.RawMessage) bool) ([]T, bool) {
+func decodeList[T any](l *loader, o jsonloc.Loc, raw json.RawMessage, slow func(o jsonloc.Loc, raw json.RawMessage) bool) ([]T, bool) {
 	var items []T
 	if json.Unmarshal(raw, &items) == nil {
 		return items, true
@@ -172,10 +140,10 @@ func decodeList[T any](l *loader, o origin, raw json.RawMessage, slow func(o ori
 	for i, e := range elems {
 		var ok bool
 		if slow != nil {
-			ok = slow(o.index(i), e)
+			ok = slow(o.Index(i), e)
 		} else {
 			var v T
-			ok = l.decode(o.index(i), e, &v)
+			ok = l.decode(o.Index(i), e, &v)
 		}
 		if !ok {
 			return nil, false
@@ -188,15 +156,17 @@ func decodeList[T any](l *loader, o origin, raw json.RawMessage, slow func(o ori
 }
 
 // require reports a missing required field.
-func (l *loader) require(o origin, resource, field, value string) bool {
+func (l *loader) require(o jsonloc.Loc, resource, field, value string) bool {
 	if value == "" {
-		l.fail(o.field(field), resource, "", ErrInvalidDump, "%s is missing", field)
+		l.fail(o.Field(field), resource, "", ErrInvalidDump, "%s is missing", field)
 		return false
 	}
 	return true
 }
 
-func (l *loader) prefix(o origin, resource, s string) (netip.Prefix, bool) {
+// prefix reads the CIDR block s at o (host bits masked, as flow.ParseCIDR
+// does).
+func (l *loader) prefix(o jsonloc.Loc, resource, s string) (netip.Prefix, bool) {
 	p, err := flow.ParseCIDR(s)
 	if err != nil {
 		l.fail(o, resource, s, ErrInvalidDump, "not a CIDR block")
@@ -205,13 +175,16 @@ func (l *loader) prefix(o origin, resource, s string) (netip.Prefix, bool) {
 	return p, true
 }
 
-func (l *loader) addr(o origin, resource, s string) (netip.Addr, bool) {
-	a, err := netip.ParseAddr(s)
-	if err != nil || a.Zone() != "" || a.Is4In6() {
+// addr reads the IP address s at o. flow.ParseAddrOrCIDR holds the checks
+// an address needs (no zone, no IPv4-mapped IPv6 address); a block with a
+// prefix length is no address.
+func (l *loader) addr(o jsonloc.Loc, resource, s string) (netip.Addr, bool) {
+	p, err := flow.ParseAddrOrCIDR(s)
+	if err != nil || strings.Contains(s, "/") {
 		l.fail(o, resource, s, ErrInvalidDump, "not an IP address")
 		return netip.Addr{}, false
 	}
-	return a, true
+	return p.Addr(), true
 }
 
 type tagJSON struct{ Key, Value string }

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/internal/jsonloc"
 	"github.com/reachsim/reachsim/reach"
 )
 
@@ -14,17 +15,17 @@ import (
 
 type fwRec struct {
 	spec FirewallSpec
-	at   origin
+	at   jsonloc.Loc
 }
 
 type policyRec struct {
 	spec PolicySpec
-	at   origin
+	at   jsonloc.Loc
 }
 
 type ruleGroupRec struct {
 	g  RuleGroup
-	at origin
+	at jsonloc.Loc
 }
 
 func (l *loader) readRuleGroup(file string, doc []byte) {
@@ -33,7 +34,7 @@ func (l *loader) readRuleGroup(file string, doc []byte) {
 		l.parserErr(file, err)
 		return
 	}
-	l.ruleGroups = append(l.ruleGroups, &ruleGroupRec{g: g, at: origin{file, "RuleGroupResponse"}})
+	l.ruleGroups = append(l.ruleGroups, &ruleGroupRec{g: g, at: jsonloc.Loc{File: file, Path: "RuleGroupResponse"}})
 }
 
 func (l *loader) readPolicy(file string, doc []byte) {
@@ -42,7 +43,7 @@ func (l *loader) readPolicy(file string, doc []byte) {
 		l.parserErr(file, err)
 		return
 	}
-	l.policies = append(l.policies, &policyRec{spec: s, at: origin{file, "FirewallPolicy"}})
+	l.policies = append(l.policies, &policyRec{spec: s, at: jsonloc.Loc{File: file, Path: "FirewallPolicy"}})
 }
 
 func (l *loader) readFirewall(file string, doc []byte) {
@@ -51,12 +52,12 @@ func (l *loader) readFirewall(file string, doc []byte) {
 		l.parserErr(file, err)
 		return
 	}
-	at := origin{file, "Firewall"}
+	at := jsonloc.Loc{File: file, Path: "Firewall"}
 	id := s.ARN
 	if id == "" {
 		id = s.Name
 	}
-	if !l.require(at, s.Name, "FirewallArn", id) || !l.claim("firewall", id, at.field("FirewallArn")) {
+	if !l.require(at, s.Name, "FirewallArn", id) || !l.claim("firewall", id, at.Field("FirewallArn")) {
 		return
 	}
 	l.firewalls = append(l.firewalls, &fwRec{spec: s, at: at})
@@ -67,7 +68,7 @@ func (l *loader) readFirewall(file string, doc []byte) {
 func (l *loader) assembleFirewalls() []reach.Firewall {
 	out := &l.out
 	groups := []RuleGroup{}
-	groupAt := map[string]origin{}
+	groupAt := map[string]jsonloc.Loc{}
 	for _, g := range l.ruleGroups {
 		arn := g.g.ARN()
 		if arn == "" {
@@ -75,7 +76,7 @@ func (l *loader) assembleFirewalls() []reach.Firewall {
 			continue
 		}
 		if first, dup := groupAt[arn]; dup {
-			l.fail(g.at.field("RuleGroupArn"), g.g.Name(), arn, ErrInvalidDump, "rule group %s is listed twice (first at %s)", arn, first)
+			l.fail(g.at.Field("RuleGroupArn"), g.g.Name(), arn, ErrInvalidDump, "rule group %s is listed twice (first at %s)", arn, first)
 			continue
 		}
 		groupAt[arn] = g.at
@@ -89,7 +90,7 @@ func (l *loader) assembleFirewalls() []reach.Firewall {
 			continue
 		}
 		if first, dup := policies[arn]; dup {
-			l.fail(origin{p.at.file, "FirewallPolicyResponse.FirewallPolicyArn"}, p.spec.Name, arn, ErrInvalidDump, "firewall policy %s is listed twice (first at %s)", arn, first.at.file)
+			l.fail(jsonloc.Loc{File: p.at.File, Path: "FirewallPolicyResponse.FirewallPolicyArn"}, p.spec.Name, arn, ErrInvalidDump, "firewall policy %s is listed twice (first at %s)", arn, first.at.File)
 			continue
 		}
 		policies[arn] = p
@@ -101,7 +102,7 @@ func (l *loader) assembleFirewalls() []reach.Firewall {
 		id := cmp.Or(s.ARN, s.Name)
 		pr := policies[s.PolicyARN]
 		if pr == nil {
-			l.fail(f.at.field("FirewallPolicyArn"), cmp.Or(s.Name, id), s.PolicyARN, firewall.ErrUnresolved,
+			l.fail(f.at.Field("FirewallPolicyArn"), cmp.Or(s.Name, id), s.PolicyARN, firewall.ErrUnresolved,
 				"the firewall's policy is not in the input (add aws network-firewall describe-firewall-policy --firewall-policy-arn %s --output json)", s.PolicyARN)
 			continue
 		}
@@ -109,7 +110,7 @@ func (l *loader) assembleFirewalls() []reach.Firewall {
 		if err != nil {
 			if !failed[s.PolicyARN] {
 				failed[s.PolicyARN] = true
-				l.parserErr(pr.at.file, err)
+				l.parserErr(pr.at.File, err)
 			}
 			continue
 		}
@@ -122,18 +123,18 @@ func (l *loader) assembleFirewalls() []reach.Firewall {
 		}
 		fw := reach.Firewall{ID: id, Name: s.Name, VPC: s.VPCID, Policy: pol}
 		p := placed{base: f.at}
-		p.set("ID", f.at.field("FirewallArn"))
-		p.set("VPC", f.at.field("VpcId"))
+		p.set("ID", f.at.Field("FirewallArn"))
+		p.set("VPC", f.at.Field("VpcId"))
 		p.set("Policy", pr.at)
 		for j, e := range s.Endpoints {
-			eo := origin{f.at.file, "FirewallStatus.SyncStates." + e.AvailabilityZone + ".Attachment"}
+			eo := jsonloc.Loc{File: f.at.File, Path: "FirewallStatus.SyncStates." + e.AvailabilityZone + ".Attachment"}
 			if e.Status != "" && e.Status != "READY" {
 				l.warn(eo, "endpoint %s of firewall %s is %s, not READY", e.EndpointID, cmp.Or(s.Name, id), e.Status)
 			}
 			fw.Endpoints = append(fw.Endpoints, reach.FirewallEndpointSpec{ID: e.EndpointID, Subnet: e.SubnetID})
 			p.set(fmt.Sprintf("Endpoints[%d]", j), eo)
-			p.set(fmt.Sprintf("Endpoints[%d].ID", j), eo.field("EndpointId"))
-			p.set(fmt.Sprintf("Endpoints[%d].Subnet", j), eo.field("SubnetId"))
+			p.set(fmt.Sprintf("Endpoints[%d].ID", j), eo.Field("EndpointId"))
+			p.set(fmt.Sprintf("Endpoints[%d].Subnet", j), eo.Field("SubnetId"))
 		}
 		out.fws = append(out.fws, fw)
 		out.fwAt = append(out.fwAt, p)

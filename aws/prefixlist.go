@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/reachsim/reachsim/internal/jsonloc"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/sg"
 )
@@ -19,10 +20,10 @@ import (
 
 type listRec struct {
 	list      reach.PrefixList
-	at        origin
+	at        jsonloc.Loc
 	described bool
 	entries   bool
-	entryAt   []origin
+	entryAt   []jsonloc.Loc
 }
 
 var prefixListID = regexp.MustCompile(`pl-[0-9A-Za-z]+`)
@@ -30,14 +31,14 @@ var prefixListID = regexp.MustCompile(`pl-[0-9A-Za-z]+`)
 // readPrefixLists reads a file's PrefixLists and Entries: Entries belong to
 // the file's only prefix list, or to the list its name holds.
 func (l *loader) readPrefixLists(file string, top map[string]json.RawMessage) {
-	root := origin{file: file}
+	root := jsonloc.Loc{File: file}
 	type listJSON struct{ PrefixListId, PrefixListName string }
 	var described []*listRec
 	if raw, ok := top["PrefixLists"]; ok {
-		o := root.field("PrefixLists")
+		o := root.Field("PrefixLists")
 		lists, _ := decodeList[listJSON](l, o, raw, nil)
 		for i, p := range lists {
-			at := o.index(i)
+			at := o.Index(i)
 			if !l.require(at, "", "PrefixListId", p.PrefixListId) {
 				continue
 			}
@@ -47,7 +48,7 @@ func (l *loader) readPrefixLists(file string, top map[string]json.RawMessage) {
 				r = &listRec{list: reach.PrefixList{ID: p.PrefixListId}}
 				l.lists[p.PrefixListId] = r
 			case r.described && r.list.Name != p.PrefixListName:
-				l.fail(at.field("PrefixListName"), p.PrefixListId, p.PrefixListName, ErrInvalidDump, "prefix list %s is named %q here and %q at %s", p.PrefixListId, p.PrefixListName, r.list.Name, r.at)
+				l.fail(at.Field("PrefixListName"), p.PrefixListId, p.PrefixListName, ErrInvalidDump, "prefix list %s is named %q here and %q at %s", p.PrefixListId, p.PrefixListName, r.list.Name, r.at)
 				continue
 			}
 			// A list described in several files (all lists, and one list
@@ -62,7 +63,7 @@ func (l *loader) readPrefixLists(file string, top map[string]json.RawMessage) {
 	if !ok {
 		return
 	}
-	o := root.field("Entries")
+	o := root.Field("Entries")
 	var r *listRec
 	switch ids := slices.Compact(slices.Sorted(slices.Values(prefixListID.FindAllString(slashpath.Base(filepath.ToSlash(file)), -1)))); {
 	case len(described) == 1:
@@ -81,22 +82,22 @@ func (l *loader) readPrefixLists(file string, top map[string]json.RawMessage) {
 		return
 	}
 	if r.entries {
-		l.fail(o, r.list.ID, "", ErrInvalidDump, "entries of prefix list %s are given twice (first at %s)", r.list.ID, r.entryAt[0].file)
+		l.fail(o, r.list.ID, "", ErrInvalidDump, "entries of prefix list %s are given twice (first at %s)", r.list.ID, r.entryAt[0].File)
 		return
 	}
 	r.entries = true
-	if r.at.file == "" {
+	if r.at.File == "" {
 		r.at = o
 	}
 	entries, _ := decodeList[struct{ Cidr string }](l, o, raw, nil)
 	for i, e := range entries {
-		at := o.index(i)
+		at := o.Index(i)
 		if !l.require(at, r.list.ID, "Cidr", e.Cidr) {
 			continue
 		}
-		if p, ok := l.prefix(at.field("Cidr"), r.list.ID, e.Cidr); ok {
+		if p, ok := l.prefix(at.Field("Cidr"), r.list.ID, e.Cidr); ok {
 			r.list.Entries = append(r.list.Entries, p)
-			r.entryAt = append(r.entryAt, at.field("Cidr"))
+			r.entryAt = append(r.entryAt, at.Field("Cidr"))
 		}
 	}
 	if len(r.entryAt) == 0 {

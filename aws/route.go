@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/reachsim/reachsim/internal/jsonloc"
 	"github.com/reachsim/reachsim/reach"
 )
 
@@ -11,14 +12,14 @@ import (
 
 type rtRec struct {
 	rt       reach.RouteTable
-	at       origin
+	at       jsonloc.Loc
 	routeAt  []routeOrigin
-	gwAt     []origin
+	gwAt     []jsonloc.Loc
 	routesIn []routeJSON // read once every firewall endpoint is known
 	assocs   []assocJSON
 }
 
-type routeOrigin struct{ at, dest, target origin }
+type routeOrigin struct{ at, dest, target jsonloc.Loc }
 
 type assocJSON struct {
 	Main             bool
@@ -34,8 +35,8 @@ type routeTableJSON struct {
 	Tags                []tagJSON
 }
 
-func (l *loader) readRouteTables(o origin, raw json.RawMessage) {
-	slow := func(o origin, raw json.RawMessage) bool {
+func (l *loader) readRouteTables(o jsonloc.Loc, raw json.RawMessage) {
+	slow := func(o jsonloc.Loc, raw json.RawMessage) bool {
 		var t struct {
 			RouteTableId, VpcId string
 			Associations        []assocJSON
@@ -45,14 +46,14 @@ func (l *loader) readRouteTables(o origin, raw json.RawMessage) {
 		if !l.decode(o, raw, &t) {
 			return false
 		}
-		_, ok := decodeList[routeJSON](l, o.field("Routes"), t.Routes, nil)
+		_, ok := decodeList[routeJSON](l, o.Field("Routes"), t.Routes, nil)
 		return ok
 	}
 	tables, _ := decodeList[routeTableJSON](l, o, raw, slow)
 	for i, t := range tables {
-		at := o.index(i)
+		at := o.Index(i)
 		if !l.require(at, "", "RouteTableId", t.RouteTableId) || !l.require(at, t.RouteTableId, "VpcId", t.VpcId) ||
-			!l.claim("route table", t.RouteTableId, at.field("RouteTableId")) {
+			!l.claim("route table", t.RouteTableId, at.Field("RouteTableId")) {
 			continue
 		}
 		l.rts = append(l.rts, &rtRec{rt: reach.RouteTable{ID: t.RouteTableId, Name: nameTag(t.Tags), VPC: t.VpcId}, at: at,
@@ -65,7 +66,7 @@ func (l *loader) assembleRouteTables(endpoints map[string]bool) {
 	for _, r := range l.rts {
 		id := r.rt.ID
 		for j, a := range r.assocs {
-			ao := r.at.field("Associations").index(j)
+			ao := r.at.Field("Associations").Index(j)
 			if !associated(a.AssociationState) {
 				l.warn(ao, "association of %s is %s: left out", id, a.AssociationState.State)
 				continue
@@ -76,29 +77,29 @@ func (l *loader) assembleRouteTables(endpoints map[string]bool) {
 				switch {
 				case v == nil: // the table's unknown VPC is reported by Build
 				case v.vpc.MainRouteTable != "":
-					l.fail(ao.field("Main"), id, id, ErrInvalidDump, "%s has two main route tables, %s (%s) and %s", r.rt.VPC, v.vpc.MainRouteTable, v.mainAt, id)
+					l.fail(ao.Field("Main"), id, id, ErrInvalidDump, "%s has two main route tables, %s (%s) and %s", r.rt.VPC, v.vpc.MainRouteTable, v.mainAt, id)
 				default:
-					v.vpc.MainRouteTable, v.mainAt = id, ao.field("Main")
+					v.vpc.MainRouteTable, v.mainAt = id, ao.Field("Main")
 				}
 			case a.SubnetId != "":
 				s := out.subnetBy[a.SubnetId]
 				switch {
 				case s == nil:
-					l.fail(ao.field("SubnetId"), id, a.SubnetId, reach.ErrTopology, "unknown subnet: it is not in the input (add the output of aws ec2 describe-subnets)")
+					l.fail(ao.Field("SubnetId"), id, a.SubnetId, reach.ErrTopology, "unknown subnet: it is not in the input (add the output of aws ec2 describe-subnets)")
 				case s.subnet.RouteTable != "":
-					l.fail(ao.field("SubnetId"), id, a.SubnetId, ErrInvalidDump, "subnet %s is associated with two route tables, %s (%s) and %s", a.SubnetId, s.subnet.RouteTable, s.rtAt, id)
+					l.fail(ao.Field("SubnetId"), id, a.SubnetId, ErrInvalidDump, "subnet %s is associated with two route tables, %s (%s) and %s", a.SubnetId, s.subnet.RouteTable, s.rtAt, id)
 				default:
-					s.subnet.RouteTable, s.rtAt = id, ao.field("SubnetId")
+					s.subnet.RouteTable, s.rtAt = id, ao.Field("SubnetId")
 				}
 			case strings.HasPrefix(a.GatewayId, "igw-"):
 				r.rt.Gateways = append(r.rt.Gateways, a.GatewayId)
-				r.gwAt = append(r.gwAt, ao.field("GatewayId"))
+				r.gwAt = append(r.gwAt, ao.Field("GatewayId"))
 			case a.GatewayId != "":
 				l.warn(ao, "edge association of %s with %s left out: reachsim models edge associations with internet gateways only", id, a.GatewayId)
 			}
 		}
 		for j, rj := range r.routesIn {
-			l.route(r, r.at.field("Routes").index(j), rj, endpoints)
+			l.route(r, r.at.Field("Routes").Index(j), rj, endpoints)
 		}
 	}
 }
@@ -153,7 +154,7 @@ func (r routeJSON) target(field string) string {
 }
 
 // route reads one route at o into table r, or warns why it is left out.
-func (l *loader) route(r *rtRec, o origin, rj routeJSON, endpoints map[string]bool) {
+func (l *loader) route(r *rtRec, o jsonloc.Loc, rj routeJSON, endpoints map[string]bool) {
 	id := r.rt.ID
 	var rt reach.Route
 	var ro routeOrigin
@@ -167,13 +168,13 @@ func (l *loader) route(r *rtRec, o origin, rj routeJSON, endpoints map[string]bo
 		l.fail(o, id, "", ErrInvalidDump, "a route has one of DestinationCidrBlock, DestinationIpv6CidrBlock and DestinationPrefixListId")
 		return
 	case rj.DestinationPrefixListId != "":
-		rt.PrefixList, dest, ro.dest = rj.DestinationPrefixListId, rj.DestinationPrefixListId, o.field("DestinationPrefixListId")
+		rt.PrefixList, dest, ro.dest = rj.DestinationPrefixListId, rj.DestinationPrefixListId, o.Field("DestinationPrefixListId")
 	default:
 		field, s := "DestinationCidrBlock", rj.DestinationCidrBlock
 		if s == "" {
 			field, s = "DestinationIpv6CidrBlock", rj.DestinationIpv6CidrBlock
 		}
-		ro.dest = o.field(field)
+		ro.dest = o.Field(field)
 		p, ok := l.prefix(ro.dest, id, s)
 		if !ok {
 			return
@@ -206,7 +207,7 @@ func (l *loader) route(r *rtRec, o origin, rj routeJSON, endpoints map[string]bo
 		l.warn(o, "route %s of %s has no target reachsim knows: left out", dest, id)
 		return
 	}
-	ro.target = o.field(field)
+	ro.target = o.Field(field)
 	target := rj.target(field)
 	rt.TargetID = target
 	switch {

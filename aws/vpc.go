@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"slices"
 
+	"github.com/reachsim/reachsim/internal/jsonloc"
 	"github.com/reachsim/reachsim/reach"
 )
 
@@ -11,10 +12,10 @@ import (
 
 type vpcRec struct {
 	vpc      reach.VPC
-	at       origin
-	cidrAt   []origin
-	mainAt   origin // the Main association in the route tables
-	defACLAt origin // the default ACL in the network ACLs
+	at       jsonloc.Loc
+	cidrAt   []jsonloc.Loc
+	mainAt   jsonloc.Loc // the Main association in the route tables
+	defACLAt jsonloc.Loc // the default ACL in the network ACLs
 }
 
 type cidrAssocJSON struct {
@@ -40,15 +41,15 @@ type vpcJSON struct {
 	Tags                        []tagJSON
 }
 
-func (l *loader) readVPCs(o origin, raw json.RawMessage) {
+func (l *loader) readVPCs(o jsonloc.Loc, raw json.RawMessage) {
 	vpcs, _ := decodeList[vpcJSON](l, o, raw, nil)
 	for i, v := range vpcs {
-		at := o.index(i)
-		if !l.require(at, "", "VpcId", v.VpcId) || !l.claim("VPC", v.VpcId, at.field("VpcId")) {
+		at := o.Index(i)
+		if !l.require(at, "", "VpcId", v.VpcId) || !l.claim("VPC", v.VpcId, at.Field("VpcId")) {
 			continue
 		}
 		r := &vpcRec{vpc: reach.VPC{ID: v.VpcId, Name: nameTag(v.Tags)}, at: at}
-		add := func(o origin, s string) {
+		add := func(o jsonloc.Loc, s string) {
 			p, ok := l.prefix(o, v.VpcId, s)
 			if ok && !slices.Contains(r.vpc.CIDRs, p) {
 				r.vpc.CIDRs = append(r.vpc.CIDRs, p)
@@ -56,23 +57,23 @@ func (l *loader) readVPCs(o origin, raw json.RawMessage) {
 			}
 		}
 		if v.CidrBlock != "" {
-			add(at.field("CidrBlock"), v.CidrBlock)
+			add(at.Field("CidrBlock"), v.CidrBlock)
 		}
 		for j, a := range v.CidrBlockAssociationSet {
-			ao := at.field("CidrBlockAssociationSet").index(j)
+			ao := at.Field("CidrBlockAssociationSet").Index(j)
 			if !associated(a.CidrBlockState) {
 				l.warn(ao, "CIDR block %s of %s is %s: left out", a.CidrBlock, v.VpcId, a.CidrBlockState.State)
 				continue
 			}
-			add(ao.field("CidrBlock"), a.CidrBlock)
+			add(ao.Field("CidrBlock"), a.CidrBlock)
 		}
 		for j, a := range v.Ipv6CidrBlockAssociationSet {
-			ao := at.field("Ipv6CidrBlockAssociationSet").index(j)
+			ao := at.Field("Ipv6CidrBlockAssociationSet").Index(j)
 			if !associated(a.Ipv6CidrBlockState) {
 				l.warn(ao, "IPv6 CIDR block %s of %s is %s: left out", a.Ipv6CidrBlock, v.VpcId, a.Ipv6CidrBlockState.State)
 				continue
 			}
-			add(ao.field("Ipv6CidrBlock"), a.Ipv6CidrBlock)
+			add(ao.Field("Ipv6CidrBlock"), a.Ipv6CidrBlock)
 		}
 		l.vpcs = append(l.vpcs, r)
 	}
@@ -80,10 +81,10 @@ func (l *loader) readVPCs(o origin, raw json.RawMessage) {
 
 type subnetRec struct {
 	subnet reach.Subnet
-	at     origin
-	cidrAt []origin
-	rtAt   origin
-	aclAt  origin
+	at     jsonloc.Loc
+	cidrAt []jsonloc.Loc
+	rtAt   jsonloc.Loc
+	aclAt  jsonloc.Loc
 }
 
 type subnetJSON struct {
@@ -92,30 +93,30 @@ type subnetJSON struct {
 	Tags                                         []tagJSON
 }
 
-func (l *loader) readSubnets(o origin, raw json.RawMessage) {
+func (l *loader) readSubnets(o jsonloc.Loc, raw json.RawMessage) {
 	subnets, _ := decodeList[subnetJSON](l, o, raw, nil)
 	for i, s := range subnets {
-		at := o.index(i)
+		at := o.Index(i)
 		if !l.require(at, "", "SubnetId", s.SubnetId) || !l.require(at, s.SubnetId, "VpcId", s.VpcId) ||
-			!l.claim("subnet", s.SubnetId, at.field("SubnetId")) {
+			!l.claim("subnet", s.SubnetId, at.Field("SubnetId")) {
 			continue
 		}
 		r := &subnetRec{subnet: reach.Subnet{ID: s.SubnetId, Name: nameTag(s.Tags), VPC: s.VpcId, AvailabilityZone: s.AvailabilityZone}, at: at}
 		if s.CidrBlock != "" {
-			if p, ok := l.prefix(at.field("CidrBlock"), s.SubnetId, s.CidrBlock); ok {
+			if p, ok := l.prefix(at.Field("CidrBlock"), s.SubnetId, s.CidrBlock); ok {
 				r.subnet.CIDRs = append(r.subnet.CIDRs, p)
-				r.cidrAt = append(r.cidrAt, at.field("CidrBlock"))
+				r.cidrAt = append(r.cidrAt, at.Field("CidrBlock"))
 			}
 		}
 		for j, a := range s.Ipv6CidrBlockAssociationSet {
-			ao := at.field("Ipv6CidrBlockAssociationSet").index(j)
+			ao := at.Field("Ipv6CidrBlockAssociationSet").Index(j)
 			if !associated(a.Ipv6CidrBlockState) {
 				l.warn(ao, "IPv6 CIDR block %s of %s is %s: left out", a.Ipv6CidrBlock, s.SubnetId, a.Ipv6CidrBlockState.State)
 				continue
 			}
-			if p, ok := l.prefix(ao.field("Ipv6CidrBlock"), s.SubnetId, a.Ipv6CidrBlock); ok {
+			if p, ok := l.prefix(ao.Field("Ipv6CidrBlock"), s.SubnetId, a.Ipv6CidrBlock); ok {
 				r.subnet.CIDRs = append(r.subnet.CIDRs, p)
-				r.cidrAt = append(r.cidrAt, ao.field("Ipv6CidrBlock"))
+				r.cidrAt = append(r.cidrAt, ao.Field("Ipv6CidrBlock"))
 			}
 		}
 		l.subnets = append(l.subnets, r)
