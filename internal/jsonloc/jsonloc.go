@@ -1,5 +1,5 @@
 // Package jsonloc holds what the JSON readers of cloud formats share:
-// the location of a value (JSON path, resource, rule) and the errors that name it,
+// the location of a value (file, JSON path, resource, rule) and the errors that name it,
 // decoding with errors that carry a JSON path, and reading the loose shapes
 // AWS and Alibaba emit (absent vs null vs empty, numbers as strings).
 package jsonloc
