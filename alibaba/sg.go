@@ -2,8 +2,6 @@ package alibaba
 
 import (
 	"encoding/json"
-	"fmt"
-	"net/netip"
 	"strconv"
 	"strings"
 
@@ -24,9 +22,10 @@ import (
 // CreateTime, *GroupName, *GroupOwnerAccount, *PrefixListName, ...) are
 // ignored.
 //
-// kind is AlibabaBasic or AlibabaEnterprise, or AWS (the zero value), which
-// means: read it from a SecurityGroupType field ("normal" is basic,
-// "enterprise"; any letter case) and fail when it is absent. The documented
+// kind is [sg.AlibabaBasic] or [sg.AlibabaEnterprise], or [sg.AWS] (the
+// zero value), which means: read it from a SecurityGroupType field
+// ("normal" is basic, "enterprise"; any letter case) and fail when it is
+// absent. The documented
 // response does not include the type, and the two types' defaults differ,
 // so it is never guessed. A SecurityGroupType that contradicts kind is an
 // error.
@@ -63,7 +62,7 @@ import (
 //     Alibaba's API accepts one.
 //   - The other side's address fields (DestCidrIp or Ipv6DestCidrIp on an
 //     ingress rule, SourceCidrIp or Ipv6SourceCidrIp on an egress one:
-//     Alibaba's 5-tuple rules) restrict the local address, which [Rule]
+//     Alibaba's 5-tuple rules) restrict the local address, which [sg.Rule]
 //     cannot express; such a rule is an error rather than a broader rule.
 //     A group or prefix list on the wrong side is an error too.
 //   - A group reference (even one a CIDR overrides) in an enterprise group
@@ -72,8 +71,8 @@ import (
 // Errors are *[flow.InputError] values whose Path is the JSON path (e.g.
 // "Permissions.Permission[3].PortRange"), Resource the group ID when known,
 // Rule the rule ID when known, and Text the offending value; they wrap
-// [ErrInvalidRule] or [ErrInvalidGroup], or the internal JSON sentinel for
-// input that does not decode.
+// [sg.ErrInvalidRule] or [sg.ErrInvalidGroup], or [flow.ErrJSON] for input
+// that does not decode.
 func ParseSecurityGroup(data []byte, kind sg.Flavour) (sg.Group, error) {
 	if kind != sg.AWS && !kind.IsAlibaba() {
 		return sg.Group{}, jsonloc.Loc{}.Fail(kind.String(), sg.ErrInvalidGroup, "kind must be AlibabaBasic, AlibabaEnterprise, or AWS to read SecurityGroupType")
@@ -267,12 +266,12 @@ func parsePermission(l jsonloc.Loc, kind sg.Flavour, raw json.RawMessage) (sg.Ru
 		return sg.Rule{}, l.Field(peer.v6F).Fail(peer.v6, sg.ErrInvalidRule, "%s is given too: a rule has one CIDR block", peer.v4F)
 	case peer.v4 != "":
 		var err error
-		if r.Peer, err = cidrPeer(l.Field(peer.v4F), peer.v4, false, true); err != nil {
+		if r.Peer, err = cidrPeer(l.Field(peer.v4F), peer.v4, false); err != nil {
 			return sg.Rule{}, err
 		}
 	case peer.v6 != "":
 		var err error
-		if r.Peer, err = cidrPeer(l.Field(peer.v6F), peer.v6, true, true); err != nil {
+		if r.Peer, err = cidrPeer(l.Field(peer.v6F), peer.v6, true); err != nil {
 			return sg.Rule{}, err
 		}
 	case peer.group != "":
@@ -291,8 +290,8 @@ func priority(r *sg.Rule, l jsonloc.Loc, raw json.RawMessage) error {
 	if len(raw) == 0 || string(raw) == `""` {
 		return nil
 	}
-	var n jsonloc.Int
-	if err := json.Unmarshal(raw, &n); err != nil {
+	n, err := l.ReadInt(raw)
+	if err != nil {
 		sentinel := sg.ErrInvalidRule // a string or number that is no integer
 		if c := raw[0]; c != '"' && c != '-' && (c < '0' || c > '9') {
 			sentinel = jsonloc.ErrJSON // true, an object, a list
@@ -394,25 +393,13 @@ func checkPorts(l jsonloc.Loc, s string, lo, hi, form int) error {
 }
 
 // cidrPeer reads a CIDR peer of the family the field promises (IPv6 when
-// want6). With bareOK a plain address is taken as a /32 or /128 block.
-func cidrPeer(l jsonloc.Loc, s string, want6, bareOK bool) (sg.Peer, error) {
+// want6). A plain address is a /32 or /128 block, as Alibaba's API accepts
+// one.
+func cidrPeer(l jsonloc.Loc, s string, want6 bool) (sg.Peer, error) {
 	if s == "" {
 		return sg.Peer{}, l.Fail("", sg.ErrInvalidRule, "the CIDR block is missing")
 	}
-	var p netip.Prefix
-	var err error
-	if a, aerr := netip.ParseAddr(s); bareOK && aerr == nil {
-		switch {
-		case a.Zone() != "":
-			err = fmt.Errorf("address %s has a zone", s)
-		case a.Is4In6():
-			err = fmt.Errorf("IPv4-mapped IPv6 address %s: write it as IPv4", s)
-		default:
-			p = netip.PrefixFrom(a, a.BitLen())
-		}
-	} else {
-		p, err = flow.ParseCIDR(s)
-	}
+	p, err := flow.ParseAddrOrCIDR(s)
 	if err != nil {
 		return sg.Peer{}, l.Fail(s, sg.ErrInvalidRule, "%v", err)
 	}

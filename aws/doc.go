@@ -8,13 +8,116 @@
 //
 //	m, report, err := aws.Load("dump/")
 //
-// [Load] is the manual: which commands to run, what is read and what is
-// left out. The per-kind parsers ([ParseSecurityGroups],
-// [ParseSecurityGroupRules], [ParseNetworkACLs], [ParseRuleGroup],
-// [ParseStatelessRuleGroup], [ParseFirewallPolicy], [ParseFirewall]) read
-// one command's output into the filter packages' plain data.
+// [Load] reads files and directories of the OS file system, [LoadFS] an
+// [fs.FS]; both return a [Report] of what was read and left out. The
+// per-kind parsers ([ParseSecurityGroups], [ParseSecurityGroupRules],
+// [ParseNetworkACLs], [ParseRuleGroup], [ParseStatelessRuleGroup],
+// [ParseFirewallPolicy], [ParseFirewall]) read one command's output into
+// the filter packages' plain data.
 //
-// Every error names the file, the JSON path, the resource and the
-// offending text (a *[flow.InputError]), and wraps [ErrInvalidDump],
-// [flow.ErrJSON] or a filter package's sentinel.
+// # What to run
+//
+// Produce the input with the AWS CLI (v2 merges paginated results, so no
+// NextToken is left in the files); add --filters Name=vpc-id,Values=vpc-…
+// (attachment.vpc-id for internet gateways; describe-security-group-rules
+// filters by group-id only) to narrow a busy account down to one VPC:
+//
+//	aws ec2 describe-vpcs                 --output json > vpcs.json
+//	aws ec2 describe-subnets              --output json > subnets.json
+//	aws ec2 describe-instances            --output json > instances.json
+//	aws ec2 describe-network-interfaces   --output json > network-interfaces.json
+//	aws ec2 describe-security-groups      --output json > security-groups.json
+//	aws ec2 describe-security-group-rules --output json > security-group-rules.json
+//	aws ec2 describe-network-acls         --output json > network-acls.json
+//	aws ec2 describe-route-tables         --output json > route-tables.json
+//	aws ec2 describe-internet-gateways    --output json > internet-gateways.json
+//	aws ec2 describe-nat-gateways         --output json > nat-gateways.json
+//	# prefix lists that rules or routes use: the lists, then each list's entries
+//	aws ec2 describe-managed-prefix-lists --output json > prefix-lists.json
+//	aws ec2 get-managed-prefix-list-entries --prefix-list-id pl-0123456789abcdef0 --output json > pl-0123456789abcdef0.json
+//	# AWS Network Firewall: the firewall, its policy, each rule group the policy names
+//	aws network-firewall describe-firewall        --firewall-name NAME --output json > firewall.json
+//	aws network-firewall describe-firewall-policy --firewall-policy-arn ARN --output json > firewall-policy.json
+//	aws network-firewall describe-rule-group      --rule-group-arn ARN --output json > rule-group-NAME.json
+//
+// and run [Load] on the directory. Skip the commands for what the account
+// does not use; describe-instances and describe-network-interfaces each
+// suffice for the interfaces, describe-security-groups and
+// describe-security-group-rules each for the groups (both are best: the
+// first has the groups' names and VPCs, the second the rules' sgr- IDs,
+// which traces show).
+//
+// # How the input is read
+//
+//   - Each file is recognised by its top-level keys, not its name; one file
+//     may merge the keys of several commands (jq -s add). The keys read are
+//     Vpcs, Subnets, NetworkInterfaces, Reservations, SecurityGroups,
+//     SecurityGroupRules, NetworkAcls, RouteTables, InternetGateways,
+//     NatGateways, PrefixLists, Entries, RuleGroup with RuleGroupResponse,
+//     FirewallPolicy with FirewallPolicyResponse, Firewall with
+//     FirewallStatus. NextToken and UpdateToken are ignored (a NextToken
+//     that is set is a warning: a page of the listing is missing). Any other
+//     key is a warning, not a failure. Files may come in any order.
+//   - Only running instances are modelled: the interfaces of a pending,
+//     stopping, stopped, shutting-down or terminated instance are left out,
+//     with a warning. An interface's addresses and groups come from
+//     describe-network-interfaces and from the NetworkInterfaces of
+//     describe-instances, merged by interface ID (when both list an
+//     interface and disagree, describe-network-interfaces wins, with a
+//     warning). Without describe-instances every in-use interface is
+//     modelled. Private addresses are PrivateIpAddresses (primary first)
+//     then Ipv6Addresses; the public IPv4 address is Association.PublicIp.
+//     An interface's Name tag names it; an instance's Name tag names its
+//     primary interface (device index 0) when that has none. Interfaces of
+//     NAT gateways and Gateway Load Balancer (firewall) endpoints are left
+//     out silently, being modelled as what they serve; interfaces of load
+//     balancers, transit gateways and other managed services, interfaces
+//     that are not attached and interfaces without security groups are
+//     left out with a warning.
+//   - Security groups from both describe-security-groups and
+//     describe-security-group-rules take their rules from the second and
+//     their names and VPC from the first (a warning says when the two
+//     disagree on the number of rules).
+//   - Route tables: an association with Main true makes the table its
+//     VPC's main table, one with a SubnetId the subnet's table, one with an
+//     internet gateway's GatewayId an edge association; routes to local,
+//     igw-…, vpce-… (a Network Firewall endpoint of a firewall in the input),
+//     nat-… and eni-… are modelled, a route in state blackhole becomes a
+//     [reach.TargetBlackhole] route. Routes to anything else (transit gateways, peering
+//     connections, virtual private gateways, egress-only internet gateways,
+//     VPC endpoints that are not firewall endpoints...) are skipped with a
+//     warning: the table's other routes then answer for those addresses.
+//   - Network ACLs: IsDefault makes an ACL its VPC's default; Associations
+//     give each subnet its ACL. The "*" entries (32767, 32768) are implicit.
+//   - NAT gateways in state available are modelled with their primary
+//     address (PrivateIp, PublicIp); others are a warning.
+//   - Prefix lists: a file with both PrefixLists (one list) and Entries, or
+//     an Entries-only file whose name holds the list's ID (pl-….json). A list
+//     that rules or routes reference but whose entries are not in the input
+//     is modelled empty, with a warning.
+//   - AWS Network Firewall: a firewall's FirewallPolicyArn must name a
+//     policy in the input, and the policy's rule group ARNs rule groups in
+//     the input. The firewall's ID is its ARN, its name FirewallName, and
+//     its endpoints those of FirewallStatus.SyncStates.
+//
+// # Errors
+//
+// Errors come in two rounds, each reported whole, joined with errors.Join,
+// each error a *[flow.InputError] whose File is the file the faulty
+// resource came from and whose Path is its JSON path there
+// (SecurityGroupRules[7], NetworkInterfaces[2].Groups[0].GroupId). First
+// what the loader finds: malformed JSON, a missing required field, a
+// resource listed twice, a reference the loader resolves itself that is not
+// in the input (a route table or network ACL associated with an unknown
+// subnet, a firewall policy or rule group ARN). When there are none, every
+// fault [reach.Builder.Build] finds: a subnet whose VPC, an interface whose
+// security group, a route whose NAT gateway, a rule whose referenced group
+// is not in the input, and the rest. Build's sentinels ([reach.ErrTopology], the
+// packages' own) stay reachable with errors.Is. The report is returned even
+// when the load fails.
+//
+// The per-kind parsers report errors the same way, without a File: each is
+// a *[flow.InputError] naming the JSON path, the resource, the rule and the
+// offending text, and wrapping [flow.ErrJSON] or a filter package's
+// sentinel.
 package aws

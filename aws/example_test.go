@@ -66,3 +66,30 @@ func ExampleParseStatelessRuleGroup() {
 	// sl 1 of 100 capacity units
 	// priority 10: aws:forward_to_sfe proto tcp src 10.0.0.0/16 dport 443 flags SYN/SYN|ACK custom MyMetrics
 }
+
+func ExampleParseSecurityGroups() {
+	// From `aws ec2 describe-security-groups` (the AWS CLI documentation's
+	// example, trimmed): one permission with two peers becomes two rules.
+	data := []byte(`{"SecurityGroups": [{"GroupId": "sg-903004f8", "GroupName": "MySecurityGroup",
+	  "VpcId": "vpc-1a2b3c4d", "OwnerId": "123456789012",
+	  "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+	    "IpRanges": [{"CidrIp": "203.0.113.0/24", "Description": "Access from NY office"}],
+	    "UserIdGroupPairs": [{"GroupId": "sg-903004f8", "UserId": "123456789012"}]}],
+	  "IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]}]}`)
+	groups, err := aws.ParseSecurityGroups(data)
+	if err != nil {
+		panic(err)
+	}
+	for _, r := range groups[0].Rules {
+		fmt.Println(r)
+	}
+
+	_, err = aws.ParseSecurityGroups([]byte(`{"SecurityGroups": [{"GroupId": "sg-1",
+	  "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/33"}]}]}]}`))
+	fmt.Println(err)
+	// Output:
+	// allows tcp/22 from 203.0.113.0/24
+	// allows tcp/22 from sg-903004f8
+	// allows all traffic to 0.0.0.0/0
+	// SecurityGroups[0].IpPermissions[0].IpRanges[0].CidrIp (sg-1): "10.0.0.0/33": invalid security group rule: not a CIDR block: netip.ParsePrefix("10.0.0.0/33"): prefix length out of range
+}

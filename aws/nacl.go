@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -56,8 +57,7 @@ type (
 // kept with its type and code ignored. A TCP or UDP PortRange From 0 To 0
 // is port 0 alone: the entry's Ports stay zero and PortZero is set.
 // RuleAction allow is flow.Pass and deny flow.Drop. CIDRs with host bits
-// set are masked.
-// Every ACL returned compiles with [Compile].
+// set are masked. Every ACL returned compiles with [nacl.Compile].
 //
 // Everything else that is not as AWS prints it is an error, never a guess:
 // a missing or out-of-range rule number, action, direction (Egress) or
@@ -67,42 +67,44 @@ type (
 // rule number; two ACLs with the same ID. Errors are *[flow.InputError]
 // with the JSON path ("NetworkAcls[0].Entries[3].CidrBlock"), the ACL ID as
 // Resource, the rule number as Rule and the offending text, wrapping
-// [ErrInvalidEntry], [ErrDuplicateRule], [ErrInvalidACL] or [ErrJSON].
+// [nacl.ErrInvalidEntry], [nacl.ErrDuplicateRule], [nacl.ErrInvalidACL] or
+// [flow.ErrJSON].
 func ParseNetworkACLs(data []byte) ([]nacl.ACL, error) {
 	var top jsonTop
-	if err := jsonloc.Unmarshal("", data, &top); err != nil {
+	if err := (jsonloc.Loc{}).Decode(data, &top); err != nil {
 		return nil, err
 	}
 	if top.NetworkAcls == nil {
-		return nil, &flow.InputError{Path: "NetworkAcls", Err: fmt.Errorf("%w: no NetworkAcls list: not the output of aws ec2 describe-network-acls", nacl.ErrInvalidACL)}
+		return nil, jsonloc.Loc{Path: "NetworkAcls"}.Fail("", nacl.ErrInvalidACL, "no NetworkAcls list: not the output of aws ec2 describe-network-acls")
 	}
 	acls := make([]nacl.ACL, 0, len(*top.NetworkAcls))
 	seen := map[string]string{} // ID -> path
 	for i, raw := range *top.NetworkAcls {
-		path := jsonloc.Index("NetworkAcls", i)
-		acl, err := parseACL(path, raw)
+		l := jsonloc.Loc{Path: "NetworkAcls"}.Index(i)
+		acl, err := parseACL(l, raw)
 		if err != nil {
 			return nil, err
 		}
 		if first, dup := seen[acl.ID]; dup {
-			return nil, &flow.InputError{Path: jsonloc.Join(path, "NetworkAclId"), Resource: acl.ID, Text: acl.ID,
-				Err: fmt.Errorf("%w: ACL %s is listed twice, at %s and %s", nacl.ErrInvalidACL, acl.ID, first, path)}
+			l.Resource = acl.ID
+			return nil, l.Field("NetworkAclId").Fail(acl.ID, nacl.ErrInvalidACL, "ACL %s is listed twice, at %s and %s", acl.ID, first, l.Path)
 		}
-		seen[acl.ID] = path
+		seen[acl.ID] = l.Path
 		acls = append(acls, acl)
 	}
 	return acls, nil
 }
 
-func parseACL(path string, raw json.RawMessage) (nacl.ACL, error) {
+func parseACL(l jsonloc.Loc, raw json.RawMessage) (nacl.ACL, error) {
 	var ja jsonACL
-	if err := jsonloc.Unmarshal(path, raw, &ja); err != nil {
+	if err := l.Decode(raw, &ja); err != nil {
 		return nacl.ACL{}, err
 	}
 	if ja.NetworkAclId == nil || *ja.NetworkAclId == "" {
-		return nacl.ACL{}, &flow.InputError{Path: jsonloc.Join(path, "NetworkAclId"), Err: fmt.Errorf("%w: missing NetworkAclId", nacl.ErrInvalidACL)}
+		return nacl.ACL{}, l.Field("NetworkAclId").Fail("", nacl.ErrInvalidACL, "missing NetworkAclId")
 	}
 	acl := nacl.ACL{ID: *ja.NetworkAclId}
+	l.Resource = acl.ID
 	if ja.VpcId != nil {
 		acl.VPCID = *ja.VpcId
 	}
@@ -110,33 +112,33 @@ func parseACL(path string, raw json.RawMessage) (nacl.ACL, error) {
 		acl.IsDefault = *ja.IsDefault
 	}
 	for i, raw := range ja.Associations {
-		p := jsonloc.Index(jsonloc.Join(path, "Associations"), i)
+		al := l.Field("Associations").Index(i)
 		var as jsonAssoc
-		if err := jsonloc.Unmarshal(p, raw, &as); err != nil {
+		if err := al.Decode(raw, &as); err != nil {
 			return nacl.ACL{}, err
 		}
 		if as.SubnetId == nil || *as.SubnetId == "" {
-			return nacl.ACL{}, &flow.InputError{Path: jsonloc.Join(p, "SubnetId"), Resource: acl.ID, Err: fmt.Errorf("%w: association without SubnetId", nacl.ErrInvalidACL)}
+			return nacl.ACL{}, al.Field("SubnetId").Fail("", nacl.ErrInvalidACL, "association without SubnetId")
 		}
 		if as.NetworkAclId != nil && *as.NetworkAclId != acl.ID {
-			return nacl.ACL{}, &flow.InputError{Path: jsonloc.Join(p, "NetworkAclId"), Resource: acl.ID, Text: *as.NetworkAclId,
-				Err: fmt.Errorf("%w: association of subnet %s names ACL %s inside ACL %s", nacl.ErrInvalidACL, *as.SubnetId, *as.NetworkAclId, acl.ID)}
+			return nacl.ACL{}, al.Field("NetworkAclId").Fail(*as.NetworkAclId, nacl.ErrInvalidACL,
+				"association of subnet %s names ACL %s inside ACL %s", *as.SubnetId, *as.NetworkAclId, acl.ID)
 		}
 		acl.Subnets = append(acl.Subnets, *as.SubnetId)
 	}
 	seen := map[[2]int]string{} // direction, number -> path
 	for i, raw := range ja.Entries {
-		p := jsonloc.Index(jsonloc.Join(path, "Entries"), i)
-		e, err := parseEntry(p, acl.ID, raw)
+		el := l.Field("Entries").Index(i)
+		e, err := parseEntry(el, raw)
 		if err != nil {
 			return nacl.ACL{}, err
 		}
 		key := [2]int{int(e.Direction), e.Number}
 		if first, dup := seen[key]; dup {
-			return nacl.ACL{}, &flow.InputError{Path: jsonloc.Join(p, "RuleNumber"), Resource: acl.ID, Rule: strconv.Itoa(e.Number), Text: strconv.Itoa(e.Number),
-				Err: fmt.Errorf("%w: %s rule %d is both %s and %s", nacl.ErrDuplicateRule, e.Direction, e.Number, first, p)}
+			el.Rule = strconv.Itoa(e.Number)
+			return nacl.ACL{}, el.Field("RuleNumber").Fail(el.Rule, nacl.ErrDuplicateRule, "%s rule %d is both %s and %s", e.Direction, e.Number, first, el.Path)
 		}
-		seen[key] = p
+		seen[key] = el.Path
 		if !e.IsDefaultRule() {
 			acl.Entries = append(acl.Entries, e)
 		}
@@ -147,65 +149,36 @@ func parseACL(path string, raw json.RawMessage) (nacl.ACL, error) {
 	return acl, nil
 }
 
-// jsonInt reads a number field; set is false when it is absent or null.
-func jsonInt(path string, raw json.RawMessage) (n int, set bool, err error) {
-	if raw == nil {
-		return 0, false, nil
-	}
-	var v jsonloc.Int
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return 0, false, &flow.InputError{Path: path, Text: string(raw), Err: fmt.Errorf("%w: not an integer", flow.ErrJSON)}
-	}
-	return v.Value, v.Set, nil
-}
-
-// parseEntry reads one entry at path of ACL id. It returns the "*" rules
-// too, checked, for the duplicate check; the caller drops them.
-func parseEntry(path, id string, raw json.RawMessage) (nacl.Entry, error) {
+// parseEntry reads one entry at l (whose Resource is the ACL's ID). It
+// returns the "*" rules too, checked, for the duplicate check; the caller
+// drops them.
+func parseEntry(l jsonloc.Loc, raw json.RawMessage) (nacl.Entry, error) {
 	var je jsonEntry
-	if err := jsonloc.Unmarshal(path, raw, &je); err != nil {
-		if ie, ok := err.(*flow.InputError); ok {
-			ie.Resource = id
-		}
+	if err := l.Decode(raw, &je); err != nil {
 		return nacl.Entry{}, err
 	}
 	var e nacl.Entry
-	rule := ""
-	fail := func(field, text, format string, args ...any) (nacl.Entry, error) {
-		p := path
-		if field != "" {
-			p = jsonloc.Join(path, field)
-		}
-		return nacl.Entry{}, &flow.InputError{Path: p, Resource: id, Rule: rule, Text: text,
-			Err: fmt.Errorf("%w: %s", nacl.ErrInvalidEntry, fmt.Sprintf(format, args...))}
-	}
-	failErr := func(err error) (nacl.Entry, error) {
-		if ie, ok := err.(*flow.InputError); ok {
-			ie.Resource, ie.Rule = id, rule
-		}
-		return nacl.Entry{}, err
-	}
-
-	n, ok, err := jsonInt(jsonloc.Join(path, "RuleNumber"), je.RuleNumber)
+	n, err := l.Field("RuleNumber").ReadInt(je.RuleNumber)
 	switch {
 	case err != nil:
-		return failErr(err)
-	case !ok:
-		return fail("RuleNumber", "", "missing RuleNumber")
-	case n < 1 || n > nacl.DefaultRuleIPv6:
-		return fail("RuleNumber", strconv.Itoa(n), "rule number %d: want 1 to 32766 (or 32767 and 32768 for the * rules)", n)
+		return nacl.Entry{}, err
+	case !n.Set:
+		return nacl.Entry{}, l.Field("RuleNumber").Fail("", nacl.ErrInvalidEntry, "missing RuleNumber")
+	case n.Value < 1 || n.Value > nacl.DefaultRuleIPv6:
+		return nacl.Entry{}, l.Field("RuleNumber").Fail(strconv.Itoa(n.Value), nacl.ErrInvalidEntry,
+			"rule number %d: want 1 to 32766 (or 32767 and 32768 for the * rules)", n.Value)
 	}
-	e.Number, rule = n, strconv.Itoa(n)
+	e.Number, l.Rule = n.Value, strconv.Itoa(n.Value)
 
 	if je.Egress == nil {
-		return fail("Egress", "", "missing Egress (true for outbound, false for inbound)")
+		return nacl.Entry{}, l.Field("Egress").Fail("", nacl.ErrInvalidEntry, "missing Egress (true for outbound, false for inbound)")
 	}
 	if *je.Egress {
 		e.Direction = flow.Outbound
 	}
 
 	if je.RuleAction == nil {
-		return fail("RuleAction", "", "missing RuleAction")
+		return nacl.Entry{}, l.Field("RuleAction").Fail("", nacl.ErrInvalidEntry, "missing RuleAction")
 	}
 	switch strings.ToLower(*je.RuleAction) {
 	case "allow":
@@ -213,112 +186,131 @@ func parseEntry(path, id string, raw json.RawMessage) (nacl.Entry, error) {
 	case "deny":
 		e.Action = flow.Drop
 	default:
-		return fail("RuleAction", *je.RuleAction, "action %q: want allow or deny", *je.RuleAction)
+		return nacl.Entry{}, l.Field("RuleAction").Fail(*je.RuleAction, nacl.ErrInvalidEntry, "action %q: want allow or deny", *je.RuleAction)
 	}
 
 	if je.Protocol == nil {
-		return fail("Protocol", "", "missing Protocol")
+		return nacl.Entry{}, l.Field("Protocol").Fail("", nacl.ErrInvalidEntry, "missing Protocol")
 	}
 	if e.Protocol, err = flow.ParseProtocol(*je.Protocol); err != nil {
-		return fail("Protocol", *je.Protocol, "%v", err)
+		return nacl.Entry{}, l.Field("Protocol").Fail(*je.Protocol, nacl.ErrInvalidEntry, "%v", err)
 	}
 
-	switch {
-	case je.CidrBlock != nil && je.Ipv6CidrBlock != nil:
-		return fail("Ipv6CidrBlock", *je.CidrBlock+" "+*je.Ipv6CidrBlock, "both CidrBlock and Ipv6CidrBlock are set; an entry has one")
-	case je.CidrBlock == nil && je.Ipv6CidrBlock == nil:
-		return fail("CidrBlock", "", "neither CidrBlock nor Ipv6CidrBlock is set")
-	case je.CidrBlock != nil:
-		p, err := flow.ParseCIDR(*je.CidrBlock)
-		switch {
-		case err != nil:
-			return fail("CidrBlock", *je.CidrBlock, "not a CIDR: %v", err)
-		case !p.Addr().Is4():
-			return fail("CidrBlock", *je.CidrBlock, "CidrBlock holds IPv4 CIDRs; an IPv6 CIDR belongs in Ipv6CidrBlock")
-		}
-		e.CIDR = p.Masked()
-	default:
-		p, err := flow.ParseCIDR(*je.Ipv6CidrBlock)
-		switch {
-		case err != nil:
-			return fail("Ipv6CidrBlock", *je.Ipv6CidrBlock, "not a CIDR: %v", err)
-		case !p.Addr().Is6():
-			return fail("Ipv6CidrBlock", *je.Ipv6CidrBlock, "Ipv6CidrBlock holds IPv6 CIDRs; an IPv4 CIDR belongs in CidrBlock")
-		}
-		e.CIDR = p.Masked()
+	if e.CIDR, err = entryCIDR(l, je.CidrBlock, je.Ipv6CidrBlock); err != nil {
+		return nacl.Entry{}, err
 	}
 
 	if e.IsDefaultRule() {
 		want := nacl.DefaultRule(e.Direction, e.Number == nacl.DefaultRuleIPv6)
 		if e.Action != want.Action || e.Protocol != want.Protocol || e.CIDR != want.CIDR {
-			return fail("RuleNumber", rule, "rule %d is AWS's implicit * rule, which must be \"%s\", not \"%s\"", n, entryBody(want), entryBody(e))
+			return nacl.Entry{}, l.Field("RuleNumber").Fail(l.Rule, nacl.ErrInvalidEntry,
+				"rule %d is AWS's implicit * rule, which must be \"%s\", not \"%s\"", e.Number, entryBody(want), entryBody(e))
 		}
 		return want, nil
 	}
 
 	if e.UsesPorts() {
-		if je.PortRange == nil {
-			return fail("PortRange", "", "protocol %s needs a PortRange", e.Protocol)
+		if e.Ports, err = entryPorts(l, je.PortRange, e.Protocol); err != nil {
+			return nacl.Entry{}, err
 		}
-		var bounds [2]int
-		for i, f := range []struct {
-			name string
-			raw  json.RawMessage
-		}{{"From", je.PortRange.From}, {"To", je.PortRange.To}} {
-			fp := jsonloc.Join("PortRange", f.name)
-			v, ok, err := jsonInt(jsonloc.Join(path, fp), f.raw)
-			switch {
-			case err != nil:
-				return failErr(err)
-			case !ok:
-				return fail(fp, "", "missing PortRange.%s", f.name)
-			case v < 0 || v > 65535:
-				return fail(fp, strconv.Itoa(v), "port %d: want 0 to 65535", v)
-			}
-			bounds[i] = v
-		}
-		if bounds[0] > bounds[1] {
-			return fail("PortRange", fmt.Sprintf("%d-%d", bounds[0], bounds[1]), "port range %d-%d: From is above To", bounds[0], bounds[1])
-		}
-		e.Ports = flow.PortRange{Lo: uint16(bounds[0]), Hi: uint16(bounds[1])}
 		// From 0 To 0 is port 0 alone, which the zero Ports cannot say.
 		e.PortZero = e.Ports == flow.PortRange{}
 	}
-
 	if e.UsesICMP() {
-		if je.IcmpTypeCode == nil {
-			return fail("IcmpTypeCode", "", "protocol %s needs an IcmpTypeCode", e.Protocol)
+		if e.ICMPType, e.ICMPCode, err = entryICMP(l, je.IcmpTypeCode, e.Protocol); err != nil {
+			return nacl.Entry{}, err
 		}
-		var tc [2]int16
-		for i, f := range []struct {
-			name string
-			raw  json.RawMessage
-		}{{"Type", je.IcmpTypeCode.Type}, {"Code", je.IcmpTypeCode.Code}} {
-			fp := jsonloc.Join("IcmpTypeCode", f.name)
-			v, ok, err := jsonInt(jsonloc.Join(path, fp), f.raw)
-			switch {
-			case err != nil:
-				return failErr(err)
-			case !ok:
-				return fail(fp, "", "missing IcmpTypeCode.%s", f.name)
-			case v < -1 || v > 255:
-				return fail(fp, strconv.Itoa(v), "ICMP %s %d: want -1 (all) or 0 to 255", strings.ToLower(f.name), v)
-			}
-			tc[i] = int16(v)
-		}
-		if tc[0] == -1 && tc[1] != -1 {
-			return fail("IcmpTypeCode.Code", strconv.Itoa(int(tc[1])), "ICMP code %d with type -1 (all types): a code needs a type", tc[1])
-		}
-		e.ICMPType, e.ICMPCode = tc[0], tc[1]
 	}
 
 	e = e.Canonical()
 	if err := e.Validate(); err != nil { // a backstop: everything above should have caught it
 		var ie *flow.InputError
 		errors.As(err, &ie)
-		return fail("", ie.Text, "%s", strings.TrimPrefix(ie.Err.Error(), nacl.ErrInvalidEntry.Error()+": "))
+		return nacl.Entry{}, l.Fail(ie.Text, nacl.ErrInvalidEntry, "%s", strings.TrimPrefix(ie.Err.Error(), nacl.ErrInvalidEntry.Error()+": "))
 	}
 	return e, nil
+}
+
+// entryCIDR reads an entry's CidrBlock or Ipv6CidrBlock (exactly one is
+// set), masked.
+func entryCIDR(l jsonloc.Loc, v4, v6 *string) (netip.Prefix, error) {
+	switch {
+	case v4 != nil && v6 != nil:
+		return netip.Prefix{}, l.Field("Ipv6CidrBlock").Fail(*v4+" "+*v6, nacl.ErrInvalidEntry, "both CidrBlock and Ipv6CidrBlock are set; an entry has one")
+	case v4 == nil && v6 == nil:
+		return netip.Prefix{}, l.Field("CidrBlock").Fail("", nacl.ErrInvalidEntry, "neither CidrBlock nor Ipv6CidrBlock is set")
+	}
+	field, s, want6 := "CidrBlock", v4, false
+	if v6 != nil {
+		field, s, want6 = "Ipv6CidrBlock", v6, true
+	}
+	p, err := flow.ParseCIDR(*s)
+	switch {
+	case err != nil:
+		return netip.Prefix{}, l.Field(field).Fail(*s, nacl.ErrInvalidEntry, "not a CIDR: %v", err)
+	case !want6 && !p.Addr().Is4():
+		return netip.Prefix{}, l.Field(field).Fail(*s, nacl.ErrInvalidEntry, "CidrBlock holds IPv4 CIDRs; an IPv6 CIDR belongs in Ipv6CidrBlock")
+	case want6 && !p.Addr().Is6():
+		return netip.Prefix{}, l.Field(field).Fail(*s, nacl.ErrInvalidEntry, "Ipv6CidrBlock holds IPv6 CIDRs; an IPv4 CIDR belongs in CidrBlock")
+	}
+	return p.Masked(), nil
+}
+
+// entryPorts reads the PortRange a TCP or UDP entry needs.
+func entryPorts(l jsonloc.Loc, pr *struct{ From, To json.RawMessage }, p flow.Protocol) (flow.PortRange, error) {
+	if pr == nil {
+		return flow.PortRange{}, l.Field("PortRange").Fail("", nacl.ErrInvalidEntry, "protocol %s needs a PortRange", p)
+	}
+	var bounds [2]int
+	for i, f := range []struct {
+		name string
+		raw  json.RawMessage
+	}{{"From", pr.From}, {"To", pr.To}} {
+		fl := l.Field("PortRange").Field(f.name)
+		v, err := fl.ReadInt(f.raw)
+		switch {
+		case err != nil:
+			return flow.PortRange{}, err
+		case !v.Set:
+			return flow.PortRange{}, fl.Fail("", nacl.ErrInvalidEntry, "missing PortRange.%s", f.name)
+		case v.Value < 0 || v.Value > 65535:
+			return flow.PortRange{}, fl.Fail(strconv.Itoa(v.Value), nacl.ErrInvalidEntry, "port %d: want 0 to 65535", v.Value)
+		}
+		bounds[i] = v.Value
+	}
+	if bounds[0] > bounds[1] {
+		return flow.PortRange{}, l.Field("PortRange").Fail(fmt.Sprintf("%d-%d", bounds[0], bounds[1]), nacl.ErrInvalidEntry,
+			"port range %d-%d: From is above To", bounds[0], bounds[1])
+	}
+	return flow.PortRange{Lo: uint16(bounds[0]), Hi: uint16(bounds[1])}, nil
+}
+
+// entryICMP reads the IcmpTypeCode an ICMP or ICMPv6 entry needs.
+func entryICMP(l jsonloc.Loc, tc *struct{ Type, Code json.RawMessage }, p flow.Protocol) (typ, code int16, err error) {
+	if tc == nil {
+		return 0, 0, l.Field("IcmpTypeCode").Fail("", nacl.ErrInvalidEntry, "protocol %s needs an IcmpTypeCode", p)
+	}
+	var v [2]int16
+	for i, f := range []struct {
+		name string
+		raw  json.RawMessage
+	}{{"Type", tc.Type}, {"Code", tc.Code}} {
+		fl := l.Field("IcmpTypeCode").Field(f.name)
+		n, err := fl.ReadInt(f.raw)
+		switch {
+		case err != nil:
+			return 0, 0, err
+		case !n.Set:
+			return 0, 0, fl.Fail("", nacl.ErrInvalidEntry, "missing IcmpTypeCode.%s", f.name)
+		case n.Value < -1 || n.Value > 255:
+			return 0, 0, fl.Fail(strconv.Itoa(n.Value), nacl.ErrInvalidEntry, "ICMP %s %d: want -1 (all) or 0 to 255", strings.ToLower(f.name), n.Value)
+		}
+		v[i] = int16(n.Value)
+	}
+	if v[0] == -1 && v[1] != -1 {
+		return 0, 0, l.Field("IcmpTypeCode.Code").Fail(strconv.Itoa(int(v[1])), nacl.ErrInvalidEntry, "ICMP code %d with type -1 (all types): a code needs a type", v[1])
+	}
+	return v[0], v[1], nil
 }
 
 // entryBody is an entry's text form without its rule number.

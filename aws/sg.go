@@ -2,8 +2,6 @@ package aws
 
 import (
 	"encoding/json"
-	"fmt"
-	"net/netip"
 	"strconv"
 
 	"github.com/reachsim/reachsim/flow"
@@ -11,10 +9,10 @@ import (
 	"github.com/reachsim/reachsim/sg"
 )
 
-// This file reads security groups from the JSON that the clouds print:
-// `aws ec2 describe-security-groups`, `aws ec2 describe-security-group-rules`
-// and Alibaba Cloud's DescribeSecurityGroupAttribute. Arrays are decoded
-// element by element (json.RawMessage), so error paths carry indices.
+// This file reads security groups from the JSON that the AWS CLI prints:
+// `aws ec2 describe-security-groups` and `aws ec2 describe-security-group-rules`.
+// Arrays are decoded element by element (json.RawMessage), so error paths
+// carry indices.
 
 // ParseSecurityGroups reads what `aws ec2 describe-security-groups` prints:
 // {"SecurityGroups": [...]}. NextToken is ignored, so a paginated dump must
@@ -29,7 +27,7 @@ import (
 // (CidrIp), then Ipv6Ranges (CidrIpv6), PrefixListIds (PrefixListId) and
 // UserIdGroupPairs (GroupId), each in its own order, with that peer's
 // Description. Rule.ID is empty: this output has no rule IDs. Fields a
-// rule's protocol does not use are left as [NewDefault] leaves them: Ports
+// rule's protocol does not use are left as [sg.NewDefault] leaves them: Ports
 // is zero unless the protocol is TCP or UDP, and ICMPType and ICMPCode are
 // -1 unless it is ICMP or ICMPv6 with a type. A missing,
 // null or empty peer list is fine, and a permission with no peer at all
@@ -49,7 +47,7 @@ import (
 //     the two without the other is an error.
 //   - For -1 and every other protocol number, FromPort and ToPort are
 //     ignored: AWS allows all ports for them whatever range is given.
-//   - CIDRs are read with [ParseCIDR] and stored masked, as AWS
+//   - CIDRs are read with [flow.ParseCIDR] and stored masked, as AWS
 //     canonicalises them. An IPv6 block in CidrIp or an IPv4 block in
 //     CidrIpv6 is an error, never a guess.
 //   - A UserIdGroupPairs entry from another account (UserId differs from
@@ -58,7 +56,7 @@ import (
 //     resolver is asked by ID. The entry's GroupId is required; a reference
 //     by GroupName alone (EC2-Classic) is an error.
 //   - A group ID listed twice is an error (a paginated dump concatenated
-//     twice, say), so the groups can be given to [Compile] together.
+//     twice, say), so the groups can be given to [sg.Compile] together.
 //   - Unknown fields (Tags, SecurityGroupArn, VpcPeeringConnectionId, ...)
 //     are ignored. A missing required field or a JSON value of the wrong
 //     type is an error.
@@ -66,8 +64,8 @@ import (
 // Every error is a *[flow.InputError] whose Path is the JSON path with
 // indices (e.g. "SecurityGroups[0].IpPermissions[1].IpRanges[0].CidrIp"),
 // Resource the group ID when known, and Text the offending value. It wraps
-// [ErrInvalidRule] or [ErrInvalidGroup], or the internal JSON sentinel for
-// input that does not decode.
+// [sg.ErrInvalidRule] or [sg.ErrInvalidGroup], or [flow.ErrJSON] for input
+// that does not decode.
 func ParseSecurityGroups(data []byte) ([]sg.Group, error) {
 	var doc struct {
 		SecurityGroups *[]json.RawMessage
@@ -173,7 +171,7 @@ func appendPermission(rules []sg.Rule, l jsonloc.Loc, dir flow.Direction, raw js
 		rules = append(rules, r)
 	}
 	err := eachPeer(l.Field("IpRanges"), pj.IpRanges, func(l jsonloc.Loc, e *ipRangeJSON) error {
-		p, err := cidrPeer(l.Field("CidrIp"), e.CidrIp, false, false)
+		p, err := cidrPeer(l.Field("CidrIp"), e.CidrIp, false)
 		if err == nil {
 			add(p, e.Description)
 		}
@@ -181,7 +179,7 @@ func appendPermission(rules []sg.Rule, l jsonloc.Loc, dir flow.Direction, raw js
 	})
 	if err == nil {
 		err = eachPeer(l.Field("Ipv6Ranges"), pj.Ipv6Ranges, func(l jsonloc.Loc, e *ipv6RangeJSON) error {
-			p, err := cidrPeer(l.Field("CidrIpv6"), e.CidrIpv6, true, false)
+			p, err := cidrPeer(l.Field("CidrIpv6"), e.CidrIpv6, true)
 			if err == nil {
 				add(p, e.Description)
 			}
@@ -340,12 +338,12 @@ func parseAWSRule(l jsonloc.Loc, raw json.RawMessage) (group, owner string, r sg
 	}
 	if rj.CidrIpv4 != "" {
 		if err = one("CidrIpv4", rj.CidrIpv4); err == nil {
-			r.Peer, err = cidrPeer(l.Field("CidrIpv4"), rj.CidrIpv4, false, false)
+			r.Peer, err = cidrPeer(l.Field("CidrIpv4"), rj.CidrIpv4, false)
 		}
 	}
 	if err == nil && rj.CidrIpv6 != "" {
 		if err = one("CidrIpv6", rj.CidrIpv6); err == nil {
-			r.Peer, err = cidrPeer(l.Field("CidrIpv6"), rj.CidrIpv6, true, false)
+			r.Peer, err = cidrPeer(l.Field("CidrIpv6"), rj.CidrIpv6, true)
 		}
 	}
 	if err == nil && rj.PrefixListId != "" {
@@ -451,25 +449,12 @@ func isDigits(s string) bool {
 }
 
 // cidrPeer reads a CIDR peer of the family the field promises (IPv6 when
-// want6). With bareOK a plain address is taken as a /32 or /128 block.
-func cidrPeer(l jsonloc.Loc, s string, want6, bareOK bool) (sg.Peer, error) {
+// want6).
+func cidrPeer(l jsonloc.Loc, s string, want6 bool) (sg.Peer, error) {
 	if s == "" {
 		return sg.Peer{}, l.Fail("", sg.ErrInvalidRule, "the CIDR block is missing")
 	}
-	var p netip.Prefix
-	var err error
-	if a, aerr := netip.ParseAddr(s); bareOK && aerr == nil {
-		switch {
-		case a.Zone() != "":
-			err = fmt.Errorf("address %s has a zone", s)
-		case a.Is4In6():
-			err = fmt.Errorf("IPv4-mapped IPv6 address %s: write it as IPv4", s)
-		default:
-			p = netip.PrefixFrom(a, a.BitLen())
-		}
-	} else {
-		p, err = flow.ParseCIDR(s)
-	}
+	p, err := flow.ParseCIDR(s)
 	if err != nil {
 		return sg.Peer{}, l.Fail(s, sg.ErrInvalidRule, "%v", err)
 	}

@@ -1,5 +1,5 @@
 // Package jsonloc holds what the JSON readers of cloud formats share:
-// the location of a value (JSON path, resource, rule) and the errors that name it,
+// the location of a value (file, JSON path, resource, rule) and the errors that name it,
 // decoding with errors that carry a JSON path, and reading the loose shapes
 // AWS and Alibaba emit (absent vs null vs empty, numbers as strings).
 package jsonloc
@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/reachsim/reachsim/flow"
 )
@@ -105,11 +106,12 @@ func (n *Int) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Loc is where in the input a value sits: its JSON path, and the resource
-// and rule it belongs to as far as they are known. The zero Loc is the top
-// of the document.
+// Loc is where in the input a value sits: the file (when the reader knows
+// it), the JSON path, and the resource and rule it belongs to as far as
+// they are known. The zero Loc is the top of a document of an unnamed
+// file. Every reader of a cloud format names places with a Loc.
 type Loc struct {
-	Path, Resource, Rule string
+	File, Path, Resource, Rule string
 }
 
 // Field returns l extended by a field name (or dotted names).
@@ -124,10 +126,18 @@ func (l Loc) Index(i int) Loc {
 	return l
 }
 
+// String returns l as an error names it: "file: path (resource rule id)",
+// leaving out what is empty.
+func (l Loc) String() string {
+	s := (&flow.InputError{File: l.File, Path: l.Path, Resource: l.Resource, Rule: l.Rule}).Error()
+	return strings.TrimSuffix(strings.TrimSuffix(s, "invalid input"), ": ")
+}
+
 // Fail returns the *flow.InputError for the offending text at l; its Err
 // wraps sentinel and reads "sentinel: message".
 func (l Loc) Fail(text string, sentinel error, format string, args ...any) error {
 	return &flow.InputError{
+		File:     l.File,
 		Path:     l.Path,
 		Resource: l.Resource,
 		Rule:     l.Rule,
@@ -136,14 +146,53 @@ func (l Loc) Fail(text string, sentinel error, format string, args ...any) error
 	}
 }
 
-// Decode unmarshals data, found at l, into v. Errors carry l's path,
+// Decode unmarshals data, found at l, into v. Errors carry l's file, path,
 // resource and rule.
 func (l Loc) Decode(data []byte, v any) error {
 	err := Unmarshal(l.Path, data, v)
 	if err != nil {
-		err = WithRule(WithResource(err, l.Resource), l.Rule)
+		err = WithFile(WithRule(WithResource(err, l.Resource), l.Rule), l.File)
 	}
 	return err
+}
+
+// ReadInt reads raw, the JSON value at l, as an [Int]: a number, a string
+// holding a decimal integer, null or nothing (a nil raw: the key is absent)
+// are fine, the last two unset. Anything else is an error at l that quotes
+// raw and wraps [ErrJSON].
+func (l Loc) ReadInt(raw json.RawMessage) (Int, error) {
+	var n Int
+	if raw == nil {
+		return n, nil
+	}
+	if err := json.Unmarshal(raw, &n); err != nil {
+		return Int{}, l.Fail(string(raw), ErrJSON, "not an integer")
+	}
+	return n, nil
+}
+
+// WithFile sets the File of the *flow.InputError values err is made of
+// (each error of an errors.Join) that have none, and wraps any other error
+// in a *flow.InputError naming file. A nil err stays nil.
+func WithFile(err error, file string) error {
+	if err == nil || file == "" {
+		return err
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs := j.Unwrap()
+		out := make([]error, len(errs))
+		for i, e := range errs {
+			out[i] = WithFile(e, file)
+		}
+		return errors.Join(out...)
+	}
+	if ie, ok := err.(*flow.InputError); ok {
+		if ie.File == "" {
+			ie.File = file
+		}
+		return ie
+	}
+	return &flow.InputError{File: file, Err: err}
 }
 
 // WithResource sets the Resource of an *flow.InputError that has none.

@@ -56,3 +56,71 @@ func TestInputErrorWithFileOnly(t *testing.T) {
 	assert.Equal(t, `g.json: "{x": malformed JSON`, (&flow.InputError{File: "g.json", Text: "{x", Err: errors.New("malformed JSON")}).Error())
 	assert.Equal(t, `g.json: Vpcs[0] (vpc-1): bad`, (&flow.InputError{File: "g.json", Path: "Vpcs[0]", Resource: "vpc-1", Err: errors.New("bad")}).Error())
 }
+
+func TestLocNamesThePlace(t *testing.T) {
+	l := jsonloc.Loc{File: "dump/sg.json"}.Field("SecurityGroups").Index(2)
+	assert.Equal(t, "dump/sg.json: SecurityGroups[2]", l.String())
+	assert.Equal(t, "dump/sg.json", jsonloc.Loc{File: "dump/sg.json"}.String())
+	assert.Equal(t, "Rules[0] (sg-1 rule sgr-1)", jsonloc.Loc{Path: "Rules[0]", Resource: "sg-1", Rule: "sgr-1"}.String())
+	assert.Equal(t, "", jsonloc.Loc{}.String())
+
+	err := l.Field("GroupId").Fail("x", flow.ErrJSON, "bad %s", "id")
+	assert.Equal(t, `dump/sg.json: SecurityGroups[2].GroupId: "x": malformed JSON: bad id`, err.Error())
+
+	err = l.Decode([]byte(`{"A":"x"}`), &struct{ A int }{})
+	var ie *flow.InputError
+	require.ErrorAs(t, err, &ie)
+	assert.Equal(t, "dump/sg.json", ie.File)
+	assert.Equal(t, "SecurityGroups[2].A", ie.Path)
+}
+
+func TestLocReadInt(t *testing.T) {
+	l := jsonloc.Loc{Path: "Entries[0].RuleNumber", Resource: "acl-1"}
+	tests := []struct {
+		name string
+		raw  string // "" is an absent key
+		want jsonloc.Int
+		err  bool
+	}{
+		{"an absent key is unset", "", jsonloc.Int{}, false},
+		{"null is unset", "null", jsonloc.Int{}, false},
+		{"a number is read", "100", jsonloc.Int{Value: 100, Set: true}, false},
+		{"a string holding a number is read", `"-1"`, jsonloc.Int{Value: -1, Set: true}, false},
+		{"a string holding no number is an error", `"x"`, jsonloc.Int{}, true},
+		{"a fraction is an error", "1.5", jsonloc.Int{}, true},
+		{"true is an error", "true", jsonloc.Int{}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var raw []byte
+			if tt.raw != "" {
+				raw = []byte(tt.raw)
+			}
+			n, err := l.ReadInt(raw)
+			if !tt.err {
+				require.NoError(t, err)
+				assert.Equal(t, tt.want, n)
+				return
+			}
+			require.ErrorIs(t, err, flow.ErrJSON)
+			var ie *flow.InputError
+			require.ErrorAs(t, err, &ie)
+			assert.Equal(t, l.Path, ie.Path)
+			assert.Equal(t, "acl-1", ie.Resource)
+			assert.Equal(t, tt.raw, ie.Text)
+		})
+	}
+}
+
+func TestWithFile(t *testing.T) {
+	joined := errors.Join(&flow.InputError{Path: "A"}, &flow.InputError{File: "other.json", Path: "B"}, errors.New("plain"))
+	got := jsonloc.WithFile(joined, "f.json")
+	errs := got.(interface{ Unwrap() []error }).Unwrap()
+	require.Len(t, errs, 3)
+	for i, want := range []string{"f.json", "other.json", "f.json"} {
+		var ie *flow.InputError
+		require.ErrorAs(t, errs[i], &ie)
+		assert.Equal(t, want, ie.File)
+	}
+	assert.NoError(t, jsonloc.WithFile(nil, "f.json"))
+}

@@ -1,0 +1,246 @@
+package aws
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/jsonloc"
+	"github.com/reachsim/reachsim/reach"
+)
+
+// Assembly: what the files say about each other is resolved, the resources
+// go to a reach.Builder, and Build's errors are mapped back to the file and
+// JSON path each resource came from.
+
+// assemble resolves what the files say about each other: associations,
+// instances and their interfaces, groups and their rules, firewalls and
+// their policies.
+func (l *loader) assemble() {
+	out := &l.out
+	out.vpcByID = map[string]*vpcRec{}
+	for _, r := range l.vpcs {
+		out.vpcByID[r.vpc.ID] = r
+	}
+	out.subnetBy = map[string]*subnetRec{}
+	for _, r := range l.subnets {
+		out.subnetBy[r.subnet.ID] = r
+	}
+	fws := l.assembleFirewalls()
+	endpoints := map[string]bool{}
+	for _, f := range fws {
+		for _, e := range f.Endpoints {
+			endpoints[e.ID] = true
+		}
+	}
+	l.assembleRouteTables(endpoints)
+	l.assembleACLs()
+	l.assembleInterfaces()
+	l.assembleGroups()
+	l.assembleLists()
+
+	byID := func(a, b string) int { return cmp.Compare(a, b) }
+	out.vpcs = slices.SortedFunc(slices.Values(l.vpcs), func(a, b *vpcRec) int { return byID(a.vpc.ID, b.vpc.ID) })
+	out.subnets = slices.SortedFunc(slices.Values(l.subnets), func(a, b *subnetRec) int { return byID(a.subnet.ID, b.subnet.ID) })
+	out.acls = slices.SortedFunc(slices.Values(l.acls), func(a, b *aclRec) int { return byID(a.acl.ID, b.acl.ID) })
+	out.rts = slices.SortedFunc(slices.Values(l.rts), func(a, b *rtRec) int { return byID(a.rt.ID, b.rt.ID) })
+	out.igws = slices.SortedFunc(slices.Values(l.igws), func(a, b *igwRec) int { return byID(a.igw.ID, b.igw.ID) })
+	out.nats = slices.SortedFunc(slices.Values(l.nats), func(a, b *natRec) int { return byID(a.nat.ID, b.nat.ID) })
+
+	c := l.report.Counts
+	c["vpcs"], c["subnets"], c["network-acls"], c["route-tables"] = len(out.vpcs), len(out.subnets), len(out.acls), len(out.rts)
+	c["internet-gateways"], c["nat-gateways"], c["prefix-lists"], c["firewalls"] = len(out.igws), len(out.nats), len(out.lists), len(out.fws)
+	c["routes"] = 0
+	for _, r := range out.rts {
+		c["routes"] += len(r.rt.Routes)
+	}
+}
+
+// placed is where a resource given to the builder came from: the element
+// as a whole, and the fields Build may complain about, by the path Build
+// uses ("Routes[2].TargetID").
+type placed struct {
+	base   jsonloc.Loc
+	fields map[string]jsonloc.Loc
+}
+
+func (p *placed) set(field string, o jsonloc.Loc) {
+	if p.fields == nil {
+		p.fields = map[string]jsonloc.Loc{}
+	}
+	p.fields[field] = o
+}
+
+// lookup returns the jsonloc.Loc of field, or of the nearest enclosing one.
+func (p placed) lookup(field string) jsonloc.Loc {
+	for field != "" {
+		if o, ok := p.fields[field]; ok {
+			return o
+		}
+		i := strings.LastIndexAny(field, ".[")
+		if i < 0 {
+			break
+		}
+		field = field[:i]
+	}
+	return p.base
+}
+
+// where maps the builder's kinds ("subnets") to the origins of its items.
+type where map[string][]placed
+
+// builder puts the assembled resources into a Builder, in order.
+func (l *loader) builder() (*reach.Builder, where) {
+	out := &l.out
+	w := where{}
+	b := reach.NewBuilder()
+	for _, r := range out.vpcs {
+		p := placed{base: r.at}
+		p.set("ID", r.at.Field("VpcId"))
+		for j, o := range r.cidrAt {
+			p.set(fmt.Sprintf("CIDRs[%d]", j), o)
+		}
+		if r.vpc.MainRouteTable != "" {
+			p.set("MainRouteTable", r.mainAt)
+		}
+		if r.vpc.DefaultACL != "" {
+			p.set("DefaultACL", r.defACLAt)
+		}
+		b.AddVPC(r.vpc)
+		w["vpcs"] = append(w["vpcs"], p)
+	}
+	for _, r := range out.igws {
+		p := placed{base: r.at}
+		p.set("ID", r.at.Field("InternetGatewayId"))
+		p.set("VPC", r.vpc)
+		b.AddInternetGateway(r.igw)
+		w["internetGateways"] = append(w["internetGateways"], p)
+	}
+	for _, r := range out.rts {
+		p := placed{base: r.at}
+		p.set("ID", r.at.Field("RouteTableId"))
+		p.set("VPC", r.at.Field("VpcId"))
+		for j, ro := range r.routeAt {
+			k := fmt.Sprintf("Routes[%d]", j)
+			p.set(k, ro.at)
+			p.set(k+".Destination", ro.dest)
+			p.set(k+".PrefixList", ro.dest)
+			p.set(k+".TargetID", ro.target)
+		}
+		for j, o := range r.gwAt {
+			p.set(fmt.Sprintf("Gateways[%d]", j), o)
+		}
+		b.AddRouteTable(r.rt)
+		w["routeTables"] = append(w["routeTables"], p)
+	}
+	for _, r := range out.acls {
+		p := placed{base: r.at}
+		p.set("ID", r.at.Field("NetworkAclId"))
+		p.set("VPCID", r.at.Field("VpcId"))
+		b.AddNetworkACL(r.acl)
+		w["acls"] = append(w["acls"], p)
+	}
+	for _, r := range out.subnets {
+		p := placed{base: r.at}
+		p.set("ID", r.at.Field("SubnetId"))
+		p.set("VPC", r.at.Field("VpcId"))
+		for j, o := range r.cidrAt {
+			p.set(fmt.Sprintf("CIDRs[%d]", j), o)
+		}
+		if r.subnet.RouteTable != "" {
+			p.set("RouteTable", r.rtAt)
+		}
+		if r.subnet.ACL != "" {
+			p.set("ACL", r.aclAt)
+		}
+		b.AddSubnet(r.subnet)
+		w["subnets"] = append(w["subnets"], p)
+	}
+	for _, r := range out.nats {
+		p := placed{base: r.at}
+		p.set("ID", r.at.Field("NatGatewayId"))
+		p.set("Subnet", r.subnet)
+		p.set("PrivateIP", r.pr)
+		p.set("PublicIP", r.pub)
+		b.AddNATGateway(r.nat)
+		w["natGateways"] = append(w["natGateways"], p)
+	}
+	for _, r := range out.lists {
+		p := placed{base: r.at}
+		for j, o := range r.entryAt {
+			p.set(fmt.Sprintf("Entries[%d]", j), o)
+		}
+		b.AddPrefixList(r.list)
+		w["prefixLists"] = append(w["prefixLists"], p)
+	}
+	b.AddSecurityGroup(out.groups...)
+	w["groups"] = out.groupAt
+	for _, e := range out.ifaces {
+		p := placed{base: e.at}
+		p.set("ID", e.at.Field("NetworkInterfaceId"))
+		p.set("Subnet", e.at.Field("SubnetId"))
+		p.set("Groups", e.at.Field("Groups"))
+		for j, o := range e.ipAt {
+			p.set(fmt.Sprintf("PrivateIPs[%d]", j), o)
+		}
+		if e.public.IsValid() {
+			p.set("PublicIP", e.publicAt)
+		}
+		for j, o := range e.groupAt {
+			p.set(fmt.Sprintf("Groups[%d]", j), o)
+		}
+		b.AddInterface(reach.Interface{ID: e.id, Name: e.name, Instance: e.instance, Subnet: e.subnet,
+			PrivateIPs: e.ips, PublicIP: e.public, Groups: e.groups})
+		w["interfaces"] = append(w["interfaces"], p)
+	}
+	b.AddFirewall(out.fws...)
+	w["firewalls"] = out.fwAt
+	return b, w
+}
+
+// explain rewrites Build's errors, which name the builder's items
+// ("interfaces[3].Groups[0]"), to name the file and JSON path each item
+// came from.
+func (w where) explain(err error) error {
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{err}
+	}
+	out := make([]error, 0, len(errs))
+	for _, e := range errs {
+		out = append(out, w.place(e))
+	}
+	return errors.Join(out...)
+}
+
+func (w where) place(err error) error {
+	ie, ok := err.(*flow.InputError)
+	if !ok {
+		return err
+	}
+	kind, rest, _ := strings.Cut(ie.Path, "[")
+	num, rest, _ := strings.Cut(rest, "]")
+	rest = strings.TrimPrefix(rest, ".")
+	i, convErr := strconv.Atoi(num)
+	items := w[kind]
+	if convErr != nil || i < 0 || i >= len(items) {
+		return err
+	}
+	p := items[i]
+	if rest == "" {
+		// A group that does not compile: sg.Compile's own error names the rule.
+		var inner *flow.InputError
+		if errors.As(ie.Err, &inner) && strings.HasPrefix(inner.Path, "Rules[") {
+			rest, _, _ = strings.Cut(inner.Path, "]")
+			rest += "]"
+		}
+	}
+	o := p.lookup(rest)
+	return &flow.InputError{File: o.File, Path: o.Path, Resource: ie.Resource, Rule: ie.Rule, Text: ie.Text, Err: ie.Err}
+}

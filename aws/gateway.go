@@ -1,0 +1,114 @@
+package aws
+
+import (
+	"encoding/json"
+
+	"github.com/reachsim/reachsim/internal/jsonloc"
+	"github.com/reachsim/reachsim/reach"
+)
+
+// Gateways: describe-internet-gateways and describe-nat-gateways.
+
+type igwRec struct {
+	igw reach.InternetGatewaySpec
+	at  jsonloc.Loc
+	vpc jsonloc.Loc
+}
+
+type igwJSON struct {
+	InternetGatewayId string
+	Attachments       []struct{ State, VpcId string }
+}
+
+func (l *loader) readIGWs(o jsonloc.Loc, raw json.RawMessage) {
+	igws, _ := decodeList[igwJSON](l, o, raw, nil)
+	for i, g := range igws {
+		at := o.Index(i)
+		if !l.require(at, "", "InternetGatewayId", g.InternetGatewayId) ||
+			!l.claim("internet gateway", g.InternetGatewayId, at.Field("InternetGatewayId")) {
+			continue
+		}
+		attached := false
+		for j, a := range g.Attachments {
+			ao := at.Field("Attachments").Index(j)
+			switch a.State {
+			case "", "available", "attached":
+			default:
+				l.warn(ao, "internet gateway %s is %s to %s: left out", g.InternetGatewayId, a.State, a.VpcId)
+				continue
+			}
+			if !l.require(ao, g.InternetGatewayId, "VpcId", a.VpcId) {
+				continue
+			}
+			if attached {
+				l.fail(ao, g.InternetGatewayId, a.VpcId, ErrInvalidDump, "an internet gateway is attached to one VPC")
+				continue
+			}
+			attached = true
+			l.igws = append(l.igws, &igwRec{igw: reach.InternetGatewaySpec{ID: g.InternetGatewayId, VPC: a.VpcId}, at: at, vpc: ao.Field("VpcId")})
+		}
+		if !attached && len(g.Attachments) == 0 {
+			l.warn(at, "internet gateway %s is not attached to a VPC: left out", g.InternetGatewayId)
+		}
+	}
+}
+
+type natRec struct {
+	nat                 reach.NATGateway
+	at, subnet, pr, pub jsonloc.Loc
+}
+
+type natJSON struct {
+	NatGatewayId, SubnetId, State string
+	NatGatewayAddresses           []struct {
+		PrivateIp, PublicIp string
+		IsPrimary           *bool
+	}
+	Tags []tagJSON
+}
+
+func (l *loader) readNATs(o jsonloc.Loc, raw json.RawMessage) {
+	nats, _ := decodeList[natJSON](l, o, raw, nil)
+	for i, n := range nats {
+		at := o.Index(i)
+		if !l.require(at, "", "NatGatewayId", n.NatGatewayId) ||
+			!l.claim("NAT gateway", n.NatGatewayId, at.Field("NatGatewayId")) {
+			continue
+		}
+		if n.State != "available" {
+			l.warn(at, "NAT gateway %s is %q, not available: left out", n.NatGatewayId, n.State)
+			continue
+		}
+		if n.SubnetId == "" {
+			l.warn(at, "NAT gateway %s has no SubnetId (a regional NAT gateway?): reachsim models NAT gateways in a subnet; left out", n.NatGatewayId)
+			continue
+		}
+		primary := -1
+		for j, a := range n.NatGatewayAddresses {
+			if primary < 0 || (a.IsPrimary != nil && *a.IsPrimary) {
+				primary = j
+			}
+		}
+		if primary < 0 {
+			l.fail(at.Field("NatGatewayAddresses"), n.NatGatewayId, "", ErrInvalidDump, "an available NAT gateway has an address")
+			continue
+		}
+		if extra := len(n.NatGatewayAddresses) - 1; extra > 0 {
+			l.warn(at, "NAT gateway %s: %d secondary address(es) left out; its primary address is modelled", n.NatGatewayId, extra)
+		}
+		ao := at.Field("NatGatewayAddresses").Index(primary)
+		a := n.NatGatewayAddresses[primary]
+		r := &natRec{nat: reach.NATGateway{ID: n.NatGatewayId, Name: nameTag(n.Tags), Subnet: n.SubnetId}, at: at, subnet: at.Field("SubnetId"),
+			pr: ao.Field("PrivateIp"), pub: ao.Field("PublicIp")}
+		var ok bool
+		if r.nat.PrivateIP, ok = l.addr(r.pr, n.NatGatewayId, a.PrivateIp); !ok {
+			continue
+		}
+		if a.PublicIp != "" {
+			if r.nat.PublicIP, ok = l.addr(r.pub, n.NatGatewayId, a.PublicIp); !ok {
+				continue
+			}
+		}
+		l.nats = append(l.nats, r)
+	}
+}

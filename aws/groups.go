@@ -1,0 +1,122 @@
+package aws
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/reachsim/reachsim/internal/jsonloc"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// Security groups in the loader: describe-security-groups and
+// describe-security-group-rules (parsed by sg.go's parsers), merged by group ID.
+
+type groupRec struct {
+	g      sg.Group
+	at     jsonloc.Loc // the describe-security-groups element
+	nRules int         // rules describe-security-groups lists for it
+}
+
+type ruleSetRec struct {
+	owner  string
+	rules  []sg.Rule
+	ruleAt []jsonloc.Loc
+	at     jsonloc.Loc // the first rule
+}
+
+func (l *loader) readGroups(file string, doc []byte) {
+	gs, err := ParseSecurityGroups(doc)
+	if err != nil {
+		l.parserErr(file, err)
+		return
+	}
+	for i, g := range gs {
+		at := jsonloc.Loc{File: file, Path: jsonloc.Index("SecurityGroups", i)}
+		if !l.claim("security group", g.ID, at.Field("GroupId")) {
+			continue
+		}
+		l.groups[g.ID] = &groupRec{g: g, at: at, nRules: len(g.Rules)}
+	}
+}
+
+func (l *loader) readGroupRules(o jsonloc.Loc, raw json.RawMessage, doc []byte) {
+	gs, err := ParseSecurityGroupRules(doc)
+	if err != nil {
+		l.parserErr(o.File, err)
+		return
+	}
+	// The parser groups the rules; find each rule's element by its ID.
+	var ids []struct{ SecurityGroupRuleId string }
+	if !l.decode(o, raw, &ids) {
+		return
+	}
+	index := make(map[string]int, len(ids))
+	for i, r := range ids {
+		index[r.SecurityGroupRuleId] = i
+	}
+	for _, g := range gs {
+		rs := l.ruleSets[g.ID]
+		for _, r := range g.Rules {
+			at := o.Index(index[r.ID])
+			if first, dup := l.ruleIDs[r.ID]; dup {
+				l.fail(at.Field("SecurityGroupRuleId"), g.ID, r.ID, ErrInvalidDump, "rule %s is listed twice (first at %s)", r.ID, first)
+				continue
+			}
+			l.ruleIDs[r.ID] = at
+			if rs == nil {
+				rs = &ruleSetRec{owner: g.OwnerID, at: at}
+				l.ruleSets[g.ID] = rs
+			}
+			rs.rules = append(rs.rules, r)
+			rs.ruleAt = append(rs.ruleAt, at)
+		}
+	}
+}
+
+func (l *loader) assembleGroups() {
+	out := &l.out
+	ids := map[string]bool{}
+	for id := range l.groups {
+		ids[id] = true
+	}
+	for id := range l.ruleSets {
+		ids[id] = true
+	}
+	nRules := 0
+	for _, id := range slices.Sorted(maps.Keys(ids)) {
+		gr, rs := l.groups[id], l.ruleSets[id]
+		var g sg.Group
+		var p placed
+		switch {
+		case gr != nil:
+			g = gr.g
+			p.base = gr.at
+			p.set("ID", gr.at.Field("GroupId"))
+			p.set("VPCID", gr.at.Field("VpcId"))
+		default:
+			g = sg.Group{ID: id, OwnerID: rs.owner, Flavour: sg.AWS}
+			p.base = rs.at
+			p.set("ID", rs.at.Field("GroupId"))
+		}
+		if rs != nil {
+			if gr != nil && gr.nRules != len(rs.rules) {
+				l.warn(gr.at, "security group %s: describe-security-groups lists %d rules, describe-security-group-rules %d; using the latter", id, gr.nRules, len(rs.rules))
+			}
+			g.Rules = rs.rules
+			for j, at := range rs.ruleAt {
+				p.set(fmt.Sprintf("Rules[%d]", j), at)
+			}
+		} else {
+			for j := range g.Rules {
+				p.set(fmt.Sprintf("Rules[%d]", j), gr.at)
+			}
+		}
+		nRules += len(g.Rules)
+		out.groups = append(out.groups, g)
+		out.groupAt = append(out.groupAt, p)
+	}
+	l.report.Counts["security-groups"] = len(out.groups)
+	l.report.Counts["security-group-rules"] = nRules
+}

@@ -1,0 +1,331 @@
+package aws
+
+import (
+	"cmp"
+	"encoding/json"
+	"maps"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/reachsim/reachsim/internal/jsonloc"
+)
+
+// Instances and their network interfaces: describe-instances and
+// describe-network-interfaces, merged by interface ID.
+
+type eniRec struct {
+	id        string
+	at        jsonloc.Loc
+	subnet    string
+	ips       []netip.Addr
+	ipAt      []jsonloc.Loc
+	public    netip.Addr
+	publicAt  jsonloc.Loc
+	groups    []string
+	groupAt   []jsonloc.Loc
+	name      string
+	instance  string
+	device    int // attachment device index, -1 when unknown
+	typ       string
+	attached  bool
+	secondary []string // public IPs of secondary private addresses (not modelled)
+}
+
+type instRec struct {
+	id, name, state string
+	at              jsonloc.Loc
+}
+
+// eniJSON is a NetworkInterface of describe-network-interfaces or an
+// instance's NetworkInterfaces element in describe-instances.
+type eniJSON struct {
+	NetworkInterfaceId string
+	SubnetId           string
+	InterfaceType      string
+	Status             string
+	PrivateIpAddresses []struct {
+		PrivateIpAddress string
+		Primary          bool
+		Association      *struct{ PublicIp string }
+	}
+	PrivateIpAddress string
+	Ipv6Addresses    []struct {
+		Ipv6Address   string
+		IsPrimaryIpv6 bool
+	}
+	Association *struct{ PublicIp string }
+	Groups      []struct{ GroupId, GroupName string }
+	Attachment  *struct {
+		InstanceId  string
+		DeviceIndex *int
+		Status      string
+	}
+	TagSet []tagJSON
+}
+
+// readENI reads one network interface at o; instance is the ID of the
+// instance whose NetworkInterfaces hold it, "" in describe-network-interfaces.
+func (l *loader) readENI(o jsonloc.Loc, n *eniJSON, instance string) *eniRec {
+	if !l.require(o, instance, "NetworkInterfaceId", n.NetworkInterfaceId) || !l.require(o, n.NetworkInterfaceId, "SubnetId", n.SubnetId) {
+		return nil
+	}
+	e := &eniRec{id: n.NetworkInterfaceId, at: o, subnet: n.SubnetId, name: nameTag(n.TagSet), instance: instance, device: -1, typ: n.InterfaceType,
+		attached: instance != "" || n.Status == "in-use"}
+	if a := n.Attachment; a != nil {
+		if a.InstanceId != "" {
+			e.instance = a.InstanceId
+		}
+		if a.DeviceIndex != nil {
+			e.device = *a.DeviceIndex
+		}
+	}
+	// The primary private IPv4 address first, then the others in order.
+	order := make([]int, 0, len(n.PrivateIpAddresses))
+	for j, p := range n.PrivateIpAddresses {
+		if p.Primary {
+			order = append([]int{j}, order...)
+		} else {
+			order = append(order, j)
+		}
+	}
+	for _, j := range order {
+		p := n.PrivateIpAddresses[j]
+		po := o.Field("PrivateIpAddresses").Index(j)
+		a, ok := l.addr(po.Field("PrivateIpAddress"), e.id, p.PrivateIpAddress)
+		if !ok {
+			continue
+		}
+		e.ips = append(e.ips, a)
+		e.ipAt = append(e.ipAt, po.Field("PrivateIpAddress"))
+		if p.Association != nil && p.Association.PublicIp != "" && !p.Primary {
+			e.secondary = append(e.secondary, p.Association.PublicIp+" of "+p.PrivateIpAddress)
+		}
+	}
+	if len(n.PrivateIpAddresses) == 0 && n.PrivateIpAddress != "" {
+		if a, ok := l.addr(o.Field("PrivateIpAddress"), e.id, n.PrivateIpAddress); ok {
+			e.ips = append(e.ips, a)
+			e.ipAt = append(e.ipAt, o.Field("PrivateIpAddress"))
+		}
+	}
+	v6 := make([]int, 0, len(n.Ipv6Addresses))
+	for j, p := range n.Ipv6Addresses {
+		if p.IsPrimaryIpv6 {
+			v6 = append([]int{j}, v6...)
+		} else {
+			v6 = append(v6, j)
+		}
+	}
+	for _, j := range v6 {
+		po := o.Field("Ipv6Addresses").Index(j).Field("Ipv6Address")
+		if a, ok := l.addr(po, e.id, n.Ipv6Addresses[j].Ipv6Address); ok {
+			e.ips = append(e.ips, a)
+			e.ipAt = append(e.ipAt, po)
+		}
+	}
+	switch {
+	case n.Association != nil && n.Association.PublicIp != "":
+		e.publicAt = o.Field("Association").Field("PublicIp")
+		e.public, _ = l.addr(e.publicAt, e.id, n.Association.PublicIp)
+	default:
+		for _, j := range order[:min(1, len(order))] {
+			if p := n.PrivateIpAddresses[j]; p.Association != nil && p.Association.PublicIp != "" {
+				e.publicAt = o.Field("PrivateIpAddresses").Index(j).Field("Association").Field("PublicIp")
+				e.public, _ = l.addr(e.publicAt, e.id, p.Association.PublicIp)
+			}
+		}
+	}
+	for j, g := range n.Groups {
+		gpath := o.Field("Groups").Index(j)
+		if !l.require(gpath, e.id, "GroupId", g.GroupId) {
+			continue
+		}
+		e.groups = append(e.groups, g.GroupId)
+		e.groupAt = append(e.groupAt, gpath.Field("GroupId"))
+	}
+	return e
+}
+
+type (
+	reservationJSON struct{ Instances []instanceJSON }
+	instanceJSON    struct {
+		InstanceId        string
+		State             *struct{ Name string }
+		Tags              []tagJSON
+		NetworkInterfaces []eniJSON
+	}
+)
+
+func (l *loader) readReservations(o jsonloc.Loc, raw json.RawMessage) {
+	// Decoded in one pass; element by element only to locate an error.
+	instSlow := func(o jsonloc.Loc, raw json.RawMessage) bool {
+		var in struct {
+			InstanceId        string
+			State             *struct{ Name string }
+			Tags              []tagJSON
+			NetworkInterfaces json.RawMessage
+		}
+		if !l.decode(o, raw, &in) {
+			return false
+		}
+		_, ok := decodeList[eniJSON](l, o.Field("NetworkInterfaces"), in.NetworkInterfaces, nil)
+		return ok
+	}
+	resSlow := func(o jsonloc.Loc, raw json.RawMessage) bool {
+		var res struct{ Instances json.RawMessage }
+		if !l.decode(o, raw, &res) {
+			return false
+		}
+		_, ok := decodeList[instanceJSON](l, o.Field("Instances"), res.Instances, instSlow)
+		return ok
+	}
+	reservations, _ := decodeList[reservationJSON](l, o, raw, resSlow)
+	for i, res := range reservations {
+		ro := o.Index(i)
+		for j, in := range res.Instances {
+			io := ro.Field("Instances").Index(j)
+			if !l.require(io, "", "InstanceId", in.InstanceId) || !l.claim("instance", in.InstanceId, io.Field("InstanceId")) {
+				continue
+			}
+			r := &instRec{id: in.InstanceId, name: nameTag(in.Tags), at: io}
+			if in.State != nil {
+				r.state = in.State.Name
+			}
+			l.instances[r.id] = r
+			for k := range in.NetworkInterfaces {
+				e := l.readENI(io.Field("NetworkInterfaces").Index(k), &in.NetworkInterfaces[k], in.InstanceId)
+				if e == nil {
+					continue
+				}
+				if prev, dup := l.enisInst[e.id]; dup {
+					l.fail(e.at.Field("NetworkInterfaceId"), e.id, e.id, ErrInvalidDump, "network interface %s is listed twice (first at %s)", e.id, prev.at)
+					continue
+				}
+				l.enisInst[e.id] = e
+			}
+		}
+	}
+}
+
+// Interface types left out without a word (they are modelled as what
+// they serve) and with a warning.
+var (
+	silentTypes = map[string]bool{"nat_gateway": true, "gateway_load_balancer_endpoint": true}
+	otherTypes  = map[string]string{
+		"network_load_balancer": "Network Load Balancer", "load_balancer": "load balancer", "gateway_load_balancer": "Gateway Load Balancer",
+		"transit_gateway": "transit gateway", "global_accelerator_managed": "Global Accelerator", "api_gateway_managed": "API Gateway",
+		"quicksight": "QuickSight", "iot_rules_managed": "IoT rules", "aws_codestar_connections_managed": "CodeStar connections",
+	}
+)
+
+func (l *loader) assembleInterfaces() {
+	// Merge the two sources: describe-network-interfaces first.
+	merged := map[string]*eniRec{}
+	for id, e := range l.enisFile {
+		if o := l.enisInst[id]; o != nil {
+			l.mergeENI(e, o)
+		}
+		merged[id] = e
+	}
+	for id, e := range l.enisInst {
+		if merged[id] == nil {
+			merged[id] = e
+		}
+	}
+	running := 0
+	seenInst := map[string]bool{}
+	for _, id := range slices.Sorted(maps.Keys(merged)) {
+		e := merged[id]
+		if in := l.instances[e.instance]; in != nil {
+			if in.state != "running" {
+				continue // the instance is reported below
+			}
+			if e.name == "" && e.device == 0 {
+				e.name = in.name
+			}
+		}
+		switch {
+		case silentTypes[e.typ]:
+			continue
+		case otherTypes[e.typ] != "":
+			l.warn(e.at, "network interface %s of a %s left out: reachsim does not model it", e.id, otherTypes[e.typ])
+			continue
+		case !e.attached:
+			l.warn(e.at, "network interface %s is not attached to anything: left out", e.id)
+			continue
+		case len(e.groups) == 0:
+			l.warn(e.at, "network interface %s has no security groups: left out (reachsim models interfaces with security groups)", e.id)
+			continue
+		}
+		for _, s := range e.secondary {
+			l.warn(e.at, "network interface %s: public IP %s left out: reachsim maps one public IPv4 address per interface, to its primary private address", e.id, s)
+		}
+		l.out.ifaces = append(l.out.ifaces, e)
+		if e.instance != "" && l.instances[e.instance] != nil && !seenInst[e.instance] {
+			seenInst[e.instance] = true
+			running++
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(l.instances)) {
+		in := l.instances[id]
+		label := in.id
+		if in.name != "" {
+			label += " (" + in.name + ")"
+		}
+		switch {
+		case in.state != "running":
+			st := in.state
+			if st == "" {
+				st = "in an unknown state"
+			}
+			l.warn(in.at, "instance %s is %s: left out (only running instances are modelled)", label, st)
+		case !seenInst[id]:
+			l.warn(in.at, "instance %s has no network interface in the input: left out", label)
+		}
+	}
+	// An instance's primary interface first: queries by instance ID use it.
+	slices.SortFunc(l.out.ifaces, func(a, b *eniRec) int {
+		return cmp.Or(cmp.Compare(a.instance, b.instance), cmp.Compare(uint(a.device), uint(b.device)), cmp.Compare(a.id, b.id))
+	})
+	l.report.Counts["instances"] = running
+	l.report.Counts["network-interfaces"] = len(l.out.ifaces)
+}
+
+// mergeENI completes e (from describe-network-interfaces) with o (the same
+// interface in describe-instances), warning where they disagree.
+func (l *loader) mergeENI(e, o *eniRec) {
+	differ := func(what string) {
+		l.warn(e.at, "network interface %s: %s differs from %s; using describe-network-interfaces", e.id, what, o.at)
+	}
+	if e.subnet != o.subnet {
+		differ("the subnet")
+	}
+	if !slices.Equal(sortedCopy(e.ips, netip.Addr.Compare), sortedCopy(o.ips, netip.Addr.Compare)) {
+		differ("the private addresses")
+	}
+	switch {
+	case !e.public.IsValid():
+		e.public, e.publicAt = o.public, o.publicAt
+	case o.public.IsValid() && o.public != e.public:
+		differ("the public IP")
+	}
+	if !slices.Equal(sortedCopy(e.groups, strings.Compare), sortedCopy(o.groups, strings.Compare)) {
+		differ("the security groups")
+	}
+	if e.instance == "" {
+		e.instance = o.instance
+	}
+	if e.device < 0 {
+		e.device = o.device
+	}
+	if e.typ == "" {
+		e.typ = o.typ
+	}
+	e.attached = e.attached || o.attached
+}
+
+func sortedCopy[T any](s []T, c func(a, b T) int) []T {
+	s = slices.Clone(s)
+	slices.SortFunc(s, c)
+	return s
+}

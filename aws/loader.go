@@ -1,0 +1,199 @@
+package aws
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/jsonloc"
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// The loader's state and the helpers every reader uses: warnings, errors
+// that name the file and JSON path, duplicate checks, decoding.
+
+type loader struct {
+	report *Report
+	errs   []error
+
+	vpcs       []*vpcRec
+	subnets    []*subnetRec
+	enisFile   map[string]*eniRec // from describe-network-interfaces
+	enisInst   map[string]*eniRec // from describe-instances
+	instances  map[string]*instRec
+	groups     map[string]*groupRec
+	ruleSets   map[string]*ruleSetRec
+	ruleIDs    map[string]jsonloc.Loc
+	acls       []*aclRec
+	rts        []*rtRec
+	igws       []*igwRec
+	nats       []*natRec
+	lists      map[string]*listRec
+	firewalls  []*fwRec
+	policies   []*policyRec
+	ruleGroups []*ruleGroupRec
+	seen       map[string]jsonloc.Loc // kind + " " + ID -> where it was first listed
+
+	// Results of assemble, in builder order.
+	out struct {
+		vpcs     []*vpcRec
+		subnets  []*subnetRec
+		ifaces   []*eniRec
+		groups   []sg.Group
+		groupAt  []placed
+		acls     []*aclRec
+		rts      []*rtRec
+		igws     []*igwRec
+		nats     []*natRec
+		lists    []*listRec
+		fws      []reach.Firewall
+		fwAt     []placed
+		vpcByID  map[string]*vpcRec
+		subnetBy map[string]*subnetRec
+	}
+}
+
+// countKinds are the keys of Report.Counts.
+var countKinds = []string{"vpcs", "subnets", "instances", "network-interfaces", "security-groups", "security-group-rules",
+	"network-acls", "route-tables", "routes", "internet-gateways", "nat-gateways", "prefix-lists", "firewalls",
+	"firewall-policies", "rule-groups"}
+
+func newLoader() *loader {
+	counts := make(map[string]int, len(countKinds))
+	for _, k := range countKinds {
+		counts[k] = 0
+	}
+	return &loader{
+		report:    &Report{Counts: counts},
+		enisFile:  map[string]*eniRec{},
+		enisInst:  map[string]*eniRec{},
+		instances: map[string]*instRec{},
+		groups:    map[string]*groupRec{},
+		ruleSets:  map[string]*ruleSetRec{},
+		ruleIDs:   map[string]jsonloc.Loc{},
+		lists:     map[string]*listRec{},
+		seen:      map[string]jsonloc.Loc{},
+	}
+}
+
+func (l *loader) warn(o jsonloc.Loc, format string, args ...any) {
+	l.report.Warnings = append(l.report.Warnings, o.String()+": "+fmt.Sprintf(format, args...))
+}
+
+// fail records a fault in the input at o, wrapping sentinel.
+func (l *loader) fail(o jsonloc.Loc, resource, text string, sentinel error, format string, args ...any) {
+	o.Resource = resource
+	l.errs = append(l.errs, o.Fail(text, sentinel, format, args...))
+}
+
+// parserErr records an error of another package's parser for file.
+func (l *loader) parserErr(file string, err error) {
+	l.errs = append(l.errs, jsonloc.WithFile(err, file))
+}
+
+// claim records that kind id is listed at o, and reports a second listing.
+func (l *loader) claim(kind, id string, o jsonloc.Loc) bool {
+	key := kind + " " + id
+	if first, dup := l.seen[key]; dup {
+		l.fail(o, id, id, ErrInvalidDump, "%s %s is listed twice (first at %s)", kind, id, first)
+		return false
+	}
+	l.seen[key] = o
+	return true
+}
+
+// decode decodes raw, found at o, into v.
+func (l *loader) decode(o jsonloc.Loc, raw json.RawMessage, v any) bool {
+	if err := o.Decode(raw, v); err != nil {
+		l.errs = append(l.errs, err)
+		return false
+	}
+	return true
+}
+
+// list decodes raw, found at o, as a JSON list whose elements are decoded
+// one at a time (so that errors carry their index).
+func (l *loader) list(o jsonloc.Loc, raw json.RawMessage) []json.RawMessage {
+	var items []json.RawMessage
+	if !l.decode(o, raw, &items) {
+		return nil
+	}
+	return items
+}
+
+// decodeList decodes raw, the JSON list at o, in one pass. Only when that
+// fails does it decode element by element, with slow when given (for
+// elements whose own lists need indices in errors), so that the error it
+// records names the element.
+func decodeList[T any](l *loader, o jsonloc.Loc, raw json.RawMessage, slow func(o jsonloc.Loc, raw json.RawMessage) bool) ([]T, bool) {
+	var items []T
+	if json.Unmarshal(raw, &items) == nil {
+		return items, true
+	}
+	elems := l.list(o, raw)
+	if elems == nil {
+		return nil, false
+	}
+	for i, e := range elems {
+		var ok bool
+		if slow != nil {
+			ok = slow(o.Index(i), e)
+		} else {
+			var v T
+			ok = l.decode(o.Index(i), e, &v)
+		}
+		if !ok {
+			return nil, false
+		}
+	}
+	if !l.decode(o, raw, &items) {
+		return nil, false
+	}
+	return items, true
+}
+
+// require reports a missing required field.
+func (l *loader) require(o jsonloc.Loc, resource, field, value string) bool {
+	if value == "" {
+		l.fail(o.Field(field), resource, "", ErrInvalidDump, "%s is missing", field)
+		return false
+	}
+	return true
+}
+
+// prefix reads the CIDR block s at o (host bits masked, as flow.ParseCIDR
+// does).
+func (l *loader) prefix(o jsonloc.Loc, resource, s string) (netip.Prefix, bool) {
+	p, err := flow.ParseCIDR(s)
+	if err != nil {
+		l.fail(o, resource, s, ErrInvalidDump, "not a CIDR block")
+		return netip.Prefix{}, false
+	}
+	return p, true
+}
+
+// addr reads the IP address s at o. flow.ParseAddrOrCIDR holds the checks
+// an address needs (no zone, no IPv4-mapped IPv6 address); a block with a
+// prefix length is no address.
+func (l *loader) addr(o jsonloc.Loc, resource, s string) (netip.Addr, bool) {
+	p, err := flow.ParseAddrOrCIDR(s)
+	if err != nil || strings.Contains(s, "/") {
+		l.fail(o, resource, s, ErrInvalidDump, "not an IP address")
+		return netip.Addr{}, false
+	}
+	return p.Addr(), true
+}
+
+type tagJSON struct{ Key, Value string }
+
+func nameTag(tags []tagJSON) string {
+	for _, t := range tags {
+		if t.Key == "Name" {
+			return t.Value
+		}
+	}
+	return ""
+}

@@ -1,0 +1,139 @@
+package aws
+
+import (
+	"encoding/json"
+	"maps"
+	"net/netip"
+	slashpath "path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/reachsim/reachsim/internal/jsonloc"
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// Managed prefix lists: describe-managed-prefix-lists and
+// get-managed-prefix-list-entries.
+
+type listRec struct {
+	list      reach.PrefixList
+	at        jsonloc.Loc
+	described bool
+	entries   bool
+	entryAt   []jsonloc.Loc
+}
+
+var prefixListID = regexp.MustCompile(`pl-[0-9A-Za-z]+`)
+
+// readPrefixLists reads a file's PrefixLists and Entries: Entries belong to
+// the file's only prefix list, or to the list its name holds.
+func (l *loader) readPrefixLists(file string, top map[string]json.RawMessage) {
+	root := jsonloc.Loc{File: file}
+	type listJSON struct{ PrefixListId, PrefixListName string }
+	var described []*listRec
+	if raw, ok := top["PrefixLists"]; ok {
+		o := root.Field("PrefixLists")
+		lists, _ := decodeList[listJSON](l, o, raw, nil)
+		for i, p := range lists {
+			at := o.Index(i)
+			if !l.require(at, "", "PrefixListId", p.PrefixListId) {
+				continue
+			}
+			r := l.lists[p.PrefixListId]
+			switch {
+			case r == nil:
+				r = &listRec{list: reach.PrefixList{ID: p.PrefixListId}}
+				l.lists[p.PrefixListId] = r
+			case r.described && r.list.Name != p.PrefixListName:
+				l.fail(at.Field("PrefixListName"), p.PrefixListId, p.PrefixListName, ErrInvalidDump, "prefix list %s is named %q here and %q at %s", p.PrefixListId, p.PrefixListName, r.list.Name, r.at)
+				continue
+			}
+			// A list described in several files (all lists, and one list
+			// merged with its entries) is one list.
+			if !r.described {
+				r.described, r.at, r.list.Name = true, at, p.PrefixListName
+			}
+			described = append(described, r)
+		}
+	}
+	raw, ok := top["Entries"]
+	if !ok {
+		return
+	}
+	o := root.Field("Entries")
+	var r *listRec
+	switch ids := slices.Compact(slices.Sorted(slices.Values(prefixListID.FindAllString(slashpath.Base(filepath.ToSlash(file)), -1)))); {
+	case len(described) == 1:
+		r = described[0]
+	case len(described) > 1:
+		l.fail(o, "", "", ErrInvalidDump, "Entries cannot be told apart: the file's PrefixLists names %d lists; give each list's entries a file of its own", len(described))
+		return
+	case len(ids) == 1:
+		r = l.lists[ids[0]]
+		if r == nil {
+			r = &listRec{list: reach.PrefixList{ID: ids[0]}, at: o}
+			l.lists[ids[0]] = r
+		}
+	default:
+		l.fail(o, "", "", ErrInvalidDump, "Entries of an unknown prefix list: get-managed-prefix-list-entries does not print the list's ID, so name the file after it (pl-0123456789abcdef0.json) or merge the list's PrefixLists from describe-managed-prefix-lists --prefix-list-ids into it")
+		return
+	}
+	if r.entries {
+		l.fail(o, r.list.ID, "", ErrInvalidDump, "entries of prefix list %s are given twice (first at %s)", r.list.ID, r.entryAt[0].File)
+		return
+	}
+	r.entries = true
+	if r.at.File == "" {
+		r.at = o
+	}
+	entries, _ := decodeList[struct{ Cidr string }](l, o, raw, nil)
+	for i, e := range entries {
+		at := o.Index(i)
+		if !l.require(at, r.list.ID, "Cidr", e.Cidr) {
+			continue
+		}
+		if p, ok := l.prefix(at.Field("Cidr"), r.list.ID, e.Cidr); ok {
+			r.list.Entries = append(r.list.Entries, p)
+			r.entryAt = append(r.entryAt, at.Field("Cidr"))
+		}
+	}
+	if len(r.entryAt) == 0 {
+		r.entryAt = append(r.entryAt, o) // for the message above
+		r.list.Entries = []netip.Prefix{}
+	}
+}
+
+func (l *loader) assembleLists() {
+	used := map[string]bool{}
+	for _, g := range l.out.groups {
+		for _, r := range g.Rules {
+			if r.Peer.Kind == sg.PeerPrefixList {
+				used[r.Peer.PrefixList] = true
+			}
+		}
+	}
+	for _, r := range l.rts {
+		for _, rt := range r.rt.Routes {
+			if rt.PrefixList != "" {
+				used[rt.PrefixList] = true
+			}
+		}
+	}
+	for _, f := range l.out.fws {
+		for _, g := range f.Policy.Stateful.Groups {
+			for _, arn := range g.Group.IPSetReferences {
+				used[arn[strings.LastIndex(arn, "/")+1:]] = true
+			}
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(l.lists)) {
+		r := l.lists[id]
+		if !r.entries && used[id] {
+			l.warn(r.at, "prefix list %s is used but its entries are not in the input: modelled empty (add aws ec2 get-managed-prefix-list-entries --prefix-list-id %s --output json > %s.json)", id, id, id)
+		}
+		l.out.lists = append(l.out.lists, r)
+	}
+}

@@ -1,0 +1,246 @@
+package aws
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/reachsim/reachsim/internal/jsonloc"
+	"github.com/reachsim/reachsim/reach"
+)
+
+// Route tables: describe-route-tables, their associations and routes.
+
+type rtRec struct {
+	rt       reach.RouteTable
+	at       jsonloc.Loc
+	routeAt  []routeOrigin
+	gwAt     []jsonloc.Loc
+	routesIn []routeJSON // read once every firewall endpoint is known
+	assocs   []assocJSON
+}
+
+type routeOrigin struct{ at, dest, target jsonloc.Loc }
+
+type assocJSON struct {
+	Main             bool
+	SubnetId         string
+	GatewayId        string
+	AssociationState *struct{ State string }
+}
+
+type routeTableJSON struct {
+	RouteTableId, VpcId string
+	Associations        []assocJSON
+	Routes              []routeJSON
+	Tags                []tagJSON
+}
+
+func (l *loader) readRouteTables(o jsonloc.Loc, raw json.RawMessage) {
+	slow := func(o jsonloc.Loc, raw json.RawMessage) bool {
+		var t struct {
+			RouteTableId, VpcId string
+			Associations        []assocJSON
+			Routes              json.RawMessage
+			Tags                []tagJSON
+		}
+		if !l.decode(o, raw, &t) {
+			return false
+		}
+		_, ok := decodeList[routeJSON](l, o.Field("Routes"), t.Routes, nil)
+		return ok
+	}
+	tables, _ := decodeList[routeTableJSON](l, o, raw, slow)
+	for i, t := range tables {
+		at := o.Index(i)
+		if !l.require(at, "", "RouteTableId", t.RouteTableId) || !l.require(at, t.RouteTableId, "VpcId", t.VpcId) ||
+			!l.claim("route table", t.RouteTableId, at.Field("RouteTableId")) {
+			continue
+		}
+		l.rts = append(l.rts, &rtRec{rt: reach.RouteTable{ID: t.RouteTableId, Name: nameTag(t.Tags), VPC: t.VpcId}, at: at,
+			routesIn: t.Routes, assocs: t.Associations})
+	}
+}
+
+func (l *loader) assembleRouteTables(endpoints map[string]bool) {
+	out := &l.out
+	for _, r := range l.rts {
+		id := r.rt.ID
+		for j, a := range r.assocs {
+			ao := r.at.Field("Associations").Index(j)
+			if !associated(a.AssociationState) {
+				l.warn(ao, "association of %s is %s: left out", id, a.AssociationState.State)
+				continue
+			}
+			switch {
+			case a.Main:
+				v := out.vpcByID[r.rt.VPC]
+				switch {
+				case v == nil: // the table's unknown VPC is reported by Build
+				case v.vpc.MainRouteTable != "":
+					l.fail(ao.Field("Main"), id, id, ErrInvalidDump, "%s has two main route tables, %s (%s) and %s", r.rt.VPC, v.vpc.MainRouteTable, v.mainAt, id)
+				default:
+					v.vpc.MainRouteTable, v.mainAt = id, ao.Field("Main")
+				}
+			case a.SubnetId != "":
+				s := out.subnetBy[a.SubnetId]
+				switch {
+				case s == nil:
+					l.fail(ao.Field("SubnetId"), id, a.SubnetId, reach.ErrTopology, "unknown subnet: it is not in the input (add the output of aws ec2 describe-subnets)")
+				case s.subnet.RouteTable != "":
+					l.fail(ao.Field("SubnetId"), id, a.SubnetId, ErrInvalidDump, "subnet %s is associated with two route tables, %s (%s) and %s", a.SubnetId, s.subnet.RouteTable, s.rtAt, id)
+				default:
+					s.subnet.RouteTable, s.rtAt = id, ao.Field("SubnetId")
+				}
+			case strings.HasPrefix(a.GatewayId, "igw-"):
+				r.rt.Gateways = append(r.rt.Gateways, a.GatewayId)
+				r.gwAt = append(r.gwAt, ao.Field("GatewayId"))
+			case a.GatewayId != "":
+				l.warn(ao, "edge association of %s with %s left out: reachsim models edge associations with internet gateways only", id, a.GatewayId)
+			}
+		}
+		for j, rj := range r.routesIn {
+			l.route(r, r.at.Field("Routes").Index(j), rj, endpoints)
+		}
+	}
+}
+
+// routeJSON is one of a route table's Routes.
+type routeJSON struct {
+	DestinationCidrBlock, DestinationIpv6CidrBlock, DestinationPrefixListId string
+	GatewayId, NatGatewayId, NetworkInterfaceId, InstanceId                 string
+	TransitGatewayId, VpcPeeringConnectionId, EgressOnlyInternetGatewayId   string
+	CarrierGatewayId, LocalGatewayId, CoreNetworkArn, OdbNetworkArn         string
+	State                                                                   string
+}
+
+// What reachsim does not model, by route target field.
+var unmodelledTargets = []struct{ field, what string }{
+	{"TransitGatewayId", "transit gateway"},
+	{"VpcPeeringConnectionId", "VPC peering connection"},
+	{"EgressOnlyInternetGatewayId", "egress-only internet gateway"},
+	{"CarrierGatewayId", "carrier gateway"},
+	{"LocalGatewayId", "local gateway"},
+	{"CoreNetworkArn", "Cloud WAN core network"},
+	{"OdbNetworkArn", "ODB network"},
+	{"InstanceId", "instance (with no NetworkInterfaceId)"},
+}
+
+func (r routeJSON) target(field string) string {
+	switch field {
+	case "GatewayId":
+		return r.GatewayId
+	case "NatGatewayId":
+		return r.NatGatewayId
+	case "NetworkInterfaceId":
+		return r.NetworkInterfaceId
+	case "InstanceId":
+		return r.InstanceId
+	case "TransitGatewayId":
+		return r.TransitGatewayId
+	case "VpcPeeringConnectionId":
+		return r.VpcPeeringConnectionId
+	case "EgressOnlyInternetGatewayId":
+		return r.EgressOnlyInternetGatewayId
+	case "CarrierGatewayId":
+		return r.CarrierGatewayId
+	case "LocalGatewayId":
+		return r.LocalGatewayId
+	case "CoreNetworkArn":
+		return r.CoreNetworkArn
+	case "OdbNetworkArn":
+		return r.OdbNetworkArn
+	}
+	return ""
+}
+
+// route reads one route at o into table r, or warns why it is left out.
+func (l *loader) route(r *rtRec, o jsonloc.Loc, rj routeJSON, endpoints map[string]bool) {
+	id := r.rt.ID
+	var rt reach.Route
+	var ro routeOrigin
+	ro.at = o
+	dest := ""
+	switch n := btoi(rj.DestinationCidrBlock != "") + btoi(rj.DestinationIpv6CidrBlock != "") + btoi(rj.DestinationPrefixListId != ""); {
+	case n == 0:
+		l.warn(o, "route of %s without a destination left out", id)
+		return
+	case n > 1:
+		l.fail(o, id, "", ErrInvalidDump, "a route has one of DestinationCidrBlock, DestinationIpv6CidrBlock and DestinationPrefixListId")
+		return
+	case rj.DestinationPrefixListId != "":
+		rt.PrefixList, dest, ro.dest = rj.DestinationPrefixListId, rj.DestinationPrefixListId, o.Field("DestinationPrefixListId")
+	default:
+		field, s := "DestinationCidrBlock", rj.DestinationCidrBlock
+		if s == "" {
+			field, s = "DestinationIpv6CidrBlock", rj.DestinationIpv6CidrBlock
+		}
+		ro.dest = o.Field(field)
+		p, ok := l.prefix(ro.dest, id, s)
+		if !ok {
+			return
+		}
+		rt.Destination, dest = p, s
+	}
+	skip := func(target, what, why string) {
+		l.warn(o, "route %s -> %s (%s) of %s left out: %s; the table's other routes answer for %s, so read results for those addresses with care", dest, target, what, id, why, dest)
+	}
+	field := ""
+	for _, f := range []string{"NetworkInterfaceId", "NatGatewayId", "GatewayId"} {
+		if rj.target(f) != "" {
+			field = f
+			break
+		}
+	}
+	if field == "" {
+		for _, u := range unmodelledTargets {
+			if t := rj.target(u.field); t != "" {
+				field = u.field
+				if rj.State == "blackhole" {
+					break
+				}
+				skip(t, u.what, "reachsim does not model "+u.what+"s")
+				return
+			}
+		}
+	}
+	if field == "" {
+		l.warn(o, "route %s of %s has no target reachsim knows: left out", dest, id)
+		return
+	}
+	ro.target = o.Field(field)
+	target := rj.target(field)
+	rt.TargetID = target
+	switch {
+	case rj.State == "blackhole":
+		rt.Target = reach.TargetBlackhole
+	case field == "NetworkInterfaceId":
+		rt.Target = reach.TargetInterface
+	case field == "NatGatewayId":
+		rt.Target = reach.TargetNATGateway
+	case target == "local":
+		rt.Target = reach.TargetLocal
+	case strings.HasPrefix(target, "igw-"):
+		rt.Target = reach.TargetInternetGateway
+	case strings.HasPrefix(target, "vpce-"):
+		if !endpoints[target] {
+			skip(target, "VPC endpoint", "it is no Network Firewall endpoint of a firewall in the input (a gateway endpoint for S3 or DynamoDB, or a Gateway Load Balancer endpoint?); if it is one, add the firewall's aws network-firewall describe-firewall output")
+			return
+		}
+		rt.Target = reach.TargetFirewallEndpoint
+	case strings.HasPrefix(target, "vgw-"):
+		skip(target, "virtual private gateway", "reachsim does not model VPN")
+		return
+	default:
+		skip(target, "gateway", "reachsim does not model this kind of gateway")
+		return
+	}
+	r.rt.Routes = append(r.rt.Routes, rt)
+	r.routeAt = append(r.routeAt, ro)
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

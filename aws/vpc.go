@@ -1,0 +1,124 @@
+package aws
+
+import (
+	"encoding/json"
+	"slices"
+
+	"github.com/reachsim/reachsim/internal/jsonloc"
+	"github.com/reachsim/reachsim/reach"
+)
+
+// VPCs and subnets: describe-vpcs and describe-subnets.
+
+type vpcRec struct {
+	vpc      reach.VPC
+	at       jsonloc.Loc
+	cidrAt   []jsonloc.Loc
+	mainAt   jsonloc.Loc // the Main association in the route tables
+	defACLAt jsonloc.Loc // the default ACL in the network ACLs
+}
+
+type cidrAssocJSON struct {
+	CidrBlock      string
+	CidrBlockState *struct{ State string }
+}
+
+type ipv6AssocJSON struct {
+	Ipv6CidrBlock      string
+	Ipv6CidrBlockState *struct{ State string }
+}
+
+// associated reports whether a CIDR block association state counts.
+func associated(st *struct{ State string }) bool {
+	return st == nil || st.State == "" || st.State == "associated"
+}
+
+type vpcJSON struct {
+	VpcId                       string
+	CidrBlock                   string
+	CidrBlockAssociationSet     []cidrAssocJSON
+	Ipv6CidrBlockAssociationSet []ipv6AssocJSON
+	Tags                        []tagJSON
+}
+
+func (l *loader) readVPCs(o jsonloc.Loc, raw json.RawMessage) {
+	vpcs, _ := decodeList[vpcJSON](l, o, raw, nil)
+	for i, v := range vpcs {
+		at := o.Index(i)
+		if !l.require(at, "", "VpcId", v.VpcId) || !l.claim("VPC", v.VpcId, at.Field("VpcId")) {
+			continue
+		}
+		r := &vpcRec{vpc: reach.VPC{ID: v.VpcId, Name: nameTag(v.Tags)}, at: at}
+		add := func(o jsonloc.Loc, s string) {
+			p, ok := l.prefix(o, v.VpcId, s)
+			if ok && !slices.Contains(r.vpc.CIDRs, p) {
+				r.vpc.CIDRs = append(r.vpc.CIDRs, p)
+				r.cidrAt = append(r.cidrAt, o)
+			}
+		}
+		if v.CidrBlock != "" {
+			add(at.Field("CidrBlock"), v.CidrBlock)
+		}
+		for j, a := range v.CidrBlockAssociationSet {
+			ao := at.Field("CidrBlockAssociationSet").Index(j)
+			if !associated(a.CidrBlockState) {
+				l.warn(ao, "CIDR block %s of %s is %s: left out", a.CidrBlock, v.VpcId, a.CidrBlockState.State)
+				continue
+			}
+			add(ao.Field("CidrBlock"), a.CidrBlock)
+		}
+		for j, a := range v.Ipv6CidrBlockAssociationSet {
+			ao := at.Field("Ipv6CidrBlockAssociationSet").Index(j)
+			if !associated(a.Ipv6CidrBlockState) {
+				l.warn(ao, "IPv6 CIDR block %s of %s is %s: left out", a.Ipv6CidrBlock, v.VpcId, a.Ipv6CidrBlockState.State)
+				continue
+			}
+			add(ao.Field("Ipv6CidrBlock"), a.Ipv6CidrBlock)
+		}
+		l.vpcs = append(l.vpcs, r)
+	}
+}
+
+type subnetRec struct {
+	subnet reach.Subnet
+	at     jsonloc.Loc
+	cidrAt []jsonloc.Loc
+	rtAt   jsonloc.Loc
+	aclAt  jsonloc.Loc
+}
+
+type subnetJSON struct {
+	SubnetId, VpcId, CidrBlock, AvailabilityZone string
+	Ipv6CidrBlockAssociationSet                  []ipv6AssocJSON
+	Tags                                         []tagJSON
+}
+
+func (l *loader) readSubnets(o jsonloc.Loc, raw json.RawMessage) {
+	subnets, _ := decodeList[subnetJSON](l, o, raw, nil)
+	for i, s := range subnets {
+		at := o.Index(i)
+		if !l.require(at, "", "SubnetId", s.SubnetId) || !l.require(at, s.SubnetId, "VpcId", s.VpcId) ||
+			!l.claim("subnet", s.SubnetId, at.Field("SubnetId")) {
+			continue
+		}
+		r := &subnetRec{subnet: reach.Subnet{ID: s.SubnetId, Name: nameTag(s.Tags), VPC: s.VpcId, AvailabilityZone: s.AvailabilityZone}, at: at}
+		if s.CidrBlock != "" {
+			if p, ok := l.prefix(at.Field("CidrBlock"), s.SubnetId, s.CidrBlock); ok {
+				r.subnet.CIDRs = append(r.subnet.CIDRs, p)
+				r.cidrAt = append(r.cidrAt, at.Field("CidrBlock"))
+			}
+		}
+		for j, a := range s.Ipv6CidrBlockAssociationSet {
+			ao := at.Field("Ipv6CidrBlockAssociationSet").Index(j)
+			if !associated(a.Ipv6CidrBlockState) {
+				l.warn(ao, "IPv6 CIDR block %s of %s is %s: left out", a.Ipv6CidrBlock, s.SubnetId, a.Ipv6CidrBlockState.State)
+				continue
+			}
+			if p, ok := l.prefix(ao.Field("Ipv6CidrBlock"), s.SubnetId, a.Ipv6CidrBlock); ok {
+				r.subnet.CIDRs = append(r.subnet.CIDRs, p)
+				r.cidrAt = append(r.cidrAt, ao.Field("Ipv6CidrBlock"))
+			}
+		}
+		l.subnets = append(l.subnets, r)
+	}
+}
