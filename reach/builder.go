@@ -167,6 +167,24 @@ func (b *Builder) Build() (*Model, error) {
 	b.firsts["prefixLists"] = unique(&p, "prefixLists", b.lists, func(l PrefixList) string { return l.ID })
 	b.firsts["firewalls"] = unique(&p, "firewalls", b.firewalls, func(f Firewall) string { return f.ID })
 
+	b.buildPlain(&p, m)
+	b.buildRouting(&p, m)
+	b.buildSubnets(&p, m)
+	b.buildInterfaces(&p, m)
+	b.buildGateways(&p, m)
+	b.buildFirewalls(&p, m)
+	b.checkRoutes(&p, m)
+	b.compileGroups(&p, m)
+	if len(p.errs) > 0 {
+		return nil, errors.Join(p.errs...)
+	}
+	return m, nil
+}
+
+// buildPlain copies the resources that need no other: prefix lists, VPCs,
+// network ACLs (compiled) and security groups (checked later, in
+// compileGroups).
+func (b *Builder) buildPlain(p *problems, m *Model) {
 	for i, l := range b.lists {
 		if b.skip("prefixLists", i, l.ID) {
 			continue
@@ -224,15 +242,12 @@ func (b *Builder) Build() (*Model, error) {
 			}
 		}
 	}
-	b.buildRouting(&p, m)
-	b.buildSubnets(&p, m)
-	b.buildInterfaces(&p, m)
-	b.buildGateways(&p, m)
-	b.buildFirewalls(&p, m)
-	b.checkRoutes(&p, m)
-	// Check every group on its own once, whether or not an interface uses
-	// it, then compile the groups of each interface, once per distinct set
-	// of groups, sharing prefix lists across all of them.
+}
+
+// compileGroups checks every group on its own once, whether or not an
+// interface uses it, then compiles the groups of each interface, once per
+// distinct set of groups, sharing prefix lists across all of them.
+func (b *Builder) compileGroups(p *problems, m *Model) {
 	comp := sg.NewCachingResolver(m)
 	for i, g := range b.groups {
 		if b.skip("groups", i, g.ID) {
@@ -244,7 +259,7 @@ func (b *Builder) Build() (*Model, error) {
 		}
 	}
 	if len(p.errs) > 0 {
-		return nil, errors.Join(p.errs...)
+		return
 	}
 	for _, ii := range m.ifaceOrder {
 		key := strings.Join(ii.Groups, ",")
@@ -269,10 +284,6 @@ func (b *Builder) Build() (*Model, error) {
 		ii.sg = &sgPair{normal: normal, blind: blind}
 		m.sgCache[key] = ii.sg
 	}
-	if len(p.errs) > 0 {
-		return nil, errors.Join(p.errs...)
-	}
-	return m, nil
 }
 
 func maskAll(ps []netip.Prefix) []netip.Prefix {
