@@ -396,19 +396,9 @@ func checkPorts(l jsonloc.Loc, s string, lo, hi, form int) error {
 // want6). A plain address is a /32 or /128 block, as Alibaba's API accepts
 // one.
 func cidrPeer(l jsonloc.Loc, s string, want6 bool) (sg.Peer, error) {
-	if s == "" {
-		return sg.Peer{}, l.Fail("", sg.ErrInvalidRule, "the CIDR block is missing")
-	}
-	p, err := flow.ParseAddrOrCIDR(s)
+	p, err := l.ReadCIDR(s, want6, true, sg.ErrInvalidRule)
 	if err != nil {
-		return sg.Peer{}, l.Fail(s, sg.ErrInvalidRule, "%v", err)
-	}
-	if p.Addr().Is6() != want6 {
-		want, got := "IPv4", "IPv6"
-		if want6 {
-			want, got = got, want
-		}
-		return sg.Peer{}, l.Fail(s, sg.ErrInvalidRule, "an %s block where an %s block belongs", got, want)
+		return sg.Peer{}, err
 	}
 	return sg.Peer{Kind: sg.PeerCIDR, CIDR: p}, nil
 }

@@ -451,19 +451,9 @@ func isDigits(s string) bool {
 // cidrPeer reads a CIDR peer of the family the field promises (IPv6 when
 // want6).
 func cidrPeer(l jsonloc.Loc, s string, want6 bool) (sg.Peer, error) {
-	if s == "" {
-		return sg.Peer{}, l.Fail("", sg.ErrInvalidRule, "the CIDR block is missing")
-	}
-	p, err := flow.ParseCIDR(s)
+	p, err := l.ReadCIDR(s, want6, false, sg.ErrInvalidRule)
 	if err != nil {
-		return sg.Peer{}, l.Fail(s, sg.ErrInvalidRule, "%v", err)
-	}
-	if p.Addr().Is6() != want6 {
-		want, got := "IPv4", "IPv6"
-		if want6 {
-			want, got = got, want
-		}
-		return sg.Peer{}, l.Fail(s, sg.ErrInvalidRule, "an %s block where an %s block belongs", got, want)
+		return sg.Peer{}, err
 	}
 	return sg.Peer{Kind: sg.PeerCIDR, CIDR: p}, nil
 }

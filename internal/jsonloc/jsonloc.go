@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/netip"
 	"strconv"
 	"strings"
 
@@ -226,4 +227,31 @@ func PeekString(data []byte, name string) string {
 		return ""
 	}
 	return s
+}
+
+// ReadCIDR reads the CIDR block s found at l, of the family the field
+// promises (IPv6 when want6), through [flow.ParseCIDR], or through
+// [flow.ParseAddrOrCIDR] when bareOK (a plain address is a /32 or /128
+// block). Errors are at l and wrap sentinel: a missing block, a block that
+// does not parse, a block of the other family.
+func (l Loc) ReadCIDR(s string, want6, bareOK bool, sentinel error) (netip.Prefix, error) {
+	if s == "" {
+		return netip.Prefix{}, l.Fail("", sentinel, "the CIDR block is missing")
+	}
+	parse := flow.ParseCIDR
+	if bareOK {
+		parse = flow.ParseAddrOrCIDR
+	}
+	p, err := parse(s)
+	if err != nil {
+		return netip.Prefix{}, l.Fail(s, sentinel, "%v", err)
+	}
+	if p.Addr().Is6() != want6 {
+		want, got := "IPv4", "IPv6"
+		if want6 {
+			want, got = got, want
+		}
+		return netip.Prefix{}, l.Fail(s, sentinel, "an %s block where an %s block belongs", got, want)
+	}
+	return p, nil
 }

@@ -124,3 +124,40 @@ func TestWithFile(t *testing.T) {
 	}
 	assert.NoError(t, jsonloc.WithFile(nil, "f.json"))
 }
+
+func TestLocReadCIDR(t *testing.T) {
+	sentinel := errors.New("bad rule")
+	l := jsonloc.Loc{Path: "Rules[0].Cidr", Resource: "sg-1"}
+	tests := []struct {
+		name          string
+		in            string
+		want6, bareOK bool
+		want          string // "" for an error
+		msg           string
+	}{
+		{"an IPv4 block", "10.0.0.0/8", false, false, "10.0.0.0/8", ""},
+		{"host bits are masked", "10.1.2.3/8", false, false, "10.0.0.0/8", ""},
+		{"an IPv6 block", "2001:db8::/32", true, false, "2001:db8::/32", ""},
+		{"a bare address where none is allowed", "10.0.0.5", false, false, "", "not a CIDR block"},
+		{"a bare address where one is allowed", "10.0.0.5", false, true, "10.0.0.5/32", ""},
+		{"an IPv6 block in an IPv4 field", "2001:db8::/32", false, false, "", "an IPv6 block where an IPv4 block belongs"},
+		{"an IPv4 block in an IPv6 field", "10.0.0.0/8", true, true, "", "an IPv4 block where an IPv6 block belongs"},
+		{"a missing block", "", false, false, "", "missing"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := l.ReadCIDR(tt.in, tt.want6, tt.bareOK, sentinel)
+			if tt.want != "" {
+				require.NoError(t, err)
+				assert.Equal(t, tt.want, p.String())
+				return
+			}
+			require.ErrorIs(t, err, sentinel)
+			var ie *flow.InputError
+			require.ErrorAs(t, err, &ie)
+			assert.Equal(t, "Rules[0].Cidr", ie.Path)
+			assert.Equal(t, tt.in, ie.Text)
+			assert.Contains(t, err.Error(), tt.msg)
+		})
+	}
+}
