@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/reachsim/reachsim/firewall/stateful"
 	"github.com/reachsim/reachsim/firewall/stateless"
 	"github.com/reachsim/reachsim/flow"
 )
@@ -16,7 +17,7 @@ import (
 type Policy struct {
 	Name, ARN string
 	Stateless stateless.Config
-	Stateful  StatefulConfig
+	Stateful  stateful.Config
 	// StreamExceptionPolicy is DROP (AWS's default), CONTINUE or REJECT:
 	// what the firewall does with packets of a flow it has no state for
 	// (mid-stream, or asymmetric routing). Informational: reachsim reports
@@ -29,14 +30,14 @@ type Policy struct {
 type Engine struct {
 	name      string
 	stateless *stateless.Engine
-	stateful  *StatefulEngine
+	stateful  *stateful.Engine
 }
 
 // Compile checks the policy and builds its [Engine]. res resolves IP set
 // references; it may be nil when no rule group has any. The stateful
 // side's HomeNet must be set (package reach fills in the firewall VPC's
 // CIDRs when the policy sets none, as AWS does).
-func (p Policy) Compile(res IPSetResolver) (*Engine, error) {
+func (p Policy) Compile(res stateful.IPSetResolver) (*Engine, error) {
 	switch p.StreamExceptionPolicy {
 	case "", "DROP", "CONTINUE", "REJECT":
 	default:
@@ -47,7 +48,7 @@ func (p Policy) Compile(res IPSetResolver) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("policy %s: stateless: %w", p.Label(), err)
 	}
-	sf, err := CompileStateful(p.Stateful, res)
+	sf, err := stateful.Compile(p.Stateful, res)
 	if err != nil {
 		return nil, fmt.Errorf("policy %s: stateful: %w", p.Label(), err)
 	}
@@ -95,7 +96,7 @@ type Inspection struct {
 	Packets []PacketResult
 	// Stateful is the stateful engine's decision, nil when no packet was
 	// forwarded to it.
-	Stateful *StatefulDecision
+	Stateful *stateful.Decision
 	Warnings []string
 	// request and reply: the verdict and the reason on each leg.
 	leg [2]legResult
@@ -188,7 +189,7 @@ func (e *Engine) Inspect(c Connection) Inspection {
 		}
 	}
 	if fwdSeen || retSeen {
-		d := e.stateful.Explain(Session{Flow: c.Flow, AppProto: c.AppProto, ForwardSeen: fwdSeen, ReturnSeen: retSeen})
+		d := e.stateful.Explain(stateful.Session{Flow: c.Flow, AppProto: c.AppProto, ForwardSeen: fwdSeen, ReturnSeen: retSeen})
 		ins.Stateful = &d
 		if d.Warning != "" {
 			ins.Warnings = append(ins.Warnings, d.Warning)
@@ -302,14 +303,14 @@ func statelessFix(pr *PacketResult) string {
 	return fmt.Sprintf("add a stateless rule that forwards %s to the stateful engine (or passes it) ahead of the rule or default that drops it", pr.Packet.Flow)
 }
 
-func statefulRule(d StatefulDecision) string {
+func statefulRule(d stateful.Decision) string {
 	if d.Sid == 0 {
 		return d.Action
 	}
 	return fmt.Sprintf("%s sid %d: %s", d.Group, d.Sid, d.Rule)
 }
 
-func statefulText(d StatefulDecision) string {
+func statefulText(d stateful.Decision) string {
 	var b strings.Builder
 	switch d.Verdict {
 	case flow.Allow:
@@ -333,7 +334,7 @@ func statefulText(d StatefulDecision) string {
 	return b.String()
 }
 
-func statefulFix(d StatefulDecision) string {
+func statefulFix(d stateful.Decision) string {
 	switch {
 	case d.Indeterminate != nil:
 		return ""

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateful"
 	"github.com/reachsim/reachsim/firewall/stateless"
 	"github.com/reachsim/reachsim/flow"
 )
@@ -19,12 +20,12 @@ func ExamplePolicy_Compile() {
 			Default:         stateless.DefaultAction{Action: flow.Forward},
 			FragmentDefault: stateless.DefaultAction{Action: flow.Forward},
 		},
-		Stateful: firewall.StatefulConfig{
-			Order:    firewall.StrictOrder,
-			Defaults: firewall.StatefulDefaults{DropEstablished: true},
+		Stateful: stateful.Config{
+			Order:    stateful.StrictOrder,
+			Defaults: stateful.Defaults{DropEstablished: true},
 			HomeNet:  []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")},
-			Groups: []firewall.StatefulGroupRef{{Priority: 10, Group: firewall.StatefulRuleGroup{
-				Name: "https-out", RuleOrder: firewall.StrictOrder,
+			Groups: []stateful.GroupRef{{Priority: 10, Group: stateful.RuleGroup{
+				Name: "https-out", RuleOrder: stateful.StrictOrder,
 				RulesString: `pass tcp $HOME_NET any -> $EXTERNAL_NET 443 (flow:to_server; sid:1;)`,
 			}}},
 		},

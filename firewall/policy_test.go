@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateful"
 	"github.com/reachsim/reachsim/firewall/stateless"
 	"github.com/reachsim/reachsim/firewall/suricata"
 	"github.com/reachsim/reachsim/flow"
@@ -40,21 +41,21 @@ func poTCP(prio int, action flow.Action, src string, sport uint16, dst string, d
 // poPolicy is a policy named "p": stateless rules in one group "sl" over
 // the default action def, and stateful rules (a rules string) in one group
 // "sf" under strict order with the given defaults.
-func poPolicy(def flow.Action, sl []stateless.Rule, defaults firewall.StatefulDefaults, sf ...string) firewall.Policy {
+func poPolicy(def flow.Action, sl []stateless.Rule, defaults stateful.Defaults, sf ...string) firewall.Policy {
 	p := firewall.Policy{
 		Name: "p",
 		Stateless: stateless.Config{
 			Default:         stateless.DefaultAction{Action: def},
 			FragmentDefault: stateless.DefaultAction{Action: def},
 		},
-		Stateful: firewall.StatefulConfig{Order: firewall.StrictOrder, Defaults: defaults, HomeNet: poHome},
+		Stateful: stateful.Config{Order: stateful.StrictOrder, Defaults: defaults, HomeNet: poHome},
 	}
 	if len(sl) > 0 {
 		p.Stateless.Groups = []stateless.GroupRef{{Priority: 1, Group: stateless.RuleGroup{Name: "sl", Rules: sl}}}
 	}
 	if len(sf) > 0 {
-		p.Stateful.Groups = []firewall.StatefulGroupRef{{Priority: 1, Group: firewall.StatefulRuleGroup{
-			Name: "sf", RuleOrder: firewall.StrictOrder, RulesString: strings.Join(sf, "\n")}}}
+		p.Stateful.Groups = []stateful.GroupRef{{Priority: 1, Group: stateful.RuleGroup{
+			Name: "sf", RuleOrder: stateful.StrictOrder, RulesString: strings.Join(sf, "\n")}}}
 	}
 	return p
 }
@@ -81,7 +82,7 @@ var (
 	poPass = flow.Pass
 	poDrop = flow.Drop
 	poFwd  = flow.Forward
-	poNone firewall.StatefulDefaults
+	poNone stateful.Defaults
 )
 
 // poLeg is what a row expects of one direction.
@@ -118,7 +119,7 @@ func TestInspect(t *testing.T) {
 		},
 		{
 			name:       "forwarded traffic is decided by the stateful engine's pass rule",
-			policy:     poPolicy(poFwd, nil, firewall.StatefulDefaults{DropStrict: true}, poPassSSH),
+			policy:     poPolicy(poFwd, nil, stateful.Defaults{DropStrict: true}, poPassSSH),
 			conn:       poBoth(poSSH),
 			request:    poLeg{flow.Allow, "sf sid 21: pass tcp any any -> $HOME_NET 22 (sid:21;)", "stateless engine: forward to stateful engine by the stateless default action; stateful engine: passes the open-request packet: pass rule sid 21 of sf"},
 			reply:      poLeg{flow.Allow, "sf sid 21: pass tcp any any -> $HOME_NET 22 (sid:21;)", "passes the open-request packet"},
@@ -146,7 +147,7 @@ func TestInspect(t *testing.T) {
 		},
 		{
 			name:       "a stateful default drop names the default action",
-			policy:     poPolicy(poFwd, nil, firewall.StatefulDefaults{DropStrict: true}),
+			policy:     poPolicy(poFwd, nil, stateful.Defaults{DropStrict: true}),
 			conn:       poBoth(poSSH),
 			request:    poLeg{flow.Deny, "aws:drop_strict", "drops the open-request packet: default action aws:drop_strict"},
 			reply:      poLeg{flow.Allow, "", "it stopped the session on the request"},
@@ -198,7 +199,7 @@ func TestInspect(t *testing.T) {
 		},
 		{
 			name:       "a reply-only crossing judges the reply alone and warns",
-			policy:     poPolicy(poFwd, nil, firewall.StatefulDefaults{DropStrict: true}),
+			policy:     poPolicy(poFwd, nil, stateful.Defaults{DropStrict: true}),
 			conn:       firewall.Connection{Flow: flow.MustParse(poSSH), Reply: true},
 			request:    poLeg{flow.Allow, "", "policy p: the request does not pass through this endpoint"},
 			reply:      poLeg{flow.Deny, "aws:drop_strict", "drops the open-reply packet: default action aws:drop_strict"},
@@ -371,22 +372,22 @@ func TestCompileErrorsNameThePolicy(t *testing.T) {
 		{"no HOME_NET", func(p firewall.Policy) firewall.Policy {
 			p.Stateful.HomeNet = nil
 			return p
-		}, firewall.ErrInvalidPolicy, "policy p: stateful: ", "HomeNet"},
+		}, stateful.ErrInvalidPolicy, "policy p: stateful: ", "HomeNet"},
 		{"a stateful rule that does not parse, in a policy known by its ARN", func(p firewall.Policy) firewall.Policy {
 			p.Name, p.ARN = "", "arn:aws:network-firewall:us-east-1:111122223333:firewall-policy/p"
-			p.Stateful.Groups = []firewall.StatefulGroupRef{{Priority: 1, Group: firewall.StatefulRuleGroup{Name: "sf", RuleOrder: firewall.StrictOrder, RulesString: "block ip any any -> any any (sid:1;)"}}}
+			p.Stateful.Groups = []stateful.GroupRef{{Priority: 1, Group: stateful.RuleGroup{Name: "sf", RuleOrder: stateful.StrictOrder, RulesString: "block ip any any -> any any (sid:1;)"}}}
 			return p
 		}, suricata.ErrSyntax, "policy arn:aws:network-firewall:us-east-1:111122223333:firewall-policy/p: stateful: ", ""},
 		{"a group whose rule order differs, in an unnamed policy", func(p firewall.Policy) firewall.Policy {
 			p.Name = ""
-			p.Stateful.Groups = []firewall.StatefulGroupRef{{Priority: 1, Group: firewall.StatefulRuleGroup{Name: "sf", RulesString: "pass ip any any -> any any (sid:1;)"}}}
+			p.Stateful.Groups = []stateful.GroupRef{{Priority: 1, Group: stateful.RuleGroup{Name: "sf", RulesString: "pass ip any any -> any any (sid:1;)"}}}
 			return p
-		}, firewall.ErrInvalidGroup, "policy (unnamed): stateful: ", "StatefulRuleGroupReferences[0]"},
+		}, stateful.ErrInvalidGroup, "policy (unnamed): stateful: ", "StatefulRuleGroupReferences[0]"},
 		{"an unresolved IP set reference", func(p firewall.Policy) firewall.Policy {
-			p.Stateful.Groups = []firewall.StatefulGroupRef{{Priority: 1, Group: firewall.StatefulRuleGroup{Name: "sf", RuleOrder: firewall.StrictOrder,
+			p.Stateful.Groups = []stateful.GroupRef{{Priority: 1, Group: stateful.RuleGroup{Name: "sf", RuleOrder: stateful.StrictOrder,
 				RulesString: "pass ip @PL any -> any any (sid:1;)", IPSetReferences: map[string]string{"PL": "arn:pl"}}}}
 			return p
-		}, firewall.ErrUnresolved, "policy p: stateful: ", "StatefulRuleGroupReferences[0]"},
+		}, stateful.ErrUnresolved, "policy p: stateful: ", "StatefulRuleGroupReferences[0]"},
 		{"a bad stream exception policy", func(p firewall.Policy) firewall.Policy {
 			p.StreamExceptionPolicy = "IGNORE"
 			return p

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateful"
 	"github.com/reachsim/reachsim/flow"
 )
 
@@ -44,7 +45,7 @@ type endpointInfo struct {
 	fw     *firewallInfo
 }
 
-// IPSet implements [firewall.IPSetResolver]: an IP set reference names a
+// IPSet implements [stateful.IPSetResolver]: an IP set reference names a
 // managed prefix list by ARN (arn:aws:ec2:…:prefix-list/pl-…) or by ID.
 func (m *Model) IPSet(arn string) ([]netip.Prefix, error) {
 	id := arn
@@ -53,7 +54,7 @@ func (m *Model) IPSet(arn string) ([]netip.Prefix, error) {
 	}
 	ps, ok := m.lists[id]
 	if !ok {
-		return nil, fmt.Errorf("%w: IP set reference %s: prefix list %s is not in the design", firewall.ErrUnresolved, arn, id)
+		return nil, fmt.Errorf("%w: IP set reference %s: prefix list %s is not in the design", stateful.ErrUnresolved, arn, id)
 	}
 	return ps, nil
 }

@@ -1,4 +1,4 @@
-package firewall
+package stateful
 
 import (
 	"cmp"
@@ -31,16 +31,16 @@ type sfRefRule struct {
 	overridden   bool
 	prio         int
 	sr           suricata.Rule
-	g            *StatefulRuleGroup
+	g            *RuleGroup
 }
 
 type sfRefEngine struct {
-	cfg   StatefulConfig
+	cfg   Config
 	res   IPSetResolver
 	rules []sfRefRule // in decision order
 }
 
-func sfNewRef(cfg StatefulConfig, res IPSetResolver) (*sfRefEngine, error) {
+func sfNewRef(cfg Config, res IPSetResolver) (*sfRefEngine, error) {
 	e := &sfRefEngine{cfg: cfg, res: res}
 	for gi := range cfg.Groups {
 		ref := &cfg.Groups[gi]
@@ -159,7 +159,7 @@ func (e *sfRefEngine) prefixesContain(ps []netip.Prefix, a netip.Addr) bool {
 	return false
 }
 
-func (e *sfRefEngine) inAddr(g *StatefulRuleGroup, x suricata.AddrExpr, a netip.Addr) bool {
+func (e *sfRefEngine) inAddr(g *RuleGroup, x suricata.AddrExpr, a netip.Addr) bool {
 	var v bool
 	switch {
 	case x.Any:
@@ -203,7 +203,7 @@ func (e *sfRefEngine) inAddr(g *StatefulRuleGroup, x suricata.AddrExpr, a netip.
 	return v != x.Negate
 }
 
-func (e *sfRefEngine) inPort(g *StatefulRuleGroup, x suricata.PortExpr, p uint16) bool {
+func (e *sfRefEngine) inPort(g *RuleGroup, x suricata.PortExpr, p uint16) bool {
 	var v bool
 	switch {
 	case x.Any:
@@ -234,7 +234,7 @@ func (e *sfRefEngine) inPort(g *StatefulRuleGroup, x suricata.PortExpr, p uint16
 // portsAll reports whether a port expression covers every port. Membership
 // only changes at range boundaries, so probing every boundary and its
 // neighbours (and 0 and 65535) decides it.
-func (e *sfRefEngine) portsAll(g *StatefulRuleGroup, x suricata.PortExpr) bool {
+func (e *sfRefEngine) portsAll(g *RuleGroup, x suricata.PortExpr) bool {
 	probes := []int{0, 65535}
 	var walk func(x suricata.PortExpr)
 	add := func(r flow.PortRange) {
@@ -262,7 +262,7 @@ func (e *sfRefEngine) portsAll(g *StatefulRuleGroup, x suricata.PortExpr) bool {
 	return true
 }
 
-func sfRefHasNeg(g *StatefulRuleGroup, x suricata.AddrExpr) bool {
+func sfRefHasNeg(g *RuleGroup, x suricata.AddrExpr) bool {
 	if x.Negate {
 		return true
 	}
@@ -518,9 +518,9 @@ func (e *sfRefEngine) matchRule(rr *sfRefRule, p sfRefPacket) (int, string) {
 	return 1, ""
 }
 
-func (e *sfRefEngine) evaluate(s Session) StatefulDecision {
+func (e *sfRefEngine) evaluate(s Session) Decision {
 	fwd, ret := s.ForwardSeen, s.ReturnSeen
-	var d StatefulDecision
+	var d Decision
 	if !fwd && !ret {
 		fwd, ret = true, true
 	} else if !ret {
@@ -811,8 +811,8 @@ func (g sfGen) rule(sid int, order RuleOrder) string {
 	return fmt.Sprintf("%s %s %s %s %s %s %s (%s;)", action, proto, g.addr(), g.port(), dir, g.addr(), g.port(), strings.Join(opts, "; "))
 }
 
-func (g sfGen) group(name string, order RuleOrder) StatefulRuleGroup {
-	grp := StatefulRuleGroup{Name: name, RuleOrder: order,
+func (g sfGen) group(name string, order RuleOrder) RuleGroup {
+	grp := RuleGroup{Name: name, RuleOrder: order,
 		IPSets:          map[string][]netip.Prefix{"SRV": {netip.MustParsePrefix(g.pick(sfRndPrefixes[:5]))}},
 		PortSets:        map[string][]flow.PortRange{"WEB": {{Lo: 80, Hi: 80}, {Lo: 443, Hi: 443}}},
 		IPSetReferences: map[string]string{"PL": "arn:pl-1"},
@@ -859,12 +859,12 @@ func (g sfGen) group(name string, order RuleOrder) StatefulRuleGroup {
 	return grp
 }
 
-func (g sfGen) config() StatefulConfig {
+func (g sfGen) config() Config {
 	order := RuleOrder(g.r.IntN(2))
-	cfg := StatefulConfig{Order: order, HomeNet: sfRndHome}
+	cfg := Config{Order: order, HomeNet: sfRndHome}
 	prios := g.r.Perm(10)
 	for i := range 1 + g.r.IntN(4) {
-		cfg.Groups = append(cfg.Groups, StatefulGroupRef{Priority: 1 + prios[i]*10, DropToAlert: g.chance(0.15),
+		cfg.Groups = append(cfg.Groups, GroupRef{Priority: 1 + prios[i]*10, DropToAlert: g.chance(0.15),
 			Group: g.group("g"+strconv.Itoa(i), order)})
 	}
 	if order == StrictOrder {
@@ -947,7 +947,7 @@ type sfKey struct {
 	Alerts        string
 }
 
-func sfKeyOf(d StatefulDecision) sfKey {
+func sfKeyOf(d Decision) sfKey {
 	k := sfKey{d.Verdict, d.Stage, d.Action, d.Group, d.GroupPriority, d.Sid, d.Rule, d.Default, d.Warning, "", ""}
 	if u := d.Indeterminate; u != nil {
 		k.Unknown = fmt.Sprintf("%s %s sid %d %s %s", u.Stage, u.Group, u.Sid, u.Action, u.Keyword)
@@ -960,7 +960,7 @@ func sfKeyOf(d StatefulDecision) sfKey {
 	return k
 }
 
-func TestStatefulAgreesWithReference(t *testing.T) {
+func TestAgreesWithReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(20260601, 7))
 	g := sfGen{r}
 	res := StaticIPSets{"arn:pl-1": {netip.MustParsePrefix("198.51.100.128/25"), netip.MustParsePrefix("2001:db8:1::/48")}}
@@ -968,7 +968,7 @@ func TestStatefulAgreesWithReference(t *testing.T) {
 	verdicts := map[flow.Verdict]int{}
 	for range configs {
 		cfg := g.config()
-		e, err := CompileStateful(cfg, res)
+		e, err := Compile(cfg, res)
 		if err != nil {
 			continue // conflicting random options; counted below
 		}

@@ -1,4 +1,4 @@
-package firewall
+package stateful
 
 import (
 	"fmt"
@@ -234,9 +234,9 @@ type StageTrace struct {
 	Outcome string
 }
 
-// StatefulDecision is the outcome of a session against the stateful
+// Decision is the outcome of a session against the stateful
 // engine.
-type StatefulDecision struct {
+type Decision struct {
 	// Verdict is flow.Allow, flow.Deny or flow.Indeterminate.
 	Verdict flow.Verdict
 	// Stage is where it was decided: the dropped packet, the stage whose
@@ -271,12 +271,12 @@ type StatefulDecision struct {
 }
 
 // Allowed reports whether the verdict is flow.Allow.
-func (d StatefulDecision) Allowed() bool { return d.Verdict == flow.Allow }
+func (d Decision) Allowed() bool { return d.Verdict == flow.Allow }
 
 // String explains the decision in one line, for example
 // "deny at open-request: drop sid 2 (group blocks)" or
 // "allow at data-to-client: no rule decided (the stateful engine passes by default)".
-func (d StatefulDecision) String() string {
+func (d Decision) String() string {
 	var b strings.Builder
 	b.WriteString(d.Verdict.String())
 	b.WriteString(" at ")
@@ -356,14 +356,14 @@ const (
 // maxDomain bounds the tls.sni / http.host buffers (a DNS name's limit).
 const maxDomain = 253
 
-// sfScratch holds the per-evaluation buffers, on the caller's stack.
-type sfScratch struct {
+// domainBufs holds the per-evaluation buffers, on the caller's stack.
+type domainBufs struct {
 	raw [maxDomain + 1]byte // "." + Domain
 	low [maxDomain + 1]byte // "." + lower-case Domain
 }
 
-// sfPacket is one stage's packet with everything rules look at.
-type sfPacket struct {
+// packet is one stage's packet with everything rules look at.
+type packet struct {
 	spec     *stageSpec
 	f        flow.Flow // the packet in its own direction
 	app      string    // canonical application protocol, "" while unknown
@@ -376,7 +376,7 @@ type sfPacket struct {
 	httpRequest    bool // an HTTP request is visible (http.header_names)
 }
 
-func (p *sfPacket) hasPorts() bool { return p.f.Protocol.HasPorts() }
+func (p *packet) hasPorts() bool { return p.f.Protocol.HasPorts() }
 
 // Evaluate judges a session: stage by stage, until a rule or default
 // decides. It does not allocate unless the decision carries alerts or is
@@ -384,23 +384,23 @@ func (p *sfPacket) hasPorts() bool { return p.f.Protocol.HasPorts() }
 // Indeterminate decision whose Indeterminate.Why says what is wrong. A nil
 // engine has no rules: every session is allowed by the engine's pass
 // default.
-func (e *StatefulEngine) Evaluate(s Session) StatefulDecision { return e.run(s, false) }
+func (e *Engine) Evaluate(s Session) Decision { return e.run(s, false) }
 
 // Explain is Evaluate with a per-stage trace in Stages: every rule that
 // matched each judged stage (alerts and rules past the decisive one
 // included), the rules that might match, and the stage's outcome. The
 // decision is the same as Evaluate's. Explain is the slow path.
-func (e *StatefulEngine) Explain(s Session) StatefulDecision { return e.run(s, true) }
+func (e *Engine) Explain(s Session) Decision { return e.run(s, true) }
 
-func (e *StatefulEngine) run(s Session, explain bool) StatefulDecision {
+func (e *Engine) run(s Session, explain bool) Decision {
 	if err := s.Validate(); err != nil {
-		return StatefulDecision{Verdict: flow.Indeterminate, Indeterminate: &Unknown{Why: "invalid session: " + err.Error()}}
+		return Decision{Verdict: flow.Indeterminate, Indeterminate: &Unknown{Why: "invalid session: " + err.Error()}}
 	}
 	if e == nil {
 		e = emptyEngine
 	}
 	fwd, ret := s.ForwardSeen, s.ReturnSeen
-	var d StatefulDecision
+	var d Decision
 	switch {
 	case !fwd && !ret:
 		fwd, ret = true, true
@@ -414,7 +414,7 @@ func (e *StatefulEngine) run(s Session, explain bool) StatefulDecision {
 		app = DefaultAppProto(s.Flow)
 	}
 	app = canonApp(app)
-	var scratch sfScratch
+	var scratch domainBufs
 	rawDot, lowDot := scratch.raw[:0], scratch.low[:0]
 	if dom := s.Flow.Domain; dom != "" && len(dom) <= maxDomain {
 		rawDot = append(append(rawDot, '.'), dom...)
@@ -441,7 +441,7 @@ func (e *StatefulEngine) run(s Session, explain bool) StatefulDecision {
 		if !spec.toServer {
 			pf = rev
 		}
-		p := sfPacket{spec: spec, f: pf}
+		p := packet{spec: spec, f: pf}
 		if spec.appKnown {
 			p.app, p.appKnown = app, true
 			if spec.request {
@@ -479,15 +479,15 @@ func (e *StatefulEngine) run(s Session, explain bool) StatefulDecision {
 // judge evaluates one stage and reports whether it decided the session.
 // It fills d (verdict, deciding rule, alerts) and, when tr is not nil, the
 // stage's trace.
-func (e *StatefulEngine) judge(p *sfPacket, d *StatefulDecision, tr *StageTrace) bool {
-	var m sfMerge
+func (e *Engine) judge(p *packet, d *Decision, tr *StageTrace) bool {
+	var m merger
 	e.ix.candidates(p, &m)
 	var (
 		decided     = false
-		decision    *sfRule // the rule that decided; nil for none
-		unknownRule *sfRule // the undecidable rule that made the verdict indeterminate
-		passUnknown *sfRule // DEFAULT order: first undecidable pass
-		dropUnknown *sfRule // DEFAULT order: first undecidable drop or reject
+		decision    *rule // the rule that decided; nil for none
+		unknownRule *rule // the undecidable rule that made the verdict indeterminate
+		passUnknown *rule // DEFAULT order: first undecidable pass
+		dropUnknown *rule // DEFAULT order: first undecidable drop or reject
 	)
 	strict := e.order == StrictOrder
 	for {
@@ -499,54 +499,54 @@ func (e *StatefulEngine) judge(p *sfPacket, d *StatefulDecision, tr *StageTrace)
 		if decided && tr == nil {
 			// Only a drop under DEFAULT_ACTION_ORDER still collects the
 			// alerts ranked after it.
-			if strict || decision == nil || decision.action == sfPass {
+			if strict || decision == nil || decision.action == flow.Pass {
 				break
 			}
-			if r.action != sfAlert {
+			if r.action != flow.Alert {
 				continue
 			}
 		}
 		res := r.match(p)
-		if res == sfNo {
+		if res == matchNo {
 			continue
 		}
 		if tr != nil {
-			if res == sfYes {
+			if res == matchYes {
 				tr.Matches = append(tr.Matches, e.ruleMatch(r, p.spec.stage))
 			} else {
 				tr.Unknown = append(tr.Unknown, e.unknownOf(r, p.spec.stage))
 			}
 		}
 		if decided {
-			if !strict && res == sfYes && r.action == sfAlert && decision != nil && decision.action != sfPass {
+			if !strict && res == matchYes && r.action == flow.Alert && decision != nil && decision.action != flow.Pass {
 				d.Alerts = append(d.Alerts, e.ruleMatch(r, p.spec.stage))
 			}
 			continue
 		}
 		if strict {
 			switch {
-			case r.action == sfAlert:
-				if res == sfYes {
+			case r.action == flow.Alert:
+				if res == matchYes {
 					d.Alerts = append(d.Alerts, e.ruleMatch(r, p.spec.stage))
 				}
-			case res == sfUnknown:
+			case res == matchMaybe:
 				decided, unknownRule = true, r
 			default:
 				decided, decision = true, r
 			}
 		} else {
 			switch r.action {
-			case sfPass:
-				if res == sfYes {
+			case flow.Pass:
+				if res == matchYes {
 					decided, decision = true, r
 				} else if passUnknown == nil {
 					passUnknown = r
 				}
-			case sfDrop, sfReject:
+			case flow.Drop, flow.Reject:
 				switch {
 				case passUnknown != nil:
 					decided, unknownRule = true, passUnknown
-				case res == sfYes:
+				case res == matchYes:
 					decided, decision = true, r
 				case dropUnknown == nil:
 					dropUnknown = r
@@ -557,7 +557,7 @@ func (e *StatefulEngine) judge(p *sfPacket, d *StatefulDecision, tr *StageTrace)
 					decided, unknownRule = true, passUnknown
 				case dropUnknown != nil:
 					decided, unknownRule = true, dropUnknown
-				case res == sfYes:
+				case res == matchYes:
 					d.Alerts = append(d.Alerts, e.ruleMatch(r, p.spec.stage))
 				}
 			}
@@ -586,7 +586,7 @@ func (e *StatefulEngine) judge(p *sfPacket, d *StatefulDecision, tr *StageTrace)
 		return true
 	case decision != nil:
 		e.setRule(d, decision)
-		if decision.action == sfPass {
+		if decision.action == flow.Pass {
 			d.Verdict = flow.Allow
 		} else {
 			d.Verdict = flow.Deny
@@ -655,19 +655,19 @@ func (e *StatefulEngine) judge(p *sfPacket, d *StatefulDecision, tr *StageTrace)
 }
 
 // setRule copies the identity of rule r into d.
-func (e *StatefulEngine) setRule(d *StatefulDecision, r *sfRule) {
+func (e *Engine) setRule(d *Decision, r *rule) {
 	g := &e.groups[r.group]
 	d.Action, d.Group, d.GroupPriority, d.Sid, d.Rule = r.action.String(), g.label, g.priority, r.sid, r.text
 	d.Default = false
 }
 
-func (e *StatefulEngine) ruleMatch(r *sfRule, s Stage) RuleMatch {
+func (e *Engine) ruleMatch(r *rule, s Stage) RuleMatch {
 	g := &e.groups[r.group]
 	return RuleMatch{Stage: s, Group: g.label, GroupPriority: g.priority, Sid: r.sid,
 		Action: r.action.String(), Overridden: r.overridden, Rule: r.text}
 }
 
-func (e *StatefulEngine) unknownOf(r *sfRule, s Stage) Unknown {
+func (e *Engine) unknownOf(r *rule, s Stage) Unknown {
 	return Unknown{Stage: s, Group: e.groups[r.group].label, Sid: r.sid, Action: r.action.String(),
 		Rule: r.text, Keyword: r.unknownKW, Why: r.unknownWhy}
 }

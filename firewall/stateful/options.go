@@ -1,4 +1,4 @@
-package firewall
+package stateful
 
 import (
 	"fmt"
@@ -13,11 +13,11 @@ import (
 // Rule options: what each keyword means to the stateful engine, and the
 // matcher that applies a compiled rule to one stage's packet.
 
-// sfCondKind is a decidable option other than a buffer match.
-type sfCondKind uint8
+// condKind is a decidable option other than a buffer match.
+type condKind uint8
 
 const (
-	condIPProto sfCondKind = iota
+	condIPProto condKind = iota
 	condIType
 	condICode
 	condSameIP
@@ -25,15 +25,15 @@ const (
 	condSSLState
 )
 
-// sfNum is a Suricata integer comparison.
-type sfNum struct {
+// intCmp is a Suricata integer comparison.
+type intCmp struct {
 	op  byte // '=', '<', '>', 'l' (<=), 'g' (>=), 'r' (a < x < b)
 	a   int
 	b   int
 	neg bool
 }
 
-func (n sfNum) test(x int) bool {
+func (n intCmp) test(x int) bool {
 	var v bool
 	switch n.op {
 	case '=':
@@ -52,10 +52,10 @@ func (n sfNum) test(x int) bool {
 	return v != n.neg
 }
 
-// parseSfNum reads Suricata's integer forms: N, =N, !N, !=N, <N, <=N, >N,
+// parseIntCmp reads Suricata's integer forms: N, =N, !N, !=N, <N, <=N, >N,
 // >=N, A-B, !A-B and A<>B (ranges exclusive), decimal or 0x hex. ok is
 // false for forms it does not read (bitmasks, units).
-func parseSfNum(s string) (n sfNum, ok bool) {
+func parseIntCmp(s string) (n intCmp, ok bool) {
 	s = strings.TrimSpace(s)
 	num := func(t string) (int, bool) {
 		t = strings.TrimSpace(t)
@@ -68,7 +68,7 @@ func parseSfNum(s string) (n sfNum, ok bool) {
 	if a, b, found := strings.Cut(s, "<>"); found {
 		x, ok1 := num(a)
 		y, ok2 := num(b)
-		return sfNum{op: 'r', a: x, b: y}, ok1 && ok2
+		return intCmp{op: 'r', a: x, b: y}, ok1 && ok2
 	}
 	if strings.HasPrefix(s, "!=") {
 		n.neg, s = true, s[2:]
@@ -92,48 +92,48 @@ func parseSfNum(s string) (n sfNum, ok bool) {
 		if a, b, found := strings.Cut(s, "-"); found && a != "" {
 			x, ok1 := num(a)
 			y, ok2 := num(b)
-			return sfNum{op: 'r', a: x, b: y, neg: n.neg}, ok1 && ok2
+			return intCmp{op: 'r', a: x, b: y, neg: n.neg}, ok1 && ok2
 		}
 	}
 	n.a, ok = num(s)
 	return n, ok
 }
 
-// sfCond is a decidable option.
-type sfCond struct {
-	kind   sfCondKind
-	num    sfNum    // ip_proto, itype, icode
-	neg    bool     // app-layer-protocol:!x
-	apps   []string // app-layer-protocol: the session protocols named
-	states []sfSSL  // ssl_state alternatives
+// cond is a decidable option.
+type cond struct {
+	kind   condKind
+	num    intCmp     // ip_proto, itype, icode
+	neg    bool       // app-layer-protocol:!x
+	apps   []string   // app-layer-protocol: the session protocols named
+	states []sslState // ssl_state alternatives
 }
 
-type sfSSL struct {
+type sslState struct {
 	name string
 	neg  bool
 }
 
-// sfBufKind is a sticky buffer the engine can read.
-type sfBufKind uint8
+// bufferKind is a sticky buffer the engine can read.
+type bufferKind uint8
 
 const (
-	bufSNI sfBufKind = iota
+	bufSNI bufferKind = iota
 	bufHost
 	bufHeaderNames
 )
 
 var bufNames = [...]string{bufSNI: "tls.sni", bufHost: "http.host", bufHeaderNames: "http.header_names"}
 
-// sfBuf is the content matching of one sticky buffer.
-type sfBuf struct {
-	kind     sfBufKind
+// buffer is the content matching of one sticky buffer.
+type buffer struct {
+	kind     bufferKind
 	dot      bool // dotprefix
 	lower    bool // to_lowercase
-	contents []sfContent
+	contents []contentMatch
 	unknown  bool // a modifier or transform the engine cannot apply
 }
 
-type sfContent struct {
+type contentMatch struct {
 	pat      []byte
 	neg      bool
 	nocase   bool
@@ -274,7 +274,7 @@ type undecided struct {
 
 // compileOptions compiles a rule's options into r. It reports whether
 // every option is informational (for the IP-only classification).
-func compileOptions(r *sfRule, sr *suricata.Rule, order RuleOrder) (info bool, err error) {
+func compileOptions(r *rule, sr *suricata.Rule, order RuleOrder) (info bool, err error) {
 	info = true
 	var und []undecided
 	undecide := func(pos int, kw, why string) { und = append(und, undecided{pos, kw, why}) }
@@ -303,7 +303,7 @@ func compileOptions(r *sfRule, sr *suricata.Rule, order RuleOrder) (info bool, e
 	// (index into payload), or in an unreadable buffer.
 	type payloadContent struct {
 		pos int
-		c   sfContent
+		c   contentMatch
 	}
 	var payload []payloadContent
 	const (
@@ -313,11 +313,11 @@ func compileOptions(r *sfRule, sr *suricata.Rule, order RuleOrder) (info bool, e
 		inOther
 	)
 	lastWhere, lastBuf, lastIdx := nowhere, 0, 0
-	newBuf := func(kind sfBufKind) {
-		r.bufs = append(r.bufs, sfBuf{kind: kind})
+	newBuf := func(kind bufferKind) {
+		r.bufs = append(r.bufs, buffer{kind: kind})
 		cur, curPayload = len(r.bufs)-1, false
 	}
-	lastContent := func() *sfContent {
+	lastContent := func() *contentMatch {
 		switch lastWhere {
 		case inBuf:
 			return &r.bufs[lastBuf].contents[lastIdx]
@@ -396,9 +396,9 @@ func compileOptions(r *sfRule, sr *suricata.Rule, order RuleOrder) (info bool, e
 			if err != nil {
 				return info, err
 			}
-			r.conds = append(r.conds, sfCond{kind: condIPProto, num: n})
+			r.conds = append(r.conds, cond{kind: condIPProto, num: n})
 		case kw == "itype" || kw == "icode":
-			n, ok := parseSfNum(o.Value)
+			n, ok := parseIntCmp(o.Value)
 			if !ok {
 				undecide(pos, kw, kw+":"+o.Value+": a form reachsim does not read")
 				continue
@@ -407,13 +407,13 @@ func compileOptions(r *sfRule, sr *suricata.Rule, order RuleOrder) (info bool, e
 			if kw == "icode" {
 				k = condICode
 			}
-			r.conds = append(r.conds, sfCond{kind: k, num: n})
+			r.conds = append(r.conds, cond{kind: k, num: n})
 		case kw == "sameip":
-			r.conds = append(r.conds, sfCond{kind: condSameIP})
+			r.conds = append(r.conds, cond{kind: condSameIP})
 		case kw == "app-layer-protocol":
 			v := strings.ToLower(strings.TrimSpace(o.Value))
 			v, _, _ = strings.Cut(v, ",")
-			c := sfCond{kind: condALP}
+			c := cond{kind: condALP}
 			if strings.HasPrefix(v, "!") {
 				c.neg, v = true, strings.TrimSpace(v[1:])
 			}
@@ -430,10 +430,10 @@ func compileOptions(r *sfRule, sr *suricata.Rule, order RuleOrder) (info bool, e
 			if err := needApp("tls"); err != nil {
 				return info, err
 			}
-			c := sfCond{kind: condSSLState}
+			c := cond{kind: condSSLState}
 			for _, v := range strings.FieldsFunc(o.Value, func(r rune) bool { return r == '|' || r == ',' }) {
 				v = strings.ToLower(strings.TrimSpace(v))
-				s := sfSSL{}
+				s := sslState{}
 				if strings.HasPrefix(v, "!") {
 					s.neg, v = true, v[1:]
 				}
@@ -471,7 +471,7 @@ func compileOptions(r *sfRule, sr *suricata.Rule, order RuleOrder) (info bool, e
 			if err != nil {
 				return info, fmt.Errorf("%w: content: %w", ErrInvalidRule, err)
 			}
-			c := sfContent{pat: pat, neg: neg}
+			c := contentMatch{pat: pat, neg: neg}
 			switch {
 			case cur >= 0:
 				r.bufs[cur].contents = append(r.bufs[cur].contents, c)
@@ -525,7 +525,7 @@ func compileOptions(r *sfRule, sr *suricata.Rule, order RuleOrder) (info bool, e
 			}
 			c := payload[lastIdx]
 			payload = slices.Delete(payload, lastIdx, lastIdx+1)
-			r.bufs = append(r.bufs, sfBuf{kind: bufHost, contents: []sfContent{c.c}, unknown: c.c.relative})
+			r.bufs = append(r.bufs, buffer{kind: bufHost, contents: []contentMatch{c.c}, unknown: c.c.relative})
 			if c.c.relative {
 				undecide(pos, kw, "relative content matching (distance, within) on http.host is not modelled")
 			}
@@ -613,9 +613,9 @@ func compileOptions(r *sfRule, sr *suricata.Rule, order RuleOrder) (info bool, e
 }
 
 // parseIPProto reads ip_proto's value: [!|<|>] a protocol number or name.
-func parseIPProto(v string) (sfNum, error) {
+func parseIPProto(v string) (intCmp, error) {
 	s := strings.TrimSpace(v)
-	n := sfNum{op: '='}
+	n := intCmp{op: '='}
 	switch {
 	case strings.HasPrefix(s, "!"):
 		n.neg, s = true, s[1:]
@@ -641,61 +641,61 @@ func parseIPProto(v string) (sfNum, error) {
 }
 
 // match applies r to one stage's packet.
-func (r *sfRule) match(p *sfPacket) sfTri {
+func (r *rule) match(p *packet) matchResult {
 	if r.never {
-		return sfNo
+		return matchNo
 	}
 	spec := p.spec
 	if r.ipOnly && spec.stage > OpenReply {
-		return sfNo
+		return matchNo
 	}
 	if len(r.apps) > 0 && (!p.appKnown || !slices.Contains(r.apps, p.app)) {
-		return sfNo
+		return matchNo
 	}
 	if r.protoAny {
 		if r.family == 4 && !p.f.Src.Addr().Is4() || r.family == 6 && p.f.Src.Addr().Is4() {
-			return sfNo
+			return matchNo
 		}
 	} else if !r.hasProto(p.f.Protocol) {
-		return sfNo
+		return matchNo
 	}
 	if r.est > 0 && !spec.established || r.est < 0 && spec.established {
-		return sfNo
+		return matchNo
 	}
 	if r.dir > 0 && !spec.toServer || r.dir < 0 && spec.toServer {
-		return sfNo
+		return matchNo
 	}
 	if r.needsPayload && !spec.payload {
-		return sfNo
+		return matchNo
 	}
 	if !r.header(p) {
-		return sfNo
+		return matchNo
 	}
-	res := sfYes
+	res := matchYes
 	for i := range r.conds {
 		switch r.conds[i].eval(p) {
-		case sfNo:
-			return sfNo
-		case sfUnknown:
-			res = sfUnknown
+		case matchNo:
+			return matchNo
+		case matchMaybe:
+			res = matchMaybe
 		}
 	}
 	for i := range r.bufs {
 		switch r.bufs[i].eval(p) {
-		case sfNo:
-			return sfNo
-		case sfUnknown:
-			res = sfUnknown
+		case matchNo:
+			return matchNo
+		case matchMaybe:
+			res = matchMaybe
 		}
 	}
 	if r.unknownKW != "" {
-		res = sfUnknown
+		res = matchMaybe
 	}
 	return res
 }
 
 // header matches addresses and ports, both ways for "<>".
-func (r *sfRule) header(p *sfPacket) bool {
+func (r *rule) header(p *packet) bool {
 	src, dst := p.f.Src.Addr(), p.f.Dst.Addr()
 	sp, dp := p.f.Src.Port(), p.f.Dst.Port()
 	ports := p.hasPorts()
@@ -710,7 +710,7 @@ func (r *sfRule) header(p *sfPacket) bool {
 		fits(&r.sp, r.spAny, dp) && fits(&r.dp, r.dpAny, sp)
 }
 
-func (c *sfCond) eval(p *sfPacket) sfTri {
+func (c *cond) eval(p *packet) matchResult {
 	var ok bool
 	switch c.kind {
 	case condIPProto:
@@ -738,26 +738,26 @@ func (c *sfCond) eval(p *sfPacket) sfTri {
 				continue
 			}
 			if (cur == s.name) != s.neg {
-				return sfYes
+				return matchYes
 			}
 		}
 		if unknown {
-			return sfUnknown
+			return matchMaybe
 		}
-		return sfNo
+		return matchNo
 	}
 	if ok {
-		return sfYes
+		return matchYes
 	}
-	return sfNo
+	return matchNo
 }
 
-func (b *sfBuf) eval(p *sfPacket) sfTri {
+func (b *buffer) eval(p *packet) matchResult {
 	var buf []byte
 	switch b.kind {
 	case bufSNI:
 		if !p.sniVisible {
-			return sfNo
+			return matchNo
 		}
 		buf = p.rawDot
 		if b.lower {
@@ -765,45 +765,45 @@ func (b *sfBuf) eval(p *sfPacket) sfTri {
 		}
 	case bufHost:
 		if !p.hostVisible {
-			return sfNo
+			return matchNo
 		}
 		buf = p.lowDot
 	case bufHeaderNames:
 		if !p.httpRequest {
-			return sfNo
+			return matchNo
 		}
 		// The buffer is unknown except that it starts with "\r\n".
 		for i := range b.contents {
 			c := &b.contents[i]
 			if c.neg || !c.starts || c.ends || c.hasDepth || c.offset != 0 || len(c.pat) > 2 || string(c.pat) != "\r\n"[:len(c.pat)] {
-				return sfUnknown
+				return matchMaybe
 			}
 		}
 		if b.unknown {
-			return sfUnknown
+			return matchMaybe
 		}
-		return sfYes
+		return matchYes
 	}
 	if !b.dot {
 		buf = buf[1:]
 	}
-	res := sfYes
+	res := matchYes
 	for i := range b.contents {
 		c := &b.contents[i]
 		if c.find(buf) == c.neg {
-			res = sfNo
+			res = matchNo
 			break
 		}
 	}
-	if b.unknown && res == sfYes {
-		return sfUnknown
+	if b.unknown && res == matchYes {
+		return matchMaybe
 	}
 	return res
 }
 
 // find reports whether c's pattern occurs in buf where its modifiers
 // allow.
-func (c *sfContent) find(buf []byte) bool {
+func (c *contentMatch) find(buf []byte) bool {
 	n := len(c.pat)
 	lo, hi := c.offset, len(buf)-n // candidate start positions
 	if c.hasDepth {

@@ -1,4 +1,4 @@
-package firewall_test
+package stateful_test
 
 import (
 	"errors"
@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateful"
 	"github.com/reachsim/reachsim/firewall/suricata"
 	"github.com/reachsim/reachsim/flow"
 )
@@ -24,40 +24,40 @@ var sfUpdate = flag.Bool("update-stateful", false, "rewrite the stateful golden 
 var sfHome = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")}
 
 // sfRules is a RulesString group.
-func sfRules(name string, order firewall.RuleOrder, rules ...string) firewall.StatefulRuleGroup {
-	return firewall.StatefulRuleGroup{Name: name, RuleOrder: order, RulesString: strings.Join(rules, "\n")}
+func sfRules(name string, order stateful.RuleOrder, rules ...string) stateful.RuleGroup {
+	return stateful.RuleGroup{Name: name, RuleOrder: order, RulesString: strings.Join(rules, "\n")}
 }
 
 // sfG references a group at a priority.
-func sfG(prio int, g firewall.StatefulRuleGroup) firewall.StatefulGroupRef {
-	return firewall.StatefulGroupRef{Priority: prio, Group: g}
+func sfG(prio int, g stateful.RuleGroup) stateful.GroupRef {
+	return stateful.GroupRef{Priority: prio, Group: g}
 }
 
-func sfStrict(d firewall.StatefulDefaults, groups ...firewall.StatefulGroupRef) firewall.StatefulConfig {
-	return firewall.StatefulConfig{Order: firewall.StrictOrder, Defaults: d, HomeNet: sfHome, Groups: groups}
+func sfStrict(d stateful.Defaults, groups ...stateful.GroupRef) stateful.Config {
+	return stateful.Config{Order: stateful.StrictOrder, Defaults: d, HomeNet: sfHome, Groups: groups}
 }
 
-func sfDefault(groups ...firewall.StatefulGroupRef) firewall.StatefulConfig {
-	return firewall.StatefulConfig{Order: firewall.DefaultActionOrder, HomeNet: sfHome, Groups: groups}
+func sfDefault(groups ...stateful.GroupRef) stateful.Config {
+	return stateful.Config{Order: stateful.DefaultActionOrder, HomeNet: sfHome, Groups: groups}
 }
 
-func sfSess(f string) firewall.Session { return firewall.Session{Flow: flow.MustParse(f)} }
+func sfSess(f string) stateful.Session { return stateful.Session{Flow: flow.MustParse(f)} }
 
-func sfApp(f, app string) firewall.Session {
-	return firewall.Session{Flow: flow.MustParse(f), AppProto: app}
+func sfApp(f, app string) stateful.Session {
+	return stateful.Session{Flow: flow.MustParse(f), AppProto: app}
 }
 
 // sfWant is the part of a decision a row checks.
 type sfWant struct {
 	verdict flow.Verdict
-	stage   firewall.Stage
+	stage   stateful.Stage
 	action  string
 	sid     int // 0: not checked unless action names a rule
 	group   string
 	keyword string // the undecidable keyword
 }
 
-func sfCheck(t *testing.T, e *firewall.StatefulEngine, s firewall.Session, w sfWant) firewall.StatefulDecision {
+func sfCheck(t *testing.T, e *stateful.Engine, s stateful.Session, w sfWant) stateful.Decision {
 	t.Helper()
 	d := e.Evaluate(s)
 	x := e.Explain(s)
@@ -89,14 +89,14 @@ var (
 	sfAllow = flow.Allow
 	sfDeny  = flow.Deny
 	sfIndet = flow.Indeterminate
-	sfS     = firewall.StrictOrder
-	sfD     = firewall.DefaultActionOrder
+	sfS     = stateful.StrictOrder
+	sfD     = stateful.DefaultActionOrder
 )
 
 type sfCase struct {
 	name string
-	cfg  firewall.StatefulConfig
-	sess firewall.Session
+	cfg  stateful.Config
+	sess stateful.Session
 	want sfWant
 }
 
@@ -104,18 +104,18 @@ func sfRun(t *testing.T, cases []sfCase) {
 	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			e, err := firewall.CompileStateful(c.cfg, sfIPSets)
+			e, err := stateful.Compile(c.cfg, sfIPSets)
 			require.NoError(t, err)
 			sfCheck(t, e, c.sess, c.want)
 		})
 	}
 }
 
-var sfIPSets = firewall.StaticIPSets{
+var sfIPSets = stateful.StaticIPSets{
 	"arn:aws:ec2:us-east-1:111122223333:prefix-list/pl-partners": {netip.MustParsePrefix("203.0.113.0/24")},
 }
 
-func TestStatefulOrder(t *testing.T) {
+func TestOrder(t *testing.T) {
 	// A drop rule in the first group and a pass rule in another: the
 	// default order passes (pass beats drop wherever it sits), the strict
 	// order drops (the higher-priority group decides first).
@@ -126,57 +126,57 @@ func TestStatefulOrder(t *testing.T) {
 	https := sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443")
 	sfRun(t, []sfCase{
 		{"default order: the pass rule in the later group wins", sfDefault(sfG(1, dropD), sfG(2, passD)), https,
-			sfWant{sfAllow, firewall.OpenRequest, "pass", 2, "allows", ""}},
-		{"strict order: the drop rule in the first group wins", sfStrict(firewall.StatefulDefaults{}, sfG(1, drop), sfG(2, pass)), https,
-			sfWant{sfDeny, firewall.OpenRequest, "drop", 1, "blocks", ""}},
-		{"strict order: swapping priorities lets it pass", sfStrict(firewall.StatefulDefaults{}, sfG(2, drop), sfG(1, pass)), https,
-			sfWant{sfAllow, firewall.OpenRequest, "pass", 2, "allows", ""}},
+			sfWant{sfAllow, stateful.OpenRequest, "pass", 2, "allows", ""}},
+		{"strict order: the drop rule in the first group wins", sfStrict(stateful.Defaults{}, sfG(1, drop), sfG(2, pass)), https,
+			sfWant{sfDeny, stateful.OpenRequest, "drop", 1, "blocks", ""}},
+		{"strict order: swapping priorities lets it pass", sfStrict(stateful.Defaults{}, sfG(2, drop), sfG(1, pass)), https,
+			sfWant{sfAllow, stateful.OpenRequest, "pass", 2, "allows", ""}},
 		{"default order: reject ranks after drop", sfDefault(sfG(0, sfRules("g", sfD,
 			"reject tcp any any -> any 443 (sid:1;)", "drop tcp any any -> any 443 (sid:2;)"))), https,
-			sfWant{sfDeny, firewall.OpenRequest, "drop", 2, "g", ""}},
+			sfWant{sfDeny, stateful.OpenRequest, "drop", 2, "g", ""}},
 		{"default order: the priority keyword picks the reported sid", sfDefault(sfG(0, sfRules("g", sfD,
 			"drop tcp any any -> any 443 (sid:1; priority:5;)", "drop tcp any any -> any 443 (sid:2; priority:2;)"))), https,
-			sfWant{sfDeny, firewall.OpenRequest, "drop", 2, "g", ""}},
-		{"strict order: an alert does not stop evaluation", sfStrict(firewall.StatefulDefaults{}, sfG(1, sfRules("g", sfS,
+			sfWant{sfDeny, stateful.OpenRequest, "drop", 2, "g", ""}},
+		{"strict order: an alert does not stop evaluation", sfStrict(stateful.Defaults{}, sfG(1, sfRules("g", sfS,
 			"alert tcp any any -> any 443 (sid:1;)", "reject tcp any any -> any 443 (sid:2;)"))), https,
-			sfWant{sfDeny, firewall.OpenRequest, "reject", 2, "g", ""}},
-		{"nothing matches: the engine passes by default", sfStrict(firewall.StatefulDefaults{}, sfG(1, drop)),
+			sfWant{sfDeny, stateful.OpenRequest, "reject", 2, "g", ""}},
+		{"nothing matches: the engine passes by default", sfStrict(stateful.Defaults{}, sfG(1, drop)),
 			sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:80"),
-			sfWant{sfAllow, firewall.DataToClient, "", 0, "", ""}},
+			sfWant{sfAllow, stateful.DataToClient, "", 0, "", ""}},
 	})
 }
 
-func TestStatefulDefaultActions(t *testing.T) {
+func TestDefaultActions(t *testing.T) {
 	other := sfRules("g", sfS, "drop tcp any any -> 192.0.2.1 any (sid:1;)")
-	strict := func(d firewall.StatefulDefaults) firewall.StatefulConfig { return sfStrict(d, sfG(1, other)) }
+	strict := func(d stateful.Defaults) stateful.Config { return sfStrict(d, sfG(1, other)) }
 	https := sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443")
 	dns := sfSess("udp 10.0.0.5:50000 -> 198.51.100.7:53")
 	ping := sfSess("icmp 10.0.0.5 -> 198.51.100.7")
 	sfRun(t, []sfCase{
 		{"drop_established lets the handshake through and drops the first data packet",
-			strict(firewall.StatefulDefaults{DropEstablished: true}), https,
-			sfWant{sfDeny, firewall.DataToServer, "aws:drop_established", 0, "", ""}},
-		{"drop_strict drops the SYN", strict(firewall.StatefulDefaults{DropStrict: true}), https,
-			sfWant{sfDeny, firewall.OpenRequest, "aws:drop_strict", 0, "", ""}},
-		{"drop_established drops UDP from the first datagram", strict(firewall.StatefulDefaults{DropEstablished: true}), dns,
-			sfWant{sfDeny, firewall.OpenRequest, "aws:drop_established", 0, "", ""}},
-		{"drop_established drops ICMP", strict(firewall.StatefulDefaults{DropEstablished: true}), ping,
-			sfWant{sfDeny, firewall.OpenRequest, "aws:drop_established", 0, "", ""}},
-		{"drop_established_app_layer decides like drop_established", strict(firewall.StatefulDefaults{DropEstablishedAppLayer: true}), https,
-			sfWant{sfDeny, firewall.DataToServer, "aws:drop_established_app_layer", 0, "", ""}},
-		{"drop_established_app_layer_to_server drops client data", strict(firewall.StatefulDefaults{DropEstablishedAppLayerToServer: true}), https,
-			sfWant{sfDeny, firewall.DataToServer, "aws:drop_established_app_layer_to_server", 0, "", ""}},
-		{"alert defaults do not drop", strict(firewall.StatefulDefaults{AlertStrict: true, AlertEstablished: true}), https,
-			sfWant{sfAllow, firewall.DataToClient, "", 0, "", ""}},
+			strict(stateful.Defaults{DropEstablished: true}), https,
+			sfWant{sfDeny, stateful.DataToServer, "aws:drop_established", 0, "", ""}},
+		{"drop_strict drops the SYN", strict(stateful.Defaults{DropStrict: true}), https,
+			sfWant{sfDeny, stateful.OpenRequest, "aws:drop_strict", 0, "", ""}},
+		{"drop_established drops UDP from the first datagram", strict(stateful.Defaults{DropEstablished: true}), dns,
+			sfWant{sfDeny, stateful.OpenRequest, "aws:drop_established", 0, "", ""}},
+		{"drop_established drops ICMP", strict(stateful.Defaults{DropEstablished: true}), ping,
+			sfWant{sfDeny, stateful.OpenRequest, "aws:drop_established", 0, "", ""}},
+		{"drop_established_app_layer decides like drop_established", strict(stateful.Defaults{DropEstablishedAppLayer: true}), https,
+			sfWant{sfDeny, stateful.DataToServer, "aws:drop_established_app_layer", 0, "", ""}},
+		{"drop_established_app_layer_to_server drops client data", strict(stateful.Defaults{DropEstablishedAppLayerToServer: true}), https,
+			sfWant{sfDeny, stateful.DataToServer, "aws:drop_established_app_layer_to_server", 0, "", ""}},
+		{"alert defaults do not drop", strict(stateful.Defaults{AlertStrict: true, AlertEstablished: true}), https,
+			sfWant{sfAllow, stateful.DataToClient, "", 0, "", ""}},
 		{"a pass rule for DNS passes UDP under drop_established (the protocol is known on the first datagram)",
-			sfStrict(firewall.StatefulDefaults{DropEstablished: true}, sfG(1, sfRules("dns", sfS, "pass dns $HOME_NET any -> any 53 (sid:7;)"))), dns,
-			sfWant{sfAllow, firewall.OpenRequest, "pass", 7, "dns", ""}},
+			sfStrict(stateful.Defaults{DropEstablished: true}, sfG(1, sfRules("dns", sfS, "pass dns $HOME_NET any -> any 53 (sid:7;)"))), dns,
+			sfWant{sfAllow, stateful.OpenRequest, "pass", 7, "dns", ""}},
 		{"a TCP pass rule on the handshake passes the whole connection under drop_established",
-			sfStrict(firewall.StatefulDefaults{DropEstablished: true}, sfG(1, sfRules("web", sfS, "pass tcp $HOME_NET any -> any 443 (flow:not_established; sid:8;)"))), https,
-			sfWant{sfAllow, firewall.OpenRequest, "pass", 8, "web", ""}},
+			sfStrict(stateful.Defaults{DropEstablished: true}, sfG(1, sfRules("web", sfS, "pass tcp $HOME_NET any -> any 443 (flow:not_established; sid:8;)"))), https,
+			sfWant{sfAllow, stateful.OpenRequest, "pass", 8, "web", ""}},
 	})
 	t.Run("alert defaults are recorded at every stage they cover", func(t *testing.T) {
-		e := firewall.MustCompileStateful(strict(firewall.StatefulDefaults{AlertStrict: true, AlertEstablished: true}), nil)
+		e := stateful.MustCompile(strict(stateful.Defaults{AlertStrict: true, AlertEstablished: true}), nil)
 		d := e.Evaluate(https)
 		var got []string
 		for _, a := range d.Alerts {
@@ -190,116 +190,116 @@ func TestStatefulDefaultActions(t *testing.T) {
 	})
 }
 
-func TestStatefulFlowDirection(t *testing.T) {
-	none := firewall.StatefulDefaults{DropStrict: true}
+func TestFlowDirection(t *testing.T) {
+	none := stateful.Defaults{DropStrict: true}
 	https := sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443")
 	sfRun(t, []sfCase{
 		{"a pass rule on the request lets the session's return packets through",
 			sfStrict(none, sfG(1, sfRules("g", sfS, "pass tcp $HOME_NET any -> any 443 (flow:to_server; sid:1;)"))), https,
-			sfWant{sfAllow, firewall.OpenRequest, "pass", 1, "g", ""}},
+			sfWant{sfAllow, stateful.OpenRequest, "pass", 1, "g", ""}},
 		{"a FORWARD rule written for replies never sees the opening packet",
 			sfStrict(none, sfG(1, sfRules("g", sfS, "pass tcp any 443 -> $HOME_NET any (sid:1;)"))), https,
-			sfWant{sfDeny, firewall.OpenRequest, "aws:drop_strict", 0, "", ""}},
+			sfWant{sfDeny, stateful.OpenRequest, "aws:drop_strict", 0, "", ""}},
 		{"the same rule with <> matches the request swapped",
 			sfStrict(none, sfG(1, sfRules("g", sfS, "pass tcp any 443 <> $HOME_NET any (sid:1;)"))), https,
-			sfWant{sfAllow, firewall.OpenRequest, "pass", 1, "g", ""}},
+			sfWant{sfAllow, stateful.OpenRequest, "pass", 1, "g", ""}},
 		{"<> matches traffic opened from the other side",
-			sfStrict(firewall.StatefulDefaults{}, sfG(1, sfRules("g", sfS, "drop tcp $HOME_NET any <> 198.51.100.7 22 (sid:3;)"))),
+			sfStrict(stateful.Defaults{}, sfG(1, sfRules("g", sfS, "drop tcp $HOME_NET any <> 198.51.100.7 22 (sid:3;)"))),
 			sfSess("tcp 198.51.100.7:22 -> 10.0.0.5:50000"),
-			sfWant{sfDeny, firewall.OpenRequest, "drop", 3, "g", ""}},
+			sfWant{sfDeny, stateful.OpenRequest, "drop", 3, "g", ""}},
 		{"-> does not match the opening packet from the other side, but it drops its reply",
-			sfStrict(firewall.StatefulDefaults{}, sfG(1, sfRules("g", sfS, "drop tcp $HOME_NET any -> 198.51.100.7 22 (sid:3;)"))),
+			sfStrict(stateful.Defaults{}, sfG(1, sfRules("g", sfS, "drop tcp $HOME_NET any -> 198.51.100.7 22 (sid:3;)"))),
 			sfSess("tcp 198.51.100.7:22 -> 10.0.0.5:50000"),
-			sfWant{sfDeny, firewall.OpenReply, "drop", 3, "g", ""}},
+			sfWant{sfDeny, stateful.OpenReply, "drop", 3, "g", ""}},
 		{"flow:to_server keeps a -> rule off the replies",
-			sfStrict(firewall.StatefulDefaults{}, sfG(1, sfRules("g", sfS, "drop tcp $HOME_NET any -> 198.51.100.7 22 (flow:to_server; sid:3;)"))),
+			sfStrict(stateful.Defaults{}, sfG(1, sfRules("g", sfS, "drop tcp $HOME_NET any -> 198.51.100.7 22 (flow:to_server; sid:3;)"))),
 			sfSess("tcp 198.51.100.7:22 -> 10.0.0.5:50000"),
-			sfWant{sfAllow, firewall.DataToClient, "", 0, "", ""}},
+			sfWant{sfAllow, stateful.DataToClient, "", 0, "", ""}},
 		{"a reply rule with flow:to_client drops the SYN-ACK",
-			sfStrict(firewall.StatefulDefaults{}, sfG(1, sfRules("g", sfS, "drop tcp any 443 -> $HOME_NET any (flow:to_client,not_established; sid:4;)"))), https,
-			sfWant{sfDeny, firewall.OpenReply, "drop", 4, "g", ""}},
+			sfStrict(stateful.Defaults{}, sfG(1, sfRules("g", sfS, "drop tcp any 443 -> $HOME_NET any (flow:to_client,not_established; sid:4;)"))), https,
+			sfWant{sfDeny, stateful.OpenReply, "drop", 4, "g", ""}},
 	})
 }
 
-func TestStatefulFlowKeywords(t *testing.T) {
-	one := func(rule string) firewall.StatefulConfig {
-		return sfStrict(firewall.StatefulDefaults{}, sfG(1, sfRules("g", sfS, rule)))
+func TestFlowKeywords(t *testing.T) {
+	one := func(rule string) stateful.Config {
+		return sfStrict(stateful.Defaults{}, sfG(1, sfRules("g", sfS, rule)))
 	}
 	https := sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443")
 	dns := sfSess("udp 10.0.0.5:50000 -> 198.51.100.7:53")
 	sfRun(t, []sfCase{
 		{"flow:established,to_server matches the first data packet", one("drop tcp any any -> any any (flow:established,to_server; sid:1;)"), https,
-			sfWant{sfDeny, firewall.DataToServer, "drop", 1, "", ""}},
+			sfWant{sfDeny, stateful.DataToServer, "drop", 1, "", ""}},
 		{"flow:established,to_client matches the server's data", one("drop tcp any any <> any any (flow:established,to_client; sid:1;)"), https,
-			sfWant{sfDeny, firewall.DataToClient, "drop", 1, "", ""}},
+			sfWant{sfDeny, stateful.DataToClient, "drop", 1, "", ""}},
 		{"flow:not_established matches the SYN", one("drop tcp any any -> any any (flow:not_established; sid:1;)"), https,
-			sfWant{sfDeny, firewall.OpenRequest, "drop", 1, "", ""}},
+			sfWant{sfDeny, stateful.OpenRequest, "drop", 1, "", ""}},
 		{"flow:stateless matches every packet", one("drop tcp any any -> any any (flow:stateless; sid:1;)"), https,
-			sfWant{sfDeny, firewall.OpenRequest, "drop", 1, "", ""}},
+			sfWant{sfDeny, stateful.OpenRequest, "drop", 1, "", ""}},
 		{"a UDP reply is established", one("drop udp any any <> any any (flow:established; sid:1;)"), dns,
-			sfWant{sfDeny, firewall.OpenReply, "drop", 1, "", ""}},
+			sfWant{sfDeny, stateful.OpenReply, "drop", 1, "", ""}},
 		{"ip_proto:!TCP drops UDP", one("drop ip any any -> any any (ip_proto:!TCP; sid:1;)"), dns,
-			sfWant{sfDeny, firewall.OpenRequest, "drop", 1, "", ""}},
+			sfWant{sfDeny, stateful.OpenRequest, "drop", 1, "", ""}},
 		{"ip_proto:!TCP leaves TCP alone", one("drop ip any any -> any any (ip_proto:!TCP; sid:1;)"), https,
-			sfWant{sfAllow, firewall.DataToClient, "", 0, "", ""}},
+			sfWant{sfAllow, stateful.DataToClient, "", 0, "", ""}},
 		{"ip_proto:17 by number", one("drop ip any any -> any any (ip_proto:17; sid:1;)"), dns,
-			sfWant{sfDeny, firewall.OpenRequest, "drop", 1, "", ""}},
+			sfWant{sfDeny, stateful.OpenRequest, "drop", 1, "", ""}},
 		{"itype matches the echo request, not the reply", one("drop icmp any any -> any any (itype:8; sid:1;)"),
-			sfSess("icmp 10.0.0.5 -> 198.51.100.7"), sfWant{sfDeny, firewall.OpenRequest, "drop", 1, "", ""}},
+			sfSess("icmp 10.0.0.5 -> 198.51.100.7"), sfWant{sfDeny, stateful.OpenRequest, "drop", 1, "", ""}},
 		{"itype:0 matches the echo reply", one("drop icmp any any <> any any (itype:0; sid:1;)"),
-			sfSess("icmp 10.0.0.5 -> 198.51.100.7"), sfWant{sfDeny, firewall.OpenReply, "drop", 1, "", ""}},
+			sfSess("icmp 10.0.0.5 -> 198.51.100.7"), sfWant{sfDeny, stateful.OpenReply, "drop", 1, "", ""}},
 		{"app-layer-protocol:tls on 443", one("drop tcp any any -> any any (app-layer-protocol:tls; sid:1;)"), https,
-			sfWant{sfDeny, firewall.DataToServer, "drop", 1, "", ""}},
+			sfWant{sfDeny, stateful.DataToServer, "drop", 1, "", ""}},
 		{"app-layer-protocol:!tls leaves TLS alone", one("drop tcp any any -> any any (app-layer-protocol:!tls; sid:1;)"), https,
-			sfWant{sfAllow, firewall.DataToClient, "", 0, "", ""}},
+			sfWant{sfAllow, stateful.DataToClient, "", 0, "", ""}},
 		{"an application protocol named in the session beats the port table", one("drop tls any any -> any any (sid:1;)"),
-			sfApp("tcp 10.0.0.5:50000 -> 198.51.100.7:9443", "tls"), sfWant{sfDeny, firewall.DataToServer, "drop", 1, "", ""}},
+			sfApp("tcp 10.0.0.5:50000 -> 198.51.100.7:9443", "tls"), sfWant{sfDeny, stateful.DataToServer, "drop", 1, "", ""}},
 		{"an unknown port speaks no known protocol", one("drop tls any any -> any any (sid:1;)"),
-			sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:9443"), sfWant{sfAllow, firewall.DataToClient, "", 0, "", ""}},
+			sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:9443"), sfWant{sfAllow, stateful.DataToClient, "", 0, "", ""}},
 		{"http matches HTTP/2", one("drop http any any -> any any (sid:1;)"),
-			sfApp("tcp 10.0.0.5:50000 -> 198.51.100.7:443", "http2"), sfWant{sfDeny, firewall.DataToServer, "drop", 1, "", ""}},
+			sfApp("tcp 10.0.0.5:50000 -> 198.51.100.7:443", "http2"), sfWant{sfDeny, stateful.DataToServer, "drop", 1, "", ""}},
 		{"ssl_state:client_hello is the client's first data", one("drop tls any any -> any any (ssl_state:client_hello; sid:1;)"), https,
-			sfWant{sfDeny, firewall.DataToServer, "drop", 1, "", ""}},
+			sfWant{sfDeny, stateful.DataToServer, "drop", 1, "", ""}},
 		{"sameip", one("drop ip any any -> any any (sameip; sid:1;)"),
-			sfSess("tcp 10.0.0.5:50000 -> 10.0.0.5:443"), sfWant{sfDeny, firewall.OpenRequest, "drop", 1, "", ""}},
+			sfSess("tcp 10.0.0.5:50000 -> 10.0.0.5:443"), sfWant{sfDeny, stateful.OpenRequest, "drop", 1, "", ""}},
 		{"sameip leaves other pairs alone", one("drop ip any any -> any any (sameip; sid:1;)"), https,
-			sfWant{sfAllow, firewall.DataToClient, "", 0, "", ""}},
+			sfWant{sfAllow, stateful.DataToClient, "", 0, "", ""}},
 		{"icode", one("drop icmp any any -> any any (itype:3; icode:4; sid:1;)"),
-			sfSess("icmp 10.0.0.5 -> 198.51.100.7 type 3 code 4"), sfWant{sfDeny, firewall.OpenRequest, "drop", 1, "", ""}},
+			sfSess("icmp 10.0.0.5 -> 198.51.100.7 type 3 code 4"), sfWant{sfDeny, stateful.OpenRequest, "drop", 1, "", ""}},
 		{"tls.sni with depth", one(`drop tls any any -> any any (tls.sni; content:"www."; depth:4; sid:1;)`),
-			sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain www.example.com"), sfWant{sfDeny, firewall.DataToServer, "drop", 1, "", ""}},
+			sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain www.example.com"), sfWant{sfDeny, stateful.DataToServer, "drop", 1, "", ""}},
 		{"tls.sni with depth: too deep", one(`drop tls any any -> any any (tls.sni; content:"example"; depth:4; sid:1;)`),
-			sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain www.example.com"), sfWant{sfAllow, firewall.DataToClient, "", 0, "", ""}},
+			sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain www.example.com"), sfWant{sfAllow, stateful.DataToClient, "", 0, "", ""}},
 		{"tls.sni is case-sensitive without nocase", one(`drop tls any any -> any any (tls.sni; content:"www.example.com"; sid:1;)`),
-			sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain WWW.EXAMPLE.COM"), sfWant{sfAllow, firewall.DataToClient, "", 0, "", ""}},
+			sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain WWW.EXAMPLE.COM"), sfWant{sfAllow, stateful.DataToClient, "", 0, "", ""}},
 		{"to_lowercase on tls.sni", one(`drop tls any any -> any any (tls.sni; to_lowercase; content:"www.example.com"; sid:1;)`),
-			sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain WWW.EXAMPLE.COM"), sfWant{sfDeny, firewall.DataToServer, "drop", 1, "", ""}},
+			sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain WWW.EXAMPLE.COM"), sfWant{sfDeny, stateful.DataToServer, "drop", 1, "", ""}},
 		{"a negated SNI content drops other names", one(`drop tls any any -> any any (tls.sni; content:!".example.com"; endswith; sid:1;)`),
-			sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain www.example.org"), sfWant{sfDeny, firewall.DataToServer, "drop", 1, "", ""}},
+			sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain www.example.org"), sfWant{sfDeny, stateful.DataToServer, "drop", 1, "", ""}},
 		{"a negated SNI content spares listed names", one(`drop tls any any -> any any (tls.sni; content:!".example.com"; endswith; sid:1;)`),
-			sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain www.example.com"), sfWant{sfAllow, firewall.DataToClient, "", 0, "", ""}},
+			sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain www.example.com"), sfWant{sfAllow, stateful.DataToClient, "", 0, "", ""}},
 		{"a negated SNI content needs an SNI", one(`drop tls any any -> any any (tls.sni; content:!".example.com"; endswith; sid:1;)`),
-			https, sfWant{sfAllow, firewall.DataToClient, "", 0, "", ""}},
+			https, sfWant{sfAllow, stateful.DataToClient, "", 0, "", ""}},
 		{"the legacy http_host modifier", one(`drop http any any -> any any (content:"example.com"; http_host; sid:1;)`),
-			sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:80 domain www.Example.com"), sfWant{sfDeny, firewall.DataToServer, "drop", 1, "", ""}},
+			sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:80 domain www.Example.com"), sfWant{sfDeny, stateful.DataToServer, "drop", 1, "", ""}},
 		{"ports never match ICMP", one("drop ip any any -> any 443 (sid:1;)"),
-			sfSess("icmp 10.0.0.5 -> 198.51.100.7"), sfWant{sfAllow, firewall.OpenReply, "", 0, "", ""}},
+			sfSess("icmp 10.0.0.5 -> 198.51.100.7"), sfWant{sfAllow, stateful.OpenReply, "", 0, "", ""}},
 	})
 }
 
-func TestStatefulAddresses(t *testing.T) {
-	one := func(rule string) firewall.StatefulConfig {
-		return sfStrict(firewall.StatefulDefaults{}, sfG(1, sfRules("g", sfS, rule)))
+func TestAddresses(t *testing.T) {
+	one := func(rule string) stateful.Config {
+		return sfStrict(stateful.Defaults{}, sfG(1, sfRules("g", sfS, rule)))
 	}
-	withVars := func(rule string) firewall.StatefulConfig {
+	withVars := func(rule string) stateful.Config {
 		g := sfRules("g", sfS, rule)
 		g.IPSets = map[string][]netip.Prefix{"SRV": {netip.MustParsePrefix("198.51.100.0/24")}}
 		g.PortSets = map[string][]flow.PortRange{"WEB": {{Lo: 80, Hi: 80}, {Lo: 443, Hi: 443}}}
 		g.IPSetReferences = map[string]string{"PARTNERS": "arn:aws:ec2:us-east-1:111122223333:prefix-list/pl-partners"}
-		return sfStrict(firewall.StatefulDefaults{}, sfG(1, g))
+		return sfStrict(stateful.Defaults{}, sfG(1, g))
 	}
-	none := sfWant{sfAllow, firewall.DataToClient, "", 0, "", ""}
-	blocked := sfWant{sfDeny, firewall.OpenRequest, "drop", 1, "g", ""}
+	none := sfWant{sfAllow, stateful.DataToClient, "", 0, "", ""}
+	blocked := sfWant{sfDeny, stateful.OpenRequest, "drop", 1, "g", ""}
 	sfRun(t, []sfCase{
 		{"a list minus a negated item: inside", one("drop tcp [10.0.0.0/16,!10.0.5.0/24] any -> any any (sid:1;)"),
 			sfSess("tcp 10.0.4.1:50000 -> 198.51.100.7:443"), blocked},
@@ -310,7 +310,7 @@ func TestStatefulAddresses(t *testing.T) {
 		{"a negated address", one("drop tcp !$HOME_NET any -> any any (sid:1;)"),
 			sfSess("tcp 10.0.0.1:50000 -> 10.0.0.2:443"), none},
 		{"a negated address matches the reply from outside", one("drop tcp !$HOME_NET any -> any any (sid:1;)"),
-			sfSess("tcp 10.0.0.1:50000 -> 198.51.100.7:443"), sfWant{sfDeny, firewall.OpenReply, "drop", 1, "g", ""}},
+			sfSess("tcp 10.0.0.1:50000 -> 198.51.100.7:443"), sfWant{sfDeny, stateful.OpenReply, "drop", 1, "g", ""}},
 		{"a port list with a negated port: listed", one("drop tcp any any -> any [80,443,8000:9000,!8443] (sid:1;)"),
 			sfSess("tcp 10.0.0.1:50000 -> 198.51.100.7:8080"), blocked},
 		{"a port list with a negated port: the hole", one("drop tcp any any -> any [80,443,8000:9000,!8443] (sid:1;)"),
@@ -330,16 +330,16 @@ func TestStatefulAddresses(t *testing.T) {
 	})
 }
 
-func TestStatefulHomeNet(t *testing.T) {
+func TestHomeNet(t *testing.T) {
 	rule := "drop tcp $HOME_NET any -> $EXTERNAL_NET any (sid:1;)"
-	group := func(ipsets map[string][]netip.Prefix) firewall.StatefulConfig {
+	group := func(ipsets map[string][]netip.Prefix) stateful.Config {
 		g := sfRules("g", sfS, rule)
 		g.IPSets = ipsets
-		return sfStrict(firewall.StatefulDefaults{}, sfG(1, g))
+		return sfStrict(stateful.Defaults{}, sfG(1, g))
 	}
 	spoke := []netip.Prefix{netip.MustParsePrefix("172.16.0.0/16")}
-	none := sfWant{sfAllow, firewall.DataToClient, "", 0, "", ""}
-	blocked := sfWant{sfDeny, firewall.OpenRequest, "drop", 1, "g", ""}
+	none := sfWant{sfAllow, stateful.DataToClient, "", 0, "", ""}
+	blocked := sfWant{sfDeny, stateful.OpenRequest, "drop", 1, "g", ""}
 	sfRun(t, []sfCase{
 		{"the policy's HOME_NET by default", group(nil), sfSess("tcp 10.0.0.5:50000 -> 8.8.8.8:443"), blocked},
 		{"outside the policy's HOME_NET", group(nil), sfSess("tcp 172.16.0.5:50000 -> 8.8.8.8:443"), none},
@@ -354,102 +354,102 @@ func TestStatefulHomeNet(t *testing.T) {
 	})
 }
 
-func TestStatefulDomainLists(t *testing.T) {
-	list := func(typ string, order firewall.RuleOrder, targets ...string) firewall.StatefulRuleGroup {
-		return firewall.StatefulRuleGroup{Name: strings.ToLower(typ), RuleOrder: order,
-			DomainList: &firewall.DomainList{Targets: targets, TargetTypes: []string{"TLS_SNI", "HTTP_HOST"}, Type: typ}}
+func TestDomainLists(t *testing.T) {
+	list := func(typ string, order stateful.RuleOrder, targets ...string) stateful.RuleGroup {
+		return stateful.RuleGroup{Name: strings.ToLower(typ), RuleOrder: order,
+			DomainList: &stateful.DomainList{Targets: targets, TargetTypes: []string{"TLS_SNI", "HTTP_HOST"}, Type: typ}}
 	}
-	allowS := sfStrict(firewall.StatefulDefaults{DropEstablished: true}, sfG(1, list("ALLOWLIST", sfS, "www.example.com", ".example.org")))
+	allowS := sfStrict(stateful.Defaults{DropEstablished: true}, sfG(1, list("ALLOWLIST", sfS, "www.example.com", ".example.org")))
 	allowD := sfDefault(sfG(0, list("ALLOWLIST", sfD, "www.example.com", ".example.org")))
 	denyList := sfDefault(sfG(0, list("DENYLIST", sfD, ".example.com")))
 	// sids: 1 tls www.example.com, 2 http www.example.com, 3 tls .example.org,
 	// 4 http .example.org, 5 drop tls, 6 drop http.
 	sfRun(t, []sfCase{
 		{"allowlist: a listed SNI passes at the ClientHello", allowS, sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain www.example.com"),
-			sfWant{sfAllow, firewall.DataToServer, "pass", 1, "allowlist", ""}},
+			sfWant{sfAllow, stateful.DataToServer, "pass", 1, "allowlist", ""}},
 		{"allowlist: SNI matching is case-insensitive", allowS, sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain WWW.Example.COM"),
-			sfWant{sfAllow, firewall.DataToServer, "pass", 1, "allowlist", ""}},
+			sfWant{sfAllow, stateful.DataToServer, "pass", 1, "allowlist", ""}},
 		{"allowlist: a leading dot covers the domain itself", allowS, sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain example.org"),
-			sfWant{sfAllow, firewall.DataToServer, "pass", 3, "allowlist", ""}},
+			sfWant{sfAllow, stateful.DataToServer, "pass", 3, "allowlist", ""}},
 		{"allowlist: a leading dot covers subdomains", allowS, sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain a.b.example.org"),
-			sfWant{sfAllow, firewall.DataToServer, "pass", 3, "allowlist", ""}},
+			sfWant{sfAllow, stateful.DataToServer, "pass", 3, "allowlist", ""}},
 		{"allowlist: a name that only ends the same is not a subdomain", allowS, sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain badexample.org"),
-			sfWant{sfDeny, firewall.DataToServer, "drop", 5, "allowlist", ""}},
+			sfWant{sfDeny, stateful.DataToServer, "drop", 5, "allowlist", ""}},
 		{"allowlist: an exact name does not cover subdomains", allowS, sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain api.www.example.com"),
-			sfWant{sfDeny, firewall.DataToServer, "drop", 5, "allowlist", ""}},
+			sfWant{sfDeny, stateful.DataToServer, "drop", 5, "allowlist", ""}},
 		{"allowlist: TLS without SNI meets the generated drop rule", allowS, sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443"),
-			sfWant{sfDeny, firewall.DataToServer, "drop", 5, "allowlist", ""}},
+			sfWant{sfDeny, stateful.DataToServer, "drop", 5, "allowlist", ""}},
 		{"allowlist: HTTP Host", allowS, sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:80 domain sub.example.org"),
-			sfWant{sfAllow, firewall.DataToServer, "pass", 4, "allowlist", ""}},
+			sfWant{sfAllow, stateful.DataToServer, "pass", 4, "allowlist", ""}},
 		{"allowlist: an unlisted HTTP Host meets the generated HTTP drop rule", allowS, sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:80 domain example.net"),
-			sfWant{sfDeny, firewall.DataToServer, "drop", 6, "allowlist", ""}},
+			sfWant{sfDeny, stateful.DataToServer, "drop", 6, "allowlist", ""}},
 		{"allowlist: an HTTP request without a Host meets the generated HTTP drop rule", allowS, sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:80"),
-			sfWant{sfDeny, firewall.DataToServer, "drop", 6, "allowlist", ""}},
+			sfWant{sfDeny, stateful.DataToServer, "drop", 6, "allowlist", ""}},
 		{"allowlist, default order: a non-TLS, non-HTTP flow is untouched", allowD, sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:22"),
-			sfWant{sfAllow, firewall.DataToClient, "", 0, "", ""}},
+			sfWant{sfAllow, stateful.DataToClient, "", 0, "", ""}},
 		{"allowlist, strict order: a non-TLS flow falls to drop_established", allowS, sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:22"),
-			sfWant{sfDeny, firewall.DataToServer, "aws:drop_established", 0, "", ""}},
+			sfWant{sfDeny, stateful.DataToServer, "aws:drop_established", 0, "", ""}},
 		{"allowlist: traffic from outside HOME_NET is not filtered", allowD, sfSess("tcp 172.16.0.5:50000 -> 198.51.100.7:443 domain evil.test"),
-			sfWant{sfAllow, firewall.DataToClient, "", 0, "", ""}},
+			sfWant{sfAllow, stateful.DataToClient, "", 0, "", ""}},
 		{"allowlist, default order: listed", allowD, sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain www.example.com"),
-			sfWant{sfAllow, firewall.DataToServer, "pass", 1, "allowlist", ""}},
+			sfWant{sfAllow, stateful.DataToServer, "pass", 1, "allowlist", ""}},
 		{"denylist: a listed domain is dropped", denyList, sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain www.example.com"),
-			sfWant{sfDeny, firewall.DataToServer, "drop", 1, "denylist", ""}},
+			sfWant{sfDeny, stateful.DataToServer, "drop", 1, "denylist", ""}},
 		{"denylist: other domains pass", denyList, sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain www.example.org"),
-			sfWant{sfAllow, firewall.DataToClient, "", 0, "", ""}},
+			sfWant{sfAllow, stateful.DataToClient, "", 0, "", ""}},
 		{"rejectlist: reject is reported", sfDefault(sfG(0, list("REJECTLIST", sfD, ".example.com"))),
 			sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:80 domain example.com"),
-			sfWant{sfDeny, firewall.DataToServer, "reject", 2, "rejectlist", ""}},
+			sfWant{sfDeny, stateful.DataToServer, "reject", 2, "rejectlist", ""}},
 		{"alertlist: only alerts", sfDefault(sfG(0, list("ALERTLIST", sfD, ".example.com"))),
 			sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain example.com"),
-			sfWant{sfAllow, firewall.DataToClient, "", 0, "", ""}},
+			sfWant{sfAllow, stateful.DataToClient, "", 0, "", ""}},
 	})
 }
 
-func TestStatefulIndeterminate(t *testing.T) {
+func TestIndeterminate(t *testing.T) {
 	https := sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443")
 	sfRun(t, []sfCase{
 		{"payload content makes a drop undecidable at the first data packet",
-			sfStrict(firewall.StatefulDefaults{}, sfG(1, sfRules("g", sfS, `drop tcp any any -> any any (content:"evil"; sid:1;)`))), https,
-			sfWant{sfIndet, firewall.DataToServer, "drop", 1, "g", "content"}},
+			sfStrict(stateful.Defaults{}, sfG(1, sfRules("g", sfS, `drop tcp any any -> any any (content:"evil"; sid:1;)`))), https,
+			sfWant{sfIndet, stateful.DataToServer, "drop", 1, "g", "content"}},
 		{"a definite pass on the SYN wins before the payload is seen",
-			sfStrict(firewall.StatefulDefaults{}, sfG(1, sfRules("g", sfS, `drop tcp any any -> any any (content:"evil"; sid:1;)`, "pass tcp any any -> any 443 (sid:2;)"))), https,
-			sfWant{sfAllow, firewall.OpenRequest, "pass", 2, "g", ""}},
+			sfStrict(stateful.Defaults{}, sfG(1, sfRules("g", sfS, `drop tcp any any -> any any (content:"evil"; sid:1;)`, "pass tcp any any -> any 443 (sid:2;)"))), https,
+			sfWant{sfAllow, stateful.OpenRequest, "pass", 2, "g", ""}},
 		{"default order: a definite pass beats an undecidable one",
 			sfDefault(sfG(0, sfRules("g", sfD, `pass tcp any any -> any any (geoip:dst,US; sid:1;)`, "pass tcp any any -> any 443 (sid:2;)"))), https,
-			sfWant{sfAllow, firewall.OpenRequest, "pass", 2, "g", ""}},
+			sfWant{sfAllow, stateful.OpenRequest, "pass", 2, "g", ""}},
 		{"default order: an undecidable pass beats a definite drop",
 			sfDefault(sfG(0, sfRules("g", sfD, `pass tcp any any -> any any (geoip:dst,US; sid:1;)`, "drop tcp any any -> any 443 (sid:2;)"))), https,
-			sfWant{sfIndet, firewall.OpenRequest, "pass", 1, "g", "geoip"}},
+			sfWant{sfIndet, stateful.OpenRequest, "pass", 1, "g", "geoip"}},
 		{"default order: a definite drop beats an undecidable one",
 			sfDefault(sfG(0, sfRules("g", sfD, `drop tcp any any -> any any (flowbits:isset,bad; sid:1;)`, "drop tcp any any -> any 443 (sid:2;)"))), https,
-			sfWant{sfDeny, firewall.OpenRequest, "drop", 2, "g", ""}},
+			sfWant{sfDeny, stateful.OpenRequest, "drop", 2, "g", ""}},
 		{"an undecidable alert never matters",
-			sfStrict(firewall.StatefulDefaults{DropStrict: true}, sfG(1, sfRules("g", sfS, `alert tcp any any -> any any (pcre:"/x/"; sid:1;)`))), https,
-			sfWant{sfDeny, firewall.OpenRequest, "aws:drop_strict", 0, "", ""}},
+			sfStrict(stateful.Defaults{DropStrict: true}, sfG(1, sfRules("g", sfS, `alert tcp any any -> any any (pcre:"/x/"; sid:1;)`))), https,
+			sfWant{sfDeny, stateful.OpenRequest, "aws:drop_strict", 0, "", ""}},
 		{"dns.query is undecidable on DNS only",
-			sfStrict(firewall.StatefulDefaults{}, sfG(1, sfRules("g", sfS, `drop dns any any -> any any (dns.query; content:"evil"; sid:1;)`))),
+			sfStrict(stateful.Defaults{}, sfG(1, sfRules("g", sfS, `drop dns any any -> any any (dns.query; content:"evil"; sid:1;)`))),
 			sfSess("udp 10.0.0.5:50000 -> 198.51.100.7:53"),
-			sfWant{sfIndet, firewall.OpenRequest, "drop", 1, "g", "dns.query"}},
+			sfWant{sfIndet, stateful.OpenRequest, "drop", 1, "g", "dns.query"}},
 		{"dns.query does not touch HTTPS",
-			sfStrict(firewall.StatefulDefaults{}, sfG(1, sfRules("g", sfS, `drop dns any any -> any any (dns.query; content:"evil"; sid:1;)`))), https,
-			sfWant{sfAllow, firewall.DataToClient, "", 0, "", ""}},
+			sfStrict(stateful.Defaults{}, sfG(1, sfRules("g", sfS, `drop dns any any -> any any (dns.query; content:"evil"; sid:1;)`))), https,
+			sfWant{sfAllow, stateful.DataToClient, "", 0, "", ""}},
 		{"an unknown keyword is undecidable",
-			sfStrict(firewall.StatefulDefaults{}, sfG(1, sfRules("g", sfS, `drop tcp any any -> any any (frobnicate:7; sid:1;)`))), https,
-			sfWant{sfIndet, firewall.OpenRequest, "drop", 1, "g", "frobnicate"}},
+			sfStrict(stateful.Defaults{}, sfG(1, sfRules("g", sfS, `drop tcp any any -> any any (frobnicate:7; sid:1;)`))), https,
+			sfWant{sfIndet, stateful.OpenRequest, "drop", 1, "g", "frobnicate"}},
 		{"a pcre on tls.sni is undecidable only where the SNI is visible",
-			sfStrict(firewall.StatefulDefaults{}, sfG(1, sfRules("g", sfS, `drop tls any any -> any any (tls.sni; pcre:"/^a/"; sid:1;)`))),
+			sfStrict(stateful.Defaults{}, sfG(1, sfRules("g", sfS, `drop tls any any -> any any (tls.sni; pcre:"/^a/"; sid:1;)`))),
 			sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain a.example"),
-			sfWant{sfIndet, firewall.DataToServer, "drop", 1, "g", "pcre"}},
+			sfWant{sfIndet, stateful.DataToServer, "drop", 1, "g", "pcre"}},
 	})
 }
 
-func TestStatefulAlertsAndOverride(t *testing.T) {
+func TestAlertsAndOverride(t *testing.T) {
 	g := sfRules("managed", sfS, "drop tcp any any -> any 443 (sid:1;)", "alert tcp any any -> any any (sid:2;)")
 	https := sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443")
-	cfg := sfStrict(firewall.StatefulDefaults{}, firewall.StatefulGroupRef{Priority: 1, Group: g, DropToAlert: true})
-	e := firewall.MustCompileStateful(cfg, nil)
-	d := sfCheck(t, e, https, sfWant{sfAllow, firewall.DataToClient, "", 0, "", ""})
+	cfg := sfStrict(stateful.Defaults{}, stateful.GroupRef{Priority: 1, Group: g, DropToAlert: true})
+	e := stateful.MustCompile(cfg, nil)
+	d := sfCheck(t, e, https, sfWant{sfAllow, stateful.DataToClient, "", 0, "", ""})
 	var got []string
 	for _, a := range d.Alerts {
 		got = append(got, a.String())
@@ -464,23 +464,23 @@ func TestStatefulAlertsAndOverride(t *testing.T) {
 	}, got)
 }
 
-func TestStatefulOneDirection(t *testing.T) {
-	e := firewall.MustCompileStateful(sfStrict(firewall.StatefulDefaults{},
+func TestOneDirection(t *testing.T) {
+	e := stateful.MustCompile(sfStrict(stateful.Defaults{},
 		sfG(1, sfRules("g", sfS, "drop tcp any 443 -> any any (flow:to_client; sid:1;)"))), nil)
 	s := sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443")
 	s.ForwardSeen = true
-	d := sfCheck(t, e, s, sfWant{sfAllow, firewall.DataToServer, "", 0, "", ""})
+	d := sfCheck(t, e, s, sfWant{sfAllow, stateful.DataToServer, "", 0, "", ""})
 	assert.Contains(t, d.Warning, "only the request direction")
 	s.ForwardSeen, s.ReturnSeen = false, true
-	d = sfCheck(t, e, s, sfWant{sfDeny, firewall.OpenReply, "drop", 1, "g", ""})
+	d = sfCheck(t, e, s, sfWant{sfDeny, stateful.OpenReply, "drop", 1, "g", ""})
 	assert.Contains(t, d.Warning, "only the reply direction")
 	s.ReturnSeen = false // the zero value: both directions
-	d = sfCheck(t, e, s, sfWant{sfDeny, firewall.OpenReply, "drop", 1, "g", ""})
+	d = sfCheck(t, e, s, sfWant{sfDeny, stateful.OpenReply, "drop", 1, "g", ""})
 	assert.Empty(t, d.Warning)
 }
 
-func TestStatefulExplain(t *testing.T) {
-	e := firewall.MustCompileStateful(sfStrict(firewall.StatefulDefaults{DropEstablished: true},
+func TestExplain(t *testing.T) {
+	e := stateful.MustCompile(sfStrict(stateful.Defaults{DropEstablished: true},
 		sfG(1, sfRules("g", sfS, "alert tcp any any -> any any (flow:not_established; sid:1;)", "pass tcp any any -> any 22 (sid:2;)"))), nil)
 	d := e.Explain(sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain example.com"))
 	require.Len(t, d.Stages, 3)
@@ -501,13 +501,13 @@ func TestStatefulExplain(t *testing.T) {
 	assert.True(t, d.Stages[2].Matches[0].Decisive)
 }
 
-func TestStatefulSessionEdges(t *testing.T) {
-	var nilEngine *firewall.StatefulEngine
+func TestSessionEdges(t *testing.T) {
+	var nilEngine *stateful.Engine
 	d := nilEngine.Evaluate(sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443"))
 	assert.Equal(t, flow.Allow, d.Verdict)
 	assert.True(t, d.Default)
 
-	bad := firewall.Session{Flow: flow.Flow{Protocol: flow.TCP}}
+	bad := stateful.Session{Flow: flow.Flow{Protocol: flow.TCP}}
 	d = nilEngine.Evaluate(bad)
 	assert.Equal(t, flow.Indeterminate, d.Verdict)
 	require.NotNil(t, d.Indeterminate)
@@ -516,60 +516,60 @@ func TestStatefulSessionEdges(t *testing.T) {
 	d = nilEngine.Evaluate(sfApp("tcp 10.0.0.5:50000 -> 198.51.100.7:443", "t l s"))
 	assert.Equal(t, flow.Indeterminate, d.Verdict)
 
-	assert.Equal(t, "tls", firewall.DefaultAppProto(flow.MustParse("tcp 10.0.0.5:50000 -> 198.51.100.7:443")))
-	assert.Equal(t, "quic", firewall.DefaultAppProto(flow.MustParse("udp 10.0.0.5:50000 -> 198.51.100.7:443")))
-	assert.Equal(t, "dns", firewall.DefaultAppProto(flow.MustParse("tcp 10.0.0.5:50000 -> 198.51.100.7:53")))
-	assert.Equal(t, "none", firewall.DefaultAppProto(flow.MustParse("tcp 10.0.0.5:50000 -> 198.51.100.7:9999")))
-	assert.Equal(t, "none", firewall.DefaultAppProto(flow.MustParse("icmp 10.0.0.5 -> 198.51.100.7")))
+	assert.Equal(t, "tls", stateful.DefaultAppProto(flow.MustParse("tcp 10.0.0.5:50000 -> 198.51.100.7:443")))
+	assert.Equal(t, "quic", stateful.DefaultAppProto(flow.MustParse("udp 10.0.0.5:50000 -> 198.51.100.7:443")))
+	assert.Equal(t, "dns", stateful.DefaultAppProto(flow.MustParse("tcp 10.0.0.5:50000 -> 198.51.100.7:53")))
+	assert.Equal(t, "none", stateful.DefaultAppProto(flow.MustParse("tcp 10.0.0.5:50000 -> 198.51.100.7:9999")))
+	assert.Equal(t, "none", stateful.DefaultAppProto(flow.MustParse("icmp 10.0.0.5 -> 198.51.100.7")))
 }
 
-func TestStatefulCompileErrors(t *testing.T) {
+func TestCompileErrors(t *testing.T) {
 	ok := sfRules("g", sfS, "pass tcp any any -> any any (sid:1;)")
-	withRule := func(rule string) firewall.StatefulConfig {
-		return sfStrict(firewall.StatefulDefaults{}, sfG(1, sfRules("g", sfS, rule)))
+	withRule := func(rule string) stateful.Config {
+		return sfStrict(stateful.Defaults{}, sfG(1, sfRules("g", sfS, rule)))
 	}
 	for _, c := range []struct {
 		name string
-		cfg  firewall.StatefulConfig
-		res  firewall.IPSetResolver
+		cfg  stateful.Config
+		res  stateful.IPSetResolver
 		is   error
 		text string // in the message
 	}{
-		{"an unknown variable", withRule("pass tcp $NOPE any -> any any (sid:9;)"), nil, firewall.ErrUnresolved, "sid 9"},
-		{"an unknown port variable", withRule("pass tcp any any -> any $NOPE (sid:9;)"), nil, firewall.ErrUnresolved, "$NOPE"},
-		{"an IP set used as ports", withRule("pass tcp any any -> any $HOME_NET (sid:9;)"), nil, firewall.ErrUnresolved, "used as a port"},
-		{"an unknown IP set reference", withRule("pass tcp @NOPE any -> any any (sid:9;)"), nil, firewall.ErrUnresolved, "@NOPE"},
-		{"a reference the resolver does not know", func() firewall.StatefulConfig {
+		{"an unknown variable", withRule("pass tcp $NOPE any -> any any (sid:9;)"), nil, stateful.ErrUnresolved, "sid 9"},
+		{"an unknown port variable", withRule("pass tcp any any -> any $NOPE (sid:9;)"), nil, stateful.ErrUnresolved, "$NOPE"},
+		{"an IP set used as ports", withRule("pass tcp any any -> any $HOME_NET (sid:9;)"), nil, stateful.ErrUnresolved, "used as a port"},
+		{"an unknown IP set reference", withRule("pass tcp @NOPE any -> any any (sid:9;)"), nil, stateful.ErrUnresolved, "@NOPE"},
+		{"a reference the resolver does not know", func() stateful.Config {
 			g := sfRules("g", sfS, "pass tcp @PL any -> any any (sid:9;)")
 			g.IPSetReferences = map[string]string{"PL": "arn:aws:ec2:us-east-1:111122223333:prefix-list/pl-unknown"}
-			return sfStrict(firewall.StatefulDefaults{}, sfG(1, g))
-		}(), sfIPSets, firewall.ErrUnresolved, "pl-unknown"},
-		{"a reference without a resolver", func() firewall.StatefulConfig {
+			return sfStrict(stateful.Defaults{}, sfG(1, g))
+		}(), sfIPSets, stateful.ErrUnresolved, "pl-unknown"},
+		{"a reference without a resolver", func() stateful.Config {
 			g := sfRules("g", sfS, "pass tcp @PL any -> any any (sid:9;)")
 			g.IPSetReferences = map[string]string{"PL": "arn:x"}
-			return sfStrict(firewall.StatefulDefaults{}, sfG(1, g))
-		}(), nil, firewall.ErrUnresolved, "needs an IPSetResolver"},
-		{"a group whose order differs from the policy's", sfDefault(sfG(0, ok)), nil, firewall.ErrInvalidGroup, "differs"},
-		{"defaults under default order", firewall.StatefulConfig{Order: sfD, HomeNet: sfHome, Defaults: firewall.StatefulDefaults{DropStrict: true}}, nil, firewall.ErrInvalidPolicy, "STRICT_ORDER"},
-		{"two drop defaults", sfStrict(firewall.StatefulDefaults{DropStrict: true, DropEstablished: true}), nil, firewall.ErrInvalidPolicy, "at most one"},
-		{"duplicate group priorities", sfStrict(firewall.StatefulDefaults{}, sfG(1, ok), sfG(1, sfRules("h", sfS, "pass tcp any any -> any any (sid:1;)"))), nil, firewall.ErrInvalidPolicy, "priority 1"},
-		{"a zero priority under strict order", sfStrict(firewall.StatefulDefaults{}, sfG(0, ok)), nil, firewall.ErrInvalidPolicy, "priority 0"},
-		{"an empty HOME_NET", firewall.StatefulConfig{Order: sfS}, nil, firewall.ErrInvalidPolicy, "HOME_NET"},
-		{"the priority keyword in a strict group", withRule("pass tcp any any -> any any (priority:1; sid:9;)"), nil, firewall.ErrInvalidRule, "priority keyword"},
-		{"conflicting application keywords", withRule("pass tls any any -> any any (http.host; content:\"x\"; sid:9;)"), nil, firewall.ErrInvalidRule, "sid 9"},
-		{"a bad flow option", withRule("pass tcp any any -> any any (flow:sideways; sid:9;)"), nil, firewall.ErrInvalidRule, "sideways"},
-		{"a modifier without content", withRule("pass tls any any -> any any (tls.sni; nocase; sid:9;)"), nil, firewall.ErrInvalidRule, "nocase"},
+			return sfStrict(stateful.Defaults{}, sfG(1, g))
+		}(), nil, stateful.ErrUnresolved, "needs an IPSetResolver"},
+		{"a group whose order differs from the policy's", sfDefault(sfG(0, ok)), nil, stateful.ErrInvalidGroup, "differs"},
+		{"defaults under default order", stateful.Config{Order: sfD, HomeNet: sfHome, Defaults: stateful.Defaults{DropStrict: true}}, nil, stateful.ErrInvalidPolicy, "STRICT_ORDER"},
+		{"two drop defaults", sfStrict(stateful.Defaults{DropStrict: true, DropEstablished: true}), nil, stateful.ErrInvalidPolicy, "at most one"},
+		{"duplicate group priorities", sfStrict(stateful.Defaults{}, sfG(1, ok), sfG(1, sfRules("h", sfS, "pass tcp any any -> any any (sid:1;)"))), nil, stateful.ErrInvalidPolicy, "priority 1"},
+		{"a zero priority under strict order", sfStrict(stateful.Defaults{}, sfG(0, ok)), nil, stateful.ErrInvalidPolicy, "priority 0"},
+		{"an empty HOME_NET", stateful.Config{Order: sfS}, nil, stateful.ErrInvalidPolicy, "HOME_NET"},
+		{"the priority keyword in a strict group", withRule("pass tcp any any -> any any (priority:1; sid:9;)"), nil, stateful.ErrInvalidRule, "priority keyword"},
+		{"conflicting application keywords", withRule("pass tls any any -> any any (http.host; content:\"x\"; sid:9;)"), nil, stateful.ErrInvalidRule, "sid 9"},
+		{"a bad flow option", withRule("pass tcp any any -> any any (flow:sideways; sid:9;)"), nil, stateful.ErrInvalidRule, "sideways"},
+		{"a modifier without content", withRule("pass tls any any -> any any (tls.sni; nocase; sid:9;)"), nil, stateful.ErrInvalidRule, "nocase"},
 		{"a syntax error", withRule("pass tcp any any -> any any (sid:9"), nil, suricata.ErrSyntax, ""},
-		{"no rules source", sfStrict(firewall.StatefulDefaults{}, sfG(1, firewall.StatefulRuleGroup{Name: "empty", RuleOrder: sfS})), nil, firewall.ErrInvalidGroup, "exactly one"},
-		{"a bad domain target", sfStrict(firewall.StatefulDefaults{}, sfG(1, firewall.StatefulRuleGroup{Name: "d", RuleOrder: sfS,
-			DomainList: &firewall.DomainList{Targets: []string{"*.example.com"}, TargetTypes: []string{"TLS_SNI"}, Type: "ALLOWLIST"}})), nil, firewall.ErrInvalidGroup, "*.example.com"},
-		{"a bad domain list type", sfStrict(firewall.StatefulDefaults{}, sfG(1, firewall.StatefulRuleGroup{Name: "d", RuleOrder: sfS,
-			DomainList: &firewall.DomainList{Targets: []string{"example.com"}, TargetTypes: []string{"TLS_SNI"}, Type: "BLOCKLIST"}})), nil, firewall.ErrInvalidGroup, "BLOCKLIST"},
-		{"duplicate sids in standard rules", sfStrict(firewall.StatefulDefaults{}, sfG(1, firewall.StatefulRuleGroup{Name: "s", RuleOrder: sfS,
-			StandardRules: []firewall.StandardRule{sfStd("1"), sfStd("1")}})), nil, firewall.ErrInvalidGroup, "sid 1"},
+		{"no rules source", sfStrict(stateful.Defaults{}, sfG(1, stateful.RuleGroup{Name: "empty", RuleOrder: sfS})), nil, stateful.ErrInvalidGroup, "exactly one"},
+		{"a bad domain target", sfStrict(stateful.Defaults{}, sfG(1, stateful.RuleGroup{Name: "d", RuleOrder: sfS,
+			DomainList: &stateful.DomainList{Targets: []string{"*.example.com"}, TargetTypes: []string{"TLS_SNI"}, Type: "ALLOWLIST"}})), nil, stateful.ErrInvalidGroup, "*.example.com"},
+		{"a bad domain list type", sfStrict(stateful.Defaults{}, sfG(1, stateful.RuleGroup{Name: "d", RuleOrder: sfS,
+			DomainList: &stateful.DomainList{Targets: []string{"example.com"}, TargetTypes: []string{"TLS_SNI"}, Type: "BLOCKLIST"}})), nil, stateful.ErrInvalidGroup, "BLOCKLIST"},
+		{"duplicate sids in standard rules", sfStrict(stateful.Defaults{}, sfG(1, stateful.RuleGroup{Name: "s", RuleOrder: sfS,
+			StandardRules: []stateful.StandardRule{sfStd("1"), sfStd("1")}})), nil, stateful.ErrInvalidGroup, "sid 1"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := firewall.CompileStateful(c.cfg, c.res)
+			_, err := stateful.Compile(c.cfg, c.res)
 			require.Error(t, err)
 			assert.ErrorIs(t, err, c.is)
 			var ie *flow.InputError
@@ -579,13 +579,13 @@ func TestStatefulCompileErrors(t *testing.T) {
 	}
 }
 
-func sfStd(sid string) firewall.StandardRule {
-	return firewall.StandardRule{Action: "PASS", Protocol: "TCP", Source: "ANY", SourcePort: "ANY", Direction: "FORWARD",
+func sfStd(sid string) stateful.StandardRule {
+	return stateful.StandardRule{Action: "PASS", Protocol: "TCP", Source: "ANY", SourcePort: "ANY", Direction: "FORWARD",
 		Destination: "ANY", DestinationPort: "443", Options: []suricata.Option{{Keyword: "sid", Value: sid}}}
 }
 
-func TestStatefulStandardRules(t *testing.T) {
-	g := firewall.StatefulRuleGroup{Name: "std", RuleOrder: sfS, StandardRules: []firewall.StandardRule{
+func TestStandardRules(t *testing.T) {
+	g := stateful.RuleGroup{Name: "std", RuleOrder: sfS, StandardRules: []stateful.StandardRule{
 		{Action: "DROP", Protocol: "HTTP", Source: "$HOME_NET", SourcePort: "ANY", Direction: "ANY",
 			Destination: "$EXTERNAL_NET", DestinationPort: "ANY", Options: []suricata.Option{{Keyword: "sid", Value: "1234"}}},
 		{Action: "pass", Protocol: "tcp", Source: "10.0.0.0/24", SourcePort: "1024:65535", Direction: "FORWARD",
@@ -598,32 +598,32 @@ func TestStatefulStandardRules(t *testing.T) {
 	assert.Equal(t, `pass tcp 10.0.0.0/24 1024:65535 -> any 443 (msg:"web\; out"; flow:to_server; sid:2;)`, rules[1].Text)
 	assert.Equal(t, "web; out", rules[1].Msg())
 
-	for _, bad := range []firewall.StandardRule{
+	for _, bad := range []stateful.StandardRule{
 		{Action: "ALLOW", Protocol: "TCP", Source: "ANY", SourcePort: "ANY", Direction: "FORWARD", Destination: "ANY", DestinationPort: "ANY"},
 		{Action: "PASS", Protocol: "TCP", Source: "ANY", SourcePort: "ANY", Direction: "BACKWARD", Destination: "ANY", DestinationPort: "ANY"},
 		{Action: "PASS", Protocol: "TCP", Source: "", SourcePort: "ANY", Direction: "FORWARD", Destination: "ANY", DestinationPort: "ANY"},
 	} {
-		_, err := firewall.StatefulRuleGroup{Name: "bad", StandardRules: []firewall.StandardRule{bad}}.Rules()
-		assert.ErrorIs(t, err, firewall.ErrInvalidRule)
+		_, err := stateful.RuleGroup{Name: "bad", StandardRules: []stateful.StandardRule{bad}}.Rules()
+		assert.ErrorIs(t, err, stateful.ErrInvalidRule)
 	}
 }
 
-// TestStatefulDomainListRules pins the generated rules in a golden file
-// (go test -run TestStatefulDomainListRules -update-stateful rewrites it).
-func TestStatefulDomainListRules(t *testing.T) {
+// TestDomainListRules pins the generated rules in a golden file
+// (go test -run TestDomainListRules -update-stateful rewrites it).
+func TestDomainListRules(t *testing.T) {
 	var b strings.Builder
 	for _, c := range []struct {
-		order firewall.RuleOrder
-		list  firewall.DomainList
+		order stateful.RuleOrder
+		list  stateful.DomainList
 	}{
-		{sfS, firewall.DomainList{Targets: []string{"www.example.com", ".example.com"}, TargetTypes: []string{"TLS_SNI", "HTTP_HOST"}, Type: "ALLOWLIST"}},
-		{sfD, firewall.DomainList{Targets: []string{".amazon.com", "Example.com"}, TargetTypes: []string{"HTTP_HOST"}, Type: "ALLOWLIST"}},
-		{sfD, firewall.DomainList{Targets: []string{"evil.com"}, TargetTypes: []string{"TLS_SNI", "HTTP_HOST"}, Type: "DENYLIST"}},
-		{sfS, firewall.DomainList{Targets: []string{".example.net"}, TargetTypes: []string{"TLS_SNI"}, Type: "REJECTLIST"}},
-		{sfS, firewall.DomainList{Targets: []string{".example.net"}, TargetTypes: []string{"HTTP_HOST"}, Type: "ALERTLIST"}},
+		{sfS, stateful.DomainList{Targets: []string{"www.example.com", ".example.com"}, TargetTypes: []string{"TLS_SNI", "HTTP_HOST"}, Type: "ALLOWLIST"}},
+		{sfD, stateful.DomainList{Targets: []string{".amazon.com", "Example.com"}, TargetTypes: []string{"HTTP_HOST"}, Type: "ALLOWLIST"}},
+		{sfD, stateful.DomainList{Targets: []string{"evil.com"}, TargetTypes: []string{"TLS_SNI", "HTTP_HOST"}, Type: "DENYLIST"}},
+		{sfS, stateful.DomainList{Targets: []string{".example.net"}, TargetTypes: []string{"TLS_SNI"}, Type: "REJECTLIST"}},
+		{sfS, stateful.DomainList{Targets: []string{".example.net"}, TargetTypes: []string{"HTTP_HOST"}, Type: "ALERTLIST"}},
 	} {
 		list := c.list
-		rules, err := firewall.StatefulRuleGroup{Name: "d", RuleOrder: c.order, DomainList: &list}.Rules()
+		rules, err := stateful.RuleGroup{Name: "d", RuleOrder: c.order, DomainList: &list}.Rules()
 		require.NoError(t, err)
 		b.WriteString("# " + c.list.Type + " " + strings.Join(c.list.Targets, ",") + " " + strings.Join(c.list.TargetTypes, ",") + " " + c.order.String() + "\n")
 		for _, r := range rules {
@@ -631,7 +631,7 @@ func TestStatefulDomainListRules(t *testing.T) {
 		}
 		b.WriteString("\n")
 	}
-	path := filepath.Join("testdata", "stateful-domainlist.golden")
+	path := filepath.Join("testdata", "domainlist.golden")
 	if *sfUpdate {
 		require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
 	}
@@ -640,13 +640,13 @@ func TestStatefulDomainListRules(t *testing.T) {
 	assert.Equal(t, string(want), b.String())
 }
 
-func TestParseStatefulDefaults(t *testing.T) {
-	d, err := firewall.ParseStatefulDefaults([]string{"aws:drop_established", "aws:alert_strict", "aws:alert_established"})
+func TestParseDefaults(t *testing.T) {
+	d, err := stateful.ParseDefaults([]string{"aws:drop_established", "aws:alert_strict", "aws:alert_established"})
 	require.NoError(t, err)
-	assert.Equal(t, firewall.StatefulDefaults{DropEstablished: true, AlertStrict: true, AlertEstablished: true}, d)
+	assert.Equal(t, stateful.Defaults{DropEstablished: true, AlertStrict: true, AlertEstablished: true}, d)
 	assert.Equal(t, []string{"aws:drop_established", "aws:alert_strict", "aws:alert_established"}, d.Names())
 
-	d, err = firewall.ParseStatefulDefaults(nil)
+	d, err = stateful.ParseDefaults(nil)
 	require.NoError(t, err)
 	assert.True(t, d.IsZero())
 
@@ -661,37 +661,37 @@ func TestParseStatefulDefaults(t *testing.T) {
 		{[]string{"AWS:DROP_STRICT"}, "unknown"},
 		{[]string{"aws:alert_strict", "aws:alert_strict"}, "twice"},
 	} {
-		_, err := firewall.ParseStatefulDefaults(c.names)
+		_, err := stateful.ParseDefaults(c.names)
 		require.Error(t, err, "%v", c.names)
-		assert.ErrorIs(t, err, firewall.ErrInvalidPolicy)
+		assert.ErrorIs(t, err, stateful.ErrInvalidPolicy)
 		assert.Contains(t, err.Error(), c.text)
 	}
 }
 
 func TestRuleOrderText(t *testing.T) {
-	for _, o := range []firewall.RuleOrder{firewall.DefaultActionOrder, firewall.StrictOrder} {
+	for _, o := range []stateful.RuleOrder{stateful.DefaultActionOrder, stateful.StrictOrder} {
 		b, err := o.MarshalText()
 		require.NoError(t, err)
-		var back firewall.RuleOrder
+		var back stateful.RuleOrder
 		require.NoError(t, back.UnmarshalText(b))
 		assert.Equal(t, o, back)
 	}
-	o, err := firewall.ParseRuleOrder("strict_order")
+	o, err := stateful.ParseRuleOrder("strict_order")
 	require.NoError(t, err)
-	assert.Equal(t, firewall.StrictOrder, o)
-	_, err = firewall.ParseRuleOrder("")
-	assert.ErrorIs(t, err, firewall.ErrInvalidPolicy)
-	_, err = firewall.RuleOrder(7).MarshalText()
+	assert.Equal(t, stateful.StrictOrder, o)
+	_, err = stateful.ParseRuleOrder("")
+	assert.ErrorIs(t, err, stateful.ErrInvalidPolicy)
+	_, err = stateful.RuleOrder(7).MarshalText()
 	assert.Error(t, err)
-	assert.Equal(t, "RuleOrder(7)", firewall.RuleOrder(7).String())
+	assert.Equal(t, "RuleOrder(7)", stateful.RuleOrder(7).String())
 }
 
-func TestStatefulEvaluateDoesNotAllocate(t *testing.T) {
-	e := firewall.MustCompileStateful(sfStrict(firewall.StatefulDefaults{DropEstablished: true},
+func TestEvaluateDoesNotAllocate(t *testing.T) {
+	e := stateful.MustCompile(sfStrict(stateful.Defaults{DropEstablished: true},
 		sfG(1, sfRules("web", sfS, "pass tcp $HOME_NET any -> any 80 (flow:not_established; sid:1;)", "drop tcp any any -> 192.0.2.0/24 any (sid:2;)")),
-		sfG(2, firewall.StatefulRuleGroup{Name: "dl", RuleOrder: sfS,
-			DomainList: &firewall.DomainList{Targets: []string{".example.com"}, TargetTypes: []string{"TLS_SNI"}, Type: "ALLOWLIST"}})), nil)
-	for _, s := range []firewall.Session{
+		sfG(2, stateful.RuleGroup{Name: "dl", RuleOrder: sfS,
+			DomainList: &stateful.DomainList{Targets: []string{".example.com"}, TargetTypes: []string{"TLS_SNI"}, Type: "ALLOWLIST"}})), nil)
+	for _, s := range []stateful.Session{
 		sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain WWW.example.com"),
 		sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain www.example.org"),
 		sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:80"),
