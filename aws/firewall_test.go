@@ -220,10 +220,10 @@ func pjEngine(t *testing.T) *firewall.Engine {
 	assert.True(t, p.Stateful.Groups[2].DropToAlert)
 	assert.Equal(t, 300, p.Stateful.Groups[2].Priority)
 
-	_, err = p.Compile(nil)
+	_, err = firewall.Compile(p, nil)
 	require.ErrorIs(t, err, stateful.ErrUnresolved, "the IP set reference needs a resolver")
 	assert.Contains(t, err.Error(), "policy inspection-policy: stateful: ")
-	e, err := p.Compile(pjPartners)
+	e, err := firewall.Compile(p, pjPartners)
 	require.NoError(t, err)
 	return e
 }
@@ -253,7 +253,7 @@ func TestBuildAndInspectFromJSON(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ins := e.Inspect(firewall.Connection{Flow: flow.MustParse(tt.flow), Request: true, Reply: true})
+			ins := e.Explain(firewall.Connection{Flow: flow.MustParse(tt.flow), Request: true, Reply: true})
 			assert.Equal(t, tt.request, ins.VerdictOn(false), ins.ReasonOn(false))
 			assert.Equal(t, tt.reply, ins.VerdictOn(true), ins.ReasonOn(true))
 			if tt.ruleOn != "" {
@@ -263,7 +263,7 @@ func TestBuildAndInspectFromJSON(t *testing.T) {
 			assert.Contains(t, ins.ReasonOn(false), "policy inspection-policy: ")
 		})
 	}
-	ins := e.Inspect(firewall.Connection{Flow: flow.MustParse("tcp 10.0.1.10:40000 -> 93.184.216.34:80 domain www.other.net"), Request: true, Reply: true})
+	ins := e.Explain(firewall.Connection{Flow: flow.MustParse("tcp 10.0.1.10:40000 -> 93.184.216.34:80 domain www.other.net"), Request: true, Reply: true})
 	assert.Contains(t, ins.Details(), "stateful alert: alert sid 6 (group egress-domains) [drop overridden to alert] at data-to-server",
 		"DROP_TO_ALERT turns the allowlist's drop rule into an alert")
 }

@@ -12,8 +12,8 @@ import (
 
 // A policy that forwards everything to the stateful engine, which lets
 // the VPC's clients out on HTTPS and drops the rest of their established
-// traffic. Inspect judges both directions of a session at one endpoint.
-func ExamplePolicy_Compile() {
+// traffic. Evaluate judges both directions of a session at one endpoint.
+func ExampleCompile() {
 	p := firewall.Policy{
 		Name: "egress",
 		Stateless: stateless.Config{
@@ -30,7 +30,7 @@ func ExamplePolicy_Compile() {
 			}}},
 		},
 	}
-	e, err := p.Compile(nil)
+	e, err := firewall.Compile(p, nil)
 	if err != nil {
 		panic(err)
 	}
@@ -38,7 +38,7 @@ func ExamplePolicy_Compile() {
 		"tcp 10.0.1.5:50000 -> 198.51.100.7:443",
 		"tcp 10.0.1.5:50000 -> 198.51.100.7:80",
 	} {
-		ins := e.Inspect(firewall.Connection{Flow: flow.MustParse(f), Request: true, Reply: true})
+		ins := e.Explain(firewall.Connection{Flow: flow.MustParse(f), Request: true, Reply: true})
 		fmt.Println(f)
 		fmt.Println("  request:", ins.VerdictOn(false), "-", ins.ReasonOn(false))
 		fmt.Println("  reply:  ", ins.VerdictOn(true), "-", ins.ReasonOn(true))

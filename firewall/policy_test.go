@@ -62,7 +62,7 @@ func poPolicy(def flow.Action, sl []stateless.Rule, defaults stateful.Defaults, 
 
 func poCompile(t *testing.T, p firewall.Policy) *firewall.Engine {
 	t.Helper()
-	e, err := p.Compile(nil)
+	e, err := firewall.Compile(p, nil)
 	require.NoError(t, err)
 	return e
 }
@@ -92,7 +92,7 @@ type poLeg struct {
 	reason  string // a part of ReasonOn
 }
 
-func TestInspect(t *testing.T) {
+func TestExplain(t *testing.T) {
 	passBoth := []stateless.Rule{
 		poTCP(1, poPass, "198.51.100.0/24", 0, "10.0.1.0/24", 22),
 		poTCP(2, poPass, "10.0.1.0/24", 22, "198.51.100.0/24", 0),
@@ -242,7 +242,7 @@ func TestInspect(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := poCompile(t, tt.policy)
-			ins := e.Inspect(tt.conn)
+			ins := e.Explain(tt.conn)
 			for _, leg := range []struct {
 				reply bool
 				want  poLeg
@@ -288,7 +288,7 @@ func slicesContainsPart(ss []string, part string) bool {
 	return false
 }
 
-func TestInspectRepresentativePackets(t *testing.T) {
+func TestExplainRepresentativePackets(t *testing.T) {
 	e := poCompile(t, poPolicy(poFwd, nil, poNone))
 	tests := []struct {
 		name string
@@ -320,7 +320,7 @@ func TestInspectRepresentativePackets(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ins := e.Inspect(tt.conn)
+			ins := e.Explain(tt.conn)
 			got := make([]firewall.PacketResult, len(ins.Packets))
 			for i, pr := range ins.Packets {
 				assert.Equal(t, flow.Forward, pr.Decision.Action)
@@ -340,9 +340,9 @@ func poPkt(f string, flags stateless.TCPFlags) stateless.Packet {
 	return stateless.Packet{Flow: flow.MustParse(f), Flags: flags}
 }
 
-func TestInspectDetailsListAlerts(t *testing.T) {
+func TestExplainDetailsListAlerts(t *testing.T) {
 	e := poCompile(t, poPolicy(poFwd, nil, poNone, `alert tcp any any -> any 22 (msg:"ssh"; sid:60;)`))
-	ins := e.Inspect(poBoth(poSSH))
+	ins := e.Explain(poBoth(poSSH))
 	assert.Equal(t, flow.Allow, ins.VerdictOn(false))
 	d := ins.Details()
 	require.Len(t, d, 6, "four packets and the alert at each client-to-server stage")
@@ -395,7 +395,7 @@ func TestCompileErrorsNameThePolicy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e, err := tt.policy(ok).Compile(nil)
+			e, err := firewall.Compile(tt.policy(ok), nil)
 			require.Error(t, err)
 			assert.Nil(t, e)
 			assert.ErrorIs(t, err, tt.sentinel)
@@ -407,18 +407,40 @@ func TestCompileErrorsNameThePolicy(t *testing.T) {
 			}
 		})
 	}
-	_, err := ok.Compile(nil)
+	_, err := firewall.Compile(ok, nil)
 	require.NoError(t, err)
 }
 
 func TestEngineIsSafeForConcurrentUse(t *testing.T) {
 	e := poCompile(t, poPolicy(poFwd, []stateless.Rule{poTCP(1, poPass, "", 0, "", 443)}, poNone, poDropSSH))
-	want := e.Inspect(poBoth(poSSH))
-	done := make(chan firewall.Inspection)
+	want := e.Explain(poBoth(poSSH))
+	done := make(chan firewall.Decision)
 	for range 8 {
-		go func() { done <- e.Inspect(poBoth(poSSH)) }()
+		go func() { done <- e.Explain(poBoth(poSSH)) }()
 	}
 	for range 8 {
 		assert.Equal(t, want, <-done)
 	}
+}
+
+func TestNilEngineIsNoFirewall(t *testing.T) {
+	var e *firewall.Engine
+	for _, explain := range []bool{false, true} {
+		d := e.Evaluate(poBoth(poSSH))
+		if explain {
+			d = e.Explain(poBoth(poSSH))
+		}
+		assert.Equal(t, flow.Allow, d.VerdictOn(false))
+		assert.Equal(t, flow.Allow, d.VerdictOn(true))
+		assert.Contains(t, d.ReasonOn(false), "no firewall here")
+		assert.Empty(t, d.Packets)
+		assert.Nil(t, d.Stateful)
+	}
+}
+
+func TestMustCompilePanicsOnAnError(t *testing.T) {
+	p := poPolicy(poFwd, nil, poNone)
+	assert.NotPanics(t, func() { firewall.MustCompile(p, nil) })
+	p.StreamExceptionPolicy = "IGNORE"
+	assert.Panics(t, func() { firewall.MustCompile(p, nil) })
 }

@@ -77,7 +77,7 @@ func (b *Builder) buildFirewalls(p *problems, m *Model) {
 		if len(pol.Stateful.HomeNet) == 0 {
 			pol.Stateful.HomeNet = vi.CIDRs // HOME_NET defaults to the firewall's VPC
 		}
-		eng, err := pol.Compile(m)
+		eng, err := firewall.Compile(pol, m)
 		if err != nil {
 			p.wrap(f.ID, path("firewalls", i, "Policy"), err) // its endpoints stay known
 		}
@@ -147,7 +147,7 @@ func (m *Model) inspectFirewalls(r *Result, fw, rw *walker, replyTraced bool) {
 		} else {
 			req = s.ret.pkt.Reverse()
 		}
-		ins := ei.fw.engine.Inspect(firewall.Connection{Flow: req, Request: s.fwd != nil, Reply: s.ret != nil || !replyTraced})
+		ins := ei.fw.engine.Evaluate(firewall.Connection{Flow: req, Request: s.fwd != nil, Reply: s.ret != nil || !replyTraced})
 		fill := func(h *Hop, leg Leg) {
 			h.Verdict = ins.VerdictOn(leg == Return)
 			h.Rule = ins.RuleOn(leg == Return)

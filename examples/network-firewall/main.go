@@ -1,6 +1,6 @@
 // Command network-firewall shows three things about AWS Network Firewall
 // that people get wrong, each on a small policy judged with
-// firewall.Policy, Compile and Inspect:
+// firewall.Policy, firewall.Compile and Engine.Evaluate:
 //
 //  1. Stateless pass versus forward. The stateless engine judges every
 //     packet alone. aws:pass delivers a packet and skips the stateful
@@ -159,7 +159,7 @@ var parts = map[int]string{
 // answer is a question with the firewall's answer.
 type answer struct {
 	question
-	ins firewall.Inspection
+	ins firewall.Decision
 }
 
 // run asks every question and writes the answers to w.
@@ -171,7 +171,7 @@ func run(w io.Writer) ([]answer, error) {
 			part = q.part
 			fmt.Fprintf(w, "##### %d. %s\n\n", part, parts[part])
 		}
-		e, err := q.policy.Compile(nil)
+		e, err := firewall.Compile(q.policy, nil)
 		if err != nil {
 			return nil, fmt.Errorf("policy %s: %w", q.policy.Name, err)
 		}
@@ -179,7 +179,7 @@ func run(w io.Writer) ([]answer, error) {
 		if err != nil {
 			return nil, err
 		}
-		ins := e.Inspect(firewall.Connection{Flow: f, Request: true, Reply: true})
+		ins := e.Evaluate(firewall.Connection{Flow: f, Request: true, Reply: true})
 		out = append(out, answer{q, ins})
 
 		fmt.Fprintf(w, "policy %s: %s\n", q.policy.Name, q.flow)

@@ -29,9 +29,6 @@ type Engine struct {
 	ix       index
 }
 
-// emptyEngine stands in for a nil *Engine.
-var emptyEngine = &Engine{}
-
 // Order returns the engine's rule order.
 func (e *Engine) Order() RuleOrder {
 	if e == nil {

@@ -161,10 +161,13 @@ type RuleMatch struct {
 	Group         string
 	GroupPriority int
 	Sid           int
-	// Action is the action the engine applied: "pass", "drop", "reject"
-	// or "alert" (an overridden drop is "alert"), or a default action's
-	// name such as "aws:alert_strict".
-	Action string
+	// Action is the action the engine applied: Pass, Drop, Reject or
+	// Alert (an overridden drop is Alert); for a default action, Alert or
+	// Drop.
+	Action flow.Action
+	// DefaultAction is a default action's AWS name, such as
+	// "aws:alert_strict"; "" for a rule.
+	DefaultAction string
 	// Overridden: the rule is a drop rule whose group has DROP_TO_ALERT.
 	Overridden bool
 	// Default: a default action, not a rule.
@@ -178,9 +181,9 @@ type RuleMatch struct {
 // String prints "alert sid 5 (group g) at open-request" and the like.
 func (m RuleMatch) String() string {
 	if m.Default {
-		return m.Action + " at " + m.Stage.String()
+		return m.DefaultAction + " at " + m.Stage.String()
 	}
-	s := m.Action + " sid " + strconv.Itoa(m.Sid) + " (group " + m.Group + ")"
+	s := m.Action.String() + " sid " + strconv.Itoa(m.Sid) + " (group " + m.Group + ")"
 	if m.Overridden {
 		s += " [drop overridden to alert]"
 	}
@@ -193,7 +196,7 @@ type Unknown struct {
 	Stage   Stage
 	Group   string
 	Sid     int
-	Action  string
+	Action  flow.Action
 	Rule    string
 	Keyword string // the option that cannot be decided, as "content" or "geoip"
 	Why     string
@@ -243,11 +246,15 @@ type Decision struct {
 	// pass rule passed the connection, the stage of the undecidable rule,
 	// or (nothing decided) the last stage judged.
 	Stage Stage
-	// Action is the deciding rule's action ("pass", "drop", "reject"), a
-	// default action's name ("aws:drop_strict", ...), or "" when nothing
-	// decided and the engine's pass default let the connection through.
-	// For an Indeterminate verdict it is the undecidable rule's action.
-	Action string
+	// Action is the deciding rule's action (Pass, Drop or Reject), Drop
+	// for a default drop action, and Pass when nothing decided and the
+	// engine's pass default let the connection through (or there is no
+	// engine). For an Indeterminate verdict it is the undecidable rule's
+	// action.
+	Action flow.Action
+	// DefaultAction is the AWS name of the default action that decided
+	// ("aws:drop_strict", ...); "" otherwise.
+	DefaultAction string
 	// Group, GroupPriority, Sid and Rule identify the deciding (or
 	// undecidable) rule; zero for a default.
 	Group         string
@@ -268,6 +275,32 @@ type Decision struct {
 	Warning string
 	// Stages is the per-stage trace (Explain only).
 	Stages []StageTrace
+	// Skipped lists, for Explain only, the rules the engine tried before
+	// the deciding one, stage by stage, each with why it did not decide.
+	// Rules the index rules out by protocol, address, port or domain
+	// without trying them are not listed.
+	Skipped []Skip
+
+	noEngine bool // the decision of a nil Engine
+}
+
+// Skip is a rule the engine tried at a stage and passed over.
+type Skip struct {
+	Stage         Stage
+	Group         string
+	GroupPriority int
+	Sid           int
+	Action        flow.Action
+	Rule          string
+	// Reason says why the rule did not decide: the first thing about the
+	// packet it does not match ("not established", "destination port 22
+	// not in the rule's ports"), or that it only alerts.
+	Reason string
+}
+
+// String prints "drop sid 2 (group blocks) at open-request: not established".
+func (s Skip) String() string {
+	return s.Action.String() + " sid " + strconv.Itoa(s.Sid) + " (group " + s.Group + ") at " + s.Stage.String() + ": " + s.Reason
 }
 
 // Allowed reports whether the verdict is flow.Allow.
@@ -283,14 +316,16 @@ func (d Decision) String() string {
 	b.WriteString(d.Stage.String())
 	b.WriteString(": ")
 	switch {
+	case d.noEngine:
+		b.WriteString("no stateful firewall")
 	case d.Verdict == flow.Indeterminate && d.Indeterminate != nil:
 		b.WriteString(d.Indeterminate.String())
-	case d.Default && d.Action == "":
+	case d.Default && d.DefaultAction == "":
 		b.WriteString("no rule decided (the stateful engine passes by default)")
 	case d.Default:
-		b.WriteString("default action " + d.Action)
+		b.WriteString("default action " + d.DefaultAction)
 	default:
-		b.WriteString(d.Action + " sid " + strconv.Itoa(d.Sid) + " (group " + d.Group + ")")
+		b.WriteString(d.Action.String() + " sid " + strconv.Itoa(d.Sid) + " (group " + d.Group + ")")
 	}
 	if d.Warning != "" {
 		b.WriteString(" [warning: " + d.Warning + "]")
@@ -397,7 +432,7 @@ func (e *Engine) run(s Session, explain bool) Decision {
 		return Decision{Verdict: flow.Indeterminate, Indeterminate: &Unknown{Why: "invalid session: " + err.Error()}}
 	}
 	if e == nil {
-		e = emptyEngine
+		return Decision{Verdict: flow.Allow, Action: flow.Pass, Default: true, noEngine: true}
 	}
 	fwd, ret := s.ForwardSeen, s.ReturnSeen
 	var d Decision
@@ -472,11 +507,14 @@ func (e *Engine) run(s Session, explain bool) Decision {
 	if !judged { // cannot happen: every protocol has a stage in each direction
 		d.Stage = OpenRequest
 	}
-	d.Verdict, d.Default, d.Action = flow.Allow, true, ""
+	d.Verdict, d.Default, d.Action = flow.Allow, true, flow.Pass
 	return d
 }
 
 // judge evaluates one stage and reports whether it decided the session.
+// It stays one function (about 130 lines): the loop over the merged
+// candidates and the two orders' decision rules share the state declared
+// at its top, and split apart they would pass it all around.
 // It fills d (verdict, deciding rule, alerts) and, when tr is not nil, the
 // stage's trace.
 func (e *Engine) judge(p *packet, d *Decision, tr *StageTrace) bool {
@@ -508,6 +546,9 @@ func (e *Engine) judge(p *packet, d *Decision, tr *StageTrace) bool {
 		}
 		res := r.match(p)
 		if res == matchNo {
+			if tr != nil && !decided {
+				d.Skipped = append(d.Skipped, e.skip(r, p, r.mismatch(p)))
+			}
 			continue
 		}
 		if tr != nil {
@@ -565,6 +606,9 @@ func (e *Engine) judge(p *packet, d *Decision, tr *StageTrace) bool {
 		if tr != nil && decided && decision == r && len(tr.Matches) > 0 {
 			tr.Matches[len(tr.Matches)-1].Decisive = true
 		}
+		if tr != nil && !decided {
+			d.Skipped = append(d.Skipped, e.skip(r, p, skipReason(r, res)))
+		}
 	}
 	if !decided && !strict {
 		switch {
@@ -597,56 +641,8 @@ func (e *Engine) judge(p *packet, d *Decision, tr *StageTrace) bool {
 		return true
 	}
 	// No rule decided: the default actions (STRICT_ORDER only).
-	if strict && !e.defaults.IsZero() {
-		est := p.spec.established
-		tcp := p.f.Protocol == flow.TCP
-		// applies reports whether an "established" default covers this
-		// packet: established TCP packets (toServer: client-to-server
-		// ones only), and every packet of other protocols (F.9).
-		applies := func(toServerOnly bool) bool {
-			if toServerOnly && !p.spec.toServer {
-				return false
-			}
-			return !tcp || est
-		}
-		dd := e.defaults
-		for _, a := range [...]struct {
-			on   bool
-			name string
-			hit  bool
-		}{
-			{dd.AlertStrict, DefaultAlertStrict, true},
-			{dd.AlertEstablished, DefaultAlertEstablished, applies(false)},
-			{dd.AlertEstablishedAppLayer, DefaultAlertEstablishedAppLayer, applies(false)},
-			{dd.AlertEstablishedAppLayerToServer, DefaultAlertEstablishedAppLayerToServer, applies(true)},
-		} {
-			if a.on && a.hit {
-				rm := RuleMatch{Stage: stage, Action: a.name, Default: true}
-				d.Alerts = append(d.Alerts, rm)
-				if tr != nil {
-					tr.Matches = append(tr.Matches, rm)
-				}
-			}
-		}
-		drop := ""
-		switch {
-		case dd.DropStrict:
-			drop = DefaultDropStrict
-		case dd.DropEstablished && applies(false):
-			drop = DefaultDropEstablished
-		case dd.DropEstablishedAppLayer && applies(false):
-			drop = DefaultDropEstablishedAppLayer
-		case dd.DropEstablishedAppLayerToServer && applies(true):
-			drop = DefaultDropEstablishedAppLayerToServer
-		}
-		if drop != "" {
-			d.Verdict, d.Action, d.Default = flow.Deny, drop, true
-			if tr != nil {
-				tr.Matches = append(tr.Matches, RuleMatch{Stage: stage, Action: drop, Default: true, Decisive: true})
-				tr.Outcome = drop
-			}
-			return true
-		}
+	if strict && !e.defaults.IsZero() && e.applyDefaults(p, d, tr) {
+		return true
 	}
 	if tr != nil {
 		tr.Outcome = "continue"
@@ -657,17 +653,93 @@ func (e *Engine) judge(p *packet, d *Decision, tr *StageTrace) bool {
 // setRule copies the identity of rule r into d.
 func (e *Engine) setRule(d *Decision, r *rule) {
 	g := &e.groups[r.group]
-	d.Action, d.Group, d.GroupPriority, d.Sid, d.Rule = r.action.String(), g.label, g.priority, r.sid, r.text
+	d.Action, d.Group, d.GroupPriority, d.Sid, d.Rule = r.action, g.label, g.priority, r.sid, r.text
 	d.Default = false
 }
 
 func (e *Engine) ruleMatch(r *rule, s Stage) RuleMatch {
 	g := &e.groups[r.group]
 	return RuleMatch{Stage: s, Group: g.label, GroupPriority: g.priority, Sid: r.sid,
-		Action: r.action.String(), Overridden: r.overridden, Rule: r.text}
+		Action: r.action, Overridden: r.overridden, Rule: r.text}
 }
 
 func (e *Engine) unknownOf(r *rule, s Stage) Unknown {
-	return Unknown{Stage: s, Group: e.groups[r.group].label, Sid: r.sid, Action: r.action.String(),
+	return Unknown{Stage: s, Group: e.groups[r.group].label, Sid: r.sid, Action: r.action,
 		Rule: r.text, Keyword: r.unknownKW, Why: r.unknownWhy}
+}
+
+// applyDefaults applies the STRICT_ORDER default actions to a stage no
+// rule decided, and reports whether one of them decided it. Alert defaults
+// are recorded in d (and tr) either way.
+func (e *Engine) applyDefaults(p *packet, d *Decision, tr *StageTrace) bool {
+	stage := p.spec.stage
+	est := p.spec.established
+	tcp := p.f.Protocol == flow.TCP
+	// applies reports whether an "established" default covers this
+	// packet: established TCP packets (toServer: client-to-server
+	// ones only), and every packet of other protocols (F.9).
+	applies := func(toServerOnly bool) bool {
+		if toServerOnly && !p.spec.toServer {
+			return false
+		}
+		return !tcp || est
+	}
+	dd := e.defaults
+	for _, a := range [...]struct {
+		on   bool
+		name string
+		hit  bool
+	}{
+		{dd.AlertStrict, DefaultAlertStrict, true},
+		{dd.AlertEstablished, DefaultAlertEstablished, applies(false)},
+		{dd.AlertEstablishedAppLayer, DefaultAlertEstablishedAppLayer, applies(false)},
+		{dd.AlertEstablishedAppLayerToServer, DefaultAlertEstablishedAppLayerToServer, applies(true)},
+	} {
+		if a.on && a.hit {
+			rm := RuleMatch{Stage: stage, Action: flow.Alert, DefaultAction: a.name, Default: true}
+			d.Alerts = append(d.Alerts, rm)
+			if tr != nil {
+				tr.Matches = append(tr.Matches, rm)
+			}
+		}
+	}
+	drop := ""
+	switch {
+	case dd.DropStrict:
+		drop = DefaultDropStrict
+	case dd.DropEstablished && applies(false):
+		drop = DefaultDropEstablished
+	case dd.DropEstablishedAppLayer && applies(false):
+		drop = DefaultDropEstablishedAppLayer
+	case dd.DropEstablishedAppLayerToServer && applies(true):
+		drop = DefaultDropEstablishedAppLayerToServer
+	}
+	if drop != "" {
+		d.Verdict, d.Action, d.DefaultAction, d.Default = flow.Deny, flow.Drop, drop, true
+		if tr != nil {
+			tr.Matches = append(tr.Matches, RuleMatch{Stage: stage, Action: flow.Drop, DefaultAction: drop, Default: true, Decisive: true})
+			tr.Outcome = drop
+		}
+		return true
+	}
+	return false
+}
+
+// skip records a rule the engine tried at p's stage and passed over.
+func (e *Engine) skip(r *rule, p *packet, why string) Skip {
+	g := &e.groups[r.group]
+	return Skip{Stage: p.spec.stage, Group: g.label, GroupPriority: g.priority, Sid: r.sid, Action: r.action, Rule: r.text, Reason: why}
+}
+
+// skipReason says why a rule that matched (or might) did not decide.
+func skipReason(r *rule, res matchResult) string {
+	switch {
+	case r.overridden:
+		return "matches, but DROP_TO_ALERT turns the drop into an alert, which decides nothing"
+	case r.action == flow.Alert:
+		return "matches, but an alert decides nothing"
+	case res == matchMaybe:
+		return "might match: " + r.unknownWhy
+	}
+	return "matches, but a rule ranked before it decides"
 }

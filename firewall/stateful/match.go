@@ -220,3 +220,46 @@ func equalBytes(a, b []byte, nocase bool) bool {
 	}
 	return true
 }
+
+// mismatch says why r does not match p (Explain only), in the order match
+// checks; "" when it matches or might.
+func (r *rule) mismatch(p *packet) string {
+	spec := p.spec
+	switch {
+	case r.never:
+		return "flow:only_frag: reachsim's sessions carry no fragments"
+	case r.ipOnly && spec.stage > OpenReply:
+		return "an IP-only rule is checked on the first packet of each direction only"
+	case len(r.apps) > 0 && !p.appKnown:
+		return "the application protocol is not known yet"
+	case len(r.apps) > 0 && !slices.Contains(r.apps, p.app):
+		return "the application protocol is " + p.app
+	case r.protoAny && (r.family == 4 && !p.f.Src.Addr().Is4() || r.family == 6 && p.f.Src.Addr().Is4()):
+		return "another address family"
+	case !r.protoAny && !r.hasProto(p.f.Protocol):
+		return "protocol " + p.f.Protocol.String()
+	case r.est > 0 && !spec.established:
+		return "not established"
+	case r.est < 0 && spec.established:
+		return "established"
+	case r.dir > 0 && !spec.toServer:
+		return "to the client, the rule wants to_server"
+	case r.dir < 0 && spec.toServer:
+		return "to the server, the rule wants to_client"
+	case r.needsPayload && !spec.payload:
+		return "the packet carries no payload"
+	case !r.header(p):
+		return "addresses or ports do not match " + p.f.String()
+	}
+	for i := range r.conds {
+		if r.conds[i].eval(p) == matchNo {
+			return "an option does not hold"
+		}
+	}
+	for i := range r.bufs {
+		if r.bufs[i].eval(p) == matchNo {
+			return bufNames[r.bufs[i].kind] + " does not match"
+		}
+	}
+	return ""
+}

@@ -534,14 +534,14 @@ func (e *sfRefEngine) evaluate(s Session) Decision {
 	}
 	app = sfRefCanonApp(app)
 	match := func(rr *sfRefRule, kind string) RuleMatch {
-		return RuleMatch{Stage: d.Stage, Group: rr.label, GroupPriority: rr.gprio, Sid: rr.sr.Sid(), Action: kind, Overridden: rr.overridden, Rule: rr.sr.Text}
+		return RuleMatch{Stage: d.Stage, Group: rr.label, GroupPriority: rr.gprio, Sid: rr.sr.Sid(), Action: sfAct(kind), Overridden: rr.overridden, Rule: rr.sr.Text}
 	}
 	decide := func(rr *sfRefRule, verdict flow.Verdict) {
-		d.Verdict, d.Action, d.Group, d.GroupPriority, d.Sid, d.Rule = verdict, rr.action, rr.label, rr.gprio, rr.sr.Sid(), rr.sr.Text
+		d.Verdict, d.Action, d.Group, d.GroupPriority, d.Sid, d.Rule = verdict, sfAct(rr.action), rr.label, rr.gprio, rr.sr.Sid(), rr.sr.Text
 	}
 	undecidable := func(rr *sfRefRule, kw string) {
 		decide(rr, flow.Indeterminate)
-		d.Indeterminate = &Unknown{Stage: d.Stage, Group: rr.label, Sid: rr.sr.Sid(), Action: rr.action, Rule: rr.sr.Text, Keyword: kw}
+		d.Indeterminate = &Unknown{Stage: d.Stage, Group: rr.label, Sid: rr.sr.Sid(), Action: sfAct(rr.action), Rule: rr.sr.Text, Keyword: kw}
 	}
 	for _, st := range sfRefStages(s.Flow.Protocol) {
 		if st.toServer && !fwd || !st.toServer && !ret {
@@ -595,7 +595,7 @@ func (e *sfRefEngine) evaluate(s Session) Decision {
 				{df.AlertEstablishedAppLayerToServer, "aws:alert_established_app_layer_to_server", toServerApplies},
 			} {
 				if a.on && a.hit {
-					d.Alerts = append(d.Alerts, RuleMatch{Stage: st.stage, Action: a.name, Default: true})
+					d.Alerts = append(d.Alerts, RuleMatch{Stage: st.stage, Action: flow.Alert, DefaultAction: a.name, Default: true})
 				}
 			}
 			for _, a := range []struct {
@@ -609,7 +609,7 @@ func (e *sfRefEngine) evaluate(s Session) Decision {
 				{df.DropEstablishedAppLayerToServer, "aws:drop_established_app_layer_to_server", toServerApplies},
 			} {
 				if a.on && a.hit {
-					d.Verdict, d.Action, d.Default = flow.Deny, a.name, true
+					d.Verdict, d.Action, d.DefaultAction, d.Default = flow.Deny, flow.Drop, a.name, true
 					return d
 				}
 			}
@@ -651,7 +651,7 @@ func (e *sfRefEngine) evaluate(s Session) Decision {
 			return d
 		}
 	}
-	d.Verdict, d.Action, d.Default = flow.Allow, "", true
+	d.Verdict, d.Action, d.Default = flow.Allow, flow.Pass, true
 	return d
 }
 
@@ -948,13 +948,13 @@ type sfKey struct {
 }
 
 func sfKeyOf(d Decision) sfKey {
-	k := sfKey{d.Verdict, d.Stage, d.Action, d.Group, d.GroupPriority, d.Sid, d.Rule, d.Default, d.Warning, "", ""}
+	k := sfKey{d.Verdict, d.Stage, d.Action.String() + d.DefaultAction, d.Group, d.GroupPriority, d.Sid, d.Rule, d.Default, d.Warning, "", ""}
 	if u := d.Indeterminate; u != nil {
 		k.Unknown = fmt.Sprintf("%s %s sid %d %s %s", u.Stage, u.Group, u.Sid, u.Action, u.Keyword)
 	}
 	var as []string
 	for _, a := range d.Alerts {
-		as = append(as, fmt.Sprintf("%s/%s/%d/%s/%v/%v", a.Stage, a.Group, a.Sid, a.Action, a.Overridden, a.Default))
+		as = append(as, fmt.Sprintf("%s/%s/%d/%s/%v/%v", a.Stage, a.Group, a.Sid, a.Action.String()+a.DefaultAction, a.Overridden, a.Default))
 	}
 	k.Alerts = strings.Join(as, " ")
 	return k
@@ -1000,4 +1000,13 @@ func TestAgreesWithReference(t *testing.T) {
 	require.Greater(t, verdicts[flow.Indeterminate], sessions/100)
 	require.Greater(t, verdicts[flow.Deny], sessions/10)
 	require.Greater(t, verdicts[flow.Allow], sessions/10)
+}
+
+// sfAct reads a Suricata action word the reference engine keeps as text.
+func sfAct(s string) flow.Action {
+	a, err := flow.ParseAction(s)
+	if err != nil {
+		panic(err)
+	}
+	return a
 }

@@ -61,12 +61,19 @@ func sfCheck(t *testing.T, e *stateful.Engine, s stateful.Session, w sfWant) sta
 	t.Helper()
 	d := e.Evaluate(s)
 	x := e.Explain(s)
-	x.Stages = nil
+	x.Stages, x.Skipped = nil, nil
 	assert.Equal(t, d, x, "Evaluate and Explain disagree")
 	msg := d.String()
 	assert.Equal(t, w.verdict, d.Verdict, msg)
 	assert.Equal(t, w.stage, d.Stage, msg)
-	assert.Equal(t, w.action, d.Action, msg)
+	action := d.Action.String() // "" for the pass default, a default action's name
+	switch {
+	case d.Default && d.DefaultAction == "":
+		action = ""
+	case d.Default:
+		action = d.DefaultAction
+	}
+	assert.Equal(t, w.action, action, msg)
 	if w.sid != 0 {
 		assert.Equal(t, w.sid, d.Sid, msg)
 	}
@@ -499,13 +506,26 @@ func TestExplain(t *testing.T) {
 		"data-to-server tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain example.com est=y app=tls domain=example.com -> aws:drop_established [aws:drop_established at data-to-server]",
 	}, lines)
 	assert.True(t, d.Stages[2].Matches[0].Decisive)
+	var skipped []string
+	for _, sk := range d.Skipped {
+		skipped = append(skipped, sk.String())
+	}
+	assert.Equal(t, []string{
+		"alert sid 1 (group g) at open-request: matches, but an alert decides nothing",
+		"alert sid 1 (group g) at open-reply: matches, but an alert decides nothing",
+		"alert sid 1 (group g) at data-to-server: established",
+	}, skipped, "Explain lists the rules it tried and why each did not decide; the index rules out sid 2 (port 22) untried")
+	assert.Empty(t, e.Evaluate(sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443")).Skipped, "only Explain fills Skipped")
 }
 
 func TestSessionEdges(t *testing.T) {
 	var nilEngine *stateful.Engine
 	d := nilEngine.Evaluate(sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443"))
 	assert.Equal(t, flow.Allow, d.Verdict)
+	assert.Equal(t, flow.Pass, d.Action)
 	assert.True(t, d.Default)
+	assert.Contains(t, d.String(), "no stateful firewall", "a nil engine says there is no firewall")
+	assert.Equal(t, d, nilEngine.Explain(sfSess("tcp 10.0.0.5:50000 -> 198.51.100.7:443")))
 
 	bad := stateful.Session{Flow: flow.Flow{Protocol: flow.TCP}}
 	d = nilEngine.Evaluate(bad)
