@@ -321,7 +321,11 @@ func parseStandardRule(path, res string, raw json.RawMessage) (stateful.Standard
 		return stateful.StandardRule{}, jsonErr(path+".Header", res, "", fmt.Errorf("%w: missing", stateful.ErrInvalidRule))
 	}
 	h := r.Header
-	sr := stateful.StandardRule{Action: *r.Action}
+	action, err := flow.ParseAction(*r.Action)
+	if err != nil { // cannot happen: checked above
+		return stateful.StandardRule{}, jsonErr(path+".Action", res, *r.Action, fmt.Errorf("%w: %w", stateful.ErrInvalidRule, err))
+	}
+	sr := stateful.StandardRule{Action: action}
 	for _, f := range [...]struct {
 		name string
 		in   *string

@@ -106,10 +106,10 @@ func TestParseRuleGroupStandardRules(t *testing.T) {
 	assert.Equal(t, stateful.RuleGroup{
 		Name: "web-5tuple", ARN: pjWebARN, Capacity: 100, RuleOrder: stateful.StrictOrder,
 		StandardRules: []stateful.StandardRule{
-			{Action: "PASS", Protocol: "TCP", Source: "@PARTNERS", SourcePort: "ANY", Direction: "FORWARD",
+			{Action: flow.Pass, Protocol: "TCP", Source: "@PARTNERS", SourcePort: "ANY", Direction: "FORWARD",
 				Destination: "$WEB_SERVERS", DestinationPort: "$WEB_PORTS",
 				Options: []suricata.Option{{Keyword: "msg", Value: "partners to web", Quoted: true}, {Keyword: "sid", Value: "200"}}},
-			{Action: "DROP", Protocol: "TCP", Source: "ANY", SourcePort: "ANY", Direction: "FORWARD",
+			{Action: flow.Drop, Protocol: "TCP", Source: "ANY", SourcePort: "ANY", Direction: "FORWARD",
 				Destination: "$WEB_SERVERS", DestinationPort: "22",
 				Options: []suricata.Option{{Keyword: "sid", Value: "201"}}},
 		},

@@ -81,7 +81,7 @@ pass tcp any 443 -> $HOME_NET any (msg:"replies from HTTPS servers (wrong way ro
 // them.
 func ExampleRuleGroup_Rules() {
 	g := stateful.RuleGroup{Name: "std", StandardRules: []stateful.StandardRule{{
-		Action: "DROP", Protocol: "HTTP", Source: "$HOME_NET", SourcePort: "ANY",
+		Action: flow.Drop, Protocol: "HTTP", Source: "$HOME_NET", SourcePort: "ANY",
 		Direction: "ANY", Destination: "$EXTERNAL_NET", DestinationPort: "ANY",
 		Options: []suricata.Option{{Keyword: "sid", Value: "1234"}},
 	}}}

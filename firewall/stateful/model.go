@@ -92,8 +92,9 @@ type DomainList struct {
 // "standard" 5-tuple form. Network Firewall turns it into one Suricata
 // rule (see [RuleGroup.Rules]).
 type StandardRule struct {
-	// Action is "PASS", "DROP", "ALERT" or "REJECT" (any letter case).
-	Action string
+	// Action is [flow.Pass], [flow.Drop], [flow.Alert] or [flow.Reject].
+	// Required: an unset Action is a Compile error.
+	Action flow.Action
 	// Protocol is one of AWS's header protocols ("IP", "TCP", "UDP",
 	// "ICMP", "HTTP", "TLS", "DNS", ...; any letter case). IP means every
 	// protocol.
@@ -102,7 +103,8 @@ type StandardRule struct {
 	// as "$HOME_NET", or an IP set reference such as "@PARTNERS".
 	Source, Destination string
 	// SourcePort and DestinationPort are "ANY", a port, a range "from:to",
-	// or a port variable.
+	// or a port variable. Both are required, whatever the protocol: an
+	// empty field is a Compile error, never "any" nor port 0.
 	SourcePort, DestinationPort string
 	// Direction is "FORWARD" (source to destination only, Suricata "->")
 	// or "ANY" (both ways, Suricata "<>").
@@ -418,11 +420,14 @@ func (g RuleGroup) Rules() ([]suricata.Rule, error) {
 
 // suricata writes the Suricata rule AWS makes of a standard rule.
 func (sr StandardRule) suricata() (string, error) {
-	action := strings.ToLower(strings.TrimSpace(sr.Action))
-	switch action {
-	case "pass", "drop", "alert", "reject":
+	var action string
+	switch sr.Action {
+	case flow.Pass, flow.Drop, flow.Alert, flow.Reject:
+		action = sr.Action.String()
+	case 0:
+		return "", fmt.Errorf("%w: Action is missing: want PASS, DROP, ALERT or REJECT", ErrInvalidRule)
 	default:
-		return "", fmt.Errorf("%w: action %q: want PASS, DROP, ALERT or REJECT", ErrInvalidRule, sr.Action)
+		return "", fmt.Errorf("%w: action %s: want PASS, DROP, ALERT or REJECT", ErrInvalidRule, sr.Action)
 	}
 	var dir string
 	switch strings.ToUpper(strings.TrimSpace(sr.Direction)) {
@@ -436,8 +441,10 @@ func (sr StandardRule) suricata() (string, error) {
 	field := func(name, v string) (string, error) {
 		v = strings.TrimSpace(v)
 		switch {
+		case v == "" && strings.HasSuffix(name, "Port"):
+			return "", fmt.Errorf("%w: %s is missing: use \"ANY\", a port, a range \"from:to\" or a port variable", ErrInvalidRule, name)
 		case v == "":
-			return "", fmt.Errorf("%w: %s is empty", ErrInvalidRule, name)
+			return "", fmt.Errorf("%w: %s is missing", ErrInvalidRule, name)
 		case strings.EqualFold(v, "any"):
 			return "any", nil
 		case strings.ContainsAny(v, "();\n"):

@@ -842,7 +842,7 @@ func (g sfGen) group(name string, order RuleOrder) RuleGroup {
 	case 1:
 		for i := range 1 + g.r.IntN(4) {
 			grp.StandardRules = append(grp.StandardRules, StandardRule{
-				Action: g.pick([]string{"PASS", "DROP", "ALERT", "REJECT"}), Protocol: g.pick([]string{"IP", "TCP", "UDP", "TLS", "ICMP"}),
+				Action: []flow.Action{flow.Pass, flow.Drop, flow.Alert, flow.Reject}[g.r.IntN(4)], Protocol: g.pick([]string{"IP", "TCP", "UDP", "TLS", "ICMP"}),
 				Source: g.pick([]string{"ANY", "$HOME_NET", "10.0.0.0/24", "$EXTERNAL_NET"}), SourcePort: g.pick([]string{"ANY", "ANY", "1024:65535"}),
 				Direction: g.pick([]string{"FORWARD", "ANY"}), Destination: g.pick([]string{"ANY", "$EXTERNAL_NET", "198.51.100.0/25", "$SRV"}),
 				DestinationPort: g.pick([]string{"ANY", "443", "$WEB", "53"}),

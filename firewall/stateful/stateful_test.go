@@ -600,15 +600,15 @@ func TestCompileErrors(t *testing.T) {
 }
 
 func sfStd(sid string) stateful.StandardRule {
-	return stateful.StandardRule{Action: "PASS", Protocol: "TCP", Source: "ANY", SourcePort: "ANY", Direction: "FORWARD",
+	return stateful.StandardRule{Action: flow.Pass, Protocol: "TCP", Source: "ANY", SourcePort: "ANY", Direction: "FORWARD",
 		Destination: "ANY", DestinationPort: "443", Options: []suricata.Option{{Keyword: "sid", Value: sid}}}
 }
 
 func TestStandardRules(t *testing.T) {
 	g := stateful.RuleGroup{Name: "std", RuleOrder: sfS, StandardRules: []stateful.StandardRule{
-		{Action: "DROP", Protocol: "HTTP", Source: "$HOME_NET", SourcePort: "ANY", Direction: "ANY",
+		{Action: flow.Drop, Protocol: "HTTP", Source: "$HOME_NET", SourcePort: "ANY", Direction: "ANY",
 			Destination: "$EXTERNAL_NET", DestinationPort: "ANY", Options: []suricata.Option{{Keyword: "sid", Value: "1234"}}},
-		{Action: "pass", Protocol: "tcp", Source: "10.0.0.0/24", SourcePort: "1024:65535", Direction: "FORWARD",
+		{Action: flow.Pass, Protocol: "tcp", Source: "10.0.0.0/24", SourcePort: "1024:65535", Direction: "FORWARD",
 			Destination: "any", DestinationPort: "443", Options: []suricata.Option{{Keyword: "msg", Value: "web; out", Quoted: true}, {Keyword: "flow", Value: "to_server"}, {Keyword: "sid", Value: "2"}}},
 	}}
 	rules, err := g.Rules()
@@ -618,13 +618,25 @@ func TestStandardRules(t *testing.T) {
 	assert.Equal(t, `pass tcp 10.0.0.0/24 1024:65535 -> any 443 (msg:"web\; out"; flow:to_server; sid:2;)`, rules[1].Text)
 	assert.Equal(t, "web; out", rules[1].Msg())
 
-	for _, bad := range []stateful.StandardRule{
-		{Action: "ALLOW", Protocol: "TCP", Source: "ANY", SourcePort: "ANY", Direction: "FORWARD", Destination: "ANY", DestinationPort: "ANY"},
-		{Action: "PASS", Protocol: "TCP", Source: "ANY", SourcePort: "ANY", Direction: "BACKWARD", Destination: "ANY", DestinationPort: "ANY"},
-		{Action: "PASS", Protocol: "TCP", Source: "", SourcePort: "ANY", Direction: "FORWARD", Destination: "ANY", DestinationPort: "ANY"},
+	for _, bad := range []struct {
+		name string
+		rule stateful.StandardRule
+		want string
+	}{
+		{"a forward action", stateful.StandardRule{Action: flow.Forward, Protocol: "TCP", Source: "ANY", SourcePort: "ANY", Direction: "FORWARD", Destination: "ANY", DestinationPort: "ANY"}, "action forward"},
+		{"no action", stateful.StandardRule{Protocol: "TCP", Source: "ANY", SourcePort: "ANY", Direction: "FORWARD", Destination: "ANY", DestinationPort: "ANY"}, "Action is missing"},
+		{"a bad direction", stateful.StandardRule{Action: flow.Pass, Protocol: "TCP", Source: "ANY", SourcePort: "ANY", Direction: "BACKWARD", Destination: "ANY", DestinationPort: "ANY"}, "direction"},
+		{"no source", stateful.StandardRule{Action: flow.Pass, Protocol: "TCP", Source: "", SourcePort: "ANY", Direction: "FORWARD", Destination: "ANY", DestinationPort: "ANY"}, "Source is missing"},
+		{"a TCP rule without ports", stateful.StandardRule{Action: flow.Pass, Protocol: "TCP", Source: "ANY", Direction: "FORWARD", Destination: "ANY"}, `SourcePort is missing: use "ANY"`},
+		{"a UDP rule without a destination port", stateful.StandardRule{Action: flow.Drop, Protocol: "UDP", Source: "ANY", SourcePort: "ANY", Direction: "FORWARD", Destination: "ANY"}, `DestinationPort is missing: use "ANY", a port, a range`},
 	} {
-		_, err := stateful.RuleGroup{Name: "bad", StandardRules: []stateful.StandardRule{bad}}.Rules()
-		assert.ErrorIs(t, err, stateful.ErrInvalidRule)
+		t.Run(bad.name, func(t *testing.T) {
+			_, err := stateful.RuleGroup{Name: "bad", StandardRules: []stateful.StandardRule{bad.rule}}.Rules()
+			require.ErrorIs(t, err, stateful.ErrInvalidRule)
+			assert.Contains(t, err.Error(), bad.want)
+			_, err = stateful.Compile(sfStrict(stateful.Defaults{}, sfG(1, stateful.RuleGroup{Name: "bad", RuleOrder: sfS, StandardRules: []stateful.StandardRule{bad.rule}})), nil)
+			assert.ErrorIs(t, err, stateful.ErrInvalidRule, "Compile rejects it too")
+		})
 	}
 }
 
