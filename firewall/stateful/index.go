@@ -7,6 +7,7 @@ import (
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/addrset"
+	"github.com/reachsim/reachsim/internal/portindex"
 )
 
 // The stateful engine's index. Rules are stored in decision order; a rule's
@@ -45,7 +46,7 @@ type bucket struct {
 	residual []int32
 	dst      segments[netip.Addr]
 	src      segments[netip.Addr]
-	port     segments[uint16]
+	port     portindex.Index
 	exact    map[string][]int32 // domain -> rules
 	suffix   map[string][]int32 // domain suffix -> rules
 }
@@ -60,24 +61,9 @@ type segments[K any] struct {
 
 func (d *segments[K]) segment(i int) []int32 { return d.flat[d.offs[i]:d.offs[i+1]] }
 
-// The lookups are written out per key type: a comparison through a
-// function value would make the key, and with it the packet, escape.
-
-func lookupPort(d *segments[uint16], k uint16) []int32 {
-	if len(d.lo) == 0 {
-		return nil
-	}
-	lo, hi := 0, len(d.lo)
-	for hi-lo > 1 {
-		mid := int(uint(lo+hi) >> 1)
-		if d.lo[mid] <= k {
-			lo = mid
-		} else {
-			hi = mid
-		}
-	}
-	return d.segment(lo)
-}
+// The address lookup is written out for its key type: a comparison
+// through a function value would make the key, and with it the packet,
+// escape. Ports use the shared internal/portindex.
 
 func lookupAddr(d *segments[netip.Addr], k netip.Addr) []int32 {
 	if len(d.lo) == 0 {
@@ -343,7 +329,16 @@ func (b *bucket) index(rules []rule) {
 	}
 	b.dst = dst.build(b.all, func(j int) bool { return dim[j] == dimDst })
 	b.src = src.build(b.all, func(j int) bool { return dim[j] == dimSrc })
-	b.port = port.build(b.all, func(j int) bool { return dim[j] == dimPort })
+	var pb portindex.Builder
+	for j, ks := range port.keys {
+		if dim[j] == dimPort {
+			for _, k := range ks {
+				pb.Add(b.all[j], flow.PortRange{Lo: k[0], Hi: k[1]})
+			}
+		}
+	}
+	// No budget: maxCover already bounds what a rule adds.
+	b.port, _ = pb.Build(-1)
 }
 
 // domainKey returns how a rule's domain condition can be looked up: 'e'
@@ -437,7 +432,7 @@ func (b *bucket) candidates(p *packet, m *merger) {
 	m.add(lookupAddr(&b.dst, p.f.Dst.Addr()))
 	m.add(lookupAddr(&b.src, p.f.Src.Addr()))
 	if p.hasPorts() {
-		m.add(lookupPort(&b.port, p.f.Dst.Port()))
+		m.add(b.port.Lookup(p.f.Dst.Port()))
 	}
 	if (p.sniVisible || p.hostVisible) && (b.exact != nil || b.suffix != nil) {
 		dom := p.lowDot[1:]
