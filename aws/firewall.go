@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateful"
 	"github.com/reachsim/reachsim/firewall/stateless"
 	"github.com/reachsim/reachsim/firewall/suricata"
 	"github.com/reachsim/reachsim/flow"
@@ -20,7 +21,7 @@ import (
 // prints it: exactly one of Stateless and Stateful is set.
 type RuleGroup struct {
 	Stateless *stateless.RuleGroup
-	Stateful  *firewall.StatefulRuleGroup
+	Stateful  *stateful.RuleGroup
 }
 
 // ARN returns the group's ARN.
@@ -62,12 +63,15 @@ func jsonErr(path, resource, text string, err error) error {
 // and StatefulRuleOptions.RuleOrder are kept. A StatefulRules option whose
 // Settings are one double-quoted string (as in `"Settings":
 // ["\"example.com\""]`) keeps the string without its quotes. Every stateful
-// group returned has rules: [StatefulRuleGroup.Rules] succeeds on it.
+// group returned has rules: [stateful.RuleGroup.Rules] succeeds on it.
 //
 // Errors are *[flow.InputError] values (several joined with [errors.Join]
 // for a RulesString with several bad rules) with the JSON path, the
 // group's name (or ARN) as Resource and the offending text, wrapping
-// [ErrInvalidGroup], [ErrInvalidRule], [ErrSyntax] or [flow.ErrJSON].
+// [stateful.ErrInvalidGroup], [stateful.ErrInvalidRule],
+// [suricata.ErrSyntax], the stateless sentinels (see
+// [ParseStatelessRuleGroup]), [ErrInvalidDump] (a Type other than
+// STATELESS and STATEFUL) or [flow.ErrJSON].
 func ParseRuleGroup(data []byte) (RuleGroup, error) {
 	var doc struct {
 		RuleGroup *struct {
@@ -99,7 +103,7 @@ func ParseRuleGroup(data []byte) (RuleGroup, error) {
 		stateless = true
 	case *typ == "STATEFUL", *typ == "STATEFUL_DOMAIN":
 	default:
-		return RuleGroup{}, jsonErr("RuleGroupResponse.Type", res, *typ, fmt.Errorf("%w: rule group type %q: want STATELESS or STATEFUL", firewall.ErrInvalidGroup, *typ))
+		return RuleGroup{}, jsonErr("RuleGroupResponse.Type", res, *typ, fmt.Errorf("%w: rule group type %q: want STATELESS or STATEFUL", ErrInvalidDump, *typ))
 	}
 	if stateless {
 		g, err := ParseStatelessRuleGroup(data)
@@ -136,7 +140,7 @@ type sfJSONRule struct {
 	}
 }
 
-func parseStateful(data []byte) (firewall.StatefulRuleGroup, error) {
+func parseStateful(data []byte) (stateful.RuleGroup, error) {
 	var doc struct {
 		RuleGroup *struct {
 			RuleVariables *struct {
@@ -166,7 +170,7 @@ func parseStateful(data []byte) (firewall.StatefulRuleGroup, error) {
 			Capacity      json.RawMessage
 		}
 	}
-	var g firewall.StatefulRuleGroup
+	var g stateful.RuleGroup
 	if err := jsonloc.Unmarshal("", data, &doc); err != nil {
 		return g, err
 	}
@@ -186,11 +190,11 @@ func parseStateful(data []byte) (firewall.StatefulRuleGroup, error) {
 	}
 	rg := doc.RuleGroup
 	if rg == nil || rg.RulesSource == nil {
-		return g, jsonErr("RuleGroup.RulesSource", res, "", fmt.Errorf("%w: missing", firewall.ErrInvalidGroup))
+		return g, jsonErr("RuleGroup.RulesSource", res, "", fmt.Errorf("%w: missing", stateful.ErrInvalidGroup))
 	}
 	src := rg.RulesSource
 	if !jsonAbsent(src.StatelessRulesAndCustomActions) {
-		return g, jsonErr("RuleGroup.RulesSource.StatelessRulesAndCustomActions", res, "", fmt.Errorf("%w: stateless rules in a stateful group", firewall.ErrInvalidGroup))
+		return g, jsonErr("RuleGroup.RulesSource.StatelessRulesAndCustomActions", res, "", fmt.Errorf("%w: stateless rules in a stateful group", stateful.ErrInvalidGroup))
 	}
 	var kinds []string
 	if src.RulesString != nil {
@@ -199,7 +203,7 @@ func parseStateful(data []byte) (firewall.StatefulRuleGroup, error) {
 	}
 	if src.StatefulRules != nil {
 		kinds = append(kinds, "StatefulRules")
-		g.StandardRules = []firewall.StandardRule{}
+		g.StandardRules = []stateful.StandardRule{}
 		for i, raw := range src.StatefulRules {
 			sr, err := parseStandardRule(jsonloc.Index("RuleGroup.RulesSource.StatefulRules", i), res, raw)
 			if err != nil {
@@ -211,10 +215,10 @@ func parseStateful(data []byte) (firewall.StatefulRuleGroup, error) {
 	if src.RulesSourceList != nil {
 		kinds = append(kinds, "RulesSourceList")
 		l := src.RulesSourceList
-		g.DomainList = &firewall.DomainList{Targets: slices.Clone(l.Targets), TargetTypes: slices.Clone(l.TargetTypes), Type: l.GeneratedRulesType}
+		g.DomainList = &stateful.DomainList{Targets: slices.Clone(l.Targets), TargetTypes: slices.Clone(l.TargetTypes), Type: l.GeneratedRulesType}
 	}
 	if len(kinds) != 1 {
-		return g, jsonErr("RuleGroup.RulesSource", res, strings.Join(kinds, ","), fmt.Errorf("%w: a stateful group has exactly one of RulesString, StatefulRules and RulesSourceList (found %d)", firewall.ErrInvalidGroup, len(kinds)))
+		return g, jsonErr("RuleGroup.RulesSource", res, strings.Join(kinds, ","), fmt.Errorf("%w: a stateful group has exactly one of RulesString, StatefulRules and RulesSourceList (found %d)", stateful.ErrInvalidGroup, len(kinds)))
 	}
 	if v := rg.RuleVariables; v != nil {
 		for _, name := range sortedKeys(v.IPSets) {
@@ -229,7 +233,7 @@ func parseStateful(data []byte) (firewall.StatefulRuleGroup, error) {
 			for i, d := range v.IPSets[name].Definition {
 				pf, err := parsePrefixText(d)
 				if err != nil {
-					return g, jsonErr(jsonloc.Index(p+".Definition", i), res, d, fmt.Errorf("%w: %w", firewall.ErrInvalidGroup, err))
+					return g, jsonErr(jsonloc.Index(p+".Definition", i), res, d, fmt.Errorf("%w: %w", stateful.ErrInvalidGroup, err))
 				}
 				set = append(set, pf)
 			}
@@ -241,7 +245,7 @@ func parseStateful(data []byte) (firewall.StatefulRuleGroup, error) {
 				return g, jsonErr(p, res, name, err)
 			}
 			if _, dup := g.IPSets[name]; dup {
-				return g, jsonErr(p, res, name, fmt.Errorf("%w: %s is both an IP set and a port set", firewall.ErrInvalidGroup, name))
+				return g, jsonErr(p, res, name, fmt.Errorf("%w: %s is both an IP set and a port set", stateful.ErrInvalidGroup, name))
 			}
 			if g.PortSets == nil {
 				g.PortSets = map[string][]flow.PortRange{}
@@ -265,7 +269,7 @@ func parseStateful(data []byte) (firewall.StatefulRuleGroup, error) {
 			}
 			arn := rs.IPSetReferences[name].ReferenceArn
 			if arn == "" {
-				return g, jsonErr(p+".ReferenceArn", res, "", fmt.Errorf("%w: missing", firewall.ErrInvalidGroup))
+				return g, jsonErr(p+".ReferenceArn", res, "", fmt.Errorf("%w: missing", stateful.ErrInvalidGroup))
 			}
 			if g.IPSetReferences == nil {
 				g.IPSetReferences = map[string]string{}
@@ -274,17 +278,17 @@ func parseStateful(data []byte) (firewall.StatefulRuleGroup, error) {
 		}
 	}
 	if o := rg.StatefulRuleOptions; o != nil && o.RuleOrder != "" {
-		ro, err := firewall.ParseRuleOrder(o.RuleOrder)
+		ro, err := stateful.ParseRuleOrder(o.RuleOrder)
 		if err != nil {
-			return g, jsonErr("RuleGroup.StatefulRuleOptions.RuleOrder", res, o.RuleOrder, fmt.Errorf("%w: %w", firewall.ErrInvalidGroup, err))
+			return g, jsonErr("RuleGroup.StatefulRuleOptions.RuleOrder", res, o.RuleOrder, fmt.Errorf("%w: %w", stateful.ErrInvalidGroup, err))
 		}
 		g.RuleOrder = ro
 	}
 	switch {
 	case src.RulesString != nil && g.RulesString == "":
-		return g, jsonErr("RuleGroup.RulesSource.RulesString", res, "", fmt.Errorf("%w: the rules string is empty", firewall.ErrInvalidGroup))
+		return g, jsonErr("RuleGroup.RulesSource.RulesString", res, "", fmt.Errorf("%w: the rules string is empty", stateful.ErrInvalidGroup))
 	case src.StatefulRules != nil && len(g.StandardRules) == 0:
-		return g, jsonErr("RuleGroup.RulesSource.StatefulRules", res, "", fmt.Errorf("%w: no rules", firewall.ErrInvalidGroup))
+		return g, jsonErr("RuleGroup.RulesSource.StatefulRules", res, "", fmt.Errorf("%w: no rules", stateful.ErrInvalidGroup))
 	}
 	if g.RulesString != "" {
 		// Parsed here rather than through g.Rules, so that each syntax
@@ -300,24 +304,28 @@ func parseStateful(data []byte) (firewall.StatefulRuleGroup, error) {
 }
 
 // parseStandardRule reads one of RulesSource.StatefulRules at path.
-func parseStandardRule(path, res string, raw json.RawMessage) (firewall.StandardRule, error) {
+func parseStandardRule(path, res string, raw json.RawMessage) (stateful.StandardRule, error) {
 	var r sfJSONRule
 	if err := jsonloc.Unmarshal(path, raw, &r); err != nil {
-		return firewall.StandardRule{}, jsonloc.WithResource(err, res)
+		return stateful.StandardRule{}, jsonloc.WithResource(err, res)
 	}
 	if r.Action == nil {
-		return firewall.StandardRule{}, jsonErr(path+".Action", res, "", fmt.Errorf("%w: missing", firewall.ErrInvalidRule))
+		return stateful.StandardRule{}, jsonErr(path+".Action", res, "", fmt.Errorf("%w: missing", stateful.ErrInvalidRule))
 	}
 	switch *r.Action {
 	case "PASS", "DROP", "ALERT", "REJECT":
 	default:
-		return firewall.StandardRule{}, jsonErr(path+".Action", res, *r.Action, fmt.Errorf("%w: want PASS, DROP, ALERT or REJECT", firewall.ErrInvalidRule))
+		return stateful.StandardRule{}, jsonErr(path+".Action", res, *r.Action, fmt.Errorf("%w: want PASS, DROP, ALERT or REJECT", stateful.ErrInvalidRule))
 	}
 	if r.Header == nil {
-		return firewall.StandardRule{}, jsonErr(path+".Header", res, "", fmt.Errorf("%w: missing", firewall.ErrInvalidRule))
+		return stateful.StandardRule{}, jsonErr(path+".Header", res, "", fmt.Errorf("%w: missing", stateful.ErrInvalidRule))
 	}
 	h := r.Header
-	sr := firewall.StandardRule{Action: *r.Action}
+	action, err := flow.ParseAction(*r.Action)
+	if err != nil { // cannot happen: checked above
+		return stateful.StandardRule{}, jsonErr(path+".Action", res, *r.Action, fmt.Errorf("%w: %w", stateful.ErrInvalidRule, err))
+	}
+	sr := stateful.StandardRule{Action: action}
 	for _, f := range [...]struct {
 		name string
 		in   *string
@@ -327,16 +335,16 @@ func parseStandardRule(path, res string, raw json.RawMessage) (firewall.Standard
 		{"Direction", h.Direction, &sr.Direction}, {"Destination", h.Destination, &sr.Destination}, {"DestinationPort", h.DestinationPort, &sr.DestinationPort},
 	} {
 		if f.in == nil || *f.in == "" {
-			return firewall.StandardRule{}, jsonErr(path+".Header."+f.name, res, "", fmt.Errorf("%w: missing", firewall.ErrInvalidRule))
+			return stateful.StandardRule{}, jsonErr(path+".Header."+f.name, res, "", fmt.Errorf("%w: missing", stateful.ErrInvalidRule))
 		}
 		*f.out = *f.in
 	}
 	if sr.Direction != "FORWARD" && sr.Direction != "ANY" {
-		return firewall.StandardRule{}, jsonErr(path+".Header.Direction", res, sr.Direction, fmt.Errorf("%w: want FORWARD or ANY", firewall.ErrInvalidRule))
+		return stateful.StandardRule{}, jsonErr(path+".Header.Direction", res, sr.Direction, fmt.Errorf("%w: want FORWARD or ANY", stateful.ErrInvalidRule))
 	}
 	for i, o := range r.RuleOptions {
 		if strings.TrimSpace(o.Keyword) == "" {
-			return firewall.StandardRule{}, jsonErr(jsonloc.Index(path+".RuleOptions", i)+".Keyword", res, "", fmt.Errorf("%w: missing", firewall.ErrInvalidRule))
+			return stateful.StandardRule{}, jsonErr(jsonloc.Index(path+".RuleOptions", i)+".Keyword", res, "", fmt.Errorf("%w: missing", stateful.ErrInvalidRule))
 		}
 		opt := suricata.Option{Keyword: strings.ToLower(strings.TrimSpace(o.Keyword)), Value: strings.Join(o.Settings, ",")}
 		if v, ok := unquoteSetting(opt.Value); ok {
@@ -381,14 +389,14 @@ func checkVariableName(name string) error {
 			return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_')
 		}) < 0
 	if !ok {
-		return fmt.Errorf("%w: variable name %q: want a letter, then letters, digits or '_' (at most 32)", firewall.ErrInvalidGroup, name)
+		return fmt.Errorf("%w: variable name %q: want a letter, then letters, digits or '_' (at most 32)", stateful.ErrInvalidGroup, name)
 	}
 	return nil
 }
 
 // parsePortSetItem reads one PortSets definition: a port or "from:to".
 func parsePortSetItem(s string) (flow.PortRange, error) {
-	bad := fmt.Errorf("%w: not a port (0-65535) or a from:to port range", firewall.ErrInvalidGroup)
+	bad := fmt.Errorf("%w: not a port (0-65535) or a from:to port range", stateful.ErrInvalidGroup)
 	if s == "" || strings.ContainsAny(s, "-+ ") {
 		return flow.PortRange{}, bad
 	}
@@ -423,7 +431,7 @@ func rulesStringErr(err error, res string) error {
 	return place(err)
 }
 
-// rulesErr places an error of [StatefulRuleGroup.Rules], whose paths start
+// rulesErr places an error of [stateful.RuleGroup.Rules], whose paths start
 // at RulesSource.
 func rulesErr(err error, res string) error {
 	var ie *flow.InputError
@@ -478,8 +486,8 @@ type PolicySpec struct {
 	StatelessFragmentDefault   stateless.DefaultAction
 	StatelessCustomActions     []stateless.CustomAction
 	StatefulGroups             []GroupRefSpec
-	StatefulDefaults           firewall.StatefulDefaults
-	RuleOrder                  firewall.RuleOrder
+	StatefulDefaults           stateful.Defaults
+	RuleOrder                  stateful.RuleOrder
 	StreamExceptionPolicy      string
 	HomeNet                    []netip.Prefix // PolicyVariables.RuleVariables.HOME_NET, if set
 	TLSInspectionConfiguration string
@@ -500,7 +508,10 @@ type PolicySpec struct {
 //
 // Errors are *[flow.InputError] values with the JSON path, the policy's
 // name (or ARN) as Resource and the offending text, wrapping
-// [ErrInvalidPolicy] or [flow.ErrJSON].
+// [stateless.ErrInvalidPolicy] or [stateless.ErrInvalidRule] (the
+// stateless settings), [stateful.ErrInvalidPolicy] (the stateful
+// settings), [firewall.ErrInvalidPolicy] (not a policy, the stream
+// exception policy) or [flow.ErrJSON].
 func ParseFirewallPolicy(data []byte) (PolicySpec, error) {
 	var doc struct {
 		FirewallPolicy *struct {
@@ -558,24 +569,24 @@ func ParseFirewallPolicy(data []byte) (PolicySpec, error) {
 		p := jsonloc.Index("FirewallPolicy.StatelessCustomActions", i)
 		c := stateless.CustomAction{Name: ca.ActionName}
 		if err := stateless.CheckActionName(c.Name); err != nil {
-			err = fmt.Errorf("%w: %w", firewall.ErrInvalidPolicy, err)
+			err = fmt.Errorf("%w: %w", stateless.ErrInvalidPolicy, err)
 			return s, jsonErr(p+".ActionName", res, c.Name, err)
 		}
 		if customs[c.Name] {
-			return s, jsonErr(p+".ActionName", res, c.Name, fmt.Errorf("%w: custom action %s is defined twice", firewall.ErrInvalidPolicy, c.Name))
+			return s, jsonErr(p+".ActionName", res, c.Name, fmt.Errorf("%w: custom action %s is defined twice", stateless.ErrInvalidPolicy, c.Name))
 		}
 		customs[c.Name] = true
 		if ca.ActionDefinition == nil || ca.ActionDefinition.PublishMetricAction == nil {
-			return s, jsonErr(p+".ActionDefinition.PublishMetricAction", res, c.Name, fmt.Errorf("%w: custom action %s has no PublishMetricAction, the only kind AWS defines", firewall.ErrInvalidPolicy, c.Name))
+			return s, jsonErr(p+".ActionDefinition.PublishMetricAction", res, c.Name, fmt.Errorf("%w: custom action %s has no PublishMetricAction, the only kind AWS defines", stateless.ErrInvalidPolicy, c.Name))
 		}
 		dp := p + ".ActionDefinition.PublishMetricAction.Dimensions"
 		dims := ca.ActionDefinition.PublishMetricAction.Dimensions
 		if len(dims) == 0 {
-			return s, jsonErr(dp, res, c.Name, fmt.Errorf("%w: custom action %s publishes no dimension; give at least one", firewall.ErrInvalidPolicy, c.Name))
+			return s, jsonErr(dp, res, c.Name, fmt.Errorf("%w: custom action %s publishes no dimension; give at least one", stateless.ErrInvalidPolicy, c.Name))
 		}
 		for j, d := range dims {
 			if err := stateless.CheckDimension(d.Value); err != nil {
-				err = fmt.Errorf("%w: %w", firewall.ErrInvalidPolicy, err)
+				err = fmt.Errorf("%w: %w", stateless.ErrInvalidPolicy, err)
 				return s, jsonErr(jsonloc.Index(dp, j)+".Value", res, d.Value, err)
 			}
 			c.Dimensions = append(c.Dimensions, d.Value)
@@ -592,23 +603,23 @@ func ParseFirewallPolicy(data []byte) (PolicySpec, error) {
 	for i, r := range fp.StatelessRuleGroupReferences {
 		p := jsonloc.Index("FirewallPolicy.StatelessRuleGroupReferences", i)
 		if r.ResourceArn == "" {
-			return s, jsonErr(p+".ResourceArn", res, "", fmt.Errorf("%w: missing", firewall.ErrInvalidPolicy))
+			return s, jsonErr(p+".ResourceArn", res, "", fmt.Errorf("%w: missing", stateless.ErrInvalidPolicy))
 		}
 		prio, set, err := slJSONInt(p+".Priority", res, "", r.Priority)
 		switch {
 		case err != nil:
 			return s, err
 		case !set:
-			return s, jsonErr(p+".Priority", res, "", fmt.Errorf("%w: missing", firewall.ErrInvalidPolicy))
+			return s, jsonErr(p+".Priority", res, "", fmt.Errorf("%w: missing", stateless.ErrInvalidPolicy))
 		case prio < 1 || prio > 65535:
-			return s, jsonErr(p+".Priority", res, strconv.Itoa(prio), fmt.Errorf("%w: priority %d: want 1 to 65535", firewall.ErrInvalidPolicy, prio))
+			return s, jsonErr(p+".Priority", res, strconv.Itoa(prio), fmt.Errorf("%w: priority %d: want 1 to 65535", stateless.ErrInvalidPolicy, prio))
 		}
 		s.StatelessGroups = append(s.StatelessGroups, GroupRefSpec{ARN: r.ResourceArn, Priority: prio})
 	}
 	for i, r := range fp.StatefulRuleGroupReferences {
 		p := jsonloc.Index("FirewallPolicy.StatefulRuleGroupReferences", i)
 		if r.ResourceArn == "" {
-			return s, jsonErr(p+".ResourceArn", res, "", fmt.Errorf("%w: missing", firewall.ErrInvalidPolicy))
+			return s, jsonErr(p+".ResourceArn", res, "", fmt.Errorf("%w: missing", stateful.ErrInvalidPolicy))
 		}
 		prio, _, err := slJSONInt(p+".Priority", res, "", r.Priority)
 		if err != nil {
@@ -617,18 +628,18 @@ func ParseFirewallPolicy(data []byte) (PolicySpec, error) {
 		ref := GroupRefSpec{ARN: r.ResourceArn, Priority: prio}
 		if r.Override != nil && r.Override.Action != "" {
 			if r.Override.Action != "DROP_TO_ALERT" {
-				return s, jsonErr(p+".Override.Action", res, r.Override.Action, fmt.Errorf("%w: want DROP_TO_ALERT", firewall.ErrInvalidPolicy))
+				return s, jsonErr(p+".Override.Action", res, r.Override.Action, fmt.Errorf("%w: want DROP_TO_ALERT", stateful.ErrInvalidPolicy))
 			}
 			ref.DropToAlert = true
 		}
 		s.StatefulGroups = append(s.StatefulGroups, ref)
 	}
-	if s.StatefulDefaults, err = firewall.ParseStatefulDefaults(fp.StatefulDefaultActions); err != nil {
+	if s.StatefulDefaults, err = stateful.ParseDefaults(fp.StatefulDefaultActions); err != nil {
 		return s, jsonErr("FirewallPolicy.StatefulDefaultActions", res, strings.Join(fp.StatefulDefaultActions, ","), err)
 	}
 	if o := fp.StatefulEngineOptions; o != nil {
 		if o.RuleOrder != "" {
-			if s.RuleOrder, err = firewall.ParseRuleOrder(o.RuleOrder); err != nil {
+			if s.RuleOrder, err = stateful.ParseRuleOrder(o.RuleOrder); err != nil {
 				return s, jsonErr("FirewallPolicy.StatefulEngineOptions.RuleOrder", res, o.RuleOrder, err)
 			}
 		}
@@ -639,18 +650,18 @@ func ParseFirewallPolicy(data []byte) (PolicySpec, error) {
 			return s, jsonErr("FirewallPolicy.StatefulEngineOptions.StreamExceptionPolicy", res, o.StreamExceptionPolicy, fmt.Errorf("%w: want DROP, CONTINUE or REJECT", firewall.ErrInvalidPolicy))
 		}
 	}
-	if !s.StatefulDefaults.IsZero() && s.RuleOrder != firewall.StrictOrder {
-		return s, jsonErr("FirewallPolicy.StatefulDefaultActions", res, strings.Join(fp.StatefulDefaultActions, ","), fmt.Errorf("%w: stateful default actions need StatefulEngineOptions.RuleOrder STRICT_ORDER", firewall.ErrInvalidPolicy))
+	if !s.StatefulDefaults.IsZero() && s.RuleOrder != stateful.StrictOrder {
+		return s, jsonErr("FirewallPolicy.StatefulDefaultActions", res, strings.Join(fp.StatefulDefaultActions, ","), fmt.Errorf("%w: stateful default actions need StatefulEngineOptions.RuleOrder STRICT_ORDER", stateful.ErrInvalidPolicy))
 	}
 	if pv := fp.PolicyVariables; pv != nil {
 		for _, name := range sortedKeys(pv.RuleVariables) {
 			if name != "HOME_NET" {
-				return s, jsonErr("FirewallPolicy.PolicyVariables.RuleVariables."+name, res, name, fmt.Errorf("%w: only HOME_NET can be set in a policy", firewall.ErrInvalidPolicy))
+				return s, jsonErr("FirewallPolicy.PolicyVariables.RuleVariables."+name, res, name, fmt.Errorf("%w: only HOME_NET can be set in a policy", stateful.ErrInvalidPolicy))
 			}
 			for i, d := range pv.RuleVariables[name].Definition {
 				pf, err := parsePrefixText(d)
 				if err != nil {
-					return s, jsonErr(jsonloc.Index("FirewallPolicy.PolicyVariables.RuleVariables.HOME_NET.Definition", i), res, d, fmt.Errorf("%w: %w", firewall.ErrInvalidPolicy, err))
+					return s, jsonErr(jsonloc.Index("FirewallPolicy.PolicyVariables.RuleVariables.HOME_NET.Definition", i), res, d, fmt.Errorf("%w: %w", stateful.ErrInvalidPolicy, err))
 				}
 				s.HomeNet = append(s.HomeNet, pf)
 			}
@@ -668,10 +679,10 @@ func parseDefaults(path, res string, names []string, customs map[string]bool) (s
 		a, err := stateless.ParseAction(n)
 		if err != nil {
 			if strings.HasPrefix(n, "aws:") || n == "" {
-				return d, jsonErr(jsonloc.Index(path, i), res, n, fmt.Errorf("%w: %w", firewall.ErrInvalidPolicy, err))
+				return d, jsonErr(jsonloc.Index(path, i), res, n, fmt.Errorf("%w: %w", stateless.ErrInvalidPolicy, err))
 			}
 			if !customs[n] {
-				return d, jsonErr(jsonloc.Index(path, i), res, n, fmt.Errorf("%w: custom action %q is not defined in FirewallPolicy.StatelessCustomActions", firewall.ErrInvalidPolicy, n))
+				return d, jsonErr(jsonloc.Index(path, i), res, n, fmt.Errorf("%w: custom action %q is not defined in FirewallPolicy.StatelessCustomActions", stateless.ErrInvalidPolicy, n))
 			}
 			d.CustomActions = append(d.CustomActions, n)
 			continue
@@ -680,7 +691,7 @@ func parseDefaults(path, res string, names []string, customs map[string]bool) (s
 		std++
 	}
 	if std != 1 {
-		return d, jsonErr(path, res, strings.Join(names, ","), fmt.Errorf("%w: exactly one of aws:pass, aws:drop, aws:forward_to_sfe is required (found %d)", firewall.ErrInvalidPolicy, std))
+		return d, jsonErr(path, res, strings.Join(names, ","), fmt.Errorf("%w: exactly one of aws:pass, aws:drop, aws:forward_to_sfe is required (found %d)", stateless.ErrInvalidPolicy, std))
 	}
 	return d, nil
 }
@@ -723,13 +734,13 @@ func (s PolicySpec) Build(groups []RuleGroup) (firewall.Policy, error) {
 		}
 		p.Stateless.Groups = append(p.Stateless.Groups, stateless.GroupRef{Priority: r.Priority, Group: *g.Stateless})
 	}
-	p.Stateful = firewall.StatefulConfig{Order: s.RuleOrder, Defaults: s.StatefulDefaults, HomeNet: slices.Clone(s.HomeNet)}
+	p.Stateful = stateful.Config{Order: s.RuleOrder, Defaults: s.StatefulDefaults, HomeNet: slices.Clone(s.HomeNet)}
 	for i, r := range s.StatefulGroups {
 		g, ok := byARN[r.ARN]
 		if !ok || g.Stateful == nil {
 			return firewall.Policy{}, unresolved(jsonloc.Index("FirewallPolicy.StatefulRuleGroupReferences", i)+".ResourceArn", r.ARN, g, ok, "stateful")
 		}
-		p.Stateful.Groups = append(p.Stateful.Groups, firewall.StatefulGroupRef{Priority: r.Priority, Group: *g.Stateful, DropToAlert: r.DropToAlert})
+		p.Stateful.Groups = append(p.Stateful.Groups, stateful.GroupRef{Priority: r.Priority, Group: *g.Stateful, DropToAlert: r.DropToAlert})
 	}
 	return p, nil
 }
@@ -761,7 +772,7 @@ type FirewallSpec struct {
 //
 // Errors are *[flow.InputError] values with the JSON path, the firewall's
 // name (or ARN) as Resource and the offending text, wrapping
-// [ErrInvalidPolicy] or [flow.ErrJSON].
+// [firewall.ErrInvalidPolicy] or [flow.ErrJSON].
 func ParseFirewall(data []byte) (FirewallSpec, error) {
 	var doc struct {
 		Firewall *struct {

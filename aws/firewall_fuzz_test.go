@@ -105,7 +105,7 @@ func FuzzParseFirewallPolicy(f *testing.F) {
 		if len(p.Stateful.HomeNet) == 0 {
 			p.Stateful.HomeNet = home
 		}
-		if _, err := p.Compile(nil); err != nil {
+		if _, err := firewall.Compile(p, nil); err != nil {
 			t.Fatalf("a parsed policy without groups does not compile: %v", err)
 		}
 	})

@@ -12,6 +12,7 @@ import (
 
 	"github.com/reachsim/reachsim/aws"
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateful"
 	"github.com/reachsim/reachsim/firewall/stateless"
 	"github.com/reachsim/reachsim/firewall/suricata"
 	"github.com/reachsim/reachsim/flow"
@@ -37,7 +38,7 @@ var pjGroupFiles = []string{
 }
 
 // pjPartners resolves the web group's IP set reference.
-var pjPartners = firewall.StaticIPSets{pjPartnersARN: {netip.MustParsePrefix("198.51.100.0/24")}}
+var pjPartners = stateful.StaticIPSets{pjPartnersARN: {netip.MustParsePrefix("198.51.100.0/24")}}
 
 func pjRead(t *testing.T, file string) []byte {
 	t.Helper()
@@ -87,8 +88,8 @@ func TestParseRuleGroupRulesString(t *testing.T) {
 	g := pjGroup(t, "rulegroup-stateful-suricata.json")
 	require.Nil(t, g.Stateless)
 	require.NotNil(t, g.Stateful)
-	assert.Equal(t, firewall.StatefulRuleGroup{
-		Name: "egress-suricata", ARN: pjSuricataARN, Capacity: 50, RuleOrder: firewall.StrictOrder,
+	assert.Equal(t, stateful.RuleGroup{
+		Name: "egress-suricata", ARN: pjSuricataARN, Capacity: 50, RuleOrder: stateful.StrictOrder,
 		RulesString: "# egress: no telnet, HTTPS out\n" +
 			`drop tcp $HOME_NET any -> $EXTERNAL_NET 23 (msg:"no telnet out"; sid:100; rev:1;)` + "\n" +
 			`pass tcp $HOME_NET any -> $EXTERNAL_NET 443 (msg:"HTTPS out"; flow:to_server; sid:101; rev:1;)` + "\n",
@@ -102,13 +103,13 @@ func TestParseRuleGroupRulesString(t *testing.T) {
 func TestParseRuleGroupStandardRules(t *testing.T) {
 	g := pjGroup(t, "rulegroup-stateful-5tuple.json")
 	require.NotNil(t, g.Stateful)
-	assert.Equal(t, firewall.StatefulRuleGroup{
-		Name: "web-5tuple", ARN: pjWebARN, Capacity: 100, RuleOrder: firewall.StrictOrder,
-		StandardRules: []firewall.StandardRule{
-			{Action: "PASS", Protocol: "TCP", Source: "@PARTNERS", SourcePort: "ANY", Direction: "FORWARD",
+	assert.Equal(t, stateful.RuleGroup{
+		Name: "web-5tuple", ARN: pjWebARN, Capacity: 100, RuleOrder: stateful.StrictOrder,
+		StandardRules: []stateful.StandardRule{
+			{Action: flow.Pass, Protocol: "TCP", Source: "@PARTNERS", SourcePort: "ANY", Direction: "FORWARD",
 				Destination: "$WEB_SERVERS", DestinationPort: "$WEB_PORTS",
 				Options: []suricata.Option{{Keyword: "msg", Value: "partners to web", Quoted: true}, {Keyword: "sid", Value: "200"}}},
-			{Action: "DROP", Protocol: "TCP", Source: "ANY", SourcePort: "ANY", Direction: "FORWARD",
+			{Action: flow.Drop, Protocol: "TCP", Source: "ANY", SourcePort: "ANY", Direction: "FORWARD",
 				Destination: "$WEB_SERVERS", DestinationPort: "22",
 				Options: []suricata.Option{{Keyword: "sid", Value: "201"}}},
 		},
@@ -131,9 +132,9 @@ func TestParseRuleGroupStandardRules(t *testing.T) {
 func TestParseRuleGroupDomainList(t *testing.T) {
 	g := pjGroup(t, "rulegroup-stateful-domains.json")
 	require.NotNil(t, g.Stateful)
-	assert.Equal(t, firewall.StatefulRuleGroup{
-		Name: "egress-domains", ARN: pjDomainsARN, Capacity: 100, RuleOrder: firewall.StrictOrder,
-		DomainList: &firewall.DomainList{
+	assert.Equal(t, stateful.RuleGroup{
+		Name: "egress-domains", ARN: pjDomainsARN, Capacity: 100, RuleOrder: stateful.StrictOrder,
+		DomainList: &stateful.DomainList{
 			Targets:     []string{".example.com", "www.example.org"},
 			TargetTypes: []string{"TLS_SNI", "HTTP_HOST"},
 			Type:        "ALLOWLIST",
@@ -176,8 +177,8 @@ func TestParseFirewallPolicy(t *testing.T) {
 			{ARN: pjWebARN, Priority: 200},
 			{ARN: pjDomainsARN, Priority: 300, DropToAlert: true},
 		},
-		StatefulDefaults:      firewall.StatefulDefaults{DropEstablished: true, AlertEstablished: true},
-		RuleOrder:             firewall.StrictOrder,
+		StatefulDefaults:      stateful.Defaults{DropEstablished: true, AlertEstablished: true},
+		RuleOrder:             stateful.StrictOrder,
 		StreamExceptionPolicy: "REJECT",
 		HomeNet:               pjPrefixes("10.0.0.0/16", "10.1.0.0/16"),
 	}, s)
@@ -209,7 +210,7 @@ func pjEngine(t *testing.T) *firewall.Engine {
 		groups = append(groups, pjGroup(t, f))
 	}
 	// An unreferenced group is ignored.
-	groups = append(groups, aws.RuleGroup{Stateful: &firewall.StatefulRuleGroup{Name: "unused", ARN: pjAcct + "stateful-rulegroup/unused", RulesString: "junk"}})
+	groups = append(groups, aws.RuleGroup{Stateful: &stateful.RuleGroup{Name: "unused", ARN: pjAcct + "stateful-rulegroup/unused", RulesString: "junk"}})
 	p, err := spec.Build(groups)
 	require.NoError(t, err)
 	require.Len(t, p.Stateless.Groups, 1)
@@ -219,10 +220,10 @@ func pjEngine(t *testing.T) *firewall.Engine {
 	assert.True(t, p.Stateful.Groups[2].DropToAlert)
 	assert.Equal(t, 300, p.Stateful.Groups[2].Priority)
 
-	_, err = p.Compile(nil)
-	require.ErrorIs(t, err, firewall.ErrUnresolved, "the IP set reference needs a resolver")
+	_, err = firewall.Compile(p, nil)
+	require.ErrorIs(t, err, stateful.ErrUnresolved, "the IP set reference needs a resolver")
 	assert.Contains(t, err.Error(), "policy inspection-policy: stateful: ")
-	e, err := p.Compile(pjPartners)
+	e, err := firewall.Compile(p, pjPartners)
 	require.NoError(t, err)
 	return e
 }
@@ -252,7 +253,7 @@ func TestBuildAndInspectFromJSON(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ins := e.Inspect(firewall.Connection{Flow: flow.MustParse(tt.flow), Request: true, Reply: true})
+			ins := e.Explain(firewall.Connection{Flow: flow.MustParse(tt.flow), Request: true, Reply: true})
 			assert.Equal(t, tt.request, ins.VerdictOn(false), ins.ReasonOn(false))
 			assert.Equal(t, tt.reply, ins.VerdictOn(true), ins.ReasonOn(true))
 			if tt.ruleOn != "" {
@@ -262,7 +263,7 @@ func TestBuildAndInspectFromJSON(t *testing.T) {
 			assert.Contains(t, ins.ReasonOn(false), "policy inspection-policy: ")
 		})
 	}
-	ins := e.Inspect(firewall.Connection{Flow: flow.MustParse("tcp 10.0.1.10:40000 -> 93.184.216.34:80 domain www.other.net"), Request: true, Reply: true})
+	ins := e.Explain(firewall.Connection{Flow: flow.MustParse("tcp 10.0.1.10:40000 -> 93.184.216.34:80 domain www.other.net"), Request: true, Reply: true})
 	assert.Contains(t, ins.Details(), "stateful alert: alert sid 6 (group egress-domains) [drop overridden to alert] at data-to-server",
 		"DROP_TO_ALERT turns the allowlist's drop rule into an alert")
 }
@@ -305,7 +306,7 @@ func TestJSONErrors(t *testing.T) {
 			return err
 		}
 	}
-	stateful := aws.RuleGroup{Stateful: &firewall.StatefulRuleGroup{Name: "sf", ARN: "arn:sf", RulesString: "pass ip any any -> any any (sid:1;)"}}
+	sfGroup := aws.RuleGroup{Stateful: &stateful.RuleGroup{Name: "sf", ARN: "arn:sf", RulesString: "pass ip any any -> any any (sid:1;)"}}
 	const fwOK = `"FirewallName":"fw","FirewallPolicyArn":"arn:p","VpcId":"vpc-1"`
 	const syncA = `"FirewallStatus":{"SyncStates":{"us-east-1a":{"Attachment":{"SubnetId":"subnet-a","EndpointId":"vpce-a","Status":"READY"}}}}`
 
@@ -330,68 +331,68 @@ func TestJSONErrors(t *testing.T) {
 			return err
 		}, firewall.ErrInvalidPolicy, "FirewallPolicy", ""},
 		{"stateless defaults with no standard action", policy(pjMetric + `,"StatelessDefaultActions":["M"],"StatelessFragmentDefaultActions":["aws:drop"]`),
-			firewall.ErrInvalidPolicy, "FirewallPolicy.StatelessDefaultActions", "M"},
+			stateless.ErrInvalidPolicy, "FirewallPolicy.StatelessDefaultActions", "M"},
 		{"stateless defaults with two standard actions", policy(`"StatelessDefaultActions":["aws:pass","aws:drop"],"StatelessFragmentDefaultActions":["aws:drop"]`),
-			firewall.ErrInvalidPolicy, "FirewallPolicy.StatelessDefaultActions", "aws:pass,aws:drop"},
+			stateless.ErrInvalidPolicy, "FirewallPolicy.StatelessDefaultActions", "aws:pass,aws:drop"},
 		{"missing fragment defaults", policy(`"StatelessDefaultActions":["aws:pass"]`),
-			firewall.ErrInvalidPolicy, "FirewallPolicy.StatelessFragmentDefaultActions", ""},
+			stateless.ErrInvalidPolicy, "FirewallPolicy.StatelessFragmentDefaultActions", ""},
 		{"an unknown aws: action", policy(`"StatelessDefaultActions":["aws:pass"],"StatelessFragmentDefaultActions":["aws:allow"]`),
 			stateless.ErrInvalidRule, "FirewallPolicy.StatelessFragmentDefaultActions[0]", "aws:allow"},
 		{"a default naming an undefined custom action", policy(pjMetric + `,"StatelessDefaultActions":["aws:pass","M","Nope"],"StatelessFragmentDefaultActions":["aws:drop"]`),
-			firewall.ErrInvalidPolicy, "FirewallPolicy.StatelessDefaultActions[2]", "Nope"},
+			stateless.ErrInvalidPolicy, "FirewallPolicy.StatelessDefaultActions[2]", "Nope"},
 		{"a custom action without dimensions", policy(`"StatelessCustomActions":[{"ActionName":"M","ActionDefinition":{"PublishMetricAction":{"Dimensions":[]}}}],` + pjDefaults),
-			firewall.ErrInvalidPolicy, "FirewallPolicy.StatelessCustomActions[0].ActionDefinition.PublishMetricAction.Dimensions", "M"},
+			stateless.ErrInvalidPolicy, "FirewallPolicy.StatelessCustomActions[0].ActionDefinition.PublishMetricAction.Dimensions", "M"},
 		{"a stateless reference with priority 0", policy(pjDefaults + `,"StatelessRuleGroupReferences":[{"ResourceArn":"arn:x","Priority":0}]`),
-			firewall.ErrInvalidPolicy, "FirewallPolicy.StatelessRuleGroupReferences[0].Priority", "0"},
+			stateless.ErrInvalidPolicy, "FirewallPolicy.StatelessRuleGroupReferences[0].Priority", "0"},
 		{"a bad rule order", policy(pjDefaults + `,"StatefulEngineOptions":{"RuleOrder":"FIRST_MATCH"}`),
-			firewall.ErrInvalidPolicy, "FirewallPolicy.StatefulEngineOptions.RuleOrder", "FIRST_MATCH"},
+			stateful.ErrInvalidPolicy, "FirewallPolicy.StatefulEngineOptions.RuleOrder", "FIRST_MATCH"},
 		{"a bad stream exception policy", policy(pjDefaults + `,"StatefulEngineOptions":{"RuleOrder":"STRICT_ORDER","StreamExceptionPolicy":"ALLOW"}`),
 			firewall.ErrInvalidPolicy, "FirewallPolicy.StatefulEngineOptions.StreamExceptionPolicy", "ALLOW"},
 		{"stateful defaults under default action order", policy(pjDefaults + `,"StatefulDefaultActions":["aws:drop_strict"]`),
-			firewall.ErrInvalidPolicy, "FirewallPolicy.StatefulDefaultActions", "aws:drop_strict"},
+			stateful.ErrInvalidPolicy, "FirewallPolicy.StatefulDefaultActions", "aws:drop_strict"},
 		{"two drop defaults", policy(pjDefaults + `,"StatefulDefaultActions":["aws:drop_strict","aws:drop_established"],"StatefulEngineOptions":{"RuleOrder":"STRICT_ORDER"}`),
-			firewall.ErrInvalidPolicy, "FirewallPolicy.StatefulDefaultActions", "aws:drop_strict,aws:drop_established"},
+			stateful.ErrInvalidPolicy, "FirewallPolicy.StatefulDefaultActions", "aws:drop_strict,aws:drop_established"},
 		{"an override other than DROP_TO_ALERT", policy(pjDefaults + `,"StatefulRuleGroupReferences":[{"ResourceArn":"arn:sf","Override":{"Action":"ALERT_TO_DROP"}}]`),
-			firewall.ErrInvalidPolicy, "FirewallPolicy.StatefulRuleGroupReferences[0].Override.Action", "ALERT_TO_DROP"},
+			stateful.ErrInvalidPolicy, "FirewallPolicy.StatefulRuleGroupReferences[0].Override.Action", "ALERT_TO_DROP"},
 		{"a policy variable other than HOME_NET", policy(pjDefaults + `,"PolicyVariables":{"RuleVariables":{"EXTERNAL_NET":{"Definition":["0.0.0.0/0"]}}}`),
-			firewall.ErrInvalidPolicy, "FirewallPolicy.PolicyVariables.RuleVariables.EXTERNAL_NET", "EXTERNAL_NET"},
+			stateful.ErrInvalidPolicy, "FirewallPolicy.PolicyVariables.RuleVariables.EXTERNAL_NET", "EXTERNAL_NET"},
 		{"a bad CIDR in HOME_NET", policy(pjDefaults + `,"PolicyVariables":{"RuleVariables":{"HOME_NET":{"Definition":["10.0.0.0/16","10.1.0.0/33"]}}}`),
-			firewall.ErrInvalidPolicy, "FirewallPolicy.PolicyVariables.RuleVariables.HOME_NET.Definition[1]", "10.1.0.0/33"},
+			stateful.ErrInvalidPolicy, "FirewallPolicy.PolicyVariables.RuleVariables.HOME_NET.Definition[1]", "10.1.0.0/33"},
 		{"a bad CIDR in an IP set", group(pjStateful(`{"RuleVariables":{"IPSets":{"SERVERS":{"Definition":["10.0.0.300/24"]}}},"RulesSource":{` + pjPass + `}}`)),
-			firewall.ErrInvalidGroup, "RuleGroup.RuleVariables.IPSets.SERVERS.Definition[0]", "10.0.0.300/24"},
+			stateful.ErrInvalidGroup, "RuleGroup.RuleVariables.IPSets.SERVERS.Definition[0]", "10.0.0.300/24"},
 		{"a bad port in a port set", group(pjStateful(`{"RuleVariables":{"PortSets":{"WEB":{"Definition":["80","70000"]}}},"RulesSource":{` + pjPass + `}}`)),
-			firewall.ErrInvalidGroup, "RuleGroup.RuleVariables.PortSets.WEB.Definition[1]", "70000"},
+			stateful.ErrInvalidGroup, "RuleGroup.RuleVariables.PortSets.WEB.Definition[1]", "70000"},
 		{"a port range written with a dash", group(pjStateful(`{"RuleVariables":{"PortSets":{"HIGH":{"Definition":["1024-65535"]}}},"RulesSource":{` + pjPass + `}}`)),
-			firewall.ErrInvalidGroup, "RuleGroup.RuleVariables.PortSets.HIGH.Definition[0]", "1024-65535"},
+			stateful.ErrInvalidGroup, "RuleGroup.RuleVariables.PortSets.HIGH.Definition[0]", "1024-65535"},
 		{"a variable name AWS does not allow", group(pjStateful(`{"RuleVariables":{"IPSets":{"1NET":{"Definition":["10.0.0.0/8"]}}},"RulesSource":{` + pjPass + `}}`)),
-			firewall.ErrInvalidGroup, "RuleGroup.RuleVariables.IPSets.1NET", "1NET"},
+			stateful.ErrInvalidGroup, "RuleGroup.RuleVariables.IPSets.1NET", "1NET"},
 		{"two RulesSource kinds", group(pjStateful(`{"RulesSource":{` + pjPass + `,"RulesSourceList":{"Targets":["a.example"],"TargetTypes":["TLS_SNI"],"GeneratedRulesType":"DENYLIST"}}}`)),
-			firewall.ErrInvalidGroup, "RuleGroup.RulesSource", "RulesString,RulesSourceList"},
+			stateful.ErrInvalidGroup, "RuleGroup.RulesSource", "RulesString,RulesSourceList"},
 		{"stateless rules in a stateful group", group(pjStateful(`{"RulesSource":{"StatelessRulesAndCustomActions":{"StatelessRules":[]}}}`)),
-			firewall.ErrInvalidGroup, "RuleGroup.RulesSource.StatelessRulesAndCustomActions", ""},
+			stateful.ErrInvalidGroup, "RuleGroup.RulesSource.StatelessRulesAndCustomActions", ""},
 		{"an unknown rule group type", group(`{"RuleGroupResponse":{"RuleGroupName":"g","Type":"STATEFULL"},"RuleGroup":{"RulesSource":{` + pjPass + `}}}`),
-			firewall.ErrInvalidGroup, "RuleGroupResponse.Type", "STATEFULL"},
+			aws.ErrInvalidDump, "RuleGroupResponse.Type", "STATEFULL"},
 		{"a bad group rule order", group(pjStateful(`{"RulesSource":{` + pjPass + `},"StatefulRuleOptions":{"RuleOrder":"STRICT"}}`)),
-			firewall.ErrInvalidGroup, "RuleGroup.StatefulRuleOptions.RuleOrder", "STRICT"},
+			stateful.ErrInvalidGroup, "RuleGroup.StatefulRuleOptions.RuleOrder", "STRICT"},
 		{"a standard rule with an unknown action", group(pjStateful(`{"RulesSource":{"StatefulRules":[{"Action":"ALLOW","Header":{"Protocol":"TCP","Source":"ANY","SourcePort":"ANY","Direction":"FORWARD","Destination":"ANY","DestinationPort":"ANY"},"RuleOptions":[{"Keyword":"sid","Settings":["1"]}]}]}}`)),
-			firewall.ErrInvalidRule, "RuleGroup.RulesSource.StatefulRules[0].Action", "ALLOW"},
+			stateful.ErrInvalidRule, "RuleGroup.RulesSource.StatefulRules[0].Action", "ALLOW"},
 		{"a standard rule with a bad direction", group(pjStateful(`{"RulesSource":{"StatefulRules":[{"Action":"PASS","Header":{"Protocol":"TCP","Source":"ANY","SourcePort":"ANY","Direction":"BOTH","Destination":"ANY","DestinationPort":"ANY"},"RuleOptions":[{"Keyword":"sid","Settings":["1"]}]}]}}`)),
-			firewall.ErrInvalidRule, "RuleGroup.RulesSource.StatefulRules[0].Header.Direction", "BOTH"},
+			stateful.ErrInvalidRule, "RuleGroup.RulesSource.StatefulRules[0].Header.Direction", "BOTH"},
 		{"a standard rule whose address does not parse", group(pjStateful(`{"RulesSource":{"StatefulRules":[{"Action":"PASS","Header":{"Protocol":"TCP","Source":"nowhere","SourcePort":"ANY","Direction":"FORWARD","Destination":"ANY","DestinationPort":"ANY"},"RuleOptions":[{"Keyword":"sid","Settings":["7"]}]}]}}`)),
 			suricata.ErrSyntax, "RuleGroup.RulesSource.StatefulRules[0]", "pass tcp nowhere any -> any any (sid:7;)"},
 		{"a rules string with a bad rule", group(pjStateful(`{"RulesSource":{"RulesString":"pass tcp any any -> any any (sid:1;)\nblock tcp any any -> any any (sid:2;)"}}`)),
 			suricata.ErrSyntax, "RuleGroup.RulesSource.RulesString", "block tcp any any -> any any (sid:2;)"},
 		{"an empty rules string", group(pjStateful(`{"RulesSource":{"RulesString":""}}`)),
-			firewall.ErrInvalidGroup, "RuleGroup.RulesSource.RulesString", ""},
+			stateful.ErrInvalidGroup, "RuleGroup.RulesSource.RulesString", ""},
 		{"an empty list of standard rules", group(pjStateful(`{"RulesSource":{"StatefulRules":[]}}`)),
-			firewall.ErrInvalidGroup, "RuleGroup.RulesSource.StatefulRules", ""},
+			stateful.ErrInvalidGroup, "RuleGroup.RulesSource.StatefulRules", ""},
 		{"a domain list without targets", group(pjStateful(`{"RulesSource":{"RulesSourceList":{"Targets":[],"TargetTypes":["TLS_SNI"],"GeneratedRulesType":"ALLOWLIST"}}}`)),
-			firewall.ErrInvalidGroup, "RuleGroup.RulesSource.RulesSourceList", ""},
+			stateful.ErrInvalidGroup, "RuleGroup.RulesSource.RulesSourceList", ""},
 		{"a bad CIDR in a stateless group", group(`{"RuleGroupResponse":{"RuleGroupName":"sl","Type":"STATELESS"},"RuleGroup":{"RulesSource":{"StatelessRulesAndCustomActions":{"StatelessRules":[{"Priority":1,"RuleDefinition":{"MatchAttributes":{"Sources":[{"AddressDefinition":"10.0.0.0/40"}]},"Actions":["aws:pass"]}}]}}}}`),
 			stateless.ErrInvalidRule, "RuleGroup.RulesSource.StatelessRulesAndCustomActions.StatelessRules[0].RuleDefinition.MatchAttributes.Sources[0].AddressDefinition", "10.0.0.0/40"},
-		{"an ARN no loaded group has", build(pjDefaults+`,"StatefulRuleGroupReferences":[{"ResourceArn":"arn:missing"}]`, stateful),
+		{"an ARN no loaded group has", build(pjDefaults+`,"StatefulRuleGroupReferences":[{"ResourceArn":"arn:missing"}]`, sfGroup),
 			firewall.ErrUnresolved, "FirewallPolicy.StatefulRuleGroupReferences[0].ResourceArn", "arn:missing"},
-		{"a stateless reference bound to a stateful group", build(pjDefaults+`,"StatelessRuleGroupReferences":[{"ResourceArn":"arn:sf","Priority":1}]`, stateful),
+		{"a stateless reference bound to a stateful group", build(pjDefaults+`,"StatelessRuleGroupReferences":[{"ResourceArn":"arn:sf","Priority":1}]`, sfGroup),
 			firewall.ErrUnresolved, "FirewallPolicy.StatelessRuleGroupReferences[0].ResourceArn", "arn:sf"},
 		{"a firewall without VpcId", fw(`{"Firewall":{"FirewallName":"fw","FirewallPolicyArn":"arn:p"}}`),
 			firewall.ErrInvalidPolicy, "Firewall.VpcId", ""},
@@ -440,8 +441,8 @@ func TestJSONErrorsNameTheResource(t *testing.T) {
 func TestBuildRejectsTwoGroupsWithOneARN(t *testing.T) {
 	s, err := aws.ParseFirewallPolicy([]byte(pjPolicy(pjDefaults)))
 	require.NoError(t, err)
-	a := aws.RuleGroup{Stateful: &firewall.StatefulRuleGroup{Name: "a", ARN: "arn:same", RulesString: "pass ip any any -> any any (sid:1;)"}}
-	b := aws.RuleGroup{Stateful: &firewall.StatefulRuleGroup{Name: "b", ARN: "arn:same", RulesString: "drop ip any any -> any any (sid:1;)"}}
+	a := aws.RuleGroup{Stateful: &stateful.RuleGroup{Name: "a", ARN: "arn:same", RulesString: "pass ip any any -> any any (sid:1;)"}}
+	b := aws.RuleGroup{Stateful: &stateful.RuleGroup{Name: "b", ARN: "arn:same", RulesString: "drop ip any any -> any any (sid:1;)"}}
 	_, err = s.Build([]aws.RuleGroup{a, b})
 	require.ErrorIs(t, err, firewall.ErrUnresolved)
 	var ie *flow.InputError

@@ -4,19 +4,19 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/reachsim/reachsim/firewall/stateful"
 	"github.com/reachsim/reachsim/firewall/stateless"
 	"github.com/reachsim/reachsim/flow"
 )
 
 // Policy is a (Classic) firewall policy: the stateless engine's rule
 // groups and default actions, and the stateful engine's rule groups, rule
-// order and default actions. Build it in code or with
-// [PolicySpec.Build] from the JSON `aws network-firewall
-// describe-firewall-policy` prints.
+// order and default actions. Write it in code, or read it with an input
+// format (package aws reads `aws network-firewall describe-firewall-policy`).
 type Policy struct {
 	Name, ARN string
 	Stateless stateless.Config
-	Stateful  StatefulConfig
+	Stateful  stateful.Config
 	// StreamExceptionPolicy is DROP (AWS's default), CONTINUE or REJECT:
 	// what the firewall does with packets of a flow it has no state for
 	// (mid-stream, or asymmetric routing). Informational: reachsim reports
@@ -25,18 +25,23 @@ type Policy struct {
 }
 
 // Engine is a compiled policy: both engines, immutable and safe for
-// concurrent use. Build it with [Policy.Compile].
+// concurrent use. Build it with [Compile].
+//
+// A nil *Engine means "no firewall here": Evaluate and Explain allow both
+// directions of every connection, and the Decision's reasons say there is
+// no firewall.
 type Engine struct {
 	name      string
 	stateless *stateless.Engine
-	stateful  *StatefulEngine
+	stateful  *stateful.Engine
 }
 
 // Compile checks the policy and builds its [Engine]. res resolves IP set
 // references; it may be nil when no rule group has any. The stateful
 // side's HomeNet must be set (package reach fills in the firewall VPC's
-// CIDRs when the policy sets none, as AWS does).
-func (p Policy) Compile(res IPSetResolver) (*Engine, error) {
+// CIDRs when the policy sets none, as AWS does). Errors name the policy and
+// wrap the sentinels the package doc lists.
+func Compile(p Policy, res stateful.IPSetResolver) (*Engine, error) {
 	switch p.StreamExceptionPolicy {
 	case "", "DROP", "CONTINUE", "REJECT":
 	default:
@@ -47,11 +52,21 @@ func (p Policy) Compile(res IPSetResolver) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("policy %s: stateless: %w", p.Label(), err)
 	}
-	sf, err := CompileStateful(p.Stateful, res)
+	sf, err := stateful.Compile(p.Stateful, res)
 	if err != nil {
 		return nil, fmt.Errorf("policy %s: stateful: %w", p.Label(), err)
 	}
 	return &Engine{name: p.Label(), stateless: sl, stateful: sf}, nil
+}
+
+// MustCompile is [Compile] that panics on error, for literals in tests and
+// examples.
+func MustCompile(p Policy, res stateful.IPSetResolver) *Engine {
+	e, err := Compile(p, res)
+	if err != nil {
+		panic(err)
+	}
+	return e
 }
 
 // Label names the policy in errors and decisions: Name, else ARN.
@@ -84,9 +99,9 @@ type PacketResult struct {
 	Decision stateless.Decision
 }
 
-// Inspection is the firewall's answer for one connection: per direction,
+// Decision is the firewall's answer for one connection: per direction,
 // whether it passes, and which engine, rule group and rule decided.
-type Inspection struct {
+type Decision struct {
 	policy string
 	// Packets are the stateless engine's decisions, one per representative
 	// packet: for TCP the stateless.SYN and a data segment of the request and the
@@ -94,8 +109,8 @@ type Inspection struct {
 	// packet each way.
 	Packets []PacketResult
 	// Stateful is the stateful engine's decision, nil when no packet was
-	// forwarded to it.
-	Stateful *StatefulDecision
+	// forwarded to it. Explain fills its Stages and Skipped.
+	Stateful *stateful.Decision
 	Warnings []string
 	// request and reply: the verdict and the reason on each leg.
 	leg [2]legResult
@@ -138,10 +153,10 @@ func packetsOf(f flow.Flow, request, reply bool) []PacketResult {
 	return out
 }
 
-// Inspect judges a connection at an endpoint of the firewall.
+// Evaluate judges a connection at an endpoint of the firewall.
 //
 // The stateless engine judges each representative packet alone (see
-// [Inspection.Packets]): a dropped packet denies its direction, with that
+// [Decision.Packets]): a dropped packet denies its direction, with that
 // packet's rule or default action. If it forwarded any packet, the
 // stateful engine judges the session, seeing only the directions that
 // were forwarded (a Warning says when that is one); a deny or an
@@ -150,8 +165,22 @@ func packetsOf(f flow.Flow, request, reply bool) []PacketResult {
 // engine passed is never seen by the stateful engine. A direction the
 // connection leaves out (Request or Reply false) is allowed: it does not
 // cross this endpoint.
-func (e *Engine) Inspect(c Connection) Inspection {
-	ins := Inspection{policy: e.name}
+func (e *Engine) Evaluate(c Connection) Decision { return e.run(c, false) }
+
+// Explain is [Engine.Evaluate] with the engines' explanations: each
+// packet's stateless Decision carries its Skipped rules, and the stateful
+// Decision its per-stage trace and Skipped rules. The verdicts and reasons
+// are Evaluate's.
+func (e *Engine) Explain(c Connection) Decision { return e.run(c, true) }
+
+func (e *Engine) run(c Connection, explain bool) Decision {
+	if e == nil {
+		ins := Decision{policy: "(none)"}
+		ins.leg[0].verdict, ins.leg[1].verdict = flow.Allow, flow.Allow
+		ins.leg[0].reason, ins.leg[1].reason = "no firewall here", "no firewall here"
+		return ins
+	}
+	ins := Decision{policy: e.name}
 	ins.leg[0].verdict, ins.leg[1].verdict = flow.Allow, flow.Allow
 	ins.Packets = packetsOf(c.Flow, c.Request, c.Reply)
 	var fwdSeen, retSeen bool
@@ -160,7 +189,11 @@ func (e *Engine) Inspect(c Connection) Inspection {
 	var passedBy, forwardedBy, passRule [2]string
 	for i := range ins.Packets {
 		pr := &ins.Packets[i]
-		pr.Decision = e.stateless.Explain(pr.Packet)
+		if explain {
+			pr.Decision = e.stateless.Explain(pr.Packet)
+		} else {
+			pr.Decision = e.stateless.Evaluate(pr.Packet)
+		}
 		l := &ins.leg[b2i(pr.Reply)]
 		switch pr.Decision.Action {
 		case flow.Drop:
@@ -188,7 +221,13 @@ func (e *Engine) Inspect(c Connection) Inspection {
 		}
 	}
 	if fwdSeen || retSeen {
-		d := e.stateful.Explain(Session{Flow: c.Flow, AppProto: c.AppProto, ForwardSeen: fwdSeen, ReturnSeen: retSeen})
+		s := stateful.Session{Flow: c.Flow, AppProto: c.AppProto, ForwardSeen: fwdSeen, ReturnSeen: retSeen}
+		var d stateful.Decision
+		if explain {
+			d = e.stateful.Explain(s)
+		} else {
+			d = e.stateful.Evaluate(s)
+		}
 		ins.Stateful = &d
 		if d.Warning != "" {
 			ins.Warnings = append(ins.Warnings, d.Warning)
@@ -238,17 +277,17 @@ func b2i(b bool) int {
 }
 
 // VerdictOn returns the verdict for the request (reply false) or the reply.
-func (ins Inspection) VerdictOn(reply bool) flow.Verdict { return ins.leg[b2i(reply)].verdict }
+func (ins Decision) VerdictOn(reply bool) flow.Verdict { return ins.leg[b2i(reply)].verdict }
 
 // RuleOn returns the rule that decided that direction: a stateless rule
 // ("group priority N: ..."), a stateful rule ("group sid N: ...") or a
 // stateful default action's name ("aws:drop_strict"); "" when a stateless
 // default action decided, or the stateful engine passed traffic no rule
 // decided.
-func (ins Inspection) RuleOn(reply bool) string { return ins.leg[b2i(reply)].rule }
+func (ins Decision) RuleOn(reply bool) string { return ins.leg[b2i(reply)].rule }
 
 // ReasonOn explains the decision on that direction in a sentence.
-func (ins Inspection) ReasonOn(reply bool) string {
+func (ins Decision) ReasonOn(reply bool) string {
 	l := ins.leg[b2i(reply)]
 	if l.reason == "" {
 		return "policy " + ins.policy + ": passes"
@@ -259,7 +298,7 @@ func (ins Inspection) ReasonOn(reply bool) string {
 // Fix says what would let a blocked direction through (the request's
 // fix when both are blocked), "" if none is, or if the stateful engine
 // cannot decide.
-func (ins Inspection) Fix() string {
+func (ins Decision) Fix() string {
 	for _, l := range ins.leg {
 		if l.fix != "" {
 			return l.fix
@@ -270,7 +309,7 @@ func (ins Inspection) Fix() string {
 
 // Details lists the facts behind the decisions: each packet's stateless
 // decision, alerts the stateful engine raised, warnings.
-func (ins Inspection) Details() []string {
+func (ins Decision) Details() []string {
 	var out []string
 	for _, pr := range ins.Packets {
 		dir := "request"
@@ -302,14 +341,14 @@ func statelessFix(pr *PacketResult) string {
 	return fmt.Sprintf("add a stateless rule that forwards %s to the stateful engine (or passes it) ahead of the rule or default that drops it", pr.Packet.Flow)
 }
 
-func statefulRule(d StatefulDecision) string {
+func statefulRule(d stateful.Decision) string {
 	if d.Sid == 0 {
-		return d.Action
+		return d.DefaultAction
 	}
 	return fmt.Sprintf("%s sid %d: %s", d.Group, d.Sid, d.Rule)
 }
 
-func statefulText(d StatefulDecision) string {
+func statefulText(d stateful.Decision) string {
 	var b strings.Builder
 	switch d.Verdict {
 	case flow.Allow:
@@ -325,23 +364,23 @@ func statefulText(d StatefulDecision) string {
 		fmt.Fprintf(&b, ": sid %d of %s uses %q, which depends on more than a flow shows (%s)", d.Indeterminate.Sid, d.Indeterminate.Group, d.Indeterminate.Keyword, d.Indeterminate.Why)
 	case d.Sid != 0:
 		fmt.Fprintf(&b, ": %s rule sid %d of %s (%s)", d.Action, d.Sid, d.Group, d.Rule)
-	case d.Action != "":
-		fmt.Fprintf(&b, ": default action %s", d.Action)
+	case d.DefaultAction != "":
+		fmt.Fprintf(&b, ": default action %s", d.DefaultAction)
 	default:
 		b.WriteString(": no rule matches, and unmatched traffic passes")
 	}
 	return b.String()
 }
 
-func statefulFix(d StatefulDecision) string {
+func statefulFix(d stateful.Decision) string {
 	switch {
 	case d.Indeterminate != nil:
 		return ""
 	case d.Sid != 0:
 		return fmt.Sprintf("rule sid %d of %s %ss it: narrow that rule, or add a pass rule that comes before it", d.Sid, d.Group, d.Action)
-	case d.Action == "aws:drop_strict":
+	case d.DefaultAction == stateful.DefaultDropStrict:
 		return "under strict order with aws:drop_strict every packet needs a pass rule, the TCP handshake included: add a pass rule for the flow, or use aws:drop_established"
 	default:
-		return fmt.Sprintf("add a stateful pass rule for the flow ahead of the default action %s", d.Action)
+		return fmt.Sprintf("add a stateful pass rule for the flow ahead of the default action %s", d.DefaultAction)
 	}
 }

@@ -5,31 +5,32 @@ import (
 	"net/netip"
 
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateful"
 	"github.com/reachsim/reachsim/firewall/stateless"
 	"github.com/reachsim/reachsim/flow"
 )
 
 // A policy that forwards everything to the stateful engine, which lets
 // the VPC's clients out on HTTPS and drops the rest of their established
-// traffic. Inspect judges both directions of a session at one endpoint.
-func ExamplePolicy_Compile() {
+// traffic. Evaluate judges both directions of a session at one endpoint.
+func ExampleCompile() {
 	p := firewall.Policy{
 		Name: "egress",
 		Stateless: stateless.Config{
 			Default:         stateless.DefaultAction{Action: flow.Forward},
 			FragmentDefault: stateless.DefaultAction{Action: flow.Forward},
 		},
-		Stateful: firewall.StatefulConfig{
-			Order:    firewall.StrictOrder,
-			Defaults: firewall.StatefulDefaults{DropEstablished: true},
+		Stateful: stateful.Config{
+			Order:    stateful.StrictOrder,
+			Defaults: stateful.Defaults{DropEstablished: true},
 			HomeNet:  []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")},
-			Groups: []firewall.StatefulGroupRef{{Priority: 10, Group: firewall.StatefulRuleGroup{
-				Name: "https-out", RuleOrder: firewall.StrictOrder,
+			Groups: []stateful.GroupRef{{Priority: 10, Group: stateful.RuleGroup{
+				Name: "https-out", RuleOrder: stateful.StrictOrder,
 				RulesString: `pass tcp $HOME_NET any -> $EXTERNAL_NET 443 (flow:to_server; sid:1;)`,
 			}}},
 		},
 	}
-	e, err := p.Compile(nil)
+	e, err := firewall.Compile(p, nil)
 	if err != nil {
 		panic(err)
 	}
@@ -37,7 +38,7 @@ func ExamplePolicy_Compile() {
 		"tcp 10.0.1.5:50000 -> 198.51.100.7:443",
 		"tcp 10.0.1.5:50000 -> 198.51.100.7:80",
 	} {
-		ins := e.Inspect(firewall.Connection{Flow: flow.MustParse(f), Request: true, Reply: true})
+		ins := e.Explain(firewall.Connection{Flow: flow.MustParse(f), Request: true, Reply: true})
 		fmt.Println(f)
 		fmt.Println("  request:", ins.VerdictOn(false), "-", ins.ReasonOn(false))
 		fmt.Println("  reply:  ", ins.VerdictOn(true), "-", ins.ReasonOn(true))

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateful"
 	"github.com/reachsim/reachsim/firewall/stateless"
 	"github.com/reachsim/reachsim/firewall/suricata"
 	"github.com/reachsim/reachsim/flow"
@@ -40,28 +41,28 @@ func poTCP(prio int, action flow.Action, src string, sport uint16, dst string, d
 // poPolicy is a policy named "p": stateless rules in one group "sl" over
 // the default action def, and stateful rules (a rules string) in one group
 // "sf" under strict order with the given defaults.
-func poPolicy(def flow.Action, sl []stateless.Rule, defaults firewall.StatefulDefaults, sf ...string) firewall.Policy {
+func poPolicy(def flow.Action, sl []stateless.Rule, defaults stateful.Defaults, sf ...string) firewall.Policy {
 	p := firewall.Policy{
 		Name: "p",
 		Stateless: stateless.Config{
 			Default:         stateless.DefaultAction{Action: def},
 			FragmentDefault: stateless.DefaultAction{Action: def},
 		},
-		Stateful: firewall.StatefulConfig{Order: firewall.StrictOrder, Defaults: defaults, HomeNet: poHome},
+		Stateful: stateful.Config{Order: stateful.StrictOrder, Defaults: defaults, HomeNet: poHome},
 	}
 	if len(sl) > 0 {
 		p.Stateless.Groups = []stateless.GroupRef{{Priority: 1, Group: stateless.RuleGroup{Name: "sl", Rules: sl}}}
 	}
 	if len(sf) > 0 {
-		p.Stateful.Groups = []firewall.StatefulGroupRef{{Priority: 1, Group: firewall.StatefulRuleGroup{
-			Name: "sf", RuleOrder: firewall.StrictOrder, RulesString: strings.Join(sf, "\n")}}}
+		p.Stateful.Groups = []stateful.GroupRef{{Priority: 1, Group: stateful.RuleGroup{
+			Name: "sf", RuleOrder: stateful.StrictOrder, RulesString: strings.Join(sf, "\n")}}}
 	}
 	return p
 }
 
 func poCompile(t *testing.T, p firewall.Policy) *firewall.Engine {
 	t.Helper()
-	e, err := p.Compile(nil)
+	e, err := firewall.Compile(p, nil)
 	require.NoError(t, err)
 	return e
 }
@@ -81,7 +82,7 @@ var (
 	poPass = flow.Pass
 	poDrop = flow.Drop
 	poFwd  = flow.Forward
-	poNone firewall.StatefulDefaults
+	poNone stateful.Defaults
 )
 
 // poLeg is what a row expects of one direction.
@@ -91,7 +92,7 @@ type poLeg struct {
 	reason  string // a part of ReasonOn
 }
 
-func TestInspect(t *testing.T) {
+func TestExplain(t *testing.T) {
 	passBoth := []stateless.Rule{
 		poTCP(1, poPass, "198.51.100.0/24", 0, "10.0.1.0/24", 22),
 		poTCP(2, poPass, "10.0.1.0/24", 22, "198.51.100.0/24", 0),
@@ -118,7 +119,7 @@ func TestInspect(t *testing.T) {
 		},
 		{
 			name:       "forwarded traffic is decided by the stateful engine's pass rule",
-			policy:     poPolicy(poFwd, nil, firewall.StatefulDefaults{DropStrict: true}, poPassSSH),
+			policy:     poPolicy(poFwd, nil, stateful.Defaults{DropStrict: true}, poPassSSH),
 			conn:       poBoth(poSSH),
 			request:    poLeg{flow.Allow, "sf sid 21: pass tcp any any -> $HOME_NET 22 (sid:21;)", "stateless engine: forward to stateful engine by the stateless default action; stateful engine: passes the open-request packet: pass rule sid 21 of sf"},
 			reply:      poLeg{flow.Allow, "sf sid 21: pass tcp any any -> $HOME_NET 22 (sid:21;)", "passes the open-request packet"},
@@ -146,7 +147,7 @@ func TestInspect(t *testing.T) {
 		},
 		{
 			name:       "a stateful default drop names the default action",
-			policy:     poPolicy(poFwd, nil, firewall.StatefulDefaults{DropStrict: true}),
+			policy:     poPolicy(poFwd, nil, stateful.Defaults{DropStrict: true}),
 			conn:       poBoth(poSSH),
 			request:    poLeg{flow.Deny, "aws:drop_strict", "drops the open-request packet: default action aws:drop_strict"},
 			reply:      poLeg{flow.Allow, "", "it stopped the session on the request"},
@@ -198,7 +199,7 @@ func TestInspect(t *testing.T) {
 		},
 		{
 			name:       "a reply-only crossing judges the reply alone and warns",
-			policy:     poPolicy(poFwd, nil, firewall.StatefulDefaults{DropStrict: true}),
+			policy:     poPolicy(poFwd, nil, stateful.Defaults{DropStrict: true}),
 			conn:       firewall.Connection{Flow: flow.MustParse(poSSH), Reply: true},
 			request:    poLeg{flow.Allow, "", "policy p: the request does not pass through this endpoint"},
 			reply:      poLeg{flow.Deny, "aws:drop_strict", "drops the open-reply packet: default action aws:drop_strict"},
@@ -241,7 +242,7 @@ func TestInspect(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := poCompile(t, tt.policy)
-			ins := e.Inspect(tt.conn)
+			ins := e.Explain(tt.conn)
 			for _, leg := range []struct {
 				reply bool
 				want  poLeg
@@ -287,7 +288,7 @@ func slicesContainsPart(ss []string, part string) bool {
 	return false
 }
 
-func TestInspectRepresentativePackets(t *testing.T) {
+func TestExplainRepresentativePackets(t *testing.T) {
 	e := poCompile(t, poPolicy(poFwd, nil, poNone))
 	tests := []struct {
 		name string
@@ -319,7 +320,7 @@ func TestInspectRepresentativePackets(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ins := e.Inspect(tt.conn)
+			ins := e.Explain(tt.conn)
 			got := make([]firewall.PacketResult, len(ins.Packets))
 			for i, pr := range ins.Packets {
 				assert.Equal(t, flow.Forward, pr.Decision.Action)
@@ -339,9 +340,9 @@ func poPkt(f string, flags stateless.TCPFlags) stateless.Packet {
 	return stateless.Packet{Flow: flow.MustParse(f), Flags: flags}
 }
 
-func TestInspectDetailsListAlerts(t *testing.T) {
+func TestExplainDetailsListAlerts(t *testing.T) {
 	e := poCompile(t, poPolicy(poFwd, nil, poNone, `alert tcp any any -> any 22 (msg:"ssh"; sid:60;)`))
-	ins := e.Inspect(poBoth(poSSH))
+	ins := e.Explain(poBoth(poSSH))
 	assert.Equal(t, flow.Allow, ins.VerdictOn(false))
 	d := ins.Details()
 	require.Len(t, d, 6, "four packets and the alert at each client-to-server stage")
@@ -371,22 +372,22 @@ func TestCompileErrorsNameThePolicy(t *testing.T) {
 		{"no HOME_NET", func(p firewall.Policy) firewall.Policy {
 			p.Stateful.HomeNet = nil
 			return p
-		}, firewall.ErrInvalidPolicy, "policy p: stateful: ", "HomeNet"},
+		}, stateful.ErrInvalidPolicy, "policy p: stateful: ", "HomeNet"},
 		{"a stateful rule that does not parse, in a policy known by its ARN", func(p firewall.Policy) firewall.Policy {
 			p.Name, p.ARN = "", "arn:aws:network-firewall:us-east-1:111122223333:firewall-policy/p"
-			p.Stateful.Groups = []firewall.StatefulGroupRef{{Priority: 1, Group: firewall.StatefulRuleGroup{Name: "sf", RuleOrder: firewall.StrictOrder, RulesString: "block ip any any -> any any (sid:1;)"}}}
+			p.Stateful.Groups = []stateful.GroupRef{{Priority: 1, Group: stateful.RuleGroup{Name: "sf", RuleOrder: stateful.StrictOrder, RulesString: "block ip any any -> any any (sid:1;)"}}}
 			return p
 		}, suricata.ErrSyntax, "policy arn:aws:network-firewall:us-east-1:111122223333:firewall-policy/p: stateful: ", ""},
 		{"a group whose rule order differs, in an unnamed policy", func(p firewall.Policy) firewall.Policy {
 			p.Name = ""
-			p.Stateful.Groups = []firewall.StatefulGroupRef{{Priority: 1, Group: firewall.StatefulRuleGroup{Name: "sf", RulesString: "pass ip any any -> any any (sid:1;)"}}}
+			p.Stateful.Groups = []stateful.GroupRef{{Priority: 1, Group: stateful.RuleGroup{Name: "sf", RulesString: "pass ip any any -> any any (sid:1;)"}}}
 			return p
-		}, firewall.ErrInvalidGroup, "policy (unnamed): stateful: ", "StatefulRuleGroupReferences[0]"},
+		}, stateful.ErrInvalidGroup, "policy (unnamed): stateful: ", "StatefulRuleGroupReferences[0]"},
 		{"an unresolved IP set reference", func(p firewall.Policy) firewall.Policy {
-			p.Stateful.Groups = []firewall.StatefulGroupRef{{Priority: 1, Group: firewall.StatefulRuleGroup{Name: "sf", RuleOrder: firewall.StrictOrder,
+			p.Stateful.Groups = []stateful.GroupRef{{Priority: 1, Group: stateful.RuleGroup{Name: "sf", RuleOrder: stateful.StrictOrder,
 				RulesString: "pass ip @PL any -> any any (sid:1;)", IPSetReferences: map[string]string{"PL": "arn:pl"}}}}
 			return p
-		}, firewall.ErrUnresolved, "policy p: stateful: ", "StatefulRuleGroupReferences[0]"},
+		}, stateful.ErrUnresolved, "policy p: stateful: ", "StatefulRuleGroupReferences[0]"},
 		{"a bad stream exception policy", func(p firewall.Policy) firewall.Policy {
 			p.StreamExceptionPolicy = "IGNORE"
 			return p
@@ -394,7 +395,7 @@ func TestCompileErrorsNameThePolicy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e, err := tt.policy(ok).Compile(nil)
+			e, err := firewall.Compile(tt.policy(ok), nil)
 			require.Error(t, err)
 			assert.Nil(t, e)
 			assert.ErrorIs(t, err, tt.sentinel)
@@ -406,18 +407,40 @@ func TestCompileErrorsNameThePolicy(t *testing.T) {
 			}
 		})
 	}
-	_, err := ok.Compile(nil)
+	_, err := firewall.Compile(ok, nil)
 	require.NoError(t, err)
 }
 
 func TestEngineIsSafeForConcurrentUse(t *testing.T) {
 	e := poCompile(t, poPolicy(poFwd, []stateless.Rule{poTCP(1, poPass, "", 0, "", 443)}, poNone, poDropSSH))
-	want := e.Inspect(poBoth(poSSH))
-	done := make(chan firewall.Inspection)
+	want := e.Explain(poBoth(poSSH))
+	done := make(chan firewall.Decision)
 	for range 8 {
-		go func() { done <- e.Inspect(poBoth(poSSH)) }()
+		go func() { done <- e.Explain(poBoth(poSSH)) }()
 	}
 	for range 8 {
 		assert.Equal(t, want, <-done)
 	}
+}
+
+func TestNilEngineIsNoFirewall(t *testing.T) {
+	var e *firewall.Engine
+	for _, explain := range []bool{false, true} {
+		d := e.Evaluate(poBoth(poSSH))
+		if explain {
+			d = e.Explain(poBoth(poSSH))
+		}
+		assert.Equal(t, flow.Allow, d.VerdictOn(false))
+		assert.Equal(t, flow.Allow, d.VerdictOn(true))
+		assert.Contains(t, d.ReasonOn(false), "no firewall here")
+		assert.Empty(t, d.Packets)
+		assert.Nil(t, d.Stateful)
+	}
+}
+
+func TestMustCompilePanicsOnAnError(t *testing.T) {
+	p := poPolicy(poFwd, nil, poNone)
+	assert.NotPanics(t, func() { firewall.MustCompile(p, nil) })
+	p.StreamExceptionPolicy = "IGNORE"
+	assert.Panics(t, func() { firewall.MustCompile(p, nil) })
 }

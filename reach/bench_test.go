@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateful"
 	"github.com/reachsim/reachsim/firewall/stateless"
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/nacl"
@@ -311,8 +312,8 @@ func largePolicy(rng *rand.Rand) firewall.Policy {
 	p := firewall.Policy{
 		Name:      "large-policy",
 		Stateless: stateless.Config{Default: fwd, FragmentDefault: fwd, Groups: []stateless.GroupRef{{Priority: 1, Group: toStateful}}},
-		Stateful: firewall.StatefulConfig{Order: firewall.StrictOrder,
-			Defaults: firewall.StatefulDefaults{DropEstablished: true, AlertEstablished: true}},
+		Stateful: stateful.Config{Order: stateful.StrictOrder,
+			Defaults: stateful.Defaults{DropEstablished: true, AlertEstablished: true}},
 	}
 	per := largeFirewallRules / largeFirewallGroups
 	for g := range largeFirewallGroups {
@@ -320,8 +321,8 @@ func largePolicy(rng *rand.Rand) firewall.Policy {
 		for i, r := range rules[g*per : (g+1)*per] {
 			fmt.Fprintf(&sb, "%s sid:%d;)\n", r, g*per+i+1)
 		}
-		p.Stateful.Groups = append(p.Stateful.Groups, firewall.StatefulGroupRef{Priority: 10 * (g + 1), Group: firewall.StatefulRuleGroup{
-			Name: fmt.Sprintf("rules-%d", g), RuleOrder: firewall.StrictOrder, RulesString: sb.String()}})
+		p.Stateful.Groups = append(p.Stateful.Groups, stateful.GroupRef{Priority: 10 * (g + 1), Group: stateful.RuleGroup{
+			Name: fmt.Sprintf("rules-%d", g), RuleOrder: stateful.StrictOrder, RulesString: sb.String()}})
 	}
 	return p
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateful"
 	"github.com/reachsim/reachsim/flow"
 )
 
@@ -44,7 +45,7 @@ type endpointInfo struct {
 	fw     *firewallInfo
 }
 
-// IPSet implements [firewall.IPSetResolver]: an IP set reference names a
+// IPSet implements [stateful.IPSetResolver]: an IP set reference names a
 // managed prefix list by ARN (arn:aws:ec2:…:prefix-list/pl-…) or by ID.
 func (m *Model) IPSet(arn string) ([]netip.Prefix, error) {
 	id := arn
@@ -53,7 +54,7 @@ func (m *Model) IPSet(arn string) ([]netip.Prefix, error) {
 	}
 	ps, ok := m.lists[id]
 	if !ok {
-		return nil, fmt.Errorf("%w: IP set reference %s: prefix list %s is not in the design", firewall.ErrUnresolved, arn, id)
+		return nil, fmt.Errorf("%w: IP set reference %s: prefix list %s is not in the design", stateful.ErrUnresolved, arn, id)
 	}
 	return ps, nil
 }
@@ -76,7 +77,7 @@ func (b *Builder) buildFirewalls(p *problems, m *Model) {
 		if len(pol.Stateful.HomeNet) == 0 {
 			pol.Stateful.HomeNet = vi.CIDRs // HOME_NET defaults to the firewall's VPC
 		}
-		eng, err := pol.Compile(m)
+		eng, err := firewall.Compile(pol, m)
 		if err != nil {
 			p.wrap(f.ID, path("firewalls", i, "Policy"), err) // its endpoints stay known
 		}
@@ -146,7 +147,7 @@ func (m *Model) inspectFirewalls(r *Result, fw, rw *walker, replyTraced bool) {
 		} else {
 			req = s.ret.pkt.Reverse()
 		}
-		ins := ei.fw.engine.Inspect(firewall.Connection{Flow: req, Request: s.fwd != nil, Reply: s.ret != nil || !replyTraced})
+		ins := ei.fw.engine.Evaluate(firewall.Connection{Flow: req, Request: s.fwd != nil, Reply: s.ret != nil || !replyTraced})
 		fill := func(h *Hop, leg Leg) {
 			h.Verdict = ins.VerdictOn(leg == Return)
 			h.Rule = ins.RuleOn(leg == Return)

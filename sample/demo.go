@@ -4,6 +4,7 @@ import (
 	"net/netip"
 
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateful"
 	"github.com/reachsim/reachsim/firewall/stateless"
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/nacl"
@@ -51,13 +52,13 @@ func Policy() firewall.Policy {
 	return firewall.Policy{
 		Name:      "demo-policy",
 		Stateless: stateless.Config{Default: fwd, FragmentDefault: fwd},
-		Stateful: firewall.StatefulConfig{
-			Order:    firewall.StrictOrder,
-			Defaults: firewall.StatefulDefaults{DropEstablished: true, AlertEstablished: true},
-			Groups: []firewall.StatefulGroupRef{
-				{Priority: 10, Group: firewall.StatefulRuleGroup{Name: "inbound-web", RulesString: InboundRules, RuleOrder: firewall.StrictOrder}},
-				{Priority: 20, Group: firewall.StatefulRuleGroup{Name: "egress-domains", RuleOrder: firewall.StrictOrder,
-					DomainList: &firewall.DomainList{Targets: []string{".example.com", "api.github.com"}, TargetTypes: []string{"TLS_SNI", "HTTP_HOST"}, Type: "ALLOWLIST"}}},
+		Stateful: stateful.Config{
+			Order:    stateful.StrictOrder,
+			Defaults: stateful.Defaults{DropEstablished: true, AlertEstablished: true},
+			Groups: []stateful.GroupRef{
+				{Priority: 10, Group: stateful.RuleGroup{Name: "inbound-web", RulesString: InboundRules, RuleOrder: stateful.StrictOrder}},
+				{Priority: 20, Group: stateful.RuleGroup{Name: "egress-domains", RuleOrder: stateful.StrictOrder,
+					DomainList: &stateful.DomainList{Targets: []string{".example.com", "api.github.com"}, TargetTypes: []string{"TLS_SNI", "HTTP_HOST"}, Type: "ALLOWLIST"}}},
 			},
 		},
 	}

@@ -1,6 +1,6 @@
 // Command network-firewall shows three things about AWS Network Firewall
 // that people get wrong, each on a small policy judged with
-// firewall.Policy, Compile and Inspect:
+// firewall.Policy, firewall.Compile and Engine.Evaluate:
 //
 //  1. Stateless pass versus forward. The stateless engine judges every
 //     packet alone. aws:pass delivers a packet and skips the stateful
@@ -30,6 +30,7 @@ import (
 	"os"
 
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateful"
 	"github.com/reachsim/reachsim/firewall/stateless"
 	"github.com/reachsim/reachsim/flow"
 )
@@ -44,13 +45,13 @@ var (
 
 // webIn is the stateful group of part 1: HTTPS in to the web subnet,
 // under STRICT_ORDER with aws:drop_strict for everything else.
-func webIn() firewall.StatefulConfig {
-	return firewall.StatefulConfig{
-		Order:    firewall.StrictOrder,
-		Defaults: firewall.StatefulDefaults{DropStrict: true},
+func webIn() stateful.Config {
+	return stateful.Config{
+		Order:    stateful.StrictOrder,
+		Defaults: stateful.Defaults{DropStrict: true},
 		HomeNet:  homeNet,
-		Groups: []firewall.StatefulGroupRef{{Priority: 10, Group: firewall.StatefulRuleGroup{
-			Name: "web-in", RuleOrder: firewall.StrictOrder,
+		Groups: []stateful.GroupRef{{Priority: 10, Group: stateful.RuleGroup{
+			Name: "web-in", RuleOrder: stateful.StrictOrder,
 			RulesString: `pass tcp any any -> 10.0.1.0/24 443 (msg:"HTTPS to the web subnet"; flow:to_server; sid:1;)`,
 		}}},
 	}
@@ -85,14 +86,14 @@ func statelessConfig(def stateless.DefaultAction, rules ...stateless.Rule) state
 
 // allowlist is the stateful configuration of part 2: a domain allowlist
 // for TLS and HTTP, STRICT_ORDER, aws:drop_established for the rest.
-func allowlist() firewall.StatefulConfig {
-	return firewall.StatefulConfig{
-		Order:    firewall.StrictOrder,
-		Defaults: firewall.StatefulDefaults{DropEstablished: true},
+func allowlist() stateful.Config {
+	return stateful.Config{
+		Order:    stateful.StrictOrder,
+		Defaults: stateful.Defaults{DropEstablished: true},
 		HomeNet:  homeNet,
-		Groups: []firewall.StatefulGroupRef{{Priority: 10, Group: firewall.StatefulRuleGroup{
-			Name: "egress-domains", RuleOrder: firewall.StrictOrder,
-			DomainList: &firewall.DomainList{
+		Groups: []stateful.GroupRef{{Priority: 10, Group: stateful.RuleGroup{
+			Name: "egress-domains", RuleOrder: stateful.StrictOrder,
+			DomainList: &stateful.DomainList{
 				Targets:     []string{".example.com", "api.github.com"},
 				TargetTypes: []string{"TLS_SNI", "HTTP_HOST"},
 				Type:        "ALLOWLIST",
@@ -105,11 +106,11 @@ func allowlist() firewall.StatefulConfig {
 const orderRules = `drop tcp $HOME_NET any -> $EXTERNAL_NET 80 (msg:"no plain HTTP out"; sid:1;)
 pass tcp $HOME_NET any -> $EXTERNAL_NET any (msg:"everything else out"; sid:2;)`
 
-func ordered(o firewall.RuleOrder) firewall.StatefulConfig {
-	return firewall.StatefulConfig{
+func ordered(o stateful.RuleOrder) stateful.Config {
+	return stateful.Config{
 		Order:   o,
 		HomeNet: homeNet,
-		Groups: []firewall.StatefulGroupRef{{Priority: 10, Group: firewall.StatefulRuleGroup{
+		Groups: []stateful.GroupRef{{Priority: 10, Group: stateful.RuleGroup{
 			Name: "egress", RuleOrder: o, RulesString: orderRules,
 		}}},
 	}
@@ -141,11 +142,11 @@ var questions = []question{
 	{2, firewall.Policy{Name: "domain-allowlist", Stateless: statelessConfig(forward), Stateful: allowlist()},
 		"tcp 10.0.2.20:50000 -> 93.184.216.34:443"},
 
-	{3, firewall.Policy{Name: "strict-order", Stateless: statelessConfig(forward), Stateful: ordered(firewall.StrictOrder)},
+	{3, firewall.Policy{Name: "strict-order", Stateless: statelessConfig(forward), Stateful: ordered(stateful.StrictOrder)},
 		"tcp 10.0.2.20:50000 -> 93.184.216.34:80"},
-	{3, firewall.Policy{Name: "default-action-order", Stateless: statelessConfig(forward), Stateful: ordered(firewall.DefaultActionOrder)},
+	{3, firewall.Policy{Name: "default-action-order", Stateless: statelessConfig(forward), Stateful: ordered(stateful.DefaultActionOrder)},
 		"tcp 10.0.2.20:50000 -> 93.184.216.34:80"},
-	{3, firewall.Policy{Name: "strict-order", Stateless: statelessConfig(forward), Stateful: ordered(firewall.StrictOrder)},
+	{3, firewall.Policy{Name: "strict-order", Stateless: statelessConfig(forward), Stateful: ordered(stateful.StrictOrder)},
 		"tcp 10.0.2.20:50000 -> 93.184.216.34:443"},
 }
 
@@ -158,7 +159,7 @@ var parts = map[int]string{
 // answer is a question with the firewall's answer.
 type answer struct {
 	question
-	ins firewall.Inspection
+	ins firewall.Decision
 }
 
 // run asks every question and writes the answers to w.
@@ -170,7 +171,7 @@ func run(w io.Writer) ([]answer, error) {
 			part = q.part
 			fmt.Fprintf(w, "##### %d. %s\n\n", part, parts[part])
 		}
-		e, err := q.policy.Compile(nil)
+		e, err := firewall.Compile(q.policy, nil)
 		if err != nil {
 			return nil, fmt.Errorf("policy %s: %w", q.policy.Name, err)
 		}
@@ -178,7 +179,7 @@ func run(w io.Writer) ([]answer, error) {
 		if err != nil {
 			return nil, err
 		}
-		ins := e.Inspect(firewall.Connection{Flow: f, Request: true, Reply: true})
+		ins := e.Evaluate(firewall.Connection{Flow: f, Request: true, Reply: true})
 		out = append(out, answer{q, ins})
 
 		fmt.Fprintf(w, "policy %s: %s\n", q.policy.Name, q.flow)

@@ -62,7 +62,11 @@ func TestRunTellsTheStory(t *testing.T) {
 			}
 			require.NotNil(t, a.ins.Stateful)
 			assert.Equal(t, w.sid, a.ins.Stateful.Sid)
-			assert.Equal(t, w.action, a.ins.Stateful.Action)
+			action := a.ins.Stateful.Action.String()
+			if a.ins.Stateful.DefaultAction != "" {
+				action = a.ins.Stateful.DefaultAction
+			}
+			assert.Equal(t, w.action, action)
 		})
 	}
 

@@ -29,9 +29,10 @@
 //     rule before the deciding one, with why it did not match.
 //   - A nil *Engine means "no stateless firewall here": every packet passes
 //     (Verdict Allow, Default true).
-//   - The zero [flow.Action] is Pass: a rule or default written as a Go
-//     literal without an Action passes. AWS's recommended defaults are
-//     [flow.Forward]; say so.
+//   - The zero [flow.Action] is unset, and Compile rejects a rule, a
+//     default or a fragment default without an Action ("Action is
+//     missing"): nothing passes or drops by omission. AWS's recommended
+//     defaults are [flow.Forward].
 //
 // The engine indexes rules by address family, protocol class, CIDR and
 // port so that a packet meets few candidates even in a 30,000-capacity

@@ -471,8 +471,8 @@ func (e *Engine) first(p *packet) int {
 	best = e.scanAddr(&b.dstAddr, p.dst, p, best)
 	best = e.scanAddr(&b.srcAddr, p.src, p, best)
 	if !p.frag {
-		best = e.scan(b.dstPort.segment(p.dport), p, best)
-		best = e.scan(b.srcPort.segment(p.sport), p, best)
+		best = e.scan(b.dstPort.Lookup(p.dport), p, best)
+		best = e.scan(b.srcPort.Lookup(p.sport), p, best)
 	}
 	return int(best)
 }

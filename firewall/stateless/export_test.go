@@ -70,8 +70,8 @@ func Candidates(e *Engine, p Packet) []int {
 		}
 	}
 	if !pk.frag {
-		add(b.dstPort.segment(pk.dport))
-		add(b.srcPort.segment(pk.sport))
+		add(b.dstPort.Lookup(pk.dport))
+		add(b.srcPort.Lookup(pk.sport))
 	}
 	return out
 }
@@ -93,11 +93,11 @@ func IndexStats(e *Engine) string {
 			}
 			dn, de := tables(&k.dstAddr)
 			sn, se := tables(&k.srcAddr)
-			if len(k.rest)+de+se+len(k.dstPort.flat)+len(k.srcPort.flat) == 0 {
+			if len(k.rest)+de+se+k.dstPort.Size()+k.srcPort.Size() == 0 {
 				continue
 			}
 			fmt.Fprintf(&b, "family %d class %d: rest %d, dst %d tables/%d entries, src %d tables/%d entries, dport %d segments/%d entries, sport %d segments/%d entries\n",
-				4+2*fam, class, len(k.rest), dn, de, sn, se, len(k.dstPort.segLo), len(k.dstPort.flat), len(k.srcPort.segLo), len(k.srcPort.flat))
+				4+2*fam, class, len(k.rest), dn, de, sn, se, k.dstPort.Segments(), k.dstPort.Size(), k.srcPort.Segments(), k.srcPort.Size())
 		}
 	}
 	return b.String()

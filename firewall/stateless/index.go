@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/portindex"
 )
 
 // The index.
@@ -33,7 +34,7 @@ const (
 type bucket struct {
 	rest             []int32 // rules filed under no index, or the whole bucket
 	dstAddr, srcAddr addrIndex
-	dstPort, srcPort portIndex
+	dstPort, srcPort portindex.Index
 }
 
 // addrIndex finds the rules whose CIDRs contain an address: one table per
@@ -45,25 +46,6 @@ type addrIndex struct {
 type addrTable struct {
 	bits  int
 	rules map[netip.Addr][]int32
-}
-
-// portIndex cuts the port space into segments at every range boundary
-// of its rules; segment i starts at segLo[i] and lists flat[offs[i]:offs[i+1]].
-type portIndex struct {
-	segLo []uint16
-	offs  []int32
-	flat  []int32
-}
-
-func (x *portIndex) segment(port uint16) []int32 {
-	if len(x.segLo) == 0 {
-		return nil
-	}
-	i, found := slices.BinarySearch(x.segLo, port)
-	if !found {
-		i--
-	}
-	return x.flat[x.offs[i]:x.offs[i+1]]
 }
 
 // Attributes a rule can be filed under.
@@ -212,8 +194,8 @@ func (b *bucket) build(match []matcher, members []int32, is6 bool, class int) {
 		}
 		slices.SortFunc(ix.tables, func(a, b addrTable) int { return b.bits - a.bits })
 	}
-	for side, ix := range [2]*portIndex{&b.dstPort, &b.srcPort} {
-		if len(portRules[side]) > 0 && !ix.build(portRules[side], portSets[side]) {
+	for side, ix := range [2]*portindex.Index{&b.dstPort, &b.srcPort} {
+		if len(portRules[side]) > 0 && !buildPorts(ix, portRules[side], portSets[side]) {
 			rest = append(rest, portRules[side]...) // over budget: scan them
 		}
 	}
@@ -221,59 +203,19 @@ func (b *bucket) build(match []matcher, members []int32, is6 bool, class int) {
 	b.rest = rest
 }
 
-// build makes the segments for rules (ascending) whose port sets are sets
-// (sorted, disjoint). It returns false, leaving x empty, when the index
-// would list rules more than portSlack times each on average.
-func (x *portIndex) build(rules []int32, sets [][]flow.PortRange) bool {
-	type event struct {
-		at   int // port where the range starts, or one past its end
-		rule int32
-	}
-	var starts, ends []event
+// buildPorts indexes rules (ascending) under their port sets. It returns
+// false, leaving x empty, when the index would list rules more than
+// portSlack times each on average.
+func buildPorts(x *portindex.Index, rules []int32, sets [][]flow.PortRange) bool {
+	var pb portindex.Builder
 	for k, set := range sets {
 		for _, r := range set {
-			starts = append(starts, event{int(r.Lo), rules[k]})
-			ends = append(ends, event{int(r.Hi) + 1, rules[k]})
+			pb.Add(rules[k], r)
 		}
 	}
-	byAt := func(a, b event) int { return a.at - b.at }
-	slices.SortStableFunc(starts, byAt)
-	slices.SortStableFunc(ends, byAt)
-	cuts := []int{0}
-	for _, ev := range starts {
-		cuts = append(cuts, ev.at)
-	}
-	for _, ev := range ends {
-		if ev.at <= 65535 {
-			cuts = append(cuts, ev.at)
-		}
-	}
-	slices.Sort(cuts)
-	cuts = slices.Compact(cuts)
-	budget := portSlack*len(rules) + 4096
-	var active, flat []int32
-	segLo := make([]uint16, 0, len(cuts))
-	offs := make([]int32, 1, len(cuts)+1)
-	si, ei := 0, 0
-	for _, c := range cuts {
-		for ; ei < len(ends) && ends[ei].at == c; ei++ {
-			if j, ok := slices.BinarySearch(active, ends[ei].rule); ok {
-				active = slices.Delete(active, j, j+1)
-			}
-		}
-		for ; si < len(starts) && starts[si].at == c; si++ {
-			j, _ := slices.BinarySearch(active, starts[si].rule)
-			active = slices.Insert(active, j, starts[si].rule)
-		}
-		segLo = append(segLo, uint16(c))
-		flat = append(flat, active...)
-		if len(flat) > budget {
-			return false
-		}
-		offs = append(offs, int32(len(flat)))
-	}
-	x.segLo, x.offs, x.flat = segLo, offs, flat
-	return true
+	ix, ok := pb.Build(portSlack*len(rules) + 4096)
+	*x = ix
+	return ok
 }
 
 // slCoverage counts how many rules' port ranges cover each port, and

@@ -22,8 +22,9 @@ import (
 // sees it), [flow.Drop] ("aws:drop") and [flow.Forward]
 // ("aws:forward_to_sfe": hand the packet to the stateful engine). AWS
 // requires exactly one per rule and per default; custom actions come on
-// top and never decide. The zero action is Pass, as everywhere in
-// reachsim: write Forward where the stateful engine should judge.
+// top and never decide. The zero action is unset, and an unset action
+// is a Compile error: a rule or default must say what it does (AWS's
+// recommended defaults are Forward).
 
 // ValidAction reports whether a is one of the three standard stateless
 // actions.
@@ -507,7 +508,7 @@ func canonGroup(g RuleGroup, path string) (RuleGroup, error) {
 		}
 		c.TCPFlags = slices.Clone(r.TCPFlags)
 		if !ValidAction(r.Action) {
-			return fail("Action", ActionName(r.Action), fmt.Errorf("%w: a stateless rule needs exactly one standard action: aws:pass, aws:drop or aws:forward_to_sfe", ErrInvalidRule))
+			return fail("Action", ActionName(r.Action), fmt.Errorf("%w: %sa stateless rule needs exactly one standard action: aws:pass, aws:drop or aws:forward_to_sfe", ErrInvalidRule, missing(r.Action)))
 		}
 		for j, n := range r.CustomActions {
 			if !names[n] {
@@ -547,7 +548,7 @@ func canonConfig(cfg Config) (Config, error) {
 		out  *DefaultAction
 	}{{"Default", cfg.Default, &out.Default}, {"FragmentDefault", cfg.FragmentDefault, &out.FragmentDefault}} {
 		if !ValidAction(d.in.Action) {
-			return cfg, inputErr(d.name+".Action", "", "", ActionName(d.in.Action), fmt.Errorf("%w: the stateless %s action needs exactly one standard action: aws:pass, aws:drop or aws:forward_to_sfe", ErrInvalidPolicy, defaultWord(d.name)))
+			return cfg, inputErr(d.name+".Action", "", "", ActionName(d.in.Action), fmt.Errorf("%w: %sthe stateless %s action needs exactly one standard action: aws:pass, aws:drop or aws:forward_to_sfe", ErrInvalidPolicy, missing(d.in.Action), defaultWord(d.name)))
 		}
 		for j, n := range d.in.CustomActions {
 			if !names[n] {
@@ -591,4 +592,12 @@ func defaultWord(field string) string {
 		return "fragment default"
 	}
 	return "default"
+}
+
+// missing prefixes the error about an unset action.
+func missing(a flow.Action) string {
+	if a == 0 {
+		return "Action is missing: "
+	}
+	return ""
 }

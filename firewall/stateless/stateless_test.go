@@ -540,3 +540,30 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestCompileRejectsAnUnsetAction(t *testing.T) {
+	fwd := stateless.DefaultAction{Action: flow.Forward}
+	rule := func(r stateless.Rule) []stateless.GroupRef {
+		return []stateless.GroupRef{{Priority: 1, Group: stateless.RuleGroup{Name: "g", Rules: []stateless.Rule{r}}}}
+	}
+	tests := []struct {
+		name     string
+		cfg      stateless.Config
+		sentinel error
+		path     string
+	}{
+		{"a rule without an action", stateless.Config{Default: fwd, FragmentDefault: fwd, Groups: rule(stateless.Rule{Priority: 1})}, stateless.ErrInvalidRule, "Groups[0].Rules[0].Action"},
+		{"no default action", stateless.Config{FragmentDefault: fwd}, stateless.ErrInvalidPolicy, "Default.Action"},
+		{"no fragment default action", stateless.Config{Default: fwd}, stateless.ErrInvalidPolicy, "FragmentDefault.Action"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := stateless.Compile(tt.cfg)
+			require.ErrorIs(t, err, tt.sentinel)
+			var ie *flow.InputError
+			require.ErrorAs(t, err, &ie)
+			assert.Equal(t, tt.path, ie.Path)
+			assert.Contains(t, err.Error(), "Action is missing")
+		})
+	}
+}

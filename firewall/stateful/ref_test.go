@@ -1,4 +1,4 @@
-package firewall
+package stateful
 
 import (
 	"cmp"
@@ -31,16 +31,16 @@ type sfRefRule struct {
 	overridden   bool
 	prio         int
 	sr           suricata.Rule
-	g            *StatefulRuleGroup
+	g            *RuleGroup
 }
 
 type sfRefEngine struct {
-	cfg   StatefulConfig
+	cfg   Config
 	res   IPSetResolver
 	rules []sfRefRule // in decision order
 }
 
-func sfNewRef(cfg StatefulConfig, res IPSetResolver) (*sfRefEngine, error) {
+func sfNewRef(cfg Config, res IPSetResolver) (*sfRefEngine, error) {
 	e := &sfRefEngine{cfg: cfg, res: res}
 	for gi := range cfg.Groups {
 		ref := &cfg.Groups[gi]
@@ -159,7 +159,7 @@ func (e *sfRefEngine) prefixesContain(ps []netip.Prefix, a netip.Addr) bool {
 	return false
 }
 
-func (e *sfRefEngine) inAddr(g *StatefulRuleGroup, x suricata.AddrExpr, a netip.Addr) bool {
+func (e *sfRefEngine) inAddr(g *RuleGroup, x suricata.AddrExpr, a netip.Addr) bool {
 	var v bool
 	switch {
 	case x.Any:
@@ -203,7 +203,7 @@ func (e *sfRefEngine) inAddr(g *StatefulRuleGroup, x suricata.AddrExpr, a netip.
 	return v != x.Negate
 }
 
-func (e *sfRefEngine) inPort(g *StatefulRuleGroup, x suricata.PortExpr, p uint16) bool {
+func (e *sfRefEngine) inPort(g *RuleGroup, x suricata.PortExpr, p uint16) bool {
 	var v bool
 	switch {
 	case x.Any:
@@ -234,7 +234,7 @@ func (e *sfRefEngine) inPort(g *StatefulRuleGroup, x suricata.PortExpr, p uint16
 // portsAll reports whether a port expression covers every port. Membership
 // only changes at range boundaries, so probing every boundary and its
 // neighbours (and 0 and 65535) decides it.
-func (e *sfRefEngine) portsAll(g *StatefulRuleGroup, x suricata.PortExpr) bool {
+func (e *sfRefEngine) portsAll(g *RuleGroup, x suricata.PortExpr) bool {
 	probes := []int{0, 65535}
 	var walk func(x suricata.PortExpr)
 	add := func(r flow.PortRange) {
@@ -262,7 +262,7 @@ func (e *sfRefEngine) portsAll(g *StatefulRuleGroup, x suricata.PortExpr) bool {
 	return true
 }
 
-func sfRefHasNeg(g *StatefulRuleGroup, x suricata.AddrExpr) bool {
+func sfRefHasNeg(g *RuleGroup, x suricata.AddrExpr) bool {
 	if x.Negate {
 		return true
 	}
@@ -518,9 +518,9 @@ func (e *sfRefEngine) matchRule(rr *sfRefRule, p sfRefPacket) (int, string) {
 	return 1, ""
 }
 
-func (e *sfRefEngine) evaluate(s Session) StatefulDecision {
+func (e *sfRefEngine) evaluate(s Session) Decision {
 	fwd, ret := s.ForwardSeen, s.ReturnSeen
-	var d StatefulDecision
+	var d Decision
 	if !fwd && !ret {
 		fwd, ret = true, true
 	} else if !ret {
@@ -534,14 +534,14 @@ func (e *sfRefEngine) evaluate(s Session) StatefulDecision {
 	}
 	app = sfRefCanonApp(app)
 	match := func(rr *sfRefRule, kind string) RuleMatch {
-		return RuleMatch{Stage: d.Stage, Group: rr.label, GroupPriority: rr.gprio, Sid: rr.sr.Sid(), Action: kind, Overridden: rr.overridden, Rule: rr.sr.Text}
+		return RuleMatch{Stage: d.Stage, Group: rr.label, GroupPriority: rr.gprio, Sid: rr.sr.Sid(), Action: sfAct(kind), Overridden: rr.overridden, Rule: rr.sr.Text}
 	}
 	decide := func(rr *sfRefRule, verdict flow.Verdict) {
-		d.Verdict, d.Action, d.Group, d.GroupPriority, d.Sid, d.Rule = verdict, rr.action, rr.label, rr.gprio, rr.sr.Sid(), rr.sr.Text
+		d.Verdict, d.Action, d.Group, d.GroupPriority, d.Sid, d.Rule = verdict, sfAct(rr.action), rr.label, rr.gprio, rr.sr.Sid(), rr.sr.Text
 	}
 	undecidable := func(rr *sfRefRule, kw string) {
 		decide(rr, flow.Indeterminate)
-		d.Indeterminate = &Unknown{Stage: d.Stage, Group: rr.label, Sid: rr.sr.Sid(), Action: rr.action, Rule: rr.sr.Text, Keyword: kw}
+		d.Indeterminate = &Unknown{Stage: d.Stage, Group: rr.label, Sid: rr.sr.Sid(), Action: sfAct(rr.action), Rule: rr.sr.Text, Keyword: kw}
 	}
 	for _, st := range sfRefStages(s.Flow.Protocol) {
 		if st.toServer && !fwd || !st.toServer && !ret {
@@ -595,7 +595,7 @@ func (e *sfRefEngine) evaluate(s Session) StatefulDecision {
 				{df.AlertEstablishedAppLayerToServer, "aws:alert_established_app_layer_to_server", toServerApplies},
 			} {
 				if a.on && a.hit {
-					d.Alerts = append(d.Alerts, RuleMatch{Stage: st.stage, Action: a.name, Default: true})
+					d.Alerts = append(d.Alerts, RuleMatch{Stage: st.stage, Action: flow.Alert, DefaultAction: a.name, Default: true})
 				}
 			}
 			for _, a := range []struct {
@@ -609,7 +609,7 @@ func (e *sfRefEngine) evaluate(s Session) StatefulDecision {
 				{df.DropEstablishedAppLayerToServer, "aws:drop_established_app_layer_to_server", toServerApplies},
 			} {
 				if a.on && a.hit {
-					d.Verdict, d.Action, d.Default = flow.Deny, a.name, true
+					d.Verdict, d.Action, d.DefaultAction, d.Default = flow.Deny, flow.Drop, a.name, true
 					return d
 				}
 			}
@@ -651,7 +651,7 @@ func (e *sfRefEngine) evaluate(s Session) StatefulDecision {
 			return d
 		}
 	}
-	d.Verdict, d.Action, d.Default = flow.Allow, "", true
+	d.Verdict, d.Action, d.Default = flow.Allow, flow.Pass, true
 	return d
 }
 
@@ -811,8 +811,8 @@ func (g sfGen) rule(sid int, order RuleOrder) string {
 	return fmt.Sprintf("%s %s %s %s %s %s %s (%s;)", action, proto, g.addr(), g.port(), dir, g.addr(), g.port(), strings.Join(opts, "; "))
 }
 
-func (g sfGen) group(name string, order RuleOrder) StatefulRuleGroup {
-	grp := StatefulRuleGroup{Name: name, RuleOrder: order,
+func (g sfGen) group(name string, order RuleOrder) RuleGroup {
+	grp := RuleGroup{Name: name, RuleOrder: order,
 		IPSets:          map[string][]netip.Prefix{"SRV": {netip.MustParsePrefix(g.pick(sfRndPrefixes[:5]))}},
 		PortSets:        map[string][]flow.PortRange{"WEB": {{Lo: 80, Hi: 80}, {Lo: 443, Hi: 443}}},
 		IPSetReferences: map[string]string{"PL": "arn:pl-1"},
@@ -842,7 +842,7 @@ func (g sfGen) group(name string, order RuleOrder) StatefulRuleGroup {
 	case 1:
 		for i := range 1 + g.r.IntN(4) {
 			grp.StandardRules = append(grp.StandardRules, StandardRule{
-				Action: g.pick([]string{"PASS", "DROP", "ALERT", "REJECT"}), Protocol: g.pick([]string{"IP", "TCP", "UDP", "TLS", "ICMP"}),
+				Action: []flow.Action{flow.Pass, flow.Drop, flow.Alert, flow.Reject}[g.r.IntN(4)], Protocol: g.pick([]string{"IP", "TCP", "UDP", "TLS", "ICMP"}),
 				Source: g.pick([]string{"ANY", "$HOME_NET", "10.0.0.0/24", "$EXTERNAL_NET"}), SourcePort: g.pick([]string{"ANY", "ANY", "1024:65535"}),
 				Direction: g.pick([]string{"FORWARD", "ANY"}), Destination: g.pick([]string{"ANY", "$EXTERNAL_NET", "198.51.100.0/25", "$SRV"}),
 				DestinationPort: g.pick([]string{"ANY", "443", "$WEB", "53"}),
@@ -859,12 +859,12 @@ func (g sfGen) group(name string, order RuleOrder) StatefulRuleGroup {
 	return grp
 }
 
-func (g sfGen) config() StatefulConfig {
+func (g sfGen) config() Config {
 	order := RuleOrder(g.r.IntN(2))
-	cfg := StatefulConfig{Order: order, HomeNet: sfRndHome}
+	cfg := Config{Order: order, HomeNet: sfRndHome}
 	prios := g.r.Perm(10)
 	for i := range 1 + g.r.IntN(4) {
-		cfg.Groups = append(cfg.Groups, StatefulGroupRef{Priority: 1 + prios[i]*10, DropToAlert: g.chance(0.15),
+		cfg.Groups = append(cfg.Groups, GroupRef{Priority: 1 + prios[i]*10, DropToAlert: g.chance(0.15),
 			Group: g.group("g"+strconv.Itoa(i), order)})
 	}
 	if order == StrictOrder {
@@ -947,20 +947,20 @@ type sfKey struct {
 	Alerts        string
 }
 
-func sfKeyOf(d StatefulDecision) sfKey {
-	k := sfKey{d.Verdict, d.Stage, d.Action, d.Group, d.GroupPriority, d.Sid, d.Rule, d.Default, d.Warning, "", ""}
+func sfKeyOf(d Decision) sfKey {
+	k := sfKey{d.Verdict, d.Stage, d.Action.String() + d.DefaultAction, d.Group, d.GroupPriority, d.Sid, d.Rule, d.Default, d.Warning, "", ""}
 	if u := d.Indeterminate; u != nil {
 		k.Unknown = fmt.Sprintf("%s %s sid %d %s %s", u.Stage, u.Group, u.Sid, u.Action, u.Keyword)
 	}
 	var as []string
 	for _, a := range d.Alerts {
-		as = append(as, fmt.Sprintf("%s/%s/%d/%s/%v/%v", a.Stage, a.Group, a.Sid, a.Action, a.Overridden, a.Default))
+		as = append(as, fmt.Sprintf("%s/%s/%d/%s/%v/%v", a.Stage, a.Group, a.Sid, a.Action.String()+a.DefaultAction, a.Overridden, a.Default))
 	}
 	k.Alerts = strings.Join(as, " ")
 	return k
 }
 
-func TestStatefulAgreesWithReference(t *testing.T) {
+func TestAgreesWithReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(20260601, 7))
 	g := sfGen{r}
 	res := StaticIPSets{"arn:pl-1": {netip.MustParsePrefix("198.51.100.128/25"), netip.MustParsePrefix("2001:db8:1::/48")}}
@@ -968,7 +968,7 @@ func TestStatefulAgreesWithReference(t *testing.T) {
 	verdicts := map[flow.Verdict]int{}
 	for range configs {
 		cfg := g.config()
-		e, err := CompileStateful(cfg, res)
+		e, err := Compile(cfg, res)
 		if err != nil {
 			continue // conflicting random options; counted below
 		}
@@ -1000,4 +1000,13 @@ func TestStatefulAgreesWithReference(t *testing.T) {
 	require.Greater(t, verdicts[flow.Indeterminate], sessions/100)
 	require.Greater(t, verdicts[flow.Deny], sessions/10)
 	require.Greater(t, verdicts[flow.Allow], sessions/10)
+}
+
+// sfAct reads a Suricata action word the reference engine keeps as text.
+func sfAct(s string) flow.Action {
+	a, err := flow.ParseAction(s)
+	if err != nil {
+		panic(err)
+	}
+	return a
 }

@@ -1,4 +1,4 @@
-package firewall
+package stateful
 
 import (
 	"errors"
@@ -14,7 +14,7 @@ import (
 // This file holds the plain data of the stateful (Suricata) engine: rule
 // orders, rule groups in their three AWS forms, default actions and the
 // policy-level configuration. stateful_compile.go turns it into a
-// StatefulEngine; stateful_eval.go evaluates sessions.
+// Engine; stateful_eval.go evaluates sessions.
 
 // RuleOrder is a firewall policy's (and a stateful rule group's)
 // StatefulEngineOptions.RuleOrder. The zero value is DefaultActionOrder,
@@ -75,7 +75,7 @@ func (o *RuleOrder) UnmarshalText(b []byte) error {
 
 // DomainList is a domain-list rule group's RulesSource.RulesSourceList.
 // Network Firewall turns it into Suricata rules (see
-// [StatefulRuleGroup.Rules] for the exact forms).
+// [RuleGroup.Rules] for the exact forms).
 type DomainList struct {
 	// Targets are the domain names: "www.example.com" matches that name
 	// only, ".example.com" matches example.com and every subdomain.
@@ -90,10 +90,11 @@ type DomainList struct {
 
 // StandardRule is one of a rule group's RulesSource.StatefulRules, AWS's
 // "standard" 5-tuple form. Network Firewall turns it into one Suricata
-// rule (see [StatefulRuleGroup.Rules]).
+// rule (see [RuleGroup.Rules]).
 type StandardRule struct {
-	// Action is "PASS", "DROP", "ALERT" or "REJECT" (any letter case).
-	Action string
+	// Action is [flow.Pass], [flow.Drop], [flow.Alert] or [flow.Reject].
+	// Required: an unset Action is a Compile error.
+	Action flow.Action
 	// Protocol is one of AWS's header protocols ("IP", "TCP", "UDP",
 	// "ICMP", "HTTP", "TLS", "DNS", ...; any letter case). IP means every
 	// protocol.
@@ -102,7 +103,8 @@ type StandardRule struct {
 	// as "$HOME_NET", or an IP set reference such as "@PARTNERS".
 	Source, Destination string
 	// SourcePort and DestinationPort are "ANY", a port, a range "from:to",
-	// or a port variable.
+	// or a port variable. Both are required, whatever the protocol: an
+	// empty field is a Compile error, never "any" nor port 0.
 	SourcePort, DestinationPort string
 	// Direction is "FORWARD" (source to destination only, Suricata "->")
 	// or "ANY" (both ways, Suricata "<>").
@@ -112,10 +114,10 @@ type StandardRule struct {
 	Options []suricata.Option
 }
 
-// StatefulRuleGroup is a stateful rule group: exactly one of RulesString,
+// RuleGroup is a stateful rule group: exactly one of RulesString,
 // StandardRules and DomainList, the group's variables and IP set
 // references, and its rule order.
-type StatefulRuleGroup struct {
+type RuleGroup struct {
 	// Name and ARN identify the group in decisions (Name, else ARN).
 	Name, ARN string
 	// Capacity is the group's capacity as AWS reports it; reachsim does
@@ -144,7 +146,7 @@ type StatefulRuleGroup struct {
 }
 
 // Label names the group in errors and decisions: Name, else ARN.
-func (g *StatefulRuleGroup) Label() string {
+func (g *RuleGroup) Label() string {
 	switch {
 	case g.Name != "":
 		return g.Name
@@ -154,22 +156,22 @@ func (g *StatefulRuleGroup) Label() string {
 	return "(unnamed stateful rule group)"
 }
 
-// StatefulGroupRef is one of a policy's StatefulRuleGroupReferences.
-type StatefulGroupRef struct {
+// GroupRef is one of a policy's StatefulRuleGroupReferences.
+type GroupRef struct {
 	// Priority orders the groups under STRICT_ORDER (ascending, unique,
 	// 1-65535); it is ignored under DEFAULT_ACTION_ORDER.
 	Priority int
 	// Group is the referenced rule group.
-	Group StatefulRuleGroup
+	Group RuleGroup
 	// DropToAlert is Override.Action DROP_TO_ALERT: the group's drop rules
 	// only alert. reject rules are left alone (AWS names drop only).
 	DropToAlert bool
 }
 
-// StatefulDefaults are a policy's StatefulDefaultActions (STRICT_ORDER
+// Defaults are a policy's StatefulDefaultActions (STRICT_ORDER
 // only). At most one drop action may be set, and the plain "established"
 // actions do not mix with the application-layer ones.
-type StatefulDefaults struct {
+type Defaults struct {
 	DropStrict                       bool // aws:drop_strict
 	DropEstablished                  bool // aws:drop_established
 	DropEstablishedAppLayer          bool // aws:drop_established_app_layer
@@ -193,7 +195,7 @@ const (
 )
 
 // fields lists the defaults with their names, in AWS's order.
-func (d *StatefulDefaults) fields() [8]struct {
+func (d *Defaults) fields() [8]struct {
 	name string
 	on   *bool
 } {
@@ -212,20 +214,20 @@ func (d *StatefulDefaults) fields() [8]struct {
 	}
 }
 
-// ParseStatefulDefaults reads a policy's StatefulDefaultActions, as
+// ParseDefaults reads a policy's StatefulDefaultActions, as
 // "aws:drop_established" and "aws:alert_strict". It rejects unknown names,
 // a name given twice, more than one drop action, and a mix of the plain
 // established actions with the application-layer ones. Errors wrap
 // [ErrInvalidPolicy].
-func ParseStatefulDefaults(names []string) (StatefulDefaults, error) {
-	var d StatefulDefaults
+func ParseDefaults(names []string) (Defaults, error) {
+	var d Defaults
 	fs := d.fields()
 next:
 	for _, n := range names {
 		for _, f := range fs {
 			if n == f.name {
 				if *f.on {
-					return StatefulDefaults{}, fmt.Errorf("%w: stateful default action %q given twice", ErrInvalidPolicy, n)
+					return Defaults{}, fmt.Errorf("%w: stateful default action %q given twice", ErrInvalidPolicy, n)
 				}
 				*f.on = true
 				continue next
@@ -235,16 +237,16 @@ next:
 		for i, f := range fs {
 			want[i] = f.name
 		}
-		return StatefulDefaults{}, fmt.Errorf("%w: unknown stateful default action %q: want one of %s", ErrInvalidPolicy, n, strings.Join(want, ", "))
+		return Defaults{}, fmt.Errorf("%w: unknown stateful default action %q: want one of %s", ErrInvalidPolicy, n, strings.Join(want, ", "))
 	}
 	if err := d.Validate(); err != nil {
-		return StatefulDefaults{}, err
+		return Defaults{}, err
 	}
 	return d, nil
 }
 
 // Names returns the AWS names of the actions set, in AWS's order.
-func (d StatefulDefaults) Names() []string {
+func (d Defaults) Names() []string {
 	var out []string
 	for _, f := range d.fields() {
 		if *f.on {
@@ -255,13 +257,13 @@ func (d StatefulDefaults) Names() []string {
 }
 
 // IsZero reports whether no default action is set.
-func (d StatefulDefaults) IsZero() bool { return d == StatefulDefaults{} }
+func (d Defaults) IsZero() bool { return d == Defaults{} }
 
 // Validate reports why d is not a combination AWS accepts: more than one
 // drop action, or plain established actions (aws:drop_established,
 // aws:alert_established) mixed with application-layer ones. Errors wrap
 // [ErrInvalidPolicy].
-func (d StatefulDefaults) Validate() error {
+func (d Defaults) Validate() error {
 	var drops []string
 	fs := d.fields()
 	for _, f := range fs[:4] {
@@ -280,14 +282,14 @@ func (d StatefulDefaults) Validate() error {
 	return nil
 }
 
-// StatefulConfig is the stateful half of a firewall policy.
-type StatefulConfig struct {
+// Config is the stateful half of a firewall policy.
+type Config struct {
 	// Groups are the StatefulRuleGroupReferences.
-	Groups []StatefulGroupRef
+	Groups []GroupRef
 	// Order is StatefulEngineOptions.RuleOrder.
 	Order RuleOrder
 	// Defaults are StatefulDefaultActions; STRICT_ORDER only.
-	Defaults StatefulDefaults
+	Defaults Defaults
 	// HomeNet is the policy's HOME_NET: PolicyVariables.RuleVariables
 	// ["HOME_NET"] if set, else the CIDRs of the VPC the firewall sits in
 	// (the caller supplies them). Required. The policy's EXTERNAL_NET is
@@ -350,7 +352,7 @@ func (m StaticIPSets) IPSet(arn string) ([]netip.Prefix, error) {
 //
 // Errors are *[flow.InputError] values naming the group (and the rule),
 // wrapping [suricata.ErrSyntax], [ErrInvalidRule] or [ErrInvalidGroup].
-func (g StatefulRuleGroup) Rules() ([]suricata.Rule, error) {
+func (g RuleGroup) Rules() ([]suricata.Rule, error) {
 	label := g.Label()
 	sources := 0
 	if g.RulesString != "" {
@@ -418,11 +420,14 @@ func (g StatefulRuleGroup) Rules() ([]suricata.Rule, error) {
 
 // suricata writes the Suricata rule AWS makes of a standard rule.
 func (sr StandardRule) suricata() (string, error) {
-	action := strings.ToLower(strings.TrimSpace(sr.Action))
-	switch action {
-	case "pass", "drop", "alert", "reject":
+	var action string
+	switch sr.Action {
+	case flow.Pass, flow.Drop, flow.Alert, flow.Reject:
+		action = sr.Action.String()
+	case 0:
+		return "", fmt.Errorf("%w: Action is missing: want PASS, DROP, ALERT or REJECT", ErrInvalidRule)
 	default:
-		return "", fmt.Errorf("%w: action %q: want PASS, DROP, ALERT or REJECT", ErrInvalidRule, sr.Action)
+		return "", fmt.Errorf("%w: action %s: want PASS, DROP, ALERT or REJECT", ErrInvalidRule, sr.Action)
 	}
 	var dir string
 	switch strings.ToUpper(strings.TrimSpace(sr.Direction)) {
@@ -436,8 +441,10 @@ func (sr StandardRule) suricata() (string, error) {
 	field := func(name, v string) (string, error) {
 		v = strings.TrimSpace(v)
 		switch {
+		case v == "" && strings.HasSuffix(name, "Port"):
+			return "", fmt.Errorf("%w: %s is missing: use \"ANY\", a port, a range \"from:to\" or a port variable", ErrInvalidRule, name)
 		case v == "":
-			return "", fmt.Errorf("%w: %s is empty", ErrInvalidRule, name)
+			return "", fmt.Errorf("%w: %s is missing", ErrInvalidRule, name)
 		case strings.EqualFold(v, "any"):
 			return "any", nil
 		case strings.ContainsAny(v, "();\n"):

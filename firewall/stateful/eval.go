@@ -1,4 +1,4 @@
-package firewall
+package stateful
 
 import (
 	"fmt"
@@ -161,10 +161,13 @@ type RuleMatch struct {
 	Group         string
 	GroupPriority int
 	Sid           int
-	// Action is the action the engine applied: "pass", "drop", "reject"
-	// or "alert" (an overridden drop is "alert"), or a default action's
-	// name such as "aws:alert_strict".
-	Action string
+	// Action is the action the engine applied: Pass, Drop, Reject or
+	// Alert (an overridden drop is Alert); for a default action, Alert or
+	// Drop.
+	Action flow.Action
+	// DefaultAction is a default action's AWS name, such as
+	// "aws:alert_strict"; "" for a rule.
+	DefaultAction string
 	// Overridden: the rule is a drop rule whose group has DROP_TO_ALERT.
 	Overridden bool
 	// Default: a default action, not a rule.
@@ -178,9 +181,9 @@ type RuleMatch struct {
 // String prints "alert sid 5 (group g) at open-request" and the like.
 func (m RuleMatch) String() string {
 	if m.Default {
-		return m.Action + " at " + m.Stage.String()
+		return m.DefaultAction + " at " + m.Stage.String()
 	}
-	s := m.Action + " sid " + strconv.Itoa(m.Sid) + " (group " + m.Group + ")"
+	s := m.Action.String() + " sid " + strconv.Itoa(m.Sid) + " (group " + m.Group + ")"
 	if m.Overridden {
 		s += " [drop overridden to alert]"
 	}
@@ -193,7 +196,7 @@ type Unknown struct {
 	Stage   Stage
 	Group   string
 	Sid     int
-	Action  string
+	Action  flow.Action
 	Rule    string
 	Keyword string // the option that cannot be decided, as "content" or "geoip"
 	Why     string
@@ -234,20 +237,24 @@ type StageTrace struct {
 	Outcome string
 }
 
-// StatefulDecision is the outcome of a session against the stateful
+// Decision is the outcome of a session against the stateful
 // engine.
-type StatefulDecision struct {
+type Decision struct {
 	// Verdict is flow.Allow, flow.Deny or flow.Indeterminate.
 	Verdict flow.Verdict
 	// Stage is where it was decided: the dropped packet, the stage whose
 	// pass rule passed the connection, the stage of the undecidable rule,
 	// or (nothing decided) the last stage judged.
 	Stage Stage
-	// Action is the deciding rule's action ("pass", "drop", "reject"), a
-	// default action's name ("aws:drop_strict", ...), or "" when nothing
-	// decided and the engine's pass default let the connection through.
-	// For an Indeterminate verdict it is the undecidable rule's action.
-	Action string
+	// Action is the deciding rule's action (Pass, Drop or Reject), Drop
+	// for a default drop action, and Pass when nothing decided and the
+	// engine's pass default let the connection through (or there is no
+	// engine). For an Indeterminate verdict it is the undecidable rule's
+	// action.
+	Action flow.Action
+	// DefaultAction is the AWS name of the default action that decided
+	// ("aws:drop_strict", ...); "" otherwise.
+	DefaultAction string
 	// Group, GroupPriority, Sid and Rule identify the deciding (or
 	// undecidable) rule; zero for a default.
 	Group         string
@@ -268,29 +275,57 @@ type StatefulDecision struct {
 	Warning string
 	// Stages is the per-stage trace (Explain only).
 	Stages []StageTrace
+	// Skipped lists, for Explain only, the rules the engine tried before
+	// the deciding one, stage by stage, each with why it did not decide.
+	// Rules the index rules out by protocol, address, port or domain
+	// without trying them are not listed.
+	Skipped []Skip
+
+	noEngine bool // the decision of a nil Engine
+}
+
+// Skip is a rule the engine tried at a stage and passed over.
+type Skip struct {
+	Stage         Stage
+	Group         string
+	GroupPriority int
+	Sid           int
+	Action        flow.Action
+	Rule          string
+	// Reason says why the rule did not decide: the first thing about the
+	// packet it does not match ("not established", "destination port 22
+	// not in the rule's ports"), or that it only alerts.
+	Reason string
+}
+
+// String prints "drop sid 2 (group blocks) at open-request: not established".
+func (s Skip) String() string {
+	return s.Action.String() + " sid " + strconv.Itoa(s.Sid) + " (group " + s.Group + ") at " + s.Stage.String() + ": " + s.Reason
 }
 
 // Allowed reports whether the verdict is flow.Allow.
-func (d StatefulDecision) Allowed() bool { return d.Verdict == flow.Allow }
+func (d Decision) Allowed() bool { return d.Verdict == flow.Allow }
 
 // String explains the decision in one line, for example
 // "deny at open-request: drop sid 2 (group blocks)" or
 // "allow at data-to-client: no rule decided (the stateful engine passes by default)".
-func (d StatefulDecision) String() string {
+func (d Decision) String() string {
 	var b strings.Builder
 	b.WriteString(d.Verdict.String())
 	b.WriteString(" at ")
 	b.WriteString(d.Stage.String())
 	b.WriteString(": ")
 	switch {
+	case d.noEngine:
+		b.WriteString("no stateful firewall")
 	case d.Verdict == flow.Indeterminate && d.Indeterminate != nil:
 		b.WriteString(d.Indeterminate.String())
-	case d.Default && d.Action == "":
+	case d.Default && d.DefaultAction == "":
 		b.WriteString("no rule decided (the stateful engine passes by default)")
 	case d.Default:
-		b.WriteString("default action " + d.Action)
+		b.WriteString("default action " + d.DefaultAction)
 	default:
-		b.WriteString(d.Action + " sid " + strconv.Itoa(d.Sid) + " (group " + d.Group + ")")
+		b.WriteString(d.Action.String() + " sid " + strconv.Itoa(d.Sid) + " (group " + d.Group + ")")
 	}
 	if d.Warning != "" {
 		b.WriteString(" [warning: " + d.Warning + "]")
@@ -356,14 +391,14 @@ const (
 // maxDomain bounds the tls.sni / http.host buffers (a DNS name's limit).
 const maxDomain = 253
 
-// sfScratch holds the per-evaluation buffers, on the caller's stack.
-type sfScratch struct {
+// domainBufs holds the per-evaluation buffers, on the caller's stack.
+type domainBufs struct {
 	raw [maxDomain + 1]byte // "." + Domain
 	low [maxDomain + 1]byte // "." + lower-case Domain
 }
 
-// sfPacket is one stage's packet with everything rules look at.
-type sfPacket struct {
+// packet is one stage's packet with everything rules look at.
+type packet struct {
 	spec     *stageSpec
 	f        flow.Flow // the packet in its own direction
 	app      string    // canonical application protocol, "" while unknown
@@ -376,7 +411,7 @@ type sfPacket struct {
 	httpRequest    bool // an HTTP request is visible (http.header_names)
 }
 
-func (p *sfPacket) hasPorts() bool { return p.f.Protocol.HasPorts() }
+func (p *packet) hasPorts() bool { return p.f.Protocol.HasPorts() }
 
 // Evaluate judges a session: stage by stage, until a rule or default
 // decides. It does not allocate unless the decision carries alerts or is
@@ -384,23 +419,23 @@ func (p *sfPacket) hasPorts() bool { return p.f.Protocol.HasPorts() }
 // Indeterminate decision whose Indeterminate.Why says what is wrong. A nil
 // engine has no rules: every session is allowed by the engine's pass
 // default.
-func (e *StatefulEngine) Evaluate(s Session) StatefulDecision { return e.run(s, false) }
+func (e *Engine) Evaluate(s Session) Decision { return e.run(s, false) }
 
 // Explain is Evaluate with a per-stage trace in Stages: every rule that
 // matched each judged stage (alerts and rules past the decisive one
 // included), the rules that might match, and the stage's outcome. The
 // decision is the same as Evaluate's. Explain is the slow path.
-func (e *StatefulEngine) Explain(s Session) StatefulDecision { return e.run(s, true) }
+func (e *Engine) Explain(s Session) Decision { return e.run(s, true) }
 
-func (e *StatefulEngine) run(s Session, explain bool) StatefulDecision {
+func (e *Engine) run(s Session, explain bool) Decision {
 	if err := s.Validate(); err != nil {
-		return StatefulDecision{Verdict: flow.Indeterminate, Indeterminate: &Unknown{Why: "invalid session: " + err.Error()}}
+		return Decision{Verdict: flow.Indeterminate, Indeterminate: &Unknown{Why: "invalid session: " + err.Error()}}
 	}
 	if e == nil {
-		e = emptyEngine
+		return Decision{Verdict: flow.Allow, Action: flow.Pass, Default: true, noEngine: true}
 	}
 	fwd, ret := s.ForwardSeen, s.ReturnSeen
-	var d StatefulDecision
+	var d Decision
 	switch {
 	case !fwd && !ret:
 		fwd, ret = true, true
@@ -414,7 +449,7 @@ func (e *StatefulEngine) run(s Session, explain bool) StatefulDecision {
 		app = DefaultAppProto(s.Flow)
 	}
 	app = canonApp(app)
-	var scratch sfScratch
+	var scratch domainBufs
 	rawDot, lowDot := scratch.raw[:0], scratch.low[:0]
 	if dom := s.Flow.Domain; dom != "" && len(dom) <= maxDomain {
 		rawDot = append(append(rawDot, '.'), dom...)
@@ -441,7 +476,7 @@ func (e *StatefulEngine) run(s Session, explain bool) StatefulDecision {
 		if !spec.toServer {
 			pf = rev
 		}
-		p := sfPacket{spec: spec, f: pf}
+		p := packet{spec: spec, f: pf}
 		if spec.appKnown {
 			p.app, p.appKnown = app, true
 			if spec.request {
@@ -472,22 +507,25 @@ func (e *StatefulEngine) run(s Session, explain bool) StatefulDecision {
 	if !judged { // cannot happen: every protocol has a stage in each direction
 		d.Stage = OpenRequest
 	}
-	d.Verdict, d.Default, d.Action = flow.Allow, true, ""
+	d.Verdict, d.Default, d.Action = flow.Allow, true, flow.Pass
 	return d
 }
 
 // judge evaluates one stage and reports whether it decided the session.
+// It stays one function (about 130 lines): the loop over the merged
+// candidates and the two orders' decision rules share the state declared
+// at its top, and split apart they would pass it all around.
 // It fills d (verdict, deciding rule, alerts) and, when tr is not nil, the
 // stage's trace.
-func (e *StatefulEngine) judge(p *sfPacket, d *StatefulDecision, tr *StageTrace) bool {
-	var m sfMerge
+func (e *Engine) judge(p *packet, d *Decision, tr *StageTrace) bool {
+	var m merger
 	e.ix.candidates(p, &m)
 	var (
 		decided     = false
-		decision    *sfRule // the rule that decided; nil for none
-		unknownRule *sfRule // the undecidable rule that made the verdict indeterminate
-		passUnknown *sfRule // DEFAULT order: first undecidable pass
-		dropUnknown *sfRule // DEFAULT order: first undecidable drop or reject
+		decision    *rule // the rule that decided; nil for none
+		unknownRule *rule // the undecidable rule that made the verdict indeterminate
+		passUnknown *rule // DEFAULT order: first undecidable pass
+		dropUnknown *rule // DEFAULT order: first undecidable drop or reject
 	)
 	strict := e.order == StrictOrder
 	for {
@@ -499,54 +537,57 @@ func (e *StatefulEngine) judge(p *sfPacket, d *StatefulDecision, tr *StageTrace)
 		if decided && tr == nil {
 			// Only a drop under DEFAULT_ACTION_ORDER still collects the
 			// alerts ranked after it.
-			if strict || decision == nil || decision.action == sfPass {
+			if strict || decision == nil || decision.action == flow.Pass {
 				break
 			}
-			if r.action != sfAlert {
+			if r.action != flow.Alert {
 				continue
 			}
 		}
 		res := r.match(p)
-		if res == sfNo {
+		if res == matchNo {
+			if tr != nil && !decided {
+				d.Skipped = append(d.Skipped, e.skip(r, p, r.mismatch(p)))
+			}
 			continue
 		}
 		if tr != nil {
-			if res == sfYes {
+			if res == matchYes {
 				tr.Matches = append(tr.Matches, e.ruleMatch(r, p.spec.stage))
 			} else {
 				tr.Unknown = append(tr.Unknown, e.unknownOf(r, p.spec.stage))
 			}
 		}
 		if decided {
-			if !strict && res == sfYes && r.action == sfAlert && decision != nil && decision.action != sfPass {
+			if !strict && res == matchYes && r.action == flow.Alert && decision != nil && decision.action != flow.Pass {
 				d.Alerts = append(d.Alerts, e.ruleMatch(r, p.spec.stage))
 			}
 			continue
 		}
 		if strict {
 			switch {
-			case r.action == sfAlert:
-				if res == sfYes {
+			case r.action == flow.Alert:
+				if res == matchYes {
 					d.Alerts = append(d.Alerts, e.ruleMatch(r, p.spec.stage))
 				}
-			case res == sfUnknown:
+			case res == matchMaybe:
 				decided, unknownRule = true, r
 			default:
 				decided, decision = true, r
 			}
 		} else {
 			switch r.action {
-			case sfPass:
-				if res == sfYes {
+			case flow.Pass:
+				if res == matchYes {
 					decided, decision = true, r
 				} else if passUnknown == nil {
 					passUnknown = r
 				}
-			case sfDrop, sfReject:
+			case flow.Drop, flow.Reject:
 				switch {
 				case passUnknown != nil:
 					decided, unknownRule = true, passUnknown
-				case res == sfYes:
+				case res == matchYes:
 					decided, decision = true, r
 				case dropUnknown == nil:
 					dropUnknown = r
@@ -557,13 +598,16 @@ func (e *StatefulEngine) judge(p *sfPacket, d *StatefulDecision, tr *StageTrace)
 					decided, unknownRule = true, passUnknown
 				case dropUnknown != nil:
 					decided, unknownRule = true, dropUnknown
-				case res == sfYes:
+				case res == matchYes:
 					d.Alerts = append(d.Alerts, e.ruleMatch(r, p.spec.stage))
 				}
 			}
 		}
 		if tr != nil && decided && decision == r && len(tr.Matches) > 0 {
 			tr.Matches[len(tr.Matches)-1].Decisive = true
+		}
+		if tr != nil && !decided {
+			d.Skipped = append(d.Skipped, e.skip(r, p, skipReason(r, res)))
 		}
 	}
 	if !decided && !strict {
@@ -586,7 +630,7 @@ func (e *StatefulEngine) judge(p *sfPacket, d *StatefulDecision, tr *StageTrace)
 		return true
 	case decision != nil:
 		e.setRule(d, decision)
-		if decision.action == sfPass {
+		if decision.action == flow.Pass {
 			d.Verdict = flow.Allow
 		} else {
 			d.Verdict = flow.Deny
@@ -597,56 +641,8 @@ func (e *StatefulEngine) judge(p *sfPacket, d *StatefulDecision, tr *StageTrace)
 		return true
 	}
 	// No rule decided: the default actions (STRICT_ORDER only).
-	if strict && !e.defaults.IsZero() {
-		est := p.spec.established
-		tcp := p.f.Protocol == flow.TCP
-		// applies reports whether an "established" default covers this
-		// packet: established TCP packets (toServer: client-to-server
-		// ones only), and every packet of other protocols (F.9).
-		applies := func(toServerOnly bool) bool {
-			if toServerOnly && !p.spec.toServer {
-				return false
-			}
-			return !tcp || est
-		}
-		dd := e.defaults
-		for _, a := range [...]struct {
-			on   bool
-			name string
-			hit  bool
-		}{
-			{dd.AlertStrict, DefaultAlertStrict, true},
-			{dd.AlertEstablished, DefaultAlertEstablished, applies(false)},
-			{dd.AlertEstablishedAppLayer, DefaultAlertEstablishedAppLayer, applies(false)},
-			{dd.AlertEstablishedAppLayerToServer, DefaultAlertEstablishedAppLayerToServer, applies(true)},
-		} {
-			if a.on && a.hit {
-				rm := RuleMatch{Stage: stage, Action: a.name, Default: true}
-				d.Alerts = append(d.Alerts, rm)
-				if tr != nil {
-					tr.Matches = append(tr.Matches, rm)
-				}
-			}
-		}
-		drop := ""
-		switch {
-		case dd.DropStrict:
-			drop = DefaultDropStrict
-		case dd.DropEstablished && applies(false):
-			drop = DefaultDropEstablished
-		case dd.DropEstablishedAppLayer && applies(false):
-			drop = DefaultDropEstablishedAppLayer
-		case dd.DropEstablishedAppLayerToServer && applies(true):
-			drop = DefaultDropEstablishedAppLayerToServer
-		}
-		if drop != "" {
-			d.Verdict, d.Action, d.Default = flow.Deny, drop, true
-			if tr != nil {
-				tr.Matches = append(tr.Matches, RuleMatch{Stage: stage, Action: drop, Default: true, Decisive: true})
-				tr.Outcome = drop
-			}
-			return true
-		}
+	if strict && !e.defaults.IsZero() && e.applyDefaults(p, d, tr) {
+		return true
 	}
 	if tr != nil {
 		tr.Outcome = "continue"
@@ -655,19 +651,95 @@ func (e *StatefulEngine) judge(p *sfPacket, d *StatefulDecision, tr *StageTrace)
 }
 
 // setRule copies the identity of rule r into d.
-func (e *StatefulEngine) setRule(d *StatefulDecision, r *sfRule) {
+func (e *Engine) setRule(d *Decision, r *rule) {
 	g := &e.groups[r.group]
-	d.Action, d.Group, d.GroupPriority, d.Sid, d.Rule = r.action.String(), g.label, g.priority, r.sid, r.text
+	d.Action, d.Group, d.GroupPriority, d.Sid, d.Rule = r.action, g.label, g.priority, r.sid, r.text
 	d.Default = false
 }
 
-func (e *StatefulEngine) ruleMatch(r *sfRule, s Stage) RuleMatch {
+func (e *Engine) ruleMatch(r *rule, s Stage) RuleMatch {
 	g := &e.groups[r.group]
 	return RuleMatch{Stage: s, Group: g.label, GroupPriority: g.priority, Sid: r.sid,
-		Action: r.action.String(), Overridden: r.overridden, Rule: r.text}
+		Action: r.action, Overridden: r.overridden, Rule: r.text}
 }
 
-func (e *StatefulEngine) unknownOf(r *sfRule, s Stage) Unknown {
-	return Unknown{Stage: s, Group: e.groups[r.group].label, Sid: r.sid, Action: r.action.String(),
+func (e *Engine) unknownOf(r *rule, s Stage) Unknown {
+	return Unknown{Stage: s, Group: e.groups[r.group].label, Sid: r.sid, Action: r.action,
 		Rule: r.text, Keyword: r.unknownKW, Why: r.unknownWhy}
+}
+
+// applyDefaults applies the STRICT_ORDER default actions to a stage no
+// rule decided, and reports whether one of them decided it. Alert defaults
+// are recorded in d (and tr) either way.
+func (e *Engine) applyDefaults(p *packet, d *Decision, tr *StageTrace) bool {
+	stage := p.spec.stage
+	est := p.spec.established
+	tcp := p.f.Protocol == flow.TCP
+	// applies reports whether an "established" default covers this
+	// packet: established TCP packets (toServer: client-to-server
+	// ones only), and every packet of other protocols (F.9).
+	applies := func(toServerOnly bool) bool {
+		if toServerOnly && !p.spec.toServer {
+			return false
+		}
+		return !tcp || est
+	}
+	dd := e.defaults
+	for _, a := range [...]struct {
+		on   bool
+		name string
+		hit  bool
+	}{
+		{dd.AlertStrict, DefaultAlertStrict, true},
+		{dd.AlertEstablished, DefaultAlertEstablished, applies(false)},
+		{dd.AlertEstablishedAppLayer, DefaultAlertEstablishedAppLayer, applies(false)},
+		{dd.AlertEstablishedAppLayerToServer, DefaultAlertEstablishedAppLayerToServer, applies(true)},
+	} {
+		if a.on && a.hit {
+			rm := RuleMatch{Stage: stage, Action: flow.Alert, DefaultAction: a.name, Default: true}
+			d.Alerts = append(d.Alerts, rm)
+			if tr != nil {
+				tr.Matches = append(tr.Matches, rm)
+			}
+		}
+	}
+	drop := ""
+	switch {
+	case dd.DropStrict:
+		drop = DefaultDropStrict
+	case dd.DropEstablished && applies(false):
+		drop = DefaultDropEstablished
+	case dd.DropEstablishedAppLayer && applies(false):
+		drop = DefaultDropEstablishedAppLayer
+	case dd.DropEstablishedAppLayerToServer && applies(true):
+		drop = DefaultDropEstablishedAppLayerToServer
+	}
+	if drop != "" {
+		d.Verdict, d.Action, d.DefaultAction, d.Default = flow.Deny, flow.Drop, drop, true
+		if tr != nil {
+			tr.Matches = append(tr.Matches, RuleMatch{Stage: stage, Action: flow.Drop, DefaultAction: drop, Default: true, Decisive: true})
+			tr.Outcome = drop
+		}
+		return true
+	}
+	return false
+}
+
+// skip records a rule the engine tried at p's stage and passed over.
+func (e *Engine) skip(r *rule, p *packet, why string) Skip {
+	g := &e.groups[r.group]
+	return Skip{Stage: p.spec.stage, Group: g.label, GroupPriority: g.priority, Sid: r.sid, Action: r.action, Rule: r.text, Reason: why}
+}
+
+// skipReason says why a rule that matched (or might) did not decide.
+func skipReason(r *rule, res matchResult) string {
+	switch {
+	case r.overridden:
+		return "matches, but DROP_TO_ALERT turns the drop into an alert, which decides nothing"
+	case r.action == flow.Alert:
+		return "matches, but an alert decides nothing"
+	case res == matchMaybe:
+		return "might match: " + r.unknownWhy
+	}
+	return "matches, but a rule ranked before it decides"
 }

@@ -1,4 +1,4 @@
-package firewall
+package stateful
 
 import (
 	"net/netip"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/addrset"
+	"github.com/reachsim/reachsim/internal/portindex"
 )
 
 // The stateful engine's index. Rules are stored in decision order; a rule's
@@ -34,52 +35,37 @@ import (
 
 const maxCover = 64
 
-type sfIndex struct {
-	ip     sfBucket
-	protos [256]*sfBucket
-	apps   map[string]*sfBucket
+type index struct {
+	ip     bucket
+	protos [256]*bucket
+	apps   map[string]*bucket
 }
 
-type sfBucket struct {
+type bucket struct {
 	all      []int32
 	residual []int32
-	dst      sfDim[netip.Addr]
-	src      sfDim[netip.Addr]
-	port     sfDim[uint16]
+	dst      segments[netip.Addr]
+	src      segments[netip.Addr]
+	port     portindex.Index
 	exact    map[string][]int32 // domain -> rules
 	suffix   map[string][]int32 // domain suffix -> rules
 }
 
-// sfDim is a segment index: segment i starts at lo[i] and lists the
+// segments is a segment index: segment i starts at lo[i] and lists the
 // rules flat[offs[i]:offs[i+1]], ascending.
-type sfDim[K any] struct {
+type segments[K any] struct {
 	lo   []K
 	offs []int32
 	flat []int32
 }
 
-func (d *sfDim[K]) segment(i int) []int32 { return d.flat[d.offs[i]:d.offs[i+1]] }
+func (d *segments[K]) segment(i int) []int32 { return d.flat[d.offs[i]:d.offs[i+1]] }
 
-// The lookups are written out per key type: a comparison through a
-// function value would make the key, and with it the packet, escape.
+// The address lookup is written out for its key type: a comparison
+// through a function value would make the key, and with it the packet,
+// escape. Ports use the shared internal/portindex.
 
-func lookupPort(d *sfDim[uint16], k uint16) []int32 {
-	if len(d.lo) == 0 {
-		return nil
-	}
-	lo, hi := 0, len(d.lo)
-	for hi-lo > 1 {
-		mid := int(uint(lo+hi) >> 1)
-		if d.lo[mid] <= k {
-			lo = mid
-		} else {
-			hi = mid
-		}
-	}
-	return d.segment(lo)
-}
-
-func lookupAddr(d *sfDim[netip.Addr], k netip.Addr) []int32 {
+func lookupAddr(d *segments[netip.Addr], k netip.Addr) []int32 {
 	if len(d.lo) == 0 {
 		return nil
 	}
@@ -95,8 +81,8 @@ func lookupAddr(d *sfDim[netip.Addr], k netip.Addr) []int32 {
 	return d.segment(lo)
 }
 
-func (ix *sfIndex) build(rules []sfRule) {
-	ix.apps = map[string]*sfBucket{}
+func (ix *index) build(rules []rule) {
+	ix.apps = map[string]*bucket{}
 	for i := range rules {
 		r := &rules[i]
 		rank := int32(i)
@@ -105,7 +91,7 @@ func (ix *sfIndex) build(rules []sfRule) {
 			for _, a := range r.apps {
 				b := ix.apps[a]
 				if b == nil {
-					b = &sfBucket{}
+					b = &bucket{}
 					ix.apps[a] = b
 				}
 				b.all = append(b.all, rank)
@@ -116,7 +102,7 @@ func (ix *sfIndex) build(rules []sfRule) {
 			for p := range 256 {
 				if r.hasProto(flow.Protocol(p)) {
 					if ix.protos[p] == nil {
-						ix.protos[p] = &sfBucket{}
+						ix.protos[p] = &bucket{}
 					}
 					ix.protos[p].all = append(ix.protos[p].all, rank)
 				}
@@ -204,8 +190,8 @@ func (kb *keyBuild[K]) scores() []int {
 }
 
 // build indexes the rules use picks; all maps the bucket's rules to ranks.
-func (kb *keyBuild[K]) build(all []int32, use func(j int) bool) sfDim[K] {
-	var d sfDim[K]
+func (kb *keyBuild[K]) build(all []int32, use func(j int) bool) segments[K] {
+	var d segments[K]
 	if !hasAny(len(all), use) {
 		return d
 	}
@@ -259,7 +245,7 @@ const (
 	dimPort
 )
 
-func (b *sfBucket) index(rules []sfRule) {
+func (b *bucket) index(rules []rule) {
 	n := len(b.all)
 	addrKeys := func(s addrset.Set) [][2]netip.Addr {
 		if s.Equal(addrset.All()) {
@@ -343,14 +329,23 @@ func (b *sfBucket) index(rules []sfRule) {
 	}
 	b.dst = dst.build(b.all, func(j int) bool { return dim[j] == dimDst })
 	b.src = src.build(b.all, func(j int) bool { return dim[j] == dimSrc })
-	b.port = port.build(b.all, func(j int) bool { return dim[j] == dimPort })
+	var pb portindex.Builder
+	for j, ks := range port.keys {
+		if dim[j] == dimPort {
+			for _, k := range ks {
+				pb.Add(b.all[j], flow.PortRange{Lo: k[0], Hi: k[1]})
+			}
+		}
+	}
+	// No budget: maxCover already bounds what a rule adds.
+	b.port, _ = pb.Build(-1)
 }
 
 // domainKey returns how a rule's domain condition can be looked up: 'e'
 // with the exact lower-case name the tls.sni or http.host buffer must hold,
 // 's' with a lower-case name the domain must equal or end in after a dot,
 // or 0 when the rule has no such condition.
-func domainKey(r *sfRule) (byte, string) {
+func domainKey(r *rule) (byte, string) {
 	for bi := range r.bufs {
 		b := &r.bufs[bi]
 		if b.kind == bufHeaderNames || b.unknown {
@@ -376,24 +371,24 @@ func domainKey(r *sfRule) (byte, string) {
 	return 0, ""
 }
 
-// sfMaxLists bounds the lists one stage merges: five per bucket and the
+// maxLists bounds the lists one stage merges: five per bucket and the
 // suffixes of a 253-character name.
-const sfMaxLists = 160
+const maxLists = 160
 
-// sfMerge yields the ranks of several ascending lists in ascending order.
-type sfMerge struct {
-	lists [sfMaxLists][]int32
+// merger yields the ranks of several ascending lists in ascending order.
+type merger struct {
+	lists [maxLists][]int32
 	n     int
 }
 
-func (m *sfMerge) add(l []int32) {
-	if len(l) > 0 && m.n < sfMaxLists {
+func (m *merger) add(l []int32) {
+	if len(l) > 0 && m.n < maxLists {
 		m.lists[m.n] = l
 		m.n++
 	}
 }
 
-func (m *sfMerge) next() (int32, bool) {
+func (m *merger) next() (int32, bool) {
 	best := -1
 	var bv int32
 	for i := 0; i < m.n; i++ {
@@ -415,7 +410,7 @@ func (m *sfMerge) next() (int32, bool) {
 }
 
 // candidates fills m with the lists of rules that may match p.
-func (ix *sfIndex) candidates(p *sfPacket, m *sfMerge) {
+func (ix *index) candidates(p *packet, m *merger) {
 	ix.ip.candidates(p, m)
 	if pr := p.f.Protocol; pr >= 0 && pr <= 255 {
 		if b := ix.protos[pr]; b != nil {
@@ -429,7 +424,7 @@ func (ix *sfIndex) candidates(p *sfPacket, m *sfMerge) {
 	}
 }
 
-func (b *sfBucket) candidates(p *sfPacket, m *sfMerge) {
+func (b *bucket) candidates(p *packet, m *merger) {
 	if len(b.all) == 0 {
 		return
 	}
@@ -437,7 +432,7 @@ func (b *sfBucket) candidates(p *sfPacket, m *sfMerge) {
 	m.add(lookupAddr(&b.dst, p.f.Dst.Addr()))
 	m.add(lookupAddr(&b.src, p.f.Src.Addr()))
 	if p.hasPorts() {
-		m.add(lookupPort(&b.port, p.f.Dst.Port()))
+		m.add(b.port.Lookup(p.f.Dst.Port()))
 	}
 	if (p.sniVisible || p.hostVisible) && (b.exact != nil || b.suffix != nil) {
 		dom := p.lowDot[1:]

@@ -1,4 +1,4 @@
-package firewall
+package stateful
 
 import (
 	"fmt"
@@ -18,10 +18,10 @@ import (
 // rules, and a TLS denylist of 3,000 names). The 5-tuple groups come last
 // in strict order, and the very last rule is the only one that passes
 // sfLastRule.
-func sfBenchQuota(order RuleOrder) StatefulConfig {
-	cfg := StatefulConfig{Order: order, HomeNet: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/12")}}
+func sfBenchQuota(order RuleOrder) Config {
+	cfg := Config{Order: order, HomeNet: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/12")}}
 	if order == StrictOrder {
-		cfg.Defaults = StatefulDefaults{DropEstablished: true, AlertStrict: true}
+		cfg.Defaults = Defaults{DropEstablished: true, AlertStrict: true}
 	}
 	var allow, deny []string
 	for i := range 1499 {
@@ -31,9 +31,9 @@ func sfBenchQuota(order RuleOrder) StatefulConfig {
 		deny = append(deny, fmt.Sprintf("bad%d.example.net", i))
 	}
 	cfg.Groups = append(cfg.Groups,
-		StatefulGroupRef{Priority: 1, Group: StatefulRuleGroup{Name: "allow-domains", RuleOrder: order,
+		GroupRef{Priority: 1, Group: RuleGroup{Name: "allow-domains", RuleOrder: order,
 			DomainList: &DomainList{Targets: allow, TargetTypes: []string{"TLS_SNI", "HTTP_HOST"}, Type: "ALLOWLIST"}}},
-		StatefulGroupRef{Priority: 2, Group: StatefulRuleGroup{Name: "deny-domains", RuleOrder: order,
+		GroupRef{Priority: 2, Group: RuleGroup{Name: "deny-domains", RuleOrder: order,
 			DomainList: &DomainList{Targets: deny, TargetTypes: []string{"TLS_SNI"}, Type: "DENYLIST"}}})
 	ports := []int{443, 80, 22, 5432, 3306, 6379, 8080, 9200, 27017, 25}
 	for g := range 8 {
@@ -71,7 +71,7 @@ func sfBenchQuota(order RuleOrder) StatefulConfig {
 			lines[len(lines)-1] = "pass tcp $HOME_NET any -> 10.250.0.0/24 7777 (msg:\"the last rule\"; flow:to_server; sid:3000;)"
 			rules = strings.Join(lines, "\n")
 		}
-		cfg.Groups = append(cfg.Groups, StatefulGroupRef{Priority: 10 + g, Group: StatefulRuleGroup{
+		cfg.Groups = append(cfg.Groups, GroupRef{Priority: 10 + g, Group: RuleGroup{
 			Name: fmt.Sprintf("fivetuple-%d", g), RuleOrder: order, RulesString: rules}})
 	}
 	return cfg
@@ -87,10 +87,10 @@ var sfBenchSessions = []struct {
 	{"domain-denied", Session{Flow: flow.MustParse("tcp 10.1.2.3:50000 -> 203.0.113.5:443 domain bad2999.example.net")}},
 }
 
-func BenchmarkStatefulEvaluate30k(b *testing.B) {
+func BenchmarkEvaluate30k(b *testing.B) {
 	for _, order := range []RuleOrder{StrictOrder, DefaultActionOrder} {
 		cfg := sfBenchQuota(order)
-		e, err := CompileStateful(cfg, nil)
+		e, err := Compile(cfg, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -129,15 +129,15 @@ func BenchmarkStatefulEvaluate30k(b *testing.B) {
 	}
 }
 
-func BenchmarkStatefulCompile30k(b *testing.B) {
+func BenchmarkCompile30k(b *testing.B) {
 	for _, order := range []RuleOrder{StrictOrder, DefaultActionOrder} {
 		cfg := sfBenchQuota(order)
 		b.Run(order.String(), func(b *testing.B) {
 			b.ReportAllocs()
-			var e *StatefulEngine
+			var e *Engine
 			for b.Loop() {
 				var err error
-				if e, err = CompileStateful(cfg, nil); err != nil {
+				if e, err = Compile(cfg, nil); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -1,4 +1,4 @@
-package firewall
+package stateful
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 
 // Domain-list rule generation, in the forms AWS's developer guide lists
 // ("Stateful rules examples: domain list rules"). See
-// [StatefulRuleGroup.Rules] for the result.
+// [RuleGroup.Rules] for the result.
 
 // domainListWords maps a GeneratedRulesType to the action of its rules and
 // the word of its msg.

@@ -1,4 +1,4 @@
-package firewall
+package stateful
 
 import (
 	"cmp"
@@ -14,118 +14,23 @@ import (
 	"github.com/reachsim/reachsim/internal/addrset"
 )
 
-// StatefulEngine is a policy's stateful rule groups, resolved and compiled
-// for fast evaluation of sessions. Build it with [CompileStateful]; it is
-// immutable and safe for concurrent use.
+// Engine is a policy's stateful rule groups, resolved and compiled
+// for fast evaluation of sessions. Build it with [Compile]; it is
+// immutable and safe for concurrent use. The package doc states how it
+// decides.
 //
-// # What it models
-//
-// A session ([Session]) is judged packet by packet ([Stage]): the client's
-// opening packet, the server's first reply, then the first data packet in
-// each direction. At each stage the rules are tried in the policy's order:
-//
-//   - DEFAULT_ACTION_ORDER: every rule of every group, ranked by action
-//     (pass, drop, reject, alert), then by the Suricata priority keyword
-//     (lower first; a rule without one counts as 3, Suricata's default;
-//     classtype priorities are not modelled), then by the order of the
-//     groups in the policy, then by the order of the rules. A matching pass
-//     rule passes the whole connection (Suricata stops inspecting the
-//     flow); otherwise a matching drop or reject blocks the packet;
-//     otherwise the packet passes and the next stage is judged. Alert
-//     rules never decide.
-//   - STRICT_ORDER: groups by ascending priority, rules as written. The
-//     first matching pass, drop or reject decides (pass passes the whole
-//     connection); alerts are recorded and evaluation goes on (reachsim's
-//     reading of AWS's and Suricata's action semantics). If no rule
-//     decides, the default actions apply: aws:drop_strict drops the packet;
-//     aws:drop_established drops established TCP packets (DataToServer,
-//     DataToClient: the handshake gets through, the data does not) and
-//     every UDP, ICMP and other non-TCP packet (AWS's page says both
-//     "established once both sides sent" and "drops all packets of
-//     connectionless protocols"; reachsim takes the latter).
-//     aws:drop_established_app_layer decides like aws:drop_established at
-//     this granularity: its differences (tolerating a ClientHello or HTTP
-//     header split over several segments, dropping server-sent banners)
-//     lie within a stage, since DataToServer carries the whole first
-//     application message. The _to_server variant drops only
-//     client-to-server packets (which come first). Without a drop default
-//     the packet passes and the next stage is judged.
-//
-// No decision at any stage: the connection is allowed by the engine's pass
-// default (Action "", Default true). A reject counts as a drop for
-// reachability; its action is reported.
-//
-// # Matching
-//
-// A rule matches a stage when its protocol, addresses and ports match the
-// stage's packet (for "<>" also with source and destination swapped), and
-// its options hold:
-//
-//   - Protocols: "ip" (and "ipv4", "ipv6") every packet; tcp, udp, icmp
-//     (ICMP and ICMPv6), icmpv4, icmpv6 by IP protocol; an application
-//     protocol ("tls", "http", "dns", ...) only at stages whose
-//     application protocol is known and equal ("http" also matches
-//     HTTP/2). A rule with ports other than "any" never matches a packet
-//     without ports (ICMP).
-//   - flow: established, not_established, stateless, to_server/from_client,
-//     to_client/from_server, no_frag, only_frag; ip_proto; itype; icode;
-//     sameip; app-layer-protocol; ssl_state client_hello (the client's first
-//     application message: DataToServer for TCP) and server_hello (the
-//     server's first: DataToClient for TCP).
-//   - tls.sni and http.host sticky buffers with content, nocase, startswith,
-//     endswith, depth, offset and the dotprefix, to_lowercase and
-//     strip_whitespace transforms. The buffer holds the session's Domain
-//     at the client's first application message of a TLS (tls.sni) or
-//     HTTP (http.host, lower case) connection, and nothing elsewhere; an
-//     empty Domain means the connection carries no SNI or Host, so those
-//     rules do not match. http.header_names is known to start with
-//     "\r\n" (enough for AWS's generated allowlist drop rule).
-//   - Informational keywords (sid, msg, rev, gid, classtype, metadata,
-//     reference, priority, noalert, alert, target, tag, requires,
-//     flowbits/xbits set, unset, toggle and noalert) do not affect
-//     matching.
-//
-// Anything else that decides whether a rule matches (payload content and
-// pcre, other sticky buffers such as dns.query or http.uri, ja3, geoip,
-// flowbits:isset, dsize, flags, thresholds, unknown keywords) makes the
-// rule undecidable ([Unknown]) at the stages where everything else about
-// it matches. Payload keywords never match a TCP SYN or SYN-ACK (they
-// carry no payload); application-layer keywords only match where their
-// protocol is known. Under STRICT_ORDER an undecidable pass, drop or
-// reject reached before any decision makes the verdict Indeterminate;
-// under DEFAULT_ACTION_ORDER a definite pass wins over an undecidable
-// one, which wins over any drop, and a definite drop wins over an
-// undecidable drop. Undecidable alerts never matter.
-//
-// IP-only rules (Suricata's classification: a layer-3/4 protocol, both
-// ports "any", no negated address, no flow keyword and only informational
-// options; a rule with $EXTERNAL_NET counts as negated unless the group
-// defines EXTERNAL_NET) are checked on the first packet of each direction
-// only (OpenRequest, OpenReply).
-//
-// # Variables
-//
-// $HOME_NET is the group's IPSets["HOME_NET"] if set, else the policy's
-// HomeNet. $EXTERNAL_NET is the group's IPSets["EXTERNAL_NET"] if set,
-// else the complement of the policy's HomeNet (AWS's quirk: a group that
-// overrides only HOME_NET keeps the policy's EXTERNAL_NET). Other $NAMEs
-// come from the group's IPSets (addresses) or PortSets (ports), @NAMEs
-// from its IPSetReferences through the [IPSetResolver]. A list is the
-// union of its positive items minus the union of its negated items (only
-// negated items: everything minus them).
-type StatefulEngine struct {
+// A nil *Engine means "no stateful firewall here": Evaluate and Explain
+// allow every session with a Decision whose Default is true.
+type Engine struct {
 	order    RuleOrder
-	defaults StatefulDefaults
-	groups   []sfGroup
-	rules    []sfRule // in decision order
-	ix       sfIndex
+	defaults Defaults
+	groups   []groupInfo
+	rules    []rule // in decision order
+	ix       index
 }
 
-// emptyEngine stands in for a nil *StatefulEngine.
-var emptyEngine = &StatefulEngine{}
-
 // Order returns the engine's rule order.
-func (e *StatefulEngine) Order() RuleOrder {
+func (e *Engine) Order() RuleOrder {
 	if e == nil {
 		return DefaultActionOrder
 	}
@@ -133,48 +38,33 @@ func (e *StatefulEngine) Order() RuleOrder {
 }
 
 // NumRules returns the number of rules the engine holds.
-func (e *StatefulEngine) NumRules() int {
+func (e *Engine) NumRules() int {
 	if e == nil {
 		return 0
 	}
 	return len(e.rules)
 }
 
-type sfGroup struct {
+type groupInfo struct {
 	label    string
 	priority int
 }
 
-// sfAction is a rule's effective action; the order is DEFAULT_ACTION_ORDER's.
-type sfAction uint8
+// matchResult is the outcome of matching a rule against a packet.
+type matchResult uint8
 
 const (
-	sfPass sfAction = iota
-	sfDrop
-	sfReject
-	sfAlert
+	matchNo matchResult = iota
+	matchYes
+	matchMaybe
 )
 
-var sfActionNames = [...]string{sfPass: "pass", sfDrop: "drop", sfReject: "reject", sfAlert: "alert"}
-
-// String returns the action as Suricata writes it.
-func (a sfAction) String() string { return sfActionNames[a] }
-
-// sfTri is the outcome of matching a rule against a packet.
-type sfTri uint8
-
-const (
-	sfNo sfTri = iota
-	sfYes
-	sfUnknown
-)
-
-// sfRule is a compiled rule.
-type sfRule struct {
-	group      int32 // index into StatefulEngine.groups
+// rule is a compiled rule.
+type rule struct {
+	group      int32 // index into Engine.groups
 	sid        int
 	prio       int // Suricata priority; defaultPriority when unset
-	action     sfAction
+	action     flow.Action
 	overridden bool // a drop turned into an alert by DROP_TO_ALERT
 	text       string
 
@@ -197,8 +87,8 @@ type sfRule struct {
 	dir          int8 // +1 to_server, -1 to_client
 	never        bool // a condition no packet meets (flow:only_frag)
 	needsPayload bool
-	conds        []sfCond
-	bufs         []sfBuf
+	conds        []cond
+	bufs         []buffer
 	unknownKW    string // the first undecidable keyword, "" if none
 	unknownWhy   string
 }
@@ -206,16 +96,16 @@ type sfRule struct {
 // defaultPriority is Suricata's priority of a rule without one.
 const defaultPriority = 3
 
-func (r *sfRule) hasProto(p flow.Protocol) bool {
+func (r *rule) hasProto(p flow.Protocol) bool {
 	return p >= 0 && p <= 255 && r.protos[p>>6]&(1<<(uint(p)&63)) != 0
 }
 
-func (r *sfRule) setProto(p flow.Protocol) { r.protos[p>>6] |= 1 << (uint(p) & 63) }
+func (r *rule) setProto(p flow.Protocol) { r.protos[p>>6] |= 1 << (uint(p) & 63) }
 
-// CompileStateful checks a policy's stateful configuration and compiles
+// Compile checks a policy's stateful configuration and compiles
 // it. It resolves every variable and IP set reference (res may be nil if
 // no group has IP set references) and compiles every rule; see
-// [StatefulEngine] for the semantics.
+// [Engine] for the semantics.
 //
 // Errors are *[flow.InputError] values naming the group and rule, wrapping
 // [ErrInvalidPolicy] (rule order, defaults under DEFAULT_ACTION_ORDER,
@@ -224,7 +114,7 @@ func (r *sfRule) setProto(p flow.Protocol) { r.protos[p>>6] |= 1 << (uint(p) & 6
 // sids), [ErrInvalidRule] (options Suricata would reject, the priority
 // keyword in a STRICT_ORDER group), [suricata.ErrSyntax] or [ErrUnresolved] (an
 // unknown $VARIABLE or @REFERENCE: never a silent non-match).
-func CompileStateful(cfg StatefulConfig, res IPSetResolver) (*StatefulEngine, error) {
+func Compile(cfg Config, res IPSetResolver) (*Engine, error) {
 	if !cfg.Order.IsValid() {
 		return nil, &flow.InputError{Path: "StatefulEngineOptions.RuleOrder", Err: fmt.Errorf("%w: rule order %d out of range", ErrInvalidPolicy, uint8(cfg.Order))}
 	}
@@ -243,8 +133,8 @@ func CompileStateful(cfg StatefulConfig, res IPSetResolver) (*StatefulEngine, er
 	if err != nil {
 		return nil, &flow.InputError{Path: "HomeNet", Err: fmt.Errorf("%w: %w", ErrInvalidPolicy, err)}
 	}
-	e := &StatefulEngine{order: cfg.Order, defaults: cfg.Defaults}
-	c := sfCompiler{res: res, refs: map[string]addrset.Set{}, home: home, ext: home.Complement()}
+	e := &Engine{order: cfg.Order, defaults: cfg.Defaults}
+	c := compiler{res: res, refs: map[string]addrset.Set{}, home: home, ext: home.Complement()}
 	seenPrio := map[int]int{}
 	seenID := map[string]int{}
 	for gi, ref := range cfg.Groups {
@@ -284,25 +174,25 @@ func CompileStateful(cfg StatefulConfig, res IPSetResolver) (*StatefulEngine, er
 		if err := c.startGroup(&g, label); err != nil {
 			return nil, gerr(err)
 		}
-		e.groups = append(e.groups, sfGroup{label: label, priority: ref.Priority})
+		e.groups = append(e.groups, groupInfo{label: label, priority: ref.Priority})
 		for ri := range rules {
-			r, err := c.rule(&rules[ri], cfg.Order)
+			r, err := c.compile(&rules[ri], cfg.Order)
 			if err != nil {
 				return nil, &flow.InputError{Path: path, Resource: label, Rule: "sid " + strconv.Itoa(rules[ri].Sid()), Text: rules[ri].Text, Err: err}
 			}
 			r.group = int32(gi)
-			if ref.DropToAlert && r.action == sfDrop {
-				r.action, r.overridden = sfAlert, true
+			if ref.DropToAlert && r.action == flow.Drop {
+				r.action, r.overridden = flow.Alert, true
 			}
 			e.rules = append(e.rules, r)
 		}
 	}
 	if cfg.Order == StrictOrder {
-		slices.SortStableFunc(e.rules, func(a, b sfRule) int {
+		slices.SortStableFunc(e.rules, func(a, b rule) int {
 			return cmp.Compare(e.groups[a.group].priority, e.groups[b.group].priority)
 		})
 	} else {
-		slices.SortStableFunc(e.rules, func(a, b sfRule) int {
+		slices.SortStableFunc(e.rules, func(a, b rule) int {
 			return cmp.Or(cmp.Compare(a.action, b.action), cmp.Compare(a.prio, b.prio))
 		})
 	}
@@ -310,10 +200,10 @@ func CompileStateful(cfg StatefulConfig, res IPSetResolver) (*StatefulEngine, er
 	return e, nil
 }
 
-// MustCompileStateful is [CompileStateful] that panics on error, for
+// MustCompile is [Compile] that panics on error, for
 // literals in tests and examples.
-func MustCompileStateful(cfg StatefulConfig, res IPSetResolver) *StatefulEngine {
-	e, err := CompileStateful(cfg, res)
+func MustCompile(cfg Config, res IPSetResolver) *Engine {
+	e, err := Compile(cfg, res)
 	if err != nil {
 		panic(err)
 	}
@@ -333,13 +223,13 @@ func prefixSet(ps []netip.Prefix) (addrset.Set, error) {
 	return addrset.Of(ps...), nil
 }
 
-// sfCompiler resolves and compiles the rules of one group at a time.
-type sfCompiler struct {
+// compiler resolves and compiles the rules of one group at a time.
+type compiler struct {
 	res       IPSetResolver
 	refs      map[string]addrset.Set // resolved IP set references by ARN
 	home, ext addrset.Set            // the policy's HOME_NET and EXTERNAL_NET
 
-	g        *StatefulRuleGroup
+	g        *RuleGroup
 	label    string
 	gHome    addrset.Set
 	gExt     addrset.Set
@@ -348,7 +238,7 @@ type sfCompiler struct {
 	portsets map[string]flow.PortSet
 }
 
-func (c *sfCompiler) startGroup(g *StatefulRuleGroup, label string) error {
+func (c *compiler) startGroup(g *RuleGroup, label string) error {
 	c.g, c.label = g, label
 	c.gHome, c.gExt, c.extNeg = c.home, c.ext, true
 	c.ipsets, c.portsets = map[string]addrset.Set{}, map[string]flow.PortSet{}
@@ -378,7 +268,7 @@ func (c *sfCompiler) startGroup(g *StatefulRuleGroup, label string) error {
 
 // addr resolves an address expression; neg reports whether it contains a
 // negation (after expanding $EXTERNAL_NET).
-func (c *sfCompiler) addr(x suricata.AddrExpr) (s addrset.Set, neg bool, err error) {
+func (c *compiler) addr(x suricata.AddrExpr) (s addrset.Set, neg bool, err error) {
 	switch {
 	case x.Any:
 		s = addrset.All()
@@ -451,7 +341,7 @@ func (c *sfCompiler) addr(x suricata.AddrExpr) (s addrset.Set, neg bool, err err
 }
 
 // ports resolves a port expression.
-func (c *sfCompiler) ports(x suricata.PortExpr) (flow.PortSet, error) {
+func (c *compiler) ports(x suricata.PortExpr) (flow.PortSet, error) {
 	var s flow.PortSet
 	switch {
 	case x.Any:
@@ -519,20 +409,20 @@ var headerProtos = map[string]bool{
 }
 
 // rule compiles one rule of the current group.
-func (c *sfCompiler) rule(sr *suricata.Rule, order RuleOrder) (sfRule, error) {
-	r := sfRule{sid: sr.Sid(), text: sr.Text, prio: defaultPriority, bidir: sr.Bidirectional}
+func (c *compiler) compile(sr *suricata.Rule, order RuleOrder) (rule, error) {
+	r := rule{sid: sr.Sid(), text: sr.Text, prio: defaultPriority, bidir: sr.Bidirectional}
 	if r.sid <= 0 {
 		return r, fmt.Errorf("%w: the rule has no positive sid", ErrInvalidRule)
 	}
 	switch sr.Action {
 	case "pass":
-		r.action = sfPass
+		r.action = flow.Pass
 	case "drop":
-		r.action = sfDrop
+		r.action = flow.Drop
 	case "reject":
-		r.action = sfReject
+		r.action = flow.Reject
 	case "alert":
-		r.action = sfAlert
+		r.action = flow.Alert
 	default:
 		return r, fmt.Errorf("%w: action %q", ErrInvalidRule, sr.Action)
 	}

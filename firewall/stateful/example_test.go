@@ -1,10 +1,10 @@
-package firewall_test
+package stateful_test
 
 import (
 	"fmt"
 	"net/netip"
 
-	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateful"
 	"github.com/reachsim/reachsim/firewall/suricata"
 	"github.com/reachsim/reachsim/flow"
 )
@@ -13,21 +13,21 @@ import (
 // combination AWS recommends for egress filtering: TLS and HTTP to listed
 // names pass once the name is seen; everything else is dropped when its
 // first data packet arrives.
-func ExampleCompileStateful() {
-	cfg := firewall.StatefulConfig{
-		Order:    firewall.StrictOrder,
-		Defaults: firewall.StatefulDefaults{DropEstablished: true},
+func ExampleCompile() {
+	cfg := stateful.Config{
+		Order:    stateful.StrictOrder,
+		Defaults: stateful.Defaults{DropEstablished: true},
 		HomeNet:  []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")},
-		Groups: []firewall.StatefulGroupRef{{Priority: 10, Group: firewall.StatefulRuleGroup{
-			Name: "egress-domains", RuleOrder: firewall.StrictOrder,
-			DomainList: &firewall.DomainList{
+		Groups: []stateful.GroupRef{{Priority: 10, Group: stateful.RuleGroup{
+			Name: "egress-domains", RuleOrder: stateful.StrictOrder,
+			DomainList: &stateful.DomainList{
 				Targets:     []string{".amazonaws.com", "github.com"},
 				TargetTypes: []string{"TLS_SNI", "HTTP_HOST"},
 				Type:        "ALLOWLIST",
 			},
 		}}},
 	}
-	e, err := firewall.CompileStateful(cfg, nil)
+	e, err := stateful.Compile(cfg, nil)
 	if err != nil {
 		panic(err)
 	}
@@ -39,7 +39,7 @@ func ExampleCompileStateful() {
 		"tcp 10.0.1.5:50000 -> 198.51.100.7:22",
 		"udp 10.0.1.5:50000 -> 198.51.100.53:53",
 	} {
-		fmt.Println(e.Evaluate(firewall.Session{Flow: flow.MustParse(f)}))
+		fmt.Println(e.Evaluate(stateful.Session{Flow: flow.MustParse(f)}))
 	}
 	// Output:
 	// allow at data-to-server: pass sid 1 (group egress-domains)
@@ -51,18 +51,18 @@ func ExampleCompileStateful() {
 }
 
 // Explain shows every stage judged and every rule that matched it.
-func ExampleStatefulEngine_Explain() {
-	e := firewall.MustCompileStateful(firewall.StatefulConfig{
-		Order:    firewall.StrictOrder,
-		Defaults: firewall.StatefulDefaults{DropStrict: true},
+func ExampleEngine_Explain() {
+	e := stateful.MustCompile(stateful.Config{
+		Order:    stateful.StrictOrder,
+		Defaults: stateful.Defaults{DropStrict: true},
 		HomeNet:  []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")},
-		Groups: []firewall.StatefulGroupRef{{Priority: 1, Group: firewall.StatefulRuleGroup{
-			Name: "web", RuleOrder: firewall.StrictOrder,
+		Groups: []stateful.GroupRef{{Priority: 1, Group: stateful.RuleGroup{
+			Name: "web", RuleOrder: stateful.StrictOrder,
 			RulesString: `alert tcp any any -> any any (msg:"log everything"; sid:1;)
 pass tcp any 443 -> $HOME_NET any (msg:"replies from HTTPS servers (wrong way round)"; sid:2;)`,
 		}}},
 	}, nil)
-	d := e.Explain(firewall.Session{Flow: flow.MustParse("tcp 10.0.1.5:50000 -> 198.51.100.7:443")})
+	d := e.Explain(stateful.Session{Flow: flow.MustParse("tcp 10.0.1.5:50000 -> 198.51.100.7:443")})
 	fmt.Println(d)
 	for _, st := range d.Stages {
 		fmt.Println(" ", st.Stage, st.Packet, "->", st.Outcome)
@@ -79,9 +79,9 @@ pass tcp any 443 -> $HOME_NET any (msg:"replies from HTTPS servers (wrong way ro
 
 // Standard (5-tuple) rules become Suricata rules the way AWS converts
 // them.
-func ExampleStatefulRuleGroup_Rules() {
-	g := firewall.StatefulRuleGroup{Name: "std", StandardRules: []firewall.StandardRule{{
-		Action: "DROP", Protocol: "HTTP", Source: "$HOME_NET", SourcePort: "ANY",
+func ExampleRuleGroup_Rules() {
+	g := stateful.RuleGroup{Name: "std", StandardRules: []stateful.StandardRule{{
+		Action: flow.Drop, Protocol: "HTTP", Source: "$HOME_NET", SourcePort: "ANY",
 		Direction: "ANY", Destination: "$EXTERNAL_NET", DestinationPort: "ANY",
 		Options: []suricata.Option{{Keyword: "sid", Value: "1234"}},
 	}}}

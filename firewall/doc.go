@@ -1,0 +1,32 @@
+// Package firewall is an AWS Network Firewall policy at one endpoint: the
+// stateless engine (package stateless) and the stateful engine (package
+// stateful, whose rules are written in the language of package suricata)
+// combined the way a firewall endpoint runs them.
+//
+// Contract:
+//   - [Compile] checks a [Policy] and compiles both engines, resolving IP
+//     set references through a [stateful.IPSetResolver]; it returns an
+//     immutable [Engine], safe for concurrent use. [MustCompile] panics
+//     instead. Errors name the policy ("policy NAME: stateless: ...") and
+//     wrap [ErrInvalidPolicy] (the stream exception policy) or the
+//     sentinels of the engine that found the fault: [stateless.ErrInvalidRule],
+//     [stateless.ErrInvalidGroup], [stateless.ErrInvalidPolicy],
+//     [stateful.ErrInvalidRule], [stateful.ErrInvalidGroup],
+//     [stateful.ErrInvalidPolicy], [stateful.ErrUnresolved] and
+//     [suricata.ErrSyntax]. [ErrUnresolved] is for input formats that bind
+//     a policy to its rule groups by ARN.
+//   - [Engine.Evaluate] judges a [Connection] (a session's request as it
+//     reaches the endpoint, and which of its directions cross it) and
+//     returns a [Decision]: per direction, the verdict, the rule that
+//     decided and a sentence saying why, with the stateless engine's
+//     decision on each representative packet and the stateful engine's on
+//     the session. [Engine.Explain] returns the same Decision with the
+//     engines' explanations filled (skipped rules, the stateful per-stage
+//     trace). Neither returns an error.
+//   - The stateless engine judges every packet alone, replies included; a
+//     packet it passes never reaches the stateful engine, a packet it
+//     drops denies its direction, and the stateful engine judges the
+//     session over the directions that were forwarded to it.
+//   - A nil *Engine means "no firewall here": both directions of every
+//     connection are allowed, and the reasons say so.
+package firewall

@@ -1,0 +1,139 @@
+// Package stateful is AWS Network Firewall's stateful engine: its rule
+// groups in their three AWS forms (a Suricata rules string, standard
+// 5-tuple rules, a domain list), the policy's rule order and default
+// actions, and the compiled engine that judges sessions.
+//
+// Contract:
+//   - [Compile] checks a [Config] (the stateful half of a firewall
+//     policy), resolves every variable and IP set reference, compiles every
+//     rule and returns an immutable [Engine], safe for concurrent use;
+//     [MustCompile] panics instead. Nothing is left to evaluation time: an
+//     unknown $VARIABLE or @REFERENCE is a Compile error, never a silent
+//     non-match.
+//   - Errors are *[flow.InputError] values naming the group, the rule (its
+//     sid) and the Go or AWS path, wrapping [ErrInvalidRule],
+//     [ErrInvalidGroup], [ErrInvalidPolicy], [ErrUnresolved] or
+//     [suricata.ErrSyntax].
+//   - Nothing is guessed: a standard rule without an action, or a TCP or
+//     UDP standard rule without ports, is a Compile error that says what is
+//     missing.
+//   - [Engine.Evaluate] judges a [Session] and returns a [Decision];
+//     [Engine.Explain] returns the same Decision with its per-stage trace
+//     and Skipped filled. Neither returns an error.
+//   - A nil *Engine means "no stateful firewall here": every session is
+//     allowed (Verdict Allow, Default true).
+//
+// # What it models
+//
+// A session ([Session]) is judged packet by packet ([Stage]): the client's
+// opening packet, the server's first reply, then the first data packet in
+// each direction. At each stage the rules are tried in the policy's order:
+//
+//   - DEFAULT_ACTION_ORDER: every rule of every group, ranked by action
+//     (pass, drop, reject, alert), then by the Suricata priority keyword
+//     (lower first; a rule without one counts as 3, Suricata's default;
+//     classtype priorities are not modelled), then by the order of the
+//     groups in the policy, then by the order of the rules. A matching pass
+//     rule passes the whole connection (Suricata stops inspecting the
+//     flow); otherwise a matching drop or reject blocks the packet;
+//     otherwise the packet passes and the next stage is judged. Alert
+//     rules never decide.
+//   - STRICT_ORDER: groups by ascending priority, rules as written. The
+//     first matching pass, drop or reject decides (pass passes the whole
+//     connection); alerts are recorded and evaluation goes on (reachsim's
+//     reading of AWS's and Suricata's action semantics). If no rule
+//     decides, the default actions apply: aws:drop_strict drops the packet;
+//     aws:drop_established drops established TCP packets (DataToServer,
+//     DataToClient: the handshake gets through, the data does not) and
+//     every UDP, ICMP and other non-TCP packet (AWS's page says both
+//     "established once both sides sent" and "drops all packets of
+//     connectionless protocols"; reachsim takes the latter).
+//     aws:drop_established_app_layer decides like aws:drop_established at
+//     this granularity: its differences (tolerating a ClientHello or HTTP
+//     header split over several segments, dropping server-sent banners)
+//     lie within a stage, since DataToServer carries the whole first
+//     application message. The _to_server variant drops only
+//     client-to-server packets (which come first). Without a drop default
+//     the packet passes and the next stage is judged.
+//
+// No decision at any stage: the connection is allowed by the engine's pass
+// default (Action "", Default true). A reject counts as a drop for
+// reachability; its action is reported.
+//
+// # Matching
+//
+// A rule matches a stage when its protocol, addresses and ports match the
+// stage's packet (for "<>" also with source and destination swapped), and
+// its options hold:
+//
+//   - Protocols: "ip" (and "ipv4", "ipv6") every packet; tcp, udp, icmp
+//     (ICMP and ICMPv6), icmpv4, icmpv6 by IP protocol; an application
+//     protocol ("tls", "http", "dns", ...) only at stages whose
+//     application protocol is known and equal ("http" also matches
+//     HTTP/2). A rule with ports other than "any" never matches a packet
+//     without ports (ICMP).
+//   - flow: established, not_established, stateless, to_server/from_client,
+//     to_client/from_server, no_frag, only_frag; ip_proto; itype; icode;
+//     sameip; app-layer-protocol; ssl_state client_hello (the client's first
+//     application message: DataToServer for TCP) and server_hello (the
+//     server's first: DataToClient for TCP).
+//   - tls.sni and http.host sticky buffers with content, nocase, startswith,
+//     endswith, depth, offset and the dotprefix, to_lowercase and
+//     strip_whitespace transforms. The buffer holds the session's Domain
+//     at the client's first application message of a TLS (tls.sni) or
+//     HTTP (http.host, lower case) connection, and nothing elsewhere; an
+//     empty Domain means the connection carries no SNI or Host, so those
+//     rules do not match. http.header_names is known to start with
+//     "\r\n" (enough for AWS's generated allowlist drop rule).
+//   - Informational keywords (sid, msg, rev, gid, classtype, metadata,
+//     reference, priority, noalert, alert, target, tag, requires,
+//     flowbits/xbits set, unset, toggle and noalert) do not affect
+//     matching.
+//
+// Anything else that decides whether a rule matches (payload content and
+// pcre, other sticky buffers such as dns.query or http.uri, ja3, geoip,
+// flowbits:isset, dsize, flags, thresholds, unknown keywords) makes the
+// rule undecidable ([Unknown]) at the stages where everything else about
+// it matches. Payload keywords never match a TCP SYN or SYN-ACK (they
+// carry no payload); application-layer keywords only match where their
+// protocol is known. Under STRICT_ORDER an undecidable pass, drop or
+// reject reached before any decision makes the verdict Indeterminate;
+// under DEFAULT_ACTION_ORDER a definite pass wins over an undecidable
+// one, which wins over any drop, and a definite drop wins over an
+// undecidable drop. Undecidable alerts never matter.
+//
+// IP-only rules (Suricata's classification: a layer-3/4 protocol, both
+// ports "any", no negated address, no flow keyword and only informational
+// options; a rule with $EXTERNAL_NET counts as negated unless the group
+// defines EXTERNAL_NET) are checked on the first packet of each direction
+// only (OpenRequest, OpenReply).
+//
+// # Variables
+//
+// $HOME_NET is the group's IPSets["HOME_NET"] if set, else the policy's
+// HomeNet. $EXTERNAL_NET is the group's IPSets["EXTERNAL_NET"] if set,
+// else the complement of the policy's HomeNet (AWS's quirk: a group that
+// overrides only HOME_NET keeps the policy's EXTERNAL_NET). Other $NAMEs
+// come from the group's IPSets (addresses) or PortSets (ports), @NAMEs
+// from its IPSetReferences through the [IPSetResolver]. A list is the
+// union of its positive items minus the union of its negated items (only
+// negated items: everything minus them).
+package stateful
+
+import "errors"
+
+// Sentinel errors wrapped by the *flow.InputError values this package
+// returns.
+var (
+	// ErrInvalidRule: a rule's fields or options are out of range,
+	// missing or inconsistent.
+	ErrInvalidRule = errors.New("invalid firewall rule")
+	// ErrInvalidGroup: a rule group is inconsistent (sources, duplicate
+	// sids, rule order, variables).
+	ErrInvalidGroup = errors.New("invalid firewall rule group")
+	// ErrInvalidPolicy: the policy's stateful settings are inconsistent
+	// (rule order, default actions, group priorities, HOME_NET).
+	ErrInvalidPolicy = errors.New("invalid firewall policy")
+	// ErrUnresolved: a variable or IP set reference is not known.
+	ErrUnresolved = errors.New("unresolved reference")
+)
