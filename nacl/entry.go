@@ -347,7 +347,7 @@ func ParseEntry(s string) (Entry, error) {
 	default:
 		return fail("%q: want from (inbound) or to (outbound)", rest[0])
 	}
-	pfx, err := netip.ParsePrefix(rest[1])
+	pfx, err := flow.ParseCIDR(rest[1])
 	if err != nil {
 		return fail("CIDR %q: %v", rest[1], err)
 	}

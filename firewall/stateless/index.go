@@ -87,7 +87,7 @@ func (b *bucket) build(match []matcher, members []int32, is6 bool, class int) {
 	}
 	ch := make([]choice, len(members))
 	addrCount := [2]map[netip.Prefix]int{{}, {}}
-	var cover [2]slCoverage
+	var cover [2]portCoverage
 	for k, i := range members {
 		m := &match[i]
 		c := &ch[k]
@@ -218,19 +218,19 @@ func buildPorts(x *portindex.Index, rules []int32, sets [][]flow.PortRange) bool
 	return ok
 }
 
-// slCoverage counts how many rules' port ranges cover each port, and
+// portCoverage counts how many rules' port ranges cover each port, and
 // answers the largest count over a range. It works on the segments
 // between range boundaries, not on single ports.
-type slCoverage struct {
+type portCoverage struct {
 	ranges []flow.PortRange
 	cuts   []int   // first port of each segment, ascending; cuts[0] == 0
 	count  []int32 // ranges covering each segment
 	block  []int32 // block[i] is the largest count of segments [64i, 64i+64)
 }
 
-func (c *slCoverage) add(set []flow.PortRange) { c.ranges = append(c.ranges, set...) }
+func (c *portCoverage) add(set []flow.PortRange) { c.ranges = append(c.ranges, set...) }
 
-func (c *slCoverage) finish() {
+func (c *portCoverage) finish() {
 	if len(c.ranges) == 0 {
 		return
 	}
@@ -261,7 +261,7 @@ func (c *slCoverage) finish() {
 }
 
 // segmentOf returns the index of the segment holding port.
-func (c *slCoverage) segmentOf(cuts []int, port int) int {
+func (c *portCoverage) segmentOf(cuts []int, port int) int {
 	i, found := slices.BinarySearch(cuts, port)
 	if !found {
 		i--
@@ -269,7 +269,7 @@ func (c *slCoverage) segmentOf(cuts []int, port int) int {
 	return i
 }
 
-func (c *slCoverage) max(r flow.PortRange) int {
+func (c *portCoverage) max(r flow.PortRange) int {
 	if len(c.count) == 0 {
 		return 0
 	}
