@@ -442,3 +442,35 @@ func TestBuildRejectsTwoGroupsWithOneARN(t *testing.T) {
 	assert.Equal(t, "groups[1]", ie.Path)
 	assert.Equal(t, "arn:same", ie.Text)
 }
+
+func TestCIDRErrorsSayWhy(t *testing.T) {
+	tests := []struct {
+		name string
+		run  func() error
+		want string
+	}{
+		{"an IP set entry with a byte above 255", func() error {
+			_, err := aws.ParseRuleGroup([]byte(statefulDoc(`{"RuleVariables":{"IPSets":{"S":{"Definition":["10.0.0.300/24"]}}},"RulesSource":{` + passRules + `}}`)))
+			return err
+		}, `RuleGroup.RuleVariables.IPSets.S.Definition[0] (g): "10.0.0.300/24": invalid firewall rule group: not a CIDR block: `},
+		{"an IP set entry with a zone", func() error {
+			_, err := aws.ParseRuleGroup([]byte(statefulDoc(`{"RuleVariables":{"IPSets":{"S":{"Definition":["fe80::1%eth0"]}}},"RulesSource":{` + passRules + `}}`)))
+			return err
+		}, `invalid firewall rule group: address fe80::1%eth0 has a zone`},
+		{"a HOME_NET prefix too long", func() error {
+			_, err := aws.ParseFirewallPolicy([]byte(policyDoc(statelessDefaults + `,"PolicyVariables":{"RuleVariables":{"HOME_NET":{"Definition":["10.1.0.0/33"]}}}`)))
+			return err
+		}, `FirewallPolicy.PolicyVariables.RuleVariables.HOME_NET.Definition[0] (p): "10.1.0.0/33": `},
+		{"a HOME_NET entry that is no address", func() error {
+			_, err := aws.ParseFirewallPolicy([]byte(policyDoc(statelessDefaults + `,"PolicyVariables":{"RuleVariables":{"HOME_NET":{"Definition":["home"]}}}`)))
+			return err
+		}, `not an address or a CIDR block`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.run()
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
