@@ -16,8 +16,8 @@ import (
 	"github.com/reachsim/reachsim/flow"
 )
 
-// pjSeed adds the testdata files matching pattern and extra inputs.
-func pjSeed(f *testing.F, pattern string, extra ...string) {
+// seedFirewallFiles adds the testdata files matching pattern and extra inputs.
+func seedFirewallFiles(f *testing.F, pattern string, extra ...string) {
 	files, err := filepath.Glob(filepath.Join("testdata/firewall", pattern))
 	require.NoError(f, err)
 	require.NotEmpty(f, files, pattern)
@@ -31,9 +31,9 @@ func pjSeed(f *testing.F, pattern string, extra ...string) {
 	}
 }
 
-// pjCheckErr fails unless err is (or holds) a *flow.InputError, or wraps
+// checkInputErr fails unless err is (or holds) a *flow.InputError, or wraps
 // flow.ErrJSON.
-func pjCheckErr(t *testing.T, err error) {
+func checkInputErr(t *testing.T, err error) {
 	t.Helper()
 	var ie *flow.InputError
 	if !errors.As(err, &ie) && !errors.Is(err, flow.ErrJSON) {
@@ -45,16 +45,16 @@ func pjCheckErr(t *testing.T, err error) {
 }
 
 func FuzzParseRuleGroup(f *testing.F) {
-	pjSeed(f, "rulegroup-*.json",
-		pjStateful(`{"RulesSource":{"StatefulRules":[{"Action":"DROP","Header":{"Protocol":"HTTP","Source":"$HOME_NET","SourcePort":"ANY","Direction":"ANY","Destination":"$EXTERNAL_NET","DestinationPort":"ANY"},"RuleOptions":[{"Keyword":"sid","Settings":["1234"]},{"Keyword":"msg","Settings":["\"a \\\" b\""]}]}]}}`),
-		pjStateful(`{"RuleVariables":{"IPSets":{"HOME_NET":{"Definition":["10.0.0.0/8"]}},"PortSets":{"P":{"Definition":["1:2"]}}},"RulesSource":{"RulesString":"pass tcp $HOME_NET $P -> any any (sid:1;)"}}`),
-		pjStateful(`{"RulesSource":{"RulesSourceList":{"Targets":[".example.com"],"TargetTypes":["HTTP_HOST"],"GeneratedRulesType":"REJECTLIST"}},"StatefulRuleOptions":{"RuleOrder":"DEFAULT_ACTION_ORDER"}}`),
+	seedFirewallFiles(f, "rulegroup-*.json",
+		statefulDoc(`{"RulesSource":{"StatefulRules":[{"Action":"DROP","Header":{"Protocol":"HTTP","Source":"$HOME_NET","SourcePort":"ANY","Direction":"ANY","Destination":"$EXTERNAL_NET","DestinationPort":"ANY"},"RuleOptions":[{"Keyword":"sid","Settings":["1234"]},{"Keyword":"msg","Settings":["\"a \\\" b\""]}]}]}}`),
+		statefulDoc(`{"RuleVariables":{"IPSets":{"HOME_NET":{"Definition":["10.0.0.0/8"]}},"PortSets":{"P":{"Definition":["1:2"]}}},"RulesSource":{"RulesString":"pass tcp $HOME_NET $P -> any any (sid:1;)"}}`),
+		statefulDoc(`{"RulesSource":{"RulesSourceList":{"Targets":[".example.com"],"TargetTypes":["HTTP_HOST"],"GeneratedRulesType":"REJECTLIST"}},"StatefulRuleOptions":{"RuleOrder":"DEFAULT_ACTION_ORDER"}}`),
 		`{"RuleGroup":{"RulesSource":{"RulesString":"alert ip any any -> any any (sid:9;)"}}}`,
 	)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		g, err := aws.ParseRuleGroup(data)
 		if err != nil {
-			pjCheckErr(t, err)
+			checkInputErr(t, err)
 			return
 		}
 		if (g.Stateless == nil) == (g.Stateful == nil) {
@@ -78,17 +78,17 @@ func FuzzParseRuleGroup(f *testing.F) {
 }
 
 func FuzzParseFirewallPolicy(f *testing.F) {
-	pjSeed(f, "policy-*.json",
-		pjPolicy(pjDefaults),
-		pjPolicy(pjMetric+`,"StatelessDefaultActions":["aws:pass","M"],"StatelessFragmentDefaultActions":["M","aws:drop"]`),
-		pjPolicy(pjDefaults+`,"StatefulDefaultActions":["aws:drop_strict","aws:alert_strict"],"StatefulEngineOptions":{"RuleOrder":"STRICT_ORDER","StreamExceptionPolicy":"CONTINUE"},"PolicyVariables":{"RuleVariables":{"HOME_NET":{"Definition":["10.0.0.0/8","2001:db8::/32"]}}}`),
-		pjPolicy(pjDefaults+`,"StatelessRuleGroupReferences":[{"ResourceArn":"arn:a","Priority":"1"}],"StatefulRuleGroupReferences":[{"ResourceArn":"arn:b","Priority":1,"Override":{"Action":"DROP_TO_ALERT"}}]`),
+	seedFirewallFiles(f, "policy-*.json",
+		policyDoc(statelessDefaults),
+		policyDoc(metricAction+`,"StatelessDefaultActions":["aws:pass","M"],"StatelessFragmentDefaultActions":["M","aws:drop"]`),
+		policyDoc(statelessDefaults+`,"StatefulDefaultActions":["aws:drop_strict","aws:alert_strict"],"StatefulEngineOptions":{"RuleOrder":"STRICT_ORDER","StreamExceptionPolicy":"CONTINUE"},"PolicyVariables":{"RuleVariables":{"HOME_NET":{"Definition":["10.0.0.0/8","2001:db8::/32"]}}}`),
+		policyDoc(statelessDefaults+`,"StatelessRuleGroupReferences":[{"ResourceArn":"arn:a","Priority":"1"}],"StatefulRuleGroupReferences":[{"ResourceArn":"arn:b","Priority":1,"Override":{"Action":"DROP_TO_ALERT"}}]`),
 	)
 	home := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := aws.ParseFirewallPolicy(data)
 		if err != nil {
-			pjCheckErr(t, err)
+			checkInputErr(t, err)
 			return
 		}
 		p, err := s.Build(nil)
@@ -96,7 +96,7 @@ func FuzzParseFirewallPolicy(f *testing.F) {
 			if !errors.Is(err, firewall.ErrUnresolved) {
 				t.Fatalf("Build without groups: want ErrUnresolved, got %v", err)
 			}
-			pjCheckErr(t, err)
+			checkInputErr(t, err)
 			return
 		}
 		if err != nil {
@@ -112,14 +112,14 @@ func FuzzParseFirewallPolicy(f *testing.F) {
 }
 
 func FuzzParseFirewall(f *testing.F) {
-	pjSeed(f, "firewall-*.json",
+	seedFirewallFiles(f, "firewall-*.json",
 		`{"Firewall":{"FirewallName":"fw","FirewallPolicyArn":"arn:p","VpcId":"vpc-1","SubnetMappings":[{"SubnetId":"subnet-a"}]},"FirewallStatus":{"SyncStates":{"az":{"Attachment":{"SubnetId":"subnet-a","EndpointId":"vpce-a"}}}}}`,
 		`{"Firewall":{"FirewallArn":"arn:fw","FirewallPolicyArn":"arn:p","VpcId":"vpc-1"},"FirewallStatus":{"SyncStates":{"az":{}}}}`,
 	)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := aws.ParseFirewall(data)
 		if err != nil {
-			pjCheckErr(t, err)
+			checkInputErr(t, err)
 			return
 		}
 		if s.PolicyARN == "" || s.VPCID == "" {

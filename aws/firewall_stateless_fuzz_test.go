@@ -24,11 +24,11 @@ func FuzzParseStatelessRuleGroup(f *testing.F) {
 		f.Add(data)
 	}
 	for _, s := range []string{
-		slDoc(slRuleDoc("1", `"Sources":[{"AddressDefinition":"10.0.0.7/8"}],"Protocols":[6],"TCPFlags":[{"Flags":["SYN"],"Masks":["SYN","ACK"]}]`, `"aws:pass","M"`),
+		statelessGroupDoc(statelessRuleDoc("1", `"Sources":[{"AddressDefinition":"10.0.0.7/8"}],"Protocols":[6],"TCPFlags":[{"Flags":["SYN"],"Masks":["SYN","ACK"]}]`, `"aws:pass","M"`),
 			`{"ActionName":"M","ActionDefinition":{"PublishMetricAction":{"Dimensions":[{"Value":"m 1"}]}}}`),
-		slDoc(slRuleDoc(`"2"`, `"DestinationPorts":[{"FromPort":"80","ToPort":80}],"Destinations":[{"AddressDefinition":"::/0"}]`, `"aws:forward_to_sfe"`), ""),
-		slDoc(slRuleDoc("3", `"SourcePorts":[{"FromPort":9,"ToPort":8}]`, `"aws:drop"`)+","+slRuleDoc("3", "", `"aws:drop"`), ""),
-		slDoc("", ""),
+		statelessGroupDoc(statelessRuleDoc(`"2"`, `"DestinationPorts":[{"FromPort":"80","ToPort":80}],"Destinations":[{"AddressDefinition":"::/0"}]`, `"aws:forward_to_sfe"`), ""),
+		statelessGroupDoc(statelessRuleDoc("3", `"SourcePorts":[{"FromPort":9,"ToPort":8}]`, `"aws:drop"`)+","+statelessRuleDoc("3", "", `"aws:drop"`), ""),
+		statelessGroupDoc("", ""),
 		`{"RuleGroupResponse":{"RuleGroupName":"x","Type":"STATEFUL_DOMAIN"}}`,
 		`{"RuleGroupResponse":{"RuleGroupArn":"arn:x","Type":"STATELESS"},"RuleGroup":{"RulesSource":{"RulesString":"pass ip any any -> any any (sid:1;)"}}}`,
 		`null`,

@@ -10,7 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func slPrefixes(cidrs []string) []netip.Prefix {
+// prefixes parses CIDR blocks.
+func prefixes(cidrs ...string) []netip.Prefix {
 	out := make([]netip.Prefix, len(cidrs))
 	for i, c := range cidrs {
 		out[i] = netip.MustParsePrefix(c)
@@ -18,7 +19,7 @@ func slPrefixes(cidrs []string) []netip.Prefix {
 	return out
 }
 
-func slPkt(s string, flags ...stateless.TCPFlags) stateless.Packet {
+func packet(s string, flags ...stateless.TCPFlags) stateless.Packet {
 	p := stateless.Packet{Flow: flow.MustParse(s)}
 	for _, f := range flags {
 		p.Flags |= f
@@ -26,7 +27,7 @@ func slPkt(s string, flags ...stateless.TCPFlags) stateless.Packet {
 	return p
 }
 
-func slCompile(t testing.TB, cfg stateless.Config) *stateless.Engine {
+func compileStateless(t testing.TB, cfg stateless.Config) *stateless.Engine {
 	t.Helper()
 	e, err := stateless.Compile(cfg)
 	require.NoError(t, err)

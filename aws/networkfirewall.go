@@ -11,7 +11,8 @@ import (
 )
 
 // AWS Network Firewall in the topology: the firewalls, their policies and
-// rule groups (parsed by firewall.go), bound to each other by ARN.
+// rule groups (parsed by firewall.go, policy.go, rulegroup.go and
+// firewall_stateless.go), bound to each other by ARN.
 
 type fwRec struct {
 	spec FirewallSpec

@@ -17,11 +17,11 @@ import (
 
 // Tiny constructors for policy rows.
 
-var poHome = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")}
+var homeNet = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")}
 
-// poTCP is a stateless TCP rule; src and dst are CIDRs ("" for any),
+// tcpRule is a stateless TCP rule; src and dst are CIDRs ("" for any),
 // sport and dport ports (0 for any).
-func poTCP(prio int, action flow.Action, src string, sport uint16, dst string, dport uint16) stateless.Rule {
+func tcpRule(prio int, action flow.Action, src string, sport uint16, dst string, dport uint16) stateless.Rule {
 	r := stateless.Rule{Priority: prio, Action: action, Protocols: []flow.Protocol{flow.TCP}}
 	if src != "" {
 		r.Sources = []netip.Prefix{netip.MustParsePrefix(src)}
@@ -38,55 +38,51 @@ func poTCP(prio int, action flow.Action, src string, sport uint16, dst string, d
 	return r
 }
 
-// poPolicy is a policy named "p": stateless rules in one group "sl" over
-// the default action def, and stateful rules (a rules string) in one group
-// "sf" under strict order with the given defaults.
-func poPolicy(def flow.Action, sl []stateless.Rule, defaults stateful.Defaults, sf ...string) firewall.Policy {
+// newPolicy is a policy named "p": stateless rules in one group "sl" over
+// the default action def, and stateful rules (lines of a rules string) in
+// one group "sf" under strict order with the given defaults.
+func newPolicy(def flow.Action, statelessRules []stateless.Rule, defaults stateful.Defaults, statefulRules ...string) firewall.Policy {
 	p := firewall.Policy{
 		Name: "p",
 		Stateless: stateless.Config{
 			Default:         stateless.DefaultAction{Action: def},
 			FragmentDefault: stateless.DefaultAction{Action: def},
 		},
-		Stateful: stateful.Config{Order: stateful.StrictOrder, Defaults: defaults, HomeNet: poHome},
+		Stateful: stateful.Config{Order: stateful.StrictOrder, Defaults: defaults, HomeNet: homeNet},
 	}
-	if len(sl) > 0 {
-		p.Stateless.Groups = []stateless.GroupRef{{Priority: 1, Group: stateless.RuleGroup{Name: "sl", Rules: sl}}}
+	if len(statelessRules) > 0 {
+		p.Stateless.Groups = []stateless.GroupRef{{Priority: 1, Group: stateless.RuleGroup{Name: "sl", Rules: statelessRules}}}
 	}
-	if len(sf) > 0 {
+	if len(statefulRules) > 0 {
 		p.Stateful.Groups = []stateful.GroupRef{{Priority: 1, Group: stateful.RuleGroup{
-			Name: "sf", RuleOrder: stateful.StrictOrder, RulesString: strings.Join(sf, "\n")}}}
+			Name: "sf", RuleOrder: stateful.StrictOrder, RulesString: strings.Join(statefulRules, "\n")}}}
 	}
 	return p
 }
 
-func poCompile(t *testing.T, p firewall.Policy) *firewall.Engine {
+func compilePolicy(t *testing.T, p firewall.Policy) *firewall.Engine {
 	t.Helper()
 	e, err := firewall.Compile(p, nil)
 	require.NoError(t, err)
 	return e
 }
 
-func poBoth(f string) firewall.Connection {
+func bothWays(f string) firewall.Connection {
 	return firewall.Connection{Flow: flow.MustParse(f), Request: true, Reply: true}
 }
 
 const (
-	poSSH      = "tcp 198.51.100.7:50000 -> 10.0.1.10:22"
-	poDropSSH  = "drop tcp any any -> $HOME_NET 22 (sid:20;)"
-	poPassSSH  = "pass tcp any any -> $HOME_NET 22 (sid:21;)"
-	poDropText = "sf sid 20: drop tcp any any -> $HOME_NET 22 (sid:20;)"
+	sshFlow     = "tcp 198.51.100.7:50000 -> 10.0.1.10:22"
+	dropSSH     = "drop tcp any any -> $HOME_NET 22 (sid:20;)"
+	passSSH     = "pass tcp any any -> $HOME_NET 22 (sid:21;)"
+	dropSSHText = "sf sid 20: drop tcp any any -> $HOME_NET 22 (sid:20;)"
 )
 
-var (
-	poPass = flow.Pass
-	poDrop = flow.Drop
-	poFwd  = flow.Forward
-	poNone stateful.Defaults
-)
+// noDefaults are no stateful default actions.
+var noDefaults stateful.Defaults
 
-// poLeg is what a row expects of one direction.
-type poLeg struct {
+// legWant is what a row expects of one direction.
+type legWant struct {
 	verdict flow.Verdict
 	rule    string // "" expects ""
 	reason  string // a part of ReasonOn
@@ -94,16 +90,16 @@ type poLeg struct {
 
 func TestExplain(t *testing.T) {
 	passBoth := []stateless.Rule{
-		poTCP(1, poPass, "198.51.100.0/24", 0, "10.0.1.0/24", 22),
-		poTCP(2, poPass, "10.0.1.0/24", 22, "198.51.100.0/24", 0),
+		tcpRule(1, flow.Pass, "198.51.100.0/24", 0, "10.0.1.0/24", 22),
+		tcpRule(2, flow.Pass, "10.0.1.0/24", 22, "198.51.100.0/24", 0),
 	}
-	forwardRequestsOnly := []stateless.Rule{poTCP(1, poFwd, "", 0, "10.0.1.0/24", 22)}
+	forwardRequestsOnly := []stateless.Rule{tcpRule(1, flow.Forward, "", 0, "10.0.1.0/24", 22)}
 	tests := []struct {
 		name       string
 		policy     firewall.Policy
 		conn       firewall.Connection
-		request    poLeg
-		reply      poLeg
+		request    legWant
+		reply      legWant
 		stateful   bool   // the stateful engine was consulted
 		fix        string // a part of Fix, "" expects ""
 		warning    string // a part of one warning, "" expects none
@@ -111,56 +107,56 @@ func TestExplain(t *testing.T) {
 	}{
 		{
 			name:       "a stateless pass skips the stateful engine and its drop rule",
-			policy:     poPolicy(poFwd, passBoth, poNone, poDropSSH),
-			conn:       poBoth(poSSH),
-			request:    poLeg{flow.Allow, "sl priority 1: aws:pass proto tcp src 198.51.100.0/24 dst 10.0.1.0/24 dport 22", "stateless engine: pass by priority 1 of group sl (priority 1) (the stateful engine never sees it)"},
-			reply:      poLeg{flow.Allow, "sl priority 2: aws:pass proto tcp src 10.0.1.0/24 sport 22 dst 198.51.100.0/24", "the stateful engine never sees it"},
+			policy:     newPolicy(flow.Forward, passBoth, noDefaults, dropSSH),
+			conn:       bothWays(sshFlow),
+			request:    legWant{flow.Allow, "sl priority 1: aws:pass proto tcp src 198.51.100.0/24 dst 10.0.1.0/24 dport 22", "stateless engine: pass by priority 1 of group sl (priority 1) (the stateful engine never sees it)"},
+			reply:      legWant{flow.Allow, "sl priority 2: aws:pass proto tcp src 10.0.1.0/24 sport 22 dst 198.51.100.0/24", "the stateful engine never sees it"},
 			numPackets: 4,
 		},
 		{
 			name:       "forwarded traffic is decided by the stateful engine's pass rule",
-			policy:     poPolicy(poFwd, nil, stateful.Defaults{DropStrict: true}, poPassSSH),
-			conn:       poBoth(poSSH),
-			request:    poLeg{flow.Allow, "sf sid 21: pass tcp any any -> $HOME_NET 22 (sid:21;)", "stateless engine: forward to stateful engine by the stateless default action; stateful engine: passes the open-request packet: pass rule sid 21 of sf"},
-			reply:      poLeg{flow.Allow, "sf sid 21: pass tcp any any -> $HOME_NET 22 (sid:21;)", "passes the open-request packet"},
+			policy:     newPolicy(flow.Forward, nil, stateful.Defaults{DropStrict: true}, passSSH),
+			conn:       bothWays(sshFlow),
+			request:    legWant{flow.Allow, "sf sid 21: pass tcp any any -> $HOME_NET 22 (sid:21;)", "stateless engine: forward to stateful engine by the stateless default action; stateful engine: passes the open-request packet: pass rule sid 21 of sf"},
+			reply:      legWant{flow.Allow, "sf sid 21: pass tcp any any -> $HOME_NET 22 (sid:21;)", "passes the open-request packet"},
 			stateful:   true,
 			numPackets: 4,
 		},
 		{
 			name:       "forwarded traffic no stateful rule decides passes by the engine's default",
-			policy:     poPolicy(poFwd, nil, poNone),
-			conn:       poBoth(poSSH),
-			request:    poLeg{flow.Allow, "", "no rule matches, and unmatched traffic passes"},
-			reply:      poLeg{flow.Allow, "", "no rule matches, and unmatched traffic passes"},
+			policy:     newPolicy(flow.Forward, nil, noDefaults),
+			conn:       bothWays(sshFlow),
+			request:    legWant{flow.Allow, "", "no rule matches, and unmatched traffic passes"},
+			reply:      legWant{flow.Allow, "", "no rule matches, and unmatched traffic passes"},
 			stateful:   true,
 			numPackets: 4,
 		},
 		{
 			name:       "a stateful drop on the request blocks the request; the reply says the session was stopped",
-			policy:     poPolicy(poFwd, nil, poNone, poDropSSH),
-			conn:       poBoth(poSSH),
-			request:    poLeg{flow.Deny, poDropText, "policy p: stateful engine: drops the open-request packet: drop rule sid 20 of sf"},
-			reply:      poLeg{flow.Allow, "", "stateful engine: nothing of its own against this direction; it stopped the session on the request"},
+			policy:     newPolicy(flow.Forward, nil, noDefaults, dropSSH),
+			conn:       bothWays(sshFlow),
+			request:    legWant{flow.Deny, dropSSHText, "policy p: stateful engine: drops the open-request packet: drop rule sid 20 of sf"},
+			reply:      legWant{flow.Allow, "", "stateful engine: nothing of its own against this direction; it stopped the session on the request"},
 			stateful:   true,
 			fix:        "rule sid 20 of sf drops it: narrow that rule, or add a pass rule that comes before it",
 			numPackets: 4,
 		},
 		{
 			name:       "a stateful default drop names the default action",
-			policy:     poPolicy(poFwd, nil, stateful.Defaults{DropStrict: true}),
-			conn:       poBoth(poSSH),
-			request:    poLeg{flow.Deny, "aws:drop_strict", "drops the open-request packet: default action aws:drop_strict"},
-			reply:      poLeg{flow.Allow, "", "it stopped the session on the request"},
+			policy:     newPolicy(flow.Forward, nil, stateful.Defaults{DropStrict: true}),
+			conn:       bothWays(sshFlow),
+			request:    legWant{flow.Deny, "aws:drop_strict", "drops the open-request packet: default action aws:drop_strict"},
+			reply:      legWant{flow.Allow, "", "it stopped the session on the request"},
 			stateful:   true,
 			fix:        "every packet needs a pass rule",
 			numPackets: 4,
 		},
 		{
 			name:       "a stateless group that forgets return traffic drops the reply only",
-			policy:     poPolicy(poDrop, forwardRequestsOnly, poNone),
-			conn:       poBoth(poSSH),
-			request:    poLeg{flow.Allow, "", "stateless engine: forward to stateful engine by priority 1 of group sl (priority 1); stateful engine: passes"},
-			reply:      poLeg{flow.Deny, "", "stateless engine: tcp 10.0.1.10:22 -> 198.51.100.7:50000 [SYN|ACK] is dropped: drop by the stateless default action"},
+			policy:     newPolicy(flow.Drop, forwardRequestsOnly, noDefaults),
+			conn:       bothWays(sshFlow),
+			request:    legWant{flow.Allow, "", "stateless engine: forward to stateful engine by priority 1 of group sl (priority 1); stateful engine: passes"},
+			reply:      legWant{flow.Deny, "", "stateless engine: tcp 10.0.1.10:22 -> 198.51.100.7:50000 [SYN|ACK] is dropped: drop by the stateless default action"},
 			stateful:   true,
 			fix:        "the stateless engine judges each packet alone, replies too: add a stateless rule that passes or forwards the reply (tcp 10.0.1.10:22 -> 198.51.100.7:50000)",
 			warning:    "only the request direction reached the stateful engine",
@@ -168,10 +164,10 @@ func TestExplain(t *testing.T) {
 		},
 		{
 			name:       "a stateless drop of the request names the rule",
-			policy:     poPolicy(poFwd, []stateless.Rule{poTCP(5, poDrop, "", 0, "", 22)}, poNone),
-			conn:       poBoth(poSSH),
-			request:    poLeg{flow.Deny, "sl priority 5: aws:drop proto tcp dport 22", "stateless engine: tcp 198.51.100.7:50000 -> 10.0.1.10:22 [SYN] is dropped: drop by priority 5 of group sl (priority 1)"},
-			reply:      poLeg{flow.Allow, "", "stateless engine: forward to stateful engine by the stateless default action; stateful engine: passes"},
+			policy:     newPolicy(flow.Forward, []stateless.Rule{tcpRule(5, flow.Drop, "", 0, "", 22)}, noDefaults),
+			conn:       bothWays(sshFlow),
+			request:    legWant{flow.Deny, "sl priority 5: aws:drop proto tcp dport 22", "stateless engine: tcp 198.51.100.7:50000 -> 10.0.1.10:22 [SYN] is dropped: drop by priority 5 of group sl (priority 1)"},
+			reply:      legWant{flow.Allow, "", "stateless engine: forward to stateful engine by the stateless default action; stateful engine: passes"},
 			stateful:   true,
 			fix:        "add a stateless rule that forwards tcp 198.51.100.7:50000 -> 10.0.1.10:22 to the stateful engine (or passes it) ahead of the rule or default that drops it",
 			warning:    "only the reply direction reached the stateful engine",
@@ -179,19 +175,19 @@ func TestExplain(t *testing.T) {
 		},
 		{
 			name:       "a rule the engine cannot decide leaves the request indeterminate",
-			policy:     poPolicy(poFwd, nil, poNone, `drop http any any -> any any (http.uri; content:"/admin"; sid:30;)`),
-			conn:       poBoth("tcp 10.0.1.10:40000 -> 10.0.2.20:80"),
-			request:    poLeg{flow.Indeterminate, `sf sid 30: drop http any any -> any any (http.uri; content:"/admin"; sid:30;)`, "stateful engine: cannot decide about the data-to-server packet: sid 30 of sf uses"},
-			reply:      poLeg{flow.Allow, "", "nothing of its own against this direction; it cannot decide about the session on the request"},
+			policy:     newPolicy(flow.Forward, nil, noDefaults, `drop http any any -> any any (http.uri; content:"/admin"; sid:30;)`),
+			conn:       bothWays("tcp 10.0.1.10:40000 -> 10.0.2.20:80"),
+			request:    legWant{flow.Indeterminate, `sf sid 30: drop http any any -> any any (http.uri; content:"/admin"; sid:30;)`, "stateful engine: cannot decide about the data-to-server packet: sid 30 of sf uses"},
+			reply:      legWant{flow.Allow, "", "nothing of its own against this direction; it cannot decide about the session on the request"},
 			stateful:   true,
 			numPackets: 4,
 		},
 		{
 			name:       "a request-only crossing judges the request alone and warns",
-			policy:     poPolicy(poFwd, nil, poNone, poDropSSH),
-			conn:       firewall.Connection{Flow: flow.MustParse(poSSH), Request: true},
-			request:    poLeg{flow.Deny, poDropText, "drops the open-request packet"},
-			reply:      poLeg{flow.Allow, "", "policy p: the reply does not pass through this endpoint"},
+			policy:     newPolicy(flow.Forward, nil, noDefaults, dropSSH),
+			conn:       firewall.Connection{Flow: flow.MustParse(sshFlow), Request: true},
+			request:    legWant{flow.Deny, dropSSHText, "drops the open-request packet"},
+			reply:      legWant{flow.Allow, "", "policy p: the reply does not pass through this endpoint"},
 			stateful:   true,
 			fix:        "rule sid 20 of sf drops it",
 			warning:    "only the request direction reached the stateful engine",
@@ -199,10 +195,10 @@ func TestExplain(t *testing.T) {
 		},
 		{
 			name:       "a reply-only crossing judges the reply alone and warns",
-			policy:     poPolicy(poFwd, nil, stateful.Defaults{DropStrict: true}),
-			conn:       firewall.Connection{Flow: flow.MustParse(poSSH), Reply: true},
-			request:    poLeg{flow.Allow, "", "policy p: the request does not pass through this endpoint"},
-			reply:      poLeg{flow.Deny, "aws:drop_strict", "drops the open-reply packet: default action aws:drop_strict"},
+			policy:     newPolicy(flow.Forward, nil, stateful.Defaults{DropStrict: true}),
+			conn:       firewall.Connection{Flow: flow.MustParse(sshFlow), Reply: true},
+			request:    legWant{flow.Allow, "", "policy p: the request does not pass through this endpoint"},
+			reply:      legWant{flow.Deny, "aws:drop_strict", "drops the open-reply packet: default action aws:drop_strict"},
 			stateful:   true,
 			fix:        "aws:drop_strict",
 			warning:    "only the reply direction reached the stateful engine",
@@ -210,30 +206,30 @@ func TestExplain(t *testing.T) {
 		},
 		{
 			name:       "a stateless engine that passes the stateless.SYN but forwards the data warns",
-			policy:     poPolicy(poFwd, []stateless.Rule{{Priority: 1, Action: poPass, Protocols: []flow.Protocol{flow.TCP}, TCPFlags: []stateless.TCPFlagMatch{{Flags: stateless.SYN, Masks: stateless.SYN}}}}, poNone),
-			conn:       poBoth(poSSH),
-			request:    poLeg{flow.Allow, "", "stateful engine: passes"},
-			reply:      poLeg{flow.Allow, "", "stateful engine: passes"},
+			policy:     newPolicy(flow.Forward, []stateless.Rule{{Priority: 1, Action: flow.Pass, Protocols: []flow.Protocol{flow.TCP}, TCPFlags: []stateless.TCPFlagMatch{{Flags: stateless.SYN, Masks: stateless.SYN}}}}, noDefaults),
+			conn:       bothWays(sshFlow),
+			request:    legWant{flow.Allow, "", "stateful engine: passes"},
+			reply:      legWant{flow.Allow, "", "stateful engine: passes"},
 			stateful:   true,
 			warning:    "the stateless engine passes some request packets and forwards others to the stateful engine",
 			numPackets: 4,
 		},
 		{
 			name:       "UDP is one packet each way",
-			policy:     poPolicy(poFwd, nil, poNone, "drop udp any any -> any 53 (sid:40;)"),
-			conn:       poBoth("udp 10.0.1.10:5353 -> 10.0.2.2:53"),
-			request:    poLeg{flow.Deny, "sf sid 40: drop udp any any -> any 53 (sid:40;)", "drops the open-request packet"},
-			reply:      poLeg{flow.Allow, "", "it stopped the session on the request"},
+			policy:     newPolicy(flow.Forward, nil, noDefaults, "drop udp any any -> any 53 (sid:40;)"),
+			conn:       bothWays("udp 10.0.1.10:5353 -> 10.0.2.2:53"),
+			request:    legWant{flow.Deny, "sf sid 40: drop udp any any -> any 53 (sid:40;)", "drops the open-request packet"},
+			reply:      legWant{flow.Allow, "", "it stopped the session on the request"},
 			stateful:   true,
 			fix:        "rule sid 40 of sf drops it",
 			numPackets: 2,
 		},
 		{
 			name:       "ICMP is the echo request and its reply",
-			policy:     poPolicy(poFwd, nil, poNone, "drop icmp any any -> any any (itype:0; sid:50;)"),
-			conn:       poBoth("icmp 10.0.1.10 -> 10.0.2.2"),
-			request:    poLeg{flow.Allow, "", "it stopped the session on the reply"},
-			reply:      poLeg{flow.Deny, "sf sid 50: drop icmp any any -> any any (itype:0; sid:50;)", "drops the open-reply packet"},
+			policy:     newPolicy(flow.Forward, nil, noDefaults, "drop icmp any any -> any any (itype:0; sid:50;)"),
+			conn:       bothWays("icmp 10.0.1.10 -> 10.0.2.2"),
+			request:    legWant{flow.Allow, "", "it stopped the session on the reply"},
+			reply:      legWant{flow.Deny, "sf sid 50: drop icmp any any -> any any (itype:0; sid:50;)", "drops the open-reply packet"},
 			stateful:   true,
 			fix:        "rule sid 50 of sf drops it",
 			numPackets: 2,
@@ -241,11 +237,11 @@ func TestExplain(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := poCompile(t, tt.policy)
+			e := compilePolicy(t, tt.policy)
 			ins := e.Explain(tt.conn)
 			for _, leg := range []struct {
 				reply bool
-				want  poLeg
+				want  legWant
 			}{{false, tt.request}, {true, tt.reply}} {
 				assert.Equal(t, leg.want.verdict, ins.VerdictOn(leg.reply), "reply %v: %s", leg.reply, ins.ReasonOn(leg.reply))
 				assert.Equal(t, leg.want.rule, ins.RuleOn(leg.reply), "reply %v", leg.reply)
@@ -289,32 +285,32 @@ func slicesContainsPart(ss []string, part string) bool {
 }
 
 func TestExplainRepresentativePackets(t *testing.T) {
-	e := poCompile(t, poPolicy(poFwd, nil, poNone))
+	e := compilePolicy(t, newPolicy(flow.Forward, nil, noDefaults))
 	tests := []struct {
 		name string
 		conn firewall.Connection
 		want []firewall.PacketResult // Decision not compared
 	}{
-		{"TCP: stateless.SYN and a data segment each way", poBoth("tcp 10.0.1.10:40000 -> 10.0.2.2:443"), []firewall.PacketResult{
-			{Packet: poPkt("tcp 10.0.1.10:40000 -> 10.0.2.2:443", stateless.SYN)},
-			{Packet: poPkt("tcp 10.0.1.10:40000 -> 10.0.2.2:443", stateless.PSH|stateless.ACK)},
-			{Reply: true, Packet: poPkt("tcp 10.0.2.2:443 -> 10.0.1.10:40000", stateless.SYN|stateless.ACK)},
-			{Reply: true, Packet: poPkt("tcp 10.0.2.2:443 -> 10.0.1.10:40000", stateless.PSH|stateless.ACK)},
+		{"TCP: stateless.SYN and a data segment each way", bothWays("tcp 10.0.1.10:40000 -> 10.0.2.2:443"), []firewall.PacketResult{
+			{Packet: statelessPacket("tcp 10.0.1.10:40000 -> 10.0.2.2:443", stateless.SYN)},
+			{Packet: statelessPacket("tcp 10.0.1.10:40000 -> 10.0.2.2:443", stateless.PSH|stateless.ACK)},
+			{Reply: true, Packet: statelessPacket("tcp 10.0.2.2:443 -> 10.0.1.10:40000", stateless.SYN|stateless.ACK)},
+			{Reply: true, Packet: statelessPacket("tcp 10.0.2.2:443 -> 10.0.1.10:40000", stateless.PSH|stateless.ACK)},
 		}},
-		{"UDP: one datagram each way", poBoth("udp 10.0.1.10:5353 -> 10.0.2.2:53"), []firewall.PacketResult{
-			{Packet: poPkt("udp 10.0.1.10:5353 -> 10.0.2.2:53", 0)},
-			{Reply: true, Packet: poPkt("udp 10.0.2.2:53 -> 10.0.1.10:5353", 0)},
+		{"UDP: one datagram each way", bothWays("udp 10.0.1.10:5353 -> 10.0.2.2:53"), []firewall.PacketResult{
+			{Packet: statelessPacket("udp 10.0.1.10:5353 -> 10.0.2.2:53", 0)},
+			{Reply: true, Packet: statelessPacket("udp 10.0.2.2:53 -> 10.0.1.10:5353", 0)},
 		}},
-		{"ICMP: the echo request and the echo reply", poBoth("icmp 10.0.1.10 -> 10.0.2.2 type 8"), []firewall.PacketResult{
-			{Packet: poPkt("icmp 10.0.1.10 -> 10.0.2.2 type 8 code 0", 0)},
-			{Reply: true, Packet: poPkt("icmp 10.0.2.2 -> 10.0.1.10 type 0 code 0", 0)},
+		{"ICMP: the echo request and the echo reply", bothWays("icmp 10.0.1.10 -> 10.0.2.2 type 8"), []firewall.PacketResult{
+			{Packet: statelessPacket("icmp 10.0.1.10 -> 10.0.2.2 type 8 code 0", 0)},
+			{Reply: true, Packet: statelessPacket("icmp 10.0.2.2 -> 10.0.1.10 type 0 code 0", 0)},
 		}},
-		{"ICMPv6: echo 128 and 129", poBoth("icmpv6 2001:db8::1 -> 2001:db8::2"), []firewall.PacketResult{
-			{Packet: poPkt("icmpv6 2001:db8::1 -> 2001:db8::2 type 128", 0)},
-			{Reply: true, Packet: poPkt("icmpv6 2001:db8::2 -> 2001:db8::1 type 129", 0)},
+		{"ICMPv6: echo 128 and 129", bothWays("icmpv6 2001:db8::1 -> 2001:db8::2"), []firewall.PacketResult{
+			{Packet: statelessPacket("icmpv6 2001:db8::1 -> 2001:db8::2 type 128", 0)},
+			{Reply: true, Packet: statelessPacket("icmpv6 2001:db8::2 -> 2001:db8::1 type 129", 0)},
 		}},
 		{"the reply only", firewall.Connection{Flow: flow.MustParse("udp 10.0.1.10:5353 -> 10.0.2.2:53"), Reply: true}, []firewall.PacketResult{
-			{Reply: true, Packet: poPkt("udp 10.0.2.2:53 -> 10.0.1.10:5353", 0)},
+			{Reply: true, Packet: statelessPacket("udp 10.0.2.2:53 -> 10.0.1.10:5353", 0)},
 		}},
 		{"neither direction", firewall.Connection{Flow: flow.MustParse("udp 10.0.1.10:5353 -> 10.0.2.2:53")}, nil},
 	}
@@ -336,13 +332,13 @@ func TestExplainRepresentativePackets(t *testing.T) {
 	}
 }
 
-func poPkt(f string, flags stateless.TCPFlags) stateless.Packet {
+func statelessPacket(f string, flags stateless.TCPFlags) stateless.Packet {
 	return stateless.Packet{Flow: flow.MustParse(f), Flags: flags}
 }
 
 func TestExplainDetailsListAlerts(t *testing.T) {
-	e := poCompile(t, poPolicy(poFwd, nil, poNone, `alert tcp any any -> any 22 (msg:"ssh"; sid:60;)`))
-	ins := e.Explain(poBoth(poSSH))
+	e := compilePolicy(t, newPolicy(flow.Forward, nil, noDefaults, `alert tcp any any -> any 22 (msg:"ssh"; sid:60;)`))
+	ins := e.Explain(bothWays(sshFlow))
 	assert.Equal(t, flow.Allow, ins.VerdictOn(false))
 	d := ins.Details()
 	require.Len(t, d, 6, "four packets and the alert at each client-to-server stage")
@@ -353,7 +349,7 @@ func TestExplainDetailsListAlerts(t *testing.T) {
 }
 
 func TestCompileErrorsNameThePolicy(t *testing.T) {
-	ok := poPolicy(poFwd, nil, poNone)
+	ok := newPolicy(flow.Forward, nil, noDefaults)
 	tests := []struct {
 		name     string
 		policy   func(p firewall.Policy) firewall.Policy
@@ -412,11 +408,11 @@ func TestCompileErrorsNameThePolicy(t *testing.T) {
 }
 
 func TestEngineIsSafeForConcurrentUse(t *testing.T) {
-	e := poCompile(t, poPolicy(poFwd, []stateless.Rule{poTCP(1, poPass, "", 0, "", 443)}, poNone, poDropSSH))
-	want := e.Explain(poBoth(poSSH))
+	e := compilePolicy(t, newPolicy(flow.Forward, []stateless.Rule{tcpRule(1, flow.Pass, "", 0, "", 443)}, noDefaults, dropSSH))
+	want := e.Explain(bothWays(sshFlow))
 	done := make(chan firewall.Decision)
 	for range 8 {
-		go func() { done <- e.Explain(poBoth(poSSH)) }()
+		go func() { done <- e.Explain(bothWays(sshFlow)) }()
 	}
 	for range 8 {
 		assert.Equal(t, want, <-done)
@@ -426,9 +422,9 @@ func TestEngineIsSafeForConcurrentUse(t *testing.T) {
 func TestNilEngineIsNoFirewall(t *testing.T) {
 	var e *firewall.Engine
 	for _, explain := range []bool{false, true} {
-		d := e.Evaluate(poBoth(poSSH))
+		d := e.Evaluate(bothWays(sshFlow))
 		if explain {
-			d = e.Explain(poBoth(poSSH))
+			d = e.Explain(bothWays(sshFlow))
 		}
 		assert.Equal(t, flow.Allow, d.VerdictOn(false))
 		assert.Equal(t, flow.Allow, d.VerdictOn(true))
@@ -439,7 +435,7 @@ func TestNilEngineIsNoFirewall(t *testing.T) {
 }
 
 func TestMustCompilePanicsOnAnError(t *testing.T) {
-	p := poPolicy(poFwd, nil, poNone)
+	p := newPolicy(flow.Forward, nil, noDefaults)
 	assert.NotPanics(t, func() { firewall.MustCompile(p, nil) })
 	p.StreamExceptionPolicy = "IGNORE"
 	assert.Panics(t, func() { firewall.MustCompile(p, nil) })

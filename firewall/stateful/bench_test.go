@@ -10,15 +10,15 @@ import (
 	"github.com/reachsim/reachsim/flow"
 )
 
-// sfBenchQuota builds AWS's per-policy maximum of 30,000 stateful rules:
+// quotaConfig builds AWS's per-policy maximum of 30,000 stateful rules:
 // eight Suricata groups of 3,000 5-tuple rules (TCP and UDP passes to /24s
 // on service ports, drops on port ranges, <> rules between subnets, alerts
 // on destinations, IP-only drops of external ranges) and two domain-list
 // groups (an allowlist of 1,499 names for TLS and HTTP plus its two drop
 // rules, and a TLS denylist of 3,000 names). The 5-tuple groups come last
 // in strict order, and the very last rule is the only one that passes
-// sfLastRule.
-func sfBenchQuota(order RuleOrder) Config {
+// the "last-rule" session of benchSessions.
+func quotaConfig(order RuleOrder) Config {
 	cfg := Config{Order: order, HomeNet: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/12")}}
 	if order == StrictOrder {
 		cfg.Defaults = Defaults{DropEstablished: true, AlertStrict: true}
@@ -66,7 +66,7 @@ func sfBenchQuota(order RuleOrder) Config {
 			}
 		}
 		rules := b.String()
-		if g == 7 { // the last rule decides sfLastRule
+		if g == 7 { // the last rule decides the "last-rule" session
 			lines := strings.Split(strings.TrimSuffix(rules, "\n"), "\n")
 			lines[len(lines)-1] = "pass tcp $HOME_NET any -> 10.250.0.0/24 7777 (msg:\"the last rule\"; flow:to_server; sid:3000;)"
 			rules = strings.Join(lines, "\n")
@@ -77,7 +77,7 @@ func sfBenchQuota(order RuleOrder) Config {
 	return cfg
 }
 
-var sfBenchSessions = []struct {
+var benchSessions = []struct {
 	name string
 	s    Session
 }{
@@ -89,7 +89,7 @@ var sfBenchSessions = []struct {
 
 func BenchmarkEvaluate30k(b *testing.B) {
 	for _, order := range []RuleOrder{StrictOrder, DefaultActionOrder} {
-		cfg := sfBenchQuota(order)
+		cfg := quotaConfig(order)
 		e, err := Compile(cfg, nil)
 		if err != nil {
 			b.Fatal(err)
@@ -97,13 +97,13 @@ func BenchmarkEvaluate30k(b *testing.B) {
 		if e.NumRules() != 30000 {
 			b.Fatalf("%d rules", e.NumRules())
 		}
-		ref, err := sfNewRef(cfg, nil)
+		ref, err := newRefEngine(cfg, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
-		for _, bs := range sfBenchSessions {
-			want := sfKeyOf(ref.evaluate(bs.s))
-			if got := sfKeyOf(e.Evaluate(bs.s)); got != want {
+		for _, bs := range benchSessions {
+			want := keyOf(ref.evaluate(bs.s))
+			if got := keyOf(e.Evaluate(bs.s)); got != want {
 				b.Fatalf("%s %s: fast %+v, reference %+v", order, bs.name, got, want)
 			}
 			prefix := order.String() + "/" + bs.name + "/"
@@ -131,7 +131,7 @@ func BenchmarkEvaluate30k(b *testing.B) {
 
 func BenchmarkCompile30k(b *testing.B) {
 	for _, order := range []RuleOrder{StrictOrder, DefaultActionOrder} {
-		cfg := sfBenchQuota(order)
+		cfg := quotaConfig(order)
 		b.Run(order.String(), func(b *testing.B) {
 			b.ReportAllocs()
 			var e *Engine

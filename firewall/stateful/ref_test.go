@@ -23,7 +23,7 @@ import (
 // rule at every stage. The randomized test demands that Evaluate and
 // Explain agree with it.
 
-type sfRefRule struct {
+type refRule struct {
 	group, index int
 	label        string
 	gprio        int
@@ -34,14 +34,14 @@ type sfRefRule struct {
 	g            *RuleGroup
 }
 
-type sfRefEngine struct {
+type refEngine struct {
 	cfg   Config
 	res   IPSetResolver
-	rules []sfRefRule // in decision order
+	rules []refRule // in decision order
 }
 
-func sfNewRef(cfg Config, res IPSetResolver) (*sfRefEngine, error) {
-	e := &sfRefEngine{cfg: cfg, res: res}
+func newRefEngine(cfg Config, res IPSetResolver) (*refEngine, error) {
+	e := &refEngine{cfg: cfg, res: res}
 	for gi := range cfg.Groups {
 		ref := &cfg.Groups[gi]
 		g := &ref.Group
@@ -54,7 +54,7 @@ func sfNewRef(cfg Config, res IPSetResolver) (*sfRefEngine, error) {
 			label = g.ARN
 		}
 		for ri, sr := range rules {
-			rr := sfRefRule{group: gi, index: ri, label: label, gprio: ref.Priority, action: sr.Action, prio: 3, sr: sr, g: g}
+			rr := refRule{group: gi, index: ri, label: label, gprio: ref.Priority, action: sr.Action, prio: 3, sr: sr, g: g}
 			if o, ok := sr.Option("priority"); ok {
 				rr.prio, _ = strconv.Atoi(o.Value)
 			}
@@ -65,7 +65,7 @@ func sfNewRef(cfg Config, res IPSetResolver) (*sfRefEngine, error) {
 		}
 	}
 	classOf := map[string]int{"pass": 0, "drop": 1, "reject": 2, "alert": 3}
-	slices.SortFunc(e.rules, func(a, b sfRefRule) int {
+	slices.SortFunc(e.rules, func(a, b refRule) int {
 		if cfg.Order == StrictOrder {
 			return cmp.Or(cmp.Compare(a.gprio, b.gprio), cmp.Compare(a.group, b.group), cmp.Compare(a.index, b.index))
 		}
@@ -75,8 +75,8 @@ func sfNewRef(cfg Config, res IPSetResolver) (*sfRefEngine, error) {
 	return e, nil
 }
 
-// sfRefStage is one stage as the reference sees it.
-type sfRefStage struct {
+// refStage is one stage as the reference sees it.
+type refStage struct {
 	stage       Stage
 	toServer    bool
 	established bool
@@ -86,29 +86,29 @@ type sfRefStage struct {
 	response    bool // server hello
 }
 
-func sfRefStages(p flow.Protocol) []sfRefStage {
+func refStages(p flow.Protocol) []refStage {
 	switch p {
 	case flow.TCP:
-		return []sfRefStage{
+		return []refStage{
 			{OpenRequest, true, false, false, false, false, false},
 			{OpenReply, false, false, false, false, false, false},
 			{DataToServer, true, true, true, true, true, false},
 			{DataToClient, false, true, true, true, false, true},
 		}
 	case flow.UDP:
-		return []sfRefStage{
+		return []refStage{
 			{OpenRequest, true, false, true, true, true, false},
 			{OpenReply, false, true, true, true, false, true},
 			{DataToServer, true, true, true, true, false, false},
 			{DataToClient, false, true, true, true, false, false},
 		}
 	case flow.ICMP, flow.ICMPv6:
-		return []sfRefStage{
+		return []refStage{
 			{OpenRequest, true, false, true, false, false, false},
 			{OpenReply, false, true, true, false, false, false},
 		}
 	}
-	return []sfRefStage{
+	return []refStage{
 		{OpenRequest, true, false, true, false, false, false},
 		{OpenReply, false, true, true, false, false, false},
 		{DataToServer, true, true, true, false, false, false},
@@ -116,15 +116,15 @@ func sfRefStages(p flow.Protocol) []sfRefStage {
 	}
 }
 
-// sfRefPacket is what a rule is matched against.
-type sfRefPacket struct {
-	st     sfRefStage
+// refPacket is what a rule is matched against.
+type refPacket struct {
+	st     refStage
 	f      flow.Flow
 	app    string // "" while unknown
 	domain string // the session's domain
 }
 
-func sfRefCanonApp(a string) string {
+func refCanonApp(a string) string {
 	a = strings.ToLower(a)
 	switch a {
 	case "http1":
@@ -137,8 +137,8 @@ func sfRefCanonApp(a string) string {
 	return a
 }
 
-// sfRefAppIs reports whether a rule's protocol name covers session protocol s.
-func sfRefAppIs(rule, s string) bool {
+// refAppIs reports whether a rule's protocol name covers session protocol s.
+func refAppIs(rule, s string) bool {
 	switch rule {
 	case "http":
 		return s == "http" || s == "http2"
@@ -150,7 +150,7 @@ func sfRefAppIs(rule, s string) bool {
 	return rule == s
 }
 
-func (e *sfRefEngine) prefixesContain(ps []netip.Prefix, a netip.Addr) bool {
+func (e *refEngine) prefixesContain(ps []netip.Prefix, a netip.Addr) bool {
 	for _, p := range ps {
 		if p.Contains(a) {
 			return true
@@ -159,7 +159,7 @@ func (e *sfRefEngine) prefixesContain(ps []netip.Prefix, a netip.Addr) bool {
 	return false
 }
 
-func (e *sfRefEngine) inAddr(g *RuleGroup, x suricata.AddrExpr, a netip.Addr) bool {
+func (e *refEngine) inAddr(g *RuleGroup, x suricata.AddrExpr, a netip.Addr) bool {
 	var v bool
 	switch {
 	case x.Any:
@@ -203,7 +203,7 @@ func (e *sfRefEngine) inAddr(g *RuleGroup, x suricata.AddrExpr, a netip.Addr) bo
 	return v != x.Negate
 }
 
-func (e *sfRefEngine) inPort(g *RuleGroup, x suricata.PortExpr, p uint16) bool {
+func (e *refEngine) inPort(g *RuleGroup, x suricata.PortExpr, p uint16) bool {
 	var v bool
 	switch {
 	case x.Any:
@@ -234,7 +234,7 @@ func (e *sfRefEngine) inPort(g *RuleGroup, x suricata.PortExpr, p uint16) bool {
 // portsAll reports whether a port expression covers every port. Membership
 // only changes at range boundaries, so probing every boundary and its
 // neighbours (and 0 and 65535) decides it.
-func (e *sfRefEngine) portsAll(g *RuleGroup, x suricata.PortExpr) bool {
+func (e *refEngine) portsAll(g *RuleGroup, x suricata.PortExpr) bool {
 	probes := []int{0, 65535}
 	var walk func(x suricata.PortExpr)
 	add := func(r flow.PortRange) {
@@ -262,7 +262,7 @@ func (e *sfRefEngine) portsAll(g *RuleGroup, x suricata.PortExpr) bool {
 	return true
 }
 
-func sfRefHasNeg(g *RuleGroup, x suricata.AddrExpr) bool {
+func refHasNegation(g *RuleGroup, x suricata.AddrExpr) bool {
 	if x.Negate {
 		return true
 	}
@@ -271,19 +271,19 @@ func sfRefHasNeg(g *RuleGroup, x suricata.AddrExpr) bool {
 		return !own
 	}
 	for _, it := range x.List {
-		if sfRefHasNeg(g, it) {
+		if refHasNegation(g, it) {
 			return true
 		}
 	}
 	return false
 }
 
-// sfRefInfo are the options that do not affect matching.
-var sfRefInfo = map[string]bool{"sid": true, "msg": true, "rev": true, "gid": true, "classtype": true,
+// refInfoKeywords are the options that do not affect matching.
+var refInfoKeywords = map[string]bool{"sid": true, "msg": true, "rev": true, "gid": true, "classtype": true,
 	"metadata": true, "reference": true, "priority": true, "noalert": true, "target": true, "tag": true}
 
 // matchRule returns 0 (no), 1 (yes) or 2 (unknown) and the undecidable keyword.
-func (e *sfRefEngine) matchRule(rr *sfRefRule, p sfRefPacket) (int, string) {
+func (e *refEngine) matchRule(rr *refRule, p refPacket) (int, string) {
 	sr, g := &rr.sr, rr.g
 	proto := sr.Protocol
 	var needApp []string
@@ -321,7 +321,7 @@ func (e *sfRefEngine) matchRule(rr *sfRefRule, p sfRefPacket) (int, string) {
 	fail := func() { decided = false }
 	for _, o := range sr.Options {
 		kw := o.Keyword
-		if sfRefInfo[kw] {
+		if refInfoKeywords[kw] {
 			continue
 		}
 		if kw == "flowbits" {
@@ -376,7 +376,7 @@ func (e *sfRefEngine) matchRule(rr *sfRefRule, p sfRefPacket) (int, string) {
 				fail()
 				continue
 			}
-			is := sfRefAppIs(sfRefCanonApp(v), p.app)
+			is := refAppIs(refCanonApp(v), p.app)
 			if v == "failed" {
 				is = p.app == "none"
 			}
@@ -442,11 +442,11 @@ func (e *sfRefEngine) matchRule(rr *sfRefRule, p sfRefPacket) (int, string) {
 		}
 	}
 	for _, a := range needApp {
-		if p.app == "" || !sfRefAppIs(a, p.app) {
+		if p.app == "" || !refAppIs(a, p.app) {
 			return 0, ""
 		}
 	}
-	if ipOnly && (!e.portsAll(g, sr.SrcPorts) || !e.portsAll(g, sr.DstPorts) || sfRefHasNeg(g, sr.Src) || sfRefHasNeg(g, sr.Dst)) {
+	if ipOnly && (!e.portsAll(g, sr.SrcPorts) || !e.portsAll(g, sr.DstPorts) || refHasNegation(g, sr.Src) || refHasNegation(g, sr.Dst)) {
 		ipOnly = false
 	}
 	if ipOnly && p.st.stage > OpenReply {
@@ -518,7 +518,7 @@ func (e *sfRefEngine) matchRule(rr *sfRefRule, p sfRefPacket) (int, string) {
 	return 1, ""
 }
 
-func (e *sfRefEngine) evaluate(s Session) Decision {
+func (e *refEngine) evaluate(s Session) Decision {
 	fwd, ret := s.ForwardSeen, s.ReturnSeen
 	var d Decision
 	if !fwd && !ret {
@@ -532,23 +532,23 @@ func (e *sfRefEngine) evaluate(s Session) Decision {
 	if app == "" {
 		app = DefaultAppProto(s.Flow)
 	}
-	app = sfRefCanonApp(app)
-	match := func(rr *sfRefRule, kind string) RuleMatch {
-		return RuleMatch{Stage: d.Stage, Group: rr.label, GroupPriority: rr.gprio, Sid: rr.sr.Sid(), Action: sfAct(kind), Overridden: rr.overridden, Rule: rr.sr.Text}
+	app = refCanonApp(app)
+	match := func(rr *refRule, kind string) RuleMatch {
+		return RuleMatch{Stage: d.Stage, Group: rr.label, GroupPriority: rr.gprio, Sid: rr.sr.Sid(), Action: actionOf(kind), Overridden: rr.overridden, Rule: rr.sr.Text}
 	}
-	decide := func(rr *sfRefRule, verdict flow.Verdict) {
-		d.Verdict, d.Action, d.Group, d.GroupPriority, d.Sid, d.Rule = verdict, sfAct(rr.action), rr.label, rr.gprio, rr.sr.Sid(), rr.sr.Text
+	decide := func(rr *refRule, verdict flow.Verdict) {
+		d.Verdict, d.Action, d.Group, d.GroupPriority, d.Sid, d.Rule = verdict, actionOf(rr.action), rr.label, rr.gprio, rr.sr.Sid(), rr.sr.Text
 	}
-	undecidable := func(rr *sfRefRule, kw string) {
+	undecidable := func(rr *refRule, kw string) {
 		decide(rr, flow.Indeterminate)
-		d.Indeterminate = &Unknown{Stage: d.Stage, Group: rr.label, Sid: rr.sr.Sid(), Action: sfAct(rr.action), Rule: rr.sr.Text, Keyword: kw}
+		d.Indeterminate = &Unknown{Stage: d.Stage, Group: rr.label, Sid: rr.sr.Sid(), Action: actionOf(rr.action), Rule: rr.sr.Text, Keyword: kw}
 	}
-	for _, st := range sfRefStages(s.Flow.Protocol) {
+	for _, st := range refStages(s.Flow.Protocol) {
 		if st.toServer && !fwd || !st.toServer && !ret {
 			continue
 		}
 		d.Stage = st.stage
-		p := sfRefPacket{st: st, f: s.Flow, domain: s.Flow.Domain}
+		p := refPacket{st: st, f: s.Flow, domain: s.Flow.Domain}
 		if !st.toServer {
 			p.f = s.Flow.Reverse()
 		}
@@ -658,21 +658,21 @@ func (e *sfRefEngine) evaluate(s Session) Decision {
 // --- random configurations ---
 
 var (
-	sfRndHome     = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")}
-	sfRndAddrs4   = []string{"10.0.0.1", "10.0.0.2", "10.0.1.1", "10.1.0.1", "192.0.2.1", "198.51.100.1", "198.51.100.200"}
-	sfRndAddrs6   = []string{"2001:db8::1", "2001:db8::2", "2001:db8:1::1"}
-	sfRndPrefixes = []string{"10.0.0.0/24", "10.0.0.0/16", "10.0.1.0/24", "192.0.2.0/24", "198.51.100.0/25", "0.0.0.0/0", "2001:db8::/64", "2001:db8::1", "10.0.0.1"}
-	sfRndPorts    = []uint16{22, 53, 80, 123, 443, 8080, 50000}
-	sfRndDomains  = []string{"example.com", "www.example.com", "WWW.Example.com", "a.b.example.com", "example.org", "badexample.com"}
-	sfRndTargets  = []string{"example.com", ".example.com", "www.example.com", ".org", "example.org"}
+	randomHome     = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")}
+	randomAddrs4   = []string{"10.0.0.1", "10.0.0.2", "10.0.1.1", "10.1.0.1", "192.0.2.1", "198.51.100.1", "198.51.100.200"}
+	randomAddrs6   = []string{"2001:db8::1", "2001:db8::2", "2001:db8:1::1"}
+	randomPrefixes = []string{"10.0.0.0/24", "10.0.0.0/16", "10.0.1.0/24", "192.0.2.0/24", "198.51.100.0/25", "0.0.0.0/0", "2001:db8::/64", "2001:db8::1", "10.0.0.1"}
+	randomPorts    = []uint16{22, 53, 80, 123, 443, 8080, 50000}
+	randomDomains  = []string{"example.com", "www.example.com", "WWW.Example.com", "a.b.example.com", "example.org", "badexample.com"}
+	randomTargets  = []string{"example.com", ".example.com", "www.example.com", ".org", "example.org"}
 )
 
-type sfGen struct{ r *rand.Rand }
+type generator struct{ r *rand.Rand }
 
-func (g sfGen) pick(xs []string) string { return xs[g.r.IntN(len(xs))] }
-func (g sfGen) chance(p float64) bool   { return g.r.Float64() < p }
+func (g generator) pick(xs []string) string { return xs[g.r.IntN(len(xs))] }
+func (g generator) chance(p float64) bool   { return g.r.Float64() < p }
 
-func (g sfGen) addrItem() string {
+func (g generator) addrItem() string {
 	switch g.r.IntN(6) {
 	case 0:
 		return "$HOME_NET"
@@ -683,10 +683,10 @@ func (g sfGen) addrItem() string {
 	case 3:
 		return "@PL"
 	}
-	return g.pick(sfRndPrefixes)
+	return g.pick(randomPrefixes)
 }
 
-func (g sfGen) addr() string {
+func (g generator) addr() string {
 	switch g.r.IntN(8) {
 	case 0, 1:
 		return "any"
@@ -707,7 +707,7 @@ func (g sfGen) addr() string {
 	return g.addrItem()
 }
 
-func (g sfGen) port() string {
+func (g generator) port() string {
 	switch g.r.IntN(9) {
 	case 0, 1, 2:
 		return "any"
@@ -716,17 +716,17 @@ func (g sfGen) port() string {
 	case 4:
 		return "1024:65535"
 	case 5:
-		return "!" + strconv.Itoa(int(sfRndPorts[g.r.IntN(len(sfRndPorts))]))
+		return "!" + strconv.Itoa(int(randomPorts[g.r.IntN(len(randomPorts))]))
 	case 6:
 		return "[80,443,!8080]"
 	case 7:
 		return "[1000:60000,!50000]"
 	}
-	return strconv.Itoa(int(sfRndPorts[g.r.IntN(len(sfRndPorts))]))
+	return strconv.Itoa(int(randomPorts[g.r.IntN(len(randomPorts))]))
 }
 
 // rule writes a random Suricata rule.
-func (g sfGen) rule(sid int, order RuleOrder) string {
+func (g generator) rule(sid int, order RuleOrder) string {
 	action := g.pick([]string{"pass", "pass", "drop", "drop", "reject", "alert"})
 	proto := g.pick([]string{"ip", "tcp", "tcp", "udp", "icmp", "tls", "http", "dns", "ssh"})
 	dir := "->"
@@ -755,7 +755,7 @@ func (g sfGen) rule(sid int, order RuleOrder) string {
 			buf = "http.host"
 		}
 		s := buf + ";"
-		t := g.pick(sfRndTargets)
+		t := g.pick(randomTargets)
 		neg := ""
 		if g.chance(0.1) {
 			neg = "!"
@@ -811,9 +811,9 @@ func (g sfGen) rule(sid int, order RuleOrder) string {
 	return fmt.Sprintf("%s %s %s %s %s %s %s (%s;)", action, proto, g.addr(), g.port(), dir, g.addr(), g.port(), strings.Join(opts, "; "))
 }
 
-func (g sfGen) group(name string, order RuleOrder) RuleGroup {
+func (g generator) group(name string, order RuleOrder) RuleGroup {
 	grp := RuleGroup{Name: name, RuleOrder: order,
-		IPSets:          map[string][]netip.Prefix{"SRV": {netip.MustParsePrefix(g.pick(sfRndPrefixes[:5]))}},
+		IPSets:          map[string][]netip.Prefix{"SRV": {netip.MustParsePrefix(g.pick(randomPrefixes[:5]))}},
 		PortSets:        map[string][]flow.PortRange{"WEB": {{Lo: 80, Hi: 80}, {Lo: 443, Hi: 443}}},
 		IPSetReferences: map[string]string{"PL": "arn:pl-1"},
 	}
@@ -833,7 +833,7 @@ func (g sfGen) group(name string, order RuleOrder) RuleGroup {
 		}
 		seen := map[string]bool{}
 		for range 1 + g.r.IntN(3) {
-			if t := g.pick(sfRndTargets); !seen[t] {
+			if t := g.pick(randomTargets); !seen[t] {
 				seen[t] = true
 				dl.Targets = append(dl.Targets, t)
 			}
@@ -859,9 +859,9 @@ func (g sfGen) group(name string, order RuleOrder) RuleGroup {
 	return grp
 }
 
-func (g sfGen) config() Config {
+func (g generator) config() Config {
 	order := RuleOrder(g.r.IntN(2))
-	cfg := Config{Order: order, HomeNet: sfRndHome}
+	cfg := Config{Order: order, HomeNet: randomHome}
 	prios := g.r.Perm(10)
 	for i := range 1 + g.r.IntN(4) {
 		cfg.Groups = append(cfg.Groups, GroupRef{Priority: 1 + prios[i]*10, DropToAlert: g.chance(0.15),
@@ -888,12 +888,12 @@ func (g sfGen) config() Config {
 	return cfg
 }
 
-func (g sfGen) session() Session {
+func (g generator) session() Session {
 	var s Session
 	six := g.chance(0.15)
-	addrs := sfRndAddrs4
+	addrs := randomAddrs4
 	if six {
-		addrs = sfRndAddrs6
+		addrs = randomAddrs6
 	}
 	src, dst := netip.MustParseAddr(g.pick(addrs)), netip.MustParseAddr(g.pick(addrs))
 	proto := []flow.Protocol{flow.TCP, flow.TCP, flow.TCP, flow.UDP, flow.ICMP, flow.GRE}[g.r.IntN(6)]
@@ -903,7 +903,7 @@ func (g sfGen) session() Session {
 	s.Flow.Protocol = proto
 	var sp, dp uint16
 	if proto.HasPorts() {
-		sp, dp = sfRndPorts[g.r.IntN(len(sfRndPorts))], sfRndPorts[g.r.IntN(len(sfRndPorts))]
+		sp, dp = randomPorts[g.r.IntN(len(randomPorts))], randomPorts[g.r.IntN(len(randomPorts))]
 		if g.chance(0.6) {
 			sp = 50000
 		}
@@ -915,7 +915,7 @@ func (g sfGen) session() Session {
 		s.Flow.ICMPType = flow.ICMPv6EchoRequest
 	}
 	if g.chance(0.6) {
-		s.Flow.Domain = g.pick(sfRndDomains)
+		s.Flow.Domain = g.pick(randomDomains)
 	}
 	if g.chance(0.5) {
 		s.AppProto = g.pick([]string{"tls", "http", "http2", "dns", "none", "ssh", "HTTP1"})
@@ -933,7 +933,7 @@ func (g sfGen) session() Session {
 }
 
 // comparable parts of a decision.
-type sfKey struct {
+type decisionKey struct {
 	Verdict       flow.Verdict
 	Stage         Stage
 	Action        string
@@ -947,8 +947,8 @@ type sfKey struct {
 	Alerts        string
 }
 
-func sfKeyOf(d Decision) sfKey {
-	k := sfKey{d.Verdict, d.Stage, d.Action.String() + d.DefaultAction, d.Group, d.GroupPriority, d.Sid, d.Rule, d.Default, d.Warning, "", ""}
+func keyOf(d Decision) decisionKey {
+	k := decisionKey{d.Verdict, d.Stage, d.Action.String() + d.DefaultAction, d.Group, d.GroupPriority, d.Sid, d.Rule, d.Default, d.Warning, "", ""}
 	if u := d.Indeterminate; u != nil {
 		k.Unknown = fmt.Sprintf("%s %s sid %d %s %s", u.Stage, u.Group, u.Sid, u.Action, u.Keyword)
 	}
@@ -962,7 +962,7 @@ func sfKeyOf(d Decision) sfKey {
 
 func TestAgreesWithReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(20260601, 7))
-	g := sfGen{r}
+	g := generator{r}
 	res := StaticIPSets{"arn:pl-1": {netip.MustParsePrefix("198.51.100.128/25"), netip.MustParsePrefix("2001:db8:1::/48")}}
 	configs, compiled, sessions := 3000, 0, 0
 	verdicts := map[flow.Verdict]int{}
@@ -973,13 +973,13 @@ func TestAgreesWithReference(t *testing.T) {
 			continue // conflicting random options; counted below
 		}
 		compiled++
-		ref, err := sfNewRef(cfg, res)
+		ref, err := newRefEngine(cfg, res)
 		require.NoError(t, err)
 		for range 20 {
 			s := g.session()
-			want := sfKeyOf(ref.evaluate(s))
-			got := sfKeyOf(e.Evaluate(s))
-			ex := sfKeyOf(e.Explain(s))
+			want := keyOf(ref.evaluate(s))
+			got := keyOf(e.Evaluate(s))
+			ex := keyOf(e.Explain(s))
 			sessions++
 			verdicts[want.Verdict]++
 			if got != want || ex != want {
@@ -1002,8 +1002,8 @@ func TestAgreesWithReference(t *testing.T) {
 	require.Greater(t, verdicts[flow.Allow], sessions/10)
 }
 
-// sfAct reads a Suricata action word the reference engine keeps as text.
-func sfAct(s string) flow.Action {
+// actionOf reads a Suricata action word the reference engine keeps as text.
+func actionOf(s string) flow.Action {
 	a, err := flow.ParseAction(s)
 	if err != nil {
 		panic(err)

@@ -255,3 +255,25 @@ func (l Loc) ReadCIDR(s string, want6, bareOK bool, sentinel error) (netip.Prefi
 	}
 	return p, nil
 }
+
+// ReadAddrOrCIDR reads s, found at l, as a block of either family through
+// [flow.ParseAddrOrCIDR]: a CIDR block (host bits masked) or a bare
+// address, taken as its /32 or /128 block. A value that does not parse is
+// an error at l that quotes s and wraps sentinel.
+func (l Loc) ReadAddrOrCIDR(s string, sentinel error) (netip.Prefix, error) {
+	p, err := flow.ParseAddrOrCIDR(s)
+	if err != nil {
+		return netip.Prefix{}, l.Fail(s, sentinel, "%v", err)
+	}
+	return p, nil
+}
+
+// Wrap returns the *flow.InputError for the offending text at l with err,
+// an error that already says what is wrong and wraps its sentinel, as its
+// Err. A nil err stays nil.
+func (l Loc) Wrap(text string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &flow.InputError{File: l.File, Path: l.Path, Resource: l.Resource, Rule: l.Rule, Text: text, Err: err}
+}

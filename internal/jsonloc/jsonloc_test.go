@@ -2,6 +2,7 @@ package jsonloc_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -160,4 +161,54 @@ func TestLocReadCIDR(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.msg)
 		})
 	}
+}
+
+func TestLocReadAddrOrCIDR(t *testing.T) {
+	sentinel := errors.New("bad group")
+	l := jsonloc.Loc{Path: "IPSets.A.Definition[0]", Resource: "g"}
+	tests := []struct {
+		name string
+		in   string
+		want string // "" for an error
+		msg  string
+	}{
+		{"an IPv4 block", "10.1.2.3/8", "10.0.0.0/8", ""},
+		{"an IPv6 block", "2001:db8::1/32", "2001:db8::/32", ""},
+		{"a bare IPv4 address", "10.0.0.5", "10.0.0.5/32", ""},
+		{"a bare IPv6 address", "2001:db8::5", "2001:db8::5/128", ""},
+		{"a prefix too long", "10.0.0.0/33", "", "not a CIDR block"},
+		{"an address with a zone", "fe80::1%eth0", "", "zone"},
+		{"an IPv4-mapped block", "::ffff:10.0.0.0/104", "", "IPv4-mapped"},
+		{"nothing", "", "", "not an address or a CIDR block"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := l.ReadAddrOrCIDR(tt.in, sentinel)
+			if tt.want != "" {
+				require.NoError(t, err)
+				assert.Equal(t, tt.want, p.String())
+				return
+			}
+			require.ErrorIs(t, err, sentinel)
+			var ie *flow.InputError
+			require.ErrorAs(t, err, &ie)
+			assert.Equal(t, l.Path, ie.Path)
+			assert.Equal(t, "g", ie.Resource)
+			assert.Equal(t, tt.in, ie.Text)
+			assert.Contains(t, err.Error(), tt.msg)
+		})
+	}
+}
+
+func TestLocWrap(t *testing.T) {
+	sentinel := errors.New("invalid policy")
+	l := jsonloc.Loc{File: "p.json", Path: "FirewallPolicy.X", Resource: "p", Rule: "7"}
+	err := l.Wrap("aws:allow", fmt.Errorf("%w: %w", sentinel, flow.ErrJSON))
+	require.ErrorIs(t, err, sentinel)
+	require.ErrorIs(t, err, flow.ErrJSON, "every error err wraps stays reachable")
+	var ie *flow.InputError
+	require.ErrorAs(t, err, &ie)
+	assert.Equal(t, flow.InputError{File: "p.json", Path: "FirewallPolicy.X", Resource: "p", Rule: "7", Text: "aws:allow", Err: ie.Err}, *ie)
+	assert.Equal(t, `p.json: FirewallPolicy.X (p rule 7): "aws:allow": invalid policy: malformed JSON`, err.Error())
+	assert.NoError(t, l.Wrap("x", nil))
 }
