@@ -294,7 +294,7 @@ func priority(r *sg.Rule, l jsonloc.Loc, raw json.RawMessage) error {
 	if err != nil {
 		sentinel := sg.ErrInvalidRule // a string or number that is no integer
 		if c := raw[0]; c != '"' && c != '-' && (c < '0' || c > '9') {
-			sentinel = jsonloc.ErrJSON // true, an object, a list
+			sentinel = flow.ErrJSON // true, an object, a list
 		}
 		return l.Fail(jsonText(raw), sentinel, "want a number from 1 to 100")
 	}

@@ -11,15 +11,15 @@ import (
 	"github.com/reachsim/reachsim/flow"
 )
 
-// surSeeds returns the rule texts of the tables and the AWS examples file.
-func surSeeds(f *testing.F) (rules []string, file string) {
-	for _, tt := range surValidRules {
+// fuzzSeeds returns the rule texts of the tables and the AWS examples file.
+func fuzzSeeds(f *testing.F) (rules []string, file string) {
+	for _, tt := range validRules {
 		rules = append(rules, tt.text)
 	}
-	for _, tt := range surInvalidRules {
+	for _, tt := range invalidRules {
 		rules = append(rules, tt.text)
 	}
-	file = surReadExamples(f)
+	file = readExamples(f)
 	for _, line := range strings.Split(file, "\n") {
 		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
 			rules = append(rules, line)
@@ -28,8 +28,8 @@ func surSeeds(f *testing.F) (rules []string, file string) {
 	return rules, file
 }
 
-// surCheckError checks the shape of every error the parsers return.
-func surCheckError(t *testing.T, err error) {
+// checkError checks the shape of every error the parsers return.
+func checkError(t *testing.T, err error) {
 	t.Helper()
 	require.ErrorIs(t, err, suricata.ErrSyntax)
 	var ie *flow.InputError
@@ -38,25 +38,25 @@ func surCheckError(t *testing.T, err error) {
 }
 
 func FuzzParse(f *testing.F) {
-	rules, _ := surSeeds(f)
+	rules, _ := fuzzSeeds(f)
 	for _, s := range rules {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		r, err := suricata.Parse(s)
 		if err != nil {
-			surCheckError(t, err)
+			checkError(t, err)
 			return
 		}
 		require.Positive(t, r.Sid())
-		surRoundTrip(t, r)
+		roundTrip(t, r)
 	})
 }
 
 func FuzzParseRules(f *testing.F) {
 	// Small seeds keep the fuzzer fast: it minimizes every input that
 	// finds new coverage, and a whole file takes long to minimize.
-	rules, file := surSeeds(f)
+	rules, file := fuzzSeeds(f)
 	lines := strings.Split(file, "\n")
 	for i := 0; i < len(lines); i += 6 {
 		f.Add(strings.Join(lines[i:min(i+6, len(lines))], "\n"))
@@ -70,7 +70,7 @@ func FuzzParseRules(f *testing.F) {
 		got, err := suricata.ParseRules(s)
 		if err != nil {
 			require.Nil(t, got)
-			surCheckError(t, err)
+			checkError(t, err)
 			return
 		}
 		sids := map[int]bool{}
@@ -80,7 +80,7 @@ func FuzzParseRules(f *testing.F) {
 			line = r.Line
 			require.False(t, sids[r.Sid()], "sid %d is unique", r.Sid())
 			sids[r.Sid()] = true
-			surRoundTrip(t, r)
+			roundTrip(t, r)
 		}
 	})
 }

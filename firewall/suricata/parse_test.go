@@ -17,13 +17,13 @@ import (
 )
 
 // Tiny constructors for expected rules. Positions are left zero: the
-// tables compare rules with surStrip, and TestParsePositions
+// tables compare rules with stripRule, and TestParsePositions
 // checks positions on its own.
 
-func surAny() suricata.AddrExpr { return suricata.AddrExpr{Any: true} }
+func anyAddrExpr() suricata.AddrExpr { return suricata.AddrExpr{Any: true} }
 
-// surNet is a CIDR, or an address alone as a /32 or /128.
-func surNet(s string) suricata.AddrExpr {
+// netExpr is a CIDR, or an address alone as a /32 or /128.
+func netExpr(s string) suricata.AddrExpr {
 	if !strings.Contains(s, "/") {
 		a := netip.MustParseAddr(s)
 		return suricata.AddrExpr{Prefix: netip.PrefixFrom(a, a.BitLen())}
@@ -31,35 +31,35 @@ func surNet(s string) suricata.AddrExpr {
 	return suricata.AddrExpr{Prefix: netip.MustParsePrefix(s)}
 }
 
-func surVar(name string) suricata.AddrExpr { return suricata.AddrExpr{Var: name} }
-func surRef(name string) suricata.AddrExpr { return suricata.AddrExpr{Ref: name} }
-func surList(items ...suricata.AddrExpr) suricata.AddrExpr {
+func varAddr(name string) suricata.AddrExpr { return suricata.AddrExpr{Var: name} }
+func ipSetRef(name string) suricata.AddrExpr { return suricata.AddrExpr{Ref: name} }
+func addrList(items ...suricata.AddrExpr) suricata.AddrExpr {
 	return suricata.AddrExpr{List: items}
 }
-func surNot(a suricata.AddrExpr) suricata.AddrExpr { a.Negate = true; return a }
+func notAddr(a suricata.AddrExpr) suricata.AddrExpr { a.Negate = true; return a }
 
-func surAnyPort() suricata.PortExpr { return suricata.PortExpr{Any: true} }
-func surPort(n uint16) suricata.PortExpr {
+func anyPortExpr() suricata.PortExpr { return suricata.PortExpr{Any: true} }
+func portExpr(n uint16) suricata.PortExpr {
 	return suricata.PortExpr{Set: true, Range: flow.Single(n)}
 }
-func surPorts(lo, hi uint16) suricata.PortExpr {
+func portsExpr(lo, hi uint16) suricata.PortExpr {
 	return suricata.PortExpr{Set: true, Range: flow.PortRange{Lo: lo, Hi: hi}}
 }
-func surPortVar(name string) suricata.PortExpr { return suricata.PortExpr{Var: name} }
-func surPortList(items ...suricata.PortExpr) suricata.PortExpr {
+func portVarExpr(name string) suricata.PortExpr { return suricata.PortExpr{Var: name} }
+func portList(items ...suricata.PortExpr) suricata.PortExpr {
 	return suricata.PortExpr{List: items}
 }
-func surPortNot(p suricata.PortExpr) suricata.PortExpr { p.Negate = true; return p }
+func notPort(p suricata.PortExpr) suricata.PortExpr { p.Negate = true; return p }
 
-func surOpt(kw, value string) suricata.Option { return suricata.Option{Keyword: kw, Value: value} }
-func surQuoted(kw, value string) suricata.Option {
+func optOf(kw, value string) suricata.Option { return suricata.Option{Keyword: kw, Value: value} }
+func quotedOpt(kw, value string) suricata.Option {
 	return suricata.Option{Keyword: kw, Value: value, Quoted: true}
 }
-func surFlag(kw string) suricata.Option { return suricata.Option{Keyword: kw} }
-func surSid(n int) suricata.Option      { return surOpt("sid", strconv.Itoa(n)) }
+func flagOpt(kw string) suricata.Option { return suricata.Option{Keyword: kw} }
+func withSid(n int) suricata.Option      { return optOf("sid", strconv.Itoa(n)) }
 
-// surHeader is a header with any addresses and ports, the common case.
-type surHeader struct {
+// headerOf is a header with any addresses and ports, the common case.
+type headerOf struct {
 	action, proto string
 	src           suricata.AddrExpr
 	srcPorts      suricata.PortExpr
@@ -68,7 +68,7 @@ type surHeader struct {
 	dstPorts      suricata.PortExpr
 }
 
-func (h surHeader) with(opts ...suricata.Option) suricata.Rule {
+func (h headerOf) with(opts ...suricata.Option) suricata.Rule {
 	return suricata.Rule{
 		Action: h.action, Protocol: h.proto,
 		Src: h.src, SrcPorts: h.srcPorts, Bidirectional: h.bidi, Dst: h.dst, DstPorts: h.dstPorts,
@@ -76,16 +76,16 @@ func (h surHeader) with(opts ...suricata.Option) suricata.Rule {
 	}
 }
 
-// surAnyAny is "ACTION PROTO any any -> any any".
-func surAnyAny(action, proto string) surHeader {
-	return surHeader{action, proto, surAny(), surAnyPort(), false, surAny(), surAnyPort()}
+// anyToAny is "ACTION PROTO any any -> any any".
+func anyToAny(action, proto string) headerOf {
+	return headerOf{action, proto, anyAddrExpr(), anyPortExpr(), false, anyAddrExpr(), anyPortExpr()}
 }
 
-// surStrip returns r without Text, Line and Pos, copying its slices.
-func surStrip(r suricata.Rule) suricata.Rule {
+// stripRule returns r without Text, Line and Pos, copying its slices.
+func stripRule(r suricata.Rule) suricata.Rule {
 	r.Text, r.Line = "", 0
-	r.Src, r.Dst = surStripAddr(r.Src), surStripAddr(r.Dst)
-	r.SrcPorts, r.DstPorts = surStripPort(r.SrcPorts), surStripPort(r.DstPorts)
+	r.Src, r.Dst = stripAddr(r.Src), stripAddr(r.Dst)
+	r.SrcPorts, r.DstPorts = stripPort(r.SrcPorts), stripPort(r.DstPorts)
 	if r.Options != nil {
 		opts := make([]suricata.Option, len(r.Options))
 		for i, o := range r.Options {
@@ -97,32 +97,32 @@ func surStrip(r suricata.Rule) suricata.Rule {
 	return r
 }
 
-func surStripAddr(a suricata.AddrExpr) suricata.AddrExpr {
+func stripAddr(a suricata.AddrExpr) suricata.AddrExpr {
 	a.Pos = 0
 	if a.List != nil {
 		list := make([]suricata.AddrExpr, len(a.List))
 		for i, e := range a.List {
-			list[i] = surStripAddr(e)
+			list[i] = stripAddr(e)
 		}
 		a.List = list
 	}
 	return a
 }
 
-func surStripPort(p suricata.PortExpr) suricata.PortExpr {
+func stripPort(p suricata.PortExpr) suricata.PortExpr {
 	p.Pos = 0
 	if p.List != nil {
 		list := make([]suricata.PortExpr, len(p.List))
 		for i, e := range p.List {
-			list[i] = surStripPort(e)
+			list[i] = stripPort(e)
 		}
 		p.List = list
 	}
 	return p
 }
 
-// surValidRules are rules that parse, with the rule each must give.
-var surValidRules = []struct {
+// validRules are rules that parse, with the rule each must give.
+var validRules = []struct {
 	name string
 	text string
 	want suricata.Rule
@@ -130,127 +130,127 @@ var surValidRules = []struct {
 	// Header
 	{"a plain rule reads every header field",
 		"pass tcp 10.0.0.0/8 1024:65535 -> 192.0.2.10 443 (sid:1;)",
-		surHeader{"pass", "tcp", surNet("10.0.0.0/8"), surPorts(1024, 65535), false, surNet("192.0.2.10"), surPort(443)}.with(surSid(1))},
+		headerOf{"pass", "tcp", netExpr("10.0.0.0/8"), portsExpr(1024, 65535), false, netExpr("192.0.2.10"), portExpr(443)}.with(withSid(1))},
 	{"each action is accepted: drop",
 		"drop udp any any -> any 53 (sid:2;)",
-		surHeader{"drop", "udp", surAny(), surAnyPort(), false, surAny(), surPort(53)}.with(surSid(2))},
+		headerOf{"drop", "udp", anyAddrExpr(), anyPortExpr(), false, anyAddrExpr(), portExpr(53)}.with(withSid(2))},
 	{"each action is accepted: reject",
 		"reject tcp any any -> any any (sid:3;)",
-		surAnyAny("reject", "tcp").with(surSid(3))},
+		anyToAny("reject", "tcp").with(withSid(3))},
 	{"each action is accepted: alert",
 		"alert icmp any any -> any any (sid:4;)",
-		surAnyAny("alert", "icmp").with(surSid(4))},
+		anyToAny("alert", "icmp").with(withSid(4))},
 	{"the protocol is lower-cased",
 		"pass TCP any any -> any any (sid:5;)",
-		surAnyAny("pass", "tcp").with(surSid(5))},
+		anyToAny("pass", "tcp").with(withSid(5))},
 	{"application and Suricata-only protocols are accepted",
 		"alert tcp-pkt any any -> any any (sid:6;)",
-		surAnyAny("alert", "tcp-pkt").with(surSid(6))},
+		anyToAny("alert", "tcp-pkt").with(withSid(6))},
 	{"any is case-insensitive in addresses and ports",
 		"drop ip ANY Any -> aNy ANY (sid:7;)",
-		surAnyAny("drop", "ip").with(surSid(7))},
+		anyToAny("drop", "ip").with(withSid(7))},
 	{"<> makes the rule bidirectional",
 		"pass tcp 10.0.0.0/16 any <> 10.1.0.0/16 22 (sid:8;)",
-		surHeader{"pass", "tcp", surNet("10.0.0.0/16"), surAnyPort(), true, surNet("10.1.0.0/16"), surPort(22)}.with(surSid(8))},
+		headerOf{"pass", "tcp", netExpr("10.0.0.0/16"), anyPortExpr(), true, netExpr("10.1.0.0/16"), portExpr(22)}.with(withSid(8))},
 	{"variables keep their case and lose the $",
 		"pass tcp $HOME_NET $Ssh_Ports -> $EXTERNAL_NET any (sid:9;)",
-		surHeader{"pass", "tcp", surVar("HOME_NET"), surPortVar("Ssh_Ports"), false, surVar("EXTERNAL_NET"), surAnyPort()}.with(surSid(9))},
+		headerOf{"pass", "tcp", varAddr("HOME_NET"), portVarExpr("Ssh_Ports"), false, varAddr("EXTERNAL_NET"), anyPortExpr()}.with(withSid(9))},
 	{"IP set references lose the @",
 		"drop tcp @PARTNERS any -> @pl_2 any (sid:10;)",
-		surHeader{"drop", "tcp", surRef("PARTNERS"), surAnyPort(), false, surRef("pl_2"), surAnyPort()}.with(surSid(10))},
+		headerOf{"drop", "tcp", ipSetRef("PARTNERS"), anyPortExpr(), false, ipSetRef("pl_2"), anyPortExpr()}.with(withSid(10))},
 	{"an IPv6 CIDR keeps its family",
 		"pass ip 2001:db8::/32 any -> fd00::/8 any (sid:11;)",
-		surHeader{"pass", "ip", surNet("2001:db8::/32"), surAnyPort(), false, surNet("fd00::/8"), surAnyPort()}.with(surSid(11))},
+		headerOf{"pass", "ip", netExpr("2001:db8::/32"), anyPortExpr(), false, netExpr("fd00::/8"), anyPortExpr()}.with(withSid(11))},
 	{"an IPv6 address alone is a /128 and an IPv4 address alone a /32",
 		"pass ip 2001:db8::1 any -> 192.0.2.1 any (sid:12;)",
-		surHeader{"pass", "ip", surNet("2001:db8::1/128"), surAnyPort(), false, surNet("192.0.2.1/32"), surAnyPort()}.with(surSid(12))},
+		headerOf{"pass", "ip", netExpr("2001:db8::1/128"), anyPortExpr(), false, netExpr("192.0.2.1/32"), anyPortExpr()}.with(withSid(12))},
 	{"a CIDR with host bits set is masked",
 		"pass ip 10.1.2.3/8 any -> 2001:db8::1/32 any (sid:13;)",
-		surHeader{"pass", "ip", surNet("10.0.0.0/8"), surAnyPort(), false, surNet("2001:db8::/32"), surAnyPort()}.with(surSid(13))},
+		headerOf{"pass", "ip", netExpr("10.0.0.0/8"), anyPortExpr(), false, netExpr("2001:db8::/32"), anyPortExpr()}.with(withSid(13))},
 	{"negation applies to addresses and variables",
 		"drop ip !10.0.0.0/8 any -> !$HOME_NET any (sid:14;)",
-		surHeader{"drop", "ip", surNot(surNet("10.0.0.0/8")), surAnyPort(), false, surNot(surVar("HOME_NET")), surAnyPort()}.with(surSid(14))},
+		headerOf{"drop", "ip", notAddr(netExpr("10.0.0.0/8")), anyPortExpr(), false, notAddr(varAddr("HOME_NET")), anyPortExpr()}.with(withSid(14))},
 	{"a space may follow a negation",
 		"drop ip ! 1.1.1.1 any -> any ! 80 (sid:15;)",
-		surHeader{"drop", "ip", surNot(surNet("1.1.1.1")), surAnyPort(), false, surAny(), surPortNot(surPort(80))}.with(surSid(15))},
+		headerOf{"drop", "ip", notAddr(netExpr("1.1.1.1")), anyPortExpr(), false, anyAddrExpr(), notPort(portExpr(80))}.with(withSid(15))},
 	{"address lists allow spaces after commas and mix families",
 		"pass ip [10.0.0.0/8, 2001:db8::/32,$DMZ , @PEERS] any -> any any (sid:16;)",
-		surHeader{"pass", "ip", surList(surNet("10.0.0.0/8"), surNet("2001:db8::/32"), surVar("DMZ"), surRef("PEERS")), surAnyPort(), false, surAny(), surAnyPort()}.with(surSid(16))},
+		headerOf{"pass", "ip", addrList(netExpr("10.0.0.0/8"), netExpr("2001:db8::/32"), varAddr("DMZ"), ipSetRef("PEERS")), anyPortExpr(), false, anyAddrExpr(), anyPortExpr()}.with(withSid(16))},
 	{"lists nest, with negation inside and outside",
 		"pass ip [10.0.0.0/8,![10.1.0.0/16,[10.2.0.0/16]]] any -> ![$A,!$B] any (sid:17;)",
-		surHeader{"pass", "ip",
-			surList(surNet("10.0.0.0/8"), surNot(surList(surNet("10.1.0.0/16"), surList(surNet("10.2.0.0/16"))))),
-			surAnyPort(), false,
-			surNot(surList(surVar("A"), surNot(surVar("B")))),
-			surAnyPort()}.with(surSid(17))},
+		headerOf{"pass", "ip",
+			addrList(netExpr("10.0.0.0/8"), notAddr(addrList(netExpr("10.1.0.0/16"), addrList(netExpr("10.2.0.0/16"))))),
+			anyPortExpr(), false,
+			notAddr(addrList(varAddr("A"), notAddr(varAddr("B")))),
+			anyPortExpr()}.with(withSid(17))},
 	{"port ranges may leave out either end",
 		"pass tcp any :1023 -> any 1024: (sid:18;)",
-		surHeader{"pass", "tcp", surAny(), surPorts(0, 1023), false, surAny(), surPorts(1024, 65535)}.with(surSid(18))},
+		headerOf{"pass", "tcp", anyAddrExpr(), portsExpr(0, 1023), false, anyAddrExpr(), portsExpr(1024, 65535)}.with(withSid(18))},
 	{"port lists hold ports, ranges, variables and negations",
 		"pass tcp any [80,443,!8080,$WEB,1000:2000] -> any !22 (sid:19;)",
-		surHeader{"pass", "tcp", surAny(), surPortList(surPort(80), surPort(443), surPortNot(surPort(8080)), surPortVar("WEB"), surPorts(1000, 2000)), false, surAny(), surPortNot(surPort(22))}.with(surSid(19))},
+		headerOf{"pass", "tcp", anyAddrExpr(), portList(portExpr(80), portExpr(443), notPort(portExpr(8080)), portVarExpr("WEB"), portsExpr(1000, 2000)), false, anyAddrExpr(), notPort(portExpr(22))}.with(withSid(19))},
 	{"port lists nest and allow spaces around the colon",
 		"pass tcp any [1:80,![2,4]] -> any [80: 82, 1024: ] (sid:20;)",
-		surHeader{"pass", "tcp", surAny(), surPortList(surPorts(1, 80), surPortNot(surPortList(surPort(2), surPort(4)))), false, surAny(), surPortList(surPorts(80, 82), surPorts(1024, 65535))}.with(surSid(20))},
+		headerOf{"pass", "tcp", anyAddrExpr(), portList(portsExpr(1, 80), notPort(portList(portExpr(2), portExpr(4)))), false, anyAddrExpr(), portList(portsExpr(80, 82), portsExpr(1024, 65535))}.with(withSid(20))},
 	{"ports 0 and 65535 are in range",
 		"pass udp any 0 -> any 65535 (sid:21;)",
-		surHeader{"pass", "udp", surAny(), surPort(0), false, surAny(), surPort(65535)}.with(surSid(21))},
+		headerOf{"pass", "udp", anyAddrExpr(), portExpr(0), false, anyAddrExpr(), portExpr(65535)}.with(withSid(21))},
 	{"tabs and runs of spaces separate fields",
 		"pass\ttcp  any\t any ->   any any\t(sid:22;)",
-		surAnyAny("pass", "tcp").with(surSid(22))},
+		anyToAny("pass", "tcp").with(withSid(22))},
 	{"the options may follow the last port without a space",
 		"pass tcp any any -> any 443(sid:23;)",
-		surHeader{"pass", "tcp", surAny(), surAnyPort(), false, surAny(), surPort(443)}.with(surSid(23))},
+		headerOf{"pass", "tcp", anyAddrExpr(), anyPortExpr(), false, anyAddrExpr(), portExpr(443)}.with(withSid(23))},
 
 	// Options
 	{"quoted values may hold semicolons, parentheses and escaped quotes",
 		`alert http any any -> any any (msg:"a \"quoted\" word; (really)"; sid:24;)`,
-		surAnyAny("alert", "http").with(surQuoted("msg", `a "quoted" word; (really)`), surSid(24))},
+		anyToAny("alert", "http").with(quotedOpt("msg", `a "quoted" word; (really)`), withSid(24))},
 	{"escaped semicolons and backslashes are undone, other backslashes stay",
 		`alert http any any -> any any (content:"a\;b\\c"; pcre:"/\d+\/x/i"; sid:25;)`,
-		surAnyAny("alert", "http").with(surQuoted("content", `a;b\c`), surQuoted("pcre", `/\d+\/x/i`), surSid(25))},
+		anyToAny("alert", "http").with(quotedOpt("content", `a;b\c`), quotedOpt("pcre", `/\d+\/x/i`), withSid(25))},
 	{"options without values keep an empty value",
 		`pass tls any any -> any any (tls.sni; content:"example.com"; nocase; endswith; sid:26;)`,
-		surAnyAny("pass", "tls").with(surFlag("tls.sni"), surQuoted("content", "example.com"), surFlag("nocase"), surFlag("endswith"), surSid(26))},
+		anyToAny("pass", "tls").with(flagOpt("tls.sni"), quotedOpt("content", "example.com"), flagOpt("nocase"), flagOpt("endswith"), withSid(26))},
 	{"keywords are lower-cased",
 		`pass tcp any any -> any any (MSG:"Keep Case"; Flow:To_Server; SID:27;)`,
-		surAnyAny("pass", "tcp").with(surQuoted("msg", "Keep Case"), surOpt("flow", "To_Server"), surSid(27))},
+		anyToAny("pass", "tcp").with(quotedOpt("msg", "Keep Case"), optOf("flow", "To_Server"), withSid(27))},
 	{"unquoted values are trimmed and keep inner spaces",
 		"pass tcp any any -> any any (flow: to_server, established ; sid : 28 ;)",
-		surAnyAny("pass", "tcp").with(surOpt("flow", "to_server, established"), surSid(28))},
+		anyToAny("pass", "tcp").with(optOf("flow", "to_server, established"), withSid(28))},
 	{"the last semicolon is optional",
 		"pass tcp any any -> any any (msg:\"x\"; sid:29)",
-		surAnyAny("pass", "tcp").with(surQuoted("msg", "x"), surSid(29))},
+		anyToAny("pass", "tcp").with(quotedOpt("msg", "x"), withSid(29))},
 	{"an option without a value may end the options",
 		"pass tcp any any -> any any (sid:30; nocase)",
-		surAnyAny("pass", "tcp").with(surSid(30), surFlag("nocase"))},
+		anyToAny("pass", "tcp").with(withSid(30), flagOpt("nocase"))},
 	{"a quoted value may end the options",
 		`pass tcp any any -> any any (sid:31; msg:"last")`,
-		surAnyAny("pass", "tcp").with(surSid(31), surQuoted("msg", "last"))},
+		anyToAny("pass", "tcp").with(withSid(31), quotedOpt("msg", "last"))},
 	{"an empty quoted value is kept",
 		`alert tcp any any -> any any (content:""; sid:32;)`,
-		surAnyAny("alert", "tcp").with(surQuoted("content", ""), surSid(32))},
+		anyToAny("alert", "tcp").with(quotedOpt("content", ""), withSid(32))},
 	{"an unquoted value may hold quoted text, as a negated content",
 		`alert http any any -> any any (http.method; content:!"GET;POST"; sid:33;)`,
-		surAnyAny("alert", "http").with(surFlag("http.method"), surOpt("content", `!"GET;POST"`), surSid(33))},
+		anyToAny("alert", "http").with(flagOpt("http.method"), optOf("content", `!"GET;POST"`), withSid(33))},
 	{"an unquoted value keeps its escapes",
 		`alert tcp any any -> any any (metadata:a\;b c; sid:34;)`,
-		surAnyAny("alert", "tcp").with(surOpt("metadata", `a\;b c`), surSid(34))},
+		anyToAny("alert", "tcp").with(optOf("metadata", `a\;b c`), withSid(34))},
 	{"every option is kept in order, known to the engine or not",
 		"alert tcp any any -> any any (geoip:dst,CN,US; threshold: type limit, track by_src, count 1, seconds 60; app-layer-protocol:!tls; rev:2; gid:1; priority:65535; sid:35;)",
-		surAnyAny("alert", "tcp").with(surOpt("geoip", "dst,CN,US"), surOpt("threshold", "type limit, track by_src, count 1, seconds 60"),
-			surOpt("app-layer-protocol", "!tls"), surOpt("rev", "2"), surOpt("gid", "1"), surOpt("priority", "65535"), surSid(35))},
+		anyToAny("alert", "tcp").with(optOf("geoip", "dst,CN,US"), optOf("threshold", "type limit, track by_src, count 1, seconds 60"),
+			optOf("app-layer-protocol", "!tls"), optOf("rev", "2"), optOf("gid", "1"), optOf("priority", "65535"), withSid(35))},
 	{"spaces may surround the parentheses",
 		"pass tcp any any -> any any ( sid:36; )",
-		surAnyAny("pass", "tcp").with(surSid(36))},
+		anyToAny("pass", "tcp").with(withSid(36))},
 	{"the largest sid is accepted",
 		"pass tcp any any -> any any (sid:4294967295;)",
-		surAnyAny("pass", "tcp").with(surSid(4294967295))},
+		anyToAny("pass", "tcp").with(withSid(4294967295))},
 }
 
-// surInvalidRules are rules that do not parse: the column the error names,
+// invalidRules are rules that do not parse: the column the error names,
 // the token it quotes, and the Rule of the *flow.InputError.
-var surInvalidRules = []struct {
+var invalidRules = []struct {
 	name  string
 	text  string
 	col   int
@@ -317,19 +317,19 @@ var surInvalidRules = []struct {
 }
 
 func TestParse(t *testing.T) {
-	for _, tt := range surValidRules {
+	for _, tt := range validRules {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := suricata.Parse(tt.text)
 			require.NoError(t, err)
 			assert.Equal(t, strings.TrimSpace(tt.text), got.Text)
 			assert.Zero(t, got.Line)
-			assert.Equal(t, tt.want, surStrip(got))
+			assert.Equal(t, tt.want, stripRule(got))
 		})
 	}
 }
 
 func TestParseErrors(t *testing.T) {
-	for _, tt := range surInvalidRules {
+	for _, tt := range invalidRules {
 		t.Run(tt.name+" is an error", func(t *testing.T) {
 			_, err := suricata.Parse(tt.text)
 			require.Error(t, err)
@@ -374,7 +374,7 @@ func TestRuleAccessors(t *testing.T) {
 	assert.Equal(t, "first", r.Msg(), "Msg is the first msg")
 	o, ok := r.Option("TLS.SNI")
 	assert.True(t, ok, "Option compares keywords in lower case")
-	assert.Equal(t, surFlag("tls.sni"), suricata.Option{Keyword: o.Keyword, Value: o.Value, Quoted: o.Quoted})
+	assert.Equal(t, flagOpt("tls.sni"), suricata.Option{Keyword: o.Keyword, Value: o.Value, Quoted: o.Quoted})
 	rev, ok := r.Option("rev")
 	assert.True(t, ok)
 	assert.Equal(t, "3", rev.Value)
@@ -392,15 +392,15 @@ func TestExprString(t *testing.T) {
 		expr suricata.AddrExpr
 		want string
 	}{
-		{"any", surAny(), "any"},
-		{"a CIDR", surNet("10.0.0.0/8"), "10.0.0.0/8"},
-		{"an address alone prints as a /32", surNet("192.0.2.1"), "192.0.2.1/32"},
-		{"an IPv6 CIDR", surNet("2001:db8::/32"), "2001:db8::/32"},
-		{"a variable", surVar("HOME_NET"), "$HOME_NET"},
-		{"a reference", surRef("PARTNERS"), "@PARTNERS"},
-		{"a list with a negated item", surList(surNet("10.0.0.0/8"), surNot(surNet("10.1.0.0/16"))), "[10.0.0.0/8,!10.1.0.0/16]"},
-		{"a negated variable", surNot(surVar("HOME_NET")), "!$HOME_NET"},
-		{"a negated nested list", surNot(surList(surVar("A"), surList(surAny()))), "![$A,[any]]"},
+		{"any", anyAddrExpr(), "any"},
+		{"a CIDR", netExpr("10.0.0.0/8"), "10.0.0.0/8"},
+		{"an address alone prints as a /32", netExpr("192.0.2.1"), "192.0.2.1/32"},
+		{"an IPv6 CIDR", netExpr("2001:db8::/32"), "2001:db8::/32"},
+		{"a variable", varAddr("HOME_NET"), "$HOME_NET"},
+		{"a reference", ipSetRef("PARTNERS"), "@PARTNERS"},
+		{"a list with a negated item", addrList(netExpr("10.0.0.0/8"), notAddr(netExpr("10.1.0.0/16"))), "[10.0.0.0/8,!10.1.0.0/16]"},
+		{"a negated variable", notAddr(varAddr("HOME_NET")), "!$HOME_NET"},
+		{"a negated nested list", notAddr(addrList(varAddr("A"), addrList(anyAddrExpr()))), "![$A,[any]]"},
 		{"the zero value", suricata.AddrExpr{}, ""},
 	}
 	for _, tt := range addrs {
@@ -413,12 +413,12 @@ func TestExprString(t *testing.T) {
 		expr suricata.PortExpr
 		want string
 	}{
-		{"any", surAnyPort(), "any"},
-		{"a port", surPort(80), "80"},
-		{"a range", surPorts(1024, 65535), "1024:65535"},
-		{"a variable", surPortVar("WEB"), "$WEB"},
-		{"a list", surPortList(surPort(80), surPort(443), surPortNot(surPort(8080))), "[80,443,!8080]"},
-		{"a negated port", surPortNot(surPort(22)), "!22"},
+		{"any", anyPortExpr(), "any"},
+		{"a port", portExpr(80), "80"},
+		{"a range", portsExpr(1024, 65535), "1024:65535"},
+		{"a variable", portVarExpr("WEB"), "$WEB"},
+		{"a list", portList(portExpr(80), portExpr(443), notPort(portExpr(8080))), "[80,443,!8080]"},
+		{"a negated port", notPort(portExpr(22)), "!22"},
 		{"the zero value", suricata.PortExpr{}, ""},
 	}
 	for _, tt := range ports {
@@ -462,19 +462,19 @@ func TestOptionString(t *testing.T) {
 		opt  suricata.Option
 		want string
 	}{
-		{"a keyword alone", surFlag("nocase"), "nocase"},
-		{"an unquoted value is written as it is", surOpt("flow", "to_server, established"), "flow:to_server, established"},
-		{"a quoted value is escaped", surQuoted("msg", `say "hi"; \o/`), `msg:"say \"hi\"\; \o/"`},
-		{"an empty quoted value keeps its quotes", surQuoted("content", ""), `content:""`},
-		{"an unquoted value with a semicolon is quoted", surOpt("msg", "a;b"), `msg:"a\;b"`},
-		{"an unquoted value with an open quote is quoted", surOpt("content", `!"abc`), `content:"!\"abc"`},
-		{"an unquoted value with surrounding spaces is quoted", surOpt("msg", " padded "), `msg:" padded "`},
-		{"an unquoted value ending in a backslash keeps a space before the semicolon", surOpt("metadata", `x\`), `metadata:x\ `},
+		{"a keyword alone", flagOpt("nocase"), "nocase"},
+		{"an unquoted value is written as it is", optOf("flow", "to_server, established"), "flow:to_server, established"},
+		{"a quoted value is escaped", quotedOpt("msg", `say "hi"; \o/`), `msg:"say \"hi\"\; \o/"`},
+		{"an empty quoted value keeps its quotes", quotedOpt("content", ""), `content:""`},
+		{"an unquoted value with a semicolon is quoted", optOf("msg", "a;b"), `msg:"a\;b"`},
+		{"an unquoted value with an open quote is quoted", optOf("content", `!"abc`), `content:"!\"abc"`},
+		{"an unquoted value with surrounding spaces is quoted", optOf("msg", " padded "), `msg:" padded "`},
+		{"an unquoted value ending in a backslash keeps a space before the semicolon", optOf("metadata", `x\`), `metadata:x\ `},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			assert.Equal(t, tt.want, tt.opt.String())
-			r := surAnyAny("alert", "tcp").with(tt.opt, surSid(1))
+			r := anyToAny("alert", "tcp").with(tt.opt, withSid(1))
 			back, err := suricata.Parse(r.String())
 			require.NoError(t, err)
 			assert.Equal(t, tt.opt.Value, back.Options[0].Value, "the value reads back")
@@ -482,33 +482,33 @@ func TestOptionString(t *testing.T) {
 	}
 }
 
-// surRoundTrip checks that r prints to text that parses back to r.
-func surRoundTrip(t *testing.T, r suricata.Rule) {
+// roundTrip checks that r prints to text that parses back to r.
+func roundTrip(t *testing.T, r suricata.Rule) {
 	t.Helper()
 	back, err := suricata.Parse(r.String())
 	require.NoError(t, err, "String of a parsed rule must parse: %q", r.String())
-	require.Equal(t, surStrip(r), surStrip(back), "round trip of %q via %q", r.Text, r.String())
+	require.Equal(t, stripRule(r), stripRule(back), "round trip of %q via %q", r.Text, r.String())
 	require.Equal(t, r.String(), back.String(), "String is canonical")
 }
 
 func TestRuleRoundTrip(t *testing.T) {
-	for _, tt := range surValidRules {
+	for _, tt := range validRules {
 		t.Run(tt.name+" survives String and back", func(t *testing.T) {
 			r, err := suricata.Parse(tt.text)
 			require.NoError(t, err)
-			surRoundTrip(t, r)
+			roundTrip(t, r)
 		})
 	}
-	rules, err := suricata.ParseRules(surReadExamples(t))
+	rules, err := suricata.ParseRules(readExamples(t))
 	require.NoError(t, err)
 	for _, r := range rules {
 		t.Run(fmt.Sprintf("AWS example sid %d survives String and back", r.Sid()), func(t *testing.T) {
-			surRoundTrip(t, r)
+			roundTrip(t, r)
 		})
 	}
 }
 
-func surReadExamples(t testing.TB) string {
+func readExamples(t testing.TB) string {
 	t.Helper()
 	b, err := os.ReadFile("testdata/aws-examples.rules")
 	require.NoError(t, err)
@@ -516,7 +516,7 @@ func surReadExamples(t testing.TB) string {
 }
 
 func TestParseRulesAWSExamples(t *testing.T) {
-	rules, err := suricata.ParseRules(surReadExamples(t))
+	rules, err := suricata.ParseRules(readExamples(t))
 	require.NoError(t, err)
 	require.Len(t, rules, 29)
 
@@ -531,8 +531,8 @@ func TestParseRulesAWSExamples(t *testing.T) {
 		r := bySid[100001]
 		assert.Equal(t, "pass", r.Action)
 		assert.Equal(t, "tls", r.Protocol)
-		assert.Equal(t, surVar("HOME_NET"), surStripAddr(r.Src))
-		assert.Equal(t, surVar("EXTERNAL_NET"), surStripAddr(r.Dst))
+		assert.Equal(t, varAddr("HOME_NET"), stripAddr(r.Src))
+		assert.Equal(t, varAddr("EXTERNAL_NET"), stripAddr(r.Dst))
 		var kws []string
 		for _, o := range r.Options {
 			kws = append(kws, o.Keyword)
@@ -547,20 +547,20 @@ func TestParseRulesAWSExamples(t *testing.T) {
 		assert.Equal(t, "Geographic IP is from RU, Russia", r.Msg())
 	})
 	t.Run("an IP set reference rule names the reference", func(t *testing.T) {
-		assert.Equal(t, surRef("BLOCKED_PEERS"), surStripAddr(bySid[200006].Src))
+		assert.Equal(t, ipSetRef("BLOCKED_PEERS"), stripAddr(bySid[200006].Src))
 	})
 	t.Run("a continued rule is joined and keeps its first line", func(t *testing.T) {
 		r := bySid[200012]
-		assert.Equal(t, surPortList(surPorts(1024, 65535), surPortNot(surPort(8080))), surStripPort(r.DstPorts))
+		assert.Equal(t, portList(portsExpr(1024, 65535), notPort(portExpr(8080))), stripPort(r.DstPorts))
 		assert.NotContains(t, r.Text, `\`)
 		assert.True(t, strings.HasSuffix(r.Text, "rev:3;)"))
-		lines := strings.Split(surReadExamples(t), "\n")
+		lines := strings.Split(readExamples(t), "\n")
 		assert.True(t, strings.HasPrefix(lines[r.Line-1], "drop tcp $HOME_NET any -> $EXTERNAL_NET [1024:65535,!8080]"))
 	})
 	t.Run("the standard rule with direction ANY is bidirectional", func(t *testing.T) {
 		r := bySid[1234]
 		assert.True(t, r.Bidirectional)
-		assert.Equal(t, surAnyPort(), surStripPort(r.SrcPorts))
+		assert.Equal(t, anyPortExpr(), stripPort(r.SrcPorts))
 	})
 }
 
@@ -695,7 +695,7 @@ func TestParseRulesLargeInputsStayLinear(t *testing.T) {
 		t.Run(name+" parses in linear time", func(t *testing.T) {
 			_, err := suricata.ParseRules(in)
 			if err != nil {
-				surCheckError(t, err)
+				checkError(t, err)
 			}
 		})
 	}

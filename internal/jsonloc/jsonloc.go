@@ -16,10 +16,6 @@ import (
 	"github.com/reachsim/reachsim/flow"
 )
 
-// ErrJSON is flow.ErrJSON, wrapped by errors about JSON that does not
-// decode at all.
-var ErrJSON = flow.ErrJSON
-
 // Unmarshal decodes data into v. A syntax error or a value of the wrong type
 // becomes a *flow.InputError whose Path is path joined with the field that
 // failed, and whose Text quotes the input near the fault.
@@ -32,15 +28,15 @@ func Unmarshal(path string, data []byte, v any) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		return &flow.InputError{Path: path, Text: near(data, syn.Offset), Err: fmt.Errorf("%w: %v", ErrJSON, syn)}
+		return &flow.InputError{Path: path, Text: near(data, syn.Offset), Err: fmt.Errorf("%w: %v", flow.ErrJSON, syn)}
 	case errors.As(err, &typ):
 		p := path
 		if typ.Field != "" {
 			p = Join(path, typ.Field)
 		}
-		return &flow.InputError{Path: p, Text: near(data, typ.Offset), Err: fmt.Errorf("%w: a JSON %s where %s was expected", ErrJSON, typ.Value, typeName(typ))}
+		return &flow.InputError{Path: p, Text: near(data, typ.Offset), Err: fmt.Errorf("%w: a JSON %s where %s was expected", flow.ErrJSON, typ.Value, typeName(typ))}
 	}
-	return &flow.InputError{Path: path, Err: fmt.Errorf("%w: %v", ErrJSON, err)}
+	return &flow.InputError{Path: path, Err: fmt.Errorf("%w: %v", flow.ErrJSON, err)}
 }
 
 func typeName(e *json.UnmarshalTypeError) string {
@@ -101,7 +97,7 @@ func (n *Int) UnmarshalJSON(b []byte) error {
 	}
 	v, err := strconv.Atoi(s)
 	if err != nil {
-		return fmt.Errorf("%w: %s is not an integer", ErrJSON, b)
+		return fmt.Errorf("%w: %s is not an integer", flow.ErrJSON, b)
 	}
 	*n = Int{Value: v, Set: true}
 	return nil
@@ -160,14 +156,14 @@ func (l Loc) Decode(data []byte, v any) error {
 // ReadInt reads raw, the JSON value at l, as an [Int]: a number, a string
 // holding a decimal integer, null or nothing (a nil raw: the key is absent)
 // are fine, the last two unset. Anything else is an error at l that quotes
-// raw and wraps [ErrJSON].
+// raw and wraps [flow.ErrJSON].
 func (l Loc) ReadInt(raw json.RawMessage) (Int, error) {
 	var n Int
 	if raw == nil {
 		return n, nil
 	}
 	if err := json.Unmarshal(raw, &n); err != nil {
-		return Int{}, l.Fail(string(raw), ErrJSON, "not an integer")
+		return Int{}, l.Fail(string(raw), flow.ErrJSON, "not an integer")
 	}
 	return n, nil
 }

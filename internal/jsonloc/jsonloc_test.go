@@ -29,7 +29,7 @@ func TestUnmarshalErrorsCarryPath(t *testing.T) {
 			err := jsonloc.Unmarshal("NetworkAcls[0]", []byte(tt.in), &v)
 			var ie *flow.InputError
 			require.True(t, errors.As(err, &ie))
-			require.ErrorIs(t, err, jsonloc.ErrJSON)
+			require.ErrorIs(t, err, flow.ErrJSON)
 			assert.Equal(t, tt.path, ie.Path)
 			assert.Contains(t, ie.Text, tt.text)
 		})
