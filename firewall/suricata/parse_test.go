@@ -31,7 +31,7 @@ func netExpr(s string) suricata.AddrExpr {
 	return suricata.AddrExpr{Prefix: netip.MustParsePrefix(s)}
 }
 
-func varAddr(name string) suricata.AddrExpr { return suricata.AddrExpr{Var: name} }
+func varAddr(name string) suricata.AddrExpr  { return suricata.AddrExpr{Var: name} }
 func ipSetRef(name string) suricata.AddrExpr { return suricata.AddrExpr{Ref: name} }
 func addrList(items ...suricata.AddrExpr) suricata.AddrExpr {
 	return suricata.AddrExpr{List: items}
@@ -56,7 +56,7 @@ func quotedOpt(kw, value string) suricata.Option {
 	return suricata.Option{Keyword: kw, Value: value, Quoted: true}
 }
 func flagOpt(kw string) suricata.Option { return suricata.Option{Keyword: kw} }
-func withSid(n int) suricata.Option      { return optOf("sid", strconv.Itoa(n)) }
+func withSid(n int) suricata.Option     { return optOf("sid", strconv.Itoa(n)) }
 
 // headerOf is a header with any addresses and ports, the common case.
 type headerOf struct {
