@@ -253,7 +253,7 @@ func TestExplainReasons(t *testing.T) {
 
 	x = e.Explain(flow.MustParse("udp 10.0.4.4:50000 -> 10.0.1.10:53"), flow.Inbound)
 	require.Len(t, x.Skipped, 2, "no rule decided: every inbound rule was tried")
-	assert.Equal(t, "protocol udp is not tcp", x.Skipped[1].Reason)
+	assert.Equal(t, "protocol udp is not tcp", x.Skipped[1].Reason())
 	assert.Equal(t, "no rule allows udp/53 from 10.0.4.4: closest rule sgr-dns allows tcp/53 from 10.0.0.0/16 (protocol udp is not tcp)", x.Groups[0].Reason)
 	assert.Equal(t, 1, x.Groups[0].Closest)
 	assert.Equal(t, "denied: no inbound rule allows it", x.String())
@@ -269,6 +269,12 @@ func TestDecisionJSON(t *testing.T) {
 		"Rule":{"ID":"sgr-ssh","Direction":"inbound","Protocol":"tcp","Ports":{"Lo":22,"Hi":22},"PortZero":false,"ICMPType":-1,"ICMPCode":-1,
 		"Peer":{"Kind":"cidr","CIDR":"203.0.113.0/24","PrefixList":"","Group":""},"Description":"","Action":"pass","Priority":0,
 		"SourcePorts":{"Lo":0,"Hi":0}},"Skipped":null,"Groups":null}`, string(b))
+
+	x := e.Explain(flow.MustParse("tcp 198.51.100.1:50000 -> 10.0.1.10:22"), flow.Inbound)
+	require.Len(t, x.Skipped, 1)
+	b, err = json.Marshal(x.Skipped[0])
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"Reason":"198.51.100.1 is not in 203.0.113.0/24"`, "a skip's JSON carries its reason")
 }
 
 type nobody struct{}

@@ -1,6 +1,7 @@
 package sg
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -14,14 +15,40 @@ type Skip struct {
 	Group     string // the rule's group ID
 	RuleIndex int    // the rule's index in that group's Rules
 	Rule      Rule
-	// Reason lists the parts of the rule the packet fails: "port 80 is
-	// not in 22; 10.0.0.5 is not in 10.1.0.0/16".
-	Reason string
+
+	// what Reason needs; the reason is built only when read, so that a
+	// trace that shows no skipped rules does not pay for their sentences
+	e    *Evaluator
+	cr   int32
+	f    flow.Flow
+	peer netip.Addr
+}
+
+// Reason lists the parts of the rule the packet fails: "port 80 is not in
+// 22; 10.0.0.5 is not in 10.1.0.0/16". It is built when called.
+func (s Skip) Reason() string {
+	if s.e == nil {
+		return ""
+	}
+	var why []string
+	s.e.mismatches(&s.e.rules[s.cr], s.f, s.peer, &why)
+	return strings.Join(why, "; ")
+}
+
+// MarshalJSON writes the skip with its reason: {"Group", "RuleIndex",
+// "Rule", "Reason"}.
+func (s Skip) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Group     string
+		RuleIndex int
+		Rule      Rule
+		Reason    string
+	}{s.Group, s.RuleIndex, s.Rule, s.Reason()})
 }
 
 // String prints the group, the rule and the reason: "sg-web #0 allows
 // tcp/22 from 10.0.0.0/8: port 80 is not in 22".
-func (s Skip) String() string { return s.Group + " " + s.Rule.Label(s.RuleIndex) + ": " + s.Reason }
+func (s Skip) String() string { return s.Group + " " + s.Rule.Label(s.RuleIndex) + ": " + s.Reason() }
 
 // GroupTrace is what one group of the interface says about a packet, for
 // the trace a person reads.
@@ -59,14 +86,20 @@ func (e *Evaluator) Explain(f flow.Flow, dir flow.Direction) Decision {
 		if d.Basis == ByRule {
 			end = int(e.pos[e.groupIndex(d.Group)][d.RuleIndex])
 		}
+		n := 0
+		for i := range e.rules[:end] {
+			if e.rules[i].rule.Direction == dir {
+				n++
+			}
+		}
+		d.Skipped = make([]Skip, 0, n)
 		for i := range e.rules[:end] {
 			cr := &e.rules[i]
 			if cr.rule.Direction != dir {
 				continue
 			}
-			var why []string
-			e.mismatches(cr, f, peer, &why)
-			d.Skipped = append(d.Skipped, Skip{Group: e.groups[cr.group].ID, RuleIndex: int(cr.index), Rule: *cr.rule, Reason: strings.Join(why, "; ")})
+			d.Skipped = append(d.Skipped, Skip{Group: e.groups[cr.group].ID, RuleIndex: int(cr.index), Rule: *cr.rule,
+				e: e, cr: int32(i), f: f, peer: peer})
 		}
 	}
 	for gi := range e.groups {
