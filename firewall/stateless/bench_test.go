@@ -79,7 +79,7 @@ var (
 	sink       stateless.Decision
 )
 
-func BenchmarkStatelessEvaluate(b *testing.B) {
+func BenchmarkEvaluate30k(b *testing.B) {
 	cfg := bigConfig()
 	if n := cfg.Groups[0].Group.ConsumedCapacity(); n != stateless.MaxCapacity {
 		b.Fatalf("the benchmark group consumes %d units, want %d", n, stateless.MaxCapacity)
@@ -112,7 +112,7 @@ func BenchmarkStatelessEvaluate(b *testing.B) {
 	}
 }
 
-func BenchmarkStatelessExplain(b *testing.B) {
+func BenchmarkExplain30k(b *testing.B) {
 	e, err := stateless.Compile(bigConfig())
 	if err != nil {
 		b.Fatal(err)
@@ -123,7 +123,7 @@ func BenchmarkStatelessExplain(b *testing.B) {
 	}
 }
 
-func BenchmarkCompileStateless(b *testing.B) {
+func BenchmarkCompile30k(b *testing.B) {
 	cfg := bigConfig()
 	b.ReportAllocs()
 	for b.Loop() {
