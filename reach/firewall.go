@@ -109,75 +109,117 @@ func (b *Builder) buildFirewalls(p *problems, m *Model) {
 // are known: the firewall sees the session as a whole, and whether the
 // request, the reply or both pass through it matters.
 //
+// Each crossing is a flow of its own for the firewall, as the packet is
+// when it reaches the endpoint (after any address translation before it):
+// a path that crosses one endpoint twice on a leg (out to the internet
+// gateway and back in through its edge route table, say) is two sessions,
+// each judged and traced. A reply's crossing belongs to the request's
+// crossing of the same endpoint whose flow it reverses; a crossing with
+// no partner is a session the firewall sees one way only.
+//
 // When the request found no end point, the reply was not traced and a
 // crossing of the request alone is not asymmetric.
 func (m *Model) inspectFirewalls(r *Result, fw, rw *walker, replyTraced bool) {
-	type seen struct {
-		fwd, ret *crossing
+	for _, s := range pairCrossings(fw.crossed, rw.crossed) {
+		m.inspectSession(r, s, replyTraced)
 	}
-	order := []string{}
-	by := map[string]*seen{}
-	note := func(c *crossing, ret bool) {
-		s, ok := by[c.endpoint.ID]
-		if !ok {
-			s = &seen{}
-			by[c.endpoint.ID] = s
-			order = append(order, c.endpoint.ID)
-		}
-		if ret {
-			if s.ret == nil {
-				s.ret = c
-			}
-		} else if s.fwd == nil {
-			s.fwd = c
-		}
+}
+
+// session is one flow through one firewall endpoint: its request's
+// crossing, its reply's, or both.
+type session struct {
+	fwd, ret *crossing
+	// other is a crossing of the same endpoint on the other leg that
+	// carries a different flow, for the asymmetric reason; nil if none.
+	other *crossing
+}
+
+// pairCrossings pairs each reply crossing with the request crossing of
+// the same endpoint whose flow it reverses, in the order the request met
+// them; unpaired crossings of either leg are sessions of their own.
+func pairCrossings(fwd, ret []crossing) []session {
+	out := make([]session, 0, len(fwd)+len(ret))
+	for i := range fwd {
+		out = append(out, session{fwd: &fwd[i]})
 	}
-	for i := range fw.crossed {
-		note(&fw.crossed[i], false)
-	}
-	for i := range rw.crossed {
-		note(&rw.crossed[i], true)
-	}
-	for _, id := range order {
-		s := by[id]
-		ei := m.endpoints[id]
-		var req flow.Flow
-		if s.fwd != nil {
-			req = s.fwd.pkt
-		} else {
-			req = s.ret.pkt.Reverse()
-		}
-		ins := ei.fw.engine.Evaluate(firewall.Connection{Flow: req, Request: s.fwd != nil, Reply: s.ret != nil || !replyTraced})
-		fill := func(h *Hop, leg Leg) {
-			h.Verdict = ins.VerdictOn(leg == Return)
-			h.Rule = ins.RuleOn(leg == Return)
-			h.Reason = ins.ReasonOn(leg == Return)
-			h.Details = ins.Details()
-			switch h.Verdict {
-			case flow.Deny:
-				h.Code = FirewallDrop.OnLeg(leg)
-				h.Fix = ins.Fix()
-			case flow.Indeterminate:
-				h.Code = FirewallIndeterminate.OnLeg(leg)
-				h.Fix = "the firewall's answer depends on the packet's content; check the named rule by hand"
+	var lone []session
+	for i := range ret {
+		c := &ret[i]
+		paired := false
+		for j := range out {
+			s := &out[j]
+			if s.ret == nil && s.fwd.endpoint == c.endpoint && s.fwd.pkt.Reverse() == c.pkt {
+				s.ret, paired = c, true
+				break
 			}
 		}
-		if s.fwd != nil {
-			fill(&r.Forward[s.fwd.hop], Forward)
-		}
-		if s.ret != nil {
-			fill(&r.Return[s.ret.hop], Return)
-		}
-		if replyTraced && (s.fwd == nil || s.ret == nil) {
-			c, hops, leg, other := s.fwd, r.Forward, Forward, "reply"
-			if c == nil {
-				c, hops, leg, other = s.ret, r.Return, Return, "request"
-			}
-			h := &hops[c.hop]
-			h.Verdict = flow.Deny
-			h.Code = AsymmetricRoute
-			h.Reason = fmt.Sprintf("the %s passes firewall endpoint %s but the %s does not: Network Firewall needs both directions of a session at the same endpoint, and drops what it has no state for", leg, id, other)
-			h.Fix = fmt.Sprintf("route the %s through %s as well (for traffic from the internet, an edge route table on the internet gateway sending the subnet's CIDR to %s)", other, id, id)
+		if !paired {
+			lone = append(lone, session{ret: c})
 		}
 	}
+	out = append(out, lone...)
+	// A one-way session at an endpoint the other leg crosses with
+	// another flow: say so in its reason.
+	for i := range out {
+		s := &out[i]
+		for j := range out {
+			o := &out[j]
+			switch {
+			case s.fwd != nil && s.ret == nil && o.ret != nil && o.ret.endpoint == s.fwd.endpoint && s.other == nil:
+				s.other = o.ret
+			case s.ret != nil && s.fwd == nil && o.fwd != nil && o.fwd.endpoint == s.ret.endpoint && s.other == nil:
+				s.other = o.fwd
+			}
+		}
+	}
+	return out
+}
+
+// inspectSession judges one session at its endpoint and fills in its
+// crossings' hops.
+func (m *Model) inspectSession(r *Result, s session, replyTraced bool) {
+	var req flow.Flow
+	var ei *endpointInfo
+	if s.fwd != nil {
+		req, ei = s.fwd.pkt, s.fwd.endpoint
+	} else {
+		req, ei = s.ret.pkt.Reverse(), s.ret.endpoint
+	}
+	ins := ei.fw.engine.Evaluate(firewall.Connection{Flow: req, Request: s.fwd != nil, Reply: s.ret != nil || !replyTraced})
+	fill := func(h *Hop, leg Leg) {
+		h.Verdict = ins.VerdictOn(leg == Return)
+		h.Rule = ins.RuleOn(leg == Return)
+		h.Reason = ins.ReasonOn(leg == Return)
+		h.Details = ins.Details()
+		switch h.Verdict {
+		case flow.Deny:
+			h.Code = FirewallDrop.OnLeg(leg)
+			h.Fix = ins.Fix()
+		case flow.Indeterminate:
+			h.Code = FirewallIndeterminate.OnLeg(leg)
+			h.Fix = "the firewall's answer depends on the packet's content; check the named rule by hand"
+		}
+	}
+	if s.fwd != nil {
+		fill(&r.Forward[s.fwd.hop], Forward)
+	}
+	if s.ret != nil {
+		fill(&r.Return[s.ret.hop], Return)
+	}
+	if !replyTraced || (s.fwd != nil && s.ret != nil) {
+		return
+	}
+	c, hops, leg, other := s.fwd, r.Forward, Forward, "reply"
+	if c == nil {
+		c, hops, leg, other = s.ret, r.Return, Return, "request"
+	}
+	id := ei.ID
+	h := &hops[c.hop]
+	h.Verdict = flow.Deny
+	h.Code = AsymmetricRoute
+	h.Reason = fmt.Sprintf("the %s passes firewall endpoint %s but the %s does not: Network Firewall needs both directions of a session at the same endpoint, and drops what it has no state for", leg, id, other)
+	if s.other != nil {
+		h.Reason = fmt.Sprintf("the %s passes firewall endpoint %s as %s, but the %s passes it only as %s, another flow: Network Firewall needs both directions of a session at the same endpoint, and drops what it has no state for", leg, id, c.pkt, other, s.other.pkt)
+	}
+	h.Fix = fmt.Sprintf("route the %s through %s as well (for traffic from the internet, an edge route table on the internet gateway sending the subnet's CIDR to %s)", other, id, id)
 }
