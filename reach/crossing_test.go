@@ -102,4 +102,3 @@ func TestEveryFirewallCrossingIsJudged(t *testing.T) {
 		assert.Equal(t, first, r.Forward[r.Blocks[0].Hop-1].Packet)
 	})
 }
-
