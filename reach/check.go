@@ -64,6 +64,7 @@ type walker struct {
 	seen     map[string]bool // interfaces whose groups judged this leg
 	nat      []natRecord     // translations on this leg
 	crossed  []crossing      // firewall endpoints on this leg
+	visited  []visit         // the forwarding points of this leg, in order, for loop detection
 	forward  *walker         // on the return leg: the forward walk
 }
 
@@ -78,6 +79,8 @@ type crossing struct {
 	pkt      flow.Flow
 }
 
+// maxSteps bounds the route lookups of one leg, a safety net behind the
+// loop detection of [walker.routeIn]: no real path needs as many.
 const maxSteps = 24
 
 func (w *walker) add(h Hop) int {
@@ -222,8 +225,11 @@ func (w *walker) route(pkt flow.Flow, s *subnetInfo) arrival {
 // routeIn looks pkt up in rt and follows the route; s is the subnet the
 // packet is in (nil when rt is an internet gateway's edge table).
 func (w *walker) routeIn(pkt flow.Flow, s *subnetInfo, rt *rtInfo) arrival {
+	if loop, ok := w.revisit(KindRouteTable, rt.ID, rt.Name, pkt); ok {
+		return w.stop(loop)
+	}
 	if w.steps++; w.steps > maxSteps {
-		return w.stop(Hop{Kind: KindRouteTable, ID: rt.ID, Packet: pkt, Verdict: flow.Deny, Code: RoutingLoop,
+		return w.stop(Hop{Kind: KindRouteTable, ID: rt.ID, Name: rt.Name, Packet: pkt, Verdict: flow.Deny, Code: RoutingLoop,
 			Reason: fmt.Sprintf("the packet was forwarded %d times: a routing loop", maxSteps),
 			Fix:    "check the route tables on the path for routes that send the packet back"})
 	}
@@ -249,6 +255,7 @@ func (w *walker) routeIn(pkt flow.Flow, s *subnetInfo, rt *rtInfo) arrival {
 		return w.stop(h)
 	}
 	w.add(h)
+	w.visited = append(w.visited, visit{kind: KindRouteTable, id: rt.ID, pkt: pkt, rule: h.Rule})
 	switch cr.Target {
 	case TargetLocal:
 		return w.deliverLocal(pkt, s, rt.vpc)
@@ -330,6 +337,9 @@ func (w *walker) natInbound(pkt flow.Flow, ni *natInfo) arrival {
 
 // viaNAT sends pkt through a NAT gateway that a route names.
 func (w *walker) viaNAT(pkt flow.Flow, from *subnetInfo, ni *natInfo) arrival {
+	if loop, ok := w.revisit(KindNATGateway, ni.ID, ni.Name, pkt); ok {
+		return w.stop(loop)
+	}
 	w.boundary(pkt, from, ni.subnet)
 	h := Hop{Kind: KindNATGateway, ID: ni.ID, Name: ni.Name, Packet: pkt, Verdict: flow.Allow}
 	if !ni.PrivateIP.Is4() || !pkt.Src.Addr().Is4() {
@@ -350,6 +360,9 @@ func (w *walker) viaNAT(pkt flow.Flow, from *subnetInfo, ni *natInfo) arrival {
 // viaAppliance sends pkt to a network interface a route names (a
 // middlebox that forwards it unchanged).
 func (w *walker) viaAppliance(pkt flow.Flow, from *subnetInfo, ii *ifaceInfo) arrival {
+	if loop, ok := w.revisit(KindInterface, ii.ID, ii.label(), pkt); ok {
+		return w.stop(loop)
+	}
 	w.boundary(pkt, from, ii.subnet)
 	w.securityGroups(pkt, ii, flow.Inbound)
 	w.add(Hop{Kind: KindInterface, ID: ii.ID, Name: ii.label(), Packet: pkt, Verdict: flow.Allow,
@@ -455,6 +468,9 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 // viaFirewall sends pkt through a Network Firewall endpoint. The
 // firewall's decision is filled in once both legs are known.
 func (w *walker) viaFirewall(pkt flow.Flow, from *subnetInfo, ei *endpointInfo) arrival {
+	if loop, ok := w.revisit(KindFirewall, ei.ID, ei.fw.label(), pkt); ok {
+		return w.stop(loop)
+	}
 	w.boundary(pkt, from, ei.subnet)
 	i := w.add(Hop{Kind: KindFirewall, ID: ei.ID, Name: ei.fw.label(), Packet: pkt, Verdict: flow.Allow})
 	w.crossed = append(w.crossed, crossing{endpoint: ei, hop: i, pkt: pkt})

@@ -16,15 +16,21 @@
 // components (security groups, NAT gateways, the firewall's stateful
 // engine) let an allowed session's replies through, stateless ones
 // (network ACLs, the firewall's stateless engine) judge the reply on its
-// own, so ephemeral ports matter; routing back is looked up too, and a
-// firewall endpoint crossed in one direction only is reported as
-// asymmetric routing.
+// own, so ephemeral ports matter; routing back is looked up too. Each
+// crossing of a firewall endpoint is a session of its own for the
+// firewall, judged as the packet is when it gets there (after any address
+// translation): a path through one endpoint twice (out to the internet
+// gateway and back in to another public address) is judged twice, and
+// each reply crossing by the session it answers. A session that crosses
+// an endpoint in one direction only is reported as asymmetric routing.
 //
 // Evaluation does not stop at the first block: it goes on as if that
 // block were lifted, so a [Result] lists every blocking point, forward and
 // back, each with an explanation [Code] and what would make it pass. Only
 // where the path beyond a block is unknown (no route, say) does the walk
-// end there.
+// end there, or where it would repeat itself: a packet that comes back
+// unchanged to a route table or middlebox it passed is a routing loop,
+// reported once ([RoutingLoop]) with its cycle.
 //
 // Build a [Model] with a [Builder], or load one from the JSON the AWS CLI
 // prints with package aws (aws.Load); it is immutable and safe for

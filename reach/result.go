@@ -80,8 +80,11 @@ const (
 	// UnknownDestination: the route leads into the VPC, but no interface
 	// or gateway there has the destination address.
 	UnknownDestination Code = "UNKNOWN_DESTINATION"
-	// RoutingLoop: the packet was forwarded more times than any real path
-	// needs.
+	// RoutingLoop: the packet comes back unchanged to a route table or a
+	// middlebox it has passed on the same leg, so it would go round that
+	// cycle forever. Reported once, where the cycle closes, naming the
+	// cycle in order (the route tables and the middleboxes between them);
+	// the leg ends there. Fix: change a route of a table on the cycle.
 	RoutingLoop Code = "ROUTING_LOOP"
 	// FirewallDrop: an AWS Network Firewall rule or default action drops
 	// (or rejects) the packet.
