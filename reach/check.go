@@ -358,13 +358,17 @@ func (w *walker) viaNAT(pkt flow.Flow, from *subnetInfo, ni *natInfo) arrival {
 }
 
 // viaAppliance sends pkt to a network interface a route names (a
-// middlebox that forwards it unchanged).
+// middlebox that forwards it unchanged). A packet addressed to the
+// interface itself has arrived: the route only took it there.
 func (w *walker) viaAppliance(pkt flow.Flow, from *subnetInfo, ii *ifaceInfo) arrival {
 	if loop, ok := w.revisit(KindInterface, ii.ID, ii.label(), pkt); ok {
 		return w.stop(loop)
 	}
 	w.boundary(pkt, from, ii.subnet)
 	w.securityGroups(pkt, ii, flow.Inbound)
+	if w.m.byPrivate[pkt.Dst.Addr()] == ii {
+		return arrival{ok: true, pkt: pkt, iface: ii}
+	}
 	w.add(Hop{Kind: KindInterface, ID: ii.ID, Name: ii.label(), Packet: pkt, Verdict: flow.Allow,
 		Reason: "the appliance forwards the packet unchanged (source/destination check off)"})
 	w.identity = false

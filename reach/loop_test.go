@@ -201,3 +201,16 @@ func TestRoutingLoopOnTheReply(t *testing.T) {
 	assert.Equal(t, "the packet comes back to rtb-d unchanged, so it would go round the loop rtb-d -> eni-app-b -> rtb-b -> eni-app-c -> rtb-d forever", loops[0].Reason)
 	assert.Equal(t, reach.Return, loops[0].Leg)
 }
+
+func TestRouteToTheDestinationsOwnInterfaceDelivers(t *testing.T) {
+	// rtb-a sends subnet-dst's traffic to dst's own interface: the route
+	// takes the packet there, and there it has arrived (before, the walk
+	// forwarded it on as an appliance and judged dst's groups twice).
+	d := loopy()
+	d.RouteTables[1].Routes[0].TargetID = "eni-dst"
+	r, err := build(t, d).Check(tcp("src", "dst", 443))
+	require.NoError(t, err)
+	assert.True(t, r.Reachable, r.Text())
+	assert.Equal(t, []reach.Kind{reach.KindSecurityGroups, reach.KindRouteTable, reach.KindNetworkACL, reach.KindNetworkACL, reach.KindSecurityGroups}, kinds(r.Forward))
+	assert.NotContains(t, kinds(r.Forward), reach.KindInterface)
+}
