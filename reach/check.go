@@ -77,6 +77,7 @@ type crossing struct {
 	endpoint *endpointInfo
 	hop      int // index in hops
 	pkt      flow.Flow
+	nth, of  int // this is crossing nth (from 1) of the of crossings of endpoint on its leg
 }
 
 // maxSteps bounds the route lookups of one leg, a safety net behind the

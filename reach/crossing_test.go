@@ -64,6 +64,9 @@ func TestEveryFirewallCrossingIsJudged(t *testing.T) {
 		require.Len(t, ret, 2, r.Text())
 		assert.Equal(t, []flow.Flow{first, second}, []flow.Flow{fwd[0].Packet, fwd[1].Packet}, "each crossing sees the packet as translated so far")
 		assert.Equal(t, []flow.Flow{second.Reverse(), first.Reverse()}, []flow.Flow{ret[0].Packet, ret[1].Packet}, "the reply crosses in the opposite order")
+		assert.Contains(t, fwd[0].Reason, "(the request's crossing 1 of 2 of vpce-fw, seen as tcp 10.0.1.10:50000 -> 203.0.113.11:443)")
+		assert.Contains(t, fwd[1].Reason, "(the request's crossing 2 of 2 of vpce-fw, seen as tcp 203.0.113.10:50000 -> 10.0.1.11:443)")
+		assert.Contains(t, ret[1].Reason, "(the reply's crossing 2 of 2 of vpce-fw, seen as tcp 203.0.113.11:443 -> 10.0.1.10:50000)")
 		for _, h := range append(fwd, ret...) {
 			assert.Equal(t, flow.Allow, h.Verdict, h.Packet.String())
 			assert.Contains(t, h.Reason, "sid 2", "every crossing is judged by the rule that decides its own flow: %s", h.Packet)

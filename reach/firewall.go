@@ -120,9 +120,44 @@ func (b *Builder) buildFirewalls(p *problems, m *Model) {
 // When the request found no end point, the reply was not traced and a
 // crossing of the request alone is not asymmetric.
 func (m *Model) inspectFirewalls(r *Result, fw, rw *walker, replyTraced bool) {
+	countCrossings(fw.crossed)
+	countCrossings(rw.crossed)
 	for _, s := range pairCrossings(fw.crossed, rw.crossed) {
 		m.inspectSession(r, s, replyTraced)
 	}
+}
+
+// countCrossings numbers the crossings of each endpoint on a leg.
+func countCrossings(cs []crossing) {
+	for i := range cs {
+		for j := range cs[:i+1] {
+			if cs[j].endpoint == cs[i].endpoint {
+				cs[i].nth++
+			}
+		}
+		for j := range cs {
+			if cs[j].endpoint == cs[i].endpoint {
+				cs[i].of++
+			}
+		}
+	}
+}
+
+// which tells a crossing from the leg's other crossings of its endpoint,
+// "" when there are none.
+func (c *crossing) which(leg Leg) string {
+	if c.of < 2 {
+		return ""
+	}
+	return fmt.Sprintf(" (the %s's crossing %d of %d of %s, seen as %s)", legNoun(leg), c.nth, c.of, c.endpoint.ID, c.pkt)
+}
+
+// legNoun names what travels on a leg: "request" or "reply".
+func legNoun(leg Leg) string {
+	if leg == Return {
+		return "reply"
+	}
+	return "request"
 }
 
 // session is one flow through one firewall endpoint: its request's
@@ -186,10 +221,10 @@ func (m *Model) inspectSession(r *Result, s session, replyTraced bool) {
 		req, ei = s.ret.pkt.Reverse(), s.ret.endpoint
 	}
 	ins := ei.fw.engine.Evaluate(firewall.Connection{Flow: req, Request: s.fwd != nil, Reply: s.ret != nil || !replyTraced})
-	fill := func(h *Hop, leg Leg) {
+	fill := func(h *Hop, c *crossing, leg Leg) {
 		h.Verdict = ins.VerdictOn(leg == Return)
 		h.Rule = ins.RuleOn(leg == Return)
-		h.Reason = ins.ReasonOn(leg == Return)
+		h.Reason = ins.ReasonOn(leg == Return) + c.which(leg)
 		h.Details = ins.Details()
 		switch h.Verdict {
 		case flow.Deny:
@@ -201,10 +236,10 @@ func (m *Model) inspectSession(r *Result, s session, replyTraced bool) {
 		}
 	}
 	if s.fwd != nil {
-		fill(&r.Forward[s.fwd.hop], Forward)
+		fill(&r.Forward[s.fwd.hop], s.fwd, Forward)
 	}
 	if s.ret != nil {
-		fill(&r.Return[s.ret.hop], Return)
+		fill(&r.Return[s.ret.hop], s.ret, Return)
 	}
 	if !replyTraced || (s.fwd != nil && s.ret != nil) {
 		return
@@ -217,9 +252,11 @@ func (m *Model) inspectSession(r *Result, s session, replyTraced bool) {
 	h := &hops[c.hop]
 	h.Verdict = flow.Deny
 	h.Code = AsymmetricRoute
-	h.Reason = fmt.Sprintf("the %s passes firewall endpoint %s but the %s does not: Network Firewall needs both directions of a session at the same endpoint, and drops what it has no state for", leg, id, other)
+	h.Reason = fmt.Sprintf("the %s passes firewall endpoint %s but the %s does not: Network Firewall needs both directions of a session at the same endpoint, and drops what it has no state for", legNoun(leg), id, other)
 	if s.other != nil {
-		h.Reason = fmt.Sprintf("the %s passes firewall endpoint %s as %s, but the %s passes it only as %s, another flow: Network Firewall needs both directions of a session at the same endpoint, and drops what it has no state for", leg, id, c.pkt, other, s.other.pkt)
+		h.Reason = fmt.Sprintf("the %s passes firewall endpoint %s as %s, but the %s passes it only as %s, another flow: Network Firewall needs both directions of a session at the same endpoint, and drops what it has no state for", legNoun(leg), id, c.pkt, other, s.other.pkt)
+	} else {
+		h.Reason += c.which(leg)
 	}
 	h.Fix = fmt.Sprintf("route the %s through %s as well (for traffic from the internet, an edge route table on the internet gateway sending the subnet's CIDR to %s)", other, id, id)
 }

@@ -230,6 +230,8 @@ func TestAsymmetricFirewallRouting(t *testing.T) {
 	assert.NotContains(t, kinds(r.Forward), reach.KindFirewall)
 	assert.Contains(t, kinds(r.Return), reach.KindFirewall)
 	assert.Contains(t, r.Blocks[0].Fix, "edge route table")
+	assert.Equal(t, "the reply passes firewall endpoint vpce-fw but the request does not: Network Firewall needs both directions of a session at the same endpoint, and drops what it has no state for",
+		r.Return[r.Blocks[0].Hop-1].Reason)
 }
 
 func TestEveryBlockingPointIsListed(t *testing.T) {
