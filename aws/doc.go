@@ -99,6 +99,13 @@
 //     policy in the input, and the policy's rule group ARNs rule groups in
 //     the input. The firewall's ID is its ARN, its name FirewallName, and
 //     its endpoints those of FirewallStatus.SyncStates.
+//   - AWS quotas are lint: every place the loaded design is above one (more
+//     than 60 inbound IPv4 rules in a security group, more than 20 rules
+//     per direction in a network ACL, a prefix list with more entries than
+//     its MaxEntries, ...; the table is [reach.Quotas]) is a warning naming
+//     the file, the JSON path, the number counted and the quota, as
+//     [reach.Model.QuotaWarnings] finds them. The design is loaded all the
+//     same.
 //
 // # Errors
 //

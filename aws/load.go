@@ -170,6 +170,7 @@ func load(src source, paths []string) (*reach.Model, *Report, error) {
 	if err != nil {
 		return nil, l.report, where.explain(err)
 	}
+	l.warnQuotas(m) // see quota.go
 	return m, l.report, nil
 }
 

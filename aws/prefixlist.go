@@ -32,7 +32,10 @@ var prefixListID = regexp.MustCompile(`pl-[0-9A-Za-z]+`)
 // the file's only prefix list, or to the list its name holds.
 func (l *loader) readPrefixLists(file string, top map[string]json.RawMessage) {
 	root := jsonloc.Loc{File: file}
-	type listJSON struct{ PrefixListId, PrefixListName string }
+	type listJSON struct {
+		PrefixListId, PrefixListName string
+		MaxEntries                   int
+	}
 	var described []*listRec
 	if raw, ok := top["PrefixLists"]; ok {
 		o := root.Field("PrefixLists")
@@ -54,7 +57,7 @@ func (l *loader) readPrefixLists(file string, top map[string]json.RawMessage) {
 			// A list described in several files (all lists, and one list
 			// merged with its entries) is one list.
 			if !r.described {
-				r.described, r.at, r.list.Name = true, at, p.PrefixListName
+				r.described, r.at, r.list.Name, r.list.MaxEntries = true, at, p.PrefixListName, p.MaxEntries
 			}
 			described = append(described, r)
 		}

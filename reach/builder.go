@@ -178,6 +178,7 @@ func (b *Builder) Build() (*Model, error) {
 	if len(p.errs) > 0 {
 		return nil, errors.Join(p.errs...)
 	}
+	m.quotaWarnings = b.checkQuotas()
 	return m, nil
 }
 

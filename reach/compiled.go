@@ -33,6 +33,8 @@ type Model struct {
 	endpoints  map[string]*endpointInfo
 	firewalls  map[string]*firewallInfo
 	sgCache    map[string]*sgPair
+
+	quotaWarnings []QuotaWarning // see quota.go
 }
 
 type vpcInfo struct {

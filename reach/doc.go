@@ -40,7 +40,8 @@
 // destination port, a port on icmp, is an error wrapping [ErrQuery], never
 // a question nobody meant to ask. Render a
 // [Result] with [Result.Text] or [Result.JSON]. Package reachtest wraps it
-// in assertions for go test.
+// in assertions for go test. [Model.QuotaWarnings] lists, as lint, where the
+// design is above an AWS quota ([Quotas]); nothing relies on the quotas.
 //
 // Documented assumptions: a security group reference matches the members'
 // private IPv4 and IPv6 addresses, and matches nothing once a NAT

@@ -125,4 +125,9 @@ type PrefixList struct {
 	ID      string
 	Name    string
 	Entries []netip.Prefix
+	// MaxEntries is the list's declared maximum size (AWS's MaxEntries),
+	// which a security group rule or route referencing the list counts
+	// against its quota (see [Model.QuotaWarnings]); 0 when unknown, and
+	// the entries are counted.
+	MaxEntries int
 }

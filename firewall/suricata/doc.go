@@ -12,6 +12,12 @@
 //   - Addresses are read with [flow.ParseAddrOrCIDR] (a bare address is the
 //     block of that one address) and masked; IPv4-mapped IPv6 forms and
 //     zones are errors.
+//   - A rule that can match no packet whatever its variables hold is an
+//     error naming the expression: an address or port expression that
+//     matches nothing ("!any", "!0:65535", "[!443,443]",
+//     "[!10.0.1.0/24,10.0.1.0/24]"), or a source and destination that
+//     share no address family with each other and the protocol
+//     ("!0.0.0.0/0 any -> 10.0.0.0/8 any" pairs IPv6 with IPv4).
 //   - [Rule.String] prints canonical rule text that parses back to the same
 //     rule.
 //   - Errors are *[flow.InputError] values wrapping [ErrSyntax], naming the

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/addrset"
 )
 
 // This file reads Suricata-compatible rule strings (an AWS Network Firewall
@@ -312,6 +313,7 @@ func parseRule(text string) (Rule, *syntaxError) {
 		return r, errorf(0, "empty rule %q", text)
 	}
 	toks, open := headerTokens(text)
+	var src, dst addrset.Set // the addresses the source and destination may match
 	for k, tok := range toks {
 		s := trim(text[tok.start:tok.end])
 		if k < 7 && tok.unclosed >= 0 {
@@ -324,15 +326,23 @@ func parseRule(text string) (Rule, *syntaxError) {
 		case 1:
 			r.Protocol, err = parseProtocol(s, tok.start)
 		case 2:
-			r.Src, err = parseAddr(text, tok)
+			if r.Src, err = parseAddr(text, tok); err == nil {
+				src, err = checkAddrMatches(text, tok, r.Src)
+			}
 		case 3:
-			r.SrcPorts, err = parsePorts(text, tok)
+			if r.SrcPorts, err = parsePorts(text, tok); err == nil {
+				err = checkPortMatches(text, tok, r.SrcPorts)
+			}
 		case 4:
 			r.Bidirectional, err = parseDirection(s, tok.start)
 		case 5:
-			r.Dst, err = parseAddr(text, tok)
+			if r.Dst, err = parseAddr(text, tok); err == nil {
+				dst, err = checkAddrMatches(text, tok, r.Dst)
+			}
 		case 6:
-			r.DstPorts, err = parsePorts(text, tok)
+			if r.DstPorts, err = parsePorts(text, tok); err == nil {
+				err = checkPortMatches(text, tok, r.DstPorts)
+			}
 		default:
 			err = errorf(tok.start, "unexpected %q after the destination port: the options must follow in %q",
 				excerpt(s), "(...)")
@@ -354,6 +364,9 @@ func parseRule(text string) (Rule, *syntaxError) {
 		last := toks[6]
 		return r, errorf(len(text), "missing options after %q: a rule ends with %q",
 			text[last.start:last.end], "(... sid:N;)")
+	}
+	if err := checkFamilies(text, &r, src, dst, toks[2], toks[5]); err != nil {
+		return r, err
 	}
 	opts, spans, err := parseOptions(text, open)
 	if err != nil {

@@ -162,11 +162,11 @@ var validRules = []struct {
 		"pass ip 2001:db8::/32 any -> fd00::/8 any (sid:11;)",
 		headerOf{"pass", "ip", netExpr("2001:db8::/32"), anyPortExpr(), false, netExpr("fd00::/8"), anyPortExpr()}.with(withSid(11))},
 	{"an IPv6 address alone is a /128 and an IPv4 address alone a /32",
-		"pass ip 2001:db8::1 any -> 192.0.2.1 any (sid:12;)",
-		headerOf{"pass", "ip", netExpr("2001:db8::1/128"), anyPortExpr(), false, netExpr("192.0.2.1/32"), anyPortExpr()}.with(withSid(12))},
+		"pass ip 2001:db8::1 any -> [192.0.2.1,2001:db8::2] any (sid:12;)",
+		headerOf{"pass", "ip", netExpr("2001:db8::1/128"), anyPortExpr(), false, addrList(netExpr("192.0.2.1/32"), netExpr("2001:db8::2/128")), anyPortExpr()}.with(withSid(12))},
 	{"a CIDR with host bits set is masked",
-		"pass ip 10.1.2.3/8 any -> 2001:db8::1/32 any (sid:13;)",
-		headerOf{"pass", "ip", netExpr("10.0.0.0/8"), anyPortExpr(), false, netExpr("2001:db8::/32"), anyPortExpr()}.with(withSid(13))},
+		"pass ip [10.1.2.3/8,2001:db8::1/32] any -> 2001:db8::1/32 any (sid:13;)",
+		headerOf{"pass", "ip", addrList(netExpr("10.0.0.0/8"), netExpr("2001:db8::/32")), anyPortExpr(), false, netExpr("2001:db8::/32"), anyPortExpr()}.with(withSid(13))},
 	{"negation applies to addresses and variables",
 		"drop ip !10.0.0.0/8 any -> !$HOME_NET any (sid:14;)",
 		headerOf{"drop", "ip", notAddr(netExpr("10.0.0.0/8")), anyPortExpr(), false, notAddr(varAddr("HOME_NET")), anyPortExpr()}.with(withSid(14))},
@@ -272,6 +272,21 @@ var invalidRules = []struct {
 	{"an address range", "pass tcp 10.0.0.1-10.0.0.9 any -> any any (sid:7;)", 10, "10.0.0.1-10.0.0.9", "sid 7"},
 	{"a negated any address", "pass tcp !any any -> any any (sid:7;)", 10, "!any", "sid 7"},
 	{"a negated any port", "pass tcp any any -> any !any (sid:7;)", 25, "!any", "sid 7"},
+	{"a negated full port range", "pass tcp any !0:65535 -> any any (sid:7;)", 14, "!0:65535", "sid 7"},
+	{"a negated open port range", "pass tcp any any -> any !0: (sid:7;)", 25, "!0:", "sid 7"},
+	{"a port list that takes back its only port", "pass tcp any any -> any [!443,443] (sid:7;)", 25, "[!443,443]", "sid 7"},
+	{"a port list whose negations cover its ports", "pass tcp any [80,443,!1:1000] -> any any (sid:7;)", 14, "[80,443,!1:1000]", "sid 7"},
+	{"a negated port list of every port", "pass tcp any any -> any ![0:1023,1024:] (sid:7;)", 25, "![0:1023,1024:]", "sid 7"},
+	{"a port list that takes back a variable's ports", "pass tcp any any -> any [$WEB,!0:65535] (sid:7;)", 25, "[$WEB,!0:65535]", "sid 7"},
+	{"an address list that takes back its only block", "pass tcp [!10.0.1.0/24,10.0.1.0/24] any -> any any (sid:7;)", 10, "[!10.0.1.0/24,10.0.1.0/24]", "sid 7"},
+	{"an address list that takes back a smaller block", "pass tcp any any -> [10.0.1.0/24,!10.0.0.0/8] any (sid:7;)", 21, "[10.0.1.0/24,!10.0.0.0/8]", "sid 7"},
+	{"a negated list of both whole families", "pass tcp ![0.0.0.0/0,::/0] any -> any any (sid:7;)", 10, "![0.0.0.0/0,::/0]", "sid 7"},
+	{"an address list of negations that cover both families", "pass tcp any any -> [!0.0.0.0/0,!::/0] any (sid:7;)", 21, "[!0.0.0.0/0,!::/0]", "sid 7"},
+	{"a variable list minus everything", "pass tcp [$HOME_NET,@PEERS,![0.0.0.0/0,::/0]] any -> any any (sid:7;)", 10, "[$HOME_NET,@PEERS,![0.0.0.0/0,::/0]]", "sid 7"},
+	{"every IPv4 address negated towards an IPv4 destination", "pass tcp !0.0.0.0/0 any -> 10.0.0.0/8 any (sid:7;)", 10, "!0.0.0.0/0", "sid 7"},
+	{"an IPv4 source and an IPv6 destination", "pass ip 10.0.0.0/8 any <> 2001:db8::/32 any (sid:7;)", 9, "2001:db8::/32", "sid 7"},
+	{"protocol ipv6 with an IPv4 source", "pass ipv6 10.0.0.0/8 any -> any any (sid:7;)", 11, "ipv6", "sid 7"},
+	{"protocol icmpv4 with IPv6 addresses only", "pass icmpv4 !0.0.0.0/0 any -> any any (sid:7;)", 13, "icmpv4", "sid 7"},
 	{"a double negation", "pass tcp !!10.0.0.0/8 any -> any any (sid:7;)", 10, "!!", "sid 7"},
 	{"a negation of nothing", "pass tcp any any -> ! (sid:7;)", 21, "!", "sid 7"},
 	{"an empty address list", "pass tcp [] any -> any any (sid:7;)", 10, "[]", "sid 7"},
@@ -697,6 +712,25 @@ func TestParseRulesLargeInputsStayLinear(t *testing.T) {
 			if err != nil {
 				checkError(t, err)
 			}
+		})
+	}
+}
+
+func TestParseKeepsNegationsThatCanMatch(t *testing.T) {
+	for _, tt := range []struct{ name, text string }{
+		{"every IPv4 address negated leaves IPv6", "pass tcp !0.0.0.0/0 any -> any any (sid:1;)"},
+		{"every IPv4 address negated towards IPv6", "pass tcp !0.0.0.0/0 any -> 2001:db8::/32 any (sid:1;)"},
+		{"a variable minus a block", "pass tcp [$HOME_NET,!10.0.0.0/8] any -> any any (sid:1;)"},
+		{"a block minus a variable", "pass tcp [10.0.0.0/8,!$HOME_NET] any -> any any (sid:1;)"},
+		{"a negated variable", "pass tcp !$HOME_NET any -> !@PEERS any (sid:1;)"},
+		{"a port list minus part of it", "pass tcp any [80:90,!85] -> any ![0:1023,!22] (sid:1;)"},
+		{"a port variable minus every port but one", "pass tcp any any -> any [$WEB,!0:442,!444:] (sid:1;)"},
+		{"protocol ipv6 with IPv6 addresses", "pass ipv6 2001:db8::/32 any -> !0.0.0.0/0 any (sid:1;)"},
+		{"mixed lists that share a family", "pass ip [10.0.0.0/8,2001:db8::/32] any -> [::/0] any (sid:1;)"},
+	} {
+		t.Run(tt.name+" parses", func(t *testing.T) {
+			_, err := suricata.Parse(tt.text)
+			require.NoError(t, err)
 		})
 	}
 }

@@ -1,0 +1,69 @@
+package aws
+
+import (
+	"slices"
+
+	"github.com/reachsim/reachsim/internal/jsonloc"
+	"github.com/reachsim/reachsim/reach"
+)
+
+// AWS quotas, as lint: the model's [reach.Model.QuotaWarnings] (the quota
+// table lives there), each placed at the file and JSON path of the
+// resource it counts.
+
+// warnQuotas adds a warning for every quota m is above and sorts the
+// report's warnings again.
+func (l *loader) warnQuotas(m *reach.Model) {
+	ws := m.QuotaWarnings()
+	if len(ws) == 0 {
+		return
+	}
+	at := l.quotaPlaces()
+	for _, w := range ws {
+		o, ok := at[w.Kind+" "+w.Resource]
+		if !ok {
+			o = jsonloc.Loc{Resource: w.Resource}
+		}
+		l.warn(o, "%s", w)
+	}
+	slices.Sort(l.report.Warnings)
+}
+
+// quotaPlaces maps kind + " " + ID, as a reach.QuotaWarning names a
+// resource, to the JSON of what it counts.
+func (l *loader) quotaPlaces() map[string]jsonloc.Loc {
+	at := map[string]jsonloc.Loc{}
+	out := &l.out
+	for i, g := range out.groups {
+		o := out.groupAt[i].base
+		if gr := l.groups[g.ID]; gr != nil && l.ruleSets[g.ID] == nil {
+			o = gr.at // the rules are its IpPermissions and IpPermissionsEgress
+		}
+		at["security group "+g.ID] = o
+	}
+	for _, e := range out.ifaces {
+		at["network interface "+e.id] = e.at.Field("Groups")
+	}
+	for _, r := range out.acls {
+		at["network ACL "+r.acl.ID] = r.at.Field("Entries")
+	}
+	for _, r := range out.rts {
+		at["route table "+r.rt.ID] = r.at.Field("Routes")
+	}
+	for _, r := range out.lists {
+		at["prefix list "+r.list.ID] = r.at
+	}
+	for i, f := range out.fws {
+		o := out.fwAt[i].base
+		if p, ok := out.fwAt[i].fields["Policy"]; ok {
+			o = p
+		}
+		at["firewall "+f.ID] = o
+	}
+	for _, r := range l.ruleGroups {
+		if r.g.Stateful != nil {
+			at["stateful rule group "+r.g.Stateful.Label()] = r.at
+		}
+	}
+	return at
+}

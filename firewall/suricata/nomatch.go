@@ -1,0 +1,151 @@
+package suricata
+
+import (
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/addrset"
+)
+
+// Expressions that match nothing ------------------------------------------
+//
+// "!any" is rejected because a rule with it can never match; so is every
+// other expression that matches nothing whatever its variables hold:
+// "!0:65535", "[!443,443]", "[!10.0.1.0/24,10.0.1.0/24]". A rule whose
+// source and destination share no address family ("!0.0.0.0/0" is IPv6
+// only, so "!0.0.0.0/0 any -> 10.0.0.0/8 any" matches no packet), or whose
+// addresses are all of the family its protocol excludes ("ipv6" with
+// IPv4 addresses), is rejected too.
+//
+// Variables ($HOME_NET) and IP set references (@NAME) are not resolved
+// here, so each expression is evaluated to bounds: lo holds the values it
+// matches for every value of its variables, hi those it matches for some.
+// A variable is (nothing, everything). An expression is rejected when hi
+// is empty, which never rejects a rule that some variable values make
+// useful.
+
+// addrBounds returns the bounds of an address expression.
+func addrBounds(x AddrExpr) (lo, hi addrset.Set) {
+	switch {
+	case x.Any:
+		lo, hi = addrset.All(), addrset.All()
+	case x.Prefix.IsValid():
+		lo = addrset.Of(x.Prefix)
+		hi = lo
+	case x.List != nil:
+		// A list is its positive items (every address when it has none)
+		// minus its negated ones, as package stateful resolves it. The
+		// items' ranges are gathered and merged once, so a long list
+		// costs n log n rather than n².
+		var posLo, posHi, negLo, negHi []addrset.Range
+		hasPos := false
+		for _, it := range x.List {
+			neg := it.Negate
+			it.Negate = false
+			l, h := addrBounds(it)
+			if neg {
+				negLo, negHi = append(negLo, l.Ranges()...), append(negHi, h.Ranges()...)
+			} else {
+				posLo, posHi, hasPos = append(posLo, l.Ranges()...), append(posHi, h.Ranges()...), true
+			}
+		}
+		pl, ph := addrset.OfRanges(posLo...), addrset.OfRanges(posHi...)
+		if !hasPos {
+			pl, ph = addrset.All(), addrset.All()
+		}
+		lo = pl.Difference(addrset.OfRanges(negHi...))
+		hi = ph.Difference(addrset.OfRanges(negLo...))
+	default: // a variable or an IP set reference
+		hi = addrset.All()
+	}
+	if x.Negate {
+		lo, hi = hi.Complement(), lo.Complement()
+	}
+	return lo, hi
+}
+
+// portBounds returns the bounds of a port expression.
+func portBounds(x PortExpr) (lo, hi flow.PortSet) {
+	switch {
+	case x.Any:
+		lo, hi = flow.FullSet[uint16](), flow.FullSet[uint16]()
+	case x.Set:
+		lo = flow.SetOf(x.Range)
+		hi = lo
+	case x.List != nil:
+		var posLo, posHi, negLo, negHi []flow.PortRange
+		hasPos := false
+		for _, it := range x.List {
+			neg := it.Negate
+			it.Negate = false
+			l, h := portBounds(it)
+			if neg {
+				negLo, negHi = append(negLo, l.Ranges()...), append(negHi, h.Ranges()...)
+			} else {
+				posLo, posHi, hasPos = append(posLo, l.Ranges()...), append(posHi, h.Ranges()...), true
+			}
+		}
+		pl, ph := flow.SetOf(posLo...), flow.SetOf(posHi...)
+		if !hasPos {
+			pl, ph = flow.FullSet[uint16](), flow.FullSet[uint16]()
+		}
+		lo = pl.Difference(flow.SetOf(negHi...))
+		hi = ph.Difference(flow.SetOf(negLo...))
+	default: // a variable
+		hi = flow.FullSet[uint16]()
+	}
+	if x.Negate {
+		lo, hi = hi.Complement(), lo.Complement()
+	}
+	return lo, hi
+}
+
+// checkAddrMatches rejects an address expression that matches no address
+// and returns the addresses it may match.
+func checkAddrMatches(text string, tok headerToken, x AddrExpr) (addrset.Set, *syntaxError) {
+	_, hi := addrBounds(x)
+	if hi.IsEmpty() {
+		return hi, errorf(tok.start, "address %q matches no address: drop the rule or the negation", excerpt(trim(text[tok.start:tok.end])))
+	}
+	return hi, nil
+}
+
+// checkPortMatches rejects a port expression that matches no port.
+func checkPortMatches(text string, tok headerToken, x PortExpr) *syntaxError {
+	if _, hi := portBounds(x); hi.IsEmpty() {
+		return errorf(tok.start, "port %q matches no port: drop the rule or the negation", excerpt(trim(text[tok.start:tok.end])))
+	}
+	return nil
+}
+
+// protocolFamilies are the address families the packets of a rule
+// protocol can have, for the protocols limited to one.
+var protocolFamilies = map[string]addrset.Set{
+	"ipv4":   addrset.All4(),
+	"icmpv4": addrset.All4(),
+	"ipv6":   addrset.All6(),
+	"icmpv6": addrset.All6(),
+}
+
+// checkFamilies rejects a rule no packet can match because its source and
+// destination (src and dst: the addresses they may match) share no address
+// family with each other and the protocol.
+func checkFamilies(text string, r *Rule, src, dst addrset.Set, srcTok, dstTok headerToken) *syntaxError {
+	fams := []addrset.Set{addrset.All4(), addrset.All6()}
+	if f, ok := protocolFamilies[r.Protocol]; ok {
+		fams = []addrset.Set{f}
+	}
+	for _, f := range fams {
+		if !src.Intersect(f).IsEmpty() && !dst.Intersect(f).IsEmpty() {
+			return nil
+		}
+	}
+	s, d := excerpt(trim(text[srcTok.start:srcTok.end])), excerpt(trim(text[dstTok.start:dstTok.end]))
+	if f, ok := protocolFamilies[r.Protocol]; ok {
+		name := "IPv6"
+		if f.Equal(addrset.All4()) {
+			name = "IPv4"
+		}
+		return errorf(srcTok.start, "source %q and destination %q share no %s address, and protocol %q matches only %s packets: the rule matches no packet",
+			s, d, name, r.Protocol, name)
+	}
+	return errorf(srcTok.start, "source %q and destination %q share no address family (IPv4 or IPv6): the rule matches no packet", s, d)
+}

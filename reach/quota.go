@@ -1,0 +1,234 @@
+package reach
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// AWS quotas. reachsim does not rely on them (a design above a quota is
+// modelled like any other, and nothing is slower than linear in its size
+// for it), but a design above a quota cannot be deployed as it stands, or
+// only after a quota increase: [Model.QuotaWarnings] says where, as a
+// linter would.
+
+// Quota is one AWS quota reachsim checks: its name as the AWS
+// documentation writes it, the documentation page, its default value and
+// the highest value it can be raised to (Default when it cannot be
+// raised). A prefix list's MaxEntries is its own quota; the table holds
+// the highest value AWS allows it (1000) with a Default of 0.
+type Quota struct {
+	Name    string // as AWS writes it: "Inbound or outbound rules per security group"
+	Doc     string // the AWS page that lists it: "Amazon VPC quotas"
+	Default int
+	Max     int
+}
+
+// The pages the quotas are taken from.
+const (
+	vpcQuotas = "Amazon VPC quotas"
+	nfwQuotas = "AWS Network Firewall quotas"
+)
+
+// quotas is the table of every quota checked, the one place that holds
+// their names and values. QuotaWarning.Quota holds a copy.
+var quotas = struct {
+	groupRules, groupsPerInterface, aclRules, routes, listEntries Quota
+	statefulGroupRules, statefulPolicyRules                       Quota
+	statelessGroupsPerPolicy, statefulGroupsPerPolicy             Quota
+}{
+	// Counted per direction and per address family (60 IPv4 and 60 IPv6
+	// inbound rules, and as many outbound); a customer-managed prefix
+	// list counts as its MaxEntries. The adjustable maximum is bound by
+	// the product with groupsPerInterface (1,000), so 1,000 is the limit
+	// of one group alone.
+	groupRules:         Quota{Name: "Inbound or outbound rules per security group", Doc: vpcQuotas, Default: 60, Max: 1000},
+	groupsPerInterface: Quota{Name: "Security groups per network interface", Doc: vpcQuotas, Default: 5, Max: 16},
+	// Counted per direction; the "*" rules are not counted.
+	aclRules: Quota{Name: "Rules per network ACL", Doc: vpcQuotas, Default: 20, Max: 40},
+	// Counted per address family; local routes are not counted, a prefix
+	// list route counts as the list's MaxEntries.
+	routes:      Quota{Name: "Routes per route table (non-propagated routes)", Doc: vpcQuotas, Default: 50, Max: 1000},
+	listEntries: Quota{Name: "Max entries of a customer-managed prefix list (its MaxEntries)", Doc: "Amazon VPC quotas (prefix lists)", Default: 0, Max: 1000},
+	// A stateful rule group's capacity is its number of rules.
+	statefulGroupRules:       Quota{Name: "Maximum stateful rule group capacity", Doc: nfwQuotas, Default: 30000, Max: 30000},
+	statefulPolicyRules:      Quota{Name: "Maximum number of stateful rules per firewall policy", Doc: nfwQuotas, Default: 30000, Max: 30000},
+	statelessGroupsPerPolicy: Quota{Name: "Maximum number of stateless rule groups per firewall policy", Doc: nfwQuotas, Default: 20, Max: 20},
+	statefulGroupsPerPolicy:  Quota{Name: "Maximum number of stateful rule groups per firewall policy", Doc: nfwQuotas, Default: 20, Max: 20},
+}
+
+// Quotas returns the quotas [Model.QuotaWarnings] checks.
+func Quotas() []Quota {
+	q := quotas
+	return []Quota{q.groupRules, q.groupsPerInterface, q.aclRules, q.routes, q.listEntries,
+		q.statefulGroupRules, q.statefulPolicyRules, q.statelessGroupsPerPolicy, q.statefulGroupsPerPolicy}
+}
+
+// QuotaWarning says that one resource of a design is above an AWS quota's
+// default value.
+type QuotaWarning struct {
+	Quota Quota
+	// Kind and Resource name the resource: "security group" "sg-0abc",
+	// "network interface", "network ACL", "route table", "prefix list",
+	// "firewall" (its policy), "stateful rule group".
+	Kind, Resource string
+	// What is what was counted, as "inbound IPv4 rules".
+	What string
+	// Count is the number counted, Limit the quota it is above: the
+	// quota's default, or for a prefix list its own MaxEntries.
+	Count, Limit int
+}
+
+// String reads "security group sg-0abc: 61 inbound IPv4 rules, above the
+// quota of 60 (Inbound or outbound rules per security group, Amazon VPC
+// quotas; adjustable up to 1000)".
+func (w QuotaWarning) String() string {
+	s := fmt.Sprintf("%s %s: %d %s, above the quota of %d (%s, %s", w.Kind, w.Resource, w.Count, w.What, w.Limit, w.Quota.Name, w.Quota.Doc)
+	switch {
+	case w.Quota.Max == w.Quota.Default:
+		s += "; not adjustable"
+	case w.Count > w.Quota.Max:
+		s += fmt.Sprintf("; above its maximum of %d too", w.Quota.Max)
+	case w.Quota.Max > w.Limit:
+		s += fmt.Sprintf("; adjustable up to %d", w.Quota.Max)
+	}
+	return s + ")"
+}
+
+// QuotaWarnings returns the places where the design is above an AWS
+// quota's default value (see [Quotas]), sorted by kind, resource and what
+// was counted. A design above a quota is modelled all the same; the
+// warnings are lint. The slice is the caller's.
+func (m *Model) QuotaWarnings() []QuotaWarning { return slices.Clone(m.quotaWarnings) }
+
+// checkQuotas counts what the quotas limit in the builder's design.
+func (b *Builder) checkQuotas() []QuotaWarning {
+	var out []QuotaWarning
+	add := func(q Quota, kind, id, what string, n, limit int) {
+		if n > limit {
+			out = append(out, QuotaWarning{Quota: q, Kind: kind, Resource: id, What: what, Count: n, Limit: limit})
+		}
+	}
+	lists := map[string]PrefixList{}
+	for _, l := range b.lists {
+		lists[l.ID] = l
+		if l.MaxEntries > 0 {
+			add(quotas.listEntries, "prefix list", l.ID, "entries", len(l.Entries), l.MaxEntries)
+		}
+	}
+	// weight is what a reference to a prefix list counts, per family.
+	weight := func(id string) (v4, v6 int) {
+		l := lists[id]
+		for _, p := range l.Entries {
+			if p.Addr().Is4() {
+				v4++
+			} else {
+				v6++
+			}
+		}
+		if l.MaxEntries > v4+v6 {
+			// The spare entries are counted in the list's family (IPv4
+			// for an empty list).
+			if v6 > 0 && v4 == 0 {
+				v6 = l.MaxEntries
+			} else {
+				v4 = l.MaxEntries - v6
+			}
+		}
+		return v4, v6
+	}
+	for _, g := range b.groups {
+		var n [2][2]int // [direction][IPv6]
+		for _, r := range g.Rules {
+			d := min(int(r.Direction), 1)
+			switch r.Peer.Kind {
+			case sg.PeerPrefixList:
+				v4, v6 := weight(r.Peer.PrefixList)
+				n[d][0] += v4
+				n[d][1] += v6
+			case sg.PeerCIDR:
+				n[d][b2i(r.Peer.CIDR.Addr().Is6())]++
+			default: // a group reference counts once, with the IPv4 rules
+				n[d][0]++
+			}
+		}
+		for d, dir := range []flow.Direction{flow.Inbound, flow.Outbound} {
+			for v6, fam := range []string{"IPv4", "IPv6"} {
+				add(quotas.groupRules, "security group", g.ID, dir.String()+" "+fam+" rules", n[d][v6], quotas.groupRules.Default)
+			}
+		}
+	}
+	for _, i := range b.ifaces {
+		add(quotas.groupsPerInterface, "network interface", i.ID, "security groups", len(i.Groups), quotas.groupsPerInterface.Default)
+	}
+	for _, a := range b.acls {
+		var n [2]int
+		for _, e := range a.Entries {
+			if e.Number < 32767 {
+				n[min(int(e.Direction), 1)]++
+			}
+		}
+		add(quotas.aclRules, "network ACL", a.ID, "inbound rules", n[0], quotas.aclRules.Default)
+		add(quotas.aclRules, "network ACL", a.ID, "outbound rules", n[1], quotas.aclRules.Default)
+	}
+	for _, rt := range b.rts {
+		var n [2]int
+		for _, r := range rt.Routes {
+			switch {
+			case r.Target == TargetLocal:
+			case r.PrefixList != "":
+				v4, v6 := weight(r.PrefixList)
+				n[0] += v4
+				n[1] += v6
+			default:
+				n[b2i(r.Destination.Addr().Is6())]++
+			}
+		}
+		add(quotas.routes, "route table", rt.ID, "IPv4 routes", n[0], quotas.routes.Default)
+		add(quotas.routes, "route table", rt.ID, "IPv6 routes", n[1], quotas.routes.Default)
+	}
+	for _, f := range b.firewalls {
+		out = append(out, policyQuotas(f.ID, f.Policy)...)
+	}
+	slices.SortFunc(out, func(a, b QuotaWarning) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Resource, b.Resource), cmp.Compare(a.What, b.What))
+	})
+	return slices.CompactFunc(out, func(a, b QuotaWarning) bool {
+		return a.Kind == b.Kind && a.Resource == b.Resource && a.What == b.What
+	})
+}
+
+// policyQuotas checks a firewall's policy and its stateful rule groups
+// (a group shared by several policies is reported once, by CompactFunc).
+func policyQuotas(id string, p firewall.Policy) []QuotaWarning {
+	var out []QuotaWarning
+	add := func(q Quota, kind, id, what string, n int) {
+		if n > q.Default {
+			out = append(out, QuotaWarning{Quota: q, Kind: kind, Resource: id, What: what, Count: n, Limit: q.Default})
+		}
+	}
+	add(quotas.statelessGroupsPerPolicy, "firewall", id, "stateless rule groups in its policy", len(p.Stateless.Groups))
+	add(quotas.statefulGroupsPerPolicy, "firewall", id, "stateful rule groups in its policy", len(p.Stateful.Groups))
+	total := 0
+	for _, ref := range p.Stateful.Groups {
+		rules, err := ref.Group.Rules()
+		if err != nil {
+			continue // Build reports it
+		}
+		total += len(rules)
+		add(quotas.statefulGroupRules, "stateful rule group", ref.Group.Label(), "rules", len(rules))
+	}
+	add(quotas.statefulPolicyRules, "firewall", id, "stateful rules in its policy", total)
+	return out
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
