@@ -331,7 +331,7 @@ func statelessRule(d stateless.Decision) string {
 	if d.Default {
 		return ""
 	}
-	return d.Group + " " + d.Rule.String() // the rule prints "priority N: ..."
+	return d.Group + " " + d.Rule().String() // the rule prints "priority N: ..."
 }
 
 func statelessFix(pr *PacketResult) string {
