@@ -399,7 +399,7 @@ func (d Decision) String() string {
 type Skip struct {
 	Group         string // the rule's group: Name, or ARN
 	GroupPriority int    // the group's priority in the policy
-	Rule          Rule // a copy: its slices are the caller's own
+	Rule          Rule   // a copy: its slices are the caller's own
 	// Reason is the first attribute the packet fails, checked in the order
 	// protocol, ports and flags applicability, source, destination, source
 	// port, destination port, TCP flags: "destination port 80 not in 443",
