@@ -7,6 +7,7 @@ import (
 	"github.com/reachsim/reachsim/firewall/stateful"
 	"github.com/reachsim/reachsim/firewall/stateless"
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/textsafe"
 )
 
 // Policy is a (Classic) firewall policy: the stateless engine's rule
@@ -286,13 +287,14 @@ func (ins Decision) VerdictOn(reply bool) flow.Verdict { return ins.leg[b2i(repl
 // decided.
 func (ins Decision) RuleOn(reply bool) string { return ins.leg[b2i(reply)].rule }
 
-// ReasonOn explains the decision on that direction in a sentence.
+// ReasonOn explains the decision on that direction in a sentence, names
+// and rule text escaped for text output (internal/textsafe).
 func (ins Decision) ReasonOn(reply bool) string {
 	l := ins.leg[b2i(reply)]
 	if l.reason == "" {
-		return "policy " + ins.policy + ": passes"
+		return "policy " + textsafe.String(ins.policy) + ": passes"
 	}
-	return "policy " + ins.policy + ": " + l.reason
+	return "policy " + textsafe.String(ins.policy) + ": " + textsafe.String(l.reason)
 }
 
 // Fix says what would let a blocked direction through (the request's
@@ -308,7 +310,8 @@ func (ins Decision) Fix() string {
 }
 
 // Details lists the facts behind the decisions: each packet's stateless
-// decision, alerts the stateful engine raised, warnings.
+// decision, alerts the stateful engine raised, warnings; names and rule
+// text escaped for text output (internal/textsafe).
 func (ins Decision) Details() []string {
 	var out []string
 	for _, pr := range ins.Packets {
@@ -323,7 +326,9 @@ func (ins Decision) Details() []string {
 			out = append(out, fmt.Sprintf("stateful alert: %s", a))
 		}
 	}
-	out = append(out, ins.Warnings...)
+	for _, w := range ins.Warnings {
+		out = append(out, textsafe.String(w))
+	}
 	return out
 }
 
@@ -331,7 +336,7 @@ func statelessRule(d stateless.Decision) string {
 	if d.Default {
 		return ""
 	}
-	return d.Group + " " + d.Rule.String() // the rule prints "priority N: ..."
+	return d.Group + " " + d.Rule().String() // the rule prints "priority N: ..."
 }
 
 func statelessFix(pr *PacketResult) string {
@@ -361,11 +366,11 @@ func statefulText(d stateful.Decision) string {
 	fmt.Fprintf(&b, " the %s packet", d.Stage)
 	switch {
 	case d.Indeterminate != nil:
-		fmt.Fprintf(&b, ": sid %d of %s uses %q, which depends on more than a flow shows (%s)", d.Indeterminate.Sid, d.Indeterminate.Group, d.Indeterminate.Keyword, d.Indeterminate.Why)
+		fmt.Fprintf(&b, ": sid %d of %s uses %q, which depends on more than a flow shows (%s)", d.Indeterminate.Sid, textsafe.String(d.Indeterminate.Group), d.Indeterminate.Keyword, textsafe.String(d.Indeterminate.Why))
 	case d.Sid != 0:
-		fmt.Fprintf(&b, ": %s rule sid %d of %s (%s)", d.Action, d.Sid, d.Group, d.Rule)
+		fmt.Fprintf(&b, ": %s rule sid %d of %s (%s)", d.Action, d.Sid, textsafe.String(d.Group), textsafe.String(d.Rule))
 	case d.DefaultAction != "":
-		fmt.Fprintf(&b, ": default action %s", d.DefaultAction)
+		fmt.Fprintf(&b, ": default action %s", textsafe.String(d.DefaultAction))
 	default:
 		b.WriteString(": no rule matches, and unmatched traffic passes")
 	}
@@ -377,10 +382,10 @@ func statefulFix(d stateful.Decision) string {
 	case d.Indeterminate != nil:
 		return ""
 	case d.Sid != 0:
-		return fmt.Sprintf("rule sid %d of %s %ss it: narrow that rule, or add a pass rule that comes before it", d.Sid, d.Group, d.Action)
+		return fmt.Sprintf("rule sid %d of %s %ss it: narrow that rule, or add a pass rule that comes before it", d.Sid, textsafe.String(d.Group), d.Action)
 	case d.DefaultAction == stateful.DefaultDropStrict:
 		return "under strict order with aws:drop_strict every packet needs a pass rule, the TCP handshake included: add a pass rule for the flow, or use aws:drop_established"
 	default:
-		return fmt.Sprintf("add a stateful pass rule for the flow ahead of the default action %s", d.DefaultAction)
+		return fmt.Sprintf("add a stateful pass rule for the flow ahead of the default action %s", textsafe.String(d.DefaultAction))
 	}
 }

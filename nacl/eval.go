@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/textsafe"
 )
 
 // Evaluator is a compiled, immutable network ACL. Build it with [Compile];
@@ -219,7 +220,7 @@ func (d Decision) String() string {
 	if d.ACL == "" {
 		return verb + ": no network ACL"
 	}
-	return verb + " by rule " + d.Entry.Label() + " (" + d.Entry.body() + ") on " + d.ACL
+	return verb + " by rule " + d.Entry.Label() + " (" + d.Entry.body() + ") on " + textsafe.String(d.ACL)
 }
 
 // Skip is an entry that [Evaluator.Explain] tried and passed over.
@@ -233,7 +234,7 @@ type Skip struct {
 }
 
 // String prints the rule label and the reason: "100: port 443 ≠ 22".
-func (s Skip) String() string { return s.Entry.Label() + ": " + s.Reason }
+func (s Skip) String() string { return s.Entry.Label() + ": " + textsafe.String(s.Reason) }
 
 // noACL is the decision of a nil Evaluator.
 var noACL = Decision{Verdict: flow.Allow, Action: flow.Pass}

@@ -227,6 +227,7 @@ func (b *Builder) buildPlain(p *problems, m *Model) {
 		if err != nil {
 			p.wrap(a.ID, path("acls", i, ""), err) // still known to its subnets
 		}
+		a.Entries, a.Subnets = slices.Clone(a.Entries), slices.Clone(a.Subnets) // the model owns its data
 		m.acls[a.ID] = &aclInfo{acl: a, ev: ev}
 	}
 	for i, g := range b.groups {
@@ -308,6 +309,7 @@ func (b *Builder) buildRouting(p *problems, m *Model) {
 			continue
 		}
 		ri := &rtInfo{RouteTable: rt, vpc: vi}
+		ri.Routes, ri.Gateways = slices.Clone(rt.Routes), slices.Clone(rt.Gateways) // the model owns its data
 		seen := map[string]int{}
 		hasLocal := map[netip.Prefix]bool{}
 		for j, r := range rt.Routes {

@@ -11,6 +11,13 @@ import (
 
 // Model is a built, checked design: immutable and safe for concurrent
 // queries. Build it with a [Builder] (or load it from AWS JSON).
+//
+// Nothing a Model hands out aliases it: the slices [Model.PrefixList],
+// [Model.IPSet] and [Model.GroupMembers] return and the [Result] of every
+// check are the caller's own, and [Builder.Build] copies what it keeps of
+// the builder's input, so changing any of them afterwards changes no later
+// answer (TestModelOwnsItsData proves it, under -race with concurrent
+// checks).
 type Model struct {
 	vpcs       map[string]*vpcInfo
 	vpcOrder   []*vpcInfo
@@ -141,7 +148,8 @@ type natInfo struct {
 }
 
 // GroupMembers implements [sg.GroupResolver]: the private addresses (IPv4
-// and IPv6 alike) of the interfaces the group is attached to, sorted.
+// and IPv6 alike) of the interfaces the group is attached to, sorted, in a
+// new slice the caller owns.
 func (m *Model) GroupMembers(group string) ([]netip.Addr, error) {
 	set, ok := m.members[group]
 	if !ok {
@@ -157,13 +165,15 @@ func (m *Model) GroupMembers(group string) ([]netip.Addr, error) {
 	return out, nil
 }
 
-// PrefixList implements [sg.PrefixListResolver].
+// PrefixList implements [sg.PrefixListResolver]: the list's CIDR blocks,
+// masked, in the order given. The slice is the caller's own copy:
+// changing it changes nothing in the model.
 func (m *Model) PrefixList(id string) ([]netip.Prefix, error) {
 	ps, ok := m.lists[id]
 	if !ok {
 		return nil, fmt.Errorf("%w: prefix list %s is not in the design", sg.ErrUnresolved, id)
 	}
-	return ps, nil
+	return slices.Clone(ps), nil
 }
 
 // identityLost knows the model's groups but finds no member in any: what

@@ -3,6 +3,7 @@ package reach
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/reachsim/reachsim/firewall"
@@ -47,6 +48,8 @@ type endpointInfo struct {
 
 // IPSet implements [stateful.IPSetResolver]: an IP set reference names a
 // managed prefix list by ARN (arn:aws:ec2:…:prefix-list/pl-…) or by ID.
+// The slice is the caller's own copy: changing it changes nothing in the
+// model.
 func (m *Model) IPSet(arn string) ([]netip.Prefix, error) {
 	id := arn
 	if i := strings.LastIndex(arn, "/"); i >= 0 {
@@ -56,7 +59,7 @@ func (m *Model) IPSet(arn string) ([]netip.Prefix, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: IP set reference %s: prefix list %s is not in the design", stateful.ErrUnresolved, arn, id)
 	}
-	return ps, nil
+	return slices.Clone(ps), nil
 }
 
 func (b *Builder) buildFirewalls(p *problems, m *Model) {

@@ -7,16 +7,24 @@ import (
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/textsafe"
 )
 
 // Text renders the result as a trace a person scans top to bottom: the
 // verdict, then the request's hops and the reply's, one line each, with
 // blocking hops marked "✗", their reasons and details indented beneath,
 // and what would make them pass.
+//
+// Every string that comes from the design or the query (endpoints, IDs,
+// names, reasons, details, fixes, warnings) is printed with its control,
+// format and line-separator characters escaped Go-style (a newline as \n,
+// ESC as \x1b, U+202E as \u202e), so a name cannot forge a line of the
+// trace or drive the terminal; clean strings print as they are. [Result.JSON]
+// keeps the exact strings.
 func (r *Result) Text() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n", r.Flow)
-	fmt.Fprintf(&b, "from %s\n  to %s\n", r.From, r.To)
+	fmt.Fprintf(&b, "%s\n", textsafe.String(r.Flow.String()))
+	fmt.Fprintf(&b, "from %s\n  to %s\n", textsafe.String(r.From), textsafe.String(r.To))
 	switch n := len(r.Blocks); {
 	case r.Reachable:
 		b.WriteString("REACHABLE\n")
@@ -28,7 +36,7 @@ func (r *Result) Text() string {
 		b.WriteString("NOT REACHABLE\n")
 	}
 	for _, w := range r.Warnings {
-		fmt.Fprintf(&b, "warning: %s\n", w)
+		fmt.Fprintf(&b, "warning: %s\n", textsafe.String(w))
 	}
 	for _, leg := range []struct {
 		name string
@@ -42,35 +50,41 @@ func (r *Result) Text() string {
 		}
 		fmt.Fprintf(&b, "\n%s:\n", leg.name)
 		for i, h := range leg.hops {
-			mark := "✓"
-			switch h.Verdict {
-			case flow.Deny:
-				mark = "✗"
-			case flow.Indeterminate:
-				mark = "?"
-			}
-			where := string(h.Kind) + " " + h.ID
-			if h.Name != "" {
-				where += " (" + h.Name + ")"
-			}
-			if h.HasDirection() {
-				where += " " + h.Direction.String()
-			}
-			fmt.Fprintf(&b, "%3d %s %s\n", i+1, mark, where)
-			if h.Code != "" {
-				fmt.Fprintf(&b, "      %s: %s\n", h.Code, h.Reason)
-				for _, d := range h.Details {
-					fmt.Fprintf(&b, "        - %s\n", d)
-				}
-				if h.Fix != "" {
-					fmt.Fprintf(&b, "      fix: %s\n", h.Fix)
-				}
-				continue
-			}
-			fmt.Fprintf(&b, "      %s\n", h.Reason)
+			writeHop(&b, i+1, h)
 		}
 	}
 	return b.String()
+}
+
+// writeHop writes hop number n of a leg: its line, then its reason (with
+// code, details and fix when it blocks), every string escaped.
+func writeHop(b *strings.Builder, n int, h Hop) {
+	mark := "✓"
+	switch h.Verdict {
+	case flow.Deny:
+		mark = "✗"
+	case flow.Indeterminate:
+		mark = "?"
+	}
+	where := textsafe.String(string(h.Kind)) + " " + textsafe.String(h.ID)
+	if h.Name != "" {
+		where += " (" + textsafe.String(h.Name) + ")"
+	}
+	if h.HasDirection() {
+		where += " " + h.Direction.String()
+	}
+	fmt.Fprintf(b, "%3d %s %s\n", n, mark, where)
+	if h.Code == "" {
+		fmt.Fprintf(b, "      %s\n", textsafe.String(h.Reason))
+		return
+	}
+	fmt.Fprintf(b, "      %s: %s\n", textsafe.String(string(h.Code)), textsafe.String(h.Reason))
+	for _, d := range h.Details {
+		fmt.Fprintf(b, "        - %s\n", textsafe.String(d))
+	}
+	if h.Fix != "" {
+		fmt.Fprintf(b, "      fix: %s\n", textsafe.String(h.Fix))
+	}
 }
 
 // JSON renders the result as indented JSON. The field names are stable;

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/textsafe"
 )
 
 // Basis says what decided a [Decision]: a rule, or one of the implicit
@@ -96,7 +97,8 @@ func (d Decision) Allowed() bool { return d.Verdict == flow.Allow }
 
 // String explains the decision in one line, for example
 // "allowed by sg-web rule sgr-1 allows tcp/22 from 203.0.113.0/24" or
-// "denied: no inbound rule allows it".
+// "denied: no inbound rule allows it". IDs are escaped for text output
+// (internal/textsafe).
 func (d Decision) String() string {
 	verb := "denied"
 	if d.Verdict == flow.Allow {
@@ -104,7 +106,7 @@ func (d Decision) String() string {
 	}
 	switch d.Basis {
 	case ByRule:
-		return fmt.Sprintf("%s by %s rule %s", verb, d.Group, d.Rule.Label(d.RuleIndex))
+		return fmt.Sprintf("%s by %s rule %s", verb, textsafe.String(d.Group), d.Rule.Label(d.RuleIndex))
 	case NoRuleAllows:
 		return fmt.Sprintf("%s: no %s rule allows it", verb, d.Direction)
 	case DefaultDeny:
@@ -112,9 +114,9 @@ func (d Decision) String() string {
 	case DefaultAccept:
 		return verb + ": no outbound rule matches and basic groups allow outbound traffic by default"
 	case InnerAccept:
-		return fmt.Sprintf("%s: the peer is a member of %s, whose members reach each other (inner access policy accept)", verb, d.Group)
+		return fmt.Sprintf("%s: the peer is a member of %s, whose members reach each other (inner access policy accept)", verb, textsafe.String(d.Group))
 	case InnerIsolation:
-		return fmt.Sprintf("%s: the peer is a member of %s, whose members are isolated (inner access policy drop), and no rule matches", verb, d.Group)
+		return fmt.Sprintf("%s: the peer is a member of %s, whose members are isolated (inner access policy drop), and no rule matches", verb, textsafe.String(d.Group))
 	case NoFilter:
 		return verb + ": no security groups"
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/textsafe"
 )
 
 // Skip is a rule that [Evaluator.Explain] passed over before the deciding
@@ -48,7 +49,9 @@ func (s Skip) MarshalJSON() ([]byte, error) {
 
 // String prints the group, the rule and the reason: "sg-web #0 allows
 // tcp/22 from 10.0.0.0/8: port 80 is not in 22".
-func (s Skip) String() string { return s.Group + " " + s.Rule.Label(s.RuleIndex) + ": " + s.Reason() }
+func (s Skip) String() string {
+	return textsafe.String(s.Group) + " " + s.Rule.Label(s.RuleIndex) + ": " + textsafe.String(s.Reason())
+}
 
 // GroupTrace is what one group of the interface says about a packet, for
 // the trace a person reads.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/textsafe"
 )
 
 // Sentinel errors, wrapped by the *flow.InputError values this package
@@ -65,13 +66,14 @@ var (
 	AnyIPv6 = Peer{Kind: PeerCIDR, CIDR: netip.PrefixFrom(netip.IPv6Unspecified(), 0)}
 )
 
-// String prints the peer: the CIDR, the prefix list ID or the group ID.
+// String prints the peer: the CIDR, the prefix list ID or the group ID
+// (escaped for text output as package internal/textsafe does).
 func (p Peer) String() string {
 	switch p.Kind {
 	case PeerPrefixList:
-		return p.PrefixList
+		return textsafe.String(p.PrefixList)
 	case PeerGroup:
-		return p.Group
+		return textsafe.String(p.Group)
 	}
 	return p.CIDR.String()
 }
@@ -137,11 +139,13 @@ func (r Rule) Traffic() string {
 }
 
 // String prints the rule as a sentence: "sgr-0a1 allows tcp/22 from
-// 203.0.113.0/24", "drops udp/53 to 10.0.0.0/8 (priority 1)".
+// 203.0.113.0/24", "drops udp/53 to 10.0.0.0/8 (priority 1)". IDs are
+// escaped for text output: a control or bidi character prints as \n,
+// \u202e and the like.
 func (r Rule) String() string {
 	var b strings.Builder
 	if r.ID != "" {
-		b.WriteString(r.ID)
+		b.WriteString(textsafe.String(r.ID))
 		b.WriteByte(' ')
 	}
 	if r.Action == flow.Drop {

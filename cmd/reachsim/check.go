@@ -13,6 +13,7 @@ import (
 	"github.com/reachsim/reachsim/aws"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/textsafe"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/sample"
 )
@@ -129,7 +130,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	if rep != nil {
 		for _, w := range rep.Warnings {
-			fmt.Fprintf(stderr, "reachsim: warning: %s\n", w)
+			fmt.Fprintf(stderr, "reachsim: warning: %s\n", textsafe.String(w))
 		}
 	}
 
@@ -236,10 +237,41 @@ func (o *checkOptions) load(stderr io.Writer) (*reach.Model, *aws.Report, error)
 
 // failLines reports err, one line per joined error, and returns exitUsage.
 func failLines(stderr io.Writer, prefix string, err error) int {
-	for _, line := range strings.Split(strings.TrimRight(err.Error(), "\n"), "\n") {
+	for _, line := range errorLines(err) {
 		fmt.Fprintf(stderr, "%s: %s\n", prefix, line)
 	}
 	return exitUsage
+}
+
+// errorLines splits err into the errors errors.Join joined (at any depth
+// of joins), one line each, escaped (internal/textsafe): the line breaks
+// are the joins', and a newline or terminal escape inside one error (in a
+// name it quotes, say) prints as \n or \x1b rather than forging a line.
+// A wrapped join ("context: " + joined errors) keeps its context on its
+// first line.
+func errorLines(err error) []string {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []string
+		for _, e := range j.Unwrap() {
+			if e != nil {
+				out = append(out, errorLines(e)...)
+			}
+		}
+		return out
+	}
+	if inner := errors.Unwrap(err); inner != nil {
+		if _, ok := inner.(interface{ Unwrap() []error }); ok {
+			msg, im := err.Error(), inner.Error()
+			if prefix, found := strings.CutSuffix(msg, im); found {
+				lines := errorLines(inner)
+				if len(lines) > 0 {
+					lines[0] = textsafe.String(prefix) + lines[0]
+				}
+				return lines
+			}
+		}
+	}
+	return []string{textsafe.String(strings.TrimRight(err.Error(), "\n"))}
 }
 
 // pathList is a repeatable string flag.

@@ -20,6 +20,8 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+
+	"github.com/reachsim/reachsim/internal/textsafe"
 )
 
 // Exit statuses.
@@ -102,7 +104,10 @@ func version() string {
 }
 
 // fail writes a one-line error, "prefix: message", and returns exitUsage.
+// The message is escaped (internal/textsafe): a name or an argument that
+// holds a newline or a terminal escape cannot add a line or drive the
+// terminal.
 func fail(stderr io.Writer, prefix, format string, args ...any) int {
-	fmt.Fprintf(stderr, "%s: %s\n", prefix, fmt.Sprintf(format, args...))
+	fmt.Fprintf(stderr, "%s: %s\n", prefix, textsafe.String(fmt.Sprintf(format, args...)))
 	return exitUsage
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/textsafe"
 )
 
 // Stage is one packet of a connection that the stateful engine judges. A
@@ -181,9 +182,9 @@ type RuleMatch struct {
 // String prints "alert sid 5 (group g) at open-request" and the like.
 func (m RuleMatch) String() string {
 	if m.Default {
-		return m.DefaultAction + " at " + m.Stage.String()
+		return textsafe.String(m.DefaultAction) + " at " + m.Stage.String()
 	}
-	s := m.Action.String() + " sid " + strconv.Itoa(m.Sid) + " (group " + m.Group + ")"
+	s := m.Action.String() + " sid " + strconv.Itoa(m.Sid) + " (group " + textsafe.String(m.Group) + ")"
 	if m.Overridden {
 		s += " [drop overridden to alert]"
 	}
@@ -205,9 +206,9 @@ type Unknown struct {
 // String prints the rule and the reason.
 func (u Unknown) String() string {
 	if u.Sid == 0 && u.Group == "" {
-		return u.Why
+		return textsafe.String(u.Why)
 	}
-	return fmt.Sprintf("%s sid %d (group %s) at %s: %s", u.Action, u.Sid, u.Group, u.Stage, u.Why)
+	return fmt.Sprintf("%s sid %d (group %s) at %s: %s", u.Action, u.Sid, textsafe.String(u.Group), u.Stage, textsafe.String(u.Why))
 }
 
 // StageTrace is what Explain records for one judged stage.
@@ -300,7 +301,7 @@ type Skip struct {
 
 // String prints "drop sid 2 (group blocks) at open-request: not established".
 func (s Skip) String() string {
-	return s.Action.String() + " sid " + strconv.Itoa(s.Sid) + " (group " + s.Group + ") at " + s.Stage.String() + ": " + s.Reason
+	return s.Action.String() + " sid " + strconv.Itoa(s.Sid) + " (group " + textsafe.String(s.Group) + ") at " + s.Stage.String() + ": " + textsafe.String(s.Reason)
 }
 
 // Allowed reports whether the verdict is flow.Allow.
@@ -323,12 +324,12 @@ func (d Decision) String() string {
 	case d.Default && d.DefaultAction == "":
 		b.WriteString("no rule decided (the stateful engine passes by default)")
 	case d.Default:
-		b.WriteString("default action " + d.DefaultAction)
+		b.WriteString("default action " + textsafe.String(d.DefaultAction))
 	default:
-		b.WriteString(d.Action.String() + " sid " + strconv.Itoa(d.Sid) + " (group " + d.Group + ")")
+		b.WriteString(d.Action.String() + " sid " + strconv.Itoa(d.Sid) + " (group " + textsafe.String(d.Group) + ")")
 	}
 	if d.Warning != "" {
-		b.WriteString(" [warning: " + d.Warning + "]")
+		b.WriteString(" [warning: " + textsafe.String(d.Warning) + "]")
 	}
 	return b.String()
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/textsafe"
 )
 
 // Engine is the compiled stateless engine of one firewall policy: its
@@ -284,16 +285,22 @@ func (e *Engine) Config() Config {
 		g := &c.Groups[i].Group
 		g.Rules = slices.Clone(g.Rules)
 		for j := range g.Rules {
-			r := &g.Rules[j]
-			r.Sources, r.Destinations = slices.Clone(r.Sources), slices.Clone(r.Destinations)
-			r.SourcePorts, r.DestinationPorts = slices.Clone(r.SourcePorts), slices.Clone(r.DestinationPorts)
-			r.Protocols, r.TCPFlags, r.CustomActions = slices.Clone(r.Protocols), slices.Clone(r.TCPFlags), slices.Clone(r.CustomActions)
+			g.Rules[j] = cloneRule(&g.Rules[j])
 		}
 		g.CustomActions = cloneCustom(g.CustomActions)
 	}
 	c.CustomActions = cloneCustom(c.CustomActions)
 	c.Default.CustomActions = slices.Clone(c.Default.CustomActions)
 	c.FragmentDefault.CustomActions = slices.Clone(c.FragmentDefault.CustomActions)
+	return c
+}
+
+// cloneRule returns a copy of *r that shares no slice with it.
+func cloneRule(r *Rule) Rule {
+	c := *r
+	c.Sources, c.Destinations = slices.Clone(r.Sources), slices.Clone(r.Destinations)
+	c.SourcePorts, c.DestinationPorts = slices.Clone(r.SourcePorts), slices.Clone(r.DestinationPorts)
+	c.Protocols, c.TCPFlags, c.CustomActions = slices.Clone(r.Protocols), slices.Clone(r.TCPFlags), slices.Clone(r.CustomActions)
 	return c
 }
 
@@ -308,8 +315,10 @@ func cloneCustom(cas []CustomAction) []CustomAction {
 // Decision is what the stateless engine does with one packet and
 // why: the deciding rule, or the default action that applied.
 //
-// Rule and Metrics share their slices with the engine: read them, do not
-// modify them (Evaluate does not allocate, so it cannot copy them).
+// A Decision shares nothing the caller can change with the engine: the
+// deciding rule and the metrics are read through [Decision.Rule] and
+// [Decision.Metrics], which return copies (Evaluate does not allocate, so
+// it hands out no slice of its own).
 type Decision struct {
 	// Verdict is what the action means for the packet at this filter:
 	// Allow for Pass, Deny for Drop, and Indeterminate for Forward (the
@@ -325,8 +334,6 @@ type Decision struct {
 	GroupPriority int
 	// RulePriority is the deciding rule's priority, 0 when no rule decided.
 	RulePriority int
-	// Rule is the deciding rule (zero when no rule decided).
-	Rule Rule
 	// Default reports that no rule matched and a default action decided:
 	// the fragment default action when Fragment is also set (a UDP
 	// fragment), the default action otherwise.
@@ -335,16 +342,29 @@ type Decision struct {
 	// other than UDP that matched no rule: AWS drops those, whatever the
 	// default actions say. Default and Fragment are false then.
 	FragmentDrop bool
-	// Metrics are the custom actions of the deciding rule or default
-	// action: the metrics published for the packet.
-	Metrics []string
 	// Skipped lists, for Explain only, every rule that comes before the
 	// deciding one in decision order (all of them when no rule decided),
 	// each with why it does not match.
 	Skipped []Skip
 
-	noEngine bool // the decision of a nil Engine
+	rule     *Rule    // the deciding rule, the engine's; nil when no rule decided
+	metrics  []string // the engine's; see Metrics
+	noEngine bool     // the decision of a nil Engine
 }
+
+// Rule returns a copy of the deciding rule, its slices the caller's own;
+// the zero Rule when no rule decided.
+func (d Decision) Rule() Rule {
+	if d.rule == nil {
+		return Rule{}
+	}
+	return cloneRule(d.rule)
+}
+
+// Metrics returns the custom actions of the deciding rule or default
+// action, the metrics published for the packet, in a new slice; nil when
+// there are none.
+func (d Decision) Metrics() []string { return slices.Clone(d.metrics) }
 
 // String explains the decision in one line:
 //
@@ -359,7 +379,7 @@ func (d Decision) String() string {
 	var s string
 	switch {
 	case d.RulePriority > 0:
-		s = verb(d.Action) + " by priority " + strconv.Itoa(d.RulePriority) + " of group " + d.Group + " (priority " + strconv.Itoa(d.GroupPriority) + ")"
+		s = verb(d.Action) + " by priority " + strconv.Itoa(d.RulePriority) + " of group " + textsafe.String(d.Group) + " (priority " + strconv.Itoa(d.GroupPriority) + ")"
 	case d.Default && d.Fragment:
 		s = verb(d.Action) + " by the stateless fragment default action"
 	case d.Default:
@@ -369,8 +389,8 @@ func (d Decision) String() string {
 	default:
 		return "no stateless decision"
 	}
-	if len(d.Metrics) > 0 {
-		s += " (custom actions: " + strings.Join(d.Metrics, ", ") + ")"
+	if len(d.metrics) > 0 {
+		s += " (custom actions: " + textsafe.String(strings.Join(d.metrics, ", ")) + ")"
 	}
 	return s
 }
@@ -379,7 +399,7 @@ func (d Decision) String() string {
 type Skip struct {
 	Group         string // the rule's group: Name, or ARN
 	GroupPriority int    // the group's priority in the policy
-	Rule          Rule
+	Rule          Rule   // a copy: its slices are the caller's own
 	// Reason is the first attribute the packet fails, checked in the order
 	// protocol, ports and flags applicability, source, destination, source
 	// port, destination port, TCP flags: "destination port 80 not in 443",
@@ -389,7 +409,7 @@ type Skip struct {
 
 // String prints "priority 10 in group web-in: destination port 80 not in 443".
 func (s Skip) String() string {
-	return "priority " + strconv.Itoa(s.Rule.Priority) + " in group " + s.Group + ": " + s.Reason
+	return "priority " + strconv.Itoa(s.Rule.Priority) + " in group " + textsafe.String(s.Group) + ": " + textsafe.String(s.Reason)
 }
 
 // Evaluate decides one packet. It does not allocate.
@@ -433,7 +453,7 @@ func (e *Engine) Explain(p Packet) Decision {
 			} else {
 				reason = "not a valid packet: " + reason
 			}
-			d.Skipped[j] = Skip{Group: r.group, GroupPriority: r.groupPrio, Rule: *r.rule, Reason: reason}
+			d.Skipped[j] = Skip{Group: r.group, GroupPriority: r.groupPrio, Rule: cloneRule(r.rule), Reason: reason}
 		}
 	}
 	return d
@@ -446,14 +466,14 @@ func (e *Engine) decide(i int, p *Packet) Decision {
 		r := &e.rules[i]
 		return Decision{
 			Verdict: r.rule.Action.Verdict(), Action: r.rule.Action, Group: r.group, GroupPriority: r.groupPrio,
-			RulePriority: r.rule.Priority, Rule: *r.rule, Metrics: r.rule.CustomActions,
+			RulePriority: r.rule.Priority, rule: r.rule, metrics: r.rule.CustomActions,
 		}
 	}
 	switch {
 	case !p.Fragment:
-		return Decision{Verdict: e.cfg.Default.Action.Verdict(), Action: e.cfg.Default.Action, Default: true, Metrics: e.cfg.Default.CustomActions}
+		return Decision{Verdict: e.cfg.Default.Action.Verdict(), Action: e.cfg.Default.Action, Default: true, metrics: e.cfg.Default.CustomActions}
 	case p.Protocol == flow.UDP:
-		return Decision{Verdict: e.cfg.FragmentDefault.Action.Verdict(), Action: e.cfg.FragmentDefault.Action, Default: true, Fragment: true, Metrics: e.cfg.FragmentDefault.CustomActions}
+		return Decision{Verdict: e.cfg.FragmentDefault.Action.Verdict(), Action: e.cfg.FragmentDefault.Action, Default: true, Fragment: true, metrics: e.cfg.FragmentDefault.CustomActions}
 	}
 	return Decision{Verdict: flow.Deny, Action: flow.Drop, FragmentDrop: true}
 }

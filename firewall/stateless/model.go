@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/textsafe"
 )
 
 // This file holds the plain data of AWS Network Firewall's stateless
@@ -172,7 +173,8 @@ func (r *Rule) namesPorts() bool {
 // String prints the rule on one line, attributes that are not given left
 // out: "priority 10: aws:pass proto tcp src 10.0.0.0/16 dst 0.0.0.0/0 dport
 // 443 flags SYN/SYN|ACK custom MyMetrics". A rule with no attributes prints
-// "priority 10: aws:drop any".
+// "priority 10: aws:drop any". Custom action names are escaped for text
+// output (internal/textsafe).
 func (r Rule) String() string {
 	var b strings.Builder
 	b.WriteString("priority ")
@@ -209,7 +211,7 @@ func (r Rule) String() string {
 	}
 	if len(r.CustomActions) > 0 {
 		b.WriteString(" custom ")
-		b.WriteString(strings.Join(r.CustomActions, ","))
+		b.WriteString(textsafe.String(strings.Join(r.CustomActions, ",")))
 	}
 	return b.String()
 }

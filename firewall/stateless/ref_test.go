@@ -356,7 +356,7 @@ func TestAgreesWithReference(t *testing.T) {
 			for _, d := range []stateless.Decision{e.Evaluate(p), e.Explain(p)} {
 				got := refDecision{
 					action: d.Action, group: d.Group, groupPrio: d.GroupPriority, rulePrio: d.RulePriority,
-					isDefault: d.Default, fragment: d.Fragment, fragDropped: d.FragmentDrop, metrics: d.Metrics, index: want.index,
+					isDefault: d.Default, fragment: d.Fragment, fragDropped: d.FragmentDrop, metrics: d.Metrics(), index: want.index,
 				}
 				if !assert.Equal(t, want, got, "config %d, packet %s", c, p) {
 					t.Logf("config: %+v", cfg)

@@ -276,19 +276,19 @@ func TestCustomActions(t *testing.T) {
 	t.Run("the deciding rule's custom actions are its metrics; its standard action decides", func(t *testing.T) {
 		d := e.Evaluate(pkt("tcp 10.0.0.1:5000 -> 10.0.0.2:443"))
 		assert.Equal(t, flow.Forward, d.Action)
-		assert.Equal(t, []string{"WebHits"}, d.Metrics)
+		assert.Equal(t, []string{"WebHits"}, d.Metrics())
 		assert.Equal(t, "forward to stateful engine by priority 10 of group metrics (priority 1) (custom actions: WebHits)", d.String())
 	})
 	t.Run("a rule with several custom actions publishes them all", func(t *testing.T) {
 		d := e.Evaluate(pkt("tcp 10.0.0.1:5000 -> 10.0.0.2:23"))
 		assert.Equal(t, flow.Drop, d.Action)
-		assert.Equal(t, []string{"Other", "WebHits"}, d.Metrics)
+		assert.Equal(t, []string{"Other", "WebHits"}, d.Metrics())
 	})
 	t.Run("a default action's custom actions are its metrics", func(t *testing.T) {
 		d := e.Evaluate(pkt("udp 10.0.0.1:5000 -> 10.0.0.2:53"))
 		assert.Equal(t, flow.Pass, d.Action)
 		assert.True(t, d.Default)
-		assert.Equal(t, []string{"Unmatched"}, d.Metrics)
+		assert.Equal(t, []string{"Unmatched"}, d.Metrics())
 	})
 	t.Run("a rule whose action is not a standard stateless action is rejected, since AWS requires one", func(t *testing.T) {
 		bad := cfg

@@ -27,6 +27,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/reachsim/reachsim/internal/textsafe"
 	"github.com/reachsim/reachsim/reach"
 )
 
@@ -47,11 +48,14 @@ type RequireT interface {
 // mark only itself.
 type helper interface{ Helper() }
 
+// describe names the query in a failure message, its endpoints escaped
+// (internal/textsafe) like the trace that follows it.
 func describe(q reach.Query) string {
-	s := fmt.Sprintf("%s -> %s %s", q.From, q.To, q.Protocol)
+	from, to := textsafe.String(q.From), textsafe.String(q.To)
+	s := fmt.Sprintf("%s -> %s %s", from, to, q.Protocol)
 	switch {
 	case q.Protocol == 0:
-		s = fmt.Sprintf("%s -> %s (no protocol)", q.From, q.To)
+		s = fmt.Sprintf("%s -> %s (no protocol)", from, to)
 	case q.Protocol.HasPorts():
 		s += fmt.Sprintf("/%d", q.Port)
 	case q.ICMP != nil:
@@ -76,7 +80,7 @@ func check(t TestingT, m *reach.Model, q reach.Query) (*reach.Result, bool) {
 	}
 	r, err := m.Check(q)
 	if err != nil {
-		t.Errorf("reachtest: %s: %v", describe(q), err)
+		t.Errorf("reachtest: %s: %s", describe(q), textsafe.String(err.Error()))
 		return nil, false
 	}
 	return r, true
@@ -116,7 +120,7 @@ func AssertNotReachable(t TestingT, m *reach.Model, q reach.Query, codes ...reac
 		return false
 	}
 	if missing := missingCodes(r.Codes(), codes, reach.Forward); len(missing) > 0 {
-		t.Errorf("expected %s to be blocked with %s, but its blocking points are %v:\n%s", describe(q), strings.Join(missing, ", "), r.Codes(), r.Text())
+		t.Errorf("expected %s to be blocked with %s, but its blocking points are %v:\n%s", describe(q), textsafe.String(strings.Join(missing, ", ")), r.Codes(), r.Text())
 		return false
 	}
 	return true
@@ -141,7 +145,7 @@ func AssertRequestBlocked(t TestingT, m *reach.Model, q reach.Query, codes ...re
 		return false
 	}
 	if missing := missingCodes(got, codes, reach.Forward); len(missing) > 0 {
-		t.Errorf("expected the request of %s to be blocked with %s, but the request's blocking points are %v:\n%s", describe(q), strings.Join(missing, ", "), got, r.Text())
+		t.Errorf("expected the request of %s to be blocked with %s, but the request's blocking points are %v:\n%s", describe(q), textsafe.String(strings.Join(missing, ", ")), got, r.Text())
 		return false
 	}
 	return true
@@ -172,7 +176,7 @@ func AssertReplyBlocked(t TestingT, m *reach.Model, q reach.Query, codes ...reac
 		return false
 	}
 	if missing := missingCodes(got, codes, reach.Return); len(missing) > 0 {
-		t.Errorf("expected the reply of %s to be blocked with %s, but the reply's blocking points are %v:\n%s", describe(q), strings.Join(missing, ", "), got, r.Text())
+		t.Errorf("expected the reply of %s to be blocked with %s, but the reply's blocking points are %v:\n%s", describe(q), textsafe.String(strings.Join(missing, ", ")), got, r.Text())
 		return false
 	}
 	return true
