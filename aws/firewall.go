@@ -50,7 +50,7 @@ func ParseFirewall(data []byte) (FirewallSpec, error) {
 		}
 	}
 	var s FirewallSpec
-	if err := (jsonloc.Loc{}).Decode(data, &doc); err != nil {
+	if err := jsonloc.Document(data, &doc); err != nil {
 		return s, err
 	}
 	l := jsonloc.Loc{Path: "Firewall"}

@@ -71,7 +71,7 @@ type (
 // [flow.ErrJSON].
 func ParseNetworkACLs(data []byte) ([]nacl.ACL, error) {
 	var top jsonTop
-	if err := (jsonloc.Loc{}).Decode(data, &top); err != nil {
+	if err := jsonloc.Document(data, &top); err != nil {
 		return nil, err
 	}
 	if top.NetworkAcls == nil {

@@ -70,7 +70,7 @@ func ParseSecurityGroups(data []byte) ([]sg.Group, error) {
 	var doc struct {
 		SecurityGroups *[]json.RawMessage
 	}
-	if err := (jsonloc.Loc{}).Decode(data, &doc); err != nil {
+	if err := jsonloc.Document(data, &doc); err != nil {
 		return nil, err
 	}
 	if doc.SecurityGroups == nil {
@@ -248,7 +248,7 @@ func ParseSecurityGroupRules(data []byte) ([]sg.Group, error) {
 	var doc struct {
 		SecurityGroupRules *[]json.RawMessage
 	}
-	if err := (jsonloc.Loc{}).Decode(data, &doc); err != nil {
+	if err := jsonloc.Document(data, &doc); err != nil {
 		return nil, err
 	}
 	if doc.SecurityGroupRules == nil {
