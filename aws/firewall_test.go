@@ -393,7 +393,7 @@ func TestJSONErrors(t *testing.T) {
 		{"a subnet mapping without an endpoint", fw(`{"Firewall":{` + firewallOK + `,"SubnetMappings":[{"SubnetId":"subnet-a"},{"SubnetId":"subnet-b"}]},` + syncA + `}`),
 			firewall.ErrInvalidPolicy, "Firewall.SubnetMappings[1].SubnetId", "subnet-b"},
 		{"an attachment that has no endpoint yet", fw(`{"Firewall":{` + firewallOK + `,"SubnetMappings":[{"SubnetId":"subnet-a"}]},"FirewallStatus":{"SyncStates":{"us-east-1a":{"Attachment":{"SubnetId":"subnet-a","Status":"CREATING"}}}}}`),
-			firewall.ErrInvalidPolicy, "FirewallStatus.SyncStates.us-east-1a.Attachment.EndpointId", "subnet-a"},
+			firewall.ErrInvalidPolicy, `FirewallStatus.SyncStates["us-east-1a"].Attachment.EndpointId`, "subnet-a"},
 		{"not describe-firewall output", fw(`{"Firewalls":[]}`), firewall.ErrInvalidPolicy, "Firewall", ""},
 	}
 	for _, tt := range tests {

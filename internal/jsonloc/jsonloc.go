@@ -115,10 +115,7 @@ func (n *Int) UnmarshalJSON(b []byte) error {
 	}
 	v, err := strconv.Atoi(s)
 	if err != nil {
-		if _, ferr := strconv.ParseFloat(s, 64); ferr == nil {
-			return fmt.Errorf("%w: %s is not an integer from %d to %d", flow.ErrJSON, b, math.MinInt, math.MaxInt)
-		}
-		return fmt.Errorf("%w: %s is not an integer", flow.ErrJSON, b)
+		return fmt.Errorf("%w: %s is %s", flow.ErrJSON, b, intWant(b))
 	}
 	*n = Int{Value: v, Set: true}
 	return nil
@@ -135,6 +132,13 @@ type Loc struct {
 // Field returns l extended by a field name (or dotted names).
 func (l Loc) Field(name string) Loc {
 	l.Path = Join(l.Path, name)
+	return l
+}
+
+// Key returns l extended by an object key that is data, not a field name
+// (a map key such as an Availability Zone), written as [Key] writes it.
+func (l Loc) Key(key string) Loc {
+	l.Path = Key(l.Path, key)
 	return l
 }
 
@@ -184,9 +188,23 @@ func (l Loc) ReadInt(raw json.RawMessage) (Int, error) {
 		return n, nil
 	}
 	if err := json.Unmarshal(raw, &n); err != nil {
-		return Int{}, l.Fail(string(raw), flow.ErrJSON, "not an integer")
+		return Int{}, l.Fail(string(raw), flow.ErrJSON, "%s", intWant(raw))
 	}
 	return n, nil
+}
+
+// intWant says what an Int wanted instead of raw: a number (or a string
+// holding one) that is no integer, or too large for one, is told the
+// range.
+func intWant(raw []byte) string {
+	s := string(raw)
+	if len(raw) >= 2 && raw[0] == '"' {
+		_ = json.Unmarshal(raw, &s)
+	}
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
+		return fmt.Sprintf("not an integer from %d to %d", math.MinInt, math.MaxInt)
+	}
+	return "not an integer"
 }
 
 // WithFile sets the File of the *flow.InputError values err is made of
