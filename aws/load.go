@@ -1,7 +1,6 @@
 package aws
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -197,31 +196,52 @@ func readLimited(src source, name string, limit int64) ([]byte, error) {
 	if info, err := f.Stat(); err == nil && !info.Mode().IsRegular() {
 		return nil, notRegular(src, name, info.Mode())
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, min(info.Size(), limit)+1))
-	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
-		return nil, &flow.InputError{File: name, Err: err}
+	r := io.LimitReader(f, limit+1)
+	data := make([]byte, 0, min(info.Size(), limit)+1)
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)] // grow
+		}
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, &flow.InputError{File: name, Err: err}
+		}
 	}
-	if int64(buf.Len()) > limit {
+	if int64(len(data)) > limit {
 		return nil, tooLarge("the file holds more than it said when it was opened")
 	}
-	return buf.Bytes(), nil
+	return data, nil
 }
 
 // formatSize writes a size in bytes as the largest binary unit that
-// divides it ("512 MiB", "1 GiB"), or in bytes ("1500 bytes").
+// divides it ("512 MiB", "1 GiB"), or in bytes, with the size in the
+// largest unit it reaches, rounded down, when that is KiB or more ("5284
+// bytes (5.1 KiB)").
 func formatSize(n int64) string {
-	for _, u := range []struct {
+	units := []struct {
 		name  string
 		shift uint
-	}{{"TiB", 40}, {"GiB", 30}, {"MiB", 20}, {"KiB", 10}} {
+	}{{"TiB", 40}, {"GiB", 30}, {"MiB", 20}, {"KiB", 10}}
+	for _, u := range units {
 		if n > 0 && n%(1<<u.shift) == 0 {
 			return strconv.FormatInt(n>>u.shift, 10) + " " + u.name
 		}
 	}
+	s := strconv.FormatInt(n, 10) + " bytes"
 	if n == 1 {
-		return "1 byte"
+		s = "1 byte"
 	}
-	return strconv.FormatInt(n, 10) + " bytes"
+	for _, u := range units {
+		if n >= 1<<u.shift {
+			tenths := n>>u.shift*10 + (n%(1<<u.shift)*10)>>u.shift
+			return fmt.Sprintf("%s (%d.%d %s)", s, tenths/10, tenths%10, u.name)
+		}
+	}
+	return s
 }
 
 // gather expands the paths into the files to read: a file as is, a

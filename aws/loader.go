@@ -105,6 +105,10 @@ func (l *loader) claim(kind, id string, o jsonloc.Loc) bool {
 	return true
 }
 
+// checkedDoc decodes a document cut from a file whose keys readFile has
+// checked (jsonloc.Document) already: the parsers need not check again.
+func checkedDoc(data []byte, v any) error { return jsonloc.Unmarshal("", data, v) }
+
 // decode decodes raw, found at o, into v.
 func (l *loader) decode(o jsonloc.Loc, raw json.RawMessage, v any) bool {
 	if err := o.Decode(raw, v); err != nil {

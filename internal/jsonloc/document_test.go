@@ -229,3 +229,45 @@ func TestUnmarshalNamesTheFullPath(t *testing.T) {
 		})
 	}
 }
+
+// benchDoc is a describe-network-interfaces-like document of about 5 MB.
+func benchDoc() []byte {
+	var b strings.Builder
+	b.WriteString(`{"NetworkInterfaces": [`)
+	for i := range 10000 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"NetworkInterfaceId": "eni-%08d", "SubnetId": "subnet-1", "Status": "in-use", "InterfaceType": "interface",
+			"PrivateIpAddresses": [{"PrivateIpAddress": "10.0.%d.%d", "Primary": true, "Association": {"PublicIp": "203.0.113.1"}}],
+			"Groups": [{"GroupId": "sg-1", "GroupName": "web"}, {"GroupId": "sg-2", "GroupName": "ssh"}],
+			"Attachment": {"InstanceId": "i-%08d", "DeviceIndex": 0, "Status": "attached"},
+			"TagSet": [{"Key": "Name", "Value": "host-%d"}, {"Key": "team", "Value": "net"}]}`, i, i/250, i%250, i, i)
+	}
+	b.WriteString(`]}`)
+	return []byte(b.String())
+}
+
+func BenchmarkCheckKeys(b *testing.B) {
+	doc := benchDoc()
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := jsonloc.CheckKeys(doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkUnmarshalDoc is the decode CheckKeys adds to, for scale.
+func BenchmarkUnmarshalDoc(b *testing.B) {
+	doc := benchDoc()
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var v map[string]json.RawMessage
+		if err := json.Unmarshal(doc, &v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

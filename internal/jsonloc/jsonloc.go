@@ -1,7 +1,12 @@
 // Package jsonloc holds what the JSON readers of cloud formats share:
 // the location of a value (file, JSON path, resource, rule) and the errors that name it,
-// decoding with errors that carry a JSON path, and reading the loose shapes
-// AWS and Alibaba emit (absent vs null vs empty, numbers as strings).
+// decoding with errors that carry the full JSON path of the value that
+// failed (list indices and map keys included: [Unmarshal]), whole
+// documents (a byte order mark dropped, a key given twice an error:
+// [Document], [CheckKeys]), and reading the loose shapes AWS and Alibaba
+// emit (absent vs null vs empty, numbers as strings). Paths join fields
+// with dots, list indices in brackets, and object keys that are no
+// identifiers as quoted strings in brackets ([Key]).
 package jsonloc
 
 import (
