@@ -86,7 +86,7 @@ func ParseSecurityGroup(data []byte, kind sg.Flavour) (sg.Group, error) {
 		SecurityGroupType string
 		Permissions       *struct{ Permission []json.RawMessage }
 	}
-	if err := (jsonloc.Loc{}).Decode(data, &gj); err != nil {
+	if err := jsonloc.Document(data, &gj); err != nil {
 		return sg.Group{}, jsonloc.WithResource(err, jsonloc.PeekString(data, "SecurityGroupId"))
 	}
 	if gj.SecurityGroupId == "" {

@@ -338,7 +338,7 @@ func TestParseErrors(t *testing.T) {
 		{"an Alibaba group without an ID is rejected", parseBasic, []byte(`{"SecurityGroupName":"x","Permissions":{"Permission":[]}}`),
 			sg.ErrInvalidGroup, "SecurityGroupId", "", "", ""},
 		{"Permission as an object is the wrong JSON type", parseBasic, []byte(`{"SecurityGroupId":"sg-a","Permissions":{"Permission":{"Direction":"ingress"}}}`),
-			flow.ErrJSON, "Permissions.Permission", `"Permission":{`, "sg-a", ""},
+			flow.ErrJSON, "Permissions.Permission", `{"Direction":"ingress"}`, "sg-a", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -16,7 +16,7 @@ type aclRec struct {
 }
 
 func (l *loader) readACLs(file string, doc []byte) {
-	acls, err := ParseNetworkACLs(doc)
+	acls, err := parseNetworkACLs(doc, checkedDoc)
 	if err != nil {
 		l.parserErr(file, err)
 		return

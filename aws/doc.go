@@ -13,7 +13,8 @@
 // per-kind parsers ([ParseSecurityGroups], [ParseSecurityGroupRules],
 // [ParseNetworkACLs], [ParseRuleGroup], [ParseStatelessRuleGroup],
 // [ParseFirewallPolicy], [ParseFirewall]) read one command's output into
-// the filter packages' plain data.
+// the filter packages' plain data; [LoadWith] and [LoadFSWith] take
+// [Options].
 //
 // # What to run
 //
@@ -49,6 +50,23 @@
 //
 // # How the input is read
 //
+//   - Only regular files are read (a symbolic link is followed to one). A
+//     path that names something else, or a *.json entry of a named
+//     directory that is something else (a directory, a named pipe, a
+//     device such as /dev/zero, a socket), is an error naming the path and
+//     what it is, never a read that waits or never ends: an entry named
+//     *.json is meant as input, and leaving it out would model part of the
+//     network. Other entries of a directory, and its subdirectories, are
+//     not input and are passed over. Each file is read up to
+//     [Options.MaxFileSize] bytes (1 GiB unless set; reachsim check
+//     --max-file-size), through a reader that stops one byte past it, so a
+//     file larger than the limit, or one that grows as it is read, is an
+//     error wrapping [ErrFileTooLarge] and memory stays bounded.
+//   - A file starts with a UTF-8 byte order mark or not. A key that appears
+//     twice in one JSON object is an error naming the key and its path,
+//     not "the last one wins". A document that is null is an error; one
+//     that is an object with no key reachsim reads, and a resource list
+//     that is null, are warnings.
 //   - Each file is recognised by its top-level keys, not its name; one file
 //     may merge the keys of several commands (jq -s add). The keys read are
 //     Vpcs, Subnets, NetworkInterfaces, Reservations, SecurityGroups,
@@ -80,7 +98,8 @@
 //     disagree on the number of rules).
 //   - Route tables: an association with Main true makes the table its
 //     VPC's main table, one with a SubnetId the subnet's table, one with an
-//     internet gateway's GatewayId an edge association; routes to local,
+//     internet gateway's GatewayId an edge association (one with none of
+//     the three is an error); routes to local,
 //     igw-…, vpce-… (a Network Firewall endpoint of a firewall in the input),
 //     nat-… and eni-… are modelled, a route in state blackhole becomes a
 //     [reach.TargetBlackhole] route. Routes to anything else (transit gateways, peering
@@ -112,7 +131,10 @@
 // Errors come in two rounds, each reported whole, joined with errors.Join,
 // each error a *[flow.InputError] whose File is the file the faulty
 // resource came from and whose Path is its JSON path there
-// (SecurityGroupRules[7], NetworkInterfaces[2].Groups[0].GroupId). First
+// (SecurityGroupRules[7], NetworkInterfaces[2].Groups[0].GroupId), every
+// list index and map key included (FirewallStatus.SyncStates["us-east-1a"].Attachment.Status:
+// keys that are not identifiers are written in brackets). A number out of
+// range says the range it wanted ("an integer from 0 to 65535"). First
 // what the loader finds: malformed JSON, a missing required field, a
 // resource listed twice, a reference the loader resolves itself that is not
 // in the input (a route table or network ACL associated with an unknown
@@ -123,7 +145,9 @@
 // packages' own) stay reachable with errors.Is. The report is returned even
 // when the load fails.
 //
-// The per-kind parsers report errors the same way, without a File: each is
+// The per-kind parsers read a document the same way (a byte order mark
+// accepted, a key given twice an error) and report errors the same way,
+// without a File: each is
 // a *[flow.InputError] naming the JSON path, the resource, the rule and the
 // offending text, and wrapping [flow.ErrJSON] or a filter package's
 // sentinel.

@@ -50,7 +50,7 @@ func ParseFirewall(data []byte) (FirewallSpec, error) {
 		}
 	}
 	var s FirewallSpec
-	if err := (jsonloc.Loc{}).Decode(data, &doc); err != nil {
+	if err := jsonloc.Document(data, &doc); err != nil {
 		return s, err
 	}
 	l := jsonloc.Loc{Path: "Firewall"}
@@ -76,10 +76,10 @@ func ParseFirewall(data []byte) (FirewallSpec, error) {
 		sl := jsonloc.Loc{Path: "FirewallStatus.SyncStates", Resource: l.Resource}
 		for _, az := range sortedKeys(doc.FirewallStatus.SyncStates) {
 			a := doc.FirewallStatus.SyncStates[az].Attachment
+			al := sl.Key(az).Field("Attachment")
 			if a == nil {
-				continue
+				return s, al.Fail("", firewall.ErrInvalidPolicy, "missing: the zone's sync state has no attachment, so no endpoint")
 			}
-			al := sl.Field(az).Field("Attachment")
 			switch {
 			case a.SubnetId == "":
 				return s, al.Field("SubnetId").Fail("", firewall.ErrInvalidPolicy, "missing")

@@ -94,7 +94,7 @@ const statelessRulesPath = "RuleGroup.RulesSource.StatelessRulesAndCustomActions
 // decode).
 func ParseStatelessRuleGroup(data []byte) (stateless.RuleGroup, error) {
 	var doc statelessDoc
-	if err := (jsonloc.Loc{}).Decode(data, &doc); err != nil {
+	if err := jsonloc.Document(data, &doc); err != nil {
 		return stateless.RuleGroup{}, err
 	}
 	g, err := statelessHeader(doc.RuleGroupResponse)

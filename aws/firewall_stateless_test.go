@@ -120,7 +120,7 @@ func TestParseStatelessRuleGroupErrors(t *testing.T) {
 		{"output of another command has no RuleGroupResponse", `{"FirewallPolicy":{}}`, stateless.ErrInvalidGroup, "RuleGroupResponse", "", ""},
 		{"broken JSON is a JSON error", `{"RuleGroup":`, flow.ErrJSON, "", "", `{"RuleGroup":`},
 		{"a value of the wrong type is a JSON error at its path", statelessGroupDoc(`{"Priority":1,"RuleDefinition":{"MatchAttributes":{"Sources":"10.0.0.0/8"},"Actions":["aws:pass"]}}`, ""),
-			flow.ErrJSON, ma + ".Sources", "1", `MatchAttributes":{"Sources":"10.0.0.0/8"`},
+			flow.ErrJSON, ma + ".Sources", "1", `"10.0.0.0/8"`},
 		{"a rule needs a priority", statelessGroupDoc(`{"RuleDefinition":{"MatchAttributes":{},"Actions":["aws:pass"]}}`, ""), stateless.ErrInvalidRule, rules + "[0].Priority", "", ""},
 		{"a priority of 0 is out of range", statelessGroupDoc(statelessRuleDoc("0", "", `"aws:pass"`), ""), stateless.ErrInvalidRule, rules + "[0].Priority", "0", "0"},
 		{"a priority may not repeat", statelessGroupDoc(statelessRuleDoc("5", "", `"aws:pass"`)+","+statelessRuleDoc("5", "", `"aws:drop"`), ""), stateless.ErrInvalidGroup, rules + "[1].Priority", "5", "5"},

@@ -311,9 +311,9 @@ func TestJSONErrors(t *testing.T) {
 	}{
 		{"malformed JSON", group(`{"RuleGroup": {`), flow.ErrJSON, "", `{"RuleGroup": {`},
 		{"a string where a list of actions belongs", policy(`"StatelessDefaultActions":"aws:pass"`), flow.ErrJSON,
-			"FirewallPolicy.StatelessDefaultActions", `y":{"StatelessDefaultActions":"aws:pass"`},
+			"FirewallPolicy.StatelessDefaultActions", `"aws:pass"`},
 		{"a number where the group type belongs", group(`{"RuleGroupResponse":{"Type":1}}`), flow.ErrJSON,
-			"RuleGroupResponse.Type", `{"RuleGroupResponse":{"Type":1`},
+			"RuleGroupResponse.Type", `1`},
 		{"a priority that is not a number", policy(statelessDefaults + `,"StatelessRuleGroupReferences":[{"ResourceArn":"arn:x","Priority":"first"}]`), flow.ErrJSON,
 			"FirewallPolicy.StatelessRuleGroupReferences[0].Priority", `"first"`},
 		{"a capacity that is not a number", group(`{"RuleGroupResponse":{"RuleGroupName":"g","Type":"STATEFUL","Capacity":1.5},"RuleGroup":{"RulesSource":{` + passRules + `}}}`), flow.ErrJSON,
@@ -393,7 +393,7 @@ func TestJSONErrors(t *testing.T) {
 		{"a subnet mapping without an endpoint", fw(`{"Firewall":{` + firewallOK + `,"SubnetMappings":[{"SubnetId":"subnet-a"},{"SubnetId":"subnet-b"}]},` + syncA + `}`),
 			firewall.ErrInvalidPolicy, "Firewall.SubnetMappings[1].SubnetId", "subnet-b"},
 		{"an attachment that has no endpoint yet", fw(`{"Firewall":{` + firewallOK + `,"SubnetMappings":[{"SubnetId":"subnet-a"}]},"FirewallStatus":{"SyncStates":{"us-east-1a":{"Attachment":{"SubnetId":"subnet-a","Status":"CREATING"}}}}}`),
-			firewall.ErrInvalidPolicy, "FirewallStatus.SyncStates.us-east-1a.Attachment.EndpointId", "subnet-a"},
+			firewall.ErrInvalidPolicy, `FirewallStatus.SyncStates["us-east-1a"].Attachment.EndpointId`, "subnet-a"},
 		{"not describe-firewall output", fw(`{"Firewalls":[]}`), firewall.ErrInvalidPolicy, "Firewall", ""},
 	}
 	for _, tt := range tests {

@@ -21,7 +21,7 @@ type igwJSON struct {
 }
 
 func (l *loader) readIGWs(o jsonloc.Loc, raw json.RawMessage) {
-	igws, _ := decodeList[igwJSON](l, o, raw, nil)
+	igws, _ := decodeList[igwJSON](l, o, raw)
 	for i, g := range igws {
 		at := o.Index(i)
 		if !l.require(at, "", "InternetGatewayId", g.InternetGatewayId) ||
@@ -68,7 +68,7 @@ type natJSON struct {
 }
 
 func (l *loader) readNATs(o jsonloc.Loc, raw json.RawMessage) {
-	nats, _ := decodeList[natJSON](l, o, raw, nil)
+	nats, _ := decodeList[natJSON](l, o, raw)
 	for i, n := range nats {
 		at := o.Index(i)
 		if !l.require(at, "", "NatGatewayId", n.NatGatewayId) ||

@@ -27,7 +27,7 @@ type ruleSetRec struct {
 }
 
 func (l *loader) readGroups(file string, doc []byte) {
-	gs, err := ParseSecurityGroups(doc)
+	gs, err := parseSecurityGroups(doc, checkedDoc)
 	if err != nil {
 		l.parserErr(file, err)
 		return
@@ -42,7 +42,7 @@ func (l *loader) readGroups(file string, doc []byte) {
 }
 
 func (l *loader) readGroupRules(o jsonloc.Loc, raw json.RawMessage, doc []byte) {
-	gs, err := ParseSecurityGroupRules(doc)
+	gs, err := parseSecurityGroupRules(doc, checkedDoc)
 	if err != nil {
 		l.parserErr(o.File, err)
 		return

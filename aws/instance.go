@@ -157,29 +157,7 @@ type (
 )
 
 func (l *loader) readReservations(o jsonloc.Loc, raw json.RawMessage) {
-	// Decoded in one pass; element by element only to locate an error.
-	instSlow := func(o jsonloc.Loc, raw json.RawMessage) bool {
-		var in struct {
-			InstanceId        string
-			State             *struct{ Name string }
-			Tags              []tagJSON
-			NetworkInterfaces json.RawMessage
-		}
-		if !l.decode(o, raw, &in) {
-			return false
-		}
-		_, ok := decodeList[eniJSON](l, o.Field("NetworkInterfaces"), in.NetworkInterfaces, nil)
-		return ok
-	}
-	resSlow := func(o jsonloc.Loc, raw json.RawMessage) bool {
-		var res struct{ Instances json.RawMessage }
-		if !l.decode(o, raw, &res) {
-			return false
-		}
-		_, ok := decodeList[instanceJSON](l, o.Field("Instances"), res.Instances, instSlow)
-		return ok
-	}
-	reservations, _ := decodeList[reservationJSON](l, o, raw, resSlow)
+	reservations, _ := decodeList[reservationJSON](l, o, raw)
 	for i, res := range reservations {
 		ro := o.Index(i)
 		for j, in := range res.Instances {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -49,26 +50,64 @@ type Report struct {
 	Counts map[string]int
 }
 
+// DefaultMaxFileSize is the largest file [Load] reads when
+// [Options.MaxFileSize] is not set: 1 GiB.
+const DefaultMaxFileSize = 1 << 30
+
+// ErrFileTooLarge is wrapped by the error [Load] reports for a file larger
+// than [Options.MaxFileSize].
+var ErrFileTooLarge = errors.New("file too large")
+
+// Options tune [LoadWith] and [LoadFSWith]. The zero Options are the
+// defaults [Load] and [LoadFS] use.
+type Options struct {
+	// MaxFileSize is the size in bytes of the largest file read; a larger
+	// file is an error wrapping [ErrFileTooLarge], found before it is read
+	// when its size is known and otherwise after reading one byte past the
+	// limit, so that memory stays bounded whatever the file is. Zero or
+	// less means [DefaultMaxFileSize].
+	MaxFileSize int64
+}
+
+func (o Options) maxFileSize() int64 {
+	if o.MaxFileSize <= 0 {
+		return DefaultMaxFileSize
+	}
+	return o.MaxFileSize
+}
+
 // Load reads AWS CLI JSON from files and directories (non-recursive;
 // *.json) in the OS file system and builds the model: aws.Load("dump/").
 // The package documentation says which commands to run, how each file is
 // read, what is left out with a warning, and how errors are reported. The
-// report is returned even when the load fails.
+// report is returned even when the load fails. Load is LoadWith with the
+// zero [Options].
 func Load(paths ...string) (*reach.Model, *Report, error) {
-	return load(osSource{}, paths)
+	return load(osSource{}, Options{}, paths)
+}
+
+// LoadWith is [Load] with options: aws.LoadWith(aws.Options{MaxFileSize: 64 << 20}, "dump/").
+func LoadWith(opts Options, paths ...string) (*reach.Model, *Report, error) {
+	return load(osSource{}, opts, paths)
 }
 
 // LoadFS is Load over an fs.FS (the embedded sample, tests). Paths
 // are slash-separated and relative to the root of fsys, as fs.FS wants.
 func LoadFS(fsys fs.FS, paths ...string) (*reach.Model, *Report, error) {
-	return load(fsSource{fsys}, paths)
+	return load(fsSource{fsys}, Options{}, paths)
+}
+
+// LoadFSWith is [LoadFS] with options.
+func LoadFSWith(fsys fs.FS, opts Options, paths ...string) (*reach.Model, *Report, error) {
+	return load(fsSource{fsys}, opts, paths)
 }
 
 // source is a file system to read the input from.
 type source interface {
-	stat(name string) (fs.FileInfo, error)
+	stat(name string) (fs.FileInfo, error) // follows symbolic links
+	isLink(name string) bool               // whether name itself is a symbolic link
 	readDir(name string) ([]fs.DirEntry, error)
-	readFile(name string) ([]byte, error)
+	open(name string) (fs.File, error)
 	join(dir, name string) string
 	clean(name string) string
 }
@@ -77,9 +116,14 @@ type osSource struct{}
 
 func (osSource) stat(name string) (fs.FileInfo, error) { return os.Stat(name) }
 
+func (osSource) isLink(name string) bool {
+	info, err := os.Lstat(name)
+	return err == nil && info.Mode()&fs.ModeSymlink != 0
+}
+
 func (osSource) readDir(name string) ([]fs.DirEntry, error) { return os.ReadDir(name) }
 
-func (osSource) readFile(name string) ([]byte, error) { return os.ReadFile(name) }
+func (osSource) open(name string) (fs.File, error) { return os.Open(name) }
 
 func (osSource) join(dir, name string) string { return filepath.Join(dir, name) }
 
@@ -89,17 +133,123 @@ type fsSource struct{ fsys fs.FS }
 
 func (s fsSource) stat(name string) (fs.FileInfo, error) { return fs.Stat(s.fsys, name) }
 
+func (s fsSource) isLink(name string) bool {
+	info, err := fs.Lstat(s.fsys, name)
+	return err == nil && info.Mode()&fs.ModeSymlink != 0
+}
+
 func (s fsSource) readDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(s.fsys, name) }
 
-func (s fsSource) readFile(name string) ([]byte, error) { return fs.ReadFile(s.fsys, name) }
+func (s fsSource) open(name string) (fs.File, error) { return s.fsys.Open(name) }
 
 func (fsSource) join(dir, name string) string { return slashpath.Join(dir, name) }
 
 func (fsSource) clean(name string) string { return slashpath.Clean(name) }
 
+// notRegular returns the error for name, which is no regular file (after
+// following symbolic links) but what mode says: reading a named pipe would
+// wait for a writer forever, a device such as /dev/zero would never end.
+func notRegular(src source, name string, mode fs.FileMode) error {
+	what := "not a regular file"
+	switch {
+	case mode.IsDir():
+		what = "a directory"
+	case mode&fs.ModeNamedPipe != 0:
+		what = "a named pipe (FIFO)"
+	case mode&fs.ModeSocket != 0:
+		what = "a socket"
+	case mode&fs.ModeCharDevice != 0:
+		what = "a character device"
+	case mode&fs.ModeDevice != 0:
+		what = "a device"
+	case mode&fs.ModeIrregular != 0:
+		what = "an irregular file"
+	}
+	if src.isLink(name) {
+		what = "a symbolic link to " + what
+	}
+	return &flow.InputError{File: name, Err: fmt.Errorf("%w: %s, not a regular file: only regular files are read", ErrInvalidDump, what)}
+}
+
+// readLimited reads the regular file name, of at most limit bytes.
+func readLimited(src source, name string, limit int64) ([]byte, error) {
+	info, err := src.stat(name)
+	if err != nil {
+		return nil, &flow.InputError{File: name, Err: err}
+	}
+	if !info.Mode().IsRegular() {
+		return nil, notRegular(src, name, info.Mode())
+	}
+	tooLarge := func(what string) error {
+		return &flow.InputError{File: name, Err: fmt.Errorf("%w: %s, more than the limit of %s (raise it with --max-file-size, or aws.Options.MaxFileSize)", ErrFileTooLarge, what, formatSize(limit))}
+	}
+	if info.Size() > limit {
+		return nil, tooLarge("the file is " + formatSize(info.Size()))
+	}
+	f, err := src.open(name)
+	if err != nil {
+		return nil, &flow.InputError{File: name, Err: err}
+	}
+	defer f.Close()
+	// The file may have changed since the stat: check the open file, and
+	// read one byte past the limit at most whatever it holds.
+	if info, err := f.Stat(); err == nil && !info.Mode().IsRegular() {
+		return nil, notRegular(src, name, info.Mode())
+	}
+	r := io.LimitReader(f, limit+1)
+	data := make([]byte, 0, min(info.Size(), limit)+1)
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)] // grow
+		}
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, &flow.InputError{File: name, Err: err}
+		}
+	}
+	if int64(len(data)) > limit {
+		return nil, tooLarge("the file holds more than it said when it was opened")
+	}
+	return data, nil
+}
+
+// formatSize writes a size in bytes as the largest binary unit that
+// divides it ("512 MiB", "1 GiB"), or in bytes, with the size in the
+// largest unit it reaches, rounded down, when that is KiB or more ("5284
+// bytes (5.1 KiB)").
+func formatSize(n int64) string {
+	units := []struct {
+		name  string
+		shift uint
+	}{{"TiB", 40}, {"GiB", 30}, {"MiB", 20}, {"KiB", 10}}
+	for _, u := range units {
+		if n > 0 && n%(1<<u.shift) == 0 {
+			return strconv.FormatInt(n>>u.shift, 10) + " " + u.name
+		}
+	}
+	s := strconv.FormatInt(n, 10) + " bytes"
+	if n == 1 {
+		s = "1 byte"
+	}
+	for _, u := range units {
+		if n >= 1<<u.shift {
+			tenths := n>>u.shift*10 + (n%(1<<u.shift)*10)>>u.shift
+			return fmt.Sprintf("%s (%d.%d %s)", s, tenths/10, tenths%10, u.name)
+		}
+	}
+	return s
+}
+
 // gather expands the paths into the files to read: a file as is, a
 // directory's *.json files (not its subdirectories) in name order. A file
-// named twice is read once.
+// named twice is read once. A path named, or a *.json entry of a named
+// directory, that is not a regular file (after following symbolic links)
+// is an error naming it and what it is: a directory entry named *.json
+// is meant as input, and leaving it out would model part of the network.
 func gather(src source, paths []string) ([]string, error) {
 	if len(paths) == 0 {
 		return nil, &flow.InputError{Err: fmt.Errorf("%w: no input: name at least one file or directory of AWS CLI JSON", ErrInvalidDump)}
@@ -116,12 +266,15 @@ func gather(src source, paths []string) ([]string, error) {
 	for _, p := range paths {
 		p = src.clean(p)
 		info, err := src.stat(p)
-		if err != nil {
+		switch {
+		case err != nil:
 			errs = append(errs, &flow.InputError{File: p, Err: err})
 			continue
-		}
-		if !info.IsDir() {
+		case info.Mode().IsRegular():
 			add(p)
+			continue
+		case !info.IsDir():
+			errs = append(errs, notRegular(src, p, info.Mode()))
 			continue
 		}
 		entries, err := src.readDir(p)
@@ -131,9 +284,19 @@ func gather(src source, paths []string) ([]string, error) {
 		}
 		n := 0
 		for _, e := range entries {
-			if !e.IsDir() && strings.EqualFold(slashpath.Ext(e.Name()), ".json") {
-				add(src.join(p, e.Name()))
-				n++
+			if !strings.EqualFold(slashpath.Ext(e.Name()), ".json") {
+				continue
+			}
+			f := src.join(p, e.Name())
+			n++
+			info, err := src.stat(f)
+			switch {
+			case err != nil:
+				errs = append(errs, &flow.InputError{File: f, Err: err})
+			case !info.Mode().IsRegular():
+				errs = append(errs, notRegular(src, f, info.Mode()))
+			default:
+				add(f)
 			}
 		}
 		if n == 0 {
@@ -143,16 +306,17 @@ func gather(src source, paths []string) ([]string, error) {
 	return files, errors.Join(errs...)
 }
 
-func load(src source, paths []string) (*reach.Model, *Report, error) {
+func load(src source, opts Options, paths []string) (*reach.Model, *Report, error) {
 	l := newLoader()
 	files, err := gather(src, paths)
 	if err != nil {
 		return nil, l.report, err
 	}
+	limit := opts.maxFileSize()
 	for _, f := range files {
-		data, err := src.readFile(f)
+		data, err := readLimited(src, f, limit)
 		if err != nil {
-			l.errs = append(l.errs, &flow.InputError{File: f, Err: err})
+			l.errs = append(l.errs, err)
 			continue
 		}
 		l.report.Files = append(l.report.Files, f)
@@ -177,14 +341,18 @@ func load(src source, paths []string) (*reach.Model, *Report, error) {
 // readFile reads one file's top-level keys.
 func (l *loader) readFile(file string, data []byte) {
 	var top map[string]json.RawMessage
-	if err := jsonloc.Unmarshal("", data, &top); err != nil {
+	if err := jsonloc.Document(data, &top); err != nil {
 		l.parserErr(file, err)
+		return
+	}
+	root := jsonloc.Loc{File: file}
+	if top == nil {
+		l.fail(root, "", "null", ErrInvalidDump, "the document is null, not an object: is this the output of an aws describe command?")
 		return
 	}
 	keys := slices.Sorted(maps.Keys(top))
 	read := false
 	var unknown []string
-	root := jsonloc.Loc{File: file}
 	for _, k := range keys {
 		o := root.Field(k)
 		raw := top[k]
@@ -195,7 +363,7 @@ func (l *loader) readFile(file string, data []byte) {
 		case "Subnets":
 			l.readSubnets(o, raw)
 		case "NetworkInterfaces":
-			enis, _ := decodeList[eniJSON](l, o, raw, nil)
+			enis, _ := decodeList[eniJSON](l, o, raw)
 			for i := range enis {
 				if e := l.readENI(o.Index(i), &enis[i], ""); e != nil {
 					if prev, dup := l.enisFile[e.id]; dup {
@@ -245,7 +413,7 @@ func (l *loader) readFile(file string, data []byte) {
 			}
 		case "NextToken":
 			var tok *string
-			if json.Unmarshal(raw, &tok) == nil && tok != nil && *tok != "" {
+			if l.decode(o, raw, &tok) && tok != nil && *tok != "" {
 				l.warn(o, "NextToken is set: this is one page of a paginated listing, and the other pages are missing unless other files hold them (the AWS CLI v2 fetches every page unless --max-items or --no-paginate is given)")
 			}
 		case "UpdateToken":

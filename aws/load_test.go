@@ -542,7 +542,7 @@ func TestLoadErrorsNameTheFileAndPath(t *testing.T) {
 		{"a number where an ID belongs", []sampleEdit{editFile("aws/subnets.json", func(doc map[string]any) {
 			loadObj(doc, "Subnets", 2)["VpcId"] = 7
 		})}, flow.ErrJSON, []string{
-			`aws/subnets.json: Subnets[2].VpcId: "}\n            ],\n            \"VpcId\": 7": malformed JSON: a JSON number where a string was expected`,
+			`aws/subnets.json: Subnets[2].VpcId: "7": malformed JSON: a JSON number where a string was expected`,
 		}},
 		{"a bad address", []sampleEdit{editFile("aws/network-interfaces.json", func(doc map[string]any) {
 			loadObj(doc, "NetworkInterfaces", 2, "Ipv6Addresses", 0)["Ipv6Address"] = "2001:db8:10:1::g"

@@ -105,6 +105,10 @@ func (l *loader) claim(kind, id string, o jsonloc.Loc) bool {
 	return true
 }
 
+// checkedDoc decodes a document cut from a file whose keys readFile has
+// checked (jsonloc.Document) already: the parsers need not check again.
+func checkedDoc(data []byte, v any) error { return jsonloc.Unmarshal("", data, v) }
+
 // decode decodes raw, found at o, into v.
 func (l *loader) decode(o jsonloc.Loc, raw json.RawMessage, v any) bool {
 	if err := o.Decode(raw, v); err != nil {
@@ -114,43 +118,17 @@ func (l *loader) decode(o jsonloc.Loc, raw json.RawMessage, v any) bool {
 	return true
 }
 
-// list decodes raw, found at o, as a JSON list whose elements are decoded
-// one at a time (so that errors carry their index).
-func (l *loader) list(o jsonloc.Loc, raw json.RawMessage) []json.RawMessage {
-	var items []json.RawMessage
-	if !l.decode(o, raw, &items) {
-		return nil
-	}
-	return items
-}
-
-// decodeList decodes raw, the JSON list at o, in one pass. Only when that
-// fails does it decode element by element, with slow when given (for
-// elements whose own lists need indices in errors), so that the error it
-// records names the element.
-func decodeList[T any](l *loader, o jsonloc.Loc, raw json.RawMessage, slow func(o jsonloc.Loc, raw json.RawMessage) bool) ([]T, bool) {
+// decodeList decodes raw, the JSON list at o. A list that is null or
+// absent is a warning: the command prints an empty list for no resources.
+// An error names the full path of the value that failed
+// (jsonloc.Unmarshal finds it).
+func decodeList[T any](l *loader, o jsonloc.Loc, raw json.RawMessage) ([]T, bool) {
 	var items []T
-	if json.Unmarshal(raw, &items) == nil {
-		return items, true
-	}
-	elems := l.list(o, raw)
-	if elems == nil {
-		return nil, false
-	}
-	for i, e := range elems {
-		var ok bool
-		if slow != nil {
-			ok = slow(o.Index(i), e)
-		} else {
-			var v T
-			ok = l.decode(o.Index(i), e, &v)
-		}
-		if !ok {
-			return nil, false
-		}
-	}
 	if !l.decode(o, raw, &items) {
 		return nil, false
+	}
+	if items == nil {
+		l.warn(o, "null where a list belongs: nothing read")
 	}
 	return items, true
 }

@@ -70,8 +70,14 @@ type (
 // [nacl.ErrInvalidEntry], [nacl.ErrDuplicateRule], [nacl.ErrInvalidACL] or
 // [flow.ErrJSON].
 func ParseNetworkACLs(data []byte) ([]nacl.ACL, error) {
+	return parseNetworkACLs(data, jsonloc.Document)
+}
+
+// parseNetworkACLs is ParseNetworkACLs decoding the document with decode: jsonloc.Document, or
+// checkedDoc for a document whose keys the loader has checked.
+func parseNetworkACLs(data []byte, decode func([]byte, any) error) ([]nacl.ACL, error) {
 	var top jsonTop
-	if err := (jsonloc.Loc{}).Decode(data, &top); err != nil {
+	if err := decode(data, &top); err != nil {
 		return nil, err
 	}
 	if top.NetworkAcls == nil {

@@ -128,7 +128,7 @@ func (l *loader) assembleFirewalls() []reach.Firewall {
 		p.set("VPC", f.at.Field("VpcId"))
 		p.set("Policy", pr.at)
 		for j, e := range s.Endpoints {
-			eo := jsonloc.Loc{File: f.at.File, Path: "FirewallStatus.SyncStates." + e.AvailabilityZone + ".Attachment"}
+			eo := jsonloc.Loc{File: f.at.File, Path: jsonloc.Join(jsonloc.Key("FirewallStatus.SyncStates", e.AvailabilityZone), "Attachment")}
 			if e.Status != "" && e.Status != "READY" {
 				l.warn(eo, "endpoint %s of firewall %s is %s, not READY", e.EndpointID, cmp.Or(s.Name, id), e.Status)
 			}

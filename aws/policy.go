@@ -101,7 +101,7 @@ type (
 func ParseFirewallPolicy(data []byte) (PolicySpec, error) {
 	var doc policyDoc
 	var s PolicySpec
-	if err := (jsonloc.Loc{}).Decode(data, &doc); err != nil {
+	if err := jsonloc.Document(data, &doc); err != nil {
 		return s, err
 	}
 	if r := doc.FirewallPolicyResponse; r != nil {

@@ -39,7 +39,7 @@ func (l *loader) readPrefixLists(file string, top map[string]json.RawMessage) {
 	var described []*listRec
 	if raw, ok := top["PrefixLists"]; ok {
 		o := root.Field("PrefixLists")
-		lists, _ := decodeList[listJSON](l, o, raw, nil)
+		lists, _ := decodeList[listJSON](l, o, raw)
 		for i, p := range lists {
 			at := o.Index(i)
 			if !l.require(at, "", "PrefixListId", p.PrefixListId) {
@@ -92,7 +92,7 @@ func (l *loader) readPrefixLists(file string, top map[string]json.RawMessage) {
 	if r.at.File == "" {
 		r.at = o
 	}
-	entries, _ := decodeList[struct{ Cidr string }](l, o, raw, nil)
+	entries, _ := decodeList[struct{ Cidr string }](l, o, raw)
 	for i, e := range entries {
 		at := o.Index(i)
 		if !l.require(at, r.list.ID, "Cidr", e.Cidr) {

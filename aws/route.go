@@ -36,20 +36,7 @@ type routeTableJSON struct {
 }
 
 func (l *loader) readRouteTables(o jsonloc.Loc, raw json.RawMessage) {
-	slow := func(o jsonloc.Loc, raw json.RawMessage) bool {
-		var t struct {
-			RouteTableId, VpcId string
-			Associations        []assocJSON
-			Routes              json.RawMessage
-			Tags                []tagJSON
-		}
-		if !l.decode(o, raw, &t) {
-			return false
-		}
-		_, ok := decodeList[routeJSON](l, o.Field("Routes"), t.Routes, nil)
-		return ok
-	}
-	tables, _ := decodeList[routeTableJSON](l, o, raw, slow)
+	tables, _ := decodeList[routeTableJSON](l, o, raw)
 	for i, t := range tables {
 		at := o.Index(i)
 		if !l.require(at, "", "RouteTableId", t.RouteTableId) || !l.require(at, t.RouteTableId, "VpcId", t.VpcId) ||
@@ -96,6 +83,8 @@ func (l *loader) assembleRouteTables(endpoints map[string]bool) {
 				r.gwAt = append(r.gwAt, ao.Field("GatewayId"))
 			case a.GatewayId != "":
 				l.warn(ao, "edge association of %s with %s left out: reachsim models edge associations with internet gateways only", id, a.GatewayId)
+			default:
+				l.fail(ao, id, "", ErrInvalidDump, "the association names no subnet (SubnetId), no gateway (GatewayId) and is not the main one (Main): it associates %s with nothing", id)
 			}
 		}
 		for j, rj := range r.routesIn {

@@ -78,7 +78,7 @@ func ParseRuleGroup(data []byte) (RuleGroup, error) {
 			Type                        *string
 		}
 	}
-	if err := (jsonloc.Loc{}).Decode(data, &doc); err != nil {
+	if err := jsonloc.Document(data, &doc); err != nil {
 		return RuleGroup{}, err
 	}
 	var typ *string
@@ -180,7 +180,7 @@ type (
 func parseStateful(data []byte) (stateful.RuleGroup, error) {
 	var doc statefulDoc
 	var g stateful.RuleGroup
-	if err := (jsonloc.Loc{}).Decode(data, &doc); err != nil {
+	if err := jsonloc.Document(data, &doc); err != nil {
 		return g, err
 	}
 	var l jsonloc.Loc

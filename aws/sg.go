@@ -67,10 +67,16 @@ import (
 // [sg.ErrInvalidRule] or [sg.ErrInvalidGroup], or [flow.ErrJSON] for input
 // that does not decode.
 func ParseSecurityGroups(data []byte) ([]sg.Group, error) {
+	return parseSecurityGroups(data, jsonloc.Document)
+}
+
+// parseSecurityGroups is ParseSecurityGroups decoding the document with decode: jsonloc.Document, or
+// checkedDoc for a document whose keys the loader has checked.
+func parseSecurityGroups(data []byte, decode func([]byte, any) error) ([]sg.Group, error) {
 	var doc struct {
 		SecurityGroups *[]json.RawMessage
 	}
-	if err := (jsonloc.Loc{}).Decode(data, &doc); err != nil {
+	if err := decode(data, &doc); err != nil {
 		return nil, err
 	}
 	if doc.SecurityGroups == nil {
@@ -245,10 +251,16 @@ func eachPeer[T any](l jsonloc.Loc, raws []json.RawMessage, f func(jsonloc.Loc, 
 // Errors are *[flow.InputError] values as described for
 // [ParseSecurityGroups], with Rule set to the rule ID when it is known.
 func ParseSecurityGroupRules(data []byte) ([]sg.Group, error) {
+	return parseSecurityGroupRules(data, jsonloc.Document)
+}
+
+// parseSecurityGroupRules is ParseSecurityGroupRules decoding the document with decode: jsonloc.Document, or
+// checkedDoc for a document whose keys the loader has checked.
+func parseSecurityGroupRules(data []byte, decode func([]byte, any) error) ([]sg.Group, error) {
 	var doc struct {
 		SecurityGroupRules *[]json.RawMessage
 	}
-	if err := (jsonloc.Loc{}).Decode(data, &doc); err != nil {
+	if err := decode(data, &doc); err != nil {
 		return nil, err
 	}
 	if doc.SecurityGroupRules == nil {

@@ -370,9 +370,9 @@ func TestParseErrors(t *testing.T) {
 		{"a port written as a string is the wrong JSON type", parseAWS, awsPermission(`{"IpProtocol":"tcp","FromPort":"22","ToPort":22}`),
 			flow.ErrJSON, perm1 + ".FromPort", `"22"`, "sg-1", ""},
 		{"IpRanges as an object is the wrong JSON type", parseAWS, awsPermission(`{"IpProtocol":"-1","IpRanges":{"CidrIp":"10.0.0.0/8"}}`),
-			flow.ErrJSON, perm1 + ".IpRanges", `"IpRanges":{`, "sg-1", ""},
+			flow.ErrJSON, perm1 + ".IpRanges", `{"CidrIp":"10.0.0.0/8"}`, "sg-1", ""},
 		{"a list where a group belongs names the group when it can", parseAWS, []byte(`{"SecurityGroups":[{"GroupId":"sg-9","VpcId":["vpc-1"]}]}`),
-			flow.ErrJSON, "SecurityGroups[0].VpcId", `"VpcId":[`, "sg-9", ""},
+			flow.ErrJSON, "SecurityGroups[0].VpcId", `["vpc-1"]`, "sg-9", ""},
 
 		// describe-security-group-rules
 		{"a rule with two peers is rejected", parseRules, awsRule(`{` + rule + `,"CidrIpv4":"10.0.0.0/8","PrefixListId":"pl-1"}`),

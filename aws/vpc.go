@@ -42,7 +42,7 @@ type vpcJSON struct {
 }
 
 func (l *loader) readVPCs(o jsonloc.Loc, raw json.RawMessage) {
-	vpcs, _ := decodeList[vpcJSON](l, o, raw, nil)
+	vpcs, _ := decodeList[vpcJSON](l, o, raw)
 	for i, v := range vpcs {
 		at := o.Index(i)
 		if !l.require(at, "", "VpcId", v.VpcId) || !l.claim("VPC", v.VpcId, at.Field("VpcId")) {
@@ -94,7 +94,7 @@ type subnetJSON struct {
 }
 
 func (l *loader) readSubnets(o jsonloc.Loc, raw json.RawMessage) {
-	subnets, _ := decodeList[subnetJSON](l, o, raw, nil)
+	subnets, _ := decodeList[subnetJSON](l, o, raw)
 	for i, s := range subnets {
 		at := o.Index(i)
 		if !l.require(at, "", "SubnetId", s.SubnetId) || !l.require(at, s.SubnetId, "VpcId", s.VpcId) ||

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -37,6 +38,10 @@ Flags:
                       describe-network-interfaces, ...): a file, or a directory
                       of them; repeat for several. Without --aws, the embedded
                       sample is used, as with --demo
+  --max-file-size SIZE
+                      the largest input file read: bytes, or a number with
+                      KiB, MiB, GiB or TiB (512MiB, 2GiB; default 1GiB);
+                      larger files are an error
   --demo              use the embedded sample: a three-tier design with web-1,
                       app-1 and db-1 behind a Network Firewall and a NAT gateway
   --from ENDPOINT     the source (required)
@@ -65,6 +70,7 @@ Examples:
 // checkOptions are the parsed flags of reachsim check.
 type checkOptions struct {
 	aws                pathList
+	maxFileSize        sizeFlag
 	demo               bool
 	from, to, proto    string
 	port, srcPort      portFlag
@@ -82,6 +88,7 @@ func checkFlags(o *checkOptions) *flag.FlagSet {
 	fs.Usage = func() {}
 	o.srcPort = portFlag{v: reach.DefaultSourcePort}
 	fs.Var(&o.aws, "aws", "AWS CLI JSON: a file or a directory; repeatable")
+	fs.Var(&o.maxFileSize, "max-file-size", "the largest input file read")
 	fs.BoolVar(&o.demo, "demo", false, "use the embedded sample")
 	fs.StringVar(&o.from, "from", "", "the source")
 	fs.StringVar(&o.to, "to", "", "the destination")
@@ -222,6 +229,8 @@ func (o *checkOptions) load(stderr io.Writer) (*reach.Model, *aws.Report, error)
 	switch {
 	case o.demo && len(o.aws) > 0:
 		return nil, nil, errors.New("--demo and --aws exclude each other")
+	case o.maxFileSize.set && len(o.aws) == 0:
+		return nil, nil, errors.New("--max-file-size applies to the --aws files, not to the embedded sample")
 	case len(o.aws) == 0:
 		if !o.demo {
 			fmt.Fprintln(stderr, "reachsim: no --aws given: using the embedded sample (--demo)")
@@ -232,7 +241,7 @@ func (o *checkOptions) load(stderr io.Writer) (*reach.Model, *aws.Report, error)
 		}
 		return l.m, l.rep, nil
 	}
-	return aws.Load(o.aws...)
+	return aws.LoadWith(aws.Options{MaxFileSize: o.maxFileSize.v}, o.aws...)
 }
 
 // failLines reports err, one line per joined error, and returns exitUsage.
@@ -285,6 +294,44 @@ func (p *pathList) Set(s string) error {
 	}
 	*p = append(*p, s)
 	return nil
+}
+
+// sizeFlag is a size in bytes: a whole number of bytes, or of KiB, MiB,
+// GiB or TiB ("512MiB", "1 GiB"), that knows whether it was set.
+type sizeFlag struct {
+	v   int64
+	set bool
+}
+
+func (f *sizeFlag) String() string { return strconv.FormatInt(f.v, 10) }
+
+func (f *sizeFlag) Set(s string) error {
+	v, err := parseSize(s)
+	if err != nil {
+		return err
+	}
+	f.v, f.set = v, true
+	return nil
+}
+
+// parseSize reads a size: a positive whole number, then optionally a
+// unit: B, KiB, MiB, GiB or TiB (any case, a space before it allowed).
+func parseSize(s string) (int64, error) {
+	bad := errors.New("not a size: want bytes, or a whole number with KiB, MiB, GiB or TiB (512MiB, 1GiB)")
+	num := strings.TrimRightFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+	unit := strings.ToLower(strings.TrimSpace(s[len(num):]))
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, bad
+	}
+	shift, ok := map[string]uint{"": 0, "b": 0, "kib": 10, "mib": 20, "gib": 30, "tib": 40}[unit]
+	if !ok {
+		return 0, bad
+	}
+	if n > math.MaxInt64>>shift {
+		return 0, errors.New("too large a size")
+	}
+	return n << shift, nil
 }
 
 // portFlag is a TCP or UDP port, 0-65535, that knows whether it was set.

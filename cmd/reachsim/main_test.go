@@ -334,3 +334,61 @@ func TestRunCheckAWSFiles(t *testing.T) {
 		assert.True(t, strings.HasPrefix(line, "reachsim check: "), "each error on a line of its own: %q", line)
 	}
 }
+
+// --max-file-size bounds every file --aws reads; past it, bad input.
+func TestRunCheckMaxFileSize(t *testing.T) {
+	dir := copyDump(t)
+	args := func(size string) []string {
+		return []string{"check", "--aws", dir, "--max-file-size", size, "--from", "198.51.100.7", "--to", "web-1", "--proto", "tcp", "--port", "443"}
+	}
+	code, _, stderr := runArgs(args("1GiB")...)
+	assert.Equal(t, 0, code, stderr)
+
+	code, stdout, stderr := runArgs(args("1KiB")...)
+	assert.Equal(t, 2, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "file too large")
+	assert.Contains(t, stderr, "more than the limit of 1 KiB")
+
+	code, _, stderr = runArgs(args("1.5GiB")...)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "--max-file-size \"1.5GiB\": not a size")
+
+	code, _, stderr = runArgs(check("--max-file-size", "1MiB", "--from", "198.51.100.7", "--to", "web-1", "--proto", "tcp", "--port", "443")...)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "--max-file-size applies to the --aws files")
+}
+
+func TestParseSize(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int64 // 0: an error
+	}{
+		{"1048576", 1 << 20},
+		{"512MiB", 512 << 20},
+		{"1GiB", 1 << 30},
+		{"1 GiB", 1 << 30},
+		{"2gib", 2 << 30},
+		{"64KiB", 64 << 10},
+		{"1TiB", 1 << 40},
+		{"100B", 100},
+		{"0", 0},
+		{"-1", 0},
+		{"1.5GiB", 0},
+		{"1GB", 0},
+		{"GiB", 0},
+		{"", 0},
+		{"9999999999TiB", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := parseSize(tt.in)
+			if tt.want == 0 {
+				assert.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}

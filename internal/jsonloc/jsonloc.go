@@ -1,7 +1,12 @@
 // Package jsonloc holds what the JSON readers of cloud formats share:
 // the location of a value (file, JSON path, resource, rule) and the errors that name it,
-// decoding with errors that carry a JSON path, and reading the loose shapes
-// AWS and Alibaba emit (absent vs null vs empty, numbers as strings).
+// decoding with errors that carry the full JSON path of the value that
+// failed (list indices and map keys included: [Unmarshal]), whole
+// documents (a byte order mark dropped, a key given twice an error:
+// [Document], [CheckKeys]), and reading the loose shapes AWS and Alibaba
+// emit (absent vs null vs empty, numbers as strings). Paths join fields
+// with dots, list indices in brackets, and object keys that are no
+// identifiers as quoted strings in brackets ([Key]).
 package jsonloc
 
 import (
@@ -9,7 +14,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/netip"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -17,42 +24,58 @@ import (
 )
 
 // Unmarshal decodes data into v. A syntax error or a value of the wrong type
-// becomes a *flow.InputError whose Path is path joined with the field that
-// failed, and whose Text quotes the input near the fault.
+// becomes a *flow.InputError whose Path is path joined with the full path
+// of the value that failed, list indices and map keys included
+// ("Subnets[0].Tags[2].Key", `SyncStates["us-east-1a"].Attachment`), and
+// whose Text quotes the input near the fault (a syntax error) or the value
+// that failed.
 func Unmarshal(path string, data []byte, v any) error {
 	err := json.Unmarshal(data, v)
 	if err == nil {
 		return nil
 	}
 	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
+	if errors.As(err, &syn) {
 		return &flow.InputError{Path: path, Text: near(data, syn.Offset), Err: fmt.Errorf("%w: %v", flow.ErrJSON, syn)}
-	case errors.As(err, &typ):
-		p := path
-		if typ.Field != "" {
-			p = Join(path, typ.Field)
-		}
-		return &flow.InputError{Path: p, Text: near(data, typ.Offset), Err: fmt.Errorf("%w: a JSON %s where %s was expected", flow.ErrJSON, typ.Value, typeName(typ))}
 	}
-	return &flow.InputError{Path: path, Err: fmt.Errorf("%w: %v", flow.ErrJSON, err)}
+	t := reflect.TypeOf(v)
+	if t == nil || t.Kind() != reflect.Pointer {
+		return &flow.InputError{Path: path, Err: fmt.Errorf("%w: %v", flow.ErrJSON, err)}
+	}
+	p, leaf, err := locate(data, t.Elem(), path, err)
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) {
+		text := bytes.TrimSpace(leaf)
+		if len(text) > 40 {
+			text = []byte(near(leaf, typ.Offset))
+		}
+		return &flow.InputError{Path: p, Text: string(text), Err: fmt.Errorf("%w: a JSON %s where %s was expected", flow.ErrJSON, typ.Value, typeName(typ))}
+	}
+	if errors.Is(err, flow.ErrJSON) {
+		return &flow.InputError{Path: p, Err: err}
+	}
+	return &flow.InputError{Path: p, Text: near(leaf, int64(len(leaf))), Err: fmt.Errorf("%w: %v", flow.ErrJSON, err)}
 }
 
 func typeName(e *json.UnmarshalTypeError) string {
 	if e.Type == nil {
 		return "another type"
 	}
-	switch e.Type.Kind().String() {
-	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "float32", "float64":
+	switch k := e.Type.Kind(); k {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		bits := e.Type.Bits()
+		return fmt.Sprintf("an integer from %d to %d", int64(-1)<<(bits-1), int64(1)<<(bits-1)-1)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return fmt.Sprintf("an integer from 0 to %d", uint64(1)<<(e.Type.Bits()-1)*2-1)
+	case reflect.Float32, reflect.Float64:
 		return "a number"
-	case "string":
+	case reflect.String:
 		return "a string"
-	case "bool":
+	case reflect.Bool:
 		return "true or false"
-	case "slice", "array":
+	case reflect.Slice, reflect.Array:
 		return "a list"
-	case "struct", "map":
+	case reflect.Struct, reflect.Map:
 		return "an object"
 	}
 	return e.Type.String()
@@ -97,7 +120,7 @@ func (n *Int) UnmarshalJSON(b []byte) error {
 	}
 	v, err := strconv.Atoi(s)
 	if err != nil {
-		return fmt.Errorf("%w: %s is not an integer", flow.ErrJSON, b)
+		return fmt.Errorf("%w: %s is %s", flow.ErrJSON, b, intWant(b))
 	}
 	*n = Int{Value: v, Set: true}
 	return nil
@@ -114,6 +137,13 @@ type Loc struct {
 // Field returns l extended by a field name (or dotted names).
 func (l Loc) Field(name string) Loc {
 	l.Path = Join(l.Path, name)
+	return l
+}
+
+// Key returns l extended by an object key that is data, not a field name
+// (a map key such as an Availability Zone), written as [Key] writes it.
+func (l Loc) Key(key string) Loc {
+	l.Path = Key(l.Path, key)
 	return l
 }
 
@@ -163,9 +193,23 @@ func (l Loc) ReadInt(raw json.RawMessage) (Int, error) {
 		return n, nil
 	}
 	if err := json.Unmarshal(raw, &n); err != nil {
-		return Int{}, l.Fail(string(raw), flow.ErrJSON, "not an integer")
+		return Int{}, l.Fail(string(raw), flow.ErrJSON, "%s", intWant(raw))
 	}
 	return n, nil
+}
+
+// intWant says what an Int wanted instead of raw: a number (or a string
+// holding one) that is no integer, or too large for one, is told the
+// range.
+func intWant(raw []byte) string {
+	s := string(raw)
+	if len(raw) >= 2 && raw[0] == '"' {
+		_ = json.Unmarshal(raw, &s)
+	}
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
+		return fmt.Sprintf("not an integer from %d to %d", math.MinInt, math.MaxInt)
+	}
+	return "not an integer"
 }
 
 // WithFile sets the File of the *flow.InputError values err is made of
