@@ -94,3 +94,16 @@ func TestCheckFlowHoles(t *testing.T) {
 	require.NoError(t, err, "an echo reply is a flow like any other")
 	assert.Equal(t, flow.ICMPEchoReply, r.Flow.ICMPType)
 }
+
+func TestAQueryFromAPublicAddressLeavesFromThePrivateOne(t *testing.T) {
+	m, err := sample.ThreeTier().Build()
+	require.NoError(t, err)
+	byName, err := m.Check(reach.Query{From: "web-1", To: "198.51.100.7", Protocol: flow.TCP, Port: 443})
+	require.NoError(t, err)
+	byPublic, err := m.Check(reach.Query{From: "203.0.113.10", To: "198.51.100.7", Protocol: flow.TCP, Port: 443})
+	require.NoError(t, err)
+	assert.Equal(t, byName.Reachable, byPublic.Reachable)
+	assert.Equal(t, byName.Codes(), byPublic.Codes())
+	assert.Equal(t, byName.Flow, byPublic.Flow, "the packet leaves web-1 from 10.0.1.10, whichever address named it")
+	assert.Empty(t, byPublic.Warnings)
+}
