@@ -36,6 +36,7 @@ func (m *Model) check(f flow.Flow, src *ifaceInfo) *Result {
 		}
 	}
 	m.inspectFirewalls(r, fw, rw, arrived.ok)
+	r.Warnings = append(r.Warnings, m.carrierWarnings(r, src)...)
 	for leg, hops := range [][]Hop{r.Forward, r.Return} {
 		for i, h := range hops {
 			if h.Code != "" {
@@ -401,6 +402,7 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 		h.Reason = "IPv6 addresses are global: the internet gateway forwards the packet unchanged"
 	}
 	w.add(h)
+	w.alibabaEgress(pkt)
 	dst := pkt.Dst.Addr()
 	if _, ok := w.m.byPublic[dst]; ok {
 		return w.fromInternet(pkt) // another VPC's public address: back in through the internet

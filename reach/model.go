@@ -45,6 +45,13 @@ type Interface struct {
 	// maps to the first private IPv4 address, if any.
 	PublicIP netip.Addr
 	Groups   []string // security group IDs
+	// Port25Unblocked says, for an Alibaba Cloud ECS interface (one whose
+	// groups are of an Alibaba flavour), that Alibaba Cloud has lifted its
+	// default block on outbound TCP to port 25 toward the internet, as it
+	// does on application. Left false, such traffic is blocked
+	// ([AlibabaPort25Blocked]). An unblock granted to a whole account is
+	// set on each of its interfaces. Ignored on AWS interfaces.
+	Port25Unblocked bool
 }
 
 // TargetKind is what a route sends packets to.

@@ -1,0 +1,112 @@
+package reach
+
+// Alibaba Cloud's platform rules: what the cloud itself does to an ECS
+// instance's traffic, beyond anything its security groups say. An
+// interface is an Alibaba Cloud (ECS) interface when its security groups
+// are of an Alibaba flavour (sg.AlibabaBasic, sg.AlibabaEnterprise).
+//
+//   - Outbound TCP to port 25 toward the internet is blocked by default,
+//     to keep instances from sending spam; Alibaba Cloud lifts the block
+//     on application ([Interface.Port25Unblocked]). The walk reports it as
+//     a hop of kind [KindPlatform] with code [AlibabaPort25Blocked], on
+//     the request, where the packet leaves for the internet (through a NAT
+//     gateway or an appliance too: the instance is still the sender).
+//     Private traffic inside the VPC is not affected.
+//   - Some carriers treat ports 25, 135, 139, 444, 445, 5800 and 5900 as
+//     high-risk and block them, even where a security group opens them.
+//     That happens outside the cloud and not everywhere, so it is not a
+//     block but a warning on the [Result] of any tcp or udp query to one
+//     of those ports whose request crosses the internet with an Alibaba
+//     interface at either end.
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+// KindPlatform is a hop that stands for a rule of the cloud platform
+// itself, not of a component of the design (Alibaba Cloud's block on
+// outbound port 25, say). Its ID names the platform ("alibaba-cloud").
+const KindPlatform Kind = "platform"
+
+// AlibabaPort25Blocked: Alibaba Cloud blocks outbound TCP to port 25
+// from an ECS instance toward the internet by default, whatever the
+// security groups allow. Fix: have Alibaba Cloud unblock port 25 for the
+// account (then set [Interface.Port25Unblocked]), or send mail over port
+// 465 (SMTP over TLS) or 80 instead.
+const AlibabaPort25Blocked Code = "ALIBABA_PORT_25_BLOCKED"
+
+// alibabaPlatform is the ID of Alibaba Cloud's platform hops.
+const alibabaPlatform = "alibaba-cloud"
+
+// smtpPort is the destination port Alibaba Cloud blocks outbound by
+// default.
+const smtpPort = 25
+
+// carrierHighRiskPorts are the destination ports some carriers block as
+// high-risk, whatever a security group says, per Alibaba Cloud's ECS
+// documentation on common ports.
+var carrierHighRiskPorts = []uint16{25, 135, 139, 444, 445, 5800, 5900}
+
+// isAlibaba reports whether ii is an Alibaba Cloud ECS interface: its
+// security groups are of an Alibaba flavour. A nil ii is not.
+func (ii *ifaceInfo) isAlibaba() bool {
+	return ii != nil && ii.sg != nil && ii.sg.normal.Flavour().IsAlibaba()
+}
+
+// alibabaEgress adds Alibaba Cloud's port 25 block to the request as it
+// leaves for the internet, when it comes from an ECS interface that has
+// not had port 25 unblocked. The block is lifted for the rest of the
+// walk, like every other. The sender is the source of the leg's first
+// hop, before any translation.
+func (w *walker) alibabaEgress(pkt flow.Flow) {
+	if w.leg != Forward || pkt.Protocol != flow.TCP || pkt.Dst.Port() != smtpPort || len(*w.hops) == 0 {
+		return
+	}
+	if slices.ContainsFunc(*w.hops, func(h Hop) bool { return h.Code == AlibabaPort25Blocked }) {
+		return // reported once, where the request first leaves for the internet
+	}
+	sender := w.m.byPrivate[(*w.hops)[0].Packet.Src.Addr()]
+	if !sender.isAlibaba() || sender.Port25Unblocked {
+		return
+	}
+	w.add(Hop{Kind: KindPlatform, ID: alibabaPlatform, Name: sender.label(), Packet: pkt, Verdict: flow.Deny,
+		Code: AlibabaPort25Blocked,
+		Reason: fmt.Sprintf("Alibaba Cloud blocks outbound tcp/25 from ECS instances to the internet by default, whatever the security groups allow, and %s has not had it unblocked",
+			sender.label()),
+		Fix: "apply to Alibaba Cloud to have TCP port 25 unblocked (then set Port25Unblocked on the interface), or send mail over port 465 (SMTP over TLS) or 80 instead"})
+}
+
+// carrierWarnings returns the warning for a query to a port some carriers
+// block as high-risk, when its request crosses the internet with an
+// Alibaba interface at either end (src, or the interface the destination
+// address names); none otherwise.
+func (m *Model) carrierWarnings(r *Result, src *ifaceInfo) []string {
+	f := r.Flow
+	if !f.Protocol.HasPorts() || !slices.Contains(carrierHighRiskPorts, f.Dst.Port()) {
+		return nil
+	}
+	if !slices.ContainsFunc(r.Forward, func(h Hop) bool { return h.Kind == KindInternetGateway || h.Kind == KindInternet }) {
+		return nil
+	}
+	end := src
+	if !end.isAlibaba() {
+		end = m.byPublic[f.Dst.Addr()]
+		if end == nil {
+			end = m.byPrivate[f.Dst.Addr()]
+		}
+	}
+	if !end.isAlibaba() {
+		return nil
+	}
+	ports := make([]string, len(carrierHighRiskPorts))
+	for i, p := range carrierHighRiskPorts {
+		ports[i] = fmt.Sprint(p)
+	}
+	return []string{fmt.Sprintf("%s between the Alibaba Cloud instance %s and the internet may be blocked by a carrier, whatever the security groups allow: "+
+		"some carriers block ports %s as high-risk; a different port avoids it",
+		f.Traffic(), end.label(), strings.Join(ports, ", "))}
+}
