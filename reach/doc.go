@@ -32,6 +32,12 @@
 // unchanged to a route table or middlebox it passed is a routing loop,
 // reported once ([RoutingLoop]) with its cycle.
 //
+// An interface whose security groups are Alibaba Cloud's is an ECS
+// instance, and Alibaba Cloud's platform rules apply to it (see
+// [AlibabaPort25Blocked] and [Interface.Port25Unblocked]): outbound tcp/25
+// to the internet is blocked unless unblocked, and ports some carriers
+// block as high-risk are a warning on the [Result].
+//
 // Build a [Model] with a [Builder], or load one from the JSON the AWS CLI
 // prints with package aws (aws.Load); it is immutable and safe for
 // concurrent queries. Query it with [Model.Check] (endpoints by ID, Name

@@ -12,9 +12,14 @@
 //     policy Drop they are isolated, after the rules and before the
 //     defaults, outbound too. Enterprise groups always isolate their
 //     members: only rules let them reach each other.
+//  5. Platform rules, with package reach. Alibaba Cloud blocks outbound
+//     TCP to port 25 toward the internet from an ECS instance until the
+//     account has it unblocked (reach.Interface.Port25Unblocked), whatever
+//     the groups allow; and some carriers block high-risk ports (25, 135,
+//     139, 444, 445, 5800, 5900), which a check reports as a warning.
 //
-// Every packet is judged on the interface of 10.0.0.5, a member of each
-// group, with 10.0.0.6 as another member.
+// In parts 1 to 4 every packet is judged on the interface of 10.0.0.5, a
+// member of each group, with 10.0.0.6 as another member.
 //
 //	go run ./examples/alibaba
 package main
@@ -26,6 +31,8 @@ import (
 	"os"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
+	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/sg"
 )
 
@@ -168,8 +175,77 @@ func run(w io.Writer) ([]answer, error) {
 	return out, nil
 }
 
+// platformModel is one VPC with an internet gateway and two ECS
+// instances in a basic group that lets everything out and HTTPS and SMB
+// in: mail-1, whose account had port 25 unblocked, and web-1, whose did
+// not.
+func platformModel() (*reach.Model, error) {
+	p, a := netip.MustParsePrefix, netip.MustParseAddr
+	out := sg.Group{ID: "sg-ecs", Name: "ecs", Flavour: sg.AlibabaBasic, Rules: []sg.Rule{
+		rule("sgr-https-in", flow.Inbound, flow.Pass, 1, https, "0.0.0.0/0"),
+		rule("sgr-smb-in", flow.Inbound, flow.Pass, 1, flow.Single[uint16](445), "0.0.0.0/0"),
+	}}
+	return reach.NewBuilder().
+		AddVPC(reach.VPC{ID: "vpc-1", CIDRs: []netip.Prefix{p("10.0.0.0/16")}, MainRouteTable: "vtb-1", DefaultACL: "acl-1"}).
+		AddInternetGateway(reach.InternetGatewaySpec{ID: "igw-1", VPC: "vpc-1"}).
+		AddRouteTable(reach.RouteTable{ID: "vtb-1", VPC: "vpc-1", Routes: []reach.Route{
+			{Destination: p("0.0.0.0/0"), Target: reach.TargetInternetGateway, TargetID: "igw-1"}}}).
+		AddNetworkACL(nacl.NewDefault("acl-1", "vpc-1", false)).
+		AddSubnet(reach.Subnet{ID: "vsw-1", VPC: "vpc-1", CIDRs: []netip.Prefix{p("10.0.0.0/24")}}).
+		AddSecurityGroup(out).
+		AddInterface(
+			reach.Interface{ID: "eni-web", Name: "web-1", Subnet: "vsw-1", PrivateIPs: []netip.Addr{a("10.0.0.5")},
+				PublicIP: a("198.51.100.5"), Groups: []string{"sg-ecs"}},
+			reach.Interface{ID: "eni-mail", Name: "mail-1", Subnet: "vsw-1", PrivateIPs: []netip.Addr{a("10.0.0.6")},
+				PublicIP: a("198.51.100.6"), Groups: []string{"sg-ecs"}, Port25Unblocked: true},
+		).Build()
+}
+
+// platformQueries are part 5's questions.
+var platformQueries = []reach.Query{
+	{From: "web-1", To: "203.0.113.25", Protocol: flow.TCP, Port: 25},
+	{From: "mail-1", To: "203.0.113.25", Protocol: flow.TCP, Port: 25},
+	{From: "web-1", To: "203.0.113.25", Protocol: flow.TCP, Port: 465},
+	{From: "203.0.113.9", To: "web-1", Protocol: flow.TCP, Port: 445},
+}
+
+// platform checks part 5's questions and writes each verdict, its
+// blocking codes and its warnings to w.
+func platform(w io.Writer) ([]*reach.Result, error) {
+	m, err := platformModel()
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintln(w, "##### 5. platform rules: port 25 and high-risk ports")
+	var out []*reach.Result
+	for _, q := range platformQueries {
+		r, err := m.Check(q)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+		verdict := "reachable"
+		if !r.Reachable {
+			verdict = fmt.Sprintf("not reachable %v", r.Codes())
+		}
+		fmt.Fprintf(w, "%s %s -> %s:%d\n  %s\n", q.Protocol, q.From, q.To, q.Port, verdict)
+		for _, b := range r.Blocks {
+			fmt.Fprintf(w, "  fix: %s\n", b.Fix)
+		}
+		for _, warn := range r.Warnings {
+			fmt.Fprintf(w, "  warning: %s\n", warn)
+		}
+	}
+	return out, nil
+}
+
 func main() {
-	if _, err := run(os.Stdout); err != nil {
+	_, err := run(os.Stdout)
+	if err == nil {
+		fmt.Println()
+		_, err = platform(os.Stdout)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "alibaba:", err)
 		os.Exit(1)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/sg"
 )
 
@@ -67,4 +68,33 @@ func TestDropWinsTieInEitherGroupOrder(t *testing.T) {
 		assert.Equal(t, flow.Deny, d.Verdict, d.String())
 		assert.Equal(t, "sgr-https-bad", d.Rule.ID)
 	}
+}
+
+// TestPlatformRules pins part 5: the port 25 block and its lifting, a
+// mail port that is not blocked, and the carriers' high-risk port warning.
+func TestPlatformRules(t *testing.T) {
+	var out bytes.Buffer
+	results, err := platform(&out)
+	require.NoError(t, err)
+	require.Len(t, results, len(platformQueries))
+	wants := []struct {
+		reachable bool
+		codes     []reach.Code
+		warned    bool
+	}{
+		{false, []reach.Code{reach.AlibabaPort25Blocked}, true},
+		{true, []reach.Code{}, true},
+		{true, []reach.Code{}, false},
+		{true, []reach.Code{}, true},
+	}
+	for i, r := range results {
+		w := wants[i]
+		t.Run(r.Flow.String(), func(t *testing.T) {
+			assert.Equal(t, w.reachable, r.Reachable, r.Text())
+			assert.Equal(t, w.codes, r.Codes())
+			assert.Equal(t, w.warned, len(r.Warnings) == 1, r.Warnings)
+		})
+	}
+	assert.Contains(t, out.String(), "not reachable [ALIBABA_PORT_25_BLOCKED]")
+	assert.Contains(t, out.String(), "warning: tcp/445 between the Alibaba Cloud instance web-1 (eni-web)")
 }
