@@ -16,6 +16,7 @@ import (
 	"github.com/reachsim/reachsim/firewall/stateful"
 	"github.com/reachsim/reachsim/firewall/stateless"
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/sample"
 	"github.com/reachsim/reachsim/sg"
@@ -812,4 +813,90 @@ func hopLines(hs []refHop) string {
 		lines[i] = h.String()
 	}
 	return strings.Join(lines, "\n  ")
+}
+
+// TestSlowRoutingReference pins the reference itself on a small design
+// whose answers are worked out by hand (and checks that the engine gives
+// them too): a more specific route wins, a CIDR route beats a prefix list
+// of the same length, blackholes and missing routes stop the packet, an
+// appliance forwards it, the internet gateway translates the source.
+func TestSlowRoutingReference(t *testing.T) {
+	pfx := netip.MustParsePrefix
+	ip := netip.MustParseAddr
+	d := &sample.Design{
+		VPCs:             []reach.VPC{{ID: "vpc-1", CIDRs: []netip.Prefix{pfx("10.1.0.0/16")}, MainRouteTable: "rtb-main", DefaultACL: "acl-1"}},
+		InternetGateways: []reach.InternetGatewaySpec{{ID: "igw-1", VPC: "vpc-1"}},
+		RouteTables: []reach.RouteTable{
+			{ID: "rtb-main", VPC: "vpc-1"},
+			{ID: "rtb-a", VPC: "vpc-1", Routes: []reach.Route{
+				{PrefixList: "pl-x", Target: reach.TargetBlackhole, TargetID: "eni-gone"},
+				{Destination: pfx("0.0.0.0/0"), Target: reach.TargetInternetGateway, TargetID: "igw-1"},
+				{Destination: pfx("10.1.1.0/24"), Target: reach.TargetInterface, TargetID: "eni-fw"},
+				{Destination: pfx("10.1.1.10/32"), Target: reach.TargetLocal},
+				{Destination: pfx("198.51.100.0/24"), Target: reach.TargetBlackhole, TargetID: "nat-gone"},
+				{Destination: pfx("8.8.8.0/24"), Target: reach.TargetInternetGateway, TargetID: "igw-1"},
+			}},
+		},
+		ACLs: []nacl.ACL{nacl.NewDefault("acl-1", "vpc-1", false)},
+		Subnets: []reach.Subnet{
+			{ID: "subnet-a", VPC: "vpc-1", CIDRs: []netip.Prefix{pfx("10.1.0.0/24")}, RouteTable: "rtb-a"},
+			{ID: "subnet-b", VPC: "vpc-1", CIDRs: []netip.Prefix{pfx("10.1.1.0/24")}},
+		},
+		Groups: []sg.Group{{ID: "sg-open", Rules: []sg.Rule{
+			{Direction: flow.Inbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4},
+			{Direction: flow.Outbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4},
+		}}},
+		Interfaces: []reach.Interface{
+			{ID: "eni-a", Subnet: "subnet-a", PrivateIPs: []netip.Addr{ip("10.1.0.10")}, PublicIP: ip("203.0.113.10"), Groups: []string{"sg-open"}},
+			{ID: "eni-b", Subnet: "subnet-b", PrivateIPs: []netip.Addr{ip("10.1.1.10")}, Groups: []string{"sg-open"}},
+			{ID: "eni-fw", Subnet: "subnet-b", PrivateIPs: []netip.Addr{ip("10.1.1.20")}, Groups: []string{"sg-open"}},
+		},
+	}
+	n := &refNet{d: d, lists: []reach.PrefixList{{ID: "pl-x", Entries: []netip.Prefix{pfx("8.8.8.0/24"), pfx("9.9.9.0/24")}}}, stats: map[string]int{}}
+	m, err := n.build()
+	require.NoError(t, err)
+	tcp := func(src, dst string) flow.Flow {
+		return flow.Flow{Protocol: flow.TCP, Src: netip.AddrPortFrom(ip(src), 50000), Dst: netip.AddrPortFrom(ip(dst), 443)}
+	}
+	for _, tc := range []struct {
+		name string
+		f    flow.Flow
+		want []string // the request's routing hops
+		ok   bool
+	}{
+		{"a /32 local route beats the /24 to the appliance", tcp("10.1.0.10", "10.1.1.10"),
+			[]string{"route-table rtb-a", "delivered eni-b"}, true},
+		{"the /24 sends the rest of the subnet through the appliance", tcp("10.1.0.10", "10.1.1.11"),
+			[]string{"route-table rtb-a", "network-interface eni-fw", "route-table vpc-1 UNKNOWN_DESTINATION"}, false},
+		{"a packet to the appliance itself arrives there", tcp("10.1.0.10", "10.1.1.20"),
+			[]string{"route-table rtb-a", "delivered eni-fw"}, true},
+		{"a blackhole /24 beats the default route", tcp("10.1.0.10", "198.51.100.9"),
+			[]string{"route-table rtb-a BLACKHOLE_ROUTE"}, false},
+		{"a CIDR route beats a prefix list of the same length", tcp("10.1.0.10", "8.8.8.8"),
+			[]string{"route-table rtb-a", "internet-gateway igw-1", "internet internet"}, true},
+		{"the prefix list's other entry is a blackhole", tcp("10.1.0.10", "9.9.9.9"),
+			[]string{"route-table rtb-a BLACKHOLE_ROUTE"}, false},
+		{"the main table routes only the VPC", tcp("10.1.1.10", "8.8.8.8"),
+			[]string{"route-table rtb-main NO_ROUTE"}, false},
+		{"inside a subnet, no table at all", tcp("10.1.1.10", "10.1.1.20"),
+			[]string{"delivered eni-fw"}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := n.refCheck(tc.f, n.sourceIface(tc.f.Src.Addr()))
+			short := make([]string, len(got.fwd))
+			for i, h := range got.fwd {
+				short[i] = strings.TrimSpace(fmt.Sprintf("%s %s %s", h.kind, h.id, h.code))
+			}
+			require.Equal(t, tc.want, short)
+			require.Equal(t, tc.ok, got.reachable)
+			r, err := m.CheckFlow(tc.f)
+			require.NoError(t, err)
+			fwd, err := routingHops(r.Forward)
+			require.NoError(t, err)
+			require.Equal(t, hopLines(got.fwd), hopLines(fwd), r.Text())
+			require.Equal(t, tc.ok, r.Reachable, r.Text())
+		})
+	}
+	internet := n.refCheck(tcp("10.1.0.10", "8.8.8.8"), "eni-a")
+	require.Equal(t, ip("203.0.113.10"), internet.fwd[2].pkt.Src.Addr(), "the internet gateway translates the source to the public IP")
 }
