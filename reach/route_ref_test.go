@@ -1,0 +1,902 @@
+package reach_test
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateful"
+	"github.com/reachsim/reachsim/firewall/stateless"
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sample"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// This file holds a slow, obviously correct reference for the routing
+// walk and a randomized test that demands the engine agree with it.
+//
+// The reference reads nothing but the plain data a design is built from
+// (the VPCs, subnets, route tables, gateways, interfaces and prefix lists
+// given to reach.NewBuilder) and keeps no index: every question ("which
+// table does this subnet use?", "who owns this address?", "which route
+// matches?") is answered by scanning those slices. It follows one packet
+// hop by hop:
+//
+//   - From a subnet, a packet to an address of that subnet is delivered
+//     by the VPC directly, without a route table. Any other packet is
+//     looked up in the subnet's table: its explicit association, else its
+//     VPC's main table.
+//   - A lookup tries every route of the table in turn and keeps the longest
+//     matching prefix. A prefix-list route matches with its longest
+//     matching entry. Ties: a route table holds one route per CIDR (the
+//     builder rejects duplicates); a CIDR route beats a prefix-list route
+//     of the same length (AWS, "Route priority": the static route takes
+//     priority over the prefix-list route); the generator never puts two
+//     prefix-list routes in one table, whose order AWS does not document.
+//     Every CIDR block of the VPC is routed "local" unless the table has a
+//     route for that very block (a local route, or one whose target
+//     replaced local's, as AWS allows for middleboxes).
+//   - local: the packet goes to whatever in the table's VPC owns its
+//     destination: an interface (delivered), a NAT gateway's private
+//     address (the reply of a session it translated goes back to the
+//     original source; anything else is refused, NAT_NO_INBOUND), or
+//     nothing (UNKNOWN_DESTINATION).
+//   - internet gateway: the source is translated from the interface's first
+//     private IPv4 address to its public IP, or from a public NAT
+//     gateway's private address to its public one; with neither the hop
+//     blocks (NO_PUBLIC_IP) but the walk goes on untranslated. A
+//     destination that is a public address in the design comes back in
+//     through the internet; a private one is not routed by the internet
+//     (PRIVATE_ADDRESS_ON_INTERNET); any other is a host on the internet.
+//   - from the internet: the destination's owner decides the VPC; its
+//     internet gateway (NO_INTERNET_GATEWAY without) translates a public
+//     address to the private one (NO_PUBLIC_IP for a private address, the
+//     walk going on), then the gateway's edge table routes the packet, or
+//     local delivery when it has none.
+//   - NAT gateway: the source becomes the gateway's private address, and
+//     the packet is routed from the gateway's subnet. Firewall endpoint:
+//     forwarded unchanged from the endpoint's subnet. Appliance interface:
+//     a packet addressed to it has arrived; any other is forwarded
+//     unchanged from its subnet.
+//   - blackhole route: dropped (BLACKHOLE_ROUTE); no matching route:
+//     NO_ROUTE.
+//   - loop: forwarding depends on nothing but the point (route table or
+//     middlebox) and the packet, so reaching a point a second time with the
+//     same packet is a loop (ROUTING_LOOP, at that point); as the engine,
+//     the walk also gives up after reachMaxSteps route lookups on a leg.
+//
+// The reply starts from where the request arrived, reversed, and is walked
+// the same way. A firewall endpoint crossed by the request but not by its
+// reversed reply (or the other way round) is asymmetric routing, once the
+// reply is traced. With every security group, network ACL and firewall
+// rule allowing everything, routing alone decides: the session works when
+// the request arrives and nothing on either leg blocks.
+
+// reachMaxSteps is the engine's bound on route lookups per leg (its
+// maxSteps), a safety net behind loop detection that the reference mirrors.
+const reachMaxSteps = 24
+
+// engineKeepsNATPublicSource mirrors a divergence of the engine from AWS,
+// reported rather than fixed here (this file changes no engine code): a
+// packet whose source is already a NAT gateway's public address (it left
+// through the internet gateway once, came back in to a public address of
+// its own VPC and is routed out again) leaves the internet gateway
+// "translated to" that same address, where AWS has no private-to-public
+// mapping for it and the reference would say NO_PUBLIC_IP. Set it false
+// once the engine drops such packets.
+const engineKeepsNATPublicSource = true
+
+// delivered is the pseudo-kind of the hop where a packet arrives at an
+// interface (the engine's last hop there: its security groups, inbound).
+const delivered reach.Kind = "delivered"
+
+// refHop is one routing hop: the component, the packet as it reached it,
+// and the code if it blocks.
+type refHop struct {
+	kind reach.Kind
+	id   string
+	pkt  flow.Flow
+	code reach.Code
+}
+
+func (h refHop) String() string {
+	s := fmt.Sprintf("%s %s [%s]", h.kind, h.id, h.pkt)
+	if h.code != "" {
+		s += " " + string(h.code)
+	}
+	return s
+}
+
+// refNet is a design as plain data.
+type refNet struct {
+	d     *sample.Design
+	lists []reach.PrefixList
+	stats map[string]int // what the lookups met, for the test's coverage check
+}
+
+// refNAT is a NAT gateway's translation on the request.
+type refNAT struct {
+	id   string
+	orig netip.AddrPort
+}
+
+// refPoint is a forwarding point met with a packet.
+type refPoint struct {
+	kind reach.Kind
+	id   string
+	pkt  flow.Flow
+}
+
+// refLeg walks one leg.
+type refLeg struct {
+	n        *refNet
+	reply    bool
+	hops     []refHop
+	points   []refPoint
+	lookups  int
+	nats     []refNAT // translations on this leg
+	fwdNATs  []refNAT // on the reply: the request's translations
+	arrived  bool
+	at       string // the interface arrived at; "" for the internet
+	pkt      flow.Flow
+	calls    int
+	crossing []int // indexes in hops of firewall endpoint crossings
+}
+
+func (l *refLeg) hop(kind reach.Kind, id string, pkt flow.Flow, code reach.Code) {
+	l.hops = append(l.hops, refHop{kind: kind, id: id, pkt: pkt, code: code})
+}
+
+func (l *refLeg) arrive(iface string, pkt flow.Flow) {
+	l.hop(delivered, iface, pkt, "")
+	l.arrived, l.at, l.pkt = true, iface, pkt
+}
+
+// met reports whether pkt already reached point (kind, id) on this leg,
+// recording it otherwise; a second meeting ends the leg as a loop.
+func (l *refLeg) met(kind reach.Kind, id string, pkt flow.Flow) bool {
+	p := refPoint{kind, id, pkt}
+	if slices.Contains(l.points, p) {
+		l.hop(kind, id, pkt, reach.RoutingLoop)
+		return true
+	}
+	l.points = append(l.points, p)
+	return false
+}
+
+// The design, by scanning.
+
+func (n *refNet) subnet(id string) reach.Subnet {
+	for _, s := range n.d.Subnets {
+		if s.ID == id {
+			return s
+		}
+	}
+	panic("no subnet " + id)
+}
+
+func (n *refNet) vpc(id string) reach.VPC {
+	for _, v := range n.d.VPCs {
+		if v.ID == id {
+			return v
+		}
+	}
+	panic("no VPC " + id)
+}
+
+func (n *refNet) table(id string) reach.RouteTable {
+	for _, rt := range n.d.RouteTables {
+		if rt.ID == id {
+			return rt
+		}
+	}
+	panic("no route table " + id)
+}
+
+func (n *refNet) iface(id string) reach.Interface {
+	for _, in := range n.d.Interfaces {
+		if in.ID == id {
+			return in
+		}
+	}
+	panic("no interface " + id)
+}
+
+func (n *refNet) nat(id string) reach.NATGateway {
+	for _, g := range n.d.NATGateways {
+		if g.ID == id {
+			return g
+		}
+	}
+	panic("no NAT gateway " + id)
+}
+
+func (n *refNet) endpointSubnet(id string) string {
+	for _, f := range n.d.Firewalls {
+		for _, e := range f.Endpoints {
+			if e.ID == id {
+				return e.Subnet
+			}
+		}
+	}
+	panic("no firewall endpoint " + id)
+}
+
+func (n *refNet) list(id string) []netip.Prefix {
+	for _, l := range n.lists {
+		if l.ID == id {
+			return l.Entries
+		}
+	}
+	panic("no prefix list " + id)
+}
+
+func (n *refNet) igwOf(vpc string) (string, bool) {
+	for _, g := range n.d.InternetGateways {
+		if g.VPC == vpc {
+			return g.ID, true
+		}
+	}
+	return "", false
+}
+
+func (n *refNet) edgeTable(igw string) (reach.RouteTable, bool) {
+	for _, rt := range n.d.RouteTables {
+		if slices.Contains(rt.Gateways, igw) {
+			return rt, true
+		}
+	}
+	return reach.RouteTable{}, false
+}
+
+func inSubnet(s reach.Subnet, a netip.Addr) bool {
+	return slices.ContainsFunc(s.CIDRs, func(c netip.Prefix) bool { return c.Contains(a) })
+}
+
+// firstV4 is the interface's first private IPv4 address, the one its
+// public IP maps to.
+func firstV4(in reach.Interface) netip.Addr {
+	for _, a := range in.PrivateIPs {
+		if a.Is4() {
+			return a
+		}
+	}
+	return netip.Addr{}
+}
+
+// bestRoute tries every route of rt and keeps the longest match.
+func (n *refNet) bestRoute(rt reach.RouteTable, dst netip.Addr) (reach.Route, bool) {
+	routes := slices.Clone(rt.Routes)
+	for _, c := range n.vpc(rt.VPC).CIDRs {
+		if !slices.ContainsFunc(routes, func(r reach.Route) bool { return r.PrefixList == "" && r.Destination.Masked() == c.Masked() }) {
+			routes = append(routes, reach.Route{Destination: c, Target: reach.TargetLocal})
+		}
+	}
+	var best reach.Route
+	bits := -1
+	for _, r := range routes {
+		ps := []netip.Prefix{r.Destination}
+		if r.PrefixList != "" {
+			ps = n.list(r.PrefixList)
+		}
+		for _, p := range ps {
+			if !p.Masked().Contains(dst) {
+				continue
+			}
+			if p.Bits() == bits && best.PrefixList != "" && r.PrefixList == "" {
+				n.stats["a CIDR route beats a prefix list of equal length"]++
+			}
+			if p.Bits() > bits || (p.Bits() == bits && best.PrefixList != "" && r.PrefixList == "") {
+				best, bits = r, p.Bits()
+			}
+		}
+	}
+	if bits >= 0 && best.Target != reach.TargetLocal && slices.Contains(n.vpc(rt.VPC).CIDRs, best.Destination) {
+		n.stats["a middlebox replaces the local route"]++
+	}
+	return best, bits >= 0
+}
+
+// The walk.
+
+// fromSubnet sends pkt on from subnet id.
+func (l *refLeg) fromSubnet(pkt flow.Flow, id string) {
+	if l.calls++; l.calls > 1000 {
+		panic("the reference walks forever")
+	}
+	s := l.n.subnet(id)
+	if inSubnet(s, pkt.Dst.Addr()) {
+		l.local(pkt, s.VPC)
+		return
+	}
+	rt := s.RouteTable
+	if rt == "" {
+		rt = l.n.vpc(s.VPC).MainRouteTable
+	}
+	l.lookup(pkt, l.n.table(rt))
+}
+
+func (l *refLeg) lookup(pkt flow.Flow, rt reach.RouteTable) {
+	if slices.Contains(l.points, refPoint{reach.KindRouteTable, rt.ID, pkt}) {
+		l.hop(reach.KindRouteTable, rt.ID, pkt, reach.RoutingLoop)
+		return
+	}
+	if l.lookups++; l.lookups > reachMaxSteps {
+		l.n.stats["the lookup bound"]++
+		l.hop(reach.KindRouteTable, rt.ID, pkt, reach.RoutingLoop)
+		return
+	}
+	r, ok := l.n.bestRoute(rt, pkt.Dst.Addr())
+	switch {
+	case !ok:
+		l.hop(reach.KindRouteTable, rt.ID, pkt, reach.NoRoute)
+		return
+	case r.Target == reach.TargetBlackhole:
+		l.hop(reach.KindRouteTable, rt.ID, pkt, reach.BlackholeRoute)
+		return
+	}
+	l.points = append(l.points, refPoint{reach.KindRouteTable, rt.ID, pkt})
+	l.hop(reach.KindRouteTable, rt.ID, pkt, "")
+	switch r.Target {
+	case reach.TargetLocal:
+		l.local(pkt, rt.VPC)
+	case reach.TargetInternetGateway:
+		l.toInternet(pkt, rt.VPC)
+	case reach.TargetNATGateway:
+		l.viaNAT(pkt, l.n.nat(r.TargetID))
+	case reach.TargetFirewallEndpoint:
+		if !l.met(reach.KindFirewall, r.TargetID, pkt) {
+			l.crossing = append(l.crossing, len(l.hops))
+			l.hop(reach.KindFirewall, r.TargetID, pkt, "")
+			l.fromSubnet(pkt, l.n.endpointSubnet(r.TargetID))
+		}
+	case reach.TargetInterface:
+		in := l.n.iface(r.TargetID)
+		switch {
+		case l.met(reach.KindInterface, in.ID, pkt):
+		case slices.Contains(in.PrivateIPs, pkt.Dst.Addr()):
+			l.arrive(in.ID, pkt)
+		default:
+			l.hop(reach.KindInterface, in.ID, pkt, "")
+			l.fromSubnet(pkt, in.Subnet)
+		}
+	default:
+		panic("unknown target " + r.Target.String())
+	}
+}
+
+// local delivers pkt to the owner of its destination inside vpc.
+func (l *refLeg) local(pkt flow.Flow, vpc string) {
+	dst := pkt.Dst.Addr()
+	for _, in := range l.n.d.Interfaces {
+		if l.n.subnet(in.Subnet).VPC == vpc && slices.Contains(in.PrivateIPs, dst) {
+			l.arrive(in.ID, pkt)
+			return
+		}
+	}
+	for _, g := range l.n.d.NATGateways {
+		if l.n.subnet(g.Subnet).VPC != vpc || g.PrivateIP != dst {
+			continue
+		}
+		if l.reply {
+			for _, rec := range l.fwdNATs {
+				if rec.id == g.ID {
+					l.hop(reach.KindNATGateway, g.ID, pkt, "")
+					pkt.Dst = rec.orig
+					l.fromSubnet(pkt, g.Subnet)
+					return
+				}
+			}
+		}
+		l.hop(reach.KindNATGateway, g.ID, pkt, reach.NATNoInbound)
+		return
+	}
+	l.hop(reach.KindRouteTable, vpc, pkt, reach.UnknownDestination)
+}
+
+func (l *refLeg) viaNAT(pkt flow.Flow, g reach.NATGateway) {
+	if l.met(reach.KindNATGateway, g.ID, pkt) {
+		return
+	}
+	if !g.PrivateIP.Is4() || !pkt.Src.Addr().Is4() {
+		l.hop(reach.KindNATGateway, g.ID, pkt, reach.NoRoute)
+		return
+	}
+	l.hop(reach.KindNATGateway, g.ID, pkt, "")
+	l.nats = append(l.nats, refNAT{id: g.ID, orig: pkt.Src})
+	pkt.Src = netip.AddrPortFrom(g.PrivateIP, pkt.Src.Port())
+	l.fromSubnet(pkt, g.Subnet)
+}
+
+// isPublic reports whether a is a public address of the design (an
+// interface's public IP or a NAT gateway's).
+func (n *refNet) isPublic(a netip.Addr) bool {
+	for _, in := range n.d.Interfaces {
+		if in.PublicIP == a {
+			return true
+		}
+	}
+	for _, g := range n.d.NATGateways {
+		if g.PublicIP.IsValid() && g.PublicIP == a {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *refLeg) toInternet(pkt flow.Flow, vpc string) {
+	igw, _ := l.n.igwOf(vpc) // the builder checks that a route's gateway is the VPC's
+	src := pkt.Src.Addr()
+	var code reach.Code
+	out := pkt
+	if src.Is4() {
+		var public netip.Addr
+		for _, in := range l.n.d.Interfaces {
+			if l.n.subnet(in.Subnet).VPC == vpc && in.PublicIP.IsValid() && firstV4(in) == src {
+				public = in.PublicIP
+			}
+		}
+		for _, g := range l.n.d.NATGateways {
+			if l.n.subnet(g.Subnet).VPC == vpc && g.PublicIP.IsValid() && (g.PrivateIP == src || engineKeepsNATPublicSource && g.PublicIP == src) {
+				public = g.PublicIP
+			}
+		}
+		if public.IsValid() {
+			out.Src = netip.AddrPortFrom(public, pkt.Src.Port())
+		} else {
+			code = reach.NoPublicIP
+		}
+	}
+	l.hop(reach.KindInternetGateway, igw, pkt, code)
+	dst := out.Dst.Addr()
+	otherV6 := dst.Is6() && slices.ContainsFunc(l.n.d.Interfaces, func(in reach.Interface) bool {
+		return slices.Contains(in.PrivateIPs, dst) && l.n.subnet(in.Subnet).VPC != vpc
+	})
+	switch {
+	case l.n.isPublic(dst) || otherV6:
+		l.fromInternet(out)
+	case dst.IsPrivate() || dst.IsLoopback() || dst.IsLinkLocalUnicast() || !dst.IsGlobalUnicast():
+		l.hop(reach.KindInternet, "internet", out, reach.PrivateAddressOnInternet)
+	default:
+		l.hop(reach.KindInternet, "internet", out, "")
+		l.arrived, l.pkt = true, out
+	}
+}
+
+func (l *refLeg) fromInternet(pkt flow.Flow) {
+	dst := pkt.Dst.Addr()
+	var vpc string
+	var private netip.Addr
+	for _, in := range l.n.d.Interfaces {
+		switch {
+		case in.PublicIP.IsValid() && in.PublicIP == dst:
+			vpc, private = l.n.subnet(in.Subnet).VPC, firstV4(in)
+		case slices.Contains(in.PrivateIPs, dst):
+			vpc = l.n.subnet(in.Subnet).VPC
+			if dst.Is6() {
+				private = dst
+			}
+		}
+	}
+	for _, g := range l.n.d.NATGateways {
+		if g.PublicIP.IsValid() && g.PublicIP == dst {
+			vpc, private = l.n.subnet(g.Subnet).VPC, g.PrivateIP
+		}
+	}
+	if vpc == "" {
+		l.hop(reach.KindInternet, "internet", pkt, reach.UnknownDestination)
+		return
+	}
+	igw, ok := l.n.igwOf(vpc)
+	if !ok {
+		l.hop(reach.KindInternetGateway, vpc, pkt, reach.NoInternetGateway)
+		return
+	}
+	var code reach.Code
+	if !private.IsValid() {
+		code, private = reach.NoPublicIP, dst
+	}
+	l.hop(reach.KindInternetGateway, igw, pkt, code)
+	pkt.Dst = netip.AddrPortFrom(private, pkt.Dst.Port())
+	if rt, ok := l.n.edgeTable(igw); ok {
+		l.lookup(pkt, rt)
+		return
+	}
+	l.local(pkt, vpc)
+}
+
+// refSession is the reference's answer: the routing hops of both legs and
+// whether the session works.
+type refSession struct {
+	fwd, ret  []refHop
+	reachable bool
+	elsewhere bool // the reply arrives, but not at the request's source
+}
+
+// refCheck walks f from the interface src ("" for a host on the internet)
+// and back.
+func (n *refNet) refCheck(f flow.Flow, src string) refSession {
+	fw := &refLeg{n: n}
+	if src != "" {
+		fw.fromSubnet(f, n.iface(src).Subnet)
+	} else {
+		fw.fromInternet(f)
+	}
+	out := refSession{fwd: fw.hops}
+	if !fw.arrived {
+		return out
+	}
+	rw := &refLeg{n: n, reply: true, fwdNATs: fw.nats}
+	reply := fw.pkt.Reverse()
+	if fw.at != "" {
+		rw.fromSubnet(reply, n.iface(fw.at).Subnet)
+	} else {
+		rw.fromInternet(reply)
+	}
+	out.ret = rw.hops
+	out.elsewhere = rw.arrived && rw.pkt.Dst != f.Src
+	// Each reply crossing of an endpoint answers the request's crossing
+	// of that endpoint whose packet it reverses; what is left over
+	// crossed one way only.
+	paired := map[int]bool{}
+	for _, ri := range rw.crossing {
+		rh := &out.ret[ri]
+		j := slices.IndexFunc(fw.crossing, func(fi int) bool {
+			fh := out.fwd[fi]
+			return !paired[fi] && fh.id == rh.id && fh.pkt.Reverse() == rh.pkt
+		})
+		if j < 0 {
+			rh.code = reach.AsymmetricRoute
+			continue
+		}
+		paired[fw.crossing[j]] = true
+	}
+	for _, fi := range fw.crossing {
+		if !paired[fi] {
+			out.fwd[fi].code = reach.AsymmetricRoute
+		}
+	}
+	out.reachable = true
+	for _, h := range slices.Concat(out.fwd, out.ret) {
+		if h.code != "" {
+			out.reachable = false
+		}
+	}
+	return out
+}
+
+// routingHops projects an engine leg onto its routing hops, failing on a
+// block of a layer the generated designs leave open.
+func routingHops(leg []reach.Hop) ([]refHop, error) {
+	var out []refHop
+	for i, h := range leg {
+		code := reach.Code(strings.TrimPrefix(string(h.Code), "RETURN_"))
+		switch h.Kind {
+		case reach.KindRouteTable, reach.KindInternetGateway, reach.KindNATGateway, reach.KindFirewall, reach.KindInterface, reach.KindInternet:
+			if h.Kind == reach.KindFirewall && code != "" && code != reach.AsymmetricRoute && code != reach.RoutingLoop {
+				return nil, fmt.Errorf("%s hop %d: firewall %s blocks (%s) though its policy passes everything", h.Leg, i+1, h.ID, code)
+			}
+			out = append(out, refHop{kind: h.Kind, id: h.ID, pkt: h.Packet, code: code})
+		case reach.KindSecurityGroups:
+			if code != "" {
+				return nil, fmt.Errorf("%s hop %d: security groups block (%s) though they allow everything", h.Leg, i+1, code)
+			}
+			if i == len(leg)-1 && h.Direction == flow.Inbound {
+				out = append(out, refHop{kind: delivered, id: h.Name, pkt: h.Packet})
+			}
+		default:
+			if code != "" {
+				return nil, fmt.Errorf("%s hop %d: %s %s blocks (%s) though it allows everything", h.Leg, i+1, h.Kind, h.ID, code)
+			}
+		}
+	}
+	return out, nil
+}
+
+// openDesign is a random design of walk_random_test.go's generator with
+// every security group, network ACL and firewall policy allowing
+// everything, some routes to prefix lists, local routes whose target a
+// middlebox replaced, and secondary private addresses, so that routing
+// alone decides.
+func openDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
+	g := randomWalkDesign(rand.New(rand.NewPCG(seed, 10)))
+	rng := rand.New(rand.NewPCG(seed, 11))
+	d := g.d
+	open := []sg.Rule{
+		{Direction: flow.Inbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4},
+		{Direction: flow.Outbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4},
+	}
+	for i := range d.Groups {
+		d.Groups[i].Rules = slices.Clone(open)
+	}
+	for i := range d.Subnets {
+		d.Subnets[i].ACL = "" // the VPC's default ACL, which allows everything
+	}
+	pass := stateless.DefaultAction{Action: flow.Forward}
+	for i := range d.Firewalls {
+		d.Firewalls[i].Policy = firewall.Policy{Name: "pass-all", Stateless: stateless.Config{Default: pass, FragmentDefault: pass},
+			Stateful: stateful.Config{Order: stateful.DefaultActionOrder}}
+	}
+	n = &refNet{d: d}
+	// Addresses a flow may use: every address in the design, addresses
+	// inside a subnet that nothing owns, private and public ones outside;
+	// a flow starts at an interface's private address or outside.
+	addrs := []netip.Addr{netip.MustParseAddr("198.51.100.7"), netip.MustParseAddr("8.8.8.8"), netip.MustParseAddr("203.0.113.250"),
+		netip.MustParseAddr("192.168.7.7"), netip.MustParseAddr("10.200.0.1")}
+	for i := range d.Interfaces {
+		in := &d.Interfaces[i]
+		if rng.Float64() < 0.15 {
+			a := in.PrivateIPs[0].As4()
+			a[3] += 190
+			in.PrivateIPs = append(in.PrivateIPs, netip.AddrFrom4(a))
+		}
+		addrs = append(addrs, in.PrivateIPs...)
+		srcs = append(srcs, in.PrivateIPs...)
+		if in.PublicIP.IsValid() {
+			addrs = append(addrs, in.PublicIP)
+		}
+	}
+	for _, ng := range d.NATGateways {
+		addrs = append(addrs, ng.PrivateIP)
+		if ng.PublicIP.IsValid() {
+			addrs = append(addrs, ng.PublicIP)
+		}
+	}
+	var subnets []netip.Prefix
+	for _, s := range d.Subnets {
+		a := s.CIDRs[0].Addr().As4()
+		a[3] = 77
+		addrs = append(addrs, netip.AddrFrom4(a))
+		subnets = append(subnets, s.CIDRs[0])
+	}
+	// Prefix lists over the subnets and the outside, some entries nested
+	// or equal to a CIDR route's destination, to try the tie rule.
+	outside := []netip.Prefix{netip.MustParsePrefix("8.8.0.0/16"), netip.MustParsePrefix("8.0.0.0/8"), netip.MustParsePrefix("203.0.113.0/24"),
+		netip.MustParsePrefix("203.0.113.240/28"), netip.MustParsePrefix("0.0.0.0/1")}
+	for k := range 2 {
+		l := reach.PrefixList{ID: fmt.Sprintf("pl-%d", k)}
+		for range 1 + rng.IntN(3) {
+			pool := outside
+			if rng.Float64() < 0.5 {
+				pool = subnets
+			}
+			if e := pool[rng.IntN(len(pool))]; !slices.Contains(l.Entries, e) {
+				l.Entries = append(l.Entries, e)
+			}
+			if rng.Float64() < 0.3 {
+				l.Entries = append(l.Entries, netip.PrefixFrom(subnets[rng.IntN(len(subnets))].Addr(), 16).Masked())
+			}
+		}
+		n.lists = append(n.lists, l)
+	}
+	for i := range d.RouteTables {
+		rt := &d.RouteTables[i]
+		if len(rt.Routes) == 0 || rt.Gateways != nil {
+			continue
+		}
+		// Retarget a copy of one of its routes: to a prefix list, or to
+		// the VPC's own CIDR (a middlebox replacing local).
+		r := rt.Routes[rng.IntN(len(rt.Routes))]
+		switch {
+		case r.Target == reach.TargetLocal:
+		case rng.Float64() < 0.4:
+			r.Destination, r.PrefixList = netip.Prefix{}, n.lists[rng.IntN(len(n.lists))].ID
+			rt.Routes = append(rt.Routes, r)
+		case rng.Float64() < 0.15 && (r.Target == reach.TargetInterface || r.Target == reach.TargetFirewallEndpoint):
+			// AWS lets a network interface or a (firewall) endpoint
+			// replace the local route's target.
+			cidr := n.vpc(rt.VPC).CIDRs[0]
+			if !slices.ContainsFunc(rt.Routes, func(x reach.Route) bool { return x.Destination == cidr }) {
+				r.Destination = cidr
+				rt.Routes = append(rt.Routes, r)
+			}
+		}
+	}
+	srcs = append(srcs, addrs[:5]...)
+	return n, srcs, addrs
+}
+
+func (n *refNet) build() (*reach.Model, error) {
+	return n.d.Builder().AddPrefixList(n.lists...).Build()
+}
+
+// randomFlow picks a flow between the design's addresses.
+func randomFlow(rng *rand.Rand, srcs, dsts []netip.Addr) flow.Flow {
+	src, dst := srcs[rng.IntN(len(srcs))], dsts[rng.IntN(len(dsts))]
+	switch rng.IntN(4) {
+	case 0:
+		return flow.Flow{Protocol: flow.ICMP, Src: netip.AddrPortFrom(src, 0), Dst: netip.AddrPortFrom(dst, 0), ICMPType: flow.ICMPEchoRequest}
+	case 1:
+		return flow.Flow{Protocol: flow.UDP, Src: netip.AddrPortFrom(src, 40000), Dst: netip.AddrPortFrom(dst, 53)}
+	}
+	return flow.Flow{Protocol: flow.TCP, Src: netip.AddrPortFrom(src, reach.DefaultSourcePort), Dst: netip.AddrPortFrom(dst, 443)}
+}
+
+// sourceIface is the interface whose private address src is, "" if none.
+func (n *refNet) sourceIface(src netip.Addr) string {
+	for _, in := range n.d.Interfaces {
+		if slices.Contains(in.PrivateIPs, src) {
+			return in.ID
+		}
+	}
+	return ""
+}
+
+func TestRoutingWalkAgreesWithSlowReference(t *testing.T) {
+	designs, flows := 400, 60
+	if testing.Short() {
+		designs = 80
+	}
+	start := time.Now()
+	stats := map[string]int{}
+	for seed := range uint64(designs) {
+		n, srcs, dsts := openDesign(seed)
+		n.stats = stats
+		m, err := n.build()
+		require.NoError(t, err, "seed %d: the generator makes valid designs", seed)
+		rng := rand.New(rand.NewPCG(seed, 12))
+		for range flows {
+			f := randomFlow(rng, srcs, dsts)
+			r, err := m.CheckFlow(f)
+			if errors.Is(err, reach.ErrQuery) {
+				stats["not a question (skipped)"]++
+				continue
+			}
+			require.NoError(t, err, "seed %d: %s", seed, f)
+			stats["checked"]++
+			want := n.refCheck(f, n.sourceIface(f.Src.Addr()))
+			fwd, err := routingHops(r.Forward)
+			require.NoError(t, err, "seed %d: %s\n%s", seed, f, r.Text())
+			ret, err := routingHops(r.Return)
+			require.NoError(t, err, "seed %d: %s\n%s", seed, f, r.Text())
+			explain := func(leg string) string {
+				return fmt.Sprintf("seed %d, %s: the %s legs differ\nreference forward:\n  %s\nreference return:\n  %s\nengine:\n%s",
+					seed, f, leg, hopLines(want.fwd), hopLines(want.ret), r.Text())
+			}
+			// Compared cheaply first: the messages cost more than the check.
+			if !slices.Equal(want.fwd, fwd) {
+				require.Equal(t, hopLines(want.fwd), hopLines(fwd), explain("forward"))
+			}
+			if !slices.Equal(want.ret, ret) {
+				require.Equal(t, hopLines(want.ret), hopLines(ret), explain("return"))
+			}
+			if want.reachable != r.Reachable {
+				require.Equal(t, want.reachable, r.Reachable, explain("verdicts of the"))
+			}
+			elsewhere := slices.ContainsFunc(r.Warnings, func(w string) bool { return strings.HasPrefix(w, "the reply arrives at") })
+			if want.elsewhere != elsewhere {
+				require.Equal(t, want.elsewhere, elsewhere, explain("reply ends of the"))
+			}
+			if elsewhere {
+				stats["the reply arrives elsewhere"]++
+			}
+			if r.Reachable {
+				stats["reachable"]++
+			}
+			for _, h := range slices.Concat(want.fwd, want.ret) {
+				if h.code != "" {
+					stats[string(h.code)]++
+				}
+				if h.kind != reach.KindRouteTable {
+					stats[string(h.kind)]++
+				}
+			}
+			for _, h := range slices.Concat(r.Forward, r.Return) {
+				if h.Kind == reach.KindRouteTable && strings.Contains(h.Rule, "pl-") {
+					stats["prefix-list route"]++
+				}
+			}
+		}
+	}
+	t.Logf("%d designs, %d flows each, in %s: %v", designs, flows, time.Since(start).Round(time.Millisecond), stats)
+	for _, want := range []string{"reachable", "prefix-list route", "a CIDR route beats a prefix list of equal length", "a middlebox replaces the local route", string(reach.NoRoute), string(reach.BlackholeRoute), string(reach.RoutingLoop),
+		string(reach.UnknownDestination), string(reach.NATNoInbound), string(reach.NoPublicIP), string(reach.PrivateAddressOnInternet),
+		string(reach.AsymmetricRoute), string(reach.KindNATGateway), string(reach.KindFirewall), string(reach.KindInterface),
+		string(reach.KindInternetGateway), string(delivered)} {
+		require.Positive(t, stats[want], "the generated designs exercise %s", want)
+	}
+}
+
+func hopLines(hs []refHop) string {
+	lines := make([]string, len(hs))
+	for i, h := range hs {
+		lines[i] = h.String()
+	}
+	return strings.Join(lines, "\n  ")
+}
+
+// TestSlowRoutingReference pins the reference itself on a small design
+// whose answers are worked out by hand (and checks that the engine gives
+// them too): a more specific route wins, a CIDR route beats a prefix list
+// of the same length, blackholes and missing routes stop the packet, an
+// appliance forwards it, the internet gateway translates the source.
+func TestSlowRoutingReference(t *testing.T) {
+	pfx := netip.MustParsePrefix
+	ip := netip.MustParseAddr
+	d := &sample.Design{
+		VPCs:             []reach.VPC{{ID: "vpc-1", CIDRs: []netip.Prefix{pfx("10.1.0.0/16")}, MainRouteTable: "rtb-main", DefaultACL: "acl-1"}},
+		InternetGateways: []reach.InternetGatewaySpec{{ID: "igw-1", VPC: "vpc-1"}},
+		RouteTables: []reach.RouteTable{
+			{ID: "rtb-main", VPC: "vpc-1"},
+			{ID: "rtb-a", VPC: "vpc-1", Routes: []reach.Route{
+				{PrefixList: "pl-x", Target: reach.TargetBlackhole, TargetID: "eni-gone"},
+				{Destination: pfx("0.0.0.0/0"), Target: reach.TargetInternetGateway, TargetID: "igw-1"},
+				{Destination: pfx("10.1.1.0/24"), Target: reach.TargetInterface, TargetID: "eni-fw"},
+				{Destination: pfx("10.1.1.10/32"), Target: reach.TargetLocal},
+				{Destination: pfx("198.51.100.0/24"), Target: reach.TargetBlackhole, TargetID: "nat-gone"},
+				{Destination: pfx("8.8.8.0/24"), Target: reach.TargetInternetGateway, TargetID: "igw-1"},
+			}},
+		},
+		ACLs: []nacl.ACL{nacl.NewDefault("acl-1", "vpc-1", false)},
+		Subnets: []reach.Subnet{
+			{ID: "subnet-a", VPC: "vpc-1", CIDRs: []netip.Prefix{pfx("10.1.0.0/24")}, RouteTable: "rtb-a"},
+			{ID: "subnet-b", VPC: "vpc-1", CIDRs: []netip.Prefix{pfx("10.1.1.0/24")}},
+		},
+		Groups: []sg.Group{{ID: "sg-open", Rules: []sg.Rule{
+			{Direction: flow.Inbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4},
+			{Direction: flow.Outbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4},
+		}}},
+		Interfaces: []reach.Interface{
+			{ID: "eni-a", Subnet: "subnet-a", PrivateIPs: []netip.Addr{ip("10.1.0.10")}, PublicIP: ip("203.0.113.10"), Groups: []string{"sg-open"}},
+			{ID: "eni-b", Subnet: "subnet-b", PrivateIPs: []netip.Addr{ip("10.1.1.10")}, Groups: []string{"sg-open"}},
+			{ID: "eni-fw", Subnet: "subnet-b", PrivateIPs: []netip.Addr{ip("10.1.1.20")}, Groups: []string{"sg-open"}},
+		},
+	}
+	n := &refNet{d: d, lists: []reach.PrefixList{{ID: "pl-x", Entries: []netip.Prefix{pfx("8.8.8.0/24"), pfx("9.9.9.0/24")}}}, stats: map[string]int{}}
+	m, err := n.build()
+	require.NoError(t, err)
+	tcp := func(src, dst string) flow.Flow {
+		return flow.Flow{Protocol: flow.TCP, Src: netip.AddrPortFrom(ip(src), 50000), Dst: netip.AddrPortFrom(ip(dst), 443)}
+	}
+	for _, tc := range []struct {
+		name string
+		f    flow.Flow
+		want []string // the request's routing hops
+		ok   bool
+	}{
+		{"a /32 local route beats the /24 to the appliance", tcp("10.1.0.10", "10.1.1.10"),
+			[]string{"route-table rtb-a", "delivered eni-b"}, true},
+		{"the /24 sends the rest of the subnet through the appliance", tcp("10.1.0.10", "10.1.1.11"),
+			[]string{"route-table rtb-a", "network-interface eni-fw", "route-table vpc-1 UNKNOWN_DESTINATION"}, false},
+		{"a packet to the appliance itself arrives there", tcp("10.1.0.10", "10.1.1.20"),
+			[]string{"route-table rtb-a", "delivered eni-fw"}, true},
+		{"a blackhole /24 beats the default route", tcp("10.1.0.10", "198.51.100.9"),
+			[]string{"route-table rtb-a BLACKHOLE_ROUTE"}, false},
+		{"a CIDR route beats a prefix list of the same length", tcp("10.1.0.10", "8.8.8.8"),
+			[]string{"route-table rtb-a", "internet-gateway igw-1", "internet internet"}, true},
+		{"the prefix list's other entry is a blackhole", tcp("10.1.0.10", "9.9.9.9"),
+			[]string{"route-table rtb-a BLACKHOLE_ROUTE"}, false},
+		{"the main table routes only the VPC", tcp("10.1.1.10", "8.8.8.8"),
+			[]string{"route-table rtb-main NO_ROUTE"}, false},
+		{"inside a subnet, no table at all", tcp("10.1.1.10", "10.1.1.20"),
+			[]string{"delivered eni-fw"}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := n.refCheck(tc.f, n.sourceIface(tc.f.Src.Addr()))
+			short := make([]string, len(got.fwd))
+			for i, h := range got.fwd {
+				short[i] = strings.TrimSpace(fmt.Sprintf("%s %s %s", h.kind, h.id, h.code))
+			}
+			require.Equal(t, tc.want, short)
+			require.Equal(t, tc.ok, got.reachable)
+			r, err := m.CheckFlow(tc.f)
+			require.NoError(t, err)
+			fwd, err := routingHops(r.Forward)
+			require.NoError(t, err)
+			require.Equal(t, hopLines(got.fwd), hopLines(fwd), r.Text())
+			require.Equal(t, tc.ok, r.Reachable, r.Text())
+		})
+	}
+	internet := n.refCheck(tcp("10.1.0.10", "8.8.8.8"), "eni-a")
+	require.Equal(t, ip("203.0.113.10"), internet.fwd[2].pkt.Src.Addr(), "the internet gateway translates the source to the public IP")
+}
