@@ -302,7 +302,9 @@ func (b *binder) list(id string) (peerMatcher, error) {
 // invalid rules (a TCP or UDP rule without Ports among them), duplicate or
 // empty group IDs, mixed flavours (Alibaba requires all groups of an
 // interface to be of one type; AWS and Alibaba do not mix), and references
-// the resolver does not know.
+// the resolver does not know. A reference to a group whose members the
+// input does not hold (the resolver answers [*UnknownMembers]) is accepted
+// in AWS groups (see [UnknownMembers]) and rejected in Alibaba Cloud's.
 func Compile(groups []Group, res Resolver) (*Evaluator, error) {
 	var gr GroupResolver
 	if res != nil {
