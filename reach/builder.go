@@ -560,11 +560,7 @@ func (b *Builder) buildInterfaces(p *problems, m *Model) {
 		}
 		for j, g := range in.Groups {
 			if _, ok := m.groups[g]; !ok {
-				why := "unknown security group"
-				if m.unresolved[g] {
-					why = "unknown security group: an interface's own groups must be in the design, not declared unresolved"
-				}
-				p.add(in.ID, path("interfaces", i, fmt.Sprintf("Groups[%d]", j)), g, "%s", why)
+				p.add(in.ID, path("interfaces", i, fmt.Sprintf("Groups[%d]", j)), g, "unknown security group") // declared unresolved or not
 				continue
 			}
 			for _, a := range in.PrivateIPs {
