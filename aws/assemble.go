@@ -178,6 +178,7 @@ func (l *loader) builder() (*reach.Builder, where) {
 		w["prefixLists"] = append(w["prefixLists"], p)
 	}
 	b.AddSecurityGroup(out.groups...)
+	b.AddUnresolvedGroup(out.unresolved...)
 	w["groups"] = out.groupAt
 	for _, e := range out.ifaces {
 		p := placed{base: e.at}

@@ -104,12 +104,21 @@
 //     nat-… and eni-… are modelled, a route in state blackhole becomes a
 //     [reach.TargetBlackhole] route. Routes to anything else (transit gateways, peering
 //     connections, virtual private gateways, egress-only internet gateways,
-//     VPC endpoints that are not firewall endpoints...) are skipped with a
-//     warning: the table's other routes then answer for those addresses.
+//     VPC endpoints that are not firewall endpoints...) are kept as
+//     [reach.TargetUnmodelled] routes, with a warning: longest prefix match
+//     selects them as AWS would, and a query they route is indeterminate
+//     ([reach.UnmodelledTarget]), never answered by a less specific route.
+//     Only such a route by a prefix list that is not in the input is left
+//     out (which addresses it covers is unknown), with a warning.
 //   - Network ACLs: IsDefault makes an ACL its VPC's default; Associations
 //     give each subnet its ACL. The "*" entries (32767, 32768) are implicit.
 //   - NAT gateways in state available are modelled with their primary
 //     address (PrivateIp, PublicIp); others are a warning.
+//   - A security group rule that references a group no file holds (a group
+//     in a peered VPC or another account) is a warning, once per group, and
+//     the group is declared unresolved ([reach.Builder.AddUnresolvedGroup]):
+//     a query only such a rule could allow is indeterminate
+//     ([reach.SGIndeterminate]); nothing else changes.
 //   - Prefix lists: a file with both PrefixLists (one list) and Entries, or
 //     an Entries-only file whose name holds the list's ID (pl-….json). A list
 //     that rules or routes reference but whose entries are not in the input
@@ -140,8 +149,8 @@
 // in the input (a route table or network ACL associated with an unknown
 // subnet, a firewall policy or rule group ARN). When there are none, every
 // fault [reach.Builder.Build] finds: a subnet whose VPC, an interface whose
-// security group, a route whose NAT gateway, a rule whose referenced group
-// is not in the input, and the rest. Build's sentinels ([reach.ErrTopology], the
+// security group, a route whose NAT gateway is not in the input, and the
+// rest. Build's sentinels ([reach.ErrTopology], the
 // packages' own) stay reachable with errors.Is. The report is returned even
 // when the load fails.
 //

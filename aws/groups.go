@@ -119,4 +119,27 @@ func (l *loader) assembleGroups() {
 	}
 	l.report.Counts["security-groups"] = len(out.groups)
 	l.report.Counts["security-group-rules"] = nRules
+	l.unresolvedReferences(ids)
+}
+
+// unresolvedReferences warns, once per group, of the groups rules
+// reference that no file holds (in a peered VPC or another account, or
+// not dumped), and declares them to the builder: a query only such a rule
+// could allow is indeterminate, never an error for the whole input.
+func (l *loader) unresolvedReferences(held map[string]bool) {
+	out := &l.out
+	warned := map[string]bool{}
+	for gi, g := range out.groups {
+		for ri, r := range g.Rules {
+			ref := r.Peer.Group
+			if r.Peer.Kind != sg.PeerGroup || held[ref] || warned[ref] {
+				continue
+			}
+			warned[ref] = true
+			out.unresolved = append(out.unresolved, ref)
+			at := out.groupAt[gi].lookup(fmt.Sprintf("Rules[%d]", ri))
+			l.warn(at, "security group %s (referenced by %s rule %s) is not in the input (a group in a peered VPC or another account?): queries only its rules could allow are indeterminate (exit status 3); add it with aws ec2 describe-security-groups --group-ids %s where it lives",
+				ref, g.ID, r.Label(ri), ref)
+		}
+	}
 }

@@ -293,15 +293,16 @@ func TestLoadShopDump(t *testing.T) {
 		dir + `nat-gateways.json: NatGateways[1]: NAT gateway nat-0aa11bb22cc33dd44 is "pending", not available: left out`,
 		dir + `network-interfaces.json: NetworkInterfaces[4]: network interface eni-06f7a8b9c0d1e2f35 of a Network Load Balancer left out: reachsim does not model it`,
 		dir + `network-interfaces.json: NetworkInterfaces[5]: network interface eni-07a8b9c0d1e2f3a46 is not attached to anything: left out`,
-		dir + `route-tables.json: RouteTables[0].Routes[3]: route ::/0 -> eigw-0a1b2c3d4e5f6a7b8 (egress-only internet gateway) of rtb-0a9b8c7d6e5f40312 left out: reachsim does not model egress-only internet gateways; the table's other routes answer for ::/0, so read results for those addresses with care`,
-		dir + `route-tables.json: RouteTables[0].Routes[4]: route 172.16.0.0/12 -> tgw-0f1e2d3c4b5a6f7e8 (transit gateway) of rtb-0a9b8c7d6e5f40312 left out: reachsim does not model transit gateways; the table's other routes answer for 172.16.0.0/12, so read results for those addresses with care`,
-		dir + `route-tables.json: RouteTables[0].Routes[7]: route pl-6da54004 -> vpce-0123456789abcdef0 (VPC endpoint) of rtb-0a9b8c7d6e5f40312 left out: it is no Network Firewall endpoint of a firewall in the input (a gateway endpoint for S3 or DynamoDB, or a Gateway Load Balancer endpoint?); if it is one, add the firewall's aws network-firewall describe-firewall output; the table's other routes answer for pl-6da54004, so read results for those addresses with care`,
-		dir + `route-tables.json: RouteTables[2].Routes[2]: route 192.168.0.0/16 -> pcx-0a1b2c3d4e5f6a7b8 (VPC peering connection) of rtb-0c7d6e5f4a3b20110 left out: reachsim does not model VPC peering connections; the table's other routes answer for 192.168.0.0/16, so read results for those addresses with care`,
+		dir + `prefix-lists.json: PrefixLists[1]: prefix list pl-6da54004 is used but its entries are not in the input: modelled empty (add aws ec2 get-managed-prefix-list-entries --prefix-list-id pl-6da54004 --output json > pl-6da54004.json)`,
+		dir + `route-tables.json: RouteTables[0].Routes[3]: route ::/0 -> eigw-0a1b2c3d4e5f6a7b8 (egress-only internet gateway) of rtb-0a9b8c7d6e5f40312: reachsim does not model where it leads; queries it routes are indeterminate (exit status 3)`,
+		dir + `route-tables.json: RouteTables[0].Routes[4]: route 172.16.0.0/12 -> tgw-0f1e2d3c4b5a6f7e8 (transit gateway) of rtb-0a9b8c7d6e5f40312: reachsim does not model where it leads; queries it routes are indeterminate (exit status 3)`,
+		dir + `route-tables.json: RouteTables[0].Routes[7]: route pl-6da54004 -> vpce-0123456789abcdef0 (VPC endpoint) of rtb-0a9b8c7d6e5f40312: it is no Network Firewall endpoint of a firewall in the input (a gateway endpoint for S3 or DynamoDB, or a Gateway Load Balancer endpoint?); if it is one, add the firewall's aws network-firewall describe-firewall output; queries it routes are indeterminate (exit status 3)`,
+		dir + `route-tables.json: RouteTables[2].Routes[2]: route 192.168.0.0/16 -> pcx-0a1b2c3d4e5f6a7b8 (VPC peering connection) of rtb-0c7d6e5f4a3b20110: reachsim does not model where it leads; queries it routes are indeterminate (exit status 3)`,
 		dir + `whoami.json: ignored: no top-level key reachsim reads (only "Account", "Arn", "UserId"): is this the output of an aws describe command?`,
 	}, rep.Warnings)
 	assert.Equal(t, map[string]int{
 		"vpcs": 1, "subnets": 3, "instances": 3, "network-interfaces": 4, "security-groups": 4, "security-group-rules": 13,
-		"network-acls": 2, "route-tables": 3, "routes": 11, "internet-gateways": 1, "nat-gateways": 1, "prefix-lists": 3,
+		"network-acls": 2, "route-tables": 3, "routes": 15, "internet-gateways": 1, "nat-gateways": 1, "prefix-lists": 3,
 		"firewalls": 0, "firewall-policies": 0, "rule-groups": 0,
 	}, rep.Counts)
 
@@ -347,14 +348,18 @@ func TestLoadShopDump(t *testing.T) {
 		r := check(t, tcp("api-1", "10.99.0.5", 443))
 		assert.Equal(t, []reach.Code{reach.BlackholeRoute}, r.Codes(), r.Text())
 	})
-	t.Run("IPv6 out has no route once the egress-only gateway's route is left out", func(t *testing.T) {
+	t.Run("IPv6 out through the egress-only gateway is indeterminate", func(t *testing.T) {
 		r := check(t, tcp("api-1", "2001:db8:ff::1", 443))
-		assert.Equal(t, []reach.Code{reach.NoRoute}, r.Codes(), r.Text())
+		assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+		assert.Equal(t, []reach.Code{reach.UnmodelledTarget}, r.Codes(), r.Text())
 	})
-	t.Run("the transit gateway's addresses fall to the default route", func(t *testing.T) {
+	t.Run("the transit gateway's addresses are indeterminate, never answered by the default route", func(t *testing.T) {
 		r := check(t, tcp("api-1", "172.16.0.1", 443))
-		assert.Equal(t, "0.0.0.0/0 via nat-0f1e2d3c4b5a69788", hop(t, r.Forward, reach.KindRouteTable).Rule,
-			"which is why the warning says to read such results with care")
+		assert.Equal(t, "172.16.0.0/12 via tgw-0f1e2d3c4b5a6f7e8", hop(t, r.Forward, reach.KindRouteTable).Rule)
+		assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+		u := hop(t, r.Forward, reach.KindUnmodelled)
+		assert.Equal(t, "tgw-0f1e2d3c4b5a6f7e8", u.ID)
+		assert.Equal(t, "transit gateway", u.Name)
 	})
 	t.Run("the stopped instance and its interface are not modelled", func(t *testing.T) {
 		for _, name := range []string{"batch-1", "i-0d3e4f5a6b7c8d9e0", "eni-04d5e6f7a8b9c0d13"} {
@@ -362,7 +367,8 @@ func TestLoadShopDump(t *testing.T) {
 			assert.ErrorIs(t, err, reach.ErrQuery, name)
 		}
 		r := check(t, tcp("api-1", "10.20.1.40", 443))
-		assert.Contains(t, r.To, "internet host", "its address belongs to nothing in the model")
+		assert.Contains(t, r.To, "unknown address 10.20.1.40 in", "its address belongs to nothing in the model, yet is inside the VPC")
+		assert.Equal(t, []reach.Code{reach.UnknownDestination}, r.Codes(), r.Text())
 	})
 	t.Run("an instance's secondary private address", func(t *testing.T) {
 		r := check(t, tcp("web-1", "10.20.1.21", 8443))
@@ -409,11 +415,40 @@ func TestLoadWarnsAboutWhatItLeavesOut(t *testing.T) {
 		{"a route to a transit gateway", []sampleEdit{editFile("aws/route-tables.json", func(doc map[string]any) {
 			loadAppend(doc, loadJSON(`{"DestinationCidrBlock": "172.16.0.0/12", "TransitGatewayId": "tgw-0a1b2c3d4e5f60718", "Origin": "CreateRoute", "State": "active"}`),
 				"RouteTables", 1, "Routes")
-		})}, `aws/route-tables.json: RouteTables[1].Routes[3]: route 172.16.0.0/12 -> tgw-0a1b2c3d4e5f60718 (transit gateway) of rtb-private left out: reachsim does not model transit gateways`,
+		})}, `aws/route-tables.json: RouteTables[1].Routes[3]: route 172.16.0.0/12 -> tgw-0a1b2c3d4e5f60718 (transit gateway) of rtb-private: reachsim does not model where it leads; queries it routes are indeterminate`,
 			func(t *testing.T, m *reach.Model) {
 				r, err := m.Check(reach.Query{From: "app-1", To: "172.16.0.1", Protocol: flow.TCP, Port: 443})
 				require.NoError(t, err)
-				assert.Equal(t, "0.0.0.0/0 via nat-demo", r.Forward[1].Rule)
+				assert.Equal(t, "172.16.0.0/12 via tgw-0a1b2c3d4e5f60718", r.Forward[1].Rule)
+				assert.Equal(t, reach.Indeterminate, r.Outcome)
+			}},
+		{"a route to a virtual private gateway beside the default route", []sampleEdit{editFile("aws/route-tables.json", func(doc map[string]any) {
+			loadAppend(doc, loadJSON(`{"DestinationCidrBlock": "198.51.100.0/24", "GatewayId": "vgw-0a1b", "Origin": "CreateRoute", "State": "active"}`),
+				"RouteTables", 1, "Routes")
+		})}, `aws/route-tables.json: RouteTables[1].Routes[3]: route 198.51.100.0/24 -> vgw-0a1b (virtual private gateway) of rtb-private: reachsim does not model VPN; queries it routes are indeterminate`,
+			func(t *testing.T, m *reach.Model) {
+				r, err := m.Check(reach.Query{From: "app-1", To: "198.51.100.7", Protocol: flow.TCP, Port: 443})
+				require.NoError(t, err)
+				assert.Equal(t, reach.Indeterminate, r.Outcome, "not reachable through the NAT gateway: %s", r.Text())
+				assert.Equal(t, []reach.Code{reach.UnmodelledTarget}, r.Codes())
+			}},
+		{"a rule referencing a group in a peered VPC", []sampleEdit{editFile("aws/security-group-rules.json", func(doc map[string]any) {
+			loadAppend(doc, loadJSON(`{"SecurityGroupRuleId": "sgr-db-peer", "GroupId": "sg-db", "GroupOwnerId": "111122223333", "IsEgress": false,
+				"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "ReferencedGroupInfo": {"GroupId": "sg-0peer", "UserId": "444455556666", "VpcId": "vpc-peer", "VpcPeeringConnectionId": "pcx-1"}}`),
+				"SecurityGroupRules")
+		}), editFile("aws/security-groups.json", func(doc map[string]any) {
+			for _, g := range doc["SecurityGroups"].([]any) {
+				if g := g.(map[string]any); g["GroupId"] == "sg-db" {
+					g["IpPermissions"] = append(g["IpPermissions"].([]any), loadJSON(`{"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432,
+						"UserIdGroupPairs": [{"GroupId": "sg-0peer", "UserId": "444455556666", "VpcId": "vpc-peer", "VpcPeeringConnectionId": "pcx-1"}], "IpRanges": [], "Ipv6Ranges": [], "PrefixListIds": []}`))
+				}
+			}
+		})}, `aws/security-group-rules.json: SecurityGroupRules[9]: security group sg-0peer (referenced by sg-db rule sgr-db-peer allows tcp/5432 from sg-0peer) is not in the input`,
+			func(t *testing.T, m *reach.Model) {
+				assert.Equal(t, []string{"sg-0peer"}, m.UnresolvedGroups())
+				r, err := m.Check(reach.Query{From: "app-1", To: "db-1", Protocol: flow.TCP, Port: 5432, SrcPort: 30000})
+				require.NoError(t, err)
+				assert.True(t, r.Reachable, "another rule allows app-1, a member of the design: %s", r.Text())
 			}},
 		{"a blackhole route to a transit gateway is kept as a blackhole", []sampleEdit{editFile("aws/route-tables.json", func(doc map[string]any) {
 			loadAppend(doc, loadJSON(`{"DestinationCidrBlock": "172.16.0.0/12", "TransitGatewayId": "tgw-0a1b2c3d4e5f60718", "Origin": "CreateRoute", "State": "blackhole"}`),
@@ -433,6 +468,17 @@ func TestLoadWarnsAboutWhatItLeavesOut(t *testing.T) {
 			loadAppend(doc, loadJSON(`{"DestinationPrefixListId": "pl-63a5400a", "GatewayId": "vpce-0s3gateway", "Origin": "CreateRoute", "State": "active"}`),
 				"RouteTables", 1, "Routes")
 		})}, `aws/route-tables.json: RouteTables[1].Routes[3]: route pl-63a5400a -> vpce-0s3gateway (VPC endpoint) of rtb-private left out: it is no Network Firewall endpoint`, nil},
+		{"a VPC endpoint route by a prefix list in the input", []sampleEdit{editFile("aws/route-tables.json", func(doc map[string]any) {
+			loadAppend(doc, loadJSON(`{"DestinationPrefixListId": "pl-63a5400a", "GatewayId": "vpce-0s3gateway", "Origin": "CreateRoute", "State": "active"}`),
+				"RouteTables", 1, "Routes")
+		}), func(t testing.TB, fsys fstest.MapFS) {
+			fsys["aws/pl-63a5400a.json"] = &fstest.MapFile{Data: []byte(`{"PrefixLists": [{"PrefixListId": "pl-63a5400a", "PrefixListName": "com.amazonaws.us-east-1.s3", "AddressFamily": "IPv4", "MaxEntries": 1, "State": "create-complete"}], "Entries": [{"Cidr": "52.216.0.0/15"}]}`)}
+		}}, `aws/route-tables.json: RouteTables[1].Routes[3]: route pl-63a5400a -> vpce-0s3gateway (VPC endpoint) of rtb-private: it is no Network Firewall endpoint`,
+			func(t *testing.T, m *reach.Model) {
+				r, err := m.Check(reach.Query{From: "app-1", To: "52.216.1.1", Protocol: flow.TCP, Port: 443})
+				require.NoError(t, err)
+				assert.Equal(t, reach.Indeterminate, r.Outcome, "S3 through a gateway endpoint, never through the NAT gateway: %s", r.Text())
+			}},
 		{"an edge association with a virtual private gateway", []sampleEdit{editFile("aws/route-tables.json", func(doc map[string]any) {
 			loadAppend(doc, loadJSON(`{"Main": false, "RouteTableAssociationId": "rtbassoc-0vgw", "RouteTableId": "rtb-edge", "GatewayId": "vgw-0a1b", "AssociationState": {"State": "associated"}}`),
 				"RouteTables", 2, "Associations")
@@ -496,9 +542,8 @@ func TestLoadErrorsNameTheFileAndPath(t *testing.T) {
 		{"an interface's security group is not in the input", dropGroup("sg-db"), reach.ErrTopology, []string{
 			`aws/network-interfaces.json: NetworkInterfaces[4].Groups[0].GroupId (eni-db1): "sg-db": invalid topology: unknown security group`,
 		}},
-		{"a rule references a group that is not in the input", dropGroup("sg-web"), reach.ErrTopology, []string{
+		{"an interface's group that rules reference is not in the input: only the interface's reference is an error", dropGroup("sg-web"), reach.ErrTopology, []string{
 			`aws/network-interfaces.json: NetworkInterfaces[2].Groups[0].GroupId (eni-web1): "sg-web": invalid topology: unknown security group`,
-			`aws/security-group-rules.json: SecurityGroupRules[0] (sg-app): invalid topology: Rules[0] (sg-app rule sgr-app-http): unresolved reference: security group sg-web is not in the design`,
 		}},
 		{"subnets whose VPC is not in the input", []sampleEdit{removeFile("aws/vpcs.json"), removeFile("aws/route-tables.json"),
 			removeFile("aws/network-acls.json"), removeFile("aws/security-groups.json"), removeFile("aws/gateways.json"),

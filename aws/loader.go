@@ -39,20 +39,22 @@ type loader struct {
 
 	// Results of assemble, in builder order.
 	out struct {
-		vpcs     []*vpcRec
-		subnets  []*subnetRec
-		ifaces   []*eniRec
-		groups   []sg.Group
-		groupAt  []placed
-		acls     []*aclRec
-		rts      []*rtRec
-		igws     []*igwRec
-		nats     []*natRec
-		lists    []*listRec
-		fws      []reach.Firewall
-		fwAt     []placed
-		vpcByID  map[string]*vpcRec
-		subnetBy map[string]*subnetRec
+		vpcs    []*vpcRec
+		subnets []*subnetRec
+		ifaces  []*eniRec
+		groups  []sg.Group
+		groupAt []placed
+		// unresolved are the groups rules reference that no file holds
+		unresolved []string
+		acls       []*aclRec
+		rts        []*rtRec
+		igws       []*igwRec
+		nats       []*natRec
+		lists      []*listRec
+		fws        []reach.Firewall
+		fwAt       []placed
+		vpcByID    map[string]*vpcRec
+		subnetBy   map[string]*subnetRec
 	}
 }
 

@@ -170,10 +170,23 @@ func (l *loader) route(r *rtRec, o jsonloc.Loc, rj routeJSON, endpoints map[stri
 		}
 		rt.Destination, dest = p, s
 	}
-	skip := func(target, what, why string) {
-		l.warn(o, "route %s -> %s (%s) of %s left out: %s; the table's other routes answer for %s, so read results for those addresses with care", dest, target, what, id, why, dest)
-	}
 	field := ""
+	// unmodelled keeps a route to a target reachsim does not model: longest
+	// prefix match selects it as AWS would, and the query is indeterminate
+	// there, never answered by a less specific route.
+	unmodelled := func(target, what, why string) {
+		if rt.PrefixList != "" && l.lists[rt.PrefixList] == nil {
+			// Which addresses it covers is unknown too: nothing to keep.
+			l.warn(o, "route %s -> %s (%s) of %s left out: %s, and prefix list %s is not in the input (add aws ec2 describe-managed-prefix-lists and get-managed-prefix-list-entries for it); the table's other routes answer for its addresses, so read results for them with care",
+				dest, target, what, id, why, rt.PrefixList)
+			return
+		}
+		l.warn(o, "route %s -> %s (%s) of %s: %s; queries it routes are indeterminate (exit status 3)", dest, target, what, id, why)
+		rt.Target, rt.TargetID, rt.TargetType = reach.TargetUnmodelled, target, what
+		ro.target = o.Field(field)
+		r.rt.Routes = append(r.rt.Routes, rt)
+		r.routeAt = append(r.routeAt, ro)
+	}
 	for _, f := range []string{"NetworkInterfaceId", "NatGatewayId", "GatewayId"} {
 		if rj.target(f) != "" {
 			field = f
@@ -187,7 +200,7 @@ func (l *loader) route(r *rtRec, o jsonloc.Loc, rj routeJSON, endpoints map[stri
 				if rj.State == "blackhole" {
 					break
 				}
-				skip(t, u.what, "reachsim does not model "+u.what+"s")
+				unmodelled(t, u.what, "reachsim does not model where it leads")
 				return
 			}
 		}
@@ -212,15 +225,15 @@ func (l *loader) route(r *rtRec, o jsonloc.Loc, rj routeJSON, endpoints map[stri
 		rt.Target = reach.TargetInternetGateway
 	case strings.HasPrefix(target, "vpce-"):
 		if !endpoints[target] {
-			skip(target, "VPC endpoint", "it is no Network Firewall endpoint of a firewall in the input (a gateway endpoint for S3 or DynamoDB, or a Gateway Load Balancer endpoint?); if it is one, add the firewall's aws network-firewall describe-firewall output")
+			unmodelled(target, "VPC endpoint", "it is no Network Firewall endpoint of a firewall in the input (a gateway endpoint for S3 or DynamoDB, or a Gateway Load Balancer endpoint?); if it is one, add the firewall's aws network-firewall describe-firewall output")
 			return
 		}
 		rt.Target = reach.TargetFirewallEndpoint
 	case strings.HasPrefix(target, "vgw-"):
-		skip(target, "virtual private gateway", "reachsim does not model VPN")
+		unmodelled(target, "virtual private gateway", "reachsim does not model VPN")
 		return
 	default:
-		skip(target, "gateway", "reachsim does not model this kind of gateway")
+		unmodelled(target, "gateway", "reachsim does not model this kind of gateway")
 		return
 	}
 	r.rt.Routes = append(r.rt.Routes, rt)

@@ -72,13 +72,6 @@ func alibabaDesign(t *testing.T) *reach.Model {
 	return m
 }
 
-func check(t *testing.T, m *reach.Model, q reach.Query) *reach.Result {
-	t.Helper()
-	r, err := m.Check(q)
-	require.NoError(t, err)
-	return r
-}
-
 func TestAlibabaBlocksOutboundPort25ByDefault(t *testing.T) {
 	m := alibabaDesign(t)
 	for _, from := range []string{"ecs-web", "ecs-peer", "ecs-priv"} {

@@ -32,6 +32,7 @@ type Builder struct {
 	nats      []NATGateway
 	lists     []PrefixList
 	firewalls []Firewall
+	external  []string // groups rules reference that the input does not hold
 
 	firsts map[string]map[string]int // during Build: kind -> ID -> index of its first use
 }
@@ -69,6 +70,21 @@ func (b *Builder) AddInternetGateway(g ...InternetGatewaySpec) *Builder {
 
 // AddNATGateway adds NAT gateways.
 func (b *Builder) AddNATGateway(n ...NATGateway) *Builder { b.nats = append(b.nats, n...); return b }
+
+// AddUnresolvedGroup declares security groups that rules reference but the
+// input does not hold: groups in a peered VPC or another account, or not
+// dumped. Build accepts references to them (any other unknown group is an
+// error), and a query that only such a rule could allow is
+// indeterminate, naming the group ([SGIndeterminate]): whether the peer is
+// a member is unknown, except for the addresses the design holds, whose
+// groups are all known, so that they are certainly no members. An
+// interface cannot have such a group, and a group of the design cannot be
+// declared unresolved; package aws declares each group a rule references
+// that no file holds, with a warning.
+func (b *Builder) AddUnresolvedGroup(ids ...string) *Builder {
+	b.external = append(b.external, ids...)
+	return b
+}
 
 // AddPrefixList adds managed prefix lists.
 func (b *Builder) AddPrefixList(p ...PrefixList) *Builder { b.lists = append(b.lists, p...); return b }
@@ -168,6 +184,7 @@ func (b *Builder) Build() (*Model, error) {
 	b.firsts["firewalls"] = unique(&p, "firewalls", b.firewalls, func(f Firewall) string { return f.ID })
 
 	b.buildPlain(&p, m)
+	b.buildUnresolved(&p, m)
 	b.buildRouting(&p, m)
 	b.buildSubnets(&p, m)
 	b.buildInterfaces(&p, m)
@@ -242,6 +259,21 @@ func (b *Builder) buildPlain(p *problems, m *Model) {
 			if _, ok := m.vpcs[g.VPCID]; !ok {
 				p.add(g.ID, path("groups", i, "VPCID"), g.VPCID, "unknown VPC")
 			}
+		}
+	}
+}
+
+// buildUnresolved records the groups declared with AddUnresolvedGroup.
+func (b *Builder) buildUnresolved(p *problems, m *Model) {
+	m.unresolved = map[string]bool{}
+	for i, id := range b.external {
+		switch {
+		case id == "":
+			p.add("", path("unresolvedGroups", i, ""), "", "an unresolved group needs its ID")
+		case m.groups[id] != nil:
+			p.add(id, path("unresolvedGroups", i, ""), id, "declared unresolved, but the design holds the group")
+		default:
+			m.unresolved[id] = true
 		}
 	}
 }
@@ -528,7 +560,7 @@ func (b *Builder) buildInterfaces(p *problems, m *Model) {
 		}
 		for j, g := range in.Groups {
 			if _, ok := m.groups[g]; !ok {
-				p.add(in.ID, path("interfaces", i, fmt.Sprintf("Groups[%d]", j)), g, "unknown security group")
+				p.add(in.ID, path("interfaces", i, fmt.Sprintf("Groups[%d]", j)), g, "unknown security group") // declared unresolved or not
 				continue
 			}
 			for _, a := range in.PrivateIPs {
@@ -658,6 +690,10 @@ func (b *Builder) checkRoutes(p *problems, m *Model) {
 					p.add(rt.ID, rp, cr.TargetID, "no network interface %s in %s", cr.TargetID, rt.VPC)
 				}
 			case TargetBlackhole:
+			case TargetUnmodelled:
+				if cr.TargetID == "" {
+					p.add(rt.ID, rp, "", "a route to an unmodelled target needs the target's ID")
+				}
 			default:
 				p.add(rt.ID, rp, cr.Target.String(), "unknown target kind")
 			}

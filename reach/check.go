@@ -37,14 +37,30 @@ func (m *Model) check(f flow.Flow, src *ifaceInfo) *Result {
 	}
 	m.inspectFirewalls(r, fw, rw, arrived.ok)
 	r.Warnings = append(r.Warnings, m.carrierWarnings(r, src)...)
+	certain, undecided := 0, 0
 	for leg, hops := range [][]Hop{r.Forward, r.Return} {
 		for i, h := range hops {
 			if h.Code != "" {
-				r.Blocks = append(r.Blocks, Block{Leg: Leg(leg), Hop: i + 1, Code: h.Code, Kind: h.Kind, ID: h.ID, Fix: h.Fix})
+				r.Blocks = append(r.Blocks, Block{Leg: Leg(leg), Hop: i + 1, Code: h.Code, Kind: h.Kind, ID: h.ID, Fix: h.Fix,
+					Indeterminate: h.Undecided()})
+				if h.Undecided() {
+					undecided++
+				} else {
+					certain++
+				}
 			}
 		}
 	}
-	r.Reachable = arrived.ok && len(r.Blocks) == 0 && len(r.Return) > 0
+	// See Result: a certain block wins over an undecided hop.
+	switch {
+	case certain > 0:
+		r.Outcome = Unreachable
+	case undecided > 0:
+		r.Outcome = Indeterminate
+	case arrived.ok && len(r.Return) > 0:
+		r.Outcome = Reachable
+	}
+	r.Reachable = r.Outcome == Reachable
 	return r
 }
 
@@ -121,8 +137,19 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 	for _, g := range x.Groups {
 		h.Details = append(h.Details, fmt.Sprintf("%s (%s): %s", g.Group, g.Name, g.Reason))
 	}
-	if x.Basis == sg.ByRule {
+	if x.Basis == sg.ByRule || x.Basis == sg.UnknownMember {
 		h.Rule = x.Group + " " + x.Rule.Label(x.RuleIndex)
+	}
+	if x.Verdict == flow.Indeterminate {
+		peer, far := pkt.Src.Addr(), x.Rule.Peer.Group
+		if dir == flow.Outbound {
+			peer = pkt.Dst.Addr()
+		}
+		h.Reason, h.Code = x.String(), SGIndeterminate
+		h.Missing = fmt.Sprintf("security group %s, which rule %s references: the input does not hold it, so whether %s is a member is unknown", far, h.Rule, peer)
+		h.Fix = fmt.Sprintf("add %s to the input (aws ec2 describe-security-groups --group-ids %s and describe-network-interfaces, in the account or peered VPC that holds it), or check by hand whether %s is a member", far, far, peer)
+		w.add(h)
+		return
 	}
 	if x.Allowed() {
 		h.Reason = x.String()
@@ -272,8 +299,27 @@ func (w *walker) routeIn(pkt flow.Flow, s *subnetInfo, rt *rtInfo) arrival {
 		return w.viaFirewall(pkt, s, w.m.endpoints[cr.TargetID])
 	case TargetInterface:
 		return w.viaAppliance(pkt, s, w.m.ifaces[cr.TargetID])
+	case TargetUnmodelled:
+		return w.unmodelled(pkt, s, rt, cr, dest)
 	}
 	return arrival{}
+}
+
+// unmodelled ends the leg at a route's target reachsim does not model,
+// with an undecided hop: the packet leaves the subnet (its ACL judges it
+// outbound) for a place whose rules the input does not describe.
+func (w *walker) unmodelled(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compiledRoute, dest string) arrival {
+	if s != nil {
+		w.networkACL(pkt, s, flow.Outbound)
+	}
+	what := cr.TargetType
+	if what == "" {
+		what = "target"
+	}
+	return w.stop(Hop{Kind: KindUnmodelled, ID: cr.TargetID, Name: what, Packet: pkt, Verdict: flow.Indeterminate, Code: UnmodelledTarget,
+		Reason:  fmt.Sprintf("route %s of %s sends the packet to %s, a %s, which reachsim does not model: what happens beyond it is unknown", dest, rt.ID, cr.TargetID, what),
+		Missing: fmt.Sprintf("what lies beyond %s (%s): its routes, its attachments and the filters on the far side", cr.TargetID, what),
+		Fix:     fmt.Sprintf("check the path beyond %s by hand (AWS Reachability Analyzer can follow it), or route %s elsewhere in %s", cr.TargetID, dest, rt.ID)})
 }
 
 func routeTarget(cr *compiledRoute) string {
@@ -311,6 +357,16 @@ func (w *walker) deliverLocal(pkt flow.Flow, from *subnetInfo, vpc *vpcInfo) arr
 	return w.stop(Hop{Kind: KindRouteTable, ID: vpc.ID, Packet: pkt, Verdict: flow.Deny, Code: UnknownDestination,
 		Reason: fmt.Sprintf("no interface or gateway in %s has the address %s", vpc.ID, dst),
 		Fix:    fmt.Sprintf("check the destination address; %s is inside %s but nothing there owns it", dst, vpc.ID)})
+}
+
+// unknownIn is the hop of a packet for an address inside vpc's CIDR
+// blocks that nothing there holds, met from outside the VPC: never an
+// internet host.
+func unknownIn(pkt flow.Flow, vpc *vpcInfo) Hop {
+	dst := pkt.Dst.Addr()
+	return Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Deny, Code: UnknownDestination,
+		Reason: fmt.Sprintf("%s is inside %s (%s), but no interface or gateway there has it", dst, vpc.ID, prefixList(vpc.CIDRs)),
+		Fix:    fmt.Sprintf("check the destination address; %s is inside %s but nothing there owns it", dst, vpc.ID)}
 }
 
 // natInbound handles a packet addressed to a NAT gateway's private
@@ -418,6 +474,11 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 			Reason: fmt.Sprintf("%s is not a public address; the internet does not route it", dst),
 			Fix:    "address the destination by its public IP, or connect the networks privately"})
 	}
+	// A public address inside a VPC's CIDR that nothing holds: the internet
+	// hands it to that VPC, where it finds no one.
+	if other := w.m.vpcAt(dst); other != nil && !w.m.holds(dst) {
+		return w.stop(unknownIn(pkt, other))
+	}
 	w.add(Hop{Kind: KindInternet, ID: "internet", Name: dst.String(), Packet: pkt, Verdict: flow.Allow,
 		Reason: fmt.Sprintf("delivered to %s on the internet", dst)})
 	return arrival{ok: true, pkt: pkt}
@@ -443,6 +504,8 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 		if dst.Is6() {
 			private = dst
 		}
+	} else if other := w.m.vpcAt(dst); other != nil {
+		return w.stop(unknownIn(pkt, other))
 	} else {
 		return w.stop(Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Deny, Code: UnknownDestination,
 			Reason: fmt.Sprintf("%s belongs to nothing in the design", dst)})

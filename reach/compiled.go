@@ -40,6 +40,7 @@ type Model struct {
 	endpoints  map[string]*endpointInfo
 	firewalls  map[string]*firewallInfo
 	sgCache    map[string]*sgPair
+	unresolved map[string]bool // groups rules reference that the input does not hold
 
 	quotaWarnings []QuotaWarning // see quota.go
 }
@@ -150,8 +151,14 @@ type natInfo struct {
 // GroupMembers implements [sg.GroupResolver]: the private addresses (IPv4
 // and IPv6 alike) of the interfaces the group is attached to, sorted, in a
 // new slice the caller owns.
+// A group declared with [Builder.AddUnresolvedGroup] answers an
+// *[sg.UnknownMembers] whose Known reports every address of the design
+// (whose groups are all known, so it is no member).
 func (m *Model) GroupMembers(group string) ([]netip.Addr, error) {
 	set, ok := m.members[group]
+	if !ok && m.unresolved[group] {
+		return nil, &sg.UnknownMembers{Group: group, Known: m.holds}
+	}
 	if !ok {
 		return nil, fmt.Errorf("%w: security group %s is not in the design", sg.ErrUnresolved, group)
 	}
@@ -176,12 +183,32 @@ func (m *Model) PrefixList(id string) ([]netip.Prefix, error) {
 	return slices.Clone(ps), nil
 }
 
+// holds reports whether a is an address of the design (an interface's, a
+// NAT gateway's, private or public).
+func (m *Model) holds(a netip.Addr) bool {
+	_, ok := m.owners[a]
+	return ok
+}
+
+// UnresolvedGroups returns, sorted, the security groups rules reference
+// that the design does not hold ([Builder.AddUnresolvedGroup]).
+func (m *Model) UnresolvedGroups() []string {
+	out := make([]string, 0, len(m.unresolved))
+	for id := range m.unresolved {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
+}
+
 // identityLost knows the model's groups but finds no member in any: what
 // a security group sees of a packet a middlebox forwarded (semantics A.4).
+// A group the input does not hold has no member there either: the
+// reference cannot match a packet whose identity is lost.
 type identityLost struct{ m *Model }
 
 func (r identityLost) GroupMembers(group string) ([]netip.Addr, error) {
-	if _, ok := r.m.members[group]; !ok {
+	if _, ok := r.m.members[group]; !ok && !r.m.unresolved[group] {
 		return nil, fmt.Errorf("%w: security group %s is not in the design", sg.ErrUnresolved, group)
 	}
 	return nil, nil

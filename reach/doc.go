@@ -38,6 +38,20 @@
 // to the internet is blocked unless unblocked, and ports some carriers
 // block as high-risk are a warning on the [Result].
 //
+// A query has three answers ([Outcome]): reachable, unreachable, or
+// indeterminate when the answer depends on something the input does not
+// hold. A hop that cannot decide has the verdict flow.Indeterminate, a
+// code ([UnmodelledTarget] for a route to a target reachsim does not
+// model, which ends its leg and never falls back to a less specific route;
+// [SGIndeterminate] for a security group rule referencing a group the
+// input does not hold, declared with [Builder.AddUnresolvedGroup];
+// [FirewallIndeterminate] for a firewall rule that depends on payload),
+// and names what is missing ([Hop.Missing]). A hop that blocks for certain
+// makes the outcome unreachable whatever the undecided hops would say
+// (see [Result]). An address inside a VPC's CIDR blocks that nothing
+// holds is an unknown destination ([UnknownDestination]), never a host on
+// the internet.
+//
 // Build a [Model] with a [Builder], or load one from the JSON the AWS CLI
 // prints with package aws (aws.Load); it is immutable and safe for
 // concurrent queries. Query it with [Model.Check] (endpoints by ID, Name
@@ -54,6 +68,8 @@
 // gateway, a firewall endpoint or an appliance has forwarded the packet
 // (AWS's middlebox limitation); a query without a source port uses
 // [DefaultSourcePort]; a packet from outside its VPC is addressed to an
-// interface's public IPv4 address when it has one; VPC peering, transit
-// gateways, VPN and load balancers are not modelled yet.
+// interface's public IPv4 address when it has one; a security group the
+// input does not hold has no member among the design's addresses; VPC
+// peering, transit gateways, VPN and load balancers are not modelled yet
+// (a route to them is an unmodelled target).
 package reach

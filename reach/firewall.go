@@ -235,6 +235,7 @@ func (m *Model) inspectSession(r *Result, s session, replyTraced bool) {
 			h.Fix = ins.Fix()
 		case flow.Indeterminate:
 			h.Code = FirewallIndeterminate.OnLeg(leg)
+			h.Missing = "what the firewall's rule depends on beyond the flow (payload content, say), which a query does not describe"
 			h.Fix = "the firewall's answer depends on the packet's content; check the named rule by hand"
 		}
 	}

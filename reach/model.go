@@ -71,9 +71,18 @@ const (
 	TargetInterface
 	// TargetBlackhole: the route's target no longer exists; packets are dropped.
 	TargetBlackhole
+	// TargetUnmodelled: a target reachsim does not model (a virtual
+	// private gateway vgw-…, a transit gateway tgw-…, a peering connection
+	// pcx-…, an egress-only internet gateway eigw-…, a local or carrier
+	// gateway, a core network, a VPC endpoint other than a firewall's). The
+	// route is kept so that longest prefix match selects it as AWS would;
+	// a packet it matches gets an undecided hop ([UnmodelledTarget]) and
+	// its leg ends there, never falling back to a less specific route.
+	// Route.TargetType says what the target is.
+	TargetUnmodelled
 )
 
-var targetNames = [...]string{"local", "internet-gateway", "nat-gateway", "firewall-endpoint", "network-interface", "blackhole"}
+var targetNames = [...]string{"local", "internet-gateway", "nat-gateway", "firewall-endpoint", "network-interface", "blackhole", "unmodelled"}
 
 // String returns a short kebab-case name.
 func (k TargetKind) String() string {
@@ -93,6 +102,10 @@ type Route struct {
 	PrefixList  string       // pl-… instead of a CIDR
 	Target      TargetKind
 	TargetID    string // igw-…, nat-…, vpce-…, eni-…; "local" or "" for TargetLocal; the vanished target for TargetBlackhole
+	// TargetType says in words what a TargetUnmodelled target is
+	// ("virtual private gateway", "transit gateway"), for the trace;
+	// "" reads as "target".
+	TargetType string
 }
 
 // RouteTable is a VPC route table. Routes to the VPC's own CIDRs ("local")

@@ -25,7 +25,9 @@ var ErrQuery = errors.New("invalid query")
 // From and To name an endpoint: a network interface ID (eni-…), an
 // instance ID (i-…, its first interface), an interface's Name tag, or an IP
 // address — a private or public address in the design means its
-// interface, any other address is a host on the internet.
+// interface, an address inside a VPC's CIDR blocks that nothing holds is
+// an unknown destination (the walk reports [UnknownDestination] and the
+// query cannot start there), any other address is a host on the internet.
 //
 // A query must be whole: [Model.Check] rejects, with an error wrapping
 // [ErrQuery] that names the missing field, a query without a Protocol, a
@@ -105,7 +107,22 @@ type endpoint struct {
 	iface *ifaceInfo // nil for a host on the internet
 	nat   *natInfo   // a NAT gateway's address (as a destination only)
 	addr  netip.Addr // the address given, if the query gave one
+	// vpc is the VPC whose CIDR holds addr when no interface or gateway
+	// of the design has it: an unknown destination, not an internet host.
+	vpc   *vpcInfo
 	label string
+}
+
+// vpcAt returns the VPC whose CIDR blocks hold a, or nil.
+func (m *Model) vpcAt(a netip.Addr) *vpcInfo {
+	for _, v := range m.vpcOrder {
+		for _, c := range v.CIDRs {
+			if c.Contains(a) {
+				return v
+			}
+		}
+	}
+	return nil
 }
 
 func (m *Model) resolve(spec string) (endpoint, error) {
@@ -121,6 +138,9 @@ func (m *Model) resolve(spec string) (endpoint, error) {
 		}
 		if ni, ok := m.natAddr[a]; ok {
 			return endpoint{nat: ni, addr: a, label: fmt.Sprintf("NAT gateway %s [%s]", ni.ID, a)}, nil
+		}
+		if v := m.vpcAt(a); v != nil {
+			return endpoint{addr: a, vpc: v, label: fmt.Sprintf("unknown address %s in %s (no interface holds it)", a, v.ID)}, nil
 		}
 		return endpoint{addr: a, label: "internet host " + a.String()}, nil
 	}
@@ -149,7 +169,9 @@ func checkEnds(src, dst endpoint, from, to string) error {
 	switch {
 	case src.nat != nil:
 		return fmt.Errorf("%w: %s is a NAT gateway's address; a NAT gateway opens no sessions of its own", ErrQuery, from)
-	case src.iface == nil && dst.iface == nil && dst.nat == nil:
+	case src.vpc != nil:
+		return fmt.Errorf("%w: %s is inside %s, but no interface of the design holds it, so nothing sends from it", ErrQuery, from, src.vpc.ID)
+	case src.iface == nil && dst.iface == nil && dst.nat == nil && dst.vpc == nil:
 		return fmt.Errorf("%w: neither %s nor %s is in the design", ErrQuery, from, to)
 	}
 	return nil

@@ -11,9 +11,11 @@ import (
 )
 
 // Text renders the result as a trace a person scans top to bottom: the
-// verdict, then the request's hops and the reply's, one line each, with
-// blocking hops marked "✗", their reasons and details indented beneath,
-// and what would make them pass.
+// outcome (REACHABLE, NOT REACHABLE or INDETERMINATE, the last followed by
+// a "missing:" line per undecided hop naming what the input lacks), then
+// the request's hops and the reply's, one line each, with blocking hops
+// marked "✗" and undecided ones "?", their reasons and details indented
+// beneath, and what would make them pass (or decide them).
 //
 // Every string that comes from the design or the query (endpoints, IDs,
 // names, reasons, details, fixes, warnings) is printed with its control,
@@ -25,15 +27,23 @@ func (r *Result) Text() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n", textsafe.String(r.Flow.String()))
 	fmt.Fprintf(&b, "from %s\n  to %s\n", textsafe.String(r.From), textsafe.String(r.To))
-	switch n := len(r.Blocks); {
-	case r.Reachable:
+	undecided := r.Undecided()
+	switch n := len(r.Blocks) - len(undecided); {
+	case r.Outcome == Reachable:
 		b.WriteString("REACHABLE\n")
-	case n == 1:
-		b.WriteString("NOT REACHABLE: 1 blocking point\n")
-	case n > 1:
-		fmt.Fprintf(&b, "NOT REACHABLE: %d blocking points\n", n)
-	default:
+	case r.Outcome == Indeterminate:
+		fmt.Fprintf(&b, "INDETERMINATE: no hop blocks for certain, but %s; the answer depends on what the input does not hold\n", count(len(undecided), "hop cannot decide", "hops cannot decide"))
+	case n == 0:
 		b.WriteString("NOT REACHABLE\n")
+	case len(undecided) > 0:
+		fmt.Fprintf(&b, "NOT REACHABLE: %s (and %s)\n", count(n, "blocking point", "blocking points"), count(len(undecided), "undecided hop", "undecided hops"))
+	default:
+		fmt.Fprintf(&b, "NOT REACHABLE: %s\n", count(n, "blocking point", "blocking points"))
+	}
+	if r.Outcome == Indeterminate {
+		for _, h := range undecided {
+			fmt.Fprintf(&b, "missing: %s\n", textsafe.String(h.Missing))
+		}
 	}
 	for _, w := range r.Warnings {
 		fmt.Fprintf(&b, "warning: %s\n", textsafe.String(w))
@@ -82,20 +92,37 @@ func writeHop(b *strings.Builder, n int, h Hop) {
 	for _, d := range h.Details {
 		fmt.Fprintf(b, "        - %s\n", textsafe.String(d))
 	}
-	if h.Fix != "" {
+	if h.Undecided() && h.Missing != "" {
+		fmt.Fprintf(b, "      missing: %s\n", textsafe.String(h.Missing))
+	}
+	switch {
+	case h.Fix == "":
+	case h.Undecided():
+		fmt.Fprintf(b, "      to decide: %s\n", textsafe.String(h.Fix))
+	default:
 		fmt.Fprintf(b, "      fix: %s\n", textsafe.String(h.Fix))
 	}
+}
+
+// count writes "1 blocking point", "3 blocking points".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // JSON renders the result as indented JSON. The field names are stable;
 // see the README for their meaning:
 //
-//	{"from", "to", "flow", "reachable", "forward": [hop...], "return": [hop...],
-//	 "blocks": [{"leg", "hop", "code", "kind", "id", "fix"}], "warnings"}
+//	{"from", "to", "flow", "reachable", "outcome", "forward": [hop...], "return": [hop...],
+//	 "blocks": [{"leg", "hop", "code", "kind", "id", "fix", "indeterminate"}], "warnings"}
 //
 // with each hop {"leg", "kind", "id", "name", "direction", "packet",
-// "verdict", "rule", "reason", "details", "code", "fix"}. A block's "hop"
-// is the hop's number on its leg as the trace prints it, counting from 1.
+// "verdict", "rule", "reason", "details", "code", "fix", "missing"}.
+// "outcome" is "reachable", "unreachable" or "indeterminate". A block's
+// "hop" is the hop's number on its leg as the trace prints it, counting
+// from 1; "indeterminate" (true, or left out) marks an undecided hop.
 // The output ends with a newline; "->" in flows is written as is.
 func (r *Result) JSON() ([]byte, error) {
 	var b bytes.Buffer

@@ -3,6 +3,8 @@ package reach
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
@@ -42,6 +44,9 @@ const (
 	KindFirewall        Kind = "network-firewall"
 	KindInterface       Kind = "network-interface"
 	KindInternet        Kind = "internet"
+	// KindUnmodelled: a route's target reachsim does not model (its Name
+	// says what it is: "virtual private gateway"...).
+	KindUnmodelled Kind = "unmodelled-target"
 )
 
 // Code names why a hop blocks a packet, in the spirit of AWS Reachability
@@ -90,8 +95,20 @@ const (
 	// (or rejects) the packet.
 	FirewallDrop Code = "FIREWALL_DROP"
 	// FirewallIndeterminate: the firewall's decision depends on something
-	// a flow does not describe (payload content, say).
+	// a flow does not describe (payload content, say). The hop is
+	// undecided (verdict indeterminate).
 	FirewallIndeterminate Code = "FIREWALL_INDETERMINATE"
+	// SGIndeterminate: only a security group rule that references a group
+	// the input does not hold (in a peered VPC or another account) could
+	// allow the packet, and whether the peer is a member of that group is
+	// unknown. The hop is undecided.
+	SGIndeterminate Code = "SG_INDETERMINATE"
+	// UnmodelledTarget: the matching route sends the packet to a target
+	// reachsim does not model (a virtual private gateway, a transit
+	// gateway, a peering connection, a Gateway Load Balancer endpoint...).
+	// The hop is undecided, and the leg ends there: an undecided route
+	// never falls back to a less specific one.
+	UnmodelledTarget Code = "UNMODELLED_TARGET"
 	// AsymmetricRoute: the request crosses a firewall endpoint that the
 	// reply does not (or the other way round); the firewall has no state
 	// for the half it sees and drops it.
@@ -102,7 +119,7 @@ const (
 // documentation and tests.
 var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, BlackholeRoute, NoInternetGateway,
 	NoPublicIP, NATNoInbound, PrivateAddressOnInternet, UnknownDestination, RoutingLoop, FirewallDrop,
-	FirewallIndeterminate, AsymmetricRoute,
+	FirewallIndeterminate, AsymmetricRoute, SGIndeterminate, UnmodelledTarget,
 	AlibabaPort25Blocked}
 
 // OnLeg returns c as it is reported on leg l: on the return leg with the
@@ -142,12 +159,21 @@ type Hop struct {
 	Details []string `json:"details,omitempty"`
 	// Code is set when the hop blocks (or cannot decide about) the packet.
 	Code Code `json:"code,omitempty"`
-	// Fix says what would make the hop pass, when it blocks.
+	// Fix says what would make the hop pass, when it blocks; when it is
+	// undecided, what would decide it.
 	Fix string `json:"fix,omitempty"`
+	// Missing names, on an undecided hop (verdict indeterminate), what the
+	// input does not hold that the answer depends on.
+	Missing string `json:"missing,omitempty"`
 }
 
-// Blocked reports whether the hop stops the packet.
+// Blocked reports whether the hop stops the packet or cannot decide about
+// it (it has a code).
 func (h Hop) Blocked() bool { return h.Code != "" }
+
+// Undecided reports whether the hop cannot decide about the packet: its
+// verdict is indeterminate.
+func (h Hop) Undecided() bool { return h.Verdict == flow.Indeterminate }
 
 // HasDirection reports whether the hop is a filter that judges a packet
 // in a direction (security groups, network ACLs), so that its Direction
@@ -170,13 +196,14 @@ type hopJSON struct {
 	Details   []string     `json:"details,omitempty"`
 	Code      Code         `json:"code,omitempty"`
 	Fix       string       `json:"fix,omitempty"`
+	Missing   string       `json:"missing,omitempty"`
 }
 
 // MarshalJSON implements [json.Marshaler]: the hop's fields as tagged,
 // "direction" only on a hop that has one ([Hop.HasDirection]).
 func (h Hop) MarshalJSON() ([]byte, error) {
 	j := hopJSON{Leg: h.Leg, Kind: h.Kind, ID: h.ID, Name: h.Name, Packet: h.Packet, Verdict: h.Verdict,
-		Rule: h.Rule, Reason: h.Reason, Details: h.Details, Code: h.Code, Fix: h.Fix}
+		Rule: h.Rule, Reason: h.Reason, Details: h.Details, Code: h.Code, Fix: h.Fix, Missing: h.Missing}
 	if h.HasDirection() {
 		j.Direction = h.Direction.String()
 	}
@@ -199,17 +226,78 @@ type Block struct {
 	Kind Kind   `json:"kind"`
 	ID   string `json:"id"`
 	Fix  string `json:"fix,omitempty"`
+	// Indeterminate marks an undecided hop ([Hop.Undecided]): it does not
+	// block for certain, the answer depends on what the input lacks.
+	Indeterminate bool `json:"indeterminate,omitempty"`
+}
+
+// Outcome is the answer to a query: the session works, it does not, or it
+// depends on something the input does not hold.
+type Outcome uint8
+
+// The outcomes. The zero value is Unreachable, as a zero [Result]'s
+// Reachable is false.
+const (
+	// Unreachable: a hop blocks the session for certain.
+	Unreachable Outcome = iota
+	// Reachable: the request and the reply pass every hop.
+	Reachable
+	// Indeterminate: no hop blocks for certain, but a hop could not decide
+	// (a route to a target reachsim does not model, a security group rule
+	// referencing a group the input does not hold, a firewall rule that
+	// depends on payload): the answer depends on what the input lacks,
+	// which the undecided hops name ([Hop.Missing]).
+	Indeterminate
+)
+
+var outcomeNames = [...]string{Unreachable: "unreachable", Reachable: "reachable", Indeterminate: "indeterminate"}
+
+// String returns "reachable", "unreachable" or "indeterminate".
+func (o Outcome) String() string {
+	if int(o) < len(outcomeNames) {
+		return outcomeNames[o]
+	}
+	return "Outcome(" + strconv.Itoa(int(o)) + ")"
+}
+
+// MarshalText implements [encoding.TextMarshaler].
+func (o Outcome) MarshalText() ([]byte, error) {
+	if int(o) >= len(outcomeNames) {
+		return nil, fmt.Errorf("invalid outcome %d", uint8(o))
+	}
+	return []byte(o.String()), nil
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler]: the String form.
+func (o *Outcome) UnmarshalText(b []byte) error {
+	for v, n := range outcomeNames {
+		if string(b) == n {
+			*o = Outcome(v)
+			return nil
+		}
+	}
+	return fmt.Errorf("invalid outcome %q: want reachable, unreachable or indeterminate", b)
 }
 
 // Result is the answer to one query: whether the session works, the hops
 // of the request and of the reply in order, and every blocking point, not
 // just the first (evaluation goes on past a block as if it were lifted,
 // where the path beyond it is known).
+//
+// Outcome decides between three answers. Unreachable when any hop blocks
+// for certain; else Indeterminate when a hop could not decide; else
+// Reachable. A certain block wins over an undecided hop because it does
+// not depend on it: an undecided filter (a security group, a firewall)
+// does not change the path, so a block elsewhere stops the session
+// whether the filter would pass the packet or not; and an undecided route
+// ends its leg, so no hop after it is judged. Reachable is true only for
+// the outcome Reachable.
 type Result struct {
 	From      string    `json:"from"` // the source as the query named it, with what it resolved to
 	To        string    `json:"to"`
 	Flow      flow.Flow `json:"flow"` // the request as the source sends it
 	Reachable bool      `json:"reachable"`
+	Outcome   Outcome   `json:"outcome"`
 	Forward   []Hop     `json:"forward"`
 	Return    []Hop     `json:"return"`
 	Blocks    []Block   `json:"blocks"`
@@ -223,6 +311,20 @@ func (r *Result) First() (Block, bool) {
 		return Block{}, false
 	}
 	return r.Blocks[0], true
+}
+
+// Undecided returns the hops that could not decide ([Hop.Undecided]),
+// forward before return: what an indeterminate outcome depends on.
+func (r *Result) Undecided() []Hop {
+	var out []Hop
+	for _, hops := range [][]Hop{r.Forward, r.Return} {
+		for _, h := range hops {
+			if h.Undecided() {
+				out = append(out, h)
+			}
+		}
+	}
+	return out
 }
 
 // Codes returns the codes of every blocking point in order.

@@ -124,10 +124,12 @@ func TestEvaluateDoesNotAllocate(t *testing.T) {
 	basic := sg.Group{ID: "sg-basic", Flavour: sg.AlibabaBasic, Rules: []sg.Rule{{Direction: flow.Inbound, Protocol: flow.TCP,
 		Ports: flow.AllPorts, ICMPType: -1, ICMPCode: -1, Priority: 1, Action: flow.Pass, Peer: sg.GroupRef("sg-basic")}}}
 	basicRes := sg.StaticResolver{Members: map[string][]netip.Addr{"sg-basic": {netip.MustParseAddr("10.0.0.1")}}}
+	peered := sg.Group{ID: "sg-peered", Rules: []sg.Rule{in("tcp 443", sg.GroupRef("sg-far")), in("tcp 444", sg.CIDR("10.0.0.0/8"))}}
+	peeredRes := unknownResolver{Known: func(a netip.Addr) bool { return a == netip.MustParseAddr("10.0.0.1") }}
 	for _, c := range []struct {
 		gs  []sg.Group
 		res sg.Resolver
-	}{{aws, awsRes}, {ali, aliRes}, {[]sg.Group{basic}, basicRes}} {
+	}{{aws, awsRes}, {ali, aliRes}, {[]sg.Group{basic}, basicRes}, {[]sg.Group{peered}, peeredRes}} {
 		e := sg.MustCompile(c.gs, c.res)
 		for _, s := range []string{"tcp 198.51.100.1:50000 -> 10.99.0.1:443", "tcp 10.0.0.1:50000 -> 10.99.0.1:444", "udp [2001:db8::1]:5 -> [2001:db8::2]:53"} {
 			f := flow.MustParse(s)

@@ -2,6 +2,7 @@ package sg
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -39,6 +40,10 @@ type Evaluator struct {
 	// WithMembership replaces only these.
 	refs   []memberSet
 	refIDs []string
+	// unknown holds, at the same indexes, the resolver's answer for a
+	// referenced group whose members are unknown (nil for a known group);
+	// nil when every referenced group is known.
+	unknown []*UnknownMembers
 	// pos[g][r] is the position of group g's rule r in rules.
 	pos [][]int32
 }
@@ -202,10 +207,11 @@ func noResolver(what, id string) error {
 type resolved struct {
 	lists   map[string]peerMatcher
 	members map[string]memberSet
+	unknown map[string]*UnknownMembers // groups whose members are unknown
 }
 
 func newResolved() resolved {
-	return resolved{lists: map[string]peerMatcher{}, members: map[string]memberSet{}}
+	return resolved{lists: map[string]peerMatcher{}, members: map[string]memberSet{}, unknown: map[string]*UnknownMembers{}}
 }
 
 // binder resolves references for one compilation.
@@ -235,17 +241,27 @@ func newBinder(res GroupResolver) (*binder, *sync.Mutex) {
 	return b, nil
 }
 
-// members returns the member set of group, asking the resolver once.
-func (b *binder) members(group string) (memberSet, error) {
+// members returns the member set of group, asking the resolver once, or
+// the resolver's *UnknownMembers answer when the group's members are
+// unknown.
+func (b *binder) members(group string) (memberSet, *UnknownMembers, error) {
+	if u, ok := b.cache.unknown[group]; ok {
+		return nil, u, nil
+	}
 	if s, ok := b.cache.members[group]; ok {
-		return s, nil
+		return s, nil, nil
 	}
 	if b.groups == nil {
-		return nil, noResolver("security group", group)
+		return nil, nil, noResolver("security group", group)
 	}
 	addrs, err := b.groups.GroupMembers(group)
+	var u *UnknownMembers
+	if errors.As(err, &u) {
+		b.cache.unknown[group] = u
+		return nil, u, nil
+	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var s memberSet
 	if len(addrs) > 0 {
@@ -255,7 +271,7 @@ func (b *binder) members(group string) (memberSet, error) {
 		}
 	}
 	b.cache.members[group] = s
-	return s, nil
+	return s, nil, nil
 }
 
 // list returns the matcher of prefix list id, building it once.
@@ -286,7 +302,9 @@ func (b *binder) list(id string) (peerMatcher, error) {
 // invalid rules (a TCP or UDP rule without Ports among them), duplicate or
 // empty group IDs, mixed flavours (Alibaba requires all groups of an
 // interface to be of one type; AWS and Alibaba do not mix), and references
-// the resolver does not know.
+// the resolver does not know. A reference to a group whose members the
+// input does not hold (the resolver answers [*UnknownMembers]) is accepted
+// in AWS groups (see [UnknownMembers]) and rejected in Alibaba Cloud's.
 func Compile(groups []Group, res Resolver) (*Evaluator, error) {
 	var gr GroupResolver
 	if res != nil {
@@ -317,7 +335,10 @@ func Compile(groups []Group, res Resolver) (*Evaluator, error) {
 		g.Rules = slices.Clone(g.Rules)
 		e.groups[gi] = g
 		if g.Flavour == AlibabaBasic {
-			s, err := b.members(g.ID)
+			s, u, err := b.members(g.ID)
+			if err == nil && u != nil {
+				err = u
+			}
 			if err != nil {
 				return nil, gerr("", "", fmt.Errorf("basic groups need membership for their inner access policy: %w", err))
 			}
@@ -364,7 +385,10 @@ func (e *Evaluator) compileRules(gi int, b *binder, gerr func(path, rule string,
 			m.cidr = r.Peer.CIDR
 			m.has4, m.has6 = m.cidr.Addr().Is4(), m.cidr.Addr().Is6()
 		case PeerGroup:
-			s, err := b.members(r.Peer.Group)
+			s, u, err := b.members(r.Peer.Group)
+			if err == nil && u != nil && g.Flavour != AWS {
+				err = fmt.Errorf("%w: an Alibaba Cloud rule can drop, so a reference to a group whose members are unknown cannot be judged: %w", ErrUnresolved, u)
+			}
 			if err != nil {
 				return gerr(path, name, err)
 			}
@@ -372,6 +396,7 @@ func (e *Evaluator) compileRules(gi int, b *binder, gerr func(path, rule string,
 			if i < 0 {
 				i = len(e.refs)
 				e.refs, e.refIDs = append(e.refs, s), append(e.refIDs, r.Peer.Group)
+				e.unknown = append(e.unknown, u)
 			}
 			m.ref, m.has4, m.has6 = int32(i), true, true
 		case PeerPrefixList:
@@ -492,16 +517,23 @@ func (e *Evaluator) WithMembership(r GroupResolver) (*Evaluator, error) {
 	}
 	cp := *e
 	cp.refs = make([]memberSet, len(e.refs))
+	cp.unknown = make([]*UnknownMembers, len(e.refs))
 	for i, id := range e.refIDs {
-		s, err := b.members(id)
+		s, u, err := b.members(id)
+		if err == nil && u != nil && e.flavour != AWS {
+			err = fmt.Errorf("%w: %w", ErrUnresolved, u)
+		}
 		if err != nil {
 			return nil, &flow.InputError{Resource: id, Err: err}
 		}
-		cp.refs[i] = s
+		cp.refs[i], cp.unknown[i] = s, u
 	}
 	cp.innerMembers = make([]memberSet, len(e.inner))
 	for i, gi := range e.inner {
-		s, err := b.members(e.groups[gi].ID)
+		s, u, err := b.members(e.groups[gi].ID)
+		if err == nil && u != nil {
+			err = u
+		}
 		if err != nil {
 			return nil, &flow.InputError{Resource: e.groups[gi].ID, Err: err}
 		}

@@ -55,7 +55,13 @@
 // [Resolver] the caller provides (package reach's model implements it); a
 // [CachingResolver] shares the compiled prefix lists and member sets across
 // the interfaces of a model. A reference the resolver does not know is an
-// error ([ErrUnresolved]), never a silent non-match.
+// error ([ErrUnresolved]), never a silent non-match. A group the resolver
+// knows to be absent from the input ([UnknownMembers], a group in a peered
+// VPC or another account) is accepted in AWS groups: a rule that
+// references it matches no address the resolver knows, and for any other
+// peer cannot decide, so a packet that only such a rule could allow gets
+// the verdict [flow.Indeterminate] (Basis [UnknownMember]), naming the
+// rule; a packet another rule allows is allowed.
 // [Evaluator.WithMembership] derives a view with other memberships (package
 // reach's middlebox-blind view, where no group has members). Documented
 // assumptions where AWS's pages leave a choice:

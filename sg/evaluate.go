@@ -35,6 +35,11 @@ const (
 	// NoFilter: a nil Evaluator, no security groups at all; the packet
 	// passes.
 	NoFilter
+	// UnknownMember: AWS, no rule allows the packet for certain, but the
+	// rule in Decision.Rule would if the peer were a member of the group it
+	// references, whose members the input does not hold
+	// ([UnknownMembers]): the verdict is [flow.Indeterminate].
+	UnknownMember
 )
 
 var basisNames = [...]string{
@@ -45,6 +50,7 @@ var basisNames = [...]string{
 	InnerAccept:    "inner-accept",
 	InnerIsolation: "inner-isolation",
 	NoFilter:       "no-filter",
+	UnknownMember:  "unknown-member",
 }
 
 // String returns a short kebab-case name, as in JSON.
@@ -63,10 +69,14 @@ func (b Basis) MarshalText() ([]byte, error) { return []byte(b.String()), nil }
 // [Evaluator.Explain] return the same Decision; only Explain fills Skipped
 // and Groups.
 type Decision struct {
-	Verdict flow.Verdict // flow.Allow or flow.Deny
+	// Verdict is flow.Allow or flow.Deny; flow.Indeterminate when the
+	// answer depends on the members of a group the input does not hold
+	// (Basis [UnknownMember]).
+	Verdict flow.Verdict
 	// Action is the deciding rule's action (flow.Pass or flow.Drop); when a
 	// default or an inner access policy decided, flow.Pass if it lets the
-	// packet through and flow.Drop if not.
+	// packet through and flow.Drop if not; unset (0) when the verdict is
+	// indeterminate.
 	Action    flow.Action
 	Direction flow.Direction
 	Basis     Basis
@@ -76,12 +86,16 @@ type Decision struct {
 	// not a default.)
 	Default bool
 	// Group is the ID of the group whose rule (or inner policy) decided; ""
-	// when a default that belongs to no single group decided.
+	// when a default that belongs to no single group decided. With Basis
+	// UnknownMember, the group of the rule that could decide.
 	Group string
 	// RuleIndex is the deciding rule's index in that group's Rules, -1 when
-	// Basis is not ByRule.
+	// Basis is not ByRule or UnknownMember.
 	RuleIndex int
-	// Rule is a copy of the deciding rule (zero when Basis is not ByRule).
+	// Rule is a copy of the deciding rule (zero when Basis is not ByRule or
+	// UnknownMember): with UnknownMember, the first rule, in decision
+	// order, that would allow the packet if the peer were a member of the
+	// group it references.
 	Rule Rule
 	// Skipped lists, for Explain only, the rules of the packet's direction
 	// that come before the deciding one in decision order (all of them
@@ -101,8 +115,11 @@ func (d Decision) Allowed() bool { return d.Verdict == flow.Allow }
 // (internal/textsafe).
 func (d Decision) String() string {
 	verb := "denied"
-	if d.Verdict == flow.Allow {
+	switch d.Verdict {
+	case flow.Allow:
 		verb = "allowed"
+	case flow.Indeterminate:
+		verb = "indeterminate"
 	}
 	switch d.Basis {
 	case ByRule:
@@ -119,6 +136,9 @@ func (d Decision) String() string {
 		return fmt.Sprintf("%s: the peer is a member of %s, whose members are isolated (inner access policy drop), and no rule matches", verb, textsafe.String(d.Group))
 	case NoFilter:
 		return verb + ": no security groups"
+	case UnknownMember:
+		return fmt.Sprintf("%s: no %s rule allows it for certain; %s rule %s allows it if the peer is a member of %s, a group the input does not hold",
+			verb, d.Direction, textsafe.String(d.Group), d.Rule.Label(d.RuleIndex), textsafe.String(d.Rule.Peer.Group))
 	}
 	return verb
 }
@@ -167,7 +187,9 @@ func noFilter(dir flow.Direction) Decision {
 // destination. AWS: the first rule (groups in the order given, rules in
 // their order) that allows it decides, else it is denied. Alibaba: inner
 // access policy Accept first, then rules by priority with drop winning
-// ties, then the group type's defaults. It does not allocate. f must be
+// ties, then the group type's defaults. AWS, when only a rule referencing
+// a group whose members are unknown ([UnknownMembers]) could allow it:
+// flow.Indeterminate, Basis UnknownMember. It does not allocate. f must be
 // valid ([flow.Flow.Validate]); an invalid flow is denied. A nil Evaluator
 // passes every packet (Basis NoFilter).
 func (e *Evaluator) Evaluate(f flow.Flow, dir flow.Direction) Decision {
@@ -196,16 +218,39 @@ func (e *Evaluator) Evaluate(f flow.Flow, dir flow.Direction) Decision {
 	if peer.Is6() {
 		fam = 1
 	}
+	maybe := int32(-1) // the first rule that matches if the peer is a member of a group with unknown members
 	for _, i := range e.buckets[dir][fam][classOf(f.Protocol)].candidates(f.Dst.Port()) {
 		cr := &e.rules[i]
-		if !matchTraffic(cr.rule, &f) || !cr.peer.match(peer, e.refs) {
+		if !matchTraffic(cr.rule, &f) {
+			continue
+		}
+		if !cr.peer.match(peer, e.refs) {
+			if maybe < 0 && e.mayBeMember(&cr.peer, peer) {
+				maybe = i
+			}
 			continue
 		}
 		d.Basis, d.Group, d.RuleIndex, d.Rule = ByRule, e.groups[cr.group].ID, int(cr.index), *cr.rule
 		d.Action, d.Verdict = cr.rule.Action, cr.rule.Action.Verdict()
 		return d
 	}
+	if maybe >= 0 { // AWS only: Compile rejects unknown members elsewhere
+		cr := &e.rules[maybe]
+		d.Verdict, d.Action, d.Basis = flow.Indeterminate, 0, UnknownMember
+		d.Group, d.RuleIndex, d.Rule = e.groups[cr.group].ID, int(cr.index), *cr.rule
+		return d
+	}
 	return e.fallback(d, peer)
+}
+
+// mayBeMember reports whether m is a group reference whose members are
+// unknown and a might be one of them.
+func (e *Evaluator) mayBeMember(m *peerMatcher, a netip.Addr) bool {
+	if m.kind != PeerGroup || e.unknown == nil {
+		return false
+	}
+	u := e.unknown[m.ref]
+	return u != nil && (u.Known == nil || !u.Known(a))
 }
 
 // fallback applies the flavour's defaults once no rule matched.

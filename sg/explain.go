@@ -207,10 +207,14 @@ func (e *Evaluator) mismatches(cr *compiledRule, f flow.Flow, peer netip.Addr, w
 		}
 	}
 	if !cr.peer.match(peer, e.refs) {
-		switch r.Peer.Kind {
-		case PeerGroup:
+		switch {
+		case e.mayBeMember(&cr.peer, peer):
+			miss(func() string {
+				return fmt.Sprintf("whether %s is a member of %s is unknown: the input does not hold the group", peer, r.Peer.Group)
+			})
+		case r.Peer.Kind == PeerGroup:
 			miss(func() string { return fmt.Sprintf("%s is not a member of %s", peer, r.Peer.Group) })
-		case PeerPrefixList:
+		case r.Peer.Kind == PeerPrefixList:
 			miss(func() string { return fmt.Sprintf("%s is in no CIDR of %s", peer, r.Peer.PrefixList) })
 		default:
 			miss(func() string { return fmt.Sprintf("%s is not in %s", peer, r.Peer.CIDR) })

@@ -3,6 +3,7 @@ package sg
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 
 	"github.com/reachsim/reachsim/flow"
 )
@@ -114,15 +115,23 @@ type Resolver interface {
 }
 
 // StaticResolver is a [Resolver] over two maps: group ID → member private
-// addresses, prefix list ID → CIDR blocks.
+// addresses, prefix list ID → CIDR blocks; and the groups whose members are
+// unknown.
 type StaticResolver struct {
 	Members     map[string][]netip.Addr
 	PrefixLists map[string][]netip.Prefix
+	// Unknown lists groups whose members the input does not hold:
+	// GroupMembers answers an [*UnknownMembers] for them (with no Known
+	// addresses), unless Members lists them.
+	Unknown []string
 }
 
 // GroupMembers implements [GroupResolver].
 func (s StaticResolver) GroupMembers(group string) ([]netip.Addr, error) {
 	members, ok := s.Members[group]
+	if !ok && slices.Contains(s.Unknown, group) {
+		return nil, &UnknownMembers{Group: group}
+	}
 	if !ok {
 		return nil, fmt.Errorf("%w: security group %s is not known", ErrUnresolved, group)
 	}

@@ -1,6 +1,7 @@
 package sg_test
 
 import (
+	"errors"
 	"net/netip"
 	"slices"
 
@@ -76,9 +77,53 @@ func isMember(res sg.GroupResolver, group string, addr netip.Addr) bool {
 	return slices.Contains(members, addr)
 }
 
+// assumeMembers is a resolver whose groups with unknown members (the
+// underlying resolver answers *sg.UnknownMembers) are taken to hold the
+// address member alone (or nothing when member is invalid), unless their
+// Known says it is no member.
+type assumeMembers struct {
+	sg.Resolver
+	member netip.Addr
+}
+
+func (a assumeMembers) GroupMembers(group string) ([]netip.Addr, error) {
+	ms, err := a.Resolver.GroupMembers(group)
+	var u *sg.UnknownMembers
+	if !errors.As(err, &u) {
+		return ms, err
+	}
+	if !a.member.IsValid() || (u.Known != nil && u.Known(a.member)) {
+		return nil, nil
+	}
+	return []netip.Addr{a.member}, nil
+}
+
 // refEvaluate decides a packet against the groups of one interface the
-// slow way.
+// slow way. Where groups' members are unknown (AWS only), it decides twice:
+// as if the peer were no member of any of them, then as if it were a
+// member of each; a verdict that differs is indeterminate, named by the
+// rule that allows the packet in the second world.
 func refEvaluate(groups []sg.Group, res sg.Resolver, f flow.Flow, dir flow.Direction) refDecision {
+	if len(groups) == 0 || groups[0].Flavour == sg.AWS {
+		peer := f.Src.Addr()
+		if dir == flow.Outbound {
+			peer = f.Dst.Addr()
+		}
+		none := refDecide(groups, assumeMembers{Resolver: res}, f, dir)
+		if none.Verdict == flow.Allow {
+			return none
+		}
+		if all := refDecide(groups, assumeMembers{Resolver: res, member: peer}, f, dir); all.Verdict == flow.Allow {
+			return refDecision{flow.Indeterminate, sg.UnknownMember, all.Group, all.RuleIndex}
+		}
+		return none
+	}
+	return refDecide(groups, res, f, dir)
+}
+
+// refDecide decides a packet against the groups of one interface the slow
+// way, every group's members known.
+func refDecide(groups []sg.Group, res sg.Resolver, f flow.Flow, dir flow.Direction) refDecision {
 	if len(groups) == 0 || groups[0].Flavour == sg.AWS {
 		for _, g := range groups {
 			for i, r := range g.Rules {

@@ -22,7 +22,38 @@ var (
 	// ErrUnresolved: a rule references a security group or prefix list the
 	// resolver does not know.
 	ErrUnresolved = errors.New("unresolved reference")
+	// ErrMembersUnknown: a rule references a security group whose members
+	// the input does not hold (a group in a peered VPC or another account
+	// that was not dumped). A [GroupResolver] says so with an
+	// [*UnknownMembers] error, which wraps it; [Compile] accepts it for AWS
+	// groups.
+	ErrMembersUnknown = errors.New("group members unknown")
 )
+
+// UnknownMembers is the error a [GroupResolver] returns for a group the
+// input references but does not hold: its members are unknown. [Compile]
+// accepts it for AWS groups (it rejects it for Alibaba Cloud's, whose
+// rules can drop): a rule referencing the group matches no address Known
+// reports, and cannot decide for any other address. When such a rule is
+// the only one that could allow a packet, the [Decision] is
+// [flow.Indeterminate] with Basis [UnknownMember], naming the rule;
+// when another rule allows the packet, it is allowed. Every other caller
+// sees an error that wraps [ErrMembersUnknown].
+type UnknownMembers struct {
+	Group string // the referenced group's ID
+	// Known reports whether a is an address whose groups are all known,
+	// so that it is certainly no member (package reach: every address of
+	// the design). nil: no address is known.
+	Known func(a netip.Addr) bool
+}
+
+// Error says which group's members are unknown.
+func (e *UnknownMembers) Error() string {
+	return fmt.Sprintf("%s: security group %s is not in the input", ErrMembersUnknown, e.Group)
+}
+
+// Unwrap returns [ErrMembersUnknown].
+func (e *UnknownMembers) Unwrap() error { return ErrMembersUnknown }
 
 // PeerKind says what a rule's peer (the source of an inbound rule, the
 // destination of an outbound one) is.

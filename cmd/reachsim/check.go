@@ -57,9 +57,14 @@ Flags:
   --ipv6              use the interfaces' IPv6 addresses (when no endpoint is
                       an address)
   --json              print the result as one JSON object instead of the trace
+                      ("outcome": reachable, unreachable or indeterminate)
   -h, --help          print this help
 
-Exit status: 0 reachable, 1 not reachable, 2 bad usage or bad input.
+Exit status: 0 reachable, 1 not reachable, 2 bad usage or bad input,
+3 indeterminate (the answer depends on something the input does not hold:
+a route to a target reachsim does not model, a security group reference to
+a group not in the input, a firewall rule that depends on payload; the
+trace says what is missing).
 
 Examples:
   reachsim check --demo --from 198.51.100.7 --to web-1 --proto tcp --port 443
@@ -154,8 +159,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	} else {
 		fmt.Fprint(stdout, r.Text())
 	}
-	if r.Reachable {
+	switch r.Outcome {
+	case reach.Reachable:
 		return exitReachable
+	case reach.Indeterminate:
+		return exitIndeterminate
 	}
 	return exitNotReachable
 }

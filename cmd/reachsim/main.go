@@ -6,8 +6,12 @@
 //	reachsim check --demo --from 198.51.100.7 --to web-1 --proto tcp --port 443 --json
 //	reachsim help check
 //
-// The exit status is 0 when the session works, 1 when it does not, and 2
-// for bad usage or bad input, with a one-line error on standard error
+// The exit status is 0 when the session works, 1 when it does not, 3 when
+// the answer is indeterminate (it depends on something the input does not
+// hold: a route to a target reachsim does not model, a security group
+// reference to a group not in the input, a firewall rule that depends on
+// payload), and 2 for bad usage or bad input, with a one-line error on
+// standard error
 // (under go run, which exits 1 for any failure, build or install the
 // command to tell them apart). reachsim --version prints the module
 // version it was built from.
@@ -26,9 +30,10 @@ import (
 
 // Exit statuses.
 const (
-	exitReachable    = 0
-	exitNotReachable = 1
-	exitUsage        = 2 // bad usage or bad input
+	exitReachable     = 0
+	exitNotReachable  = 1
+	exitUsage         = 2 // bad usage or bad input
+	exitIndeterminate = 3 // the answer depends on what the input does not hold
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }

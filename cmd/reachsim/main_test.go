@@ -210,6 +210,7 @@ type hop struct {
 type result struct {
 	Flow      string
 	Reachable *bool
+	Outcome   string
 	Forward   []hop
 	Return    []hop
 	Blocks    []struct {
@@ -226,6 +227,7 @@ func TestRunCheckJSON(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(stdout), &r), stdout)
 		require.NotNil(t, r.Reachable)
 		assert.True(t, *r.Reachable)
+		assert.Equal(t, "reachable", r.Outcome)
 		assert.Equal(t, "tcp 198.51.100.7:50000 -> 203.0.113.10:443", r.Flow)
 		assert.NotEmpty(t, r.Forward)
 		assert.NotEmpty(t, r.Return)
@@ -240,6 +242,7 @@ func TestRunCheckJSON(t *testing.T) {
 		assert.False(t, dec.More(), "exactly one JSON object")
 		require.NotNil(t, r.Reachable)
 		assert.False(t, *r.Reachable)
+		assert.Equal(t, "unreachable", r.Outcome)
 		require.Len(t, r.Blocks, 1)
 		b := r.Blocks[0]
 		assert.Equal(t, "return", b.Leg)
@@ -391,4 +394,45 @@ func TestParseSize(t *testing.T) {
 			assert.Equal(t, tt.want, got)
 		})
 	}
+}
+
+// A dump whose private route table sends 192.0.2.0/24 to a virtual private
+// gateway, which reachsim does not model: traffic there is indeterminate,
+// exit status 3, never answered by the NAT gateway's default route.
+func TestRunCheckIndeterminate(t *testing.T) {
+	dir := copyDump(t)
+	file := filepath.Join(dir, "route-tables.json")
+	b, err := os.ReadFile(file)
+	require.NoError(t, err)
+	var doc struct{ RouteTables []map[string]any }
+	require.NoError(t, json.Unmarshal(b, &doc))
+	for _, rt := range doc.RouteTables {
+		if rt["RouteTableId"] == "rtb-private" {
+			rt["Routes"] = append(rt["Routes"].([]any), map[string]any{"DestinationCidrBlock": "192.0.2.0/24", "GatewayId": "vgw-office", "State": "active"})
+		}
+	}
+	b, err = json.Marshal(doc)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(file, b, 0o644))
+	args := []string{"check", "--aws", dir, "--from", "app-1", "--to", "192.0.2.10", "--proto", "tcp", "--port", "443"}
+
+	code, stdout, stderr := runArgs(args...)
+	assert.Equal(t, 3, code, stderr)
+	assert.Contains(t, stdout, "\nINDETERMINATE: no hop blocks for certain, but 1 hop cannot decide")
+	assert.Contains(t, stdout, "\nmissing: what lies beyond vgw-office (virtual private gateway)")
+	assert.NotContains(t, stdout, "nat-demo")
+	assert.Contains(t, stderr, "route 192.0.2.0/24 -> vgw-office (virtual private gateway) of rtb-private: reachsim does not model VPN; queries it routes are indeterminate (exit status 3)")
+
+	code, stdout, stderr = runArgs(append(args, "--json")...)
+	assert.Equal(t, 3, code, stderr)
+	var r result
+	require.NoError(t, json.Unmarshal([]byte(stdout), &r), stdout)
+	require.NotNil(t, r.Reachable)
+	assert.False(t, *r.Reachable)
+	assert.Equal(t, "indeterminate", r.Outcome)
+	require.Len(t, r.Blocks, 1)
+	assert.Equal(t, "UNMODELLED_TARGET", r.Blocks[0].Code)
+
+	code, _, stderr = runArgs("check", "--aws", dir, "--from", "app-1", "--to", "198.51.100.7", "--proto", "tcp", "--port", "443", "--domain", "api.github.com")
+	assert.Equal(t, 0, code, "other addresses still go through the NAT gateway: %s", stderr)
 }

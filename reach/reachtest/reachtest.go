@@ -13,7 +13,11 @@
 //
 // A query that is not whole (no protocol, a tcp query without a port; see
 // [reach.Query]) fails the assertion with the error, so a forgotten field
-// never makes a "not reachable" assertion pass.
+// never makes a "not reachable" assertion pass. So does an indeterminate
+// answer ([reach.Indeterminate]: a route to a target reachsim does not
+// model, a reference to a group the input does not hold, a firewall rule
+// that depends on payload): every assertion fails on it, naming what the
+// input lacks, since neither "reachable" nor "not reachable" is known.
 //
 // The helpers take any value with testify's TestingT method set (Errorf),
 // so *testing.T, *testing.B and testify's mocks all work; Require…
@@ -74,13 +78,24 @@ func message(msgAndArgs []any) string {
 	return "\n" + fmt.Sprint(msgAndArgs...)
 }
 
-func check(t TestingT, m *reach.Model, q reach.Query) (*reach.Result, bool) {
+// check answers q, failing the assertion (what says what it expected) on
+// an error or an indeterminate outcome.
+func check(t TestingT, m *reach.Model, q reach.Query, what string) (*reach.Result, bool) {
 	if h, ok := t.(helper); ok {
 		h.Helper()
 	}
 	r, err := m.Check(q)
 	if err != nil {
 		t.Errorf("reachtest: %s: %s", describe(q), textsafe.String(err.Error()))
+		return nil, false
+	}
+	if r.Outcome == reach.Indeterminate {
+		var missing []string
+		for _, h := range r.Undecided() {
+			missing = append(missing, fmt.Sprintf("%s at %s %s: %s", h.Code, h.Kind, h.ID, h.Missing))
+		}
+		t.Errorf("expected %s %s, but the answer is indeterminate: it depends on what the input does not hold:\n  %s\n%s",
+			describe(q), what, textsafe.String(strings.Join(missing, "\n  ")), r.Text())
 		return nil, false
 	}
 	return r, true
@@ -92,7 +107,7 @@ func AssertReachable(t TestingT, m *reach.Model, q reach.Query, msgAndArgs ...an
 	if h, ok := t.(helper); ok {
 		h.Helper()
 	}
-	r, ok := check(t, m, q)
+	r, ok := check(t, m, q, "to be reachable")
 	if !ok {
 		return false
 	}
@@ -111,7 +126,7 @@ func AssertNotReachable(t TestingT, m *reach.Model, q reach.Query, codes ...reac
 	if h, ok := t.(helper); ok {
 		h.Helper()
 	}
-	r, ok := check(t, m, q)
+	r, ok := check(t, m, q, "not to be reachable")
 	if !ok {
 		return false
 	}
@@ -135,7 +150,7 @@ func AssertRequestBlocked(t TestingT, m *reach.Model, q reach.Query, codes ...re
 	if h, ok := t.(helper); ok {
 		h.Helper()
 	}
-	r, ok := check(t, m, q)
+	r, ok := check(t, m, q, "to be blocked on its request")
 	if !ok {
 		return false
 	}
@@ -162,7 +177,7 @@ func AssertReplyBlocked(t TestingT, m *reach.Model, q reach.Query, codes ...reac
 	if h, ok := t.(helper); ok {
 		h.Helper()
 	}
-	r, ok := check(t, m, q)
+	r, ok := check(t, m, q, "to be blocked on its reply")
 	if !ok {
 		return false
 	}

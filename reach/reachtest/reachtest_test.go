@@ -2,6 +2,7 @@ package reachtest_test
 
 import (
 	"fmt"
+	"net/netip"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -93,4 +94,40 @@ func TestRequireStopsTheTest(t *testing.T) {
 	reachtest.RequireNotReachable(r, m, reach.Query{From: "web-1", To: "db-1", Protocol: flow.TCP, Port: 5432}, reach.SGNoAllow)
 	assert.False(t, r.failed)
 	assert.Empty(t, r.errors)
+}
+
+// TestEveryAssertionFailsOnIndeterminate: a route to a VPN gateway makes
+// app-1's traffic to 192.0.2.0/24 indeterminate; no assertion may pass on
+// it, not even one that expects it not to be reachable, and each names
+// what is missing.
+func TestEveryAssertionFailsOnIndeterminate(t *testing.T) {
+	d := sample.ThreeTierDesign()
+	for i := range d.RouteTables {
+		if d.RouteTables[i].ID == "rtb-private" {
+			d.RouteTables[i].Routes = append(d.RouteTables[i].Routes, reach.Route{Destination: netip.MustParsePrefix("192.0.2.0/24"),
+				Target: reach.TargetUnmodelled, TargetID: "vgw-office", TargetType: "virtual private gateway"})
+		}
+	}
+	m, err := d.Builder().Build()
+	require.NoError(t, err)
+	q := reach.Query{From: "app-1", To: "192.0.2.10", Protocol: flow.TCP, Port: 443}
+	for name, assertion := range map[string]func(r *recorder) bool{
+		"AssertReachable":      func(r *recorder) bool { return reachtest.AssertReachable(r, m, q) },
+		"AssertNotReachable":   func(r *recorder) bool { return reachtest.AssertNotReachable(r, m, q) },
+		"AssertRequestBlocked": func(r *recorder) bool { return reachtest.AssertRequestBlocked(r, m, q) },
+		"AssertReplyBlocked":   func(r *recorder) bool { return reachtest.AssertReplyBlocked(r, m, q) },
+		"RequireNotReachable": func(r *recorder) bool {
+			reachtest.RequireNotReachable(r, m, q, reach.UnmodelledTarget)
+			return !r.failed
+		},
+	} {
+		t.Run(name+" fails and says what is missing", func(t *testing.T) {
+			r := &recorder{}
+			assert.False(t, assertion(r))
+			require.Len(t, r.errors, 1)
+			assert.Contains(t, r.errors[0], "but the answer is indeterminate: it depends on what the input does not hold")
+			assert.Contains(t, r.errors[0], "UNMODELLED_TARGET at unmodelled-target vgw-office: what lies beyond vgw-office (virtual private gateway)")
+			assert.Contains(t, r.errors[0], "INDETERMINATE")
+		})
+	}
 }

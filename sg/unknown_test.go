@@ -1,0 +1,85 @@
+package sg_test
+
+import (
+	"net/netip"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// unknownResolver knows no group's members: every group it is asked about
+// is one the input does not hold, and Known names the addresses certainly
+// outside it.
+type unknownResolver struct{ Known func(netip.Addr) bool }
+
+func (u unknownResolver) GroupMembers(group string) ([]netip.Addr, error) {
+	return nil, &sg.UnknownMembers{Group: group, Known: u.Known}
+}
+
+func (unknownResolver) PrefixList(id string) ([]netip.Prefix, error) {
+	return nil, sg.ErrUnresolved
+}
+
+// TestUnknownMembers: a rule that references a group whose members the
+// input does not hold decides nothing for certain; the verdict is
+// indeterminate only where no other rule allows the packet and the peer
+// might be a member.
+func TestUnknownMembers(t *testing.T) {
+	designed := netip.MustParseAddr("10.0.0.1") // an address whose groups are all known
+	res := unknownResolver{Known: func(a netip.Addr) bool { return a == designed }}
+	g := sg.Group{ID: "sg-db", Rules: []sg.Rule{
+		withID(in("tcp 5432", sg.GroupRef("sg-peer")), "sgr-peer"),
+		withID(in("tcp 5432", sg.CIDR("10.1.0.0/16")), "sgr-cidr"),
+	}}
+	e, err := sg.Compile([]sg.Group{g}, res)
+	require.NoError(t, err, "a reference to a group with unknown members compiles")
+	tests := []struct {
+		name    string
+		flow    string
+		verdict flow.Verdict
+		basis   sg.Basis
+		rule    string
+	}{
+		{"a peer that might be a member, nothing else allows: indeterminate", "tcp 10.2.0.5:50000 -> 10.0.3.30:5432", flow.Indeterminate, sg.UnknownMember, "sgr-peer"},
+		{"another rule allows the peer: allowed by it", "tcp 10.1.0.5:50000 -> 10.0.3.30:5432", flow.Allow, sg.ByRule, "sgr-cidr"},
+		{"the rule's traffic does not match: denied", "tcp 10.2.0.5:50000 -> 10.0.3.30:22", flow.Deny, sg.NoRuleAllows, ""},
+		{"a peer whose groups are all known is no member: denied", "tcp 10.0.0.1:50000 -> 10.0.3.30:5432", flow.Deny, sg.NoRuleAllows, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := flow.MustParse(tt.flow)
+			d := e.Evaluate(f, flow.Inbound)
+			assert.Equal(t, tt.verdict, d.Verdict)
+			assert.Equal(t, tt.basis, d.Basis)
+			assert.Equal(t, tt.rule, d.Rule.ID)
+			x := e.Explain(f, flow.Inbound)
+			assert.Equal(t, d.Verdict, x.Verdict)
+			if tt.verdict == flow.Indeterminate {
+				assert.Contains(t, x.String(), "sg-peer, a group the input does not hold")
+				assert.Contains(t, x.Groups[0].Reason, "whether 10.2.0.5 is a member of sg-peer is unknown")
+			}
+		})
+	}
+
+	t.Run("a middlebox-blind view knows the group has no member there", func(t *testing.T) {
+		blind, err := e.WithMembership(sg.StaticResolver{Members: map[string][]netip.Addr{"sg-peer": nil}})
+		require.NoError(t, err)
+		assert.Equal(t, flow.Deny, blind.Evaluate(flow.MustParse("tcp 10.2.0.5:50000 -> 10.0.3.30:5432"), flow.Inbound).Verdict)
+	})
+	t.Run("an Alibaba Cloud rule cannot reference a group with unknown members", func(t *testing.T) {
+		ali := sg.Group{ID: "sg-ali", Flavour: sg.AlibabaBasic, Rules: []sg.Rule{{Direction: flow.Inbound, Protocol: flow.TCP,
+			Ports: flow.AllPorts, Priority: 1, Action: flow.Drop, Peer: sg.GroupRef("sg-peer")}}}
+		_, err := sg.Compile([]sg.Group{ali}, sg.StaticResolver{Members: map[string][]netip.Addr{"sg-ali": nil}, Unknown: []string{"sg-peer"}})
+		require.ErrorIs(t, err, sg.ErrUnresolved)
+		require.ErrorIs(t, err, sg.ErrMembersUnknown)
+	})
+	t.Run("other callers see an error wrapping ErrMembersUnknown", func(t *testing.T) {
+		_, err := res.GroupMembers("sg-peer")
+		require.ErrorIs(t, err, sg.ErrMembersUnknown)
+		assert.EqualError(t, err, "group members unknown: security group sg-peer is not in the input")
+	})
+}
