@@ -32,7 +32,8 @@ type Builder struct {
 	nats      []NATGateway
 	lists     []PrefixList
 	firewalls []Firewall
-	external  []string // groups rules reference that the input does not hold
+	peerings  []Peering // see peering.go
+	external  []string  // groups rules reference that the input does not hold
 
 	firsts map[string]map[string]int // during Build: kind -> ID -> index of its first use
 }
@@ -182,6 +183,7 @@ func (b *Builder) Build() (*Model, error) {
 	b.firsts["natGateways"] = unique(&p, "natGateways", b.nats, func(n NATGateway) string { return n.ID })
 	b.firsts["prefixLists"] = unique(&p, "prefixLists", b.lists, func(l PrefixList) string { return l.ID })
 	b.firsts["firewalls"] = unique(&p, "firewalls", b.firewalls, func(f Firewall) string { return f.ID })
+	b.firsts["peerings"] = unique(&p, "peerings", b.peerings, func(c Peering) string { return c.ID })
 
 	b.buildPlain(&p, m)
 	b.buildUnresolved(&p, m)
@@ -190,6 +192,7 @@ func (b *Builder) Build() (*Model, error) {
 	b.buildInterfaces(&p, m)
 	b.buildGateways(&p, m)
 	b.buildFirewalls(&p, m)
+	b.buildPeerings(&p, m)
 	b.checkRoutes(&p, m)
 	b.compileGroups(&p, m)
 	if len(p.errs) > 0 {
@@ -690,6 +693,8 @@ func (b *Builder) checkRoutes(p *problems, m *Model) {
 					p.add(rt.ID, rp, cr.TargetID, "no network interface %s in %s", cr.TargetID, rt.VPC)
 				}
 			case TargetBlackhole:
+			case TargetPeering:
+				checkPeeringRoute(p, m, ri, i, cr)
 			case TargetUnmodelled:
 				if cr.TargetID == "" {
 					p.add(rt.ID, rp, "", "a route to an unmodelled target needs the target's ID")

@@ -301,6 +301,8 @@ func (w *walker) routeIn(pkt flow.Flow, s *subnetInfo, rt *rtInfo) arrival {
 		return w.viaAppliance(pkt, s, w.m.ifaces[cr.TargetID])
 	case TargetUnmodelled:
 		return w.unmodelled(pkt, s, rt, cr, dest)
+	case TargetPeering:
+		return w.viaPeering(pkt, s, rt, cr)
 	}
 	return arrival{}
 }
@@ -331,6 +333,9 @@ func routeTarget(cr *compiledRoute) string {
 
 func (w *walker) noRouteFix(pkt flow.Flow, rt *rtInfo) string {
 	dst := pkt.Dst.Addr()
+	if fix, ok := w.m.peeringRouteFix(rt, dst); ok {
+		return fix
+	}
 	if _, inDesign := w.m.owners[dst]; !inDesign && rt.vpc.igw != nil {
 		def := "0.0.0.0/0"
 		if dst.Is6() {

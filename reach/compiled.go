@@ -41,6 +41,7 @@ type Model struct {
 	firewalls  map[string]*firewallInfo
 	sgCache    map[string]*sgPair
 	unresolved map[string]bool // groups rules reference that the input does not hold
+	peerings   map[string]*peeringInfo
 
 	quotaWarnings []QuotaWarning // see quota.go
 }

@@ -227,7 +227,8 @@ func (m *Model) Check(q Query) (*Result, error) {
 // addresses picks the source and destination addresses of a query's
 // packet: the addresses the query gave, else the interfaces' first of the
 // family; an interface outside the source's VPC is reached at its public
-// IPv4 address, when it has one.
+// IPv4 address, when it has one, unless a peering connection joins the two
+// VPCs (whatever its status).
 func (m *Model) addresses(src, dst endpoint, v6 bool) (sa, da netip.Addr, err error) {
 	for _, e := range []endpoint{src, dst} {
 		if e.addr.IsValid() {
@@ -263,7 +264,7 @@ func (m *Model) addresses(src, dst endpoint, v6 bool) (sa, da netip.Addr, err er
 		return sa, da, err
 	}
 	if !v6 && dst.iface != nil && !dst.addr.IsValid() && dst.iface.PublicIP.IsValid() &&
-		(src.iface == nil || src.iface.subnet.vpc != dst.iface.subnet.vpc) {
+		(src.iface == nil || src.iface.subnet.vpc != dst.iface.subnet.vpc && !m.peered(src.iface.subnet.vpc, dst.iface.subnet.vpc)) {
 		da = dst.iface.PublicIP
 	}
 	return sa, da, nil

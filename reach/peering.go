@@ -1,0 +1,250 @@
+package reach
+
+import (
+	"fmt"
+	"maps"
+	"net/netip"
+	"slices"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+// VPC peering connections: the model, its checks in Build, and the walk
+// across one.
+
+// Peering is a VPC peering connection (pcx-…) between two VPCs of the
+// design. A route to it ([TargetPeering]) in a route table of either VPC
+// sends the packet to the other, which delivers it only to an address
+// inside its own CIDR blocks, and only from an address inside the CIDR
+// blocks of the VPC it came from: a peering carries no transit (A–B–C
+// does not join A and C) and no edge-to-edge routing (nothing reaches the
+// internet, a NAT gateway or a VPN through the peer VPC, nor comes in
+// from them across the peering). A packet that crosses a peering keeps
+// its security group identity, so a rule that references a group of the
+// peer VPC matches the group's members' private addresses.
+type Peering struct {
+	ID           string // pcx-…
+	Name         string
+	RequesterVPC string
+	AccepterVPC  string
+	// Status is the connection's status code as AWS writes it. Only
+	// PeeringActive ("active"; "" reads as active) carries traffic; the
+	// other statuses AWS documents ([PeeringStatuses]) block with
+	// [PeeringNotActive]; a status reachsim does not know makes the hop
+	// undecided ([PeeringStatusUnknown]).
+	Status string
+}
+
+// PeeringActive is the status of a peering connection that carries traffic.
+const PeeringActive = "active"
+
+// PeeringStatuses are the status codes AWS documents for a peering
+// connection: only "active" carries traffic.
+var PeeringStatuses = []string{"initiating-request", "pending-acceptance", PeeringActive, "deleted", "rejected",
+	"failed", "expired", "provisioning", "deleting"}
+
+// KindPeering: a VPC peering connection (pcx-…).
+const KindPeering Kind = "vpc-peering-connection"
+
+// The explanation codes of peering connections.
+const (
+	// PeeringNotActive: the route's peering connection is not active
+	// (pending acceptance, rejected, deleted, expired...), so it carries
+	// nothing. Reachability Analyzer reports it as BAD_STATE. The walk goes
+	// on into the peer VPC as if the connection were active.
+	PeeringNotActive Code = "PEERING_NOT_ACTIVE"
+	// PeeringStatusUnknown: the peering connection's status is none AWS
+	// documents, so whether it carries traffic is unknown. The hop is
+	// undecided; the walk goes on into the peer VPC.
+	PeeringStatusUnknown Code = "PEERING_STATUS_UNKNOWN"
+	// PeeringAddressOutsideVPC: a peering connection carries only packets
+	// from an address of one of its VPCs to an address of the other (as
+	// Reachability Analyzer says, PCX_REQUIRES_ADDRESS_IN_VPC_CIDR): a
+	// destination beyond the peer VPC (another VPC peered with it, the
+	// internet through its internet or NAT gateway, a network behind its
+	// VPN) or a source that entered the near VPC from outside is dropped.
+	// Peering is neither transitive nor edge-to-edge. The leg ends there.
+	PeeringAddressOutsideVPC Code = "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"
+)
+
+type peeringInfo struct {
+	Peering
+	requester, accepter *vpcInfo
+	bad                 bool // reported by buildPeerings: routes to it are not judged again
+}
+
+// label names the connection for people: "pcx-1 (vpc-a <-> vpc-b)".
+func (p *peeringInfo) label() string {
+	s := fmt.Sprintf("%s <-> %s", p.RequesterVPC, p.AccepterVPC)
+	if p.Name != "" {
+		s = p.Name + ": " + s
+	}
+	return s
+}
+
+// ends returns the connection's VPC on the side of near, then the other.
+func (p *peeringInfo) ends(near *vpcInfo) (*vpcInfo, *vpcInfo) {
+	if p.requester == near {
+		return p.requester, p.accepter
+	}
+	return p.accepter, p.requester
+}
+
+func (v *vpcInfo) contains(a netip.Addr) bool {
+	return slices.ContainsFunc(v.CIDRs, func(c netip.Prefix) bool { return c.Contains(a) })
+}
+
+// AddPeering adds VPC peering connections.
+func (b *Builder) AddPeering(p ...Peering) *Builder { b.peerings = append(b.peerings, p...); return b }
+
+// buildPeerings checks the peering connections: two distinct VPCs of the
+// design whose CIDR blocks do not overlap, as AWS requires.
+func (b *Builder) buildPeerings(p *problems, m *Model) {
+	m.peerings = map[string]*peeringInfo{}
+	for i, pc := range b.peerings {
+		if b.skip("peerings", i, pc.ID) {
+			continue
+		}
+		pi := &peeringInfo{Peering: pc}
+		m.peerings[pc.ID] = pi
+		ok := true
+		for _, end := range []struct {
+			field, id string
+			vi        **vpcInfo
+		}{{"RequesterVPC", pc.RequesterVPC, &pi.requester}, {"AccepterVPC", pc.AccepterVPC, &pi.accepter}} {
+			*end.vi = m.vpcs[end.id]
+			if *end.vi == nil {
+				p.add(pc.ID, path("peerings", i, end.field), end.id, "unknown VPC")
+				ok = false
+			}
+		}
+		if !ok {
+			pi.bad = true
+			continue
+		}
+		if pc.RequesterVPC == pc.AccepterVPC {
+			p.add(pc.ID, path("peerings", i, "AccepterVPC"), pc.AccepterVPC, "a peering connection joins two different VPCs")
+			pi.bad = true
+			continue
+		}
+	overlap:
+		for _, a := range pi.requester.CIDRs {
+			for _, c := range pi.accepter.CIDRs {
+				if a.IsValid() && c.IsValid() && a.Overlaps(c) {
+					p.add(pc.ID, path("peerings", i, "AccepterVPC"), pc.AccepterVPC, "%s (%s) overlaps %s (%s): AWS does not peer VPCs whose CIDR blocks overlap",
+						pc.AccepterVPC, c, pc.RequesterVPC, a)
+					break overlap
+				}
+			}
+		}
+	}
+}
+
+// checkPeeringRoute checks a route to a peering connection in table rt
+// (item i): the connection exists and joins rt's VPC.
+func checkPeeringRoute(p *problems, m *Model, rt *rtInfo, i int, cr *compiledRoute) {
+	rp := path("routeTables", i, fmt.Sprintf("Routes[%d].TargetID", cr.index))
+	pi, ok := m.peerings[cr.TargetID]
+	switch {
+	case !ok:
+		p.add(rt.ID, rp, cr.TargetID, "unknown peering connection")
+	case pi.bad:
+	case pi.requester != rt.vpc && pi.accepter != rt.vpc:
+		p.add(rt.ID, rp, cr.TargetID, "peering connection %s joins %s and %s, not %s", cr.TargetID, pi.RequesterVPC, pi.AccepterVPC, rt.VPC)
+	}
+}
+
+// viaPeering sends pkt from subnet s (nil: from an edge route table)
+// across the peering connection route cr of table rt names, into the peer
+// VPC, which delivers it to the owner of its destination.
+func (w *walker) viaPeering(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compiledRoute) arrival {
+	if s != nil {
+		w.networkACL(pkt, s, flow.Outbound)
+	}
+	pi := w.m.peerings[cr.TargetID]
+	near, far := pi.ends(rt.vpc)
+	h := Hop{Kind: KindPeering, ID: pi.ID, Name: pi.label(), Packet: pkt, Verdict: flow.Allow}
+	src, dst := pkt.Src.Addr(), pkt.Dst.Addr()
+	if !near.contains(src) || !far.contains(dst) {
+		h.Verdict, h.Code = flow.Deny, PeeringAddressOutsideVPC
+		h.Reason, h.Fix = w.m.peeringOutside(pi, near, far, src, dst)
+		return w.stop(h)
+	}
+	h.Reason = fmt.Sprintf("the peering connection carries the packet from %s to %s", near.ID, far.ID)
+	switch {
+	case pi.Status == "" || pi.Status == PeeringActive:
+	case slices.Contains(PeeringStatuses, pi.Status):
+		h.Verdict, h.Code = flow.Deny, PeeringNotActive
+		h.Reason = fmt.Sprintf("the peering connection is %s, not active: it carries nothing", pi.Status)
+		h.Fix = peeringStatusFix(pi)
+	default:
+		h.Verdict, h.Code = flow.Indeterminate, PeeringStatusUnknown
+		h.Reason = fmt.Sprintf("the peering connection's status %q is none reachsim knows: whether it carries traffic is unknown", pi.Status)
+		h.Missing = fmt.Sprintf("whether status %q of %s carries traffic", pi.Status, pi.ID)
+		h.Fix = fmt.Sprintf("check the status of %s (aws ec2 describe-vpc-peering-connections --vpc-peering-connection-ids %s); only active carries traffic", pi.ID, pi.ID)
+	}
+	w.add(h)
+	return w.deliverLocal(pkt, nil, far)
+}
+
+// peeringOutside explains why pi does not carry a packet from src to dst
+// between near and far, and what would.
+func (m *Model) peeringOutside(pi *peeringInfo, near, far *vpcInfo, src, dst netip.Addr) (reason, fix string) {
+	if !near.contains(src) {
+		return fmt.Sprintf("%s is not an address of %s (%s): a peering connection carries only traffic from addresses of the VPC it leaves, so nothing that entered %s from the internet, a VPN or another peering goes on across it (no edge-to-edge routing, no transit)",
+				src, near.ID, prefixList(near.CIDRs), near.ID),
+			fmt.Sprintf("connect the source's network to %s directly (a peering, a transit gateway or a VPN of its own), or relay through a proxy in %s", far.ID, near.ID)
+	}
+	if other := m.vpcAt(dst); other != nil {
+		return fmt.Sprintf("%s is in %s, not in %s (%s): a peering connection delivers only to addresses of the peer VPC, and peering is not transitive",
+				dst, other.ID, far.ID, prefixList(far.CIDRs)),
+			fmt.Sprintf("peer %s with %s directly and route %s to that connection (or join them with a transit gateway)", near.ID, other.ID, dst)
+	}
+	return fmt.Sprintf("%s is not in %s (%s): a peering connection delivers only to addresses of the peer VPC, never on through its internet gateway, NAT gateways or VPN connections (no edge-to-edge routing)",
+			dst, far.ID, prefixList(far.CIDRs)),
+		fmt.Sprintf("give %s its own way out (an internet or NAT gateway, a VPN), or relay through a proxy in %s", near.ID, far.ID)
+}
+
+func peeringStatusFix(pi *peeringInfo) string {
+	switch pi.Status {
+	case "pending-acceptance":
+		return fmt.Sprintf("the owner of %s accepts the request (aws ec2 accept-vpc-peering-connection --vpc-peering-connection-id %s)", pi.AccepterVPC, pi.ID)
+	case "initiating-request", "provisioning":
+		return fmt.Sprintf("wait until %s is active", pi.ID)
+	}
+	return fmt.Sprintf("create a new peering connection between %s and %s, and route to it on both sides", pi.RequesterVPC, pi.AccepterVPC)
+}
+
+// peeringRouteFix proposes, for a destination without a route in rt, a
+// route to an active peering connection that joins rt's VPC with the VPC
+// that holds dst, if there is one.
+func (m *Model) peeringRouteFix(rt *rtInfo, dst netip.Addr) (string, bool) {
+	other := m.vpcAt(dst)
+	if other == nil {
+		return "", false
+	}
+	for _, id := range slices.Sorted(maps.Keys(m.peerings)) {
+		pi := m.peerings[id]
+		near, far := pi.ends(rt.vpc)
+		if near != rt.vpc || far != other || (pi.Status != "" && pi.Status != PeeringActive) {
+			continue
+		}
+		for _, c := range other.CIDRs {
+			if c.Contains(dst) {
+				return fmt.Sprintf("add a route %s via %s to %s", c, pi.ID, rt.ID), true
+			}
+		}
+	}
+	return "", false
+}
+
+// peered reports whether a peering connection (whatever its status) joins
+// VPCs a and b: queries between them address interfaces privately.
+func (m *Model) peered(a, b *vpcInfo) bool {
+	for _, pi := range m.peerings {
+		if pi.requester == a && pi.accepter == b || pi.requester == b && pi.accepter == a {
+			return true
+		}
+	}
+	return false
+}
