@@ -9,8 +9,8 @@
 // through the subnet's network ACL (outbound) unless source and
 // destination share the subnet, is routed table by table by longest prefix
 // match — to the VPC's local fabric, a firewall endpoint, a NAT gateway,
-// an appliance interface or the internet gateway, which maps private to
-// public IPv4 addresses — enters the destination subnet through its ACL
+// an appliance interface, a VPC peering connection or the internet
+// gateway, which maps private to public IPv4 addresses — enters the destination subnet through its ACL
 // (inbound) and reaches the destination's security groups (inbound). The
 // reply is then walked back from the destination the same way: stateful
 // components (security groups, NAT gateways, the firewall's stateful
@@ -31,6 +31,24 @@
 // end there, or where it would repeat itself: a packet that comes back
 // unchanged to a route table or middlebox it passed is a routing loop,
 // reported once ([RoutingLoop]) with its cycle.
+//
+// A VPC peering connection ([Peering], [TargetPeering]) carries a packet
+// into the peer VPC, which delivers it locally (the destination subnet's
+// ACL inbound, the destination's security groups), only when the
+// connection is active ([PeeringNotActive] otherwise), and only from an
+// address of the VPC it leaves to an address of the peer VPC
+// ([PeeringAddressOutsideVPC]): peering is neither transitive nor
+// edge-to-edge, so nothing goes on through the peer VPC's other peerings,
+// internet gateway, NAT gateways or VPN. The reply needs its own route
+// back to the connection in the peer VPC. A packet keeps its security
+// group identity across a peering: a rule referencing a group of the peer
+// VPC matches the members' private addresses. Build accepts a reference to
+// a group of any VPC of the design, peered or not (AWS accepts one only in
+// the same or a peered VPC); without a peering, no path reachsim models
+// brings the members' private addresses to it except through a
+// middlebox, which loses the identity, so such a rule matches nothing in
+// practice. A query between VPCs a peering joins addresses interfaces by
+// their private addresses.
 //
 // An interface whose security groups are Alibaba Cloud's is an ECS
 // instance, and Alibaba Cloud's platform rules apply to it (see
@@ -68,8 +86,9 @@
 // gateway, a firewall endpoint or an appliance has forwarded the packet
 // (AWS's middlebox limitation); a query without a source port uses
 // [DefaultSourcePort]; a packet from outside its VPC is addressed to an
-// interface's public IPv4 address when it has one; a security group the
-// input does not hold has no member among the design's addresses; VPC
-// peering, transit gateways, VPN and load balancers are not modelled yet
-// (a route to them is an unmodelled target).
+// interface's public IPv4 address when it has one (unless a peering joins
+// the two VPCs); a security group the
+// input does not hold has no member among the design's addresses; transit
+// gateways, VPN and load balancers are not modelled yet (a route to them
+// is an unmodelled target).
 package reach
