@@ -37,6 +37,7 @@ func (l *loader) assemble() {
 			endpoints[e.ID] = true
 		}
 	}
+	l.assemblePeerings() // before the routes to them
 	l.assembleRouteTables(endpoints)
 	l.assembleACLs()
 	l.assembleInterfaces()
@@ -198,6 +199,7 @@ func (l *loader) builder() (*reach.Builder, where) {
 			PrivateIPs: e.ips, PublicIP: e.public, Groups: e.groups})
 		w["interfaces"] = append(w["interfaces"], p)
 	}
+	l.addPeerings(b, w)
 	b.AddFirewall(out.fws...)
 	w["firewalls"] = out.fwAt
 	return b, w

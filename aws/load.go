@@ -45,7 +45,8 @@ type Report struct {
 	// "vpcs", "subnets", "instances", "network-interfaces",
 	// "security-groups", "security-group-rules", "network-acls",
 	// "route-tables", "routes", "internet-gateways", "nat-gateways",
-	// "prefix-lists", "firewalls", "firewall-policies", "rule-groups".
+	// "prefix-lists", "firewalls", "firewall-policies", "rule-groups",
+	// "vpc-peering-connections".
 	// Every kind is present, zero when none was loaded.
 	Counts map[string]int
 }
@@ -411,6 +412,8 @@ func (l *loader) readFile(file string, data []byte) {
 			if _, both := top["Firewall"]; !both {
 				l.readFirewall(file, sub(top, "Firewall", "FirewallStatus"))
 			}
+		case "VpcPeeringConnections":
+			l.readPeerings(o, raw)
 		case "NextToken":
 			var tok *string
 			if l.decode(o, raw, &tok) && tok != nil && *tok != "" {
@@ -437,6 +440,7 @@ var resourceKeys = map[string]bool{
 	"SecurityGroupRules": true, "NetworkAcls": true, "RouteTables": true, "InternetGateways": true,
 	"NatGateways": true, "PrefixLists": true, "Entries": true, "RuleGroup": true, "RuleGroupResponse": true,
 	"FirewallPolicy": true, "FirewallPolicyResponse": true, "Firewall": true, "FirewallStatus": true,
+	"VpcPeeringConnections": true,
 }
 
 // sub returns a JSON object holding the present keys of top, for the

@@ -89,6 +89,10 @@ func FuzzLoadFiles(f *testing.F) {
 	f.Add(uint8(0), []byte(`{"Vpcs": []}`), []byte(`{"Unknown": 1}`), []byte{1, 2, 3})
 	f.Add(uint8(1), []byte(`null`), []byte(`[]`), []byte{})
 	f.Add(uint8(2), []byte(`{"Subnets": [{"SubnetId": "subnet-x", "VpcId": "vpc-demo", "CidrBlock": "10.0.9.0/24"}]}`), []byte(`{"RouteTables": []}`), []byte{5, 6})
+	// A second VPC peered with the sample's.
+	f.Add(uint8(0), files[names[0]], []byte(`{"Vpcs": [{"VpcId": "vpc-p", "CidrBlock": "10.8.0.0/16"}], "VpcPeeringConnections": [{"VpcPeeringConnectionId": "pcx-1",
+		"RequesterVpcInfo": {"VpcId": "vpc-demo", "CidrBlock": "10.0.0.0/16"}, "AccepterVpcInfo": {"VpcId": "vpc-p", "CidrBlockSet": [{"CidrBlock": "10.8.0.0/16"}]},
+		"Status": {"Code": "active"}}]}`), []byte{1, 2})
 	f.Fuzz(func(t *testing.T, pick uint8, data, extra, qsel []byte) {
 		fsys := fstest.MapFS{}
 		for _, n := range names {

@@ -35,6 +35,7 @@ type loader struct {
 	firewalls  []*fwRec
 	policies   []*policyRec
 	ruleGroups []*ruleGroupRec
+	peerings   []*peeringRec          // see peering.go
 	seen       map[string]jsonloc.Loc // kind + " " + ID -> where it was first listed
 
 	// Results of assemble, in builder order.
@@ -54,14 +55,18 @@ type loader struct {
 		fws        []reach.Firewall
 		fwAt       []placed
 		vpcByID    map[string]*vpcRec
-		subnetBy   map[string]*subnetRec
+		// peerings are the peering connections modelled (both VPCs in
+		// the input), peeringByID every one read
+		peerings    []*peeringRec
+		peeringByID map[string]*peeringRec
+		subnetBy    map[string]*subnetRec
 	}
 }
 
 // countKinds are the keys of Report.Counts.
 var countKinds = []string{"vpcs", "subnets", "instances", "network-interfaces", "security-groups", "security-group-rules",
 	"network-acls", "route-tables", "routes", "internet-gateways", "nat-gateways", "prefix-lists", "firewalls",
-	"firewall-policies", "rule-groups"}
+	"firewall-policies", "rule-groups", "vpc-peering-connections"}
 
 func newLoader() *loader {
 	counts := make(map[string]int, len(countKinds))

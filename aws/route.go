@@ -193,6 +193,17 @@ func (l *loader) route(r *rtRec, o jsonloc.Loc, rj routeJSON, endpoints map[stri
 			break
 		}
 	}
+	if id := rj.VpcPeeringConnectionId; field == "" && id != "" && rj.State != "blackhole" {
+		field = "VpcPeeringConnectionId"
+		if ok, why := l.peeringRoute(id); !ok { // see peering.go
+			unmodelled(id, "VPC peering connection", why)
+			return
+		}
+		rt.Target, rt.TargetID, ro.target = reach.TargetPeering, id, o.Field(field)
+		r.rt.Routes = append(r.rt.Routes, rt)
+		r.routeAt = append(r.routeAt, ro)
+		return
+	}
 	if field == "" {
 		for _, u := range unmodelledTargets {
 			if t := rj.target(u.field); t != "" {
