@@ -2,7 +2,8 @@
 // describe-subnets, describe-instances, describe-network-interfaces,
 // describe-security-groups, describe-security-group-rules,
 // describe-network-acls, describe-route-tables, describe-internet-gateways,
-// describe-nat-gateways, describe-managed-prefix-lists,
+// describe-nat-gateways, describe-vpc-peering-connections,
+// describe-managed-prefix-lists,
 // get-managed-prefix-list-entries, and network-firewall describe-firewall,
 // describe-firewall-policy and describe-rule-group) into a [reach.Model]:
 //
@@ -33,6 +34,7 @@
 //	aws ec2 describe-route-tables         --output json > route-tables.json
 //	aws ec2 describe-internet-gateways    --output json > internet-gateways.json
 //	aws ec2 describe-nat-gateways         --output json > nat-gateways.json
+//	aws ec2 describe-vpc-peering-connections --output json > vpc-peering-connections.json
 //	# prefix lists that rules or routes use: the lists, then each list's entries
 //	aws ec2 describe-managed-prefix-lists --output json > prefix-lists.json
 //	aws ec2 get-managed-prefix-list-entries --prefix-list-id pl-0123456789abcdef0 --output json > pl-0123456789abcdef0.json
@@ -73,7 +75,7 @@
 //     SecurityGroupRules, NetworkAcls, RouteTables, InternetGateways,
 //     NatGateways, PrefixLists, Entries, RuleGroup with RuleGroupResponse,
 //     FirewallPolicy with FirewallPolicyResponse, Firewall with
-//     FirewallStatus. NextToken and UpdateToken are ignored (a NextToken
+//     FirewallStatus, VpcPeeringConnections. NextToken and UpdateToken are ignored (a NextToken
 //     that is set is a warning: a page of the listing is missing). Any other
 //     key is a warning, not a failure. Files may come in any order.
 //   - Only running instances are modelled: the interfaces of a pending,
@@ -101,9 +103,11 @@
 //     internet gateway's GatewayId an edge association (one with none of
 //     the three is an error); routes to local,
 //     igw-…, vpce-… (a Network Firewall endpoint of a firewall in the input),
-//     nat-… and eni-… are modelled, a route in state blackhole becomes a
+//     nat-… and eni-… are modelled, and pcx-… when the peering connection
+//     is in the input with both its VPCs; a route in state blackhole becomes a
 //     [reach.TargetBlackhole] route. Routes to anything else (transit gateways, peering
-//     connections, virtual private gateways, egress-only internet gateways,
+//     connections the input does not hold or whose other VPC it lacks,
+//     virtual private gateways, egress-only internet gateways,
 //     VPC endpoints that are not firewall endpoints...) are kept as
 //     [reach.TargetUnmodelled] routes, with a warning: longest prefix match
 //     selects them as AWS would, and a query they route is indeterminate
@@ -112,6 +116,18 @@
 //     out (which addresses it covers is unknown), with a warning.
 //   - Network ACLs: IsDefault makes an ACL its VPC's default; Associations
 //     give each subnet its ACL. The "*" entries (32767, 32768) are implicit.
+//   - VPC peering connections (describe-vpc-peering-connections): each
+//     needs VpcPeeringConnectionId, RequesterVpcInfo.VpcId,
+//     AccepterVpcInfo.VpcId and Status.Code; CidrBlock, CidrBlockSet and
+//     Ipv6CidrBlockSet are checked, but the VPCs' own blocks (describe-vpcs)
+//     decide, with a warning where the connection lists one its VPC lacks.
+//     Every status is kept ([reach.Peering]: only active carries traffic).
+//     A connection one of whose VPCs is not in the input (another account's,
+//     say) is a warning, and routes to it stay unmodelled. A rule's
+//     UserIdGroupPairs entry that names a peered VPC (VpcId, UserId,
+//     VpcPeeringConnectionId) references the group by GroupId alone: a
+//     group of the peer VPC in the input matches its members' private
+//     addresses, one that is not is unresolved (below).
 //   - NAT gateways in state available are modelled with their primary
 //     address (PrivateIp, PublicIp); others are a warning.
 //   - A security group rule that references a group no file holds (a group
