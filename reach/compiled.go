@@ -41,6 +41,7 @@ type Model struct {
 	firewalls  map[string]*firewallInfo
 	sgCache    map[string]*sgPair
 	unresolved map[string]bool // groups rules reference that the input does not hold
+	bpa        *bpaInfo        // VPC Block Public Access; see bpa.go
 
 	quotaWarnings []QuotaWarning // see quota.go
 }
@@ -74,6 +75,9 @@ type ifaceInfo struct {
 	index  int // position in the builder, for errors
 	subnet *subnetInfo
 	sg     *sgPair
+	// publicOf maps a private IPv4 address to its public one, privateOf
+	// back (see gatewayrules.go).
+	publicOf, privateOf map[netip.Addr]netip.Addr
 }
 
 // label names the interface for people: "web-1 (eni-0abc)".
