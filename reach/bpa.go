@@ -132,7 +132,8 @@ func (b *Builder) buildBPA(p *problems, m *Model) {
 }
 
 // BlockPublicAccess returns the design's VPC Block Public Access mode
-// and its exclusions, sorted by VPC or subnet, in a new slice.
+// and its exclusions in a new slice, sorted by VPC then subnet (so
+// subnet exclusions, which name no VPC, first).
 func (m *Model) BlockPublicAccess() BlockPublicAccess {
 	out := BlockPublicAccess{Mode: m.bpa.mode}
 	for _, x := range m.bpa.excluded {
