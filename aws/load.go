@@ -411,6 +411,12 @@ func (l *loader) readFile(file string, data []byte) {
 			if _, both := top["Firewall"]; !both {
 				l.readFirewall(file, sub(top, "Firewall", "FirewallStatus"))
 			}
+		case "Addresses":
+			l.readAddresses(o, raw)
+		case "VpcBlockPublicAccessOptions":
+			l.readBPAOptions(o, raw)
+		case "VpcBlockPublicAccessExclusions":
+			l.readBPAExclusions(o, raw)
 		case "NextToken":
 			var tok *string
 			if l.decode(o, raw, &tok) && tok != nil && *tok != "" {
@@ -437,6 +443,7 @@ var resourceKeys = map[string]bool{
 	"SecurityGroupRules": true, "NetworkAcls": true, "RouteTables": true, "InternetGateways": true,
 	"NatGateways": true, "PrefixLists": true, "Entries": true, "RuleGroup": true, "RuleGroupResponse": true,
 	"FirewallPolicy": true, "FirewallPolicyResponse": true, "Firewall": true, "FirewallStatus": true,
+	"Addresses": true, "VpcBlockPublicAccessOptions": true, "VpcBlockPublicAccessExclusions": true,
 }
 
 // sub returns a JSON object holding the present keys of top, for the
