@@ -35,8 +35,8 @@ type loader struct {
 	firewalls  []*fwRec
 	policies   []*policyRec
 	ruleGroups []*ruleGroupRec
-	addresses  []*addressRec // describe-addresses, associated with an interface
-	bpa        bpaRec        // VPC Block Public Access
+	addresses  []*addressRec          // describe-addresses, associated with an interface
+	bpa        bpaRec                 // VPC Block Public Access
 	seen       map[string]jsonloc.Loc // kind + " " + ID -> where it was first listed
 
 	// Results of assemble, in builder order.
