@@ -41,8 +41,10 @@ func (l *loader) assemble() {
 	l.assembleRouteTables(endpoints)
 	l.assembleACLs()
 	l.assembleInterfaces()
+	l.assembleAddresses()
 	l.assembleGroups()
 	l.assembleLists()
+	out.bpa = l.assembleBPA()
 
 	byID := func(a, b string) int { return cmp.Compare(a, b) }
 	out.vpcs = slices.SortedFunc(slices.Values(l.vpcs), func(a, b *vpcRec) int { return byID(a.vpc.ID, b.vpc.ID) })
@@ -196,12 +198,16 @@ func (l *loader) builder() (*reach.Builder, where) {
 			p.set(fmt.Sprintf("Groups[%d]", j), o)
 		}
 		b.AddInterface(reach.Interface{ID: e.id, Name: e.name, Instance: e.instance, Subnet: e.subnet,
-			PrivateIPs: e.ips, PublicIP: e.public, Groups: e.groups})
+			PrivateIPs: e.ips, PublicIP: e.public, PublicIPs: e.publicIPs(&p), Groups: e.groups})
 		w["interfaces"] = append(w["interfaces"], p)
 	}
 	l.addPeerings(b, w)
 	b.AddFirewall(out.fws...)
 	w["firewalls"] = out.fwAt
+	b.SetBlockPublicAccess(out.bpa)
+	for _, x := range out.bpa.Exclusions {
+		w["blockPublicAccess.Exclusions"] = append(w["blockPublicAccess.Exclusions"], placed{base: l.bpa.at(x.ID)})
+	}
 	return b, w
 }
 

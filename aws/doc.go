@@ -75,7 +75,13 @@
 //     SecurityGroupRules, NetworkAcls, RouteTables, InternetGateways,
 //     NatGateways, PrefixLists, Entries, RuleGroup with RuleGroupResponse,
 //     FirewallPolicy with FirewallPolicyResponse, Firewall with
-//     FirewallStatus, VpcPeeringConnections. NextToken and UpdateToken are ignored (a NextToken
+//     FirewallStatus, VpcPeeringConnections, Addresses (describe-addresses: Elastic IPs, also on
+//     secondary private addresses, as PrivateIpAddresses[].Association
+//     gives them too), VpcBlockPublicAccessOptions and
+//     VpcBlockPublicAccessExclusions (VPC Block Public Access; without the
+//     options, the VPCs' BlockPublicAccessStates give the mode; exclusions
+//     being deleted, or of VPCs and subnets not in the input, are left out
+//     with a warning). NextToken and UpdateToken are ignored (a NextToken
 //     that is set is a warning: a page of the listing is missing). Any other
 //     key is a warning, not a failure. Files may come in any order.
 //   - Only running instances are modelled: the interfaces of a pending,

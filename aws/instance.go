@@ -29,7 +29,7 @@ type eniRec struct {
 	device    int // attachment device index, -1 when unknown
 	typ       string
 	attached  bool
-	secondary []string // public IPs of secondary private addresses (not modelled)
+	secondary []publicRec // public IPs of secondary private addresses
 }
 
 type instRec struct {
@@ -98,8 +98,11 @@ func (l *loader) readENI(o jsonloc.Loc, n *eniJSON, instance string) *eniRec {
 		}
 		e.ips = append(e.ips, a)
 		e.ipAt = append(e.ipAt, po.Field("PrivateIpAddress"))
-		if p.Association != nil && p.Association.PublicIp != "" && !p.Primary {
-			e.secondary = append(e.secondary, p.Association.PublicIp+" of "+p.PrivateIpAddress)
+		if p.Association != nil && p.Association.PublicIp != "" && j != order[0] {
+			pat := po.Field("Association").Field("PublicIp")
+			if pub, ok := l.addr(pat, e.id, p.Association.PublicIp); ok {
+				e.addPublic(l, publicRec{private: a, public: pub, at: pat}, e.id)
+			}
 		}
 	}
 	if len(n.PrivateIpAddresses) == 0 && n.PrivateIpAddress != "" {
@@ -234,9 +237,6 @@ func (l *loader) assembleInterfaces() {
 		case len(e.groups) == 0:
 			l.warn(e.at, "network interface %s has no security groups: left out (reachsim models interfaces with security groups)", e.id)
 			continue
-		}
-		for _, s := range e.secondary {
-			l.warn(e.at, "network interface %s: public IP %s left out: reachsim maps one public IPv4 address per interface, to its primary private address", e.id, s)
 		}
 		l.out.ifaces = append(l.out.ifaces, e)
 		if e.instance != "" && l.instances[e.instance] != nil && !seenInst[e.instance] {

@@ -414,6 +414,12 @@ func (l *loader) readFile(file string, data []byte) {
 			}
 		case "VpcPeeringConnections":
 			l.readPeerings(o, raw)
+		case "Addresses":
+			l.readAddresses(o, raw)
+		case "VpcBlockPublicAccessOptions":
+			l.readBPAOptions(o, raw)
+		case "VpcBlockPublicAccessExclusions":
+			l.readBPAExclusions(o, raw)
 		case "NextToken":
 			var tok *string
 			if l.decode(o, raw, &tok) && tok != nil && *tok != "" {
@@ -441,6 +447,7 @@ var resourceKeys = map[string]bool{
 	"NatGateways": true, "PrefixLists": true, "Entries": true, "RuleGroup": true, "RuleGroupResponse": true,
 	"FirewallPolicy": true, "FirewallPolicyResponse": true, "Firewall": true, "FirewallStatus": true,
 	"VpcPeeringConnections": true,
+	"Addresses":             true, "VpcBlockPublicAccessOptions": true, "VpcBlockPublicAccessExclusions": true,
 }
 
 // sub returns a JSON object holding the present keys of top, for the

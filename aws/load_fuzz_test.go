@@ -31,6 +31,10 @@ func FuzzLoad(f *testing.F) {
 	}
 	f.Add([]byte(`{"Entries": [{"Cidr": "10.0.0.0/8"}]}`))
 	f.Add([]byte(`{"PrefixLists": [{"PrefixListId": "pl-1"}], "Entries": [{"Cidr": "10.0.0.0/33"}]}`))
+	f.Add([]byte(`{"Addresses": [{"PublicIp": "203.0.113.11", "AllocationId": "eipalloc-1", "NetworkInterfaceId": "eni-web1", "PrivateIpAddress": "10.0.1.11"}]}`))
+	f.Add([]byte(`{"VpcBlockPublicAccessOptions": {"AwsRegion": "us-east-1", "State": "update-complete", "InternetGatewayBlockMode": "block-ingress"}}`))
+	f.Add([]byte(`{"VpcBlockPublicAccessExclusions": [{"ExclusionId": "vpcbpa-exclude-1", "InternetGatewayExclusionMode": "allow-egress", "ResourceArn": "arn:aws:ec2:us-east-1:111122223333:subnet/subnet-public", "State": "create-complete"}]}`))
+	f.Add([]byte(`{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16", "BlockPublicAccessStates": {"InternetGatewayBlockMode": "block-bidirectional"}}]}`))
 	f.Add([]byte(`[]`))
 	f.Add([]byte(`null`))
 	const name = "dump/pl-0fuzz.json"

@@ -36,6 +36,8 @@ type loader struct {
 	policies   []*policyRec
 	ruleGroups []*ruleGroupRec
 	peerings   []*peeringRec          // see peering.go
+	addresses  []*addressRec          // describe-addresses, associated with an interface
+	bpa        bpaRec                 // VPC Block Public Access
 	seen       map[string]jsonloc.Loc // kind + " " + ID -> where it was first listed
 
 	// Results of assemble, in builder order.
@@ -54,6 +56,7 @@ type loader struct {
 		lists      []*listRec
 		fws        []reach.Firewall
 		fwAt       []placed
+		bpa        reach.BlockPublicAccess
 		vpcByID    map[string]*vpcRec
 		// peerings are the peering connections modelled (both VPCs in
 		// the input), peeringByID every one read

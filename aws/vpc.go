@@ -16,6 +16,8 @@ type vpcRec struct {
 	cidrAt   []jsonloc.Loc
 	mainAt   jsonloc.Loc // the Main association in the route tables
 	defACLAt jsonloc.Loc // the default ACL in the network ACLs
+	bpaState string      // BlockPublicAccessStates.InternetGatewayBlockMode
+	bpaAt    jsonloc.Loc
 }
 
 type cidrAssocJSON struct {
@@ -39,6 +41,7 @@ type vpcJSON struct {
 	CidrBlockAssociationSet     []cidrAssocJSON
 	Ipv6CidrBlockAssociationSet []ipv6AssocJSON
 	Tags                        []tagJSON
+	BlockPublicAccessStates     *struct{ InternetGatewayBlockMode string }
 }
 
 func (l *loader) readVPCs(o jsonloc.Loc, raw json.RawMessage) {
@@ -49,6 +52,9 @@ func (l *loader) readVPCs(o jsonloc.Loc, raw json.RawMessage) {
 			continue
 		}
 		r := &vpcRec{vpc: reach.VPC{ID: v.VpcId, Name: nameTag(v.Tags)}, at: at}
+		if s := v.BlockPublicAccessStates; s != nil {
+			r.bpaState, r.bpaAt = s.InternetGatewayBlockMode, at.Field("BlockPublicAccessStates").Field("InternetGatewayBlockMode")
+		}
 		add := func(o jsonloc.Loc, s string) {
 			p, ok := l.prefix(o, v.VpcId, s)
 			if ok && !slices.Contains(r.vpc.CIDRs, p) {

@@ -34,6 +34,7 @@ type Builder struct {
 	firewalls []Firewall
 	peerings  []Peering // see peering.go
 	external  []string  // groups rules reference that the input does not hold
+	bpa       BlockPublicAccess
 
 	firsts map[string]map[string]int // during Build: kind -> ID -> index of its first use
 }
@@ -193,6 +194,7 @@ func (b *Builder) Build() (*Model, error) {
 	b.buildGateways(&p, m)
 	b.buildFirewalls(&p, m)
 	b.buildPeerings(&p, m)
+	b.buildBPA(&p, m)
 	b.checkRoutes(&p, m)
 	b.compileGroups(&p, m)
 	if len(p.errs) > 0 {
@@ -547,17 +549,7 @@ func (b *Builder) buildInterfaces(p *problems, m *Model) {
 				m.byPrivate[a] = ii
 			}
 		}
-		if in.PublicIP.IsValid() {
-			ap := path("interfaces", i, "PublicIP")
-			switch {
-			case !in.PublicIP.Is4():
-				p.add(in.ID, ap, in.PublicIP.String(), "public and Elastic IPs are IPv4; IPv6 addresses are private addresses that the internet can reach")
-			case !slices.ContainsFunc(in.PrivateIPs, netip.Addr.Is4):
-				p.add(in.ID, ap, in.PublicIP.String(), "a public IP maps to a private IPv4 address, and the interface has none")
-			case claimAddr(p, m, in.ID, ap, in.PublicIP):
-				m.byPublic[in.PublicIP] = ii
-			}
-		}
+		buildPublicIPs(p, m, i, in, ii)
 		if len(in.Groups) == 0 {
 			p.add(in.ID, path("interfaces", i, "Groups"), "", "an interface needs at least one security group")
 		}

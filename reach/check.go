@@ -411,6 +411,12 @@ func (w *walker) viaNAT(pkt flow.Flow, from *subnetInfo, ni *natInfo) arrival {
 		h.Fix = "route IPv6 traffic to an egress-only internet gateway or an internet gateway instead"
 		return w.stop(h)
 	}
+	if w.leg == Return {
+		return w.stop(natReply(pkt, ni, from, (*w.forward.hops)[0].Packet.Dst.Addr()))
+	}
+	if stop, ok := natProtocol(pkt, ni); ok {
+		return w.stop(stop)
+	}
 	orig := pkt.Src
 	pkt.Src = netip.AddrPortFrom(ni.PrivateIP, pkt.Src.Port())
 	w.nat = append(w.nat, natRecord{nat: ni, orig: orig})
@@ -443,13 +449,24 @@ func (w *walker) viaAppliance(pkt flow.Flow, from *subnetInfo, ii *ifaceInfo) ar
 func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 	igw := vpc.igw
 	h := Hop{Kind: KindInternetGateway, ID: igw.ID, Packet: pkt, Verdict: flow.Allow}
-	src := pkt.Src.Addr()
+	src, dst := pkt.Src.Addr(), pkt.Dst.Addr()
+	var holder *subnetInfo // the subnet the source belongs to, for Block Public Access
+	viaNAT := false
+	if ii, ok := w.m.byPrivate[src]; ok && ii.subnet.vpc == vpc {
+		holder = ii.subnet
+	} else if ni, ok := w.m.natAddr[src]; ok && ni.subnet.vpc == vpc {
+		holder, viaNAT = ni.subnet, true
+	}
+	back := w.m.backIn(dst, vpc)
+	if !back && unroutable(dst) {
+		return w.stop(privateOnInternet(h, dst, true))
+	}
 	if src.Is4() {
 		var public netip.Addr
-		if ii, ok := w.m.byPrivate[src]; ok && ii.subnet.vpc == vpc && ii.PublicIP.IsValid() && firstV4(ii) == src {
-			public = ii.PublicIP
-		} else if ni, ok := w.m.natAddr[src]; ok && ni.PublicIP.IsValid() && ni.subnet.vpc == vpc {
-			public = ni.PublicIP
+		if ii, ok := w.m.byPrivate[src]; ok && ii.subnet.vpc == vpc {
+			public = ii.publicOf[src]
+		} else if viaNAT {
+			public = w.m.natAddr[src].PublicIP
 		}
 		if public.IsValid() {
 			h.Reason = fmt.Sprintf("source %s translated to its public address %s", src, public)
@@ -462,22 +479,13 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 	} else {
 		h.Reason = "IPv6 addresses are global: the internet gateway forwards the packet unchanged"
 	}
+	if h.Code == "" && w.blockPublicAccess(&h, holder, true, false) {
+		return w.stop(h)
+	}
 	w.add(h)
 	w.alibabaEgress(pkt)
-	dst := pkt.Dst.Addr()
-	if _, ok := w.m.byPublic[dst]; ok {
-		return w.fromInternet(pkt) // another VPC's public address: back in through the internet
-	}
-	if ni, ok := w.m.natAddr[dst]; ok && ni.PublicIP == dst {
-		return w.fromInternet(pkt)
-	}
-	if ii, ok := w.m.byPrivate[dst]; ok && dst.Is6() && ii.subnet.vpc != vpc {
-		return w.fromInternet(pkt)
-	}
-	if dst.IsPrivate() || dst.IsLoopback() || dst.IsLinkLocalUnicast() || !dst.IsGlobalUnicast() {
-		return w.stop(Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Deny, Code: PrivateAddressOnInternet,
-			Reason: fmt.Sprintf("%s is not a public address; the internet does not route it", dst),
-			Fix:    "address the destination by its public IP, or connect the networks privately"})
+	if back {
+		return w.fromInternet(pkt) // a public address of the design: back in through the internet
 	}
 	// A public address inside a VPC's CIDR that nothing holds: the internet
 	// hands it to that VPC, where it finds no one.
@@ -500,12 +508,14 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 	dst := pkt.Dst.Addr()
 	var vpc *vpcInfo
 	var private netip.Addr
+	var holder *subnetInfo // the subnet the destination belongs to, for Block Public Access
+	toNAT := false
 	if ii, ok := w.m.byPublic[dst]; ok {
-		vpc, private = ii.subnet.vpc, firstV4(ii)
+		vpc, private, holder = ii.subnet.vpc, ii.privateOf[dst], ii.subnet
 	} else if ni, ok := w.m.natAddr[dst]; ok && ni.PublicIP == dst {
-		vpc, private = ni.subnet.vpc, ni.PrivateIP
+		vpc, private, holder, toNAT = ni.subnet.vpc, ni.PrivateIP, ni.subnet, true
 	} else if ii, ok := w.m.byPrivate[dst]; ok {
-		vpc = ii.subnet.vpc
+		vpc, holder = ii.subnet.vpc, ii.subnet
 		if dst.Is6() {
 			private = dst
 		}
@@ -521,6 +531,12 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 			Fix:    fmt.Sprintf("attach an internet gateway to %s", vpc.ID)})
 	}
 	h := Hop{Kind: KindInternetGateway, ID: vpc.igw.ID, Packet: pkt, Verdict: flow.Allow}
+	if src := pkt.Src.Addr(); privateOrShared(src) && !w.blocked() {
+		return w.stop(privateOnInternet(h, src, false))
+	}
+	if w.blockPublicAccess(&h, holder, false, toNAT) {
+		return w.stop(h)
+	}
 	switch {
 	case !private.IsValid():
 		h.Verdict, h.Code = flow.Deny, NoPublicIP

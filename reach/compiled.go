@@ -42,6 +42,7 @@ type Model struct {
 	sgCache    map[string]*sgPair
 	unresolved map[string]bool // groups rules reference that the input does not hold
 	peerings   map[string]*peeringInfo
+	bpa        *bpaInfo // VPC Block Public Access; see bpa.go
 
 	quotaWarnings []QuotaWarning // see quota.go
 }
@@ -75,6 +76,9 @@ type ifaceInfo struct {
 	index  int // position in the builder, for errors
 	subnet *subnetInfo
 	sg     *sgPair
+	// publicOf maps a private IPv4 address to its public one, privateOf
+	// back (see gatewayrules.go).
+	publicOf, privateOf map[netip.Addr]netip.Addr
 }
 
 // label names the interface for people: "web-1 (eni-0abc)".

@@ -70,6 +70,15 @@
 // holds is an unknown destination ([UnknownDestination]), never a host on
 // the internet.
 //
+// The gateways have rules of their own: a NAT gateway carries TCP, UDP
+// and ICMP only ([NATUnsupportedProtocol]); the internet gateway drops on
+// the request what it would send to an address the internet does not
+// route, or what comes from an RFC 1918 or 100.64.0.0/10 source
+// ([PrivateAddressOnInternet]), maps each private IPv4 address to its own
+// public or Elastic IP ([Interface.PublicIPs]), and applies VPC Block
+// Public Access ([BlockPublicAccess], [VPCBlockPublicAccess]); a reply
+// routed to a NAT gateway fails ([ReplyViaNAT]).
+//
 // Build a [Model] with a [Builder], or load one from the JSON the AWS CLI
 // prints with package aws (aws.Load); it is immutable and safe for
 // concurrent queries. Query it with [Model.Check] (endpoints by ID, Name

@@ -44,7 +44,11 @@ type Interface struct {
 	// PublicIP is the public or Elastic IPv4 address the internet gateway
 	// maps to the first private IPv4 address, if any.
 	PublicIP netip.Addr
-	Groups   []string // security group IDs
+	// PublicIPs maps other private IPv4 addresses of the interface to
+	// their public or Elastic IPs (an Elastic IP on a secondary private
+	// address); one private address has one public address.
+	PublicIPs []PublicIP
+	Groups    []string // security group IDs
 	// Port25Unblocked says, for an Alibaba Cloud ECS interface (one whose
 	// groups are of an Alibaba flavour), that Alibaba Cloud has lifted its
 	// default block on outbound TCP to port 25 toward the internet, as it

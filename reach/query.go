@@ -255,10 +255,10 @@ func (m *Model) addresses(src, dst endpoint, v6 bool) (sa, da netip.Addr, err er
 	if sa, err = pick(src); err != nil {
 		return sa, da, err
 	}
-	if src.iface != nil && sa == src.iface.PublicIP {
+	if src.iface != nil && src.iface.privateOf[sa].IsValid() {
 		// An instance sends from its private address; the internet
 		// gateway maps it to the public one on the way out.
-		sa, _ = src.iface.addr(false)
+		sa = src.iface.privateOf[sa]
 	}
 	if da, err = pick(dst); err != nil {
 		return sa, da, err

@@ -79,8 +79,11 @@ const (
 	NoPublicIP Code = "NO_PUBLIC_IP"
 	// NATNoInbound: a NAT gateway does not accept connections from outside.
 	NATNoInbound Code = "NAT_NO_INBOUND"
-	// PrivateAddressOnInternet: a packet leaves through an internet
-	// gateway toward a private address the internet does not route.
+	// PrivateAddressOnInternet: the internet gateway drops, on the
+	// request, a packet it would send to an address the internet does not
+	// route (RFC 1918, 100.64.0.0/10, loopback, link-local...), or one
+	// from the internet whose source is an RFC 1918 or 100.64.0.0/10
+	// address.
 	PrivateAddressOnInternet Code = "PRIVATE_ADDRESS_ON_INTERNET"
 	// UnknownDestination: the route leads into the VPC, but no interface
 	// or gateway there has the destination address.
@@ -113,6 +116,19 @@ const (
 	// reply does not (or the other way round); the firewall has no state
 	// for the half it sees and drops it.
 	AsymmetricRoute Code = "ASYMMETRIC_ROUTE"
+	// NATUnsupportedProtocol: a NAT gateway carries TCP, UDP and ICMP
+	// only, and drops any other protocol.
+	NATUnsupportedProtocol Code = "NAT_UNSUPPORTED_PROTOCOL"
+	// ReplyViaNAT: the reply of a connection that did not come through a
+	// NAT gateway is routed to one (a server with a public IP in a subnet
+	// whose default route is a NAT gateway): it would leave from the NAT
+	// gateway's address, which the client does not expect, so the
+	// connection fails. Only ever on the reply, so it has no RETURN_
+	// prefix.
+	ReplyViaNAT Code = "REPLY_VIA_NAT_GATEWAY"
+	// VPCBlockPublicAccess: VPC Block Public Access blocks the packet at
+	// the internet gateway (see [BlockPublicAccess]).
+	VPCBlockPublicAccess Code = "VPC_BLOCK_PUBLIC_ACCESS"
 )
 
 // Codes lists every explanation code without the RETURN_ prefix, for
@@ -121,14 +137,15 @@ var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, Blackhol
 	NoPublicIP, NATNoInbound, PrivateAddressOnInternet, UnknownDestination, RoutingLoop, FirewallDrop,
 	FirewallIndeterminate, AsymmetricRoute, SGIndeterminate, UnmodelledTarget,
 	AlibabaPort25Blocked,
-	PeeringNotActive, PeeringStatusUnknown, PeeringAddressOutsideVPC}
+	PeeringNotActive, PeeringStatusUnknown, PeeringAddressOutsideVPC,
+	NATUnsupportedProtocol, ReplyViaNAT, VPCBlockPublicAccess}
 
 // OnLeg returns c as it is reported on leg l: on the return leg with the
 // prefix "RETURN_" (ACLDefaultDeny becomes RETURN_ACL_DEFAULT_DENY), except
-// AsymmetricRoute, which concerns both legs, and a code that has the
-// prefix already.
+// AsymmetricRoute, which concerns both legs, ReplyViaNAT, which is only
+// ever on the reply, and a code that has the prefix already.
 func (c Code) OnLeg(l Leg) Code {
-	if l == Return && c != "" && c != AsymmetricRoute && !strings.HasPrefix(string(c), "RETURN_") {
+	if l == Return && c != "" && c != AsymmetricRoute && c != ReplyViaNAT && !strings.HasPrefix(string(c), "RETURN_") {
 		return "RETURN_" + c
 	}
 	return c

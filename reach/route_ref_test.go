@@ -51,19 +51,27 @@ import (
 //     address (the reply of a session it translated goes back to the
 //     original source; anything else is refused, NAT_NO_INBOUND), or
 //     nothing (UNKNOWN_DESTINATION).
-//   - internet gateway: the source is translated from the interface's first
-//     private IPv4 address to its public IP, or from a public NAT
-//     gateway's private address to its public one; with neither the hop
-//     blocks (NO_PUBLIC_IP) but the walk goes on untranslated. A
-//     destination that is a public address in the design comes back in
-//     through the internet; a private one is not routed by the internet
-//     (PRIVATE_ADDRESS_ON_INTERNET); any other is a host on the internet.
+//   - internet gateway: a destination that is not a public address of the
+//     design and that the internet does not route (RFC 1918, 100.64/10,
+//     loopback...) is dropped there (PRIVATE_ADDRESS_ON_INTERNET). The
+//     source is translated from an interface's private IPv4 address to
+//     the public IP mapped to that address (PublicIP for the first,
+//     PublicIPs for any), or from a public NAT gateway's private address
+//     to its public one; with neither the hop blocks (NO_PUBLIC_IP) but
+//     the walk goes on untranslated. A destination that is a public
+//     address in the design comes back in through the internet; any other
+//     is a host on the internet.
 //   - from the internet: the destination's owner decides the VPC; its
-//     internet gateway (NO_INTERNET_GATEWAY without) translates a public
-//     address to the private one (NO_PUBLIC_IP for a private address, the
+//     internet gateway (NO_INTERNET_GATEWAY without) drops a packet from an
+//     RFC 1918 or 100.64/10 source unless the leg is blocked already
+//     (PRIVATE_ADDRESS_ON_INTERNET), translates a public address to the
+//     private one it is mapped to (NO_PUBLIC_IP for a private address, the
 //     walk going on), then the gateway's edge table routes the packet, or
 //     local delivery when it has none.
-//   - NAT gateway: the source becomes the gateway's private address, and
+//   - NAT gateway: on the reply, dropped (REPLY_VIA_NAT_GATEWAY: it would
+//     leave with the gateway's address as source); a protocol other than
+//     TCP, UDP and ICMP is dropped (NAT_UNSUPPORTED_PROTOCOL); otherwise
+//     the source becomes the gateway's private address, and
 //     the packet is routed from the gateway's subnet. Firewall endpoint:
 //     forwarded unchanged from the endpoint's subnet. Appliance interface:
 //     a packet addressed to it has arrived; any other is forwarded
@@ -412,6 +420,14 @@ func (l *refLeg) viaNAT(pkt flow.Flow, g reach.NATGateway) {
 		l.hop(reach.KindNATGateway, g.ID, pkt, reach.NoRoute)
 		return
 	}
+	if l.reply {
+		l.hop(reach.KindNATGateway, g.ID, pkt, reach.ReplyViaNAT)
+		return
+	}
+	if p := pkt.Protocol; p != flow.TCP && p != flow.UDP && p != flow.ICMP {
+		l.hop(reach.KindNATGateway, g.ID, pkt, reach.NATUnsupportedProtocol)
+		return
+	}
 	l.hop(reach.KindNATGateway, g.ID, pkt, "")
 	l.nats = append(l.nats, refNAT{id: g.ID, orig: pkt.Src})
 	pkt.Src = netip.AddrPortFrom(g.PrivateIP, pkt.Src.Port())
@@ -422,7 +438,7 @@ func (l *refLeg) viaNAT(pkt flow.Flow, g reach.NATGateway) {
 // interface's public IP or a NAT gateway's).
 func (n *refNet) isPublic(a netip.Addr) bool {
 	for _, in := range n.d.Interfaces {
-		if in.PublicIP == a {
+		if _, ok := privateOf(in, a); ok {
 			return true
 		}
 	}
@@ -434,16 +450,57 @@ func (n *refNet) isPublic(a netip.Addr) bool {
 	return false
 }
 
+// publicOf is the public address mapped to the interface's private
+// address a.
+func publicOf(in reach.Interface, a netip.Addr) (netip.Addr, bool) {
+	if in.PublicIP.IsValid() && firstV4(in) == a {
+		return in.PublicIP, true
+	}
+	for _, p := range in.PublicIPs {
+		if p.Private == a {
+			return p.Public, true
+		}
+	}
+	return netip.Addr{}, false
+}
+
+// privateOf is the interface's private address mapped to the public one.
+func privateOf(in reach.Interface, public netip.Addr) (netip.Addr, bool) {
+	if in.PublicIP.IsValid() && in.PublicIP == public {
+		return firstV4(in), true
+	}
+	for _, p := range in.PublicIPs {
+		if p.Public == public {
+			return p.Private, true
+		}
+	}
+	return netip.Addr{}, false
+}
+
+// notOnInternet reports whether the internet gateway refuses to send a
+// packet to a.
+func notOnInternet(a netip.Addr) bool {
+	return a.IsPrivate() || netip.MustParsePrefix("100.64.0.0/10").Contains(a) || a.IsLoopback() || a.IsLinkLocalUnicast() || !a.IsGlobalUnicast()
+}
+
 func (l *refLeg) toInternet(pkt flow.Flow, vpc string) {
 	igw, _ := l.n.igwOf(vpc) // the builder checks that a route's gateway is the VPC's
-	src := pkt.Src.Addr()
+	src, dst := pkt.Src.Addr(), pkt.Dst.Addr()
+	otherV6 := dst.Is6() && slices.ContainsFunc(l.n.d.Interfaces, func(in reach.Interface) bool {
+		return slices.Contains(in.PrivateIPs, dst) && l.n.subnet(in.Subnet).VPC != vpc
+	})
+	back := l.n.isPublic(dst) || otherV6
+	if !back && notOnInternet(dst) {
+		l.hop(reach.KindInternetGateway, igw, pkt, reach.PrivateAddressOnInternet)
+		return
+	}
 	var code reach.Code
 	out := pkt
 	if src.Is4() {
 		var public netip.Addr
 		for _, in := range l.n.d.Interfaces {
-			if l.n.subnet(in.Subnet).VPC == vpc && in.PublicIP.IsValid() && firstV4(in) == src {
-				public = in.PublicIP
+			if p, ok := publicOf(in, src); ok && l.n.subnet(in.Subnet).VPC == vpc {
+				public = p
 			}
 		}
 		for _, g := range l.n.d.NATGateways {
@@ -458,15 +515,9 @@ func (l *refLeg) toInternet(pkt flow.Flow, vpc string) {
 		}
 	}
 	l.hop(reach.KindInternetGateway, igw, pkt, code)
-	dst := out.Dst.Addr()
-	otherV6 := dst.Is6() && slices.ContainsFunc(l.n.d.Interfaces, func(in reach.Interface) bool {
-		return slices.Contains(in.PrivateIPs, dst) && l.n.subnet(in.Subnet).VPC != vpc
-	})
 	switch {
-	case l.n.isPublic(dst) || otherV6:
+	case back:
 		l.fromInternet(out)
-	case dst.IsPrivate() || dst.IsLoopback() || dst.IsLinkLocalUnicast() || !dst.IsGlobalUnicast():
-		l.hop(reach.KindInternet, "internet", out, reach.PrivateAddressOnInternet)
 	default:
 		l.hop(reach.KindInternet, "internet", out, "")
 		l.arrived, l.pkt = true, out
@@ -478,9 +529,10 @@ func (l *refLeg) fromInternet(pkt flow.Flow) {
 	var vpc string
 	var private netip.Addr
 	for _, in := range l.n.d.Interfaces {
+		p, public := privateOf(in, dst)
 		switch {
-		case in.PublicIP.IsValid() && in.PublicIP == dst:
-			vpc, private = l.n.subnet(in.Subnet).VPC, firstV4(in)
+		case public:
+			vpc, private = l.n.subnet(in.Subnet).VPC, p
 		case slices.Contains(in.PrivateIPs, dst):
 			vpc = l.n.subnet(in.Subnet).VPC
 			if dst.Is6() {
@@ -500,6 +552,12 @@ func (l *refLeg) fromInternet(pkt flow.Flow) {
 	igw, ok := l.n.igwOf(vpc)
 	if !ok {
 		l.hop(reach.KindInternetGateway, vpc, pkt, reach.NoInternetGateway)
+		return
+	}
+	src := pkt.Src.Addr()
+	if src.Is4() && (src.IsPrivate() || netip.MustParsePrefix("100.64.0.0/10").Contains(src)) &&
+		!slices.ContainsFunc(l.hops, func(h refHop) bool { return h.code != "" }) {
+		l.hop(reach.KindInternetGateway, igw, pkt, reach.PrivateAddressOnInternet)
 		return
 	}
 	var code reach.Code
@@ -639,11 +697,18 @@ func openDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
 			a := in.PrivateIPs[0].As4()
 			a[3] += 190
 			in.PrivateIPs = append(in.PrivateIPs, netip.AddrFrom4(a))
+			if rng.Float64() < 0.6 {
+				// An Elastic IP on the secondary private address.
+				in.PublicIPs = append(in.PublicIPs, reach.PublicIP{Private: netip.AddrFrom4(a), Public: netip.AddrFrom4([4]byte{192, 0, 2, byte(i)})})
+			}
 		}
 		addrs = append(addrs, in.PrivateIPs...)
 		srcs = append(srcs, in.PrivateIPs...)
 		if in.PublicIP.IsValid() {
 			addrs = append(addrs, in.PublicIP)
+		}
+		for _, p := range in.PublicIPs {
+			addrs = append(addrs, p.Public)
 		}
 	}
 	for _, ng := range d.NATGateways {
@@ -795,12 +860,16 @@ func TestRoutingWalkAgreesWithSlowReference(t *testing.T) {
 				if h.Kind == reach.KindRouteTable && strings.Contains(h.Rule, "pl-") {
 					stats["prefix-list route"]++
 				}
+				if h.Kind == reach.KindInternetGateway && h.Code == "" && strings.Contains(h.Reason, "192.0.2.") {
+					stats["an Elastic IP on a secondary private address"]++
+				}
 			}
 		}
 	}
 	t.Logf("%d designs, %d flows each, in %s: %v", designs, flows, time.Since(start).Round(time.Millisecond), stats)
 	for _, want := range []string{"reachable", "prefix-list route", "a CIDR route beats a prefix list of equal length", "a middlebox replaces the local route", string(reach.NoRoute), string(reach.BlackholeRoute), string(reach.RoutingLoop),
 		string(reach.UnknownDestination), string(reach.NATNoInbound), string(reach.NoPublicIP), string(reach.PrivateAddressOnInternet),
+		string(reach.ReplyViaNAT), "an Elastic IP on a secondary private address",
 		string(reach.AsymmetricRoute), string(reach.KindNATGateway), string(reach.KindFirewall), string(reach.KindInterface),
 		string(reach.KindInternetGateway), string(delivered)} {
 		require.Positive(t, stats[want], "the generated designs exercise %s", want)

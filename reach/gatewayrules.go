@@ -1,0 +1,143 @@
+package reach
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+// The gateways' own rules: which protocols a NAT gateway carries, which
+// addresses an internet gateway refuses, what becomes of a reply that a
+// NAT gateway translates, and the public address of each private address
+// of an interface.
+
+// PublicIP maps a private IPv4 address of an interface to the public or
+// Elastic IPv4 address the internet gateway translates it to, in both
+// directions: traffic from Private leaves with source Public, traffic to
+// Public arrives at Private. An Elastic IP associated with a secondary
+// private address is one.
+type PublicIP struct {
+	Private netip.Addr
+	Public  netip.Addr
+}
+
+// buildPublicIPs checks and indexes the public addresses of interface i:
+// [Interface.PublicIP] for its first private IPv4 address, and
+// [Interface.PublicIPs] for any of them.
+func buildPublicIPs(p *problems, m *Model, i int, in Interface, ii *ifaceInfo) {
+	ii.PublicIPs = slices.Clone(in.PublicIPs)
+	ii.publicOf = map[netip.Addr]netip.Addr{}
+	ii.privateOf = map[netip.Addr]netip.Addr{}
+	add := func(ap string, private, public netip.Addr) {
+		switch {
+		case !public.Is4():
+			p.add(in.ID, ap, public.String(), "public and Elastic IPs are IPv4; IPv6 addresses are private addresses that the internet can reach")
+		case !private.Is4() && ap == path("interfaces", i, "PublicIP"):
+			p.add(in.ID, ap, public.String(), "a public IP maps to a private IPv4 address, and the interface has none")
+		case !private.Is4():
+			p.add(in.ID, ap, private.String(), "a public IP maps to a private IPv4 address of the interface")
+		case !slices.Contains(in.PrivateIPs, private):
+			p.add(in.ID, ap, private.String(), "not a private address of the interface")
+		case ii.publicOf[private].IsValid():
+			p.add(in.ID, ap, public.String(), "%s already has the public address %s", private, ii.publicOf[private])
+		case claimAddr(p, m, in.ID, ap, public):
+			m.byPublic[public] = ii
+			ii.publicOf[private] = public
+			ii.privateOf[public] = private
+		}
+	}
+	if in.PublicIP.IsValid() {
+		add(path("interfaces", i, "PublicIP"), firstV4(ii), in.PublicIP)
+	}
+	for j, pp := range in.PublicIPs {
+		add(path("interfaces", i, fmt.Sprintf("PublicIPs[%d]", j)), pp.Private, pp.Public)
+	}
+}
+
+// natCarries reports whether a NAT gateway translates protocol p.
+func natCarries(p flow.Protocol) bool {
+	return p == flow.TCP || p == flow.UDP || p == flow.ICMP
+}
+
+// natProtocol is the hop of a NAT gateway that drops a packet of a
+// protocol it does not carry (GRE, ESP, ...), or false.
+func natProtocol(pkt flow.Flow, ni *natInfo) (Hop, bool) {
+	if natCarries(pkt.Protocol) {
+		return Hop{}, false
+	}
+	return Hop{Kind: KindNATGateway, ID: ni.ID, Name: ni.Name, Packet: pkt, Verdict: flow.Deny, Code: NATUnsupportedProtocol,
+		Reason: fmt.Sprintf("a NAT gateway translates TCP, UDP and ICMP only; it drops %s", pkt.Protocol),
+		Fix:    "send this protocol from an address the internet gateway maps (a public or Elastic IP), or tunnel it over UDP"}, true
+}
+
+// natReply is the hop of a NAT gateway a reply is routed to: it would
+// leave with the NAT gateway's address as its source, not the address
+// the client connected to, so the client drops it.
+func natReply(pkt flow.Flow, ni *natInfo, s *subnetInfo, expected netip.Addr) Hop {
+	own := ni.PrivateIP.String()
+	if ni.PublicIP.IsValid() {
+		own += ", " + ni.PublicIP.String() + " on the internet"
+	}
+	where := "the route table"
+	if s != nil {
+		where = s.rt.ID
+	}
+	return Hop{Kind: KindNATGateway, ID: ni.ID, Name: ni.Name, Packet: pkt, Verdict: flow.Deny, Code: ReplyViaNAT,
+		Reason: fmt.Sprintf("the reply is routed to NAT gateway %s, which would replace its source with its own address (%s); %s expects the reply from %s and drops it",
+			ni.ID, own, pkt.Dst.Addr(), expected),
+		Fix: fmt.Sprintf("give %s a route for %s that does not lead to the NAT gateway (the internet gateway, for clients on the internet), or serve from a subnet whose default route is the internet gateway, or behind a load balancer",
+			where, pkt.Dst.Addr())}
+}
+
+// unroutable reports whether the internet gateway refuses a as the
+// destination of a packet it sends to the internet: a private (RFC 1918,
+// unique local), shared (100.64.0.0/10), loopback, link-local or
+// otherwise non-global address.
+func unroutable(a netip.Addr) bool {
+	return privateOrShared(a) || a.IsPrivate() || a.IsLoopback() || a.IsLinkLocalUnicast() || !a.IsGlobalUnicast()
+}
+
+var sharedSpace = netip.MustParsePrefix("100.64.0.0/10")
+
+// privateOrShared reports whether a is an RFC 1918 or 100.64.0.0/10
+// (RFC 6598) IPv4 address, which the internet gateway refuses as the
+// source of a packet from the internet.
+func privateOrShared(a netip.Addr) bool {
+	return a.Is4() && (a.IsPrivate() || sharedSpace.Contains(a))
+}
+
+// privateOnInternet is the internet gateway's hop that drops a packet to
+// or from an address the internet does not route.
+func privateOnInternet(h Hop, a netip.Addr, to bool) Hop {
+	h.Verdict, h.Code = flow.Deny, PrivateAddressOnInternet
+	if to {
+		h.Reason = fmt.Sprintf("%s is not a public address: the internet gateway does not send packets to it", a)
+		h.Fix = "address the destination by its public IP, or connect the networks privately (peering, transit gateway, VPN)"
+	} else {
+		h.Reason = fmt.Sprintf("the source %s is not a public address: the internet gateway drops packets from it", a)
+		h.Fix = "connect from a public address, or connect the networks privately (peering, transit gateway, VPN)"
+	}
+	return h
+}
+
+// blocked reports whether a hop of the leg so far has a code.
+func (w *walker) blocked() bool {
+	return slices.ContainsFunc(*w.hops, func(h Hop) bool { return h.Leg == w.leg && h.Code != "" })
+}
+
+// backIn reports whether the internet sends a packet to dst, leaving
+// vpc's internet gateway, back into the design: dst is an interface's or
+// a NAT gateway's public address, or an IPv6 address of an interface in
+// another VPC.
+func (m *Model) backIn(dst netip.Addr, vpc *vpcInfo) bool {
+	if _, ok := m.byPublic[dst]; ok {
+		return true
+	}
+	if ni, ok := m.natAddr[dst]; ok && ni.PublicIP == dst {
+		return true
+	}
+	ii, ok := m.byPrivate[dst]
+	return ok && dst.Is6() && ii.subnet.vpc != vpc
+}
