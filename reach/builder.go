@@ -32,7 +32,10 @@ type Builder struct {
 	nats      []NATGateway
 	lists     []PrefixList
 	firewalls []Firewall
-	external  []string // groups rules reference that the input does not hold
+	external  []string         // groups rules reference that the input does not hold
+	tgws      []TransitGateway // see tgw.go
+	tgwRTs    []TGWRouteTable
+	tgwAtts   []TGWAttachment
 
 	firsts map[string]map[string]int // during Build: kind -> ID -> index of its first use
 }
@@ -187,6 +190,7 @@ func (b *Builder) Build() (*Model, error) {
 	b.buildUnresolved(&p, m)
 	b.buildRouting(&p, m)
 	b.buildSubnets(&p, m)
+	b.buildTransitGateways(&p, m)
 	b.buildInterfaces(&p, m)
 	b.buildGateways(&p, m)
 	b.buildFirewalls(&p, m)
@@ -690,6 +694,8 @@ func (b *Builder) checkRoutes(p *problems, m *Model) {
 					p.add(rt.ID, rp, cr.TargetID, "no network interface %s in %s", cr.TargetID, rt.VPC)
 				}
 			case TargetBlackhole:
+			case TargetTransitGateway:
+				b.checkTGWRoute(p, m, rt, rp, cr)
 			case TargetUnmodelled:
 				if cr.TargetID == "" {
 					p.add(rt.ID, rp, "", "a route to an unmodelled target needs the target's ID")

@@ -301,6 +301,8 @@ func (w *walker) routeIn(pkt flow.Flow, s *subnetInfo, rt *rtInfo) arrival {
 		return w.viaAppliance(pkt, s, w.m.ifaces[cr.TargetID])
 	case TargetUnmodelled:
 		return w.unmodelled(pkt, s, rt, cr, dest)
+	case TargetTransitGateway:
+		return w.viaTGW(pkt, s, rt, cr)
 	}
 	return arrival{}
 }

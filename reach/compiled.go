@@ -40,7 +40,10 @@ type Model struct {
 	endpoints  map[string]*endpointInfo
 	firewalls  map[string]*firewallInfo
 	sgCache    map[string]*sgPair
-	unresolved map[string]bool // groups rules reference that the input does not hold
+	unresolved map[string]bool       // groups rules reference that the input does not hold
+	tgws       map[string]*tgwInfo   // see tgw.go
+	tgwRTs     map[string]*tgwRTInfo // transit gateway route tables
+	tgwAtts    map[string]*tgwAttInfo
 
 	quotaWarnings []QuotaWarning // see quota.go
 }

@@ -72,7 +72,7 @@ const (
 	// TargetBlackhole: the route's target no longer exists; packets are dropped.
 	TargetBlackhole
 	// TargetUnmodelled: a target reachsim does not model (a virtual
-	// private gateway vgw-…, a transit gateway tgw-…, a peering connection
+	// private gateway vgw-…, a transit gateway not in the model, a peering connection
 	// pcx-…, an egress-only internet gateway eigw-…, a local or carrier
 	// gateway, a core network, a VPC endpoint other than a firewall's). The
 	// route is kept so that longest prefix match selects it as AWS would;
@@ -80,9 +80,13 @@ const (
 	// its leg ends there, never falling back to a less specific route.
 	// Route.TargetType says what the target is.
 	TargetUnmodelled
+	// TargetTransitGateway: to a transit gateway (tgw-…) with a VPC
+	// attachment to the table's VPC; see [TransitGateway].
+	TargetTransitGateway
 )
 
-var targetNames = [...]string{"local", "internet-gateway", "nat-gateway", "firewall-endpoint", "network-interface", "blackhole", "unmodelled"}
+var targetNames = [...]string{"local", "internet-gateway", "nat-gateway", "firewall-endpoint", "network-interface", "blackhole", "unmodelled",
+	"transit-gateway"}
 
 // String returns a short kebab-case name.
 func (k TargetKind) String() string {
@@ -101,7 +105,7 @@ type Route struct {
 	Destination netip.Prefix // IPv4 or IPv6; unset when PrefixList is set
 	PrefixList  string       // pl-… instead of a CIDR
 	Target      TargetKind
-	TargetID    string // igw-…, nat-…, vpce-…, eni-…; "local" or "" for TargetLocal; the vanished target for TargetBlackhole
+	TargetID    string // igw-…, nat-…, vpce-…, eni-…, tgw-…; "local" or "" for TargetLocal; the vanished target for TargetBlackhole
 	// TargetType says in words what a TargetUnmodelled target is
 	// ("virtual private gateway", "transit gateway"), for the trace;
 	// "" reads as "target".
