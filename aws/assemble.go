@@ -37,6 +37,7 @@ func (l *loader) assemble() {
 			endpoints[e.ID] = true
 		}
 	}
+	l.assembleTGWs() // before the route tables, whose tgw- routes depend on it
 	l.assembleRouteTables(endpoints)
 	l.assembleACLs()
 	l.assembleInterfaces()
@@ -198,6 +199,7 @@ func (l *loader) builder() (*reach.Builder, where) {
 			PrivateIPs: e.ips, PublicIP: e.public, Groups: e.groups})
 		w["interfaces"] = append(w["interfaces"], p)
 	}
+	l.addTGWs(b, w)
 	b.AddFirewall(out.fws...)
 	w["firewalls"] = out.fwAt
 	return b, w

@@ -45,7 +45,9 @@ type Report struct {
 	// "vpcs", "subnets", "instances", "network-interfaces",
 	// "security-groups", "security-group-rules", "network-acls",
 	// "route-tables", "routes", "internet-gateways", "nat-gateways",
-	// "prefix-lists", "firewalls", "firewall-policies", "rule-groups".
+	// "prefix-lists", "firewalls", "firewall-policies", "rule-groups",
+	// "transit-gateways", "transit-gateway-route-tables",
+	// "transit-gateway-attachments".
 	// Every kind is present, zero when none was loaded.
 	Counts map[string]int
 }
@@ -418,6 +420,10 @@ func (l *loader) readFile(file string, data []byte) {
 			}
 		case "UpdateToken":
 		default:
+			if l.readTGWKey(top, k, o) { // transit gateways, see tgw.go
+				read = true
+				continue
+			}
 			unknown = append(unknown, strconv.Quote(k))
 		}
 	}

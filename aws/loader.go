@@ -35,6 +35,7 @@ type loader struct {
 	firewalls  []*fwRec
 	policies   []*policyRec
 	ruleGroups []*ruleGroupRec
+	tgw        *tgwState              // transit gateways, see tgw.go
 	seen       map[string]jsonloc.Loc // kind + " " + ID -> where it was first listed
 
 	// Results of assemble, in builder order.
@@ -61,7 +62,7 @@ type loader struct {
 // countKinds are the keys of Report.Counts.
 var countKinds = []string{"vpcs", "subnets", "instances", "network-interfaces", "security-groups", "security-group-rules",
 	"network-acls", "route-tables", "routes", "internet-gateways", "nat-gateways", "prefix-lists", "firewalls",
-	"firewall-policies", "rule-groups"}
+	"firewall-policies", "rule-groups", "transit-gateways", "transit-gateway-route-tables", "transit-gateway-attachments"}
 
 func newLoader() *loader {
 	counts := make(map[string]int, len(countKinds))
