@@ -362,6 +362,10 @@ func (w *walker) viaTGW(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compiledRo
 		az = s.AvailabilityZone
 	}
 	in, guessed := att.subnetIn(az)
+	if in == nil && s == nil { // an edge table's packet has no zone; Build gives every VPC attachment a subnet
+		return w.stop(Hop{Kind: KindTransitGateway, ID: att.ID, Name: g.ID, Packet: pkt, Verdict: flow.Deny, Code: TGWNoAttachmentInAZ,
+			Reason: fmt.Sprintf("attachment %s of %s has no subnet", att.ID, g.ID)})
+	}
 	if in == nil {
 		return w.stop(Hop{Kind: KindTransitGateway, ID: att.ID, Name: g.ID, Packet: pkt, Verdict: flow.Deny, Code: TGWNoAttachmentInAZ,
 			Reason: fmt.Sprintf("attachment %s of %s has no subnet in %s, the zone of %s: a transit gateway takes traffic only from zones its attachment has a subnet in", att.ID, g.ID, az, s.ID),
