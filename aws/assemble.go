@@ -38,6 +38,7 @@ func (l *loader) assemble() {
 		}
 	}
 	l.assemblePeerings() // before the routes to them
+	l.assembleTGWs()     // before the route tables, whose tgw- routes depend on it
 	l.assembleRouteTables(endpoints)
 	l.assembleACLs()
 	l.assembleInterfaces()
@@ -202,6 +203,7 @@ func (l *loader) builder() (*reach.Builder, where) {
 		w["interfaces"] = append(w["interfaces"], p)
 	}
 	l.addPeerings(b, w)
+	l.addTGWs(b, w)
 	b.AddFirewall(out.fws...)
 	w["firewalls"] = out.fwAt
 	b.SetBlockPublicAccess(out.bpa)

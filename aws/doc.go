@@ -3,8 +3,8 @@
 // describe-security-groups, describe-security-group-rules,
 // describe-network-acls, describe-route-tables, describe-internet-gateways,
 // describe-nat-gateways, describe-vpc-peering-connections,
-// describe-managed-prefix-lists,
-// get-managed-prefix-list-entries, and network-firewall describe-firewall,
+// describe-managed-prefix-lists, get-managed-prefix-list-entries, the
+// transit gateway commands, and network-firewall describe-firewall,
 // describe-firewall-policy and describe-rule-group) into a [reach.Model]:
 //
 //	m, report, err := aws.Load("dump/")
@@ -42,6 +42,15 @@
 //	aws network-firewall describe-firewall        --firewall-name NAME --output json > firewall.json
 //	aws network-firewall describe-firewall-policy --firewall-policy-arn ARN --output json > firewall-policy.json
 //	aws network-firewall describe-rule-group      --rule-group-arn ARN --output json > rule-group-NAME.json
+//	# transit gateways; then, per route table, its routes, associations and propagations with
+//	# the table's ID added (the CLI prints none there), in one file or several
+//	aws ec2 describe-transit-gateways                 --output json > transit-gateways.json
+//	aws ec2 describe-transit-gateway-attachments      --output json > transit-gateway-attachments.json
+//	aws ec2 describe-transit-gateway-vpc-attachments  --output json > transit-gateway-vpc-attachments.json
+//	aws ec2 describe-transit-gateway-route-tables     --output json > transit-gateway-route-tables.json
+//	aws ec2 search-transit-gateway-routes --transit-gateway-route-table-id tgw-rtb-… --filters Name=state,Values=active,blackhole --output json |
+//	  jq '. + {TransitGatewayRouteTableId: "tgw-rtb-…"}' > tgw-rtb-…-routes.json
+//	# likewise get-transit-gateway-route-table-associations and -propagations
 //
 // and run [Load] on the directory. Skip the commands for what the account
 // does not use; describe-instances and describe-network-interfaces each
@@ -81,7 +90,11 @@
 //     VpcBlockPublicAccessExclusions (VPC Block Public Access; without the
 //     options, the VPCs' BlockPublicAccessStates give the mode; exclusions
 //     being deleted, or of VPCs and subnets not in the input, are left out
-//     with a warning). NextToken and UpdateToken are ignored (a NextToken
+//     with a warning), TransitGateways, TransitGatewayAttachments,
+//     TransitGatewayVpcAttachments, TransitGatewayRouteTables, and
+//     TransitGatewayRouteTableId with Routes (and AdditionalRoutesAvailable),
+//     Associations or TransitGatewayRouteTablePropagations (Routes and the
+//     others without TransitGatewayRouteTableId are an error). NextToken and UpdateToken are ignored (a NextToken
 //     that is set is a warning: a page of the listing is missing). Any other
 //     key is a warning, not a failure. Files may come in any order.
 //   - Only running instances are modelled: the interfaces of a pending,
@@ -120,6 +133,24 @@
 //     ([reach.UnmodelledTarget]), never answered by a less specific route.
 //     Only such a route by a prefix list that is not in the input is left
 //     out (which addresses it covers is unknown), with a warning.
+//   - Transit gateways: a route to tgw-… is a [reach.TargetTransitGateway]
+//     route when the gateway, its VPC attachment to the table's VPC (from
+//     describe-transit-gateway-attachments or an Associations file, and
+//     describe-transit-gateway-vpc-attachments for its subnets) are in the
+//     input; otherwise it stays unmodelled (indeterminate) with a warning
+//     naming the commands to run. An attachment's association is
+//     TransitGatewayAttachments[].Association, or a route table's
+//     Associations (which wins, with a warning, when they disagree); its
+//     propagations the tables' TransitGatewayRouteTablePropagations. A route
+//     table whose Routes are missing, or were cut short
+//     (AdditionalRoutesAvailable), or hold a route by prefix list or over
+//     several VPC attachments (ECMP), makes what it routes indeterminate,
+//     with a warning. Route tables and attachments of a gateway the input
+//     lacks are left out, and a VPC attachment whose VPC or subnets it
+//     lacks (another account's) is indeterminate to reach, with a warning.
+//     Only available (or modifying) gateways and attachments, available
+//     tables, and active or blackhole routes are read; the others are a
+//     warning.
 //   - Network ACLs: IsDefault makes an ACL its VPC's default; Associations
 //     give each subnet its ACL. The "*" entries (32767, 32768) are implicit.
 //   - VPC peering connections (describe-vpc-peering-connections): each

@@ -46,7 +46,8 @@ type Report struct {
 	// "security-groups", "security-group-rules", "network-acls",
 	// "route-tables", "routes", "internet-gateways", "nat-gateways",
 	// "prefix-lists", "firewalls", "firewall-policies", "rule-groups",
-	// "vpc-peering-connections".
+	// "vpc-peering-connections", "transit-gateways",
+	// "transit-gateway-route-tables", "transit-gateway-attachments".
 	// Every kind is present, zero when none was loaded.
 	Counts map[string]int
 }
@@ -427,6 +428,10 @@ func (l *loader) readFile(file string, data []byte) {
 			}
 		case "UpdateToken":
 		default:
+			if l.readTGWKey(top, k, o) { // transit gateways, see tgw.go
+				read = true
+				continue
+			}
 			unknown = append(unknown, strconv.Quote(k))
 		}
 	}

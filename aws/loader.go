@@ -38,6 +38,7 @@ type loader struct {
 	peerings   []*peeringRec          // see peering.go
 	addresses  []*addressRec          // describe-addresses, associated with an interface
 	bpa        bpaRec                 // VPC Block Public Access
+	tgw        *tgwState              // transit gateways, see tgw.go
 	seen       map[string]jsonloc.Loc // kind + " " + ID -> where it was first listed
 
 	// Results of assemble, in builder order.
@@ -69,7 +70,7 @@ type loader struct {
 // countKinds are the keys of Report.Counts.
 var countKinds = []string{"vpcs", "subnets", "instances", "network-interfaces", "security-groups", "security-group-rules",
 	"network-acls", "route-tables", "routes", "internet-gateways", "nat-gateways", "prefix-lists", "firewalls",
-	"firewall-policies", "rule-groups", "vpc-peering-connections"}
+	"firewall-policies", "rule-groups", "vpc-peering-connections", "transit-gateways", "transit-gateway-route-tables", "transit-gateway-attachments"}
 
 func newLoader() *loader {
 	counts := make(map[string]int, len(countKinds))

@@ -211,7 +211,15 @@ func (l *loader) route(r *rtRec, o jsonloc.Loc, rj routeJSON, endpoints map[stri
 				if rj.State == "blackhole" {
 					break
 				}
-				unmodelled(t, u.what, "reachsim does not model where it leads")
+				why := "reachsim does not model where it leads"
+				if u.field == "TransitGatewayId" { // transit gateways: see tgw.go
+					if why = l.tgwUnmodelled(t, r.rt.VPC); why == "" {
+						rt.Target, rt.TargetID, ro.target = reach.TargetTransitGateway, t, o.Field(field)
+						r.rt.Routes, r.routeAt = append(r.rt.Routes, rt), append(r.routeAt, ro)
+						return
+					}
+				}
+				unmodelled(t, u.what, why)
 				return
 			}
 		}

@@ -35,6 +35,9 @@ type Builder struct {
 	peerings  []Peering // see peering.go
 	external  []string  // groups rules reference that the input does not hold
 	bpa       BlockPublicAccess
+	tgws      []TransitGateway // see tgw.go
+	tgwRTs    []TGWRouteTable
+	tgwAtts   []TGWAttachment
 
 	firsts map[string]map[string]int // during Build: kind -> ID -> index of its first use
 }
@@ -190,6 +193,7 @@ func (b *Builder) Build() (*Model, error) {
 	b.buildUnresolved(&p, m)
 	b.buildRouting(&p, m)
 	b.buildSubnets(&p, m)
+	b.buildTransitGateways(&p, m)
 	b.buildInterfaces(&p, m)
 	b.buildGateways(&p, m)
 	b.buildFirewalls(&p, m)
@@ -687,6 +691,8 @@ func (b *Builder) checkRoutes(p *problems, m *Model) {
 			case TargetBlackhole:
 			case TargetPeering:
 				checkPeeringRoute(p, m, ri, i, cr)
+			case TargetTransitGateway:
+				b.checkTGWRoute(p, m, rt, rp, cr)
 			case TargetUnmodelled:
 				if cr.TargetID == "" {
 					p.add(rt.ID, rp, "", "a route to an unmodelled target needs the target's ID")

@@ -303,6 +303,8 @@ func (w *walker) routeIn(pkt flow.Flow, s *subnetInfo, rt *rtInfo) arrival {
 		return w.unmodelled(pkt, s, rt, cr, dest)
 	case TargetPeering:
 		return w.viaPeering(pkt, s, rt, cr)
+	case TargetTransitGateway:
+		return w.viaTGW(pkt, s, rt, cr)
 	}
 	return arrival{}
 }

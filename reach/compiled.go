@@ -42,7 +42,10 @@ type Model struct {
 	sgCache    map[string]*sgPair
 	unresolved map[string]bool // groups rules reference that the input does not hold
 	peerings   map[string]*peeringInfo
-	bpa        *bpaInfo // VPC Block Public Access; see bpa.go
+	bpa        *bpaInfo              // VPC Block Public Access; see bpa.go
+	tgws       map[string]*tgwInfo   // see tgw.go
+	tgwRTs     map[string]*tgwRTInfo // transit gateway route tables
+	tgwAtts    map[string]*tgwAttInfo
 
 	quotaWarnings []QuotaWarning // see quota.go
 }

@@ -1,7 +1,7 @@
 // Package reach answers "can this source reach that destination over this
 // protocol and port — and if not, what stops it, where, in which
 // direction?" for a whole design: VPCs, subnets, route tables, internet
-// and NAT gateways, AWS Network Firewall endpoints, network interfaces,
+// and NAT gateways, transit gateways, AWS Network Firewall endpoints, network interfaces,
 // their security groups and their subnets' network ACLs.
 //
 // The path is derived, not declared. From the source interface the
@@ -96,8 +96,18 @@
 // (AWS's middlebox limitation); a query without a source port uses
 // [DefaultSourcePort]; a packet from outside its VPC is addressed to an
 // interface's public IPv4 address when it has one (unless a peering joins
-// the two VPCs); a security group the
-// input does not hold has no member among the design's addresses; transit
-// gateways, VPN and load balancers are not modelled yet (a route to them
-// is an unmodelled target).
+// the two VPCs); a security group the input does not hold has no member
+// among the design's addresses; group references do not match across a
+// transit gateway; VPN and load balancers are not modelled yet (a route to
+// them is an unmodelled target).
+//
+// Transit gateways ([TransitGateway], [TGWRouteTable], [TGWAttachment])
+// are modelled for VPC attachments: the route table associated with the
+// attachment a packet enters through decides (longest prefix, static
+// before propagated, blackholes drop), the attachment subnets' network
+// ACLs apply on the way in and out, and the destination VPC must route
+// the reply back; tgw.go says exactly how, and which subnet of an
+// attachment is taken when a zone is unknown (its first). An attachment
+// to anything else (VPN, Direct Connect, Connect, peering) is an
+// undecided hop.
 package reach

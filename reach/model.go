@@ -76,9 +76,9 @@ const (
 	// TargetBlackhole: the route's target no longer exists; packets are dropped.
 	TargetBlackhole
 	// TargetUnmodelled: a target reachsim does not model (a virtual
-	// private gateway vgw-…, a transit gateway tgw-…, an egress-only
-	// internet gateway eigw-…, a peering connection the input does not
-	// hold, a local or carrier
+	// private gateway vgw-…, a transit gateway not in the model, an
+	// egress-only internet gateway eigw-…, a peering connection the input
+	// does not hold, a local or carrier
 	// gateway, a core network, a VPC endpoint other than a firewall's). The
 	// route is kept so that longest prefix match selects it as AWS would;
 	// a packet it matches gets an undecided hop ([UnmodelledTarget]) and
@@ -88,9 +88,13 @@ const (
 	// TargetPeering: across a VPC peering connection (pcx-…, a [Peering])
 	// into the peer VPC.
 	TargetPeering
+	// TargetTransitGateway: to a transit gateway (tgw-…) with a VPC
+	// attachment to the table's VPC; see [TransitGateway].
+	TargetTransitGateway
 )
 
-var targetNames = [...]string{"local", "internet-gateway", "nat-gateway", "firewall-endpoint", "network-interface", "blackhole", "unmodelled", "peering-connection"}
+var targetNames = [...]string{"local", "internet-gateway", "nat-gateway", "firewall-endpoint", "network-interface", "blackhole", "unmodelled",
+	"peering-connection", "transit-gateway"}
 
 // String returns a short kebab-case name.
 func (k TargetKind) String() string {
@@ -109,7 +113,7 @@ type Route struct {
 	Destination netip.Prefix // IPv4 or IPv6; unset when PrefixList is set
 	PrefixList  string       // pl-… instead of a CIDR
 	Target      TargetKind
-	TargetID    string // igw-…, nat-…, vpce-…, eni-…, pcx-…; "local" or "" for TargetLocal; the vanished target for TargetBlackhole
+	TargetID    string // igw-…, nat-…, vpce-…, eni-…, pcx-…, tgw-…; "local" or "" for TargetLocal; the vanished target for TargetBlackhole
 	// TargetType says in words what a TargetUnmodelled target is
 	// ("virtual private gateway", "transit gateway"), for the trace;
 	// "" reads as "target".

@@ -47,6 +47,9 @@ const (
 	// KindUnmodelled: a route's target reachsim does not model (its Name
 	// says what it is: "virtual private gateway"...).
 	KindUnmodelled Kind = "unmodelled-target"
+	// KindTransitGateway: a transit gateway's route table (its ID the
+	// table's, or the attachment's when the attachment has none).
+	KindTransitGateway Kind = "transit-gateway"
 )
 
 // Code names why a hop blocks a packet, in the spirit of AWS Reachability
@@ -129,6 +132,28 @@ const (
 	// VPCBlockPublicAccess: VPC Block Public Access blocks the packet at
 	// the internet gateway (see [BlockPublicAccess]).
 	VPCBlockPublicAccess Code = "VPC_BLOCK_PUBLIC_ACCESS"
+
+	// Transit gateways (see [TransitGateway]); AWS Reachability Analyzer
+	// has no codes of its own for them, so these follow Network Manager's
+	// Route Analyzer (ROUTE_NOT_FOUND, BLACKHOLE_ROUTE_FOR_DESTINATION_FOUND,
+	// TGW_ATTACH_STABLE_ROUTE_TABLE_NOT_FOUND).
+
+	// TGWNoRoute: the transit gateway route table associated with the
+	// attachment the packet entered through has no route for it.
+	TGWNoRoute Code = "TGW_NO_ROUTE"
+	// TGWBlackholeRoute: the matching transit gateway route is a
+	// blackhole, which drops the packet.
+	TGWBlackholeRoute Code = "TGW_BLACKHOLE_ROUTE"
+	// TGWNoAssociation: the attachment the packet entered through is
+	// associated with no transit gateway route table.
+	TGWNoAssociation Code = "TGW_NO_ASSOCIATION"
+	// TGWNoAttachmentInAZ: the transit gateway's VPC attachment has no
+	// subnet in the Availability Zone the packet leaves from, so the
+	// gateway does not take it.
+	TGWNoAttachmentInAZ Code = "TGW_NO_ATTACHMENT_IN_AZ"
+	// TGWRoutesUnknown: the routes of the transit gateway route table
+	// that decides are not in the input. The hop is undecided.
+	TGWRoutesUnknown Code = "TGW_ROUTES_UNKNOWN"
 )
 
 // Codes lists every explanation code without the RETURN_ prefix, for
@@ -138,7 +163,8 @@ var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, Blackhol
 	FirewallIndeterminate, AsymmetricRoute, SGIndeterminate, UnmodelledTarget,
 	AlibabaPort25Blocked,
 	PeeringNotActive, PeeringStatusUnknown, PeeringAddressOutsideVPC,
-	NATUnsupportedProtocol, ReplyViaNAT, VPCBlockPublicAccess}
+	NATUnsupportedProtocol, ReplyViaNAT, VPCBlockPublicAccess,
+	TGWNoRoute, TGWBlackholeRoute, TGWNoAssociation, TGWNoAttachmentInAZ, TGWRoutesUnknown}
 
 // OnLeg returns c as it is reported on leg l: on the return leg with the
 // prefix "RETURN_" (ACLDefaultDeny becomes RETURN_ACL_DEFAULT_DENY), except

@@ -1,0 +1,578 @@
+package aws
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/reachsim/reachsim/internal/jsonloc"
+	"github.com/reachsim/reachsim/reach"
+)
+
+// Transit gateways: describe-transit-gateways,
+// describe-transit-gateway-attachments, describe-transit-gateway-vpc-attachments,
+// describe-transit-gateway-route-tables, and per route table the output of
+// search-transit-gateway-routes (Routes), get-transit-gateway-route-table-associations
+// (Associations) and get-transit-gateway-route-table-propagations
+// (TransitGatewayRouteTablePropagations), each with the top-level
+// "TransitGatewayRouteTableId" the dump commands add.
+
+// tgwKeys are the top-level keys read here.
+var tgwKeys = map[string]bool{
+	"TransitGateways": true, "TransitGatewayAttachments": true, "TransitGatewayVpcAttachments": true,
+	"TransitGatewayRouteTables": true, "TransitGatewayRouteTableId": true, "Routes": true, "Associations": true,
+	"TransitGatewayRouteTablePropagations": true, "AdditionalRoutesAvailable": true,
+}
+
+// tgwState is what the files say about transit gateways.
+type tgwState struct {
+	gws     []*tgwGwRec
+	rts     []*tgwRTRec
+	atts    []*tgwAttRec
+	vpcAtts map[string]*tgwVpcAttRec
+	// per route table ID: what its own files hold
+	routes map[string]*tgwRoutesRec
+	assocs map[string][]tgwMember
+	props  map[string][]tgwMember
+
+	// assembled
+	gwBy  map[string]*tgwGwRec
+	rtBy  map[string]*tgwRTRec
+	attBy map[string]*tgwAttRec
+}
+
+type tgwGwRec struct {
+	gw reach.TransitGateway
+	at jsonloc.Loc
+}
+
+type tgwRTRec struct {
+	rt       reach.TGWRouteTable
+	at       jsonloc.Loc
+	routeAt  []jsonloc.Loc
+	attachAt []jsonloc.Loc
+}
+
+type tgwAttRec struct {
+	att      reach.TGWAttachment
+	at       jsonloc.Loc
+	rtAt     jsonloc.Loc
+	assocSet bool // the association is known (listed, or known to be none)
+	subnetAt []jsonloc.Loc
+	propAt   []jsonloc.Loc
+}
+
+type tgwVpcAttRec struct {
+	id, tgw, vpc string
+	subnets      []string
+	at           jsonloc.Loc
+}
+
+type tgwRoutesRec struct {
+	routes    []tgwRouteJSON
+	at        jsonloc.Loc
+	truncated bool
+}
+
+// tgwMember is an attachment a route table's Associations or
+// Propagations file lists.
+type tgwMember struct {
+	attachment, resourceType, resourceID, state string
+	at                                          jsonloc.Loc
+}
+
+type tgwRouteJSON struct {
+	DestinationCidrBlock, PrefixListId, Type, State string
+	TransitGatewayAttachments                       []struct {
+		ResourceId, TransitGatewayAttachmentId, ResourceType string
+	}
+}
+
+type tgwMemberJSON struct {
+	TransitGatewayAttachmentId, ResourceId, ResourceType, State string
+}
+
+func (l *loader) tgwState() *tgwState {
+	if l.tgw == nil {
+		l.tgw = &tgwState{vpcAtts: map[string]*tgwVpcAttRec{}, routes: map[string]*tgwRoutesRec{},
+			assocs: map[string][]tgwMember{}, props: map[string][]tgwMember{}}
+	}
+	return l.tgw
+}
+
+// readTGWKey reads top-level key k of a file, if it is a transit gateway
+// key, and reports whether it was.
+func (l *loader) readTGWKey(top map[string]json.RawMessage, k string, o jsonloc.Loc) bool {
+	if !tgwKeys[k] {
+		return false
+	}
+	st := l.tgwState()
+	raw := top[k]
+	switch k {
+	case "TransitGateways":
+		l.readTGWs(st, o, raw)
+	case "TransitGatewayAttachments":
+		l.readTGWAttachments(st, o, raw)
+	case "TransitGatewayVpcAttachments":
+		l.readTGWVpcAttachments(st, o, raw)
+	case "TransitGatewayRouteTables":
+		l.readTGWRouteTables(st, o, raw)
+	case "TransitGatewayRouteTableId":
+		if _, ok := top["Routes"]; !ok && top["Associations"] == nil && top["TransitGatewayRouteTablePropagations"] == nil {
+			l.warn(o, "TransitGatewayRouteTableId without Routes, Associations or TransitGatewayRouteTablePropagations: nothing read")
+		}
+	case "AdditionalRoutesAvailable":
+		if _, ok := top["Routes"]; !ok {
+			l.warn(o, "AdditionalRoutesAvailable without Routes: nothing read")
+		}
+	default: // Routes, Associations, TransitGatewayRouteTablePropagations
+		l.readTGWTableFile(st, top, k, o)
+	}
+	return true
+}
+
+func (l *loader) readTGWs(st *tgwState, o jsonloc.Loc, raw json.RawMessage) {
+	type gwJSON struct {
+		TransitGatewayId, State string
+		Tags                    []tagJSON
+	}
+	gws, _ := decodeList[gwJSON](l, o, raw)
+	for i, g := range gws {
+		at := o.Index(i)
+		if !l.require(at, "", "TransitGatewayId", g.TransitGatewayId) || !l.claim("transit gateway", g.TransitGatewayId, at.Field("TransitGatewayId")) {
+			continue
+		}
+		if g.State != "" && g.State != "available" && g.State != "modifying" {
+			l.warn(at, "transit gateway %s is %s: left out (routes to it are indeterminate)", g.TransitGatewayId, g.State)
+			continue
+		}
+		st.gws = append(st.gws, &tgwGwRec{gw: reach.TransitGateway{ID: g.TransitGatewayId, Name: nameTag(g.Tags)}, at: at})
+	}
+}
+
+// usable reports whether an attachment in state s carries traffic.
+func usable(s string) bool { return s == "" || s == "available" || s == "modifying" }
+
+func (l *loader) readTGWAttachments(st *tgwState, o jsonloc.Loc, raw json.RawMessage) {
+	type attJSON struct {
+		TransitGatewayAttachmentId, TransitGatewayId, ResourceType, ResourceId, State string
+		Association                                                                   *struct{ TransitGatewayRouteTableId, State string }
+		Tags                                                                          []tagJSON
+	}
+	atts, _ := decodeList[attJSON](l, o, raw)
+	for i, a := range atts {
+		at := o.Index(i)
+		id := a.TransitGatewayAttachmentId
+		if !l.require(at, "", "TransitGatewayAttachmentId", id) || !l.require(at, id, "TransitGatewayId", a.TransitGatewayId) ||
+			!l.require(at, id, "ResourceType", a.ResourceType) || !l.claim("transit gateway attachment", id, at.Field("TransitGatewayAttachmentId")) {
+			continue
+		}
+		if !usable(a.State) {
+			l.warn(at, "transit gateway attachment %s is %s: left out (routes to it are unknown)", id, a.State)
+			continue
+		}
+		r := &tgwAttRec{att: reach.TGWAttachment{ID: id, Name: nameTag(a.Tags), TransitGateway: a.TransitGatewayId, Type: a.ResourceType}, at: at, assocSet: true}
+		if a.ResourceType == "vpc" {
+			r.att.VPC = a.ResourceId
+		}
+		if as := a.Association; as != nil && as.State == "associated" {
+			r.att.RouteTable, r.rtAt = as.TransitGatewayRouteTableId, at.Field("Association").Field("TransitGatewayRouteTableId")
+		} else if as != nil {
+			l.warn(at.Field("Association"), "association of %s with %s is %s: taken as none", id, as.TransitGatewayRouteTableId, as.State)
+		}
+		st.atts = append(st.atts, r)
+	}
+}
+
+func (l *loader) readTGWVpcAttachments(st *tgwState, o jsonloc.Loc, raw json.RawMessage) {
+	type vpcAttJSON struct {
+		TransitGatewayAttachmentId, TransitGatewayId, VpcId, State string
+		SubnetIds                                                  []string
+	}
+	atts, _ := decodeList[vpcAttJSON](l, o, raw)
+	for i, a := range atts {
+		at := o.Index(i)
+		id := a.TransitGatewayAttachmentId
+		if !l.require(at, "", "TransitGatewayAttachmentId", id) || !l.require(at, id, "TransitGatewayId", a.TransitGatewayId) ||
+			!l.require(at, id, "VpcId", a.VpcId) || !l.claim("transit gateway VPC attachment", id, at.Field("TransitGatewayAttachmentId")) {
+			continue
+		}
+		if !usable(a.State) {
+			l.warn(at, "transit gateway VPC attachment %s is %s: left out", id, a.State)
+			continue
+		}
+		st.vpcAtts[id] = &tgwVpcAttRec{id: id, tgw: a.TransitGatewayId, vpc: a.VpcId, subnets: a.SubnetIds, at: at}
+	}
+}
+
+func (l *loader) readTGWRouteTables(st *tgwState, o jsonloc.Loc, raw json.RawMessage) {
+	type rtJSON struct {
+		TransitGatewayRouteTableId, TransitGatewayId, State string
+		Tags                                                []tagJSON
+	}
+	rts, _ := decodeList[rtJSON](l, o, raw)
+	for i, t := range rts {
+		at := o.Index(i)
+		id := t.TransitGatewayRouteTableId
+		if !l.require(at, "", "TransitGatewayRouteTableId", id) || !l.require(at, id, "TransitGatewayId", t.TransitGatewayId) ||
+			!l.claim("transit gateway route table", id, at.Field("TransitGatewayRouteTableId")) {
+			continue
+		}
+		if t.State != "" && t.State != "available" {
+			l.warn(at, "transit gateway route table %s is %s: left out", id, t.State)
+			continue
+		}
+		st.rts = append(st.rts, &tgwRTRec{rt: reach.TGWRouteTable{ID: id, Name: nameTag(t.Tags), TransitGateway: t.TransitGatewayId}, at: at})
+	}
+}
+
+// tableIDHint says how to add what the CLI leaves out.
+const tableIDHint = `the AWS CLI prints no route table ID there: add it, e.g. | jq --arg id tgw-rtb-… '. + {TransitGatewayRouteTableId: $id}'`
+
+// readTGWTableFile reads Routes, Associations or
+// TransitGatewayRouteTablePropagations of the route table the file's
+// TransitGatewayRouteTableId names.
+func (l *loader) readTGWTableFile(st *tgwState, top map[string]json.RawMessage, k string, o jsonloc.Loc) {
+	idRaw, ok := top["TransitGatewayRouteTableId"]
+	if !ok {
+		l.fail(o, "", "", ErrInvalidDump, "%s without a top-level TransitGatewayRouteTableId: %s", k, tableIDHint)
+		return
+	}
+	root := jsonloc.Loc{File: o.File}
+	var id string
+	if !l.decode(root.Field("TransitGatewayRouteTableId"), idRaw, &id) {
+		return
+	}
+	if id == "" {
+		l.fail(root.Field("TransitGatewayRouteTableId"), "", "", ErrInvalidDump, "TransitGatewayRouteTableId is empty: %s", tableIDHint)
+		return
+	}
+	switch k {
+	case "Routes":
+		routes, ok := decodeList[tgwRouteJSON](l, o, top[k])
+		if !ok || !l.claim("routes of transit gateway route table", id, o) {
+			return
+		}
+		rec := &tgwRoutesRec{routes: routes, at: o}
+		if more, ok := top["AdditionalRoutesAvailable"]; ok {
+			l.decode(root.Field("AdditionalRoutesAvailable"), more, &rec.truncated)
+		}
+		st.routes[id] = rec
+	case "Associations", "TransitGatewayRouteTablePropagations":
+		members, ok := decodeList[tgwMemberJSON](l, o, top[k])
+		if !ok || !l.claim(strings.ToLower(k)+" of transit gateway route table", id, o) {
+			return
+		}
+		for i, m := range members {
+			at := o.Index(i)
+			if !l.require(at, id, "TransitGatewayAttachmentId", m.TransitGatewayAttachmentId) {
+				continue
+			}
+			rec := tgwMember{attachment: m.TransitGatewayAttachmentId, resourceType: m.ResourceType, resourceID: m.ResourceId, state: m.State, at: at}
+			if k == "Associations" {
+				st.assocs[id] = append(st.assocs[id], rec)
+			} else {
+				st.props[id] = append(st.props[id], rec)
+			}
+		}
+	}
+}
+
+// The commands that give what is missing, for warnings.
+const (
+	cmdTGWs         = "aws ec2 describe-transit-gateways"
+	cmdTGWAtts      = "aws ec2 describe-transit-gateway-attachments"
+	cmdTGWVpcAtts   = "aws ec2 describe-transit-gateway-vpc-attachments"
+	cmdTGWRTs       = "aws ec2 describe-transit-gateway-route-tables"
+	cmdTGWRoutesFmt = "aws ec2 search-transit-gateway-routes --transit-gateway-route-table-id %s --filters Name=state,Values=active,blackhole, with TransitGatewayRouteTableId added"
+)
+
+// assembleTGWs resolves what the transit gateway files say about each
+// other; it runs before the VPC route tables are read, which ask
+// tgwUnmodelled about their routes to transit gateways.
+func (l *loader) assembleTGWs() {
+	if l.tgw == nil {
+		return
+	}
+	st := l.tgw
+	st.gwBy, st.rtBy, st.attBy = map[string]*tgwGwRec{}, map[string]*tgwRTRec{}, map[string]*tgwAttRec{}
+	for _, g := range st.gws {
+		st.gwBy[g.gw.ID] = g
+	}
+	for _, t := range st.rts {
+		st.rtBy[t.rt.ID] = t
+	}
+	for _, a := range st.atts {
+		st.attBy[a.att.ID] = a
+	}
+	// VPC attachments: their subnets; one describe-transit-gateway-attachments
+	// does not list is still an attachment, whose association the route
+	// tables' Associations files may give.
+	for _, id := range sortedKeys(st.vpcAtts) {
+		v := st.vpcAtts[id]
+		a := st.attBy[id]
+		if a == nil {
+			a = &tgwAttRec{att: reach.TGWAttachment{ID: id, TransitGateway: v.tgw, Type: "vpc", VPC: v.vpc}, at: v.at}
+			st.atts, st.attBy[id] = append(st.atts, a), a
+		}
+		a.att.Subnets = slices.Clone(v.subnets)
+		for j := range v.subnets {
+			a.subnetAt = append(a.subnetAt, v.at.Field("SubnetIds").Index(j))
+		}
+	}
+	l.tgwKeepKnown(st)
+	for _, a := range st.atts {
+		if a.att.Type == "vpc" && st.vpcAtts[a.att.ID] == nil {
+			a.att.Missing = fmt.Sprintf("the subnets of VPC attachment %s (add the output of %s)", a.att.ID, cmdTGWVpcAtts)
+			l.warn(a.at, "the subnets of VPC attachment %s are not in the input (add the output of %s): traffic to it is indeterminate", a.att.ID, cmdTGWVpcAtts)
+		}
+	}
+	for _, id := range sortedKeys(st.assocs) {
+		for _, m := range st.assocs[id] {
+			a := l.tgwMemberAttachment(st, m)
+			switch {
+			case a == nil:
+			case m.state != "" && m.state != "associated":
+				l.warn(m.at, "association of %s with %s is %s: left out", m.attachment, id, m.state)
+			case a.att.RouteTable != "" && a.att.RouteTable != id:
+				l.warn(m.at, "attachment %s is associated with %s here but with %s at %s: %s is taken", m.attachment, id, a.att.RouteTable, a.rtAt, id)
+				fallthrough
+			default:
+				a.att.RouteTable, a.rtAt, a.assocSet = id, m.at.Field("TransitGatewayAttachmentId"), true
+			}
+		}
+	}
+	for _, id := range sortedKeys(st.props) {
+		for _, m := range st.props[id] {
+			if a := l.tgwMemberAttachment(st, m); a != nil && (m.state == "" || m.state == "enabled") {
+				a.att.Propagations = append(a.att.Propagations, id)
+				a.propAt = append(a.propAt, m.at.Field("TransitGatewayAttachmentId"))
+			}
+		}
+	}
+	for _, a := range st.atts {
+		l.tgwCheckAssociation(st, a)
+	}
+	for _, t := range st.rts {
+		l.assembleTGWRoutes(st, t)
+	}
+	for _, id := range sortedKeys(st.routes) {
+		if st.rtBy[id] == nil {
+			l.warn(st.routes[id].at, "routes of transit gateway route table %s left out: the table is not in the input (add the output of %s)", id, cmdTGWRTs)
+		}
+	}
+}
+
+// tgwKeepKnown leaves out, with a warning, the route tables and
+// attachments of transit gateways the input does not hold, and marks the
+// VPC attachments whose VPC or subnets it does not hold (another
+// account's VPC, say) as missing.
+func (l *loader) tgwKeepKnown(st *tgwState) {
+	st.rts = slices.DeleteFunc(st.rts, func(t *tgwRTRec) bool {
+		if st.gwBy[t.rt.TransitGateway] == nil {
+			l.warn(t.at, "transit gateway route table %s left out: its transit gateway %s is not in the input (add the output of %s)", t.rt.ID, t.rt.TransitGateway, cmdTGWs)
+			delete(st.rtBy, t.rt.ID)
+			return true
+		}
+		return false
+	})
+	st.atts = slices.DeleteFunc(st.atts, func(a *tgwAttRec) bool {
+		if st.gwBy[a.att.TransitGateway] == nil {
+			l.warn(a.at, "transit gateway attachment %s left out: its transit gateway %s is not in the input (add the output of %s)", a.att.ID, a.att.TransitGateway, cmdTGWs)
+			delete(st.attBy, a.att.ID)
+			return true
+		}
+		return false
+	})
+	for _, a := range st.atts {
+		if a.att.Type != "vpc" || a.att.Missing != "" || st.vpcAtts[a.att.ID] == nil {
+			continue
+		}
+		if l.out.vpcByID[a.att.VPC] == nil {
+			a.att.Missing = fmt.Sprintf("VPC %s, which attachment %s attaches (another account's?)", a.att.VPC, a.att.ID)
+			l.warn(a.at, "VPC %s of attachment %s is not in the input: traffic to it is indeterminate", a.att.VPC, a.att.ID)
+			continue
+		}
+		for _, s := range a.att.Subnets {
+			if l.out.subnetBy[s] == nil {
+				a.att.Missing = fmt.Sprintf("subnet %s of attachment %s", s, a.att.ID)
+				l.warn(a.at, "subnet %s of attachment %s is not in the input (add the output of aws ec2 describe-subnets): traffic to it is indeterminate", s, a.att.ID)
+				break
+			}
+		}
+	}
+}
+
+// tgwCheckAssociation takes an association with, or a propagation to, a
+// route table the input does not hold as unknown, with a warning.
+func (l *loader) tgwCheckAssociation(st *tgwState, a *tgwAttRec) {
+	if id := a.att.RouteTable; id != "" && st.rtBy[id] == nil {
+		l.warn(a.rtAt, "attachment %s is associated with %s, which is not in the input (add the output of %s): its association is unknown", a.att.ID, id, cmdTGWRTs)
+		a.att.RouteTable, a.assocSet = "", false
+	}
+	for j := 0; j < len(a.att.Propagations); j++ {
+		if id := a.att.Propagations[j]; st.rtBy[id] == nil {
+			l.warn(a.propAt[j], "propagation of %s to %s left out: the route table is not in the input (add the output of %s)", a.att.ID, id, cmdTGWRTs)
+			a.att.Propagations = slices.Delete(a.att.Propagations, j, j+1)
+			a.propAt = slices.Delete(a.propAt, j, j+1)
+			j--
+		}
+	}
+}
+
+// tgwMemberAttachment returns the attachment an Associations or
+// Propagations entry names, making one for a non-VPC attachment the
+// input lists nowhere else; nil, with a warning, when there is none.
+func (l *loader) tgwMemberAttachment(st *tgwState, m tgwMember) *tgwAttRec {
+	if a := st.attBy[m.attachment]; a != nil {
+		return a
+	}
+	l.warn(m.at, "attachment %s is not in the input (add the output of %s and %s): left out", m.attachment, cmdTGWAtts, cmdTGWVpcAtts)
+	return nil
+}
+
+// assembleTGWRoutes reads the routes of table t.
+func (l *loader) assembleTGWRoutes(st *tgwState, t *tgwRTRec) {
+	id := t.rt.ID
+	rec := st.routes[id]
+	if rec == nil {
+		cmd := fmt.Sprintf(cmdTGWRoutesFmt, id)
+		t.rt.Missing = fmt.Sprintf("the routes of %s (add the output of %s)", id, cmd)
+		l.warn(t.at, "the routes of transit gateway route table %s are not in the input (add the output of %s): traffic it routes is indeterminate", id, cmd)
+		return
+	}
+	if rec.truncated {
+		t.rt.Missing = fmt.Sprintf("some routes of %s: search-transit-gateway-routes returned part of them (AdditionalRoutesAvailable)", id)
+		l.warn(rec.at, "AdditionalRoutesAvailable is true: routes of %s are missing (narrow --filters and merge the outputs), so traffic it routes is indeterminate", id)
+		return
+	}
+	for j, r := range rec.routes {
+		o := rec.at.Index(j)
+		if r.State != "active" && r.State != "blackhole" {
+			l.warn(o, "route %s of %s is %q: left out", r.DestinationCidrBlock, id, r.State)
+			continue
+		}
+		if r.DestinationCidrBlock == "" {
+			what := "no DestinationCidrBlock"
+			if r.PrefixListId != "" {
+				what = "prefix list " + r.PrefixListId
+			}
+			t.rt.Missing = fmt.Sprintf("the addresses of route %s of %s (%s)", o.Path, id, what)
+			l.warn(o, "route of %s with %s: reachsim reads CIDR routes of transit gateway route tables only, so traffic %s routes is indeterminate", id, what, id)
+			return
+		}
+		p, ok := l.prefix(o.Field("DestinationCidrBlock"), id, r.DestinationCidrBlock)
+		if !ok {
+			continue
+		}
+		route := reach.TGWRoute{Destination: p, Propagated: r.Type == "propagated", Blackhole: r.State == "blackhole"}
+		at := o
+		if !route.Blackhole {
+			switch n := len(r.TransitGatewayAttachments); {
+			case n == 0:
+				l.fail(o.Field("TransitGatewayAttachments"), id, "", ErrInvalidDump, "an active route has an attachment")
+				continue
+			case n > 1 && !l.tgwAllUnmodelled(st, r):
+				t.rt.Missing = fmt.Sprintf("where route %s of %s leads: it spreads traffic over %d attachments (ECMP)", r.DestinationCidrBlock, id, n)
+				l.warn(o, "route %s of %s has %d attachments (ECMP), which reachsim does not model: traffic %s routes is indeterminate", r.DestinationCidrBlock, id, n, id)
+				return
+			}
+			ra := r.TransitGatewayAttachments[0]
+			route.Attachment, at = ra.TransitGatewayAttachmentId, o.Field("TransitGatewayAttachments").Index(0).Field("TransitGatewayAttachmentId")
+			if st.attBy[ra.TransitGatewayAttachmentId] == nil {
+				// Known only from the route: enough for a non-VPC attachment,
+				// which is undecided anyway.
+				a := &tgwAttRec{att: reach.TGWAttachment{ID: ra.TransitGatewayAttachmentId, TransitGateway: t.rt.TransitGateway, Type: ra.ResourceType}, at: at}
+				if ra.ResourceType == "vpc" || ra.ResourceType == "" {
+					a.att.Type = "vpc"
+					a.att.Missing = fmt.Sprintf("attachment %s (add the output of %s and %s)", ra.TransitGatewayAttachmentId, cmdTGWAtts, cmdTGWVpcAtts)
+					l.warn(at, "attachment %s is not in the input (add the output of %s and %s): traffic to it is indeterminate", ra.TransitGatewayAttachmentId, cmdTGWAtts, cmdTGWVpcAtts)
+				}
+				st.atts, st.attBy[a.att.ID] = append(st.atts, a), a
+			}
+		}
+		t.rt.Routes = append(t.rt.Routes, route)
+		t.routeAt = append(t.routeAt, o)
+		t.attachAt = append(t.attachAt, at)
+	}
+}
+
+// tgwAllUnmodelled reports whether every attachment of an ECMP route is
+// one reachsim does not model (VPN, say): then the first stands for all.
+func (l *loader) tgwAllUnmodelled(st *tgwState, r tgwRouteJSON) bool {
+	for _, a := range r.TransitGatewayAttachments {
+		if a.ResourceType == "vpc" || a.ResourceType == "" {
+			return false
+		}
+	}
+	return true
+}
+
+// tgwUnmodelled says why a VPC route to transit gateway tgw from vpc
+// cannot be modelled, or "" when it can: the gateway, its VPC attachment
+// to vpc and that attachment's association must be in the input.
+func (l *loader) tgwUnmodelled(tgw, vpc string) string {
+	st := l.tgw
+	if st == nil || st.gwBy[tgw] == nil {
+		return fmt.Sprintf("transit gateway %s is not in the input (add the output of %s, %s, %s, %s and each route table's routes)", tgw, cmdTGWs, cmdTGWAtts, cmdTGWVpcAtts, cmdTGWRTs)
+	}
+	for _, a := range st.atts {
+		if a.att.TransitGateway != tgw || a.att.Type != "vpc" || a.att.VPC != vpc {
+			continue
+		}
+		switch {
+		case a.att.Missing != "":
+			return fmt.Sprintf("the input lacks %s", a.att.Missing)
+		case !a.assocSet:
+			return fmt.Sprintf("the route table association of attachment %s is not in the input (add the output of %s)", a.att.ID, cmdTGWAtts)
+		}
+		return ""
+	}
+	return fmt.Sprintf("no VPC attachment of %s to %s is in the input (add the output of %s and %s)", tgw, vpc, cmdTGWAtts, cmdTGWVpcAtts)
+}
+
+// addTGWs gives the transit gateways to the builder.
+func (l *loader) addTGWs(b *reach.Builder, w where) {
+	st := l.tgw
+	if st == nil {
+		return
+	}
+	for _, g := range st.gws {
+		p := placed{base: g.at}
+		p.set("ID", g.at.Field("TransitGatewayId"))
+		b.AddTransitGateway(g.gw)
+		w["transitGateways"] = append(w["transitGateways"], p)
+	}
+	for _, t := range st.rts {
+		p := placed{base: t.at}
+		p.set("ID", t.at.Field("TransitGatewayRouteTableId"))
+		p.set("TransitGateway", t.at.Field("TransitGatewayId"))
+		for j := range t.rt.Routes {
+			k := fmt.Sprintf("Routes[%d]", j)
+			p.set(k, t.routeAt[j])
+			p.set(k+".Destination", t.routeAt[j].Field("DestinationCidrBlock"))
+			p.set(k+".Attachment", t.attachAt[j])
+		}
+		b.AddTGWRouteTable(t.rt)
+		w["tgwRouteTables"] = append(w["tgwRouteTables"], p)
+	}
+	for _, a := range st.atts {
+		p := placed{base: a.at}
+		p.set("ID", a.at.Field("TransitGatewayAttachmentId"))
+		p.set("TransitGateway", a.at.Field("TransitGatewayId"))
+		if a.att.RouteTable != "" {
+			p.set("RouteTable", a.rtAt)
+		}
+		for j, o := range a.subnetAt {
+			p.set(fmt.Sprintf("Subnets[%d]", j), o)
+		}
+		for j, o := range a.propAt {
+			p.set(fmt.Sprintf("Propagations[%d]", j), o)
+		}
+		b.AddTGWAttachment(a.att)
+		w["tgwAttachments"] = append(w["tgwAttachments"], p)
+	}
+	c := l.report.Counts
+	c["transit-gateways"], c["transit-gateway-route-tables"], c["transit-gateway-attachments"] = len(st.gws), len(st.rts), len(st.atts)
+}

@@ -1,0 +1,473 @@
+package reach
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+// Transit gateways: the model (gateways, their route tables, their
+// attachments), what Build checks of it, and the walk through one.
+//
+// The walk follows AWS's documentation (Amazon VPC Transit Gateways, "How
+// transit gateways work" and "Network ACLs for transit gateways"):
+//
+//   - A VPC route to a transit gateway forwards the packet only when the
+//     gateway's VPC attachment has a subnet in the Availability Zone of the
+//     subnet the packet leaves ([TGWNoAttachmentInAZ] otherwise).
+//   - Entering: the source subnet's network ACL judges the packet outbound
+//     and the attachment subnet's ACL inbound, even when the two are one
+//     subnet (AWS evaluates both then).
+//   - The route table associated with the attachment the packet enters
+//     through decides ([TGWNoAssociation] when there is none): longest
+//     prefix first, a static route before a propagated one of the same
+//     prefix; a blackhole route drops ([TGWBlackholeRoute]); no route
+//     drops ([TGWNoRoute]).
+//   - Leaving: through the destination attachment's subnet in the zone the
+//     packet entered by (transit gateways keep traffic in its zone); when
+//     the attachment has none there, its first subnet, with a detail that
+//     says so. From there the attachment subnet's route table routes the
+//     packet, and its ACL judges it outbound when it goes to another
+//     subnet (not when the destination is in the attachment subnet, as AWS
+//     evaluates neither ACL then).
+//   - The reply is walked the same way from the destination: its VPC must
+//     route back to the transit gateway.
+//   - An attachment to anything but a VPC (VPN, Direct Connect gateway,
+//     Connect, peering) is an undecided hop ([UnmodelledTarget]), never a
+//     fallback.
+//   - Security group references do not match across a transit gateway
+//     (group referencing support is off unless enabled, and reachsim does
+//     not read that option): the packet's group identity is lost there.
+
+// TransitGateway is a transit gateway (tgw-…).
+type TransitGateway struct {
+	ID   string
+	Name string
+}
+
+// TGWRoute is a route of a transit gateway route table: a destination
+// CIDR block and the attachment it sends packets to, or a blackhole.
+type TGWRoute struct {
+	Destination netip.Prefix
+	// Attachment is the tgw-attach-… packets go to; "" for a blackhole.
+	Attachment string
+	// Propagated marks a route an attachment propagated; a static route
+	// (Propagated false) of the same prefix is chosen first.
+	Propagated bool
+	// Blackhole drops the packets the route matches.
+	Blackhole bool
+}
+
+// TGWRouteTable is a transit gateway route table.
+type TGWRouteTable struct {
+	ID             string // tgw-rtb-…
+	Name           string
+	TransitGateway string
+	Routes         []TGWRoute
+	// Missing says what the input lacks about the table's routes (they
+	// were not dumped, or only partly); a packet looked up in such a table
+	// is undecided ([TGWRoutesUnknown]). "" when the routes are known.
+	Missing string
+}
+
+// TGWAttachment is a transit gateway attachment (tgw-attach-…).
+type TGWAttachment struct {
+	ID             string
+	Name           string
+	TransitGateway string
+	// Type is the attached resource's type as AWS writes it: "vpc",
+	// "vpn", "direct-connect-gateway", "connect", "peering"... Only "vpc"
+	// attachments are modelled; a packet routed to any other is undecided
+	// ([UnmodelledTarget]).
+	Type string
+	// VPC and Subnets, for a VPC attachment: the VPC and the subnets (one
+	// per Availability Zone) the gateway has its interfaces in.
+	VPC     string
+	Subnets []string
+	// RouteTable is the transit gateway route table the attachment is
+	// associated with, which routes the packets entering through it; ""
+	// for none.
+	RouteTable string
+	// Propagations are the route tables the attachment propagates its
+	// VPC's CIDR blocks to: Build adds a propagated route for each block to
+	// each table that lacks a propagated route for it.
+	Propagations []string
+	// Missing says what the input lacks about the attachment (its
+	// subnets, say); a packet routed to it is undecided. "" when known.
+	Missing string
+}
+
+// AddTransitGateway adds transit gateways.
+func (b *Builder) AddTransitGateway(g ...TransitGateway) *Builder {
+	b.tgws = append(b.tgws, g...)
+	return b
+}
+
+// AddTGWRouteTable adds transit gateway route tables.
+func (b *Builder) AddTGWRouteTable(t ...TGWRouteTable) *Builder {
+	b.tgwRTs = append(b.tgwRTs, t...)
+	return b
+}
+
+// AddTGWAttachment adds transit gateway attachments.
+func (b *Builder) AddTGWAttachment(a ...TGWAttachment) *Builder {
+	b.tgwAtts = append(b.tgwAtts, a...)
+	return b
+}
+
+type tgwInfo struct {
+	TransitGateway
+	byVPC map[string]*tgwAttInfo // the VPC attachments, by VPC
+}
+
+type tgwRTInfo struct {
+	TGWRouteTable
+	tgw    *tgwInfo
+	routes []tgwCompiled
+}
+
+type tgwCompiled struct {
+	TGWRoute
+	att *tgwAttInfo // nil for a blackhole
+}
+
+type tgwAttInfo struct {
+	TGWAttachment
+	tgw     *tgwInfo
+	rt      *tgwRTInfo
+	subnets []*subnetInfo
+}
+
+// lookup returns the route for dst: longest prefix first, a static route
+// before a propagated one of the same prefix.
+func (t *tgwRTInfo) lookup(dst netip.Addr) (*tgwCompiled, bool) {
+	var best *tgwCompiled
+	for i := range t.routes {
+		r := &t.routes[i]
+		if !r.Destination.Contains(dst) {
+			continue
+		}
+		if best == nil || r.Destination.Bits() > best.Destination.Bits() ||
+			(r.Destination.Bits() == best.Destination.Bits() && best.Propagated && !r.Propagated) {
+			best = r
+		}
+	}
+	return best, best != nil
+}
+
+// subnetIn returns the attachment's subnet in zone az, and whether it
+// had to pick one without knowing (az or the subnets' zones unknown):
+// then the first subnet.
+func (a *tgwAttInfo) subnetIn(az string) (*subnetInfo, bool) {
+	known := false
+	for _, s := range a.subnets {
+		if s.AvailabilityZone != "" {
+			known = true
+			if s.AvailabilityZone == az {
+				return s, false
+			}
+		}
+	}
+	if (az == "" || !known) && len(a.subnets) > 0 {
+		return a.subnets[0], true
+	}
+	return nil, false
+}
+
+// buildTransitGateways checks and links the transit gateways, their route
+// tables and attachments, once VPCs and subnets are known.
+func (b *Builder) buildTransitGateways(p *problems, m *Model) {
+	m.tgws, m.tgwRTs, m.tgwAtts = map[string]*tgwInfo{}, map[string]*tgwRTInfo{}, map[string]*tgwAttInfo{}
+	b.firsts["transitGateways"] = unique(p, "transitGateways", b.tgws, func(g TransitGateway) string { return g.ID })
+	b.firsts["tgwRouteTables"] = unique(p, "tgwRouteTables", b.tgwRTs, func(t TGWRouteTable) string { return t.ID })
+	b.firsts["tgwAttachments"] = unique(p, "tgwAttachments", b.tgwAtts, func(a TGWAttachment) string { return a.ID })
+	for i, g := range b.tgws {
+		if !b.skip("transitGateways", i, g.ID) {
+			m.tgws[g.ID] = &tgwInfo{TransitGateway: g, byVPC: map[string]*tgwAttInfo{}}
+		}
+	}
+	for i, t := range b.tgwRTs {
+		if b.skip("tgwRouteTables", i, t.ID) {
+			continue
+		}
+		g, ok := m.tgws[t.TransitGateway]
+		if !ok {
+			p.add(t.ID, path("tgwRouteTables", i, "TransitGateway"), t.TransitGateway, "unknown transit gateway")
+			continue
+		}
+		t.Routes = slices.Clone(t.Routes)
+		m.tgwRTs[t.ID] = &tgwRTInfo{TGWRouteTable: t, tgw: g}
+	}
+	for i, a := range b.tgwAtts {
+		if !b.skip("tgwAttachments", i, a.ID) {
+			b.buildTGWAttachment(p, m, i, a)
+		}
+	}
+	for i, t := range b.tgwRTs {
+		if ti, ok := m.tgwRTs[t.ID]; ok && !b.skip("tgwRouteTables", i, t.ID) {
+			b.compileTGWRoutes(p, m, i, ti)
+		}
+	}
+	b.propagate(m)
+}
+
+func (b *Builder) buildTGWAttachment(p *problems, m *Model, i int, a TGWAttachment) {
+	g, ok := m.tgws[a.TransitGateway]
+	if !ok {
+		p.add(a.ID, path("tgwAttachments", i, "TransitGateway"), a.TransitGateway, "unknown transit gateway")
+		return
+	}
+	a.Subnets, a.Propagations = slices.Clone(a.Subnets), slices.Clone(a.Propagations)
+	ai := &tgwAttInfo{TGWAttachment: a, tgw: g}
+	tableOf := func(field, id string) *tgwRTInfo {
+		t, ok := m.tgwRTs[id]
+		switch {
+		case !ok:
+			p.add(a.ID, path("tgwAttachments", i, field), id, "unknown transit gateway route table")
+		case t.TransitGateway != a.TransitGateway:
+			p.add(a.ID, path("tgwAttachments", i, field), id, "route table belongs to %s", t.TransitGateway)
+		default:
+			return t
+		}
+		return nil
+	}
+	if a.RouteTable != "" {
+		ai.rt = tableOf("RouteTable", a.RouteTable)
+	}
+	for j, id := range a.Propagations {
+		tableOf(fmt.Sprintf("Propagations[%d]", j), id)
+	}
+	if a.Type == "vpc" && a.Missing == "" {
+		vi, ok := m.vpcs[a.VPC]
+		switch {
+		case !ok:
+			p.add(a.ID, path("tgwAttachments", i, "VPC"), a.VPC, "unknown VPC")
+		case g.byVPC[a.VPC] != nil:
+			p.add(a.ID, path("tgwAttachments", i, "VPC"), a.VPC, "%s already has attachment %s to %s", a.VPC, g.byVPC[a.VPC].ID, g.ID)
+		default:
+			g.byVPC[a.VPC] = ai
+		}
+		if len(a.Subnets) == 0 {
+			p.add(a.ID, path("tgwAttachments", i, "Subnets"), "", "a VPC attachment needs a subnet")
+		}
+		zones := map[string]string{}
+		for j, id := range a.Subnets {
+			sp := path("tgwAttachments", i, fmt.Sprintf("Subnets[%d]", j))
+			si, ok := m.subnets[id]
+			switch {
+			case !ok:
+				p.add(a.ID, sp, id, "unknown subnet")
+				continue
+			case vi != nil && si.vpc != vi:
+				p.add(a.ID, sp, id, "subnet belongs to %s", si.VPC)
+				continue
+			case si.AvailabilityZone != "" && zones[si.AvailabilityZone] != "":
+				p.add(a.ID, sp, id, "a VPC attachment has one subnet per Availability Zone; %s has %s already", si.AvailabilityZone, zones[si.AvailabilityZone])
+				continue
+			}
+			zones[si.AvailabilityZone] = id
+			ai.subnets = append(ai.subnets, si)
+		}
+	}
+	m.tgwAtts[a.ID] = ai
+}
+
+func (b *Builder) compileTGWRoutes(p *problems, m *Model, i int, ti *tgwRTInfo) {
+	type key struct {
+		p          netip.Prefix
+		propagated bool
+	}
+	seen := map[key]int{}
+	for j, r := range ti.Routes {
+		rp := path("tgwRouteTables", i, fmt.Sprintf("Routes[%d]", j))
+		if !r.Destination.IsValid() || r.Destination.Addr().Is4In6() {
+			p.add(ti.ID, rp+".Destination", r.Destination.String(), "not a CIDR block")
+			continue
+		}
+		r.Destination = r.Destination.Masked()
+		k := key{r.Destination, r.Propagated}
+		if prev, dup := seen[k]; dup {
+			p.add(ti.ID, rp+".Destination", r.Destination.String(), "destination already routed by Routes[%d]", prev)
+			continue
+		}
+		seen[k] = j
+		c := tgwCompiled{TGWRoute: r}
+		switch {
+		case r.Blackhole && r.Attachment != "":
+			p.add(ti.ID, rp+".Attachment", r.Attachment, "a blackhole route has no attachment")
+			continue
+		case r.Blackhole:
+		default:
+			a, ok := m.tgwAtts[r.Attachment]
+			switch {
+			case r.Attachment == "":
+				p.add(ti.ID, rp+".Attachment", "", "a route needs an attachment, or is a blackhole")
+				continue
+			case !ok:
+				p.add(ti.ID, rp+".Attachment", r.Attachment, "unknown transit gateway attachment")
+				continue
+			case a.TransitGateway != ti.TransitGateway:
+				p.add(ti.ID, rp+".Attachment", r.Attachment, "attachment belongs to %s", a.TransitGateway)
+				continue
+			}
+			c.att = a
+		}
+		ti.routes = append(ti.routes, c)
+	}
+}
+
+// propagate adds the propagated routes the attachments' Propagations
+// imply and the tables lack, in the attachments' order.
+func (b *Builder) propagate(m *Model) {
+	for i, a := range b.tgwAtts {
+		ai, ok := m.tgwAtts[a.ID]
+		if b.skip("tgwAttachments", i, a.ID) || !ok || a.Type != "vpc" || m.vpcs[a.VPC] == nil {
+			continue
+		}
+		for _, id := range a.Propagations {
+			t, ok := m.tgwRTs[id]
+			if !ok || t.TransitGateway != a.TransitGateway {
+				continue
+			}
+			for _, c := range m.vpcs[a.VPC].CIDRs {
+				if !slices.ContainsFunc(t.routes, func(r tgwCompiled) bool { return r.Propagated && r.Destination == c }) {
+					t.routes = append(t.routes, tgwCompiled{TGWRoute: TGWRoute{Destination: c, Attachment: a.ID, Propagated: true}, att: ai})
+				}
+			}
+		}
+	}
+}
+
+// checkTGWRoute checks a VPC route to a transit gateway: the gateway
+// must have a VPC attachment to the table's VPC.
+func (b *Builder) checkTGWRoute(p *problems, m *Model, rt RouteTable, rp string, cr *compiledRoute) {
+	g, ok := m.tgws[cr.TargetID]
+	switch {
+	case !ok:
+		p.add(rt.ID, rp, cr.TargetID, "unknown transit gateway")
+	case g.byVPC[rt.VPC] == nil:
+		p.add(rt.ID, rp, cr.TargetID, "transit gateway %s has no VPC attachment to %s", cr.TargetID, rt.VPC)
+	}
+}
+
+// viaTGW sends pkt, routed by cr of rt from subnet s (nil for an edge
+// table), into the transit gateway cr names.
+func (w *walker) viaTGW(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compiledRoute) arrival {
+	g := w.m.tgws[cr.TargetID]
+	att := g.byVPC[rt.vpc.ID]
+	az := ""
+	if s != nil {
+		az = s.AvailabilityZone
+	}
+	in, guessed := att.subnetIn(az)
+	if in == nil && s == nil { // an edge table's packet has no zone; Build gives every VPC attachment a subnet
+		return w.stop(Hop{Kind: KindTransitGateway, ID: att.ID, Name: g.ID, Packet: pkt, Verdict: flow.Deny, Code: TGWNoAttachmentInAZ,
+			Reason: fmt.Sprintf("attachment %s of %s has no subnet", att.ID, g.ID)})
+	}
+	if in == nil {
+		return w.stop(Hop{Kind: KindTransitGateway, ID: att.ID, Name: g.ID, Packet: pkt, Verdict: flow.Deny, Code: TGWNoAttachmentInAZ,
+			Reason: fmt.Sprintf("attachment %s of %s has no subnet in %s, the zone of %s: a transit gateway takes traffic only from zones its attachment has a subnet in", att.ID, g.ID, az, s.ID),
+			Fix:    fmt.Sprintf("add a subnet in %s to attachment %s", az, att.ID)})
+	}
+	if s != nil {
+		w.networkACL(pkt, s, flow.Outbound)
+	}
+	w.networkACL(pkt, in, flow.Inbound) // AWS evaluates it even when in is s
+	return w.throughTGW(pkt, g, att, in, guessed)
+}
+
+func tgwLabel(g *tgwInfo) string {
+	if g.Name != "" {
+		return fmt.Sprintf("%s (%s)", g.Name, g.ID)
+	}
+	return g.ID
+}
+
+// throughTGW looks pkt up in the route table of the attachment it entered
+// through (in its subnet in) and sends it on.
+func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subnetInfo, guessed bool) arrival {
+	h := Hop{Kind: KindTransitGateway, ID: att.ID, Name: tgwLabel(g), Packet: pkt}
+	if guessed {
+		h.Details = append(h.Details, fmt.Sprintf("the Availability Zone is unknown: the packet is taken to enter through %s, the attachment's first subnet", in.ID))
+	}
+	t := att.rt
+	if t == nil {
+		h.Verdict, h.Code = flow.Deny, TGWNoAssociation
+		h.Reason = fmt.Sprintf("attachment %s is associated with no route table of %s, so nothing routes what enters through it", att.ID, g.ID)
+		h.Fix = fmt.Sprintf("associate %s with a route table of %s", att.ID, g.ID)
+		return w.stop(h)
+	}
+	h.ID = t.ID
+	if loop, ok := w.revisit(KindTransitGateway, t.ID, h.Name, pkt); ok {
+		return w.stop(loop)
+	}
+	if w.steps++; w.steps > maxSteps {
+		h.Verdict, h.Code = flow.Deny, RoutingLoop
+		h.Reason = fmt.Sprintf("the packet was forwarded %d times: a routing loop", maxSteps)
+		return w.stop(h)
+	}
+	dst := pkt.Dst.Addr()
+	if t.Missing != "" {
+		h.Verdict, h.Code = flow.Indeterminate, TGWRoutesUnknown
+		h.Reason = fmt.Sprintf("the routes of %s, which routes what enters through %s, are not in the input", t.ID, att.ID)
+		h.Missing = t.Missing
+		h.Fix = fmt.Sprintf("add the routes of %s to the input", t.ID)
+		return w.stop(h)
+	}
+	r, ok := t.lookup(dst)
+	if !ok {
+		h.Verdict, h.Code = flow.Deny, TGWNoRoute
+		h.Reason = fmt.Sprintf("%s (associated with %s) has no route for %s", t.ID, att.ID, dst)
+		h.Fix = fmt.Sprintf("add a route for %s to %s, or propagate the destination's attachment to it", dst, t.ID)
+		return w.stop(h)
+	}
+	kind := "static"
+	if r.Propagated {
+		kind = "propagated"
+	}
+	if r.Blackhole {
+		h.Verdict, h.Code, h.Rule = flow.Deny, TGWBlackholeRoute, fmt.Sprintf("%s blackhole (%s)", r.Destination, kind)
+		h.Reason = fmt.Sprintf("%s matches the blackhole route %s of %s, which drops it", dst, r.Destination, t.ID)
+		h.Fix = fmt.Sprintf("replace the blackhole route %s in %s with one to the destination's attachment", r.Destination, t.ID)
+		return w.stop(h)
+	}
+	h.Rule = fmt.Sprintf("%s via %s (%s)", r.Destination, r.att.ID, kind)
+	h.Verdict = flow.Allow
+	h.Reason = fmt.Sprintf("%s matches %s in %s, the route table of %s (longest prefix, static before propagated)", dst, h.Rule, t.ID, att.ID)
+	w.add(h)
+	w.visited = append(w.visited, visit{kind: KindTransitGateway, id: t.ID, pkt: pkt, rule: h.Rule})
+	w.identity = false
+	return w.outOfTGW(pkt, g, r.att, in.AvailabilityZone)
+}
+
+// outOfTGW hands pkt to attachment out, in zone az when it can.
+func (w *walker) outOfTGW(pkt flow.Flow, g *tgwInfo, out *tgwAttInfo, az string) arrival {
+	if out.Type != "vpc" || out.Missing != "" {
+		what := out.Type + " attachment"
+		missing := fmt.Sprintf("what lies beyond %s (a %s): reachsim models VPC attachments only", out.ID, what)
+		if out.Missing != "" {
+			missing = out.Missing
+		}
+		return w.stop(Hop{Kind: KindUnmodelled, ID: out.ID, Name: what, Packet: pkt, Verdict: flow.Indeterminate, Code: UnmodelledTarget,
+			Reason:  fmt.Sprintf("%s sends the packet to %s, a %s, which reachsim does not model: what happens beyond it is unknown", g.ID, out.ID, what),
+			Missing: missing,
+			Fix:     fmt.Sprintf("check the path beyond %s by hand (AWS Reachability Analyzer can follow it)", out.ID)})
+	}
+	sub, _ := out.subnetIn(az)
+	if sub == nil || sub.AvailabilityZone != az {
+		sub = out.subnets[0]
+		if i := len(*w.hops) - 1; i >= 0 {
+			(*w.hops)[i].Details = append((*w.hops)[i].Details, fmt.Sprintf("%s has no subnet in %s (or the zone is unknown): the packet is taken to leave through %s, its first subnet", out.ID, orUnknown(az), sub.ID))
+		}
+	}
+	return w.route(pkt, sub)
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "the packet's zone"
+	}
+	return s
+}
