@@ -37,6 +37,7 @@ func (l *loader) assemble() {
 			endpoints[e.ID] = true
 		}
 	}
+	l.assembleEndpoints() // endpoints.go
 	l.assembleRouteTables(endpoints)
 	l.assembleACLs()
 	l.assembleInterfaces()
@@ -54,6 +55,7 @@ func (l *loader) assemble() {
 	c := l.report.Counts
 	c["vpcs"], c["subnets"], c["network-acls"], c["route-tables"] = len(out.vpcs), len(out.subnets), len(out.acls), len(out.rts)
 	c["internet-gateways"], c["nat-gateways"], c["prefix-lists"], c["firewalls"] = len(out.igws), len(out.nats), len(out.lists), len(out.fws)
+	c["egress-only-internet-gateways"], c["gateway-endpoints"] = len(l.eigws), len(l.gatewayEndpoints())
 	c["routes"] = 0
 	for _, r := range out.rts {
 		c["routes"] += len(r.rt.Routes)
@@ -200,6 +202,7 @@ func (l *loader) builder() (*reach.Builder, where) {
 	}
 	b.AddFirewall(out.fws...)
 	w["firewalls"] = out.fwAt
+	l.addEndpoints(b, w) // endpoints.go
 	return b, w
 }
 

@@ -45,7 +45,8 @@ type Report struct {
 	// "vpcs", "subnets", "instances", "network-interfaces",
 	// "security-groups", "security-group-rules", "network-acls",
 	// "route-tables", "routes", "internet-gateways", "nat-gateways",
-	// "prefix-lists", "firewalls", "firewall-policies", "rule-groups".
+	// "prefix-lists", "firewalls", "firewall-policies", "rule-groups",
+	// "egress-only-internet-gateways", "gateway-endpoints".
 	// Every kind is present, zero when none was loaded.
 	Counts map[string]int
 }
@@ -387,6 +388,10 @@ func (l *loader) readFile(file string, data []byte) {
 			l.readIGWs(o, raw)
 		case "NatGateways":
 			l.readNATs(o, raw)
+		case "EgressOnlyInternetGateways":
+			l.readEgressOnlyIGWs(o, raw)
+		case "VpcEndpoints":
+			l.readVPCEndpoints(o, raw)
 		case "PrefixLists":
 			l.readPrefixLists(file, top)
 		case "Entries":
@@ -437,6 +442,7 @@ var resourceKeys = map[string]bool{
 	"SecurityGroupRules": true, "NetworkAcls": true, "RouteTables": true, "InternetGateways": true,
 	"NatGateways": true, "PrefixLists": true, "Entries": true, "RuleGroup": true, "RuleGroupResponse": true,
 	"FirewallPolicy": true, "FirewallPolicyResponse": true, "Firewall": true, "FirewallStatus": true,
+	"EgressOnlyInternetGateways": true, "VpcEndpoints": true,
 }
 
 // sub returns a JSON object holding the present keys of top, for the
