@@ -32,6 +32,14 @@
 // unchanged to a route table or middlebox it passed is a routing loop,
 // reported once ([RoutingLoop]) with its cycle.
 //
+// Besides the internet gateway, a packet leaves a VPC through an
+// egress-only internet gateway ([EgressOnlyInternetGateway]: IPv6 out and
+// the replies back, nothing in) or reaches S3 or DynamoDB through a
+// gateway endpoint ([GatewayEndpoint]: by the service's prefix list, to
+// an end point like the internet, and back; its policy is not evaluated).
+// A private NAT gateway ([NATGateway].Private) translates the source to
+// its private address and never reaches the internet.
+//
 // An interface whose security groups are Alibaba Cloud's is an ECS
 // instance, and Alibaba Cloud's platform rules apply to it (see
 // [AlibabaPort25Blocked] and [Interface.Port25Unblocked]): outbound tcp/25
