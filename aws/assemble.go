@@ -37,8 +37,9 @@ func (l *loader) assemble() {
 			endpoints[e.ID] = true
 		}
 	}
-	l.assemblePeerings() // before the routes to them
-	l.assembleTGWs()     // before the route tables, whose tgw- routes depend on it
+	l.assemblePeerings()  // before the routes to them
+	l.assembleTGWs()      // before the route tables, whose tgw- routes depend on it
+	l.assembleEndpoints() // endpoints.go
 	l.assembleRouteTables(endpoints)
 	l.assembleACLs()
 	l.assembleInterfaces()
@@ -58,6 +59,7 @@ func (l *loader) assemble() {
 	c := l.report.Counts
 	c["vpcs"], c["subnets"], c["network-acls"], c["route-tables"] = len(out.vpcs), len(out.subnets), len(out.acls), len(out.rts)
 	c["internet-gateways"], c["nat-gateways"], c["prefix-lists"], c["firewalls"] = len(out.igws), len(out.nats), len(out.lists), len(out.fws)
+	c["egress-only-internet-gateways"], c["gateway-endpoints"] = len(l.eigws), len(l.gatewayEndpoints())
 	c["routes"] = 0
 	for _, r := range out.rts {
 		c["routes"] += len(r.rt.Routes)
@@ -210,6 +212,7 @@ func (l *loader) builder() (*reach.Builder, where) {
 	for _, x := range out.bpa.Exclusions {
 		w["blockPublicAccess.Exclusions"] = append(w["blockPublicAccess.Exclusions"], placed{base: l.bpa.at(x.ID)})
 	}
+	l.addEndpoints(b, w) // endpoints.go
 	return b, w
 }
 

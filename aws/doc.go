@@ -2,9 +2,11 @@
 // describe-subnets, describe-instances, describe-network-interfaces,
 // describe-security-groups, describe-security-group-rules,
 // describe-network-acls, describe-route-tables, describe-internet-gateways,
-// describe-nat-gateways, describe-vpc-peering-connections,
-// describe-managed-prefix-lists, get-managed-prefix-list-entries, the
-// transit gateway commands, and network-firewall describe-firewall,
+// describe-nat-gateways, describe-egress-only-internet-gateways,
+// describe-vpc-endpoints, describe-prefix-lists,
+// describe-vpc-peering-connections, describe-managed-prefix-lists,
+// get-managed-prefix-list-entries, the transit gateway commands, and
+// network-firewall describe-firewall,
 // describe-firewall-policy and describe-rule-group) into a [reach.Model]:
 //
 //	m, report, err := aws.Load("dump/")
@@ -35,6 +37,10 @@
 //	aws ec2 describe-internet-gateways    --output json > internet-gateways.json
 //	aws ec2 describe-nat-gateways         --output json > nat-gateways.json
 //	aws ec2 describe-vpc-peering-connections --output json > vpc-peering-connections.json
+//	aws ec2 describe-egress-only-internet-gateways --output json > egress-only-internet-gateways.json
+//	# gateway endpoints for S3 and DynamoDB, and the services' prefix lists with their CIDRs
+//	aws ec2 describe-vpc-endpoints        --output json > vpc-endpoints.json
+//	aws ec2 describe-prefix-lists         --output json > prefix-lists-aws.json
 //	# prefix lists that rules or routes use: the lists, then each list's entries
 //	aws ec2 describe-managed-prefix-lists --output json > prefix-lists.json
 //	aws ec2 get-managed-prefix-list-entries --prefix-list-id pl-0123456789abcdef0 --output json > pl-0123456789abcdef0.json
@@ -82,7 +88,8 @@
 //     may merge the keys of several commands (jq -s add). The keys read are
 //     Vpcs, Subnets, NetworkInterfaces, Reservations, SecurityGroups,
 //     SecurityGroupRules, NetworkAcls, RouteTables, InternetGateways,
-//     NatGateways, PrefixLists, Entries, RuleGroup with RuleGroupResponse,
+//     NatGateways, EgressOnlyInternetGateways, VpcEndpoints, PrefixLists,
+//     Entries, RuleGroup with RuleGroupResponse,
 //     FirewallPolicy with FirewallPolicyResponse, Firewall with
 //     FirewallStatus, VpcPeeringConnections, Addresses (describe-addresses: Elastic IPs, also on
 //     secondary private addresses, as PrivateIpAddresses[].Association
@@ -121,13 +128,19 @@
 //     VPC's main table, one with a SubnetId the subnet's table, one with an
 //     internet gateway's GatewayId an edge association (one with none of
 //     the three is an error); routes to local,
-//     igw-…, vpce-… (a Network Firewall endpoint of a firewall in the input),
-//     nat-… and eni-… are modelled, and pcx-… when the peering connection
-//     is in the input with both its VPCs; a route in state blackhole becomes a
-//     [reach.TargetBlackhole] route. Routes to anything else (transit gateways, peering
-//     connections the input does not hold or whose other VPC it lacks,
-//     virtual private gateways, egress-only internet gateways,
-//     VPC endpoints that are not firewall endpoints...) are kept as
+//     igw-…, vpce-… (a Network Firewall endpoint of a firewall in the input,
+//     or a gateway endpoint in describe-vpc-endpoints), eigw-… (in
+//     describe-egress-only-internet-gateways), nat-… and eni-… are
+//     modelled, and pcx-… and tgw-… when the peering connection or transit
+//     gateway is in the input with what it joins; a route in state
+//     blackhole becomes a [reach.TargetBlackhole] route. A route to an
+//     interface endpoint (which AWS does not accept as a target) is left out
+//     with a warning, and so is a route to a gateway endpoint by a prefix
+//     list the input does not hold (add describe-prefix-lists). Routes to
+//     anything else (virtual private gateways, Gateway Load Balancer
+//     endpoints that are not a firewall's, peering connections, transit
+//     gateways, eigw-… and gateway endpoints the input does not hold...)
+//     are kept as
 //     [reach.TargetUnmodelled] routes, with a warning: longest prefix match
 //     selects them as AWS would, and a query they route is indeterminate
 //     ([reach.UnmodelledTarget]), never answered by a less specific route.
@@ -166,7 +179,21 @@
 //     group of the peer VPC in the input matches its members' private
 //     addresses, one that is not is unresolved (below).
 //   - NAT gateways in state available are modelled with their primary
-//     address (PrivateIp, PublicIp); others are a warning.
+//     address (PrivateIp, PublicIp) and their ConnectivityType (public, the
+//     default, or private: [reach.NATGateway.Private]); others are a
+//     warning.
+//   - Egress-only internet gateways attached to a VPC are modelled; one
+//     attached to none is a warning.
+//   - VPC endpoints: those of type Gateway (S3, DynamoDB) in state
+//     available are modelled ([reach.GatewayEndpoint]), with the prefix
+//     list named after their ServiceName as the list their routes use. Their
+//     PolicyDocument is not evaluated: one that is not the full-access
+//     default (one statement allowing "*" to "*" on "*", no condition) is
+//     a warning, and so is the result of every query whose path crosses
+//     the endpoint. Other endpoints matter only where a route names them.
+//   - describe-prefix-lists' Cidrs are the entries of an AWS-managed
+//     service list; given with get-managed-prefix-list-entries as well,
+//     both must hold the same blocks.
 //   - A security group rule that references a group no file holds (a group
 //     in a peered VPC or another account) is a warning, once per group, and
 //     the group is declared unresolved ([reach.Builder.AddUnresolvedGroup]):

@@ -60,6 +60,7 @@ type natRec struct {
 
 type natJSON struct {
 	NatGatewayId, SubnetId, State string
+	ConnectivityType              string // public (the default) or private
 	NatGatewayAddresses           []struct {
 		PrivateIp, PublicIp string
 		IsPrimary           *bool
@@ -100,6 +101,14 @@ func (l *loader) readNATs(o jsonloc.Loc, raw json.RawMessage) {
 		a := n.NatGatewayAddresses[primary]
 		r := &natRec{nat: reach.NATGateway{ID: n.NatGatewayId, Name: nameTag(n.Tags), Subnet: n.SubnetId}, at: at, subnet: at.Field("SubnetId"),
 			pr: ao.Field("PrivateIp"), pub: ao.Field("PublicIp")}
+		switch n.ConnectivityType {
+		case "", "public":
+		case "private":
+			r.nat.Private = true
+		default:
+			l.fail(at.Field("ConnectivityType"), n.NatGatewayId, n.ConnectivityType, ErrInvalidDump, "a NAT gateway's connectivity type is public or private")
+			continue
+		}
 		var ok bool
 		if r.nat.PrivateIP, ok = l.addr(r.pr, n.NatGatewayId, a.PrivateIp); !ok {
 			continue

@@ -47,7 +47,8 @@ type Report struct {
 	// "route-tables", "routes", "internet-gateways", "nat-gateways",
 	// "prefix-lists", "firewalls", "firewall-policies", "rule-groups",
 	// "vpc-peering-connections", "transit-gateways",
-	// "transit-gateway-route-tables", "transit-gateway-attachments".
+	// "transit-gateway-route-tables", "transit-gateway-attachments",
+	// "egress-only-internet-gateways", "gateway-endpoints".
 	// Every kind is present, zero when none was loaded.
 	Counts map[string]int
 }
@@ -389,6 +390,10 @@ func (l *loader) readFile(file string, data []byte) {
 			l.readIGWs(o, raw)
 		case "NatGateways":
 			l.readNATs(o, raw)
+		case "EgressOnlyInternetGateways":
+			l.readEgressOnlyIGWs(o, raw)
+		case "VpcEndpoints":
+			l.readVPCEndpoints(o, raw)
 		case "PrefixLists":
 			l.readPrefixLists(file, top)
 		case "Entries":
@@ -453,6 +458,7 @@ var resourceKeys = map[string]bool{
 	"FirewallPolicy": true, "FirewallPolicyResponse": true, "Firewall": true, "FirewallStatus": true,
 	"VpcPeeringConnections": true,
 	"Addresses":             true, "VpcBlockPublicAccessOptions": true, "VpcBlockPublicAccessExclusions": true,
+	"EgressOnlyInternetGateways": true, "VpcEndpoints": true,
 }
 
 // sub returns a JSON object holding the present keys of top, for the

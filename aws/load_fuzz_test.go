@@ -3,6 +3,7 @@ package aws_test
 import (
 	"errors"
 	"io/fs"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -35,6 +36,21 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte(`{"VpcBlockPublicAccessOptions": {"AwsRegion": "us-east-1", "State": "update-complete", "InternetGatewayBlockMode": "block-ingress"}}`))
 	f.Add([]byte(`{"VpcBlockPublicAccessExclusions": [{"ExclusionId": "vpcbpa-exclude-1", "InternetGatewayExclusionMode": "allow-egress", "ResourceArn": "arn:aws:ec2:us-east-1:111122223333:subnet/subnet-public", "State": "create-complete"}]}`))
 	f.Add([]byte(`{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16", "BlockPublicAccessStates": {"InternetGatewayBlockMode": "block-bidirectional"}}]}`))
+	gws, err := os.ReadDir("testdata/gateways")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, e := range gws {
+		data, err := os.ReadFile("testdata/gateways/" + e.Name())
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(`{"VpcEndpoints": [{"VpcEndpointId": "vpce-1", "VpcEndpointType": "Gateway", "VpcId": "vpc-1", "ServiceName": "s", "State": "available", "PolicyDocument": "{\"Statement\": {\"Effect\": \"Allow\", \"Principal\": {\"AWS\": [\"*\"]}, \"Action\": \"*\", \"Resource\": \"*\"}}"}]}`))
+	f.Add([]byte(`{"EgressOnlyInternetGateways": [{"EgressOnlyInternetGatewayId": "eigw-1", "Attachments": [{"State": "attached", "VpcId": "vpc-1"}, {"VpcId": "vpc-2"}]}]}`))
+	f.Add([]byte(`{"PrefixLists": [{"PrefixListId": "pl-1", "Cidrs": ["10.0.0.0/8"]}], "Entries": [{"Cidr": "10.0.0.0/9"}]}`))
+	f.Add([]byte(`{"NatGateways": [{"NatGatewayId": "nat-1", "SubnetId": "subnet-1", "State": "available", "ConnectivityType": "private", "NatGatewayAddresses": [{"PrivateIp": "10.0.0.5"}]}]}`))
 	f.Add([]byte(`[]`))
 	f.Add([]byte(`null`))
 	const name = "dump/pl-0fuzz.json"

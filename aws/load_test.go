@@ -178,7 +178,7 @@ func TestLoadSampleAnswersLikeTheDemoDesign(t *testing.T) {
 		assert.Equal(t, map[string]int{
 			"vpcs": 1, "subnets": 4, "instances": 3, "network-interfaces": 3, "security-groups": 3, "security-group-rules": 9,
 			"network-acls": 4, "route-tables": 4, "routes": 15, "internet-gateways": 1, "nat-gateways": 1, "prefix-lists": 0,
-			"firewalls": 1, "firewall-policies": 1, "rule-groups": 2, "vpc-peering-connections": 0,
+			"firewalls": 1, "firewall-policies": 1, "rule-groups": 2, "vpc-peering-connections": 0, "egress-only-internet-gateways": 0, "gateway-endpoints": 0,
 			"transit-gateways": 0, "transit-gateway-route-tables": 0, "transit-gateway-attachments": 0,
 		}, rep.Counts)
 	})
@@ -295,16 +295,16 @@ func TestLoadShopDump(t *testing.T) {
 		dir + `network-interfaces.json: NetworkInterfaces[4]: network interface eni-06f7a8b9c0d1e2f35 of a Network Load Balancer left out: reachsim does not model it`,
 		dir + `network-interfaces.json: NetworkInterfaces[5]: network interface eni-07a8b9c0d1e2f3a46 is not attached to anything: left out`,
 		dir + `prefix-lists.json: PrefixLists[1]: prefix list pl-6da54004 is used but its entries are not in the input: modelled empty (add aws ec2 get-managed-prefix-list-entries --prefix-list-id pl-6da54004 --output json > pl-6da54004.json)`,
-		dir + `route-tables.json: RouteTables[0].Routes[3]: route ::/0 -> eigw-0a1b2c3d4e5f6a7b8 (egress-only internet gateway) of rtb-0a9b8c7d6e5f40312: reachsim does not model where it leads; queries it routes are indeterminate (exit status 3)`,
+		dir + `route-tables.json: RouteTables[0].Routes[3]: route ::/0 -> eigw-0a1b2c3d4e5f6a7b8 (egress-only internet gateway) of rtb-0a9b8c7d6e5f40312: it is not in the input (add aws ec2 describe-egress-only-internet-gateways); queries it routes are indeterminate (exit status 3)`,
 		dir + `route-tables.json: RouteTables[0].Routes[4]: route 172.16.0.0/12 -> tgw-0f1e2d3c4b5a6f7e8 (transit gateway) of rtb-0a9b8c7d6e5f40312: transit gateway tgw-0f1e2d3c4b5a6f7e8 is not in the input (add the output of aws ec2 describe-transit-gateways, aws ec2 describe-transit-gateway-attachments, aws ec2 describe-transit-gateway-vpc-attachments, aws ec2 describe-transit-gateway-route-tables and each route table's routes); queries it routes are indeterminate (exit status 3)`,
-		dir + `route-tables.json: RouteTables[0].Routes[7]: route pl-6da54004 -> vpce-0123456789abcdef0 (VPC endpoint) of rtb-0a9b8c7d6e5f40312: it is no Network Firewall endpoint of a firewall in the input (a gateway endpoint for S3 or DynamoDB, or a Gateway Load Balancer endpoint?); if it is one, add the firewall's aws network-firewall describe-firewall output; queries it routes are indeterminate (exit status 3)`,
+		dir + `route-tables.json: RouteTables[0].Routes[7]: route pl-6da54004 -> vpce-0123456789abcdef0 (VPC endpoint) of rtb-0a9b8c7d6e5f40312: it is no Network Firewall endpoint of a firewall in the input, nor a gateway endpoint in the input (a Gateway Load Balancer endpoint? a gateway endpoint for S3 or DynamoDB, then add aws ec2 describe-vpc-endpoints and describe-prefix-lists; a firewall's, then add its aws network-firewall describe-firewall output); queries it routes are indeterminate (exit status 3)`,
 		dir + `route-tables.json: RouteTables[2].Routes[2]: route 192.168.0.0/16 -> pcx-0a1b2c3d4e5f6a7b8 (VPC peering connection) of rtb-0c7d6e5f4a3b20110: the peering connection is not in the input (add the output of aws ec2 describe-vpc-peering-connections); queries it routes are indeterminate (exit status 3)`,
 		dir + `whoami.json: ignored: no top-level key reachsim reads (only "Account", "Arn", "UserId"): is this the output of an aws describe command?`,
 	}, rep.Warnings)
 	assert.Equal(t, map[string]int{
 		"vpcs": 1, "subnets": 3, "instances": 3, "network-interfaces": 4, "security-groups": 4, "security-group-rules": 13,
 		"network-acls": 2, "route-tables": 3, "routes": 15, "internet-gateways": 1, "nat-gateways": 1, "prefix-lists": 3,
-		"firewalls": 0, "firewall-policies": 0, "rule-groups": 0, "vpc-peering-connections": 0,
+		"firewalls": 0, "firewall-policies": 0, "rule-groups": 0, "vpc-peering-connections": 0, "egress-only-internet-gateways": 0, "gateway-endpoints": 0,
 		"transit-gateways": 0, "transit-gateway-route-tables": 0, "transit-gateway-attachments": 0,
 	}, rep.Counts)
 

@@ -31,6 +31,8 @@ type loader struct {
 	rts        []*rtRec
 	igws       []*igwRec
 	nats       []*natRec
+	eigws      map[string]*eigwRec // endpoints.go
+	vpces      map[string]*vpceRec // endpoints.go
 	lists      map[string]*listRec
 	firewalls  []*fwRec
 	policies   []*policyRec
@@ -70,7 +72,8 @@ type loader struct {
 // countKinds are the keys of Report.Counts.
 var countKinds = []string{"vpcs", "subnets", "instances", "network-interfaces", "security-groups", "security-group-rules",
 	"network-acls", "route-tables", "routes", "internet-gateways", "nat-gateways", "prefix-lists", "firewalls",
-	"firewall-policies", "rule-groups", "vpc-peering-connections", "transit-gateways", "transit-gateway-route-tables", "transit-gateway-attachments"}
+	"firewall-policies", "rule-groups", "vpc-peering-connections", "transit-gateways", "transit-gateway-route-tables", "transit-gateway-attachments",
+	"egress-only-internet-gateways", "gateway-endpoints"}
 
 func newLoader() *loader {
 	counts := make(map[string]int, len(countKinds))
@@ -86,6 +89,8 @@ func newLoader() *loader {
 		ruleSets:  map[string]*ruleSetRec{},
 		ruleIDs:   map[string]jsonloc.Loc{},
 		lists:     map[string]*listRec{},
+		eigws:     map[string]*eigwRec{},
+		vpces:     map[string]*vpceRec{},
 		seen:      map[string]jsonloc.Loc{},
 	}
 }

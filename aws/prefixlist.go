@@ -16,7 +16,8 @@ import (
 )
 
 // Managed prefix lists: describe-managed-prefix-lists and
-// get-managed-prefix-list-entries.
+// get-managed-prefix-list-entries; and the AWS-managed lists of services
+// (S3, DynamoDB) with their CIDRs: describe-prefix-lists.
 
 type listRec struct {
 	list      reach.PrefixList
@@ -35,6 +36,7 @@ func (l *loader) readPrefixLists(file string, top map[string]json.RawMessage) {
 	type listJSON struct {
 		PrefixListId, PrefixListName string
 		MaxEntries                   int
+		Cidrs                        []string // describe-prefix-lists
 	}
 	var described []*listRec
 	if raw, ok := top["PrefixLists"]; ok {
@@ -60,6 +62,9 @@ func (l *loader) readPrefixLists(file string, top map[string]json.RawMessage) {
 				r.described, r.at, r.list.Name, r.list.MaxEntries = true, at, p.PrefixListName, p.MaxEntries
 			}
 			described = append(described, r)
+			if p.Cidrs != nil {
+				l.readServiceCidrs(r, at.Field("Cidrs"), p.Cidrs)
+			}
 		}
 	}
 	raw, ok := top["Entries"]
@@ -138,5 +143,35 @@ func (l *loader) assembleLists() {
 			l.warn(r.at, "prefix list %s is used but its entries are not in the input: modelled empty (add aws ec2 get-managed-prefix-list-entries --prefix-list-id %s --output json > %s.json)", id, id, id)
 		}
 		l.out.lists = append(l.out.lists, r)
+	}
+}
+
+// readServiceCidrs reads the Cidrs that describe-prefix-lists gives an
+// AWS-managed service list, at o, into r. Entries given elsewhere too
+// (get-managed-prefix-list-entries, or another describe-prefix-lists) must
+// be the same blocks.
+func (l *loader) readServiceCidrs(r *listRec, o jsonloc.Loc, cidrs []string) {
+	var ps []netip.Prefix
+	var at []jsonloc.Loc
+	for j, c := range cidrs {
+		if p, ok := l.prefix(o.Index(j), r.list.ID, c); ok {
+			ps = append(ps, p)
+			at = append(at, o.Index(j))
+		}
+	}
+	if r.entries {
+		a, b := slices.Clone(r.list.Entries), slices.Clone(ps)
+		cmp := func(x, y netip.Prefix) int { return strings.Compare(x.String(), y.String()) }
+		slices.SortFunc(a, cmp)
+		slices.SortFunc(b, cmp)
+		if !slices.Equal(a, b) {
+			l.fail(o, r.list.ID, "", ErrInvalidDump, "the CIDRs of prefix list %s differ from its entries at %s", r.list.ID, r.entryAt[0])
+		}
+		return
+	}
+	r.entries, r.list.Entries, r.entryAt = true, ps, at
+	if len(r.entryAt) == 0 {
+		r.entryAt = append(r.entryAt, o)
+		r.list.Entries = []netip.Prefix{}
 	}
 }

@@ -106,7 +106,6 @@ type routeJSON struct {
 var unmodelledTargets = []struct{ field, what string }{
 	{"TransitGatewayId", "transit gateway"},
 	{"VpcPeeringConnectionId", "VPC peering connection"},
-	{"EgressOnlyInternetGatewayId", "egress-only internet gateway"},
 	{"CarrierGatewayId", "carrier gateway"},
 	{"LocalGatewayId", "local gateway"},
 	{"CoreNetworkArn", "Cloud WAN core network"},
@@ -187,7 +186,7 @@ func (l *loader) route(r *rtRec, o jsonloc.Loc, rj routeJSON, endpoints map[stri
 		r.rt.Routes = append(r.rt.Routes, rt)
 		r.routeAt = append(r.routeAt, ro)
 	}
-	for _, f := range []string{"NetworkInterfaceId", "NatGatewayId", "GatewayId"} {
+	for _, f := range []string{"NetworkInterfaceId", "NatGatewayId", "GatewayId", "EgressOnlyInternetGatewayId"} {
 		if rj.target(f) != "" {
 			field = f
 			break
@@ -238,14 +237,28 @@ func (l *loader) route(r *rtRec, o jsonloc.Loc, rj routeJSON, endpoints map[stri
 		rt.Target = reach.TargetInterface
 	case field == "NatGatewayId":
 		rt.Target = reach.TargetNATGateway
+	case field == "EgressOnlyInternetGatewayId": // endpoints.go
+		if l.eigws[target] == nil {
+			unmodelled(target, "egress-only internet gateway", "it is not in the input (add aws ec2 describe-egress-only-internet-gateways)")
+			return
+		}
+		rt.Target = reach.TargetEgressOnlyInternetGateway
 	case target == "local":
 		rt.Target = reach.TargetLocal
 	case strings.HasPrefix(target, "igw-"):
 		rt.Target = reach.TargetInternetGateway
 	case strings.HasPrefix(target, "vpce-"):
 		if !endpoints[target] {
-			unmodelled(target, "VPC endpoint", "it is no Network Firewall endpoint of a firewall in the input (a gateway endpoint for S3 or DynamoDB, or a Gateway Load Balancer endpoint?); if it is one, add the firewall's aws network-firewall describe-firewall output")
-			return
+			switch l.vpceRoute(o, id, dest, target, rt.PrefixList) { // endpoints.go
+			case vpceGateway:
+				rt.Target = reach.TargetGatewayEndpoint
+			case vpceDropped:
+				return
+			default:
+				unmodelled(target, "VPC endpoint", "it is no Network Firewall endpoint of a firewall in the input, nor a gateway endpoint in the input (a Gateway Load Balancer endpoint? a gateway endpoint for S3 or DynamoDB, then add aws ec2 describe-vpc-endpoints and describe-prefix-lists; a firewall's, then add its aws network-firewall describe-firewall output)")
+				return
+			}
+			break
 		}
 		rt.Target = reach.TargetFirewallEndpoint
 	case strings.HasPrefix(target, "vgw-"):

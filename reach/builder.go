@@ -38,6 +38,8 @@ type Builder struct {
 	tgws      []TransitGateway // see tgw.go
 	tgwRTs    []TGWRouteTable
 	tgwAtts   []TGWAttachment
+	eigws     []EgressOnlyInternetGateway // egress.go
+	gwEPs     []GatewayEndpoint           // gwendpoint.go
 
 	firsts map[string]map[string]int // during Build: kind -> ID -> index of its first use
 }
@@ -188,6 +190,8 @@ func (b *Builder) Build() (*Model, error) {
 	b.firsts["prefixLists"] = unique(&p, "prefixLists", b.lists, func(l PrefixList) string { return l.ID })
 	b.firsts["firewalls"] = unique(&p, "firewalls", b.firewalls, func(f Firewall) string { return f.ID })
 	b.firsts["peerings"] = unique(&p, "peerings", b.peerings, func(c Peering) string { return c.ID })
+	b.firsts["egressOnlyInternetGateways"] = unique(&p, "egressOnlyInternetGateways", b.eigws, func(g EgressOnlyInternetGateway) string { return g.ID })
+	b.firsts["gatewayEndpoints"] = unique(&p, "gatewayEndpoints", b.gwEPs, func(e GatewayEndpoint) string { return e.ID })
 
 	b.buildPlain(&p, m)
 	b.buildUnresolved(&p, m)
@@ -199,6 +203,8 @@ func (b *Builder) Build() (*Model, error) {
 	b.buildFirewalls(&p, m)
 	b.buildPeerings(&p, m)
 	b.buildBPA(&p, m)
+	b.buildEgressOnly(&p, m)       // egress.go
+	b.buildGatewayEndpoints(&p, m) // gwendpoint.go
 	b.checkRoutes(&p, m)
 	b.compileGroups(&p, m)
 	if len(p.errs) > 0 {
@@ -605,6 +611,9 @@ func (b *Builder) buildGateways(p *problems, m *Model) {
 			continue
 		}
 		ni := &natInfo{NATGateway: n, subnet: si}
+		if n.Private && n.PublicIP.IsValid() {
+			p.add(n.ID, path("natGateways", i, "PublicIP"), n.PublicIP.String(), "a private NAT gateway has no public address")
+		}
 		if !n.PrivateIP.Is4() || !si.contains(n.PrivateIP) {
 			p.add(n.ID, path("natGateways", i, "PrivateIP"), n.PrivateIP.String(), "a NAT gateway needs a private IPv4 address inside subnet %s", si.ID)
 		} else if claimAddr(p, m, n.ID, path("natGateways", i, "PrivateIP"), n.PrivateIP) {
@@ -688,6 +697,10 @@ func (b *Builder) checkRoutes(p *problems, m *Model) {
 				if !ok || ii.subnet.VPC != rt.VPC {
 					p.add(rt.ID, rp, cr.TargetID, "no network interface %s in %s", cr.TargetID, rt.VPC)
 				}
+			case TargetEgressOnlyInternetGateway: // egress.go
+				b.checkEgressOnlyRoute(p, m, ri, i, cr)
+			case TargetGatewayEndpoint: // gwendpoint.go
+				b.checkGatewayEndpointRoute(p, m, ri, i, cr)
 			case TargetBlackhole:
 			case TargetPeering:
 				checkPeeringRoute(p, m, ri, i, cr)

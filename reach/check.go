@@ -28,6 +28,8 @@ func (m *Model) check(f flow.Flow, src *ifaceInfo) *Result {
 		if arrived.iface != nil {
 			rw.securityGroups(reply, arrived.iface, flow.Outbound)
 			back = rw.route(reply, arrived.iface.subnet)
+		} else if arrived.service != nil {
+			back = rw.fromService(reply, arrived.service) // gwendpoint.go
 		} else {
 			back = rw.fromInternet(reply)
 		}
@@ -37,6 +39,7 @@ func (m *Model) check(f flow.Flow, src *ifaceInfo) *Result {
 	}
 	m.inspectFirewalls(r, fw, rw, arrived.ok)
 	r.Warnings = append(r.Warnings, m.carrierWarnings(r, src)...)
+	r.Warnings = append(r.Warnings, m.endpointPolicyWarnings(r)...) // gwendpoint.go
 	certain, undecided := 0, 0
 	for leg, hops := range [][]Hop{r.Forward, r.Return} {
 		for i, h := range hops {
@@ -69,6 +72,9 @@ type arrival struct {
 	ok    bool       // the packet reached an end point (possibly past lifted blocks)
 	pkt   flow.Flow  // the packet as it arrived
 	iface *ifaceInfo // the interface it arrived at; nil for the internet
+	// service is the gateway endpoint whose AWS service the packet reached
+	// (gwendpoint.go); nil otherwise
+	service *gwEndpointInfo
 }
 
 // walker follows one packet hop by hop.
@@ -305,6 +311,10 @@ func (w *walker) routeIn(pkt flow.Flow, s *subnetInfo, rt *rtInfo) arrival {
 		return w.viaPeering(pkt, s, rt, cr)
 	case TargetTransitGateway:
 		return w.viaTGW(pkt, s, rt, cr)
+	case TargetEgressOnlyInternetGateway: // egress.go
+		return w.viaEgressOnly(pkt, s, rt.vpc, w.m.eigws[cr.TargetID])
+	case TargetGatewayEndpoint: // gwendpoint.go
+		return w.viaGatewayEndpoint(pkt, s, w.m.gwEndpoints[cr.TargetID])
 	}
 	return arrival{}
 }
@@ -477,6 +487,7 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 			h.Verdict, h.Code = flow.Deny, NoPublicIP
 			h.Reason = fmt.Sprintf("%s has no public IPv4 address, so the internet gateway cannot send it to the internet", src)
 			h.Fix = "give the interface a public or Elastic IP, or route its internet traffic through a public NAT gateway"
+			w.m.privateNATToInternet(&h, src) // egress.go
 		}
 	} else {
 		h.Reason = "IPv6 addresses are global: the internet gateway forwards the packet unchanged"
@@ -485,8 +496,15 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 		return w.stop(h)
 	}
 	w.add(h)
+	return w.onInternet(pkt, vpc)
+}
+
+// onInternet takes pkt from where it left vpc for the internet (an
+// internet gateway, an egress-only one) to its destination.
+func (w *walker) onInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 	w.alibabaEgress(pkt)
-	if back {
+	dst := pkt.Dst.Addr()
+	if w.m.backIn(dst, vpc) {
 		return w.fromInternet(pkt) // a public address of the design: back in through the internet
 	}
 	// A public address inside a VPC's CIDR that nothing holds: the internet
@@ -526,6 +544,9 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 	} else {
 		return w.stop(Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Deny, Code: UnknownDestination,
 			Reason: fmt.Sprintf("%s belongs to nothing in the design", dst)})
+	}
+	if a, done := w.egressOnlyIn(pkt, vpc); done { // egress.go
+		return a
 	}
 	if vpc.igw == nil {
 		return w.stop(Hop{Kind: KindInternetGateway, ID: vpc.ID, Packet: pkt, Verdict: flow.Deny, Code: NoInternetGateway,

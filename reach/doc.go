@@ -49,6 +49,13 @@
 // middlebox, which loses the identity, so such a rule matches nothing in
 // practice. A query between VPCs a peering joins addresses interfaces by
 // their private addresses.
+// Besides the internet gateway, a packet leaves a VPC through an
+// egress-only internet gateway ([EgressOnlyInternetGateway]: IPv6 out and
+// the replies back, nothing in) or reaches S3 or DynamoDB through a
+// gateway endpoint ([GatewayEndpoint]: by the service's prefix list, to
+// an end point like the internet, and back; its policy is not evaluated).
+// A private NAT gateway ([NATGateway].Private) translates the source to
+// its private address and never reaches the internet.
 //
 // An interface whose security groups are Alibaba Cloud's is an ECS
 // instance, and Alibaba Cloud's platform rules apply to it (see

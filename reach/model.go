@@ -76,10 +76,9 @@ const (
 	// TargetBlackhole: the route's target no longer exists; packets are dropped.
 	TargetBlackhole
 	// TargetUnmodelled: a target reachsim does not model (a virtual
-	// private gateway vgw-…, a transit gateway not in the model, an
-	// egress-only internet gateway eigw-…, a peering connection the input
-	// does not hold, a local or carrier
-	// gateway, a core network, a VPC endpoint other than a firewall's). The
+	// private gateway vgw-…, a transit gateway or peering connection the
+	// input does not hold, a local or carrier gateway, a core network, a
+	// VPC endpoint that is neither a firewall's nor a gateway endpoint). The
 	// route is kept so that longest prefix match selects it as AWS would;
 	// a packet it matches gets an undecided hop ([UnmodelledTarget]) and
 	// its leg ends there, never falling back to a less specific route.
@@ -91,10 +90,19 @@ const (
 	// TargetTransitGateway: to a transit gateway (tgw-…) with a VPC
 	// attachment to the table's VPC; see [TransitGateway].
 	TargetTransitGateway
+	// TargetEgressOnlyInternetGateway: out to the internet over IPv6
+	// through an egress-only internet gateway (eigw-…), whose replies come
+	// back; nothing the internet opens comes in (see
+	// [EgressOnlyInternetGateway]).
+	TargetEgressOnlyInternetGateway
+	// TargetGatewayEndpoint: to the AWS service (S3, DynamoDB) behind a
+	// gateway VPC endpoint (vpce-…), by the service's prefix list (see
+	// [GatewayEndpoint]).
+	TargetGatewayEndpoint
 )
 
 var targetNames = [...]string{"local", "internet-gateway", "nat-gateway", "firewall-endpoint", "network-interface", "blackhole", "unmodelled",
-	"peering-connection", "transit-gateway"}
+	"peering-connection", "transit-gateway", "egress-only-internet-gateway", "gateway-endpoint"}
 
 // String returns a short kebab-case name.
 func (k TargetKind) String() string {
@@ -113,7 +121,7 @@ type Route struct {
 	Destination netip.Prefix // IPv4 or IPv6; unset when PrefixList is set
 	PrefixList  string       // pl-… instead of a CIDR
 	Target      TargetKind
-	TargetID    string // igw-…, nat-…, vpce-…, eni-…, pcx-…, tgw-…; "local" or "" for TargetLocal; the vanished target for TargetBlackhole
+	TargetID    string // igw-…, eigw-…, nat-…, vpce-…, eni-…, pcx-…, tgw-…; "local" or "" for TargetLocal; the vanished target for TargetBlackhole
 	// TargetType says in words what a TargetUnmodelled target is
 	// ("virtual private gateway", "transit gateway"), for the trace;
 	// "" reads as "target".
@@ -141,14 +149,18 @@ type InternetGatewaySpec struct {
 
 // NATGateway is a NAT gateway in a subnet. A public NAT gateway maps the
 // traffic it forwards to its private address, which the internet gateway
-// maps in turn to PublicIP; a private one (PublicIP unset) only to its
-// private address.
+// maps in turn to PublicIP. A private one (Private set, AWS's
+// connectivity type private) maps it to its private address only, and
+// reaches other networks through the routes of its subnet (the VPC's
+// other subnets, a transit gateway, a peering connection), never the
+// internet: an internet gateway drops what it sends ([NoPublicIP]).
 type NATGateway struct {
 	ID        string
 	Name      string
 	Subnet    string
 	PrivateIP netip.Addr
-	PublicIP  netip.Addr
+	PublicIP  netip.Addr // unset on a private NAT gateway
+	Private   bool       // connectivity type private
 }
 
 // PrefixList is a managed prefix list (pl-…): a name for a set of CIDRs

@@ -50,6 +50,14 @@ const (
 	// KindTransitGateway: a transit gateway's route table (its ID the
 	// table's, or the attachment's when the attachment has none).
 	KindTransitGateway Kind = "transit-gateway"
+	// KindEgressOnlyInternetGateway: an egress-only internet gateway (eigw-…).
+	KindEgressOnlyInternetGateway Kind = "egress-only-internet-gateway"
+	// KindGatewayEndpoint: a gateway VPC endpoint for S3 or DynamoDB (vpce-…).
+	KindGatewayEndpoint Kind = "gateway-endpoint"
+	// KindService: the AWS service behind a gateway endpoint, where its
+	// traffic ends (as [KindInternet] for the internet); its Name is the
+	// service's name (com.amazonaws.us-east-1.s3).
+	KindService Kind = "aws-service"
 )
 
 // Code names why a hop blocks a packet, in the spirit of AWS Reachability
@@ -78,7 +86,11 @@ const (
 	// from the internet.
 	NoInternetGateway Code = "NO_INTERNET_GATEWAY"
 	// NoPublicIP: traffic to or from the internet needs a public IPv4
-	// address on the interface (or a NAT gateway), and there is none.
+	// address on the interface (or a public NAT gateway), and there is
+	// none; also what an internet gateway says to the traffic of a private
+	// NAT gateway. Reachability Analyzer calls it
+	// IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS (outbound) and
+	// IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS (inbound).
 	NoPublicIP Code = "NO_PUBLIC_IP"
 	// NATNoInbound: a NAT gateway does not accept connections from outside.
 	NATNoInbound Code = "NAT_NO_INBOUND"
@@ -154,6 +166,20 @@ const (
 	// TGWRoutesUnknown: the routes of the transit gateway route table
 	// that decides are not in the input. The hop is undecided.
 	TGWRoutesUnknown Code = "TGW_ROUTES_UNKNOWN"
+	// EgressOnlyNoInbound: a connection from the internet to an IPv6
+	// address of a VPC whose only way in from the internet is an
+	// egress-only internet gateway: it carries connections the VPC opens
+	// (and their replies), none the internet opens. Fix: attach an
+	// internet gateway and route the subnet's IPv6 traffic to it.
+	EgressOnlyNoInbound Code = "EGRESS_ONLY_NO_INBOUND"
+	// GatewayEndpointProtocol: a gateway VPC endpoint carries TCP and ICMP
+	// echo only (its replies: TCP and echo replies), as Reachability
+	// Analyzer's code of the same name says.
+	GatewayEndpointProtocol Code = "VPCE_GATEWAY_PROTOCOL_RESTRICTION"
+	// GatewayEndpointSource: a gateway VPC endpoint serves only sources in
+	// its own VPC; traffic that came from elsewhere (a peered VPC, a
+	// transit gateway, the internet through an appliance) cannot use it.
+	GatewayEndpointSource Code = "VPCE_GATEWAY_SOURCE_OUTSIDE_VPC"
 )
 
 // Codes lists every explanation code without the RETURN_ prefix, for
@@ -164,7 +190,8 @@ var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, Blackhol
 	AlibabaPort25Blocked,
 	PeeringNotActive, PeeringStatusUnknown, PeeringAddressOutsideVPC,
 	NATUnsupportedProtocol, ReplyViaNAT, VPCBlockPublicAccess,
-	TGWNoRoute, TGWBlackholeRoute, TGWNoAssociation, TGWNoAttachmentInAZ, TGWRoutesUnknown}
+	TGWNoRoute, TGWBlackholeRoute, TGWNoAssociation, TGWNoAttachmentInAZ, TGWRoutesUnknown,
+	EgressOnlyNoInbound, GatewayEndpointProtocol, GatewayEndpointSource}
 
 // OnLeg returns c as it is reported on leg l: on the return leg with the
 // prefix "RETURN_" (ACLDefaultDeny becomes RETURN_ACL_DEFAULT_DENY), except

@@ -1,0 +1,242 @@
+package aws
+
+import (
+	"encoding/json"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/reachsim/reachsim/internal/jsonloc"
+	"github.com/reachsim/reachsim/reach"
+)
+
+// Egress-only internet gateways (describe-egress-only-internet-gateways)
+// and VPC endpoints (describe-vpc-endpoints): the gateway endpoints for S3
+// and DynamoDB are route targets; interface endpoints are not, and
+// Gateway Load Balancer endpoints are modelled only as a firewall's.
+
+type eigwRec struct {
+	eigw reach.EgressOnlyInternetGateway
+	at   jsonloc.Loc
+	vpc  jsonloc.Loc
+}
+
+type eigwJSON struct {
+	EgressOnlyInternetGatewayId string
+	Attachments                 []struct{ State, VpcId string }
+	Tags                        []tagJSON
+}
+
+func (l *loader) readEgressOnlyIGWs(o jsonloc.Loc, raw json.RawMessage) {
+	gws, _ := decodeList[eigwJSON](l, o, raw)
+	for i, g := range gws {
+		at := o.Index(i)
+		id := g.EgressOnlyInternetGatewayId
+		if !l.require(at, "", "EgressOnlyInternetGatewayId", id) || !l.claim("egress-only internet gateway", id, at.Field("EgressOnlyInternetGatewayId")) {
+			continue
+		}
+		attached := false
+		for j, a := range g.Attachments {
+			ao := at.Field("Attachments").Index(j)
+			switch a.State {
+			case "", "available", "attached":
+			default:
+				l.warn(ao, "egress-only internet gateway %s is %s to %s: left out", id, a.State, a.VpcId)
+				continue
+			}
+			if !l.require(ao, id, "VpcId", a.VpcId) {
+				continue
+			}
+			if attached {
+				l.fail(ao, id, a.VpcId, ErrInvalidDump, "an egress-only internet gateway is attached to one VPC")
+				continue
+			}
+			attached = true
+			l.eigws[id] = &eigwRec{eigw: reach.EgressOnlyInternetGateway{ID: id, Name: nameTag(g.Tags), VPC: a.VpcId}, at: at, vpc: ao.Field("VpcId")}
+		}
+		if len(g.Attachments) == 0 {
+			l.warn(at, "egress-only internet gateway %s is not attached to a VPC: left out", id)
+		}
+	}
+}
+
+type vpceRec struct {
+	ep      reach.GatewayEndpoint
+	typ     string // Gateway, Interface, GatewayLoadBalancer...
+	at, vpc jsonloc.Loc
+}
+
+type vpceJSON struct {
+	VpcEndpointId, VpcEndpointType, VpcId, ServiceName, State string
+	PolicyDocument                                            string
+	RouteTableIds                                             []string
+	Tags                                                      []tagJSON
+}
+
+func (l *loader) readVPCEndpoints(o jsonloc.Loc, raw json.RawMessage) {
+	eps, _ := decodeList[vpceJSON](l, o, raw)
+	for i, e := range eps {
+		at := o.Index(i)
+		id := e.VpcEndpointId
+		if !l.require(at, "", "VpcEndpointId", id) || !l.claim("VPC endpoint", id, at.Field("VpcEndpointId")) {
+			continue
+		}
+		r := &vpceRec{typ: e.VpcEndpointType, at: at, vpc: at.Field("VpcId")}
+		l.vpces[id] = r
+		if !strings.EqualFold(e.VpcEndpointType, "Gateway") {
+			continue // what a route to it becomes is said where a route names it
+		}
+		if !strings.EqualFold(e.State, "available") {
+			l.warn(at, "gateway endpoint %s is %q, not available: left out; routes to it are blackholes", id, e.State)
+			r.typ = "unavailable"
+			continue
+		}
+		if !l.require(at, id, "VpcId", e.VpcId) || !l.require(at, id, "ServiceName", e.ServiceName) {
+			r.typ = "invalid"
+			continue
+		}
+		r.ep = reach.GatewayEndpoint{ID: id, Name: nameTag(e.Tags), VPC: e.VpcId, Service: e.ServiceName}
+		switch full, ok := fullAccessPolicy(e.PolicyDocument); {
+		case !ok:
+			l.warn(at.Field("PolicyDocument"), "the policy of gateway endpoint %s is not JSON: taken for a custom policy, which reachsim does not evaluate", id)
+			r.ep.CustomPolicy = true
+		case !full:
+			l.warn(at.Field("PolicyDocument"), "gateway endpoint %s has a policy that is not the full-access default: reachsim does not evaluate it (it decides which requests %s accepts, not whether the connection opens); results through it say so", id, e.ServiceName)
+			r.ep.CustomPolicy = true
+		}
+	}
+}
+
+// fullAccessPolicy reports whether doc is the endpoint policy AWS gives a
+// gateway endpoint by default, one statement allowing every action on every
+// resource to every principal, without a condition (or no policy at all);
+// ok is false when doc is not JSON.
+func fullAccessPolicy(doc string) (full, ok bool) {
+	if strings.TrimSpace(doc) == "" {
+		return true, true
+	}
+	var p struct {
+		Statement json.RawMessage
+	}
+	if json.Unmarshal([]byte(doc), &p) != nil {
+		return false, false
+	}
+	var stmts []map[string]json.RawMessage
+	if json.Unmarshal(p.Statement, &stmts) != nil {
+		var one map[string]json.RawMessage
+		if json.Unmarshal(p.Statement, &one) != nil {
+			return false, true
+		}
+		stmts = append(stmts, one)
+	}
+	if len(stmts) != 1 {
+		return false, true
+	}
+	s := stmts[0]
+	star := func(key string) bool {
+		var v any
+		if json.Unmarshal(s[key], &v) != nil {
+			return false
+		}
+		if m, ok := v.(map[string]any); ok && len(m) == 1 { // Principal {"AWS": "*"}
+			v = m["AWS"]
+		}
+		return isStar(v)
+	}
+	var effect string
+	_ = json.Unmarshal(s["Effect"], &effect)
+	_, cond := s["Condition"]
+	_, notAction := s["NotAction"]
+	_, notResource := s["NotResource"]
+	_, notPrincipal := s["NotPrincipal"]
+	return effect == "Allow" && star("Action") && star("Resource") && star("Principal") && !cond && !notAction && !notResource && !notPrincipal, true
+}
+
+// vpceTarget is what a route to a vpce-… that is no firewall endpoint
+// becomes.
+type vpceTarget uint8
+
+const (
+	vpceUnknown vpceTarget = iota // not in the input, or a Gateway Load Balancer endpoint: unmodelled
+	vpceGateway                   // a gateway endpoint: modelled
+	vpceDropped                   // left out, with a warning
+)
+
+// vpceRoute says what the route dest -> target (a vpce-… that is no
+// firewall endpoint) of table id, at o, becomes; pl is its prefix list.
+func (l *loader) vpceRoute(o jsonloc.Loc, id, dest, target, pl string) vpceTarget {
+	r := l.vpces[target]
+	switch {
+	case r == nil:
+		return vpceUnknown
+	case strings.EqualFold(r.typ, "Interface"):
+		l.warn(o, "route %s -> %s of %s left out: %s is an interface endpoint, which is no route target", dest, target, id, target)
+		return vpceDropped
+	case r.typ == "unavailable", r.typ == "invalid":
+		l.warn(o, "route %s -> %s of %s left out: the gateway endpoint is not modelled (see its own warning or error)", dest, target, id)
+		return vpceDropped
+	case !strings.EqualFold(r.typ, "Gateway"):
+		return vpceUnknown
+	case pl != "" && l.lists[pl] == nil:
+		l.warn(o, "route %s -> %s (gateway endpoint for %s) of %s left out: prefix list %s is not in the input, so which addresses it covers is unknown (add aws ec2 describe-prefix-lists); the table's other routes answer for them, so read results for %s with care",
+			dest, target, r.ep.Service, id, pl, r.ep.Service)
+		return vpceDropped
+	}
+	return vpceGateway
+}
+
+// assembleEndpoints gives each gateway endpoint its service's prefix list
+// (the AWS-managed list named after the service) once every file is read.
+func (l *loader) assembleEndpoints() {
+	byName := map[string]string{}
+	for id, r := range l.lists {
+		if r.list.Name != "" {
+			byName[r.list.Name] = id
+		}
+	}
+	for _, r := range l.vpces {
+		if strings.EqualFold(r.typ, "Gateway") {
+			r.ep.PrefixList = byName[r.ep.Service]
+		}
+	}
+}
+
+// isStar reports whether a policy value is "*" or ["*"].
+func isStar(v any) bool {
+	if a, ok := v.([]any); ok && len(a) == 1 {
+		v = a[0]
+	}
+	return v == "*"
+}
+
+// gatewayEndpoints returns the modelled gateway endpoints, by ID.
+func (l *loader) gatewayEndpoints() []*vpceRec {
+	var out []*vpceRec
+	for _, id := range slices.Sorted(maps.Keys(l.vpces)) {
+		if r := l.vpces[id]; strings.EqualFold(r.typ, "Gateway") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// addEndpoints gives b the egress-only internet gateways and gateway
+// endpoints, and w where each came from.
+func (l *loader) addEndpoints(b *reach.Builder, w where) {
+	for _, id := range slices.Sorted(maps.Keys(l.eigws)) {
+		r := l.eigws[id]
+		p := placed{base: r.at}
+		p.set("ID", r.at.Field("EgressOnlyInternetGatewayId"))
+		p.set("VPC", r.vpc)
+		b.AddEgressOnlyInternetGateway(r.eigw)
+		w["egressOnlyInternetGateways"] = append(w["egressOnlyInternetGateways"], p)
+	}
+	for _, r := range l.gatewayEndpoints() {
+		p := placed{base: r.at}
+		p.set("ID", r.at.Field("VpcEndpointId"))
+		p.set("VPC", r.vpc)
+		p.set("PrefixList", r.at.Field("ServiceName"))
+		b.AddGatewayEndpoint(r.ep)
+		w["gatewayEndpoints"] = append(w["gatewayEndpoints"], p)
+	}
+}

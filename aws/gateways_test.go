@@ -1,0 +1,176 @@
+package aws_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/aws"
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/reach/reachtest"
+)
+
+const gwDir = "testdata/gateways/"
+
+// TestLoadGatewayTargets loads a dump with an egress-only internet
+// gateway, a gateway endpoint for S3 (with describe-prefix-lists) and a
+// private NAT gateway, and asks each fact both ways.
+func TestLoadGatewayTargets(t *testing.T) {
+	m, rep, err := aws.Load(gwDir)
+	require.NoError(t, err)
+	assert.Empty(t, rep.Warnings)
+	assert.Equal(t, 1, rep.Counts["egress-only-internet-gateways"])
+	assert.Equal(t, 1, rep.Counts["gateway-endpoints"])
+	assert.Equal(t, 2, rep.Counts["prefix-lists"])
+	tcp := func(from, to string, port uint16) reach.Query {
+		return reach.Query{From: from, To: to, Protocol: flow.TCP, Port: port}
+	}
+	t.Run("IPv6 leaves through the egress-only internet gateway and its reply comes back", func(t *testing.T) {
+		q := tcp("app", "2001:db8:ff::7", 443)
+		reachtest.AssertReachable(t, m, q)
+		r, err := m.Check(q)
+		require.NoError(t, err)
+		assert.Equal(t, reach.KindEgressOnlyInternetGateway, r.Return[0].Kind)
+		assert.Equal(t, "eigw-0g", r.Return[0].ID)
+	})
+	t.Run("the internet opens nothing through it", func(t *testing.T) {
+		// vpc-0g has an internet gateway too: IPv6 from the internet comes in
+		// through it, and the reply leaves through the egress-only one.
+		reachtest.AssertReachable(t, m, tcp("2001:db8:ff::7", "app", 443))
+		fsys := fstest.MapFS{}
+		entries, err := os.ReadDir(gwDir)
+		require.NoError(t, err)
+		for _, e := range entries {
+			data, err := os.ReadFile(gwDir + e.Name())
+			require.NoError(t, err)
+			fsys["gw/"+e.Name()] = &fstest.MapFile{Data: data}
+		}
+		gws := strings.Replace(string(fsys["gw/gateways.json"].Data), `"InternetGateways": [`, `"InternetGateways": [], "Unused": [`, 1)
+		fsys["gw/gateways.json"] = &fstest.MapFile{Data: []byte(gws)}
+		rts := strings.Replace(string(fsys["gw/route-tables.json"].Data), `"GatewayId": "igw-0g"`, `"NatGatewayId": "nat-0priv"`, 1)
+		fsys["gw/route-tables.json"] = &fstest.MapFile{Data: []byte(rts)}
+		m, _, err := aws.LoadFS(fsys, "gw")
+		require.NoError(t, err)
+		reachtest.AssertNotReachable(t, m, tcp("2001:db8:ff::7", "app", 443), reach.EgressOnlyNoInbound)
+		reachtest.AssertReachable(t, m, tcp("app", "2001:db8:ff::7", 443))
+	})
+	t.Run("IPv4 does not use it", func(t *testing.T) {
+		r, err := m.Check(tcp("app", "2001:db8:ff::7", 443))
+		require.NoError(t, err)
+		assert.NotContains(t, kindsOf(r.Forward), reach.KindNATGateway)
+		r, err = m.Check(tcp("app", "93.184.216.34", 443))
+		require.NoError(t, err)
+		assert.NotContains(t, kindsOf(r.Forward), reach.KindEgressOnlyInternetGateway)
+	})
+	t.Run("S3 through the gateway endpoint, by describe-prefix-lists' CIDRs", func(t *testing.T) {
+		q := tcp("app", "54.231.7.7", 443)
+		reachtest.AssertReachable(t, m, q)
+		r, err := m.Check(q)
+		require.NoError(t, err)
+		assert.Contains(t, kindsOf(r.Forward), reach.KindGatewayEndpoint)
+		assert.Equal(t, reach.KindGatewayEndpoint, r.Return[0].Kind)
+	})
+	t.Run("an address outside the prefix list goes the default way", func(t *testing.T) {
+		r, err := m.Check(tcp("app", "93.184.216.34", 443))
+		require.NoError(t, err)
+		assert.NotContains(t, kindsOf(r.Forward), reach.KindGatewayEndpoint)
+	})
+	t.Run("the private NAT gateway translates to its private address", func(t *testing.T) {
+		reachtest.AssertReachable(t, m, tcp("app", "db", 5432), "db admits the NAT gateway's subnet only")
+	})
+	t.Run("the private NAT gateway never reaches the internet", func(t *testing.T) {
+		reachtest.AssertNotReachable(t, m, tcp("app", "93.184.216.34", 443), reach.NoPublicIP)
+	})
+}
+
+func kindsOf(hops []reach.Hop) []reach.Kind {
+	out := make([]reach.Kind, len(hops))
+	for i, h := range hops {
+		out[i] = h.Kind
+	}
+	return out
+}
+
+// gwFS is the gateways dump with files replaced or added.
+func gwFS(t *testing.T, files map[string]string) fstest.MapFS {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	entries, err := os.ReadDir(gwDir)
+	require.NoError(t, err)
+	for _, e := range entries {
+		data, err := os.ReadFile(gwDir + e.Name())
+		require.NoError(t, err)
+		fsys["gw/"+e.Name()] = &fstest.MapFile{Data: data}
+	}
+	for name, data := range files {
+		fsys["gw/"+name] = &fstest.MapFile{Data: []byte(data)}
+	}
+	return fsys
+}
+
+func TestLoadGatewayTargetsErrorsAndWarnings(t *testing.T) {
+	s3 := `{"VpcEndpointId": "vpce-0s3", "VpcEndpointType": "Gateway", "VpcId": "vpc-0g", "ServiceName": "com.amazonaws.us-east-1.s3", "State": "available"`
+	cases := []struct {
+		name, file, doc string
+		err, warning    string // substrings
+	}{
+		{name: "a NAT gateway's connectivity type is public or private", file: "gateways.json",
+			doc: `{"NatGateways": [{"NatGatewayId": "nat-0priv", "SubnetId": "subnet-0nat", "State": "available", "ConnectivityType": "secret", "NatGatewayAddresses": [{"PrivateIp": "10.3.2.5"}]}]}`,
+			err: `gw/gateways.json: NatGateways[0].ConnectivityType (nat-0priv): "secret": invalid AWS CLI output: a NAT gateway's connectivity type is public or private`},
+		{name: "a private NAT gateway with a public address", file: "gateways.json",
+			doc: `{"InternetGateways": [{"InternetGatewayId": "igw-0g", "Attachments": [{"State": "available", "VpcId": "vpc-0g"}]}], "NatGateways": [{"NatGatewayId": "nat-0priv", "SubnetId": "subnet-0nat", "State": "available", "ConnectivityType": "private", "NatGatewayAddresses": [{"PrivateIp": "10.3.2.5", "PublicIp": "198.51.100.5"}]}]}`,
+			err: `gw/gateways.json: NatGateways[0].NatGatewayAddresses[0].PublicIp (nat-0priv): "198.51.100.5": invalid topology: a private NAT gateway has no public address`},
+		{name: "an egress-only gateway without its ID", file: "egress-only-internet-gateways.json",
+			doc: `{"EgressOnlyInternetGateways": [{"Attachments": [{"State": "attached", "VpcId": "vpc-0g"}]}]}`,
+			err: `gw/egress-only-internet-gateways.json: EgressOnlyInternetGateways[0].EgressOnlyInternetGatewayId: invalid AWS CLI output: EgressOnlyInternetGatewayId is missing`},
+		{name: "an egress-only gateway of an unknown VPC", file: "egress-only-internet-gateways.json",
+			doc: `{"EgressOnlyInternetGateways": [{"EgressOnlyInternetGatewayId": "eigw-0g", "Attachments": [{"State": "attached", "VpcId": "vpc-0zz"}]}]}`,
+			err: `gw/egress-only-internet-gateways.json: EgressOnlyInternetGateways[0].Attachments[0].VpcId (eigw-0g): "vpc-0zz": invalid topology: unknown VPC`},
+		{name: "routes to an egress-only gateway not in the input are unmodelled", file: "egress-only-internet-gateways.json",
+			doc:     `{"EgressOnlyInternetGateways": []}`,
+			warning: `gw/route-tables.json: RouteTables[0].Routes[2]: route ::/0 -> eigw-0g (egress-only internet gateway) of rtb-0app: it is not in the input (add aws ec2 describe-egress-only-internet-gateways)`},
+		{name: "a gateway endpoint without its service", file: "vpc-endpoints.json",
+			doc: `{"VpcEndpoints": [{"VpcEndpointId": "vpce-0s3", "VpcEndpointType": "Gateway", "VpcId": "vpc-0g", "State": "available"}]}`,
+			err: `gw/vpc-endpoints.json: VpcEndpoints[0].ServiceName (vpce-0s3): invalid AWS CLI output: ServiceName is missing`},
+		{name: "a custom endpoint policy is a warning", file: "vpc-endpoints.json",
+			doc:     `{"VpcEndpoints": [` + s3 + `, "PolicyDocument": "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::my-bucket/*\"}]}"}]}`,
+			warning: `gw/vpc-endpoints.json: VpcEndpoints[0].PolicyDocument: gateway endpoint vpce-0s3 has a policy that is not the full-access default: reachsim does not evaluate it`},
+		{name: "an interface endpoint in a route is left out", file: "vpc-endpoints.json",
+			doc:     `{"VpcEndpoints": [{"VpcEndpointId": "vpce-0s3", "VpcEndpointType": "Interface", "VpcId": "vpc-0g", "ServiceName": "com.amazonaws.us-east-1.s3", "State": "available"}]}`,
+			warning: `gw/route-tables.json: RouteTables[0].Routes[3]: route pl-63a5400a -> vpce-0s3 of rtb-0app left out: vpce-0s3 is an interface endpoint, which is no route target`},
+		{name: "a gateway endpoint route whose prefix list is not in the input is left out", file: "prefix-lists.json",
+			doc:     `{"PrefixLists": []}`,
+			warning: `gw/route-tables.json: RouteTables[0].Routes[3]: route pl-63a5400a -> vpce-0s3 (gateway endpoint for com.amazonaws.us-east-1.s3) of rtb-0app left out: prefix list pl-63a5400a is not in the input, so which addresses it covers is unknown (add aws ec2 describe-prefix-lists)`},
+		{name: "a gateway endpoint route by another service's list", file: "vpc-endpoints.json",
+			doc: `{"VpcEndpoints": [{"VpcEndpointId": "vpce-0s3", "VpcEndpointType": "Gateway", "VpcId": "vpc-0g", "ServiceName": "com.amazonaws.us-east-1.dynamodb", "State": "available"}]}`,
+			err: `gw/route-tables.json: RouteTables[0].Routes[3].DestinationPrefixListId (rtb-0app): "pl-63a5400a": invalid topology: gateway endpoint vpce-0s3 serves com.amazonaws.us-east-1.dynamodb, whose prefix list is pl-02cd2c6b`},
+		{name: "a prefix list's CIDRs that are not a CIDR", file: "prefix-lists.json",
+			doc: `{"PrefixLists": [{"PrefixListId": "pl-63a5400a", "PrefixListName": "com.amazonaws.us-east-1.s3", "Cidrs": ["52.216.0.0/33"]}]}`,
+			err: `gw/prefix-lists.json: PrefixLists[0].Cidrs[0] (pl-63a5400a): "52.216.0.0/33": invalid AWS CLI output: not a CIDR block`},
+		{name: "a prefix list's CIDRs and entries disagree", file: "pl-63a5400a.json",
+			doc: `{"Entries": [{"Cidr": "52.216.0.0/15"}]}`,
+			err: `the CIDRs of prefix list pl-63a5400a differ from its entries at gw/pl-63a5400a.json`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m, rep, err := aws.LoadFS(gwFS(t, map[string]string{c.file: c.doc}), "gw")
+			if c.err != "" {
+				require.Error(t, err)
+				assert.Nil(t, m)
+				assert.Contains(t, err.Error(), c.err)
+				return
+			}
+			require.NoError(t, err)
+			found := false
+			for _, w := range rep.Warnings {
+				found = found || strings.Contains(w, c.warning)
+			}
+			assert.True(t, found, "want %s\ngot %q", c.warning, rep.Warnings)
+		})
+	}
+}

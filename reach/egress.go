@@ -1,0 +1,131 @@
+package reach
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+// Egress-only internet gateways, and what an internet gateway says to a
+// private NAT gateway.
+
+// EgressOnlyInternetGateway is an egress-only internet gateway (eigw-…)
+// attached to a VPC: it carries IPv6 traffic the VPC's instances send to
+// the internet, unchanged (IPv6 addresses are global), and the replies of
+// those connections back in; nothing the internet opens comes in through
+// it ([EgressOnlyNoInbound]). It carries no IPv4: a route to it is for an
+// IPv6 block or a prefix list, and an IPv4 packet that reaches it by a
+// prefix list is dropped ([NoRoute]). A reply that left the VPC by one
+// comes back by it, whatever internet gateway the VPC also has.
+type EgressOnlyInternetGateway struct {
+	ID   string
+	Name string
+	VPC  string
+}
+
+// AddEgressOnlyInternetGateway adds egress-only internet gateways.
+func (b *Builder) AddEgressOnlyInternetGateway(g ...EgressOnlyInternetGateway) *Builder {
+	b.eigws = append(b.eigws, g...)
+	return b
+}
+
+type eigwInfo struct {
+	EgressOnlyInternetGateway
+	vpc *vpcInfo
+}
+
+func (b *Builder) buildEgressOnly(p *problems, m *Model) {
+	m.eigws = map[string]*eigwInfo{}
+	m.eigwByVPC = map[string][]*eigwInfo{}
+	for i, g := range b.eigws {
+		if b.skip("egressOnlyInternetGateways", i, g.ID) {
+			continue
+		}
+		vi, ok := m.vpcs[g.VPC]
+		if !ok {
+			p.add(g.ID, path("egressOnlyInternetGateways", i, "VPC"), g.VPC, "unknown VPC")
+			continue
+		}
+		gi := &eigwInfo{EgressOnlyInternetGateway: g, vpc: vi}
+		m.eigws[g.ID] = gi
+		m.eigwByVPC[g.VPC] = append(m.eigwByVPC[g.VPC], gi)
+	}
+}
+
+// checkEgressOnlyRoute checks a route of table ri (item i of the builder's
+// route tables) to an egress-only internet gateway.
+func (b *Builder) checkEgressOnlyRoute(p *problems, m *Model, ri *rtInfo, i int, cr *compiledRoute) {
+	gi, ok := m.eigws[cr.TargetID]
+	if !ok || gi.VPC != ri.VPC {
+		p.add(ri.ID, path("routeTables", i, fmt.Sprintf("Routes[%d].TargetID", cr.index)), cr.TargetID,
+			"no egress-only internet gateway %s attached to %s", cr.TargetID, ri.VPC)
+	}
+	if cr.PrefixList == "" && cr.Destination.Addr().Is4() {
+		p.add(ri.ID, path("routeTables", i, fmt.Sprintf("Routes[%d].Destination", cr.index)), cr.Destination.String(),
+			"an egress-only internet gateway carries IPv6 traffic only: route an IPv6 block to it")
+	}
+}
+
+// viaEgressOnly sends pkt out of vpc through an egress-only internet
+// gateway that a route of subnet s (nil: an edge table) names.
+func (w *walker) viaEgressOnly(pkt flow.Flow, s *subnetInfo, vpc *vpcInfo, g *eigwInfo) arrival {
+	if s != nil {
+		w.networkACL(pkt, s, flow.Outbound)
+	}
+	h := Hop{Kind: KindEgressOnlyInternetGateway, ID: g.ID, Name: g.Name, Packet: pkt, Verdict: flow.Allow}
+	if !pkt.Dst.Addr().Is6() {
+		h.Verdict, h.Code = flow.Deny, NoRoute
+		h.Reason = "an egress-only internet gateway carries IPv6 traffic only; it drops IPv4"
+		h.Fix = "send IPv4 internet traffic to a public NAT gateway, or to an internet gateway from an interface with a public IP"
+		return w.stop(h)
+	}
+	h.Reason = "the egress-only internet gateway forwards IPv6 unchanged to the internet and keeps the connection's state for its replies"
+	w.add(h)
+	return w.onInternet(pkt, vpc)
+}
+
+// egressOnlyIn handles pkt from the internet for an IPv6 address of vpc
+// where an egress-only internet gateway decides: the reply of a
+// connection that left through one of vpc's comes back through it; a
+// connection the internet opens to a VPC that has egress-only gateways
+// and no internet gateway is refused. done is false where the internet
+// gateway decides as usual.
+func (w *walker) egressOnlyIn(pkt flow.Flow, vpc *vpcInfo) (a arrival, done bool) {
+	gws := w.m.eigwByVPC[vpc.ID]
+	if len(gws) == 0 || !pkt.Dst.Addr().Is6() {
+		return arrival{}, false
+	}
+	if w.leg == Return {
+		for _, fh := range *w.forward.hops {
+			i := slices.IndexFunc(gws, func(g *eigwInfo) bool { return g.ID == fh.ID })
+			if fh.Kind != KindEgressOnlyInternetGateway || i < 0 {
+				continue
+			}
+			g := gws[i]
+			w.add(Hop{Kind: KindEgressOnlyInternetGateway, ID: g.ID, Name: g.Name, Packet: pkt, Verdict: flow.Allow,
+				Reason: "the egress-only internet gateway lets the reply of a connection the VPC opened back in"})
+			return w.deliverLocal(pkt, nil, vpc), true
+		}
+	}
+	if vpc.igw != nil {
+		return arrival{}, false
+	}
+	g := gws[0]
+	return w.stop(Hop{Kind: KindEgressOnlyInternetGateway, ID: g.ID, Name: g.Name, Packet: pkt, Verdict: flow.Deny, Code: EgressOnlyNoInbound,
+		Reason: fmt.Sprintf("%s has no internet gateway, and its egress-only internet gateway %s carries only connections the VPC opens: it lets nothing from the internet open one", vpc.ID, g.ID),
+		Fix:    fmt.Sprintf("to accept connections from the internet, attach an internet gateway to %s and route the subnet's IPv6 traffic (::/0) to it", vpc.ID)}), true
+}
+
+// privateNATToInternet explains, on the hop h of an internet gateway that
+// refuses src, that src is a private NAT gateway's address: a private NAT
+// gateway never reaches the internet.
+func (m *Model) privateNATToInternet(h *Hop, src netip.Addr) {
+	ni, ok := m.natAddr[src]
+	if !ok || !ni.Private {
+		return
+	}
+	h.Reason = fmt.Sprintf("%s is private NAT gateway %s's address: a private NAT gateway has no public address, and the internet gateway drops what it sends", src, ni.ID)
+	h.Fix = fmt.Sprintf("route internet traffic through a public NAT gateway instead of %s, or route %s's subnet elsewhere (a transit gateway, a peering connection)", ni.ID, ni.ID)
+}
