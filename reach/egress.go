@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/reachsim/reachsim/flow"
 )
@@ -79,6 +80,13 @@ func (w *walker) viaEgressOnly(pkt flow.Flow, s *subnetInfo, vpc *vpcInfo, g *ei
 		h.Verdict, h.Code = flow.Deny, NoRoute
 		h.Reason = "an egress-only internet gateway carries IPv6 traffic only; it drops IPv4"
 		h.Fix = "send IPv4 internet traffic to a public NAT gateway, or to an internet gateway from an interface with a public IP"
+		return w.stop(h)
+	}
+	if dst := pkt.Dst.Addr(); !w.m.backIn(dst, vpc) && unroutable(dst) {
+		// a unique local (fc00::/7) or link-local destination: not on
+		// the internet, as at an internet gateway
+		h = privateOnInternet(h, dst, true)
+		h.Reason = strings.Replace(h.Reason, "the internet gateway", "the egress-only internet gateway", 1)
 		return w.stop(h)
 	}
 	h.Reason = "the egress-only internet gateway forwards IPv6 unchanged to the internet and keeps the connection's state for its replies"

@@ -138,6 +138,15 @@ func TestEgressOnlyInternetGateway(t *testing.T) {
 		assert.Equal(t, reach.KindEgressOnlyInternetGateway, b.Kind)
 		reachtest.AssertReachable(t, m, tcp("app", "2001:db8:ee::1", 443))
 	})
+	t.Run("a unique local or link-local IPv6 destination is not on the internet", func(t *testing.T) {
+		for _, dst := range []string{"fd00::7", "fe80::7"} {
+			r := check(t, m, tcp("app", dst, 443))
+			assert.Equal(t, []reach.Code{reach.PrivateAddressOnInternet}, r.Codes(), r.Text())
+			b, _ := r.First()
+			assert.Equal(t, reach.KindEgressOnlyInternetGateway, b.Kind)
+		}
+		reachtest.AssertReachable(t, m, tcp("app", "2001:db8:ff::7", 443), "a global address still goes out")
+	})
 	t.Run("a route to an egress-only gateway of another VPC is an error", func(t *testing.T) {
 		d := gwDesign()
 		d.VPCs = append(d.VPCs, reach.VPC{ID: "vpc-o", CIDRs: pfxs("10.4.0.0/16")})
