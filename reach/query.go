@@ -142,6 +142,11 @@ func (m *Model) resolve(spec string) (endpoint, error) {
 		if v := m.vpcAt(a); v != nil {
 			return endpoint{addr: a, vpc: v, label: fmt.Sprintf("unknown address %s in %s (no interface holds it)", a, v.ID)}, nil
 		}
+		if unroutable(a) {
+			// a private address outside every VPC: on premises, or behind
+			// a gateway the design does not model, never on the internet
+			return endpoint{addr: a, label: "host " + a.String() + " outside the design (not an internet address)"}, nil
+		}
 		return endpoint{addr: a, label: "internet host " + a.String()}, nil
 	}
 	if ii, ok := m.ifaces[spec]; ok {
