@@ -107,3 +107,14 @@ func TestAQueryFromAPublicAddressLeavesFromThePrivateOne(t *testing.T) {
 	assert.Equal(t, byName.Flow, byPublic.Flow, "the packet leaves web-1 from 10.0.1.10, whichever address named it")
 	assert.Empty(t, byPublic.Warnings)
 }
+
+func TestAPrivateAddressOutsideTheDesignIsNoInternetHost(t *testing.T) {
+	m, err := sample.ThreeTier().Build()
+	require.NoError(t, err)
+	r, err := m.Check(reach.Query{From: "web-1", To: "192.168.10.5", Protocol: flow.TCP, Port: 443})
+	require.NoError(t, err)
+	assert.Equal(t, "host 192.168.10.5 outside the design (not an internet address)", r.To)
+	r, err = m.Check(reach.Query{From: "web-1", To: "198.51.100.7", Protocol: flow.TCP, Port: 443})
+	require.NoError(t, err)
+	assert.Equal(t, "internet host 198.51.100.7", r.To)
+}
