@@ -26,8 +26,9 @@ import (
 // walk and a randomized test that demands the engine agree with it.
 //
 // The reference reads nothing but the plain data a design is built from
-// (the VPCs, subnets, route tables, gateways, interfaces and prefix lists
-// given to reach.NewBuilder) and keeps no index: every question ("which
+// (the VPCs, subnets, route tables, gateways, interfaces, prefix lists,
+// peering connections, transit gateways with their route tables and
+// attachments, and gateway endpoints given to reach.NewBuilder) and keeps no index: every question ("which
 // table does this subnet use?", "who owns this address?", "which route
 // matches?") is answered by scanning those slices. It follows one packet
 // hop by hop:
@@ -83,8 +84,13 @@ import (
 //     same packet is a loop (ROUTING_LOOP, at that point); as the engine,
 //     the walk also gives up after reachMaxSteps route lookups on a leg.
 //
-// The reply starts from where the request arrived, reversed, and is walked
-// the same way. A firewall endpoint crossed by the request but not by its
+//   - peering connections, transit gateways, unmodelled targets and S3
+//     gateway endpoints: see the comments before viaPeering and
+//     viaGatewayEndpoint below.
+//
+// The reply starts from where the request arrived (an interface, the
+// internet, or the service behind a gateway endpoint), reversed, and is
+// walked the same way. A firewall endpoint crossed by the request but not by its
 // reversed reply (or the other way round) is asymmetric routing, once the
 // reply is traced. With every security group, network ACL and firewall
 // rule allowing everything, routing alone decides: the session works when
@@ -133,6 +139,7 @@ type refNet struct {
 	tgws     []reach.TransitGateway
 	tgwRTs   []reach.TGWRouteTable
 	tgwAtts  []reach.TGWAttachment
+	gwEPs    []reach.GatewayEndpoint
 	stats    map[string]int // what the lookups met, for the test's coverage check
 }
 
@@ -160,6 +167,7 @@ type refLeg struct {
 	fwdNATs  []refNAT // on the reply: the request's translations
 	arrived  bool
 	at       string // the interface arrived at; "" for the internet
+	service  string // the gateway endpoint whose service it arrived at
 	pkt      flow.Flow
 	calls    int
 	crossing []int // indexes in hops of firewall endpoint crossings
@@ -389,6 +397,8 @@ func (l *refLeg) lookup(pkt flow.Flow, rt reach.RouteTable, from string) {
 		l.viaTGW(pkt, rt.VPC, r.TargetID, from)
 	case reach.TargetUnmodelled:
 		l.hop(reach.KindUnmodelled, r.TargetID, pkt, reach.UnmodelledTarget)
+	case reach.TargetGatewayEndpoint:
+		l.viaGatewayEndpoint(pkt, l.n.gatewayEndpoint(r.TargetID))
 	default:
 		panic("unknown target " + r.Target.String())
 	}
@@ -613,9 +623,12 @@ func (n *refNet) refCheck(f flow.Flow, src string) refSession {
 	}
 	rw := &refLeg{n: n, reply: true, fwdNATs: fw.nats}
 	reply := fw.pkt.Reverse()
-	if fw.at != "" {
+	switch {
+	case fw.at != "":
 		rw.fromSubnet(reply, n.iface(fw.at).Subnet)
-	} else {
+	case fw.service != "":
+		rw.fromService(reply, n.gatewayEndpoint(fw.service))
+	default:
 		rw.fromInternet(reply)
 	}
 	out.ret = rw.hops
@@ -680,7 +693,7 @@ func routingHops(leg []reach.Hop) ([]refHop, error) {
 		code := reach.Code(strings.TrimPrefix(string(h.Code), "RETURN_"))
 		switch h.Kind {
 		case reach.KindRouteTable, reach.KindInternetGateway, reach.KindNATGateway, reach.KindFirewall, reach.KindInterface, reach.KindInternet,
-			reach.KindPeering, reach.KindTransitGateway, reach.KindUnmodelled:
+			reach.KindPeering, reach.KindTransitGateway, reach.KindUnmodelled, reach.KindGatewayEndpoint, reach.KindService:
 			if h.Kind == reach.KindFirewall && code != "" && code != reach.AsymmetricRoute && code != reach.RoutingLoop {
 				return nil, fmt.Errorf("%s hop %d: firewall %s blocks (%s) though its policy passes everything", h.Leg, i+1, h.ID, code)
 			}
@@ -818,6 +831,7 @@ func openDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
 	}
 	if multi {
 		n.multiVPC(rng)
+		addrs = append(addrs, n.gatewayEndpoints(rng)...)
 	}
 	srcs = append(srcs, addrs[:5]...)
 	return n, srcs, addrs
@@ -825,7 +839,7 @@ func openDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
 
 func (n *refNet) build() (*reach.Model, error) {
 	return n.d.Builder().AddPrefixList(n.lists...).AddPeering(n.peerings...).AddTransitGateway(n.tgws...).
-		AddTGWRouteTable(n.tgwRTs...).AddTGWAttachment(n.tgwAtts...).Build()
+		AddTGWRouteTable(n.tgwRTs...).AddTGWAttachment(n.tgwAtts...).AddGatewayEndpoint(n.gwEPs...).Build()
 }
 
 // randomFlow picks a flow between the design's addresses.
@@ -901,7 +915,7 @@ func TestRoutingWalkAgreesWithSlowReference(t *testing.T) {
 			}
 			if r.Reachable {
 				stats["reachable"]++
-				for _, k := range []reach.Kind{reach.KindPeering, reach.KindTransitGateway} {
+				for _, k := range []reach.Kind{reach.KindPeering, reach.KindTransitGateway, reach.KindGatewayEndpoint} {
 					if slices.ContainsFunc(r.Forward, func(h reach.Hop) bool { return h.Kind == k }) {
 						stats["reachable across a "+string(k)]++
 					}
@@ -937,8 +951,9 @@ func TestRoutingWalkAgreesWithSlowReference(t *testing.T) {
 		"peering: a source from outside the near VPC", "peering: no transit to a third VPC", "peering: no edge-to-edge",
 		string(reach.TGWNoRoute), string(reach.TGWBlackholeRoute), string(reach.TGWNoAssociation), string(reach.TGWNoAttachmentInAZ),
 		string(reach.TGWRoutesUnknown), string(reach.UnmodelledTarget), "a transit gateway route to a VPN attachment",
+		string(reach.GatewayEndpointSource), string(reach.GatewayEndpointProtocol), string(reach.KindService),
 		"a static TGW route beats a propagated one", "the zone is unknown: the attachment's first subnet",
-		"reachable across a " + string(reach.KindPeering), "reachable across a " + string(reach.KindTransitGateway),
+		"reachable across a " + string(reach.KindPeering), "reachable across a " + string(reach.KindTransitGateway), "reachable across a " + string(reach.KindGatewayEndpoint),
 		"outcome " + reach.Indeterminate.String(), "outcome " + reach.Unreachable.String(), "outcome " + reach.Reachable.String()} {
 		require.Positive(t, stats[want], "the generated designs exercise %s", want)
 	}
@@ -1458,4 +1473,99 @@ func (n *refNet) transitGateway(rng *rand.Rand, id string, cidrs, pool []netip.P
 		}
 		n.tgwRTs = append(n.tgwRTs, rt)
 	}
+}
+
+// Gateway endpoints (S3), as gwendpoint.go states AWS's rules: a route by
+// the service's prefix list sends the packet through the endpoint to the
+// service, unchanged, when its source is an address of the endpoint's
+// VPC (else VPCE_GATEWAY_SOURCE_OUTSIDE_VPC, the leg ends: an endpoint
+// serves no peered VPC, transit gateway or VPN); traffic other than TCP
+// and ICMP echo is blocked (VPCE_GATEWAY_PROTOCOL_RESTRICTION) and, as
+// the engine documents, the walk goes on to the service. The reply comes
+// back through the endpoint and the VPC delivers it locally. The
+// service's prefix list shares no entry length with the generator's other
+// lists, so no two prefix-list routes ever tie.
+
+// refS3List is the S3 prefix list of the generated designs.
+var refS3List = reach.PrefixList{ID: "pl-s3", Entries: []netip.Prefix{netip.MustParsePrefix("52.216.0.0/15"), netip.MustParsePrefix("3.5.0.0/19")}}
+
+func (n *refNet) gatewayEndpoint(id string) reach.GatewayEndpoint {
+	for _, e := range n.gwEPs {
+		if e.ID == id {
+			return e
+		}
+	}
+	panic("no gateway endpoint " + id)
+}
+
+func (l *refLeg) viaGatewayEndpoint(pkt flow.Flow, ep reach.GatewayEndpoint) {
+	if !l.n.vpcContains(ep.VPC, pkt.Src.Addr()) {
+		l.hop(reach.KindGatewayEndpoint, ep.ID, pkt, reach.GatewayEndpointSource)
+		return
+	}
+	var code reach.Code
+	if pkt.Protocol != flow.TCP && (pkt.Protocol != flow.ICMP || pkt.ICMPType != flow.ICMPEchoRequest) {
+		code = reach.GatewayEndpointProtocol
+	}
+	l.hop(reach.KindGatewayEndpoint, ep.ID, pkt, code)
+	l.hop(reach.KindService, ep.Service, pkt, "")
+	l.arrived, l.pkt, l.service = true, pkt, ep.ID
+}
+
+func (l *refLeg) fromService(pkt flow.Flow, ep reach.GatewayEndpoint) {
+	l.hop(reach.KindGatewayEndpoint, ep.ID, pkt, "")
+	l.local(pkt, ep.VPC)
+}
+
+// gatewayEndpoints gives some VPCs an S3 gateway endpoint and routes to
+// it by prefix list in some of their tables, now and then sends S3's
+// addresses from the other VPCs through a transit gateway to such a VPC
+// (which the endpoint refuses), and returns S3 addresses for flows to go
+// to.
+func (n *refNet) gatewayEndpoints(rng *rand.Rand) []netip.Addr {
+	n.lists = append(n.lists, refS3List)
+	for _, v := range n.d.VPCs {
+		if rng.Float64() < 0.4 {
+			continue
+		}
+		ep := reach.GatewayEndpoint{ID: "vpce-gw-" + v.ID, VPC: v.ID, Service: "com.amazonaws.us-east-1.s3", PrefixList: refS3List.ID}
+		n.gwEPs = append(n.gwEPs, ep)
+		for i := range n.d.RouteTables {
+			if rt := &n.d.RouteTables[i]; rt.VPC == v.ID && rt.Gateways == nil && rng.Float64() < 0.6 {
+				rt.Routes = append(rt.Routes, reach.Route{PrefixList: refS3List.ID, Target: reach.TargetGatewayEndpoint, TargetID: ep.ID})
+			}
+		}
+	}
+	s3 := refS3List.Entries[0]
+	for i := range n.tgwRTs {
+		t := &n.tgwRTs[i]
+		j := slices.IndexFunc(n.tgwAtts, func(a reach.TGWAttachment) bool {
+			return a.TransitGateway == t.TransitGateway && a.Type == "vpc" && slices.ContainsFunc(n.gwEPs, func(e reach.GatewayEndpoint) bool { return e.VPC == a.VPC })
+		})
+		if j < 0 || rng.Float64() < 0.5 {
+			continue
+		}
+		att := n.tgwAtts[j]
+		t.Routes = slices.DeleteFunc(t.Routes, func(r reach.TGWRoute) bool { return r.Destination == s3 })
+		t.Routes = append(t.Routes, reach.TGWRoute{Destination: s3, Attachment: att.ID})
+		for _, id := range att.Subnets {
+			table := n.subnet(id).RouteTable
+			if table == "" {
+				table = n.vpc(att.VPC).MainRouteTable
+			}
+			rt := &n.d.RouteTables[slices.IndexFunc(n.d.RouteTables, func(rt reach.RouteTable) bool { return rt.ID == table })]
+			if !slices.ContainsFunc(rt.Routes, func(r reach.Route) bool { return r.PrefixList == refS3List.ID }) {
+				rt.Routes = append(rt.Routes, reach.Route{PrefixList: refS3List.ID, Target: reach.TargetGatewayEndpoint, TargetID: "vpce-gw-" + att.VPC})
+			}
+		}
+		for k := range n.d.RouteTables {
+			rt := &n.d.RouteTables[k]
+			if rt.Gateways == nil && rt.VPC != att.VPC && rng.Float64() < 0.5 && slices.ContainsFunc(n.tgwAtts, func(a reach.TGWAttachment) bool {
+				return a.TransitGateway == t.TransitGateway && a.Type == "vpc" && a.VPC == rt.VPC
+			}) {
+				setRoute(rt, reach.Route{Destination: s3, Target: reach.TargetTransitGateway, TargetID: t.TransitGateway})
+			}
+		}
+	}
+	return []netip.Addr{netip.MustParseAddr("52.217.1.1"), netip.MustParseAddr("3.5.0.9")}
 }
