@@ -85,8 +85,8 @@ import (
 //     the walk also gives up after reachMaxSteps route lookups on a leg.
 //
 //   - peering connections, transit gateways, unmodelled targets and S3
-//     gateway endpoints: see the comments before viaPeering and
-//     viaGatewayEndpoint below.
+//     gateway endpoints: see "The multi-VPC part of the reference" and
+//     "Gateway endpoints" below.
 //
 // The reply starts from where the request arrived (an interface, the
 // internet, or the service behind a gateway endpoint), reversed, and is
@@ -1568,4 +1568,117 @@ func (n *refNet) gatewayEndpoints(rng *rand.Rand) []netip.Addr {
 		}
 	}
 	return []netip.Addr{netip.MustParseAddr("52.217.1.1"), netip.MustParseAddr("3.5.0.9")}
+}
+
+// TestSlowRoutingReferenceMultiVPC pins the multi-VPC part of the
+// reference on a small design worked out by hand from AWS's rules (and
+// checks that the engine gives the same answers): a peering carries
+// traffic between its VPCs but not on to a third, a pending one carries
+// nothing, a transit gateway's table picks the longest prefix and a
+// static route over a propagated one (here a blackhole), a subnet in a
+// zone the attachment lacks cannot reach the gateway, a route to a
+// virtual private gateway is undecided.
+func TestSlowRoutingReferenceMultiVPC(t *testing.T) {
+	pfx := netip.MustParsePrefix
+	ip := netip.MustParseAddr
+	d := &sample.Design{
+		Groups: []sg.Group{{ID: "sg-open", Rules: []sg.Rule{
+			{Direction: flow.Inbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4},
+			{Direction: flow.Outbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4},
+		}}},
+	}
+	for _, v := range []string{"a", "b", "c"} {
+		d.VPCs = append(d.VPCs, reach.VPC{ID: "vpc-" + v, CIDRs: []netip.Prefix{pfx(map[string]string{"a": "10.1.0.0/16", "b": "10.2.0.0/16", "c": "10.3.0.0/16"}[v])},
+			MainRouteTable: "rtb-" + v, DefaultACL: "acl-" + v})
+		d.ACLs = append(d.ACLs, nacl.NewDefault("acl-"+v, "vpc-"+v, false))
+	}
+	d.RouteTables = []reach.RouteTable{
+		{ID: "rtb-a", VPC: "vpc-a", Routes: []reach.Route{
+			{Destination: pfx("10.2.0.0/16"), Target: reach.TargetPeering, TargetID: "pcx-ab"},
+			{Destination: pfx("10.3.0.0/16"), Target: reach.TargetTransitGateway, TargetID: "tgw-1"},
+			{Destination: pfx("10.3.1.0/24"), Target: reach.TargetPeering, TargetID: "pcx-ab"},
+			{Destination: pfx("192.168.0.0/16"), Target: reach.TargetUnmodelled, TargetID: "vgw-1", TargetType: "virtual private gateway"},
+		}},
+		{ID: "rtb-b", VPC: "vpc-b", Routes: []reach.Route{
+			{Destination: pfx("10.1.0.0/16"), Target: reach.TargetPeering, TargetID: "pcx-ab"},
+			{Destination: pfx("10.3.0.0/16"), Target: reach.TargetPeering, TargetID: "pcx-bc"},
+		}},
+		{ID: "rtb-c", VPC: "vpc-c", Routes: []reach.Route{
+			{Destination: pfx("10.1.0.0/16"), Target: reach.TargetTransitGateway, TargetID: "tgw-1"},
+		}},
+	}
+	subnet := func(id, vpc, cidr, az string) reach.Subnet {
+		return reach.Subnet{ID: id, VPC: vpc, CIDRs: []netip.Prefix{pfx(cidr)}, AvailabilityZone: az}
+	}
+	d.Subnets = []reach.Subnet{subnet("subnet-a", "vpc-a", "10.1.0.0/24", "az-1"), subnet("subnet-a2", "vpc-a", "10.1.1.0/24", "az-2"),
+		subnet("subnet-b", "vpc-b", "10.2.0.0/24", "az-1"), subnet("subnet-c", "vpc-c", "10.3.0.0/24", "az-1"), subnet("subnet-c2", "vpc-c", "10.3.1.0/24", "az-2")}
+	for _, s := range d.Subnets {
+		addr := s.CIDRs[0].Addr().As4()
+		addr[3] = 10
+		d.Interfaces = append(d.Interfaces, reach.Interface{ID: "eni-" + strings.TrimPrefix(s.ID, "subnet-"), Subnet: s.ID,
+			PrivateIPs: []netip.Addr{netip.AddrFrom4(addr)}, Groups: []string{"sg-open"}})
+	}
+	n := &refNet{d: d, stats: map[string]int{},
+		peerings: []reach.Peering{{ID: "pcx-ab", RequesterVPC: "vpc-a", AccepterVPC: "vpc-b", Status: "active"},
+			{ID: "pcx-bc", RequesterVPC: "vpc-b", AccepterVPC: "vpc-c", Status: "pending-acceptance"}},
+		tgws: []reach.TransitGateway{{ID: "tgw-1"}},
+		tgwRTs: []reach.TGWRouteTable{{ID: "tgw-rtb-1", TransitGateway: "tgw-1", Routes: []reach.TGWRoute{
+			{Destination: pfx("10.3.0.0/16"), Blackhole: true},
+			{Destination: pfx("10.3.0.0/24"), Attachment: "tgw-attach-c"},
+		}}},
+		tgwAtts: []reach.TGWAttachment{
+			{ID: "tgw-attach-a", TransitGateway: "tgw-1", Type: "vpc", VPC: "vpc-a", Subnets: []string{"subnet-a"}, RouteTable: "tgw-rtb-1", Propagations: []string{"tgw-rtb-1"}},
+			{ID: "tgw-attach-c", TransitGateway: "tgw-1", Type: "vpc", VPC: "vpc-c", Subnets: []string{"subnet-c"}, RouteTable: "tgw-rtb-1", Propagations: []string{"tgw-rtb-1"}},
+		},
+	}
+	m, err := n.build()
+	require.NoError(t, err)
+	tcp := func(src, dst string) flow.Flow {
+		return flow.Flow{Protocol: flow.TCP, Src: netip.AddrPortFrom(ip(src), 50000), Dst: netip.AddrPortFrom(ip(dst), 443)}
+	}
+	for _, tc := range []struct {
+		name string
+		f    flow.Flow
+		want []string // the request's routing hops
+		out  reach.Outcome
+	}{
+		{"an active peering joins its two VPCs", tcp("10.1.0.10", "10.2.0.10"),
+			[]string{"route-table rtb-a", "vpc-peering-connection pcx-ab", "delivered eni-b"}, reach.Reachable},
+		{"a peering does not carry on to a third VPC", tcp("10.1.0.10", "10.3.1.10"),
+			[]string{"route-table rtb-a", "vpc-peering-connection pcx-ab PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"}, reach.Unreachable},
+		{"a pending peering carries nothing (the walk goes on)", tcp("10.2.0.10", "10.3.0.10"),
+			[]string{"route-table rtb-b", "vpc-peering-connection pcx-bc PEERING_NOT_ACTIVE", "delivered eni-c"}, reach.Unreachable},
+		{"the longer static TGW route beats the blackhole", tcp("10.1.0.10", "10.3.0.10"),
+			[]string{"route-table rtb-a", "transit-gateway tgw-rtb-1", "delivered eni-c"}, reach.Reachable},
+		{"a static blackhole beats the propagated route of the same prefix", tcp("10.1.0.10", "10.3.2.10"),
+			[]string{"route-table rtb-a", "transit-gateway tgw-rtb-1 TGW_BLACKHOLE_ROUTE"}, reach.Unreachable},
+		{"no attachment subnet in the source's zone", tcp("10.1.1.10", "10.3.0.10"),
+			[]string{"route-table rtb-a", "transit-gateway tgw-attach-a TGW_NO_ATTACHMENT_IN_AZ"}, reach.Unreachable},
+		{"a virtual private gateway is not modelled", tcp("10.1.0.10", "192.168.1.1"),
+			[]string{"route-table rtb-a", "unmodelled-target vgw-1 UNMODELLED_TARGET"}, reach.Indeterminate},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := n.refCheck(tc.f, n.sourceIface(tc.f.Src.Addr()))
+			require.Equal(t, tc.want, shortHops(got.fwd))
+			require.Equal(t, tc.out, got.outcome)
+			r, err := m.CheckFlow(tc.f)
+			require.NoError(t, err)
+			fwd, err := routingHops(r.Forward)
+			require.NoError(t, err)
+			require.Equal(t, hopLines(got.fwd), hopLines(fwd), r.Text())
+			require.Equal(t, tc.out, r.Outcome, r.Text())
+		})
+	}
+	back := n.refCheck(tcp("10.1.0.10", "10.3.0.10"), "eni-a")
+	require.Equal(t, []string{"route-table rtb-c", "transit-gateway tgw-rtb-1", "delivered eni-a"}, shortHops(back.ret),
+		"the reply comes back by the route vpc-a's attachment propagates")
+}
+
+// shortHops names each hop by kind, ID and code.
+func shortHops(hs []refHop) []string {
+	out := make([]string, len(hs))
+	for i, h := range hs {
+		out[i] = strings.TrimSpace(fmt.Sprintf("%s %s %s", h.kind, h.id, h.code))
+	}
+	return out
 }
