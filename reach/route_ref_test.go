@@ -26,8 +26,9 @@ import (
 // walk and a randomized test that demands the engine agree with it.
 //
 // The reference reads nothing but the plain data a design is built from
-// (the VPCs, subnets, route tables, gateways, interfaces and prefix lists
-// given to reach.NewBuilder) and keeps no index: every question ("which
+// (the VPCs, subnets, route tables, gateways, interfaces, prefix lists,
+// peering connections, transit gateways with their route tables and
+// attachments, and gateway endpoints given to reach.NewBuilder) and keeps no index: every question ("which
 // table does this subnet use?", "who owns this address?", "which route
 // matches?") is answered by scanning those slices. It follows one packet
 // hop by hop:
@@ -83,8 +84,13 @@ import (
 //     same packet is a loop (ROUTING_LOOP, at that point); as the engine,
 //     the walk also gives up after reachMaxSteps route lookups on a leg.
 //
-// The reply starts from where the request arrived, reversed, and is walked
-// the same way. A firewall endpoint crossed by the request but not by its
+//   - peering connections, transit gateways, unmodelled targets and S3
+//     gateway endpoints: see "The multi-VPC part of the reference" and
+//     "Gateway endpoints" below.
+//
+// The reply starts from where the request arrived (an interface, the
+// internet, or the service behind a gateway endpoint), reversed, and is
+// walked the same way. A firewall endpoint crossed by the request but not by its
 // reversed reply (or the other way round) is asymmetric routing, once the
 // reply is traced. With every security group, network ACL and firewall
 // rule allowing everything, routing alone decides: the session works when
@@ -127,9 +133,14 @@ func (h refHop) String() string {
 
 // refNet is a design as plain data.
 type refNet struct {
-	d     *sample.Design
-	lists []reach.PrefixList
-	stats map[string]int // what the lookups met, for the test's coverage check
+	d        *sample.Design
+	lists    []reach.PrefixList
+	peerings []reach.Peering
+	tgws     []reach.TransitGateway
+	tgwRTs   []reach.TGWRouteTable
+	tgwAtts  []reach.TGWAttachment
+	gwEPs    []reach.GatewayEndpoint
+	stats    map[string]int // what the lookups met, for the test's coverage check
 }
 
 // refNAT is a NAT gateway's translation on the request.
@@ -156,6 +167,7 @@ type refLeg struct {
 	fwdNATs  []refNAT // on the reply: the request's translations
 	arrived  bool
 	at       string // the interface arrived at; "" for the internet
+	service  string // the gateway endpoint whose service it arrived at
 	pkt      flow.Flow
 	calls    int
 	crossing []int // indexes in hops of firewall endpoint crossings
@@ -331,10 +343,11 @@ func (l *refLeg) fromSubnet(pkt flow.Flow, id string) {
 	if rt == "" {
 		rt = l.n.vpc(s.VPC).MainRouteTable
 	}
-	l.lookup(pkt, l.n.table(rt))
+	l.lookup(pkt, l.n.table(rt), id)
 }
 
-func (l *refLeg) lookup(pkt flow.Flow, rt reach.RouteTable) {
+// lookup routes pkt by rt, in subnet from ("" for an edge table).
+func (l *refLeg) lookup(pkt flow.Flow, rt reach.RouteTable, from string) {
 	if slices.Contains(l.points, refPoint{reach.KindRouteTable, rt.ID, pkt}) {
 		l.hop(reach.KindRouteTable, rt.ID, pkt, reach.RoutingLoop)
 		return
@@ -378,6 +391,14 @@ func (l *refLeg) lookup(pkt flow.Flow, rt reach.RouteTable) {
 			l.hop(reach.KindInterface, in.ID, pkt, "")
 			l.fromSubnet(pkt, in.Subnet)
 		}
+	case reach.TargetPeering:
+		l.viaPeering(pkt, rt.VPC, r.TargetID)
+	case reach.TargetTransitGateway:
+		l.viaTGW(pkt, rt.VPC, r.TargetID, from)
+	case reach.TargetUnmodelled:
+		l.hop(reach.KindUnmodelled, r.TargetID, pkt, reach.UnmodelledTarget)
+	case reach.TargetGatewayEndpoint:
+		l.viaGatewayEndpoint(pkt, l.n.gatewayEndpoint(r.TargetID))
 	default:
 		panic("unknown target " + r.Target.String())
 	}
@@ -567,7 +588,7 @@ func (l *refLeg) fromInternet(pkt flow.Flow) {
 	l.hop(reach.KindInternetGateway, igw, pkt, code)
 	pkt.Dst = netip.AddrPortFrom(private, pkt.Dst.Port())
 	if rt, ok := l.n.edgeTable(igw); ok {
-		l.lookup(pkt, rt)
+		l.lookup(pkt, rt, "")
 		return
 	}
 	l.local(pkt, vpc)
@@ -578,8 +599,13 @@ func (l *refLeg) fromInternet(pkt flow.Flow) {
 type refSession struct {
 	fwd, ret  []refHop
 	reachable bool
+	outcome   reach.Outcome
 	elsewhere bool // the reply arrives, but not at the request's source
 }
+
+// undecided are the codes of hops whose answer the input does not hold:
+// a session they meet is indeterminate unless another hop blocks for sure.
+var undecided = []reach.Code{reach.UnmodelledTarget, reach.PeeringStatusUnknown, reach.TGWRoutesUnknown}
 
 // refCheck walks f from the interface src ("" for a host on the internet)
 // and back.
@@ -592,13 +618,17 @@ func (n *refNet) refCheck(f flow.Flow, src string) refSession {
 	}
 	out := refSession{fwd: fw.hops}
 	if !fw.arrived {
+		out.decide(false)
 		return out
 	}
 	rw := &refLeg{n: n, reply: true, fwdNATs: fw.nats}
 	reply := fw.pkt.Reverse()
-	if fw.at != "" {
+	switch {
+	case fw.at != "":
 		rw.fromSubnet(reply, n.iface(fw.at).Subnet)
-	} else {
+	case fw.service != "":
+		rw.fromService(reply, n.gatewayEndpoint(fw.service))
+	default:
 		rw.fromInternet(reply)
 	}
 	out.ret = rw.hops
@@ -624,13 +654,35 @@ func (n *refNet) refCheck(f flow.Flow, src string) refSession {
 			out.fwd[fi].code = reach.AsymmetricRoute
 		}
 	}
-	out.reachable = true
+	out.decide(rw.arrived)
+	return out
+}
+
+// decide sets the verdict and the outcome from the hops' codes; arrived
+// says whether the reply arrived.
+func (out *refSession) decide(arrived bool) {
+	out.reachable = arrived
+	certain, unsure := 0, 0
 	for _, h := range slices.Concat(out.fwd, out.ret) {
+		switch {
+		case h.code == "":
+		case slices.Contains(undecided, h.code):
+			unsure++
+		default:
+			certain++
+		}
 		if h.code != "" {
 			out.reachable = false
 		}
 	}
-	return out
+	switch {
+	case certain > 0:
+		out.outcome = reach.Unreachable
+	case unsure > 0:
+		out.outcome = reach.Indeterminate
+	case arrived:
+		out.outcome = reach.Reachable
+	}
 }
 
 // routingHops projects an engine leg onto its routing hops, failing on a
@@ -640,7 +692,8 @@ func routingHops(leg []reach.Hop) ([]refHop, error) {
 	for i, h := range leg {
 		code := reach.Code(strings.TrimPrefix(string(h.Code), "RETURN_"))
 		switch h.Kind {
-		case reach.KindRouteTable, reach.KindInternetGateway, reach.KindNATGateway, reach.KindFirewall, reach.KindInterface, reach.KindInternet:
+		case reach.KindRouteTable, reach.KindInternetGateway, reach.KindNATGateway, reach.KindFirewall, reach.KindInterface, reach.KindInternet,
+			reach.KindPeering, reach.KindTransitGateway, reach.KindUnmodelled, reach.KindGatewayEndpoint, reach.KindService:
 			if h.Kind == reach.KindFirewall && code != "" && code != reach.AsymmetricRoute && code != reach.RoutingLoop {
 				return nil, fmt.Errorf("%s hop %d: firewall %s blocks (%s) though its policy passes everything", h.Leg, i+1, h.ID, code)
 			}
@@ -667,7 +720,16 @@ func routingHops(leg []reach.Hop) ([]refHop, error) {
 // middlebox replaced, and secondary private addresses, so that routing
 // alone decides.
 func openDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
-	g := randomWalkDesign(rand.New(rand.NewPCG(seed, 10)))
+	// Even seeds: one or two VPCs as walk_random_test.go makes them; odd
+	// seeds: two to four, joined by peerings and transit gateways.
+	grng := rand.New(rand.NewPCG(seed, 10))
+	multi := seed%2 == 1
+	var g *walkGen
+	if multi {
+		g = randomWalkDesignN(grng, 2+grng.IntN(3))
+	} else {
+		g = randomWalkDesign(grng)
+	}
 	rng := rand.New(rand.NewPCG(seed, 11))
 	d := g.d
 	open := []sg.Rule{
@@ -767,12 +829,17 @@ func openDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
 			}
 		}
 	}
+	if multi {
+		n.multiVPC(rng)
+		addrs = append(addrs, n.gatewayEndpoints(rng)...)
+	}
 	srcs = append(srcs, addrs[:5]...)
 	return n, srcs, addrs
 }
 
 func (n *refNet) build() (*reach.Model, error) {
-	return n.d.Builder().AddPrefixList(n.lists...).Build()
+	return n.d.Builder().AddPrefixList(n.lists...).AddPeering(n.peerings...).AddTransitGateway(n.tgws...).
+		AddTGWRouteTable(n.tgwRTs...).AddTGWAttachment(n.tgwAtts...).AddGatewayEndpoint(n.gwEPs...).Build()
 }
 
 // randomFlow picks a flow between the design's addresses.
@@ -835,8 +902,9 @@ func TestRoutingWalkAgreesWithSlowReference(t *testing.T) {
 			if !slices.Equal(want.ret, ret) {
 				require.Equal(t, hopLines(want.ret), hopLines(ret), explain("return"))
 			}
-			if want.reachable != r.Reachable {
+			if want.reachable != r.Reachable || want.outcome != r.Outcome {
 				require.Equal(t, want.reachable, r.Reachable, explain("verdicts of the"))
+				require.Equal(t, want.outcome, r.Outcome, explain("outcomes of the"))
 			}
 			elsewhere := slices.ContainsFunc(r.Warnings, func(w string) bool { return strings.HasPrefix(w, "the reply arrives at") })
 			if want.elsewhere != elsewhere {
@@ -847,7 +915,13 @@ func TestRoutingWalkAgreesWithSlowReference(t *testing.T) {
 			}
 			if r.Reachable {
 				stats["reachable"]++
+				for _, k := range []reach.Kind{reach.KindPeering, reach.KindTransitGateway, reach.KindGatewayEndpoint} {
+					if slices.ContainsFunc(r.Forward, func(h reach.Hop) bool { return h.Kind == k }) {
+						stats["reachable across a "+string(k)]++
+					}
+				}
 			}
+			stats["outcome "+r.Outcome.String()]++
 			for _, h := range slices.Concat(want.fwd, want.ret) {
 				if h.code != "" {
 					stats[string(h.code)]++
@@ -871,7 +945,16 @@ func TestRoutingWalkAgreesWithSlowReference(t *testing.T) {
 		string(reach.UnknownDestination), string(reach.NATNoInbound), string(reach.NoPublicIP), string(reach.PrivateAddressOnInternet),
 		string(reach.ReplyViaNAT), "an Elastic IP on a secondary private address",
 		string(reach.AsymmetricRoute), string(reach.KindNATGateway), string(reach.KindFirewall), string(reach.KindInterface),
-		string(reach.KindInternetGateway), string(delivered)} {
+		string(reach.KindInternetGateway), string(delivered),
+		// Multi-VPC designs.
+		string(reach.PeeringNotActive), string(reach.PeeringStatusUnknown), string(reach.PeeringAddressOutsideVPC),
+		"peering: a source from outside the near VPC", "peering: no transit to a third VPC", "peering: no edge-to-edge",
+		string(reach.TGWNoRoute), string(reach.TGWBlackholeRoute), string(reach.TGWNoAssociation), string(reach.TGWNoAttachmentInAZ),
+		string(reach.TGWRoutesUnknown), string(reach.UnmodelledTarget), "a transit gateway route to a VPN attachment",
+		string(reach.GatewayEndpointSource), string(reach.GatewayEndpointProtocol), string(reach.KindService),
+		"a static TGW route beats a propagated one", "the zone is unknown: the attachment's first subnet",
+		"reachable across a " + string(reach.KindPeering), "reachable across a " + string(reach.KindTransitGateway), "reachable across a " + string(reach.KindGatewayEndpoint),
+		"outcome " + reach.Indeterminate.String(), "outcome " + reach.Unreachable.String(), "outcome " + reach.Reachable.String()} {
 		require.Positive(t, stats[want], "the generated designs exercise %s", want)
 	}
 }
@@ -968,4 +1051,634 @@ func TestSlowRoutingReference(t *testing.T) {
 	}
 	internet := n.refCheck(tcp("10.1.0.10", "8.8.8.8"), "eni-a")
 	require.Equal(t, ip("203.0.113.10"), internet.fwd[2].pkt.Src.Addr(), "the internet gateway translates the source to the public IP")
+}
+
+// The multi-VPC part of the reference: peering connections, transit
+// gateways and unmodelled targets, written plainly from AWS's rules as
+// peering.go and tgw.go state them.
+//
+//   - Peering (a route to pcx-…): the connection carries a packet only
+//     from an address of the VPC it leaves to an address of the other
+//     (no transit, no edge-to-edge: PCX_REQUIRES_ADDRESS_IN_VPC_CIDR, the
+//     leg ends). Otherwise a connection that is not active blocks
+//     (PEERING_NOT_ACTIVE for a status AWS documents, undecided
+//     PEERING_STATUS_UNKNOWN for any other), and the walk goes on, as the
+//     engine documents, so that the rest of the path is traced: the peer
+//     VPC delivers to whatever there owns the destination (its local
+//     route; the reply comes back only by a route of its own).
+//   - Transit gateway (a route to tgw-…): the packet enters through the
+//     gateway's VPC attachment to the table's VPC, by its subnet in the
+//     zone of the subnet the packet leaves; none there is
+//     TGW_NO_ATTACHMENT_IN_AZ. Where the zone is unknown (the source
+//     subnet's, or every attachment subnet's) the engine documents its
+//     choice, which the reference follows: the attachment's first subnet.
+//     The route table associated with that attachment decides
+//     (TGW_NO_ASSOCIATION without one; TGW_ROUTES_UNKNOWN, undecided,
+//     when its routes are not in the input): every static route and every
+//     route an attachment propagates (each CIDR block of its VPC, unless
+//     the table holds a propagated route for that block already) is tried,
+//     the longest prefix wins and a static route beats a propagated one
+//     of the same prefix; blackhole: TGW_BLACKHOLE_ROUTE; none:
+//     TGW_NO_ROUTE. A table is a forwarding point like a VPC route table
+//     (a loop when met again with the same packet; its lookups count
+//     toward the bound). The packet leaves through the destination
+//     attachment's subnet in the zone it entered by, else (the engine's
+//     documented choice) its first subnet, and is routed from there by
+//     that subnet; an attachment that is not a VPC's is an undecided hop
+//     (UNMODELLED_TARGET).
+//   - A route to a target reachsim does not model (vgw-…) is an undecided
+//     hop, UNMODELLED_TARGET, and the leg ends: never a fallback to a less
+//     specific route.
+
+func (n *refNet) vpcContains(vpc string, a netip.Addr) bool {
+	return slices.ContainsFunc(n.vpc(vpc).CIDRs, func(c netip.Prefix) bool { return c.Contains(a) })
+}
+
+func (n *refNet) peering(id string) reach.Peering {
+	for _, p := range n.peerings {
+		if p.ID == id {
+			return p
+		}
+	}
+	panic("no peering connection " + id)
+}
+
+func (l *refLeg) viaPeering(pkt flow.Flow, near, id string) {
+	p := l.n.peering(id)
+	far := p.AccepterVPC
+	if far == near {
+		far = p.RequesterVPC
+	}
+	if !l.n.vpcContains(near, pkt.Src.Addr()) || !l.n.vpcContains(far, pkt.Dst.Addr()) {
+		switch {
+		case !l.n.vpcContains(near, pkt.Src.Addr()):
+			l.n.stats["peering: a source from outside the near VPC"]++
+		case slices.ContainsFunc(l.n.d.VPCs, func(v reach.VPC) bool { return l.n.vpcContains(v.ID, pkt.Dst.Addr()) }):
+			l.n.stats["peering: no transit to a third VPC"]++
+		default:
+			l.n.stats["peering: no edge-to-edge"]++
+		}
+		l.hop(reach.KindPeering, id, pkt, reach.PeeringAddressOutsideVPC)
+		return
+	}
+	var code reach.Code
+	switch {
+	case p.Status == "" || p.Status == reach.PeeringActive:
+		l.n.stats["across an active peering"]++
+	case slices.Contains(reach.PeeringStatuses, p.Status):
+		code = reach.PeeringNotActive
+	default:
+		code = reach.PeeringStatusUnknown
+	}
+	l.hop(reach.KindPeering, id, pkt, code)
+	l.local(pkt, far)
+}
+
+// vpcAttachment is transit gateway tgw's attachment to vpc.
+func (n *refNet) vpcAttachment(tgw, vpc string) reach.TGWAttachment {
+	for _, a := range n.tgwAtts {
+		if a.TransitGateway == tgw && a.Type == "vpc" && a.VPC == vpc {
+			return a
+		}
+	}
+	panic("no attachment of " + tgw + " to " + vpc)
+}
+
+func (n *refNet) attachment(id string) reach.TGWAttachment {
+	for _, a := range n.tgwAtts {
+		if a.ID == id {
+			return a
+		}
+	}
+	panic("no attachment " + id)
+}
+
+func (n *refNet) tgwTable(id string) reach.TGWRouteTable {
+	for _, t := range n.tgwRTs {
+		if t.ID == id {
+			return t
+		}
+	}
+	panic("no transit gateway route table " + id)
+}
+
+// tgwRoutes are the routes of t: its static ones and those the
+// attachments propagate to it.
+func (n *refNet) tgwRoutes(t reach.TGWRouteTable) []reach.TGWRoute {
+	routes := slices.Clone(t.Routes)
+	for _, a := range n.tgwAtts {
+		if a.Type != "vpc" || a.TransitGateway != t.TransitGateway || !slices.Contains(a.Propagations, t.ID) {
+			continue
+		}
+		for _, c := range n.vpc(a.VPC).CIDRs {
+			if !slices.ContainsFunc(routes, func(r reach.TGWRoute) bool { return r.Propagated && r.Destination == c }) {
+				routes = append(routes, reach.TGWRoute{Destination: c, Attachment: a.ID, Propagated: true})
+			}
+		}
+	}
+	return routes
+}
+
+// tgwBest tries every route of t for dst.
+func (n *refNet) tgwBest(t reach.TGWRouteTable, dst netip.Addr) (reach.TGWRoute, bool) {
+	var best reach.TGWRoute
+	bits := -1
+	for _, r := range n.tgwRoutes(t) {
+		if !r.Destination.Contains(dst) {
+			continue
+		}
+		b := r.Destination.Bits()
+		if b > bits || b == bits && best.Propagated && !r.Propagated {
+			best, bits = r, b
+		}
+	}
+	if bits >= 0 && !best.Propagated && slices.ContainsFunc(n.tgwRoutes(t), func(r reach.TGWRoute) bool {
+		return r.Propagated && r.Destination == best.Destination
+	}) {
+		n.stats["a static TGW route beats a propagated one"]++
+	}
+	return best, bits >= 0
+}
+
+// zoneSubnet is the attachment's subnet in zone az: the one in az, or,
+// when az or all the attachment subnets' zones are unknown, the first.
+func (n *refNet) zoneSubnet(a reach.TGWAttachment, az string) (string, bool) {
+	known := false
+	for _, id := range a.Subnets {
+		z := n.subnet(id).AvailabilityZone
+		known = known || z != ""
+		if z != "" && z == az {
+			return id, true
+		}
+	}
+	if az == "" || !known {
+		n.stats["the zone is unknown: the attachment's first subnet"]++
+		return a.Subnets[0], true
+	}
+	return "", false
+}
+
+func (l *refLeg) viaTGW(pkt flow.Flow, vpc, tgw, from string) {
+	att := l.n.vpcAttachment(tgw, vpc)
+	az := ""
+	if from != "" {
+		az = l.n.subnet(from).AvailabilityZone
+	}
+	in, ok := l.n.zoneSubnet(att, az)
+	if !ok {
+		l.hop(reach.KindTransitGateway, att.ID, pkt, reach.TGWNoAttachmentInAZ)
+		return
+	}
+	if att.RouteTable == "" {
+		l.hop(reach.KindTransitGateway, att.ID, pkt, reach.TGWNoAssociation)
+		return
+	}
+	t := l.n.tgwTable(att.RouteTable)
+	if slices.Contains(l.points, refPoint{reach.KindTransitGateway, t.ID, pkt}) {
+		l.hop(reach.KindTransitGateway, t.ID, pkt, reach.RoutingLoop)
+		return
+	}
+	if l.lookups++; l.lookups > reachMaxSteps {
+		l.hop(reach.KindTransitGateway, t.ID, pkt, reach.RoutingLoop)
+		return
+	}
+	if t.Missing != "" {
+		l.hop(reach.KindTransitGateway, t.ID, pkt, reach.TGWRoutesUnknown)
+		return
+	}
+	r, ok := l.n.tgwBest(t, pkt.Dst.Addr())
+	switch {
+	case !ok:
+		l.hop(reach.KindTransitGateway, t.ID, pkt, reach.TGWNoRoute)
+		return
+	case r.Blackhole:
+		l.hop(reach.KindTransitGateway, t.ID, pkt, reach.TGWBlackholeRoute)
+		return
+	}
+	l.points = append(l.points, refPoint{reach.KindTransitGateway, t.ID, pkt})
+	l.hop(reach.KindTransitGateway, t.ID, pkt, "")
+	out := l.n.attachment(r.Attachment)
+	if out.Type != "vpc" {
+		l.n.stats["a transit gateway route to a VPN attachment"]++
+		l.hop(reach.KindUnmodelled, out.ID, pkt, reach.UnmodelledTarget)
+		return
+	}
+	zone := l.n.subnet(in).AvailabilityZone
+	sub := out.Subnets[0]
+	for _, id := range out.Subnets {
+		if zone != "" && l.n.subnet(id).AvailabilityZone == zone {
+			sub = id
+			break
+		}
+	}
+	l.n.stats["through a transit gateway"]++
+	l.fromSubnet(pkt, sub)
+}
+
+// multiVPC adds to an open design of two to four VPCs what joins them:
+// zones for the subnets, peering connections in random states between
+// some pairs, one or two transit gateways with VPC attachments (and
+// perhaps a VPN one), associations, propagations, static and blackhole
+// routes, and VPC routes to pcx-…, tgw-… and unmodelled vgw-… targets,
+// some replacing routes to the other VPCs' blocks.
+func (n *refNet) multiVPC(rng *rand.Rand) {
+	d := n.d
+	chance := func(p float64) bool { return rng.Float64() < p }
+	zones := []string{"az-a", "az-b", "az-c"}
+	for i := range d.Subnets {
+		if chance(0.9) {
+			d.Subnets[i].AvailabilityZone = zones[rng.IntN(len(zones))]
+		}
+	}
+	statuses := []string{reach.PeeringActive, reach.PeeringActive, reach.PeeringActive, "", "pending-acceptance", "deleted", "rejected", "expired", "vanishing"}
+	for i, a := range d.VPCs {
+		for _, b := range d.VPCs[i+1:] {
+			if !chance(0.6) {
+				continue
+			}
+			req, acc := a.ID, b.ID
+			if chance(0.5) {
+				req, acc = acc, req
+			}
+			n.peerings = append(n.peerings, reach.Peering{ID: fmt.Sprintf("pcx-%s-%s", a.ID, b.ID), RequesterVPC: req, AccepterVPC: acc,
+				Status: statuses[rng.IntN(len(statuses))]})
+		}
+	}
+	var cidrs, pool []netip.Prefix // VPC blocks; TGW and VPC route destinations
+	for _, v := range d.VPCs {
+		cidrs = append(cidrs, v.CIDRs...)
+	}
+	pool = slices.Clone(cidrs)
+	for _, s := range d.Subnets {
+		pool = append(pool, s.CIDRs[0])
+	}
+	pool = append(pool, netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("8.8.0.0/16"))
+	for k := range 1 + rng.IntN(2) {
+		n.transitGateway(rng, fmt.Sprintf("tgw-%d", k), cidrs, pool)
+	}
+	for i := range d.RouteTables {
+		rt := &d.RouteTables[i]
+		if rt.Gateways != nil {
+			continue // an edge table routes only into its VPC
+		}
+		var targets []reach.Route
+		for _, p := range n.peerings {
+			if p.RequesterVPC == rt.VPC || p.AccepterVPC == rt.VPC {
+				targets = append(targets, reach.Route{Target: reach.TargetPeering, TargetID: p.ID})
+			}
+		}
+		for _, g := range n.tgws {
+			if slices.ContainsFunc(n.tgwAtts, func(a reach.TGWAttachment) bool {
+				return a.TransitGateway == g.ID && a.Type == "vpc" && a.VPC == rt.VPC
+			}) {
+				targets = append(targets, reach.Route{Target: reach.TargetTransitGateway, TargetID: g.ID}, reach.Route{Target: reach.TargetTransitGateway, TargetID: g.ID})
+			}
+		}
+		targets = append(targets, reach.Route{Target: reach.TargetUnmodelled, TargetID: "vgw-" + rt.VPC, TargetType: "virtual private gateway"})
+		for range 1 + rng.IntN(4) {
+			dst := pool[rng.IntN(len(pool))]
+			if chance(0.5) {
+				dst = cidrs[rng.IntN(len(cidrs))]
+			}
+			if n.vpcContains(rt.VPC, dst.Addr()) {
+				continue
+			}
+			r := targets[rng.IntN(len(targets))]
+			r.Destination = dst
+			setRoute(rt, r)
+		}
+	}
+	n.transitTraps(rng)
+}
+
+// setRoute puts r in rt, in place of the route for the same CIDR if any.
+func setRoute(rt *reach.RouteTable, r reach.Route) {
+	if j := slices.IndexFunc(rt.Routes, func(x reach.Route) bool { return x.PrefixList == "" && x.Destination == r.Destination }); j >= 0 {
+		rt.Routes[j] = r
+	} else {
+		rt.Routes = append(rt.Routes, r)
+	}
+}
+
+// transitTraps sets up, now and then, the path AWS forbids: a transit
+// gateway table sends a peer VPC's block to the attachment of the VPC
+// on this side of a peering, whose attachment subnet routes it on across
+// the peering, so that packets from a third VPC try to transit it.
+func (n *refNet) transitTraps(rng *rand.Rand) {
+	for i := range n.tgwRTs {
+		t := &n.tgwRTs[i]
+		if len(n.peerings) == 0 || rng.Float64() < 0.6 {
+			continue
+		}
+		p := n.peerings[rng.IntN(len(n.peerings))]
+		x, y := p.RequesterVPC, p.AccepterVPC
+		if rng.Float64() < 0.5 {
+			x, y = y, x
+		}
+		j := slices.IndexFunc(n.tgwAtts, func(a reach.TGWAttachment) bool {
+			return a.TransitGateway == t.TransitGateway && a.Type == "vpc" && a.VPC == x
+		})
+		if j < 0 {
+			continue
+		}
+		dst := n.vpc(y).CIDRs[0]
+		t.Routes = slices.DeleteFunc(t.Routes, func(r reach.TGWRoute) bool { return r.Destination == dst })
+		t.Routes = append(t.Routes, reach.TGWRoute{Destination: dst, Attachment: n.tgwAtts[j].ID})
+		s := n.subnet(n.tgwAtts[j].Subnets[0])
+		table := s.RouteTable
+		if table == "" {
+			table = n.vpc(x).MainRouteTable
+		}
+		k := slices.IndexFunc(n.d.RouteTables, func(rt reach.RouteTable) bool { return rt.ID == table })
+		setRoute(&n.d.RouteTables[k], reach.Route{Destination: dst, Target: reach.TargetPeering, TargetID: p.ID})
+	}
+}
+
+// transitGateway adds transit gateway id with its route tables and
+// attachments to the design's VPCs.
+func (n *refNet) transitGateway(rng *rand.Rand, id string, cidrs, pool []netip.Prefix) {
+	chance := func(p float64) bool { return rng.Float64() < p }
+	n.tgws = append(n.tgws, reach.TransitGateway{ID: id})
+	var tables []string
+	for k := range 1 + rng.IntN(2) {
+		tables = append(tables, fmt.Sprintf("%s-rtb-%d", id, k))
+	}
+	var atts []string
+	for _, v := range n.d.VPCs {
+		if !chance(0.75) {
+			continue
+		}
+		a := reach.TGWAttachment{ID: fmt.Sprintf("%s-attach-%s", id, v.ID), TransitGateway: id, Type: "vpc", VPC: v.ID}
+		zones := map[string]bool{}
+		everyZone := chance(0.7) // a subnet in each zone, as AWS advises; else some
+		for _, s := range n.d.Subnets {
+			if s.VPC != v.ID || !everyZone && !chance(0.5) {
+				continue
+			}
+			if z := s.AvailabilityZone; z == "" || !zones[z] {
+				zones[z] = true
+				a.Subnets = append(a.Subnets, s.ID)
+			}
+		}
+		if len(a.Subnets) == 0 {
+			a.Subnets = []string{n.d.Subnets[slices.IndexFunc(n.d.Subnets, func(s reach.Subnet) bool { return s.VPC == v.ID })].ID}
+		}
+		n.tgwAtts = append(n.tgwAtts, a)
+		atts = append(atts, a.ID)
+	}
+	if chance(0.5) {
+		n.tgwAtts = append(n.tgwAtts, reach.TGWAttachment{ID: id + "-attach-vpn", TransitGateway: id, Type: "vpn"})
+		atts = append(atts, id+"-attach-vpn")
+	}
+	for i := range n.tgwAtts {
+		a := &n.tgwAtts[i]
+		if a.TransitGateway != id {
+			continue
+		}
+		if chance(0.9) {
+			a.RouteTable = tables[rng.IntN(len(tables))]
+		}
+		for _, t := range tables {
+			if a.Type == "vpc" && chance(0.6) {
+				a.Propagations = append(a.Propagations, t)
+			}
+		}
+	}
+	for _, t := range tables {
+		rt := reach.TGWRouteTable{ID: t, TransitGateway: id}
+		for range rng.IntN(4) {
+			r := reach.TGWRoute{Destination: pool[rng.IntN(len(pool))]}
+			if chance(0.4) {
+				r.Destination = cidrs[rng.IntN(len(cidrs))] // perhaps beside a propagated route
+			}
+			if slices.ContainsFunc(rt.Routes, func(x reach.TGWRoute) bool { return x.Destination == r.Destination }) {
+				continue
+			}
+			if len(atts) == 0 || chance(0.25) {
+				r.Blackhole = true
+			} else {
+				r.Attachment = atts[rng.IntN(len(atts))]
+			}
+			rt.Routes = append(rt.Routes, r)
+		}
+		if vpn := id + "-attach-vpn"; slices.Contains(atts, vpn) && chance(0.5) {
+			// The usual way to an on-premises network: a default route
+			// to the VPN attachment.
+			def := netip.MustParsePrefix("0.0.0.0/0")
+			rt.Routes = slices.DeleteFunc(rt.Routes, func(r reach.TGWRoute) bool { return r.Destination == def })
+			rt.Routes = append(rt.Routes, reach.TGWRoute{Destination: def, Attachment: vpn})
+		}
+		if chance(0.08) {
+			rt.Missing = "the routes of " + t + " (search-transit-gateway-routes)"
+		}
+		n.tgwRTs = append(n.tgwRTs, rt)
+	}
+}
+
+// Gateway endpoints (S3), as gwendpoint.go states AWS's rules: a route by
+// the service's prefix list sends the packet through the endpoint to the
+// service, unchanged, when its source is an address of the endpoint's
+// VPC (else VPCE_GATEWAY_SOURCE_OUTSIDE_VPC, the leg ends: an endpoint
+// serves no peered VPC, transit gateway or VPN); traffic other than TCP
+// and ICMP echo is blocked (VPCE_GATEWAY_PROTOCOL_RESTRICTION) and, as
+// the engine documents, the walk goes on to the service. The reply comes
+// back through the endpoint and the VPC delivers it locally. The
+// service's prefix list shares no entry length with the generator's other
+// lists, so no two prefix-list routes ever tie.
+
+// refS3List is the S3 prefix list of the generated designs.
+var refS3List = reach.PrefixList{ID: "pl-s3", Entries: []netip.Prefix{netip.MustParsePrefix("52.216.0.0/15"), netip.MustParsePrefix("3.5.0.0/19")}}
+
+func (n *refNet) gatewayEndpoint(id string) reach.GatewayEndpoint {
+	for _, e := range n.gwEPs {
+		if e.ID == id {
+			return e
+		}
+	}
+	panic("no gateway endpoint " + id)
+}
+
+func (l *refLeg) viaGatewayEndpoint(pkt flow.Flow, ep reach.GatewayEndpoint) {
+	if !l.n.vpcContains(ep.VPC, pkt.Src.Addr()) {
+		l.hop(reach.KindGatewayEndpoint, ep.ID, pkt, reach.GatewayEndpointSource)
+		return
+	}
+	var code reach.Code
+	if pkt.Protocol != flow.TCP && (pkt.Protocol != flow.ICMP || pkt.ICMPType != flow.ICMPEchoRequest) {
+		code = reach.GatewayEndpointProtocol
+	}
+	l.hop(reach.KindGatewayEndpoint, ep.ID, pkt, code)
+	l.hop(reach.KindService, ep.Service, pkt, "")
+	l.arrived, l.pkt, l.service = true, pkt, ep.ID
+}
+
+func (l *refLeg) fromService(pkt flow.Flow, ep reach.GatewayEndpoint) {
+	l.hop(reach.KindGatewayEndpoint, ep.ID, pkt, "")
+	l.local(pkt, ep.VPC)
+}
+
+// gatewayEndpoints gives some VPCs an S3 gateway endpoint and routes to
+// it by prefix list in some of their tables, now and then sends S3's
+// addresses from the other VPCs through a transit gateway to such a VPC
+// (which the endpoint refuses), and returns S3 addresses for flows to go
+// to.
+func (n *refNet) gatewayEndpoints(rng *rand.Rand) []netip.Addr {
+	n.lists = append(n.lists, refS3List)
+	for _, v := range n.d.VPCs {
+		if rng.Float64() < 0.4 {
+			continue
+		}
+		ep := reach.GatewayEndpoint{ID: "vpce-gw-" + v.ID, VPC: v.ID, Service: "com.amazonaws.us-east-1.s3", PrefixList: refS3List.ID}
+		n.gwEPs = append(n.gwEPs, ep)
+		for i := range n.d.RouteTables {
+			if rt := &n.d.RouteTables[i]; rt.VPC == v.ID && rt.Gateways == nil && rng.Float64() < 0.6 {
+				rt.Routes = append(rt.Routes, reach.Route{PrefixList: refS3List.ID, Target: reach.TargetGatewayEndpoint, TargetID: ep.ID})
+			}
+		}
+	}
+	s3 := refS3List.Entries[0]
+	for i := range n.tgwRTs {
+		t := &n.tgwRTs[i]
+		j := slices.IndexFunc(n.tgwAtts, func(a reach.TGWAttachment) bool {
+			return a.TransitGateway == t.TransitGateway && a.Type == "vpc" && slices.ContainsFunc(n.gwEPs, func(e reach.GatewayEndpoint) bool { return e.VPC == a.VPC })
+		})
+		if j < 0 || rng.Float64() < 0.5 {
+			continue
+		}
+		att := n.tgwAtts[j]
+		t.Routes = slices.DeleteFunc(t.Routes, func(r reach.TGWRoute) bool { return r.Destination == s3 })
+		t.Routes = append(t.Routes, reach.TGWRoute{Destination: s3, Attachment: att.ID})
+		for _, id := range att.Subnets {
+			table := n.subnet(id).RouteTable
+			if table == "" {
+				table = n.vpc(att.VPC).MainRouteTable
+			}
+			rt := &n.d.RouteTables[slices.IndexFunc(n.d.RouteTables, func(rt reach.RouteTable) bool { return rt.ID == table })]
+			if !slices.ContainsFunc(rt.Routes, func(r reach.Route) bool { return r.PrefixList == refS3List.ID }) {
+				rt.Routes = append(rt.Routes, reach.Route{PrefixList: refS3List.ID, Target: reach.TargetGatewayEndpoint, TargetID: "vpce-gw-" + att.VPC})
+			}
+		}
+		for k := range n.d.RouteTables {
+			rt := &n.d.RouteTables[k]
+			if rt.Gateways == nil && rt.VPC != att.VPC && rng.Float64() < 0.5 && slices.ContainsFunc(n.tgwAtts, func(a reach.TGWAttachment) bool {
+				return a.TransitGateway == t.TransitGateway && a.Type == "vpc" && a.VPC == rt.VPC
+			}) {
+				setRoute(rt, reach.Route{Destination: s3, Target: reach.TargetTransitGateway, TargetID: t.TransitGateway})
+			}
+		}
+	}
+	return []netip.Addr{netip.MustParseAddr("52.217.1.1"), netip.MustParseAddr("3.5.0.9")}
+}
+
+// TestSlowRoutingReferenceMultiVPC pins the multi-VPC part of the
+// reference on a small design worked out by hand from AWS's rules (and
+// checks that the engine gives the same answers): a peering carries
+// traffic between its VPCs but not on to a third, a pending one carries
+// nothing, a transit gateway's table picks the longest prefix and a
+// static route over a propagated one (here a blackhole), a subnet in a
+// zone the attachment lacks cannot reach the gateway, a route to a
+// virtual private gateway is undecided.
+func TestSlowRoutingReferenceMultiVPC(t *testing.T) {
+	pfx := netip.MustParsePrefix
+	ip := netip.MustParseAddr
+	d := &sample.Design{
+		Groups: []sg.Group{{ID: "sg-open", Rules: []sg.Rule{
+			{Direction: flow.Inbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4},
+			{Direction: flow.Outbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4},
+		}}},
+	}
+	for _, v := range []string{"a", "b", "c"} {
+		d.VPCs = append(d.VPCs, reach.VPC{ID: "vpc-" + v, CIDRs: []netip.Prefix{pfx(map[string]string{"a": "10.1.0.0/16", "b": "10.2.0.0/16", "c": "10.3.0.0/16"}[v])},
+			MainRouteTable: "rtb-" + v, DefaultACL: "acl-" + v})
+		d.ACLs = append(d.ACLs, nacl.NewDefault("acl-"+v, "vpc-"+v, false))
+	}
+	d.RouteTables = []reach.RouteTable{
+		{ID: "rtb-a", VPC: "vpc-a", Routes: []reach.Route{
+			{Destination: pfx("10.2.0.0/16"), Target: reach.TargetPeering, TargetID: "pcx-ab"},
+			{Destination: pfx("10.3.0.0/16"), Target: reach.TargetTransitGateway, TargetID: "tgw-1"},
+			{Destination: pfx("10.3.1.0/24"), Target: reach.TargetPeering, TargetID: "pcx-ab"},
+			{Destination: pfx("192.168.0.0/16"), Target: reach.TargetUnmodelled, TargetID: "vgw-1", TargetType: "virtual private gateway"},
+		}},
+		{ID: "rtb-b", VPC: "vpc-b", Routes: []reach.Route{
+			{Destination: pfx("10.1.0.0/16"), Target: reach.TargetPeering, TargetID: "pcx-ab"},
+			{Destination: pfx("10.3.0.0/16"), Target: reach.TargetPeering, TargetID: "pcx-bc"},
+		}},
+		{ID: "rtb-c", VPC: "vpc-c", Routes: []reach.Route{
+			{Destination: pfx("10.1.0.0/16"), Target: reach.TargetTransitGateway, TargetID: "tgw-1"},
+		}},
+	}
+	subnet := func(id, vpc, cidr, az string) reach.Subnet {
+		return reach.Subnet{ID: id, VPC: vpc, CIDRs: []netip.Prefix{pfx(cidr)}, AvailabilityZone: az}
+	}
+	d.Subnets = []reach.Subnet{subnet("subnet-a", "vpc-a", "10.1.0.0/24", "az-1"), subnet("subnet-a2", "vpc-a", "10.1.1.0/24", "az-2"),
+		subnet("subnet-b", "vpc-b", "10.2.0.0/24", "az-1"), subnet("subnet-c", "vpc-c", "10.3.0.0/24", "az-1"), subnet("subnet-c2", "vpc-c", "10.3.1.0/24", "az-2")}
+	for _, s := range d.Subnets {
+		addr := s.CIDRs[0].Addr().As4()
+		addr[3] = 10
+		d.Interfaces = append(d.Interfaces, reach.Interface{ID: "eni-" + strings.TrimPrefix(s.ID, "subnet-"), Subnet: s.ID,
+			PrivateIPs: []netip.Addr{netip.AddrFrom4(addr)}, Groups: []string{"sg-open"}})
+	}
+	n := &refNet{d: d, stats: map[string]int{},
+		peerings: []reach.Peering{{ID: "pcx-ab", RequesterVPC: "vpc-a", AccepterVPC: "vpc-b", Status: "active"},
+			{ID: "pcx-bc", RequesterVPC: "vpc-b", AccepterVPC: "vpc-c", Status: "pending-acceptance"}},
+		tgws: []reach.TransitGateway{{ID: "tgw-1"}},
+		tgwRTs: []reach.TGWRouteTable{{ID: "tgw-rtb-1", TransitGateway: "tgw-1", Routes: []reach.TGWRoute{
+			{Destination: pfx("10.3.0.0/16"), Blackhole: true},
+			{Destination: pfx("10.3.0.0/24"), Attachment: "tgw-attach-c"},
+		}}},
+		tgwAtts: []reach.TGWAttachment{
+			{ID: "tgw-attach-a", TransitGateway: "tgw-1", Type: "vpc", VPC: "vpc-a", Subnets: []string{"subnet-a"}, RouteTable: "tgw-rtb-1", Propagations: []string{"tgw-rtb-1"}},
+			{ID: "tgw-attach-c", TransitGateway: "tgw-1", Type: "vpc", VPC: "vpc-c", Subnets: []string{"subnet-c"}, RouteTable: "tgw-rtb-1", Propagations: []string{"tgw-rtb-1"}},
+		},
+	}
+	m, err := n.build()
+	require.NoError(t, err)
+	tcp := func(src, dst string) flow.Flow {
+		return flow.Flow{Protocol: flow.TCP, Src: netip.AddrPortFrom(ip(src), 50000), Dst: netip.AddrPortFrom(ip(dst), 443)}
+	}
+	for _, tc := range []struct {
+		name string
+		f    flow.Flow
+		want []string // the request's routing hops
+		out  reach.Outcome
+	}{
+		{"an active peering joins its two VPCs", tcp("10.1.0.10", "10.2.0.10"),
+			[]string{"route-table rtb-a", "vpc-peering-connection pcx-ab", "delivered eni-b"}, reach.Reachable},
+		{"a peering does not carry on to a third VPC", tcp("10.1.0.10", "10.3.1.10"),
+			[]string{"route-table rtb-a", "vpc-peering-connection pcx-ab PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"}, reach.Unreachable},
+		{"a pending peering carries nothing (the walk goes on)", tcp("10.2.0.10", "10.3.0.10"),
+			[]string{"route-table rtb-b", "vpc-peering-connection pcx-bc PEERING_NOT_ACTIVE", "delivered eni-c"}, reach.Unreachable},
+		{"the longer static TGW route beats the blackhole", tcp("10.1.0.10", "10.3.0.10"),
+			[]string{"route-table rtb-a", "transit-gateway tgw-rtb-1", "delivered eni-c"}, reach.Reachable},
+		{"a static blackhole beats the propagated route of the same prefix", tcp("10.1.0.10", "10.3.2.10"),
+			[]string{"route-table rtb-a", "transit-gateway tgw-rtb-1 TGW_BLACKHOLE_ROUTE"}, reach.Unreachable},
+		{"no attachment subnet in the source's zone", tcp("10.1.1.10", "10.3.0.10"),
+			[]string{"route-table rtb-a", "transit-gateway tgw-attach-a TGW_NO_ATTACHMENT_IN_AZ"}, reach.Unreachable},
+		{"a virtual private gateway is not modelled", tcp("10.1.0.10", "192.168.1.1"),
+			[]string{"route-table rtb-a", "unmodelled-target vgw-1 UNMODELLED_TARGET"}, reach.Indeterminate},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := n.refCheck(tc.f, n.sourceIface(tc.f.Src.Addr()))
+			require.Equal(t, tc.want, shortHops(got.fwd))
+			require.Equal(t, tc.out, got.outcome)
+			r, err := m.CheckFlow(tc.f)
+			require.NoError(t, err)
+			fwd, err := routingHops(r.Forward)
+			require.NoError(t, err)
+			require.Equal(t, hopLines(got.fwd), hopLines(fwd), r.Text())
+			require.Equal(t, tc.out, r.Outcome, r.Text())
+		})
+	}
+	back := n.refCheck(tcp("10.1.0.10", "10.3.0.10"), "eni-a")
+	require.Equal(t, []string{"route-table rtb-c", "transit-gateway tgw-rtb-1", "delivered eni-a"}, shortHops(back.ret),
+		"the reply comes back by the route vpc-a's attachment propagates")
+}
+
+// shortHops names each hop by kind, ID and code.
+func shortHops(hs []refHop) []string {
+	out := make([]string, len(hs))
+	for i, h := range hs {
+		out[i] = strings.TrimSpace(fmt.Sprintf("%s %s %s", h.kind, h.id, h.code))
+	}
+	return out
 }

@@ -48,6 +48,13 @@ type vpcParts struct {
 }
 
 func randomWalkDesign(rng *rand.Rand) *walkGen {
+	return randomWalkDesignN(rng, 1+rng.IntN(2))
+}
+
+// randomWalkDesignN is randomWalkDesign with vpcs VPCs (10.1.0.0/16,
+// 10.2.0.0/16...), whose tables route to each other's CIDRs (to the
+// next VPC's, round the ring) through their own targets.
+func randomWalkDesignN(rng *rand.Rand, vpcs int) *walkGen {
 	g := &walkGen{rng: rng, d: &sample.Design{}}
 	all := func(dir flow.Direction, peer sg.Peer) sg.Rule {
 		return sg.Rule{Direction: dir, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: peer}
@@ -62,12 +69,12 @@ func randomWalkDesign(rng *rand.Rand) *walkGen {
 		{ID: "sg-out", Name: "out-only", Rules: []sg.Rule{all(flow.Outbound, sg.AnyIPv4)}},
 	}
 	g.endpoints = []string{"198.51.100.7", "8.8.8.8"}
-	var vpcs []*vpcParts
-	for v := range 1 + g.pick(2) {
-		vpcs = append(vpcs, g.vpc(v))
+	var parts []*vpcParts
+	for v := range vpcs {
+		parts = append(parts, g.vpc(v))
 	}
-	for i, vp := range vpcs {
-		other := vpcs[(i+1)%len(vpcs)]
+	for i, vp := range parts {
+		other := parts[(i+1)%len(parts)]
 		g.routes(vp, other)
 	}
 	return g
