@@ -141,20 +141,18 @@ func (r routeJSON) target(field string) string {
 	return ""
 }
 
-// route reads one route at o into table r, or warns why it is left out.
-func (l *loader) route(r *rtRec, o jsonloc.Loc, rj routeJSON, endpoints map[string]bool) {
-	id := r.rt.ID
-	var rt reach.Route
-	var ro routeOrigin
+// routeDest reads the destination of the route at o of table id: a CIDR
+// block or a prefix list. ok is false when the route is left out (with a
+// warning or an error already recorded).
+func (l *loader) routeDest(o jsonloc.Loc, id string, rj routeJSON) (rt reach.Route, ro routeOrigin, dest string, ok bool) {
 	ro.at = o
-	dest := ""
 	switch n := btoi(rj.DestinationCidrBlock != "") + btoi(rj.DestinationIpv6CidrBlock != "") + btoi(rj.DestinationPrefixListId != ""); {
 	case n == 0:
 		l.warn(o, "route of %s without a destination left out", id)
-		return
+		return rt, ro, dest, false
 	case n > 1:
 		l.fail(o, id, "", ErrInvalidDump, "a route has one of DestinationCidrBlock, DestinationIpv6CidrBlock and DestinationPrefixListId")
-		return
+		return rt, ro, dest, false
 	case rj.DestinationPrefixListId != "":
 		rt.PrefixList, dest, ro.dest = rj.DestinationPrefixListId, rj.DestinationPrefixListId, o.Field("DestinationPrefixListId")
 	default:
@@ -165,9 +163,19 @@ func (l *loader) route(r *rtRec, o jsonloc.Loc, rj routeJSON, endpoints map[stri
 		ro.dest = o.Field(field)
 		p, ok := l.prefix(ro.dest, id, s)
 		if !ok {
-			return
+			return rt, ro, dest, false
 		}
 		rt.Destination, dest = p, s
+	}
+	return rt, ro, dest, true
+}
+
+// route reads one route at o into table r, or warns why it is left out.
+func (l *loader) route(r *rtRec, o jsonloc.Loc, rj routeJSON, endpoints map[string]bool) {
+	id := r.rt.ID
+	rt, ro, dest, ok := l.routeDest(o, id, rj)
+	if !ok {
+		return
 	}
 	field := ""
 	// unmodelled keeps a route to a target reachsim does not model: longest
