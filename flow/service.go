@@ -243,7 +243,7 @@ func parsePortSetItem(s string) (PortRange, error) {
 }
 
 // closestServices returns up to three known names within two edits of
-// name, or starting with it, nearest first.
+// name, or starting with it: those of the fewest edits, in name order.
 func closestServices(name string) []string {
 	type near struct {
 		name string
@@ -267,7 +267,9 @@ func closestServices(name string) []string {
 	})
 	var out []string
 	for _, n := range ns[:min(3, len(ns))] {
-		out = append(out, n.name)
+		if n.d == ns[0].d {
+			out = append(out, n.name)
+		}
 	}
 	return out
 }
