@@ -1,6 +1,8 @@
 // Package flow is the vocabulary every other reachsim package speaks:
 // IP protocols, inclusive integer ranges and interval sets (ports, ICMP
-// types and codes, protocol numbers), flows, directions and verdicts.
+// types and codes, protocol numbers), flows, directions and verdicts, and
+// the one table of well-known service names for ports ([Services],
+// [ParsePort], [ParsePortSet], [ServiceName]).
 //
 // All addresses are [net/netip] values. Every type here is a small value:
 // copy it freely; none holds references that a later change could alter, so

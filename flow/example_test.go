@@ -41,3 +41,18 @@ func ExampleSet() {
 	// 50000-50010
 	// true 0-21,23-79,81-442,444-1023
 }
+
+func ExampleParsePortSet() {
+	ports, err := flow.ParsePortSet("ssh,HTTPS,postgres,8000-8100")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(ports)
+	fmt.Println(flow.ServiceName(5432))
+	_, err = flow.ParsePort("htps")
+	fmt.Println(err)
+	// Output:
+	// 22,443,5432,8000-8100
+	// postgresql
+	// port "htps": unknown service name; did you mean https?
+}

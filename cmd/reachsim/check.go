@@ -47,9 +47,11 @@ Flags:
   --from ENDPOINT     the source (required)
   --to ENDPOINT       the destination (required)
   --proto PROTO       the protocol (required)
-  --port N            the destination port (required for tcp and udp)
-  --src-port N        the source port (tcp and udp; default ` + strconv.Itoa(reach.DefaultSourcePort) + `, inside every
-                      common ephemeral range)
+  --port PORT         the destination port (required for tcp and udp): a
+                      number from 0 to 65535 or a service name such as ssh,
+                      https, mysql, postgresql or rdp
+  --src-port PORT     the source port, a number or a service name (tcp and
+                      udp; default ` + strconv.Itoa(reach.DefaultSourcePort) + `, inside every common ephemeral range)
   --icmp-type T       the ICMP type, any from 0 to 255 (icmp and icmpv6;
                       default: echo request, 8 or 128)
   --icmp-code C       the ICMP code (with --icmp-type; default 0)
@@ -69,6 +71,7 @@ trace says what is missing).
 Examples:
   reachsim check --demo --from 198.51.100.7 --to web-1 --proto tcp --port 443
   reachsim check --demo --from app-1 --to db-1 --proto tcp --port 5432 --json
+  reachsim check --demo --from 198.51.100.7 --to web-1 --proto tcp --port ssh
   reachsim check --aws dump/ --from i-0abc --to 10.0.3.30 --proto icmp
 `
 
@@ -342,7 +345,8 @@ func parseSize(s string) (int64, error) {
 	return n << shift, nil
 }
 
-// portFlag is a TCP or UDP port, 0-65535, that knows whether it was set.
+// portFlag is a TCP or UDP port, 0-65535 or a service name that
+// flow.ParsePort reads, that knows whether it was set.
 type portFlag struct {
 	v   uint16
 	set bool
@@ -351,11 +355,12 @@ type portFlag struct {
 func (p *portFlag) String() string { return strconv.Itoa(int(p.v)) }
 
 func (p *portFlag) Set(s string) error {
-	n, err := strconv.ParseUint(s, 10, 16)
+	n, err := flow.ParsePort(s)
 	if err != nil {
-		return errors.New("not a port number from 0 to 65535")
+		// flagError quotes the value already: keep only the reason.
+		return errors.New(strings.TrimPrefix(err.Error(), fmt.Sprintf("port %q: ", s)))
 	}
-	p.v, p.set = uint16(n), true
+	p.v, p.set = n, true
 	return nil
 }
 
