@@ -3,6 +3,7 @@ package reach
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
@@ -10,21 +11,44 @@ import (
 	"github.com/reachsim/reachsim/sg"
 )
 
-// check walks the request and the reply.
+// check walks the request and the reply and explains every hop.
 func (m *Model) check(f flow.Flow, src *ifaceInfo) *Result {
 	r := &Result{Flow: f, Forward: []Hop{}, Return: []Hop{}, Blocks: []Block{}}
-	fw := &walker{m: m, leg: Forward, hops: &r.Forward, identity: true}
-	var arrived arrival
+	arrived, back := m.walk(f, src, &r.Forward, &r.Return, true)
+	if back.ok && back.pkt.Dst != f.Src {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("the reply arrives at %s, not at the source %s", back.pkt.Dst, f.Src))
+	}
+	r.Warnings = append(r.Warnings, m.carrierWarnings(r, src)...)
+	r.Warnings = append(r.Warnings, m.endpointPolicyWarnings(r)...) // gwendpoint.go
+	for leg, hops := range [][]Hop{r.Forward, r.Return} {
+		for i, h := range hops {
+			if h.Code != "" {
+				r.Blocks = append(r.Blocks, Block{Leg: Leg(leg), Hop: i + 1, Code: h.Code, Kind: h.Kind, ID: h.ID, Fix: h.Fix,
+					Indeterminate: h.Undecided()})
+			}
+		}
+	}
+	r.Outcome = outcomeOf(r.Forward, r.Return, arrived.ok)
+	r.Reachable = r.Outcome == Reachable
+	return r
+}
+
+// walk walks the request from src (nil: the internet) into fwd and, when
+// it arrives, the reply into ret, then decides the firewall crossings.
+// explain says whether hops carry their reasons, details and fixes; the
+// verdicts and codes are the same either way. It returns where the
+// request and the reply ended.
+func (m *Model) walk(f flow.Flow, src *ifaceInfo, fwd, ret *[]Hop, explain bool) (arrived, back arrival) {
+	fw := &walker{m: m, leg: Forward, hops: fwd, identity: true, explain: explain}
 	if src != nil {
 		fw.securityGroups(f, src, flow.Outbound)
 		arrived = fw.route(f, src.subnet)
 	} else {
 		arrived = fw.fromInternet(f)
 	}
-	rw := &walker{m: m, leg: Return, hops: &r.Return, identity: true, forward: fw}
+	rw := &walker{m: m, leg: Return, hops: ret, identity: true, forward: fw, explain: explain}
 	if arrived.ok {
 		reply := arrived.pkt.Reverse()
-		var back arrival
 		if arrived.iface != nil {
 			rw.securityGroups(reply, arrived.iface, flow.Outbound)
 			back = rw.route(reply, arrived.iface.subnet)
@@ -33,38 +57,34 @@ func (m *Model) check(f flow.Flow, src *ifaceInfo) *Result {
 		} else {
 			back = rw.fromInternet(reply)
 		}
-		if back.ok && back.pkt.Dst != f.Src {
-			r.Warnings = append(r.Warnings, fmt.Sprintf("the reply arrives at %s, not at the source %s", back.pkt.Dst, f.Src))
-		}
 	}
-	m.inspectFirewalls(r, fw, rw, arrived.ok)
-	r.Warnings = append(r.Warnings, m.carrierWarnings(r, src)...)
-	r.Warnings = append(r.Warnings, m.endpointPolicyWarnings(r)...) // gwendpoint.go
-	certain, undecided := 0, 0
-	for leg, hops := range [][]Hop{r.Forward, r.Return} {
-		for i, h := range hops {
-			if h.Code != "" {
-				r.Blocks = append(r.Blocks, Block{Leg: Leg(leg), Hop: i + 1, Code: h.Code, Kind: h.Kind, ID: h.ID, Fix: h.Fix,
-					Indeterminate: h.Undecided()})
-				if h.Undecided() {
-					undecided++
-				} else {
-					certain++
-				}
+	m.inspectFirewalls(*fwd, *ret, fw, rw, arrived.ok)
+	return arrived, back
+}
+
+// outcomeOf decides a walk's outcome from its hops (see [Result]): a
+// certain block wins over an undecided hop; with neither, the session is
+// reachable when the request arrived and the reply was walked.
+func outcomeOf(fwd, ret []Hop, arrived bool) Outcome {
+	undecided := false
+	for _, hops := range [2][]Hop{fwd, ret} {
+		for i := range hops {
+			if hops[i].Code == "" {
+				continue
 			}
+			if !hops[i].Undecided() {
+				return Unreachable
+			}
+			undecided = true
 		}
 	}
-	// See Result: a certain block wins over an undecided hop.
 	switch {
-	case certain > 0:
-		r.Outcome = Unreachable
-	case undecided > 0:
-		r.Outcome = Indeterminate
-	case arrived.ok && len(r.Return) > 0:
-		r.Outcome = Reachable
+	case undecided:
+		return Indeterminate
+	case arrived && len(ret) > 0:
+		return Reachable
 	}
-	r.Reachable = r.Outcome == Reachable
-	return r
+	return Unreachable
 }
 
 // arrival is where a walk ended.
@@ -84,11 +104,14 @@ type walker struct {
 	hops     *[]Hop
 	identity bool // security group identity still intact
 	steps    int
-	seen     map[string]bool // interfaces whose groups judged this leg
+	seen     []*ifaceInfo    // interfaces whose groups judged this leg
 	nat      []natRecord     // translations on this leg
 	crossed  []crossing      // firewall endpoints on this leg
 	visited  []visit         // the forwarding points of this leg, in order, for loop detection
 	forward  *walker         // on the return leg: the forward walk
+	// explain: hops carry their reasons, details and fixes; without it,
+	// only what decides the outcome (verdicts, codes) is kept
+	explain bool
 }
 
 type natRecord struct {
@@ -122,21 +145,36 @@ func (w *walker) stop(h Hop) arrival {
 
 // securityGroups judges pkt at an interface's security groups.
 func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction) {
-	h := Hop{Kind: KindSecurityGroups, ID: strings.Join(ii.Groups, ","), Name: ii.label(), Direction: dir, Packet: pkt}
-	if w.seen == nil {
-		w.seen = map[string]bool{}
+	h := Hop{Kind: KindSecurityGroups, Direction: dir, Packet: pkt}
+	if w.explain {
+		h.ID, h.Name = strings.Join(ii.Groups, ","), ii.label()
 	}
-	if w.leg == Return && w.forward.seen[ii.ID] {
+	if w.leg == Return && slices.Contains(w.forward.seen, ii) {
 		h.Verdict = flow.Allow
-		h.Reason = "security groups are stateful: the reply of an allowed session passes"
-		w.seen[ii.ID] = true
+		if w.explain {
+			h.Reason = "security groups are stateful: the reply of an allowed session passes"
+		}
+		w.see(ii)
 		w.add(h)
 		return
 	}
-	w.seen[ii.ID] = true
+	w.see(ii)
 	ev := ii.sg.normal
 	if !w.identity {
 		ev = ii.sg.blind
+	}
+	if !w.explain {
+		h.Verdict = ev.Evaluate(pkt, dir).Verdict
+		switch {
+		case h.Verdict == flow.Indeterminate:
+			h.Code = SGIndeterminate
+		case h.Verdict != flow.Allow && ev.Flavour().IsAlibaba():
+			h.Code = SGDeny
+		case h.Verdict != flow.Allow:
+			h.Code = SGNoAllow
+		}
+		w.add(h)
+		return
 	}
 	x := ev.Explain(pkt, dir)
 	h.Verdict = x.Verdict
@@ -177,6 +215,13 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 	w.add(h)
 }
 
+// see records that ii's security groups judged a packet of this leg.
+func (w *walker) see(ii *ifaceInfo) {
+	if !slices.Contains(w.seen, ii) {
+		w.seen = append(w.seen, ii)
+	}
+}
+
 // sgFix proposes the rule that would let pkt through.
 func sgFix(m *Model, pkt flow.Flow, ii *ifaceInfo, dir flow.Direction) string {
 	peer, word := pkt.Src.Addr(), "from"
@@ -192,6 +237,18 @@ func sgFix(m *Model, pkt flow.Flow, ii *ifaceInfo, dir flow.Direction) string {
 
 // networkACL judges pkt at a subnet boundary.
 func (w *walker) networkACL(pkt flow.Flow, s *subnetInfo, dir flow.Direction) {
+	if !w.explain {
+		d := s.acl.ev.Evaluate(pkt, dir)
+		h := Hop{Kind: KindNetworkACL, ID: s.acl.acl.ID, Direction: dir, Packet: pkt, Verdict: d.Verdict}
+		if d.Verdict != flow.Allow {
+			h.Code = ACLDeny
+			if d.Default {
+				h.Code = ACLDefaultDeny
+			}
+		}
+		w.add(h)
+		return
+	}
 	d := s.acl.ev.Explain(pkt, dir)
 	h := Hop{Kind: KindNetworkACL, ID: s.acl.acl.ID, Name: s.ID, Direction: dir, Packet: pkt, Verdict: d.Verdict}
 	h.Rule = d.Entry.String()
@@ -276,6 +333,9 @@ func (w *walker) routeIn(pkt flow.Flow, s *subnetInfo, rt *rtInfo) arrival {
 		h.Fix = w.noRouteFix(pkt, rt)
 		return w.stop(h)
 	}
+	if !w.explain {
+		return w.forwardQuietly(h, pkt, s, rt, cr)
+	}
 	dest := via.String()
 	if cr.PrefixList != "" {
 		dest = fmt.Sprintf("%s (%s)", cr.PrefixList, via)
@@ -291,6 +351,12 @@ func (w *walker) routeIn(pkt flow.Flow, s *subnetInfo, rt *rtInfo) arrival {
 	}
 	w.add(h)
 	w.visited = append(w.visited, visit{kind: KindRouteTable, id: rt.ID, pkt: pkt, rule: h.Rule})
+	return w.follow(pkt, s, rt, cr, dest)
+}
+
+// follow sends pkt on to the target of route cr of rt, which matched it
+// (dest names the route's destination, for an unmodelled target).
+func (w *walker) follow(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compiledRoute, dest string) arrival {
 	switch cr.Target {
 	case TargetLocal:
 		return w.deliverLocal(pkt, s, rt.vpc)

@@ -122,11 +122,14 @@ func (b *Builder) buildFirewalls(p *problems, m *Model) {
 //
 // When the request found no end point, the reply was not traced and a
 // crossing of the request alone is not asymmetric.
-func (m *Model) inspectFirewalls(r *Result, fw, rw *walker, replyTraced bool) {
+func (m *Model) inspectFirewalls(fwd, ret []Hop, fw, rw *walker, replyTraced bool) {
+	if len(fw.crossed) == 0 && len(rw.crossed) == 0 {
+		return
+	}
 	countCrossings(fw.crossed)
 	countCrossings(rw.crossed)
 	for _, s := range pairCrossings(fw.crossed, rw.crossed) {
-		m.inspectSession(r, s, replyTraced)
+		m.inspectSession(fwd, ret, s, replyTraced, fw.explain)
 	}
 }
 
@@ -214,8 +217,8 @@ func pairCrossings(fwd, ret []crossing) []session {
 }
 
 // inspectSession judges one session at its endpoint and fills in its
-// crossings' hops.
-func (m *Model) inspectSession(r *Result, s session, replyTraced bool) {
+// crossings' hops (fwd and ret), with their reasons when explain.
+func (m *Model) inspectSession(fwd, ret []Hop, s session, replyTraced, explain bool) {
 	var req flow.Flow
 	var ei *endpointInfo
 	if s.fwd != nil {
@@ -226,6 +229,15 @@ func (m *Model) inspectSession(r *Result, s session, replyTraced bool) {
 	ins := ei.fw.engine.Evaluate(firewall.Connection{Flow: req, Request: s.fwd != nil, Reply: s.ret != nil || !replyTraced})
 	fill := func(h *Hop, c *crossing, leg Leg) {
 		h.Verdict = ins.VerdictOn(leg == Return)
+		if !explain {
+			switch h.Verdict {
+			case flow.Deny:
+				h.Code = FirewallDrop.OnLeg(leg)
+			case flow.Indeterminate:
+				h.Code = FirewallIndeterminate.OnLeg(leg)
+			}
+			return
+		}
 		h.Rule = ins.RuleOn(leg == Return)
 		h.Reason = ins.ReasonOn(leg == Return) + c.which(leg)
 		h.Details = ins.Details()
@@ -240,17 +252,17 @@ func (m *Model) inspectSession(r *Result, s session, replyTraced bool) {
 		}
 	}
 	if s.fwd != nil {
-		fill(&r.Forward[s.fwd.hop], s.fwd, Forward)
+		fill(&fwd[s.fwd.hop], s.fwd, Forward)
 	}
 	if s.ret != nil {
-		fill(&r.Return[s.ret.hop], s.ret, Return)
+		fill(&ret[s.ret.hop], s.ret, Return)
 	}
 	if !replyTraced || (s.fwd != nil && s.ret != nil) {
 		return
 	}
-	c, hops, leg, other := s.fwd, r.Forward, Forward, "reply"
+	c, hops, leg, other := s.fwd, fwd, Forward, "reply"
 	if c == nil {
-		c, hops, leg, other = s.ret, r.Return, Return, "request"
+		c, hops, leg, other = s.ret, ret, Return, "request"
 	}
 	id := ei.ID
 	h := &hops[c.hop]

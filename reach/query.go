@@ -187,23 +187,35 @@ func checkEnds(src, dst endpoint, from, to string) error {
 // whole (see [Query]) or whose endpoints name nothing in the design is an
 // error wrapping [ErrQuery].
 func (m *Model) Check(q Query) (*Result, error) {
-	if err := q.validate(); err != nil {
+	f, src, err := m.queryFlow(q)
+	if err != nil {
 		return nil, err
+	}
+	dst, _ := m.resolve(q.To)
+	r := m.check(f, src.iface)
+	r.From, r.To = src.label, dst.label
+	return r, nil
+}
+
+// queryFlow checks q and builds its packet, from its source end.
+func (m *Model) queryFlow(q Query) (flow.Flow, endpoint, error) {
+	if err := q.validate(); err != nil {
+		return flow.Flow{}, endpoint{}, err
 	}
 	src, err := m.resolve(q.From)
 	if err != nil {
-		return nil, fmt.Errorf("from: %w", err)
+		return flow.Flow{}, endpoint{}, fmt.Errorf("from: %w", err)
 	}
 	dst, err := m.resolve(q.To)
 	if err != nil {
-		return nil, fmt.Errorf("to: %w", err)
+		return flow.Flow{}, endpoint{}, fmt.Errorf("to: %w", err)
 	}
 	if err := checkEnds(src, dst, q.From, q.To); err != nil {
-		return nil, err
+		return flow.Flow{}, endpoint{}, err
 	}
 	sa, da, err := m.addresses(src, dst, q.IPv6)
 	if err != nil {
-		return nil, err
+		return flow.Flow{}, endpoint{}, err
 	}
 	f := flow.Flow{Protocol: q.Protocol, Domain: q.Domain,
 		Src: netip.AddrPortFrom(sa, 0), Dst: netip.AddrPortFrom(da, 0)}
@@ -222,11 +234,9 @@ func (m *Model) Check(q Query) (*Result, error) {
 		f.ICMPType = flow.ICMPEchoRequest
 	}
 	if err := f.Validate(); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrQuery, err)
+		return flow.Flow{}, endpoint{}, fmt.Errorf("%w: %w", ErrQuery, err)
 	}
-	r := m.check(f, src.iface)
-	r.From, r.To = src.label, dst.label
-	return r, nil
+	return f, src, nil
 }
 
 // addresses picks the source and destination addresses of a query's
@@ -283,21 +293,32 @@ func (m *Model) addresses(src, dst endpoint, v6 bool) (sa, da netip.Addr, err er
 // otherwise the error wraps [ErrQuery]. Its ICMP type is taken as given
 // (0 is an echo reply).
 func (m *Model) CheckFlow(f flow.Flow) (*Result, error) {
+	src, err := m.flowEnds(f)
+	if err != nil {
+		return nil, err
+	}
+	dst, _ := m.resolve(f.Dst.Addr().String())
+	r := m.check(f, src.iface)
+	r.From, r.To = src.label, dst.label
+	return r, nil
+}
+
+// flowEnds checks f as [Model.CheckFlow] takes it and returns its source
+// end.
+func (m *Model) flowEnds(f flow.Flow) (endpoint, error) {
 	if err := f.Validate(); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrQuery, err)
+		return endpoint{}, fmt.Errorf("%w: %w", ErrQuery, err)
 	}
 	if err := validateFlow(f); err != nil {
-		return nil, err
+		return endpoint{}, err
 	}
 	src, _ := m.resolve(f.Src.Addr().String())
 	dst, _ := m.resolve(f.Dst.Addr().String())
 	if err := checkEnds(src, dst, f.Src.Addr().String(), f.Dst.Addr().String()); err != nil {
-		return nil, err
+		return endpoint{}, err
 	}
 	if src.iface != nil && m.byPublic[f.Src.Addr()] == src.iface {
-		return nil, fmt.Errorf("%w: %s is the public IP of %s; a packet leaves an interface from its private address", ErrQuery, f.Src.Addr(), src.iface.label())
+		return endpoint{}, fmt.Errorf("%w: %s is the public IP of %s; a packet leaves an interface from its private address", ErrQuery, f.Src.Addr(), src.iface.label())
 	}
-	r := m.check(f, src.iface)
-	r.From, r.To = src.label, dst.label
-	return r, nil
+	return src, nil
 }
