@@ -104,11 +104,11 @@ type walker struct {
 	hops     *[]Hop
 	identity bool // security group identity still intact
 	steps    int
-	seen     []*ifaceInfo    // interfaces whose groups judged this leg
-	nat      []natRecord     // translations on this leg
-	crossed  []crossing      // firewall endpoints on this leg
-	visited  []visit         // the forwarding points of this leg, in order, for loop detection
-	forward  *walker         // on the return leg: the forward walk
+	seen     []*ifaceInfo // interfaces whose groups judged this leg
+	nat      []natRecord  // translations on this leg
+	crossed  []crossing   // firewall endpoints on this leg
+	visited  []visit      // the forwarding points of this leg, in order, for loop detection
+	forward  *walker      // on the return leg: the forward walk
 	// explain: hops carry their reasons, details and fixes; without it,
 	// only what decides the outcome (verdicts, codes) is kept
 	explain bool
