@@ -467,6 +467,34 @@ func BenchmarkCheckLarge(b *testing.B) {
 	b.Run("blocked-everywhere", func(b *testing.B) { benchCheck(b, m, largeBackwards, false) })
 }
 
+// benchVerdict measures Verdict on q, after checking it is Check's outcome.
+func benchVerdict(b *testing.B, m *reach.Model, q reach.Query, want reach.Outcome) {
+	b.Helper()
+	r, err := m.Check(q)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if got, err := m.Verdict(q); err != nil || got != r.Outcome || got != want {
+		b.Fatalf("%+v: verdict %v (%v), Check %v, want %v", q, got, err, r.Outcome, want)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := m.Verdict(q); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkVerdictLarge is BenchmarkCheckLarge's queries answered by
+// Verdict: the same walk without the trace.
+func BenchmarkVerdictLarge(b *testing.B) {
+	m := mustLargeModel(b)
+	b.Run("across-zones-through-firewall", func(b *testing.B) { benchVerdict(b, m, largeAcrossZones, reach.Reachable) })
+	b.Run("from-internet", func(b *testing.B) { benchVerdict(b, m, largeFromInternet, reach.Reachable) })
+	b.Run("to-internet-via-nat", func(b *testing.B) { benchVerdict(b, m, largeToInternet, reach.Reachable) })
+	b.Run("blocked-everywhere", func(b *testing.B) { benchVerdict(b, m, largeBackwards, reach.Unreachable) })
+}
+
 func BenchmarkCheckDemo(b *testing.B) {
 	m, err := sample.ThreeTier().Build()
 	if err != nil {
