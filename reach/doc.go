@@ -89,7 +89,9 @@
 // Build a [Model] with a [Builder], or load one from the JSON the AWS CLI
 // prints with package aws (aws.Load); it is immutable and safe for
 // concurrent queries. Query it with [Model.Check] (endpoints by ID, Name
-// tag or address) or [Model.CheckFlow] (a flow by addresses). A question
+// tag or address) or [Model.CheckFlow] (a flow by addresses);
+// [Model.Verdict] and [Model.VerdictFlow] give the same outcome without
+// building the trace, for loops over many questions. A question
 // must be whole: a [Query] without a protocol, a tcp or udp query without a
 // destination port, a port on icmp, is an error wrapping [ErrQuery], never
 // a question nobody meant to ask. Render a
