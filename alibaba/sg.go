@@ -2,7 +2,6 @@ package alibaba
 
 import (
 	"encoding/json"
-	"strconv"
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
@@ -324,8 +323,7 @@ func protocol(s string) (flow.Protocol, bool) {
 	switch strings.ToLower(s) {
 	case "tcp", "udp", "icmp", "icmpv6", "gre", "all":
 	default:
-		// a decimal number: digits only (no sign), at most three
-		if _, err := strconv.ParseUint(s, 10, 8); err != nil || len(s) > 3 || s[0] == '+' {
+		if !flow.IsProtocolNumber(s) {
 			return 0, false
 		}
 	}

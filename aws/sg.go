@@ -439,25 +439,12 @@ func awsProtocol(s string) (flow.Protocol, bool) {
 	switch s {
 	case "tcp", "udp", "icmp", "icmpv6", "-1":
 	default:
-		if !isDigits(s) {
+		if !flow.IsProtocolNumber(s) {
 			return 0, false
 		}
 	}
 	p, err := flow.ParseProtocol(s)
 	return p, err == nil
-}
-
-// isDigits reports whether s is one to three ASCII digits.
-func isDigits(s string) bool {
-	if s == "" || len(s) > 3 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // cidrPeer reads a CIDR peer of the family the field promises (IPv6 when

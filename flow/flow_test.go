@@ -233,3 +233,10 @@ func TestParseAddrOrCIDR(t *testing.T) {
 		})
 	}
 }
+
+func TestIsProtocolNumber(t *testing.T) {
+	for s, want := range map[string]bool{"0": true, "6": true, "47": true, "255": true, "256": false, "0255": false,
+		"": false, "-1": false, "+6": false, " 6": false, "tcp": false, "1e2": false} {
+		assert.Equal(t, want, flow.IsProtocolNumber(s), "%q", s)
+	}
+}

@@ -123,3 +123,20 @@ func (p *Protocol) UnmarshalText(b []byte) error {
 	*p = q
 	return nil
 }
+
+// IsProtocolNumber reports whether s is a protocol number as the clouds'
+// APIs write one: one to three ASCII digits, no sign, no spaces, at most
+// 255. The readers of cloud JSON use it beside their own protocol names.
+func IsProtocolNumber(s string) bool {
+	if s == "" || len(s) > 3 {
+		return false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n <= 255
+}
