@@ -131,6 +131,7 @@ type peerMatcher struct {
 	cidr  netip.Prefix
 	small []netip.Prefix             // prefix list with few entries
 	big   *cidrindex.Index[struct{}] // prefix list with many entries
+	all   []netip.Prefix             // the entries of a list searched by big
 	ref   int32                      // group reference: index into Evaluator.refs
 	has4  bool                       // the peer can match IPv4 addresses
 	has6  bool                       // the peer can match IPv6 addresses
@@ -472,6 +473,7 @@ func compileList(id string, res PrefixListResolver) (peerMatcher, error) {
 		m.small = ps
 		return m, nil
 	}
+	m.all = ps // for Bounds
 	var b cidrindex.Builder[struct{}]
 	for _, p := range ps {
 		if err := b.Add(p, struct{}{}); err != nil {

@@ -1,0 +1,15 @@
+package firewall
+
+import "github.com/reachsim/reachsim/flow"
+
+// Bounds adds to b the edges of every stateless and stateful rule that
+// could decide the session of c.Flow, for the fields b varies
+// ([flow.Bounds]); within one atom of the varied fields,
+// [Engine.Evaluate] gives one decision. A nil Engine adds nothing.
+func (e *Engine) Bounds(c Connection, b *flow.Bounds) {
+	if e == nil {
+		return
+	}
+	e.stateless.Bounds(c.Flow, b)
+	e.stateful.Bounds(c.Flow, b)
+}

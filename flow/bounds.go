@@ -1,0 +1,198 @@
+package flow
+
+import (
+	"net/netip"
+	"slices"
+)
+
+// Field is a packet field a set question lets vary: "which destination
+// ports", "which sources". See [Bounds].
+type Field uint8
+
+// The fields a set question can vary.
+const (
+	FieldSrcPort  Field = iota // the TCP or UDP source port
+	FieldDstPort               // the TCP or UDP destination port
+	FieldICMPType              // the ICMP or ICMPv6 type
+	FieldICMPCode              // the ICMP or ICMPv6 code
+	FieldSrcAddr               // the source address
+	FieldDstAddr               // the destination address
+	numFields
+)
+
+var fieldNames = [numFields]string{"source port", "destination port", "ICMP type", "ICMP code", "source address", "destination address"}
+
+// String names the field: "destination port".
+func (f Field) String() string {
+	if f < numFields {
+		return fieldNames[f]
+	}
+	return "field?"
+}
+
+// Bounds collects where a filter's decision about a packet can change
+// while some of its fields vary: the edges of the port ranges, ICMP
+// types and codes and address prefixes of the rules that could decide it.
+// Cut every varying field at every edge collected and the field's space
+// falls into atoms; within one atom no filter that reported its bounds
+// can tell two values apart, so one packet per atom decides the whole
+// atom. That is how set questions (which ports, which sources) are
+// answered exactly without trying every value.
+//
+// A filter's Bounds method adds, for every field the Bounds lets vary
+// ([Bounds.Varies]), the ranges of every rule that matches the packet on
+// all the fields that stay fixed (protocol, direction, family, and the
+// fields not varied). It may add more than that, never less: an extra
+// edge only splits an atom in two.
+//
+// The zero Bounds varies nothing. A Bounds is not safe for concurrent use.
+type Bounds struct {
+	vary  uint8
+	cuts  [4][]uint32     // ports, types, codes: first values of atoms
+	addrs [2][]netip.Addr // addresses: first addresses of atoms
+}
+
+// NewBounds returns a Bounds that varies the given fields.
+func NewBounds(vary ...Field) *Bounds {
+	b := &Bounds{}
+	for _, f := range vary {
+		b.vary |= 1 << f
+	}
+	return b
+}
+
+// Varies reports whether the question varies field f.
+func (b *Bounds) Varies(f Field) bool { return b != nil && b.vary&(1<<f) != 0 }
+
+// Add records the range [lo, hi] of a port, ICMP type or ICMP code field;
+// it does nothing for a field the Bounds does not vary.
+func (b *Bounds) Add(f Field, lo, hi uint16) {
+	if !b.Varies(f) || f > FieldICMPCode || lo > hi {
+		return
+	}
+	b.cuts[f] = append(b.cuts[f], uint32(lo), uint32(hi)+1)
+}
+
+// AddPrefix records prefix p of an address field; it does nothing for a
+// field the Bounds does not vary.
+func (b *Bounds) AddPrefix(f Field, p netip.Prefix) {
+	if p.IsValid() {
+		p = p.Masked()
+		b.AddAddrRange(f, p.Addr(), lastAddr(p))
+	}
+}
+
+// AddAddrRange records the address range [from, to] (one family) of an
+// address field; it does nothing for a field the Bounds does not vary.
+func (b *Bounds) AddAddrRange(f Field, from, to netip.Addr) {
+	if !b.Varies(f) || (f != FieldSrcAddr && f != FieldDstAddr) || !from.IsValid() || !to.IsValid() {
+		return
+	}
+	i := f - FieldSrcAddr
+	b.addrs[i] = append(b.addrs[i], from)
+	if next := to.Next(); next.IsValid() && next.Is4() == from.Is4() {
+		b.addrs[i] = append(b.addrs[i], next)
+	}
+}
+
+// AddAddr records the single address a of an address field.
+func (b *Bounds) AddAddr(f Field, a netip.Addr) {
+	if a.IsValid() {
+		b.AddPrefix(f, netip.PrefixFrom(a, a.BitLen()))
+	}
+}
+
+// lastAddr returns the last address of the masked prefix p.
+func lastAddr(p netip.Prefix) netip.Addr {
+	a := p.Addr()
+	if a.Is4() {
+		v := a.As4()
+		for i := p.Bits(); i < 32; i++ {
+			v[i/8] |= 0x80 >> (i % 8)
+		}
+		return netip.AddrFrom4(v)
+	}
+	v := a.As16()
+	for i := p.Bits(); i < 128; i++ {
+		v[i/8] |= 0x80 >> (i % 8)
+	}
+	return netip.AddrFrom16(v)
+}
+
+// Merge adds every edge of o to b.
+func (b *Bounds) Merge(o *Bounds) {
+	for f := range b.cuts {
+		b.cuts[f] = append(b.cuts[f], o.cuts[f]...)
+	}
+	for f := range b.addrs {
+		b.addrs[f] = append(b.addrs[f], o.addrs[f]...)
+	}
+}
+
+// Reset forgets every edge and keeps what the Bounds varies.
+func (b *Bounds) Reset() {
+	for f := range b.cuts {
+		b.cuts[f] = b.cuts[f][:0]
+	}
+	for f := range b.addrs {
+		b.addrs[f] = b.addrs[f][:0]
+	}
+}
+
+// Atoms cuts within (a range of a port, ICMP type or ICMP code field) at
+// every edge recorded for f and returns the pieces in order. A field
+// the Bounds does not vary, or one without edges, is one atom.
+func (b *Bounds) Atoms(f Field, within Range[uint16]) []Range[uint16] {
+	if within.IsEmpty() {
+		return nil
+	}
+	var cuts []uint32
+	if f <= FieldICMPCode {
+		cuts = slices.Clone(b.cuts[f])
+	}
+	slices.Sort(cuts)
+	cuts = slices.Compact(cuts)
+	out := []Range[uint16]{}
+	lo := uint32(within.Lo)
+	for _, c := range cuts {
+		if c <= lo {
+			continue
+		}
+		if c > uint32(within.Hi) {
+			break
+		}
+		out = append(out, Range[uint16]{uint16(lo), uint16(c - 1)})
+		lo = c
+	}
+	return append(out, Range[uint16]{uint16(lo), within.Hi})
+}
+
+// AddrRange is an inclusive range of addresses of one family.
+type AddrRange struct{ From, To netip.Addr }
+
+// AddrAtoms cuts the address range [from, to] (one family) at every edge
+// recorded for the address field f and returns the pieces in order.
+func (b *Bounds) AddrAtoms(f Field, from, to netip.Addr) []AddrRange {
+	if !from.IsValid() || !to.IsValid() || from.Is4() != to.Is4() || to.Less(from) {
+		return nil
+	}
+	var cuts []netip.Addr
+	if f == FieldSrcAddr || f == FieldDstAddr {
+		cuts = slices.Clone(b.addrs[f-FieldSrcAddr])
+	}
+	slices.SortFunc(cuts, netip.Addr.Compare)
+	cuts = slices.Compact(cuts)
+	out := []AddrRange{}
+	lo := from
+	for _, c := range cuts {
+		if c.Is4() != from.Is4() || c.Compare(lo) <= 0 {
+			continue
+		}
+		if to.Less(c) {
+			break
+		}
+		out = append(out, AddrRange{lo, c.Prev()})
+		lo = c
+	}
+	return append(out, AddrRange{lo, to})
+}

@@ -1,0 +1,114 @@
+package sg
+
+import (
+	"github.com/reachsim/reachsim/flow"
+)
+
+// Bounds adds to b the edges of every rule that could decide f in
+// direction dir, for the fields b varies ([flow.Bounds]): destination
+// (and Alibaba source) port ranges, ICMP types and codes, and the peer's
+// prefixes and member addresses. A rule counts when it matches f on
+// every field b keeps fixed; a reference to a group whose members are
+// unknown counts as matching. Within one atom of the varied fields,
+// [Evaluator.Evaluate] gives one decision. A nil Evaluator adds nothing.
+func (e *Evaluator) Bounds(f flow.Flow, dir flow.Direction, b *flow.Bounds) {
+	if e == nil || dir > flow.Outbound || !f.Protocol.IsConcrete() {
+		return
+	}
+	peer, peerField := f.Src.Addr(), flow.FieldSrcAddr
+	if dir == flow.Outbound {
+		peer, peerField = f.Dst.Addr(), flow.FieldDstAddr
+	}
+	varyPeer := b.Varies(peerField)
+	if e.flavour == AlibabaBasic && varyPeer {
+		for _, ms := range e.innerMembers {
+			for a := range ms {
+				b.AddAddr(peerField, a)
+			}
+		}
+	}
+	fam := 0
+	if f.Is6() {
+		fam = 1
+	}
+	for _, i := range e.buckets[dir][fam][classOf(f.Protocol)].rules {
+		cr := &e.rules[i]
+		r := cr.rule
+		if !r.Protocol.Matches(f.Protocol) {
+			continue
+		}
+		if varyPeer {
+			e.peerBounds(&cr.peer, peerField, b)
+		} else if !cr.peer.match(peer, e.refs) && !e.mayBeMember(&cr.peer, peer) {
+			continue
+		}
+		if !ruleFieldsMatch(r, &f, b) {
+			continue
+		}
+		switch {
+		case r.Protocol.HasPorts():
+			if r.PortZero {
+				b.Add(flow.FieldDstPort, 0, 0)
+			} else {
+				b.Add(flow.FieldDstPort, r.Ports.Lo, r.Ports.Hi)
+			}
+			if !r.anySourcePort() {
+				b.Add(flow.FieldSrcPort, r.SourcePorts.Lo, r.SourcePorts.Hi)
+			}
+		case r.Protocol.IsICMP():
+			if r.ICMPType >= 0 {
+				b.Add(flow.FieldICMPType, uint16(r.ICMPType), uint16(r.ICMPType))
+			}
+			if r.ICMPCode >= 0 {
+				b.Add(flow.FieldICMPCode, uint16(r.ICMPCode), uint16(r.ICMPCode))
+			}
+		}
+	}
+}
+
+// ruleFieldsMatch reports whether r's ports and ICMP type and code cover
+// f on the fields b keeps fixed.
+func ruleFieldsMatch(r *Rule, f *flow.Flow, b *flow.Bounds) bool {
+	switch {
+	case r.Protocol.HasPorts():
+		if !b.Varies(flow.FieldDstPort) {
+			ports := r.Ports
+			if r.PortZero {
+				ports = flow.PortRange{}
+			}
+			if !ports.Contains(f.Dst.Port()) {
+				return false
+			}
+		}
+		if !b.Varies(flow.FieldSrcPort) && !r.anySourcePort() && !r.SourcePorts.Contains(f.Src.Port()) {
+			return false
+		}
+	case r.Protocol.IsICMP():
+		if !b.Varies(flow.FieldICMPType) && r.ICMPType >= 0 && int(f.ICMPType) != int(r.ICMPType) {
+			return false
+		}
+		if !b.Varies(flow.FieldICMPCode) && r.ICMPCode >= 0 && int(f.ICMPCode) != int(r.ICMPCode) {
+			return false
+		}
+	}
+	return true
+}
+
+// peerBounds adds the addresses a rule's peer matches.
+func (e *Evaluator) peerBounds(m *peerMatcher, field flow.Field, b *flow.Bounds) {
+	switch m.kind {
+	case PeerCIDR:
+		b.AddPrefix(field, m.cidr)
+	case PeerPrefixList:
+		for _, p := range m.small {
+			b.AddPrefix(field, p)
+		}
+		for _, p := range m.all {
+			b.AddPrefix(field, p)
+		}
+	case PeerGroup:
+		for a := range e.refs[m.ref] {
+			b.AddAddr(field, a)
+		}
+	}
+}
