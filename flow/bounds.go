@@ -196,3 +196,17 @@ func (b *Bounds) AddrAtoms(f Field, from, to netip.Addr) []AddrRange {
 	}
 	return append(out, AddrRange{lo, to})
 }
+
+// MergeField adds the edges o holds for its field from to b's field to:
+// a reply's source port is its request's destination port, so the bounds
+// a reply's filters give for FieldSrcPort are the request's for
+// FieldDstPort. Both fields must be of one kind (ports, ICMP fields, or
+// addresses).
+func (b *Bounds) MergeField(to Field, o *Bounds, from Field) {
+	switch {
+	case to <= FieldICMPCode && from <= FieldICMPCode:
+		b.cuts[to] = append(b.cuts[to], o.cuts[from]...)
+	case to >= FieldSrcAddr && from >= FieldSrcAddr && to < numFields && from < numFields:
+		b.addrs[to-FieldSrcAddr] = append(b.addrs[to-FieldSrcAddr], o.addrs[from-FieldSrcAddr]...)
+	}
+}

@@ -333,3 +333,17 @@ func ParseSet[T constraints.Integer](s string) (Set[T], error) {
 	}
 	return SetOf(rs...), nil
 }
+
+// MarshalText writes the String form ("22,80,1024-65535", "none"), so a
+// Set is a string in JSON.
+func (s Set[T]) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText reads the String form ([ParseSet]).
+func (s *Set[T]) UnmarshalText(b []byte) error {
+	v, err := ParseSet[T](string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}

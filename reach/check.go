@@ -39,14 +39,21 @@ func (m *Model) check(f flow.Flow, src *ifaceInfo) *Result {
 // verdicts and codes are the same either way. It returns where the
 // request and the reply ended.
 func (m *Model) walk(f flow.Flow, src *ifaceInfo, fwd, ret *[]Hop, explain bool) (arrived, back arrival) {
-	fw := &walker{m: m, leg: Forward, hops: fwd, identity: true, explain: explain}
+	return m.walkBounds(f, src, fwd, ret, explain, nil, nil)
+}
+
+// walkBounds is walk that also collects, into fb on the request's leg and
+// rb on the reply's, the bounds of every filter the packets meet (see
+// sets.go); nil Bounds collect nothing.
+func (m *Model) walkBounds(f flow.Flow, src *ifaceInfo, fwd, ret *[]Hop, explain bool, fb, rb *flow.Bounds) (arrived, back arrival) {
+	fw := &walker{m: m, leg: Forward, hops: fwd, identity: true, explain: explain, bounds: fb}
 	if src != nil {
 		fw.securityGroups(f, src, flow.Outbound)
 		arrived = fw.route(f, src.subnet)
 	} else {
 		arrived = fw.fromInternet(f)
 	}
-	rw := &walker{m: m, leg: Return, hops: ret, identity: true, forward: fw, explain: explain}
+	rw := &walker{m: m, leg: Return, hops: ret, identity: true, forward: fw, explain: explain, bounds: rb}
 	if arrived.ok {
 		reply := arrived.pkt.Reverse()
 		if arrived.iface != nil {
@@ -112,6 +119,8 @@ type walker struct {
 	// explain: hops carry their reasons, details and fixes; without it,
 	// only what decides the outcome (verdicts, codes) is kept
 	explain bool
+	// bounds, when set, collects the bounds of every filter met (sets.go)
+	bounds *flow.Bounds
 }
 
 type natRecord struct {
@@ -162,6 +171,9 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 	ev := ii.sg.normal
 	if !w.identity {
 		ev = ii.sg.blind
+	}
+	if w.bounds != nil {
+		ev.Bounds(pkt, dir, w.bounds)
 	}
 	if !w.explain {
 		h.Verdict = ev.Evaluate(pkt, dir).Verdict
@@ -237,6 +249,9 @@ func sgFix(m *Model, pkt flow.Flow, ii *ifaceInfo, dir flow.Direction) string {
 
 // networkACL judges pkt at a subnet boundary.
 func (w *walker) networkACL(pkt flow.Flow, s *subnetInfo, dir flow.Direction) {
+	if w.bounds != nil {
+		s.acl.ev.Bounds(pkt, dir, w.bounds)
+	}
 	if !w.explain {
 		d := s.acl.ev.Evaluate(pkt, dir)
 		h := Hop{Kind: KindNetworkACL, ID: s.acl.acl.ID, Direction: dir, Packet: pkt, Verdict: d.Verdict}
@@ -654,6 +669,9 @@ func (w *walker) viaFirewall(pkt flow.Flow, from *subnetInfo, ei *endpointInfo) 
 	w.boundary(pkt, from, ei.subnet)
 	i := w.add(Hop{Kind: KindFirewall, ID: ei.ID, Name: ei.fw.label(), Packet: pkt, Verdict: flow.Allow})
 	w.crossed = append(w.crossed, crossing{endpoint: ei, hop: i, pkt: pkt})
+	if w.bounds != nil {
+		w.firewallBounds(pkt, ei)
+	}
 	w.identity = false
 	return w.route(pkt, ei.subnet)
 }

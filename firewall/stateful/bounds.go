@@ -19,12 +19,17 @@ func (e *Engine) Bounds(f flow.Flow, b *flow.Bounds) {
 	if e == nil {
 		return
 	}
-	// The application protocol a session is assumed to speak follows its
-	// destination port (DefaultAppProto): every such port is an atom.
-	for port := range appPorts[f.Protocol] {
-		b.Add(flow.FieldSrcPort, port, port)
-		b.Add(flow.FieldDstPort, port, port)
-	}
+	needsApp := false
+	defer func() {
+		// The application protocol a session is assumed to speak follows
+		// its destination port (DefaultAppProto): when a rule asks for
+		// it, every such port is an atom.
+		if needsApp {
+			for port := range appPorts[f.Protocol] {
+				b.Add(flow.FieldDstPort, port, port)
+			}
+		}
+	}()
 	varyAddr := b.Varies(flow.FieldSrcAddr) || b.Varies(flow.FieldDstAddr)
 	src, dst := f.Src.Addr(), f.Dst.Addr()
 	for i := range e.rules {
@@ -32,18 +37,21 @@ func (e *Engine) Bounds(f flow.Flow, b *flow.Bounds) {
 		if !r.protoAny && !r.hasProto(f.Protocol) {
 			continue
 		}
+		fwd, rev := true, true // the rule may meet the request, the reply
 		if varyAddr {
 			addrBounds(r.src, r.srcAny, b)
 			addrBounds(r.dst, r.dstAny, b)
-		} else if !r.admits(src, dst) && !r.admits(dst, src) {
-			continue
-		}
-		for _, set := range [2]*flow.PortSet{&r.sp, &r.dp} {
-			for _, pr := range set.Ranges() {
-				b.Add(flow.FieldSrcPort, pr.Lo, pr.Hi)
-				b.Add(flow.FieldDstPort, pr.Lo, pr.Hi)
+		} else {
+			fwd, rev = r.admits(src, dst), r.admits(dst, src)
+			if r.bidir {
+				fwd, rev = fwd || rev, fwd || rev
+			}
+			if !fwd && !rev {
+				continue
 			}
 		}
+		portBounds(r.sp, r.dp, fwd, rev, b)
+		needsApp = needsApp || r.needsApp()
 		for _, c := range r.conds {
 			switch c.kind {
 			case condIType:
@@ -51,6 +59,28 @@ func (e *Engine) Bounds(f flow.Flow, b *flow.Bounds) {
 			case condICode:
 				c.num.bounds(flow.FieldICMPCode, b)
 			}
+		}
+	}
+}
+
+// portBounds adds a rule's source and destination ports: as they are
+// when the rule meets the request (fwd), swapped when it meets the reply
+// (rev).
+func portBounds(sp, dp flow.PortSet, fwd, rev bool, b *flow.Bounds) {
+	for _, pr := range sp.Ranges() {
+		if fwd {
+			b.Add(flow.FieldSrcPort, pr.Lo, pr.Hi)
+		}
+		if rev {
+			b.Add(flow.FieldDstPort, pr.Lo, pr.Hi)
+		}
+	}
+	for _, pr := range dp.Ranges() {
+		if fwd {
+			b.Add(flow.FieldDstPort, pr.Lo, pr.Hi)
+		}
+		if rev {
+			b.Add(flow.FieldSrcPort, pr.Lo, pr.Hi)
 		}
 	}
 }
@@ -85,4 +115,19 @@ func (n intCmp) bounds(f flow.Field, b *flow.Bounds) {
 			b.Add(f, clamp(n.a+1), clamp(n.b-1))
 		}
 	}
+}
+
+// needsApp reports whether r's decision can depend on the session's
+// application protocol: an application-layer header protocol, a sticky
+// buffer, or an app-layer-protocol or ssl_state condition.
+func (r *rule) needsApp() bool {
+	if len(r.apps) > 0 || len(r.bufs) > 0 || r.needsPayload {
+		return true
+	}
+	for _, c := range r.conds {
+		if c.kind == condALP || c.kind == condSSLState {
+			return true
+		}
+	}
+	return false
 }

@@ -8,11 +8,14 @@ import (
 )
 
 // Bounds adds to b the edges of every rule that could decide a packet of
-// the session f, the request f or its reply ([flow.Flow.Reverse]), for
-// the fields b varies ([flow.Bounds]): port ranges and CIDR blocks, each
-// added to both the source and the destination field (a reply swaps
-// them). A rule counts when its protocols admit f's and, unless b varies
-// addresses, its CIDR blocks admit f one way or the other. Within one atom
+// the session whose request is f, the request or its reply
+// ([flow.Flow.Reverse]), for the fields b varies ([flow.Bounds]), in the
+// request's terms: port ranges and CIDR blocks. A rule counts when its
+// protocols admit f's and, unless b varies addresses, its CIDR blocks
+// admit the request or the reply; a rule that meets the reply adds its
+// source ports as the request's destination ports and the other way
+// round. When b varies addresses, every address edge is added to both
+// address fields and every port edge to both port fields. Within one atom
 // of the varied fields, [Engine.Evaluate] gives one decision for the
 // request and one for the reply. A nil Engine adds nothing.
 func (e *Engine) Bounds(f flow.Flow, b *flow.Bounds) {
@@ -26,17 +29,34 @@ func (e *Engine) Bounds(f flow.Flow, b *flow.Bounds) {
 		if len(r.Protocols) > 0 && !slices.Contains(r.Protocols, f.Protocol) {
 			continue
 		}
+		fwd, rev := true, true // the rule may meet the request, the reply
 		if varyAddr {
 			for _, p := range slices.Concat(r.Sources, r.Destinations) {
 				b.AddPrefix(flow.FieldSrcAddr, p)
 				b.AddPrefix(flow.FieldDstAddr, p)
 			}
-		} else if !(admits(r.Sources, src) && admits(r.Destinations, dst)) && !(admits(r.Sources, dst) && admits(r.Destinations, src)) {
-			continue
+		} else {
+			fwd = admits(r.Sources, src) && admits(r.Destinations, dst)
+			rev = admits(r.Sources, dst) && admits(r.Destinations, src)
+			if !fwd && !rev {
+				continue
+			}
 		}
-		for _, pr := range slices.Concat(r.SourcePorts, r.DestinationPorts) {
-			b.Add(flow.FieldSrcPort, pr.Lo, pr.Hi)
-			b.Add(flow.FieldDstPort, pr.Lo, pr.Hi)
+		for _, pr := range r.SourcePorts {
+			if fwd {
+				b.Add(flow.FieldSrcPort, pr.Lo, pr.Hi)
+			}
+			if rev {
+				b.Add(flow.FieldDstPort, pr.Lo, pr.Hi)
+			}
+		}
+		for _, pr := range r.DestinationPorts {
+			if fwd {
+				b.Add(flow.FieldDstPort, pr.Lo, pr.Hi)
+			}
+			if rev {
+				b.Add(flow.FieldSrcPort, pr.Lo, pr.Hi)
+			}
 		}
 	}
 }

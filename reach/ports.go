@@ -1,0 +1,367 @@
+package reach
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
+)
+
+// Set questions: which ports, which sources, every pair, what is exposed.
+//
+// They are answered exactly, without trying every value. Every filter
+// reports its bounds ([flow.Bounds]): the edges of the port ranges, ICMP
+// types and codes and address blocks of the rules that could decide the
+// packets of the question. Cut at every edge of every filter on the path
+// (and at every value the walk itself treats apart, such as Alibaba
+// Cloud's port 25), each varied field falls into atoms, and within an atom
+// no filter can tell two values apart: one walk per atom decides it all.
+// The path itself does not depend on ports (routes match addresses only),
+// so the bounds one walk collects hold for every port; for questions that
+// vary addresses, every route and special address block is an edge too.
+// The randomized tests (sets_test.go) demand the same answers as a Check
+// of every value.
+
+// PortsQuery asks which destination ports (ICMP: which types and codes)
+// of To From can reach over Protocol, round trip.
+type PortsQuery struct {
+	From, To string        // as in [Query]
+	Protocol flow.Protocol // tcp, udp, icmp or icmpv6
+	IPv6     bool          // as in [Query]
+	Domain   string        // as in [Query]; tcp only
+	// ClientPorts are the client (source) port ranges to answer for; nil
+	// means the common ephemeral ranges, [nacl.EphemeralRanges].
+	ClientPorts []nacl.NamedRange
+}
+
+// PortsResult is the answer of [Model.Ports]. Its JSON form is part of
+// the CLI's stable schema (README, "Set questions").
+type PortsResult struct {
+	From     string        `json:"from"`
+	To       string        `json:"to"`
+	Protocol flow.Protocol `json:"protocol"`
+	Src      netip.Addr    `json:"src"`
+	Dst      netip.Addr    `json:"dst"`
+	// ClientPort is the client port Open, Indeterminate and Cuts are for:
+	// [DefaultSourcePort]. Zero for ICMP.
+	ClientPort uint16 `json:"client_port,omitempty"`
+	// Open holds the destination ports (tcp, udp) whose round trip is
+	// [Reachable] from ClientPort; Indeterminate those whose answer the
+	// input leaves open ([Indeterminate]). Every other port is cut.
+	Open          flow.PortSet `json:"open"`
+	Indeterminate flow.PortSet `json:"indeterminate"`
+	// Clients answers per client-port range: the ports open from every
+	// client port of the range, and those open from some only.
+	Clients []ClientPorts `json:"clients,omitempty"`
+	// ICMP holds, for icmp and icmpv6, the types with open codes, and
+	// ICMPIndeterminate those whose answer the input leaves open.
+	ICMP              []ICMPCodes `json:"icmp,omitempty"`
+	ICMPIndeterminate []ICMPCodes `json:"icmp_indeterminate,omitempty"`
+	// Cuts says which hop stops which ports (or ICMP codes), from
+	// ClientPort; a port stopped on several hops is in each one's cut.
+	Cuts []Cut `json:"cuts"`
+	// Atoms is how many pieces the port space fell into: one walk each.
+	Atoms int `json:"atoms"`
+}
+
+// ClientPorts is the answer for one client-port range.
+type ClientPorts struct {
+	Range nacl.NamedRange `json:"-"`
+	Name  string          `json:"name"`
+	Ports flow.PortSet    `json:"client_ports"`
+	// Open: the destination ports reachable from every client port of
+	// the range; Partly: from some of them only.
+	Open   flow.PortSet `json:"open"`
+	Partly flow.PortSet `json:"partly"`
+}
+
+// ICMPCodes is a set of codes of one ICMP type.
+type ICMPCodes struct {
+	Type  uint8           `json:"type"`
+	Codes flow.Set[uint8] `json:"codes"`
+}
+
+// Cut is a hop that stops part of a set question's traffic.
+type Cut struct {
+	Leg  Leg    `json:"leg"`
+	Hop  int    `json:"hop"` // its number on its leg, from 1, as in a trace
+	Kind Kind   `json:"kind"`
+	ID   string `json:"id"`
+	Name string `json:"name,omitempty"`
+	Code Code   `json:"code"`
+	// Ports are the destination ports it stops (tcp, udp); ICMP the
+	// types and codes (icmp, icmpv6).
+	Ports flow.PortSet `json:"ports"`
+	ICMP  []ICMPCodes  `json:"icmp,omitempty"`
+	// Indeterminate: the hop cannot decide these ([Hop.Undecided]).
+	Indeterminate bool `json:"indeterminate,omitempty"`
+}
+
+// ErrPathChanged is wrapped by the error of a set question whose path
+// changed between two values of a field the path should not depend on:
+// a bug in reachsim, never an answer.
+var ErrPathChanged = errors.New("internal error: the path changed within a set question")
+
+// atomOutcome is the walk of one atom: its outcome and its hops.
+type atomOutcome struct {
+	outcome Outcome
+	fwd     []Hop
+	ret     []Hop
+}
+
+// Ports answers which destination ports of q.To q.From reaches over
+// q.Protocol, the round trip included: for tcp and udp, the exact port
+// set per client-port range and, from [DefaultSourcePort], which hop cuts
+// which ports; for icmp and icmpv6, the types and codes. Errors are
+// [Model.Check]'s for the same ends, and [ErrQuery] for another protocol.
+func (m *Model) Ports(q PortsQuery) (*PortsResult, error) {
+	base := Query{From: q.From, To: q.To, Protocol: q.Protocol, IPv6: q.IPv6, Domain: q.Domain}
+	switch {
+	case q.Protocol.HasPorts():
+		base.Port = 1
+	case q.Protocol.IsICMP():
+		base.ICMP = &ICMPMessage{Type: flow.ICMPEchoRequest}
+		if q.Protocol == flow.ICMPv6 {
+			base.ICMP.Type = flow.ICMPv6EchoRequest
+		}
+	default:
+		return nil, fmt.Errorf("%w: Ports asks about tcp, udp, icmp or icmpv6, not %s (use Check)", ErrQuery, q.Protocol)
+	}
+	f, src, err := m.queryFlow(base)
+	if err != nil {
+		return nil, err
+	}
+	dst, _ := m.resolve(q.To)
+	r := &PortsResult{From: src.label, To: dst.label, Protocol: q.Protocol, Src: f.Src.Addr(), Dst: f.Dst.Addr(), Cuts: []Cut{}}
+	// Discovery: one explained walk collects the bounds of every filter
+	// on both legs, and names the hops.
+	fb := flow.NewBounds(flow.FieldSrcPort, flow.FieldDstPort, flow.FieldICMPType, flow.FieldICMPCode)
+	rb := flow.NewBounds(flow.FieldSrcPort, flow.FieldDstPort, flow.FieldICMPType, flow.FieldICMPCode)
+	var path atomOutcome
+	m.walkBounds(f, src.iface, &path.fwd, &path.ret, true, fb, rb)
+	if q.Protocol.IsICMP() {
+		return r, m.icmpPorts(r, f, src.iface, &path, fb, rb)
+	}
+	return r, m.tcpPorts(r, q, f, src.iface, &path, fb, rb)
+}
+
+// walkAtom walks f quietly and checks that it took the discovery's path.
+func (m *Model) walkAtom(f flow.Flow, src *ifaceInfo, path *atomOutcome) (atomOutcome, error) {
+	var a atomOutcome
+	arrived, _ := m.walk(f, src, &a.fwd, &a.ret, false)
+	a.outcome = outcomeOf(a.fwd, a.ret, arrived.ok)
+	if !samePath(a.fwd, path.fwd) || !samePath(a.ret, path.ret) {
+		return a, fmt.Errorf("%w: %s", ErrPathChanged, f)
+	}
+	return a, nil
+}
+
+// samePath reports whether two walks met the same components.
+func samePath(a, b []Hop) bool {
+	return slices.EqualFunc(a, b, func(x, y Hop) bool { return x.Kind == y.Kind && x.Direction == y.Direction })
+}
+
+// tcpPorts answers Ports for tcp and udp.
+func (m *Model) tcpPorts(r *PortsResult, q PortsQuery, f flow.Flow, src *ifaceInfo, path *atomOutcome, fb, rb *flow.Bounds) error {
+	// Destination ports: the request's, and the reply's source ports.
+	pb := flow.NewBounds()
+	pb.MergeField(flow.FieldDstPort, fb, flow.FieldDstPort)
+	pb.MergeField(flow.FieldDstPort, rb, flow.FieldSrcPort)
+	pb.MergeField(flow.FieldDstPort, portsWalkTreatsApart(), flow.FieldDstPort)
+	// Client ports: the request's source ports, the reply's destination
+	// ports, and the ranges asked about.
+	ranges := q.ClientPorts
+	if ranges == nil {
+		ranges = nacl.EphemeralRanges()
+	}
+	cb := flow.NewBounds(flow.FieldSrcPort)
+	cb.MergeField(flow.FieldSrcPort, fb, flow.FieldSrcPort)
+	cb.MergeField(flow.FieldSrcPort, rb, flow.FieldDstPort)
+	asked := flow.SetOf(flow.Single[uint16](DefaultSourcePort))
+	for _, nr := range ranges {
+		cb.Add(flow.FieldSrcPort, nr.Ports.Lo, nr.Ports.Hi)
+		asked = asked.Union(flow.SetOf(nr.Ports))
+	}
+	cb.Add(flow.FieldSrcPort, DefaultSourcePort, DefaultSourcePort)
+	ports := pb.Atoms(flow.FieldDstPort, flow.PortRange{Lo: 1, Hi: 65535})
+	var clients []flow.PortRange
+	for _, c := range cb.Atoms(flow.FieldSrcPort, flow.PortRange{Lo: 1, Hi: 65535}) {
+		if !asked.Intersect(flow.SetOf(c)).IsEmpty() {
+			clients = append(clients, c)
+		}
+	}
+	r.ClientPort = DefaultSourcePort
+	open := make([]flow.PortSet, len(clients)) // per client atom
+	var openDef, undDef []flow.PortRange
+	cuts := newCutSet(path)
+	for ci, c := range clients {
+		var rs []flow.PortRange
+		isDefault := c.Contains(DefaultSourcePort)
+		for _, p := range ports {
+			g := f
+			g.Src = netip.AddrPortFrom(f.Src.Addr(), c.Lo)
+			g.Dst = netip.AddrPortFrom(f.Dst.Addr(), p.Lo)
+			a, err := m.walkAtom(g, src, path)
+			if err != nil {
+				return err
+			}
+			r.Atoms++
+			if a.outcome == Reachable {
+				rs = append(rs, p)
+			}
+			if isDefault {
+				switch a.outcome {
+				case Reachable:
+					openDef = append(openDef, p)
+				case Indeterminate:
+					undDef = append(undDef, p)
+				}
+				cuts.add(&a, func(c *Cut) { c.Ports = c.Ports.Union(flow.SetOf(p)) })
+			}
+		}
+		open[ci] = flow.SetOf(rs...)
+	}
+	r.Open, r.Indeterminate = flow.SetOf(openDef...), flow.SetOf(undDef...)
+	r.Cuts = cuts.list()
+	for _, nr := range ranges {
+		all, some := flow.FullSet[uint16](), flow.PortSet{}
+		for ci, c := range clients {
+			if c.Overlaps(nr.Ports) {
+				all, some = all.Intersect(open[ci]), some.Union(open[ci])
+			}
+		}
+		r.Clients = append(r.Clients, ClientPorts{Range: nr, Name: nr.Name, Ports: flow.SetOf(nr.Ports), Open: all, Partly: some.Difference(all)})
+	}
+	return nil
+}
+
+// portsWalkTreatsApart is the destination ports the walk itself treats
+// apart from their neighbours, whatever the filters say: Alibaba Cloud's
+// outbound port 25 (alibaba.go).
+func portsWalkTreatsApart() *flow.Bounds {
+	b := flow.NewBounds(flow.FieldDstPort)
+	b.Add(flow.FieldDstPort, smtpPort, smtpPort)
+	return b
+}
+
+// icmpPorts answers Ports for icmp and icmpv6: every type, its codes cut
+// at the bounds of the filters.
+func (m *Model) icmpPorts(r *PortsResult, f flow.Flow, src *ifaceInfo, path *atomOutcome, fb, rb *flow.Bounds) error {
+	codes := flow.NewBounds()
+	codes.MergeField(flow.FieldICMPCode, fb, flow.FieldICMPCode)
+	codes.MergeField(flow.FieldICMPCode, rb, flow.FieldICMPCode)
+	atoms := codes.Atoms(flow.FieldICMPCode, flow.PortRange{Lo: 0, Hi: 255})
+	cuts := newCutSet(path)
+	for t := range 256 {
+		var open, und []flow.Range[uint8]
+		for _, c := range atoms {
+			g := f
+			g.ICMPType, g.ICMPCode = uint8(t), uint8(c.Lo)
+			a, err := m.walkAtom(g, src, path)
+			if err != nil {
+				return err
+			}
+			r.Atoms++
+			cr := flow.Range[uint8]{Lo: uint8(c.Lo), Hi: uint8(c.Hi)}
+			switch a.outcome {
+			case Reachable:
+				open = append(open, cr)
+			case Indeterminate:
+				und = append(und, cr)
+			}
+			cuts.add(&a, func(c *Cut) { c.ICMP = addICMP(c.ICMP, uint8(t), cr) })
+		}
+		if len(open) > 0 {
+			r.ICMP = append(r.ICMP, ICMPCodes{Type: uint8(t), Codes: flow.SetOf(open...)})
+		}
+		if len(und) > 0 {
+			r.ICMPIndeterminate = append(r.ICMPIndeterminate, ICMPCodes{Type: uint8(t), Codes: flow.SetOf(und...)})
+		}
+	}
+	r.Cuts = cuts.list()
+	return nil
+}
+
+// addICMP adds codes cr of type t to cs, kept in type order.
+func addICMP(cs []ICMPCodes, t uint8, cr flow.Range[uint8]) []ICMPCodes {
+	if n := len(cs); n > 0 && cs[n-1].Type == t {
+		cs[n-1].Codes = cs[n-1].Codes.Union(flow.SetOf(cr))
+		return cs
+	}
+	return append(cs, ICMPCodes{Type: t, Codes: flow.SetOf(cr)})
+}
+
+// cutSet gathers, per hop of the discovery's path, what the atoms' walks
+// stopped there.
+type cutSet struct {
+	path  *atomOutcome
+	cuts  map[cutKey]*Cut
+	order []cutKey
+}
+
+// cutKey is a hop of the path, and what it said.
+type cutKey struct {
+	leg, hop int
+	code     Code
+}
+
+func newCutSet(path *atomOutcome) *cutSet {
+	return &cutSet{path: path, cuts: map[cutKey]*Cut{}}
+}
+
+// add records a's blocking hops, extending each one's cut with grow.
+func (s *cutSet) add(a *atomOutcome, grow func(*Cut)) {
+	for leg, hops := range [2][]Hop{a.fwd, a.ret} {
+		for i := range hops {
+			h := &hops[i]
+			if h.Code == "" {
+				continue
+			}
+			k := cutKey{leg, i, h.Code}
+			c, ok := s.cuts[k]
+			if !ok {
+				named := [2][]Hop{s.path.fwd, s.path.ret}[leg][i]
+				c = &Cut{Leg: Leg(leg), Hop: i + 1, Kind: h.Kind, ID: named.ID, Name: named.Name, Code: h.Code, Indeterminate: h.Undecided()}
+				s.cuts[k] = c
+				s.order = append(s.order, k)
+			}
+			grow(c)
+		}
+	}
+}
+
+// list returns the cuts in path order: the request's hops, then the
+// reply's.
+func (s *cutSet) list() []Cut {
+	slices.SortFunc(s.order, func(a, b cutKey) int {
+		if a.leg != b.leg {
+			return a.leg - b.leg
+		}
+		if a.hop != b.hop {
+			return a.hop - b.hop
+		}
+		return strings.Compare(string(a.code), string(b.code))
+	})
+	out := make([]Cut, 0, len(s.order))
+	for _, k := range s.order {
+		out = append(out, *s.cuts[k])
+	}
+	return out
+}
+
+// firewallBounds collects the bounds of the firewall behind endpoint ei
+// for pkt. The firewall judges sessions: it takes a request, and gives
+// bounds in the request's terms, so a reply's crossing is handed over
+// reversed, to the request leg's bounds.
+func (w *walker) firewallBounds(pkt flow.Flow, ei *endpointInfo) {
+	if w.leg == Return && w.forward != nil && w.forward.bounds != nil {
+		ei.fw.engine.Bounds(firewall.Connection{Flow: pkt.Reverse()}, w.forward.bounds)
+		return
+	}
+	ei.fw.engine.Bounds(firewall.Connection{Flow: pkt}, w.bounds)
+}
