@@ -93,7 +93,7 @@ func checkPorts(t *testing.T, rng *rand.Rand, m *reach.Model, q reach.PortsQuery
 			cut = cut || c.Ports.Contains(p)
 		}
 		require.Equal(t, want != reach.Reachable, cut, "%s: port %d is in a cut exactly when it is not reachable", msg, p)
-		if i%16 != 0 {
+		if i%16 != 0 || i > 16*100 {
 			continue // the client ranges: for a sample of the ports
 		}
 		for _, cp := range r.Clients {

@@ -37,12 +37,12 @@ func (e *Evaluator) Bounds(f flow.Flow, dir flow.Direction, b *flow.Bounds) {
 		if !r.Protocol.Matches(f.Protocol) {
 			continue
 		}
+		if !ruleFieldsMatch(r, &f, b) {
+			continue
+		}
 		if varyPeer {
 			e.peerBounds(&cr.peer, peerField, b)
 		} else if !cr.peer.match(peer, e.refs) && !e.mayBeMember(&cr.peer, peer) {
-			continue
-		}
-		if !ruleFieldsMatch(r, &f, b) {
 			continue
 		}
 		switch {

@@ -1,0 +1,251 @@
+package reach
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/addrset"
+)
+
+// SourcesQuery asks who can reach To over one protocol and port: which
+// interfaces of the design, and which internet addresses.
+type SourcesQuery struct {
+	To       string        // as in [Query]
+	Protocol flow.Protocol // as in [Query]
+	Port     uint16        // as in [Query]
+	SrcPort  uint16        // as in [Query]; 0 means [DefaultSourcePort]
+	ICMP     *ICMPMessage  // as in [Query]
+	IPv6     bool          // ask for IPv6 sources (and destination)
+	Domain   string        // as in [Query]
+}
+
+// SourcesResult is the answer of [Model.Sources]. Its JSON form is part
+// of the CLI's stable schema (README, "Set questions").
+type SourcesResult struct {
+	To       string        `json:"to"`
+	Protocol flow.Protocol `json:"protocol"`
+	Port     uint16        `json:"port,omitempty"`
+	// Interfaces lists, in the design's order, every interface whose
+	// session gets through (Reachable) or might (Indeterminate).
+	Interfaces []SourceInterface `json:"interfaces"`
+	// Internet is the exact set of internet addresses (of the family
+	// asked) whose session gets through, as the fewest CIDR blocks;
+	// InternetIndeterminate those the input leaves open.
+	Internet              []netip.Prefix `json:"internet"`
+	InternetIndeterminate []netip.Prefix `json:"internet_indeterminate"`
+	// Atoms is how many pieces the internet's address space fell into:
+	// one walk each.
+	Atoms int `json:"atoms"`
+}
+
+// SourceInterface is an interface that reaches the destination.
+type SourceInterface struct {
+	ID      string     `json:"id"`
+	Name    string     `json:"name,omitempty"`
+	Address netip.Addr `json:"address"`
+	Outcome Outcome    `json:"outcome"`
+}
+
+// Sources answers who reaches q.To over q.Protocol and q.Port, round
+// trip: every interface of the design (each checked as [Model.Verdict]
+// would from it), and the exact set of internet addresses. An internet
+// address is a global unicast address that is not private, shared
+// (100.64.0.0/10), inside a VPC or held by the design. Errors are
+// [Model.Check]'s for a query from an internet host to q.To.
+func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
+	probe := netip.MustParseAddr("198.51.100.1")
+	if q.IPv6 {
+		probe = netip.MustParseAddr("2001:db8:ffff::1")
+	}
+	base := Query{From: probe.String(), To: q.To, Protocol: q.Protocol, Port: q.Port, SrcPort: q.SrcPort, ICMP: q.ICMP, IPv6: q.IPv6, Domain: q.Domain}
+	f, _, err := m.queryFlow(base)
+	if err != nil {
+		return nil, err
+	}
+	dst, _ := m.resolve(q.To)
+	r := &SourcesResult{To: dst.label, Protocol: q.Protocol, Port: q.Port, Interfaces: []SourceInterface{}, Internet: []netip.Prefix{}, InternetIndeterminate: []netip.Prefix{}}
+	for _, ii := range m.ifaceOrder {
+		iq := base
+		iq.From = ii.ID
+		o, err := m.Verdict(iq)
+		if err != nil || o == Unreachable { // no address of the family, or blocked
+			continue
+		}
+		a, _ := ii.addr(q.IPv6)
+		r.Interfaces = append(r.Interfaces, SourceInterface{ID: ii.ID, Name: ii.Name, Address: a, Outcome: o})
+	}
+	open, und, atoms, err := m.internetSources(f)
+	if err != nil {
+		return nil, err
+	}
+	r.Atoms = atoms
+	r.Internet, r.InternetIndeterminate = open.Prefixes(), und.Prefixes()
+	return r, nil
+}
+
+// internetSources returns the internet addresses whose session f (with
+// its source replaced) reaches f's destination, and those the input
+// leaves open. The family's space is cut first where the walk itself
+// treats addresses apart (routes, VPCs, special ranges); each piece's
+// walk then names the bounds of the filters on its path, which cut it
+// further.
+func (m *Model) internetSources(f flow.Flow) (open, und addrset.Set, atoms int, err error) {
+	is4 := f.Dst.Addr().Is4()
+	from, to := netip.IPv4Unspecified(), netip.AddrFrom4([4]byte{255, 255, 255, 255})
+	if !is4 {
+		from, to = netip.IPv6Unspecified(), netip.AddrFrom16([16]byte{0: 0xff, 1: 0xff, 2: 0xff, 3: 0xff, 4: 0xff, 5: 0xff, 6: 0xff, 7: 0xff, 8: 0xff, 9: 0xff, 10: 0xff, 11: 0xff, 12: 0xff, 13: 0xff, 14: 0xff, 15: 0xff})
+	}
+	var openR, undR []addrset.Range
+	for _, piece := range m.addressCuts().AddrAtoms(flow.FieldSrcAddr, from, to) {
+		rep, ok := m.internetIn(piece)
+		if !ok {
+			continue
+		}
+		g := f
+		g.Src = netip.AddrPortFrom(rep, f.Src.Port())
+		fb := flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr)
+		rb := flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr)
+		var path atomOutcome
+		m.walkBounds(g, nil, &path.fwd, &path.ret, false, fb, rb)
+		cuts := flow.NewBounds()
+		cuts.MergeField(flow.FieldSrcAddr, fb, flow.FieldSrcAddr)
+		cuts.MergeField(flow.FieldSrcAddr, rb, flow.FieldDstAddr)
+		for _, a := range cuts.AddrAtoms(flow.FieldSrcAddr, piece.From, piece.To) {
+			rep, ok := m.internetIn(a)
+			if !ok {
+				continue
+			}
+			g.Src = netip.AddrPortFrom(rep, f.Src.Port())
+			out, err := m.walkAtom(g, nil, &path)
+			if err != nil {
+				return open, und, atoms, err
+			}
+			atoms++
+			switch out.outcome {
+			case Reachable:
+				openR = append(openR, addrset.Range{From: a.From, To: a.To})
+			case Indeterminate:
+				undR = append(undR, addrset.Range{From: a.From, To: a.To})
+			}
+		}
+	}
+	notInternet := m.notInternet()
+	return addrset.OfRanges(openR...).Difference(notInternet), addrset.OfRanges(undR...).Difference(notInternet), atoms, nil
+}
+
+// internetIn returns an internet address of range a, if it has one: its
+// first address the design does not hold. (Every other kind of address
+// is a whole piece of the cuts of addressCuts.)
+func (m *Model) internetIn(a flow.AddrRange) (netip.Addr, bool) {
+	for x, n := a.From, 0; x.IsValid() && !a.To.Less(x) && n < 1<<16; x, n = x.Next(), n+1 {
+		if !m.holds(x) {
+			if unroutable(x) || m.vpcAt(x) != nil || x.Is4In6() || x.IsUnspecified() {
+				return netip.Addr{}, false
+			}
+			return x, true
+		}
+	}
+	return netip.Addr{}, false
+}
+
+// specialBlocks are the address blocks that are not on the internet
+// (the walk's unroutable, and IPv4-mapped IPv6), cut apart from the rest.
+var specialBlocks = func() []netip.Prefix {
+	var out []netip.Prefix
+	for _, s := range []string{"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+		"192.168.0.0/16", "224.0.0.0/4", "240.0.0.0/4", "255.255.255.255/32",
+		"::/128", "::1/128", "::ffff:0:0/96", "fc00::/7", "fe80::/10", "ff00::/8"} {
+		out = append(out, netip.MustParsePrefix(s))
+	}
+	return out
+}()
+
+// addressCuts is where the walk treats an internet source apart from
+// its neighbours, before any filter: special blocks, VPC and subnet
+// CIDRs, and the destinations of every route (prefix lists' entries
+// included) and transit gateway route.
+func (m *Model) addressCuts() *flow.Bounds {
+	b := flow.NewBounds(flow.FieldSrcAddr)
+	for _, p := range specialBlocks {
+		b.AddPrefix(flow.FieldSrcAddr, p)
+	}
+	for _, v := range m.vpcOrder {
+		for _, c := range v.CIDRs {
+			b.AddPrefix(flow.FieldSrcAddr, c)
+		}
+	}
+	for _, s := range m.subnets {
+		for _, c := range s.CIDRs {
+			b.AddPrefix(flow.FieldSrcAddr, c)
+		}
+	}
+	for _, rt := range m.rts {
+		for _, cr := range rt.routes {
+			for _, p := range cr.prefixes {
+				b.AddPrefix(flow.FieldSrcAddr, p)
+			}
+		}
+	}
+	for _, rt := range m.tgwRTs {
+		for _, tr := range rt.routes {
+			b.AddPrefix(flow.FieldSrcAddr, tr.Destination)
+		}
+	}
+	return b
+}
+
+// notInternet is every address that is no internet host: the special
+// blocks, the VPCs' CIDRs and the design's own addresses.
+func (m *Model) notInternet() addrset.Set {
+	ps := append([]netip.Prefix(nil), specialBlocks...)
+	for _, v := range m.vpcOrder {
+		ps = append(ps, v.CIDRs...)
+	}
+	for a := range m.owners {
+		ps = append(ps, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return addrset.Of(ps...)
+}
+
+// String prints the answer as the CLI does.
+func (r *SourcesResult) String() string {
+	s := fmt.Sprintf("who reaches %s over %s", r.To, r.Protocol)
+	if r.Port != 0 {
+		s += fmt.Sprintf(" port %d", r.Port)
+	}
+	s += ":\n  interfaces:"
+	if len(r.Interfaces) == 0 {
+		s += " none"
+	}
+	for _, i := range r.Interfaces {
+		name := i.ID
+		if i.Name != "" {
+			name = fmt.Sprintf("%s (%s)", i.Name, i.ID)
+		}
+		s += fmt.Sprintf("\n    %s %s", name, i.Address)
+		if i.Outcome == Indeterminate {
+			s += " (indeterminate)"
+		}
+	}
+	s += "\n  internet: " + prefixText(r.Internet)
+	if len(r.InternetIndeterminate) > 0 {
+		s += "\n  internet, indeterminate: " + prefixText(r.InternetIndeterminate)
+	}
+	return s + "\n"
+}
+
+// prefixText writes prefixes comma-separated, "none" for none.
+func prefixText(ps []netip.Prefix) string {
+	if len(ps) == 0 {
+		return "none"
+	}
+	s := ""
+	for i, p := range ps {
+		if i > 0 {
+			s += ", "
+		}
+		s += p.String()
+	}
+	return s
+}
