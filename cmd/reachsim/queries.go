@@ -306,7 +306,7 @@ func (s *lineScanner) split(data []byte, atEOF bool) (advance int, token []byte,
 // holds as it is; "..." too, but for \" and \\, which stand for " and \;
 // outside quotes a backslash keeps the character after it as it is.
 // Quoted and unquoted parts next to each other make one word
-// (--domain="a b" is --domain=a b), and '' or "" is an empty word. A
+// (--domain="a b" is --domain=a b), and ” or "" is an empty word. A
 // quote left open, or a backslash ending the line, is an error.
 func splitWords(line string) ([]string, error) {
 	var words []string
