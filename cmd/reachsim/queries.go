@@ -187,10 +187,11 @@ func writeAnswer(w io.Writer, n int, q reach.Query, r *reach.Result, asJSON bool
 // number, the endpoints as the query names them, the flow, the outcome,
 // and for an answer that is not REACHABLE the first blocking point (for
 // an indeterminate one, the first undecided hop): its code, leg and hop
-// number as the trace prints them, and the component. Every string from
+// number as the trace prints them, and the component as the trace names
+// it. Every string from
 // the query or the design is escaped (internal/textsafe).
 //
-//	line 2: web-1 -> db-1: tcp 10.0.1.10:50000 -> 10.0.3.30:5432: NOT REACHABLE (3 blocking points): ACL_DEFAULT_DENY at request hop 4, network-acl acl-db inbound
+//	line 2: web-1 -> db-1: tcp 10.0.1.10:50000 -> 10.0.3.30:5432: NOT REACHABLE (3 blocking points): ACL_DEFAULT_DENY at request hop 4, network-acl acl-db (subnet-db) inbound
 func compact(n int, q reach.Query, r *reach.Result) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "line %d: %s -> %s: %s: ", n, textsafe.String(q.From), textsafe.String(q.To), textsafe.String(r.Flow.String()))
@@ -223,8 +224,13 @@ func compact(n int, q reach.Query, r *reach.Result) string {
 	}
 	fmt.Fprintf(&b, ": %s at %s hop %d, %s %s", textsafe.String(string(first.Code)), leg, first.Hop,
 		textsafe.String(string(first.Kind)), textsafe.String(first.ID))
-	if i := first.Hop - 1; i >= 0 && i < len(hops) && hops[i].HasDirection() {
-		b.WriteString(" " + hops[i].Direction.String())
+	if i := first.Hop - 1; i >= 0 && i < len(hops) {
+		if h := hops[i]; h.Name != "" {
+			b.WriteString(" (" + textsafe.String(h.Name) + ")")
+		}
+		if h := hops[i]; h.HasDirection() {
+			b.WriteString(" " + h.Direction.String())
+		}
 	}
 	return b.String()
 }
@@ -306,8 +312,9 @@ func (s *lineScanner) split(data []byte, atEOF bool) (advance int, token []byte,
 // holds as it is; "..." too, but for \" and \\, which stand for " and \;
 // outside quotes a backslash keeps the character after it as it is.
 // Quoted and unquoted parts next to each other make one word
-// (--domain="a b" is --domain=a b), and ” or "" is an empty word. A
-// quote left open, or a backslash ending the line, is an error.
+// (--domain="a b" is --domain=a b), and a pair of quotes with nothing
+// between them is an empty word. A quote left open, or a backslash ending
+// the line, is an error.
 func splitWords(line string) ([]string, error) {
 	var words []string
 	var w strings.Builder
