@@ -91,7 +91,13 @@ func runQueries(fs *flag.FlagSet, o *checkOptions, stdout, stderr io.Writer) int
 	if err != nil {
 		return failLines(stderr, me, err)
 	}
+	return answerQueries(m, in, name, o.json, stdout, stderr)
+}
 
+// answerQueries answers the queries in, one a line, on m, each as it is
+// read (see runQueries); name names in in errors.
+func answerQueries(m *reach.Model, in io.Reader, name string, asJSON bool, stdout, stderr io.Writer) int {
+	const me = "reachsim check"
 	var bad, unreachable, indeterminate bool
 	queries := 0
 	sc := newLineScanner(in)
@@ -115,7 +121,7 @@ func runQueries(fs *flag.FlagSet, o *checkOptions, stdout, stderr io.Writer) int
 			badLine(err)
 			continue
 		}
-		if err := writeAnswer(stdout, n, q, r, o.json); err != nil {
+		if err := writeAnswer(stdout, n, q, r, asJSON); err != nil {
 			return fail(stderr, me, "writing the answer to line %d: %v", n, err)
 		}
 		switch r.Outcome {
