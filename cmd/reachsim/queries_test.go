@@ -402,3 +402,26 @@ func TestProcessQueriesStdin(t *testing.T) {
 	require.ErrorAs(t, cmd.Wait(), &exit)
 	assert.Equal(t, 1, exit.ExitCode())
 }
+
+// The queries file the README shows is the one it runs, and its answers
+// are these.
+func TestSampleQueriesFile(t *testing.T) {
+	const path = "testdata/sample-queries.txt"
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	assert.Contains(t, string(readme), "```text\n"+string(b)+"```", "README.md shows %s as it is", path)
+
+	code, stdout, stderr := runArgs(check("--queries", path)...)
+	assert.Equal(t, 1, code, stderr)
+	assert.Empty(t, stderr)
+	assert.Equal(t, []string{
+		at(httpsText, 2),
+		"line 3: 198.51.100.7 -> web-1: tcp 198.51.100.7:50000 -> 203.0.113.10:22: NOT REACHABLE (1 blocking point): FIREWALL_DROP at request hop 4, network-firewall vpce-fw (demo-firewall)",
+		"line 4: web-1 -> app-1: tcp 10.0.1.10:50000 -> 10.0.2.20:8080: REACHABLE",
+		at(appDBText, 5),
+		at(replyText, 6),
+		"line 7: app-1 -> 93.184.216.34: tcp 10.0.2.20:50000 -> 93.184.216.34:443 domain www.example.com: REACHABLE",
+	}, strings.Split(strings.TrimSuffix(stdout, "\n"), "\n"))
+}
