@@ -65,8 +65,9 @@ func parseQuery(args []string) (reach.Query, error) {
 func runQueries(fs *flag.FlagSet, o *checkOptions, stdout, stderr io.Writer) int {
 	const me = "reachsim check"
 	var given []string
+	qfs := queryFlags(&queryOptions{}, new(string))
 	fs.Visit(func(f *flag.Flag) {
-		if queryFlags(&queryOptions{}, new(string)).Lookup(f.Name) != nil {
+		if qfs.Lookup(f.Name) != nil {
 			given = append(given, "--"+f.Name)
 		}
 	})

@@ -134,8 +134,6 @@ const (
 // at fills a line number into one of the answers above.
 func at(format string, n int) string { return fmt.Sprintf(format, n) }
 
-func itoa(n int) string { return strconv.Itoa(n) }
-
 func TestRunQueries(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -262,7 +260,7 @@ func TestRunQueriesJSON(t *testing.T) {
 	for i, n := range []int{2, 4, 5} {
 		var obj map[string]any
 		require.NoError(t, json.Unmarshal([]byte(got[i]), &obj), got[i])
-		assert.True(t, strings.HasPrefix(got[i], `{"line":`+itoa(n)+`,"from":`), got[i])
+		assert.True(t, strings.HasPrefix(got[i], `{"line":`+strconv.Itoa(n)+`,"from":`), got[i])
 		assert.Equal(t, float64(n), obj["line"])
 		delete(obj, "line")
 
@@ -330,7 +328,7 @@ func TestLineScanner(t *testing.T) {
 			var got []string
 			for sc.Scan() {
 				assert.False(t, sc.long)
-				got = append(got, itoa(sc.number)+":"+sc.Text())
+				got = append(got, strconv.Itoa(sc.number)+":"+sc.Text())
 			}
 			require.NoError(t, sc.Err())
 			assert.Equal(t, []string{"1:a", "2:", "3:b c"}, got)
