@@ -23,6 +23,7 @@ import (
 // keeps it in step with the flags checkFlags defines.
 var checkUsage = `Usage:
   reachsim check [--aws PATH]... --from ENDPOINT --to ENDPOINT --proto PROTO [flags]
+  reachsim check [--aws PATH]... --queries FILE [--json]
 
 Check whether a session from one endpoint to another works, request and
 reply, and print its trace: every component on the way and back, and every
@@ -44,6 +45,18 @@ Flags:
                       larger files are an error
   --demo              use the embedded sample: a three-tier design with web-1,
                       app-1 and db-1 behind a Network Firewall and a NAT gateway
+  --queries FILE      answer many queries after one load: FILE (- for standard
+                      input) holds one a line, written as the flags below from
+                      --from to --ipv6 ('--from web-1 --to db-1 --proto tcp
+                      --port 5432'; '...' and "..." quote a value with spaces;
+                      blank lines and lines starting with # are skipped). Each
+                      line is answered as it is read, on one line in the same
+                      order: "line N: FROM -> TO: FLOW: OUTCOME", and for one
+                      not reachable its first blocking point (code, leg, hop);
+                      with --json, one compact object a line, check --json's
+                      plus "line": N. A bad line (up to 64 KiB each) is an
+                      error on stderr naming its number; the rest are still
+                      answered. Not with --from and the other query flags
   --from ENDPOINT     the source (required)
   --to ENDPOINT       the destination (required)
   --proto PROTO       the protocol (required)
@@ -66,54 +79,105 @@ Exit status: 0 reachable, 1 not reachable, 2 bad usage or bad input,
 3 indeterminate (the answer depends on something the input does not hold:
 a route to a target reachsim does not model, a security group reference to
 a group not in the input, a firewall rule that depends on payload; the
-trace says what is missing).
+trace says what is missing). With --queries: 2 when a line is bad or
+none holds a query, else 1 when any query is not reachable, else 3 when any
+is indeterminate, else 0.
 
 Examples:
   reachsim check --demo --from 198.51.100.7 --to web-1 --proto tcp --port 443
   reachsim check --demo --from app-1 --to db-1 --proto tcp --port 5432 --json
   reachsim check --demo --from 198.51.100.7 --to web-1 --proto tcp --port ssh
   reachsim check --aws dump/ --from i-0abc --to 10.0.3.30 --proto icmp
+  reachsim check --aws dump/ --queries queries.txt --json
+  printf '%s\n' '--from web-1 --to db-1 --proto tcp --port 5432' | reachsim check --demo --queries -
 `
 
-// checkOptions are the parsed flags of reachsim check.
+// checkOptions are the parsed flags of reachsim check: the input and
+// output flags, and the query's.
 type checkOptions struct {
-	aws                pathList
-	maxFileSize        sizeFlag
-	demo               bool
+	aws         pathList
+	maxFileSize sizeFlag
+	demo        bool
+	queries     string // --queries FILE: the queries, one a line ("-": standard input)
+	json        bool
+	query       queryOptions
+	twice       string // the message for a single-valued flag given twice
+}
+
+// queryOptions are the flags that describe one session: on the command
+// line, or on a line of a --queries file.
+type queryOptions struct {
 	from, to, proto    string
 	port, srcPort      portFlag
 	icmpType, icmpCode byteFlag
 	domain             string
-	ipv6, json         bool
-	twice              string // the message for a single-valued flag given twice
+	ipv6               bool
 }
 
-// checkFlags defines the flags of reachsim check on a new flag set that
-// prints nothing: run reports errors itself, in one line.
-func checkFlags(o *checkOptions) *flag.FlagSet {
-	fs := flag.NewFlagSet("reachsim check", flag.ContinueOnError)
+// define defines the query flags on fs.
+func (q *queryOptions) define(fs *flag.FlagSet) {
+	q.srcPort = portFlag{v: reach.DefaultSourcePort}
+	fs.StringVar(&q.from, "from", "", "the source")
+	fs.StringVar(&q.to, "to", "", "the destination")
+	fs.StringVar(&q.proto, "proto", "", "the protocol")
+	fs.Var(&q.port, "port", "the destination port")
+	fs.Var(&q.srcPort, "src-port", "the source port")
+	fs.Var(&q.icmpType, "icmp-type", "the ICMP type")
+	fs.Var(&q.icmpCode, "icmp-code", "the ICMP code")
+	fs.StringVar(&q.domain, "domain", "", "the TLS SNI or HTTP Host")
+	fs.BoolVar(&q.ipv6, "ipv6", false, "use IPv6 addresses")
+}
+
+// newFlagSet returns an empty flag set that prints nothing: run reports
+// errors itself, in one line.
+func newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
-	o.srcPort = portFlag{v: reach.DefaultSourcePort}
+	return fs
+}
+
+// once makes every flag of fs but --aws single-valued: a second value is
+// an error whose message goes to *twice.
+func once(fs *flag.FlagSet, twice *string) {
+	fs.VisitAll(func(f *flag.Flag) {
+		if f.Name != "aws" { // --aws is the one flag that repeats
+			f.Value = &onceFlag{Value: f.Value, name: f.Name, twice: twice}
+		}
+	})
+}
+
+// checkFlags defines the flags of reachsim check on a new flag set.
+func checkFlags(o *checkOptions) *flag.FlagSet {
+	fs := newFlagSet("reachsim check")
 	fs.Var(&o.aws, "aws", "AWS CLI JSON: a file or a directory; repeatable")
 	fs.Var(&o.maxFileSize, "max-file-size", "the largest input file read")
 	fs.BoolVar(&o.demo, "demo", false, "use the embedded sample")
-	fs.StringVar(&o.from, "from", "", "the source")
-	fs.StringVar(&o.to, "to", "", "the destination")
-	fs.StringVar(&o.proto, "proto", "", "the protocol")
-	fs.Var(&o.port, "port", "the destination port")
-	fs.Var(&o.srcPort, "src-port", "the source port")
-	fs.Var(&o.icmpType, "icmp-type", "the ICMP type")
-	fs.Var(&o.icmpCode, "icmp-code", "the ICMP code")
-	fs.StringVar(&o.domain, "domain", "", "the TLS SNI or HTTP Host")
-	fs.BoolVar(&o.ipv6, "ipv6", false, "use IPv6 addresses")
+	fs.StringVar(&o.queries, "queries", "", "the queries, one a line")
+	o.query.define(fs)
 	fs.BoolVar(&o.json, "json", false, "print JSON")
-	fs.VisitAll(func(f *flag.Flag) {
-		if f.Name != "aws" { // --aws is the one flag that repeats
-			f.Value = &onceFlag{Value: f.Value, name: f.Name, twice: &o.twice}
-		}
-	})
+	once(fs, &o.twice)
 	return fs
+}
+
+// parseFlags parses args with fs, whose single-valued flags report a
+// second value in *twice (see once). The error is one line with the flags
+// spelled as the help spells them (an *unknownFlagError for a flag fs
+// does not define), or flag.ErrHelp for -h and --help.
+func parseFlags(fs *flag.FlagSet, args []string, twice *string) error {
+	if err := fs.Parse(args); err != nil {
+		switch {
+		case errors.Is(err, flag.ErrHelp):
+			return err
+		case *twice != "":
+			return errors.New(*twice)
+		}
+		return flagError(err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q: every input is a flag", fs.Arg(0))
+	}
+	return nil
 }
 
 // runCheck is reachsim check.
@@ -121,34 +185,28 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	const me = "reachsim check"
 	var o checkOptions
 	fs := checkFlags(&o)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
+	if err := parseFlags(fs, args, &o.twice); err != nil {
+		switch {
+		case errors.Is(err, flag.ErrHelp):
 			fmt.Fprint(stdout, checkUsage)
 			return exitReachable
+		case o.twice != "":
+			return fail(stderr, me, "%v", err)
 		}
-		if o.twice != "" {
-			return fail(stderr, me, "%s", o.twice)
-		}
-		return fail(stderr, me, "%s (run 'reachsim check --help')", flagError(err))
+		return fail(stderr, me, "%v (run 'reachsim check --help')", err)
 	}
-	if fs.NArg() > 0 {
-		return fail(stderr, me, "unexpected argument %q (every input is a flag; run 'reachsim check --help')", fs.Arg(0))
+	if isSet(fs, "queries") {
+		return runQueries(fs, &o, stdout, stderr)
 	}
-	q, err := o.query()
+	q, err := o.query.query()
 	if err != nil {
 		return fail(stderr, me, "%v", err)
 	}
 
-	m, rep, err := o.load(stderr)
+	m, err := o.loadModel(stderr)
 	if err != nil {
 		return failLines(stderr, me, err)
 	}
-	if rep != nil {
-		for _, w := range rep.Warnings {
-			fmt.Fprintf(stderr, "reachsim: warning: %s\n", textsafe.String(w))
-		}
-	}
-
 	r, err := m.Check(q)
 	if err != nil {
 		return fail(stderr, me, "%v", err)
@@ -162,7 +220,12 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	} else {
 		fmt.Fprint(stdout, r.Text())
 	}
-	switch r.Outcome {
+	return exitStatus(r.Outcome)
+}
+
+// exitStatus is the exit status of one answer.
+func exitStatus(o reach.Outcome) int {
+	switch o {
 	case reach.Reachable:
 		return exitReachable
 	case reach.Indeterminate:
@@ -171,8 +234,30 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	return exitNotReachable
 }
 
+// loadModel loads the model the flags name and prints the loader's
+// warnings on stderr.
+func (o *checkOptions) loadModel(stderr io.Writer) (*reach.Model, error) {
+	m, rep, err := o.load(stderr)
+	if err != nil {
+		return nil, err
+	}
+	if rep != nil {
+		for _, w := range rep.Warnings {
+			fmt.Fprintf(stderr, "reachsim: warning: %s\n", textsafe.String(w))
+		}
+	}
+	return m, nil
+}
+
+// isSet reports whether the flag name was given on the command line.
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
 // query checks the flags that describe the session and returns it.
-func (o *checkOptions) query() (reach.Query, error) {
+func (o *queryOptions) query() (reach.Query, error) {
 	var q reach.Query
 	for _, f := range []struct{ name, v string }{{"from", o.from}, {"to", o.to}, {"proto", o.proto}} {
 		if strings.TrimSpace(f.v) == "" {
@@ -413,21 +498,27 @@ var (
 )
 
 // flagError rewrites an error of package flag with the flags spelled as
-// the help spells them: --port, not -port.
-func flagError(err error) string {
+// the help spells them: --port, not -port. A flag the set does not define
+// is an *unknownFlagError.
+func flagError(err error) error {
 	msg := err.Error()
 	if m := undefinedFlag.FindStringSubmatch(msg); m != nil {
-		return "unknown flag --" + m[1]
+		return &unknownFlagError{name: m[1]}
 	}
 	if m := invalidValue.FindStringSubmatch(msg); m != nil {
 		why := m[3]
 		if why == "parse error" { // a boolean flag's value
 			why = "want true or false"
 		}
-		return fmt.Sprintf("--%s %s: %s", m[2], m[1], why)
+		return fmt.Errorf("--%s %s: %s", m[2], m[1], why)
 	}
 	if m := needsValue.FindStringSubmatch(msg); m != nil {
-		return fmt.Sprintf("--%s needs a value", m[1])
+		return fmt.Errorf("--%s needs a value", m[1])
 	}
-	return msg
+	return errors.New(msg)
 }
+
+// unknownFlagError is a flag the flag set does not define.
+type unknownFlagError struct{ name string }
+
+func (e *unknownFlagError) Error() string { return "unknown flag --" + e.name }

@@ -4,7 +4,17 @@
 //
 //	reachsim check --aws dump/ --from app-1 --to db-1 --proto tcp --port 5432
 //	reachsim check --demo --from 198.51.100.7 --to web-1 --proto tcp --port 443 --json
+//	reachsim check --aws dump/ --queries queries.txt --json
 //	reachsim help check
+//
+// With --queries FILE (- for standard input), check loads the input once
+// and answers one query a line, written as the check flags (--from web-1
+// --to db-1 --proto tcp --port 5432), each as it is read: one line of
+// text, or with --json one compact object with its "line", per query, in
+// the same order. Its exit status is 2 when a line is bad (named on
+// standard error by its number; the other lines are still answered),
+// else 1 when any query is not reachable, else 3 when any is
+// indeterminate, else 0.
 //
 // The exit status is 0 when the session works, 1 when it does not, 3 when
 // the answer is indeterminate (it depends on something the input does not
@@ -44,11 +54,13 @@ on which hop, in which direction, stopped it?
 
 Usage:
   reachsim check [--aws PATH]... --from ENDPOINT --to ENDPOINT --proto PROTO [flags]
+  reachsim check [--aws PATH]... --queries FILE [--json]
   reachsim help [COMMAND]
   reachsim --version
 
 Commands:
-  check   check one session, request and reply, and print its trace
+  check   check one session, request and reply, and print its trace;
+          or many, one a line of a file (--queries), after one load
   help    print this help, or a command's
 
 Run 'reachsim check --help' for the flags of check.

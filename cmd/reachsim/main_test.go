@@ -405,10 +405,11 @@ func TestParseSize(t *testing.T) {
 	}
 }
 
-// A dump whose private route table sends 192.0.2.0/24 to a virtual private
-// gateway, which reachsim does not model: traffic there is indeterminate,
-// exit status 3, never answered by the NAT gateway's default route.
-func TestRunCheckIndeterminate(t *testing.T) {
+// vpnDump writes the embedded sample into a new directory with a route
+// from the private subnets to 192.0.2.0/24 via a virtual private gateway,
+// which reachsim does not model, and returns the directory.
+func vpnDump(t *testing.T) string {
+	t.Helper()
 	dir := copyDump(t)
 	file := filepath.Join(dir, "route-tables.json")
 	b, err := os.ReadFile(file)
@@ -423,6 +424,14 @@ func TestRunCheckIndeterminate(t *testing.T) {
 	b, err = json.Marshal(doc)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(file, b, 0o644))
+	return dir
+}
+
+// A dump whose private route table sends 192.0.2.0/24 to a virtual private
+// gateway, which reachsim does not model: traffic there is indeterminate,
+// exit status 3, never answered by the NAT gateway's default route.
+func TestRunCheckIndeterminate(t *testing.T) {
+	dir := vpnDump(t)
 	args := []string{"check", "--aws", dir, "--from", "app-1", "--to", "192.0.2.10", "--proto", "tcp", "--port", "443"}
 
 	code, stdout, stderr := runArgs(args...)
