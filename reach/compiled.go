@@ -224,3 +224,12 @@ func (r identityLost) GroupMembers(group string) ([]netip.Addr, error) {
 	}
 	return nil, nil
 }
+
+// Owner returns the resource of the design that holds address a (an
+// interface's private or public address, a NAT gateway's), and whether
+// one does. An address no resource holds is, to a query, a host outside
+// the design: on the internet when it is a public address.
+func (m *Model) Owner(a netip.Addr) (string, bool) {
+	o, ok := m.owners[a]
+	return o, ok
+}

@@ -186,3 +186,218 @@ func TestPortsOnTheSampleDesign(t *testing.T) {
 		checkPorts(t, rng, m, tt.q, r, ports, fmt.Sprintf("%+v", tt.q))
 	}
 }
+
+// addrsToCheck is the internet addresses a brute-force check tries: the
+// edges of the answer's blocks and their neighbours, and random ones.
+func addrsToCheck(rng *rand.Rand, v6 bool, sets ...[]netip.Prefix) []netip.Addr {
+	var out []netip.Addr
+	for _, ps := range sets {
+		for _, p := range ps {
+			first := p.Masked().Addr()
+			last := lastOf(p)
+			out = append(out, first, first.Prev(), last, last.Next())
+		}
+	}
+	for range 300 {
+		if v6 {
+			var b [16]byte
+			for i := range b {
+				b[i] = byte(rng.IntN(256))
+			}
+			b[0] = 0x20 | b[0]&0x0f
+			out = append(out, netip.AddrFrom16(b))
+			continue
+		}
+		out = append(out, netip.AddrFrom4([4]byte{byte(rng.IntN(256)), byte(rng.IntN(256)), byte(rng.IntN(256)), byte(rng.IntN(256))}))
+	}
+	// the neighbours of the design's own addresses
+	return out
+}
+
+func lastOf(p netip.Prefix) netip.Addr {
+	a := p.Masked().Addr()
+	b := a.AsSlice()
+	for i := p.Bits(); i < len(b)*8; i++ {
+		b[i/8] |= 0x80 >> (i % 8)
+	}
+	out, _ := netip.AddrFromSlice(b)
+	return out
+}
+
+func inPrefixes(ps []netip.Prefix, a netip.Addr) bool {
+	for _, p := range ps {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// internetHost is Sources' documented rule, written independently: a
+// global unicast address that is not private, not shared (100.64.0.0/10)
+// and not one of the design's (the designs tested keep their VPCs in
+// private space).
+func internetHost(m *reach.Model, a netip.Addr) bool {
+	if !a.IsGlobalUnicast() || a.IsPrivate() || netip.MustParsePrefix("100.64.0.0/10").Contains(a) {
+		return false
+	}
+	_, held := m.Owner(a)
+	return !held
+}
+
+// checkSources demands that r agree with Verdict from every interface
+// and from the internet addresses given.
+func checkSources(t *testing.T, m *reach.Model, q reach.SourcesQuery, r *reach.SourcesResult, ifaces []string, addrs []netip.Addr, msg string) {
+	t.Helper()
+	vq := reach.Query{To: q.To, Protocol: q.Protocol, Port: q.Port, SrcPort: q.SrcPort, ICMP: q.ICMP, IPv6: q.IPv6, Domain: q.Domain}
+	listed := map[string]reach.Outcome{}
+	for _, i := range r.Interfaces {
+		listed[i.ID] = i.Outcome
+	}
+	for _, id := range ifaces {
+		vq.From = id
+		got, err := m.Verdict(vq)
+		if err != nil {
+			got = reach.Unreachable
+		}
+		want, ok := listed[id]
+		if !ok {
+			want = reach.Unreachable
+		}
+		require.Equal(t, got, want, "%s: from %s", msg, id)
+	}
+	for _, a := range addrs {
+		if !a.IsValid() || a.Is6() != q.IPv6 {
+			continue
+		}
+		vq.From = a.String()
+		f, err := m.Verdict(vq)
+		if err != nil {
+			continue // not a source a query may name
+		}
+		if !internetHost(m, a) {
+			continue
+		}
+		want := reach.Unreachable
+		switch {
+		case inPrefixes(r.Internet, a):
+			want = reach.Reachable
+		case inPrefixes(r.InternetIndeterminate, a):
+			want = reach.Indeterminate
+		}
+		require.Equal(t, want, f, "%s: from %s", msg, a)
+	}
+}
+
+// TestSourcesAgreesWithVerdict compares Sources with a Verdict per
+// source on random designs and on the sample design.
+func TestSourcesAgreesWithVerdict(t *testing.T) {
+	designs := 40
+	if testing.Short() {
+		designs = 10
+	}
+	stats := map[string]int{}
+	for seed := range uint64(designs) {
+		rng := rand.New(rand.NewPCG(seed, 78))
+		g := randomWalkDesign(rng)
+		spice(rng, g.d)
+		m, err := g.d.Builder().Build()
+		require.NoError(t, err, "seed %d", seed)
+		var ifaces []string
+		for _, in := range g.d.Interfaces {
+			ifaces = append(ifaces, in.ID)
+		}
+		for range 3 {
+			vq := g.query()
+			q := reach.SourcesQuery{To: ifaces[rng.IntN(len(ifaces))], Protocol: vq.Protocol, Port: vq.Port}
+			msg := fmt.Sprintf("seed %d: %+v", seed, q)
+			r, err := m.Sources(q)
+			if err != nil {
+				continue // a destination on the internet
+			}
+			checkSources(t, m, q, r, ifaces, addrsToCheck(rng, false, r.Internet, r.InternetIndeterminate), msg)
+			stats[fmt.Sprintf("internet blocks %v", len(r.Internet) > 0)]++
+		}
+	}
+	t.Logf("%v", stats)
+	assert.Positive(t, stats["internet blocks true"])
+
+	m, err := sample.ThreeTier().Build()
+	require.NoError(t, err)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, q := range []reach.SourcesQuery{
+		{To: "web-1", Protocol: flow.TCP, Port: 443},
+		{To: "web-1", Protocol: flow.TCP, Port: 443, IPv6: true},
+		{To: "db-1", Protocol: flow.TCP, Port: 5432},
+		{To: "web-1", Protocol: flow.ICMP, ICMP: &reach.ICMPMessage{Type: 8}},
+	} {
+		r, err := m.Sources(q)
+		require.NoError(t, err, "%+v", q)
+		checkSources(t, m, q, r, []string{"eni-web1", "eni-app1", "eni-db1"}, addrsToCheck(rng, q.IPv6, r.Internet, r.InternetIndeterminate), fmt.Sprintf("%+v", q))
+	}
+}
+
+// publicDesign is the sample design with random internet-facing rules:
+// web-1's group opens random ports to random public blocks, the public
+// subnet's ACL allows and denies random blocks first, and its route table
+// sends random blocks into a blackhole.
+func publicDesign(rng *rand.Rand) *sample.Design {
+	d := sample.ThreeTierDesign()
+	block := func() netip.Prefix {
+		bits := 4 + rng.IntN(24)
+		a := netip.AddrFrom4([4]byte{byte(1 + rng.IntN(222)), byte(rng.IntN(256)), byte(rng.IntN(256)), byte(rng.IntN(256))})
+		return netip.PrefixFrom(a, bits).Masked()
+	}
+	for i := range d.Groups {
+		if d.Groups[i].ID != "sg-web" {
+			continue
+		}
+		if rng.IntN(2) == 0 { // no more 443 from everywhere
+			d.Groups[i].Rules = d.Groups[i].Rules[1:]
+		}
+		for range 1 + rng.IntN(5) {
+			d.Groups[i].Rules = append(d.Groups[i].Rules, sg.Rule{Direction: flow.Inbound, Protocol: flow.TCP,
+				Ports: flow.PortRange{Lo: 400, Hi: 500}, Peer: sg.CIDR(block().String())})
+		}
+	}
+	for i := range d.ACLs {
+		if d.ACLs[i].ID != "acl-public" {
+			continue
+		}
+		for k := range rng.IntN(5) {
+			d.ACLs[i].Entries = append(d.ACLs[i].Entries, nacl.Entry{Number: 1 + k, Action: []flow.Action{flow.Pass, flow.Drop}[rng.IntN(2)],
+				Direction: []flow.Direction{flow.Inbound, flow.Outbound}[rng.IntN(2)], Protocol: flow.TCP, CIDR: block(),
+				Ports: flow.AllPorts})
+		}
+	}
+	for i := range d.RouteTables {
+		if d.RouteTables[i].ID == "rtb-public" && rng.IntN(2) == 0 {
+			d.RouteTables[i].Routes = append(d.RouteTables[i].Routes, reach.Route{Destination: block(), Target: reach.TargetBlackhole})
+		}
+	}
+	return d
+}
+
+// TestSourcesFromTheInternet compares Sources with a Verdict per source
+// on designs whose internet-facing rules cut the address space at random
+// places.
+func TestSourcesFromTheInternet(t *testing.T) {
+	designs := 60
+	if testing.Short() {
+		designs = 15
+	}
+	partial := 0
+	for seed := range uint64(designs) {
+		rng := rand.New(rand.NewPCG(seed, 79))
+		m, err := publicDesign(rng).Builder().Build()
+		require.NoError(t, err, "seed %d", seed)
+		q := reach.SourcesQuery{To: "web-1", Protocol: flow.TCP, Port: 443} // the sample firewall passes 443 alone
+		r, err := m.Sources(q)
+		require.NoError(t, err, "seed %d", seed)
+		if len(r.Internet) > 1 {
+			partial++
+		}
+		checkSources(t, m, q, r, []string{"eni-web1", "eni-app1", "eni-db1"}, addrsToCheck(rng, false, r.Internet), fmt.Sprintf("seed %d: %+v", seed, q))
+	}
+	assert.Greater(t, partial, designs/3, "most answers are several blocks")
+}
