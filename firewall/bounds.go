@@ -1,6 +1,10 @@
 package firewall
 
-import "github.com/reachsim/reachsim/flow"
+import (
+	"slices"
+
+	"github.com/reachsim/reachsim/flow"
+)
 
 // Bounds adds to b the edges of every stateless and stateful rule that
 // could decide the session of c.Flow, for the fields b varies
@@ -12,4 +16,16 @@ func (e *Engine) Bounds(c Connection, b *flow.Bounds) {
 	}
 	e.stateless.Bounds(c.Flow, b)
 	e.stateful.Bounds(c.Flow, b)
+}
+
+// Protocols returns the protocol numbers the policy's rules name, each
+// once, in ascending order. Packets of two protocols neither of which is
+// named (nor tcp, udp, icmp or icmpv6) get the same decision.
+func (e *Engine) Protocols() []flow.Protocol {
+	if e == nil {
+		return nil
+	}
+	out := append(e.stateless.Protocols(), e.stateful.Protocols()...)
+	slices.Sort(out)
+	return slices.Compact(out)
 }

@@ -1,6 +1,8 @@
 package nacl
 
 import (
+	"slices"
+
 	"github.com/reachsim/reachsim/flow"
 )
 
@@ -48,4 +50,21 @@ func (e *Evaluator) Bounds(f flow.Flow, dir flow.Direction, b *flow.Bounds) {
 			b.Add(flow.FieldICMPCode, uint16(m.icode), uint16(m.icode))
 		}
 	}
+}
+
+// Protocols returns the protocol numbers the entries name, each once, in
+// ascending order; an entry for every protocol names none. Packets of two
+// protocols neither of which is named get the same decision.
+func (e *Evaluator) Protocols() []flow.Protocol {
+	if e == nil {
+		return nil
+	}
+	var out []flow.Protocol
+	for _, en := range e.acl.Entries {
+		if en.Protocol != flow.AllProtocols {
+			out = append(out, en.Protocol)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }

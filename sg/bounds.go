@@ -1,6 +1,8 @@
 package sg
 
 import (
+	"slices"
+
 	"github.com/reachsim/reachsim/flow"
 )
 
@@ -111,4 +113,22 @@ func (e *Evaluator) peerBounds(m *peerMatcher, field flow.Field, b *flow.Bounds)
 			b.AddAddr(field, a)
 		}
 	}
+}
+
+// Protocols returns the protocol numbers the rules name, each once, in
+// ascending order; a rule for every protocol names none. Packets of two
+// protocols neither of which is named (nor tcp, udp, icmp or icmpv6) get
+// the same decision.
+func (e *Evaluator) Protocols() []flow.Protocol {
+	if e == nil {
+		return nil
+	}
+	var out []flow.Protocol
+	for i := range e.rules {
+		if p := e.rules[i].rule.Protocol; p != flow.AllProtocols {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }

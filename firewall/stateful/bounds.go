@@ -2,6 +2,7 @@ package stateful
 
 import (
 	"net/netip"
+	"slices"
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/addrset"
@@ -130,4 +131,36 @@ func (r *rule) needsApp() bool {
 		}
 	}
 	return false
+}
+
+// Protocols returns the protocol numbers the rules name (in their header
+// or an ip_proto condition), each once, in ascending order. Packets of two
+// protocols neither of which is named (nor tcp, udp, icmp or icmpv6) get
+// the same decision.
+func (e *Engine) Protocols() []flow.Protocol {
+	if e == nil {
+		return nil
+	}
+	var out []flow.Protocol
+	for i := range e.rules {
+		r := &e.rules[i]
+		if !r.protoAny {
+			for p := range flow.Protocol(256) {
+				if r.hasProto(p) {
+					out = append(out, p)
+				}
+			}
+		}
+		for _, c := range r.conds {
+			if c.kind == condIPProto {
+				for p := range flow.Protocol(256) {
+					if c.num.test(int(p)) != c.num.test(int(p)+1) || c.num.test(int(p)) != c.num.test(int(p)-1) {
+						out = append(out, p)
+					}
+				}
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }

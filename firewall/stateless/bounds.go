@@ -73,3 +73,19 @@ func admits(ps []netip.Prefix, a netip.Addr) bool {
 	}
 	return false
 }
+
+// Protocols returns the protocol numbers the rules name, each once, in
+// ascending order. Packets of two protocols neither of which is named
+// (nor tcp, naming TCP flags, nor tcp and udp, naming ports) get the same
+// decision.
+func (e *Engine) Protocols() []flow.Protocol {
+	if e.none() {
+		return nil
+	}
+	var out []flow.Protocol
+	for _, rr := range e.rules {
+		out = append(out, rr.rule.Protocols...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
