@@ -119,13 +119,21 @@ func lastAddr(p netip.Prefix) netip.Addr {
 	return netip.AddrFrom16(v)
 }
 
-// Merge adds every edge of o to b.
+// Merge adds every edge of o to b, for the fields b varies (as [Bounds.Add]
+// would). A nil o adds nothing.
 func (b *Bounds) Merge(o *Bounds) {
+	if o == nil {
+		return
+	}
 	for f := range b.cuts {
-		b.cuts[f] = append(b.cuts[f], o.cuts[f]...)
+		if b.Varies(Field(f)) {
+			b.cuts[f] = append(b.cuts[f], o.cuts[f]...)
+		}
 	}
 	for f := range b.addrs {
-		b.addrs[f] = append(b.addrs[f], o.addrs[f]...)
+		if b.Varies(FieldSrcAddr + Field(f)) {
+			b.addrs[f] = append(b.addrs[f], o.addrs[f]...)
+		}
 	}
 }
 
