@@ -140,8 +140,8 @@ func (d dim) set(f flow.Flow, i, which int, r *rand.Rand) flow.Flow {
 			v = at.Hi
 		case which == 2 && at.Contains(d.baseP):
 			v = d.baseP
-		case which == 2:
-			v = min(at.Lo+1, at.Hi)
+		case which == 2 && at.Lo < at.Hi:
+			v = at.Lo + 1
 		case which >= 3:
 			v = at.Lo + uint16(r.IntN(int(at.Hi-at.Lo)+1))
 		}
