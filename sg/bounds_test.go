@@ -174,3 +174,27 @@ func TestBoundsOfNilEvaluatorAddNothing(t *testing.T) {
 	assert.Len(t, b.AddrAtoms(flow.FieldSrcAddr, addr("0.0.0.0"), addr("255.255.255.255")), 1)
 	assert.Len(t, b.AddrAtoms(flow.FieldDstAddr, addr("0.0.0.0"), addr("255.255.255.255")), 1)
 }
+
+// TestBoundsLeaveKnownAddressesToTheCaller: a rule referencing a group
+// whose members are unknown is indeterminate for a peer that might be a
+// member, and denies one [sg.UnknownMembers.Known] rules out. Bounds
+// cannot list what a function knows: the caller adds those addresses.
+func TestBoundsLeaveKnownAddressesToTheCaller(t *testing.T) {
+	designed := addr("10.0.0.1")
+	e, err := sg.Compile([]sg.Group{group("sg-db", in("tcp 5432", sg.GroupRef("sg-peer")), in("tcp 5432", sg.CIDR("10.1.0.0/16")))},
+		unknownResolver{Known: func(a netip.Addr) bool { return a == designed }})
+	require.NoError(t, err)
+	f := flow.MustParse("tcp 10.2.0.5:50000 -> 10.0.3.30:5432")
+	decide := func(g flow.Flow) decisionKey { return keyOf(e.Evaluate(g, flow.Inbound)) }
+	require.NotEqual(t, decide(f), decide(flow.MustParse("tcp 10.0.0.1:50000 -> 10.0.3.30:5432")))
+
+	b := flow.NewBounds(flow.FieldSrcAddr)
+	e.Bounds(f, flow.Inbound, b)
+	atoms := b.AddrAtoms(flow.FieldSrcAddr, addr("0.0.0.0"), addr("255.255.255.255"))
+	assert.NotContains(t, atoms, flow.AddrRange{From: designed, To: designed}, "Bounds does not know the known addresses")
+
+	b.AddAddr(flow.FieldSrcAddr, designed) // the caller's part
+	r := rand.New(rand.NewPCG(4, 4))
+	_, err = boundstest.Check(r, b, f, decide, 200)
+	require.NoError(t, err)
+}
