@@ -119,13 +119,21 @@ func lastAddr(p netip.Prefix) netip.Addr {
 	return netip.AddrFrom16(v)
 }
 
-// Merge adds every edge of o to b.
+// Merge adds every edge of o to b, for the fields b varies (as [Bounds.Add]
+// would). A nil o adds nothing.
 func (b *Bounds) Merge(o *Bounds) {
+	if o == nil {
+		return
+	}
 	for f := range b.cuts {
-		b.cuts[f] = append(b.cuts[f], o.cuts[f]...)
+		if b.Varies(Field(f)) {
+			b.cuts[f] = append(b.cuts[f], o.cuts[f]...)
+		}
 	}
 	for f := range b.addrs {
-		b.addrs[f] = append(b.addrs[f], o.addrs[f]...)
+		if b.Varies(FieldSrcAddr + Field(f)) {
+			b.addrs[f] = append(b.addrs[f], o.addrs[f]...)
+		}
 	}
 }
 
@@ -201,9 +209,10 @@ func (b *Bounds) AddrAtoms(f Field, from, to netip.Addr) []AddrRange {
 // a reply's source port is its request's destination port, so the bounds
 // a reply's filters give for FieldSrcPort are the request's for
 // FieldDstPort. Both fields must be of one kind (ports, ICMP fields, or
-// addresses).
+// addresses). It does nothing when b does not vary to.
 func (b *Bounds) MergeField(to Field, o *Bounds, from Field) {
 	switch {
+	case o == nil || !b.Varies(to):
 	case to <= FieldICMPCode && from <= FieldICMPCode:
 		b.cuts[to] = append(b.cuts[to], o.cuts[from]...)
 	case to >= FieldSrcAddr && from >= FieldSrcAddr && to < numFields && from < numFields:

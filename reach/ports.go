@@ -169,7 +169,7 @@ func samePath(a, b []Hop) bool {
 // tcpPorts answers Ports for tcp and udp.
 func (m *Model) tcpPorts(r *PortsResult, q PortsQuery, f flow.Flow, src *ifaceInfo, path *atomOutcome, fb, rb *flow.Bounds) error {
 	// Destination ports: the request's, and the reply's source ports.
-	pb := flow.NewBounds()
+	pb := flow.NewBounds(flow.FieldDstPort)
 	pb.MergeField(flow.FieldDstPort, fb, flow.FieldDstPort)
 	pb.MergeField(flow.FieldDstPort, rb, flow.FieldSrcPort)
 	pb.MergeField(flow.FieldDstPort, portsWalkTreatsApart(), flow.FieldDstPort)
@@ -252,7 +252,7 @@ func portsWalkTreatsApart() *flow.Bounds {
 // icmpPorts answers Ports for icmp and icmpv6: every type, its codes cut
 // at the bounds of the filters.
 func (m *Model) icmpPorts(r *PortsResult, f flow.Flow, src *ifaceInfo, path *atomOutcome, fb, rb *flow.Bounds) error {
-	codes := flow.NewBounds()
+	codes := flow.NewBounds(flow.FieldICMPCode)
 	codes.MergeField(flow.FieldICMPCode, fb, flow.FieldICMPCode)
 	codes.MergeField(flow.FieldICMPCode, rb, flow.FieldICMPCode)
 	atoms := codes.Atoms(flow.FieldICMPCode, flow.PortRange{Lo: 0, Hi: 255})

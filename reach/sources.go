@@ -108,7 +108,7 @@ func (m *Model) internetSources(f flow.Flow) (open, und addrset.Set, atoms int, 
 		rb := flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr)
 		var path atomOutcome
 		m.walkBounds(g, nil, &path.fwd, &path.ret, false, fb, rb)
-		cuts := flow.NewBounds()
+		cuts := flow.NewBounds(flow.FieldSrcAddr)
 		cuts.MergeField(flow.FieldSrcAddr, fb, flow.FieldSrcAddr)
 		cuts.MergeField(flow.FieldSrcAddr, rb, flow.FieldDstAddr)
 		for _, a := range cuts.AddrAtoms(flow.FieldSrcAddr, piece.From, piece.To) {

@@ -12,7 +12,10 @@ import (
 // prefixes and member addresses. A rule counts when it matches f on
 // every field b keeps fixed; a reference to a group whose members are
 // unknown counts as matching. Within one atom of the varied fields,
-// [Evaluator.Evaluate] gives one decision. A nil Evaluator adds nothing.
+// [Evaluator.Evaluate] gives one decision, with one exception: the
+// addresses an [UnknownMembers.Known] function rules out of such a group
+// are not edges (a function cannot be listed); a caller varying the peer
+// adds them itself. A nil Evaluator adds nothing.
 func (e *Evaluator) Bounds(f flow.Flow, dir flow.Direction, b *flow.Bounds) {
 	if e == nil || dir > flow.Outbound || !f.Protocol.IsConcrete() {
 		return

@@ -9,13 +9,20 @@ import (
 )
 
 // Bounds adds to b the edges of every rule that could decide the session
-// f, for the fields b varies ([flow.Bounds]): port sets, address sets
-// itype/icode comparisons and the ports [DefaultAppProto] names, each port and address edge added to both
-// the source and the destination field (a reply swaps them). A rule
-// counts when its protocol admits f's and, unless b varies addresses,
-// its address sets admit f one way or the other. Within one atom of the
-// varied fields, [Engine.Evaluate] gives one decision. A nil Engine adds
-// nothing.
+// whose request is f, for the fields b varies ([flow.Bounds]), in the
+// request's terms: port sets, address sets, itype/icode comparisons, the
+// destination ports [DefaultAppProto] names (when a rule asks for the
+// application protocol) and the ICMP query types whose reply has another
+// type ([flow.Flow.Reverse]). A rule counts when its protocol admits f's
+// and, unless b varies addresses, its address sets admit the request or
+// the reply; a rule that meets the reply adds its source ports as the
+// request's destination ports and the other way round. When b varies
+// addresses, every address edge is added to both address fields and
+// every port edge to both port fields. Within one atom of the varied
+// fields, [Engine.Evaluate] gives one decision. One exception: a sameip rule adds, to each address field, the
+// other field's address in f; when b varies both addresses, the pairs with
+// equal addresses inside one atom are the caller's to check apart. A nil
+// Engine adds nothing.
 func (e *Engine) Bounds(f flow.Flow, b *flow.Bounds) {
 	if e == nil {
 		return
@@ -31,6 +38,18 @@ func (e *Engine) Bounds(f flow.Flow, b *flow.Bounds) {
 			}
 		}
 	}()
+	// The reply of an ICMP query carries the paired type
+	// ([flow.Flow.Reverse]: echo request 8, echo reply 0, ...), so a
+	// comparison of the reply's type moves with the request's: every
+	// paired type is an atom.
+	if f.Protocol.IsICMP() && b.Varies(flow.FieldICMPType) {
+		for t := range 256 {
+			q := flow.Flow{Protocol: f.Protocol, ICMPType: uint8(t)}
+			if q.Reverse().ICMPType != q.ICMPType {
+				b.Add(flow.FieldICMPType, uint16(t), uint16(t))
+			}
+		}
+	}
 	varyAddr := b.Varies(flow.FieldSrcAddr) || b.Varies(flow.FieldDstAddr)
 	src, dst := f.Src.Addr(), f.Dst.Addr()
 	for i := range e.rules {
@@ -59,6 +78,9 @@ func (e *Engine) Bounds(f flow.Flow, b *flow.Bounds) {
 				c.num.bounds(flow.FieldICMPType, b)
 			case condICode:
 				c.num.bounds(flow.FieldICMPCode, b)
+			case condSameIP: // one address varied: it changes at the other
+				b.AddAddr(flow.FieldSrcAddr, dst)
+				b.AddAddr(flow.FieldDstAddr, src)
 			}
 		}
 	}
