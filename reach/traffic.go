@@ -1,0 +1,266 @@
+package reach
+
+import (
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+// Traffic is a set of sessions of every protocol, as set questions answer
+// them: TCP and UDP destination ports, ICMP types and codes, and the
+// other protocols by number. Its JSON form is part of the CLI's stable
+// schema: sets are strings in the syntax of [flow.Set.String].
+type Traffic struct {
+	TCP  flow.PortSet `json:"tcp"`
+	UDP  flow.PortSet `json:"udp"`
+	ICMP []ICMPCodes  `json:"icmp,omitempty"` // ICMP for IPv4, ICMPv6 for IPv6
+	// Other holds the other protocol numbers (not tcp, udp, icmp or
+	// icmpv6) whose sessions pass.
+	Other flow.Set[uint8] `json:"other"`
+}
+
+// IsEmpty reports whether t holds no session.
+func (t Traffic) IsEmpty() bool {
+	return t.TCP.IsEmpty() && t.UDP.IsEmpty() && len(t.ICMP) == 0 && t.Other.IsEmpty()
+}
+
+// Equal reports whether t and o hold the same sessions.
+func (t Traffic) Equal(o Traffic) bool {
+	return t.TCP.Equal(o.TCP) && t.UDP.Equal(o.UDP) && t.Other.Equal(o.Other) &&
+		slices.EqualFunc(t.ICMP, o.ICMP, func(a, b ICMPCodes) bool { return a.Type == b.Type && a.Codes.Equal(b.Codes) })
+}
+
+// Union returns the sessions in t or o.
+func (t Traffic) Union(o Traffic) Traffic {
+	out := Traffic{TCP: t.TCP.Union(o.TCP), UDP: t.UDP.Union(o.UDP), Other: t.Other.Union(o.Other)}
+	byType := map[uint8]flow.Set[uint8]{}
+	for _, c := range slices.Concat(t.ICMP, o.ICMP) {
+		byType[c.Type] = byType[c.Type].Union(c.Codes)
+	}
+	for ty := range 256 {
+		if cs, ok := byType[uint8(ty)]; ok && !cs.IsEmpty() {
+			out.ICMP = append(out.ICMP, ICMPCodes{Type: uint8(ty), Codes: cs})
+		}
+	}
+	return out
+}
+
+// String writes t compactly: "tcp 22,443; udp 53; icmp 0 3/0-4 8; other
+// 47,50", "none" when empty. An ICMP type with every code is its number
+// alone, one with some codes type/codes.
+func (t Traffic) String() string {
+	var parts []string
+	if !t.TCP.IsEmpty() {
+		parts = append(parts, "tcp "+t.TCP.String())
+	}
+	if !t.UDP.IsEmpty() {
+		parts = append(parts, "udp "+t.UDP.String())
+	}
+	if len(t.ICMP) > 0 {
+		parts = append(parts, "icmp "+icmpText(t.ICMP))
+	}
+	if !t.Other.IsEmpty() {
+		parts = append(parts, "other "+t.Other.String())
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, "; ")
+}
+
+// icmpText writes ICMP types and codes: "0 3/0-4 8" ("all" when every
+// type has every code).
+func icmpText(cs []ICMPCodes) string {
+	if len(cs) == 256 && !slices.ContainsFunc(cs, func(c ICMPCodes) bool { return !c.Codes.IsFull() }) {
+		return "all"
+	}
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = formatUint8(c.Type)
+		if !c.Codes.IsFull() {
+			parts[i] += "/" + c.Codes.String()
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+func formatUint8(v uint8) string { return flow.Single(v).String() }
+
+// trafficOf is the traffic set questions ask about for one pair: tcp,
+// udp, ICMP of the family, and the other protocols.
+type trafficQuestion struct {
+	m      *Model
+	others []flow.Protocol // one protocol per class of other protocols: each named one, and one unnamed
+	v6     bool
+}
+
+// newTrafficQuestion lists the protocols a question over every protocol
+// walks: tcp, udp, the family's ICMP, every other protocol a filter of
+// the model names, and one protocol no filter names, which stands for all
+// the others.
+func (m *Model) newTrafficQuestion(v6 bool) *trafficQuestion {
+	named := map[flow.Protocol]bool{flow.TCP: true, flow.UDP: true, flow.ICMP: true, flow.ICMPv6: true, 0: true}
+	add := func(ps []flow.Protocol) {
+		for _, p := range ps {
+			named[p] = true
+		}
+	}
+	for _, ii := range m.ifaceOrder {
+		add(ii.sg.normal.Protocols())
+	}
+	for _, a := range m.acls {
+		add(a.ev.Protocols())
+	}
+	for _, f := range m.firewalls {
+		add(f.engine.Protocols())
+	}
+	q := &trafficQuestion{m: m, v6: v6}
+	for p := flow.Protocol(1); p <= 255; p++ {
+		if p != flow.TCP && p != flow.UDP && p != flow.ICMP && p != flow.ICMPv6 && named[p] {
+			q.others = append(q.others, p)
+		}
+	}
+	for p := flow.Protocol(1); p <= 255; p++ {
+		if !named[p] {
+			q.others = append(q.others, p) // the first unnamed stands for every unnamed one
+			break
+		}
+	}
+	return q
+}
+
+// unnamed returns the protocols the last of others stands for.
+func (q *trafficQuestion) unnamed() flow.Set[uint8] {
+	set := flow.SetOf(flow.Range[uint8]{Lo: 1, Hi: 255})
+	for _, p := range []flow.Protocol{flow.TCP, flow.UDP, flow.ICMP, flow.ICMPv6} {
+		set = set.Difference(flow.SetOf(flow.Single(uint8(p))))
+	}
+	for _, p := range q.others[:len(q.others)-1] {
+		set = set.Difference(flow.SetOf(flow.Single(uint8(p))))
+	}
+	return set
+}
+
+// pair answers which sessions go from src (nil: the internet address
+// sa) to the address da, from the default client port: the traffic that
+// is reachable and the traffic the input leaves open, and the number of
+// walks.
+func (q *trafficQuestion) pair(src *ifaceInfo, sa, da netip.Addr) (open, und Traffic, walks int, err error) {
+	m := q.m
+	base := flow.Flow{Src: netip.AddrPortFrom(sa, DefaultSourcePort), Dst: netip.AddrPortFrom(da, 1)}
+	for _, proto := range []flow.Protocol{flow.TCP, flow.UDP} {
+		f := base
+		f.Protocol = proto
+		o, u, n, err := m.portSet(f, src)
+		if err != nil {
+			return open, und, walks, err
+		}
+		walks += n
+		if proto == flow.TCP {
+			open.TCP, und.TCP = o, u
+		} else {
+			open.UDP, und.UDP = o, u
+		}
+	}
+	f := flow.Flow{Protocol: flow.ICMP, Src: netip.AddrPortFrom(sa, 0), Dst: netip.AddrPortFrom(da, 0), ICMPType: flow.ICMPEchoRequest}
+	if q.v6 {
+		f.Protocol, f.ICMPType = flow.ICMPv6, flow.ICMPv6EchoRequest
+	}
+	o, u, n, err := m.icmpSet(f, src)
+	if err != nil {
+		return open, und, walks, err
+	}
+	open.ICMP, und.ICMP, walks = o, u, walks+n
+	var openO, undO []flow.Range[uint8]
+	for i, p := range q.others {
+		g := flow.Flow{Protocol: p, Src: netip.AddrPortFrom(sa, 0), Dst: netip.AddrPortFrom(da, 0)}
+		out := m.verdict(g, src)
+		walks++
+		rs := []flow.Range[uint8]{flow.Single(uint8(p))}
+		if i == len(q.others)-1 {
+			rs = q.unnamed().Ranges()
+		}
+		switch out {
+		case Reachable:
+			openO = append(openO, rs...)
+		case Indeterminate:
+			undO = append(undO, rs...)
+		}
+	}
+	open.Other, und.Other = flow.SetOf(openO...), flow.SetOf(undO...)
+	return open, und, walks, nil
+}
+
+// portSet returns the destination ports of f's protocol whose session
+// from f's source port is reachable, and those the input leaves open.
+func (m *Model) portSet(f flow.Flow, src *ifaceInfo) (open, und flow.PortSet, walks int, err error) {
+	fb := flow.NewBounds(flow.FieldDstPort)
+	rb := flow.NewBounds(flow.FieldSrcPort)
+	var path atomOutcome
+	m.walkBounds(f, src, &path.fwd, &path.ret, false, fb, rb)
+	pb := flow.NewBounds(flow.FieldDstPort)
+	pb.MergeField(flow.FieldDstPort, fb, flow.FieldDstPort)
+	pb.MergeField(flow.FieldDstPort, rb, flow.FieldSrcPort)
+	pb.MergeField(flow.FieldDstPort, portsWalkTreatsApart(), flow.FieldDstPort)
+	var o, u []flow.PortRange
+	for _, p := range pb.Atoms(flow.FieldDstPort, flow.PortRange{Lo: 1, Hi: 65535}) {
+		g := f
+		g.Dst = netip.AddrPortFrom(f.Dst.Addr(), p.Lo)
+		a, err := m.walkAtom(g, src, &path)
+		if err != nil {
+			return open, und, walks, err
+		}
+		walks++
+		switch a.outcome {
+		case Reachable:
+			o = append(o, p)
+		case Indeterminate:
+			u = append(u, p)
+		}
+	}
+	return flow.SetOf(o...), flow.SetOf(u...), walks, nil
+}
+
+// icmpSet returns the ICMP types and codes of f's protocol whose session
+// is reachable, and those the input leaves open. Types are cut where a
+// filter names one and around every query type whose reply has another
+// type; codes where a filter names one.
+func (m *Model) icmpSet(f flow.Flow, src *ifaceInfo) (open, und []ICMPCodes, walks int, err error) {
+	fb := flow.NewBounds(flow.FieldICMPType, flow.FieldICMPCode)
+	rb := flow.NewBounds(flow.FieldICMPType, flow.FieldICMPCode)
+	var path atomOutcome
+	m.walkBounds(f, src, &path.fwd, &path.ret, false, fb, rb)
+	tb := flow.NewBounds(flow.FieldICMPType, flow.FieldICMPCode)
+	tb.Merge(fb)
+	tb.Merge(rb) // a reply's type is its request's, but for paired types:
+	for t := range 256 {
+		q := flow.Flow{Protocol: f.Protocol, ICMPType: uint8(t)}
+		if q.Reverse().ICMPType != q.ICMPType {
+			tb.Add(flow.FieldICMPType, uint16(t), uint16(t))
+		}
+	}
+	codes := tb.Atoms(flow.FieldICMPCode, flow.PortRange{Lo: 0, Hi: 255})
+	for _, tr := range tb.Atoms(flow.FieldICMPType, flow.PortRange{Lo: 0, Hi: 255}) {
+		for _, cr := range codes {
+			g := f
+			g.ICMPType, g.ICMPCode = uint8(tr.Lo), uint8(cr.Lo)
+			a, err := m.walkAtom(g, src, &path)
+			if err != nil {
+				return open, und, walks, err
+			}
+			walks++
+			c := flow.Range[uint8]{Lo: uint8(cr.Lo), Hi: uint8(cr.Hi)}
+			for t := int(tr.Lo); t <= int(tr.Hi); t++ {
+				switch a.outcome {
+				case Reachable:
+					open = addICMP(open, uint8(t), c)
+				case Indeterminate:
+					und = addICMP(und, uint8(t), c)
+				}
+			}
+		}
+	}
+	return open, und, walks, nil
+}
