@@ -8,6 +8,7 @@ import (
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/addrset"
 	"github.com/reachsim/reachsim/internal/portindex"
+	"github.com/reachsim/reachsim/internal/slowpath"
 )
 
 // The stateful engine's index. Rules are stored in decision order; a rule's
@@ -36,6 +37,9 @@ import (
 const maxCover = 64
 
 type index struct {
+	// linear: every rule in decision order, the only candidates of every
+	// packet; set when compiled under internal/slowpath.
+	linear []int32
 	ip     bucket
 	protos [256]*bucket
 	apps   map[string]*bucket
@@ -83,6 +87,13 @@ func lookupAddr(d *segments[netip.Addr], k netip.Addr) []int32 {
 }
 
 func (ix *index) build(rules []rule) {
+	if slowpath.On() {
+		ix.linear = make([]int32, len(rules))
+		for i := range ix.linear {
+			ix.linear[i] = int32(i)
+		}
+		return
+	}
 	ix.apps = map[string]*bucket{}
 	for i := range rules {
 		r := &rules[i]
@@ -506,6 +517,10 @@ func (m *merger) next() (int32, bool) {
 
 // candidates fills m with the lists of rules that may match p.
 func (ix *index) candidates(p *packet, m *merger) {
+	if ix.linear != nil {
+		m.add(ix.linear)
+		return
+	}
 	ix.ip.candidates(p, m)
 	if pr := p.f.Protocol; pr >= 0 && pr <= 255 {
 		if b := ix.protos[pr]; b != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/reachsim/reachsim/firewall/suricata"
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/slowpath"
 )
 
 // This file holds a slow, obviously correct stateful evaluator: it takes
@@ -975,6 +976,10 @@ func TestAgreesWithReference(t *testing.T) {
 		compiled++
 		classified += classifiedBuckets(e)
 		seg := compileSegmentIndex(t, cfg, res)
+		restore := slowpath.Set(true)
+		lin, err := Compile(cfg, res)
+		restore()
+		require.NoError(t, err)
 		ref, err := newRefEngine(cfg, res)
 		require.NoError(t, err)
 		for range 20 {
@@ -983,6 +988,9 @@ func TestAgreesWithReference(t *testing.T) {
 			got := keyOf(e.Evaluate(s))
 			ex := keyOf(e.Explain(s))
 			fb := keyOf(seg.Evaluate(s))
+			if l := keyOf(lin.Evaluate(s)); l != want {
+				t.Fatalf("session %+v: reference %+v, linear scan %+v", s.Flow, want, l)
+			}
 			sessions++
 			verdicts[want.Verdict]++
 			if got != want || ex != want || fb != want {
