@@ -117,17 +117,37 @@ type Decision struct {
 	leg [2]legResult
 }
 
+// legResult is one direction's verdict and what decided it; its rule,
+// reason and fix are put into words only when read (legRule, legReason,
+// legFix), so Evaluate builds no text.
 type legResult struct {
 	verdict flow.Verdict
-	rule    string
-	reason  string
-	fix     string
+	cause   legCause
+	pkt     int // the packet of causeStatelessDrop; the last passed packet of causePassed
+	fwd     int // the last packet forwarded on this leg, -1 for none
 }
+
+// legCause is what decided a leg.
+type legCause uint8
+
+const (
+	causeNone          legCause = iota // nothing recorded: the policy passes
+	causeNoFirewall                    // a nil engine
+	causeNotCrossing                   // the connection leaves this direction out
+	causeStatelessDrop                 // packet pkt was dropped
+	causeStateful                      // the stateful engine denied or could not decide on this leg
+	causeForwarded                     // forwarded, the stateful engine did not stop this leg
+	causePassed                        // the stateless engine passed packet pkt
+)
 
 // packetsOf returns the packets that represent the session in each
 // direction.
 func packetsOf(f flow.Flow, request, reply bool) []PacketResult {
-	var out []PacketResult
+	per := 1
+	if f.Protocol == flow.TCP {
+		per = 2
+	}
+	out := make([]PacketResult, 0, per*(b2i(request)+b2i(reply)))
 	add := func(isReply bool, p flow.Flow, flags ...stateless.TCPFlags) {
 		if len(flags) == 0 {
 			out = append(out, PacketResult{Reply: isReply, Packet: stateless.Packet{Flow: p}})
@@ -175,19 +195,17 @@ func (e *Engine) Evaluate(c Connection) Decision { return e.run(c, false) }
 func (e *Engine) Explain(c Connection) Decision { return e.run(c, true) }
 
 func (e *Engine) run(c Connection, explain bool) Decision {
+	ins := Decision{policy: "(none)"}
+	ins.leg[0] = legResult{verdict: flow.Allow, fwd: -1}
+	ins.leg[1] = ins.leg[0]
 	if e == nil {
-		ins := Decision{policy: "(none)"}
-		ins.leg[0].verdict, ins.leg[1].verdict = flow.Allow, flow.Allow
-		ins.leg[0].reason, ins.leg[1].reason = "no firewall here", "no firewall here"
+		ins.leg[0].cause, ins.leg[1].cause = causeNoFirewall, causeNoFirewall
 		return ins
 	}
-	ins := Decision{policy: e.name}
-	ins.leg[0].verdict, ins.leg[1].verdict = flow.Allow, flow.Allow
+	ins.policy = e.name
 	ins.Packets = packetsOf(c.Flow, c.Request, c.Reply)
 	var fwdSeen, retSeen bool
-	// passedBy and forwardedBy: per leg, how the stateless engine passed
-	// or forwarded (the last such packet); passRule the passing rule.
-	var passedBy, forwardedBy, passRule [2]string
+	passed := [2]int{-1, -1} // per leg, the last packet the stateless engine passed
 	for i := range ins.Packets {
 		pr := &ins.Packets[i]
 		if explain {
@@ -199,16 +217,12 @@ func (e *Engine) run(c Connection, explain bool) Decision {
 		switch pr.Decision.Action {
 		case flow.Drop:
 			if l.verdict == flow.Allow {
-				l.verdict = flow.Deny
-				l.rule = statelessRule(pr.Decision)
-				l.reason = fmt.Sprintf("stateless engine: %s is dropped: %s", pr.Packet, pr.Decision)
-				l.fix = statelessFix(pr)
+				l.verdict, l.cause, l.pkt = flow.Deny, causeStatelessDrop, i
 			}
 		case flow.Pass:
-			passedBy[b2i(pr.Reply)] = pr.Decision.String()
-			passRule[b2i(pr.Reply)] = statelessRule(pr.Decision)
+			passed[b2i(pr.Reply)] = i
 		case flow.Forward:
-			forwardedBy[b2i(pr.Reply)] = pr.Decision.String()
+			l.fwd = i
 			if pr.Reply {
 				retSeen = true
 			} else {
@@ -217,7 +231,7 @@ func (e *Engine) run(c Connection, explain bool) Decision {
 		}
 	}
 	for k, name := range []string{"request", "reply"} {
-		if passedBy[k] != "" && forwardedBy[k] != "" {
+		if passed[k] >= 0 && ins.leg[k].fwd >= 0 {
 			ins.Warnings = append(ins.Warnings, fmt.Sprintf("the stateless engine passes some %s packets and forwards others to the stateful engine", name))
 		}
 	}
@@ -235,39 +249,82 @@ func (e *Engine) run(c Connection, explain bool) Decision {
 		}
 		l := &ins.leg[b2i(!d.Stage.ToServer())]
 		if d.Verdict != flow.Allow && l.verdict == flow.Allow {
-			l.verdict = d.Verdict
-			l.rule = statefulRule(d)
-			l.reason = "stateful engine: " + statefulText(d)
-			l.fix = statefulFix(d)
+			l.verdict, l.cause = d.Verdict, causeStateful
 		}
 	}
 	for k := range ins.leg {
 		l := &ins.leg[k]
-		this, other := "request", "reply"
-		if k == 1 {
-			this, other = other, this
-		}
-		if (k == 0 && !c.Request) || (k == 1 && !c.Reply) {
-			l.reason = "the " + this + " does not pass through this endpoint"
-			continue
-		}
-		if l.verdict != flow.Allow {
-			continue
-		}
 		switch {
-		case forwardedBy[k] != "" && ins.Stateful != nil && ins.Stateful.Verdict == flow.Indeterminate:
-			l.reason = "stateless engine: " + forwardedBy[k] + "; stateful engine: nothing of its own against this direction; it cannot decide about the session on the " + other
-		case forwardedBy[k] != "" && ins.Stateful != nil && ins.Stateful.Verdict != flow.Allow:
-			l.reason = "stateless engine: " + forwardedBy[k] + "; stateful engine: nothing of its own against this direction; it stopped the session on the " + other
-		case forwardedBy[k] != "" && ins.Stateful != nil:
-			l.reason = "stateless engine: " + forwardedBy[k] + "; stateful engine: " + statefulText(*ins.Stateful)
-			l.rule = statefulRule(*ins.Stateful)
-		case passedBy[k] != "":
-			l.reason = "stateless engine: " + passedBy[k] + " (the stateful engine never sees it)"
-			l.rule = passRule[k]
+		case (k == 0 && !c.Request) || (k == 1 && !c.Reply):
+			l.cause = causeNotCrossing
+		case l.verdict != flow.Allow:
+		case l.fwd >= 0 && ins.Stateful != nil:
+			l.cause = causeForwarded
+		case passed[k] >= 0:
+			l.cause, l.pkt = causePassed, passed[k]
 		}
 	}
 	return ins
+}
+
+// legRule is the rule that decided leg k (see [Decision.RuleOn]).
+func (ins *Decision) legRule(k int) string {
+	l := &ins.leg[k]
+	switch l.cause {
+	case causeStatelessDrop, causePassed:
+		return statelessRule(ins.Packets[l.pkt].Decision)
+	case causeStateful:
+		return statefulRule(*ins.Stateful)
+	case causeForwarded:
+		if ins.Stateful.Verdict == flow.Allow {
+			return statefulRule(*ins.Stateful)
+		}
+	}
+	return ""
+}
+
+// legReason is the unescaped reason of leg k, "" when nothing decided.
+func (ins *Decision) legReason(k int) string {
+	l := &ins.leg[k]
+	this, other := "request", "reply"
+	if k == 1 {
+		this, other = other, this
+	}
+	switch l.cause {
+	case causeNoFirewall:
+		return "no firewall here"
+	case causeNotCrossing:
+		return "the " + this + " does not pass through this endpoint"
+	case causeStatelessDrop:
+		pr := &ins.Packets[l.pkt]
+		return fmt.Sprintf("stateless engine: %s is dropped: %s", pr.Packet, pr.Decision)
+	case causeStateful:
+		return "stateful engine: " + statefulText(*ins.Stateful)
+	case causeForwarded:
+		by := ins.Packets[l.fwd].Decision.String()
+		switch ins.Stateful.Verdict {
+		case flow.Indeterminate:
+			return "stateless engine: " + by + "; stateful engine: nothing of its own against this direction; it cannot decide about the session on the " + other
+		case flow.Allow:
+			return "stateless engine: " + by + "; stateful engine: " + statefulText(*ins.Stateful)
+		}
+		return "stateless engine: " + by + "; stateful engine: nothing of its own against this direction; it stopped the session on the " + other
+	case causePassed:
+		return "stateless engine: " + ins.Packets[l.pkt].Decision.String() + " (the stateful engine never sees it)"
+	}
+	return ""
+}
+
+// legFix is the fix of leg k, "" for none.
+func (ins *Decision) legFix(k int) string {
+	l := &ins.leg[k]
+	switch l.cause {
+	case causeStatelessDrop:
+		return statelessFix(&ins.Packets[l.pkt])
+	case causeStateful:
+		return statefulFix(*ins.Stateful)
+	}
+	return ""
 }
 
 func b2i(b bool) int {
@@ -285,25 +342,25 @@ func (ins Decision) VerdictOn(reply bool) flow.Verdict { return ins.leg[b2i(repl
 // stateful default action's name ("aws:drop_strict"); "" when a stateless
 // default action decided, or the stateful engine passed traffic no rule
 // decided.
-func (ins Decision) RuleOn(reply bool) string { return ins.leg[b2i(reply)].rule }
+func (ins Decision) RuleOn(reply bool) string { return ins.legRule(b2i(reply)) }
 
 // ReasonOn explains the decision on that direction in a sentence, names
 // and rule text escaped for text output (internal/textsafe).
 func (ins Decision) ReasonOn(reply bool) string {
-	l := ins.leg[b2i(reply)]
-	if l.reason == "" {
+	reason := ins.legReason(b2i(reply))
+	if reason == "" {
 		return "policy " + textsafe.String(ins.policy) + ": passes"
 	}
-	return "policy " + textsafe.String(ins.policy) + ": " + textsafe.String(l.reason)
+	return "policy " + textsafe.String(ins.policy) + ": " + textsafe.String(reason)
 }
 
 // Fix says what would let a blocked direction through (the request's
 // fix when both are blocked), "" if none is, or if the stateful engine
 // cannot decide.
 func (ins Decision) Fix() string {
-	for _, l := range ins.leg {
-		if l.fix != "" {
-			return l.fix
+	for k := range ins.leg {
+		if fix := ins.legFix(k); fix != "" {
+			return fix
 		}
 	}
 	return ""

@@ -18,6 +18,7 @@ import (
 	"github.com/reachsim/reachsim/firewall/stateful"
 	"github.com/reachsim/reachsim/firewall/stateless"
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/slowpath"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/sample"
@@ -486,13 +487,41 @@ func benchVerdict(b *testing.B, m *reach.Model, q reach.Query, want reach.Outcom
 }
 
 // BenchmarkVerdictLarge is BenchmarkCheckLarge's queries answered by
-// Verdict: the same walk without the trace.
+// Verdict: the same walk without the trace. reference is the walk on the
+// model built under internal/slowpath (every firewall rule scanned, no
+// index), the slow reference of TestWalkAgreesWithSlowReference.
 func BenchmarkVerdictLarge(b *testing.B) {
 	m := mustLargeModel(b)
-	b.Run("across-zones-through-firewall", func(b *testing.B) { benchVerdict(b, m, largeAcrossZones, reach.Reachable) })
-	b.Run("from-internet", func(b *testing.B) { benchVerdict(b, m, largeFromInternet, reach.Reachable) })
-	b.Run("to-internet-via-nat", func(b *testing.B) { benchVerdict(b, m, largeToInternet, reach.Reachable) })
-	b.Run("blocked-everywhere", func(b *testing.B) { benchVerdict(b, m, largeBackwards, reach.Unreachable) })
+	queries := []struct {
+		name string
+		q    reach.Query
+		want reach.Outcome
+	}{
+		{"across-zones-through-firewall", largeAcrossZones, reach.Reachable},
+		{"from-internet", largeFromInternet, reach.Reachable},
+		{"to-internet-via-nat", largeToInternet, reach.Reachable},
+		{"blocked-everywhere", largeBackwards, reach.Unreachable},
+	}
+	for _, c := range queries {
+		b.Run(c.name+"/fast", func(b *testing.B) { benchVerdict(b, m, c.q, c.want) })
+	}
+	ref := mustLargeReference(b)
+	for _, c := range queries {
+		b.Run(c.name+"/reference", func(b *testing.B) { benchVerdict(b, ref, c.q, c.want) })
+	}
+}
+
+// largeReference is the large topology built without firewall indexes.
+var largeReference = sync.OnceValues(func() (*reach.Model, error) {
+	defer slowpath.Set(true)()
+	return largeTopology().Build()
+})
+
+func mustLargeReference(tb testing.TB) *reach.Model {
+	tb.Helper()
+	m, err := largeReference()
+	require.NoError(tb, err)
+	return m
 }
 
 func BenchmarkCheckDemo(b *testing.B) {

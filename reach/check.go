@@ -44,16 +44,22 @@ func (m *Model) walk(f flow.Flow, src *ifaceInfo, fwd, ret *[]Hop, explain bool)
 
 // walkBounds is walk that also collects, into fb on the request's leg and
 // rb on the reply's, the bounds of every filter the packets meet (see
-// sets.go); nil Bounds collect nothing.
+// ports.go); nil Bounds collect nothing.
 func (m *Model) walkBounds(f flow.Flow, src *ifaceInfo, fwd, ret *[]Hop, explain bool, fb, rb *flow.Bounds) (arrived, back arrival) {
 	fw := &walker{m: m, leg: Forward, hops: fwd, identity: true, explain: explain, bounds: fb}
+	rw := &walker{m: m, leg: Return, hops: ret, identity: true, forward: fw, explain: explain, bounds: rb}
+	return m.walkWith(f, src, fw, rw)
+}
+
+// walkWith is walk with the walkers of the request (fw) and the reply
+// (rw) given, set up for their legs.
+func (m *Model) walkWith(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived, back arrival) {
 	if src != nil {
 		fw.securityGroups(f, src, flow.Outbound)
 		arrived = fw.route(f, src.subnet)
 	} else {
 		arrived = fw.fromInternet(f)
 	}
-	rw := &walker{m: m, leg: Return, hops: ret, identity: true, forward: fw, explain: explain, bounds: rb}
 	if arrived.ok {
 		reply := arrived.pkt.Reverse()
 		if arrived.iface != nil {
@@ -65,7 +71,7 @@ func (m *Model) walkBounds(f flow.Flow, src *ifaceInfo, fwd, ret *[]Hop, explain
 			back = rw.fromInternet(reply)
 		}
 	}
-	m.inspectFirewalls(*fwd, *ret, fw, rw, arrived.ok)
+	m.inspectFirewalls(*fw.hops, *rw.hops, fw, rw, arrived.ok)
 	return arrived, back
 }
 
@@ -477,7 +483,9 @@ func (w *walker) natInbound(pkt flow.Flow, ni *natInfo) arrival {
 		for _, rec := range w.forward.nat {
 			if rec.nat == ni {
 				h.Verdict = flow.Allow
-				h.Reason = fmt.Sprintf("NAT gateways are stateful: the reply goes back to %s", rec.orig)
+				if w.explain {
+					h.Reason = fmt.Sprintf("NAT gateways are stateful: the reply goes back to %s", rec.orig)
+				}
 				w.add(h)
 				pkt.Dst = rec.orig
 				w.identity = false
@@ -513,7 +521,9 @@ func (w *walker) viaNAT(pkt flow.Flow, from *subnetInfo, ni *natInfo) arrival {
 	orig := pkt.Src
 	pkt.Src = netip.AddrPortFrom(ni.PrivateIP, pkt.Src.Port())
 	w.nat = append(w.nat, natRecord{nat: ni, orig: orig})
-	h.Reason = fmt.Sprintf("source %s translated to %s (the NAT gateway's private address; its source port may be remapped within 1024-65535)", orig.Addr(), ni.PrivateIP)
+	if w.explain {
+		h.Reason = fmt.Sprintf("source %s translated to %s (the NAT gateway's private address; its source port may be remapped within 1024-65535)", orig.Addr(), ni.PrivateIP)
+	}
 	w.add(h)
 	w.identity = false
 	return w.route(pkt, ni.subnet)
@@ -562,7 +572,9 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 			public = w.m.natAddr[src].PublicIP
 		}
 		if public.IsValid() {
-			h.Reason = fmt.Sprintf("source %s translated to its public address %s", src, public)
+			if w.explain {
+				h.Reason = fmt.Sprintf("source %s translated to its public address %s", src, public)
+			}
 			pkt.Src = netip.AddrPortFrom(public, pkt.Src.Port())
 		} else {
 			h.Verdict, h.Code = flow.Deny, NoPublicIP
@@ -593,8 +605,11 @@ func (w *walker) onInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 	if other := w.m.vpcAt(dst); other != nil && !w.m.holds(dst) {
 		return w.stop(unknownIn(pkt, other))
 	}
-	w.add(Hop{Kind: KindInternet, ID: "internet", Name: dst.String(), Packet: pkt, Verdict: flow.Allow,
-		Reason: fmt.Sprintf("delivered to %s on the internet", dst)})
+	h := Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Allow}
+	if w.explain {
+		h.Name, h.Reason = dst.String(), fmt.Sprintf("delivered to %s on the internet", dst)
+	}
+	w.add(h)
 	return arrival{ok: true, pkt: pkt}
 }
 
@@ -648,7 +663,9 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 		h.Fix = "give the interface a public or Elastic IP and address it by that"
 		private = dst
 	case private != dst:
-		h.Reason = fmt.Sprintf("destination %s translated to %s", dst, private)
+		if w.explain {
+			h.Reason = fmt.Sprintf("destination %s translated to %s", dst, private)
+		}
 	default:
 		h.Reason = "IPv6 addresses are global: the internet gateway forwards the packet unchanged"
 	}

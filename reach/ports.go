@@ -150,15 +150,20 @@ func (m *Model) Ports(q PortsQuery) (*PortsResult, error) {
 	return r, m.tcpPorts(r, q, f, src.iface, &path, fb, rb)
 }
 
-// walkAtom walks f quietly and checks that it took the discovery's path.
-func (m *Model) walkAtom(f flow.Flow, src *ifaceInfo, path *atomOutcome) (atomOutcome, error) {
-	var a atomOutcome
-	arrived, _ := m.walk(f, src, &a.fwd, &a.ret, false)
-	a.outcome = outcomeOf(a.fwd, a.ret, arrived.ok)
-	if !samePath(a.fwd, path.fwd) || !samePath(a.ret, path.ret) {
-		return a, fmt.Errorf("%w: %s", ErrPathChanged, f)
+// walkAtom walks f quietly, on pooled walkers, checks that it took the
+// discovery's path, and hands blocking hops to cuts (when not nil).
+func (m *Model) walkAtom(f flow.Flow, src *ifaceInfo, path *atomOutcome, cuts *cutSet, grow func(*Cut)) (Outcome, error) {
+	s := quietWalks.Get().(*quietWalk)
+	defer quietWalks.Put(s)
+	fw, rw := s.reset(m)
+	arrived, _ := m.walkWith(f, src, fw, rw)
+	if !samePath(s.fwd, path.fwd) || !samePath(s.ret, path.ret) {
+		return Unreachable, fmt.Errorf("%w: %s", ErrPathChanged, f)
 	}
-	return a, nil
+	if cuts != nil {
+		cuts.add(s.fwd, s.ret, grow)
+	}
+	return outcomeOf(s.fwd, s.ret, arrived.ok), nil
 }
 
 // samePath reports whether two walks met the same components.
@@ -206,22 +211,25 @@ func (m *Model) tcpPorts(r *PortsResult, q PortsQuery, f flow.Flow, src *ifaceIn
 			g := f
 			g.Src = netip.AddrPortFrom(f.Src.Addr(), c.Lo)
 			g.Dst = netip.AddrPortFrom(f.Dst.Addr(), p.Lo)
-			a, err := m.walkAtom(g, src, path)
+			var cs *cutSet
+			if isDefault {
+				cs = cuts
+			}
+			out, err := m.walkAtom(g, src, path, cs, func(c *Cut) { c.Ports = c.Ports.Union(flow.SetOf(p)) })
 			if err != nil {
 				return err
 			}
 			r.Atoms++
-			if a.outcome == Reachable {
+			if out == Reachable {
 				rs = append(rs, p)
 			}
 			if isDefault {
-				switch a.outcome {
+				switch out {
 				case Reachable:
 					openDef = append(openDef, p)
 				case Indeterminate:
 					undDef = append(undDef, p)
 				}
-				cuts.add(&a, func(c *Cut) { c.Ports = c.Ports.Union(flow.SetOf(p)) })
 			}
 		}
 		open[ci] = flow.SetOf(rs...)
@@ -262,19 +270,18 @@ func (m *Model) icmpPorts(r *PortsResult, f flow.Flow, src *ifaceInfo, path *ato
 		for _, c := range atoms {
 			g := f
 			g.ICMPType, g.ICMPCode = uint8(t), uint8(c.Lo)
-			a, err := m.walkAtom(g, src, path)
+			cr := flow.Range[uint8]{Lo: uint8(c.Lo), Hi: uint8(c.Hi)}
+			out, err := m.walkAtom(g, src, path, cuts, func(c *Cut) { c.ICMP = addICMP(c.ICMP, uint8(t), cr) })
 			if err != nil {
 				return err
 			}
 			r.Atoms++
-			cr := flow.Range[uint8]{Lo: uint8(c.Lo), Hi: uint8(c.Hi)}
-			switch a.outcome {
+			switch out {
 			case Reachable:
 				open = append(open, cr)
 			case Indeterminate:
 				und = append(und, cr)
 			}
-			cuts.add(&a, func(c *Cut) { c.ICMP = addICMP(c.ICMP, uint8(t), cr) })
 		}
 		if len(open) > 0 {
 			r.ICMP = append(r.ICMP, ICMPCodes{Type: uint8(t), Codes: flow.SetOf(open...)})
@@ -314,9 +321,10 @@ func newCutSet(path *atomOutcome) *cutSet {
 	return &cutSet{path: path, cuts: map[cutKey]*Cut{}}
 }
 
-// add records a's blocking hops, extending each one's cut with grow.
-func (s *cutSet) add(a *atomOutcome, grow func(*Cut)) {
-	for leg, hops := range [2][]Hop{a.fwd, a.ret} {
+// add records the blocking hops of a walk, extending each one's cut with
+// grow.
+func (s *cutSet) add(fwd, ret []Hop, grow func(*Cut)) {
+	for leg, hops := range [2][]Hop{fwd, ret} {
 		for i := range hops {
 			h := &hops[i]
 			if h.Code == "" {

@@ -117,12 +117,12 @@ func (m *Model) internetSources(f flow.Flow) (open, und addrset.Set, atoms int, 
 				continue
 			}
 			g.Src = netip.AddrPortFrom(rep, f.Src.Port())
-			out, err := m.walkAtom(g, nil, &path)
+			out, err := m.walkAtom(g, nil, &path, nil, nil)
 			if err != nil {
 				return open, und, atoms, err
 			}
 			atoms++
-			switch out.outcome {
+			switch out {
 			case Reachable:
 				openR = append(openR, addrset.Range{From: a.From, To: a.To})
 			case Indeterminate:

@@ -208,12 +208,12 @@ func (m *Model) portSet(f flow.Flow, src *ifaceInfo) (open, und flow.PortSet, wa
 	for _, p := range pb.Atoms(flow.FieldDstPort, flow.PortRange{Lo: 1, Hi: 65535}) {
 		g := f
 		g.Dst = netip.AddrPortFrom(f.Dst.Addr(), p.Lo)
-		a, err := m.walkAtom(g, src, &path)
+		out, err := m.walkAtom(g, src, &path, nil, nil)
 		if err != nil {
 			return open, und, walks, err
 		}
 		walks++
-		switch a.outcome {
+		switch out {
 		case Reachable:
 			o = append(o, p)
 		case Indeterminate:
@@ -246,14 +246,14 @@ func (m *Model) icmpSet(f flow.Flow, src *ifaceInfo) (open, und []ICMPCodes, wal
 		for _, cr := range codes {
 			g := f
 			g.ICMPType, g.ICMPCode = uint8(tr.Lo), uint8(cr.Lo)
-			a, err := m.walkAtom(g, src, &path)
+			out, err := m.walkAtom(g, src, &path, nil, nil)
 			if err != nil {
 				return open, und, walks, err
 			}
 			walks++
 			c := flow.Range[uint8]{Lo: uint8(cr.Lo), Hi: uint8(cr.Hi)}
 			for t := int(tr.Lo); t <= int(tr.Hi); t++ {
-				switch a.outcome {
+				switch out {
 				case Reachable:
 					open = addICMP(open, uint8(t), c)
 				case Indeterminate:

@@ -1,6 +1,10 @@
 package reach
 
-import "github.com/reachsim/reachsim/flow"
+import (
+	"sync"
+
+	"github.com/reachsim/reachsim/flow"
+)
 
 // Verdicts: the outcome of a check without its trace. [Model.Verdict]
 // walks the same hops as [Model.Check] and decides each the same way, but
@@ -36,12 +40,42 @@ func (m *Model) VerdictFlow(f flow.Flow) (Outcome, error) {
 	return m.verdict(f, src.iface), nil
 }
 
-// verdict walks f from src (nil: the internet) with explain off.
+// verdict walks f from src (nil: the internet) with explain off, on
+// walkers and hop buffers reused from earlier verdicts.
 func (m *Model) verdict(f flow.Flow, src *ifaceInfo) Outcome {
-	var buf [2 * verdictHops]Hop
-	fwd, ret := buf[:0:verdictHops], buf[verdictHops:verdictHops]
-	arrived, _ := m.walk(f, src, &fwd, &ret, false)
-	return outcomeOf(fwd, ret, arrived.ok)
+	s := quietWalks.Get().(*quietWalk)
+	defer quietWalks.Put(s)
+	fw, rw := s.reset(m)
+	arrived, _ := m.walkWith(f, src, fw, rw)
+	return outcomeOf(s.fwd, s.ret, arrived.ok)
+}
+
+// quietWalk is the reusable state of one verdict: the two walkers and
+// their hop buffers, kept with their capacity between verdicts.
+type quietWalk struct {
+	fw, rw   walker
+	fwd, ret []Hop
+}
+
+var quietWalks = sync.Pool{New: func() any {
+	return &quietWalk{fwd: make([]Hop, 0, verdictHops), ret: make([]Hop, 0, verdictHops)}
+}}
+
+// reset readies s for a walk of m and returns its walkers.
+func (s *quietWalk) reset(m *Model) (fw, rw *walker) {
+	clear(s.fwd)
+	clear(s.ret)
+	s.fwd, s.ret = s.fwd[:0], s.ret[:0]
+	for _, w := range [2]*walker{&s.fw, &s.rw} {
+		clear(w.seen)
+		clear(w.nat)
+		clear(w.crossed)
+		clear(w.visited)
+		*w = walker{m: m, identity: true, seen: w.seen[:0], nat: w.nat[:0], crossed: w.crossed[:0], visited: w.visited[:0]}
+	}
+	s.fw.leg, s.fw.hops = Forward, &s.fwd
+	s.rw.leg, s.rw.hops, s.rw.forward = Return, &s.ret, &s.fw
+	return &s.fw, &s.rw
 }
 
 // forwardQuietly is the rest of [walker.routeIn] with explain off, once

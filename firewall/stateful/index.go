@@ -8,6 +8,7 @@ import (
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/addrset"
 	"github.com/reachsim/reachsim/internal/portindex"
+	"github.com/reachsim/reachsim/internal/slowpath"
 )
 
 // The stateful engine's index. Rules are stored in decision order; a rule's
@@ -36,6 +37,9 @@ import (
 const maxCover = 64
 
 type index struct {
+	// linear: every rule in decision order, the only candidates of every
+	// packet; set when compiled under internal/slowpath.
+	linear []int32
 	ip     bucket
 	protos [256]*bucket
 	apps   map[string]*bucket
@@ -49,6 +53,7 @@ type bucket struct {
 	port     portindex.Index
 	exact    map[string][]int32 // domain -> rules
 	suffix   map[string][]int32 // domain suffix -> rules
+	bits     *bitIndex          // the classifier (bits.go); nil: the segment index
 }
 
 // segments is a segment index: segment i starts at lo[i] and lists the
@@ -82,6 +87,13 @@ func lookupAddr(d *segments[netip.Addr], k netip.Addr) []int32 {
 }
 
 func (ix *index) build(rules []rule) {
+	if slowpath.On() {
+		ix.linear = make([]int32, len(rules))
+		for i := range ix.linear {
+			ix.linear[i] = int32(i)
+		}
+		return
+	}
 	ix.apps = map[string]*bucket{}
 	for i := range rules {
 		r := &rules[i]
@@ -109,14 +121,14 @@ func (ix *index) build(rules []rule) {
 			}
 		}
 	}
-	ix.ip.index(rules)
+	ix.ip.index(rules, true)
 	for _, b := range ix.protos {
 		if b != nil {
-			b.index(rules)
+			b.index(rules, true)
 		}
 	}
 	for _, b := range ix.apps {
-		b.index(rules)
+		b.index(rules, false)
 	}
 }
 
@@ -245,7 +257,12 @@ const (
 	dimPort
 )
 
-func (b *bucket) index(rules []rule) {
+// index builds the bucket's index: the bit-vector classifier when
+// classify is set and it fits its budget, else the segment index.
+func (b *bucket) index(rules []rule, classify bool) {
+	if classify && b.classify(rules) {
+		return
+	}
 	n := len(b.all)
 	addrKeys := func(s addrset.Set) [][2]netip.Addr {
 		if s.Equal(addrset.All()) {
@@ -341,6 +358,72 @@ func (b *bucket) index(rules []rule) {
 	b.port, _ = pb.Build(-1)
 }
 
+// classify builds the bit-vector classifier of bits.go, with the rules
+// that pin a domain filed by domain, and reports whether it fit.
+func (b *bucket) classify(rules []rule) bool {
+	n := len(b.all)
+	if n == 0 {
+		return false
+	}
+	addrKeys := func(any bool, s addrset.Set) [][2]netip.Addr {
+		if any || s.Equal(addrset.All()) {
+			return nil
+		}
+		rs := s.Ranges()
+		out := make([][2]netip.Addr, len(rs))
+		for i, r := range rs {
+			out[i] = [2]netip.Addr{r.From, r.To}
+		}
+		return out
+	}
+	portKeys := func(any bool, s flow.PortSet) [][2]uint16 {
+		if any || s.IsFull() {
+			return nil
+		}
+		var out [][2]uint16
+		for _, pr := range s.Ranges() {
+			out = append(out, [2]uint16{pr.Lo, pr.Hi})
+		}
+		return out
+	}
+	addrStarts := []netip.Addr{netip.IPv4Unspecified(), netip.IPv6Unspecified()}
+	nextAddr := func(k netip.Addr) (netip.Addr, bool) { x := k.Next(); return x, x.IsValid() }
+	portCmp := func(a, b uint16) int { return int(a) - int(b) }
+	nextPort := func(k uint16) (uint16, bool) { return k + 1, k < 65535 }
+	src := keyBuild[netip.Addr]{keys: make([][][2]netip.Addr, n), cmp: netip.Addr.Compare, next: nextAddr, starts: addrStarts}
+	dst := keyBuild[netip.Addr]{keys: make([][][2]netip.Addr, n), cmp: netip.Addr.Compare, next: nextAddr, starts: addrStarts}
+	sp := keyBuild[uint16]{keys: make([][][2]uint16, n), cmp: portCmp, next: nextPort, starts: []uint16{0}}
+	dp := keyBuild[uint16]{keys: make([][][2]uint16, n), cmp: portCmp, next: nextPort, starts: []uint16{0}}
+	use := make([]bool, n)
+	var exact, suffix map[string][]int32
+	for j, i := range b.all {
+		r := &rules[i]
+		if kind, key := domainKey(r); kind != 0 {
+			m := &exact
+			if kind == 's' {
+				m = &suffix
+			}
+			if *m == nil {
+				*m = map[string][]int32{}
+			}
+			(*m)[key] = append((*m)[key], i)
+			continue
+		}
+		use[j] = true
+		if r.bidir { // either way round: set wherever it might match
+			continue
+		}
+		src.keys[j], dst.keys[j] = addrKeys(r.srcAny, r.src), addrKeys(r.dstAny, r.dst)
+		sp.keys[j], dp.keys[j] = portKeys(r.spAny, r.sp), portKeys(r.dpAny, r.dp)
+	}
+	bits := buildBits(b.all, use, &src, &dst, &sp, &dp)
+	if bits == nil && slices.Contains(use, true) {
+		return false
+	}
+	b.bits, b.exact, b.suffix = bits, exact, suffix
+	return true
+}
+
 // domainKey returns how a rule's domain condition can be looked up: 'e'
 // with the exact lower-case name the tls.sni or http.host buffer must hold,
 // 's' with a lower-case name the domain must equal or end in after a dot,
@@ -375,10 +458,23 @@ func domainKey(r *rule) (byte, string) {
 // suffixes of a 253-character name.
 const maxLists = 160
 
-// merger yields the ranks of several ascending lists in ascending order.
+// merger yields the ranks of several ascending lists, and of up to two
+// bit-vector classifiers, in ascending order.
 type merger struct {
 	lists [maxLists][]int32
 	n     int
+	curs  [2]bitCursor
+	nc    int
+}
+
+func (m *merger) addBits(ix *bitIndex, p *packet) {
+	if m.nc < len(m.curs) {
+		c := &m.curs[m.nc]
+		c.start(ix, p)
+		if c.ok {
+			m.nc++
+		}
+	}
 }
 
 func (m *merger) add(l []int32) {
@@ -396,6 +492,16 @@ func (m *merger) next() (int32, bool) {
 			best, bv = i, v
 		}
 	}
+	cur := -1
+	for i := 0; i < m.nc; i++ {
+		if c := &m.curs[i]; c.ok && (best < 0 && cur < 0 || c.head < bv) {
+			cur, bv = i, c.head
+		}
+	}
+	if cur >= 0 {
+		m.curs[cur].advance()
+		return bv, true
+	}
 	if best < 0 {
 		return 0, false
 	}
@@ -411,6 +517,10 @@ func (m *merger) next() (int32, bool) {
 
 // candidates fills m with the lists of rules that may match p.
 func (ix *index) candidates(p *packet, m *merger) {
+	if ix.linear != nil {
+		m.add(ix.linear)
+		return
+	}
 	ix.ip.candidates(p, m)
 	if pr := p.f.Protocol; pr >= 0 && pr <= 255 {
 		if b := ix.protos[pr]; b != nil {
@@ -427,6 +537,9 @@ func (ix *index) candidates(p *packet, m *merger) {
 func (b *bucket) candidates(p *packet, m *merger) {
 	if len(b.all) == 0 {
 		return
+	}
+	if b.bits != nil {
+		m.addBits(b.bits, p)
 	}
 	m.add(b.residual)
 	m.add(lookupAddr(&b.dst, p.f.Dst.Addr()))

@@ -14,6 +14,7 @@ import (
 
 	"github.com/reachsim/reachsim/firewall/suricata"
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/slowpath"
 )
 
 // This file holds a slow, obviously correct stateful evaluator: it takes
@@ -964,7 +965,7 @@ func TestAgreesWithReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(20260601, 7))
 	g := generator{r}
 	res := StaticIPSets{"arn:pl-1": {netip.MustParsePrefix("198.51.100.128/25"), netip.MustParsePrefix("2001:db8:1::/48")}}
-	configs, compiled, sessions := 3000, 0, 0
+	configs, compiled, sessions, classified := 3000, 0, 0, 0
 	verdicts := map[flow.Verdict]int{}
 	for range configs {
 		cfg := g.config()
@@ -973,6 +974,12 @@ func TestAgreesWithReference(t *testing.T) {
 			continue // conflicting random options; counted below
 		}
 		compiled++
+		classified += classifiedBuckets(e)
+		seg := compileSegmentIndex(t, cfg, res)
+		restore := slowpath.Set(true)
+		lin, err := Compile(cfg, res)
+		restore()
+		require.NoError(t, err)
 		ref, err := newRefEngine(cfg, res)
 		require.NoError(t, err)
 		for range 20 {
@@ -980,9 +987,13 @@ func TestAgreesWithReference(t *testing.T) {
 			want := keyOf(ref.evaluate(s))
 			got := keyOf(e.Evaluate(s))
 			ex := keyOf(e.Explain(s))
+			fb := keyOf(seg.Evaluate(s))
+			if l := keyOf(lin.Evaluate(s)); l != want {
+				t.Fatalf("session %+v: reference %+v, linear scan %+v", s.Flow, want, l)
+			}
 			sessions++
 			verdicts[want.Verdict]++
-			if got != want || ex != want {
+			if got != want || ex != want || fb != want {
 				var groups []string
 				for _, gr := range cfg.Groups {
 					rs, _ := gr.Group.Rules()
@@ -990,16 +1001,41 @@ func TestAgreesWithReference(t *testing.T) {
 						groups = append(groups, fmt.Sprintf("  [%s p%d dta=%v] %s", gr.Group.Name, gr.Priority, gr.DropToAlert, x.Text))
 					}
 				}
-				t.Fatalf("session %+v (app %q fwd %v ret %v) under %s defaults %v:\n%s\nreference: %+v\nEvaluate:  %+v\nExplain:   %+v",
-					s.Flow, s.AppProto, s.ForwardSeen, s.ReturnSeen, cfg.Order, cfg.Defaults.Names(), strings.Join(groups, "\n"), want, got, ex)
+				t.Fatalf("session %+v (app %q fwd %v ret %v) under %s defaults %v:\n%s\nreference: %+v\nEvaluate:  %+v\nExplain:   %+v\nsegment index: %+v",
+					s.Flow, s.AppProto, s.ForwardSeen, s.ReturnSeen, cfg.Order, cfg.Defaults.Names(), strings.Join(groups, "\n"), want, got, ex, fb)
 			}
 		}
 	}
 	require.Greater(t, compiled, configs*8/10, "most random configurations should compile")
+	require.Greater(t, classified, compiled/2, "most engines should use the bit-vector classifier")
 	t.Logf("%d configurations (%d compiled), %d sessions: %v", configs, compiled, sessions, verdicts)
 	require.Greater(t, verdicts[flow.Indeterminate], sessions/100)
 	require.Greater(t, verdicts[flow.Deny], sessions/10)
 	require.Greater(t, verdicts[flow.Allow], sessions/10)
+}
+
+// compileSegmentIndex compiles cfg with the bit-vector classifier's
+// budget at zero, so every bucket falls back to the segment index.
+func compileSegmentIndex(t *testing.T, cfg Config, res IPSetResolver) *Engine {
+	t.Helper()
+	saved := bitBudget
+	bitBudget = func(int) int { return -1 }
+	defer func() { bitBudget = saved }()
+	e, err := Compile(cfg, res)
+	require.NoError(t, err)
+	require.Zero(t, classifiedBuckets(e), "a zero budget leaves no classifier")
+	return e
+}
+
+// classifiedBuckets counts the buckets of e that use the classifier.
+func classifiedBuckets(e *Engine) int {
+	n := 0
+	for _, b := range append([]*bucket{&e.ix.ip}, e.ix.protos[:]...) {
+		if b != nil && b.bits != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // actionOf reads a Suricata action word the reference engine keeps as text.

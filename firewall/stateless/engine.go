@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/slowpath"
 	"github.com/reachsim/reachsim/internal/textsafe"
 )
 
@@ -26,6 +27,9 @@ type Engine struct {
 	match    []matcher // rules[i] reduced for matching
 	buckets  [2][numClasses]bucket
 	compiled bool
+	// linear: every rule in decision order, scanned for every packet in
+	// place of the buckets; set when compiled under internal/slowpath.
+	linear []int32
 }
 
 // ruleRef is one rule in decision order, with its group.
@@ -218,6 +222,12 @@ func Compile(cfg Config) (*Engine, error) {
 				}
 			}
 			e.buckets[fam][class].build(e.match, members, fam == 1, class)
+		}
+	}
+	if slowpath.On() {
+		e.linear = make([]int32, len(e.match))
+		for i := range e.linear {
+			e.linear[i] = int32(i)
 		}
 	}
 	return e, nil
@@ -481,6 +491,9 @@ func (e *Engine) decide(i int, p *Packet) Decision {
 // first returns the index in decision order of the first rule matching p,
 // or len(e.rules).
 func (e *Engine) first(p *packet) int {
+	if e.linear != nil {
+		return int(e.scan(e.linear, p, int32(len(e.rules))))
+	}
 	fam := 0
 	if p.dst.Is6() {
 		fam = 1
