@@ -381,7 +381,7 @@ func (l *loader) readFile(file string, data []byte) {
 		case "SecurityGroups":
 			l.readGroups(file, sub(top, k))
 		case "SecurityGroupRules":
-			l.readGroupRules(o, raw, sub(top, k))
+			l.readGroupRules(o, sub(top, k))
 		case "NetworkAcls":
 			l.readACLs(file, sub(top, k))
 		case "RouteTables":
