@@ -261,7 +261,7 @@ func parseSecurityGroupRules(data []byte, decode func([]byte, any) error) ([]sg.
 		return nil, nil, jsonloc.Loc{Path: "SecurityGroupRules"}.Fail("", sg.ErrInvalidGroup, "no SecurityGroupRules list: is this the output of aws ec2 describe-security-group-rules?")
 	}
 	var groups []sg.Group
-	byID := map[string]int{}        // group ID -> index in groups
+	byID := map[string]int{}                                     // group ID -> index in groups
 	ruleAt := make(map[string]int, len(*doc.SecurityGroupRules)) // rule ID -> index of its first listing
 	for i, raw := range *doc.SecurityGroupRules {
 		l := jsonloc.Loc{Path: jsonloc.Index("SecurityGroupRules", i)}
