@@ -17,7 +17,8 @@
 // [ParseNetworkACLs], [ParseRuleGroup], [ParseStatelessRuleGroup],
 // [ParseFirewallPolicy], [ParseFirewall]) read one command's output into
 // the filter packages' plain data; [LoadWith] and [LoadFSWith] take
-// [Options].
+// [Options]: a limit on the size of a file, and a callback told of each
+// file read (Options.Progress), for a progress display.
 //
 // # What to run
 //

@@ -1,7 +1,6 @@
 package aws
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -41,20 +40,12 @@ func (l *loader) readGroups(file string, doc []byte) {
 	}
 }
 
-func (l *loader) readGroupRules(o jsonloc.Loc, raw json.RawMessage, doc []byte) {
-	gs, err := parseSecurityGroupRules(doc, checkedDoc)
+func (l *loader) readGroupRules(o jsonloc.Loc, doc []byte) {
+	// The parser groups the rules, and says where each rule's element is.
+	gs, index, err := parseSecurityGroupRules(doc, checkedDoc)
 	if err != nil {
 		l.parserErr(o.File, err)
 		return
-	}
-	// The parser groups the rules; find each rule's element by its ID.
-	var ids []struct{ SecurityGroupRuleId string }
-	if !l.decode(o, raw, &ids) {
-		return
-	}
-	index := make(map[string]int, len(ids))
-	for i, r := range ids {
-		index[r.SecurityGroupRuleId] = i
 	}
 	for _, g := range gs {
 		rs := l.ruleSets[g.ID]

@@ -70,6 +70,20 @@ type Options struct {
 	// limit, so that memory stays bounded whatever the file is. Zero or
 	// less means [DefaultMaxFileSize].
 	MaxFileSize int64
+	// Progress, when set, is told how far the load has got: once with
+	// done 0 when the files to read are known (total of them), then after
+	// each file is read and decoded, done counting the files so far. The
+	// model is assembled and built after the last call (done == total).
+	// A file that cannot be read counts as done too. Progress is called on
+	// the goroutine that called the load, never after it returns. A
+	// command line shows it on a terminal (reachsim does).
+	Progress func(done, total int)
+}
+
+func (o Options) progress(done, total int) {
+	if o.Progress != nil {
+		o.Progress(done, total)
+	}
 }
 
 func (o Options) maxFileSize() int64 {
@@ -316,14 +330,16 @@ func load(src source, opts Options, paths []string) (*reach.Model, *Report, erro
 		return nil, l.report, err
 	}
 	limit := opts.maxFileSize()
-	for _, f := range files {
+	opts.progress(0, len(files))
+	for i, f := range files {
 		data, err := readLimited(src, f, limit)
-		if err != nil {
+		if err == nil {
+			l.report.Files = append(l.report.Files, f)
+			l.readFile(f, data)
+		} else {
 			l.errs = append(l.errs, err)
-			continue
 		}
-		l.report.Files = append(l.report.Files, f)
-		l.readFile(f, data)
+		opts.progress(i+1, len(files))
 	}
 	if len(l.errs) == 0 {
 		l.assemble()
@@ -381,7 +397,7 @@ func (l *loader) readFile(file string, data []byte) {
 		case "SecurityGroups":
 			l.readGroups(file, sub(top, k))
 		case "SecurityGroupRules":
-			l.readGroupRules(o, raw, sub(top, k))
+			l.readGroupRules(o, sub(top, k))
 		case "NetworkAcls":
 			l.readACLs(file, sub(top, k))
 		case "RouteTables":

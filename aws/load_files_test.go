@@ -166,3 +166,33 @@ func TestLoadDuplicateKey(t *testing.T) {
 	require.ErrorIs(t, err, flow.ErrJSON)
 	assert.EqualError(t, err, `s.json: Subnets[1].Tags[1].Value: malformed JSON: the key "Value" appears twice in one object, and only one of its values would count`)
 }
+
+// TestLoadReportsProgress: Options.Progress hears of every file, the ones
+// that fail too, from 0 to the number of files, in order.
+func TestLoadReportsProgress(t *testing.T) {
+	type call struct{ done, total int }
+	tests := []struct {
+		name  string
+		fsys  fstest.MapFS
+		want  []call
+		fails bool
+	}{
+		{"each file read", fstest.MapFS{
+			"d/a.json": {Data: []byte(`{"Vpcs": []}`)},
+			"d/b.json": {Data: []byte(`{"Subnets": []}`)},
+		}, []call{{0, 2}, {1, 2}, {2, 2}}, false},
+		{"a file too large counts as done", fstest.MapFS{
+			"d/a.json": {Data: bytes.Repeat([]byte(" "), 5000)},
+			"d/b.json": {Data: []byte(`{"Subnets": []}`)},
+		}, []call{{0, 2}, {1, 2}, {2, 2}}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []call
+			opts := aws.Options{MaxFileSize: 4096, Progress: func(done, total int) { got = append(got, call{done, total}) }}
+			_, _, err := aws.LoadFSWith(tt.fsys, opts, "d")
+			assert.Equal(t, tt.fails, err != nil, "%v", err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}

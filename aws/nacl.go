@@ -26,8 +26,8 @@ type (
 		NetworkAclId *string
 		VpcId        *string
 		IsDefault    *bool
-		Associations []json.RawMessage
-		Entries      []json.RawMessage
+		Associations []jsonAssoc
+		Entries      []jsonEntry
 	}
 	jsonAssoc struct {
 		NetworkAclId *string
@@ -104,7 +104,7 @@ func parseNetworkACLs(data []byte, decode func([]byte, any) error) ([]nacl.ACL, 
 func parseACL(l jsonloc.Loc, raw json.RawMessage) (nacl.ACL, error) {
 	var ja jsonACL
 	if err := l.Decode(raw, &ja); err != nil {
-		return nacl.ACL{}, err
+		return nacl.ACL{}, jsonloc.WithResource(err, jsonloc.PeekString(raw, "NetworkAclId"))
 	}
 	if ja.NetworkAclId == nil || *ja.NetworkAclId == "" {
 		return nacl.ACL{}, l.Field("NetworkAclId").Fail("", nacl.ErrInvalidACL, "missing NetworkAclId")
@@ -117,12 +117,8 @@ func parseACL(l jsonloc.Loc, raw json.RawMessage) (nacl.ACL, error) {
 	if ja.IsDefault != nil {
 		acl.IsDefault = *ja.IsDefault
 	}
-	for i, raw := range ja.Associations {
+	for i, as := range ja.Associations {
 		al := l.Field("Associations").Index(i)
-		var as jsonAssoc
-		if err := al.Decode(raw, &as); err != nil {
-			return nacl.ACL{}, err
-		}
 		if as.SubnetId == nil || *as.SubnetId == "" {
 			return nacl.ACL{}, al.Field("SubnetId").Fail("", nacl.ErrInvalidACL, "association without SubnetId")
 		}
@@ -133,9 +129,9 @@ func parseACL(l jsonloc.Loc, raw json.RawMessage) (nacl.ACL, error) {
 		acl.Subnets = append(acl.Subnets, *as.SubnetId)
 	}
 	seen := map[[2]int]string{} // direction, number -> path
-	for i, raw := range ja.Entries {
+	for i := range ja.Entries {
 		el := l.Field("Entries").Index(i)
-		e, err := parseEntry(el, raw)
+		e, err := parseEntry(el, &ja.Entries[i])
 		if err != nil {
 			return nacl.ACL{}, err
 		}
@@ -158,11 +154,7 @@ func parseACL(l jsonloc.Loc, raw json.RawMessage) (nacl.ACL, error) {
 // parseEntry reads one entry at l (whose Resource is the ACL's ID). It
 // returns the "*" rules too, checked, for the duplicate check; the caller
 // drops them.
-func parseEntry(l jsonloc.Loc, raw json.RawMessage) (nacl.Entry, error) {
-	var je jsonEntry
-	if err := l.Decode(raw, &je); err != nil {
-		return nacl.Entry{}, err
-	}
+func parseEntry(l jsonloc.Loc, je *jsonEntry) (nacl.Entry, error) {
 	var e nacl.Entry
 	n, err := l.Field("RuleNumber").ReadInt(je.RuleNumber)
 	switch {

@@ -11,8 +11,9 @@ import (
 
 // This file reads security groups from the JSON that the AWS CLI prints:
 // `aws ec2 describe-security-groups` and `aws ec2 describe-security-group-rules`.
-// Arrays are decoded element by element (json.RawMessage), so error paths
-// carry indices.
+// Each group is decoded in one pass (jsonloc.Unmarshal names the full path
+// of a value that does not decode, list indices included), and the groups
+// one by one, so that the first group at fault is the one reported.
 
 // ParseSecurityGroups reads what `aws ec2 describe-security-groups` prints:
 // {"SecurityGroups": [...]}. NextToken is ignored, so a paginated dump must
@@ -106,18 +107,18 @@ type awsGroupJSON struct {
 	Description         string
 	VpcId               string
 	OwnerId             string
-	IpPermissions       []json.RawMessage
-	IpPermissionsEgress []json.RawMessage
+	IpPermissions       []awsPermissionJSON
+	IpPermissionsEgress []awsPermissionJSON
 }
 
 // awsPermissionJSON is one IpPermission.
 type awsPermissionJSON struct {
 	IpProtocol       string
 	FromPort, ToPort *int
-	IpRanges         []json.RawMessage
-	Ipv6Ranges       []json.RawMessage
-	PrefixListIds    []json.RawMessage
-	UserIdGroupPairs []json.RawMessage
+	IpRanges         []ipRangeJSON
+	Ipv6Ranges       []ipv6RangeJSON
+	PrefixListIds    []prefixListIDJSON
+	UserIdGroupPairs []groupPairJSON
 }
 
 type ipRangeJSON struct{ CidrIp, Description string }
@@ -145,14 +146,14 @@ func parseAWSGroup(l jsonloc.Loc, raw json.RawMessage) (sg.Group, error) {
 	for _, list := range []struct {
 		field string
 		dir   flow.Direction
-		perms []json.RawMessage
+		perms []awsPermissionJSON
 	}{
 		{"IpPermissions", flow.Inbound, gj.IpPermissions},
 		{"IpPermissionsEgress", flow.Outbound, gj.IpPermissionsEgress},
 	} {
-		for i, praw := range list.perms {
+		for i := range list.perms {
 			var err error
-			g.Rules, err = appendPermission(g.Rules, l.Field(list.field).Index(i), list.dir, praw)
+			g.Rules, err = appendPermission(g.Rules, l.Field(list.field).Index(i), list.dir, &list.perms[i])
 			if err != nil {
 				return sg.Group{}, err
 			}
@@ -162,11 +163,7 @@ func parseAWSGroup(l jsonloc.Loc, raw json.RawMessage) (sg.Group, error) {
 }
 
 // appendPermission expands one IpPermission into one rule per peer.
-func appendPermission(rules []sg.Rule, l jsonloc.Loc, dir flow.Direction, raw json.RawMessage) ([]sg.Rule, error) {
-	var pj awsPermissionJSON
-	if err := l.Decode(raw, &pj); err != nil {
-		return nil, err
-	}
+func appendPermission(rules []sg.Rule, l jsonloc.Loc, dir flow.Direction, pj *awsPermissionJSON) ([]sg.Rule, error) {
 	base := sg.Rule{Direction: dir}
 	if err := awsTraffic(&base, l, pj.IpProtocol, pj.FromPort, pj.ToPort); err != nil {
 		return nil, err
@@ -216,16 +213,11 @@ func appendPermission(rules []sg.Rule, l jsonloc.Loc, dir flow.Direction, raw js
 	return rules, nil
 }
 
-// eachPeer decodes every element of one peer list into a T and hands it to
-// f with the element's location.
-func eachPeer[T any](l jsonloc.Loc, raws []json.RawMessage, f func(jsonloc.Loc, *T) error) error {
-	for i, raw := range raws {
-		el := l.Index(i)
-		var e T
-		if err := el.Decode(raw, &e); err != nil {
-			return err
-		}
-		if err := f(el, &e); err != nil {
+// eachPeer hands every element of one peer list to f with the element's
+// location.
+func eachPeer[T any](l jsonloc.Loc, peers []T, f func(jsonloc.Loc, *T) error) error {
+	for i := range peers {
+		if err := f(l.Index(i), &peers[i]); err != nil {
 			return err
 		}
 	}
@@ -251,35 +243,37 @@ func eachPeer[T any](l jsonloc.Loc, raws []json.RawMessage, f func(jsonloc.Loc, 
 // Errors are *[flow.InputError] values as described for
 // [ParseSecurityGroups], with Rule set to the rule ID when it is known.
 func ParseSecurityGroupRules(data []byte) ([]sg.Group, error) {
-	return parseSecurityGroupRules(data, jsonloc.Document)
+	groups, _, err := parseSecurityGroupRules(data, jsonloc.Document)
+	return groups, err
 }
 
 // parseSecurityGroupRules is ParseSecurityGroupRules decoding the document with decode: jsonloc.Document, or
-// checkedDoc for a document whose keys the loader has checked.
-func parseSecurityGroupRules(data []byte, decode func([]byte, any) error) ([]sg.Group, error) {
+// checkedDoc for a document whose keys the loader has checked. It returns
+// too the index in SecurityGroupRules of each rule, by rule ID.
+func parseSecurityGroupRules(data []byte, decode func([]byte, any) error) ([]sg.Group, map[string]int, error) {
 	var doc struct {
 		SecurityGroupRules *[]json.RawMessage
 	}
 	if err := decode(data, &doc); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if doc.SecurityGroupRules == nil {
-		return nil, jsonloc.Loc{Path: "SecurityGroupRules"}.Fail("", sg.ErrInvalidGroup, "no SecurityGroupRules list: is this the output of aws ec2 describe-security-group-rules?")
+		return nil, nil, jsonloc.Loc{Path: "SecurityGroupRules"}.Fail("", sg.ErrInvalidGroup, "no SecurityGroupRules list: is this the output of aws ec2 describe-security-group-rules?")
 	}
 	var groups []sg.Group
-	byID := map[string]int{}        // group ID -> index in groups
-	ruleSeen := map[string]string{} // rule ID -> path of its first listing
+	byID := map[string]int{}                                     // group ID -> index in groups
+	ruleAt := make(map[string]int, len(*doc.SecurityGroupRules)) // rule ID -> index of its first listing
 	for i, raw := range *doc.SecurityGroupRules {
 		l := jsonloc.Loc{Path: jsonloc.Index("SecurityGroupRules", i)}
 		id, owner, r, err := parseAWSRule(l, raw)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		l.Resource, l.Rule = id, r.ID
-		if first, dup := ruleSeen[r.ID]; dup {
-			return nil, l.Field("SecurityGroupRuleId").Fail(r.ID, sg.ErrInvalidRule, "rule listed twice (also %s)", first)
+		if first, dup := ruleAt[r.ID]; dup {
+			return nil, nil, l.Field("SecurityGroupRuleId").Fail(r.ID, sg.ErrInvalidRule, "rule listed twice (also %s)", jsonloc.Index("SecurityGroupRules", first))
 		}
-		ruleSeen[r.ID] = l.Path
+		ruleAt[r.ID] = i
 		gi, ok := byID[id]
 		if !ok {
 			gi = len(groups)
@@ -291,14 +285,14 @@ func parseSecurityGroupRules(data []byte, decode func([]byte, any) error) ([]sg.
 		case g.OwnerID == "":
 			g.OwnerID = owner
 		case owner != "" && owner != g.OwnerID:
-			return nil, l.Field("GroupOwnerId").Fail(owner, sg.ErrInvalidGroup, "earlier rules of %s name owner %s", id, g.OwnerID)
+			return nil, nil, l.Field("GroupOwnerId").Fail(owner, sg.ErrInvalidGroup, "earlier rules of %s name owner %s", id, g.OwnerID)
 		}
 		g.Rules = append(g.Rules, r)
 	}
 	if groups == nil {
 		groups = []sg.Group{}
 	}
-	return groups, nil
+	return groups, ruleAt, nil
 }
 
 // awsRuleJSON is one element of SecurityGroupRules.

@@ -337,7 +337,9 @@ func (o *checkOptions) load(stderr io.Writer) (*reach.Model, *aws.Report, error)
 		}
 		return l.m, l.rep, nil
 	}
-	return aws.LoadWith(aws.Options{MaxFileSize: o.maxFileSize.v}, o.aws...)
+	p := startProgress(stderr, "loading the AWS dump") // shown after a second, on a terminal only
+	defer p.end()
+	return aws.LoadWith(aws.Options{MaxFileSize: o.maxFileSize.v, Progress: p.set}, o.aws...)
 }
 
 // failLines reports err, one line per joined error, and returns exitUsage.

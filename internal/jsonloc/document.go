@@ -23,7 +23,10 @@ func StripBOM(data []byte) []byte { return bytes.TrimPrefix(data, bom) }
 // last one silently winning.
 func Document(data []byte, v any) error {
 	data = StripBOM(data)
-	if err := Unmarshal("", data, v); err != nil {
+	if fastDocument(data, v) == nil {
+		return nil // valid, and no key twice
+	}
+	if err := unmarshalSlow("", data, v); err != nil {
 		return err
 	}
 	return CheckKeys(data)

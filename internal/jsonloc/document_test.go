@@ -216,6 +216,10 @@ func TestUnmarshalNamesTheFullPath(t *testing.T) {
 		{"an UnmarshalJSON method's error for a huge number", `{"Items":[{"N":1e+20}]}`,
 			"Doc.Items[0].N", "1e+20 is not an integer from -9223372036854775808 to 9223372036854775807"},
 		{"the top value", `[]`, "Doc", "a JSON array where an object was expected"},
+		{"an object where a list belongs is at fault itself", `{"Items":[{"Tags":{"Key":1}}]}`,
+			"Doc.Items[0].Tags", "a JSON object where a list was expected"},
+		{"a list where an object belongs is at fault itself", `{"Items":[{"P":[{"Port":"x"}]}]}`,
+			"Doc.Items[0].P", "a JSON array where an object was expected"},
 		{"a float field", `{"Items":[{"Ratio":"x"}]}`, "Doc.Items[0].Ratio", "a JSON string where a number was expected"},
 	}
 	for _, tt := range tests {

@@ -29,7 +29,22 @@ import (
 // ("Subnets[0].Tags[2].Key", `SyncStates["us-east-1a"].Attachment`), and
 // whose Text quotes the input near the fault (a syntax error) or the value
 // that failed.
+//
+// The decode runs first through encoding/json/v2 (see fast.go) with the
+// semantics of encoding/json and no duplicate key allowed: a single pass
+// that is several times faster. Whatever it does not accept (a syntax
+// error, a value of the wrong type, a duplicate key...) is decoded again
+// by encoding/json, whose result and error are the ones returned, so that
+// both are exactly those of encoding/json.
 func Unmarshal(path string, data []byte, v any) error {
+	if fastUnmarshal(data, v) == nil {
+		return nil
+	}
+	return unmarshalSlow(path, data, v)
+}
+
+// unmarshalSlow is [Unmarshal] through encoding/json alone.
+func unmarshalSlow(path string, data []byte, v any) error {
 	err := json.Unmarshal(data, v)
 	if err == nil {
 		return nil

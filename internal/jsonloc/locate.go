@@ -35,6 +35,7 @@ func locate(data []byte, t reflect.Type, path string, err error) (string, []byte
 			return path, data, err
 		}
 		var elem func(key string) (reflect.Type, bool)
+		want := json.Delim('{') // the value t decodes from
 		switch t.Kind() {
 		case reflect.Struct:
 			fields := jsonFields(t)
@@ -46,10 +47,11 @@ func locate(data []byte, t reflect.Type, path string, err error) (string, []byte
 				return path, data, err
 			}
 			elem = func(string) (reflect.Type, bool) { return t.Elem(), true }
+			want = '['
 		default:
 			return path, data, err
 		}
-		next, member, nextT, nextErr := failingMember(data, elem)
+		next, member, nextT, nextErr := failingMember(data, want, elem)
 		if nextErr == nil {
 			return path, data, err
 		}
@@ -69,17 +71,18 @@ func custom(t reflect.Type) bool {
 // failingMember returns the first member of the object or list data that
 // fails to decode as the type elem gives it (members elem has no type for
 // are skipped), with the function that extends a path to it. The error is
-// nil when data is no object or list, or every member decodes.
-func failingMember(data []byte, elem func(key string) (reflect.Type, bool)) (func(string) string, []byte, reflect.Type, error) {
+// nil when data is not the object or list (as want says) the type wants,
+// which is then the value at fault, or when every member decodes.
+func failingMember(data []byte, want json.Delim, elem func(key string) (reflect.Type, bool)) (func(string) string, []byte, reflect.Type, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, nil, nil, nil
 	}
-	delim, _ := tok.(json.Delim)
-	if delim != '{' && delim != '[' {
+	if delim, _ := tok.(json.Delim); delim != want {
 		return nil, nil, nil, nil
 	}
+	delim := want
 	for i := 0; dec.More(); i++ {
 		key := ""
 		if delim == '{' {
