@@ -117,7 +117,7 @@ func checkPorts(t *testing.T, rng *rand.Rand, m *reach.Model, q reach.PortsQuery
 // random designs full of middleboxes, with random port-range rules.
 func TestPortsAgreesWithVerdict(t *testing.T) {
 	designs := 60
-	if testing.Short() {
+	if testing.Short() || raceOn {
 		designs = 15
 	}
 	stats := map[string]int{}
@@ -293,7 +293,7 @@ func checkSources(t *testing.T, m *reach.Model, q reach.SourcesQuery, r *reach.S
 // source on random designs and on the sample design.
 func TestSourcesAgreesWithVerdict(t *testing.T) {
 	designs := 40
-	if testing.Short() {
+	if testing.Short() || raceOn {
 		designs = 10
 	}
 	stats := map[string]int{}
@@ -383,7 +383,7 @@ func publicDesign(rng *rand.Rand) *sample.Design {
 // places.
 func TestSourcesFromTheInternet(t *testing.T) {
 	designs := 60
-	if testing.Short() {
+	if testing.Short() || raceOn {
 		designs = 15
 	}
 	partial := 0

@@ -264,3 +264,106 @@ func (m *Model) icmpSet(f flow.Flow, src *ifaceInfo) (open, und []ICMPCodes, wal
 	}
 	return open, und, walks, nil
 }
+
+// fromInternet answers the sessions some internet address opens to b
+// (at its public IPv4 address when it has one).
+func (q *trafficQuestion) fromInternet(b *ifaceInfo) (open, und Traffic, walks int, err error) {
+	da, _ := b.addr(q.v6)
+	if !q.v6 && b.PublicIP.IsValid() {
+		da = b.PublicIP
+	}
+	return q.internetUnion(nil, da, true)
+}
+
+// toInternet answers the sessions a opens to some internet address.
+func (q *trafficQuestion) toInternet(a *ifaceInfo) (open, und Traffic, walks int, err error) {
+	sa, _ := a.addr(q.v6)
+	if a.privateOf[sa].IsValid() {
+		sa = a.privateOf[sa]
+	}
+	return q.internetUnion(a, sa, false)
+}
+
+// internetUnion answers, over every internet address x, the union of the
+// sessions from x to the design's address fixed (fromInternet) or from
+// src at fixed to x: the internet's addresses are cut where the walk
+// and the filters on each piece's path (for every protocol and port)
+// treat them apart, and each atom answered once.
+func (q *trafficQuestion) internetUnion(src *ifaceInfo, fixed netip.Addr, fromInternet bool) (open, und Traffic, walks int, err error) {
+	m := q.m
+	from, to := netip.IPv4Unspecified(), netip.AddrFrom4([4]byte{255, 255, 255, 255})
+	if q.v6 {
+		from, to = netip.IPv6Unspecified(), netip.AddrFrom16([16]byte{0: 0xff, 1: 0xff, 2: 0xff, 3: 0xff, 4: 0xff, 5: 0xff, 6: 0xff, 7: 0xff, 8: 0xff, 9: 0xff, 10: 0xff, 11: 0xff, 12: 0xff, 13: 0xff, 14: 0xff, 15: 0xff})
+	}
+	icmp := flow.ICMP
+	if q.v6 {
+		icmp = flow.ICMPv6
+	}
+	protos := append([]flow.Protocol{flow.TCP, flow.UDP, icmp}, q.others...)
+	ends := func(x netip.Addr) (sa, da netip.Addr) {
+		if fromInternet {
+			return x, fixed
+		}
+		return fixed, x
+	}
+	for _, piece := range m.addressCuts().AddrAtoms(flow.FieldSrcAddr, from, to) {
+		rep, ok := m.internetIn(piece)
+		if !ok {
+			continue
+		}
+		cuts := flow.NewBounds(flow.FieldSrcAddr)
+		for _, proto := range protos {
+			sa, da := ends(rep)
+			f := flow.Flow{Protocol: proto, Src: netip.AddrPortFrom(sa, 0), Dst: netip.AddrPortFrom(da, 0)}
+			switch {
+			case proto.HasPorts():
+				f.Src, f.Dst = netip.AddrPortFrom(sa, DefaultSourcePort), netip.AddrPortFrom(da, 1)
+			case proto == flow.ICMP:
+				f.ICMPType = flow.ICMPEchoRequest
+			case proto == flow.ICMPv6:
+				f.ICMPType = flow.ICMPv6EchoRequest
+			}
+			all := []flow.Field{flow.FieldSrcAddr, flow.FieldDstAddr, flow.FieldSrcPort, flow.FieldDstPort, flow.FieldICMPType, flow.FieldICMPCode}
+			fb, rb := flow.NewBounds(all...), flow.NewBounds(all...)
+			var path atomOutcome
+			m.walkBounds(f, src, &path.fwd, &path.ret, false, fb, rb)
+			walks++
+			if fromInternet {
+				cuts.MergeField(flow.FieldSrcAddr, fb, flow.FieldSrcAddr)
+				cuts.MergeField(flow.FieldSrcAddr, rb, flow.FieldDstAddr)
+			} else {
+				cuts.MergeField(flow.FieldSrcAddr, fb, flow.FieldDstAddr)
+				cuts.MergeField(flow.FieldSrcAddr, rb, flow.FieldSrcAddr)
+			}
+		}
+		for _, a := range cuts.AddrAtoms(flow.FieldSrcAddr, piece.From, piece.To) {
+			x, ok := m.internetIn(a)
+			if !ok {
+				continue
+			}
+			sa, da := ends(x)
+			o, u, n, err := q.pair(src, sa, da)
+			if err != nil {
+				return open, und, walks, err
+			}
+			open, und, walks = open.Union(o), und.Union(u), walks+n
+		}
+	}
+	und = und.minus(open)
+	return open, und, walks, nil
+}
+
+// minus returns the sessions of t that are not in o.
+func (t Traffic) minus(o Traffic) Traffic {
+	out := Traffic{TCP: t.TCP.Difference(o.TCP), UDP: t.UDP.Difference(o.UDP), Other: t.Other.Difference(o.Other)}
+	have := map[uint8]flow.Set[uint8]{}
+	for _, c := range o.ICMP {
+		have[c.Type] = c.Codes
+	}
+	for _, c := range t.ICMP {
+		if rest := c.Codes.Difference(have[c.Type]); !rest.IsEmpty() {
+			out.ICMP = append(out.ICMP, ICMPCodes{Type: c.Type, Codes: rest})
+		}
+	}
+	return out
+}

@@ -1,0 +1,293 @@
+package reach
+
+import (
+	"cmp"
+	"fmt"
+	"net/netip"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// MatrixOptions tunes [Model.Matrix].
+type MatrixOptions struct {
+	// IPv6 asks about IPv6 sessions (interfaces without an IPv6 address
+	// are left out); the default is IPv4.
+	IPv6 bool
+	// NoInternet leaves the internet node out.
+	NoInternet bool
+	// Workers is how many goroutines share the pairs; 0 means one per
+	// core (runtime.GOMAXPROCS).
+	Workers int
+}
+
+// Matrix is the answer of [Model.Matrix]: every ordered pair of nodes and
+// what its sessions may carry. Its JSON form is part of the CLI's stable
+// schema (README, "Set questions").
+type Matrix struct {
+	// Classes are the nodes: groups of interfaces that no route, filter
+	// or gateway can tell apart, in the design's order of their first
+	// member; and, last, the internet (unless left out).
+	Classes []Class `json:"classes"`
+	// Cells holds, for every ordered pair of nodes whose sessions carry
+	// something (or might), what they carry, sorted by From and To.
+	Cells []Cell `json:"cells"`
+	// Walks is how many quiet walks the answer took.
+	Walks int `json:"walks"`
+}
+
+// Class is a node of a [Matrix].
+type Class struct {
+	Name string `json:"name"` // "C1", "C2"…, or "internet"
+	// Members are the interfaces of the class; none for the internet.
+	Members []ClassMember `json:"members"`
+}
+
+// ClassMember is an interface of a [Class].
+type ClassMember struct {
+	ID      string     `json:"id"`
+	Name    string     `json:"name,omitempty"`
+	Address netip.Addr `json:"address"`
+}
+
+// Cell is what the sessions from one node to another carry: each member
+// of From to each member of To (another member, within one class), from
+// the default client port. For the internet as From, the sessions some
+// internet address opens; as To, the sessions to some internet address.
+type Cell struct {
+	From          string  `json:"from"`
+	To            string  `json:"to"`
+	Allowed       Traffic `json:"allowed"`
+	Indeterminate Traffic `json:"indeterminate"`
+}
+
+// InternetNode is the name of the internet in a [Matrix].
+const InternetNode = "internet"
+
+// Matrix answers, for every ordered pair of interfaces and the internet,
+// which sessions get through, round trip: exact TCP and UDP port sets,
+// ICMP types and codes and other protocols, from [DefaultSourcePort].
+// Interfaces whose subnet, groups, public addressing and addresses (as
+// every route and filter of the design sees them) are the same form one
+// class, answered once. The pairs are shared among o.Workers goroutines.
+func (m *Model) Matrix(o MatrixOptions) (*Matrix, error) {
+	classes := m.classes(o.IPv6)
+	q := m.newTrafficQuestion(o.IPv6)
+	type job struct{ from, to int } // class indexes; -1 the internet
+	var jobs []job
+	for i := range classes {
+		for j := range classes {
+			if i != j || len(classes[i]) > 1 {
+				jobs = append(jobs, job{i, j})
+			}
+		}
+		if !o.NoInternet {
+			jobs = append(jobs, job{-1, i}, job{i, -1})
+		}
+	}
+	workers := o.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	cells := make([]Cell, len(jobs))
+	walks := make([]int, len(jobs))
+	errs := make([]error, len(jobs))
+	var next sync.Mutex
+	n := 0
+	var wg sync.WaitGroup
+	for range min(workers, max(len(jobs), 1)) {
+		wg.Go(func() {
+			for {
+				next.Lock()
+				k := n
+				n++
+				next.Unlock()
+				if k >= len(jobs) {
+					return
+				}
+				jb := jobs[k]
+				var c Cell
+				switch {
+				case jb.from < 0:
+					c.Allowed, c.Indeterminate, walks[k], errs[k] = q.fromInternet(classes[jb.to][0])
+				case jb.to < 0:
+					c.Allowed, c.Indeterminate, walks[k], errs[k] = q.toInternet(classes[jb.from][0])
+				default:
+					a, b := classes[jb.from][0], classes[jb.to][0]
+					if jb.from == jb.to {
+						b = classes[jb.to][1]
+					}
+					sa, _ := a.addr(o.IPv6)
+					da := m.destAddr(a, b, o.IPv6)
+					c.Allowed, c.Indeterminate, walks[k], errs[k] = q.pair(a, sa, da)
+				}
+				c.From, c.To = className(jb.from), className(jb.to)
+				cells[k] = c
+			}
+		})
+	}
+	wg.Wait()
+	out := &Matrix{Classes: make([]Class, 0, len(classes)+1), Cells: []Cell{}}
+	for i, cl := range classes {
+		c := Class{Name: className(i)}
+		for _, ii := range cl {
+			a, _ := ii.addr(o.IPv6)
+			c.Members = append(c.Members, ClassMember{ID: ii.ID, Name: ii.Name, Address: a})
+		}
+		out.Classes = append(out.Classes, c)
+	}
+	if !o.NoInternet {
+		out.Classes = append(out.Classes, Class{Name: InternetNode, Members: []ClassMember{}})
+	}
+	for k, c := range cells {
+		if errs[k] != nil {
+			return nil, errs[k]
+		}
+		out.Walks += walks[k]
+		if !c.Allowed.IsEmpty() || !c.Indeterminate.IsEmpty() {
+			out.Cells = append(out.Cells, c)
+		}
+	}
+	sortCells(out.Cells)
+	return out, nil
+}
+
+func className(i int) string {
+	if i < 0 {
+		return InternetNode
+	}
+	return fmt.Sprintf("C%d", i+1)
+}
+
+// destAddr is the address a session from a to b is sent to, as a query
+// from a to b would pick it ([Model.addresses]).
+func (m *Model) destAddr(a, b *ifaceInfo, v6 bool) netip.Addr {
+	da, _ := b.addr(v6)
+	if !v6 && b.PublicIP.IsValid() && a.subnet.vpc != b.subnet.vpc && !m.peered(a.subnet.vpc, b.subnet.vpc) {
+		da = b.PublicIP
+	}
+	return da
+}
+
+// classes groups the interfaces with an address of the family into
+// classes, in the design's order: interfaces of one subnet with the same
+// groups, the same public addressing and addresses that fall into the
+// same atom of every address edge of the design (routes, filters,
+// gateways) are one class. An interface that a route targets, or that
+// holds several addresses, is a class of its own.
+func (m *Model) classes(v6 bool) [][]*ifaceInfo {
+	edges := m.designAddressEdges()
+	atom := func(a netip.Addr) int {
+		if !a.IsValid() {
+			return -1
+		}
+		i, _ := slices.BinarySearchFunc(edges, a, netip.Addr.Compare)
+		if i < len(edges) && edges[i] == a {
+			return i + 1 // an edge starts a new atom
+		}
+		return i
+	}
+	targets := map[string]bool{}
+	for _, rt := range m.rts {
+		for _, cr := range rt.routes {
+			if cr.Target == TargetInterface {
+				targets[cr.TargetID] = true
+			}
+		}
+	}
+	index := map[string]int{}
+	var out [][]*ifaceInfo
+	for _, ii := range m.ifaceOrder {
+		a, ok := ii.addr(v6)
+		if !ok {
+			continue
+		}
+		groups := slices.Clone(ii.Groups)
+		slices.Sort(groups)
+		key := fmt.Sprintf("%s|%s|%d|%d|%v", ii.subnet.ID, strings.Join(groups, ","), atom(a), atom(ii.PublicIP), ii.Port25Unblocked)
+		if targets[ii.ID] || len(ii.PrivateIPs) > 1 || len(ii.PublicIPs) > 1 || ii.sg.normal.Flavour().IsAlibaba() {
+			key = "own|" + ii.ID
+		}
+		k, ok := index[key]
+		if !ok {
+			k = len(out)
+			index[key] = k
+			out = append(out, nil)
+		}
+		out[k] = append(out[k], ii)
+	}
+	return out
+}
+
+// designAddressEdges returns, sorted, every address at which some route,
+// filter or gateway of the design starts or stops treating addresses
+// alike: the first address of every block they name and the address
+// after its last. Security group references are left out: the members of
+// a group are the interfaces that carry it, which the class key holds.
+func (m *Model) designAddressEdges() []netip.Addr {
+	b := m.addressCuts()
+	for _, g := range m.groups {
+		for _, r := range g.Rules {
+			switch r.Peer.Kind {
+			case sg.PeerCIDR:
+				b.AddPrefix(flow.FieldSrcAddr, r.Peer.CIDR)
+			case sg.PeerPrefixList:
+				for _, p := range m.lists[r.Peer.PrefixList] {
+					b.AddPrefix(flow.FieldSrcAddr, p)
+				}
+			}
+		}
+	}
+	for _, fam := range []netip.Addr{netip.MustParseAddr("0.0.0.1"), netip.MustParseAddr("::1")} {
+		for _, proto := range []flow.Protocol{flow.TCP, flow.UDP, flow.ICMP, flow.ICMPv6, 47} {
+			if (proto == flow.ICMP && fam.Is6()) || (proto == flow.ICMPv6 && fam.Is4()) {
+				continue
+			}
+			f := flow.Flow{Protocol: proto, Src: netip.AddrPortFrom(fam, 0), Dst: netip.AddrPortFrom(fam, 0)}
+			vary := flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr, flow.FieldSrcPort, flow.FieldDstPort, flow.FieldICMPType, flow.FieldICMPCode)
+			for _, a := range m.acls {
+				a.ev.Bounds(f, flow.Inbound, vary)
+				a.ev.Bounds(f, flow.Outbound, vary)
+			}
+			for _, fw := range m.firewalls {
+				fw.engine.Bounds(firewall.Connection{Flow: f}, vary)
+			}
+			b.MergeField(flow.FieldSrcAddr, vary, flow.FieldSrcAddr)
+			b.MergeField(flow.FieldSrcAddr, vary, flow.FieldDstAddr)
+		}
+	}
+	var edges []netip.Addr
+	for _, fam := range [][2]netip.Addr{{netip.IPv4Unspecified(), netip.AddrFrom4([4]byte{255, 255, 255, 255})},
+		{netip.IPv6Unspecified(), netip.AddrFrom16([16]byte{0: 0xff, 1: 0xff, 2: 0xff, 3: 0xff, 4: 0xff, 5: 0xff, 6: 0xff, 7: 0xff, 8: 0xff, 9: 0xff, 10: 0xff, 11: 0xff, 12: 0xff, 13: 0xff, 14: 0xff, 15: 0xff})}} {
+		for _, r := range b.AddrAtoms(flow.FieldSrcAddr, fam[0], fam[1]) {
+			edges = append(edges, r.From)
+		}
+	}
+	slices.SortFunc(edges, netip.Addr.Compare)
+	return slices.CompactFunc(edges, func(a, b netip.Addr) bool { return a == b })
+}
+
+// sortCells orders cells by From then To, classes before the internet.
+func sortCells(cs []Cell) {
+	key := func(n string) (int, string) {
+		if n == InternetNode {
+			return 1, ""
+		}
+		return 0, fmt.Sprintf("%08s", strings.TrimPrefix(n, "C"))
+	}
+	slices.SortFunc(cs, func(a, b Cell) int {
+		ai, as := key(a.From)
+		bi, bs := key(b.From)
+		if c := cmp.Or(cmp.Compare(ai, bi), strings.Compare(as, bs)); c != 0 {
+			return c
+		}
+		ai, as = key(a.To)
+		bi, bs = key(b.To)
+		return cmp.Or(cmp.Compare(ai, bi), strings.Compare(as, bs))
+	})
+}
