@@ -1,0 +1,449 @@
+package reach
+
+import (
+	"fmt"
+	"net/netip"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/addrset"
+	"github.com/reachsim/reachsim/internal/textsafe"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// Severity ranks an audit finding.
+type Severity uint8
+
+// The severities, least first.
+const (
+	Low Severity = iota + 1
+	Medium
+	High
+)
+
+var severityNames = [...]string{Low: "low", Medium: "medium", High: "high"}
+
+// String names the severity: "high".
+func (s Severity) String() string {
+	if int(s) < len(severityNames) && severityNames[s] != "" {
+		return severityNames[s]
+	}
+	return "severity?"
+}
+
+// MarshalText writes the name.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// ParseSeverity reads "low", "medium" or "high".
+func ParseSeverity(text string) (Severity, error) {
+	for s, n := range severityNames {
+		if n != "" && n == strings.ToLower(text) {
+			return Severity(s), nil
+		}
+	}
+	return 0, fmt.Errorf("severity %q: want high, medium or low", text)
+}
+
+// Risk is a service an audit looks for: one that should not face the
+// internet.
+type Risk struct {
+	Service  string        `json:"service"`
+	Protocol flow.Protocol `json:"protocol"`
+	Ports    flow.PortSet  `json:"ports"`
+	Severity Severity      `json:"severity"`
+}
+
+// RiskyServices returns the audit's catalogue, a new slice: remote
+// shells and desktops, file sharing, databases, caches, message queues,
+// container and cluster control planes.
+func RiskyServices() []Risk {
+	r := func(name string, sev Severity, proto flow.Protocol, ports ...uint16) Risk {
+		rs := make([]flow.PortRange, len(ports))
+		for i, p := range ports {
+			rs[i] = flow.Single(p)
+		}
+		return Risk{Service: name, Protocol: proto, Ports: flow.SetOf(rs...), Severity: sev}
+	}
+	tcp, udp := flow.TCP, flow.UDP
+	return []Risk{
+		r("SSH", High, tcp, 22),
+		r("Telnet", High, tcp, 23),
+		r("RDP", High, tcp, 3389),
+		r("VNC", High, tcp, 5800, 5900),
+		r("SMB", High, tcp, 445),
+		r("NetBIOS", High, tcp, 137, 138, 139),
+		r("NetBIOS", High, udp, 137, 138, 139),
+		r("RPC", High, tcp, 135),
+		r("Docker API", High, tcp, 2375, 2376),
+		r("Kubernetes API", High, tcp, 6443),
+		r("etcd", High, tcp, 2379, 2380),
+		r("Kubelet", High, tcp, 10250),
+		r("MySQL", High, tcp, 3306),
+		r("PostgreSQL", High, tcp, 5432),
+		r("MSSQL", High, tcp, 1433),
+		r("Oracle", High, tcp, 1521),
+		r("MongoDB", High, tcp, 27017),
+		r("Redis", High, tcp, 6379),
+		r("Memcached", High, tcp, 11211),
+		r("Memcached", High, udp, 11211),
+		r("Elasticsearch", High, tcp, 9200, 9300),
+		r("Cassandra", High, tcp, 9042),
+		r("CouchDB", High, tcp, 5984),
+		r("ZooKeeper", High, tcp, 2181),
+		r("Kafka", High, tcp, 9092),
+		r("NFS", High, tcp, 2049),
+		r("LDAP", Medium, tcp, 389),
+		r("SNMP", Medium, udp, 161),
+		r("FTP", Medium, tcp, 21),
+		r("SMTP", Medium, tcp, 25),
+		r("RabbitMQ", Medium, tcp, 5672),
+		r("Jupyter", Medium, tcp, 8888),
+		r("Kibana", Medium, tcp, 5601),
+		r("Prometheus", Low, tcp, 9090),
+		r("Grafana", Low, tcp, 3000),
+	}
+}
+
+// AuditOptions tunes [Model.Audit].
+type AuditOptions struct {
+	// Catalogue is the services to look for; nil means RiskyServices().
+	Catalogue []Risk
+	// IPv6 audits IPv6 exposure; the default is IPv4.
+	IPv6 bool
+	// Workers is how many goroutines share the interfaces; 0 means one
+	// per core.
+	Workers int
+}
+
+// Exposure says how far the internet gets to a risky service.
+type Exposure uint8
+
+// The exposures.
+const (
+	// Closed: a security group rule opens the service to internet
+	// addresses, but another layer stops every one of them.
+	Closed Exposure = iota + 1
+	// Exposed: some internet address reaches the service, through every
+	// layer.
+	Exposed
+	// Undecided: no internet address reaches it for certain, but the
+	// input leaves some open.
+	Undecided
+)
+
+var exposureNames = [...]string{Closed: "closed", Exposed: "exposed", Undecided: "indeterminate"}
+
+// String names the exposure.
+func (e Exposure) String() string {
+	if int(e) < len(exposureNames) && exposureNames[e] != "" {
+		return exposureNames[e]
+	}
+	return "exposure?"
+}
+
+// MarshalText writes the name.
+func (e Exposure) MarshalText() ([]byte, error) { return []byte(e.String()), nil }
+
+// Finding is one risky service of one interface that a security group
+// opens to internet addresses.
+type Finding struct {
+	Interface string        `json:"interface"`
+	Name      string        `json:"name,omitempty"`
+	Address   netip.Addr    `json:"address"` // where the internet sends to
+	Service   string        `json:"service"`
+	Severity  Severity      `json:"severity"`
+	Protocol  flow.Protocol `json:"protocol"`
+	// Ports are the service's ports the opening rules open.
+	Ports    flow.PortSet `json:"ports"`
+	Exposure Exposure     `json:"exposure"`
+	// Sources are the internet addresses that reach it (Exposed), or
+	// might (Undecided), as the fewest CIDR blocks.
+	Sources []netip.Prefix `json:"sources"`
+	// OpenedBy names the security group rules that open it to internet
+	// addresses: "sg-1 rule sgr-2 (tcp/22 from 0.0.0.0/0)".
+	OpenedBy []string `json:"opened_by"`
+	// ClosedBy names, for a Closed finding, the hops that stop a session
+	// from an address the rules open it to.
+	ClosedBy []Block `json:"closed_by,omitempty"`
+}
+
+// AuditResult is the answer of [Model.Audit]. Its JSON form is part of
+// the CLI's stable schema (README, "Set questions").
+type AuditResult struct {
+	// Interfaces is how many interfaces were audited.
+	Interfaces int `json:"interfaces"`
+	// Findings are sorted by severity (highest first), exposure, then
+	// the design's order of interfaces.
+	Findings []Finding `json:"findings"`
+}
+
+// Worst returns the highest severity of the exposed or undecided
+// findings, 0 when there is none.
+func (a *AuditResult) Worst() Severity {
+	var w Severity
+	for _, f := range a.Findings {
+		if f.Exposure != Closed && f.Severity > w {
+			w = f.Severity
+		}
+	}
+	return w
+}
+
+// Audit checks every interface against a catalogue of risky services:
+// for each security group rule that opens one of them to internet
+// addresses, whether some internet address reaches it through every
+// layer (routes, gateways, network ACLs, firewalls, the reply's way
+// back), with the exact set of those addresses; or whether another layer
+// closes it, and which. Only a security group rule can open a port of an
+// interface to the internet, so an interface no rule opens a service on
+// has no finding for it. Interfaces of one class ([Model.Matrix]) are
+// answered once.
+func (m *Model) Audit(o AuditOptions) (*AuditResult, error) {
+	cat := o.Catalogue
+	if cat == nil {
+		cat = RiskyServices()
+	}
+	classes := m.classes(o.IPv6)
+	res := &AuditResult{Findings: []Finding{}}
+	per := make([][]Finding, len(classes))
+	errs := make([]error, len(classes))
+	workers := o.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var mu sync.Mutex
+	next := 0
+	var wg sync.WaitGroup
+	for range min(workers, max(len(classes), 1)) {
+		wg.Go(func() {
+			for {
+				mu.Lock()
+				k := next
+				next++
+				mu.Unlock()
+				if k >= len(classes) {
+					return
+				}
+				per[k], errs[k] = m.auditClass(classes[k], cat, o.IPv6)
+			}
+		})
+	}
+	wg.Wait()
+	for k, cl := range classes {
+		if errs[k] != nil {
+			return nil, errs[k]
+		}
+		res.Interfaces += len(cl)
+		res.Findings = append(res.Findings, per[k]...)
+	}
+	order := map[string]int{}
+	for i, ii := range m.ifaceOrder {
+		order[ii.ID] = i
+	}
+	slices.SortStableFunc(res.Findings, func(a, b Finding) int {
+		if a.Severity != b.Severity {
+			return int(b.Severity) - int(a.Severity)
+		}
+		if ea, eb := exposureRank(a.Exposure), exposureRank(b.Exposure); ea != eb {
+			return ea - eb
+		}
+		return order[a.Interface] - order[b.Interface]
+	})
+	return res, nil
+}
+
+func exposureRank(e Exposure) int {
+	switch e {
+	case Exposed:
+		return 0
+	case Undecided:
+		return 1
+	}
+	return 2
+}
+
+// opening is a security group rule that opens ports to internet
+// addresses.
+type opening struct {
+	label    string
+	proto    flow.Protocol // AllProtocols for a rule of every protocol
+	ports    flow.PortSet
+	internet addrset.Set // the rule's internet addresses
+}
+
+// openings lists the inbound rules of ii's groups that open something
+// to internet addresses of the family.
+func (m *Model) openings(ii *ifaceInfo, v6 bool) []opening {
+	notInternet := m.notInternet()
+	var out []opening
+	for _, g := range ii.sg.normal.Groups() {
+		for i, r := range g.Rules {
+			if r.Direction != flow.Inbound || (r.Action != 0 && r.Action != flow.Pass) {
+				continue
+			}
+			var peers []netip.Prefix
+			switch r.Peer.Kind {
+			case sg.PeerCIDR:
+				peers = []netip.Prefix{r.Peer.CIDR}
+			case sg.PeerPrefixList:
+				peers = m.lists[r.Peer.PrefixList]
+			}
+			var fam []netip.Prefix
+			for _, p := range peers {
+				if p.Addr().Is6() == v6 {
+					fam = append(fam, p)
+				}
+			}
+			internet := addrset.Of(fam...).Difference(notInternet)
+			if internet.IsEmpty() {
+				continue
+			}
+			ports := flow.FullSet[uint16]()
+			if r.Protocol.HasPorts() {
+				ports = flow.SetOf(r.Ports)
+				if r.PortZero {
+					ports = flow.SetOf(flow.PortRange{})
+				}
+			} else if r.Protocol != flow.AllProtocols {
+				continue // the catalogue holds tcp and udp services
+			}
+			out = append(out, opening{label: fmt.Sprintf("%s rule %s (%s from %s)", g.ID, ruleName(r, i), r.Traffic(), r.Peer),
+				proto: r.Protocol, ports: ports, internet: internet})
+		}
+	}
+	return out
+}
+
+// ruleName is a rule's ID, or its position when it has none.
+func ruleName(r sg.Rule, i int) string {
+	if r.ID != "" {
+		return r.ID
+	}
+	return fmt.Sprintf("#%d", i+1)
+}
+
+// auditClass audits the first interface of a class and copies the
+// findings to every member.
+func (m *Model) auditClass(cl []*ifaceInfo, cat []Risk, v6 bool) ([]Finding, error) {
+	rep := cl[0]
+	opens := m.openings(rep, v6)
+	if len(opens) == 0 {
+		return nil, nil
+	}
+	var found []Finding
+	for _, risk := range cat {
+		var ports flow.PortSet
+		var by []string
+		var where addrset.Set
+		for _, op := range opens {
+			if op.proto != flow.AllProtocols && op.proto != risk.Protocol {
+				continue
+			}
+			if hit := op.ports.Intersect(risk.Ports); !hit.IsEmpty() {
+				ports, by, where = ports.Union(hit), append(by, op.label), where.Union(op.internet)
+			}
+		}
+		if ports.IsEmpty() {
+			continue
+		}
+		f, err := m.auditService(rep, risk, ports, where, v6)
+		if err != nil {
+			return nil, err
+		}
+		f.OpenedBy = by
+		found = append(found, f)
+	}
+	var out []Finding
+	for _, ii := range cl {
+		for _, f := range found {
+			f.Interface, f.Name = ii.ID, ii.Name
+			f.Address = publicOr(ii, v6)
+			f.Sources = slices.Clone(f.Sources)
+			f.OpenedBy = slices.Clone(f.OpenedBy)
+			f.ClosedBy = slices.Clone(f.ClosedBy)
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// publicOr is the address the internet sends to ii at: its public IPv4
+// address when it has one.
+func publicOr(ii *ifaceInfo, v6 bool) netip.Addr {
+	a, _ := ii.addr(v6)
+	if !v6 && ii.PublicIP.IsValid() {
+		a = ii.PublicIP
+	}
+	return a
+}
+
+// auditService decides how far the internet gets to ports of risk on
+// ii, which the rules open to the internet addresses where.
+func (m *Model) auditService(ii *ifaceInfo, risk Risk, ports flow.PortSet, where addrset.Set, v6 bool) (Finding, error) {
+	f := Finding{Service: risk.Service, Severity: risk.Severity, Protocol: risk.Protocol, Ports: ports, Exposure: Closed, Sources: []netip.Prefix{}}
+	probe := netip.MustParseAddr("198.51.100.1")
+	if v6 {
+		probe = netip.MustParseAddr("2001:db8:ffff::1")
+	}
+	var open, und addrset.Set
+	for _, r := range ports.Ranges() {
+		for p := int(r.Lo); p <= int(r.Hi); p++ {
+			fl := flow.Flow{Protocol: risk.Protocol, Src: netip.AddrPortFrom(probe, DefaultSourcePort),
+				Dst: netip.AddrPortFrom(publicOr(ii, v6), uint16(p))}
+			o, u, _, err := m.internetSources(fl)
+			if err != nil {
+				return f, err
+			}
+			open, und = open.Union(o), und.Union(u)
+		}
+	}
+	switch {
+	case !open.IsEmpty():
+		f.Exposure, f.Sources = Exposed, open.Prefixes()
+		return f, nil
+	case !und.IsEmpty():
+		f.Exposure, f.Sources = Undecided, und.Prefixes()
+		return f, nil
+	}
+	// Closed: say where a session from an address the rules open the
+	// service to stops.
+	from := where.Ranges()[0].From
+	for _, rg := range where.Ranges() {
+		if x, ok := m.internetIn(flow.AddrRange{From: rg.From, To: rg.To}); ok {
+			from = x
+			break
+		}
+	}
+	fl := flow.Flow{Protocol: risk.Protocol, Src: netip.AddrPortFrom(from, DefaultSourcePort),
+		Dst: netip.AddrPortFrom(publicOr(ii, v6), ports.Ranges()[0].Lo)}
+	r := m.check(fl, nil)
+	f.ClosedBy = r.Blocks
+	return f, nil
+}
+
+// Text writes the findings as the CLI prints them.
+func (a *AuditResult) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "audited %d interfaces: %d findings\n", a.Interfaces, len(a.Findings))
+	for _, f := range a.Findings {
+		name := textsafe.String(f.Interface)
+		if f.Name != "" {
+			name = fmt.Sprintf("%s (%s)", textsafe.String(f.Name), name)
+		}
+		fmt.Fprintf(&b, "%-6s %-13s %s %s/%s on %s [%s]\n", f.Severity, f.Exposure, f.Service, f.Protocol, f.Ports, name, f.Address)
+		switch f.Exposure {
+		case Exposed, Undecided:
+			fmt.Fprintf(&b, "    from %s\n", prefixText(f.Sources))
+		}
+		for _, o := range f.OpenedBy {
+			fmt.Fprintf(&b, "    opened by %s\n", textsafe.String(o))
+		}
+		for _, c := range f.ClosedBy {
+			fmt.Fprintf(&b, "    closed by %s %s (%s, %s hop %d)\n", c.Kind, textsafe.String(c.ID), c.Code, c.Leg, c.Hop)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,125 @@
+package reach_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/firewall/stateful"
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sample"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// riskyDesign is publicDesign with random risky services opened to
+// random internet blocks on every interface's groups.
+func riskyDesign(rng *rand.Rand) *sample.Design {
+	d := publicDesign(rng)
+	cat := reach.RiskyServices()
+	for i := range d.Groups {
+		for range rng.IntN(4) {
+			risk := cat[rng.IntN(len(cat))]
+			port := risk.Ports.Ranges()[0].Lo
+			peer := sg.AnyIPv4
+			if rng.IntN(2) == 0 {
+				peer = sg.CIDR(netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(1 + rng.IntN(200)), byte(rng.IntN(256)), 0, 0}), 8+rng.IntN(16)).Masked().String())
+			}
+			d.Groups[i].Rules = append(d.Groups[i].Rules, sg.Rule{Direction: flow.Inbound, Protocol: risk.Protocol, Ports: flow.Single(port), Peer: peer})
+		}
+		if rng.IntN(8) == 0 {
+			d.Groups[i].Rules = append(d.Groups[i].Rules, sg.Rule{Direction: flow.Inbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4})
+		}
+	}
+	if rng.IntN(2) == 0 { // let the firewall pass everything: more findings get through
+		for i := range d.Firewalls {
+			d.Firewalls[i].Policy.Stateful = stateful.Config{Order: stateful.StrictOrder}
+		}
+	}
+	return d
+}
+
+// TestAuditAgreesWithSources demands, for every interface and every port
+// of the catalogue, an exposed finding exactly when Sources finds
+// internet addresses that get through, and a closed finding only where a
+// rule opens the port and the session from its addresses is stopped.
+func TestAuditAgreesWithSources(t *testing.T) {
+	designs := 30
+	if testing.Short() || raceOn {
+		designs = 8
+	}
+	stats := map[reach.Exposure]int{}
+	for seed := range uint64(designs) {
+		rng := rand.New(rand.NewPCG(seed, 91))
+		m, err := riskyDesign(rng).Builder().Build()
+		require.NoError(t, err, "seed %d", seed)
+		a, err := m.Audit(reach.AuditOptions{})
+		require.NoError(t, err, "seed %d", seed)
+		require.Equal(t, 3, a.Interfaces)
+		for _, id := range []string{"eni-web1", "eni-app1", "eni-db1"} {
+			for _, risk := range reach.RiskyServices() {
+				var f *reach.Finding
+				for i := range a.Findings {
+					if a.Findings[i].Interface == id && a.Findings[i].Service == risk.Service && a.Findings[i].Protocol == risk.Protocol {
+						f = &a.Findings[i]
+					}
+				}
+				exposed := false
+				for _, r := range risk.Ports.Ranges() {
+					for p := int(r.Lo); p <= int(r.Hi); p++ {
+						s, err := m.Sources(reach.SourcesQuery{To: id, Protocol: risk.Protocol, Port: uint16(p)})
+						require.NoError(t, err)
+						exposed = exposed || len(s.Internet) > 0
+					}
+				}
+				msg := fmt.Sprintf("seed %d: %s %s", seed, id, risk.Service)
+				if exposed {
+					require.NotNil(t, f, msg)
+					require.Equal(t, reach.Exposed, f.Exposure, msg)
+					require.NotEmpty(t, f.OpenedBy, msg)
+				} else if f != nil {
+					require.NotEqual(t, reach.Exposed, f.Exposure, msg)
+					if f.Exposure == reach.Closed {
+						require.NotEmpty(t, f.ClosedBy, msg)
+					}
+				}
+				if f != nil {
+					stats[f.Exposure]++
+				}
+			}
+		}
+	}
+	t.Logf("%v", stats)
+	assert.Positive(t, stats[reach.Exposed])
+	assert.Positive(t, stats[reach.Closed])
+}
+
+// TestAuditOnTheSampleDesign pins the sample design's one finding: SSH
+// opened to 198.51.100.0/24 on web-1, closed by the firewall.
+func TestAuditOnTheSampleDesign(t *testing.T) {
+	m, err := sample.ThreeTier().Build()
+	require.NoError(t, err)
+	a, err := m.Audit(reach.AuditOptions{})
+	require.NoError(t, err)
+	require.Len(t, a.Findings, 1)
+	f := a.Findings[0]
+	assert.Equal(t, "SSH", f.Service)
+	assert.Equal(t, reach.Closed, f.Exposure)
+	assert.Equal(t, reach.Severity(0), a.Worst(), "a closed finding gates nothing")
+	require.NotEmpty(t, f.ClosedBy)
+	assert.Equal(t, reach.KindFirewall, f.ClosedBy[0].Kind)
+}
+
+func TestSeverity(t *testing.T) {
+	for _, s := range []reach.Severity{reach.Low, reach.Medium, reach.High} {
+		got, err := reach.ParseSeverity(s.String())
+		require.NoError(t, err)
+		assert.Equal(t, s, got)
+	}
+	_, err := reach.ParseSeverity("urgent")
+	assert.ErrorContains(t, err, "want high, medium or low")
+}
