@@ -219,3 +219,16 @@ func (b *Bounds) MergeField(to Field, o *Bounds, from Field) {
 		b.addrs[to-FieldSrcAddr] = append(b.addrs[to-FieldSrcAddr], o.addrs[from-FieldSrcAddr]...)
 	}
 }
+
+// Compact sorts the edges and drops repeated ones, so that a Bounds kept
+// to be merged into many others stays small.
+func (b *Bounds) Compact() {
+	for f := range b.cuts {
+		slices.Sort(b.cuts[f])
+		b.cuts[f] = slices.Compact(b.cuts[f])
+	}
+	for f := range b.addrs {
+		slices.SortFunc(b.addrs[f], netip.Addr.Compare)
+		b.addrs[f] = slices.Compact(b.addrs[f])
+	}
+}

@@ -207,6 +207,7 @@ func (m *Model) Audit(o AuditOptions) (*AuditResult, error) {
 		cat = RiskyServices()
 	}
 	classes := m.classes(o.IPv6)
+	not := m.notInternet().Ranges()
 	res := &AuditResult{Findings: []Finding{}}
 	per := make([][]Finding, len(classes))
 	errs := make([]error, len(classes))
@@ -227,7 +228,7 @@ func (m *Model) Audit(o AuditOptions) (*AuditResult, error) {
 				if k >= len(classes) {
 					return
 				}
-				per[k], errs[k] = m.auditClass(classes[k], cat, o.IPv6)
+				per[k], errs[k] = m.auditClass(classes[k], cat, o.IPv6, not)
 			}
 		})
 	}
@@ -271,18 +272,21 @@ type opening struct {
 	label    string
 	proto    flow.Protocol // AllProtocols for a rule of every protocol
 	ports    flow.PortSet
-	internet addrset.Set // the rule's internet addresses
+	peers    []netip.Prefix // the rule's blocks that hold internet addresses
 }
 
 // openings lists the inbound rules of ii's groups that open something
-// to internet addresses of the family.
-func (m *Model) openings(ii *ifaceInfo, v6 bool) []opening {
-	notInternet := m.notInternet()
+// to internet addresses of the family; not is every address that is no
+// internet host ([Model.notInternet]), its ranges sorted.
+func (m *Model) openings(ii *ifaceInfo, v6 bool, not []addrset.Range) []opening {
 	var out []opening
 	for _, g := range ii.sg.normal.Groups() {
 		for i, r := range g.Rules {
 			if r.Direction != flow.Inbound || (r.Action != 0 && r.Action != flow.Pass) {
 				continue
+			}
+			if !r.Protocol.HasPorts() && r.Protocol != flow.AllProtocols {
+				continue // the catalogue holds tcp and udp services
 			}
 			var peers []netip.Prefix
 			switch r.Peer.Kind {
@@ -291,14 +295,13 @@ func (m *Model) openings(ii *ifaceInfo, v6 bool) []opening {
 			case sg.PeerPrefixList:
 				peers = m.lists[r.Peer.PrefixList]
 			}
-			var fam []netip.Prefix
+			var public []netip.Prefix
 			for _, p := range peers {
-				if p.Addr().Is6() == v6 {
-					fam = append(fam, p)
+				if p.Addr().Is6() == v6 && !covered(not, p.Masked().Addr(), addrset.Last(p)) {
+					public = append(public, p)
 				}
 			}
-			internet := addrset.Of(fam...).Difference(notInternet)
-			if internet.IsEmpty() {
+			if len(public) == 0 {
 				continue
 			}
 			ports := flow.FullSet[uint16]()
@@ -307,14 +310,27 @@ func (m *Model) openings(ii *ifaceInfo, v6 bool) []opening {
 				if r.PortZero {
 					ports = flow.SetOf(flow.PortRange{})
 				}
-			} else if r.Protocol != flow.AllProtocols {
-				continue // the catalogue holds tcp and udp services
 			}
 			out = append(out, opening{label: fmt.Sprintf("%s rule %s (%s from %s)", g.ID, ruleName(r, i), r.Traffic(), r.Peer),
-				proto: r.Protocol, ports: ports, internet: internet})
+				proto: r.Protocol, ports: ports, peers: public})
 		}
 	}
 	return out
+}
+
+// covered reports whether the sorted, merged ranges rs hold every
+// address from from to to.
+func covered(rs []addrset.Range, from, to netip.Addr) bool {
+	i, _ := slices.BinarySearchFunc(rs, from, func(r addrset.Range, a netip.Addr) int {
+		if a.Less(r.From) {
+			return 1
+		}
+		if r.To.Less(a) {
+			return -1
+		}
+		return 0
+	})
+	return i < len(rs) && !from.Less(rs[i].From) && !rs[i].To.Less(to)
 }
 
 // ruleName is a rule's ID, or its position when it has none.
@@ -327,9 +343,9 @@ func ruleName(r sg.Rule, i int) string {
 
 // auditClass audits the first interface of a class and copies the
 // findings to every member.
-func (m *Model) auditClass(cl []*ifaceInfo, cat []Risk, v6 bool) ([]Finding, error) {
+func (m *Model) auditClass(cl []*ifaceInfo, cat []Risk, v6 bool, not []addrset.Range) ([]Finding, error) {
 	rep := cl[0]
-	opens := m.openings(rep, v6)
+	opens := m.openings(rep, v6, not)
 	if len(opens) == 0 {
 		return nil, nil
 	}
@@ -337,19 +353,19 @@ func (m *Model) auditClass(cl []*ifaceInfo, cat []Risk, v6 bool) ([]Finding, err
 	for _, risk := range cat {
 		var ports flow.PortSet
 		var by []string
-		var where addrset.Set
+		var where []netip.Prefix
 		for _, op := range opens {
 			if op.proto != flow.AllProtocols && op.proto != risk.Protocol {
 				continue
 			}
 			if hit := op.ports.Intersect(risk.Ports); !hit.IsEmpty() {
-				ports, by, where = ports.Union(hit), append(by, op.label), where.Union(op.internet)
+				ports, by, where = ports.Union(hit), append(by, op.label), append(where, op.peers...)
 			}
 		}
 		if ports.IsEmpty() {
 			continue
 		}
-		f, err := m.auditService(rep, risk, ports, where, v6)
+		f, err := m.auditService(rep, risk, ports, addrset.Of(where...).Difference(addrset.OfRanges(not...)), v6)
 		if err != nil {
 			return nil, err
 		}

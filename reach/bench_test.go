@@ -46,7 +46,9 @@ const (
 //     app-SS-KK), 25–49 zone B (public IPs 52.94.S.10–29, named web-SS-KK);
 //   - 500 security groups of 60 rules mixing CIDRs, group references and
 //     prefix lists over tcp, udp and icmp; each interface is in its
-//     subnet's group sg-00SS and one to three of the other 450;
+//     subnet's group sg-00SS and one to three of the other 450; every
+//     tenth (eni-SS03, eni-SS13) also in sg-risky, which opens SSH, RDP
+//     and Redis to internet addresses;
 //   - routing: zone A's default route goes to NAT gateway nat-large (in
 //     subnet-nat), zone B's to firewall endpoint vpce-large (in
 //     subnet-fw); traffic between the zones goes through the endpoint by
@@ -129,6 +131,9 @@ func largeTopology() *reach.Builder {
 				PrivateIPs: []netip.Addr{netip.AddrFrom4([4]byte{10, 1, byte(s), byte(10 + k)})},
 				Groups:     []string{largeGroupID(s)},
 			}
+			if k%10 == 3 { // a tenth of the interfaces open risky services to the internet
+				in.Groups = append(in.Groups, "sg-risky")
+			}
 			if s < largeSubnets/2 {
 				in.Name = fmt.Sprintf("app-%02d-%02d", s, k)
 			} else {
@@ -147,6 +152,12 @@ func largeTopology() *reach.Builder {
 	for g := range largeGroups {
 		b.AddSecurityGroup(largeGroup(rng, g))
 	}
+	b.AddSecurityGroup(sg.Group{ID: "sg-risky", Name: "risky", VPCID: "vpc-large", Rules: []sg.Rule{
+		{ID: "sgr-risky-ssh", Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](22), Peer: sg.AnyIPv4},
+		{ID: "sgr-risky-rdp", Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](3389), Peer: sg.CIDR("198.51.100.0/24")},
+		{ID: "sgr-risky-redis", Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](6379), Peer: sg.CIDR("203.0.113.0/24")},
+		{ID: "sgr-risky-https", Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](443), Peer: sg.AnyIPv4},
+	}})
 	b.AddFirewall(reach.Firewall{ID: "fw-large", Name: "large-firewall", VPC: "vpc-large", Policy: largePolicy(rng),
 		Endpoints: []reach.FirewallEndpointSpec{{ID: "vpce-large", Subnet: "subnet-fw"}}})
 	return b

@@ -233,3 +233,18 @@ func (m *Model) Owner(a netip.Addr) (string, bool) {
 	o, ok := m.owners[a]
 	return o, ok
 }
+
+// Interfaces returns the design's interfaces in the order they were
+// added, as given to the [Builder] (copies: changing them changes nothing
+// in the model).
+func (m *Model) Interfaces() []Interface {
+	out := make([]Interface, len(m.ifaceOrder))
+	for i, ii := range m.ifaceOrder {
+		in := ii.Interface
+		in.PrivateIPs = slices.Clone(in.PrivateIPs)
+		in.PublicIPs = slices.Clone(in.PublicIPs)
+		in.Groups = slices.Clone(in.Groups)
+		out[i] = in
+	}
+	return out
+}

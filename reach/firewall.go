@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/reachsim/reachsim/firewall"
 	"github.com/reachsim/reachsim/firewall/stateful"
@@ -31,6 +32,9 @@ type FirewallEndpointSpec struct {
 type firewallInfo struct {
 	Firewall
 	engine *firewall.Engine
+	// varyCache holds the engine's bounds when addresses vary, per
+	// protocol and family (addressBounds in ports.go)
+	varyCache sync.Map
 }
 
 func (f *firewallInfo) label() string {

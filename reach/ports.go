@@ -367,9 +367,37 @@ func (s *cutSet) list() []Cut {
 // bounds in the request's terms, so a reply's crossing is handed over
 // reversed, to the request leg's bounds.
 func (w *walker) firewallBounds(pkt flow.Flow, ei *endpointInfo) {
+	b := w.bounds
 	if w.leg == Return && w.forward != nil && w.forward.bounds != nil {
-		ei.fw.engine.Bounds(firewall.Connection{Flow: pkt.Reverse()}, w.forward.bounds)
+		pkt, b = pkt.Reverse(), w.forward.bounds
+	}
+	if !b.Varies(flow.FieldSrcAddr) && !b.Varies(flow.FieldDstAddr) {
+		ei.fw.engine.Bounds(firewall.Connection{Flow: pkt}, b)
 		return
 	}
-	ei.fw.engine.Bounds(firewall.Connection{Flow: pkt}, w.bounds)
+	b.Merge(ei.fw.addressBounds(pkt))
+}
+
+// addressBounds returns the firewall's bounds over every field for
+// packets of pkt's protocol and family, computed once: when addresses
+// vary, every rule of the protocol counts, whatever pkt's addresses. They
+// are computed for a packet from and to the unspecified address, so a
+// sameip rule's edges are that address's: set questions vary an internet
+// address against one of the design, which are never the same.
+func (f *firewallInfo) addressBounds(pkt flow.Flow) *flow.Bounds {
+	key := [2]int{int(pkt.Protocol), 0}
+	zero := netip.IPv4Unspecified()
+	if pkt.Is6() {
+		key[1], zero = 1, netip.IPv6Unspecified()
+	}
+	if b, ok := f.varyCache.Load(key); ok {
+		return b.(*flow.Bounds)
+	}
+	b := flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr, flow.FieldSrcPort, flow.FieldDstPort, flow.FieldICMPType, flow.FieldICMPCode)
+	g := pkt
+	g.Src, g.Dst = netip.AddrPortFrom(zero, pkt.Src.Port()), netip.AddrPortFrom(zero, pkt.Dst.Port())
+	f.engine.Bounds(firewall.Connection{Flow: g}, b)
+	b.Compact()
+	got, _ := f.varyCache.LoadOrStore(key, b)
+	return got.(*flow.Bounds)
 }
