@@ -81,7 +81,9 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 		return nil, err
 	}
 	r.Atoms = atoms
-	r.Internet, r.InternetIndeterminate = open.Prefixes(), und.Prefixes()
+	// Empty lists, never null, in JSON.
+	r.Internet = append(r.Internet, open.Prefixes()...)
+	r.InternetIndeterminate = append(r.InternetIndeterminate, und.Prefixes()...)
 	return r, nil
 }
 
