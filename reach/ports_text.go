@@ -68,25 +68,34 @@ func (r *PortsResult) String() string {
 		fmt.Fprintf(&b, "cuts from client port %d:\n", r.ClientPort)
 	}
 	for _, c := range r.Cuts {
-		leg := "request"
-		if c.Leg == Return {
-			leg = "reply"
-		}
-		fmt.Fprintf(&b, "  %s hop %d, %s %s", leg, c.Hop, textsafe.String(string(c.Kind)), textsafe.String(c.ID))
-		if c.Name != "" {
-			fmt.Fprintf(&b, " (%s)", textsafe.String(c.Name))
-		}
-		fmt.Fprintf(&b, ": %s", textsafe.String(string(c.Code)))
-		if c.Indeterminate {
-			b.WriteString(" (undecided)")
-		}
 		if icmp {
-			fmt.Fprintf(&b, ": %s\n", icmpText(c.ICMP))
+			fmt.Fprintf(&b, "  %s: %s\n", c, icmpText(c.ICMP))
 		} else {
-			fmt.Fprintf(&b, ": %s\n", c.Ports)
+			fmt.Fprintf(&b, "  %s: %s\n", c, c.Ports)
 		}
 	}
 	return b.String()
+}
+
+// String names the hop and what it said, as a trace numbers and names
+// it, its strings escaped (internal/textsafe): "request hop 4,
+// network-firewall vpce-fw (demo-firewall): FIREWALL_DROP", with
+// " (undecided)" after the code of a hop that cannot decide. The ports
+// and ICMP codes it cuts are not part of it.
+func (c Cut) String() string {
+	leg := "request"
+	if c.Leg == Return {
+		leg = "reply"
+	}
+	s := fmt.Sprintf("%s hop %d, %s %s", leg, c.Hop, textsafe.String(string(c.Kind)), textsafe.String(c.ID))
+	if c.Name != "" {
+		s += " (" + textsafe.String(c.Name) + ")"
+	}
+	s += ": " + textsafe.String(string(c.Code))
+	if c.Indeterminate {
+		s += " (undecided)"
+	}
+	return s
 }
 
 // icmpText writes ICMP types and codes compactly: the types with the same
