@@ -6,6 +6,7 @@ import (
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/addrset"
+	"github.com/reachsim/reachsim/internal/textsafe"
 )
 
 // SourcesQuery asks who can reach To over one protocol and port: which
@@ -80,7 +81,9 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 		return nil, err
 	}
 	r.Atoms = atoms
-	r.Internet, r.InternetIndeterminate = open.Prefixes(), und.Prefixes()
+	// Empty lists, never null, in JSON.
+	r.Internet = append(r.Internet, open.Prefixes()...)
+	r.InternetIndeterminate = append(r.InternetIndeterminate, und.Prefixes()...)
 	return r, nil
 }
 
@@ -210,9 +213,11 @@ func (m *Model) notInternet() addrset.Set {
 	return addrset.Of(ps...)
 }
 
-// String prints the answer as the CLI does.
+// String prints the answer as the CLI does. Every string that comes from
+// the design or the query (the destination, interface IDs and names) is
+// escaped as [Result.Text] escapes it (internal/textsafe).
 func (r *SourcesResult) String() string {
-	s := fmt.Sprintf("who reaches %s over %s", r.To, r.Protocol)
+	s := fmt.Sprintf("who reaches %s over %s", textsafe.String(r.To), r.Protocol)
 	if r.Port != 0 {
 		s += fmt.Sprintf(" port %d", r.Port)
 	}
@@ -221,20 +226,43 @@ func (r *SourcesResult) String() string {
 		s += " none"
 	}
 	for _, i := range r.Interfaces {
-		name := i.ID
+		name := textsafe.String(i.ID)
 		if i.Name != "" {
-			name = fmt.Sprintf("%s (%s)", i.Name, i.ID)
+			name = fmt.Sprintf("%s (%s)", textsafe.String(i.Name), name)
 		}
 		s += fmt.Sprintf("\n    %s %s", name, i.Address)
 		if i.Outcome == Indeterminate {
 			s += " (indeterminate)"
 		}
 	}
-	s += "\n  internet: " + prefixText(r.Internet)
+	s += "\n  internet: " + internetText(r.Internet)
 	if len(r.InternetIndeterminate) > 0 {
-		s += "\n  internet, indeterminate: " + prefixText(r.InternetIndeterminate)
+		s += "\n  internet, indeterminate: " + internetText(r.InternetIndeterminate)
 	}
 	return s + "\n"
+}
+
+// internetText writes a set of internet addresses as prefixText does,
+// or, when its complement in its family takes fewer blocks, as "every
+// IPv4 address but" that complement (the private and special blocks and
+// the design's own addresses among them): the same set, shorter.
+func internetText(ps []netip.Prefix) string {
+	if len(ps) == 0 {
+		return "none"
+	}
+	all, family := addrset.All4(), "IPv4"
+	if !ps[0].Addr().Is4() {
+		all, family = addrset.All6(), "IPv6"
+	}
+	for _, p := range ps {
+		if p.Addr().Is4() != ps[0].Addr().Is4() {
+			return prefixText(ps) // both families: no one complement
+		}
+	}
+	if rest := all.Difference(addrset.Of(ps...)).Prefixes(); len(rest) < len(ps) {
+		return fmt.Sprintf("every %s address but %s", family, prefixText(rest))
+	}
+	return prefixText(ps)
 }
 
 // prefixText writes prefixes comma-separated, "none" for none.

@@ -35,17 +35,7 @@ is a host on the internet.
 PROTO is tcp, udp, icmp, icmpv6 or a protocol number from 0 to 255.
 
 Flags:
-  --aws PATH          JSON the AWS CLI printed (describe-vpcs, describe-subnets,
-                      describe-network-interfaces, ...): a file, or a directory
-                      of them; repeat for several. Without --aws, the embedded
-                      sample is used, as with --demo
-  --max-file-size SIZE
-                      the largest input file read: bytes, or a number with
-                      KiB, MiB, GiB or TiB (512MiB, 2GiB; default 1GiB);
-                      larger files are an error
-  --demo              use the embedded sample: a three-tier design with web-1,
-                      app-1 and db-1 behind a Network Firewall and a NAT gateway
-  --queries FILE      answer many queries after one load: FILE (- for standard
+` + inputUsage + `  --queries FILE      answer many queries after one load: FILE (- for standard
                       input) holds one a line, written as the flags below from
                       --from to --ipv6 ('--from web-1 --to db-1 --proto tcp
                       --port 5432'; '...' and "..." quote a value with spaces;
@@ -95,13 +85,9 @@ Examples:
 // checkOptions are the parsed flags of reachsim check: the input and
 // output flags, and the query's.
 type checkOptions struct {
-	aws         pathList
-	maxFileSize sizeFlag
-	demo        bool
-	queries     string // --queries FILE: the queries, one a line ("-": standard input)
-	json        bool
-	query       queryOptions
-	twice       string // the message for a single-valued flag given twice
+	commonOptions
+	queries string // --queries FILE: the queries, one a line ("-": standard input)
+	query   queryOptions
 }
 
 // queryOptions are the flags that describe one session: on the command
@@ -116,8 +102,14 @@ type queryOptions struct {
 
 // define defines the query flags on fs.
 func (q *queryOptions) define(fs *flag.FlagSet) {
-	q.srcPort = portFlag{v: reach.DefaultSourcePort}
 	fs.StringVar(&q.from, "from", "", "the source")
+	q.defineTo(fs)
+}
+
+// defineTo defines the query flags but --from on fs: those of reachsim
+// sources, which asks who the sources are.
+func (q *queryOptions) defineTo(fs *flag.FlagSet) {
+	q.srcPort = portFlag{v: reach.DefaultSourcePort}
 	fs.StringVar(&q.to, "to", "", "the destination")
 	fs.StringVar(&q.proto, "proto", "", "the protocol")
 	fs.Var(&q.port, "port", "the destination port")
@@ -150,12 +142,9 @@ func once(fs *flag.FlagSet, twice *string) {
 // checkFlags defines the flags of reachsim check on a new flag set.
 func checkFlags(o *checkOptions) *flag.FlagSet {
 	fs := newFlagSet("reachsim check")
-	fs.Var(&o.aws, "aws", "AWS CLI JSON: a file or a directory; repeatable")
-	fs.Var(&o.maxFileSize, "max-file-size", "the largest input file read")
-	fs.BoolVar(&o.demo, "demo", false, "use the embedded sample")
+	o.commonOptions.define(fs)
 	fs.StringVar(&o.queries, "queries", "", "the queries, one a line")
 	o.query.define(fs)
-	fs.BoolVar(&o.json, "json", false, "print JSON")
 	once(fs, &o.twice)
 	return fs
 }
@@ -185,15 +174,8 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	const me = "reachsim check"
 	var o checkOptions
 	fs := checkFlags(&o)
-	if err := parseFlags(fs, args, &o.twice); err != nil {
-		switch {
-		case errors.Is(err, flag.ErrHelp):
-			fmt.Fprint(stdout, checkUsage)
-			return exitReachable
-		case o.twice != "":
-			return fail(stderr, me, "%v", err)
-		}
-		return fail(stderr, me, "%v (run 'reachsim check --help')", err)
+	if code, ok := o.parse(me, checkUsage, fs, args, stdout, stderr); !ok {
+		return code
 	}
 	if isSet(fs, "queries") {
 		return runQueries(fs, &o, stdout, stderr)
@@ -236,7 +218,7 @@ func exitStatus(o reach.Outcome) int {
 
 // loadModel loads the model the flags name and prints the loader's
 // warnings on stderr.
-func (o *checkOptions) loadModel(stderr io.Writer) (*reach.Model, error) {
+func (o *inputOptions) loadModel(stderr io.Writer) (*reach.Model, error) {
 	m, rep, err := o.load(stderr)
 	if err != nil {
 		return nil, err
@@ -259,17 +241,12 @@ func isSet(fs *flag.FlagSet, name string) bool {
 // query checks the flags that describe the session and returns it.
 func (o *queryOptions) query() (reach.Query, error) {
 	var q reach.Query
-	for _, f := range []struct{ name, v string }{{"from", o.from}, {"to", o.to}, {"proto", o.proto}} {
-		if strings.TrimSpace(f.v) == "" {
-			return q, fmt.Errorf("missing --%s (run 'reachsim check --help')", f.name)
-		}
+	if err := required("reachsim check", flagValue{"from", o.from}, flagValue{"to", o.to}, flagValue{"proto", o.proto}); err != nil {
+		return q, err
 	}
-	proto, err := flow.ParseProtocol(strings.TrimSpace(o.proto))
+	proto, err := parseProto(o.proto)
 	if err != nil {
-		return q, fmt.Errorf("--proto: %w", err)
-	}
-	if !proto.IsConcrete() {
-		return q, fmt.Errorf("--proto %s: a session has one protocol (use tcp, udp, icmp, icmpv6 or a number from 0 to 255)", o.proto)
+		return q, err
 	}
 	q = reach.Query{From: o.from, To: o.to, Protocol: proto, Domain: o.domain, IPv6: o.ipv6}
 	switch {
@@ -321,7 +298,7 @@ type loaded struct {
 
 // load returns the model the flags name: the --aws files, or the embedded
 // sample.
-func (o *checkOptions) load(stderr io.Writer) (*reach.Model, *aws.Report, error) {
+func (o *inputOptions) load(stderr io.Writer) (*reach.Model, *aws.Report, error) {
 	switch {
 	case o.demo && len(o.aws) > 0:
 		return nil, nil, errors.New("--demo and --aws exclude each other")

@@ -5,6 +5,8 @@
 //	reachsim check --aws dump/ --from app-1 --to db-1 --proto tcp --port 5432
 //	reachsim check --demo --from 198.51.100.7 --to web-1 --proto tcp --port 443 --json
 //	reachsim check --aws dump/ --queries queries.txt --json
+//	reachsim ports --demo --from 198.51.100.7 --to web-1 --proto tcp
+//	reachsim sources --aws dump/ --to db-1 --proto tcp --port postgresql --json
 //	reachsim help check
 //
 // With --queries FILE (- for standard input), check loads the input once
@@ -16,7 +18,20 @@
 // else 1 when any query is not reachable, else 3 when any is
 // indeterminate, else 0.
 //
-// The exit status is 0 when the session works, 1 when it does not, 3 when
+// Set questions are answered exactly, from the filters' rules rather than
+// by trying every value: reachsim ports prints the destination ports
+// (ICMP: types and codes) of --to that --from reaches, round trip, from
+// the default client port and per common client-port range, and which
+// hop cuts which ports; reachsim sources prints who reaches --to on one
+// protocol and port: the input's interfaces, and the internet addresses
+// as CIDR blocks. Each takes --json for one object of the schema the
+// README documents ("Set questions"); ports's "open" is the set of ports
+// open from the default client port, written "22,443,8000-8100" or
+// "none". Their exit status is 0 when something gets through, 1 when
+// nothing does, 3 when nothing does for certain but the input leaves
+// some open, 2 for bad usage or bad input.
+//
+// The exit status of check is 0 when the session works, 1 when it does not, 3 when
 // the answer is indeterminate (it depends on something the input does not
 // hold: a route to a target reachsim does not model, a security group
 // reference to a group not in the input, a firewall rule that depends on
@@ -55,15 +70,21 @@ on which hop, in which direction, stopped it?
 Usage:
   reachsim check [--aws PATH]... --from ENDPOINT --to ENDPOINT --proto PROTO [flags]
   reachsim check [--aws PATH]... --queries FILE [--json]
+  reachsim ports [--aws PATH]... --from ENDPOINT --to ENDPOINT --proto PROTO [--json]
+  reachsim sources [--aws PATH]... --to ENDPOINT --proto PROTO [--port PORT] [--json]
   reachsim help [COMMAND]
   reachsim --version
 
 Commands:
   check   check one session, request and reply, and print its trace;
           or many, one a line of a file (--queries), after one load
+  ports   which destination ports (ICMP types and codes) of one endpoint
+          another reaches, per client-port range, and which hop cuts the rest
+  sources who reaches an endpoint on a port: which interfaces, and which
+          internet addresses, as exact CIDR blocks
   help    print this help, or a command's
 
-Run 'reachsim check --help' for the flags of check.
+Run 'reachsim COMMAND --help' for the flags of a command.
 `
 
 // run is the whole command: args without the program name, output and
@@ -76,6 +97,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch cmd := args[0]; cmd {
 	case "check":
 		return runCheck(args[1:], stdout, stderr)
+	case "ports":
+		return runPorts(args[1:], stdout, stderr)
+	case "sources":
+		return runSources(args[1:], stdout, stderr)
 	case "--version", "-version":
 		if len(args) > 1 {
 			return fail(stderr, "reachsim", "unexpected argument %q after %s", args[1], cmd)
@@ -97,11 +122,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		case "check":
 			fmt.Fprint(stdout, checkUsage)
 			return exitReachable
+		case "ports":
+			fmt.Fprint(stdout, portsUsage)
+			return exitReachable
+		case "sources":
+			fmt.Fprint(stdout, sourcesUsage)
+			return exitReachable
 		case "help", "-h", "-help", "--help":
 			fmt.Fprint(stdout, usage)
 			return exitReachable
 		}
-		return fail(stderr, "reachsim help", "unknown command %q (commands: check, help)", args[1])
+		return fail(stderr, "reachsim help", "unknown command %q (commands: check, ports, sources, help)", args[1])
 	default:
 		if len(cmd) > 1 && cmd[0] == '-' {
 			return fail(stderr, "reachsim", "unknown flag %s before the command (run 'reachsim --help')", cmd)

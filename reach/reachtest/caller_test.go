@@ -41,6 +41,10 @@ func TestUserFailing(t *testing.T) {
 		reachtest.AssertReplyBlocked(t, m, appDB, reach.ACLDeny)                                       // fails here
 		reachtest.AssertReachable(t, m, reach.Query{From: "nobody", To: "web-1", Protocol: flow.ICMP}) // fails here
 	})
+	t.Run("sets", func(t *testing.T) {
+		reachtest.AssertOnlyPorts(t, m, "198.51.100.7", "web-1", flow.TCP, "ssh") // fails here
+		reachtest.AssertNotExposed(t, m, "web-1", "https")                        // fails here
+	})
 	t.Run("require reachable", func(t *testing.T) {
 		reachtest.RequireReachable(t, m, ssh) // fails here
 	})
@@ -58,7 +62,7 @@ func TestFailuresPointAtTheCaller(t *testing.T) {
 		t.Skip("runs the test binary again")
 	}
 	want := markedLines(t, "caller_test.go", "// fails here")
-	require.Len(t, want, 10)
+	require.Len(t, want, 12)
 
 	cmd := exec.Command(os.Args[0], "-test.run=^TestUserFailing$", "-test.v")
 	cmd.Env = append(os.Environ(), userTestEnv+"=1")

@@ -68,3 +68,25 @@ func Example() {
 	// FAIL: reachtest: web-1 -> db-1 (no protocol): invalid query: no protocol: set Protocol (tcp, udp, icmp, icmpv6 or a protocol number from 1 to 255)
 	// false
 }
+
+// The set assertions on the public sample design: the internet reaches
+// the web tier on https and nothing else, and reaches it on no SSH or RDP
+// port; a failure names the ports that differ and the hops that cut them.
+func ExampleAssertOnlyPorts() {
+	m, err := sample.ThreeTier().Build()
+	if err != nil {
+		panic(err)
+	}
+	var t firstLines // a *testing.T in a test
+	fmt.Println(reachtest.AssertOnlyPorts(t, m, "198.51.100.7", "web-1", flow.TCP, "https"))
+	fmt.Println(reachtest.AssertNotExposed(t, m, "web-1", "ssh,rdp"))
+	fmt.Println(reachtest.AssertOnlyPorts(t, m, "198.51.100.7", "web-1", flow.TCP, "https,ssh"))
+	fmt.Println(reachtest.AssertNotExposed(t, m, "web-1", "https"))
+	// Output:
+	// true
+	// true
+	// FAIL: expected exactly ports 22,443 open from 198.51.100.7 -> web-1 tcp (client port 50000), but the open ports are 443:
+	// false
+	// FAIL: expected no internet address to reach web-1 on tcp 443, but it is exposed on 443:
+	// false
+}

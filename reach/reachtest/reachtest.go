@@ -19,6 +19,16 @@
 // that depends on payload): every assertion fails on it, naming what the
 // input lacks, since neither "reachable" nor "not reachable" is known.
 //
+// Two assertions state sets rather than single sessions, answered
+// exactly by [reach.Model.Ports] and [reach.Model.Sources]:
+// [AssertOnlyPorts] (exactly these ports are open between two endpoints,
+// no others; a failure shows the missing and extra ports and the hops
+// that cut the missing ones) and [AssertNotExposed] (no internet address
+// reaches an endpoint on these ports; a failure shows the exposed ports,
+// the internet blocks that reach them and the rules that let them in).
+// Port sets are written as [flow.ParsePortSet] reads them: "443",
+// "ssh,rdp", "8000-8100".
+//
 // The helpers take any value with testify's TestingT method set (Errorf),
 // so *testing.T, *testing.B and testify's mocks all work; Require…
 // variants also need FailNow. When the value has a Helper method (as

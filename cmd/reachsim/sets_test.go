@@ -1,0 +1,281 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// ports and sources return the arguments of a set question on the
+// embedded sample.
+func ports(args ...string) []string   { return append([]string{"ports", "--demo"}, args...) }
+func sources(args ...string) []string { return append([]string{"sources", "--demo"}, args...) }
+
+// runRows runs each row in-process and checks its exit status and output;
+// a row of bad usage prints one line on stderr and nothing on stdout.
+func runRows(t *testing.T, rows []row) {
+	t.Helper()
+	for _, r := range rows {
+		t.Run(r.name, func(t *testing.T) {
+			code, stdout, stderr := runArgs(r.args...)
+			assert.Equal(t, r.code, code, "exit status\nstdout:\n%s\nstderr:\n%s", stdout, stderr)
+			for _, s := range r.out {
+				assert.Contains(t, stdout, s)
+			}
+			for _, s := range r.errs {
+				assert.Contains(t, stderr, s)
+			}
+			switch {
+			case code == 2:
+				assert.Empty(t, stdout, "bad usage prints nothing on stdout")
+				assert.Equal(t, 1, strings.Count(stderr, "\n"), "one line on stderr:\n%s", stderr)
+			case len(r.errs) == 0:
+				assert.Empty(t, stderr)
+			}
+		})
+	}
+}
+
+func TestRunPorts(t *testing.T) {
+	runRows(t, []row{
+		{name: "the internet reaches the web tier on https only", code: 0,
+			args: ports("--from", "198.51.100.7", "--to", "web-1", "--proto", "tcp"),
+			out: []string{"tcp 198.51.100.7 -> 203.0.113.10: the destination ports that work, request and reply\n",
+				"open from client port 50000: 443\n",
+				"  request hop 4, network-firewall vpce-fw (demo-firewall): FIREWALL_DROP: 1-442,444-65535\n"}},
+		{name: "nothing open from the default client port, some from old Windows", code: 1,
+			args: ports("--from", "app-1", "--to", "db-1", "--proto", "TCP"),
+			out: []string{"open from client port 50000: none\n", "  Windows Server 2003 and earlier 1025-5000: 5432\n",
+				"  NAT gateway, ELB, Lambda 1024-65535: none; from some client ports: 5432\n",
+				"  reply hop 3, network-acl acl-db (subnet-db): RETURN_ACL_DEFAULT_DENY: 1-65535\n"}},
+		{name: "the web tier reaches the app tier on 8080", code: 0,
+			args: ports("--from", "web-1", "--to", "app-1", "--proto", "tcp"), out: []string{"open from client port 50000: 8080\n"}},
+		{name: "udp", code: 1, args: ports("--from", "app-1", "--to", "db-1", "--proto", "udp"), out: []string{"udp 10.0.2.20 -> 10.0.3.30"}},
+		{name: "icmp: types and codes", code: 1, args: ports("--from", "app-1", "--to", "web-1", "--proto", "icmp"),
+			out: []string{"open: none\n", "SG_NO_ALLOW: 0-7,9-255 (all codes)\n"}},
+		{name: "icmpv6 by number", code: 1, args: ports("--from", "web-1", "--to", "2001:db8:ffff::7", "--proto", "58"),
+			out: []string{"icmpv6 2001:db8:10:1::10 -> 2001:db8:ffff::7", "FIREWALL_DROP: 0-255 (all codes)"}},
+		{name: "ipv6 interfaces", code: 0, args: ports("--from", "2001:db8:ffff::7", "--to", "web-1", "--proto", "tcp", "--ipv6"),
+			out: []string{"open from client port 50000: 443\n"}},
+		{name: "a domain the firewall allows", code: 0, args: ports("--from", "app-1", "--to", "93.184.216.34", "--proto", "tcp", "--domain", "www.example.com"),
+			out: []string{"open from client port 50000: "}},
+		{name: "the embedded sample is the default, said on stderr", code: 0,
+			args: []string{"ports", "--from", "198.51.100.7", "--to", "web-1", "--proto", "tcp"},
+			out:  []string{"open from client port 50000: 443"}, errs: []string{"no --aws given: using the embedded sample"}},
+
+		// Help.
+		{name: "ports --help", args: []string{"ports", "--help"}, code: 0, out: []string{"reachsim ports", "--from ENDPOINT", "Exit status"}},
+		{name: "help ports", args: []string{"help", "ports"}, code: 0, out: []string{"reachsim ports", "Exit status"}},
+
+		// Bad usage.
+		{name: "missing --from", args: ports("--to", "web-1", "--proto", "tcp"), code: 2, errs: []string{"reachsim ports: missing --from (run 'reachsim ports --help')"}},
+		{name: "missing --to", args: ports("--from", "web-1", "--proto", "tcp"), code: 2, errs: []string{"missing --to"}},
+		{name: "missing --proto", args: ports("--from", "web-1", "--to", "app-1"), code: 2, errs: []string{"missing --proto"}},
+		{name: "a protocol without ports", args: ports("--from", "web-1", "--to", "app-1", "--proto", "gre"), code: 2,
+			errs: []string{"--proto gre: ports asks about tcp, udp, icmp or icmpv6"}},
+		{name: "protocol all", args: ports("--from", "web-1", "--to", "app-1", "--proto", "all"), code: 2, errs: []string{"a session has one protocol"}},
+		{name: "an unknown protocol", args: ports("--from", "web-1", "--to", "app-1", "--proto", "tcpp"), code: 2, errs: []string{"--proto: "}},
+		{name: "--port is check's", args: ports("--from", "web-1", "--to", "app-1", "--proto", "tcp", "--port", "80"), code: 2,
+			errs: []string{"reachsim ports: unknown flag --port (run 'reachsim ports --help')"}},
+		{name: "a domain with udp", args: ports("--from", "web-1", "--to", "app-1", "--proto", "udp", "--domain", "x.example"), code: 2,
+			errs: []string{"--domain applies to tcp", "not udp"}},
+		{name: "--from given twice", args: ports("--from", "web-1", "--from", "app-1", "--to", "db-1", "--proto", "tcp"), code: 2,
+			errs: []string{"--from given twice (web-1, then app-1)"}},
+		{name: "a stray argument", args: ports("--from", "web-1", "--to", "app-1", "--proto", "tcp", "extra"), code: 2, errs: []string{`unexpected argument "extra"`}},
+		{name: "an endpoint that names nothing", args: ports("--from", "web-9", "--to", "app-1", "--proto", "tcp"), code: 2, errs: []string{`"web-9"`}},
+		{name: "--demo with --aws", args: ports("--aws", "x.json", "--from", "web-1", "--to", "app-1", "--proto", "tcp"), code: 2,
+			errs: []string{"--demo and --aws exclude each other"}},
+		{name: "a nonexistent --aws path", code: 2,
+			args: []string{"ports", "--aws", "testdata/does-not-exist.json", "--from", "web-1", "--to", "app-1", "--proto", "tcp"},
+			errs: []string{"reachsim ports: ", "testdata/does-not-exist.json"}},
+		{name: "a bad boolean", args: ports("--json=maybe"), code: 2, errs: []string{`--json "maybe": want true or false`}},
+	})
+}
+
+func TestRunSources(t *testing.T) {
+	runRows(t, []row{
+		{name: "who reaches the web tier on https", code: 0, args: sources("--to", "web-1", "--proto", "tcp", "--port", "https"),
+			out: []string{"who reaches web-1 (eni-web1) over tcp port 443:\n", "    app-1 (eni-app1) 10.0.2.20\n",
+				"  internet: every IPv4 address but 0.0.0.0/32, 10.0.0.0/8, "}},
+		{name: "nobody reaches the database from the default client port", code: 1, args: sources("--to", "db-1", "--proto", "tcp", "--port", "postgresql"),
+			out: []string{"  interfaces: none\n  internet: none\n"}},
+		{name: "the app tier does from a low client port", code: 0, args: sources("--to", "db-1", "--proto", "tcp", "--port", "5432", "--src-port", "30000"),
+			out: []string{"    app-1 (eni-app1) 10.0.2.20\n  internet: none\n"}},
+		{name: "nobody on ssh, stopped by the firewall", code: 1, args: sources("--to", "web-1", "--proto", "tcp", "--port", "ssh"),
+			out: []string{"internet: none"}},
+		{name: "IPv6", code: 0, args: sources("--to", "web-1", "--proto", "tcp", "--port", "443", "--ipv6"),
+			out: []string{"    web-1 (eni-web1) 2001:db8:10:1::10\n", "internet: every IPv6 address but "}},
+		{name: "icmp: the destination itself only", code: 0, args: sources("--to", "web-1", "--proto", "icmp"),
+			out: []string{"over icmp:\n  interfaces:\n    web-1 (eni-web1) 10.0.1.10\n  internet: none\n"}},
+		{name: "icmp with a type", code: 1, args: sources("--to", "web-1", "--proto", "icmp", "--icmp-type", "3", "--icmp-code", "4"), out: []string{"over icmp:"}},
+
+		// Help.
+		{name: "sources --help", args: []string{"sources", "-h"}, code: 0, out: []string{"reachsim sources", "--src-port PORT", "Exit status"}},
+		{name: "help sources", args: []string{"help", "sources"}, code: 0, out: []string{"reachsim sources"}},
+
+		// Bad usage.
+		{name: "missing --to", args: sources("--proto", "tcp", "--port", "22"), code: 2, errs: []string{"reachsim sources: missing --to (run 'reachsim sources --help')"}},
+		{name: "missing --proto", args: sources("--to", "web-1"), code: 2, errs: []string{"missing --proto"}},
+		{name: "missing --port for tcp", args: sources("--to", "web-1", "--proto", "tcp"), code: 2, errs: []string{"missing --port"}},
+		{name: "--from is not a flag of sources", args: sources("--from", "web-1", "--to", "db-1", "--proto", "tcp", "--port", "22"), code: 2,
+			errs: []string{"unknown flag --from"}},
+		{name: "an unknown service name", args: sources("--port", "htps"), code: 2, errs: []string{`--port "htps": unknown service name; did you mean https?`}},
+		{name: "a port for icmp", args: sources("--to", "web-1", "--proto", "icmp", "--port", "80"), code: 2, errs: []string{"--port and --src-port apply to tcp and udp"}},
+		{name: "source port 0", args: sources("--to", "web-1", "--proto", "tcp", "--port", "80", "--src-port", "0"), code: 2, errs: []string{"--src-port 0"}},
+		{name: "--port given twice", args: sources("--to", "web-1", "--proto", "tcp", "--port", "80", "--port", "22"), code: 2,
+			errs: []string{"--port given twice (80, then 22)"}},
+		{name: "an endpoint that names nothing", args: sources("--to", "web-9", "--proto", "tcp", "--port", "80"), code: 2, errs: []string{`"web-9"`}},
+	})
+}
+
+// The JSON of ports: one object, "open" a set string ("none" when empty),
+// the cuts with their hops and ports.
+func TestRunPortsJSON(t *testing.T) {
+	type icmp struct {
+		Type  int
+		Codes string
+	}
+	type cut struct {
+		Leg, Kind, ID, Name, Code, Ports string
+		Hop                              int
+		ICMP                             []icmp
+	}
+	type answer struct {
+		From, To, Protocol, Src, Dst string
+		ClientPort                   int    `json:"client_port"`
+		Open                         string `json:"open"`
+		Indeterminate                string `json:"indeterminate"`
+		Clients                      []struct {
+			Name        string
+			ClientPorts string `json:"client_ports"`
+			Open        string
+			Partly      string
+		}
+		ICMP  []icmp
+		Cuts  []cut
+		Atoms int
+	}
+	decode := func(t *testing.T, stdout string) answer {
+		t.Helper()
+		dec := json.NewDecoder(strings.NewReader(stdout))
+		dec.DisallowUnknownFields()
+		var a answer
+		require.NoError(t, dec.Decode(&a), stdout)
+		assert.False(t, dec.More(), "exactly one JSON object")
+		return a
+	}
+	t.Run("open ports", func(t *testing.T) {
+		code, stdout, stderr := runArgs(ports("--from", "198.51.100.7", "--to", "web-1", "--proto", "tcp", "--json")...)
+		require.Equal(t, 0, code, stderr)
+		a := decode(t, stdout)
+		assert.Equal(t, "443", a.Open)
+		assert.Equal(t, "none", a.Indeterminate)
+		assert.Equal(t, 50000, a.ClientPort)
+		assert.Equal(t, "203.0.113.10", a.Dst)
+		require.Len(t, a.Clients, 5)
+		assert.Equal(t, "32768-60999", a.Clients[0].ClientPorts)
+		assert.Equal(t, []cut{
+			{Leg: "forward", Hop: 4, Kind: "network-firewall", ID: "vpce-fw", Name: "demo-firewall", Code: "FIREWALL_DROP", Ports: "1-442,444-65535"},
+			{Leg: "forward", Hop: 8, Kind: "security-groups", ID: "sg-web", Name: "web-1 (eni-web1)", Code: "SG_NO_ALLOW", Ports: "1-21,23-442,444-65535"},
+		}, a.Cuts)
+		assert.Positive(t, a.Atoms)
+	})
+	t.Run("none open: \"none\", exit 1", func(t *testing.T) {
+		code, stdout, stderr := runArgs(ports("--from", "app-1", "--to", "db-1", "--proto", "tcp", "--json")...)
+		require.Equal(t, 1, code, stderr)
+		a := decode(t, stdout)
+		assert.Equal(t, "none", a.Open)
+		assert.Equal(t, "5432", a.Clients[3].Open)
+		assert.Equal(t, "5432", a.Clients[4].Partly)
+	})
+	t.Run("icmp", func(t *testing.T) {
+		code, stdout, stderr := runArgs(ports("--from", "app-1", "--to", "web-1", "--proto", "icmp", "--json")...)
+		require.Equal(t, 1, code, stderr)
+		a := decode(t, stdout)
+		assert.Equal(t, "none", a.Open)
+		assert.Empty(t, a.ICMP)
+		require.NotEmpty(t, a.Cuts)
+		assert.Equal(t, "none", a.Cuts[0].Ports)
+		assert.Equal(t, icmp{Type: 0, Codes: "0-255"}, a.Cuts[0].ICMP[0])
+		assert.Len(t, a.Cuts[0].ICMP, 255, "every type but 8, echo request, which the group allows")
+	})
+}
+
+// The JSON of sources: the interfaces and the internet's CIDR blocks.
+func TestRunSourcesJSON(t *testing.T) {
+	code, stdout, stderr := runArgs(sources("--to", "db-1", "--proto", "tcp", "--port", "postgresql", "--src-port", "30000", "--json")...)
+	require.Equal(t, 0, code, stderr)
+	var a struct {
+		To, Protocol string
+		Port         int
+		Interfaces   []struct{ ID, Name, Address, Outcome string }
+		Internet     []string
+		Indet        []string `json:"internet_indeterminate"`
+		Atoms        int
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &a), stdout)
+	assert.Equal(t, "db-1 (eni-db1)", a.To)
+	assert.Equal(t, 5432, a.Port)
+	require.Len(t, a.Interfaces, 1)
+	assert.Equal(t, "eni-app1", a.Interfaces[0].ID)
+	assert.Equal(t, "reachable", a.Interfaces[0].Outcome)
+	assert.NotNil(t, a.Internet, "an empty list, not null")
+	assert.Empty(t, a.Internet)
+	assert.Contains(t, stdout, `"internet": []`)
+
+	code, stdout, stderr = runArgs(sources("--to", "web-1", "--proto", "tcp", "--port", "443", "--json")...)
+	require.Equal(t, 0, code, stderr)
+	require.NoError(t, json.Unmarshal([]byte(stdout), &a), stdout)
+	assert.Contains(t, a.Internet, "196.0.0.0/6", "198.51.100.7 among them")
+	assert.NotContains(t, a.Internet, "10.0.0.0/8")
+}
+
+// A dump that routes 192.0.2.0/24 to a VPN gateway: every port is
+// indeterminate, none open: exit status 3.
+func TestRunPortsIndeterminate(t *testing.T) {
+	dir := vpnDump(t)
+	for _, proto := range []string{"tcp", "icmp"} {
+		code, stdout, stderr := runArgs("ports", "--aws", dir, "--from", "app-1", "--to", "192.0.2.10", "--proto", proto)
+		assert.Equal(t, 3, code, stderr)
+		assert.Contains(t, stdout, "UNMODELLED_TARGET (undecided)")
+	}
+	code, stdout, _ := runArgs("ports", "--aws", dir, "--from", "app-1", "--to", "192.0.2.10", "--proto", "tcp", "--json")
+	assert.Equal(t, 3, code)
+	var a struct{ Open, Indeterminate string }
+	require.NoError(t, json.Unmarshal([]byte(stdout), &a))
+	assert.Equal(t, "none", a.Open)
+	assert.Equal(t, "1-65535", a.Indeterminate)
+}
+
+func TestSetStatus(t *testing.T) {
+	for _, tt := range []struct {
+		some, indeterminate bool
+		want                int
+	}{{true, false, 0}, {true, true, 0}, {false, true, 3}, {false, false, 1}} {
+		assert.Equal(t, tt.want, setStatus(tt.some, tt.indeterminate), "%+v", tt)
+	}
+}
+
+// Every flag ports and sources define appears in their help, and the
+// other way round.
+func TestSetUsagesNameEveryFlag(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		fs    *flag.FlagSet
+		usage string
+	}{
+		{"ports", portsFlags(&portsOptions{}), portsUsage},
+		{"sources", sourcesFlags(&sourcesOptions{}), sourcesUsage},
+	} {
+		n := 0
+		c.fs.VisitAll(func(f *flag.Flag) {
+			n++
+			assert.Contains(t, c.usage, "  --"+f.Name+" ", "the help of %s misses --%s", c.name, f.Name)
+		})
+		assert.Equal(t, n, strings.Count(c.usage, "\n  --"), "the help of %s lists flags it does not define", c.name)
+	}
+}

@@ -1,0 +1,105 @@
+package reachtest_test
+
+import (
+	"net/netip"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/reach/reachtest"
+	"github.com/reachsim/reachsim/sample"
+)
+
+func TestSetAssertions(t *testing.T) {
+	m := model(t)
+	tests := []struct {
+		name   string
+		run    func(r *recorder) bool
+		pass   bool
+		quotes []string // what the failure message must contain
+	}{
+		{"exactly https from the internet", func(r *recorder) bool {
+			return reachtest.AssertOnlyPorts(r, m, "198.51.100.7", "web-1", flow.TCP, "https")
+		}, true, nil},
+		{"the same by number", func(r *recorder) bool {
+			return reachtest.AssertOnlyPorts(r, m, "198.51.100.7", "web-1", flow.TCP, "443")
+		}, true, nil},
+		{"8080 from the web tier to the app tier", func(r *recorder) bool { return reachtest.AssertOnlyPorts(r, m, "web-1", "app-1", flow.TCP, "8080") }, true, nil},
+		{"none open, and none wanted", func(r *recorder) bool { return reachtest.AssertOnlyPorts(r, m, "app-1", "db-1", flow.UDP, "none") }, true, nil},
+		{"missing and extra ports, and the cuts of the missing ones", func(r *recorder) bool {
+			return reachtest.AssertOnlyPorts(r, m, "198.51.100.7", "web-1", flow.TCP, "ssh,8000-8100")
+		}, false, []string{
+			"expected exactly ports 22,8000-8100 open from 198.51.100.7 -> web-1 tcp (client port 50000), but the open ports are 443:\n",
+			"  missing: 22,8000-8100\n  extra: 443\n",
+			"the missing ports are cut by:\n  request hop 4, network-firewall vpce-fw (demo-firewall): FIREWALL_DROP: 22,8000-8100\n",
+			"  request hop 8, security-groups sg-web (web-1 (eni-web1)): SG_NO_ALLOW: 8000-8100",
+		}},
+		{"a port cut on the reply", func(r *recorder) bool {
+			return reachtest.AssertOnlyPorts(r, m, "app-1", "db-1", flow.TCP, "postgresql")
+		}, false, []string{
+			"  missing: 5432\n", "  reply hop 3, network-acl acl-db (subnet-db): RETURN_ACL_DEFAULT_DENY: 5432"}},
+		{"only extra ports", func(r *recorder) bool { return reachtest.AssertOnlyPorts(r, m, "web-1", "app-1", flow.TCP, "none") }, false, []string{
+			"but the open ports are 8080:\n  extra: 8080"}},
+		{"a bad port set", func(r *recorder) bool { return reachtest.AssertOnlyPorts(r, m, "web-1", "app-1", flow.TCP, "htps") }, false, []string{
+			"reachtest: AssertOnlyPorts web-1 -> app-1 tcp: ", "did you mean https?"}},
+		{"a protocol without ports", func(r *recorder) bool { return reachtest.AssertOnlyPorts(r, m, "web-1", "app-1", flow.ICMP, "none") }, false, []string{
+			"asks about tcp or udp ports, not icmp"}},
+		{"an endpoint that names nothing", func(r *recorder) bool { return reachtest.AssertOnlyPorts(r, m, "web-9", "app-1", flow.TCP, "80") }, false, []string{
+			"reachtest: AssertOnlyPorts web-9 -> app-1 tcp: "}},
+
+		{"the web tier is not exposed on ssh or rdp", func(r *recorder) bool { return reachtest.AssertNotExposed(r, m, "web-1", "ssh,rdp") }, true, nil},
+		{"the database is exposed on no well-known port", func(r *recorder) bool { return reachtest.AssertNotExposed(r, m, "db-1", "1-1023,postgresql") }, true, nil},
+		{"https is exposed: the prefixes and the opening rules, both families", func(r *recorder) bool {
+			return reachtest.AssertNotExposed(r, m, "web-1", "22,https")
+		}, false, []string{
+			"expected no internet address to reach web-1 on tcp 22,443, but it is exposed on 443:\n",
+			"  port 443 (https), IPv4:\n    internet: every IPv4 address but 0.0.0.0/32, 10.0.0.0/8, ",
+			", the request passes:\n",
+			"      network-firewall vpce-fw (demo-firewall): inbound-web sid 10: pass tcp any any -> 10.0.1.0/24 443",
+			"      security-groups sg-web (web-1 (eni-web1)) inbound: sg-web sgr-web-https allows tcp/443 from 0.0.0.0/0\n",
+			"  port 443 (https), IPv6:\n    internet: every IPv6 address but ",
+			"sgr-web-https6 allows tcp/443 from ::/0",
+		}},
+		{"a bad port set", func(r *recorder) bool { return reachtest.AssertNotExposed(r, m, "web-1", "ssh,") }, false, []string{"reachtest: AssertNotExposed web-1: "}},
+		{"an endpoint that names nothing", func(r *recorder) bool { return reachtest.AssertNotExposed(r, m, "web-9", "22") }, false, []string{"reachtest: AssertNotExposed web-9: "}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &recorder{}
+			assert.Equal(t, tt.pass, tt.run(r))
+			assert.Positive(t, r.helpers, "the helpers mark themselves as test helpers")
+			if tt.pass {
+				assert.Empty(t, r.errors)
+				return
+			}
+			require.Len(t, r.errors, 1)
+			for _, q := range tt.quotes {
+				assert.Contains(t, r.errors[0], q)
+			}
+		})
+	}
+}
+
+// A route to a VPN gateway leaves every port to 192.0.2.0/24
+// indeterminate: AssertOnlyPorts fails on it, whatever it expects.
+func TestOnlyPortsFailsOnIndeterminate(t *testing.T) {
+	d := sample.ThreeTierDesign()
+	for i := range d.RouteTables {
+		if d.RouteTables[i].ID == "rtb-private" {
+			d.RouteTables[i].Routes = append(d.RouteTables[i].Routes, reach.Route{Destination: netip.MustParsePrefix("192.0.2.0/24"),
+				Target: reach.TargetUnmodelled, TargetID: "vgw-office", TargetType: "virtual private gateway"})
+		}
+	}
+	m, err := d.Builder().Build()
+	require.NoError(t, err)
+	for _, want := range []string{"none", "443"} {
+		r := &recorder{}
+		assert.False(t, reachtest.AssertOnlyPorts(r, m, "app-1", "192.0.2.10", flow.TCP, want))
+		require.Len(t, r.errors, 1)
+		assert.Contains(t, r.errors[0], "but the answer for ports 1-65535 is indeterminate")
+		assert.Contains(t, r.errors[0], "request hop 4, unmodelled-target vgw-office (virtual private gateway): UNMODELLED_TARGET (undecided): 1-65535")
+	}
+}
