@@ -47,9 +47,8 @@ func (t Traffic) Union(o Traffic) Traffic {
 	return out
 }
 
-// String writes t compactly: "tcp 22,443; udp 53; icmp 0 3/0-4 8; other
-// 47,50", "none" when empty. An ICMP type with every code is its number
-// alone, one with some codes type/codes.
+// String writes t compactly: "tcp 22,443; udp 53; icmp 0,8 (all codes),
+// 3 (codes 0-4); other 47,50", "none" when empty.
 func (t Traffic) String() string {
 	var parts []string
 	if !t.TCP.IsEmpty() {
@@ -70,26 +69,8 @@ func (t Traffic) String() string {
 	return strings.Join(parts, "; ")
 }
 
-// icmpText writes ICMP types and codes: "0 3/0-4 8" ("all" when every
-// type has every code).
-func icmpText(cs []ICMPCodes) string {
-	if len(cs) == 256 && !slices.ContainsFunc(cs, func(c ICMPCodes) bool { return !c.Codes.IsFull() }) {
-		return "all"
-	}
-	parts := make([]string, len(cs))
-	for i, c := range cs {
-		parts[i] = formatUint8(c.Type)
-		if !c.Codes.IsFull() {
-			parts[i] += "/" + c.Codes.String()
-		}
-	}
-	return strings.Join(parts, " ")
-}
-
-func formatUint8(v uint8) string { return flow.Single(v).String() }
-
-// trafficOf is the traffic set questions ask about for one pair: tcp,
-// udp, ICMP of the family, and the other protocols.
+// trafficQuestion is what set questions over every protocol ask for one
+// pair: tcp, udp, ICMP of the family, and the other protocols.
 type trafficQuestion struct {
 	m      *Model
 	others []flow.Protocol // one protocol per class of other protocols: each named one, and one unnamed
