@@ -269,10 +269,10 @@ func exposureRank(e Exposure) int {
 // opening is a security group rule that opens ports to internet
 // addresses.
 type opening struct {
-	label    string
-	proto    flow.Protocol // AllProtocols for a rule of every protocol
-	ports    flow.PortSet
-	peers    []netip.Prefix // the rule's blocks that hold internet addresses
+	label string
+	proto flow.Protocol // AllProtocols for a rule of every protocol
+	ports flow.PortSet
+	peers []netip.Prefix // the rule's blocks that hold internet addresses
 }
 
 // openings lists the inbound rules of ii's groups that open something

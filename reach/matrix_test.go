@@ -136,9 +136,9 @@ func pickMember(rng *rand.Rand, c reach.Class, v6 bool) string {
 // TestMatrixAgreesWithVerdict compares every cell of the matrix with
 // Verdict between the members of its classes, on random designs.
 func TestMatrixAgreesWithVerdict(t *testing.T) {
-	designs := 16
+	designs := 10
 	if testing.Short() || raceOn {
-		designs = 5
+		designs = 4
 	}
 	grouped := 0
 	for seed := range uint64(designs) {

@@ -264,6 +264,10 @@ func checkSources(t *testing.T, m *reach.Model, q reach.SourcesQuery, r *reach.S
 		if !ok {
 			want = reach.Unreachable
 		}
+		if id == q.To {
+			require.False(t, ok, "%s: the destination is not its own source", msg)
+			continue
+		}
 		require.Equal(t, got, want, "%s: from %s", msg, id)
 	}
 	for _, a := range addrs {
@@ -320,7 +324,9 @@ func TestSourcesAgreesWithVerdict(t *testing.T) {
 		}
 	}
 	t.Logf("%v", stats)
-	assert.Positive(t, stats["internet blocks true"])
+	if !testing.Short() && !raceOn { // the few designs of a short run may have none
+		assert.Positive(t, stats["internet blocks true"])
+	}
 
 	m, err := sample.ThreeTier().Build()
 	require.NoError(t, err)

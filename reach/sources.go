@@ -27,8 +27,9 @@ type SourcesResult struct {
 	To       string        `json:"to"`
 	Protocol flow.Protocol `json:"protocol"`
 	Port     uint16        `json:"port,omitempty"`
-	// Interfaces lists, in the design's order, every interface whose
-	// session gets through (Reachable) or might (Indeterminate).
+	// Interfaces lists, in the design's order, every interface (To's own
+	// left out) whose session gets through (Reachable) or might
+	// (Indeterminate).
 	Interfaces []SourceInterface `json:"interfaces"`
 	// Internet is the exact set of internet addresses (of the family
 	// asked) whose session gets through, as the fewest CIDR blocks;
@@ -60,13 +61,25 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 		probe = netip.MustParseAddr("2001:db8:ffff::1")
 	}
 	base := Query{From: probe.String(), To: q.To, Protocol: q.Protocol, Port: q.Port, SrcPort: q.SrcPort, ICMP: q.ICMP, IPv6: q.IPv6, Domain: q.Domain}
+	if err := base.validate(); err != nil {
+		return nil, err
+	}
+	dst, err := m.resolve(q.To)
+	if err != nil {
+		return nil, fmt.Errorf("to: %w", err)
+	}
+	if dst.iface == nil && dst.nat == nil && dst.vpc == nil {
+		return nil, fmt.Errorf("%w: %s is not in the design: Sources asks who reaches a destination of the design", ErrQuery, q.To)
+	}
 	f, _, err := m.queryFlow(base)
 	if err != nil {
 		return nil, err
 	}
-	dst, _ := m.resolve(q.To)
 	r := &SourcesResult{To: dst.label, Protocol: q.Protocol, Port: q.Port, Interfaces: []SourceInterface{}, Internet: []netip.Prefix{}, InternetIndeterminate: []netip.Prefix{}}
 	for _, ii := range m.ifaceOrder {
+		if ii == dst.iface {
+			continue // not a source of its own
+		}
 		iq := base
 		iq.From = ii.ID
 		o, err := m.Verdict(iq)

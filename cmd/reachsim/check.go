@@ -456,7 +456,7 @@ type onceFlag struct {
 
 func (f *onceFlag) Set(s string) error {
 	if f.seen {
-		*f.twice = fmt.Sprintf("--%s given twice (%s, then %s): a check asks one question; give each flag once", f.name, f.Value, s)
+		*f.twice = fmt.Sprintf("--%s given twice (%s, then %s): a command asks one question; give each flag once", f.name, f.Value, s)
 		return errors.New("given twice")
 	}
 	f.seen = true
