@@ -270,13 +270,9 @@ func (w *walker) networkACL(pkt flow.Flow, s *subnetInfo, dir flow.Direction) {
 		w.add(h)
 		return
 	}
-	d := s.acl.ev.Explain(pkt, dir)
-	h := Hop{Kind: KindNetworkACL, ID: s.acl.acl.ID, Name: s.ID, Direction: dir, Packet: pkt, Verdict: d.Verdict}
-	h.Rule = d.Entry.String()
-	h.Reason = d.String()
-	for _, sk := range d.Skipped {
-		h.Details = append(h.Details, sk.String())
-	}
+	d, words := s.acl.ev.ExplainWords(pkt, dir)
+	h := Hop{Kind: KindNetworkACL, ID: s.acl.acl.ID, Name: s.ID, Direction: dir, Packet: pkt, Verdict: d.Verdict,
+		Rule: words.Rule, Reason: words.Reason, Details: words.Skipped}
 	if d.Verdict != flow.Allow {
 		h.Code = ACLDeny
 		if d.Default {
