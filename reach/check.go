@@ -194,10 +194,13 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 		w.add(h)
 		return
 	}
-	x := ev.Explain(pkt, dir)
+	x := ev.ExplainGroups(pkt, dir)
 	h.Verdict = x.Verdict
-	for _, g := range x.Groups {
-		h.Details = append(h.Details, fmt.Sprintf("%s (%s): %s", g.Group, g.Name, g.Reason))
+	if len(x.Groups) > 0 {
+		h.Details = make([]string, len(x.Groups), len(x.Groups)+1)
+		for i, g := range x.Groups {
+			h.Details[i] = g.Group + " (" + g.Name + "): " + g.Reason
+		}
 	}
 	if x.Basis == sg.ByRule || x.Basis == sg.UnknownMember {
 		h.Rule = x.Group + " " + x.Rule.Label(x.RuleIndex)

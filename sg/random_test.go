@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"strings"
 	"sync"
 	"testing"
 
@@ -181,6 +182,12 @@ func TestEvaluateAgreesWithReference(t *testing.T) {
 				}
 				require.Len(t, x.Skipped, n, "no rule decided: every rule of the direction was tried")
 			}
+			if d.Default {
+				requireClosest(t, x)
+			}
+			onlyGroups := x
+			onlyGroups.Skipped = nil
+			require.Equal(t, onlyGroups, e.ExplainGroups(f, dir), "ExplainGroups is Explain without Skipped")
 			trace := x.Groups
 			x.Skipped, x.Groups = nil, nil
 			require.Equal(t, d, x)
@@ -251,4 +258,24 @@ func compiled(fl sg.Flavour, r sg.Rule) sg.Rule {
 		r.Action = flow.Pass
 	}
 	return r
+}
+
+// requireClosest demands that, in a decision no rule made (every rule of
+// the direction skipped), each group's closest rule be the earliest of
+// those that miss the fewest parts (counted from the skip's reason).
+func requireClosest(t *testing.T, x sg.Decision) {
+	t.Helper()
+	for _, gt := range x.Groups {
+		best, bestMiss := -1, 0
+		for _, sk := range x.Skipped {
+			if sk.Group != gt.Group {
+				continue
+			}
+			miss := strings.Count(sk.Reason(), "; ") + 1
+			if best < 0 || miss < bestMiss || (miss == bestMiss && sk.RuleIndex < best) {
+				best, bestMiss = sk.RuleIndex, miss
+			}
+		}
+		require.Equal(t, best, gt.Closest, "%s: the closest rule", gt.Group)
+	}
 }
