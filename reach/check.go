@@ -358,11 +358,11 @@ func (w *walker) routeIn(pkt flow.Flow, s *subnetInfo, rt *rtInfo) arrival {
 	}
 	dest := via.String()
 	if cr.PrefixList != "" {
-		dest = fmt.Sprintf("%s (%s)", cr.PrefixList, via)
+		dest = cr.PrefixList + " (" + dest + ")"
 	}
-	h.Rule = fmt.Sprintf("%s via %s", dest, routeTarget(cr))
+	h.Rule = dest + " via " + routeTarget(cr)
 	h.Verdict = flow.Allow
-	h.Reason = fmt.Sprintf("%s matches %s (longest prefix)", pkt.Dst.Addr(), h.Rule)
+	h.Reason = pkt.Dst.Addr().String() + " matches " + h.Rule + " (longest prefix)"
 	if cr.Target == TargetBlackhole {
 		h.Verdict, h.Code = flow.Deny, BlackholeRoute
 		h.Reason = fmt.Sprintf("%s matches %s, whose target %s no longer exists", pkt.Dst.Addr(), dest, cr.TargetID)
@@ -483,7 +483,7 @@ func (w *walker) natInbound(pkt flow.Flow, ni *natInfo) arrival {
 			if rec.nat == ni {
 				h.Verdict = flow.Allow
 				if w.explain {
-					h.Reason = fmt.Sprintf("NAT gateways are stateful: the reply goes back to %s", rec.orig)
+					h.Reason = "NAT gateways are stateful: the reply goes back to " + rec.orig.String()
 				}
 				w.add(h)
 				pkt.Dst = rec.orig
@@ -521,7 +521,7 @@ func (w *walker) viaNAT(pkt flow.Flow, from *subnetInfo, ni *natInfo) arrival {
 	pkt.Src = netip.AddrPortFrom(ni.PrivateIP, pkt.Src.Port())
 	w.nat = append(w.nat, natRecord{nat: ni, orig: orig})
 	if w.explain {
-		h.Reason = fmt.Sprintf("source %s translated to %s (the NAT gateway's private address; its source port may be remapped within 1024-65535)", orig.Addr(), ni.PrivateIP)
+		h.Reason = "source " + orig.Addr().String() + " translated to " + ni.PrivateIP.String() + " (the NAT gateway's private address; its source port may be remapped within 1024-65535)"
 	}
 	w.add(h)
 	w.identity = false
@@ -572,7 +572,7 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 		}
 		if public.IsValid() {
 			if w.explain {
-				h.Reason = fmt.Sprintf("source %s translated to its public address %s", src, public)
+				h.Reason = "source " + src.String() + " translated to its public address " + public.String()
 			}
 			pkt.Src = netip.AddrPortFrom(public, pkt.Src.Port())
 		} else {
@@ -606,7 +606,8 @@ func (w *walker) onInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 	}
 	h := Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Allow}
 	if w.explain {
-		h.Name, h.Reason = dst.String(), fmt.Sprintf("delivered to %s on the internet", dst)
+		h.Name = dst.String()
+		h.Reason = "delivered to " + h.Name + " on the internet"
 	}
 	w.add(h)
 	return arrival{ok: true, pkt: pkt}
@@ -663,7 +664,7 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 		private = dst
 	case private != dst:
 		if w.explain {
-			h.Reason = fmt.Sprintf("destination %s translated to %s", dst, private)
+			h.Reason = "destination " + dst.String() + " translated to " + private.String()
 		}
 	default:
 		h.Reason = "IPv6 addresses are global: the internet gateway forwards the packet unchanged"

@@ -90,7 +90,7 @@ type ifaceInfo struct {
 // label names the interface for people: "web-1 (eni-0abc)".
 func (i *ifaceInfo) label() string {
 	if i.Name != "" {
-		return fmt.Sprintf("%s (%s)", i.Name, i.ID)
+		return i.Name + " (" + i.ID + ")"
 	}
 	return i.ID
 }
