@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/reachsim/reachsim/internal/slowpath"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -149,6 +151,7 @@ func TestEvaluateAgreesWithReference(t *testing.T) {
 		}
 		e, err := sg.Compile(groups, compileRes)
 		require.NoError(t, err, "case %d", i)
+		plain := compilePlain(t, groups, res)
 		certain := assumeMembers{Resolver: res} // matches for certain: no member of a group with unknown members
 		for range 25 {
 			f := randomFlow(r)
@@ -156,6 +159,7 @@ func TestEvaluateAgreesWithReference(t *testing.T) {
 			dir := flow.Direction(r.IntN(2))
 			want := refEvaluate(groups, res, f, dir)
 			d := e.Evaluate(f, dir)
+			require.Equal(t, plain.Evaluate(f, dir), d, "case %d: %s %s: the plain scan (internal/slowpath)", i, dir, f)
 			verdicts[d.Verdict]++
 			got := refDecision{d.Verdict, d.Basis, d.Group, d.RuleIndex}
 			require.Equal(t, want, got, "case %d: %s %s against %+v", i, dir, f, groups)
@@ -278,4 +282,14 @@ func requireClosest(t *testing.T, x sg.Decision) {
 		}
 		require.Equal(t, best, gt.Closest, "%s: the closest rule", gt.Group)
 	}
+}
+
+// compilePlain compiles groups under internal/slowpath: every rule
+// scanned, no port index, no prefix-list trie.
+func compilePlain(t *testing.T, groups []sg.Group, res sg.Resolver) *sg.Evaluator {
+	t.Helper()
+	defer slowpath.Set(true)()
+	e, err := sg.Compile(groups, res)
+	require.NoError(t, err)
+	return e
 }
