@@ -370,17 +370,24 @@ func (ins Decision) Fix() string {
 // decision, alerts the stateful engine raised, warnings; names and rule
 // text escaped for text output (internal/textsafe).
 func (ins Decision) Details() []string {
-	var out []string
+	n := len(ins.Packets) + len(ins.Warnings)
+	if ins.Stateful != nil {
+		n += len(ins.Stateful.Alerts)
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]string, 0, n)
 	for _, pr := range ins.Packets {
-		dir := "request"
+		dir := "stateless, request "
 		if pr.Reply {
-			dir = "reply"
+			dir = "stateless, reply "
 		}
-		out = append(out, fmt.Sprintf("stateless, %s %s: %s", dir, pr.Packet, pr.Decision))
+		out = append(out, dir+pr.Packet.String()+": "+pr.Decision.String())
 	}
 	if ins.Stateful != nil {
 		for _, a := range ins.Stateful.Alerts {
-			out = append(out, fmt.Sprintf("stateful alert: %s", a))
+			out = append(out, "stateful alert: "+a.String())
 		}
 	}
 	for _, w := range ins.Warnings {

@@ -30,6 +30,8 @@ type Evaluator struct {
 type chain struct {
 	entries []Entry
 	match   []matcher
+	words   []entryWords // the entries' words, for ExplainWords (words.go)
+	def     entryWords   // the words of the "*" rule of the chain's direction and family
 }
 
 // matcher is an entry reduced to integer comparisons, the same for every
@@ -145,6 +147,7 @@ func Compile(acl ACL) (*Evaluator, error) {
 		c.entries = append(c.entries, e)
 		c.match = append(c.match, newMatcher(e))
 	}
+	ev.prepareWords()
 	return ev, nil
 }
 

@@ -147,6 +147,7 @@ func TestRandomAgreesWithReference(t *testing.T) {
 					t.Fatalf("ACL %d, %s %s: Explain says %s, Evaluate %s", i, f, dir, x, d)
 				}
 				require.Equal(t, wantN >= nacl.DefaultRuleIPv4, d.Default)
+				requireWordsAgree(t, ev, x, f, dir)
 				// The trace lists exactly the entries of the packet's
 				// direction and family numbered below the decider, in order.
 				var want []int
@@ -284,4 +285,36 @@ func TestRandomRoundTripAgreesWithBruteForce(t *testing.T) {
 			assert.Equal(t, d, c.Decision)
 		}
 	}
+}
+
+// requireWordsAgree demands that ExplainWords give x's decision and its
+// texts, byte for byte.
+func requireWordsAgree(t *testing.T, ev *nacl.Evaluator, x nacl.Decision, f flow.Flow, dir flow.Direction) {
+	t.Helper()
+	d, w := ev.ExplainWords(f, dir)
+	want := x
+	want.Skipped = nil
+	require.Equal(t, want, d, "%s %s", f, dir)
+	require.Equal(t, x.String(), w.Reason, "%s %s", f, dir)
+	require.Equal(t, x.Entry.String(), w.Rule, "%s %s", f, dir)
+	var lines []string
+	for _, s := range x.Skipped {
+		lines = append(lines, s.String())
+	}
+	require.Equal(t, lines, w.Skipped, "%s %s", f, dir)
+}
+
+// TestExplainWordsLongChain holds ExplainWords to Explain past the room
+// it keeps on the stack (64 entries), and for a nil Evaluator.
+func TestExplainWordsLongChain(t *testing.T) {
+	acl := nacl.ACL{ID: "acl-long"}
+	for i := range 100 {
+		acl.Entries = append(acl.Entries, nacl.Entry{Number: i + 1, Action: flow.Pass, Direction: flow.Inbound, Protocol: flow.TCP,
+			Ports: flow.PortRange{Lo: uint16(i + 1), Hi: uint16(i + 1 + i%3)}, CIDR: netip.MustParsePrefix("10.0.0.0/8")})
+	}
+	ev := nacl.MustCompile(acl)
+	f := flow.Flow{Protocol: flow.TCP, Src: netip.MustParseAddrPort("10.1.2.3:40000"), Dst: netip.MustParseAddrPort("10.9.9.9:443")}
+	requireWordsAgree(t, ev, ev.Explain(f, flow.Inbound), f, flow.Inbound)
+	var none *nacl.Evaluator
+	requireWordsAgree(t, none, none.Explain(f, flow.Inbound), f, flow.Inbound)
 }

@@ -499,8 +499,9 @@ func benchVerdict(b *testing.B, m *reach.Model, q reach.Query, want reach.Outcom
 
 // BenchmarkVerdictLarge is BenchmarkCheckLarge's queries answered by
 // Verdict: the same walk without the trace. reference is the walk on the
-// model built under internal/slowpath (every firewall rule scanned, no
-// index), the slow reference of TestWalkAgreesWithSlowReference.
+// model built under internal/slowpath (every firewall and security group
+// rule scanned, every route looped over, no index), the slow reference of
+// TestWalkAgreesWithSlowReference.
 func BenchmarkVerdictLarge(b *testing.B) {
 	m := mustLargeModel(b)
 	queries := []struct {
@@ -522,7 +523,7 @@ func BenchmarkVerdictLarge(b *testing.B) {
 	}
 }
 
-// largeReference is the large topology built without firewall indexes.
+// largeReference is the large topology built under internal/slowpath, free of every index.
 var largeReference = sync.OnceValues(func() (*reach.Model, error) {
 	defer slowpath.Set(true)()
 	return largeTopology().Build()

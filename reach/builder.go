@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/reachsim/reachsim/internal/slowpath"
+
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/sg"
@@ -399,6 +401,9 @@ func (b *Builder) buildRouting(p *problems, m *Model) {
 			if !hasLocal[c] {
 				ri.routes = append(ri.routes, compiledRoute{Route: Route{Destination: c, Target: TargetLocal, TargetID: "local"}, prefixes: []netip.Prefix{c}, implicit: true})
 			}
+		}
+		if !slowpath.On() {
+			ri.indexRoutes()
 		}
 		m.rts[rt.ID] = ri
 	}

@@ -194,10 +194,13 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 		w.add(h)
 		return
 	}
-	x := ev.Explain(pkt, dir)
+	x := ev.ExplainGroups(pkt, dir)
 	h.Verdict = x.Verdict
-	for _, g := range x.Groups {
-		h.Details = append(h.Details, fmt.Sprintf("%s (%s): %s", g.Group, g.Name, g.Reason))
+	if len(x.Groups) > 0 {
+		h.Details = make([]string, len(x.Groups), len(x.Groups)+1)
+		for i, g := range x.Groups {
+			h.Details[i] = g.Group + " (" + g.Name + "): " + g.Reason
+		}
 	}
 	if x.Basis == sg.ByRule || x.Basis == sg.UnknownMember {
 		h.Rule = x.Group + " " + x.Rule.Label(x.RuleIndex)
@@ -270,13 +273,9 @@ func (w *walker) networkACL(pkt flow.Flow, s *subnetInfo, dir flow.Direction) {
 		w.add(h)
 		return
 	}
-	d := s.acl.ev.Explain(pkt, dir)
-	h := Hop{Kind: KindNetworkACL, ID: s.acl.acl.ID, Name: s.ID, Direction: dir, Packet: pkt, Verdict: d.Verdict}
-	h.Rule = d.Entry.String()
-	h.Reason = d.String()
-	for _, sk := range d.Skipped {
-		h.Details = append(h.Details, sk.String())
-	}
+	d, words := s.acl.ev.ExplainWords(pkt, dir)
+	h := Hop{Kind: KindNetworkACL, ID: s.acl.acl.ID, Name: s.ID, Direction: dir, Packet: pkt, Verdict: d.Verdict,
+		Rule: words.Rule, Reason: words.Reason, Details: words.Skipped}
 	if d.Verdict != flow.Allow {
 		h.Code = ACLDeny
 		if d.Default {
@@ -359,11 +358,11 @@ func (w *walker) routeIn(pkt flow.Flow, s *subnetInfo, rt *rtInfo) arrival {
 	}
 	dest := via.String()
 	if cr.PrefixList != "" {
-		dest = fmt.Sprintf("%s (%s)", cr.PrefixList, via)
+		dest = cr.PrefixList + " (" + dest + ")"
 	}
-	h.Rule = fmt.Sprintf("%s via %s", dest, routeTarget(cr))
+	h.Rule = dest + " via " + routeTarget(cr)
 	h.Verdict = flow.Allow
-	h.Reason = fmt.Sprintf("%s matches %s (longest prefix)", pkt.Dst.Addr(), h.Rule)
+	h.Reason = pkt.Dst.Addr().String() + " matches " + h.Rule + " (longest prefix)"
 	if cr.Target == TargetBlackhole {
 		h.Verdict, h.Code = flow.Deny, BlackholeRoute
 		h.Reason = fmt.Sprintf("%s matches %s, whose target %s no longer exists", pkt.Dst.Addr(), dest, cr.TargetID)
@@ -484,7 +483,7 @@ func (w *walker) natInbound(pkt flow.Flow, ni *natInfo) arrival {
 			if rec.nat == ni {
 				h.Verdict = flow.Allow
 				if w.explain {
-					h.Reason = fmt.Sprintf("NAT gateways are stateful: the reply goes back to %s", rec.orig)
+					h.Reason = "NAT gateways are stateful: the reply goes back to " + rec.orig.String()
 				}
 				w.add(h)
 				pkt.Dst = rec.orig
@@ -522,7 +521,7 @@ func (w *walker) viaNAT(pkt flow.Flow, from *subnetInfo, ni *natInfo) arrival {
 	pkt.Src = netip.AddrPortFrom(ni.PrivateIP, pkt.Src.Port())
 	w.nat = append(w.nat, natRecord{nat: ni, orig: orig})
 	if w.explain {
-		h.Reason = fmt.Sprintf("source %s translated to %s (the NAT gateway's private address; its source port may be remapped within 1024-65535)", orig.Addr(), ni.PrivateIP)
+		h.Reason = "source " + orig.Addr().String() + " translated to " + ni.PrivateIP.String() + " (the NAT gateway's private address; its source port may be remapped within 1024-65535)"
 	}
 	w.add(h)
 	w.identity = false
@@ -573,7 +572,7 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 		}
 		if public.IsValid() {
 			if w.explain {
-				h.Reason = fmt.Sprintf("source %s translated to its public address %s", src, public)
+				h.Reason = "source " + src.String() + " translated to its public address " + public.String()
 			}
 			pkt.Src = netip.AddrPortFrom(public, pkt.Src.Port())
 		} else {
@@ -607,7 +606,8 @@ func (w *walker) onInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 	}
 	h := Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Allow}
 	if w.explain {
-		h.Name, h.Reason = dst.String(), fmt.Sprintf("delivered to %s on the internet", dst)
+		h.Name = dst.String()
+		h.Reason = "delivered to " + h.Name + " on the internet"
 	}
 	w.add(h)
 	return arrival{ok: true, pkt: pkt}
@@ -664,7 +664,7 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 		private = dst
 	case private != dst:
 		if w.explain {
-			h.Reason = fmt.Sprintf("destination %s translated to %s", dst, private)
+			h.Reason = "destination " + dst.String() + " translated to " + private.String()
 		}
 	default:
 		h.Reason = "IPv6 addresses are global: the internet gateway forwards the packet unchanged"

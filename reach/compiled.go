@@ -90,7 +90,7 @@ type ifaceInfo struct {
 // label names the interface for people: "web-1 (eni-0abc)".
 func (i *ifaceInfo) label() string {
 	if i.Name != "" {
-		return fmt.Sprintf("%s (%s)", i.Name, i.ID)
+		return i.Name + " (" + i.ID + ")"
 	}
 	return i.ID
 }
@@ -114,6 +114,46 @@ type rtInfo struct {
 	RouteTable
 	vpc    *vpcInfo
 	routes []compiledRoute
+	// index finds the longest match without scanning routes; nil for a
+	// model built under internal/slowpath, whose lookups scan every route
+	// and prefix (the slow reference)
+	index *routeIndex
+}
+
+// routeIndex is a route table's routes by destination prefix: for each
+// family, the prefix lengths its routes use, longest first, and the route
+// of each prefix (a CIDR route over a prefix-list route of the same
+// prefix, else the first in table order, as [rtInfo.scan] decides).
+type routeIndex struct {
+	lens [2][]int // [0 IPv4, 1 IPv6]
+	at   map[netip.Prefix]*compiledRoute
+}
+
+// indexRoutes builds r's index from its routes, which must not move
+// afterwards (the index points into them).
+func (r *rtInfo) indexRoutes() {
+	ix := &routeIndex{at: map[netip.Prefix]*compiledRoute{}}
+	for i := range r.routes {
+		cr := &r.routes[i]
+		for _, p := range cr.prefixes {
+			p = p.Masked()
+			if old, ok := ix.at[p]; ok && !(old.PrefixList != "" && cr.PrefixList == "") {
+				continue
+			}
+			fam := 0
+			if p.Addr().Is6() {
+				fam = 1
+			}
+			if !slices.Contains(ix.lens[fam], p.Bits()) {
+				ix.lens[fam] = append(ix.lens[fam], p.Bits())
+			}
+			ix.at[p] = cr
+		}
+	}
+	for fam := range ix.lens {
+		slices.SortFunc(ix.lens[fam], func(a, b int) int { return b - a })
+	}
+	r.index = ix
 }
 
 type compiledRoute struct {
@@ -127,6 +167,25 @@ type compiledRoute struct {
 // prefix that matched. A CIDR route beats a prefix-list route of the same
 // length.
 func (r *rtInfo) lookup(dst netip.Addr) (*compiledRoute, netip.Prefix, bool) {
+	if r.index == nil || !dst.IsValid() || dst.Zone() != "" {
+		return r.scan(dst)
+	}
+	fam := 0
+	if dst.Is6() {
+		fam = 1
+	}
+	for _, bits := range r.index.lens[fam] {
+		p := netip.PrefixFrom(dst, bits).Masked()
+		if cr, ok := r.index.at[p]; ok {
+			return cr, p, true
+		}
+	}
+	return nil, netip.Prefix{}, false
+}
+
+// scan is lookup by a plain loop over every route and prefix: the slow
+// reference of the index (TestRouteIndexAgreesWithScan).
+func (r *rtInfo) scan(dst netip.Addr) (*compiledRoute, netip.Prefix, bool) {
 	var best *compiledRoute
 	var bestP netip.Prefix
 	for i := range r.routes {

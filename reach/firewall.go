@@ -231,6 +231,8 @@ func (m *Model) inspectSession(fwd, ret []Hop, s session, replyTraced, explain b
 		req, ei = s.ret.pkt.Reverse(), s.ret.endpoint
 	}
 	ins := ei.fw.engine.Evaluate(firewall.Connection{Flow: req, Request: s.fwd != nil, Reply: s.ret != nil || !replyTraced})
+	var details []string // the session's details, worded for the first leg filled, copied for the other
+	worded := false
 	fill := func(h *Hop, c *crossing, leg Leg) {
 		h.Verdict = ins.VerdictOn(leg == Return)
 		if !explain {
@@ -244,7 +246,12 @@ func (m *Model) inspectSession(fwd, ret []Hop, s session, replyTraced, explain b
 		}
 		h.Rule = ins.RuleOn(leg == Return)
 		h.Reason = ins.ReasonOn(leg == Return) + c.which(leg)
-		h.Details = ins.Details()
+		if !worded {
+			details, worded = ins.Details(), true
+			h.Details = details
+		} else {
+			h.Details = slices.Clone(details)
+		}
 		switch h.Verdict {
 		case flow.Deny:
 			h.Code = FirewallDrop.OnLeg(leg)

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/reachsim/reachsim/internal/slowpath"
+
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/cidrindex"
 	"github.com/reachsim/reachsim/internal/portindex"
@@ -46,6 +48,10 @@ type Evaluator struct {
 	unknown []*UnknownMembers
 	// pos[g][r] is the position of group g's rule r in rules.
 	pos [][]int32
+	// plain: compiled under internal/slowpath, Evaluate scans every rule
+	// in decision order (no bucket, no port index) and prefix lists are
+	// plain slices (no trie), the slow reference of package reach
+	plain bool
 }
 
 type protoClass uint8
@@ -111,6 +117,25 @@ func (b *bucket) indexPorts(rules []compiledRule) {
 	if x, ok := ib.Build(indexBudget * len(b.rules)); ok {
 		b.ports = x
 	}
+}
+
+// candidates returns the rules, in decision order, that may match a
+// packet of f's protocol and destination port in dir, from a peer of the
+// family fam: the bucket's (narrowed by its port index), or for a plain
+// Evaluator those a scan of every rule finds.
+func (e *Evaluator) candidates(f *flow.Flow, dir flow.Direction, fam int) []int32 {
+	c := classOf(f.Protocol)
+	if !e.plain {
+		return e.buckets[dir][fam][c].candidates(f.Dst.Port())
+	}
+	var out []int32
+	for i := range e.rules {
+		cr := &e.rules[i]
+		if cr.rule.Direction == dir && [2]bool{cr.peer.has4, cr.peer.has6}[fam] && ruleInClass(cr.rule.Protocol, c, fam == 1) {
+			out = append(out, int32(i))
+		}
+	}
+	return out
 }
 
 // candidates returns the rules that may match a packet to port.
@@ -349,6 +374,7 @@ func Compile(groups []Group, res Resolver) (*Evaluator, error) {
 			return nil, err
 		}
 	}
+	e.plain = slowpath.On()
 	e.index()
 	return e, nil
 }
@@ -444,6 +470,9 @@ func (e *Evaluator) index() {
 		}
 	}
 	for dir := range e.buckets {
+		if e.plain {
+			break
+		}
 		for fam := range e.buckets[dir] {
 			for _, c := range []protoClass{classTCP, classUDP} {
 				e.buckets[dir][fam][c].indexPorts(e.rules)
@@ -469,7 +498,7 @@ func compileList(id string, res PrefixListResolver) (peerMatcher, error) {
 		m.has4 = m.has4 || p.Addr().Is4()
 		m.has6 = m.has6 || p.Addr().Is6()
 	}
-	if len(ps) < bigList {
+	if len(ps) < bigList || slowpath.On() {
 		m.small = ps
 		return m, nil
 	}

@@ -219,7 +219,7 @@ func (e *Evaluator) Evaluate(f flow.Flow, dir flow.Direction) Decision {
 		fam = 1
 	}
 	maybe := int32(-1) // the first rule that matches if the peer is a member of a group with unknown members
-	for _, i := range e.buckets[dir][fam][classOf(f.Protocol)].candidates(f.Dst.Port()) {
+	for _, i := range e.candidates(&f, dir, fam) {
 		cr := &e.rules[i]
 		if !matchTraffic(cr.rule, &f) {
 			continue

@@ -79,12 +79,24 @@ type GroupTrace struct {
 // questions. A nil Evaluator explains nothing: its Decision says
 // NoFilter.
 func (e *Evaluator) Explain(f flow.Flow, dir flow.Direction) Decision {
+	return e.explain(f, dir, true)
+}
+
+// ExplainGroups is [Evaluator.Explain] without Skipped: the same
+// Decision and Groups, for a trace that shows the groups' reasons and
+// not the rules passed over.
+func (e *Evaluator) ExplainGroups(f flow.Flow, dir flow.Direction) Decision {
+	return e.explain(f, dir, false)
+}
+
+// explain is Explain, with Skipped filled when skipped is set.
+func (e *Evaluator) explain(f flow.Flow, dir flow.Direction, skipped bool) Decision {
 	d := e.Evaluate(f, dir)
 	if e == nil || dir > flow.Outbound {
 		return d
 	}
 	peer := peerOf(f, dir)
-	if d.Basis != InnerAccept {
+	if skipped && d.Basis != InnerAccept {
 		end := len(e.rules)
 		if d.Basis == ByRule {
 			end = int(e.pos[e.groupIndex(d.Group)][d.RuleIndex])
@@ -131,7 +143,17 @@ func (e *Evaluator) groupTrace(gi int, d Decision, f flow.Flow, peer netip.Addr)
 		if g.Rules[ri].Direction != dir {
 			continue
 		}
-		miss := e.mismatches(&e.rules[e.pos[gi][ri]], f, peer, nil)
+		cr := &e.rules[e.pos[gi][ri]]
+		// The count of mismatches without the peer's, which costs most: a
+		// rule that misses already cannot match, and cannot be the closest
+		// once a rule matched or an earlier one misses no more.
+		miss := cr.partMisses(f)
+		if miss > 0 && (gt.Matched >= 0 || (best >= 0 && miss >= bestMiss)) {
+			continue
+		}
+		if !cr.peer.match(peer, e.refs) {
+			miss++
+		}
 		if miss == 0 {
 			if gt.Matched < 0 || e.pos[gi][ri] < e.pos[gi][gt.Matched] {
 				gt.Matched = ri
@@ -218,6 +240,33 @@ func (e *Evaluator) mismatches(cr *compiledRule, f flow.Flow, peer netip.Addr, w
 			miss(func() string { return fmt.Sprintf("%s is in no CIDR of %s", peer, r.Peer.PrefixList) })
 		default:
 			miss(func() string { return fmt.Sprintf("%s is not in %s", peer, r.Peer.CIDR) })
+		}
+	}
+	return n
+}
+
+// partMisses counts the parts of cr other than its peer that do not match
+// f: what [Evaluator.mismatches] counts before the peer, without phrases.
+func (cr *compiledRule) partMisses(f flow.Flow) int {
+	r := cr.rule
+	if !r.Protocol.Matches(f.Protocol) {
+		return 1
+	}
+	n := 0
+	switch {
+	case r.Protocol.HasPorts():
+		if !r.Ports.Contains(f.Dst.Port()) {
+			n++
+		}
+		if !r.anySourcePort() && !r.SourcePorts.Contains(f.Src.Port()) {
+			n++
+		}
+	case r.Protocol.IsICMP():
+		if r.ICMPType >= 0 && int(f.ICMPType) != int(r.ICMPType) {
+			n++
+		}
+		if r.ICMPCode >= 0 && int(f.ICMPCode) != int(r.ICMPCode) {
+			n++
 		}
 	}
 	return n

@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"strings"
 	"sync"
 	"testing"
+
+	"github.com/reachsim/reachsim/internal/slowpath"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -148,6 +151,7 @@ func TestEvaluateAgreesWithReference(t *testing.T) {
 		}
 		e, err := sg.Compile(groups, compileRes)
 		require.NoError(t, err, "case %d", i)
+		plain := compilePlain(t, groups, res)
 		certain := assumeMembers{Resolver: res} // matches for certain: no member of a group with unknown members
 		for range 25 {
 			f := randomFlow(r)
@@ -155,6 +159,7 @@ func TestEvaluateAgreesWithReference(t *testing.T) {
 			dir := flow.Direction(r.IntN(2))
 			want := refEvaluate(groups, res, f, dir)
 			d := e.Evaluate(f, dir)
+			require.Equal(t, plain.Evaluate(f, dir), d, "case %d: %s %s: the plain scan (internal/slowpath)", i, dir, f)
 			verdicts[d.Verdict]++
 			got := refDecision{d.Verdict, d.Basis, d.Group, d.RuleIndex}
 			require.Equal(t, want, got, "case %d: %s %s against %+v", i, dir, f, groups)
@@ -181,6 +186,12 @@ func TestEvaluateAgreesWithReference(t *testing.T) {
 				}
 				require.Len(t, x.Skipped, n, "no rule decided: every rule of the direction was tried")
 			}
+			if d.Default {
+				requireClosest(t, x)
+			}
+			onlyGroups := x
+			onlyGroups.Skipped = nil
+			require.Equal(t, onlyGroups, e.ExplainGroups(f, dir), "ExplainGroups is Explain without Skipped")
 			trace := x.Groups
 			x.Skipped, x.Groups = nil, nil
 			require.Equal(t, d, x)
@@ -251,4 +262,34 @@ func compiled(fl sg.Flavour, r sg.Rule) sg.Rule {
 		r.Action = flow.Pass
 	}
 	return r
+}
+
+// requireClosest demands that, in a decision no rule made (every rule of
+// the direction skipped), each group's closest rule be the earliest of
+// those that miss the fewest parts (counted from the skip's reason).
+func requireClosest(t *testing.T, x sg.Decision) {
+	t.Helper()
+	for _, gt := range x.Groups {
+		best, bestMiss := -1, 0
+		for _, sk := range x.Skipped {
+			if sk.Group != gt.Group {
+				continue
+			}
+			miss := strings.Count(sk.Reason(), "; ") + 1
+			if best < 0 || miss < bestMiss || (miss == bestMiss && sk.RuleIndex < best) {
+				best, bestMiss = sk.RuleIndex, miss
+			}
+		}
+		require.Equal(t, best, gt.Closest, "%s: the closest rule", gt.Group)
+	}
+}
+
+// compilePlain compiles groups under internal/slowpath: every rule
+// scanned, no port index, no prefix-list trie.
+func compilePlain(t *testing.T, groups []sg.Group, res sg.Resolver) *sg.Evaluator {
+	t.Helper()
+	defer slowpath.Set(true)()
+	e, err := sg.Compile(groups, res)
+	require.NoError(t, err)
+	return e
 }
