@@ -107,11 +107,11 @@ type Cut struct {
 // a bug in reachsim, never an answer.
 var ErrPathChanged = errors.New("internal error: the path changed within a set question")
 
-// atomOutcome is the walk of one atom: its outcome and its hops.
+// atomOutcome is the hops of a discovery walk, which every atom's walk
+// must repeat.
 type atomOutcome struct {
-	outcome Outcome
-	fwd     []Hop
-	ret     []Hop
+	fwd []Hop
+	ret []Hop
 }
 
 // Ports answers which destination ports of q.To q.From reaches over
