@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/addrset"
@@ -206,7 +205,7 @@ func (m *Model) Audit(o AuditOptions) (*AuditResult, error) {
 	if cat == nil {
 		cat = RiskyServices()
 	}
-	classes := m.classes(o.IPv6)
+	classes, _ := m.classes(o.IPv6)
 	not := m.notInternet().Ranges()
 	res := &AuditResult{Findings: []Finding{}}
 	per := make([][]Finding, len(classes))
@@ -215,24 +214,9 @@ func (m *Model) Audit(o AuditOptions) (*AuditResult, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	var mu sync.Mutex
-	next := 0
-	var wg sync.WaitGroup
-	for range min(workers, max(len(classes), 1)) {
-		wg.Go(func() {
-			for {
-				mu.Lock()
-				k := next
-				next++
-				mu.Unlock()
-				if k >= len(classes) {
-					return
-				}
-				per[k], errs[k] = m.auditClass(classes[k], cat, o.IPv6, not)
-			}
-		})
-	}
-	wg.Wait()
+	parallel(len(classes), workers, func(k int) {
+		per[k], errs[k] = m.auditClass(classes[k], cat, o.IPv6, not)
+	})
 	for k, cl := range classes {
 		if errs[k] != nil {
 			return nil, errs[k]

@@ -127,6 +127,10 @@ type walker struct {
 	explain bool
 	// bounds, when set, collects the bounds of every filter met (sets.go)
 	bounds *flow.Bounds
+	// deferSG, when set, passes every packet at security groups and lists
+	// the judgement deferred in deferred (matrix_fast.go)
+	deferSG  bool
+	deferred []sgHop
 }
 
 type natRecord struct {
@@ -177,6 +181,12 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 	ev := ii.sg.normal
 	if !w.identity {
 		ev = ii.sg.blind
+	}
+	if w.deferSG {
+		w.deferred = append(w.deferred, sgHop{iface: ii, blind: !w.identity, pkt: pkt, dir: dir, leg: w.leg})
+		h.Verdict = flow.Allow
+		w.add(h)
+		return
 	}
 	if w.bounds != nil {
 		ev.Bounds(pkt, dir, w.bounds)

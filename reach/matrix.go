@@ -75,8 +75,13 @@ const InternetNode = "internet"
 // Interfaces whose subnet, groups, public addressing and addresses (as
 // every route and filter of the design sees them) are the same form one
 // class, answered once. The pairs are shared among o.Workers goroutines.
-func (m *Model) Matrix(o MatrixOptions) (*Matrix, error) {
-	classes := m.classes(o.IPv6)
+func (m *Model) Matrix(o MatrixOptions) (*Matrix, error) { return m.matrix(o, true) }
+
+// matrix answers Matrix; fast factors the pairs of classes through their
+// placements (matrix_fast.go), else every pair is walked whole (the slow
+// reference).
+func (m *Model) matrix(o MatrixOptions, fast bool) (*Matrix, error) {
+	classes, places := m.classes(o.IPv6)
 	q := m.newTrafficQuestion(o.IPv6)
 	type job struct{ from, to int } // class indexes; -1 the internet
 	var jobs []job
@@ -94,44 +99,62 @@ func (m *Model) Matrix(o MatrixOptions) (*Matrix, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	ends := func(jb job) (a, b *ifaceInfo, sa, da netip.Addr) {
+		a, b = classes[jb.from][0], classes[jb.to][0]
+		if jb.from == jb.to {
+			b = classes[jb.to][1]
+		}
+		sa, _ = a.addr(o.IPv6)
+		return a, b, sa, m.destAddr(a, b, o.IPv6)
+	}
+	// The middles: one per pair of placements.
+	middleOf := map[[2]string]int{}
+	var reps []job
+	if fast {
+		for _, jb := range jobs {
+			if jb.from < 0 || jb.to < 0 {
+				continue
+			}
+			k := [2]string{places[jb.from], places[jb.to]}
+			if _, ok := middleOf[k]; !ok {
+				middleOf[k] = len(reps)
+				reps = append(reps, jb)
+			}
+		}
+	}
+	mids := make([]*middle, len(reps))
+	midWalks := make([]int, len(reps))
+	errs := make([]error, max(len(reps), len(jobs)))
+	parallel(len(reps), workers, func(k int) {
+		a, b, sa, da := ends(reps[k])
+		mids[k], midWalks[k], errs[k] = q.middleOf(a, b, sa, da)
+	})
+	for _, err := range errs[:len(reps)] {
+		if err != nil {
+			return nil, err
+		}
+	}
 	cells := make([]Cell, len(jobs))
 	walks := make([]int, len(jobs))
-	errs := make([]error, len(jobs))
-	var next sync.Mutex
-	n := 0
-	var wg sync.WaitGroup
-	for range min(workers, max(len(jobs), 1)) {
-		wg.Go(func() {
-			for {
-				next.Lock()
-				k := n
-				n++
-				next.Unlock()
-				if k >= len(jobs) {
-					return
-				}
-				jb := jobs[k]
-				var c Cell
-				switch {
-				case jb.from < 0:
-					c.Allowed, c.Indeterminate, walks[k], errs[k] = q.fromInternet(classes[jb.to][0])
-				case jb.to < 0:
-					c.Allowed, c.Indeterminate, walks[k], errs[k] = q.toInternet(classes[jb.from][0])
-				default:
-					a, b := classes[jb.from][0], classes[jb.to][0]
-					if jb.from == jb.to {
-						b = classes[jb.to][1]
-					}
-					sa, _ := a.addr(o.IPv6)
-					da := m.destAddr(a, b, o.IPv6)
-					c.Allowed, c.Indeterminate, walks[k], errs[k] = q.pair(a, sa, da)
-				}
-				c.From, c.To = className(jb.from), className(jb.to)
-				cells[k] = c
-			}
-		})
-	}
-	wg.Wait()
+	parallel(len(jobs), workers, func(k int) {
+		jb := jobs[k]
+		var c Cell
+		switch {
+		case jb.from < 0:
+			c.Allowed, c.Indeterminate, walks[k], errs[k] = q.fromInternet(classes[jb.to][0])
+		case jb.to < 0:
+			c.Allowed, c.Indeterminate, walks[k], errs[k] = q.toInternet(classes[jb.from][0])
+		case fast:
+			a, b, sa, da := ends(jb)
+			md := mids[middleOf[[2]string{places[jb.from], places[jb.to]}]]
+			c.Allowed, c.Indeterminate = q.combine(&pairEnds{md: md, src: a, dst: b, sa: sa, da: da})
+		default:
+			a, _, sa, da := ends(jb)
+			c.Allowed, c.Indeterminate, walks[k], errs[k] = q.pair(a, sa, da)
+		}
+		c.From, c.To = className(jb.from), className(jb.to)
+		cells[k] = c
+	})
 	out := &Matrix{Classes: make([]Class, 0, len(classes)+1), Cells: []Cell{}}
 	for i, cl := range classes {
 		c := Class{Name: className(i)}
@@ -143,6 +166,9 @@ func (m *Model) Matrix(o MatrixOptions) (*Matrix, error) {
 	}
 	if !o.NoInternet {
 		out.Classes = append(out.Classes, Class{Name: InternetNode, Members: []ClassMember{}})
+	}
+	for _, w := range midWalks {
+		out.Walks += w
 	}
 	for k, c := range cells {
 		if errs[k] != nil {
@@ -179,8 +205,9 @@ func (m *Model) destAddr(a, b *ifaceInfo, v6 bool) netip.Addr {
 // groups, the same public addressing and addresses that fall into the
 // same atom of every address edge of the design (routes, filters,
 // gateways) are one class. An interface that a route targets, or that
-// holds several addresses, is a class of its own.
-func (m *Model) classes(v6 bool) [][]*ifaceInfo {
+// holds several addresses, is a class of its own. places holds each
+// class's placement: its key without the groups.
+func (m *Model) classes(v6 bool) (classes [][]*ifaceInfo, places []string) {
 	edges := m.designAddressEdges()
 	atom := func(a netip.Addr) int {
 		if !a.IsValid() {
@@ -201,7 +228,6 @@ func (m *Model) classes(v6 bool) [][]*ifaceInfo {
 		}
 	}
 	index := map[string]int{}
-	var out [][]*ifaceInfo
 	for _, ii := range m.ifaceOrder {
 		a, ok := ii.addr(v6)
 		if !ok {
@@ -209,19 +235,43 @@ func (m *Model) classes(v6 bool) [][]*ifaceInfo {
 		}
 		groups := slices.Clone(ii.Groups)
 		slices.Sort(groups)
-		key := fmt.Sprintf("%s|%s|%d|%d|%v", ii.subnet.ID, strings.Join(groups, ","), atom(a), atom(ii.PublicIP), ii.Port25Unblocked)
+		place := fmt.Sprintf("%s|%d|%d|%v", ii.subnet.ID, atom(a), atom(ii.PublicIP), ii.Port25Unblocked)
 		if targets[ii.ID] || len(ii.PrivateIPs) > 1 || len(ii.PublicIPs) > 1 || ii.sg.normal.Flavour().IsAlibaba() {
-			key = "own|" + ii.ID
+			place = "own|" + ii.ID
 		}
+		key := place + "|" + strings.Join(groups, ",")
 		k, ok := index[key]
 		if !ok {
-			k = len(out)
+			k = len(classes)
 			index[key] = k
-			out = append(out, nil)
+			classes = append(classes, nil)
+			places = append(places, place)
 		}
-		out[k] = append(out[k], ii)
+		classes[k] = append(classes[k], ii)
 	}
-	return out
+	return classes, places
+}
+
+// parallel runs do(0) … do(n-1) on workers goroutines.
+func parallel(n, workers int, do func(int)) {
+	var mu sync.Mutex
+	next := 0
+	var wg sync.WaitGroup
+	for range min(workers, max(n, 1)) {
+		wg.Go(func() {
+			for {
+				mu.Lock()
+				k := next
+				next++
+				mu.Unlock()
+				if k >= n {
+					return
+				}
+				do(k)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // designAddressEdges returns, sorted, every address at which some route,

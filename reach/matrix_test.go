@@ -174,3 +174,54 @@ func TestMatrixOnTheSampleDesign(t *testing.T) {
 	require.NotEmpty(t, cellOf(six, reach.InternetNode, "C1").Allowed.TCP.String(), "the internet reaches web-1 over IPv6")
 	checkMatrix(t, rand.New(rand.NewPCG(5, 7)), m, six, true, "sample, IPv6")
 }
+
+// TestMatrixFastAgreesWithReference demands the factored Matrix give
+// the reference's cells (every pair walked whole) on random designs.
+func TestMatrixFastAgreesWithReference(t *testing.T) {
+	designs := 40
+	if testing.Short() || raceOn {
+		designs = 12
+	}
+	undecided, grouped := 0, 0
+	for seed := range uint64(designs) {
+		rng := rand.New(rand.NewPCG(seed, 92))
+		var d *sample.Design
+		if seed%2 == 0 {
+			g := randomWalkDesign(rng)
+			spice(rng, g.d)
+			d = g.d
+		} else {
+			d = riskyDesign(rng)
+		}
+		m, err := d.Builder().Build()
+		require.NoError(t, err, "seed %d", seed)
+		if seed%4 == 3 { // peering, transit gateways, unresolved groups: indeterminate answers
+			n, _, _ := openDesign(seed)
+			m, err = n.build()
+			require.NoError(t, err, "seed %d", seed)
+		}
+		for _, v6 := range []bool{false, true} {
+			o := reach.MatrixOptions{IPv6: v6, NoInternet: true}
+			fast, err := m.Matrix(o)
+			require.NoError(t, err, "seed %d", seed)
+			ref, err := reach.MatrixReference(m, o)
+			require.NoError(t, err, "seed %d", seed)
+			require.Equal(t, len(ref.Cells), len(fast.Cells), "seed %d v6 %v", seed, v6)
+			for i := range ref.Cells {
+				r, f := ref.Cells[i], fast.Cells[i]
+				if !r.Indeterminate.IsEmpty() {
+					undecided++
+				}
+				if len(fast.Classes) < len(m.Interfaces()) {
+					grouped++
+				}
+				require.Equal(t, r.From+"->"+r.To, f.From+"->"+f.To, "seed %d", seed)
+				require.True(t, r.Allowed.Equal(f.Allowed), "seed %d v6 %v: %s -> %s: reference %s, fast %s", seed, v6, r.From, r.To, r.Allowed, f.Allowed)
+				require.True(t, r.Indeterminate.Equal(f.Indeterminate), "seed %d v6 %v: %s -> %s: reference %s, fast %s", seed, v6, r.From, r.To, r.Indeterminate, f.Indeterminate)
+			}
+		}
+	}
+	t.Logf("cells with indeterminate traffic: %d, with grouped classes: %d", undecided, grouped)
+	assert.Positive(t, undecided, "some cells are indeterminate")
+	assert.Positive(t, grouped, "some classes hold several interfaces")
+}

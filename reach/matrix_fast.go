@@ -1,0 +1,431 @@
+package reach
+
+import (
+	"net/netip"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// The matrix, factored. A session's outcome is the three-valued "and" of
+// its hops' decisions: a certain block anywhere stops it, else an
+// undecided hop leaves it open, else it works (outcomeOf). Security
+// groups never change the path, so the hops split in two: the security
+// groups of the interfaces at either end, and the middle (routes,
+// gateways, network ACLs, firewalls, and the groups of appliances on the
+// way). The middle depends on where the ends sit (their subnets, and
+// their addresses as the design's address edges cut them: the
+// placement), not on their groups; the groups depend on the ends. So the
+// middle is walked once per pair of placements, with the ends' groups
+// passing everything and their judgements deferred (sgHop), and each
+// pair of classes only asks its two ends' evaluators about the traffic
+// the middle lets through. matrixReference, which walks every pair
+// whole, is the slow reference TestMatrixFastAgreesWithReference holds
+// it to.
+
+// sgHop is a security group judgement the walk deferred: which
+// interface's groups, with or without group identity, the packet as it
+// reached them, the direction and the leg.
+type sgHop struct {
+	iface *ifaceInfo
+	blind bool
+	pkt   flow.Flow
+	dir   flow.Direction
+	leg   Leg
+}
+
+// middle is what the middle of one pair of placements lets through, per
+// protocol, with the ends' security group judgements deferred.
+type middle struct {
+	sa, da   netip.Addr // the addresses of the walk
+	src, dst *ifaceInfo // its ends; nil for the internet
+	open     Traffic
+	und      Traffic
+	others   []Outcome // per trafficQuestion.others
+	hops     []sgHop   // the deferred judgements, on the tcp walk
+}
+
+// deferredWalk walks f from src with security group judgements deferred,
+// collecting bounds into fb and rb (nil: none), and returns the hops and
+// the deferred judgements.
+func (m *Model) deferredWalk(f flow.Flow, src *ifaceInfo, fb, rb *flow.Bounds) (atomOutcome, []sgHop) {
+	var path atomOutcome
+	fw := &walker{m: m, leg: Forward, hops: &path.fwd, identity: true, bounds: fb, deferSG: true}
+	rw := &walker{m: m, leg: Return, hops: &path.ret, identity: true, forward: fw, bounds: rb, deferSG: true}
+	m.walkWith(f, src, fw, rw)
+	return path, append(fw.deferred, rw.deferred...)
+}
+
+// deferredAtom walks f quietly with security group judgements deferred
+// and checks it took path.
+func (m *Model) deferredAtom(f flow.Flow, src *ifaceInfo, path *atomOutcome) (Outcome, error) {
+	s := quietWalks.Get().(*quietWalk)
+	defer quietWalks.Put(s)
+	fw, rw := s.reset(m)
+	fw.deferSG, rw.deferSG = true, true
+	arrived, _ := m.walkWith(f, src, fw, rw)
+	if !samePath(s.fwd, path.fwd) || !samePath(s.ret, path.ret) {
+		return Unreachable, ErrPathChanged
+	}
+	return outcomeOf(s.fwd, s.ret, arrived.ok), nil
+}
+
+// middleOf walks the middle between src (nil: the internet address sa)
+// and da for every protocol of the question.
+func (q *trafficQuestion) middleOf(src, dst *ifaceInfo, sa, da netip.Addr) (*middle, int, error) {
+	m := q.m
+	md := &middle{sa: sa, da: da, src: src, dst: dst}
+	walks := 0
+	for _, proto := range []flow.Protocol{flow.TCP, flow.UDP} {
+		f := flow.Flow{Protocol: proto, Src: netip.AddrPortFrom(sa, DefaultSourcePort), Dst: netip.AddrPortFrom(da, 1)}
+		fb, rb := flow.NewBounds(flow.FieldDstPort), flow.NewBounds(flow.FieldSrcPort)
+		path, hops := m.deferredWalk(f, src, fb, rb)
+		walks++
+		if proto == flow.TCP {
+			md.hops = hops
+		}
+		pb := flow.NewBounds(flow.FieldDstPort)
+		pb.MergeField(flow.FieldDstPort, fb, flow.FieldDstPort)
+		pb.MergeField(flow.FieldDstPort, rb, flow.FieldSrcPort)
+		pb.MergeField(flow.FieldDstPort, portsWalkTreatsApart(), flow.FieldDstPort)
+		var o, u []flow.PortRange
+		for _, p := range pb.Atoms(flow.FieldDstPort, flow.PortRange{Lo: 1, Hi: 65535}) {
+			g := f
+			g.Dst = netip.AddrPortFrom(da, p.Lo)
+			out, err := m.deferredAtom(g, src, &path)
+			if err != nil {
+				return nil, walks, err
+			}
+			walks++
+			switch out {
+			case Reachable:
+				o = append(o, p)
+			case Indeterminate:
+				u = append(u, p)
+			}
+		}
+		if proto == flow.TCP {
+			md.open.TCP, md.und.TCP = flow.SetOf(o...), flow.SetOf(u...)
+		} else {
+			md.open.UDP, md.und.UDP = flow.SetOf(o...), flow.SetOf(u...)
+		}
+	}
+	f := flow.Flow{Protocol: flow.ICMP, Src: netip.AddrPortFrom(sa, 0), Dst: netip.AddrPortFrom(da, 0), ICMPType: flow.ICMPEchoRequest}
+	if q.v6 {
+		f.Protocol, f.ICMPType = flow.ICMPv6, flow.ICMPv6EchoRequest
+	}
+	fb := flow.NewBounds(flow.FieldICMPType, flow.FieldICMPCode)
+	rb := flow.NewBounds(flow.FieldICMPType, flow.FieldICMPCode)
+	path, _ := m.deferredWalk(f, src, fb, rb)
+	walks++
+	types, codes := icmpAtoms(f.Protocol, fb, rb)
+	for _, tr := range types {
+		for _, cr := range codes {
+			g := f
+			g.ICMPType, g.ICMPCode = uint8(tr.Lo), uint8(cr.Lo)
+			out, err := m.deferredAtom(g, src, &path)
+			if err != nil {
+				return nil, walks, err
+			}
+			walks++
+			c := flow.Range[uint8]{Lo: uint8(cr.Lo), Hi: uint8(cr.Hi)}
+			for t := int(tr.Lo); t <= int(tr.Hi); t++ {
+				switch out {
+				case Reachable:
+					md.open.ICMP = addICMP(md.open.ICMP, uint8(t), c)
+				case Indeterminate:
+					md.und.ICMP = addICMP(md.und.ICMP, uint8(t), c)
+				}
+			}
+		}
+	}
+	for _, p := range q.others {
+		g := flow.Flow{Protocol: p, Src: netip.AddrPortFrom(sa, 0), Dst: netip.AddrPortFrom(da, 0)}
+		path, _ := m.deferredWalk(g, src, nil, nil)
+		out, err := m.deferredAtom(g, src, &path)
+		if err != nil {
+			return nil, walks, err
+		}
+		walks += 2
+		md.others = append(md.others, out)
+	}
+	return md, walks, nil
+}
+
+// icmpAtoms cuts ICMP types and codes at the bounds of both legs, and
+// around every query type whose reply has another type.
+func icmpAtoms(proto flow.Protocol, fb, rb *flow.Bounds) (types, codes []flow.PortRange) {
+	tb := flow.NewBounds(flow.FieldICMPType, flow.FieldICMPCode)
+	tb.Merge(fb)
+	tb.Merge(rb)
+	for t := range 256 {
+		q := flow.Flow{Protocol: proto, ICMPType: uint8(t)}
+		if q.Reverse().ICMPType != q.ICMPType {
+			tb.Add(flow.FieldICMPType, uint16(t), uint16(t))
+		}
+	}
+	return tb.Atoms(flow.FieldICMPType, flow.PortRange{Lo: 0, Hi: 255}), tb.Atoms(flow.FieldICMPCode, flow.PortRange{Lo: 0, Hi: 255})
+}
+
+// pairEnds maps the middle's end interfaces and addresses to another pair's
+// that share their placement.
+type pairEnds struct {
+	md       *middle
+	src, dst *ifaceInfo
+	sa, da   netip.Addr
+}
+
+// iface returns whose groups judge a deferred hop for this pair.
+func (e *pairEnds) iface(h *sgHop) *ifaceInfo {
+	switch {
+	case h.iface == e.md.src && e.src != nil:
+		return e.src
+	case h.iface == e.md.dst && e.dst != nil:
+		return e.dst
+	}
+	return h.iface
+}
+
+// addr maps an address of the middle's walk to this pair's.
+func (e *pairEnds) addr(a netip.Addr) netip.Addr {
+	md := e.md
+	switch {
+	case a == md.sa:
+		return e.sa
+	case a == md.da:
+		return e.da
+	}
+	for _, p := range [2][2]*ifaceInfo{{md.src, e.src}, {md.dst, e.dst}} {
+		if p[0] == nil || p[1] == nil {
+			continue
+		}
+		if a == p[0].PublicIP {
+			return p[1].PublicIP
+		}
+		for i, x := range p[0].PrivateIPs {
+			if a == x && i < len(p[1].PrivateIPs) {
+				return p[1].PrivateIPs[i]
+			}
+		}
+	}
+	return a
+}
+
+// combine answers one pair from its placements' middle: the traffic the
+// middle lets through, judged by the pair's own groups.
+func (q *trafficQuestion) combine(e *pairEnds) (open, und Traffic) {
+	md := e.md
+	hops := make([]sgHop, len(md.hops))
+	for i, h := range md.hops {
+		ii := e.iface(&h)
+		h.iface = ii
+		h.pkt.Src = netip.AddrPortFrom(e.addr(h.pkt.Src.Addr()), h.pkt.Src.Port())
+		h.pkt.Dst = netip.AddrPortFrom(e.addr(h.pkt.Dst.Addr()), h.pkt.Dst.Port())
+		hops[i] = h
+	}
+	for _, proto := range []flow.Protocol{flow.TCP, flow.UDP} {
+		mo, mu := md.open.TCP, md.und.TCP
+		if proto == flow.UDP {
+			mo, mu = md.open.UDP, md.und.UDP
+		}
+		o, u := sgPorts(hops, proto, mo, mu)
+		if proto == flow.TCP {
+			open.TCP, und.TCP = o, u
+		} else {
+			open.UDP, und.UDP = o, u
+		}
+	}
+	open.ICMP, und.ICMP = sgICMP(hops, q.v6, md.open.ICMP, md.und.ICMP)
+	var oo, uo []flow.Range[uint8]
+	for i, p := range q.others {
+		v := md.others[i]
+		if v == Unreachable {
+			continue
+		}
+		for _, h := range hops {
+			pkt := h.pkt
+			pkt.Protocol, pkt.Src, pkt.Dst = p, netip.AddrPortFrom(pkt.Src.Addr(), 0), netip.AddrPortFrom(pkt.Dst.Addr(), 0)
+			pkt.ICMPType, pkt.ICMPCode = 0, 0
+			v = and(v, h.evaluator().Evaluate(pkt, h.dir).Verdict)
+		}
+		rs := []flow.Range[uint8]{flow.Single(uint8(p))}
+		if i == len(q.others)-1 {
+			rs = q.unnamed().Ranges()
+		}
+		switch v {
+		case Reachable:
+			oo = append(oo, rs...)
+		case Indeterminate:
+			uo = append(uo, rs...)
+		}
+	}
+	open.Other, und.Other = flow.SetOf(oo...), flow.SetOf(uo...)
+	return open, und
+}
+
+// evaluator is the hop's security groups, with or without group identity.
+func (h *sgHop) evaluator() *sg.Evaluator {
+	if h.blind {
+		return h.iface.sg.blind
+	}
+	return h.iface.sg.normal
+}
+
+// and folds a filter's verdict into an outcome.
+func and(o Outcome, v flow.Verdict) Outcome {
+	switch {
+	case o == Unreachable || v == flow.Deny:
+		return Unreachable
+	case v == flow.Indeterminate:
+		return Indeterminate
+	}
+	return o
+}
+
+// sgPorts judges the ports the middle lets through (open, or undecided)
+// at every deferred hop: the request's hops see them as destination
+// ports, the reply's as source ports. Each hop's ports are cut at its
+// bounds and judged once per piece.
+func sgPorts(hops []sgHop, proto flow.Protocol, mo, mu flow.PortSet) (open, und flow.PortSet) {
+	cand := mo.Union(mu)
+	if cand.IsEmpty() {
+		return open, und
+	}
+	type piece struct {
+		r flow.PortRange
+		o Outcome
+	}
+	var pieces []piece
+	for _, r := range cand.Ranges() {
+		for _, sub := range splitBy(r, mo) {
+			o := Indeterminate
+			if mo.Contains(sub.Lo) {
+				o = Reachable
+			}
+			pieces = append(pieces, piece{sub, o})
+		}
+	}
+	for _, h := range hops {
+		ev := h.evaluator()
+		pkt := h.pkt
+		pkt.Protocol = proto
+		field := flow.FieldDstPort
+		if h.leg == Return {
+			field = flow.FieldSrcPort
+		}
+		b := flow.NewBounds(field)
+		ev.Bounds(pkt, h.dir, b)
+		var next []piece
+		for _, pc := range pieces {
+			if pc.o == Unreachable {
+				continue
+			}
+			for _, a := range b.Atoms(field, pc.r) {
+				g := pkt
+				if field == flow.FieldDstPort {
+					g.Dst = netip.AddrPortFrom(g.Dst.Addr(), a.Lo)
+				} else {
+					g.Src = netip.AddrPortFrom(g.Src.Addr(), a.Lo)
+				}
+				next = append(next, piece{a, and(pc.o, ev.Evaluate(g, h.dir).Verdict)})
+			}
+		}
+		pieces = next
+	}
+	var o, u []flow.PortRange
+	for _, pc := range pieces {
+		switch pc.o {
+		case Reachable:
+			o = append(o, pc.r)
+		case Indeterminate:
+			u = append(u, pc.r)
+		}
+	}
+	return flow.SetOf(o...), flow.SetOf(u...)
+}
+
+// splitBy cuts r where membership in s changes.
+func splitBy(r flow.PortRange, s flow.PortSet) []flow.PortRange {
+	var out []flow.PortRange
+	lo := uint32(r.Lo)
+	for _, x := range s.Ranges() {
+		for _, edge := range []uint32{uint32(x.Lo), uint32(x.Hi) + 1} {
+			if edge > lo && edge <= uint32(r.Hi) {
+				out = append(out, flow.PortRange{Lo: uint16(lo), Hi: uint16(edge - 1)})
+				lo = edge
+			}
+		}
+	}
+	return append(out, flow.PortRange{Lo: uint16(lo), Hi: r.Hi})
+}
+
+// sgICMP judges the ICMP types and codes the middle lets through at
+// every deferred hop; the reply's hops see a query type's reply type.
+func sgICMP(hops []sgHop, v6 bool, mo, mu []ICMPCodes) (open, und []ICMPCodes) {
+	proto := flow.ICMP
+	if v6 {
+		proto = flow.ICMPv6
+	}
+	judgeAll := func(t uint8, codes flow.Set[uint8], start Outcome) {
+		for _, cr := range codes.Ranges() {
+			type piece struct {
+				r flow.PortRange
+				o Outcome
+			}
+			pieces := []piece{{flow.PortRange{Lo: uint16(cr.Lo), Hi: uint16(cr.Hi)}, start}}
+			for _, h := range hops {
+				ev := h.evaluator()
+				pkt := h.pkt
+				pkt.Protocol, pkt.Src, pkt.Dst = proto, netip.AddrPortFrom(pkt.Src.Addr(), 0), netip.AddrPortFrom(pkt.Dst.Addr(), 0)
+				pkt.ICMPType = t
+				if h.leg == Return {
+					pkt.ICMPType = flow.Flow{Protocol: proto, ICMPType: t}.Reverse().ICMPType
+				}
+				b := flow.NewBounds(flow.FieldICMPCode)
+				ev.Bounds(pkt, h.dir, b)
+				var next []piece
+				for _, pc := range pieces {
+					if pc.o == Unreachable {
+						continue
+					}
+					for _, a := range b.Atoms(flow.FieldICMPCode, pc.r) {
+						g := pkt
+						g.ICMPCode = uint8(a.Lo)
+						next = append(next, piece{a, and(pc.o, ev.Evaluate(g, h.dir).Verdict)})
+					}
+				}
+				pieces = next
+			}
+			for _, pc := range pieces {
+				c := flow.Range[uint8]{Lo: uint8(pc.r.Lo), Hi: uint8(pc.r.Hi)}
+				switch pc.o {
+				case Reachable:
+					open = addICMP(open, t, c)
+				case Indeterminate:
+					und = addICMP(und, t, c)
+				}
+			}
+		}
+	}
+	ui := 0
+	for _, c := range mo {
+		for ui < len(mu) && mu[ui].Type < c.Type {
+			judgeAll(mu[ui].Type, mu[ui].Codes, Indeterminate)
+			ui++
+		}
+		judgeAll(c.Type, c.Codes, Reachable)
+		if ui < len(mu) && mu[ui].Type == c.Type {
+			judgeAll(c.Type, mu[ui].Codes, Indeterminate)
+			ui++
+		}
+	}
+	for ; ui < len(mu); ui++ {
+		judgeAll(mu[ui].Type, mu[ui].Codes, Indeterminate)
+	}
+	return sortICMP(open), sortICMP(und)
+}
+
+// sortICMP merges and orders a list of ICMP types and codes.
+func sortICMP(cs []ICMPCodes) []ICMPCodes {
+	return Traffic{ICMP: cs}.Union(Traffic{}).ICMP
+}
