@@ -282,56 +282,73 @@ func and(o Outcome, v flow.Verdict) Outcome {
 	return o
 }
 
-// sgPorts judges the ports the middle lets through (open, or undecided)
-// at every deferred hop: the request's hops see them as destination
-// ports, the reply's as source ports. Each hop's ports are cut at its
-// bounds and judged once per piece.
-func sgPorts(hops []sgHop, proto flow.Protocol, mo, mu flow.PortSet) (open, und flow.PortSet) {
-	cand := mo.Union(mu)
-	if cand.IsEmpty() {
-		return open, und
+// portPiece is a range of ports (or of ICMP codes) and its outcome so
+// far.
+type portPiece struct {
+	r flow.PortRange
+	o Outcome
+}
+
+// smallCandidates is the number of values up to which a hop judges every
+// value alone rather than asking its bounds.
+const smallCandidates = 16
+
+// openCount counts the values of the pieces still open.
+func openCount(ps []portPiece) int {
+	n := 0
+	for _, p := range ps {
+		if p.o != Unreachable {
+			n += int(p.r.Hi) - int(p.r.Lo) + 1
+		}
 	}
-	type piece struct {
-		r flow.PortRange
-		o Outcome
+	return n
+}
+
+// judgePieces judges every open piece at one hop: cut at the hop's
+// edges for field (all of them when few values are left; bounds asks
+// for them), each atom decided by decide at its first value.
+func judgePieces(pieces []portPiece, field flow.Field, bounds func(*flow.Bounds), decide func(v uint16) flow.Verdict) []portPiece {
+	b := flow.NewBounds(field)
+	if openCount(pieces) > smallCandidates {
+		bounds(b)
+	} else {
+		for _, pc := range pieces {
+			if pc.o != Unreachable && pc.r.Lo != pc.r.Hi {
+				for v := uint32(pc.r.Lo); v <= uint32(pc.r.Hi); v++ {
+					b.Add(field, uint16(v), uint16(v))
+				}
+			}
+		}
 	}
-	var pieces []piece
-	for _, r := range cand.Ranges() {
+	next := pieces[:0:0]
+	for _, pc := range pieces {
+		if pc.o == Unreachable {
+			continue
+		}
+		for _, a := range b.Atoms(field, pc.r) {
+			next = append(next, portPiece{a, and(pc.o, decide(a.Lo))})
+		}
+	}
+	return next
+}
+
+// startPieces cuts the middle's open and undecided sets into pieces.
+func startPieces(mo, mu flow.PortSet) []portPiece {
+	var pieces []portPiece
+	for _, r := range mo.Union(mu).Ranges() {
 		for _, sub := range splitBy(r, mo) {
 			o := Indeterminate
 			if mo.Contains(sub.Lo) {
 				o = Reachable
 			}
-			pieces = append(pieces, piece{sub, o})
+			pieces = append(pieces, portPiece{sub, o})
 		}
 	}
-	for _, h := range hops {
-		ev := h.evaluator()
-		pkt := h.pkt
-		pkt.Protocol = proto
-		field := flow.FieldDstPort
-		if h.leg == Return {
-			field = flow.FieldSrcPort
-		}
-		b := flow.NewBounds(field)
-		ev.Bounds(pkt, h.dir, b)
-		var next []piece
-		for _, pc := range pieces {
-			if pc.o == Unreachable {
-				continue
-			}
-			for _, a := range b.Atoms(field, pc.r) {
-				g := pkt
-				if field == flow.FieldDstPort {
-					g.Dst = netip.AddrPortFrom(g.Dst.Addr(), a.Lo)
-				} else {
-					g.Src = netip.AddrPortFrom(g.Src.Addr(), a.Lo)
-				}
-				next = append(next, piece{a, and(pc.o, ev.Evaluate(g, h.dir).Verdict)})
-			}
-		}
-		pieces = next
-	}
+	return pieces
+}
+
+// piecesSets gathers the pieces into the open and the undecided set.
+func piecesSets(pieces []portPiece) (open, und flow.PortSet) {
 	var o, u []flow.PortRange
 	for _, pc := range pieces {
 		switch pc.o {
@@ -342,6 +359,35 @@ func sgPorts(hops []sgHop, proto flow.Protocol, mo, mu flow.PortSet) (open, und 
 		}
 	}
 	return flow.SetOf(o...), flow.SetOf(u...)
+}
+
+// sgPorts judges the ports the middle lets through (open, or undecided)
+// at every deferred hop: the request's hops see them as destination
+// ports, the reply's as source ports.
+func sgPorts(hops []sgHop, proto flow.Protocol, mo, mu flow.PortSet) (open, und flow.PortSet) {
+	pieces := startPieces(mo, mu)
+	for _, h := range hops {
+		if len(pieces) == 0 {
+			break
+		}
+		ev := h.evaluator()
+		pkt := h.pkt
+		pkt.Protocol = proto
+		field := flow.FieldDstPort
+		if h.leg == Return {
+			field = flow.FieldSrcPort
+		}
+		pieces = judgePieces(pieces, field, func(b *flow.Bounds) { ev.Bounds(pkt, h.dir, b) }, func(v uint16) flow.Verdict {
+			g := pkt
+			if field == flow.FieldDstPort {
+				g.Dst = netip.AddrPortFrom(g.Dst.Addr(), v)
+			} else {
+				g.Src = netip.AddrPortFrom(g.Src.Addr(), v)
+			}
+			return ev.Evaluate(g, h.dir).Verdict
+		})
+	}
+	return piecesSets(pieces)
 }
 
 // splitBy cuts r where membership in s changes.
@@ -359,21 +405,63 @@ func splitBy(r flow.PortRange, s flow.PortSet) []flow.PortRange {
 	return append(out, flow.PortRange{Lo: uint16(lo), Hi: r.Hi})
 }
 
+// icmpRun is a run of ICMP types with the same codes open and undecided.
+type icmpRun struct {
+	types    flow.PortRange
+	open, un flow.Set[uint8]
+}
+
 // sgICMP judges the ICMP types and codes the middle lets through at
 // every deferred hop; the reply's hops see a query type's reply type.
+// Runs of types with the same codes are cut at each hop's type edges
+// (and around the paired query types) and judged once per piece.
 func sgICMP(hops []sgHop, v6 bool, mo, mu []ICMPCodes) (open, und []ICMPCodes) {
 	proto := flow.ICMP
 	if v6 {
 		proto = flow.ICMPv6
 	}
-	judgeAll := func(t uint8, codes flow.Set[uint8], start Outcome) {
-		for _, cr := range codes.Ranges() {
-			type piece struct {
-				r flow.PortRange
-				o Outcome
-			}
-			pieces := []piece{{flow.PortRange{Lo: uint16(cr.Lo), Hi: uint16(cr.Hi)}, start}}
+	codesOf := func(cs []ICMPCodes) map[uint8]flow.Set[uint8] {
+		out := map[uint8]flow.Set[uint8]{}
+		for _, c := range cs {
+			out[c.Type] = c.Codes
+		}
+		return out
+	}
+	om, um := codesOf(mo), codesOf(mu)
+	var runs []icmpRun
+	for t := range 256 {
+		o, u := om[uint8(t)], um[uint8(t)]
+		if o.IsEmpty() && u.IsEmpty() {
+			continue
+		}
+		if n := len(runs); n > 0 && int(runs[n-1].types.Hi) == t-1 && runs[n-1].open.Equal(o) && runs[n-1].un.Equal(u) {
+			runs[n-1].types.Hi = uint16(t)
+			continue
+		}
+		runs = append(runs, icmpRun{flow.PortRange{Lo: uint16(t), Hi: uint16(t)}, o, u})
+	}
+	paired := flow.NewBounds(flow.FieldICMPType)
+	for t := range 256 {
+		if (flow.Flow{Protocol: proto, ICMPType: uint8(t)}).Reverse().ICMPType != uint8(t) {
+			paired.Add(flow.FieldICMPType, uint16(t), uint16(t))
+		}
+	}
+	for _, run := range runs {
+		// The type edges of every hop, for the run's code pieces.
+		tb := flow.NewBounds(flow.FieldICMPType)
+		tb.Merge(paired)
+		for _, h := range hops {
+			pkt := h.pkt
+			pkt.Protocol, pkt.Src, pkt.Dst = proto, netip.AddrPortFrom(pkt.Src.Addr(), 0), netip.AddrPortFrom(pkt.Dst.Addr(), 0)
+			h.evaluator().Bounds(pkt, h.dir, tb)
+		}
+		for _, tr := range tb.Atoms(flow.FieldICMPType, run.types) {
+			t := uint8(tr.Lo)
+			pieces := startPieces(setOf16(run.open), setOf16(run.un))
 			for _, h := range hops {
+				if len(pieces) == 0 {
+					break
+				}
 				ev := h.evaluator()
 				pkt := h.pkt
 				pkt.Protocol, pkt.Src, pkt.Dst = proto, netip.AddrPortFrom(pkt.Src.Addr(), 0), netip.AddrPortFrom(pkt.Dst.Addr(), 0)
@@ -381,48 +469,34 @@ func sgICMP(hops []sgHop, v6 bool, mo, mu []ICMPCodes) (open, und []ICMPCodes) {
 				if h.leg == Return {
 					pkt.ICMPType = flow.Flow{Protocol: proto, ICMPType: t}.Reverse().ICMPType
 				}
-				b := flow.NewBounds(flow.FieldICMPCode)
-				ev.Bounds(pkt, h.dir, b)
-				var next []piece
-				for _, pc := range pieces {
-					if pc.o == Unreachable {
-						continue
-					}
-					for _, a := range b.Atoms(flow.FieldICMPCode, pc.r) {
-						g := pkt
-						g.ICMPCode = uint8(a.Lo)
-						next = append(next, piece{a, and(pc.o, ev.Evaluate(g, h.dir).Verdict)})
-					}
-				}
-				pieces = next
+				pieces = judgePieces(pieces, flow.FieldICMPCode, func(b *flow.Bounds) { ev.Bounds(pkt, h.dir, b) }, func(v uint16) flow.Verdict {
+					g := pkt
+					g.ICMPCode = uint8(v)
+					return ev.Evaluate(g, h.dir).Verdict
+				})
 			}
-			for _, pc := range pieces {
-				c := flow.Range[uint8]{Lo: uint8(pc.r.Lo), Hi: uint8(pc.r.Hi)}
-				switch pc.o {
-				case Reachable:
-					open = addICMP(open, t, c)
-				case Indeterminate:
-					und = addICMP(und, t, c)
+			o, u := piecesSets(pieces)
+			for ty := int(tr.Lo); ty <= int(tr.Hi); ty++ {
+				for _, r := range o.Ranges() {
+					open = addICMP(open, uint8(ty), flow.Range[uint8]{Lo: uint8(r.Lo), Hi: uint8(r.Hi)})
+				}
+				for _, r := range u.Ranges() {
+					und = addICMP(und, uint8(ty), flow.Range[uint8]{Lo: uint8(r.Lo), Hi: uint8(r.Hi)})
 				}
 			}
 		}
 	}
-	ui := 0
-	for _, c := range mo {
-		for ui < len(mu) && mu[ui].Type < c.Type {
-			judgeAll(mu[ui].Type, mu[ui].Codes, Indeterminate)
-			ui++
-		}
-		judgeAll(c.Type, c.Codes, Reachable)
-		if ui < len(mu) && mu[ui].Type == c.Type {
-			judgeAll(c.Type, mu[ui].Codes, Indeterminate)
-			ui++
-		}
+	return open, und
+}
+
+// setOf16 widens a set of codes to the port set type pieces work on.
+func setOf16(s flow.Set[uint8]) flow.PortSet {
+	rs := s.Ranges()
+	out := make([]flow.PortRange, len(rs))
+	for i, r := range rs {
+		out[i] = flow.PortRange{Lo: uint16(r.Lo), Hi: uint16(r.Hi)}
 	}
-	for ; ui < len(mu); ui++ {
-		judgeAll(mu[ui].Type, mu[ui].Codes, Indeterminate)
-	}
-	return sortICMP(open), sortICMP(und)
+	return flow.SetOf(out...)
 }
 
 // sortICMP merges and orders a list of ICMP types and codes.
