@@ -7,13 +7,15 @@
 //     group opens to internet addresses, and whether the internet really
 //     reaches them through every layer; on the sample, web-1's group opens
 //     SSH to an office block, and the firewall closes it;
+//
 //  2. which ports of web-1 an internet host reaches (only HTTPS), and
 //     which hop cuts the others;
+//
 //  3. who reaches db-1 on postgresql: nobody from the usual client ports,
 //     because the database subnet's network ACL returns replies to ports
 //     1024-32767 only; app-1 from a client port in that range.
 //
-//	go run ./examples/exposure
+//     go run ./examples/exposure
 package main
 
 import (
