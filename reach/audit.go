@@ -424,16 +424,41 @@ func (m *Model) auditService(ii *ifaceInfo, risk Risk, ports flow.PortSet, where
 	return f, nil
 }
 
-// Text writes the findings as the CLI prints them.
+// Text writes the findings as the CLI prints them: a summary line, then
+// per finding its severity, exposure, service, protocol and ports, the
+// interface and the address the internet sends to; the internet blocks
+// that reach it (exposed) or might (indeterminate); the security group
+// rules that open it; and, for a closed finding, the hops that stop it.
+//
+//	audited 3 interfaces: 1 finding (0 exposed, 0 indeterminate, 1 closed)
+//	high   closed        SSH tcp/22 on web-1 (eni-web1) [203.0.113.10]
+//	    opened by sg-web rule sgr-web-ssh (tcp/22 from 198.51.100.0/24)
+//	    closed by network-firewall vpce-fw (FIREWALL_DROP, forward hop 4)
+//
+// Every string from the design or the catalogue is escaped as
+// [Result.Text] escapes it (internal/textsafe).
 func (a *AuditResult) Text() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "audited %d interfaces: %d findings\n", a.Interfaces, len(a.Findings))
+	count := map[Exposure]int{}
+	for _, f := range a.Findings {
+		count[f.Exposure]++
+	}
+	switch len(a.Findings) {
+	case 0:
+		fmt.Fprintf(&b, "audited %d %s: no finding (no security group rule opens a risky service to internet addresses)\n",
+			a.Interfaces, plural(a.Interfaces, "interface", "interfaces"))
+		return b.String()
+	default:
+		fmt.Fprintf(&b, "audited %d %s: %d %s (%d exposed, %d indeterminate, %d closed)\n",
+			a.Interfaces, plural(a.Interfaces, "interface", "interfaces"), len(a.Findings), plural(len(a.Findings), "finding", "findings"),
+			count[Exposed], count[Undecided], count[Closed])
+	}
 	for _, f := range a.Findings {
 		name := textsafe.String(f.Interface)
 		if f.Name != "" {
 			name = fmt.Sprintf("%s (%s)", textsafe.String(f.Name), name)
 		}
-		fmt.Fprintf(&b, "%-6s %-13s %s %s/%s on %s [%s]\n", f.Severity, f.Exposure, f.Service, f.Protocol, f.Ports, name, f.Address)
+		fmt.Fprintf(&b, "%-6s %-13s %s %s/%s on %s [%s]\n", f.Severity, f.Exposure, textsafe.String(f.Service), f.Protocol, f.Ports, name, f.Address)
 		switch f.Exposure {
 		case Exposed, Undecided:
 			fmt.Fprintf(&b, "    from %s\n", prefixText(f.Sources))
@@ -446,4 +471,12 @@ func (a *AuditResult) Text() string {
 		}
 	}
 	return b.String()
+}
+
+// plural is one when n is 1, else many.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

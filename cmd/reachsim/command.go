@@ -27,7 +27,8 @@ import (
 //	m, err := o.loadModel(stderr) // failLines on an error
 //	... answer, then o.print(stdout, me, answer, stderr)
 //
-// See runPorts and runSources.
+// See runPorts and runSources (runMatrix and runAudit print with
+// printText, their text being their Text method).
 
 // inputUsage is the help of the input flags, the same in every command
 // that loads a model.
@@ -95,8 +96,14 @@ func (o *commonOptions) parse(me, usage string, fs *flag.FlagSet, args []string,
 // from the input are escaped. An error is reported on stderr as command
 // me's, and the result is false.
 func (o *commonOptions) print(stdout io.Writer, me string, answer fmt.Stringer, stderr io.Writer) bool {
+	return o.printText(stdout, me, answer, answer.String, stderr)
+}
+
+// printText is print for an answer whose text is text() rather than its
+// String form.
+func (o *commonOptions) printText(stdout io.Writer, me string, answer any, text func() string, stderr io.Writer) bool {
 	if !o.json {
-		fmt.Fprint(stdout, answer.String())
+		fmt.Fprint(stdout, text())
 		return true
 	}
 	if err := writeJSON(stdout, answer); err != nil {

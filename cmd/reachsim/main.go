@@ -7,6 +7,8 @@
 //	reachsim check --aws dump/ --queries queries.txt --json
 //	reachsim ports --demo --from 198.51.100.7 --to web-1 --proto tcp
 //	reachsim sources --aws dump/ --to db-1 --proto tcp --port postgresql --json
+//	reachsim matrix --aws dump/ --csv
+//	reachsim audit --aws dump/ --fail-on high
 //	reachsim help check
 //
 // With --queries FILE (- for standard input), check loads the input once
@@ -30,6 +32,18 @@
 // "none". Their exit status is 0 when something gets through, 1 when
 // nothing does, 3 when nothing does for certain but the input leaves
 // some open, 2 for bad usage or bad input.
+//
+// reachsim matrix prints every ordered pair of interfaces, grouped into
+// classes that no route, filter or gateway tells apart, and the internet
+// as one more node, with the exact ports, ICMP types and protocols their
+// sessions carry; --csv prints it as one CSV table, --json as the
+// README's schema. It exits 0 unless the usage or the input is bad (2).
+// reachsim audit checks every interface against a catalogue of risky
+// services (SSH, RDP, databases...) that a security group opens to
+// internet addresses: exposed, indeterminate, or closed by another layer
+// (which hops). Without --fail-on it exits 0 whatever it finds; with
+// --fail-on high|medium|low, 1 when an exposed finding reaches that
+// severity, else 3 when an indeterminate one does, else 0.
 //
 // The exit status of check is 0 when the session works, 1 when it does not, 3 when
 // the answer is indeterminate (it depends on something the input does not
@@ -72,6 +86,8 @@ Usage:
   reachsim check [--aws PATH]... --queries FILE [--json]
   reachsim ports [--aws PATH]... --from ENDPOINT --to ENDPOINT --proto PROTO [--json]
   reachsim sources [--aws PATH]... --to ENDPOINT --proto PROTO [--port PORT] [--json]
+  reachsim matrix [--aws PATH]... [--csv | --json] [--ipv6] [--no-internet]
+  reachsim audit [--aws PATH]... [--fail-on high|medium|low] [--json] [--ipv6]
   reachsim help [COMMAND]
   reachsim --version
 
@@ -82,6 +98,10 @@ Commands:
           another reaches, per client-port range, and which hop cuts the rest
   sources who reaches an endpoint on a port: which interfaces, and which
           internet addresses, as exact CIDR blocks
+  matrix  every pair of interfaces (grouped into classes) and the internet,
+          with the exact ports and protocols each pair's sessions carry
+  audit   which risky services (SSH, RDP, databases...) the internet reaches
+          on every interface, through every layer; --fail-on gates CI
   help    print this help, or a command's
 
 Run 'reachsim COMMAND --help' for the flags of a command.
@@ -101,6 +121,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runPorts(args[1:], stdout, stderr)
 	case "sources":
 		return runSources(args[1:], stdout, stderr)
+	case "matrix":
+		return runMatrix(args[1:], stdout, stderr)
+	case "audit":
+		return runAudit(args[1:], stdout, stderr)
 	case "--version", "-version":
 		if len(args) > 1 {
 			return fail(stderr, "reachsim", "unexpected argument %q after %s", args[1], cmd)
@@ -128,11 +152,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		case "sources":
 			fmt.Fprint(stdout, sourcesUsage)
 			return exitReachable
+		case "matrix":
+			fmt.Fprint(stdout, matrixUsage)
+			return exitReachable
+		case "audit":
+			fmt.Fprint(stdout, auditUsage)
+			return exitReachable
 		case "help", "-h", "-help", "--help":
 			fmt.Fprint(stdout, usage)
 			return exitReachable
 		}
-		return fail(stderr, "reachsim help", "unknown command %q (commands: check, ports, sources, help)", args[1])
+		return fail(stderr, "reachsim help", "unknown command %q (commands: check, ports, sources, matrix, audit, help)", args[1])
 	default:
 		if len(cmd) > 1 && cmd[0] == '-' {
 			return fail(stderr, "reachsim", "unknown flag %s before the command (run 'reachsim --help')", cmd)

@@ -260,7 +260,7 @@ func TestSetStatus(t *testing.T) {
 	}
 }
 
-// Every flag ports and sources define appears in their help, and the
+// Every flag ports, sources, matrix and audit define appears in their help, and the
 // other way round.
 func TestSetUsagesNameEveryFlag(t *testing.T) {
 	for _, c := range []struct {
@@ -270,6 +270,8 @@ func TestSetUsagesNameEveryFlag(t *testing.T) {
 	}{
 		{"ports", portsFlags(&portsOptions{}), portsUsage},
 		{"sources", sourcesFlags(&sourcesOptions{}), sourcesUsage},
+		{"matrix", matrixFlags(&matrixOptions{}), matrixUsage},
+		{"audit", auditFlags(&auditOptions{}), auditUsage},
 	} {
 		n := 0
 		c.fs.VisitAll(func(f *flag.Flag) {
