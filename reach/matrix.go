@@ -122,6 +122,40 @@ func (m *Model) matrix(o MatrixOptions, fast bool) (*Matrix, error) {
 			}
 		}
 	}
+	// The internet's middles: one per placement and way.
+	type netJob struct {
+		class        int
+		fromInternet bool
+	}
+	netOf := map[netJob]int{} // by first class of a placement
+	var netReps []netJob
+	firstOfPlace := map[string]int{}
+	if fast && !o.NoInternet {
+		for i := range classes {
+			if _, ok := firstOfPlace[places[i]]; !ok {
+				firstOfPlace[places[i]] = i
+				for _, way := range []bool{true, false} {
+					netOf[netJob{i, way}] = len(netReps)
+					netReps = append(netReps, netJob{i, way})
+				}
+			}
+		}
+	}
+	nets := make([]*internetMiddles, len(netReps))
+	netWalks := make([]int, len(netReps))
+	netErrs := make([]error, len(netReps))
+	parallel(len(netReps), workers, func(k int) {
+		nets[k], netWalks[k], netErrs[k] = q.internetMiddlesOf(classes[netReps[k].class][0], netReps[k].fromInternet)
+	})
+	for _, err := range netErrs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	netCell := func(class int, fromInternet bool) (Traffic, Traffic) {
+		ims := nets[netOf[netJob{firstOfPlace[places[class]], fromInternet}]]
+		return q.internetCell(ims, classes[class][0], fromInternet)
+	}
 	mids := make([]*middle, len(reps))
 	midWalks := make([]int, len(reps))
 	errs := make([]error, max(len(reps), len(jobs)))
@@ -140,6 +174,10 @@ func (m *Model) matrix(o MatrixOptions, fast bool) (*Matrix, error) {
 		jb := jobs[k]
 		var c Cell
 		switch {
+		case fast && jb.from < 0:
+			c.Allowed, c.Indeterminate = netCell(jb.to, true)
+		case fast && jb.to < 0:
+			c.Allowed, c.Indeterminate = netCell(jb.from, false)
 		case jb.from < 0:
 			c.Allowed, c.Indeterminate, walks[k], errs[k] = q.fromInternet(classes[jb.to][0])
 		case jb.to < 0:
@@ -167,7 +205,7 @@ func (m *Model) matrix(o MatrixOptions, fast bool) (*Matrix, error) {
 	if !o.NoInternet {
 		out.Classes = append(out.Classes, Class{Name: InternetNode, Members: []ClassMember{}})
 	}
-	for _, w := range midWalks {
+	for _, w := range slices.Concat(midWalks, netWalks) {
 		out.Walks += w
 	}
 	for k, c := range cells {

@@ -182,7 +182,7 @@ func TestMatrixFastAgreesWithReference(t *testing.T) {
 	if testing.Short() || raceOn {
 		designs = 12
 	}
-	undecided, grouped := 0, 0
+	undecided, grouped, internet := 0, 0, 0
 	for seed := range uint64(designs) {
 		rng := rand.New(rand.NewPCG(seed, 92))
 		var d *sample.Design
@@ -201,7 +201,7 @@ func TestMatrixFastAgreesWithReference(t *testing.T) {
 			require.NoError(t, err, "seed %d", seed)
 		}
 		for _, v6 := range []bool{false, true} {
-			o := reach.MatrixOptions{IPv6: v6, NoInternet: true}
+			o := reach.MatrixOptions{IPv6: v6, NoInternet: seed%3 == 0}
 			fast, err := m.Matrix(o)
 			require.NoError(t, err, "seed %d", seed)
 			ref, err := reach.MatrixReference(m, o)
@@ -212,6 +212,9 @@ func TestMatrixFastAgreesWithReference(t *testing.T) {
 				if !r.Indeterminate.IsEmpty() {
 					undecided++
 				}
+				if (r.From == reach.InternetNode || r.To == reach.InternetNode) && !r.Allowed.IsEmpty() {
+					internet++
+				}
 				if len(fast.Classes) < len(m.Interfaces()) {
 					grouped++
 				}
@@ -221,7 +224,8 @@ func TestMatrixFastAgreesWithReference(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("cells with indeterminate traffic: %d, with grouped classes: %d", undecided, grouped)
+	t.Logf("cells with indeterminate traffic: %d, with grouped classes: %d, internet cells: %d", undecided, grouped, internet)
+	assert.Positive(t, internet, "some internet cells carry traffic")
 	assert.Positive(t, undecided, "some cells are indeterminate")
 	assert.Positive(t, grouped, "some classes hold several interfaces")
 }

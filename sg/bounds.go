@@ -135,3 +135,48 @@ func (e *Evaluator) Protocols() []flow.Protocol {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// PortVerdicts answers, in one pass over the rules, Evaluate's verdict
+// on f in direction dir for every TCP or UDP destination port at once:
+// the ports allowed, and the ports only a rule referencing a group whose
+// members are unknown could allow ([flow.Indeterminate]); every other
+// port is denied. It is AWS's union of allow rules, so ok is false for
+// Alibaba Cloud groups (priorities and drop rules: use [Evaluator.Bounds]
+// and Evaluate) and for a protocol without ports. A nil Evaluator allows
+// every port.
+func (e *Evaluator) PortVerdicts(f flow.Flow, dir flow.Direction) (allow, undecided flow.PortSet, ok bool) {
+	if e == nil {
+		return flow.FullSet[uint16](), flow.PortSet{}, true
+	}
+	if e.flavour != AWS || !f.Protocol.HasPorts() || dir > flow.Outbound {
+		return allow, undecided, false
+	}
+	peer := peerOf(f, dir)
+	fam := 0
+	if peer.Is6() {
+		fam = 1
+	}
+	var a, u []flow.PortRange
+	for _, i := range e.buckets[dir][fam][classOf(f.Protocol)].rules {
+		cr := &e.rules[i]
+		r := cr.rule
+		if !r.Protocol.Matches(f.Protocol) {
+			continue
+		}
+		ports := r.Ports
+		switch {
+		case r.Protocol == flow.AllProtocols:
+			ports = flow.AllPorts
+		case r.PortZero:
+			ports = flow.PortRange{}
+		}
+		switch {
+		case cr.peer.match(peer, e.refs):
+			a = append(a, ports)
+		case e.mayBeMember(&cr.peer, peer):
+			u = append(u, ports)
+		}
+	}
+	allow = flow.SetOf(a...)
+	return allow, flow.SetOf(u...).Difference(allow), true
+}

@@ -198,3 +198,60 @@ func TestBoundsLeaveKnownAddressesToTheCaller(t *testing.T) {
 	_, err = boundstest.Check(r, b, f, decide, 200)
 	require.NoError(t, err)
 }
+
+// TestPortVerdictsAgreeWithEvaluate: for random AWS groups and flows,
+// the ports PortVerdicts allows, leaves undecided and denies are those
+// Evaluate allows, leaves undecided and denies, at every port edge and
+// at random ports.
+func TestPortVerdictsAgreeWithEvaluate(t *testing.T) {
+	r := rand.New(rand.NewPCG(56, 78))
+	cases, partial := 0, 0
+	for i := range 400 {
+		res := randomWorld(r)
+		groups := randomGroups(r)
+		e, err := sg.Compile(groups, res)
+		require.NoError(t, err, "case %d", i)
+		for range 6 {
+			f := randomFlow(r)
+			dir := flow.Direction(r.IntN(2))
+			allow, und, ok := e.PortVerdicts(f, dir)
+			if e.Flavour() != sg.AWS || !f.Protocol.HasPorts() {
+				require.False(t, ok, "case %d", i)
+				continue
+			}
+			require.True(t, ok, "case %d", i)
+			cases++
+			if !allow.IsEmpty() && !allow.IsFull() {
+				partial++
+			}
+			ports := []uint16{0, 1, 65535}
+			for _, s := range []flow.PortSet{allow, und} {
+				for _, rg := range s.Ranges() {
+					ports = append(ports, rg.Lo, rg.Hi, rg.Lo-1, rg.Hi+1)
+				}
+			}
+			for range 20 {
+				ports = append(ports, uint16(r.IntN(65536)))
+			}
+			for _, p := range ports {
+				g := f
+				g.Dst = netip.AddrPortFrom(f.Dst.Addr(), p)
+				want := flow.Deny
+				switch {
+				case allow.Contains(p):
+					want = flow.Allow
+				case und.Contains(p):
+					want = flow.Indeterminate
+				}
+				require.Equal(t, e.Evaluate(g, dir).Verdict, want, "case %d: %s %s port %d", i, dir, f, p)
+			}
+		}
+	}
+	assert.Greater(t, cases, 200)
+	assert.Greater(t, partial, 30, "rules allow part of the port space often")
+	var nilEv *sg.Evaluator
+	allow, und, ok := nilEv.PortVerdicts(flow.MustParse("tcp 10.0.0.1:1 -> 10.0.0.2:2"), flow.Inbound)
+	assert.True(t, ok)
+	assert.True(t, allow.IsFull())
+	assert.True(t, und.IsEmpty())
+}
