@@ -1,7 +1,6 @@
 package reach
 
 import (
-	"cmp"
 	"fmt"
 	"net/netip"
 	"runtime"
@@ -84,7 +83,7 @@ func (m *Model) matrix(o MatrixOptions, fast bool) (*Matrix, error) {
 	classes, places := m.classes(o.IPv6)
 	q := m.newTrafficQuestion(o.IPv6)
 	type job struct{ from, to int } // class indexes; -1 the internet
-	var jobs []job
+	var jobs []job                  // in the order of the cells: by From, then To, the internet last
 	for i := range classes {
 		for j := range classes {
 			if i != j || len(classes[i]) > 1 {
@@ -92,7 +91,12 @@ func (m *Model) matrix(o MatrixOptions, fast bool) (*Matrix, error) {
 			}
 		}
 		if !o.NoInternet {
-			jobs = append(jobs, job{-1, i}, job{i, -1})
+			jobs = append(jobs, job{i, -1})
+		}
+	}
+	if !o.NoInternet {
+		for j := range classes {
+			jobs = append(jobs, job{-1, j})
 		}
 	}
 	workers := o.Workers
@@ -170,7 +174,17 @@ func (m *Model) matrix(o MatrixOptions, fast bool) (*Matrix, error) {
 	}
 	cells := make([]Cell, len(jobs))
 	walks := make([]int, len(jobs))
-	parallel(len(jobs), workers, func(k int) {
+	placeOf := map[*ifaceInfo]string{}
+	for i, cl := range classes {
+		for _, ii := range cl {
+			placeOf[ii] = places[i]
+		}
+	}
+	caches := make([]*verdictCache, workers)
+	for w := range caches {
+		caches[w] = newVerdictCache(m, placeOf)
+	}
+	parallelW(len(jobs), workers, func(w, k int) {
 		jb := jobs[k]
 		var c Cell
 		switch {
@@ -185,7 +199,7 @@ func (m *Model) matrix(o MatrixOptions, fast bool) (*Matrix, error) {
 		case fast:
 			a, b, sa, da := ends(jb)
 			md := mids[middleOf[[2]string{places[jb.from], places[jb.to]}]]
-			c.Allowed, c.Indeterminate = q.combine(&pairEnds{md: md, src: a, dst: b, sa: sa, da: da})
+			c.Allowed, c.Indeterminate = q.combine(&pairEnds{cache: caches[w], md: md, src: a, dst: b, sa: sa, da: da})
 		default:
 			a, _, sa, da := ends(jb)
 			c.Allowed, c.Indeterminate, walks[k], errs[k] = q.pair(a, sa, da)
@@ -217,7 +231,6 @@ func (m *Model) matrix(o MatrixOptions, fast bool) (*Matrix, error) {
 			out.Cells = append(out.Cells, c)
 		}
 	}
-	sortCells(out.Cells)
 	return out, nil
 }
 
@@ -292,10 +305,15 @@ func (m *Model) classes(v6 bool) (classes [][]*ifaceInfo, places []string) {
 
 // parallel runs do(0) … do(n-1) on workers goroutines.
 func parallel(n, workers int, do func(int)) {
+	parallelW(n, workers, func(_, k int) { do(k) })
+}
+
+// parallelW is parallel with each call told its worker's number, from 0.
+func parallelW(n, workers int, do func(w, k int)) {
 	var mu sync.Mutex
 	next := 0
 	var wg sync.WaitGroup
-	for range min(workers, max(n, 1)) {
+	for w := range min(workers, max(n, 1)) {
 		wg.Go(func() {
 			for {
 				mu.Lock()
@@ -305,7 +323,7 @@ func parallel(n, workers int, do func(int)) {
 				if k >= n {
 					return
 				}
-				do(k)
+				do(w, k)
 			}
 		})
 	}
@@ -358,24 +376,4 @@ func (m *Model) designAddressEdges() []netip.Addr {
 	}
 	slices.SortFunc(edges, netip.Addr.Compare)
 	return slices.CompactFunc(edges, func(a, b netip.Addr) bool { return a == b })
-}
-
-// sortCells orders cells by From then To, classes before the internet.
-func sortCells(cs []Cell) {
-	key := func(n string) (int, string) {
-		if n == InternetNode {
-			return 1, ""
-		}
-		return 0, fmt.Sprintf("%08s", strings.TrimPrefix(n, "C"))
-	}
-	slices.SortFunc(cs, func(a, b Cell) int {
-		ai, as := key(a.From)
-		bi, bs := key(b.From)
-		if c := cmp.Or(cmp.Compare(ai, bi), strings.Compare(as, bs)); c != 0 {
-			return c
-		}
-		ai, as = key(a.To)
-		bi, bs = key(b.To)
-		return cmp.Or(cmp.Compare(ai, bi), strings.Compare(as, bs))
-	})
 }

@@ -172,6 +172,7 @@ func icmpAtoms(proto flow.Protocol, fb, rb *flow.Bounds) (types, codes []flow.Po
 // pairEnds maps the middle's end interfaces and addresses to another pair's
 // that share their placement.
 type pairEnds struct {
+	cache    *verdictCache // nil: none
 	md       *middle
 	src, dst *ifaceInfo
 	sa, da   netip.Addr
@@ -233,7 +234,7 @@ func (q *trafficQuestion) combine(e *pairEnds) (open, und Traffic) {
 		if proto == flow.UDP {
 			mo, mu = md.open.UDP, md.und.UDP
 		}
-		o, u := sgPorts(hops, proto, mo, mu)
+		o, u := sgPorts(hops, proto, mo, mu, e.cache)
 		if proto == flow.TCP {
 			open.TCP, und.TCP = o, u
 		} else {
@@ -369,7 +370,7 @@ func piecesSets(pieces []portPiece) (open, und flow.PortSet) {
 // sgPorts judges the ports the middle lets through (open, or undecided)
 // at every deferred hop: the request's hops see them as destination
 // ports, the reply's as source ports.
-func sgPorts(hops []sgHop, proto flow.Protocol, mo, mu flow.PortSet) (open, und flow.PortSet) {
+func sgPorts(hops []sgHop, proto flow.Protocol, mo, mu flow.PortSet, vc *verdictCache) (open, und flow.PortSet) {
 	pieces := startPieces(mo, mu)
 	for _, h := range hops {
 		if len(pieces) == 0 {
@@ -382,9 +383,7 @@ func sgPorts(hops []sgHop, proto flow.Protocol, mo, mu flow.PortSet) (open, und 
 		if h.leg == Return {
 			field = flow.FieldSrcPort
 		}
-		if openCount(pieces) <= smallCandidates {
-			// few ports: judged one by one below
-		} else if allow, und, ok := ev.PortVerdicts(pkt, h.dir); ok {
+		if allow, und, ok := vc.portVerdicts(ev, pkt, h.dir); ok {
 			if field == flow.FieldDstPort {
 				pieces = intersectPieces(pieces, allow, und)
 				continue
@@ -725,4 +724,84 @@ func (q *trafficQuestion) internetCell(ims *internetMiddles, end *ifaceInfo, fro
 		}
 	}
 	return open, und.minus(open)
+}
+
+// verdictCache remembers, for one worker, what a security group
+// evaluator allows of every port for a peer: an evaluator tells two
+// interfaces' addresses apart only by their placement (the design's
+// address edges hold every CIDR block and prefix list entry of every
+// group) and by the groups they carry that its rules reference.
+type verdictCache struct {
+	placeOf map[*ifaceInfo]string // nil: no cache
+	m       *Model
+	refs    map[*sg.Evaluator]map[string]bool
+	seen    map[verdictKey]portVerdicts
+}
+
+type verdictKey struct {
+	ev    *sg.Evaluator
+	dir   flow.Direction
+	proto flow.Protocol
+	peer  string
+}
+
+type portVerdicts struct {
+	allow, und flow.PortSet
+	ok         bool
+}
+
+func newVerdictCache(m *Model, placeOf map[*ifaceInfo]string) *verdictCache {
+	return &verdictCache{placeOf: placeOf, m: m, refs: map[*sg.Evaluator]map[string]bool{}, seen: map[verdictKey]portVerdicts{}}
+}
+
+// portVerdicts is ev.PortVerdicts(pkt, dir), remembered by peer.
+func (c *verdictCache) portVerdicts(ev *sg.Evaluator, pkt flow.Flow, dir flow.Direction) (allow, und flow.PortSet, ok bool) {
+	if c == nil || c.placeOf == nil {
+		return ev.PortVerdicts(pkt, dir)
+	}
+	peer := pkt.Src.Addr()
+	if dir == flow.Outbound {
+		peer = pkt.Dst.Addr()
+	}
+	k := verdictKey{ev: ev, dir: dir, proto: pkt.Protocol, peer: c.peerKey(ev, peer)}
+	if v, hit := c.seen[k]; hit {
+		return v.allow, v.und, v.ok
+	}
+	allow, und, ok = ev.PortVerdicts(pkt, dir)
+	c.seen[k] = portVerdicts{allow, und, ok}
+	return allow, und, ok
+}
+
+// peerKey names what ev can tell of the peer address a.
+func (c *verdictCache) peerKey(ev *sg.Evaluator, a netip.Addr) string {
+	ii, public := c.m.byPrivate[a], false
+	if ii == nil {
+		ii, public = c.m.byPublic[a], true
+	}
+	place, ok := c.placeOf[ii]
+	if ii == nil || !ok || len(ii.PrivateIPs) > 1 {
+		return "@" + a.String()
+	}
+	refs, ok := c.refs[ev]
+	if !ok {
+		refs = map[string]bool{}
+		for _, g := range ev.Groups() {
+			for _, r := range g.Rules {
+				if r.Peer.Kind == sg.PeerGroup {
+					refs[r.Peer.Group] = true
+				}
+			}
+		}
+		c.refs[ev] = refs
+	}
+	key := place
+	if public {
+		key += "|public"
+	}
+	for _, g := range ii.Groups {
+		if refs[g] {
+			key += "|" + g
+		}
+	}
+	return key
 }
