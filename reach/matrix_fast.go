@@ -553,10 +553,6 @@ func setOf16(s flow.Set[uint8]) flow.PortSet {
 	return flow.SetOf(out...)
 }
 
-// sortICMP merges and orders a list of ICMP types and codes.
-func sortICMP(cs []ICMPCodes) []ICMPCodes {
-	return Traffic{ICMP: cs}.Union(Traffic{}).ICMP
-}
 
 // internetMiddles is the middle between the internet and one placement:
 // the internet's addresses cut where the walk and the filters of the
