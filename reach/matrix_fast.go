@@ -553,7 +553,6 @@ func setOf16(s flow.Set[uint8]) flow.PortSet {
 	return flow.SetOf(out...)
 }
 
-
 // internetMiddles is the middle between the internet and one placement:
 // the internet's addresses cut where the walk and the filters of the
 // middle treat them apart (the end's groups deferred), each piece with
