@@ -96,7 +96,24 @@
 // destination port, a port on icmp, is an error wrapping [ErrQuery], never
 // a question nobody meant to ask. Render a
 // [Result] with [Result.Text] or [Result.JSON]. Package reachtest wraps it
-// in assertions for go test. [Model.QuotaWarnings] lists, as lint, where the
+// in assertions for go test.
+//
+// Set questions are answered exactly, without a check per value:
+// [Model.Ports] (the destination ports, or ICMP types and codes, whose
+// round trip works between two ends, per client-port range, and which hop
+// cuts the rest), [Model.Sources] (the interfaces and the internet blocks
+// that reach a destination), [Model.Matrix] (every ordered pair of
+// interface classes and the internet, with the traffic each carries) and
+// [Model.Audit] (risky services open to the internet, through every layer
+// or closed by one). Each filter reports its bounds ([flow.Bounds]): cut
+// at them, the varied field falls into atoms that one walk each decides.
+// Matrix factors pairs through their placements: the middle of a path
+// (routes, gateways, ACLs, firewalls) is walked once per pair of
+// placements with the ends' security groups deferred, and each pair of
+// classes is judged by its own groups on what the middle lets through.
+// The answers carry the indeterminate outcome like single checks.
+//
+// [Model.QuotaWarnings] lists, as lint, where the
 // design is above an AWS quota ([Quotas]); nothing relies on the quotas.
 //
 // Documented assumptions: a security group reference matches the members'

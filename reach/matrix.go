@@ -80,147 +80,172 @@ func (m *Model) Matrix(o MatrixOptions) (*Matrix, error) { return m.matrix(o, tr
 // placements (matrix_fast.go), else every pair is walked whole (the slow
 // reference).
 func (m *Model) matrix(o MatrixOptions, fast bool) (*Matrix, error) {
-	classes, places := m.classes(o.IPv6)
-	q := m.newTrafficQuestion(o.IPv6)
-	type job struct{ from, to int } // class indexes; -1 the internet
-	var jobs []job                  // in the order of the cells: by From, then To, the internet last
-	for i := range classes {
-		for j := range classes {
-			if i != j || len(classes[i]) > 1 {
-				jobs = append(jobs, job{i, j})
-			}
-		}
-		if !o.NoInternet {
-			jobs = append(jobs, job{i, -1})
-		}
+	r := &matrixRun{m: m, o: o, fast: fast, q: m.newTrafficQuestion(o.IPv6), workers: o.Workers}
+	r.classes, r.places = m.classes(o.IPv6)
+	if r.workers <= 0 {
+		r.workers = runtime.GOMAXPROCS(0)
 	}
-	if !o.NoInternet {
-		for j := range classes {
-			jobs = append(jobs, job{-1, j})
-		}
-	}
-	workers := o.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	ends := func(jb job) (a, b *ifaceInfo, sa, da netip.Addr) {
-		a, b = classes[jb.from][0], classes[jb.to][0]
-		if jb.from == jb.to {
-			b = classes[jb.to][1]
-		}
-		sa, _ = a.addr(o.IPv6)
-		return a, b, sa, m.destAddr(a, b, o.IPv6)
-	}
-	// The middles: one per pair of placements.
-	middleOf := map[[2]string]int{}
-	var reps []job
+	r.plan()
 	if fast {
-		for _, jb := range jobs {
-			if jb.from < 0 || jb.to < 0 {
-				continue
-			}
-			k := [2]string{places[jb.from], places[jb.to]}
-			if _, ok := middleOf[k]; !ok {
-				middleOf[k] = len(reps)
-				reps = append(reps, jb)
-			}
+		if err := r.walkMiddles(); err != nil {
+			return nil, err
 		}
 	}
-	// The internet's middles: one per placement and way.
-	type netJob struct {
-		class        int
-		fromInternet bool
+	return r.answer()
+}
+
+// matrixRun is one Matrix question on its way.
+type matrixRun struct {
+	m       *Model
+	o       MatrixOptions
+	fast    bool
+	q       *trafficQuestion
+	workers int
+	classes [][]*ifaceInfo
+	places  []string
+	jobs    []matrixJob // in the order of the cells: by From, then To, the internet last
+	// the middles of the pairs of placements, and of the internet with
+	// each placement (matrix_fast.go); their walks
+	middleOf     map[[2]string]int
+	mids         []*middle
+	netOf        map[netJob]int
+	firstOfPlace map[string]int
+	nets         []*internetMiddles
+	walks        int
+}
+
+type matrixJob struct{ from, to int } // class indexes; -1 the internet
+
+type netJob struct {
+	class        int // the first class of a placement
+	fromInternet bool
+}
+
+// plan lists the cells to answer.
+func (r *matrixRun) plan() {
+	for i := range r.classes {
+		for j := range r.classes {
+			if i != j || len(r.classes[i]) > 1 {
+				r.jobs = append(r.jobs, matrixJob{i, j})
+			}
+		}
+		if !r.o.NoInternet {
+			r.jobs = append(r.jobs, matrixJob{i, -1})
+		}
 	}
-	netOf := map[netJob]int{} // by first class of a placement
+	if !r.o.NoInternet {
+		for j := range r.classes {
+			r.jobs = append(r.jobs, matrixJob{-1, j})
+		}
+	}
+}
+
+// ends returns a cell's two interfaces and addresses: its classes' first
+// members (the second, within one class).
+func (r *matrixRun) ends(jb matrixJob) (a, b *ifaceInfo, sa, da netip.Addr) {
+	a, b = r.classes[jb.from][0], r.classes[jb.to][0]
+	if jb.from == jb.to {
+		b = r.classes[jb.to][1]
+	}
+	sa, _ = a.addr(r.o.IPv6)
+	return a, b, sa, r.m.destAddr(a, b, r.o.IPv6)
+}
+
+// walkMiddles walks the middle of every pair of placements, and of the
+// internet with every placement both ways.
+func (r *matrixRun) walkMiddles() error {
+	r.middleOf = map[[2]string]int{}
+	var reps []matrixJob
+	for _, jb := range r.jobs {
+		if jb.from < 0 || jb.to < 0 {
+			continue
+		}
+		k := [2]string{r.places[jb.from], r.places[jb.to]}
+		if _, ok := r.middleOf[k]; !ok {
+			r.middleOf[k] = len(reps)
+			reps = append(reps, jb)
+		}
+	}
+	r.netOf, r.firstOfPlace = map[netJob]int{}, map[string]int{}
 	var netReps []netJob
-	firstOfPlace := map[string]int{}
-	if fast && !o.NoInternet {
-		for i := range classes {
-			if _, ok := firstOfPlace[places[i]]; !ok {
-				firstOfPlace[places[i]] = i
+	if !r.o.NoInternet {
+		for i := range r.classes {
+			if _, ok := r.firstOfPlace[r.places[i]]; !ok {
+				r.firstOfPlace[r.places[i]] = i
 				for _, way := range []bool{true, false} {
-					netOf[netJob{i, way}] = len(netReps)
+					r.netOf[netJob{i, way}] = len(netReps)
 					netReps = append(netReps, netJob{i, way})
 				}
 			}
 		}
 	}
-	nets := make([]*internetMiddles, len(netReps))
-	netWalks := make([]int, len(netReps))
-	netErrs := make([]error, len(netReps))
-	parallel(len(netReps), workers, func(k int) {
-		nets[k], netWalks[k], netErrs[k] = q.internetMiddlesOf(classes[netReps[k].class][0], netReps[k].fromInternet)
-	})
-	for _, err := range netErrs {
-		if err != nil {
-			return nil, err
+	r.mids, r.nets = make([]*middle, len(reps)), make([]*internetMiddles, len(netReps))
+	walks, errs := make([]int, len(reps)+len(netReps)), make([]error, len(reps)+len(netReps))
+	parallel(len(reps)+len(netReps), r.workers, func(k int) {
+		if k < len(reps) {
+			a, b, sa, da := r.ends(reps[k])
+			r.mids[k], walks[k], errs[k] = r.q.middleOf(a, b, sa, da)
+			return
 		}
-	}
-	netCell := func(class int, fromInternet bool) (Traffic, Traffic) {
-		ims := nets[netOf[netJob{firstOfPlace[places[class]], fromInternet}]]
-		return q.internetCell(ims, classes[class][0], fromInternet)
-	}
-	mids := make([]*middle, len(reps))
-	midWalks := make([]int, len(reps))
-	errs := make([]error, max(len(reps), len(jobs)))
-	parallel(len(reps), workers, func(k int) {
-		a, b, sa, da := ends(reps[k])
-		mids[k], midWalks[k], errs[k] = q.middleOf(a, b, sa, da)
+		nj := netReps[k-len(reps)]
+		r.nets[k-len(reps)], walks[k], errs[k] = r.q.internetMiddlesOf(r.classes[nj.class][0], nj.fromInternet)
 	})
-	for _, err := range errs[:len(reps)] {
+	for k, err := range errs {
 		if err != nil {
-			return nil, err
+			return err
 		}
+		r.walks += walks[k]
 	}
-	cells := make([]Cell, len(jobs))
-	walks := make([]int, len(jobs))
+	return nil
+}
+
+// answer answers every cell and builds the Matrix.
+func (r *matrixRun) answer() (*Matrix, error) {
+	cells := make([]Cell, len(r.jobs))
+	walks, errs := make([]int, len(r.jobs)), make([]error, len(r.jobs))
 	placeOf := map[*ifaceInfo]string{}
-	for i, cl := range classes {
+	for i, cl := range r.classes {
 		for _, ii := range cl {
-			placeOf[ii] = places[i]
+			placeOf[ii] = r.places[i]
 		}
 	}
-	caches := make([]*verdictCache, workers)
+	caches := make([]*verdictCache, r.workers)
 	for w := range caches {
-		caches[w] = newVerdictCache(m, placeOf)
+		caches[w] = newVerdictCache(r.m, placeOf)
 	}
-	parallelW(len(jobs), workers, func(w, k int) {
-		jb := jobs[k]
-		var c Cell
-		switch {
-		case fast && jb.from < 0:
-			c.Allowed, c.Indeterminate = netCell(jb.to, true)
-		case fast && jb.to < 0:
-			c.Allowed, c.Indeterminate = netCell(jb.from, false)
-		case jb.from < 0:
-			c.Allowed, c.Indeterminate, walks[k], errs[k] = q.fromInternet(classes[jb.to][0])
-		case jb.to < 0:
-			c.Allowed, c.Indeterminate, walks[k], errs[k] = q.toInternet(classes[jb.from][0])
-		case fast:
-			a, b, sa, da := ends(jb)
-			md := mids[middleOf[[2]string{places[jb.from], places[jb.to]}]]
-			c.Allowed, c.Indeterminate = q.combine(&pairEnds{cache: caches[w], md: md, src: a, dst: b, sa: sa, da: da})
-		default:
-			a, _, sa, da := ends(jb)
-			c.Allowed, c.Indeterminate, walks[k], errs[k] = q.pair(a, sa, da)
-		}
+	parallelW(len(r.jobs), r.workers, func(w, k int) {
+		c := &cells[k]
+		jb := r.jobs[k]
 		c.From, c.To = className(jb.from), className(jb.to)
-		cells[k] = c
+		switch {
+		case r.fast && jb.from < 0:
+			c.Allowed, c.Indeterminate = r.netCell(jb.to, true)
+		case r.fast && jb.to < 0:
+			c.Allowed, c.Indeterminate = r.netCell(jb.from, false)
+		case jb.from < 0:
+			c.Allowed, c.Indeterminate, walks[k], errs[k] = r.q.fromInternet(r.classes[jb.to][0])
+		case jb.to < 0:
+			c.Allowed, c.Indeterminate, walks[k], errs[k] = r.q.toInternet(r.classes[jb.from][0])
+		case r.fast:
+			a, b, sa, da := r.ends(jb)
+			md := r.mids[r.middleOf[[2]string{r.places[jb.from], r.places[jb.to]}]]
+			c.Allowed, c.Indeterminate = r.q.combine(&pairEnds{cache: caches[w], md: md, src: a, dst: b, sa: sa, da: da})
+		default:
+			a, _, sa, da := r.ends(jb)
+			c.Allowed, c.Indeterminate, walks[k], errs[k] = r.q.pair(a, sa, da)
+		}
 	})
-	out := &Matrix{Classes: make([]Class, 0, len(classes)+1), Cells: []Cell{}}
-	for i, cl := range classes {
+	out := &Matrix{Classes: make([]Class, 0, len(r.classes)+1), Cells: []Cell{}, Walks: r.walks}
+	for i, cl := range r.classes {
 		c := Class{Name: className(i)}
 		for _, ii := range cl {
-			a, _ := ii.addr(o.IPv6)
+			a, _ := ii.addr(r.o.IPv6)
 			c.Members = append(c.Members, ClassMember{ID: ii.ID, Name: ii.Name, Address: a})
 		}
 		out.Classes = append(out.Classes, c)
 	}
-	if !o.NoInternet {
+	if !r.o.NoInternet {
 		out.Classes = append(out.Classes, Class{Name: InternetNode, Members: []ClassMember{}})
-	}
-	for _, w := range slices.Concat(midWalks, netWalks) {
-		out.Walks += w
 	}
 	for k, c := range cells {
 		if errs[k] != nil {
@@ -232,6 +257,13 @@ func (m *Model) matrix(o MatrixOptions, fast bool) (*Matrix, error) {
 		}
 	}
 	return out, nil
+}
+
+// netCell answers the internet's cell with a class, from its
+// placement's middles.
+func (r *matrixRun) netCell(class int, fromInternet bool) (Traffic, Traffic) {
+	ims := r.nets[r.netOf[netJob{r.firstOfPlace[r.places[class]], fromInternet}]]
+	return r.q.internetCell(ims, r.classes[class][0], fromInternet)
 }
 
 func className(i int) string {

@@ -1,0 +1,181 @@
+package reach
+
+import (
+	"net/netip"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+// The internet's cells of the matrix, factored as the pairs of classes
+// are (matrix_fast.go): per placement, the internet's addresses are cut
+// where the middle tells them apart and each piece's middle walked once;
+// per class, each piece is cut further where the class's own groups tell
+// addresses apart, and the union of the pieces' answers taken.
+
+// internetMiddles is the middle between the internet and one placement:
+// the internet's addresses cut where the walk and the filters of the
+// middle treat them apart (the end's groups deferred), each piece with
+// its middle.
+type internetMiddles struct {
+	end    *ifaceInfo // the placement's first interface
+	pieces []internetPiece
+}
+
+type internetPiece struct {
+	r  flow.AddrRange
+	md *middle
+}
+
+// allFields is every field a Bounds can vary.
+var allFields = []flow.Field{flow.FieldSrcAddr, flow.FieldDstAddr, flow.FieldSrcPort, flow.FieldDstPort, flow.FieldICMPType, flow.FieldICMPCode}
+
+// internetMiddlesOf cuts the internet for end (the destination when
+// fromInternet, else the source) and walks each piece's middle.
+func (q *trafficQuestion) internetMiddlesOf(end *ifaceInfo, fromInternet bool) (*internetMiddles, int, error) {
+	m := q.m
+	from, to := familyRange(q.v6)
+	fixed := q.internetEnd(end, fromInternet)
+	out := &internetMiddles{end: end}
+	walks := 0
+	for _, piece := range m.addressCuts().AddrAtoms(flow.FieldSrcAddr, from, to) {
+		rep, ok := m.internetIn(piece)
+		if !ok {
+			continue
+		}
+		cuts := flow.NewBounds(flow.FieldSrcAddr)
+		for _, f := range q.probes(rep, fixed, fromInternet) {
+			fb, rb := flow.NewBounds(allFields...), flow.NewBounds(allFields...)
+			src := end
+			if fromInternet {
+				src = nil
+			}
+			m.deferredWalk(f, src, fb, rb)
+			walks++
+			mergeAddr(cuts, fb, rb, fromInternet)
+		}
+		for _, a := range cuts.AddrAtoms(flow.FieldSrcAddr, piece.From, piece.To) {
+			x, ok := m.internetIn(a)
+			if !ok {
+				continue
+			}
+			var md *middle
+			var n int
+			var err error
+			if fromInternet {
+				md, n, err = q.middleOf(nil, end, x, fixed)
+			} else {
+				md, n, err = q.middleOf(end, nil, fixed, x)
+			}
+			if err != nil {
+				return nil, walks, err
+			}
+			walks += n
+			out.pieces = append(out.pieces, internetPiece{a, md})
+		}
+	}
+	return out, walks, nil
+}
+
+// internetEnd is the address the internet meets end at: its public IPv4
+// address when it has one, as the destination; its private address as
+// the source (the internet gateway maps it).
+func (q *trafficQuestion) internetEnd(end *ifaceInfo, fromInternet bool) netip.Addr {
+	a, _ := end.addr(q.v6)
+	if fromInternet && !q.v6 && end.PublicIP.IsValid() {
+		return end.PublicIP
+	}
+	if !fromInternet && end.privateOf[a].IsValid() {
+		return end.privateOf[a]
+	}
+	return a
+}
+
+// familyRange is the first and last address of the family.
+func familyRange(v6 bool) (from, to netip.Addr) {
+	if v6 {
+		return netip.IPv6Unspecified(), netip.AddrFrom16([16]byte{0: 0xff, 1: 0xff, 2: 0xff, 3: 0xff, 4: 0xff, 5: 0xff, 6: 0xff, 7: 0xff, 8: 0xff, 9: 0xff, 10: 0xff, 11: 0xff, 12: 0xff, 13: 0xff, 14: 0xff, 15: 0xff})
+	}
+	return netip.IPv4Unspecified(), netip.AddrFrom4([4]byte{255, 255, 255, 255})
+}
+
+// probes is one opening packet per protocol of the question between the
+// internet address x and fixed.
+func (q *trafficQuestion) probes(x, fixed netip.Addr, fromInternet bool) []flow.Flow {
+	sa, da := fixed, x
+	if fromInternet {
+		sa, da = x, fixed
+	}
+	icmp, echo := flow.ICMP, flow.ICMPEchoRequest
+	if q.v6 {
+		icmp, echo = flow.ICMPv6, flow.ICMPv6EchoRequest
+	}
+	out := []flow.Flow{
+		{Protocol: flow.TCP, Src: netip.AddrPortFrom(sa, DefaultSourcePort), Dst: netip.AddrPortFrom(da, 1)},
+		{Protocol: flow.UDP, Src: netip.AddrPortFrom(sa, DefaultSourcePort), Dst: netip.AddrPortFrom(da, 1)},
+		{Protocol: icmp, Src: netip.AddrPortFrom(sa, 0), Dst: netip.AddrPortFrom(da, 0), ICMPType: echo},
+	}
+	for _, p := range q.others {
+		out = append(out, flow.Flow{Protocol: p, Src: netip.AddrPortFrom(sa, 0), Dst: netip.AddrPortFrom(da, 0)})
+	}
+	return out
+}
+
+// mergeAddr gathers into cuts the edges of the internet's address: the
+// source's on the request and the destination's on the reply when the
+// internet opens the session, the other way round otherwise.
+func mergeAddr(cuts, fb, rb *flow.Bounds, fromInternet bool) {
+	if fromInternet {
+		cuts.MergeField(flow.FieldSrcAddr, fb, flow.FieldSrcAddr)
+		cuts.MergeField(flow.FieldSrcAddr, rb, flow.FieldDstAddr)
+		return
+	}
+	cuts.MergeField(flow.FieldSrcAddr, fb, flow.FieldDstAddr)
+	cuts.MergeField(flow.FieldSrcAddr, rb, flow.FieldSrcAddr)
+}
+
+// internetCell answers the internet's cell with the class of end (the
+// destination when fromInternet): each piece of the placement's middles
+// cut further where end's own groups tell internet addresses apart, each
+// atom judged, and the union taken.
+func (q *trafficQuestion) internetCell(ims *internetMiddles, end *ifaceInfo, fromInternet bool) (open, und Traffic) {
+	m := q.m
+	fixed := q.internetEnd(end, fromInternet)
+	for _, pc := range ims.pieces {
+		cuts := flow.NewBounds(flow.FieldSrcAddr)
+		for _, h := range pc.md.hops {
+			if h.iface == ims.end {
+				h.iface = end
+			}
+			ev := h.evaluator()
+			for _, f := range q.probes(pc.r.From, fixed, fromInternet) {
+				pkt := h.pkt
+				pkt.Protocol, pkt.ICMPType, pkt.ICMPCode = f.Protocol, f.ICMPType, f.ICMPCode
+				if !f.Protocol.HasPorts() {
+					pkt.Src, pkt.Dst = netip.AddrPortFrom(pkt.Src.Addr(), 0), netip.AddrPortFrom(pkt.Dst.Addr(), 0)
+				}
+				field := flow.FieldSrcAddr
+				if h.dir == flow.Outbound {
+					field = flow.FieldDstAddr
+				}
+				b := flow.NewBounds(field, flow.FieldSrcPort, flow.FieldDstPort, flow.FieldICMPType, flow.FieldICMPCode)
+				ev.Bounds(pkt, h.dir, b)
+				cuts.MergeField(flow.FieldSrcAddr, b, field)
+			}
+		}
+		for _, a := range cuts.AddrAtoms(flow.FieldSrcAddr, pc.r.From, pc.r.To) {
+			x, ok := m.internetIn(a)
+			if !ok {
+				continue
+			}
+			e := &pairEnds{md: pc.md}
+			if fromInternet {
+				e.dst, e.sa, e.da = end, x, fixed
+			} else {
+				e.src, e.sa, e.da = end, fixed, x
+			}
+			o, u := q.combine(e)
+			open, und = open.Union(o), und.Union(u)
+		}
+	}
+	return open, und.minus(open)
+}
