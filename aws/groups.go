@@ -25,8 +25,10 @@ type ruleSetRec struct {
 	at     jsonloc.Loc // the first rule
 }
 
-func (l *loader) readGroups(file string, doc []byte) {
-	gs, err := parseSecurityGroups(doc, checkedDoc)
+// readGroups takes in the groups of a describe-security-groups in file,
+// as parseSecurityGroups or decodedGroups read them.
+func (l *loader) readGroups(file string, read func() ([]sg.Group, error)) {
+	gs, err := read()
 	if err != nil {
 		l.parserErr(file, err)
 		return
@@ -40,9 +42,11 @@ func (l *loader) readGroups(file string, doc []byte) {
 	}
 }
 
-func (l *loader) readGroupRules(o jsonloc.Loc, doc []byte) {
-	// The parser groups the rules, and says where each rule's element is.
-	gs, index, err := parseSecurityGroupRules(doc, checkedDoc)
+// readGroupRules takes in the rules of a describe-security-group-rules at
+// o, as parseSecurityGroupRules or decodedRules read them: grouped, with
+// the index of each rule's element.
+func (l *loader) readGroupRules(o jsonloc.Loc, read func() ([]sg.Group, map[string]int, error)) {
+	gs, index, err := read()
 	if err != nil {
 		l.parserErr(o.File, err)
 		return

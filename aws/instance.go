@@ -2,7 +2,6 @@ package aws
 
 import (
 	"cmp"
-	"encoding/json"
 	"maps"
 	"net/netip"
 	"slices"
@@ -159,8 +158,8 @@ type (
 	}
 )
 
-func (l *loader) readReservations(o jsonloc.Loc, raw json.RawMessage) {
-	reservations, _ := decodeList[reservationJSON](l, o, raw)
+// readReservations takes in the Reservations list at o, decoded.
+func (l *loader) readReservations(o jsonloc.Loc, reservations []reservationJSON) {
 	for i, res := range reservations {
 		ro := o.Index(i)
 		for j, in := range res.Instances {

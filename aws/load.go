@@ -16,7 +16,9 @@ import (
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/jsonloc"
+	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sg"
 )
 
 // The entry points, and the reading of the files: which files, and which of
@@ -357,10 +359,91 @@ func load(src source, opts Options, paths []string) (*reach.Model, *Report, erro
 	return m, l.report, nil
 }
 
+// bigLists are the top-level lists of a large account that readFile's
+// fast path decodes, typed, in its single pass over the file (see
+// jsonloc.Top); the other keys' values are decoded afterwards from their
+// text, a slice of the file. On the slow path every field is nil and each
+// reader decodes its key's text, element by element, for exact errors.
+type bigLists struct {
+	fast         bool
+	groups       *[]awsGroupJSON // SecurityGroups; nil when null
+	rules        *[]awsRuleJSON  // SecurityGroupRules
+	acls         *[]jsonACL      // NetworkAcls
+	enis         []eniJSON       // NetworkInterfaces
+	reservations []reservationJSON
+}
+
+// into says where jsonloc.Top decodes the value of key.
+func (b *bigLists) into(key string) any {
+	switch key {
+	case "SecurityGroups":
+		return &b.groups
+	case "SecurityGroupRules":
+		return &b.rules
+	case "NetworkAcls":
+		return &b.acls
+	case "NetworkInterfaces":
+		return &b.enis
+	case "Reservations":
+		return &b.reservations
+	}
+	return nil
+}
+
+// securityGroups reads the SecurityGroups of top.
+func (b *bigLists) securityGroups(top map[string]json.RawMessage) func() ([]sg.Group, error) {
+	return func() ([]sg.Group, error) {
+		if b.fast {
+			return decodedGroups(b.groups)
+		}
+		return parseSecurityGroups(sub(top, "SecurityGroups"), checkedDoc)
+	}
+}
+
+// securityGroupRules reads the SecurityGroupRules of top.
+func (b *bigLists) securityGroupRules(top map[string]json.RawMessage) func() ([]sg.Group, map[string]int, error) {
+	return func() ([]sg.Group, map[string]int, error) {
+		if b.fast {
+			return decodedRules(b.rules)
+		}
+		return parseSecurityGroupRules(sub(top, "SecurityGroupRules"), checkedDoc)
+	}
+}
+
+// networkACLs reads the NetworkAcls of top.
+func (b *bigLists) networkACLs(top map[string]json.RawMessage) func() ([]nacl.ACL, error) {
+	return func() ([]nacl.ACL, error) {
+		if b.fast {
+			return decodedACLs(b.acls)
+		}
+		return parseNetworkACLs(sub(top, "NetworkAcls"), checkedDoc)
+	}
+}
+
+// slowPath turns readFile's fast path off (tests compare the two).
+var slowPath = false
+
+// decodeTop decodes a file's top-level object: in one pass through
+// jsonloc.Top when it takes the document, else through jsonloc.Document,
+// whose errors are exact.
+func decodeTop(data []byte) (map[string]json.RawMessage, *bigLists, error) {
+	var big bigLists
+	if !slowPath {
+		if top, ok := jsonloc.Top(data, big.into); ok {
+			big.fast = true
+			return top, &big, nil
+		}
+	}
+	big = bigLists{}
+	var top map[string]json.RawMessage
+	err := jsonloc.Document(data, &top)
+	return top, &big, err
+}
+
 // readFile reads one file's top-level keys.
 func (l *loader) readFile(file string, data []byte) {
-	var top map[string]json.RawMessage
-	if err := jsonloc.Document(data, &top); err != nil {
+	top, big, err := decodeTop(data)
+	if err != nil {
 		l.parserErr(file, err)
 		return
 	}
@@ -382,7 +465,12 @@ func (l *loader) readFile(file string, data []byte) {
 		case "Subnets":
 			l.readSubnets(o, raw)
 		case "NetworkInterfaces":
-			enis, _ := decodeList[eniJSON](l, o, raw)
+			enis := big.enis
+			if !big.fast {
+				enis, _ = decodeList[eniJSON](l, o, raw)
+			} else if enis == nil {
+				l.warn(o, nullList)
+			}
 			for i := range enis {
 				if e := l.readENI(o.Index(i), &enis[i], ""); e != nil {
 					if prev, dup := l.enisFile[e.id]; dup {
@@ -393,13 +481,19 @@ func (l *loader) readFile(file string, data []byte) {
 				}
 			}
 		case "Reservations":
-			l.readReservations(o, raw)
+			reservations := big.reservations
+			if !big.fast {
+				reservations, _ = decodeList[reservationJSON](l, o, raw)
+			} else if reservations == nil {
+				l.warn(o, nullList)
+			}
+			l.readReservations(o, reservations)
 		case "SecurityGroups":
-			l.readGroups(file, sub(top, k))
+			l.readGroups(file, big.securityGroups(top))
 		case "SecurityGroupRules":
-			l.readGroupRules(o, sub(top, k))
+			l.readGroupRules(o, big.securityGroupRules(top))
 		case "NetworkAcls":
-			l.readACLs(file, sub(top, k))
+			l.readACLs(file, big.networkACLs(top))
 		case "RouteTables":
 			l.readRouteTables(o, raw)
 		case "InternetGateways":

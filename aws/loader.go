@@ -144,10 +144,13 @@ func decodeList[T any](l *loader, o jsonloc.Loc, raw json.RawMessage) ([]T, bool
 		return nil, false
 	}
 	if items == nil {
-		l.warn(o, "null where a list belongs: nothing read")
+		l.warn(o, nullList)
 	}
 	return items, true
 }
+
+// nullList is the warning for a list that is null.
+const nullList = "null where a list belongs: nothing read"
 
 // require reports a missing required field.
 func (l *loader) require(o jsonloc.Loc, resource, field, value string) bool {
