@@ -72,6 +72,45 @@ func (l *loader) assemble() {
 type placed struct {
 	base   jsonloc.Loc
 	fields map[string]jsonloc.Loc
+	// lists gives the location of the items of a list field ("Rules"),
+	// built only when asked: a large account has a million rules, and
+	// only an error reads the location of one.
+	lists map[string]lazyList
+}
+
+// lazyList is the location of each of n items, built when asked: items[i]
+// for the i-th, or all for every one when items is nil.
+type lazyList struct {
+	n     int
+	items []itemAt
+	all   jsonloc.Loc
+}
+
+// setList records where the items of the list field are, as if set had
+// been called for each ("Rules[3]").
+func (p *placed) setList(field string, list lazyList) {
+	if p.lists == nil {
+		p.lists = map[string]lazyList{}
+	}
+	p.lists[field] = list
+}
+
+// item returns the location of field when it names an item of a list
+// setList recorded ("Rules[3]").
+func (p placed) item(field string) (jsonloc.Loc, bool) {
+	name, rest, ok := strings.Cut(field, "[")
+	if !ok || p.lists == nil || !strings.HasSuffix(rest, "]") {
+		return jsonloc.Loc{}, false
+	}
+	list, ok := p.lists[name]
+	i, err := strconv.Atoi(strings.TrimSuffix(rest, "]"))
+	if !ok || err != nil || i < 0 || i >= list.n || strconv.Itoa(i) != strings.TrimSuffix(rest, "]") {
+		return jsonloc.Loc{}, false
+	}
+	if list.items == nil {
+		return list.all, true
+	}
+	return list.items[i].loc(), true
 }
 
 func (p *placed) set(field string, o jsonloc.Loc) {
@@ -85,6 +124,9 @@ func (p *placed) set(field string, o jsonloc.Loc) {
 func (p placed) lookup(field string) jsonloc.Loc {
 	for field != "" {
 		if o, ok := p.fields[field]; ok {
+			return o
+		}
+		if o, ok := p.item(field); ok {
 			return o
 		}
 		i := strings.LastIndexAny(field, ".[")

@@ -21,9 +21,18 @@ type groupRec struct {
 type ruleSetRec struct {
 	owner  string
 	rules  []sg.Rule
-	ruleAt []jsonloc.Loc
+	ruleAt []itemAt
 	at     jsonloc.Loc // the first rule
 }
+
+// itemAt is the location of the i-th element of the list at *list, built
+// only when an error or a warning needs it.
+type itemAt struct {
+	list *jsonloc.Loc
+	i    int
+}
+
+func (a itemAt) loc() jsonloc.Loc { return a.list.Index(a.i) }
 
 // readGroups takes in the groups of a describe-security-groups in file,
 // as parseSecurityGroups or decodedGroups read them.
@@ -51,17 +60,18 @@ func (l *loader) readGroupRules(o jsonloc.Loc, read func() ([]sg.Group, map[stri
 		l.parserErr(o.File, err)
 		return
 	}
+	list := &o
 	for _, g := range gs {
 		rs := l.ruleSets[g.ID]
 		for _, r := range g.Rules {
-			at := o.Index(index[r.ID])
+			at := itemAt{list, index[r.ID]}
 			if first, dup := l.ruleIDs[r.ID]; dup {
-				l.fail(at.Field("SecurityGroupRuleId"), g.ID, r.ID, ErrInvalidDump, "rule %s is listed twice (first at %s)", r.ID, first)
+				l.fail(at.loc().Field("SecurityGroupRuleId"), g.ID, r.ID, ErrInvalidDump, "rule %s is listed twice (first at %s)", r.ID, first.loc())
 				continue
 			}
 			l.ruleIDs[r.ID] = at
 			if rs == nil {
-				rs = &ruleSetRec{owner: g.OwnerID, at: at}
+				rs = &ruleSetRec{owner: g.OwnerID, at: at.loc()}
 				l.ruleSets[g.ID] = rs
 			}
 			rs.rules = append(rs.rules, r)
@@ -100,13 +110,9 @@ func (l *loader) assembleGroups() {
 				l.warn(gr.at, "security group %s: describe-security-groups lists %d rules, describe-security-group-rules %d; using the latter", id, gr.nRules, len(rs.rules))
 			}
 			g.Rules = rs.rules
-			for j, at := range rs.ruleAt {
-				p.set(fmt.Sprintf("Rules[%d]", j), at)
-			}
+			p.setList("Rules", lazyList{n: len(rs.ruleAt), items: rs.ruleAt})
 		} else {
-			for j := range g.Rules {
-				p.set(fmt.Sprintf("Rules[%d]", j), gr.at)
-			}
+			p.setList("Rules", lazyList{n: len(g.Rules), all: gr.at})
 		}
 		nRules += len(g.Rules)
 		out.groups = append(out.groups, g)

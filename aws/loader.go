@@ -26,7 +26,7 @@ type loader struct {
 	instances  map[string]*instRec
 	groups     map[string]*groupRec
 	ruleSets   map[string]*ruleSetRec
-	ruleIDs    map[string]jsonloc.Loc
+	ruleIDs    map[string]itemAt // rule ID -> where it was first listed
 	acls       []*aclRec
 	rts        []*rtRec
 	igws       []*igwRec
@@ -87,7 +87,7 @@ func newLoader() *loader {
 		instances: map[string]*instRec{},
 		groups:    map[string]*groupRec{},
 		ruleSets:  map[string]*ruleSetRec{},
-		ruleIDs:   map[string]jsonloc.Loc{},
+		ruleIDs:   map[string]itemAt{},
 		lists:     map[string]*listRec{},
 		eigws:     map[string]*eigwRec{},
 		vpces:     map[string]*vpceRec{},
