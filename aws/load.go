@@ -331,18 +331,7 @@ func load(src source, opts Options, paths []string) (*reach.Model, *Report, erro
 	if err != nil {
 		return nil, l.report, err
 	}
-	limit := opts.maxFileSize()
-	opts.progress(0, len(files))
-	for i, f := range files {
-		data, err := readLimited(src, f, limit)
-		if err == nil {
-			l.report.Files = append(l.report.Files, f)
-			l.readFile(f, data)
-		} else {
-			l.errs = append(l.errs, err)
-		}
-		opts.progress(i+1, len(files))
-	}
+	l.readFiles(src, opts, files)
 	if len(l.errs) == 0 {
 		l.assemble()
 	}
@@ -440,9 +429,67 @@ func decodeTop(data []byte) (map[string]json.RawMessage, *bigLists, error) {
 	return top, &big, err
 }
 
-// readFile reads one file's top-level keys.
-func (l *loader) readFile(file string, data []byte) {
+// readFiles reads the files in order. Each file is read on the calling
+// goroutine (an fs.FS need not be safe for concurrent use), then decoded
+// on a goroutine of its own while the calling one reads the next file and
+// takes in the one before, whose records it alone touches: the decoding,
+// most of a load's time, runs on two cores, with at most two files in
+// memory at once.
+func (l *loader) readFiles(src source, opts Options, files []string) {
+	limit := opts.maxFileSize()
+	opts.progress(0, len(files))
+	start := func(f string) chan *decodedFile {
+		ch := make(chan *decodedFile, 1)
+		data, err := readLimited(src, f, limit)
+		if err != nil {
+			ch <- &decodedFile{readErr: err}
+			return ch
+		}
+		go func() { ch <- decodeFile(data) }()
+		return ch
+	}
+	var next chan *decodedFile
+	if len(files) > 0 {
+		next = start(files[0])
+	}
+	for i, f := range files {
+		cur := next
+		if i+1 < len(files) {
+			next = start(files[i+1])
+		}
+		d := <-cur
+		if d.readErr == nil {
+			l.report.Files = append(l.report.Files, f)
+			l.takeFile(f, d)
+		} else {
+			l.errs = append(l.errs, d.readErr)
+		}
+		opts.progress(i+1, len(files))
+	}
+}
+
+// decodedFile is a file read and decoded (decodeFile), or the error that
+// reading it gave.
+type decodedFile struct {
+	readErr error
+	top     map[string]json.RawMessage
+	big     *bigLists
+	err     error
+}
+
+// decodeFile decodes a file's top-level object (decodeTop). It touches
+// nothing but data.
+func decodeFile(data []byte) *decodedFile {
 	top, big, err := decodeTop(data)
+	return &decodedFile{top: top, big: big, err: err}
+}
+
+// readFile reads one file's top-level keys.
+func (l *loader) readFile(file string, data []byte) { l.takeFile(file, decodeFile(data)) }
+
+// takeFile reads the top-level keys of file, decoded.
+func (l *loader) takeFile(file string, d *decodedFile) {
+	top, big, err := d.top, d.big, d.err
 	if err != nil {
 		l.parserErr(file, err)
 		return
