@@ -72,6 +72,9 @@ func (l *loader) assemble() {
 type placed struct {
 	base   jsonloc.Loc
 	fields map[string]jsonloc.Loc
+	// rel maps fields to their paths below base ("ID": "NetworkInterfaceId"),
+	// the location built when asked; it is shared, never written.
+	rel map[string]string
 	// lists gives the location of the items of a list field ("Rules"),
 	// built only when asked: a large account has a million rules, and
 	// only an error reads the location of one.
@@ -79,10 +82,11 @@ type placed struct {
 }
 
 // lazyList is the location of each of n items, built when asked: items[i]
-// for the i-th, or all for every one when items is nil.
+// or locs[i] for the i-th, or all for every one when both are nil.
 type lazyList struct {
 	n     int
 	items []itemAt
+	locs  []jsonloc.Loc
 	all   jsonloc.Loc
 }
 
@@ -107,10 +111,13 @@ func (p placed) item(field string) (jsonloc.Loc, bool) {
 	if !ok || err != nil || i < 0 || i >= list.n || strconv.Itoa(i) != strings.TrimSuffix(rest, "]") {
 		return jsonloc.Loc{}, false
 	}
-	if list.items == nil {
-		return list.all, true
+	switch {
+	case list.items != nil:
+		return list.items[i].loc(), true
+	case list.locs != nil:
+		return list.locs[i], true
 	}
-	return list.items[i].loc(), true
+	return list.all, true
 }
 
 func (p *placed) set(field string, o jsonloc.Loc) {
@@ -126,6 +133,9 @@ func (p placed) lookup(field string) jsonloc.Loc {
 		if o, ok := p.fields[field]; ok {
 			return o
 		}
+		if sub, ok := p.rel[field]; ok {
+			return p.base.Field(sub)
+		}
 		if o, ok := p.item(field); ok {
 			return o
 		}
@@ -137,6 +147,10 @@ func (p placed) lookup(field string) jsonloc.Loc {
 	}
 	return p.base
 }
+
+// interfaceFields are the fields of a reach.Interface read from a field
+// of its JSON element.
+var interfaceFields = map[string]string{"ID": "NetworkInterfaceId", "Subnet": "SubnetId", "Groups": "Groups"}
 
 // where maps the builder's kinds ("subnets") to the origins of its items.
 type where map[string][]placed
@@ -229,19 +243,12 @@ func (l *loader) builder() (*reach.Builder, where) {
 	b.AddUnresolvedGroup(out.unresolved...)
 	w["groups"] = out.groupAt
 	for _, e := range out.ifaces {
-		p := placed{base: e.at}
-		p.set("ID", e.at.Field("NetworkInterfaceId"))
-		p.set("Subnet", e.at.Field("SubnetId"))
-		p.set("Groups", e.at.Field("Groups"))
-		for j, o := range e.ipAt {
-			p.set(fmt.Sprintf("PrivateIPs[%d]", j), o)
-		}
+		p := placed{base: e.at, rel: interfaceFields}
+		p.setList("PrivateIPs", lazyList{n: len(e.ipAt), locs: e.ipAt})
 		if e.public.IsValid() {
 			p.set("PublicIP", e.publicAt)
 		}
-		for j, o := range e.groupAt {
-			p.set(fmt.Sprintf("Groups[%d]", j), o)
-		}
+		p.setList("Groups", lazyList{n: len(e.groupAt), locs: e.groupAt})
 		b.AddInterface(reach.Interface{ID: e.id, Name: e.name, Instance: e.instance, Subnet: e.subnet,
 			PrivateIPs: e.ips, PublicIP: e.public, PublicIPs: e.publicIPs(&p), Groups: e.groups})
 		w["interfaces"] = append(w["interfaces"], p)
