@@ -248,7 +248,7 @@ func (l *loader) builder() (*reach.Builder, where) {
 		if e.public.IsValid() {
 			p.set("PublicIP", e.publicAt)
 		}
-		p.setList("Groups", lazyList{n: len(e.groupAt), locs: e.groupAt})
+		p.setList("Groups", lazyList{n: len(e.groupAt), items: e.groupAt})
 		b.AddInterface(reach.Interface{ID: e.id, Name: e.name, Instance: e.instance, Subnet: e.subnet,
 			PrivateIPs: e.ips, PublicIP: e.public, PublicIPs: e.publicIPs(&p), Groups: e.groups})
 		w["interfaces"] = append(w["interfaces"], p)

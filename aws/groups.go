@@ -25,14 +25,20 @@ type ruleSetRec struct {
 	at     jsonloc.Loc // the first rule
 }
 
-// itemAt is the location of the i-th element of the list at *list, built
-// only when an error or a warning needs it.
+// itemAt is the location of the i-th element of the list at *list (or of
+// its field, when set), built only when an error or a warning needs it.
 type itemAt struct {
-	list *jsonloc.Loc
-	i    int
+	list  *jsonloc.Loc
+	i     int
+	field string
 }
 
-func (a itemAt) loc() jsonloc.Loc { return a.list.Index(a.i) }
+func (a itemAt) loc() jsonloc.Loc {
+	if a.field == "" {
+		return a.list.Index(a.i)
+	}
+	return a.list.Index(a.i).Field(a.field)
+}
 
 // readGroups takes in the groups of a describe-security-groups in file,
 // as parseSecurityGroups or decodedGroups read them.
@@ -64,7 +70,7 @@ func (l *loader) readGroupRules(o jsonloc.Loc, read func() ([]sg.Group, map[stri
 	for _, g := range gs {
 		rs := l.ruleSets[g.ID]
 		for _, r := range g.Rules {
-			at := itemAt{list, index[r.ID]}
+			at := itemAt{list: list, i: index[r.ID]}
 			if first, dup := l.ruleIDs[r.ID]; dup {
 				l.fail(at.loc().Field("SecurityGroupRuleId"), g.ID, r.ID, ErrInvalidDump, "rule %s is listed twice (first at %s)", r.ID, first.loc())
 				continue
