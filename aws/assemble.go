@@ -66,6 +66,21 @@ func (l *loader) assemble() {
 	}
 }
 
+// release drops what the load needs no more once assembled: the records
+// by ID of both interface listings and of the instances (the merged
+// interfaces are in l.out), the first listing of each resource, the rule
+// IDs, and the rules describe-security-groups gave for groups whose rules
+// describe-security-group-rules gave. On a large account that is tens of
+// megabytes the model's build can use.
+func (l *loader) release() {
+	l.enisFile, l.enisInst, l.instances, l.seen, l.ruleIDs = nil, nil, nil, nil, nil
+	for id, gr := range l.groups {
+		if l.ruleSets[id] != nil {
+			gr.g.Rules = nil
+		}
+	}
+}
+
 // placed is where a resource given to the builder came from: the element
 // as a whole, and the fields Build may complain about, by the path Build
 // uses ("Routes[2].TargetID").

@@ -339,6 +339,7 @@ func load(src source, opts Options, paths []string) (*reach.Model, *Report, erro
 	if len(l.errs) > 0 {
 		return nil, l.report, errors.Join(l.errs...)
 	}
+	l.release()
 	b, where := l.builder()
 	m, err := b.Build()
 	if err != nil {
