@@ -15,8 +15,10 @@ type aclRec struct {
 	assocAt []jsonloc.Loc
 }
 
-func (l *loader) readACLs(file string, doc []byte) {
-	acls, err := parseNetworkACLs(doc, checkedDoc)
+// readACLs takes in the ACLs of a describe-network-acls in file, as
+// parseNetworkACLs or decodedACLs read them.
+func (l *loader) readACLs(file string, read func() ([]nacl.ACL, error)) {
+	acls, err := read()
 	if err != nil {
 		l.parserErr(file, err)
 		return

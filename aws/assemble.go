@@ -66,12 +66,73 @@ func (l *loader) assemble() {
 	}
 }
 
+// release drops what the load needs no more once assembled: the records
+// by ID of both interface listings and of the instances (the merged
+// interfaces are in l.out), the first listing of each resource, the rule
+// IDs, and the rules describe-security-groups gave for groups whose rules
+// describe-security-group-rules gave. On a large account that is tens of
+// megabytes the model's build can use.
+func (l *loader) release() {
+	l.enisFile, l.enisInst, l.instances, l.seen, l.ruleIDs = nil, nil, nil, nil, nil
+	for id, gr := range l.groups {
+		if l.ruleSets[id] != nil {
+			gr.g.Rules = nil
+		}
+	}
+}
+
 // placed is where a resource given to the builder came from: the element
 // as a whole, and the fields Build may complain about, by the path Build
 // uses ("Routes[2].TargetID").
 type placed struct {
 	base   jsonloc.Loc
 	fields map[string]jsonloc.Loc
+	// rel maps fields to their paths below base ("ID": "NetworkInterfaceId"),
+	// the location built when asked; it is shared, never written.
+	rel map[string]string
+	// lists gives the location of the items of a list field ("Rules"),
+	// built only when asked: a large account has a million rules, and
+	// only an error reads the location of one.
+	lists map[string]lazyList
+}
+
+// lazyList is the location of each of n items, built when asked: items[i]
+// or locs[i] for the i-th, or all for every one when both are nil.
+type lazyList struct {
+	n     int
+	items []itemAt
+	locs  []jsonloc.Loc
+	all   jsonloc.Loc
+}
+
+// setList records where the items of the list field are, as if set had
+// been called for each ("Rules[3]").
+func (p *placed) setList(field string, list lazyList) {
+	if p.lists == nil {
+		p.lists = map[string]lazyList{}
+	}
+	p.lists[field] = list
+}
+
+// item returns the location of field when it names an item of a list
+// setList recorded ("Rules[3]").
+func (p placed) item(field string) (jsonloc.Loc, bool) {
+	name, rest, ok := strings.Cut(field, "[")
+	if !ok || p.lists == nil || !strings.HasSuffix(rest, "]") {
+		return jsonloc.Loc{}, false
+	}
+	list, ok := p.lists[name]
+	i, err := strconv.Atoi(strings.TrimSuffix(rest, "]"))
+	if !ok || err != nil || i < 0 || i >= list.n || strconv.Itoa(i) != strings.TrimSuffix(rest, "]") {
+		return jsonloc.Loc{}, false
+	}
+	switch {
+	case list.items != nil:
+		return list.items[i].loc(), true
+	case list.locs != nil:
+		return list.locs[i], true
+	}
+	return list.all, true
 }
 
 func (p *placed) set(field string, o jsonloc.Loc) {
@@ -87,6 +148,12 @@ func (p placed) lookup(field string) jsonloc.Loc {
 		if o, ok := p.fields[field]; ok {
 			return o
 		}
+		if sub, ok := p.rel[field]; ok {
+			return p.base.Field(sub)
+		}
+		if o, ok := p.item(field); ok {
+			return o
+		}
 		i := strings.LastIndexAny(field, ".[")
 		if i < 0 {
 			break
@@ -95,6 +162,10 @@ func (p placed) lookup(field string) jsonloc.Loc {
 	}
 	return p.base
 }
+
+// interfaceFields are the fields of a reach.Interface read from a field
+// of its JSON element.
+var interfaceFields = map[string]string{"ID": "NetworkInterfaceId", "Subnet": "SubnetId", "Groups": "Groups"}
 
 // where maps the builder's kinds ("subnets") to the origins of its items.
 type where map[string][]placed
@@ -187,19 +258,12 @@ func (l *loader) builder() (*reach.Builder, where) {
 	b.AddUnresolvedGroup(out.unresolved...)
 	w["groups"] = out.groupAt
 	for _, e := range out.ifaces {
-		p := placed{base: e.at}
-		p.set("ID", e.at.Field("NetworkInterfaceId"))
-		p.set("Subnet", e.at.Field("SubnetId"))
-		p.set("Groups", e.at.Field("Groups"))
-		for j, o := range e.ipAt {
-			p.set(fmt.Sprintf("PrivateIPs[%d]", j), o)
-		}
+		p := placed{base: e.at, rel: interfaceFields}
+		p.setList("PrivateIPs", lazyList{n: len(e.ipAt), locs: e.ipAt})
 		if e.public.IsValid() {
 			p.set("PublicIP", e.publicAt)
 		}
-		for j, o := range e.groupAt {
-			p.set(fmt.Sprintf("Groups[%d]", j), o)
-		}
+		p.setList("Groups", lazyList{n: len(e.groupAt), items: e.groupAt})
 		b.AddInterface(reach.Interface{ID: e.id, Name: e.name, Instance: e.instance, Subnet: e.subnet,
 			PrivateIPs: e.ips, PublicIP: e.public, PublicIPs: e.publicIPs(&p), Groups: e.groups})
 		w["interfaces"] = append(w["interfaces"], p)

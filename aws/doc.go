@@ -80,6 +80,16 @@
 //     --max-file-size), through a reader that stops one byte past it, so a
 //     file larger than the limit, or one that grows as it is read, is an
 //     error wrapping [ErrFileTooLarge] and memory stays bounded.
+//   - Each file is decoded in one streaming pass over its bytes
+//     (internal/jsonloc.Top): the big lists (SecurityGroups,
+//     SecurityGroupRules, NetworkAcls, NetworkInterfaces, Reservations)
+//     straight into their typed elements, the other keys kept as slices of
+//     the file. A file that pass refuses (any fault of its JSON) is
+//     decoded again key by key and element by element, which names the
+//     exact file, path and text at fault: errors are the same either way.
+//     The next file is decoded on another goroutine while the current one
+//     is taken in, so at most two files are in memory at once; files are
+//     read, and Options.Progress called, in order on the calling goroutine.
 //   - A file starts with a UTF-8 byte order mark or not. A key that appears
 //     twice in one JSON object is an error naming the key and its path,
 //     not "the last one wins". A document that is null is an error; one

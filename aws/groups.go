@@ -21,12 +21,29 @@ type groupRec struct {
 type ruleSetRec struct {
 	owner  string
 	rules  []sg.Rule
-	ruleAt []jsonloc.Loc
+	ruleAt []itemAt
 	at     jsonloc.Loc // the first rule
 }
 
-func (l *loader) readGroups(file string, doc []byte) {
-	gs, err := parseSecurityGroups(doc, checkedDoc)
+// itemAt is the location of the i-th element of the list at *list (or of
+// its field, when set), built only when an error or a warning needs it.
+type itemAt struct {
+	list  *jsonloc.Loc
+	i     int
+	field string
+}
+
+func (a itemAt) loc() jsonloc.Loc {
+	if a.field == "" {
+		return a.list.Index(a.i)
+	}
+	return a.list.Index(a.i).Field(a.field)
+}
+
+// readGroups takes in the groups of a describe-security-groups in file,
+// as parseSecurityGroups or decodedGroups read them.
+func (l *loader) readGroups(file string, read func() ([]sg.Group, error)) {
+	gs, err := read()
 	if err != nil {
 		l.parserErr(file, err)
 		return
@@ -40,24 +57,27 @@ func (l *loader) readGroups(file string, doc []byte) {
 	}
 }
 
-func (l *loader) readGroupRules(o jsonloc.Loc, doc []byte) {
-	// The parser groups the rules, and says where each rule's element is.
-	gs, index, err := parseSecurityGroupRules(doc, checkedDoc)
+// readGroupRules takes in the rules of a describe-security-group-rules at
+// o, as parseSecurityGroupRules or decodedRules read them: grouped, with
+// the index of each rule's element.
+func (l *loader) readGroupRules(o jsonloc.Loc, read func() ([]sg.Group, map[string]int, error)) {
+	gs, index, err := read()
 	if err != nil {
 		l.parserErr(o.File, err)
 		return
 	}
+	list := &o
 	for _, g := range gs {
 		rs := l.ruleSets[g.ID]
 		for _, r := range g.Rules {
-			at := o.Index(index[r.ID])
+			at := itemAt{list: list, i: index[r.ID]}
 			if first, dup := l.ruleIDs[r.ID]; dup {
-				l.fail(at.Field("SecurityGroupRuleId"), g.ID, r.ID, ErrInvalidDump, "rule %s is listed twice (first at %s)", r.ID, first)
+				l.fail(at.loc().Field("SecurityGroupRuleId"), g.ID, r.ID, ErrInvalidDump, "rule %s is listed twice (first at %s)", r.ID, first.loc())
 				continue
 			}
 			l.ruleIDs[r.ID] = at
 			if rs == nil {
-				rs = &ruleSetRec{owner: g.OwnerID, at: at}
+				rs = &ruleSetRec{owner: g.OwnerID, at: at.loc()}
 				l.ruleSets[g.ID] = rs
 			}
 			rs.rules = append(rs.rules, r)
@@ -96,13 +116,9 @@ func (l *loader) assembleGroups() {
 				l.warn(gr.at, "security group %s: describe-security-groups lists %d rules, describe-security-group-rules %d; using the latter", id, gr.nRules, len(rs.rules))
 			}
 			g.Rules = rs.rules
-			for j, at := range rs.ruleAt {
-				p.set(fmt.Sprintf("Rules[%d]", j), at)
-			}
+			p.setList("Rules", lazyList{n: len(rs.ruleAt), items: rs.ruleAt})
 		} else {
-			for j := range g.Rules {
-				p.set(fmt.Sprintf("Rules[%d]", j), gr.at)
-			}
+			p.setList("Rules", lazyList{n: len(g.Rules), all: gr.at})
 		}
 		nRules += len(g.Rules)
 		out.groups = append(out.groups, g)

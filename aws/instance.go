@@ -2,7 +2,6 @@ package aws
 
 import (
 	"cmp"
-	"encoding/json"
 	"maps"
 	"net/netip"
 	"slices"
@@ -23,7 +22,7 @@ type eniRec struct {
 	public    netip.Addr
 	publicAt  jsonloc.Loc
 	groups    []string
-	groupAt   []jsonloc.Loc
+	groupAt   []itemAt
 	name      string
 	instance  string
 	device    int // attachment device index, -1 when unknown
@@ -138,13 +137,18 @@ func (l *loader) readENI(o jsonloc.Loc, n *eniJSON, instance string) *eniRec {
 			}
 		}
 	}
+	var groups *jsonloc.Loc // built once, for the locations of its items
 	for j, g := range n.Groups {
-		gpath := o.Field("Groups").Index(j)
-		if !l.require(gpath, e.id, "GroupId", g.GroupId) {
+		if g.GroupId == "" {
+			l.require(o.Field("Groups").Index(j), e.id, "GroupId", g.GroupId)
 			continue
 		}
+		if groups == nil {
+			at := o.Field("Groups")
+			groups = &at
+		}
 		e.groups = append(e.groups, g.GroupId)
-		e.groupAt = append(e.groupAt, gpath.Field("GroupId"))
+		e.groupAt = append(e.groupAt, itemAt{list: groups, i: j, field: "GroupId"})
 	}
 	return e
 }
@@ -159,8 +163,8 @@ type (
 	}
 )
 
-func (l *loader) readReservations(o jsonloc.Loc, raw json.RawMessage) {
-	reservations, _ := decodeList[reservationJSON](l, o, raw)
+// readReservations takes in the Reservations list at o, decoded.
+func (l *loader) readReservations(o jsonloc.Loc, reservations []reservationJSON) {
 	for i, res := range reservations {
 		ro := o.Index(i)
 		for j, in := range res.Instances {

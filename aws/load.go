@@ -16,7 +16,9 @@ import (
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/jsonloc"
+	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sg"
 )
 
 // The entry points, and the reading of the files: which files, and which of
@@ -329,18 +331,7 @@ func load(src source, opts Options, paths []string) (*reach.Model, *Report, erro
 	if err != nil {
 		return nil, l.report, err
 	}
-	limit := opts.maxFileSize()
-	opts.progress(0, len(files))
-	for i, f := range files {
-		data, err := readLimited(src, f, limit)
-		if err == nil {
-			l.report.Files = append(l.report.Files, f)
-			l.readFile(f, data)
-		} else {
-			l.errs = append(l.errs, err)
-		}
-		opts.progress(i+1, len(files))
-	}
+	l.readFiles(src, opts, files)
 	if len(l.errs) == 0 {
 		l.assemble()
 	}
@@ -348,6 +339,7 @@ func load(src source, opts Options, paths []string) (*reach.Model, *Report, erro
 	if len(l.errs) > 0 {
 		return nil, l.report, errors.Join(l.errs...)
 	}
+	l.release()
 	b, where := l.builder()
 	m, err := b.Build()
 	if err != nil {
@@ -357,10 +349,149 @@ func load(src source, opts Options, paths []string) (*reach.Model, *Report, erro
 	return m, l.report, nil
 }
 
-// readFile reads one file's top-level keys.
-func (l *loader) readFile(file string, data []byte) {
+// bigLists are the top-level lists of a large account that readFile's
+// fast path decodes, typed, in its single pass over the file (see
+// jsonloc.Top); the other keys' values are decoded afterwards from their
+// text, a slice of the file. On the slow path every field is nil and each
+// reader decodes its key's text, element by element, for exact errors.
+type bigLists struct {
+	fast         bool
+	groups       *[]awsGroupJSON // SecurityGroups; nil when null
+	rules        *[]awsRuleJSON  // SecurityGroupRules
+	acls         *[]jsonACL      // NetworkAcls
+	enis         []eniJSON       // NetworkInterfaces
+	reservations []reservationJSON
+}
+
+// into says where jsonloc.Top decodes the value of key.
+func (b *bigLists) into(key string) any {
+	switch key {
+	case "SecurityGroups":
+		return &b.groups
+	case "SecurityGroupRules":
+		return &b.rules
+	case "NetworkAcls":
+		return &b.acls
+	case "NetworkInterfaces":
+		return &b.enis
+	case "Reservations":
+		return &b.reservations
+	}
+	return nil
+}
+
+// securityGroups reads the SecurityGroups of top.
+func (b *bigLists) securityGroups(top map[string]json.RawMessage) func() ([]sg.Group, error) {
+	return func() ([]sg.Group, error) {
+		if b.fast {
+			return decodedGroups(b.groups)
+		}
+		return parseSecurityGroups(sub(top, "SecurityGroups"), checkedDoc)
+	}
+}
+
+// securityGroupRules reads the SecurityGroupRules of top.
+func (b *bigLists) securityGroupRules(top map[string]json.RawMessage) func() ([]sg.Group, map[string]int, error) {
+	return func() ([]sg.Group, map[string]int, error) {
+		if b.fast {
+			return decodedRules(b.rules)
+		}
+		return parseSecurityGroupRules(sub(top, "SecurityGroupRules"), checkedDoc)
+	}
+}
+
+// networkACLs reads the NetworkAcls of top.
+func (b *bigLists) networkACLs(top map[string]json.RawMessage) func() ([]nacl.ACL, error) {
+	return func() ([]nacl.ACL, error) {
+		if b.fast {
+			return decodedACLs(b.acls)
+		}
+		return parseNetworkACLs(sub(top, "NetworkAcls"), checkedDoc)
+	}
+}
+
+// slowPath turns readFile's fast path off (tests compare the two).
+var slowPath = false
+
+// decodeTop decodes a file's top-level object: in one pass through
+// jsonloc.Top when it takes the document, else through jsonloc.Document,
+// whose errors are exact.
+func decodeTop(data []byte) (map[string]json.RawMessage, *bigLists, error) {
+	var big bigLists
+	if !slowPath {
+		if top, ok := jsonloc.Top(data, big.into); ok {
+			big.fast = true
+			return top, &big, nil
+		}
+	}
+	big = bigLists{}
 	var top map[string]json.RawMessage
-	if err := jsonloc.Document(data, &top); err != nil {
+	err := jsonloc.Document(data, &top)
+	return top, &big, err
+}
+
+// readFiles reads the files in order. Each file is read on the calling
+// goroutine (an fs.FS need not be safe for concurrent use), then decoded
+// on a goroutine of its own while the calling one reads the next file and
+// takes in the one before, whose records it alone touches: the decoding,
+// most of a load's time, runs on two cores, with at most two files in
+// memory at once.
+func (l *loader) readFiles(src source, opts Options, files []string) {
+	limit := opts.maxFileSize()
+	opts.progress(0, len(files))
+	start := func(f string) chan *decodedFile {
+		ch := make(chan *decodedFile, 1)
+		data, err := readLimited(src, f, limit)
+		if err != nil {
+			ch <- &decodedFile{readErr: err}
+			return ch
+		}
+		go func() { ch <- decodeFile(data) }()
+		return ch
+	}
+	var next chan *decodedFile
+	if len(files) > 0 {
+		next = start(files[0])
+	}
+	for i, f := range files {
+		cur := next
+		if i+1 < len(files) {
+			next = start(files[i+1])
+		}
+		d := <-cur
+		if d.readErr == nil {
+			l.report.Files = append(l.report.Files, f)
+			l.takeFile(f, d)
+		} else {
+			l.errs = append(l.errs, d.readErr)
+		}
+		opts.progress(i+1, len(files))
+	}
+}
+
+// decodedFile is a file read and decoded (decodeFile), or the error that
+// reading it gave.
+type decodedFile struct {
+	readErr error
+	top     map[string]json.RawMessage
+	big     *bigLists
+	err     error
+}
+
+// decodeFile decodes a file's top-level object (decodeTop). It touches
+// nothing but data.
+func decodeFile(data []byte) *decodedFile {
+	top, big, err := decodeTop(data)
+	return &decodedFile{top: top, big: big, err: err}
+}
+
+// readFile reads one file's top-level keys.
+func (l *loader) readFile(file string, data []byte) { l.takeFile(file, decodeFile(data)) }
+
+// takeFile reads the top-level keys of file, decoded.
+func (l *loader) takeFile(file string, d *decodedFile) {
+	top, big, err := d.top, d.big, d.err
+	if err != nil {
 		l.parserErr(file, err)
 		return
 	}
@@ -382,7 +513,12 @@ func (l *loader) readFile(file string, data []byte) {
 		case "Subnets":
 			l.readSubnets(o, raw)
 		case "NetworkInterfaces":
-			enis, _ := decodeList[eniJSON](l, o, raw)
+			enis := big.enis
+			if !big.fast {
+				enis, _ = decodeList[eniJSON](l, o, raw)
+			} else if enis == nil {
+				l.warn(o, nullList)
+			}
 			for i := range enis {
 				if e := l.readENI(o.Index(i), &enis[i], ""); e != nil {
 					if prev, dup := l.enisFile[e.id]; dup {
@@ -393,13 +529,19 @@ func (l *loader) readFile(file string, data []byte) {
 				}
 			}
 		case "Reservations":
-			l.readReservations(o, raw)
+			reservations := big.reservations
+			if !big.fast {
+				reservations, _ = decodeList[reservationJSON](l, o, raw)
+			} else if reservations == nil {
+				l.warn(o, nullList)
+			}
+			l.readReservations(o, reservations)
 		case "SecurityGroups":
-			l.readGroups(file, sub(top, k))
+			l.readGroups(file, big.securityGroups(top))
 		case "SecurityGroupRules":
-			l.readGroupRules(o, sub(top, k))
+			l.readGroupRules(o, big.securityGroupRules(top))
 		case "NetworkAcls":
-			l.readACLs(file, sub(top, k))
+			l.readACLs(file, big.networkACLs(top))
 		case "RouteTables":
 			l.readRouteTables(o, raw)
 		case "InternetGateways":

@@ -226,8 +226,10 @@ func peakHeap(f func()) uint64 {
 }
 
 // BenchmarkLoad loads generated dumps (see benchDump) from files with
-// aws.Load. Besides time and allocations it reports the input's size
-// (input-MB) and the heap's high-water mark during one load above the
+// aws.Load. Besides time and allocations it reports the CPU time of a
+// load on every core, the garbage collector's included (cpu-s/op, where
+// the system says: a steadier figure than the time on a shared machine),
+// the input's size (input-MB) and the heap's high-water mark during one load above the
 // heap before it (peak-heap-MB), and their ratio (peak/input).
 func BenchmarkLoad(b *testing.B) {
 	for _, n := range []int{1000, 20000} {
@@ -247,10 +249,14 @@ func BenchmarkLoad(b *testing.B) {
 			})
 			b.SetBytes(size)
 			b.ReportAllocs()
+			cpu := cpuTime()
 			for b.Loop() {
 				if _, _, err := aws.Load(dir); err != nil {
 					b.Fatal(err)
 				}
+			}
+			if cpu := cpuTime() - cpu; cpu > 0 {
+				b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
 			}
 			b.ReportMetric(float64(size)/1e6, "input-MB")
 			b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")

@@ -26,7 +26,7 @@ type loader struct {
 	instances  map[string]*instRec
 	groups     map[string]*groupRec
 	ruleSets   map[string]*ruleSetRec
-	ruleIDs    map[string]jsonloc.Loc
+	ruleIDs    map[string]itemAt // rule ID -> where it was first listed
 	acls       []*aclRec
 	rts        []*rtRec
 	igws       []*igwRec
@@ -87,7 +87,7 @@ func newLoader() *loader {
 		instances: map[string]*instRec{},
 		groups:    map[string]*groupRec{},
 		ruleSets:  map[string]*ruleSetRec{},
-		ruleIDs:   map[string]jsonloc.Loc{},
+		ruleIDs:   map[string]itemAt{},
 		lists:     map[string]*listRec{},
 		eigws:     map[string]*eigwRec{},
 		vpces:     map[string]*vpceRec{},
@@ -144,10 +144,13 @@ func decodeList[T any](l *loader, o jsonloc.Loc, raw json.RawMessage) ([]T, bool
 		return nil, false
 	}
 	if items == nil {
-		l.warn(o, "null where a list belongs: nothing read")
+		l.warn(o, nullList)
 	}
 	return items, true
 }
+
+// nullList is the warning for a list that is null.
+const nullList = "null where a list belongs: nothing read"
 
 // require reports a missing required field.
 func (l *loader) require(o jsonloc.Loc, resource, field, value string) bool {

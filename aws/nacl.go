@@ -81,13 +81,44 @@ func parseNetworkACLs(data []byte, decode func([]byte, any) error) ([]nacl.ACL, 
 		return nil, err
 	}
 	if top.NetworkAcls == nil {
-		return nil, jsonloc.Loc{Path: "NetworkAcls"}.Fail("", nacl.ErrInvalidACL, "no NetworkAcls list: not the output of aws ec2 describe-network-acls")
+		return nil, errNoACLs()
 	}
-	acls := make([]nacl.ACL, 0, len(*top.NetworkAcls))
+	raws := *top.NetworkAcls
+	return readACLList(len(raws), func(l jsonloc.Loc, i int) (*jsonACL, error) {
+		ja := new(jsonACL)
+		if err := l.Decode(raws[i], ja); err != nil {
+			return nil, jsonloc.WithResource(err, jsonloc.PeekString(raws[i], "NetworkAclId"))
+		}
+		return ja, nil
+	})
+}
+
+// decodedACLs is parseNetworkACLs for the NetworkAcls list decoded
+// already (by jsonloc.Top): nil when the list is null.
+func decodedACLs(list *[]jsonACL) ([]nacl.ACL, error) {
+	if list == nil {
+		return nil, errNoACLs()
+	}
+	return readACLList(len(*list), func(_ jsonloc.Loc, i int) (*jsonACL, error) { return &(*list)[i], nil })
+}
+
+func errNoACLs() error {
+	return jsonloc.Loc{Path: "NetworkAcls"}.Fail("", nacl.ErrInvalidACL, "no NetworkAcls list: not the output of aws ec2 describe-network-acls")
+}
+
+// readACLList reads the n elements of NetworkAcls, elem giving the one at
+// l, the i-th, decoded, in order: the first element at fault is the one
+// reported.
+func readACLList(n int, elem func(l jsonloc.Loc, i int) (*jsonACL, error)) ([]nacl.ACL, error) {
+	acls := make([]nacl.ACL, 0, n)
 	seen := map[string]string{} // ID -> path
-	for i, raw := range *top.NetworkAcls {
+	for i := range n {
 		l := jsonloc.Loc{Path: "NetworkAcls"}.Index(i)
-		acl, err := parseACL(l, raw)
+		ja, err := elem(l, i)
+		if err != nil {
+			return nil, err
+		}
+		acl, err := parseACL(l, ja)
 		if err != nil {
 			return nil, err
 		}
@@ -101,11 +132,8 @@ func parseNetworkACLs(data []byte, decode func([]byte, any) error) ([]nacl.ACL, 
 	return acls, nil
 }
 
-func parseACL(l jsonloc.Loc, raw json.RawMessage) (nacl.ACL, error) {
-	var ja jsonACL
-	if err := l.Decode(raw, &ja); err != nil {
-		return nacl.ACL{}, jsonloc.WithResource(err, jsonloc.PeekString(raw, "NetworkAclId"))
-	}
+// parseACL reads one decoded element of NetworkAcls, found at l.
+func parseACL(l jsonloc.Loc, ja *jsonACL) (nacl.ACL, error) {
 	if ja.NetworkAclId == nil || *ja.NetworkAclId == "" {
 		return nacl.ACL{}, l.Field("NetworkAclId").Fail("", nacl.ErrInvalidACL, "missing NetworkAclId")
 	}

@@ -81,18 +81,48 @@ func parseSecurityGroups(data []byte, decode func([]byte, any) error) ([]sg.Grou
 		return nil, err
 	}
 	if doc.SecurityGroups == nil {
-		return nil, jsonloc.Loc{Path: "SecurityGroups"}.Fail("", sg.ErrInvalidGroup, "no SecurityGroups list: is this the output of aws ec2 describe-security-groups?")
+		return nil, errNoGroups()
 	}
-	groups := make([]sg.Group, 0, len(*doc.SecurityGroups))
-	seen := map[string]int{}
-	for i, raw := range *doc.SecurityGroups {
-		l := jsonloc.Loc{Path: jsonloc.Index("SecurityGroups", i)}
-		g, err := parseAWSGroup(l, raw)
+	raws := *doc.SecurityGroups
+	return awsGroups(len(raws), func(i int) (*awsGroupJSON, error) {
+		gj := new(awsGroupJSON)
+		if err := (jsonloc.Loc{Path: jsonloc.Index("SecurityGroups", i)}).Decode(raws[i], gj); err != nil {
+			return nil, jsonloc.WithResource(err, jsonloc.PeekString(raws[i], "GroupId"))
+		}
+		return gj, nil
+	})
+}
+
+// decodedGroups is parseSecurityGroups for the SecurityGroups list decoded
+// already (by jsonloc.Top): nil when the list is null.
+func decodedGroups(list *[]awsGroupJSON) ([]sg.Group, error) {
+	if list == nil {
+		return nil, errNoGroups()
+	}
+	return awsGroups(len(*list), func(i int) (*awsGroupJSON, error) { return &(*list)[i], nil })
+}
+
+func errNoGroups() error {
+	return jsonloc.Loc{Path: "SecurityGroups"}.Fail("", sg.ErrInvalidGroup, "no SecurityGroups list: is this the output of aws ec2 describe-security-groups?")
+}
+
+// awsGroups reads the n elements of SecurityGroups, elem giving the i-th
+// decoded, in order: the first element at fault is the one reported.
+func awsGroups(n int, elem func(i int) (*awsGroupJSON, error)) ([]sg.Group, error) {
+	groups := make([]sg.Group, 0, n)
+	seen := make(map[string]int, n)
+	for i := range n {
+		at := func() jsonloc.Loc { return jsonloc.Loc{Path: jsonloc.Index("SecurityGroups", i)} }
+		gj, err := elem(i)
+		if err != nil {
+			return nil, err
+		}
+		g, err := awsGroup(at, gj)
 		if err != nil {
 			return nil, err
 		}
 		if j, dup := seen[g.ID]; dup {
-			return nil, jsonloc.Loc{Path: l.Path + ".GroupId", Resource: g.ID}.Fail(g.ID, sg.ErrInvalidGroup, "group listed twice (also SecurityGroups[%d])", j)
+			return nil, jsonloc.Loc{Path: at().Path + ".GroupId", Resource: g.ID}.Fail(g.ID, sg.ErrInvalidGroup, "group listed twice (also SecurityGroups[%d])", j)
 		}
 		seen[g.ID] = i
 		groups = append(groups, g)
@@ -126,15 +156,16 @@ type ipv6RangeJSON struct{ CidrIpv6, Description string }
 type prefixListIDJSON struct{ PrefixListId, Description string }
 type groupPairJSON struct{ GroupId, Description string }
 
-func parseAWSGroup(l jsonloc.Loc, raw json.RawMessage) (sg.Group, error) {
-	var gj awsGroupJSON
-	if err := l.Decode(raw, &gj); err != nil {
-		return sg.Group{}, jsonloc.WithResource(err, jsonloc.PeekString(raw, "GroupId"))
-	}
+// awsGroup reads one decoded element of SecurityGroups, found at at().
+func awsGroup(at func() jsonloc.Loc, gj *awsGroupJSON) (sg.Group, error) {
 	if gj.GroupId == "" {
-		return sg.Group{}, l.Field("GroupId").Fail("", sg.ErrInvalidGroup, "the group ID is missing")
+		return sg.Group{}, at().Field("GroupId").Fail("", sg.ErrInvalidGroup, "the group ID is missing")
 	}
-	l.Resource = gj.GroupId
+	l := func() jsonloc.Loc {
+		l := at()
+		l.Resource = gj.GroupId
+		return l
+	}
 	g := sg.Group{
 		ID:          gj.GroupId,
 		Name:        gj.GroupName,
@@ -153,7 +184,7 @@ func parseAWSGroup(l jsonloc.Loc, raw json.RawMessage) (sg.Group, error) {
 	} {
 		for i := range list.perms {
 			var err error
-			g.Rules, err = appendPermission(g.Rules, l.Field(list.field).Index(i), list.dir, &list.perms[i])
+			g.Rules, err = appendPermission(g.Rules, func() jsonloc.Loc { return l().Field(list.field).Index(i) }, list.dir, &list.perms[i])
 			if err != nil {
 				return sg.Group{}, err
 			}
@@ -162,10 +193,11 @@ func parseAWSGroup(l jsonloc.Loc, raw json.RawMessage) (sg.Group, error) {
 	return g, nil
 }
 
-// appendPermission expands one IpPermission into one rule per peer.
-func appendPermission(rules []sg.Rule, l jsonloc.Loc, dir flow.Direction, pj *awsPermissionJSON) ([]sg.Rule, error) {
+// appendPermission expands one IpPermission, found at at(), into one rule
+// per peer.
+func appendPermission(rules []sg.Rule, at func() jsonloc.Loc, dir flow.Direction, pj *awsPermissionJSON) ([]sg.Rule, error) {
 	base := sg.Rule{Direction: dir}
-	if err := awsTraffic(&base, l, pj.IpProtocol, pj.FromPort, pj.ToPort); err != nil {
+	if err := awsTraffic(&base, at, pj.IpProtocol, pj.FromPort, pj.ToPort); err != nil {
 		return nil, err
 	}
 	add := func(p sg.Peer, desc string) {
@@ -173,16 +205,16 @@ func appendPermission(rules []sg.Rule, l jsonloc.Loc, dir flow.Direction, pj *aw
 		r.Peer, r.Description = p, desc
 		rules = append(rules, r)
 	}
-	err := eachPeer(l.Field("IpRanges"), pj.IpRanges, func(l jsonloc.Loc, e *ipRangeJSON) error {
-		p, err := cidrPeer(l.Field("CidrIp"), e.CidrIp, false)
+	err := eachPeer(at, "IpRanges", pj.IpRanges, func(at func() jsonloc.Loc, e *ipRangeJSON) error {
+		p, err := cidrPeer(at, "CidrIp", e.CidrIp, false)
 		if err == nil {
 			add(p, e.Description)
 		}
 		return err
 	})
 	if err == nil {
-		err = eachPeer(l.Field("Ipv6Ranges"), pj.Ipv6Ranges, func(l jsonloc.Loc, e *ipv6RangeJSON) error {
-			p, err := cidrPeer(l.Field("CidrIpv6"), e.CidrIpv6, true)
+		err = eachPeer(at, "Ipv6Ranges", pj.Ipv6Ranges, func(at func() jsonloc.Loc, e *ipv6RangeJSON) error {
+			p, err := cidrPeer(at, "CidrIpv6", e.CidrIpv6, true)
 			if err == nil {
 				add(p, e.Description)
 			}
@@ -190,18 +222,18 @@ func appendPermission(rules []sg.Rule, l jsonloc.Loc, dir flow.Direction, pj *aw
 		})
 	}
 	if err == nil {
-		err = eachPeer(l.Field("PrefixListIds"), pj.PrefixListIds, func(l jsonloc.Loc, e *prefixListIDJSON) error {
+		err = eachPeer(at, "PrefixListIds", pj.PrefixListIds, func(at func() jsonloc.Loc, e *prefixListIDJSON) error {
 			if e.PrefixListId == "" {
-				return l.Field("PrefixListId").Fail("", sg.ErrInvalidRule, "the prefix list ID is missing")
+				return at().Field("PrefixListId").Fail("", sg.ErrInvalidRule, "the prefix list ID is missing")
 			}
 			add(sg.PrefixList(e.PrefixListId), e.Description)
 			return nil
 		})
 	}
 	if err == nil {
-		err = eachPeer(l.Field("UserIdGroupPairs"), pj.UserIdGroupPairs, func(l jsonloc.Loc, e *groupPairJSON) error {
+		err = eachPeer(at, "UserIdGroupPairs", pj.UserIdGroupPairs, func(at func() jsonloc.Loc, e *groupPairJSON) error {
 			if e.GroupId == "" {
-				return l.Field("GroupId").Fail("", sg.ErrInvalidRule, "the referenced group ID is missing")
+				return at().Field("GroupId").Fail("", sg.ErrInvalidRule, "the referenced group ID is missing")
 			}
 			add(sg.GroupRef(e.GroupId), e.Description)
 			return nil
@@ -213,11 +245,12 @@ func appendPermission(rules []sg.Rule, l jsonloc.Loc, dir flow.Direction, pj *aw
 	return rules, nil
 }
 
-// eachPeer hands every element of one peer list to f with the element's
-// location.
-func eachPeer[T any](l jsonloc.Loc, peers []T, f func(jsonloc.Loc, *T) error) error {
+// eachPeer hands every element of the peer list field of the permission
+// at at() to f with the element's location (built only when f calls it:
+// the locations are for errors, and a large account has a million rules).
+func eachPeer[T any](at func() jsonloc.Loc, field string, peers []T, f func(func() jsonloc.Loc, *T) error) error {
 	for i := range peers {
-		if err := f(l.Index(i), &peers[i]); err != nil {
+		if err := f(func() jsonloc.Loc { return at().Field(field).Index(i) }, &peers[i]); err != nil {
 			return err
 		}
 	}
@@ -258,20 +291,54 @@ func parseSecurityGroupRules(data []byte, decode func([]byte, any) error) ([]sg.
 		return nil, nil, err
 	}
 	if doc.SecurityGroupRules == nil {
-		return nil, nil, jsonloc.Loc{Path: "SecurityGroupRules"}.Fail("", sg.ErrInvalidGroup, "no SecurityGroupRules list: is this the output of aws ec2 describe-security-group-rules?")
+		return nil, nil, errNoRules()
 	}
+	raws := *doc.SecurityGroupRules
+	return awsRules(len(raws), func(i int) (*awsRuleJSON, error) {
+		rj := new(awsRuleJSON)
+		if err := (jsonloc.Loc{Path: jsonloc.Index("SecurityGroupRules", i)}).Decode(raws[i], rj); err != nil {
+			return nil, jsonloc.WithRule(jsonloc.WithResource(err, jsonloc.PeekString(raws[i], "GroupId")), jsonloc.PeekString(raws[i], "SecurityGroupRuleId"))
+		}
+		return rj, nil
+	})
+}
+
+// decodedRules is parseSecurityGroupRules for the SecurityGroupRules list
+// decoded already (by jsonloc.Top): nil when the list is null.
+func decodedRules(list *[]awsRuleJSON) ([]sg.Group, map[string]int, error) {
+	if list == nil {
+		return nil, nil, errNoRules()
+	}
+	return awsRules(len(*list), func(i int) (*awsRuleJSON, error) { return &(*list)[i], nil })
+}
+
+func errNoRules() error {
+	return jsonloc.Loc{Path: "SecurityGroupRules"}.Fail("", sg.ErrInvalidGroup, "no SecurityGroupRules list: is this the output of aws ec2 describe-security-group-rules?")
+}
+
+// awsRules reads the n elements of SecurityGroupRules, elem giving the
+// i-th decoded, in order.
+func awsRules(n int, elem func(i int) (*awsRuleJSON, error)) ([]sg.Group, map[string]int, error) {
 	var groups []sg.Group
-	byID := map[string]int{}                                     // group ID -> index in groups
-	ruleAt := make(map[string]int, len(*doc.SecurityGroupRules)) // rule ID -> index of its first listing
-	for i, raw := range *doc.SecurityGroupRules {
-		l := jsonloc.Loc{Path: jsonloc.Index("SecurityGroupRules", i)}
-		id, owner, r, err := parseAWSRule(l, raw)
+	byID := map[string]int{}          // group ID -> index in groups
+	ruleAt := make(map[string]int, n) // rule ID -> index of its first listing
+	for i := range n {
+		at := func() jsonloc.Loc { return jsonloc.Loc{Path: jsonloc.Index("SecurityGroupRules", i)} }
+		rj, err := elem(i)
 		if err != nil {
 			return nil, nil, err
 		}
-		l.Resource, l.Rule = id, r.ID
+		id, owner, r, err := awsRule(at, rj)
+		if err != nil {
+			return nil, nil, err
+		}
+		l := func() jsonloc.Loc {
+			l := at()
+			l.Resource, l.Rule = id, r.ID
+			return l
+		}
 		if first, dup := ruleAt[r.ID]; dup {
-			return nil, nil, l.Field("SecurityGroupRuleId").Fail(r.ID, sg.ErrInvalidRule, "rule listed twice (also %s)", jsonloc.Index("SecurityGroupRules", first))
+			return nil, nil, l().Field("SecurityGroupRuleId").Fail(r.ID, sg.ErrInvalidRule, "rule listed twice (also %s)", jsonloc.Index("SecurityGroupRules", first))
 		}
 		ruleAt[r.ID] = i
 		gi, ok := byID[id]
@@ -285,7 +352,7 @@ func parseSecurityGroupRules(data []byte, decode func([]byte, any) error) ([]sg.
 		case g.OwnerID == "":
 			g.OwnerID = owner
 		case owner != "" && owner != g.OwnerID:
-			return nil, nil, l.Field("GroupOwnerId").Fail(owner, sg.ErrInvalidGroup, "earlier rules of %s name owner %s", id, g.OwnerID)
+			return nil, nil, l().Field("GroupOwnerId").Fail(owner, sg.ErrInvalidGroup, "earlier rules of %s name owner %s", id, g.OwnerID)
 		}
 		g.Rules = append(g.Rules, r)
 	}
@@ -310,21 +377,21 @@ type awsRuleJSON struct {
 	Description         string
 }
 
-// parseAWSRule reads one SecurityGroupRule: its group ID and owner, and the
-// rule.
-func parseAWSRule(l jsonloc.Loc, raw json.RawMessage) (group, owner string, r sg.Rule, err error) {
-	var rj awsRuleJSON
-	if err := l.Decode(raw, &rj); err != nil {
-		return "", "", sg.Rule{}, jsonloc.WithRule(jsonloc.WithResource(err, jsonloc.PeekString(raw, "GroupId")), jsonloc.PeekString(raw, "SecurityGroupRuleId"))
+// awsRule reads one decoded SecurityGroupRule, found at at(): its group
+// ID and owner, and the rule.
+func awsRule(at func() jsonloc.Loc, rj *awsRuleJSON) (group, owner string, r sg.Rule, err error) {
+	l := func() jsonloc.Loc {
+		l := at()
+		l.Resource, l.Rule = rj.GroupId, rj.SecurityGroupRuleId
+		return l
 	}
-	l.Resource, l.Rule = rj.GroupId, rj.SecurityGroupRuleId
 	switch {
 	case rj.SecurityGroupRuleId == "":
-		return "", "", sg.Rule{}, l.Field("SecurityGroupRuleId").Fail("", sg.ErrInvalidRule, "the rule ID is missing")
+		return "", "", sg.Rule{}, l().Field("SecurityGroupRuleId").Fail("", sg.ErrInvalidRule, "the rule ID is missing")
 	case rj.GroupId == "":
-		return "", "", sg.Rule{}, l.Field("GroupId").Fail("", sg.ErrInvalidRule, "the ID of the rule's group is missing")
+		return "", "", sg.Rule{}, l().Field("GroupId").Fail("", sg.ErrInvalidRule, "the ID of the rule's group is missing")
 	case rj.IsEgress == nil:
-		return "", "", sg.Rule{}, l.Field("IsEgress").Fail("", sg.ErrInvalidRule, "IsEgress is missing: want true (outbound) or false (inbound)")
+		return "", "", sg.Rule{}, l().Field("IsEgress").Fail("", sg.ErrInvalidRule, "IsEgress is missing: want true (outbound) or false (inbound)")
 	}
 	r = sg.Rule{ID: rj.SecurityGroupRuleId, Description: rj.Description}
 	if *rj.IsEgress {
@@ -337,19 +404,19 @@ func parseAWSRule(l jsonloc.Loc, raw json.RawMessage) (group, owner string, r sg
 	found := ""
 	one := func(field, value string) error {
 		if found != "" {
-			return l.Field(field).Fail(value, sg.ErrInvalidRule, "a rule has exactly one peer, and %s is given too", found)
+			return l().Field(field).Fail(value, sg.ErrInvalidRule, "a rule has exactly one peer, and %s is given too", found)
 		}
 		found = field
 		return nil
 	}
 	if rj.CidrIpv4 != "" {
 		if err = one("CidrIpv4", rj.CidrIpv4); err == nil {
-			r.Peer, err = cidrPeer(l.Field("CidrIpv4"), rj.CidrIpv4, false)
+			r.Peer, err = cidrPeer(l, "CidrIpv4", rj.CidrIpv4, false)
 		}
 	}
 	if err == nil && rj.CidrIpv6 != "" {
 		if err = one("CidrIpv6", rj.CidrIpv6); err == nil {
-			r.Peer, err = cidrPeer(l.Field("CidrIpv6"), rj.CidrIpv6, true)
+			r.Peer, err = cidrPeer(l, "CidrIpv6", rj.CidrIpv6, true)
 		}
 	}
 	if err == nil && rj.PrefixListId != "" {
@@ -361,13 +428,13 @@ func parseAWSRule(l jsonloc.Loc, raw json.RawMessage) (group, owner string, r sg
 		gid := rj.ReferencedGroupInfo.GroupId
 		if err = one("ReferencedGroupInfo.GroupId", gid); err == nil {
 			if gid == "" {
-				err = l.Field("ReferencedGroupInfo.GroupId").Fail("", sg.ErrInvalidRule, "the referenced group ID is missing")
+				err = l().Field("ReferencedGroupInfo.GroupId").Fail("", sg.ErrInvalidRule, "the referenced group ID is missing")
 			}
 			r.Peer = sg.GroupRef(gid)
 		}
 	}
 	if err == nil && found == "" {
-		err = l.Fail("", sg.ErrInvalidRule, "no peer: want one of CidrIpv4, CidrIpv6, PrefixListId, ReferencedGroupInfo.GroupId")
+		err = l().Fail("", sg.ErrInvalidRule, "no peer: want one of CidrIpv4, CidrIpv6, PrefixListId, ReferencedGroupInfo.GroupId")
 	}
 	if err != nil {
 		return "", "", sg.Rule{}, err
@@ -376,33 +443,36 @@ func parseAWSRule(l jsonloc.Loc, raw json.RawMessage) (group, owner string, r sg
 }
 
 // awsTraffic reads IpProtocol, FromPort and ToPort (of an IpPermission or a
-// SecurityGroupRule at l) into r's Protocol, Ports, ICMPType and ICMPCode.
-func awsTraffic(r *sg.Rule, l jsonloc.Loc, proto string, from, to *int) error {
-	pl, fl, tl := l.Field("IpProtocol"), l.Field("FromPort"), l.Field("ToPort")
+// SecurityGroupRule at at()) into r's Protocol, Ports, ICMPType and ICMPCode.
+func awsTraffic(r *sg.Rule, at func() jsonloc.Loc, proto string, from, to *int) error {
+	// The locations are built only for an error.
+	pl := func() jsonloc.Loc { return at().Field("IpProtocol") }
+	fl := func() jsonloc.Loc { return at().Field("FromPort") }
+	tl := func() jsonloc.Loc { return at().Field("ToPort") }
 	if proto == "" {
-		return pl.Fail("", sg.ErrInvalidRule, "the protocol is missing")
+		return pl().Fail("", sg.ErrInvalidRule, "the protocol is missing")
 	}
 	p, ok := awsProtocol(proto)
 	if !ok {
-		return pl.Fail(proto, sg.ErrInvalidRule, "want tcp, udp, icmp, icmpv6, -1 (all) or a protocol number 0–255")
+		return pl().Fail(proto, sg.ErrInvalidRule, "want tcp, udp, icmp, icmpv6, -1 (all) or a protocol number 0–255")
 	}
 	r.Protocol, r.ICMPType, r.ICMPCode = p, -1, -1
 	switch {
 	case p.HasPorts():
 		if from == nil {
-			return fl.Fail("", sg.ErrInvalidRule, "%s needs FromPort and ToPort", p)
+			return fl().Fail("", sg.ErrInvalidRule, "%s needs FromPort and ToPort", p)
 		}
 		if to == nil {
-			return tl.Fail("", sg.ErrInvalidRule, "%s needs FromPort and ToPort", p)
+			return tl().Fail("", sg.ErrInvalidRule, "%s needs FromPort and ToPort", p)
 		}
 		if *from < 0 || *from > 65535 {
-			return fl.Fail(strconv.Itoa(*from), sg.ErrInvalidRule, "a port must be 0–65535")
+			return fl().Fail(strconv.Itoa(*from), sg.ErrInvalidRule, "a port must be 0–65535")
 		}
 		if *to < 0 || *to > 65535 {
-			return tl.Fail(strconv.Itoa(*to), sg.ErrInvalidRule, "a port must be 0–65535")
+			return tl().Fail(strconv.Itoa(*to), sg.ErrInvalidRule, "a port must be 0–65535")
 		}
 		if *from > *to {
-			return tl.Fail(strconv.Itoa(*to), sg.ErrInvalidRule, "ToPort is below FromPort %d", *from)
+			return tl().Fail(strconv.Itoa(*to), sg.ErrInvalidRule, "ToPort is below FromPort %d", *from)
 		}
 		r.Ports = flow.PortRange{Lo: uint16(*from), Hi: uint16(*to)}
 		// FromPort 0 ToPort 0 is port 0 alone, which the zero Ports cannot say.
@@ -412,15 +482,15 @@ func awsTraffic(r *sg.Rule, l jsonloc.Loc, proto string, from, to *int) error {
 		case from == nil && to == nil && p == flow.ICMPv6:
 			return nil // all types and codes
 		case from == nil:
-			return fl.Fail("", sg.ErrInvalidRule, "%s needs FromPort (the ICMP type, -1 for all) and ToPort (the code, -1 for all)", p)
+			return fl().Fail("", sg.ErrInvalidRule, "%s needs FromPort (the ICMP type, -1 for all) and ToPort (the code, -1 for all)", p)
 		case to == nil:
-			return tl.Fail("", sg.ErrInvalidRule, "%s needs FromPort (the ICMP type, -1 for all) and ToPort (the code, -1 for all)", p)
+			return tl().Fail("", sg.ErrInvalidRule, "%s needs FromPort (the ICMP type, -1 for all) and ToPort (the code, -1 for all)", p)
 		case *from < -1 || *from > 255:
-			return fl.Fail(strconv.Itoa(*from), sg.ErrInvalidRule, "an ICMP type must be -1 (all) or 0–255")
+			return fl().Fail(strconv.Itoa(*from), sg.ErrInvalidRule, "an ICMP type must be -1 (all) or 0–255")
 		case *to < -1 || *to > 255:
-			return tl.Fail(strconv.Itoa(*to), sg.ErrInvalidRule, "an ICMP code must be -1 (all) or 0–255")
+			return tl().Fail(strconv.Itoa(*to), sg.ErrInvalidRule, "an ICMP code must be -1 (all) or 0–255")
 		case *from == -1 && *to != -1:
-			return tl.Fail(strconv.Itoa(*to), sg.ErrInvalidRule, "ICMP type -1 (all types) needs code -1")
+			return tl().Fail(strconv.Itoa(*to), sg.ErrInvalidRule, "ICMP type -1 (all types) needs code -1")
 		}
 		r.ICMPType, r.ICMPCode = int16(*from), int16(*to)
 	}
@@ -441,10 +511,14 @@ func awsProtocol(s string) (flow.Protocol, bool) {
 	return p, err == nil
 }
 
-// cidrPeer reads a CIDR peer of the family the field promises (IPv6 when
-// want6).
-func cidrPeer(l jsonloc.Loc, s string, want6 bool) (sg.Peer, error) {
-	p, err := l.ReadCIDR(s, want6, false, sg.ErrInvalidRule)
+// cidrPeer reads a CIDR peer, the field of the element at at(), of the
+// family the field promises (IPv6 when want6). The location is built only
+// for an error.
+func cidrPeer(at func() jsonloc.Loc, field, s string, want6 bool) (sg.Peer, error) {
+	if p, err := flow.ParseCIDR(s); err == nil && s != "" && p.Addr().Is6() == want6 {
+		return sg.Peer{Kind: sg.PeerCIDR, CIDR: p}, nil // what ReadCIDR returns
+	}
+	p, err := at().Field(field).ReadCIDR(s, want6, false, sg.ErrInvalidRule)
 	if err != nil {
 		return sg.Peer{}, err
 	}

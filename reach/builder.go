@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/reachsim/reachsim/internal/slowpath"
 
@@ -299,12 +302,18 @@ func (b *Builder) buildUnresolved(p *problems, m *Model) {
 // interface uses it, then compiles the groups of each interface, once per
 // distinct set of groups, sharing prefix lists across all of them.
 func (b *Builder) compileGroups(p *problems, m *Model) {
-	comp := sg.NewCachingResolver(m)
-	for i, g := range b.groups {
-		if b.skip("groups", i, g.ID) {
-			continue
+	comp := sg.NewCachingResolver(m) // safe for concurrent use
+	// Each group alone, for its own errors, and below each interface's
+	// groups: the compilations (most of Build's time on a large account)
+	// run on every core, their results are taken in order.
+	groupErrs := make([]error, len(b.groups))
+	parallel(len(b.groups), func(i int) {
+		if g := b.groups[i]; !b.skip("groups", i, g.ID) {
+			_, groupErrs[i] = sg.Compile([]sg.Group{*m.groups[g.ID]}, comp)
 		}
-		if _, err := sg.Compile([]sg.Group{*m.groups[g.ID]}, comp); err != nil {
+	})
+	for i, g := range b.groups {
+		if err := groupErrs[i]; err != nil {
 			p.wrap(g.ID, path("groups", i, ""), err)
 			m.groups[g.ID].ID = "" // reported; keep it out of the interfaces' compilation
 		}
@@ -312,29 +321,80 @@ func (b *Builder) compileGroups(p *problems, m *Model) {
 	if len(p.errs) > 0 {
 		return
 	}
-	for _, ii := range m.ifaceOrder {
-		key := strings.Join(ii.Groups, ",")
-		if pair, ok := m.sgCache[key]; ok {
-			ii.sg = pair
-			continue
+	// The distinct sets of groups, in order of first use.
+	type compiled struct {
+		first *ifaceInfo
+		pair  *sgPair
+		err   error
+	}
+	var sets []*compiled
+	bySet := map[string]*compiled{}
+	keys := make([]string, len(m.ifaceOrder))
+	for k, ii := range m.ifaceOrder {
+		keys[k] = strings.Join(ii.Groups, ",")
+		if _, ok := bySet[keys[k]]; !ok {
+			c := &compiled{first: ii}
+			bySet[keys[k]] = c
+			sets = append(sets, c)
 		}
-		gs := make([]sg.Group, len(ii.Groups))
-		for j, id := range ii.Groups {
-			gs[j] = *m.groups[id]
+	}
+	parallel(len(sets), func(i int) {
+		c := sets[i]
+		c.pair, c.err = compileInterface(m, c.first.Groups, comp)
+	})
+	for k, ii := range m.ifaceOrder {
+		c := bySet[keys[k]]
+		pair, err := c.pair, c.err
+		if err != nil && ii != c.first {
+			pair, err = compileInterface(m, ii.Groups, comp) // its own error value
 		}
-		normal, err := sg.Compile(gs, comp)
 		if err != nil {
 			p.wrap(ii.ID, path("interfaces", ii.index, "Groups"), err)
 			continue
 		}
-		blind, err := normal.WithMembership(identityLost{m})
-		if err != nil { // every group normal references is in the model
-			p.wrap(ii.ID, path("interfaces", ii.index, "Groups"), err)
-			continue
-		}
-		ii.sg = &sgPair{normal: normal, blind: blind}
-		m.sgCache[key] = ii.sg
+		ii.sg = pair
+		m.sgCache[keys[k]] = pair
 	}
+}
+
+// compileInterface compiles the groups of an interface, and its evaluator
+// for traffic whose source identity is lost (identityLost).
+func compileInterface(m *Model, ids []string, comp *sg.CachingResolver) (*sgPair, error) {
+	gs := make([]sg.Group, len(ids))
+	for j, id := range ids {
+		gs[j] = *m.groups[id]
+	}
+	normal, err := sg.Compile(gs, comp)
+	if err != nil {
+		return nil, err
+	}
+	blind, err := normal.WithMembership(identityLost{m})
+	if err != nil { // every group normal references is in the model
+		return nil, err
+	}
+	return &sgPair{normal: normal, blind: blind}, nil
+}
+
+// parallel calls f(i) for every i below n on up to GOMAXPROCS goroutines
+// and returns when all calls have. f must be safe for concurrent use.
+func parallel(n int, f func(i int)) {
+	workers := min(n, runtime.GOMAXPROCS(0))
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func maskAll(ps []netip.Prefix) []netip.Prefix {

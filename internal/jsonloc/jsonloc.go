@@ -3,7 +3,8 @@
 // decoding with errors that carry the full JSON path of the value that
 // failed (list indices and map keys included: [Unmarshal]), whole
 // documents (a byte order mark dropped, a key given twice an error:
-// [Document], [CheckKeys]), and reading the loose shapes AWS and Alibaba
+// [Document], [CheckKeys]; in one streaming pass, typed where the caller
+// asks and falling back to [Document] for exact errors: [Top]), and reading the loose shapes AWS and Alibaba
 // emit (absent vs null vs empty, numbers as strings). Paths join fields
 // with dots, list indices in brackets, and object keys that are no
 // identifiers as quoted strings in brackets ([Key]).

@@ -1,0 +1,119 @@
+package aws
+
+import (
+	"fmt"
+	"io/fs"
+	"maps"
+	"math/rand/v2"
+	"os"
+	"path"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/sample"
+)
+
+// readBoth reads files (name -> bytes) with readFile's fast path and with
+// its slow path alone, assembles both, and requires the loaders to be
+// equal: the same records, locations, warnings and errors.
+func readBoth(t *testing.T, files map[string][]byte) (ok bool) {
+	t.Helper()
+	names := slices.Sorted(maps.Keys(files))
+	read := func(slow bool) *loader {
+		slowPath = slow
+		defer func() { slowPath = false }()
+		l := newLoader()
+		for _, n := range names {
+			l.readFile(n, files[n])
+		}
+		if len(l.errs) == 0 {
+			l.assemble()
+		}
+		return l
+	}
+	fast, slow := read(false), read(true)
+	require.Equal(t, slow.errs, fast.errs)
+	require.Equal(t, slow, fast)
+	return len(fast.errs) == 0
+}
+
+// seedDumps are the dumps of the sample and of testdata, by name.
+func seedDumps(t *testing.T) map[string]map[string][]byte {
+	t.Helper()
+	dumps := map[string]map[string][]byte{}
+	add := func(name string, fsys fs.FS, dir string) {
+		entries, err := fs.ReadDir(fsys, dir)
+		require.NoError(t, err)
+		files := map[string][]byte{}
+		for _, e := range entries {
+			if e.IsDir() || path.Ext(e.Name()) != ".json" {
+				continue
+			}
+			data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
+			require.NoError(t, err)
+			files[path.Join(dir, e.Name())] = data
+		}
+		if len(files) > 0 {
+			dumps[name] = files
+		}
+	}
+	add("sample", sample.AWSDump, "aws")
+	testdata := os.DirFS("testdata")
+	entries, err := fs.ReadDir(testdata, ".")
+	require.NoError(t, err)
+	for _, e := range entries {
+		if e.IsDir() {
+			add(e.Name(), testdata, e.Name())
+		}
+	}
+	return dumps
+}
+
+// TestFastReadAgreesWithSlow: the single-pass decoding of readFile
+// (jsonloc.Top, the big lists decoded typed) gives exactly what decoding
+// every key's text does, on the sample and test dumps and on random
+// mutations of them: values of other types, nulls, keys given twice,
+// bytes cut out.
+func TestFastReadAgreesWithSlow(t *testing.T) {
+	dumps := seedDumps(t)
+	require.NotEmpty(t, dumps)
+	mutations := []string{`null`, `1`, `-1`, `"x"`, `"10.0.0.0/33"`, `[]`, `{}`, `[null]`, `true`, `"GroupId": "sg-1", "GroupId"`, `}`, ``}
+	for _, name := range slices.Sorted(maps.Keys(dumps)) {
+		files := dumps[name]
+		t.Run(name, func(t *testing.T) {
+			r := rand.New(rand.NewPCG(12, uint64(len(name))))
+			whole := readBoth(t, files)
+			names := slices.Sorted(maps.Keys(files))
+			loaded, failed := 0, 0
+			for i := range 150 {
+				f := names[r.IntN(len(names))]
+				data := files[f]
+				if len(data) < 2 {
+					continue
+				}
+				// Replace a random stretch that starts at a value or a key.
+				at := r.IntN(len(data) - 1)
+				for at > 0 && !slices.Contains([]byte(`:[,`), data[at-1]) {
+					at--
+				}
+				end := min(len(data), at+r.IntN(40))
+				mutated := slices.Concat(data[:at], []byte(mutations[r.IntN(len(mutations))]), data[end:])
+				t.Run(fmt.Sprint(i), func(t *testing.T) {
+					dump := maps.Clone(files)
+					dump[f] = mutated
+					if readBoth(t, dump) {
+						loaded++
+					} else {
+						failed++
+					}
+				})
+			}
+			if whole {
+				require.Positive(t, loaded, "some mutations still load")
+			}
+			require.Positive(t, failed, "and some fail")
+		})
+	}
+}
