@@ -7,8 +7,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/reachsim/reachsim/internal/slowpath"
 
@@ -307,7 +305,7 @@ func (b *Builder) compileGroups(p *problems, m *Model) {
 	// groups: the compilations (most of Build's time on a large account)
 	// run on every core, their results are taken in order.
 	groupErrs := make([]error, len(b.groups))
-	parallel(len(b.groups), func(i int) {
+	parallel(len(b.groups), runtime.GOMAXPROCS(0), func(i int) {
 		if g := b.groups[i]; !b.skip("groups", i, g.ID) {
 			_, groupErrs[i] = sg.Compile([]sg.Group{*m.groups[g.ID]}, comp)
 		}
@@ -338,7 +336,7 @@ func (b *Builder) compileGroups(p *problems, m *Model) {
 			sets = append(sets, c)
 		}
 	}
-	parallel(len(sets), func(i int) {
+	parallel(len(sets), runtime.GOMAXPROCS(0), func(i int) {
 		c := sets[i]
 		c.pair, c.err = compileInterface(m, c.first.Groups, comp)
 	})
@@ -373,28 +371,6 @@ func compileInterface(m *Model, ids []string, comp *sg.CachingResolver) (*sgPair
 		return nil, err
 	}
 	return &sgPair{normal: normal, blind: blind}, nil
-}
-
-// parallel calls f(i) for every i below n on up to GOMAXPROCS goroutines
-// and returns when all calls have. f must be safe for concurrent use.
-func parallel(n int, f func(i int)) {
-	workers := min(n, runtime.GOMAXPROCS(0))
-	if workers <= 1 {
-		for i := range n {
-			f(i)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
-				f(i)
-			}
-		})
-	}
-	wg.Wait()
 }
 
 func maskAll(ps []netip.Prefix) []netip.Prefix {

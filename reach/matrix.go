@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/reachsim/reachsim/firewall"
 	"github.com/reachsim/reachsim/flow"
@@ -340,21 +341,21 @@ func parallel(n, workers int, do func(int)) {
 	parallelW(n, workers, func(_, k int) { do(k) })
 }
 
-// parallelW is parallel with each call told its worker's number, from 0.
+// parallelW is parallel with each call told its worker's number, from
+// 0. do must be safe for concurrent use.
 func parallelW(n, workers int, do func(w, k int)) {
-	var mu sync.Mutex
-	next := 0
+	workers = min(workers, n)
+	if workers <= 1 {
+		for k := range n {
+			do(0, k)
+		}
+		return
+	}
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for w := range min(workers, max(n, 1)) {
+	for w := range workers {
 		wg.Go(func() {
-			for {
-				mu.Lock()
-				k := next
-				next++
-				mu.Unlock()
-				if k >= n {
-					return
-				}
+			for k := int(next.Add(1)) - 1; k < n; k = int(next.Add(1)) - 1 {
 				do(w, k)
 			}
 		})
