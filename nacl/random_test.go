@@ -125,8 +125,8 @@ func (g gen) flow() flow.Flow {
 func TestRandomAgreesWithReference(t *testing.T) {
 	g := newGen(1)
 	acls, flows := 3000, 30
-	if testing.Short() {
-		acls = 300
+	if testing.Short() || raceOn {
+		acls = 600
 	}
 	var decided, defaults, allowed int
 	for i := range acls {

@@ -337,8 +337,8 @@ func (g gen) packet() stateless.Packet {
 func TestAgreesWithReference(t *testing.T) {
 	g := newGen(20260523)
 	configs, packets := 2000, 50
-	if testing.Short() {
-		configs = 300
+	if testing.Short() || raceOn {
+		configs = 500
 	}
 	indexed := 0
 	for c := range configs {
