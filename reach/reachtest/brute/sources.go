@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/reachsim/reachsim/internal/addrset"
 	"github.com/reachsim/reachsim/reach"
 )
 
@@ -24,27 +25,6 @@ func InternetHost(m *reach.Model, a netip.Addr) bool {
 	return !held
 }
 
-// LastOf is the last address of p.
-func LastOf(p netip.Prefix) netip.Addr {
-	a := p.Masked().Addr()
-	b := a.AsSlice()
-	for i := p.Bits(); i < len(b)*8; i++ {
-		b[i/8] |= 0x80 >> (i % 8)
-	}
-	out, _ := netip.AddrFromSlice(b)
-	return out
-}
-
-// InPrefixes reports whether one of ps holds a.
-func InPrefixes(ps []netip.Prefix, a netip.Addr) bool {
-	for _, p := range ps {
-		if p.Contains(a) {
-			return true
-		}
-	}
-	return false
-}
-
 // AddrsToCheck is the internet addresses a brute-force check tries, of
 // the family v6 says: the first and last address of every block of the
 // sets and their neighbours, and 300 random ones.
@@ -52,7 +32,7 @@ func AddrsToCheck(rng *rand.Rand, v6 bool, sets ...[]netip.Prefix) []netip.Addr 
 	var out []netip.Addr
 	for _, ps := range sets {
 		for _, p := range ps {
-			first, last := p.Masked().Addr(), LastOf(p)
+			first, last := p.Masked().Addr(), addrset.Last(p)
 			out = append(out, first, first.Prev(), last, last.Next())
 		}
 	}
@@ -141,9 +121,9 @@ func CheckSources(t testing.TB, m *reach.Model, q reach.SourcesQuery, r *reach.S
 		}
 		want := reach.Unreachable
 		switch {
-		case InPrefixes(r.Internet, a):
+		case addrset.Of(r.Internet...).Contains(a):
 			want = reach.Reachable
-		case InPrefixes(r.InternetIndeterminate, a):
+		case addrset.Of(r.InternetIndeterminate...).Contains(a):
 			want = reach.Indeterminate
 		}
 		require.Equal(t, want, got, "%s: from %s: Sources says %s, Verdict %s", msg, a, want, got)
