@@ -12,6 +12,7 @@ import (
 	"github.com/reachsim/reachsim/firewall/stateful"
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/reach/reachtest/brute"
 	"github.com/reachsim/reachsim/sample"
 	"github.com/reachsim/reachsim/sg"
 )
@@ -60,37 +61,8 @@ func TestAuditAgreesWithSources(t *testing.T) {
 		a, err := m.Audit(reach.AuditOptions{})
 		require.NoError(t, err, "seed %d", seed)
 		require.Equal(t, 3, a.Interfaces)
-		for _, id := range []string{"eni-web1", "eni-app1", "eni-db1"} {
-			for _, risk := range reach.RiskyServices() {
-				var f *reach.Finding
-				for i := range a.Findings {
-					if a.Findings[i].Interface == id && a.Findings[i].Service == risk.Service && a.Findings[i].Protocol == risk.Protocol {
-						f = &a.Findings[i]
-					}
-				}
-				exposed := false
-				for _, r := range risk.Ports.Ranges() {
-					for p := int(r.Lo); p <= int(r.Hi); p++ {
-						s, err := m.Sources(reach.SourcesQuery{To: id, Protocol: risk.Protocol, Port: uint16(p)})
-						require.NoError(t, err)
-						exposed = exposed || len(s.Internet) > 0
-					}
-				}
-				msg := fmt.Sprintf("seed %d: %s %s", seed, id, risk.Service)
-				if exposed {
-					require.NotNil(t, f, msg)
-					require.Equal(t, reach.Exposed, f.Exposure, msg)
-					require.NotEmpty(t, f.OpenedBy, msg)
-				} else if f != nil {
-					require.NotEqual(t, reach.Exposed, f.Exposure, msg)
-					if f.Exposure == reach.Closed {
-						require.NotEmpty(t, f.ClosedBy, msg)
-					}
-				}
-				if f != nil {
-					stats[f.Exposure]++
-				}
-			}
+		for e, n := range brute.CheckAudit(t, m, a, reach.AuditOptions{}, []string{"eni-web1", "eni-app1", "eni-db1"}, fmt.Sprintf("seed %d", seed)) {
+			stats[e] += n
 		}
 	}
 	t.Logf("%v", stats)

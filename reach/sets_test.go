@@ -12,6 +12,7 @@ import (
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/reach/reachtest/brute"
 	"github.com/reachsim/reachsim/sample"
 	"github.com/reachsim/reachsim/sg"
 )
@@ -48,71 +49,6 @@ func spice(rng *rand.Rand, d *sample.Design) {
 	}
 }
 
-// portsToCheck is the ports a brute-force check tries: every edge of the
-// answer's sets and its neighbours, and random ones.
-func portsToCheck(rng *rand.Rand, sets ...flow.PortSet) []uint16 {
-	seen := map[uint16]bool{1: true, 65535: true, 25: true, reach.DefaultSourcePort: true}
-	for _, s := range sets {
-		for _, r := range s.Ranges() {
-			for _, p := range []int{int(r.Lo) - 1, int(r.Lo), int(r.Hi), int(r.Hi) + 1} {
-				if p >= 1 && p <= 65535 {
-					seen[uint16(p)] = true
-				}
-			}
-		}
-	}
-	for range 200 {
-		seen[uint16(1+rng.IntN(65535))] = true
-	}
-	out := make([]uint16, 0, len(seen))
-	for p := range seen {
-		out = append(out, p)
-	}
-	return out
-}
-
-// checkPorts demands that r agree with Verdict on the ports given, from
-// the default client port and from random client ports of each range.
-func checkPorts(t *testing.T, rng *rand.Rand, m *reach.Model, q reach.PortsQuery, r *reach.PortsResult, ports []uint16, msg string) {
-	t.Helper()
-	vq := reach.Query{From: q.From, To: q.To, Protocol: q.Protocol, IPv6: q.IPv6, Domain: q.Domain}
-	for i, p := range ports {
-		vq.Port, vq.SrcPort = p, 0
-		got, err := m.Verdict(vq)
-		require.NoError(t, err, msg)
-		want := reach.Unreachable
-		switch {
-		case r.Open.Contains(p):
-			want = reach.Reachable
-		case r.Indeterminate.Contains(p):
-			want = reach.Indeterminate
-		}
-		require.Equal(t, want, got, "%s: port %d", msg, p)
-		cut := false
-		for _, c := range r.Cuts {
-			cut = cut || c.Ports.Contains(p)
-		}
-		require.Equal(t, want != reach.Reachable, cut, "%s: port %d is in a cut exactly when it is not reachable", msg, p)
-		if i%16 != 0 || i > 16*100 {
-			continue // the client ranges: for a sample of the ports
-		}
-		for _, cp := range r.Clients {
-			for range 2 {
-				lo, hi := int(cp.Range.Ports.Lo), int(cp.Range.Ports.Hi)
-				vq.SrcPort = uint16(lo + rng.IntN(hi-lo+1))
-				got, err := m.Verdict(vq)
-				require.NoError(t, err, msg)
-				switch {
-				case cp.Open.Contains(p):
-					require.Equal(t, reach.Reachable, got, "%s: port %d from client port %d (%s)", msg, p, vq.SrcPort, cp.Name)
-				case !cp.Partly.Contains(p):
-					require.NotEqual(t, reach.Reachable, got, "%s: port %d from client port %d (%s)", msg, p, vq.SrcPort, cp.Name)
-				}
-			}
-		}
-	}
-}
-
 // TestPortsAgreesWithVerdict compares Ports with a Verdict per port on
 // random designs full of middleboxes, with random port-range rules.
 func TestPortsAgreesWithVerdict(t *testing.T) {
@@ -137,7 +73,7 @@ func TestPortsAgreesWithVerdict(t *testing.T) {
 				continue
 			}
 			require.NoError(t, err, msg)
-			checkPorts(t, rng, m, q, r, portsToCheck(rng, r.Open, r.Indeterminate), msg)
+			brute.CheckPorts(t, rng, m, q, r, brute.PortsToCheck(rng, r.Open, r.Indeterminate), msg)
 			switch {
 			case r.Open.IsEmpty() && r.Indeterminate.IsEmpty():
 				stats["closed"]++
@@ -172,7 +108,7 @@ func TestPortsOnTheSampleDesign(t *testing.T) {
 		r, err := m.Ports(tt.q)
 		require.NoError(t, err)
 		assert.Equal(t, tt.open, r.Open.String(), "%+v", tt.q)
-		ports := portsToCheck(rng, r.Open)
+		ports := brute.PortsToCheck(rng, r.Open)
 		if !testing.Short() && !raceOn {
 			ports = ports[:0]
 			step := 1 + rng.IntN(60) // the first pair: every port
@@ -183,117 +119,7 @@ func TestPortsOnTheSampleDesign(t *testing.T) {
 				ports = append(ports, uint16(p))
 			}
 		}
-		checkPorts(t, rng, m, tt.q, r, ports, fmt.Sprintf("%+v", tt.q))
-	}
-}
-
-// addrsToCheck is the internet addresses a brute-force check tries: the
-// edges of the answer's blocks and their neighbours, and random ones.
-func addrsToCheck(rng *rand.Rand, v6 bool, sets ...[]netip.Prefix) []netip.Addr {
-	var out []netip.Addr
-	for _, ps := range sets {
-		for _, p := range ps {
-			first := p.Masked().Addr()
-			last := lastOf(p)
-			out = append(out, first, first.Prev(), last, last.Next())
-		}
-	}
-	for range 300 {
-		if v6 {
-			var b [16]byte
-			for i := range b {
-				b[i] = byte(rng.IntN(256))
-			}
-			b[0] = 0x20 | b[0]&0x0f
-			out = append(out, netip.AddrFrom16(b))
-			continue
-		}
-		out = append(out, netip.AddrFrom4([4]byte{byte(rng.IntN(256)), byte(rng.IntN(256)), byte(rng.IntN(256)), byte(rng.IntN(256))}))
-	}
-	// the neighbours of the design's own addresses
-	return out
-}
-
-func lastOf(p netip.Prefix) netip.Addr {
-	a := p.Masked().Addr()
-	b := a.AsSlice()
-	for i := p.Bits(); i < len(b)*8; i++ {
-		b[i/8] |= 0x80 >> (i % 8)
-	}
-	out, _ := netip.AddrFromSlice(b)
-	return out
-}
-
-func inPrefixes(ps []netip.Prefix, a netip.Addr) bool {
-	for _, p := range ps {
-		if p.Contains(a) {
-			return true
-		}
-	}
-	return false
-}
-
-// internetHost is Sources' documented rule, written independently: a
-// global unicast address that is not private, not shared (100.64.0.0/10)
-// and not one of the design's (the designs tested keep their VPCs in
-// private space).
-func internetHost(m *reach.Model, a netip.Addr) bool {
-	if !a.IsGlobalUnicast() || a.IsPrivate() || netip.MustParsePrefix("100.64.0.0/10").Contains(a) {
-		return false
-	}
-	_, held := m.Owner(a)
-	return !held
-}
-
-// checkSources demands that r agree with Verdict from every interface
-// and from the internet addresses given.
-func checkSources(t *testing.T, m *reach.Model, q reach.SourcesQuery, r *reach.SourcesResult, ifaces []string, addrs []netip.Addr, msg string) {
-	t.Helper()
-	vq := reach.Query{To: q.To, Protocol: q.Protocol, Port: q.Port, SrcPort: q.SrcPort, ICMP: q.ICMP, IPv6: q.IPv6, Domain: q.Domain}
-	names := map[string]string{}
-	for _, in := range m.Interfaces() {
-		names[in.ID] = in.Name
-	}
-	listed := map[string]reach.Outcome{}
-	for _, i := range r.Interfaces {
-		listed[i.ID] = i.Outcome
-	}
-	for _, id := range ifaces {
-		vq.From = id
-		got, err := m.Verdict(vq)
-		if err != nil {
-			got = reach.Unreachable
-		}
-		want, ok := listed[id]
-		if !ok {
-			want = reach.Unreachable
-		}
-		if id == q.To || names[id] == q.To {
-			require.False(t, ok, "%s: the destination is not its own source", msg)
-			continue
-		}
-		require.Equal(t, got, want, "%s: from %s", msg, id)
-	}
-	for _, a := range addrs {
-		if !a.IsValid() || a.Is6() != q.IPv6 {
-			continue
-		}
-		vq.From = a.String()
-		f, err := m.Verdict(vq)
-		if err != nil {
-			continue // not a source a query may name
-		}
-		if !internetHost(m, a) {
-			continue
-		}
-		want := reach.Unreachable
-		switch {
-		case inPrefixes(r.Internet, a):
-			want = reach.Reachable
-		case inPrefixes(r.InternetIndeterminate, a):
-			want = reach.Indeterminate
-		}
-		require.Equal(t, want, f, "%s: from %s", msg, a)
+		brute.CheckPorts(t, rng, m, tt.q, r, ports, fmt.Sprintf("%+v", tt.q))
 	}
 }
 
@@ -323,7 +149,7 @@ func TestSourcesAgreesWithVerdict(t *testing.T) {
 			if err != nil {
 				continue // a destination on the internet
 			}
-			checkSources(t, m, q, r, ifaces, addrsToCheck(rng, false, r.Internet, r.InternetIndeterminate), msg)
+			brute.CheckSources(t, m, q, r, ifaces, brute.AddrsToCheck(rng, false, r.Internet, r.InternetIndeterminate), msg)
 			stats[fmt.Sprintf("internet blocks %v", len(r.Internet) > 0)]++
 		}
 	}
@@ -343,7 +169,7 @@ func TestSourcesAgreesWithVerdict(t *testing.T) {
 	} {
 		r, err := m.Sources(q)
 		require.NoError(t, err, "%+v", q)
-		checkSources(t, m, q, r, []string{"eni-web1", "eni-app1", "eni-db1"}, addrsToCheck(rng, q.IPv6, r.Internet, r.InternetIndeterminate), fmt.Sprintf("%+v", q))
+		brute.CheckSources(t, m, q, r, []string{"eni-web1", "eni-app1", "eni-db1"}, brute.AddrsToCheck(rng, q.IPv6, r.Internet, r.InternetIndeterminate), fmt.Sprintf("%+v", q))
 	}
 }
 
@@ -407,7 +233,7 @@ func TestSourcesFromTheInternet(t *testing.T) {
 		if len(r.Internet) > 1 {
 			partial++
 		}
-		checkSources(t, m, q, r, []string{"eni-web1", "eni-app1", "eni-db1"}, addrsToCheck(rng, false, r.Internet), fmt.Sprintf("seed %d: %+v", seed, q))
+		brute.CheckSources(t, m, q, r, []string{"eni-web1", "eni-app1", "eni-db1"}, brute.AddrsToCheck(rng, false, r.Internet), fmt.Sprintf("seed %d: %+v", seed, q))
 	}
 	assert.Greater(t, partial, designs/3, "most answers are several blocks")
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/reach/reachtest"
+	"github.com/reachsim/reachsim/reach/reachtest/brute"
 )
 
 // The example's story must stay true: with replies limited to 1024-32767
@@ -80,5 +81,33 @@ func TestDesignWithReachtest(t *testing.T) {
 	for _, c := range clients {
 		q.SrcPort = c.port
 		reachtest.AssertReachable(t, fixed, q)
+	}
+}
+
+// TestSetAnswersAgreeWithVerdict checks every set answer on both versions
+// of the design against a Verdict per value: every port of client-1 to
+// server-1 (and from random client ports of each ephemeral range: the
+// broken ACL lets some of them through only), the way back, who reaches
+// server-1 on 443 from the default and a BSD client port, the whole
+// matrix and the audit.
+func TestSetAnswersAgreeWithVerdict(t *testing.T) {
+	for i, replyPorts := range []string{"1024-32767", "1024-65535"} {
+		t.Run(replyPorts, func(t *testing.T) {
+			m, err := design(serverACL(replyPorts))
+			require.NoError(t, err)
+			brute.CheckSetAnswers(t, m, brute.Options{
+				Ports: []reach.PortsQuery{
+					{From: "client-1", To: "server-1", Protocol: flow.TCP},
+					{From: "server-1", To: "client-1", Protocol: flow.TCP},
+					{From: "client-1", To: "server-1", Protocol: flow.UDP},
+					{From: "client-1", To: "server-1", Protocol: flow.ICMP},
+				},
+				Sources: []reach.SourcesQuery{
+					{To: "server-1", Protocol: flow.TCP, Port: 443},
+					{To: "server-1", Protocol: flow.TCP, Port: 443, SrcPort: 20000},
+				},
+				Seed: uint64(i),
+			})
+		})
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/reach/reachtest"
+	"github.com/reachsim/reachsim/reach/reachtest/brute"
 )
 
 // The example's story must stay true: one pass across the transit
@@ -91,4 +92,33 @@ func kinds(hops []reach.Hop) []reach.Kind {
 		k = append(k, h.Kind)
 	}
 	return k
+}
+
+// TestSetAnswersAgreeWithVerdict checks every set answer on the estate
+// against a Verdict per value: every 7th port across the transit gateway
+// and every edge of its answer,
+// the peering that is not transitive, the blackholed subnet, the VPN
+// route (indeterminate), ICMP, who reaches db-1 and tools-1, the whole
+// matrix and the audit.
+func TestSetAnswersAgreeWithVerdict(t *testing.T) {
+	m, err := design()
+	require.NoError(t, err)
+	brute.CheckSetAnswers(t, m, brute.Options{
+		Ports: []reach.PortsQuery{
+			{From: "app-1", To: "db-1", Protocol: flow.TCP},
+			{From: "partner-1", To: "vendor-1", Protocol: flow.TCP},
+			{From: "partner-1", To: "tools-1", Protocol: flow.UDP},
+			{From: "app-1", To: "analytics-1", Protocol: flow.TCP},
+			{From: "tools-1", To: "192.168.10.5", Protocol: flow.TCP},
+			{From: "app-1", To: "db-1", Protocol: flow.ICMP},
+			{From: "vendor-1", To: "tools-1", Protocol: flow.ICMP},
+		},
+		Sources: []reach.SourcesQuery{
+			{To: "db-1", Protocol: flow.TCP, Port: 5432},
+			{To: "tools-1", Protocol: flow.TCP, Port: 443},
+			{To: "analytics-1", Protocol: flow.ICMP, ICMP: &reach.ICMPMessage{Type: 8}},
+		},
+		Step: 7, // a verdict across the transit gateway is slow: every 7th port and every edge
+		Seed: 2,
+	})
 }

@@ -35,9 +35,14 @@ type answers struct {
 	db, dbLow *reach.SourcesResult
 }
 
+// design builds the design the questions are put to: the sample.
+func design() (*reach.Model, error) {
+	return sample.ThreeTier().Build()
+}
+
 // run asks the questions and writes the answers to w.
 func run(w io.Writer) (*answers, error) {
-	m, err := sample.ThreeTier().Build()
+	m, err := design()
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/reach/reachtest"
+	"github.com/reachsim/reachsim/reach/reachtest/brute"
 	"github.com/reachsim/reachsim/sample"
 )
 
@@ -56,4 +57,31 @@ func TestExposureWithReachtest(t *testing.T) {
 	reachtest.AssertOnlyPorts(t, m, "198.51.100.7", "web-1", flow.TCP, "https")
 	reachtest.AssertNotExposed(t, m, "web-1", "ssh,rdp")
 	reachtest.AssertNotExposed(t, m, "db-1", "postgresql")
+}
+
+// TestSetAnswersAgreeWithVerdict checks the example's answers, and the
+// set answers around them, against a Verdict per value: every port of
+// web-1 to app-1, an internet host to web-1 and the other tiers' pairs, who reaches web-1 on
+// ssh and db-1 on postgresql (from both client ports), the whole matrix
+// and the audit, IPv4 and IPv6.
+func TestSetAnswersAgreeWithVerdict(t *testing.T) {
+	m, err := design()
+	require.NoError(t, err)
+	brute.CheckSetAnswers(t, m, brute.Options{
+		Ports: []reach.PortsQuery{
+			{From: "web-1", To: "app-1", Protocol: flow.TCP},
+			{From: "198.51.100.7", To: "web-1", Protocol: flow.TCP},
+			{From: "2001:db8:aaaa::7", To: "web-1", Protocol: flow.TCP, IPv6: true},
+			{From: "app-1", To: "db-1", Protocol: flow.UDP},
+			{From: "198.51.100.7", To: "web-1", Protocol: flow.ICMP},
+		},
+		Sources: []reach.SourcesQuery{
+			{To: "web-1", Protocol: flow.TCP, Port: 22},
+			{To: "web-1", Protocol: flow.TCP, Port: 443, IPv6: true},
+			{To: "db-1", Protocol: flow.TCP, Port: 5432},
+			{To: "db-1", Protocol: flow.TCP, Port: 5432, SrcPort: 30000},
+		},
+		IPv6: true,
+		Seed: 1,
+	})
 }

@@ -33,8 +33,13 @@ var questions = []struct {
 		reach.Query{From: "app-1", To: "93.184.216.34", Protocol: flow.TCP, Port: 443, Domain: "www.example.com"}},
 }
 
+// design builds the design the questions are put to: the sample.
+func design() (*reach.Model, error) {
+	return sample.ThreeTier().Build()
+}
+
 func main() {
-	m, err := sample.ThreeTier().Build()
+	m, err := design()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)

@@ -1,0 +1,199 @@
+package brute
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/reach"
+)
+
+// CellOf returns the cell from class a to class b, empty if the matrix
+// has none.
+func CellOf(mx *reach.Matrix, a, b string) reach.Cell {
+	for _, c := range mx.Cells {
+		if c.From == a && c.To == b {
+			return c
+		}
+	}
+	return reach.Cell{From: a, To: b}
+}
+
+// holds reports whether t holds q's session (protocol, port, ICMP type
+// and code).
+func holds(t reach.Traffic, q reach.Query) bool {
+	switch {
+	case q.Protocol == flow.TCP:
+		return t.TCP.Contains(q.Port)
+	case q.Protocol == flow.UDP:
+		return t.UDP.Contains(q.Port)
+	case q.Protocol.IsICMP():
+		return icmpHas(t.ICMP, q.ICMP.Type, q.ICMP.Code)
+	}
+	return t.Other.Contains(uint8(q.Protocol))
+}
+
+// CellOutcome is what a cell says of one session.
+func CellOutcome(c reach.Cell, q reach.Query) reach.Outcome {
+	switch {
+	case holds(c.Allowed, q):
+		return reach.Reachable
+	case holds(c.Indeterminate, q):
+		return reach.Indeterminate
+	}
+	return reach.Unreachable
+}
+
+// SessionsToCheck is the sessions a brute-force check of a cell tries:
+// 60 tcp and 60 udp ports (the edges of the cell's sets first), a few
+// ICMP messages (echo request and reply among them) and other protocols.
+func SessionsToCheck(rng *rand.Rand, c reach.Cell) []reach.Query {
+	var out []reach.Query
+	for _, proto := range []flow.Protocol{flow.TCP, flow.UDP} {
+		set, maybe := c.Allowed.TCP, c.Indeterminate.TCP
+		if proto == flow.UDP {
+			set, maybe = c.Allowed.UDP, c.Indeterminate.UDP
+		}
+		ports := PortsToCheck(rng, set, maybe)
+		seen := map[uint16]bool{}
+		edges(seen, set, maybe)
+		edge := sorted(seen) // the edges first: they must not fall out of the 60
+		for _, p := range append(edge, ports...)[:max(60, len(edge))] {
+			out = append(out, reach.Query{Protocol: proto, Port: p})
+		}
+	}
+	for range 12 {
+		out = append(out, reach.Query{Protocol: flow.ICMP, ICMP: &reach.ICMPMessage{Type: uint8(rng.IntN(256)), Code: uint8(rng.IntN(4))}})
+	}
+	for _, ic := range append(c.Allowed.ICMP, c.Indeterminate.ICMP...) {
+		out = append(out, reach.Query{Protocol: flow.ICMP, ICMP: &reach.ICMPMessage{Type: ic.Type, Code: ic.Codes.Ranges()[0].Lo}})
+	}
+	out = append(out, reach.Query{Protocol: flow.ICMP, ICMP: &reach.ICMPMessage{Type: 8}}, reach.Query{Protocol: flow.ICMP, ICMP: &reach.ICMPMessage{Type: 0}})
+	for _, p := range []flow.Protocol{47, 50, flow.Protocol(1 + rng.IntN(255))} {
+		if !p.HasPorts() && !p.IsICMP() {
+			out = append(out, reach.Query{Protocol: p})
+		}
+	}
+	return out
+}
+
+// internetSources and internetSources6 are the internet addresses a
+// matrix check sends from and to.
+var (
+	internetSources  = []string{"198.51.100.7", "8.8.8.8", "1.2.3.4"}
+	internetSources6 = []string{"2001:db8:aaaa::7", "2600::1"}
+)
+
+func pickMember(rng *rand.Rand, c reach.Class, v6 bool) string {
+	switch {
+	case c.Name == reach.InternetNode && v6:
+		return internetSources6[rng.IntN(len(internetSources6))]
+	case c.Name == reach.InternetNode:
+		return internetSources[rng.IntN(len(internetSources))]
+	}
+	return c.Members[rng.IntN(len(c.Members))].ID
+}
+
+// CheckMatrix demands that every cell of mx (m.Matrix's answer, for IPv6
+// when v6) agree with Verdict between members of its classes, picked at
+// random for each of SessionsToCheck's sessions; and that the internet
+// cells hold what an internet address opens (a cell is a union over the
+// internet's addresses: a session that some address gets through is in
+// it, and for the first tcp ranges of an internet-to-class cell Sources
+// finds internet addresses that get through).
+func CheckMatrix(t testing.TB, rng *rand.Rand, m *reach.Model, mx *reach.Matrix, v6 bool, msg string) {
+	t.Helper()
+	for _, a := range mx.Classes {
+		for _, b := range mx.Classes {
+			if a.Name == reach.InternetNode && b.Name == reach.InternetNode {
+				continue
+			}
+			c := CellOf(mx, a.Name, b.Name)
+			for _, q := range SessionsToCheck(rng, c) {
+				from, to := pickMember(rng, a, v6), pickMember(rng, b, v6)
+				if from == to {
+					if len(b.Members) < 2 {
+						continue
+					}
+					for to == from {
+						to = pickMember(rng, b, v6)
+					}
+				}
+				q.From, q.To, q.IPv6 = from, to, v6
+				if v6 && q.Protocol == flow.ICMP {
+					q.Protocol = flow.ICMPv6
+				}
+				got, err := m.Verdict(q)
+				require.NoError(t, err, "%s: %+v", msg, q)
+				switch {
+				case a.Name == reach.InternetNode || b.Name == reach.InternetNode:
+					if got != reach.Unreachable {
+						require.NotEqual(t, reach.Unreachable, CellOutcome(c, q), "%s: %s -> %s: %+v is %s but not in the cell %s", msg, from, to, q, got, c.Allowed)
+					}
+				default:
+					require.Equal(t, CellOutcome(c, q), got, "%s: %s -> %s (%s -> %s): %+v; cell %s", msg, from, to, a.Name, b.Name, q, c.Allowed)
+				}
+			}
+			if b.Name != reach.InternetNode && a.Name == reach.InternetNode {
+				for _, r := range c.Allowed.TCP.Ranges()[:min(2, len(c.Allowed.TCP.Ranges()))] {
+					s, err := m.Sources(reach.SourcesQuery{To: b.Members[0].ID, Protocol: flow.TCP, Port: r.Lo, IPv6: v6})
+					require.NoError(t, err, msg)
+					require.NotEmpty(t, s.Internet, "%s: internet -> %s tcp %d: some internet address gets through", msg, b.Name, r.Lo)
+				}
+			}
+		}
+	}
+}
+
+// CheckAudit demands that a, m.Audit's answer with options o, hold for
+// every interface of ids and every port of o's catalogue (nil:
+// [reach.RiskyServices]) an Exposed finding exactly when Sources finds
+// internet addresses that reach it, with the rules that open it; and that
+// a Closed finding name what closes it. It returns how many findings of
+// each exposure it met.
+func CheckAudit(t testing.TB, m *reach.Model, a *reach.AuditResult, o reach.AuditOptions, ids []string, msg string) map[reach.Exposure]int {
+	t.Helper()
+	cat := o.Catalogue
+	if cat == nil {
+		cat = reach.RiskyServices()
+	}
+	stats := map[reach.Exposure]int{}
+	for _, id := range ids {
+		for _, risk := range cat {
+			var f *reach.Finding
+			for i := range a.Findings {
+				if a.Findings[i].Interface == id && a.Findings[i].Service == risk.Service && a.Findings[i].Protocol == risk.Protocol {
+					f = &a.Findings[i]
+				}
+			}
+			exposed := false
+			for _, r := range risk.Ports.Ranges() {
+				for p := int(r.Lo); p <= int(r.Hi); p++ {
+					s, err := m.Sources(reach.SourcesQuery{To: id, Protocol: risk.Protocol, Port: uint16(p), IPv6: o.IPv6})
+					if err != nil && o.IPv6 {
+						continue // no IPv6 address: nothing to expose
+					}
+					require.NoError(t, err, msg)
+					exposed = exposed || len(s.Internet) > 0
+				}
+			}
+			what := msg + ": " + id + " " + risk.Service
+			if exposed {
+				require.NotNil(t, f, "%s: Sources finds internet addresses, the audit no finding", what)
+				require.Equal(t, reach.Exposed, f.Exposure, what)
+				require.NotEmpty(t, f.OpenedBy, what)
+			} else if f != nil {
+				require.NotEqual(t, reach.Exposed, f.Exposure, "%s: exposed, but Sources finds no internet address", what)
+				if f.Exposure == reach.Closed {
+					require.NotEmpty(t, f.ClosedBy, what)
+				}
+			}
+			if f != nil {
+				stats[f.Exposure]++
+			}
+		}
+	}
+	return stats
+}

@@ -1,0 +1,131 @@
+package brute
+
+import (
+	"math/rand/v2"
+	"net/netip"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/internal/addrset"
+	"github.com/reachsim/reachsim/reach"
+)
+
+// shared is the shared address space (RFC 6598), never the internet.
+var shared = netip.MustParsePrefix("100.64.0.0/10")
+
+// InternetHost is Sources' documented rule, written independently: a
+// global unicast address that is not private, not shared (100.64.0.0/10)
+// and not one the design holds ([reach.Model.Owner]).
+func InternetHost(m *reach.Model, a netip.Addr) bool {
+	if !a.IsGlobalUnicast() || a.IsPrivate() || shared.Contains(a) {
+		return false
+	}
+	_, held := m.Owner(a)
+	return !held
+}
+
+// AddrsToCheck is the internet addresses a brute-force check tries, of
+// the family v6 says: the first and last address of every block of the
+// sets and their neighbours, and 300 random ones.
+func AddrsToCheck(rng *rand.Rand, v6 bool, sets ...[]netip.Prefix) []netip.Addr {
+	var out []netip.Addr
+	for _, ps := range sets {
+		for _, p := range ps {
+			first, last := p.Masked().Addr(), addrset.Last(p)
+			out = append(out, first, first.Prev(), last, last.Next())
+		}
+	}
+	for range 300 {
+		if v6 {
+			var b [16]byte
+			for i := range b {
+				b[i] = byte(rng.IntN(256))
+			}
+			b[0] = 0x20 | b[0]&0x0f
+			out = append(out, netip.AddrFrom16(b))
+			continue
+		}
+		out = append(out, netip.AddrFrom4([4]byte{byte(rng.IntN(256)), byte(rng.IntN(256)), byte(rng.IntN(256)), byte(rng.IntN(256))}))
+	}
+	return out
+}
+
+// NearDesign is the neighbours of the design's interfaces' addresses
+// (public, elastic, and private, IPv6 ones included: ±1 and +256):
+// internet addresses beside the ones the design holds.
+func NearDesign(m *reach.Model) []netip.Addr {
+	var out []netip.Addr
+	for _, in := range m.Interfaces() {
+		addrs := append([]netip.Addr{in.PublicIP}, in.PrivateIPs...)
+		for _, p := range in.PublicIPs {
+			addrs = append(addrs, p.Public)
+		}
+		for _, a := range addrs {
+			if !a.IsValid() {
+				continue
+			}
+			out = append(out, a.Prev(), a.Next())
+			b := a.AsSlice()
+			b[len(b)-2]++
+			if c, ok := netip.AddrFromSlice(b); ok {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// CheckSources demands that r, the answer of m.Sources(q), agree with
+// Verdict from every interface of ifaces (IDs; the destination is never
+// its own source) and from every internet address of addrs (of q's
+// family; the others are passed over).
+func CheckSources(t testing.TB, m *reach.Model, q reach.SourcesQuery, r *reach.SourcesResult, ifaces []string, addrs []netip.Addr, msg string) {
+	t.Helper()
+	vq := reach.Query{To: q.To, Protocol: q.Protocol, Port: q.Port, SrcPort: q.SrcPort, ICMP: q.ICMP, IPv6: q.IPv6, Domain: q.Domain}
+	names := map[string]string{}
+	for _, in := range m.Interfaces() {
+		names[in.ID] = in.Name
+	}
+	listed := map[string]reach.Outcome{}
+	for _, i := range r.Interfaces {
+		listed[i.ID] = i.Outcome
+	}
+	for _, id := range ifaces {
+		vq.From = id
+		got, err := m.Verdict(vq)
+		if err != nil {
+			got = reach.Unreachable
+		}
+		want, ok := listed[id]
+		if !ok {
+			want = reach.Unreachable
+		}
+		if id == q.To || names[id] == q.To {
+			require.False(t, ok, "%s: the destination is not its own source", msg)
+			continue
+		}
+		require.Equal(t, got, want, "%s: from %s: Verdict says %s, Sources %s", msg, id, got, want)
+	}
+	for _, a := range addrs {
+		if !a.IsValid() || a.Is6() != q.IPv6 {
+			continue
+		}
+		vq.From = a.String()
+		got, err := m.Verdict(vq)
+		if err != nil {
+			continue // not a source a query may name
+		}
+		if !InternetHost(m, a) {
+			continue
+		}
+		want := reach.Unreachable
+		switch {
+		case addrset.Of(r.Internet...).Contains(a):
+			want = reach.Reachable
+		case addrset.Of(r.InternetIndeterminate...).Contains(a):
+			want = reach.Indeterminate
+		}
+		require.Equal(t, want, got, "%s: from %s: Sources says %s, Verdict %s", msg, a, want, got)
+	}
+}
