@@ -167,8 +167,28 @@ func (m *Model) walkAtom(f flow.Flow, src *ifaceInfo, path *atomOutcome, cuts *c
 }
 
 // samePath reports whether two walks met the same components.
+//
+// A platform hop (Alibaba Cloud's outbound port 25 block, alibaba.go) is
+// the one hop a port adds to a path: it blocks where it stands and
+// changes nothing else, so the comparison passes over it.
 func samePath(a, b []Hop) bool {
-	return slices.EqualFunc(a, b, func(x, y Hop) bool { return x.Kind == y.Kind && x.Direction == y.Direction })
+	notPlatform := func(h Hop) bool { return h.Kind != KindPlatform }
+	i, j := 0, 0
+	for {
+		for i < len(a) && !notPlatform(a[i]) {
+			i++
+		}
+		for j < len(b) && !notPlatform(b[j]) {
+			j++
+		}
+		if i == len(a) || j == len(b) {
+			return i == len(a) && j == len(b)
+		}
+		if a[i].Kind != b[j].Kind || a[i].Direction != b[j].Direction {
+			return false
+		}
+		i, j = i+1, j+1
+	}
 }
 
 // tcpPorts answers Ports for tcp and udp.
@@ -325,16 +345,25 @@ func newCutSet(path *atomOutcome) *cutSet {
 // grow.
 func (s *cutSet) add(fwd, ret []Hop, grow func(*Cut)) {
 	for leg, hops := range [2][]Hop{fwd, ret} {
+		disc := [2][]Hop{s.path.fwd, s.path.ret}[leg]
+		j := 0 // the hop of the discovery's path that hops[i] is
 		for i := range hops {
 			h := &hops[i]
+			// A platform hop the discovery did not meet names itself and
+			// keeps its number in this walk's trace; every other hop is
+			// numbered as the discovery's trace numbers it.
+			named, at := h, i
+			if h.Kind != KindPlatform || (j < len(disc) && disc[j].Kind == KindPlatform) {
+				named, at = &disc[j], j
+				j++
+			}
 			if h.Code == "" {
 				continue
 			}
-			k := cutKey{leg, i, h.Code}
+			k := cutKey{leg, at, h.Code}
 			c, ok := s.cuts[k]
 			if !ok {
-				named := [2][]Hop{s.path.fwd, s.path.ret}[leg][i]
-				c = &Cut{Leg: Leg(leg), Hop: i + 1, Kind: h.Kind, ID: named.ID, Name: named.Name, Code: h.Code, Indeterminate: h.Undecided()}
+				c = &Cut{Leg: Leg(leg), Hop: at + 1, Kind: h.Kind, ID: named.ID, Name: named.Name, Code: h.Code, Indeterminate: h.Undecided()}
 				s.cuts[k] = c
 				s.order = append(s.order, k)
 			}

@@ -120,7 +120,6 @@ func TestSetAnswersAgreeWithVerdict(t *testing.T) {
 			{To: "web-1", Protocol: flow.TCP, Port: 443},
 			{To: "mail-1", Protocol: flow.TCP, Port: 445},
 		},
-		NoMatrix: true, // see TestSetAnswersOnThePort25Block
 	})
 }
 
@@ -128,11 +127,6 @@ func TestSetAnswersAgreeWithVerdict(t *testing.T) {
 // to an internet host, every port, and the matrix, whose web-1 to
 // internet cell asks the same.
 func TestSetAnswersOnThePort25Block(t *testing.T) {
-	t.Skip("BUG: Ports{From: web-1, To: 203.0.113.25, tcp} and Matrix fail with ErrPathChanged " +
-		"(\"internal error: the path changed within a set question: tcp 10.0.0.5:1024 -> 203.0.113.25:25\"): " +
-		"the Alibaba port 25 block adds a platform hop to the request's path for port 25 alone, so the atom's walk " +
-		"no longer matches the discovery walk's (made on port 1); expected: Open all ports but 25, " +
-		"a cut of port 25 by the platform hop (ALIBABA_PORT_25_BLOCKED), and a matrix whose web-1 to internet cell lacks tcp 25")
 	m, err := platformModel()
 	require.NoError(t, err)
 	brute.CheckSetAnswers(t, m, brute.Options{
