@@ -154,9 +154,13 @@ func (b *Bounds) Atoms(f Field, within Range[uint16]) []Range[uint16] {
 	if within.IsEmpty() {
 		return nil
 	}
-	var cuts []uint32
+	var cuts []uint32 // the edges inside (within.Lo, within.Hi]
 	if f <= FieldICMPCode {
-		cuts = slices.Clone(b.cuts[f])
+		for _, c := range b.cuts[f] {
+			if c > uint32(within.Lo) && c <= uint32(within.Hi) {
+				cuts = append(cuts, c)
+			}
+		}
 	}
 	slices.Sort(cuts)
 	cuts = slices.Compact(cuts)
@@ -184,9 +188,13 @@ func (b *Bounds) AddrAtoms(f Field, from, to netip.Addr) []AddrRange {
 	if !from.IsValid() || !to.IsValid() || from.Is4() != to.Is4() || to.Less(from) {
 		return nil
 	}
-	var cuts []netip.Addr
+	var cuts []netip.Addr // the edges inside (from, to]: few, though b may hold many
 	if f == FieldSrcAddr || f == FieldDstAddr {
-		cuts = slices.Clone(b.addrs[f-FieldSrcAddr])
+		for _, c := range b.addrs[f-FieldSrcAddr] {
+			if c.Is4() == from.Is4() && from.Less(c) && !to.Less(c) {
+				cuts = append(cuts, c)
+			}
+		}
 	}
 	slices.SortFunc(cuts, netip.Addr.Compare)
 	cuts = slices.Compact(cuts)

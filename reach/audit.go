@@ -206,7 +206,7 @@ func (m *Model) Audit(o AuditOptions) (*AuditResult, error) {
 		cat = RiskyServices()
 	}
 	classes, _ := m.classes(o.IPv6)
-	not := m.notInternet().Ranges()
+	not := m.notInternetSet().Ranges()
 	res := &AuditResult{Findings: []Finding{}}
 	per := make([][]Finding, len(classes))
 	errs := make([]error, len(classes))

@@ -51,6 +51,10 @@ type Model struct {
 	gwEndpoints map[string]*gwEndpointInfo // gwendpoint.go
 
 	quotaWarnings []QuotaWarning // see quota.go
+
+	// sets holds what set questions compute once per model, on first use
+	// (sources.go)
+	sets setsCache
 }
 
 type vpcInfo struct {

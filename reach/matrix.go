@@ -401,9 +401,9 @@ func (m *Model) designAddressEdges() []netip.Addr {
 		}
 	}
 	var edges []netip.Addr
-	for _, fam := range [][2]netip.Addr{{netip.IPv4Unspecified(), netip.AddrFrom4([4]byte{255, 255, 255, 255})},
-		{netip.IPv6Unspecified(), netip.AddrFrom16([16]byte{0: 0xff, 1: 0xff, 2: 0xff, 3: 0xff, 4: 0xff, 5: 0xff, 6: 0xff, 7: 0xff, 8: 0xff, 9: 0xff, 10: 0xff, 11: 0xff, 12: 0xff, 13: 0xff, 14: 0xff, 15: 0xff})}} {
-		for _, r := range b.AddrAtoms(flow.FieldSrcAddr, fam[0], fam[1]) {
+	for _, v6 := range []bool{false, true} {
+		from, to := familyRange(v6)
+		for _, r := range b.AddrAtoms(flow.FieldSrcAddr, from, to) {
 			edges = append(edges, r.From)
 		}
 	}

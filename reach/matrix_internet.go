@@ -33,11 +33,10 @@ var allFields = []flow.Field{flow.FieldSrcAddr, flow.FieldDstAddr, flow.FieldSrc
 // fromInternet, else the source) and walks each piece's middle.
 func (q *trafficQuestion) internetMiddlesOf(end *ifaceInfo, fromInternet bool) (*internetMiddles, int, error) {
 	m := q.m
-	from, to := familyRange(q.v6)
 	fixed := q.internetEnd(end, fromInternet)
 	out := &internetMiddles{end: end}
 	walks := 0
-	for _, piece := range m.addressCuts().AddrAtoms(flow.FieldSrcAddr, from, to) {
+	for _, piece := range m.internetPieces(!q.v6) {
 		rep, ok := m.internetIn(piece)
 		if !ok {
 			continue

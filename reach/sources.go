@@ -3,6 +3,7 @@ package reach
 import (
 	"fmt"
 	"net/netip"
+	"sync"
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/addrset"
@@ -108,12 +109,8 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 // further.
 func (m *Model) internetSources(f flow.Flow) (open, und addrset.Set, atoms int, err error) {
 	is4 := f.Dst.Addr().Is4()
-	from, to := netip.IPv4Unspecified(), netip.AddrFrom4([4]byte{255, 255, 255, 255})
-	if !is4 {
-		from, to = netip.IPv6Unspecified(), netip.AddrFrom16([16]byte{0: 0xff, 1: 0xff, 2: 0xff, 3: 0xff, 4: 0xff, 5: 0xff, 6: 0xff, 7: 0xff, 8: 0xff, 9: 0xff, 10: 0xff, 11: 0xff, 12: 0xff, 13: 0xff, 14: 0xff, 15: 0xff})
-	}
 	var openR, undR []addrset.Range
-	for _, piece := range m.addressCuts().AddrAtoms(flow.FieldSrcAddr, from, to) {
+	for _, piece := range m.internetPieces(is4) {
 		rep, ok := m.internetIn(piece)
 		if !ok {
 			continue
@@ -146,7 +143,7 @@ func (m *Model) internetSources(f flow.Flow) (open, und addrset.Set, atoms int, 
 			}
 		}
 	}
-	notInternet := m.notInternet()
+	notInternet := m.notInternetSet()
 	return addrset.OfRanges(openR...).Difference(notInternet), addrset.OfRanges(undR...).Difference(notInternet), atoms, nil
 }
 
@@ -291,4 +288,39 @@ func prefixText(ps []netip.Prefix) string {
 		s += p.String()
 	}
 	return s
+}
+
+// setsCache is what set questions compute once per model: the pieces of
+// each family's address space cut at addressCuts, and notInternet.
+type setsCache struct {
+	once        sync.Once
+	pieces      [2][]flow.AddrRange // IPv4, IPv6
+	notInternet addrset.Set
+}
+
+func (m *Model) fillSetsCache() {
+	m.sets.once.Do(func() {
+		cuts := m.addressCuts()
+		for i, v6 := range []bool{false, true} {
+			from, to := familyRange(v6)
+			m.sets.pieces[i] = cuts.AddrAtoms(flow.FieldSrcAddr, from, to)
+		}
+		m.sets.notInternet = m.notInternet()
+	})
+}
+
+// internetPieces returns the family's address space cut at addressCuts,
+// computed once; the caller must not change it.
+func (m *Model) internetPieces(is4 bool) []flow.AddrRange {
+	m.fillSetsCache()
+	if is4 {
+		return m.sets.pieces[0]
+	}
+	return m.sets.pieces[1]
+}
+
+// notInternetSet is notInternet, computed once.
+func (m *Model) notInternetSet() addrset.Set {
+	m.fillSetsCache()
+	return m.sets.notInternet
 }

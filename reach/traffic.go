@@ -272,10 +272,6 @@ func (q *trafficQuestion) toInternet(a *ifaceInfo) (open, und Traffic, walks int
 // treat them apart, and each atom answered once.
 func (q *trafficQuestion) internetUnion(src *ifaceInfo, fixed netip.Addr, fromInternet bool) (open, und Traffic, walks int, err error) {
 	m := q.m
-	from, to := netip.IPv4Unspecified(), netip.AddrFrom4([4]byte{255, 255, 255, 255})
-	if q.v6 {
-		from, to = netip.IPv6Unspecified(), netip.AddrFrom16([16]byte{0: 0xff, 1: 0xff, 2: 0xff, 3: 0xff, 4: 0xff, 5: 0xff, 6: 0xff, 7: 0xff, 8: 0xff, 9: 0xff, 10: 0xff, 11: 0xff, 12: 0xff, 13: 0xff, 14: 0xff, 15: 0xff})
-	}
 	icmp := flow.ICMP
 	if q.v6 {
 		icmp = flow.ICMPv6
@@ -287,7 +283,7 @@ func (q *trafficQuestion) internetUnion(src *ifaceInfo, fixed netip.Addr, fromIn
 		}
 		return fixed, x
 	}
-	for _, piece := range m.addressCuts().AddrAtoms(flow.FieldSrcAddr, from, to) {
+	for _, piece := range m.internetPieces(!q.v6) {
 		rep, ok := m.internetIn(piece)
 		if !ok {
 			continue
