@@ -240,3 +240,15 @@ func (b *Bounds) Compact() {
 		b.addrs[f] = slices.Compact(b.addrs[f])
 	}
 }
+
+// Len returns how many edges b holds for field f (repeats included): a
+// caller can tell whether a filter added any.
+func (b *Bounds) Len(f Field) int {
+	switch {
+	case f <= FieldICMPCode:
+		return len(b.cuts[f])
+	case f < numFields:
+		return len(b.addrs[f-FieldSrcAddr])
+	}
+	return 0
+}

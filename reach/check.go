@@ -127,6 +127,9 @@ type walker struct {
 	explain bool
 	// bounds, when set, collects the bounds of every filter met (sets.go)
 	bounds *flow.Bounds
+	// marks, when set, lists the hops whose filter added edges to the
+	// client port (ports.go)
+	marks *[]hopRef
 	// deferSG, when set, passes every packet at security groups and lists
 	// the judgement deferred in deferred (matrix_fast.go)
 	deferSG  bool
@@ -189,7 +192,7 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 		return
 	}
 	if w.bounds != nil {
-		ev.Bounds(pkt, dir, w.bounds)
+		w.noteBounds(w.bounds, w.clientField(), len(*w.hops), func() { ev.Bounds(pkt, dir, w.bounds) })
 	}
 	if !w.explain {
 		h.Verdict = ev.Evaluate(pkt, dir).Verdict
@@ -269,7 +272,7 @@ func sgFix(m *Model, pkt flow.Flow, ii *ifaceInfo, dir flow.Direction) string {
 // networkACL judges pkt at a subnet boundary.
 func (w *walker) networkACL(pkt flow.Flow, s *subnetInfo, dir flow.Direction) {
 	if w.bounds != nil {
-		s.acl.ev.Bounds(pkt, dir, w.bounds)
+		w.noteBounds(w.bounds, w.clientField(), len(*w.hops), func() { s.acl.ev.Bounds(pkt, dir, w.bounds) })
 	}
 	if !w.explain {
 		d := s.acl.ev.Evaluate(pkt, dir)

@@ -112,6 +112,9 @@ var ErrPathChanged = errors.New("internal error: the path changed within a set q
 type atomOutcome struct {
 	fwd []Hop
 	ret []Hop
+	// marks lists the hops whose filter can tell client ports apart
+	// (Ports' discovery only)
+	marks []hopRef
 }
 
 // Ports answers which destination ports of q.To q.From reaches over
@@ -143,7 +146,9 @@ func (m *Model) Ports(q PortsQuery) (*PortsResult, error) {
 	fb := flow.NewBounds(flow.FieldSrcPort, flow.FieldDstPort, flow.FieldICMPType, flow.FieldICMPCode)
 	rb := flow.NewBounds(flow.FieldSrcPort, flow.FieldDstPort, flow.FieldICMPType, flow.FieldICMPCode)
 	var path atomOutcome
-	m.walkBounds(f, src.iface, &path.fwd, &path.ret, true, fb, rb)
+	fw := &walker{m: m, leg: Forward, hops: &path.fwd, identity: true, explain: true, bounds: fb, marks: &path.marks}
+	rw := &walker{m: m, leg: Return, hops: &path.ret, identity: true, forward: fw, explain: true, bounds: rb, marks: &path.marks}
+	m.walkWith(f, src.iface, fw, rw)
 	if q.Protocol.IsICMP() {
 		return r, m.icmpPorts(r, f, src.iface, &path, fb, rb)
 	}
@@ -153,17 +158,35 @@ func (m *Model) Ports(q PortsQuery) (*PortsResult, error) {
 // walkAtom walks f quietly, on pooled walkers, checks that it took the
 // discovery's path, and hands blocking hops to cuts (when not nil).
 func (m *Model) walkAtom(f flow.Flow, src *ifaceInfo, path *atomOutcome, cuts *cutSet, grow func(*Cut)) (Outcome, error) {
+	out, _, err := m.walkAtomSettled(f, src, path, cuts, grow)
+	return out, err
+}
+
+// walkAtomSettled is walkAtom that also says whether a hop whose filter
+// cannot tell client ports apart blocks for certain (path.marks lists
+// those that can): then every client port meets the same block.
+func (m *Model) walkAtomSettled(f flow.Flow, src *ifaceInfo, path *atomOutcome, cuts *cutSet, grow func(*Cut)) (Outcome, bool, error) {
 	s := quietWalks.Get().(*quietWalk)
 	defer quietWalks.Put(s)
 	fw, rw := s.reset(m)
 	arrived, _ := m.walkWith(f, src, fw, rw)
 	if !samePath(s.fwd, path.fwd) || !samePath(s.ret, path.ret) {
-		return Unreachable, fmt.Errorf("%w: %s", ErrPathChanged, f)
+		return Unreachable, false, fmt.Errorf("%w: %s", ErrPathChanged, f)
 	}
 	if cuts != nil {
 		cuts.add(s.fwd, s.ret, grow)
 	}
-	return outcomeOf(s.fwd, s.ret, arrived.ok), nil
+	settled := false
+	if len(s.fwd) == len(path.fwd) && len(s.ret) == len(path.ret) { // no extra platform hop: indexes agree
+		for leg, hops := range [2][]Hop{s.fwd, s.ret} {
+			for i := range hops {
+				if hops[i].Code != "" && !hops[i].Undecided() && !slices.Contains(path.marks, hopRef{Leg(leg), i}) {
+					settled = true
+				}
+			}
+		}
+	}
+	return outcomeOf(s.fwd, s.ret, arrived.ok), settled, nil
 }
 
 // samePath reports whether two walks met the same components.
@@ -220,6 +243,12 @@ func (m *Model) tcpPorts(r *PortsResult, q PortsQuery, f flow.Flow, src *ifaceIn
 			clients = append(clients, c)
 		}
 	}
+	// The default client port's atom first: a port a hop blocks there
+	// whatever the client's port is blocked from every client port.
+	slices.SortStableFunc(clients, func(a, b flow.PortRange) int {
+		return b2i(b.Contains(DefaultSourcePort)) - b2i(a.Contains(DefaultSourcePort))
+	})
+	settled := make([]bool, len(ports))
 	r.ClientPort = DefaultSourcePort
 	open := make([]flow.PortSet, len(clients)) // per client atom
 	var openDef, undDef []flow.PortRange
@@ -227,7 +256,10 @@ func (m *Model) tcpPorts(r *PortsResult, q PortsQuery, f flow.Flow, src *ifaceIn
 	for ci, c := range clients {
 		var rs []flow.PortRange
 		isDefault := c.Contains(DefaultSourcePort)
-		for _, p := range ports {
+		for pi, p := range ports {
+			if settled[pi] {
+				continue
+			}
 			g := f
 			g.Src = netip.AddrPortFrom(f.Src.Addr(), c.Lo)
 			g.Dst = netip.AddrPortFrom(f.Dst.Addr(), p.Lo)
@@ -235,10 +267,11 @@ func (m *Model) tcpPorts(r *PortsResult, q PortsQuery, f flow.Flow, src *ifaceIn
 			if isDefault {
 				cs = cuts
 			}
-			out, err := m.walkAtom(g, src, path, cs, func(c *Cut) { c.Ports = c.Ports.Union(flow.SetOf(p)) })
+			out, settles, err := m.walkAtomSettled(g, src, path, cs, func(c *Cut) { c.Ports = c.Ports.Union(flow.SetOf(p)) })
 			if err != nil {
 				return err
 			}
+			settled[pi] = isDefault && settles
 			r.Atoms++
 			if out == Reachable {
 				rs = append(rs, p)
@@ -401,7 +434,8 @@ func (w *walker) firewallBounds(pkt flow.Flow, ei *endpointInfo) {
 		pkt, b = pkt.Reverse(), w.forward.bounds
 	}
 	if !b.Varies(flow.FieldSrcAddr) && !b.Varies(flow.FieldDstAddr) {
-		ei.fw.engine.Bounds(firewall.Connection{Flow: pkt}, b)
+		// in the request's terms, the client port is the source port
+		w.noteBounds(b, flow.FieldSrcPort, len(*w.hops)-1, func() { ei.fw.engine.Bounds(firewall.Connection{Flow: pkt}, b) })
 		return
 	}
 	b.Merge(ei.fw.addressBounds(pkt))
@@ -429,4 +463,35 @@ func (f *firewallInfo) addressBounds(pkt flow.Flow) *flow.Bounds {
 	b.Compact()
 	got, _ := f.varyCache.LoadOrStore(key, b)
 	return got.(*flow.Bounds)
+}
+
+// hopRef is a hop of a walk: its leg and its index there.
+type hopRef struct {
+	leg Leg
+	hop int
+}
+
+// clientField is the field that holds the client's port in the packets
+// of w's leg: the request's source port, the reply's destination port.
+func (w *walker) clientField() flow.Field {
+	if w.leg == Return {
+		return flow.FieldDstPort
+	}
+	return flow.FieldSrcPort
+}
+
+// noteBounds runs add, which adds a filter's bounds to b, and marks the
+// filter's hop (index hop of w's leg) when it added an edge to the
+// client's port (field watch of b): its decision may change with the
+// client's port.
+func (w *walker) noteBounds(b *flow.Bounds, watch flow.Field, hop int, add func()) {
+	if w.marks == nil {
+		add()
+		return
+	}
+	n := b.Len(watch)
+	add()
+	if b.Len(watch) > n {
+		*w.marks = append(*w.marks, hopRef{w.leg, hop})
+	}
 }
