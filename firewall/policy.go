@@ -194,6 +194,53 @@ func (e *Engine) Evaluate(c Connection) Decision { return e.run(c, false) }
 // are Evaluate's.
 func (e *Engine) Explain(c Connection) Decision { return e.run(c, true) }
 
+// Verdicts is [Engine.Evaluate] reduced to its two verdicts, the
+// request's and the reply's ([Decision.VerdictOn] false and true), for a
+// walk that needs no reasons: it builds no packet list, no warnings and
+// no Decision, and allocates nothing of its own. A randomized test holds
+// it to Evaluate.
+func (e *Engine) Verdicts(c Connection) (request, reply flow.Verdict) {
+	if e == nil {
+		return flow.Allow, flow.Allow
+	}
+	verdict := [2]flow.Verdict{flow.Allow, flow.Allow}
+	var seen [2]bool // per leg, whether a packet was forwarded to the stateful engine
+	judge := func(k int, p flow.Flow, flags stateless.TCPFlags) {
+		switch e.stateless.Evaluate(stateless.Packet{Flow: p, Flags: flags}).Action {
+		case flow.Drop:
+			verdict[k] = flow.Deny
+		case flow.Forward:
+			seen[k] = true
+		}
+	}
+	tcp := c.Flow.Protocol == flow.TCP
+	if c.Request {
+		if tcp {
+			judge(0, c.Flow, stateless.SYN)
+			judge(0, c.Flow, stateless.ACK|stateless.PSH)
+		} else {
+			judge(0, c.Flow, 0)
+		}
+	}
+	if c.Reply {
+		back := c.Flow.Reverse()
+		if tcp {
+			judge(1, back, stateless.SYN|stateless.ACK)
+			judge(1, back, stateless.ACK|stateless.PSH)
+		} else {
+			judge(1, back, 0)
+		}
+	}
+	if seen[0] || seen[1] {
+		d := e.stateful.Evaluate(stateful.Session{Flow: c.Flow, AppProto: c.AppProto, ForwardSeen: seen[0], ReturnSeen: seen[1]})
+		k := b2i(!d.Stage.ToServer())
+		if d.Verdict != flow.Allow && verdict[k] == flow.Allow {
+			verdict[k] = d.Verdict
+		}
+	}
+	return verdict[0], verdict[1]
+}
+
 func (e *Engine) run(c Connection, explain bool) Decision {
 	ins := Decision{policy: "(none)"}
 	ins.leg[0] = legResult{verdict: flow.Allow, fwd: -1}

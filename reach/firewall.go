@@ -230,20 +230,17 @@ func (m *Model) inspectSession(fwd, ret []Hop, s session, replyTraced, explain b
 	} else {
 		req, ei = s.ret.pkt.Reverse(), s.ret.endpoint
 	}
-	ins := ei.fw.engine.Evaluate(firewall.Connection{Flow: req, Request: s.fwd != nil, Reply: s.ret != nil || !replyTraced})
+	conn := firewall.Connection{Flow: req, Request: s.fwd != nil, Reply: s.ret != nil || !replyTraced}
+	if !explain {
+		request, reply := ei.fw.engine.Verdicts(conn)
+		inspectQuietly(fwd, ret, s, ei, replyTraced, request, reply)
+		return
+	}
+	ins := ei.fw.engine.Evaluate(conn)
 	var details []string // the session's details, worded for the first leg filled, copied for the other
 	worded := false
 	fill := func(h *Hop, c *crossing, leg Leg) {
 		h.Verdict = ins.VerdictOn(leg == Return)
-		if !explain {
-			switch h.Verdict {
-			case flow.Deny:
-				h.Code = FirewallDrop.OnLeg(leg)
-			case flow.Indeterminate:
-				h.Code = FirewallIndeterminate.OnLeg(leg)
-			}
-			return
-		}
 		h.Rule = ins.RuleOn(leg == Return)
 		h.Reason = ins.ReasonOn(leg == Return) + c.which(leg)
 		if !worded {
@@ -268,6 +265,33 @@ func (m *Model) inspectSession(fwd, ret []Hop, s session, replyTraced, explain b
 	if s.ret != nil {
 		fill(&ret[s.ret.hop], s.ret, Return)
 	}
+	asymmetric(fwd, ret, s, ei, replyTraced)
+}
+
+// inspectQuietly is inspectSession for a walk without explanations, given
+// the firewall's verdicts on the request and the reply.
+func inspectQuietly(fwd, ret []Hop, s session, ei *endpointInfo, replyTraced bool, request, reply flow.Verdict) {
+	fill := func(h *Hop, v flow.Verdict, leg Leg) {
+		h.Verdict = v
+		switch v {
+		case flow.Deny:
+			h.Code = FirewallDrop.OnLeg(leg)
+		case flow.Indeterminate:
+			h.Code = FirewallIndeterminate.OnLeg(leg)
+		}
+	}
+	if s.fwd != nil {
+		fill(&fwd[s.fwd.hop], request, Forward)
+	}
+	if s.ret != nil {
+		fill(&ret[s.ret.hop], reply, Return)
+	}
+	asymmetric(fwd, ret, s, ei, replyTraced)
+}
+
+// asymmetric denies the one crossing of a session that crosses endpoint
+// ei on one leg only, when the reply was traced.
+func asymmetric(fwd, ret []Hop, s session, ei *endpointInfo, replyTraced bool) {
 	if !replyTraced || (s.fwd != nil && s.ret != nil) {
 		return
 	}

@@ -2,8 +2,8 @@ package sg
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
@@ -31,9 +31,9 @@ func (s Skip) Reason() string {
 	if s.e == nil {
 		return ""
 	}
-	var why []string
-	s.e.mismatches(&s.e.rules[s.cr], s.f, s.peer, &why)
-	return strings.Join(why, "; ")
+	var b strings.Builder
+	s.e.writeMismatches(&b, &s.e.rules[s.cr], s.f, s.peer)
+	return b.String()
 }
 
 // MarshalJSON writes the skip with its reason: {"Group", "RuleIndex",
@@ -164,21 +164,14 @@ func (e *Evaluator) groupTrace(gi int, d Decision, f flow.Flow, peer netip.Addr)
 			best, bestMiss = ri, miss
 		}
 	}
-	var why []string
-	if gt.Matched < 0 && best >= 0 {
-		e.mismatches(&e.rules[e.pos[gi][best]], f, peer, &why)
-	}
 	switch {
 	case gt.Matched >= 0:
 		gt.Reason = "rule " + g.Rules[gt.Matched].Label(gt.Matched)
 	case best >= 0:
 		gt.Closest = best
-		gt.Reason = fmt.Sprintf("no rule matches %s: closest rule %s (%s)", f.Traffic()+" "+peerWord(dir)+" "+peer.String(), g.Rules[best].Label(best), strings.Join(why, "; "))
+		gt.Reason = e.closestReason(gi, best, f, dir, peer)
 	default:
-		gt.Reason = fmt.Sprintf("no %s rules", dir)
-	}
-	if g.Flavour == AWS && gt.Matched < 0 && best >= 0 {
-		gt.Reason = strings.Replace(gt.Reason, "no rule matches", "no rule allows", 1)
+		gt.Reason = "no " + dir.String() + " rules"
 	}
 	if g.Flavour == AlibabaBasic && d.Basis == InnerAccept && d.Group == g.ID {
 		gt.Reason = "the peer is a member: inner access policy accept lets members reach each other, whatever the rules say"
@@ -193,56 +186,112 @@ func peerWord(dir flow.Direction) string {
 	return "to"
 }
 
-// mismatches counts the parts of rule cr that do not match the packet; 0
-// means it matches. When why is not nil it also appends a phrase per
-// mismatching part. It is the readable twin of Evaluate's matching, kept in
-// step with it by the randomized tests.
-func (e *Evaluator) mismatches(cr *compiledRule, f flow.Flow, peer netip.Addr, why *[]string) int {
-	r := cr.rule
-	n := 0
-	// miss records one mismatching part; the phrase is only built when
-	// asked for, so counting stays free of allocations.
-	miss := func(phrase func() string) {
-		n++
-		if why != nil {
-			*why = append(*why, phrase())
-		}
+// closestReason is the reason of group g when its rule best came closest
+// to the packet without matching: "no rule allows tcp/80 from 10.0.0.5:
+// closest rule sgr-2 allows tcp/22 from 10.0.0.0/16 (port 80 is not in
+// 22)" ("no rule matches" for Alibaba groups, which also drop).
+func (e *Evaluator) closestReason(gi, best int, f flow.Flow, dir flow.Direction, peer netip.Addr) string {
+	g := &e.groups[gi]
+	var b strings.Builder
+	b.Grow(192)
+	if g.Flavour == AWS {
+		b.WriteString("no rule allows ")
+	} else {
+		b.WriteString("no rule matches ")
 	}
+	b.WriteString(f.Traffic())
+	b.WriteByte(' ')
+	b.WriteString(peerWord(dir))
+	b.WriteByte(' ')
+	b.WriteString(peer.String())
+	b.WriteString(": closest rule ")
+	b.WriteString(g.Rules[best].Label(best))
+	b.WriteString(" (")
+	e.writeMismatches(&b, &e.rules[e.pos[gi][best]], f, peer)
+	b.WriteByte(')')
+	return b.String()
+}
+
+// writeMismatches writes to b a phrase per part of rule cr that does not
+// match the packet, joined by "; ": "port 80 is not in 22; 10.0.0.5 is
+// not in 10.1.0.0/16". It is the readable twin of Evaluate's matching,
+// kept in step with it by the randomized tests (a phrase per mismatch
+// that [compiledRule.partMisses] and the peer match count).
+func (e *Evaluator) writeMismatches(b *strings.Builder, cr *compiledRule, f flow.Flow, peer netip.Addr) {
+	r := cr.rule
+	first := true
+	// next separates a phrase from the one before it.
+	next := func() {
+		if !first {
+			b.WriteString("; ")
+		}
+		first = false
+	}
+	itoa := func(n int) { b.WriteString(strconv.Itoa(n)) }
 	if !r.Protocol.Matches(f.Protocol) {
-		miss(func() string { return fmt.Sprintf("protocol %s is not %s", f.Protocol, r.Protocol) })
+		next()
+		b.WriteString("protocol ")
+		b.WriteString(f.Protocol.String())
+		b.WriteString(" is not ")
+		b.WriteString(r.Protocol.String())
 	} else {
 		switch {
 		case r.Protocol.HasPorts():
 			if !r.Ports.Contains(f.Dst.Port()) {
-				miss(func() string { return fmt.Sprintf("port %d is not in %s", f.Dst.Port(), r.Ports) })
+				next()
+				b.WriteString("port ")
+				itoa(int(f.Dst.Port()))
+				b.WriteString(" is not in ")
+				b.WriteString(r.Ports.String())
 			}
 			if !r.anySourcePort() && !r.SourcePorts.Contains(f.Src.Port()) {
-				miss(func() string { return fmt.Sprintf("source port %d is not in %s", f.Src.Port(), r.SourcePorts) })
+				next()
+				b.WriteString("source port ")
+				itoa(int(f.Src.Port()))
+				b.WriteString(" is not in ")
+				b.WriteString(r.SourcePorts.String())
 			}
 		case r.Protocol.IsICMP():
 			if r.ICMPType >= 0 && int(f.ICMPType) != int(r.ICMPType) {
-				miss(func() string { return fmt.Sprintf("ICMP type %d is not %d", f.ICMPType, r.ICMPType) })
+				next()
+				b.WriteString("ICMP type ")
+				itoa(int(f.ICMPType))
+				b.WriteString(" is not ")
+				itoa(int(r.ICMPType))
 			}
 			if r.ICMPCode >= 0 && int(f.ICMPCode) != int(r.ICMPCode) {
-				miss(func() string { return fmt.Sprintf("ICMP code %d is not %d", f.ICMPCode, r.ICMPCode) })
+				next()
+				b.WriteString("ICMP code ")
+				itoa(int(f.ICMPCode))
+				b.WriteString(" is not ")
+				itoa(int(r.ICMPCode))
 			}
 		}
 	}
-	if !cr.peer.match(peer, e.refs) {
-		switch {
-		case e.mayBeMember(&cr.peer, peer):
-			miss(func() string {
-				return fmt.Sprintf("whether %s is a member of %s is unknown: the input does not hold the group", peer, r.Peer.Group)
-			})
-		case r.Peer.Kind == PeerGroup:
-			miss(func() string { return fmt.Sprintf("%s is not a member of %s", peer, r.Peer.Group) })
-		case r.Peer.Kind == PeerPrefixList:
-			miss(func() string { return fmt.Sprintf("%s is in no CIDR of %s", peer, r.Peer.PrefixList) })
-		default:
-			miss(func() string { return fmt.Sprintf("%s is not in %s", peer, r.Peer.CIDR) })
-		}
+	if cr.peer.match(peer, e.refs) {
+		return
 	}
-	return n
+	next()
+	switch {
+	case e.mayBeMember(&cr.peer, peer):
+		b.WriteString("whether ")
+		b.WriteString(peer.String())
+		b.WriteString(" is a member of ")
+		b.WriteString(r.Peer.Group)
+		b.WriteString(" is unknown: the input does not hold the group")
+	case r.Peer.Kind == PeerGroup:
+		b.WriteString(peer.String())
+		b.WriteString(" is not a member of ")
+		b.WriteString(r.Peer.Group)
+	case r.Peer.Kind == PeerPrefixList:
+		b.WriteString(peer.String())
+		b.WriteString(" is in no CIDR of ")
+		b.WriteString(r.Peer.PrefixList)
+	default:
+		b.WriteString(peer.String())
+		b.WriteString(" is not in ")
+		b.WriteString(r.Peer.CIDR.String())
+	}
 }
 
 // partMisses counts the parts of cr other than its peer that do not match

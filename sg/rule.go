@@ -175,6 +175,7 @@ func (r Rule) Traffic() string {
 // \u202e and the like.
 func (r Rule) String() string {
 	var b strings.Builder
+	b.Grow(64)
 	if r.ID != "" {
 		b.WriteString(textsafe.String(r.ID))
 		b.WriteByte(' ')

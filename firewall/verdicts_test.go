@@ -1,0 +1,88 @@
+package firewall_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateful"
+	"github.com/reachsim/reachsim/firewall/stateless"
+	"github.com/reachsim/reachsim/flow"
+)
+
+// TestVerdictsAgreesWithEvaluate holds Engine.Verdicts to Evaluate's
+// VerdictOn on random policies (stateless rules that pass, drop and
+// forward over a few prefixes and ports, stateful rules that pass, drop,
+// reject and alert, random default actions) and random connections, one
+// or both of whose directions cross.
+func TestVerdictsAgreesWithEvaluate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 5))
+	cidrs := []string{"", "10.0.0.0/16", "10.0.1.0/24", "198.51.100.0/24", "0.0.0.0/0"}
+	ports := []uint16{0, 22, 80, 443, 50000}
+	addrs := []string{"10.0.1.10", "10.0.2.20", "198.51.100.7", "203.0.113.9"}
+	actions := []flow.Action{flow.Pass, flow.Drop, flow.Forward}
+	sfActions := []string{"pass", "drop", "reject", "alert"}
+	sfProtos := []string{"tcp", "udp", "ip", "icmp"}
+	seen := map[flow.Verdict]int{}
+	for round := range 300 {
+		var sl []stateless.Rule
+		for i := range rng.IntN(5) {
+			r := tcpRule(i+1, actions[rng.IntN(len(actions))], cidrs[rng.IntN(len(cidrs))], ports[rng.IntN(len(ports))],
+				cidrs[rng.IntN(len(cidrs))], ports[rng.IntN(len(ports))])
+			if rng.IntN(3) == 0 {
+				r.Protocols = []flow.Protocol{flow.UDP, flow.ICMP}
+				r.SourcePorts, r.DestinationPorts = nil, nil
+			}
+			sl = append(sl, r)
+		}
+		var sf []string
+		for i := range rng.IntN(4) {
+			port := "any"
+			if p := ports[rng.IntN(len(ports))]; p != 0 {
+				port = fmt.Sprint(p)
+			}
+			dst := "any"
+			if rng.IntN(2) == 0 {
+				dst = "$HOME_NET"
+			}
+			sf = append(sf, fmt.Sprintf("%s %s any any -> %s %s (sid:%d;)", sfActions[rng.IntN(len(sfActions))],
+				sfProtos[rng.IntN(len(sfProtos))], dst, port, 100+i))
+		}
+		var defaults stateful.Defaults
+		switch rng.IntN(4) {
+		case 0:
+			defaults.DropStrict = true
+		case 1:
+			defaults.DropEstablished = true
+		}
+		defaults.AlertStrict = rng.IntN(4) == 0
+		e := compilePolicy(t, newPolicy(actions[rng.IntN(len(actions))], sl, defaults, sf...))
+		for range 20 {
+			proto := []flow.Protocol{flow.TCP, flow.UDP, flow.ICMP}[rng.IntN(3)]
+			src := netip.AddrPortFrom(netip.MustParseAddr(addrs[rng.IntN(len(addrs))]), ports[rng.IntN(len(ports))])
+			dst := netip.AddrPortFrom(netip.MustParseAddr(addrs[rng.IntN(len(addrs))]), ports[rng.IntN(len(ports))])
+			f := flow.Flow{Protocol: proto, Src: src, Dst: dst}
+			if proto == flow.ICMP {
+				f.Src, f.Dst = netip.AddrPortFrom(src.Addr(), 0), netip.AddrPortFrom(dst.Addr(), 0)
+				f.ICMPType = 8
+			}
+			c := firewall.Connection{Flow: f, Request: rng.IntN(4) != 0, Reply: rng.IntN(4) != 0}
+			want := e.Evaluate(c)
+			req, rep := e.Verdicts(c)
+			require.Equal(t, want.VerdictOn(false), req, "round %d: %+v request", round, c)
+			require.Equal(t, want.VerdictOn(true), rep, "round %d: %+v reply", round, c)
+			seen[req]++
+			seen[rep]++
+		}
+	}
+	require.Positive(t, seen[flow.Deny], "the rounds should deny some legs")
+	require.Positive(t, seen[flow.Allow], "the rounds should allow some legs")
+	var none *firewall.Engine
+	req, rep := none.Verdicts(bothWays(sshFlow))
+	require.Equal(t, flow.Allow, req)
+	require.Equal(t, flow.Allow, rep)
+}
