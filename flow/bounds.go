@@ -50,6 +50,50 @@ type Bounds struct {
 	vary  uint8
 	cuts  [4][]uint32     // ports, types, codes: first values of atoms
 	addrs [2][]netip.Addr // addresses: first addresses of atoms
+	// window, when set, is the only address range whose edges are kept
+	// (WindowAddrs); sorted says addrs is sorted and compact (Compact)
+	window   [2]netip.Addr
+	windowed bool
+	sorted   bool
+}
+
+// WindowAddrs keeps, from now on, only the address edges that can cut
+// the range [from, to]: a question about one piece of the address space
+// need not carry the edges of the rest. Atoms of a range inside the
+// window are unchanged by it.
+func (b *Bounds) WindowAddrs(from, to netip.Addr) {
+	b.window, b.windowed = [2]netip.Addr{from, to}, true
+}
+
+// inWindow reports whether the edge c can cut a range of the window.
+func (b *Bounds) inWindow(c netip.Addr) bool {
+	return !b.windowed || (c.Is4() == b.window[0].Is4() && b.window[0].Less(c) && !b.window[1].Less(c))
+}
+
+// appendAddrs adds the edges cs to address field i, those in the window
+// only; cs sorted lets the window be found by binary search.
+func (b *Bounds) appendAddrs(i int, cs []netip.Addr, sorted bool) {
+	if !b.windowed {
+		b.addrs[i] = append(b.addrs[i], cs...)
+		return
+	}
+	if sorted {
+		lo, _ := slices.BinarySearchFunc(cs, b.window[0], netip.Addr.Compare)
+		hi, _ := slices.BinarySearchFunc(cs, b.window[1].Next(), netip.Addr.Compare)
+		if !b.window[1].Next().IsValid() {
+			hi = len(cs)
+		}
+		if hi > lo {
+			cs = cs[lo:hi]
+		} else {
+			cs = nil
+		}
+	}
+	for _, c := range cs {
+		if b.inWindow(c) {
+			b.addrs[i] = append(b.addrs[i], c)
+		}
+	}
 }
 
 // NewBounds returns a Bounds that varies the given fields.
@@ -89,8 +133,11 @@ func (b *Bounds) AddAddrRange(f Field, from, to netip.Addr) {
 		return
 	}
 	i := f - FieldSrcAddr
-	b.addrs[i] = append(b.addrs[i], from)
-	if next := to.Next(); next.IsValid() && next.Is4() == from.Is4() {
+	b.sorted = false
+	if b.inWindow(from) {
+		b.addrs[i] = append(b.addrs[i], from)
+	}
+	if next := to.Next(); next.IsValid() && next.Is4() == from.Is4() && b.inWindow(next) {
 		b.addrs[i] = append(b.addrs[i], next)
 	}
 }
@@ -132,9 +179,10 @@ func (b *Bounds) Merge(o *Bounds) {
 	}
 	for f := range b.addrs {
 		if b.Varies(FieldSrcAddr + Field(f)) {
-			b.addrs[f] = append(b.addrs[f], o.addrs[f]...)
+			b.appendAddrs(f, o.addrs[f], o.sorted)
 		}
 	}
+	b.sorted = false
 }
 
 // Reset forgets every edge and keeps what the Bounds varies.
@@ -224,7 +272,8 @@ func (b *Bounds) MergeField(to Field, o *Bounds, from Field) {
 	case to <= FieldICMPCode && from <= FieldICMPCode:
 		b.cuts[to] = append(b.cuts[to], o.cuts[from]...)
 	case to >= FieldSrcAddr && from >= FieldSrcAddr && to < numFields && from < numFields:
-		b.addrs[to-FieldSrcAddr] = append(b.addrs[to-FieldSrcAddr], o.addrs[from-FieldSrcAddr]...)
+		b.appendAddrs(int(to-FieldSrcAddr), o.addrs[from-FieldSrcAddr], o.sorted)
+		b.sorted = false
 	}
 }
 
@@ -239,6 +288,7 @@ func (b *Bounds) Compact() {
 		slices.SortFunc(b.addrs[f], netip.Addr.Compare)
 		b.addrs[f] = slices.Compact(b.addrs[f])
 	}
+	b.sorted = true
 }
 
 // Len returns how many edges b holds for field f (repeats included): a

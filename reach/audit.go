@@ -393,7 +393,7 @@ func (m *Model) auditService(ii *ifaceInfo, risk Risk, ports flow.PortSet, where
 		for p := int(r.Lo); p <= int(r.Hi); p++ {
 			fl := flow.Flow{Protocol: risk.Protocol, Src: netip.AddrPortFrom(probe, DefaultSourcePort),
 				Dst: netip.AddrPortFrom(publicOr(ii, v6), uint16(p))}
-			o, u, _, err := m.internetSources(fl)
+			o, u, _, err := m.internetSources(fl, where.Ranges())
 			if err != nil {
 				return f, err
 			}

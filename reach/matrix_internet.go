@@ -44,6 +44,8 @@ func (q *trafficQuestion) internetMiddlesOf(end *ifaceInfo, fromInternet bool) (
 		cuts := flow.NewBounds(flow.FieldSrcAddr)
 		for _, f := range q.probes(rep, fixed, fromInternet) {
 			fb, rb := flow.NewBounds(allFields...), flow.NewBounds(allFields...)
+			fb.WindowAddrs(piece.From, piece.To)
+			rb.WindowAddrs(piece.From, piece.To)
 			src := end
 			if fromInternet {
 				src = nil
@@ -157,6 +159,7 @@ func (q *trafficQuestion) internetCell(ims *internetMiddles, end *ifaceInfo, fro
 					field = flow.FieldDstAddr
 				}
 				b := flow.NewBounds(field, flow.FieldSrcPort, flow.FieldDstPort, flow.FieldICMPType, flow.FieldICMPCode)
+				b.WindowAddrs(pc.r.From, pc.r.To)
 				ev.Bounds(pkt, h.dir, b)
 				cuts.MergeField(flow.FieldSrcAddr, b, field)
 			}

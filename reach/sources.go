@@ -90,7 +90,7 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 		a, _ := ii.addr(q.IPv6)
 		r.Interfaces = append(r.Interfaces, SourceInterface{ID: ii.ID, Name: ii.Name, Address: a, Outcome: o})
 	}
-	open, und, atoms, err := m.internetSources(f)
+	open, und, atoms, err := m.internetSources(f, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -107,10 +107,13 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 // treats addresses apart (routes, VPCs, special ranges); each piece's
 // walk then names the bounds of the filters on its path, which cut it
 // further.
-func (m *Model) internetSources(f flow.Flow) (open, und addrset.Set, atoms int, err error) {
+//
+// within, when not nil, limits the question to those addresses (the
+// audit asks only about the addresses a rule opens a service to).
+func (m *Model) internetSources(f flow.Flow, within []addrset.Range) (open, und addrset.Set, atoms int, err error) {
 	is4 := f.Dst.Addr().Is4()
 	var openR, undR []addrset.Range
-	for _, piece := range m.internetPieces(is4) {
+	for _, piece := range clip(m.internetPieces(is4), within) {
 		rep, ok := m.internetIn(piece)
 		if !ok {
 			continue
@@ -119,6 +122,8 @@ func (m *Model) internetSources(f flow.Flow) (open, und addrset.Set, atoms int, 
 		g.Src = netip.AddrPortFrom(rep, f.Src.Port())
 		fb := flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr)
 		rb := flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr)
+		fb.WindowAddrs(piece.From, piece.To)
+		rb.WindowAddrs(piece.From, piece.To)
 		var path atomOutcome
 		m.walkBounds(g, nil, &path.fwd, &path.ret, false, fb, rb)
 		cuts := flow.NewBounds(flow.FieldSrcAddr)
@@ -323,4 +328,32 @@ func (m *Model) internetPieces(is4 bool) []flow.AddrRange {
 func (m *Model) notInternetSet() addrset.Set {
 	m.fillSetsCache()
 	return m.sets.notInternet
+}
+
+// clip returns the parts of the sorted, disjoint pieces inside the
+// sorted, merged ranges within; all of them when within is nil.
+func clip(pieces []flow.AddrRange, within []addrset.Range) []flow.AddrRange {
+	if within == nil {
+		return pieces
+	}
+	var out []flow.AddrRange
+	j := 0
+	for _, p := range pieces {
+		for j < len(within) && within[j].To.Less(p.From) {
+			j++
+		}
+		for k := j; k < len(within) && !p.To.Less(within[k].From); k++ {
+			from, to := p.From, p.To
+			if from.Less(within[k].From) {
+				from = within[k].From
+			}
+			if within[k].To.Less(to) {
+				to = within[k].To
+			}
+			if from.Is4() == p.From.Is4() && !to.Less(from) {
+				out = append(out, flow.AddrRange{From: from, To: to})
+			}
+		}
+	}
+	return out
 }

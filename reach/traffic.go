@@ -302,6 +302,8 @@ func (q *trafficQuestion) internetUnion(src *ifaceInfo, fixed netip.Addr, fromIn
 			}
 			all := []flow.Field{flow.FieldSrcAddr, flow.FieldDstAddr, flow.FieldSrcPort, flow.FieldDstPort, flow.FieldICMPType, flow.FieldICMPCode}
 			fb, rb := flow.NewBounds(all...), flow.NewBounds(all...)
+			fb.WindowAddrs(piece.From, piece.To)
+			rb.WindowAddrs(piece.From, piece.To)
 			var path atomOutcome
 			m.walkBounds(f, src, &path.fwd, &path.ret, false, fb, rb)
 			walks++
