@@ -2,6 +2,7 @@ package flow_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net/netip"
 	"testing"
 
@@ -374,4 +375,41 @@ func ExampleBounds() {
 	// sources 10.0.0.0 - 10.255.255.255
 	// sources 11.0.0.0 - 255.255.255.255
 	// source ports: [0-65535]
+}
+
+// TestWindowAddrsKeepsTheAtomsInside: a Bounds windowed to a range gives
+// that range (and any range inside it) the atoms an unwindowed one gives,
+// whether edges come one by one, merged from a compacted Bounds (found by
+// binary search) or merged field to field.
+func TestWindowAddrsKeepsTheAtomsInside(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	addr := func() netip.Addr {
+		return netip.AddrFrom4([4]byte{byte(r.IntN(256)), byte(r.IntN(256)), byte(r.IntN(4)), byte(r.IntN(256))})
+	}
+	for i := range 300 {
+		src := flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr)
+		for range 1 + r.IntN(40) {
+			a := addr()
+			src.AddPrefix(flow.FieldSrcAddr, netip.PrefixFrom(a, 8+r.IntN(25)))
+			src.AddAddr(flow.FieldDstAddr, addr())
+		}
+		if r.IntN(2) == 0 {
+			src.Compact()
+		}
+		from, to := addr(), addr()
+		if to.Less(from) {
+			from, to = to, from
+		}
+		full := flow.NewBounds(flow.FieldSrcAddr)
+		full.Merge(src)
+		full.MergeField(flow.FieldSrcAddr, src, flow.FieldDstAddr)
+		win := flow.NewBounds(flow.FieldSrcAddr)
+		win.WindowAddrs(from, to)
+		win.Merge(src)
+		win.MergeField(flow.FieldSrcAddr, src, flow.FieldDstAddr)
+		win.AddAddrRange(flow.FieldSrcAddr, netip.MustParseAddr("0.0.0.0"), netip.MustParseAddr("0.0.0.0")) // outside or at the edge
+		full.AddAddrRange(flow.FieldSrcAddr, netip.MustParseAddr("0.0.0.0"), netip.MustParseAddr("0.0.0.0"))
+		require.Equal(t, full.AddrAtoms(flow.FieldSrcAddr, from, to), win.AddrAtoms(flow.FieldSrcAddr, from, to), "case %d", i)
+		require.LessOrEqual(t, win.Len(flow.FieldSrcAddr), full.Len(flow.FieldSrcAddr), "case %d", i)
+	}
 }
