@@ -23,9 +23,10 @@ const (
 	High
 )
 
-var severityNames = [...]string{Low: "low", Medium: "medium", High: "high"}
+var severityNames = [...]string{0: "none", Low: "low", Medium: "medium", High: "high"}
 
-// String names the severity: "high".
+// String names the severity: "high"; "none" for the zero Severity
+// ([AuditResult.Worst] of no finding).
 func (s Severity) String() string {
 	if int(s) < len(severityNames) && severityNames[s] != "" {
 		return severityNames[s]
@@ -38,9 +39,9 @@ func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil
 
 // ParseSeverity reads "low", "medium" or "high".
 func ParseSeverity(text string) (Severity, error) {
-	for s, n := range severityNames {
-		if n != "" && n == strings.ToLower(text) {
-			return Severity(s), nil
+	for _, s := range []Severity{Low, Medium, High} {
+		if s.String() == strings.ToLower(text) {
+			return s, nil
 		}
 	}
 	return 0, fmt.Errorf("severity %q: want high, medium or low", text)

@@ -95,3 +95,9 @@ func TestSeverity(t *testing.T) {
 	_, err := reach.ParseSeverity("urgent")
 	assert.ErrorContains(t, err, "want high, medium or low")
 }
+
+func TestSeverityNone(t *testing.T) {
+	assert.Equal(t, "none", reach.Severity(0).String())
+	_, err := reach.ParseSeverity("none")
+	assert.Error(t, err, "none is no threshold")
+}
