@@ -302,3 +302,18 @@ func (b *Bounds) Len(f Field) int {
 	}
 	return 0
 }
+
+// AddrAtomIndex returns which atom of address field f holds a: the number
+// of edges at or below a, so that two addresses of one family with the
+// same index lie in one atom. b must be compacted ([Bounds.Compact]).
+func (b *Bounds) AddrAtomIndex(f Field, a netip.Addr) int {
+	if f != FieldSrcAddr && f != FieldDstAddr {
+		return 0
+	}
+	cs := b.addrs[f-FieldSrcAddr]
+	i, found := slices.BinarySearchFunc(cs, a, netip.Addr.Compare)
+	if found {
+		i++
+	}
+	return i
+}

@@ -35,6 +35,9 @@ type firewallInfo struct {
 	// varyCache holds the engine's bounds when addresses vary, per
 	// protocol and family (addressBounds in ports.go)
 	varyCache sync.Map
+	// fixedCache holds them when addresses stay fixed, per protocol and
+	// atoms of the addresses (fixedBounds in ports.go)
+	fixedCache sync.Map
 }
 
 func (f *firewallInfo) label() string {

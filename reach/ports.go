@@ -435,10 +435,38 @@ func (w *walker) firewallBounds(pkt flow.Flow, ei *endpointInfo) {
 	}
 	if !b.Varies(flow.FieldSrcAddr) && !b.Varies(flow.FieldDstAddr) {
 		// in the request's terms, the client port is the source port
-		w.noteBounds(b, flow.FieldSrcPort, len(*w.hops)-1, func() { ei.fw.engine.Bounds(firewall.Connection{Flow: pkt}, b) })
+		w.noteBounds(b, flow.FieldSrcPort, len(*w.hops)-1, func() { b.Merge(ei.fw.fixedBounds(pkt)) })
 		return
 	}
 	b.Merge(ei.fw.addressBounds(pkt))
+}
+
+// fixedBounds returns the firewall's bounds over ports and ICMP fields
+// for packets like pkt, whose addresses stay fixed, computed once per
+// protocol and atoms of the two addresses: which rules count depends on
+// the addresses only through the rules' address sets, whose edges
+// addressBounds holds (and on whether the two addresses are one, for
+// sameip).
+func (f *firewallInfo) fixedBounds(pkt flow.Flow) *flow.Bounds {
+	edges := f.addressBounds(pkt)
+	src, dst := pkt.Src.Addr(), pkt.Dst.Addr()
+	key := fixedKey{pkt.Protocol, pkt.Is6(), edges.AddrAtomIndex(flow.FieldSrcAddr, src), edges.AddrAtomIndex(flow.FieldSrcAddr, dst), src == dst}
+	if b, ok := f.fixedCache.Load(key); ok {
+		return b.(*flow.Bounds)
+	}
+	b := flow.NewBounds(flow.FieldSrcPort, flow.FieldDstPort, flow.FieldICMPType, flow.FieldICMPCode)
+	f.engine.Bounds(firewall.Connection{Flow: pkt}, b)
+	b.Compact()
+	got, _ := f.fixedCache.LoadOrStore(key, b)
+	return got.(*flow.Bounds)
+}
+
+// fixedKey is what fixedBounds depends on.
+type fixedKey struct {
+	proto    flow.Protocol
+	v6       bool
+	src, dst int // atoms of the addresses among the rules' address edges
+	same     bool
 }
 
 // addressBounds returns the firewall's bounds over every field for
