@@ -210,11 +210,8 @@ func (r *matrixRun) answer() (*Matrix, error) {
 			placeOf[ii] = r.places[i]
 		}
 	}
-	caches := make([]*verdictCache, r.workers)
-	for w := range caches {
-		caches[w] = newVerdictCache(r.m, placeOf)
-	}
-	parallelW(len(r.jobs), r.workers, func(w, k int) {
+	cache := newVerdictCache(r.m, placeOf)
+	parallel(len(r.jobs), r.workers, func(k int) {
 		c := &cells[k]
 		jb := r.jobs[k]
 		c.From, c.To = className(jb.from), className(jb.to)
@@ -230,7 +227,7 @@ func (r *matrixRun) answer() (*Matrix, error) {
 		case r.fast:
 			a, b, sa, da := r.ends(jb)
 			md := r.mids[r.middleOf[[2]string{r.places[jb.from], r.places[jb.to]}]]
-			c.Allowed, c.Indeterminate = r.q.combine(&pairEnds{cache: caches[w], md: md, src: a, dst: b, sa: sa, da: da})
+			c.Allowed, c.Indeterminate = r.q.combine(&pairEnds{cache: cache, md: md, src: a, dst: b, sa: sa, da: da})
 		default:
 			a, _, sa, da := r.ends(jb)
 			c.Allowed, c.Indeterminate, walks[k], errs[k] = r.q.pair(a, sa, da)

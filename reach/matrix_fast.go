@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"net/netip"
 	"slices"
+	"sync"
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/sg"
@@ -45,6 +46,9 @@ type middle struct {
 	und      Traffic
 	others   []Outcome // per trafficQuestion.others
 	hops     []sgHop   // the deferred judgements, on the tcp walk
+	// pieces cuts the tcp and udp ports the middle lets through into
+	// ranges of one outcome, for every pair to start from
+	pieces [2][]portPiece
 }
 
 // deferredWalk walks f from src with security group judgements deferred,
@@ -151,6 +155,7 @@ func (q *trafficQuestion) middleOf(src, dst *ifaceInfo, sa, da netip.Addr) (*mid
 		walks += 2
 		md.others = append(md.others, out)
 	}
+	md.pieces = [2][]portPiece{startPieces(md.open.TCP, md.und.TCP), startPieces(md.open.UDP, md.und.UDP)}
 	return md, walks, nil
 }
 
@@ -229,12 +234,8 @@ func (q *trafficQuestion) combine(e *pairEnds) (open, und Traffic) {
 	// Judge the inbound groups first: they usually let the least through,
 	// which leaves the others few values to judge one by one.
 	slices.SortStableFunc(hops, func(x, y sgHop) int { return cmp.Compare(x.dir, y.dir) })
-	for _, proto := range []flow.Protocol{flow.TCP, flow.UDP} {
-		mo, mu := md.open.TCP, md.und.TCP
-		if proto == flow.UDP {
-			mo, mu = md.open.UDP, md.und.UDP
-		}
-		o, u := sgPorts(hops, proto, mo, mu, e.cache)
+	for i, proto := range []flow.Protocol{flow.TCP, flow.UDP} {
+		o, u := sgPorts(hops, proto, md.pieces[i], e.cache)
 		if proto == flow.TCP {
 			open.TCP, und.TCP = o, u
 		} else {
@@ -370,8 +371,8 @@ func piecesSets(pieces []portPiece) (open, und flow.PortSet) {
 // sgPorts judges the ports the middle lets through (open, or undecided)
 // at every deferred hop: the request's hops see them as destination
 // ports, the reply's as source ports.
-func sgPorts(hops []sgHop, proto flow.Protocol, mo, mu flow.PortSet, vc *verdictCache) (open, und flow.PortSet) {
-	pieces := startPieces(mo, mu)
+func sgPorts(hops []sgHop, proto flow.Protocol, start []portPiece, vc *verdictCache) (open, und flow.PortSet) {
+	pieces := start // never changed in place: each hop makes new pieces
 	for _, h := range hops {
 		if len(pieces) == 0 {
 			break
@@ -391,9 +392,11 @@ func sgPorts(hops []sgHop, proto flow.Protocol, mo, mu flow.PortSet, vc *verdict
 			// AWS rules match destination ports only: the reply's source
 			// port changes nothing.
 			v := ev.Evaluate(pkt, h.dir).Verdict
-			for i := range pieces {
-				pieces[i].o = and(pieces[i].o, v)
+			next := make([]portPiece, len(pieces))
+			for i, pc := range pieces {
+				next[i] = portPiece{pc.r, and(pc.o, v)}
 			}
+			pieces = next
 			continue
 		}
 		pieces = judgePieces(pieces, field, func(b *flow.Bounds) { ev.Bounds(pkt, h.dir, b) }, func(v uint16) flow.Verdict {
@@ -553,23 +556,26 @@ func setOf16(s flow.Set[uint8]) flow.PortSet {
 	return flow.SetOf(out...)
 }
 
-// verdictCache remembers, for one worker, what a security group
+// verdictCache remembers, for all workers, what a security group
 // evaluator allows of every port for a peer: an evaluator tells two
 // interfaces' addresses apart only by their placement (the design's
 // address edges hold every CIDR block and prefix list entry of every
 // group) and by the groups they carry that its rules reference.
 type verdictCache struct {
-	placeOf map[*ifaceInfo]string // nil: no cache
+	placeOf map[*ifaceInfo]string // nil: no cache; read-only once built
 	m       *Model
-	refs    map[*sg.Evaluator]map[string]bool
-	seen    map[verdictKey]portVerdicts
+	refs    sync.Map // *sg.Evaluator -> map[string]bool, the groups its rules reference
+	seen    sync.Map // verdictKey -> portVerdicts
 }
 
 type verdictKey struct {
-	ev    *sg.Evaluator
-	dir   flow.Direction
-	proto flow.Protocol
-	peer  string
+	ev     *sg.Evaluator
+	dir    flow.Direction
+	proto  flow.Protocol
+	place  string // the peer's placement; "" for an address of no interface
+	public bool   // the peer's public address
+	groups string // the peer's groups ev's rules reference
+	addr   netip.Addr
 }
 
 type portVerdicts struct {
@@ -578,7 +584,7 @@ type portVerdicts struct {
 }
 
 func newVerdictCache(m *Model, placeOf map[*ifaceInfo]string) *verdictCache {
-	return &verdictCache{placeOf: placeOf, m: m, refs: map[*sg.Evaluator]map[string]bool{}, seen: map[verdictKey]portVerdicts{}}
+	return &verdictCache{placeOf: placeOf, m: m}
 }
 
 // portVerdicts is ev.PortVerdicts(pkt, dir), remembered by peer.
@@ -590,45 +596,50 @@ func (c *verdictCache) portVerdicts(ev *sg.Evaluator, pkt flow.Flow, dir flow.Di
 	if dir == flow.Outbound {
 		peer = pkt.Dst.Addr()
 	}
-	k := verdictKey{ev: ev, dir: dir, proto: pkt.Protocol, peer: c.peerKey(ev, peer)}
-	if v, hit := c.seen[k]; hit {
-		return v.allow, v.und, v.ok
+	k := c.key(ev, peer)
+	k.dir, k.proto = dir, pkt.Protocol
+	if v, hit := c.seen.Load(k); hit {
+		pv := v.(portVerdicts)
+		return pv.allow, pv.und, pv.ok
 	}
 	allow, und, ok = ev.PortVerdicts(pkt, dir)
-	c.seen[k] = portVerdicts{allow, und, ok}
+	c.seen.Store(k, portVerdicts{allow, und, ok})
 	return allow, und, ok
 }
 
-// peerKey names what ev can tell of the peer address a.
-func (c *verdictCache) peerKey(ev *sg.Evaluator, a netip.Addr) string {
+// key names what ev can tell of the peer address a.
+func (c *verdictCache) key(ev *sg.Evaluator, a netip.Addr) verdictKey {
 	ii, public := c.m.byPrivate[a], false
 	if ii == nil {
 		ii, public = c.m.byPublic[a], true
 	}
 	place, ok := c.placeOf[ii]
 	if ii == nil || !ok || len(ii.PrivateIPs) > 1 {
-		return "@" + a.String()
+		return verdictKey{ev: ev, addr: a}
 	}
-	refs, ok := c.refs[ev]
-	if !ok {
-		refs = map[string]bool{}
-		for _, g := range ev.Groups() {
-			for _, r := range g.Rules {
-				if r.Peer.Kind == sg.PeerGroup {
-					refs[r.Peer.Group] = true
-				}
-			}
-		}
-		c.refs[ev] = refs
-	}
-	key := place
-	if public {
-		key += "|public"
-	}
+	refs := c.refsOf(ev)
+	k := verdictKey{ev: ev, place: place, public: public}
 	for _, g := range ii.Groups {
 		if refs[g] {
-			key += "|" + g
+			k.groups += "|" + g
 		}
 	}
-	return key
+	return k
+}
+
+// refsOf returns the groups ev's rules reference, computed once.
+func (c *verdictCache) refsOf(ev *sg.Evaluator) map[string]bool {
+	if r, ok := c.refs.Load(ev); ok {
+		return r.(map[string]bool)
+	}
+	refs := map[string]bool{}
+	for _, g := range ev.Groups() {
+		for _, r := range g.Rules {
+			if r.Peer.Kind == sg.PeerGroup {
+				refs[r.Peer.Group] = true
+			}
+		}
+	}
+	got, _ := c.refs.LoadOrStore(ev, refs)
+	return got.(map[string]bool)
 }
