@@ -28,8 +28,11 @@ import (
 // every packet is denied (AWS's default).
 type Evaluator struct {
 	flavour Flavour
-	groups  []Group        // deep copies, as given
-	rules   []compiledRule // every rule, in decision order
+	// groups holds the groups as given, each a copy whose Rules are the
+	// read-only rules of its groupCode: evaluators compiled through one
+	// CachingResolver share them (nothing hands them out uncopied).
+	groups []Group
+	rules  []compiledRule // every rule, in decision order
 	// buckets[dir][is6][class] holds the rules that can match packets of
 	// that direction, family and protocol class.
 	buckets [2][2][numClasses]bucket
@@ -78,7 +81,7 @@ func classOf(p flow.Protocol) protoClass {
 
 type compiledRule struct {
 	group, index int32 // into Evaluator.groups and that group's Rules
-	rule         *Rule // points into Evaluator.groups
+	rule         *Rule // points into Evaluator.groups (a groupCode's rules)
 	peer         peerMatcher
 }
 
@@ -88,8 +91,8 @@ type compiledRule struct {
 // range boundaries, each segment listing (still in decision order) only
 // the rules whose port range covers it.
 type bucket struct {
-	rules []int32 // indexes into Evaluator.rules, ascending
-	ports portindex.Index
+	rules []int32          // indexes into Evaluator.rules, ascending
+	ports *portindex.Index // nil: none (most buckets; a pointer keeps the Evaluator small)
 }
 
 // indexMin is the bucket size from which a port index pays off, and
@@ -115,7 +118,7 @@ func (b *bucket) indexPorts(rules []compiledRule) {
 		ib.Add(i, pr)
 	}
 	if x, ok := ib.Build(indexBudget * len(b.rules)); ok {
-		b.ports = x
+		b.ports = &x
 	}
 }
 
@@ -140,7 +143,7 @@ func (e *Evaluator) candidates(f *flow.Flow, dir flow.Direction, fam int) []int3
 
 // candidates returns the rules that may match a packet to port.
 func (b *bucket) candidates(port uint16) []int32 {
-	if b.ports.IsZero() {
+	if b.ports == nil || b.ports.IsZero() {
 		return b.rules
 	}
 	return b.ports.Lookup(port)
@@ -151,15 +154,22 @@ func (b *bucket) candidates(port uint16) []int32 {
 type memberSet map[netip.Addr]struct{}
 
 // peerMatcher tests the peer address of a packet against a rule's peer.
+// Every evaluator holds one per rule: it is kept small (a prefix list's
+// matcher is shared through a pointer).
 type peerMatcher struct {
-	kind  PeerKind
-	cidr  netip.Prefix
+	kind       PeerKind
+	has4       bool  // the peer can match IPv4 addresses
+	has6       bool  // the peer can match IPv6 addresses
+	ref        int32 // group reference: index into Evaluator.refs
+	cidr       netip.Prefix
+	*listMatch // PeerPrefixList only
+}
+
+// listMatch is a prefix list's matcher, built once per list and shared.
+type listMatch struct {
 	small []netip.Prefix             // prefix list with few entries
 	big   *cidrindex.Index[struct{}] // prefix list with many entries
 	all   []netip.Prefix             // the entries of a list searched by big
-	ref   int32                      // group reference: index into Evaluator.refs
-	has4  bool                       // the peer can match IPv4 addresses
-	has6  bool                       // the peer can match IPv6 addresses
 }
 
 // bigList is the prefix-list size from which a trie beats a linear scan.
@@ -234,10 +244,12 @@ type resolved struct {
 	lists   map[string]peerMatcher
 	members map[string]memberSet
 	unknown map[string]*UnknownMembers // groups whose members are unknown
+	groups  map[string]*groupCode      // by group ID
 }
 
 func newResolved() resolved {
-	return resolved{lists: map[string]peerMatcher{}, members: map[string]memberSet{}, unknown: map[string]*UnknownMembers{}}
+	return resolved{lists: map[string]peerMatcher{}, members: map[string]memberSet{}, unknown: map[string]*UnknownMembers{},
+		groups: map[string]*groupCode{}}
 }
 
 // binder resolves references for one compilation.
@@ -342,6 +354,11 @@ func Compile(groups []Group, res Resolver) (*Evaluator, error) {
 		defer mu.Unlock()
 	}
 	e := &Evaluator{groups: make([]Group, len(groups))}
+	n := 0
+	for _, g := range groups {
+		n += len(g.Rules)
+	}
+	e.rules = make([]compiledRule, 0, n)
 	seen := map[string]bool{}
 	for gi, g := range groups {
 		gerr := func(path, rule string, err error) error {
@@ -358,8 +375,6 @@ func Compile(groups []Group, res Resolver) (*Evaluator, error) {
 			return nil, gerr("Flavour", "", fmt.Errorf("%w: %s group attached beside %s group %s; the groups of one interface must all be of one flavour", ErrInvalidGroup, g.Flavour, groups[0].Flavour, groups[0].ID))
 		}
 		seen[g.ID] = true
-		g.Rules = slices.Clone(g.Rules)
-		e.groups[gi] = g
 		if g.Flavour == AlibabaBasic {
 			s, u, err := b.members(g.ID)
 			if err == nil && u != nil {
@@ -370,7 +385,12 @@ func Compile(groups []Group, res Resolver) (*Evaluator, error) {
 			}
 			e.inner, e.innerMembers = append(e.inner, gi), append(e.innerMembers, s)
 		}
-		if err := e.compileRules(gi, b, gerr); err != nil {
+		gc, err := b.group(g, gerr)
+		if err != nil {
+			return nil, err
+		}
+		e.groups[gi] = gc.g
+		if err := e.addRules(gi, gc, b); err != nil {
 			return nil, err
 		}
 	}
@@ -389,10 +409,60 @@ func MustCompile(groups []Group, res Resolver) *Evaluator {
 	return e
 }
 
-// compileRules checks group gi's rules (already copied into e.groups) and
-// appends them, with their peers resolved, to e.rules.
-func (e *Evaluator) compileRules(gi int, b *binder, gerr func(path, rule string, err error) error) error {
-	g := &e.groups[gi]
+// groupCode is what Compile makes of one group, whatever interface it is
+// attached to: a copy of the group with its rules checked (an AWS rule's
+// unset action set to Pass) and each rule's peer matcher, a group
+// reference's ref left unset (it indexes each evaluator's own refs). It is
+// read-only once built: a CachingResolver keeps one per group and the
+// evaluators it compiles share it, so that a model whose interfaces share
+// groups holds each group's rules once.
+type groupCode struct {
+	g     Group
+	peers []peerMatcher // at the indexes of g.Rules
+}
+
+// group returns g compiled: the binder's groupCode for g's ID when it was
+// compiled from the same group, else a new one, kept for the next
+// interfaces when the ID has none.
+func (b *binder) group(g Group, gerr func(path, rule string, err error) error) (*groupCode, error) {
+	gc, ok := b.cache.groups[g.ID]
+	if ok && gc.same(&g) {
+		return gc, nil
+	}
+	gc, err := compileGroup(g, b, gerr)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		b.cache.groups[g.ID] = gc
+	}
+	return gc, nil
+}
+
+// same reports whether gc was compiled from a group equal to g: every
+// field of Group (see TestGroupCodeComparesEveryField), rules compared
+// as compileGroup leaves them.
+func (gc *groupCode) same(g *Group) bool {
+	c := &gc.g
+	if c.ID != g.ID || c.Name != g.Name || c.Description != g.Description || c.VPCID != g.VPCID || c.OwnerID != g.OwnerID ||
+		c.Flavour != g.Flavour || c.InnerAccessDrop != g.InnerAccessDrop || len(c.Rules) != len(g.Rules) {
+		return false
+	}
+	for i, r := range g.Rules {
+		if g.Flavour == AWS && r.Action == 0 {
+			r.Action = flow.Pass
+		}
+		if r != c.Rules[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// compileGroup copies g, checks its rules and resolves their peers.
+func compileGroup(g Group, b *binder, gerr func(path, rule string, err error) error) (*groupCode, error) {
+	g.Rules = slices.Clone(g.Rules)
+	gc := &groupCode{g: g, peers: make([]peerMatcher, len(g.Rules))}
 	for ri := range g.Rules {
 		r := &g.Rules[ri]
 		name := r.ID
@@ -404,7 +474,7 @@ func (e *Evaluator) compileRules(gi int, b *binder, gerr func(path, rule string,
 			r.Action = flow.Pass // AWS rules only allow: an unset action means Pass
 		}
 		if err := r.validate(g.Flavour); err != nil {
-			return gerr(path, name, err)
+			return nil, gerr(path, name, err)
 		}
 		m := peerMatcher{kind: r.Peer.Kind}
 		switch r.Peer.Kind {
@@ -412,28 +482,46 @@ func (e *Evaluator) compileRules(gi int, b *binder, gerr func(path, rule string,
 			m.cidr = r.Peer.CIDR
 			m.has4, m.has6 = m.cidr.Addr().Is4(), m.cidr.Addr().Is6()
 		case PeerGroup:
-			s, u, err := b.members(r.Peer.Group)
+			_, u, err := b.members(r.Peer.Group)
 			if err == nil && u != nil && g.Flavour != AWS {
 				err = fmt.Errorf("%w: an Alibaba Cloud rule can drop, so a reference to a group whose members are unknown cannot be judged: %w", ErrUnresolved, u)
 			}
 			if err != nil {
-				return gerr(path, name, err)
+				return nil, gerr(path, name, err)
 			}
-			i := slices.Index(e.refIDs, r.Peer.Group)
-			if i < 0 {
-				i = len(e.refs)
-				e.refs, e.refIDs = append(e.refs, s), append(e.refIDs, r.Peer.Group)
-				e.unknown = append(e.unknown, u)
-			}
-			m.ref, m.has4, m.has6 = int32(i), true, true
+			m.has4, m.has6 = true, true
 		case PeerPrefixList:
 			lm, err := b.list(r.Peer.PrefixList)
 			if err != nil {
-				return gerr(path, name, err)
+				return nil, gerr(path, name, err)
 			}
 			m = lm
 		}
-		e.rules = append(e.rules, compiledRule{group: int32(gi), index: int32(ri), rule: r, peer: m})
+		gc.peers[ri] = m
+	}
+	return gc, nil
+}
+
+// addRules appends the rules of gc, attached as e's group gi, to e.rules,
+// each group reference given its index in e.refs.
+func (e *Evaluator) addRules(gi int, gc *groupCode, b *binder) error {
+	for ri := range gc.g.Rules {
+		m := gc.peers[ri]
+		if m.kind == PeerGroup {
+			id := gc.g.Rules[ri].Peer.Group
+			i := slices.Index(e.refIDs, id)
+			if i < 0 {
+				s, u, err := b.members(id) // answered from the binder's cache: compileGroup asked
+				if err != nil {
+					return &flow.InputError{Resource: gc.g.ID, Rule: gc.g.Rules[ri].Label(ri), Err: err}
+				}
+				i = len(e.refs)
+				e.refs, e.refIDs = append(e.refs, s), append(e.refIDs, id)
+				e.unknown = append(e.unknown, u)
+			}
+			m.ref = int32(i)
+		}
+		e.rules = append(e.rules, compiledRule{group: int32(gi), index: int32(ri), rule: &gc.g.Rules[ri], peer: m})
 	}
 	return nil
 }
@@ -484,7 +572,7 @@ func (e *Evaluator) index() {
 // compileList reads prefix list id through res and builds its matcher: a
 // slice for short lists, a trie from bigList entries on.
 func compileList(id string, res PrefixListResolver) (peerMatcher, error) {
-	m := peerMatcher{kind: PeerPrefixList}
+	m := peerMatcher{kind: PeerPrefixList, listMatch: &listMatch{}}
 	ps, err := res.PrefixList(id)
 	if err != nil {
 		return m, err
