@@ -154,19 +154,21 @@ func (b *bucket) candidates(port uint16) []int32 {
 type memberSet map[netip.Addr]struct{}
 
 // peerMatcher tests the peer address of a packet against a rule's peer.
-// Every evaluator holds one per rule: it is kept small (a prefix list's
-// matcher is shared through a pointer).
+// Every evaluator holds one per rule, so it is kept to 16 bytes: what a
+// CIDR block or prefix list matches is shared through a pointer (one per
+// rule of a groupCode, one per prefix list).
 type peerMatcher struct {
 	kind       PeerKind
 	has4       bool  // the peer can match IPv4 addresses
 	has6       bool  // the peer can match IPv6 addresses
 	ref        int32 // group reference: index into Evaluator.refs
-	cidr       netip.Prefix
-	*listMatch // PeerPrefixList only
+	*peerBlock       // PeerCIDR and PeerPrefixList only
 }
 
-// listMatch is a prefix list's matcher, built once per list and shared.
-type listMatch struct {
+// peerBlock is the addresses a CIDR peer or a prefix list matches,
+// read-only once built and shared.
+type peerBlock struct {
+	cidr  netip.Prefix               // PeerCIDR
 	small []netip.Prefix             // prefix list with few entries
 	big   *cidrindex.Index[struct{}] // prefix list with many entries
 	all   []netip.Prefix             // the entries of a list searched by big
@@ -479,7 +481,7 @@ func compileGroup(g Group, b *binder, gerr func(path, rule string, err error) er
 		m := peerMatcher{kind: r.Peer.Kind}
 		switch r.Peer.Kind {
 		case PeerCIDR:
-			m.cidr = r.Peer.CIDR
+			m.peerBlock = &peerBlock{cidr: r.Peer.CIDR}
 			m.has4, m.has6 = m.cidr.Addr().Is4(), m.cidr.Addr().Is6()
 		case PeerGroup:
 			_, u, err := b.members(r.Peer.Group)
@@ -538,24 +540,36 @@ func (e *Evaluator) index() {
 			return cmp.Or(cmp.Compare(a.rule.Priority, b.rule.Priority), -cmp.Compare(a.rule.Action, b.rule.Action))
 		})
 	}
+	// pos and the buckets' lists are cut from one array each, counted
+	// first: a model holds an evaluator per interface.
+	flat := make([]int32, len(e.rules))
 	e.pos = make([][]int32, len(e.groups))
 	for gi, g := range e.groups {
-		e.pos[gi] = make([]int32, len(g.Rules))
+		e.pos[gi], flat = flat[:len(g.Rules):len(g.Rules)], flat[len(g.Rules):]
+	}
+	var count [2][2][numClasses]int
+	n := 0
+	for i := range e.rules {
+		e.eachBucket(&e.rules[i], func(dir flow.Direction, fam int, c protoClass) {
+			count[dir][fam][c]++
+			n++
+		})
+	}
+	flat = make([]int32, n)
+	for dir := range count {
+		for fam := range count[dir] {
+			for c, k := range count[dir][fam] {
+				e.buckets[dir][fam][c].rules, flat = flat[:0:k], flat[k:]
+			}
+		}
 	}
 	for i := range e.rules {
 		cr := &e.rules[i]
 		e.pos[cr.group][cr.index] = int32(i)
-		for fam, ok := range [2]bool{cr.peer.has4, cr.peer.has6} {
-			if !ok {
-				continue
-			}
-			for c := range numClasses {
-				if ruleInClass(cr.rule.Protocol, c, fam == 1) {
-					b := &e.buckets[cr.rule.Direction][fam][c]
-					b.rules = append(b.rules, int32(i))
-				}
-			}
-		}
+		e.eachBucket(cr, func(dir flow.Direction, fam int, c protoClass) {
+			b := &e.buckets[dir][fam][c]
+			b.rules = append(b.rules, int32(i))
+		})
 	}
 	for dir := range e.buckets {
 		if e.plain {
@@ -569,10 +583,24 @@ func (e *Evaluator) index() {
 	}
 }
 
+// eachBucket calls f with every bucket cr belongs in.
+func (e *Evaluator) eachBucket(cr *compiledRule, f func(dir flow.Direction, fam int, c protoClass)) {
+	for fam, ok := range [2]bool{cr.peer.has4, cr.peer.has6} {
+		if !ok {
+			continue
+		}
+		for c := range numClasses {
+			if ruleInClass(cr.rule.Protocol, c, fam == 1) {
+				f(cr.rule.Direction, fam, c)
+			}
+		}
+	}
+}
+
 // compileList reads prefix list id through res and builds its matcher: a
 // slice for short lists, a trie from bigList entries on.
 func compileList(id string, res PrefixListResolver) (peerMatcher, error) {
-	m := peerMatcher{kind: PeerPrefixList, listMatch: &listMatch{}}
+	m := peerMatcher{kind: PeerPrefixList, peerBlock: &peerBlock{}}
 	ps, err := res.PrefixList(id)
 	if err != nil {
 		return m, err
