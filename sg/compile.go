@@ -36,6 +36,7 @@ type Evaluator struct {
 	// buckets[dir][is6][class] holds the rules that can match packets of
 	// that direction, family and protocol class.
 	buckets [2][2][numClasses]bucket
+	order   []int32 // the buckets' lists, one after another
 	// inner lists the indexes of Alibaba basic groups in the order given,
 	// and innerMembers their members, at the same indexes.
 	inner        []int
@@ -91,8 +92,8 @@ type compiledRule struct {
 // range boundaries, each segment listing (still in decision order) only
 // the rules whose port range covers it.
 type bucket struct {
-	rules []int32          // indexes into Evaluator.rules, ascending
-	ports *portindex.Index // nil: none (most buckets; a pointer keeps the Evaluator small)
+	from, to int32            // its rules are Evaluator.order[from:to]: indexes into Evaluator.rules, ascending
+	ports    *portindex.Index // nil: none (most buckets; a pointer keeps the Evaluator small)
 }
 
 // indexMin is the bucket size from which a port index pays off, and
@@ -104,12 +105,12 @@ const (
 	indexBudget = 32
 )
 
-func (b *bucket) indexPorts(rules []compiledRule) {
-	if len(b.rules) < indexMin {
+func (b *bucket) indexPorts(list []int32, rules []compiledRule) {
+	if len(list) < indexMin {
 		return
 	}
 	var ib portindex.Builder
-	for _, i := range b.rules {
+	for _, i := range list {
 		r := rules[i].rule
 		pr := r.Ports
 		if r.Protocol == flow.AllProtocols {
@@ -117,7 +118,7 @@ func (b *bucket) indexPorts(rules []compiledRule) {
 		}
 		ib.Add(i, pr)
 	}
-	if x, ok := ib.Build(indexBudget * len(b.rules)); ok {
+	if x, ok := ib.Build(indexBudget * len(list)); ok {
 		b.ports = &x
 	}
 }
@@ -129,7 +130,7 @@ func (b *bucket) indexPorts(rules []compiledRule) {
 func (e *Evaluator) candidates(f *flow.Flow, dir flow.Direction, fam int) []int32 {
 	c := classOf(f.Protocol)
 	if !e.plain {
-		return e.buckets[dir][fam][c].candidates(f.Dst.Port())
+		return e.candidates1(&e.buckets[dir][fam][c], f.Dst.Port())
 	}
 	var out []int32
 	for i := range e.rules {
@@ -141,12 +142,19 @@ func (e *Evaluator) candidates(f *flow.Flow, dir flow.Direction, fam int) []int3
 	return out
 }
 
-// candidates returns the rules that may match a packet to port.
-func (b *bucket) candidates(port uint16) []int32 {
+// candidates1 returns the rules of b that may match a packet to port.
+func (e *Evaluator) candidates1(b *bucket, port uint16) []int32 {
 	if b.ports == nil || b.ports.IsZero() {
-		return b.rules
+		return e.order[b.from:b.to]
 	}
 	return b.ports.Lookup(port)
+}
+
+// bucket returns the rules, in decision order, that can match packets of
+// direction dir, family fam and protocol class c.
+func (e *Evaluator) bucket(dir flow.Direction, fam int, c protoClass) []int32 {
+	b := &e.buckets[dir][fam][c]
+	return e.order[b.from:b.to]
 }
 
 // memberSet is the private addresses of a group's members, resolved at
@@ -168,7 +176,12 @@ type peerMatcher struct {
 // peerBlock is the addresses a CIDR peer or a prefix list matches,
 // read-only once built and shared.
 type peerBlock struct {
-	cidr  netip.Prefix               // PeerCIDR
+	cidr       netip.Prefix // PeerCIDR
+	*listMatch              // PeerPrefixList
+}
+
+// listMatch is a prefix list's matcher.
+type listMatch struct {
 	small []netip.Prefix             // prefix list with few entries
 	big   *cidrindex.Index[struct{}] // prefix list with many entries
 	all   []netip.Prefix             // the entries of a list searched by big
@@ -555,11 +568,14 @@ func (e *Evaluator) index() {
 			n++
 		})
 	}
-	flat = make([]int32, n)
+	e.order = make([]int32, n)
+	at := int32(0)
 	for dir := range count {
 		for fam := range count[dir] {
 			for c, k := range count[dir][fam] {
-				e.buckets[dir][fam][c].rules, flat = flat[:0:k], flat[k:]
+				b := &e.buckets[dir][fam][c]
+				b.from, b.to = at, at // to grows below
+				at += int32(k)
 			}
 		}
 	}
@@ -568,7 +584,8 @@ func (e *Evaluator) index() {
 		e.pos[cr.group][cr.index] = int32(i)
 		e.eachBucket(cr, func(dir flow.Direction, fam int, c protoClass) {
 			b := &e.buckets[dir][fam][c]
-			b.rules = append(b.rules, int32(i))
+			e.order[b.to] = int32(i)
+			b.to++
 		})
 	}
 	for dir := range e.buckets {
@@ -577,7 +594,7 @@ func (e *Evaluator) index() {
 		}
 		for fam := range e.buckets[dir] {
 			for _, c := range []protoClass{classTCP, classUDP} {
-				e.buckets[dir][fam][c].indexPorts(e.rules)
+				e.buckets[dir][fam][c].indexPorts(e.bucket(flow.Direction(dir), fam, c), e.rules)
 			}
 		}
 	}
@@ -600,7 +617,7 @@ func (e *Evaluator) eachBucket(cr *compiledRule, f func(dir flow.Direction, fam 
 // compileList reads prefix list id through res and builds its matcher: a
 // slice for short lists, a trie from bigList entries on.
 func compileList(id string, res PrefixListResolver) (peerMatcher, error) {
-	m := peerMatcher{kind: PeerPrefixList, peerBlock: &peerBlock{}}
+	m := peerMatcher{kind: PeerPrefixList, peerBlock: &peerBlock{listMatch: &listMatch{}}}
 	ps, err := res.PrefixList(id)
 	if err != nil {
 		return m, err
