@@ -211,12 +211,16 @@ func (m *peerMatcher) match(a netip.Addr, refs []memberSet) bool {
 }
 
 // CachingResolver is a [Resolver] that also remembers what [Compile] made
-// of its answers: each prefix list's compiled matcher (a trie for long
-// lists) and each group's member set. Compiling the groups of many
-// interfaces through one CachingResolver reads and indexes each list and
-// each group once for all of them, and the evaluators share them (a model
-// with a thousand interfaces would otherwise rebuild a 1,000-entry list's
-// trie per interface). It is safe for concurrent use. Its answers are
+// of its answers and of the groups it was given: each prefix list's
+// compiled matcher (a trie for long lists), each group's member set, and
+// each group's checked copy with its rules' compiled peers. Compiling the
+// groups of many interfaces through one CachingResolver reads and indexes
+// each list and each group once for all of them, and the evaluators share
+// them read-only (a model with a thousand interfaces would otherwise
+// rebuild a 1,000-entry list's trie per interface, and a large account hold
+// each group's rules once per interface that carries it). A group given
+// again under an ID already compiled but with other contents is compiled
+// anew, not shared. It is safe for concurrent use. Its answers are
 // fixed at the first question: build a new one when the underlying data
 // changes.
 type CachingResolver struct {
