@@ -355,8 +355,9 @@ func (b *Builder) compileGroups(p *problems, m *Model) {
 	}
 }
 
-// compileInterface compiles the groups of an interface, and its evaluator
-// for traffic whose source identity is lost (identityLost).
+// compileInterface compiles the groups of an interface (its evaluator for
+// traffic whose source identity is lost comes at its first use:
+// sgPair.blind).
 func compileInterface(m *Model, ids []string, comp *sg.CachingResolver) (*sgPair, error) {
 	gs := make([]sg.Group, len(ids))
 	for j, id := range ids {
@@ -366,11 +367,7 @@ func compileInterface(m *Model, ids []string, comp *sg.CachingResolver) (*sgPair
 	if err != nil {
 		return nil, err
 	}
-	blind, err := normal.WithMembership(identityLost{m})
-	if err != nil { // every group normal references is in the model
-		return nil, err
-	}
-	return &sgPair{normal: normal, blind: blind}, nil
+	return &sgPair{normal: normal, m: m}, nil
 }
 
 func maskAll(ps []netip.Prefix) []netip.Prefix {

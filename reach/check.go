@@ -183,7 +183,7 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 	w.see(ii)
 	ev := ii.sg.normal
 	if !w.identity {
-		ev = ii.sg.blind
+		ev = ii.sg.blind()
 	}
 	if w.deferSG {
 		w.deferred = append(w.deferred, sgHop{iface: ii, blind: !w.identity, pkt: pkt, dir: dir, leg: w.leg})

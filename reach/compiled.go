@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"sync"
 
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/sg"
@@ -111,8 +112,31 @@ func (i *ifaceInfo) addr(v6 bool) (netip.Addr, bool) {
 
 // sgPair is the compiled security groups of one set of groups: normal,
 // and blind to group references for packets whose group identity a
-// middlebox (NAT gateway, firewall endpoint, appliance) has removed.
-type sgPair struct{ normal, blind *sg.Evaluator }
+// middlebox (NAT gateway, firewall endpoint, appliance) has removed. The
+// blind evaluator is built at its first use, once: most interfaces of a
+// large account never see such a packet, and each would hold a second
+// evaluator for nothing.
+type sgPair struct {
+	normal    *sg.Evaluator
+	m         *Model // for identityLost
+	blindOnce sync.Once
+	blindEv   *sg.Evaluator
+}
+
+// blind returns the evaluator for packets whose group identity is lost,
+// building it at the first call. Safe for concurrent use.
+func (p *sgPair) blind() *sg.Evaluator {
+	p.blindOnce.Do(func() {
+		ev, err := p.normal.WithMembership(identityLost{p.m})
+		if err != nil {
+			// identityLost knows every group Model.GroupMembers knows,
+			// and normal was compiled through the latter: it cannot fail.
+			panic("reach: the identity-lost evaluator of a compiled interface: " + err.Error())
+		}
+		p.blindEv = ev
+	})
+	return p.blindEv
+}
 
 type rtInfo struct {
 	RouteTable

@@ -273,7 +273,7 @@ func (q *trafficQuestion) combine(e *pairEnds) (open, und Traffic) {
 // evaluator is the hop's security groups, with or without group identity.
 func (h *sgHop) evaluator() *sg.Evaluator {
 	if h.blind {
-		return h.iface.sg.blind
+		return h.iface.sg.blind()
 	}
 	return h.iface.sg.normal
 }

@@ -36,7 +36,7 @@ func (e *Evaluator) Bounds(f flow.Flow, dir flow.Direction, b *flow.Bounds) {
 	if f.Is6() {
 		fam = 1
 	}
-	for _, i := range e.buckets[dir][fam][classOf(f.Protocol)].rules {
+	for _, i := range e.bucket(dir, fam, classOf(f.Protocol)) {
 		cr := &e.rules[i]
 		r := cr.rule
 		if !r.Protocol.Matches(f.Protocol) {
@@ -157,7 +157,7 @@ func (e *Evaluator) PortVerdicts(f flow.Flow, dir flow.Direction) (allow, undeci
 		fam = 1
 	}
 	var a, u []flow.PortRange
-	for _, i := range e.buckets[dir][fam][classOf(f.Protocol)].rules {
+	for _, i := range e.bucket(dir, fam, classOf(f.Protocol)) {
 		cr := &e.rules[i]
 		r := cr.rule
 		if !r.Protocol.Matches(f.Protocol) {

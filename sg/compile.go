@@ -28,11 +28,15 @@ import (
 // every packet is denied (AWS's default).
 type Evaluator struct {
 	flavour Flavour
-	groups  []Group        // deep copies, as given
-	rules   []compiledRule // every rule, in decision order
+	// groups holds the groups as given, each a copy whose Rules are the
+	// read-only rules of its groupCode: evaluators compiled through one
+	// CachingResolver share them (nothing hands them out uncopied).
+	groups []Group
+	rules  []compiledRule // every rule, in decision order
 	// buckets[dir][is6][class] holds the rules that can match packets of
 	// that direction, family and protocol class.
 	buckets [2][2][numClasses]bucket
+	order   []int32 // the buckets' lists, one after another
 	// inner lists the indexes of Alibaba basic groups in the order given,
 	// and innerMembers their members, at the same indexes.
 	inner        []int
@@ -78,7 +82,7 @@ func classOf(p flow.Protocol) protoClass {
 
 type compiledRule struct {
 	group, index int32 // into Evaluator.groups and that group's Rules
-	rule         *Rule // points into Evaluator.groups
+	rule         *Rule // points into Evaluator.groups (a groupCode's rules)
 	peer         peerMatcher
 }
 
@@ -88,8 +92,8 @@ type compiledRule struct {
 // range boundaries, each segment listing (still in decision order) only
 // the rules whose port range covers it.
 type bucket struct {
-	rules []int32 // indexes into Evaluator.rules, ascending
-	ports portindex.Index
+	from, to int32            // its rules are Evaluator.order[from:to]: indexes into Evaluator.rules, ascending
+	ports    *portindex.Index // nil: none (most buckets; a pointer keeps the Evaluator small)
 }
 
 // indexMin is the bucket size from which a port index pays off, and
@@ -101,12 +105,12 @@ const (
 	indexBudget = 32
 )
 
-func (b *bucket) indexPorts(rules []compiledRule) {
-	if len(b.rules) < indexMin {
+func (b *bucket) indexPorts(list []int32, rules []compiledRule) {
+	if len(list) < indexMin {
 		return
 	}
 	var ib portindex.Builder
-	for _, i := range b.rules {
+	for _, i := range list {
 		r := rules[i].rule
 		pr := r.Ports
 		if r.Protocol == flow.AllProtocols {
@@ -114,8 +118,8 @@ func (b *bucket) indexPorts(rules []compiledRule) {
 		}
 		ib.Add(i, pr)
 	}
-	if x, ok := ib.Build(indexBudget * len(b.rules)); ok {
-		b.ports = x
+	if x, ok := ib.Build(indexBudget * len(list)); ok {
+		b.ports = &x
 	}
 }
 
@@ -126,7 +130,7 @@ func (b *bucket) indexPorts(rules []compiledRule) {
 func (e *Evaluator) candidates(f *flow.Flow, dir flow.Direction, fam int) []int32 {
 	c := classOf(f.Protocol)
 	if !e.plain {
-		return e.buckets[dir][fam][c].candidates(f.Dst.Port())
+		return e.candidates1(&e.buckets[dir][fam][c], f.Dst.Port())
 	}
 	var out []int32
 	for i := range e.rules {
@@ -138,12 +142,19 @@ func (e *Evaluator) candidates(f *flow.Flow, dir flow.Direction, fam int) []int3
 	return out
 }
 
-// candidates returns the rules that may match a packet to port.
-func (b *bucket) candidates(port uint16) []int32 {
-	if b.ports.IsZero() {
-		return b.rules
+// candidates1 returns the rules of b that may match a packet to port.
+func (e *Evaluator) candidates1(b *bucket, port uint16) []int32 {
+	if b.ports == nil || b.ports.IsZero() {
+		return e.order[b.from:b.to]
 	}
 	return b.ports.Lookup(port)
+}
+
+// bucket returns the rules, in decision order, that can match packets of
+// direction dir, family fam and protocol class c.
+func (e *Evaluator) bucket(dir flow.Direction, fam int, c protoClass) []int32 {
+	b := &e.buckets[dir][fam][c]
+	return e.order[b.from:b.to]
 }
 
 // memberSet is the private addresses of a group's members, resolved at
@@ -151,15 +162,29 @@ func (b *bucket) candidates(port uint16) []int32 {
 type memberSet map[netip.Addr]struct{}
 
 // peerMatcher tests the peer address of a packet against a rule's peer.
+// Every evaluator holds one per rule, so it is kept to 16 bytes: what a
+// CIDR block or prefix list matches is shared through a pointer (one per
+// rule of a groupCode, one per prefix list).
 type peerMatcher struct {
-	kind  PeerKind
-	cidr  netip.Prefix
+	kind       PeerKind
+	has4       bool  // the peer can match IPv4 addresses
+	has6       bool  // the peer can match IPv6 addresses
+	ref        int32 // group reference: index into Evaluator.refs
+	*peerBlock       // PeerCIDR and PeerPrefixList only
+}
+
+// peerBlock is the addresses a CIDR peer or a prefix list matches,
+// read-only once built and shared.
+type peerBlock struct {
+	cidr       netip.Prefix // PeerCIDR
+	*listMatch              // PeerPrefixList
+}
+
+// listMatch is a prefix list's matcher.
+type listMatch struct {
 	small []netip.Prefix             // prefix list with few entries
 	big   *cidrindex.Index[struct{}] // prefix list with many entries
 	all   []netip.Prefix             // the entries of a list searched by big
-	ref   int32                      // group reference: index into Evaluator.refs
-	has4  bool                       // the peer can match IPv4 addresses
-	has6  bool                       // the peer can match IPv6 addresses
 }
 
 // bigList is the prefix-list size from which a trie beats a linear scan.
@@ -186,12 +211,16 @@ func (m *peerMatcher) match(a netip.Addr, refs []memberSet) bool {
 }
 
 // CachingResolver is a [Resolver] that also remembers what [Compile] made
-// of its answers: each prefix list's compiled matcher (a trie for long
-// lists) and each group's member set. Compiling the groups of many
-// interfaces through one CachingResolver reads and indexes each list and
-// each group once for all of them, and the evaluators share them (a model
-// with a thousand interfaces would otherwise rebuild a 1,000-entry list's
-// trie per interface). It is safe for concurrent use. Its answers are
+// of its answers and of the groups it was given: each prefix list's
+// compiled matcher (a trie for long lists), each group's member set, and
+// each group's checked copy with its rules' compiled peers. Compiling the
+// groups of many interfaces through one CachingResolver reads and indexes
+// each list and each group once for all of them, and the evaluators share
+// them read-only (a model with a thousand interfaces would otherwise
+// rebuild a 1,000-entry list's trie per interface, and a large account hold
+// each group's rules once per interface that carries it). A group given
+// again under an ID already compiled but with other contents is compiled
+// anew, not shared. It is safe for concurrent use. Its answers are
 // fixed at the first question: build a new one when the underlying data
 // changes.
 type CachingResolver struct {
@@ -234,10 +263,12 @@ type resolved struct {
 	lists   map[string]peerMatcher
 	members map[string]memberSet
 	unknown map[string]*UnknownMembers // groups whose members are unknown
+	groups  map[string]*groupCode      // by group ID
 }
 
 func newResolved() resolved {
-	return resolved{lists: map[string]peerMatcher{}, members: map[string]memberSet{}, unknown: map[string]*UnknownMembers{}}
+	return resolved{lists: map[string]peerMatcher{}, members: map[string]memberSet{}, unknown: map[string]*UnknownMembers{},
+		groups: map[string]*groupCode{}}
 }
 
 // binder resolves references for one compilation.
@@ -342,6 +373,11 @@ func Compile(groups []Group, res Resolver) (*Evaluator, error) {
 		defer mu.Unlock()
 	}
 	e := &Evaluator{groups: make([]Group, len(groups))}
+	n := 0
+	for _, g := range groups {
+		n += len(g.Rules)
+	}
+	e.rules = make([]compiledRule, 0, n)
 	seen := map[string]bool{}
 	for gi, g := range groups {
 		gerr := func(path, rule string, err error) error {
@@ -358,8 +394,6 @@ func Compile(groups []Group, res Resolver) (*Evaluator, error) {
 			return nil, gerr("Flavour", "", fmt.Errorf("%w: %s group attached beside %s group %s; the groups of one interface must all be of one flavour", ErrInvalidGroup, g.Flavour, groups[0].Flavour, groups[0].ID))
 		}
 		seen[g.ID] = true
-		g.Rules = slices.Clone(g.Rules)
-		e.groups[gi] = g
 		if g.Flavour == AlibabaBasic {
 			s, u, err := b.members(g.ID)
 			if err == nil && u != nil {
@@ -370,7 +404,12 @@ func Compile(groups []Group, res Resolver) (*Evaluator, error) {
 			}
 			e.inner, e.innerMembers = append(e.inner, gi), append(e.innerMembers, s)
 		}
-		if err := e.compileRules(gi, b, gerr); err != nil {
+		gc, err := b.group(g, gerr)
+		if err != nil {
+			return nil, err
+		}
+		e.groups[gi] = gc.g
+		if err := e.addRules(gi, gc, b); err != nil {
 			return nil, err
 		}
 	}
@@ -389,10 +428,60 @@ func MustCompile(groups []Group, res Resolver) *Evaluator {
 	return e
 }
 
-// compileRules checks group gi's rules (already copied into e.groups) and
-// appends them, with their peers resolved, to e.rules.
-func (e *Evaluator) compileRules(gi int, b *binder, gerr func(path, rule string, err error) error) error {
-	g := &e.groups[gi]
+// groupCode is what Compile makes of one group, whatever interface it is
+// attached to: a copy of the group with its rules checked (an AWS rule's
+// unset action set to Pass) and each rule's peer matcher, a group
+// reference's ref left unset (it indexes each evaluator's own refs). It is
+// read-only once built: a CachingResolver keeps one per group and the
+// evaluators it compiles share it, so that a model whose interfaces share
+// groups holds each group's rules once.
+type groupCode struct {
+	g     Group
+	peers []peerMatcher // at the indexes of g.Rules
+}
+
+// group returns g compiled: the binder's groupCode for g's ID when it was
+// compiled from the same group, else a new one, kept for the next
+// interfaces when the ID has none.
+func (b *binder) group(g Group, gerr func(path, rule string, err error) error) (*groupCode, error) {
+	gc, ok := b.cache.groups[g.ID]
+	if ok && gc.same(&g) {
+		return gc, nil
+	}
+	gc, err := compileGroup(g, b, gerr)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		b.cache.groups[g.ID] = gc
+	}
+	return gc, nil
+}
+
+// same reports whether gc was compiled from a group equal to g: every
+// field of Group (see TestGroupCodeComparesEveryField), rules compared
+// as compileGroup leaves them.
+func (gc *groupCode) same(g *Group) bool {
+	c := &gc.g
+	if c.ID != g.ID || c.Name != g.Name || c.Description != g.Description || c.VPCID != g.VPCID || c.OwnerID != g.OwnerID ||
+		c.Flavour != g.Flavour || c.InnerAccessDrop != g.InnerAccessDrop || len(c.Rules) != len(g.Rules) {
+		return false
+	}
+	for i, r := range g.Rules {
+		if g.Flavour == AWS && r.Action == 0 {
+			r.Action = flow.Pass
+		}
+		if r != c.Rules[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// compileGroup copies g, checks its rules and resolves their peers.
+func compileGroup(g Group, b *binder, gerr func(path, rule string, err error) error) (*groupCode, error) {
+	g.Rules = slices.Clone(g.Rules)
+	gc := &groupCode{g: g, peers: make([]peerMatcher, len(g.Rules))}
 	for ri := range g.Rules {
 		r := &g.Rules[ri]
 		name := r.ID
@@ -404,36 +493,54 @@ func (e *Evaluator) compileRules(gi int, b *binder, gerr func(path, rule string,
 			r.Action = flow.Pass // AWS rules only allow: an unset action means Pass
 		}
 		if err := r.validate(g.Flavour); err != nil {
-			return gerr(path, name, err)
+			return nil, gerr(path, name, err)
 		}
 		m := peerMatcher{kind: r.Peer.Kind}
 		switch r.Peer.Kind {
 		case PeerCIDR:
-			m.cidr = r.Peer.CIDR
+			m.peerBlock = &peerBlock{cidr: r.Peer.CIDR}
 			m.has4, m.has6 = m.cidr.Addr().Is4(), m.cidr.Addr().Is6()
 		case PeerGroup:
-			s, u, err := b.members(r.Peer.Group)
+			_, u, err := b.members(r.Peer.Group)
 			if err == nil && u != nil && g.Flavour != AWS {
 				err = fmt.Errorf("%w: an Alibaba Cloud rule can drop, so a reference to a group whose members are unknown cannot be judged: %w", ErrUnresolved, u)
 			}
 			if err != nil {
-				return gerr(path, name, err)
+				return nil, gerr(path, name, err)
 			}
-			i := slices.Index(e.refIDs, r.Peer.Group)
-			if i < 0 {
-				i = len(e.refs)
-				e.refs, e.refIDs = append(e.refs, s), append(e.refIDs, r.Peer.Group)
-				e.unknown = append(e.unknown, u)
-			}
-			m.ref, m.has4, m.has6 = int32(i), true, true
+			m.has4, m.has6 = true, true
 		case PeerPrefixList:
 			lm, err := b.list(r.Peer.PrefixList)
 			if err != nil {
-				return gerr(path, name, err)
+				return nil, gerr(path, name, err)
 			}
 			m = lm
 		}
-		e.rules = append(e.rules, compiledRule{group: int32(gi), index: int32(ri), rule: r, peer: m})
+		gc.peers[ri] = m
+	}
+	return gc, nil
+}
+
+// addRules appends the rules of gc, attached as e's group gi, to e.rules,
+// each group reference given its index in e.refs.
+func (e *Evaluator) addRules(gi int, gc *groupCode, b *binder) error {
+	for ri := range gc.g.Rules {
+		m := gc.peers[ri]
+		if m.kind == PeerGroup {
+			id := gc.g.Rules[ri].Peer.Group
+			i := slices.Index(e.refIDs, id)
+			if i < 0 {
+				s, u, err := b.members(id) // answered from the binder's cache: compileGroup asked
+				if err != nil {
+					return &flow.InputError{Resource: gc.g.ID, Rule: gc.g.Rules[ri].Label(ri), Err: err}
+				}
+				i = len(e.refs)
+				e.refs, e.refIDs = append(e.refs, s), append(e.refIDs, id)
+				e.unknown = append(e.unknown, u)
+			}
+			m.ref = int32(i)
+		}
+		e.rules = append(e.rules, compiledRule{group: int32(gi), index: int32(ri), rule: &gc.g.Rules[ri], peer: m})
 	}
 	return nil
 }
@@ -450,24 +557,40 @@ func (e *Evaluator) index() {
 			return cmp.Or(cmp.Compare(a.rule.Priority, b.rule.Priority), -cmp.Compare(a.rule.Action, b.rule.Action))
 		})
 	}
+	// pos and the buckets' lists are cut from one array each, counted
+	// first: a model holds an evaluator per interface.
+	flat := make([]int32, len(e.rules))
 	e.pos = make([][]int32, len(e.groups))
 	for gi, g := range e.groups {
-		e.pos[gi] = make([]int32, len(g.Rules))
+		e.pos[gi], flat = flat[:len(g.Rules):len(g.Rules)], flat[len(g.Rules):]
+	}
+	var count [2][2][numClasses]int
+	n := 0
+	for i := range e.rules {
+		e.eachBucket(&e.rules[i], func(dir flow.Direction, fam int, c protoClass) {
+			count[dir][fam][c]++
+			n++
+		})
+	}
+	e.order = make([]int32, n)
+	at := int32(0)
+	for dir := range count {
+		for fam := range count[dir] {
+			for c, k := range count[dir][fam] {
+				b := &e.buckets[dir][fam][c]
+				b.from, b.to = at, at // to grows below
+				at += int32(k)
+			}
+		}
 	}
 	for i := range e.rules {
 		cr := &e.rules[i]
 		e.pos[cr.group][cr.index] = int32(i)
-		for fam, ok := range [2]bool{cr.peer.has4, cr.peer.has6} {
-			if !ok {
-				continue
-			}
-			for c := range numClasses {
-				if ruleInClass(cr.rule.Protocol, c, fam == 1) {
-					b := &e.buckets[cr.rule.Direction][fam][c]
-					b.rules = append(b.rules, int32(i))
-				}
-			}
-		}
+		e.eachBucket(cr, func(dir flow.Direction, fam int, c protoClass) {
+			b := &e.buckets[dir][fam][c]
+			e.order[b.to] = int32(i)
+			b.to++
+		})
 	}
 	for dir := range e.buckets {
 		if e.plain {
@@ -475,7 +598,21 @@ func (e *Evaluator) index() {
 		}
 		for fam := range e.buckets[dir] {
 			for _, c := range []protoClass{classTCP, classUDP} {
-				e.buckets[dir][fam][c].indexPorts(e.rules)
+				e.buckets[dir][fam][c].indexPorts(e.bucket(flow.Direction(dir), fam, c), e.rules)
+			}
+		}
+	}
+}
+
+// eachBucket calls f with every bucket cr belongs in.
+func (e *Evaluator) eachBucket(cr *compiledRule, f func(dir flow.Direction, fam int, c protoClass)) {
+	for fam, ok := range [2]bool{cr.peer.has4, cr.peer.has6} {
+		if !ok {
+			continue
+		}
+		for c := range numClasses {
+			if ruleInClass(cr.rule.Protocol, c, fam == 1) {
+				f(cr.rule.Direction, fam, c)
 			}
 		}
 	}
@@ -484,7 +621,7 @@ func (e *Evaluator) index() {
 // compileList reads prefix list id through res and builds its matcher: a
 // slice for short lists, a trie from bigList entries on.
 func compileList(id string, res PrefixListResolver) (peerMatcher, error) {
-	m := peerMatcher{kind: PeerPrefixList}
+	m := peerMatcher{kind: PeerPrefixList, peerBlock: &peerBlock{listMatch: &listMatch{}}}
 	ps, err := res.PrefixList(id)
 	if err != nil {
 		return m, err

@@ -53,8 +53,10 @@
 //
 // Group references and prefix lists are resolved at Compile time through a
 // [Resolver] the caller provides (package reach's model implements it); a
-// [CachingResolver] shares the compiled prefix lists and member sets across
-// the interfaces of a model. A reference the resolver does not know is an
+// [CachingResolver] shares the compiled prefix lists, member sets and
+// groups across the interfaces of a model: the evaluators of interfaces
+// that carry a group hold one read-only copy of its checked rules (an
+// evaluator hands out copies only). A reference the resolver does not know is an
 // error ([ErrUnresolved]), never a silent non-match. A group the resolver
 // knows to be absent from the input ([UnknownMembers], a group in a peered
 // VPC or another account) is accepted in AWS groups: a rule that
