@@ -49,6 +49,8 @@ type middle struct {
 	// pieces cuts the tcp and udp ports the middle lets through into
 	// ranges of one outcome, for every pair to start from
 	pieces [2][]portPiece
+	// icmpRuns groups the ICMP types it lets through by their codes
+	icmpRuns []icmpRun
 }
 
 // deferredWalk walks f from src with security group judgements deferred,
@@ -156,6 +158,7 @@ func (q *trafficQuestion) middleOf(src, dst *ifaceInfo, sa, da netip.Addr) (*mid
 		md.others = append(md.others, out)
 	}
 	md.pieces = [2][]portPiece{startPieces(md.open.TCP, md.und.TCP), startPieces(md.open.UDP, md.und.UDP)}
+	md.icmpRuns = icmpRuns(md.open.ICMP, md.und.ICMP)
 	return md, walks, nil
 }
 
@@ -242,7 +245,7 @@ func (q *trafficQuestion) combine(e *pairEnds) (open, und Traffic) {
 			open.UDP, und.UDP = o, u
 		}
 	}
-	open.ICMP, und.ICMP = sgICMP(hops, q.v6, md.open.ICMP, md.und.ICMP)
+	open.ICMP, und.ICMP = sgICMP(hops, q.v6, md.icmpRuns, e.cache)
 	var oo, uo []flow.Range[uint8]
 	for i, p := range q.others {
 		v := md.others[i]
@@ -445,6 +448,30 @@ func splitBy(r flow.PortRange, s flow.PortSet) []flow.PortRange {
 	return append(out, flow.PortRange{Lo: uint16(lo), Hi: r.Hi})
 }
 
+// icmpRuns groups the types of the open (mo) and undecided (mu) ICMP
+// codes into runs of consecutive types with the same codes.
+func icmpRuns(mo, mu []ICMPCodes) []icmpRun {
+	var o, u [256]flow.Set[uint8]
+	for _, c := range mo {
+		o[c.Type] = c.Codes
+	}
+	for _, c := range mu {
+		u[c.Type] = c.Codes
+	}
+	var runs []icmpRun
+	for t := range 256 {
+		if o[t].IsEmpty() && u[t].IsEmpty() {
+			continue
+		}
+		if n := len(runs); n > 0 && int(runs[n-1].types.Hi) == t-1 && runs[n-1].open.Equal(o[t]) && runs[n-1].un.Equal(u[t]) {
+			runs[n-1].types.Hi = uint16(t)
+			continue
+		}
+		runs = append(runs, icmpRun{flow.PortRange{Lo: uint16(t), Hi: uint16(t)}, o[t], u[t]})
+	}
+	return runs
+}
+
 // icmpRun is a run of ICMP types with the same codes open and undecided.
 type icmpRun struct {
 	types    flow.PortRange
@@ -453,66 +480,43 @@ type icmpRun struct {
 
 // sgICMP judges the ICMP types and codes the middle lets through at
 // every deferred hop; the reply's hops see a query type's reply type.
-// Runs of types with the same codes are cut at each hop's type edges
-// (and around the paired query types) and judged once per piece.
-func sgICMP(hops []sgHop, v6 bool, mo, mu []ICMPCodes) (open, und []ICMPCodes) {
+// Runs of types with the same codes are cut at each hop's type atoms
+// (and around the paired query types), and each piece's codes judged by
+// the hop's table (icmpTable), built once per evaluator and peer.
+func sgICMP(hops []sgHop, v6 bool, runs []icmpRun, vc *verdictCache) (open, und []ICMPCodes) {
 	proto := flow.ICMP
 	if v6 {
 		proto = flow.ICMPv6
 	}
-	codesOf := func(cs []ICMPCodes) map[uint8]flow.Set[uint8] {
-		out := map[uint8]flow.Set[uint8]{}
-		for _, c := range cs {
-			out[c.Type] = c.Codes
-		}
-		return out
-	}
-	om, um := codesOf(mo), codesOf(mu)
-	var runs []icmpRun
-	for t := range 256 {
-		o, u := om[uint8(t)], um[uint8(t)]
-		if o.IsEmpty() && u.IsEmpty() {
-			continue
-		}
-		if n := len(runs); n > 0 && int(runs[n-1].types.Hi) == t-1 && runs[n-1].open.Equal(o) && runs[n-1].un.Equal(u) {
-			runs[n-1].types.Hi = uint16(t)
-			continue
-		}
-		runs = append(runs, icmpRun{flow.PortRange{Lo: uint16(t), Hi: uint16(t)}, o, u})
+	if len(runs) == 0 {
+		return nil, nil
 	}
 	fam := 0
 	if v6 {
 		fam = 1
 	}
 	paired, reply := &pairedTypes[fam], &replyTypes[fam]
-	for _, run := range runs {
-		// The type edges of every hop, for the run's code pieces.
-		tb := flow.NewBounds(flow.FieldICMPType)
-		tb.Merge(paired)
-		for _, h := range hops {
-			pkt := h.pkt
-			pkt.Protocol, pkt.Src, pkt.Dst = proto, netip.AddrPortFrom(pkt.Src.Addr(), 0), netip.AddrPortFrom(pkt.Dst.Addr(), 0)
-			h.evaluator().Bounds(pkt, h.dir, tb)
+	tables := make([]*icmpTable, len(hops))
+	tb := flow.NewBounds(flow.FieldICMPType) // every hop's type edges
+	tb.Merge(paired)
+	for i, h := range hops {
+		pkt := h.pkt
+		pkt.Protocol, pkt.Src, pkt.Dst = proto, netip.AddrPortFrom(pkt.Src.Addr(), 0), netip.AddrPortFrom(pkt.Dst.Addr(), 0)
+		tables[i] = vc.icmpTable(h.evaluator(), pkt, h.dir)
+		for _, tr := range tables[i].types {
+			tb.Add(flow.FieldICMPType, tr.Lo, tr.Hi)
 		}
+	}
+	for _, run := range runs {
 		for _, tr := range tb.Atoms(flow.FieldICMPType, run.types) {
 			t := uint8(tr.Lo)
 			pieces := startPieces(setOf16(run.open), setOf16(run.un))
-			for _, h := range hops {
-				if len(pieces) == 0 {
-					break
-				}
-				ev := h.evaluator()
-				pkt := h.pkt
-				pkt.Protocol, pkt.Src, pkt.Dst = proto, netip.AddrPortFrom(pkt.Src.Addr(), 0), netip.AddrPortFrom(pkt.Dst.Addr(), 0)
-				pkt.ICMPType = t
+			for i, h := range hops {
+				tt := t
 				if h.leg == Return {
-					pkt.ICMPType = reply[t]
+					tt = reply[t]
 				}
-				pieces = judgePieces(pieces, flow.FieldICMPCode, func(b *flow.Bounds) { ev.Bounds(pkt, h.dir, b) }, func(v uint16) flow.Verdict {
-					g := pkt
-					g.ICMPCode = uint8(v)
-					return ev.Evaluate(g, h.dir).Verdict
-				})
+				pieces = tables[i].judge(tt, pieces)
 			}
 			o, u := piecesSets(pieces)
 			for ty := int(tr.Lo); ty <= int(tr.Hi); ty++ {
@@ -526,6 +530,82 @@ func sgICMP(hops []sgHop, v6 bool, mo, mu []ICMPCodes) (open, und []ICMPCodes) {
 		}
 	}
 	return open, und
+}
+
+// icmpTable is a hop's verdict on every ICMP type and code for one peer:
+// its type atoms and, for each, its code atoms with their verdicts. A
+// rule covers a range of types times a range of codes, so the product
+// of the two cuts holds one verdict per cell.
+type icmpTable struct {
+	types []flow.PortRange
+	rows  [][]portVerdict
+}
+
+type portVerdict struct {
+	r flow.PortRange
+	v flow.Verdict
+}
+
+func newICMPTable(ev *sg.Evaluator, pkt flow.Flow, dir flow.Direction) *icmpTable {
+	b := flow.NewBounds(flow.FieldICMPType, flow.FieldICMPCode)
+	ev.Bounds(pkt, dir, b)
+	t := &icmpTable{types: b.Atoms(flow.FieldICMPType, flow.PortRange{Lo: 0, Hi: 255})}
+	codes := b.Atoms(flow.FieldICMPCode, flow.PortRange{Lo: 0, Hi: 255})
+	for _, tr := range t.types {
+		row := make([]portVerdict, len(codes))
+		for j, cr := range codes {
+			g := pkt
+			g.ICMPType, g.ICMPCode = uint8(tr.Lo), uint8(cr.Lo)
+			row[j] = portVerdict{cr, ev.Evaluate(g, dir).Verdict}
+		}
+		t.rows = append(t.rows, row)
+	}
+	return t
+}
+
+// judge judges code pieces of type ty.
+func (t *icmpTable) judge(ty uint8, pieces []portPiece) []portPiece {
+	i, _ := slices.BinarySearchFunc(t.types, uint16(ty), func(r flow.PortRange, v uint16) int {
+		switch {
+		case r.Hi < v:
+			return -1
+		case r.Lo > v:
+			return 1
+		}
+		return 0
+	})
+	row := t.rows[i]
+	var next []portPiece
+	for _, pc := range pieces {
+		if pc.o == Unreachable {
+			continue
+		}
+		for _, c := range row {
+			lo, hi := max(pc.r.Lo, c.r.Lo), min(pc.r.Hi, c.r.Hi)
+			if lo <= hi {
+				next = append(next, portPiece{flow.PortRange{Lo: lo, Hi: hi}, and(pc.o, c.v)})
+			}
+		}
+	}
+	return next
+}
+
+// icmpTable is newICMPTable, remembered by peer.
+func (c *verdictCache) icmpTable(ev *sg.Evaluator, pkt flow.Flow, dir flow.Direction) *icmpTable {
+	if c == nil || c.placeOf == nil {
+		return newICMPTable(ev, pkt, dir)
+	}
+	peer := pkt.Src.Addr()
+	if dir == flow.Outbound {
+		peer = pkt.Dst.Addr()
+	}
+	k := c.key(ev, peer)
+	k.dir, k.proto = dir, pkt.Protocol
+	if t, hit := c.icmp.Load(k); hit {
+		return t.(*icmpTable)
+	}
+	got, _ := c.icmp.LoadOrStore(k, newICMPTable(ev, pkt, dir))
+	return got.(*icmpTable)
 }
 
 // replyTypes maps every ICMP (0) and ICMPv6 (1) type to its reply's
@@ -566,6 +646,7 @@ type verdictCache struct {
 	m       *Model
 	refs    sync.Map // *sg.Evaluator -> map[string]bool, the groups its rules reference
 	seen    sync.Map // verdictKey -> portVerdicts
+	icmp    sync.Map // verdictKey -> *icmpTable
 }
 
 type verdictKey struct {
