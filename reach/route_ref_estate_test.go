@@ -1,0 +1,398 @@
+// The multi-VPC part of the slow routing reference (route_ref_test.go):
+// peering connections, transit gateways, unmodelled targets and S3
+// gateway endpoints, and the hand-worked multi-VPC test that pins it.
+
+package reach_test
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sample"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// The multi-VPC part of the reference: peering connections, transit
+// gateways and unmodelled targets, written plainly from AWS's rules as
+// peering.go and tgw.go state them.
+//
+//   - Peering (a route to pcx-…): the connection carries a packet only
+//     from an address of the VPC it leaves to an address of the other
+//     (no transit, no edge-to-edge: PCX_REQUIRES_ADDRESS_IN_VPC_CIDR, the
+//     leg ends). Otherwise a connection that is not active blocks
+//     (PEERING_NOT_ACTIVE for a status AWS documents, undecided
+//     PEERING_STATUS_UNKNOWN for any other), and the walk goes on, as the
+//     engine documents, so that the rest of the path is traced: the peer
+//     VPC delivers to whatever there owns the destination (its local
+//     route; the reply comes back only by a route of its own).
+//   - Transit gateway (a route to tgw-…): the packet enters through the
+//     gateway's VPC attachment to the table's VPC, by its subnet in the
+//     zone of the subnet the packet leaves; none there is
+//     TGW_NO_ATTACHMENT_IN_AZ. Where the zone is unknown (the source
+//     subnet's, or every attachment subnet's) the engine documents its
+//     choice, which the reference follows: the attachment's first subnet.
+//     The route table associated with that attachment decides
+//     (TGW_NO_ASSOCIATION without one; TGW_ROUTES_UNKNOWN, undecided,
+//     when its routes are not in the input): every static route and every
+//     route an attachment propagates (each CIDR block of its VPC, unless
+//     the table holds a propagated route for that block already) is tried,
+//     the longest prefix wins and a static route beats a propagated one
+//     of the same prefix; blackhole: TGW_BLACKHOLE_ROUTE; none:
+//     TGW_NO_ROUTE. A table is a forwarding point like a VPC route table
+//     (a loop when met again with the same packet; its lookups count
+//     toward the bound). The packet leaves through the destination
+//     attachment's subnet in the zone it entered by, else (the engine's
+//     documented choice) its first subnet, and is routed from there by
+//     that subnet; an attachment that is not a VPC's is an undecided hop
+//     (UNMODELLED_TARGET).
+//   - A route to a target reachsim does not model (vgw-…) is an undecided
+//     hop, UNMODELLED_TARGET, and the leg ends: never a fallback to a less
+//     specific route.
+
+func (n *refNet) vpcContains(vpc string, a netip.Addr) bool {
+	return slices.ContainsFunc(n.vpc(vpc).CIDRs, func(c netip.Prefix) bool { return c.Contains(a) })
+}
+
+func (n *refNet) peering(id string) reach.Peering {
+	for _, p := range n.peerings {
+		if p.ID == id {
+			return p
+		}
+	}
+	panic("no peering connection " + id)
+}
+
+func (l *refLeg) viaPeering(pkt flow.Flow, near, id string) {
+	p := l.n.peering(id)
+	far := p.AccepterVPC
+	if far == near {
+		far = p.RequesterVPC
+	}
+	if !l.n.vpcContains(near, pkt.Src.Addr()) || !l.n.vpcContains(far, pkt.Dst.Addr()) {
+		switch {
+		case !l.n.vpcContains(near, pkt.Src.Addr()):
+			l.n.stats["peering: a source from outside the near VPC"]++
+		case slices.ContainsFunc(l.n.d.VPCs, func(v reach.VPC) bool { return l.n.vpcContains(v.ID, pkt.Dst.Addr()) }):
+			l.n.stats["peering: no transit to a third VPC"]++
+		default:
+			l.n.stats["peering: no edge-to-edge"]++
+		}
+		l.hop(reach.KindPeering, id, pkt, reach.PeeringAddressOutsideVPC)
+		return
+	}
+	var code reach.Code
+	switch {
+	case p.Status == "" || p.Status == reach.PeeringActive:
+		l.n.stats["across an active peering"]++
+	case slices.Contains(reach.PeeringStatuses, p.Status):
+		code = reach.PeeringNotActive
+	default:
+		code = reach.PeeringStatusUnknown
+	}
+	l.hop(reach.KindPeering, id, pkt, code)
+	l.local(pkt, far)
+}
+
+// vpcAttachment is transit gateway tgw's attachment to vpc.
+func (n *refNet) vpcAttachment(tgw, vpc string) reach.TGWAttachment {
+	for _, a := range n.tgwAtts {
+		if a.TransitGateway == tgw && a.Type == "vpc" && a.VPC == vpc {
+			return a
+		}
+	}
+	panic("no attachment of " + tgw + " to " + vpc)
+}
+
+func (n *refNet) attachment(id string) reach.TGWAttachment {
+	for _, a := range n.tgwAtts {
+		if a.ID == id {
+			return a
+		}
+	}
+	panic("no attachment " + id)
+}
+
+func (n *refNet) tgwTable(id string) reach.TGWRouteTable {
+	for _, t := range n.tgwRTs {
+		if t.ID == id {
+			return t
+		}
+	}
+	panic("no transit gateway route table " + id)
+}
+
+// tgwRoutes are the routes of t: its static ones and those the
+// attachments propagate to it.
+func (n *refNet) tgwRoutes(t reach.TGWRouteTable) []reach.TGWRoute {
+	routes := slices.Clone(t.Routes)
+	for _, a := range n.tgwAtts {
+		if a.Type != "vpc" || a.TransitGateway != t.TransitGateway || !slices.Contains(a.Propagations, t.ID) {
+			continue
+		}
+		for _, c := range n.vpc(a.VPC).CIDRs {
+			if !slices.ContainsFunc(routes, func(r reach.TGWRoute) bool { return r.Propagated && r.Destination == c }) {
+				routes = append(routes, reach.TGWRoute{Destination: c, Attachment: a.ID, Propagated: true})
+			}
+		}
+	}
+	return routes
+}
+
+// tgwBest tries every route of t for dst.
+func (n *refNet) tgwBest(t reach.TGWRouteTable, dst netip.Addr) (reach.TGWRoute, bool) {
+	var best reach.TGWRoute
+	bits := -1
+	for _, r := range n.tgwRoutes(t) {
+		if !r.Destination.Contains(dst) {
+			continue
+		}
+		b := r.Destination.Bits()
+		if b > bits || b == bits && best.Propagated && !r.Propagated {
+			best, bits = r, b
+		}
+	}
+	if bits >= 0 && !best.Propagated && slices.ContainsFunc(n.tgwRoutes(t), func(r reach.TGWRoute) bool {
+		return r.Propagated && r.Destination == best.Destination
+	}) {
+		n.stats["a static TGW route beats a propagated one"]++
+	}
+	return best, bits >= 0
+}
+
+// zoneSubnet is the attachment's subnet in zone az: the one in az, or,
+// when az or all the attachment subnets' zones are unknown, the first.
+func (n *refNet) zoneSubnet(a reach.TGWAttachment, az string) (string, bool) {
+	known := false
+	for _, id := range a.Subnets {
+		z := n.subnet(id).AvailabilityZone
+		known = known || z != ""
+		if z != "" && z == az {
+			return id, true
+		}
+	}
+	if az == "" || !known {
+		n.stats["the zone is unknown: the attachment's first subnet"]++
+		return a.Subnets[0], true
+	}
+	return "", false
+}
+
+func (l *refLeg) viaTGW(pkt flow.Flow, vpc, tgw, from string) {
+	att := l.n.vpcAttachment(tgw, vpc)
+	az := ""
+	if from != "" {
+		az = l.n.subnet(from).AvailabilityZone
+	}
+	in, ok := l.n.zoneSubnet(att, az)
+	if !ok {
+		l.hop(reach.KindTransitGateway, att.ID, pkt, reach.TGWNoAttachmentInAZ)
+		return
+	}
+	if att.RouteTable == "" {
+		l.hop(reach.KindTransitGateway, att.ID, pkt, reach.TGWNoAssociation)
+		return
+	}
+	t := l.n.tgwTable(att.RouteTable)
+	if slices.Contains(l.points, refPoint{reach.KindTransitGateway, t.ID, pkt}) {
+		l.hop(reach.KindTransitGateway, t.ID, pkt, reach.RoutingLoop)
+		return
+	}
+	if l.lookups++; l.lookups > reachMaxSteps {
+		l.hop(reach.KindTransitGateway, t.ID, pkt, reach.RoutingLoop)
+		return
+	}
+	if t.Missing != "" {
+		l.hop(reach.KindTransitGateway, t.ID, pkt, reach.TGWRoutesUnknown)
+		return
+	}
+	r, ok := l.n.tgwBest(t, pkt.Dst.Addr())
+	switch {
+	case !ok:
+		l.hop(reach.KindTransitGateway, t.ID, pkt, reach.TGWNoRoute)
+		return
+	case r.Blackhole:
+		l.hop(reach.KindTransitGateway, t.ID, pkt, reach.TGWBlackholeRoute)
+		return
+	}
+	l.points = append(l.points, refPoint{reach.KindTransitGateway, t.ID, pkt})
+	l.hop(reach.KindTransitGateway, t.ID, pkt, "")
+	out := l.n.attachment(r.Attachment)
+	if out.Type != "vpc" {
+		l.n.stats["a transit gateway route to a VPN attachment"]++
+		l.hop(reach.KindUnmodelled, out.ID, pkt, reach.UnmodelledTarget)
+		return
+	}
+	zone := l.n.subnet(in).AvailabilityZone
+	sub := out.Subnets[0]
+	for _, id := range out.Subnets {
+		if zone != "" && l.n.subnet(id).AvailabilityZone == zone {
+			sub = id
+			break
+		}
+	}
+	l.n.stats["through a transit gateway"]++
+	l.fromSubnet(pkt, sub)
+}
+
+// Gateway endpoints (S3), as gwendpoint.go states AWS's rules: a route by
+// the service's prefix list sends the packet through the endpoint to the
+// service, unchanged, when its source is an address of the endpoint's
+// VPC (else VPCE_GATEWAY_SOURCE_OUTSIDE_VPC, the leg ends: an endpoint
+// serves no peered VPC, transit gateway or VPN); traffic other than TCP
+// and ICMP echo is blocked (VPCE_GATEWAY_PROTOCOL_RESTRICTION) and, as
+// the engine documents, the walk goes on to the service. The reply comes
+// back through the endpoint and the VPC delivers it locally. The
+// service's prefix list shares no entry length with the generator's other
+// lists, so no two prefix-list routes ever tie.
+
+// refS3List is the S3 prefix list of the generated designs.
+var refS3List = reach.PrefixList{ID: "pl-s3", Entries: []netip.Prefix{netip.MustParsePrefix("52.216.0.0/15"), netip.MustParsePrefix("3.5.0.0/19")}}
+
+func (n *refNet) gatewayEndpoint(id string) reach.GatewayEndpoint {
+	for _, e := range n.gwEPs {
+		if e.ID == id {
+			return e
+		}
+	}
+	panic("no gateway endpoint " + id)
+}
+
+func (l *refLeg) viaGatewayEndpoint(pkt flow.Flow, ep reach.GatewayEndpoint) {
+	if !l.n.vpcContains(ep.VPC, pkt.Src.Addr()) {
+		l.hop(reach.KindGatewayEndpoint, ep.ID, pkt, reach.GatewayEndpointSource)
+		return
+	}
+	var code reach.Code
+	if pkt.Protocol != flow.TCP && (pkt.Protocol != flow.ICMP || pkt.ICMPType != flow.ICMPEchoRequest) {
+		code = reach.GatewayEndpointProtocol
+	}
+	l.hop(reach.KindGatewayEndpoint, ep.ID, pkt, code)
+	l.hop(reach.KindService, ep.Service, pkt, "")
+	l.arrived, l.pkt, l.service = true, pkt, ep.ID
+}
+
+func (l *refLeg) fromService(pkt flow.Flow, ep reach.GatewayEndpoint) {
+	l.hop(reach.KindGatewayEndpoint, ep.ID, pkt, "")
+	l.local(pkt, ep.VPC)
+}
+
+// TestSlowRoutingReferenceMultiVPC pins the multi-VPC part of the
+// reference on a small design worked out by hand from AWS's rules (and
+// checks that the engine gives the same answers): a peering carries
+// traffic between its VPCs but not on to a third, a pending one carries
+// nothing, a transit gateway's table picks the longest prefix and a
+// static route over a propagated one (here a blackhole), a subnet in a
+// zone the attachment lacks cannot reach the gateway, a route to a
+// virtual private gateway is undecided.
+func TestSlowRoutingReferenceMultiVPC(t *testing.T) {
+	pfx := netip.MustParsePrefix
+	ip := netip.MustParseAddr
+	d := &sample.Design{
+		Groups: []sg.Group{{ID: "sg-open", Rules: []sg.Rule{
+			{Direction: flow.Inbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4},
+			{Direction: flow.Outbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4},
+		}}},
+	}
+	for _, v := range []string{"a", "b", "c"} {
+		d.VPCs = append(d.VPCs, reach.VPC{ID: "vpc-" + v, CIDRs: []netip.Prefix{pfx(map[string]string{"a": "10.1.0.0/16", "b": "10.2.0.0/16", "c": "10.3.0.0/16"}[v])},
+			MainRouteTable: "rtb-" + v, DefaultACL: "acl-" + v})
+		d.ACLs = append(d.ACLs, nacl.NewDefault("acl-"+v, "vpc-"+v, false))
+	}
+	d.RouteTables = []reach.RouteTable{
+		{ID: "rtb-a", VPC: "vpc-a", Routes: []reach.Route{
+			{Destination: pfx("10.2.0.0/16"), Target: reach.TargetPeering, TargetID: "pcx-ab"},
+			{Destination: pfx("10.3.0.0/16"), Target: reach.TargetTransitGateway, TargetID: "tgw-1"},
+			{Destination: pfx("10.3.1.0/24"), Target: reach.TargetPeering, TargetID: "pcx-ab"},
+			{Destination: pfx("192.168.0.0/16"), Target: reach.TargetUnmodelled, TargetID: "vgw-1", TargetType: "virtual private gateway"},
+		}},
+		{ID: "rtb-b", VPC: "vpc-b", Routes: []reach.Route{
+			{Destination: pfx("10.1.0.0/16"), Target: reach.TargetPeering, TargetID: "pcx-ab"},
+			{Destination: pfx("10.3.0.0/16"), Target: reach.TargetPeering, TargetID: "pcx-bc"},
+		}},
+		{ID: "rtb-c", VPC: "vpc-c", Routes: []reach.Route{
+			{Destination: pfx("10.1.0.0/16"), Target: reach.TargetTransitGateway, TargetID: "tgw-1"},
+		}},
+	}
+	subnet := func(id, vpc, cidr, az string) reach.Subnet {
+		return reach.Subnet{ID: id, VPC: vpc, CIDRs: []netip.Prefix{pfx(cidr)}, AvailabilityZone: az}
+	}
+	d.Subnets = []reach.Subnet{subnet("subnet-a", "vpc-a", "10.1.0.0/24", "az-1"), subnet("subnet-a2", "vpc-a", "10.1.1.0/24", "az-2"),
+		subnet("subnet-b", "vpc-b", "10.2.0.0/24", "az-1"), subnet("subnet-c", "vpc-c", "10.3.0.0/24", "az-1"), subnet("subnet-c2", "vpc-c", "10.3.1.0/24", "az-2")}
+	for _, s := range d.Subnets {
+		addr := s.CIDRs[0].Addr().As4()
+		addr[3] = 10
+		d.Interfaces = append(d.Interfaces, reach.Interface{ID: "eni-" + strings.TrimPrefix(s.ID, "subnet-"), Subnet: s.ID,
+			PrivateIPs: []netip.Addr{netip.AddrFrom4(addr)}, Groups: []string{"sg-open"}})
+	}
+	n := &refNet{d: d, stats: map[string]int{},
+		peerings: []reach.Peering{{ID: "pcx-ab", RequesterVPC: "vpc-a", AccepterVPC: "vpc-b", Status: "active"},
+			{ID: "pcx-bc", RequesterVPC: "vpc-b", AccepterVPC: "vpc-c", Status: "pending-acceptance"}},
+		tgws: []reach.TransitGateway{{ID: "tgw-1"}},
+		tgwRTs: []reach.TGWRouteTable{{ID: "tgw-rtb-1", TransitGateway: "tgw-1", Routes: []reach.TGWRoute{
+			{Destination: pfx("10.3.0.0/16"), Blackhole: true},
+			{Destination: pfx("10.3.0.0/24"), Attachment: "tgw-attach-c"},
+		}}},
+		tgwAtts: []reach.TGWAttachment{
+			{ID: "tgw-attach-a", TransitGateway: "tgw-1", Type: "vpc", VPC: "vpc-a", Subnets: []string{"subnet-a"}, RouteTable: "tgw-rtb-1", Propagations: []string{"tgw-rtb-1"}},
+			{ID: "tgw-attach-c", TransitGateway: "tgw-1", Type: "vpc", VPC: "vpc-c", Subnets: []string{"subnet-c"}, RouteTable: "tgw-rtb-1", Propagations: []string{"tgw-rtb-1"}},
+		},
+	}
+	m, err := n.build()
+	require.NoError(t, err)
+	tcp := func(src, dst string) flow.Flow {
+		return flow.Flow{Protocol: flow.TCP, Src: netip.AddrPortFrom(ip(src), 50000), Dst: netip.AddrPortFrom(ip(dst), 443)}
+	}
+	for _, tc := range []struct {
+		name string
+		f    flow.Flow
+		want []string // the request's routing hops
+		out  reach.Outcome
+	}{
+		{"an active peering joins its two VPCs", tcp("10.1.0.10", "10.2.0.10"),
+			[]string{"route-table rtb-a", "vpc-peering-connection pcx-ab", "delivered eni-b"}, reach.Reachable},
+		{"a peering does not carry on to a third VPC", tcp("10.1.0.10", "10.3.1.10"),
+			[]string{"route-table rtb-a", "vpc-peering-connection pcx-ab PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"}, reach.Unreachable},
+		{"a pending peering carries nothing (the walk goes on)", tcp("10.2.0.10", "10.3.0.10"),
+			[]string{"route-table rtb-b", "vpc-peering-connection pcx-bc PEERING_NOT_ACTIVE", "delivered eni-c"}, reach.Unreachable},
+		{"the longer static TGW route beats the blackhole", tcp("10.1.0.10", "10.3.0.10"),
+			[]string{"route-table rtb-a", "transit-gateway tgw-rtb-1", "delivered eni-c"}, reach.Reachable},
+		{"a static blackhole beats the propagated route of the same prefix", tcp("10.1.0.10", "10.3.2.10"),
+			[]string{"route-table rtb-a", "transit-gateway tgw-rtb-1 TGW_BLACKHOLE_ROUTE"}, reach.Unreachable},
+		{"no attachment subnet in the source's zone", tcp("10.1.1.10", "10.3.0.10"),
+			[]string{"route-table rtb-a", "transit-gateway tgw-attach-a TGW_NO_ATTACHMENT_IN_AZ"}, reach.Unreachable},
+		{"a virtual private gateway is not modelled", tcp("10.1.0.10", "192.168.1.1"),
+			[]string{"route-table rtb-a", "unmodelled-target vgw-1 UNMODELLED_TARGET"}, reach.Indeterminate},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := n.refCheck(tc.f, n.sourceIface(tc.f.Src.Addr()))
+			require.Equal(t, tc.want, shortHops(got.fwd))
+			require.Equal(t, tc.out, got.outcome)
+			r, err := m.CheckFlow(tc.f)
+			require.NoError(t, err)
+			fwd, err := routingHops(r.Forward)
+			require.NoError(t, err)
+			require.Equal(t, hopLines(got.fwd), hopLines(fwd), r.Text())
+			require.Equal(t, tc.out, r.Outcome, r.Text())
+		})
+	}
+	back := n.refCheck(tcp("10.1.0.10", "10.3.0.10"), "eni-a")
+	require.Equal(t, []string{"route-table rtb-c", "transit-gateway tgw-rtb-1", "delivered eni-a"}, shortHops(back.ret),
+		"the reply comes back by the route vpc-a's attachment propagates")
+}
+
+// shortHops names each hop by kind, ID and code.
+func shortHops(hs []refHop) []string {
+	out := make([]string, len(hs))
+	for i, h := range hs {
+		out[i] = strings.TrimSpace(fmt.Sprintf("%s %s %s", h.kind, h.id, h.code))
+	}
+	return out
+}
