@@ -35,6 +35,9 @@ type sgHop struct {
 	pkt   flow.Flow
 	dir   flow.Direction
 	leg   Leg
+	// key is what the hop's evaluator can tell of the peer, for the
+	// verdict cache (set by combine when there is one)
+	key *verdictKey
 }
 
 // middle is what the middle of one pair of placements lets through, per
@@ -232,6 +235,15 @@ func (q *trafficQuestion) combine(e *pairEnds) (open, und Traffic) {
 		h.iface = ii
 		h.pkt.Src = netip.AddrPortFrom(e.addr(h.pkt.Src.Addr()), h.pkt.Src.Port())
 		h.pkt.Dst = netip.AddrPortFrom(e.addr(h.pkt.Dst.Addr()), h.pkt.Dst.Port())
+		if e.cache != nil && e.cache.placeOf != nil {
+			peer := h.pkt.Src.Addr()
+			if h.dir == flow.Outbound {
+				peer = h.pkt.Dst.Addr()
+			}
+			k := e.cache.key(h.evaluator(), peer)
+			k.dir = h.dir
+			h.key = &k
+		}
 		hops[i] = h
 	}
 	// Judge the inbound groups first: they usually let the least through,
@@ -387,7 +399,7 @@ func sgPorts(hops []sgHop, proto flow.Protocol, start []portPiece, vc *verdictCa
 		if h.leg == Return {
 			field = flow.FieldSrcPort
 		}
-		if allow, und, ok := vc.portVerdicts(ev, pkt, h.dir); ok {
+		if allow, und, ok := vc.portVerdicts(ev, pkt, h.dir, h.key); ok {
 			if field == flow.FieldDstPort {
 				pieces = intersectPieces(pieces, allow, und)
 				continue
@@ -502,7 +514,7 @@ func sgICMP(hops []sgHop, v6 bool, runs []icmpRun, vc *verdictCache) (open, und 
 	for i, h := range hops {
 		pkt := h.pkt
 		pkt.Protocol, pkt.Src, pkt.Dst = proto, netip.AddrPortFrom(pkt.Src.Addr(), 0), netip.AddrPortFrom(pkt.Dst.Addr(), 0)
-		tables[i] = vc.icmpTable(h.evaluator(), pkt, h.dir)
+		tables[i] = vc.icmpTable(h.evaluator(), pkt, h.dir, h.key)
 		for _, tr := range tables[i].types {
 			tb.Add(flow.FieldICMPType, tr.Lo, tr.Hi)
 		}
@@ -590,17 +602,14 @@ func (t *icmpTable) judge(ty uint8, pieces []portPiece) []portPiece {
 	return next
 }
 
-// icmpTable is newICMPTable, remembered by peer.
-func (c *verdictCache) icmpTable(ev *sg.Evaluator, pkt flow.Flow, dir flow.Direction) *icmpTable {
-	if c == nil || c.placeOf == nil {
+// icmpTable is newICMPTable, remembered by key (the hop's peer, see
+// combine); nil key: not remembered.
+func (c *verdictCache) icmpTable(ev *sg.Evaluator, pkt flow.Flow, dir flow.Direction, key *verdictKey) *icmpTable {
+	if key == nil {
 		return newICMPTable(ev, pkt, dir)
 	}
-	peer := pkt.Src.Addr()
-	if dir == flow.Outbound {
-		peer = pkt.Dst.Addr()
-	}
-	k := c.key(ev, peer)
-	k.dir, k.proto = dir, pkt.Protocol
+	k := *key
+	k.proto = pkt.Protocol
 	if t, hit := c.icmp.Load(k); hit {
 		return t.(*icmpTable)
 	}
@@ -668,17 +677,14 @@ func newVerdictCache(m *Model, placeOf map[*ifaceInfo]string) *verdictCache {
 	return &verdictCache{placeOf: placeOf, m: m}
 }
 
-// portVerdicts is ev.PortVerdicts(pkt, dir), remembered by peer.
-func (c *verdictCache) portVerdicts(ev *sg.Evaluator, pkt flow.Flow, dir flow.Direction) (allow, und flow.PortSet, ok bool) {
-	if c == nil || c.placeOf == nil {
+// portVerdicts is ev.PortVerdicts(pkt, dir), remembered by key (the
+// hop's peer, see combine); nil key: not remembered.
+func (c *verdictCache) portVerdicts(ev *sg.Evaluator, pkt flow.Flow, dir flow.Direction, key *verdictKey) (allow, und flow.PortSet, ok bool) {
+	if key == nil {
 		return ev.PortVerdicts(pkt, dir)
 	}
-	peer := pkt.Src.Addr()
-	if dir == flow.Outbound {
-		peer = pkt.Dst.Addr()
-	}
-	k := c.key(ev, peer)
-	k.dir, k.proto = dir, pkt.Protocol
+	k := *key
+	k.proto = pkt.Protocol
 	if v, hit := c.seen.Load(k); hit {
 		pv := v.(portVerdicts)
 		return pv.allow, pv.und, pv.ok
