@@ -610,11 +610,16 @@ func (c *verdictCache) icmpTable(ev *sg.Evaluator, pkt flow.Flow, dir flow.Direc
 	}
 	k := *key
 	k.proto = pkt.Protocol
-	if t, hit := c.icmp.Load(k); hit {
-		return t.(*icmpTable)
+	c.mu.RLock()
+	t, hit := c.icmp[k]
+	c.mu.RUnlock()
+	if !hit {
+		t = newICMPTable(ev, pkt, dir)
+		c.mu.Lock()
+		c.icmp[k] = t
+		c.mu.Unlock()
 	}
-	got, _ := c.icmp.LoadOrStore(k, newICMPTable(ev, pkt, dir))
-	return got.(*icmpTable)
+	return t
 }
 
 // replyTypes maps every ICMP (0) and ICMPv6 (1) type to its reply's
@@ -654,8 +659,9 @@ type verdictCache struct {
 	placeOf map[*ifaceInfo]string // nil: no cache; read-only once built
 	m       *Model
 	refs    sync.Map // *sg.Evaluator -> map[string]bool, the groups its rules reference
-	seen    sync.Map // verdictKey -> portVerdicts
-	icmp    sync.Map // verdictKey -> *icmpTable
+	mu      sync.RWMutex
+	seen    map[verdictKey]portVerdicts
+	icmp    map[verdictKey]*icmpTable
 }
 
 type verdictKey struct {
@@ -674,7 +680,7 @@ type portVerdicts struct {
 }
 
 func newVerdictCache(m *Model, placeOf map[*ifaceInfo]string) *verdictCache {
-	return &verdictCache{placeOf: placeOf, m: m}
+	return &verdictCache{placeOf: placeOf, m: m, seen: map[verdictKey]portVerdicts{}, icmp: map[verdictKey]*icmpTable{}}
 }
 
 // portVerdicts is ev.PortVerdicts(pkt, dir), remembered by key (the
@@ -685,13 +691,16 @@ func (c *verdictCache) portVerdicts(ev *sg.Evaluator, pkt flow.Flow, dir flow.Di
 	}
 	k := *key
 	k.proto = pkt.Protocol
-	if v, hit := c.seen.Load(k); hit {
-		pv := v.(portVerdicts)
-		return pv.allow, pv.und, pv.ok
+	c.mu.RLock()
+	pv, hit := c.seen[k]
+	c.mu.RUnlock()
+	if !hit {
+		pv.allow, pv.und, pv.ok = ev.PortVerdicts(pkt, dir)
+		c.mu.Lock()
+		c.seen[k] = pv
+		c.mu.Unlock()
 	}
-	allow, und, ok = ev.PortVerdicts(pkt, dir)
-	c.seen.Store(k, portVerdicts{allow, und, ok})
-	return allow, und, ok
+	return pv.allow, pv.und, pv.ok
 }
 
 // key names what ev can tell of the peer address a.
