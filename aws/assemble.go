@@ -84,21 +84,35 @@ func (l *loader) release() {
 // placed is where a resource given to the builder came from: the element
 // as a whole, and the fields Build may complain about, by the path Build
 // uses ("Routes[2].TargetID").
+//
+// The fields and lists are short slices, searched in order, not maps: a
+// large account has a placed value per interface and per group, alive
+// while the model is built, and only an error reads them (a map of one
+// entry is a few hundred bytes; on 20,000 interfaces the maps were about
+// 40 MB of the heap during Build).
 type placed struct {
 	base   jsonloc.Loc
-	fields map[string]jsonloc.Loc
+	fields []fieldAt
 	// rel maps fields to their paths below base ("ID": "NetworkInterfaceId"),
 	// the location built when asked; it is shared, never written.
 	rel map[string]string
 	// lists gives the location of the items of a list field ("Rules"),
 	// built only when asked: a large account has a million rules, and
 	// only an error reads the location of one.
-	lists map[string]lazyList
+	lists []lazyList
 }
 
-// lazyList is the location of each of n items, built when asked: items[i]
-// or locs[i] for the i-th, or all for every one when both are nil.
+// fieldAt is the location of one field of a placed resource.
+type fieldAt struct {
+	field string
+	at    jsonloc.Loc
+}
+
+// lazyList is the location of each of the n items of the list field
+// name, built when asked: items[i] or locs[i] for the i-th, or all for
+// every one when both are nil.
 type lazyList struct {
+	name  string
 	n     int
 	items []itemAt
 	locs  []jsonloc.Loc
@@ -108,20 +122,28 @@ type lazyList struct {
 // setList records where the items of the list field are, as if set had
 // been called for each ("Rules[3]").
 func (p *placed) setList(field string, list lazyList) {
-	if p.lists == nil {
-		p.lists = map[string]lazyList{}
+	list.name = field
+	p.lists = append(p.lists, list)
+}
+
+// list returns the list setList last recorded for field.
+func (p placed) list(field string) (lazyList, bool) {
+	for i := len(p.lists) - 1; i >= 0; i-- {
+		if p.lists[i].name == field {
+			return p.lists[i], true
+		}
 	}
-	p.lists[field] = list
+	return lazyList{}, false
 }
 
 // item returns the location of field when it names an item of a list
 // setList recorded ("Rules[3]").
 func (p placed) item(field string) (jsonloc.Loc, bool) {
 	name, rest, ok := strings.Cut(field, "[")
-	if !ok || p.lists == nil || !strings.HasSuffix(rest, "]") {
+	if !ok || !strings.HasSuffix(rest, "]") {
 		return jsonloc.Loc{}, false
 	}
-	list, ok := p.lists[name]
+	list, ok := p.list(name)
 	i, err := strconv.Atoi(strings.TrimSuffix(rest, "]"))
 	if !ok || err != nil || i < 0 || i >= list.n || strconv.Itoa(i) != strings.TrimSuffix(rest, "]") {
 		return jsonloc.Loc{}, false
@@ -135,17 +157,24 @@ func (p placed) item(field string) (jsonloc.Loc, bool) {
 	return list.all, true
 }
 
-func (p *placed) set(field string, o jsonloc.Loc) {
-	if p.fields == nil {
-		p.fields = map[string]jsonloc.Loc{}
+// set records the location of field (a field set again takes the new
+// one: lookups search from the last).
+func (p *placed) set(field string, o jsonloc.Loc) { p.fields = append(p.fields, fieldAt{field, o}) }
+
+// field returns the location last set for field.
+func (p placed) field(field string) (jsonloc.Loc, bool) {
+	for i := len(p.fields) - 1; i >= 0; i-- {
+		if p.fields[i].field == field {
+			return p.fields[i].at, true
+		}
 	}
-	p.fields[field] = o
+	return jsonloc.Loc{}, false
 }
 
 // lookup returns the jsonloc.Loc of field, or of the nearest enclosing one.
 func (p placed) lookup(field string) jsonloc.Loc {
 	for field != "" {
-		if o, ok := p.fields[field]; ok {
+		if o, ok := p.field(field); ok {
 			return o
 		}
 		if sub, ok := p.rel[field]; ok {
