@@ -199,10 +199,21 @@ var interfaceFields = map[string]string{"ID": "NetworkInterfaceId", "Subnet": "S
 // where maps the builder's kinds ("subnets") to the origins of its items.
 type where map[string][]placed
 
-// builder puts the assembled resources into a Builder, in order.
-func (l *loader) builder() (*reach.Builder, where) {
+// add records where the next item of kind came from; a nil where records
+// nothing.
+func (w where) add(kind string, p placed) {
+	if w != nil {
+		w[kind] = append(w[kind], p)
+	}
+}
+
+// builder puts the assembled resources into a Builder, in order, and
+// records in w, unless it is nil, where each came from. Only Build's errors
+// need w: load builds it in a second call when Build fails, so that it is
+// not alive while the model is built (on a large account, a few hundred
+// bytes per interface, group and route table).
+func (l *loader) builder(w where) *reach.Builder {
 	out := &l.out
-	w := where{}
 	b := reach.NewBuilder()
 	for _, r := range out.vpcs {
 		p := placed{base: r.at}
@@ -217,14 +228,14 @@ func (l *loader) builder() (*reach.Builder, where) {
 			p.set("DefaultACL", r.defACLAt)
 		}
 		b.AddVPC(r.vpc)
-		w["vpcs"] = append(w["vpcs"], p)
+		w.add("vpcs", p)
 	}
 	for _, r := range out.igws {
 		p := placed{base: r.at}
 		p.set("ID", r.at.Field("InternetGatewayId"))
 		p.set("VPC", r.vpc)
 		b.AddInternetGateway(r.igw)
-		w["internetGateways"] = append(w["internetGateways"], p)
+		w.add("internetGateways", p)
 	}
 	for _, r := range out.rts {
 		p := placed{base: r.at}
@@ -241,14 +252,14 @@ func (l *loader) builder() (*reach.Builder, where) {
 			p.set(fmt.Sprintf("Gateways[%d]", j), o)
 		}
 		b.AddRouteTable(r.rt)
-		w["routeTables"] = append(w["routeTables"], p)
+		w.add("routeTables", p)
 	}
 	for _, r := range out.acls {
 		p := placed{base: r.at}
 		p.set("ID", r.at.Field("NetworkAclId"))
 		p.set("VPCID", r.at.Field("VpcId"))
 		b.AddNetworkACL(r.acl)
-		w["acls"] = append(w["acls"], p)
+		w.add("acls", p)
 	}
 	for _, r := range out.subnets {
 		p := placed{base: r.at}
@@ -264,7 +275,7 @@ func (l *loader) builder() (*reach.Builder, where) {
 			p.set("ACL", r.aclAt)
 		}
 		b.AddSubnet(r.subnet)
-		w["subnets"] = append(w["subnets"], p)
+		w.add("subnets", p)
 	}
 	for _, r := range out.nats {
 		p := placed{base: r.at}
@@ -273,7 +284,7 @@ func (l *loader) builder() (*reach.Builder, where) {
 		p.set("PrivateIP", r.pr)
 		p.set("PublicIP", r.pub)
 		b.AddNATGateway(r.nat)
-		w["natGateways"] = append(w["natGateways"], p)
+		w.add("natGateways", p)
 	}
 	for _, r := range out.lists {
 		p := placed{base: r.at}
@@ -281,32 +292,38 @@ func (l *loader) builder() (*reach.Builder, where) {
 			p.set(fmt.Sprintf("Entries[%d]", j), o)
 		}
 		b.AddPrefixList(r.list)
-		w["prefixLists"] = append(w["prefixLists"], p)
+		w.add("prefixLists", p)
 	}
 	b.AddSecurityGroup(out.groups...)
 	b.AddUnresolvedGroup(out.unresolved...)
-	w["groups"] = out.groupAt
+	if w != nil {
+		w["groups"] = out.groupAt
+	}
 	for _, e := range out.ifaces {
 		p := placed{base: e.at, rel: interfaceFields}
-		p.setList("PrivateIPs", lazyList{n: len(e.ipAt), locs: e.ipAt})
-		if e.public.IsValid() {
-			p.set("PublicIP", e.publicAt)
+		if w != nil {
+			p.setList("PrivateIPs", lazyList{n: len(e.ipAt), locs: e.ipAt})
+			if e.public.IsValid() {
+				p.set("PublicIP", e.publicAt)
+			}
+			p.setList("Groups", lazyList{n: len(e.groupAt), items: e.groupAt})
 		}
-		p.setList("Groups", lazyList{n: len(e.groupAt), items: e.groupAt})
 		b.AddInterface(reach.Interface{ID: e.id, Name: e.name, Instance: e.instance, Subnet: e.subnet,
 			PrivateIPs: e.ips, PublicIP: e.public, PublicIPs: e.publicIPs(&p), Groups: e.groups})
-		w["interfaces"] = append(w["interfaces"], p)
+		w.add("interfaces", p)
 	}
 	l.addPeerings(b, w)
 	l.addTGWs(b, w)
 	b.AddFirewall(out.fws...)
-	w["firewalls"] = out.fwAt
+	if w != nil {
+		w["firewalls"] = out.fwAt
+	}
 	b.SetBlockPublicAccess(out.bpa)
 	for _, x := range out.bpa.Exclusions {
-		w["blockPublicAccess.Exclusions"] = append(w["blockPublicAccess.Exclusions"], placed{base: l.bpa.at(x.ID)})
+		w.add("blockPublicAccess.Exclusions", placed{base: l.bpa.at(x.ID)})
 	}
 	l.addEndpoints(b, w) // endpoints.go
-	return b, w
+	return b
 }
 
 // explain rewrites Build's errors, which name the builder's items

@@ -340,10 +340,12 @@ func load(src source, opts Options, paths []string) (*reach.Model, *Report, erro
 		return nil, l.report, errors.Join(l.errs...)
 	}
 	l.release()
-	b, where := l.builder()
+	b := l.builder(nil) // where each resource came from is built for Build's errors only
 	m, err := b.Build()
 	if err != nil {
-		return nil, l.report, where.explain(err)
+		w := where{}
+		l.builder(w)
+		return nil, l.report, w.explain(err)
 	}
 	l.warnQuotas(m) // see quota.go
 	return m, l.report, nil
