@@ -386,7 +386,9 @@ func (b *bigLists) into(key string) any {
 func (b *bigLists) securityGroups(top map[string]json.RawMessage) func() ([]sg.Group, error) {
 	return func() ([]sg.Group, error) {
 		if b.fast {
-			return decodedGroups(b.groups)
+			list := b.groups
+			b.groups = nil // garbage once read: see takeFile
+			return decodedGroups(list)
 		}
 		return parseSecurityGroups(sub(top, "SecurityGroups"), checkedDoc)
 	}
@@ -396,7 +398,9 @@ func (b *bigLists) securityGroups(top map[string]json.RawMessage) func() ([]sg.G
 func (b *bigLists) securityGroupRules(top map[string]json.RawMessage) func() ([]sg.Group, map[string]int, error) {
 	return func() ([]sg.Group, map[string]int, error) {
 		if b.fast {
-			return decodedRules(b.rules)
+			list := b.rules
+			b.rules = nil // garbage once read: see takeFile
+			return decodedRules(list)
 		}
 		return parseSecurityGroupRules(sub(top, "SecurityGroupRules"), checkedDoc)
 	}
@@ -406,7 +410,9 @@ func (b *bigLists) securityGroupRules(top map[string]json.RawMessage) func() ([]
 func (b *bigLists) networkACLs(top map[string]json.RawMessage) func() ([]nacl.ACL, error) {
 	return func() ([]nacl.ACL, error) {
 		if b.fast {
-			return decodedACLs(b.acls)
+			list := b.acls
+			b.acls = nil // garbage once read: see takeFile
+			return decodedACLs(list)
 		}
 		return parseNetworkACLs(sub(top, "NetworkAcls"), checkedDoc)
 	}
@@ -555,6 +561,7 @@ func (l *loader) takeFile(file string, d *decodedFile) {
 					}
 					l.enisFile[e.id] = e
 				}
+				enis[i] = eniJSON{} // garbage once read
 			}
 		case "Reservations":
 			reservations := big.reservations
