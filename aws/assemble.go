@@ -68,37 +68,47 @@ func (l *loader) assemble() {
 
 // release drops what the load needs no more once assembled: the records
 // by ID of both interface listings and of the instances (the merged
-// interfaces are in l.out), the first listing of each resource, the rule
-// IDs, and the rules describe-security-groups gave for groups whose rules
-// describe-security-group-rules gave. On a large account that is tens of
-// megabytes the model's build can use.
+// interfaces are in l.out), the first listing of each resource and the
+// rule IDs. (The rules describe-security-groups gave for groups whose
+// rules describe-security-group-rules gave are dropped earlier, as soon as
+// both files are read: readGroups, readGroupRules.) On a large account
+// that is tens of megabytes the model's build can use.
 func (l *loader) release() {
 	l.enisFile, l.enisInst, l.instances, l.seen, l.ruleIDs = nil, nil, nil, nil, nil
-	for id, gr := range l.groups {
-		if l.ruleSets[id] != nil {
-			gr.g.Rules = nil
-		}
-	}
 }
 
 // placed is where a resource given to the builder came from: the element
 // as a whole, and the fields Build may complain about, by the path Build
 // uses ("Routes[2].TargetID").
+//
+// The fields and lists are short slices, searched in order, not maps: a
+// large account has a placed value per interface and per group, alive
+// while the model is built, and only an error reads them (a map of one
+// entry is a few hundred bytes; on 20,000 interfaces the maps were about
+// 40 MB of the heap during Build).
 type placed struct {
 	base   jsonloc.Loc
-	fields map[string]jsonloc.Loc
+	fields []fieldAt
 	// rel maps fields to their paths below base ("ID": "NetworkInterfaceId"),
 	// the location built when asked; it is shared, never written.
 	rel map[string]string
 	// lists gives the location of the items of a list field ("Rules"),
 	// built only when asked: a large account has a million rules, and
 	// only an error reads the location of one.
-	lists map[string]lazyList
+	lists []lazyList
 }
 
-// lazyList is the location of each of n items, built when asked: items[i]
-// or locs[i] for the i-th, or all for every one when both are nil.
+// fieldAt is the location of one field of a placed resource.
+type fieldAt struct {
+	field string
+	at    jsonloc.Loc
+}
+
+// lazyList is the location of each of the n items of the list field
+// name, built when asked: items[i] or locs[i] for the i-th, or all for
+// every one when both are nil.
 type lazyList struct {
+	name  string
 	n     int
 	items []itemAt
 	locs  []jsonloc.Loc
@@ -108,20 +118,28 @@ type lazyList struct {
 // setList records where the items of the list field are, as if set had
 // been called for each ("Rules[3]").
 func (p *placed) setList(field string, list lazyList) {
-	if p.lists == nil {
-		p.lists = map[string]lazyList{}
+	list.name = field
+	p.lists = append(p.lists, list)
+}
+
+// list returns the list setList last recorded for field.
+func (p placed) list(field string) (lazyList, bool) {
+	for i := len(p.lists) - 1; i >= 0; i-- {
+		if p.lists[i].name == field {
+			return p.lists[i], true
+		}
 	}
-	p.lists[field] = list
+	return lazyList{}, false
 }
 
 // item returns the location of field when it names an item of a list
 // setList recorded ("Rules[3]").
 func (p placed) item(field string) (jsonloc.Loc, bool) {
 	name, rest, ok := strings.Cut(field, "[")
-	if !ok || p.lists == nil || !strings.HasSuffix(rest, "]") {
+	if !ok || !strings.HasSuffix(rest, "]") {
 		return jsonloc.Loc{}, false
 	}
-	list, ok := p.lists[name]
+	list, ok := p.list(name)
 	i, err := strconv.Atoi(strings.TrimSuffix(rest, "]"))
 	if !ok || err != nil || i < 0 || i >= list.n || strconv.Itoa(i) != strings.TrimSuffix(rest, "]") {
 		return jsonloc.Loc{}, false
@@ -135,17 +153,24 @@ func (p placed) item(field string) (jsonloc.Loc, bool) {
 	return list.all, true
 }
 
-func (p *placed) set(field string, o jsonloc.Loc) {
-	if p.fields == nil {
-		p.fields = map[string]jsonloc.Loc{}
+// set records the location of field (a field set again takes the new
+// one: lookups search from the last).
+func (p *placed) set(field string, o jsonloc.Loc) { p.fields = append(p.fields, fieldAt{field, o}) }
+
+// field returns the location last set for field.
+func (p placed) field(field string) (jsonloc.Loc, bool) {
+	for i := len(p.fields) - 1; i >= 0; i-- {
+		if p.fields[i].field == field {
+			return p.fields[i].at, true
+		}
 	}
-	p.fields[field] = o
+	return jsonloc.Loc{}, false
 }
 
 // lookup returns the jsonloc.Loc of field, or of the nearest enclosing one.
 func (p placed) lookup(field string) jsonloc.Loc {
 	for field != "" {
-		if o, ok := p.fields[field]; ok {
+		if o, ok := p.field(field); ok {
 			return o
 		}
 		if sub, ok := p.rel[field]; ok {
@@ -170,10 +195,21 @@ var interfaceFields = map[string]string{"ID": "NetworkInterfaceId", "Subnet": "S
 // where maps the builder's kinds ("subnets") to the origins of its items.
 type where map[string][]placed
 
-// builder puts the assembled resources into a Builder, in order.
-func (l *loader) builder() (*reach.Builder, where) {
+// add records where the next item of kind came from; a nil where records
+// nothing.
+func (w where) add(kind string, p placed) {
+	if w != nil {
+		w[kind] = append(w[kind], p)
+	}
+}
+
+// builder puts the assembled resources into a Builder, in order, and
+// records in w, unless it is nil, where each came from. Only Build's errors
+// need w: load builds it in a second call when Build fails, so that it is
+// not alive while the model is built (on a large account, a few hundred
+// bytes per interface, group and route table).
+func (l *loader) builder(w where) *reach.Builder {
 	out := &l.out
-	w := where{}
 	b := reach.NewBuilder()
 	for _, r := range out.vpcs {
 		p := placed{base: r.at}
@@ -188,14 +224,14 @@ func (l *loader) builder() (*reach.Builder, where) {
 			p.set("DefaultACL", r.defACLAt)
 		}
 		b.AddVPC(r.vpc)
-		w["vpcs"] = append(w["vpcs"], p)
+		w.add("vpcs", p)
 	}
 	for _, r := range out.igws {
 		p := placed{base: r.at}
 		p.set("ID", r.at.Field("InternetGatewayId"))
 		p.set("VPC", r.vpc)
 		b.AddInternetGateway(r.igw)
-		w["internetGateways"] = append(w["internetGateways"], p)
+		w.add("internetGateways", p)
 	}
 	for _, r := range out.rts {
 		p := placed{base: r.at}
@@ -212,14 +248,14 @@ func (l *loader) builder() (*reach.Builder, where) {
 			p.set(fmt.Sprintf("Gateways[%d]", j), o)
 		}
 		b.AddRouteTable(r.rt)
-		w["routeTables"] = append(w["routeTables"], p)
+		w.add("routeTables", p)
 	}
 	for _, r := range out.acls {
 		p := placed{base: r.at}
 		p.set("ID", r.at.Field("NetworkAclId"))
 		p.set("VPCID", r.at.Field("VpcId"))
 		b.AddNetworkACL(r.acl)
-		w["acls"] = append(w["acls"], p)
+		w.add("acls", p)
 	}
 	for _, r := range out.subnets {
 		p := placed{base: r.at}
@@ -235,7 +271,7 @@ func (l *loader) builder() (*reach.Builder, where) {
 			p.set("ACL", r.aclAt)
 		}
 		b.AddSubnet(r.subnet)
-		w["subnets"] = append(w["subnets"], p)
+		w.add("subnets", p)
 	}
 	for _, r := range out.nats {
 		p := placed{base: r.at}
@@ -244,7 +280,7 @@ func (l *loader) builder() (*reach.Builder, where) {
 		p.set("PrivateIP", r.pr)
 		p.set("PublicIP", r.pub)
 		b.AddNATGateway(r.nat)
-		w["natGateways"] = append(w["natGateways"], p)
+		w.add("natGateways", p)
 	}
 	for _, r := range out.lists {
 		p := placed{base: r.at}
@@ -252,32 +288,38 @@ func (l *loader) builder() (*reach.Builder, where) {
 			p.set(fmt.Sprintf("Entries[%d]", j), o)
 		}
 		b.AddPrefixList(r.list)
-		w["prefixLists"] = append(w["prefixLists"], p)
+		w.add("prefixLists", p)
 	}
 	b.AddSecurityGroup(out.groups...)
 	b.AddUnresolvedGroup(out.unresolved...)
-	w["groups"] = out.groupAt
+	if w != nil {
+		w["groups"] = out.groupAt
+	}
 	for _, e := range out.ifaces {
 		p := placed{base: e.at, rel: interfaceFields}
-		p.setList("PrivateIPs", lazyList{n: len(e.ipAt), locs: e.ipAt})
-		if e.public.IsValid() {
-			p.set("PublicIP", e.publicAt)
+		if w != nil {
+			p.setList("PrivateIPs", lazyList{n: len(e.ipAt), locs: e.ipAt})
+			if e.public.IsValid() {
+				p.set("PublicIP", e.publicAt)
+			}
+			p.setList("Groups", lazyList{n: len(e.groupAt), items: e.groupAt})
 		}
-		p.setList("Groups", lazyList{n: len(e.groupAt), items: e.groupAt})
 		b.AddInterface(reach.Interface{ID: e.id, Name: e.name, Instance: e.instance, Subnet: e.subnet,
 			PrivateIPs: e.ips, PublicIP: e.public, PublicIPs: e.publicIPs(&p), Groups: e.groups})
-		w["interfaces"] = append(w["interfaces"], p)
+		w.add("interfaces", p)
 	}
 	l.addPeerings(b, w)
 	l.addTGWs(b, w)
 	b.AddFirewall(out.fws...)
-	w["firewalls"] = out.fwAt
+	if w != nil {
+		w["firewalls"] = out.fwAt
+	}
 	b.SetBlockPublicAccess(out.bpa)
 	for _, x := range out.bpa.Exclusions {
-		w["blockPublicAccess.Exclusions"] = append(w["blockPublicAccess.Exclusions"], placed{base: l.bpa.at(x.ID)})
+		w.add("blockPublicAccess.Exclusions", placed{base: l.bpa.at(x.ID)})
 	}
 	l.addEndpoints(b, w) // endpoints.go
-	return b, w
+	return b
 }
 
 // explain rewrites Build's errors, which name the builder's items

@@ -229,7 +229,7 @@ func (l *loader) addEndpoints(b *reach.Builder, w where) {
 		p.set("ID", r.at.Field("EgressOnlyInternetGatewayId"))
 		p.set("VPC", r.vpc)
 		b.AddEgressOnlyInternetGateway(r.eigw)
-		w["egressOnlyInternetGateways"] = append(w["egressOnlyInternetGateways"], p)
+		w.add("egressOnlyInternetGateways", p)
 	}
 	for _, r := range l.gatewayEndpoints() {
 		p := placed{base: r.at}
@@ -237,6 +237,6 @@ func (l *loader) addEndpoints(b *reach.Builder, w where) {
 		p.set("VPC", r.vpc)
 		p.set("PrefixList", r.at.Field("ServiceName"))
 		b.AddGatewayEndpoint(r.ep)
-		w["gatewayEndpoints"] = append(w["gatewayEndpoints"], p)
+		w.add("gatewayEndpoints", p)
 	}
 }

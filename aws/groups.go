@@ -12,6 +12,11 @@ import (
 // Security groups in the loader: describe-security-groups and
 // describe-security-group-rules (parsed by sg.go's parsers), merged by group ID.
 
+// groupRec is a group of describe-security-groups. When
+// describe-security-group-rules lists rules of the same group, only those
+// are used (assembleGroups), and the rules of g are dropped as soon as
+// both are read (readGroups, readGroupRules): on a large account they are tens of
+// megabytes alive while the other files are decoded.
 type groupRec struct {
 	g      sg.Group
 	at     jsonloc.Loc // the describe-security-groups element
@@ -53,7 +58,11 @@ func (l *loader) readGroups(file string, read func() ([]sg.Group, error)) {
 		if !l.claim("security group", g.ID, at.Field("GroupId")) {
 			continue
 		}
-		l.groups[g.ID] = &groupRec{g: g, at: at, nRules: len(g.Rules)}
+		gr := &groupRec{g: g, at: at, nRules: len(g.Rules)}
+		if l.ruleSets[g.ID] != nil {
+			gr.g.Rules = nil // describe-security-group-rules gave them: see groupRec
+		}
+		l.groups[g.ID] = gr
 	}
 }
 
@@ -79,6 +88,9 @@ func (l *loader) readGroupRules(o jsonloc.Loc, read func() ([]sg.Group, map[stri
 			if rs == nil {
 				rs = &ruleSetRec{owner: g.OwnerID, at: at.loc()}
 				l.ruleSets[g.ID] = rs
+				if gr := l.groups[g.ID]; gr != nil {
+					gr.g.Rules = nil // see groupRec
+				}
 			}
 			rs.rules = append(rs.rules, r)
 			rs.ruleAt = append(rs.ruleAt, at)

@@ -164,6 +164,9 @@ type (
 )
 
 // readReservations takes in the Reservations list at o, decoded.
+//
+// Each element is cleared once read, so that what it held is garbage
+// while the rest are read.
 func (l *loader) readReservations(o jsonloc.Loc, reservations []reservationJSON) {
 	for i, res := range reservations {
 		ro := o.Index(i)
@@ -189,6 +192,7 @@ func (l *loader) readReservations(o jsonloc.Loc, reservations []reservationJSON)
 				l.enisInst[e.id] = e
 			}
 		}
+		reservations[i] = reservationJSON{} // garbage once read: see takeFile
 	}
 }
 

@@ -340,10 +340,12 @@ func load(src source, opts Options, paths []string) (*reach.Model, *Report, erro
 		return nil, l.report, errors.Join(l.errs...)
 	}
 	l.release()
-	b, where := l.builder()
+	b := l.builder(nil) // where each resource came from is built for Build's errors only
 	m, err := b.Build()
 	if err != nil {
-		return nil, l.report, where.explain(err)
+		w := where{}
+		l.builder(w)
+		return nil, l.report, w.explain(err)
 	}
 	l.warnQuotas(m) // see quota.go
 	return m, l.report, nil
@@ -384,7 +386,9 @@ func (b *bigLists) into(key string) any {
 func (b *bigLists) securityGroups(top map[string]json.RawMessage) func() ([]sg.Group, error) {
 	return func() ([]sg.Group, error) {
 		if b.fast {
-			return decodedGroups(b.groups)
+			list := b.groups
+			b.groups = nil // garbage once read: see takeFile
+			return decodedGroups(list)
 		}
 		return parseSecurityGroups(sub(top, "SecurityGroups"), checkedDoc)
 	}
@@ -394,7 +398,9 @@ func (b *bigLists) securityGroups(top map[string]json.RawMessage) func() ([]sg.G
 func (b *bigLists) securityGroupRules(top map[string]json.RawMessage) func() ([]sg.Group, map[string]int, error) {
 	return func() ([]sg.Group, map[string]int, error) {
 		if b.fast {
-			return decodedRules(b.rules)
+			list := b.rules
+			b.rules = nil // garbage once read: see takeFile
+			return decodedRules(list)
 		}
 		return parseSecurityGroupRules(sub(top, "SecurityGroupRules"), checkedDoc)
 	}
@@ -404,7 +410,9 @@ func (b *bigLists) securityGroupRules(top map[string]json.RawMessage) func() ([]
 func (b *bigLists) networkACLs(top map[string]json.RawMessage) func() ([]nacl.ACL, error) {
 	return func() ([]nacl.ACL, error) {
 		if b.fast {
-			return decodedACLs(b.acls)
+			list := b.acls
+			b.acls = nil // garbage once read: see takeFile
+			return decodedACLs(list)
 		}
 		return parseNetworkACLs(sub(top, "NetworkAcls"), checkedDoc)
 	}
@@ -421,6 +429,7 @@ func decodeTop(data []byte) (map[string]json.RawMessage, *bigLists, error) {
 	if !slowPath {
 		if top, ok := jsonloc.Top(data, big.into); ok {
 			big.fast = true
+			detach(top, &big)
 			return top, &big, nil
 		}
 	}
@@ -428,6 +437,31 @@ func decodeTop(data []byte) (map[string]json.RawMessage, *bigLists, error) {
 	var top map[string]json.RawMessage
 	err := jsonloc.Document(data, &top)
 	return top, &big, err
+}
+
+// detach copies the values of top that the fast path did not decode out
+// of the file's bytes, which jsonloc.Top's values are slices of, and drops
+// the text of the big lists, decoded already: the file's bytes (48 MB for
+// the instances of 20,000 interfaces) are then garbage as soon as it is
+// decoded, not alive while its records are taken in and the next file is
+// decoded. The values are copied into one buffer.
+func detach(top map[string]json.RawMessage, big *bigLists) {
+	n := 0
+	for k, raw := range top {
+		if big.into(k) == nil {
+			n += len(raw)
+		}
+	}
+	buf := make([]byte, 0, n)
+	for k, raw := range top {
+		if big.into(k) != nil {
+			top[k] = nil // read from big, never from its text
+			continue
+		}
+		start := len(buf)
+		buf = append(buf, raw...)
+		top[k] = buf[start:len(buf):len(buf)]
+	}
 }
 
 // readFiles reads the files in order. Each file is read on the calling
@@ -527,6 +561,7 @@ func (l *loader) takeFile(file string, d *decodedFile) {
 					}
 					l.enisFile[e.id] = e
 				}
+				enis[i] = eniJSON{} // garbage once read
 			}
 		case "Reservations":
 			reservations := big.reservations

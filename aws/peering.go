@@ -192,6 +192,6 @@ func (l *loader) addPeerings(b *reach.Builder, w where) {
 		p.set("RequesterVPC", r.at.Field("RequesterVpcInfo").Field("VpcId"))
 		p.set("AccepterVPC", r.at.Field("AccepterVpcInfo").Field("VpcId"))
 		b.AddPeering(r.p)
-		w["peerings"] = append(w["peerings"], p)
+		w.add("peerings", p)
 	}
 }

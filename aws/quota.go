@@ -55,7 +55,7 @@ func (l *loader) quotaPlaces() map[string]jsonloc.Loc {
 	}
 	for i, f := range out.fws {
 		o := out.fwAt[i].base
-		if p, ok := out.fwAt[i].fields["Policy"]; ok {
+		if p, ok := out.fwAt[i].field("Policy"); ok {
 			o = p
 		}
 		at["firewall "+f.ID] = o

@@ -99,7 +99,22 @@ func decodedGroups(list *[]awsGroupJSON) ([]sg.Group, error) {
 	if list == nil {
 		return nil, errNoGroups()
 	}
-	return awsGroups(len(*list), func(i int) (*awsGroupJSON, error) { return &(*list)[i], nil })
+	return awsGroups(len(*list), consumed(*list))
+}
+
+// consumed returns the elements of list in order, each cleared when the
+// next is asked for (they are read in order, once): what an element held
+// is garbage once converted, while the rest of a large list is.
+func consumed[T any](list []T) func(i int) (*T, error) {
+	prev := -1
+	return func(i int) (*T, error) {
+		if prev >= 0 && prev != i {
+			var zero T
+			list[prev] = zero
+		}
+		prev = i
+		return &list[i], nil
+	}
 }
 
 func errNoGroups() error {
@@ -309,7 +324,7 @@ func decodedRules(list *[]awsRuleJSON) ([]sg.Group, map[string]int, error) {
 	if list == nil {
 		return nil, nil, errNoRules()
 	}
-	return awsRules(len(*list), func(i int) (*awsRuleJSON, error) { return &(*list)[i], nil })
+	return awsRules(len(*list), consumed(*list))
 }
 
 func errNoRules() error {

@@ -542,7 +542,7 @@ func (l *loader) addTGWs(b *reach.Builder, w where) {
 		p := placed{base: g.at}
 		p.set("ID", g.at.Field("TransitGatewayId"))
 		b.AddTransitGateway(g.gw)
-		w["transitGateways"] = append(w["transitGateways"], p)
+		w.add("transitGateways", p)
 	}
 	for _, t := range st.rts {
 		p := placed{base: t.at}
@@ -555,7 +555,7 @@ func (l *loader) addTGWs(b *reach.Builder, w where) {
 			p.set(k+".Attachment", t.attachAt[j])
 		}
 		b.AddTGWRouteTable(t.rt)
-		w["tgwRouteTables"] = append(w["tgwRouteTables"], p)
+		w.add("tgwRouteTables", p)
 	}
 	for _, a := range st.atts {
 		p := placed{base: a.at}
@@ -571,7 +571,7 @@ func (l *loader) addTGWs(b *reach.Builder, w where) {
 			p.set(fmt.Sprintf("Propagations[%d]", j), o)
 		}
 		b.AddTGWAttachment(a.att)
-		w["tgwAttachments"] = append(w["tgwAttachments"], p)
+		w.add("tgwAttachments", p)
 	}
 	c := l.report.Counts
 	c["transit-gateways"], c["transit-gateway-route-tables"], c["transit-gateway-attachments"] = len(st.gws), len(st.rts), len(st.atts)
