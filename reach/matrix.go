@@ -288,7 +288,7 @@ func (m *Model) destAddr(a, b *ifaceInfo, v6 bool) netip.Addr {
 // gateways) are one class. An interface that a route targets, or that
 // holds several addresses, is a class of its own. places holds each
 // class's placement: its key without the groups.
-func (m *Model) classes(v6 bool) (classes [][]*ifaceInfo, places []string) {
+func (m *Model) computeClasses(v6 bool) (classes [][]*ifaceInfo, places []string) {
 	edges := m.designAddressEdges()
 	atom := func(a netip.Addr) int {
 		if !a.IsValid() {
@@ -331,6 +331,18 @@ func (m *Model) classes(v6 bool) (classes [][]*ifaceInfo, places []string) {
 		classes[k] = append(classes[k], ii)
 	}
 	return classes, places
+}
+
+// classes is computeClasses, once per model and family; the caller must
+// not change what it returns.
+func (m *Model) classes(v6 bool) ([][]*ifaceInfo, []string) {
+	fam := 0
+	if v6 {
+		fam = 1
+	}
+	c := &m.sets.classes[fam]
+	c.once.Do(func() { c.classes, c.places = m.computeClasses(v6) })
+	return c.classes, c.places
 }
 
 // parallel runs do(0) … do(n-1) on workers goroutines.

@@ -296,11 +296,19 @@ func prefixText(ps []netip.Prefix) string {
 }
 
 // setsCache is what set questions compute once per model: the pieces of
-// each family's address space cut at addressCuts, and notInternet.
+// each family's address space cut at addressCuts, notInternet, and the
+// interface classes.
 type setsCache struct {
 	once        sync.Once
 	pieces      [2][]flow.AddrRange // IPv4, IPv6
 	notInternet addrset.Set
+	// classes holds Matrix's and Audit's interface classes, per family
+	// (matrix.go)
+	classes [2]struct {
+		once    sync.Once
+		classes [][]*ifaceInfo
+		places  []string
+	}
 }
 
 func (m *Model) fillSetsCache() {
