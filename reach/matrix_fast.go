@@ -2,6 +2,7 @@ package reach
 
 import (
 	"cmp"
+	"fmt"
 	"net/netip"
 	"slices"
 	"sync"
@@ -56,27 +57,27 @@ type middle struct {
 	icmpRuns []icmpRun
 }
 
-// deferredWalk walks f from src with security group judgements deferred,
-// collecting bounds into fb and rb (nil: none), and returns the hops and
-// the deferred judgements.
-func (m *Model) deferredWalk(f flow.Flow, src *ifaceInfo, fb, rb *flow.Bounds) (atomOutcome, []sgHop) {
+// setWalk walks f from src quietly, collecting bounds into fb and rb
+// (nil: none), and returns the hops and, with deferSG, the security group
+// judgements it deferred (passing every packet there).
+func (m *Model) setWalk(f flow.Flow, src *ifaceInfo, fb, rb *flow.Bounds, deferSG bool) (atomOutcome, []sgHop) {
 	var path atomOutcome
-	fw := &walker{m: m, leg: Forward, hops: &path.fwd, identity: true, bounds: fb, deferSG: true}
-	rw := &walker{m: m, leg: Return, hops: &path.ret, identity: true, forward: fw, bounds: rb, deferSG: true}
+	fw := &walker{m: m, leg: Forward, hops: &path.fwd, identity: true, bounds: fb, deferSG: deferSG}
+	rw := &walker{m: m, leg: Return, hops: &path.ret, identity: true, forward: fw, bounds: rb, deferSG: deferSG}
 	m.walkWith(f, src, fw, rw)
 	return path, append(fw.deferred, rw.deferred...)
 }
 
-// deferredAtom walks f quietly with security group judgements deferred
-// and checks it took path.
-func (m *Model) deferredAtom(f flow.Flow, src *ifaceInfo, path *atomOutcome) (Outcome, error) {
+// setAtom walks f quietly on pooled walkers, security group judgements
+// deferred with deferSG, and checks it took path.
+func (m *Model) setAtom(f flow.Flow, src *ifaceInfo, path *atomOutcome, deferSG bool) (Outcome, error) {
 	s := quietWalks.Get().(*quietWalk)
 	defer quietWalks.Put(s)
 	fw, rw := s.reset(m)
-	fw.deferSG, rw.deferSG = true, true
+	fw.deferSG, rw.deferSG = deferSG, deferSG
 	arrived, _ := m.walkWith(f, src, fw, rw)
 	if !samePath(s.fwd, path.fwd) || !samePath(s.ret, path.ret) {
-		return Unreachable, ErrPathChanged
+		return Unreachable, fmt.Errorf("%w: %s", ErrPathChanged, f)
 	}
 	return outcomeOf(s.fwd, s.ret, arrived.ok), nil
 }
@@ -89,71 +90,30 @@ func (q *trafficQuestion) middleOf(src, dst *ifaceInfo, sa, da netip.Addr) (*mid
 	walks := 0
 	for _, proto := range []flow.Protocol{flow.TCP, flow.UDP} {
 		f := flow.Flow{Protocol: proto, Src: netip.AddrPortFrom(sa, DefaultSourcePort), Dst: netip.AddrPortFrom(da, 1)}
-		fb, rb := flow.NewBounds(flow.FieldDstPort), flow.NewBounds(flow.FieldSrcPort)
-		path, hops := m.deferredWalk(f, src, fb, rb)
-		walks++
-		if proto == flow.TCP {
-			md.hops = hops
+		o, u, hops, n, err := m.portSet(f, src, true)
+		if err != nil {
+			return nil, walks, err
 		}
-		pb := flow.NewBounds(flow.FieldDstPort)
-		pb.MergeField(flow.FieldDstPort, fb, flow.FieldDstPort)
-		pb.MergeField(flow.FieldDstPort, rb, flow.FieldSrcPort)
-		pb.MergeField(flow.FieldDstPort, portsWalkTreatsApart(), flow.FieldDstPort)
-		var o, u []flow.PortRange
-		for _, p := range pb.Atoms(flow.FieldDstPort, flow.PortRange{Lo: 1, Hi: 65535}) {
-			g := f
-			g.Dst = netip.AddrPortFrom(da, p.Lo)
-			out, err := m.deferredAtom(g, src, &path)
-			if err != nil {
-				return nil, walks, err
-			}
-			walks++
-			switch out {
-			case Reachable:
-				o = append(o, p)
-			case Indeterminate:
-				u = append(u, p)
-			}
-		}
+		walks += n
 		if proto == flow.TCP {
-			md.open.TCP, md.und.TCP = flow.SetOf(o...), flow.SetOf(u...)
+			md.hops, md.open.TCP, md.und.TCP = hops, o, u
 		} else {
-			md.open.UDP, md.und.UDP = flow.SetOf(o...), flow.SetOf(u...)
+			md.open.UDP, md.und.UDP = o, u
 		}
 	}
 	f := flow.Flow{Protocol: flow.ICMP, Src: netip.AddrPortFrom(sa, 0), Dst: netip.AddrPortFrom(da, 0), ICMPType: flow.ICMPEchoRequest}
 	if q.v6 {
 		f.Protocol, f.ICMPType = flow.ICMPv6, flow.ICMPv6EchoRequest
 	}
-	fb := flow.NewBounds(flow.FieldICMPType, flow.FieldICMPCode)
-	rb := flow.NewBounds(flow.FieldICMPType, flow.FieldICMPCode)
-	path, _ := m.deferredWalk(f, src, fb, rb)
-	walks++
-	types, codes := icmpAtoms(f.Protocol, fb, rb)
-	for _, tr := range types {
-		for _, cr := range codes {
-			g := f
-			g.ICMPType, g.ICMPCode = uint8(tr.Lo), uint8(cr.Lo)
-			out, err := m.deferredAtom(g, src, &path)
-			if err != nil {
-				return nil, walks, err
-			}
-			walks++
-			c := flow.Range[uint8]{Lo: uint8(cr.Lo), Hi: uint8(cr.Hi)}
-			for t := int(tr.Lo); t <= int(tr.Hi); t++ {
-				switch out {
-				case Reachable:
-					md.open.ICMP = addICMP(md.open.ICMP, uint8(t), c)
-				case Indeterminate:
-					md.und.ICMP = addICMP(md.und.ICMP, uint8(t), c)
-				}
-			}
-		}
+	o, u, n, err := m.icmpSet(f, src, true)
+	if err != nil {
+		return nil, walks, err
 	}
+	md.open.ICMP, md.und.ICMP, walks = o, u, walks+n
 	for _, p := range q.others {
 		g := flow.Flow{Protocol: p, Src: netip.AddrPortFrom(sa, 0), Dst: netip.AddrPortFrom(da, 0)}
-		path, _ := m.deferredWalk(g, src, nil, nil)
-		out, err := m.deferredAtom(g, src, &path)
+		path, _ := m.setWalk(g, src, nil, nil, true)
+		out, err := m.setAtom(g, src, &path, true)
 		if err != nil {
 			return nil, walks, err
 		}

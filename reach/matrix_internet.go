@@ -50,7 +50,7 @@ func (q *trafficQuestion) internetMiddlesOf(end *ifaceInfo, fromInternet bool) (
 			if fromInternet {
 				src = nil
 			}
-			m.deferredWalk(f, src, fb, rb)
+			m.setWalk(f, src, fb, rb, true)
 			walks++
 			mergeAddr(cuts, fb, rb, fromInternet)
 		}

@@ -134,7 +134,7 @@ func (q *trafficQuestion) pair(src *ifaceInfo, sa, da netip.Addr) (open, und Tra
 	for _, proto := range []flow.Protocol{flow.TCP, flow.UDP} {
 		f := base
 		f.Protocol = proto
-		o, u, n, err := m.portSet(f, src)
+		o, u, _, n, err := m.portSet(f, src, false)
 		if err != nil {
 			return open, und, walks, err
 		}
@@ -149,7 +149,7 @@ func (q *trafficQuestion) pair(src *ifaceInfo, sa, da netip.Addr) (open, und Tra
 	if q.v6 {
 		f.Protocol, f.ICMPType = flow.ICMPv6, flow.ICMPv6EchoRequest
 	}
-	o, u, n, err := m.icmpSet(f, src)
+	o, u, n, err := m.icmpSet(f, src, false)
 	if err != nil {
 		return open, und, walks, err
 	}
@@ -175,12 +175,14 @@ func (q *trafficQuestion) pair(src *ifaceInfo, sa, da netip.Addr) (open, und Tra
 }
 
 // portSet returns the destination ports of f's protocol whose session
-// from f's source port is reachable, and those the input leaves open.
-func (m *Model) portSet(f flow.Flow, src *ifaceInfo) (open, und flow.PortSet, walks int, err error) {
+// from f's source port is reachable, and those the input leaves open;
+// with deferSG, security groups pass everything and their judgements
+// are returned instead (matrix_fast.go).
+func (m *Model) portSet(f flow.Flow, src *ifaceInfo, deferSG bool) (open, und flow.PortSet, hops []sgHop, walks int, err error) {
 	fb := flow.NewBounds(flow.FieldDstPort)
 	rb := flow.NewBounds(flow.FieldSrcPort)
-	var path atomOutcome
-	m.walkBounds(f, src, &path.fwd, &path.ret, false, fb, rb)
+	path, hops := m.setWalk(f, src, fb, rb, deferSG)
+	walks++
 	pb := flow.NewBounds(flow.FieldDstPort)
 	pb.MergeField(flow.FieldDstPort, fb, flow.FieldDstPort)
 	pb.MergeField(flow.FieldDstPort, rb, flow.FieldSrcPort)
@@ -189,9 +191,9 @@ func (m *Model) portSet(f flow.Flow, src *ifaceInfo) (open, und flow.PortSet, wa
 	for _, p := range pb.Atoms(flow.FieldDstPort, flow.PortRange{Lo: 1, Hi: 65535}) {
 		g := f
 		g.Dst = netip.AddrPortFrom(f.Dst.Addr(), p.Lo)
-		out, err := m.walkAtom(g, src, &path, nil, nil)
+		out, err := m.setAtom(g, src, &path, deferSG)
 		if err != nil {
-			return open, und, walks, err
+			return open, und, hops, walks, err
 		}
 		walks++
 		switch out {
@@ -201,33 +203,25 @@ func (m *Model) portSet(f flow.Flow, src *ifaceInfo) (open, und flow.PortSet, wa
 			u = append(u, p)
 		}
 	}
-	return flow.SetOf(o...), flow.SetOf(u...), walks, nil
+	return flow.SetOf(o...), flow.SetOf(u...), hops, walks, nil
 }
 
 // icmpSet returns the ICMP types and codes of f's protocol whose session
-// is reachable, and those the input leaves open. Types are cut where a
-// filter names one and around every query type whose reply has another
-// type; codes where a filter names one.
-func (m *Model) icmpSet(f flow.Flow, src *ifaceInfo) (open, und []ICMPCodes, walks int, err error) {
+// is reachable, and those the input leaves open (security groups
+// deferred with deferSG, as portSet). Types are cut where a filter names
+// one and around every query type whose reply has another type; codes
+// where a filter names one.
+func (m *Model) icmpSet(f flow.Flow, src *ifaceInfo, deferSG bool) (open, und []ICMPCodes, walks int, err error) {
 	fb := flow.NewBounds(flow.FieldICMPType, flow.FieldICMPCode)
 	rb := flow.NewBounds(flow.FieldICMPType, flow.FieldICMPCode)
-	var path atomOutcome
-	m.walkBounds(f, src, &path.fwd, &path.ret, false, fb, rb)
-	tb := flow.NewBounds(flow.FieldICMPType, flow.FieldICMPCode)
-	tb.Merge(fb)
-	tb.Merge(rb) // a reply's type is its request's, but for paired types:
-	for t := range 256 {
-		q := flow.Flow{Protocol: f.Protocol, ICMPType: uint8(t)}
-		if q.Reverse().ICMPType != q.ICMPType {
-			tb.Add(flow.FieldICMPType, uint16(t), uint16(t))
-		}
-	}
-	codes := tb.Atoms(flow.FieldICMPCode, flow.PortRange{Lo: 0, Hi: 255})
-	for _, tr := range tb.Atoms(flow.FieldICMPType, flow.PortRange{Lo: 0, Hi: 255}) {
+	path, _ := m.setWalk(f, src, fb, rb, deferSG)
+	walks++
+	types, codes := icmpAtoms(f.Protocol, fb, rb)
+	for _, tr := range types {
 		for _, cr := range codes {
 			g := f
 			g.ICMPType, g.ICMPCode = uint8(tr.Lo), uint8(cr.Lo)
-			out, err := m.walkAtom(g, src, &path, nil, nil)
+			out, err := m.setAtom(g, src, &path, deferSG)
 			if err != nil {
 				return open, und, walks, err
 			}
