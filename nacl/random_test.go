@@ -302,6 +302,9 @@ func requireWordsAgree(t *testing.T, ev *nacl.Evaluator, x nacl.Decision, f flow
 		lines = append(lines, s.String())
 	}
 	require.Equal(t, lines, w.Skipped, "%s %s", f, dir)
+	dd, dw := ev.DecisionWords(f, dir)
+	require.Equal(t, d, dd, "DecisionWords: %s %s", f, dir)
+	require.Equal(t, nacl.Words{Reason: w.Reason, Rule: w.Rule}, dw, "DecisionWords: %s %s", f, dir)
 }
 
 // TestExplainWordsLongChain holds ExplainWords to Explain past the room

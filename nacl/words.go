@@ -62,6 +62,20 @@ func (e *Evaluator) prepareWords() {
 // byte for byte. A nil Evaluator gives the words of its decision and no
 // skipped entry.
 func (e *Evaluator) ExplainWords(f flow.Flow, dir flow.Direction) (Decision, Words) {
+	return e.words(f, dir, true)
+}
+
+// DecisionWords is [Evaluator.ExplainWords] without Skipped: the decision
+// of [Evaluator.Evaluate] with its Reason and Rule in words, which the
+// Evaluator prepared at [Compile], so it costs little more than Evaluate.
+// A trace that words the entries passed over only when it is read calls
+// ExplainWords then.
+func (e *Evaluator) DecisionWords(f flow.Flow, dir flow.Direction) (Decision, Words) {
+	return e.words(f, dir, false)
+}
+
+// words is ExplainWords, with Skipped filled only when skipped is set.
+func (e *Evaluator) words(f flow.Flow, dir flow.Direction, skipped bool) (Decision, Words) {
 	if e == nil {
 		return noACL, Words{Reason: noACL.String(), Rule: noACL.Entry.String()}
 	}
@@ -78,7 +92,7 @@ func (e *Evaluator) ExplainWords(f flow.Flow, dir flow.Direction) (Decision, Wor
 		n = len(c.entries)
 	}
 	out := Words{Reason: w.reason, Rule: w.rule}
-	if n > 0 {
+	if skipped && n > 0 {
 		out.Skipped = c.skipped(n, f, dir)
 	}
 	return d, out

@@ -13,7 +13,10 @@ import (
 
 // check walks the request and the reply and explains every hop.
 func (m *Model) check(f flow.Flow, src *ifaceInfo) *Result {
-	r := &Result{Flow: f, Forward: []Hop{}, Return: []Hop{}, Blocks: []Block{}}
+	// Room for the hops of most paths at once: appending hop by hop would
+	// copy them again at every doubling.
+	hops := make([]Hop, 0, 2*checkHops)
+	r := &Result{Flow: f, Forward: hops[:0:checkHops], Return: hops[checkHops:checkHops], Blocks: []Block{}}
 	arrived, back := m.walk(f, src, &r.Forward, &r.Return, true)
 	if back.ok && back.pkt.Dst != f.Src {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("the reply arrives at %s, not at the source %s", back.pkt.Dst, f.Src))
@@ -32,6 +35,9 @@ func (m *Model) check(f flow.Flow, src *ifaceInfo) *Result {
 	r.Reachable = r.Outcome == Reachable
 	return r
 }
+
+// checkHops is the room a check makes for each leg's hops at once.
+const checkHops = 16
 
 // walk walks the request from src (nil: the internet) into fwd and, when
 // it arrives, the reply into ret, then decides the firewall crossings.
@@ -207,14 +213,9 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 		w.add(h)
 		return
 	}
-	x := ev.ExplainGroups(pkt, dir)
+	x := ev.Evaluate(pkt, dir)
 	h.Verdict = x.Verdict
-	if len(x.Groups) > 0 {
-		h.Details = make([]string, len(x.Groups), len(x.Groups)+1)
-		for i, g := range x.Groups {
-			h.Details[i] = g.Group + " (" + g.Name + "): " + g.Reason
-		}
-	}
+	h.details = &hopDetails{sg: ev, pkt: pkt, dir: dir} // each group's reason, worded when read
 	if x.Basis == sg.ByRule || x.Basis == sg.UnknownMember {
 		h.Rule = x.Group + " " + x.Rule.Label(x.RuleIndex)
 	}
@@ -239,7 +240,7 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 	}
 	h.Reason = x.String()
 	if !w.identity {
-		h.Details = append(h.Details, "the packet passed a middlebox, so rules that reference security groups cannot match it")
+		h.addDetail("the packet passed a middlebox, so rules that reference security groups cannot match it")
 	}
 	h.Code = SGNoAllow
 	if ev.Flavour().IsAlibaba() {
@@ -286,9 +287,10 @@ func (w *walker) networkACL(pkt flow.Flow, s *subnetInfo, dir flow.Direction) {
 		w.add(h)
 		return
 	}
-	d, words := s.acl.ev.ExplainWords(pkt, dir)
+	d, words := s.acl.ev.DecisionWords(pkt, dir)
 	h := Hop{Kind: KindNetworkACL, ID: s.acl.acl.ID, Name: s.ID, Direction: dir, Packet: pkt, Verdict: d.Verdict,
-		Rule: words.Rule, Reason: words.Reason, Details: words.Skipped}
+		Rule: words.Rule, Reason: words.Reason}
+	h.details = &hopDetails{acl: s.acl.ev, pkt: pkt, dir: dir} // the entries passed over, worded when read
 	if d.Verdict != flow.Allow {
 		h.Code = ACLDeny
 		if d.Default {

@@ -240,18 +240,11 @@ func (m *Model) inspectSession(fwd, ret []Hop, s session, replyTraced, explain b
 		return
 	}
 	ins := ei.fw.engine.Evaluate(conn)
-	var details []string // the session's details, worded for the first leg filled, copied for the other
-	worded := false
 	fill := func(h *Hop, c *crossing, leg Leg) {
 		h.Verdict = ins.VerdictOn(leg == Return)
 		h.Rule = ins.RuleOn(leg == Return)
 		h.Reason = ins.ReasonOn(leg == Return) + c.which(leg)
-		if !worded {
-			details, worded = ins.Details(), true
-			h.Details = details
-		} else {
-			h.Details = slices.Clone(details)
-		}
+		h.details = &hopDetails{fw: &ins} // the session's details, worded when read
 		switch h.Verdict {
 		case flow.Deny:
 			h.Code = FirewallDrop.OnLeg(leg)

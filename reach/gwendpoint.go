@@ -97,7 +97,7 @@ func (w *walker) viaGatewayEndpoint(pkt flow.Flow, s *subnetInfo, ep *gwEndpoint
 	h := Hop{Kind: KindGatewayEndpoint, ID: ep.ID, Name: ep.Service, Packet: pkt, Verdict: flow.Allow,
 		Reason: fmt.Sprintf("the gateway endpoint carries the packet to %s, unchanged", ep.Service)}
 	if ep.CustomPolicy {
-		h.Details = append(h.Details, "the endpoint's policy is not the full-access default; reachsim does not evaluate it: it may refuse the request, not the connection")
+		h.addDetail("the endpoint's policy is not the full-access default; reachsim does not evaluate it: it may refuse the request, not the connection")
 	}
 	src := pkt.Src.Addr()
 	if !containsAddr(ep.vpc.CIDRs, src) {

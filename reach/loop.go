@@ -61,7 +61,11 @@ func loopHop(kind Kind, id, name string, pkt flow.Flow, cycle []visit) Hop {
 		fix = fmt.Sprintf("change the route for %s in %s so that it leads out of the cycle (to the destination's subnet, or a gateway)",
 			pkt.Dst.Addr(), strings.Join(tables, " or "))
 	}
-	return Hop{Kind: kind, ID: id, Name: name, Packet: pkt, Verdict: flow.Deny, Code: RoutingLoop,
-		Reason:  fmt.Sprintf("the packet comes back to %s unchanged, so it would go round the loop %s forever", id, strings.Join(path, " -> ")),
-		Details: details, Fix: fix}
+	h := Hop{Kind: kind, ID: id, Name: name, Packet: pkt, Verdict: flow.Deny, Code: RoutingLoop,
+		Reason: fmt.Sprintf("the packet comes back to %s unchanged, so it would go round the loop %s forever", id, strings.Join(path, " -> ")),
+		Fix:    fix}
+	if len(details) > 0 {
+		h.details = &hopDetails{lines: details}
+	}
+	return h
 }

@@ -131,7 +131,7 @@ func TestRoutingLoopIsReportedOnce(t *testing.T) {
 			assert.Equal(t, c.id, h.ID)
 			assert.Equal(t, flow.Deny, h.Verdict)
 			assert.Equal(t, c.reason, h.Reason)
-			assert.Equal(t, c.details, h.Details)
+			assert.Equal(t, c.details, h.Details())
 			assert.Equal(t, c.fix, h.Fix)
 			b := r.Blocks[len(r.Blocks)-1]
 			assert.Equal(t, reach.Block{Leg: reach.Forward, Hop: len(r.Forward), Code: reach.RoutingLoop, Kind: c.at, ID: c.id, Fix: c.fix}, b)

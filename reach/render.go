@@ -89,7 +89,7 @@ func writeHop(b *strings.Builder, n int, h Hop) {
 		return
 	}
 	fmt.Fprintf(b, "      %s: %s\n", textsafe.String(string(h.Code)), textsafe.String(h.Reason))
-	for _, d := range h.Details {
+	for _, d := range h.Details() {
 		fmt.Fprintf(b, "        - %s\n", textsafe.String(d))
 	}
 	if h.Undecided() && h.Missing != "" {

@@ -225,9 +225,9 @@ type Hop struct {
 	Rule string `json:"rule,omitempty"`
 	// Reason says in a sentence what happened and why.
 	Reason string `json:"reason"`
-	// Details lists supporting facts for the trace: per-group reasons, ACL
-	// entries passed over, firewall alerts.
-	Details []string `json:"details,omitempty"`
+	// details is what [Hop.Details] words the hop's supporting facts
+	// from; nil for none
+	details *hopDetails
 	// Code is set when the hop blocks (or cannot decide about) the packet.
 	Code Code `json:"code,omitempty"`
 	// Fix says what would make the hop pass, when it blocks; when it is
@@ -236,6 +236,20 @@ type Hop struct {
 	// Missing names, on an undecided hop (verdict indeterminate), what the
 	// input does not hold that the answer depends on.
 	Missing string `json:"missing,omitempty"`
+}
+
+// Details lists supporting facts for the trace: each security group's
+// matching or closest rule, the network ACL entries passed over, the
+// firewall's decision on each packet and its alerts, notes on the path.
+// A check only records which filter judged which packet; the lines are
+// worded here, when the trace is read (each call words them anew, into a
+// slice of the caller's own), so a check whose trace nobody reads costs
+// little more than a [Model.Verdict]. JSON writes them as "details".
+func (h Hop) Details() []string {
+	if h.details == nil {
+		return nil
+	}
+	return h.details.build()
 }
 
 // Blocked reports whether the hop stops the packet or cannot decide about
@@ -274,7 +288,7 @@ type hopJSON struct {
 // "direction" only on a hop that has one ([Hop.HasDirection]).
 func (h Hop) MarshalJSON() ([]byte, error) {
 	j := hopJSON{Leg: h.Leg, Kind: h.Kind, ID: h.ID, Name: h.Name, Packet: h.Packet, Verdict: h.Verdict,
-		Rule: h.Rule, Reason: h.Reason, Details: h.Details, Code: h.Code, Fix: h.Fix, Missing: h.Missing}
+		Rule: h.Rule, Reason: h.Reason, Details: h.Details(), Code: h.Code, Fix: h.Fix, Missing: h.Missing}
 	if h.HasDirection() {
 		j.Direction = h.Direction.String()
 	}

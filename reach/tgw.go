@@ -390,7 +390,7 @@ func tgwLabel(g *tgwInfo) string {
 func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subnetInfo, guessed bool) arrival {
 	h := Hop{Kind: KindTransitGateway, ID: att.ID, Name: tgwLabel(g), Packet: pkt}
 	if guessed {
-		h.Details = append(h.Details, fmt.Sprintf("the Availability Zone is unknown: the packet is taken to enter through %s, the attachment's first subnet", in.ID))
+		h.addDetail(fmt.Sprintf("the Availability Zone is unknown: the packet is taken to enter through %s, the attachment's first subnet", in.ID))
 	}
 	t := att.rt
 	if t == nil {
@@ -459,7 +459,7 @@ func (w *walker) outOfTGW(pkt flow.Flow, g *tgwInfo, out *tgwAttInfo, az string)
 	if sub == nil || sub.AvailabilityZone != az {
 		sub = out.subnets[0]
 		if i := len(*w.hops) - 1; i >= 0 {
-			(*w.hops)[i].Details = append((*w.hops)[i].Details, fmt.Sprintf("%s has no subnet in %s (or the zone is unknown): the packet is taken to leave through %s, its first subnet", out.ID, orUnknown(az), sub.ID))
+			(*w.hops)[i].addDetail(fmt.Sprintf("%s has no subnet in %s (or the zone is unknown): the packet is taken to leave through %s, its first subnet", out.ID, orUnknown(az), sub.ID))
 		}
 	}
 	return w.route(pkt, sub)
