@@ -56,7 +56,7 @@ const eipSecondary = `{"PublicIp": "203.0.113.11", "AllocationId": "eipalloc-1",
 func igwReason(hops []reach.Hop) string {
 	for _, h := range hops {
 		if h.Kind == reach.KindInternetGateway {
-			return h.Reason
+			return h.Reason()
 		}
 	}
 	return ""

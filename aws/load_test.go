@@ -326,7 +326,7 @@ func TestLoadShopDump(t *testing.T) {
 	t.Run("SSH from an office address in the merged prefix-list file", func(t *testing.T) {
 		r := check(t, tcp("203.0.113.5", "web-1", 22))
 		assert.True(t, r.Reachable, r.Text())
-		assert.Contains(t, hop(t, r.Forward, reach.KindSecurityGroups).Reason, "from pl-0f9e8d7c6b5a43210")
+		assert.Contains(t, hop(t, r.Forward, reach.KindSecurityGroups).Reason(), "from pl-0f9e8d7c6b5a43210")
 	})
 	t.Run("SSH from elsewhere", func(t *testing.T) {
 		r := check(t, tcp("192.0.2.200", "web-1", 22))
@@ -752,10 +752,10 @@ func TestLoadPrefixLists(t *testing.T) {
 			assert.Equal(t, 1, rep.Counts["prefix-lists"])
 			h := dbGroupHop(t, m)
 			if tt.allowed {
-				assert.Equal(t, flow.Allow, h.Verdict, h.Reason)
+				assert.Equal(t, flow.Allow, h.Verdict, h.Reason())
 				assert.Contains(t, h.Rule, "sgr-db-pl")
 			} else {
-				assert.Equal(t, reach.SGNoAllow, h.Code, h.Reason)
+				assert.Equal(t, reach.SGNoAllow, h.Code, h.Reason())
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package firewall
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/reachsim/reachsim/firewall/stateful"
@@ -461,7 +462,7 @@ func statefulRule(d stateful.Decision) string {
 	if d.Sid == 0 {
 		return d.DefaultAction
 	}
-	return fmt.Sprintf("%s sid %d: %s", d.Group, d.Sid, d.Rule)
+	return d.Group + " sid " + strconv.Itoa(d.Sid) + ": " + d.Rule
 }
 
 func statefulText(d stateful.Decision) string {

@@ -75,7 +75,7 @@ func (w *walker) alibabaEgress(pkt flow.Flow) {
 	}
 	w.add(Hop{Kind: KindPlatform, ID: alibabaPlatform, Name: sender.label(), Packet: pkt, Verdict: flow.Deny,
 		Code: AlibabaPort25Blocked,
-		Reason: fmt.Sprintf("Alibaba Cloud blocks outbound tcp/25 from ECS instances to the internet by default, whatever the security groups allow, and %s has not had it unblocked",
+		reason: fmt.Sprintf("Alibaba Cloud blocks outbound tcp/25 from ECS instances to the internet by default, whatever the security groups allow, and %s has not had it unblocked",
 			sender.label()),
 		Fix: "apply to Alibaba Cloud to have TCP port 25 unblocked (then set Port25Unblocked on the interface), or send mail over port 465 (SMTP over TLS) or 80 instead"})
 }

@@ -89,7 +89,7 @@ func TestAlibabaBlocksOutboundPort25ByDefault(t *testing.T) {
 			h := r.Forward[b.Hop-1]
 			assert.Equal(t, flow.Deny, h.Verdict)
 			assert.Contains(t, h.Name, from)
-			assert.Contains(t, h.Reason, "by default")
+			assert.Contains(t, h.Reason(), "by default")
 			assert.Equal(t, reach.KindInternetGateway, r.Forward[b.Hop-2].Kind, "the block sits where the request leaves for the internet")
 			assert.Equal(t, reach.KindInternet, r.Forward[len(r.Forward)-1].Kind, "the walk goes on past the block to the mail server")
 			assert.NotEmpty(t, r.Return, "and the reply is traced as if the block were lifted")

@@ -208,6 +208,6 @@ func (w *walker) blockPublicAccess(h *Hop, s *subnetInfo, out, toNAT bool) bool 
 	if why == "" {
 		return false
 	}
-	h.Verdict, h.Code, h.Reason, h.Fix = flow.Deny, VPCBlockPublicAccess, why, fix
+	h.Verdict, h.Code, h.reason, h.Fix = flow.Deny, VPCBlockPublicAccess, why, fix
 	return true
 }

@@ -435,6 +435,17 @@ func (b *Builder) buildRouting(p *problems, m *Model) {
 				ri.routes = append(ri.routes, compiledRoute{Route: Route{Destination: c, Target: TargetLocal, TargetID: "local"}, prefixes: []netip.Prefix{c}, implicit: true})
 			}
 		}
+		for j := range ri.routes {
+			cr := &ri.routes[j]
+			if cr.PrefixList == "" {
+				cr.rule = cr.Destination.String() + " via " + routeTarget(cr)
+				continue
+			}
+			cr.entryRules = make(map[netip.Prefix]string, len(cr.prefixes))
+			for _, p := range cr.prefixes {
+				cr.entryRules[p] = routeDest(cr, p) + " via " + routeTarget(cr)
+			}
+		}
 		if !slowpath.On() {
 			ri.indexRoutes()
 		}
@@ -580,6 +591,7 @@ func (b *Builder) buildInterfaces(p *problems, m *Model) {
 		ii := &ifaceInfo{Interface: in, subnet: si, index: i}
 		ii.PrivateIPs = slices.Clone(in.PrivateIPs)
 		ii.Groups = slices.Clone(in.Groups)
+		ii.name, ii.groupList = ii.label(), strings.Join(ii.Groups, ",")
 		if len(in.PrivateIPs) == 0 {
 			p.add(in.ID, path("interfaces", i, "PrivateIPs"), "", "an interface needs a private address")
 		}

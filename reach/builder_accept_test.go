@@ -52,7 +52,7 @@ func TestBuildAcceptsValidDesigns(t *testing.T) {
 		r, err := m.Check(reach.Query{From: "app-1", To: "192.168.9.9", Protocol: flow.TCP, Port: 443})
 		require.NoError(t, err)
 		assert.Equal(t, []reach.Code{reach.BlackholeRoute}, r.Codes())
-		assert.Contains(t, r.Forward[1].Reason, "192.168.0.0/16")
+		assert.Contains(t, r.Forward[1].Reason(), "192.168.0.0/16")
 	})
 	t.Run("a subnet with an IPv6 block only builds", func(t *testing.T) {
 		d := sample.ThreeTierDesign()

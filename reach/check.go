@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
-	"strings"
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/nacl"
@@ -17,7 +16,7 @@ func (m *Model) check(f flow.Flow, src *ifaceInfo) *Result {
 	// copy them again at every doubling.
 	hops := make([]Hop, 0, 2*checkHops)
 	r := &Result{Flow: f, Forward: hops[:0:checkHops], Return: hops[checkHops:checkHops], Blocks: []Block{}}
-	arrived, back := m.walk(f, src, &r.Forward, &r.Return, true)
+	arrived, back := m.explainedWalk(f, src, &r.Forward, &r.Return)
 	if back.ok && back.pkt.Dst != f.Src {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("the reply arrives at %s, not at the source %s", back.pkt.Dst, f.Src))
 	}
@@ -46,6 +45,19 @@ const checkHops = 16
 // request and the reply ended.
 func (m *Model) walk(f flow.Flow, src *ifaceInfo, fwd, ret *[]Hop, explain bool) (arrived, back arrival) {
 	return m.walkBounds(f, src, fwd, ret, explain, nil, nil)
+}
+
+// explainedWalk is walk with explain on, on walkers reused from earlier
+// walks (their buffers for the interfaces seen, the crossings and the
+// forwarding points keep their room), the hops going to fwd and ret.
+func (m *Model) explainedWalk(f flow.Flow, src *ifaceInfo, fwd, ret *[]Hop) (arrived, back arrival) {
+	s := quietWalks.Get().(*quietWalk)
+	defer quietWalks.Put(s)
+	fw, rw := s.reset(m)
+	fw.explain, rw.explain = true, true
+	fw.hops, rw.hops = fwd, ret
+	defer func() { fw.hops, rw.hops = nil, nil }() // the pool keeps no Result alive
+	return m.walkWith(f, src, fw, rw)
 }
 
 // walkBounds is walk that also collects, into fb on the request's leg and
@@ -175,12 +187,12 @@ func (w *walker) stop(h Hop) arrival {
 func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction) {
 	h := Hop{Kind: KindSecurityGroups, Direction: dir, Packet: pkt}
 	if w.explain {
-		h.ID, h.Name = strings.Join(ii.Groups, ","), ii.label()
+		h.ID, h.Name = ii.groupList, ii.label()
 	}
 	if w.leg == Return && slices.Contains(w.forward.seen, ii) {
 		h.Verdict = flow.Allow
 		if w.explain {
-			h.Reason = "security groups are stateful: the reply of an allowed session passes"
+			h.reason = "security groups are stateful: the reply of an allowed session passes"
 		}
 		w.see(ii)
 		w.add(h)
@@ -215,7 +227,7 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 	}
 	x := ev.Evaluate(pkt, dir)
 	h.Verdict = x.Verdict
-	h.details = &hopDetails{sg: ev, pkt: pkt, dir: dir} // each group's reason, worded when read
+	h.judge = sgJudge{ev} // the decision and each group's reason, worded when read
 	if x.Basis == sg.ByRule || x.Basis == sg.UnknownMember {
 		h.Rule = x.Group + " " + x.Rule.Label(x.RuleIndex)
 	}
@@ -224,21 +236,19 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 		if dir == flow.Outbound {
 			peer = pkt.Dst.Addr()
 		}
-		h.Reason, h.Code = x.String(), SGIndeterminate
+		h.Code = SGIndeterminate
 		h.Missing = fmt.Sprintf("security group %s, which rule %s references: the input does not hold it, so whether %s is a member is unknown", far, h.Rule, peer)
 		h.Fix = fmt.Sprintf("add %s to the input (aws ec2 describe-security-groups --group-ids %s and describe-network-interfaces, in the account or peered VPC that holds it), or check by hand whether %s is a member", far, far, peer)
 		w.add(h)
 		return
 	}
 	if x.Allowed() {
-		h.Reason = x.String()
 		if w.leg == Return {
-			h.Reason += " (no session here from the request, so the reply is judged on its own)"
+			h.reason = " (no session here from the request, so the reply is judged on its own)"
 		}
 		w.add(h)
 		return
 	}
-	h.Reason = x.String()
 	if !w.identity {
 		h.addDetail("the packet passed a middlebox, so rules that reference security groups cannot match it")
 	}
@@ -289,8 +299,8 @@ func (w *walker) networkACL(pkt flow.Flow, s *subnetInfo, dir flow.Direction) {
 	}
 	d, words := s.acl.ev.DecisionWords(pkt, dir)
 	h := Hop{Kind: KindNetworkACL, ID: s.acl.acl.ID, Name: s.ID, Direction: dir, Packet: pkt, Verdict: d.Verdict,
-		Rule: words.Rule, Reason: words.Reason}
-	h.details = &hopDetails{acl: s.acl.ev, pkt: pkt, dir: dir} // the entries passed over, worded when read
+		Rule: words.Rule, reason: words.Reason}
+	h.judge = aclJudge{s.acl.ev} // the entries passed over, worded when read
 	if d.Verdict != flow.Allow {
 		h.Code = ACLDeny
 		if d.Default {
@@ -357,41 +367,41 @@ func (w *walker) routeIn(pkt flow.Flow, s *subnetInfo, rt *rtInfo) arrival {
 	}
 	if w.steps++; w.steps > maxSteps {
 		return w.stop(Hop{Kind: KindRouteTable, ID: rt.ID, Name: rt.Name, Packet: pkt, Verdict: flow.Deny, Code: RoutingLoop,
-			Reason: fmt.Sprintf("the packet was forwarded %d times: a routing loop", maxSteps),
+			reason: fmt.Sprintf("the packet was forwarded %d times: a routing loop", maxSteps),
 			Fix:    "check the route tables on the path for routes that send the packet back"})
 	}
 	h := Hop{Kind: KindRouteTable, ID: rt.ID, Name: rt.Name, Packet: pkt}
 	cr, via, ok := rt.lookup(pkt.Dst.Addr())
 	if !ok {
 		h.Verdict, h.Code = flow.Deny, NoRoute
-		h.Reason = fmt.Sprintf("no route for %s", pkt.Dst.Addr())
+		h.reason = fmt.Sprintf("no route for %s", pkt.Dst.Addr())
 		h.Fix = w.noRouteFix(pkt, rt)
 		return w.stop(h)
 	}
 	if !w.explain {
 		return w.forwardQuietly(h, pkt, s, rt, cr)
 	}
-	dest := via.String()
+	h.Rule = cr.rule
 	if cr.PrefixList != "" {
-		dest = cr.PrefixList + " (" + dest + ")"
+		h.Rule = cr.entryRules[via]
 	}
-	h.Rule = dest + " via " + routeTarget(cr)
-	h.Verdict = flow.Allow
-	h.Reason = pkt.Dst.Addr().String() + " matches " + h.Rule + " (longest prefix)"
+	h.Verdict, h.judge = flow.Allow, routeJudge{}
 	if cr.Target == TargetBlackhole {
-		h.Verdict, h.Code = flow.Deny, BlackholeRoute
-		h.Reason = fmt.Sprintf("%s matches %s, whose target %s no longer exists", pkt.Dst.Addr(), dest, cr.TargetID)
+		h.Verdict, h.Code, h.judge = flow.Deny, BlackholeRoute, nil
+		dest := routeDest(cr, via)
+		h.reason = fmt.Sprintf("%s matches %s, whose target %s no longer exists", pkt.Dst.Addr(), dest, cr.TargetID)
 		h.Fix = fmt.Sprintf("replace the route %s in %s with one to a target that exists", dest, rt.ID)
 		return w.stop(h)
 	}
 	w.add(h)
 	w.visited = append(w.visited, visit{kind: KindRouteTable, id: rt.ID, pkt: pkt, rule: h.Rule})
-	return w.follow(pkt, s, rt, cr, dest)
+	return w.follow(pkt, s, rt, cr, via)
 }
 
 // follow sends pkt on to the target of route cr of rt, which matched it
-// (dest names the route's destination, for an unmodelled target).
-func (w *walker) follow(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compiledRoute, dest string) arrival {
+// (via is the prefix that matched, which names the route's destination
+// for an unmodelled target).
+func (w *walker) follow(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compiledRoute, via netip.Prefix) arrival {
 	switch cr.Target {
 	case TargetLocal:
 		return w.deliverLocal(pkt, s, rt.vpc)
@@ -407,7 +417,7 @@ func (w *walker) follow(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compiledRo
 	case TargetInterface:
 		return w.viaAppliance(pkt, s, w.m.ifaces[cr.TargetID])
 	case TargetUnmodelled:
-		return w.unmodelled(pkt, s, rt, cr, dest)
+		return w.unmodelled(pkt, s, rt, cr, routeDest(cr, via))
 	case TargetPeering:
 		return w.viaPeering(pkt, s, rt, cr)
 	case TargetTransitGateway:
@@ -432,9 +442,18 @@ func (w *walker) unmodelled(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compil
 		what = "target"
 	}
 	return w.stop(Hop{Kind: KindUnmodelled, ID: cr.TargetID, Name: what, Packet: pkt, Verdict: flow.Indeterminate, Code: UnmodelledTarget,
-		Reason:  fmt.Sprintf("route %s of %s sends the packet to %s, a %s, which reachsim does not model: what happens beyond it is unknown", dest, rt.ID, cr.TargetID, what),
+		reason:  fmt.Sprintf("route %s of %s sends the packet to %s, a %s, which reachsim does not model: what happens beyond it is unknown", dest, rt.ID, cr.TargetID, what),
 		Missing: fmt.Sprintf("what lies beyond %s (%s): its routes, its attachments and the filters on the far side", cr.TargetID, what),
 		Fix:     fmt.Sprintf("check the path beyond %s by hand (AWS Reachability Analyzer can follow it), or route %s elsewhere in %s", cr.TargetID, dest, rt.ID)})
+}
+
+// routeDest names the destination of route cr, which matched by prefix
+// via: its CIDR, or its prefix list with the entry that matched.
+func routeDest(cr *compiledRoute, via netip.Prefix) string {
+	if cr.PrefixList != "" {
+		return cr.PrefixList + " (" + via.String() + ")"
+	}
+	return cr.Destination.String()
 }
 
 func routeTarget(cr *compiledRoute) string {
@@ -473,7 +492,7 @@ func (w *walker) deliverLocal(pkt flow.Flow, from *subnetInfo, vpc *vpcInfo) arr
 		return w.natInbound(pkt, ni)
 	}
 	return w.stop(Hop{Kind: KindRouteTable, ID: vpc.ID, Packet: pkt, Verdict: flow.Deny, Code: UnknownDestination,
-		Reason: fmt.Sprintf("no interface or gateway in %s has the address %s", vpc.ID, dst),
+		reason: fmt.Sprintf("no interface or gateway in %s has the address %s", vpc.ID, dst),
 		Fix:    fmt.Sprintf("check the destination address; %s is inside %s but nothing there owns it", dst, vpc.ID)})
 }
 
@@ -483,7 +502,7 @@ func (w *walker) deliverLocal(pkt flow.Flow, from *subnetInfo, vpc *vpcInfo) arr
 func unknownIn(pkt flow.Flow, vpc *vpcInfo) Hop {
 	dst := pkt.Dst.Addr()
 	return Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Deny, Code: UnknownDestination,
-		Reason: fmt.Sprintf("%s is inside %s (%s), but no interface or gateway there has it", dst, vpc.ID, prefixList(vpc.CIDRs)),
+		reason: fmt.Sprintf("%s is inside %s (%s), but no interface or gateway there has it", dst, vpc.ID, prefixList(vpc.CIDRs)),
 		Fix:    fmt.Sprintf("check the destination address; %s is inside %s but nothing there owns it", dst, vpc.ID)}
 }
 
@@ -498,7 +517,7 @@ func (w *walker) natInbound(pkt flow.Flow, ni *natInfo) arrival {
 			if rec.nat == ni {
 				h.Verdict = flow.Allow
 				if w.explain {
-					h.Reason = "NAT gateways are stateful: the reply goes back to " + rec.orig.String()
+					h.reason = "NAT gateways are stateful: the reply goes back to " + rec.orig.String()
 				}
 				w.add(h)
 				pkt.Dst = rec.orig
@@ -508,7 +527,7 @@ func (w *walker) natInbound(pkt flow.Flow, ni *natInfo) arrival {
 		}
 	}
 	h.Verdict, h.Code = flow.Deny, NATNoInbound
-	h.Reason = "a NAT gateway only forwards connections its private side opens; it accepts none from outside"
+	h.reason = "a NAT gateway only forwards connections its private side opens; it accepts none from outside"
 	h.Fix = "to accept connections from outside, give the destination a public IP (or put a load balancer in front of it)"
 	return w.stop(h)
 }
@@ -522,7 +541,7 @@ func (w *walker) viaNAT(pkt flow.Flow, from *subnetInfo, ni *natInfo) arrival {
 	h := Hop{Kind: KindNATGateway, ID: ni.ID, Name: ni.Name, Packet: pkt, Verdict: flow.Allow}
 	if !ni.PrivateIP.Is4() || !pkt.Src.Addr().Is4() {
 		h.Verdict, h.Code = flow.Deny, NoRoute
-		h.Reason = "NAT gateways translate IPv4 only"
+		h.reason = "NAT gateways translate IPv4 only"
 		h.Fix = "route IPv6 traffic to an egress-only internet gateway or an internet gateway instead"
 		return w.stop(h)
 	}
@@ -536,7 +555,7 @@ func (w *walker) viaNAT(pkt flow.Flow, from *subnetInfo, ni *natInfo) arrival {
 	pkt.Src = netip.AddrPortFrom(ni.PrivateIP, pkt.Src.Port())
 	w.nat = append(w.nat, natRecord{nat: ni, orig: orig})
 	if w.explain {
-		h.Reason = "source " + orig.Addr().String() + " translated to " + ni.PrivateIP.String() + " (the NAT gateway's private address; its source port may be remapped within 1024-65535)"
+		h.reason = "source " + orig.Addr().String() + " translated to " + ni.PrivateIP.String() + " (the NAT gateway's private address; its source port may be remapped within 1024-65535)"
 	}
 	w.add(h)
 	w.identity = false
@@ -556,7 +575,7 @@ func (w *walker) viaAppliance(pkt flow.Flow, from *subnetInfo, ii *ifaceInfo) ar
 		return arrival{ok: true, pkt: pkt, iface: ii}
 	}
 	w.add(Hop{Kind: KindInterface, ID: ii.ID, Name: ii.label(), Packet: pkt, Verdict: flow.Allow,
-		Reason: "the appliance forwards the packet unchanged (source/destination check off)"})
+		reason: "the appliance forwards the packet unchanged (source/destination check off)"})
 	w.identity = false
 	w.securityGroups(pkt, ii, flow.Outbound)
 	return w.route(pkt, ii.subnet)
@@ -587,17 +606,17 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 		}
 		if public.IsValid() {
 			if w.explain {
-				h.Reason = "source " + src.String() + " translated to its public address " + public.String()
+				h.reason = "source " + src.String() + " translated to its public address " + public.String()
 			}
 			pkt.Src = netip.AddrPortFrom(public, pkt.Src.Port())
 		} else {
 			h.Verdict, h.Code = flow.Deny, NoPublicIP
-			h.Reason = fmt.Sprintf("%s has no public IPv4 address, so the internet gateway cannot send it to the internet", src)
+			h.reason = fmt.Sprintf("%s has no public IPv4 address, so the internet gateway cannot send it to the internet", src)
 			h.Fix = "give the interface a public or Elastic IP, or route its internet traffic through a public NAT gateway"
 			w.m.privateNATToInternet(&h, src) // egress.go
 		}
 	} else {
-		h.Reason = "IPv6 addresses are global: the internet gateway forwards the packet unchanged"
+		h.reason = "IPv6 addresses are global: the internet gateway forwards the packet unchanged"
 	}
 	if h.Code == "" && w.blockPublicAccess(&h, holder, true, false) {
 		return w.stop(h)
@@ -622,7 +641,7 @@ func (w *walker) onInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 	h := Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Allow}
 	if w.explain {
 		h.Name = dst.String()
-		h.Reason = "delivered to " + h.Name + " on the internet"
+		h.reason = "delivered to " + h.Name + " on the internet"
 	}
 	w.add(h)
 	return arrival{ok: true, pkt: pkt}
@@ -654,14 +673,14 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 		return w.stop(unknownIn(pkt, other))
 	} else {
 		return w.stop(Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Deny, Code: UnknownDestination,
-			Reason: fmt.Sprintf("%s belongs to nothing in the design", dst)})
+			reason: fmt.Sprintf("%s belongs to nothing in the design", dst)})
 	}
 	if a, done := w.egressOnlyIn(pkt, vpc); done { // egress.go
 		return a
 	}
 	if vpc.igw == nil {
 		return w.stop(Hop{Kind: KindInternetGateway, ID: vpc.ID, Packet: pkt, Verdict: flow.Deny, Code: NoInternetGateway,
-			Reason: fmt.Sprintf("%s has no internet gateway, so nothing from the internet reaches it", vpc.ID),
+			reason: fmt.Sprintf("%s has no internet gateway, so nothing from the internet reaches it", vpc.ID),
 			Fix:    fmt.Sprintf("attach an internet gateway to %s", vpc.ID)})
 	}
 	h := Hop{Kind: KindInternetGateway, ID: vpc.igw.ID, Packet: pkt, Verdict: flow.Allow}
@@ -674,15 +693,15 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 	switch {
 	case !private.IsValid():
 		h.Verdict, h.Code = flow.Deny, NoPublicIP
-		h.Reason = fmt.Sprintf("%s is a private address: the internet cannot address it", dst)
+		h.reason = fmt.Sprintf("%s is a private address: the internet cannot address it", dst)
 		h.Fix = "give the interface a public or Elastic IP and address it by that"
 		private = dst
 	case private != dst:
 		if w.explain {
-			h.Reason = "destination " + dst.String() + " translated to " + private.String()
+			h.reason = "destination " + dst.String() + " translated to " + private.String()
 		}
 	default:
-		h.Reason = "IPv6 addresses are global: the internet gateway forwards the packet unchanged"
+		h.reason = "IPv6 addresses are global: the internet gateway forwards the packet unchanged"
 	}
 	w.add(h)
 	pkt.Dst = netip.AddrPortFrom(private, pkt.Dst.Port())

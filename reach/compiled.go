@@ -90,10 +90,16 @@ type ifaceInfo struct {
 	// publicOf maps a private IPv4 address to its public one, privateOf
 	// back (see gatewayrules.go).
 	publicOf, privateOf map[netip.Addr]netip.Addr
+	// name is label's text and groupList the groups' IDs joined by
+	// commas, worded once at Build for the trace's hops
+	name, groupList string
 }
 
 // label names the interface for people: "web-1 (eni-0abc)".
 func (i *ifaceInfo) label() string {
+	if i.name != "" {
+		return i.name
+	}
 	if i.Name != "" {
 		return i.Name + " (" + i.ID + ")"
 	}
@@ -188,7 +194,12 @@ type compiledRoute struct {
 	Route
 	prefixes []netip.Prefix // the destination, or the prefix list's entries
 	implicit bool           // a local route Build added
-	index    int            // position in RouteTable.Routes, for errors
+	// rule is the route as a trace names it, "10.0.0.0/16 via local",
+	// worded at Build for a CIDR route; a prefix list's route has one per
+	// entry, "pl-1 (10.1.0.0/16) via tgw-1", in entryRules
+	rule       string
+	entryRules map[netip.Prefix]string
+	index      int // position in RouteTable.Routes, for errors
 }
 
 // lookup returns the route for dst by longest prefix match, and the

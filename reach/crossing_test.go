@@ -64,12 +64,12 @@ func TestEveryFirewallCrossingIsJudged(t *testing.T) {
 		require.Len(t, ret, 2, r.Text())
 		assert.Equal(t, []flow.Flow{first, second}, []flow.Flow{fwd[0].Packet, fwd[1].Packet}, "each crossing sees the packet as translated so far")
 		assert.Equal(t, []flow.Flow{second.Reverse(), first.Reverse()}, []flow.Flow{ret[0].Packet, ret[1].Packet}, "the reply crosses in the opposite order")
-		assert.Contains(t, fwd[0].Reason, "(the request's crossing 1 of 2 of vpce-fw, seen as tcp 10.0.1.10:50000 -> 203.0.113.11:443)")
-		assert.Contains(t, fwd[1].Reason, "(the request's crossing 2 of 2 of vpce-fw, seen as tcp 203.0.113.10:50000 -> 10.0.1.11:443)")
-		assert.Contains(t, ret[1].Reason, "(the reply's crossing 2 of 2 of vpce-fw, seen as tcp 203.0.113.11:443 -> 10.0.1.10:50000)")
+		assert.Contains(t, fwd[0].Reason(), "(the request's crossing 1 of 2 of vpce-fw, seen as tcp 10.0.1.10:50000 -> 203.0.113.11:443)")
+		assert.Contains(t, fwd[1].Reason(), "(the request's crossing 2 of 2 of vpce-fw, seen as tcp 203.0.113.10:50000 -> 10.0.1.11:443)")
+		assert.Contains(t, ret[1].Reason(), "(the reply's crossing 2 of 2 of vpce-fw, seen as tcp 203.0.113.11:443 -> 10.0.1.10:50000)")
 		for _, h := range append(fwd, ret...) {
 			assert.Equal(t, flow.Allow, h.Verdict, h.Packet.String())
-			assert.Contains(t, h.Reason, "sid 2", "every crossing is judged by the rule that decides its own flow: %s", h.Packet)
+			assert.Contains(t, h.Reason(), "sid 2", "every crossing is judged by the rule that decides its own flow: %s", h.Packet)
 			assert.Equal(t, "rules sid 2: pass tcp any any -> any 443 (msg:\"HTTPS\"; sid:2;)", h.Rule, h.Packet.String())
 		}
 	})
@@ -81,10 +81,10 @@ func TestEveryFirewallCrossingIsJudged(t *testing.T) {
 		fwd := firewallHops(r.Forward)
 		require.Len(t, fwd, 2, r.Text())
 		assert.Equal(t, flow.Allow, fwd[0].Verdict, "the first crossing's flow matches no drop rule")
-		assert.Contains(t, fwd[0].Reason, "sid 2")
+		assert.Contains(t, fwd[0].Reason(), "sid 2")
 		assert.Equal(t, flow.Deny, fwd[1].Verdict)
 		assert.Equal(t, reach.FirewallDrop, fwd[1].Code)
-		assert.Contains(t, fwd[1].Reason, "sid 1")
+		assert.Contains(t, fwd[1].Reason(), "sid 1")
 		require.Len(t, r.Blocks, 1, r.Text())
 		b := r.Blocks[0]
 		assert.Equal(t, reach.Forward, b.Leg)
@@ -93,8 +93,8 @@ func TestEveryFirewallCrossingIsJudged(t *testing.T) {
 		assert.NotEmpty(t, b.Fix)
 		ret := firewallHops(r.Return)
 		require.Len(t, ret, 2, r.Text())
-		assert.Contains(t, ret[0].Reason, "stopped the session on the request", "the reply's first crossing belongs to the dropped session")
-		assert.Contains(t, ret[1].Reason, "sid 2", "the reply's second crossing belongs to the first, passed, session")
+		assert.Contains(t, ret[0].Reason(), "stopped the session on the request", "the reply's first crossing belongs to the dropped session")
+		assert.Contains(t, ret[1].Reason(), "sid 2", "the reply's second crossing belongs to the first, passed, session")
 	})
 
 	t.Run("a drop rule that matches the first crossing only", func(t *testing.T) {

@@ -2,48 +2,96 @@ package reach
 
 import (
 	"github.com/reachsim/reachsim/firewall"
-	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/sg"
 )
 
-// hopDetails is what a hop's [Hop.Details] are worded from when read: a
-// check's walk records which filter judged which packet, and the lines
-// (each security group's matching or closest rule, the network ACL
-// entries passed over, the firewall's per-packet decisions) are built
-// only when the trace is read. It is never changed once its hop is in a
-// Result, and holds only immutable values (compiled evaluators, a
-// firewall decision no one else holds), so reading it from several
-// goroutines is safe.
-type hopDetails struct {
-	sg  *sg.Evaluator      // the groups whose per-group reasons come first
-	acl *nacl.Evaluator    // the ACL whose entries passed over come first
-	fw  *firewall.Decision // the firewall decision whose details come first
-	pkt flow.Flow          // the packet sg or acl judged
-	dir flow.Direction     // and the direction
-	// lines are fixed lines, after the built ones
-	lines []string
+// A check's walk records what decided at each hop; the words of its
+// trace ([Hop.Reason], [Hop.Details]) are built when read, from the hop's
+// judge: the compiled filter that judged the hop's Packet in its
+// Direction, or the firewall session's decision. A judge holds only
+// immutable values (compiled evaluators, a decision no one else holds),
+// is never changed once its hop is in a Result, and fits in an interface
+// without an allocation of its own, so recording it costs the walk next
+// to nothing, reading a Result from several goroutines is safe, and every
+// read words the same text.
+type hopJudge interface {
+	// reason words the hop's reason (Hop.reason is what the walk wrote)
+	reason(h *Hop) string
+	// details words the hop's details, before its notes
+	details(h *Hop) []string
 }
 
-// build words the details.
-func (d *hopDetails) build() []string {
+// sgJudge: the interface's security groups; the reason is their
+// decision's, then Hop.reason; the details each group's matching or
+// closest rule.
+type sgJudge struct{ ev *sg.Evaluator }
+
+func (j sgJudge) reason(h *Hop) string {
+	return j.ev.Evaluate(h.Packet, h.Direction).String() + h.reason
+}
+
+func (j sgJudge) details(h *Hop) []string {
+	x := j.ev.ExplainGroups(h.Packet, h.Direction)
+	out := make([]string, len(x.Groups), len(x.Groups)+len(h.notes))
+	for i, g := range x.Groups {
+		out[i] = g.Group + " (" + g.Name + "): " + g.Reason
+	}
+	return out
+}
+
+// aclJudge: a network ACL; the details are the entries passed over (the
+// reason, prepared at Compile, the walk wrote).
+type aclJudge struct{ ev *nacl.Evaluator }
+
+func (j aclJudge) reason(h *Hop) string { return h.reason }
+
+func (j aclJudge) details(h *Hop) []string {
+	_, words := j.ev.ExplainWords(h.Packet, h.Direction)
+	return words.Skipped
+}
+
+// fwJudge: a firewall session's decision, shared by its crossings; the
+// reason is the decision's on the hop's leg, then Hop.reason.
+type fwJudge struct{ d *firewall.Decision }
+
+func (j fwJudge) reason(h *Hop) string { return j.d.ReasonOn(h.Leg == Return) + h.reason }
+
+func (j fwJudge) details(*Hop) []string { return j.d.Details() }
+
+// fwDetails: a firewall session's details under a reason of the walk's
+// own (a crossing the other leg misses: asymmetric).
+type fwDetails struct{ d *firewall.Decision }
+
+func (j fwDetails) reason(h *Hop) string { return h.reason }
+
+func (j fwDetails) details(*Hop) []string { return j.d.Details() }
+
+// routeJudge: a matched route; the reason says the packet's destination
+// matches the route in Hop.Rule.
+type routeJudge struct{}
+
+func (routeJudge) reason(h *Hop) string {
+	return h.Packet.Dst.Addr().String() + " matches " + h.Rule + " (longest prefix)"
+}
+
+func (routeJudge) details(*Hop) []string { return nil }
+
+// words is the hop's reason.
+func (h *Hop) words() string {
+	if h.judge != nil {
+		return h.judge.reason(h)
+	}
+	return h.reason
+}
+
+// detailLines words the hop's details and appends its notes.
+func (h *Hop) detailLines() []string {
 	var out []string
-	switch {
-	case d.sg != nil:
-		x := d.sg.ExplainGroups(d.pkt, d.dir)
-		out = make([]string, len(x.Groups), len(x.Groups)+len(d.lines))
-		for i, g := range x.Groups {
-			out[i] = g.Group + " (" + g.Name + "): " + g.Reason
-		}
-	case d.acl != nil:
-		_, words := d.acl.ExplainWords(d.pkt, d.dir)
-		out = words.Skipped
-	case d.fw != nil:
-		out = d.fw.Details()
+	if h.judge != nil {
+		out = h.judge.details(h)
 	}
-	if len(d.lines) > 0 {
-		out = append(out, d.lines...)
-	}
+	out = append(out, h.notes...)
 	if len(out) == 0 {
 		return nil
 	}
@@ -52,8 +100,5 @@ func (d *hopDetails) build() []string {
 
 // addDetail appends a fixed line to h's details.
 func (h *Hop) addDetail(line string) {
-	if h.details == nil {
-		h.details = &hopDetails{}
-	}
-	h.details.lines = append(h.details.lines, line)
+	h.notes = append(h.notes, line)
 }

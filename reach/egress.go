@@ -78,7 +78,7 @@ func (w *walker) viaEgressOnly(pkt flow.Flow, s *subnetInfo, vpc *vpcInfo, g *ei
 	h := Hop{Kind: KindEgressOnlyInternetGateway, ID: g.ID, Name: g.Name, Packet: pkt, Verdict: flow.Allow}
 	if !pkt.Dst.Addr().Is6() {
 		h.Verdict, h.Code = flow.Deny, NoRoute
-		h.Reason = "an egress-only internet gateway carries IPv6 traffic only; it drops IPv4"
+		h.reason = "an egress-only internet gateway carries IPv6 traffic only; it drops IPv4"
 		h.Fix = "send IPv4 internet traffic to a public NAT gateway, or to an internet gateway from an interface with a public IP"
 		return w.stop(h)
 	}
@@ -86,10 +86,10 @@ func (w *walker) viaEgressOnly(pkt flow.Flow, s *subnetInfo, vpc *vpcInfo, g *ei
 		// a unique local (fc00::/7) or link-local destination: not on
 		// the internet, as at an internet gateway
 		h = privateOnInternet(h, dst, true)
-		h.Reason = strings.Replace(h.Reason, "the internet gateway", "the egress-only internet gateway", 1)
+		h.reason = strings.Replace(h.reason, "the internet gateway", "the egress-only internet gateway", 1)
 		return w.stop(h)
 	}
-	h.Reason = "the egress-only internet gateway forwards IPv6 unchanged to the internet and keeps the connection's state for its replies"
+	h.reason = "the egress-only internet gateway forwards IPv6 unchanged to the internet and keeps the connection's state for its replies"
 	w.add(h)
 	return w.onInternet(pkt, vpc)
 }
@@ -113,7 +113,7 @@ func (w *walker) egressOnlyIn(pkt flow.Flow, vpc *vpcInfo) (a arrival, done bool
 			}
 			g := gws[i]
 			w.add(Hop{Kind: KindEgressOnlyInternetGateway, ID: g.ID, Name: g.Name, Packet: pkt, Verdict: flow.Allow,
-				Reason: "the egress-only internet gateway lets the reply of a connection the VPC opened back in"})
+				reason: "the egress-only internet gateway lets the reply of a connection the VPC opened back in"})
 			return w.deliverLocal(pkt, nil, vpc), true
 		}
 	}
@@ -122,7 +122,7 @@ func (w *walker) egressOnlyIn(pkt flow.Flow, vpc *vpcInfo) (a arrival, done bool
 	}
 	g := gws[0]
 	return w.stop(Hop{Kind: KindEgressOnlyInternetGateway, ID: g.ID, Name: g.Name, Packet: pkt, Verdict: flow.Deny, Code: EgressOnlyNoInbound,
-		Reason: fmt.Sprintf("%s has no internet gateway, and its egress-only internet gateway %s carries only connections the VPC opens: it lets nothing from the internet open one", vpc.ID, g.ID),
+		reason: fmt.Sprintf("%s has no internet gateway, and its egress-only internet gateway %s carries only connections the VPC opens: it lets nothing from the internet open one", vpc.ID, g.ID),
 		Fix:    fmt.Sprintf("to accept connections from the internet, attach an internet gateway to %s and route the subnet's IPv6 traffic (::/0) to it", vpc.ID)}), true
 }
 
@@ -134,6 +134,6 @@ func (m *Model) privateNATToInternet(h *Hop, src netip.Addr) {
 	if !ok || !ni.Private {
 		return
 	}
-	h.Reason = fmt.Sprintf("%s is private NAT gateway %s's address: a private NAT gateway has no public address, and the internet gateway drops what it sends", src, ni.ID)
+	h.reason = fmt.Sprintf("%s is private NAT gateway %s's address: a private NAT gateway has no public address, and the internet gateway drops what it sends", src, ni.ID)
 	h.Fix = fmt.Sprintf("route internet traffic through a public NAT gateway instead of %s, or route %s's subnet elsewhere (a transit gateway, a peering connection)", ni.ID, ni.ID)
 }

@@ -240,11 +240,11 @@ func (m *Model) inspectSession(fwd, ret []Hop, s session, replyTraced, explain b
 		return
 	}
 	ins := ei.fw.engine.Evaluate(conn)
+	judge := fwJudge{&ins} // the reasons and details, worded when read
 	fill := func(h *Hop, c *crossing, leg Leg) {
 		h.Verdict = ins.VerdictOn(leg == Return)
 		h.Rule = ins.RuleOn(leg == Return)
-		h.Reason = ins.ReasonOn(leg == Return) + c.which(leg)
-		h.details = &hopDetails{fw: &ins} // the session's details, worded when read
+		h.reason, h.judge = c.which(leg), judge // after the decision's reason
 		switch h.Verdict {
 		case flow.Deny:
 			h.Code = FirewallDrop.OnLeg(leg)
@@ -297,13 +297,15 @@ func asymmetric(fwd, ret []Hop, s session, ei *endpointInfo, replyTraced bool) {
 	}
 	id := ei.ID
 	h := &hops[c.hop]
-	h.Verdict = flow.Deny
-	h.Code = AsymmetricRoute
-	h.Reason = fmt.Sprintf("the %s passes firewall endpoint %s but the %s does not: Network Firewall needs both directions of a session at the same endpoint, and drops what it has no state for", legNoun(leg), id, other)
+	h.Verdict, h.Code = flow.Deny, AsymmetricRoute
+	if j, ok := h.judge.(fwJudge); ok {
+		h.judge = fwDetails(j) // the session's details stay; the reason is this one
+	}
+	h.reason = fmt.Sprintf("the %s passes firewall endpoint %s but the %s does not: Network Firewall needs both directions of a session at the same endpoint, and drops what it has no state for", legNoun(leg), id, other)
 	if s.other != nil {
-		h.Reason = fmt.Sprintf("the %s passes firewall endpoint %s as %s, but the %s passes it only as %s, another flow: Network Firewall needs both directions of a session at the same endpoint, and drops what it has no state for", legNoun(leg), id, c.pkt, other, s.other.pkt)
+		h.reason = fmt.Sprintf("the %s passes firewall endpoint %s as %s, but the %s passes it only as %s, another flow: Network Firewall needs both directions of a session at the same endpoint, and drops what it has no state for", legNoun(leg), id, c.pkt, other, s.other.pkt)
 	} else {
-		h.Reason += c.which(leg)
+		h.reason += c.which(leg)
 	}
 	h.Fix = fmt.Sprintf("route the %s through %s as well (for traffic from the internet, an edge route table on the internet gateway sending the subnet's CIDR to %s)", other, id, id)
 }

@@ -68,7 +68,7 @@ func natProtocol(pkt flow.Flow, ni *natInfo) (Hop, bool) {
 		return Hop{}, false
 	}
 	return Hop{Kind: KindNATGateway, ID: ni.ID, Name: ni.Name, Packet: pkt, Verdict: flow.Deny, Code: NATUnsupportedProtocol,
-		Reason: fmt.Sprintf("a NAT gateway translates TCP, UDP and ICMP only; it drops %s", pkt.Protocol),
+		reason: fmt.Sprintf("a NAT gateway translates TCP, UDP and ICMP only; it drops %s", pkt.Protocol),
 		Fix:    "send this protocol from an address the internet gateway maps (a public or Elastic IP), or tunnel it over UDP"}, true
 }
 
@@ -85,7 +85,7 @@ func natReply(pkt flow.Flow, ni *natInfo, s *subnetInfo, expected netip.Addr) Ho
 		where = s.rt.ID
 	}
 	return Hop{Kind: KindNATGateway, ID: ni.ID, Name: ni.Name, Packet: pkt, Verdict: flow.Deny, Code: ReplyViaNAT,
-		Reason: fmt.Sprintf("the reply is routed to NAT gateway %s, which would replace its source with its own address (%s); %s expects the reply from %s and drops it",
+		reason: fmt.Sprintf("the reply is routed to NAT gateway %s, which would replace its source with its own address (%s); %s expects the reply from %s and drops it",
 			ni.ID, own, pkt.Dst.Addr(), expected),
 		Fix: fmt.Sprintf("give %s a route for %s that does not lead to the NAT gateway (the internet gateway, for clients on the internet), or serve from a subnet whose default route is the internet gateway, or behind a load balancer",
 			where, pkt.Dst.Addr())}
@@ -113,10 +113,10 @@ func privateOrShared(a netip.Addr) bool {
 func privateOnInternet(h Hop, a netip.Addr, to bool) Hop {
 	h.Verdict, h.Code = flow.Deny, PrivateAddressOnInternet
 	if to {
-		h.Reason = fmt.Sprintf("%s is not a public address: the internet gateway does not send packets to it", a)
+		h.reason = fmt.Sprintf("%s is not a public address: the internet gateway does not send packets to it", a)
 		h.Fix = "address the destination by its public IP, or connect the networks privately (peering, transit gateway, VPN)"
 	} else {
-		h.Reason = fmt.Sprintf("the source %s is not a public address: the internet gateway drops packets from it", a)
+		h.reason = fmt.Sprintf("the source %s is not a public address: the internet gateway drops packets from it", a)
 		h.Fix = "connect from a public address, or connect the networks privately (peering, transit gateway, VPN)"
 	}
 	return h

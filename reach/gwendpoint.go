@@ -95,26 +95,26 @@ func (w *walker) viaGatewayEndpoint(pkt flow.Flow, s *subnetInfo, ep *gwEndpoint
 		w.networkACL(pkt, s, flow.Outbound)
 	}
 	h := Hop{Kind: KindGatewayEndpoint, ID: ep.ID, Name: ep.Service, Packet: pkt, Verdict: flow.Allow,
-		Reason: fmt.Sprintf("the gateway endpoint carries the packet to %s, unchanged", ep.Service)}
+		reason: fmt.Sprintf("the gateway endpoint carries the packet to %s, unchanged", ep.Service)}
 	if ep.CustomPolicy {
 		h.addDetail("the endpoint's policy is not the full-access default; reachsim does not evaluate it: it may refuse the request, not the connection")
 	}
 	src := pkt.Src.Addr()
 	if !containsAddr(ep.vpc.CIDRs, src) {
 		h.Verdict, h.Code = flow.Deny, GatewayEndpointSource
-		h.Reason = fmt.Sprintf("%s is not an address of %s: a gateway endpoint serves only its own VPC, not traffic from a peered VPC, a transit gateway, a VPN or the internet", src, ep.VPC)
+		h.reason = fmt.Sprintf("%s is not an address of %s: a gateway endpoint serves only its own VPC, not traffic from a peered VPC, a transit gateway, a VPN or the internet", src, ep.VPC)
 		h.Fix = fmt.Sprintf("reach %s through an interface endpoint, or from a source inside %s", ep.Service, ep.VPC)
 		return w.stop(h)
 	}
 	if !gatewayEndpointCarries(pkt) {
 		// The path beyond is known: the block is lifted to go on.
 		h.Verdict, h.Code = flow.Deny, GatewayEndpointProtocol
-		h.Reason = fmt.Sprintf("a gateway endpoint carries TCP and ICMP echo only, not %s", pkt.Traffic())
+		h.reason = fmt.Sprintf("a gateway endpoint carries TCP and ICMP echo only, not %s", pkt.Traffic())
 		h.Fix = fmt.Sprintf("use TCP to reach %s", ep.Service)
 	}
 	w.add(h)
 	w.add(Hop{Kind: KindService, ID: ep.Service, Name: pkt.Dst.Addr().String(), Packet: pkt, Verdict: flow.Allow,
-		Reason: fmt.Sprintf("delivered to %s at %s", ep.Service, pkt.Dst.Addr())})
+		reason: fmt.Sprintf("delivered to %s at %s", ep.Service, pkt.Dst.Addr())})
 	return arrival{ok: true, pkt: pkt, service: ep}
 }
 
@@ -136,7 +136,7 @@ func gatewayEndpointCarries(pkt flow.Flow) bool {
 // behind ep back into ep's VPC.
 func (w *walker) fromService(pkt flow.Flow, ep *gwEndpointInfo) arrival {
 	w.add(Hop{Kind: KindGatewayEndpoint, ID: ep.ID, Name: ep.Service, Packet: pkt, Verdict: flow.Allow,
-		Reason: fmt.Sprintf("the reply from %s comes back through the gateway endpoint, unchanged", ep.Service)})
+		reason: fmt.Sprintf("the reply from %s comes back through the gateway endpoint, unchanged", ep.Service)})
 	return w.deliverLocal(pkt, nil, ep.vpc)
 }
 

@@ -270,7 +270,7 @@ func TestPrivateNATGateway(t *testing.T) {
 		b, _ := r.First()
 		assert.Equal(t, reach.KindInternetGateway, b.Kind)
 		h := r.Forward[b.Hop-1]
-		assert.Contains(t, h.Reason, "private NAT gateway nat-p")
+		assert.Contains(t, h.Reason(), "private NAT gateway nat-p")
 		assert.Contains(t, h.Fix, "public NAT gateway")
 		reachtest.AssertReachable(t, build(t, design(false)), q, "a public NAT gateway does")
 	})

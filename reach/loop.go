@@ -62,10 +62,8 @@ func loopHop(kind Kind, id, name string, pkt flow.Flow, cycle []visit) Hop {
 			pkt.Dst.Addr(), strings.Join(tables, " or "))
 	}
 	h := Hop{Kind: kind, ID: id, Name: name, Packet: pkt, Verdict: flow.Deny, Code: RoutingLoop,
-		Reason: fmt.Sprintf("the packet comes back to %s unchanged, so it would go round the loop %s forever", id, strings.Join(path, " -> ")),
+		reason: fmt.Sprintf("the packet comes back to %s unchanged, so it would go round the loop %s forever", id, strings.Join(path, " -> ")),
 		Fix:    fix}
-	if len(details) > 0 {
-		h.details = &hopDetails{lines: details}
-	}
+	h.notes = details
 	return h
 }

@@ -130,13 +130,13 @@ func TestRoutingLoopIsReportedOnce(t *testing.T) {
 			assert.Equal(t, c.at, h.Kind)
 			assert.Equal(t, c.id, h.ID)
 			assert.Equal(t, flow.Deny, h.Verdict)
-			assert.Equal(t, c.reason, h.Reason)
+			assert.Equal(t, c.reason, h.Reason())
 			assert.Equal(t, c.details, h.Details())
 			assert.Equal(t, c.fix, h.Fix)
 			b := r.Blocks[len(r.Blocks)-1]
 			assert.Equal(t, reach.Block{Leg: reach.Forward, Hop: len(r.Forward), Code: reach.RoutingLoop, Kind: c.at, ID: c.id, Fix: c.fix}, b)
 			for _, hop := range r.Forward {
-				assert.NotEmpty(t, hop.Reason, "%s %s", hop.Kind, hop.ID)
+				assert.NotEmpty(t, hop.Reason(), "%s %s", hop.Kind, hop.ID)
 			}
 
 			text := r.Text()
@@ -198,7 +198,7 @@ func TestRoutingLoopOnTheReply(t *testing.T) {
 	assert.Equal(t, []reach.Code{"RETURN_ROUTING_LOOP"}, r.Codes(), r.Text())
 	loops := loopHops(r.Return)
 	require.Len(t, loops, 1)
-	assert.Equal(t, "the packet comes back to rtb-d unchanged, so it would go round the loop rtb-d -> eni-app-b -> rtb-b -> eni-app-c -> rtb-d forever", loops[0].Reason)
+	assert.Equal(t, "the packet comes back to rtb-d unchanged, so it would go round the loop rtb-d -> eni-app-b -> rtb-b -> eni-app-c -> rtb-d forever", loops[0].Reason())
 	assert.Equal(t, reach.Return, loops[0].Leg)
 }
 

@@ -167,19 +167,19 @@ func (w *walker) viaPeering(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compil
 	src, dst := pkt.Src.Addr(), pkt.Dst.Addr()
 	if !near.contains(src) || !far.contains(dst) {
 		h.Verdict, h.Code = flow.Deny, PeeringAddressOutsideVPC
-		h.Reason, h.Fix = w.m.peeringOutside(pi, near, far, src, dst)
+		h.reason, h.Fix = w.m.peeringOutside(pi, near, far, src, dst)
 		return w.stop(h)
 	}
-	h.Reason = fmt.Sprintf("the peering connection carries the packet from %s to %s", near.ID, far.ID)
+	h.reason = fmt.Sprintf("the peering connection carries the packet from %s to %s", near.ID, far.ID)
 	switch {
 	case pi.Status == "" || pi.Status == PeeringActive:
 	case slices.Contains(PeeringStatuses, pi.Status):
 		h.Verdict, h.Code = flow.Deny, PeeringNotActive
-		h.Reason = fmt.Sprintf("the peering connection is %s, not active: it carries nothing", pi.Status)
+		h.reason = fmt.Sprintf("the peering connection is %s, not active: it carries nothing", pi.Status)
 		h.Fix = peeringStatusFix(pi)
 	default:
 		h.Verdict, h.Code = flow.Indeterminate, PeeringStatusUnknown
-		h.Reason = fmt.Sprintf("the peering connection's status %q is none reachsim knows: whether it carries traffic is unknown", pi.Status)
+		h.reason = fmt.Sprintf("the peering connection's status %q is none reachsim knows: whether it carries traffic is unknown", pi.Status)
 		h.Missing = fmt.Sprintf("whether status %q of %s carries traffic", pi.Status, pi.ID)
 		h.Fix = fmt.Sprintf("check the status of %s (aws ec2 describe-vpc-peering-connections --vpc-peering-connection-ids %s); only active carries traffic", pi.ID, pi.ID)
 	}

@@ -109,8 +109,8 @@ func TestPeeringCarriesTrafficBetweenItsVPCs(t *testing.T) {
 	assert.Equal(t, []reach.Kind{reach.KindSecurityGroups, reach.KindRouteTable, reach.KindNetworkACL, reach.KindPeering, reach.KindNetworkACL, reach.KindSecurityGroups},
 		kinds(r.Return), "the reply crosses the peering back: %s", r.Text())
 	assert.Equal(t, "pcx-ab", r.Forward[3].ID)
-	assert.Contains(t, r.Forward[3].Reason, "from vpc-a to vpc-b")
-	assert.Contains(t, r.Return[3].Reason, "from vpc-b to vpc-a")
+	assert.Contains(t, r.Forward[3].Reason(), "from vpc-a to vpc-b")
+	assert.Contains(t, r.Return[3].Reason(), "from vpc-b to vpc-a")
 
 	t.Run("an address of the peer VPC that nothing holds is an unknown destination", func(t *testing.T) {
 		reachtest.AssertNotReachable(t, m, tcp("a", "10.2.1.99", 22), reach.UnknownDestination)
@@ -173,8 +173,8 @@ func TestPeeringIsNotTransitive(t *testing.T) {
 	require.Equal(t, []reach.Code{reach.PeeringAddressOutsideVPC}, r.Codes(), r.Text())
 	last := r.Forward[len(r.Forward)-1]
 	assert.Equal(t, reach.KindPeering, last.Kind)
-	assert.Contains(t, last.Reason, "10.3.1.10 is in vpc-c, not in vpc-b")
-	assert.Contains(t, last.Reason, "not transitive")
+	assert.Contains(t, last.Reason(), "10.3.1.10 is in vpc-c, not in vpc-b")
+	assert.Contains(t, last.Reason(), "not transitive")
 	assert.Contains(t, last.Fix, "peer vpc-a with vpc-c directly")
 	assert.Empty(t, r.Return, "nothing is delivered, so no reply")
 	reachtest.AssertRequestBlocked(t, m, tcp("c", "a", 22), reach.PeeringAddressOutsideVPC)
@@ -199,7 +199,7 @@ func TestPeeringIsNotEdgeToEdge(t *testing.T) {
 			reachtest.AssertRequestBlocked(t, m, c.query, reach.PeeringAddressOutsideVPC)
 			r := check(t, m, c.query)
 			last := r.Forward[len(r.Forward)-1]
-			assert.Contains(t, last.Reason, "no edge-to-edge routing", r.Text())
+			assert.Contains(t, last.Reason(), "no edge-to-edge routing", r.Text())
 			reachtest.AssertReachable(t, m, tcp("b", "8.8.8.8", 443), "B itself goes out")
 		})
 	}

@@ -140,7 +140,7 @@ func (m *Model) Ports(q PortsQuery) (*PortsResult, error) {
 		return nil, err
 	}
 	dst, _ := m.resolve(q.To)
-	r := &PortsResult{From: src.label, To: dst.label, Protocol: q.Protocol, Src: f.Src.Addr(), Dst: f.Dst.Addr(), Cuts: []Cut{}}
+	r := &PortsResult{From: src.label(), To: dst.label(), Protocol: q.Protocol, Src: f.Src.Addr(), Dst: f.Dst.Addr(), Cuts: []Cut{}}
 	// Discovery: one explained walk collects the bounds of every filter
 	// on both legs, and names the hops.
 	fb := flow.NewBounds(flow.FieldSrcPort, flow.FieldDstPort, flow.FieldICMPType, flow.FieldICMPCode)

@@ -109,8 +109,42 @@ type endpoint struct {
 	addr  netip.Addr // the address given, if the query gave one
 	// vpc is the VPC whose CIDR holds addr when no interface or gateway
 	// of the design has it: an unknown destination, not an internet host.
-	vpc   *vpcInfo
-	label string
+	vpc *vpcInfo
+	// inst is the instance ID the query named, for an instance's interface
+	inst string
+}
+
+// parseAddr parses spec as an address when it has the dot or colon every
+// address has (a failed parse of an ID or a name costs an error value).
+func parseAddr(spec string) (netip.Addr, bool) {
+	if !strings.ContainsAny(spec, ".:") {
+		return netip.Addr{}, false
+	}
+	a, err := netip.ParseAddr(spec)
+	return a, err == nil
+}
+
+// label names the endpoint for people, as a Result's From and To do: the
+// interface ("web-1 (eni-0abc)", with the address the query gave, or
+// after the instance ID it gave), or the address and what it is.
+func (e endpoint) label() string {
+	switch {
+	case e.iface != nil && e.addr.IsValid():
+		return e.iface.label() + " [" + e.addr.String() + "]"
+	case e.iface != nil && e.inst != "":
+		return e.inst + " " + e.iface.label()
+	case e.iface != nil:
+		return e.iface.label()
+	case e.nat != nil:
+		return "NAT gateway " + e.nat.ID + " [" + e.addr.String() + "]"
+	case e.vpc != nil:
+		return "unknown address " + e.addr.String() + " in " + e.vpc.ID + " (no interface holds it)"
+	case unroutable(e.addr):
+		// a private address outside every VPC: on premises, or behind
+		// a gateway the design does not model, never on the internet
+		return "host " + e.addr.String() + " outside the design (not an internet address)"
+	}
+	return "internet host " + e.addr.String()
 }
 
 // vpcAt returns the VPC whose CIDR blocks hold a, or nil.
@@ -126,39 +160,33 @@ func (m *Model) vpcAt(a netip.Addr) *vpcInfo {
 }
 
 func (m *Model) resolve(spec string) (endpoint, error) {
-	if a, err := netip.ParseAddr(spec); err == nil {
+	// An address has a dot or a colon; an ID or name without either is
+	// not parsed (a failed parse costs an error value).
+	if a, ok := parseAddr(spec); ok {
 		if a.Zone() != "" || a.Is4In6() {
 			return endpoint{}, fmt.Errorf("%w: %q: use a plain IPv4 or IPv6 address", ErrQuery, spec)
 		}
 		if ii, ok := m.byPrivate[a]; ok {
-			return endpoint{iface: ii, addr: a, label: fmt.Sprintf("%s [%s]", ii.label(), a)}, nil
+			return endpoint{iface: ii, addr: a}, nil
 		}
 		if ii, ok := m.byPublic[a]; ok {
-			return endpoint{iface: ii, addr: a, label: fmt.Sprintf("%s [%s]", ii.label(), a)}, nil
+			return endpoint{iface: ii, addr: a}, nil
 		}
 		if ni, ok := m.natAddr[a]; ok {
-			return endpoint{nat: ni, addr: a, label: fmt.Sprintf("NAT gateway %s [%s]", ni.ID, a)}, nil
+			return endpoint{nat: ni, addr: a}, nil
 		}
-		if v := m.vpcAt(a); v != nil {
-			return endpoint{addr: a, vpc: v, label: fmt.Sprintf("unknown address %s in %s (no interface holds it)", a, v.ID)}, nil
-		}
-		if unroutable(a) {
-			// a private address outside every VPC: on premises, or behind
-			// a gateway the design does not model, never on the internet
-			return endpoint{addr: a, label: "host " + a.String() + " outside the design (not an internet address)"}, nil
-		}
-		return endpoint{addr: a, label: "internet host " + a.String()}, nil
+		return endpoint{addr: a, vpc: m.vpcAt(a)}, nil
 	}
 	if ii, ok := m.ifaces[spec]; ok {
-		return endpoint{iface: ii, label: ii.label()}, nil
+		return endpoint{iface: ii}, nil
 	}
 	if is := m.byInst[spec]; len(is) > 0 {
-		return endpoint{iface: is[0], label: fmt.Sprintf("%s %s", spec, is[0].label())}, nil
+		return endpoint{iface: is[0], inst: spec}, nil
 	}
 	switch is := m.byName[spec]; len(is) {
 	case 0:
 	case 1:
-		return endpoint{iface: is[0], label: is[0].label()}, nil
+		return endpoint{iface: is[0]}, nil
 	default:
 		ids := make([]string, len(is))
 		for i, ii := range is {
@@ -193,7 +221,7 @@ func (m *Model) Check(q Query) (*Result, error) {
 	}
 	dst, _ := m.resolve(q.To)
 	r := m.check(f, src.iface)
-	r.From, r.To = src.label, dst.label
+	r.From, r.To = src.label(), dst.label()
 	return r, nil
 }
 
@@ -299,7 +327,7 @@ func (m *Model) CheckFlow(f flow.Flow) (*Result, error) {
 	}
 	dst, _ := m.resolve(f.Dst.Addr().String())
 	r := m.check(f, src.iface)
-	r.From, r.To = src.label, dst.label
+	r.From, r.To = src.label(), dst.label()
 	return r, nil
 }
 

@@ -85,10 +85,10 @@ func writeHop(b *strings.Builder, n int, h Hop) {
 	}
 	fmt.Fprintf(b, "%3d %s %s\n", n, mark, where)
 	if h.Code == "" {
-		fmt.Fprintf(b, "      %s\n", textsafe.String(h.Reason))
+		fmt.Fprintf(b, "      %s\n", textsafe.String(h.Reason()))
 		return
 	}
-	fmt.Fprintf(b, "      %s: %s\n", textsafe.String(string(h.Code)), textsafe.String(h.Reason))
+	fmt.Fprintf(b, "      %s: %s\n", textsafe.String(string(h.Code)), textsafe.String(h.Reason()))
 	for _, d := range h.Details() {
 		fmt.Fprintf(b, "        - %s\n", textsafe.String(d))
 	}

@@ -223,11 +223,14 @@ type Hop struct {
 	// Rule is the rule that decided: an SG rule, an ACL entry, a route, a
 	// firewall rule; "" when a default decided.
 	Rule string `json:"rule,omitempty"`
-	// Reason says in a sentence what happened and why.
-	Reason string `json:"reason"`
-	// details is what [Hop.Details] words the hop's supporting facts
-	// from; nil for none
-	details *hopDetails
+	// reason is the hop's reason as the walk worded it, or, with a judge,
+	// what the judge's reason appends to its words
+	reason string
+	// judge is what [Hop.Reason] and [Hop.Details] word the hop's
+	// explanation from (details.go); nil: reason alone, and no details
+	judge hopJudge
+	// notes are fixed lines of the details, after the judge's
+	notes []string
 	// Code is set when the hop blocks (or cannot decide about) the packet.
 	Code Code `json:"code,omitempty"`
 	// Fix says what would make the hop pass, when it blocks; when it is
@@ -246,10 +249,16 @@ type Hop struct {
 // slice of the caller's own), so a check whose trace nobody reads costs
 // little more than a [Model.Verdict]. JSON writes them as "details".
 func (h Hop) Details() []string {
-	if h.details == nil {
-		return nil
-	}
-	return h.details.build()
+	return h.detailLines()
+}
+
+// Reason says in a sentence what happened at the hop and why: "allowed by
+// sg-web rule sgr-1 ...", "10.0.2.7 matches 10.0.0.0/16 via local
+// (longest prefix)". Like [Hop.Details], the sentences of the hops a path
+// meets most (security groups, routes, firewalls) are worded when read,
+// from what the walk recorded. JSON writes it as "reason".
+func (h Hop) Reason() string {
+	return h.words()
 }
 
 // Blocked reports whether the hop stops the packet or cannot decide about
@@ -288,7 +297,7 @@ type hopJSON struct {
 // "direction" only on a hop that has one ([Hop.HasDirection]).
 func (h Hop) MarshalJSON() ([]byte, error) {
 	j := hopJSON{Leg: h.Leg, Kind: h.Kind, ID: h.ID, Name: h.Name, Packet: h.Packet, Verdict: h.Verdict,
-		Rule: h.Rule, Reason: h.Reason, Details: h.Details(), Code: h.Code, Fix: h.Fix, Missing: h.Missing}
+		Rule: h.Rule, Reason: h.Reason(), Details: h.Details(), Code: h.Code, Fix: h.Fix, Missing: h.Missing}
 	if h.HasDirection() {
 		j.Direction = h.Direction.String()
 	}

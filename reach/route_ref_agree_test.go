@@ -93,7 +93,7 @@ func TestRoutingWalkAgreesWithSlowReference(t *testing.T) {
 				if h.Kind == reach.KindRouteTable && strings.Contains(h.Rule, "pl-") {
 					stats["prefix-list route"]++
 				}
-				if h.Kind == reach.KindInternetGateway && h.Code == "" && strings.Contains(h.Reason, "192.0.2.") {
+				if h.Kind == reach.KindInternetGateway && h.Code == "" && strings.Contains(h.Reason(), "192.0.2.") {
 					stats["an Elastic IP on a secondary private address"]++
 				}
 			}

@@ -200,7 +200,7 @@ func TestFirewallStatelessPassVersusForward(t *testing.T) {
 	r, err := passed.Check(q)
 	require.NoError(t, err)
 	fw := r.Forward[slices.IndexFunc(r.Forward, func(h reach.Hop) bool { return h.Kind == reach.KindFirewall })]
-	assert.Contains(t, fw.Reason, "the stateful engine never sees it")
+	assert.Contains(t, fw.Reason(), "the stateful engine never sees it")
 	reachtest.AssertNotReachable(t, build(t, withStateless(flow.Forward)), q, reach.FirewallDrop)
 }
 
@@ -231,7 +231,8 @@ func TestAsymmetricFirewallRouting(t *testing.T) {
 	assert.Contains(t, kinds(r.Return), reach.KindFirewall)
 	assert.Contains(t, r.Blocks[0].Fix, "edge route table")
 	assert.Equal(t, "the reply passes firewall endpoint vpce-fw but the request does not: Network Firewall needs both directions of a session at the same endpoint, and drops what it has no state for",
-		r.Return[r.Blocks[0].Hop-1].Reason)
+		r.Return[r.Blocks[0].Hop-1].Reason())
+	assert.NotEmpty(t, r.Return[r.Blocks[0].Hop-1].Details(), "the firewall's own decisions on the packet stay in the details")
 }
 
 func TestEveryBlockingPointIsListed(t *testing.T) {

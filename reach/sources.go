@@ -76,7 +76,7 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &SourcesResult{To: dst.label, Protocol: q.Protocol, Port: q.Port, Interfaces: []SourceInterface{}, Internet: []netip.Prefix{}, InternetIndeterminate: []netip.Prefix{}}
+	r := &SourcesResult{To: dst.label(), Protocol: q.Protocol, Port: q.Port, Interfaces: []SourceInterface{}, Internet: []netip.Prefix{}, InternetIndeterminate: []netip.Prefix{}}
 	for _, ii := range m.ifaceOrder {
 		if ii == dst.iface {
 			continue // not a source of its own

@@ -364,11 +364,11 @@ func (w *walker) viaTGW(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compiledRo
 	in, guessed := att.subnetIn(az)
 	if in == nil && s == nil { // an edge table's packet has no zone; Build gives every VPC attachment a subnet
 		return w.stop(Hop{Kind: KindTransitGateway, ID: att.ID, Name: g.ID, Packet: pkt, Verdict: flow.Deny, Code: TGWNoAttachmentInAZ,
-			Reason: fmt.Sprintf("attachment %s of %s has no subnet", att.ID, g.ID)})
+			reason: fmt.Sprintf("attachment %s of %s has no subnet", att.ID, g.ID)})
 	}
 	if in == nil {
 		return w.stop(Hop{Kind: KindTransitGateway, ID: att.ID, Name: g.ID, Packet: pkt, Verdict: flow.Deny, Code: TGWNoAttachmentInAZ,
-			Reason: fmt.Sprintf("attachment %s of %s has no subnet in %s, the zone of %s: a transit gateway takes traffic only from zones its attachment has a subnet in", att.ID, g.ID, az, s.ID),
+			reason: fmt.Sprintf("attachment %s of %s has no subnet in %s, the zone of %s: a transit gateway takes traffic only from zones its attachment has a subnet in", att.ID, g.ID, az, s.ID),
 			Fix:    fmt.Sprintf("add a subnet in %s to attachment %s", az, att.ID)})
 	}
 	if s != nil {
@@ -395,7 +395,7 @@ func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subn
 	t := att.rt
 	if t == nil {
 		h.Verdict, h.Code = flow.Deny, TGWNoAssociation
-		h.Reason = fmt.Sprintf("attachment %s is associated with no route table of %s, so nothing routes what enters through it", att.ID, g.ID)
+		h.reason = fmt.Sprintf("attachment %s is associated with no route table of %s, so nothing routes what enters through it", att.ID, g.ID)
 		h.Fix = fmt.Sprintf("associate %s with a route table of %s", att.ID, g.ID)
 		return w.stop(h)
 	}
@@ -405,13 +405,13 @@ func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subn
 	}
 	if w.steps++; w.steps > maxSteps {
 		h.Verdict, h.Code = flow.Deny, RoutingLoop
-		h.Reason = fmt.Sprintf("the packet was forwarded %d times: a routing loop", maxSteps)
+		h.reason = fmt.Sprintf("the packet was forwarded %d times: a routing loop", maxSteps)
 		return w.stop(h)
 	}
 	dst := pkt.Dst.Addr()
 	if t.Missing != "" {
 		h.Verdict, h.Code = flow.Indeterminate, TGWRoutesUnknown
-		h.Reason = fmt.Sprintf("the routes of %s, which routes what enters through %s, are not in the input", t.ID, att.ID)
+		h.reason = fmt.Sprintf("the routes of %s, which routes what enters through %s, are not in the input", t.ID, att.ID)
 		h.Missing = t.Missing
 		h.Fix = fmt.Sprintf("add the routes of %s to the input", t.ID)
 		return w.stop(h)
@@ -419,7 +419,7 @@ func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subn
 	r, ok := t.lookup(dst)
 	if !ok {
 		h.Verdict, h.Code = flow.Deny, TGWNoRoute
-		h.Reason = fmt.Sprintf("%s (associated with %s) has no route for %s", t.ID, att.ID, dst)
+		h.reason = fmt.Sprintf("%s (associated with %s) has no route for %s", t.ID, att.ID, dst)
 		h.Fix = fmt.Sprintf("add a route for %s to %s, or propagate the destination's attachment to it", dst, t.ID)
 		return w.stop(h)
 	}
@@ -429,13 +429,13 @@ func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subn
 	}
 	if r.Blackhole {
 		h.Verdict, h.Code, h.Rule = flow.Deny, TGWBlackholeRoute, fmt.Sprintf("%s blackhole (%s)", r.Destination, kind)
-		h.Reason = fmt.Sprintf("%s matches the blackhole route %s of %s, which drops it", dst, r.Destination, t.ID)
+		h.reason = fmt.Sprintf("%s matches the blackhole route %s of %s, which drops it", dst, r.Destination, t.ID)
 		h.Fix = fmt.Sprintf("replace the blackhole route %s in %s with one to the destination's attachment", r.Destination, t.ID)
 		return w.stop(h)
 	}
 	h.Rule = fmt.Sprintf("%s via %s (%s)", r.Destination, r.att.ID, kind)
 	h.Verdict = flow.Allow
-	h.Reason = fmt.Sprintf("%s matches %s in %s, the route table of %s (longest prefix, static before propagated)", dst, h.Rule, t.ID, att.ID)
+	h.reason = fmt.Sprintf("%s matches %s in %s, the route table of %s (longest prefix, static before propagated)", dst, h.Rule, t.ID, att.ID)
 	w.add(h)
 	w.visited = append(w.visited, visit{kind: KindTransitGateway, id: t.ID, pkt: pkt, rule: h.Rule})
 	w.identity = false
@@ -451,7 +451,7 @@ func (w *walker) outOfTGW(pkt flow.Flow, g *tgwInfo, out *tgwAttInfo, az string)
 			missing = out.Missing
 		}
 		return w.stop(Hop{Kind: KindUnmodelled, ID: out.ID, Name: what, Packet: pkt, Verdict: flow.Indeterminate, Code: UnmodelledTarget,
-			Reason:  fmt.Sprintf("%s sends the packet to %s, a %s, which reachsim does not model: what happens beyond it is unknown", g.ID, out.ID, what),
+			reason:  fmt.Sprintf("%s sends the packet to %s, a %s, which reachsim does not model: what happens beyond it is unknown", g.ID, out.ID, what),
 			Missing: missing,
 			Fix:     fmt.Sprintf("check the path beyond %s by hand (AWS Reachability Analyzer can follow it)", out.ID)})
 	}

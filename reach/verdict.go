@@ -1,6 +1,7 @@
 package reach
 
 import (
+	"net/netip"
 	"sync"
 
 	"github.com/reachsim/reachsim/flow"
@@ -88,5 +89,5 @@ func (w *walker) forwardQuietly(h Hop, pkt flow.Flow, s *subnetInfo, rt *rtInfo,
 	h.Verdict = flow.Allow
 	w.add(h)
 	w.visited = append(w.visited, visit{kind: KindRouteTable, id: rt.ID, pkt: pkt})
-	return w.follow(pkt, s, rt, cr, "") // dest only words an unmodelled hop
+	return w.follow(pkt, s, rt, cr, netip.Prefix{}) // via only words an unmodelled hop
 }

@@ -317,7 +317,7 @@ func checkTrace(r *reach.Result) error {
 			switch {
 			case h.Verdict != flow.Allow && h.Verdict != flow.Deny && h.Verdict != flow.Indeterminate:
 				return fmt.Errorf("%s hop %d (%s %s): verdict %d", h.Leg, i+1, h.Kind, h.ID, h.Verdict)
-			case strings.TrimSpace(h.Reason) == "":
+			case strings.TrimSpace(h.Reason()) == "":
 				return fmt.Errorf("%s hop %d (%s %s, %s): no reason", h.Leg, i+1, h.Kind, h.ID, h.Verdict)
 			case (h.Verdict != flow.Allow) != (h.Code != ""):
 				return fmt.Errorf("%s hop %d (%s %s): verdict %s with code %q", h.Leg, i+1, h.Kind, h.ID, h.Verdict, h.Code)

@@ -128,7 +128,7 @@ func run(w io.Writer) (*report, error) {
 			fmt.Fprintf(w, "=== a %s client, source port %d: %s\n", c.os, c.port, verdict(r))
 			for _, h := range r.Return {
 				if h.Kind == reach.KindNetworkACL && h.ID == acl.ID {
-					fmt.Fprintf(w, "    reply at %s %s: %s\n", h.ID, h.Direction, h.Reason)
+					fmt.Fprintf(w, "    reply at %s %s: %s\n", h.ID, h.Direction, h.Reason())
 				}
 			}
 			fmt.Fprintln(w)
