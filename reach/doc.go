@@ -95,8 +95,13 @@
 // must be whole: a [Query] without a protocol, a tcp or udp query without a
 // destination port, a port on icmp, is an error wrapping [ErrQuery], never
 // a question nobody meant to ask. Render a
-// [Result] with [Result.Text] or [Result.JSON]. Package reachtest wraps it
-// in assertions for go test.
+// [Result] with [Result.Text] or [Result.JSON]. A check decides first and
+// explains when asked: its walk records, at each hop, the filter or
+// decision that judged the packet, and a hop's words ([Hop.Reason],
+// [Hop.Details]: the groups' closest rules, the ACL entries passed over,
+// the firewall's per-packet decisions) are built when read, the same
+// text at every read. Package reachtest wraps it in assertions for go
+// test.
 //
 // Set questions are answered exactly, without a check per value:
 // [Model.Ports] (the destination ports, or ICMP types and codes, whose
