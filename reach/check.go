@@ -12,11 +12,8 @@ import (
 
 // check walks the request and the reply and explains every hop.
 func (m *Model) check(f flow.Flow, src *ifaceInfo) *Result {
-	// Room for the hops of most paths at once: appending hop by hop would
-	// copy them again at every doubling.
-	hops := make([]Hop, 0, 2*checkHops)
-	r := &Result{Flow: f, Forward: hops[:0:checkHops], Return: hops[checkHops:checkHops], Blocks: []Block{}}
-	arrived, back := m.explainedWalk(f, src, &r.Forward, &r.Return)
+	r := &Result{Flow: f, Blocks: []Block{}}
+	arrived, back := m.explainedWalk(f, src, r)
 	if back.ok && back.pkt.Dst != f.Src {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("the reply arrives at %s, not at the source %s", back.pkt.Dst, f.Src))
 	}
@@ -35,9 +32,6 @@ func (m *Model) check(f flow.Flow, src *ifaceInfo) *Result {
 	return r
 }
 
-// checkHops is the room a check makes for each leg's hops at once.
-const checkHops = 16
-
 // walk walks the request from src (nil: the internet) into fwd and, when
 // it arrives, the reply into ret, then decides the firewall crossings.
 // explain says whether hops carry their reasons, details and fixes; the
@@ -47,17 +41,21 @@ func (m *Model) walk(f flow.Flow, src *ifaceInfo, fwd, ret *[]Hop, explain bool)
 	return m.walkBounds(f, src, fwd, ret, explain, nil, nil)
 }
 
-// explainedWalk is walk with explain on, on walkers reused from earlier
-// walks (their buffers for the interfaces seen, the crossings and the
-// forwarding points keep their room), the hops going to fwd and ret.
-func (m *Model) explainedWalk(f flow.Flow, src *ifaceInfo, fwd, ret *[]Hop) (arrived, back arrival) {
+// explainedWalk is walk with explain on, on walkers and hop buffers
+// reused from earlier walks (they keep their room), the hops copied into
+// r's Forward and Return at the end, both in one allocation of their
+// size.
+func (m *Model) explainedWalk(f flow.Flow, src *ifaceInfo, r *Result) (arrived, back arrival) {
 	s := quietWalks.Get().(*quietWalk)
 	defer quietWalks.Put(s)
 	fw, rw := s.reset(m)
 	fw.explain, rw.explain = true, true
-	fw.hops, rw.hops = fwd, ret
-	defer func() { fw.hops, rw.hops = nil, nil }() // the pool keeps no Result alive
-	return m.walkWith(f, src, fw, rw)
+	arrived, back = m.walkWith(f, src, fw, rw)
+	hops := make([]Hop, len(s.fwd)+len(s.ret))
+	copy(hops, s.fwd)
+	copy(hops[len(s.fwd):], s.ret)
+	r.Forward, r.Return = hops[:len(s.fwd):len(s.fwd)], hops[len(s.fwd):]
+	return arrived, back
 }
 
 // walkBounds is walk that also collects, into fb on the request's leg and
