@@ -32,19 +32,14 @@ func (m *Model) check(f flow.Flow, src *ifaceInfo) *Result {
 	return r
 }
 
-// walk walks the request from src (nil: the internet) into fwd and, when
-// it arrives, the reply into ret, then decides the firewall crossings.
-// explain says whether hops carry their reasons, details and fixes; the
-// verdicts and codes are the same either way. It returns where the
-// request and the reply ended.
-func (m *Model) walk(f flow.Flow, src *ifaceInfo, fwd, ret *[]Hop, explain bool) (arrived, back arrival) {
-	return m.walkBounds(f, src, fwd, ret, explain, nil, nil)
-}
-
-// explainedWalk is walk with explain on, on walkers and hop buffers
-// reused from earlier walks (they keep their room), the hops copied into
-// r's Forward and Return at the end, both in one allocation of their
-// size.
+// explainedWalk walks the request from src (nil: the internet) and, when
+// it arrives, the reply, then decides the firewall crossings, with
+// explain on (hops carry what words their reasons and details, and their
+// fixes; the verdicts and codes are those of a quiet walk). It walks on
+// walkers and hop buffers reused from earlier walks (they keep their
+// room) and copies the hops into r's Forward and Return at the end, both
+// in one allocation of their size. It returns where the request and the
+// reply ended.
 func (m *Model) explainedWalk(f flow.Flow, src *ifaceInfo, r *Result) (arrived, back arrival) {
 	s := quietWalks.Get().(*quietWalk)
 	defer quietWalks.Put(s)
@@ -58,7 +53,8 @@ func (m *Model) explainedWalk(f flow.Flow, src *ifaceInfo, r *Result) (arrived, 
 	return arrived, back
 }
 
-// walkBounds is walk that also collects, into fb on the request's leg and
+// walkBounds walks as explainedWalk does, into fwd and ret, with explain
+// as given, and also collects, into fb on the request's leg and
 // rb on the reply's, the bounds of every filter the packets meet (see
 // ports.go); nil Bounds collect nothing.
 func (m *Model) walkBounds(f flow.Flow, src *ifaceInfo, fwd, ret *[]Hop, explain bool, fb, rb *flow.Bounds) (arrived, back arrival) {
