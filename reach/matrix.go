@@ -221,7 +221,6 @@ func (r *matrixRun) walkMiddles() error {
 
 // answer answers every cell and builds the Matrix.
 func (r *matrixRun) answer() (*Matrix, error) {
-	cells := make([]Cell, len(r.jobs))
 	walks, errs := make([]int, len(r.jobs)), make([]error, len(r.jobs))
 	names := make([]string, len(r.classes))
 	for i := range names {
@@ -241,27 +240,31 @@ func (r *matrixRun) answer() (*Matrix, error) {
 			ws[w] = newMemoWorker()
 		}
 	}
+	answers := make([]*cellAnswer, len(r.jobs)) // nil: nothing either way
 	parallelW(len(r.jobs), r.workers, func(w, k int) {
-		c := &cells[k]
 		jb := r.jobs[k]
-		c.From, c.To = name(jb.from), name(jb.to)
+		var c cellAnswer
 		switch {
 		case r.fast && jb.from < 0:
-			c.Allowed, c.Indeterminate = r.netCell(jb.to, true)
+			c.open, c.und = r.netCell(jb.to, true)
 		case r.fast && jb.to < 0:
-			c.Allowed, c.Indeterminate = r.netCell(jb.from, false)
+			c.open, c.und = r.netCell(jb.from, false)
 		case jb.from < 0:
-			c.Allowed, c.Indeterminate, walks[k], errs[k] = r.q.fromInternet(r.classes[jb.to][0])
+			c.open, c.und, walks[k], errs[k] = r.q.fromInternet(r.classes[jb.to][0])
 		case jb.to < 0:
-			c.Allowed, c.Indeterminate, walks[k], errs[k] = r.q.toInternet(r.classes[jb.from][0])
+			c.open, c.und, walks[k], errs[k] = r.q.toInternet(r.classes[jb.from][0])
 		case r.fast:
 			a, b, sa, da := r.ends(jb)
 			md := r.midOf[int(r.placeIDs[jb.from])*r.nPlaces+int(r.placeIDs[jb.to])]
 			e := pairEnds{md: r.mids[md], src: a, dst: b, sa: sa, da: da}
-			c.Allowed, c.Indeterminate = memo.cell(ws[w], &e, int32(md))
+			answers[k] = memo.cell(ws[w], &e, int32(md))
+			return
 		default:
 			a, _, sa, da := r.ends(jb)
-			c.Allowed, c.Indeterminate, walks[k], errs[k] = r.q.pair(a, sa, da)
+			c.open, c.und, walks[k], errs[k] = r.q.pair(a, sa, da)
+		}
+		if !c.open.IsEmpty() || !c.und.IsEmpty() {
+			answers[k] = &c
 		}
 	})
 	out := &Matrix{Classes: make([]Class, 0, len(r.classes)+1), Walks: r.walks}
@@ -276,21 +279,33 @@ func (r *matrixRun) answer() (*Matrix, error) {
 	if !r.o.NoInternet {
 		out.Classes = append(out.Classes, Class{Name: InternetNode, Members: []ClassMember{}})
 	}
-	n := 0 // the cells kept, moved down in place
-	for k := range cells {
+	// The cells kept, each at its place among them: filled on every
+	// worker.
+	at := make([]int, len(r.jobs))
+	n := 0
+	for k := range r.jobs {
 		if errs[k] != nil {
 			return nil, errs[k]
 		}
 		out.Walks += walks[k]
-		if c := &cells[k]; !c.Allowed.IsEmpty() || !c.Indeterminate.IsEmpty() {
-			if n != k {
-				cells[n] = *c
-			}
+		at[k] = n
+		if answers[k] != nil {
 			n++
 		}
 	}
-	clear(cells[n:])
-	out.Cells = cells[:n:n]
+	out.Cells = make([]Cell, n)
+	const chunk = 4096
+	parallel((len(r.jobs)+chunk-1)/chunk, r.workers, func(c int) {
+		for k := c * chunk; k < min(len(r.jobs), (c+1)*chunk); k++ {
+			if a := answers[k]; a != nil {
+				jb := r.jobs[k]
+				open, und := a.open, a.und
+				// the cells share no slice a caller may change
+				open.ICMP, und.ICMP = slices.Clone(open.ICMP), slices.Clone(und.ICMP)
+				out.Cells[at[k]] = Cell{From: name(jb.from), To: name(jb.to), Allowed: open, Indeterminate: und}
+			}
+		}
+	})
 	return out, nil
 }
 

@@ -528,8 +528,8 @@ func newICMPTable(ev *sg.Evaluator, pkt flow.Flow, dir flow.Direction) *icmpTabl
 	return t
 }
 
-// judge judges code pieces of type ty.
-func (t *icmpTable) judge(ty uint8, pieces []portPiece) []portPiece {
+// row returns the code atoms of type ty.
+func (t *icmpTable) row(ty uint8) []portVerdict {
 	i, _ := slices.BinarySearchFunc(t.types, uint16(ty), func(r flow.PortRange, v uint16) int {
 		switch {
 		case r.Hi < v:
@@ -539,7 +539,12 @@ func (t *icmpTable) judge(ty uint8, pieces []portPiece) []portPiece {
 		}
 		return 0
 	})
-	row := t.rows[i]
+	return t.rows[i]
+}
+
+// judge judges code pieces of type ty.
+func (t *icmpTable) judge(ty uint8, pieces []portPiece) []portPiece {
+	row := t.row(ty)
 	var next []portPiece
 	for _, pc := range pieces {
 		if pc.o == Unreachable {

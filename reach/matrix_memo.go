@@ -43,6 +43,10 @@ type matrixMemo struct {
 	sigs     map[string]uint64
 	cells    map[cellKey]*cellAnswer
 	next     int32 // the next profile number
+	// each group compiled alone, and the union of two numbered profiles
+	groups map[string]*ifaceInfo
+	unions map[[2]int32]*hopProfile
+	comp   *sg.CachingResolver
 }
 
 // memoWorker is one worker's own memory, in front of the shared one,
@@ -51,6 +55,7 @@ type memoWorker struct {
 	evs      map[*sg.Evaluator]*evInfo
 	profiles map[hopKey]*hopProfile
 	cells    map[cellKey]*cellAnswer
+	unions   map[[2]int32]*hopProfile
 	hops     []sgHop
 	profs    []*hopProfile
 	sig      []int32
@@ -125,7 +130,8 @@ func newMatrixMemo(q *trafficQuestion, classes [][]*ifaceInfo, placeOf []int32) 
 	m := q.m
 	mm := &matrixMemo{q: q, peers: map[netip.Addr]peerInfo{}, groupID: map[string]int32{},
 		evs: map[*sg.Evaluator]*evInfo{}, profiles: map[hopKey]*hopProfile{}, contents: map[string]int32{},
-		sigs: map[string]uint64{}, cells: map[cellKey]*cellAnswer{}}
+		sigs: map[string]uint64{}, cells: map[cellKey]*cellAnswer{},
+		groups: map[string]*ifaceInfo{}, unions: map[[2]int32]*hopProfile{}, comp: sg.NewCachingResolver(m)}
 	place := map[*ifaceInfo]int32{}
 	for i, cl := range classes {
 		for _, ii := range cl {
@@ -161,15 +167,19 @@ func newMatrixMemo(q *trafficQuestion, classes [][]*ifaceInfo, placeOf []int32) 
 }
 
 func newMemoWorker() *memoWorker {
-	return &memoWorker{evs: map[*sg.Evaluator]*evInfo{}, profiles: map[hopKey]*hopProfile{}, cells: map[cellKey]*cellAnswer{}}
+	return &memoWorker{evs: map[*sg.Evaluator]*evInfo{}, profiles: map[hopKey]*hopProfile{}, cells: map[cellKey]*cellAnswer{},
+		unions: map[[2]int32]*hopProfile{}}
 }
 
 // cell answers one pair of classes from its placements' middle (whose
-// number is md), remembering.
-func (mm *matrixMemo) cell(w *memoWorker, e *pairEnds, md int32) (open, und Traffic) {
+// number is md), remembering; nil when its sessions carry nothing. The
+// answer is shared: the caller must not change it.
+func (mm *matrixMemo) cell(w *memoWorker, e *pairEnds, md int32) *cellAnswer {
 	hs := e.md.hops
 	if len(hs) > maxMemoHops {
-		return mm.q.combine(e)
+		var a cellAnswer
+		a.open, a.und = mm.q.combine(e)
+		return a.orNil()
 	}
 	w.hops, w.profs = w.hops[:0], w.profs[:0]
 	k := cellKey{md: md, n: int32(len(hs))}
@@ -187,16 +197,22 @@ func (mm *matrixMemo) cell(w *memoWorker, e *pairEnds, md int32) (open, und Traf
 		if !ok {
 			var a cellAnswer
 			a.open, a.und = mm.q.combineProfiles(e.md, slices.Clone(w.hops), slices.Clone(w.profs))
-			c = &a
+			c = a.orNil()
 			mm.mu.Lock()
 			mm.cells[k] = c
 			mm.mu.Unlock()
 		}
 		w.cells[k] = c
 	}
-	open, und = c.open, c.und
-	open.ICMP, und.ICMP = slices.Clone(open.ICMP), slices.Clone(und.ICMP) // the cells share no slice a caller may change
-	return open, und
+	return c
+}
+
+// orNil returns a, or nil when it carries nothing.
+func (a *cellAnswer) orNil() *cellAnswer {
+	if a.open.IsEmpty() && a.und.IsEmpty() {
+		return nil
+	}
+	return a
 }
 
 // profile returns the profile of h, remembered by its key.
@@ -210,6 +226,9 @@ func (mm *matrixMemo) profile(w *memoWorker, h *sgHop) *hopProfile {
 	p, ok := mm.profiles[k]
 	mm.mu.Unlock()
 	if !ok {
+		p = mm.foldProfile(w, h)
+	}
+	if !ok && p == nil {
 		p = mm.q.newProfile(h)
 		content, shared := p.content()
 		mm.mu.Lock()
@@ -231,6 +250,163 @@ func (mm *matrixMemo) profile(w *memoWorker, h *sgHop) *hopProfile {
 	}
 	w.profiles[k] = p
 	return p
+}
+
+// foldProfile returns, for an AWS interface of several groups, the union
+// of its groups' profiles, each group compiled alone: AWS allows what
+// any rule of any group allows (and leaves undecided what any leaves
+// undecided and none allows), so the interface's profile is its groups'
+// union, and its groups, shared by many interfaces, meet few peers
+// apart. Else it returns nil.
+func (mm *matrixMemo) foldProfile(w *memoWorker, h *sgHop) *hopProfile {
+	ev := h.evaluator()
+	if ev == nil || ev.Flavour() != sg.AWS || len(h.iface.Groups) < 2 {
+		return nil
+	}
+	var acc *hopProfile
+	for _, g := range h.iface.Groups {
+		gi := mm.groupIface(g)
+		if gi == nil {
+			return nil
+		}
+		gh := *h
+		gh.iface = gi
+		p := mm.profile(w, &gh)
+		if acc == nil {
+			acc = p
+			continue
+		}
+		acc = mm.union(w, acc, p)
+	}
+	return acc
+}
+
+// groupIface returns an interface of group g alone, compiled once; nil
+// if it cannot be.
+func (mm *matrixMemo) groupIface(g string) *ifaceInfo {
+	mm.mu.Lock()
+	defer mm.mu.Unlock()
+	ii, ok := mm.groups[g]
+	if !ok {
+		if grp := mm.q.m.groups[g]; grp != nil {
+			if ev, err := sg.Compile([]sg.Group{*grp}, mm.comp); err == nil && ev.Flavour() == sg.AWS {
+				ii = &ifaceInfo{sg: &sgPair{normal: ev, m: mm.q.m}}
+				ii.Groups = []string{g}
+			}
+		}
+		mm.groups[g] = ii
+	}
+	return ii
+}
+
+// union returns the numbered union of two numbered AWS profiles.
+func (mm *matrixMemo) union(w *memoWorker, a, b *hopProfile) *hopProfile {
+	k := [2]int32{min(a.id, b.id), max(a.id, b.id)}
+	if u, ok := w.unions[k]; ok {
+		return u
+	}
+	mm.mu.Lock()
+	u, ok := mm.unions[k]
+	mm.mu.Unlock()
+	if !ok {
+		u = unionProfiles(a, b)
+		content, _ := u.content()
+		mm.mu.Lock()
+		if got, ok := mm.unions[k]; ok {
+			u = got
+		} else {
+			if id, ok := mm.contents[content]; ok {
+				u.id = id
+			} else {
+				u.id = mm.next
+				mm.next++
+				mm.contents[content] = u.id
+			}
+			mm.unions[k] = u
+		}
+		mm.mu.Unlock()
+	}
+	w.unions[k] = u
+	return u
+}
+
+// or3 is the verdict of two AWS rule sets together: allowed if either
+// allows, else undecided if either is.
+func or3(a, b flow.Verdict) flow.Verdict {
+	switch {
+	case a == flow.Allow || b == flow.Allow:
+		return flow.Allow
+	case a == flow.Indeterminate || b == flow.Indeterminate:
+		return flow.Indeterminate
+	}
+	return flow.Deny
+}
+
+// unionProfiles is the profile of two AWS profiles' rules together.
+func unionProfiles(a, b *hopProfile) *hopProfile {
+	u := &hopProfile{others: make([]flow.Verdict, len(a.others))}
+	for i := range u.ports {
+		pa, pb := &a.ports[i], &b.ports[i]
+		allow := pa.allow.Union(pb.allow)
+		u.ports[i] = portProfile{allow: allow, und: pa.und.Union(pb.und).Difference(allow), ok: true, ret: or3(pa.ret, pb.ret)}
+	}
+	for i := range u.others {
+		u.others[i] = or3(a.others[i], b.others[i])
+	}
+	u.icmp = unionTables(a.icmp, b.icmp)
+	return u
+}
+
+// unionTables is the ICMP table of two AWS tables' rules together, its
+// neighbouring cells of one verdict merged.
+func unionTables(a, b *icmpTable) *icmpTable {
+	cuts := make([]uint16, 0, len(a.types)+len(b.types))
+	for _, t := range [2]*icmpTable{a, b} {
+		for _, tr := range t.types {
+			cuts = append(cuts, tr.Lo)
+		}
+	}
+	slices.Sort(cuts)
+	cuts = slices.Compact(cuts)
+	var rows [][]portVerdict
+	var types []flow.PortRange
+	for i, lo := range cuts {
+		hi := uint16(255)
+		if i+1 < len(cuts) {
+			hi = cuts[i+1] - 1
+		}
+		row := unionRows(a.row(uint8(lo)), b.row(uint8(lo)))
+		if n := len(rows); n > 0 && slices.Equal(rows[n-1], row) {
+			types[n-1].Hi = hi
+			continue
+		}
+		rows, types = append(rows, row), append(types, flow.PortRange{Lo: lo, Hi: hi})
+	}
+	return &icmpTable{types: types, rows: rows}
+}
+
+// unionRows joins two rows of code atoms (each covering every code).
+func unionRows(a, b []portVerdict) []portVerdict {
+	var out []portVerdict
+	i, j := 0, 0
+	lo := uint16(0)
+	for i < len(a) && j < len(b) {
+		hi := min(a[i].r.Hi, b[j].r.Hi)
+		v := or3(a[i].v, b[j].v)
+		if n := len(out); n > 0 && out[n-1].v == v {
+			out[n-1].r.Hi = hi
+		} else {
+			out = append(out, portVerdict{flow.PortRange{Lo: lo, Hi: hi}, v})
+		}
+		if a[i].r.Hi == hi {
+			i++
+		}
+		if b[j].r.Hi == hi {
+			j++
+		}
+		lo = hi + 1
+	}
+	return out
 }
 
 // peer is the address the hop's groups see as its peer.
