@@ -37,7 +37,7 @@ type matrixMemo struct {
 	groupID map[string]int32        // read-only once built
 
 	mu       sync.Mutex
-	evs      map[*sg.Evaluator]*evInfo
+	evs      map[*sgPair]*evInfo
 	profiles map[hopKey]*hopProfile
 	contents map[string]int32
 	sigs     map[string]uint64
@@ -52,7 +52,7 @@ type matrixMemo struct {
 // memoWorker is one worker's own memory, in front of the shared one,
 // and its scratch space.
 type memoWorker struct {
-	evs      map[*sg.Evaluator]*evInfo
+	evs      map[*sgPair]*evInfo
 	profiles map[hopKey]*hopProfile
 	cells    map[cellKey]*cellAnswer
 	unions   map[[2]int32]*hopProfile
@@ -70,7 +70,7 @@ type peerInfo struct {
 	groups []int32
 }
 
-// evInfo is what the memo needs of an evaluator.
+// evInfo is what the memo needs of an interface's groups.
 type evInfo struct {
 	aws   bool
 	edges []netip.Addr // AWS: where its peers' blocks start and stop, sorted
@@ -129,7 +129,7 @@ type cellAnswer struct{ open, und Traffic }
 func newMatrixMemo(q *trafficQuestion, classes [][]*ifaceInfo, placeOf []int32) *matrixMemo {
 	m := q.m
 	mm := &matrixMemo{q: q, peers: map[netip.Addr]peerInfo{}, groupID: map[string]int32{},
-		evs: map[*sg.Evaluator]*evInfo{}, profiles: map[hopKey]*hopProfile{}, contents: map[string]int32{},
+		evs: map[*sgPair]*evInfo{}, profiles: map[hopKey]*hopProfile{}, contents: map[string]int32{},
 		sigs: map[string]uint64{}, cells: map[cellKey]*cellAnswer{},
 		groups: map[string]*ifaceInfo{}, unions: map[[2]int32]*hopProfile{}, comp: sg.NewCachingResolver(m)}
 	place := map[*ifaceInfo]int32{}
@@ -167,7 +167,7 @@ func newMatrixMemo(q *trafficQuestion, classes [][]*ifaceInfo, placeOf []int32) 
 }
 
 func newMemoWorker() *memoWorker {
-	return &memoWorker{evs: map[*sg.Evaluator]*evInfo{}, profiles: map[hopKey]*hopProfile{}, cells: map[cellKey]*cellAnswer{},
+	return &memoWorker{evs: map[*sgPair]*evInfo{}, profiles: map[hopKey]*hopProfile{}, cells: map[cellKey]*cellAnswer{},
 		unions: map[[2]int32]*hopProfile{}}
 }
 
@@ -218,7 +218,7 @@ func (a *cellAnswer) orNil() *cellAnswer {
 // profile returns the profile of h, remembered by its key.
 func (mm *matrixMemo) profile(w *memoWorker, h *sgHop) *hopProfile {
 	ev := h.evaluator()
-	k := hopKey{ev: ev, dir: h.dir, leg: h.leg, sport: h.pkt.Src.Port(), dport: h.pkt.Dst.Port(), peer: mm.peerKey(w, ev, h.blind, h.peer())}
+	k := hopKey{ev: ev, dir: h.dir, leg: h.leg, sport: h.pkt.Src.Port(), dport: h.pkt.Dst.Port(), peer: mm.peerKey(w, h.iface, h.blind, h.peer())}
 	if p, ok := w.profiles[k]; ok {
 		return p
 	}
@@ -417,15 +417,15 @@ func (h *sgHop) peer() netip.Addr {
 	return h.pkt.Src.Addr()
 }
 
-// peerKey names what ev can tell of the peer address a; blind, when
-// ev is an interface's groups without identity (sgPair.blind), whose
-// group references match no address.
-func (mm *matrixMemo) peerKey(w *memoWorker, ev *sg.Evaluator, blind bool, a netip.Addr) peerKey {
+// peerKey names what ii's groups can tell of the peer address a; blind,
+// when they judge without identity (sgPair.blind), and their group
+// references match no address.
+func (mm *matrixMemo) peerKey(w *memoWorker, ii *ifaceInfo, blind bool, a netip.Addr) peerKey {
 	pi, ok := mm.peers[a]
 	if !ok {
 		return peerKey{addr: a}
 	}
-	ei := mm.evInfo(w, ev)
+	ei := mm.evInfo(w, ii)
 	k := peerKey{public: pi.public, known: pi.known, atom: -1, place: -1}
 	if ei.aws {
 		i, found := slices.BinarySearchFunc(ei.edges, a, netip.Addr.Compare)
@@ -474,38 +474,67 @@ func (mm *matrixMemo) sigOf(gs []int32) uint64 {
 	return s
 }
 
-// evInfo returns what the memo needs of ev, computed once.
-func (mm *matrixMemo) evInfo(w *memoWorker, ev *sg.Evaluator) *evInfo {
-	if ei, ok := w.evs[ev]; ok {
+// evInfo returns what the memo needs of ii's groups, computed once.
+func (mm *matrixMemo) evInfo(w *memoWorker, ii *ifaceInfo) *evInfo {
+	if ei, ok := w.evs[ii.sg]; ok {
 		return ei
 	}
 	mm.mu.Lock()
-	ei, ok := mm.evs[ev]
+	ei, ok := mm.evs[ii.sg]
 	mm.mu.Unlock()
 	if !ok {
-		ei = mm.newEvInfo(ev)
+		ei = mm.newEvInfo(w, ii)
 		mm.mu.Lock()
-		if got, ok := mm.evs[ev]; ok {
+		if got, ok := mm.evs[ii.sg]; ok {
 			ei = got
 		} else {
-			mm.evs[ev] = ei
+			mm.evs[ii.sg] = ei
 		}
 		mm.mu.Unlock()
 	}
-	w.evs[ev] = ei
+	w.evs[ii.sg] = ei
 	return ei
 }
 
-func (mm *matrixMemo) newEvInfo(ev *sg.Evaluator) *evInfo {
-	ei := &evInfo{aws: ev.Flavour() == sg.AWS, refs: make([]uint64, (len(mm.groupID)+63)/64)}
-	for _, g := range ev.Groups() {
-		for _, r := range g.Rules {
+// newEvInfo finds what the memo needs of ii's groups: for several AWS
+// groups, from each group's alone.
+func (mm *matrixMemo) newEvInfo(w *memoWorker, ii *ifaceInfo) *evInfo {
+	ev := ii.sg.normal
+	aws := ev.Flavour() == sg.AWS
+	if aws && len(ii.Groups) > 1 {
+		var parts []*evInfo
+		for _, g := range ii.Groups {
+			gi := mm.groupIface(g)
+			if gi == nil {
+				parts = nil
+				break
+			}
+			parts = append(parts, mm.evInfo(w, gi))
+		}
+		if parts != nil {
+			ei := &evInfo{aws: true, refs: make([]uint64, (len(mm.groupID)+63)/64)}
+			for _, p := range parts {
+				for i, r := range p.refs {
+					ei.refs[i] |= r
+				}
+				ei.edges = mergeAddrs(ei.edges, p.edges)
+			}
+			return ei
+		}
+	}
+	ei := &evInfo{aws: aws, refs: make([]uint64, (len(mm.groupID)+63)/64)}
+	for _, g := range ii.Groups {
+		grp := mm.q.m.groups[g]
+		if grp == nil {
+			continue
+		}
+		for _, r := range grp.Rules {
 			if id, ok := mm.groupID[r.Peer.Group]; ok && r.Peer.Kind == sg.PeerGroup {
 				ei.refs[id/64] |= 1 << (id % 64)
 			}
 		}
 	}
-	if ei.aws {
+	if aws {
 		ei.edges = []netip.Addr{netip.IPv6Unspecified()} // the families apart
 		for _, p := range ev.PeerPrefixes() {
 			if !p.IsValid() {
@@ -521,6 +550,27 @@ func (mm *matrixMemo) newEvInfo(ev *sg.Evaluator) *evInfo {
 		ei.edges = slices.Compact(ei.edges)
 	}
 	return ei
+}
+
+// mergeAddrs merges two sorted lists of distinct addresses into one.
+func mergeAddrs(a, b []netip.Addr) []netip.Addr {
+	out := make([]netip.Addr, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch c := a[i].Compare(b[j]); {
+		case c < 0:
+			out = append(out, a[i])
+			i++
+		case c > 0:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, a[i])
+			i, j = i+1, j+1
+		}
+	}
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
 }
 
 // lastOf returns the last address of the masked prefix p.
