@@ -107,7 +107,9 @@ type matrixRun struct {
 	jobs    []matrixJob // in the order of the cells: by From, then To, the internet last
 	// the middles of the pairs of placements, and of the internet with
 	// each placement (matrix_fast.go); their walks
-	middleOf     map[[2]string]int
+	placeIDs     []int32 // the number of each class's placement
+	nPlaces      int
+	midOf        []int // the middle of each pair of placements, by their numbers
 	mids         []*middle
 	netOf        map[netJob]int
 	firstOfPlace map[string]int
@@ -155,15 +157,29 @@ func (r *matrixRun) ends(jb matrixJob) (a, b *ifaceInfo, sa, da netip.Addr) {
 // walkMiddles walks the middle of every pair of placements, and of the
 // internet with every placement both ways.
 func (r *matrixRun) walkMiddles() error {
-	r.middleOf = map[[2]string]int{}
+	ids := map[string]int32{}
+	r.placeIDs = make([]int32, len(r.classes))
+	for i, p := range r.places {
+		id, ok := ids[p]
+		if !ok {
+			id = int32(len(ids))
+			ids[p] = id
+		}
+		r.placeIDs[i] = id
+	}
+	r.nPlaces = len(ids)
+	r.midOf = make([]int, r.nPlaces*r.nPlaces)
+	for i := range r.midOf {
+		r.midOf[i] = -1
+	}
 	var reps []matrixJob
 	for _, jb := range r.jobs {
 		if jb.from < 0 || jb.to < 0 {
 			continue
 		}
-		k := [2]string{r.places[jb.from], r.places[jb.to]}
-		if _, ok := r.middleOf[k]; !ok {
-			r.middleOf[k] = len(reps)
+		k := int(r.placeIDs[jb.from])*r.nPlaces + int(r.placeIDs[jb.to])
+		if r.midOf[k] < 0 {
+			r.midOf[k] = len(reps)
 			reps = append(reps, jb)
 		}
 	}
@@ -186,6 +202,9 @@ func (r *matrixRun) walkMiddles() error {
 		if k < len(reps) {
 			a, b, sa, da := r.ends(reps[k])
 			r.mids[k], walks[k], errs[k] = r.q.middleOf(a, b, sa, da)
+			if r.mids[k] != nil {
+				r.mids[k].id = int32(k)
+			}
 			return
 		}
 		nj := netReps[k-len(reps)]
@@ -202,58 +221,91 @@ func (r *matrixRun) walkMiddles() error {
 
 // answer answers every cell and builds the Matrix.
 func (r *matrixRun) answer() (*Matrix, error) {
-	cells := make([]Cell, len(r.jobs))
 	walks, errs := make([]int, len(r.jobs)), make([]error, len(r.jobs))
-	placeOf := map[*ifaceInfo]string{}
-	for i, cl := range r.classes {
-		for _, ii := range cl {
-			placeOf[ii] = r.places[i]
+	names := make([]string, len(r.classes))
+	for i := range names {
+		names[i] = className(i)
+	}
+	name := func(i int) string {
+		if i < 0 {
+			return InternetNode
+		}
+		return names[i]
+	}
+	var memo *matrixMemo
+	ws := make([]*memoWorker, r.workers)
+	if r.fast {
+		memo = newMatrixMemo(r.q, r.classes, r.placeIDs)
+		for w := range ws {
+			ws[w] = newMemoWorker()
 		}
 	}
-	cache := newVerdictCache(r.m, placeOf)
-	parallel(len(r.jobs), r.workers, func(k int) {
-		c := &cells[k]
+	answers := make([]*cellAnswer, len(r.jobs)) // nil: nothing either way
+	parallelW(len(r.jobs), r.workers, func(w, k int) {
 		jb := r.jobs[k]
-		c.From, c.To = className(jb.from), className(jb.to)
+		var c cellAnswer
 		switch {
 		case r.fast && jb.from < 0:
-			c.Allowed, c.Indeterminate = r.netCell(jb.to, true)
+			c.open, c.und = r.netCell(jb.to, true)
 		case r.fast && jb.to < 0:
-			c.Allowed, c.Indeterminate = r.netCell(jb.from, false)
+			c.open, c.und = r.netCell(jb.from, false)
 		case jb.from < 0:
-			c.Allowed, c.Indeterminate, walks[k], errs[k] = r.q.fromInternet(r.classes[jb.to][0])
+			c.open, c.und, walks[k], errs[k] = r.q.fromInternet(r.classes[jb.to][0])
 		case jb.to < 0:
-			c.Allowed, c.Indeterminate, walks[k], errs[k] = r.q.toInternet(r.classes[jb.from][0])
+			c.open, c.und, walks[k], errs[k] = r.q.toInternet(r.classes[jb.from][0])
 		case r.fast:
 			a, b, sa, da := r.ends(jb)
-			md := r.mids[r.middleOf[[2]string{r.places[jb.from], r.places[jb.to]}]]
-			c.Allowed, c.Indeterminate = r.q.combine(&pairEnds{cache: cache, md: md, src: a, dst: b, sa: sa, da: da})
+			md := r.midOf[int(r.placeIDs[jb.from])*r.nPlaces+int(r.placeIDs[jb.to])]
+			e := pairEnds{md: r.mids[md], src: a, dst: b, sa: sa, da: da}
+			answers[k] = memo.cell(ws[w], &e, int32(md))
+			return
 		default:
 			a, _, sa, da := r.ends(jb)
-			c.Allowed, c.Indeterminate, walks[k], errs[k] = r.q.pair(a, sa, da)
+			c.open, c.und, walks[k], errs[k] = r.q.pair(a, sa, da)
+		}
+		if !c.open.IsEmpty() || !c.und.IsEmpty() {
+			answers[k] = &c
 		}
 	})
-	out := &Matrix{Classes: make([]Class, 0, len(r.classes)+1), Cells: []Cell{}, Walks: r.walks}
+	out := &Matrix{Classes: make([]Class, 0, len(r.classes)+1), Walks: r.walks}
 	for i, cl := range r.classes {
-		c := Class{Name: className(i)}
-		for _, ii := range cl {
+		c := Class{Name: names[i], Members: make([]ClassMember, len(cl))}
+		for j, ii := range cl {
 			a, _ := ii.addr(r.o.IPv6)
-			c.Members = append(c.Members, ClassMember{ID: ii.ID, Name: ii.Name, Address: a})
+			c.Members[j] = ClassMember{ID: ii.ID, Name: ii.Name, Address: a}
 		}
 		out.Classes = append(out.Classes, c)
 	}
 	if !r.o.NoInternet {
 		out.Classes = append(out.Classes, Class{Name: InternetNode, Members: []ClassMember{}})
 	}
-	for k, c := range cells {
+	// The cells kept, each at its place among them: filled on every
+	// worker.
+	at := make([]int, len(r.jobs))
+	n := 0
+	for k := range r.jobs {
 		if errs[k] != nil {
 			return nil, errs[k]
 		}
 		out.Walks += walks[k]
-		if !c.Allowed.IsEmpty() || !c.Indeterminate.IsEmpty() {
-			out.Cells = append(out.Cells, c)
+		at[k] = n
+		if answers[k] != nil {
+			n++
 		}
 	}
+	out.Cells = make([]Cell, n)
+	const chunk = 4096
+	parallel((len(r.jobs)+chunk-1)/chunk, r.workers, func(c int) {
+		for k := c * chunk; k < min(len(r.jobs), (c+1)*chunk); k++ {
+			if a := answers[k]; a != nil {
+				jb := r.jobs[k]
+				open, und := a.open, a.und
+				// the cells share no slice a caller may change
+				open.ICMP, und.ICMP = slices.Clone(open.ICMP), slices.Clone(und.ICMP)
+				out.Cells[at[k]] = Cell{From: name(jb.from), To: name(jb.to), Allowed: open, Indeterminate: und}
+			}
+		}
+	})
 	return out, nil
 }
 

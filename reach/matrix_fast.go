@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
-	"sync"
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/sg"
@@ -36,14 +35,12 @@ type sgHop struct {
 	pkt   flow.Flow
 	dir   flow.Direction
 	leg   Leg
-	// key is what the hop's evaluator can tell of the peer, for the
-	// verdict cache (set by combine when there is one)
-	key *verdictKey
 }
 
 // middle is what the middle of one pair of placements lets through, per
 // protocol, with the ends' security group judgements deferred.
 type middle struct {
+	id       int32      // its number among the matrix's middles of pairs of placements
 	sa, da   netip.Addr // the addresses of the walk
 	src, dst *ifaceInfo // its ends; nil for the internet
 	open     Traffic
@@ -143,7 +140,6 @@ func icmpAtoms(proto flow.Protocol, fb, rb *flow.Bounds) (types, codes []flow.Po
 // pairEnds maps the middle's end interfaces and addresses to another pair's
 // that share their placement.
 type pairEnds struct {
-	cache    *verdictCache // nil: none
 	md       *middle
 	src, dst *ifaceInfo
 	sa, da   netip.Addr
@@ -185,50 +181,55 @@ func (e *pairEnds) addr(a netip.Addr) netip.Addr {
 	return a
 }
 
+// mapHop returns the middle's deferred hop h as this pair meets it.
+func (e *pairEnds) mapHop(h *sgHop) sgHop {
+	g := *h
+	g.iface = e.iface(h)
+	g.pkt.Src = netip.AddrPortFrom(e.addr(h.pkt.Src.Addr()), h.pkt.Src.Port())
+	g.pkt.Dst = netip.AddrPortFrom(e.addr(h.pkt.Dst.Addr()), h.pkt.Dst.Port())
+	return g
+}
+
 // combine answers one pair from its placements' middle: the traffic the
 // middle lets through, judged by the pair's own groups.
 func (q *trafficQuestion) combine(e *pairEnds) (open, und Traffic) {
-	md := e.md
-	hops := make([]sgHop, len(md.hops))
-	for i, h := range md.hops {
-		ii := e.iface(&h)
-		h.iface = ii
-		h.pkt.Src = netip.AddrPortFrom(e.addr(h.pkt.Src.Addr()), h.pkt.Src.Port())
-		h.pkt.Dst = netip.AddrPortFrom(e.addr(h.pkt.Dst.Addr()), h.pkt.Dst.Port())
-		if e.cache != nil && e.cache.placeOf != nil {
-			peer := h.pkt.Src.Addr()
-			if h.dir == flow.Outbound {
-				peer = h.pkt.Dst.Addr()
-			}
-			k := e.cache.key(h.evaluator(), peer)
-			k.dir = h.dir
-			h.key = &k
-		}
-		hops[i] = h
+	hops := make([]sgHop, len(e.md.hops))
+	profs := make([]*hopProfile, len(hops))
+	for i := range hops {
+		hops[i] = e.mapHop(&e.md.hops[i])
+		profs[i] = q.newProfile(&hops[i])
 	}
+	return q.combineProfiles(e.md, hops, profs)
+}
+
+// combineProfiles answers one pair from its placements' middle md, its
+// deferred hops as the pair meets them and their profiles (both
+// reordered).
+func (q *trafficQuestion) combineProfiles(md *middle, hops []sgHop, profs []*hopProfile) (open, und Traffic) {
 	// Judge the inbound groups first: they usually let the least through,
 	// which leaves the others few values to judge one by one.
-	slices.SortStableFunc(hops, func(x, y sgHop) int { return cmp.Compare(x.dir, y.dir) })
-	for i, proto := range []flow.Protocol{flow.TCP, flow.UDP} {
-		o, u := sgPorts(hops, proto, md.pieces[i], e.cache)
-		if proto == flow.TCP {
+	order := make([]int, len(hops))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return cmp.Compare(hops[x].dir, hops[y].dir) })
+	for i := range 2 {
+		o, u := sgPorts(hops, profs, order, i, md.pieces[i])
+		if i == 0 {
 			open.TCP, und.TCP = o, u
 		} else {
 			open.UDP, und.UDP = o, u
 		}
 	}
-	open.ICMP, und.ICMP = sgICMP(hops, q.v6, md.icmpRuns, e.cache)
+	open.ICMP, und.ICMP = sgICMP(hops, profs, order, q.v6, md.icmpRuns)
 	var oo, uo []flow.Range[uint8]
 	for i, p := range q.others {
 		v := md.others[i]
 		if v == Unreachable {
 			continue
 		}
-		for _, h := range hops {
-			pkt := h.pkt
-			pkt.Protocol, pkt.Src, pkt.Dst = p, netip.AddrPortFrom(pkt.Src.Addr(), 0), netip.AddrPortFrom(pkt.Dst.Addr(), 0)
-			pkt.ICMPType, pkt.ICMPCode = 0, 0
-			v = and(v, h.evaluator().Evaluate(pkt, h.dir).Verdict)
+		for _, pr := range profs {
+			v = and(v, pr.others[i])
 		}
 		rs := []flow.Range[uint8]{flow.Single(uint8(p))}
 		if i == len(q.others)-1 {
@@ -343,14 +344,29 @@ func piecesSets(pieces []portPiece) (open, und flow.PortSet) {
 	return flow.SetOf(o...), flow.SetOf(u...)
 }
 
-// sgPorts judges the ports the middle lets through (open, or undecided)
-// at every deferred hop: the request's hops see them as destination
-// ports, the reply's as source ports.
-func sgPorts(hops []sgHop, proto flow.Protocol, start []portPiece, vc *verdictCache) (open, und flow.PortSet) {
+// sgPorts judges the tcp (pi 0) or udp (1) ports the middle lets
+// through (open, or undecided) at every deferred hop, in order: the
+// request's hops see them as destination ports, the reply's as source
+// ports.
+func sgPorts(hops []sgHop, profs []*hopProfile, order []int, pi int, start []portPiece) (open, und flow.PortSet) {
+	proto := [2]flow.Protocol{flow.TCP, flow.UDP}[pi]
 	pieces := start // never changed in place: each hop makes new pieces
-	for _, h := range hops {
+	for _, i := range order {
 		if len(pieces) == 0 {
 			break
+		}
+		h, pp := &hops[i], &profs[i].ports[pi]
+		if pp.ok {
+			if h.leg != Return {
+				pieces = intersectPieces(pieces, pp.allow, pp.und)
+				continue
+			}
+			next := make([]portPiece, len(pieces))
+			for i, pc := range pieces {
+				next[i] = portPiece{pc.r, and(pc.o, pp.ret)}
+			}
+			pieces = next
+			continue
 		}
 		ev := h.evaluator()
 		pkt := h.pkt
@@ -358,21 +374,6 @@ func sgPorts(hops []sgHop, proto flow.Protocol, start []portPiece, vc *verdictCa
 		field := flow.FieldDstPort
 		if h.leg == Return {
 			field = flow.FieldSrcPort
-		}
-		if allow, und, ok := vc.portVerdicts(ev, pkt, h.dir, h.key); ok {
-			if field == flow.FieldDstPort {
-				pieces = intersectPieces(pieces, allow, und)
-				continue
-			}
-			// AWS rules match destination ports only: the reply's source
-			// port changes nothing.
-			v := ev.Evaluate(pkt, h.dir).Verdict
-			next := make([]portPiece, len(pieces))
-			for i, pc := range pieces {
-				next[i] = portPiece{pc.r, and(pc.o, v)}
-			}
-			pieces = next
-			continue
 		}
 		pieces = judgePieces(pieces, field, func(b *flow.Bounds) { ev.Bounds(pkt, h.dir, b) }, func(v uint16) flow.Verdict {
 			g := pkt
@@ -455,11 +456,7 @@ type icmpRun struct {
 // Runs of types with the same codes are cut at each hop's type atoms
 // (and around the paired query types), and each piece's codes judged by
 // the hop's table (icmpTable), built once per evaluator and peer.
-func sgICMP(hops []sgHop, v6 bool, runs []icmpRun, vc *verdictCache) (open, und []ICMPCodes) {
-	proto := flow.ICMP
-	if v6 {
-		proto = flow.ICMPv6
-	}
+func sgICMP(hops []sgHop, profs []*hopProfile, order []int, v6 bool, runs []icmpRun) (open, und []ICMPCodes) {
 	if len(runs) == 0 {
 		return nil, nil
 	}
@@ -468,14 +465,10 @@ func sgICMP(hops []sgHop, v6 bool, runs []icmpRun, vc *verdictCache) (open, und 
 		fam = 1
 	}
 	paired, reply := &pairedTypes[fam], &replyTypes[fam]
-	tables := make([]*icmpTable, len(hops))
 	tb := flow.NewBounds(flow.FieldICMPType) // every hop's type edges
 	tb.Merge(paired)
-	for i, h := range hops {
-		pkt := h.pkt
-		pkt.Protocol, pkt.Src, pkt.Dst = proto, netip.AddrPortFrom(pkt.Src.Addr(), 0), netip.AddrPortFrom(pkt.Dst.Addr(), 0)
-		tables[i] = vc.icmpTable(h.evaluator(), pkt, h.dir, h.key)
-		for _, tr := range tables[i].types {
+	for _, p := range profs {
+		for _, tr := range p.icmp.types {
 			tb.Add(flow.FieldICMPType, tr.Lo, tr.Hi)
 		}
 	}
@@ -483,12 +476,12 @@ func sgICMP(hops []sgHop, v6 bool, runs []icmpRun, vc *verdictCache) (open, und 
 		for _, tr := range tb.Atoms(flow.FieldICMPType, run.types) {
 			t := uint8(tr.Lo)
 			pieces := startPieces(setOf16(run.open), setOf16(run.un))
-			for i, h := range hops {
+			for _, i := range order {
 				tt := t
-				if h.leg == Return {
+				if hops[i].leg == Return {
 					tt = reply[t]
 				}
-				pieces = tables[i].judge(tt, pieces)
+				pieces = profs[i].icmp.judge(tt, pieces)
 			}
 			o, u := piecesSets(pieces)
 			for ty := int(tr.Lo); ty <= int(tr.Hi); ty++ {
@@ -535,8 +528,8 @@ func newICMPTable(ev *sg.Evaluator, pkt flow.Flow, dir flow.Direction) *icmpTabl
 	return t
 }
 
-// judge judges code pieces of type ty.
-func (t *icmpTable) judge(ty uint8, pieces []portPiece) []portPiece {
+// row returns the code atoms of type ty.
+func (t *icmpTable) row(ty uint8) []portVerdict {
 	i, _ := slices.BinarySearchFunc(t.types, uint16(ty), func(r flow.PortRange, v uint16) int {
 		switch {
 		case r.Hi < v:
@@ -546,7 +539,12 @@ func (t *icmpTable) judge(ty uint8, pieces []portPiece) []portPiece {
 		}
 		return 0
 	})
-	row := t.rows[i]
+	return t.rows[i]
+}
+
+// judge judges code pieces of type ty.
+func (t *icmpTable) judge(ty uint8, pieces []portPiece) []portPiece {
+	row := t.row(ty)
 	var next []portPiece
 	for _, pc := range pieces {
 		if pc.o == Unreachable {
@@ -560,26 +558,6 @@ func (t *icmpTable) judge(ty uint8, pieces []portPiece) []portPiece {
 		}
 	}
 	return next
-}
-
-// icmpTable is newICMPTable, remembered by key (the hop's peer, see
-// combine); nil key: not remembered.
-func (c *verdictCache) icmpTable(ev *sg.Evaluator, pkt flow.Flow, dir flow.Direction, key *verdictKey) *icmpTable {
-	if key == nil {
-		return newICMPTable(ev, pkt, dir)
-	}
-	k := *key
-	k.proto = pkt.Protocol
-	c.mu.RLock()
-	t, hit := c.icmp[k]
-	c.mu.RUnlock()
-	if !hit {
-		t = newICMPTable(ev, pkt, dir)
-		c.mu.Lock()
-		c.icmp[k] = t
-		c.mu.Unlock()
-	}
-	return t
 }
 
 // replyTypes maps every ICMP (0) and ICMPv6 (1) type to its reply's
@@ -608,94 +586,4 @@ func setOf16(s flow.Set[uint8]) flow.PortSet {
 		out[i] = flow.PortRange{Lo: uint16(r.Lo), Hi: uint16(r.Hi)}
 	}
 	return flow.SetOf(out...)
-}
-
-// verdictCache remembers, for all workers, what a security group
-// evaluator allows of every port for a peer: an evaluator tells two
-// interfaces' addresses apart only by their placement (the design's
-// address edges hold every CIDR block and prefix list entry of every
-// group) and by the groups they carry that its rules reference.
-type verdictCache struct {
-	placeOf map[*ifaceInfo]string // nil: no cache; read-only once built
-	m       *Model
-	refs    sync.Map // *sg.Evaluator -> map[string]bool, the groups its rules reference
-	mu      sync.RWMutex
-	seen    map[verdictKey]portVerdicts
-	icmp    map[verdictKey]*icmpTable
-}
-
-type verdictKey struct {
-	ev     *sg.Evaluator
-	dir    flow.Direction
-	proto  flow.Protocol
-	place  string // the peer's placement; "" for an address of no interface
-	public bool   // the peer's public address
-	groups string // the peer's groups ev's rules reference
-	addr   netip.Addr
-}
-
-type portVerdicts struct {
-	allow, und flow.PortSet
-	ok         bool
-}
-
-func newVerdictCache(m *Model, placeOf map[*ifaceInfo]string) *verdictCache {
-	return &verdictCache{placeOf: placeOf, m: m, seen: map[verdictKey]portVerdicts{}, icmp: map[verdictKey]*icmpTable{}}
-}
-
-// portVerdicts is ev.PortVerdicts(pkt, dir), remembered by key (the
-// hop's peer, see combine); nil key: not remembered.
-func (c *verdictCache) portVerdicts(ev *sg.Evaluator, pkt flow.Flow, dir flow.Direction, key *verdictKey) (allow, und flow.PortSet, ok bool) {
-	if key == nil {
-		return ev.PortVerdicts(pkt, dir)
-	}
-	k := *key
-	k.proto = pkt.Protocol
-	c.mu.RLock()
-	pv, hit := c.seen[k]
-	c.mu.RUnlock()
-	if !hit {
-		pv.allow, pv.und, pv.ok = ev.PortVerdicts(pkt, dir)
-		c.mu.Lock()
-		c.seen[k] = pv
-		c.mu.Unlock()
-	}
-	return pv.allow, pv.und, pv.ok
-}
-
-// key names what ev can tell of the peer address a.
-func (c *verdictCache) key(ev *sg.Evaluator, a netip.Addr) verdictKey {
-	ii, public := c.m.byPrivate[a], false
-	if ii == nil {
-		ii, public = c.m.byPublic[a], true
-	}
-	place, ok := c.placeOf[ii]
-	if ii == nil || !ok || len(ii.PrivateIPs) > 1 {
-		return verdictKey{ev: ev, addr: a}
-	}
-	refs := c.refsOf(ev)
-	k := verdictKey{ev: ev, place: place, public: public}
-	for _, g := range ii.Groups {
-		if refs[g] {
-			k.groups += "|" + g
-		}
-	}
-	return k
-}
-
-// refsOf returns the groups ev's rules reference, computed once.
-func (c *verdictCache) refsOf(ev *sg.Evaluator) map[string]bool {
-	if r, ok := c.refs.Load(ev); ok {
-		return r.(map[string]bool)
-	}
-	refs := map[string]bool{}
-	for _, g := range ev.Groups() {
-		for _, r := range g.Rules {
-			if r.Peer.Kind == sg.PeerGroup {
-				refs[r.Peer.Group] = true
-			}
-		}
-	}
-	got, _ := c.refs.LoadOrStore(ev, refs)
-	return got.(map[string]bool)
 }

@@ -1,6 +1,7 @@
 package sg
 
 import (
+	"net/netip"
 	"slices"
 
 	"github.com/reachsim/reachsim/flow"
@@ -179,4 +180,37 @@ func (e *Evaluator) PortVerdicts(f flow.Flow, dir flow.Direction) (allow, undeci
 	}
 	allow = flow.SetOf(a...)
 	return allow, flow.SetOf(u...).Difference(allow), true
+}
+
+// PeerPrefixes returns the address blocks the rules' peers name: every
+// CIDR block and every entry of a referenced prefix list, in no
+// particular order and possibly repeated; not the members of referenced
+// groups. Two peer addresses that each of these blocks holds alike, that
+// are members of the same referenced groups and that every
+// [UnknownMembers.Known] function judges alike get the same decision
+// from [Evaluator.Evaluate] and [Evaluator.PortVerdicts], whatever else
+// differs, in an AWS evaluator. A nil Evaluator names none.
+func (e *Evaluator) PeerPrefixes() []netip.Prefix {
+	if e == nil {
+		return nil
+	}
+	var out []netip.Prefix
+	seen := map[*listMatch]bool{}
+	for i := range e.rules {
+		m := &e.rules[i].peer
+		switch m.kind {
+		case PeerCIDR:
+			if m.peerBlock != nil {
+				out = append(out, m.cidr)
+			}
+		case PeerPrefixList:
+			if m.peerBlock == nil || m.listMatch == nil || seen[m.listMatch] {
+				continue
+			}
+			seen[m.listMatch] = true
+			out = append(out, m.small...)
+			out = append(out, m.all...)
+		}
+	}
+	return out
 }

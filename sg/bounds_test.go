@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -254,4 +255,89 @@ func TestPortVerdictsAgreeWithEvaluate(t *testing.T) {
 	assert.True(t, ok)
 	assert.True(t, allow.IsFull())
 	assert.True(t, und.IsEmpty())
+}
+
+// TestPeerPrefixesTellPeersApart: in random AWS evaluators, two peer
+// addresses that every block PeerPrefixes names holds alike and that are
+// members of the same groups get the same verdict on every flow, and the
+// same PortVerdicts; and the blocks are the rules' CIDR blocks and prefix
+// lists' entries, not the referenced groups' members.
+func TestPeerPrefixesTellPeersApart(t *testing.T) {
+	r := rand.New(rand.NewPCG(91, 3))
+	pool := append(append([]netip.Addr{}, randAddrs4...), randAddrs6...)
+	compared, apart := 0, 0
+	for i := range 300 {
+		res := randomWorld(r)
+		groups := randomGroups(r)
+		for j := range groups {
+			groups[j].Flavour = sg.AWS
+			for k := range groups[j].Rules {
+				groups[j].Rules[k].Action, groups[j].Rules[k].Priority, groups[j].Rules[k].SourcePorts = 0, 0, flow.PortRange{}
+			}
+		}
+		e, err := sg.Compile(groups, res)
+		require.NoError(t, err, "case %d", i)
+		var blocks []netip.Prefix
+		for _, g := range groups {
+			for _, rl := range g.Rules {
+				switch rl.Peer.Kind {
+				case sg.PeerCIDR:
+					blocks = append(blocks, rl.Peer.CIDR)
+				case sg.PeerPrefixList:
+					blocks = append(blocks, res.PrefixLists[rl.Peer.PrefixList]...)
+				}
+			}
+		}
+		got := e.PeerPrefixes()
+		for _, p := range blocks {
+			require.Contains(t, got, p, "case %d", i)
+		}
+		for _, p := range got {
+			require.Contains(t, blocks, p, "case %d", i)
+		}
+		same := func(a, b netip.Addr) bool {
+			for _, p := range got {
+				if p.Contains(a) != p.Contains(b) {
+					return false
+				}
+			}
+			for _, ms := range res.Members {
+				if slices.Contains(ms, a) != slices.Contains(ms, b) {
+					return false
+				}
+			}
+			return a.Is4() == b.Is4()
+		}
+		for range 10 {
+			f := randomFlow(r)
+			dir := flow.Direction(r.IntN(2))
+			a := pool[r.IntN(len(pool))]
+			if !same(a, peerOf(f, dir)) {
+				apart++
+				continue
+			}
+			compared++
+			g := f
+			if dir == flow.Inbound {
+				g.Src = netip.AddrPortFrom(a, f.Src.Port())
+			} else {
+				g.Dst = netip.AddrPortFrom(a, f.Dst.Port())
+			}
+			require.Equal(t, e.Evaluate(f, dir).Verdict, e.Evaluate(g, dir).Verdict, "case %d: %s vs %s", i, f, g)
+			a1, u1, _ := e.PortVerdicts(f, dir)
+			a2, u2, _ := e.PortVerdicts(g, dir)
+			require.True(t, a1.Equal(a2) && u1.Equal(u2), "case %d: %s vs %s", i, f, g)
+		}
+	}
+	assert.Greater(t, compared, 100)
+	assert.Greater(t, apart, 100)
+	var nilEv *sg.Evaluator
+	assert.Empty(t, nilEv.PeerPrefixes())
+}
+
+func peerOf(f flow.Flow, dir flow.Direction) netip.Addr {
+	if dir == flow.Inbound {
+		return f.Src.Addr()
+	}
+	return f.Dst.Addr()
 }
