@@ -4,17 +4,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"maps"
-	"os"
 	slashpath "path"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/inputfile"
 	"github.com/reachsim/reachsim/internal/jsonloc"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
@@ -102,165 +100,38 @@ func (o Options) maxFileSize() int64 {
 // report is returned even when the load fails. Load is LoadWith with the
 // zero [Options].
 func Load(paths ...string) (*reach.Model, *Report, error) {
-	return load(osSource{}, Options{}, paths)
+	return load(inputfile.OS{}, Options{}, paths)
 }
 
 // LoadWith is [Load] with options: aws.LoadWith(aws.Options{MaxFileSize: 64 << 20}, "dump/").
 func LoadWith(opts Options, paths ...string) (*reach.Model, *Report, error) {
-	return load(osSource{}, opts, paths)
+	return load(inputfile.OS{}, opts, paths)
 }
 
 // LoadFS is Load over an fs.FS (the embedded sample, tests). Paths
 // are slash-separated and relative to the root of fsys, as fs.FS wants.
 func LoadFS(fsys fs.FS, paths ...string) (*reach.Model, *Report, error) {
-	return load(fsSource{fsys}, Options{}, paths)
+	return load(inputfile.FS{FS: fsys}, Options{}, paths)
 }
 
 // LoadFSWith is [LoadFS] with options.
 func LoadFSWith(fsys fs.FS, opts Options, paths ...string) (*reach.Model, *Report, error) {
-	return load(fsSource{fsys}, opts, paths)
+	return load(inputfile.FS{FS: fsys}, opts, paths)
 }
 
 // source is a file system to read the input from.
-type source interface {
-	stat(name string) (fs.FileInfo, error) // follows symbolic links
-	isLink(name string) bool               // whether name itself is a symbolic link
-	readDir(name string) ([]fs.DirEntry, error)
-	open(name string) (fs.File, error)
-	join(dir, name string) string
-	clean(name string) string
-}
-
-type osSource struct{}
-
-func (osSource) stat(name string) (fs.FileInfo, error) { return os.Stat(name) }
-
-func (osSource) isLink(name string) bool {
-	info, err := os.Lstat(name)
-	return err == nil && info.Mode()&fs.ModeSymlink != 0
-}
-
-func (osSource) readDir(name string) ([]fs.DirEntry, error) { return os.ReadDir(name) }
-
-func (osSource) open(name string) (fs.File, error) { return os.Open(name) }
-
-func (osSource) join(dir, name string) string { return filepath.Join(dir, name) }
-
-func (osSource) clean(name string) string { return filepath.Clean(name) }
-
-type fsSource struct{ fsys fs.FS }
-
-func (s fsSource) stat(name string) (fs.FileInfo, error) { return fs.Stat(s.fsys, name) }
-
-func (s fsSource) isLink(name string) bool {
-	info, err := fs.Lstat(s.fsys, name)
-	return err == nil && info.Mode()&fs.ModeSymlink != 0
-}
-
-func (s fsSource) readDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(s.fsys, name) }
-
-func (s fsSource) open(name string) (fs.File, error) { return s.fsys.Open(name) }
-
-func (fsSource) join(dir, name string) string { return slashpath.Join(dir, name) }
-
-func (fsSource) clean(name string) string { return slashpath.Clean(name) }
+type source = inputfile.Source
 
 // notRegular returns the error for name, which is no regular file (after
-// following symbolic links) but what mode says: reading a named pipe would
-// wait for a writer forever, a device such as /dev/zero would never end.
+// following symbolic links) but what mode says.
 func notRegular(src source, name string, mode fs.FileMode) error {
-	what := "not a regular file"
-	switch {
-	case mode.IsDir():
-		what = "a directory"
-	case mode&fs.ModeNamedPipe != 0:
-		what = "a named pipe (FIFO)"
-	case mode&fs.ModeSocket != 0:
-		what = "a socket"
-	case mode&fs.ModeCharDevice != 0:
-		what = "a character device"
-	case mode&fs.ModeDevice != 0:
-		what = "a device"
-	case mode&fs.ModeIrregular != 0:
-		what = "an irregular file"
-	}
-	if src.isLink(name) {
-		what = "a symbolic link to " + what
-	}
-	return &flow.InputError{File: name, Err: fmt.Errorf("%w: %s, not a regular file: only regular files are read", ErrInvalidDump, what)}
+	return inputfile.NotRegular(src, name, mode, ErrInvalidDump)
 }
 
 // readLimited reads the regular file name, of at most limit bytes.
 func readLimited(src source, name string, limit int64) ([]byte, error) {
-	info, err := src.stat(name)
-	if err != nil {
-		return nil, &flow.InputError{File: name, Err: err}
-	}
-	if !info.Mode().IsRegular() {
-		return nil, notRegular(src, name, info.Mode())
-	}
-	tooLarge := func(what string) error {
-		return &flow.InputError{File: name, Err: fmt.Errorf("%w: %s, more than the limit of %s (raise it with --max-file-size, or aws.Options.MaxFileSize)", ErrFileTooLarge, what, formatSize(limit))}
-	}
-	if info.Size() > limit {
-		return nil, tooLarge("the file is " + formatSize(info.Size()))
-	}
-	f, err := src.open(name)
-	if err != nil {
-		return nil, &flow.InputError{File: name, Err: err}
-	}
-	defer f.Close()
-	// The file may have changed since the stat: check the open file, and
-	// read one byte past the limit at most whatever it holds.
-	if info, err := f.Stat(); err == nil && !info.Mode().IsRegular() {
-		return nil, notRegular(src, name, info.Mode())
-	}
-	r := io.LimitReader(f, limit+1)
-	data := make([]byte, 0, min(info.Size(), limit)+1)
-	for {
-		if len(data) == cap(data) {
-			data = append(data, 0)[:len(data)] // grow
-		}
-		n, err := r.Read(data[len(data):cap(data)])
-		data = data[:len(data)+n]
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, &flow.InputError{File: name, Err: err}
-		}
-	}
-	if int64(len(data)) > limit {
-		return nil, tooLarge("the file holds more than it said when it was opened")
-	}
-	return data, nil
-}
-
-// formatSize writes a size in bytes as the largest binary unit that
-// divides it ("512 MiB", "1 GiB"), or in bytes, with the size in the
-// largest unit it reaches, rounded down, when that is KiB or more ("5284
-// bytes (5.1 KiB)").
-func formatSize(n int64) string {
-	units := []struct {
-		name  string
-		shift uint
-	}{{"TiB", 40}, {"GiB", 30}, {"MiB", 20}, {"KiB", 10}}
-	for _, u := range units {
-		if n > 0 && n%(1<<u.shift) == 0 {
-			return strconv.FormatInt(n>>u.shift, 10) + " " + u.name
-		}
-	}
-	s := strconv.FormatInt(n, 10) + " bytes"
-	if n == 1 {
-		s = "1 byte"
-	}
-	for _, u := range units {
-		if n >= 1<<u.shift {
-			tenths := n>>u.shift*10 + (n%(1<<u.shift)*10)>>u.shift
-			return fmt.Sprintf("%s (%d.%d %s)", s, tenths/10, tenths%10, u.name)
-		}
-	}
-	return s
+	return inputfile.ReadLimited(src, name, inputfile.Limits{Max: limit, Invalid: ErrInvalidDump, TooLarge: ErrFileTooLarge,
+		Raise: "--max-file-size, or aws.Options.MaxFileSize"})
 }
 
 // gather expands the paths into the files to read: a file as is, a
@@ -283,8 +154,8 @@ func gather(src source, paths []string) ([]string, error) {
 	}
 	var errs []error
 	for _, p := range paths {
-		p = src.clean(p)
-		info, err := src.stat(p)
+		p = src.Clean(p)
+		info, err := src.Stat(p)
 		switch {
 		case err != nil:
 			errs = append(errs, &flow.InputError{File: p, Err: err})
@@ -296,7 +167,7 @@ func gather(src source, paths []string) ([]string, error) {
 			errs = append(errs, notRegular(src, p, info.Mode()))
 			continue
 		}
-		entries, err := src.readDir(p)
+		entries, err := src.ReadDir(p)
 		if err != nil {
 			errs = append(errs, &flow.InputError{File: p, Err: err})
 			continue
@@ -306,9 +177,9 @@ func gather(src source, paths []string) ([]string, error) {
 			if !strings.EqualFold(slashpath.Ext(e.Name()), ".json") {
 				continue
 			}
-			f := src.join(p, e.Name())
+			f := src.Join(p, e.Name())
 			n++
-			info, err := src.stat(f)
+			info, err := src.Stat(f)
 			switch {
 			case err != nil:
 				errs = append(errs, &flow.InputError{File: f, Err: err})

@@ -1,0 +1,184 @@
+// Package inputfile reads the files a loader is given, safely: only
+// regular files (a named pipe would wait for a writer forever, a device
+// such as /dev/zero would never end), of at most a given size even when
+// the file grows while it is read, from the operating system's files or
+// an fs.FS. Errors are *flow.InputError naming the file.
+package inputfile
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	slashpath "path"
+	"path/filepath"
+	"strconv"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+// Source is a file system to read input from.
+type Source interface {
+	Stat(name string) (fs.FileInfo, error) // follows symbolic links
+	IsLink(name string) bool               // whether name itself is a symbolic link
+	ReadDir(name string) ([]fs.DirEntry, error)
+	Open(name string) (fs.File, error)
+	Join(dir, name string) string
+	Clean(name string) string
+}
+
+// OS is the operating system's files.
+type OS struct{}
+
+// Stat implements [Source].
+func (OS) Stat(name string) (fs.FileInfo, error) { return os.Stat(name) }
+
+// IsLink implements [Source].
+func (OS) IsLink(name string) bool {
+	info, err := os.Lstat(name)
+	return err == nil && info.Mode()&fs.ModeSymlink != 0
+}
+
+// ReadDir implements [Source].
+func (OS) ReadDir(name string) ([]fs.DirEntry, error) { return os.ReadDir(name) }
+
+// Open implements [Source].
+func (OS) Open(name string) (fs.File, error) { return os.Open(name) }
+
+// Join implements [Source].
+func (OS) Join(dir, name string) string { return filepath.Join(dir, name) }
+
+// Clean implements [Source].
+func (OS) Clean(name string) string { return filepath.Clean(name) }
+
+// FS is an fs.FS: slash-separated paths relative to its root.
+type FS struct{ FS fs.FS }
+
+// Stat implements [Source].
+func (s FS) Stat(name string) (fs.FileInfo, error) { return fs.Stat(s.FS, name) }
+
+// IsLink implements [Source].
+func (s FS) IsLink(name string) bool {
+	info, err := fs.Lstat(s.FS, name)
+	return err == nil && info.Mode()&fs.ModeSymlink != 0
+}
+
+// ReadDir implements [Source].
+func (s FS) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(s.FS, name) }
+
+// Open implements [Source].
+func (s FS) Open(name string) (fs.File, error) { return s.FS.Open(name) }
+
+// Join implements [Source].
+func (FS) Join(dir, name string) string { return slashpath.Join(dir, name) }
+
+// Clean implements [Source].
+func (FS) Clean(name string) string { return slashpath.Clean(name) }
+
+// NotRegular returns the error for name, which is no regular file (after
+// following symbolic links) but what mode says, wrapping sentinel.
+func NotRegular(src Source, name string, mode fs.FileMode, sentinel error) error {
+	what := "not a regular file"
+	switch {
+	case mode.IsDir():
+		what = "a directory"
+	case mode&fs.ModeNamedPipe != 0:
+		what = "a named pipe (FIFO)"
+	case mode&fs.ModeSocket != 0:
+		what = "a socket"
+	case mode&fs.ModeCharDevice != 0:
+		what = "a character device"
+	case mode&fs.ModeDevice != 0:
+		what = "a device"
+	case mode&fs.ModeIrregular != 0:
+		what = "an irregular file"
+	}
+	if src.IsLink(name) {
+		what = "a symbolic link to " + what
+	}
+	return &flow.InputError{File: name, Err: fmt.Errorf("%w: %s, not a regular file: only regular files are read", sentinel, what)}
+}
+
+// Limits says how [ReadLimited] reads and what its errors say.
+type Limits struct {
+	Max int64 // the largest size read, in bytes
+	// Invalid is wrapped by the error for a file that is not regular;
+	// TooLarge by the error for one larger than Max
+	Invalid, TooLarge error
+	// Raise says how a user raises Max ("--max-file-size, or
+	// aws.Options.MaxFileSize"), for the error of a file too large
+	Raise string
+}
+
+// ReadLimited reads the regular file name, of at most lim.Max bytes. It
+// checks the open file again (the path may have changed since the stat)
+// and reads at most one byte past the limit whatever the file holds.
+func ReadLimited(src Source, name string, lim Limits) ([]byte, error) {
+	info, err := src.Stat(name)
+	if err != nil {
+		return nil, &flow.InputError{File: name, Err: err}
+	}
+	if !info.Mode().IsRegular() {
+		return nil, NotRegular(src, name, info.Mode(), lim.Invalid)
+	}
+	tooLarge := func(what string) error {
+		return &flow.InputError{File: name, Err: fmt.Errorf("%w: %s, more than the limit of %s (raise it with %s)", lim.TooLarge, what, FormatSize(lim.Max), lim.Raise)}
+	}
+	if info.Size() > lim.Max {
+		return nil, tooLarge("the file is " + FormatSize(info.Size()))
+	}
+	f, err := src.Open(name)
+	if err != nil {
+		return nil, &flow.InputError{File: name, Err: err}
+	}
+	defer f.Close()
+	if info, err := f.Stat(); err == nil && !info.Mode().IsRegular() {
+		return nil, NotRegular(src, name, info.Mode(), lim.Invalid)
+	}
+	r := io.LimitReader(f, lim.Max+1)
+	data := make([]byte, 0, min(info.Size(), lim.Max)+1)
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)] // grow
+		}
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, &flow.InputError{File: name, Err: err}
+		}
+	}
+	if int64(len(data)) > lim.Max {
+		return nil, tooLarge("the file holds more than it said when it was opened")
+	}
+	return data, nil
+}
+
+// FormatSize writes a size in bytes as the largest binary unit that
+// divides it ("512 MiB", "1 GiB"), or in bytes, with the size in the
+// largest unit it reaches, rounded down, when that is KiB or more ("5284
+// bytes (5.1 KiB)").
+func FormatSize(n int64) string {
+	units := []struct {
+		name  string
+		shift uint
+	}{{"TiB", 40}, {"GiB", 30}, {"MiB", 20}, {"KiB", 10}}
+	for _, u := range units {
+		if n > 0 && n%(1<<u.shift) == 0 {
+			return strconv.FormatInt(n>>u.shift, 10) + " " + u.name
+		}
+	}
+	s := strconv.FormatInt(n, 10) + " bytes"
+	if n == 1 {
+		s = "1 byte"
+	}
+	for _, u := range units {
+		if n >= 1<<u.shift {
+			tenths := n>>u.shift*10 + (n%(1<<u.shift)*10)>>u.shift
+			return fmt.Sprintf("%s (%d.%d %s)", s, tenths/10, tenths%10, u.name)
+		}
+	}
+	return s
+}
