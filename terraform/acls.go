@@ -1,0 +1,188 @@
+package terraform
+
+import (
+	"fmt"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
+)
+
+// Network ACLs: aws_network_acl (inline ingress and egress blocks),
+// aws_default_network_acl, aws_network_acl_rule and
+// aws_network_acl_association. An ACL whose configuration leaves its
+// inline blocks out holds only its standalone entries.
+
+// acls is the network ACLs being assembled, in plan order.
+type acls struct {
+	acls map[string]*nacl.ACL
+	list []string
+}
+
+func (a *acls) add(acl nacl.ACL) {
+	a.acls[acl.ID] = &acl
+	a.list = append(a.list, acl.ID)
+}
+
+// readACL reads an aws_network_acl or aws_default_network_acl.
+func (r *reader) readACL(in *instance) {
+	acl := nacl.ACL{ID: in.id}
+	if in.typ == "aws_default_network_acl" {
+		v := r.vpcOfDefault(in, "default_network_acl_id", func(v *vpcRec) string { return v.knownACL })
+		if v == nil {
+			return
+		}
+		acl.VPCID, acl.IsDefault, v.defaultACL, v.managedACL = v.spec.ID, true, acl.ID, true
+	} else {
+		acl.VPCID, _ = r.linkOne(in, "vpc_id", "aws_vpc")
+	}
+	acl.Subnets = r.linkList(in, "subnet_ids", "aws_subnet")
+	for _, dir := range []flow.Direction{flow.Inbound, flow.Outbound} {
+		attr := "ingress"
+		if dir == flow.Outbound {
+			attr = "egress"
+		}
+		if !in.configured(attr) {
+			continue
+		}
+		bs, ok := blocks(in.values[attr])
+		if !ok {
+			r.fail(in, attr, "", ErrInvalidPlan, "not a list of entry blocks")
+			continue
+		}
+		for i, b := range bs {
+			sub := r.inlineBlock(in, attr, i, len(bs), b)
+			if e, ok := r.entry(sub, fmt.Sprintf("%s[%d].", attr, i), dir, "rule_no", "action", "cidr_block", "ipv6_cidr_block"); ok {
+				acl.Entries = append(acl.Entries, e)
+			}
+		}
+	}
+	if _, dup := r.acls.acls[acl.ID]; dup {
+		r.fail(in, "id", acl.ID, ErrInvalidPlan, "network ACL %s is planned twice", acl.ID)
+		return
+	}
+	r.acls.add(acl)
+}
+
+// entry reads one ACL entry; number, action, cidr and cidr6 name its
+// attributes (they differ between inline blocks and aws_network_acl_rule).
+func (r *reader) entry(in *instance, at string, dir flow.Direction, number, action, cidr, cidr6 string) (nacl.Entry, bool) {
+	e := nacl.Entry{Direction: dir, ICMPType: -1, ICMPCode: -1}
+	n, ok := number_(in, number)
+	if !ok {
+		r.fail(in, at+number, "", unknownOr(in, number), "an entry needs its rule number")
+		return e, false
+	}
+	e.Number = int(n)
+	switch act, _ := r.str(in, action, true); act {
+	case "allow":
+		e.Action = flow.Pass
+	case "deny":
+		e.Action = flow.Drop
+	default:
+		r.fail(in, at+action, act, unknownOr(in, action), "allow or deny")
+		return e, false
+	}
+	found := 0
+	for _, c := range []string{cidr, cidr6} {
+		if p, ok := r.prefix(in, c, false); ok {
+			if p.Addr().Is6() != (c == cidr6) {
+				r.fail(in, at+c, p.String(), ErrInvalidPlan, "of the wrong address family")
+				return e, false
+			}
+			e.CIDR, found = p, found+1
+		}
+	}
+	if found != 1 {
+		r.fail(in, at+cidr, "", unknownOr(in, cidr, cidr6), "an entry has one CIDR block (%s or %s): %d given", cidr, cidr6, found)
+		return e, false
+	}
+	ps, _ := r.str(in, "protocol", true)
+	p, err := flow.ParseProtocol(ps)
+	if err != nil {
+		r.fail(in, at+"protocol", ps, unknownOr(in, "protocol"), "%v", err)
+		return e, false
+	}
+	e.Protocol = p
+	switch {
+	case p.HasPorts():
+		lo, ok1 := number_(in, "from_port")
+		hi, ok2 := number_(in, "to_port")
+		if !ok1 || !ok2 || lo < 0 || hi > 65535 || lo > hi {
+			r.fail(in, at+"from_port", fmt.Sprintf("%d-%d", lo, hi), unknownOr(in, "from_port", "to_port"), "ports are 0–65535, from before to")
+			return e, false
+		}
+		e.Ports = flow.PortRange{Lo: uint16(lo), Hi: uint16(hi)}
+		e.PortZero = e.Ports == flow.PortRange{}
+	case p.IsICMP():
+		if t, ok := number_(in, "icmp_type"); ok {
+			e.ICMPType = int16(t)
+		}
+		if c, ok := number_(in, "icmp_code"); ok {
+			e.ICMPCode = int16(c)
+		}
+	}
+	return e, true
+}
+
+// number_ reads integer attribute attr of in.
+func number_(in *instance, attr string) (int64, bool) {
+	return number(in.values[attr])
+}
+
+// aclOf returns the ACL a standalone resource names in attr.
+func (r *reader) aclOf(in *instance, attr string) *nacl.ACL {
+	id, _ := r.linkOne(in, attr, "aws_network_acl", "aws_default_network_acl")
+	a := r.acls.acls[id]
+	if a == nil && id != "" {
+		r.fail(in, attr, id, ErrInvalidPlan, "no network ACL of the plan")
+	}
+	return a
+}
+
+// readACLRule reads an aws_network_acl_rule.
+func (r *reader) readACLRule(in *instance) {
+	a := r.aclOf(in, "network_acl_id")
+	dir := flow.Inbound
+	if r.boolean(in, "egress") {
+		dir = flow.Outbound
+	}
+	e, ok := r.entry(in, "", dir, "rule_number", "rule_action", "cidr_block", "ipv6_cidr_block")
+	if ok && a != nil {
+		a.Entries = append(a.Entries, e)
+	}
+}
+
+// readACLAssociation reads an aws_network_acl_association.
+func (r *reader) readACLAssociation(in *instance) {
+	a := r.aclOf(in, "network_acl_id")
+	sub, _ := r.linkOne(in, "subnet_id", "aws_subnet")
+	if a != nil && sub != "" {
+		a.Subnets = appendID(a.Subnets, sub)
+	}
+}
+
+// assignACLs sets each subnet's ACL from the associations (an ACL's
+// subnet_ids, aws_network_acl_association; a subnet associated with an
+// ACL leaves its VPC's default ACL, which lists its subnets too).
+func (r *reader) assignACLs() {
+	for _, id := range r.acls.list {
+		a := r.acls.acls[id]
+		if a.IsDefault {
+			continue
+		}
+		for _, sid := range a.Subnets {
+			if s := r.net.subnets[sid]; s != nil {
+				s.ACL = id
+			} else {
+				r.fail(nil, "", sid, ErrInvalidPlan, "network ACL %s is associated with %s, no subnet of the plan", id, sid)
+			}
+		}
+	}
+}
+
+// finishACLs gives the ACLs to the builder.
+func (r *reader) finishACLs() {
+	for _, id := range r.acls.list {
+		r.b.AddNetworkACL(*r.acls.acls[id])
+	}
+}

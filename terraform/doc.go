@@ -1,0 +1,94 @@
+// Package terraform reads a Terraform plan, as terraform show -json
+// prints it, into a [reach.Model]: the network the plan would leave
+// behind, to test before it is applied.
+//
+//	terraform plan -out plan.out && terraform show -json plan.out > plan.json
+//	m, report, err := terraform.Load("plan.json")
+//
+// This is the first part of the loader (issue 13): it reads the planned
+// values of VPCs (aws_vpc, aws_vpc_ipv4_cidr_block_association), subnets
+// (aws_subnet), internet gateways (aws_internet_gateway), route tables
+// (aws_route_table with its inline routes, aws_default_route_table,
+// aws_route, aws_route_table_association,
+// aws_main_route_table_association), security groups
+// (aws_security_group with its inline ingress and egress blocks,
+// aws_default_security_group, aws_security_group_rule,
+// aws_vpc_security_group_ingress_rule and _egress_rule), network ACLs
+// (aws_network_acl with its inline entries, aws_default_network_acl,
+// aws_network_acl_rule, aws_network_acl_association), instances
+// (aws_instance, as its primary network interface) and network
+// interfaces (aws_network_interface). [Modelled] lists them. Every other
+// resource type, and every data source, is counted in
+// [Report.Unmodelled], never an error; a route to a target of a type not
+// read (a NAT gateway, a transit gateway, a peering connection...) makes
+// the hops that meet it undecided (reach's UNMODELLED_TARGET).
+//
+// # What the model holds
+//
+//   - The resources the plan leaves: planned_values, with what each
+//     resource_changes entry says is known only after apply
+//     (change.after_unknown). A resource the plan deletes is not there;
+//     naming it in a query is an error like naming any other unknown
+//     name.
+//   - Every resource is named by its address, as resource_changes writes
+//     it (aws_instance.db, module.app.aws_instance.web[0],
+//     aws_instance.worker["blue"]): the model's IDs are the addresses, so
+//     queries and traces use them. An instance is its primary interface:
+//     a query may name it by address, by its Name tag, or by its i- ID
+//     when the plan knows it.
+//   - A VPC the plan creates has a main route table with its local routes
+//     only and a default network ACL that allows everything, unless the
+//     plan manages them (aws_default_route_table, aws_default_network_acl,
+//     aws_main_route_table_association). The main route table and default
+//     ACL of a VPC that exists already are in the plan only when it
+//     manages them; a subnet that would use them otherwise is an error
+//     (their routes and entries are not in the plan).
+//   - A security group, route table or network ACL whose configuration
+//     leaves its inline blocks out (no ingress, egress or route
+//     expression) holds only its standalone rule resources: the planned
+//     values list the rules AWS reports for it then, which the standalone
+//     resources list too. Terraform removes the allow-all outbound rule
+//     AWS gives a new group, so a group holds only the rules the plan
+//     gives it.
+//   - Protocols are read as users write them: "tcp", "TCP", "6", "-1",
+//     "all".
+//
+// # Links by reference
+//
+// A plan that creates resources knows none of their IDs, so an attribute
+// that names another resource (vpc_id, subnet_id, security_group_id,
+// vpc_security_group_ids) is resolved from the configuration's
+// references (configuration...expressions.<attribute>.references) where
+// its value is unknown: a reference to a resource of the wanted type
+// ("aws_vpc.main.id", or "aws_subnet.a[0]" with its index) names it,
+// module-relative addresses inside modules; a reference to a counted or
+// for_each resource without an index names the instance of the same key
+// as the referring instance when the references also hold count.index
+// or each.key, and every instance otherwise (a splat). A known value
+// names the resource of the plan whose id it is. A reference to anything
+// else (a variable, a local, a data source, a module's output) leaves an
+// unknown value unresolved. Since Terraform 1.1 the inline blocks of one
+// attribute (the ingress blocks of a group) share one references list;
+// a block's unknown group list is resolved from that list when it names
+// only groups. An attribute the provider computes and the configuration
+// does not set (source_security_group_id on a CIDR rule) is not a link.
+//
+// # What is refused
+//
+// A plan that cannot be trusted to hold the whole network is refused with
+// an error wrapping [ErrUntrusted]: "errored": true (terraform-json's
+// Plan has no such field; the loader reads it itself), "complete": false
+// (a targeted plan, or one with deferred changes), or a format_version
+// whose major version is not 1. A value the model needs that Terraform
+// knows only after apply and no reference resolves (a CIDR block, a port,
+// a private or public address) is an error wrapping [ErrUnknownValue]
+// naming the resource address and the attribute: this first part of the
+// loader does not yet turn such values into indeterminate answers.
+//
+// Errors are *[flow.InputError] naming the file and, in Path, the
+// resource address and the attribute path ("aws_subnet.db: cidr_block"),
+// with the offending text, joined when there are several; they wrap
+// [ErrInvalidPlan], [ErrUnknownValue], [ErrUntrusted], [ErrFileTooLarge],
+// [flow.ErrJSON] or [reach.ErrTopology]. Only regular files are read, up
+// to [Options.MaxFileSize] bytes.
+package terraform

@@ -1,0 +1,261 @@
+package terraform
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// Security groups: aws_security_group (inline ingress and egress blocks),
+// aws_default_security_group, aws_security_group_rule and
+// aws_vpc_security_group_ingress_rule / _egress_rule. A group whose
+// configuration leaves its inline blocks out holds only its standalone
+// rules: Terraform plans the rules AWS reports for it then, which the
+// standalone resources also list. Terraform removes the allow-all
+// outbound rule AWS gives a new group, so a group has only the rules the
+// plan gives it.
+
+var groupTypes = []string{"aws_security_group", "aws_default_security_group"}
+
+// groups is the security groups being assembled, in plan order.
+type groups struct {
+	byID map[string]*sg.Group
+	list []string
+}
+
+// readGroup reads an aws_security_group or aws_default_security_group.
+func (r *reader) readGroup(in *instance) {
+	g := &sg.Group{ID: in.id}
+	g.Name, _ = r.str(in, "name", false)
+	if g.Name == "" && in.typ == "aws_default_security_group" {
+		g.Name = "default"
+	}
+	g.Description, _ = r.str(in, "description", false)
+	g.VPCID, _ = r.linkOne(in, "vpc_id", "aws_vpc")
+	if _, dup := r.sgs.byID[g.ID]; dup {
+		r.fail(in, "id", g.ID, ErrInvalidPlan, "security group %s is planned twice", g.ID)
+		return
+	}
+	r.sgs.byID[g.ID] = g
+	r.sgs.list = append(r.sgs.list, g.ID)
+	for _, dir := range []flow.Direction{flow.Inbound, flow.Outbound} {
+		attr := "ingress"
+		if dir == flow.Outbound {
+			attr = "egress"
+		}
+		if !in.configured(attr) {
+			continue
+		}
+		bs, ok := blocks(in.values[attr])
+		if !ok {
+			r.fail(in, attr, "", ErrInvalidPlan, "not a list of rule blocks")
+			continue
+		}
+		for i, b := range bs {
+			sub := r.inlineBlock(in, attr, i, len(bs), b)
+			g.Rules = append(g.Rules, r.blockRules(sub, fmt.Sprintf("%s[%d].", attr, i), dir, g.ID)...)
+		}
+	}
+}
+
+// inlineBlock makes an instance of block i of the n blocks of the inline
+// block list attr of in, whose references are the block's own when the configuration
+// writes them per block, else the list's (since Terraform 1.1 the blocks
+// of an attribute-as-block list share one references list).
+func (r *reader) inlineBlock(in *instance, attr string, i, n int, b map[string]any) *instance {
+	sub := &instance{addr: in.addr, module: in.module, typ: in.typ, index: in.index, values: b, unknown: elem(in.unknown, attr, i)}
+	if in.cfg == nil || in.cfg.Expressions[attr] == nil || in.cfg.Expressions[attr].ExpressionData == nil {
+		return sub
+	}
+	e := in.cfg.Expressions[attr]
+	cfg := *in.cfg
+	if len(e.NestedBlocks) == n {
+		cfg.Expressions = e.NestedBlocks[i]
+	} else {
+		cfg.Expressions = map[string]*tfjson.Expression{}
+		for k := range b {
+			cfg.Expressions[k] = e
+		}
+	}
+	sub.cfg = &cfg
+	return sub
+}
+
+// blockRules reads an inline rule block (or a standalone
+// aws_security_group_rule, whose attributes are alike) of group id into
+// one rule per peer; at prefixes attribute paths in errors.
+func (r *reader) blockRules(in *instance, at string, dir flow.Direction, id string) []sg.Rule {
+	base := sg.Rule{Direction: dir}
+	base.Description, _ = in.values["description"].(string)
+	if !r.traffic(in, at, &base, "protocol", "from_port", "to_port") {
+		return nil
+	}
+	var peers []sg.Peer
+	for _, c := range []string{"cidr_blocks", "ipv6_cidr_blocks"} {
+		ss, ok := strs(in.values[c])
+		if !ok || isUnknown(in.unknown, c) {
+			r.fail(in, at+c, "", ErrUnknownValue, "the rule's CIDR blocks are needed")
+			continue
+		}
+		for j, s := range ss {
+			if isUnknown(in.unknown, c, j) {
+				r.fail(in, fmt.Sprintf("%s%s[%d]", at, c, j), "", ErrUnknownValue, "the rule's CIDR blocks are needed")
+				continue
+			}
+			p, ok := r.prefixAt(in, fmt.Sprintf("%s%s[%d]", at, c, j), s)
+			if ok && (p.Addr().Is6() != (c == "ipv6_cidr_blocks")) {
+				r.fail(in, fmt.Sprintf("%s%s[%d]", at, c, j), s, ErrInvalidPlan, "not an %s block", map[bool]string{true: "IPv6", false: "IPv4"}[c == "ipv6_cidr_blocks"])
+				continue
+			}
+			if ok {
+				peers = append(peers, sg.Peer{Kind: sg.PeerCIDR, CIDR: p})
+			}
+		}
+	}
+	pls, _ := strs(in.values["prefix_list_ids"])
+	for _, pl := range pls {
+		peers = append(peers, sg.PrefixList(pl))
+	}
+	for _, g := range r.linkList(in, "security_groups", groupTypes...) {
+		peers = append(peers, sg.GroupRef(g))
+	}
+	if g, ok := r.linkOne(in, "source_security_group_id", groupTypes...); ok && g != "" {
+		peers = append(peers, sg.GroupRef(g))
+	}
+	if r.boolean(in, "self") {
+		peers = append(peers, sg.GroupRef(id))
+	}
+	out := make([]sg.Rule, 0, len(peers))
+	for _, p := range peers {
+		rule := base
+		rule.Peer = p
+		out = append(out, rule)
+	}
+	return out
+}
+
+// traffic reads a rule's protocol and ports (or ICMP type and code) from
+// the attributes proto, from and to, as Terraform writes them ("tcp",
+// "TCP", "6", "-1", "all").
+func (r *reader) traffic(in *instance, at string, rule *sg.Rule, proto, from, to string) bool {
+	ps, ok := r.str(in, proto, true)
+	if !ok {
+		return false
+	}
+	p, err := flow.ParseProtocol(strings.TrimSpace(ps))
+	if err != nil {
+		r.fail(in, at+proto, ps, ErrInvalidPlan, "%v", err)
+		return false
+	}
+	rule.Protocol, rule.ICMPType, rule.ICMPCode = p, -1, -1
+	lo, okLo := number(in.values[from])
+	hi, okHi := number(in.values[to])
+	switch {
+	case p.HasPorts():
+		if !okLo || !okHi {
+			r.fail(in, at+from, "", unknownOr(in, from, to), "%s needs %s and %s", p, from, to)
+			return false
+		}
+		if lo < 0 || hi > 65535 || lo > hi {
+			r.fail(in, at+from, fmt.Sprintf("%d-%d", lo, hi), ErrInvalidPlan, "ports are 0–65535, from before to")
+			return false
+		}
+		rule.Ports = flow.PortRange{Lo: uint16(lo), Hi: uint16(hi)}
+		rule.PortZero = rule.Ports == flow.PortRange{}
+	case p.IsICMP() && okLo && okHi:
+		if lo < -1 || lo > 255 || hi < -1 || hi > 255 || (lo == -1 && hi != -1) {
+			r.fail(in, at+from, fmt.Sprintf("%d/%d", lo, hi), ErrInvalidPlan, "ICMP type and code are -1 (all) or 0–255, type -1 with code -1")
+			return false
+		}
+		rule.ICMPType, rule.ICMPCode = int16(lo), int16(hi)
+	}
+	return true
+}
+
+// unknownOr is ErrUnknownValue when one of attrs of in is known only after
+// apply, else ErrInvalidPlan.
+func unknownOr(in *instance, attrs ...string) error {
+	if slices.ContainsFunc(attrs, func(a string) bool { return isUnknown(in.unknown, a) }) {
+		return ErrUnknownValue
+	}
+	return ErrInvalidPlan
+}
+
+// groupOf returns the group a standalone rule resource names in attr.
+func (r *reader) groupOf(in *instance, attr string) *sg.Group {
+	id, _ := r.linkOne(in, attr, groupTypes...)
+	g := r.sgs.byID[id]
+	if g == nil && id != "" {
+		r.fail(in, attr, id, ErrInvalidPlan, "no security group of the plan")
+	}
+	return g
+}
+
+// readGroupRule reads an aws_security_group_rule.
+func (r *reader) readGroupRule(in *instance) {
+	g := r.groupOf(in, "security_group_id")
+	typ, _ := r.str(in, "type", true)
+	dir := flow.Inbound
+	switch typ {
+	case "ingress":
+	case "egress":
+		dir = flow.Outbound
+	default:
+		r.fail(in, "type", typ, ErrInvalidPlan, "ingress or egress")
+		return
+	}
+	if g != nil {
+		g.Rules = append(g.Rules, r.blockRules(in, "", dir, g.ID)...)
+	}
+}
+
+// readVPCGroupRule reads an aws_vpc_security_group_ingress_rule or
+// _egress_rule: one peer each.
+func (r *reader) readVPCGroupRule(in *instance) {
+	g := r.groupOf(in, "security_group_id")
+	rule := sg.Rule{Direction: flow.Inbound}
+	if in.typ == "aws_vpc_security_group_egress_rule" {
+		rule.Direction = flow.Outbound
+	}
+	rule.ID, _ = in.values["security_group_rule_id"].(string)
+	rule.Description, _ = in.values["description"].(string)
+	if !r.traffic(in, "", &rule, "ip_protocol", "from_port", "to_port") {
+		return
+	}
+	n := 0
+	for _, c := range []string{"cidr_ipv4", "cidr_ipv6"} {
+		if p, ok := r.prefix(in, c, false); ok {
+			if p.Addr().Is6() != (c == "cidr_ipv6") {
+				r.fail(in, c, p.String(), ErrInvalidPlan, "of the wrong address family")
+				return
+			}
+			rule.Peer, n = sg.Peer{Kind: sg.PeerCIDR, CIDR: p}, n+1
+		}
+	}
+	if pl, ok := r.str(in, "prefix_list_id", false); ok {
+		rule.Peer, n = sg.PrefixList(pl), n+1
+	}
+	if ref, ok := r.linkOne(in, "referenced_security_group_id", groupTypes...); ok && ref != "" {
+		rule.Peer, n = sg.GroupRef(ref), n+1
+	}
+	if n != 1 {
+		r.fail(in, "cidr_ipv4", "", unknownOr(in, "cidr_ipv4", "cidr_ipv6", "prefix_list_id", "referenced_security_group_id"),
+			"a rule names one peer (cidr_ipv4, cidr_ipv6, prefix_list_id or referenced_security_group_id): %d given", n)
+		return
+	}
+	if g != nil {
+		g.Rules = append(g.Rules, rule)
+	}
+}
+
+// finishGroups gives the groups to the builder.
+func (r *reader) finishGroups() {
+	for _, id := range r.sgs.list {
+		r.b.AddSecurityGroup(*r.sgs.byID[id])
+	}
+}

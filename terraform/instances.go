@@ -1,0 +1,99 @@
+package terraform
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/reachsim/reachsim/reach"
+)
+
+// Instances and network interfaces: aws_instance (its primary interface,
+// with vpc_security_group_ids, private_ip, secondary_private_ips and its
+// public IPv4) and aws_network_interface. Each becomes a
+// [reach.Interface] whose ID is the resource's address when its ID is
+// known only after apply (an instance's interface is named after the
+// instance: queries name aws_instance.db), with the Name tag as its name.
+
+// readInstance reads an aws_instance as its primary network interface.
+func (r *reader) readInstance(in *instance) {
+	it := reach.Interface{ID: in.addr, Name: nameTag(in), Instance: in.known} // i-… when the plan knows it
+	if eni, ok := in.values["primary_network_interface_id"].(string); ok && eni != "" {
+		r.byID[eni] = in
+	}
+	it.Subnet, _ = r.linkOne(in, "subnet_id", "aws_subnet")
+	it.Groups = r.linkList(in, "vpc_security_group_ids", groupTypes...)
+	if a, ok := r.addr(in, "private_ip", true); ok {
+		it.PrivateIPs = append(it.PrivateIPs, a)
+	}
+	sec, _ := strs(in.values["secondary_private_ips"])
+	for i, s := range sec {
+		a, err := netip.ParseAddr(s)
+		if err != nil || a.Zone() != "" || a.Is4In6() {
+			r.fail(in, fmt.Sprintf("secondary_private_ips[%d]", i), s, ErrInvalidPlan, "not an IP address")
+			continue
+		}
+		it.PrivateIPs = append(it.PrivateIPs, a)
+	}
+	if isUnknown(in.unknown, "secondary_private_ips") {
+		r.fail(in, "secondary_private_ips", "", ErrUnknownValue, "the model needs the interface's addresses")
+	}
+	r.publicIPv4(in, &it)
+	r.ifaces = append(r.ifaces, it)
+}
+
+// publicIPv4 sets the public IPv4 address of an instance's interface: it
+// has one when associate_public_ip_address says so, or, when the
+// configuration leaves that out, when its subnet maps one on launch.
+func (r *reader) publicIPv4(in *instance, it *reach.Interface) {
+	want := r.boolean(in, "associate_public_ip_address")
+	if !in.configured("associate_public_ip_address") {
+		if s := r.subnetInstance(it.Subnet); s != nil {
+			want = r.boolean(s, "map_public_ip_on_launch")
+		}
+	}
+	if a, ok := r.addr(in, "public_ip", false); ok {
+		it.PublicIP = a
+		return
+	}
+	if want {
+		r.fail(in, "public_ip", "", ErrUnknownValue, "the instance gets a public IPv4 address at launch")
+	}
+}
+
+// subnetInstance returns the aws_subnet instance whose model ID is id.
+func (r *reader) subnetInstance(id string) *instance {
+	if in := r.byAdr[id]; in != nil && in.typ == "aws_subnet" {
+		return in
+	}
+	if in := r.byID[id]; in != nil && in.typ == "aws_subnet" {
+		return in
+	}
+	return nil
+}
+
+// readENI reads an aws_network_interface.
+func (r *reader) readENI(in *instance) {
+	it := reach.Interface{ID: in.id, Name: nameTag(in)}
+	it.Subnet, _ = r.linkOne(in, "subnet_id", "aws_subnet")
+	it.Groups = r.linkList(in, "security_groups", groupTypes...)
+	ips, ok := strs(in.values["private_ips"])
+	if !ok || isUnknown(in.unknown, "private_ips") {
+		if a, ok := r.addr(in, "private_ip", true); ok {
+			ips = []string{a.String()}
+		}
+	}
+	for i, s := range ips {
+		a, err := netip.ParseAddr(s)
+		if err != nil || a.Zone() != "" || a.Is4In6() {
+			r.fail(in, fmt.Sprintf("private_ips[%d]", i), s, ErrInvalidPlan, "not an IP address")
+			continue
+		}
+		it.PrivateIPs = append(it.PrivateIPs, a)
+	}
+	r.ifaces = append(r.ifaces, it)
+}
+
+// finishInterfaces gives the interfaces to the builder.
+func (r *reader) finishInterfaces() {
+	r.b.AddInterface(r.ifaces...)
+}

@@ -1,0 +1,223 @@
+package terraform
+
+import (
+	"slices"
+	"strings"
+)
+
+// Links between resources. A plan that creates resources knows none of
+// their IDs; it knows, from the configuration, which resource an
+// attribute refers to (expressions.<attr>.references). An ID attribute
+// is resolved, in this order: a known value that is the id of a resource
+// of the plan names that resource; another known value names a resource
+// outside the plan, as is; an unknown value names the resources its
+// references name, when they are all resources of the wanted types (the
+// ID given as "aws_vpc.main.id" or "aws_vpc.main", with an index, or
+// paired with the referring instance's own by count.index or each.key);
+// anything else in the references (a variable, a local, a data source)
+// leaves the value unknown. The model names every resource by its
+// address (Report.Placeholders lists those whose id the plan does not
+// know yet).
+
+// ref is one resource a reference names.
+type ref struct {
+	base  string // the module-relative address without index: aws_subnet.a
+	index string // the key written in the reference ("0", `"blue"`), "" for none
+}
+
+// refPrefixes are the reference roots that name no resource of the plan.
+var refPrefixes = []string{"var.", "local.", "count.", "each.", "path.", "terraform.", "self.", "data.", "module."}
+
+// parseRef reads a reference ("aws_vpc.main.id", `aws_subnet.a["x"]`) as
+// the resource it names; ok is false for a root that names no resource.
+func parseRef(s string) (ref, bool) {
+	for _, p := range refPrefixes {
+		if strings.HasPrefix(s, p) {
+			return ref{}, false
+		}
+	}
+	typ, rest, ok := strings.Cut(s, ".")
+	if !ok || !strings.Contains(typ, "_") {
+		return ref{}, false
+	}
+	name := rest
+	if i := strings.IndexAny(rest, ".["); i >= 0 {
+		name = rest[:i]
+		rest = rest[i:]
+	} else {
+		rest = ""
+	}
+	if name == "" {
+		return ref{}, false
+	}
+	r := ref{base: typ + "." + name}
+	if strings.HasPrefix(rest, "[") {
+		end := strings.Index(rest, "]")
+		if strings.HasPrefix(rest, `["`) {
+			if e := strings.Index(rest, `"]`); e >= 0 {
+				end = e + 1
+			}
+		}
+		if end < 0 {
+			return ref{}, false
+		}
+		r.index = rest[1:end]
+	}
+	return r, true
+}
+
+// typeOf returns the resource type of a module-relative address.
+func typeOf(base string) string {
+	t, _, _ := strings.Cut(base, ".")
+	return t
+}
+
+// targets returns the instances the references refs of in name, of the
+// types want; open is true when a reference names something else (a
+// variable, a local, a data source, a module's output), which leaves the
+// value the references make open.
+func (r *reader) targets(in *instance, refs []string, want ...string) (out []*instance, open bool) {
+	paired := slices.ContainsFunc(refs, func(s string) bool {
+		return s == "count.index" || strings.HasPrefix(s, "each.")
+	})
+	for _, s := range refs {
+		if s == "count.index" || strings.HasPrefix(s, "each.") {
+			continue
+		}
+		rf, ok := parseRef(s)
+		if !ok || !slices.Contains(want, typeOf(rf.base)) {
+			open = true
+			continue
+		}
+		abs := rf.base
+		if in.module != "" {
+			abs = in.module + "." + rf.base
+		}
+		insts := r.bases[abs]
+		switch {
+		case len(insts) == 0:
+			// a resource the plan does not create (deleted, or never there)
+			open = true
+		case rf.index != "":
+			if t := r.byAdr[abs+"["+rf.index+"]"]; t != nil {
+				out = appendNew(out, t)
+			} else {
+				open = true
+			}
+		case len(insts) == 1 && insts[0].index == "":
+			out = appendNew(out, insts[0])
+		case paired && in.index != "":
+			if t := r.byAdr[abs+"["+in.index+"]"]; t != nil {
+				out = appendNew(out, t)
+			} else {
+				open = true
+			}
+		default:
+			for _, t := range insts { // a splat: every instance
+				out = appendNew(out, t)
+			}
+		}
+	}
+	return out, open
+}
+
+// Attribute forms of a reference ("aws_vpc.main.id" beside
+// "aws_vpc.main") name the same instance once.
+func appendNew(out []*instance, t *instance) []*instance {
+	if slices.Contains(out, t) {
+		return out
+	}
+	return append(out, t)
+}
+
+// linkOne resolves the ID attribute attr of in to the model ID of the
+// one resource of the types want it names. present is false when the
+// attribute is null (not set); an error is recorded when it cannot be
+// resolved.
+func (r *reader) linkOne(in *instance, attr string, want ...string) (id string, present bool) {
+	v, set := in.values[attr]
+	if s, ok := v.(string); set && ok && s != "" {
+		if t := r.byID[s]; t != nil && slices.Contains(want, t.typ) {
+			return t.id, true
+		}
+		return s, true
+	}
+	if !isUnknown(in.unknown, attr) || !in.configured(attr) {
+		// null, or computed by the provider without the configuration
+		// setting it (source_security_group_id on a CIDR rule)
+		return "", false
+	}
+	ts, open := r.targets(in, in.references(attr), want...)
+	if len(ts) != 1 || open {
+		r.unknownLink(in, attr, ts, open)
+		return "", true
+	}
+	return r.placeholder(ts[0]), true
+}
+
+// linkList resolves the list of IDs attr of in (vpc_security_group_ids,
+// subnet_ids) to model IDs.
+func (r *reader) linkList(in *instance, attr string, want ...string) []string {
+	v := in.values[attr]
+	ids, ok := strs(v)
+	if !ok && v != nil {
+		r.fail(in, attr, "", ErrInvalidPlan, "not a list of IDs")
+		return nil
+	}
+	var out []string
+	anyUnknown := isUnknown(in.unknown, attr)
+	for i, s := range ids {
+		if isUnknown(in.unknown, attr, i) {
+			anyUnknown = true
+			continue
+		}
+		if t := r.byID[s]; t != nil && slices.Contains(want, t.typ) {
+			s = t.id
+		}
+		out = appendID(out, s)
+	}
+	if !anyUnknown || !in.configured(attr) {
+		return out
+	}
+	ts, open := r.targets(in, in.references(attr), want...)
+	if open || len(ts) == 0 {
+		r.unknownLink(in, attr, ts, open)
+		return out
+	}
+	for _, t := range ts {
+		out = appendID(out, r.placeholder(t))
+	}
+	return out
+}
+
+func appendID(out []string, id string) []string {
+	if slices.Contains(out, id) {
+		return out
+	}
+	return append(out, id)
+}
+
+// placeholder returns t's ID in the model, noting in the report a
+// resource whose id is known only after apply.
+func (r *reader) placeholder(t *instance) string {
+	if t.known == "" {
+		r.rep.Placeholders[t.addr] = t.id
+	}
+	return t.id
+}
+
+// unknownLink records an ID attribute the references do not resolve.
+func (r *reader) unknownLink(in *instance, attr string, ts []*instance, open bool) {
+	why := "its configuration names no resource it refers to"
+	switch {
+	case open:
+		why = "its configuration computes it from something other than resources of the plan (a variable, a local, a data source, a module's output)"
+	case len(ts) > 1:
+		names := make([]string, len(ts))
+		for i, t := range ts {
+			names[i] = t.addr
+		}
+		why = "its references name several resources: " + strings.Join(names, ", ")
+	}
+	r.fail(in, attr, "", ErrUnknownValue, "%s", why)
+}

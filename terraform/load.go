@@ -1,0 +1,175 @@
+package terraform
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/inputfile"
+	"github.com/reachsim/reachsim/reach"
+)
+
+// ErrInvalidPlan is wrapped by the errors [Load] reports about a plan it
+// cannot use: an attribute of the wrong form, a reference it cannot
+// resolve, a resource that names another the plan does not hold. JSON
+// that does not decode wraps [flow.ErrJSON] instead, and a design the plan
+// describes that [reach.Builder] rejects wraps [reach.ErrTopology].
+var ErrInvalidPlan = errors.New("invalid Terraform plan")
+
+// ErrUntrusted is wrapped by the error [Load] reports for a plan that
+// cannot be trusted to hold the whole intended network: one Terraform
+// failed to finish ("errored": true), one that is not complete
+// ("complete": false: a targeted plan, or one with deferred changes,
+// leaves resources out), or one whose format_version has a major version
+// other than 1.
+var ErrUntrusted = errors.New("untrusted Terraform plan")
+
+// ErrUnknownValue is wrapped by the error [Load] reports for a value the
+// model needs that Terraform knows only after apply (a CIDR block, a
+// port, an address) and that no reference resolves. The error names the
+// resource address and the attribute.
+var ErrUnknownValue = errors.New("known only after apply")
+
+// ErrFileTooLarge is wrapped by the error [Load] reports for a file larger
+// than [Options.MaxFileSize].
+var ErrFileTooLarge = errors.New("file too large")
+
+// DefaultMaxFileSize is the largest plan [Load] reads when
+// [Options.MaxFileSize] is not set: 1 GiB.
+const DefaultMaxFileSize = 1 << 30
+
+// Options tune [LoadWith] and [LoadFSWith]. The zero Options are the
+// defaults [Load] and [LoadFS] use.
+type Options struct {
+	// MaxFileSize is the size in bytes of the largest plan read; a larger
+	// one is an error wrapping [ErrFileTooLarge]. Zero or less means
+	// [DefaultMaxFileSize].
+	MaxFileSize int64
+}
+
+func (o Options) maxFileSize() int64 {
+	if o.MaxFileSize <= 0 {
+		return DefaultMaxFileSize
+	}
+	return o.MaxFileSize
+}
+
+// Report says what [Load] read and what it left out.
+type Report struct {
+	File             string // the plan's path
+	TerraformVersion string // the version of Terraform that wrote it
+	// Modelled maps each resource type read into the model to its number
+	// of instances; Unmodelled each other type the plan holds (managed
+	// resources and data sources alike) to its number. Neither is ever an
+	// error.
+	Modelled, Unmodelled map[string]int
+	// Placeholders maps the address of each resource whose ID is known
+	// only after apply, and which another resource links to, to the ID
+	// the model gives it: its address.
+	Placeholders map[string]string
+	// Warnings lists, sorted, what was read but left out and why.
+	Warnings []string
+}
+
+// Load reads the plan file at path (terraform show -json plan.out) and
+// builds the network it plans. The report is returned even when the load
+// fails. Load is LoadWith with the zero [Options].
+func Load(path string) (*reach.Model, *Report, error) {
+	return load(inputfile.OS{}, Options{}, path)
+}
+
+// LoadWith is [Load] with options.
+func LoadWith(opts Options, path string) (*reach.Model, *Report, error) {
+	return load(inputfile.OS{}, opts, path)
+}
+
+// LoadFS is [Load] over an fs.FS (embedded plans, tests): path is
+// slash-separated and relative to the root of fsys.
+func LoadFS(fsys fs.FS, path string) (*reach.Model, *Report, error) {
+	return load(inputfile.FS{FS: fsys}, Options{}, path)
+}
+
+// LoadFSWith is [LoadFS] with options.
+func LoadFSWith(fsys fs.FS, opts Options, path string) (*reach.Model, *Report, error) {
+	return load(inputfile.FS{FS: fsys}, opts, path)
+}
+
+func load(src inputfile.Source, opts Options, path string) (*reach.Model, *Report, error) {
+	rep := &Report{File: path, Modelled: map[string]int{}, Unmodelled: map[string]int{}, Placeholders: map[string]string{}}
+	data, err := inputfile.ReadLimited(src, path, inputfile.Limits{Max: opts.maxFileSize(), Invalid: ErrInvalidPlan,
+		TooLarge: ErrFileTooLarge, Raise: "--max-file-size, or terraform.Options.MaxFileSize"})
+	if err != nil {
+		return nil, rep, err
+	}
+	m, err := Parse(path, data, rep)
+	return m, rep, err
+}
+
+// header is what a plan says of itself, read before the rest: terraform-
+// json's Plan has no Errored field, and reads "complete" only as given.
+type header struct {
+	FormatVersion    *string `json:"format_version"`
+	TerraformVersion string  `json:"terraform_version"`
+	Errored          *bool   `json:"errored"`
+	Complete         *bool   `json:"complete"`
+}
+
+// Parse builds the network the plan in data plans; name names it in
+// errors (a file name). rep, when not nil, is filled as [Load] fills its
+// report.
+func Parse(name string, data []byte, rep *Report) (*reach.Model, error) {
+	if rep == nil {
+		rep = &Report{}
+	}
+	if rep.Modelled == nil {
+		rep.Modelled, rep.Unmodelled, rep.Placeholders = map[string]int{}, map[string]int{}, map[string]string{}
+	}
+	plan, err := decode(name, data)
+	if err != nil {
+		return nil, err
+	}
+	rep.TerraformVersion = plan.TerraformVersion
+	r := newReader(name, plan, rep)
+	return r.build()
+}
+
+// decode checks the plan's header and decodes it.
+func decode(name string, data []byte) (*tfjson.Plan, error) {
+	jsonErr := func(err error) error {
+		return &flow.InputError{File: name, Err: fmt.Errorf("%w: %w", flow.ErrJSON, err)}
+	}
+	var h header
+	if err := json.Unmarshal(data, &h); err != nil {
+		return nil, jsonErr(err)
+	}
+	untrusted := func(path, text, format string, args ...any) error {
+		return &flow.InputError{File: name, Path: path, Text: text, Err: fmt.Errorf("%w: "+format, append([]any{ErrUntrusted}, args...)...)}
+	}
+	switch {
+	case h.FormatVersion == nil:
+		return nil, untrusted("format_version", "", "no format_version: not the JSON of terraform show -json on a plan file")
+	case majorVersion(*h.FormatVersion) != "1":
+		return nil, untrusted("format_version", *h.FormatVersion, "plan format version %s; this reads format 1.x", *h.FormatVersion)
+	case h.Errored != nil && *h.Errored:
+		return nil, untrusted("errored", "true", "Terraform failed to finish this plan, so it does not hold the whole network; fix the errors and plan again")
+	case h.Complete != nil && !*h.Complete:
+		return nil, untrusted("complete", "false", "the plan is not complete (a plan with -target, or with deferred changes), so resources are missing; plan the whole configuration")
+	}
+	var plan tfjson.Plan
+	plan.UseJSONNumber(true) // ports and rule numbers exactly, never through float64
+	if err := json.Unmarshal(data, &plan); err != nil {
+		return nil, jsonErr(err)
+	}
+	return &plan, nil
+}
+
+// majorVersion returns the part of v before its first dot.
+func majorVersion(v string) string {
+	major, _, _ := strings.Cut(v, ".")
+	return major
+}

@@ -1,0 +1,386 @@
+package terraform
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/reachsim/reachsim/nacl"
+	"github.com/reachsim/reachsim/reach"
+)
+
+// The VPCs, subnets, gateways and route tables of the plan.
+
+// vpcRec is a VPC being assembled.
+type vpcRec struct {
+	in      *instance
+	spec    reach.VPC
+	created bool // its default ACL and main route table are the plan's to make
+	// mainRT and defaultACL are the model IDs of its main route table and
+	// default ACL: the addresses of the aws_default_route_table and
+	// aws_default_network_acl that manage them, or made up from the VPC's
+	// address; knownRT and knownACL their IDs when the plan knows them
+	mainRT, defaultACL    string
+	knownRT, knownACL     string
+	managedRT, managedACL bool
+}
+
+// network is what translate assembles before giving it to the builder.
+type network struct {
+	vpcs    map[string]*vpcRec
+	vpcList []*vpcRec
+	subnets map[string]*reach.Subnet
+	subList []string
+	rts     map[string]*reach.RouteTable
+	rtList  []string
+	igws    map[string]reach.InternetGatewaySpec
+	igwList []string
+	// inline says, per route table, whether its routes come from its
+	// inline route blocks (the configuration sets them) as well
+	inline map[string]bool
+}
+
+func newNetwork() *network {
+	return &network{vpcs: map[string]*vpcRec{}, subnets: map[string]*reach.Subnet{}, rts: map[string]*reach.RouteTable{},
+		igws: map[string]reach.InternetGatewaySpec{}, inline: map[string]bool{}}
+}
+
+// readVPC reads an aws_vpc.
+func (r *reader) readVPC(in *instance) {
+	v := &vpcRec{in: in, spec: reach.VPC{ID: in.id, Name: nameTag(in)}}
+	if p, ok := r.prefix(in, "cidr_block", true); ok {
+		v.spec.CIDRs = append(v.spec.CIDRs, p)
+	}
+	if p, ok := r.prefix(in, "ipv6_cidr_block", false); ok {
+		v.spec.CIDRs = append(v.spec.CIDRs, p)
+	} else if isUnknown(in.unknown, "ipv6_cidr_block") {
+		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: ipv6_cidr_block: Amazon assigns it at apply; the VPC is modelled without IPv6", in.addr))
+	}
+	v.knownRT, _ = r.str(in, "main_route_table_id", false)
+	v.knownACL, _ = r.str(in, "default_network_acl_id", false)
+	v.created = v.knownRT == "" && v.knownACL == ""
+	v.mainRT, v.defaultACL = in.id+".main_route_table", in.id+".default_network_acl"
+	r.net.vpcs[in.id] = v
+	r.net.vpcList = append(r.net.vpcList, v)
+}
+
+// readCIDRAssociation reads an aws_vpc_ipv4_cidr_block_association.
+func (r *reader) readCIDRAssociation(in *instance) {
+	vpc, _ := r.linkOne(in, "vpc_id", "aws_vpc")
+	p, ok := r.prefix(in, "cidr_block", true)
+	if !ok || vpc == "" {
+		return
+	}
+	v := r.net.vpcs[vpc]
+	if v == nil {
+		r.fail(in, "vpc_id", vpc, ErrInvalidPlan, "no VPC of the plan")
+		return
+	}
+	v.spec.CIDRs = append(v.spec.CIDRs, p)
+}
+
+// readSubnet reads an aws_subnet.
+func (r *reader) readSubnet(in *instance) {
+	s := &reach.Subnet{ID: in.id, Name: nameTag(in)}
+	s.VPC, _ = r.linkOne(in, "vpc_id", "aws_vpc")
+	if p, ok := r.prefix(in, "cidr_block", false); ok {
+		s.CIDRs = append(s.CIDRs, p)
+	}
+	if p, ok := r.prefix(in, "ipv6_cidr_block", false); ok {
+		s.CIDRs = append(s.CIDRs, p)
+	}
+	if len(s.CIDRs) == 0 && isUnknown(in.unknown, "cidr_block") {
+		r.fail(in, "cidr_block", "", ErrUnknownValue, "a subnet needs its CIDR block")
+	}
+	s.AvailabilityZone, _ = r.str(in, "availability_zone", false)
+	r.net.subnets[in.id] = s
+	r.net.subList = append(r.net.subList, in.id)
+}
+
+// readIGW reads an aws_internet_gateway.
+func (r *reader) readIGW(in *instance) {
+	vpc, _ := r.linkOne(in, "vpc_id", "aws_vpc")
+	r.net.igws[in.id] = reach.InternetGatewaySpec{ID: in.id, VPC: vpc}
+	r.net.igwList = append(r.net.igwList, in.id)
+}
+
+// readRouteTable reads an aws_route_table, or an aws_default_route_table
+// (which adopts its VPC's main route table).
+func (r *reader) readRouteTable(in *instance) {
+	rt := &reach.RouteTable{ID: in.id, Name: nameTag(in)}
+	if in.typ == "aws_default_route_table" {
+		v := r.vpcOfDefault(in, "default_route_table_id", func(v *vpcRec) string { return v.knownRT })
+		if v == nil {
+			return
+		}
+		rt.VPC, v.mainRT, v.managedRT = v.spec.ID, rt.ID, true
+	} else {
+		rt.VPC, _ = r.linkOne(in, "vpc_id", "aws_vpc")
+	}
+	r.net.rts[rt.ID] = rt
+	r.net.rtList = append(r.net.rtList, rt.ID)
+	if !in.configured("route") {
+		return // its routes are the standalone aws_route resources
+	}
+	routes, ok := blocks(in.values["route"])
+	if !ok {
+		r.fail(in, "route", "", ErrInvalidPlan, "not a list of route blocks")
+		return
+	}
+	for i, b := range routes {
+		sub := r.inlineBlock(in, "route", i, len(routes), b)
+		if route, ok := r.route(sub, fmt.Sprintf("route[%d].", i), "cidr_block", "ipv6_cidr_block", "destination_prefix_list_id"); ok {
+			rt.Routes = append(rt.Routes, route)
+		}
+	}
+}
+
+// vpcOfDefault returns the VPC whose default resource (main route table,
+// default ACL, default security group) in adopts, by attr: the VPC's own
+// ID for that resource (known of it), or a reference to the VPC.
+func (r *reader) vpcOfDefault(in *instance, attr string, known func(*vpcRec) string) *vpcRec {
+	s, _ := in.values[attr].(string)
+	for _, v := range r.net.vpcList {
+		if s != "" && known(v) == s {
+			return v
+		}
+	}
+	if isUnknown(in.unknown, attr) {
+		if ts, open := r.targets(in, in.references(attr), "aws_vpc"); len(ts) == 1 && !open {
+			return r.net.vpcs[ts[0].id]
+		}
+	}
+	r.fail(in, attr, s, ErrInvalidPlan, "not the default resource of a VPC of the plan")
+	return nil
+}
+
+// elem returns the after_unknown mirror of attr[i].
+func elem(u any, attr string, i int) any {
+	m, ok := u.(map[string]any)
+	if !ok {
+		return u
+	}
+	l, ok := m[attr].([]any)
+	if !ok || i >= len(l) {
+		return m[attr]
+	}
+	return l[i]
+}
+
+// routeTargets are the attributes that name a route's target, with the
+// target kind and the resource types they link to.
+var routeTargets = []struct {
+	attr  string
+	kind  reach.TargetKind
+	types []string
+	what  string
+}{
+	{"gateway_id", reach.TargetInternetGateway, []string{"aws_internet_gateway"}, "internet gateway"},
+	{"nat_gateway_id", reach.TargetNATGateway, []string{"aws_nat_gateway"}, "NAT gateway"},
+	{"network_interface_id", reach.TargetInterface, []string{"aws_network_interface"}, "network interface"},
+	{"egress_only_gateway_id", reach.TargetUnmodelled, nil, "egress-only internet gateway"},
+	{"transit_gateway_id", reach.TargetUnmodelled, nil, "transit gateway"},
+	{"vpc_peering_connection_id", reach.TargetUnmodelled, nil, "VPC peering connection"},
+	{"vpc_endpoint_id", reach.TargetUnmodelled, nil, "VPC endpoint"},
+	{"local_gateway_id", reach.TargetUnmodelled, nil, "local gateway"},
+	{"carrier_gateway_id", reach.TargetUnmodelled, nil, "carrier gateway"},
+	{"core_network_arn", reach.TargetUnmodelled, nil, "core network"},
+}
+
+// route reads one route (an inline block, or an aws_route) whose
+// destination is one of the attributes dests and whose target attributes
+// are routeTargets'; at prefixes attribute paths in errors.
+func (r *reader) route(in *instance, at string, dests ...string) (reach.Route, bool) {
+	var rt reach.Route
+	n := 0
+	for i, attr := range dests {
+		s, ok := in.values[attr].(string)
+		if !ok || s == "" {
+			if isUnknown(in.unknown, attr) {
+				r.fail(in, at+attr, "", ErrUnknownValue, "a route needs its destination")
+				return rt, false
+			}
+			continue
+		}
+		n++
+		if i == 2 {
+			rt.PrefixList = s
+			continue
+		}
+		p, ok := r.prefixAt(in, at+attr, s)
+		if !ok {
+			return rt, false
+		}
+		rt.Destination = p
+	}
+	if n != 1 {
+		r.fail(in, at+dests[0], "", ErrInvalidPlan, "a route has one destination: %d given", n)
+		return rt, false
+	}
+	for _, t := range routeTargets {
+		s, _ := in.values[t.attr].(string)
+		if s == "" && !isUnknown(in.unknown, t.attr) {
+			continue
+		}
+		rt.Target, rt.TargetType = t.kind, t.what
+		if t.types != nil {
+			id, _ := r.linkOne(in, t.attr, t.types...)
+			rt.TargetID = id
+		} else {
+			rt.TargetID = s
+			if s == "" {
+				rt.TargetID = in.addr + " " + t.attr
+			}
+		}
+		if t.attr == "gateway_id" && rt.TargetID == "local" {
+			rt.Target, rt.TargetID = reach.TargetLocal, "local"
+		}
+		return rt, true
+	}
+	r.fail(in, at+"gateway_id", "", ErrInvalidPlan, "a route needs a target")
+	return rt, false
+}
+
+// readRoute reads an aws_route into its route table.
+func (r *reader) readRoute(in *instance) {
+	id, _ := r.linkOne(in, "route_table_id", "aws_route_table", "aws_default_route_table")
+	rt := r.net.rts[id]
+	if rt == nil {
+		rt = r.mainTableOf(id)
+	}
+	if rt == nil {
+		r.fail(in, "route_table_id", id, ErrInvalidPlan, "no route table of the plan")
+		return
+	}
+	if route, ok := r.route(in, "", "destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id"); ok {
+		rt.Routes = append(rt.Routes, route)
+	}
+}
+
+// mainTableOf returns the main route table of the VPC whose
+// main_route_table_id is id, made when the plan does not manage it; nil
+// when id is no VPC's.
+func (r *reader) mainTableOf(id string) *reach.RouteTable {
+	for _, v := range r.net.vpcList {
+		if v.knownRT == id || v.mainRT == id {
+			return r.ensureMainTable(v)
+		}
+	}
+	return nil
+}
+
+// ensureMainTable returns v's main route table, making it (local routes
+// only, which Build adds) when the plan does not manage it.
+func (r *reader) ensureMainTable(v *vpcRec) *reach.RouteTable {
+	if rt := r.net.rts[v.mainRT]; rt != nil || v.managedRT {
+		return rt
+	}
+	rt := &reach.RouteTable{ID: v.mainRT, VPC: v.spec.ID}
+	r.net.rts[rt.ID] = rt
+	r.net.rtList = append(r.net.rtList, rt.ID)
+	return rt
+}
+
+// readRTAssociation reads an aws_route_table_association.
+func (r *reader) readRTAssociation(in *instance) {
+	rt, _ := r.linkOne(in, "route_table_id", "aws_route_table", "aws_default_route_table")
+	if sub, ok := r.linkOne(in, "subnet_id", "aws_subnet"); ok {
+		s := r.net.subnets[sub]
+		if s == nil {
+			r.fail(in, "subnet_id", sub, ErrInvalidPlan, "no subnet of the plan")
+			return
+		}
+		s.RouteTable = rt
+		return
+	}
+	if gw, ok := r.linkOne(in, "gateway_id", "aws_internet_gateway"); ok {
+		t := r.net.rts[rt]
+		if t == nil {
+			r.fail(in, "route_table_id", rt, ErrInvalidPlan, "no route table of the plan")
+			return
+		}
+		t.Gateways = append(t.Gateways, gw)
+	}
+}
+
+// readMainAssociation reads an aws_main_route_table_association.
+func (r *reader) readMainAssociation(in *instance) {
+	vpc, _ := r.linkOne(in, "vpc_id", "aws_vpc")
+	rt, _ := r.linkOne(in, "route_table_id", "aws_route_table")
+	if v := r.net.vpcs[vpc]; v != nil {
+		v.mainRT = rt
+		return
+	}
+	r.fail(in, "vpc_id", vpc, ErrInvalidPlan, "no VPC of the plan")
+}
+
+// vpcDefaults gives each VPC the plan creates its main route table
+// (local routes only) and default network ACL (allow all), unless the
+// plan manages them (aws_default_route_table, aws_default_network_acl).
+func (r *reader) vpcDefaults() {
+	for _, v := range r.net.vpcList {
+		v.spec.MainRouteTable, v.spec.DefaultACL = v.mainRT, v.defaultACL
+		if !v.created {
+			// an existing VPC's main route table and default ACL are in
+			// the plan only when it manages them (checkDefaults)
+			if !v.managedRT {
+				v.spec.MainRouteTable = ""
+			}
+			if !v.managedACL {
+				v.spec.DefaultACL = ""
+			}
+			continue
+		}
+		r.ensureMainTable(v)
+		if _, ok := r.acls.acls[v.defaultACL]; !ok {
+			acl := nacl.NewDefault(v.defaultACL, v.spec.ID, hasIPv6(v.spec.CIDRs))
+			acl.IsDefault = true
+			r.acls.add(acl)
+		}
+	}
+}
+
+// checkDefaults refuses a subnet that would use its existing VPC's main
+// route table or default ACL when the plan does not manage them: their
+// routes and entries are not in the plan.
+func (r *reader) checkDefaults() {
+	for _, id := range r.net.subList {
+		s := r.net.subnets[id]
+		v := r.net.vpcs[s.VPC]
+		if v == nil {
+			continue
+		}
+		if s.RouteTable == "" && v.spec.MainRouteTable == "" {
+			r.fail(r.byAdr[id], "", id, ErrInvalidPlan, "the subnet uses the main route table of %s (%s), an existing VPC whose main route table the plan does not manage (aws_default_route_table): its routes are not in the plan", v.in.addr, v.knownRT)
+		}
+		if s.ACL == "" && v.spec.DefaultACL == "" {
+			r.fail(r.byAdr[id], "", id, ErrInvalidPlan, "the subnet uses the default network ACL of %s (%s), an existing VPC whose default ACL the plan does not manage (aws_default_network_acl): its entries are not in the plan", v.in.addr, v.knownACL)
+		}
+	}
+}
+
+// finishNetwork gives the VPCs, subnets, gateways and route tables to the
+// builder, with the default ACL and main route table of each VPC the plan
+// creates.
+func (r *reader) finishNetwork() {
+	for _, v := range r.net.vpcList {
+		r.b.AddVPC(v.spec)
+	}
+	for _, id := range r.net.subList {
+		r.b.AddSubnet(*r.net.subnets[id])
+	}
+	for _, id := range r.net.igwList {
+		r.b.AddInternetGateway(r.net.igws[id])
+	}
+	for _, id := range r.net.rtList {
+		r.b.AddRouteTable(*r.net.rts[id])
+	}
+}
+
+func hasIPv6(ps []netip.Prefix) bool {
+	for _, p := range ps {
+		if p.Addr().Is6() {
+			return true
+		}
+	}
+	return false
+}

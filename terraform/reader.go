@@ -1,0 +1,308 @@
+package terraform
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// instance is one resource instance the plan holds after apply.
+type instance struct {
+	addr   string // absolute: module.app.aws_instance.web[0]
+	module string // the module instance it is in: "module.app" ("" for the root)
+	typ    string // aws_instance
+	base   string // the address without its index: module.app.aws_instance.web
+	index  string // the instance key as written in addresses: "0", `"blue"`; "" for none
+	values map[string]any
+	// unknown mirrors values where Terraform knows them only after apply:
+	// true at an unknown leaf, maps and lists around them
+	unknown any
+	cfg     *tfjson.ConfigResource // its configuration block, nil when absent
+	id      string                 // the ID the model gives it: its address
+	known   string                 // its id when the plan knows it (vpc-…), else ""
+}
+
+// reader turns a plan into a model.
+type reader struct {
+	file  string
+	plan  *tfjson.Plan
+	rep   *Report
+	insts []*instance
+	byAdr map[string]*instance   // by address
+	byID  map[string]*instance   // by known id
+	bases map[string][]*instance // by address without index, in plan order
+	errs  []error
+	b     *reach.Builder
+	// what translate assembles
+	net    *network
+	sgs    groups
+	acls   acls
+	ifaces []reach.Interface
+}
+
+func newReader(file string, plan *tfjson.Plan, rep *Report) *reader {
+	return &reader{file: file, plan: plan, rep: rep, byAdr: map[string]*instance{}, byID: map[string]*instance{},
+		bases: map[string][]*instance{}, b: reach.NewBuilder(), net: newNetwork(),
+		sgs: groups{byID: map[string]*sg.Group{}}, acls: acls{acls: map[string]*nacl.ACL{}}}
+}
+
+// fail records an error about attribute path of instance in (nil: the
+// plan as a whole).
+func (r *reader) fail(in *instance, path, text string, sentinel error, format string, args ...any) {
+	// the address leads, then the attribute: "aws_subnet.db: cidr_block"
+	if in != nil && path != "" {
+		path = in.addr + ": " + path
+	} else if in != nil {
+		path = in.addr
+	}
+	r.errs = append(r.errs, &flow.InputError{File: r.file, Path: path, Text: text,
+		Err: fmt.Errorf("%w: "+format, append([]any{sentinel}, args...)...)})
+}
+
+// build reads the instances and builds the model.
+func (r *reader) build() (*reach.Model, error) {
+	r.collect()
+	if len(r.errs) > 0 {
+		return nil, errors.Join(r.errs...)
+	}
+	r.translate()
+	if len(r.errs) > 0 {
+		return nil, errors.Join(r.errs...)
+	}
+	m, err := r.b.Build()
+	if err != nil {
+		return nil, &flow.InputError{File: r.file, Err: err}
+	}
+	return m, nil
+}
+
+// collect gathers the managed resource instances of the planned values,
+// with their unknowns (from resource_changes) and their configuration.
+func (r *reader) collect() {
+	unknown := map[string]any{}
+	for _, rc := range r.plan.ResourceChanges {
+		if rc != nil && rc.Change != nil && rc.Mode == tfjson.ManagedResourceMode {
+			unknown[rc.Address] = rc.Change.AfterUnknown
+		}
+	}
+	var walk func(m *tfjson.StateModule)
+	walk = func(m *tfjson.StateModule) {
+		if m == nil {
+			return
+		}
+		for _, sr := range m.Resources {
+			if sr == nil {
+				continue
+			}
+			if sr.Mode != tfjson.ManagedResourceMode {
+				r.rep.Unmodelled[string(sr.Mode)+"."+sr.Type]++
+				continue
+			}
+			r.add(m.Address, sr, unknown[sr.Address])
+		}
+		for _, c := range m.ChildModules {
+			walk(c)
+		}
+	}
+	if r.plan.PlannedValues != nil {
+		walk(r.plan.PlannedValues.RootModule)
+	}
+}
+
+// add records one planned resource instance.
+func (r *reader) add(module string, sr *tfjson.StateResource, unknown any) {
+	in := &instance{addr: sr.Address, module: module, typ: sr.Type, values: sr.AttributeValues, unknown: unknown}
+	if in.values == nil {
+		in.values = map[string]any{}
+	}
+	in.base, in.index = splitIndex(sr.Address)
+	if _, dup := r.byAdr[in.addr]; dup {
+		r.fail(in, "", in.addr, ErrInvalidPlan, "resource %s is planned twice", in.addr)
+		return
+	}
+	in.cfg = r.config(module, sr.Type, sr.Name)
+	in.id = in.addr // the model names every resource by its address
+	if id, ok := in.values["id"].(string); ok && id != "" && !isUnknown(in.unknown, "id") {
+		in.known = id
+		r.byID[id] = in
+	}
+	r.insts = append(r.insts, in)
+	r.byAdr[in.addr] = in
+	r.bases[in.base] = append(r.bases[in.base], in)
+}
+
+// splitIndex splits an address into its part before a trailing instance
+// key and the key as written ("0", `"blue"`), "" when there is none.
+func splitIndex(addr string) (base, index string) {
+	if !strings.HasSuffix(addr, "]") {
+		return addr, ""
+	}
+	// the key is the last bracketed part; a string key may hold brackets
+	// of its own, so find its opening bracket from the end, outside quotes
+	i := strings.LastIndex(addr, "[")
+	if strings.HasSuffix(addr, `"]`) {
+		if j := strings.LastIndex(addr[:len(addr)-2], `["`); j >= 0 {
+			i = j
+		}
+	}
+	if i <= 0 {
+		return addr, ""
+	}
+	return addr[:i], addr[i+1 : len(addr)-1]
+}
+
+// moduleConfig returns the configuration of the module instance path
+// ("module.a[0].module.b"), nil when the plan has none.
+func (r *reader) moduleConfig(path string) *tfjson.ConfigModule {
+	if r.plan.Config == nil {
+		return nil
+	}
+	m := r.plan.Config.RootModule
+	for rest := path; rest != "" && m != nil; {
+		if !strings.HasPrefix(rest, "module.") {
+			return nil
+		}
+		rest = rest[len("module."):]
+		name, after, _ := strings.Cut(rest, ".module.")
+		if after != "" {
+			after = "module." + after
+		}
+		name, _ = splitIndex(name)
+		call := m.ModuleCalls[name]
+		if call == nil {
+			return nil
+		}
+		m, rest = call.Module, after
+	}
+	return m
+}
+
+// config returns the configuration of resource typ.name in the module
+// instance path, nil when the plan has none.
+func (r *reader) config(module, typ, name string) *tfjson.ConfigResource {
+	m := r.moduleConfig(module)
+	if m == nil {
+		return nil
+	}
+	for _, c := range m.Resources {
+		if c != nil && c.Mode == tfjson.ManagedResourceMode && c.Type == typ && c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// isUnknown reports whether the value at path (keys and list indexes) is
+// known only after apply, by the after_unknown mirror u.
+func isUnknown(u any, path ...any) bool {
+	for _, p := range path {
+		if b, ok := u.(bool); ok {
+			return b
+		}
+		switch k := p.(type) {
+		case string:
+			m, ok := u.(map[string]any)
+			if !ok {
+				return false
+			}
+			u = m[k]
+		case int:
+			l, ok := u.([]any)
+			if !ok || k >= len(l) {
+				return false
+			}
+			u = l[k]
+		}
+	}
+	b, ok := u.(bool)
+	return ok && b
+}
+
+// configured reports whether the configuration of in sets attribute attr
+// (an inline block list such as ingress or route included).
+func (in *instance) configured(attr string) bool {
+	if in.cfg == nil {
+		return true // no configuration to say otherwise: take the values as planned
+	}
+	_, ok := in.cfg.Expressions[attr]
+	return ok
+}
+
+// references returns the references the configuration of in writes for
+// attribute attr, nil when none.
+func (in *instance) references(attr string) []string {
+	if in.cfg == nil {
+		return nil
+	}
+	e := in.cfg.Expressions[attr]
+	if e == nil || e.ExpressionData == nil {
+		return nil
+	}
+	return e.References
+}
+
+// number reads v as an integer.
+func number(v any) (int64, bool) {
+	switch n := v.(type) {
+	case json.Number:
+		i, err := n.Int64()
+		return i, err == nil
+	case float64:
+		if n == float64(int64(n)) {
+			return int64(n), true
+		}
+	case string:
+		i, err := strconv.ParseInt(n, 10, 64)
+		return i, err == nil
+	}
+	return 0, false
+}
+
+// strs reads v as a list (or set) of strings, sorted as given.
+func strs(v any) ([]string, bool) {
+	if v == nil {
+		return nil, true
+	}
+	l, ok := v.([]any)
+	if !ok {
+		return nil, false
+	}
+	out := make([]string, 0, len(l))
+	for _, e := range l {
+		s, ok := e.(string)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, s)
+	}
+	return out, true
+}
+
+// blocks reads v as a list of nested blocks.
+func blocks(v any) ([]map[string]any, bool) {
+	if v == nil {
+		return nil, true
+	}
+	l, ok := v.([]any)
+	if !ok {
+		return nil, false
+	}
+	out := make([]map[string]any, 0, len(l))
+	for _, e := range l {
+		m, ok := e.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, m)
+	}
+	return out, true
+}

@@ -1,0 +1,97 @@
+package terraform
+
+import (
+	"slices"
+)
+
+// readers maps each resource type the loader models to its reader, in the
+// order of the passes: a resource is read after every type it links to.
+var passes = [][]string{
+	{"aws_vpc"},
+	{"aws_vpc_ipv4_cidr_block_association", "aws_subnet", "aws_internet_gateway", "aws_route_table", "aws_default_route_table",
+		"aws_security_group", "aws_default_security_group", "aws_network_acl", "aws_default_network_acl"},
+	{"aws_route", "aws_route_table_association", "aws_main_route_table_association", "aws_security_group_rule",
+		"aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule", "aws_network_acl_rule",
+		"aws_network_acl_association", "aws_instance", "aws_network_interface"},
+}
+
+func (r *reader) readerOf(typ string) func(*instance) {
+	switch typ {
+	case "aws_vpc":
+		return r.readVPC
+	case "aws_vpc_ipv4_cidr_block_association":
+		return r.readCIDRAssociation
+	case "aws_subnet":
+		return r.readSubnet
+	case "aws_internet_gateway":
+		return r.readIGW
+	case "aws_route_table", "aws_default_route_table":
+		return r.readRouteTable
+	case "aws_security_group", "aws_default_security_group":
+		return r.readGroup
+	case "aws_network_acl", "aws_default_network_acl":
+		return r.readACL
+	case "aws_route":
+		return r.readRoute
+	case "aws_route_table_association":
+		return r.readRTAssociation
+	case "aws_main_route_table_association":
+		return r.readMainAssociation
+	case "aws_security_group_rule":
+		return r.readGroupRule
+	case "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule":
+		return r.readVPCGroupRule
+	case "aws_network_acl_rule":
+		return r.readACLRule
+	case "aws_network_acl_association":
+		return r.readACLAssociation
+	case "aws_instance":
+		return r.readInstance
+	case "aws_network_interface":
+		return r.readENI
+	}
+	return nil
+}
+
+// Modelled lists the resource types the loader reads into the model.
+func Modelled() []string {
+	var out []string
+	for _, p := range passes {
+		out = append(out, p...)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// translate reads every modelled instance, pass by pass, and gives the
+// network to the builder.
+func (r *reader) translate() {
+	modelled := map[string]bool{}
+	for _, p := range passes {
+		for _, t := range p {
+			modelled[t] = true
+		}
+	}
+	for _, in := range r.insts {
+		if modelled[in.typ] {
+			r.rep.Modelled[in.typ]++
+		} else {
+			r.rep.Unmodelled[in.typ]++
+		}
+	}
+	for _, p := range passes {
+		for _, in := range r.insts {
+			if slices.Contains(p, in.typ) {
+				r.readerOf(in.typ)(in)
+			}
+		}
+	}
+	r.vpcDefaults()
+	r.assignACLs()
+	r.checkDefaults()
+	r.finishACLs()
+	r.finishNetwork()
+	r.finishGroups()
+	r.finishInterfaces()
+	slices.Sort(r.rep.Warnings)
+}
