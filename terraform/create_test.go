@@ -60,7 +60,6 @@ func planOf(t *testing.T, rs ...planRes) []byte {
 	return data
 }
 
-var unknownID = map[string]any{"id": true, "arn": true}
 
 func TestCreatePlanLinksByReference(t *testing.T) {
 	vpcRef := []string{"aws_vpc.main.id", "aws_vpc.main"}
