@@ -16,6 +16,7 @@ import (
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/textsafe"
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/terraform"
 	"github.com/reachsim/reachsim/sample"
 )
 
@@ -219,14 +220,12 @@ func exitStatus(o reach.Outcome) int {
 // loadModel loads the model the flags name and prints the loader's
 // warnings on stderr.
 func (o *inputOptions) loadModel(stderr io.Writer) (*reach.Model, error) {
-	m, rep, err := o.load(stderr)
+	m, warnings, err := o.load(stderr)
 	if err != nil {
 		return nil, err
 	}
-	if rep != nil {
-		for _, w := range rep.Warnings {
-			fmt.Fprintf(stderr, "reachsim: warning: %s\n", textsafe.String(w))
-		}
+	for _, w := range warnings {
+		fmt.Fprintf(stderr, "reachsim: warning: %s\n", textsafe.String(w))
 	}
 	return m, nil
 }
@@ -298,12 +297,21 @@ type loaded struct {
 
 // load returns the model the flags name: the --aws files, or the embedded
 // sample.
-func (o *inputOptions) load(stderr io.Writer) (*reach.Model, *aws.Report, error) {
+func (o *inputOptions) load(stderr io.Writer) (*reach.Model, []string, error) {
 	switch {
 	case o.demo && len(o.aws) > 0:
 		return nil, nil, errors.New("--demo and --aws exclude each other")
-	case o.maxFileSize.set && len(o.aws) == 0:
-		return nil, nil, errors.New("--max-file-size applies to the --aws files, not to the embedded sample")
+	case o.demo && o.terraform != "":
+		return nil, nil, errors.New("--demo and --terraform exclude each other")
+	case len(o.aws) > 0 && o.terraform != "":
+		return nil, nil, errors.New("--aws and --terraform exclude each other: load one input")
+	case o.maxFileSize.set && len(o.aws) == 0 && o.terraform == "":
+		return nil, nil, errors.New("--max-file-size applies to the --aws or --terraform files, not to the embedded sample")
+	case o.terraform != "":
+		p := startProgress(stderr, "loading the Terraform plan")
+		defer p.end()
+		m, rep, err := terraform.LoadWith(terraform.Options{MaxFileSize: o.maxFileSize.v}, o.terraform)
+		return m, rep.Warnings, err
 	case len(o.aws) == 0:
 		if !o.demo {
 			fmt.Fprintln(stderr, "reachsim: no --aws given: using the embedded sample (--demo)")
@@ -312,11 +320,12 @@ func (o *inputOptions) load(stderr io.Writer) (*reach.Model, *aws.Report, error)
 		if err != nil {
 			return nil, nil, err
 		}
-		return l.m, l.rep, nil
+		return l.m, l.rep.Warnings, nil
 	}
 	p := startProgress(stderr, "loading the AWS dump") // shown after a second, on a terminal only
 	defer p.end()
-	return aws.LoadWith(aws.Options{MaxFileSize: o.maxFileSize.v, Progress: p.set}, o.aws...)
+	m, rep, err := aws.LoadWith(aws.Options{MaxFileSize: o.maxFileSize.v, Progress: p.set}, o.aws...)
+	return m, rep.Warnings, err
 }
 
 // failLines reports err, one line per joined error, and returns exitUsage.

@@ -36,6 +36,10 @@ const inputUsage = `  --aws PATH          JSON the AWS CLI printed (describe-vpc
                       describe-network-interfaces, ...): a file, or a directory
                       of them; repeat for several. Without --aws, the embedded
                       sample is used, as with --demo
+  --terraform PLAN    a Terraform plan as terraform show -json prints it
+                      (terraform plan -out plan.out && terraform show -json
+                      plan.out > plan.json); resources by their addresses
+                      (aws_instance.db, module.app.aws_instance.web[0])
   --max-file-size SIZE
                       the largest input file read: bytes, or a number with
                       KiB, MiB, GiB or TiB (512MiB, 2GiB; default 1GiB);
@@ -44,10 +48,11 @@ const inputUsage = `  --aws PATH          JSON the AWS CLI printed (describe-vpc
                       app-1 and db-1 behind a Network Firewall and a NAT gateway
 `
 
-// inputOptions are the flags that choose the input: the --aws files, or
-// the embedded sample.
+// inputOptions are the flags that choose the input: the --aws files, a
+// --terraform plan, or the embedded sample.
 type inputOptions struct {
 	aws         pathList
+	terraform   string
 	maxFileSize sizeFlag
 	demo        bool
 }
@@ -55,6 +60,7 @@ type inputOptions struct {
 // define defines the input flags on fs.
 func (o *inputOptions) define(fs *flag.FlagSet) {
 	fs.Var(&o.aws, "aws", "AWS CLI JSON: a file or a directory; repeatable")
+	fs.StringVar(&o.terraform, "terraform", "", "a Terraform plan's JSON (terraform show -json)")
 	fs.Var(&o.maxFileSize, "max-file-size", "the largest input file read")
 	fs.BoolVar(&o.demo, "demo", false, "use the embedded sample")
 }

@@ -368,7 +368,7 @@ func TestRunCheckMaxFileSize(t *testing.T) {
 
 	code, _, stderr = runArgs(check("--max-file-size", "1MiB", "--from", "198.51.100.7", "--to", "web-1", "--proto", "tcp", "--port", "443")...)
 	assert.Equal(t, 2, code)
-	assert.Contains(t, stderr, "--max-file-size applies to the --aws files")
+	assert.Contains(t, stderr, "--max-file-size applies to the --aws or --terraform files, not to the embedded sample")
 }
 
 func TestParseSize(t *testing.T) {
