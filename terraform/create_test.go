@@ -60,7 +60,6 @@ func planOf(t *testing.T, rs ...planRes) []byte {
 	return data
 }
 
-
 func TestCreatePlanLinksByReference(t *testing.T) {
 	vpcRef := []string{"aws_vpc.main.id", "aws_vpc.main"}
 	sgRef := []string{"aws_security_group.app.id", "aws_security_group.app"}

@@ -16,8 +16,8 @@ import (
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/textsafe"
 	"github.com/reachsim/reachsim/reach"
-	"github.com/reachsim/reachsim/terraform"
 	"github.com/reachsim/reachsim/sample"
+	"github.com/reachsim/reachsim/terraform"
 )
 
 // checkUsage is the help of reachsim check. TestCheckUsageNamesEveryFlag
