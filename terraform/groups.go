@@ -117,8 +117,7 @@ func (r *reader) blockRules(in *instance, at string, dir flow.Direction, id stri
 			}
 		}
 	}
-	pls, _ := strs(in.values["prefix_list_ids"])
-	for _, pl := range pls {
+	for _, pl := range r.linkList(in, "prefix_list_ids", "aws_ec2_managed_prefix_list") {
 		peers = append(peers, sg.PrefixList(pl))
 	}
 	for _, g := range r.linkList(in, "security_groups", groupTypes...) {
@@ -237,7 +236,7 @@ func (r *reader) readVPCGroupRule(in *instance) {
 			rule.Peer, n = sg.Peer{Kind: sg.PeerCIDR, CIDR: p}, n+1
 		}
 	}
-	if pl, ok := r.str(in, "prefix_list_id", false); ok {
+	if pl, ok := r.linkOne(in, "prefix_list_id", "aws_ec2_managed_prefix_list"); ok && pl != "" {
 		rule.Peer, n = sg.PrefixList(pl), n+1
 	}
 	if ref, ok := r.linkOne(in, "referenced_security_group_id", groupTypes...); ok && ref != "" {

@@ -38,7 +38,7 @@ func (r *reader) readInstance(in *instance) {
 		r.fail(in, "secondary_private_ips", "", ErrUnknownValue, "the model needs the interface's addresses")
 	}
 	r.publicIPv4(in, &it)
-	r.ifaces = append(r.ifaces, it)
+	r.addInterface(it)
 }
 
 // publicIPv4 sets the public IPv4 address of an instance's interface: it
@@ -90,10 +90,47 @@ func (r *reader) readENI(in *instance) {
 		}
 		it.PrivateIPs = append(it.PrivateIPs, a)
 	}
-	r.ifaces = append(r.ifaces, it)
+	r.addInterface(it)
+}
+
+// addInterface records an interface.
+func (r *reader) addInterface(it reach.Interface) {
+	r.enis[it.ID] = &it
+	r.eniList = append(r.eniList, it.ID)
+}
+
+// readSGAttachment reads an aws_network_interface_sg_attachment.
+func (r *reader) readSGAttachment(in *instance) {
+	g, _ := r.linkOne(in, "security_group_id", groupTypes...)
+	eni, _ := r.linkOne(in, "network_interface_id", "aws_network_interface", "aws_instance")
+	it := r.enis[eni]
+	if it == nil {
+		r.fail(in, "network_interface_id", eni, ErrInvalidPlan, "no network interface of the plan")
+		return
+	}
+	if g != "" {
+		it.Groups = appendID(it.Groups, g)
+	}
+}
+
+// readENIAttachment reads an aws_network_interface_attachment: the
+// interface belongs to the instance.
+func (r *reader) readENIAttachment(in *instance) {
+	inst, _ := r.linkOne(in, "instance_id", "aws_instance")
+	eni, _ := r.linkOne(in, "network_interface_id", "aws_network_interface")
+	it := r.enis[eni]
+	if it == nil {
+		r.fail(in, "network_interface_id", eni, ErrInvalidPlan, "no network interface of the plan")
+		return
+	}
+	if t := r.byAdr[inst]; t != nil && t.known != "" {
+		it.Instance = t.known
+	}
 }
 
 // finishInterfaces gives the interfaces to the builder.
 func (r *reader) finishInterfaces() {
-	r.b.AddInterface(r.ifaces...)
+	for _, id := range r.eniList {
+		r.b.AddInterface(*r.enis[id])
+	}
 }

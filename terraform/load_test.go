@@ -1,8 +1,10 @@
 package terraform_test
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -25,7 +27,7 @@ func TestLoadChangePlan(t *testing.T) {
 	assert.Equal(t, map[string]int{"aws_s3_bucket": 1, "aws_iam_role": 1}, rep.Unmodelled)
 	assert.Equal(t, 5, rep.Modelled["aws_instance"])
 	assert.Equal(t, 4, rep.Modelled["aws_security_group"])
-	assert.Equal(t, map[string]string{"aws_security_group.cache": "aws_security_group.cache"}, rep.Placeholders)
+	assert.Equal(t, []string{"aws_ec2_managed_prefix_list.office", "aws_route_table.db", "aws_security_group.cache"}, slices.Sorted(maps.Keys(rep.Placeholders)))
 
 	for _, tc := range []struct {
 		name string
@@ -34,13 +36,15 @@ func TestLoadChangePlan(t *testing.T) {
 		code reach.Code
 	}{
 		{"internet to web on https", tcp("198.51.100.7", "aws_instance.web", 443), reach.Reachable, ""},
-		{"internet to web on ssh", tcp("198.51.100.7", "aws_instance.web", 22), reach.Unreachable, reach.SGNoAllow},
+		{"internet to web on ssh", tcp("203.0.113.99", "aws_instance.web", 22), reach.Unreachable, reach.SGNoAllow},
+		{"the office to web on ssh, by the prefix list the plan creates", tcp("198.51.100.7", "aws_instance.web", 22), reach.Reachable, ""},
 		{"web to app in a module, by count index", tcp("aws_instance.web", "module.app.aws_instance.app[1]", 8080), reach.Reachable, ""},
 		{"app to db through the rule the plan adds", tcp("module.app.aws_instance.app[0]", "aws_instance.db", 5432), reach.Reachable, ""},
 		{"web to db: no rule", tcp("web-1", "db-1", 5432), reach.Unreachable, reach.SGNoAllow},
 		{"ssh to db: its inline rule is not configured, so not there", tcp("web-1", "aws_instance.db", 22), reach.Unreachable, reach.SGNoAllow},
 		{"app to the new cache, whose group is linked by reference", tcp("app-1", "aws_instance.cache", 6379), reach.Reachable, ""},
-		{"db to the internet through the new egress rule and ACL entry, no route", tcp("aws_instance.db", "198.51.100.7", 443), reach.Unreachable, reach.NoRoute},
+		{"db to the internet through the new egress rule and ACL entry, and the NAT gateway by a new route", tcp("aws_instance.db", "198.51.100.7", 443), reach.Reachable, ""},
+		{"app to the internet: the main route table is local only", tcp("app-0", "198.51.100.7", 443), reach.Unreachable, reach.NoRoute},
 		{"by instance ID", tcp("i-web", "i-db", 5432), reach.Unreachable, reach.SGNoAllow},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

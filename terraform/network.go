@@ -177,9 +177,9 @@ var routeTargets = []struct {
 	{"gateway_id", reach.TargetInternetGateway, []string{"aws_internet_gateway"}, "internet gateway"},
 	{"nat_gateway_id", reach.TargetNATGateway, []string{"aws_nat_gateway"}, "NAT gateway"},
 	{"network_interface_id", reach.TargetInterface, []string{"aws_network_interface"}, "network interface"},
-	{"egress_only_gateway_id", reach.TargetUnmodelled, nil, "egress-only internet gateway"},
+	{"egress_only_gateway_id", reach.TargetEgressOnlyInternetGateway, []string{"aws_egress_only_internet_gateway"}, "egress-only internet gateway"},
 	{"transit_gateway_id", reach.TargetUnmodelled, nil, "transit gateway"},
-	{"vpc_peering_connection_id", reach.TargetUnmodelled, nil, "VPC peering connection"},
+	{"vpc_peering_connection_id", reach.TargetPeering, []string{"aws_vpc_peering_connection"}, "VPC peering connection"},
 	{"vpc_endpoint_id", reach.TargetUnmodelled, nil, "VPC endpoint"},
 	{"local_gateway_id", reach.TargetUnmodelled, nil, "local gateway"},
 	{"carrier_gateway_id", reach.TargetUnmodelled, nil, "carrier gateway"},
@@ -194,6 +194,11 @@ func (r *reader) route(in *instance, at string, dests ...string) (reach.Route, b
 	n := 0
 	for i, attr := range dests {
 		s, ok := in.values[attr].(string)
+		if i == 2 && (s != "" || isUnknown(in.unknown, attr)) {
+			n++ // a prefix list, perhaps one the plan creates
+			rt.PrefixList, _ = r.linkOne(in, attr, "aws_ec2_managed_prefix_list")
+			continue
+		}
 		if !ok || s == "" {
 			if isUnknown(in.unknown, attr) {
 				r.fail(in, at+attr, "", ErrUnknownValue, "a route needs its destination")
@@ -202,10 +207,6 @@ func (r *reader) route(in *instance, at string, dests ...string) (reach.Route, b
 			continue
 		}
 		n++
-		if i == 2 {
-			rt.PrefixList = s
-			continue
-		}
 		p, ok := r.prefixAt(in, at+attr, s)
 		if !ok {
 			return rt, false

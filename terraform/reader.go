@@ -43,16 +43,19 @@ type reader struct {
 	errs  []error
 	b     *reach.Builder
 	// what translate assembles
-	net    *network
-	sgs    groups
-	acls   acls
-	ifaces []reach.Interface
+	net     *network
+	sgs     groups
+	acls    acls
+	ext     extras
+	enis    map[string]*reach.Interface // by model ID
+	eniList []string
 }
 
 func newReader(file string, plan *tfjson.Plan, rep *Report) *reader {
 	return &reader{file: file, plan: plan, rep: rep, byAdr: map[string]*instance{}, byID: map[string]*instance{},
 		bases: map[string][]*instance{}, b: reach.NewBuilder(), net: newNetwork(),
-		sgs: groups{byID: map[string]*sg.Group{}}, acls: acls{acls: map[string]*nacl.ACL{}}}
+		sgs: groups{byID: map[string]*sg.Group{}}, acls: acls{acls: map[string]*nacl.ACL{}},
+		ext: extras{lists: map[string]*reach.PrefixList{}}, enis: map[string]*reach.Interface{}}
 }
 
 // fail records an error about attribute path of instance in (nil: the

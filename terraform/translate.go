@@ -7,12 +7,14 @@ import (
 // readers maps each resource type the loader models to its reader, in the
 // order of the passes: a resource is read after every type it links to.
 var passes = [][]string{
-	{"aws_vpc"},
-	{"aws_vpc_ipv4_cidr_block_association", "aws_subnet", "aws_internet_gateway", "aws_route_table", "aws_default_route_table",
-		"aws_security_group", "aws_default_security_group", "aws_network_acl", "aws_default_network_acl"},
+	{"aws_vpc", "aws_ec2_managed_prefix_list"},
+	{"aws_vpc_ipv4_cidr_block_association", "aws_subnet", "aws_internet_gateway", "aws_egress_only_internet_gateway",
+		"aws_route_table", "aws_default_route_table", "aws_security_group", "aws_default_security_group",
+		"aws_network_acl", "aws_default_network_acl", "aws_vpc_peering_connection", "aws_ec2_managed_prefix_list_entry"},
 	{"aws_route", "aws_route_table_association", "aws_main_route_table_association", "aws_security_group_rule",
 		"aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule", "aws_network_acl_rule",
-		"aws_network_acl_association", "aws_instance", "aws_network_interface"},
+		"aws_network_acl_association", "aws_instance", "aws_network_interface", "aws_nat_gateway"},
+	{"aws_eip", "aws_eip_association", "aws_network_interface_sg_attachment", "aws_network_interface_attachment"},
 }
 
 func (r *reader) readerOf(typ string) func(*instance) {
@@ -49,6 +51,24 @@ func (r *reader) readerOf(typ string) func(*instance) {
 		return r.readInstance
 	case "aws_network_interface":
 		return r.readENI
+	case "aws_egress_only_internet_gateway":
+		return r.readEIGW
+	case "aws_nat_gateway":
+		return r.readNAT
+	case "aws_eip":
+		return r.readEIP
+	case "aws_eip_association":
+		return r.readEIPAssociation
+	case "aws_ec2_managed_prefix_list":
+		return r.readPrefixList
+	case "aws_ec2_managed_prefix_list_entry":
+		return r.readPrefixListEntry
+	case "aws_vpc_peering_connection":
+		return r.readPeering
+	case "aws_network_interface_sg_attachment":
+		return r.readSGAttachment
+	case "aws_network_interface_attachment":
+		return r.readENIAttachment
 	}
 	return nil
 }
@@ -93,5 +113,6 @@ func (r *reader) translate() {
 	r.finishNetwork()
 	r.finishGroups()
 	r.finishInterfaces()
+	r.finishExtras()
 	slices.Sort(r.rep.Warnings)
 }

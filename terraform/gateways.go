@@ -1,0 +1,189 @@
+package terraform
+
+import (
+	"net/netip"
+
+	"github.com/reachsim/reachsim/reach"
+)
+
+// Gateways, Elastic IPs, prefix lists and peering connections:
+// aws_egress_only_internet_gateway, aws_nat_gateway, aws_eip,
+// aws_eip_association, aws_ec2_managed_prefix_list (inline entries) and
+// aws_ec2_managed_prefix_list_entry, aws_vpc_peering_connection.
+
+// extras is what these readers assemble, in plan order.
+type extras struct {
+	eigws    []reach.EgressOnlyInternetGateway
+	nats     []reach.NATGateway
+	lists    map[string]*reach.PrefixList
+	listIDs  []string
+	peerings []reach.Peering
+}
+
+// readEIGW reads an aws_egress_only_internet_gateway.
+func (r *reader) readEIGW(in *instance) {
+	g := reach.EgressOnlyInternetGateway{ID: in.id, Name: nameTag(in)}
+	g.VPC, _ = r.linkOne(in, "vpc_id", "aws_vpc")
+	r.ext.eigws = append(r.ext.eigws, g)
+}
+
+// eipPublic returns the public address of the aws_eip instance t.
+func (r *reader) eipPublic(t *instance) (netip.Addr, bool) {
+	return r.addr(t, "public_ip", true)
+}
+
+// readNAT reads an aws_nat_gateway: its private address, and for a
+// public one its public address (its own, or its Elastic IP's).
+func (r *reader) readNAT(in *instance) {
+	n := reach.NATGateway{ID: in.id, Name: nameTag(in)}
+	n.Subnet, _ = r.linkOne(in, "subnet_id", "aws_subnet")
+	ct, _ := r.str(in, "connectivity_type", false)
+	n.Private = ct == "private"
+	if a, ok := r.addr(in, "private_ip", true); ok {
+		n.PrivateIP = a
+	}
+	if !n.Private {
+		if a, ok := r.addr(in, "public_ip", false); ok {
+			n.PublicIP = a
+		} else if eip, ok := r.linkOne(in, "allocation_id", "aws_eip"); ok && eip != "" {
+			if t := r.byAdr[eip]; t != nil {
+				if a, ok := r.eipPublic(t); ok {
+					n.PublicIP = a
+				}
+			}
+		} else {
+			r.fail(in, "public_ip", "", ErrUnknownValue, "a public NAT gateway needs its public address")
+		}
+	}
+	r.ext.nats = append(r.ext.nats, n)
+}
+
+// readEIP reads an aws_eip associated through its own instance or
+// network_interface attribute.
+func (r *reader) readEIP(in *instance) {
+	target := ""
+	if id, ok := r.linkOne(in, "instance", "aws_instance"); ok && id != "" {
+		target = id
+	} else if id, ok := r.linkOne(in, "network_interface", "aws_network_interface"); ok && id != "" {
+		target = id
+	}
+	if target == "" {
+		return // allocated, not associated (a NAT gateway's, or spare)
+	}
+	r.associate(in, in, target, "associate_with_private_ip")
+}
+
+// readEIPAssociation reads an aws_eip_association.
+func (r *reader) readEIPAssociation(in *instance) {
+	eip, _ := r.linkOne(in, "allocation_id", "aws_eip")
+	t := r.byAdr[eip]
+	if t == nil {
+		if pub, ok := r.addr(in, "public_ip", false); ok {
+			t = &instance{addr: in.addr, values: map[string]any{"public_ip": pub.String()}}
+		} else {
+			r.fail(in, "allocation_id", eip, ErrInvalidPlan, "no Elastic IP of the plan")
+			return
+		}
+	}
+	target := ""
+	if id, ok := r.linkOne(in, "instance_id", "aws_instance"); ok && id != "" {
+		target = id
+	} else if id, ok := r.linkOne(in, "network_interface_id", "aws_network_interface"); ok && id != "" {
+		target = id
+	}
+	if target == "" {
+		r.fail(in, "instance_id", "", unknownOr(in, "instance_id", "network_interface_id"), "an association names an instance or a network interface")
+		return
+	}
+	r.associate(in, t, target, "private_ip_address")
+}
+
+// associate gives the interface target the public address of the Elastic
+// IP eip, on the private address attribute privAttr of in names (the
+// interface's first when none).
+func (r *reader) associate(in, eip *instance, target, privAttr string) {
+	it := r.enis[target]
+	if it == nil {
+		r.fail(in, "", target, ErrInvalidPlan, "no instance or network interface of the plan")
+		return
+	}
+	pub, ok := r.eipPublic(eip)
+	if !ok {
+		return
+	}
+	priv, ok := r.addr(in, privAttr, false)
+	if !ok {
+		if len(it.PrivateIPs) == 0 {
+			return // its address is unknown: reported already
+		}
+		priv = it.PrivateIPs[0]
+	}
+	if priv == it.PrivateIPs[0] && !it.PublicIP.IsValid() {
+		it.PublicIP = pub
+		return
+	}
+	it.PublicIPs = append(it.PublicIPs, reach.PublicIP{Private: priv, Public: pub})
+}
+
+// readPrefixList reads an aws_ec2_managed_prefix_list and its inline
+// entries, when its configuration sets them.
+func (r *reader) readPrefixList(in *instance) {
+	pl := &reach.PrefixList{ID: in.id, Name: nameTag(in)}
+	if n, ok := number(in.values["max_entries"]); ok {
+		pl.MaxEntries = int(n)
+	}
+	if in.configured("entry") {
+		bs, ok := blocks(in.values["entry"])
+		if !ok {
+			r.fail(in, "entry", "", ErrInvalidPlan, "not a list of entry blocks")
+		}
+		for i, b := range bs {
+			sub := r.inlineBlock(in, "entry", i, len(bs), b)
+			if p, ok := r.prefix(sub, "cidr", true); ok {
+				pl.Entries = append(pl.Entries, p)
+			}
+		}
+	}
+	r.ext.lists[pl.ID] = pl
+	r.ext.listIDs = append(r.ext.listIDs, pl.ID)
+}
+
+// readPrefixListEntry reads an aws_ec2_managed_prefix_list_entry.
+func (r *reader) readPrefixListEntry(in *instance) {
+	id, _ := r.linkOne(in, "prefix_list_id", "aws_ec2_managed_prefix_list")
+	pl := r.ext.lists[id]
+	if pl == nil {
+		r.fail(in, "prefix_list_id", id, ErrInvalidPlan, "no prefix list of the plan")
+		return
+	}
+	if p, ok := r.prefix(in, "cidr", true); ok {
+		pl.Entries = append(pl.Entries, p)
+	}
+}
+
+// readPeering reads an aws_vpc_peering_connection. A connection the plan
+// creates with auto_accept (one account and region) is active once
+// applied; another's status is what the plan says, or unknown.
+func (r *reader) readPeering(in *instance) {
+	p := reach.Peering{ID: in.id, Name: nameTag(in)}
+	p.RequesterVPC, _ = r.linkOne(in, "vpc_id", "aws_vpc")
+	p.AccepterVPC, _ = r.linkOne(in, "peer_vpc_id", "aws_vpc")
+	p.Status, _ = r.str(in, "accept_status", false)
+	if p.Status == "" && r.boolean(in, "auto_accept") {
+		p.Status = reach.PeeringActive
+	} else if p.Status == "" {
+		p.Status = "known after apply"
+	}
+	r.ext.peerings = append(r.ext.peerings, p)
+}
+
+// finishExtras gives the gateways, prefix lists and peerings to the
+// builder.
+func (r *reader) finishExtras() {
+	r.b.AddEgressOnlyInternetGateway(r.ext.eigws...)
+	r.b.AddNATGateway(r.ext.nats...)
+	for _, id := range r.ext.listIDs {
+		r.b.AddPrefixList(*r.ext.lists[id])
+	}
+	r.b.AddPeering(r.ext.peerings...)
+}
