@@ -359,21 +359,33 @@ func mismatch(en Entry, f flow.Flow, dir flow.Direction) string {
 // without ports (anything but TCP and UDP) the answer cannot depend on the
 // port: it is every port or none. A nil Evaluator allows every port.
 func (e *Evaluator) AllowedPorts(f flow.Flow, dir flow.Direction) flow.PortSet {
+	allowed, _ := e.PortDecisions(f, dir)
+	return allowed
+}
+
+// PortDecisions is [Evaluator.AllowedPorts] that also returns the ports
+// an entry denies: every other port falls to the "*" rule (a
+// [Decision] with Default set). For a protocol without ports every port
+// gets the one decision. A nil Evaluator allows every port.
+func (e *Evaluator) PortDecisions(f flow.Flow, dir flow.Direction) (allowed, denied flow.PortSet) {
 	if e == nil {
-		return flow.FullSet[uint16]()
+		return flow.FullSet[uint16](), flow.PortSet{}
 	}
 	if !f.Protocol.HasPorts() {
-		if e.Evaluate(f, dir).Verdict == flow.Allow {
-			return flow.FullSet[uint16]()
+		switch d := e.Evaluate(f, dir); {
+		case d.Verdict == flow.Allow:
+			return flow.FullSet[uint16](), flow.PortSet{}
+		case !d.Default:
+			return flow.PortSet{}, flow.FullSet[uint16]()
 		}
-		return flow.PortSet{}
+		return flow.PortSet{}, flow.PortSet{}
 	}
 	c, p, _, valid := e.prepare(f, dir)
 	if !valid {
-		return flow.PortSet{}
+		return flow.PortSet{}, flow.PortSet{}
 	}
+	var pass, drop []flow.PortRange
 	open := flow.FullSet[uint16]() // ports no entry has decided yet
-	var allowed flow.PortSet
 	for i := range c.match {
 		r, ok := c.match[i].matchesButPort(&p)
 		if !ok {
@@ -384,12 +396,14 @@ func (e *Evaluator) AllowedPorts(f flow.Flow, dir flow.Direction) flow.PortSet {
 			continue
 		}
 		if c.entries[i].Action == flow.Pass {
-			allowed = allowed.Union(decided)
+			pass = append(pass, decided.Ranges()...)
+		} else {
+			drop = append(drop, decided.Ranges()...)
 		}
 		open = open.Difference(decided)
 		if open.IsEmpty() {
 			break
 		}
 	}
-	return allowed // whatever is still open falls to "*": denied
+	return flow.SetOf(pass...), flow.SetOf(drop...) // whatever is still open falls to "*": denied
 }

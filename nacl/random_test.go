@@ -201,6 +201,15 @@ func TestRandomAllowedPortsAgreesWithBruteForce(t *testing.T) {
 			return ev.Evaluate(g, dir).Verdict == flow.Allow
 		})
 		require.True(t, brute.Equal(got), "ACL %d %v, %s %s: AllowedPorts %s, brute force %s", i, acl.Entries, f, dir, got, brute)
+		allowed, denied := ev.PortDecisions(f, dir)
+		byEntry := portSetOf(func(p uint16) bool {
+			g := f
+			g.Dst = netip.AddrPortFrom(g.Dst.Addr(), p)
+			d := ev.Evaluate(g, dir)
+			return d.Verdict != flow.Allow && !d.Default
+		})
+		require.True(t, allowed.Equal(got), "ACL %d: PortDecisions allows %s, AllowedPorts %s", i, allowed, got)
+		require.True(t, byEntry.Equal(denied), "ACL %d %v, %s %s: PortDecisions denies %s, brute force %s", i, acl.Entries, f, dir, denied, byEntry)
 		if i%10 == 0 { // now and then, against the reference as well
 			ref := portSetOf(func(p uint16) bool {
 				g := f

@@ -1,0 +1,613 @@
+package reach
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// Ports, hop by hop. The path of a session does not depend on its ports:
+// routes match addresses, and no hop of the model rewrites a port (NAT
+// gateways and internet gateways translate addresses only), so every
+// destination port and client port meets the hops of one quiet walk, with
+// the same addresses, and every hop but a filter decides alike for all of
+// them. Each filter then says what it does with every destination port at
+// once, as runs of ports with one decision (portRun):
+//
+//   - a network ACL on the request: the ports an entry allows, those an
+//     entry denies, and the rest, which falls to "*"
+//     ([nacl.Evaluator.PortDecisions]); on the reply, where the
+//     destination port is the client's, the same over client ports, one
+//     decision for every destination port;
+//   - AWS security groups: on the request, the ports allowed and those
+//     only a group of unknown members could allow
+//     ([sg.Evaluator.PortVerdicts]); on the reply, the same over client
+//     ports (AWS rules name destination ports only);
+//   - any other filter (Alibaba Cloud groups): its own bounds cut the
+//     ports into atoms, and Evaluate decides each;
+//   - a firewall: its verdicts on the request and the reply for each atom
+//     of its own bounds, client ports by destination ports (portGrid),
+//     decided when first asked and kept on the model.
+//
+// A sweep over every hop's runs gives, for each piece of the port space in
+// which every hop decides alike, the outcome (outcomeOf's rule: a certain
+// block wins, then an undecided hop) and, from [DefaultSourcePort], the
+// hops that stop it. Other client ports only matter where the hops that
+// cannot tell client ports apart leave a port open (the candidates); the
+// client ports are cut where a hop's answer on a candidate changes, and
+// each piece swept once. The one port a walk itself treats apart, Alibaba
+// Cloud's outbound 25 (a platform hop only its walk meets), is walked,
+// when the sender is an Alibaba interface that has it blocked.
+// TestPortsByHopAgreesByAtom holds all this to the walk of one port per
+// atom (tcpPortsByAtom).
+
+// filterHop is a filter the discovery walk met and judged a packet at:
+// security groups or a network ACL, at hop hop of leg leg.
+type filterHop struct {
+	leg    Leg
+	hop    int
+	kind   Kind // KindSecurityGroups or KindNetworkACL
+	sg     *sg.Evaluator
+	iface  *ifaceInfo // whose groups
+	acl    *nacl.Evaluator
+	subnet *subnetInfo // whose ACL
+	pkt    flow.Flow
+	dir    flow.Direction
+}
+
+// noteFilter lists the filter f, about to judge the leg's next hop.
+func (w *walker) noteFilter(f filterHop) {
+	f.leg, f.hop = w.leg, len(*w.hops)
+	*w.filters = append(*w.filters, f)
+}
+
+// hopRuns is a hop of the path and its runs.
+type hopRuns struct {
+	leg  Leg
+	hop  int
+	runs []portRun
+}
+
+// portRun is a run of ports with one decision of a hop: the ports from
+// the run before it (from 1) up to hi; code is "" where the hop passes
+// them, and und says the hop cannot decide ([Hop.Undecided]).
+type portRun struct {
+	hi   uint16
+	code Code
+	und  bool
+}
+
+// blocks reports whether the run blocks for certain.
+func (r portRun) blocks() bool { return r.code != "" && !r.und }
+
+// appendRun appends the run up to hi, merged with the last run when they
+// decide alike.
+func appendRun(rs []portRun, hi uint16, code Code, und bool) []portRun {
+	if n := len(rs); n > 0 && rs[n-1].code == code && rs[n-1].und == und {
+		rs[n-1].hi = hi
+		return rs
+	}
+	return append(rs, portRun{hi, code, und})
+}
+
+// runAt returns the run of rs that holds port p.
+func runAt(rs []portRun, p uint16) portRun {
+	i, _ := slices.BinarySearchFunc(rs, p, func(r portRun, p uint16) int { return int(r.hi) - int(p) })
+	return rs[i]
+}
+
+// portClass is a set of ports a hop decides alike.
+type portClass struct {
+	set  flow.PortSet
+	code Code
+	und  bool
+}
+
+// classRuns turns disjoint classes into runs over ports 1-65535; the
+// ports of no class get rest's decision.
+func classRuns(rest portClass, classes ...portClass) []portRun {
+	type piece struct {
+		r flow.PortRange
+		c *portClass
+	}
+	var pieces []piece
+	for i := range classes {
+		for _, r := range classes[i].set.Ranges() {
+			pieces = append(pieces, piece{r, &classes[i]})
+		}
+	}
+	slices.SortFunc(pieces, func(a, b piece) int { return int(a.r.Lo) - int(b.r.Lo) })
+	var rs []portRun
+	lo := 1
+	for _, p := range pieces {
+		if int(p.r.Hi) < lo {
+			continue // port 0
+		}
+		if int(p.r.Lo) > lo {
+			rs = appendRun(rs, p.r.Lo-1, rest.code, rest.und)
+		}
+		rs = appendRun(rs, p.r.Hi, p.c.code, p.c.und)
+		lo = int(p.r.Hi) + 1
+	}
+	if lo <= 65535 {
+		rs = appendRun(rs, 65535, rest.code, rest.und)
+	}
+	return rs
+}
+
+// atomRuns decides a hop for every port by its own atoms: bounds adds
+// the hop's edges for field, decide judges one port.
+func atomRuns(field flow.Field, bounds func(*flow.Bounds), decide func(v uint16) (Code, bool)) []portRun {
+	b := flow.NewBounds(field)
+	bounds(b)
+	var rs []portRun
+	for _, a := range b.Atoms(field, flow.PortRange{Lo: 1, Hi: 65535}) {
+		code, und := decide(a.Lo)
+		rs = appendRun(rs, a.Hi, code, und)
+	}
+	return rs
+}
+
+// sgCode is the code of a security group hop that gave verdict v, as the
+// walk writes it (walker.securityGroups).
+func sgCode(ev *sg.Evaluator, v flow.Verdict) Code {
+	switch {
+	case v == flow.Indeterminate:
+		return SGIndeterminate
+	case v != flow.Allow && ev.Flavour().IsAlibaba():
+		return SGDeny
+	case v != flow.Allow:
+		return SGNoAllow
+	}
+	return ""
+}
+
+// aclCode is the code of a network ACL hop that made decision d.
+func aclCode(d nacl.Decision) Code {
+	switch {
+	case d.Verdict == flow.Allow:
+		return ""
+	case d.Default:
+		return ACLDefaultDeny
+	}
+	return ACLDeny
+}
+
+// How a filter's decision depends on the ports.
+const (
+	destOnly   = iota // on the destination port alone: runs over it
+	clientOnly        // on the client's port alone: runs over that
+	bothPorts         // on both: decided per client port
+)
+
+// dependence says on which ports fh's decision depends, and returns its
+// runs over that port when one.
+func (fh *filterHop) dependence() (int, []portRun) {
+	on := func(code Code) Code { return code.OnLeg(fh.leg) }
+	// On the request the destination port is the service's, on the reply
+	// the client's: network ACL entries and AWS security group rules name
+	// destination ports only.
+	dep := destOnly
+	if fh.leg == Return {
+		dep = clientOnly
+	}
+	if fh.kind == KindNetworkACL {
+		allowed, denied := fh.acl.PortDecisions(fh.pkt, fh.dir)
+		return dep, classRuns(portClass{code: on(ACLDefaultDeny)}, portClass{set: allowed}, portClass{set: denied, code: on(ACLDeny)})
+	}
+	if allow, und, ok := fh.sg.PortVerdicts(fh.pkt, fh.dir); ok {
+		return dep, classRuns(portClass{code: on(SGNoAllow)}, portClass{set: allow}, portClass{set: und, code: on(SGIndeterminate), und: true})
+	}
+	return bothPorts, nil
+}
+
+// packet is fh's packet from client port c to destination port p.
+func (fh *filterHop) packet(c, p uint16) flow.Flow {
+	pkt := fh.pkt
+	if fh.leg == Forward {
+		pkt.Src, pkt.Dst = netip.AddrPortFrom(pkt.Src.Addr(), c), netip.AddrPortFrom(pkt.Dst.Addr(), p)
+	} else {
+		pkt.Src, pkt.Dst = netip.AddrPortFrom(pkt.Src.Addr(), p), netip.AddrPortFrom(pkt.Dst.Addr(), c)
+	}
+	return pkt
+}
+
+// runsFrom decides a security group hop (bothPorts) for every
+// destination port from client port c, by the group's atoms.
+func (fh *filterHop) runsFrom(c uint16) []portRun {
+	pkt := fh.packet(c, 1)
+	field := flow.FieldDstPort
+	if fh.leg == Return {
+		field = flow.FieldSrcPort
+	}
+	return atomRuns(field, func(b *flow.Bounds) { fh.sg.Bounds(pkt, fh.dir, b) }, func(p uint16) (Code, bool) {
+		v := fh.sg.Evaluate(fh.packet(c, p), fh.dir).Verdict
+		return sgCode(fh.sg, v).OnLeg(fh.leg), v == flow.Indeterminate
+	})
+}
+
+// clientEdges adds to b (field FieldSrcPort) where fh's decision can
+// change with the client's port, whatever the destination port.
+func (fh *filterHop) clientEdges(b *flow.Bounds) {
+	field := flow.FieldSrcPort
+	if fh.leg == Return {
+		field = flow.FieldDstPort
+	}
+	e := flow.NewBounds(flow.FieldSrcPort, flow.FieldDstPort)
+	fh.sg.Bounds(fh.pkt, fh.dir, e)
+	b.MergeField(flow.FieldSrcPort, e, field)
+}
+
+// name gives the hop h, fh's, the ID and name an explained walk gives it
+// (walker.securityGroups, walker.networkACL).
+func (fh *filterHop) name(h *Hop) {
+	if fh.kind == KindNetworkACL {
+		h.ID, h.Name = fh.subnet.acl.acl.ID, fh.subnet.ID
+		return
+	}
+	h.ID, h.Name = strings.Join(fh.iface.Groups, ","), fh.iface.label()
+}
+
+// sweep visits the pieces of ports 1-65535 in which every hop's runs
+// decide alike, and apart alone when not 0, with at, the index of each
+// hop's run there. It returns how many pieces it visited.
+func sweep(hops []hopRuns, apart uint16, visit func(piece flow.PortRange, at []int)) int {
+	at := make([]int, len(hops))
+	n := 0
+	for lo := 1; lo <= 65535; {
+		hi := 65535
+		for k := range hops {
+			hi = min(hi, int(hops[k].runs[at[k]].hi))
+		}
+		if a := int(apart); a != 0 && lo <= a && a <= hi {
+			hi = a
+			if lo < a {
+				hi = a - 1
+			}
+		}
+		visit(flow.PortRange{Lo: uint16(lo), Hi: uint16(hi)}, at)
+		n++
+		for k := range hops {
+			if int(hops[k].runs[at[k]].hi) == hi {
+				at[k]++
+			}
+		}
+		lo = hi + 1
+	}
+	return n
+}
+
+// outcomeAt is the outcome of the ports where the hops' runs are at at,
+// for a session that arrives and is answered when reachable (outcomeOf).
+func outcomeAt(hops []hopRuns, at []int, reachable bool) Outcome {
+	und := false
+	for k := range hops {
+		run := hops[k].runs[at[k]]
+		if run.blocks() {
+			return Unreachable
+		}
+		und = und || run.und
+	}
+	switch {
+	case und:
+		return Indeterminate
+	case reachable:
+		return Reachable
+	}
+	return Unreachable
+}
+
+// appendRange appends r to rs, merged with the last range when they
+// touch.
+func appendRange(rs []flow.PortRange, r flow.PortRange) []flow.PortRange {
+	if n := len(rs); n > 0 && uint32(rs[n-1].Hi)+1 == uint32(r.Lo) {
+		rs[n-1].Hi = r.Hi
+		return rs
+	}
+	return append(rs, r)
+}
+
+// pendingCut is a cut's ports as the sweep finds them.
+type pendingCut struct {
+	ports []flow.PortRange
+	und   bool
+}
+
+// addPorts adds ports to the cut of hop k.hop of leg k.leg (a hop of the
+// discovery's path), which says k.code; und: the hop cannot decide them.
+func (s *cutSet) addPorts(k cutKey, ports flow.PortSet, und bool) {
+	c, ok := s.cuts[k]
+	if !ok {
+		h := &[2][]Hop{s.path.fwd, s.path.ret}[k.leg][k.hop]
+		c = &Cut{Leg: Leg(k.leg), Hop: k.hop + 1, Kind: h.Kind, ID: h.ID, Name: h.Name, Code: k.code, Indeterminate: und}
+		s.cuts[k] = c
+		s.order = append(s.order, k)
+	}
+	c.Ports = c.Ports.Union(ports)
+}
+
+// portPath is the path of a Ports question, its hops sorted by how their
+// decisions depend on the ports.
+type portPath struct {
+	m         *Model
+	f         flow.Flow
+	src       *ifaceInfo
+	path      atomOutcome // the discovery's hops, named as an explained walk names them
+	reachable bool        // the request arrives and its reply is walked
+	apart     uint16      // the port to walk, 0 for none (walkTreatsApart)
+	dest      []hopRuns   // hops that decide on the destination port alone, or on none
+	client    []hopRuns   // hops that decide on the client's port alone: runs over it
+	both      []*filterHop
+	sessions  []fwSession
+}
+
+// portsByHop answers Ports for tcp and udp hop by hop: it fills r's Open,
+// Indeterminate, Cuts and Atoms, and returns the atoms of client ports
+// it answered for, the ports open from each, and the ranges asked about.
+func (m *Model) portsByHop(r *PortsResult, q PortsQuery, f flow.Flow, src *ifaceInfo) (ranges []nacl.NamedRange, clients []flow.PortRange, open []flow.PortSet, err error) {
+	p, err := m.portPath(f, src)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	def, err := p.fromDefault(r)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	// Client ports matter only where the hops that cannot tell them apart
+	// leave a port open.
+	base := combine(p.dest)
+	var candidates []flow.PortRange
+	for i, run := range base {
+		lo := uint16(1)
+		if i > 0 {
+			lo = base[i-1].hi + 1
+		}
+		if !run.blocks() || (lo <= p.apart && p.apart <= run.hi) {
+			candidates = appendRange(candidates, flow.PortRange{Lo: lo, Hi: run.hi})
+		}
+	}
+	ranges = q.ClientPorts
+	if ranges == nil {
+		ranges = nacl.EphemeralRanges()
+	}
+	clients = p.clientAtoms(ranges, candidates)
+	open = make([]flow.PortSet, len(clients))
+	for ci, c := range clients {
+		if c.Contains(DefaultSourcePort) {
+			open[ci] = def
+			continue
+		}
+		if open[ci], err = p.fromClient(c.Lo, base, candidates, r); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return ranges, clients, open, nil
+}
+
+// portPath walks f quietly and sorts the hops of its path.
+func (m *Model) portPath(f flow.Flow, src *ifaceInfo) (*portPath, error) {
+	s := quietWalks.Get().(*quietWalk)
+	defer quietWalks.Put(s)
+	fw, rw := s.reset(m)
+	var filters []filterHop
+	fw.filters, rw.filters = &filters, &filters
+	arrived, _ := m.walkWith(f, src, fw, rw)
+	p := &portPath{m: m, f: f, src: src, path: atomOutcome{fwd: slices.Clone(s.fwd), ret: slices.Clone(s.ret)}}
+	p.reachable = arrived.ok && len(s.ret) > 0
+	p.apart = walkTreatsApart(m, f, s.fwd)
+	byHop := [2][]bool{make([]bool, len(s.fwd)), make([]bool, len(s.ret))}
+	for _, ss := range pairCrossings(fw.crossed, rw.crossed) {
+		if fs, ok := newFWSession(ss, arrived.ok); ok {
+			p.sessions = append(p.sessions, fs)
+			for leg, at := range [2]int{fs.fwd, fs.ret} {
+				if at >= 0 {
+					byHop[leg][at] = true
+				}
+			}
+		}
+	}
+	for i := range filters {
+		fh := &filters[i]
+		byHop[fh.leg][fh.hop] = true
+		fh.name(&[2][]Hop{p.path.fwd, p.path.ret}[fh.leg][fh.hop])
+		switch dep, runs := fh.dependence(); dep {
+		case destOnly:
+			p.dest = append(p.dest, hopRuns{fh.leg, fh.hop, runs})
+		case clientOnly:
+			p.client = append(p.client, hopRuns{fh.leg, fh.hop, runs})
+		default:
+			p.both = append(p.both, fh)
+		}
+	}
+	named := true
+	for leg, hops := range [2][]Hop{p.path.fwd, p.path.ret} {
+		for i, h := range hops {
+			if !byHop[leg][i] && h.Code != "" {
+				p.dest = append(p.dest, hopRuns{Leg(leg), i, []portRun{{65535, h.Code, h.Undecided()}}})
+				named = named && h.Kind == KindFirewall // a quiet walk names a firewall's hops
+			}
+		}
+	}
+	if !named { // a hop that blocks whatever the ports: the words of an explained walk name it
+		var fwd, ret []Hop
+		m.walk(f, src, &fwd, &ret, true)
+		if !samePath(fwd, p.path.fwd) || !samePath(ret, p.path.ret) || len(fwd) != len(p.path.fwd) || len(ret) != len(p.path.ret) {
+			return nil, fmt.Errorf("%w: %s", ErrPathChanged, f)
+		}
+		p.path = atomOutcome{fwd: fwd, ret: ret}
+	}
+	return p, nil
+}
+
+// walkTreatsApart returns the destination port the walk itself treats
+// apart on the path whose request's hops are fwd, 0 for none: Alibaba
+// Cloud's outbound port 25, for tcp from an Alibaba interface that has it
+// blocked (alibabaEgress).
+func walkTreatsApart(m *Model, f flow.Flow, fwd []Hop) uint16 {
+	if f.Protocol != flow.TCP || len(fwd) == 0 {
+		return 0
+	}
+	sender := m.byPrivate[fwd[0].Packet.Src.Addr()]
+	if !sender.isAlibaba() || sender.Port25Unblocked {
+		return 0
+	}
+	return smtpPort
+}
+
+// hopsFrom returns the runs of every hop that can block, from client
+// port c: dest, and the others' over the destination ports within (nil:
+// all).
+func (p *portPath) hopsFrom(dest []hopRuns, c uint16, within []flow.PortRange) []hopRuns {
+	hops := slices.Clone(dest)
+	for _, h := range p.client {
+		run := runAt(h.runs, c)
+		hops = append(hops, hopRuns{h.leg, h.hop, []portRun{{65535, run.code, run.und}}})
+	}
+	for _, fh := range p.both {
+		hops = append(hops, hopRuns{fh.leg, fh.hop, fh.runsFrom(c)})
+	}
+	for i := range p.sessions {
+		hops = p.sessions[i].appendRuns(hops, c, within)
+	}
+	return hops
+}
+
+// fromDefault answers from [DefaultSourcePort]: r's Open, Indeterminate
+// and Cuts; it returns the open ports.
+func (p *portPath) fromDefault(r *PortsResult) (flow.PortSet, error) {
+	hops := p.hopsFrom(p.dest, DefaultSourcePort, nil)
+	cuts := newCutSet(&p.path)
+	pending := map[cutKey]*pendingCut{}
+	var open, und []flow.PortRange
+	var err error
+	r.Atoms += sweep(hops, p.apart, func(piece flow.PortRange, at []int) {
+		out := Unreachable
+		if piece.Lo == p.apart {
+			var e error
+			if out, e = p.walk(piece, DefaultSourcePort, cuts); e != nil {
+				err = e
+			}
+		} else {
+			out = outcomeAt(hops, at, p.reachable)
+			for k := range hops {
+				if run := hops[k].runs[at[k]]; run.code != "" {
+					key := cutKey{int(hops[k].leg), hops[k].hop, run.code}
+					pc := pending[key]
+					if pc == nil {
+						pc = &pendingCut{und: run.und}
+						pending[key] = pc
+					}
+					pc.ports = appendRange(pc.ports, piece)
+				}
+			}
+		}
+		switch out {
+		case Reachable:
+			open = appendRange(open, piece)
+		case Indeterminate:
+			und = appendRange(und, piece)
+		}
+	})
+	for k, pc := range pending {
+		cuts.addPorts(k, flow.SetOf(pc.ports...), pc.und)
+	}
+	r.Open, r.Indeterminate, r.Cuts = flow.SetOf(open...), flow.SetOf(und...), cuts.list()
+	return r.Open, err
+}
+
+// fromClient returns the ports open from client port c: base (the
+// combined runs of the hops that decide on the destination port alone)
+// leaves the ports candidates open; the other hops judge those.
+func (p *portPath) fromClient(c uint16, base []portRun, candidates []flow.PortRange, r *PortsResult) (flow.PortSet, error) {
+	for _, h := range p.client {
+		if runAt(h.runs, c).blocks() {
+			return flow.PortSet{}, nil
+		}
+	}
+	hops := p.hopsFrom([]hopRuns{{runs: base}}, c, candidates)
+	var open []flow.PortRange
+	var err error
+	r.Atoms += sweep(hops, p.apart, func(piece flow.PortRange, at []int) {
+		out := outcomeAt(hops, at, p.reachable)
+		if piece.Lo == p.apart {
+			var e error
+			if out, e = p.walk(piece, c, nil); e != nil {
+				err = e
+			}
+		}
+		if out == Reachable {
+			open = appendRange(open, piece)
+		}
+	})
+	return flow.SetOf(open...), err
+}
+
+// walk decides the ports of piece from client port c by a walk of its
+// first, adding the blocking hops to cuts (when not nil).
+func (p *portPath) walk(piece flow.PortRange, c uint16, cuts *cutSet) (Outcome, error) {
+	g := p.f
+	g.Src = netip.AddrPortFrom(g.Src.Addr(), c)
+	g.Dst = netip.AddrPortFrom(g.Dst.Addr(), piece.Lo)
+	return p.m.walkAtom(g, p.src, &p.path, cuts, func(c *Cut) { c.Ports = c.Ports.Union(flow.SetOf(piece)) })
+}
+
+// combine folds the runs of hops into one: a piece blocks where a hop
+// blocks for certain, is undecided where none does but one is.
+func combine(hops []hopRuns) []portRun {
+	var rs []portRun
+	sweep(hops, 0, func(piece flow.PortRange, at []int) {
+		var code Code
+		und := false
+		switch outcomeAt(hops, at, true) {
+		case Unreachable:
+			code = "blocked"
+		case Indeterminate:
+			code, und = "undecided", true
+		}
+		rs = appendRun(rs, piece.Hi, code, und)
+	})
+	return rs
+}
+
+// clientAtoms cuts the client ports asked about (ranges, and
+// DefaultSourcePort) where a hop's decision on a destination port of
+// candidates can change with the client port, and returns the atoms, the
+// default client port's first.
+func (p *portPath) clientAtoms(ranges []nacl.NamedRange, candidates []flow.PortRange) []flow.PortRange {
+	cb := flow.NewBounds(flow.FieldSrcPort)
+	asked := []flow.PortRange{flow.Single[uint16](DefaultSourcePort)}
+	for _, nr := range ranges {
+		cb.Add(flow.FieldSrcPort, nr.Ports.Lo, nr.Ports.Hi)
+		asked = append(asked, nr.Ports)
+	}
+	cb.Add(flow.FieldSrcPort, DefaultSourcePort, DefaultSourcePort)
+	if len(candidates) > 0 {
+		for _, h := range p.client {
+			for _, run := range h.runs[:len(h.runs)-1] {
+				cb.Add(flow.FieldSrcPort, run.hi+1, 65535)
+			}
+		}
+		for _, fh := range p.both {
+			fh.clientEdges(cb)
+		}
+		for i := range p.sessions {
+			p.sessions[i].clientEdges(cb, candidates)
+		}
+	}
+	set := flow.SetOf(asked...)
+	var clients []flow.PortRange
+	for _, c := range cb.Atoms(flow.FieldSrcPort, flow.PortRange{Lo: 1, Hi: 65535}) {
+		if !set.Intersect(flow.SetOf(c)).IsEmpty() {
+			clients = append(clients, c)
+		}
+	}
+	slices.SortStableFunc(clients, func(a, b flow.PortRange) int {
+		return b2i(b.Contains(DefaultSourcePort)) - b2i(a.Contains(DefaultSourcePort))
+	})
+	return clients
+}
