@@ -21,7 +21,7 @@ import (
 //
 //   - a network ACL on the request: the ports an entry allows, those an
 //     entry denies, and the rest, which falls to "*"
-//     ([nacl.Evaluator.PortDecisions]); on the reply, where the
+//     ([nacl.Evaluator.PortRuns]); on the reply, where the
 //     destination port is the client's, the same over client ports, one
 //     decision for every destination port;
 //   - AWS security groups: on the request, the ports allowed and those
@@ -197,8 +197,13 @@ func (fh *filterHop) dependence() (int, []portRun) {
 		dep = clientOnly
 	}
 	if fh.kind == KindNetworkACL {
-		allowed, denied := fh.acl.PortDecisions(fh.pkt, fh.dir)
-		return dep, classRuns(portClass{code: on(ACLDefaultDeny)}, portClass{set: allowed}, portClass{set: denied, code: on(ACLDeny)})
+		var rs []portRun
+		for r, d := range fh.acl.PortRuns(fh.pkt, fh.dir) {
+			if r.Hi > 0 {
+				rs = appendRun(rs, r.Hi, on(aclCode(d)), false)
+			}
+		}
+		return dep, rs
 	}
 	if allow, und, ok := fh.sg.PortVerdicts(fh.pkt, fh.dir); ok {
 		return dep, classRuns(portClass{code: on(SGNoAllow)}, portClass{set: allow}, portClass{set: und, code: on(SGIndeterminate), und: true})
@@ -350,7 +355,9 @@ type portPath struct {
 // Indeterminate, Cuts and Atoms, and returns the atoms of client ports
 // it answered for, the ports open from each, and the ranges asked about.
 func (m *Model) portsByHop(r *PortsResult, q PortsQuery, f flow.Flow, src *ifaceInfo) (ranges []nacl.NamedRange, clients []flow.PortRange, open []flow.PortSet, err error) {
-	p, err := m.portPath(f, src)
+	s := quietWalks.Get().(*quietWalk)
+	defer quietWalks.Put(s) // its hops are the path's until then
+	p, err := m.portPath(s, f, src)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -389,15 +396,13 @@ func (m *Model) portsByHop(r *PortsResult, q PortsQuery, f flow.Flow, src *iface
 	return ranges, clients, open, nil
 }
 
-// portPath walks f quietly and sorts the hops of its path.
-func (m *Model) portPath(f flow.Flow, src *ifaceInfo) (*portPath, error) {
-	s := quietWalks.Get().(*quietWalk)
-	defer quietWalks.Put(s)
+// portPath walks f quietly on s and sorts the hops of its path.
+func (m *Model) portPath(s *quietWalk, f flow.Flow, src *ifaceInfo) (*portPath, error) {
 	fw, rw := s.reset(m)
-	var filters []filterHop
+	filters := make([]filterHop, 0, verdictHops)
 	fw.filters, rw.filters = &filters, &filters
 	arrived, _ := m.walkWith(f, src, fw, rw)
-	p := &portPath{m: m, f: f, src: src, path: atomOutcome{fwd: slices.Clone(s.fwd), ret: slices.Clone(s.ret)}}
+	p := &portPath{m: m, f: f, src: src, path: atomOutcome{fwd: s.fwd, ret: s.ret}}
 	p.reachable = arrived.ok && len(s.ret) > 0
 	p.apart = walkTreatsApart(m, f, s.fwd)
 	byHop := [2][]bool{make([]bool, len(s.fwd)), make([]bool, len(s.ret))}

@@ -81,8 +81,14 @@ func (s *fwSession) appendRuns(hops []hopRuns, c uint16, within []flow.PortRange
 		}
 	}
 	if within == nil {
-		for di := range g.dst {
-			emit(di)
+		row := &g.rows[si]
+		if r := row.Load(); r != nil {
+			rs = *r
+		} else {
+			for di := range g.dst {
+				emit(di)
+			}
+			row.Store(&rs)
 		}
 	} else {
 		next := 1 // the first port no run holds yet
@@ -155,6 +161,9 @@ func (v cellValue) rep() flow.Verdict { return flow.Verdict((v - 1) % 3) }
 type portGrid struct {
 	src, dst []flow.PortRange
 	cells    []atomic.Uint32
+	// rows holds, per client atom, the runs of every destination port
+	// on the request and the reply, once asked
+	rows []atomic.Pointer[[2][]portRun]
 }
 
 // portGridKey is what a firewall's grid depends on: the protocol and the
@@ -180,6 +189,7 @@ func (f *firewallInfo) portGrid(conn firewall.Connection) *portGrid {
 	all := flow.PortRange{Lo: 1, Hi: 65535}
 	g := &portGrid{src: b.Atoms(flow.FieldSrcPort, all), dst: b.Atoms(flow.FieldDstPort, all)}
 	g.cells = make([]atomic.Uint32, (len(g.src)*len(g.dst)+7)/8)
+	g.rows = make([]atomic.Pointer[[2][]portRun], len(g.src))
 	if f.portGridCount.Add(1) <= maxPortGrids {
 		if got, loaded := f.portGrids.LoadOrStore(key, g); loaded {
 			return got.(*portGrid)
