@@ -7,3 +7,17 @@ func MatrixReference(m *Model, o MatrixOptions) (*Matrix, error) { return m.matr
 // PortsByAtom is Ports with tcp and udp answered by a walk per atom: the
 // slow reference of the hop-by-hop Ports.
 func PortsByAtom(m *Model, q PortsQuery) (*PortsResult, error) { return m.ports(q, false) }
+
+// ForgetFirewallCaches drops what the model's firewalls keep between set
+// questions: Ports' verdict grids and, with bounds, their bounds too, for
+// a benchmark of a first question.
+func ForgetFirewallCaches(m *Model, bounds bool) {
+	for _, f := range m.firewalls {
+		if bounds {
+			f.varyCache.Clear()
+			f.fixedCache.Clear()
+		}
+		f.portGrids.Clear()
+		f.portGridCount.Store(0)
+	}
+}

@@ -319,6 +319,7 @@ func appendRange(rs []flow.PortRange, r flow.PortRange) []flow.PortRange {
 
 // pendingCut is a cut's ports as the sweep finds them.
 type pendingCut struct {
+	code  Code
 	ports []flow.PortRange
 	und   bool
 }
@@ -332,6 +333,10 @@ func (s *cutSet) addPorts(k cutKey, ports flow.PortSet, und bool) {
 		c = &Cut{Leg: Leg(k.leg), Hop: k.hop + 1, Kind: h.Kind, ID: h.ID, Name: h.Name, Code: k.code, Indeterminate: und}
 		s.cuts[k] = c
 		s.order = append(s.order, k)
+	}
+	if c.Ports.IsEmpty() {
+		c.Ports = ports
+		return
 	}
 	c.Ports = c.Ports.Union(ports)
 }
@@ -374,8 +379,11 @@ func (m *Model) portsByHop(r *PortsResult, q PortsQuery, f flow.Flow, src *iface
 		if i > 0 {
 			lo = base[i-1].hi + 1
 		}
-		if !run.blocks() || (lo <= p.apart && p.apart <= run.hi) {
+		switch {
+		case !run.blocks():
 			candidates = appendRange(candidates, flow.PortRange{Lo: lo, Hi: run.hi})
+		case lo <= p.apart && p.apart <= run.hi: // walked whatever the hops say
+			candidates = appendRange(candidates, flow.Single(p.apart))
 		}
 	}
 	ranges = q.ClientPorts
@@ -384,16 +392,54 @@ func (m *Model) portsByHop(r *PortsResult, q PortsQuery, f flow.Flow, src *iface
 	}
 	clients = p.clientAtoms(ranges, candidates)
 	open = make([]flow.PortSet, len(clients))
+	seen := map[string]flow.PortSet{} // by what the hops that tell client ports apart say on the candidates
+	var sig []byte
 	for ci, c := range clients {
 		if c.Contains(DefaultSourcePort) {
 			open[ci] = def
 			continue
 		}
+		sig = p.signature(sig[:0], c.Lo, candidates)
+		if o, ok := seen[string(sig)]; ok {
+			open[ci] = o
+			continue
+		}
 		if open[ci], err = p.fromClient(c.Lo, base, candidates, r); err != nil {
 			return nil, nil, nil, err
 		}
+		seen[string(sig)] = open[ci]
 	}
 	return ranges, clients, open, nil
+}
+
+// signature appends to sig what the hops that can tell client ports apart
+// say from client port c on the destination ports candidates: two client
+// ports with one signature open the same ports. A hop deciding on both
+// ports by its own atoms (an Alibaba group) is summed up by c itself.
+func (p *portPath) signature(sig []byte, c uint16, candidates []flow.PortRange) []byte {
+	for _, h := range p.client {
+		run := runAt(h.runs, c)
+		sig = append(sig, b2byte(run.blocks())<<1|b2byte(run.und))
+	}
+	for i := range p.sessions {
+		s := &p.sessions[i]
+		si := atomOf(s.grid.src, c)
+		for _, di := range s.grid.atomsMeeting(candidates) {
+			sig = append(sig, byte(s.cell(si, di)))
+		}
+	}
+	if len(p.both) > 0 {
+		sig = append(sig, byte(c>>8), byte(c))
+	}
+	return sig
+}
+
+// b2byte is 1 for true, 0 for false.
+func b2byte(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // portPath walks f quietly on s and sorts the hops of its path.
@@ -487,7 +533,7 @@ func (p *portPath) hopsFrom(dest []hopRuns, c uint16, within []flow.PortRange) [
 func (p *portPath) fromDefault(r *PortsResult) (flow.PortSet, error) {
 	hops := p.hopsFrom(p.dest, DefaultSourcePort, nil)
 	cuts := newCutSet(&p.path)
-	pending := map[cutKey]*pendingCut{}
+	pending := make([][]pendingCut, len(hops)) // per hop, per code
 	var open, und []flow.PortRange
 	var err error
 	r.Atoms += sweep(hops, p.apart, func(piece flow.PortRange, at []int) {
@@ -501,13 +547,12 @@ func (p *portPath) fromDefault(r *PortsResult) (flow.PortSet, error) {
 			out = outcomeAt(hops, at, p.reachable)
 			for k := range hops {
 				if run := hops[k].runs[at[k]]; run.code != "" {
-					key := cutKey{int(hops[k].leg), hops[k].hop, run.code}
-					pc := pending[key]
-					if pc == nil {
-						pc = &pendingCut{und: run.und}
-						pending[key] = pc
+					i := slices.IndexFunc(pending[k], func(pc pendingCut) bool { return pc.code == run.code })
+					if i < 0 {
+						i = len(pending[k])
+						pending[k] = append(pending[k], pendingCut{code: run.code, und: run.und})
 					}
-					pc.ports = appendRange(pc.ports, piece)
+					pending[k][i].ports = appendRange(pending[k][i].ports, piece)
 				}
 			}
 		}
@@ -518,8 +563,10 @@ func (p *portPath) fromDefault(r *PortsResult) (flow.PortSet, error) {
 			und = appendRange(und, piece)
 		}
 	})
-	for k, pc := range pending {
-		cuts.addPorts(k, flow.SetOf(pc.ports...), pc.und)
+	for k, pcs := range pending {
+		for _, pc := range pcs {
+			cuts.addPorts(cutKey{int(hops[k].leg), hops[k].hop, pc.code}, flow.SetOf(pc.ports...), pc.und)
+		}
 	}
 	r.Open, r.Indeterminate, r.Cuts = flow.SetOf(open...), flow.SetOf(und...), cuts.list()
 	return r.Open, err
@@ -604,10 +651,9 @@ func (p *portPath) clientAtoms(ranges []nacl.NamedRange, candidates []flow.PortR
 			p.sessions[i].clientEdges(cb, candidates)
 		}
 	}
-	set := flow.SetOf(asked...)
 	var clients []flow.PortRange
 	for _, c := range cb.Atoms(flow.FieldSrcPort, flow.PortRange{Lo: 1, Hi: 65535}) {
-		if !set.Intersect(flow.SetOf(c)).IsEmpty() {
+		if slices.ContainsFunc(asked, c.Overlaps) {
 			clients = append(clients, c)
 		}
 	}

@@ -12,8 +12,11 @@ import (
 )
 
 // BenchmarkPortsLarge answers one pair's open ports on the 1,000-interface
-// model: fast is Ports, brute-force a Verdict per port (1-65535) from the
-// default client port.
+// model: fast is Ports; by-atom its slow reference, a walk per atom of
+// ports (Ports before it went hop by hop); fast-cold-grid Ports without
+// the firewall's verdict grid from an earlier question, fast-cold without
+// its bounds either (the first question on the model); brute-force a
+// Verdict per port (1-65535) from the default client port.
 func BenchmarkPortsLarge(b *testing.B) {
 	m := mustLargeModel(b)
 	for _, tc := range []struct {
@@ -33,6 +36,28 @@ func BenchmarkPortsLarge(b *testing.B) {
 				}
 			}
 		})
+		b.Run(tc.name+"/by-atom", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := reach.PortsByAtom(m, tc.q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		for _, cold := range []struct {
+			name   string
+			bounds bool
+		}{{"fast-cold-grid", false}, {"fast-cold", true}} {
+			b.Run(tc.name+"/"+cold.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					reach.ForgetFirewallCaches(m, cold.bounds)
+					if _, err := m.Ports(tc.q); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 		b.Run(tc.name+"/brute-force", func(b *testing.B) {
 			b.ReportAllocs()
 			q := reach.Query{From: tc.q.From, To: tc.q.To, Protocol: tc.q.Protocol}
