@@ -168,8 +168,11 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 	fw := &walker{m: m, leg: Forward, hops: &path.fwd, identity: true, explain: true, bounds: fb, marks: &path.marks}
 	rw := &walker{m: m, leg: Return, hops: &path.ret, identity: true, forward: fw, explain: true, bounds: rb, marks: &path.marks}
 	m.walkWith(f, src.iface, fw, rw)
-	if q.Protocol.IsICMP() {
+	if q.Protocol.IsICMP() && byHop {
 		return r, m.icmpPorts(r, f, src.iface, &path, fb, rb)
+	}
+	if q.Protocol.IsICMP() {
+		return r, m.icmpPortsByType(r, f, src.iface, &path, fb, rb)
 	}
 	ranges, clients := clientAtoms(q, fb, rb)
 	r.ClientPort = DefaultSourcePort
@@ -357,9 +360,57 @@ func portsWalkTreatsApart() *flow.Bounds {
 	return b
 }
 
-// icmpPorts answers Ports for icmp and icmpv6: every type, its codes cut
-// at the bounds of the filters.
+// icmpPorts answers Ports for icmp and icmpv6: types and codes cut at the
+// bounds of the filters, and around every query type whose reply has
+// another type (icmpAtoms), one walk per atom. icmpPortsByType, a walk
+// per type and atom of codes, is its slow reference.
 func (m *Model) icmpPorts(r *PortsResult, f flow.Flow, src *ifaceInfo, path *atomOutcome, fb, rb *flow.Bounds) error {
+	types, codes := icmpAtoms(f.Protocol, fb, rb)
+	cuts := newCutSet(path)
+	type cutCodes struct {
+		cut   *Cut
+		codes flow.Range[uint8]
+	}
+	for _, tr := range types {
+		var open, und []flow.Range[uint8]
+		var stops []cutCodes // the codes each cut stops, for every type of tr
+		for _, c := range codes {
+			g := f
+			g.ICMPType, g.ICMPCode = uint8(tr.Lo), uint8(c.Lo)
+			cr := flow.Range[uint8]{Lo: uint8(c.Lo), Hi: uint8(c.Hi)}
+			out, err := m.walkAtom(g, src, path, cuts, func(c *Cut) { stops = append(stops, cutCodes{c, cr}) })
+			if err != nil {
+				return err
+			}
+			r.Atoms++
+			switch out {
+			case Reachable:
+				open = append(open, cr)
+			case Indeterminate:
+				und = append(und, cr)
+			}
+		}
+		os, us := flow.SetOf(open...), flow.SetOf(und...) // sets are values: the types share them
+		for t := int(tr.Lo); t <= int(tr.Hi); t++ {
+			if len(open) > 0 {
+				r.ICMP = append(r.ICMP, ICMPCodes{Type: uint8(t), Codes: os})
+			}
+			if len(und) > 0 {
+				r.ICMPIndeterminate = append(r.ICMPIndeterminate, ICMPCodes{Type: uint8(t), Codes: us})
+			}
+			for _, s := range stops {
+				s.cut.ICMP = addICMP(s.cut.ICMP, uint8(t), s.codes)
+			}
+		}
+	}
+	r.Cuts = cuts.list()
+	return nil
+}
+
+// icmpPortsByType answers Ports for icmp and icmpv6: every type, its
+// codes cut at the bounds of the filters, one walk per type and atom of
+// codes; the slow reference of icmpPorts.
+func (m *Model) icmpPortsByType(r *PortsResult, f flow.Flow, src *ifaceInfo, path *atomOutcome, fb, rb *flow.Bounds) error {
 	codes := flow.NewBounds(flow.FieldICMPCode)
 	codes.MergeField(flow.FieldICMPCode, fb, flow.FieldICMPCode)
 	codes.MergeField(flow.FieldICMPCode, rb, flow.FieldICMPCode)

@@ -3,6 +3,7 @@ package reach_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"net/netip"
 	"strings"
 	"sync"
 	"testing"
@@ -45,9 +46,25 @@ func spiceMore(rng *rand.Rand, d *sample.Design) {
 		}
 		g.RulesString = strings.TrimRight(g.RulesString, "\n") + "\n" + rules.String()
 	}
+	icmpType := func() int16 { return []int16{0, 3, 8, 11, 13, 14, int16(rng.IntN(256))}[rng.IntN(7)] }
 	for i := range d.Groups {
 		if rng.IntN(2) == 0 {
 			d.Groups[i].Rules = append(d.Groups[i].Rules, sg.Rule{Direction: flow.Inbound, Protocol: flow.TCP, Ports: pr(), Peer: sg.GroupRef("sg-missing")})
+		}
+		if rng.IntN(2) == 0 {
+			d.Groups[i].Rules = append(d.Groups[i].Rules, sg.Rule{Direction: []flow.Direction{flow.Inbound, flow.Outbound}[rng.IntN(2)],
+				Protocol: flow.ICMP, ICMPType: icmpType(), ICMPCode: []int16{-1, 0, 1}[rng.IntN(3)], Peer: sg.AnyIPv4})
+		}
+	}
+	for i := range d.ACLs {
+		a := &d.ACLs[i]
+		if len(a.Entries) == 0 || a.Entries[0].Number > 100 { // a default ACL: leave it open
+			continue
+		}
+		for k := range rng.IntN(4) {
+			a.Entries = append(a.Entries, nacl.Entry{Number: 50 + k, Action: []flow.Action{flow.Pass, flow.Drop}[rng.IntN(2)],
+				Direction: []flow.Direction{flow.Inbound, flow.Outbound}[rng.IntN(2)], Protocol: flow.ICMP,
+				CIDR: netip.MustParsePrefix("0.0.0.0/0"), ICMPType: icmpType(), ICMPCode: []int16{-1, 0, 1}[rng.IntN(3)]})
 		}
 	}
 	if rng.IntN(2) == 0 {
@@ -76,7 +93,9 @@ func spiceMore(rng *rand.Rand, d *sample.Design) {
 // TestPortsByHopAgreesByAtom demands that Ports, which combines each
 // hop's decisions on every port at once, give exactly the answer of the
 // walk of one port per atom (reach.PortsByAtom, its slow reference): the
-// open and undecided ports, the cuts, and the answers per client range.
+// open and undecided ports, the cuts, and the answers per client range;
+// for icmp, the walk per atom of types and codes agrees with the walk per
+// type.
 func TestPortsByHopAgreesByAtom(t *testing.T) {
 	designs := 120
 	if testing.Short() || raceOn {
@@ -92,7 +111,7 @@ func TestPortsByHopAgreesByAtom(t *testing.T) {
 		require.NoError(t, err, "seed %d", seed)
 		for range 10 {
 			vq := g.query()
-			q := reach.PortsQuery{From: vq.From, To: vq.To, Protocol: []flow.Protocol{flow.TCP, flow.UDP}[rng.IntN(2)]}
+			q := reach.PortsQuery{From: vq.From, To: vq.To, Protocol: []flow.Protocol{flow.TCP, flow.UDP, flow.TCP, flow.UDP, flow.ICMP}[rng.IntN(5)]}
 			if q.Protocol == flow.TCP {
 				q.Domain = vq.Domain
 			}
@@ -119,6 +138,9 @@ func TestPortsByHopAgreesByAtom(t *testing.T) {
 			}
 			if !got.Indeterminate.IsEmpty() {
 				stats["indeterminate"]++
+			}
+			if len(got.ICMP) > 0 && len(got.ICMP) < 256 {
+				stats["some icmp"]++
 			}
 			for _, c := range got.Clients {
 				if !c.Partly.IsEmpty() {
@@ -166,7 +188,7 @@ func TestPortsByHopAgreesByAtom(t *testing.T) {
 		}
 	}
 	t.Logf("%v", stats)
-	for _, k := range []string{"some open", "indeterminate", "partly", string(reach.FirewallDrop), string(reach.ACLDeny), string(reach.SGDeny), string(reach.AlibabaPort25Blocked)} {
+	for _, k := range []string{"some open", "some icmp", "indeterminate", "partly", string(reach.FirewallDrop), string(reach.ACLDeny), string(reach.SGDeny), string(reach.AlibabaPort25Blocked)} {
 		if !testing.Short() && !raceOn {
 			assert.Positive(t, stats[k], k)
 		}
