@@ -18,6 +18,23 @@ func ForgetFirewallCaches(m *Model, bounds bool) {
 			f.fixedCache.Clear()
 		}
 		f.portGrids.Clear()
-		f.portGridCount.Store(0)
+		f.portGridCells.Store(0)
 	}
+}
+
+// PortGridsKept counts the verdict grids the model's firewalls keep.
+func PortGridsKept(m *Model) int {
+	n := 0
+	for _, f := range m.firewalls {
+		f.portGrids.Range(func(any, any) bool { n++; return true })
+	}
+	return n
+}
+
+// SetPortGridBudget sets how many grid cells a firewall keeps, and
+// returns what restores the budget before.
+func SetPortGridBudget(cells int64) (restore func()) {
+	old := maxPortGridCells
+	maxPortGridCells = cells
+	return func() { maxPortGridCells = old }
 }

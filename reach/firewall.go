@@ -40,10 +40,10 @@ type firewallInfo struct {
 	// atoms of the addresses (fixedBounds in ports.go)
 	fixedCache sync.Map
 	// portGrids holds the verdicts per atom of the ports, per
-	// portGridKey, and portGridCount counts the grids made, to bound them
-	// (ports_grid.go)
+	// portGridKey, and portGridCells counts the cells of the grids made,
+	// to bound them (ports_grid.go)
 	portGrids     sync.Map
-	portGridCount atomic.Int64
+	portGridCells atomic.Int64
 }
 
 func (f *firewallInfo) label() string {

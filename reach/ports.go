@@ -65,7 +65,10 @@ type PortsResult struct {
 	// Cuts says which hop stops which ports (or ICMP codes), from
 	// ClientPort; a port stopped on several hops is in each one's cut.
 	Cuts []Cut `json:"cuts"`
-	// Atoms is how many pieces the port space fell into: one walk each.
+	// Atoms is how many pieces the port space fell into, over the client
+	// ports answered for: for tcp and udp, the pieces in which every hop
+	// decides alike; for icmp, the atoms of types and codes, one walk
+	// each.
 	Atoms int `json:"atoms"`
 }
 

@@ -244,3 +244,34 @@ func TestPortsConcurrently(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestPortGridsStayWithinTheirBudget asks Ports through the sample
+// design's firewall with room for no grid, then for all: a grid beyond
+// the budget answers its question and is not kept, and the answers are
+// the walk per atom's either way.
+func TestPortGridsStayWithinTheirBudget(t *testing.T) {
+	m, err := sample.ThreeTier().Build()
+	require.NoError(t, err)
+	queries := []reach.PortsQuery{
+		{From: "203.0.113.9", To: "web-1", Protocol: flow.TCP},
+		{From: "203.0.113.9", To: "web-1", Protocol: flow.UDP},
+		{From: "web-1", To: "198.51.100.7", Protocol: flow.TCP},
+	}
+	for _, tt := range []struct {
+		budget int64
+		kept   int
+	}{{0, 0}, {1 << 24, len(queries)}} {
+		restore := reach.SetPortGridBudget(tt.budget)
+		reach.ForgetFirewallCaches(m, false)
+		for _, q := range queries {
+			got, err := m.Ports(q)
+			require.NoError(t, err)
+			want, err := reach.PortsByAtom(m, q)
+			require.NoError(t, err)
+			got.Atoms, want.Atoms = 0, 0
+			assert.Equal(t, want, got, "%+v", q)
+		}
+		assert.Equal(t, tt.kept, reach.PortGridsKept(m), "budget %d cells", tt.budget)
+		restore()
+	}
+}

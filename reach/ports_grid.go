@@ -17,7 +17,7 @@ import (
 // [firewall.Engine.Verdicts] each) and kept on the model, per protocol,
 // atoms of the addresses, domain and the ways the session crosses (the
 // keys fixedBounds is cached by, which the verdicts depend on as the
-// bounds do), up to maxPortGrids per firewall. Cells are written once,
+// bounds do), up to maxPortGridCells per firewall. Cells are written once,
 // atomically, so concurrent questions share a grid safely.
 
 // fwSession is a firewall session of the discovery's path whose verdicts
@@ -175,8 +175,10 @@ type portGridKey struct {
 	request, reply bool
 }
 
-// maxPortGrids bounds the grids a firewall keeps.
-const maxPortGrids = 256
+// maxPortGridCells bounds the cells of the grids a firewall keeps (half
+// a byte each: 8 MiB); a grid beyond it serves its question and is
+// dropped. A variable for the tests.
+var maxPortGridCells int64 = 1 << 24
 
 // portGrid returns the firewall's grid for sessions like conn, kept or
 // new.
@@ -190,7 +192,7 @@ func (f *firewallInfo) portGrid(conn firewall.Connection) *portGrid {
 	g := &portGrid{src: b.Atoms(flow.FieldSrcPort, all), dst: b.Atoms(flow.FieldDstPort, all)}
 	g.cells = make([]atomic.Uint32, (len(g.src)*len(g.dst)+7)/8)
 	g.rows = make([]atomic.Pointer[[2][]portRun], len(g.src))
-	if f.portGridCount.Add(1) <= maxPortGrids {
+	if f.portGridCells.Add(int64(len(g.src)*len(g.dst))) <= maxPortGridCells {
 		if got, loaded := f.portGrids.LoadOrStore(key, g); loaded {
 			return got.(*portGrid)
 		}
