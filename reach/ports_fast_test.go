@@ -171,7 +171,8 @@ func TestPortsByHopAgreesByAtom(t *testing.T) {
 		require.NoError(t, err, "seed %d", seed)
 		ends := []string{"203.0.113.9", "web-1", "app-1", "db-1", "8.8.8.8"}
 		for range 4 {
-			q := reach.PortsQuery{From: ends[rng.IntN(len(ends))], To: ends[rng.IntN(len(ends)-1)], Protocol: flow.TCP}
+			q := reach.PortsQuery{From: ends[rng.IntN(len(ends))], To: ends[rng.IntN(len(ends)-1)], Protocol: []flow.Protocol{flow.TCP, flow.UDP}[rng.IntN(2)],
+				IPv6: rng.IntN(3) == 0}
 			msg := fmt.Sprintf("public seed %d: %+v", seed, q)
 			want, werr := reach.PortsByAtom(m, q)
 			got, err := m.Ports(q)
@@ -185,10 +186,13 @@ func TestPortsByHopAgreesByAtom(t *testing.T) {
 			if !got.Indeterminate.IsEmpty() {
 				stats["indeterminate"]++
 			}
+			if q.IPv6 && !got.Open.IsEmpty() {
+				stats["ipv6 open"]++
+			}
 		}
 	}
 	t.Logf("%v", stats)
-	for _, k := range []string{"some open", "some icmp", "indeterminate", "partly", string(reach.FirewallDrop), string(reach.ACLDeny), string(reach.SGDeny), string(reach.AlibabaPort25Blocked)} {
+	for _, k := range []string{"some open", "some icmp", "indeterminate", "ipv6 open", "partly", string(reach.FirewallDrop), string(reach.ACLDeny), string(reach.SGDeny), string(reach.AlibabaPort25Blocked)} {
 		if !testing.Short() && !raceOn {
 			assert.Positive(t, stats[k], k)
 		}
