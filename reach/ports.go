@@ -65,10 +65,9 @@ type PortsResult struct {
 	// Cuts says which hop stops which ports (or ICMP codes), from
 	// ClientPort; a port stopped on several hops is in each one's cut.
 	Cuts []Cut `json:"cuts"`
-	// Atoms is how many pieces the port space fell into, over the client
-	// ports answered for: for tcp and udp, the pieces in which every hop
-	// decides alike; for icmp, the atoms of types and codes, one walk
-	// each.
+	// Atoms is how many pieces the port space (ICMP: the types and
+	// codes) fell into, in which every hop on the path decides alike,
+	// summed over the client ports answered for.
 	Atoms int `json:"atoms"`
 }
 
@@ -126,15 +125,15 @@ type atomOutcome struct {
 // which ports; for icmp and icmpv6, the types and codes. Errors are
 // [Model.Check]'s for the same ends, and [ErrQuery] for another protocol.
 //
-// tcp and udp are answered hop by hop (ports_fast.go): each filter on
-// the path gives its decision for every destination port at once, and
-// the decisions are combined along the path. The walk of one port per
-// atom (tcpPortsByAtom) is the slow reference TestPortsByHopAgreesByAtom
-// holds it to.
+// The answer is worked out hop by hop (ports_fast.go, ports_icmp.go):
+// each filter on the path gives its decision for every destination port
+// (or ICMP type and code) at once, and the decisions are combined along
+// the path. The walk of one port per atom (tcpPortsByAtom), and of every
+// ICMP type (icmpPortsByType), is the slow reference
+// TestPortsByHopAgreesByAtom holds it to.
 func (m *Model) Ports(q PortsQuery) (*PortsResult, error) { return m.ports(q, true) }
 
-// ports is Ports, tcp and udp answered hop by hop (byHop) or by a walk
-// per atom.
+// ports is Ports, answered hop by hop (byHop) or by a walk per atom.
 func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 	base := Query{From: q.From, To: q.To, Protocol: q.Protocol, IPv6: q.IPv6, Domain: q.Domain}
 	switch {
@@ -154,6 +153,12 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 	}
 	dst, _ := m.resolve(q.To)
 	r := &PortsResult{From: src.label, To: dst.label, Protocol: q.Protocol, Src: f.Src.Addr(), Dst: f.Dst.Addr(), Cuts: []Cut{}}
+	if byHop && q.Protocol.IsICMP() {
+		if err := m.icmpByHop(r, f, src.iface); err != nil {
+			return nil, err
+		}
+		return r, nil
+	}
 	if byHop && q.Protocol.HasPorts() {
 		r.ClientPort = DefaultSourcePort
 		ranges, clients, open, err := m.portsByHop(r, q, f, src.iface)
@@ -171,9 +176,6 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 	fw := &walker{m: m, leg: Forward, hops: &path.fwd, identity: true, explain: true, bounds: fb, marks: &path.marks}
 	rw := &walker{m: m, leg: Return, hops: &path.ret, identity: true, forward: fw, explain: true, bounds: rb, marks: &path.marks}
 	m.walkWith(f, src.iface, fw, rw)
-	if q.Protocol.IsICMP() && byHop {
-		return r, m.icmpPorts(r, f, src.iface, &path, fb, rb)
-	}
 	if q.Protocol.IsICMP() {
 		return r, m.icmpPortsByType(r, f, src.iface, &path, fb, rb)
 	}
@@ -363,56 +365,9 @@ func portsWalkTreatsApart() *flow.Bounds {
 	return b
 }
 
-// icmpPorts answers Ports for icmp and icmpv6: types and codes cut at the
-// bounds of the filters, and around every query type whose reply has
-// another type (icmpAtoms), one walk per atom. icmpPortsByType, a walk
-// per type and atom of codes, is its slow reference.
-func (m *Model) icmpPorts(r *PortsResult, f flow.Flow, src *ifaceInfo, path *atomOutcome, fb, rb *flow.Bounds) error {
-	types, codes := icmpAtoms(f.Protocol, fb, rb)
-	cuts := newCutSet(path)
-	type cutCodes struct {
-		cut   *Cut
-		codes flow.Range[uint8]
-	}
-	for _, tr := range types {
-		var open, und []flow.Range[uint8]
-		var stops []cutCodes // the codes each cut stops, for every type of tr
-		for _, c := range codes {
-			g := f
-			g.ICMPType, g.ICMPCode = uint8(tr.Lo), uint8(c.Lo)
-			cr := flow.Range[uint8]{Lo: uint8(c.Lo), Hi: uint8(c.Hi)}
-			out, err := m.walkAtom(g, src, path, cuts, func(c *Cut) { stops = append(stops, cutCodes{c, cr}) })
-			if err != nil {
-				return err
-			}
-			r.Atoms++
-			switch out {
-			case Reachable:
-				open = append(open, cr)
-			case Indeterminate:
-				und = append(und, cr)
-			}
-		}
-		os, us := flow.SetOf(open...), flow.SetOf(und...) // sets are values: the types share them
-		for t := int(tr.Lo); t <= int(tr.Hi); t++ {
-			if len(open) > 0 {
-				r.ICMP = append(r.ICMP, ICMPCodes{Type: uint8(t), Codes: os})
-			}
-			if len(und) > 0 {
-				r.ICMPIndeterminate = append(r.ICMPIndeterminate, ICMPCodes{Type: uint8(t), Codes: us})
-			}
-			for _, s := range stops {
-				s.cut.ICMP = addICMP(s.cut.ICMP, uint8(t), s.codes)
-			}
-		}
-	}
-	r.Cuts = cuts.list()
-	return nil
-}
-
 // icmpPortsByType answers Ports for icmp and icmpv6: every type, its
 // codes cut at the bounds of the filters, one walk per type and atom of
-// codes; the slow reference of icmpPorts.
+// codes; the slow reference of icmpByHop (ports_icmp.go).
 func (m *Model) icmpPortsByType(r *PortsResult, f flow.Flow, src *ifaceInfo, path *atomOutcome, fb, rb *flow.Bounds) error {
 	codes := flow.NewBounds(flow.FieldICMPCode)
 	codes.MergeField(flow.FieldICMPCode, fb, flow.FieldICMPCode)

@@ -40,9 +40,15 @@ import (
 // hops that stop it. Other client ports only matter where the hops that
 // cannot tell client ports apart leave a port open (the candidates); the
 // client ports are cut where a hop's answer on a candidate changes, and
-// each piece swept once. The one port a walk itself treats apart, Alibaba
-// Cloud's outbound 25 (a platform hop only its walk meets), is walked,
-// when the sender is an Alibaba interface that has it blocked.
+// the pieces whose hops say the same on the candidates are swept once.
+// The one port a walk itself treats apart, Alibaba Cloud's outbound 25 (a
+// platform hop only its walk meets), is walked, when the sender is an
+// Alibaba interface that has it blocked.
+//
+// Nothing checks, port by port, that the path stays the one walked (the
+// walk per atom did, with ErrPathChanged): the randomized test against it
+// does. A hop that blocks whatever the port is named by an explained walk
+// (portPath), since a quiet walk leaves some hops unnamed.
 // TestPortsByHopAgreesByAtom holds all this to the walk of one port per
 // atom (tcpPortsByAtom).
 
@@ -258,13 +264,14 @@ func (fh *filterHop) name(h *Hop) {
 	h.ID, h.Name = strings.Join(fh.iface.Groups, ","), fh.iface.label()
 }
 
-// sweep visits the pieces of ports 1-65535 in which every hop's runs
-// decide alike, and apart alone when not 0, with at, the index of each
-// hop's run there. It returns how many pieces it visited.
-func sweep(hops []hopRuns, apart uint16, visit func(piece flow.PortRange, at []int)) int {
+// sweep visits the pieces of values from-65535 (ports from 1; ICMP types
+// and codes, as type<<8|code, from 0) in which every hop's runs decide
+// alike, and apart alone when not 0, with at, the index of each hop's run
+// there. It returns how many pieces it visited.
+func sweep(hops []hopRuns, from int, apart uint16, visit func(piece flow.PortRange, at []int)) int {
 	at := make([]int, len(hops))
 	n := 0
-	for lo := 1; lo <= 65535; {
+	for lo := from; lo <= 65535; {
 		hi := 65535
 		for k := range hops {
 			hi = min(hi, int(hops[k].runs[at[k]].hi))
@@ -324,6 +331,17 @@ type pendingCut struct {
 	und   bool
 }
 
+// pendCut adds piece to the pending cut of run's code among pcs, a hop's.
+func pendCut(pcs []pendingCut, run portRun, piece flow.PortRange) []pendingCut {
+	i := slices.IndexFunc(pcs, func(pc pendingCut) bool { return pc.code == run.code })
+	if i < 0 {
+		i = len(pcs)
+		pcs = append(pcs, pendingCut{code: run.code, und: run.und})
+	}
+	pcs[i].ports = appendRange(pcs[i].ports, piece)
+	return pcs
+}
+
 // addPorts adds ports to the cut of hop k.hop of leg k.leg (a hop of the
 // discovery's path), which says k.code; und: the hop cannot decide them.
 func (s *cutSet) addPorts(k cutKey, ports flow.PortSet, und bool) {
@@ -350,10 +368,27 @@ type portPath struct {
 	path      atomOutcome // the discovery's hops, named as an explained walk names them
 	reachable bool        // the request arrives and its reply is walked
 	apart     uint16      // the port to walk, 0 for none (walkTreatsApart)
+	filters   []filterHop // the security groups and network ACLs that judge a packet
 	dest      []hopRuns   // hops that decide on the destination port alone, or on none
 	client    []hopRuns   // hops that decide on the client's port alone: runs over it
 	both      []*filterHop
 	sessions  []fwSession
+}
+
+// sortFilters sorts the filters by how their decisions depend on the
+// ports (tcp and udp).
+func (p *portPath) sortFilters() {
+	for i := range p.filters {
+		fh := &p.filters[i]
+		switch dep, runs := fh.dependence(); dep {
+		case destOnly:
+			p.dest = append(p.dest, hopRuns{fh.leg, fh.hop, runs})
+		case clientOnly:
+			p.client = append(p.client, hopRuns{fh.leg, fh.hop, runs})
+		default:
+			p.both = append(p.both, fh)
+		}
+	}
 }
 
 // portsByHop answers Ports for tcp and udp hop by hop: it fills r's Open,
@@ -366,6 +401,7 @@ func (m *Model) portsByHop(r *PortsResult, q PortsQuery, f flow.Flow, src *iface
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	p.sortFilters()
 	def, err := p.fromDefault(r)
 	if err != nil {
 		return nil, nil, nil, err
@@ -466,15 +502,8 @@ func (m *Model) portPath(s *quietWalk, f flow.Flow, src *ifaceInfo) (*portPath, 
 		fh := &filters[i]
 		byHop[fh.leg][fh.hop] = true
 		fh.name(&[2][]Hop{p.path.fwd, p.path.ret}[fh.leg][fh.hop])
-		switch dep, runs := fh.dependence(); dep {
-		case destOnly:
-			p.dest = append(p.dest, hopRuns{fh.leg, fh.hop, runs})
-		case clientOnly:
-			p.client = append(p.client, hopRuns{fh.leg, fh.hop, runs})
-		default:
-			p.both = append(p.both, fh)
-		}
 	}
+	p.filters = filters
 	named := true
 	for leg, hops := range [2][]Hop{p.path.fwd, p.path.ret} {
 		for i, h := range hops {
@@ -536,7 +565,7 @@ func (p *portPath) fromDefault(r *PortsResult) (flow.PortSet, error) {
 	pending := make([][]pendingCut, len(hops)) // per hop, per code
 	var open, und []flow.PortRange
 	var err error
-	r.Atoms += sweep(hops, p.apart, func(piece flow.PortRange, at []int) {
+	r.Atoms += sweep(hops, 1, p.apart, func(piece flow.PortRange, at []int) {
 		out := Unreachable
 		if piece.Lo == p.apart {
 			var e error
@@ -547,12 +576,7 @@ func (p *portPath) fromDefault(r *PortsResult) (flow.PortSet, error) {
 			out = outcomeAt(hops, at, p.reachable)
 			for k := range hops {
 				if run := hops[k].runs[at[k]]; run.code != "" {
-					i := slices.IndexFunc(pending[k], func(pc pendingCut) bool { return pc.code == run.code })
-					if i < 0 {
-						i = len(pending[k])
-						pending[k] = append(pending[k], pendingCut{code: run.code, und: run.und})
-					}
-					pending[k][i].ports = appendRange(pending[k][i].ports, piece)
+					pending[k] = pendCut(pending[k], run, piece)
 				}
 			}
 		}
@@ -584,7 +608,7 @@ func (p *portPath) fromClient(c uint16, base []portRun, candidates []flow.PortRa
 	hops := p.hopsFrom([]hopRuns{{runs: base}}, c, candidates)
 	var open []flow.PortRange
 	var err error
-	r.Atoms += sweep(hops, p.apart, func(piece flow.PortRange, at []int) {
+	r.Atoms += sweep(hops, 1, p.apart, func(piece flow.PortRange, at []int) {
 		out := outcomeAt(hops, at, p.reachable)
 		if piece.Lo == p.apart {
 			var e error
@@ -612,7 +636,7 @@ func (p *portPath) walk(piece flow.PortRange, c uint16, cuts *cutSet) (Outcome, 
 // blocks for certain, is undecided where none does but one is.
 func combine(hops []hopRuns) []portRun {
 	var rs []portRun
-	sweep(hops, 0, func(piece flow.PortRange, at []int) {
+	sweep(hops, 1, 0, func(piece flow.PortRange, at []int) {
 		var code Code
 		und := false
 		switch outcomeAt(hops, at, true) {

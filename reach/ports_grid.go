@@ -64,15 +64,8 @@ func (s *fwSession) appendRuns(hops []hopRuns, c uint16, within []flow.PortRange
 	emit := func(di int) {
 		v := s.cell(si, di)
 		for leg := range rs {
-			verdict := [2]flow.Verdict{v.req(), v.rep()}[leg]
-			var code Code
-			switch verdict {
-			case flow.Deny:
-				code = FirewallDrop.OnLeg(Leg(leg))
-			case flow.Indeterminate:
-				code = FirewallIndeterminate.OnLeg(Leg(leg))
-			}
-			rs[leg] = appendRun(rs[leg], g.dst[di].Hi, code, verdict == flow.Indeterminate)
+			code, und := v.on(Leg(leg))
+			rs[leg] = appendRun(rs[leg], g.dst[di].Hi, code, und)
 		}
 	}
 	gap := func(hi uint16) {
@@ -136,8 +129,12 @@ func (s *fwSession) cell(si, di int) cellValue {
 		return v
 	}
 	conn := s.conn
-	conn.Flow.Src = netip.AddrPortFrom(conn.Flow.Src.Addr(), g.src[si].Lo)
-	conn.Flow.Dst = netip.AddrPortFrom(conn.Flow.Dst.Addr(), g.dst[di].Lo)
+	if conn.Flow.Protocol.IsICMP() {
+		conn.Flow.ICMPType, conn.Flow.ICMPCode = uint8(g.src[si].Lo), uint8(g.dst[di].Lo)
+	} else {
+		conn.Flow.Src = netip.AddrPortFrom(conn.Flow.Src.Addr(), g.src[si].Lo)
+		conn.Flow.Dst = netip.AddrPortFrom(conn.Flow.Dst.Addr(), g.dst[di].Lo)
+	}
 	req, rep := s.fw.engine.Verdicts(conn)
 	v := 1 + 3*cellValue(req) + cellValue(rep)
 	for {
@@ -155,14 +152,60 @@ type cellValue uint32
 func (v cellValue) req() flow.Verdict { return flow.Verdict((v - 1) / 3) }
 func (v cellValue) rep() flow.Verdict { return flow.Verdict((v - 1) % 3) }
 
+// on returns the code of the crossing of leg, and whether it cannot
+// decide, as inspectQuietly writes them.
+func (v cellValue) on(leg Leg) (Code, bool) {
+	verdict := v.req()
+	if leg == Return {
+		verdict = v.rep()
+	}
+	switch verdict {
+	case flow.Deny:
+		return FirewallDrop.OnLeg(leg), false
+	case flow.Indeterminate:
+		return FirewallIndeterminate.OnLeg(leg), true
+	}
+	return "", false
+}
+
+// appendICMPRuns appends the runs of s's crossings over every ICMP type
+// and code (type<<8|code) to hops.
+func (s *fwSession) appendICMPRuns(hops []hopRuns) []hopRuns {
+	g := s.grid
+	var rs [2][]portRun
+	if r := g.rows[0].Load(); r != nil {
+		rs = *r
+	} else {
+		for t := range 256 {
+			si := atomOf(g.src, uint16(t))
+			for di := range g.dst {
+				v := s.cell(si, di)
+				for leg := range rs {
+					code, und := v.on(Leg(leg))
+					rs[leg] = appendRun(rs[leg], uint16(t<<8)|g.dst[di].Hi, code, und)
+				}
+			}
+		}
+		g.rows[0].Store(&rs)
+	}
+	for leg, at := range [2]int{s.fwd, s.ret} {
+		if at >= 0 {
+			hops = append(hops, hopRuns{Leg(leg), at, rs[leg]})
+		}
+	}
+	return hops
+}
+
 // portGrid is a firewall's verdicts on a session, per atom of the client
-// ports (src) and of the destination ports (dst), both within 1-65535;
-// cells holds eight 4-bit cells a word, row by row.
+// ports (src) and of the destination ports (dst), both within 1-65535,
+// or, for icmp and icmpv6, per atom of the types (src) and of the codes
+// (dst); cells holds eight 4-bit cells a word, row by row.
 type portGrid struct {
 	src, dst []flow.PortRange
 	cells    []atomic.Uint32
 	// rows holds, per client atom, the runs of every destination port
-	// on the request and the reply, once asked
+	// on the request and the reply, once asked; for icmp, rows[0] holds
+	// the runs of every type and code (type<<8|code)
 	rows []atomic.Pointer[[2][]portRun]
 }
 
@@ -190,6 +233,9 @@ func (f *firewallInfo) portGrid(conn firewall.Connection) *portGrid {
 	}
 	all := flow.PortRange{Lo: 1, Hi: 65535}
 	g := &portGrid{src: b.Atoms(flow.FieldSrcPort, all), dst: b.Atoms(flow.FieldDstPort, all)}
+	if conn.Flow.Protocol.IsICMP() {
+		g.src, g.dst = b.Atoms(flow.FieldICMPType, flow.PortRange{Hi: 255}), b.Atoms(flow.FieldICMPCode, flow.PortRange{Hi: 255})
+	}
 	g.cells = make([]atomic.Uint32, (len(g.src)*len(g.dst)+7)/8)
 	g.rows = make([]atomic.Pointer[[2][]portRun], len(g.src))
 	if f.portGridCells.Add(int64(len(g.src)*len(g.dst))) <= maxPortGridCells {
