@@ -205,7 +205,11 @@ func clientAnswers(ranges []nacl.NamedRange, clients []flow.PortRange, open []fl
 		for _, o := range distinct {
 			all, some = all.Intersect(o), some.Union(o)
 		}
-		out = append(out, ClientPorts{Range: nr, Name: nr.Name, Ports: flow.SetOf(nr.Ports), Open: all, Partly: some.Difference(all)})
+		partly := flow.PortSet{}
+		if len(distinct) > 1 {
+			partly = some.Difference(all)
+		}
+		out = append(out, ClientPorts{Range: nr, Name: nr.Name, Ports: flow.SetOf(nr.Ports), Open: all, Partly: partly})
 	}
 	return out
 }

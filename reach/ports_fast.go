@@ -203,10 +203,19 @@ func (fh *filterHop) dependence() (int, []portRun) {
 		dep = clientOnly
 	}
 	if fh.kind == KindNetworkACL {
-		var rs []portRun
+		deny, byDefault := on(ACLDeny), on(ACLDefaultDeny)
+		rs := make([]portRun, 0, 8)
 		for r, d := range fh.acl.PortRuns(fh.pkt, fh.dir) {
+			code := Code("")
+			switch {
+			case d.Verdict == flow.Allow:
+			case d.Default:
+				code = byDefault
+			default:
+				code = deny
+			}
 			if r.Hi > 0 {
-				rs = appendRun(rs, r.Hi, on(aclCode(d)), false)
+				rs = appendRun(rs, r.Hi, code, false)
 			}
 		}
 		return dep, rs
@@ -254,14 +263,24 @@ func (fh *filterHop) clientEdges(b *flow.Bounds) {
 	b.MergeField(flow.FieldSrcPort, e, field)
 }
 
-// name gives the hop h, fh's, the ID and name an explained walk gives it
-// (walker.securityGroups, walker.networkACL).
-func (fh *filterHop) name(h *Hop) {
-	if fh.kind == KindNetworkACL {
-		h.ID, h.Name = fh.subnet.acl.acl.ID, fh.subnet.ID
-		return
+// nameCuts gives the cuts at the path's filters the ID and name an
+// explained walk gives their hops (walker.securityGroups,
+// walker.networkACL): a quiet walk leaves them out, and only the few
+// hops that cut need them.
+func (p *portPath) nameCuts(cuts []Cut) {
+	for i := range cuts {
+		c := &cuts[i]
+		for _, fh := range p.filters {
+			if fh.leg != c.Leg || fh.hop != c.Hop-1 || fh.kind != c.Kind {
+				continue
+			}
+			if fh.kind == KindNetworkACL {
+				c.ID, c.Name = fh.subnet.acl.acl.ID, fh.subnet.ID
+			} else {
+				c.ID, c.Name = strings.Join(fh.iface.Groups, ","), fh.iface.label()
+			}
+		}
 	}
-	h.ID, h.Name = strings.Join(fh.iface.Groups, ","), fh.iface.label()
 }
 
 // sweep visits the pieces of values from-65535 (ports from 1; ICMP types
@@ -426,6 +445,9 @@ func (m *Model) portsByHop(r *PortsResult, q PortsQuery, f flow.Flow, src *iface
 	if ranges == nil {
 		ranges = nacl.EphemeralRanges()
 	}
+	for i := range p.sessions {
+		p.sessions[i].setCandidates(candidates)
+	}
 	clients = p.clientAtoms(ranges, candidates)
 	open = make([]flow.PortSet, len(clients))
 	seen := map[string]flow.PortSet{} // by what the hops that tell client ports apart say on the candidates
@@ -435,12 +457,12 @@ func (m *Model) portsByHop(r *PortsResult, q PortsQuery, f flow.Flow, src *iface
 			open[ci] = def
 			continue
 		}
-		sig = p.signature(sig[:0], c.Lo, candidates)
+		sig = p.signature(sig[:0], c.Lo)
 		if o, ok := seen[string(sig)]; ok {
 			open[ci] = o
 			continue
 		}
-		if open[ci], err = p.fromClient(c.Lo, base, candidates, r); err != nil {
+		if open[ci], err = p.fromClient(c.Lo, base, r); err != nil {
 			return nil, nil, nil, err
 		}
 		seen[string(sig)] = open[ci]
@@ -449,10 +471,10 @@ func (m *Model) portsByHop(r *PortsResult, q PortsQuery, f flow.Flow, src *iface
 }
 
 // signature appends to sig what the hops that can tell client ports apart
-// say from client port c on the destination ports candidates: two client
+// say from client port c on the candidates (setCandidates): two client
 // ports with one signature open the same ports. A hop deciding on both
 // ports by its own atoms (an Alibaba group) is summed up by c itself.
-func (p *portPath) signature(sig []byte, c uint16, candidates []flow.PortRange) []byte {
+func (p *portPath) signature(sig []byte, c uint16) []byte {
 	for _, h := range p.client {
 		run := runAt(h.runs, c)
 		sig = append(sig, b2byte(run.blocks())<<1|b2byte(run.und))
@@ -460,7 +482,7 @@ func (p *portPath) signature(sig []byte, c uint16, candidates []flow.PortRange) 
 	for i := range p.sessions {
 		s := &p.sessions[i]
 		si := atomOf(s.grid.src, c)
-		for _, di := range s.grid.atomsMeeting(candidates) {
+		for _, di := range s.meeting {
 			sig = append(sig, byte(s.cell(si, di)))
 		}
 	}
@@ -498,10 +520,8 @@ func (m *Model) portPath(s *quietWalk, f flow.Flow, src *ifaceInfo) (*portPath, 
 			}
 		}
 	}
-	for i := range filters {
-		fh := &filters[i]
+	for _, fh := range filters {
 		byHop[fh.leg][fh.hop] = true
-		fh.name(&[2][]Hop{p.path.fwd, p.path.ret}[fh.leg][fh.hop])
 	}
 	p.filters = filters
 	named := true
@@ -540,10 +560,11 @@ func walkTreatsApart(m *Model, f flow.Flow, fwd []Hop) uint16 {
 }
 
 // hopsFrom returns the runs of every hop that can block, from client
-// port c: dest, and the others' over the destination ports within (nil:
-// all).
-func (p *portPath) hopsFrom(dest []hopRuns, c uint16, within []flow.PortRange) []hopRuns {
-	hops := slices.Clone(dest)
+// port c: dest, and the others' over every destination port or only
+// over the candidates.
+func (p *portPath) hopsFrom(dest []hopRuns, c uint16, candidates bool) []hopRuns {
+	hops := make([]hopRuns, len(dest), len(dest)+len(p.client)+len(p.both)+2*len(p.sessions))
+	copy(hops, dest)
 	for _, h := range p.client {
 		run := runAt(h.runs, c)
 		hops = append(hops, hopRuns{h.leg, h.hop, []portRun{{65535, run.code, run.und}}})
@@ -552,7 +573,7 @@ func (p *portPath) hopsFrom(dest []hopRuns, c uint16, within []flow.PortRange) [
 		hops = append(hops, hopRuns{fh.leg, fh.hop, fh.runsFrom(c)})
 	}
 	for i := range p.sessions {
-		hops = p.sessions[i].appendRuns(hops, c, within)
+		hops = p.sessions[i].appendRuns(hops, c, candidates)
 	}
 	return hops
 }
@@ -560,7 +581,7 @@ func (p *portPath) hopsFrom(dest []hopRuns, c uint16, within []flow.PortRange) [
 // fromDefault answers from [DefaultSourcePort]: r's Open, Indeterminate
 // and Cuts; it returns the open ports.
 func (p *portPath) fromDefault(r *PortsResult) (flow.PortSet, error) {
-	hops := p.hopsFrom(p.dest, DefaultSourcePort, nil)
+	hops := p.hopsFrom(p.dest, DefaultSourcePort, false)
 	cuts := newCutSet(&p.path)
 	pending := make([][]pendingCut, len(hops)) // per hop, per code
 	var open, und []flow.PortRange
@@ -593,19 +614,20 @@ func (p *portPath) fromDefault(r *PortsResult) (flow.PortSet, error) {
 		}
 	}
 	r.Open, r.Indeterminate, r.Cuts = flow.SetOf(open...), flow.SetOf(und...), cuts.list()
+	p.nameCuts(r.Cuts)
 	return r.Open, err
 }
 
 // fromClient returns the ports open from client port c: base (the
 // combined runs of the hops that decide on the destination port alone)
-// leaves the ports candidates open; the other hops judge those.
-func (p *portPath) fromClient(c uint16, base []portRun, candidates []flow.PortRange, r *PortsResult) (flow.PortSet, error) {
+// leaves the candidates open; the other hops judge those.
+func (p *portPath) fromClient(c uint16, base []portRun, r *PortsResult) (flow.PortSet, error) {
 	for _, h := range p.client {
 		if runAt(h.runs, c).blocks() {
 			return flow.PortSet{}, nil
 		}
 	}
-	hops := p.hopsFrom([]hopRuns{{runs: base}}, c, candidates)
+	hops := p.hopsFrom([]hopRuns{{runs: base}}, c, true)
 	var open []flow.PortRange
 	var err error
 	r.Atoms += sweep(hops, 1, p.apart, func(piece flow.PortRange, at []int) {
@@ -672,7 +694,7 @@ func (p *portPath) clientAtoms(ranges []nacl.NamedRange, candidates []flow.PortR
 			fh.clientEdges(cb)
 		}
 		for i := range p.sessions {
-			p.sessions[i].clientEdges(cb, candidates)
+			p.sessions[i].clientEdges(cb)
 		}
 	}
 	var clients []flow.PortRange

@@ -28,6 +28,15 @@ type fwSession struct {
 	conn     firewall.Connection
 	grid     *portGrid
 	fwd, ret int // the crossings' hops on each leg, -1 for none
+	// meeting lists the grid's destination atoms that meet the
+	// candidates (setCandidates)
+	meeting []int
+}
+
+// setCandidates notes the destination ports that client ports other than
+// the default one are asked about.
+func (s *fwSession) setCandidates(candidates []flow.PortRange) {
+	s.meeting = s.grid.atomsMeeting(candidates)
 }
 
 // newFWSession returns s's fwSession, and false when s's crossings deny
@@ -55,9 +64,10 @@ func newFWSession(s session, replyTraced bool) (fwSession, bool) {
 }
 
 // appendRuns appends the runs of s's crossings from client port c to
-// hops: over every destination port (within nil), or over the atoms that
-// meet within, passing the ports between them.
-func (s *fwSession) appendRuns(hops []hopRuns, c uint16, within []flow.PortRange) []hopRuns {
+// hops: over every destination port, or, for candidates, over the atoms
+// that meet the candidates (setCandidates), passing the ports between
+// them.
+func (s *fwSession) appendRuns(hops []hopRuns, c uint16, candidates bool) []hopRuns {
 	g := s.grid
 	si := atomOf(g.src, c)
 	var rs [2][]portRun
@@ -73,7 +83,7 @@ func (s *fwSession) appendRuns(hops []hopRuns, c uint16, within []flow.PortRange
 			rs[leg] = appendRun(rs[leg], hi, "", false)
 		}
 	}
-	if within == nil {
+	if !candidates {
 		row := &g.rows[si]
 		if r := row.Load(); r != nil {
 			rs = *r
@@ -85,7 +95,7 @@ func (s *fwSession) appendRuns(hops []hopRuns, c uint16, within []flow.PortRange
 		}
 	} else {
 		next := 1 // the first port no run holds yet
-		for _, di := range g.atomsMeeting(within) {
+		for _, di := range s.meeting {
 			if int(g.dst[di].Lo) > next {
 				gap(g.dst[di].Lo - 1)
 			}
@@ -105,12 +115,11 @@ func (s *fwSession) appendRuns(hops []hopRuns, c uint16, within []flow.PortRange
 }
 
 // clientEdges adds to b (field FieldSrcPort) where the firewall's
-// verdicts on the destination ports within change with the client port.
-func (s *fwSession) clientEdges(b *flow.Bounds, within []flow.PortRange) {
+// verdicts on the candidates change with the client port.
+func (s *fwSession) clientEdges(b *flow.Bounds) {
 	g := s.grid
-	dis := g.atomsMeeting(within)
 	for si := 1; si < len(g.src); si++ {
-		for _, di := range dis {
+		for _, di := range s.meeting {
 			if s.cell(si, di) != s.cell(si-1, di) {
 				b.Add(flow.FieldSrcPort, g.src[si].Lo, 65535)
 				break

@@ -111,6 +111,7 @@ func (m *Model) icmpByHop(r *PortsResult, f flow.Flow, src *ifaceInfo) error {
 		}
 	}
 	r.Cuts = cuts.list()
+	p.nameCuts(r.Cuts)
 	return nil
 }
 
