@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/binary"
 	"fmt"
+	"iter"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -392,4 +393,49 @@ func (e *Evaluator) AllowedPorts(f flow.Flow, dir flow.Direction) flow.PortSet {
 		}
 	}
 	return allowed // whatever is still open falls to "*": denied
+}
+
+// PortRuns yields, in port order, the runs of destination ports 0-65535
+// that one decision decides for the packet f, its destination port
+// replaced, in direction dir: each the longest run one entry (or the "*"
+// rule) decides, so that two runs in a row may share a verdict. It works
+// on the entries' ranges, allocating nothing. For a protocol without
+// ports (anything but TCP and UDP) one run holds every port. A nil
+// Evaluator allows every port.
+func (e *Evaluator) PortRuns(f flow.Flow, dir flow.Direction) iter.Seq2[flow.PortRange, Decision] {
+	return func(yield func(flow.PortRange, Decision) bool) {
+		if e == nil || !f.Protocol.HasPorts() {
+			yield(flow.AllPorts, e.Evaluate(f, dir))
+			return
+		}
+		c, p, is6, valid := e.prepare(f, dir)
+		var buf [64]int32
+		matching := buf[:0] // the entries that match f but for its port
+		for i := 0; valid && i < len(c.match); i++ {
+			if _, ok := c.match[i].matchesButPort(&p); ok {
+				matching = append(matching, int32(i))
+			}
+		}
+		for lo := 0; lo <= 65535; {
+			// The first entry that covers lo decides it, up to its last
+			// port or the first port of an earlier entry, whichever comes
+			// first; with none, "*" decides up to the next entry's first.
+			hi, first := 65535, -1
+			for _, i := range matching {
+				m := &c.match[i]
+				if int(m.plo) > lo {
+					hi = min(hi, int(m.plo)-1)
+					continue
+				}
+				if lo <= int(m.phi) {
+					first, hi = int(i), min(hi, int(m.phi))
+					break
+				}
+			}
+			if !yield(flow.PortRange{Lo: uint16(lo), Hi: uint16(hi)}, e.decide(c, first, dir, is6)) {
+				return
+			}
+			lo = hi + 1
+		}
+	}
 }

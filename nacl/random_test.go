@@ -1,6 +1,7 @@
 package nacl_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"net/netip"
 	"testing"
@@ -201,6 +202,7 @@ func TestRandomAllowedPortsAgreesWithBruteForce(t *testing.T) {
 			return ev.Evaluate(g, dir).Verdict == flow.Allow
 		})
 		require.True(t, brute.Equal(got), "ACL %d %v, %s %s: AllowedPorts %s, brute force %s", i, acl.Entries, f, dir, got, brute)
+		checkPortRuns(t, ev, f, dir, fmt.Sprintf("ACL %d %v, %s %s", i, acl.Entries, f, dir))
 		if i%10 == 0 { // now and then, against the reference as well
 			ref := portSetOf(func(p uint16) bool {
 				g := f
@@ -211,6 +213,27 @@ func TestRandomAllowedPortsAgreesWithBruteForce(t *testing.T) {
 			require.True(t, ref.Equal(got), "ACL %d: AllowedPorts %s, reference %s", i, got, ref)
 		}
 	}
+}
+
+// checkPortRuns demands that PortRuns cover ports 0-65535 in order with
+// runs whose decision (verdict, deciding entry, default or not) is
+// Evaluate's on every port of the run.
+func checkPortRuns(t *testing.T, ev *nacl.Evaluator, f flow.Flow, dir flow.Direction, msg string) {
+	t.Helper()
+	next := 0
+	for r, d := range ev.PortRuns(f, dir) {
+		require.Equal(t, next, int(r.Lo), "%s: the runs touch", msg)
+		require.LessOrEqual(t, r.Lo, r.Hi, msg)
+		for p := int(r.Lo); p <= int(r.Hi); p++ {
+			g := f
+			g.Dst = netip.AddrPortFrom(g.Dst.Addr(), uint16(p))
+			if want := ev.Evaluate(g, dir); want.Verdict != d.Verdict || want.Entry != d.Entry || want.Default != d.Default {
+				require.Equal(t, want, d, "%s: port %d of run %s", msg, p, r)
+			}
+		}
+		next = int(r.Hi) + 1
+	}
+	require.Equal(t, 65536, next, "%s: the runs reach 65535", msg)
 }
 
 // roundTripByBruteForce checks every client port with four evaluations of

@@ -142,6 +142,9 @@ type walker struct {
 	// marks, when set, lists the hops whose filter added edges to the
 	// client port (ports.go)
 	marks *[]hopRef
+	// filters, when set, lists the security groups and network ACLs that
+	// judged a packet (ports_fast.go)
+	filters *[]filterHop
 	// deferSG, when set, passes every packet at security groups and lists
 	// the judgement deferred in deferred (matrix_fast.go)
 	deferSG  bool
@@ -202,6 +205,9 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 		h.Verdict = flow.Allow
 		w.add(h)
 		return
+	}
+	if w.filters != nil {
+		w.noteFilter(filterHop{kind: KindSecurityGroups, sg: ev, iface: ii, pkt: pkt, dir: dir})
 	}
 	if w.bounds != nil {
 		w.noteBounds(w.bounds, w.clientField(), len(*w.hops), func() { ev.Bounds(pkt, dir, w.bounds) })
@@ -276,6 +282,9 @@ func sgFix(m *Model, pkt flow.Flow, ii *ifaceInfo, dir flow.Direction) string {
 
 // networkACL judges pkt at a subnet boundary.
 func (w *walker) networkACL(pkt flow.Flow, s *subnetInfo, dir flow.Direction) {
+	if w.filters != nil {
+		w.noteFilter(filterHop{kind: KindNetworkACL, acl: s.acl.ev, subnet: s, pkt: pkt, dir: dir})
+	}
 	if w.bounds != nil {
 		w.noteBounds(w.bounds, w.clientField(), len(*w.hops), func() { s.acl.ev.Bounds(pkt, dir, w.bounds) })
 	}

@@ -112,6 +112,11 @@
 // [Model.Audit] (risky services open to the internet, through every layer
 // or closed by one). Each filter reports its bounds ([flow.Bounds]): cut
 // at them, the varied field falls into atoms that one walk each decides.
+// Ports walks once to find the path (no hop on it rewrites a port), then
+// asks each filter on it for its decision on every port at once (runs of
+// ports: a network ACL's entries, a security group's rules, a firewall's
+// verdicts per atom of its rules, kept per pair of address atoms) and
+// combines them in one sweep; the walk per atom stays as its reference.
 // Matrix factors pairs through their placements: the middle of a path
 // (routes, gateways, ACLs, firewalls) is walked once per pair of
 // placements with the ends' security groups deferred, and each pair of

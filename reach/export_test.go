@@ -3,3 +3,38 @@ package reach
 // MatrixReference is Matrix with every pair of classes walked whole: the
 // slow reference of the factored Matrix.
 func MatrixReference(m *Model, o MatrixOptions) (*Matrix, error) { return m.matrix(o, false) }
+
+// PortsByAtom is Ports with tcp and udp answered by a walk per atom: the
+// slow reference of the hop-by-hop Ports.
+func PortsByAtom(m *Model, q PortsQuery) (*PortsResult, error) { return m.ports(q, false) }
+
+// ForgetFirewallCaches drops what the model's firewalls keep between set
+// questions: Ports' verdict grids and, with bounds, their bounds too, for
+// a benchmark of a first question.
+func ForgetFirewallCaches(m *Model, bounds bool) {
+	for _, f := range m.firewalls {
+		if bounds {
+			f.varyCache.Clear()
+			f.fixedCache.Clear()
+		}
+		f.portGrids.Clear()
+		f.portGridCells.Store(0)
+	}
+}
+
+// PortGridsKept counts the verdict grids the model's firewalls keep.
+func PortGridsKept(m *Model) int {
+	n := 0
+	for _, f := range m.firewalls {
+		f.portGrids.Range(func(any, any) bool { n++; return true })
+	}
+	return n
+}
+
+// SetPortGridBudget sets how many grid cells a firewall keeps, and
+// returns what restores the budget before.
+func SetPortGridBudget(cells int64) (restore func()) {
+	old := maxPortGridCells
+	maxPortGridCells = cells
+	return func() { maxPortGridCells = old }
+}

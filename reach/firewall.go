@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/reachsim/reachsim/firewall"
 	"github.com/reachsim/reachsim/firewall/stateful"
@@ -38,6 +39,11 @@ type firewallInfo struct {
 	// fixedCache holds them when addresses stay fixed, per protocol and
 	// atoms of the addresses (fixedBounds in ports.go)
 	fixedCache sync.Map
+	// portGrids holds the verdicts per atom of the ports, per
+	// portGridKey, and portGridCells counts the cells of the grids made,
+	// to bound them (ports_grid.go)
+	portGrids     sync.Map
+	portGridCells atomic.Int64
 }
 
 func (f *firewallInfo) label() string {

@@ -65,7 +65,9 @@ type PortsResult struct {
 	// Cuts says which hop stops which ports (or ICMP codes), from
 	// ClientPort; a port stopped on several hops is in each one's cut.
 	Cuts []Cut `json:"cuts"`
-	// Atoms is how many pieces the port space fell into: one walk each.
+	// Atoms is how many pieces the port space (ICMP: the types and
+	// codes) fell into, in which every hop on the path decides alike,
+	// summed over the client ports answered for.
 	Atoms int `json:"atoms"`
 }
 
@@ -122,7 +124,17 @@ type atomOutcome struct {
 // set per client-port range and, from [DefaultSourcePort], which hop cuts
 // which ports; for icmp and icmpv6, the types and codes. Errors are
 // [Model.Check]'s for the same ends, and [ErrQuery] for another protocol.
-func (m *Model) Ports(q PortsQuery) (*PortsResult, error) {
+//
+// The answer is worked out hop by hop (ports_fast.go, ports_icmp.go):
+// each filter on the path gives its decision for every destination port
+// (or ICMP type and code) at once, and the decisions are combined along
+// the path. The walk of one port per atom (tcpPortsByAtom), and of every
+// ICMP type (icmpPortsByType), is the slow reference
+// TestPortsByHopAgreesByAtom holds it to.
+func (m *Model) Ports(q PortsQuery) (*PortsResult, error) { return m.ports(q, true) }
+
+// ports is Ports, answered hop by hop (byHop) or by a walk per atom.
+func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 	base := Query{From: q.From, To: q.To, Protocol: q.Protocol, IPv6: q.IPv6, Domain: q.Domain}
 	switch {
 	case q.Protocol.HasPorts():
@@ -141,6 +153,21 @@ func (m *Model) Ports(q PortsQuery) (*PortsResult, error) {
 	}
 	dst, _ := m.resolve(q.To)
 	r := &PortsResult{From: src.label(), To: dst.label(), Protocol: q.Protocol, Src: f.Src.Addr(), Dst: f.Dst.Addr(), Cuts: []Cut{}}
+	if byHop && q.Protocol.IsICMP() {
+		if err := m.icmpByHop(r, f, src.iface); err != nil {
+			return nil, err
+		}
+		return r, nil
+	}
+	if byHop && q.Protocol.HasPorts() {
+		r.ClientPort = DefaultSourcePort
+		ranges, clients, open, err := m.portsByHop(r, q, f, src.iface)
+		if err != nil {
+			return nil, err
+		}
+		r.Clients = clientAnswers(ranges, clients, open)
+		return r, nil
+	}
 	// Discovery: one explained walk collects the bounds of every filter
 	// on both legs, and names the hops.
 	fb := flow.NewBounds(flow.FieldSrcPort, flow.FieldDstPort, flow.FieldICMPType, flow.FieldICMPCode)
@@ -150,9 +177,41 @@ func (m *Model) Ports(q PortsQuery) (*PortsResult, error) {
 	rw := &walker{m: m, leg: Return, hops: &path.ret, identity: true, forward: fw, explain: true, bounds: rb, marks: &path.marks}
 	m.walkWith(f, src.iface, fw, rw)
 	if q.Protocol.IsICMP() {
-		return r, m.icmpPorts(r, f, src.iface, &path, fb, rb)
+		return r, m.icmpPortsByType(r, f, src.iface, &path, fb, rb)
 	}
-	return r, m.tcpPorts(r, q, f, src.iface, &path, fb, rb)
+	ranges, clients := clientAtoms(q, fb, rb)
+	r.ClientPort = DefaultSourcePort
+	open, err := m.tcpPortsByAtom(r, f, src.iface, &path, fb, rb, clients)
+	if err != nil {
+		return nil, err
+	}
+	r.Clients = clientAnswers(ranges, clients, open)
+	return r, nil
+}
+
+// clientAnswers answers for each client-port range from the ports open
+// from each client atom (open[i] from clients[i]): those open from every
+// atom that meets the range, and those from some only.
+func clientAnswers(ranges []nacl.NamedRange, clients []flow.PortRange, open []flow.PortSet) []ClientPorts {
+	var out []ClientPorts
+	for _, nr := range ranges {
+		var distinct []flow.PortSet // most atoms open the same ports
+		for ci, c := range clients {
+			if c.Overlaps(nr.Ports) && !slices.ContainsFunc(distinct, open[ci].Equal) {
+				distinct = append(distinct, open[ci])
+			}
+		}
+		all, some := flow.FullSet[uint16](), flow.PortSet{}
+		for _, o := range distinct {
+			all, some = all.Intersect(o), some.Union(o)
+		}
+		partly := flow.PortSet{}
+		if len(distinct) > 1 {
+			partly = some.Difference(all)
+		}
+		out = append(out, ClientPorts{Range: nr, Name: nr.Name, Ports: flow.SetOf(nr.Ports), Open: all, Partly: partly})
+	}
+	return out
 }
 
 // walkAtom walks f quietly, on pooled walkers, checks that it took the
@@ -214,16 +273,13 @@ func samePath(a, b []Hop) bool {
 	}
 }
 
-// tcpPorts answers Ports for tcp and udp.
-func (m *Model) tcpPorts(r *PortsResult, q PortsQuery, f flow.Flow, src *ifaceInfo, path *atomOutcome, fb, rb *flow.Bounds) error {
-	// Destination ports: the request's, and the reply's source ports.
-	pb := flow.NewBounds(flow.FieldDstPort)
-	pb.MergeField(flow.FieldDstPort, fb, flow.FieldDstPort)
-	pb.MergeField(flow.FieldDstPort, rb, flow.FieldSrcPort)
-	pb.MergeField(flow.FieldDstPort, portsWalkTreatsApart(), flow.FieldDstPort)
-	// Client ports: the request's source ports, the reply's destination
-	// ports, and the ranges asked about.
-	ranges := q.ClientPorts
+// clientAtoms returns the client-port ranges asked about (q's, or the
+// common ephemeral ranges) and the atoms of client ports to answer for:
+// cut at the filters' edges (the request's source ports, the reply's
+// destination ports) and the ranges' own, the atom of
+// [DefaultSourcePort] first.
+func clientAtoms(q PortsQuery, fb, rb *flow.Bounds) (ranges []nacl.NamedRange, clients []flow.PortRange) {
+	ranges = q.ClientPorts
 	if ranges == nil {
 		ranges = nacl.EphemeralRanges()
 	}
@@ -236,8 +292,6 @@ func (m *Model) tcpPorts(r *PortsResult, q PortsQuery, f flow.Flow, src *ifaceIn
 		asked = asked.Union(flow.SetOf(nr.Ports))
 	}
 	cb.Add(flow.FieldSrcPort, DefaultSourcePort, DefaultSourcePort)
-	ports := pb.Atoms(flow.FieldDstPort, flow.PortRange{Lo: 1, Hi: 65535})
-	var clients []flow.PortRange
 	for _, c := range cb.Atoms(flow.FieldSrcPort, flow.PortRange{Lo: 1, Hi: 65535}) {
 		if !asked.Intersect(flow.SetOf(c)).IsEmpty() {
 			clients = append(clients, c)
@@ -248,8 +302,22 @@ func (m *Model) tcpPorts(r *PortsResult, q PortsQuery, f flow.Flow, src *ifaceIn
 	slices.SortStableFunc(clients, func(a, b flow.PortRange) int {
 		return b2i(b.Contains(DefaultSourcePort)) - b2i(a.Contains(DefaultSourcePort))
 	})
+	return ranges, clients
+}
+
+// tcpPortsByAtom answers Ports for tcp and udp by a walk per atom: the
+// destination ports cut at every edge of every filter on the path, one
+// walk per atom and client atom. It fills r's Open, Indeterminate, Cuts
+// and Atoms, and returns the ports open from each client atom. It is the
+// slow reference of tcpPortsByHop.
+func (m *Model) tcpPortsByAtom(r *PortsResult, f flow.Flow, src *ifaceInfo, path *atomOutcome, fb, rb *flow.Bounds, clients []flow.PortRange) ([]flow.PortSet, error) {
+	// Destination ports: the request's, and the reply's source ports.
+	pb := flow.NewBounds(flow.FieldDstPort)
+	pb.MergeField(flow.FieldDstPort, fb, flow.FieldDstPort)
+	pb.MergeField(flow.FieldDstPort, rb, flow.FieldSrcPort)
+	pb.MergeField(flow.FieldDstPort, portsWalkTreatsApart(), flow.FieldDstPort)
+	ports := pb.Atoms(flow.FieldDstPort, flow.PortRange{Lo: 1, Hi: 65535})
 	settled := make([]bool, len(ports))
-	r.ClientPort = DefaultSourcePort
 	open := make([]flow.PortSet, len(clients)) // per client atom
 	var openDef, undDef []flow.PortRange
 	cuts := newCutSet(path)
@@ -269,7 +337,7 @@ func (m *Model) tcpPorts(r *PortsResult, q PortsQuery, f flow.Flow, src *ifaceIn
 			}
 			out, settles, err := m.walkAtomSettled(g, src, path, cs, func(c *Cut) { c.Ports = c.Ports.Union(flow.SetOf(p)) })
 			if err != nil {
-				return err
+				return nil, err
 			}
 			settled[pi] = isDefault && settles
 			r.Atoms++
@@ -289,16 +357,7 @@ func (m *Model) tcpPorts(r *PortsResult, q PortsQuery, f flow.Flow, src *ifaceIn
 	}
 	r.Open, r.Indeterminate = flow.SetOf(openDef...), flow.SetOf(undDef...)
 	r.Cuts = cuts.list()
-	for _, nr := range ranges {
-		all, some := flow.FullSet[uint16](), flow.PortSet{}
-		for ci, c := range clients {
-			if c.Overlaps(nr.Ports) {
-				all, some = all.Intersect(open[ci]), some.Union(open[ci])
-			}
-		}
-		r.Clients = append(r.Clients, ClientPorts{Range: nr, Name: nr.Name, Ports: flow.SetOf(nr.Ports), Open: all, Partly: some.Difference(all)})
-	}
-	return nil
+	return open, nil
 }
 
 // portsWalkTreatsApart is the destination ports the walk itself treats
@@ -310,9 +369,10 @@ func portsWalkTreatsApart() *flow.Bounds {
 	return b
 }
 
-// icmpPorts answers Ports for icmp and icmpv6: every type, its codes cut
-// at the bounds of the filters.
-func (m *Model) icmpPorts(r *PortsResult, f flow.Flow, src *ifaceInfo, path *atomOutcome, fb, rb *flow.Bounds) error {
+// icmpPortsByType answers Ports for icmp and icmpv6: every type, its
+// codes cut at the bounds of the filters, one walk per type and atom of
+// codes; the slow reference of icmpByHop (ports_icmp.go).
+func (m *Model) icmpPortsByType(r *PortsResult, f flow.Flow, src *ifaceInfo, path *atomOutcome, fb, rb *flow.Bounds) error {
 	codes := flow.NewBounds(flow.FieldICMPCode)
 	codes.MergeField(flow.FieldICMPCode, fb, flow.FieldICMPCode)
 	codes.MergeField(flow.FieldICMPCode, rb, flow.FieldICMPCode)
@@ -448,17 +508,24 @@ func (w *walker) firewallBounds(pkt flow.Flow, ei *endpointInfo) {
 // addressBounds holds (and on whether the two addresses are one, for
 // sameip).
 func (f *firewallInfo) fixedBounds(pkt flow.Flow) *flow.Bounds {
+	b, _ := f.fixedBoundsKey(pkt)
+	return b
+}
+
+// fixedBoundsKey is fixedBounds that also returns the key it is cached
+// by.
+func (f *firewallInfo) fixedBoundsKey(pkt flow.Flow) (*flow.Bounds, fixedKey) {
 	edges := f.addressBounds(pkt)
 	src, dst := pkt.Src.Addr(), pkt.Dst.Addr()
 	key := fixedKey{pkt.Protocol, pkt.Is6(), edges.AddrAtomIndex(flow.FieldSrcAddr, src), edges.AddrAtomIndex(flow.FieldSrcAddr, dst), src == dst}
 	if b, ok := f.fixedCache.Load(key); ok {
-		return b.(*flow.Bounds)
+		return b.(*flow.Bounds), key
 	}
 	b := flow.NewBounds(flow.FieldSrcPort, flow.FieldDstPort, flow.FieldICMPType, flow.FieldICMPCode)
 	f.engine.Bounds(firewall.Connection{Flow: pkt}, b)
 	b.Compact()
 	got, _ := f.fixedCache.LoadOrStore(key, b)
-	return got.(*flow.Bounds)
+	return got.(*flow.Bounds), key
 }
 
 // fixedKey is what fixedBounds depends on.

@@ -2,6 +2,7 @@ package reach_test
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -12,8 +13,12 @@ import (
 )
 
 // BenchmarkPortsLarge answers one pair's open ports on the 1,000-interface
-// model: fast is Ports, brute-force a Verdict per port (1-65535) from the
-// default client port.
+// model: fast is Ports; by-atom its slow reference, a walk per atom of
+// ports (Ports before it went hop by hop); fast-cold-grid Ports without
+// the firewall's verdict grid from an earlier question, fast-cold without
+// its bounds either (the first question on the model); brute-force a
+// Verdict per port (1-65535) from the default client port, or per ICMP
+// type and code.
 func BenchmarkPortsLarge(b *testing.B) {
 	m := mustLargeModel(b)
 	for _, tc := range []struct {
@@ -22,6 +27,7 @@ func BenchmarkPortsLarge(b *testing.B) {
 	}{
 		{"across-zones", reach.PortsQuery{From: largeAcrossZones.From, To: largeAcrossZones.To, Protocol: flow.TCP}},
 		{"from-internet", reach.PortsQuery{From: largeFromInternet.From, To: largeFromInternet.To, Protocol: flow.TCP}},
+		{"from-internet-icmp", reach.PortsQuery{From: largeFromInternet.From, To: largeFromInternet.To, Protocol: flow.ICMP}},
 	} {
 		want, err := m.Ports(tc.q)
 		require.NoError(b, err)
@@ -33,9 +39,37 @@ func BenchmarkPortsLarge(b *testing.B) {
 				}
 			}
 		})
+		b.Run(tc.name+"/by-atom", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := reach.PortsByAtom(m, tc.q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		for _, cold := range []struct {
+			name   string
+			bounds bool
+		}{{"fast-cold-grid", false}, {"fast-cold", true}} {
+			b.Run(tc.name+"/"+cold.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					reach.ForgetFirewallCaches(m, cold.bounds)
+					if _, err := m.Ports(tc.q); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 		b.Run(tc.name+"/brute-force", func(b *testing.B) {
 			b.ReportAllocs()
 			q := reach.Query{From: tc.q.From, To: tc.q.To, Protocol: tc.q.Protocol}
+			if q.Protocol.IsICMP() {
+				for b.Loop() {
+					bruteICMP(b, m, q, want.ICMP)
+				}
+				return
+			}
 			for b.Loop() {
 				var open []flow.PortRange
 				for p := 1; p <= 65535; p++ {
@@ -49,6 +83,27 @@ func BenchmarkPortsLarge(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// bruteICMP checks q for every ICMP type and code by Verdict, and
+// demands the types and codes open be want.
+func bruteICMP(b *testing.B, m *reach.Model, q reach.Query, want []reach.ICMPCodes) {
+	var got []reach.ICMPCodes
+	for t := range 256 {
+		var codes []flow.Range[uint8]
+		for c := range 256 {
+			q.ICMP = &reach.ICMPMessage{Type: uint8(t), Code: uint8(c)}
+			if o, _ := m.Verdict(q); o == reach.Reachable {
+				codes = append(codes, flow.Single(uint8(c)))
+			}
+		}
+		if len(codes) > 0 {
+			got = append(got, reach.ICMPCodes{Type: uint8(t), Codes: flow.SetOf(codes...)})
+		}
+	}
+	if !slices.EqualFunc(got, want, func(a, b reach.ICMPCodes) bool { return a.Type == b.Type && a.Codes.Equal(b.Codes) }) {
+		b.Fatalf("brute force %v, Ports %v", got, want)
 	}
 }
 

@@ -1,0 +1,279 @@
+package reach
+
+import (
+	"net/netip"
+	"slices"
+	"sync/atomic"
+
+	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/flow"
+)
+
+// A firewall's verdicts for every port, as Ports asks them. For a session
+// whose addresses stay fixed, the firewall's bounds (fixedBounds) cut the
+// client ports and the destination ports into atoms, and within one atom
+// of each the firewall decides alike: a grid of verdicts, client atoms by
+// destination atoms. Its cells are decided when first asked (one
+// [firewall.Engine.Verdicts] each) and kept on the model, per protocol,
+// atoms of the addresses, domain and the ways the session crosses (the
+// keys fixedBounds is cached by, which the verdicts depend on as the
+// bounds do), up to maxPortGridCells per firewall. Cells are written once,
+// atomically, so concurrent questions share a grid safely.
+
+// fwSession is a firewall session of the discovery's path whose verdicts
+// depend on the ports: one the firewall sees both ways, or one way with
+// the reply not traced.
+type fwSession struct {
+	fw       *firewallInfo
+	conn     firewall.Connection
+	grid     *portGrid
+	fwd, ret int // the crossings' hops on each leg, -1 for none
+	// meeting lists the grid's destination atoms that meet the
+	// candidates (setCandidates)
+	meeting []int
+}
+
+// setCandidates notes the destination ports that client ports other than
+// the default one are asked about.
+func (s *fwSession) setCandidates(candidates []flow.PortRange) {
+	s.meeting = s.grid.atomsMeeting(candidates)
+}
+
+// newFWSession returns s's fwSession, and false when s's crossings deny
+// whatever the ports (asymmetric: the walk's hop says so).
+func newFWSession(s session, replyTraced bool) (fwSession, bool) {
+	if replyTraced && (s.fwd == nil || s.ret == nil) {
+		return fwSession{}, false
+	}
+	fs := fwSession{fwd: -1, ret: -1}
+	var ei *endpointInfo
+	var req flow.Flow
+	if s.fwd != nil {
+		req, ei, fs.fwd = s.fwd.pkt, s.fwd.endpoint, s.fwd.hop
+	}
+	if s.ret != nil {
+		fs.ret = s.ret.hop
+		if s.fwd == nil {
+			req, ei = s.ret.pkt.Reverse(), s.ret.endpoint
+		}
+	}
+	fs.fw = ei.fw
+	fs.conn = firewall.Connection{Flow: req, Request: s.fwd != nil, Reply: s.ret != nil || !replyTraced}
+	fs.grid = ei.fw.portGrid(fs.conn)
+	return fs, true
+}
+
+// appendRuns appends the runs of s's crossings from client port c to
+// hops: over every destination port, or, for candidates, over the atoms
+// that meet the candidates (setCandidates), passing the ports between
+// them.
+func (s *fwSession) appendRuns(hops []hopRuns, c uint16, candidates bool) []hopRuns {
+	g := s.grid
+	si := atomOf(g.src, c)
+	var rs [2][]portRun
+	emit := func(di int) {
+		v := s.cell(si, di)
+		for leg := range rs {
+			code, und := v.on(Leg(leg))
+			rs[leg] = appendRun(rs[leg], g.dst[di].Hi, code, und)
+		}
+	}
+	gap := func(hi uint16) {
+		for leg := range rs {
+			rs[leg] = appendRun(rs[leg], hi, "", false)
+		}
+	}
+	if !candidates {
+		row := &g.rows[si]
+		if r := row.Load(); r != nil {
+			rs = *r
+		} else {
+			for di := range g.dst {
+				emit(di)
+			}
+			row.Store(&rs)
+		}
+	} else {
+		next := 1 // the first port no run holds yet
+		for _, di := range s.meeting {
+			if int(g.dst[di].Lo) > next {
+				gap(g.dst[di].Lo - 1)
+			}
+			emit(di)
+			next = int(g.dst[di].Hi) + 1
+		}
+		if next <= 65535 {
+			gap(65535)
+		}
+	}
+	for leg, at := range [2]int{s.fwd, s.ret} {
+		if at >= 0 {
+			hops = append(hops, hopRuns{Leg(leg), at, rs[leg]})
+		}
+	}
+	return hops
+}
+
+// clientEdges adds to b (field FieldSrcPort) where the firewall's
+// verdicts on the candidates change with the client port.
+func (s *fwSession) clientEdges(b *flow.Bounds) {
+	g := s.grid
+	for si := 1; si < len(g.src); si++ {
+		for _, di := range s.meeting {
+			if s.cell(si, di) != s.cell(si-1, di) {
+				b.Add(flow.FieldSrcPort, g.src[si].Lo, 65535)
+				break
+			}
+		}
+	}
+}
+
+// cell returns the verdicts of grid cell (si, di), deciding them first
+// when no question has.
+func (s *fwSession) cell(si, di int) cellValue {
+	g := s.grid
+	k := si*len(g.dst) + di
+	w, shift := &g.cells[k/8], uint(k%8)*4
+	if v := cellValue(w.Load()>>shift) & 15; v != 0 {
+		return v
+	}
+	conn := s.conn
+	if conn.Flow.Protocol.IsICMP() {
+		conn.Flow.ICMPType, conn.Flow.ICMPCode = uint8(g.src[si].Lo), uint8(g.dst[di].Lo)
+	} else {
+		conn.Flow.Src = netip.AddrPortFrom(conn.Flow.Src.Addr(), g.src[si].Lo)
+		conn.Flow.Dst = netip.AddrPortFrom(conn.Flow.Dst.Addr(), g.dst[di].Lo)
+	}
+	req, rep := s.fw.engine.Verdicts(conn)
+	v := 1 + 3*cellValue(req) + cellValue(rep)
+	for {
+		old := w.Load()
+		if w.CompareAndSwap(old, old|uint32(v)<<shift) {
+			return v
+		}
+	}
+}
+
+// cellValue is a grid cell: 0 undecided, else 1 + 3×request + reply
+// (flow.Verdict values, each below 3).
+type cellValue uint32
+
+func (v cellValue) req() flow.Verdict { return flow.Verdict((v - 1) / 3) }
+func (v cellValue) rep() flow.Verdict { return flow.Verdict((v - 1) % 3) }
+
+// on returns the code of the crossing of leg, and whether it cannot
+// decide, as inspectQuietly writes them.
+func (v cellValue) on(leg Leg) (Code, bool) {
+	verdict := v.req()
+	if leg == Return {
+		verdict = v.rep()
+	}
+	switch verdict {
+	case flow.Deny:
+		return FirewallDrop.OnLeg(leg), false
+	case flow.Indeterminate:
+		return FirewallIndeterminate.OnLeg(leg), true
+	}
+	return "", false
+}
+
+// appendICMPRuns appends the runs of s's crossings over every ICMP type
+// and code (type<<8|code) to hops.
+func (s *fwSession) appendICMPRuns(hops []hopRuns) []hopRuns {
+	g := s.grid
+	var rs [2][]portRun
+	if r := g.rows[0].Load(); r != nil {
+		rs = *r
+	} else {
+		for t := range 256 {
+			si := atomOf(g.src, uint16(t))
+			for di := range g.dst {
+				v := s.cell(si, di)
+				for leg := range rs {
+					code, und := v.on(Leg(leg))
+					rs[leg] = appendRun(rs[leg], uint16(t<<8)|g.dst[di].Hi, code, und)
+				}
+			}
+		}
+		g.rows[0].Store(&rs)
+	}
+	for leg, at := range [2]int{s.fwd, s.ret} {
+		if at >= 0 {
+			hops = append(hops, hopRuns{Leg(leg), at, rs[leg]})
+		}
+	}
+	return hops
+}
+
+// portGrid is a firewall's verdicts on a session, per atom of the client
+// ports (src) and of the destination ports (dst), both within 1-65535,
+// or, for icmp and icmpv6, per atom of the types (src) and of the codes
+// (dst); cells holds eight 4-bit cells a word, row by row.
+type portGrid struct {
+	src, dst []flow.PortRange
+	cells    []atomic.Uint32
+	// rows holds, per client atom, the runs of every destination port
+	// on the request and the reply, once asked; for icmp, rows[0] holds
+	// the runs of every type and code (type<<8|code)
+	rows []atomic.Pointer[[2][]portRun]
+}
+
+// portGridKey is what a firewall's grid depends on: the protocol and the
+// atoms of the addresses (fixedKey), the domain, and which ways the
+// session crosses.
+type portGridKey struct {
+	fixed          fixedKey
+	domain         string
+	request, reply bool
+}
+
+// maxPortGridCells bounds the cells of the grids a firewall keeps (half
+// a byte each: 8 MiB); a grid beyond it serves its question and is
+// dropped. A variable for the tests.
+var maxPortGridCells int64 = 1 << 24
+
+// portGrid returns the firewall's grid for sessions like conn, kept or
+// new.
+func (f *firewallInfo) portGrid(conn firewall.Connection) *portGrid {
+	b, fk := f.fixedBoundsKey(conn.Flow)
+	key := portGridKey{fk, conn.Flow.Domain, conn.Request, conn.Reply}
+	if g, ok := f.portGrids.Load(key); ok {
+		return g.(*portGrid)
+	}
+	all := flow.PortRange{Lo: 1, Hi: 65535}
+	g := &portGrid{src: b.Atoms(flow.FieldSrcPort, all), dst: b.Atoms(flow.FieldDstPort, all)}
+	if conn.Flow.Protocol.IsICMP() {
+		g.src, g.dst = b.Atoms(flow.FieldICMPType, flow.PortRange{Hi: 255}), b.Atoms(flow.FieldICMPCode, flow.PortRange{Hi: 255})
+	}
+	g.cells = make([]atomic.Uint32, (len(g.src)*len(g.dst)+7)/8)
+	g.rows = make([]atomic.Pointer[[2][]portRun], len(g.src))
+	if f.portGridCells.Add(int64(len(g.src)*len(g.dst))) <= maxPortGridCells {
+		if got, loaded := f.portGrids.LoadOrStore(key, g); loaded {
+			return got.(*portGrid)
+		}
+	}
+	return g
+}
+
+// atomsMeeting returns the indexes of the destination atoms that meet
+// the ranges within (sorted, disjoint), in order.
+func (g *portGrid) atomsMeeting(within []flow.PortRange) []int {
+	var out []int
+	for _, w := range within {
+		di := atomOf(g.dst, w.Lo)
+		if n := len(out); n > 0 && out[n-1] >= di {
+			di = out[n-1] + 1
+		}
+		for ; di < len(g.dst) && g.dst[di].Lo <= w.Hi; di++ {
+			out = append(out, di)
+		}
+	}
+	return out
+}
+
+// atomOf returns the index of the atom of atoms (in order, touching)
+// that holds v; v below the first is in the first.
+func atomOf(atoms []flow.PortRange, v uint16) int {
+	i, _ := slices.BinarySearchFunc(atoms, v, func(a flow.PortRange, v uint16) int { return int(a.Hi) - int(v) })
+	return min(i, len(atoms)-1)
+}

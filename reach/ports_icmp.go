@@ -1,0 +1,174 @@
+package reach
+
+import (
+	"slices"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+// Ports for icmp and icmpv6, hop by hop: as for ports (ports_fast.go),
+// over the types and codes, each pair numbered type<<8|code so that the
+// runs and the sweep of ports serve. The reply of a query type carries
+// its paired type ([flow.Flow.Reverse]), which a filter on the reply
+// judges: every paired type is an atom of its own, and the reply's
+// filters are asked about the paired type.
+
+// icmpRuns decides fh for every type and code of a request: its own
+// atoms of types (and the paired types apart) and of codes, each decided
+// by Evaluate at its first type (as the reply carries it, on the reply)
+// and code.
+func (fh *filterHop) icmpRuns() []portRun {
+	b := flow.NewBounds(flow.FieldICMPType, flow.FieldICMPCode)
+	if fh.kind == KindNetworkACL {
+		fh.acl.Bounds(fh.pkt, fh.dir, b)
+	} else {
+		fh.sg.Bounds(fh.pkt, fh.dir, b)
+	}
+	for _, t := range queryTypes[b2i(fh.pkt.Protocol == flow.ICMPv6)] {
+		b.Add(flow.FieldICMPType, uint16(t), uint16(t))
+	}
+	types, codes := b.Atoms(flow.FieldICMPType, flow.PortRange{Hi: 255}), b.Atoms(flow.FieldICMPCode, flow.PortRange{Hi: 255})
+	decided := make([]portRun, len(types)*len(codes)) // code and und of each pair of atoms
+	for ti, tr := range types {
+		pkt := fh.pkt
+		pkt.ICMPType = uint8(tr.Lo)
+		if fh.leg == Return {
+			pkt.ICMPType = flow.Flow{Protocol: pkt.Protocol, ICMPType: uint8(tr.Lo)}.Reverse().ICMPType // the reply's type
+		}
+		for ci, cr := range codes {
+			pkt.ICMPCode = uint8(cr.Lo)
+			d := &decided[ti*len(codes)+ci]
+			if fh.kind == KindNetworkACL {
+				d.code = aclCode(fh.acl.Evaluate(pkt, fh.dir)).OnLeg(fh.leg)
+				continue
+			}
+			v := fh.sg.Evaluate(pkt, fh.dir).Verdict
+			d.code, d.und = sgCode(fh.sg, v).OnLeg(fh.leg), v == flow.Indeterminate
+		}
+	}
+	var rs []portRun
+	for ti, tr := range types {
+		for t := int(tr.Lo); t <= int(tr.Hi); t++ {
+			for ci, cr := range codes {
+				d := decided[ti*len(codes)+ci]
+				rs = appendRun(rs, uint16(t<<8)|cr.Hi, d.code, d.und)
+			}
+		}
+	}
+	return rs
+}
+
+// queryTypes holds, for icmp (0) and icmpv6 (1), the types whose reply
+// has another type.
+var queryTypes = func() (qs [2][]uint8) {
+	for fam, proto := range []flow.Protocol{flow.ICMP, flow.ICMPv6} {
+		for t := range 256 {
+			if q := (flow.Flow{Protocol: proto, ICMPType: uint8(t)}); q.Reverse().ICMPType != q.ICMPType {
+				qs[fam] = append(qs[fam], uint8(t))
+			}
+		}
+	}
+	return qs
+}()
+
+// icmpByHop answers Ports for icmp and icmpv6 hop by hop: r's ICMP,
+// ICMPIndeterminate, Cuts and Atoms.
+func (m *Model) icmpByHop(r *PortsResult, f flow.Flow, src *ifaceInfo) error {
+	s := quietWalks.Get().(*quietWalk)
+	defer quietWalks.Put(s) // its hops are the path's until then
+	p, err := m.portPath(s, f, src)
+	if err != nil {
+		return err
+	}
+	hops := slices.Clone(p.dest)
+	for i := range p.filters {
+		fh := &p.filters[i]
+		hops = append(hops, hopRuns{fh.leg, fh.hop, fh.icmpRuns()})
+	}
+	for i := range p.sessions {
+		hops = p.sessions[i].appendICMPRuns(hops)
+	}
+	var open, und []flow.PortRange
+	pending := make([][]pendingCut, len(hops)) // per hop, per code
+	r.Atoms = sweep(hops, 0, 0, func(piece flow.PortRange, at []int) {
+		switch outcomeAt(hops, at, p.reachable) {
+		case Reachable:
+			open = appendRange(open, piece)
+		case Indeterminate:
+			und = appendRange(und, piece)
+		}
+		for k := range hops {
+			if run := hops[k].runs[at[k]]; run.code != "" {
+				pending[k] = pendCut(pending[k], run, piece)
+			}
+		}
+	})
+	r.ICMP, r.ICMPIndeterminate = icmpCodes(open), icmpCodes(und)
+	cuts := newCutSet(&p.path)
+	for k, pcs := range pending {
+		for _, pc := range pcs {
+			cuts.addICMP(cutKey{int(hops[k].leg), hops[k].hop, pc.code}, icmpCodes(pc.ports), pc.und)
+		}
+	}
+	r.Cuts = cuts.list()
+	p.nameCuts(r.Cuts)
+	return nil
+}
+
+// eachType calls f with each type piece (type<<8|code) meets, and the
+// codes of that type it holds.
+func eachType(piece flow.PortRange, f func(t uint8, codes flow.Range[uint8])) {
+	for t := int(piece.Lo >> 8); t <= int(piece.Hi>>8); t++ {
+		lo, hi := uint8(0), uint8(255)
+		if t == int(piece.Lo>>8) {
+			lo = uint8(piece.Lo)
+		}
+		if t == int(piece.Hi>>8) {
+			hi = uint8(piece.Hi)
+		}
+		f(uint8(t), flow.Range[uint8]{Lo: lo, Hi: hi})
+	}
+}
+
+// icmpCodes lists, in type order, the types and codes of pieces (sorted,
+// numbered type<<8|code); types with the same codes share one set.
+func icmpCodes(pieces []flow.PortRange) []ICMPCodes {
+	if len(pieces) == 0 {
+		return nil
+	}
+	out := make([]ICMPCodes, 0, int(pieces[len(pieces)-1].Hi>>8)-int(pieces[0].Lo>>8)+1)
+	var codes, last []flow.Range[uint8] // the codes of type t, and of the last type listed
+	t := -1
+	flush := func() {
+		if t < 0 {
+			return
+		}
+		if n := len(out); n == 0 || !slices.Equal(codes, last) {
+			out = append(out, ICMPCodes{Type: uint8(t), Codes: flow.SetOf(codes...)})
+			last = append(last[:0], codes...)
+		} else {
+			out = append(out, ICMPCodes{Type: uint8(t), Codes: out[n-1].Codes})
+		}
+		codes = codes[:0]
+	}
+	for _, piece := range pieces {
+		eachType(piece, func(ty uint8, cr flow.Range[uint8]) {
+			if int(ty) != t {
+				flush()
+				t = int(ty)
+			}
+			codes = append(codes, cr)
+		})
+	}
+	flush()
+	return out
+}
+
+// addICMP sets the types and codes of the cut of hop k.hop of leg k.leg
+// (a hop of the discovery's path), which says k.code; und: the hop cannot
+// decide them.
+func (s *cutSet) addICMP(k cutKey, codes []ICMPCodes, und bool) {
+	h := &[2][]Hop{s.path.fwd, s.path.ret}[k.leg][k.hop]
+	s.cuts[k] = &Cut{Leg: Leg(k.leg), Hop: k.hop + 1, Kind: h.Kind, ID: h.ID, Name: h.Name, Code: k.code, ICMP: codes, Indeterminate: und}
+	s.order = append(s.order, k)
+}
