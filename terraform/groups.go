@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	tfjson "github.com/hashicorp/terraform-json"
-
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/sg"
 )
@@ -73,16 +71,13 @@ func (r *reader) inlineBlock(in *instance, attr string, i, n int, b map[string]a
 		return sub
 	}
 	e := in.cfg.Expressions[attr]
-	cfg := *in.cfg
 	if len(e.NestedBlocks) == n {
+		cfg := *in.cfg
 		cfg.Expressions = e.NestedBlocks[i]
+		sub.cfg = &cfg
 	} else {
-		cfg.Expressions = map[string]*tfjson.Expression{}
-		for k := range b {
-			cfg.Expressions[k] = e
-		}
+		sub.shared = e
 	}
-	sub.cfg = &cfg
 	return sub
 }
 

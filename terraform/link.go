@@ -74,8 +74,9 @@ func typeOf(base string) string {
 
 // targets returns the instances the references refs of in name, of the
 // types want; open is true when a reference names something else (a
-// variable, a local, a data source, a module's output), which leaves the
-// value the references make open.
+// variable, a local, a data source, a module's output, or, but in the
+// references an attribute's inline blocks share, a resource of another
+// type), which leaves the value the references make open.
 func (r *reader) targets(in *instance, refs []string, want ...string) (out []*instance, open bool) {
 	paired := slices.ContainsFunc(refs, func(s string) bool {
 		return s == "count.index" || strings.HasPrefix(s, "each.")
@@ -85,6 +86,11 @@ func (r *reader) targets(in *instance, refs []string, want ...string) (out []*in
 			continue
 		}
 		rf, ok := parseRef(s)
+		if ok && !slices.Contains(want, typeOf(rf.base)) && in.shared != nil {
+			// a shared list's reference to a resource of another type
+			// is another attribute's (the route's other targets)
+			continue
+		}
 		if !ok || !slices.Contains(want, typeOf(rf.base)) {
 			open = true
 			continue

@@ -178,7 +178,7 @@ var routeTargets = []struct {
 	{"nat_gateway_id", reach.TargetNATGateway, []string{"aws_nat_gateway"}, "NAT gateway"},
 	{"network_interface_id", reach.TargetInterface, []string{"aws_network_interface"}, "network interface"},
 	{"egress_only_gateway_id", reach.TargetEgressOnlyInternetGateway, []string{"aws_egress_only_internet_gateway"}, "egress-only internet gateway"},
-	{"transit_gateway_id", reach.TargetUnmodelled, nil, "transit gateway"},
+	{"transit_gateway_id", reach.TargetTransitGateway, []string{"aws_ec2_transit_gateway"}, "transit gateway"},
 	{"vpc_peering_connection_id", reach.TargetPeering, []string{"aws_vpc_peering_connection"}, "VPC peering connection"},
 	{"vpc_endpoint_id", reach.TargetUnmodelled, nil, "VPC endpoint"},
 	{"local_gateway_id", reach.TargetUnmodelled, nil, "local gateway"},

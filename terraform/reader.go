@@ -27,8 +27,12 @@ type instance struct {
 	// true at an unknown leaf, maps and lists around them
 	unknown any
 	cfg     *tfjson.ConfigResource // its configuration block, nil when absent
-	id      string                 // the ID the model gives it: its address
-	known   string                 // its id when the plan knows it (vpc-…), else ""
+	// shared, on an inline block whose configuration writes no block of
+	// its own, is the references list every block of its attribute
+	// shares: it stands for each of its attributes' expressions
+	shared *tfjson.Expression
+	id     string // the ID the model gives it: its address
+	known  string // its id when the plan knows it (vpc-…), else ""
 }
 
 // reader turns a plan into a model.
@@ -47,6 +51,7 @@ type reader struct {
 	sgs     groups
 	acls    acls
 	ext     extras
+	tgw     tgws
 	enis    map[string]*reach.Interface // by model ID
 	eniList []string
 }
@@ -55,7 +60,8 @@ func newReader(file string, plan *tfjson.Plan, rep *Report) *reader {
 	return &reader{file: file, plan: plan, rep: rep, byAdr: map[string]*instance{}, byID: map[string]*instance{},
 		bases: map[string][]*instance{}, b: reach.NewBuilder(), net: newNetwork(),
 		sgs: groups{byID: map[string]*sg.Group{}}, acls: acls{acls: map[string]*nacl.ACL{}},
-		ext: extras{lists: map[string]*reach.PrefixList{}}, enis: map[string]*reach.Interface{}}
+		ext: extras{lists: map[string]*reach.PrefixList{}}, enis: map[string]*reach.Interface{},
+		tgw: tgws{gws: map[string]*tgwRec{}, rts: map[string]*reach.TGWRouteTable{}, atts: map[string]*reach.TGWAttachment{}}}
 }
 
 // fail records an error about attribute path of instance in (nil: the
@@ -233,6 +239,9 @@ func isUnknown(u any, path ...any) bool {
 // configured reports whether the configuration of in sets attribute attr
 // (an inline block list such as ingress or route included).
 func (in *instance) configured(attr string) bool {
+	if in.shared != nil {
+		return true
+	}
 	if in.cfg == nil {
 		return true // no configuration to say otherwise: take the values as planned
 	}
@@ -243,6 +252,9 @@ func (in *instance) configured(attr string) bool {
 // references returns the references the configuration of in writes for
 // attribute attr, nil when none.
 func (in *instance) references(attr string) []string {
+	if in.shared != nil && in.shared.ExpressionData != nil {
+		return in.shared.References
+	}
 	if in.cfg == nil {
 		return nil
 	}

@@ -7,14 +7,17 @@ import (
 // readers maps each resource type the loader models to its reader, in the
 // order of the passes: a resource is read after every type it links to.
 var passes = [][]string{
-	{"aws_vpc", "aws_ec2_managed_prefix_list"},
+	{"aws_vpc", "aws_ec2_managed_prefix_list", "aws_ec2_transit_gateway"},
 	{"aws_vpc_ipv4_cidr_block_association", "aws_subnet", "aws_internet_gateway", "aws_egress_only_internet_gateway",
 		"aws_route_table", "aws_default_route_table", "aws_security_group", "aws_default_security_group",
-		"aws_network_acl", "aws_default_network_acl", "aws_vpc_peering_connection", "aws_ec2_managed_prefix_list_entry"},
+		"aws_network_acl", "aws_default_network_acl", "aws_vpc_peering_connection", "aws_ec2_managed_prefix_list_entry",
+		"aws_ec2_transit_gateway_route_table"},
 	{"aws_route", "aws_route_table_association", "aws_main_route_table_association", "aws_security_group_rule",
 		"aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule", "aws_network_acl_rule",
-		"aws_network_acl_association", "aws_instance", "aws_network_interface", "aws_nat_gateway"},
-	{"aws_eip", "aws_eip_association", "aws_network_interface_sg_attachment", "aws_network_interface_attachment"},
+		"aws_network_acl_association", "aws_instance", "aws_network_interface", "aws_nat_gateway",
+		"aws_ec2_transit_gateway_vpc_attachment"},
+	{"aws_eip", "aws_eip_association", "aws_network_interface_sg_attachment", "aws_network_interface_attachment",
+		"aws_ec2_transit_gateway_route", "aws_ec2_transit_gateway_route_table_association", "aws_ec2_transit_gateway_route_table_propagation"},
 }
 
 func (r *reader) readerOf(typ string) func(*instance) {
@@ -69,6 +72,18 @@ func (r *reader) readerOf(typ string) func(*instance) {
 		return r.readSGAttachment
 	case "aws_network_interface_attachment":
 		return r.readENIAttachment
+	case "aws_ec2_transit_gateway":
+		return r.readTGW
+	case "aws_ec2_transit_gateway_vpc_attachment":
+		return r.readTGWAttachment
+	case "aws_ec2_transit_gateway_route_table":
+		return r.readTGWRouteTable
+	case "aws_ec2_transit_gateway_route":
+		return r.readTGWRoute
+	case "aws_ec2_transit_gateway_route_table_association":
+		return r.readTGWAssociation
+	case "aws_ec2_transit_gateway_route_table_propagation":
+		return r.readTGWPropagation
 	}
 	return nil
 }
@@ -114,5 +129,6 @@ func (r *reader) translate() {
 	r.finishGroups()
 	r.finishInterfaces()
 	r.finishExtras()
+	r.finishTGWs()
 	slices.Sort(r.rep.Warnings)
 }

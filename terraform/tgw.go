@@ -1,0 +1,169 @@
+package terraform
+
+import (
+	"github.com/reachsim/reachsim/reach"
+)
+
+// Transit gateways: aws_ec2_transit_gateway,
+// aws_ec2_transit_gateway_vpc_attachment, aws_ec2_transit_gateway_route_table,
+// aws_ec2_transit_gateway_route, aws_ec2_transit_gateway_route_table_association
+// and aws_ec2_transit_gateway_route_table_propagation. A gateway with
+// default route table association or propagation on (AWS's default) has a
+// default route table AWS makes, which is no resource of the plan: the
+// model names it after the gateway (aws_ec2_transit_gateway.hub.default_route_table),
+// and the attachments that keep transit_gateway_default_route_table_association
+// and _propagation on (their default) are associated with it and
+// propagate to it. Its routes are then those propagations and nothing
+// else, which holds for a gateway the plan creates; for one that exists
+// already, other routes may be in it that the plan does not show, so its
+// answers are undecided (TGW_ROUTES_UNKNOWN).
+
+// tgwRec is a transit gateway being assembled.
+type tgwRec struct {
+	spec        reach.TransitGateway
+	created     bool
+	defaultRT   string // the model ID of its default route table, "" when off
+	defaultProp bool   // default route table propagation on
+}
+
+// tgws is what the transit gateway readers assemble, in plan order.
+type tgws struct {
+	gws    map[string]*tgwRec
+	gwList []string
+	rts    map[string]*reach.TGWRouteTable
+	rtList []string
+	atts   map[string]*reach.TGWAttachment
+	atList []string
+}
+
+// readTGW reads an aws_ec2_transit_gateway.
+func (r *reader) readTGW(in *instance) {
+	g := &tgwRec{spec: reach.TransitGateway{ID: in.id, Name: nameTag(in)}, created: in.known == ""}
+	assoc, _ := r.str(in, "default_route_table_association", false)
+	prop, _ := r.str(in, "default_route_table_propagation", false)
+	g.defaultProp = prop != "disable"
+	if assoc != "disable" || g.defaultProp {
+		g.defaultRT = in.id + ".default_route_table"
+		rt := &reach.TGWRouteTable{ID: g.defaultRT, TransitGateway: in.id}
+		if !g.created {
+			rt.Missing = "the routes of " + in.addr + "'s default route table: AWS makes it, and the plan shows only the propagations it plans"
+		}
+		r.tgw.rts[rt.ID] = rt
+		r.tgw.rtList = append(r.tgw.rtList, rt.ID)
+	}
+	if assoc == "disable" {
+		g.defaultRT = ""
+	}
+	r.tgw.gws[in.id] = g
+	r.tgw.gwList = append(r.tgw.gwList, in.id)
+}
+
+// readTGWAttachment reads an aws_ec2_transit_gateway_vpc_attachment.
+func (r *reader) readTGWAttachment(in *instance) {
+	a := &reach.TGWAttachment{ID: in.id, Name: nameTag(in), Type: "vpc"}
+	a.TransitGateway, _ = r.linkOne(in, "transit_gateway_id", "aws_ec2_transit_gateway")
+	a.VPC, _ = r.linkOne(in, "vpc_id", "aws_vpc")
+	a.Subnets = r.linkList(in, "subnet_ids", "aws_subnet")
+	if g := r.tgw.gws[a.TransitGateway]; g != nil {
+		if g.defaultRT != "" && defaultOn(in, "transit_gateway_default_route_table_association") {
+			a.RouteTable = g.defaultRT
+		}
+		if g.defaultProp && defaultOn(in, "transit_gateway_default_route_table_propagation") {
+			a.Propagations = append(a.Propagations, g.spec.ID+".default_route_table")
+		}
+	}
+	r.tgw.atts[a.ID] = a
+	r.tgw.atList = append(r.tgw.atList, a.ID)
+}
+
+// defaultOn reads a bool attribute that is true unless set false.
+func defaultOn(in *instance, attr string) bool {
+	b, ok := in.values[attr].(bool)
+	return !ok || b
+}
+
+// readTGWRouteTable reads an aws_ec2_transit_gateway_route_table.
+func (r *reader) readTGWRouteTable(in *instance) {
+	rt := &reach.TGWRouteTable{ID: in.id, Name: nameTag(in)}
+	rt.TransitGateway, _ = r.linkOne(in, "transit_gateway_id", "aws_ec2_transit_gateway")
+	r.tgw.rts[rt.ID] = rt
+	r.tgw.rtList = append(r.tgw.rtList, rt.ID)
+}
+
+// tgwTable returns the transit gateway route table attr of in names.
+func (r *reader) tgwTable(in *instance, attr string) *reach.TGWRouteTable {
+	id, _ := r.linkOne(in, attr, "aws_ec2_transit_gateway_route_table")
+	rt := r.tgw.rts[id]
+	if rt == nil {
+		for _, g := range r.tgw.gws { // a gateway's default table, by its known ID
+			if t := r.byAdr[g.spec.ID]; t != nil && r.valueIs(t, "association_default_route_table_id", id) {
+				rt = r.tgw.rts[g.spec.ID+".default_route_table"]
+			}
+		}
+	}
+	if rt == nil && id != "" {
+		r.fail(in, attr, id, ErrInvalidPlan, "no transit gateway route table of the plan")
+	}
+	return rt
+}
+
+// valueIs reports whether string attribute attr of in is v.
+func (r *reader) valueIs(in *instance, attr, v string) bool {
+	s, _ := in.values[attr].(string)
+	return s != "" && s == v
+}
+
+// tgwAttachment returns the attachment attr of in names.
+func (r *reader) tgwAttachment(in *instance, attr string) *reach.TGWAttachment {
+	id, _ := r.linkOne(in, attr, "aws_ec2_transit_gateway_vpc_attachment")
+	a := r.tgw.atts[id]
+	if a == nil && id != "" {
+		r.fail(in, attr, id, ErrInvalidPlan, "no transit gateway attachment of the plan")
+	}
+	return a
+}
+
+// readTGWRoute reads an aws_ec2_transit_gateway_route.
+func (r *reader) readTGWRoute(in *instance) {
+	rt := r.tgwTable(in, "transit_gateway_route_table_id")
+	p, ok := r.prefix(in, "destination_cidr_block", true)
+	if rt == nil || !ok {
+		return
+	}
+	route := reach.TGWRoute{Destination: p, Blackhole: r.boolean(in, "blackhole")}
+	if !route.Blackhole {
+		if a := r.tgwAttachment(in, "transit_gateway_attachment_id"); a != nil {
+			route.Attachment = a.ID
+		}
+	}
+	rt.Routes = append(rt.Routes, route)
+}
+
+// readTGWAssociation reads an aws_ec2_transit_gateway_route_table_association.
+func (r *reader) readTGWAssociation(in *instance) {
+	rt := r.tgwTable(in, "transit_gateway_route_table_id")
+	if a := r.tgwAttachment(in, "transit_gateway_attachment_id"); a != nil && rt != nil {
+		a.RouteTable = rt.ID
+	}
+}
+
+// readTGWPropagation reads an aws_ec2_transit_gateway_route_table_propagation.
+func (r *reader) readTGWPropagation(in *instance) {
+	rt := r.tgwTable(in, "transit_gateway_route_table_id")
+	if a := r.tgwAttachment(in, "transit_gateway_attachment_id"); a != nil && rt != nil {
+		a.Propagations = appendID(a.Propagations, rt.ID)
+	}
+}
+
+// finishTGWs gives the transit gateways to the builder.
+func (r *reader) finishTGWs() {
+	for _, id := range r.tgw.gwList {
+		r.b.AddTransitGateway(r.tgw.gws[id].spec)
+	}
+	for _, id := range r.tgw.rtList {
+		r.b.AddTGWRouteTable(*r.tgw.rts[id])
+	}
+	for _, id := range r.tgw.atList {
+		r.b.AddTGWAttachment(*r.tgw.atts[id])
+	}
+}
