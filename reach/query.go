@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
@@ -114,6 +115,20 @@ type endpoint struct {
 	inst string
 }
 
+// indexed returns, sorted, the IDs of the interfaces that are spec with an
+// index ("aws_instance.web[0]", `aws_instance.web["blue"]`): a Terraform
+// address of a resource with count or for_each names its instances so.
+func (m *Model) indexed(spec string) []string {
+	var out []string
+	for id := range m.ifaces {
+		if len(id) > len(spec)+2 && strings.HasPrefix(id, spec) && id[len(spec)] == '[' && id[len(id)-1] == ']' {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // parseAddr parses spec as an address when it has the dot or colon every
 // address has (a failed parse of an ID or a name costs an error value).
 func parseAddr(spec string) (netip.Addr, bool) {
@@ -193,6 +208,9 @@ func (m *Model) resolve(spec string) (endpoint, error) {
 			ids[i] = ii.ID
 		}
 		return endpoint{}, fmt.Errorf("%w: name %q is on several interfaces (%s); use an ID", ErrQuery, spec, strings.Join(ids, ", "))
+	}
+	if keys := m.indexed(spec); len(keys) > 0 {
+		return endpoint{}, fmt.Errorf("%w: %q names several interfaces, %s: name one, with its index", ErrQuery, spec, strings.Join(keys, ", "))
 	}
 	return endpoint{}, fmt.Errorf("%w: %q is no address, interface ID, instance ID or Name tag in the design", ErrQuery, spec)
 }

@@ -116,3 +116,14 @@ func TestErrorsNameAddressAndAttribute(t *testing.T) {
 		})
 	}
 }
+
+func TestQueriesNameInstances(t *testing.T) {
+	m, _, err := terraform.Load("testdata/change.json")
+	require.NoError(t, err)
+	_, err = m.Check(tcp("module.app.aws_instance.app", "aws_instance.db", 5432))
+	require.ErrorIs(t, err, reach.ErrQuery)
+	assert.ErrorContains(t, err, `"module.app.aws_instance.app" names several interfaces, module.app.aws_instance.app[0], module.app.aws_instance.app[1]: name one, with its index`)
+	_, err = m.Check(tcp("aws_instance.web", "aws_security_group.old", 22))
+	require.ErrorIs(t, err, reach.ErrQuery, "the plan deletes it")
+	assert.ErrorContains(t, err, `"aws_security_group.old" is no address`)
+}
