@@ -21,6 +21,11 @@ func (r *reader) readInstance(in *instance) {
 		r.byID[eni] = in
 	}
 	it.Subnet, _ = r.linkOne(in, "subnet_id", "aws_subnet")
+	if isUnknown(in.unknown, "vpc_security_group_ids") && !in.configured("vpc_security_group_ids") {
+		// the provider computes it: from security_groups (names), or the
+		// VPC's default group; which, the plan does not say
+		r.fail(in, "vpc_security_group_ids", "", ErrUnknownValue, "the configuration does not name the instance's groups (set vpc_security_group_ids)")
+	}
 	it.Groups = r.linkList(in, "vpc_security_group_ids", groupTypes...)
 	if a, ok := r.addr(in, "private_ip", true); ok {
 		it.PrivateIPs = append(it.PrivateIPs, a)
