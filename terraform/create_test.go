@@ -107,4 +107,14 @@ func TestCreatePlanLinksByReference(t *testing.T) {
 	_, err = terraform.Parse("plan.json", planOf(t, rs...), nil)
 	require.ErrorIs(t, err, terraform.ErrUnknownValue)
 	assert.ErrorContains(t, err, "aws_instance.app[1]: vpc_security_group_ids: known only after apply: its configuration computes it from something other than resources of the plan")
+
+	// and with no group list at all, the provider picks: never no groups
+	for i := range rs {
+		if rs[i].typ == "aws_instance" {
+			delete(rs[i].exprs, "vpc_security_group_ids")
+		}
+	}
+	_, err = terraform.Parse("plan.json", planOf(t, rs...), nil)
+	require.ErrorIs(t, err, terraform.ErrUnknownValue)
+	assert.ErrorContains(t, err, "aws_instance.app[0]: vpc_security_group_ids: known only after apply: the configuration does not name the instance's groups")
 }
