@@ -202,6 +202,9 @@ func (a *AuditResult) Worst() Severity {
 // has no finding for it. Interfaces of one class ([Model.Matrix]) are
 // answered once.
 func (m *Model) Audit(o AuditOptions) (*AuditResult, error) {
+	if err := m.unknownErr(m.unknownIfaces...); err != nil {
+		return nil, err
+	}
 	cat := o.Catalogue
 	if cat == nil {
 		cat = RiskyServices()

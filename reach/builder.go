@@ -208,6 +208,7 @@ func (b *Builder) Build() (*Model, error) {
 	b.buildBPA(&p, m)
 	b.buildEgressOnly(&p, m)       // egress.go
 	b.buildGatewayEndpoints(&p, m) // gwendpoint.go
+	placeUnknown(&p, m)            // unknown.go
 	b.checkRoutes(&p, m)
 	b.compileGroups(&p, m)
 	if len(p.errs) > 0 {
@@ -592,7 +593,13 @@ func (b *Builder) buildInterfaces(p *problems, m *Model) {
 		ii.PrivateIPs = slices.Clone(in.PrivateIPs)
 		ii.Groups = slices.Clone(in.Groups)
 		ii.name, ii.groupList = ii.label(), strings.Join(ii.Groups, ",")
-		if len(in.PrivateIPs) == 0 {
+		switch {
+		case in.AddressUnknown != "":
+			m.unknownIfaces = append(m.unknownIfaces, ii) // placed by placeUnknown, once every known address is claimed
+			if slices.ContainsFunc(in.PrivateIPs, netip.Addr.Is4) {
+				p.add(in.ID, path("interfaces", i, "AddressUnknown"), in.AddressUnknown, "the primary IPv4 address is unknown, yet PrivateIPs holds one")
+			}
+		case len(in.PrivateIPs) == 0:
 			p.add(in.ID, path("interfaces", i, "PrivateIPs"), "", "an interface needs a private address")
 		}
 		for j, a := range in.PrivateIPs {

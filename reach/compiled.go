@@ -20,36 +20,39 @@ import (
 // answer (TestModelOwnsItsData proves it, under -race with concurrent
 // checks).
 type Model struct {
-	vpcs        map[string]*vpcInfo
-	vpcOrder    []*vpcInfo
-	subnets     map[string]*subnetInfo
-	ifaces      map[string]*ifaceInfo
-	ifaceOrder  []*ifaceInfo
-	byName      map[string][]*ifaceInfo
-	byInst      map[string][]*ifaceInfo
-	byPrivate   map[netip.Addr]*ifaceInfo
-	byPublic    map[netip.Addr]*ifaceInfo
-	owners      map[netip.Addr]string // every address in the design and its owner
-	rts         map[string]*rtInfo
-	acls        map[string]*aclInfo
-	groups      map[string]*sg.Group
-	members     map[string]map[netip.Addr]bool // group ID -> private addresses of its interfaces
-	lists       map[string][]netip.Prefix
-	igws        map[string]*igwInfo
-	nats        map[string]*natInfo
-	natAddr     map[netip.Addr]*natInfo // private and public addresses of NAT gateways
-	endpoints   map[string]*endpointInfo
-	firewalls   map[string]*firewallInfo
-	sgCache     map[string]*sgPair
-	unresolved  map[string]bool // groups rules reference that the input does not hold
-	peerings    map[string]*peeringInfo
-	bpa         *bpaInfo              // VPC Block Public Access; see bpa.go
-	tgws        map[string]*tgwInfo   // see tgw.go
-	tgwRTs      map[string]*tgwRTInfo // transit gateway route tables
-	tgwAtts     map[string]*tgwAttInfo
-	eigws       map[string]*eigwInfo       // egress.go
-	eigwByVPC   map[string][]*eigwInfo     // egress.go
-	gwEndpoints map[string]*gwEndpointInfo // gwendpoint.go
+	// unknownIfaces are the interfaces whose address is known only later
+	// (unknown.go)
+	unknownIfaces []*ifaceInfo
+	vpcs          map[string]*vpcInfo
+	vpcOrder      []*vpcInfo
+	subnets       map[string]*subnetInfo
+	ifaces        map[string]*ifaceInfo
+	ifaceOrder    []*ifaceInfo
+	byName        map[string][]*ifaceInfo
+	byInst        map[string][]*ifaceInfo
+	byPrivate     map[netip.Addr]*ifaceInfo
+	byPublic      map[netip.Addr]*ifaceInfo
+	owners        map[netip.Addr]string // every address in the design and its owner
+	rts           map[string]*rtInfo
+	acls          map[string]*aclInfo
+	groups        map[string]*sg.Group
+	members       map[string]map[netip.Addr]bool // group ID -> private addresses of its interfaces
+	lists         map[string][]netip.Prefix
+	igws          map[string]*igwInfo
+	nats          map[string]*natInfo
+	natAddr       map[netip.Addr]*natInfo // private and public addresses of NAT gateways
+	endpoints     map[string]*endpointInfo
+	firewalls     map[string]*firewallInfo
+	sgCache       map[string]*sgPair
+	unresolved    map[string]bool // groups rules reference that the input does not hold
+	peerings      map[string]*peeringInfo
+	bpa           *bpaInfo              // VPC Block Public Access; see bpa.go
+	tgws          map[string]*tgwInfo   // see tgw.go
+	tgwRTs        map[string]*tgwRTInfo // transit gateway route tables
+	tgwAtts       map[string]*tgwAttInfo
+	eigws         map[string]*eigwInfo       // egress.go
+	eigwByVPC     map[string][]*eigwInfo     // egress.go
+	gwEndpoints   map[string]*gwEndpointInfo // gwendpoint.go
 
 	quotaWarnings []QuotaWarning // see quota.go
 
@@ -93,6 +96,10 @@ type ifaceInfo struct {
 	// name is label's text and groupList the groups' IDs joined by
 	// commas, worded once at Build for the trace's hops
 	name, groupList string
+	// unknown, for an interface whose address is known only later, is
+	// what its address could be and whether the design tells those
+	// addresses apart (unknown.go); nil otherwise
+	unknown *addrUnknown
 }
 
 // label names the interface for people: "web-1 (eni-0abc)".

@@ -56,6 +56,13 @@ type Interface struct {
 	// ([AlibabaPort25Blocked]). An unblock granted to a whole account is
 	// set on each of its interfaces. Ignored on AWS interfaces.
 	Port25Unblocked bool
+	// AddressUnknown, when set, says the interface's private IPv4 address
+	// is known only later (Terraform's "known after apply") and names that
+	// value ("aws_instance.web: private_ip"). PrivateIPs then holds no IPv4
+	// address: Build gives the interface a free IPv4 address of its subnet
+	// to walk with, and an answer that depends on which address AWS picks
+	// is indeterminate (see unknown.go and [Result.Unknowns]).
+	AddressUnknown string
 }
 
 // TargetKind is what a route sends packets to.

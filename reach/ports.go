@@ -152,6 +152,9 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 		return nil, err
 	}
 	dst, _ := m.resolve(q.To)
+	if err := m.unknownErr(src.iface, dst.iface); err != nil {
+		return nil, err
+	}
 	r := &PortsResult{From: src.label(), To: dst.label(), Protocol: q.Protocol, Src: f.Src.Addr(), Dst: f.Dst.Addr(), Cuts: []Cut{}}
 	if byHop && q.Protocol.IsICMP() {
 		if err := m.icmpByHop(r, f, src.iface); err != nil {

@@ -240,7 +240,20 @@ func (m *Model) Check(q Query) (*Result, error) {
 	dst, _ := m.resolve(q.To)
 	r := m.check(f, src.iface)
 	r.From, r.To = src.label(), dst.label()
+	m.markUnknowns(r, src.iface, dst.iface)
 	return r, nil
+}
+
+// markUnknowns makes r indeterminate when an end's address is known only
+// later and the design tells its possible addresses apart (unknown.go).
+func (m *Model) markUnknowns(r *Result, ends ...*ifaceInfo) {
+	if len(m.unknownIfaces) == 0 {
+		return
+	}
+	if u := m.unknownsOf(ends...); len(u) > 0 {
+		r.Unknowns = u
+		r.Outcome, r.Reachable = Indeterminate, false
+	}
 }
 
 // queryFlow checks q and builds its packet, from its source end.
@@ -346,6 +359,7 @@ func (m *Model) CheckFlow(f flow.Flow) (*Result, error) {
 	dst, _ := m.resolve(f.Dst.Addr().String())
 	r := m.check(f, src.iface)
 	r.From, r.To = src.label(), dst.label()
+	m.markUnknowns(r, src.iface, dst.iface)
 	return r, nil
 }
 

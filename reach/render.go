@@ -31,6 +31,11 @@ func (r *Result) Text() string {
 	switch n := len(r.Blocks) - len(undecided); {
 	case r.Outcome == Reachable:
 		b.WriteString("REACHABLE\n")
+	case r.Outcome == Indeterminate && len(r.Unknowns) > 0:
+		b.WriteString("INDETERMINATE: the answer depends on values known only later; the hops below are for the address the model gives in their place\n")
+		for _, u := range r.Unknowns {
+			fmt.Fprintf(&b, "unknown: %s\n", textsafe.String(u))
+		}
 	case r.Outcome == Indeterminate:
 		fmt.Fprintf(&b, "INDETERMINATE: no hop blocks for certain, but %s; the answer depends on what the input does not hold\n", count(len(undecided), "hop cannot decide", "hops cannot decide"))
 	case n == 0:

@@ -396,6 +396,10 @@ type Result struct {
 	Return    []Hop     `json:"return"`
 	Blocks    []Block   `json:"blocks"`
 	Warnings  []string  `json:"warnings,omitempty"`
+	// Unknowns names, on an indeterminate answer, the values known only
+	// later that it depends on ("aws_instance.web: private_ip"), with why
+	// (see [Interface.AddressUnknown]).
+	Unknowns []string `json:"unknowns,omitempty"`
 }
 
 // First returns the first blocking point, forward before return, and

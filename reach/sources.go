@@ -69,6 +69,9 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 	if err != nil {
 		return nil, fmt.Errorf("to: %w", err)
 	}
+	if err := m.unknownErr(m.unknownIfaces...); err != nil {
+		return nil, err // every interface is a source
+	}
 	if dst.iface == nil && dst.nat == nil && dst.vpc == nil {
 		return nil, fmt.Errorf("%w: %s is not in the design: Sources asks who reaches a destination of the design", ErrQuery, q.To)
 	}

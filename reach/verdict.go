@@ -27,6 +27,11 @@ func (m *Model) Verdict(q Query) (Outcome, error) {
 	if err != nil {
 		return Unreachable, err
 	}
+	if len(m.unknownIfaces) > 0 {
+		if dst, _ := m.resolve(q.To); len(m.unknownsOf(src.iface, dst.iface)) > 0 {
+			return Indeterminate, nil
+		}
+	}
 	return m.verdict(f, src.iface), nil
 }
 
@@ -37,6 +42,11 @@ func (m *Model) VerdictFlow(f flow.Flow) (Outcome, error) {
 	src, err := m.flowEnds(f)
 	if err != nil {
 		return Unreachable, err
+	}
+	if len(m.unknownIfaces) > 0 {
+		if dst, _ := m.resolve(f.Dst.Addr().String()); len(m.unknownsOf(src.iface, dst.iface)) > 0 {
+			return Indeterminate, nil
+		}
 	}
 	return m.verdict(f, src.iface), nil
 }

@@ -1,0 +1,113 @@
+package reach_test
+
+import (
+	"net/netip"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sample"
+)
+
+// withUnknownApp is the sample design with a second app server whose
+// address is known only later, in app-1's group; edit changes the design
+// before it is built.
+func withUnknownApp(t *testing.T, edit func(d *sample.Design)) (*reach.Model, error) {
+	t.Helper()
+	d := sample.ThreeTierDesign()
+	d.Interfaces = append(d.Interfaces, reach.Interface{ID: "aws_instance.app2", Name: "app-2", Subnet: "subnet-app",
+		Groups: []string{"sg-app"}, AddressUnknown: "aws_instance.app2: private_ip"})
+	if edit != nil {
+		edit(d)
+	}
+	return d.Builder().Build()
+}
+
+func TestUnknownAddressDecidesOnlyWhereItDecides(t *testing.T) {
+	m, err := withUnknownApp(t, nil)
+	require.NoError(t, err)
+	ifs := m.Interfaces()
+	var app2 reach.Interface
+	for _, it := range ifs {
+		if it.ID == "aws_instance.app2" {
+			app2 = it
+		}
+	}
+	require.Equal(t, []netip.Addr{netip.MustParseAddr("10.0.2.254")}, app2.PrivateIPs, "the highest free address of 10.0.2.0/24 (.255 is reserved)")
+
+	// nothing in the sample tells addresses of 10.0.2.0/24 apart: every
+	// answer is the one for any address, group membership included (the
+	// database admits sg-app's members)
+	for _, tc := range []struct {
+		q    reach.Query
+		want reach.Outcome
+	}{
+		{reach.Query{From: "app-2", To: "db-1", Protocol: flow.TCP, Port: 5432, SrcPort: 30000}, reach.Reachable},
+		{reach.Query{From: "web-1", To: "app-2", Protocol: flow.TCP, Port: 8080}, reach.Reachable},
+		{reach.Query{From: "app-2", To: "db-1", Protocol: flow.TCP, Port: 22}, reach.Unreachable},
+	} {
+		r, err := m.Check(tc.q)
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, r.Outcome, r.Text())
+		assert.Empty(t, r.Unknowns)
+		v, err := m.Verdict(tc.q)
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, v)
+	}
+	_, err = m.Ports(reach.PortsQuery{From: "app-2", To: "db-1", Protocol: flow.TCP})
+	require.NoError(t, err)
+
+	// an ACL entry of the database's subnet that tells apart halves of
+	// the app subnet: every answer from or to app-2 depends on its address
+	m, err = withUnknownApp(t, func(d *sample.Design) {
+		for i := range d.ACLs {
+			if d.ACLs[i].ID == "acl-db" {
+				d.ACLs[i].Entries = append(d.ACLs[i].Entries, nacl.Entry{Number: 50, Action: flow.Drop, Direction: flow.Inbound,
+					Protocol: flow.AllProtocols, CIDR: netip.MustParsePrefix("10.0.2.128/25"), ICMPType: -1, ICMPCode: -1})
+			}
+		}
+	})
+	require.NoError(t, err)
+	q := reach.Query{From: "app-2", To: "db-1", Protocol: flow.TCP, Port: 5432, SrcPort: 30000}
+	r, err := m.Check(q)
+	require.NoError(t, err)
+	assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+	require.Len(t, r.Unknowns, 1)
+	assert.Contains(t, r.Unknowns[0], "aws_instance.app2: private_ip is known only later")
+	assert.Contains(t, r.Unknowns[0], "edges at 10.0.2.128")
+	assert.Contains(t, r.Text(), "INDETERMINATE: the answer depends on values known only later")
+	v, err := m.Verdict(q)
+	require.NoError(t, err)
+	assert.Equal(t, reach.Indeterminate, v)
+	r, err = m.Check(reach.Query{From: "app-1", To: "db-1", Protocol: flow.TCP, Port: 5432, SrcPort: 30000})
+	require.NoError(t, err)
+	assert.Equal(t, reach.Reachable, r.Outcome, "app-1's address is known: %s", r.Text())
+	_, err = m.Ports(reach.PortsQuery{From: "app-2", To: "db-1", Protocol: flow.TCP})
+	require.ErrorIs(t, err, reach.ErrQuery)
+	assert.ErrorContains(t, err, "the answer depends on a value known only later: aws_instance.app2: private_ip")
+	_, err = m.Audit(reach.AuditOptions{})
+	require.ErrorIs(t, err, reach.ErrQuery)
+}
+
+func TestUnknownAddressErrors(t *testing.T) {
+	_, err := withUnknownApp(t, func(d *sample.Design) {
+		d.Interfaces[len(d.Interfaces)-1].PrivateIPs = []netip.Addr{netip.MustParseAddr("10.0.2.99")}
+	})
+	require.ErrorIs(t, err, reach.ErrTopology)
+	assert.ErrorContains(t, err, "the primary IPv4 address is unknown, yet PrivateIPs holds one")
+
+	_, err = withUnknownApp(t, func(d *sample.Design) {
+		for i := range d.Subnets {
+			if d.Subnets[i].ID == "subnet-app" {
+				d.Subnets[i].CIDRs = []netip.Prefix{netip.MustParsePrefix("10.0.2.16/29")}
+			}
+		}
+		d.Interfaces[1].PrivateIPs = []netip.Addr{netip.MustParseAddr("10.0.2.20"), netip.MustParseAddr("10.0.2.21"), netip.MustParseAddr("10.0.2.22")} // app-1, on every usable address
+	})
+	require.ErrorIs(t, err, reach.ErrTopology)
+	assert.ErrorContains(t, err, "subnet subnet-app has no free address left")
+}
