@@ -48,7 +48,7 @@ func buildPublicIPs(p *problems, m *Model, i int, in Interface, ii *ifaceInfo) {
 			ii.privateOf[public] = private
 		}
 	}
-	if in.PublicIP.IsValid() {
+	if in.PublicIP.IsValid() && in.AddressUnknown == "" { // else mapped to the placeholder (placeUnknown)
 		add(path("interfaces", i, "PublicIP"), firstV4(ii), in.PublicIP)
 	}
 	for j, pp := range in.PublicIPs {

@@ -81,6 +81,10 @@ func placeUnknown(p *problems, m *Model) {
 			}
 		}
 		ii.unknown = &addrUnknown{what: ii.AddressUnknown, could: could}
+		if pub := ii.Interface.PublicIP; pub.IsValid() && pub.Is4() && claimAddr(p, m, ii.ID, path("interfaces", ii.index, "PublicIP"), pub) {
+			m.byPublic[pub] = ii
+			ii.publicOf[ph], ii.privateOf[pub] = pub, ph
+		}
 	}
 }
 

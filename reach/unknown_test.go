@@ -93,6 +93,23 @@ func TestUnknownAddressDecidesOnlyWhereItDecides(t *testing.T) {
 	require.ErrorIs(t, err, reach.ErrQuery)
 }
 
+func TestUnknownAddressWithAPublicIP(t *testing.T) {
+	m, err := withUnknownApp(t, func(d *sample.Design) {
+		for i := range d.Subnets {
+			if d.Subnets[i].ID == "subnet-public" {
+				d.Interfaces[len(d.Interfaces)-1].Subnet = d.Subnets[i].ID
+			}
+		}
+		last := &d.Interfaces[len(d.Interfaces)-1]
+		last.Groups, last.PublicIP = []string{"sg-web"}, netip.MustParseAddr("203.0.113.77")
+	})
+	require.NoError(t, err)
+	r, err := m.Check(reach.Query{From: "198.51.100.7", To: "app-2", Protocol: flow.TCP, Port: 443})
+	require.NoError(t, err)
+	assert.Equal(t, reach.Reachable, r.Outcome, "its public IP maps to the placeholder: %s", r.Text())
+	assert.Contains(t, r.Text(), "destination 203.0.113.77 translated to 10.0.1.254")
+}
+
 func TestUnknownAddressErrors(t *testing.T) {
 	_, err := withUnknownApp(t, func(d *sample.Design) {
 		d.Interfaces[len(d.Interfaces)-1].PrivateIPs = []netip.Addr{netip.MustParseAddr("10.0.2.99")}

@@ -60,6 +60,59 @@ func planOf(t *testing.T, rs ...planRes) []byte {
 	return data
 }
 
+// TestCreatePlanWithUnknownAddresses: instances whose addresses AWS picks
+// at launch, answered exactly where no rule tells their possible addresses
+// apart, and indeterminate where one does.
+func TestCreatePlanWithUnknownAddresses(t *testing.T) {
+	plan := func(aclEntries ...any) []byte {
+		vpcRef := []string{"aws_vpc.main.id", "aws_vpc.main"}
+		rule := map[string]any{"from_port": 5432, "to_port": 5432, "protocol": "tcp", "self": true}
+		out := map[string]any{"from_port": 0, "to_port": 0, "protocol": "-1", "cidr_blocks": []any{"0.0.0.0/0"}}
+		rs := []planRes{
+			{typ: "aws_vpc", name: "main", values: map[string]any{"cidr_block": "10.1.0.0/16"},
+				unknown: map[string]any{"id": true, "main_route_table_id": true, "default_network_acl_id": true}},
+			{typ: "aws_subnet", name: "app", values: map[string]any{"cidr_block": "10.1.1.0/24"}, unknown: map[string]any{"id": true, "vpc_id": true},
+				exprs: map[string]any{"vpc_id": vpcRef}},
+			{typ: "aws_security_group", name: "app", values: map[string]any{"name": "app", "ingress": []any{rule}, "egress": []any{out}},
+				unknown: map[string]any{"id": true, "vpc_id": true}, exprs: map[string]any{"vpc_id": vpcRef, "ingress": []string{}, "egress": []string{}}},
+		}
+		if len(aclEntries) > 0 {
+			rs = append(rs, planRes{typ: "aws_default_network_acl", name: "main", values: map[string]any{"ingress": aclEntries, "egress": aclEntries},
+				unknown: map[string]any{"id": true, "default_network_acl_id": true},
+				exprs:   map[string]any{"default_network_acl_id": []string{"aws_vpc.main.default_network_acl_id", "aws_vpc.main"}, "ingress": []string{}, "egress": []string{}}})
+		}
+		for _, n := range []string{"api", "db"} {
+			rs = append(rs, planRes{typ: "aws_instance", name: n, values: map[string]any{"associate_public_ip_address": false},
+				unknown: map[string]any{"id": true, "subnet_id": true, "vpc_security_group_ids": true, "private_ip": true, "public_ip": true},
+				exprs: map[string]any{"subnet_id": []string{"aws_subnet.app.id", "aws_subnet.app"},
+					"vpc_security_group_ids": []string{"aws_security_group.app.id", "aws_security_group.app"}, "associate_public_ip_address": false}})
+		}
+		return planOf(t, rs...)
+	}
+	q := tcp("aws_instance.api", "aws_instance.db", 5432)
+
+	m, err := terraform.Parse("plan.json", plan(), nil)
+	require.NoError(t, err)
+	r, err := m.Check(q)
+	require.NoError(t, err)
+	assert.Equal(t, reach.Reachable, r.Outcome, "whatever addresses AWS picks: %s", r.Text())
+	assert.Empty(t, r.Unknowns)
+
+	entry := func(n int, action, cidr string) map[string]any {
+		return map[string]any{"rule_no": n, "action": action, "protocol": "-1", "cidr_block": cidr, "from_port": 0, "to_port": 0}
+	}
+	// the instances share a subnet, so its ACL never judges them, but
+	// the rule tells their possible addresses apart: the answer could
+	// depend on them, and reachsim says so rather than guess
+	m, err = terraform.Parse("plan.json", plan(entry(50, "deny", "10.1.1.0/25"), entry(100, "allow", "0.0.0.0/0")), nil)
+	require.NoError(t, err)
+	r, err = m.Check(q)
+	require.NoError(t, err)
+	assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+	require.NotEmpty(t, r.Unknowns)
+	assert.Contains(t, r.Unknowns[0], "aws_instance.api: private_ip is known only later")
+}
+
 func TestCreatePlanLinksByReference(t *testing.T) {
 	vpcRef := []string{"aws_vpc.main.id", "aws_vpc.main"}
 	sgRef := []string{"aws_security_group.app.id", "aws_security_group.app"}

@@ -79,11 +79,22 @@
 // an error wrapping [ErrUntrusted]: "errored": true (terraform-json's
 // Plan has no such field; the loader reads it itself), "complete": false
 // (a targeted plan, or one with deferred changes), or a format_version
-// whose major version is not 1. A value the model needs that Terraform
-// knows only after apply and no reference resolves (a CIDR block, a port,
-// a private or public address) is an error wrapping [ErrUnknownValue]
-// naming the resource address and the attribute: this first part of the
-// loader does not yet turn such values into indeterminate answers.
+// whose major version is not 1.
+//
+// # Values known only after apply
+//
+// An ID is resolved by reference (above). A private IPv4 address AWS
+// picks at launch (an instance's or an interface's private_ip) becomes
+// [reach.Interface.AddressUnknown]: the model gives the interface a free
+// address of its subnet, and an answer from or to it is exact when no
+// CIDR block of the design tells apart the addresses it could get, and
+// indeterminate (exit status 3 on the command line, the trace's
+// "unknown:" line naming aws_instance.x: private_ip) when one does.
+// Any other value the model needs that Terraform knows only after apply
+// and no reference resolves (a CIDR block, a port, a public address, a
+// NAT gateway's address) is still an error wrapping [ErrUnknownValue]
+// naming the resource address and the attribute: this part of the loader
+// does not yet turn those into indeterminate answers.
 //
 // Errors are *[flow.InputError] naming the file and, in Path, the
 // resource address and the attribute path ("aws_subnet.db: cidr_block"),

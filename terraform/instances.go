@@ -9,7 +9,8 @@ import (
 
 // Instances and network interfaces: aws_instance (its primary interface,
 // with vpc_security_group_ids, private_ip, secondary_private_ips and its
-// public IPv4) and aws_network_interface. Each becomes a
+// public IPv4) and aws_network_interface. A private address AWS picks at
+// launch becomes [reach.Interface.AddressUnknown]. Each becomes a
 // [reach.Interface] whose ID is the resource's address when its ID is
 // known only after apply (an instance's interface is named after the
 // instance: queries name aws_instance.db), with the Name tag as its name.
@@ -27,7 +28,9 @@ func (r *reader) readInstance(in *instance) {
 		r.fail(in, "vpc_security_group_ids", "", ErrUnknownValue, "the configuration does not name the instance's groups (set vpc_security_group_ids)")
 	}
 	it.Groups = r.linkList(in, "vpc_security_group_ids", groupTypes...)
-	if a, ok := r.addr(in, "private_ip", true); ok {
+	if isUnknown(in.unknown, "private_ip") {
+		it.AddressUnknown = in.addr + ": private_ip" // AWS picks it at launch: reach places it (see reach.Interface.AddressUnknown)
+	} else if a, ok := r.addr(in, "private_ip", true); ok {
 		it.PrivateIPs = append(it.PrivateIPs, a)
 	}
 	sec, _ := strs(in.values["secondary_private_ips"])
@@ -82,7 +85,12 @@ func (r *reader) readENI(in *instance) {
 	it.Subnet, _ = r.linkOne(in, "subnet_id", "aws_subnet")
 	it.Groups = r.linkList(in, "security_groups", groupTypes...)
 	ips, ok := strs(in.values["private_ips"])
-	if !ok || isUnknown(in.unknown, "private_ips") {
+	switch {
+	case ok && len(ips) > 0 && !isUnknown(in.unknown, "private_ips"):
+	case isUnknown(in.unknown, "private_ip"):
+		ips, it.AddressUnknown = nil, in.addr+": private_ip"
+	default:
+		ips = nil
 		if a, ok := r.addr(in, "private_ip", true); ok {
 			ips = []string{a.String()}
 		}
