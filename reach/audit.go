@@ -202,7 +202,7 @@ func (a *AuditResult) Worst() Severity {
 // has no finding for it. Interfaces of one class ([Model.Matrix]) are
 // answered once.
 func (m *Model) Audit(o AuditOptions) (*AuditResult, error) {
-	if err := m.unknownErr(m.unknownIfaces...); err != nil {
+	if err := m.unknownErrAll(false); err != nil {
 		return nil, err
 	}
 	cat := o.Catalogue

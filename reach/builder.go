@@ -209,6 +209,7 @@ func (b *Builder) Build() (*Model, error) {
 	b.buildEgressOnly(&p, m)       // egress.go
 	b.buildGatewayEndpoints(&p, m) // gwendpoint.go
 	placeUnknown(&p, m)            // unknown.go
+	placeNATs(&p, m, placePublic(&p, m))
 	b.checkRoutes(&p, m)
 	b.compileGroups(&p, m)
 	if len(p.errs) > 0 {
@@ -593,6 +594,12 @@ func (b *Builder) buildInterfaces(p *problems, m *Model) {
 		ii.PrivateIPs = slices.Clone(in.PrivateIPs)
 		ii.Groups = slices.Clone(in.Groups)
 		ii.name, ii.groupList = ii.label(), strings.Join(ii.Groups, ",")
+		if in.PublicIPUnknown != "" {
+			m.unknownPublic = append(m.unknownPublic, ii) // placed by placeUnknown too
+			if in.PublicIP.IsValid() {
+				p.add(in.ID, path("interfaces", i, "PublicIPUnknown"), in.PublicIPUnknown, "the public IPv4 address is unknown, yet PublicIP is set")
+			}
+		}
 		switch {
 		case in.AddressUnknown != "":
 			m.unknownIfaces = append(m.unknownIfaces, ii) // placed by placeUnknown, once every known address is claimed
@@ -671,10 +678,20 @@ func (b *Builder) buildGateways(p *problems, m *Model) {
 		if n.Private && n.PublicIP.IsValid() {
 			p.add(n.ID, path("natGateways", i, "PublicIP"), n.PublicIP.String(), "a private NAT gateway has no public address")
 		}
-		if !n.PrivateIP.Is4() || !si.contains(n.PrivateIP) {
+		if n.PrivateIPUnknown != "" || n.PublicIPUnknown != "" {
+			m.unknownNATs = append(m.unknownNATs, ni) // placed by placeUnknown
+		}
+		switch {
+		case n.PrivateIPUnknown != "" && n.PrivateIP.IsValid():
+			p.add(n.ID, path("natGateways", i, "PrivateIPUnknown"), n.PrivateIPUnknown, "the private address is unknown, yet PrivateIP is set")
+		case n.PrivateIPUnknown != "":
+		case !n.PrivateIP.Is4() || !si.contains(n.PrivateIP):
 			p.add(n.ID, path("natGateways", i, "PrivateIP"), n.PrivateIP.String(), "a NAT gateway needs a private IPv4 address inside subnet %s", si.ID)
-		} else if claimAddr(p, m, n.ID, path("natGateways", i, "PrivateIP"), n.PrivateIP) {
+		case claimAddr(p, m, n.ID, path("natGateways", i, "PrivateIP"), n.PrivateIP):
 			m.natAddr[n.PrivateIP] = ni
+		}
+		if n.PublicIPUnknown != "" && (n.PublicIP.IsValid() || n.Private) {
+			p.add(n.ID, path("natGateways", i, "PublicIPUnknown"), n.PublicIPUnknown, "the public address is unknown, yet PublicIP is set or the gateway is private")
 		}
 		if n.PublicIP.IsValid() {
 			if !n.PublicIP.Is4() {

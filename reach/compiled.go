@@ -23,36 +23,43 @@ type Model struct {
 	// unknownIfaces are the interfaces whose address is known only later
 	// (unknown.go)
 	unknownIfaces []*ifaceInfo
-	vpcs          map[string]*vpcInfo
-	vpcOrder      []*vpcInfo
-	subnets       map[string]*subnetInfo
-	ifaces        map[string]*ifaceInfo
-	ifaceOrder    []*ifaceInfo
-	byName        map[string][]*ifaceInfo
-	byInst        map[string][]*ifaceInfo
-	byPrivate     map[netip.Addr]*ifaceInfo
-	byPublic      map[netip.Addr]*ifaceInfo
-	owners        map[netip.Addr]string // every address in the design and its owner
-	rts           map[string]*rtInfo
-	acls          map[string]*aclInfo
-	groups        map[string]*sg.Group
-	members       map[string]map[netip.Addr]bool // group ID -> private addresses of its interfaces
-	lists         map[string][]netip.Prefix
-	igws          map[string]*igwInfo
-	nats          map[string]*natInfo
-	natAddr       map[netip.Addr]*natInfo // private and public addresses of NAT gateways
-	endpoints     map[string]*endpointInfo
-	firewalls     map[string]*firewallInfo
-	sgCache       map[string]*sgPair
-	unresolved    map[string]bool // groups rules reference that the input does not hold
-	peerings      map[string]*peeringInfo
-	bpa           *bpaInfo              // VPC Block Public Access; see bpa.go
-	tgws          map[string]*tgwInfo   // see tgw.go
-	tgwRTs        map[string]*tgwRTInfo // transit gateway route tables
-	tgwAtts       map[string]*tgwAttInfo
-	eigws         map[string]*eigwInfo       // egress.go
-	eigwByVPC     map[string][]*eigwInfo     // egress.go
-	gwEndpoints   map[string]*gwEndpointInfo // gwendpoint.go
+	// unknownPublic are the interfaces whose public IPv4 address is known
+	// only later, and publicCuts the design's edges inside the public
+	// address space, computed at first use (unknown.go)
+	unknownPublic []*ifaceInfo
+	publicCuts    *addrUnknown
+	// unknownNATs are the NAT gateways with an address known only later
+	unknownNATs []*natInfo
+	vpcs        map[string]*vpcInfo
+	vpcOrder    []*vpcInfo
+	subnets     map[string]*subnetInfo
+	ifaces      map[string]*ifaceInfo
+	ifaceOrder  []*ifaceInfo
+	byName      map[string][]*ifaceInfo
+	byInst      map[string][]*ifaceInfo
+	byPrivate   map[netip.Addr]*ifaceInfo
+	byPublic    map[netip.Addr]*ifaceInfo
+	owners      map[netip.Addr]string // every address in the design and its owner
+	rts         map[string]*rtInfo
+	acls        map[string]*aclInfo
+	groups      map[string]*sg.Group
+	members     map[string]map[netip.Addr]bool // group ID -> private addresses of its interfaces
+	lists       map[string][]netip.Prefix
+	igws        map[string]*igwInfo
+	nats        map[string]*natInfo
+	natAddr     map[netip.Addr]*natInfo // private and public addresses of NAT gateways
+	endpoints   map[string]*endpointInfo
+	firewalls   map[string]*firewallInfo
+	sgCache     map[string]*sgPair
+	unresolved  map[string]bool // groups rules reference that the input does not hold
+	peerings    map[string]*peeringInfo
+	bpa         *bpaInfo              // VPC Block Public Access; see bpa.go
+	tgws        map[string]*tgwInfo   // see tgw.go
+	tgwRTs      map[string]*tgwRTInfo // transit gateway route tables
+	tgwAtts     map[string]*tgwAttInfo
+	eigws       map[string]*eigwInfo       // egress.go
+	eigwByVPC   map[string][]*eigwInfo     // egress.go
+	gwEndpoints map[string]*gwEndpointInfo // gwendpoint.go
 
 	quotaWarnings []QuotaWarning // see quota.go
 
@@ -100,6 +107,9 @@ type ifaceInfo struct {
 	// what its address could be and whether the design tells those
 	// addresses apart (unknown.go); nil otherwise
 	unknown *addrUnknown
+	// publicUnknown names the public IPv4 address known only later ("" for
+	// none)
+	publicUnknown string
 }
 
 // label names the interface for people: "web-1 (eni-0abc)".
@@ -262,6 +272,9 @@ type igwInfo struct {
 type natInfo struct {
 	NATGateway
 	subnet *subnetInfo
+	// unknown is what its private address could be, when it is known only
+	// later (unknown.go); nil otherwise
+	unknown *addrUnknown
 }
 
 // GroupMembers implements [sg.GroupResolver]: the private addresses (IPv4

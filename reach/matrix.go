@@ -81,7 +81,7 @@ func (m *Model) Matrix(o MatrixOptions) (*Matrix, error) { return m.matrix(o, tr
 // placements (matrix_fast.go), else every pair is walked whole (the slow
 // reference).
 func (m *Model) matrix(o MatrixOptions, fast bool) (*Matrix, error) {
-	if err := m.unknownErr(m.unknownIfaces...); err != nil {
+	if err := m.unknownErrAll(true); err != nil {
 		return nil, err
 	}
 	r := &matrixRun{m: m, o: o, fast: fast, q: m.newTrafficQuestion(o.IPv6), workers: o.Workers}

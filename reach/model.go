@@ -63,6 +63,15 @@ type Interface struct {
 	// to walk with, and an answer that depends on which address AWS picks
 	// is indeterminate (see unknown.go and [Result.Unknowns]).
 	AddressUnknown string
+	// PublicIPUnknown, when set, says the interface gets a public IPv4
+	// address AWS picks at launch (known only later) and names that value
+	// ("aws_instance.web: public_ip"); PublicIP is then unset. Build gives
+	// it a placeholder from 240.0.0.0/4, an address AWS never allocates.
+	// Only a path between two interfaces of the design over the internet
+	// shows the public address to a filter: such an answer is
+	// indeterminate when a CIDR block of the design tells public
+	// addresses apart (unknown.go).
+	PublicIPUnknown string
 }
 
 // TargetKind is what a route sends packets to.
@@ -168,6 +177,14 @@ type NATGateway struct {
 	PrivateIP netip.Addr
 	PublicIP  netip.Addr // unset on a private NAT gateway
 	Private   bool       // connectivity type private
+	// PrivateIPUnknown and PublicIPUnknown, when set, say that address is
+	// known only later (a Terraform plan's new NAT gateway and its new
+	// Elastic IP) and name it; the address field is then unset. Build
+	// places them as it places an interface's ([Interface.AddressUnknown],
+	// [Interface.PublicIPUnknown]), and an answer whose path crosses the
+	// gateway is indeterminate when the design tells apart addresses it
+	// could get.
+	PrivateIPUnknown, PublicIPUnknown string
 }
 
 // PrefixList is a managed prefix list (pl-…): a name for a set of CIDRs

@@ -155,6 +155,9 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 	if err := m.unknownErr(src.iface, dst.iface); err != nil {
 		return nil, err
 	}
+	if u := m.publicUnknowns(f, src.iface, dst.iface); len(u) > 0 {
+		return nil, fmt.Errorf("%w: the answer depends on a value known only later: %s", ErrQuery, strings.Join(u, "; "))
+	}
 	r := &PortsResult{From: src.label(), To: dst.label(), Protocol: q.Protocol, Src: f.Src.Addr(), Dst: f.Dst.Addr(), Cuts: []Cut{}}
 	if byHop && q.Protocol.IsICMP() {
 		if err := m.icmpByHop(r, f, src.iface); err != nil {

@@ -246,14 +246,22 @@ func (m *Model) Check(q Query) (*Result, error) {
 
 // markUnknowns makes r indeterminate when an end's address is known only
 // later and the design tells its possible addresses apart (unknown.go).
-func (m *Model) markUnknowns(r *Result, ends ...*ifaceInfo) {
-	if len(m.unknownIfaces) == 0 {
-		return
-	}
-	if u := m.unknownsOf(ends...); len(u) > 0 {
+func (m *Model) markUnknowns(r *Result, src, dst *ifaceInfo) {
+	u := m.unknownEnds(r.Flow, src, dst)
+	u = append(u, m.natUnknowns(r.Forward, r.Return, dst != nil && dst.privateOf[r.Flow.Dst.Addr()].IsValid())...)
+	if len(u) > 0 {
 		r.Unknowns = u
 		r.Outcome, r.Reachable = Indeterminate, false
 	}
+}
+
+// unknownEnds is what a question from src to dst by f depends on among
+// the values known only later.
+func (m *Model) unknownEnds(f flow.Flow, src, dst *ifaceInfo) []string {
+	if len(m.unknownIfaces) == 0 && len(m.unknownPublic) == 0 {
+		return nil
+	}
+	return append(m.unknownsOf(src, dst), m.publicUnknowns(f, src, dst)...)
 }
 
 // queryFlow checks q and builds its packet, from its source end.

@@ -69,7 +69,7 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 	if err != nil {
 		return nil, fmt.Errorf("to: %w", err)
 	}
-	if err := m.unknownErr(m.unknownIfaces...); err != nil {
+	if err := m.unknownErrAll(true); err != nil {
 		return nil, err // every interface is a source
 	}
 	if dst.iface == nil && dst.nat == nil && dst.vpc == nil {

@@ -46,30 +46,9 @@ type addrUnknown struct {
 // placeholder, once every known address is claimed.
 func placeUnknown(p *problems, m *Model) {
 	for _, ii := range m.unknownIfaces {
-		var v4 netip.Prefix
-		for _, c := range ii.subnet.CIDRs {
-			if c.Addr().Is4() {
-				v4 = c
-				break
-			}
-		}
-		if !v4.IsValid() || v4.Bits() > 29 {
-			p.add(ii.ID, path("interfaces", ii.index, "AddressUnknown"), ii.AddressUnknown, "subnet %s has no IPv4 block to place it in", ii.subnet.ID)
-			continue
-		}
-		first := v4.Masked().Addr().Next().Next().Next().Next() // AWS reserves the network address and the next three
-		last := addrset.Last(v4).Prev()                         // and the broadcast address
-		could := addrset.OfRanges(addrset.Range{From: first, To: last})
-		var taken []addrset.Range
-		for a, owner := range m.owners {
-			if v4.Contains(a) && !strings.HasPrefix(owner, unknownOwner) {
-				taken = append(taken, addrset.Range{From: a, To: a})
-			}
-		}
-		could = could.Difference(addrset.OfRanges(taken...))
-		ph, ok := placeholder(could, m)
-		if !ok {
-			p.add(ii.ID, path("interfaces", ii.index, "AddressUnknown"), ii.AddressUnknown, "subnet %s has no free address left", ii.subnet.ID)
+		ph, could, err := placeIn(m, ii.subnet)
+		if err != "" {
+			p.add(ii.ID, path("interfaces", ii.index, "AddressUnknown"), ii.AddressUnknown, "%s", err)
 			continue
 		}
 		m.owners[ph] = unknownOwner + ii.ID
@@ -86,6 +65,165 @@ func placeUnknown(p *problems, m *Model) {
 			ii.publicOf[ph], ii.privateOf[pub] = pub, ph
 		}
 	}
+}
+
+// placePublic gives each interface whose public IPv4 address is unknown
+// a placeholder from 240.0.0.0/4 (reserved: AWS never allocates it) that
+// nothing holds, mapped to its first private IPv4 address.
+func placePublic(p *problems, m *Model) netip.Addr {
+	next := netip.MustParseAddr("240.0.0.1")
+	for _, ii := range m.unknownPublic {
+		private := firstV4(ii)
+		if !private.IsValid() {
+			p.add(ii.ID, path("interfaces", ii.index, "PublicIPUnknown"), ii.PublicIPUnknown, "a public IP maps to a private IPv4 address, and the interface has none")
+			continue
+		}
+		for _, held := m.owners[next]; held; _, held = m.owners[next] {
+			next = next.Next()
+		}
+		m.owners[next] = unknownOwner + ii.ID
+		m.byPublic[next] = ii
+		ii.publicOf[private], ii.privateOf[next] = next, private
+		ii.PublicIP, ii.publicUnknown = next, ii.PublicIPUnknown // the model's copy: every path finds it as a known one
+		next = next.Next()
+	}
+	if len(m.unknownPublic) > 0 {
+		m.publicCuts = &addrUnknown{what: "public IPv4 addresses", could: publicSpace()}
+	}
+	return next
+}
+
+// publicSpace is the IPv4 addresses AWS could give as public ones: all
+// but the private, shared, loopback, link-local, multicast and reserved
+// blocks.
+func publicSpace() addrset.Set {
+	var not []netip.Prefix
+	for _, s := range []string{"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+		"192.168.0.0/16", "224.0.0.0/3"} {
+		not = append(not, netip.MustParsePrefix(s))
+	}
+	return addrset.All4().Difference(addrset.Of(not...))
+}
+
+// publicUnknowns returns, for a question between two interfaces of the
+// design whose packet goes over the internet (its destination a public
+// address of dst), what the answer depends on among the ends' public
+// addresses known only later, when the design tells public addresses
+// apart.
+func (m *Model) publicUnknowns(f flow.Flow, src, dst *ifaceInfo) []string {
+	if src == nil || dst == nil || m.publicCuts == nil || !dst.privateOf[f.Dst.Addr()].IsValid() {
+		return nil
+	}
+	var out []string
+	for _, ii := range []*ifaceInfo{src, dst} {
+		if ii.publicUnknown == "" {
+			continue
+		}
+		if cuts := m.cutsOf(m.publicCuts); len(cuts) > 0 {
+			out = append(out, fmt.Sprintf("%s is known only later, and the design tells apart public addresses %s could get, which this path shows to its filters (edges at %s)",
+				ii.publicUnknown, ii.label(), addrList(cuts)))
+		}
+	}
+	return out
+}
+
+// placeIn picks a placeholder in subnet s, the highest free address of
+// its IPv4 block (AWS reserves the first four and the last), and returns
+// it with every address something of unknown address could get there; err
+// says why there is none.
+func placeIn(m *Model, s *subnetInfo) (ph netip.Addr, could addrset.Set, err string) {
+	var v4 netip.Prefix
+	for _, c := range s.CIDRs {
+		if c.Addr().Is4() {
+			v4 = c
+			break
+		}
+	}
+	if !v4.IsValid() || v4.Bits() > 29 {
+		return ph, could, fmt.Sprintf("subnet %s has no IPv4 block to place it in", s.ID)
+	}
+	first := v4.Masked().Addr().Next().Next().Next().Next()
+	last := addrset.Last(v4).Prev()
+	could = addrset.OfRanges(addrset.Range{From: first, To: last})
+	var taken []addrset.Range
+	for a, owner := range m.owners {
+		if v4.Contains(a) && !strings.HasPrefix(owner, unknownOwner) {
+			taken = append(taken, addrset.Range{From: a, To: a})
+		}
+	}
+	could = could.Difference(addrset.OfRanges(taken...))
+	ph, ok := placeholder(could, m)
+	if !ok {
+		return ph, could, fmt.Sprintf("subnet %s has no free address left", s.ID)
+	}
+	return ph, could, ""
+}
+
+// placeNATs places the addresses of the NAT gateways known only later:
+// the private one in the gateway's subnet, the public one from
+// 240.0.0.0/4 (next is the next free placeholder there).
+func placeNATs(p *problems, m *Model, next netip.Addr) {
+	for _, ni := range m.unknownNATs {
+		if ni.PrivateIPUnknown != "" {
+			ph, could, err := placeIn(m, ni.subnet)
+			if err != "" {
+				p.add(ni.ID, "natGateways."+ni.ID+".PrivateIPUnknown", ni.PrivateIPUnknown, "%s", err)
+				continue
+			}
+			m.owners[ph] = unknownOwner + ni.ID
+			m.natAddr[ph] = ni
+			ni.PrivateIP, ni.unknown = ph, &addrUnknown{what: ni.PrivateIPUnknown, could: could}
+		}
+		if ni.PublicIPUnknown != "" {
+			for _, held := m.owners[next]; held; _, held = m.owners[next] {
+				next = next.Next()
+			}
+			m.owners[next] = unknownOwner + ni.ID
+			m.natAddr[next] = ni
+			ni.PublicIP = next
+			if m.publicCuts == nil {
+				m.publicCuts = &addrUnknown{what: "public IPv4 addresses", could: publicSpace()}
+			}
+		}
+	}
+}
+
+// natUnknowns returns what an answer whose hops are fwd and ret depends
+// on among the addresses of the NAT gateways it crosses that are known
+// only later: a private one the design's edges tell apart, or, on a path
+// to a public address of the design (dstPublic), a public one, when the
+// design tells public addresses apart.
+func (m *Model) natUnknowns(fwd, ret []Hop, dstPublic bool) []string {
+	if len(m.unknownNATs) == 0 {
+		return nil
+	}
+	var out []string
+	for _, hops := range [2][]Hop{fwd, ret} {
+		for i := range hops {
+			ni := m.nats[hops[i].ID]
+			if hops[i].Kind != KindNATGateway || ni == nil {
+				continue
+			}
+			if ni.unknown != nil {
+				if cuts := m.cutsOf(ni.unknown); len(cuts) > 0 {
+					out = appendNew(out, fmt.Sprintf("%s is known only later, and the design tells apart addresses NAT gateway %s could get (edges at %s)", ni.unknown.what, ni.ID, addrList(cuts)))
+				}
+			}
+			if ni.PublicIPUnknown != "" && dstPublic {
+				if cuts := m.cutsOf(m.publicCuts); len(cuts) > 0 {
+					out = appendNew(out, fmt.Sprintf("%s is known only later, and the design tells apart public addresses NAT gateway %s could get, which this path shows to its filters (edges at %s)", ni.PublicIPUnknown, ni.ID, addrList(cuts)))
+				}
+			}
+		}
+	}
+	return out
+}
+
+func appendNew(out []string, s string) []string {
+	if slices.Contains(out, s) {
+		return out
+	}
+	return append(out, s)
 }
 
 // unknownOwner marks, in Model.owners, an address given to an interface
@@ -196,6 +334,28 @@ func addrList(as []netip.Addr) string {
 		parts = append(parts, a.String())
 	}
 	return strings.Join(parts, ", ")
+}
+
+// unknownErrAll is unknownErr over every interface whose private address
+// is unknown, and, for a question about paths between interfaces of the
+// design (Sources, Matrix), over the public addresses known only later.
+func (m *Model) unknownErrAll(publicToo bool) error {
+	if err := m.unknownErr(m.unknownIfaces...); err != nil {
+		return err
+	}
+	for _, ni := range m.unknownNATs {
+		if ni.unknown != nil && len(m.cutsOf(ni.unknown)) > 0 {
+			return fmt.Errorf("%w: the answer depends on a value known only later: %s, which the design's edges tell apart", ErrQuery, ni.unknown.what)
+		}
+	}
+	if !publicToo || m.publicCuts == nil {
+		return nil
+	}
+	if cuts := m.cutsOf(m.publicCuts); len(cuts) > 0 {
+		return fmt.Errorf("%w: the answer depends on a value known only later: a public address is known only later, and the design tells public addresses apart (edges at %s)",
+			ErrQuery, addrList(cuts))
+	}
+	return nil
 }
 
 // unknownErr is the error of a set question that involves an interface

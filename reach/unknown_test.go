@@ -11,6 +11,7 @@ import (
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/sample"
+	"github.com/reachsim/reachsim/sg"
 )
 
 // withUnknownApp is the sample design with a second app server whose
@@ -127,4 +128,94 @@ func TestUnknownAddressErrors(t *testing.T) {
 	})
 	require.ErrorIs(t, err, reach.ErrTopology)
 	assert.ErrorContains(t, err, "subnet subnet-app has no free address left")
+}
+
+func TestUnknownPublicAddress(t *testing.T) {
+	// a second VPC's server with a public IP AWS picks, which web-1
+	// reaches over the internet, and whose own egress rule names a public
+	// block
+	build := func(egress string) *reach.Model {
+		d := sample.ThreeTierDesign()
+		d.VPCs = append(d.VPCs, reach.VPC{ID: "vpc-b", CIDRs: []netip.Prefix{netip.MustParsePrefix("10.9.0.0/16")}, MainRouteTable: "rtb-b", DefaultACL: "acl-b"})
+		d.InternetGateways = append(d.InternetGateways, reach.InternetGatewaySpec{ID: "igw-b", VPC: "vpc-b"})
+		d.RouteTables = append(d.RouteTables, reach.RouteTable{ID: "rtb-b", VPC: "vpc-b", Routes: []reach.Route{
+			{Destination: netip.MustParsePrefix("0.0.0.0/0"), Target: reach.TargetInternetGateway, TargetID: "igw-b"}}})
+		d.ACLs = append(d.ACLs, nacl.NewDefault("acl-b", "vpc-b", false))
+		d.Subnets = append(d.Subnets, reach.Subnet{ID: "subnet-b", VPC: "vpc-b", CIDRs: []netip.Prefix{netip.MustParsePrefix("10.9.1.0/24")}})
+		g := sg.New("sg-b", "b", "vpc-b", false)
+		g.Rules = append(g.Rules, sg.Rule{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](443), ICMPType: -1, ICMPCode: -1, Peer: sg.CIDR("0.0.0.0/0")},
+			sg.Rule{Direction: flow.Outbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.CIDR(egress)})
+		d.Groups = append(d.Groups, g)
+		d.Interfaces = append(d.Interfaces, reach.Interface{ID: "aws_instance.b", Name: "b-1", Subnet: "subnet-b", Groups: []string{"sg-b"},
+			PrivateIPs: []netip.Addr{netip.MustParseAddr("10.9.1.10")}, PublicIPUnknown: "aws_instance.b: public_ip"})
+		m, err := d.Builder().Build()
+		require.NoError(t, err)
+		return m
+	}
+	fromInternet := reach.Query{From: "198.51.100.7", To: "b-1", Protocol: flow.TCP, Port: 443}
+	overInternet := reach.Query{From: "b-1", To: "web-1", Protocol: flow.TCP, Port: 443}
+
+	m := build("203.0.113.0/24") // an edge inside the public space (the sample's firewall has more)
+	r, err := m.Check(fromInternet)
+	require.NoError(t, err)
+	assert.Equal(t, reach.Reachable, r.Outcome, "no filter sees the public address of a packet from the internet: %s", r.Text())
+	assert.Empty(t, r.Unknowns)
+	assert.Contains(t, r.Text(), "destination 240.0.0.1 translated to 10.9.1.10")
+	r, err = m.Check(overInternet)
+	require.NoError(t, err)
+	assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+	require.NotEmpty(t, r.Unknowns)
+	assert.Contains(t, r.Unknowns[0], "aws_instance.b: public_ip is known only later")
+	v, err := m.Verdict(overInternet)
+	require.NoError(t, err)
+	assert.Equal(t, reach.Indeterminate, v)
+	_, err = m.Matrix(reach.MatrixOptions{})
+	require.ErrorIs(t, err, reach.ErrQuery)
+	_, err = m.Audit(reach.AuditOptions{})
+	require.NoError(t, err, "the audit asks from the internet")
+}
+
+func TestUnknownNATAddresses(t *testing.T) {
+	// the sample's NAT gateway, new: AWS picks both its addresses
+	build := func(edit func(d *sample.Design)) *reach.Model {
+		d := sample.ThreeTierDesign()
+		for i := range d.NATGateways {
+			n := &d.NATGateways[i]
+			n.PrivateIP, n.PublicIP = netip.Addr{}, netip.Addr{}
+			n.PrivateIPUnknown, n.PublicIPUnknown = "aws_nat_gateway.main: private_ip", "aws_eip.nat: public_ip"
+		}
+		if edit != nil {
+			edit(d)
+		}
+		m, err := d.Builder().Build()
+		require.NoError(t, err)
+		return m
+	}
+	q := reach.Query{From: "app-1", To: "93.184.216.34", Protocol: flow.TCP, Port: 443, Domain: "www.example.com"}
+	m := build(nil)
+	r, err := m.Check(q)
+	require.NoError(t, err)
+	assert.Equal(t, reach.Reachable, r.Outcome, "no CIDR block of the sample tells the NAT subnet's addresses apart: %s", r.Text())
+	assert.Empty(t, r.Unknowns)
+	assert.Contains(t, r.Text(), "translated to its public address 240.0.0.1")
+
+	m = build(func(d *sample.Design) {
+		for i := range d.ACLs {
+			if d.ACLs[i].ID == "acl-db" {
+				d.ACLs[i].Entries = append(d.ACLs[i].Entries, nacl.Entry{Number: 50, Action: flow.Drop, Direction: flow.Inbound,
+					Protocol: flow.AllProtocols, CIDR: netip.MustParsePrefix("10.0.1.0/28"), ICMPType: -1, ICMPCode: -1})
+			}
+		}
+	})
+	r, err = m.Check(q)
+	require.NoError(t, err)
+	assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+	require.NotEmpty(t, r.Unknowns)
+	assert.Contains(t, r.Unknowns[0], "aws_nat_gateway.main: private_ip is known only later")
+	v, err := m.Verdict(q)
+	require.NoError(t, err)
+	assert.Equal(t, reach.Indeterminate, v)
+	r, err = m.Check(reach.Query{From: "app-1", To: "db-1", Protocol: flow.TCP, Port: 5432, SrcPort: 30000})
+	require.NoError(t, err)
+	assert.Equal(t, reach.Reachable, r.Outcome, "a path without the NAT gateway: %s", r.Text())
 }

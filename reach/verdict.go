@@ -27,8 +27,8 @@ func (m *Model) Verdict(q Query) (Outcome, error) {
 	if err != nil {
 		return Unreachable, err
 	}
-	if len(m.unknownIfaces) > 0 {
-		if dst, _ := m.resolve(q.To); len(m.unknownsOf(src.iface, dst.iface)) > 0 {
+	if len(m.unknownIfaces)+len(m.unknownPublic) > 0 {
+		if dst, _ := m.resolve(q.To); len(m.unknownEnds(f, src.iface, dst.iface)) > 0 {
 			return Indeterminate, nil
 		}
 	}
@@ -43,8 +43,8 @@ func (m *Model) VerdictFlow(f flow.Flow) (Outcome, error) {
 	if err != nil {
 		return Unreachable, err
 	}
-	if len(m.unknownIfaces) > 0 {
-		if dst, _ := m.resolve(f.Dst.Addr().String()); len(m.unknownsOf(src.iface, dst.iface)) > 0 {
+	if len(m.unknownIfaces)+len(m.unknownPublic) > 0 {
+		if dst, _ := m.resolve(f.Dst.Addr().String()); len(m.unknownEnds(f, src.iface, dst.iface)) > 0 {
 			return Indeterminate, nil
 		}
 	}
@@ -58,6 +58,9 @@ func (m *Model) verdict(f flow.Flow, src *ifaceInfo) Outcome {
 	defer quietWalks.Put(s)
 	fw, rw := s.reset(m)
 	arrived, _ := m.walkWith(f, src, fw, rw)
+	if len(m.unknownNATs) > 0 && len(m.natUnknowns(s.fwd, s.ret, m.byPublic[f.Dst.Addr()] != nil)) > 0 {
+		return Indeterminate // a NAT gateway on the path whose address is known only later
+	}
 	return outcomeOf(s.fwd, s.ret, arrived.ok)
 }
 
