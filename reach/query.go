@@ -247,6 +247,10 @@ func (m *Model) Check(q Query) (*Result, error) {
 // markUnknowns makes r indeterminate when an end's address is known only
 // later and the design tells its possible addresses apart (unknown.go).
 func (m *Model) markUnknowns(r *Result, src, dst *ifaceInfo) {
+	if len(m.unknownIfaces)+len(m.unknownPublic)+len(m.unknownNATs) == 0 {
+		return
+	}
+	r.Warnings = append(r.Warnings, m.placeholderNotes(r, src, dst)...)
 	u := m.unknownEnds(r.Flow, src, dst)
 	u = append(u, m.natUnknowns(r.Forward, r.Return, dst != nil && dst.privateOf[r.Flow.Dst.Addr()].IsValid())...)
 	if len(u) > 0 {

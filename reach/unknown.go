@@ -226,6 +226,37 @@ func appendNew(out []string, s string) []string {
 	return append(out, s)
 }
 
+// placeholderNotes says, for each end of r and each NAT gateway on its
+// path whose address is known only later, which address the trace shows
+// in its place.
+func (m *Model) placeholderNotes(r *Result, src, dst *ifaceInfo) []string {
+	var out []string
+	for _, ii := range []*ifaceInfo{src, dst} {
+		if ii == nil {
+			continue
+		}
+		if ii.unknown != nil {
+			out = appendNew(out, fmt.Sprintf("%s is known only later: the trace shows %s in its place", ii.unknown.what, ii.PrivateIPs[0]))
+		}
+		if ii.publicUnknown != "" {
+			out = appendNew(out, fmt.Sprintf("%s is known only later: the trace shows %s in its place", ii.publicUnknown, ii.PublicIP))
+		}
+	}
+	for _, hops := range [2][]Hop{r.Forward, r.Return} {
+		for i := range hops {
+			if ni := m.nats[hops[i].ID]; hops[i].Kind == KindNATGateway && ni != nil {
+				if ni.unknown != nil {
+					out = appendNew(out, fmt.Sprintf("%s is known only later: the trace shows %s in its place", ni.unknown.what, ni.PrivateIP))
+				}
+				if ni.PublicIPUnknown != "" {
+					out = appendNew(out, fmt.Sprintf("%s is known only later: the trace shows %s in its place", ni.PublicIPUnknown, ni.PublicIP))
+				}
+			}
+		}
+	}
+	return out
+}
+
 // unknownOwner marks, in Model.owners, an address given to an interface
 // whose address is unknown: another such interface could get it too.
 const unknownOwner = "(placeholder) "
@@ -316,11 +347,30 @@ func (m *Model) unknownsOf(ends ...*ifaceInfo) []string {
 			continue
 		}
 		if cuts := m.cutsOf(ii.unknown); len(cuts) > 0 {
-			out = append(out, fmt.Sprintf("%s is known only later, and the design tells apart addresses %s could get (it could be any of %s; edges at %s)",
-				ii.unknown.what, ii.label(), ii.unknown.could, addrList(cuts)))
+			out = append(out, fmt.Sprintf("%s is known only later, and the design tells apart addresses %s could get (%s; edges at %s)",
+				ii.unknown.what, ii.label(), rangesText(ii.unknown.could), addrList(cuts)))
 		}
 	}
 	return out
+}
+
+// rangesText writes a set of addresses as up to three ranges
+// ("10.0.1.4-10.0.1.254"), and how many more.
+func rangesText(s addrset.Set) string {
+	rs := s.Ranges()
+	parts := make([]string, 0, 4)
+	for i, r := range rs {
+		if i == 3 {
+			parts = append(parts, fmt.Sprintf("and %d more ranges", len(rs)-3))
+			break
+		}
+		if r.From == r.To {
+			parts = append(parts, r.From.String())
+		} else {
+			parts = append(parts, r.From.String()+"-"+r.To.String())
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // addrList writes up to five addresses, and how many more.

@@ -5,23 +5,25 @@
 //	terraform plan -out plan.out && terraform show -json plan.out > plan.json
 //	m, report, err := terraform.Load("plan.json")
 //
-// This is the first part of the loader (issue 13): it reads the planned
-// values of VPCs (aws_vpc, aws_vpc_ipv4_cidr_block_association), subnets
-// (aws_subnet), internet gateways (aws_internet_gateway), route tables
+// It reads the planned values of VPCs (aws_vpc,
+// aws_vpc_ipv4_cidr_block_association), subnets (aws_subnet), internet
+// and egress-only internet gateways, NAT gateways and Elastic IPs
+// (aws_nat_gateway, aws_eip, aws_eip_association), route tables
 // (aws_route_table with its inline routes, aws_default_route_table,
 // aws_route, aws_route_table_association,
-// aws_main_route_table_association), security groups
-// (aws_security_group with its inline ingress and egress blocks,
-// aws_default_security_group, aws_security_group_rule,
-// aws_vpc_security_group_ingress_rule and _egress_rule), network ACLs
-// (aws_network_acl with its inline entries, aws_default_network_acl,
-// aws_network_acl_rule, aws_network_acl_association), instances
-// (aws_instance, as its primary network interface) and network
-// interfaces (aws_network_interface). [Modelled] lists them. Every other
-// resource type, and every data source, is counted in
-// [Report.Unmodelled], never an error; a route to a target of a type not
-// read (a NAT gateway, a transit gateway, a peering connection...) makes
-// the hops that meet it undecided (reach's UNMODELLED_TARGET).
+// aws_main_route_table_association), security groups (aws_security_group
+// with its inline ingress and egress blocks, aws_default_security_group,
+// aws_security_group_rule, aws_vpc_security_group_ingress_rule and
+// _egress_rule), network ACLs (aws_network_acl with its inline entries,
+// aws_default_network_acl, aws_network_acl_rule,
+// aws_network_acl_association), instances (aws_instance, as its primary
+// network interface), network interfaces (aws_network_interface, its
+// attachments and group attachments), managed prefix lists and their
+// entries, VPC peering connections and transit gateways (the gateway and
+// the default route table AWS makes for it, VPC attachments, route
+// tables, routes, associations and propagations). [Modelled] lists them.
+// Every other resource type (Network Firewall's among them, for now), and
+// every data source, is counted in [Report.Unmodelled], never an error.
 //
 // # What the model holds
 //
@@ -65,9 +67,12 @@
 // for_each resource without an index names the instance of the same key
 // as the referring instance when the references also hold count.index
 // or each.key, and every instance otherwise (a splat). A known value
-// names the resource of the plan whose id it is. A reference to anything
-// else (a variable, a local, a data source, a module's output) leaves an
-// unknown value unresolved. Since Terraform 1.1 the inline blocks of one
+// names the resource of the plan whose id it is. A module's variable
+// (var.NAME inside the module) is followed to the module call's
+// expression for it, read in the calling module, and a module's output
+// (module.NAME.OUTPUT) to the output's expression inside that module. A
+// reference to anything else (a root variable, a local, a data source)
+// leaves an unknown value unresolved. Since Terraform 1.1 the inline blocks of one
 // attribute (the ingress blocks of a group) share one references list;
 // a block's unknown group list is resolved from that list when it names
 // only groups. An attribute the provider computes and the configuration
@@ -83,18 +88,20 @@
 //
 // # Values known only after apply
 //
-// An ID is resolved by reference (above). A private IPv4 address AWS
-// picks at launch (an instance's or an interface's private_ip) becomes
-// [reach.Interface.AddressUnknown]: the model gives the interface a free
-// address of its subnet, and an answer from or to it is exact when no
-// CIDR block of the design tells apart the addresses it could get, and
-// indeterminate (exit status 3 on the command line, the trace's
-// "unknown:" line naming aws_instance.x: private_ip) when one does.
-// Any other value the model needs that Terraform knows only after apply
-// and no reference resolves (a CIDR block, a port, a public address, a
-// NAT gateway's address) is still an error wrapping [ErrUnknownValue]
-// naming the resource address and the attribute: this part of the loader
-// does not yet turn those into indeterminate answers.
+// An ID is resolved by reference (above). An address AWS picks when it
+// creates the resource (an instance's or an interface's private_ip, the
+// public_ip an instance gets at launch or a new Elastic IP has, a NAT
+// gateway's addresses) becomes [reach.Interface.AddressUnknown],
+// [reach.Interface.PublicIPUnknown] or the NAT gateway's
+// PrivateIPUnknown and PublicIPUnknown: the model gives it a placeholder,
+// and an answer is exact when no CIDR block of the design tells apart the
+// addresses it could take, and indeterminate (exit status 3 on the
+// command line, the trace's "unknown:" line naming aws_instance.x:
+// private_ip) when one does. Any other value the model needs that
+// Terraform knows only after apply and no reference resolves (a CIDR
+// block, a port, a group list computed from a variable) is an error
+// wrapping [ErrUnknownValue] naming the resource address and the
+// attribute.
 //
 // Errors are *[flow.InputError] naming the file and, in Path, the
 // resource address and the attribute path ("aws_subnet.db: cidr_block"),

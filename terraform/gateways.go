@@ -39,20 +39,26 @@ func (r *reader) readNAT(in *instance) {
 	n.Subnet, _ = r.linkOne(in, "subnet_id", "aws_subnet")
 	ct, _ := r.str(in, "connectivity_type", false)
 	n.Private = ct == "private"
-	if a, ok := r.addr(in, "private_ip", true); ok {
+	if isUnknown(in.unknown, "private_ip") {
+		n.PrivateIPUnknown = in.addr + ": private_ip" // AWS picks it (see reach.NATGateway)
+	} else if a, ok := r.addr(in, "private_ip", true); ok {
 		n.PrivateIP = a
 	}
 	if !n.Private {
 		if a, ok := r.addr(in, "public_ip", false); ok {
 			n.PublicIP = a
 		} else if eip, ok := r.linkOne(in, "allocation_id", "aws_eip"); ok && eip != "" {
-			if t := r.byAdr[eip]; t != nil {
+			t := r.byAdr[eip]
+			switch {
+			case t != nil && isUnknown(t.unknown, "public_ip"):
+				n.PublicIPUnknown = t.addr + ": public_ip" // a new Elastic IP
+			case t != nil:
 				if a, ok := r.eipPublic(t); ok {
 					n.PublicIP = a
 				}
 			}
 		} else {
-			r.fail(in, "public_ip", "", ErrUnknownValue, "a public NAT gateway needs its public address")
+			n.PublicIPUnknown = in.addr + ": public_ip"
 		}
 	}
 	r.ext.nats = append(r.ext.nats, n)
@@ -105,6 +111,15 @@ func (r *reader) associate(in, eip *instance, target, privAttr string) {
 	it := r.enis[target]
 	if it == nil {
 		r.fail(in, "", target, ErrInvalidPlan, "no instance or network interface of the plan")
+		return
+	}
+	if isUnknown(eip.unknown, "public_ip") {
+		// a new Elastic IP: on the interface's primary address only, for now
+		if _, named := r.addr(in, privAttr, false); named || it.PublicIP.IsValid() {
+			r.fail(in, privAttr, "", ErrUnknownValue, "a new Elastic IP on a secondary address, or beside another public address")
+			return
+		}
+		it.PublicIPUnknown = eip.addr + ": public_ip"
 		return
 	}
 	pub, ok := r.eipPublic(eip)

@@ -42,7 +42,7 @@ func (r *reader) readInstance(in *instance) {
 		}
 		it.PrivateIPs = append(it.PrivateIPs, a)
 	}
-	if isUnknown(in.unknown, "secondary_private_ips") {
+	if isUnknown(in.unknown, "secondary_private_ips") && in.configured("secondary_private_ips") && in.cfg != nil {
 		r.fail(in, "secondary_private_ips", "", ErrUnknownValue, "the model needs the interface's addresses")
 	}
 	r.publicIPv4(in, &it)
@@ -64,7 +64,7 @@ func (r *reader) publicIPv4(in *instance, it *reach.Interface) {
 		return
 	}
 	if want {
-		r.fail(in, "public_ip", "", ErrUnknownValue, "the instance gets a public IPv4 address at launch")
+		it.PublicIPUnknown = in.addr + ": public_ip" // AWS picks it at launch (see reach.Interface.PublicIPUnknown)
 	}
 }
 

@@ -14,8 +14,9 @@ import (
 // references name, when they are all resources of the wanted types (the
 // ID given as "aws_vpc.main.id" or "aws_vpc.main", with an index, or
 // paired with the referring instance's own by count.index or each.key);
-// anything else in the references (a variable, a local, a data source)
-// leaves the value unknown. The model names every resource by its
+// a module's variable or output is followed across the module boundary
+// (throughModule); anything else in the references (a root variable, a
+// local, a data source) leaves the value unknown. The model names every resource by its
 // address (Report.Placeholders lists those whose id the plan does not
 // know yet).
 
@@ -85,6 +86,17 @@ func (r *reader) targets(in *instance, refs []string, want ...string) (out []*in
 		if s == "count.index" || strings.HasPrefix(s, "each.") {
 			continue
 		}
+		if strings.HasPrefix(s, "module.") && !strings.Contains(strings.TrimPrefix(s, "module."), ".") {
+			continue // the module object beside its output's reference ("module.app" with "module.app.sg_id")
+		}
+		if via, ok := r.throughModule(in, s); ok {
+			ts, o := r.targets(via.at, via.refs, want...)
+			for _, t := range ts {
+				out = appendNew(out, t)
+			}
+			open = open || o
+			continue
+		}
 		rf, ok := parseRef(s)
 		if ok && !slices.Contains(want, typeOf(rf.base)) && in.shared != nil {
 			// a shared list's reference to a resource of another type
@@ -125,6 +137,68 @@ func (r *reader) targets(in *instance, refs []string, want ...string) (out []*in
 		}
 	}
 	return out, open
+}
+
+// moduleRefs is what a module's variable or output refers to: the
+// references of its expression, and where they are read from.
+type moduleRefs struct {
+	at   *instance // a stand-in for the module the expression is in
+	refs []string
+}
+
+// throughModule follows a reference across a module boundary: var.NAME
+// inside a module is the module call's expression for NAME, read in the
+// calling module; module.NAME.OUTPUT is the called module's output
+// expression, read inside it. ok is false for any other reference, or
+// when the configuration does not hold the expression.
+func (r *reader) throughModule(in *instance, s string) (moduleRefs, bool) {
+	switch {
+	case strings.HasPrefix(s, "var.") && in.module != "":
+		name := strings.TrimPrefix(s, "var.")
+		if i := strings.IndexAny(name, ".["); i >= 0 {
+			name = name[:i]
+		}
+		parent, call := splitModule(in.module)
+		pm := r.moduleConfig(parent)
+		if pm == nil || pm.ModuleCalls[call] == nil {
+			return moduleRefs{}, false
+		}
+		e := pm.ModuleCalls[call].Expressions[name]
+		if e == nil || e.ExpressionData == nil {
+			return moduleRefs{}, false
+		}
+		return moduleRefs{at: &instance{module: parent}, refs: e.References}, true
+	case strings.HasPrefix(s, "module."):
+		rest := strings.TrimPrefix(s, "module.")
+		name, output, ok := strings.Cut(rest, ".")
+		if !ok {
+			return moduleRefs{}, false
+		}
+		if i := strings.IndexAny(output, ".["); i >= 0 {
+			output = output[:i]
+		}
+		child := "module." + name
+		if in.module != "" {
+			child = in.module + "." + child
+		}
+		cm := r.moduleConfig(child)
+		if cm == nil || cm.Outputs[output] == nil || cm.Outputs[output].Expression == nil || cm.Outputs[output].Expression.ExpressionData == nil {
+			return moduleRefs{}, false
+		}
+		return moduleRefs{at: &instance{module: child}, refs: cm.Outputs[output].Expression.References}, true
+	}
+	return moduleRefs{}, false
+}
+
+// splitModule splits a module instance path into its parent's path and
+// the name of the call ("module.a.module.b[0]" → "module.a", "b").
+func splitModule(path string) (parent, call string) {
+	i := strings.LastIndex(path, "module.")
+	if i > 0 {
+		parent = path[:i-1]
+	}
+	call, _ = splitIndex(path[i+len("module."):])
+	return parent, call
 }
 
 // Attribute forms of a reference ("aws_vpc.main.id" beside

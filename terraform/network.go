@@ -52,7 +52,7 @@ func (r *reader) readVPC(in *instance) {
 	}
 	if p, ok := r.prefix(in, "ipv6_cidr_block", false); ok {
 		v.spec.CIDRs = append(v.spec.CIDRs, p)
-	} else if isUnknown(in.unknown, "ipv6_cidr_block") {
+	} else if isUnknown(in.unknown, "ipv6_cidr_block") && (r.boolean(in, "assign_generated_ipv6_cidr_block") || in.configured("ipv6_ipam_pool_id")) && in.cfg != nil {
 		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: ipv6_cidr_block: Amazon assigns it at apply; the VPC is modelled without IPv6", in.addr))
 	}
 	v.knownRT, _ = r.str(in, "main_route_table_id", false)
