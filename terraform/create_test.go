@@ -161,13 +161,26 @@ func TestCreatePlanLinksByReference(t *testing.T) {
 	require.ErrorIs(t, err, terraform.ErrUnknownValue)
 	assert.ErrorContains(t, err, "aws_instance.app[1]: vpc_security_group_ids: known only after apply: its configuration computes it from something other than resources of the plan")
 
-	// and with no group list at all, the provider picks: never no groups
+	// with no group list at all, an instance of a new VPC gets the VPC's
+	// default group: members reach each other
 	for i := range rs {
 		if rs[i].typ == "aws_instance" {
 			delete(rs[i].exprs, "vpc_security_group_ids")
 		}
 	}
+	m, err = terraform.Parse("plan.json", planOf(t, rs...), nil)
+	require.NoError(t, err)
+	r, err = m.Check(tcp("aws_instance.app[0]", "aws_instance.app[1]", 22))
+	require.NoError(t, err)
+	assert.Equal(t, reach.Reachable, r.Outcome, r.Text())
+	assert.Contains(t, r.Text(), "security-groups aws_vpc.main.default_security_group")
+	// by group names: not resolved
+	for i := range rs {
+		if rs[i].typ == "aws_instance" {
+			rs[i].exprs["security_groups"] = []string{"var.names"}
+		}
+	}
 	_, err = terraform.Parse("plan.json", planOf(t, rs...), nil)
 	require.ErrorIs(t, err, terraform.ErrUnknownValue)
-	assert.ErrorContains(t, err, "aws_instance.app[0]: vpc_security_group_ids: known only after apply: the configuration does not name the instance's groups")
+	assert.ErrorContains(t, err, "aws_instance.app[0]: vpc_security_group_ids: known only after apply: the configuration names the instance's groups by name")
 }

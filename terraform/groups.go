@@ -247,9 +247,48 @@ func (r *reader) readVPCGroupRule(in *instance) {
 	}
 }
 
-// finishGroups gives the groups to the builder.
-func (r *reader) finishGroups() {
+// defaultGroup returns the ID of the default security group of the VPC
+// whose model ID is vpc: the plan's aws_default_security_group for it, or,
+// for a VPC the plan creates, the default group AWS makes with it (members
+// reach each other, everything goes out), made here; "" with an error on
+// in's attribute attr when the VPC exists and the plan does not manage
+// its default group.
+func (r *reader) defaultGroup(in *instance, attr, vpc string) string {
 	for _, id := range r.sgs.list {
-		r.b.AddSecurityGroup(*r.sgs.byID[id])
+		if g := r.sgs.byID[id]; g.VPCID == vpc && r.byAdr[id] != nil && r.byAdr[id].typ == "aws_default_security_group" {
+			return id
+		}
 	}
+	v := r.net.vpcs[vpc]
+	if v == nil || !v.created {
+		r.fail(in, attr, "", ErrUnknownValue, "the interface gets its VPC's default security group, which the plan does not manage (aws_default_security_group)")
+		return ""
+	}
+	id := vpc + ".default_security_group"
+	if r.sgs.byID[id] == nil {
+		g := sg.NewDefault(id, vpc, hasIPv6(v.spec.CIDRs))
+		r.sgs.byID[id] = &g
+		r.sgs.list = append(r.sgs.list, id)
+	}
+	return id
+}
+
+// finishGroups gives the groups to the builder, and declares each group
+// a rule references that the plan does not hold (a group of another
+// account, "123456789012/sg-…", or of a peered VPC the plan does not
+// manage) unresolved: a query only such a rule could allow is
+// indeterminate, as with an AWS dump that lacks it.
+func (r *reader) finishGroups() {
+	var absent []string
+	for _, id := range r.sgs.list {
+		g := r.sgs.byID[id]
+		r.b.AddSecurityGroup(*g)
+		for _, rule := range g.Rules {
+			if ref := rule.Peer.Group; rule.Peer.Kind == sg.PeerGroup && r.sgs.byID[ref] == nil && !slices.Contains(absent, ref) {
+				absent = append(absent, ref)
+				r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: a rule references security group %s, which the plan does not hold: the queries only it could allow are indeterminate", id, ref))
+			}
+		}
+	}
+	r.b.AddUnresolvedGroup(absent...)
 }

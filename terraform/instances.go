@@ -22,12 +22,16 @@ func (r *reader) readInstance(in *instance) {
 		r.byID[eni] = in
 	}
 	it.Subnet, _ = r.linkOne(in, "subnet_id", "aws_subnet")
+	it.Groups = r.linkList(in, "vpc_security_group_ids", groupTypes...)
 	if isUnknown(in.unknown, "vpc_security_group_ids") && !in.configured("vpc_security_group_ids") {
 		// the provider computes it: from security_groups (names), or the
-		// VPC's default group; which, the plan does not say
-		r.fail(in, "vpc_security_group_ids", "", ErrUnknownValue, "the configuration does not name the instance's groups (set vpc_security_group_ids)")
+		// VPC's default group
+		if in.configured("security_groups") {
+			r.fail(in, "vpc_security_group_ids", "", ErrUnknownValue, "the configuration names the instance's groups by name (security_groups): name them by ID (vpc_security_group_ids)")
+		} else if s := r.net.subnets[it.Subnet]; s != nil {
+			it.Groups = appendID(it.Groups, r.defaultGroup(in, "vpc_security_group_ids", s.VPC))
+		}
 	}
-	it.Groups = r.linkList(in, "vpc_security_group_ids", groupTypes...)
 	if isUnknown(in.unknown, "private_ip") {
 		it.AddressUnknown = in.addr + ": private_ip" // AWS picks it at launch: reach places it (see reach.Interface.AddressUnknown)
 	} else if a, ok := r.addr(in, "private_ip", true); ok {
@@ -84,6 +88,11 @@ func (r *reader) readENI(in *instance) {
 	it := reach.Interface{ID: in.id, Name: nameTag(in)}
 	it.Subnet, _ = r.linkOne(in, "subnet_id", "aws_subnet")
 	it.Groups = r.linkList(in, "security_groups", groupTypes...)
+	if len(it.Groups) == 0 && !isUnknown(in.unknown, "security_groups") || isUnknown(in.unknown, "security_groups") && !in.configured("security_groups") {
+		if s := r.net.subnets[it.Subnet]; s != nil {
+			it.Groups = appendID(it.Groups, r.defaultGroup(in, "security_groups", s.VPC)) // AWS gives an interface without groups its VPC's default group
+		}
+	}
 	ips, ok := strs(in.values["private_ips"])
 	switch {
 	case ok && len(ips) > 0 && !isUnknown(in.unknown, "private_ips"):

@@ -127,3 +127,24 @@ func TestQueriesNameInstances(t *testing.T) {
 	require.ErrorIs(t, err, reach.ErrQuery, "the plan deletes it")
 	assert.ErrorContains(t, err, `"aws_security_group.old" is no address`)
 }
+
+func TestGroupsOutsideThePlan(t *testing.T) {
+	// the app group admits web's group and another account's
+	data, err := os.ReadFile("testdata/change.json")
+	require.NoError(t, err)
+	edited := strings.Replace(string(data), `"security_groups": [
+                  "sg-web"
+                ]`, `"security_groups": [
+                  "sg-web", "111122223333/sg-0partner"
+                ]`, 1)
+	rep := &terraform.Report{}
+	m, err := terraform.Parse("plan.json", []byte(edited), rep)
+	require.NoError(t, err)
+	assert.Contains(t, strings.Join(rep.Warnings, "\n"), "references security group 111122223333/sg-0partner, which the plan does not hold")
+	r, err := m.Check(tcp("198.51.100.7", "module.app.aws_instance.app[0]", 8080))
+	require.NoError(t, err)
+	assert.NotEqual(t, reach.Reachable, r.Outcome, r.Text())
+	r, err = m.Check(tcp("aws_instance.db", "module.app.aws_instance.app[0]", 8080))
+	require.NoError(t, err)
+	assert.Equal(t, reach.Unreachable, r.Outcome, "the design's own addresses are certainly no members: %s", r.Text())
+}
