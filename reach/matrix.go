@@ -115,6 +115,8 @@ type matrixRun struct {
 	firstOfPlace map[string]int
 	nets         []*internetMiddles
 	walks        int
+	memo         *matrixMemo
+	dense        *denseMemo
 }
 
 type matrixJob struct{ from, to int } // class indexes; -1 the internet
@@ -126,6 +128,8 @@ type netJob struct {
 
 // plan lists the cells to answer.
 func (r *matrixRun) plan() {
+	n := len(r.classes)
+	r.jobs = make([]matrixJob, 0, n*n+2*n)
 	for i := range r.classes {
 		for j := range r.classes {
 			if i != j || len(r.classes[i]) > 1 {
@@ -232,39 +236,19 @@ func (r *matrixRun) answer() (*Matrix, error) {
 		}
 		return names[i]
 	}
-	var memo *matrixMemo
 	ws := make([]*memoWorker, r.workers)
 	if r.fast {
-		memo = newMatrixMemo(r.q, r.classes, r.placeIDs)
+		r.memo = newMatrixMemo(r.q, r.classes, r.placeIDs)
+		r.dense = newDenseMemo(r.memo, r.classes, r.mids, r.workers)
 		for w := range ws {
 			ws[w] = newMemoWorker()
 		}
 	}
 	answers := make([]*cellAnswer, len(r.jobs)) // nil: nothing either way
-	parallelW(len(r.jobs), r.workers, func(w, k int) {
-		jb := r.jobs[k]
-		var c cellAnswer
-		switch {
-		case r.fast && jb.from < 0:
-			c.open, c.und = r.netCell(jb.to, true)
-		case r.fast && jb.to < 0:
-			c.open, c.und = r.netCell(jb.from, false)
-		case jb.from < 0:
-			c.open, c.und, walks[k], errs[k] = r.q.fromInternet(r.classes[jb.to][0])
-		case jb.to < 0:
-			c.open, c.und, walks[k], errs[k] = r.q.toInternet(r.classes[jb.from][0])
-		case r.fast:
-			a, b, sa, da := r.ends(jb)
-			md := r.midOf[int(r.placeIDs[jb.from])*r.nPlaces+int(r.placeIDs[jb.to])]
-			e := pairEnds{md: r.mids[md], src: a, dst: b, sa: sa, da: da}
-			answers[k] = memo.cell(ws[w], &e, int32(md))
-			return
-		default:
-			a, _, sa, da := r.ends(jb)
-			c.open, c.und, walks[k], errs[k] = r.q.pair(a, sa, da)
-		}
-		if !c.open.IsEmpty() || !c.und.IsEmpty() {
-			answers[k] = &c
+	const batch = 256                           // jobs a worker takes at once
+	parallelW((len(r.jobs)+batch-1)/batch, r.workers, func(w, b int) {
+		for k := b * batch; k < min(len(r.jobs), (b+1)*batch); k++ {
+			answers[k], walks[k], errs[k] = r.answerJob(ws[w], r.jobs[k])
 		}
 	})
 	out := &Matrix{Classes: make([]Class, 0, len(r.classes)+1), Walks: r.walks}
@@ -296,17 +280,62 @@ func (r *matrixRun) answer() (*Matrix, error) {
 	out.Cells = make([]Cell, n)
 	const chunk = 4096
 	parallel((len(r.jobs)+chunk-1)/chunk, r.workers, func(c int) {
-		for k := c * chunk; k < min(len(r.jobs), (c+1)*chunk); k++ {
+		lo, hi := c*chunk, min(len(r.jobs), (c+1)*chunk)
+		// the cells share no slice a caller may change: their ICMP
+		// lists are copied, into one array per chunk
+		icmp := 0
+		for _, a := range answers[lo:hi] {
+			if a != nil {
+				icmp += len(a.open.ICMP) + len(a.und.ICMP)
+			}
+		}
+		room := make([]ICMPCodes, 0, icmp)
+		own := func(cs []ICMPCodes) []ICMPCodes {
+			if len(cs) == 0 {
+				return nil
+			}
+			room = append(room, cs...)
+			return room[len(room)-len(cs) : len(room) : len(room)]
+		}
+		for k := lo; k < hi; k++ {
 			if a := answers[k]; a != nil {
 				jb := r.jobs[k]
 				open, und := a.open, a.und
-				// the cells share no slice a caller may change
-				open.ICMP, und.ICMP = slices.Clone(open.ICMP), slices.Clone(und.ICMP)
+				open.ICMP, und.ICMP = own(open.ICMP), own(und.ICMP)
 				out.Cells[at[k]] = Cell{From: name(jb.from), To: name(jb.to), Allowed: open, Indeterminate: und}
 			}
 		}
 	})
 	return out, nil
+}
+
+// answerJob answers one cell, on worker w's memory: nil when its
+// sessions carry nothing.
+func (r *matrixRun) answerJob(w *memoWorker, jb matrixJob) (*cellAnswer, int, error) {
+	var open, und Traffic
+	var walks int
+	var err error
+	switch {
+	case r.fast && jb.from < 0:
+		open, und = r.netCell(jb.to, true)
+	case r.fast && jb.to < 0:
+		open, und = r.netCell(jb.from, false)
+	case jb.from < 0:
+		open, und, walks, err = r.q.fromInternet(r.classes[jb.to][0])
+	case jb.to < 0:
+		open, und, walks, err = r.q.toInternet(r.classes[jb.from][0])
+	case r.fast:
+		md := r.midOf[int(r.placeIDs[jb.from])*r.nPlaces+int(r.placeIDs[jb.to])]
+		if c, ok := r.denseCell(w, jb, md); ok {
+			return c, 0, nil
+		}
+		return r.memo.cell(w, r.pairEnds(jb, md), int32(md)), 0, nil
+	default:
+		a, _, sa, da := r.ends(jb)
+		open, und, walks, err = r.q.pair(a, sa, da)
+	}
+	c := &cellAnswer{open, und}
+	return c.orNil(), walks, err
 }
 
 // netCell answers the internet's cell with a class, from its

@@ -59,6 +59,9 @@ type memoWorker struct {
 	hops     []sgHop
 	profs    []*hopProfile
 	sig      []int32
+	// per set of groups (and per group), mode and role, the profiles of
+	// its peer classes (matrix_dense.go)
+	dense, gdense [][]*hopProfile
 }
 
 // peerInfo is what an evaluator can see of an address of a class's
@@ -189,21 +192,28 @@ func (mm *matrixMemo) cell(w *memoWorker, e *pairEnds, md int32) *cellAnswer {
 		k.ids[i] = p.id
 		w.hops, w.profs = append(w.hops, h), append(w.profs, p)
 	}
-	c, ok := w.cells[k]
-	if !ok {
-		mm.mu.Lock()
-		c, ok = mm.cells[k]
-		mm.mu.Unlock()
-		if !ok {
-			var a cellAnswer
-			a.open, a.und = mm.q.combineProfiles(e.md, slices.Clone(w.hops), slices.Clone(w.profs))
-			c = a.orNil()
-			mm.mu.Lock()
-			mm.cells[k] = c
-			mm.mu.Unlock()
-		}
-		w.cells[k] = c
+	if c, ok := w.cells[k]; ok {
+		return c
 	}
+	return mm.remember(w, k, e.md, w.hops, w.profs)
+}
+
+// remember answers the cell of key k, not in the worker's memory, from
+// the shared memory or from its middle md, its hops and their profiles,
+// and remembers it.
+func (mm *matrixMemo) remember(w *memoWorker, k cellKey, md *middle, hops []sgHop, profs []*hopProfile) *cellAnswer {
+	mm.mu.Lock()
+	c, ok := mm.cells[k]
+	mm.mu.Unlock()
+	if !ok {
+		var a cellAnswer
+		a.open, a.und = mm.q.combineProfiles(md, slices.Clone(hops), slices.Clone(profs))
+		c = a.orNil()
+		mm.mu.Lock()
+		mm.cells[k] = c
+		mm.mu.Unlock()
+	}
+	w.cells[k] = c
 	return c
 }
 
