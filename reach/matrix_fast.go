@@ -87,7 +87,7 @@ func (q *trafficQuestion) middleOf(src, dst *ifaceInfo, sa, da netip.Addr) (*mid
 	walks := 0
 	for _, proto := range []flow.Protocol{flow.TCP, flow.UDP} {
 		f := flow.Flow{Protocol: proto, Src: netip.AddrPortFrom(sa, DefaultSourcePort), Dst: netip.AddrPortFrom(da, 1)}
-		o, u, hops, n, err := m.portSet(f, src, true)
+		o, u, hops, n, err := m.portSetReplayed(f, src)
 		if err != nil {
 			return nil, walks, err
 		}

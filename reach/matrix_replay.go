@@ -1,0 +1,167 @@
+package reach
+
+import (
+	"net/netip"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+// A middle's port atoms, judged again without walking. The path of a
+// walk does not depend on its ports: routes match addresses, and a
+// filter that blocks lets the walk go on (its block recorded) — the one
+// exception, Alibaba Cloud's port 25, is a hop of its own that only an
+// Alibaba interface's request meets. With the ends' security groups
+// deferred, only the network ACLs and the firewalls on the path judge
+// ports. So once the tcp (or udp) walk has found the path and the bounds,
+// each atom is judged by those alone: every ACL hop evaluated again with
+// the atom's port, every firewall session judged again
+// (Model.inspectFirewalls, on the walk's crossings with the atom's
+// port), and the outcome read from the hops as a walk's (outcomeOf).
+// Where the path holds anything else that could see the port, or a hop
+// whose packet does not carry the walk's server port where expected,
+// each atom is walked whole, as Model.portSet does.
+
+// replay is a tcp or udp walk of a middle, kept to judge its atoms.
+type replay struct {
+	m        *Model
+	fwd, ret []Hop // the walk's hops, changed in place per atom
+	acls     []replayACL
+	cross    [2][]crossing // the walk's firewall crossings, per leg
+	scratch  [2][]crossing
+	arrived  bool
+}
+
+// replayACL is an ACL hop of the walk: its leg (0 forward, 1 return),
+// index, and evaluator.
+type replayACL struct {
+	leg, hop int
+	acl      *aclInfo
+}
+
+// newReplay keeps the walk of f (path, its walkers fw and rw, and
+// whether the request arrived) for replay; false when its atoms must be
+// walked whole.
+func newReplay(m *Model, f flow.Flow, src *ifaceInfo, path *atomOutcome, fw, rw *walker, arrived bool) (*replay, bool) {
+	if src.isAlibaba() {
+		return nil, false
+	}
+	r := &replay{m: m, fwd: append([]Hop(nil), path.fwd...), ret: append([]Hop(nil), path.ret...), arrived: arrived}
+	port := f.Dst.Port()
+	for leg, hops := range [2][]Hop{r.fwd, r.ret} {
+		for i := range hops {
+			h := &hops[i]
+			if serverPort(h.Packet, leg) != port || h.Packet.Protocol != f.Protocol {
+				return nil, false
+			}
+			switch h.Kind {
+			case KindPlatform:
+				return nil, false
+			case KindNetworkACL:
+				a := m.acls[h.ID]
+				if a == nil || a.acl.ID != h.ID {
+					return nil, false
+				}
+				r.acls = append(r.acls, replayACL{leg, i, a})
+			}
+		}
+	}
+	for leg, w := range [2]*walker{fw, rw} {
+		for _, c := range w.crossed {
+			if serverPort(c.pkt, leg) != port {
+				return nil, false
+			}
+			c.nth, c.of = 0, 0
+			r.cross[leg] = append(r.cross[leg], c)
+		}
+		r.scratch[leg] = make([]crossing, len(r.cross[leg]))
+	}
+	return r, true
+}
+
+// serverPort is the server's port of a packet of the request (leg 0,
+// its destination port) or the reply (1, its source port).
+func serverPort(pkt flow.Flow, leg int) uint16 {
+	if leg == 1 {
+		return pkt.Src.Port()
+	}
+	return pkt.Dst.Port()
+}
+
+// withPort returns pkt with the server's port set to port.
+func withPort(pkt flow.Flow, leg int, port uint16) flow.Flow {
+	if leg == 1 {
+		pkt.Src = netip.AddrPortFrom(pkt.Src.Addr(), port)
+	} else {
+		pkt.Dst = netip.AddrPortFrom(pkt.Dst.Addr(), port)
+	}
+	return pkt
+}
+
+// outcome judges the walk's session to the server port port.
+func (r *replay) outcome(port uint16) Outcome {
+	legs := [2][]Hop{r.fwd, r.ret}
+	for _, a := range r.acls {
+		h := &legs[a.leg][a.hop]
+		h.Packet = withPort(h.Packet, a.leg, port)
+		d := a.acl.ev.Evaluate(h.Packet, h.Direction)
+		h.Verdict, h.Code = d.Verdict, ""
+		if d.Verdict != flow.Allow {
+			h.Code = ACLDeny
+			if d.Default {
+				h.Code = ACLDefaultDeny
+			}
+			h.Code = h.Code.OnLeg(h.Leg)
+		}
+	}
+	var ws [2]walker
+	for leg := range 2 {
+		for i, c := range r.cross[leg] {
+			c.pkt = withPort(c.pkt, leg, port)
+			r.scratch[leg][i] = c
+			h := &legs[leg][c.hop]
+			h.Packet, h.Verdict, h.Code = c.pkt, flow.Allow, ""
+		}
+		ws[leg].crossed = r.scratch[leg]
+	}
+	r.m.inspectFirewalls(r.fwd, r.ret, &ws[0], &ws[1], r.arrived)
+	return outcomeOf(r.fwd, r.ret, r.arrived)
+}
+
+// portSetReplayed is Model.portSet with security groups deferred, its
+// atoms judged by replay where the walk allows.
+func (m *Model) portSetReplayed(f flow.Flow, src *ifaceInfo) (open, und flow.PortSet, hops []sgHop, walks int, err error) {
+	fb := flow.NewBounds(flow.FieldDstPort)
+	rb := flow.NewBounds(flow.FieldSrcPort)
+	var path atomOutcome
+	fw := &walker{m: m, leg: Forward, hops: &path.fwd, identity: true, bounds: fb, deferSG: true}
+	rw := &walker{m: m, leg: Return, hops: &path.ret, identity: true, forward: fw, bounds: rb, deferSG: true}
+	arrived, _ := m.walkWith(f, src, fw, rw)
+	hops = append(fw.deferred, rw.deferred...)
+	walks++
+	pb := flow.NewBounds(flow.FieldDstPort)
+	pb.MergeField(flow.FieldDstPort, fb, flow.FieldDstPort)
+	pb.MergeField(flow.FieldDstPort, rb, flow.FieldSrcPort)
+	pb.MergeField(flow.FieldDstPort, portsWalkTreatsApart(), flow.FieldDstPort)
+	rp, ok := newReplay(m, f, src, &path, fw, rw, arrived.ok)
+	var o, u []flow.PortRange
+	for _, p := range pb.Atoms(flow.FieldDstPort, flow.PortRange{Lo: 1, Hi: 65535}) {
+		var out Outcome
+		if ok {
+			out = rp.outcome(p.Lo)
+		} else {
+			g := f
+			g.Dst = netip.AddrPortFrom(f.Dst.Addr(), p.Lo)
+			if out, err = m.setAtom(g, src, &path, true); err != nil {
+				return open, und, hops, walks, err
+			}
+		}
+		walks++
+		switch out {
+		case Reachable:
+			o = append(o, p)
+		case Indeterminate:
+			u = append(u, p)
+		}
+	}
+	return flow.SetOf(o...), flow.SetOf(u...), hops, walks, nil
+}
