@@ -225,7 +225,6 @@ func (r *matrixRun) walkMiddles() error {
 
 // answer answers every cell and builds the Matrix.
 func (r *matrixRun) answer() (*Matrix, error) {
-	walks, errs := make([]int, len(r.jobs)), make([]error, len(r.jobs))
 	names := make([]string, len(r.classes))
 	for i := range names {
 		names[i] = className(i)
@@ -244,11 +243,22 @@ func (r *matrixRun) answer() (*Matrix, error) {
 			ws[w] = newMemoWorker()
 		}
 	}
+	// The jobs are taken in batches; per batch, its walks, its first
+	// error and how many of its cells carry something.
+	const batch = 1024
+	nb := (len(r.jobs) + batch - 1) / batch
+	walks, errs, kept := make([]int, nb), make([]error, nb), make([]int, nb)
 	answers := make([]*cellAnswer, len(r.jobs)) // nil: nothing either way
-	const batch = 256                           // jobs a worker takes at once
-	parallelW((len(r.jobs)+batch-1)/batch, r.workers, func(w, b int) {
+	parallelW(nb, r.workers, func(w, b int) {
 		for k := b * batch; k < min(len(r.jobs), (b+1)*batch); k++ {
-			answers[k], walks[k], errs[k] = r.answerJob(ws[w], r.jobs[k])
+			a, n, err := r.answerJob(ws[w], r.jobs[k])
+			answers[k], walks[b] = a, walks[b]+n
+			if err != nil && errs[b] == nil {
+				errs[b] = err
+			}
+			if a != nil {
+				kept[b]++
+			}
 		}
 	})
 	out := &Matrix{Classes: make([]Class, 0, len(r.classes)+1), Walks: r.walks}
@@ -263,26 +273,21 @@ func (r *matrixRun) answer() (*Matrix, error) {
 	if !r.o.NoInternet {
 		out.Classes = append(out.Classes, Class{Name: InternetNode, Members: []ClassMember{}})
 	}
-	// The cells kept, each at its place among them: filled on every
-	// worker.
-	at := make([]int, len(r.jobs))
+	// The cells kept, each batch's from its place among them: filled on
+	// every worker.
 	n := 0
-	for k := range r.jobs {
-		if errs[k] != nil {
-			return nil, errs[k]
+	for b := range nb {
+		if errs[b] != nil {
+			return nil, errs[b]
 		}
-		out.Walks += walks[k]
-		at[k] = n
-		if answers[k] != nil {
-			n++
-		}
+		out.Walks += walks[b]
+		n, kept[b] = n+kept[b], n
 	}
 	out.Cells = make([]Cell, n)
-	const chunk = 4096
-	parallel((len(r.jobs)+chunk-1)/chunk, r.workers, func(c int) {
-		lo, hi := c*chunk, min(len(r.jobs), (c+1)*chunk)
+	parallel(nb, r.workers, func(b int) {
+		lo, hi := b*batch, min(len(r.jobs), (b+1)*batch)
 		// the cells share no slice a caller may change: their ICMP
-		// lists are copied, into one array per chunk
+		// lists are copied, into one array per batch
 		icmp := 0
 		for _, a := range answers[lo:hi] {
 			if a != nil {
@@ -297,12 +302,14 @@ func (r *matrixRun) answer() (*Matrix, error) {
 			room = append(room, cs...)
 			return room[len(room)-len(cs) : len(room) : len(room)]
 		}
+		at := kept[b]
 		for k := lo; k < hi; k++ {
 			if a := answers[k]; a != nil {
 				jb := r.jobs[k]
 				open, und := a.open, a.und
 				open.ICMP, und.ICMP = own(open.ICMP), own(und.ICMP)
-				out.Cells[at[k]] = Cell{From: name(jb.from), To: name(jb.to), Allowed: open, Indeterminate: und}
+				out.Cells[at] = Cell{From: name(jb.from), To: name(jb.to), Allowed: open, Indeterminate: und}
+				at++
 			}
 		}
 	})

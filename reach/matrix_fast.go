@@ -58,7 +58,7 @@ type middle struct {
 // (nil: none), and returns the hops and, with deferSG, the security group
 // judgements it deferred (passing every packet there).
 func (m *Model) setWalk(f flow.Flow, src *ifaceInfo, fb, rb *flow.Bounds, deferSG bool) (atomOutcome, []sgHop) {
-	var path atomOutcome
+	path := atomOutcome{fwd: make([]Hop, 0, verdictHops), ret: make([]Hop, 0, verdictHops)}
 	fw := &walker{m: m, leg: Forward, hops: &path.fwd, identity: true, bounds: fb, deferSG: deferSG}
 	rw := &walker{m: m, leg: Return, hops: &path.ret, identity: true, forward: fw, bounds: rb, deferSG: deferSG}
 	m.walkWith(f, src, fw, rw)

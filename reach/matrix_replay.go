@@ -45,7 +45,7 @@ func newReplay(m *Model, f flow.Flow, src *ifaceInfo, path *atomOutcome, fw, rw 
 	if src.isAlibaba() {
 		return nil, false
 	}
-	r := &replay{m: m, fwd: append([]Hop(nil), path.fwd...), ret: append([]Hop(nil), path.ret...), arrived: arrived}
+	r := &replay{m: m, fwd: path.fwd, ret: path.ret, arrived: arrived} // the path is the replay's now
 	port := f.Dst.Port()
 	for leg, hops := range [2][]Hop{r.fwd, r.ret} {
 		for i := range hops {
@@ -132,10 +132,12 @@ func (r *replay) outcome(port uint16) Outcome {
 func (m *Model) portSetReplayed(f flow.Flow, src *ifaceInfo) (open, und flow.PortSet, hops []sgHop, walks int, err error) {
 	fb := flow.NewBounds(flow.FieldDstPort)
 	rb := flow.NewBounds(flow.FieldSrcPort)
-	var path atomOutcome
-	fw := &walker{m: m, leg: Forward, hops: &path.fwd, identity: true, bounds: fb, deferSG: true}
-	rw := &walker{m: m, leg: Return, hops: &path.ret, identity: true, forward: fw, bounds: rb, deferSG: true}
+	s := quietWalks.Get().(*quietWalk)
+	defer quietWalks.Put(s)
+	fw, rw := s.reset(m)
+	fw.bounds, rw.bounds, fw.deferSG, rw.deferSG = fb, rb, true, true
 	arrived, _ := m.walkWith(f, src, fw, rw)
+	path := atomOutcome{fwd: s.fwd, ret: s.ret}
 	hops = append(fw.deferred, rw.deferred...)
 	walks++
 	pb := flow.NewBounds(flow.FieldDstPort)
