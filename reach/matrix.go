@@ -324,9 +324,9 @@ func (r *matrixRun) answerJob(w *memoWorker, jb matrixJob) (*cellAnswer, int, er
 	var err error
 	switch {
 	case r.fast && jb.from < 0:
-		open, und = r.netCell(jb.to, true)
+		open, und = r.netCell(w, jb.to, true)
 	case r.fast && jb.to < 0:
-		open, und = r.netCell(jb.from, false)
+		open, und = r.netCell(w, jb.from, false)
 	case jb.from < 0:
 		open, und, walks, err = r.q.fromInternet(r.classes[jb.to][0])
 	case jb.to < 0:
@@ -347,9 +347,9 @@ func (r *matrixRun) answerJob(w *memoWorker, jb matrixJob) (*cellAnswer, int, er
 
 // netCell answers the internet's cell with a class, from its
 // placement's middles.
-func (r *matrixRun) netCell(class int, fromInternet bool) (Traffic, Traffic) {
+func (r *matrixRun) netCell(w *memoWorker, class int, fromInternet bool) (Traffic, Traffic) {
 	ims := r.nets[r.netOf[netJob{r.firstOfPlace[r.places[class]], fromInternet}]]
-	return r.q.internetCell(ims, r.classes[class][0], fromInternet)
+	return r.q.internetCell(w, r.memo, ims, r.classes[class][0], fromInternet)
 }
 
 func className(i int) string {

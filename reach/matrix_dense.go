@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"net/netip"
 	"slices"
+	"sync/atomic"
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/sg"
@@ -23,10 +24,11 @@ import (
 // cuts them where any of its groups does. A pair's hop is then numbered
 // by the set, its role in the middle (direction, leg, ports, blind or
 // not) and the peer's class: a few array reads. Its profile is looked up
-// in the worker's table of the set's classes, else built as
+// in the workers' shared table of the set's classes, else built as
 // matrixMemo.foldProfile builds it, the union of its groups' profiles,
-// each from the worker's table of the group's classes (computed the
-// usual way, matrixMemo.profile, the first time). Hops that fit none of
+// each from the shared table of the group's classes (computed the usual
+// way, matrixMemo.profile, the first time; two workers may both compute
+// one, and either's is right). Hops that fit none of
 // this (other flavours, peers of several addresses, more than
 // maxMemoHops hops) are answered as before.
 
@@ -52,6 +54,11 @@ type denseMemo struct {
 	classAddr [][2][2]int32
 	roles     map[roleKey]int32
 	mds       []mdDense // per middle of a pair of placements
+	// the profiles of every set's (and group's) peer classes, per mode
+	// and role, shared by the workers: each table starts at its offset,
+	// (x*2+mode)*len(roles)+role; nil until first met
+	setProfs, groupProfs []atomic.Pointer[hopProfile]
+	setOff, groupOff     []int
 }
 
 // roleKey is what a hop's profile depends on besides its groups and
@@ -156,7 +163,31 @@ func newDenseMemo(mm *matrixMemo, classes [][]*ifaceInfo, mids []*middle, worker
 			d.pcls[s][mode], d.ncls[s][mode] = d.setClasses(d.setGroups[s], mode, len(addrs))
 		}
 	})
+	d.setOff, d.setProfs = d.tables(d.ncls)
+	d.groupOff, d.groupProfs = d.tables(d.gn)
 	return d
+}
+
+// tables lays out the tables of profiles of sets (or groups) with n
+// classes per mode: every set's, per mode and role, one after another.
+func (d *denseMemo) tables(n [][2]int32) ([]int, []atomic.Pointer[hopProfile]) {
+	off := make([]int, len(n)*2*len(d.roles)+1)
+	k := 0
+	for x := range n {
+		for mode := range 2 {
+			for range d.roles {
+				off[k+1] = off[k] + int(n[x][mode])
+				k++
+			}
+		}
+	}
+	return off, make([]atomic.Pointer[hopProfile], off[len(off)-1])
+}
+
+// profileOf returns the slot of class c of set (or group) x, in mode
+// and role r, of table t laid out by off.
+func (d *denseMemo) profileOf(t []atomic.Pointer[hopProfile], off []int, x int32, mode uint8, r, c int32) *atomic.Pointer[hopProfile] {
+	return &t[off[(int(x)*2+int(mode))*len(d.roles)+int(r)]+int(c)]
 }
 
 // denseMiddle numbers md's deferred hops, if it can.
@@ -350,15 +381,14 @@ func (r *matrixRun) denseCell(w *memoWorker, jb matrixJob, mdi int) (*cellAnswer
 		if set < 0 || ai < 0 {
 			return nil, false
 		}
-		slot := w.slot(&w.dense, len(d.pcls), set, h.mode, h.role, d.ncls[set][h.mode], len(d.roles))
-		pc := d.pcls[set][h.mode][ai]
-		p := slot[pc]
+		slot := d.profileOf(d.setProfs, d.setOff, set, h.mode, h.role, d.pcls[set][h.mode][ai])
+		p := slot.Load()
 		if p == nil {
 			if e == nil {
 				e = r.pairEnds(jb, mdi)
 			}
 			p = r.foldDense(w, e, i, set, h, ai)
-			slot[pc] = p
+			slot.Store(p)
 		}
 		profs[i], k.ids[i] = p, p.id
 	}
@@ -377,16 +407,15 @@ func (r *matrixRun) denseCell(w *memoWorker, jb matrixJob, mdi int) (*cellAnswer
 
 // foldDense builds the profile of the middle's hop i (numbered h) as
 // pair e meets it: the union of the profiles of its set's groups, each
-// from the worker's table of the group's classes.
+// from the shared table of the group's classes.
 func (r *matrixRun) foldDense(w *memoWorker, e *pairEnds, i int, set int32, h *denseHop, ai int32) *hopProfile {
 	d, mm := r.dense, r.memo
 	var hm sgHop
 	mapped := false
 	var acc *hopProfile
 	for _, g := range d.setGroups[set] {
-		slot := w.slot(&w.gdense, len(d.groups), g, h.mode, h.role, d.gn[g][h.mode], len(d.roles))
-		gc := d.gcls[g][h.mode][ai]
-		p := slot[gc]
+		slot := d.profileOf(d.groupProfs, d.groupOff, g, h.mode, h.role, d.gcls[g][h.mode][ai])
+		p := slot.Load()
 		if p == nil {
 			if !mapped {
 				hm, mapped = e.mapHop(&e.md.hops[i]), true
@@ -394,7 +423,7 @@ func (r *matrixRun) foldDense(w *memoWorker, e *pairEnds, i int, set int32, h *d
 			gh := hm
 			gh.iface = d.groups[g]
 			p = mm.profile(w, &gh)
-			slot[gc] = p
+			slot.Store(p)
 		}
 		if acc == nil {
 			acc = p
@@ -410,18 +439,4 @@ func (r *matrixRun) foldDense(w *memoWorker, e *pairEnds, i int, set int32, h *d
 func (r *matrixRun) pairEnds(jb matrixJob, mdi int) *pairEnds {
 	a, b, sa, da := r.ends(jb)
 	return &pairEnds{md: r.mids[mdi], src: a, dst: b, sa: sa, da: da}
-}
-
-// slot returns, from the worker's table t of n sets (or groups), the
-// profiles of the classes (size of them) of number x in mode and role r
-// (of roles).
-func (w *memoWorker) slot(t *[][]*hopProfile, n int, x int32, mode uint8, r int32, size int32, roles int) []*hopProfile {
-	if *t == nil {
-		*t = make([][]*hopProfile, n*2*roles)
-	}
-	i := (int(x)*2+int(mode))*roles + int(r)
-	if (*t)[i] == nil {
-		(*t)[i] = make([]*hopProfile, size)
-	}
-	return (*t)[i]
 }

@@ -59,9 +59,8 @@ type memoWorker struct {
 	hops     []sgHop
 	profs    []*hopProfile
 	sig      []int32
-	// per set of groups (and per group), mode and role, the profiles of
-	// its peer classes (matrix_dense.go)
-	dense, gdense [][]*hopProfile
+	// where evaluators tell internet addresses apart (matrix_internet.go)
+	addrEdges map[sgAddrKey][]netip.Addr
 }
 
 // peerInfo is what an evaluator can see of an address of a class's
