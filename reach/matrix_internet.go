@@ -204,25 +204,44 @@ type sgAddrKey struct {
 // by the worker w.
 func (q *trafficQuestion) sgAddrEdges(w *memoWorker, mm *matrixMemo, h *sgHop) [][]netip.Addr {
 	if !mm.denseGroups(h.iface) {
-		return [][]netip.Addr{q.evAddrEdges(w, h)}
+		return [][]netip.Addr{mm.evAddrEdges(w, h)}
 	}
 	out := make([][]netip.Addr, len(h.iface.Groups))
 	for i, g := range h.iface.Groups {
 		gh := *h
 		gh.iface = mm.groupIface(g)
-		out[i] = q.evAddrEdges(w, &gh)
+		out[i] = mm.evAddrEdges(w, &gh)
 	}
 	return out
 }
 
 // evAddrEdges returns, sorted, the addresses at which h's evaluator
-// starts treating its peer's address apart (sgAddrEdges).
-func (q *trafficQuestion) evAddrEdges(w *memoWorker, h *sgHop) []netip.Addr {
-	ev := h.evaluator()
-	k := sgAddrKey{ev, h.dir}
+// starts treating its peer's address apart (sgAddrEdges), remembered.
+func (mm *matrixMemo) evAddrEdges(w *memoWorker, h *sgHop) []netip.Addr {
+	k := sgAddrKey{h.evaluator(), h.dir}
 	if edges, ok := w.addrEdges[k]; ok {
 		return edges
 	}
+	mm.mu.Lock()
+	edges, ok := mm.addrEdges[k]
+	mm.mu.Unlock()
+	if !ok {
+		edges = mm.q.newAddrEdges(h)
+		mm.mu.Lock()
+		mm.addrEdges[k] = edges
+		mm.mu.Unlock()
+	}
+	if w.addrEdges == nil {
+		w.addrEdges = map[sgAddrKey][]netip.Addr{}
+	}
+	w.addrEdges[k] = edges
+	return edges
+}
+
+// newAddrEdges finds, sorted, the addresses at which h's evaluator
+// starts treating its peer's address apart.
+func (q *trafficQuestion) newAddrEdges(h *sgHop) []netip.Addr {
+	ev := h.evaluator()
 	field := flow.FieldSrcAddr
 	if h.dir == flow.Outbound {
 		field = flow.FieldDstAddr
@@ -244,9 +263,5 @@ func (q *trafficQuestion) evAddrEdges(w *memoWorker, h *sgHop) []netip.Addr {
 	for _, a := range atoms[1:] {
 		edges = append(edges, a.From)
 	}
-	if w.addrEdges == nil {
-		w.addrEdges = map[sgAddrKey][]netip.Addr{}
-	}
-	w.addrEdges[k] = edges
 	return edges
 }

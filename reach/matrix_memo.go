@@ -47,6 +47,8 @@ type matrixMemo struct {
 	groups map[string]*ifaceInfo
 	unions map[[2]int32]*hopProfile
 	comp   *sg.CachingResolver
+	// where evaluators tell internet addresses apart (matrix_internet.go)
+	addrEdges map[sgAddrKey][]netip.Addr
 }
 
 // memoWorker is one worker's own memory, in front of the shared one,
@@ -133,7 +135,8 @@ func newMatrixMemo(q *trafficQuestion, classes [][]*ifaceInfo, placeOf []int32) 
 	mm := &matrixMemo{q: q, peers: map[netip.Addr]peerInfo{}, groupID: map[string]int32{},
 		evs: map[*sgPair]*evInfo{}, profiles: map[hopKey]*hopProfile{}, contents: map[string]int32{},
 		sigs: map[string]uint64{}, cells: map[cellKey]*cellAnswer{},
-		groups: map[string]*ifaceInfo{}, unions: map[[2]int32]*hopProfile{}, comp: sg.NewCachingResolver(m)}
+		groups: map[string]*ifaceInfo{}, unions: map[[2]int32]*hopProfile{}, comp: sg.NewCachingResolver(m),
+		addrEdges: map[sgAddrKey][]netip.Addr{}}
 	place := map[*ifaceInfo]int32{}
 	for i, cl := range classes {
 		for _, ii := range cl {

@@ -15,8 +15,9 @@ import (
 // ports. So once the tcp (or udp) walk has found the path and the bounds,
 // each atom is judged by those alone: every ACL hop evaluated again with
 // the atom's port, every firewall session judged again
-// (Model.inspectFirewalls, on the walk's crossings with the atom's
-// port), and the outcome read from the hops as a walk's (outcomeOf).
+// (Model.inspectSession, on the walk's crossings with the atom's port,
+// paired once), and the outcome read from the hops as a walk's
+// (outcomeOf).
 // Where the path holds anything else that could see the port, or a hop
 // whose packet does not carry the walk's server port where expected,
 // each atom is walked whole, as Model.portSet does.
@@ -26,8 +27,8 @@ type replay struct {
 	m        *Model
 	fwd, ret []Hop // the walk's hops, changed in place per atom
 	acls     []replayACL
-	cross    [2][]crossing // the walk's firewall crossings, per leg
-	scratch  [2][]crossing
+	cross    [2][]crossing // the walk's firewall crossings, per leg, changed in place per atom
+	sessions []session     // the crossings paired into sessions (pairCrossings)
 	arrived  bool
 }
 
@@ -70,11 +71,12 @@ func newReplay(m *Model, f flow.Flow, src *ifaceInfo, path *atomOutcome, fw, rw 
 			if serverPort(c.pkt, leg) != port {
 				return nil, false
 			}
-			c.nth, c.of = 0, 0
 			r.cross[leg] = append(r.cross[leg], c)
 		}
-		r.scratch[leg] = make([]crossing, len(r.cross[leg]))
 	}
+	// Which crossings are one session does not depend on the port: both
+	// legs' packets carry it alike.
+	r.sessions = pairCrossings(r.cross[0], r.cross[1])
 	return r, true
 }
 
@@ -113,17 +115,17 @@ func (r *replay) outcome(port uint16) Outcome {
 			h.Code = h.Code.OnLeg(h.Leg)
 		}
 	}
-	var ws [2]walker
 	for leg := range 2 {
-		for i, c := range r.cross[leg] {
+		for i := range r.cross[leg] {
+			c := &r.cross[leg][i]
 			c.pkt = withPort(c.pkt, leg, port)
-			r.scratch[leg][i] = c
 			h := &legs[leg][c.hop]
 			h.Packet, h.Verdict, h.Code = c.pkt, flow.Allow, ""
 		}
-		ws[leg].crossed = r.scratch[leg]
 	}
-	r.m.inspectFirewalls(r.fwd, r.ret, &ws[0], &ws[1], r.arrived)
+	for _, s := range r.sessions {
+		r.m.inspectSession(r.fwd, r.ret, s, r.arrived, false)
+	}
 	return outcomeOf(r.fwd, r.ret, r.arrived)
 }
 
