@@ -30,6 +30,7 @@ type replay struct {
 	cross    [2][]crossing // the walk's firewall crossings, per leg, changed in place per atom
 	sessions []session     // the crossings paired into sessions (pairCrossings)
 	arrived  bool
+	blocked  bool // a hop that does not see ports blocks for certain
 }
 
 // replayACL is an ACL hop of the walk: its leg (0 forward, 1 return),
@@ -77,6 +78,22 @@ func newReplay(m *Model, f flow.Flow, src *ifaceInfo, path *atomOutcome, fw, rw 
 	// Which crossings are one session does not depend on the port: both
 	// legs' packets carry it alike.
 	r.sessions = pairCrossings(r.cross[0], r.cross[1])
+	judged := map[*Hop]bool{}
+	for _, a := range r.acls {
+		judged[&[2][]Hop{r.fwd, r.ret}[a.leg][a.hop]] = true
+	}
+	for leg, cs := range r.cross {
+		for _, c := range cs {
+			judged[&[2][]Hop{r.fwd, r.ret}[leg][c.hop]] = true
+		}
+	}
+	for _, hops := range [2][]Hop{r.fwd, r.ret} {
+		for i := range hops {
+			if h := &hops[i]; !judged[h] && h.Code != "" && !h.Undecided() {
+				r.blocked = true
+			}
+		}
+	}
 	return r, true
 }
 
@@ -99,8 +116,13 @@ func withPort(pkt flow.Flow, leg int, port uint16) flow.Flow {
 	return pkt
 }
 
-// outcome judges the walk's session to the server port port.
+// outcome judges the walk's session to the server port port. A certain
+// block anywhere decides (outcomeOf), so a block among the hops that do
+// not see ports, or at an ACL, spares the rest.
 func (r *replay) outcome(port uint16) Outcome {
+	if r.blocked {
+		return Unreachable
+	}
 	legs := [2][]Hop{r.fwd, r.ret}
 	for _, a := range r.acls {
 		h := &legs[a.leg][a.hop]
@@ -113,6 +135,9 @@ func (r *replay) outcome(port uint16) Outcome {
 				h.Code = ACLDefaultDeny
 			}
 			h.Code = h.Code.OnLeg(h.Leg)
+			if !h.Undecided() {
+				return Unreachable
+			}
 		}
 	}
 	for leg := range 2 {
