@@ -64,7 +64,7 @@ func (e *Engine) bounds(f flow.Flow, b *flow.Bounds, ix *addrIndex) {
 	src, dst := f.Src.Addr(), f.Dst.Addr()
 	if !varyAddr {
 		if ix != nil {
-			ix.each(src, dst, func(i int, fwd, rev bool) {
+			ix.each(f.Protocol, src, dst, func(i int, fwd, rev bool) {
 				r := &e.rules[i]
 				if !r.protoAny && !r.hasProto(f.Protocol) {
 					return
