@@ -102,7 +102,7 @@ func (q *trafficQuestion) middleOf(src, dst *ifaceInfo, sa, da netip.Addr) (*mid
 	if q.v6 {
 		f.Protocol, f.ICMPType = flow.ICMPv6, flow.ICMPv6EchoRequest
 	}
-	o, u, n, err := m.icmpSet(f, src, true)
+	o, u, n, err := m.icmpSetReplayed(f, src)
 	if err != nil {
 		return nil, walks, err
 	}

@@ -6,7 +6,7 @@ import (
 	"github.com/reachsim/reachsim/flow"
 )
 
-// A middle's port atoms, judged again without walking. The path of a
+// A middle's port (and ICMP) atoms, judged again without walking. The path of a
 // walk does not depend on its ports: routes match addresses, and a
 // filter that blocks lets the walk go on (its block recorded) — the one
 // exception, Alibaba Cloud's port 25, is a hop of its own that only an
@@ -18,9 +18,11 @@ import (
 // (Model.inspectSession, on the walk's crossings with the atom's port,
 // paired once), and the outcome read from the hops as a walk's
 // (outcomeOf).
-// Where the path holds anything else that could see the port, or a hop
-// whose packet does not carry the walk's server port where expected,
-// each atom is walked whole, as Model.portSet does.
+// ICMP types and codes are replayed alike (a reply carries its request's
+// reply type, flow.Flow.Reverse). Where the path holds anything else
+// that could see the varied fields (a gateway endpoint sees ICMP types),
+// or a hop whose packet does not carry the walk's values where expected,
+// each atom is walked whole, as Model.portSet and Model.icmpSet do.
 
 // replay is a tcp or udp walk of a middle, kept to judge its atoms.
 type replay struct {
@@ -41,22 +43,23 @@ type replayACL struct {
 }
 
 // newReplay keeps the walk of f (path, its walkers fw and rw, and
-// whether the request arrived) for replay; false when its atoms must be
+// whether the request arrived) for replay; fits tells whether a packet
+// of a leg (0 the request, 1 the reply) carries f's values of the
+// varied fields where the walk put them. False when its atoms must be
 // walked whole.
-func newReplay(m *Model, f flow.Flow, src *ifaceInfo, path *atomOutcome, fw, rw *walker, arrived bool) (*replay, bool) {
+func newReplay(m *Model, src *ifaceInfo, path *atomOutcome, fw, rw *walker, arrived bool, fits func(pkt flow.Flow, leg int) bool) (*replay, bool) {
 	if src.isAlibaba() {
 		return nil, false
 	}
 	r := &replay{m: m, fwd: path.fwd, ret: path.ret, arrived: arrived} // the path is the replay's now
-	port := f.Dst.Port()
 	for leg, hops := range [2][]Hop{r.fwd, r.ret} {
 		for i := range hops {
 			h := &hops[i]
-			if serverPort(h.Packet, leg) != port || h.Packet.Protocol != f.Protocol {
+			if !fits(h.Packet, leg) {
 				return nil, false
 			}
 			switch h.Kind {
-			case KindPlatform:
+			case KindPlatform, KindGatewayEndpoint: // they may see ports or ICMP types
 				return nil, false
 			case KindNetworkACL:
 				a := m.acls[h.ID]
@@ -69,7 +72,7 @@ func newReplay(m *Model, f flow.Flow, src *ifaceInfo, path *atomOutcome, fw, rw 
 	}
 	for leg, w := range [2]*walker{fw, rw} {
 		for _, c := range w.crossed {
-			if serverPort(c.pkt, leg) != port {
+			if !fits(c.pkt, leg) {
 				return nil, false
 			}
 			r.cross[leg] = append(r.cross[leg], c)
@@ -116,17 +119,18 @@ func withPort(pkt flow.Flow, leg int, port uint16) flow.Flow {
 	return pkt
 }
 
-// outcome judges the walk's session to the server port port. A certain
-// block anywhere decides (outcomeOf), so a block among the hops that do
-// not see ports, or at an ACL, spares the rest.
-func (r *replay) outcome(port uint16) Outcome {
+// outcome judges the walk's session with the varied fields set by set
+// (in a packet of leg 0, the request, or 1, the reply). A certain block
+// anywhere decides (outcomeOf), so a block among the hops that do not
+// see the fields, or at an ACL, spares the rest.
+func (r *replay) outcome(set func(pkt flow.Flow, leg int) flow.Flow) Outcome {
 	if r.blocked {
 		return Unreachable
 	}
 	legs := [2][]Hop{r.fwd, r.ret}
 	for _, a := range r.acls {
 		h := &legs[a.leg][a.hop]
-		h.Packet = withPort(h.Packet, a.leg, port)
+		h.Packet = set(h.Packet, a.leg)
 		d := a.acl.ev.Evaluate(h.Packet, h.Direction)
 		h.Verdict, h.Code = d.Verdict, ""
 		if d.Verdict != flow.Allow {
@@ -143,7 +147,7 @@ func (r *replay) outcome(port uint16) Outcome {
 	for leg := range 2 {
 		for i := range r.cross[leg] {
 			c := &r.cross[leg][i]
-			c.pkt = withPort(c.pkt, leg, port)
+			c.pkt = set(c.pkt, leg)
 			h := &legs[leg][c.hop]
 			h.Packet, h.Verdict, h.Code = c.pkt, flow.Allow, ""
 		}
@@ -171,12 +175,12 @@ func (m *Model) portSetReplayed(f flow.Flow, src *ifaceInfo) (open, und flow.Por
 	pb.MergeField(flow.FieldDstPort, fb, flow.FieldDstPort)
 	pb.MergeField(flow.FieldDstPort, rb, flow.FieldSrcPort)
 	pb.MergeField(flow.FieldDstPort, portsWalkTreatsApart(), flow.FieldDstPort)
-	rp, ok := newReplay(m, f, src, &path, fw, rw, arrived.ok)
+	rp, ok := newReplay(m, src, &path, fw, rw, arrived.ok, func(pkt flow.Flow, leg int) bool { return serverPort(pkt, leg) == f.Dst.Port() })
 	var o, u []flow.PortRange
 	for _, p := range pb.Atoms(flow.FieldDstPort, flow.PortRange{Lo: 1, Hi: 65535}) {
 		var out Outcome
 		if ok {
-			out = rp.outcome(p.Lo)
+			out = rp.outcome(func(pkt flow.Flow, leg int) flow.Flow { return withPort(pkt, leg, p.Lo) })
 		} else {
 			g := f
 			g.Dst = netip.AddrPortFrom(f.Dst.Addr(), p.Lo)
@@ -193,4 +197,61 @@ func (m *Model) portSetReplayed(f flow.Flow, src *ifaceInfo) (open, und flow.Por
 		}
 	}
 	return flow.SetOf(o...), flow.SetOf(u...), hops, walks, nil
+}
+
+// icmpCodes returns the ICMP type and code of the request of type t and
+// code c (leg 0) or of its reply (1), as flow.Flow.Reverse has it.
+func icmpCodes(proto flow.Protocol, t, c uint8, leg int) (uint8, uint8) {
+	f := flow.Flow{Protocol: proto, ICMPType: t, ICMPCode: c}
+	if leg == 1 {
+		f = f.Reverse()
+	}
+	return f.ICMPType, f.ICMPCode
+}
+
+// icmpSetReplayed is Model.icmpSet with security groups deferred, its
+// atoms judged by replay where the walk allows.
+func (m *Model) icmpSetReplayed(f flow.Flow, src *ifaceInfo) (open, und []ICMPCodes, walks int, err error) {
+	fb := flow.NewBounds(flow.FieldICMPType, flow.FieldICMPCode)
+	rb := flow.NewBounds(flow.FieldICMPType, flow.FieldICMPCode)
+	s := quietWalks.Get().(*quietWalk)
+	defer quietWalks.Put(s)
+	fw, rw := s.reset(m)
+	fw.bounds, rw.bounds, fw.deferSG, rw.deferSG = fb, rb, true, true
+	arrived, _ := m.walkWith(f, src, fw, rw)
+	path := atomOutcome{fwd: s.fwd, ret: s.ret}
+	walks++
+	rp, ok := newReplay(m, src, &path, fw, rw, arrived.ok, func(pkt flow.Flow, leg int) bool {
+		t, c := icmpCodes(f.Protocol, f.ICMPType, f.ICMPCode, leg)
+		return pkt.ICMPType == t && pkt.ICMPCode == c
+	})
+	types, codes := icmpAtoms(f.Protocol, fb, rb)
+	for _, tr := range types {
+		for _, cr := range codes {
+			var out Outcome
+			if ok {
+				out = rp.outcome(func(pkt flow.Flow, leg int) flow.Flow {
+					pkt.ICMPType, pkt.ICMPCode = icmpCodes(f.Protocol, uint8(tr.Lo), uint8(cr.Lo), leg)
+					return pkt
+				})
+			} else {
+				g := f
+				g.ICMPType, g.ICMPCode = uint8(tr.Lo), uint8(cr.Lo)
+				if out, err = m.setAtom(g, src, &path, true); err != nil {
+					return open, und, walks, err
+				}
+			}
+			walks++
+			c := flow.Range[uint8]{Lo: uint8(cr.Lo), Hi: uint8(cr.Hi)}
+			for t := int(tr.Lo); t <= int(tr.Hi); t++ {
+				switch out {
+				case Reachable:
+					open = addICMP(open, uint8(t), c)
+				case Indeterminate:
+					und = addICMP(und, uint8(t), c)
+				}
+			}
+		}
+	}
+	return open, und, walks, nil
 }
