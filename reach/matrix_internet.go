@@ -246,19 +246,17 @@ func (q *trafficQuestion) newAddrEdges(h *sgHop) []netip.Addr {
 	if h.dir == flow.Outbound {
 		field = flow.FieldDstAddr
 	}
-	all := flow.NewBounds(flow.FieldSrcAddr)
+	b := flow.NewBounds(field, flow.FieldSrcPort, flow.FieldDstPort, flow.FieldICMPType, flow.FieldICMPCode)
 	for _, f := range q.probes(h.pkt.Src.Addr(), h.pkt.Dst.Addr(), false) {
 		pkt := h.pkt
 		pkt.Protocol, pkt.ICMPType, pkt.ICMPCode = f.Protocol, f.ICMPType, f.ICMPCode
 		if !f.Protocol.HasPorts() {
 			pkt.Src, pkt.Dst = netip.AddrPortFrom(pkt.Src.Addr(), 0), netip.AddrPortFrom(pkt.Dst.Addr(), 0)
 		}
-		b := flow.NewBounds(field, flow.FieldSrcPort, flow.FieldDstPort, flow.FieldICMPType, flow.FieldICMPCode)
-		ev.Bounds(pkt, h.dir, b)
-		all.MergeField(flow.FieldSrcAddr, b, field)
+		ev.Bounds(pkt, h.dir, b) // every probe's edges together
 	}
 	from, to := familyRange(q.v6)
-	atoms := all.AddrAtoms(flow.FieldSrcAddr, from, to)
+	atoms := b.AddrAtoms(field, from, to)
 	edges := make([]netip.Addr, 0, len(atoms))
 	for _, a := range atoms[1:] {
 		edges = append(edges, a.From)
