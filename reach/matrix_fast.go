@@ -65,6 +65,18 @@ func (m *Model) setWalk(f flow.Flow, src *ifaceInfo, fb, rb *flow.Bounds, deferS
 	return path, append(fw.deferred, rw.deferred...)
 }
 
+// deferredWalk walks f from src quietly on pooled walkers, security
+// group judgements deferred, collecting bounds into fb and rb (nil:
+// none), and returns its outcome.
+func (m *Model) deferredWalk(f flow.Flow, src *ifaceInfo, fb, rb *flow.Bounds) Outcome {
+	s := quietWalks.Get().(*quietWalk)
+	defer quietWalks.Put(s)
+	fw, rw := s.reset(m)
+	fw.bounds, rw.bounds, fw.deferSG, rw.deferSG = fb, rb, true, true
+	arrived, _ := m.walkWith(f, src, fw, rw)
+	return outcomeOf(s.fwd, s.ret, arrived.ok)
+}
+
 // setAtom walks f quietly on pooled walkers, security group judgements
 // deferred with deferSG, and checks it took path.
 func (m *Model) setAtom(f flow.Flow, src *ifaceInfo, path *atomOutcome, deferSG bool) (Outcome, error) {
@@ -109,13 +121,8 @@ func (q *trafficQuestion) middleOf(src, dst *ifaceInfo, sa, da netip.Addr) (*mid
 	md.open.ICMP, md.und.ICMP, walks = o, u, walks+n
 	for _, p := range q.others {
 		g := flow.Flow{Protocol: p, Src: netip.AddrPortFrom(sa, 0), Dst: netip.AddrPortFrom(da, 0)}
-		path, _ := m.setWalk(g, src, nil, nil, true)
-		out, err := m.setAtom(g, src, &path, true)
-		if err != nil {
-			return nil, walks, err
-		}
-		walks += 2
-		md.others = append(md.others, out)
+		md.others = append(md.others, m.deferredWalk(g, src, nil, nil))
+		walks++
 	}
 	md.pieces = [2][]portPiece{startPieces(md.open.TCP, md.und.TCP), startPieces(md.open.UDP, md.und.UDP)}
 	md.icmpRuns = icmpRuns(md.open.ICMP, md.und.ICMP)

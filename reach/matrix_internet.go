@@ -52,7 +52,7 @@ func (q *trafficQuestion) internetMiddlesOf(end *ifaceInfo, fromInternet bool) (
 			if fromInternet {
 				src = nil
 			}
-			m.setWalk(f, src, fb, rb, true)
+			m.deferredWalk(f, src, fb, rb)
 			walks++
 			mergeAddr(cuts, fb, rb, fromInternet)
 		}
