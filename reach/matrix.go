@@ -118,6 +118,8 @@ type matrixRun struct {
 	firstOfPlace map[string]int
 	nets         []*internetMiddles
 	walks        int
+	memo         *matrixMemo
+	dense        *denseMemo
 }
 
 type matrixJob struct{ from, to int } // class indexes; -1 the internet
@@ -129,6 +131,8 @@ type netJob struct {
 
 // plan lists the cells to answer.
 func (r *matrixRun) plan() {
+	n := len(r.classes)
+	r.jobs = make([]matrixJob, 0, n*n+2*n)
 	for i := range r.classes {
 		for j := range r.classes {
 			if i != j || len(r.classes[i]) > 1 {
@@ -224,7 +228,6 @@ func (r *matrixRun) walkMiddles() error {
 
 // answer answers every cell and builds the Matrix.
 func (r *matrixRun) answer() (*Matrix, error) {
-	walks, errs := make([]int, len(r.jobs)), make([]error, len(r.jobs))
 	names := make([]string, len(r.classes))
 	for i := range names {
 		names[i] = className(i)
@@ -235,39 +238,30 @@ func (r *matrixRun) answer() (*Matrix, error) {
 		}
 		return names[i]
 	}
-	var memo *matrixMemo
 	ws := make([]*memoWorker, r.workers)
 	if r.fast {
-		memo = newMatrixMemo(r.q, r.classes, r.placeIDs)
+		r.memo = newMatrixMemo(r.q, r.classes, r.placeIDs)
+		r.dense = newDenseMemo(r.memo, r.classes, r.mids, r.workers)
 		for w := range ws {
 			ws[w] = newMemoWorker()
 		}
 	}
+	// The jobs are taken in batches; per batch, its walks, its first
+	// error and how many of its cells carry something.
+	const batch = 1024
+	nb := (len(r.jobs) + batch - 1) / batch
+	walks, errs, kept := make([]int, nb), make([]error, nb), make([]int, nb)
 	answers := make([]*cellAnswer, len(r.jobs)) // nil: nothing either way
-	parallelW(len(r.jobs), r.workers, func(w, k int) {
-		jb := r.jobs[k]
-		var c cellAnswer
-		switch {
-		case r.fast && jb.from < 0:
-			c.open, c.und = r.netCell(jb.to, true)
-		case r.fast && jb.to < 0:
-			c.open, c.und = r.netCell(jb.from, false)
-		case jb.from < 0:
-			c.open, c.und, walks[k], errs[k] = r.q.fromInternet(r.classes[jb.to][0])
-		case jb.to < 0:
-			c.open, c.und, walks[k], errs[k] = r.q.toInternet(r.classes[jb.from][0])
-		case r.fast:
-			a, b, sa, da := r.ends(jb)
-			md := r.midOf[int(r.placeIDs[jb.from])*r.nPlaces+int(r.placeIDs[jb.to])]
-			e := pairEnds{md: r.mids[md], src: a, dst: b, sa: sa, da: da}
-			answers[k] = memo.cell(ws[w], &e, int32(md))
-			return
-		default:
-			a, _, sa, da := r.ends(jb)
-			c.open, c.und, walks[k], errs[k] = r.q.pair(a, sa, da)
-		}
-		if !c.open.IsEmpty() || !c.und.IsEmpty() {
-			answers[k] = &c
+	parallelW(nb, r.workers, func(w, b int) {
+		for k := b * batch; k < min(len(r.jobs), (b+1)*batch); k++ {
+			a, n, err := r.answerJob(ws[w], r.jobs[k])
+			answers[k], walks[b] = a, walks[b]+n
+			if err != nil && errs[b] == nil {
+				errs[b] = err
+			}
+			if a != nil {
+				kept[b]++
+			}
 		}
 	})
 	out := &Matrix{Classes: make([]Class, 0, len(r.classes)+1), Walks: r.walks}
@@ -282,41 +276,83 @@ func (r *matrixRun) answer() (*Matrix, error) {
 	if !r.o.NoInternet {
 		out.Classes = append(out.Classes, Class{Name: InternetNode, Members: []ClassMember{}})
 	}
-	// The cells kept, each at its place among them: filled on every
-	// worker.
-	at := make([]int, len(r.jobs))
+	// The cells kept, each batch's from its place among them: filled on
+	// every worker.
 	n := 0
-	for k := range r.jobs {
-		if errs[k] != nil {
-			return nil, errs[k]
+	for b := range nb {
+		if errs[b] != nil {
+			return nil, errs[b]
 		}
-		out.Walks += walks[k]
-		at[k] = n
-		if answers[k] != nil {
-			n++
-		}
+		out.Walks += walks[b]
+		n, kept[b] = n+kept[b], n
 	}
 	out.Cells = make([]Cell, n)
-	const chunk = 4096
-	parallel((len(r.jobs)+chunk-1)/chunk, r.workers, func(c int) {
-		for k := c * chunk; k < min(len(r.jobs), (c+1)*chunk); k++ {
+	parallel(nb, r.workers, func(b int) {
+		lo, hi := b*batch, min(len(r.jobs), (b+1)*batch)
+		// the cells share no slice a caller may change: their ICMP
+		// lists are copied, into one array per batch
+		icmp := 0
+		for _, a := range answers[lo:hi] {
+			if a != nil {
+				icmp += len(a.open.ICMP) + len(a.und.ICMP)
+			}
+		}
+		room := make([]ICMPCodes, 0, icmp)
+		own := func(cs []ICMPCodes) []ICMPCodes {
+			if len(cs) == 0 {
+				return nil
+			}
+			room = append(room, cs...)
+			return room[len(room)-len(cs) : len(room) : len(room)]
+		}
+		at := kept[b]
+		for k := lo; k < hi; k++ {
 			if a := answers[k]; a != nil {
 				jb := r.jobs[k]
 				open, und := a.open, a.und
-				// the cells share no slice a caller may change
-				open.ICMP, und.ICMP = slices.Clone(open.ICMP), slices.Clone(und.ICMP)
-				out.Cells[at[k]] = Cell{From: name(jb.from), To: name(jb.to), Allowed: open, Indeterminate: und}
+				open.ICMP, und.ICMP = own(open.ICMP), own(und.ICMP)
+				out.Cells[at] = Cell{From: name(jb.from), To: name(jb.to), Allowed: open, Indeterminate: und}
+				at++
 			}
 		}
 	})
 	return out, nil
 }
 
+// answerJob answers one cell, on worker w's memory: nil when its
+// sessions carry nothing.
+func (r *matrixRun) answerJob(w *memoWorker, jb matrixJob) (*cellAnswer, int, error) {
+	var open, und Traffic
+	var walks int
+	var err error
+	switch {
+	case r.fast && jb.from < 0:
+		open, und = r.netCell(w, jb.to, true)
+	case r.fast && jb.to < 0:
+		open, und = r.netCell(w, jb.from, false)
+	case jb.from < 0:
+		open, und, walks, err = r.q.fromInternet(r.classes[jb.to][0])
+	case jb.to < 0:
+		open, und, walks, err = r.q.toInternet(r.classes[jb.from][0])
+	case r.fast:
+		md := r.midOf[int(r.placeIDs[jb.from])*r.nPlaces+int(r.placeIDs[jb.to])]
+		if c, ok := r.denseCell(w, jb, md); ok {
+			return c, 0, nil
+		}
+		return r.memo.cell(w, r.pairEnds(jb, md), int32(md)), 0, nil
+	default:
+		a, _, sa, da := r.ends(jb)
+		open, und, walks, err = r.q.pair(a, sa, da)
+	}
+	c := &cellAnswer{open, und}
+	return c.orNil(), walks, err
+}
+
 // netCell answers the internet's cell with a class, from its
 // placement's middles.
-func (r *matrixRun) netCell(class int, fromInternet bool) (Traffic, Traffic) {
+func (r *matrixRun) netCell(w *memoWorker, class int, fromInternet bool) (Traffic, Traffic) {
 	ims := r.nets[r.netOf[netJob{r.firstOfPlace[r.places[class]], fromInternet}]]
-	return r.q.internetCell(ims, r.classes[class][0], fromInternet)
+	return r.q.internetCell(w, r.memo, ims, r.classes[class][0], fromInternet)
 }
 
 func className(i int) string {

@@ -58,11 +58,23 @@ type middle struct {
 // (nil: none), and returns the hops and, with deferSG, the security group
 // judgements it deferred (passing every packet there).
 func (m *Model) setWalk(f flow.Flow, src *ifaceInfo, fb, rb *flow.Bounds, deferSG bool) (atomOutcome, []sgHop) {
-	var path atomOutcome
+	path := atomOutcome{fwd: make([]Hop, 0, verdictHops), ret: make([]Hop, 0, verdictHops)}
 	fw := &walker{m: m, leg: Forward, hops: &path.fwd, identity: true, bounds: fb, deferSG: deferSG}
 	rw := &walker{m: m, leg: Return, hops: &path.ret, identity: true, forward: fw, bounds: rb, deferSG: deferSG}
 	m.walkWith(f, src, fw, rw)
 	return path, append(fw.deferred, rw.deferred...)
+}
+
+// deferredWalk walks f from src quietly on pooled walkers, security
+// group judgements deferred, collecting bounds into fb and rb (nil:
+// none), and returns its outcome.
+func (m *Model) deferredWalk(f flow.Flow, src *ifaceInfo, fb, rb *flow.Bounds) Outcome {
+	s := quietWalks.Get().(*quietWalk)
+	defer quietWalks.Put(s)
+	fw, rw := s.reset(m)
+	fw.bounds, rw.bounds, fw.deferSG, rw.deferSG = fb, rb, true, true
+	arrived, _ := m.walkWith(f, src, fw, rw)
+	return outcomeOf(s.fwd, s.ret, arrived.ok)
 }
 
 // setAtom walks f quietly on pooled walkers, security group judgements
@@ -87,7 +99,7 @@ func (q *trafficQuestion) middleOf(src, dst *ifaceInfo, sa, da netip.Addr) (*mid
 	walks := 0
 	for _, proto := range []flow.Protocol{flow.TCP, flow.UDP} {
 		f := flow.Flow{Protocol: proto, Src: netip.AddrPortFrom(sa, DefaultSourcePort), Dst: netip.AddrPortFrom(da, 1)}
-		o, u, hops, n, err := m.portSet(f, src, true)
+		o, u, hops, n, err := m.portSetReplayed(f, src)
 		if err != nil {
 			return nil, walks, err
 		}
@@ -102,20 +114,15 @@ func (q *trafficQuestion) middleOf(src, dst *ifaceInfo, sa, da netip.Addr) (*mid
 	if q.v6 {
 		f.Protocol, f.ICMPType = flow.ICMPv6, flow.ICMPv6EchoRequest
 	}
-	o, u, n, err := m.icmpSet(f, src, true)
+	o, u, n, err := m.icmpSetReplayed(f, src)
 	if err != nil {
 		return nil, walks, err
 	}
 	md.open.ICMP, md.und.ICMP, walks = o, u, walks+n
 	for _, p := range q.others {
 		g := flow.Flow{Protocol: p, Src: netip.AddrPortFrom(sa, 0), Dst: netip.AddrPortFrom(da, 0)}
-		path, _ := m.setWalk(g, src, nil, nil, true)
-		out, err := m.setAtom(g, src, &path, true)
-		if err != nil {
-			return nil, walks, err
-		}
-		walks += 2
-		md.others = append(md.others, out)
+		md.others = append(md.others, m.deferredWalk(g, src, nil, nil))
+		walks++
 	}
 	md.pieces = [2][]portPiece{startPieces(md.open.TCP, md.und.TCP), startPieces(md.open.UDP, md.und.UDP)}
 	md.icmpRuns = icmpRuns(md.open.ICMP, md.und.ICMP)

@@ -2,8 +2,10 @@ package reach
 
 import (
 	"net/netip"
+	"slices"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/sg"
 )
 
 // The internet's cells of the matrix, factored as the pairs of classes
@@ -50,7 +52,7 @@ func (q *trafficQuestion) internetMiddlesOf(end *ifaceInfo, fromInternet bool) (
 			if fromInternet {
 				src = nil
 			}
-			m.setWalk(f, src, fb, rb, true)
+			m.deferredWalk(f, src, fb, rb)
 			walks++
 			mergeAddr(cuts, fb, rb, fromInternet)
 		}
@@ -137,34 +139,37 @@ func mergeAddr(cuts, fb, rb *flow.Bounds, fromInternet bool) {
 // internetCell answers the internet's cell with the class of end (the
 // destination when fromInternet): each piece of the placement's middles
 // cut further where end's own groups tell internet addresses apart, each
-// atom judged, and the union taken.
-func (q *trafficQuestion) internetCell(ims *internetMiddles, end *ifaceInfo, fromInternet bool) (open, und Traffic) {
+// atom judged, and the union taken. Where a hop's groups tell addresses
+// apart is asked once per worker and evaluator (sgAddrEdges).
+func (q *trafficQuestion) internetCell(w *memoWorker, mm *matrixMemo, ims *internetMiddles, end *ifaceInfo, fromInternet bool) (open, und Traffic) {
 	m := q.m
 	fixed := q.internetEnd(end, fromInternet)
+	var cuts []netip.Addr
 	for _, pc := range ims.pieces {
-		cuts := flow.NewBounds(flow.FieldSrcAddr)
+		cuts = cuts[:0]
 		for _, h := range pc.md.hops {
 			if h.iface == ims.end {
 				h.iface = end
 			}
-			ev := h.evaluator()
-			for _, f := range q.probes(pc.r.From, fixed, fromInternet) {
-				pkt := h.pkt
-				pkt.Protocol, pkt.ICMPType, pkt.ICMPCode = f.Protocol, f.ICMPType, f.ICMPCode
-				if !f.Protocol.HasPorts() {
-					pkt.Src, pkt.Dst = netip.AddrPortFrom(pkt.Src.Addr(), 0), netip.AddrPortFrom(pkt.Dst.Addr(), 0)
+			for _, edges := range q.sgAddrEdges(w, mm, &h) {
+				i, _ := slices.BinarySearchFunc(edges, pc.r.From, netip.Addr.Compare)
+				for ; i < len(edges) && edges[i].Compare(pc.r.To) <= 0; i++ {
+					cuts = append(cuts, edges[i])
 				}
-				field := flow.FieldSrcAddr
-				if h.dir == flow.Outbound {
-					field = flow.FieldDstAddr
-				}
-				b := flow.NewBounds(field, flow.FieldSrcPort, flow.FieldDstPort, flow.FieldICMPType, flow.FieldICMPCode)
-				b.WindowAddrs(pc.r.From, pc.r.To)
-				ev.Bounds(pkt, h.dir, b)
-				cuts.MergeField(flow.FieldSrcAddr, b, field)
 			}
 		}
-		for _, a := range cuts.AddrAtoms(flow.FieldSrcAddr, pc.r.From, pc.r.To) {
+		slices.SortFunc(cuts, netip.Addr.Compare)
+		cuts = slices.Compact(cuts)
+		for k := 0; k <= len(cuts); k++ {
+			a := pc.r
+			if k > 0 {
+				a.From = cuts[k-1]
+			}
+			if k < len(cuts) {
+				if a.To = cuts[k].Prev(); cuts[k] == pc.r.From {
+					continue // the piece's own start
+				}
+			}
 			x, ok := m.internetIn(a)
 			if !ok {
 				continue
@@ -180,4 +185,81 @@ func (q *trafficQuestion) internetCell(ims *internetMiddles, end *ifaceInfo, fro
 		}
 	}
 	return open, und.minus(open)
+}
+
+// sgAddrKey is what sgAddrEdges depends on.
+type sgAddrKey struct {
+	ev  *sg.Evaluator
+	dir flow.Direction
+}
+
+// sgAddrEdges returns the addresses at which h's groups start treating
+// their peer's address apart, for any protocol of the question, port,
+// ICMP type or code, as sorted lists (their union is the answer): with
+// every field but the peer's varied, the bounds depend on the
+// evaluator, the direction and the family alone (and the family is the
+// question's). AWS allows what any rule of any group allows, so an AWS
+// interface's edges are its groups' together, each group's compiled
+// alone (matrixMemo.groupIface), which many interfaces share. Remembered
+// by the worker w.
+func (q *trafficQuestion) sgAddrEdges(w *memoWorker, mm *matrixMemo, h *sgHop) [][]netip.Addr {
+	if !mm.denseGroups(h.iface) {
+		return [][]netip.Addr{mm.evAddrEdges(w, h)}
+	}
+	out := make([][]netip.Addr, len(h.iface.Groups))
+	for i, g := range h.iface.Groups {
+		gh := *h
+		gh.iface = mm.groupIface(g)
+		out[i] = mm.evAddrEdges(w, &gh)
+	}
+	return out
+}
+
+// evAddrEdges returns, sorted, the addresses at which h's evaluator
+// starts treating its peer's address apart (sgAddrEdges), remembered.
+func (mm *matrixMemo) evAddrEdges(w *memoWorker, h *sgHop) []netip.Addr {
+	k := sgAddrKey{h.evaluator(), h.dir}
+	if edges, ok := w.addrEdges[k]; ok {
+		return edges
+	}
+	mm.mu.Lock()
+	edges, ok := mm.addrEdges[k]
+	mm.mu.Unlock()
+	if !ok {
+		edges = mm.q.newAddrEdges(h)
+		mm.mu.Lock()
+		mm.addrEdges[k] = edges
+		mm.mu.Unlock()
+	}
+	if w.addrEdges == nil {
+		w.addrEdges = map[sgAddrKey][]netip.Addr{}
+	}
+	w.addrEdges[k] = edges
+	return edges
+}
+
+// newAddrEdges finds, sorted, the addresses at which h's evaluator
+// starts treating its peer's address apart.
+func (q *trafficQuestion) newAddrEdges(h *sgHop) []netip.Addr {
+	ev := h.evaluator()
+	field := flow.FieldSrcAddr
+	if h.dir == flow.Outbound {
+		field = flow.FieldDstAddr
+	}
+	b := flow.NewBounds(field, flow.FieldSrcPort, flow.FieldDstPort, flow.FieldICMPType, flow.FieldICMPCode)
+	for _, f := range q.probes(h.pkt.Src.Addr(), h.pkt.Dst.Addr(), false) {
+		pkt := h.pkt
+		pkt.Protocol, pkt.ICMPType, pkt.ICMPCode = f.Protocol, f.ICMPType, f.ICMPCode
+		if !f.Protocol.HasPorts() {
+			pkt.Src, pkt.Dst = netip.AddrPortFrom(pkt.Src.Addr(), 0), netip.AddrPortFrom(pkt.Dst.Addr(), 0)
+		}
+		ev.Bounds(pkt, h.dir, b) // every probe's edges together
+	}
+	from, to := familyRange(q.v6)
+	atoms := b.AddrAtoms(field, from, to)
+	edges := make([]netip.Addr, 0, len(atoms))
+	for _, a := range atoms[1:] {
+		edges = append(edges, a.From)
+	}
+	return edges
 }

@@ -47,6 +47,8 @@ type matrixMemo struct {
 	groups map[string]*ifaceInfo
 	unions map[[2]int32]*hopProfile
 	comp   *sg.CachingResolver
+	// where evaluators tell internet addresses apart (matrix_internet.go)
+	addrEdges map[sgAddrKey][]netip.Addr
 }
 
 // memoWorker is one worker's own memory, in front of the shared one,
@@ -59,6 +61,8 @@ type memoWorker struct {
 	hops     []sgHop
 	profs    []*hopProfile
 	sig      []int32
+	// where evaluators tell internet addresses apart (matrix_internet.go)
+	addrEdges map[sgAddrKey][]netip.Addr
 }
 
 // peerInfo is what an evaluator can see of an address of a class's
@@ -131,7 +135,8 @@ func newMatrixMemo(q *trafficQuestion, classes [][]*ifaceInfo, placeOf []int32) 
 	mm := &matrixMemo{q: q, peers: map[netip.Addr]peerInfo{}, groupID: map[string]int32{},
 		evs: map[*sgPair]*evInfo{}, profiles: map[hopKey]*hopProfile{}, contents: map[string]int32{},
 		sigs: map[string]uint64{}, cells: map[cellKey]*cellAnswer{},
-		groups: map[string]*ifaceInfo{}, unions: map[[2]int32]*hopProfile{}, comp: sg.NewCachingResolver(m)}
+		groups: map[string]*ifaceInfo{}, unions: map[[2]int32]*hopProfile{}, comp: sg.NewCachingResolver(m),
+		addrEdges: map[sgAddrKey][]netip.Addr{}}
 	place := map[*ifaceInfo]int32{}
 	for i, cl := range classes {
 		for _, ii := range cl {
@@ -189,21 +194,28 @@ func (mm *matrixMemo) cell(w *memoWorker, e *pairEnds, md int32) *cellAnswer {
 		k.ids[i] = p.id
 		w.hops, w.profs = append(w.hops, h), append(w.profs, p)
 	}
-	c, ok := w.cells[k]
-	if !ok {
-		mm.mu.Lock()
-		c, ok = mm.cells[k]
-		mm.mu.Unlock()
-		if !ok {
-			var a cellAnswer
-			a.open, a.und = mm.q.combineProfiles(e.md, slices.Clone(w.hops), slices.Clone(w.profs))
-			c = a.orNil()
-			mm.mu.Lock()
-			mm.cells[k] = c
-			mm.mu.Unlock()
-		}
-		w.cells[k] = c
+	if c, ok := w.cells[k]; ok {
+		return c
 	}
+	return mm.remember(w, k, e.md, w.hops, w.profs)
+}
+
+// remember answers the cell of key k, not in the worker's memory, from
+// the shared memory or from its middle md, its hops and their profiles,
+// and remembers it.
+func (mm *matrixMemo) remember(w *memoWorker, k cellKey, md *middle, hops []sgHop, profs []*hopProfile) *cellAnswer {
+	mm.mu.Lock()
+	c, ok := mm.cells[k]
+	mm.mu.Unlock()
+	if !ok {
+		var a cellAnswer
+		a.open, a.und = mm.q.combineProfiles(md, slices.Clone(hops), slices.Clone(profs))
+		c = a.orNil()
+		mm.mu.Lock()
+		mm.cells[k] = c
+		mm.mu.Unlock()
+	}
+	w.cells[k] = c
 	return c
 }
 

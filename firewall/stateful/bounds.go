@@ -27,6 +27,16 @@ func (e *Engine) Bounds(f flow.Flow, b *flow.Bounds) {
 	if e == nil {
 		return
 	}
+	var ix *addrIndex
+	if !b.Varies(flow.FieldSrcAddr) && !b.Varies(flow.FieldDstAddr) {
+		ix = e.addrIndex()
+	}
+	e.bounds(f, b, ix)
+}
+
+// bounds is Bounds, the rules that admit f's fixed addresses found by ix
+// (nil: every rule tried).
+func (e *Engine) bounds(f flow.Flow, b *flow.Bounds, ix *addrIndex) {
 	needsApp := false
 	defer func() {
 		// The application protocol a session is assumed to speak follows
@@ -52,6 +62,21 @@ func (e *Engine) Bounds(f flow.Flow, b *flow.Bounds) {
 	}
 	varyAddr := b.Varies(flow.FieldSrcAddr) || b.Varies(flow.FieldDstAddr)
 	src, dst := f.Src.Addr(), f.Dst.Addr()
+	if !varyAddr {
+		if ix != nil {
+			ix.each(f.Protocol, src, dst, func(i int, fwd, rev bool) {
+				r := &e.rules[i]
+				if !r.protoAny && !r.hasProto(f.Protocol) {
+					return
+				}
+				if r.bidir {
+					fwd, rev = fwd || rev, fwd || rev
+				}
+				needsApp = r.bounds(f, fwd, rev, b) || needsApp
+			})
+			return
+		}
+	}
 	for i := range e.rules {
 		r := &e.rules[i]
 		if !r.protoAny && !r.hasProto(f.Protocol) {
@@ -70,20 +95,27 @@ func (e *Engine) Bounds(f flow.Flow, b *flow.Bounds) {
 				continue
 			}
 		}
-		portBounds(r.sp, r.dp, fwd, rev, b)
-		needsApp = needsApp || r.needsApp()
-		for _, c := range r.conds {
-			switch c.kind {
-			case condIType:
-				c.num.bounds(flow.FieldICMPType, b)
-			case condICode:
-				c.num.bounds(flow.FieldICMPCode, b)
-			case condSameIP: // one address varied: it changes at the other
-				b.AddAddr(flow.FieldSrcAddr, dst)
-				b.AddAddr(flow.FieldDstAddr, src)
-			}
+		needsApp = r.bounds(f, fwd, rev, b) || needsApp
+	}
+}
+
+// bounds adds the edges of r, which meets the request of f (fwd) or its
+// reply (rev), besides its address sets; it reports whether r asks for
+// the application protocol.
+func (r *rule) bounds(f flow.Flow, fwd, rev bool, b *flow.Bounds) bool {
+	portBounds(r.sp, r.dp, fwd, rev, b)
+	for _, c := range r.conds {
+		switch c.kind {
+		case condIType:
+			c.num.bounds(flow.FieldICMPType, b)
+		case condICode:
+			c.num.bounds(flow.FieldICMPCode, b)
+		case condSameIP: // one address varied: it changes at the other
+			b.AddAddr(flow.FieldSrcAddr, f.Dst.Addr())
+			b.AddAddr(flow.FieldDstAddr, f.Src.Addr())
 		}
 	}
+	return r.needsApp()
 }
 
 // portBounds adds a rule's source and destination ports: as they are

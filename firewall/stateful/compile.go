@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/reachsim/reachsim/firewall/suricata"
 	"github.com/reachsim/reachsim/flow"
@@ -27,6 +28,10 @@ type Engine struct {
 	groups   []groupInfo
 	rules    []rule // in decision order
 	ix       index
+	// the rules by address, for Bounds with fixed addresses
+	// (bounds_index.go), built at first use
+	addrOnce sync.Once
+	addrIx   *addrIndex
 }
 
 // Order returns the engine's rule order.
