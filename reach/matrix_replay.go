@@ -199,9 +199,9 @@ func (m *Model) portSetReplayed(f flow.Flow, src *ifaceInfo) (open, und flow.Por
 	return flow.SetOf(o...), flow.SetOf(u...), hops, walks, nil
 }
 
-// icmpCodes returns the ICMP type and code of the request of type t and
+// icmpOnLeg returns the ICMP type and code of the request of type t and
 // code c (leg 0) or of its reply (1), as flow.Flow.Reverse has it.
-func icmpCodes(proto flow.Protocol, t, c uint8, leg int) (uint8, uint8) {
+func icmpOnLeg(proto flow.Protocol, t, c uint8, leg int) (uint8, uint8) {
 	f := flow.Flow{Protocol: proto, ICMPType: t, ICMPCode: c}
 	if leg == 1 {
 		f = f.Reverse()
@@ -222,7 +222,7 @@ func (m *Model) icmpSetReplayed(f flow.Flow, src *ifaceInfo) (open, und []ICMPCo
 	path := atomOutcome{fwd: s.fwd, ret: s.ret}
 	walks++
 	rp, ok := newReplay(m, src, &path, fw, rw, arrived.ok, func(pkt flow.Flow, leg int) bool {
-		t, c := icmpCodes(f.Protocol, f.ICMPType, f.ICMPCode, leg)
+		t, c := icmpOnLeg(f.Protocol, f.ICMPType, f.ICMPCode, leg)
 		return pkt.ICMPType == t && pkt.ICMPCode == c
 	})
 	types, codes := icmpAtoms(f.Protocol, fb, rb)
@@ -231,7 +231,7 @@ func (m *Model) icmpSetReplayed(f flow.Flow, src *ifaceInfo) (open, und []ICMPCo
 			var out Outcome
 			if ok {
 				out = rp.outcome(func(pkt flow.Flow, leg int) flow.Flow {
-					pkt.ICMPType, pkt.ICMPCode = icmpCodes(f.Protocol, uint8(tr.Lo), uint8(cr.Lo), leg)
+					pkt.ICMPType, pkt.ICMPCode = icmpOnLeg(f.Protocol, uint8(tr.Lo), uint8(cr.Lo), leg)
 					return pkt
 				})
 			} else {
