@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/nacl"
@@ -273,11 +274,28 @@ func sgFix(m *Model, pkt flow.Flow, ii *ifaceInfo, dir flow.Direction) string {
 	if dir == flow.Outbound {
 		peer, word = pkt.Dst.Addr(), "to"
 	}
-	peerText := netip.PrefixFrom(peer, peer.BitLen()).String()
+	// one builder, no fmt: a check words the fix of every blocking group
+	var b strings.Builder
+	b.Grow(96)
+	b.WriteString("add an ")
+	b.WriteString(dir.String())
+	b.WriteString(" rule to ")
+	b.WriteString(ii.Groups[0])
+	b.WriteString(" allowing ")
+	b.WriteString(pkt.Traffic())
+	b.WriteString(" ")
+	b.WriteString(word)
+	b.WriteString(" ")
+	var scratch [64]byte
+	b.Write(netip.PrefixFrom(peer, peer.BitLen()).AppendTo(scratch[:0]))
 	if other, ok := m.byPrivate[peer]; ok && len(other.Groups) > 0 {
-		peerText += fmt.Sprintf(" (or %s, a group of %s)", other.Groups[0], other.label())
+		b.WriteString(" (or ")
+		b.WriteString(other.Groups[0])
+		b.WriteString(", a group of ")
+		b.WriteString(other.label())
+		b.WriteString(")")
 	}
-	return fmt.Sprintf("add an %s rule to %s allowing %s %s %s", dir, ii.Groups[0], pkt.Traffic(), word, peerText)
+	return b.String()
 }
 
 // networkACL judges pkt at a subnet boundary.
