@@ -46,6 +46,20 @@ func (r *reader) readInstance(in *instance) {
 		}
 		it.PrivateIPs = append(it.PrivateIPs, a)
 	}
+	v6, _ := strs(in.values["ipv6_addresses"])
+	for i, s := range v6 {
+		a, err := netip.ParseAddr(s)
+		if err != nil || !a.Is6() || a.Is4In6() || a.Zone() != "" {
+			r.fail(in, fmt.Sprintf("ipv6_addresses[%d]", i), s, ErrInvalidPlan, "not an IPv6 address")
+			continue
+		}
+		it.PrivateIPs = append(it.PrivateIPs, a)
+	}
+	if isUnknown(in.unknown, "ipv6_addresses") && len(v6) == 0 {
+		if n, _ := number(in.values["ipv6_address_count"]); n > 0 || in.configured("ipv6_address_count") && in.cfg != nil {
+			r.rep.Warnings = append(r.rep.Warnings, in.addr+": ipv6_addresses: AWS picks them at launch; the instance is modelled without IPv6 addresses, so an IPv6 query to or from it is an error")
+		}
+	}
 	if isUnknown(in.unknown, "secondary_private_ips") && in.configured("secondary_private_ips") && in.cfg != nil {
 		r.fail(in, "secondary_private_ips", "", ErrUnknownValue, "the model needs the interface's addresses")
 	}
