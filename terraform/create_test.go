@@ -23,6 +23,9 @@ type planRes struct {
 	exprs     map[string]any
 }
 
+// rawExpr is an expression written as is (nested blocks' expressions).
+type rawExpr struct{ v any }
+
 func planOf(t *testing.T, rs ...planRes) []byte {
 	t.Helper()
 	var planned, changes, config []map[string]any
@@ -43,9 +46,12 @@ func planOf(t *testing.T, rs ...planRes) []byte {
 			seen[r.typ+"."+r.name] = true
 			exprs := map[string]any{}
 			for k, v := range r.exprs {
-				if refs, ok := v.([]string); ok {
-					exprs[k] = map[string]any{"references": refs}
-				} else {
+				switch v := v.(type) {
+				case []string:
+					exprs[k] = map[string]any{"references": v}
+				case rawExpr:
+					exprs[k] = v.v // nested blocks, as written
+				default:
 					exprs[k] = map[string]any{"constant_value": v}
 				}
 			}

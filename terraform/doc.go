@@ -21,9 +21,14 @@
 // attachments and group attachments), managed prefix lists and their
 // entries, VPC peering connections and transit gateways (the gateway and
 // the default route table AWS makes for it, VPC attachments, route
-// tables, routes, associations and propagations). [Modelled] lists them.
-// Every other resource type (Network Firewall's among them, for now), and
-// every data source, is counted in [Report.Unmodelled], never an error.
+// tables, routes, associations and propagations) and AWS Network Firewall
+// (aws_networkfirewall_rule_group with rules_string, stateful_rule,
+// rules_source_list, stateless_rules_and_custom_actions and
+// rule_variables; aws_networkfirewall_firewall_policy;
+// aws_networkfirewall_firewall, see firewall.go for how a route finds a
+// new firewall's endpoint). [Modelled] lists them. Every other resource
+// type, and every data source, is counted in [Report.Unmodelled], never an
+// error.
 //
 // # What the model holds
 //

@@ -217,6 +217,9 @@ func (r *reader) route(in *instance, at string, dests ...string) (reach.Route, b
 		r.fail(in, at+dests[0], "", ErrInvalidPlan, "a route has one destination: %d given", n)
 		return rt, false
 	}
+	if r.firewallRoute(in, &rt) {
+		return rt, true
+	}
 	for _, t := range routeTargets {
 		s, _ := in.values[t.attr].(string)
 		if s == "" && !isUnknown(in.unknown, t.attr) {

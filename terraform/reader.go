@@ -9,6 +9,7 @@ import (
 
 	tfjson "github.com/hashicorp/terraform-json"
 
+	"github.com/reachsim/reachsim/aws"
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
@@ -52,6 +53,7 @@ type reader struct {
 	acls    acls
 	ext     extras
 	tgw     tgws
+	fw      fwState
 	enis    map[string]*reach.Interface // by model ID
 	eniList []string
 }
@@ -61,7 +63,8 @@ func newReader(file string, plan *tfjson.Plan, rep *Report) *reader {
 		bases: map[string][]*instance{}, b: reach.NewBuilder(), net: newNetwork(),
 		sgs: groups{byID: map[string]*sg.Group{}}, acls: acls{acls: map[string]*nacl.ACL{}},
 		ext: extras{lists: map[string]*reach.PrefixList{}}, enis: map[string]*reach.Interface{},
-		tgw: tgws{gws: map[string]*tgwRec{}, rts: map[string]*reach.TGWRouteTable{}, atts: map[string]*reach.TGWAttachment{}}}
+		tgw: tgws{gws: map[string]*tgwRec{}, rts: map[string]*reach.TGWRouteTable{}, atts: map[string]*reach.TGWAttachment{}},
+		fw:  fwState{policies: map[string]aws.PolicySpec{}, byARN: map[string]string{}}}
 }
 
 // fail records an error about attribute path of instance in (nil: the

@@ -7,11 +7,12 @@ import (
 // readers maps each resource type the loader models to its reader, in the
 // order of the passes: a resource is read after every type it links to.
 var passes = [][]string{
-	{"aws_vpc", "aws_ec2_managed_prefix_list", "aws_ec2_transit_gateway"},
+	{"aws_vpc", "aws_ec2_managed_prefix_list", "aws_ec2_transit_gateway", "aws_networkfirewall_rule_group"},
 	{"aws_vpc_ipv4_cidr_block_association", "aws_subnet", "aws_internet_gateway", "aws_egress_only_internet_gateway",
 		"aws_route_table", "aws_default_route_table", "aws_security_group", "aws_default_security_group",
 		"aws_network_acl", "aws_default_network_acl", "aws_vpc_peering_connection", "aws_ec2_managed_prefix_list_entry",
-		"aws_ec2_transit_gateway_route_table"},
+		"aws_ec2_transit_gateway_route_table", "aws_networkfirewall_firewall_policy"},
+	{"aws_networkfirewall_firewall"},
 	{"aws_route", "aws_route_table_association", "aws_main_route_table_association", "aws_security_group_rule",
 		"aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule", "aws_network_acl_rule",
 		"aws_network_acl_association", "aws_instance", "aws_network_interface", "aws_nat_gateway",
@@ -72,6 +73,12 @@ func (r *reader) readerOf(typ string) func(*instance) {
 		return r.readSGAttachment
 	case "aws_network_interface_attachment":
 		return r.readENIAttachment
+	case "aws_networkfirewall_rule_group":
+		return r.readFWRuleGroup
+	case "aws_networkfirewall_firewall_policy":
+		return r.readFWPolicy
+	case "aws_networkfirewall_firewall":
+		return r.readFirewall
 	case "aws_ec2_transit_gateway":
 		return r.readTGW
 	case "aws_ec2_transit_gateway_vpc_attachment":
@@ -121,6 +128,7 @@ func (r *reader) translate() {
 			}
 		}
 	}
+	r.bindFirewallRoutes()
 	r.vpcDefaults()
 	r.assignACLs()
 	r.checkDefaults()
@@ -130,5 +138,6 @@ func (r *reader) translate() {
 	r.finishInterfaces()
 	r.finishExtras()
 	r.finishTGWs()
+	r.finishFirewalls()
 	slices.Sort(r.rep.Warnings)
 }

@@ -1,0 +1,426 @@
+package terraform
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/reachsim/reachsim/aws"
+	"github.com/reachsim/reachsim/reach"
+)
+
+// AWS Network Firewall: aws_networkfirewall_rule_group,
+// aws_networkfirewall_firewall_policy and aws_networkfirewall_firewall.
+// Their attributes mirror the AWS API's shapes (rule_group.rules_source
+// is RuleGroup.RulesSource, in snake case and with nested blocks as
+// lists), so each is written back into the JSON the AWS CLI prints for it
+// and read by package aws, which reads a dump's. A rule group or policy
+// whose ARN is known only after apply is named by its address; a policy's
+// reference to it (resource_arn) and a firewall's to its policy resolve by
+// reference. A firewall's endpoint is named by its ID when the plan knows
+// it, else by the firewall's address and the zone of its subnet
+// (aws_networkfirewall_firewall.fw/eu-west-1a); a route whose
+// vpc_endpoint_id is known only after apply and refers to the firewall is
+// bound to the endpoint in the zone of the subnets its route table serves,
+// with a warning that says so.
+
+// fwState is what the firewall readers assemble.
+type fwState struct {
+	groups   []aws.RuleGroup
+	policies map[string]aws.PolicySpec // by model ID (known ARN or address)
+	byARN    map[string]string         // a known ARN to the model ID
+	fws      []reach.Firewall
+}
+
+// first returns the first block of a nested block list, nil for none.
+func first(v any) map[string]any {
+	bs, _ := blocks(v)
+	if len(bs) == 0 {
+		return nil
+	}
+	return bs[0]
+}
+
+// arnOf returns the ARN a rule group or policy has in the model: its
+// known ARN, else its address.
+func arnOf(in *instance) string {
+	if s, ok := in.values["arn"].(string); ok && s != "" && !isUnknown(in.unknown, "arn") {
+		return s
+	}
+	return in.addr
+}
+
+// readFWRuleGroup reads an aws_networkfirewall_rule_group.
+func (r *reader) readFWRuleGroup(in *instance) {
+	arn := arnOf(in)
+	name, _ := r.str(in, "name", false)
+	typ, _ := r.str(in, "type", false)
+	resp := map[string]any{"RuleGroupName": name, "RuleGroupArn": arn, "Type": typ, "Capacity": in.values["capacity"]}
+	g := map[string]any{}
+	rg := first(in.values["rule_group"])
+	if rv := first(rg["rule_variables"]); rv != nil {
+		vars := map[string]any{}
+		for _, kind := range [][2]string{{"ip_sets", "ip_set"}, {"port_sets", "port_set"}} {
+			sets := map[string]any{}
+			bs, _ := blocks(rv[kind[0]])
+			for _, b := range bs {
+				key, _ := b["key"].(string)
+				sets[key] = map[string]any{"Definition": first(b[kind[1]])["definition"]}
+			}
+			if len(sets) > 0 {
+				vars[map[string]string{"ip_sets": "IPSets", "port_sets": "PortSets"}[kind[0]]] = sets
+			}
+		}
+		g["RuleVariables"] = vars
+	}
+	if rs := first(rg["reference_sets"]); rs != nil {
+		refs := map[string]any{}
+		bs, _ := blocks(rs["ip_set_references"])
+		for _, b := range bs {
+			key, _ := b["key"].(string)
+			refs[key] = map[string]any{"ReferenceArn": first(b["ip_set_reference"])["reference_arn"]}
+		}
+		g["ReferenceSets"] = map[string]any{"IPSetReferences": refs}
+	}
+	g["RulesSource"] = rulesSource(first(rg["rules_source"]), in.values["rules"])
+	if so := first(rg["stateful_rule_options"]); so != nil {
+		g["StatefulRuleOptions"] = map[string]any{"RuleOrder": so["rule_order"]}
+	}
+	group, err := aws.ParseRuleGroup(mustJSON(map[string]any{"RuleGroup": g, "RuleGroupResponse": resp}))
+	if err != nil {
+		r.fail(in, "rule_group", "", ErrInvalidPlan, "%v", err)
+		return
+	}
+	r.fw.groups = append(r.fw.groups, group)
+	r.fw.byARN[arn] = arn
+}
+
+// rulesSource writes a rules_source block as the API's RulesSource.
+func rulesSource(src map[string]any, rules any) map[string]any {
+	out := map[string]any{}
+	if s, _ := src["rules_string"].(string); s != "" {
+		out["RulesString"] = s
+	} else if s, _ := rules.(string); s != "" {
+		out["RulesString"] = s
+	}
+	if l := first(src["rules_source_list"]); l != nil {
+		out["RulesSourceList"] = map[string]any{"GeneratedRulesType": l["generated_rules_type"], "TargetTypes": l["target_types"], "Targets": l["targets"]}
+	}
+	if srs, _ := blocks(src["stateful_rule"]); len(srs) > 0 {
+		var rules []any
+		for _, sr := range srs {
+			h := first(sr["header"])
+			var opts []any
+			os, _ := blocks(sr["rule_option"])
+			for _, o := range os {
+				opts = append(opts, map[string]any{"Keyword": o["keyword"], "Settings": o["settings"]})
+			}
+			rules = append(rules, map[string]any{"Action": sr["action"], "RuleOptions": opts, "Header": map[string]any{
+				"Protocol": h["protocol"], "Source": h["source"], "SourcePort": h["source_port"], "Direction": h["direction"],
+				"Destination": h["destination"], "DestinationPort": h["destination_port"]}})
+		}
+		out["StatefulRules"] = rules
+	}
+	if sl := first(src["stateless_rules_and_custom_actions"]); sl != nil {
+		var rules []any
+		bs, _ := blocks(sl["stateless_rule"])
+		for _, b := range bs {
+			def := first(b["rule_definition"])
+			m := first(def["match_attributes"])
+			rules = append(rules, map[string]any{"Priority": b["priority"], "RuleDefinition": map[string]any{"Actions": def["actions"], "MatchAttributes": matchAttributes(m)}})
+		}
+		out["StatelessRulesAndCustomActions"] = map[string]any{"StatelessRules": rules, "CustomActions": customActions(sl["custom_action"])}
+	}
+	return out
+}
+
+// matchAttributes writes a match_attributes block as the API's.
+func matchAttributes(m map[string]any) map[string]any {
+	addrs := func(v any) []any {
+		var out []any
+		bs, _ := blocks(v)
+		for _, b := range bs {
+			out = append(out, map[string]any{"AddressDefinition": b["address_definition"]})
+		}
+		return out
+	}
+	ports := func(v any) []any {
+		var out []any
+		bs, _ := blocks(v)
+		for _, b := range bs {
+			out = append(out, map[string]any{"FromPort": b["from_port"], "ToPort": b["to_port"]})
+		}
+		return out
+	}
+	out := map[string]any{"Sources": addrs(m["source"]), "Destinations": addrs(m["destination"]),
+		"SourcePorts": ports(m["source_port"]), "DestinationPorts": ports(m["destination_port"]), "Protocols": m["protocols"]}
+	var flags []any
+	bs, _ := blocks(m["tcp_flag"])
+	for _, b := range bs {
+		flags = append(flags, map[string]any{"Flags": b["flags"], "Masks": b["masks"]})
+	}
+	if len(flags) > 0 {
+		out["TCPFlags"] = flags
+	}
+	return out
+}
+
+// customActions writes custom_action blocks as the API's CustomActions.
+func customActions(v any) []any {
+	var out []any
+	bs, _ := blocks(v)
+	for _, b := range bs {
+		var dims []any
+		pm := first(first(b["action_definition"])["publish_metric_action"])
+		ds, _ := blocks(pm["dimension"])
+		for _, d := range ds {
+			dims = append(dims, map[string]any{"Value": d["value"]})
+		}
+		out = append(out, map[string]any{"ActionName": b["action_name"], "ActionDefinition": map[string]any{"PublishMetricAction": map[string]any{"Dimensions": dims}}})
+	}
+	return out
+}
+
+func mustJSON(v any) []byte {
+	data, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // maps of decoded JSON values always marshal
+	}
+	return data
+}
+
+// readFWPolicy reads an aws_networkfirewall_firewall_policy.
+func (r *reader) readFWPolicy(in *instance) {
+	arn := arnOf(in)
+	name, _ := r.str(in, "name", false)
+	fp := first(in.values["firewall_policy"])
+	p := map[string]any{"StatelessDefaultActions": fp["stateless_default_actions"], "StatelessFragmentDefaultActions": fp["stateless_fragment_default_actions"],
+		"StatefulDefaultActions": fp["stateful_default_actions"], "StatelessCustomActions": customActions(fp["stateless_custom_action"])}
+	for _, kind := range []string{"stateless", "stateful"} {
+		attr := kind + "_rule_group_reference"
+		bs, _ := blocks(fp[attr])
+		var refs []any
+		for i, b := range bs {
+			ref := map[string]any{"ResourceArn": r.groupARN(in, attr, i, len(bs), b)}
+			if b["priority"] != nil {
+				ref["Priority"] = b["priority"]
+			}
+			if o := first(b["override"]); o != nil {
+				ref["Override"] = map[string]any{"Action": o["action"]}
+			}
+			refs = append(refs, ref)
+		}
+		p[map[string]string{"stateless": "StatelessRuleGroupReferences", "stateful": "StatefulRuleGroupReferences"}[kind]] = refs
+	}
+	if eo := first(fp["stateful_engine_options"]); eo != nil {
+		p["StatefulEngineOptions"] = map[string]any{"RuleOrder": eo["rule_order"], "StreamExceptionPolicy": eo["stream_exception_policy"]}
+	}
+	if pv := first(fp["policy_variables"]); pv != nil {
+		vars := map[string]any{}
+		bs, _ := blocks(pv["rule_variables"])
+		for _, b := range bs {
+			key, _ := b["key"].(string)
+			vars[key] = map[string]any{"Definition": first(b["ip_set"])["definition"]}
+		}
+		p["PolicyVariables"] = map[string]any{"RuleVariables": vars}
+	}
+	spec, err := aws.ParseFirewallPolicy(mustJSON(map[string]any{"FirewallPolicy": p,
+		"FirewallPolicyResponse": map[string]any{"FirewallPolicyName": name, "FirewallPolicyArn": arn}}))
+	if err != nil {
+		r.fail(in, "firewall_policy", "", ErrInvalidPlan, "%v", err)
+		return
+	}
+	r.fw.policies[arn] = spec
+	r.fw.byARN[arn] = arn
+}
+
+// groupARN returns the ARN a policy's rule group reference b (block i of
+// the n of attribute attr) names: its resource_arn when known, else the
+// group its configuration refers to, paired by priority (or by place when
+// the blocks have none).
+func (r *reader) groupARN(in *instance, attr string, i, n int, b map[string]any) string {
+	if s, _ := b["resource_arn"].(string); s != "" {
+		return s
+	}
+	var blocksCfg []map[string]*tfjson.Expression
+	if in.cfg != nil && in.cfg.Expressions["firewall_policy"] != nil && len(in.cfg.Expressions["firewall_policy"].NestedBlocks) > 0 {
+		if e := in.cfg.Expressions["firewall_policy"].NestedBlocks[0][attr]; e != nil {
+			blocksCfg = e.NestedBlocks
+		}
+	}
+	var cfg map[string]*tfjson.Expression
+	for j, c := range blocksCfg {
+		if p := c["priority"]; p != nil && p.ExpressionData != nil && p.ConstantValue != nil {
+			if want, ok := number(p.ConstantValue); ok {
+				if got, ok := number(b["priority"]); ok && got == want {
+					cfg = c
+				}
+			}
+		} else if len(blocksCfg) == n && j == i {
+			cfg = c
+		}
+	}
+	path := fmt.Sprintf("firewall_policy[0].%s[%d].resource_arn", attr, i)
+	if cfg == nil || cfg["resource_arn"] == nil || cfg["resource_arn"].ExpressionData == nil {
+		r.fail(in, path, "", ErrUnknownValue, "no reference in the configuration names the rule group")
+		return ""
+	}
+	ts, open := r.targets(in, cfg["resource_arn"].References, "aws_networkfirewall_rule_group")
+	if len(ts) != 1 || open {
+		r.fail(in, path, "", ErrUnknownValue, "its configuration does not name one rule group of the plan")
+		return ""
+	}
+	return arnOf(ts[0])
+}
+
+// readFirewall reads an aws_networkfirewall_firewall: its policy, built
+// with the plan's rule groups, and an endpoint per subnet mapping.
+func (r *reader) readFirewall(in *instance) {
+	f := reach.Firewall{ID: in.id}
+	f.Name, _ = r.str(in, "name", false)
+	f.VPC, _ = r.linkOne(in, "vpc_id", "aws_vpc")
+	policy, _ := in.values["firewall_policy_arn"].(string)
+	if policy == "" {
+		ts, open := r.targets(in, in.references("firewall_policy_arn"), "aws_networkfirewall_firewall_policy")
+		if len(ts) != 1 || open {
+			r.fail(in, "firewall_policy_arn", "", ErrUnknownValue, "its configuration does not name one firewall policy of the plan")
+			return
+		}
+		policy = arnOf(ts[0])
+	}
+	spec, ok := r.fw.policies[policy]
+	if !ok {
+		r.fail(in, "firewall_policy_arn", policy, ErrInvalidPlan, "no firewall policy of the plan")
+		return
+	}
+	p, err := spec.Build(r.fw.groups)
+	if err != nil {
+		r.fail(in, "firewall_policy_arn", policy, ErrInvalidPlan, "%v", err)
+		return
+	}
+	f.Policy = p
+	known := map[string]string{} // subnet ID -> endpoint ID, from firewall_status
+	for _, st := range listOf(in.values["firewall_status"]) {
+		for _, ss := range listOf(st["sync_states"]) {
+			for _, a := range listOf(ss["attachment"]) {
+				if e, _ := a["endpoint_id"].(string); e != "" {
+					s, _ := a["subnet_id"].(string)
+					known[s] = e
+				}
+			}
+		}
+	}
+	bs, _ := blocks(in.values["subnet_mapping"])
+	for i, b := range bs {
+		sub := r.inlineBlock(in, "subnet_mapping", i, len(bs), b)
+		sid, _ := r.linkOne(sub, "subnet_id", "aws_subnet")
+		s := r.net.subnets[sid]
+		if s == nil {
+			r.fail(in, fmt.Sprintf("subnet_mapping[%d].subnet_id", i), sid, ErrInvalidPlan, "no subnet of the plan")
+			continue
+		}
+		raw, _ := b["subnet_id"].(string)
+		id := known[raw]
+		if id == "" {
+			id = in.id + "/" + s.AvailabilityZone
+		} else {
+			r.byID[id] = in
+		}
+		f.Endpoints = append(f.Endpoints, reach.FirewallEndpointSpec{ID: id, Subnet: sid})
+	}
+	r.fw.fws = append(r.fw.fws, f)
+}
+
+// listOf reads v as a list of objects (blocks or plain lists alike).
+func listOf(v any) []map[string]any {
+	bs, _ := blocks(v)
+	return bs
+}
+
+// firewallRoute makes route rt of in a route to the endpoint its
+// vpc_endpoint_id names: a known endpoint of a firewall of the plan, or,
+// when the ID is known only after apply and the configuration refers to
+// a firewall, that firewall's endpoint in the zone of the subnets the
+// route table serves (bound once the associations are read). ok is false
+// for any other VPC endpoint.
+func (r *reader) firewallRoute(in *instance, route *reach.Route) bool {
+	if s, _ := in.values["vpc_endpoint_id"].(string); s != "" {
+		if t := r.byID[s]; t != nil && t.typ == "aws_networkfirewall_firewall" {
+			route.Target, route.TargetID = reach.TargetFirewallEndpoint, s
+			return true
+		}
+		return false
+	}
+	if !isUnknown(in.unknown, "vpc_endpoint_id") {
+		return false
+	}
+	ts, _ := r.targets(in, in.references("vpc_endpoint_id"), "aws_networkfirewall_firewall")
+	if len(ts) != 1 {
+		return false
+	}
+	route.Target, route.TargetID = reach.TargetFirewallEndpoint, pendingFirewall+ts[0].id
+	return true
+}
+
+// pendingFirewall marks a route's target to bind by zone.
+const pendingFirewall = "(firewall by zone) "
+
+// bindFirewallRoutes binds the routes to a firewall's endpoint by zone:
+// the zone of the subnets the route table serves (its associations, or,
+// for the main route table, the VPC's subnets without one; for an edge
+// route table, the subnet the route's destination is).
+func (r *reader) bindFirewallRoutes() {
+	for _, id := range r.net.rtList {
+		rt := r.net.rts[id]
+		for i := range rt.Routes {
+			route := &rt.Routes[i]
+			fwID, ok := strings.CutPrefix(route.TargetID, pendingFirewall)
+			if !ok {
+				continue
+			}
+			var zones []string
+			for _, sid := range r.net.subList {
+				s := r.net.subnets[sid]
+				serves := s.RouteTable == rt.ID || s.RouteTable == "" && r.net.vpcs[s.VPC] != nil && r.net.vpcs[s.VPC].mainRT == rt.ID
+				if len(rt.Gateways) > 0 {
+					serves = slices.ContainsFunc(s.CIDRs, func(c netip.Prefix) bool { return c == route.Destination })
+				}
+				if serves && !slices.Contains(zones, s.AvailabilityZone) {
+					zones = append(zones, s.AvailabilityZone)
+				}
+			}
+			var endpoint string
+			for _, f := range r.fw.fws {
+				for _, e := range f.Endpoints {
+					if f.ID == fwID && len(zones) == 1 && r.net.subnets[e.Subnet].AvailabilityZone == zones[0] {
+						endpoint = e.ID
+					}
+				}
+			}
+			if endpoint == "" {
+				r.fail(r.byAdr[rt.ID], "route", route.Destination.String(), ErrUnknownValue,
+					"the route goes to an endpoint of %s, whose ID is known only after apply, and the subnets the table serves (zones %s) do not name one zone the firewall has an endpoint in", fwID, strings.Join(zones, ", "))
+				route.TargetID = fwID
+				continue
+			}
+			route.TargetID = endpoint
+			r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: the route for %s goes to %s's endpoint in %s, the zone of the subnets the table serves (its ID is known only after apply)", rt.ID, routeDestText(route), fwID, zones[0]))
+		}
+	}
+}
+
+func routeDestText(route *reach.Route) string {
+	if route.PrefixList != "" {
+		return route.PrefixList
+	}
+	return route.Destination.String()
+}
+
+// finishFirewalls gives the firewalls to the builder.
+func (r *reader) finishFirewalls() {
+	r.b.AddFirewall(r.fw.fws...)
+}
