@@ -11,11 +11,12 @@ import (
 	"github.com/reachsim/reachsim/terraform"
 )
 
-// TestNetworkFirewallPlan: a new firewall inspects what the internet
-// sends a web server, by ingress routing; its endpoint's ID is known only
-// after apply, so the routes that refer to the firewall are bound to its
-// endpoint in their subnets' zone.
-func TestNetworkFirewallPlan(t *testing.T) {
+const firewallRules = "pass tcp any any -> $HOME_NET 443 (sid:1;)\ndrop tcp any any -> $HOME_NET any (sid:2;)"
+
+// firewallPlan creates a web server behind a new Network Firewall: the
+// firewall's rules pass HTTPS to the VPC and drop the rest of TCP.
+func firewallPlan(t *testing.T) []byte {
+	t.Helper()
 	ref := func(addr string, attr ...string) []string {
 		a := "id"
 		if len(attr) > 0 {
@@ -27,7 +28,7 @@ func TestNetworkFirewallPlan(t *testing.T) {
 	fwRef := ref("aws_networkfirewall_firewall.fw", "firewall_status")
 	anyIn := map[string]any{"from_port": 0, "to_port": 65535, "protocol": "tcp", "cidr_blocks": []any{"0.0.0.0/0"}}
 	anyOut := map[string]any{"from_port": 0, "to_port": 0, "protocol": "-1", "cidr_blocks": []any{"0.0.0.0/0"}}
-	rules := "pass tcp any any -> $HOME_NET 443 (sid:1;)\ndrop tcp any any -> $HOME_NET any (sid:2;)"
+	rules := firewallRules
 	rs := []planRes{
 		{typ: "aws_vpc", name: "main", values: map[string]any{"cidr_block": "10.0.0.0/16"},
 			unknown: map[string]any{"id": true, "main_route_table_id": true, "default_network_acl_id": true}},
@@ -69,8 +70,16 @@ func TestNetworkFirewallPlan(t *testing.T) {
 			unknown: map[string]any{"id": true, "subnet_id": true, "vpc_security_group_ids": true, "private_ip": true, "public_ip": true},
 			exprs:   map[string]any{"subnet_id": ref("aws_subnet.web"), "vpc_security_group_ids": ref("aws_security_group.web"), "associate_public_ip_address": true}},
 	}
+	return planOf(t, rs...)
+}
+
+// TestNetworkFirewallPlan: a new firewall inspects what the internet
+// sends a web server, by ingress routing; its endpoint's ID is known only
+// after apply, so the routes that refer to the firewall are bound to its
+// endpoint in their subnets' zone.
+func TestNetworkFirewallPlan(t *testing.T) {
 	rep := &terraform.Report{}
-	m, err := terraform.Parse("plan.json", planOf(t, rs...), rep)
+	m, err := terraform.Parse("plan.json", firewallPlan(t), rep)
 	require.NoError(t, err)
 	assert.Contains(t, strings.Join(rep.Warnings, "\n"), "aws_route_table.edge: the route for 10.0.1.0/24 goes to aws_networkfirewall_firewall.fw's endpoint in eu-west-1a")
 	r, err := m.Check(tcp("198.51.100.7", "aws_instance.web", 443))
