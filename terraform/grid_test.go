@@ -121,3 +121,65 @@ func TestFirewallPlanIsItsLiteralDesign(t *testing.T) {
 	require.NoError(t, err)
 	sameAnswers(t, plan, want, "aws_instance.web", "198.51.100.7", "203.0.113.9")
 }
+
+// TestPeeringPlanIsItsLiteralDesign: peeringPlan (auto-accepted) as Go
+// literals: each interface in its VPC's default group (it was created
+// without groups) and the group its attachment gives it.
+func TestPeeringPlanIsItsLiteralDesign(t *testing.T) {
+	plan, err := terraform.Parse("plan.json", peeringPlan(t, map[string]any{"auto_accept": true}), nil)
+	require.NoError(t, err)
+	b := reach.NewBuilder().AddPeering(reach.Peering{ID: "aws_vpc_peering_connection.ab", RequesterVPC: "aws_vpc.a", AccepterVPC: "aws_vpc.b", Status: reach.PeeringActive})
+	for i, v := range []string{"a", "b"} {
+		vpc := "aws_vpc." + v
+		cidr, sub, other := []string{"10.1.0.0/16", "10.2.0.0/16"}[i], []string{"10.1.1.0/24", "10.2.1.0/24"}[i], []string{"10.2.0.0/16", "10.1.0.0/16"}[i]
+		g := sg.Group{ID: "aws_security_group." + v, Name: v, VPCID: vpc, Rules: []sg.Rule{
+			{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](22), ICMPType: -1, ICMPCode: -1, Peer: sg.CIDR("10.0.0.0/8")},
+			{Direction: flow.Outbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.CIDR("0.0.0.0/0")}}}
+		def := sg.NewDefault(vpc+".default_security_group", vpc, false)
+		b.AddVPC(reach.VPC{ID: vpc, CIDRs: lit(cidr), MainRouteTable: "aws_default_route_table." + v, DefaultACL: vpc + ".default_network_acl"}).
+			AddRouteTable(reach.RouteTable{ID: "aws_default_route_table." + v, VPC: vpc, Routes: []reach.Route{{Destination: netip.MustParsePrefix(other),
+				Target: reach.TargetPeering, TargetID: "aws_vpc_peering_connection.ab"}}}).
+			AddNetworkACL(nacl.NewDefault(vpc+".default_network_acl", vpc, false)).
+			AddSubnet(reach.Subnet{ID: "aws_subnet." + v, VPC: vpc, CIDRs: lit(sub)}).
+			AddSecurityGroup(g, def).
+			AddInterface(reach.Interface{ID: "aws_network_interface." + v, Name: "eni-" + v, Subnet: "aws_subnet." + v, Groups: []string{def.ID, g.ID},
+				PrivateIPs: []netip.Addr{netip.MustParseAddr([]string{"10.1.1.50", "10.2.1.50"}[i])}})
+	}
+	want, err := b.Build()
+	require.NoError(t, err)
+	sameAnswers(t, plan, want, "aws_network_interface.a", "aws_network_interface.b", "198.51.100.7")
+}
+
+// TestMiscPlanIsItsLiteralDesign: miscPlan as Go literals.
+func TestMiscPlanIsItsLiteralDesign(t *testing.T) {
+	plan, err := terraform.Parse("plan.json", miscPlan(t), nil)
+	require.NoError(t, err)
+	const vpc = "aws_vpc.main"
+	allow := []nacl.Entry{
+		{Number: 100, Action: flow.Pass, Direction: flow.Inbound, Protocol: flow.AllProtocols, CIDR: netip.MustParsePrefix("0.0.0.0/0"), ICMPType: -1, ICMPCode: -1},
+		{Number: 101, Action: flow.Pass, Direction: flow.Inbound, Protocol: flow.AllProtocols, CIDR: netip.MustParsePrefix("::/0"), ICMPType: -1, ICMPCode: -1},
+		{Number: 100, Action: flow.Pass, Direction: flow.Outbound, Protocol: flow.AllProtocols, CIDR: netip.MustParsePrefix("0.0.0.0/0"), ICMPType: -1, ICMPCode: -1},
+		{Number: 101, Action: flow.Pass, Direction: flow.Outbound, Protocol: flow.AllProtocols, CIDR: netip.MustParsePrefix("::/0"), ICMPType: -1, ICMPCode: -1},
+	}
+	g := sg.Group{ID: "aws_default_security_group.main", Name: "default", VPCID: vpc, Rules: []sg.Rule{
+		{Direction: flow.Outbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.CIDR("0.0.0.0/0")},
+		{Direction: flow.Outbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.CIDR("::/0")},
+		{Direction: flow.Inbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.GroupRef("aws_default_security_group.main")}}}
+	want, err := reach.NewBuilder().
+		AddVPC(reach.VPC{ID: vpc, CIDRs: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16"), netip.MustParsePrefix("2001:db8:1::/56"), netip.MustParsePrefix("10.1.0.0/16")},
+			MainRouteTable: "aws_route_table.v6", DefaultACL: "aws_default_network_acl.main"}).
+		AddNetworkACL(nacl.ACL{ID: "aws_default_network_acl.main", VPCID: vpc, IsDefault: true, Entries: allow}).
+		AddRouteTable(reach.RouteTable{ID: "aws_default_route_table.main", VPC: vpc},
+			reach.RouteTable{ID: "aws_route_table.v6", VPC: vpc, Routes: []reach.Route{{Destination: netip.MustParsePrefix("::/0"),
+				Target: reach.TargetEgressOnlyInternetGateway, TargetID: "aws_egress_only_internet_gateway.v6"}}}).
+		AddEgressOnlyInternetGateway(reach.EgressOnlyInternetGateway{ID: "aws_egress_only_internet_gateway.v6", VPC: vpc}).
+		AddSubnet(reach.Subnet{ID: "aws_subnet.second", VPC: vpc, CIDRs: []netip.Prefix{netip.MustParsePrefix("10.1.1.0/24"), netip.MustParsePrefix("2001:db8:1:1::/64")}}).
+		AddSecurityGroup(g).
+		AddInterface(reach.Interface{ID: "aws_instance.a", Instance: "i-a", Subnet: "aws_subnet.second", Groups: []string{g.ID},
+			PrivateIPs: []netip.Addr{netip.MustParseAddr("10.1.1.10"), netip.MustParseAddr("2001:db8:1:1::10")}},
+			reach.Interface{ID: "aws_instance.b", Instance: "i-b", Subnet: "aws_subnet.second", Groups: []string{g.ID},
+				PrivateIPs: []netip.Addr{netip.MustParseAddr("10.1.1.11")}}).
+		Build()
+	require.NoError(t, err)
+	sameAnswers(t, plan, want, "aws_instance.a", "aws_instance.b", "198.51.100.7", "2001:db8:ffff::7")
+}

@@ -11,11 +11,11 @@ import (
 	"github.com/reachsim/reachsim/terraform"
 )
 
-// TestMoreResourceTypes: a second CIDR block, a main route table chosen
-// by association, the default security group managed, and an egress-only
-// internet gateway for IPv6, on a plan whose values are known (a change
-// to an existing network).
-func TestMoreResourceTypes(t *testing.T) {
+// miscPlan changes an existing network: a second CIDR block, a main
+// route table chosen by association, the default security group managed,
+// and an egress-only internet gateway for IPv6.
+func miscPlan(t *testing.T) []byte {
+	t.Helper()
 	known := func(id string, v map[string]any) map[string]any { v["id"] = id; return v }
 	inline := func(attrs ...string) map[string]any { // the configuration writes these inline blocks
 		e := map[string]any{}
@@ -45,7 +45,15 @@ func TestMoreResourceTypes(t *testing.T) {
 			"ipv6_addresses": []any{"2001:db8:1:1::10"}, "vpc_security_group_ids": []any{"sg-default"}})},
 		{typ: "aws_instance", name: "b", values: known("i-b", map[string]any{"subnet_id": "subnet-2", "private_ip": "10.1.1.11", "vpc_security_group_ids": []any{"sg-default"}})},
 	}
-	m, err := terraform.Parse("plan.json", planOf(t, rs...), nil)
+	return planOf(t, rs...)
+}
+
+// TestMoreResourceTypes: a second CIDR block, a main route table chosen
+// by association, the default security group managed, and an egress-only
+// internet gateway for IPv6, on a plan whose values are known (a change
+// to an existing network).
+func TestMoreResourceTypes(t *testing.T) {
+	m, err := terraform.Parse("plan.json", miscPlan(t), nil)
 	require.NoError(t, err)
 	r, err := m.Check(tcp("aws_instance.a", "aws_instance.b", 5432))
 	require.NoError(t, err)
