@@ -36,26 +36,11 @@ func (r *reader) readACL(in *instance) {
 		acl.VPCID, _ = r.linkOne(in, "vpc_id", "aws_vpc")
 	}
 	acl.Subnets = r.linkList(in, "subnet_ids", "aws_subnet")
-	for _, dir := range []flow.Direction{flow.Inbound, flow.Outbound} {
-		attr := "ingress"
-		if dir == flow.Outbound {
-			attr = "egress"
+	r.eachInline(in, func(sub *instance, at string, dir flow.Direction) {
+		if e, ok := r.entry(sub, at, dir, "rule_no", "action", "cidr_block", "ipv6_cidr_block"); ok {
+			acl.Entries = append(acl.Entries, e)
 		}
-		if !in.configured(attr) {
-			continue
-		}
-		bs, ok := blocks(in.values[attr])
-		if !ok {
-			r.fail(in, attr, "", ErrInvalidPlan, "not a list of entry blocks")
-			continue
-		}
-		for i, b := range bs {
-			sub := r.inlineBlock(in, attr, i, len(bs), b)
-			if e, ok := r.entry(sub, fmt.Sprintf("%s[%d].", attr, i), dir, "rule_no", "action", "cidr_block", "ipv6_cidr_block"); ok {
-				acl.Entries = append(acl.Entries, e)
-			}
-		}
-	}
+	})
 	if _, dup := r.acls.acls[acl.ID]; dup {
 		r.fail(in, "id", acl.ID, ErrInvalidPlan, "network ACL %s is planned twice", acl.ID)
 		return

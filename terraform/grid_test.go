@@ -29,7 +29,7 @@ func sameAnswers(t *testing.T, plan, want *reach.Model, ends ...string) {
 				continue
 			}
 			qs := []reach.Query{{From: from, To: to, Protocol: flow.UDP, Port: 53}, {From: from, To: to, Protocol: flow.ICMP}}
-			for _, port := range []uint16{21, 22, 23, 442, 443, 444, 1023, 1024, 5432, 8080, 65535} {
+			for _, port := range []uint16{21, 22, 23, 442, 443, 444, 1023, 1024, 5431, 5432, 5433, 6379, 8080, 65535} {
 				qs = append(qs, reach.Query{From: from, To: to, Protocol: flow.TCP, Port: port})
 			}
 			for _, q := range qs {

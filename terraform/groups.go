@@ -41,6 +41,16 @@ func (r *reader) readGroup(in *instance) {
 	}
 	r.sgs.byID[g.ID] = g
 	r.sgs.list = append(r.sgs.list, g.ID)
+	r.eachInline(in, func(sub *instance, at string, dir flow.Direction) {
+		g.Rules = append(g.Rules, r.blockRules(sub, at, dir, g.ID)...)
+	})
+}
+
+// eachInline calls do for each inline ingress and egress block of in
+// (a security group's rules, a network ACL's entries) that its
+// configuration sets, as an instance of its own (inlineBlock), with the
+// prefix of its attribute paths ("ingress[2].") and its direction.
+func (r *reader) eachInline(in *instance, do func(sub *instance, at string, dir flow.Direction)) {
 	for _, dir := range []flow.Direction{flow.Inbound, flow.Outbound} {
 		attr := "ingress"
 		if dir == flow.Outbound {
@@ -51,12 +61,11 @@ func (r *reader) readGroup(in *instance) {
 		}
 		bs, ok := blocks(in.values[attr])
 		if !ok {
-			r.fail(in, attr, "", ErrInvalidPlan, "not a list of rule blocks")
+			r.fail(in, attr, "", ErrInvalidPlan, "not a list of blocks")
 			continue
 		}
 		for i, b := range bs {
-			sub := r.inlineBlock(in, attr, i, len(bs), b)
-			g.Rules = append(g.Rules, r.blockRules(sub, fmt.Sprintf("%s[%d].", attr, i), dir, g.ID)...)
+			do(r.inlineBlock(in, attr, i, len(bs), b), fmt.Sprintf("%s[%d].", attr, i), dir)
 		}
 	}
 }
