@@ -37,12 +37,14 @@ type Builder struct {
 	firewalls []Firewall
 	peerings  []Peering // see peering.go
 	external  []string  // groups rules reference that the input does not hold
-	bpa       BlockPublicAccess
-	tgws      []TransitGateway // see tgw.go
-	tgwRTs    []TGWRouteTable
-	tgwAtts   []TGWAttachment
-	eigws     []EgressOnlyInternetGateway // egress.go
-	gwEPs     []GatewayEndpoint           // gwendpoint.go
+	// unknownPeers are rules' peers known only later (AddUnknownPeer)
+	unknownPeers []UnknownPeer
+	bpa          BlockPublicAccess
+	tgws         []TransitGateway // see tgw.go
+	tgwRTs       []TGWRouteTable
+	tgwAtts      []TGWAttachment
+	eigws        []EgressOnlyInternetGateway // egress.go
+	gwEPs        []GatewayEndpoint           // gwendpoint.go
 
 	firsts map[string]map[string]int // during Build: kind -> ID -> index of its first use
 }
@@ -94,6 +96,26 @@ func (b *Builder) AddNATGateway(n ...NATGateway) *Builder { b.nats = append(b.na
 func (b *Builder) AddUnresolvedGroup(ids ...string) *Builder {
 	b.external = append(b.external, ids...)
 	return b
+}
+
+// AddUnknownPeer declares a peer a security group rule names (by
+// sg.GroupRef(id)) whose value is known only later: the CIDR block of a
+// rule that a Terraform plan computes at apply (what names it, as
+// "aws_security_group.web: ingress[0].cidr_blocks"), or, with within, a
+// rule whose ports are known only later, which may match any port from
+// the addresses within. Whether the rule matches a packet from an address
+// within (anywhere, when within is empty) is unknown, so a query only such
+// a rule could allow is indeterminate ([SGIndeterminate], its Missing
+// naming what); it never matches an address outside within.
+func (b *Builder) AddUnknownPeer(id, what string, within ...netip.Prefix) *Builder {
+	b.unknownPeers = append(b.unknownPeers, UnknownPeer{ID: id, What: what, Within: slices.Clone(within)})
+	return b
+}
+
+// UnknownPeer is a rule's peer known only later ([Builder.AddUnknownPeer]).
+type UnknownPeer struct {
+	ID, What string
+	Within   []netip.Prefix
 }
 
 // AddPrefixList adds managed prefix lists.
@@ -294,6 +316,15 @@ func (b *Builder) buildUnresolved(p *problems, m *Model) {
 			p.add(id, path("unresolvedGroups", i, ""), id, "declared unresolved, but the design holds the group")
 		default:
 			m.unresolved[id] = true
+		}
+	}
+	m.unknownPeers = map[string]UnknownPeer{}
+	for i, u := range b.unknownPeers {
+		switch {
+		case u.ID == "" || m.groups[u.ID] != nil || m.unresolved[u.ID]:
+			p.add(u.ID, path("unknownPeers", i, "ID"), u.ID, "an unknown peer needs an ID of its own")
+		default:
+			m.unknownPeers[u.ID] = u
 		}
 	}
 }

@@ -240,6 +240,10 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 		h.Code = SGIndeterminate
 		h.Missing = fmt.Sprintf("security group %s, which rule %s references: the input does not hold it, so whether %s is a member is unknown", far, h.Rule, peer)
 		h.Fix = fmt.Sprintf("add %s to the input (aws ec2 describe-security-groups --group-ids %s and describe-network-interfaces, in the account or peered VPC that holds it), or check by hand whether %s is a member", far, far, peer)
+		if u, ok := w.m.unknownPeers[far]; ok {
+			h.Missing = fmt.Sprintf("%s, known only later: whether rule %s matches %s depends on it", u.What, h.Rule, peer)
+			h.Fix = "set the value in the configuration, or check the answer again once it is known"
+		}
 		w.add(h)
 		return
 	}

@@ -52,14 +52,16 @@ type Model struct {
 	firewalls   map[string]*firewallInfo
 	sgCache     map[string]*sgPair
 	unresolved  map[string]bool // groups rules reference that the input does not hold
-	peerings    map[string]*peeringInfo
-	bpa         *bpaInfo              // VPC Block Public Access; see bpa.go
-	tgws        map[string]*tgwInfo   // see tgw.go
-	tgwRTs      map[string]*tgwRTInfo // transit gateway route tables
-	tgwAtts     map[string]*tgwAttInfo
-	eigws       map[string]*eigwInfo       // egress.go
-	eigwByVPC   map[string][]*eigwInfo     // egress.go
-	gwEndpoints map[string]*gwEndpointInfo // gwendpoint.go
+	// unknownPeers are rules' peers known only later (AddUnknownPeer)
+	unknownPeers map[string]UnknownPeer
+	peerings     map[string]*peeringInfo
+	bpa          *bpaInfo              // VPC Block Public Access; see bpa.go
+	tgws         map[string]*tgwInfo   // see tgw.go
+	tgwRTs       map[string]*tgwRTInfo // transit gateway route tables
+	tgwAtts      map[string]*tgwAttInfo
+	eigws        map[string]*eigwInfo       // egress.go
+	eigwByVPC    map[string][]*eigwInfo     // egress.go
+	gwEndpoints  map[string]*gwEndpointInfo // gwendpoint.go
 
 	quotaWarnings []QuotaWarning // see quota.go
 
@@ -287,6 +289,13 @@ func (m *Model) GroupMembers(group string) ([]netip.Addr, error) {
 	set, ok := m.members[group]
 	if !ok && m.unresolved[group] {
 		return nil, &sg.UnknownMembers{Group: group, Known: m.holds}
+	}
+	if u, isPeer := m.unknownPeers[group]; !ok && isPeer {
+		// known not to match only outside the addresses it could cover
+		within := u.Within
+		return nil, &sg.UnknownMembers{Group: group, Known: func(a netip.Addr) bool {
+			return len(within) > 0 && !slices.ContainsFunc(within, func(p netip.Prefix) bool { return p.Contains(a) })
+		}}
 	}
 	if !ok {
 		return nil, fmt.Errorf("%w: security group %s is not in the design", sg.ErrUnresolved, group)

@@ -2,6 +2,7 @@ package reach
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 	"strings"
@@ -392,6 +393,11 @@ func addrList(as []netip.Addr) string {
 func (m *Model) unknownErrAll(publicToo bool) error {
 	if err := m.unknownErr(m.unknownIfaces...); err != nil {
 		return err
+	}
+	for _, id := range slices.Sorted(maps.Keys(m.unknownPeers)) {
+		// a rule whose peer or ports are known only later: which
+		// addresses it admits is not known, so no set of them is exact
+		return fmt.Errorf("%w: the answer depends on a value known only later: %s", ErrQuery, m.unknownPeers[id].What)
 	}
 	for _, ni := range m.unknownNATs {
 		if ni.unknown != nil && len(m.cutsOf(ni.unknown)) > 0 {

@@ -102,9 +102,15 @@
 // and an answer is exact when no CIDR block of the design tells apart the
 // addresses it could take, and indeterminate (exit status 3 on the
 // command line, the trace's "unknown:" line naming aws_instance.x:
-// private_ip) when one does. Any other value the model needs that
-// Terraform knows only after apply and no reference resolves (a CIDR
-// block, a port, a group list computed from a variable) is an error
+// private_ip) when one does. A security group rule's CIDR blocks known
+// only after apply make it a rule whose match is unknown
+// ([reach.Builder.AddUnknownPeer]), and so do its ports, for the
+// addresses of its CIDR block: a query only such a rule could allow is
+// indeterminate, its trace's "missing:" line naming the address and
+// attribute; any other query keeps its answer. Any other value the model
+// needs that Terraform knows only after apply and no reference resolves
+// (a network ACL entry's, a route's destination, a group list computed
+// from a variable, the ports of a rule whose peer is a group) is an error
 // wrapping [ErrUnknownValue] naming the resource address and the
 // attribute.
 //

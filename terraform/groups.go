@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -24,6 +25,8 @@ var groupTypes = []string{"aws_security_group", "aws_default_security_group"}
 type groups struct {
 	byID map[string]*sg.Group
 	list []string
+	// unknownPeers are the peers known only after apply declared so far
+	unknownPeers map[string]bool
 }
 
 // readGroup reads an aws_security_group or aws_default_security_group.
@@ -102,13 +105,17 @@ func (r *reader) blockRules(in *instance, at string, dir flow.Direction, id stri
 	var peers []sg.Peer
 	for _, c := range []string{"cidr_blocks", "ipv6_cidr_blocks"} {
 		ss, ok := strs(in.values[c])
-		if !ok || isUnknown(in.unknown, c) {
-			r.fail(in, at+c, "", ErrUnknownValue, "the rule's CIDR blocks are needed")
+		if !ok && !isUnknown(in.unknown, c) {
+			r.fail(in, at+c, "", ErrInvalidPlan, "not a list of CIDR blocks")
+			continue
+		}
+		if isUnknown(in.unknown, c) {
+			peers = append(peers, r.unknownPeer(in, at+c)) // the whole list known only after apply
 			continue
 		}
 		for j, s := range ss {
 			if isUnknown(in.unknown, c, j) {
-				r.fail(in, fmt.Sprintf("%s%s[%d]", at, c, j), "", ErrUnknownValue, "the rule's CIDR blocks are needed")
+				peers = append(peers, r.unknownPeer(in, fmt.Sprintf("%s%s[%d]", at, c, j)))
 				continue
 			}
 			p, ok := r.prefixAt(in, fmt.Sprintf("%s%s[%d]", at, c, j), s)
@@ -133,13 +140,51 @@ func (r *reader) blockRules(in *instance, at string, dir flow.Direction, id stri
 	if r.boolean(in, "self") {
 		peers = append(peers, sg.GroupRef(id))
 	}
+	return r.rulesOf(in, at, base, peers)
+}
+
+// rulesOf makes a rule of base for each peer; a rule whose ports are
+// known only after apply (base.Ports unset on tcp or udp) admits any port
+// of the addresses of a CIDR peer, its match unknown: an unknown peer
+// within the block (reach.Builder.AddUnknownPeer). A group or prefix list
+// peer with unknown ports is an error.
+func (r *reader) rulesOf(in *instance, at string, base sg.Rule, peers []sg.Peer) []sg.Rule {
+	portsUnknown := base.Protocol.HasPorts() && base.Ports == flow.PortRange{} && !base.PortZero
 	out := make([]sg.Rule, 0, len(peers))
 	for _, p := range peers {
 		rule := base
 		rule.Peer = p
+		if portsUnknown {
+			if p.Kind != sg.PeerCIDR {
+				r.fail(in, at+"from_port", "", ErrUnknownValue, "the rule's ports are known only after apply, and its peer is no CIDR block")
+				continue
+			}
+			rule.Ports = flow.PortRange{Lo: 0, Hi: 65535}
+			rule.Peer = r.unknownPeer(in, at+"from_port", p.CIDR)
+		}
 		out = append(out, rule)
 	}
 	return out
+}
+
+// unknownPeer declares a rule's peer known only after apply, named after
+// its address and attribute path; within narrows the addresses it could
+// match.
+func (r *reader) unknownPeer(in *instance, path string, within ...netip.Prefix) sg.Peer {
+	id := in.addr + ":" + path
+	if len(within) > 0 {
+		id += "@" + within[0].String()
+	}
+	what := in.addr + ": " + path
+	if len(within) > 0 {
+		what += " (the ports of the rule for " + within[0].String() + ")"
+	}
+	if !r.sgs.unknownPeers[id] {
+		r.sgs.unknownPeers[id] = true
+		r.b.AddUnknownPeer(id, what, within...)
+	}
+	r.rep.Warnings = append(r.rep.Warnings, what+": known only after apply: the queries this rule alone could allow are indeterminate")
+	return sg.GroupRef(id)
 }
 
 // traffic reads a rule's protocol and ports (or ICMP type and code) from
@@ -159,9 +204,12 @@ func (r *reader) traffic(in *instance, at string, rule *sg.Rule, proto, from, to
 	lo, okLo := number(in.values[from])
 	hi, okHi := number(in.values[to])
 	switch {
+	case p.HasPorts() && (isUnknown(in.unknown, from) || isUnknown(in.unknown, to)):
+		// known only after apply: Ports left unset, rulesOf makes each
+		// peer's rule one whose match is unknown
 	case p.HasPorts():
 		if !okLo || !okHi {
-			r.fail(in, at+from, "", unknownOr(in, from, to), "%s needs %s and %s", p, from, to)
+			r.fail(in, at+from, "", ErrInvalidPlan, "%s needs %s and %s", p, from, to)
 			return false
 		}
 		if lo < 0 || hi > 65535 || lo > hi {
@@ -232,6 +280,10 @@ func (r *reader) readVPCGroupRule(in *instance) {
 	}
 	n := 0
 	for _, c := range []string{"cidr_ipv4", "cidr_ipv6"} {
+		if isUnknown(in.unknown, c) && in.configured(c) && in.cfg != nil {
+			rule.Peer, n = r.unknownPeer(in, c), n+1
+			continue
+		}
 		if p, ok := r.prefix(in, c, false); ok {
 			if p.Addr().Is6() != (c == "cidr_ipv6") {
 				r.fail(in, c, p.String(), ErrInvalidPlan, "of the wrong address family")
@@ -252,7 +304,7 @@ func (r *reader) readVPCGroupRule(in *instance) {
 		return
 	}
 	if g != nil {
-		g.Rules = append(g.Rules, rule)
+		g.Rules = append(g.Rules, r.rulesOf(in, "", rule, []sg.Peer{rule.Peer})...)
 	}
 }
 
@@ -293,7 +345,7 @@ func (r *reader) finishGroups() {
 		g := r.sgs.byID[id]
 		r.b.AddSecurityGroup(*g)
 		for _, rule := range g.Rules {
-			if ref := rule.Peer.Group; rule.Peer.Kind == sg.PeerGroup && r.sgs.byID[ref] == nil && !slices.Contains(absent, ref) {
+			if ref := rule.Peer.Group; rule.Peer.Kind == sg.PeerGroup && r.sgs.byID[ref] == nil && !r.sgs.unknownPeers[ref] && !slices.Contains(absent, ref) {
 				absent = append(absent, ref)
 				r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: a rule references security group %s, which the plan does not hold: the queries only it could allow are indeterminate", id, ref))
 			}
