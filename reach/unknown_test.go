@@ -219,3 +219,51 @@ func TestUnknownNATAddresses(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, reach.Reachable, r.Outcome, "a path without the NAT gateway: %s", r.Text())
 }
+
+func TestUnknownPeer(t *testing.T) {
+	d := sample.ThreeTierDesign()
+	for i := range d.Groups {
+		if d.Groups[i].ID == "sg-db" { // the database also admits redis from a block known only later, ports unknown from 10.0.1.0/24
+			d.Groups[i].Rules = append(d.Groups[i].Rules,
+				sg.Rule{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](6379), ICMPType: -1, ICMPCode: -1, Peer: sg.GroupRef("plan:cidr")},
+				sg.Rule{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.PortRange{Lo: 0, Hi: 65535}, ICMPType: -1, ICMPCode: -1, Peer: sg.GroupRef("plan:ports")})
+		}
+	}
+	m, err := d.Builder().AddUnknownPeer("plan:cidr", "aws_security_group.db: ingress[1].cidr_blocks").
+		AddUnknownPeer("plan:ports", "aws_security_group.db: ingress[2].from_port", netip.MustParsePrefix("10.0.1.0/24")).Build()
+	require.NoError(t, err)
+	// the database's group cannot decide where only such a rule could
+	// allow (the sample's ACLs may still block for certain elsewhere)
+	for _, tc := range []struct {
+		from    string
+		port    uint16
+		missing string // "": the group decides
+	}{
+		{"app-1", 6379, "aws_security_group.db: ingress[1].cidr_blocks, known only later"},
+		{"app-1", 5432, ""}, // sg-app's own rule decides
+		{"web-1", 22, "aws_security_group.db: ingress[2].from_port, known only later"},
+		{"198.51.100.7", 22, ""}, // outside the block of the rule whose ports are unknown
+	} {
+		r, err := m.Check(reach.Query{From: tc.from, To: "db-1", Protocol: flow.TCP, Port: tc.port, SrcPort: 30000})
+		require.NoError(t, err)
+		var missing []string
+		for _, h := range r.Undecided() {
+			if h.Kind == reach.KindSecurityGroups {
+				missing = append(missing, h.Missing)
+			}
+		}
+		if tc.missing == "" {
+			assert.Empty(t, missing, "%s:%d %s", tc.from, tc.port, r.Text())
+			continue
+		}
+		require.Len(t, missing, 1, "%s:%d %s", tc.from, tc.port, r.Text())
+		assert.Contains(t, missing[0], tc.missing)
+	}
+	r, err := m.Check(reach.Query{From: "app-1", To: "db-1", Protocol: flow.TCP, Port: 5432, SrcPort: 30000})
+	require.NoError(t, err)
+	assert.Equal(t, reach.Reachable, r.Outcome, r.Text())
+	_, err = m.Sources(reach.SourcesQuery{To: "db-1", Protocol: flow.TCP, Port: 6379})
+	require.ErrorIs(t, err, reach.ErrQuery)
+	_, err = d.Builder().AddUnknownPeer("sg-db", "clash").Build()
+	require.ErrorIs(t, err, reach.ErrTopology)
+}
