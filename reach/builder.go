@@ -98,26 +98,6 @@ func (b *Builder) AddUnresolvedGroup(ids ...string) *Builder {
 	return b
 }
 
-// AddUnknownPeer declares a peer a security group rule names (by
-// sg.GroupRef(id)) whose value is known only later: the CIDR block of a
-// rule that a Terraform plan computes at apply (what names it, as
-// "aws_security_group.web: ingress[0].cidr_blocks"), or, with within, a
-// rule whose ports are known only later, which may match any port from
-// the addresses within. Whether the rule matches a packet from an address
-// within (anywhere, when within is empty) is unknown, so a query only such
-// a rule could allow is indeterminate ([SGIndeterminate], its Missing
-// naming what); it never matches an address outside within.
-func (b *Builder) AddUnknownPeer(id, what string, within ...netip.Prefix) *Builder {
-	b.unknownPeers = append(b.unknownPeers, UnknownPeer{ID: id, What: what, Within: slices.Clone(within)})
-	return b
-}
-
-// UnknownPeer is a rule's peer known only later ([Builder.AddUnknownPeer]).
-type UnknownPeer struct {
-	ID, What string
-	Within   []netip.Prefix
-}
-
 // AddPrefixList adds managed prefix lists.
 func (b *Builder) AddPrefixList(p ...PrefixList) *Builder { b.lists = append(b.lists, p...); return b }
 
@@ -301,30 +281,6 @@ func (b *Builder) buildPlain(p *problems, m *Model) {
 			if _, ok := m.vpcs[g.VPCID]; !ok {
 				p.add(g.ID, path("groups", i, "VPCID"), g.VPCID, "unknown VPC")
 			}
-		}
-	}
-}
-
-// buildUnresolved records the groups declared with AddUnresolvedGroup.
-func (b *Builder) buildUnresolved(p *problems, m *Model) {
-	m.unresolved = map[string]bool{}
-	for i, id := range b.external {
-		switch {
-		case id == "":
-			p.add("", path("unresolvedGroups", i, ""), "", "an unresolved group needs its ID")
-		case m.groups[id] != nil:
-			p.add(id, path("unresolvedGroups", i, ""), id, "declared unresolved, but the design holds the group")
-		default:
-			m.unresolved[id] = true
-		}
-	}
-	m.unknownPeers = map[string]UnknownPeer{}
-	for i, u := range b.unknownPeers {
-		switch {
-		case u.ID == "" || m.groups[u.ID] != nil || m.unresolved[u.ID]:
-			p.add(u.ID, path("unknownPeers", i, "ID"), u.ID, "an unknown peer needs an ID of its own")
-		default:
-			m.unknownPeers[u.ID] = u
 		}
 	}
 }
