@@ -743,7 +743,11 @@ func (w *walker) viaFirewall(pkt flow.Flow, from *subnetInfo, ei *endpointInfo) 
 		return w.stop(loop)
 	}
 	w.boundary(pkt, from, ei.subnet)
-	i := w.add(Hop{Kind: KindFirewall, ID: ei.ID, Name: ei.fw.label(), Packet: pkt, Verdict: flow.Allow})
+	h := Hop{Kind: KindFirewall, ID: ei.ID, Name: ei.fw.label(), Packet: pkt, Verdict: flow.Allow}
+	if w.explain && ei.note != "" {
+		h.addDetail(ei.note)
+	}
+	i := w.add(h)
 	w.crossed = append(w.crossed, crossing{endpoint: ei, hop: i, pkt: pkt})
 	if w.bounds != nil {
 		w.firewallBounds(pkt, ei)

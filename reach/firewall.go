@@ -28,6 +28,11 @@ type Firewall struct {
 type FirewallEndpointSpec struct {
 	ID     string // vpce-…
 	Subnet string
+	// Note, when set, is a line the trace adds to the details of every
+	// crossing of the endpoint: how the input knows it (a Terraform plan's
+	// endpoint whose ID is known only after apply, which the routes that
+	// refer to its firewall reach by zone).
+	Note string
 }
 
 type firewallInfo struct {
@@ -57,6 +62,7 @@ type endpointInfo struct {
 	ID     string
 	subnet *subnetInfo
 	fw     *firewallInfo
+	note   string
 }
 
 // IPSet implements [stateful.IPSetResolver]: an IP set reference names a
@@ -115,7 +121,7 @@ func (b *Builder) buildFirewalls(p *problems, m *Model) {
 			case m.endpoints[e.ID] != nil:
 				p.add(f.ID, ep+".ID", e.ID, "endpoint ID already used")
 			default:
-				m.endpoints[e.ID] = &endpointInfo{ID: e.ID, subnet: si, fw: fi}
+				m.endpoints[e.ID] = &endpointInfo{ID: e.ID, subnet: si, fw: fi, note: e.Note}
 			}
 		}
 	}

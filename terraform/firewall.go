@@ -324,13 +324,14 @@ func (r *reader) readFirewall(in *instance) {
 			continue
 		}
 		raw, _ := b["subnet_id"].(string)
-		id := known[raw]
-		if id == "" {
-			id = in.id + "/" + s.AvailabilityZone
+		ep := reach.FirewallEndpointSpec{ID: known[raw], Subnet: sid}
+		if ep.ID == "" {
+			ep.ID = in.id + "/" + s.AvailabilityZone
+			ep.Note = fmt.Sprintf("%s's endpoint in %s (%s): its ID is known only after apply, and the routes that refer to the firewall reach it by zone", in.addr, s.AvailabilityZone, sid)
 		} else {
-			r.byID[id] = in
+			r.byID[ep.ID] = in
 		}
-		f.Endpoints = append(f.Endpoints, reach.FirewallEndpointSpec{ID: id, Subnet: sid})
+		f.Endpoints = append(f.Endpoints, ep)
 	}
 	r.fw.fws = append(r.fw.fws, f)
 }

@@ -86,6 +86,12 @@ func TestNetworkFirewallPlan(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, reach.Reachable, r.Outcome, r.Text())
 	assert.Contains(t, r.Text(), "network-firewall aws_networkfirewall_firewall.fw/eu-west-1a")
+	for _, h := range r.Forward {
+		if h.Kind == reach.KindFirewall {
+			assert.Contains(t, strings.Join(h.Details(), "\n"), "aws_networkfirewall_firewall.fw's endpoint in eu-west-1a (aws_subnet.fw): its ID is known only after apply",
+				"the trace says how the route found it")
+		}
+	}
 	r, err = m.Check(tcp("198.51.100.7", "aws_instance.web", 22))
 	require.NoError(t, err)
 	assert.Contains(t, r.Codes(), reach.FirewallDrop, r.Text())
