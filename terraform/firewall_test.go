@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/terraform"
 )
@@ -17,6 +18,19 @@ const firewallRules = "pass tcp any any -> $HOME_NET 443 (sid:1;)\ndrop tcp any 
 // firewall's rules pass HTTPS to the VPC and drop the rest of TCP.
 func firewallPlan(t *testing.T) []byte {
 	t.Helper()
+	return firewallPlanWith(t, "STATEFUL", map[string]any{"rules_source": []any{map[string]any{"rules_string": firewallRules}}})
+}
+
+// firewallPlanWith is firewallPlan with a rule group of the given type and
+// rule_group block, which the policy references (a stateless group at
+// priority 1, its default forwarding to the stateful engine).
+func firewallPlanWith(t *testing.T, typ string, group map[string]any) []byte {
+	t.Helper()
+	refAttr := "stateful_rule_group_reference"
+	refBlock := map[string]any{}
+	if typ == "STATELESS" {
+		refAttr, refBlock = "stateless_rule_group_reference", map[string]any{"priority": 1}
+	}
 	ref := func(addr string, attr ...string) []string {
 		a := "id"
 		if len(attr) > 0 {
@@ -28,7 +42,6 @@ func firewallPlan(t *testing.T) []byte {
 	fwRef := ref("aws_networkfirewall_firewall.fw", "firewall_status")
 	anyIn := map[string]any{"from_port": 0, "to_port": 65535, "protocol": "tcp", "cidr_blocks": []any{"0.0.0.0/0"}}
 	anyOut := map[string]any{"from_port": 0, "to_port": 0, "protocol": "-1", "cidr_blocks": []any{"0.0.0.0/0"}}
-	rules := firewallRules
 	rs := []planRes{
 		{typ: "aws_vpc", name: "main", values: map[string]any{"cidr_block": "10.0.0.0/16"},
 			unknown: map[string]any{"id": true, "main_route_table_id": true, "default_network_acl_id": true}},
@@ -37,15 +50,16 @@ func firewallPlan(t *testing.T) []byte {
 			unknown: map[string]any{"id": true, "vpc_id": true}, exprs: map[string]any{"vpc_id": vpc}},
 		{typ: "aws_subnet", name: "web", values: map[string]any{"cidr_block": "10.0.1.0/24", "availability_zone": "eu-west-1a"},
 			unknown: map[string]any{"id": true, "vpc_id": true}, exprs: map[string]any{"vpc_id": vpc}},
-		{typ: "aws_networkfirewall_rule_group", name: "web", values: map[string]any{"name": "web", "type": "STATEFUL", "capacity": 10,
-			"rule_group": []any{map[string]any{"rules_source": []any{map[string]any{"rules_string": rules}}}}},
+		{typ: "aws_networkfirewall_rule_group", name: "web", values: map[string]any{"name": "web", "type": typ, "capacity": 10,
+			"rule_group": []any{group}},
 			unknown: map[string]any{"id": true, "arn": true}},
 		{typ: "aws_networkfirewall_firewall_policy", name: "p", values: map[string]any{"name": "p", "firewall_policy": []any{map[string]any{
 			"stateless_default_actions": []any{"aws:forward_to_sfe"}, "stateless_fragment_default_actions": []any{"aws:forward_to_sfe"},
-			"stateful_rule_group_reference": []any{map[string]any{}}}}},
-			unknown: map[string]any{"id": true, "arn": true, "firewall_policy": []any{map[string]any{"stateful_rule_group_reference": []any{map[string]any{"resource_arn": true}}}}},
-			exprs: map[string]any{"firewall_policy": rawExpr{[]any{map[string]any{"stateful_rule_group_reference": []any{
-				map[string]any{"resource_arn": map[string]any{"references": ref("aws_networkfirewall_rule_group.web", "arn")}}}}}}}},
+			refAttr: []any{refBlock}}}},
+			unknown: map[string]any{"id": true, "arn": true, "firewall_policy": []any{map[string]any{refAttr: []any{map[string]any{"resource_arn": true}}}}},
+			exprs: map[string]any{"firewall_policy": rawExpr{[]any{map[string]any{refAttr: []any{
+				map[string]any{"priority": map[string]any{"constant_value": refBlock["priority"]},
+					"resource_arn": map[string]any{"references": ref("aws_networkfirewall_rule_group.web", "arn")}}}}}}}},
 		{typ: "aws_networkfirewall_firewall", name: "fw", values: map[string]any{"name": "fw", "subnet_mapping": []any{map[string]any{}}},
 			unknown: map[string]any{"id": true, "arn": true, "vpc_id": true, "firewall_policy_arn": true, "firewall_status": true, "subnet_mapping": []any{map[string]any{"subnet_id": true}}},
 			exprs: map[string]any{"vpc_id": vpc, "firewall_policy_arn": ref("aws_networkfirewall_firewall_policy.p", "arn"),
@@ -96,4 +110,54 @@ func TestNetworkFirewallPlan(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, r.Codes(), reach.FirewallDrop, r.Text())
 	assert.Contains(t, r.Text(), "sid 2")
+}
+
+// TestRuleGroupKinds: every kind of rules_source a rule group can hold,
+// read through package aws's reading of the API's shapes.
+func TestRuleGroupKinds(t *testing.T) {
+	opt := func(k string, v ...any) map[string]any { return map[string]any{"keyword": k, "settings": v} }
+	tuple := func(action, port string, sid string) map[string]any {
+		return map[string]any{"action": action, "rule_option": []any{opt("sid", sid)}, "header": []any{map[string]any{
+			"protocol": "TCP", "source": "ANY", "source_port": "ANY", "direction": "FORWARD", "destination": "$WEB", "destination_port": port}}}
+	}
+	vars := []any{map[string]any{"ip_sets": []any{map[string]any{"key": "WEB", "ip_set": []any{map[string]any{"definition": []any{"10.0.1.0/24"}}}}}}}
+	stateless := map[string]any{"stateless_rules_and_custom_actions": []any{map[string]any{"stateless_rule": []any{map[string]any{"priority": 1,
+		"rule_definition": []any{map[string]any{"actions": []any{"aws:drop"}, "match_attributes": []any{map[string]any{
+			"protocols": []any{6}, "destination_port": []any{map[string]any{"from_port": 22, "to_port": 22}},
+			"destination": []any{map[string]any{"address_definition": "10.0.1.0/24"}}}}}}}}}}}
+	for _, tc := range []struct {
+		name, typ string
+		group     map[string]any
+	}{
+		{"5-tuple rules with a rule variable", "STATEFUL", map[string]any{"rule_variables": vars,
+			"rules_source": []any{map[string]any{"stateful_rule": []any{tuple("PASS", "443", "1"), tuple("DROP", "ANY", "2")}}}}},
+		{"a rules string with a rule variable", "STATEFUL", map[string]any{"rule_variables": vars,
+			"rules_source": []any{map[string]any{"rules_string": "pass tcp any any -> $WEB 443 (sid:1;)\ndrop tcp any any -> $WEB any (sid:2;)"}}}},
+		{"stateless rules", "STATELESS", map[string]any{"rules_source": []any{stateless}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := terraform.Parse("plan.json", firewallPlanWith(t, tc.typ, tc.group), nil)
+			require.NoError(t, err)
+			r, err := m.Check(tcp("198.51.100.7", "aws_instance.web", 443))
+			require.NoError(t, err)
+			assert.Equal(t, reach.Reachable, r.Outcome, r.Text())
+			r, err = m.Check(tcp("198.51.100.7", "aws_instance.web", 22))
+			require.NoError(t, err)
+			assert.Contains(t, r.Codes(), reach.FirewallDrop, r.Text())
+		})
+	}
+	t.Run("a domain list", func(t *testing.T) {
+		list := map[string]any{"rules_source": []any{map[string]any{"rules_source_list": []any{map[string]any{
+			"generated_rules_type": "ALLOWLIST", "target_types": []any{"TLS_SNI", "HTTP_HOST"}, "targets": []any{".example.com"}}}}}}
+		m, err := terraform.Parse("plan.json", firewallPlanWith(t, "STATEFUL", list), nil)
+		require.NoError(t, err)
+		for _, tc := range []struct {
+			domain string
+			want   reach.Outcome
+		}{{"www.example.com", reach.Reachable}, {"evil.test", reach.Unreachable}} {
+			r, err := m.Check(reach.Query{From: "aws_instance.web", To: "93.184.216.34", Protocol: flow.TCP, Port: 443, Domain: tc.domain})
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, r.Outcome, "%s: %s", tc.domain, r.Text())
+		}
+	})
 }
