@@ -28,7 +28,12 @@
 // aws_networkfirewall_firewall, see firewall.go for how a route finds a
 // new firewall's endpoint). [Modelled] lists them. Every other resource
 // type, and every data source, is counted in [Report.Unmodelled], never an
-// error.
+// error. The data sources the plan read (prior_state) that describe
+// what exists are read too: data.aws_vpc, data.aws_subnet,
+// data.aws_internet_gateway, data.aws_ec2_managed_prefix_list and
+// data.aws_route_table (its routes and associations); a rule that names a
+// data.aws_security_group, whose rules no data source gives, is as a rule
+// naming a group the input does not hold (see data.go).
 //
 // # What the model holds
 //

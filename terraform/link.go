@@ -201,6 +201,13 @@ func splitModule(path string) (parent, call string) {
 	return parent, call
 }
 
+// wanted reports whether an instance of type typ is of one of the types
+// want: the type itself, or the data source of the type (data.aws_vpc for
+// aws_vpc), which describes a resource that exists.
+func wanted(want []string, typ string) bool {
+	return slices.Contains(want, strings.TrimPrefix(typ, "data."))
+}
+
 // Attribute forms of a reference ("aws_vpc.main.id" beside
 // "aws_vpc.main") name the same instance once.
 func appendNew(out []*instance, t *instance) []*instance {
@@ -217,7 +224,7 @@ func appendNew(out []*instance, t *instance) []*instance {
 func (r *reader) linkOne(in *instance, attr string, want ...string) (id string, present bool) {
 	v, set := in.values[attr]
 	if s, ok := v.(string); set && ok && s != "" {
-		if t := r.byID[s]; t != nil && slices.Contains(want, t.typ) {
+		if t := r.byID[s]; t != nil && wanted(want, t.typ) {
 			return t.id, true
 		}
 		return s, true
@@ -251,7 +258,7 @@ func (r *reader) linkList(in *instance, attr string, want ...string) []string {
 			anyUnknown = true
 			continue
 		}
-		if t := r.byID[s]; t != nil && slices.Contains(want, t.typ) {
+		if t := r.byID[s]; t != nil && wanted(want, t.typ) {
 			s = t.id
 		}
 		out = appendID(out, s)

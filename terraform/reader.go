@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -106,28 +107,55 @@ func (r *reader) collect() {
 			unknown[rc.Address] = rc.Change.AfterUnknown
 		}
 	}
-	var walk func(m *tfjson.StateModule)
-	walk = func(m *tfjson.StateModule) {
+	var walk func(m *tfjson.StateModule, data bool)
+	walk = func(m *tfjson.StateModule, data bool) {
 		if m == nil {
 			return
 		}
 		for _, sr := range m.Resources {
-			if sr == nil {
-				continue
+			switch {
+			case sr == nil:
+			case sr.Mode == tfjson.DataResourceMode && r.byAdr[sr.Address] == nil:
+				r.addData(m.Address, sr) // a data source read at plan: what exists
+			case sr.Mode == tfjson.ManagedResourceMode && !data:
+				r.add(m.Address, sr, unknown[sr.Address])
 			}
-			if sr.Mode != tfjson.ManagedResourceMode {
-				r.rep.Unmodelled[string(sr.Mode)+"."+sr.Type]++
-				continue
-			}
-			r.add(m.Address, sr, unknown[sr.Address])
 		}
 		for _, c := range m.ChildModules {
-			walk(c)
+			walk(c, data)
 		}
 	}
 	if r.plan.PlannedValues != nil {
-		walk(r.plan.PlannedValues.RootModule)
+		walk(r.plan.PlannedValues.RootModule, false)
 	}
+	if r.plan.PriorState != nil && r.plan.PriorState.Values != nil {
+		walk(r.plan.PriorState.Values.RootModule, true) // its data sources only: its resources are as they were
+	}
+}
+
+// addData records a data source the plan read: a resource that exists,
+// its type "data.<type>", its values all known.
+func (r *reader) addData(module string, sr *tfjson.StateResource) {
+	typ := "data." + sr.Type
+	if !slices.Contains(dataSources, typ) {
+		r.rep.Unmodelled[typ]++
+		return
+	}
+	in := &instance{addr: sr.Address, module: module, typ: typ, values: sr.AttributeValues}
+	if in.values == nil {
+		in.values = map[string]any{}
+	}
+	in.base, in.index = splitIndex(sr.Address)
+	in.id = in.addr
+	if id, ok := in.values["id"].(string); ok && id != "" {
+		in.known = id
+		if r.byID[id] == nil { // a resource of the plan with the id wins
+			r.byID[id] = in
+		}
+	}
+	r.insts = append(r.insts, in)
+	r.byAdr[in.addr] = in
+	r.bases[in.base] = append(r.bases[in.base], in)
 }
 
 // add records one planned resource instance.

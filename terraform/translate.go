@@ -7,13 +7,15 @@ import (
 // readers maps each resource type the loader models to its reader, in the
 // order of the passes: a resource is read after every type it links to.
 var passes = [][]string{
-	{"aws_vpc", "aws_ec2_managed_prefix_list", "aws_ec2_transit_gateway", "aws_networkfirewall_rule_group"},
-	{"aws_vpc_ipv4_cidr_block_association", "aws_subnet", "aws_internet_gateway", "aws_egress_only_internet_gateway",
+	{"aws_vpc", "data.aws_vpc", "aws_ec2_managed_prefix_list", "data.aws_ec2_managed_prefix_list", "aws_ec2_transit_gateway",
+		"aws_networkfirewall_rule_group"},
+	{"aws_vpc_ipv4_cidr_block_association", "aws_subnet", "data.aws_subnet", "aws_internet_gateway", "data.aws_internet_gateway",
+		"aws_egress_only_internet_gateway",
 		"aws_route_table", "aws_default_route_table", "aws_security_group", "aws_default_security_group",
 		"aws_network_acl", "aws_default_network_acl", "aws_vpc_peering_connection", "aws_ec2_managed_prefix_list_entry",
 		"aws_ec2_transit_gateway_route_table", "aws_networkfirewall_firewall_policy"},
 	{"aws_networkfirewall_firewall"},
-	{"aws_route", "aws_route_table_association", "aws_main_route_table_association", "aws_security_group_rule",
+	{"data.aws_route_table", "aws_route", "aws_route_table_association", "aws_main_route_table_association", "aws_security_group_rule",
 		"aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule", "aws_network_acl_rule",
 		"aws_network_acl_association", "aws_instance", "aws_network_interface", "aws_nat_gateway",
 		"aws_ec2_transit_gateway_vpc_attachment"},
@@ -25,6 +27,16 @@ func (r *reader) readerOf(typ string) func(*instance) {
 	switch typ {
 	case "aws_vpc":
 		return r.readVPC
+	case "data.aws_vpc":
+		return r.readDataVPC
+	case "data.aws_subnet":
+		return r.readSubnet
+	case "data.aws_internet_gateway":
+		return r.readDataIGW
+	case "data.aws_ec2_managed_prefix_list":
+		return r.readDataPrefixList
+	case "data.aws_route_table":
+		return r.readDataRouteTable
 	case "aws_vpc_ipv4_cidr_block_association":
 		return r.readCIDRAssociation
 	case "aws_subnet":
