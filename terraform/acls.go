@@ -68,6 +68,9 @@ func (r *reader) entry(in *instance, at string, dir flow.Direction, number, acti
 		return e, false
 	}
 	found := 0
+	if r.skipIPv6(in, at+cidr6) {
+		return e, false
+	}
 	for _, c := range []string{cidr, cidr6} {
 		if p, ok := r.prefix(in, c, false); ok {
 			if p.Addr().Is6() != (c == cidr6) {

@@ -3,6 +3,7 @@ package terraform
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
@@ -153,6 +154,25 @@ func (r *reader) vpcOfDefault(in *instance, attr string, known func(*vpcRec) str
 	return nil
 }
 
+// skipIPv6 reports whether the IPv6 block at path of in (an ACL entry's,
+// a route's destination) is known only after apply in a design none of
+// whose VPCs has IPv6 in the model (AWS assigns their blocks at apply):
+// no packet the model can make is IPv6, so the entry or route decides
+// nothing and is left out, with a warning.
+func (r *reader) skipIPv6(in *instance, path string) bool {
+	attr := path[strings.LastIndex(path, ".")+1:]
+	if !isUnknown(in.unknown, attr) {
+		return false
+	}
+	for _, v := range r.net.vpcList {
+		if hasIPv6(v.spec.CIDRs) {
+			return false
+		}
+	}
+	r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: %s: known only after apply, and no VPC has IPv6 in the model: left out", in.addr, path))
+	return true
+}
+
 // elem returns the after_unknown mirror of attr[i].
 func elem(u any, attr string, i int) any {
 	m, ok := u.(map[string]any)
@@ -192,6 +212,9 @@ var routeTargets = []struct {
 func (r *reader) route(in *instance, at string, dests ...string) (reach.Route, bool) {
 	var rt reach.Route
 	n := 0
+	if r.skipIPv6(in, at+dests[1]) {
+		return rt, false
+	}
 	for i, attr := range dests {
 		s, ok := in.values[attr].(string)
 		if i == 2 && (s != "" || isUnknown(in.unknown, attr)) {

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/terraform"
 )
@@ -64,4 +65,39 @@ func TestUnknownRuleValues(t *testing.T) {
 		assert.Equal(t, reach.Indeterminate, check(m, "aws_instance.app", 22).Outcome, "any port could be the rule's")
 		assert.Equal(t, reach.Unreachable, check(m, "198.51.100.7", 5432).Outcome, "outside the rule's block: it never matches")
 	})
+}
+
+// TestIPv6KnownOnlyAfterApply: a new VPC's IPv6 block, which AWS assigns,
+// and the ACL entries and routes computed from it: no packet the model
+// makes is IPv6, so they decide nothing and are left out, with warnings.
+func TestIPv6KnownOnlyAfterApply(t *testing.T) {
+	vpcRef := []string{"aws_vpc.main.id", "aws_vpc.main"}
+	v6Ref := []string{"aws_vpc.main.ipv6_cidr_block", "aws_vpc.main"}
+	entries := []any{
+		map[string]any{"rule_no": 100, "action": "allow", "protocol": "-1", "cidr_block": "0.0.0.0/0", "from_port": 0, "to_port": 0},
+		map[string]any{"rule_no": 101, "action": "allow", "protocol": "-1", "from_port": 0, "to_port": 0}}
+	unknownV6 := []any{map[string]any{}, map[string]any{"ipv6_cidr_block": true}}
+	rep := &terraform.Report{}
+	m, err := terraform.Parse("plan.json", planOf(t,
+		planRes{typ: "aws_vpc", name: "main", values: map[string]any{"cidr_block": "10.1.0.0/16", "assign_generated_ipv6_cidr_block": true},
+			unknown: map[string]any{"id": true, "main_route_table_id": true, "default_network_acl_id": true, "ipv6_cidr_block": true},
+			exprs:   map[string]any{"assign_generated_ipv6_cidr_block": true}},
+		planRes{typ: "aws_subnet", name: "app", values: map[string]any{"cidr_block": "10.1.1.0/24"}, unknown: map[string]any{"id": true, "vpc_id": true},
+			exprs: map[string]any{"vpc_id": vpcRef}},
+		planRes{typ: "aws_default_network_acl", name: "main", values: map[string]any{"ingress": entries, "egress": entries},
+			unknown: map[string]any{"id": true, "default_network_acl_id": true, "ingress": unknownV6, "egress": unknownV6},
+			exprs: map[string]any{"default_network_acl_id": []string{"aws_vpc.main.default_network_acl_id", "aws_vpc.main"},
+				"ingress": v6Ref, "egress": v6Ref}},
+		planRes{typ: "aws_security_group", name: "app", values: map[string]any{"name": "app", "egress": []any{},
+			"ingress": []any{map[string]any{"from_port": 22, "to_port": 22, "protocol": "tcp", "self": true}}},
+			unknown: map[string]any{"id": true, "vpc_id": true}, exprs: map[string]any{"vpc_id": vpcRef, "ingress": []string{}, "egress": []string{}}},
+		planRes{typ: "aws_instance", name: "a", values: map[string]any{"private_ip": "10.1.1.10"},
+			unknown: map[string]any{"id": true, "subnet_id": true, "vpc_security_group_ids": true},
+			exprs:   map[string]any{"subnet_id": []string{"aws_subnet.app.id", "aws_subnet.app"}, "vpc_security_group_ids": []string{"aws_security_group.app.id", "aws_security_group.app"}}},
+	), rep)
+	require.NoError(t, err)
+	assert.Contains(t, strings.Join(rep.Warnings, "\n"), "aws_default_network_acl.main: ingress[1].ipv6_cidr_block: known only after apply, and no VPC has IPv6 in the model: left out")
+	assert.Contains(t, strings.Join(rep.Warnings, "\n"), "aws_vpc.main: ipv6_cidr_block: Amazon assigns it at apply; the VPC is modelled without IPv6")
+	_, err = m.Check(reach.Query{From: "aws_instance.a", To: "2001:db8::1", Protocol: flow.TCP, Port: 443})
+	require.ErrorIs(t, err, reach.ErrQuery, "no IPv6 address to ask from")
 }
