@@ -39,12 +39,14 @@ type Builder struct {
 	external  []string  // groups rules reference that the input does not hold
 	// unknownPeers are rules' peers known only later (AddUnknownPeer)
 	unknownPeers []UnknownPeer
-	bpa          BlockPublicAccess
-	tgws         []TransitGateway // see tgw.go
-	tgwRTs       []TGWRouteTable
-	tgwAtts      []TGWAttachment
-	eigws        []EgressOnlyInternetGateway // egress.go
-	gwEPs        []GatewayEndpoint           // gwendpoint.go
+	// unknownACLEntries are ACL entries with values known only later
+	unknownACLEntries []UnknownACLEntry
+	bpa               BlockPublicAccess
+	tgws              []TransitGateway // see tgw.go
+	tgwRTs            []TGWRouteTable
+	tgwAtts           []TGWAttachment
+	eigws             []EgressOnlyInternetGateway // egress.go
+	gwEPs             []GatewayEndpoint           // gwendpoint.go
 
 	firsts map[string]map[string]int // during Build: kind -> ID -> index of its first use
 }
@@ -208,9 +210,10 @@ func (b *Builder) Build() (*Model, error) {
 	b.buildFirewalls(&p, m)
 	b.buildPeerings(&p, m)
 	b.buildBPA(&p, m)
-	b.buildEgressOnly(&p, m)       // egress.go
-	b.buildGatewayEndpoints(&p, m) // gwendpoint.go
-	placeUnknown(&p, m)            // unknown.go
+	b.buildEgressOnly(&p, m)        // egress.go
+	b.buildGatewayEndpoints(&p, m)  // gwendpoint.go
+	b.buildUnknownACLEntries(&p, m) // unknown_acl.go
+	placeUnknown(&p, m)             // unknown.go
 	placeNATs(&p, m, placePublic(&p, m))
 	b.checkRoutes(&p, m)
 	b.compileGroups(&p, m)

@@ -319,6 +319,9 @@ func (w *walker) networkACL(pkt flow.Flow, s *subnetInfo, dir flow.Direction) {
 				h.Code = ACLDefaultDeny
 			}
 		}
+		if len(s.acl.unknown) > 0 {
+			unknownACLHop(&h, s.acl, pkt, dir, d)
+		}
 		w.add(h)
 		return
 	}
@@ -332,6 +335,9 @@ func (w *walker) networkACL(pkt flow.Flow, s *subnetInfo, dir flow.Direction) {
 			h.Code = ACLDefaultDeny
 		}
 		h.Fix = aclFix(pkt, s, dir, d, w.leg)
+	}
+	if len(s.acl.unknown) > 0 {
+		unknownACLHop(&h, s.acl, pkt, dir, d)
 	}
 	w.add(h)
 }

@@ -30,6 +30,8 @@ type Model struct {
 	publicCuts    *addrUnknown
 	// unknownNATs are the NAT gateways with an address known only later
 	unknownNATs []*natInfo
+	// unknownACLs counts the ACL entries with values known only later
+	unknownACLs int
 	vpcs        map[string]*vpcInfo
 	vpcOrder    []*vpcInfo
 	subnets     map[string]*subnetInfo
@@ -263,6 +265,9 @@ func (r *rtInfo) scan(dst netip.Addr) (*compiledRoute, netip.Prefix, bool) {
 type aclInfo struct {
 	acl nacl.ACL
 	ev  *nacl.Evaluator
+	// unknown are its entries with values known only later
+	// (unknown_acl.go)
+	unknown []UnknownACLEntry
 }
 
 type igwInfo struct {

@@ -155,6 +155,11 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 	if err := m.unknownErr(src.iface, dst.iface); err != nil {
 		return nil, err
 	}
+	if m.unknownACLs > 0 {
+		if err := m.unknownErrAll(false); err != nil {
+			return nil, err // an ACL entry known only later: no set of ports is exact
+		}
+	}
 	if u := m.publicUnknowns(f, src.iface, dst.iface); len(u) > 0 {
 		return nil, fmt.Errorf("%w: the answer depends on a value known only later: %s", ErrQuery, strings.Join(u, "; "))
 	}

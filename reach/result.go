@@ -116,6 +116,11 @@ const (
 	// a flow does not describe (payload content, say). The hop is
 	// undecided (verdict indeterminate).
 	FirewallIndeterminate Code = "FIREWALL_INDETERMINATE"
+	// ACLIndeterminate: a network ACL entry with a value known only later
+	// (a Terraform plan's CIDR block or ports computed at apply) comes
+	// before the entry that decides, could match the packet, and acts
+	// otherwise ([UnknownACLEntry]). The hop is undecided.
+	ACLIndeterminate Code = "ACL_INDETERMINATE"
 	// SGIndeterminate: only a security group rule that references a group
 	// the input does not hold (in a peered VPC or another account) could
 	// allow the packet, and whether the peer is a member of that group is
@@ -186,7 +191,7 @@ const (
 // documentation and tests.
 var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, BlackholeRoute, NoInternetGateway,
 	NoPublicIP, NATNoInbound, PrivateAddressOnInternet, UnknownDestination, RoutingLoop, FirewallDrop,
-	FirewallIndeterminate, AsymmetricRoute, SGIndeterminate, UnmodelledTarget,
+	FirewallIndeterminate, AsymmetricRoute, SGIndeterminate, ACLIndeterminate, UnmodelledTarget,
 	AlibabaPort25Blocked,
 	PeeringNotActive, PeeringStatusUnknown, PeeringAddressOutsideVPC,
 	NATUnsupportedProtocol, ReplyViaNAT, VPCBlockPublicAccess,

@@ -394,6 +394,13 @@ func (m *Model) unknownErrAll(publicToo bool) error {
 	if err := m.unknownErr(m.unknownIfaces...); err != nil {
 		return err
 	}
+	if m.unknownACLs > 0 {
+		for _, a := range m.acls {
+			if len(a.unknown) > 0 {
+				return fmt.Errorf("%w: the answer depends on a value known only later: %s", ErrQuery, a.unknown[0].What)
+			}
+		}
+	}
 	for _, id := range slices.Sorted(maps.Keys(m.unknownPeers)) {
 		// a rule whose peer or ports are known only later: which
 		// addresses it admits is not known, so no set of them is exact

@@ -267,3 +267,27 @@ func TestUnknownPeer(t *testing.T) {
 	_, err = d.Builder().AddUnknownPeer("sg-db", "clash").Build()
 	require.ErrorIs(t, err, reach.ErrTopology)
 }
+
+func TestUnknownACLEntry(t *testing.T) {
+	d := sample.ThreeTierDesign()
+	build := func(u ...reach.UnknownACLEntry) (*reach.Model, error) {
+		return d.Builder().AddUnknownACLEntry(u...).Build()
+	}
+	deny := nacl.Entry{Number: 10, Action: flow.Drop, Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](5432), ICMPType: -1, ICMPCode: -1}
+	m, err := build(reach.UnknownACLEntry{ACL: "acl-db", What: "aws_network_acl.db: ingress[0].cidr_block", Entry: deny, CIDRUnknown: true})
+	require.NoError(t, err)
+	q := reach.Query{From: "app-1", To: "db-1", Protocol: flow.TCP, Port: 5432, SrcPort: 30000}
+	r, err := m.Check(q)
+	require.NoError(t, err)
+	assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+	assert.Equal(t, []reach.Code{reach.ACLIndeterminate}, r.Codes())
+	v, err := m.Verdict(q)
+	require.NoError(t, err)
+	assert.Equal(t, reach.Indeterminate, v)
+	_, err = m.Audit(reach.AuditOptions{})
+	require.ErrorIs(t, err, reach.ErrQuery)
+
+	_, err = build(reach.UnknownACLEntry{ACL: "acl-nope", What: "x", Entry: deny, CIDRUnknown: true})
+	require.ErrorIs(t, err, reach.ErrTopology)
+	assert.ErrorContains(t, err, "unknown network ACL")
+}

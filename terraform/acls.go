@@ -3,6 +3,8 @@ package terraform
 import (
 	"fmt"
 
+	"github.com/reachsim/reachsim/reach"
+
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/nacl"
 )
@@ -37,8 +39,8 @@ func (r *reader) readACL(in *instance) {
 	}
 	acl.Subnets = r.linkList(in, "subnet_ids", "aws_subnet")
 	r.eachInline(in, func(sub *instance, at string, dir flow.Direction) {
-		if e, ok := r.entry(sub, at, dir, "rule_no", "action", "cidr_block", "ipv6_cidr_block"); ok {
-			acl.Entries = append(acl.Entries, e)
+		if e, u, ok := r.entry(sub, at, dir, "rule_no", "action", "cidr_block", "ipv6_cidr_block"); ok {
+			r.addEntry(&acl, e, u)
 		}
 	})
 	if _, dup := r.acls.acls[acl.ID]; dup {
@@ -50,12 +52,13 @@ func (r *reader) readACL(in *instance) {
 
 // entry reads one ACL entry; number, action, cidr and cidr6 name its
 // attributes (they differ between inline blocks and aws_network_acl_rule).
-func (r *reader) entry(in *instance, at string, dir flow.Direction, number, action, cidr, cidr6 string) (nacl.Entry, bool) {
+func (r *reader) entry(in *instance, at string, dir flow.Direction, number, action, cidr, cidr6 string) (nacl.Entry, unknownEntry, bool) {
 	e := nacl.Entry{Direction: dir, ICMPType: -1, ICMPCode: -1}
+	var u unknownEntry
 	n, ok := number_(in, number)
 	if !ok {
 		r.fail(in, at+number, "", unknownOr(in, number), "an entry needs its rule number")
-		return e, false
+		return e, u, false
 	}
 	e.Number = int(n)
 	switch act, _ := r.str(in, action, true); act {
@@ -65,39 +68,50 @@ func (r *reader) entry(in *instance, at string, dir flow.Direction, number, acti
 		e.Action = flow.Drop
 	default:
 		r.fail(in, at+action, act, unknownOr(in, action), "allow or deny")
-		return e, false
+		return e, u, false
 	}
 	found := 0
 	if r.skipIPv6(in, at+cidr6) {
-		return e, false
+		return e, u, false
+	}
+	for _, c := range []string{cidr, cidr6} {
+		if isUnknown(in.unknown, c) {
+			u.cidr, u.v6, u.what = true, c == cidr6, in.addr+": "+at+c
+			found++
+		}
 	}
 	for _, c := range []string{cidr, cidr6} {
 		if p, ok := r.prefix(in, c, false); ok {
 			if p.Addr().Is6() != (c == cidr6) {
 				r.fail(in, at+c, p.String(), ErrInvalidPlan, "of the wrong address family")
-				return e, false
+				return e, u, false
 			}
 			e.CIDR, found = p, found+1
 		}
 	}
 	if found != 1 {
 		r.fail(in, at+cidr, "", unknownOr(in, cidr, cidr6), "an entry has one CIDR block (%s or %s): %d given", cidr, cidr6, found)
-		return e, false
+		return e, u, false
 	}
 	ps, _ := r.str(in, "protocol", true)
 	p, err := flow.ParseProtocol(ps)
 	if err != nil {
 		r.fail(in, at+"protocol", ps, unknownOr(in, "protocol"), "%v", err)
-		return e, false
+		return e, u, false
 	}
 	e.Protocol = p
 	switch {
+	case p.HasPorts() && (isUnknown(in.unknown, "from_port") || isUnknown(in.unknown, "to_port")):
+		u.ports = true
+		if u.what == "" {
+			u.what = in.addr + ": " + at + "from_port"
+		}
 	case p.HasPorts():
 		lo, ok1 := number_(in, "from_port")
 		hi, ok2 := number_(in, "to_port")
 		if !ok1 || !ok2 || lo < 0 || hi > 65535 || lo > hi {
-			r.fail(in, at+"from_port", fmt.Sprintf("%d-%d", lo, hi), unknownOr(in, "from_port", "to_port"), "ports are 0–65535, from before to")
-			return e, false
+			r.fail(in, at+"from_port", fmt.Sprintf("%d-%d", lo, hi), ErrInvalidPlan, "ports are 0–65535, from before to")
+			return e, u, false
 		}
 		e.Ports = flow.PortRange{Lo: uint16(lo), Hi: uint16(hi)}
 		e.PortZero = e.Ports == flow.PortRange{}
@@ -109,7 +123,25 @@ func (r *reader) entry(in *instance, at string, dir flow.Direction, number, acti
 			e.ICMPCode = int16(c)
 		}
 	}
-	return e, true
+	return e, u, true
+}
+
+// unknownEntry says which values of an ACL entry are known only after
+// apply, and names the first.
+type unknownEntry struct {
+	cidr, ports, v6 bool
+	what            string
+}
+
+// add gives acl entry e, or, when a value of it is known only after apply,
+// declares it to the builder as one whose match is unknown.
+func (r *reader) addEntry(acl *nacl.ACL, e nacl.Entry, u unknownEntry) {
+	if !u.cidr && !u.ports {
+		acl.Entries = append(acl.Entries, e)
+		return
+	}
+	r.b.AddUnknownACLEntry(reach.UnknownACLEntry{ACL: acl.ID, What: u.what, Entry: e, CIDRUnknown: u.cidr, PortsUnknown: u.ports, V6: u.v6})
+	r.rep.Warnings = append(r.rep.Warnings, u.what+": known only after apply: the queries whose answer it could change are indeterminate")
 }
 
 // number_ reads integer attribute attr of in.
@@ -134,9 +166,9 @@ func (r *reader) readACLRule(in *instance) {
 	if r.boolean(in, "egress") {
 		dir = flow.Outbound
 	}
-	e, ok := r.entry(in, "", dir, "rule_number", "rule_action", "cidr_block", "ipv6_cidr_block")
+	e, u, ok := r.entry(in, "", dir, "rule_number", "rule_action", "cidr_block", "ipv6_cidr_block")
 	if ok && a != nil {
-		a.Entries = append(a.Entries, e)
+		r.addEntry(a, e, u)
 	}
 }
 

@@ -101,3 +101,71 @@ func TestIPv6KnownOnlyAfterApply(t *testing.T) {
 	_, err = m.Check(reach.Query{From: "aws_instance.a", To: "2001:db8::1", Protocol: flow.TCP, Port: 443})
 	require.ErrorIs(t, err, reach.ErrQuery, "no IPv6 address to ask from")
 }
+
+// TestUnknownACLEntries: an ACL entry whose CIDR block (or ports) is
+// known only after apply leaves undecided just the packets it could
+// decide otherwise than the known entries do.
+func TestUnknownACLEntries(t *testing.T) {
+	vpcRef := []string{"aws_vpc.main.id", "aws_vpc.main"}
+	plan := func(unknown map[string]any, entry map[string]any) []byte {
+		entries := []any{entry, map[string]any{"rule_no": 100, "action": "allow", "protocol": "-1", "cidr_block": "0.0.0.0/0", "from_port": 0, "to_port": 0}}
+		out := map[string]any{"from_port": 0, "to_port": 0, "protocol": "-1", "cidr_blocks": []any{"0.0.0.0/0"}}
+		in := map[string]any{"from_port": 0, "to_port": 65535, "protocol": "tcp", "cidr_blocks": []any{"0.0.0.0/0"}}
+		rs := []planRes{
+			{typ: "aws_vpc", name: "main", values: map[string]any{"cidr_block": "10.1.0.0/16"},
+				unknown: map[string]any{"id": true, "main_route_table_id": true, "default_network_acl_id": true}},
+			{typ: "aws_subnet", name: "a", values: map[string]any{"cidr_block": "10.1.1.0/24"}, unknown: map[string]any{"id": true, "vpc_id": true}, exprs: map[string]any{"vpc_id": vpcRef}},
+			{typ: "aws_subnet", name: "b", values: map[string]any{"cidr_block": "10.1.2.0/24"}, unknown: map[string]any{"id": true, "vpc_id": true}, exprs: map[string]any{"vpc_id": vpcRef}},
+			{typ: "aws_network_acl", name: "b", values: map[string]any{"ingress": entries, "egress": entries[1:]},
+				unknown: map[string]any{"id": true, "vpc_id": true, "subnet_ids": true, "ingress": []any{unknown}},
+				exprs:   map[string]any{"vpc_id": vpcRef, "subnet_ids": []string{"aws_subnet.b.id", "aws_subnet.b"}, "ingress": []string{"var.x"}, "egress": []string{}}},
+			{typ: "aws_security_group", name: "g", values: map[string]any{"name": "g", "ingress": []any{in}, "egress": []any{out}},
+				unknown: map[string]any{"id": true, "vpc_id": true}, exprs: map[string]any{"vpc_id": vpcRef, "ingress": []string{}, "egress": []string{}}},
+		}
+		for i, n := range []string{"a", "b"} {
+			rs = append(rs, planRes{typ: "aws_instance", name: n, values: map[string]any{"private_ip": []string{"10.1.1.10", "10.1.2.10"}[i]},
+				unknown: map[string]any{"id": true, "subnet_id": true, "vpc_security_group_ids": true},
+				exprs: map[string]any{"subnet_id": []string{"aws_subnet." + n + ".id", "aws_subnet." + n},
+					"vpc_security_group_ids": []string{"aws_security_group.g.id", "aws_security_group.g"}}})
+		}
+		return planOf(t, rs...)
+	}
+	q := tcp("aws_instance.a", "aws_instance.b", 22)
+	for _, tc := range []struct {
+		name    string
+		entry   map[string]any
+		unknown map[string]any
+		want    reach.Outcome
+		code    reach.Code
+	}{
+		{"a deny whose block is unknown", map[string]any{"rule_no": 50, "action": "deny", "protocol": "tcp", "from_port": 22, "to_port": 22},
+			map[string]any{"cidr_block": true}, reach.Indeterminate, reach.ACLIndeterminate},
+		{"an allow whose block is unknown: the same answer either way", map[string]any{"rule_no": 50, "action": "allow", "protocol": "tcp", "from_port": 22, "to_port": 22},
+			map[string]any{"cidr_block": true}, reach.Reachable, ""},
+		{"a deny of other ports whose block is unknown", map[string]any{"rule_no": 50, "action": "deny", "protocol": "tcp", "from_port": 3389, "to_port": 3389},
+			map[string]any{"cidr_block": true}, reach.Reachable, ""},
+		{"a deny whose ports are unknown, for the source's block", map[string]any{"rule_no": 50, "action": "deny", "protocol": "tcp", "cidr_block": "10.1.1.0/24"},
+			map[string]any{"from_port": true, "to_port": true}, reach.Indeterminate, reach.ACLIndeterminate},
+		{"a deny whose ports are unknown, for another block", map[string]any{"rule_no": 50, "action": "deny", "protocol": "tcp", "cidr_block": "192.168.0.0/16"},
+			map[string]any{"from_port": true, "to_port": true}, reach.Reachable, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep := &terraform.Report{}
+			m, err := terraform.Parse("plan.json", plan(tc.unknown, tc.entry), rep)
+			require.NoError(t, err)
+			assert.Contains(t, strings.Join(rep.Warnings, "\n"), "aws_network_acl.b: ingress[0].")
+			r, err := m.Check(q)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, r.Outcome, r.Text())
+			if tc.code != "" {
+				assert.Contains(t, r.Codes(), tc.code)
+				assert.Contains(t, r.Text(), "missing: aws_network_acl.b: ingress[0].")
+			}
+			v, err := m.Verdict(q)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, v)
+			_, err = m.Ports(reach.PortsQuery{From: "aws_instance.a", To: "aws_instance.b", Protocol: flow.TCP})
+			require.ErrorIs(t, err, reach.ErrQuery)
+		})
+	}
+}

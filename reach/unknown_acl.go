@@ -1,0 +1,92 @@
+package reach
+
+import (
+	"fmt"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
+)
+
+// UnknownACLEntry is a network ACL entry with a value known only later (a
+// Terraform plan's CIDR block or ports computed at apply). Its number,
+// direction, action and protocol are known; CIDRUnknown and PortsUnknown
+// say which of Entry's CIDR and Ports stand for values not yet known (the
+// field is then ignored; V6 says which family an unknown CIDR is).
+//
+// The entry may or may not match a packet its known fields match. The ACL
+// decides such a packet as its known entries do when every entry that
+// could come first would do the same; otherwise the hop is undecided
+// ([ACLIndeterminate], its Missing naming What). The set questions refuse
+// a design that has such entries.
+type UnknownACLEntry struct {
+	ACL   string     // the ACL's ID
+	What  string     // the value, as a trace names it ("aws_network_acl.db: ingress[1].cidr_block")
+	Entry nacl.Entry // the entry, with the unknown fields ignored
+	// CIDRUnknown, PortsUnknown: which fields are known only later; V6
+	// the family of an unknown CIDR block
+	CIDRUnknown, PortsUnknown, V6 bool
+}
+
+// AddUnknownACLEntry adds network ACL entries with values known only
+// later (see [UnknownACLEntry]).
+func (b *Builder) AddUnknownACLEntry(e ...UnknownACLEntry) *Builder {
+	b.unknownACLEntries = append(b.unknownACLEntries, e...)
+	return b
+}
+
+// buildUnknownACLEntries gives each ACL its entries with unknown values.
+func (b *Builder) buildUnknownACLEntries(p *problems, m *Model) {
+	for i, u := range b.unknownACLEntries {
+		a, ok := m.acls[u.ACL]
+		switch {
+		case !ok:
+			p.add(u.ACL, path("unknownACLEntries", i, "ACL"), u.ACL, "unknown network ACL")
+		case u.Entry.Number < 1 || u.Entry.Number > 32766:
+			p.add(u.ACL, path("unknownACLEntries", i, "Entry.Number"), fmt.Sprint(u.Entry.Number), "a rule number is 1-32766")
+		case u.Entry.Action != flow.Pass && u.Entry.Action != flow.Drop:
+			p.add(u.ACL, path("unknownACLEntries", i, "Entry.Action"), u.Entry.Action.String(), "allow or deny")
+		default:
+			a.unknown = append(a.unknown, u)
+			m.unknownACLs++
+		}
+	}
+}
+
+// undecided returns the entry with a value known only later that makes
+// the decision d of acl on pkt in dir uncertain: one that comes before
+// d's entry, could match pkt, and acts otherwise; nil when d holds
+// whatever the unknown values are.
+func (a *aclInfo) undecided(pkt flow.Flow, dir flow.Direction, d nacl.Decision) *UnknownACLEntry {
+	peer := pkt.Src.Addr()
+	if dir == flow.Outbound {
+		peer = pkt.Dst.Addr()
+	}
+	for i := range a.unknown {
+		u := &a.unknown[i]
+		e := &u.Entry
+		switch {
+		case e.Direction != dir || !d.Default && e.Number >= d.Entry.Number:
+		case e.Action.Verdict() == d.Verdict:
+		case !e.Protocol.Matches(pkt.Protocol):
+		case u.CIDRUnknown && u.V6 != peer.Is6():
+		case !u.CIDRUnknown && !e.CIDR.Contains(peer):
+		case e.UsesPorts() && !u.PortsUnknown && !e.Ports.Contains(pkt.Dst.Port()):
+		case e.UsesICMP() && e.ICMPType >= 0 && e.ICMPType != int16(pkt.ICMPType):
+		default:
+			return u
+		}
+	}
+	return nil
+}
+
+// unknownACLHop makes h, the hop of acl's decision on pkt, undecided when
+// an entry with a value known only later could decide otherwise.
+func unknownACLHop(h *Hop, a *aclInfo, pkt flow.Flow, dir flow.Direction, d nacl.Decision) {
+	u := a.undecided(pkt, dir, d)
+	if u == nil {
+		return
+	}
+	h.Verdict, h.Code = flow.Indeterminate, ACLIndeterminate
+	h.Missing = fmt.Sprintf("%s, known only later: whether entry %d (%s) matches the packet depends on it", u.What, u.Entry.Number, u.Entry.Action)
+	h.Fix = "set the value in the configuration, or check the answer again once it is known"
+}
