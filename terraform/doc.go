@@ -112,12 +112,17 @@
 // ([reach.Builder.AddUnknownPeer]), and so do its ports, for the
 // addresses of its CIDR block: a query only such a rule could allow is
 // indeterminate, its trace's "missing:" line naming the address and
-// attribute; any other query keeps its answer. Any other value the model
-// needs that Terraform knows only after apply and no reference resolves
-// (a network ACL entry's, a route's destination, a group list computed
-// from a variable, the ports of a rule whose peer is a group) is an error
-// wrapping [ErrUnknownValue] naming the resource address and the
-// attribute.
+// attribute; any other query keeps its answer. A network ACL entry's CIDR
+// block or ports known only after apply make it an entry whose match is
+// unknown ([reach.UnknownACLEntry]): a hop is undecided (ACL_INDETERMINATE)
+// only where the entry comes before the one that decides, could match,
+// and acts otherwise. An IPv6 block known only after apply, in a design
+// none of whose VPCs has IPv6 in the model, decides nothing and is left
+// out with a warning. Any other value the model needs that Terraform
+// knows only after apply and no reference resolves (a route's IPv4
+// destination, a group list, the ports of a rule whose peer is a group)
+// is an error wrapping [ErrUnknownValue] naming the resource address and
+// the attribute.
 //
 // Errors are *[flow.InputError] naming the file and, in Path, the
 // resource address and the attribute path ("aws_subnet.db: cidr_block"),
