@@ -390,6 +390,10 @@ func (b *Builder) buildRouting(p *problems, m *Model) {
 			rp := path("routeTables", i, fmt.Sprintf("Routes[%d]", j))
 			cr := compiledRoute{Route: r, index: j}
 			switch {
+			case r.Unknown != "":
+				ri.unknown = append(ri.unknown, r) // unknown_acl.go
+				m.unknownRoutes++
+				continue
 			case r.PrefixList != "" && r.Destination.IsValid():
 				p.add(rt.ID, rp, r.PrefixList, "a route has a CIDR or a prefix list, not both")
 				continue

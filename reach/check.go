@@ -403,6 +403,11 @@ func (w *walker) routeIn(pkt flow.Flow, s *subnetInfo, rt *rtInfo) arrival {
 	}
 	h := Hop{Kind: KindRouteTable, ID: rt.ID, Name: rt.Name, Packet: pkt}
 	cr, via, ok := rt.lookup(pkt.Dst.Addr())
+	if len(rt.unknown) > 0 {
+		if u := rt.unknownRoute(cr, ok); u != nil {
+			return w.stop(unknownRouteHop(rt, pkt, u))
+		}
+	}
 	if !ok {
 		h.Verdict, h.Code = flow.Deny, NoRoute
 		h.reason = fmt.Sprintf("no route for %s", pkt.Dst.Addr())

@@ -30,30 +30,31 @@ type Model struct {
 	publicCuts    *addrUnknown
 	// unknownNATs are the NAT gateways with an address known only later
 	unknownNATs []*natInfo
-	// unknownACLs counts the ACL entries with values known only later
-	unknownACLs int
-	vpcs        map[string]*vpcInfo
-	vpcOrder    []*vpcInfo
-	subnets     map[string]*subnetInfo
-	ifaces      map[string]*ifaceInfo
-	ifaceOrder  []*ifaceInfo
-	byName      map[string][]*ifaceInfo
-	byInst      map[string][]*ifaceInfo
-	byPrivate   map[netip.Addr]*ifaceInfo
-	byPublic    map[netip.Addr]*ifaceInfo
-	owners      map[netip.Addr]string // every address in the design and its owner
-	rts         map[string]*rtInfo
-	acls        map[string]*aclInfo
-	groups      map[string]*sg.Group
-	members     map[string]map[netip.Addr]bool // group ID -> private addresses of its interfaces
-	lists       map[string][]netip.Prefix
-	igws        map[string]*igwInfo
-	nats        map[string]*natInfo
-	natAddr     map[netip.Addr]*natInfo // private and public addresses of NAT gateways
-	endpoints   map[string]*endpointInfo
-	firewalls   map[string]*firewallInfo
-	sgCache     map[string]*sgPair
-	unresolved  map[string]bool // groups rules reference that the input does not hold
+	// unknownACLs and unknownRoutes count the ACL entries and routes with
+	// values known only later
+	unknownACLs, unknownRoutes int
+	vpcs                       map[string]*vpcInfo
+	vpcOrder                   []*vpcInfo
+	subnets                    map[string]*subnetInfo
+	ifaces                     map[string]*ifaceInfo
+	ifaceOrder                 []*ifaceInfo
+	byName                     map[string][]*ifaceInfo
+	byInst                     map[string][]*ifaceInfo
+	byPrivate                  map[netip.Addr]*ifaceInfo
+	byPublic                   map[netip.Addr]*ifaceInfo
+	owners                     map[netip.Addr]string // every address in the design and its owner
+	rts                        map[string]*rtInfo
+	acls                       map[string]*aclInfo
+	groups                     map[string]*sg.Group
+	members                    map[string]map[netip.Addr]bool // group ID -> private addresses of its interfaces
+	lists                      map[string][]netip.Prefix
+	igws                       map[string]*igwInfo
+	nats                       map[string]*natInfo
+	natAddr                    map[netip.Addr]*natInfo // private and public addresses of NAT gateways
+	endpoints                  map[string]*endpointInfo
+	firewalls                  map[string]*firewallInfo
+	sgCache                    map[string]*sgPair
+	unresolved                 map[string]bool // groups rules reference that the input does not hold
 	// unknownPeers are rules' peers known only later (AddUnknownPeer)
 	unknownPeers map[string]UnknownPeer
 	peerings     map[string]*peeringInfo
@@ -169,6 +170,8 @@ type rtInfo struct {
 	RouteTable
 	vpc    *vpcInfo
 	routes []compiledRoute
+	// unknown are its routes whose destination is known only later
+	unknown []Route
 	// index finds the longest match without scanning routes; nil for a
 	// model built under internal/slowpath, whose lookups scan every route
 	// and prefix (the slow reference)

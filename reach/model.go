@@ -142,6 +142,14 @@ type Route struct {
 	// ("virtual private gateway", "transit gateway"), for the trace;
 	// "" reads as "target".
 	TargetType string
+	// Unknown, when set, says the route's destination is known only later
+	// (a Terraform plan's, computed at apply) and names it
+	// ("aws_route.peer: destination_cidr_block"); Destination and
+	// PrefixList are then ignored. Such a route could be the longest match
+	// for any destination: a lookup whose answer it could change (it
+	// sends the packet elsewhere than the route that matches) is an
+	// undecided hop ([RouteIndeterminate]) that ends its leg.
+	Unknown string
 }
 
 // RouteTable is a VPC route table. Routes to the VPC's own CIDRs ("local")

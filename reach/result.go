@@ -121,6 +121,11 @@ const (
 	// before the entry that decides, could match the packet, and acts
 	// otherwise ([UnknownACLEntry]). The hop is undecided.
 	ACLIndeterminate Code = "ACL_INDETERMINATE"
+	// RouteIndeterminate: a route of the table whose destination is known
+	// only later could be the longest match and send the packet elsewhere
+	// than the route that matches ([Route.Unknown]). The hop is undecided,
+	// and the leg ends there.
+	RouteIndeterminate Code = "ROUTE_INDETERMINATE"
 	// SGIndeterminate: only a security group rule that references a group
 	// the input does not hold (in a peered VPC or another account) could
 	// allow the packet, and whether the peer is a member of that group is
@@ -191,7 +196,7 @@ const (
 // documentation and tests.
 var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, BlackholeRoute, NoInternetGateway,
 	NoPublicIP, NATNoInbound, PrivateAddressOnInternet, UnknownDestination, RoutingLoop, FirewallDrop,
-	FirewallIndeterminate, AsymmetricRoute, SGIndeterminate, ACLIndeterminate, UnmodelledTarget,
+	FirewallIndeterminate, AsymmetricRoute, SGIndeterminate, ACLIndeterminate, RouteIndeterminate, UnmodelledTarget,
 	AlibabaPort25Blocked,
 	PeeringNotActive, PeeringStatusUnknown, PeeringAddressOutsideVPC,
 	NATUnsupportedProtocol, ReplyViaNAT, VPCBlockPublicAccess,

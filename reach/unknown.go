@@ -394,6 +394,13 @@ func (m *Model) unknownErrAll(publicToo bool) error {
 	if err := m.unknownErr(m.unknownIfaces...); err != nil {
 		return err
 	}
+	if m.unknownRoutes > 0 {
+		for _, rt := range m.rts {
+			if len(rt.unknown) > 0 {
+				return fmt.Errorf("%w: the answer depends on a value known only later: %s", ErrQuery, rt.unknown[0].Unknown)
+			}
+		}
+	}
 	if m.unknownACLs > 0 {
 		for _, a := range m.acls {
 			if len(a.unknown) > 0 {

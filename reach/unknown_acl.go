@@ -90,3 +90,25 @@ func unknownACLHop(h *Hop, a *aclInfo, pkt flow.Flow, dir flow.Direction, d nacl
 	h.Missing = fmt.Sprintf("%s, known only later: whether entry %d (%s) matches the packet depends on it", u.What, u.Entry.Number, u.Entry.Action)
 	h.Fix = "set the value in the configuration, or check the answer again once it is known"
 }
+
+// unknownRoute returns the route of rt whose destination is known only
+// later that could change the lookup that found cr (ok false: none): one
+// whose target differs from cr's; nil when none could.
+func (rt *rtInfo) unknownRoute(cr *compiledRoute, ok bool) *Route {
+	for i := range rt.unknown {
+		u := &rt.unknown[i]
+		if !ok || u.Target != cr.Target || u.TargetID != cr.TargetID {
+			return u
+		}
+	}
+	return nil
+}
+
+// unknownRouteHop is the undecided hop of a lookup in rt that route u,
+// whose destination is known only later, could change.
+func unknownRouteHop(rt *rtInfo, pkt flow.Flow, u *Route) Hop {
+	return Hop{Kind: KindRouteTable, ID: rt.ID, Name: rt.Name, Packet: pkt, Verdict: flow.Indeterminate, Code: RouteIndeterminate,
+		reason:  "a route of the table whose destination is known only later could match " + pkt.Dst.Addr().String() + " and send it to " + u.TargetID,
+		Missing: u.Unknown + ", known only later: whether that route is the longest match depends on it",
+		Fix:     "set the value in the configuration, or check the answer again once it is known"}
+}

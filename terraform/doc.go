@@ -118,11 +118,13 @@
 // only where the entry comes before the one that decides, could match,
 // and acts otherwise. An IPv6 block known only after apply, in a design
 // none of whose VPCs has IPv6 in the model, decides nothing and is left
-// out with a warning. Any other value the model needs that Terraform
-// knows only after apply and no reference resolves (a route's IPv4
-// destination, a group list, the ports of a rule whose peer is a group)
-// is an error wrapping [ErrUnknownValue] naming the resource address and
-// the attribute.
+// out with a warning. A route's destination known only after apply makes
+// it a route that could match anything ([reach.Route.Unknown]): a lookup
+// is undecided (ROUTE_INDETERMINATE) only where the route would send the
+// packet elsewhere. Any other value the model needs that Terraform knows
+// only after apply and no reference resolves (a group list, the ports of
+// a rule whose peer is a group) is an error wrapping [ErrUnknownValue]
+// naming the resource address and the attribute.
 //
 // Errors are *[flow.InputError] naming the file and, in Path, the
 // resource address and the attribute path ("aws_subnet.db: cidr_block"),

@@ -224,8 +224,7 @@ func (r *reader) route(in *instance, at string, dests ...string) (reach.Route, b
 		}
 		if !ok || s == "" {
 			if isUnknown(in.unknown, attr) {
-				r.fail(in, at+attr, "", ErrUnknownValue, "a route needs its destination")
-				return rt, false
+				rt.Unknown, n = in.addr+": "+at+attr, n+1 // its lookups undecided where it could change them (reach.Route.Unknown)
 			}
 			continue
 		}

@@ -169,3 +169,41 @@ func TestUnknownACLEntries(t *testing.T) {
 		})
 	}
 }
+
+// TestUnknownRouteDestination: a route whose destination is known only
+// after apply leaves undecided the lookups it could change, and no other.
+func TestUnknownRouteDestination(t *testing.T) {
+	vpcRef := []string{"aws_vpc.main.id", "aws_vpc.main"}
+	out := map[string]any{"from_port": 0, "to_port": 0, "protocol": "-1", "cidr_blocks": []any{"0.0.0.0/0"}}
+	in := map[string]any{"from_port": 0, "to_port": 65535, "protocol": "tcp", "cidr_blocks": []any{"0.0.0.0/0"}}
+	rs := []planRes{
+		{typ: "aws_vpc", name: "main", values: map[string]any{"cidr_block": "10.1.0.0/16"},
+			unknown: map[string]any{"id": true, "main_route_table_id": true, "default_network_acl_id": true}},
+		{typ: "aws_subnet", name: "a", values: map[string]any{"cidr_block": "10.1.1.0/24"}, unknown: map[string]any{"id": true, "vpc_id": true}, exprs: map[string]any{"vpc_id": vpcRef}},
+		{typ: "aws_internet_gateway", name: "gw", values: map[string]any{}, unknown: map[string]any{"id": true, "vpc_id": true}, exprs: map[string]any{"vpc_id": vpcRef}},
+		{typ: "aws_route_table", name: "a", values: map[string]any{"route": []any{map[string]any{"cidr_block": "0.0.0.0/0"}}},
+			unknown: map[string]any{"id": true, "vpc_id": true, "route": []any{map[string]any{"gateway_id": true}}},
+			exprs:   map[string]any{"vpc_id": vpcRef, "route": []string{"aws_internet_gateway.gw.id", "aws_internet_gateway.gw"}}},
+		{typ: "aws_route_table_association", name: "a", values: map[string]any{}, unknown: map[string]any{"id": true, "subnet_id": true, "route_table_id": true},
+			exprs: map[string]any{"subnet_id": []string{"aws_subnet.a.id", "aws_subnet.a"}, "route_table_id": []string{"aws_route_table.a.id", "aws_route_table.a"}}},
+		{typ: "aws_route", name: "vpn", values: map[string]any{"gateway_id": "vgw-1"}, unknown: map[string]any{"id": true, "route_table_id": true, "destination_cidr_block": true},
+			exprs: map[string]any{"route_table_id": []string{"aws_route_table.a.id", "aws_route_table.a"}, "destination_cidr_block": []string{"var.onprem"}}},
+		{typ: "aws_security_group", name: "g", values: map[string]any{"name": "g", "ingress": []any{in}, "egress": []any{out}},
+			unknown: map[string]any{"id": true, "vpc_id": true}, exprs: map[string]any{"vpc_id": vpcRef, "ingress": []string{}, "egress": []string{}}},
+		{typ: "aws_instance", name: "a", values: map[string]any{"private_ip": "10.1.1.10", "public_ip": "203.0.113.10"},
+			unknown: map[string]any{"id": true, "subnet_id": true, "vpc_security_group_ids": true},
+			exprs:   map[string]any{"subnet_id": []string{"aws_subnet.a.id", "aws_subnet.a"}, "vpc_security_group_ids": []string{"aws_security_group.g.id", "aws_security_group.g"}}},
+	}
+	m, err := terraform.Parse("plan.json", planOf(t, rs...), nil)
+	require.NoError(t, err)
+	r, err := m.Check(tcp("aws_instance.a", "198.51.100.7", 443))
+	require.NoError(t, err)
+	assert.Equal(t, reach.Indeterminate, r.Outcome, "the route to the VPN gateway could cover 198.51.100.7: %s", r.Text())
+	assert.Contains(t, r.Codes(), reach.RouteIndeterminate)
+	assert.Contains(t, r.Text(), "missing: aws_route.vpn: destination_cidr_block, known only later")
+	v, err := m.Verdict(tcp("aws_instance.a", "198.51.100.7", 443))
+	require.NoError(t, err)
+	assert.Equal(t, reach.Indeterminate, v)
+	_, err = m.Matrix(reach.MatrixOptions{})
+	require.ErrorIs(t, err, reach.ErrQuery)
+}
