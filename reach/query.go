@@ -265,7 +265,7 @@ func (m *Model) unknownEnds(f flow.Flow, src, dst *ifaceInfo) []string {
 	if len(m.unknownIfaces) == 0 && len(m.unknownPublic) == 0 {
 		return nil
 	}
-	return append(m.unknownsOf(src, dst), m.publicUnknowns(f, src, dst)...)
+	return append(m.pathUnknowns(f, src, dst), m.publicUnknowns(f, src, dst)...)
 }
 
 // queryFlow checks q and builds its packet, from its source end.

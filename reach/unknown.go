@@ -19,21 +19,24 @@ import (
 // ([Interface.AddressUnknown]). Build gives such an interface a
 // placeholder, the highest free address of its subnet (AWS reserves the
 // first four and the last), which the walks use like any address, its
-// groups' membership included. Whether the answers this gives hold for
-// the address AWS will pick is decided once per interface, when a
-// question first involves it: the design tells two addresses apart only
-// where a CIDR block of a security group rule (or a prefix list it
-// names), a network ACL entry, a route (of a VPC or a transit gateway
-// route table) or a Network Firewall rule has an edge between them. When
-// no such edge falls inside the addresses the interface could get (its
-// subnet's usable addresses, less those other resources hold), every
-// answer is the same whichever AWS picks, and the placeholder's is
-// exact. Otherwise an answer that involves the interface (a query from or
-// to it) is [Indeterminate], and [Result.Unknowns] names the value and
-// the edges; the set questions refuse it with an error wrapping
-// [ErrQuery]. Group membership does not tell addresses apart: it follows
-// the interface, whatever its address. The rule is conservative: an edge
-// anywhere in the design counts, on the query's path or not.
+// groups' membership included. Whether an answer this gives holds for the
+// address AWS will pick depends on the edges between addresses the
+// design's CIDR blocks make: a security group rule's (or the prefix list
+// it names), a network ACL entry's, a route's (of a VPC or a transit
+// gateway route table), a Network Firewall rule's. First, once per
+// interface, the edges of every block of the design are cut against the
+// addresses it could get (its subnet's usable addresses, less those other
+// resources hold): when none falls inside, every answer is the same
+// whichever AWS picks, and the placeholder's is exact. Otherwise a
+// question from or to the interface is judged on its path: the edges of
+// the filters its request and reply meet, and of every route, that fall
+// inside those addresses make the answer [Indeterminate], and
+// [Result.Unknowns] names the value and the edges; without such an edge
+// the answer is exact. Group membership does not tell addresses apart: it
+// follows the interface, whatever its address, so the edges a
+// placeholder's own membership makes do not count. The set questions,
+// which ask about every path at once, refuse (an error wrapping
+// [ErrQuery]) a design in which any block tells such addresses apart.
 
 // addrUnknown is what an interface whose address is unknown could have.
 type addrUnknown struct {
@@ -353,6 +356,86 @@ func (m *Model) unknownsOf(ends ...*ifaceInfo) []string {
 		}
 	}
 	return out
+}
+
+// pathUnknowns is unknownsOf for a question by f from src to dst, judged
+// on its path: an interface whose address is unknown and which the
+// design's edges tell apart makes the answer depend on it only when an
+// edge of a filter the question's packets meet (a security group rule's
+// block, an ACL entry's, a firewall rule's), or of a route, falls inside
+// the addresses it could get. Group membership follows the interface, so
+// the edges a placeholder's own membership makes are not counted (unless
+// a block of the design has them too).
+func (m *Model) pathUnknowns(f flow.Flow, src, dst *ifaceInfo) []string {
+	var out []string
+	for k, ii := range [2]*ifaceInfo{src, dst} {
+		if ii == nil || ii.unknown == nil || len(m.cutsOf(ii.unknown)) == 0 {
+			continue
+		}
+		if cuts := m.pathCuts(f, src, ii, k == 0); len(cuts) > 0 {
+			out = append(out, fmt.Sprintf("%s is known only later, and the path tells apart addresses %s could get (%s; edges at %s)",
+				ii.unknown.what, ii.label(), rangesText(ii.unknown.could), addrList(cuts)))
+		}
+	}
+	return out
+}
+
+// pathCuts returns the edges inside the addresses end could get that the
+// filters met by f's request and reply (end its source when isSrc, else
+// its destination), and the design's routes, make.
+func (m *Model) pathCuts(f flow.Flow, src, end *ifaceInfo, isSrc bool) []netip.Addr {
+	fwdField, retField := flow.FieldDstAddr, flow.FieldSrcAddr
+	if isSrc {
+		fwdField, retField = flow.FieldSrcAddr, flow.FieldDstAddr
+	}
+	fb, rb := flow.NewBounds(fwdField), flow.NewBounds(retField)
+	var fwd, ret []Hop
+	m.walkBounds(f, src, &fwd, &ret, false, fb, rb)
+	b := flow.NewBounds(flow.FieldDstAddr)
+	b.MergeField(flow.FieldDstAddr, fb, fwdField)
+	b.MergeField(flow.FieldDstAddr, rb, retField)
+	m.routeEdges(b)
+	var cuts []netip.Addr
+	for _, r := range end.unknown.could.Ranges() {
+		for _, a := range b.AddrAtoms(flow.FieldDstAddr, r.From, r.To)[1:] {
+			if !m.membershipEdge(a.From) {
+				cuts = append(cuts, a.From)
+			}
+		}
+	}
+	return cuts
+}
+
+// routeEdges adds the destinations of every route of the design to b's
+// destination field.
+func (m *Model) routeEdges(b *flow.Bounds) {
+	for _, rt := range m.rts {
+		for _, cr := range rt.routes {
+			for _, p := range cr.prefixes {
+				b.AddPrefix(flow.FieldDstAddr, p)
+			}
+		}
+	}
+	for _, t := range m.tgwRTs {
+		for _, r := range t.routes {
+			b.AddPrefix(flow.FieldDstAddr, r.Destination)
+		}
+	}
+}
+
+// membershipEdge reports whether the edge at a is one a placeholder's
+// group membership makes (at the placeholder, or just after it) and no
+// block of the design makes too.
+func (m *Model) membershipEdge(a netip.Addr) bool {
+	for _, ii := range m.unknownIfaces {
+		if ii.unknown == nil {
+			continue
+		}
+		if ph := ii.PrivateIPs[0]; a == ph || a == ph.Next() {
+			return len(m.findCuts(addrset.OfRanges(addrset.Range{From: a.Prev(), To: a}))) == 0
+		}
+	}
+	return false
 }
 
 // rangesText writes a set of addresses as up to three ranges

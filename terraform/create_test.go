@@ -79,6 +79,8 @@ func TestCreatePlanWithUnknownAddresses(t *testing.T) {
 				unknown: map[string]any{"id": true, "main_route_table_id": true, "default_network_acl_id": true}},
 			{typ: "aws_subnet", name: "app", values: map[string]any{"cidr_block": "10.1.1.0/24"}, unknown: map[string]any{"id": true, "vpc_id": true},
 				exprs: map[string]any{"vpc_id": vpcRef}},
+			{typ: "aws_subnet", name: "data", values: map[string]any{"cidr_block": "10.1.2.0/24"}, unknown: map[string]any{"id": true, "vpc_id": true},
+				exprs: map[string]any{"vpc_id": vpcRef}},
 			{typ: "aws_security_group", name: "app", values: map[string]any{"name": "app", "ingress": []any{rule}, "egress": []any{out}},
 				unknown: map[string]any{"id": true, "vpc_id": true}, exprs: map[string]any{"vpc_id": vpcRef, "ingress": []string{}, "egress": []string{}}},
 		}
@@ -87,10 +89,11 @@ func TestCreatePlanWithUnknownAddresses(t *testing.T) {
 				unknown: map[string]any{"id": true, "default_network_acl_id": true},
 				exprs:   map[string]any{"default_network_acl_id": []string{"aws_vpc.main.default_network_acl_id", "aws_vpc.main"}, "ingress": []string{}, "egress": []string{}}})
 		}
-		for _, n := range []string{"api", "db"} {
+		for i, n := range []string{"api", "worker", "db"} {
+			sub := []string{"app", "app", "data"}[i]
 			rs = append(rs, planRes{typ: "aws_instance", name: n, values: map[string]any{"associate_public_ip_address": false},
 				unknown: map[string]any{"id": true, "subnet_id": true, "vpc_security_group_ids": true, "private_ip": true, "public_ip": true},
-				exprs: map[string]any{"subnet_id": []string{"aws_subnet.app.id", "aws_subnet.app"},
+				exprs: map[string]any{"subnet_id": []string{"aws_subnet." + sub + ".id", "aws_subnet." + sub},
 					"vpc_security_group_ids": []string{"aws_security_group.app.id", "aws_security_group.app"}, "associate_public_ip_address": false}})
 		}
 		return planOf(t, rs...)
@@ -107,16 +110,28 @@ func TestCreatePlanWithUnknownAddresses(t *testing.T) {
 	entry := func(n int, action, cidr string) map[string]any {
 		return map[string]any{"rule_no": n, "action": action, "protocol": "-1", "cidr_block": cidr, "from_port": 0, "to_port": 0}
 	}
-	// the instances share a subnet, so its ACL never judges them, but
-	// the rule tells their possible addresses apart: the answer could
-	// depend on them, and reachsim says so rather than guess
+	// an ACL entry on half of the app subnet: the database's subnet's ACL
+	// judges api's packets by its address, which AWS picks, so the answer
+	// depends on it, and reachsim says so rather than guess; api and
+	// worker share their subnet, so no ACL judges their packets: their
+	// answer holds whatever addresses they get
 	m, err = terraform.Parse("plan.json", plan(entry(50, "deny", "10.1.1.0/25"), entry(100, "allow", "0.0.0.0/0")), nil)
 	require.NoError(t, err)
 	r, err = m.Check(q)
 	require.NoError(t, err)
 	assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
 	require.NotEmpty(t, r.Unknowns)
-	assert.Contains(t, r.Unknowns[0], "aws_instance.api: private_ip is known only later")
+	assert.Contains(t, r.Unknowns[0], "aws_instance.api: private_ip is known only later, and the path tells apart")
+	r, err = m.Check(tcp("aws_instance.api", "aws_instance.worker", 5432))
+	require.NoError(t, err)
+	assert.Equal(t, reach.Reachable, r.Outcome, "no filter on their path tells their addresses apart: %s", r.Text())
+	assert.Empty(t, r.Unknowns)
+	v, err := m.Verdict(tcp("aws_instance.api", "aws_instance.worker", 5432))
+	require.NoError(t, err)
+	assert.Equal(t, reach.Reachable, v)
+	v, err = m.Verdict(q)
+	require.NoError(t, err)
+	assert.Equal(t, reach.Indeterminate, v)
 }
 
 func TestCreatePlanLinksByReference(t *testing.T) {
