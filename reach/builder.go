@@ -215,6 +215,7 @@ func (b *Builder) Build() (*Model, error) {
 	b.buildUnknownACLEntries(&p, m) // unknown_acl.go
 	placeUnknown(&p, m)             // unknown.go
 	placeNATs(&p, m, placePublic(&p, m))
+	markGroupsUnknown(&p, m) // unknown.go
 	b.checkRoutes(&p, m)
 	b.compileGroups(&p, m)
 	if len(p.errs) > 0 {
@@ -588,6 +589,9 @@ func (b *Builder) buildInterfaces(p *problems, m *Model) {
 		ii.PrivateIPs = slices.Clone(in.PrivateIPs)
 		ii.Groups = slices.Clone(in.Groups)
 		ii.name, ii.groupList = ii.label(), strings.Join(ii.Groups, ",")
+		if in.GroupsUnknown != "" {
+			ii.groupList = strings.Join(append(slices.Clone(ii.Groups), "(groups known only later)"), ",")
+		}
 		if in.PublicIPUnknown != "" {
 			m.unknownPublic = append(m.unknownPublic, ii) // placed by placeUnknown too
 			if in.PublicIP.IsValid() {
@@ -618,8 +622,11 @@ func (b *Builder) buildInterfaces(p *problems, m *Model) {
 			}
 		}
 		buildPublicIPs(p, m, i, in, ii)
-		if len(in.Groups) == 0 {
+		if len(in.Groups) == 0 && in.GroupsUnknown == "" {
 			p.add(in.ID, path("interfaces", i, "Groups"), "", "an interface needs at least one security group")
+		}
+		if in.GroupsUnknown != "" {
+			m.groupsUnknownN++
 		}
 		for j, g := range in.Groups {
 			if _, ok := m.groups[g]; !ok {

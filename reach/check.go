@@ -223,6 +223,7 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 		case h.Verdict != flow.Allow:
 			h.Code = SGNoAllow
 		}
+		groupsUnknownHop(&h, ii, false)
 		w.add(h)
 		return
 	}
@@ -243,6 +244,9 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 		if u, ok := w.m.unknownPeers[far]; ok {
 			h.Missing = fmt.Sprintf("%s, known only later: whether rule %s matches %s depends on it", u.What, h.Rule, peer)
 			h.Fix = "set the value in the configuration, or check the answer again once it is known"
+		} else if other := w.m.maybeMember[peer]; other != nil {
+			h.Missing = fmt.Sprintf("%s, known only later: whether %s is a member of %s, which rule %s references, depends on it", other.GroupsUnknown, peer, far, h.Rule)
+			h.Fix = "set the value in the configuration, or check the answer again once it is known"
 		}
 		w.add(h)
 		return
@@ -261,7 +265,11 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 	if ev.Flavour().IsAlibaba() {
 		h.Code = SGDeny
 	}
-	h.Fix = sgFix(w.m, pkt, ii, dir)
+	if ii.GroupsUnknown != "" {
+		groupsUnknownHop(&h, ii, true)
+	} else {
+		h.Fix = sgFix(w.m, pkt, ii, dir)
+	}
 	w.add(h)
 }
 

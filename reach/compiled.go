@@ -57,14 +57,19 @@ type Model struct {
 	unresolved                 map[string]bool // groups rules reference that the input does not hold
 	// unknownPeers are rules' peers known only later (AddUnknownPeer)
 	unknownPeers map[string]UnknownPeer
-	peerings     map[string]*peeringInfo
-	bpa          *bpaInfo              // VPC Block Public Access; see bpa.go
-	tgws         map[string]*tgwInfo   // see tgw.go
-	tgwRTs       map[string]*tgwRTInfo // transit gateway route tables
-	tgwAtts      map[string]*tgwAttInfo
-	eigws        map[string]*eigwInfo       // egress.go
-	eigwByVPC    map[string][]*eigwInfo     // egress.go
-	gwEndpoints  map[string]*gwEndpointInfo // gwendpoint.go
+	// maybeMember holds the private addresses of the interfaces whose
+	// groups are known only later (Interface.GroupsUnknown): members,
+	// perhaps, of any group; groupsUnknownN counts those interfaces
+	maybeMember    map[netip.Addr]*ifaceInfo
+	groupsUnknownN int
+	peerings       map[string]*peeringInfo
+	bpa            *bpaInfo              // VPC Block Public Access; see bpa.go
+	tgws           map[string]*tgwInfo   // see tgw.go
+	tgwRTs         map[string]*tgwRTInfo // transit gateway route tables
+	tgwAtts        map[string]*tgwAttInfo
+	eigws          map[string]*eigwInfo       // egress.go
+	eigwByVPC      map[string][]*eigwInfo     // egress.go
+	gwEndpoints    map[string]*gwEndpointInfo // gwendpoint.go
 
 	quotaWarnings []QuotaWarning // see quota.go
 
@@ -292,18 +297,18 @@ type natInfo struct {
 // new slice the caller owns.
 // A group declared with [Builder.AddUnresolvedGroup] answers an
 // *[sg.UnknownMembers] whose Known reports every address of the design
-// (whose groups are all known, so it is no member).
+// (whose groups are all known, so it is no member). In a design with an
+// interface whose groups are known only later
+// ([Interface.GroupsUnknown]) every group answers an *[sg.UnknownMembers]
+// holding its known Members, since that interface may be one more.
 func (m *Model) GroupMembers(group string) ([]netip.Addr, error) {
 	set, ok := m.members[group]
 	if !ok && m.unresolved[group] {
-		return nil, &sg.UnknownMembers{Group: group, Known: m.holds}
+		return nil, &sg.UnknownMembers{Group: group, Known: m.knownNonMember}
 	}
 	if u, isPeer := m.unknownPeers[group]; !ok && isPeer {
 		// known not to match only outside the addresses it could cover
-		within := u.Within
-		return nil, &sg.UnknownMembers{Group: group, Known: func(a netip.Addr) bool {
-			return len(within) > 0 && !slices.ContainsFunc(within, func(p netip.Prefix) bool { return p.Contains(a) })
-		}}
+		return nil, &sg.UnknownMembers{Group: group, Known: m.outside(u)}
 	}
 	if !ok {
 		return nil, fmt.Errorf("%w: security group %s is not in the design", sg.ErrUnresolved, group)
@@ -315,7 +320,18 @@ func (m *Model) GroupMembers(group string) ([]netip.Addr, error) {
 		}
 	}
 	slices.SortFunc(out, netip.Addr.Compare)
+	if len(m.maybeMember) > 0 {
+		// an interface whose groups are known only later may be a member
+		return nil, &sg.UnknownMembers{Group: group, Members: out, Known: m.knownNonMember}
+	}
 	return out, nil
+}
+
+// knownNonMember reports whether a is an address of the design whose
+// groups are all known: it is a member of no group that does not list it.
+func (m *Model) knownNonMember(a netip.Addr) bool {
+	_, maybe := m.maybeMember[a]
+	return m.holds(a) && !maybe
 }
 
 // PrefixList implements [sg.PrefixListResolver]: the list's CIDR blocks,

@@ -72,6 +72,16 @@ type Interface struct {
 	// indeterminate when a CIDR block of the design tells public
 	// addresses apart (unknown.go).
 	PublicIPUnknown string
+	// GroupsUnknown, when set, says the interface's security groups are
+	// known only later beyond those Groups lists (which may then be
+	// empty), and names that value ("aws_instance.app: vpc_security_group_ids").
+	// AWS groups only add allows: a packet Groups allow passes, and any
+	// other packet the interface's groups judge is undecided
+	// ([SGIndeterminate]). The interface may be a member of any group, so
+	// a rule that references a group and could allow a packet from or to
+	// the interface, where no other rule does, is undecided too. Set
+	// questions refuse a design with such an interface.
+	GroupsUnknown string
 }
 
 // TargetKind is what a route sends packets to.

@@ -155,7 +155,7 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 	if err := m.unknownErr(src.iface, dst.iface); err != nil {
 		return nil, err
 	}
-	if m.unknownACLs+m.unknownRoutes > 0 {
+	if m.unknownACLs+m.unknownRoutes+m.groupsUnknownN > 0 {
 		if err := m.unknownErrAll(false); err != nil {
 			return nil, err // an ACL entry known only later: no set of ports is exact
 		}

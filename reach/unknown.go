@@ -477,6 +477,12 @@ func (m *Model) unknownErrAll(publicToo bool) error {
 	if err := m.unknownErr(m.unknownIfaces...); err != nil {
 		return err
 	}
+	for _, ii := range m.ifaceOrder {
+		if m.groupsUnknownN > 0 && ii.GroupsUnknown != "" {
+			// its groups, and so every group's members, are not known
+			return fmt.Errorf("%w: the answer depends on a value known only later: %s", ErrQuery, ii.GroupsUnknown)
+		}
+	}
 	if m.unknownRoutes > 0 {
 		for _, rt := range m.rts {
 			if len(rt.unknown) > 0 {
@@ -534,10 +540,52 @@ func (b *Builder) AddUnknownPeer(id, what string, within ...netip.Prefix) *Build
 	return b
 }
 
-// UnknownPeer is a rule's peer known only later ([Builder.AddUnknownPeer]).
+// AddUnknownPortsOf declares the peer of a security group rule whose
+// ports are known only later and whose peer is a group or a prefix list
+// (peer, made with [sg.GroupRef] or [sg.PrefixList]): the rule, which
+// references the declared id instead, may match any port from the
+// addresses of peer (a member of the group, an address in the list), and
+// matches no other address. what names the value, as for
+// [Builder.AddUnknownPeer].
+func (b *Builder) AddUnknownPortsOf(id, what string, peer sg.Peer) *Builder {
+	b.unknownPeers = append(b.unknownPeers, UnknownPeer{ID: id, What: what, Of: peer})
+	return b
+}
+
+// UnknownPeer is a rule's peer known only later ([Builder.AddUnknownPeer],
+// [Builder.AddUnknownPortsOf]).
 type UnknownPeer struct {
 	ID, What string
-	Within   []netip.Prefix
+	// Within narrows the addresses the rule could match to these blocks
+	// (none: any address).
+	Within []netip.Prefix
+	// Of, when its Kind is sg.PeerGroup or sg.PeerPrefixList, narrows them
+	// to that group's members or that list's entries.
+	Of sg.Peer
+}
+
+// outside returns the function that reports the addresses u's rule
+// certainly does not match ([sg.UnknownMembers.Known]).
+func (m *Model) outside(u UnknownPeer) func(netip.Addr) bool {
+	switch {
+	case u.Of.Kind == sg.PeerGroup && m.unresolved[u.Of.Group]:
+		return m.knownNonMember // the group's members are unknown too
+	case u.Of.Kind == sg.PeerGroup:
+		members := m.members[u.Of.Group]
+		return func(a netip.Addr) bool {
+			_, maybe := m.maybeMember[a]
+			return !members[a] && !maybe
+		}
+	case u.Of.Kind == sg.PeerPrefixList:
+		entries := m.lists[u.Of.PrefixList]
+		return func(a netip.Addr) bool {
+			return !slices.ContainsFunc(entries, func(p netip.Prefix) bool { return p.Contains(a) })
+		}
+	}
+	within := u.Within
+	return func(a netip.Addr) bool {
+		return len(within) > 0 && !slices.ContainsFunc(within, func(p netip.Prefix) bool { return p.Contains(a) })
+	}
 }
 
 // buildUnresolved records the groups declared with AddUnresolvedGroup.
@@ -558,8 +606,56 @@ func (b *Builder) buildUnresolved(p *problems, m *Model) {
 		switch {
 		case u.ID == "" || m.groups[u.ID] != nil || m.unresolved[u.ID]:
 			p.add(u.ID, path("unknownPeers", i, "ID"), u.ID, "an unknown peer needs an ID of its own")
+		case u.Of.Kind == sg.PeerGroup && m.groups[u.Of.Group] == nil && !m.unresolved[u.Of.Group]:
+			p.add(u.ID, path("unknownPeers", i, "Of"), u.Of.Group, "unknown security group")
+		case u.Of.Kind == sg.PeerPrefixList && m.lists[u.Of.PrefixList] == nil:
+			p.add(u.ID, path("unknownPeers", i, "Of"), u.Of.PrefixList, "unknown prefix list")
+		case u.Of.Kind != sg.PeerGroup && u.Of.Kind != sg.PeerPrefixList && u.Of != (sg.Peer{}):
+			p.add(u.ID, path("unknownPeers", i, "Of"), u.Of.String(), "an unknown peer's ports narrow to a group or a prefix list")
 		default:
 			m.unknownPeers[u.ID] = u
 		}
+	}
+}
+
+// markGroupsUnknown records the addresses of the interfaces whose groups
+// are known only later ([Interface.GroupsUnknown]), placeholders
+// included, once every address is placed. Alibaba Cloud's groups can
+// drop, so an unknown group list decides nothing there: it is refused.
+func markGroupsUnknown(p *problems, m *Model) {
+	if m.groupsUnknownN == 0 {
+		return
+	}
+	m.maybeMember = map[netip.Addr]*ifaceInfo{}
+	for _, ii := range m.ifaceOrder {
+		if ii.GroupsUnknown == "" {
+			continue
+		}
+		for _, g := range ii.Groups {
+			if grp := m.groups[g]; grp != nil && grp.Flavour.IsAlibaba() {
+				p.add(ii.ID, path("interfaces", ii.index, "GroupsUnknown"), ii.GroupsUnknown, "groups known only later are an AWS notion; %s is an Alibaba Cloud group", g)
+			}
+		}
+		for _, a := range ii.PrivateIPs {
+			m.maybeMember[a] = ii
+		}
+	}
+}
+
+// groupsUnknownHop makes h, a security group hop of ii whose groups are
+// known only later, undecided where the groups it lists do not allow the
+// packet: a group added at apply could.
+func groupsUnknownHop(h *Hop, ii *ifaceInfo, explain bool) {
+	if ii.GroupsUnknown == "" || h.Verdict != flow.Deny {
+		return
+	}
+	h.Verdict, h.Code = flow.Indeterminate, SGIndeterminate
+	if explain {
+		h.judge, h.reason = nil, "no group it lists allows the packet, and its other groups are known only later"
+		if len(ii.Groups) == 0 {
+			h.reason = "its groups are known only later"
+		}
+		h.Missing = ii.GroupsUnknown + ", known only later: a group it adds could allow the packet"
+		h.Fix = "set the value in the configuration, or check the answer again once it is known"
 	}
 }

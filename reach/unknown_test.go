@@ -291,3 +291,114 @@ func TestUnknownACLEntry(t *testing.T) {
 	require.ErrorIs(t, err, reach.ErrTopology)
 	assert.ErrorContains(t, err, "unknown network ACL")
 }
+
+// TestGroupsUnknown: an interface whose groups are known only later is
+// undecided at its own groups where the groups it lists do not allow, and
+// may be a member of any group, so a rule that references a group is
+// undecided for it; every other answer keeps its value.
+func TestGroupsUnknown(t *testing.T) {
+	build := func(t *testing.T, groups ...string) *reach.Model {
+		t.Helper()
+		d := sample.ThreeTierDesign()
+		d.Interfaces = append(d.Interfaces, reach.Interface{ID: "aws_instance.app2", Name: "app-2", Subnet: "subnet-app",
+			PrivateIPs: []netip.Addr{netip.MustParseAddr("10.0.2.21")}, Groups: groups,
+			GroupsUnknown: "aws_instance.app2: vpc_security_group_ids"})
+		m, err := d.Builder().Build()
+		require.NoError(t, err)
+		return m
+	}
+	tcp := func(from, to string, port uint16) reach.Query {
+		return reach.Query{From: from, To: to, Protocol: flow.TCP, Port: port, SrcPort: 30000}
+	}
+	tests := []struct {
+		name    string
+		groups  []string
+		q       reach.Query
+		outcome reach.Outcome
+		missing []string // in the undecided security group hops' Missing, in order
+	}{
+		{"its own groups cannot deny, nor can a group reference decide", nil, tcp("app-2", "db-1", 5432), reach.Indeterminate,
+			[]string{"aws_instance.app2: vpc_security_group_ids, known only later: a group it adds could allow the packet",
+				"aws_instance.app2: vpc_security_group_ids, known only later: whether 10.0.2.21 is a member of sg-app, which rule sg-db sgr-db-pg"}},
+		{"inbound to it", nil, tcp("app-1", "app-2", 8080), reach.Indeterminate,
+			[]string{"aws_instance.app2: vpc_security_group_ids, known only later: a group it adds could allow"}},
+		{"a known member of sg-app passes sg-db for certain", []string{"sg-app"}, tcp("app-2", "db-1", 5432), reach.Reachable, nil},
+		{"a group it lists allows: allowed", []string{"sg-app"}, tcp("web-1", "app-2", 8080), reach.Reachable, nil},
+		{"other interfaces keep their answers", nil, tcp("app-1", "db-1", 5432), reach.Reachable, nil},
+		{"a known non-member is denied for certain", nil, tcp("web-1", "db-1", 5432), reach.Unreachable, nil},
+		{"another hop blocks for certain: unreachable, though its groups are undecided", nil, tcp("198.51.100.7", "app-2", 22), reach.Unreachable,
+			[]string{"aws_instance.app2: vpc_security_group_ids, known only later: a group it adds could allow"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := build(t, tt.groups...)
+			r, err := m.Check(tt.q)
+			require.NoError(t, err)
+			assert.Equal(t, tt.outcome, r.Outcome, r.Text())
+			v, err := m.Verdict(tt.q)
+			require.NoError(t, err)
+			assert.Equal(t, r.Outcome, v, "Verdict agrees with Check")
+			var missing []string
+			for _, h := range r.Undecided() {
+				require.Equal(t, reach.KindSecurityGroups, h.Kind, r.Text())
+				missing = append(missing, h.Missing)
+			}
+			require.Len(t, missing, len(tt.missing), r.Text())
+			for i, want := range tt.missing {
+				assert.Contains(t, missing[i], want)
+			}
+		})
+	}
+	m := build(t)
+	_, err := m.Sources(reach.SourcesQuery{To: "db-1", Protocol: flow.TCP, Port: 5432})
+	require.ErrorIs(t, err, reach.ErrQuery, "set questions refuse")
+	require.ErrorContains(t, err, "aws_instance.app2: vpc_security_group_ids")
+	_, err = m.Ports(reach.PortsQuery{From: "app-1", To: "db-1", Protocol: flow.TCP})
+	require.ErrorIs(t, err, reach.ErrQuery)
+	_, err = m.GroupMembers("sg-app")
+	require.ErrorIs(t, err, sg.ErrMembersUnknown, "every group may have one more member")
+}
+
+// TestUnknownPortsOfAGroupRule: a rule whose ports are known only later
+// and whose peer is a group may match any port from the group's members,
+// and no other address.
+func TestUnknownPortsOfAGroupRule(t *testing.T) {
+	d := sample.ThreeTierDesign()
+	for i := range d.Groups {
+		if d.Groups[i].ID == "sg-db" {
+			d.Groups[i].Rules = append(d.Groups[i].Rules, sg.Rule{Direction: flow.Inbound, Protocol: flow.TCP,
+				Ports: flow.PortRange{Lo: 0, Hi: 65535}, ICMPType: -1, ICMPCode: -1, Peer: sg.GroupRef("plan:ports")})
+		}
+	}
+	m, err := d.Builder().AddUnknownPortsOf("plan:ports", "aws_security_group_rule.db_app: from_port", sg.GroupRef("sg-app")).Build()
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		from    string
+		port    uint16
+		outcome reach.Outcome
+	}{
+		{"app-1", 5432, reach.Reachable},     // the rule with known ports decides
+		{"app-1", 6379, reach.Indeterminate}, // a member: only the unknown rule could allow
+		{"web-1", 6379, reach.Unreachable},   // no member: the rule cannot match
+		{"198.51.100.7", 6379, reach.Unreachable},
+	} {
+		q := reach.Query{From: tc.from, To: "db-1", Protocol: flow.TCP, Port: tc.port, SrcPort: 30000}
+		r, err := m.Check(q)
+		require.NoError(t, err)
+		sgHops := 0
+		for _, h := range r.Undecided() {
+			if h.Kind == reach.KindSecurityGroups {
+				sgHops++
+				assert.Contains(t, h.Missing, "aws_security_group_rule.db_app: from_port, known only later")
+			}
+		}
+		assert.Equal(t, tc.outcome == reach.Indeterminate, sgHops == 1, "%s:%d %s", tc.from, tc.port, r.Text())
+		if tc.outcome != reach.Indeterminate {
+			assert.Equal(t, tc.outcome, r.Outcome, "%s:%d %s", tc.from, tc.port, r.Text())
+		}
+	}
+	for _, bad := range []sg.Peer{sg.GroupRef("sg-nowhere"), sg.PrefixList("pl-nowhere"), sg.CIDR("10.0.0.0/8")} {
+		_, err := d.Builder().AddUnknownPortsOf("plan:ports", "x", bad).Build()
+		require.ErrorIs(t, err, reach.ErrTopology, bad)
+	}
+}

@@ -303,7 +303,7 @@ func newBinder(res GroupResolver) (*binder, *sync.Mutex) {
 // unknown.
 func (b *binder) members(group string) (memberSet, *UnknownMembers, error) {
 	if u, ok := b.cache.unknown[group]; ok {
-		return nil, u, nil
+		return b.cache.members[group], u, nil
 	}
 	if s, ok := b.cache.members[group]; ok {
 		return s, nil, nil
@@ -314,8 +314,7 @@ func (b *binder) members(group string) (memberSet, *UnknownMembers, error) {
 	addrs, err := b.groups.GroupMembers(group)
 	var u *UnknownMembers
 	if errors.As(err, &u) {
-		b.cache.unknown[group] = u
-		return nil, u, nil
+		addrs, err = u.Members, nil
 	}
 	if err != nil {
 		return nil, nil, err
@@ -328,7 +327,10 @@ func (b *binder) members(group string) (memberSet, *UnknownMembers, error) {
 		}
 	}
 	b.cache.members[group] = s
-	return s, nil, nil
+	if u != nil {
+		b.cache.unknown[group] = u
+	}
+	return s, u, nil
 }
 
 // list returns the matcher of prefix list id, building it once.

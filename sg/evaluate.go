@@ -137,7 +137,7 @@ func (d Decision) String() string {
 	case NoFilter:
 		return verb + ": no security groups"
 	case UnknownMember:
-		return fmt.Sprintf("%s: no %s rule allows it for certain; %s rule %s allows it if the peer is a member of %s, a group the input does not hold",
+		return fmt.Sprintf("%s: no %s rule allows it for certain; %s rule %s allows it if the peer is a member of %s, and the input does not say whether it is",
 			verb, d.Direction, textsafe.String(d.Group), d.Rule.Label(d.RuleIndex), textsafe.String(d.Rule.Peer.Group))
 	}
 	return verb

@@ -31,16 +31,21 @@ var (
 )
 
 // UnknownMembers is the error a [GroupResolver] returns for a group the
-// input references but does not hold: its members are unknown. [Compile]
-// accepts it for AWS groups (it rejects it for Alibaba Cloud's, whose
-// rules can drop): a rule referencing the group matches no address Known
-// reports, and cannot decide for any other address. When such a rule is
+// input references but does not hold, or whose members it holds only in
+// part: its members are unknown. [Compile] accepts it for AWS groups (it
+// rejects it for Alibaba Cloud's, whose rules can drop): a rule
+// referencing the group matches the addresses in Members, matches no
+// other address Known reports, and cannot decide for any other address. When such a rule is
 // the only one that could allow a packet, the [Decision] is
 // [flow.Indeterminate] with Basis [UnknownMember], naming the rule;
 // when another rule allows the packet, it is allowed. Every other caller
 // sees an error that wraps [ErrMembersUnknown].
 type UnknownMembers struct {
 	Group string // the referenced group's ID
+	// Members are the addresses known to be members (a group the input
+	// holds, some of whose possible members are known only later); nil
+	// for a group the input does not hold.
+	Members []netip.Addr
 	// Known reports whether a is an address whose groups are all known,
 	// so that it is certainly no member (package reach: every address of
 	// the design). nil: no address is known.

@@ -20,6 +20,18 @@ func (u unknownResolver) GroupMembers(group string) ([]netip.Addr, error) {
 	return nil, &sg.UnknownMembers{Group: group, Known: u.Known}
 }
 
+// partResolver knows some members of every group (Members), and whether
+// another address could be one (Known).
+type partResolver struct{ sg.UnknownMembers }
+
+func (p partResolver) GroupMembers(group string) ([]netip.Addr, error) {
+	u := p.UnknownMembers
+	u.Group = group
+	return nil, &u
+}
+
+func (partResolver) PrefixList(id string) ([]netip.Prefix, error) { return nil, sg.ErrUnresolved }
+
 func (unknownResolver) PrefixList(id string) ([]netip.Prefix, error) {
 	return nil, sg.ErrUnresolved
 }
@@ -59,12 +71,32 @@ func TestUnknownMembers(t *testing.T) {
 			x := e.Explain(f, flow.Inbound)
 			assert.Equal(t, d.Verdict, x.Verdict)
 			if tt.verdict == flow.Indeterminate {
-				assert.Contains(t, x.String(), "sg-peer, a group the input does not hold")
+				assert.Contains(t, x.String(), "member of sg-peer, and the input does not say whether it is")
 				assert.Contains(t, x.Groups[0].Reason, "whether 10.2.0.5 is a member of sg-peer is unknown")
 			}
 		})
 	}
 
+	t.Run("a group whose members are known in part", func(t *testing.T) {
+		member, other, maybe := netip.MustParseAddr("10.0.0.7"), netip.MustParseAddr("10.0.0.8"), netip.MustParseAddr("10.0.0.9")
+		res := partResolver{UnknownMembers: sg.UnknownMembers{Members: []netip.Addr{member},
+			Known: func(a netip.Addr) bool { return a != maybe }}}
+		g := sg.Group{ID: "sg-db", Rules: []sg.Rule{withID(in("tcp 5432", sg.GroupRef("sg-app")), "sgr-app")}}
+		e, err := sg.Compile([]sg.Group{g}, res)
+		require.NoError(t, err)
+		for _, c := range []struct {
+			peer    netip.Addr
+			verdict flow.Verdict
+		}{{member, flow.Allow}, {other, flow.Deny}, {maybe, flow.Indeterminate}} {
+			f := flow.MustParse("tcp " + c.peer.String() + ":50000 -> 10.0.3.30:5432")
+			assert.Equal(t, c.verdict, e.Evaluate(f, flow.Inbound).Verdict, c.peer)
+			assert.Equal(t, c.verdict, e.Explain(f, flow.Inbound).Verdict, c.peer)
+			b := flow.NewBounds(flow.FieldSrcAddr)
+			e.Bounds(f, flow.Inbound, b)
+			assert.Contains(t, b.AddrAtoms(flow.FieldSrcAddr, netip.MustParseAddr("10.0.0.0"), netip.MustParseAddr("10.0.0.255")),
+				flow.AddrRange{From: member, To: member}, "a known member is an atom of its own")
+		}
+	})
 	t.Run("a middlebox-blind view knows the group has no member there", func(t *testing.T) {
 		blind, err := e.WithMembership(sg.StaticResolver{Members: map[string][]netip.Addr{"sg-peer": nil}})
 		require.NoError(t, err)

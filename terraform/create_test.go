@@ -3,6 +3,7 @@ package terraform_test
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -172,15 +173,25 @@ func TestCreatePlanLinksByReference(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, r.Codes(), reach.NoRoute, "the main route table a new VPC gets routes locally only")
 
-	// the same plan with the group list from a variable cannot be read
+	// the same plan with the group list from a variable: the instances'
+	// groups are known only after apply, so their groups decide nothing
 	for i := range rs {
 		if rs[i].typ == "aws_instance" {
 			rs[i].exprs = map[string]any{"subnet_id": []string{"aws_subnet.app", "count.index"}, "vpc_security_group_ids": []string{"var.groups"}}
 		}
 	}
-	_, err = terraform.Parse("plan.json", planOf(t, rs...), nil)
-	require.ErrorIs(t, err, terraform.ErrUnknownValue)
-	assert.ErrorContains(t, err, "aws_instance.app[1]: vpc_security_group_ids: known only after apply: its configuration computes it from something other than resources of the plan")
+	var rep terraform.Report
+	m, err = terraform.Parse("plan.json", planOf(t, rs...), &rep)
+	require.NoError(t, err)
+	assert.Contains(t, strings.Join(rep.Warnings, "\n"), "aws_instance.app[1]: vpc_security_group_ids: known only after apply")
+	r, err = m.Check(tcp("aws_instance.app[0]", "aws_instance.app[1]", 8080))
+	require.NoError(t, err)
+	assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+	assert.Contains(t, r.Text(), "missing: aws_instance.app[0]: vpc_security_group_ids, known only later")
+	assert.Contains(t, r.Text(), "missing: aws_instance.app[1]: vpc_security_group_ids, known only later")
+	r, err = m.Check(tcp("app-0", "198.51.100.7", 443))
+	require.NoError(t, err)
+	assert.Equal(t, reach.Unreachable, r.Outcome, "no route decides for certain, whatever the groups: %s", r.Text())
 
 	// with no group list at all, an instance of a new VPC gets the VPC's
 	// default group: members reach each other
@@ -201,7 +212,19 @@ func TestCreatePlanLinksByReference(t *testing.T) {
 			rs[i].exprs["security_groups"] = []string{"var.names"}
 		}
 	}
+	m, err = terraform.Parse("plan.json", planOf(t, rs...), nil)
+	require.NoError(t, err)
+	r, err = m.Check(tcp("aws_instance.app[0]", "aws_instance.app[1]", 22))
+	require.NoError(t, err)
+	assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+	assert.Contains(t, r.Text(), "aws_instance.app[0]: vpc_security_group_ids (from security_groups, which names the groups by name), known only later")
+	// a subnet no reference resolves: the model cannot place the instance
+	for i := range rs {
+		if rs[i].typ == "aws_instance" {
+			rs[i].exprs["subnet_id"] = []string{"var.subnet"}
+		}
+	}
 	_, err = terraform.Parse("plan.json", planOf(t, rs...), nil)
 	require.ErrorIs(t, err, terraform.ErrUnknownValue)
-	assert.ErrorContains(t, err, "aws_instance.app[0]: vpc_security_group_ids: known only after apply: the configuration names the instance's groups by name")
+	assert.ErrorContains(t, err, "aws_instance.app[1]: subnet_id: known only after apply: its configuration computes it from something other than resources of the plan")
 }

@@ -121,9 +121,18 @@
 // out with a warning. A route's destination known only after apply makes
 // it a route that could match anything ([reach.Route.Unknown]): a lookup
 // is undecided (ROUTE_INDETERMINATE) only where the route would send the
-// packet elsewhere. Any other value the model needs that Terraform knows
-// only after apply and no reference resolves (a group list, the ports of
-// a rule whose peer is a group) is an error wrapping [ErrUnknownValue]
+// packet elsewhere. A rule whose ports are known only after apply and
+// whose peer is a group or a prefix list may match any port from the
+// group's members or the list's addresses, and no other address
+// ([reach.Builder.AddUnknownPortsOf]); a rule whose peer group or prefix
+// list no reference resolves could match any address. An instance or
+// interface whose security groups no reference resolves (a list computed
+// from a variable, groups named by name, an attachment's group) has
+// groups known only after apply ([reach.Interface.GroupsUnknown]): its
+// groups are undecided wherever those that are known do not allow, and
+// it may be a member of any group. Any other ID the model needs that
+// Terraform knows only after apply and no reference resolves (a subnet,
+// a route table, a gateway) is an error wrapping [ErrUnknownValue]
 // naming the resource address and the attribute.
 //
 // Errors are *[flow.InputError] naming the file and, in Path, the

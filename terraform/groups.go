@@ -131,10 +131,17 @@ func (r *reader) blockRules(in *instance, at string, dir flow.Direction, id stri
 	for _, pl := range r.linkList(in, "prefix_list_ids", "aws_ec2_managed_prefix_list") {
 		peers = append(peers, sg.PrefixList(pl))
 	}
-	for _, g := range r.linkList(in, "security_groups", groupTypes...) {
+	gs, open := r.linkListOpen(in, "security_groups", groupTypes...)
+	for _, g := range gs {
 		peers = append(peers, sg.GroupRef(g))
 	}
-	if g, ok := r.linkOne(in, "source_security_group_id", groupTypes...); ok && g != "" {
+	if open { // groups no reference resolves: the rule could match anyone
+		peers = append(peers, r.unknownPeer(in, at+"security_groups"))
+	}
+	switch g, ok, open := r.linkOneOpen(in, "source_security_group_id", groupTypes...); {
+	case open:
+		peers = append(peers, r.unknownPeer(in, at+"source_security_group_id"))
+	case ok && g != "":
 		peers = append(peers, sg.GroupRef(g))
 	}
 	if r.boolean(in, "self") {
@@ -145,9 +152,10 @@ func (r *reader) blockRules(in *instance, at string, dir flow.Direction, id stri
 
 // rulesOf makes a rule of base for each peer; a rule whose ports are
 // known only after apply (base.Ports unset on tcp or udp) admits any port
-// of the addresses of a CIDR peer, its match unknown: an unknown peer
-// within the block (reach.Builder.AddUnknownPeer). A group or prefix list
-// peer with unknown ports is an error.
+// of its peer's addresses, its match unknown: an unknown peer within the
+// CIDR block (reach.Builder.AddUnknownPeer), or among the group's members
+// or the prefix list's entries (reach.Builder.AddUnknownPortsOf). A peer
+// that is itself known only after apply could match anyone already.
 func (r *reader) rulesOf(in *instance, at string, base sg.Rule, peers []sg.Peer) []sg.Rule {
 	portsUnknown := base.Protocol.HasPorts() && base.Ports == flow.PortRange{} && !base.PortZero
 	out := make([]sg.Rule, 0, len(peers))
@@ -155,16 +163,32 @@ func (r *reader) rulesOf(in *instance, at string, base sg.Rule, peers []sg.Peer)
 		rule := base
 		rule.Peer = p
 		if portsUnknown {
-			if p.Kind != sg.PeerCIDR {
-				r.fail(in, at+"from_port", "", ErrUnknownValue, "the rule's ports are known only after apply, and its peer is no CIDR block")
-				continue
-			}
 			rule.Ports = flow.PortRange{Lo: 0, Hi: 65535}
-			rule.Peer = r.unknownPeer(in, at+"from_port", p.CIDR)
+			switch {
+			case p.Kind == sg.PeerCIDR:
+				rule.Peer = r.unknownPeer(in, at+"from_port", p.CIDR)
+			case p.Kind == sg.PeerGroup && r.sgs.unknownPeers[p.Group]:
+			default:
+				rule.Peer = r.unknownPortsOf(in, at+"from_port", p)
+			}
 		}
 		out = append(out, rule)
 	}
 	return out
+}
+
+// unknownPortsOf declares the peer of a rule whose ports are known only
+// after apply and whose peer p is a group or a prefix list.
+func (r *reader) unknownPortsOf(in *instance, path string, p sg.Peer) sg.Peer {
+	of := p.Group + p.PrefixList
+	id := in.addr + ":" + path + "@" + of
+	what := in.addr + ": " + path + " (the ports of the rule for " + of + ")"
+	if !r.sgs.unknownPeers[id] {
+		r.sgs.unknownPeers[id] = true
+		r.b.AddUnknownPortsOf(id, what, p)
+	}
+	r.rep.Warnings = append(r.rep.Warnings, what+": known only after apply: the queries this rule alone could allow are indeterminate")
+	return sg.GroupRef(id)
 }
 
 // unknownPeer declares a rule's peer known only after apply, named after
@@ -292,10 +316,16 @@ func (r *reader) readVPCGroupRule(in *instance) {
 			rule.Peer, n = sg.Peer{Kind: sg.PeerCIDR, CIDR: p}, n+1
 		}
 	}
-	if pl, ok := r.linkOne(in, "prefix_list_id", "aws_ec2_managed_prefix_list"); ok && pl != "" {
+	switch pl, ok, open := r.linkOneOpen(in, "prefix_list_id", "aws_ec2_managed_prefix_list"); {
+	case open:
+		rule.Peer, n = r.unknownPeer(in, "prefix_list_id"), n+1
+	case ok && pl != "":
 		rule.Peer, n = sg.PrefixList(pl), n+1
 	}
-	if ref, ok := r.linkOne(in, "referenced_security_group_id", groupTypes...); ok && ref != "" {
+	switch ref, ok, open := r.linkOneOpen(in, "referenced_security_group_id", groupTypes...); {
+	case open:
+		rule.Peer, n = r.unknownPeer(in, "referenced_security_group_id"), n+1
+	case ok && ref != "":
 		rule.Peer, n = sg.GroupRef(ref), n+1
 	}
 	if n != 1 {

@@ -22,12 +22,16 @@ func (r *reader) readInstance(in *instance) {
 		r.byID[eni] = in
 	}
 	it.Subnet, _ = r.linkOne(in, "subnet_id", "aws_subnet")
-	it.Groups = r.linkList(in, "vpc_security_group_ids", groupTypes...)
+	groups, open := r.linkListOpen(in, "vpc_security_group_ids", groupTypes...)
+	it.Groups = groups
+	if open {
+		r.groupsUnknown(in, &it, "vpc_security_group_ids")
+	}
 	if isUnknown(in.unknown, "vpc_security_group_ids") && !in.configured("vpc_security_group_ids") {
 		// the provider computes it: from security_groups (names), or the
 		// VPC's default group
 		if in.configured("security_groups") {
-			r.fail(in, "vpc_security_group_ids", "", ErrUnknownValue, "the configuration names the instance's groups by name (security_groups): name them by ID (vpc_security_group_ids)")
+			r.groupsUnknown(in, &it, "vpc_security_group_ids (from security_groups, which names the groups by name)")
 		} else if s := r.net.subnets[it.Subnet]; s != nil {
 			it.Groups = appendID(it.Groups, r.defaultGroup(in, "vpc_security_group_ids", s.VPC))
 		}
@@ -101,8 +105,12 @@ func (r *reader) subnetInstance(id string) *instance {
 func (r *reader) readENI(in *instance) {
 	it := reach.Interface{ID: in.id, Name: nameTag(in)}
 	it.Subnet, _ = r.linkOne(in, "subnet_id", "aws_subnet")
-	it.Groups = r.linkList(in, "security_groups", groupTypes...)
-	if len(it.Groups) == 0 && !isUnknown(in.unknown, "security_groups") || isUnknown(in.unknown, "security_groups") && !in.configured("security_groups") {
+	groups, open := r.linkListOpen(in, "security_groups", groupTypes...)
+	it.Groups = groups
+	if open {
+		r.groupsUnknown(in, &it, "security_groups")
+	}
+	if len(it.Groups) == 0 && !open && !isUnknown(in.unknown, "security_groups") || isUnknown(in.unknown, "security_groups") && !in.configured("security_groups") {
 		if s := r.net.subnets[it.Subnet]; s != nil {
 			it.Groups = appendID(it.Groups, r.defaultGroup(in, "security_groups", s.VPC)) // AWS gives an interface without groups its VPC's default group
 		}
@@ -137,16 +145,32 @@ func (r *reader) addInterface(it reach.Interface) {
 
 // readSGAttachment reads an aws_network_interface_sg_attachment.
 func (r *reader) readSGAttachment(in *instance) {
-	g, _ := r.linkOne(in, "security_group_id", groupTypes...)
+	g, _, open := r.linkOneOpen(in, "security_group_id", groupTypes...)
 	eni, _ := r.linkOne(in, "network_interface_id", "aws_network_interface", "aws_instance")
 	it := r.enis[eni]
 	if it == nil {
 		r.fail(in, "network_interface_id", eni, ErrInvalidPlan, "no network interface of the plan")
 		return
 	}
+	if open {
+		r.groupsUnknown(in, it, "security_group_id")
+	}
 	if g != "" {
 		it.Groups = appendID(it.Groups, g)
 	}
+}
+
+// groupsUnknown records that attr of in, which adds security groups to
+// it, is known only after apply and that no reference resolves it: the
+// interface's groups are known only in part
+// ([reach.Interface.GroupsUnknown]).
+func (r *reader) groupsUnknown(in *instance, it *reach.Interface, attr string) {
+	what := in.addr + ": " + attr
+	if it.GroupsUnknown != "" {
+		what = it.GroupsUnknown + "; " + what
+	}
+	it.GroupsUnknown = what
+	r.rep.Warnings = append(r.rep.Warnings, in.addr+": "+attr+": known only after apply, from something other than resources of the plan: the queries the interface's groups could decide are indeterminate")
 }
 
 // readENIAttachment reads an aws_network_interface_attachment: the

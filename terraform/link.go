@@ -222,36 +222,71 @@ func appendNew(out []*instance, t *instance) []*instance {
 // attribute is null (not set); an error is recorded when it cannot be
 // resolved.
 func (r *reader) linkOne(in *instance, attr string, want ...string) (id string, present bool) {
+	id, present, ts, open := r.resolveOne(in, attr, want...)
+	if present && id == "" {
+		r.unknownLink(in, attr, ts, open)
+	}
+	return id, present
+}
+
+// linkOneOpen is linkOne for an attribute whose value, when no reference
+// resolves it, the model can hold as unknown: unresolved reports that,
+// and no error is recorded.
+func (r *reader) linkOneOpen(in *instance, attr string, want ...string) (id string, present, unresolved bool) {
+	id, present, _, _ = r.resolveOne(in, attr, want...)
+	return id, present, present && id == ""
+}
+
+// resolveOne is linkOne without the error: a present attribute with an
+// empty id is one the references do not resolve (ts and open say why).
+func (r *reader) resolveOne(in *instance, attr string, want ...string) (id string, present bool, ts []*instance, open bool) {
 	v, set := in.values[attr]
 	if s, ok := v.(string); set && ok && s != "" {
 		if t := r.byID[s]; t != nil && wanted(want, t.typ) {
-			return t.id, true
+			return t.id, true, nil, false
 		}
-		return s, true
+		return s, true, nil, false
 	}
 	if !isUnknown(in.unknown, attr) || !in.configured(attr) {
 		// null, or computed by the provider without the configuration
 		// setting it (source_security_group_id on a CIDR rule)
-		return "", false
+		return "", false, nil, false
 	}
-	ts, open := r.targets(in, in.references(attr), want...)
+	ts, open = r.targets(in, in.references(attr), want...)
 	if len(ts) != 1 || open {
-		r.unknownLink(in, attr, ts, open)
-		return "", true
+		return "", true, ts, open
 	}
-	return r.placeholder(ts[0]), true
+	return r.placeholder(ts[0]), true, nil, false
 }
 
 // linkList resolves the list of IDs attr of in (vpc_security_group_ids,
 // subnet_ids) to model IDs.
 func (r *reader) linkList(in *instance, attr string, want ...string) []string {
+	out, unresolved, ts, open := r.resolveList(in, attr, want...)
+	if unresolved {
+		r.unknownLink(in, attr, ts, open)
+	}
+	return out
+}
+
+// linkListOpen is linkList for a list whose unresolved part the model can
+// hold as unknown: unresolved reports it, and no error is recorded; out
+// holds the IDs that are resolved.
+func (r *reader) linkListOpen(in *instance, attr string, want ...string) (out []string, unresolved bool) {
+	out, unresolved, _, _ = r.resolveList(in, attr, want...)
+	return out, unresolved
+}
+
+// resolveList is linkList without the error: unresolved reports an
+// unknown part of the list that the references do not resolve (ts and
+// open say why).
+func (r *reader) resolveList(in *instance, attr string, want ...string) (out []string, unresolved bool, ts []*instance, open bool) {
 	v := in.values[attr]
 	ids, ok := strs(v)
 	if !ok && v != nil {
 		r.fail(in, attr, "", ErrInvalidPlan, "not a list of IDs")
-		return nil
+		return nil, false, nil, false
 	}
-	var out []string
 	anyUnknown := isUnknown(in.unknown, attr)
 	for i, s := range ids {
 		if isUnknown(in.unknown, attr, i) {
@@ -264,17 +299,16 @@ func (r *reader) linkList(in *instance, attr string, want ...string) []string {
 		out = appendID(out, s)
 	}
 	if !anyUnknown || !in.configured(attr) {
-		return out
+		return out, false, nil, false
 	}
-	ts, open := r.targets(in, in.references(attr), want...)
+	ts, open = r.targets(in, in.references(attr), want...)
 	if open || len(ts) == 0 {
-		r.unknownLink(in, attr, ts, open)
-		return out
+		return out, true, ts, open
 	}
 	for _, t := range ts {
 		out = appendID(out, r.placeholder(t))
 	}
-	return out
+	return out, false, nil, false
 }
 
 func appendID(out []string, id string) []string {

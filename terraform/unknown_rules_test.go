@@ -207,3 +207,69 @@ func TestUnknownRouteDestination(t *testing.T) {
 	_, err = m.Matrix(reach.MatrixOptions{})
 	require.ErrorIs(t, err, reach.ErrQuery)
 }
+
+// TestUnknownGroupPeers: a rule whose peer is a group known only after
+// apply could match anyone; a rule whose ports are known only after apply
+// and whose peer is a group matches any port from the group's members
+// only.
+func TestUnknownGroupPeers(t *testing.T) {
+	vpcRef := []string{"aws_vpc.main.id", "aws_vpc.main"}
+	out := map[string]any{"from_port": 0, "to_port": 0, "protocol": "-1", "cidr_blocks": []any{"0.0.0.0/0"}}
+	plan := func(rule planRes) []byte {
+		rs := []planRes{
+			{typ: "aws_vpc", name: "main", values: map[string]any{"cidr_block": "10.1.0.0/16"},
+				unknown: map[string]any{"id": true, "main_route_table_id": true, "default_network_acl_id": true}},
+			{typ: "aws_subnet", name: "app", values: map[string]any{"cidr_block": "10.1.1.0/24"}, unknown: map[string]any{"id": true, "vpc_id": true},
+				exprs: map[string]any{"vpc_id": vpcRef}},
+		}
+		for i, n := range []string{"app", "db", "other"} {
+			rs = append(rs,
+				planRes{typ: "aws_security_group", name: n, values: map[string]any{"name": n, "ingress": []any{}, "egress": []any{out}},
+					unknown: map[string]any{"id": true, "vpc_id": true}, exprs: map[string]any{"vpc_id": vpcRef, "ingress": []string{}, "egress": []string{}}},
+				planRes{typ: "aws_instance", name: n, values: map[string]any{"private_ip": []string{"10.1.1.10", "10.1.1.20", "10.1.1.30"}[i]},
+					unknown: map[string]any{"id": true, "subnet_id": true, "vpc_security_group_ids": true},
+					exprs: map[string]any{"subnet_id": []string{"aws_subnet.app.id", "aws_subnet.app"},
+						"vpc_security_group_ids": []string{"aws_security_group." + n + ".id", "aws_security_group." + n}}})
+		}
+		return planOf(t, append(rs, rule)...)
+	}
+	rule := func(values, unknown, exprs map[string]any) planRes {
+		values["type"], values["protocol"] = "ingress", "tcp"
+		unknown["id"], unknown["security_group_id"] = true, true
+		exprs["security_group_id"] = []string{"aws_security_group.db.id", "aws_security_group.db"}
+		return planRes{typ: "aws_security_group_rule", name: "db_in", values: values, unknown: unknown, exprs: exprs}
+	}
+	tests := []struct {
+		name    string
+		rule    planRes
+		from    string
+		port    uint16
+		outcome reach.Outcome
+		missing string
+	}{
+		{"ports known only after apply: a member of the group", rule(map[string]any{}, map[string]any{"from_port": true, "to_port": true, "source_security_group_id": true},
+			map[string]any{"from_port": []string{"var.port"}, "to_port": []string{"var.port"}, "source_security_group_id": []string{"aws_security_group.app.id", "aws_security_group.app"}}),
+			"aws_instance.app", 6379, reach.Indeterminate, "aws_security_group_rule.db_in: from_port (the ports of the rule for aws_security_group.app), known only later"},
+		{"ports known only after apply: no member of the group", rule(map[string]any{}, map[string]any{"from_port": true, "to_port": true, "source_security_group_id": true},
+			map[string]any{"from_port": []string{"var.port"}, "to_port": []string{"var.port"}, "source_security_group_id": []string{"aws_security_group.app.id", "aws_security_group.app"}}),
+			"aws_instance.other", 6379, reach.Unreachable, ""},
+		{"the peer group from a variable: anyone, on the rule's port", rule(map[string]any{"from_port": 5432, "to_port": 5432}, map[string]any{"source_security_group_id": true},
+			map[string]any{"source_security_group_id": []string{"var.peer"}}),
+			"aws_instance.other", 5432, reach.Indeterminate, "aws_security_group_rule.db_in: source_security_group_id, known only later"},
+		{"the peer group from a variable: another port", rule(map[string]any{"from_port": 5432, "to_port": 5432}, map[string]any{"source_security_group_id": true},
+			map[string]any{"source_security_group_id": []string{"var.peer"}}),
+			"aws_instance.other", 22, reach.Unreachable, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := terraform.Parse("plan.json", plan(tt.rule), nil)
+			require.NoError(t, err)
+			r, err := m.Check(tcp(tt.from, "aws_instance.db", tt.port))
+			require.NoError(t, err)
+			assert.Equal(t, tt.outcome, r.Outcome, r.Text())
+			if tt.missing != "" {
+				assert.Contains(t, r.Text(), "missing: "+tt.missing)
+			}
+		})
+	}
+}
