@@ -212,6 +212,7 @@ func load(src source, opts Options, paths []string) (*reach.Model, *Report, erro
 	}
 	l.release()
 	b := l.builder(nil) // where each resource came from is built for Build's errors only
+	l.setOrigins(b)     // quota.go: where each group, ACL, table, firewall is, for lint
 	m, err := b.Build()
 	if err != nil {
 		w := where{}

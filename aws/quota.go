@@ -29,6 +29,43 @@ func (l *loader) warnQuotas(m *reach.Model) {
 	slices.Sort(l.report.Warnings)
 }
 
+// setOrigins tells the builder where each security group, network ACL,
+// route table, firewall, interface, prefix list and stateful rule group
+// came from (reach.Model.Origin): the element of each, for lint findings.
+func (l *loader) setOrigins(b *reach.Builder) {
+	out := &l.out
+	set := func(kind, id string, o jsonloc.Loc) {
+		b.SetOrigin(kind, id, reach.Origin{File: o.File, Path: o.Path})
+	}
+	for i, g := range out.groups {
+		o := out.groupAt[i].base
+		if gr := l.groups[g.ID]; gr != nil {
+			o = gr.at
+		}
+		set(reach.ResourceSecurityGroup, g.ID, o)
+	}
+	for _, e := range out.ifaces {
+		set(reach.ResourceInterface, e.id, e.at)
+	}
+	for _, r := range out.acls {
+		set(reach.ResourceNetworkACL, r.acl.ID, r.at)
+	}
+	for _, r := range out.rts {
+		set(reach.ResourceRouteTable, r.rt.ID, r.at)
+	}
+	for _, r := range out.lists {
+		set(reach.ResourcePrefixList, r.list.ID, r.at)
+	}
+	for i, f := range out.fws {
+		set(reach.ResourceFirewall, f.ID, out.fwAt[i].base)
+	}
+	for _, r := range l.ruleGroups {
+		if r.g.Stateful != nil {
+			set(reach.ResourceStatefulRuleGroup, r.g.Stateful.Label(), r.at)
+		}
+	}
+}
+
 // quotaPlaces maps kind + " " + ID, as a reach.QuotaWarning names a
 // resource, to the JSON of what it counts.
 func (l *loader) quotaPlaces() map[string]jsonloc.Loc {

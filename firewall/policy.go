@@ -71,6 +71,24 @@ func MustCompile(p Policy, res stateful.IPSetResolver) *Engine {
 	return e
 }
 
+// Stateless returns the engine's compiled stateless side; nil for a nil
+// Engine. It is immutable, as the Engine is.
+func (e *Engine) Stateless() *stateless.Engine {
+	if e == nil {
+		return nil
+	}
+	return e.stateless
+}
+
+// Stateful returns the engine's compiled stateful side; nil for a nil
+// Engine. It is immutable, as the Engine is.
+func (e *Engine) Stateful() *stateful.Engine {
+	if e == nil {
+		return nil
+	}
+	return e.stateful
+}
+
 // Label names the policy in errors and decisions: Name, else ARN.
 func (p Policy) Label() string {
 	if p.Name != "" {

@@ -47,6 +47,7 @@ type Builder struct {
 	tgwAtts           []TGWAttachment
 	eigws             []EgressOnlyInternetGateway // egress.go
 	gwEPs             []GatewayEndpoint           // gwendpoint.go
+	origins           map[originKey]Origin        // origin.go
 
 	firsts map[string]map[string]int // during Build: kind -> ID -> index of its first use
 }
@@ -222,6 +223,7 @@ func (b *Builder) Build() (*Model, error) {
 		return nil, errors.Join(p.errs...)
 	}
 	m.quotaWarnings = b.checkQuotas()
+	m.origins = cloneOrigins(b.origins)
 	return m, nil
 }
 

@@ -72,6 +72,8 @@ type Model struct {
 	gwEndpoints    map[string]*gwEndpointInfo // gwendpoint.go
 
 	quotaWarnings []QuotaWarning // see quota.go
+	// origins says where resources came from (origin.go)
+	origins map[originKey]Origin
 
 	// sets holds what set questions compute once per model, on first use
 	// (sources.go)

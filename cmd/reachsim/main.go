@@ -9,6 +9,7 @@
 //	reachsim sources --aws dump/ --to db-1 --proto tcp --port postgresql --json
 //	reachsim matrix --aws dump/ --csv
 //	reachsim audit --aws dump/ --fail-on high
+//	reachsim lint --aws dump/ --json
 //	reachsim help check
 //
 // With --queries FILE (- for standard input), check loads the input once
@@ -44,6 +45,12 @@
 // (which hops). Without --fail-on it exits 0 whatever it finds; with
 // --fail-on high|medium|low, 1 when an exposed finding reaches that
 // severity, else 3 when an indeterminate one does, else 0.
+// reachsim lint finds what is dead, shadowed or dangerous (shadowed and
+// redundant ACL entries, implied security group rules, unused groups and
+// ACLs, missing references, ACLs that cut replies, exposures, quotas,
+// hidden firewall rules, one-way stateless passes), each finding with a
+// stable ID, its resource, where the input holds it and a fix; it exits 1
+// when a finding reaches --fail-on (default low), else 0.
 //
 // The exit status of check is 0 when the session works, 1 when it does not, 3 when
 // the answer is indeterminate (it depends on something the input does not
@@ -88,6 +95,7 @@ Usage:
   reachsim sources [--aws PATH]... --to ENDPOINT --proto PROTO [--port PORT] [--json]
   reachsim matrix [--aws PATH]... [--csv | --json] [--ipv6] [--no-internet]
   reachsim audit [--aws PATH]... [--fail-on high|medium|low] [--json] [--ipv6]
+  reachsim lint [--aws PATH]... [--fail-on high|medium|low] [--json]
   reachsim help [COMMAND]
   reachsim --version
 
@@ -102,6 +110,9 @@ Commands:
           with the exact ports and protocols each pair's sessions carry
   audit   which risky services (SSH, RDP, databases...) the internet reaches
           on every interface, through every layer; --fail-on gates CI
+  lint    what is dead, shadowed or dangerous: shadowed and redundant ACL
+          entries, implied and unused security group rules and groups,
+          missing references, cut replies, exposures, quotas, firewall rules
   help    print this help, or a command's
 
 Run 'reachsim COMMAND --help' for the flags of a command.
@@ -125,6 +136,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runMatrix(args[1:], stdout, stderr)
 	case "audit":
 		return runAudit(args[1:], stdout, stderr)
+	case "lint":
+		return runLint(args[1:], stdout, stderr)
 	case "--version", "-version":
 		if len(args) > 1 {
 			return fail(stderr, "reachsim", "unexpected argument %q after %s", args[1], cmd)
@@ -158,11 +171,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		case "audit":
 			fmt.Fprint(stdout, auditUsage)
 			return exitReachable
+		case "lint":
+			fmt.Fprint(stdout, lintUsage)
+			return exitReachable
 		case "help", "-h", "-help", "--help":
 			fmt.Fprint(stdout, usage)
 			return exitReachable
 		}
-		return fail(stderr, "reachsim help", "unknown command %q (commands: check, ports, sources, matrix, audit, help)", args[1])
+		return fail(stderr, "reachsim help", "unknown command %q (commands: check, ports, sources, matrix, audit, lint, help)", args[1])
 	default:
 		if len(cmd) > 1 && cmd[0] == '-' {
 			return fail(stderr, "reachsim", "unknown flag %s before the command (run 'reachsim --help')", cmd)

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/reachsim/reachsim/reach"
+)
+
+// lintUsage is the help of reachsim lint. TestSetUsagesNameEveryFlag
+// keeps it in step with the flags lintFlags defines.
+var lintUsage = `Usage:
+  reachsim lint [--aws PATH]... [--fail-on high|medium|low] [--json]
+
+Find what in the design is dead, shadowed or dangerous: network ACL
+entries no packet reaches (ACL_SHADOWED) or whose removal changes nothing
+(ACL_REDUNDANT); security group rules other rules imply on every interface
+that uses the group (SG_RULE_IMPLIED); groups and ACLs nothing uses
+(SG_UNUSED, ACL_UNUSED); references to groups or prefix lists the input
+does not hold (REF_MISSING_GROUP, REF_MISSING_PREFIX_LIST); ACLs that cut
+the replies of TCP requests they allow, per common client port range
+(ACL_CUTS_REPLIES); risky services a rule opens to the internet, reachable
+through every layer or closed by another (EXPOSED_RISKY,
+EXPOSED_RISKY_INDETERMINATE, EXPOSED_RISKY_CLOSED); AWS quotas (QUOTA_...);
+Network Firewall rules an earlier rule hides in strict order
+(FW_RULE_UNREACHABLE) and stateless pass rules whose replies get no pass
+(FW_STATELESS_PASS_ONE_WAY). Each finding names its resource, where the
+input holds it (file and JSON path), and a fix. Findings are sorted by
+severity (high, medium, low), then ID.
+
+Flags:
+` + inputUsage + `  --fail-on SEVERITY  high, medium or low: exit 1 when a finding has this
+                      severity or a higher one (default low: any finding)
+  --json              print one JSON object: "findings" (each with "id",
+                      "severity", "kind", "resource", "rule", "origin",
+                      "message", "fix", "related") and "skipped"; see the
+                      README, "What is dead, shadowed or dangerous"
+  -h, --help          print this help
+
+Exit status: 0 when no finding reaches the threshold, 1 when one does, 2
+for bad usage or bad input.
+
+Examples:
+  reachsim lint --demo
+  reachsim lint --aws dump/ --fail-on medium
+  reachsim lint --aws dump/ --json
+`
+
+// lintOptions are the parsed flags of reachsim lint.
+type lintOptions struct {
+	commonOptions
+	failOn string
+}
+
+// lintFlags defines the flags of reachsim lint on a new flag set.
+func lintFlags(o *lintOptions) *flag.FlagSet {
+	fs := newFlagSet("reachsim lint")
+	o.define(fs)
+	fs.StringVar(&o.failOn, "fail-on", "low", "the severity that fails the lint")
+	once(fs, &o.twice)
+	return fs
+}
+
+// runLint is reachsim lint.
+func runLint(args []string, stdout, stderr io.Writer) int {
+	const me = "reachsim lint"
+	var o lintOptions
+	fs := lintFlags(&o)
+	if code, ok := o.parse(me, lintUsage, fs, args, stdout, stderr); !ok {
+		return code
+	}
+	threshold, err := reach.ParseSeverity(strings.TrimSpace(o.failOn))
+	if err != nil {
+		return fail(stderr, me, "%v", fmt.Errorf("--fail-on %q: want high, medium or low", o.failOn))
+	}
+	m, err := o.loadModel(stderr)
+	if err != nil {
+		return failLines(stderr, me, err)
+	}
+	p := startProgress(stderr, "linting") // shown after a second, on a terminal only
+	res, err := m.Lint(reach.LintOptions{})
+	p.end()
+	if err != nil {
+		return fail(stderr, me, "%v", err)
+	}
+	if !o.printText(stdout, me, res, res.Text, stderr) {
+		return exitUsage
+	}
+	if res.AtLeast(threshold) > 0 {
+		return exitNotReachable
+	}
+	return exitReachable
+}

@@ -1,0 +1,237 @@
+package reach
+
+import (
+	"cmp"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+
+	"github.com/reachsim/reachsim/internal/textsafe"
+	"github.com/reachsim/reachsim/nacl"
+)
+
+// Lint: what in a design is dead, shadowed or dangerous. [Model.Lint]
+// runs every check of [LintChecks] and returns [LintFinding] values with
+// stable IDs; the checks live in lint_acl.go (network ACLs), lint_sg.go
+// (security groups and references), lint_fw.go (Network Firewall) and
+// lint_more.go (the audit's exposures and the quotas).
+
+// The IDs of lint findings. They are stable: a program may match on them.
+const (
+	LintACLShadowed           = "ACL_SHADOWED"
+	LintACLRedundant          = "ACL_REDUNDANT"
+	LintACLUnused             = "ACL_UNUSED"
+	LintACLCutsReplies        = "ACL_CUTS_REPLIES"
+	LintSGRuleImplied         = "SG_RULE_IMPLIED"
+	LintSGUnused              = "SG_UNUSED"
+	LintRefMissingGroup       = "REF_MISSING_GROUP"
+	LintRefMissingPrefixList  = "REF_MISSING_PREFIX_LIST"
+	LintExposedRisky          = "EXPOSED_RISKY"
+	LintExposedRiskyUndecided = "EXPOSED_RISKY_INDETERMINATE"
+	LintExposedRiskyClosed    = "EXPOSED_RISKY_CLOSED"
+	LintQuotaGroupRules       = "QUOTA_SG_RULES"
+	LintQuotaGroupsPerIface   = "QUOTA_SG_PER_INTERFACE"
+	LintQuotaACLEntries       = "QUOTA_ACL_ENTRIES"
+	LintQuotaRoutes           = "QUOTA_ROUTES"
+	LintQuotaPrefixList       = "QUOTA_PREFIX_LIST_ENTRIES"
+	LintQuotaFirewall         = "QUOTA_FIREWALL"
+	LintFWRuleUnreachable     = "FW_RULE_UNREACHABLE"
+	LintFWPassOneWay          = "FW_STATELESS_PASS_ONE_WAY"
+)
+
+// LintCheck describes one kind of lint finding: its stable ID, the
+// severity its findings usually have, and what it finds.
+type LintCheck struct {
+	ID       string   `json:"id"`
+	Severity Severity `json:"severity"`
+	Title    string   `json:"title"`
+}
+
+// LintChecks returns every kind of finding [Model.Lint] reports, a new
+// slice, in the order of the README's table. A finding's own severity may
+// differ from its check's: an exposure takes the risk's, a shadowed ACL
+// entry whose action differs from the entries that hide it is medium,
+// one that does the same is low.
+func LintChecks() []LintCheck {
+	return []LintCheck{
+		{LintACLShadowed, Medium, "a network ACL entry that no packet can reach: earlier entries, alone or together, match everything it matches"},
+		{LintACLRedundant, Low, "a network ACL entry whose removal changes no decision: the entries after it (or the * rule) decide the same"},
+		{LintACLUnused, Low, "a network ACL associated with no subnet"},
+		{LintACLCutsReplies, Medium, "a network ACL that allows TCP requests but cuts their replies to a common ephemeral port range"},
+		{LintSGRuleImplied, Low, "a security group rule that other rules imply on every interface that uses the group"},
+		{LintSGUnused, Low, "a security group attached to no interface"},
+		{LintRefMissingGroup, Medium, "a rule that references a security group the input does not hold"},
+		{LintRefMissingPrefixList, Medium, "a security group rule or route that references a prefix list whose entries the input does not hold (or that is empty): it matches nothing"},
+		{LintExposedRisky, High, "a rule that opens a risky service to the internet, reachable through every layer"},
+		{LintExposedRiskyUndecided, Medium, "a rule that opens a risky service to the internet, which the input leaves open"},
+		{LintExposedRiskyClosed, Low, "a rule that opens a risky service to the internet, closed by another layer"},
+		{LintQuotaGroupRules, Medium, "a security group above the quota of rules per direction and family"},
+		{LintQuotaGroupsPerIface, Medium, "a network interface above the quota of security groups"},
+		{LintQuotaACLEntries, Medium, "a network ACL above the quota of entries per direction"},
+		{LintQuotaRoutes, Medium, "a route table above the quota of routes"},
+		{LintQuotaPrefixList, Medium, "a prefix list with more entries than its declared maximum"},
+		{LintQuotaFirewall, Medium, "a firewall policy or stateful rule group above a Network Firewall quota (rule group capacity, rules, groups)"},
+		{LintFWRuleUnreachable, Medium, "a stateful firewall rule (strict order) that an earlier rule hides entirely"},
+		{LintFWPassOneWay, Medium, "a stateless aws:pass rule whose traffic's replies get no pass: the reply meets the stateful engine or a drop"},
+	}
+}
+
+// LintFinding is one finding of [Model.Lint]. Its JSON form is the
+// CLI's (reachsim lint --json), a stable schema:
+//
+//	{"id": "ACL_SHADOWED", "severity": "medium", "kind": "network ACL",
+//	 "resource": "acl-1", "rule": "inbound 120",
+//	 "origin": {"file": "network-acls.json", "path": "NetworkAcls[0]"},
+//	 "message": "…", "fix": "…", "related": ["inbound 100"]}
+//
+// id is one of [LintChecks]; kind is one of the Resource… kinds
+// ([ResourceNetworkACL], …); rule names the entry or rule inside the
+// resource when the finding is about one ("inbound 120", "sgr-0abc",
+// "group strict-rules sid 5"); origin is omitted when the loader recorded
+// none; related names the other entries, rules or resources involved.
+type LintFinding struct {
+	ID       string   `json:"id"`
+	Severity Severity `json:"severity"`
+	Kind     string   `json:"kind"`
+	Resource string   `json:"resource"`
+	Rule     string   `json:"rule,omitempty"`
+	Origin   *Origin  `json:"origin,omitempty"`
+	Message  string   `json:"message"`
+	Fix      string   `json:"fix"`
+	Related  []string `json:"related,omitempty"`
+}
+
+// LintResult is the answer of [Model.Lint]. Its JSON form:
+//
+//	{"findings": [LintFinding…], "skipped": ["…"]}
+//
+// findings is sorted by severity (highest first), ID, kind, resource and
+// rule, and is [] when there is none; skipped, omitted when empty, says
+// which checks could not run on this design and why.
+type LintResult struct {
+	Findings []LintFinding `json:"findings"`
+	Skipped  []string      `json:"skipped,omitempty"`
+}
+
+// LintOptions tunes [Model.Lint]. The zero value runs every check.
+type LintOptions struct {
+	// EphemeralRanges are the client port ranges ACL_CUTS_REPLIES checks;
+	// nil means Linux's (32768-60999) and Windows' (49152-65535).
+	EphemeralRanges []nacl.NamedRange
+	// Catalogue is the risky services of the EXPOSED_RISKY checks; nil
+	// means [RiskyServices].
+	Catalogue []Risk
+	// Workers is how many goroutines the audit uses; 0 means one per core.
+	Workers int
+}
+
+// Lint checks the design for what is dead, shadowed or dangerous (see
+// [LintChecks]): network ACL entries no packet reaches or whose removal
+// changes nothing, per direction and family, found by interval arithmetic
+// over the entries; security group rules other rules imply on every
+// interface that uses their group; groups and ACLs nothing uses;
+// references to groups the input does not hold; ACLs that cut the
+// replies of TCP requests they allow; risky services a rule opens to the
+// internet ([Model.Audit]), through every layer or closed by another;
+// AWS quotas ([Model.QuotaWarnings]); stateful firewall rules an earlier
+// rule hides (strict order) and stateless pass rules whose replies get no
+// pass.
+//
+// Each ACL_REDUNDANT or SG_RULE_IMPLIED finding may be acted on alone:
+// after removing one such entry or rule, lint again, since another
+// finding may have relied on it. Lint returns an error only when the
+// model cannot be audited for a reason other than values known only
+// later (those skip the audit and say so in Skipped).
+func (m *Model) Lint(o LintOptions) (*LintResult, error) {
+	res := &LintResult{Findings: []LintFinding{}}
+	res.Findings = append(res.Findings, m.lintACLs(o)...)
+	res.Findings = append(res.Findings, m.lintGroups()...)
+	res.Findings = append(res.Findings, m.lintFirewalls()...)
+	res.Findings = append(res.Findings, m.lintQuotas()...)
+	exp, skipped, err := m.lintExposure(o)
+	if err != nil {
+		return nil, err
+	}
+	res.Findings = append(res.Findings, exp...)
+	res.Skipped = append(res.Skipped, skipped...)
+	for i := range res.Findings {
+		f := &res.Findings[i]
+		if o, ok := m.Origin(f.Kind, f.Resource); ok {
+			f.Origin = &o
+		}
+	}
+	slices.SortStableFunc(res.Findings, func(a, b LintFinding) int {
+		return cmp.Or(-cmp.Compare(a.Severity, b.Severity), cmp.Compare(a.ID, b.ID), cmp.Compare(a.Kind, b.Kind),
+			cmp.Compare(a.Resource, b.Resource), cmp.Compare(a.Rule, b.Rule))
+	})
+	return res, nil
+}
+
+// lintWorkers is o's worker count.
+func lintWorkers(o LintOptions) int {
+	if o.Workers > 0 {
+		return o.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// Worst returns the highest severity of the findings, 0 when there is
+// none.
+func (r *LintResult) Worst() Severity {
+	var w Severity
+	for _, f := range r.Findings {
+		w = max(w, f.Severity)
+	}
+	return w
+}
+
+// AtLeast returns how many findings have severity s or a higher one.
+func (r *LintResult) AtLeast(s Severity) int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Severity >= s {
+			n++
+		}
+	}
+	return n
+}
+
+// Text writes the findings as the CLI prints them: a summary line, then
+// per finding its severity, ID, resource (and rule) and origin, the
+// message, the fix and what else is involved:
+//
+//	lint: 2 findings (0 high, 1 medium, 1 low)
+//	medium ACL_SHADOWED network ACL acl-1 inbound 120 (acls.json: NetworkAcls[0])
+//	    entry 120 (allow tcp 22 from 10.0.1.0/24) never decides: …
+//	    fix: remove entry 120, or renumber it before …
+//
+// Every string from the design is escaped as [Result.Text] escapes it
+// (internal/textsafe).
+func (r *LintResult) Text() string {
+	var b strings.Builder
+	count := map[Severity]int{}
+	for _, f := range r.Findings {
+		count[f.Severity]++
+	}
+	if len(r.Findings) == 0 {
+		b.WriteString("lint: no finding\n")
+	} else {
+		fmt.Fprintf(&b, "lint: %d %s (%d high, %d medium, %d low)\n", len(r.Findings), plural(len(r.Findings), "finding", "findings"),
+			count[High], count[Medium], count[Low])
+	}
+	for _, f := range r.Findings {
+		fmt.Fprintf(&b, "%-6s %s %s %s", f.Severity, f.ID, f.Kind, textsafe.String(f.Resource))
+		if f.Rule != "" {
+			fmt.Fprintf(&b, " %s", textsafe.String(f.Rule))
+		}
+		if f.Origin != nil {
+			fmt.Fprintf(&b, " (%s)", textsafe.String(f.Origin.String()))
+		}
+		fmt.Fprintf(&b, "\n    %s\n    fix: %s\n", textsafe.String(f.Message), textsafe.String(f.Fix))
+	}
+	for _, s := range r.Skipped {
+		fmt.Fprintf(&b, "skipped: %s\n", textsafe.String(s))
+	}
+	return b.String()
+}

@@ -1,0 +1,126 @@
+package reach
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Lint from the other reports: the audit's exposures (EXPOSED_RISKY,
+// EXPOSED_RISKY_INDETERMINATE, EXPOSED_RISKY_CLOSED) and the quota
+// warnings (QUOTA_…).
+
+// lintQuotas turns the quota warnings into findings.
+func (m *Model) lintQuotas() []LintFinding {
+	ids := map[string]string{
+		quotas.groupRules.Name:               LintQuotaGroupRules,
+		quotas.groupsPerInterface.Name:       LintQuotaGroupsPerIface,
+		quotas.aclRules.Name:                 LintQuotaACLEntries,
+		quotas.routes.Name:                   LintQuotaRoutes,
+		quotas.listEntries.Name:              LintQuotaPrefixList,
+		quotas.statefulGroupRules.Name:       LintQuotaFirewall,
+		quotas.statefulPolicyRules.Name:      LintQuotaFirewall,
+		quotas.statelessGroupsPerPolicy.Name: LintQuotaFirewall,
+		quotas.statefulGroupsPerPolicy.Name:  LintQuotaFirewall,
+	}
+	var out []LintFinding
+	for _, w := range m.quotaWarnings {
+		fix := fmt.Sprintf("bring %s %s down to %d %s", w.Kind, w.Resource, w.Limit, w.What)
+		if w.Quota.Max > w.Limit && w.Count <= w.Quota.Max {
+			fix += fmt.Sprintf(", or ask AWS to raise %q (up to %d)", w.Quota.Name, w.Quota.Max)
+		}
+		out = append(out, LintFinding{ID: ids[w.Quota.Name], Severity: Medium, Kind: w.Kind, Resource: w.Resource, Rule: w.What,
+			Message: w.String(), Fix: fix})
+	}
+	return out
+}
+
+// lintExposure audits the design (IPv4, and IPv6 when an interface has
+// an IPv6 address) and turns the findings into lint findings, one per
+// service, exposure and set of opening rules. A design with values known
+// only later is not audited: skipped says so.
+func (m *Model) lintExposure(o LintOptions) (out []LintFinding, skipped []string, err error) {
+	if err := m.unknownErrAll(false); err != nil {
+		return nil, []string{"EXPOSED_RISKY: not audited: " + err.Error()}, nil
+	}
+	v6 := false
+	for _, ii := range m.ifaceOrder {
+		if _, ok := ii.addr(true); ok {
+			v6 = true
+			break
+		}
+	}
+	for _, fam := range []bool{false, true} {
+		if fam && !v6 {
+			break
+		}
+		res, err := m.Audit(AuditOptions{Catalogue: o.Catalogue, IPv6: fam, Workers: o.Workers})
+		if err != nil {
+			return nil, nil, err
+		}
+		out = append(out, exposureFindings(res.Findings)...)
+	}
+	return out, nil, nil
+}
+
+// exposureFindings groups audit findings by service, exposure and
+// opening rules, in the audit's order.
+func exposureFindings(fs []Finding) []LintFinding {
+	type group struct {
+		f      Finding
+		ifaces []string
+	}
+	var order []string
+	by := map[string]*group{}
+	for _, f := range fs {
+		k := fmt.Sprintf("%s|%s|%s|%s|%t", f.Service, f.Protocol, f.Exposure, strings.Join(f.OpenedBy, ";"), f.Address.Is6())
+		g := by[k]
+		if g == nil {
+			g = &group{f: f}
+			by[k] = g
+			order = append(order, k)
+		}
+		name := f.Interface
+		if f.Name != "" {
+			name = f.Name + " (" + f.Interface + ")"
+		}
+		g.ifaces = append(g.ifaces, fmt.Sprintf("%s [%s]", name, f.Address))
+	}
+	out := make([]LintFinding, 0, len(order))
+	for _, k := range order {
+		out = append(out, exposureFinding(by[k].f, by[k].ifaces))
+	}
+	return out
+}
+
+// exposureFinding words one group of audit findings.
+func exposureFinding(f Finding, ifaces []string) LintFinding {
+	group, rule, _ := strings.Cut(f.OpenedBy[0], " rule ")
+	rule, _, _ = strings.Cut(rule, " (")
+	on := ifaces[0]
+	if len(ifaces) > 1 {
+		on += fmt.Sprintf(" and %d more", len(ifaces)-1)
+	}
+	svc := fmt.Sprintf("%s (%s/%s)", f.Service, f.Protocol, f.Ports)
+	lf := LintFinding{Kind: ResourceSecurityGroup, Resource: group, Rule: rule, Related: append(ifaces, f.OpenedBy...)}
+	opened := "opened by " + strings.Join(f.OpenedBy, ", ")
+	restrict := fmt.Sprintf("restrict %s rule %s to the addresses that need %s, or remove it", group, rule, f.Service)
+	switch f.Exposure {
+	case Exposed:
+		lf.ID, lf.Severity = LintExposedRisky, f.Severity
+		lf.Message = fmt.Sprintf("%s on %s is reachable from the internet through every layer, from %s; %s", svc, on, prefixText(f.Sources), opened)
+		lf.Fix = restrict
+	case Undecided:
+		lf.ID, lf.Severity = LintExposedRiskyUndecided, min(f.Severity, Medium)
+		lf.Message = fmt.Sprintf("%s on %s may be reachable from the internet (the input leaves it open), from %s; %s", svc, on, prefixText(f.Sources), opened)
+		lf.Fix = restrict
+	default:
+		lf.ID, lf.Severity = LintExposedRiskyClosed, Low
+		var by []string
+		for _, c := range f.ClosedBy {
+			by = append(by, fmt.Sprintf("%s %s (%s, %s hop %d)", c.Kind, c.ID, c.Code, c.Leg, c.Hop))
+		}
+		lf.Message = fmt.Sprintf("%s on %s is open to internet addresses in its security group but closed by %s; %s", svc, on, strings.Join(by, ", "), opened)
+		lf.Fix = restrict + ": today only another layer keeps it closed"
+	}
+	return lf
+}

@@ -1,0 +1,306 @@
+package reach
+
+import (
+	"fmt"
+	"maps"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/addrset"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// Lint of security groups: rules other rules imply on every interface
+// that uses their group (SG_RULE_IMPLIED), groups no interface uses
+// (SG_UNUSED), and references to groups the input does not hold
+// (REF_MISSING_GROUP) or to prefix lists without entries
+// (REF_MISSING_PREFIX_LIST).
+//
+// A rule is a box over four dimensions (protocol, destination port, ICMP
+// type, ICMP code) times the set of its peer's addresses. It is implied
+// within a set of groups when, on every cell of its box (partition), the
+// other rules of its direction that hold the cell cover its addresses
+// together. A rule whose peer is a CIDR block or a prefix list is covered
+// by such rules only: a group reference matches nothing once a packet's
+// identity is lost (through a NAT gateway, semantics A.4), so it cannot
+// stand in for them.
+
+// The dimensions of a security group rule's box.
+const (
+	ruleProto = iota
+	rulePort
+	ruleType
+	ruleCode
+)
+
+// sgRule is one AWS rule as lint sees it.
+type sgRule struct {
+	group string
+	index int
+	rule  sg.Rule
+	b     box
+	addrs addrset.Set
+	ref   bool // the peer is a group
+	known bool // addrs is exactly what the peer matches
+}
+
+// label names the rule in findings: "sg-1 rule sgr-2 (tcp/22 from 10.0.0.0/8)".
+func (r *sgRule) label() string {
+	return fmt.Sprintf("%s rule %s (%s %s %s)", r.group, ruleName(r.rule, r.index), r.rule.Traffic(), fromTo(r.rule.Direction), r.rule.Peer)
+}
+
+// fromTo is "from" for inbound, "to" for outbound.
+func fromTo(d flow.Direction) string {
+	if d == flow.Inbound {
+		return "from"
+	}
+	return "to"
+}
+
+// sgBox is the box of the packets r's protocol part matches.
+func sgBox(r sg.Rule) box {
+	b := box{{0, 255}, {0, 65535}, {0, 255}, {0, 255}}
+	if r.Protocol == flow.AllProtocols {
+		return b
+	}
+	b[ruleProto] = span{uint64(r.Protocol), uint64(r.Protocol)}
+	switch {
+	case r.Protocol.HasPorts() && r.PortZero:
+		b[rulePort] = span{0, 0}
+	case r.Protocol.HasPorts():
+		b[rulePort] = span{uint64(r.Ports.Lo), uint64(r.Ports.Hi)}
+	case r.Protocol.IsICMP():
+		if r.ICMPType >= 0 {
+			b[ruleType] = span{uint64(r.ICMPType), uint64(r.ICMPType)}
+		}
+		if r.ICMPCode >= 0 {
+			b[ruleCode] = span{uint64(r.ICMPCode), uint64(r.ICMPCode)}
+		}
+	}
+	return b
+}
+
+// groupLint holds what lintGroups computes once per group.
+type groupLint struct {
+	m       *Model
+	members map[string]addrset.Set
+}
+
+// peerAddrs is the set of addresses r's peer matches, and whether it is
+// known exactly.
+func (gl *groupLint) peerAddrs(r sg.Rule) (addrset.Set, bool) {
+	m := gl.m
+	switch r.Peer.Kind {
+	case sg.PeerCIDR:
+		return addrset.Of(r.Peer.CIDR), true
+	case sg.PeerPrefixList:
+		return addrset.Of(m.lists[r.Peer.PrefixList]...), true
+	}
+	id := r.Peer.Group
+	if _, ok := m.members[id]; !ok || m.groupsUnknownN > 0 {
+		return addrset.Set{}, false // unresolved, known only later, or members perhaps unknown
+	}
+	if s, ok := gl.members[id]; ok {
+		return s, true
+	}
+	var ps []netip.Prefix
+	for a, in := range m.members[id] {
+		if in {
+			ps = append(ps, netip.PrefixFrom(a, a.BitLen()))
+		}
+	}
+	s := addrset.Of(ps...)
+	gl.members[id] = s
+	return s, true
+}
+
+// rulesOf flattens the rules of groups, in order; ok is false when a
+// group is not of AWS's flavour (priorities and drops: not linted).
+func (gl *groupLint) rulesOf(groups []string) (out []sgRule, ok bool) {
+	for _, id := range groups {
+		g := gl.m.groups[id]
+		if g == nil || g.Flavour != sg.AWS {
+			return nil, false
+		}
+		for i, r := range g.Rules {
+			addrs, known := gl.peerAddrs(r)
+			out = append(out, sgRule{group: id, index: i, rule: r, b: sgBox(r), addrs: addrs, ref: r.Peer.Kind == sg.PeerGroup, known: known})
+		}
+	}
+	return out, true
+}
+
+// impliedBy reports whether rules[k] is implied by the other rules, and
+// which of them cover it.
+func impliedBy(rules []sgRule, k int) (bool, []int) {
+	r := &rules[k]
+	if !r.known || r.addrs.IsEmpty() {
+		return false, nil
+	}
+	var boxes []box
+	var who []int
+	for j := range rules {
+		o := &rules[j]
+		if j == k || !o.known || o.rule.Direction != r.rule.Direction || (o.ref && !r.ref) || !o.b.meets(r.b) ||
+			o.addrs.Intersect(r.addrs).IsEmpty() {
+			continue
+		}
+		if j > k && slices.Equal(o.b, r.b) && o.addrs.Equal(r.addrs) {
+			continue // of two equal rules, the first stays, the second is implied
+		}
+		boxes, who = append(boxes, o.b), append(who, j)
+	}
+	if len(boxes) == 0 {
+		return false, nil
+	}
+	cands := make([]int32, len(boxes))
+	for i := range cands {
+		cands[i] = int32(i)
+	}
+	used := map[int]bool{}
+	ok := partition(boxes, cands, slices.Clone(r.b), 0, nil, func(_ box, cs []int32) bool {
+		var u addrset.Set
+		for _, c := range cs {
+			u = u.Union(rules[who[c]].addrs)
+		}
+		if !r.addrs.Difference(u).IsEmpty() {
+			return false
+		}
+		for _, c := range cs {
+			if !rules[who[c]].addrs.Intersect(r.addrs).IsEmpty() {
+				used[who[c]] = true
+			}
+		}
+		return true
+	})
+	return ok, slices.Sorted(maps.Keys(used))
+}
+
+// lintGroups checks every security group.
+func (m *Model) lintGroups() []LintFinding {
+	gl := &groupLint{m: m, members: map[string]addrset.Set{}}
+	type state struct {
+		used    bool
+		implied []bool
+		by      [][]string
+	}
+	st := map[string]*state{}
+	ids := slices.Sorted(maps.Keys(m.groups))
+	for _, id := range ids {
+		st[id] = &state{implied: make([]bool, len(m.groups[id].Rules)), by: make([][]string, len(m.groups[id].Rules))}
+		for i := range st[id].implied {
+			st[id].implied[i] = true
+		}
+	}
+	check := func(groups []string) {
+		rules, ok := gl.rulesOf(groups)
+		for k := range rules {
+			s := st[rules[k].group]
+			if !ok || !s.implied[rules[k].index] {
+				continue
+			}
+			imp, by := impliedBy(rules, k)
+			s.implied[rules[k].index] = imp
+			if imp && s.by[rules[k].index] == nil {
+				for _, j := range by {
+					s.by[rules[k].index] = append(s.by[rules[k].index], rules[j].label())
+				}
+			}
+		}
+		if !ok {
+			for _, id := range groups {
+				if s := st[id]; s != nil {
+					clear(s.implied)
+				}
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for _, ii := range m.ifaceOrder {
+		for _, g := range ii.Groups {
+			if s := st[g]; s != nil {
+				s.used = true
+			}
+		}
+		if key := strings.Join(ii.Groups, ","); !seen[key] {
+			seen[key] = true
+			check(ii.Groups)
+		}
+	}
+	var out []LintFinding
+	for _, id := range ids {
+		s, g := st[id], m.groups[id]
+		if !s.used {
+			check([]string{id})
+			if g.Name != "default" {
+				out = append(out, LintFinding{ID: LintSGUnused, Severity: Low, Kind: ResourceSecurityGroup, Resource: id,
+					Message: fmt.Sprintf("security group %s (%s) is attached to no network interface in the input", id, g.Name),
+					Fix:     fmt.Sprintf("delete security group %s if nothing outside the input uses it", id)})
+			}
+		}
+		for i, imp := range s.implied {
+			if !imp || len(s.by[i]) == 0 {
+				continue
+			}
+			r := g.Rules[i]
+			where := "on every interface that uses the group"
+			if !s.used {
+				where = "within the group"
+			}
+			out = append(out, LintFinding{ID: LintSGRuleImplied, Severity: Low, Kind: ResourceSecurityGroup, Resource: id, Rule: ruleName(r, i),
+				Related: s.by[i],
+				Message: fmt.Sprintf("rule %s (%s %s %s) allows nothing the other rules do not: %s, %s", ruleName(r, i), r.Traffic(), fromTo(r.Direction), r.Peer,
+					strings.Join(s.by[i], ", "), where),
+				Fix: fmt.Sprintf("remove rule %s from %s", ruleName(r, i), id)})
+		}
+		out = append(out, m.missingRefs(g)...)
+	}
+	return append(out, m.missingListRoutes()...)
+}
+
+// missingRefs are g's rules whose peer is a group the input does not hold
+// or a prefix list without entries.
+func (m *Model) missingRefs(g *sg.Group) []LintFinding {
+	var out []LintFinding
+	for i, r := range g.Rules {
+		switch {
+		case r.Peer.Kind == sg.PeerGroup && m.unresolved[r.Peer.Group]:
+			out = append(out, LintFinding{ID: LintRefMissingGroup, Severity: Medium, Kind: ResourceSecurityGroup, Resource: g.ID, Rule: ruleName(r, i),
+				Related: []string{r.Peer.Group},
+				Message: fmt.Sprintf("rule %s (%s %s %s) references security group %s, which is not in the input: queries only it could allow are indeterminate",
+					ruleName(r, i), r.Traffic(), fromTo(r.Direction), r.Peer, r.Peer.Group),
+				Fix: fmt.Sprintf("add %s to the input (aws ec2 describe-security-groups --group-ids %s where it lives), or remove the rule if the group is gone", r.Peer.Group, r.Peer.Group)})
+		case r.Peer.Kind == sg.PeerPrefixList && len(m.lists[r.Peer.PrefixList]) == 0:
+			out = append(out, LintFinding{ID: LintRefMissingPrefixList, Severity: Medium, Kind: ResourceSecurityGroup, Resource: g.ID, Rule: ruleName(r, i),
+				Related: []string{r.Peer.PrefixList},
+				Message: fmt.Sprintf("rule %s (%s %s %s) references prefix list %s, which has no entries in the input: the rule matches nothing here",
+					ruleName(r, i), r.Traffic(), fromTo(r.Direction), r.Peer, r.Peer.PrefixList),
+				Fix: listFix(r.Peer.PrefixList)})
+		}
+	}
+	return out
+}
+
+// listFix is the fix of a prefix list without entries.
+func listFix(id string) string {
+	return fmt.Sprintf("add the entries of %s to the input (aws ec2 get-managed-prefix-list-entries --prefix-list-id %s), or remove the reference if the list is meant to be empty", id, id)
+}
+
+// missingListRoutes are routes to prefix lists without entries.
+func (m *Model) missingListRoutes() []LintFinding {
+	var out []LintFinding
+	for _, id := range slices.Sorted(maps.Keys(m.rts)) {
+		for i, r := range m.rts[id].Routes {
+			if r.PrefixList == "" || len(m.lists[r.PrefixList]) > 0 {
+				continue
+			}
+			out = append(out, LintFinding{ID: LintRefMissingPrefixList, Severity: Medium, Kind: ResourceRouteTable, Resource: id,
+				Rule: fmt.Sprintf("route %d (%s -> %s)", i+1, r.PrefixList, r.TargetID), Related: []string{r.PrefixList},
+				Message: fmt.Sprintf("the route to prefix list %s has no entries in the input: it routes nothing here", r.PrefixList),
+				Fix:     listFix(r.PrefixList)})
+		}
+	}
+	return out
+}
