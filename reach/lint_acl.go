@@ -112,13 +112,15 @@ type chainLint struct {
 	// the cells it holds
 	shadowed []bool
 	by       []map[int]bool
-	// redundant[i]: entry i decides cells, and on each the next entry
-	// that is not shadowed (or the * rule, -1) has the same action; next[i]
-	// lists those
+	// redundant[i]: entry i decides cells, and on each the next entry,
+	// and the next that is not shadowed (or the * rule, -1), have the same
+	// action; next[i] lists the latter
 	redundant []bool
 	next      []map[int]bool
-	// tcp[i] is a TCP cell entry i decides, if any
-	tcp []box
+	// tcp[i] is a TCP cell entry i decides, if any; wit[i] a cell it
+	// decides; diff[i] a cell it decides whose decision its removal
+	// changes (the witnesses tests check)
+	tcp, wit, diff []box
 }
 
 // lintChain decides the cells of entries, one direction and family in
@@ -126,7 +128,7 @@ type chainLint struct {
 func lintChain(entries []nacl.Entry, v6 bool) *chainLint {
 	n := len(entries)
 	c := &chainLint{entries: entries, shadowed: make([]bool, n), by: make([]map[int]bool, n),
-		redundant: make([]bool, n), next: make([]map[int]bool, n), tcp: make([]box, n)}
+		redundant: make([]bool, n), next: make([]map[int]bool, n), tcp: make([]box, n), wit: make([]box, n), diff: make([]box, n)}
 	boxes := make([]box, n)
 	all := make([]int32, n)
 	for i, e := range entries {
@@ -141,6 +143,9 @@ func lintChain(entries []nacl.Entry, v6 bool) *chainLint {
 		}
 		f := int(cands[0])
 		decides[f] = true
+		if c.wit[f] == nil {
+			c.wit[f] = slices.Clone(cell)
+		}
 		if c.tcp[f] == nil && cell[boxProto].holds(span{uint64(flow.TCP), uint64(flow.TCP)}) {
 			c.tcp[f] = slices.Clone(cell)
 			c.tcp[f][boxProto] = span{uint64(flow.TCP), uint64(flow.TCP)}
@@ -153,26 +158,43 @@ func lintChain(entries []nacl.Entry, v6 bool) *chainLint {
 		}
 		return true
 	})
-	var live []int32
 	for i := range entries {
 		c.shadowed[i] = !decides[i]
 		if decides[i] {
-			live = append(live, int32(i))
 			c.redundant[i] = true
 			c.next[i] = map[int]bool{}
 		}
 	}
-	partition(boxes, live, dom, 0, cuts, func(cell box, cands []int32) bool {
+	// Redundant: on every cell f decides, the next entry and the next
+	// entry that is not shadowed (the * rule, -1, when none) both have
+	// f's action: f may go alone, or after every shadowed entry went.
+	partition(boxes, all, dom, 0, cuts, func(cell box, cands []int32) bool {
 		if len(cands) == 0 || cell[boxProto].lo == none {
 			return true
 		}
-		f, next, act := int(cands[0]), -1, flow.Drop
-		if len(cands) > 1 {
-			next, act = int(cands[1]), entries[cands[1]].Action
+		f := int(cands[0])
+		next, live := -1, -1
+		for j, k := range cands[1:] {
+			if j == 0 {
+				next = int(k)
+			}
+			if !c.shadowed[k] {
+				live = int(k)
+				break
+			}
 		}
-		c.next[f][next] = true
-		if act != entries[f].Action {
+		act := func(k int) flow.Action {
+			if k < 0 {
+				return flow.Drop
+			}
+			return entries[k].Action
+		}
+		c.next[f][live] = true
+		if act(next) != entries[f].Action || act(live) != entries[f].Action {
 			c.redundant[f] = false
+			if c.diff[f] == nil {
+				c.diff[f] = slices.Clone(cell)
+			}
 		}
 		return true
 	})
