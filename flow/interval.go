@@ -237,6 +237,17 @@ func (s Set[T]) ContainsRange(r Range[T]) bool {
 	return false
 }
 
+// SubsetOf reports whether every value of s is in o, without
+// allocating.
+func (s Set[T]) SubsetOf(o Set[T]) bool {
+	for _, r := range s.rs {
+		if !o.ContainsRange(r) {
+			return false
+		}
+	}
+	return true
+}
+
 // Count returns how many values s holds, as a uint64 (a full uint64 set's
 // count would overflow and saturates at the maximum).
 func (s Set[T]) Count() uint64 {

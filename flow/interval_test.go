@@ -86,6 +86,7 @@ func TestSetOperations(t *testing.T) {
 			assert.Equal(t, tt.union, a.Union(b).String(), "union")
 			assert.Equal(t, tt.inter, a.Intersect(b).String(), "intersection")
 			assert.Equal(t, tt.diff, a.Difference(b).String(), "difference")
+			assert.Equal(t, tt.diff == "none", a.SubsetOf(b), "subset")
 		})
 	}
 }

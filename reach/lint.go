@@ -146,7 +146,7 @@ type LintOptions struct {
 func (m *Model) Lint(o LintOptions) (*LintResult, error) {
 	res := &LintResult{Findings: []LintFinding{}}
 	res.Findings = append(res.Findings, m.lintACLs(o)...)
-	res.Findings = append(res.Findings, m.lintGroups()...)
+	res.Findings = append(res.Findings, m.lintGroups(o)...)
 	res.Findings = append(res.Findings, m.lintFirewalls()...)
 	res.Findings = append(res.Findings, m.lintQuotas()...)
 	exp, skipped, err := m.lintExposure(o)

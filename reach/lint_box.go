@@ -20,16 +20,6 @@ func (s span) meets(t span) bool { return s.lo <= t.hi && t.lo <= s.hi }
 // number of dimensions.
 type box []span
 
-// holds reports whether b holds all of c.
-func (b box) holds(c box) bool {
-	for d := range b {
-		if !b[d].holds(c[d]) {
-			return false
-		}
-	}
-	return true
-}
-
 // meets reports whether b and c share a point.
 func (b box) meets(c box) bool {
 	for d := range b {

@@ -85,8 +85,16 @@ func oneWayFinding(id, group string, r stateless.Rule, f flow.Flow, reply firewa
 		Rule: fmt.Sprintf("stateless group %s priority %d", group, r.Priority),
 		Message: fmt.Sprintf("stateless rule %s passes the request %s %s -> %s, skipping the stateful engine, but its reply %s -> %s%s %s",
 			r, f.Protocol, f.Src, f.Dst, rev.Src, rev.Dst, flagText(reply.Packet.Flags), fate),
-		Fix: fmt.Sprintf("add a stateless aws:pass rule for the replies (%s from %s port %s to %s), or make rule priority %d of %s aws:forward_to_sfe so the stateful engine sees both directions",
-			f.Protocol, prefixText(r.Destinations), portsText(r.DestinationPorts), prefixText(r.Sources), r.Priority, group)}
+		Fix: fmt.Sprintf("add a stateless aws:pass rule for the replies (%s from %s port %s to %s port %s) before what stops them, or make rule priority %d of %s aws:forward_to_sfe so the stateful engine sees both directions",
+			f.Protocol, blocksText(r.Destinations), portsText(r.DestinationPorts), blocksText(r.Sources), portsText(r.SourcePorts), r.Priority, group)}
+}
+
+// blocksText prints CIDR blocks, "any" for none.
+func blocksText(ps []netip.Prefix) string {
+	if len(ps) == 0 {
+		return "any"
+	}
+	return prefixText(ps)
 }
 
 // flagText is " (flags SYN|ACK)" for a TCP packet, "" otherwise.

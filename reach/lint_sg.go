@@ -82,10 +82,27 @@ func sgBox(r sg.Rule) box {
 	return b
 }
 
-// groupLint holds what lintGroups computes once per group.
+// groupLint holds what lintGroups computes once per group; read only
+// while the sets are linted in parallel.
 type groupLint struct {
 	m       *Model
-	members map[string]addrset.Set
+	members map[string]addrset.Set // the addresses of each group's members
+	rules   map[string][]sgRule    // each AWS group's rules; absent for others
+}
+
+// groupMemberSets is the addresses of each group's members, as sets.
+func (m *Model) groupMemberSets() map[string]addrset.Set {
+	out := make(map[string]addrset.Set, len(m.members))
+	for id, set := range m.members {
+		var ps []netip.Prefix
+		for a, in := range set {
+			if in {
+				ps = append(ps, netip.PrefixFrom(a, a.BitLen()))
+			}
+		}
+		out[id] = addrset.Of(ps...)
+	}
+	return out
 }
 
 // peerAddrs is the set of addresses r's peer matches, and whether it is
@@ -102,32 +119,34 @@ func (gl *groupLint) peerAddrs(r sg.Rule) (addrset.Set, bool) {
 	if _, ok := m.members[id]; !ok || m.groupsUnknownN > 0 {
 		return addrset.Set{}, false // unresolved, known only later, or members perhaps unknown
 	}
-	if s, ok := gl.members[id]; ok {
-		return s, true
-	}
-	var ps []netip.Prefix
-	for a, in := range m.members[id] {
-		if in {
-			ps = append(ps, netip.PrefixFrom(a, a.BitLen()))
+	return gl.members[id], true
+}
+
+// prepare reads every AWS group's rules once.
+func (gl *groupLint) prepare() {
+	gl.rules = map[string][]sgRule{}
+	for id, g := range gl.m.groups {
+		if g.Flavour != sg.AWS {
+			continue
 		}
+		rs := make([]sgRule, len(g.Rules))
+		for i, r := range g.Rules {
+			addrs, known := gl.peerAddrs(r)
+			rs[i] = sgRule{group: id, index: i, rule: r, b: sgBox(r), addrs: addrs, ref: r.Peer.Kind == sg.PeerGroup, known: known}
+		}
+		gl.rules[id] = rs
 	}
-	s := addrset.Of(ps...)
-	gl.members[id] = s
-	return s, true
 }
 
 // rulesOf flattens the rules of groups, in order; ok is false when a
 // group is not of AWS's flavour (priorities and drops: not linted).
 func (gl *groupLint) rulesOf(groups []string) (out []sgRule, ok bool) {
 	for _, id := range groups {
-		g := gl.m.groups[id]
-		if g == nil || g.Flavour != sg.AWS {
+		rs, ok := gl.rules[id]
+		if !ok {
 			return nil, false
 		}
-		for i, r := range g.Rules {
-			addrs, known := gl.peerAddrs(r)
-			out = append(out, sgRule{group: id, index: i, rule: r, b: sgBox(r), addrs: addrs, ref: r.Peer.Kind == sg.PeerGroup, known: known})
-		}
+		out = append(out, rs...)
 	}
 	return out, true
 }
@@ -144,7 +163,7 @@ func impliedBy(rules []sgRule, k int) (bool, []int) {
 	for j := range rules {
 		o := &rules[j]
 		if j == k || !o.known || o.rule.Direction != r.rule.Direction || (o.ref && !r.ref) || !o.b.meets(r.b) ||
-			o.addrs.Intersect(r.addrs).IsEmpty() {
+			!o.addrs.Overlaps(r.addrs) {
 			continue
 		}
 		if j > k && slices.Equal(o.b, r.b) && o.addrs.Equal(r.addrs) {
@@ -161,15 +180,21 @@ func impliedBy(rules []sgRule, k int) (bool, []int) {
 	}
 	used := map[int]bool{}
 	ok := partition(boxes, cands, slices.Clone(r.b), 0, nil, func(_ box, cs []int32) bool {
+		for _, c := range cs { // one rule holds it all: the common case
+			if r.addrs.SubsetOf(rules[who[c]].addrs) {
+				used[who[c]] = true
+				return true
+			}
+		}
 		var u addrset.Set
 		for _, c := range cs {
 			u = u.Union(rules[who[c]].addrs)
 		}
-		if !r.addrs.Difference(u).IsEmpty() {
+		if !r.addrs.SubsetOf(u) {
 			return false
 		}
 		for _, c := range cs {
-			if !rules[who[c]].addrs.Intersect(r.addrs).IsEmpty() {
+			if rules[who[c]].addrs.Overlaps(r.addrs) {
 				used[who[c]] = true
 			}
 		}
@@ -178,9 +203,37 @@ func impliedBy(rules []sgRule, k int) (bool, []int) {
 	return ok, slices.Sorted(maps.Keys(used))
 }
 
+// impliedRule is whether one rule is implied in one set of groups, and by
+// which rules.
+type impliedRule struct {
+	group   string
+	index   int
+	implied bool
+	by      []string
+}
+
+// impliedIn decides every rule of the groups, together; nil when a group
+// is not of AWS's flavour.
+func (gl *groupLint) impliedIn(groups []string) []impliedRule {
+	rules, ok := gl.rulesOf(groups)
+	if !ok {
+		return nil
+	}
+	out := make([]impliedRule, len(rules))
+	for k := range rules {
+		imp, by := impliedBy(rules, k)
+		out[k] = impliedRule{group: rules[k].group, index: rules[k].index, implied: imp}
+		for _, j := range by {
+			out[k].by = append(out[k].by, rules[j].label())
+		}
+	}
+	return out
+}
+
 // lintGroups checks every security group.
-func (m *Model) lintGroups() []LintFinding {
-	gl := &groupLint{m: m, members: map[string]addrset.Set{}}
+func (m *Model) lintGroups(o LintOptions) []LintFinding {
+	gl := &groupLint{m: m, members: m.groupMemberSets()}
+	gl.prepare()
 	type state struct {
 		used    bool
 		implied []bool
@@ -194,29 +247,9 @@ func (m *Model) lintGroups() []LintFinding {
 			st[id].implied[i] = true
 		}
 	}
-	check := func(groups []string) {
-		rules, ok := gl.rulesOf(groups)
-		for k := range rules {
-			s := st[rules[k].group]
-			if !ok || !s.implied[rules[k].index] {
-				continue
-			}
-			imp, by := impliedBy(rules, k)
-			s.implied[rules[k].index] = imp
-			if imp && s.by[rules[k].index] == nil {
-				for _, j := range by {
-					s.by[rules[k].index] = append(s.by[rules[k].index], rules[j].label())
-				}
-			}
-		}
-		if !ok {
-			for _, id := range groups {
-				if s := st[id]; s != nil {
-					clear(s.implied)
-				}
-			}
-		}
-	}
+	// Each distinct set of groups of an interface, on every core; then
+	// a rule is implied when it is in every set that holds its group.
+	var sets [][]string
 	seen := map[string]bool{}
 	for _, ii := range m.ifaceOrder {
 		for _, g := range ii.Groups {
@@ -226,14 +259,37 @@ func (m *Model) lintGroups() []LintFinding {
 		}
 		if key := strings.Join(ii.Groups, ","); !seen[key] {
 			seen[key] = true
-			check(ii.Groups)
+			sets = append(sets, ii.Groups)
+		}
+	}
+	for _, id := range ids {
+		if !st[id].used {
+			sets = append(sets, []string{id}) // an unused group: its rules alone
+		}
+	}
+	per := make([][]impliedRule, len(sets))
+	parallel(len(sets), lintWorkers(o), func(k int) { per[k] = gl.impliedIn(sets[k]) })
+	for k, set := range sets {
+		if per[k] == nil { // not linted (a group not of AWS's flavour): nothing is implied
+			for _, id := range set {
+				if s := st[id]; s != nil {
+					clear(s.implied)
+				}
+			}
+			continue
+		}
+		for _, ir := range per[k] {
+			s := st[ir.group]
+			s.implied[ir.index] = s.implied[ir.index] && ir.implied
+			if s.implied[ir.index] && s.by[ir.index] == nil {
+				s.by[ir.index] = ir.by
+			}
 		}
 	}
 	var out []LintFinding
 	for _, id := range ids {
 		s, g := st[id], m.groups[id]
 		if !s.used {
-			check([]string{id})
 			if g.Name != "default" {
 				out = append(out, LintFinding{ID: LintSGUnused, Severity: Low, Kind: ResourceSecurityGroup, Resource: id,
 					Message: fmt.Sprintf("security group %s (%s) is attached to no network interface in the input", id, g.Name),

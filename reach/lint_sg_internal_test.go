@@ -124,7 +124,7 @@ func TestLintImpliedRulesAgainstEvaluator(t *testing.T) {
 	for range designs {
 		m, err := randomGroupDesign(r).Build()
 		require.NoError(t, err)
-		for _, f := range m.lintGroups() {
+		for _, f := range m.lintGroups(LintOptions{}) {
 			if f.ID != LintSGRuleImplied {
 				continue
 			}

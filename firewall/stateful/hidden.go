@@ -35,17 +35,19 @@ func (e *Engine) Hidden() []Hidden {
 		return nil
 	}
 	var out []Hidden
-	var hiders []int
+	var hiders []int // certain rules not hidden themselves: a hidden one hides nothing more
 	for i := range e.rules {
 		r := &e.rules[i]
+		hidden := false
 		for _, j := range hiders {
 			if h := &e.rules[j]; h.hides(r) {
 				out = append(out, Hidden{Group: e.groups[r.group].label, Sid: r.sid, Rule: r.text,
 					ByGroup: e.groups[h.group].label, BySid: h.sid, ByRule: h.text})
+				hidden = true
 				break
 			}
 		}
-		if r.certain() {
+		if r.certain() && !hidden {
 			hiders = append(hiders, i)
 		}
 	}
@@ -102,8 +104,8 @@ func (h *rule) headerHolds(r *rule, rev bool) bool {
 		src, dst, sp, dp, spAny, dpAny = dst, src, dp, sp, dpAny, spAny
 	}
 	ports := func(hp *flow.PortSet, hAny bool, rp *flow.PortSet, rAny bool) bool {
-		return hAny || !rAny && rp.Difference(*hp).IsEmpty()
+		return hAny || !rAny && rp.SubsetOf(*hp)
 	}
-	return r.src.Difference(*src).IsEmpty() && r.dst.Difference(*dst).IsEmpty() &&
-		ports(sp, spAny, &r.sp, r.spAny) && ports(dp, dpAny, &r.dp, r.dpAny)
+	return ports(sp, spAny, &r.sp, r.spAny) && ports(dp, dpAny, &r.dp, r.dpAny) &&
+		r.src.SubsetOf(*src) && r.dst.SubsetOf(*dst)
 }

@@ -184,6 +184,39 @@ func (s Set) Complement() Set {
 	return Set{out}
 }
 
+// SubsetOf reports whether every address of s is in o, without
+// allocating.
+func (s Set) SubsetOf(o Set) bool {
+	j := 0
+	for _, r := range s.rs {
+		for j < len(o.rs) && o.rs[j].To.Compare(r.From) < 0 {
+			j++
+		}
+		// o's ranges are apart: one of them must hold r whole
+		if j == len(o.rs) || o.rs[j].From.Compare(r.From) > 0 || o.rs[j].To.Compare(r.To) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Overlaps reports whether s and o share an address, without allocating.
+func (s Set) Overlaps(o Set) bool {
+	i, j := 0, 0
+	for i < len(s.rs) && j < len(o.rs) {
+		a, b := s.rs[i], o.rs[j]
+		switch {
+		case a.To.Compare(b.From) < 0:
+			i++
+		case b.To.Compare(a.From) < 0:
+			j++
+		default:
+			return true
+		}
+	}
+	return false
+}
+
 // Difference returns the addresses in s and not in o.
 func (s Set) Difference(o Set) Set { return s.Intersect(o.Complement()) }
 

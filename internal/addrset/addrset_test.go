@@ -87,6 +87,13 @@ func TestSetAgreesWithBruteForce(t *testing.T) {
 			}
 			require.True(t, addrset.Of(op.got.Prefixes()...).Equal(op.got), "Prefixes covers the set exactly")
 		}
+		subset, overlaps := true, false
+		for _, u := range universe {
+			subset = subset && (!ina(u) || inb(u))
+			overlaps = overlaps || (ina(u) && inb(u))
+		}
+		require.Equal(t, subset, a.SubsetOf(b), "%v within %v", pa, pb)
+		require.Equal(t, overlaps, a.Overlaps(b), "%v meets %v", pa, pb)
 	}
 }
 
@@ -94,4 +101,6 @@ func TestContainsDoesNotAllocate(t *testing.T) {
 	s := addrset.Of(pfx("10.0.0.0/8", "192.168.0.0/16", "2001:db8::/32")...)
 	a := netip.MustParseAddr("192.168.3.4")
 	assert.Zero(t, testing.AllocsPerRun(100, func() { s.Contains(a) }))
+	o := addrset.Of(pfx("10.1.0.0/16", "2001:db8:1::/48")...)
+	assert.Zero(t, testing.AllocsPerRun(100, func() { o.SubsetOf(s); o.Overlaps(s) }))
 }
