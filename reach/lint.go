@@ -106,8 +106,9 @@ type LintFinding struct {
 //
 //	{"findings": [LintFinding…], "skipped": ["…"]}
 //
-// findings is sorted by severity (highest first), ID, kind, resource and
-// rule, and is [] when there is none; skipped, omitted when empty, says
+// findings is sorted by severity (highest first), ID, kind, resource,
+// then the order of the entries or rules in the resource, and is [] when
+// there is none; skipped, omitted when empty, says
 // which checks could not run on this design and why.
 type LintResult struct {
 	Findings []LintFinding `json:"findings"`
@@ -163,7 +164,7 @@ func (m *Model) Lint(o LintOptions) (*LintResult, error) {
 	}
 	slices.SortStableFunc(res.Findings, func(a, b LintFinding) int {
 		return cmp.Or(-cmp.Compare(a.Severity, b.Severity), cmp.Compare(a.ID, b.ID), cmp.Compare(a.Kind, b.Kind),
-			cmp.Compare(a.Resource, b.Resource), cmp.Compare(a.Rule, b.Rule))
+			cmp.Compare(a.Resource, b.Resource))
 	})
 	return res, nil
 }

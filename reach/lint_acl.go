@@ -393,7 +393,7 @@ func cutFinding(acl string, e nacl.Entry, req flow.Flow, rt nacl.RoundTrip, leg 
 	}
 	return &LintFinding{ID: LintACLCutsReplies, Severity: Medium, Kind: ResourceNetworkACL, Resource: acl, Rule: entryRef(cut),
 		Related: []string{entryRef(e)},
-		Message: fmt.Sprintf("entry %s allows tcp/%d requests %s %s, but %s entry %s drops their replies to clients using %s",
+		Message: fmt.Sprintf("entry %s allows tcp/%d requests (%s %s, for one), but %s entry %s drops their replies to clients using %s",
 			e, req.Dst.Port(), side, peer, replyDir, cut, strings.Join(names, ", ")),
 		Fix: fmt.Sprintf("add %s %s allow entry for tcp %s %s %s, %s", article(replyDir.String()), replyDir, wanted, word, e.CIDR, where)}
 }

@@ -2,6 +2,8 @@ package reach
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -30,6 +32,29 @@ func (m *Model) lintQuotas() []LintFinding {
 		}
 		out = append(out, LintFinding{ID: ids[w.Quota.Name], Severity: Medium, Kind: w.Kind, Resource: w.Resource, Rule: w.What,
 			Message: w.String(), Fix: fix})
+	}
+	return append(out, m.declaredCapacity()...)
+}
+
+// declaredCapacity finds stateful rule groups with more rules than the
+// capacity they declare (a group's capacity is fixed when it is created:
+// AWS refuses the rules beyond it). Stateless groups are checked by
+// Build.
+func (m *Model) declaredCapacity() []LintFinding {
+	var out []LintFinding
+	seen := map[string]bool{}
+	for _, id := range slices.Sorted(maps.Keys(m.firewalls)) {
+		for _, ref := range m.firewalls[id].Policy.Stateful.Groups {
+			g := ref.Group
+			rules, err := g.Rules()
+			if err != nil || g.Capacity <= 0 || len(rules) <= g.Capacity || seen[g.Label()] {
+				continue
+			}
+			seen[g.Label()] = true
+			out = append(out, LintFinding{ID: LintQuotaFirewall, Severity: Medium, Kind: ResourceStatefulRuleGroup, Resource: g.Label(), Rule: "rules",
+				Message: fmt.Sprintf("stateful rule group %s holds %d rules, above the capacity of %d it was created with", g.Label(), len(rules), g.Capacity),
+				Fix:     fmt.Sprintf("create the group anew with a capacity of at least %d (a group's capacity cannot change), or remove rules", len(rules))})
+		}
 	}
 	return out
 }

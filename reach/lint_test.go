@@ -152,6 +152,10 @@ func TestLintFindings(t *testing.T) {
 			}
 			return nil
 		}, []string{"QUOTA_SG_RULES security group sg-db inbound IPv4 rules"}, nil},
+		{"a stateful group above its declared capacity", func(d *sample.Design) []func(*reach.Builder) {
+			d.Firewalls[0].Policy.Stateful.Groups[0].Group.Capacity = 2
+			return nil
+		}, []string{"QUOTA_FIREWALL stateful rule group inbound-web rules"}, nil},
 		{"a hidden stateful rule", func(d *sample.Design) []func(*reach.Builder) {
 			p := &d.Firewalls[0].Policy.Stateful.Groups[0].Group
 			p.RulesString = "drop tcp any any -> [10.0.0.0/16,2001:db8:10::/56] 22 (sid:1;)\n" + p.RulesString
@@ -238,4 +242,28 @@ func TestLintChecksDocumented(t *testing.T) {
 		assert.NotZero(t, c.Severity)
 	}
 	assert.Len(t, seen, 19)
+}
+
+// TestLintConcurrent: lint reads the model only; concurrent runs, beside
+// other queries, agree (run under -race in CI).
+func TestLintConcurrent(t *testing.T) {
+	m, err := sample.ThreeTier().Build()
+	require.NoError(t, err)
+	want, err := m.Lint(reach.LintOptions{})
+	require.NoError(t, err)
+	results := make([]*reach.LintResult, 4)
+	done := make(chan struct{})
+	for i := range results {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			results[i], _ = m.Lint(reach.LintOptions{Workers: 2})
+			_, _ = m.Check(reach.Query{From: "app-1", To: "db-1", Protocol: flow.TCP, Port: 5432})
+		}()
+	}
+	for range results {
+		<-done
+	}
+	for _, r := range results {
+		assert.Equal(t, want, r)
+	}
 }

@@ -120,8 +120,9 @@ type StandardRule struct {
 type RuleGroup struct {
 	// Name and ARN identify the group in decisions (Name, else ARN).
 	Name, ARN string
-	// Capacity is the group's capacity as AWS reports it; reachsim does
-	// not check it.
+	// Capacity is the group's capacity as AWS reports it; Compile does
+	// not check it (package reach's lint reports a group with more rules
+	// than its capacity).
 	Capacity int
 
 	// RulesString holds Suricata-compatible rules, one per line.
