@@ -38,3 +38,6 @@ func SetPortGridBudget(cells int64) (restore func()) {
 	maxPortGridCells = cells
 	return func() { maxPortGridCells = old }
 }
+
+// Rebuilt builds m's design again, unchanged: the model Fix patches.
+func Rebuilt(m *Model) (*Model, error) { return m.patched(func(*designEdit) {}) }
