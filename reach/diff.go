@@ -30,7 +30,7 @@ type DiffOptions struct {
 //	               "gained": {"tcp": "443", "udp": "none", "other": "none"},
 //	               "lost": {...}, "indeterminate_gained": {...}, "indeterminate_lost": {...},
 //	               "causes": [{"kind": "security-group", "id": "sg-web", "change": "changed",
-//	                           "details": ["rule added: inbound rule sgr-1 allows tcp/443 from 0.0.0.0/0"],
+//	                           "details": ["rule added: inbound sgr-1 allows tcp/443 from 0.0.0.0/0"],
 //	                           "on_path": "both"}],
 //	               "note": ""}],
 //	  "resources": [{"kind": "security-group", "id": "sg-web", "change": "changed", "details": [...]}]

@@ -23,7 +23,7 @@ type ResourceChange struct {
 	// Change is "added" (only in the model after), "removed" (only in
 	// the model before) or "changed".
 	Change string `json:"change"`
-	// Details say what changed, one line each: "inbound rule added:
+	// Details say what changed, one line each: "rule added: inbound
 	// sgr-1 allows tcp/443 from 0.0.0.0/0", "entry removed: 100 allow
 	// tcp 22 from 10.0.0.0/8", "route added: 198.51.100.0/24 via
 	// igw-1", "route table: rtb-a -> rtb-b"; for a resource whose fields
@@ -194,7 +194,7 @@ func groupDetails(x, y *sg.Group) []string {
 	rules := func(g *sg.Group) []string {
 		out := make([]string, len(g.Rules))
 		for i, r := range g.Rules {
-			out[i] = strings.ToLower(r.Direction.String()) + " rule " + r.String()
+			out[i] = r.Direction.String() + " " + r.String()
 		}
 		return out
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -281,4 +282,150 @@ func TestDiffAgreesWithMatrices(t *testing.T) {
 	t.Logf("%v", stats)
 	assert.Positive(t, stats["changed"], "some changes change something")
 	assert.Positive(t, stats["scoped"], "some changes are answered on the pairs they touch only")
+}
+
+// BenchmarkDiffLarge diffs the 1,000-interface model against a copy with
+// a rule added to one group, an ACL entry changed and a route changed
+// (largeTopologyOf), each on models built afresh (nothing the first
+// answer caches), and the reference: two whole matrices compared.
+func BenchmarkDiffLarge(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		diff func(x, y *reach.Model) (*reach.DiffResult, error)
+	}{
+		{"fast", func(x, y *reach.Model) (*reach.DiffResult, error) { return reach.Diff(x, y, reach.DiffOptions{}) }},
+		{"reference", func(x, y *reach.Model) (*reach.DiffResult, error) { return reach.DiffReference(x, y, reach.DiffOptions{}) }},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var changes, groups int
+			for b.Loop() {
+				b.StopTimer()
+				x, err := largeTopologyOf(false).Build()
+				require.NoError(b, err)
+				y, err := largeTopologyOf(true).Build()
+				require.NoError(b, err)
+				b.StartTimer()
+				d, err := tc.diff(x, y)
+				if err != nil {
+					b.Fatal(err)
+				}
+				changes, groups = len(d.Changes), len(d.Groups)
+			}
+			b.ReportMetric(float64(changes), "changes")
+			b.ReportMetric(float64(groups), "groups")
+		})
+	}
+}
+
+// TestDiffOfAModelWithItselfIsEmpty: the sample designs and the
+// 1,000-interface model, each against itself and against a second build
+// of the same design, change nothing and name no resource.
+func TestDiffOfAModelWithItselfIsEmpty(t *testing.T) {
+	designs := map[string]func() *reach.Builder{
+		"three-tier": sample.ThreeTier,
+		"random":     func() *reach.Builder { g := randomWalkDesignN(rand.New(rand.NewPCG(7, 7)), 3); return g.d.Builder() },
+	}
+	if !testing.Short() && !raceOn {
+		designs["large"] = largeTopology
+	}
+	for name, build := range designs {
+		t.Run(name, func(t *testing.T) {
+			a, err := build().Build()
+			require.NoError(t, err)
+			b, err := build().Build()
+			require.NoError(t, err)
+			for _, other := range []*reach.Model{a, b} {
+				d, err := reach.Diff(a, other, reach.DiffOptions{})
+				require.NoError(t, err)
+				assert.Empty(t, d.Changes)
+				assert.Empty(t, d.Resources)
+				assert.Equal(t, "changes: none (every pair carries what it did)\nresources changed: none\n", d.Text())
+			}
+			if name != "large" {
+				d, err := reach.DiffReference(a, b, reach.DiffOptions{})
+				require.NoError(t, err)
+				assert.Empty(t, d.Changes, "the reference compares every pair")
+			}
+		})
+	}
+}
+
+// TestDiffLargeAgreesWithMatrices holds the diff of the 1,000-interface
+// model and its changed copy (BenchmarkDiffLarge's) to two whole matrices
+// compared pair by pair, and checks the causes a reviewer relies on.
+func TestDiffLargeAgreesWithMatrices(t *testing.T) {
+	if testing.Short() || raceOn {
+		t.Skip("two whole matrices of the large model")
+	}
+	a := mustLargeModel(t)
+	b, err := largeTopologyOf(true).Build()
+	require.NoError(t, err)
+	d, err := reach.Diff(a, b, reach.DiffOptions{})
+	require.NoError(t, err)
+	requireSameDeltas(t, expectedDiff(t, a, b, reach.MatrixOptions{}), diffByPair(t, d), "large")
+	kinds := map[string]bool{}
+	for _, r := range d.Resources {
+		kinds[r.Kind+" "+r.ID] = true
+	}
+	assert.Equal(t, map[string]bool{"security-group sg-0007": true, "network-acl acl-07": true, "route-table rtb-zone-b": true}, kinds)
+	causes := map[string]int{}
+	for _, c := range d.Changes {
+		for _, cs := range c.Causes {
+			causes[cs.ID]++
+		}
+	}
+	for id := range kinds {
+		_, rid, _ := strings.Cut(id, " ")
+		assert.Positive(t, causes[rid], "%s causes some change", rid)
+	}
+}
+
+// TestTrafficMinus holds Minus to a member-by-member check on random
+// sets.
+func TestTrafficMinus(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	random := func() reach.Traffic {
+		var tr reach.Traffic
+		for range rng.IntN(4) {
+			lo := uint16(1 + rng.IntN(100))
+			tr.TCP = tr.TCP.Union(flow.SetOf(flow.PortRange{Lo: lo, Hi: lo + uint16(rng.IntN(20))}))
+			lo = uint16(1 + rng.IntN(100))
+			tr.UDP = tr.UDP.Union(flow.SetOf(flow.PortRange{Lo: lo, Hi: lo + uint16(rng.IntN(20))}))
+			ty := uint8(rng.IntN(12))
+			c := uint8(rng.IntN(8))
+			tr = tr.Union(reach.Traffic{ICMP: []reach.ICMPCodes{{Type: ty, Codes: flow.SetOf(flow.Range[uint8]{Lo: c, Hi: c + uint8(rng.IntN(4))})}}})
+			p := uint8(40 + rng.IntN(20))
+			tr.Other = tr.Other.Union(flow.SetOf(flow.Single(p)))
+		}
+		return tr
+	}
+	icmp := func(tr reach.Traffic, ty, c uint8) bool {
+		for _, x := range tr.ICMP {
+			if x.Type == ty && x.Codes.Contains(c) {
+				return true
+			}
+		}
+		return false
+	}
+	for range 300 {
+		x, y := random(), random()
+		d := x.Minus(y)
+		for p := uint16(1); p <= 130; p++ {
+			require.Equal(t, x.TCP.Contains(p) && !y.TCP.Contains(p), d.TCP.Contains(p), "tcp %d of %s minus %s", p, x, y)
+			require.Equal(t, x.UDP.Contains(p) && !y.UDP.Contains(p), d.UDP.Contains(p), "udp %d", p)
+		}
+		for ty := range uint8(14) {
+			for c := range uint8(14) {
+				require.Equal(t, icmp(x, ty, c) && !icmp(y, ty, c), icmp(d, ty, c), "icmp %d/%d of %s minus %s", ty, c, x, y)
+			}
+		}
+		for p := uint8(30); p < 70; p++ {
+			require.Equal(t, x.Other.Contains(p) && !y.Other.Contains(p), d.Other.Contains(p), "protocol %d", p)
+		}
+		for _, c := range d.ICMP {
+			require.False(t, c.Codes.IsEmpty(), "no ICMP type without codes")
+		}
+		require.True(t, d.Union(x.Minus(d)).Equal(x), "x minus y, with the rest of x, is x")
+	}
 }
