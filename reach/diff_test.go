@@ -294,7 +294,9 @@ func BenchmarkDiffLarge(b *testing.B) {
 		diff func(x, y *reach.Model) (*reach.DiffResult, error)
 	}{
 		{"fast", func(x, y *reach.Model) (*reach.DiffResult, error) { return reach.Diff(x, y, reach.DiffOptions{}) }},
-		{"reference", func(x, y *reach.Model) (*reach.DiffResult, error) { return reach.DiffReference(x, y, reach.DiffOptions{}) }},
+		{"reference", func(x, y *reach.Model) (*reach.DiffResult, error) {
+			return reach.DiffReference(x, y, reach.DiffOptions{})
+		}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			b.ReportAllocs()
