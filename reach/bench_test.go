@@ -70,7 +70,9 @@ func largeTopology() *reach.Builder { return largeTopologyOf(false) }
 // tcp 5432 from zone B's 10.1.30.0/24), an ACL entry changed (acl-07's
 // first inbound entry denies ssh instead of telnet), a route changed
 // (zone B's table sends 198.51.100.0/24, a partner, straight to the
-// internet gateway rather than through the firewall).
+// internet gateway rather than through the firewall; no pair's traffic
+// changes by it: the internet node is every internet address, and the
+// others still reach zone B through the firewall).
 func largeTopologyOf(changed bool) *reach.Builder {
 	rng := rand.New(rand.NewPCG(2024, 11))
 	b := reach.NewBuilder()

@@ -2,11 +2,14 @@ package reach
 
 import (
 	"net/netip"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
+	"github.com/reachsim/reachsim/sg"
 )
 
 // The causes of a change. For each changed pair, one session of each
@@ -93,8 +96,21 @@ func causesOf(a, b *Model, f, t *diffNode, pc *PairChange, res []ResourceChange,
 		return []Cause{}, "no internet address traced shows the change: causes not attributed"
 	}
 	for _, nd := range []*diffNode{f, t} {
-		if !nd.net {
-			onA[nd.ids[0]], onB[nd.ids[0]] = true, true
+		if nd.net {
+			continue
+		}
+		id := nd.ids[0]
+		if nd == t && f == t {
+			id = nd.ids[1]
+		}
+		onA[id], onB[id] = true, true
+		for _, on := range []struct {
+			m  *Model
+			on map[string]bool
+		}{{a, onA}, {b, onB}} {
+			if ii, ok := on.m.ifaces[id]; ok {
+				on.on[ii.Subnet] = true // an end's subnet: its associations decide its route table and ACL
+			}
 		}
 	}
 	out := []Cause{}
@@ -160,8 +176,9 @@ func sessionOf(t Traffic, v6 bool) (Query, bool) {
 }
 
 // tracePaths traces every kind of change from one end to the other in
-// each model that holds both ends, and returns what the traces met in
-// each; with witness, false unless every kind shows as it should.
+// each model that holds both ends, and returns the resources of the hops
+// whose decision differs between the traces, in each; with witness,
+// false unless every kind shows as it should.
 func tracePaths(a, b *Model, from, to string, kinds []causeKind, witness bool) (onA, onB map[string]bool, ok bool) {
 	onA, onB = map[string]bool{}, map[string]bool{}
 	for _, k := range kinds {
@@ -172,20 +189,60 @@ func tracePaths(a, b *Model, from, to string, kinds []causeKind, witness bool) (
 		if witness && (errA != nil || errB != nil || !k.want(ra.Outcome, rb.Outcome)) {
 			return nil, nil, false
 		}
+		var ha, hb []Hop
 		if errA == nil {
-			a.pathOf(ra, onA)
+			ha = slices.Concat(ra.Forward, ra.Return)
 		}
 		if errB == nil {
-			b.pathOf(rb, onB)
+			hb = slices.Concat(rb.Forward, rb.Return)
 		}
+		a.pathOf(differing(ha, hb, b), onA)
+		b.pathOf(differing(hb, ha, a), onB)
 	}
 	return onA, onB, true
 }
 
-// pathOf adds to on the resources r's hops meet in m, by ID; a VPC and a
+// hopPlace is a hop's place: its leg, component and direction.
+type hopPlace struct {
+	leg       Leg
+	kind      Kind
+	id, name  string
+	direction flow.Direction
+}
+
+// differing returns the hops of hs whose decision the trace in the other
+// model, others, does not share: a hop of the same place with another
+// verdict, deciding rule or code, or none there (the paths parted). A
+// network ACL the other trace does not reach is judged by the other
+// model's version of it, when it has one, on the same packet.
+func differing(hs, others []Hop, other *Model) []Hop {
+	same := map[hopPlace][]Hop{}
+	for _, h := range others {
+		k := hopPlace{h.Leg, h.Kind, h.ID, h.Name, h.Direction}
+		same[k] = append(same[k], h)
+	}
+	var out []Hop
+	for _, h := range hs {
+		k := hopPlace{h.Leg, h.Kind, h.ID, h.Name, h.Direction}
+		if slices.ContainsFunc(same[k], func(o Hop) bool { return o.Verdict == h.Verdict && o.Rule == h.Rule && o.Code == h.Code }) {
+			continue
+		}
+		if len(same[k]) == 0 && h.Kind == KindNetworkACL {
+			if x, ok := other.acls[h.ID]; ok {
+				if d := x.ev.Evaluate(h.Packet, h.Direction); d.Verdict == h.Verdict {
+					continue
+				}
+			}
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+// pathOf adds to on the resources hops meet in m, by ID; a VPC and a
 // prefix list as "vpc:ID" and "prefix-list:ID".
-func (m *Model) pathOf(r *Result, on map[string]bool) {
-	for _, h := range slices.Concat(r.Forward, r.Return) {
+func (m *Model) pathOf(hops []Hop, on map[string]bool) {
+	for _, h := range hops {
 		switch h.Kind {
 		case KindSecurityGroups:
 			for _, g := range strings.Split(h.ID, ",") {
@@ -227,35 +284,47 @@ func (m *Model) pathOf(r *Result, on map[string]bool) {
 }
 
 // internetWitnesses lists internet addresses to trace a change with: one
-// inside each block that a changed group, ACL or route table of a or b
+// inside each block that a rule, ACL entry or route added or removed
 // names, then one of every piece of the internet a cuts, up to
 // maxWitnesses.
 func internetWitnesses(a, b *Model, res []ResourceChange, is4 bool) []netip.Addr {
 	var blocks []netip.Prefix
 	for _, r := range res {
-		for _, m := range []*Model{a, b} {
-			switch r.Kind {
-			case ResourceSecurityGroup:
-				if g, ok := m.groups[r.ID]; ok {
-					for _, rl := range g.Rules {
-						if rl.Peer.CIDR.IsValid() {
-							blocks = append(blocks, rl.Peer.CIDR)
-						}
-					}
-				}
-			case ResourceNetworkACL:
-				if x, ok := m.acls[r.ID]; ok {
-					for _, e := range x.acl.Entries {
-						blocks = append(blocks, e.CIDR)
-					}
-				}
-			case ResourceRouteTable:
-				if rt, ok := m.rts[r.ID]; ok {
-					for _, cr := range rt.routes {
-						blocks = append(blocks, cr.prefixes...)
-					}
+		switch r.Kind {
+		case ResourceSecurityGroup:
+			var x, y []sg.Rule
+			if g, ok := a.groups[r.ID]; ok {
+				x = g.Rules
+			}
+			if g, ok := b.groups[r.ID]; ok {
+				y = g.Rules
+			}
+			for _, rl := range symmetricDifference(x, y) {
+				if rl.Peer.CIDR.IsValid() {
+					blocks = append(blocks, rl.Peer.CIDR)
 				}
 			}
+		case ResourceNetworkACL:
+			var x, y []nacl.Entry
+			if acl, ok := a.acls[r.ID]; ok {
+				x = acl.acl.Entries
+			}
+			if acl, ok := b.acls[r.ID]; ok {
+				y = acl.acl.Entries
+			}
+			for _, e := range symmetricDifference(x, y) {
+				blocks = append(blocks, e.CIDR)
+			}
+		case ResourceRouteTable:
+			var x, y []Route
+			if rt, ok := a.rts[r.ID]; ok {
+				x = rt.Routes
+			}
+			if rt, ok := b.rts[r.ID]; ok {
+				y = rt.Routes
+			}
+			ps, _ := changedPrefixes(a, x, y)
+			blocks = append(blocks, ps...)
 		}
 	}
 	seen := map[netip.Addr]bool{}
@@ -276,6 +345,20 @@ func internetWitnesses(a, b *Model, res []ResourceChange, is4 bool) []netip.Addr
 	}
 	for _, piece := range a.internetPieces(is4) {
 		add(a.internetIn(piece))
+	}
+	return out
+}
+
+// symmetricDifference returns the items of x not in y, then those of y
+// not in x.
+func symmetricDifference[T any](x, y []T) []T {
+	var out []T
+	for _, pair := range [2][2][]T{{x, y}, {y, x}} {
+		for _, it := range pair[0] {
+			if !slices.ContainsFunc(pair[1], func(o T) bool { return reflect.DeepEqual(o, it) }) {
+				out = append(out, it)
+			}
+		}
 	}
 	return out
 }
