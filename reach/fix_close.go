@@ -281,9 +281,10 @@ func (m *Model) touched(c Change) (near, peers []string) {
 // of every interface when one of them passes packets through (transit).
 func (m *Model) ifacesOf(in func(s *subnetInfo) bool) []string {
 	var out []string
-	transit := m.transitSubnets()
+	transit := map[string]bool{}
+	m.transitSubnets(transit, map[string]bool{})
 	for _, s := range sortedByID(m.subnets) {
-		if in(s) && transit[s] {
+		if in(s) && transit[s.ID] {
 			out = out[:0]
 			for _, ii := range m.ifaceOrder {
 				out = append(out, ii.ID)
@@ -299,41 +300,11 @@ func (m *Model) ifacesOf(in func(s *subnetInfo) bool) []string {
 	return out
 }
 
-// transitSubnets returns the subnets packets pass through: those holding
-// a NAT gateway, a firewall endpoint, an interface a route targets, or a
-// transit gateway attachment.
-func (m *Model) transitSubnets() map[*subnetInfo]bool {
-	out := map[*subnetInfo]bool{}
-	for _, n := range m.nats {
-		out[n.subnet] = true
-	}
-	for _, e := range m.endpoints {
-		out[e.subnet] = true
-	}
-	for id := range m.routeTargets() {
-		if ii := m.ifaces[id]; ii != nil {
-			out[ii.subnet] = true
-		}
-	}
-	for _, a := range m.tgwAtts {
-		for _, s := range a.subnets {
-			out[s] = true
-		}
-	}
-	return out
-}
-
 // routeTargets returns the interfaces routes send packets to (appliances).
 func (m *Model) routeTargets() map[string]bool {
-	out := map[string]bool{}
-	for _, rt := range m.rts {
-		for _, r := range rt.Routes {
-			if r.Target == TargetInterface {
-				out[r.TargetID] = true
-			}
-		}
-	}
-	return out
+	transit, targets := map[string]bool{}, map[string]bool{}
+	m.transitSubnets(transit, targets)
+	return targets
 }
 
 // sessionChange compares the session from -> to on q's protocol in m and

@@ -45,6 +45,11 @@
 // --fail-on high|medium|low, 1 when an exposed finding reaches that
 // severity, else 3 when an indeterminate one does, else 0.
 //
+// reachsim diff --before DUMP --after DUMP compares two inputs, before
+// and after a change: every pair of interfaces (and the internet) whose
+// traffic changed, the ports gained and lost, and the changed resources
+// on its path. It exits 0 when nothing changed, 1 when something did.
+//
 // The exit status of check is 0 when the session works, 1 when it does not, 3 when
 // the answer is indeterminate (it depends on something the input does not
 // hold: a route to a target reachsim does not model, a security group
@@ -88,6 +93,7 @@ Usage:
   reachsim sources [--aws PATH]... --to ENDPOINT --proto PROTO [--port PORT] [--json]
   reachsim matrix [--aws PATH]... [--csv | --json] [--ipv6] [--no-internet]
   reachsim audit [--aws PATH]... [--fail-on high|medium|low] [--json] [--ipv6]
+  reachsim diff --before PATH --after PATH [--json] [--ipv6] [--no-internet]
   reachsim help [COMMAND]
   reachsim --version
 
@@ -102,6 +108,9 @@ Commands:
           with the exact ports and protocols each pair's sessions carry
   audit   which risky services (SSH, RDP, databases...) the internet reaches
           on every interface, through every layer; --fail-on gates CI
+  diff    what a change opens or closes: every pair whose traffic differs
+          between two inputs, the ports gained and lost, and the changed
+          resources that cause it; exits 1 when something changed
   help    print this help, or a command's
 
 Run 'reachsim COMMAND --help' for the flags of a command.
@@ -125,6 +134,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runMatrix(args[1:], stdout, stderr)
 	case "audit":
 		return runAudit(args[1:], stdout, stderr)
+	case "diff":
+		return runDiff(args[1:], stdout, stderr)
 	case "--version", "-version":
 		if len(args) > 1 {
 			return fail(stderr, "reachsim", "unexpected argument %q after %s", args[1], cmd)
@@ -158,11 +169,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		case "audit":
 			fmt.Fprint(stdout, auditUsage)
 			return exitReachable
+		case "diff":
+			fmt.Fprint(stdout, diffUsage)
+			return exitReachable
 		case "help", "-h", "-help", "--help":
 			fmt.Fprint(stdout, usage)
 			return exitReachable
 		}
-		return fail(stderr, "reachsim help", "unknown command %q (commands: check, ports, sources, matrix, audit, help)", args[1])
+		return fail(stderr, "reachsim help", "unknown command %q (commands: check, ports, sources, matrix, audit, diff, help)", args[1])
 	default:
 		if len(cmd) > 1 && cmd[0] == '-' {
 			return fail(stderr, "reachsim", "unknown flag %s before the command (run 'reachsim --help')", cmd)

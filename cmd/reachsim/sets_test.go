@@ -272,6 +272,7 @@ func TestSetUsagesNameEveryFlag(t *testing.T) {
 		{"sources", sourcesFlags(&sourcesOptions{}), sourcesUsage},
 		{"matrix", matrixFlags(&matrixOptions{}), matrixUsage},
 		{"audit", auditFlags(&auditOptions{}), auditUsage},
+		{"diff", diffFlags(&diffOptions{}), diffUsage},
 	} {
 		n := 0
 		c.fs.VisitAll(func(f *flag.Flag) {
