@@ -50,6 +50,13 @@
 // traffic changed, the ports gained and lost, and the changed resources
 // on its path. It exits 0 when nothing changed, 1 when something did.
 //
+// reachsim fix --from A --to B --proto tcp --port 5432 [--want
+// reachable|unreachable] [--write OUTDIR] prints the smallest changes
+// that give the wanted answer, checked on a patched copy of the model, as
+// AWS CLI commands, with every other session they alter; --write writes
+// a patched copy of the --aws dump. It exits 0 when the changes give the
+// wanted answer, 1 when no change it knows does.
+//
 // The exit status of check is 0 when the session works, 1 when it does not, 3 when
 // the answer is indeterminate (it depends on something the input does not
 // hold: a route to a target reachsim does not model, a security group
@@ -94,6 +101,7 @@ Usage:
   reachsim matrix [--aws PATH]... [--csv | --json] [--ipv6] [--no-internet]
   reachsim audit [--aws PATH]... [--fail-on high|medium|low] [--json] [--ipv6]
   reachsim diff --before PATH --after PATH [--json] [--ipv6] [--no-internet]
+  reachsim fix [--aws PATH]... --from ENDPOINT --to ENDPOINT --proto PROTO [--want ANSWER] [--write OUTDIR]
   reachsim help [COMMAND]
   reachsim --version
 
@@ -111,6 +119,8 @@ Commands:
   diff    what a change opens or closes: every pair whose traffic differs
           between two inputs, the ports gained and lost, and the changed
           resources that cause it; exits 1 when something changed
+  fix     the smallest changes that make one session work (or stop it),
+          checked, as AWS CLI commands; --write a patched copy of the dump
   help    print this help, or a command's
 
 Run 'reachsim COMMAND --help' for the flags of a command.
@@ -136,6 +146,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runAudit(args[1:], stdout, stderr)
 	case "diff":
 		return runDiff(args[1:], stdout, stderr)
+	case "fix":
+		return runFix(args[1:], stdout, stderr)
 	case "--version", "-version":
 		if len(args) > 1 {
 			return fail(stderr, "reachsim", "unexpected argument %q after %s", args[1], cmd)
@@ -172,11 +184,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		case "diff":
 			fmt.Fprint(stdout, diffUsage)
 			return exitReachable
+		case "fix":
+			fmt.Fprint(stdout, fixUsage)
+			return exitReachable
 		case "help", "-h", "-help", "--help":
 			fmt.Fprint(stdout, usage)
 			return exitReachable
 		}
-		return fail(stderr, "reachsim help", "unknown command %q (commands: check, ports, sources, matrix, audit, diff, help)", args[1])
+		return fail(stderr, "reachsim help", "unknown command %q (commands: check, ports, sources, matrix, audit, diff, fix, help)", args[1])
 	default:
 		if len(cmd) > 1 && cmd[0] == '-' {
 			return fail(stderr, "reachsim", "unknown flag %s before the command (run 'reachsim --help')", cmd)

@@ -273,6 +273,7 @@ func TestSetUsagesNameEveryFlag(t *testing.T) {
 		{"matrix", matrixFlags(&matrixOptions{}), matrixUsage},
 		{"audit", auditFlags(&auditOptions{}), auditUsage},
 		{"diff", diffFlags(&diffOptions{}), diffUsage},
+		{"fix", fixFlags(&fixOptions{}), fixUsage},
 	} {
 		n := 0
 		c.fs.VisitAll(func(f *flag.Flag) {
