@@ -125,11 +125,11 @@ func freeNumber(acl nacl.ACL, dir flow.Direction, d nacl.Decision) (int, bool) {
 
 // openRoute returns the route that sends a packet the blocking route
 // table hop h has no route for to the internet gateway of the table's
-// VPC: for an internet address only.
+// VPC: for an internet address only (none the design holds).
 func (m *Model) openRoute(h Hop) (Change, error) {
 	rt := m.rts[h.ID]
 	dst := h.Packet.Dst.Addr()
-	if rt == nil || rt.vpc.igw == nil || m.vpcAt(dst) != nil || dst.IsPrivate() || m.owners[dst] != "" && m.byPublic[dst] == nil {
+	if rt == nil || rt.vpc.igw == nil || m.vpcAt(dst) != nil || dst.IsPrivate() || m.owners[dst] != "" {
 		return Change{}, fmt.Errorf("%w: route table %s has no route for %s, and Fix adds routes to the internet gateway only; by hand: %s", ErrNoFix, h.ID, dst, h.Fix)
 	}
 	r := Route{Destination: netip.PrefixFrom(dst, dst.BitLen()), Target: TargetInternetGateway, TargetID: rt.vpc.igw.ID}

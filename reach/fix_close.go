@@ -190,12 +190,23 @@ func (m *Model) alsoChanged(patched *Model, q Query, changes []Change) ([]Sessio
 						continue
 					}
 					seen[pair] = true
-					sc, changed, err := m.sessionChange(patched, q, pair[0], pair[1])
-					if err != nil {
-						return nil, err
+					protos := []flow.Protocol{q.Protocol}
+					if c.Kind == KindRouteTable {
+						protos = []flow.Protocol{flow.TCP, flow.UDP, flow.ICMP} // a route carries every protocol
 					}
-					if changed {
-						out = append(out, sc)
+					for _, p := range protos {
+						pq := q
+						pq.Protocol = p
+						if !p.HasPorts() {
+							pq.Port, pq.SrcPort = 0, 0
+						}
+						sc, changed, err := m.sessionChange(patched, pq, pair[0], pair[1])
+						if err != nil {
+							return nil, err
+						}
+						if changed {
+							out = append(out, sc)
+						}
 					}
 				}
 			}

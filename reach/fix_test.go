@@ -94,6 +94,7 @@ func TestFixRandom(t *testing.T) {
 				fixed[want]++
 			}
 			requireAlsoChanged(t, m, fx, q)
+			requireDiffWithin(t, m, fx, q)
 		}
 	}
 	t.Logf("fixed: %v", fixed)
@@ -140,7 +141,7 @@ func requireAlsoChanged(t *testing.T, m *reach.Model, fx *reach.FixResult, q rea
 func isQuery(m *reach.Model, q reach.Query, from, to string) bool {
 	owner := func(s string) string {
 		for _, in := range m.Interfaces() {
-			if in.ID == s || in.Name == s || in.Instance == s {
+			if in.ID == s || in.Name != "" && in.Name == s || in.Instance != "" && in.Instance == s {
 				return in.ID
 			}
 			for _, a := range in.PrivateIPs {
@@ -183,4 +184,61 @@ func BenchmarkFixLarge(b *testing.B) {
 			}
 		})
 	}
+}
+
+// requireDiffWithin checks that the diff of the model and the patched one
+// holds nothing but the query's own pair and the sessions AlsoChanged
+// lists.
+func requireDiffWithin(t *testing.T, m *reach.Model, fx *reach.FixResult, q reach.Query) {
+	t.Helper()
+	d, err := reach.Diff(m, fx.Patched, reach.DiffOptions{})
+	require.NoError(t, err)
+	allowed := map[[2]string]bool{}
+	internet := false
+	for _, sc := range fx.AlsoChanged {
+		allowed[[2]string{sc.From, sc.To}] = true
+		internet = internet || isInternet(m, sc.From) || isInternet(m, sc.To)
+	}
+	internet = internet || isInternet(m, q.From) || isInternet(m, q.To)
+	members := map[string][]string{}
+	for _, g := range d.Groups {
+		for _, c := range g.Members {
+			members[g.Name] = append(members[g.Name], c.ID)
+		}
+	}
+	for _, c := range d.Changes {
+		if c.From == reach.InternetNode || c.To == reach.InternetNode {
+			assert.True(t, internet, "an internet pair changed, and neither the query nor AlsoChanged names an internet address: %+v; query %+v; also %+v", c, q, fx.AlsoChanged)
+			continue
+		}
+		for _, a := range members[c.From] {
+			for _, b := range members[c.To] {
+				if a != b && !isQuery(m, q, a, b) {
+					assert.True(t, allowed[[2]string{a, b}], "%s -> %s changed in the diff, not listed (changes %+v)", a, b, fx.Changes)
+				}
+			}
+		}
+	}
+}
+
+// isInternet reports whether endpoint s is no interface of m.
+func isInternet(m *reach.Model, s string) bool {
+	return !slicesContainsID(m, s)
+}
+
+func slicesContainsID(m *reach.Model, s string) bool {
+	for _, in := range m.Interfaces() {
+		if in.ID == s || in.Name != "" && in.Name == s || in.Instance != "" && in.Instance == s {
+			return true
+		}
+		for _, a := range in.PrivateIPs {
+			if a.String() == s {
+				return true
+			}
+		}
+		if in.PublicIP.IsValid() && in.PublicIP.String() == s {
+			return true
+		}
+	}
+	return false
 }
