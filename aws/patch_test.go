@@ -100,3 +100,30 @@ func TestPatchNewGroup(t *testing.T) {
 	require.ErrorIs(t, err, aws.ErrPatch)
 	require.ErrorContains(t, err, "acl-nowhere")
 }
+
+// TestPatchRemovesARule: a rule removed goes from both listings of it.
+func TestPatchRemovesARule(t *testing.T) {
+	in := filepath.Join("..", "sample", "aws")
+	m, _, err := aws.Load(in)
+	require.NoError(t, err)
+	rule := sg.Rule{ID: "sgr-web-ssh", Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](22), ICMPType: -1, ICMPCode: -1,
+		Peer: sg.CIDR("198.51.100.0/24")}
+	change := reach.Change{Action: reach.ChangeRemove, Kind: reach.KindSecurityGroups, Resource: "sg-web", Rule: &rule}
+	out := filepath.Join(t.TempDir(), "patched")
+	_, err = aws.WritePatched(out, []reach.Change{change}, in)
+	require.NoError(t, err)
+	for _, n := range []string{"security-groups.json", "security-group-rules.json"} {
+		b, err := os.ReadFile(filepath.Join(out, n))
+		require.NoError(t, err)
+		assert.NotContains(t, string(b), "198.51.100.0/24", n)
+	}
+	patched, rep, err := aws.Load(out)
+	require.NoError(t, err)
+	assert.Empty(t, rep.Warnings, "the two listings agree")
+	d, err := reach.Diff(m, patched, reach.DiffOptions{})
+	require.NoError(t, err)
+	require.Len(t, d.Resources, 1)
+	assert.Equal(t, "sg-web", d.Resources[0].ID)
+	assert.Equal(t, []string{"aws ec2 revoke-security-group-ingress --group-id sg-web --ip-permissions 'IpProtocol=tcp,FromPort=22,ToPort=22,IpRanges=[{CidrIp=198.51.100.0/24}]'"},
+		aws.Commands([]reach.Change{change}))
+}

@@ -330,17 +330,26 @@ func widened(old, add sg.Rule) (sg.Rule, bool) {
 		old.Peer.Kind != sg.PeerCIDR || old.Peer.CIDR != add.Peer.CIDR || old.PortZero || old.Ports == (flow.PortRange{}) {
 		return old, false
 	}
-	p := add.Ports.Lo
-	switch {
-	case old.Ports.Hi < 65535 && old.Ports.Hi+1 == p:
-		old.Ports.Hi = p
-	case old.Ports.Lo > 0 && old.Ports.Lo-1 == p:
-		old.Ports.Lo = p
-	default:
+	ports, ok := widenedBy(old.Ports, add.Ports.Lo)
+	if !ok {
 		return old, false
 	}
-	old.ID = "" // AWS gives the new rule its own ID
+	old.Ports, old.ID = ports, "" // AWS gives the new rule its own ID
 	return old, true
+}
+
+// widenedBy returns r widened to cover port p, when p is just above or
+// just below it.
+func widenedBy(r flow.PortRange, p uint16) (flow.PortRange, bool) {
+	switch {
+	case r.Hi < 65535 && r.Hi+1 == p:
+		r.Hi = p
+	case r.Lo > 0 && r.Lo-1 == p:
+		r.Lo = p
+	default:
+		return r, false
+	}
+	return r, true
 }
 
 // sgRuleText writes an AWS security group rule as the text forms do:

@@ -62,8 +62,9 @@ func aclChange(action ChangeAction, acl string, e nacl.Entry, old *nacl.Entry, f
 // sameScope reports whether entry e matches exactly the traffic of want:
 // the same protocol, ports, ICMP type and code and peer block.
 func sameScope(e, want nacl.Entry) bool {
+	icmp := want.Protocol == flow.ICMP || want.Protocol == flow.ICMPv6
 	return e.Protocol == want.Protocol && e.CIDR == want.CIDR && e.Ports == want.Ports && !e.PortZero &&
-		e.ICMPType == want.ICMPType && e.ICMPCode == want.ICMPCode
+		(!icmp || e.ICMPType == want.ICMPType && e.ICMPCode == want.ICMPCode)
 }
 
 // widenedEntry returns e with its ports widened to cover want's one port,
@@ -73,16 +74,9 @@ func widenedEntry(e, want nacl.Entry) (nacl.Entry, bool) {
 	if e.Protocol != want.Protocol || !want.Protocol.HasPorts() || e.CIDR != want.CIDR || e.PortZero || e.Ports == (flow.PortRange{}) {
 		return e, false
 	}
-	p := want.Ports.Lo
-	switch {
-	case e.Ports.Hi < 65535 && e.Ports.Hi+1 == p:
-		e.Ports.Hi = p
-	case e.Ports.Lo > 0 && e.Ports.Lo-1 == p:
-		e.Ports.Lo = p
-	default:
-		return e, false
-	}
-	return e, true
+	ports, ok := widenedBy(e.Ports, want.Ports.Lo)
+	e.Ports = ports
+	return e, ok
 }
 
 // withPending returns acl with the entries the changes not yet made add

@@ -126,8 +126,9 @@ func (m *Model) removeAdmitting(h Hop) []Change {
 			if rule.Direction != h.Direction || !admits(m, rule, h.Packet, proto) {
 				continue
 			}
+			icmp := proto == flow.ICMP || proto == flow.ICMPv6
 			narrow := rule.Protocol == proto && rule.Peer.Kind == sg.PeerCIDR && rule.Peer.CIDR == peer &&
-				(!proto.HasPorts() || rule.Ports == ports && !rule.PortZero) && rule.ICMPType == it && rule.ICMPCode == ic
+				(!proto.HasPorts() || rule.Ports == ports && !rule.PortZero) && (!icmp || rule.ICMPType == it && rule.ICMPCode == ic)
 			if !narrow || !m.onlyMember(gid, ii) {
 				return nil // removing it would close more than the query
 			}

@@ -9,8 +9,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/sample"
+	"github.com/reachsim/reachsim/sg"
 )
 
 // TestFixOnTheSample: the smallest changes that give the wanted answer,
@@ -241,4 +243,62 @@ func slicesContainsID(m *reach.Model, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestFixChangesBeforeAdding: a rule or entry for the same peer next to
+// the port is widened, and a deny entry for exactly the traffic turned
+// into an allow, rather than one added.
+func TestFixChangesBeforeAdding(t *testing.T) {
+	d := sample.ThreeTierDesign()
+	for i := range d.Groups {
+		if d.Groups[i].ID == "sg-db" {
+			d.Groups[i].Rules = append(d.Groups[i].Rules, sg.Rule{ID: "sgr-db-5433", Direction: flow.Inbound, Protocol: flow.TCP,
+				Ports: flow.Single[uint16](5433), Peer: sg.CIDR("10.0.1.10/32")})
+		}
+	}
+	for i := range d.ACLs {
+		if d.ACLs[i].ID == "acl-db" {
+			d.ACLs[i].Entries = append(d.ACLs[i].Entries, nacl.MustParseEntry("90 deny tcp 5432 from 10.0.1.10/32"),
+				nacl.MustParseEntry("105 allow tcp 49999 to 10.0.1.10/32"))
+		}
+	}
+	m, err := d.Builder().Build()
+	require.NoError(t, err)
+	fx, err := m.Fix(reach.Query{From: "web-1", To: "db-1", Protocol: flow.TCP, Port: 5432}, reach.Reachable)
+	require.NoError(t, err)
+	var got []string
+	for _, c := range fx.Changes {
+		got = append(got, string(c.Action)+" "+c.Resource+" "+c.Replaces+" => "+c.Spec)
+	}
+	assert.Equal(t, []string{
+		"replace acl-db 90 deny tcp 5432 from 10.0.1.10/32 => 90 allow tcp 5432 from 10.0.1.10/32",
+		"replace sg-db tcp 5433 from 10.0.1.10/32 => tcp 5432-5433 from 10.0.1.10/32",
+		"replace acl-db 105 allow tcp 49999 to 10.0.1.10/32 => 105 allow tcp 49999-50000 to 10.0.1.10/32",
+	}, got)
+	assert.Equal(t, reach.Reachable, fx.After)
+	assert.Empty(t, fx.AlsoChanged)
+}
+
+// TestFixCloseRemovesANarrowRule: a rule that admits exactly the session,
+// in a group the destination alone uses, is removed.
+func TestFixCloseRemovesANarrowRule(t *testing.T) {
+	d := sample.ThreeTierDesign()
+	for i := range d.Groups {
+		if d.Groups[i].ID == "sg-db" {
+			d.Groups[i].Rules = []sg.Rule{{ID: "sgr-db-app1", Direction: flow.Inbound, Protocol: flow.TCP,
+				Ports: flow.Single[uint16](5432), Peer: sg.CIDR("10.0.2.20/32")}}
+		}
+	}
+	m, err := d.Builder().Build()
+	require.NoError(t, err)
+	q := reach.Query{From: "app-1", To: "db-1", Protocol: flow.TCP, Port: 5432, SrcPort: 30000}
+	fx, err := m.Fix(q, reach.Unreachable)
+	require.NoError(t, err)
+	require.Len(t, fx.Changes, 1)
+	c := fx.Changes[0]
+	assert.Equal(t, reach.ChangeRemove, c.Action)
+	assert.Equal(t, "sg-db", c.Resource)
+	assert.Equal(t, "sgr-db-app1", c.Rule.ID)
+	assert.Equal(t, reach.Unreachable, fx.After)
+	assert.Empty(t, fx.AlsoChanged)
 }
