@@ -63,7 +63,17 @@ const (
 //     HTTPS out, and drop telnet.
 //
 // The generator is deterministic.
-func largeTopology() *reach.Builder {
+func largeTopology() *reach.Builder { return largeTopologyOf(false) }
+
+// largeTopologyOf is largeTopology, with changed a handful of the changes
+// a review meets (BenchmarkDiffLarge): a rule added to one group (sg-0007,
+// tcp 5432 from zone B's 10.1.30.0/24), an ACL entry changed (acl-07's
+// first inbound entry denies ssh instead of telnet), a route changed
+// (zone B's table sends 198.51.100.0/24, a partner, straight to the
+// internet gateway rather than through the firewall; no pair's traffic
+// changes by it: the internet node is every internet address, and the
+// others still reach zone B through the firewall).
+func largeTopologyOf(changed bool) *reach.Builder {
 	rng := rand.New(rand.NewPCG(2024, 11))
 	b := reach.NewBuilder()
 	b.AddVPC(reach.VPC{ID: "vpc-large", Name: "large", CIDRs: []netip.Prefix{bp("10.1.0.0/16")}, MainRouteTable: "rtb-zone-a", DefaultACL: "acl-open"})
@@ -95,11 +105,14 @@ func largeTopology() *reach.Builder {
 		return reach.Route{Destination: dst, PrefixList: pl, Target: reach.TargetFirewallEndpoint, TargetID: "vpce-large"}
 	}
 	anyV4 := bp("0.0.0.0/0")
+	zoneBRoutes := []reach.Route{fw(anyV4, ""), fw(netip.Prefix{}, "pl-zone-a")}
+	if changed {
+		zoneBRoutes = append(zoneBRoutes, reach.Route{Destination: bp("198.51.100.0/24"), Target: reach.TargetInternetGateway, TargetID: "igw-large"})
+	}
 	b.AddRouteTable(
 		reach.RouteTable{ID: "rtb-zone-a", VPC: "vpc-large", Routes: []reach.Route{
 			{Destination: anyV4, Target: reach.TargetNATGateway, TargetID: "nat-large"}, fw(netip.Prefix{}, "pl-zone-b")}},
-		reach.RouteTable{ID: "rtb-zone-b", VPC: "vpc-large", Routes: []reach.Route{
-			fw(anyV4, ""), fw(netip.Prefix{}, "pl-zone-a")}},
+		reach.RouteTable{ID: "rtb-zone-b", VPC: "vpc-large", Routes: zoneBRoutes},
 		reach.RouteTable{ID: "rtb-nat", VPC: "vpc-large", Routes: []reach.Route{fw(anyV4, "")}},
 		reach.RouteTable{ID: "rtb-fw", VPC: "vpc-large", Routes: []reach.Route{
 			{Destination: anyV4, Target: reach.TargetInternetGateway, TargetID: "igw-large"}}},
@@ -120,6 +133,9 @@ func largeTopology() *reach.Builder {
 			rt = "rtb-zone-b"
 		}
 		acl := largeACL(rng, fmt.Sprintf("acl-%02d", s))
+		if changed && s == 7 {
+			acl.Entries[0] = nacl.MustParseEntry("100 deny tcp 22 from 0.0.0.0/0")
+		}
 		b.AddNetworkACL(acl)
 		b.AddSubnet(reach.Subnet{ID: id, VPC: "vpc-large", CIDRs: []netip.Prefix{zoneAB(zoneA, zoneB, s)}, RouteTable: rt, ACL: acl.ID,
 			AvailabilityZone: []string{"eu-west-1a", "eu-west-1b"}[s%2]})
@@ -150,7 +166,12 @@ func largeTopology() *reach.Builder {
 		}
 	}
 	for g := range largeGroups {
-		b.AddSecurityGroup(largeGroup(rng, g))
+		grp := largeGroup(rng, g)
+		if changed && g == 7 {
+			grp.Rules = append(grp.Rules, sg.Rule{ID: "sgr-new-postgres", Direction: flow.Inbound, Protocol: flow.TCP,
+				Ports: flow.Single[uint16](5432), Peer: sg.CIDR("10.1.30.0/24")})
+		}
+		b.AddSecurityGroup(grp)
 	}
 	b.AddSecurityGroup(sg.Group{ID: "sg-risky", Name: "risky", VPCID: "vpc-large", Rules: []sg.Rule{
 		{ID: "sgr-risky-ssh", Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](22), Peer: sg.AnyIPv4},

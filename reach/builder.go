@@ -50,6 +50,11 @@ type Builder struct {
 	origins           map[originKey]Origin        // origin.go
 
 	firsts map[string]map[string]int // during Build: kind -> ID -> index of its first use
+
+	// reuse, when set, is the model this builder's design was taken from
+	// (design.go): Build takes its compiled firewalls and security groups
+	// where the design left them unchanged
+	reuse *reuseFrom
 }
 
 // NewBuilder returns an empty builder.
@@ -222,7 +227,7 @@ func (b *Builder) Build() (*Model, error) {
 	if len(p.errs) > 0 {
 		return nil, errors.Join(p.errs...)
 	}
-	m.quotaWarnings = b.checkQuotas()
+	m.quotaWarnings = b.checkQuotas(m)
 	m.origins = cloneOrigins(b.origins)
 	return m, nil
 }
@@ -241,6 +246,7 @@ func (b *Builder) buildPlain(p *problems, m *Model) {
 			}
 		}
 		m.lists[l.ID] = maskAll(l.Entries)
+		m.listSpecs = append(m.listSpecs, PrefixList{ID: l.ID, Name: l.Name, MaxEntries: l.MaxEntries, Entries: m.lists[l.ID]})
 	}
 	for i, v := range b.vpcs {
 		if b.skip("vpcs", i, v.ID) {
@@ -268,7 +274,10 @@ func (b *Builder) buildPlain(p *problems, m *Model) {
 		if _, ok := m.vpcs[a.VPCID]; !ok {
 			p.add(a.ID, path("acls", i, "VPCID"), a.VPCID, "unknown VPC")
 		}
-		ev, err := nacl.Compile(a)
+		ev, err := b.reuse.acl(a.ID), error(nil)
+		if ev == nil {
+			ev, err = nacl.Compile(a)
+		}
 		if err != nil {
 			p.wrap(a.ID, path("acls", i, ""), err) // still known to its subnets
 		}
@@ -280,7 +289,9 @@ func (b *Builder) buildPlain(p *problems, m *Model) {
 			continue
 		}
 		g := g
-		g.Rules = slices.Clone(g.Rules)
+		if b.reuse == nil {
+			g.Rules = slices.Clone(g.Rules) // a patched design's are the model's own already
+		}
 		m.groups[g.ID] = &g
 		m.members[g.ID] = map[netip.Addr]bool{}
 		if g.VPCID != "" {
@@ -301,7 +312,7 @@ func (b *Builder) compileGroups(p *problems, m *Model) {
 	// run on every core, their results are taken in order.
 	groupErrs := make([]error, len(b.groups))
 	parallel(len(b.groups), runtime.GOMAXPROCS(0), func(i int) {
-		if g := b.groups[i]; !b.skip("groups", i, g.ID) {
+		if g := b.groups[i]; !b.skip("groups", i, g.ID) && !b.reuse.keeps(g.ID) {
 			_, groupErrs[i] = sg.Compile([]sg.Group{*m.groups[g.ID]}, comp)
 		}
 	})
@@ -326,14 +337,15 @@ func (b *Builder) compileGroups(p *problems, m *Model) {
 	for k, ii := range m.ifaceOrder {
 		keys[k] = strings.Join(ii.Groups, ",")
 		if _, ok := bySet[keys[k]]; !ok {
-			c := &compiled{first: ii}
+			c := &compiled{first: ii, pair: b.reuse.pair(keys[k], ii.Groups)}
 			bySet[keys[k]] = c
 			sets = append(sets, c)
 		}
 	}
 	parallel(len(sets), runtime.GOMAXPROCS(0), func(i int) {
-		c := sets[i]
-		c.pair, c.err = compileInterface(m, c.first.Groups, comp)
+		if c := sets[i]; c.pair == nil {
+			c.pair, c.err = compileInterface(m, c.first.Groups, comp)
+		}
 	})
 	for k, ii := range m.ifaceOrder {
 		c := bySet[keys[k]]

@@ -48,6 +48,7 @@ type Model struct {
 	groups                     map[string]*sg.Group
 	members                    map[string]map[netip.Addr]bool // group ID -> private addresses of its interfaces
 	lists                      map[string][]netip.Prefix
+	listSpecs                  []PrefixList // the lists as declared, for design (design.go)
 	igws                       map[string]*igwInfo
 	nats                       map[string]*natInfo
 	natAddr                    map[netip.Addr]*natInfo // private and public addresses of NAT gateways

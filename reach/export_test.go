@@ -38,3 +38,14 @@ func SetPortGridBudget(cells int64) (restore func()) {
 	maxPortGridCells = cells
 	return func() { maxPortGridCells = old }
 }
+
+// Rebuilt builds m's design again, unchanged: the model Fix patches.
+func Rebuilt(m *Model) (*Model, error) { return m.patched(func(*designEdit) {}) }
+
+// DiffReference is Diff with every pair of both whole matrices compared:
+// the slow reference of Diff's scope.
+func DiffReference(a, b *Model, o DiffOptions) (*DiffResult, error) { return diff(a, b, o, false) }
+
+// DiffScopeIsAll reports whether Diff answers every pair of a and b (a
+// change it cannot place).
+func DiffScopeIsAll(a, b *Model) bool { return scopeOf(a, b).all }

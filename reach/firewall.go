@@ -38,6 +38,8 @@ type FirewallEndpointSpec struct {
 type firewallInfo struct {
 	Firewall
 	engine *firewall.Engine
+	// quotas are the quota warnings of its policy (quota.go)
+	quotas []QuotaWarning
 	// varyCache holds the engine's bounds when addresses vary, per
 	// protocol and family (addressBounds in ports.go)
 	varyCache sync.Map
@@ -94,16 +96,19 @@ func (b *Builder) buildFirewalls(p *problems, m *Model) {
 			p.add(f.ID, path("firewalls", i, "VPC"), f.VPC, "unknown VPC")
 			continue
 		}
-		fi := &firewallInfo{Firewall: f}
-		pol := f.Policy
-		if len(pol.Stateful.HomeNet) == 0 {
-			pol.Stateful.HomeNet = vi.CIDRs // HOME_NET defaults to the firewall's VPC
+		fi := b.reuse.firewall(f.ID) // a patched design's: unchanged, its caches still true
+		if fi == nil {
+			fi = &firewallInfo{Firewall: f}
+			pol := f.Policy
+			if len(pol.Stateful.HomeNet) == 0 {
+				pol.Stateful.HomeNet = vi.CIDRs // HOME_NET defaults to the firewall's VPC
+			}
+			eng, err := firewall.Compile(pol, m)
+			if err != nil {
+				p.wrap(f.ID, path("firewalls", i, "Policy"), err) // its endpoints stay known
+			}
+			fi.engine = eng
 		}
-		eng, err := firewall.Compile(pol, m)
-		if err != nil {
-			p.wrap(f.ID, path("firewalls", i, "Policy"), err) // its endpoints stay known
-		}
-		fi.engine = eng
 		m.firewalls[f.ID] = fi
 		if len(f.Endpoints) == 0 {
 			p.add(f.ID, path("firewalls", i, "Endpoints"), "", "a firewall needs at least one endpoint")

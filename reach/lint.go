@@ -80,13 +80,14 @@ func LintChecks() []LintCheck {
 // LintFinding is one finding of [Model.Lint]. Its JSON form is the
 // CLI's (reachsim lint --json), a stable schema:
 //
-//	{"id": "ACL_SHADOWED", "severity": "medium", "kind": "network ACL",
+//	{"id": "ACL_SHADOWED", "severity": "medium", "kind": "network-acl",
 //	 "resource": "acl-1", "rule": "inbound 120",
 //	 "origin": {"file": "network-acls.json", "path": "NetworkAcls[0]"},
 //	 "message": "…", "fix": "…", "related": ["inbound 100"]}
 //
 // id is one of [LintChecks]; kind is one of the Resource… kinds
-// ([ResourceNetworkACL], …); rule names the entry or rule inside the
+// ([ResourceNetworkACL], [ResourceSecurityGroup], [ResourceFirewall],
+// [ResourceStatefulRuleGroup], …, as [ResourceChange] names them); rule names the entry or rule inside the
 // resource when the finding is about one ("inbound 120", "sgr-0abc",
 // "group strict-rules sid 5"); origin is omitted when the loader recorded
 // none; related names the other entries, rules or resources involved.
@@ -203,7 +204,7 @@ func (r *LintResult) AtLeast(s Severity) int {
 // message, the fix and what else is involved:
 //
 //	lint: 2 findings (0 high, 1 medium, 1 low)
-//	medium ACL_SHADOWED network ACL acl-1 inbound 120 (acls.json: NetworkAcls[0])
+//	medium ACL_SHADOWED network-acl acl-1 inbound 120 (acls.json: NetworkAcls[0])
 //	    entry 120 (allow tcp 22 from 10.0.1.0/24) never decides: …
 //	    fix: remove entry 120, or renumber it before …
 //

@@ -146,16 +146,6 @@ func cellCorners(entries []nacl.Entry, dir flow.Direction, v6 bool) []flow.Flow 
 	return out
 }
 
-// lastAddr is the last address of p.
-func lastAddr(p netip.Prefix) netip.Addr {
-	b := p.Masked().Addr().AsSlice()
-	for i := p.Bits(); i < len(b)*8; i++ {
-		b[i/8] |= 0x80 >> (i % 8)
-	}
-	a, _ := netip.AddrFromSlice(b)
-	return a
-}
-
 // without compiles the ACL of entries less those drop says.
 func without(entries []nacl.Entry, drop func(int) bool) *nacl.Evaluator {
 	var keep []nacl.Entry

@@ -25,11 +25,11 @@ func ExampleModel_Lint() {
 	}
 	fmt.Println("fail at medium:", res.AtLeast(reach.Medium) > 0)
 	// Output:
-	// medium ACL_CUTS_REPLIES network ACL acl-db outbound *
+	// medium ACL_CUTS_REPLIES network-acl acl-db outbound *
 	//   fix: add an outbound allow entry for tcp 32768-65535 to 10.0.2.0/24, before any deny entry that matches them
-	// low ACL_REDUNDANT network ACL acl-app inbound 100
+	// low ACL_REDUNDANT network-acl acl-app inbound 100
 	//   fix: remove inbound entry 100
-	// low EXPOSED_RISKY_CLOSED security group sg-web sgr-web-ssh
+	// low EXPOSED_RISKY_CLOSED security-group sg-web sgr-web-ssh
 	//   fix: restrict sg-web rule sgr-web-ssh to the addresses that need SSH, or remove it: today only another layer keeps it closed
 	// fail at medium: true
 }

@@ -11,6 +11,12 @@ import (
 // EXPOSED_RISKY_INDETERMINATE, EXPOSED_RISKY_CLOSED) and the quota
 // warnings (QUOTA_…).
 
+// quotaKinds maps the kinds QuotaWarning names in words to those of
+// lint findings.
+var quotaKinds = map[string]string{"security group": ResourceSecurityGroup, "network interface": ResourceInterface,
+	"network ACL": ResourceNetworkACL, "route table": ResourceRouteTable, "prefix list": ResourcePrefixList,
+	"firewall": ResourceFirewall, "stateful rule group": ResourceStatefulRuleGroup}
+
 // lintQuotas turns the quota warnings into findings.
 func (m *Model) lintQuotas() []LintFinding {
 	ids := map[string]string{
@@ -30,7 +36,7 @@ func (m *Model) lintQuotas() []LintFinding {
 		if w.Quota.Max > w.Limit && w.Count <= w.Quota.Max {
 			fix += fmt.Sprintf(", or ask AWS to raise %q (up to %d)", w.Quota.Name, w.Quota.Max)
 		}
-		out = append(out, LintFinding{ID: ids[w.Quota.Name], Severity: Medium, Kind: w.Kind, Resource: w.Resource, Rule: w.What,
+		out = append(out, LintFinding{ID: ids[w.Quota.Name], Severity: Medium, Kind: quotaKinds[w.Kind], Resource: w.Resource, Rule: w.What,
 			Message: w.String(), Fix: fix})
 	}
 	return append(out, m.declaredCapacity()...)

@@ -45,9 +45,9 @@ func lintOf(t *testing.T, d *sample.Design, more ...func(*reach.Builder)) *reach
 func TestLintDemo(t *testing.T) {
 	res := lintOf(t, sample.ThreeTierDesign())
 	assert.Equal(t, []string{
-		"ACL_CUTS_REPLIES network ACL acl-db outbound *",
-		"ACL_REDUNDANT network ACL acl-app inbound 100",
-		"EXPOSED_RISKY_CLOSED security group sg-web sgr-web-ssh",
+		"ACL_CUTS_REPLIES network-acl acl-db outbound *",
+		"ACL_REDUNDANT network-acl acl-app inbound 100",
+		"EXPOSED_RISKY_CLOSED security-group sg-web sgr-web-ssh",
 	}, findingKeys(res))
 	cut := res.Findings[0]
 	assert.Equal(t, reach.Medium, cut.Severity)
@@ -90,7 +90,7 @@ func TestLintFindings(t *testing.T) {
 			a := acl(d, "acl-public")
 			a.Entries = append(a.Entries, nacl.MustParseEntry("120 deny tcp 22 from 198.51.100.0/24"))
 			return nil
-		}, []string{"ACL_SHADOWED network ACL acl-public inbound 120"}, nil},
+		}, []string{"ACL_SHADOWED network-acl acl-public inbound 120"}, nil},
 		{"entries shadowed together", func(d *sample.Design) []func(*reach.Builder) {
 			a := acl(d, "acl-app")
 			a.Entries = append(a.Entries, nacl.MustParseEntry("105 allow tcp 1024-8079 from 10.0.1.0/24"), nacl.MustParseEntry("106 allow tcp 8081-65535 from 10.0.1.0/24"),
@@ -98,23 +98,23 @@ func TestLintFindings(t *testing.T) {
 			return nil
 			// 105 and 106 hide 107 together; 107 makes 100, 105 and 106 needed:
 			// without one of them, 107 would deny
-		}, []string{"ACL_SHADOWED network ACL acl-app inbound 107"}, []string{"ACL_REDUNDANT network ACL acl-app inbound 100"}},
+		}, []string{"ACL_SHADOWED network-acl acl-app inbound 107"}, []string{"ACL_REDUNDANT network-acl acl-app inbound 100"}},
 		{"an ACL of no subnet", func(d *sample.Design) []func(*reach.Builder) {
 			d.ACLs = append(d.ACLs, nacl.NewCustom("acl-spare", "vpc-demo"))
 			return nil
-		}, []string{"ACL_UNUSED network ACL acl-spare"}, nil},
+		}, []string{"ACL_UNUSED network-acl acl-spare"}, nil},
 		{"an implied rule and a duplicate", func(d *sample.Design) []func(*reach.Builder) {
 			g := group(d, "sg-web")
 			g.Rules = append(g.Rules, tcp("sgr-web-https-office", flow.Inbound, 443, sg.CIDR("192.0.2.0/24")), tcp("sgr-web-ssh-again", flow.Inbound, 22, sg.CIDR("198.51.100.0/24")))
 			return nil
-		}, []string{"SG_RULE_IMPLIED security group sg-web sgr-web-https-office", "SG_RULE_IMPLIED security group sg-web sgr-web-ssh-again"}, nil},
+		}, []string{"SG_RULE_IMPLIED security-group sg-web sgr-web-https-office", "SG_RULE_IMPLIED security-group sg-web sgr-web-ssh-again"}, nil},
 		{"implied across the groups of the interface", func(d *sample.Design) []func(*reach.Builder) {
 			d.Groups = append(d.Groups, sg.Group{ID: "sg-extra", VPCID: "vpc-demo", Rules: []sg.Rule{tcp("sgr-extra", flow.Inbound, 8080, sg.CIDR("10.0.1.0/24"))}})
 			d.Interfaces[1].Groups = append(d.Interfaces[1].Groups, "sg-extra")
 			g := group(d, "sg-app")
 			g.Rules = append(g.Rules, tcp("sgr-app-http-web", flow.Inbound, 8080, sg.CIDR("10.0.1.10/32")))
 			return nil
-		}, []string{"SG_RULE_IMPLIED security group sg-app sgr-app-http-web"}, nil},
+		}, []string{"SG_RULE_IMPLIED security-group sg-app sgr-app-http-web"}, nil},
 		{"a group reference is no cover once identity is lost", func(d *sample.Design) []func(*reach.Builder) {
 			g := group(d, "sg-app")
 			g.Rules = append(g.Rules, tcp("sgr-app-http-cidr", flow.Inbound, 8080, sg.CIDR("10.0.1.10/32")))
@@ -123,14 +123,14 @@ func TestLintFindings(t *testing.T) {
 		{"an unused group", func(d *sample.Design) []func(*reach.Builder) {
 			d.Groups = append(d.Groups, sg.Group{ID: "sg-old", Name: "old", VPCID: "vpc-demo"}, sg.Group{ID: "sg-def", Name: "default", VPCID: "vpc-demo"})
 			return nil
-		}, []string{"SG_UNUSED security group sg-old"}, nil},
+		}, []string{"SG_UNUSED security-group sg-old"}, nil},
 		{"a group and a prefix list not in the input", func(d *sample.Design) []func(*reach.Builder) {
 			g := group(d, "sg-db")
 			g.Rules = append(g.Rules, tcp("sgr-db-peer", flow.Inbound, 5432, sg.GroupRef("sg-peer")), tcp("sgr-db-pl", flow.Inbound, 5432, sg.PrefixList("pl-empty")))
 			return []func(*reach.Builder){func(b *reach.Builder) {
 				b.AddUnresolvedGroup("sg-peer").AddPrefixList(reach.PrefixList{ID: "pl-empty"})
 			}}
-		}, []string{"REF_MISSING_GROUP security group sg-db sgr-db-peer", "REF_MISSING_PREFIX_LIST security group sg-db sgr-db-pl"}, nil},
+		}, []string{"REF_MISSING_GROUP security-group sg-db sgr-db-peer", "REF_MISSING_PREFIX_LIST security-group sg-db sgr-db-pl"}, nil},
 		{"SSH open to the internet through every layer", func(d *sample.Design) []func(*reach.Builder) {
 			g := group(d, "sg-web")
 			g.Rules[2] = tcp("sgr-web-ssh", flow.Inbound, 22, sg.AnyIPv4)
@@ -144,30 +144,30 @@ func TestLintFindings(t *testing.T) {
 				}
 			}
 			return nil
-		}, []string{"EXPOSED_RISKY security group sg-web sgr-web-ssh"}, []string{"EXPOSED_RISKY_CLOSED security group sg-web sgr-web-ssh"}},
+		}, []string{"EXPOSED_RISKY security-group sg-web sgr-web-ssh"}, []string{"EXPOSED_RISKY_CLOSED security-group sg-web sgr-web-ssh"}},
 		{"quotas", func(d *sample.Design) []func(*reach.Builder) {
 			g := group(d, "sg-db")
 			for i := range 61 {
 				g.Rules = append(g.Rules, tcp(fmt.Sprintf("sgr-q%d", i), flow.Inbound, 5432, sg.CIDR(fmt.Sprintf("10.0.3.%d/32", i))))
 			}
 			return nil
-		}, []string{"QUOTA_SG_RULES security group sg-db inbound IPv4 rules"}, nil},
+		}, []string{"QUOTA_SG_RULES security-group sg-db inbound IPv4 rules"}, nil},
 		{"a stateful group above its declared capacity", func(d *sample.Design) []func(*reach.Builder) {
 			d.Firewalls[0].Policy.Stateful.Groups[0].Group.Capacity = 2
 			return nil
-		}, []string{"QUOTA_FIREWALL stateful rule group inbound-web rules"}, nil},
+		}, []string{"QUOTA_FIREWALL stateful-rule-group inbound-web rules"}, nil},
 		{"a hidden stateful rule", func(d *sample.Design) []func(*reach.Builder) {
 			p := &d.Firewalls[0].Policy.Stateful.Groups[0].Group
 			p.RulesString = "drop tcp any any -> [10.0.0.0/16,2001:db8:10::/56] 22 (sid:1;)\n" + p.RulesString
 			return nil
-		}, []string{"FW_RULE_UNREACHABLE firewall fw-demo group inbound-web sid 20"}, nil},
+		}, []string{"FW_RULE_UNREACHABLE network-firewall fw-demo group inbound-web sid 20"}, nil},
 		{"a one-way stateless pass", func(d *sample.Design) []func(*reach.Builder) {
 			p := &d.Firewalls[0].Policy.Stateless
 			p.Groups = []stateless.GroupRef{{Priority: 1, Group: stateless.RuleGroup{Name: "fast", Capacity: 10, Rules: []stateless.Rule{{
 				Priority: 1, Action: flow.Pass, Protocols: []flow.Protocol{flow.TCP},
 				Destinations: []netip.Prefix{netip.MustParsePrefix("10.0.1.0/24")}, DestinationPorts: []flow.PortRange{{Lo: 443, Hi: 443}}}}}}}
 			return nil
-		}, []string{"FW_STATELESS_PASS_ONE_WAY firewall fw-demo stateless group fast priority 1"}, nil},
+		}, []string{"FW_STATELESS_PASS_ONE_WAY network-firewall fw-demo stateless group fast priority 1"}, nil},
 		{"a stateless pass both ways is fine", func(d *sample.Design) []func(*reach.Builder) {
 			p := &d.Firewalls[0].Policy.Stateless
 			p.Groups = []stateless.GroupRef{{Priority: 1, Group: stateless.RuleGroup{Name: "fast", Capacity: 10, Rules: []stateless.Rule{{
@@ -217,7 +217,7 @@ func TestLintJSON(t *testing.T) {
 	f := doc.Findings[0]
 	assert.Equal(t, "ACL_CUTS_REPLIES", f["id"])
 	assert.Equal(t, "medium", f["severity"])
-	assert.Equal(t, "network ACL", f["kind"])
+	assert.Equal(t, "network-acl", f["kind"])
 	assert.Equal(t, "acl-db", f["resource"])
 	assert.Equal(t, "outbound *", f["rule"])
 	assert.Equal(t, map[string]any{"file": "acls.json", "path": "NetworkAcls[3]"}, f["origin"])
@@ -228,7 +228,7 @@ func TestLintJSON(t *testing.T) {
 	o, ok := m.Origin(reach.ResourceNetworkACL, "acl-db")
 	assert.True(t, ok)
 	assert.Equal(t, "acls.json: NetworkAcls[3]", o.String())
-	assert.Contains(t, res.Text(), "medium ACL_CUTS_REPLIES network ACL acl-db outbound * (acls.json: NetworkAcls[3])\n")
+	assert.Contains(t, res.Text(), "medium ACL_CUTS_REPLIES network-acl acl-db outbound * (acls.json: NetworkAcls[3])\n")
 }
 
 // TestLintChecksDocumented: every ID a finding can carry is in LintChecks,

@@ -81,10 +81,17 @@ func (m *Model) Matrix(o MatrixOptions) (*Matrix, error) { return m.matrix(o, tr
 // placements (matrix_fast.go), else every pair is walked whole (the slow
 // reference).
 func (m *Model) matrix(o MatrixOptions, fast bool) (*Matrix, error) {
+	return m.matrixOf(o, fast, nil)
+}
+
+// matrixOf answers the cells of Matrix whose pair of classes keep keeps
+// (every cell when keep is nil; -1 is the internet): a cell it leaves out
+// is not answered, and not in the answer.
+func (m *Model) matrixOf(o MatrixOptions, fast bool, keep func(from, to int) bool) (*Matrix, error) {
 	if err := m.unknownErrAll(true); err != nil {
 		return nil, err
 	}
-	r := &matrixRun{m: m, o: o, fast: fast, q: m.newTrafficQuestion(o.IPv6), workers: o.Workers}
+	r := &matrixRun{m: m, o: o, fast: fast, q: m.newTrafficQuestion(o.IPv6), workers: o.Workers, keep: keep}
 	r.classes, r.places = m.classes(o.IPv6)
 	if r.workers <= 0 {
 		r.workers = runtime.GOMAXPROCS(0)
@@ -105,6 +112,7 @@ type matrixRun struct {
 	fast    bool
 	q       *trafficQuestion
 	workers int
+	keep    func(from, to int) bool // the cells to answer; nil: all
 	classes [][]*ifaceInfo
 	places  []string
 	jobs    []matrixJob // in the order of the cells: by From, then To, the internet last
@@ -132,20 +140,27 @@ type netJob struct {
 // plan lists the cells to answer.
 func (r *matrixRun) plan() {
 	n := len(r.classes)
-	r.jobs = make([]matrixJob, 0, n*n+2*n)
+	if r.keep == nil {
+		r.jobs = make([]matrixJob, 0, n*n+2*n)
+	}
+	add := func(i, j int) {
+		if r.keep == nil || r.keep(i, j) {
+			r.jobs = append(r.jobs, matrixJob{i, j})
+		}
+	}
 	for i := range r.classes {
 		for j := range r.classes {
 			if i != j || len(r.classes[i]) > 1 {
-				r.jobs = append(r.jobs, matrixJob{i, j})
+				add(i, j)
 			}
 		}
 		if !r.o.NoInternet {
-			r.jobs = append(r.jobs, matrixJob{i, -1})
+			add(i, -1)
 		}
 	}
 	if !r.o.NoInternet {
 		for j := range r.classes {
-			r.jobs = append(r.jobs, matrixJob{-1, j})
+			add(-1, j)
 		}
 	}
 }
@@ -193,8 +208,16 @@ func (r *matrixRun) walkMiddles() error {
 	r.netOf, r.firstOfPlace = map[netJob]int{}, map[string]int{}
 	var netReps []netJob
 	if !r.o.NoInternet {
+		withNet := make([]bool, len(r.classes)) // the classes whose cell with the internet is asked
+		for _, jb := range r.jobs {
+			if jb.from < 0 {
+				withNet[jb.to] = true
+			} else if jb.to < 0 {
+				withNet[jb.from] = true
+			}
+		}
 		for i := range r.classes {
-			if _, ok := r.firstOfPlace[r.places[i]]; !ok {
+			if _, ok := r.firstOfPlace[r.places[i]]; !ok && withNet[i] {
 				r.firstOfPlace[r.places[i]] = i
 				for _, way := range []bool{true, false} {
 					r.netOf[netJob{i, way}] = len(netReps)

@@ -184,7 +184,7 @@ func (q *trafficQuestion) internetCell(w *memoWorker, mm *matrixMemo, ims *inter
 			open, und = open.Union(o), und.Union(u)
 		}
 	}
-	return open, und.minus(open)
+	return open, und.Minus(open)
 }
 
 // sgAddrKey is what sgAddrEdges depends on.

@@ -28,17 +28,11 @@ func (o Origin) String() string {
 	return o.Path
 }
 
-// The kinds of resources an [Origin] can be attached to, as
-// [QuotaWarning.Kind] and [LintFinding.Kind] name them.
-const (
-	ResourceSecurityGroup     = "security group"
-	ResourceNetworkACL        = "network ACL"
-	ResourceRouteTable        = "route table"
-	ResourceFirewall          = "firewall"
-	ResourceInterface         = "network interface"
-	ResourcePrefixList        = "prefix list"
-	ResourceStatefulRuleGroup = "stateful rule group"
-)
+// ResourceStatefulRuleGroup is the kind of a Network Firewall stateful
+// rule group (by its name, or ARN), beside the kinds of
+// [ResourceChange] ([ResourceSecurityGroup], [ResourceNetworkACL], …):
+// the kinds an [Origin] is attached to and a [LintFinding] names.
+const ResourceStatefulRuleGroup = "stateful-rule-group"
 
 // SetOrigin records where the resource of kind ([ResourceSecurityGroup], …) and
 // ID id came from; a later call for the same resource replaces it. Build

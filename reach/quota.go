@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/reachsim/reachsim/firewall"
 	"github.com/reachsim/reachsim/flow"
@@ -106,8 +107,19 @@ func (w QuotaWarning) String() string {
 func (m *Model) QuotaWarnings() []QuotaWarning { return slices.Clone(m.quotaWarnings) }
 
 // checkQuotas counts what the quotas limit in the builder's design.
-func (b *Builder) checkQuotas() []QuotaWarning {
+// A patched design (design.go) counts only the resources the patch
+// changed, and keeps the model's warnings about every other.
+func (b *Builder) checkQuotas(m *Model) []QuotaWarning {
 	var out []QuotaWarning
+	count := func(kind, id string) bool { return true }
+	if r := b.reuse; r != nil {
+		count = func(kind, id string) bool { return r.touched[kind+" "+id] }
+		for _, w := range r.m.quotaWarnings {
+			if !count(w.Kind, w.Resource) && w.Kind != "firewall" && !strings.HasSuffix(w.Kind, "rule group") {
+				out = append(out, w)
+			}
+		}
+	}
 	add := func(q Quota, kind, id, what string, n, limit int) {
 		if n > limit {
 			out = append(out, QuotaWarning{Quota: q, Kind: kind, Resource: id, What: what, Count: n, Limit: limit})
@@ -116,12 +128,19 @@ func (b *Builder) checkQuotas() []QuotaWarning {
 	lists := map[string]PrefixList{}
 	for _, l := range b.lists {
 		lists[l.ID] = l
-		if l.MaxEntries > 0 {
+		if l.MaxEntries > 0 && count("prefix list", l.ID) {
 			add(quotas.listEntries, "prefix list", l.ID, "entries", len(l.Entries), l.MaxEntries)
 		}
 	}
-	// weight is what a reference to a prefix list counts, per family.
+	// weight is what a reference to a prefix list counts, per family,
+	// counted once per list.
+	type counts struct{ v4, v6 int }
+	weights := map[string]counts{}
 	weight := func(id string) (v4, v6 int) {
+		if w, ok := weights[id]; ok {
+			return w.v4, w.v6
+		}
+		defer func() { weights[id] = counts{v4, v6} }()
 		l := lists[id]
 		for _, p := range l.Entries {
 			if p.Addr().Is4() {
@@ -142,6 +161,9 @@ func (b *Builder) checkQuotas() []QuotaWarning {
 		return v4, v6
 	}
 	for _, g := range b.groups {
+		if !count("security group", g.ID) {
+			continue
+		}
 		var n [2][2]int // [direction][IPv6]
 		for _, r := range g.Rules {
 			d := min(int(r.Direction), 1)
@@ -163,9 +185,15 @@ func (b *Builder) checkQuotas() []QuotaWarning {
 		}
 	}
 	for _, i := range b.ifaces {
+		if !count("network interface", i.ID) {
+			continue
+		}
 		add(quotas.groupsPerInterface, "network interface", i.ID, "security groups", len(i.Groups), quotas.groupsPerInterface.Default)
 	}
 	for _, a := range b.acls {
+		if !count("network ACL", a.ID) {
+			continue
+		}
 		var n [2]int
 		for _, e := range a.Entries {
 			if e.Number < 32767 {
@@ -176,6 +204,9 @@ func (b *Builder) checkQuotas() []QuotaWarning {
 		add(quotas.aclRules, "network ACL", a.ID, "outbound rules", n[1], quotas.aclRules.Default)
 	}
 	for _, rt := range b.rts {
+		if !count("route table", rt.ID) {
+			continue
+		}
 		var n [2]int
 		for _, r := range rt.Routes {
 			switch {
@@ -192,7 +223,16 @@ func (b *Builder) checkQuotas() []QuotaWarning {
 		add(quotas.routes, "route table", rt.ID, "IPv6 routes", n[1], quotas.routes.Default)
 	}
 	for _, f := range b.firewalls {
-		out = append(out, policyQuotas(f.ID, f.Policy)...)
+		fi := m.firewalls[f.ID]
+		switch {
+		case fi == nil:
+		case b.reuse.firewall(f.ID) == fi: // the same policy: its warnings are made already
+		default:
+			fi.quotas = policyQuotas(f.ID, f.Policy)
+		}
+		if fi != nil {
+			out = append(out, fi.quotas...)
+		}
 	}
 	slices.SortFunc(out, func(a, b QuotaWarning) int {
 		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Resource, b.Resource), cmp.Compare(a.What, b.What))

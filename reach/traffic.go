@@ -322,12 +322,13 @@ func (q *trafficQuestion) internetUnion(src *ifaceInfo, fixed netip.Addr, fromIn
 			open, und, walks = open.Union(o), und.Union(u), walks+n
 		}
 	}
-	und = und.minus(open)
+	und = und.Minus(open)
 	return open, und, walks, nil
 }
 
-// minus returns the sessions of t that are not in o.
-func (t Traffic) minus(o Traffic) Traffic {
+// Minus returns the sessions of t that are not in o (set difference),
+// in t's order: ICMP types ascending when t's are.
+func (t Traffic) Minus(o Traffic) Traffic {
 	out := Traffic{TCP: t.TCP.Difference(o.TCP), UDP: t.UDP.Difference(o.UDP), Other: t.Other.Difference(o.Other)}
 	have := map[uint8]flow.Set[uint8]{}
 	for _, c := range o.ICMP {

@@ -17,16 +17,16 @@ func TestRunLint(t *testing.T) {
 	runRows(t, []row{
 		{name: "the sample: three findings, any fails by default", code: 1, args: lint(),
 			out: []string{"lint: 3 findings (0 high, 1 medium, 2 low)\n",
-				"medium ACL_CUTS_REPLIES network ACL acl-db outbound * (aws/network-acls.json: NetworkAcls[2])\n",
+				"medium ACL_CUTS_REPLIES network-acl acl-db outbound * (aws/network-acls.json: NetworkAcls[2])\n",
 				"    fix: add an outbound allow entry for tcp 32768-65535 to 10.0.2.0/24, before any deny entry that matches them\n",
-				"low    ACL_REDUNDANT network ACL acl-app inbound 100 (aws/network-acls.json: NetworkAcls[0])\n",
-				"low    EXPOSED_RISKY_CLOSED security group sg-web sgr-web-ssh (aws/security-groups.json: SecurityGroups[1])\n"}},
+				"low    ACL_REDUNDANT network-acl acl-app inbound 100 (aws/network-acls.json: NetworkAcls[0])\n",
+				"low    EXPOSED_RISKY_CLOSED security-group sg-web sgr-web-ssh (aws/security-groups.json: SecurityGroups[1])\n"}},
 		{name: "--fail-on medium: the cut replies fail", code: 1, args: lint("--fail-on", "medium")},
 		{name: "--fail-on high: nothing fails", code: 0, args: lint("--fail-on", "high"), out: []string{"lint: 3 findings"}},
 		{name: "SSH exposed: high", code: 1, args: on(exposed, "--fail-on", "high"),
-			out: []string{"high   EXPOSED_RISKY security group sg-web sgr-web-ssh (", "/security-groups.json: SecurityGroups[1])\n",
+			out: []string{"high   EXPOSED_RISKY security-group sg-web sgr-web-ssh (", "/security-groups.json: SecurityGroups[1])\n",
 				"is reachable from the internet through every layer, from 198.51.100.0/24"}},
-		{name: "a Terraform plan", code: 1, args: []string{"lint", "--terraform", planFile}, out: []string{"high   EXPOSED_RISKY security group aws_security_group.web #3\n"}},
+		{name: "a Terraform plan", code: 1, args: []string{"lint", "--terraform", planFile}, out: []string{"high   EXPOSED_RISKY security-group aws_security_group.web #3\n"}},
 
 		// Help.
 		{name: "lint --help", args: []string{"lint", "-h"}, code: 0, out: []string{"reachsim lint", "--fail-on SEVERITY", "ACL_SHADOWED", "Exit status"}},
@@ -61,7 +61,7 @@ func TestRunLintJSON(t *testing.T) {
 	f := res.Findings[0]
 	assert.Equal(t, "ACL_CUTS_REPLIES", f.ID)
 	assert.Equal(t, "medium", f.Severity)
-	assert.Equal(t, "network ACL", f.Kind)
+	assert.Equal(t, "network-acl", f.Kind)
 	assert.Equal(t, "acl-db", f.Resource)
 	assert.Equal(t, "outbound *", f.Rule)
 	require.NotNil(t, f.Origin)

@@ -52,6 +52,18 @@
 // stable ID, its resource, where the input holds it and a fix; it exits 1
 // when a finding reaches --fail-on (default low), else 0.
 //
+// reachsim diff --before DUMP --after DUMP compares two inputs, before
+// and after a change: every pair of interfaces (and the internet) whose
+// traffic changed, the ports gained and lost, and the changed resources
+// on its path. It exits 0 when nothing changed, 1 when something did.
+//
+// reachsim fix --from A --to B --proto tcp --port 5432 [--want
+// reachable|unreachable] [--write OUTDIR] prints the smallest changes
+// that give the wanted answer, checked on a patched copy of the model, as
+// AWS CLI commands, with every other session they alter; --write writes
+// a patched copy of the --aws dump. It exits 0 when the changes give the
+// wanted answer, 1 when no change it knows does.
+//
 // The exit status of check is 0 when the session works, 1 when it does not, 3 when
 // the answer is indeterminate (it depends on something the input does not
 // hold: a route to a target reachsim does not model, a security group
@@ -95,6 +107,8 @@ Usage:
   reachsim sources [--aws PATH]... --to ENDPOINT --proto PROTO [--port PORT] [--json]
   reachsim matrix [--aws PATH]... [--csv | --json] [--ipv6] [--no-internet]
   reachsim audit [--aws PATH]... [--fail-on high|medium|low] [--json] [--ipv6]
+  reachsim diff --before PATH --after PATH [--json] [--ipv6] [--no-internet]
+  reachsim fix [--aws PATH]... --from ENDPOINT --to ENDPOINT --proto PROTO [--want ANSWER] [--write OUTDIR]
   reachsim lint [--aws PATH]... [--fail-on high|medium|low] [--json]
   reachsim help [COMMAND]
   reachsim --version
@@ -110,6 +124,11 @@ Commands:
           with the exact ports and protocols each pair's sessions carry
   audit   which risky services (SSH, RDP, databases...) the internet reaches
           on every interface, through every layer; --fail-on gates CI
+  diff    what a change opens or closes: every pair whose traffic differs
+          between two inputs, the ports gained and lost, and the changed
+          resources that cause it; exits 1 when something changed
+  fix     the smallest changes that make one session work (or stop it),
+          checked, as AWS CLI commands; --write a patched copy of the dump
   lint    what is dead, shadowed or dangerous: shadowed and redundant ACL
           entries, implied and unused security group rules and groups,
           missing references, cut replies, exposures, quotas, firewall rules
@@ -136,6 +155,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runMatrix(args[1:], stdout, stderr)
 	case "audit":
 		return runAudit(args[1:], stdout, stderr)
+	case "diff":
+		return runDiff(args[1:], stdout, stderr)
+	case "fix":
+		return runFix(args[1:], stdout, stderr)
 	case "lint":
 		return runLint(args[1:], stdout, stderr)
 	case "--version", "-version":
@@ -171,6 +194,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		case "audit":
 			fmt.Fprint(stdout, auditUsage)
 			return exitReachable
+		case "diff":
+			fmt.Fprint(stdout, diffUsage)
+			return exitReachable
+		case "fix":
+			fmt.Fprint(stdout, fixUsage)
+			return exitReachable
 		case "lint":
 			fmt.Fprint(stdout, lintUsage)
 			return exitReachable
@@ -178,7 +207,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprint(stdout, usage)
 			return exitReachable
 		}
-		return fail(stderr, "reachsim help", "unknown command %q (commands: check, ports, sources, matrix, audit, lint, help)", args[1])
+		return fail(stderr, "reachsim help", "unknown command %q (commands: check, ports, sources, matrix, audit, diff, fix, lint, help)", args[1])
 	default:
 		if len(cmd) > 1 && cmd[0] == '-' {
 			return fail(stderr, "reachsim", "unknown flag %s before the command (run 'reachsim --help')", cmd)

@@ -272,6 +272,8 @@ func TestSetUsagesNameEveryFlag(t *testing.T) {
 		{"sources", sourcesFlags(&sourcesOptions{}), sourcesUsage},
 		{"matrix", matrixFlags(&matrixOptions{}), matrixUsage},
 		{"audit", auditFlags(&auditOptions{}), auditUsage},
+		{"diff", diffFlags(&diffOptions{}), diffUsage},
+		{"fix", fixFlags(&fixOptions{}), fixUsage},
 		{"lint", lintFlags(&lintOptions{}), lintUsage},
 	} {
 		n := 0

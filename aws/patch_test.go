@@ -1,0 +1,129 @@
+package aws_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/aws"
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// TestWritePatched: a fix made on the sample dump, written as a patched
+// copy and loaded again, gives the wanted answer, and the same model as
+// Apply makes; the input is left as it was.
+func TestWritePatched(t *testing.T) {
+	in := filepath.Join("..", "sample", "aws")
+	m, _, err := aws.Load(in)
+	require.NoError(t, err)
+	tcp := func(from, to string, port, src uint16) reach.Query {
+		return reach.Query{From: from, To: to, Protocol: flow.TCP, Port: port, SrcPort: src}
+	}
+	tests := []struct {
+		name     string
+		q        reach.Query
+		want     reach.Outcome
+		commands []string
+	}{
+		{"an ACL entry for the client's port", tcp("app-1", "db-1", 5432, 50000), reach.Reachable,
+			[]string{"aws ec2 create-network-acl-entry --network-acl-id acl-db --egress --rule-number 110 --protocol 6 --port-range From=50000,To=50000 --cidr-block 10.0.2.20/32 --rule-action allow"}},
+		{"a group's rule and two ACL entries", tcp("web-1", "db-1", 5432, 30000), reach.Reachable,
+			[]string{"aws ec2 create-network-acl-entry --network-acl-id acl-db --ingress --rule-number 110 --protocol 6 --port-range From=5432,To=5432 --cidr-block 10.0.1.10/32 --rule-action allow",
+				`aws ec2 authorize-security-group-ingress --group-id sg-db --ip-permissions 'IpProtocol=tcp,FromPort=5432,ToPort=5432,IpRanges=[{CidrIp=10.0.1.10/32,Description="reachsim fix"}]'`,
+				"aws ec2 create-network-acl-entry --network-acl-id acl-db --egress --rule-number 110 --protocol 6 --port-range From=30000,To=30000 --cidr-block 10.0.1.10/32 --rule-action allow"}},
+		{"closed by a deny entry", tcp("app-1", "db-1", 5432, 30000), reach.Unreachable,
+			[]string{"aws ec2 create-network-acl-entry --network-acl-id acl-app --egress --rule-number 99 --protocol 6 --port-range From=5432,To=5432 --cidr-block 10.0.3.30/32 --rule-action deny"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fx, err := m.Fix(tt.q, tt.want)
+			require.NoError(t, err)
+			assert.Equal(t, tt.commands, aws.Commands(fx.Changes))
+			out := filepath.Join(t.TempDir(), "patched")
+			written, err := aws.WritePatched(out, fx.Changes, in)
+			require.NoError(t, err)
+			entries, err := os.ReadDir(in)
+			require.NoError(t, err)
+			assert.Len(t, written, len(entries), "every file of the dump, in the same layout")
+			patched, rep, err := aws.Load(out)
+			require.NoError(t, err)
+			assert.Empty(t, rep.Warnings)
+			r, err := patched.Check(tt.q)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, r.Outcome, r.Text())
+			d, err := reach.Diff(fx.Patched, patched, reach.DiffOptions{})
+			require.NoError(t, err)
+			assert.Empty(t, d.Changes, "the patched dump is the model Fix verified")
+			_, err = aws.WritePatched(out, fx.Changes, in)
+			require.ErrorIs(t, err, aws.ErrPatch, "never over a directory that holds files")
+		})
+	}
+	again, _, err := aws.Load(in)
+	require.NoError(t, err)
+	d, err := reach.Diff(m, again, reach.DiffOptions{})
+	require.NoError(t, err)
+	assert.Empty(t, d.Changes, "the input is untouched")
+}
+
+// TestPatchNewGroup: a group made for an interface whose groups are all
+// shared is added to the dump's groups and attached to the interface.
+func TestPatchNewGroup(t *testing.T) {
+	rule := reach.Change{Action: reach.ChangeAdd, Kind: reach.KindSecurityGroups, Resource: "sg-reachsim-eni-app1", NewGroup: true, VPC: "vpc-demo"}
+	r := sg.Rule{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](22), ICMPType: -1, ICMPCode: -1,
+		Peer: sg.CIDR("198.51.100.7/32")}
+	rule.Rule = &r
+	attach := reach.Change{Action: reach.ChangeReplace, Kind: reach.KindInterface, Resource: "eni-app1", Groups: []string{"sg-app", "sg-reachsim-eni-app1"}}
+	files := map[string][]byte{}
+	for _, n := range []string{"security-groups.json", "network-interfaces.json"} {
+		b, err := os.ReadFile(filepath.Join("..", "sample", "aws", n))
+		require.NoError(t, err)
+		files[n] = b
+	}
+	out, err := aws.Patch(files, []reach.Change{rule, attach})
+	require.NoError(t, err)
+	assert.Contains(t, string(out["security-groups.json"]), `"GroupId": "sg-reachsim-eni-app1"`)
+	assert.Contains(t, string(out["network-interfaces.json"]), `"GroupId": "sg-reachsim-eni-app1"`)
+	cmds := aws.Commands([]reach.Change{rule, attach})
+	require.Len(t, cmds, 3)
+	assert.True(t, strings.HasPrefix(cmds[0], "SG_1=$(aws ec2 create-security-group --group-name sg-reachsim-eni-app1"), cmds[0])
+	assert.Contains(t, cmds[1], `--group-id "$SG_1"`)
+	assert.Equal(t, `aws ec2 modify-network-interface-attribute --network-interface-id eni-app1 --groups sg-app "$SG_1"`, cmds[2])
+	entry := nacl.MustParseEntry("100 allow tcp 22 from 10.0.0.0/8")
+	_, err = aws.Patch(files, []reach.Change{{Action: reach.ChangeAdd, Kind: reach.KindNetworkACL, Resource: "acl-nowhere", Entry: &entry}})
+	require.ErrorIs(t, err, aws.ErrPatch)
+	require.ErrorContains(t, err, "acl-nowhere")
+}
+
+// TestPatchRemovesARule: a rule removed goes from both listings of it.
+func TestPatchRemovesARule(t *testing.T) {
+	in := filepath.Join("..", "sample", "aws")
+	m, _, err := aws.Load(in)
+	require.NoError(t, err)
+	rule := sg.Rule{ID: "sgr-web-ssh", Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](22), ICMPType: -1, ICMPCode: -1,
+		Peer: sg.CIDR("198.51.100.0/24")}
+	change := reach.Change{Action: reach.ChangeRemove, Kind: reach.KindSecurityGroups, Resource: "sg-web", Rule: &rule}
+	out := filepath.Join(t.TempDir(), "patched")
+	_, err = aws.WritePatched(out, []reach.Change{change}, in)
+	require.NoError(t, err)
+	for _, n := range []string{"security-groups.json", "security-group-rules.json"} {
+		b, err := os.ReadFile(filepath.Join(out, n))
+		require.NoError(t, err)
+		assert.NotContains(t, string(b), "198.51.100.0/24", n)
+	}
+	patched, rep, err := aws.Load(out)
+	require.NoError(t, err)
+	assert.Empty(t, rep.Warnings, "the two listings agree")
+	d, err := reach.Diff(m, patched, reach.DiffOptions{})
+	require.NoError(t, err)
+	require.Len(t, d.Resources, 1)
+	assert.Equal(t, "sg-web", d.Resources[0].ID)
+	assert.Equal(t, []string{"aws ec2 revoke-security-group-ingress --group-id sg-web --ip-permissions 'IpProtocol=tcp,FromPort=22,ToPort=22,IpRanges=[{CidrIp=198.51.100.0/24}]'"},
+		aws.Commands([]reach.Change{change}))
+}

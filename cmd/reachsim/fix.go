@@ -1,0 +1,223 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/reachsim/reachsim/aws"
+	"github.com/reachsim/reachsim/internal/textsafe"
+	"github.com/reachsim/reachsim/reach"
+)
+
+// fixUsage is the help of reachsim fix. TestSetUsagesNameEveryFlag keeps
+// it in step with the flags fixFlags defines.
+var fixUsage = `Usage:
+  reachsim fix [--aws PATH]... --from ENDPOINT --to ENDPOINT --proto PROTO [--port PORT]
+               [--want reachable|unreachable] [--write OUTDIR] [--json]
+
+Find the smallest changes that make one query give the wanted answer, make
+them on a copy of the model and check the query again: security group rules
+(in a group only the interface uses, or a new one attached to it), network
+ACL entries (numbered just before the entry that decided), routes to the
+internet gateway. A change is never wider than the query: its protocol, its
+one port (for a reply, its one client port), the peer's one address. The
+changes are printed as AWS CLI commands, with every other session they alter
+(an ACL entry judges every interface of its subnets). With --write, a patched
+copy of the --aws dump is written to OUTDIR in the same file layout, loaded
+again and checked, and the diff between the two dumps is printed; the input
+files are never written.
+
+Flags:
+` + inputUsage + `  --from ENDPOINT     the source (required)
+  --to ENDPOINT       the destination (required)
+  --proto PROTO       tcp, udp, icmp, icmpv6, all or a number (required)
+  --port PORT         the destination port, a number or a service name (tcp, udp)
+  --src-port PORT     the client port (default 50000)
+  --icmp-type N       the ICMP type (default: echo request)
+  --icmp-code N       the ICMP code (default 0)
+  --domain NAME       the TLS SNI or HTTP Host, for the firewall's domain rules
+  --ipv6              use the interfaces' IPv6 addresses
+  --want ANSWER       reachable (the default) or unreachable
+  --write OUTDIR      write the patched dump there (a new or empty directory;
+                      needs --aws)
+  --json              print one JSON object: "want", "before", "after",
+                      "changes", "also_changed", "commands", and with --write
+                      "written" and "diff"; see the README, "Review a change"
+  -h, --help          print this help
+
+Exit status: 0 when the query gives the wanted answer after the changes
+(none needed included), 1 when no change Fix knows gives it (the hop that
+needs a change by hand is named), 2 for bad usage or bad input.
+
+Examples:
+  reachsim fix --demo --from app-1 --to db-1 --proto tcp --port 5432 --src-port 50000
+  reachsim fix --aws dump/ --from web-1 --to db-1 --proto tcp --port postgresql --write fixed/
+  reachsim fix --aws dump/ --from 0.0.0.0 --to db-1 --proto tcp --port 22 --want unreachable
+`
+
+// fixOptions are the parsed flags of reachsim fix.
+type fixOptions struct {
+	commonOptions
+	query queryOptions
+	want  string
+	write string
+}
+
+// fixFlags defines the flags of reachsim fix on a new flag set.
+func fixFlags(o *fixOptions) *flag.FlagSet {
+	fs := newFlagSet("reachsim fix")
+	o.commonOptions.define(fs)
+	o.query.define(fs)
+	fs.StringVar(&o.want, "want", "reachable", "the answer wanted")
+	fs.StringVar(&o.write, "write", "", "where to write the patched dump")
+	once(fs, &o.twice)
+	return fs
+}
+
+// fixOutput is what reachsim fix prints with --json.
+type fixOutput struct {
+	*reach.FixResult
+	Commands []string          `json:"commands"`
+	Written  []string          `json:"written,omitempty"`
+	Diff     *reach.DiffResult `json:"diff,omitempty"`
+}
+
+// runFix is reachsim fix.
+func runFix(args []string, stdout, stderr io.Writer) int {
+	const me = "reachsim fix"
+	var o fixOptions
+	fs := fixFlags(&o)
+	if code, ok := o.parse(me, fixUsage, fs, args, stdout, stderr); !ok {
+		return code
+	}
+	q, err := o.query.query()
+	if err != nil {
+		return fail(stderr, me, "%s", strings.Replace(err.Error(), "reachsim check", me, 1))
+	}
+	var want reach.Outcome
+	switch strings.TrimSpace(o.want) {
+	case "reachable":
+		want = reach.Reachable
+	case "unreachable":
+		want = reach.Unreachable
+	default:
+		return fail(stderr, me, "--want %q: want reachable or unreachable", o.want)
+	}
+	if o.write != "" && len(o.aws) == 0 {
+		return fail(stderr, me, "--write needs the dump to patch: give it with --aws")
+	}
+	m, err := o.loadModel(stderr)
+	if err != nil {
+		return failLines(stderr, me, err)
+	}
+	fx, err := m.Fix(q, want)
+	if errors.Is(err, reach.ErrNoFix) {
+		fmt.Fprintf(stderr, "%s: %s\n", me, textsafe.String(err.Error()))
+		return exitNotReachable
+	}
+	if err != nil {
+		return fail(stderr, me, "%v", err)
+	}
+	out := fixOutput{FixResult: fx, Commands: aws.Commands(fx.Changes)}
+	if o.write != "" && len(fx.Changes) > 0 {
+		if out.Written, out.Diff, err = writeFix(o, q, fx, m); err != nil {
+			return failLines(stderr, me, err)
+		}
+	}
+	if !o.printText(stdout, me, out, func() string { return fixText(q, out) }, stderr) {
+		return exitUsage
+	}
+	return exitReachable
+}
+
+// writeFix writes the patched dump, loads it again, checks the query on it
+// and diffs it against the original.
+func writeFix(o fixOptions, q reach.Query, fx *reach.FixResult, m *reach.Model) ([]string, *reach.DiffResult, error) {
+	written, err := aws.WritePatched(o.write, fx.Changes, o.aws...)
+	if err != nil {
+		return nil, nil, err
+	}
+	again, _, err := aws.LoadWith(aws.Options{MaxFileSize: o.maxFileSize.v}, o.write)
+	if err != nil {
+		return written, nil, fmt.Errorf("the patched dump in %s: %w", o.write, err)
+	}
+	r, err := again.Check(q)
+	if err != nil {
+		return written, nil, err
+	}
+	if r.Outcome != fx.Want {
+		return written, nil, fmt.Errorf("the patched dump in %s gives %s, not %s: please report this", o.write, r.Outcome, fx.Want)
+	}
+	d, err := reach.Diff(m, again, reach.DiffOptions{})
+	return written, d, err
+}
+
+// fixText is the text form of reachsim fix's answer.
+func fixText(q reach.Query, out fixOutput) string {
+	var b strings.Builder
+	fx := out.FixResult
+	fmt.Fprintf(&b, "%s: %s; wanted %s\n", textsafe.String(queryLabel(q)), fx.Before, fx.Want)
+	if len(fx.Changes) == 0 {
+		b.WriteString("nothing to change\n")
+		return b.String()
+	}
+	fmt.Fprintf(&b, "changes (checked: %s after them):\n", fx.After)
+	for i, c := range fx.Changes {
+		hop := ""
+		if c.Hop > 0 {
+			hop = fmt.Sprintf(" [%s hop %d]", c.Leg, c.Hop)
+		}
+		fmt.Fprintf(&b, "  %d. %s%s\n", i+1, textsafe.String(c.Text), hop)
+	}
+	b.WriteString("as AWS CLI commands:\n")
+	for _, c := range out.Commands {
+		fmt.Fprintf(&b, "  %s\n", textsafe.String(c))
+	}
+	if len(fx.AlsoChanged) == 0 {
+		b.WriteString("other sessions changed: none\n")
+	} else {
+		b.WriteString("other sessions changed:\n")
+		for _, sc := range fx.AlsoChanged {
+			fmt.Fprintf(&b, "  %s -> %s %s: %s\n", textsafe.String(sc.From), textsafe.String(sc.To), sc.Protocol, sessionChangeText(sc))
+		}
+	}
+	if len(out.Written) > 0 {
+		fmt.Fprintf(&b, "wrote the patched dump (%d files), loaded it again: %s\n", len(out.Written), fx.Want)
+		if out.Diff != nil && len(out.Diff.Changes) == 0 {
+			fmt.Fprintf(&b, "diff against the input: no pair changed from client port %d, the one diff asks from\n", reach.DefaultSourcePort)
+		} else if out.Diff != nil {
+			b.WriteString("diff against the input:\n")
+			for _, line := range strings.SplitAfter(strings.TrimRight(out.Diff.Text(), "\n"), "\n") {
+				b.WriteString("  " + strings.TrimRight(line, "\n") + "\n")
+			}
+		}
+	}
+	return b.String()
+}
+
+// sessionChangeText says what a session gains and loses.
+func sessionChangeText(sc reach.SessionChange) string {
+	if !sc.Protocol.HasPorts() {
+		return fmt.Sprintf("%s, was %s", sc.After, sc.Before)
+	}
+	var parts []string
+	if !sc.Gained.IsEmpty() {
+		parts = append(parts, "gains "+sc.Gained.String())
+	}
+	if !sc.Lost.IsEmpty() {
+		parts = append(parts, "loses "+sc.Lost.String())
+	}
+	return strings.Join(parts, ", ")
+}
+
+// queryLabel names q as the command line wrote it.
+func queryLabel(q reach.Query) string {
+	s := fmt.Sprintf("%s -> %s %s", q.From, q.To, q.Protocol)
+	if q.Protocol.HasPorts() {
+		s += fmt.Sprintf("/%d (client port %d)", q.Port, q.SrcPort)
+	}
+	return s
+}

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func fix(args ...string) []string { return append([]string{"fix", "--demo"}, args...) }
+
+func TestRunFix(t *testing.T) {
+	runRows(t, []row{
+		{name: "the ephemeral-port pitfall: one ACL entry", code: 0,
+			args: fix("--from", "app-1", "--to", "db-1", "--proto", "tcp", "--port", "postgresql"),
+			out: []string{"app-1 -> db-1 tcp/5432 (client port 50000): unreachable; wanted reachable\n",
+				"  1. add to acl-db the outbound entry 110 allow tcp 50000 to 10.0.2.20/32 [return hop 3]\n",
+				"  aws ec2 create-network-acl-entry --network-acl-id acl-db --egress --rule-number 110 --protocol 6 --port-range From=50000,To=50000 --cidr-block 10.0.2.20/32 --rule-action allow\n",
+				"other sessions changed: none\n"}},
+		{name: "already as wanted", code: 0,
+			args: fix("--from", "app-1", "--to", "db-1", "--proto", "tcp", "--port", "5432", "--src-port", "30000"),
+			out:  []string{"nothing to change\n"}},
+		{name: "closed", code: 0,
+			args: fix("--from", "app-1", "--to", "db-1", "--proto", "tcp", "--port", "5432", "--src-port", "30000", "--want", "unreachable"),
+			out:  []string{"add to acl-app the outbound entry 99 deny tcp 5432 to 10.0.3.30/32"}},
+		{name: "no fix Fix knows: exit 1, the hop named", code: 1,
+			args: fix("--from", "198.51.100.7", "--to", "db-1", "--proto", "tcp", "--port", "5432"),
+			errs: []string{"reachsim fix: no fix: hop 1 of the forward (internet-gateway igw-demo, NO_PUBLIC_IP)"}},
+		{name: "a bad --want", code: 2, args: fix("--from", "app-1", "--to", "db-1", "--proto", "tcp", "--port", "5432", "--want", "maybe"),
+			errs: []string{`--want "maybe": want reachable or unreachable`}},
+		{name: "--write without --aws", code: 2, args: fix("--from", "app-1", "--to", "db-1", "--proto", "tcp", "--port", "5432", "--write", t.TempDir()),
+			errs: []string{"--write needs the dump to patch: give it with --aws"}},
+		{name: "a missing --from", code: 2, args: fix("--to", "db-1", "--proto", "tcp", "--port", "5432"),
+			errs: []string{"missing --from (run 'reachsim fix --help')"}},
+	})
+}
+
+func TestRunFixWriteJSON(t *testing.T) {
+	in := filepath.Join("..", "..", "sample", "aws")
+	out := filepath.Join(t.TempDir(), "fixed")
+	code, stdout, stderr := runArgs("fix", "--aws", in, "--from", "web-1", "--to", "db-1", "--proto", "tcp", "--port", "5432",
+		"--write", out, "--json")
+	require.Equal(t, 0, code, stderr)
+	var got struct {
+		Want, Before, After string
+		Changes             []struct{ Action, Kind, Resource, Spec, Text string }
+		AlsoChanged         []any    `json:"also_changed"`
+		Commands            []string `json:"commands"`
+		Written             []string `json:"written"`
+		Diff                struct {
+			Changes []struct{ From, To string } `json:"changes"`
+		} `json:"diff"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &got), stdout)
+	assert.Equal(t, "reachable", got.Want)
+	assert.Equal(t, "unreachable", got.Before)
+	assert.Equal(t, "reachable", got.After)
+	require.Len(t, got.Changes, 3)
+	assert.Equal(t, "sg-db", got.Changes[1].Resource)
+	assert.Equal(t, "tcp 5432 from 10.0.1.10/32", got.Changes[1].Spec)
+	assert.Len(t, got.Commands, 3)
+	assert.Empty(t, got.AlsoChanged)
+	entries, err := os.ReadDir(in)
+	require.NoError(t, err)
+	assert.Len(t, got.Written, len(entries))
+	require.Len(t, got.Diff.Changes, 1, "the patched dump differs from the input in the query's pair alone")
+	code, stdout, _ = runArgs("check", "--aws", out, "--from", "web-1", "--to", "db-1", "--proto", "tcp", "--port", "5432")
+	assert.Equal(t, 0, code, "reachsim check on the patched dump gives the wanted answer:\n%s", stdout)
+}

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/reach"
+)
+
+// The example's story must stay true: the change moves web-1's port on
+// app-1 from 8080 to 8443 and changes nothing else; one rule gives 8080
+// back, one deny entry stops app-1 reaching the database, and neither
+// alters another session.
+func TestRunTellsTheStory(t *testing.T) {
+	var out bytes.Buffer
+	a, err := run(&out)
+	require.NoError(t, err)
+
+	require.Len(t, a.diff.Changes, 1)
+	c := a.diff.Changes[0]
+	assert.Equal(t, "8443", c.Gained.TCP.String())
+	assert.Equal(t, "8080", c.Lost.TCP.String())
+	require.Len(t, a.diff.Resources, 1)
+	assert.Equal(t, "sg-app", a.diff.Resources[0].ID)
+
+	for _, fx := range []*reach.FixResult{a.open, a.close} {
+		require.Len(t, fx.Changes, 1)
+		assert.NotEqual(t, fx.Before, fx.After)
+		assert.Equal(t, fx.Want, fx.After)
+		assert.Empty(t, fx.AlsoChanged)
+	}
+	assert.Equal(t, "sg-app", a.open.Changes[0].Resource)
+	assert.Equal(t, reach.KindNetworkACL, a.close.Changes[0].Kind)
+	assert.Contains(t, out.String(), "$ aws ec2 authorize-security-group-ingress --group-id sg-app")
+}

@@ -1,0 +1,92 @@
+package reach_test
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sample"
+)
+
+// TestDesignRebuildsTheSameModel: the design a model keeps, built again,
+// gives the same answers, trace for trace, on random designs full of
+// middleboxes, on open designs (peerings, transit gateways, groups the
+// input lacks) and on the sample: Fix verifies its changes on such a
+// rebuilt model.
+func TestDesignRebuildsTheSameModel(t *testing.T) {
+	same := func(t *testing.T, a, b *reach.Model, queries []reach.Query) {
+		t.Helper()
+		for _, q := range queries {
+			want, werr := a.Check(q)
+			got, gerr := b.Check(q)
+			if werr != nil {
+				require.EqualError(t, gerr, werr.Error(), "%+v", q)
+				continue
+			}
+			require.NoError(t, gerr, "%+v", q)
+			require.Equal(t, want.Text(), got.Text(), "%+v", q)
+		}
+	}
+	designs := 60
+	if testing.Short() || raceOn {
+		designs = 15
+	}
+	for seed := range uint64(designs) {
+		g := randomWalkDesign(rand.New(rand.NewPCG(seed, 30)))
+		m, err := g.d.Builder().Build()
+		require.NoError(t, err, "seed %d", seed)
+		again, err := reach.Rebuilt(m)
+		require.NoError(t, err, "seed %d", seed)
+		var qs []reach.Query
+		for range 30 {
+			qs = append(qs, g.query())
+		}
+		same(t, m, again, qs)
+
+		n, srcs, dsts := openDesign(seed)
+		open, err := n.build()
+		require.NoError(t, err, "seed %d", seed)
+		openAgain, err := reach.Rebuilt(open)
+		require.NoError(t, err, "seed %d", seed)
+		rng := rand.New(rand.NewPCG(seed, 31))
+		for range 30 {
+			f := randomFlow(rng, srcs, dsts)
+			want, werr := open.CheckFlow(f)
+			got, gerr := openAgain.CheckFlow(f)
+			if werr != nil {
+				require.EqualError(t, gerr, werr.Error())
+				continue
+			}
+			require.NoError(t, gerr)
+			require.Equal(t, want.Text(), got.Text(), "seed %d: %s", seed, f)
+		}
+	}
+	unknownApp, err := withUnknownApp(t, nil)
+	require.NoError(t, err)
+	for _, m := range []*reach.Model{unknownApp, alibabaDesign(t)} {
+		again, err := reach.Rebuilt(m)
+		require.NoError(t, err)
+		var qs []reach.Query
+		for _, from := range m.Interfaces() {
+			for _, to := range m.Interfaces() {
+				for _, port := range []uint16{22, 443, 5432, 8080} {
+					qs = append(qs, reach.Query{From: from.ID, To: to.ID, Protocol: flow.TCP, Port: port})
+				}
+			}
+			qs = append(qs, reach.Query{From: "198.51.100.7", To: from.ID, Protocol: flow.TCP, Port: 443})
+		}
+		same(t, m, again, qs)
+	}
+	m, err := sample.ThreeTier().Build()
+	require.NoError(t, err)
+	again, err := reach.Rebuilt(m)
+	require.NoError(t, err)
+	mx, err := m.Matrix(reach.MatrixOptions{})
+	require.NoError(t, err)
+	mx2, err := again.Matrix(reach.MatrixOptions{})
+	require.NoError(t, err)
+	require.Equal(t, mx, mx2)
+}

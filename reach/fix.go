@@ -1,0 +1,385 @@
+package reach
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// ErrNoFix is wrapped by the error [Model.Fix] returns when no change it
+// knows how to make gives the wanted answer: a hop whose fix it cannot
+// write (a firewall rule, a gateway, a missing route to anything but the
+// internet), or an answer the input leaves undecided.
+var ErrNoFix = errors.New("no fix")
+
+// ChangeAction is what a [Change] does to its resource.
+type ChangeAction string
+
+// The actions of a change.
+const (
+	ChangeAdd     ChangeAction = "add"     // add a rule, an entry, a route or a group
+	ChangeReplace ChangeAction = "replace" // replace a rule or an entry (Old) with another
+	ChangeRemove  ChangeAction = "remove"  // remove a rule
+)
+
+// Change is one structured edit of a design: the resource, the direction,
+// and the rule, entry or route added, replaced or removed. [Model.Fix]
+// proposes them and [Model.Apply] makes them; a fix's sentence form is
+// Text, and the command line prints each as an AWS CLI command.
+type Change struct {
+	Action ChangeAction `json:"action"`
+	// Kind is the resource's kind: KindSecurityGroups for a group (its
+	// rule, or, with NewGroup, the group itself), KindNetworkACL,
+	// KindRouteTable, or KindInterface for an interface's group list.
+	Kind     Kind   `json:"kind"`
+	Resource string `json:"resource"`
+	// Direction is a rule's or an entry's direction.
+	Direction flow.Direction `json:"direction,omitempty"`
+	// Rule is the security group rule added or removed, or the one that
+	// replaces Old.
+	Rule *sg.Rule `json:"-"`
+	// Entry is the network ACL entry added, or the one that replaces
+	// OldEntry.
+	Entry    *nacl.Entry `json:"-"`
+	OldEntry *nacl.Entry `json:"-"`
+	// Old is the security group rule Rule replaces.
+	Old *sg.Rule `json:"-"`
+	// Route is the route added.
+	Route *Route `json:"-"`
+	// NewGroup is set on the change that creates group Resource, in VPC,
+	// holding Rule.
+	NewGroup bool   `json:"new_group,omitempty"`
+	VPC      string `json:"vpc,omitempty"`
+	// Groups is an interface's new group list (KindInterface).
+	Groups []string `json:"groups,omitempty"`
+	// Spec is the rule, entry or route in its text form ("tcp 5432 from
+	// 10.0.2.20/32", "99 allow tcp 5432 from 10.0.2.20/32", "198.51.100.7/32
+	// via igw-1"); Replaces the text of what it replaces.
+	Spec     string `json:"spec,omitempty"`
+	Replaces string `json:"replaces,omitempty"`
+	// Leg and Hop name the hop of the query's trace the change is for
+	// (Hop counts from 1), when it is for one.
+	Leg Leg `json:"leg"`
+	Hop int `json:"hop,omitempty"`
+	// Text says the change in a sentence.
+	Text string `json:"text"`
+}
+
+// FixResult is the answer of [Model.Fix]. Its JSON form is part of the
+// CLI's stable schema (README, "Verified fixes").
+type FixResult struct {
+	Query Query `json:"-"`
+	// Want is the answer asked for; Before the query's answer on the
+	// model, After its answer on the model with Changes made (verified: it
+	// is Want).
+	Want    Outcome  `json:"want"`
+	Before  Outcome  `json:"before"`
+	After   Outcome  `json:"after"`
+	Changes []Change `json:"changes"`
+	// AlsoChanged lists the other sessions whose answer the changes alter,
+	// among every session whose path could cross a changed rule, entry or
+	// route with the changed traffic (empty when the fix is as narrow as
+	// the query).
+	AlsoChanged []SessionChange `json:"also_changed"`
+	// Patched is the model with the changes made.
+	Patched *Model `json:"-"`
+}
+
+// SessionChange is a session whose answer a fix alters beside the query's:
+// the destination ports (tcp, udp) it gains and loses, or, for other
+// protocols, its outcome before and after.
+type SessionChange struct {
+	From     string        `json:"from"`
+	To       string        `json:"to"`
+	Protocol flow.Protocol `json:"protocol"`
+	Gained   flow.PortSet  `json:"gained"`
+	Lost     flow.PortSet  `json:"lost"`
+	Before   Outcome       `json:"before,omitempty"`
+	After    Outcome       `json:"after,omitempty"`
+}
+
+// fixRounds bounds the rounds of a fix: each round fixes every block its
+// check shows, and a fixed route can reveal a later hop.
+const fixRounds = 6
+
+// Fix returns the smallest set of changes that makes q's answer want
+// ([Reachable] or [Unreachable]), verified by making them on a copy of the
+// model and checking q again. The changes are never wider than q: one
+// rule or entry for q's protocol, its one destination port (or, for a
+// reply, its one client port) and the peer's one address; a route for
+// the one destination address. An existing rule or entry is changed
+// rather than one added when that is as narrow; a security group rule is
+// added to a group only the interface uses (a new group, attached to it,
+// when it has none such). The answer lists every other session whose
+// answer the changes alter ([FixResult.AlsoChanged]); for an unreachable
+// want, the change that alters fewest is chosen. Hops Fix cannot change
+// (firewalls, gateways, routes to anything but the internet) and answers
+// the input leaves undecided give an error wrapping [ErrNoFix].
+func (m *Model) Fix(q Query, want Outcome) (*FixResult, error) {
+	if want != Reachable && want != Unreachable {
+		return nil, fmt.Errorf("%w: Fix wants reachable or unreachable, not %s", ErrQuery, want)
+	}
+	r, err := m.Check(q)
+	if err != nil {
+		return nil, err
+	}
+	out := &FixResult{Query: q, Want: want, Before: r.Outcome, After: r.Outcome, Patched: m, Changes: []Change{}, AlsoChanged: []SessionChange{}}
+	if r.Outcome == want {
+		return out, nil
+	}
+	if want == Unreachable {
+		if err := m.fixClose(q, out, r); err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
+	if err := m.fixOpen(q, out, r); err != nil {
+		return nil, err
+	}
+	out.AlsoChanged, err = m.alsoChanged(out.Patched, q, out.Changes)
+	return out, err
+}
+
+// fixOpen finds the changes that open q, a round at a time.
+func (m *Model) fixOpen(q Query, out *FixResult, r *Result) error {
+	for range fixRounds {
+		cur := out.Patched
+		var round []Change
+		for leg, hops := range [2][]Hop{r.Forward, r.Return} {
+			for i, h := range hops {
+				if h.Code == "" {
+					continue
+				}
+				if h.Undecided() {
+					return fmt.Errorf("%w: hop %d of the %s (%s %s) is undecided: %s", ErrNoFix, i+1, Leg(leg), h.Kind, h.ID, h.Missing)
+				}
+				c, err := cur.openHop(h, Leg(leg), i+1, append(slices.Clone(out.Changes), round...))
+				if err != nil {
+					return err
+				}
+				round = append(round, c...)
+			}
+		}
+		if len(round) == 0 {
+			return fmt.Errorf("%w: %s is %s, yet no hop blocks it", ErrNoFix, queryText(q), r.Outcome)
+		}
+		out.Changes = append(out.Changes, round...)
+		next, err := m.Apply(out.Changes)
+		if err != nil {
+			return err
+		}
+		if r, err = next.Check(q); err != nil {
+			return err
+		}
+		out.Patched, out.After = next, r.Outcome
+		if r.Outcome == Reachable {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: %s is still %s after %d rounds of changes", ErrNoFix, queryText(q), out.After, fixRounds)
+}
+
+// openHop returns the changes that let the blocking hop h (number n of
+// leg) pass, on the model m (which has the changes done already made).
+func (m *Model) openHop(h Hop, leg Leg, n int, done []Change) ([]Change, error) {
+	var cs []Change
+	var err error
+	switch Code(strings.TrimPrefix(string(h.Code), "RETURN_")) {
+	case SGNoAllow:
+		cs, err = m.openGroups(h, done)
+	case ACLDeny, ACLDefaultDeny:
+		var c Change
+		c, err = m.openACL(h, done)
+		cs = []Change{c}
+	case NoRoute:
+		var c Change
+		c, err = m.openRoute(h)
+		cs = []Change{c}
+	default:
+		err = fmt.Errorf("%w: hop %d of the %s (%s %s, %s) is not one Fix changes; by hand: %s", ErrNoFix, n, leg, h.Kind, h.ID, h.Code, h.Fix)
+	}
+	for i := range cs {
+		cs[i].Leg, cs[i].Hop = leg, n
+	}
+	return cs, err
+}
+
+// queryText names q in errors.
+func queryText(q Query) string {
+	s := q.From + " -> " + q.To + " " + q.Protocol.String()
+	if q.Protocol.HasPorts() {
+		s += fmt.Sprintf("/%d", q.Port)
+	}
+	return s
+}
+
+// peerOf returns the address a filter matches pkt on in dir: the source
+// of an inbound packet, the destination of an outbound one, as a /32 (or
+// /128) block.
+func peerBlock(pkt flow.Flow, dir flow.Direction) netip.Prefix {
+	a := pkt.Src.Addr()
+	if dir == flow.Outbound {
+		a = pkt.Dst.Addr()
+	}
+	return netip.PrefixFrom(a, a.BitLen())
+}
+
+// trafficOf returns the protocol, destination port and ICMP type and code
+// of pkt as a rule names them: the one port, or the one type and code.
+func trafficOf(pkt flow.Flow) (p flow.Protocol, ports flow.PortRange, icmpType, icmpCode int16) {
+	p, icmpType, icmpCode = pkt.Protocol, -1, -1
+	switch {
+	case p.HasPorts():
+		ports = flow.Single(pkt.Dst.Port())
+	case p == flow.ICMP || p == flow.ICMPv6:
+		icmpType, icmpCode = int16(pkt.ICMPType), int16(pkt.ICMPCode)
+	}
+	return p, ports, icmpType, icmpCode
+}
+
+// ifaceAt returns the interface whose groups judge pkt in dir: the
+// destination's for an inbound packet, the source's for an outbound one.
+func (m *Model) ifaceAt(pkt flow.Flow, dir flow.Direction) *ifaceInfo {
+	if dir == flow.Inbound {
+		return m.byPrivate[pkt.Dst.Addr()]
+	}
+	return m.byPrivate[pkt.Src.Addr()]
+}
+
+// openGroups returns the change that lets the packet of the blocking
+// security group hop h through: a rule for it in a group only the
+// interface uses (widening a rule there for the same peer when one is
+// adjacent), else in a new group attached to the interface.
+func (m *Model) openGroups(h Hop, done []Change) ([]Change, error) {
+	ii := m.ifaceAt(h.Packet, h.Direction)
+	if ii == nil || ii.GroupsUnknown != "" {
+		return nil, fmt.Errorf("%w: the security groups %s: no interface of the design to change", ErrNoFix, h.ID)
+	}
+	if g := m.groups[firstOr(ii.Groups)]; g != nil && g.Flavour.IsAlibaba() {
+		return nil, fmt.Errorf("%w: %s's Alibaba Cloud groups: Fix writes AWS rules only; by hand: %s", ErrNoFix, ii.label(), h.Fix)
+	}
+	proto, ports, it, ic := trafficOf(h.Packet)
+	rule := sg.Rule{Direction: h.Direction, Protocol: proto, Ports: ports, ICMPType: it, ICMPCode: ic,
+		Peer: sg.Peer{Kind: sg.PeerCIDR, CIDR: peerBlock(h.Packet, h.Direction)}, Description: "reachsim fix"}
+	for _, gid := range ii.Groups {
+		if !m.onlyMember(gid, ii) {
+			continue
+		}
+		g := m.groups[gid]
+		for i, old := range g.Rules {
+			if wide, ok := widened(old, rule); ok {
+				return []Change{{Action: ChangeReplace, Kind: KindSecurityGroups, Resource: gid, Direction: h.Direction,
+					Rule: &wide, Old: &g.Rules[i], Spec: sgRuleText(wide), Replaces: sgRuleText(old),
+					Text: fmt.Sprintf("widen %s's %s rule %s to %s", gid, h.Direction, sgRuleText(old), sgRuleText(wide))}}, nil
+			}
+		}
+		return []Change{{Action: ChangeAdd, Kind: KindSecurityGroups, Resource: gid, Direction: h.Direction, Rule: &rule,
+			Spec: sgRuleText(rule), Text: fmt.Sprintf("add to %s (used by %s alone) the %s rule %s", gid, ii.label(), h.Direction, sgRuleText(rule))}}, nil
+	}
+	// no group of its own: one made for it, unless an earlier change of
+	// this fix made it already
+	gid := "sg-reachsim-" + ii.ID
+	for _, c := range done {
+		if c.NewGroup && c.Resource == gid {
+			return []Change{{Action: ChangeAdd, Kind: KindSecurityGroups, Resource: gid, Direction: h.Direction, Rule: &rule,
+				Spec: sgRuleText(rule), Text: fmt.Sprintf("add to %s the %s rule %s", gid, h.Direction, sgRuleText(rule))}}, nil
+		}
+	}
+	if len(ii.Groups) >= quotas.groupsPerInterface.Default {
+		return nil, fmt.Errorf("%w: %s has %d security groups, none its own, and no room for one more (quota %d); by hand: %s",
+			ErrNoFix, ii.label(), len(ii.Groups), quotas.groupsPerInterface.Default, h.Fix)
+	}
+	groups := append(slices.Clone(ii.Groups), gid)
+	return []Change{
+		{Action: ChangeAdd, Kind: KindSecurityGroups, Resource: gid, NewGroup: true, VPC: ii.subnet.VPC, Direction: h.Direction, Rule: &rule,
+			Spec: sgRuleText(rule), Text: fmt.Sprintf("create security group %s in %s with the %s rule %s (every group of %s is shared)", gid, ii.subnet.VPC, h.Direction, sgRuleText(rule), ii.label())},
+		{Action: ChangeReplace, Kind: KindInterface, Resource: ii.ID, Groups: groups,
+			Spec: strings.Join(groups, ","), Replaces: strings.Join(ii.Groups, ","), Text: fmt.Sprintf("attach %s to %s", gid, ii.label())},
+	}, nil
+}
+
+func firstOr(ss []string) string {
+	if len(ss) == 0 {
+		return ""
+	}
+	return ss[0]
+}
+
+// onlyMember reports whether ii is the only interface group gid is
+// attached to.
+func (m *Model) onlyMember(gid string, ii *ifaceInfo) bool {
+	for a, in := range m.members[gid] {
+		if in && m.byPrivate[a] != ii {
+			return false
+		}
+	}
+	return true
+}
+
+// widened returns old with its ports widened to cover add's, when old is
+// a rule for the same direction, protocol and peer block whose port range
+// is next to add's one port: the same traffic as adding add, in one rule.
+func widened(old, add sg.Rule) (sg.Rule, bool) {
+	if old.Direction != add.Direction || old.Protocol != add.Protocol || !add.Protocol.HasPorts() ||
+		old.Peer.Kind != sg.PeerCIDR || old.Peer.CIDR != add.Peer.CIDR || old.PortZero || old.Ports == (flow.PortRange{}) {
+		return old, false
+	}
+	ports, ok := widenedBy(old.Ports, add.Ports.Lo)
+	if !ok {
+		return old, false
+	}
+	old.Ports, old.ID = ports, "" // AWS gives the new rule its own ID
+	return old, true
+}
+
+// widenedBy returns r widened to cover port p, when p is just above or
+// just below it.
+func widenedBy(r flow.PortRange, p uint16) (flow.PortRange, bool) {
+	switch {
+	case r.Hi < 65535 && r.Hi+1 == p:
+		r.Hi = p
+	case r.Lo > 0 && r.Lo-1 == p:
+		r.Lo = p
+	default:
+		return r, false
+	}
+	return r, true
+}
+
+// sgRuleText writes an AWS security group rule as the text forms do:
+// "tcp 5432 from 10.0.2.20/32".
+func sgRuleText(r sg.Rule) string {
+	var b strings.Builder
+	b.WriteString(protoWord(r.Protocol))
+	switch {
+	case r.Protocol.HasPorts() && r.PortZero:
+		b.WriteString(" 0")
+	case r.Protocol.HasPorts():
+		b.WriteString(" " + r.Ports.String())
+	case (r.Protocol == flow.ICMP || r.Protocol == flow.ICMPv6) && r.ICMPType >= 0:
+		fmt.Fprintf(&b, " type %d", r.ICMPType)
+		if r.ICMPCode >= 0 {
+			fmt.Fprintf(&b, " code %d", r.ICMPCode)
+		}
+	}
+	word := " from "
+	if r.Direction == flow.Outbound {
+		word = " to "
+	}
+	b.WriteString(word + r.Peer.String())
+	return b.String()
+}
+
+// protoWord names a protocol as rules write it.
+func protoWord(p flow.Protocol) string {
+	if p == flow.AllProtocols {
+		return "all"
+	}
+	return p.String()
+}

@@ -1,0 +1,213 @@
+package reach
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// openACL returns the change that lets the packet of the blocking network
+// ACL hop h through: the deny entry that decided turned into an allow
+// when it names exactly this traffic, an adjacent allow entry for the same
+// peer widened, else a new allow entry just before the deciding one.
+func (m *Model) openACL(h Hop, done []Change) (Change, error) {
+	a := m.acls[h.ID]
+	if a == nil {
+		return Change{}, fmt.Errorf("%w: network ACL %s is not in the design", ErrNoFix, h.ID)
+	}
+	d := a.ev.Evaluate(h.Packet, h.Direction)
+	proto, ports, it, ic := trafficOf(h.Packet)
+	want := nacl.Entry{Action: flow.Pass, Direction: h.Direction, Protocol: proto, CIDR: peerBlock(h.Packet, h.Direction),
+		Ports: ports, ICMPType: it, ICMPCode: ic}
+	if !d.Default {
+		if e := d.Entry; e.Action == flow.Drop && sameScope(e, want) {
+			allow := e
+			allow.Action = flow.Pass
+			return aclChange(ChangeReplace, h.ID, allow, &e, "turn %s's %s entry %s into an allow"), nil
+		}
+	}
+	for _, e := range a.acl.Entries {
+		if e.Direction != h.Direction || e.Action != flow.Pass || (!d.Default && e.Number >= d.Entry.Number) {
+			continue
+		}
+		if wide, ok := widenedEntry(e, want); ok {
+			return aclChange(ChangeReplace, h.ID, wide, &e, "widen %s's %s entry %s"), nil
+		}
+	}
+	n, ok := freeNumber(withPending(a.acl, done), h.Direction, d)
+	if !ok {
+		return Change{}, fmt.Errorf("%w: %s has no free rule number before its %s entry %d; by hand: %s", ErrNoFix, h.ID, h.Direction, d.Entry.Number, h.Fix)
+	}
+	want.Number = n
+	return aclChange(ChangeAdd, h.ID, want, nil, "add to %s the %s entry %s"), nil
+}
+
+// aclChange makes the change of acl's entry e (replacing old, when set),
+// with its sentence from format (the ACL, the direction, the entry).
+func aclChange(action ChangeAction, acl string, e nacl.Entry, old *nacl.Entry, format string) Change {
+	c := Change{Action: action, Kind: KindNetworkACL, Resource: acl, Direction: e.Direction, Entry: &e, Spec: e.String()}
+	what := e.String()
+	if old != nil {
+		o := *old
+		c.OldEntry, c.Replaces, what = &o, o.String(), o.String()+" to "+e.String()
+	}
+	c.Text = fmt.Sprintf(format, acl, e.Direction, what)
+	return c
+}
+
+// sameScope reports whether entry e matches exactly the traffic of want:
+// the same protocol, ports, ICMP type and code and peer block.
+func sameScope(e, want nacl.Entry) bool {
+	icmp := want.Protocol == flow.ICMP || want.Protocol == flow.ICMPv6
+	return e.Protocol == want.Protocol && e.CIDR == want.CIDR && e.Ports == want.Ports && !e.PortZero &&
+		(!icmp || e.ICMPType == want.ICMPType && e.ICMPCode == want.ICMPCode)
+}
+
+// widenedEntry returns e with its ports widened to cover want's one port,
+// when e allows the same protocol for the same peer block on a range next
+// to it.
+func widenedEntry(e, want nacl.Entry) (nacl.Entry, bool) {
+	if e.Protocol != want.Protocol || !want.Protocol.HasPorts() || e.CIDR != want.CIDR || e.PortZero || e.Ports == (flow.PortRange{}) {
+		return e, false
+	}
+	ports, ok := widenedBy(e.Ports, want.Ports.Lo)
+	e.Ports = ports
+	return e, ok
+}
+
+// withPending returns acl with the entries the changes not yet made add
+// to it, so that a new entry takes a number none of them has.
+func withPending(acl nacl.ACL, pending []Change) nacl.ACL {
+	for _, c := range pending {
+		if c.Kind == KindNetworkACL && c.Resource == acl.ID && c.Action == ChangeAdd && c.Entry != nil {
+			acl.Entries = append(slices.Clone(acl.Entries), *c.Entry)
+		}
+	}
+	return acl
+}
+
+// freeNumber returns the rule number a new entry of acl in dir takes to
+// come before the entry that decided d: the highest free number below
+// it; when the "*" rule decided, the first multiple of 10 above every
+// entry of the direction (or the highest free number).
+func freeNumber(acl nacl.ACL, dir flow.Direction, d nacl.Decision) (int, bool) {
+	used := map[int]bool{}
+	top := 0
+	for _, e := range acl.Entries {
+		if e.Direction == dir {
+			used[e.Number] = true
+			top = max(top, e.Number)
+		}
+	}
+	limit := 32767
+	if !d.Default {
+		limit = d.Entry.Number
+	} else if n := (top/10 + 1) * 10; n < limit && !used[n] {
+		return n, true
+	}
+	for n := limit - 1; n >= 1; n-- {
+		if !used[n] {
+			return n, true
+		}
+	}
+	return 0, false
+}
+
+// openRoute returns the route that sends a packet the blocking route
+// table hop h has no route for to the internet gateway of the table's
+// VPC: for an internet address only (none the design holds).
+func (m *Model) openRoute(h Hop) (Change, error) {
+	rt := m.rts[h.ID]
+	dst := h.Packet.Dst.Addr()
+	if rt == nil || rt.vpc.igw == nil || m.vpcAt(dst) != nil || dst.IsPrivate() || m.owners[dst] != "" {
+		return Change{}, fmt.Errorf("%w: route table %s has no route for %s, and Fix adds routes to the internet gateway only; by hand: %s", ErrNoFix, h.ID, dst, h.Fix)
+	}
+	r := Route{Destination: netip.PrefixFrom(dst, dst.BitLen()), Target: TargetInternetGateway, TargetID: rt.vpc.igw.ID}
+	spec := r.Destination.String() + " via " + r.TargetID
+	return Change{Action: ChangeAdd, Kind: KindRouteTable, Resource: rt.ID, Route: &r, Spec: spec,
+		Text: fmt.Sprintf("add to %s the route %s", rt.ID, spec)}, nil
+}
+
+// Apply returns a copy of the model with changes made (as [Model.Fix]
+// returns them, in order); m is unchanged. A change that names a resource
+// the design lacks, or a rule or entry it does not hold, is an error.
+func (m *Model) Apply(changes []Change) (*Model, error) {
+	var bad error
+	next, err := m.patched(func(d *designEdit) {
+		for i, c := range changes {
+			if err := d.apply(c); err != nil && bad == nil {
+				bad = fmt.Errorf("%w: change %d (%s): %w", ErrQuery, i+1, c.Text, err)
+			}
+		}
+	})
+	if bad != nil {
+		return nil, bad
+	}
+	return next, err
+}
+
+// apply makes one change on the design.
+func (d *designEdit) apply(c Change) error {
+	switch c.Kind {
+	case KindSecurityGroups:
+		if c.NewGroup {
+			d.b.AddSecurityGroup(sg.Group{ID: c.Resource, Name: c.Resource, VPCID: c.VPC, Description: "made by reachsim fix"})
+		}
+		g := d.group(c.Resource)
+		switch {
+		case g == nil:
+			return fmt.Errorf("no security group %s", c.Resource)
+		case c.Rule == nil:
+			return fmt.Errorf("no rule given")
+		case c.Action == ChangeAdd:
+			g.Rules = append(g.Rules, *c.Rule)
+		case c.Action == ChangeReplace || c.Action == ChangeRemove:
+			i := slices.IndexFunc(g.Rules, func(r sg.Rule) bool {
+				return c.Old != nil && r == *c.Old || c.Old == nil && c.Action == ChangeRemove && r == *c.Rule
+			})
+			if i < 0 {
+				return fmt.Errorf("%s holds no such rule", c.Resource)
+			}
+			if c.Action == ChangeRemove {
+				g.Rules = slices.Delete(g.Rules, i, i+1)
+			} else {
+				g.Rules[i] = *c.Rule
+			}
+		}
+	case KindNetworkACL:
+		a := d.acl(c.Resource)
+		switch {
+		case a == nil:
+			return fmt.Errorf("no network ACL %s", c.Resource)
+		case c.Entry == nil:
+			return fmt.Errorf("no entry given")
+		case c.Action == ChangeAdd:
+			a.Entries = append(a.Entries, *c.Entry)
+		default:
+			i := slices.IndexFunc(a.Entries, func(e nacl.Entry) bool { return c.OldEntry != nil && e == *c.OldEntry })
+			if i < 0 {
+				return fmt.Errorf("%s holds no such entry", c.Resource)
+			}
+			a.Entries[i] = *c.Entry
+		}
+	case KindRouteTable:
+		rt := d.routeTable(c.Resource)
+		if rt == nil || c.Route == nil {
+			return fmt.Errorf("no route table %s, or no route given", c.Resource)
+		}
+		rt.Routes = append(rt.Routes, *c.Route)
+	case KindInterface:
+		in := d.iface(c.Resource)
+		if in == nil {
+			return fmt.Errorf("no network interface %s", c.Resource)
+		}
+		in.Groups = slices.Clone(c.Groups)
+	default:
+		return fmt.Errorf("Fix does not change a %s", c.Kind)
+	}
+	return nil
+}

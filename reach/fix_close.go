@@ -1,0 +1,351 @@
+package reach
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// fixClose finds the change that stops q: removing the security group
+// rules that admit it at its destination (only those no wider than q),
+// else a deny entry in an ACL on its path, the ACL that judges fewest
+// sessions first (its subnets' interfaces, or every interface for a
+// subnet packets pass through), a narrower one tried only while the
+// candidates so far change other sessions too.
+func (m *Model) fixClose(q Query, out *FixResult, r *Result) error {
+	type option struct {
+		changes []Change
+		patched *Model
+		also    []SessionChange
+	}
+	var best *option
+	bestReach := 0
+	for _, opt := range m.closeOptions(r) {
+		near, _ := m.touched(opt[0])
+		if best != nil && len(near) >= bestReach {
+			break // judges as many sessions as the best so far, or more: not narrower
+		}
+		next, err := m.Apply(opt)
+		if err != nil {
+			return err
+		}
+		rr, err := next.Check(q)
+		if err != nil {
+			return err
+		}
+		if rr.Outcome != Unreachable {
+			continue
+		}
+		also, err := m.alsoChanged(next, q, opt)
+		if err != nil {
+			return err
+		}
+		if best == nil || len(also) < len(best.also) {
+			best, bestReach = &option{opt, next, also}, len(near)
+		}
+		if len(also) == 0 {
+			break // as narrow as the query: no later option is better
+		}
+	}
+	if best == nil {
+		return fmt.Errorf("%w: no rule, entry or route Fix can change on the path of %s stops it", ErrNoFix, queryText(q))
+	}
+	out.Changes, out.Patched, out.After, out.AlsoChanged = best.changes, best.patched, Unreachable, best.also
+	return nil
+}
+
+// closeOptions lists the changes that could each stop the session r
+// checked, in order of preference.
+func (m *Model) closeOptions(r *Result) [][]Change {
+	var opts [][]Change
+	for i, h := range r.Forward {
+		n := i + 1
+		switch {
+		case h.Kind == KindSecurityGroups && h.Direction == flow.Inbound && h.Verdict == flow.Allow:
+			if cs := m.removeAdmitting(h); len(cs) > 0 {
+				opts = append(opts, numbered(cs, Forward, n))
+			}
+		case h.Kind == KindNetworkACL && h.Verdict == flow.Allow:
+			if c, ok := m.denyEntry(h); ok {
+				opts = append(opts, numbered([]Change{c}, Forward, n))
+			}
+		}
+	}
+	// the security group option first (a change, not an addition), then
+	// the resources that judge fewest sessions
+	reach := make(map[*Change]int, len(opts))
+	for _, o := range opts {
+		near, _ := m.touched(o[0])
+		reach[&o[0]] = len(near)
+	}
+	slices.SortStableFunc(opts, func(a, b []Change) int {
+		if r := boolRank(a[0].Kind != KindSecurityGroups) - boolRank(b[0].Kind != KindSecurityGroups); r != 0 {
+			return r
+		}
+		return reach[&a[0]] - reach[&b[0]]
+	})
+	return opts
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func numbered(cs []Change, leg Leg, n int) []Change {
+	for i := range cs {
+		cs[i].Leg, cs[i].Hop = leg, n
+	}
+	return cs
+}
+
+// removeAdmitting returns the removal of every rule of the destination's
+// groups that admits the packet of the allowing hop h, when each is no
+// wider than the packet (its one port and peer address) and its group is
+// the interface's alone; nil otherwise.
+func (m *Model) removeAdmitting(h Hop) []Change {
+	ii := m.ifaceAt(h.Packet, h.Direction)
+	if ii == nil || ii.GroupsUnknown != "" {
+		return nil
+	}
+	proto, ports, it, ic := trafficOf(h.Packet)
+	peer := peerBlock(h.Packet, h.Direction)
+	var cs []Change
+	for _, gid := range ii.Groups {
+		g := m.groups[gid]
+		if g == nil || g.Flavour.IsAlibaba() {
+			return nil
+		}
+		for i, rule := range g.Rules {
+			if rule.Direction != h.Direction || !admits(m, rule, h.Packet, proto) {
+				continue
+			}
+			icmp := proto == flow.ICMP || proto == flow.ICMPv6
+			narrow := rule.Protocol == proto && rule.Peer.Kind == sg.PeerCIDR && rule.Peer.CIDR == peer &&
+				(!proto.HasPorts() || rule.Ports == ports && !rule.PortZero) && (!icmp || rule.ICMPType == it && rule.ICMPCode == ic)
+			if !narrow || !m.onlyMember(gid, ii) {
+				return nil // removing it would close more than the query
+			}
+			old := g.Rules[i]
+			cs = append(cs, Change{Action: ChangeRemove, Kind: KindSecurityGroups, Resource: gid, Direction: h.Direction, Rule: &old,
+				Spec: sgRuleText(old), Text: fmt.Sprintf("remove from %s the %s rule %s", gid, h.Direction, sgRuleText(old))})
+		}
+	}
+	return cs
+}
+
+// admits reports whether rule (of an AWS group) matches pkt, judged in
+// the rule's direction: its traffic, and its peer by block, prefix list
+// or group membership.
+func admits(m *Model, rule sg.Rule, pkt flow.Flow, proto flow.Protocol) bool {
+	g := sg.Group{ID: "probe", Rules: []sg.Rule{rule}}
+	ev, err := sg.Compile([]sg.Group{g}, m)
+	if err != nil {
+		return true // cannot tell: count it, so the option is not offered
+	}
+	return ev.Evaluate(pkt, rule.Direction).Verdict != flow.Deny
+}
+
+// denyEntry returns a deny entry for exactly the packet of the allowing
+// ACL hop h, numbered just before the entry that allowed it.
+func (m *Model) denyEntry(h Hop) (Change, bool) {
+	a := m.acls[h.ID]
+	if a == nil {
+		return Change{}, false
+	}
+	d := a.ev.Evaluate(h.Packet, h.Direction)
+	if d.Default || d.Entry.Number == 0 {
+		return Change{}, false // no ACL filtered it (traffic inside a subnet)
+	}
+	proto, ports, it, ic := trafficOf(h.Packet)
+	e := nacl.Entry{Action: flow.Drop, Direction: h.Direction, Protocol: proto, CIDR: peerBlock(h.Packet, h.Direction), Ports: ports, ICMPType: it, ICMPCode: ic}
+	n, ok := freeNumber(a.acl, h.Direction, d)
+	if !ok {
+		return Change{}, false
+	}
+	e.Number = n
+	return aclChange(ChangeAdd, h.ID, e, nil, "add to %s the %s entry %s"), true
+}
+
+// alsoChanged lists the sessions other than q's whose answer differs
+// between m and patched, among those a change could touch: between the
+// changed traffic's peer (its owner, or every interface behind it when it
+// is a NAT gateway's address) and the interfaces the changed resource
+// judges, both ways, on q's protocol: every port for tcp and udp
+// ([Model.Ports]), the query's message otherwise.
+func (m *Model) alsoChanged(patched *Model, q Query, changes []Change) ([]SessionChange, error) {
+	out := []SessionChange{}
+	seen := map[[2]string]bool{{q.From, q.To}: true}
+	for _, c := range changes {
+		near, peers := patched.touched(c) // the patched model holds the groups a change adds
+		for _, a := range peers {
+			for _, b := range near {
+				for _, pair := range [2][2]string{{a, b}, {b, a}} {
+					if pair[0] == pair[1] || seen[pair] || m.sameEnd(pair[0], q.From) && m.sameEnd(pair[1], q.To) {
+						continue
+					}
+					seen[pair] = true
+					protos := []flow.Protocol{q.Protocol}
+					if c.Kind == KindRouteTable {
+						protos = []flow.Protocol{flow.TCP, flow.UDP, flow.ICMP} // a route carries every protocol
+					}
+					for _, p := range protos {
+						pq := q
+						pq.Protocol = p
+						if !p.HasPorts() {
+							pq.Port, pq.SrcPort = 0, 0
+						}
+						sc, changed, err := m.sessionChange(patched, pq, pair[0], pair[1])
+						if err != nil {
+							return nil, err
+						}
+						if changed {
+							out = append(out, sc)
+						}
+					}
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// sameEnd reports whether endpoints a and b name the same interface (or
+// the same address).
+func (m *Model) sameEnd(a, b string) bool {
+	if a == b {
+		return true
+	}
+	ea, erra := m.resolve(a)
+	eb, errb := m.resolve(b)
+	return erra == nil && errb == nil && ea.iface != nil && ea.iface == eb.iface
+}
+
+// touched returns, for change c, the interfaces whose sessions its
+// resource can judge (by ID) and the endpoints its peer block stands for:
+// the interface that owns the address, every interface of the NAT
+// gateway's VPC for a NAT gateway's address, else the address itself (an
+// internet host). A resource that judges packets passing through (the
+// ACL or route table of a subnet holding a NAT gateway, a firewall
+// endpoint, an appliance or a transit gateway attachment; an edge route
+// table; the groups of an appliance) can judge any interface's sessions.
+func (m *Model) touched(c Change) (near, peers []string) {
+	all := func() []string {
+		out := make([]string, len(m.ifaceOrder))
+		for i, ii := range m.ifaceOrder {
+			out[i] = ii.ID
+		}
+		return out
+	}
+	var block netip.Prefix
+	switch c.Kind {
+	case KindSecurityGroups, KindInterface:
+		for _, ii := range m.ifaceOrder {
+			if ii.ID == c.Resource || slices.Contains(ii.Groups, c.Resource) {
+				if m.routeTargets()[ii.ID] {
+					near = all()
+					break
+				}
+				near = append(near, ii.ID)
+			}
+		}
+		if c.Rule != nil {
+			block = c.Rule.Peer.CIDR
+		}
+	case KindNetworkACL:
+		near = m.ifacesOf(func(s *subnetInfo) bool { return s.acl != nil && s.acl.acl.ID == c.Resource })
+		block = c.Entry.CIDR
+	case KindRouteTable:
+		near = m.ifacesOf(func(s *subnetInfo) bool { return s.rt != nil && s.rt.ID == c.Resource })
+		if rt := m.rts[c.Resource]; rt != nil && len(rt.Gateways) > 0 {
+			near = all()
+		}
+		block = c.Route.Destination
+	}
+	if !block.IsValid() {
+		return near, nil
+	}
+	a := block.Addr()
+	switch {
+	case m.byPrivate[a] != nil:
+		peers = []string{m.byPrivate[a].ID}
+	case m.byPublic[a] != nil:
+		peers = []string{m.byPublic[a].ID}
+	case m.natAddr[a] != nil:
+		for _, ii := range m.ifaceOrder {
+			if ii.subnet.VPC == m.natAddr[a].subnet.VPC {
+				peers = append(peers, ii.ID)
+			}
+		}
+	default:
+		peers = []string{a.String()}
+	}
+	return near, peers
+}
+
+// ifacesOf returns the IDs of the interfaces in the subnets in picks, or
+// of every interface when one of them passes packets through (transit).
+func (m *Model) ifacesOf(in func(s *subnetInfo) bool) []string {
+	var out []string
+	transit := map[string]bool{}
+	m.transitSubnets(transit, map[string]bool{})
+	for _, s := range sortedByID(m.subnets) {
+		if in(s) && transit[s.ID] {
+			out = out[:0]
+			for _, ii := range m.ifaceOrder {
+				out = append(out, ii.ID)
+			}
+			return out
+		}
+	}
+	for _, ii := range m.ifaceOrder {
+		if in(ii.subnet) {
+			out = append(out, ii.ID)
+		}
+	}
+	return out
+}
+
+// routeTargets returns the interfaces routes send packets to (appliances).
+func (m *Model) routeTargets() map[string]bool {
+	transit, targets := map[string]bool{}, map[string]bool{}
+	m.transitSubnets(transit, targets)
+	return targets
+}
+
+// sessionChange compares the session from -> to on q's protocol in m and
+// patched.
+func (m *Model) sessionChange(patched *Model, q Query, from, to string) (SessionChange, bool, error) {
+	sc := SessionChange{From: from, To: to, Protocol: q.Protocol}
+	if q.Protocol.HasPorts() {
+		pq := PortsQuery{From: from, To: to, Protocol: q.Protocol, IPv6: q.IPv6, ClientPorts: []nacl.NamedRange{}}
+		before, err := m.Ports(pq)
+		if err != nil {
+			return sc, false, nil // a pair the set questions cannot answer (an address of another family)
+		}
+		after, err := patched.Ports(pq)
+		if err != nil {
+			return sc, false, err
+		}
+		sc.Gained, sc.Lost = after.Open.Difference(before.Open), before.Open.Difference(after.Open)
+		return sc, !sc.Gained.IsEmpty() || !sc.Lost.IsEmpty(), nil
+	}
+	vq := q
+	vq.From, vq.To = from, to
+	before, err := m.Verdict(vq)
+	if err != nil {
+		return sc, false, nil
+	}
+	after, err := patched.Verdict(vq)
+	if err != nil {
+		return sc, false, err
+	}
+	sc.Before, sc.After = before, after
+	return sc, before != after, nil
+}

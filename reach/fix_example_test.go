@@ -1,0 +1,31 @@
+package reach_test
+
+import (
+	"fmt"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sample"
+)
+
+// ExampleModel_Fix: the smallest change that makes app-1 reach the
+// database from client port 50000, checked on a patched copy.
+func ExampleModel_Fix() {
+	m, err := sample.ThreeTier().Build()
+	if err != nil {
+		panic(err)
+	}
+	fx, err := m.Fix(reach.Query{From: "app-1", To: "db-1", Protocol: flow.TCP, Port: 5432}, reach.Reachable)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(fx.Before, "->", fx.After)
+	for _, c := range fx.Changes {
+		fmt.Println(c.Text)
+	}
+	fmt.Println("other sessions changed:", len(fx.AlsoChanged))
+	// Output:
+	// unreachable -> reachable
+	// add to acl-db the outbound entry 110 allow tcp 50000 to 10.0.2.20/32
+	// other sessions changed: 0
+}
