@@ -33,6 +33,7 @@ import (
 // answers are the example's answers, for its test.
 type answers struct {
 	diff        *reach.DiffResult
+	lint        *reach.LintResult
 	open, close *reach.FixResult
 }
 
@@ -75,21 +76,27 @@ func run(w io.Writer) (*answers, error) {
 	}
 	fmt.Fprintf(w, "=== 1. what the change opens and closes\n%s\n", a.diff.Text())
 
-	// 2. The smallest changes that give web-1 back its port 8080 on
+	// 2. What in the changed design is dead, shadowed or dangerous.
+	if a.lint, err = after.Lint(reach.LintOptions{}); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(w, "=== 2. lint\n%s\n", a.lint.Text())
+
+	// 3. The smallest changes that give web-1 back its port 8080 on
 	// app-1, checked on a patched copy of the changed design.
 	web := reach.Query{From: "web-1", To: "app-1", Protocol: flow.TCP, Port: 8080}
 	if a.open, err = after.Fix(web, reach.Reachable); err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(w, "=== 2. web-1 -> app-1 tcp/8080 again\n")
+	fmt.Fprintf(w, "=== 3. web-1 -> app-1 tcp/8080 again\n")
 	printFix(w, a.open)
 
-	// 3. The smallest change that stops app-1 reaching the database.
+	// 4. The smallest change that stops app-1 reaching the database.
 	db := reach.Query{From: "app-1", To: "db-1", Protocol: flow.TCP, Port: 5432, SrcPort: 30000}
 	if a.close, err = after.Fix(db, reach.Unreachable); err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(w, "\n=== 3. app-1 -> db-1 tcp/5432 stopped\n")
+	fmt.Fprintf(w, "\n=== 4. app-1 -> db-1 tcp/5432 stopped\n")
 	printFix(w, a.close)
 	return &a, nil
 }

@@ -26,6 +26,13 @@ func TestRunTellsTheStory(t *testing.T) {
 	require.Len(t, a.diff.Resources, 1)
 	assert.Equal(t, "sg-app", a.diff.Resources[0].ID)
 
+	var ids []string
+	for _, f := range a.lint.Findings {
+		ids = append(ids, f.ID)
+	}
+	assert.Contains(t, ids, "ACL_CUTS_REPLIES", "the database subnet's ephemeral-port pitfall")
+	assert.Contains(t, ids, "EXPOSED_RISKY_CLOSED", "web-1's SSH, closed by the firewall alone")
+
 	for _, fx := range []*reach.FixResult{a.open, a.close} {
 		require.Len(t, fx.Changes, 1)
 		assert.NotEqual(t, fx.Before, fx.After)
