@@ -93,6 +93,7 @@ func (m *Model) design() *Builder {
 	for _, e := range sortedByID(m.gwEndpoints) {
 		b.AddGatewayEndpoint(e.GatewayEndpoint)
 	}
+	b.origins = maps.Clone(m.origins) // where the input holds each resource, as loaded
 	return b
 }
 

@@ -89,4 +89,13 @@ func TestDesignRebuildsTheSameModel(t *testing.T) {
 	mx2, err := again.Matrix(reach.MatrixOptions{})
 	require.NoError(t, err)
 	require.Equal(t, mx, mx2)
+	d := sample.ThreeTier()
+	d.SetOrigin(reach.ResourceNetworkACL, "acl-db", reach.Origin{File: "acls.json", Path: "NetworkAcls[2]"})
+	withOrigin, err := d.Build()
+	require.NoError(t, err)
+	again, err = reach.Rebuilt(withOrigin)
+	require.NoError(t, err)
+	o, ok := again.Origin(reach.ResourceNetworkACL, "acl-db")
+	require.True(t, ok, "the origins go with the design")
+	require.Equal(t, "acls.json: NetworkAcls[2]", o.String())
 }

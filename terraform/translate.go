@@ -2,6 +2,8 @@ package terraform
 
 import (
 	"slices"
+
+	"github.com/reachsim/reachsim/reach"
 )
 
 // readers maps each resource type the loader models to its reader, in the
@@ -151,5 +153,27 @@ func (r *reader) translate() {
 	r.finishExtras()
 	r.finishTGWs()
 	r.finishFirewalls()
+	r.setOrigins()
 	slices.Sort(r.rep.Warnings)
+}
+
+// originKinds maps the resource types whose instances become filters or
+// interfaces of the model to the model's kind for them.
+var originKinds = map[string]string{
+	"aws_security_group": reach.ResourceSecurityGroup, "aws_default_security_group": reach.ResourceSecurityGroup,
+	"aws_network_acl": reach.ResourceNetworkACL, "aws_default_network_acl": reach.ResourceNetworkACL,
+	"aws_route_table": reach.ResourceRouteTable, "aws_default_route_table": reach.ResourceRouteTable,
+	"aws_instance": reach.ResourceInterface, "aws_network_interface": reach.ResourceInterface,
+	"aws_ec2_managed_prefix_list": reach.ResourcePrefixList,
+}
+
+// setOrigins tells the builder where each group, ACL, route table,
+// interface and prefix list came from (reach.Model.Origin): the plan's
+// file and the resource's address, for lint findings.
+func (r *reader) setOrigins() {
+	for _, in := range r.insts {
+		if kind, ok := originKinds[in.typ]; ok {
+			r.b.SetOrigin(kind, in.id, reach.Origin{File: r.file, Path: in.addr})
+		}
+	}
 }

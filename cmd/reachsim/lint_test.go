@@ -26,7 +26,7 @@ func TestRunLint(t *testing.T) {
 		{name: "SSH exposed: high", code: 1, args: on(exposed, "--fail-on", "high"),
 			out: []string{"high   EXPOSED_RISKY security-group sg-web sgr-web-ssh (", "/security-groups.json: SecurityGroups[1])\n",
 				"is reachable from the internet through every layer, from 198.51.100.0/24"}},
-		{name: "a Terraform plan", code: 1, args: []string{"lint", "--terraform", planFile}, out: []string{"high   EXPOSED_RISKY security-group aws_security_group.web #3\n"}},
+		{name: "a Terraform plan", code: 1, args: []string{"lint", "--terraform", planFile}, out: []string{"high   EXPOSED_RISKY security-group aws_security_group.web #3 (../../terraform/testdata/change.json: aws_security_group.web)\n"}},
 
 		// Help.
 		{name: "lint --help", args: []string{"lint", "-h"}, code: 0, out: []string{"reachsim lint", "--fail-on SEVERITY", "ACL_SHADOWED", "Exit status"}},
