@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/reachsim/reachsim/sg"
 )
@@ -162,52 +163,19 @@ func (m *Model) hasUnknowns() bool {
 // middleChanged reports whether a resource of the middle differs: a VPC,
 // a gateway, a NAT gateway, a prefix list, a firewall, a peering, a
 // transit gateway and its tables and attachments, Block Public Access.
+// The resources are compared as the models' designs hold them (design.go),
+// in the order of their IDs.
 func middleChanged(a, b *Model) bool {
-	same := func(x, y any) bool { return reflect.DeepEqual(x, y) }
-	specs := func(m *Model) []any {
-		vpcs := map[string]VPC{}
-		for id, v := range m.vpcs {
-			vpcs[id] = v.VPC
-		}
-		igws := map[string]InternetGatewaySpec{}
-		for id, v := range m.igws {
-			igws[id] = v.InternetGatewaySpec
-		}
-		nats := map[string]NATGateway{}
-		for id, v := range m.nats {
-			nats[id] = v.NATGateway
-		}
-		fws := map[string]Firewall{}
-		for id, v := range m.firewalls {
-			fws[id] = v.Firewall
-		}
-		pcx := map[string]Peering{}
-		for id, v := range m.peerings {
-			pcx[id] = v.Peering
-		}
-		tgws := map[string]TransitGateway{}
-		for id, v := range m.tgws {
-			tgws[id] = v.TransitGateway
-		}
-		tgwRTs := map[string]TGWRouteTable{}
-		for id, v := range m.tgwRTs {
-			tgwRTs[id] = v.TGWRouteTable
-		}
-		atts := map[string]TGWAttachment{}
-		for id, v := range m.tgwAtts {
-			atts[id] = v.TGWAttachment
-		}
-		eigws := map[string]EgressOnlyInternetGateway{}
-		for id, v := range m.eigws {
-			eigws[id] = v.EgressOnlyInternetGateway
-		}
-		gwes := map[string]GatewayEndpoint{}
-		for id, v := range m.gwEndpoints {
-			gwes[id] = v.GatewayEndpoint
-		}
-		return []any{vpcs, igws, nats, m.lists, fws, pcx, tgws, tgwRTs, atts, eigws, gwes, m.bpa}
-	}
-	return !same(specs(a), specs(b))
+	return !reflect.DeepEqual(middleOf(a.design()), middleOf(b.design()))
+}
+
+// middleOf returns the resources of the middle of design d.
+func middleOf(d *Builder) []any {
+	vpcs := slices.Clone(d.vpcs)
+	slices.SortFunc(vpcs, func(x, y VPC) int { return strings.Compare(x.ID, y.ID) })
+	lists := slices.Clone(d.lists)
+	slices.SortFunc(lists, func(x, y PrefixList) int { return strings.Compare(x.ID, y.ID) })
+	return []any{vpcs, d.igws, d.nats, lists, d.firewalls, d.peerings, d.tgws, d.tgwRTs, d.tgwAtts, d.eigws, d.gwEPs, d.bpa}
 }
 
 // transitSubnets adds to transit the subnets where a middlebox of m sits
