@@ -126,6 +126,28 @@
 // [Model.QuotaWarnings] lists, as lint, where the
 // design is above an AWS quota ([Quotas]); nothing relies on the quotas.
 //
+// Reviewing a change:
+//
+//   - [Diff] compares two models: every pair of interfaces (by ID, grouped
+//     by class in both) and the internet whose round-trip traffic
+//     differs, what it gains and loses, and the changed resources whose
+//     decision on the pair's path differs (its causes). Only the pairs a
+//     change can touch are answered again; a change it cannot place
+//     answers every pair.
+//   - [Model.Lint] reports, with stable IDs ([LintChecks]), where the
+//     input holds each resource ([Model.Origin], set by loaders with
+//     [Builder.SetOrigin]) and a fix: shadowed and redundant ACL entries,
+//     implied security group rules, unused groups and ACLs, references to
+//     what the input lacks, ACLs that cut replies to common client ports,
+//     risky services open to the internet, quotas, hidden firewall rules
+//     and one-way stateless passes.
+//   - [Model.Fix] returns the smallest structured changes ([Change]) that
+//     give a query the wanted answer, never wider than the query,
+//     verified on a copy ([Model.Apply] makes them): the model keeps the
+//     design it was built from, and a patched copy reuses its compiled
+//     firewalls, ACLs and groups where the changes leave them. Every other
+//     session the changes alter is listed ([FixResult.AlsoChanged]).
+//
 // Documented assumptions: a security group reference matches the members'
 // private IPv4 and IPv6 addresses, and matches nothing once a NAT
 // gateway, a firewall endpoint or an appliance has forwarded the packet
