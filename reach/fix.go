@@ -272,10 +272,10 @@ func (m *Model) openGroups(h Hop, done []Change) ([]Change, error) {
 			continue
 		}
 		g := m.groups[gid]
-		for i, old := range g.Rules {
+		for _, old := range g.Rules {
 			if wide, ok := widened(old, rule); ok {
 				return []Change{{Action: ChangeReplace, Kind: KindSecurityGroups, Resource: gid, Direction: h.Direction,
-					Rule: &wide, Old: &g.Rules[i], Spec: sgRuleText(wide), Replaces: sgRuleText(old),
+					Rule: &wide, Old: &old, Spec: sgRuleText(wide), Replaces: sgRuleText(old), // old: a copy, not the model's
 					Text: fmt.Sprintf("widen %s's %s rule %s to %s", gid, h.Direction, sgRuleText(old), sgRuleText(wide))}}, nil
 			}
 		}

@@ -3,6 +3,7 @@ package reach_test
 import (
 	"errors"
 	"math/rand/v2"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -301,4 +302,51 @@ func TestFixCloseRemovesANarrowRule(t *testing.T) {
 	assert.Equal(t, "sgr-db-app1", c.Rule.ID)
 	assert.Equal(t, reach.Unreachable, fx.After)
 	assert.Empty(t, fx.AlsoChanged)
+}
+
+// TestFixOwnsItsAnswer: the changes a fix returns are the caller's: a
+// change made to them changes no later answer of the model, and fixes
+// run concurrently with checks (under -race in CI).
+func TestFixOwnsItsAnswer(t *testing.T) {
+	d := sample.ThreeTierDesign()
+	for i := range d.Groups {
+		if d.Groups[i].ID == "sg-db" {
+			d.Groups[i].Rules = append(d.Groups[i].Rules, sg.Rule{ID: "sgr-db-5433", Direction: flow.Inbound, Protocol: flow.TCP,
+				Ports: flow.Single[uint16](5433), Peer: sg.CIDR("10.0.1.10/32")})
+		}
+	}
+	m, err := d.Builder().Build()
+	require.NoError(t, err)
+	q := reach.Query{From: "web-1", To: "db-1", Protocol: flow.TCP, Port: 5432}
+	first, err := m.Fix(q, reach.Reachable)
+	require.NoError(t, err)
+	for _, c := range first.Changes {
+		for _, r := range []*sg.Rule{c.Rule, c.Old} {
+			if r != nil {
+				r.Ports, r.Peer = flow.AllPorts, sg.AnyIPv4
+			}
+		}
+		if c.Entry != nil {
+			c.Entry.Action = flow.Drop
+		}
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			again, err := m.Fix(q, reach.Reachable)
+			assert.NoError(t, err)
+			if err == nil {
+				assert.Equal(t, len(first.Changes), len(again.Changes))
+				assert.Equal(t, "tcp 5432-5433 from 10.0.1.10/32", again.Changes[1].Spec)
+				assert.Equal(t, "tcp 5433 from 10.0.1.10/32", again.Changes[1].Replaces)
+				assert.Equal(t, flow.Single[uint16](5433), again.Changes[1].Old.Ports, "the model's rule, unchanged")
+			}
+			r, err := m.Check(q)
+			assert.NoError(t, err)
+			assert.Equal(t, reach.Unreachable, r.Outcome)
+		}()
+	}
+	wg.Wait()
 }
