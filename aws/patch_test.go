@@ -1,6 +1,9 @@
 package aws_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -126,4 +129,40 @@ func TestPatchRemovesARule(t *testing.T) {
 	assert.Equal(t, "sg-web", d.Resources[0].ID)
 	assert.Equal(t, []string{"aws ec2 revoke-security-group-ingress --group-id sg-web --ip-permissions 'IpProtocol=tcp,FromPort=22,ToPort=22,IpRanges=[{CidrIp=198.51.100.0/24}]'"},
 		aws.Commands([]reach.Change{change}))
+}
+
+// FuzzPatch: a patch of any file content returns an error or the patched
+// files, never panics, and leaves the input bytes as they were.
+func FuzzPatch(f *testing.F) {
+	for _, n := range []string{"security-groups.json", "security-group-rules.json", "network-acls.json", "route-tables.json", "network-interfaces.json"} {
+		b, err := os.ReadFile(filepath.Join("..", "sample", "aws", n))
+		require.NoError(f, err)
+		f.Add(b)
+	}
+	f.Add([]byte(`{"SecurityGroups": [1, null, {"GroupId": 7}], "NetworkAcls": {"x": 1}, "RouteTables": null}`))
+	f.Add([]byte(`{"SecurityGroupRules": [{"GroupId": "sg-web", "IsEgress": "no", "FromPort": "22"}]}`))
+	rule := sg.Rule{ID: "sgr-web-ssh", Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](22), Peer: sg.CIDR("198.51.100.0/24")}
+	entry := nacl.MustParseEntry("110 allow tcp 50000 to 10.0.2.20/32")
+	route := reach.Route{Destination: netip.MustParsePrefix("198.51.100.7/32"), Target: reach.TargetInternetGateway, TargetID: "igw-demo"}
+	changes := []reach.Change{
+		{Action: reach.ChangeRemove, Kind: reach.KindSecurityGroups, Resource: "sg-web", Rule: &rule},
+		{Action: reach.ChangeAdd, Kind: reach.KindSecurityGroups, Resource: "sg-web", Rule: &rule},
+		{Action: reach.ChangeAdd, Kind: reach.KindNetworkACL, Resource: "acl-db", Entry: &entry},
+		{Action: reach.ChangeAdd, Kind: reach.KindRouteTable, Resource: "rtb-public", Route: &route},
+		{Action: reach.ChangeReplace, Kind: reach.KindInterface, Resource: "eni-app1", Groups: []string{"sg-app"}},
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		in := bytes.Clone(data)
+		for _, c := range changes {
+			out, err := aws.Patch(map[string][]byte{"f.json": data}, []reach.Change{c})
+			if err != nil {
+				require.ErrorIs(t, err, aws.ErrPatch)
+				continue
+			}
+			for _, b := range out {
+				require.True(t, json.Valid(b), "a patched file is JSON")
+			}
+		}
+		require.Equal(t, in, data, "the input is not written")
+	})
 }
