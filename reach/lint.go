@@ -126,6 +126,31 @@ type LintOptions struct {
 	Catalogue []Risk
 	// Workers is how many goroutines the audit uses; 0 means one per core.
 	Workers int
+	// Only, when set, keeps the findings of these IDs ([LintChecks]) and
+	// no others; Skip drops the findings of these. A check whose IDs are
+	// all left out does not run. An ID that is no check's is an error.
+	Only, Skip []string
+}
+
+// wants reports whether o keeps the findings of check id.
+func (o LintOptions) wants(id string) bool {
+	return (len(o.Only) == 0 || slices.Contains(o.Only, id)) && !slices.Contains(o.Skip, id)
+}
+
+// Validate returns an error, wrapping [ErrQuery], naming the first ID of
+// Only or Skip that is no check's ([LintChecks]); [Model.Lint] returns
+// it too.
+func (o LintOptions) Validate() error {
+	known := map[string]bool{}
+	for _, c := range LintChecks() {
+		known[c.ID] = true
+	}
+	for _, id := range slices.Concat(o.Only, o.Skip) {
+		if !known[id] {
+			return fmt.Errorf("%w: %q is no lint check (reach.LintChecks lists them)", ErrQuery, id)
+		}
+	}
+	return nil
 }
 
 // Lint checks the design for what is dead, shadowed or dangerous (see
@@ -146,17 +171,28 @@ type LintOptions struct {
 // model cannot be audited for a reason other than values known only
 // later (those skip the audit and say so in Skipped).
 func (m *Model) Lint(o LintOptions) (*LintResult, error) {
-	res := &LintResult{Findings: []LintFinding{}}
-	res.Findings = append(res.Findings, m.lintACLs(o)...)
-	res.Findings = append(res.Findings, m.lintGroups(o)...)
-	res.Findings = append(res.Findings, m.lintFirewalls()...)
-	res.Findings = append(res.Findings, m.lintQuotas()...)
-	exp, skipped, err := m.lintExposure(o)
-	if err != nil {
+	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	res.Findings = append(res.Findings, exp...)
-	res.Skipped = append(res.Skipped, skipped...)
+	res := &LintResult{Findings: []LintFinding{}}
+	any := func(ids ...string) bool { return slices.ContainsFunc(ids, o.wants) }
+	if any(LintACLShadowed, LintACLRedundant, LintACLUnused, LintACLCutsReplies) {
+		res.Findings = append(res.Findings, m.lintACLs(o)...)
+	}
+	if any(LintSGRuleImplied, LintSGUnused, LintRefMissingGroup, LintRefMissingPrefixList) {
+		res.Findings = append(res.Findings, m.lintGroups(o)...)
+	}
+	res.Findings = append(res.Findings, m.lintFirewalls()...)
+	res.Findings = append(res.Findings, m.lintQuotas()...)
+	if any(LintExposedRisky, LintExposedRiskyUndecided, LintExposedRiskyClosed) {
+		exp, skipped, err := m.lintExposure(o)
+		if err != nil {
+			return nil, err
+		}
+		res.Findings = append(res.Findings, exp...)
+		res.Skipped = append(res.Skipped, skipped...)
+	}
+	res.Findings = slices.DeleteFunc(res.Findings, func(f LintFinding) bool { return !o.wants(f.ID) })
 	for i := range res.Findings {
 		f := &res.Findings[i]
 		if o, ok := m.Origin(f.Kind, f.Resource); ok {

@@ -267,3 +267,30 @@ func TestLintConcurrent(t *testing.T) {
 		assert.Equal(t, want, r)
 	}
 }
+
+// TestLintOnlyAndSkip: Only keeps the findings of the checks named, Skip
+// drops them, and an ID that is no check's is an error.
+func TestLintOnlyAndSkip(t *testing.T) {
+	m, err := sample.ThreeTier().Build()
+	require.NoError(t, err)
+	idsOf := func(o reach.LintOptions) []string {
+		t.Helper()
+		res, err := m.Lint(o)
+		require.NoError(t, err)
+		var out []string
+		for _, f := range res.Findings {
+			out = append(out, f.ID)
+		}
+		return out
+	}
+	all := idsOf(reach.LintOptions{})
+	require.Contains(t, all, reach.LintACLRedundant)
+	require.Contains(t, all, reach.LintExposedRiskyClosed)
+	assert.Equal(t, []string{reach.LintACLRedundant}, idsOf(reach.LintOptions{Only: []string{reach.LintACLRedundant}}))
+	skipped := idsOf(reach.LintOptions{Skip: []string{reach.LintExposedRiskyClosed}})
+	assert.Len(t, skipped, len(all)-1)
+	assert.NotContains(t, skipped, reach.LintExposedRiskyClosed)
+	_, err = m.Lint(reach.LintOptions{Only: []string{"ACL_SHADOWD"}})
+	require.ErrorIs(t, err, reach.ErrQuery)
+	require.ErrorContains(t, err, `"ACL_SHADOWD" is no lint check`)
+}

@@ -12,7 +12,7 @@ import (
 // lintUsage is the help of reachsim lint. TestSetUsagesNameEveryFlag
 // keeps it in step with the flags lintFlags defines.
 var lintUsage = `Usage:
-  reachsim lint [--aws PATH]... [--fail-on high|medium|low] [--json]
+  reachsim lint [--aws PATH]... [--fail-on high|medium|low] [--only IDS] [--skip IDS] [--json]
 
 Find what in the design is dead, shadowed or dangerous: network ACL
 entries no packet reaches (ACL_SHADOWED) or whose removal changes nothing
@@ -33,6 +33,9 @@ severity (high, medium, low), then ID.
 Flags:
 ` + inputUsage + `  --fail-on SEVERITY  high, medium or low: exit 1 when a finding has this
                       severity or a higher one (default low: any finding)
+  --only IDS          report only these checks, comma-separated
+                      (ACL_SHADOWED,SG_UNUSED); the others do not run
+  --skip IDS          leave these checks out, comma-separated
   --json              print one JSON object: "findings" (each with "id",
                       "severity", "kind", "resource", "rule", "origin",
                       "message", "fix", "related") and "skipped"; see the
@@ -46,12 +49,25 @@ Examples:
   reachsim lint --demo
   reachsim lint --aws dump/ --fail-on medium
   reachsim lint --aws dump/ --json
+  reachsim lint --aws dump/ --skip SG_RULE_IMPLIED,FW_RULE_UNREACHABLE
 `
 
 // lintOptions are the parsed flags of reachsim lint.
 type lintOptions struct {
 	commonOptions
-	failOn string
+	failOn     string
+	only, skip string
+}
+
+// ids splits a comma-separated list of check IDs.
+func ids(s string) []string {
+	var out []string
+	for _, id := range strings.Split(s, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // lintFlags defines the flags of reachsim lint on a new flag set.
@@ -59,6 +75,8 @@ func lintFlags(o *lintOptions) *flag.FlagSet {
 	fs := newFlagSet("reachsim lint")
 	o.define(fs)
 	fs.StringVar(&o.failOn, "fail-on", "low", "the severity that fails the lint")
+	fs.StringVar(&o.only, "only", "", "the checks to run")
+	fs.StringVar(&o.skip, "skip", "", "the checks to leave out")
 	once(fs, &o.twice)
 	return fs
 }
@@ -75,12 +93,16 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, me, "%v", fmt.Errorf("--fail-on %q: want high, medium or low", o.failOn))
 	}
+	lo := reach.LintOptions{Only: ids(o.only), Skip: ids(o.skip)}
+	if err := lo.Validate(); err != nil {
+		return fail(stderr, me, "%v", err) // before the input is read
+	}
 	m, err := o.loadModel(stderr)
 	if err != nil {
 		return failLines(stderr, me, err)
 	}
 	p := startProgress(stderr, "linting") // shown after a second, on a terminal only
-	res, err := m.Lint(reach.LintOptions{})
+	res, err := m.Lint(lo)
 	p.end()
 	if err != nil {
 		return fail(stderr, me, "%v", err)
