@@ -76,7 +76,7 @@ func TestFixRandom(t *testing.T) {
 	if testing.Short() || raceOn {
 		designs = 8
 	}
-	fixed := map[reach.Outcome]int{}
+	fixed, collateral := map[reach.Outcome]int{}, 0
 	for seed := range uint64(designs) {
 		g := randomWalkDesign(rand.New(rand.NewPCG(seed, 40)))
 		m, err := g.d.Builder().Build()
@@ -96,13 +96,17 @@ func TestFixRandom(t *testing.T) {
 			if len(fx.Changes) > 0 {
 				fixed[want]++
 			}
+			if len(fx.AlsoChanged) > 0 {
+				collateral++
+			}
 			requireAlsoChanged(t, m, fx, q)
 			requireDiffWithin(t, m, fx, q)
 		}
 	}
-	t.Logf("fixed: %v", fixed)
+	t.Logf("fixed: %v; with other sessions changed: %d", fixed, collateral)
 	require.NotZero(t, fixed[reach.Reachable], "some queries were opened")
 	require.NotZero(t, fixed[reach.Unreachable], "some queries were closed")
+	require.NotZero(t, collateral, "some fixes change other sessions, so their lists are put to the test")
 }
 
 // requireAlsoChanged checks fx.AlsoChanged against every ordered pair of
