@@ -27,7 +27,7 @@ func Commands(changes []reach.Change) []string {
 	}
 	for _, c := range changes {
 		switch c.Kind {
-		case reach.KindSecurityGroups:
+		case reach.ResourceSecurityGroup:
 			if c.NewGroup {
 				v := "SG_" + strconv.Itoa(len(made)+1)
 				made[c.Resource] = v
@@ -48,7 +48,7 @@ func Commands(changes []reach.Change) []string {
 				}
 				out = append(out, groupRuleCommand("authorize", group(c.Resource), *c.Rule))
 			}
-		case reach.KindNetworkACL:
+		case reach.ResourceNetworkACL:
 			if c.Entry == nil {
 				continue
 			}
@@ -57,7 +57,7 @@ func Commands(changes []reach.Change) []string {
 				verb = "replace-network-acl-entry"
 			}
 			out = append(out, aclCommand(verb, c.Resource, *c.Entry))
-		case reach.KindRouteTable:
+		case reach.ResourceRouteTable:
 			if c.Route == nil {
 				continue
 			}
@@ -67,7 +67,7 @@ func Commands(changes []reach.Change) []string {
 			}
 			out = append(out, fmt.Sprintf("aws ec2 create-route --route-table-id %s %s %s --gateway-id %s",
 				shellQuote(c.Resource), dest, c.Route.Destination, shellQuote(c.Route.TargetID)))
-		case reach.KindInterface:
+		case reach.ResourceInterface:
 			groups := make([]string, len(c.Groups))
 			for i, g := range c.Groups {
 				groups[i] = group(g)

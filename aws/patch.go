@@ -143,13 +143,13 @@ func (p *patcher) each(key string, f func(name string, list []any, i int, el map
 // apply makes one change.
 func (p *patcher) apply(c reach.Change) error {
 	switch c.Kind {
-	case reach.KindSecurityGroups:
+	case reach.ResourceSecurityGroup:
 		return p.groupRule(c)
-	case reach.KindNetworkACL:
+	case reach.ResourceNetworkACL:
 		return p.aclEntry(c)
-	case reach.KindRouteTable:
+	case reach.ResourceRouteTable:
 		return p.route(c)
-	case reach.KindInterface:
+	case reach.ResourceInterface:
 		return p.interfaceGroups(c)
 	}
 	return fmt.Errorf("a %s is not patched", c.Kind)

@@ -78,11 +78,11 @@ func TestWritePatched(t *testing.T) {
 // TestPatchNewGroup: a group made for an interface whose groups are all
 // shared is added to the dump's groups and attached to the interface.
 func TestPatchNewGroup(t *testing.T) {
-	rule := reach.Change{Action: reach.ChangeAdd, Kind: reach.KindSecurityGroups, Resource: "sg-reachsim-eni-app1", NewGroup: true, VPC: "vpc-demo"}
+	rule := reach.Change{Action: reach.ChangeAdd, Kind: reach.ResourceSecurityGroup, Resource: "sg-reachsim-eni-app1", NewGroup: true, VPC: "vpc-demo"}
 	r := sg.Rule{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](22), ICMPType: -1, ICMPCode: -1,
 		Peer: sg.CIDR("198.51.100.7/32")}
 	rule.Rule = &r
-	attach := reach.Change{Action: reach.ChangeReplace, Kind: reach.KindInterface, Resource: "eni-app1", Groups: []string{"sg-app", "sg-reachsim-eni-app1"}}
+	attach := reach.Change{Action: reach.ChangeReplace, Kind: reach.ResourceInterface, Resource: "eni-app1", Groups: []string{"sg-app", "sg-reachsim-eni-app1"}}
 	files := map[string][]byte{}
 	for _, n := range []string{"security-groups.json", "network-interfaces.json"} {
 		b, err := os.ReadFile(filepath.Join("..", "sample", "aws", n))
@@ -99,7 +99,7 @@ func TestPatchNewGroup(t *testing.T) {
 	assert.Contains(t, cmds[1], `--group-id "$SG_1"`)
 	assert.Equal(t, `aws ec2 modify-network-interface-attribute --network-interface-id eni-app1 --groups sg-app "$SG_1"`, cmds[2])
 	entry := nacl.MustParseEntry("100 allow tcp 22 from 10.0.0.0/8")
-	_, err = aws.Patch(files, []reach.Change{{Action: reach.ChangeAdd, Kind: reach.KindNetworkACL, Resource: "acl-nowhere", Entry: &entry}})
+	_, err = aws.Patch(files, []reach.Change{{Action: reach.ChangeAdd, Kind: reach.ResourceNetworkACL, Resource: "acl-nowhere", Entry: &entry}})
 	require.ErrorIs(t, err, aws.ErrPatch)
 	require.ErrorContains(t, err, "acl-nowhere")
 }
@@ -111,7 +111,7 @@ func TestPatchRemovesARule(t *testing.T) {
 	require.NoError(t, err)
 	rule := sg.Rule{ID: "sgr-web-ssh", Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](22), ICMPType: -1, ICMPCode: -1,
 		Peer: sg.CIDR("198.51.100.0/24")}
-	change := reach.Change{Action: reach.ChangeRemove, Kind: reach.KindSecurityGroups, Resource: "sg-web", Rule: &rule}
+	change := reach.Change{Action: reach.ChangeRemove, Kind: reach.ResourceSecurityGroup, Resource: "sg-web", Rule: &rule}
 	out := filepath.Join(t.TempDir(), "patched")
 	_, err = aws.WritePatched(out, []reach.Change{change}, in)
 	require.NoError(t, err)
@@ -145,11 +145,11 @@ func FuzzPatch(f *testing.F) {
 	entry := nacl.MustParseEntry("110 allow tcp 50000 to 10.0.2.20/32")
 	route := reach.Route{Destination: netip.MustParsePrefix("198.51.100.7/32"), Target: reach.TargetInternetGateway, TargetID: "igw-demo"}
 	changes := []reach.Change{
-		{Action: reach.ChangeRemove, Kind: reach.KindSecurityGroups, Resource: "sg-web", Rule: &rule},
-		{Action: reach.ChangeAdd, Kind: reach.KindSecurityGroups, Resource: "sg-web", Rule: &rule},
-		{Action: reach.ChangeAdd, Kind: reach.KindNetworkACL, Resource: "acl-db", Entry: &entry},
-		{Action: reach.ChangeAdd, Kind: reach.KindRouteTable, Resource: "rtb-public", Route: &route},
-		{Action: reach.ChangeReplace, Kind: reach.KindInterface, Resource: "eni-app1", Groups: []string{"sg-app"}},
+		{Action: reach.ChangeRemove, Kind: reach.ResourceSecurityGroup, Resource: "sg-web", Rule: &rule},
+		{Action: reach.ChangeAdd, Kind: reach.ResourceSecurityGroup, Resource: "sg-web", Rule: &rule},
+		{Action: reach.ChangeAdd, Kind: reach.ResourceNetworkACL, Resource: "acl-db", Entry: &entry},
+		{Action: reach.ChangeAdd, Kind: reach.ResourceRouteTable, Resource: "rtb-public", Route: &route},
+		{Action: reach.ChangeReplace, Kind: reach.ResourceInterface, Resource: "eni-app1", Groups: []string{"sg-app"}},
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		in := bytes.Clone(data)

@@ -34,10 +34,11 @@ const (
 // Text, and the command line prints each as an AWS CLI command.
 type Change struct {
 	Action ChangeAction `json:"action"`
-	// Kind is the resource's kind: KindSecurityGroups for a group (its
-	// rule, or, with NewGroup, the group itself), KindNetworkACL,
-	// KindRouteTable, or KindInterface for an interface's group list.
-	Kind     Kind   `json:"kind"`
+	// Kind is the resource's kind, as [Diff] and [Model.Lint] name it:
+	// [ResourceSecurityGroup] for a group (its rule, or, with NewGroup, the
+	// group itself), [ResourceNetworkACL], [ResourceRouteTable], or
+	// [ResourceInterface] for an interface's group list.
+	Kind     string `json:"kind"`
 	Resource string `json:"resource"`
 	// Direction is a rule's or an entry's direction.
 	Direction flow.Direction `json:"direction,omitempty"`
@@ -56,7 +57,7 @@ type Change struct {
 	// holding Rule.
 	NewGroup bool   `json:"new_group,omitempty"`
 	VPC      string `json:"vpc,omitempty"`
-	// Groups is an interface's new group list (KindInterface).
+	// Groups is an interface's new group list (ResourceInterface).
 	Groups []string `json:"groups,omitempty"`
 	// Spec is the rule, entry or route in its text form ("tcp 5432 from
 	// 10.0.2.20/32", "99 allow tcp 5432 from 10.0.2.20/32", "198.51.100.7/32
@@ -274,12 +275,12 @@ func (m *Model) openGroups(h Hop, done []Change) ([]Change, error) {
 		g := m.groups[gid]
 		for _, old := range g.Rules {
 			if wide, ok := widened(old, rule); ok {
-				return []Change{{Action: ChangeReplace, Kind: KindSecurityGroups, Resource: gid, Direction: h.Direction,
+				return []Change{{Action: ChangeReplace, Kind: ResourceSecurityGroup, Resource: gid, Direction: h.Direction,
 					Rule: &wide, Old: &old, Spec: sgRuleText(wide), Replaces: sgRuleText(old), // old: a copy, not the model's
 					Text: fmt.Sprintf("widen %s's %s rule %s to %s", gid, h.Direction, sgRuleText(old), sgRuleText(wide))}}, nil
 			}
 		}
-		return []Change{{Action: ChangeAdd, Kind: KindSecurityGroups, Resource: gid, Direction: h.Direction, Rule: &rule,
+		return []Change{{Action: ChangeAdd, Kind: ResourceSecurityGroup, Resource: gid, Direction: h.Direction, Rule: &rule,
 			Spec: sgRuleText(rule), Text: fmt.Sprintf("add to %s (used by %s alone) the %s rule %s", gid, ii.label(), h.Direction, sgRuleText(rule))}}, nil
 	}
 	// no group of its own: one made for it, unless an earlier change of
@@ -287,7 +288,7 @@ func (m *Model) openGroups(h Hop, done []Change) ([]Change, error) {
 	gid := "sg-reachsim-" + ii.ID
 	for _, c := range done {
 		if c.NewGroup && c.Resource == gid {
-			return []Change{{Action: ChangeAdd, Kind: KindSecurityGroups, Resource: gid, Direction: h.Direction, Rule: &rule,
+			return []Change{{Action: ChangeAdd, Kind: ResourceSecurityGroup, Resource: gid, Direction: h.Direction, Rule: &rule,
 				Spec: sgRuleText(rule), Text: fmt.Sprintf("add to %s the %s rule %s", gid, h.Direction, sgRuleText(rule))}}, nil
 		}
 	}
@@ -297,9 +298,9 @@ func (m *Model) openGroups(h Hop, done []Change) ([]Change, error) {
 	}
 	groups := append(slices.Clone(ii.Groups), gid)
 	return []Change{
-		{Action: ChangeAdd, Kind: KindSecurityGroups, Resource: gid, NewGroup: true, VPC: ii.subnet.VPC, Direction: h.Direction, Rule: &rule,
+		{Action: ChangeAdd, Kind: ResourceSecurityGroup, Resource: gid, NewGroup: true, VPC: ii.subnet.VPC, Direction: h.Direction, Rule: &rule,
 			Spec: sgRuleText(rule), Text: fmt.Sprintf("create security group %s in %s with the %s rule %s (every group of %s is shared)", gid, ii.subnet.VPC, h.Direction, sgRuleText(rule), ii.label())},
-		{Action: ChangeReplace, Kind: KindInterface, Resource: ii.ID, Groups: groups,
+		{Action: ChangeReplace, Kind: ResourceInterface, Resource: ii.ID, Groups: groups,
 			Spec: strings.Join(groups, ","), Replaces: strings.Join(ii.Groups, ","), Text: fmt.Sprintf("attach %s to %s", gid, ii.label())},
 	}, nil
 }

@@ -49,7 +49,7 @@ func (m *Model) openACL(h Hop, done []Change) (Change, error) {
 // aclChange makes the change of acl's entry e (replacing old, when set),
 // with its sentence from format (the ACL, the direction, the entry).
 func aclChange(action ChangeAction, acl string, e nacl.Entry, old *nacl.Entry, format string) Change {
-	c := Change{Action: action, Kind: KindNetworkACL, Resource: acl, Direction: e.Direction, Entry: &e, Spec: e.String()}
+	c := Change{Action: action, Kind: ResourceNetworkACL, Resource: acl, Direction: e.Direction, Entry: &e, Spec: e.String()}
 	what := e.String()
 	if old != nil {
 		o := *old
@@ -83,7 +83,7 @@ func widenedEntry(e, want nacl.Entry) (nacl.Entry, bool) {
 // to it, so that a new entry takes a number none of them has.
 func withPending(acl nacl.ACL, pending []Change) nacl.ACL {
 	for _, c := range pending {
-		if c.Kind == KindNetworkACL && c.Resource == acl.ID && c.Action == ChangeAdd && c.Entry != nil {
+		if c.Kind == ResourceNetworkACL && c.Resource == acl.ID && c.Action == ChangeAdd && c.Entry != nil {
 			acl.Entries = append(slices.Clone(acl.Entries), *c.Entry)
 		}
 	}
@@ -128,7 +128,7 @@ func (m *Model) openRoute(h Hop) (Change, error) {
 	}
 	r := Route{Destination: netip.PrefixFrom(dst, dst.BitLen()), Target: TargetInternetGateway, TargetID: rt.vpc.igw.ID}
 	spec := r.Destination.String() + " via " + r.TargetID
-	return Change{Action: ChangeAdd, Kind: KindRouteTable, Resource: rt.ID, Route: &r, Spec: spec,
+	return Change{Action: ChangeAdd, Kind: ResourceRouteTable, Resource: rt.ID, Route: &r, Spec: spec,
 		Text: fmt.Sprintf("add to %s the route %s", rt.ID, spec)}, nil
 }
 
@@ -153,7 +153,7 @@ func (m *Model) Apply(changes []Change) (*Model, error) {
 // apply makes one change on the design.
 func (d *designEdit) apply(c Change) error {
 	switch c.Kind {
-	case KindSecurityGroups:
+	case ResourceSecurityGroup:
 		if c.NewGroup {
 			d.b.AddSecurityGroup(sg.Group{ID: c.Resource, Name: c.Resource, VPCID: c.VPC, Description: "made by reachsim fix"})
 		}
@@ -178,7 +178,7 @@ func (d *designEdit) apply(c Change) error {
 				g.Rules[i] = *c.Rule
 			}
 		}
-	case KindNetworkACL:
+	case ResourceNetworkACL:
 		a := d.acl(c.Resource)
 		switch {
 		case a == nil:
@@ -194,13 +194,13 @@ func (d *designEdit) apply(c Change) error {
 			}
 			a.Entries[i] = *c.Entry
 		}
-	case KindRouteTable:
+	case ResourceRouteTable:
 		rt := d.routeTable(c.Resource)
 		if rt == nil || c.Route == nil {
 			return fmt.Errorf("no route table %s, or no route given", c.Resource)
 		}
 		rt.Routes = append(rt.Routes, *c.Route)
-	case KindInterface:
+	case ResourceInterface:
 		in := d.iface(c.Resource)
 		if in == nil {
 			return fmt.Errorf("no network interface %s", c.Resource)

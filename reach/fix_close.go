@@ -83,7 +83,7 @@ func (m *Model) closeOptions(r *Result) [][]Change {
 		reach[&o[0]] = len(near)
 	}
 	slices.SortStableFunc(opts, func(a, b []Change) int {
-		if r := boolRank(a[0].Kind != KindSecurityGroups) - boolRank(b[0].Kind != KindSecurityGroups); r != 0 {
+		if r := boolRank(a[0].Kind != ResourceSecurityGroup) - boolRank(b[0].Kind != ResourceSecurityGroup); r != 0 {
 			return r
 		}
 		return reach[&a[0]] - reach[&b[0]]
@@ -133,7 +133,7 @@ func (m *Model) removeAdmitting(h Hop) []Change {
 				return nil // removing it would close more than the query
 			}
 			old := g.Rules[i]
-			cs = append(cs, Change{Action: ChangeRemove, Kind: KindSecurityGroups, Resource: gid, Direction: h.Direction, Rule: &old,
+			cs = append(cs, Change{Action: ChangeRemove, Kind: ResourceSecurityGroup, Resource: gid, Direction: h.Direction, Rule: &old,
 				Spec: sgRuleText(old), Text: fmt.Sprintf("remove from %s the %s rule %s", gid, h.Direction, sgRuleText(old))})
 		}
 	}
@@ -192,7 +192,7 @@ func (m *Model) alsoChanged(patched *Model, q Query, changes []Change) ([]Sessio
 					}
 					seen[pair] = true
 					protos := []flow.Protocol{q.Protocol}
-					if c.Kind == KindRouteTable {
+					if c.Kind == ResourceRouteTable {
 						protos = []flow.Protocol{flow.TCP, flow.UDP, flow.ICMP} // a route carries every protocol
 					}
 					for _, p := range protos {
@@ -245,7 +245,7 @@ func (m *Model) touched(c Change) (near, peers []string) {
 	}
 	var block netip.Prefix
 	switch c.Kind {
-	case KindSecurityGroups, KindInterface:
+	case ResourceSecurityGroup, ResourceInterface:
 		for _, ii := range m.ifaceOrder {
 			if ii.ID == c.Resource || slices.Contains(ii.Groups, c.Resource) {
 				if m.routeTargets()[ii.ID] {
@@ -258,10 +258,10 @@ func (m *Model) touched(c Change) (near, peers []string) {
 		if c.Rule != nil {
 			block = c.Rule.Peer.CIDR
 		}
-	case KindNetworkACL:
+	case ResourceNetworkACL:
 		near = m.ifacesOf(func(s *subnetInfo) bool { return s.acl != nil && s.acl.acl.ID == c.Resource })
 		block = c.Entry.CIDR
-	case KindRouteTable:
+	case ResourceRouteTable:
 		near = m.ifacesOf(func(s *subnetInfo) bool { return s.rt != nil && s.rt.ID == c.Resource })
 		if rt := m.rts[c.Resource]; rt != nil && len(rt.Gateways) > 0 {
 			near = all()

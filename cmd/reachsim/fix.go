@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/reachsim/reachsim/aws"
+	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/textsafe"
 	"github.com/reachsim/reachsim/reach"
 )
@@ -43,7 +44,7 @@ Flags:
   --want ANSWER       reachable (the default) or unreachable
   --write OUTDIR      write the patched dump there (a new or empty directory;
                       needs --aws)
-  --json              print one JSON object: "want", "before", "after",
+  --json              print one JSON object: "query", "want", "before", "after",
                       "changes", "also_changed", "commands", and with --write
                       "written" and "diff"; see the README, "Review a change"
   -h, --help          print this help
@@ -79,10 +80,20 @@ func fixFlags(o *fixOptions) *flag.FlagSet {
 
 // fixOutput is what reachsim fix prints with --json.
 type fixOutput struct {
+	Query fixQuery `json:"query"`
 	*reach.FixResult
 	Commands []string          `json:"commands"`
 	Written  []string          `json:"written,omitempty"`
 	Diff     *reach.DiffResult `json:"diff,omitempty"`
+}
+
+// fixQuery is the query of reachsim fix's JSON.
+type fixQuery struct {
+	From     string        `json:"from"`
+	To       string        `json:"to"`
+	Protocol flow.Protocol `json:"protocol"`
+	Port     uint16        `json:"port,omitempty"`
+	SrcPort  uint16        `json:"src_port,omitempty"`
 }
 
 // runFix is reachsim fix.
@@ -121,7 +132,8 @@ func runFix(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, me, "%v", err)
 	}
-	out := fixOutput{FixResult: fx, Commands: aws.Commands(fx.Changes)}
+	out := fixOutput{Query: fixQuery{From: q.From, To: q.To, Protocol: q.Protocol, Port: q.Port, SrcPort: q.SrcPort},
+		FixResult: fx, Commands: aws.Commands(fx.Changes)}
 	if o.write != "" && len(fx.Changes) > 0 {
 		if out.Written, out.Diff, err = writeFix(o, q, fx, m); err != nil {
 			return failLines(stderr, me, err)

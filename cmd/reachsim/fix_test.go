@@ -45,6 +45,10 @@ func TestRunFixWriteJSON(t *testing.T) {
 		"--write", out, "--json")
 	require.Equal(t, 0, code, stderr)
 	var got struct {
+		Query struct {
+			From, To, Protocol string
+			Port               int
+		}
 		Want, Before, After string
 		Changes             []struct{ Action, Kind, Resource, Spec, Text string }
 		AlsoChanged         []any    `json:"also_changed"`
@@ -55,6 +59,9 @@ func TestRunFixWriteJSON(t *testing.T) {
 		} `json:"diff"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(stdout), &got), stdout)
+	assert.Equal(t, "web-1", got.Query.From)
+	assert.Equal(t, "tcp", got.Query.Protocol)
+	assert.Equal(t, 5432, got.Query.Port)
 	assert.Equal(t, "reachable", got.Want)
 	assert.Equal(t, "unreachable", got.Before)
 	assert.Equal(t, "reachable", got.After)

@@ -40,6 +40,6 @@ func TestRunTellsTheStory(t *testing.T) {
 		assert.Empty(t, fx.AlsoChanged)
 	}
 	assert.Equal(t, "sg-app", a.open.Changes[0].Resource)
-	assert.Equal(t, reach.KindNetworkACL, a.close.Changes[0].Kind)
+	assert.Equal(t, reach.ResourceNetworkACL, a.close.Changes[0].Kind)
 	assert.Contains(t, out.String(), "$ aws ec2 authorize-security-group-ingress --group-id sg-app")
 }
