@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -32,7 +33,7 @@ var ErrPatch = errors.New("cannot patch the dump")
 // group goes into the file that lists the groups.
 func Patch(files map[string][]byte, changes []reach.Change) (map[string][]byte, error) {
 	p := &patcher{docs: map[string]map[string]any{}, changed: map[string]bool{}}
-	names := slices.Sorted(mapsKeys(files))
+	names := slices.Sorted(maps.Keys(files))
 	for _, name := range names {
 		var doc map[string]any
 		dec := json.NewDecoder(bytes.NewReader(jsonloc.StripBOM(files[name])))
@@ -67,6 +68,12 @@ func Patch(files map[string][]byte, changes []reach.Change) (map[string][]byte, 
 // the same layout. dir must not exist yet, or be empty; the input is
 // never written. It returns the paths written.
 func WritePatched(dir string, changes []reach.Change, paths ...string) ([]string, error) {
+	return WritePatchedWith(Options{}, dir, changes, paths...)
+}
+
+// WritePatchedWith is [WritePatched] reading the input with opts (its
+// MaxFileSize, as [LoadWith] does).
+func WritePatchedWith(opts Options, dir string, changes []reach.Change, paths ...string) ([]string, error) {
 	src := inputfile.OS{}
 	files, err := gather(src, paths)
 	if err != nil {
@@ -81,7 +88,7 @@ func WritePatched(dir string, changes []reach.Change, paths ...string) ([]string
 		if _, dup := byName[base]; dup {
 			return nil, fmt.Errorf("%w: two input files are named %s", ErrPatch, base)
 		}
-		data, err := readLimited(src, f, DefaultMaxFileSize)
+		data, err := readLimited(src, f, opts.maxFileSize())
 		if err != nil {
 			return nil, err
 		}
@@ -95,7 +102,7 @@ func WritePatched(dir string, changes []reach.Change, paths ...string) ([]string
 		return nil, err
 	}
 	var written []string
-	for _, name := range slices.Sorted(mapsKeys(byName)) {
+	for _, name := range slices.Sorted(maps.Keys(byName)) {
 		data := byName[name]
 		if p, ok := patched[name]; ok {
 			data = p
@@ -107,16 +114,6 @@ func WritePatched(dir string, changes []reach.Change, paths ...string) ([]string
 		written = append(written, out)
 	}
 	return written, nil
-}
-
-func mapsKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // patcher holds the decoded documents of a dump while changes are made.

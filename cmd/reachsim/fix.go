@@ -148,7 +148,7 @@ func runFix(args []string, stdout, stderr io.Writer) int {
 // writeFix writes the patched dump, loads it again, checks the query on it
 // and diffs it against the original.
 func writeFix(o fixOptions, q reach.Query, fx *reach.FixResult, m *reach.Model) ([]string, *reach.DiffResult, error) {
-	written, err := aws.WritePatched(o.write, fx.Changes, o.aws...)
+	written, err := aws.WritePatchedWith(aws.Options{MaxFileSize: o.maxFileSize.v}, o.write, fx.Changes, o.aws...)
 	if err != nil {
 		return nil, nil, err
 	}
