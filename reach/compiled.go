@@ -369,10 +369,21 @@ func (m *Model) UnresolvedGroups() []string {
 // identityLost knows the model's groups but finds no member in any: what
 // a security group sees of a packet a middlebox forwarded (semantics A.4).
 // A group the input does not hold has no member there either: the
-// reference cannot match a packet whose identity is lost.
+// reference cannot match a packet whose identity is lost. A rule's peer
+// known only later ([Builder.AddUnknownPeer]) stands for a block or a
+// prefix list, which match by address whoever forwarded the packet: it
+// keeps its unknown members.
 type identityLost struct{ m *Model }
 
 func (r identityLost) GroupMembers(group string) ([]netip.Addr, error) {
+	if u, ok := r.m.unknownPeers[group]; ok {
+		if u.Of.Kind == sg.PeerGroup {
+			return nil, nil // a group reference whose ports are known only later: it matches no one here either
+		}
+		// a block or prefix list known only later matches by address,
+		// whatever forwarded the packet
+		return nil, &sg.UnknownMembers{Group: group, Known: r.m.outside(u)}
+	}
 	if _, ok := r.m.members[group]; !ok && !r.m.unresolved[group] {
 		return nil, fmt.Errorf("%w: security group %s is not in the design", sg.ErrUnresolved, group)
 	}

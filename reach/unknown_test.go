@@ -402,3 +402,33 @@ func TestUnknownPortsOfAGroupRule(t *testing.T) {
 		require.ErrorIs(t, err, reach.ErrTopology, bad)
 	}
 }
+
+// TestUnknownPeerAfterAMiddlebox: a packet a firewall endpoint forwarded
+// has lost its group identity, not its address: a rule whose block is
+// known only later may still match it (undecided), a rule that references
+// a group the input does not hold cannot (denied), and neither panics.
+func TestUnknownPeerAfterAMiddlebox(t *testing.T) {
+	d := sample.ThreeTierDesign()
+	for i := range d.Groups {
+		if d.Groups[i].ID == "sg-web" {
+			d.Groups[i].Rules = append(d.Groups[i].Rules,
+				sg.Rule{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](8443), ICMPType: -1, ICMPCode: -1, Peer: sg.GroupRef("plan:cidr")},
+				sg.Rule{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](9443), ICMPType: -1, ICMPCode: -1, Peer: sg.GroupRef("sg-gone")})
+		}
+	}
+	m, err := d.Builder().AddUnknownPeer("plan:cidr", "aws_security_group.web: ingress[9].cidr_blocks").AddUnresolvedGroup("sg-gone").Build()
+	require.NoError(t, err)
+	groupsHop := func(port uint16) reach.Hop {
+		r, err := m.Check(reach.Query{From: "198.51.100.7", To: "web-1", Protocol: flow.TCP, Port: port})
+		require.NoError(t, err)
+		for _, h := range r.Forward {
+			if h.Kind == reach.KindSecurityGroups {
+				return h
+			}
+		}
+		t.Fatalf("no security group hop:\n%s", r.Text())
+		return reach.Hop{}
+	}
+	assert.Equal(t, reach.SGIndeterminate, groupsHop(8443).Code, "the block known only later could be the internet host's")
+	assert.Equal(t, reach.SGNoAllow, groupsHop(9443).Code, "a group reference matches nothing past the firewall")
+}
