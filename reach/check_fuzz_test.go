@@ -118,7 +118,56 @@ func fuzzDesign(in *fuzzBytes) *reach.Builder {
 		rt := &d.RouteTables[v]
 		rt.Routes = append(rt.Routes, fuzzRoute(in, v, nv, ns, hasFW))
 	}
-	return d.Builder()
+	return fuzzUnknowns(in, d)
+}
+
+// fuzzUnknowns adds to d, on request, values known only later, as a
+// Terraform plan gives them: a rule's block or ports, an ACL entry's
+// block, a route's destination, an interface's address or groups.
+func fuzzUnknowns(in *fuzzBytes, d *sample.Design) *reach.Builder {
+	var peers []reach.UnknownPeer
+	if in.n(3) == 0 {
+		g := &d.Groups[in.n(len(d.Groups))]
+		g.Rules = append(g.Rules, sg.Rule{Direction: flow.Direction(in.n(2)), Protocol: flow.TCP, Ports: flow.AllPorts,
+			ICMPType: -1, ICMPCode: -1, Peer: sg.GroupRef("plan:peer")})
+		u := reach.UnknownPeer{ID: "plan:peer", What: "aws_security_group.x: ingress[0].cidr_blocks"}
+		switch in.n(3) {
+		case 0:
+			u.Within = []netip.Prefix{fuzzPrefix(in)}
+		case 1:
+			u.Of = sg.GroupRef(fmt.Sprintf("sg-%d", in.n(3)))
+		}
+		peers = append(peers, u)
+	}
+	if in.n(3) == 0 && len(d.Interfaces) > 0 {
+		ii := &d.Interfaces[in.n(len(d.Interfaces))]
+		ii.GroupsUnknown = "aws_instance.x: vpc_security_group_ids"
+		if in.n(2) == 0 {
+			ii.Groups = nil
+		}
+	}
+	if in.n(4) == 0 && len(d.Interfaces) > 0 {
+		ii := &d.Interfaces[in.n(len(d.Interfaces))]
+		ii.AddressUnknown, ii.PrivateIPs = "aws_instance.y: private_ip", nil
+	}
+	if in.n(3) == 0 {
+		rt := &d.RouteTables[in.n(len(d.RouteTables))]
+		rt.Routes = append(rt.Routes, reach.Route{Unknown: "aws_route.z: destination_cidr_block", Target: reach.TargetInternetGateway, TargetID: "igw-0"})
+	}
+	b := d.Builder()
+	for _, u := range peers {
+		if u.Of.Kind == sg.PeerGroup {
+			b.AddUnknownPortsOf(u.ID, u.What, u.Of)
+		} else {
+			b.AddUnknownPeer(u.ID, u.What, u.Within...)
+		}
+	}
+	if in.n(3) == 0 {
+		b.AddUnknownACLEntry(reach.UnknownACLEntry{ACL: "acl-0", What: "aws_network_acl.a: ingress[0].cidr_block",
+			Entry: nacl.Entry{Number: 50 + in.n(100), Action: flow.Action(1 + in.n(2)), Direction: flow.Direction(in.n(2)),
+				Protocol: flow.TCP, Ports: flow.AllPorts, ICMPType: -1, ICMPCode: -1}, CIDRUnknown: true})
+	}
+	return b
 }
 
 func fuzzPrefix(in *fuzzBytes) netip.Prefix {
@@ -231,6 +280,9 @@ func FuzzModelCheck(f *testing.F) {
 			require.Equal(t, first[i], answer(m2, qs[i]), "query %+v on a model built again, asked in reverse order", qs[i])
 			require.Equal(t, first[i], answer(m1, qs[i]), "query %+v asked again", qs[i])
 		}
+		for _, q := range qs[:min(len(qs), 4)] {
+			fuzzFixAndVerdict(t, m1, q)
+		}
 		require.Equal(t, m1.QuotaWarnings(), m2.QuotaWarnings())
 	})
 }
@@ -263,4 +315,26 @@ func TestFuzzDesignsBuild(t *testing.T) {
 	t.Logf("%d of 500 designs built, %d queries answered", built, answered)
 	assert.Greater(t, built, 150)
 	assert.Greater(t, answered, 150)
+}
+
+// fuzzFixAndVerdict holds Verdict to Check, and a fix (when one is found)
+// to the answer it wants on the patched model.
+func fuzzFixAndVerdict(t *testing.T, m *reach.Model, q reach.Query) {
+	r, err := m.Check(q)
+	v, verr := m.Verdict(q)
+	if err != nil {
+		require.Error(t, verr, "%+v", q)
+		return
+	}
+	require.NoError(t, verr, "%+v", q)
+	require.Equal(t, r.Outcome, v, "%+v: Verdict agrees with Check", q)
+	for _, want := range []reach.Outcome{reach.Reachable, reach.Unreachable} {
+		fx, err := m.Fix(q, want)
+		if err != nil {
+			continue // no fix Fix knows, or a question it cannot ask
+		}
+		got, err := fx.Patched.Check(q)
+		require.NoError(t, err)
+		require.Equal(t, want, got.Outcome, "%+v: the fix's changes %+v", q, fx.Changes)
+	}
 }
