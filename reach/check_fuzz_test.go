@@ -283,6 +283,15 @@ func FuzzModelCheck(f *testing.F) {
 		for _, q := range qs[:min(len(qs), 4)] {
 			fuzzFixAndVerdict(t, m1, q)
 		}
+		l1, err := m1.Lint(reach.LintOptions{Workers: 1})
+		require.NoError(t, err, "a built model can always be linted")
+		l2, err := m2.Lint(reach.LintOptions{Workers: 1})
+		require.NoError(t, err)
+		require.Equal(t, l1, l2, "the same design, the same findings")
+		if d, err := reach.Diff(m1, m2, reach.DiffOptions{Workers: 1}); err == nil {
+			require.Empty(t, d.Changes, "a design against itself built again")
+			require.Empty(t, d.Resources)
+		}
 		require.Equal(t, m1.QuotaWarnings(), m2.QuotaWarnings())
 	})
 }
