@@ -10,6 +10,8 @@
 //	reachsim matrix --aws dump/ --csv
 //	reachsim audit --aws dump/ --fail-on high
 //	reachsim lint --aws dump/ --json
+//	reachsim diff --before old/ --after new/
+//	reachsim fix --aws dump/ --from app-1 --to db-1 --proto tcp --port 5432 --write fixed/
 //	reachsim help check
 //
 // With --queries FILE (- for standard input), check loads the input once
@@ -109,7 +111,7 @@ Usage:
   reachsim audit [--aws PATH]... [--fail-on high|medium|low] [--json] [--ipv6]
   reachsim diff --before PATH --after PATH [--json] [--ipv6] [--no-internet]
   reachsim fix [--aws PATH]... --from ENDPOINT --to ENDPOINT --proto PROTO [--want ANSWER] [--write OUTDIR]
-  reachsim lint [--aws PATH]... [--fail-on high|medium|low] [--json]
+  reachsim lint [--aws PATH]... [--fail-on high|medium|low] [--only IDS] [--skip IDS] [--json]
   reachsim help [COMMAND]
   reachsim --version
 
