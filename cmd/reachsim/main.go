@@ -139,6 +139,25 @@ Commands:
 Run 'reachsim COMMAND --help' for the flags of a command.
 `
 
+// command is a subcommand: what runs it and its help.
+type command struct {
+	run   func(args []string, stdout, stderr io.Writer) int
+	usage string
+}
+
+// commands are the subcommands by name, the one list that run and help
+// take them from.
+var commands = map[string]command{
+	"check":   {runCheck, checkUsage},
+	"ports":   {runPorts, portsUsage},
+	"sources": {runSources, sourcesUsage},
+	"matrix":  {runMatrix, matrixUsage},
+	"audit":   {runAudit, auditUsage},
+	"diff":    {runDiff, diffUsage},
+	"fix":     {runFix, fixUsage},
+	"lint":    {runLint, lintUsage},
+}
+
 // run is the whole command: args without the program name, output and
 // errors to the writers, the exit status as the result.
 func run(args []string, stdout, stderr io.Writer) int {
@@ -146,23 +165,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usage)
 		return exitUsage
 	}
+	if c, ok := commands[args[0]]; ok {
+		return c.run(args[1:], stdout, stderr)
+	}
 	switch cmd := args[0]; cmd {
-	case "check":
-		return runCheck(args[1:], stdout, stderr)
-	case "ports":
-		return runPorts(args[1:], stdout, stderr)
-	case "sources":
-		return runSources(args[1:], stdout, stderr)
-	case "matrix":
-		return runMatrix(args[1:], stdout, stderr)
-	case "audit":
-		return runAudit(args[1:], stdout, stderr)
-	case "diff":
-		return runDiff(args[1:], stdout, stderr)
-	case "fix":
-		return runFix(args[1:], stdout, stderr)
-	case "lint":
-		return runLint(args[1:], stdout, stderr)
 	case "--version", "-version":
 		if len(args) > 1 {
 			return fail(stderr, "reachsim", "unexpected argument %q after %s", args[1], cmd)
@@ -180,31 +186,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if len(args) > 2 {
 			return fail(stderr, "reachsim help", "unexpected argument %q", args[2])
 		}
+		if c, ok := commands[args[1]]; ok {
+			fmt.Fprint(stdout, c.usage)
+			return exitReachable
+		}
 		switch args[1] {
-		case "check":
-			fmt.Fprint(stdout, checkUsage)
-			return exitReachable
-		case "ports":
-			fmt.Fprint(stdout, portsUsage)
-			return exitReachable
-		case "sources":
-			fmt.Fprint(stdout, sourcesUsage)
-			return exitReachable
-		case "matrix":
-			fmt.Fprint(stdout, matrixUsage)
-			return exitReachable
-		case "audit":
-			fmt.Fprint(stdout, auditUsage)
-			return exitReachable
-		case "diff":
-			fmt.Fprint(stdout, diffUsage)
-			return exitReachable
-		case "fix":
-			fmt.Fprint(stdout, fixUsage)
-			return exitReachable
-		case "lint":
-			fmt.Fprint(stdout, lintUsage)
-			return exitReachable
 		case "help", "-h", "-help", "--help":
 			fmt.Fprint(stdout, usage)
 			return exitReachable
