@@ -232,11 +232,16 @@ func (e *Engine) Verdicts(c Connection) (request, reply flow.Verdict) {
 			seen[k] = true
 		}
 	}
+	// Without a rule that names TCP flags, a connection's later segments
+	// get its first one's decision: judge that one alone.
 	tcp := c.Flow.Protocol == flow.TCP
+	both := tcp && e.stateless.NamesTCPFlags()
 	if c.Request {
 		if tcp {
 			judge(0, c.Flow, stateless.SYN)
-			judge(0, c.Flow, stateless.ACK|stateless.PSH)
+			if both {
+				judge(0, c.Flow, stateless.ACK|stateless.PSH)
+			}
 		} else {
 			judge(0, c.Flow, 0)
 		}
@@ -245,7 +250,9 @@ func (e *Engine) Verdicts(c Connection) (request, reply flow.Verdict) {
 		back := c.Flow.Reverse()
 		if tcp {
 			judge(1, back, stateless.SYN|stateless.ACK)
-			judge(1, back, stateless.ACK|stateless.PSH)
+			if both {
+				judge(1, back, stateless.ACK|stateless.PSH)
+			}
 		} else {
 			judge(1, back, 0)
 		}
@@ -272,11 +279,17 @@ func (e *Engine) run(c Connection, explain bool) Decision {
 	ins.Packets = packetsOf(c.Flow, c.Request, c.Reply)
 	var fwdSeen, retSeen bool
 	passed := [2]int{-1, -1} // per leg, the last packet the stateless engine passed
+	flagsMatter := e.stateless.NamesTCPFlags()
 	for i := range ins.Packets {
 		pr := &ins.Packets[i]
-		if explain {
+		switch {
+		case explain:
 			pr.Decision = e.stateless.Explain(pr.Packet)
-		} else {
+		case !flagsMatter && i > 0 && ins.Packets[i-1].Reply == pr.Reply:
+			// a later segment of the direction, judged as its first: no
+			// rule tells them apart by their flags
+			pr.Decision = ins.Packets[i-1].Decision
+		default:
 			pr.Decision = e.stateless.Evaluate(pr.Packet)
 		}
 		l := &ins.leg[b2i(pr.Reply)]

@@ -28,14 +28,24 @@ func TestVerdictsAgreesWithEvaluate(t *testing.T) {
 	sfActions := []string{"pass", "drop", "reject", "alert"}
 	sfProtos := []string{"tcp", "udp", "ip", "icmp"}
 	seen := map[flow.Verdict]int{}
+	flagged := 0 // rules that name TCP flags
 	for round := range 300 {
 		var sl []stateless.Rule
 		for i := range rng.IntN(5) {
 			r := tcpRule(i+1, actions[rng.IntN(len(actions))], cidrs[rng.IntN(len(cidrs))], ports[rng.IntN(len(ports))],
 				cidrs[rng.IntN(len(cidrs))], ports[rng.IntN(len(ports))])
-			if rng.IntN(3) == 0 {
+			switch rng.IntN(4) {
+			case 0:
 				r.Protocols = []flow.Protocol{flow.UDP, flow.ICMP}
 				r.SourcePorts, r.DestinationPorts = nil, nil
+			case 1:
+				// a rule on flags: the SYN and the later segments of one
+				// connection may be judged apart (a SYN alone, or one
+				// with ACK)
+				m := []stateless.TCPFlagMatch{{Flags: stateless.SYN, Masks: stateless.SYN | stateless.ACK},
+					{Flags: stateless.ACK, Masks: stateless.ACK}}[rng.IntN(2)]
+				r.TCPFlags = []stateless.TCPFlagMatch{m}
+				flagged++
 			}
 			sl = append(sl, r)
 		}
@@ -72,6 +82,15 @@ func TestVerdictsAgreesWithEvaluate(t *testing.T) {
 			}
 			c := firewall.Connection{Flow: f, Request: rng.IntN(4) != 0, Reply: rng.IntN(4) != 0}
 			want := e.Evaluate(c)
+			// Evaluate judges a direction's later segments as its first
+			// when no rule names TCP flags: Explain judges each one
+			ex := e.Explain(c)
+			require.Len(t, want.Packets, len(ex.Packets))
+			for i, pr := range ex.Packets {
+				d := pr.Decision
+				d.Skipped = nil
+				require.Equal(t, d, want.Packets[i].Decision, "round %d: %+v packet %d", round, c, i)
+			}
 			req, rep := e.Verdicts(c)
 			require.Equal(t, want.VerdictOn(false), req, "round %d: %+v request", round, c)
 			require.Equal(t, want.VerdictOn(true), rep, "round %d: %+v reply", round, c)
@@ -81,6 +100,7 @@ func TestVerdictsAgreesWithEvaluate(t *testing.T) {
 	}
 	require.Positive(t, seen[flow.Deny], "the rounds should deny some legs")
 	require.Positive(t, seen[flow.Allow], "the rounds should allow some legs")
+	require.Positive(t, flagged, "some rules should name TCP flags")
 	var none *firewall.Engine
 	req, rep := none.Verdicts(bothWays(sshFlow))
 	require.Equal(t, flow.Allow, req)

@@ -27,6 +27,9 @@ type Engine struct {
 	match    []matcher // rules[i] reduced for matching
 	buckets  [2][numClasses]bucket
 	compiled bool
+	// flags is set when some rule names TCP flags: only then can two
+	// packets that differ in their flags alone be judged differently
+	flags bool
 	// linear: every rule in decision order, scanned for every packet in
 	// place of the buckets; set when compiled under internal/slowpath.
 	linear []int32
@@ -211,6 +214,7 @@ func Compile(cfg Config) (*Engine, error) {
 			r := &ref.Group.Rules[ri]
 			e.rules = append(e.rules, ruleRef{rule: r, group: ref.Group.Label(), groupPrio: ref.Priority})
 			e.match = append(e.match, newMatcher(r))
+			e.flags = e.flags || len(r.TCPFlags) > 0
 		}
 	}
 	for fam := range e.buckets {
@@ -232,6 +236,12 @@ func Compile(cfg Config) (*Engine, error) {
 	}
 	return e, nil
 }
+
+// NamesTCPFlags reports whether some rule of the engine names TCP flags.
+// When none does, two packets that differ only in their flags get the
+// same decision, so a caller judging a connection's SYN and its later
+// segments may judge one of them for both.
+func (e *Engine) NamesTCPFlags() bool { return e != nil && e.flags }
 
 // MustCompile is [Compile] that panics on error, for
 // literals in code and tests.
