@@ -19,9 +19,9 @@ import (
 // returns flows that pass it. The zero Flow is not valid.
 type Flow struct {
 	Protocol Protocol
-	Src, Dst netip.AddrPort
-	ICMPType uint8
+	ICMPType uint8 // beside Protocol, to keep a Flow small (88 bytes)
 	ICMPCode uint8
+	Src, Dst netip.AddrPort
 	// Domain is the TLS SNI or HTTP Host of the connection, or "" when the
 	// flow carries none (or it is not known).
 	Domain string

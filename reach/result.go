@@ -216,20 +216,25 @@ func (c Code) OnLeg(l Leg) Code {
 
 // Hop is one step of a path: a component the packet meets, what it did
 // with it, and why.
+//
+// JSON writes the fields in the order leg, kind, id, name, direction,
+// packet, verdict, rule, reason, details, code, fix, missing; Leg,
+// Direction and Verdict are declared side by side, which keeps a Hop (and
+// a trace) smaller.
 type Hop struct {
-	Leg  Leg    `json:"leg"`
-	Kind Kind   `json:"kind"`
-	ID   string `json:"id"`
-	Name string `json:"name,omitempty"`
+	Leg Leg `json:"leg"`
 	// Direction is the direction the filter judged the packet in, for
 	// security groups and network ACLs ([Hop.HasDirection]); other
 	// components have none and leave it zero. JSON writes it as "inbound"
 	// or "outbound", and leaves it out where there is none.
 	Direction flow.Direction `json:"direction,omitempty"`
+	Verdict   flow.Verdict   `json:"verdict"`
+	Kind      Kind           `json:"kind"`
+	ID        string         `json:"id"`
+	Name      string         `json:"name,omitempty"`
 	// Packet is the packet as it reaches the hop (after any address
 	// translation before it).
-	Packet  flow.Flow    `json:"packet"`
-	Verdict flow.Verdict `json:"verdict"`
+	Packet flow.Flow `json:"packet"`
 	// Rule is the rule that decided: an SG rule, an ACL entry, a route, a
 	// firewall rule; "" when a default decided.
 	Rule string `json:"rule,omitempty"`
@@ -284,9 +289,9 @@ func (h Hop) Undecided() bool { return h.Verdict == flow.Indeterminate }
 // means something.
 func (h Hop) HasDirection() bool { return h.Kind == KindSecurityGroups || h.Kind == KindNetworkACL }
 
-// hopJSON is a Hop as JSON writes it: the fields of Hop in order, with the
-// direction a string that is left out where a hop has none (Inbound is
-// Direction's zero value, so omitempty alone cannot tell).
+// hopJSON is a Hop as JSON writes it: the fields of Hop in the order its
+// doc gives, with the direction a string that is left out where a hop has
+// none (Inbound is Direction's zero value, so omitempty alone cannot tell).
 type hopJSON struct {
 	Leg       Leg          `json:"leg"`
 	Kind      Kind         `json:"kind"`
