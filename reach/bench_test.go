@@ -519,7 +519,8 @@ func benchVerdict(b *testing.B, m *reach.Model, q reach.Query, want reach.Outcom
 }
 
 // BenchmarkVerdictLarge is BenchmarkCheckLarge's queries answered by
-// Verdict: the same walk without the trace. reference is the walk on the
+// Verdict: the same walk without the trace. floor is what the walk asks
+// the evaluators on the same path, asked without a walk. reference is the walk on the
 // model built under internal/slowpath (every firewall and security group
 // rule scanned, every route looped over, no index), the slow reference of
 // TestWalkAgreesWithSlowReference.
@@ -537,6 +538,21 @@ func BenchmarkVerdictLarge(b *testing.B) {
 	}
 	for _, c := range queries {
 		b.Run(c.name+"/fast", func(b *testing.B) { benchVerdict(b, m, c.q, c.want) })
+	}
+	// floor: the same path's name resolution, filter evaluations and
+	// route lookups called one after another, without the walk
+	// (reach.VerdictFloor): what any walk of these evaluators pays
+	for _, c := range queries {
+		b.Run(c.name+"/floor", func(b *testing.B) {
+			floor, err := reach.VerdictFloor(m, c.q)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				floor()
+			}
+		})
 	}
 	ref := mustLargeReference(b)
 	for _, c := range queries {
