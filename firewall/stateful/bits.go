@@ -44,6 +44,46 @@ type bitIndex struct {
 	src     bitDim[netip.Addr]
 	dst     bitDim[netip.Addr]
 	sp, dp  bitDim[uint16]
+	// srcCuts and dstCuts are src.lo and dst.lo as integers
+	srcCuts, dstCuts addrCuts
+}
+
+// addrCuts is an address dimension's cuts as integers, for a lookup that
+// compares words instead of netip.Addrs: the IPv4 cuts, which sort first,
+// then the IPv6 ones. ok is false when a cut is neither (the zero Addr) or
+// has a zone, and the lookup compares netip.Addrs.
+type addrCuts struct {
+	v4 []uint32
+	v6 [][2]uint64
+	ok bool
+}
+
+// addrCutsOf returns the integer form of cuts, sorted as netip.Addrs sort.
+func addrCutsOf(cuts []netip.Addr) addrCuts {
+	c := addrCuts{ok: true}
+	for _, a := range cuts {
+		switch {
+		case !a.IsValid() || a.Zone() != "":
+			return addrCuts{}
+		case a.Is4():
+			b := a.As4()
+			c.v4 = append(c.v4, uint32(b[0])<<24|uint32(b[1])<<16|uint32(b[2])<<8|uint32(b[3]))
+		default:
+			c.v6 = append(c.v6, words6(a))
+		}
+	}
+	return c
+}
+
+// words6 returns a 128-bit address as two words, high first.
+func words6(a netip.Addr) [2]uint64 {
+	b := a.As16()
+	var w [2]uint64
+	for i := range 8 {
+		w[0] = w[0]<<8 | uint64(b[i])
+		w[1] = w[1]<<8 | uint64(b[8+i])
+	}
+	return w
 }
 
 // bitDim is one dimension: segment i starts at lo[i] and its bitset is
@@ -100,10 +140,35 @@ func bitDimOf[K any](kb *keyBuild[K], words, sums int) bitDim[K] {
 	return d
 }
 
-// lookupBitsAddr returns the segment of k, -1 when d has none.
-func lookupBitsAddr(d *bitDim[netip.Addr], k netip.Addr) int {
+// lookupBitsAddr returns the segment of k, -1 when d has none: the last
+// cut at or below k, the first when none is. c is d's cuts as integers,
+// searched in place of d.lo when it can be.
+func lookupBitsAddr(d *bitDim[netip.Addr], c *addrCuts, k netip.Addr) int {
 	if len(d.lo) == 0 {
 		return -1
+	}
+	if c.ok && k.IsValid() && k.Zone() == "" {
+		if k.Is4() {
+			b := k.As4()
+			v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+			// every IPv6 cut sorts above k
+			n, _ := slices.BinarySearchFunc(c.v4, v, func(e, t uint32) int {
+				if e <= t {
+					return -1
+				}
+				return 1
+			})
+			return max(n-1, 0)
+		}
+		w := words6(k)
+		n, _ := slices.BinarySearchFunc(c.v6, w, func(e, t [2]uint64) int {
+			if e[0] < t[0] || e[0] == t[0] && e[1] <= t[1] {
+				return -1
+			}
+			return 1
+		})
+		// every IPv4 cut sorts below k
+		return max(len(c.v4)+n-1, 0)
 	}
 	lo, hi := 0, len(d.lo)
 	for hi-lo > 1 {
@@ -152,8 +217,8 @@ type bitCursor struct {
 // start points c at the rules of ix that p may match.
 func (c *bitCursor) start(ix *bitIndex, p *packet) {
 	c.ix, c.n, c.sw, c.scur, c.cur = ix, 0, -1, 0, 0
-	c.use(&ix.src, lookupBitsAddr(&ix.src, p.f.Src.Addr()))
-	c.use(&ix.dst, lookupBitsAddr(&ix.dst, p.f.Dst.Addr()))
+	c.use(&ix.src, lookupBitsAddr(&ix.src, &ix.srcCuts, p.f.Src.Addr()))
+	c.use(&ix.dst, lookupBitsAddr(&ix.dst, &ix.dstCuts, p.f.Dst.Addr()))
 	if p.hasPorts() {
 		c.use(&ix.sp, lookupBitsPort(&ix.sp, p.f.Src.Port()))
 		c.use(&ix.dp, lookupBitsPort(&ix.dp, p.f.Dst.Port()))
@@ -250,6 +315,7 @@ func buildBits(all []int32, use []bool, src, dst *keyBuild[netip.Addr], sp, dp *
 	}
 	ix.src, ix.dst = bitDimOf(&s, ix.words, ix.sums), bitDimOf(&d, ix.words, ix.sums)
 	ix.sp, ix.dp = bitDimOf(&a, ix.words, ix.sums), bitDimOf(&b, ix.words, ix.sums)
+	ix.srcCuts, ix.dstCuts = addrCutsOf(ix.src.lo), addrCutsOf(ix.dst.lo)
 	return ix
 }
 
