@@ -193,6 +193,24 @@ type rtInfo struct {
 type routeIndex struct {
 	lens [2][]int // [0 IPv4, 1 IPv6]
 	at   map[netip.Prefix]*compiledRoute
+	// at4 is at's IPv4 prefixes keyed by key4, a map whose integer keys
+	// hash faster than a netip.Prefix
+	at4 map[uint64]*compiledRoute
+}
+
+// key4 is at4's key of the IPv4 prefix of bits bits of the address a
+// (the address as an integer): the masked address and the length.
+func key4(a uint32, bits int) uint64 {
+	if bits < 32 {
+		a &^= 1<<(32-bits) - 1
+	}
+	return uint64(a)<<8 | uint64(bits)
+}
+
+// addr4 returns an IPv4 address as an integer.
+func addr4(a netip.Addr) uint32 {
+	b := a.As4()
+	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
 }
 
 // indexRoutes builds r's index from its routes, which must not move
@@ -219,6 +237,12 @@ func (r *rtInfo) indexRoutes() {
 	for fam := range ix.lens {
 		slices.SortFunc(ix.lens[fam], func(a, b int) int { return b - a })
 	}
+	ix.at4 = map[uint64]*compiledRoute{}
+	for p, cr := range ix.at {
+		if p.Addr().Is4() {
+			ix.at4[key4(addr4(p.Addr()), p.Bits())] = cr
+		}
+	}
 	r.index = ix
 }
 
@@ -241,11 +265,16 @@ func (r *rtInfo) lookup(dst netip.Addr) (*compiledRoute, netip.Prefix, bool) {
 	if r.index == nil || !dst.IsValid() || dst.Zone() != "" {
 		return r.scan(dst)
 	}
-	fam := 0
-	if dst.Is6() {
-		fam = 1
+	if dst.Is4() {
+		a := addr4(dst)
+		for _, bits := range r.index.lens[0] {
+			if cr, ok := r.index.at4[key4(a, bits)]; ok {
+				return cr, netip.PrefixFrom(dst, bits).Masked(), true
+			}
+		}
+		return nil, netip.Prefix{}, false
 	}
-	for _, bits := range r.index.lens[fam] {
+	for _, bits := range r.index.lens[1] {
 		p := netip.PrefixFrom(dst, bits).Masked()
 		if cr, ok := r.index.at[p]; ok {
 			return cr, p, true
