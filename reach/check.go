@@ -175,15 +175,29 @@ func (w *walker) add(h Hop) int {
 	return len(*w.hops) - 1
 }
 
+// push appends a zero hop of this leg and returns it, for the walk's
+// commonest hops to be written in place rather than copied in; the
+// caller words its code for the leg ([Code.OnLeg]) as add would.
+func (w *walker) push() *Hop {
+	*w.hops = append(*w.hops, Hop{})
+	h := &(*w.hops)[len(*w.hops)-1]
+	h.Leg = w.leg
+	return h
+}
+
 // stop records a blocking hop beyond which the path is unknown.
 func (w *walker) stop(h Hop) arrival {
 	w.add(h)
 	return arrival{}
 }
 
-// securityGroups judges pkt at an interface's security groups.
+// securityGroups judges pkt at an interface's security groups. Its hop is
+// written in place ([walker.push]): nothing else adds a hop meanwhile.
 func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction) {
-	h := Hop{Kind: KindSecurityGroups, Direction: dir, Packet: pkt}
+	i := len(*w.hops)
+	h := w.push()
+	defer func() { h.Code = h.Code.OnLeg(w.leg) }()
+	h.Kind, h.Direction, h.Packet = KindSecurityGroups, dir, pkt
 	if w.explain {
 		h.ID, h.Name = ii.groupList, ii.label()
 	}
@@ -193,7 +207,6 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 			h.reason = "security groups are stateful: the reply of an allowed session passes"
 		}
 		w.see(ii)
-		w.add(h)
 		return
 	}
 	w.see(ii)
@@ -204,14 +217,13 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 	if w.deferSG {
 		w.deferred = append(w.deferred, sgHop{iface: ii, blind: !w.identity, pkt: pkt, dir: dir, leg: w.leg})
 		h.Verdict = flow.Allow
-		w.add(h)
 		return
 	}
 	if w.filters != nil {
-		w.noteFilter(filterHop{kind: KindSecurityGroups, sg: ev, iface: ii, pkt: pkt, dir: dir})
+		w.noteFilter(filterHop{kind: KindSecurityGroups, sg: ev, iface: ii, pkt: pkt, dir: dir}, i)
 	}
 	if w.bounds != nil {
-		w.noteBounds(w.bounds, w.clientField(), len(*w.hops), func() { ev.Bounds(pkt, dir, w.bounds) })
+		w.noteBounds(w.bounds, w.clientField(), i, func() { ev.Bounds(pkt, dir, w.bounds) })
 	}
 	if !w.explain {
 		h.Verdict = ev.Evaluate(pkt, dir).Verdict
@@ -223,8 +235,7 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 		case h.Verdict != flow.Allow:
 			h.Code = SGNoAllow
 		}
-		groupsUnknownHop(&h, ii, false)
-		w.add(h)
+		groupsUnknownHop(h, ii, false)
 		return
 	}
 	x := ev.Evaluate(pkt, dir)
@@ -248,14 +259,12 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 			h.Missing = fmt.Sprintf("%s, known only later: whether %s is a member of %s, which rule %s references, depends on it", other.GroupsUnknown, peer, far, h.Rule)
 			h.Fix = "set the value in the configuration, or check the answer again once it is known"
 		}
-		w.add(h)
 		return
 	}
 	if x.Allowed() {
 		if w.leg == Return {
 			h.reason = " (no session here from the request, so the reply is judged on its own)"
 		}
-		w.add(h)
 		return
 	}
 	if !w.identity {
@@ -266,11 +275,10 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 		h.Code = SGDeny
 	}
 	if ii.GroupsUnknown != "" {
-		groupsUnknownHop(&h, ii, true)
+		groupsUnknownHop(h, ii, true)
 	} else {
 		h.Fix = sgFix(w.m, pkt, ii, dir)
 	}
-	w.add(h)
 }
 
 // see records that ii's security groups judged a packet of this leg.
@@ -310,44 +318,41 @@ func sgFix(m *Model, pkt flow.Flow, ii *ifaceInfo, dir flow.Direction) string {
 	return b.String()
 }
 
-// networkACL judges pkt at a subnet boundary.
+// networkACL judges pkt at a subnet boundary. Its hop is written in place
+// ([walker.push]): nothing else adds a hop meanwhile.
 func (w *walker) networkACL(pkt flow.Flow, s *subnetInfo, dir flow.Direction) {
+	i := len(*w.hops)
 	if w.filters != nil {
-		w.noteFilter(filterHop{kind: KindNetworkACL, acl: s.acl.ev, subnet: s, pkt: pkt, dir: dir})
+		w.noteFilter(filterHop{kind: KindNetworkACL, acl: s.acl.ev, subnet: s, pkt: pkt, dir: dir}, i)
 	}
 	if w.bounds != nil {
-		w.noteBounds(w.bounds, w.clientField(), len(*w.hops), func() { s.acl.ev.Bounds(pkt, dir, w.bounds) })
+		w.noteBounds(w.bounds, w.clientField(), i, func() { s.acl.ev.Bounds(pkt, dir, w.bounds) })
 	}
+	var d nacl.Decision
+	h := w.push()
+	h.Kind, h.ID, h.Direction, h.Packet = KindNetworkACL, s.acl.acl.ID, dir, pkt
 	if !w.explain {
-		d := s.acl.ev.Evaluate(pkt, dir)
-		h := Hop{Kind: KindNetworkACL, ID: s.acl.acl.ID, Direction: dir, Packet: pkt, Verdict: d.Verdict}
-		if d.Verdict != flow.Allow {
-			h.Code = ACLDeny
-			if d.Default {
-				h.Code = ACLDefaultDeny
-			}
-		}
-		if len(s.acl.unknown) > 0 {
-			unknownACLHop(&h, s.acl, pkt, dir, d)
-		}
-		w.add(h)
-		return
+		d = s.acl.ev.Evaluate(pkt, dir)
+	} else {
+		var words nacl.Words
+		d, words = s.acl.ev.DecisionWords(pkt, dir)
+		h.Name, h.Rule, h.reason = s.ID, words.Rule, words.Reason
+		h.judge = aclJudge{s.acl.ev} // the entries passed over, worded when read
 	}
-	d, words := s.acl.ev.DecisionWords(pkt, dir)
-	h := Hop{Kind: KindNetworkACL, ID: s.acl.acl.ID, Name: s.ID, Direction: dir, Packet: pkt, Verdict: d.Verdict,
-		Rule: words.Rule, reason: words.Reason}
-	h.judge = aclJudge{s.acl.ev} // the entries passed over, worded when read
+	h.Verdict = d.Verdict
 	if d.Verdict != flow.Allow {
 		h.Code = ACLDeny
 		if d.Default {
 			h.Code = ACLDefaultDeny
 		}
-		h.Fix = aclFix(pkt, s, dir, d, w.leg)
+		if w.explain {
+			h.Fix = aclFix(pkt, s, dir, d, w.leg)
+		}
 	}
 	if len(s.acl.unknown) > 0 {
-		unknownACLHop(&h, s.acl, pkt, dir, d)
+		unknownACLHop(h, s.acl, pkt, dir, d)
 	}
-	w.add(h)
+	h.Code = h.Code.OnLeg(w.leg)
 }
 
 func aclFix(pkt flow.Flow, s *subnetInfo, dir flow.Direction, d nacl.Decision, leg Leg) string {
@@ -409,21 +414,21 @@ func (w *walker) routeIn(pkt flow.Flow, s *subnetInfo, rt *rtInfo) arrival {
 			reason: fmt.Sprintf("the packet was forwarded %d times: a routing loop", maxSteps),
 			Fix:    "check the route tables on the path for routes that send the packet back"})
 	}
-	h := Hop{Kind: KindRouteTable, ID: rt.ID, Name: rt.Name, Packet: pkt}
 	cr, via, ok := rt.lookup(pkt.Dst.Addr())
 	if len(rt.unknown) > 0 {
 		if u := rt.unknownRoute(cr, ok); u != nil {
 			return w.stop(unknownRouteHop(rt, pkt, u))
 		}
 	}
+	if ok && !w.explain {
+		return w.forwardQuietly(pkt, s, rt, cr)
+	}
+	h := Hop{Kind: KindRouteTable, ID: rt.ID, Name: rt.Name, Packet: pkt}
 	if !ok {
 		h.Verdict, h.Code = flow.Deny, NoRoute
 		h.reason = fmt.Sprintf("no route for %s", pkt.Dst.Addr())
 		h.Fix = w.noRouteFix(pkt, rt)
 		return w.stop(h)
-	}
-	if !w.explain {
-		return w.forwardQuietly(h, pkt, s, rt, cr)
 	}
 	h.Rule = cr.rule
 	if cr.PrefixList != "" {

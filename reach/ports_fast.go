@@ -66,9 +66,9 @@ type filterHop struct {
 	dir    flow.Direction
 }
 
-// noteFilter lists the filter f, about to judge the leg's next hop.
-func (w *walker) noteFilter(f filterHop) {
-	f.leg, f.hop = w.leg, len(*w.hops)
+// noteFilter lists the filter f, which judges the leg's hop at index hop.
+func (w *walker) noteFilter(f filterHop, hop int) {
+	f.leg, f.hop = w.leg, hop
 	*w.filters = append(*w.filters, f)
 }
 

@@ -94,14 +94,16 @@ func (s *quietWalk) reset(m *Model) (fw, rw *walker) {
 }
 
 // forwardQuietly is the rest of [walker.routeIn] with explain off, once
-// route cr of rt matched pkt: the same decisions, no words.
-func (w *walker) forwardQuietly(h Hop, pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compiledRoute) arrival {
+// route cr of rt matched pkt: the same decisions, no words, and the hop
+// written in place.
+func (w *walker) forwardQuietly(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compiledRoute) arrival {
+	h := w.push()
+	h.Kind, h.ID, h.Name, h.Packet = KindRouteTable, rt.ID, rt.Name, pkt
 	if cr.Target == TargetBlackhole {
-		h.Verdict, h.Code = flow.Deny, BlackholeRoute
-		return w.stop(h)
+		h.Verdict, h.Code = flow.Deny, BlackholeRoute.OnLeg(w.leg)
+		return arrival{}
 	}
 	h.Verdict = flow.Allow
-	w.add(h)
 	w.visited = append(w.visited, visit{kind: KindRouteTable, id: rt.ID, pkt: pkt})
 	return w.follow(pkt, s, rt, cr, netip.Prefix{}) // via only words an unmodelled hop
 }
