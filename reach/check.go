@@ -406,8 +406,8 @@ func (w *walker) route(pkt flow.Flow, s *subnetInfo) arrival {
 // routeIn looks pkt up in rt and follows the route; s is the subnet the
 // packet is in (nil when rt is an internet gateway's edge table).
 func (w *walker) routeIn(pkt flow.Flow, s *subnetInfo, rt *rtInfo) arrival {
-	if loop, ok := w.revisit(KindRouteTable, rt.ID, rt.Name, pkt); ok {
-		return w.stop(loop)
+	if cycle, ok := w.revisit(KindRouteTable, rt.ID, pkt); ok {
+		return w.stop(loopHop(KindRouteTable, rt.ID, rt.Name, pkt, cycle))
 	}
 	if w.steps++; w.steps > maxSteps {
 		return w.stop(Hop{Kind: KindRouteTable, ID: rt.ID, Name: rt.Name, Packet: pkt, Verdict: flow.Deny, Code: RoutingLoop,
@@ -583,8 +583,8 @@ func (w *walker) natInbound(pkt flow.Flow, ni *natInfo) arrival {
 
 // viaNAT sends pkt through a NAT gateway that a route names.
 func (w *walker) viaNAT(pkt flow.Flow, from *subnetInfo, ni *natInfo) arrival {
-	if loop, ok := w.revisit(KindNATGateway, ni.ID, ni.Name, pkt); ok {
-		return w.stop(loop)
+	if cycle, ok := w.revisit(KindNATGateway, ni.ID, pkt); ok {
+		return w.stop(loopHop(KindNATGateway, ni.ID, ni.Name, pkt, cycle))
 	}
 	w.boundary(pkt, from, ni.subnet)
 	h := Hop{Kind: KindNATGateway, ID: ni.ID, Name: ni.Name, Packet: pkt, Verdict: flow.Allow}
@@ -615,8 +615,8 @@ func (w *walker) viaNAT(pkt flow.Flow, from *subnetInfo, ni *natInfo) arrival {
 // middlebox that forwards it unchanged). A packet addressed to the
 // interface itself has arrived: the route only took it there.
 func (w *walker) viaAppliance(pkt flow.Flow, from *subnetInfo, ii *ifaceInfo) arrival {
-	if loop, ok := w.revisit(KindInterface, ii.ID, ii.label(), pkt); ok {
-		return w.stop(loop)
+	if cycle, ok := w.revisit(KindInterface, ii.ID, pkt); ok {
+		return w.stop(loopHop(KindInterface, ii.ID, ii.label(), pkt, cycle))
 	}
 	w.boundary(pkt, from, ii.subnet)
 	w.securityGroups(pkt, ii, flow.Inbound)
@@ -763,15 +763,16 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 // viaFirewall sends pkt through a Network Firewall endpoint. The
 // firewall's decision is filled in once both legs are known.
 func (w *walker) viaFirewall(pkt flow.Flow, from *subnetInfo, ei *endpointInfo) arrival {
-	if loop, ok := w.revisit(KindFirewall, ei.ID, ei.fw.label(), pkt); ok {
-		return w.stop(loop)
+	if cycle, ok := w.revisit(KindFirewall, ei.ID, pkt); ok {
+		return w.stop(loopHop(KindFirewall, ei.ID, ei.fw.label(), pkt, cycle))
 	}
 	w.boundary(pkt, from, ei.subnet)
-	h := Hop{Kind: KindFirewall, ID: ei.ID, Name: ei.fw.label(), Packet: pkt, Verdict: flow.Allow}
+	i := len(*w.hops)
+	h := w.push()
+	h.Kind, h.ID, h.Name, h.Packet, h.Verdict = KindFirewall, ei.ID, ei.fw.label(), pkt, flow.Allow
 	if w.explain && ei.note != "" {
 		h.addDetail(ei.note)
 	}
-	i := w.add(h)
 	w.crossed = append(w.crossed, crossing{endpoint: ei, hop: i, pkt: pkt})
 	if w.bounds != nil {
 		w.firewallBounds(pkt, ei)

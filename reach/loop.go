@@ -28,15 +28,18 @@ type visit struct {
 //
 // Route tables record their visit themselves once they have matched a
 // route (to name it in the loop's details); revisit records the others.
-func (w *walker) revisit(kind Kind, id, name string, pkt flow.Flow) (Hop, bool) {
-	i := slices.IndexFunc(w.visited, func(v visit) bool { return v.kind == kind && v.id == id && v.pkt == pkt })
-	if i < 0 {
-		if kind != KindRouteTable {
-			w.visited = append(w.visited, visit{kind: kind, id: id, pkt: pkt})
+// On a loop it returns the cycle, the visits from the first at (kind,
+// id), for [loopHop].
+func (w *walker) revisit(kind Kind, id string, pkt flow.Flow) ([]visit, bool) {
+	for i := range w.visited {
+		if v := &w.visited[i]; v.kind == kind && v.id == id && v.pkt == pkt {
+			return w.visited[i:], true
 		}
-		return Hop{}, false
 	}
-	return loopHop(kind, id, name, pkt, w.visited[i:]), true
+	if kind != KindRouteTable {
+		w.visited = append(w.visited, visit{kind: kind, id: id, pkt: pkt})
+	}
+	return nil, false
 }
 
 // loopHop is the blocking hop of a routing loop that closes at (kind, id):

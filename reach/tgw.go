@@ -400,8 +400,8 @@ func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subn
 		return w.stop(h)
 	}
 	h.ID = t.ID
-	if loop, ok := w.revisit(KindTransitGateway, t.ID, h.Name, pkt); ok {
-		return w.stop(loop)
+	if cycle, ok := w.revisit(KindTransitGateway, t.ID, pkt); ok {
+		return w.stop(loopHop(KindTransitGateway, t.ID, h.Name, pkt, cycle))
 	}
 	if w.steps++; w.steps > maxSteps {
 		h.Verdict, h.Code = flow.Deny, RoutingLoop
