@@ -152,7 +152,8 @@ func (m *Model) inspectFirewalls(fwd, ret []Hop, fw, rw *walker, replyTraced boo
 	}
 	countCrossings(fw.crossed)
 	countCrossings(rw.crossed)
-	for _, s := range pairCrossings(fw.crossed, rw.crossed) {
+	var room [4]session
+	for _, s := range pairCrossingsInto(fw.crossed, rw.crossed, room[:0]) {
 		m.inspectSession(fwd, ret, s, replyTraced, fw.explain)
 	}
 }
@@ -203,15 +204,20 @@ type session struct {
 // the same endpoint whose flow it reverses, in the order the request met
 // them; unpaired crossings of either leg are sessions of their own.
 func pairCrossings(fwd, ret []crossing) []session {
-	out := make([]session, 0, len(fwd)+len(ret))
+	return pairCrossingsInto(fwd, ret, make([]session, 0, len(fwd)+len(ret)))
+}
+
+// pairCrossingsInto is pairCrossings appending to out, for a caller with
+// room of its own.
+func pairCrossingsInto(fwd, ret []crossing, out []session) []session {
 	for i := range fwd {
 		out = append(out, session{fwd: &fwd[i]})
 	}
-	var lone []session
+	requests := len(out)
 	for i := range ret {
 		c := &ret[i]
 		paired := false
-		for j := range out {
+		for j := range out[:requests] {
 			s := &out[j]
 			if s.ret == nil && s.fwd.endpoint == c.endpoint && s.fwd.pkt.Reverse() == c.pkt {
 				s.ret, paired = c, true
@@ -219,10 +225,9 @@ func pairCrossings(fwd, ret []crossing) []session {
 			}
 		}
 		if !paired {
-			lone = append(lone, session{ret: c})
+			out = append(out, session{ret: c}) // after every request's
 		}
 	}
-	out = append(out, lone...)
 	// A one-way session at an endpoint the other leg crosses with
 	// another flow: say so in its reason.
 	for i := range out {
