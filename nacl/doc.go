@@ -13,7 +13,9 @@
 // [Evaluator.Evaluate] decides one packet in one direction and returns a
 // [Decision] without an error and without allocating; [Evaluator.Explain]
 // returns the same Decision with Skipped filled: the entries tried before
-// the deciding one, each with why it did not match. A Decision carries the
+// the deciding one, each with why it did not match; [Evaluator.Verdict] is
+// Evaluate's Verdict and Default alone, for a walk that reads no more. A
+// Decision carries the
 // Verdict, the deciding entry's Action ([flow.Pass] or [flow.Drop]), the
 // Entry itself, and Default when the "*" rule decided. An entry's action is
 // a [flow.Action]; its text forms keep AWS's words, "allow" (Pass) and

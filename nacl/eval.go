@@ -296,6 +296,23 @@ func (e *Evaluator) Evaluate(f flow.Flow, dir flow.Direction) Decision {
 	return e.decide(c, i, dir, is6)
 }
 
+// Verdict is [Evaluator.Evaluate]'s Verdict and Default alone, for a
+// caller that needs no more (a walk deciding reachability): it skips
+// building the Decision, the copy of the deciding entry with it. A nil
+// Evaluator allows.
+func (e *Evaluator) Verdict(f flow.Flow, dir flow.Direction) (v flow.Verdict, isDefault bool) {
+	if e == nil {
+		return flow.Allow, false
+	}
+	c, p, _, valid := e.prepare(f, dir)
+	if valid {
+		if i := c.first(&p); i >= 0 {
+			return c.entries[i].Action.Verdict(), false
+		}
+	}
+	return flow.Deny, true
+}
+
 // Explain is [Evaluator.Evaluate] plus the trace: the same verdict and
 // deciding entry, and in Skipped every entry of f's direction and family
 // tried before it, with why it did not match. Entries of the other family

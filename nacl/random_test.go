@@ -148,6 +148,8 @@ func TestRandomAgreesWithReference(t *testing.T) {
 					t.Fatalf("ACL %d, %s %s: Explain says %s, Evaluate %s", i, f, dir, x, d)
 				}
 				require.Equal(t, wantN >= nacl.DefaultRuleIPv4, d.Default)
+				v, def := ev.Verdict(f, dir)
+				require.Equal(t, [2]any{d.Verdict, d.Default}, [2]any{v, def}, "ACL %d, %s %s: Verdict and Evaluate", i, f, dir)
 				requireWordsAgree(t, ev, x, f, dir)
 				// The trace lists exactly the entries of the packet's
 				// direction and family numbered below the decider, in order.

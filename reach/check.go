@@ -331,9 +331,13 @@ func (w *walker) networkACL(pkt flow.Flow, s *subnetInfo, dir flow.Direction) {
 	var d nacl.Decision
 	h := w.push()
 	h.Kind, h.ID, h.Direction, h.Packet = KindNetworkACL, s.acl.acl.ID, dir, pkt
-	if !w.explain {
+	switch {
+	case !w.explain && len(s.acl.unknown) == 0:
+		// the verdict alone: nothing below reads more of the decision
+		d.Verdict, d.Default = s.acl.ev.Verdict(pkt, dir)
+	case !w.explain:
 		d = s.acl.ev.Evaluate(pkt, dir)
-	} else {
+	default:
 		var words nacl.Words
 		d, words = s.acl.ev.DecisionWords(pkt, dir)
 		h.Name, h.Rule, h.reason = s.ID, words.Rule, words.Reason
