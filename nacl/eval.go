@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/slowpath"
 	"github.com/reachsim/reachsim/internal/textsafe"
 )
 
@@ -31,6 +32,7 @@ type Evaluator struct {
 type chain struct {
 	entries []Entry
 	match   []matcher
+	bits    *chainBits   // for a long chain (bits.go); nil: scan
 	words   []entryWords // the entries' words, for ExplainWords (words.go)
 	def     entryWords   // the words of the "*" rule of the chain's direction and family
 }
@@ -148,6 +150,15 @@ func Compile(acl ACL) (*Evaluator, error) {
 		c.entries = append(c.entries, e)
 		c.match = append(c.match, newMatcher(e))
 	}
+	if !slowpath.On() {
+		for dir := range ev.lists {
+			for fam := range ev.lists[dir] {
+				if c := &ev.lists[dir][fam]; len(c.match) >= bitsFrom && len(c.match) <= 64 {
+					c.bits = newChainBits(c.match, fam == 1)
+				}
+			}
+		}
+	}
 	ev.prepareWords()
 	return ev, nil
 }
@@ -260,6 +271,15 @@ func (e *Evaluator) prepare(f flow.Flow, dir flow.Direction) (c *chain, p packet
 
 // first returns the index of the first matching entry, or -1.
 func (c *chain) first(p *packet) int {
+	if c.bits != nil {
+		return c.bits.first(c, p)
+	}
+	return c.scan(p)
+}
+
+// scan is first by trying every entry in turn: the reference of the
+// bitsets, and the search of a short chain.
+func (c *chain) scan(p *packet) int {
 	for i := range c.match {
 		if c.match[i].matches(p) {
 			return i
