@@ -211,9 +211,9 @@ func load(src source, opts Options, paths []string) (*reach.Model, *Report, erro
 		return nil, l.report, errors.Join(l.errs...)
 	}
 	l.release()
-	b := l.builder(nil) // where each resource came from is built for Build's errors only
-	l.setOrigins(b)     // quota.go: where each group, ACL, table, firewall is, for lint
-	m, err := b.Build()
+	b := l.builder(nil)     // where each resource came from is built for Build's errors only
+	l.setOrigins(b)         // quota.go: where each group, ACL, table, firewall is, for lint
+	m, err := b.BuildOnce() // the model takes the builder's rules, entries and routes: nothing else holds them
 	if err != nil {
 		w := where{}
 		l.builder(w)

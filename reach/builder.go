@@ -54,6 +54,9 @@ type Builder struct {
 	// (design.go): Build takes its compiled firewalls and security groups
 	// where the design left them unchanged
 	reuse *reuseFrom
+	// once, during BuildOnce, lets the model take the builder's rules,
+	// entries, routes and origins instead of copies
+	once bool
 }
 
 // NewBuilder returns an empty builder.
@@ -168,6 +171,26 @@ func unique[T any](p *problems, kind string, items []T, id func(T) string) map[s
 // their subnet or used twice, routes to targets that do not exist, rules
 // that reference unknown groups or prefix lists, and more.
 func (b *Builder) Build() (*Model, error) {
+	return b.build()
+}
+
+// BuildOnce is [Builder.Build] for a builder that is used once and then
+// dropped, as a loader's is: the model takes the builder's security group
+// rules, network ACL entries, routes and origins as they are instead of
+// copying them, so the design is not held twice while the model is
+// built, and the builder is empty afterwards (adding to it starts a new
+// design). The caller must not change what it added (a rule slice, say)
+// after BuildOnce: the model holds it. Build copies instead, so that a
+// builder can be built again and what its caller keeps is never the
+// model's.
+func (b *Builder) BuildOnce() (*Model, error) {
+	b.once = true
+	m, err := b.build()
+	*b = Builder{}
+	return m, err
+}
+
+func (b *Builder) build() (*Model, error) {
 	var p problems
 	b.firsts = map[string]map[string]int{}
 	defer func() { b.firsts = nil }()
@@ -227,7 +250,10 @@ func (b *Builder) Build() (*Model, error) {
 		return nil, errors.Join(p.errs...)
 	}
 	m.quotaWarnings = b.checkQuotas(m)
-	m.origins = cloneOrigins(b.origins)
+	m.origins = b.origins
+	if !b.once {
+		m.origins = cloneOrigins(b.origins)
+	}
 	return m, nil
 }
 
@@ -280,7 +306,9 @@ func (b *Builder) buildPlain(p *problems, m *Model) {
 		if err != nil {
 			p.wrap(a.ID, path("acls", i, ""), err) // still known to its subnets
 		}
-		a.Entries, a.Subnets = slices.Clone(a.Entries), slices.Clone(a.Subnets) // the model owns its data
+		if !b.once {
+			a.Entries, a.Subnets = slices.Clone(a.Entries), slices.Clone(a.Subnets) // the model owns its data
+		}
 		m.acls[a.ID] = &aclInfo{acl: a, ev: ev}
 	}
 	for i, g := range b.groups {
@@ -288,7 +316,7 @@ func (b *Builder) buildPlain(p *problems, m *Model) {
 			continue
 		}
 		g := g
-		if b.reuse == nil {
+		if b.reuse == nil && !b.once {
 			g.Rules = slices.Clone(g.Rules) // a patched design's are the model's own already
 		}
 		m.groups[g.ID] = &g
@@ -322,7 +350,9 @@ func (b *Builder) buildRouting(p *problems, m *Model) {
 			continue
 		}
 		ri := &rtInfo{RouteTable: rt, vpc: vi}
-		ri.Routes, ri.Gateways = slices.Clone(rt.Routes), slices.Clone(rt.Gateways) // the model owns its data
+		if !b.once {
+			ri.Routes, ri.Gateways = slices.Clone(rt.Routes), slices.Clone(rt.Gateways) // the model owns its data
+		}
 		seen := map[string]int{}
 		hasLocal := map[netip.Prefix]bool{}
 		for j, r := range rt.Routes {

@@ -99,3 +99,51 @@ func TestDesignRebuildsTheSameModel(t *testing.T) {
 	require.True(t, ok, "the origins go with the design")
 	require.Equal(t, "acls.json: NetworkAcls[2]", o.String())
 }
+
+// TestBuildOnce holds a model BuildOnce built to Build's model of the same
+// design: the same traces, matrix and origins; the builder is empty
+// afterwards; a design that does not build gives the same errors.
+func TestBuildOnce(t *testing.T) {
+	withOrigin := func() *reach.Builder {
+		d := sample.ThreeTier()
+		d.SetOrigin(reach.ResourceNetworkACL, "acl-db", reach.Origin{File: "acls.json", Path: "NetworkAcls[2]"})
+		return d
+	}
+	m, err := withOrigin().Build()
+	require.NoError(t, err)
+	b := withOrigin()
+	once, err := b.BuildOnce()
+	require.NoError(t, err)
+	for _, from := range m.Interfaces() {
+		for _, to := range m.Interfaces() {
+			for _, port := range []uint16{22, 443, 5432, 8080} {
+				q := reach.Query{From: from.ID, To: to.ID, Protocol: flow.TCP, Port: port}
+				want, err := m.Check(q)
+				require.NoError(t, err)
+				got, err := once.Check(q)
+				require.NoError(t, err)
+				require.Equal(t, want.Text(), got.Text(), "%+v", q)
+			}
+		}
+	}
+	mx, err := m.Matrix(reach.MatrixOptions{})
+	require.NoError(t, err)
+	mx2, err := once.Matrix(reach.MatrixOptions{})
+	require.NoError(t, err)
+	require.Equal(t, mx, mx2)
+	o, ok := once.Origin(reach.ResourceNetworkACL, "acl-db")
+	require.True(t, ok)
+	require.Equal(t, "acls.json: NetworkAcls[2]", o.String())
+
+	empty, err := b.Build()
+	require.NoError(t, err, "the builder BuildOnce used holds nothing")
+	require.Empty(t, empty.Interfaces())
+
+	bad := func() *reach.Builder {
+		return sample.ThreeTier().AddInterface(reach.Interface{ID: "eni-stray", Subnet: "subnet-nowhere"})
+	}
+	_, want := bad().Build()
+	require.Error(t, want)
+	_, got := bad().BuildOnce()
+	require.EqualError(t, got, want.Error())
+}

@@ -91,7 +91,7 @@ func (r *reader) build() (*reach.Model, error) {
 	if len(r.errs) > 0 {
 		return nil, errors.Join(r.errs...)
 	}
-	m, err := r.b.Build()
+	m, err := r.b.BuildOnce() // the reader's builder is used once
 	if err != nil {
 		return nil, &flow.InputError{File: r.file, Err: err}
 	}
