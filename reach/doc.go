@@ -88,7 +88,9 @@
 //
 // Build a [Model] with a [Builder], or load one from the JSON the AWS CLI
 // prints with package aws (aws.Load); it is immutable and safe for
-// concurrent queries. Query it with [Model.Check] (endpoints by ID, Name
+// concurrent queries. [Builder.Build] copies what it was given;
+// [Builder.BuildOnce], for a builder used once (a loader's), lets the model
+// take it instead, so that a large design is not held twice. Query it with [Model.Check] (endpoints by ID, Name
 // tag or address) or [Model.CheckFlow] (a flow by addresses);
 // [Model.Verdict] and [Model.VerdictFlow] give the same outcome without
 // building the trace, for loops over many questions. A question
