@@ -75,6 +75,36 @@ func addrCutsOf(cuts []netip.Addr) addrCuts {
 	return c
 }
 
+// find returns the index of the last cut at or below k, the first when
+// none is; ok is false when c cannot tell (a zoned or invalid k, or cuts
+// that are not all plain addresses), and the caller compares netip.Addrs.
+func (c *addrCuts) find(k netip.Addr) (int, bool) {
+	if !c.ok || !k.IsValid() || k.Zone() != "" {
+		return 0, false
+	}
+	if k.Is4() {
+		b := k.As4()
+		v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+		// every IPv6 cut sorts above k
+		n, _ := slices.BinarySearchFunc(c.v4, v, func(e, t uint32) int {
+			if e <= t {
+				return -1
+			}
+			return 1
+		})
+		return max(n-1, 0), true
+	}
+	w := words6(k)
+	n, _ := slices.BinarySearchFunc(c.v6, w, func(e, t [2]uint64) int {
+		if e[0] < t[0] || e[0] == t[0] && e[1] <= t[1] {
+			return -1
+		}
+		return 1
+	})
+	// every IPv4 cut sorts below k
+	return max(len(c.v4)+n-1, 0), true
+}
+
 // words6 returns a 128-bit address as two words, high first.
 func words6(a netip.Addr) [2]uint64 {
 	b := a.As16()
@@ -147,28 +177,8 @@ func lookupBitsAddr(d *bitDim[netip.Addr], c *addrCuts, k netip.Addr) int {
 	if len(d.lo) == 0 {
 		return -1
 	}
-	if c.ok && k.IsValid() && k.Zone() == "" {
-		if k.Is4() {
-			b := k.As4()
-			v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
-			// every IPv6 cut sorts above k
-			n, _ := slices.BinarySearchFunc(c.v4, v, func(e, t uint32) int {
-				if e <= t {
-					return -1
-				}
-				return 1
-			})
-			return max(n-1, 0)
-		}
-		w := words6(k)
-		n, _ := slices.BinarySearchFunc(c.v6, w, func(e, t [2]uint64) int {
-			if e[0] < t[0] || e[0] == t[0] && e[1] <= t[1] {
-				return -1
-			}
-			return 1
-		})
-		// every IPv4 cut sorts below k
-		return max(len(c.v4)+n-1, 0)
+	if s, ok := c.find(k); ok {
+		return s
 	}
 	lo, hi := 0, len(d.lo)
 	for hi-lo > 1 {

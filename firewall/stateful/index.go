@@ -50,10 +50,12 @@ type bucket struct {
 	residual []int32
 	dst      segments[netip.Addr]
 	src      segments[netip.Addr]
-	port     portindex.Index
-	exact    map[string][]int32 // domain -> rules
-	suffix   map[string][]int32 // domain suffix -> rules
-	bits     *bitIndex          // the classifier (bits.go); nil: the segment index
+	// dstCuts and srcCuts are dst.lo and src.lo as integers (bits.go)
+	dstCuts, srcCuts addrCuts
+	port             portindex.Index
+	exact            map[string][]int32 // domain -> rules
+	suffix           map[string][]int32 // domain suffix -> rules
+	bits             *bitIndex          // the classifier (bits.go); nil: the segment index
 }
 
 // segments is a segment index: segment i starts at lo[i] and lists the
@@ -70,9 +72,12 @@ func (d *segments[K]) segment(i int) []int32 { return d.flat[d.offs[i]:d.offs[i+
 // through a function value would make the key, and with it the packet,
 // escape. Ports use the shared internal/portindex.
 
-func lookupAddr(d *segments[netip.Addr], k netip.Addr) []int32 {
+func lookupAddr(d *segments[netip.Addr], c *addrCuts, k netip.Addr) []int32 {
 	if len(d.lo) == 0 {
 		return nil
+	}
+	if s, ok := c.find(k); ok {
+		return d.segment(s)
 	}
 	lo, hi := 0, len(d.lo)
 	for hi-lo > 1 {
@@ -346,6 +351,7 @@ func (b *bucket) index(rules []rule, classify bool) {
 	}
 	b.dst = dst.build(b.all, func(j int) bool { return dim[j] == dimDst })
 	b.src = src.build(b.all, func(j int) bool { return dim[j] == dimSrc })
+	b.dstCuts, b.srcCuts = addrCutsOf(b.dst.lo), addrCutsOf(b.src.lo)
 	var pb portindex.Builder
 	for j, ks := range port.keys {
 		if dim[j] == dimPort {
@@ -542,8 +548,8 @@ func (b *bucket) candidates(p *packet, m *merger) {
 		m.addBits(b.bits, p)
 	}
 	m.add(b.residual)
-	m.add(lookupAddr(&b.dst, p.f.Dst.Addr()))
-	m.add(lookupAddr(&b.src, p.f.Src.Addr()))
+	m.add(lookupAddr(&b.dst, &b.dstCuts, p.f.Dst.Addr()))
+	m.add(lookupAddr(&b.src, &b.srcCuts, p.f.Src.Addr()))
 	if p.hasPorts() {
 		m.add(b.port.Lookup(p.f.Dst.Port()))
 	}
