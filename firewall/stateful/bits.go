@@ -82,27 +82,30 @@ func (c *addrCuts) find(k netip.Addr) (int, bool) {
 	if !c.ok || !k.IsValid() || k.Zone() != "" {
 		return 0, false
 	}
+	// n counts the cuts at or below k: the last is n-1
 	if k.Is4() {
 		b := k.As4()
 		v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
-		// every IPv6 cut sorts above k
-		n, _ := slices.BinarySearchFunc(c.v4, v, func(e, t uint32) int {
-			if e <= t {
-				return -1
+		lo, hi := 0, len(c.v4) // every IPv6 cut sorts above k
+		for lo < hi {
+			if mid := int(uint(lo+hi) >> 1); c.v4[mid] <= v {
+				lo = mid + 1
+			} else {
+				hi = mid
 			}
-			return 1
-		})
-		return max(n-1, 0), true
+		}
+		return max(lo-1, 0), true
 	}
 	w := words6(k)
-	n, _ := slices.BinarySearchFunc(c.v6, w, func(e, t [2]uint64) int {
-		if e[0] < t[0] || e[0] == t[0] && e[1] <= t[1] {
-			return -1
+	lo, hi := 0, len(c.v6)
+	for lo < hi {
+		if mid := int(uint(lo+hi) >> 1); c.v6[mid][0] < w[0] || c.v6[mid][0] == w[0] && c.v6[mid][1] <= w[1] {
+			lo = mid + 1
+		} else {
+			hi = mid
 		}
-		return 1
-	})
-	// every IPv4 cut sorts below k
-	return max(len(c.v4)+n-1, 0), true
+	}
+	return max(len(c.v4)+lo-1, 0), true // every IPv4 cut sorts below k
 }
 
 // words6 returns a 128-bit address as two words, high first.
