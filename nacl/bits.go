@@ -1,6 +1,7 @@
 package nacl
 
 import (
+	"cmp"
 	"math/bits"
 	"slices"
 
@@ -108,20 +109,7 @@ func addrEnd(m matcher, is6 bool) (hi, lo uint64, ok bool) {
 }
 
 // cmpKey orders two addresses split in halves.
-func cmpKey(a, b [2]uint64) int {
-	switch {
-	case a[0] != b[0]:
-		if a[0] < b[0] {
-			return -1
-		}
-		return 1
-	case a[1] < b[1]:
-		return -1
-	case a[1] > b[1]:
-		return 1
-	}
-	return 0
-}
+func cmpKey(a, b [2]uint64) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) }
 
 // first returns the index of c's first entry that matches p, or -1.
 func (b *chainBits) first(c *chain, p *packet) int {
