@@ -500,6 +500,41 @@ func BenchmarkCheckLarge(b *testing.B) {
 	b.Run("blocked-everywhere", func(b *testing.B) { benchCheck(b, m, largeBackwards, false) })
 }
 
+// benchCheckInto measures CheckInto on q into one reused Result, after
+// checking its answer is Check's; each answer's trace is read (its
+// text), as a loop of checks reads it before asking the next.
+func benchCheckInto(b *testing.B, m *reach.Model, q reach.Query) {
+	b.Helper()
+	want, err := m.Check(q)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var r reach.Result
+	if err := m.CheckInto(q, &r); err != nil {
+		b.Fatal(err)
+	}
+	if r.Text() != want.Text() {
+		b.Fatalf("%+v: CheckInto\n%s\nCheck\n%s", q, r.Text(), want.Text())
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := m.CheckInto(q, &r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCheckIntoLarge is BenchmarkCheckLarge's queries answered by
+// CheckInto into one reused Result: the same walk and the same whole
+// trace, without a new Result's allocation each time.
+func BenchmarkCheckIntoLarge(b *testing.B) {
+	m := mustLargeModel(b)
+	b.Run("across-zones-through-firewall", func(b *testing.B) { benchCheckInto(b, m, largeAcrossZones) })
+	b.Run("from-internet", func(b *testing.B) { benchCheckInto(b, m, largeFromInternet) })
+	b.Run("to-internet-via-nat", func(b *testing.B) { benchCheckInto(b, m, largeToInternet) })
+	b.Run("blocked-everywhere", func(b *testing.B) { benchCheckInto(b, m, largeBackwards) })
+}
+
 // benchVerdict measures Verdict on q, after checking it is Check's outcome.
 func benchVerdict(b *testing.B, m *reach.Model, q reach.Query, want reach.Outcome) {
 	b.Helper()

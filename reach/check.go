@@ -13,7 +13,18 @@ import (
 
 // check walks the request and the reply and explains every hop.
 func (m *Model) check(f flow.Flow, src *ifaceInfo) *Result {
-	r := &Result{Flow: f, Blocks: []Block{}}
+	r := new(Result)
+	m.checkInto(f, src, r)
+	return r
+}
+
+// checkInto is check answering into r, which it resets first; it reuses
+// the room of r's slices (see [Model.CheckInto]).
+func (m *Model) checkInto(f flow.Flow, src *ifaceInfo, r *Result) {
+	*r = Result{Flow: f, Forward: r.Forward, Return: r.Return, Blocks: r.Blocks[:0], Warnings: r.Warnings[:0]}
+	if r.Blocks == nil {
+		r.Blocks = []Block{}
+	}
 	arrived, back := m.explainedWalk(f, src, r)
 	if back.ok && back.pkt.Dst != f.Src {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("the reply arrives at %s, not at the source %s", back.pkt.Dst, f.Src))
@@ -28,9 +39,11 @@ func (m *Model) check(f flow.Flow, src *ifaceInfo) *Result {
 			}
 		}
 	}
+	if len(r.Warnings) == 0 {
+		r.Warnings = nil // as a Result of its own has them
+	}
 	r.Outcome = outcomeOf(r.Forward, r.Return, arrived.ok)
 	r.Reachable = r.Outcome == Reachable
-	return r
 }
 
 // explainedWalk walks the request from src (nil: the internet) and, when
@@ -38,15 +51,21 @@ func (m *Model) check(f flow.Flow, src *ifaceInfo) *Result {
 // explain on (hops carry what words their reasons and details, and their
 // fixes; the verdicts and codes are those of a quiet walk). It walks on
 // walkers and hop buffers reused from earlier walks (they keep their
-// room) and copies the hops into r's Forward and Return at the end, both
-// in one allocation of their size. It returns where the request and the
-// reply ended.
+// room) and copies the hops into r's Forward and Return at the end: into
+// their own arrays when these have the room (see [Model.CheckInto]),
+// otherwise into one new allocation of their size. It returns where the
+// request and the reply ended.
 func (m *Model) explainedWalk(f flow.Flow, src *ifaceInfo, r *Result) (arrived, back arrival) {
 	s := quietWalks.Get().(*quietWalk)
 	defer quietWalks.Put(s)
 	fw, rw := s.reset(m)
 	fw.explain, rw.explain = true, true
 	arrived, back = m.walkWith(f, src, fw, rw)
+	if cap(r.Forward) >= len(s.fwd) && cap(r.Return) >= len(s.ret) {
+		r.Forward = append(r.Forward[:0], s.fwd...)
+		r.Return = append(r.Return[:0], s.ret...)
+		return arrived, back
+	}
 	hops := make([]Hop, len(s.fwd)+len(s.ret))
 	copy(hops, s.fwd)
 	copy(hops[len(s.fwd):], s.ret)

@@ -90,10 +90,13 @@
 // prints with package aws (aws.Load); it is immutable and safe for
 // concurrent queries. [Builder.Build] copies what it was given;
 // [Builder.BuildOnce], for a builder used once (a loader's), lets the model
-// take it instead, so that a large design is not held twice. Query it with [Model.Check] (endpoints by ID, Name
-// tag or address) or [Model.CheckFlow] (a flow by addresses);
-// [Model.Verdict] and [Model.VerdictFlow] give the same outcome without
-// building the trace, for loops over many questions. A question
+// take it instead, so that a large design is not held twice. Query it
+// with [Model.Check] (endpoints by ID, Name tag or address) or
+// [Model.CheckFlow] (a flow by addresses); [Model.CheckInto] answers as
+// Check does into a [Result] it reuses, for a loop that reads each trace
+// before asking the next; [Model.Verdict] and [Model.VerdictFlow] give
+// the same outcome without building the trace, for loops over many
+// questions. A question
 // must be whole: a [Query] without a protocol, a tcp or udp query without a
 // destination port, a port on icmp, is an error wrapping [ErrQuery], never
 // a question nobody meant to ask. Render a

@@ -233,15 +233,31 @@ func checkEnds(src, dst endpoint, from, to string) error {
 // whole (see [Query]) or whose endpoints name nothing in the design is an
 // error wrapping [ErrQuery].
 func (m *Model) Check(q Query) (*Result, error) {
-	f, src, err := m.queryFlow(q)
-	if err != nil {
+	r := new(Result)
+	if err := m.CheckInto(q, r); err != nil {
 		return nil, err
 	}
+	return r, nil
+}
+
+// CheckInto is [Model.Check] answering into r, for a loop of many
+// checks: it resets r and reuses the arrays of its slices (Forward,
+// Return, Blocks, Warnings) where they have the room, so a loop that
+// reads each answer before asking the next allocates little. Whatever r
+// held before is overwritten, including hops that slices taken from r
+// earlier still see: keep a Result, or copy from it, before passing it
+// again. On an error r is left as it was. The answer is the one Check
+// gives, field for field.
+func (m *Model) CheckInto(q Query, r *Result) error {
+	f, src, err := m.queryFlow(q)
+	if err != nil {
+		return err
+	}
 	dst, _ := m.resolve(q.To)
-	r := m.check(f, src.iface)
+	m.checkInto(f, src.iface, r)
 	r.From, r.To = src.label(), dst.label()
 	m.markUnknowns(r, src.iface, dst.iface)
-	return r, nil
+	return nil
 }
 
 // markUnknowns makes r indeterminate when an end's address is known only

@@ -99,3 +99,27 @@ func ExampleModel_Audit() {
 	// high SSH closed web-1 FIREWALL_DROP
 	// worst exposed: none
 }
+
+// A loop of checks on the sample design, each answered into one reused
+// Result and read before the next is asked.
+func ExampleModel_CheckInto() {
+	m, err := sample.ThreeTier().Build()
+	if err != nil {
+		panic(err)
+	}
+	var r reach.Result
+	for _, q := range []reach.Query{
+		{From: "203.0.113.9", To: "web-1", Protocol: flow.TCP, Port: 443},
+		{From: "web-1", To: "app-1", Protocol: flow.TCP, Port: 8080},
+		{From: "app-1", To: "db-1", Protocol: flow.TCP, Port: 5432},
+	} {
+		if err := m.CheckInto(q, &r); err != nil {
+			panic(err)
+		}
+		fmt.Println(q.From, "->", q.To, r.Outcome, len(r.Forward), "hops there,", len(r.Return), "back", r.Codes())
+	}
+	// Output:
+	// 203.0.113.9 -> web-1 reachable 8 hops there, 9 back []
+	// web-1 -> app-1 reachable 5 hops there, 5 back []
+	// app-1 -> db-1 unreachable 5 hops there, 5 back [RETURN_ACL_DEFAULT_DENY]
+}

@@ -101,6 +101,7 @@ func answerQueries(m *reach.Model, in io.Reader, name string, asJSON bool, stdou
 	const me = "reachsim check"
 	var bad, unreachable, indeterminate bool
 	queries := 0
+	var r reach.Result // each answer is written before the next is asked: one Result serves them all
 	sc := newLineScanner(in)
 	for sc.Scan() {
 		n, text := sc.number, sc.Text()
@@ -117,12 +118,12 @@ func answerQueries(m *reach.Model, in io.Reader, name string, asJSON bool, stdou
 			continue
 		}
 		queries++
-		r, q, err := answer(m, text)
+		q, err := answer(m, text, &r)
 		if err != nil {
 			badLine(err)
 			continue
 		}
-		if err := writeAnswer(stdout, n, q, r, asJSON); err != nil {
+		if err := writeAnswer(stdout, n, q, &r, asJSON); err != nil {
 			return fail(stderr, me, "writing the answer to line %d: %v", n, err)
 		}
 		switch r.Outcome {
@@ -148,18 +149,18 @@ func answerQueries(m *reach.Model, in io.Reader, name string, asJSON bool, stdou
 	return exitReachable
 }
 
-// answer splits a line into its flags, reads the query and checks it.
-func answer(m *reach.Model, line string) (*reach.Result, reach.Query, error) {
+// answer splits a line into its flags, reads the query and checks it,
+// into r.
+func answer(m *reach.Model, line string, r *reach.Result) (reach.Query, error) {
 	args, err := splitWords(line)
 	if err != nil {
-		return nil, reach.Query{}, err
+		return reach.Query{}, err
 	}
 	q, err := parseQuery(args)
 	if err != nil {
-		return nil, q, err
+		return q, err
 	}
-	r, err := m.Check(q)
-	return r, q, err
+	return q, m.CheckInto(q, r)
 }
 
 // writeAnswer writes the answer to the query on line n: one line of text
