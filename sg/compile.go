@@ -28,10 +28,11 @@ import (
 // every packet is denied (AWS's default).
 type Evaluator struct {
 	flavour Flavour
-	// groups holds the groups as given, each a copy whose Rules are the
-	// read-only rules of its groupCode: evaluators compiled through one
-	// CachingResolver share them (nothing hands them out uncopied).
-	groups []Group
+	// groups holds the groups as given: each its groupCode's read-only
+	// copy, which evaluators compiled through one CachingResolver share
+	// (a model holds an evaluator per interface, or two; nothing hands
+	// them out uncopied).
+	groups []*Group
 	rules  []compiledRule // every rule, in decision order
 	// buckets[dir][is6][class] holds the rules that can match packets of
 	// that direction, family and protocol class.
@@ -374,7 +375,7 @@ func Compile(groups []Group, res Resolver) (*Evaluator, error) {
 		mu.Lock()
 		defer mu.Unlock()
 	}
-	e := &Evaluator{groups: make([]Group, len(groups))}
+	e := &Evaluator{groups: make([]*Group, len(groups))}
 	n := 0
 	for _, g := range groups {
 		n += len(g.Rules)
@@ -410,7 +411,7 @@ func Compile(groups []Group, res Resolver) (*Evaluator, error) {
 		if err != nil {
 			return nil, err
 		}
-		e.groups[gi] = gc.g
+		e.groups[gi] = &gc.g
 		if err := e.addRules(gi, gc, b); err != nil {
 			return nil, err
 		}
@@ -719,8 +720,8 @@ func (e *Evaluator) Groups() []Group {
 	}
 	out := make([]Group, len(e.groups))
 	for i, g := range e.groups {
-		g.Rules = slices.Clone(g.Rules)
-		out[i] = g
+		out[i] = *g
+		out[i].Rules = slices.Clone(g.Rules)
 	}
 	return out
 }

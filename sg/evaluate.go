@@ -204,7 +204,7 @@ func (e *Evaluator) Evaluate(f flow.Flow, dir flow.Direction) Decision {
 	peer := peerOf(f, dir)
 	if e.flavour == AlibabaBasic {
 		for i, gi := range e.inner {
-			g := &e.groups[gi]
+			g := e.groups[gi]
 			if g.InnerAccessDrop {
 				continue
 			}

@@ -135,7 +135,7 @@ func (e *Evaluator) groupIndex(id string) int {
 
 // groupTrace is what group gi says about the packet that got decision d.
 func (e *Evaluator) groupTrace(gi int, d Decision, f flow.Flow, peer netip.Addr) GroupTrace {
-	g := &e.groups[gi]
+	g := e.groups[gi]
 	dir := d.Direction
 	gt := GroupTrace{Group: g.ID, Name: g.Name, Matched: -1, Closest: -1}
 	best, bestMiss := -1, 0
@@ -191,7 +191,7 @@ func peerWord(dir flow.Direction) string {
 // closest rule sgr-2 allows tcp/22 from 10.0.0.0/16 (port 80 is not in
 // 22)" ("no rule matches" for Alibaba groups, which also drop).
 func (e *Evaluator) closestReason(gi, best int, f flow.Flow, dir flow.Direction, peer netip.Addr) string {
-	g := &e.groups[gi]
+	g := e.groups[gi]
 	var b strings.Builder
 	b.Grow(192)
 	if g.Flavour == AWS {
