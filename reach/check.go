@@ -634,7 +634,7 @@ func (w *walker) viaNAT(pkt flow.Flow, from *subnetInfo, ni *natInfo) arrival {
 	pkt.Src = netip.AddrPortFrom(ni.PrivateIP, pkt.Src.Port())
 	w.nat = append(w.nat, natRecord{nat: ni, orig: orig})
 	if w.explain {
-		h.reason = "source " + orig.Addr().String() + " translated to " + ni.PrivateIP.String() + " (the NAT gateway's private address; its source port may be remapped within 1024-65535)"
+		h.judge = natSourceJudge{ni} // worded when read
 	}
 	w.add(h)
 	w.identity = false
@@ -666,27 +666,27 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 	h := Hop{Kind: KindInternetGateway, ID: igw.ID, Packet: pkt, Verdict: flow.Allow}
 	src, dst := pkt.Src.Addr(), pkt.Dst.Addr()
 	var holder *subnetInfo // the subnet the source belongs to, for Block Public Access
-	viaNAT := false
+	var iface *ifaceInfo   // the interface that holds the source, if one does
+	var nat *natInfo       // else the NAT gateway whose private address it is, if one's is
 	if ii, ok := w.m.byPrivate[src]; ok && ii.subnet.vpc == vpc {
-		holder = ii.subnet
+		holder, iface = ii.subnet, ii
 	} else if ni, ok := w.m.natAddr[src]; ok && ni.subnet.vpc == vpc {
-		holder, viaNAT = ni.subnet, true
+		holder, nat = ni.subnet, ni
 	}
 	back := w.m.backIn(dst, vpc)
 	if !back && unroutable(dst) {
 		return w.stop(privateOnInternet(h, dst, true))
 	}
+	translated := false
 	if src.Is4() {
 		var public netip.Addr
-		if ii, ok := w.m.byPrivate[src]; ok && ii.subnet.vpc == vpc {
-			public = ii.publicOf[src]
-		} else if viaNAT {
-			public = w.m.natAddr[src].PublicIP
+		if iface != nil {
+			public = iface.publicOf[src]
+		} else if nat != nil {
+			public = nat.PublicIP
 		}
 		if public.IsValid() {
-			if w.explain {
-				h.reason = "source " + src.String() + " translated to its public address " + public.String()
-			}
+			translated = true
 			pkt.Src = netip.AddrPortFrom(public, pkt.Src.Port())
 		} else {
 			h.Verdict, h.Code = flow.Deny, NoPublicIP
@@ -699,6 +699,14 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 	}
 	if h.Code == "" && w.blockPublicAccess(&h, holder, true, false) {
 		return w.stop(h)
+	}
+	if translated && w.explain {
+		// worded when read, from the hop's packet and the holder
+		if iface != nil {
+			h.judge = publicSourceJudge{iface}
+		} else {
+			h.judge = natPublicSourceJudge{nat}
+		}
 	}
 	w.add(h)
 	return w.onInternet(pkt, vpc)
@@ -719,8 +727,7 @@ func (w *walker) onInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 	}
 	h := Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Allow}
 	if w.explain {
-		h.Name = dst.String()
-		h.reason = "delivered to " + h.Name + " on the internet"
+		h.Name, h.judge = dst.String(), internetJudge{} // the reason worded when read, from the name
 	}
 	w.add(h)
 	return arrival{ok: true, pkt: pkt}
@@ -737,12 +744,13 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 	dst := pkt.Dst.Addr()
 	var vpc *vpcInfo
 	var private netip.Addr
-	var holder *subnetInfo // the subnet the destination belongs to, for Block Public Access
+	var holder *subnetInfo  // the subnet the destination belongs to, for Block Public Access
+	var translator hopJudge // words the translation of the destination when read
 	toNAT := false
 	if ii, ok := w.m.byPublic[dst]; ok {
-		vpc, private, holder = ii.subnet.vpc, ii.privateOf[dst], ii.subnet
+		vpc, private, holder, translator = ii.subnet.vpc, ii.privateOf[dst], ii.subnet, privateDestJudge{ii}
 	} else if ni, ok := w.m.natAddr[dst]; ok && ni.PublicIP == dst {
-		vpc, private, holder, toNAT = ni.subnet.vpc, ni.PrivateIP, ni.subnet, true
+		vpc, private, holder, toNAT, translator = ni.subnet.vpc, ni.PrivateIP, ni.subnet, true, natPrivateDestJudge{ni}
 	} else if ii, ok := w.m.byPrivate[dst]; ok {
 		vpc, holder = ii.subnet.vpc, ii.subnet
 		if dst.Is6() {
@@ -777,7 +785,7 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 		private = dst
 	case private != dst:
 		if w.explain {
-			h.reason = "destination " + dst.String() + " translated to " + private.String()
+			h.judge = translator
 		}
 	default:
 		h.reason = "IPv6 addresses are global: the internet gateway forwards the packet unchanged"

@@ -1,6 +1,8 @@
 package reach
 
 import (
+	"net/netip"
+
 	"github.com/reachsim/reachsim/firewall"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/sg"
@@ -76,6 +78,74 @@ func (routeJudge) reason(h *Hop) string {
 }
 
 func (routeJudge) details(*Hop) []string { return nil }
+
+// Address translations at gateways, worded from the hop's packet (the
+// packet before the translation) and what translates it. Each holds one
+// pointer, so a hop stores it without an allocation.
+
+// publicSourceJudge: an internet gateway gives the interface's private
+// source address its public one.
+type publicSourceJudge struct{ ii *ifaceInfo }
+
+func (j publicSourceJudge) reason(h *Hop) string {
+	src := h.Packet.Src.Addr()
+	return translatedSource(src, j.ii.publicOf[src])
+}
+
+func (publicSourceJudge) details(*Hop) []string { return nil }
+
+// natPublicSourceJudge: an internet gateway gives a NAT gateway's private
+// address its public one.
+type natPublicSourceJudge struct{ ni *natInfo }
+
+func (j natPublicSourceJudge) reason(h *Hop) string {
+	return translatedSource(h.Packet.Src.Addr(), j.ni.PublicIP)
+}
+
+func (natPublicSourceJudge) details(*Hop) []string { return nil }
+
+func translatedSource(src, public netip.Addr) string {
+	return "source " + src.String() + " translated to its public address " + public.String()
+}
+
+// privateDestJudge: an internet gateway hands a public destination
+// address to the interface's private one.
+type privateDestJudge struct{ ii *ifaceInfo }
+
+func (j privateDestJudge) reason(h *Hop) string {
+	dst := h.Packet.Dst.Addr()
+	return "destination " + dst.String() + " translated to " + j.ii.privateOf[dst].String()
+}
+
+func (privateDestJudge) details(*Hop) []string { return nil }
+
+// natPrivateDestJudge: an internet gateway hands a NAT gateway's public
+// address to its private one.
+type natPrivateDestJudge struct{ ni *natInfo }
+
+func (j natPrivateDestJudge) reason(h *Hop) string {
+	return "destination " + h.Packet.Dst.Addr().String() + " translated to " + j.ni.PrivateIP.String()
+}
+
+func (natPrivateDestJudge) details(*Hop) []string { return nil }
+
+// natSourceJudge: a NAT gateway gives the source its private address.
+type natSourceJudge struct{ ni *natInfo }
+
+func (j natSourceJudge) reason(h *Hop) string {
+	return "source " + h.Packet.Src.Addr().String() + " translated to " + j.ni.PrivateIP.String() +
+		" (the NAT gateway's private address; its source port may be remapped within 1024-65535)"
+}
+
+func (natSourceJudge) details(*Hop) []string { return nil }
+
+// internetJudge: the packet reaches its destination on the internet,
+// which the hop's Name holds.
+type internetJudge struct{}
+
+func (internetJudge) reason(h *Hop) string { return "delivered to " + h.Name + " on the internet" }
+
+func (internetJudge) details(*Hop) []string { return nil }
 
 // words is the hop's reason.
 func (h *Hop) words() string {
