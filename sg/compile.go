@@ -12,7 +12,7 @@ import (
 	"github.com/reachsim/reachsim/internal/slowpath"
 
 	"github.com/reachsim/reachsim/flow"
-	"github.com/reachsim/reachsim/internal/cidrindex"
+	"github.com/reachsim/reachsim/internal/addrset"
 	"github.com/reachsim/reachsim/internal/portindex"
 )
 
@@ -55,7 +55,7 @@ type Evaluator struct {
 	pos [][]int32
 	// plain: compiled under internal/slowpath, Evaluate scans every rule
 	// in decision order (no bucket, no port index) and prefix lists are
-	// plain slices (no trie), the slow reference of package reach
+	// plain slices (no ranges), the slow reference of package reach
 	plain bool
 }
 
@@ -183,12 +183,15 @@ type peerBlock struct {
 
 // listMatch is a prefix list's matcher.
 type listMatch struct {
-	small []netip.Prefix             // prefix list with few entries
-	big   *cidrindex.Index[struct{}] // prefix list with many entries
-	all   []netip.Prefix             // the entries of a list searched by big
+	small []netip.Prefix // prefix list with few entries
+	// big is what a prefix list with many entries covers, as sorted
+	// disjoint ranges, searched by halves without allocating
+	big *addrset.Set
+	all []netip.Prefix // the entries of a list searched by big
 }
 
-// bigList is the prefix-list size from which a trie beats a linear scan.
+// bigList is the prefix-list size from which a search by halves beats a
+// linear scan.
 const bigList = 16
 
 func (m *peerMatcher) match(a netip.Addr, refs []memberSet) bool {
@@ -197,8 +200,7 @@ func (m *peerMatcher) match(a netip.Addr, refs []memberSet) bool {
 		return m.cidr.Contains(a)
 	case PeerPrefixList:
 		if m.big != nil {
-			_, ok := m.big.First(a)
-			return ok
+			return m.big.Contains(a)
 		}
 		for _, p := range m.small {
 			if p.Contains(a) {
@@ -213,12 +215,12 @@ func (m *peerMatcher) match(a netip.Addr, refs []memberSet) bool {
 
 // CachingResolver is a [Resolver] that also remembers what [Compile] made
 // of its answers and of the groups it was given: each prefix list's
-// compiled matcher (a trie for long lists), each group's member set, and
+// compiled matcher (sorted ranges for long lists), each group's member set, and
 // each group's checked copy with its rules' compiled peers. Compiling the
 // groups of many interfaces through one CachingResolver reads and indexes
 // each list and each group once for all of them, and the evaluators share
 // them read-only (a model with a thousand interfaces would otherwise
-// rebuild a 1,000-entry list's trie per interface, and a large account hold
+// rebuild a 1,000-entry list's ranges per interface, and a large account hold
 // each group's rules once per interface that carries it). A group given
 // again under an ID already compiled but with other contents is compiled
 // anew, not shared. It is safe for concurrent use. Its answers are
@@ -622,7 +624,8 @@ func (e *Evaluator) eachBucket(cr *compiledRule, f func(dir flow.Direction, fam 
 }
 
 // compileList reads prefix list id through res and builds its matcher: a
-// slice for short lists, a trie from bigList entries on.
+// slice for short lists, ranges searched by halves from bigList entries
+// on.
 func compileList(id string, res PrefixListResolver) (peerMatcher, error) {
 	m := peerMatcher{kind: PeerPrefixList, peerBlock: &peerBlock{listMatch: &listMatch{}}}
 	ps, err := res.PrefixList(id)
@@ -643,13 +646,8 @@ func compileList(id string, res PrefixListResolver) (peerMatcher, error) {
 		return m, nil
 	}
 	m.all = ps // for Bounds
-	var b cidrindex.Builder[struct{}]
-	for _, p := range ps {
-		if err := b.Add(p, struct{}{}); err != nil {
-			return m, fmt.Errorf("%w: prefix list %s: %w", ErrUnresolved, id, err)
-		}
-	}
-	m.big = b.Build()
+	set := addrset.Of(ps...)
+	m.big = &set
 	return m, nil
 }
 
