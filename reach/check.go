@@ -51,21 +51,26 @@ func (m *Model) checkInto(f flow.Flow, src *ifaceInfo, r *Result) {
 // explain on (hops carry what words their reasons and details, and their
 // fixes; the verdicts and codes are those of a quiet walk). It walks on
 // walkers and hop buffers reused from earlier walks (they keep their
-// room) and copies the hops into r's Forward and Return at the end: into
-// their own arrays when these have the room (see [Model.CheckInto]),
-// otherwise into one new allocation of their size. It returns where the
+// room) and copies the hops into r's Forward and Return at the end, both
+// in one allocation of their size; a Result being reused (see
+// [Model.CheckInto]) is walked into directly. It returns where the
 // request and the reply ended.
 func (m *Model) explainedWalk(f flow.Flow, src *ifaceInfo, r *Result) (arrived, back arrival) {
 	s := quietWalks.Get().(*quietWalk)
 	defer quietWalks.Put(s)
 	fw, rw := s.reset(m)
 	fw.explain, rw.explain = true, true
-	arrived, back = m.walkWith(f, src, fw, rw)
-	if cap(r.Forward) >= len(s.fwd) && cap(r.Return) >= len(s.ret) {
-		r.Forward = append(r.Forward[:0], s.fwd...)
-		r.Return = append(r.Return[:0], s.ret...)
+	if cap(r.Forward) > 0 && cap(r.Return) > 0 {
+		// a Result to reuse: walk straight into its arrays (which never
+		// overlap: a Forward cut from one allocation with Return ends
+		// where Return begins)
+		fwd, ret := r.Forward[:0], r.Return[:0]
+		fw.hops, rw.hops = &fwd, &ret
+		arrived, back = m.walkWith(f, src, fw, rw)
+		r.Forward, r.Return = fwd, ret
 		return arrived, back
 	}
+	arrived, back = m.walkWith(f, src, fw, rw)
 	hops := make([]Hop, len(s.fwd)+len(s.ret))
 	copy(hops, s.fwd)
 	copy(hops[len(s.fwd):], s.ret)
