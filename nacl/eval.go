@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"encoding/binary"
 	"fmt"
-	"iter"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -25,6 +24,9 @@ import (
 type Evaluator struct {
 	acl   ACL         // canonical copy; Entries sorted by direction, then number
 	lists [2][2]chain // [direction][0 IPv4, 1 IPv6]
+	// plain: compiled under internal/slowpath, no bitsets and port runs
+	// by its plain scan, the slow reference of package reach
+	plain bool
 }
 
 // chain is the entries of one direction and family in ascending rule
@@ -150,7 +152,8 @@ func Compile(acl ACL) (*Evaluator, error) {
 		c.entries = append(c.entries, e)
 		c.match = append(c.match, newMatcher(e))
 	}
-	if !slowpath.On() {
+	ev.plain = slowpath.On()
+	if !ev.plain {
 		for dir := range ev.lists {
 			for fam := range ev.lists[dir] {
 				if c := &ev.lists[dir][fam]; len(c.match) >= bitsFrom && len(c.match) <= 64 {
@@ -430,49 +433,4 @@ func (e *Evaluator) AllowedPorts(f flow.Flow, dir flow.Direction) flow.PortSet {
 		}
 	}
 	return allowed // whatever is still open falls to "*": denied
-}
-
-// PortRuns yields, in port order, the runs of destination ports 0-65535
-// that one decision decides for the packet f, its destination port
-// replaced, in direction dir: each the longest run one entry (or the "*"
-// rule) decides, so that two runs in a row may share a verdict. It works
-// on the entries' ranges, allocating nothing. For a protocol without
-// ports (anything but TCP and UDP) one run holds every port. A nil
-// Evaluator allows every port.
-func (e *Evaluator) PortRuns(f flow.Flow, dir flow.Direction) iter.Seq2[flow.PortRange, Decision] {
-	return func(yield func(flow.PortRange, Decision) bool) {
-		if e == nil || !f.Protocol.HasPorts() {
-			yield(flow.AllPorts, e.Evaluate(f, dir))
-			return
-		}
-		c, p, is6, valid := e.prepare(f, dir)
-		var buf [64]int32
-		matching := buf[:0] // the entries that match f but for its port
-		for i := 0; valid && i < len(c.match); i++ {
-			if _, ok := c.match[i].matchesButPort(&p); ok {
-				matching = append(matching, int32(i))
-			}
-		}
-		for lo := 0; lo <= 65535; {
-			// The first entry that covers lo decides it, up to its last
-			// port or the first port of an earlier entry, whichever comes
-			// first; with none, "*" decides up to the next entry's first.
-			hi, first := 65535, -1
-			for _, i := range matching {
-				m := &c.match[i]
-				if int(m.plo) > lo {
-					hi = min(hi, int(m.plo)-1)
-					continue
-				}
-				if lo <= int(m.phi) {
-					first, hi = int(i), min(hi, int(m.phi))
-					break
-				}
-			}
-			if !yield(flow.PortRange{Lo: uint16(lo), Hi: uint16(hi)}, e.decide(c, first, dir, is6)) {
-				return
-			}
-			lo = hi + 1
-		}
-	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/slowpath"
 	"github.com/reachsim/reachsim/nacl"
 )
 
@@ -209,6 +210,23 @@ func TestRandomAllowedPortsAgreesWithBruteForce(t *testing.T) {
 		})
 		require.True(t, brute.Equal(got), "ACL %d %v, %s %s: AllowedPorts %s, brute force %s", i, acl.Entries, f, dir, got, brute)
 		checkPortRuns(t, ev, f, dir, fmt.Sprintf("ACL %d %v, %s %s", i, acl.Entries, f, dir))
+		plain := func() *nacl.Evaluator { // PortRuns by its plain scan
+			defer slowpath.Set(true)()
+			ev, err := nacl.Compile(acl)
+			require.NoError(t, err)
+			return ev
+		}()
+		require.Equal(t, collectRuns(plain, f, dir), collectRuns(ev, f, dir), "ACL %d %v, %s %s: the sweep's runs are the scan's", i, acl.Entries, f, dir)
+		checkPortVerdicts(t, ev, f, dir, fmt.Sprintf("ACL %d %v, %s %s", i, acl.Entries, f, dir))
+		checkPortVerdicts(t, plain, f, dir, fmt.Sprintf("plain ACL %d %v, %s %s", i, acl.Entries, f, dir))
+		for _, e := range []*nacl.Evaluator{ev, plain} { // a loop may stop early (range over func panics on a yield after false)
+			for range e.PortRuns(f, dir) {
+				break
+			}
+			for range e.PortVerdicts(f, dir) {
+				break
+			}
+		}
 		if i%10 == 0 { // now and then, against the reference as well
 			ref := portSetOf(func(p uint16) bool {
 				g := f
@@ -221,14 +239,59 @@ func TestRandomAllowedPortsAgreesWithBruteForce(t *testing.T) {
 	}
 }
 
+// checkPortVerdicts demands that PortVerdicts cover ports 0-65535 in order
+// with runs whose verdict and default are those of PortRuns on every port
+// of the run, runs in a row differing.
+func checkPortVerdicts(t *testing.T, ev *nacl.Evaluator, f flow.Flow, dir flow.Direction, msg string) {
+	t.Helper()
+	type run struct {
+		r flow.PortRange
+		v nacl.PortVerdict
+	}
+	var want []run // PortRuns, merged
+	for r, d := range ev.PortRuns(f, dir) {
+		v := nacl.PortVerdict{Verdict: d.Verdict, Default: d.Default}
+		if n := len(want); n > 0 && want[n-1].v == v {
+			want[n-1].r.Hi = r.Hi
+			continue
+		}
+		want = append(want, run{r, v})
+	}
+	var got []run
+	for r, v := range ev.PortVerdicts(f, dir) {
+		got = append(got, run{r, v})
+	}
+	require.Equal(t, want, got, msg)
+	for i, r := range got {
+		if i > 0 {
+			require.NotEqual(t, got[i-1].v, r.v, "%s: runs in a row differ", msg)
+		}
+	}
+}
+
+// collectRuns is what PortRuns yields.
+func collectRuns(ev *nacl.Evaluator, f flow.Flow, dir flow.Direction) []string {
+	var out []string
+	for r, d := range ev.PortRuns(f, dir) {
+		out = append(out, fmt.Sprintf("%s: %v %s %v", r, d.Verdict, d.Entry, d.Default))
+	}
+	return out
+}
+
 // checkPortRuns demands that PortRuns cover ports 0-65535 in order with
 // runs whose decision (verdict, deciding entry, default or not) is
-// Evaluate's on every port of the run.
+// Evaluate's on every port of the run, each run as long as its entry
+// decides (the next run's entry is another).
 func checkPortRuns(t *testing.T, ev *nacl.Evaluator, f flow.Flow, dir flow.Direction, msg string) {
 	t.Helper()
 	next := 0
+	var last nacl.Decision
 	for r, d := range ev.PortRuns(f, dir) {
 		require.Equal(t, next, int(r.Lo), "%s: the runs touch", msg)
+		if next > 0 && f.Protocol.HasPorts() {
+			require.False(t, last.Entry == d.Entry && last.Default == d.Default, "%s: the run before %s has its entry, %s", msg, r, d.Entry)
+		}
+		last = d
 		require.LessOrEqual(t, r.Lo, r.Hi, msg)
 		for p := int(r.Lo); p <= int(r.Hi); p++ {
 			g := f

@@ -21,7 +21,7 @@ import (
 //
 //   - a network ACL on the request: the ports an entry allows, those an
 //     entry denies, and the rest, which falls to "*"
-//     ([nacl.Evaluator.PortRuns]); on the reply, where the
+//     ([nacl.Evaluator.PortVerdicts]); on the reply, where the
 //     destination port is the client's, the same over client ports, one
 //     decision for every destination port;
 //   - AWS security groups: on the request, the ports allowed and those
@@ -205,7 +205,7 @@ func (fh *filterHop) dependence() (int, []portRun) {
 	if fh.kind == KindNetworkACL {
 		deny, byDefault := on(ACLDeny), on(ACLDefaultDeny)
 		rs := make([]portRun, 0, 8)
-		for r, d := range fh.acl.PortRuns(fh.pkt, fh.dir) {
+		for r, d := range fh.acl.PortVerdicts(fh.pkt, fh.dir) {
 			code := Code("")
 			switch {
 			case d.Verdict == flow.Allow:

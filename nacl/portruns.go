@@ -1,0 +1,168 @@
+package nacl
+
+import (
+	"iter"
+	"math/bits"
+	"slices"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+// PortRuns yields, in port order, the runs of destination ports 0-65535
+// that one decision decides for the packet f, its destination port
+// replaced, in direction dir: each the longest run one entry (or the "*"
+// rule) decides, so that two runs in a row may share a verdict. It works
+// on the entries' ranges, allocating nothing. For a protocol without
+// ports (anything but TCP and UDP) one run holds every port. A nil
+// Evaluator allows every port.
+func (e *Evaluator) PortRuns(f flow.Flow, dir flow.Direction) iter.Seq2[flow.PortRange, Decision] {
+	return func(yield func(flow.PortRange, Decision) bool) {
+		if e == nil || !f.Protocol.HasPorts() {
+			yield(flow.AllPorts, e.Evaluate(f, dir))
+			return
+		}
+		e.runs(f, dir, func(r flow.PortRange, c *chain, first int, is6 bool) bool {
+			return yield(r, e.decide(c, first, dir, is6))
+		})
+	}
+}
+
+// PortVerdict is a verdict of [Evaluator.PortVerdicts]: what the entries
+// or the "*" rule (Default) decide for a run of ports.
+type PortVerdict struct {
+	Verdict flow.Verdict
+	Default bool
+}
+
+// PortVerdicts is [Evaluator.PortRuns] reduced to verdicts, for a caller
+// that needs no more (the set answers of package reach): the runs of
+// destination ports over which f gets one verdict, and one kind of
+// decider (an entry or "*"), each as long as they last, with no Decision
+// built. Runs in a row differ in their PortVerdict.
+func (e *Evaluator) PortVerdicts(f flow.Flow, dir flow.Direction) iter.Seq2[flow.PortRange, PortVerdict] {
+	return func(yield func(flow.PortRange, PortVerdict) bool) {
+		if e == nil || !f.Protocol.HasPorts() {
+			v, def := e.Verdict(f, dir)
+			yield(flow.AllPorts, PortVerdict{v, def})
+			return
+		}
+		var pend flow.PortRange
+		var pv PortVerdict
+		started, stopped := false, false
+		e.runs(f, dir, func(r flow.PortRange, c *chain, first int, _ bool) bool {
+			v := PortVerdict{flow.Deny, true}
+			if first >= 0 {
+				v = PortVerdict{c.entries[first].Action.Verdict(), false}
+			}
+			switch {
+			case !started:
+				pend, pv, started = r, v, true
+			case v == pv:
+				pend.Hi = r.Hi
+			default:
+				if !yield(pend, pv) {
+					stopped = true
+					return false
+				}
+				pend, pv = r, v
+			}
+			return true
+		})
+		if started && !stopped {
+			yield(pend, pv)
+		}
+	}
+}
+
+// runs calls yield with each run of destination ports 0-65535 that one
+// entry of f's chain decides for f (its port replaced) in dir, in port
+// order, the entry's index in the chain (-1: "*") and whether f is IPv6,
+// until yield returns false; f's protocol has ports.
+func (e *Evaluator) runs(f flow.Flow, dir flow.Direction, yield func(r flow.PortRange, c *chain, first int, is6 bool) bool) {
+	c, p, is6, valid := e.prepare(f, dir)
+	var buf [64]int32
+	matching := buf[:0] // the entries that match f but for its port
+	for i := 0; valid && i < len(c.match); i++ {
+		if _, ok := c.match[i].matchesButPort(&p); ok {
+			matching = append(matching, int32(i))
+		}
+	}
+	if len(matching) <= 64 && !e.plain {
+		sweepRuns(c, matching, func(r flow.PortRange, first int) bool { return yield(r, c, first, is6) })
+		return
+	}
+	for lo := 0; lo <= 65535; {
+		// The first entry that covers lo decides it, up to its last
+		// port or the first port of an earlier entry, whichever comes
+		// first; with none, "*" decides up to the next entry's first.
+		hi, first := 65535, -1
+		for _, i := range matching {
+			m := &c.match[i]
+			if int(m.plo) > lo {
+				hi = min(hi, int(m.plo)-1)
+				continue
+			}
+			if lo <= int(m.phi) {
+				first, hi = int(i), min(hi, int(m.phi))
+				break
+			}
+		}
+		if !yield(flow.PortRange{Lo: uint16(lo), Hi: uint16(hi)}, c, first, is6) {
+			break
+		}
+		lo = hi + 1
+	}
+}
+
+// sweepRuns is runs' loop for at most 64 matching entries (the entries
+// the packet matches but for its port, in decision order), in one sweep
+// over the ports where an entry's range starts or ends: a bitset holds
+// the entries covering the ports between two such points, and its lowest
+// bit, the first of them, decides them. (The plain loop of runs, the
+// reference a random test holds it to, looks the first covering entry up
+// among all the matching ones at every run.)
+func sweepRuns(c *chain, matching []int32, yield func(r flow.PortRange, first int) bool) {
+	// an event is a port (17 bits: 65536 ends a range that reaches
+	// 65535), the entry's bit and whether its range starts there
+	var buf [128]uint32
+	events := buf[:0]
+	for k, i := range matching {
+		m := &c.match[i]
+		events = append(events, uint32(m.plo)<<8|uint32(k)<<1|1, (uint32(m.phi)+1)<<8|uint32(k)<<1)
+	}
+	slices.Sort(events)
+	entry := func(k int) int { // the entry of bit k, -1 for none
+		if k < 0 {
+			return -1
+		}
+		return int(matching[k])
+	}
+	var covering uint64
+	runLo, runBy := 0, -2 // the run being grown and its deciding bit (-1: "*")
+	for at, next := 0, 0; at <= 65535; {
+		for ; next < len(events) && int(events[next]>>8) == at; next++ {
+			bit := uint64(1) << (events[next] >> 1 & 63)
+			if events[next]&1 == 1 {
+				covering |= bit
+			} else {
+				covering &^= bit
+			}
+		}
+		end := 65536 // where the next event changes what covers
+		if next < len(events) {
+			end = int(events[next] >> 8)
+		}
+		by := -1
+		if covering != 0 {
+			by = bits.TrailingZeros64(covering)
+		}
+		if by != runBy {
+			if runBy != -2 && !yield(flow.PortRange{Lo: uint16(runLo), Hi: uint16(at - 1)}, entry(runBy)) {
+				return
+			}
+			runLo, runBy = at, by
+		}
+		at = end
+	}
+	yield(flow.PortRange{Lo: uint16(runLo), Hi: 65535}, entry(runBy))
+}
