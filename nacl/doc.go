@@ -14,8 +14,11 @@
 // [Decision] without an error and without allocating; [Evaluator.Explain]
 // returns the same Decision with Skipped filled: the entries tried before
 // the deciding one, each with why it did not match; [Evaluator.Verdict] is
-// Evaluate's Verdict and Default alone, for a walk that reads no more. A
-// Decision carries the
+// Evaluate's Verdict and Default alone, for a walk that reads no more.
+// Over every destination port at once, [Evaluator.AllowedPorts] gives the
+// set allowed, [Evaluator.PortRuns] the runs of ports each entry decides,
+// and [Evaluator.PortVerdicts] those runs merged by verdict. A Decision
+// carries the
 // Verdict, the deciding entry's Action ([flow.Pass] or [flow.Drop]), the
 // Entry itself, and Default when the "*" rule decided. An entry's action is
 // a [flow.Action]; its text forms keep AWS's words, "allow" (Pass) and
