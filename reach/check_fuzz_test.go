@@ -237,6 +237,19 @@ func answer(m *reach.Model, q reach.Query) string {
 	if err != nil {
 		return "error: " + err.Error()
 	}
+	return rendered(r)
+}
+
+// answerInto is answer by CheckInto into r, reused.
+func answerInto(m *reach.Model, q reach.Query, r *reach.Result) string {
+	if err := m.CheckInto(q, r); err != nil {
+		return "error: " + err.Error()
+	}
+	return rendered(r)
+}
+
+// rendered is r's text and JSON renderings.
+func rendered(r *reach.Result) string {
 	j, err := r.JSON()
 	if err != nil {
 		return "JSON error: " + err.Error()
@@ -247,7 +260,8 @@ func answer(m *reach.Model, q reach.Query) string {
 // FuzzModelCheck builds a random small design and asks it random
 // questions: no input may panic, and a built model answers every question
 // the same whether asked first or last, of it or of a model built again
-// from the same design: byte-identical traces.
+// from the same design, by Check or by CheckInto into a reused Result:
+// byte-identical traces.
 func FuzzModelCheck(f *testing.F) {
 	f.Add([]byte{})
 	f.Add([]byte{1, 0, 3, 1, 0, 2, 1, 0, 0, 2, 1, 4, 2, 1, 1, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9})
@@ -276,9 +290,11 @@ func FuzzModelCheck(f *testing.F) {
 		for i, q := range qs {
 			first[i] = answer(m1, q)
 		}
+		var reused reach.Result
 		for i := len(qs) - 1; i >= 0; i-- {
 			require.Equal(t, first[i], answer(m2, qs[i]), "query %+v on a model built again, asked in reverse order", qs[i])
 			require.Equal(t, first[i], answer(m1, qs[i]), "query %+v asked again", qs[i])
+			require.Equal(t, first[i], answerInto(m1, qs[i], &reused), "query %+v asked into a reused Result", qs[i])
 		}
 		for _, q := range qs[:min(len(qs), 4)] {
 			fuzzFixAndVerdict(t, m1, q)
