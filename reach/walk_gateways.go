@@ -1,0 +1,225 @@
+package reach
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+// The walk through NAT gateways, appliances and internet gateways, and on
+// the internet: the hops where addresses are translated or the packet
+// leaves the design.
+
+// natInbound handles a packet addressed to a NAT gateway's private
+// address: the reply of a session it translated goes back to the
+// original source; anything else is a new inbound connection, which NAT
+// gateways do not accept.
+func (w *walker) natInbound(pkt flow.Flow, ni *natInfo) arrival {
+	h := Hop{Kind: KindNATGateway, ID: ni.ID, Name: ni.Name, Packet: pkt}
+	if w.leg == Return {
+		for _, rec := range w.forward.nat {
+			if rec.nat == ni {
+				h.Verdict = flow.Allow
+				if w.explain {
+					h.reason = "NAT gateways are stateful: the reply goes back to " + rec.orig.String()
+				}
+				w.add(h)
+				pkt.Dst = rec.orig
+				w.identity = false
+				return w.route(pkt, ni.subnet)
+			}
+		}
+	}
+	h.Verdict, h.Code = flow.Deny, NATNoInbound
+	h.reason = "a NAT gateway only forwards connections its private side opens; it accepts none from outside"
+	h.Fix = "to accept connections from outside, give the destination a public IP (or put a load balancer in front of it)"
+	return w.stop(h)
+}
+
+// viaNAT sends pkt through a NAT gateway that a route names.
+func (w *walker) viaNAT(pkt flow.Flow, from *subnetInfo, ni *natInfo) arrival {
+	if cycle, ok := w.revisit(KindNATGateway, ni.ID, pkt); ok {
+		return w.stop(loopHop(KindNATGateway, ni.ID, ni.Name, pkt, cycle))
+	}
+	w.boundary(pkt, from, ni.subnet)
+	h := Hop{Kind: KindNATGateway, ID: ni.ID, Name: ni.Name, Packet: pkt, Verdict: flow.Allow}
+	if !ni.PrivateIP.Is4() || !pkt.Src.Addr().Is4() {
+		h.Verdict, h.Code = flow.Deny, NoRoute
+		h.reason = "NAT gateways translate IPv4 only"
+		h.Fix = "route IPv6 traffic to an egress-only internet gateway or an internet gateway instead"
+		return w.stop(h)
+	}
+	if w.leg == Return {
+		return w.stop(natReply(pkt, ni, from, (*w.forward.hops)[0].Packet.Dst.Addr()))
+	}
+	if stop, ok := natProtocol(pkt, ni); ok {
+		return w.stop(stop)
+	}
+	orig := pkt.Src
+	pkt.Src = netip.AddrPortFrom(ni.PrivateIP, pkt.Src.Port())
+	w.nat = append(w.nat, natRecord{nat: ni, orig: orig})
+	if w.explain {
+		h.judge = natSourceJudge{ni} // worded when read
+	}
+	w.add(h)
+	w.identity = false
+	return w.route(pkt, ni.subnet)
+}
+
+// viaAppliance sends pkt to a network interface a route names (a
+// middlebox that forwards it unchanged). A packet addressed to the
+// interface itself has arrived: the route only took it there.
+func (w *walker) viaAppliance(pkt flow.Flow, from *subnetInfo, ii *ifaceInfo) arrival {
+	if cycle, ok := w.revisit(KindInterface, ii.ID, pkt); ok {
+		return w.stop(loopHop(KindInterface, ii.ID, ii.label(), pkt, cycle))
+	}
+	w.boundary(pkt, from, ii.subnet)
+	w.securityGroups(pkt, ii, flow.Inbound)
+	if w.m.byPrivate[pkt.Dst.Addr()] == ii {
+		return arrival{ok: true, pkt: pkt, iface: ii}
+	}
+	w.add(Hop{Kind: KindInterface, ID: ii.ID, Name: ii.label(), Packet: pkt, Verdict: flow.Allow,
+		reason: "the appliance forwards the packet unchanged (source/destination check off)"})
+	w.identity = false
+	w.securityGroups(pkt, ii, flow.Outbound)
+	return w.route(pkt, ii.subnet)
+}
+
+// toInternet sends pkt out through the VPC's internet gateway.
+func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
+	igw := vpc.igw
+	h := Hop{Kind: KindInternetGateway, ID: igw.ID, Packet: pkt, Verdict: flow.Allow}
+	src, dst := pkt.Src.Addr(), pkt.Dst.Addr()
+	var holder *subnetInfo // the subnet the source belongs to, for Block Public Access
+	var iface *ifaceInfo   // the interface that holds the source, if one does
+	var nat *natInfo       // else the NAT gateway whose private address it is, if one's is
+	if ii, ok := w.m.byPrivate[src]; ok && ii.subnet.vpc == vpc {
+		holder, iface = ii.subnet, ii
+	} else if ni, ok := w.m.natAddr[src]; ok && ni.subnet.vpc == vpc {
+		holder, nat = ni.subnet, ni
+	}
+	back := w.m.backIn(dst, vpc)
+	if !back && unroutable(dst) {
+		return w.stop(privateOnInternet(h, dst, true))
+	}
+	translated := false
+	if src.Is4() {
+		var public netip.Addr
+		if iface != nil {
+			public = iface.publicOf[src]
+		} else if nat != nil {
+			public = nat.PublicIP
+		}
+		if public.IsValid() {
+			translated = true
+			pkt.Src = netip.AddrPortFrom(public, pkt.Src.Port())
+		} else {
+			h.Verdict, h.Code = flow.Deny, NoPublicIP
+			h.reason = fmt.Sprintf("%s has no public IPv4 address, so the internet gateway cannot send it to the internet", src)
+			h.Fix = "give the interface a public or Elastic IP, or route its internet traffic through a public NAT gateway"
+			w.m.privateNATToInternet(&h, src) // egress.go
+		}
+	} else {
+		h.reason = "IPv6 addresses are global: the internet gateway forwards the packet unchanged"
+	}
+	if h.Code == "" && w.blockPublicAccess(&h, holder, true, false) {
+		return w.stop(h)
+	}
+	if translated && w.explain {
+		// worded when read, from the hop's packet and the holder
+		if iface != nil {
+			h.judge = publicSourceJudge{iface}
+		} else {
+			h.judge = natPublicSourceJudge{nat}
+		}
+	}
+	w.add(h)
+	return w.onInternet(pkt, vpc)
+}
+
+// onInternet takes pkt from where it left vpc for the internet (an
+// internet gateway, an egress-only one) to its destination.
+func (w *walker) onInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
+	w.alibabaEgress(pkt)
+	dst := pkt.Dst.Addr()
+	if w.m.backIn(dst, vpc) {
+		return w.fromInternet(pkt) // a public address of the design: back in through the internet
+	}
+	// A public address inside a VPC's CIDR that nothing holds: the internet
+	// hands it to that VPC, where it finds no one.
+	if other := w.m.vpcAt(dst); other != nil && !w.m.holds(dst) {
+		return w.stop(unknownIn(pkt, other))
+	}
+	h := Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Allow}
+	if w.explain {
+		h.Name, h.judge = dst.String(), internetJudge{} // the reason worded when read, from the name
+	}
+	w.add(h)
+	return arrival{ok: true, pkt: pkt}
+}
+
+func firstV4(ii *ifaceInfo) netip.Addr {
+	a, _ := ii.addr(false)
+	return a
+}
+
+// fromInternet brings pkt from the internet into the VPC that owns its
+// destination, through that VPC's internet gateway.
+func (w *walker) fromInternet(pkt flow.Flow) arrival {
+	dst := pkt.Dst.Addr()
+	var vpc *vpcInfo
+	var private netip.Addr
+	var holder *subnetInfo  // the subnet the destination belongs to, for Block Public Access
+	var translator hopJudge // words the translation of the destination when read
+	toNAT := false
+	if ii, ok := w.m.byPublic[dst]; ok {
+		vpc, private, holder, translator = ii.subnet.vpc, ii.privateOf[dst], ii.subnet, privateDestJudge{ii}
+	} else if ni, ok := w.m.natAddr[dst]; ok && ni.PublicIP == dst {
+		vpc, private, holder, toNAT, translator = ni.subnet.vpc, ni.PrivateIP, ni.subnet, true, natPrivateDestJudge{ni}
+	} else if ii, ok := w.m.byPrivate[dst]; ok {
+		vpc, holder = ii.subnet.vpc, ii.subnet
+		if dst.Is6() {
+			private = dst
+		}
+	} else if other := w.m.vpcAt(dst); other != nil {
+		return w.stop(unknownIn(pkt, other))
+	} else {
+		return w.stop(Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Deny, Code: UnknownDestination,
+			reason: fmt.Sprintf("%s belongs to nothing in the design", dst)})
+	}
+	if a, done := w.egressOnlyIn(pkt, vpc); done { // egress.go
+		return a
+	}
+	if vpc.igw == nil {
+		return w.stop(Hop{Kind: KindInternetGateway, ID: vpc.ID, Packet: pkt, Verdict: flow.Deny, Code: NoInternetGateway,
+			reason: fmt.Sprintf("%s has no internet gateway, so nothing from the internet reaches it", vpc.ID),
+			Fix:    fmt.Sprintf("attach an internet gateway to %s", vpc.ID)})
+	}
+	h := Hop{Kind: KindInternetGateway, ID: vpc.igw.ID, Packet: pkt, Verdict: flow.Allow}
+	if src := pkt.Src.Addr(); privateOrShared(src) && !w.blocked() {
+		return w.stop(privateOnInternet(h, src, false))
+	}
+	if w.blockPublicAccess(&h, holder, false, toNAT) {
+		return w.stop(h)
+	}
+	switch {
+	case !private.IsValid():
+		h.Verdict, h.Code = flow.Deny, NoPublicIP
+		h.reason = fmt.Sprintf("%s is a private address: the internet cannot address it", dst)
+		h.Fix = "give the interface a public or Elastic IP and address it by that"
+		private = dst
+	case private != dst:
+		if w.explain {
+			h.judge = translator
+		}
+	default:
+		h.reason = "IPv6 addresses are global: the internet gateway forwards the packet unchanged"
+	}
+	w.add(h)
+	pkt.Dst = netip.AddrPortFrom(private, pkt.Dst.Port())
+	if vpc.igw.edge != nil {
+		return w.routeIn(pkt, nil, vpc.igw.edge)
+	}
+	return w.deliverLocal(pkt, nil, vpc)
+}
