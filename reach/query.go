@@ -249,11 +249,10 @@ func (m *Model) Check(q Query) (*Result, error) {
 // again. On an error r is left as it was. The answer is the one Check
 // gives, field for field.
 func (m *Model) CheckInto(q Query, r *Result) error {
-	f, src, err := m.queryFlow(q)
+	f, src, dst, err := m.queryEnds(q)
 	if err != nil {
 		return err
 	}
-	dst, _ := m.resolve(q.To)
 	m.checkInto(f, src.iface, r)
 	r.From, r.To = src.label(), dst.label()
 	m.markUnknowns(r, src.iface, dst.iface)
@@ -286,23 +285,29 @@ func (m *Model) unknownEnds(f flow.Flow, src, dst *ifaceInfo) []string {
 
 // queryFlow checks q and builds its packet, from its source end.
 func (m *Model) queryFlow(q Query) (flow.Flow, endpoint, error) {
+	f, src, _, err := m.queryEnds(q)
+	return f, src, err
+}
+
+// queryEnds is queryFlow with the destination's end too.
+func (m *Model) queryEnds(q Query) (flow.Flow, endpoint, endpoint, error) {
 	if err := q.validate(); err != nil {
-		return flow.Flow{}, endpoint{}, err
+		return flow.Flow{}, endpoint{}, endpoint{}, err
 	}
 	src, err := m.resolve(q.From)
 	if err != nil {
-		return flow.Flow{}, endpoint{}, fmt.Errorf("from: %w", err)
+		return flow.Flow{}, endpoint{}, endpoint{}, fmt.Errorf("from: %w", err)
 	}
 	dst, err := m.resolve(q.To)
 	if err != nil {
-		return flow.Flow{}, endpoint{}, fmt.Errorf("to: %w", err)
+		return flow.Flow{}, endpoint{}, endpoint{}, fmt.Errorf("to: %w", err)
 	}
 	if err := checkEnds(src, dst, q.From, q.To); err != nil {
-		return flow.Flow{}, endpoint{}, err
+		return flow.Flow{}, endpoint{}, endpoint{}, err
 	}
 	sa, da, err := m.addresses(src, dst, q.IPv6)
 	if err != nil {
-		return flow.Flow{}, endpoint{}, err
+		return flow.Flow{}, endpoint{}, endpoint{}, err
 	}
 	f := flow.Flow{Protocol: q.Protocol, Domain: q.Domain,
 		Src: netip.AddrPortFrom(sa, 0), Dst: netip.AddrPortFrom(da, 0)}
@@ -321,9 +326,9 @@ func (m *Model) queryFlow(q Query) (flow.Flow, endpoint, error) {
 		f.ICMPType = flow.ICMPEchoRequest
 	}
 	if err := f.Validate(); err != nil {
-		return flow.Flow{}, endpoint{}, fmt.Errorf("%w: %w", ErrQuery, err)
+		return flow.Flow{}, endpoint{}, endpoint{}, fmt.Errorf("%w: %w", ErrQuery, err)
 	}
-	return f, src, nil
+	return f, src, dst, nil
 }
 
 // addresses picks the source and destination addresses of a query's

@@ -23,12 +23,12 @@ const verdictHops = 12
 // [Reachable], [Unreachable] or [Indeterminate]. It is Check(q).Outcome,
 // and the same errors, without building the trace.
 func (m *Model) Verdict(q Query) (Outcome, error) {
-	f, src, err := m.queryFlow(q)
+	f, src, dst, err := m.queryEnds(q)
 	if err != nil {
 		return Unreachable, err
 	}
 	if len(m.unknownIfaces)+len(m.unknownPublic) > 0 {
-		if dst, _ := m.resolve(q.To); len(m.unknownEnds(f, src.iface, dst.iface)) > 0 {
+		if len(m.unknownEnds(f, src.iface, dst.iface)) > 0 {
 			return Indeterminate, nil
 		}
 	}
