@@ -258,10 +258,10 @@ func (e *Engine) Verdicts(c Connection) (request, reply flow.Verdict) {
 		}
 	}
 	if seen[0] || seen[1] {
-		d := e.stateful.Evaluate(stateful.Session{Flow: c.Flow, AppProto: c.AppProto, ForwardSeen: seen[0], ReturnSeen: seen[1]})
-		k := b2i(!d.Stage.ToServer())
-		if d.Verdict != flow.Allow && verdict[k] == flow.Allow {
-			verdict[k] = d.Verdict
+		v, stage := e.stateful.Verdict(stateful.Session{Flow: c.Flow, AppProto: c.AppProto, ForwardSeen: seen[0], ReturnSeen: seen[1]})
+		k := b2i(!stage.ToServer())
+		if v != flow.Allow && verdict[k] == flow.Allow {
+			verdict[k] = v
 		}
 	}
 	return verdict[0], verdict[1]

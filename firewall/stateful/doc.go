@@ -19,7 +19,8 @@
 //     missing.
 //   - [Engine.Evaluate] judges a [Session] and returns a [Decision];
 //     [Engine.Explain] returns the same Decision with its per-stage trace
-//     and Skipped filled. Neither returns an error.
+//     and Skipped filled; [Engine.Verdict] returns its Verdict and Stage
+//     alone, collecting no alerts. None returns an error.
 //   - A nil *Engine means "no stateful firewall here": every session is
 //     allowed (Verdict Allow, Default true).
 //

@@ -410,6 +410,9 @@ type packet struct {
 	sniVisible     bool // tls.sni holds the domain
 	hostVisible    bool // http.host holds the domain
 	httpRequest    bool // an HTTP request is visible (http.header_names)
+	// quiet: the verdict alone is wanted ([Engine.Verdict]): no alerts are
+	// collected, and a stage ends at its decision
+	quiet bool
 }
 
 func (p *packet) hasPorts() bool { return p.f.Protocol.HasPorts() }
@@ -420,15 +423,25 @@ func (p *packet) hasPorts() bool { return p.f.Protocol.HasPorts() }
 // Indeterminate decision whose Indeterminate.Why says what is wrong. A nil
 // engine has no rules: every session is allowed by the engine's pass
 // default.
-func (e *Engine) Evaluate(s Session) Decision { return e.run(s, false) }
+func (e *Engine) Evaluate(s Session) Decision { return e.run(s, false, false) }
+
+// Verdict is [Engine.Evaluate]'s Verdict and Stage alone, for a caller
+// that needs no more (a walk deciding reachability): it collects no
+// alerts and stops each stage at its decision, so that it allocates
+// nothing but an indeterminate verdict's reason. A random test holds it
+// to Evaluate.
+func (e *Engine) Verdict(s Session) (flow.Verdict, Stage) {
+	d := e.run(s, false, true)
+	return d.Verdict, d.Stage
+}
 
 // Explain is Evaluate with a per-stage trace in Stages: every rule that
 // matched each judged stage (alerts and rules past the decisive one
 // included), the rules that might match, and the stage's outcome. The
 // decision is the same as Evaluate's. Explain is the slow path.
-func (e *Engine) Explain(s Session) Decision { return e.run(s, true) }
+func (e *Engine) Explain(s Session) Decision { return e.run(s, true, false) }
 
-func (e *Engine) run(s Session, explain bool) Decision {
+func (e *Engine) run(s Session, explain, quiet bool) Decision {
 	if err := s.Validate(); err != nil {
 		return Decision{Verdict: flow.Indeterminate, Indeterminate: &Unknown{Why: "invalid session: " + err.Error()}}
 	}
@@ -477,7 +490,7 @@ func (e *Engine) run(s Session, explain bool) Decision {
 		if !spec.toServer {
 			pf = rev
 		}
-		p := packet{spec: spec, f: pf}
+		p := packet{spec: spec, f: pf, quiet: quiet}
 		if spec.appKnown {
 			p.app, p.appKnown = app, true
 			if spec.request {
@@ -538,7 +551,7 @@ func (e *Engine) judge(p *packet, d *Decision, tr *StageTrace) bool {
 		if decided && tr == nil {
 			// Only a drop under DEFAULT_ACTION_ORDER still collects the
 			// alerts ranked after it.
-			if strict || decision == nil || decision.action == flow.Pass {
+			if p.quiet || strict || decision == nil || decision.action == flow.Pass {
 				break
 			}
 			if r.action != flow.Alert {
@@ -560,7 +573,7 @@ func (e *Engine) judge(p *packet, d *Decision, tr *StageTrace) bool {
 			}
 		}
 		if decided {
-			if !strict && res == matchYes && r.action == flow.Alert && decision != nil && decision.action != flow.Pass {
+			if !strict && !p.quiet && res == matchYes && r.action == flow.Alert && decision != nil && decision.action != flow.Pass {
 				d.Alerts = append(d.Alerts, e.ruleMatch(r, p.spec.stage))
 			}
 			continue
@@ -568,7 +581,7 @@ func (e *Engine) judge(p *packet, d *Decision, tr *StageTrace) bool {
 		if strict {
 			switch {
 			case r.action == flow.Alert:
-				if res == matchYes {
+				if res == matchYes && !p.quiet {
 					d.Alerts = append(d.Alerts, e.ruleMatch(r, p.spec.stage))
 				}
 			case res == matchMaybe:
@@ -599,7 +612,7 @@ func (e *Engine) judge(p *packet, d *Decision, tr *StageTrace) bool {
 					decided, unknownRule = true, passUnknown
 				case dropUnknown != nil:
 					decided, unknownRule = true, dropUnknown
-				case res == matchYes:
+				case res == matchYes && !p.quiet:
 					d.Alerts = append(d.Alerts, e.ruleMatch(r, p.spec.stage))
 				}
 			}
@@ -696,7 +709,7 @@ func (e *Engine) applyDefaults(p *packet, d *Decision, tr *StageTrace) bool {
 		{dd.AlertEstablishedAppLayer, DefaultAlertEstablishedAppLayer, applies(false)},
 		{dd.AlertEstablishedAppLayerToServer, DefaultAlertEstablishedAppLayerToServer, applies(true)},
 	} {
-		if a.on && a.hit {
+		if a.on && a.hit && !p.quiet {
 			rm := RuleMatch{Stage: stage, Action: flow.Alert, DefaultAction: a.name, Default: true}
 			d.Alerts = append(d.Alerts, rm)
 			if tr != nil {

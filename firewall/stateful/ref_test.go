@@ -991,6 +991,10 @@ func TestAgreesWithReference(t *testing.T) {
 			if l := keyOf(lin.Evaluate(s)); l != want {
 				t.Fatalf("session %+v: reference %+v, linear scan %+v", s.Flow, want, l)
 			}
+			d := e.Evaluate(s)
+			if v, st := e.Verdict(s); v != d.Verdict || st != d.Stage {
+				t.Fatalf("session %+v: Verdict %v at %v, Evaluate %v at %v", s.Flow, v, st, d.Verdict, d.Stage)
+			}
 			sessions++
 			verdicts[want.Verdict]++
 			if got != want || ex != want || fb != want {
