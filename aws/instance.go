@@ -192,7 +192,7 @@ func (l *loader) readReservations(o jsonloc.Loc, reservations []reservationJSON)
 				l.enisInst[e.id] = e
 			}
 		}
-		reservations[i] = reservationJSON{} // garbage once read: see takeFile
+		reservations[i] = reservationJSON{} // garbage once read: see readFile
 	}
 }
 
