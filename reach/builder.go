@@ -198,8 +198,7 @@ func (b *Builder) build() (*Model, error) {
 		vpcs:      map[string]*vpcInfo{},
 		subnets:   map[string]*subnetInfo{},
 		ifaces:    map[string]*ifaceInfo{},
-		byName:    map[string][]*ifaceInfo{},
-		byInst:    map[string][]*ifaceInfo{},
+		names:     map[string]nameRef{},
 		byPrivate: map[netip.Addr]*ifaceInfo{},
 		byPublic:  map[netip.Addr]*ifaceInfo{},
 		rts:       map[string]*rtInfo{},
@@ -607,12 +606,33 @@ func (b *Builder) buildInterfaces(p *problems, m *Model) {
 		}
 		m.ifaces[in.ID] = ii
 		m.ifaceOrder = append(m.ifaceOrder, ii)
-		if in.Name != "" {
-			m.byName[in.Name] = append(m.byName[in.Name], ii)
+	}
+	m.indexNames()
+}
+
+// indexNames fills m.names from the interfaces: an ID names its
+// interface before an instance ID names its interfaces, and an instance
+// ID before a Name tag, whatever the order of the interfaces.
+func (m *Model) indexNames() {
+	for _, kind := range []nameKind{nameTag, nameInstance} {
+		for _, ii := range m.ifaceOrder {
+			key := ii.Name
+			if kind == nameInstance {
+				key = ii.Instance
+			}
+			if key == "" {
+				continue
+			}
+			r := m.names[key]
+			if r.kind != kind {
+				r = nameRef{kind: kind}
+			}
+			r.ifaces = append(r.ifaces, ii)
+			m.names[key] = r
 		}
-		if in.Instance != "" {
-			m.byInst[in.Instance] = append(m.byInst[in.Instance], ii)
-		}
+	}
+	for _, ii := range m.ifaceOrder {
+		m.names[ii.ID] = nameRef{kind: nameID, ifaces: []*ifaceInfo{ii}}
 	}
 }
 

@@ -38,24 +38,25 @@ type Model struct {
 	subnets                    map[string]*subnetInfo
 	ifaces                     map[string]*ifaceInfo
 	ifaceOrder                 []*ifaceInfo
-	byName                     map[string][]*ifaceInfo
-	byInst                     map[string][]*ifaceInfo
-	byPrivate                  map[netip.Addr]*ifaceInfo
-	byPublic                   map[netip.Addr]*ifaceInfo
-	owners                     map[netip.Addr]string // every address in the design and its owner
-	rts                        map[string]*rtInfo
-	acls                       map[string]*aclInfo
-	groups                     map[string]*sg.Group
-	members                    map[string]map[netip.Addr]bool // group ID -> private addresses of its interfaces
-	lists                      map[string][]netip.Prefix
-	listSpecs                  []PrefixList // the lists as declared, for design (design.go)
-	igws                       map[string]*igwInfo
-	nats                       map[string]*natInfo
-	natAddr                    map[netip.Addr]*natInfo // private and public addresses of NAT gateways
-	endpoints                  map[string]*endpointInfo
-	firewalls                  map[string]*firewallInfo
-	sgCache                    map[string]*sgPair
-	unresolved                 map[string]bool // groups rules reference that the input does not hold
+	// names finds, with one lookup, what a query's word names: an
+	// interface ID, else an instance ID, else a Name tag (see resolve)
+	names      map[string]nameRef
+	byPrivate  map[netip.Addr]*ifaceInfo
+	byPublic   map[netip.Addr]*ifaceInfo
+	owners     map[netip.Addr]string // every address in the design and its owner
+	rts        map[string]*rtInfo
+	acls       map[string]*aclInfo
+	groups     map[string]*sg.Group
+	members    map[string]map[netip.Addr]bool // group ID -> private addresses of its interfaces
+	lists      map[string][]netip.Prefix
+	listSpecs  []PrefixList // the lists as declared, for design (design.go)
+	igws       map[string]*igwInfo
+	nats       map[string]*natInfo
+	natAddr    map[netip.Addr]*natInfo // private and public addresses of NAT gateways
+	endpoints  map[string]*endpointInfo
+	firewalls  map[string]*firewallInfo
+	sgCache    map[string]*sgPair
+	unresolved map[string]bool // groups rules reference that the input does not hold
 	// unknownPeers are rules' peers known only later (AddUnknownPeer)
 	unknownPeers map[string]UnknownPeer
 	// maybeMember holds the private addresses of the interfaces whose

@@ -115,6 +115,25 @@ type endpoint struct {
 	inst string
 }
 
+// nameRef is what one word of a query names: an interface by its ID, an
+// instance's interfaces (the first answers), or the interfaces with that
+// Name tag (one answers; several are an ambiguity).
+type nameRef struct {
+	kind   nameKind
+	ifaces []*ifaceInfo
+}
+
+// nameKind is what kind of name a nameRef holds; none for a word the
+// design does not name.
+type nameKind uint8
+
+const (
+	nameNone nameKind = iota
+	nameTag
+	nameInstance
+	nameID
+)
+
 // indexed returns, sorted, the IDs of the interfaces that are spec with an
 // index ("aws_instance.web[0]", `aws_instance.web["blue"]`): a Terraform
 // address of a resource with count or for_each names its instances so.
@@ -192,19 +211,14 @@ func (m *Model) resolve(spec string) (endpoint, error) {
 		}
 		return endpoint{addr: a, vpc: m.vpcAt(a)}, nil
 	}
-	if ii, ok := m.ifaces[spec]; ok {
-		return endpoint{iface: ii}, nil
-	}
-	if is := m.byInst[spec]; len(is) > 0 {
-		return endpoint{iface: is[0], inst: spec}, nil
-	}
-	switch is := m.byName[spec]; len(is) {
-	case 0:
-	case 1:
-		return endpoint{iface: is[0]}, nil
-	default:
-		ids := make([]string, len(is))
-		for i, ii := range is {
+	switch r := m.names[spec]; {
+	case r.kind == nameID, r.kind == nameTag && len(r.ifaces) == 1:
+		return endpoint{iface: r.ifaces[0]}, nil
+	case r.kind == nameInstance:
+		return endpoint{iface: r.ifaces[0], inst: spec}, nil
+	case r.kind == nameTag:
+		ids := make([]string, len(r.ifaces))
+		for i, ii := range r.ifaces {
 			ids[i] = ii.ID
 		}
 		return endpoint{}, fmt.Errorf("%w: name %q is on several interfaces (%s); use an ID", ErrQuery, spec, strings.Join(ids, ", "))

@@ -2,6 +2,7 @@ package reach_test
 
 import (
 	"net/netip"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -117,4 +118,46 @@ func TestAPrivateAddressOutsideTheDesignIsNoInternetHost(t *testing.T) {
 	r, err = m.Check(reach.Query{From: "web-1", To: "198.51.100.7", Protocol: flow.TCP, Port: 443})
 	require.NoError(t, err)
 	assert.Equal(t, "internet host 198.51.100.7", r.To)
+}
+
+// A word of a query names an interface by its ID first, then by its
+// instance's ID, then by its Name tag, whatever the order the interfaces
+// were added in; a Name tag on several interfaces is an error naming them.
+func TestAQueryWordIsAnIDThenAnInstanceThenAName(t *testing.T) {
+	addr := netip.MustParseAddr
+	extra := []reach.Interface{
+		{ID: "eni-x1", Name: "eni-app1", Instance: "i-x", Subnet: "subnet-app", PrivateIPs: []netip.Addr{addr("10.0.2.21")}, Groups: []string{"sg-app"}},
+		{ID: "eni-x2", Name: "i-db1", Instance: "i-x", Subnet: "subnet-app", PrivateIPs: []netip.Addr{addr("10.0.2.22")}, Groups: []string{"sg-app"}},
+		{ID: "eni-x3", Name: "twin", Subnet: "subnet-app", PrivateIPs: []netip.Addr{addr("10.0.2.23")}, Groups: []string{"sg-app"}},
+		{ID: "eni-x4", Name: "twin", Subnet: "subnet-app", PrivateIPs: []netip.Addr{addr("10.0.2.24")}, Groups: []string{"sg-app"}},
+	}
+	for _, first := range []bool{false, true} {
+		d := sample.ThreeTierDesign()
+		if first {
+			d.Interfaces = append(slices.Clone(extra), d.Interfaces...)
+		} else {
+			d.Interfaces = append(d.Interfaces, extra...)
+		}
+		m := build(t, d)
+		tests := []struct {
+			to, dst, label string
+		}{
+			{"eni-app1", "10.0.2.20", "app-1 (eni-app1)"}, // an ID before another interface's Name tag
+			{"i-db1", "10.0.3.30", "db-1 (eni-db1)"},      // an instance before another interface's Name tag
+			{"i-x", "10.0.2.21", "i-x"},                   // an instance's first interface
+			{"eni-x2", "10.0.2.22", "eni-x2"},
+			{"db-1", "10.0.3.30", "db-1 (eni-db1)"},
+		}
+		for _, tt := range tests {
+			r, err := m.Check(reach.Query{From: "web-1", To: tt.to, Protocol: flow.TCP, Port: 5432})
+			require.NoError(t, err, "%s (interfaces added first: %v)", tt.to, first)
+			assert.Equal(t, tt.dst, r.Flow.Dst.Addr().String(), "%s (interfaces added first: %v)", tt.to, first)
+			assert.Contains(t, r.To, tt.label, "%s (interfaces added first: %v)", tt.to, first)
+		}
+		_, err := m.Check(reach.Query{From: "web-1", To: "twin", Protocol: flow.TCP, Port: 5432})
+		require.ErrorIs(t, err, reach.ErrQuery)
+		assert.ErrorContains(t, err, `name "twin" is on several interfaces (eni-x3, eni-x4); use an ID`)
+		_, err = m.Check(reach.Query{From: "web-1", To: "nothing-here", Protocol: flow.TCP, Port: 5432})
+		assert.ErrorContains(t, err, `"nothing-here" is no address, interface ID, instance ID or Name tag in the design`)
+	}
 }
