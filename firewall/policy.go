@@ -159,35 +159,32 @@ const (
 	causePassed                        // the stateless engine passed packet pkt
 )
 
-// packetsOf returns the packets that represent the session in each
-// direction.
-func packetsOf(f flow.Flow, request, reply bool) []PacketResult {
+// packetsOf appends to out the packets that represent the session in
+// each direction; a nil out gets a list of its own, of the exact size.
+func packetsOf(f flow.Flow, request, reply bool, out []PacketResult) []PacketResult {
 	per := 1
 	if f.Protocol == flow.TCP {
 		per = 2
 	}
-	out := make([]PacketResult, 0, per*(b2i(request)+b2i(reply)))
-	add := func(isReply bool, p flow.Flow, flags ...stateless.TCPFlags) {
-		if len(flags) == 0 {
-			out = append(out, PacketResult{Reply: isReply, Packet: stateless.Packet{Flow: p}})
-		}
-		for _, fl := range flags {
-			out = append(out, PacketResult{Reply: isReply, Packet: stateless.Packet{Flow: p, Flags: fl}})
-		}
+	if out == nil {
+		out = make([]PacketResult, 0, per*(b2i(request)+b2i(reply)))
 	}
 	tcp := f.Protocol == flow.TCP
 	if request {
 		if tcp {
-			add(false, f, stateless.SYN, stateless.ACK|stateless.PSH)
+			out = append(out, PacketResult{Packet: stateless.Packet{Flow: f, Flags: stateless.SYN}},
+				PacketResult{Packet: stateless.Packet{Flow: f, Flags: stateless.ACK | stateless.PSH}})
 		} else {
-			add(false, f)
+			out = append(out, PacketResult{Packet: stateless.Packet{Flow: f}})
 		}
 	}
 	if reply {
+		back := f.Reverse()
 		if tcp {
-			add(true, f.Reverse(), stateless.SYN|stateless.ACK, stateless.ACK|stateless.PSH)
+			out = append(out, PacketResult{Reply: true, Packet: stateless.Packet{Flow: back, Flags: stateless.SYN | stateless.ACK}},
+				PacketResult{Reply: true, Packet: stateless.Packet{Flow: back, Flags: stateless.ACK | stateless.PSH}})
 		} else {
-			add(true, f.Reverse())
+			out = append(out, PacketResult{Reply: true, Packet: stateless.Packet{Flow: back}})
 		}
 	}
 	return out
@@ -267,7 +264,56 @@ func (e *Engine) Verdicts(c Connection) (request, reply flow.Verdict) {
 	return verdict[0], verdict[1]
 }
 
+// Outline is what a walk keeps of a [Decision] when it words the
+// reasons later: per direction (0 the request, 1 the reply) the verdict
+// and the deciding rule ([Decision.VerdictOn], [Decision.RuleOn]), and
+// [Decision.Fix].
+type Outline struct {
+	Verdict [2]flow.Verdict
+	Rule    [2]string
+	Fix     string
+}
+
+// Outline is [Engine.Evaluate] reduced to its verdicts, rules and fix: the
+// packet list and the stateful decision it builds them from stay on the
+// stack, so it allocates only the rules' and the fix's words. A
+// randomized test holds it to Evaluate.
+func (e *Engine) Outline(c Connection) Outline {
+	var pkts [4]PacketResult
+	var sd stateful.Decision
+	ins := e.decide(c, false, pkts[:0], &sd)
+	o := Outline{Fix: ins.Fix()}
+	for k := range ins.leg {
+		o.Verdict[k] = ins.leg[k].verdict
+		if k == 1 && ins.statefulRuled(0) && ins.statefulRuled(1) {
+			o.Rule[1] = o.Rule[0] // one session's rule, worded once
+			continue
+		}
+		o.Rule[k] = ins.legRule(k)
+	}
+	return o
+}
+
+// statefulRuled reports whether leg k's rule is the stateful decision's.
+func (ins *Decision) statefulRuled(k int) bool {
+	switch ins.leg[k].cause {
+	case causeStateful:
+		return true
+	case causeForwarded:
+		return ins.Stateful.Verdict == flow.Allow
+	}
+	return false
+}
+
 func (e *Engine) run(c Connection, explain bool) Decision {
+	var sd stateful.Decision
+	return e.decide(c, explain, nil, &sd)
+}
+
+// decide is Evaluate (Explain when explain is set), its packets appended
+// to pkts (nil: a list of their own) and its stateful decision written to
+// *sd: a caller that keeps neither passes storage of its own.
+func (e *Engine) decide(c Connection, explain bool, pkts []PacketResult, sd *stateful.Decision) Decision {
 	ins := Decision{policy: "(none)"}
 	ins.leg[0] = legResult{verdict: flow.Allow, fwd: -1}
 	ins.leg[1] = ins.leg[0]
@@ -276,7 +322,7 @@ func (e *Engine) run(c Connection, explain bool) Decision {
 		return ins
 	}
 	ins.policy = e.name
-	ins.Packets = packetsOf(c.Flow, c.Request, c.Reply)
+	ins.Packets = packetsOf(c.Flow, c.Request, c.Reply, pkts)
 	var fwdSeen, retSeen bool
 	passed := [2]int{-1, -1} // per leg, the last packet the stateless engine passed
 	flagsMatter := e.stateless.NamesTCPFlags()
@@ -316,13 +362,13 @@ func (e *Engine) run(c Connection, explain bool) Decision {
 	}
 	if fwdSeen || retSeen {
 		s := stateful.Session{Flow: c.Flow, AppProto: c.AppProto, ForwardSeen: fwdSeen, ReturnSeen: retSeen}
-		var d stateful.Decision
 		if explain {
-			d = e.stateful.Explain(s)
+			*sd = e.stateful.Explain(s)
 		} else {
-			d = e.stateful.Evaluate(s)
+			*sd = e.stateful.Evaluate(s)
 		}
-		ins.Stateful = &d
+		d := sd
+		ins.Stateful = sd
 		if d.Warning != "" {
 			ins.Warnings = append(ins.Warnings, d.Warning)
 		}

@@ -15,7 +15,8 @@ import (
 )
 
 // TestVerdictsAgreesWithEvaluate holds Engine.Verdicts to Evaluate's
-// VerdictOn on random policies (stateless rules that pass, drop and
+// VerdictOn, and Engine.Outline to its VerdictOn, RuleOn and Fix, on
+// random policies (stateless rules that pass, drop and
 // forward over a few prefixes and ports, stateful rules that pass, drop,
 // reject and alert, random default actions) and random connections, one
 // or both of whose directions cross.
@@ -29,6 +30,7 @@ func TestVerdictsAgreesWithEvaluate(t *testing.T) {
 	sfProtos := []string{"tcp", "udp", "ip", "icmp"}
 	seen := map[flow.Verdict]int{}
 	flagged := 0 // rules that name TCP flags
+	ruled, fixed := 0, 0
 	for round := range 300 {
 		var sl []stateless.Rule
 		for i := range rng.IntN(5) {
@@ -96,8 +98,21 @@ func TestVerdictsAgreesWithEvaluate(t *testing.T) {
 			require.Equal(t, want.VerdictOn(true), rep, "round %d: %+v reply", round, c)
 			seen[req]++
 			seen[rep]++
+			want0 := firewall.Outline{Verdict: [2]flow.Verdict{want.VerdictOn(false), want.VerdictOn(true)},
+				Rule: [2]string{want.RuleOn(false), want.RuleOn(true)}, Fix: want.Fix()}
+			require.Equal(t, want0, e.Outline(c), "round %d: %+v outline", round, c)
+			for _, r := range want0.Rule {
+				if r != "" {
+					ruled++
+				}
+			}
+			if want0.Fix != "" {
+				fixed++
+			}
 		}
 	}
+	require.Positive(t, ruled, "some legs should be decided by a rule")
+	require.Positive(t, fixed, "some decisions should carry a fix")
 	require.Positive(t, seen[flow.Deny], "the rounds should deny some legs")
 	require.Positive(t, seen[flow.Allow], "the rounds should allow some legs")
 	require.Positive(t, flagged, "some rules should name TCP flags")
@@ -105,4 +120,5 @@ func TestVerdictsAgreesWithEvaluate(t *testing.T) {
 	req, rep := none.Verdicts(bothWays(sshFlow))
 	require.Equal(t, flow.Allow, req)
 	require.Equal(t, flow.Allow, rep)
+	require.Equal(t, firewall.Outline{Verdict: [2]flow.Verdict{flow.Allow, flow.Allow}}, none.Outline(bothWays(sshFlow)))
 }

@@ -53,21 +53,32 @@ func (j aclJudge) details(h *Hop) []string {
 	return words.Skipped
 }
 
+// fwMet is a firewall session as the walk met it: the walk keeps the
+// decision's verdicts, rules and fix (firewall.Outline), and the engine,
+// immutable, decides the session again for its reasons and details when
+// the trace is read.
+type fwMet struct {
+	engine *firewall.Engine
+	conn   firewall.Connection
+}
+
 // fwJudge: a firewall session's decision, shared by its crossings; the
 // reason is the decision's on the hop's leg, then Hop.reason.
-type fwJudge struct{ d *firewall.Decision }
+type fwJudge struct{ s *fwMet }
 
-func (j fwJudge) reason(h *Hop) string { return j.d.ReasonOn(h.Leg == Return) + h.reason }
+func (j fwJudge) reason(h *Hop) string {
+	return j.s.engine.Evaluate(j.s.conn).ReasonOn(h.Leg == Return) + h.reason
+}
 
-func (j fwJudge) details(*Hop) []string { return j.d.Details() }
+func (j fwJudge) details(*Hop) []string { return j.s.engine.Evaluate(j.s.conn).Details() }
 
 // fwDetails: a firewall session's details under a reason of the walk's
 // own (a crossing the other leg misses: asymmetric).
-type fwDetails struct{ d *firewall.Decision }
+type fwDetails struct{ s *fwMet }
 
 func (j fwDetails) reason(h *Hop) string { return h.reason }
 
-func (j fwDetails) details(*Hop) []string { return j.d.Details() }
+func (j fwDetails) details(*Hop) []string { return j.s.engine.Evaluate(j.s.conn).Details() }
 
 // routeJudge: a matched route; the reason says the packet's destination
 // matches the route in Hop.Rule.

@@ -261,16 +261,16 @@ func (m *Model) inspectSession(fwd, ret []Hop, s session, replyTraced, explain b
 		inspectQuietly(fwd, ret, s, ei, replyTraced, request, reply)
 		return
 	}
-	ins := ei.fw.engine.Evaluate(conn)
-	judge := fwJudge{&ins} // the reasons and details, worded when read
+	o := ei.fw.engine.Outline(conn)
+	judge := fwJudge{&fwMet{ei.fw.engine, conn}} // the reasons and details, worded when read
 	fill := func(h *Hop, c *crossing, leg Leg) {
-		h.Verdict = ins.VerdictOn(leg == Return)
-		h.Rule = ins.RuleOn(leg == Return)
+		k := b2i(leg == Return)
+		h.Verdict, h.Rule = o.Verdict[k], o.Rule[k]
 		h.reason, h.judge = c.which(leg), judge // after the decision's reason
 		switch h.Verdict {
 		case flow.Deny:
 			h.Code = FirewallDrop.OnLeg(leg)
-			h.Fix = ins.Fix()
+			h.Fix = o.Fix
 		case flow.Indeterminate:
 			h.Code = FirewallIndeterminate.OnLeg(leg)
 			h.Missing = "what the firewall's rule depends on beyond the flow (payload content, say), which a query does not describe"
