@@ -2,7 +2,6 @@ package firewall
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/reachsim/reachsim/firewall/stateful"
@@ -539,7 +538,7 @@ func statefulRule(d stateful.Decision) string {
 	if d.Sid == 0 {
 		return d.DefaultAction
 	}
-	return d.Group + " sid " + strconv.Itoa(d.Sid) + ": " + d.Rule
+	return d.RuleLabel()
 }
 
 func statefulText(d stateful.Decision) string {

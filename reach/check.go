@@ -32,8 +32,8 @@ func (m *Model) checkInto(f flow.Flow, src *ifaceInfo, r *Result) {
 	r.Warnings = append(r.Warnings, m.carrierWarnings(r, src)...)
 	r.Warnings = append(r.Warnings, m.endpointPolicyWarnings(r)...) // gwendpoint.go
 	for leg, hops := range [][]Hop{r.Forward, r.Return} {
-		for i, h := range hops {
-			if h.Code != "" {
+		for i := range hops {
+			if h := &hops[i]; h.Code != "" { // by pointer: a hop is 264 bytes
 				r.Blocks = append(r.Blocks, Block{Leg: Leg(leg), Hop: i + 1, Code: h.Code, Kind: h.Kind, ID: h.ID, Fix: h.Fix,
 					Indeterminate: h.Undecided()})
 			}
@@ -64,10 +64,11 @@ func (m *Model) explainedWalk(f flow.Flow, src *ifaceInfo, r *Result) (arrived, 
 		// a Result to reuse: walk straight into its arrays (which never
 		// overlap: a Forward cut from one allocation with Return ends
 		// where Return begins)
-		fwd, ret := r.Forward[:0], r.Return[:0]
-		fw.hops, rw.hops = &fwd, &ret
+		s.xf, s.xr = r.Forward[:0], r.Return[:0]
+		fw.hops, rw.hops = &s.xf, &s.xr
 		arrived, back = m.walkWith(f, src, fw, rw)
-		r.Forward, r.Return = fwd, ret
+		r.Forward, r.Return = s.xf, s.xr
+		s.xf, s.xr = nil, nil
 		return arrived, back
 	}
 	arrived, back = m.walkWith(f, src, fw, rw)

@@ -72,6 +72,7 @@ type Model struct {
 	eigws          map[string]*eigwInfo       // egress.go
 	eigwByVPC      map[string][]*eigwInfo     // egress.go
 	gwEndpoints    map[string]*gwEndpointInfo // gwendpoint.go
+	customPolicies int                        // gateway endpoints with a CustomPolicy
 
 	quotaWarnings []QuotaWarning // see quota.go
 	// origins says where resources came from (origin.go)

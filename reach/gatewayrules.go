@@ -124,7 +124,13 @@ func privateOnInternet(h Hop, a netip.Addr, to bool) Hop {
 
 // blocked reports whether a hop of the leg so far has a code.
 func (w *walker) blocked() bool {
-	return slices.ContainsFunc(*w.hops, func(h Hop) bool { return h.Leg == w.leg && h.Code != "" })
+	hops := *w.hops
+	for i := range hops { // by index: a hop is 264 bytes
+		if hops[i].Leg == w.leg && hops[i].Code != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // backIn reports whether the internet sends a packet to dst, leaving

@@ -69,6 +69,9 @@ func (b *Builder) buildGatewayEndpoints(p *problems, m *Model) {
 			continue
 		}
 		m.gwEndpoints[e.ID] = &gwEndpointInfo{GatewayEndpoint: e, vpc: vi}
+		if e.CustomPolicy {
+			m.customPolicies++
+		}
 	}
 }
 
@@ -143,6 +146,9 @@ func (w *walker) fromService(pkt flow.Flow, ep *gwEndpointInfo) arrival {
 // endpointPolicyWarnings warns, once per endpoint, when r's path uses a
 // gateway endpoint whose policy reachsim does not evaluate.
 func (m *Model) endpointPolicyWarnings(r *Result) []string {
+	if m.customPolicies == 0 {
+		return nil // no path meets one
+	}
 	var out []string
 	seen := map[string]bool{}
 	for _, h := range r.Forward {

@@ -69,6 +69,9 @@ func (m *Model) verdict(f flow.Flow, src *ifaceInfo) Outcome {
 type quietWalk struct {
 	fw, rw   walker
 	fwd, ret []Hop
+	// xf and xr hold, during an explained walk into a Result, its arrays
+	// (nil between walks: the pool keeps no Result's hops)
+	xf, xr []Hop
 }
 
 var quietWalks = sync.Pool{New: func() any {

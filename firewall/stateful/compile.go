@@ -70,8 +70,9 @@ type rule struct {
 	sid        int
 	prio       int // Suricata priority; defaultPriority when unset
 	action     flow.Action
-	overridden bool // a drop turned into an alert by DROP_TO_ALERT
-	text       string
+	overridden bool   // a drop turned into an alert by DROP_TO_ALERT
+	text       string // the rule's text: the end of label
+	label      string // "group sid N: text", as Decision.RuleLabel gives it
 
 	// header
 	protoAny bool      // ip, ipv4, ipv6, or an application protocol
@@ -186,6 +187,8 @@ func Compile(cfg Config, res IPSetResolver) (*Engine, error) {
 				return nil, &flow.InputError{Path: path, Resource: label, Rule: "sid " + strconv.Itoa(rules[ri].Sid()), Text: rules[ri].Text, Err: err}
 			}
 			r.group = int32(gi)
+			r.label = label + " sid " + strconv.Itoa(r.sid) + ": " + r.text
+			r.text = r.label[len(r.label)-len(r.text):]
 			if ref.DropToAlert && r.action == flow.Drop {
 				r.action, r.overridden = flow.Alert, true
 			}

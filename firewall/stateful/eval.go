@@ -282,7 +282,20 @@ type Decision struct {
 	// without trying them are not listed.
 	Skipped []Skip
 
-	noEngine bool // the decision of a nil Engine
+	noEngine bool   // the decision of a nil Engine
+	label    string // the deciding rule's label, prepared at Compile
+}
+
+// RuleLabel names the deciding (or undecidable) rule as "group sid N:
+// text", unescaped; "" for a default.
+func (d Decision) RuleLabel() string {
+	switch {
+	case d.Sid == 0:
+		return ""
+	case d.label != "":
+		return d.label
+	}
+	return d.Group + " sid " + strconv.Itoa(d.Sid) + ": " + d.Rule
 }
 
 // Skip is a rule the engine tried at a stage and passed over.
@@ -667,7 +680,7 @@ func (e *Engine) judge(p *packet, d *Decision, tr *StageTrace) bool {
 // setRule copies the identity of rule r into d.
 func (e *Engine) setRule(d *Decision, r *rule) {
 	g := &e.groups[r.group]
-	d.Action, d.Group, d.GroupPriority, d.Sid, d.Rule = r.action, g.label, g.priority, r.sid, r.text
+	d.Action, d.Group, d.GroupPriority, d.Sid, d.Rule, d.label = r.action, g.label, g.priority, r.sid, r.text, r.label
 	d.Default = false
 }
 

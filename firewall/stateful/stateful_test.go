@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -64,6 +65,12 @@ func checkDecision(t *testing.T, e *stateful.Engine, s stateful.Session, w wantD
 	x.Stages, x.Skipped = nil, nil
 	assert.Equal(t, d, x, "Evaluate and Explain disagree")
 	msg := d.String()
+	if d.Sid != 0 {
+		assert.Equal(t, d.Group+" sid "+strconv.Itoa(d.Sid)+": "+d.Rule, d.RuleLabel(), msg)
+		assert.True(t, strings.HasSuffix(d.RuleLabel(), d.Rule), msg)
+	} else {
+		assert.Empty(t, d.RuleLabel(), msg)
+	}
 	assert.Equal(t, w.verdict, d.Verdict, msg)
 	assert.Equal(t, w.stage, d.Stage, msg)
 	action := d.Action.String() // "" for the pass default, a default action's name
