@@ -8,7 +8,6 @@ import (
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/nacl"
-	"github.com/reachsim/reachsim/sg"
 )
 
 // check walks the request and the reply and explains every hop.
@@ -266,9 +265,7 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 	x := ev.Evaluate(pkt, dir)
 	h.Verdict = x.Verdict
 	h.judge = sgJudge{ev} // the decision and each group's reason, worded when read
-	if x.Basis == sg.ByRule || x.Basis == sg.UnknownMember {
-		h.Rule = x.Group + " " + x.Rule.Label(x.RuleIndex)
-	}
+	h.Rule = ev.RuleLabel(x)
 	if x.Verdict == flow.Indeterminate {
 		peer, far := pkt.Src.Addr(), x.Rule.Peer.Group
 		if dir == flow.Outbound {

@@ -33,6 +33,7 @@ type Evaluator struct {
 	// (a model holds an evaluator per interface, or two; nothing hands
 	// them out uncopied).
 	groups []*Group
+	codes  []*groupCode   // the groupCodes of groups, at the same indexes
 	rules  []compiledRule // every rule, in decision order
 	// buckets[dir][is6][class] holds the rules that can match packets of
 	// that direction, family and protocol class.
@@ -377,7 +378,7 @@ func Compile(groups []Group, res Resolver) (*Evaluator, error) {
 		mu.Lock()
 		defer mu.Unlock()
 	}
-	e := &Evaluator{groups: make([]*Group, len(groups))}
+	e := &Evaluator{groups: make([]*Group, len(groups)), codes: make([]*groupCode, len(groups))}
 	n := 0
 	for _, g := range groups {
 		n += len(g.Rules)
@@ -413,7 +414,7 @@ func Compile(groups []Group, res Resolver) (*Evaluator, error) {
 		if err != nil {
 			return nil, err
 		}
-		e.groups[gi] = &gc.g
+		e.groups[gi], e.codes[gi] = &gc.g, gc
 		if err := e.addRules(gi, gc, b); err != nil {
 			return nil, err
 		}
@@ -443,6 +444,10 @@ func MustCompile(groups []Group, res Resolver) *Evaluator {
 type groupCode struct {
 	g     Group
 	peers []peerMatcher // at the indexes of g.Rules
+	// labels holds each rule's label (Evaluator.RuleLabel) at the indexes
+	// of g.Rules, worded at compileGroup: once per group, however many
+	// interfaces share it
+	labels []string
 }
 
 // group returns g compiled: the binder's groupCode for g's ID when it was
@@ -486,7 +491,7 @@ func (gc *groupCode) same(g *Group) bool {
 // compileGroup copies g, checks its rules and resolves their peers.
 func compileGroup(g Group, b *binder, gerr func(path, rule string, err error) error) (*groupCode, error) {
 	g.Rules = slices.Clone(g.Rules)
-	gc := &groupCode{g: g, peers: make([]peerMatcher, len(g.Rules))}
+	gc := &groupCode{g: g, peers: make([]peerMatcher, len(g.Rules)), labels: make([]string, len(g.Rules))}
 	for ri := range g.Rules {
 		r := &g.Rules[ri]
 		name := r.ID
@@ -522,6 +527,7 @@ func compileGroup(g Group, b *binder, gerr func(path, rule string, err error) er
 			m = lm
 		}
 		gc.peers[ri] = m
+		gc.labels[ri] = gc.g.ID + " " + r.Label(ri)
 	}
 	return gc, nil
 }

@@ -109,6 +109,26 @@ type Decision struct {
 // Allowed reports whether the packet passes.
 func (d Decision) Allowed() bool { return d.Verdict == flow.Allow }
 
+// RuleLabel names the rule that decided d, as e's [Evaluator.Evaluate]
+// returned it, the way a trace does: the group's ID and the rule's
+// sentence ([Rule.Label]), "sg-web sgr-1 allows tcp/22 from 10.0.0.0/8";
+// "" when no rule decided (Basis other than ByRule and UnknownMember).
+// The words are prepared at [Compile], once per group, and shared by
+// the evaluators compiled through one [CachingResolver].
+func (e *Evaluator) RuleLabel(d Decision) string {
+	if d.Basis != ByRule && d.Basis != UnknownMember {
+		return ""
+	}
+	if e != nil {
+		for gi, g := range e.groups {
+			if g.ID == d.Group && gi < len(e.codes) && d.RuleIndex >= 0 && d.RuleIndex < len(g.Rules) && g.Rules[d.RuleIndex] == d.Rule {
+				return e.codes[gi].labels[d.RuleIndex]
+			}
+		}
+	}
+	return d.Group + " " + d.Rule.Label(d.RuleIndex)
+}
+
 // String explains the decision in one line, for example
 // "allowed by sg-web rule sgr-1 allows tcp/22 from 203.0.113.0/24" or
 // "denied: no inbound rule allows it". IDs are escaped for text output

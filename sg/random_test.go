@@ -170,6 +170,10 @@ func TestEvaluateAgreesWithReference(t *testing.T) {
 			if d.Basis == sg.ByRule || d.Basis == sg.UnknownMember {
 				gi := slicesIndex(groups, d.Group)
 				require.Equal(t, compiled(groups[gi].Flavour, groups[gi].Rules[d.RuleIndex]), d.Rule)
+				require.Equal(t, d.Group+" "+d.Rule.Label(d.RuleIndex), e.RuleLabel(d), "case %d: the prepared label", i)
+				require.Equal(t, e.RuleLabel(d), plain.RuleLabel(d))
+			} else {
+				require.Empty(t, e.RuleLabel(d))
 			}
 			x := e.Explain(f, dir)
 			for _, sk := range x.Skipped {
