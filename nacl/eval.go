@@ -35,6 +35,7 @@ type chain struct {
 	entries []Entry
 	match   []matcher
 	bits    *chainBits   // for a long chain (bits.go); nil: scan
+	events  []uint32     // for sweepRuns, a chain of at most 64 entries (portruns.go); nil: a plain loop
 	words   []entryWords // the entries' words, for ExplainWords (words.go)
 	def     entryWords   // the words of the "*" rule of the chain's direction and family
 }
@@ -156,8 +157,12 @@ func Compile(acl ACL) (*Evaluator, error) {
 	if !ev.plain {
 		for dir := range ev.lists {
 			for fam := range ev.lists[dir] {
-				if c := &ev.lists[dir][fam]; len(c.match) >= bitsFrom && len(c.match) <= 64 {
+				c := &ev.lists[dir][fam]
+				if len(c.match) >= bitsFrom && len(c.match) <= 64 {
 					c.bits = newChainBits(c.match, fam == 1)
+				}
+				if len(c.match) > 0 && len(c.match) <= 64 {
+					c.events = sweepEvents(c.match)
 				}
 			}
 		}

@@ -87,7 +87,7 @@ func (e *Evaluator) runs(f flow.Flow, dir flow.Direction, yield func(r flow.Port
 			matching = append(matching, int32(i))
 		}
 	}
-	if len(matching) <= 64 && !e.plain {
+	if c.events != nil {
 		sweepRuns(c, matching, func(r flow.PortRange, first int) bool { return yield(r, c, first, is6) })
 		return
 	}
@@ -114,41 +114,33 @@ func (e *Evaluator) runs(f flow.Flow, dir flow.Direction, yield func(r flow.Port
 	}
 }
 
-// sweepRuns is runs' loop for at most 64 matching entries (the entries
-// the packet matches but for its port, in decision order), in one sweep
-// over the ports where an entry's range starts or ends: a bitset holds
-// the entries covering the ports between two such points, and its lowest
-// bit, the first of them, decides them. (The plain loop of runs, the
+// sweepRuns is runs' loop for a chain of at most 64 entries, in one
+// sweep over the ports where a matching entry's range starts or ends (the
+// chain's events, sorted at Compile): a bitset holds the entries covering
+// the ports between two such points, and its lowest bit, the first of
+// them in decision order, decides them. (The plain loop of runs, the
 // reference a random test holds it to, looks the first covering entry up
 // among all the matching ones at every run.)
 func sweepRuns(c *chain, matching []int32, yield func(r flow.PortRange, first int) bool) {
-	// an event is a port (17 bits: 65536 ends a range that reaches
-	// 65535), the entry's bit and whether its range starts there
-	var buf [128]uint32
-	events := buf[:0]
-	for k, i := range matching {
-		m := &c.match[i]
-		events = append(events, uint32(m.plo)<<8|uint32(k)<<1|1, (uint32(m.phi)+1)<<8|uint32(k)<<1)
-	}
-	slices.Sort(events)
-	entry := func(k int) int { // the entry of bit k, -1 for none
-		if k < 0 {
-			return -1
-		}
-		return int(matching[k])
+	var in uint64 // the matching entries
+	for _, i := range matching {
+		in |= 1 << i
 	}
 	var covering uint64
-	runLo, runBy := 0, -2 // the run being grown and its deciding bit (-1: "*")
+	runLo, runBy := 0, -2 // the run being grown and its deciding entry (-1: "*")
+	events := c.events
 	for at, next := 0, 0; at <= 65535; {
 		for ; next < len(events) && int(events[next]>>8) == at; next++ {
 			bit := uint64(1) << (events[next] >> 1 & 63)
-			if events[next]&1 == 1 {
+			switch {
+			case in&bit == 0:
+			case events[next]&1 == 1:
 				covering |= bit
-			} else {
+			default:
 				covering &^= bit
 			}
 		}
-		end := 65536 // where the next event changes what covers
+		end := 65536 // where the next event may change what covers
 		if next < len(events) {
 			end = int(events[next] >> 8)
 		}
@@ -157,12 +149,26 @@ func sweepRuns(c *chain, matching []int32, yield func(r flow.PortRange, first in
 			by = bits.TrailingZeros64(covering)
 		}
 		if by != runBy {
-			if runBy != -2 && !yield(flow.PortRange{Lo: uint16(runLo), Hi: uint16(at - 1)}, entry(runBy)) {
+			if runBy != -2 && !yield(flow.PortRange{Lo: uint16(runLo), Hi: uint16(at - 1)}, runBy) {
 				return
 			}
 			runLo, runBy = at, by
 		}
 		at = end
 	}
-	yield(flow.PortRange{Lo: uint16(runLo), Hi: 65535}, entry(runBy))
+	yield(flow.PortRange{Lo: uint16(runLo), Hi: 65535}, runBy)
+}
+
+// sweepEvents returns the events of sweepRuns for the entries of match
+// (at most 64), sorted: each the port (17 bits: 65536 ends a range that
+// reaches 65535) shifted by 8, the entry's index shifted by 1, and 1 where
+// the entry's range starts.
+func sweepEvents(match []matcher) []uint32 {
+	events := make([]uint32, 0, 2*len(match))
+	for k := range match {
+		m := &match[k]
+		events = append(events, uint32(m.plo)<<8|uint32(k)<<1|1, (uint32(m.phi)+1)<<8|uint32(k)<<1)
+	}
+	slices.Sort(events)
+	return events
 }
