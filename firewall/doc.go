@@ -22,7 +22,11 @@
 //     decision on each representative packet and the stateful engine's on
 //     the session. [Engine.Explain] returns the same Decision with the
 //     engines' explanations filled (skipped rules, the stateful per-stage
-//     trace). Neither returns an error.
+//     trace). Neither returns an error. [Engine.Verdicts] gives the two
+//     verdicts alone, and [Engine.Outline] the verdicts, deciding rules
+//     and fix without the packet list: Evaluate's answer reduced, for a
+//     walk that words its reasons later; a randomized test holds both to
+//     Evaluate.
 //   - The stateless engine judges every packet alone, replies included; a
 //     packet it passes never reaches the stateful engine, a packet it
 //     drops denies its direction, and the stateful engine judges the

@@ -14,26 +14,7 @@ import (
 // the VPC's clients out on HTTPS and drops the rest of their established
 // traffic. Evaluate judges both directions of a session at one endpoint.
 func ExampleCompile() {
-	p := firewall.Policy{
-		Name: "egress",
-		Stateless: stateless.Config{
-			Default:         stateless.DefaultAction{Action: flow.Forward},
-			FragmentDefault: stateless.DefaultAction{Action: flow.Forward},
-		},
-		Stateful: stateful.Config{
-			Order:    stateful.StrictOrder,
-			Defaults: stateful.Defaults{DropEstablished: true},
-			HomeNet:  []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")},
-			Groups: []stateful.GroupRef{{Priority: 10, Group: stateful.RuleGroup{
-				Name: "https-out", RuleOrder: stateful.StrictOrder,
-				RulesString: `pass tcp $HOME_NET any -> $EXTERNAL_NET 443 (flow:to_server; sid:1;)`,
-			}}},
-		},
-	}
-	e, err := firewall.Compile(p, nil)
-	if err != nil {
-		panic(err)
-	}
+	e := egressEngine()
 	for _, f := range []string{
 		"tcp 10.0.1.5:50000 -> 198.51.100.7:443",
 		"tcp 10.0.1.5:50000 -> 198.51.100.7:80",
@@ -54,4 +35,39 @@ func ExampleCompile() {
 	//   request: deny - policy egress: stateful engine: drops the data-to-server packet: default action aws:drop_established
 	//   reply:   allow - policy egress: stateless engine: forward to stateful engine by the stateless default action; stateful engine: nothing of its own against this direction; it stopped the session on the request
 	//   fix: add a stateful pass rule for the flow ahead of the default action aws:drop_established
+}
+
+// egressEngine is the policy of ExampleCompile: everything forwarded to
+// the stateful engine, HTTPS out allowed, other established traffic
+// dropped.
+func egressEngine() *firewall.Engine {
+	return firewall.MustCompile(firewall.Policy{
+		Name: "egress",
+		Stateless: stateless.Config{
+			Default:         stateless.DefaultAction{Action: flow.Forward},
+			FragmentDefault: stateless.DefaultAction{Action: flow.Forward},
+		},
+		Stateful: stateful.Config{
+			Order:    stateful.StrictOrder,
+			Defaults: stateful.Defaults{DropEstablished: true},
+			HomeNet:  []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")},
+			Groups: []stateful.GroupRef{{Priority: 10, Group: stateful.RuleGroup{
+				Name: "https-out", RuleOrder: stateful.StrictOrder,
+				RulesString: `pass tcp $HOME_NET any -> $EXTERNAL_NET 443 (flow:to_server; sid:1;)`,
+			}}},
+		},
+	}, nil)
+}
+
+// Outline is Evaluate reduced to what a trace keeps: per direction the
+// verdict and the rule that decided, and the fix.
+func ExampleEngine_Outline() {
+	o := egressEngine().Outline(firewall.Connection{Flow: flow.MustParse("tcp 10.0.1.5:50000 -> 198.51.100.7:80"), Request: true, Reply: true})
+	fmt.Printf("request: %s, rule %q\n", o.Verdict[0], o.Rule[0])
+	fmt.Printf("reply:   %s, rule %q\n", o.Verdict[1], o.Rule[1])
+	fmt.Println("fix:", o.Fix)
+	// Output:
+	// request: deny, rule "aws:drop_established"
+	// reply:   allow, rule ""
+	// fix: add a stateful pass rule for the flow ahead of the default action aws:drop_established
 }

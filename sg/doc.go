@@ -31,7 +31,9 @@
 // direction tried before the deciding one, each with why it does not
 // match) and Groups (a sentence per group). A Decision carries the
 // Verdict, the deciding rule's Action, what decided (Basis), Default when
-// no rule matched, and the deciding group and rule. A rule's action is a
+// no rule matched, and the deciding group and rule;
+// [Evaluator.RuleLabel] names that rule as a trace does, from words
+// prepared when its group was compiled. A rule's action is a
 // [flow.Action]: AWS rules pass (the zero value); Alibaba rules pass
 // ("accept") or drop.
 //
