@@ -397,6 +397,10 @@ func requireWordsAgree(t *testing.T, ev *nacl.Evaluator, x nacl.Decision, f flow
 	dd, dw := ev.DecisionWords(f, dir)
 	require.Equal(t, d, dd, "DecisionWords: %s %s", f, dir)
 	require.Equal(t, nacl.Words{Reason: w.Reason, Rule: w.Rule}, dw, "DecisionWords: %s %s", f, dir)
+	v, def, vw := ev.VerdictWords(f, dir)
+	require.Equal(t, d.Verdict, v, "VerdictWords: %s %s", f, dir)
+	require.Equal(t, d.Default, def, "VerdictWords: %s %s", f, dir)
+	require.Equal(t, dw, vw, "VerdictWords: %s %s", f, dir)
 }
 
 // TestExplainWordsLongChain holds ExplainWords to Explain past the room

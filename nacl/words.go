@@ -57,6 +57,23 @@ func (e *Evaluator) prepareWords() {
 	}
 }
 
+// VerdictWords is [Evaluator.DecisionWords] reduced to [Evaluator.Verdict]'s
+// answer and the words: for a trace that keeps no Decision, with no copy
+// of the deciding entry. A nil Evaluator allows, in the words of its
+// decision.
+func (e *Evaluator) VerdictWords(f flow.Flow, dir flow.Direction) (v flow.Verdict, isDefault bool, w Words) {
+	if e == nil {
+		return flow.Allow, false, Words{Reason: noACL.String(), Rule: noACL.Entry.String()}
+	}
+	c, p, _, valid := e.prepare(f, dir)
+	if valid {
+		if i := c.first(&p); i >= 0 {
+			return c.entries[i].Action.Verdict(), false, Words{Reason: c.words[i].reason, Rule: c.words[i].rule}
+		}
+	}
+	return flow.Deny, true, Words{Reason: c.def.reason, Rule: c.def.rule}
+}
+
 // ExplainWords is [Evaluator.Explain] in words: the same decision (its
 // Skipped left nil) and the texts Explain's decision gives (see [Words]),
 // byte for byte. A nil Evaluator gives the words of its decision and no

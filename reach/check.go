@@ -350,33 +350,30 @@ func (w *walker) networkACL(pkt flow.Flow, s *subnetInfo, dir flow.Direction) {
 	if w.bounds != nil {
 		w.noteBounds(w.bounds, w.clientField(), i, func() { s.acl.ev.Bounds(pkt, dir, w.bounds) })
 	}
-	var d nacl.Decision
 	h := w.push()
 	h.Kind, h.ID, h.Direction, h.Packet = KindNetworkACL, s.acl.acl.ID, dir, pkt
-	switch {
-	case !w.explain && len(s.acl.unknown) == 0:
-		// the verdict alone: nothing below reads more of the decision
-		d.Verdict, d.Default = s.acl.ev.Verdict(pkt, dir)
-	case !w.explain:
-		d = s.acl.ev.Evaluate(pkt, dir)
-	default:
+	var v flow.Verdict
+	var def bool
+	if !w.explain {
+		v, def = s.acl.ev.Verdict(pkt, dir) // the verdict alone
+	} else {
 		var words nacl.Words
-		d, words = s.acl.ev.DecisionWords(pkt, dir)
+		v, def, words = s.acl.ev.VerdictWords(pkt, dir)
 		h.Name, h.Rule, h.reason = s.ID, words.Rule, words.Reason
 		h.judge = aclJudge{s.acl.ev} // the entries passed over, worded when read
 	}
-	h.Verdict = d.Verdict
-	if d.Verdict != flow.Allow {
+	h.Verdict = v
+	if v != flow.Allow {
 		h.Code = ACLDeny
-		if d.Default {
+		if def {
 			h.Code = ACLDefaultDeny
 		}
 		if w.explain {
-			h.Fix = aclFix(pkt, s, dir, d, w.leg)
+			h.Fix = aclFix(pkt, s, dir, s.acl.ev.Evaluate(pkt, dir), w.leg) // the deciding entry, for a block only
 		}
 	}
 	if len(s.acl.unknown) > 0 {
-		unknownACLHop(h, s.acl, pkt, dir, d)
+		unknownACLHop(h, s.acl, pkt, dir, s.acl.ev.Evaluate(pkt, dir))
 	}
 	h.Code = h.Code.OnLeg(w.leg)
 }
