@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/reachsim/reachsim/internal/slowpath"
 
@@ -445,9 +446,25 @@ type groupCode struct {
 	g     Group
 	peers []peerMatcher // at the indexes of g.Rules
 	// labels holds each rule's label (Evaluator.RuleLabel) at the indexes
-	// of g.Rules, worded at compileGroup: once per group, however many
-	// interfaces share it
-	labels []string
+	// of g.Rules, worded for the whole group at the first call that needs
+	// one (a model of 20,000 interfaces holds some 400,000 rules, few of
+	// which a program ever names), once however many interfaces share it
+	labels atomic.Pointer[[]string]
+}
+
+// label returns the label of rule i. Concurrent first calls word the
+// group's labels alike, and either list is kept.
+func (gc *groupCode) label(i int) string {
+	ls := gc.labels.Load()
+	if ls == nil {
+		l := make([]string, len(gc.g.Rules))
+		for j := range gc.g.Rules {
+			l[j] = gc.g.ID + " " + gc.g.Rules[j].Label(j)
+		}
+		gc.labels.Store(&l)
+		ls = &l
+	}
+	return (*ls)[i]
 }
 
 // group returns g compiled: the binder's groupCode for g's ID when it was
@@ -491,7 +508,7 @@ func (gc *groupCode) same(g *Group) bool {
 // compileGroup copies g, checks its rules and resolves their peers.
 func compileGroup(g Group, b *binder, gerr func(path, rule string, err error) error) (*groupCode, error) {
 	g.Rules = slices.Clone(g.Rules)
-	gc := &groupCode{g: g, peers: make([]peerMatcher, len(g.Rules)), labels: make([]string, len(g.Rules))}
+	gc := &groupCode{g: g, peers: make([]peerMatcher, len(g.Rules))}
 	for ri := range g.Rules {
 		r := &g.Rules[ri]
 		name := r.ID
@@ -527,7 +544,6 @@ func compileGroup(g Group, b *binder, gerr func(path, rule string, err error) er
 			m = lm
 		}
 		gc.peers[ri] = m
-		gc.labels[ri] = gc.g.ID + " " + r.Label(ri)
 	}
 	return gc, nil
 }

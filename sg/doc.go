@@ -33,7 +33,7 @@
 // Verdict, the deciding rule's Action, what decided (Basis), Default when
 // no rule matched, and the deciding group and rule;
 // [Evaluator.RuleLabel] names that rule as a trace does, from words
-// prepared when its group was compiled. A rule's action is a
+// prepared once per group, at the first call that needs them. A rule's action is a
 // [flow.Action]: AWS rules pass (the zero value); Alibaba rules pass
 // ("accept") or drop.
 //

@@ -113,8 +113,9 @@ func (d Decision) Allowed() bool { return d.Verdict == flow.Allow }
 // returned it, the way a trace does: the group's ID and the rule's
 // sentence ([Rule.Label]), "sg-web sgr-1 allows tcp/22 from 10.0.0.0/8";
 // "" when no rule decided (Basis other than ByRule and UnknownMember).
-// The words are prepared at [Compile], once per group, and shared by
-// the evaluators compiled through one [CachingResolver].
+// The words are prepared once per group, at the first call that needs
+// them, and shared by the evaluators compiled through one
+// [CachingResolver].
 func (e *Evaluator) RuleLabel(d Decision) string {
 	if d.Basis != ByRule && d.Basis != UnknownMember {
 		return ""
@@ -122,7 +123,7 @@ func (e *Evaluator) RuleLabel(d Decision) string {
 	if e != nil {
 		for gi, g := range e.groups {
 			if g.ID == d.Group && gi < len(e.codes) && d.RuleIndex >= 0 && d.RuleIndex < len(g.Rules) && g.Rules[d.RuleIndex] == d.Rule {
-				return e.codes[gi].labels[d.RuleIndex]
+				return e.codes[gi].label(d.RuleIndex)
 			}
 		}
 	}
