@@ -228,7 +228,7 @@ func (b *Builder) checkQuotas(m *Model) []QuotaWarning {
 		case fi == nil:
 		case b.reuse.firewall(f.ID) == fi: // the same policy: its warnings are made already
 		default:
-			fi.quotas = policyQuotas(f.ID, f.Policy)
+			fi.quotas = policyQuotas(f.ID, f.Policy, fi.engine.Stateful().GroupRules())
 		}
 		if fi != nil {
 			out = append(out, fi.quotas...)
@@ -244,7 +244,10 @@ func (b *Builder) checkQuotas(m *Model) []QuotaWarning {
 
 // policyQuotas checks a firewall's policy and its stateful rule groups
 // (a group shared by several policies is reported once, by CompactFunc).
-func policyQuotas(id string, p firewall.Policy) []QuotaWarning {
+// counts holds the number of rules of each stateful group, as the
+// compiled engine counted them (stateful.Engine.GroupRules), so that the
+// rules are not parsed again.
+func policyQuotas(id string, p firewall.Policy, counts []int) []QuotaWarning {
 	var out []QuotaWarning
 	add := func(q Quota, kind, id, what string, n int) {
 		if n > q.Default {
@@ -254,13 +257,9 @@ func policyQuotas(id string, p firewall.Policy) []QuotaWarning {
 	add(quotas.statelessGroupsPerPolicy, "firewall", id, "stateless rule groups in its policy", len(p.Stateless.Groups))
 	add(quotas.statefulGroupsPerPolicy, "firewall", id, "stateful rule groups in its policy", len(p.Stateful.Groups))
 	total := 0
-	for _, ref := range p.Stateful.Groups {
-		rules, err := ref.Group.Rules()
-		if err != nil {
-			continue // Build reports it
-		}
-		total += len(rules)
-		add(quotas.statefulGroupRules, "stateful rule group", ref.Group.Label(), "rules", len(rules))
+	for i, n := range counts {
+		total += n
+		add(quotas.statefulGroupRules, "stateful rule group", p.Stateful.Groups[i].Group.Label(), "rules", n)
 	}
 	add(quotas.statefulPolicyRules, "firewall", id, "stateful rules in its policy", total)
 	return out

@@ -50,6 +50,20 @@ func (e *Engine) NumRules() int {
 	return len(e.rules)
 }
 
+// GroupRules returns how many rules each rule group holds, in the order
+// of Config.Groups (a domain list counts the rules it stands for, as
+// [RuleGroup.Rules] gives them); nil for a nil Engine.
+func (e *Engine) GroupRules() []int {
+	if e == nil {
+		return nil
+	}
+	n := make([]int, len(e.groups))
+	for i := range e.rules {
+		n[e.rules[i].group]++
+	}
+	return n
+}
+
 type groupInfo struct {
 	label    string
 	priority int

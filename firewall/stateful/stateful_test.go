@@ -732,3 +732,28 @@ func TestEvaluateDoesNotAllocate(t *testing.T) {
 		assert.Zero(t, n, "%v", s.Flow)
 	}
 }
+
+// GroupRules counts each group's rules as RuleGroup.Rules gives them, in
+// the order of Config.Groups: a domain list counts the rules it stands
+// for.
+func TestGroupRulesCountsEachGroupInOrder(t *testing.T) {
+	groups := []stateful.RuleGroup{
+		{Name: "two", RuleOrder: stateful.StrictOrder, RulesString: "pass tcp any any -> any 80 (sid:1;)\ndrop tcp any any -> any 22 (sid:2;)"},
+		{Name: "one", RuleOrder: stateful.StrictOrder, RulesString: "pass udp any any -> any 53 (sid:1;)"},
+		{Name: "domains", RuleOrder: stateful.StrictOrder, DomainList: &stateful.DomainList{Targets: []string{"www.example.com", ".example.org"},
+			TargetTypes: []string{"TLS_SNI", "HTTP_HOST"}, Type: "ALLOWLIST"}},
+	}
+	var refs []stateful.GroupRef
+	var want []int
+	for i, g := range groups {
+		refs = append(refs, groupAt(i+1, g))
+		rules, err := g.Rules()
+		require.NoError(t, err)
+		want = append(want, len(rules))
+	}
+	e := stateful.MustCompile(strictConfig(stateful.Defaults{}, refs...), nil)
+	assert.Equal(t, want, e.GroupRules())
+	assert.Equal(t, []int{2, 1, 6}, e.GroupRules(), "two rules, one, and the domain list's four passes and two drops")
+	var none *stateful.Engine
+	assert.Nil(t, none.GroupRules())
+}
