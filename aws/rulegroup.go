@@ -241,6 +241,9 @@ func parseStateful(data []byte) (stateful.RuleGroup, error) {
 			return g, rulesStringErr(sl.Field("RulesString"), err)
 		}
 	}
+	if g.RulesString != "" && len(g.StandardRules) == 0 && g.DomainList == nil {
+		return g, nil // its one source, parsed above: Rules would parse it again
+	}
 	if _, err := g.Rules(); err != nil {
 		return g, rulesErr(sl, err)
 	}
