@@ -2,6 +2,7 @@ package reach
 
 import (
 	"net/netip"
+	"sync"
 
 	"github.com/reachsim/reachsim/firewall"
 	"github.com/reachsim/reachsim/nacl"
@@ -55,11 +56,19 @@ func (j aclJudge) details(h *Hop) []string {
 
 // fwMet is a firewall session as the walk met it: the walk keeps the
 // decision's verdicts, rules and fix (firewall.Outline), and the engine,
-// immutable, decides the session again for its reasons and details when
-// the trace is read.
+// immutable, decides the session again for its reasons and details at
+// the first read, which the crossings of the session share.
 type fwMet struct {
 	engine *firewall.Engine
 	conn   firewall.Connection
+	once   sync.Once
+	d      firewall.Decision
+}
+
+// decision returns the session's decision, made at the first call.
+func (s *fwMet) decision() *firewall.Decision {
+	s.once.Do(func() { s.d = s.engine.Evaluate(s.conn) })
+	return &s.d
 }
 
 // fwJudge: a firewall session's decision, shared by its crossings; the
@@ -67,10 +76,10 @@ type fwMet struct {
 type fwJudge struct{ s *fwMet }
 
 func (j fwJudge) reason(h *Hop) string {
-	return j.s.engine.Evaluate(j.s.conn).ReasonOn(h.Leg == Return) + h.reason
+	return j.s.decision().ReasonOn(h.Leg == Return) + h.reason
 }
 
-func (j fwJudge) details(*Hop) []string { return j.s.engine.Evaluate(j.s.conn).Details() }
+func (j fwJudge) details(*Hop) []string { return j.s.decision().Details() }
 
 // fwDetails: a firewall session's details under a reason of the walk's
 // own (a crossing the other leg misses: asymmetric).
@@ -78,7 +87,7 @@ type fwDetails struct{ s *fwMet }
 
 func (j fwDetails) reason(h *Hop) string { return h.reason }
 
-func (j fwDetails) details(*Hop) []string { return j.s.engine.Evaluate(j.s.conn).Details() }
+func (j fwDetails) details(*Hop) []string { return j.s.decision().Details() }
 
 // routeJudge: a matched route; the reason says the packet's destination
 // matches the route in Hop.Rule.

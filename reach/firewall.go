@@ -262,7 +262,7 @@ func (m *Model) inspectSession(fwd, ret []Hop, s session, replyTraced, explain b
 		return
 	}
 	o := ei.fw.engine.Outline(conn)
-	judge := fwJudge{&fwMet{ei.fw.engine, conn}} // the reasons and details, worded when read
+	judge := fwJudge{&fwMet{engine: ei.fw.engine, conn: conn}} // the reasons and details, worded when read
 	fill := func(h *Hop, c *crossing, leg Leg) {
 		k := b2i(leg == Return)
 		h.Verdict, h.Rule = o.Verdict[k], o.Rule[k]
