@@ -29,13 +29,12 @@ import (
 // every packet is denied (AWS's default).
 type Evaluator struct {
 	flavour Flavour
-	// groups holds the groups as given: each its groupCode's read-only
-	// copy, which evaluators compiled through one CachingResolver share
-	// (a model holds an evaluator per interface, or two; nothing hands
-	// them out uncopied).
-	groups []*Group
-	codes  []*groupCode   // the groupCodes of groups, at the same indexes
-	rules  []compiledRule // every rule, in decision order
+	// codes holds the groups as given, compiled (group returns one):
+	// read-only, and shared by the evaluators compiled through one
+	// CachingResolver (a model holds an evaluator per interface, or two;
+	// nothing hands them out uncopied).
+	codes []*groupCode
+	rules []compiledRule // every rule, in decision order
 	// buckets[dir][is6][class] holds the rules that can match packets of
 	// that direction, family and protocol class.
 	buckets [2][2][numClasses]bucket
@@ -84,8 +83,8 @@ func classOf(p flow.Protocol) protoClass {
 }
 
 type compiledRule struct {
-	group, index int32 // into Evaluator.groups and that group's Rules
-	rule         *Rule // points into Evaluator.groups (a groupCode's rules)
+	group, index int32 // into Evaluator.codes and that group's Rules
+	rule         *Rule // points into a groupCode's rules
 	peer         peerMatcher
 }
 
@@ -379,7 +378,7 @@ func Compile(groups []Group, res Resolver) (*Evaluator, error) {
 		mu.Lock()
 		defer mu.Unlock()
 	}
-	e := &Evaluator{groups: make([]*Group, len(groups)), codes: make([]*groupCode, len(groups))}
+	e := &Evaluator{codes: make([]*groupCode, len(groups))}
 	n := 0
 	for _, g := range groups {
 		n += len(g.Rules)
@@ -415,7 +414,7 @@ func Compile(groups []Group, res Resolver) (*Evaluator, error) {
 		if err != nil {
 			return nil, err
 		}
-		e.groups[gi], e.codes[gi] = &gc.g, gc
+		e.codes[gi] = gc
 		if err := e.addRules(gi, gc, b); err != nil {
 			return nil, err
 		}
@@ -442,6 +441,10 @@ func MustCompile(groups []Group, res Resolver) *Evaluator {
 // read-only once built: a CachingResolver keeps one per group and the
 // evaluators it compiles share it, so that a model whose interfaces share
 // groups holds each group's rules once.
+// group returns the group at index gi, compiled: its groupCode's
+// read-only copy.
+func (e *Evaluator) group(gi int) *Group { return &e.codes[gi].g }
+
 type groupCode struct {
 	g     Group
 	peers []peerMatcher // at the indexes of g.Rules
@@ -574,8 +577,8 @@ func (e *Evaluator) addRules(gi int, gc *groupCode, b *binder) error {
 
 // index puts e.rules in decision order and fills pos and the buckets.
 func (e *Evaluator) index() {
-	if len(e.groups) > 0 {
-		e.flavour = e.groups[0].Flavour
+	if len(e.codes) > 0 {
+		e.flavour = e.group(0).Flavour
 	}
 	if e.flavour.IsAlibaba() {
 		// Lowest priority number first; at equal priority drop before
@@ -587,8 +590,9 @@ func (e *Evaluator) index() {
 	// pos and the buckets' lists are cut from one array each, counted
 	// first: a model holds an evaluator per interface.
 	flat := make([]int32, len(e.rules))
-	e.pos = make([][]int32, len(e.groups))
-	for gi, g := range e.groups {
+	e.pos = make([][]int32, len(e.codes))
+	for gi, gc := range e.codes {
+		g := &gc.g
 		e.pos[gi], flat = flat[:len(g.Rules):len(g.Rules)], flat[len(g.Rules):]
 	}
 	var count [2][2][numClasses]int
@@ -721,12 +725,12 @@ func (e *Evaluator) WithMembership(r GroupResolver) (*Evaluator, error) {
 	}
 	cp.innerMembers = make([]memberSet, len(e.inner))
 	for i, gi := range e.inner {
-		s, u, err := b.members(e.groups[gi].ID)
+		s, u, err := b.members(e.group(gi).ID)
 		if err == nil && u != nil {
 			err = u
 		}
 		if err != nil {
-			return nil, &flow.InputError{Resource: e.groups[gi].ID, Err: err}
+			return nil, &flow.InputError{Resource: e.group(gi).ID, Err: err}
 		}
 		cp.innerMembers[i] = s
 	}
@@ -738,8 +742,9 @@ func (e *Evaluator) Groups() []Group {
 	if e == nil {
 		return nil
 	}
-	out := make([]Group, len(e.groups))
-	for i, g := range e.groups {
+	out := make([]Group, len(e.codes))
+	for i, gc := range e.codes {
+		g := &gc.g
 		out[i] = *g
 		out[i].Rules = slices.Clone(g.Rules)
 	}

@@ -121,10 +121,10 @@ func (e *Evaluator) RuleLabel(d Decision) string {
 		return ""
 	}
 	if e != nil {
-		for gi, g := range e.groups {
-			if g.ID == d.Group && gi < len(e.codes) && d.RuleIndex >= 0 && d.RuleIndex < len(g.Rules) && g.Rules[d.RuleIndex] == d.Rule {
-				return e.codes[gi].label(d.RuleIndex)
-			}
+		// the group by its ID, and the rule checked: d may come from
+		// another evaluator
+		if gi := e.groupIndex(d.Group); gi >= 0 && d.RuleIndex >= 0 && d.RuleIndex < len(e.group(gi).Rules) && e.group(gi).Rules[d.RuleIndex] == d.Rule {
+			return e.codes[gi].label(d.RuleIndex)
 		}
 	}
 	return d.Group + " " + d.Rule.Label(d.RuleIndex)
@@ -225,7 +225,7 @@ func (e *Evaluator) Evaluate(f flow.Flow, dir flow.Direction) Decision {
 	peer := peerOf(f, dir)
 	if e.flavour == AlibabaBasic {
 		for i, gi := range e.inner {
-			g := e.groups[gi]
+			g := e.group(gi)
 			if g.InnerAccessDrop {
 				continue
 			}
@@ -251,14 +251,14 @@ func (e *Evaluator) Evaluate(f flow.Flow, dir flow.Direction) Decision {
 			}
 			continue
 		}
-		d.Basis, d.Group, d.RuleIndex, d.Rule = ByRule, e.groups[cr.group].ID, int(cr.index), *cr.rule
+		d.Basis, d.Group, d.RuleIndex, d.Rule = ByRule, e.group(int(cr.group)).ID, int(cr.index), *cr.rule
 		d.Action, d.Verdict = cr.rule.Action, cr.rule.Action.Verdict()
 		return d
 	}
 	if maybe >= 0 { // AWS only: Compile rejects unknown members elsewhere
 		cr := &e.rules[maybe]
 		d.Verdict, d.Action, d.Basis = flow.Indeterminate, 0, UnknownMember
-		d.Group, d.RuleIndex, d.Rule = e.groups[cr.group].ID, int(cr.index), *cr.rule
+		d.Group, d.RuleIndex, d.Rule = e.group(int(cr.group)).ID, int(cr.index), *cr.rule
 		return d
 	}
 	return e.fallback(d, peer)
@@ -285,7 +285,7 @@ func (e *Evaluator) fallback(d Decision, peer netip.Addr) Decision {
 	case AlibabaBasic:
 		for i, gi := range e.inner { // only Drop-policy groups are left to ask
 			if _, ok := e.innerMembers[i][peer]; ok {
-				d.Basis, d.Group = InnerIsolation, e.groups[gi].ID
+				d.Basis, d.Group = InnerIsolation, e.group(gi).ID
 				return d
 			}
 		}

@@ -113,20 +113,20 @@ func (e *Evaluator) explain(f flow.Flow, dir flow.Direction, skipped bool) Decis
 			if cr.rule.Direction != dir {
 				continue
 			}
-			d.Skipped = append(d.Skipped, Skip{Group: e.groups[cr.group].ID, RuleIndex: int(cr.index), Rule: *cr.rule,
+			d.Skipped = append(d.Skipped, Skip{Group: e.group(int(cr.group)).ID, RuleIndex: int(cr.index), Rule: *cr.rule,
 				e: e, cr: int32(i), f: f, peer: peer})
 		}
 	}
-	for gi := range e.groups {
+	for gi := range e.codes {
 		d.Groups = append(d.Groups, e.groupTrace(gi, d, f, peer))
 	}
 	return d
 }
 
-// groupIndex returns the index of group id in e.groups.
+// groupIndex returns the index of group id among e's groups, -1 if none.
 func (e *Evaluator) groupIndex(id string) int {
-	for gi := range e.groups {
-		if e.groups[gi].ID == id {
+	for gi := range e.codes {
+		if e.group(gi).ID == id {
 			return gi
 		}
 	}
@@ -135,7 +135,7 @@ func (e *Evaluator) groupIndex(id string) int {
 
 // groupTrace is what group gi says about the packet that got decision d.
 func (e *Evaluator) groupTrace(gi int, d Decision, f flow.Flow, peer netip.Addr) GroupTrace {
-	g := e.groups[gi]
+	g := e.group(gi)
 	dir := d.Direction
 	gt := GroupTrace{Group: g.ID, Name: g.Name, Matched: -1, Closest: -1}
 	best, bestMiss := -1, 0
@@ -191,7 +191,7 @@ func peerWord(dir flow.Direction) string {
 // closest rule sgr-2 allows tcp/22 from 10.0.0.0/16 (port 80 is not in
 // 22)" ("no rule matches" for Alibaba groups, which also drop).
 func (e *Evaluator) closestReason(gi, best int, f flow.Flow, dir flow.Direction, peer netip.Addr) string {
-	g := e.groups[gi]
+	g := e.group(gi)
 	var b strings.Builder
 	b.Grow(192)
 	if g.Flavour == AWS {

@@ -27,10 +27,10 @@ func TestCachingResolverSharesGroupRules(t *testing.T) {
 	web, db := shareTestGroup("sg-web", 443), shareTestGroup("sg-db", 5432)
 	e1 := MustCompile([]Group{web}, res)
 	e2 := MustCompile([]Group{db, web}, res)
-	require.Same(t, &e1.groups[0].Rules[0], &e2.groups[1].Rules[0], "sg-web's rules are shared")
+	require.Same(t, &e1.group(0).Rules[0], &e2.group(1).Rules[0], "sg-web's rules are shared")
 	for _, e := range []*Evaluator{e1, e2} {
 		for i := range e.rules {
-			require.Equal(t, e.groups[e.rules[i].group].Rules[e.rules[i].index], *e.rules[i].rule)
+			require.Equal(t, e.group(int(e.rules[i].group)).Rules[e.rules[i].index], *e.rules[i].rule)
 		}
 	}
 	in := flow.MustParse("tcp 192.0.2.7:50000 -> 10.0.1.5:443")
@@ -39,7 +39,7 @@ func TestCachingResolverSharesGroupRules(t *testing.T) {
 
 	changed := shareTestGroup("sg-web", 8443) // same ID, another port
 	e3 := MustCompile([]Group{changed}, res)
-	assert.NotSame(t, &e1.groups[0].Rules[0], &e3.groups[0].Rules[0])
+	assert.NotSame(t, &e1.group(0).Rules[0], &e3.group(0).Rules[0])
 	assert.False(t, e3.Evaluate(in, flow.Inbound).Allowed())
 	assert.True(t, e3.Evaluate(flow.MustParse("tcp 192.0.2.7:50000 -> 10.0.1.5:8443"), flow.Inbound).Allowed())
 	assert.True(t, e1.Evaluate(in, flow.Inbound).Allowed(), "e1 keeps its rules")
