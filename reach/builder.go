@@ -631,8 +631,8 @@ func (m *Model) indexNames() {
 			m.names[key] = r
 		}
 	}
-	for _, ii := range m.ifaceOrder {
-		m.names[ii.ID] = nameRef{kind: nameID, ifaces: []*ifaceInfo{ii}}
+	for i, ii := range m.ifaceOrder {
+		m.names[ii.ID] = nameRef{kind: nameID, ifaces: m.ifaceOrder[i : i+1 : i+1]} // no list of its own
 	}
 }
 

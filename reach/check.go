@@ -363,17 +363,27 @@ func (w *walker) networkACL(pkt flow.Flow, s *subnetInfo, dir flow.Direction) {
 		h.judge = aclJudge{s.acl.ev} // the entries passed over, worded when read
 	}
 	h.Verdict = v
+	// the whole decision (its deciding entry), only for a block's fix and
+	// for entries known later, decided once for both
+	var d nacl.Decision
+	decided := false
+	decision := func() nacl.Decision {
+		if !decided {
+			d, decided = s.acl.ev.Evaluate(pkt, dir), true
+		}
+		return d
+	}
 	if v != flow.Allow {
 		h.Code = ACLDeny
 		if def {
 			h.Code = ACLDefaultDeny
 		}
 		if w.explain {
-			h.Fix = aclFix(pkt, s, dir, s.acl.ev.Evaluate(pkt, dir), w.leg) // the deciding entry, for a block only
+			h.Fix = aclFix(pkt, s, dir, decision(), w.leg)
 		}
 	}
 	if len(s.acl.unknown) > 0 {
-		unknownACLHop(h, s.acl, pkt, dir, s.acl.ev.Evaluate(pkt, dir))
+		unknownACLHop(h, s.acl, pkt, dir, decision())
 	}
 	h.Code = h.Code.OnLeg(w.leg)
 }
