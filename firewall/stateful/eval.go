@@ -1,7 +1,9 @@
 package stateful
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -87,7 +89,7 @@ type Session struct {
 	ForwardSeen, ReturnSeen bool
 }
 
-// appPorts is the table [DefaultAppProto] reads.
+// appPorts is the table [DefaultAppProto] reads, through appByPort.
 var appPorts = map[flow.Protocol]map[uint16]string{
 	flow.TCP: {
 		443: "tls", 8443: "tls", 465: "tls", 636: "tls", 993: "tls", 995: "tls",
@@ -117,11 +119,48 @@ var appPorts = map[flow.Protocol]map[uint16]string{
 // application-layer rule matches). Suricata detects protocols by content,
 // not port: set [Session.AppProto] when a service runs elsewhere.
 func DefaultAppProto(f flow.Flow) string {
-	if p, ok := appPorts[f.Protocol][f.Dst.Port()]; ok {
-		return p
+	var ports []portApp
+	switch f.Protocol {
+	case flow.TCP:
+		ports = appByPort[0]
+	case flow.UDP:
+		ports = appByPort[1]
+	default:
+		return "none"
+	}
+	k := f.Dst.Port()
+	lo, hi := 0, len(ports)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if ports[mid].port < k {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	if lo < len(ports) && ports[lo].port == k {
+		return ports[lo].app
 	}
 	return "none"
 }
+
+// portApp is a port and its application protocol in appByPort.
+type portApp struct {
+	port uint16
+	app  string
+}
+
+// appByPort is appPorts for TCP and UDP as lists sorted by port, searched
+// without hashing.
+var appByPort = func() (l [2][]portApp) {
+	for k, pr := range [2]flow.Protocol{flow.TCP, flow.UDP} {
+		for port, app := range appPorts[pr] {
+			l[k] = append(l[k], portApp{port, app})
+		}
+		slices.SortFunc(l[k], func(a, b portApp) int { return cmp.Compare(a.port, b.port) })
+	}
+	return l
+}()
 
 // canonApp maps a session's application protocol to the name the engine
 // uses: lower case, "http1" as "http", "ssl" as "tls", "ikev2" as "ike".
@@ -473,9 +512,10 @@ func (e *Engine) run(s Session, explain, quiet bool) Decision {
 	}
 	app := s.AppProto
 	if app == "" {
-		app = DefaultAppProto(s.Flow)
+		app = DefaultAppProto(s.Flow) // canonical already (TestDefaultAppProtoIsCanonical)
+	} else {
+		app = canonApp(app)
 	}
-	app = canonApp(app)
 	var scratch domainBufs
 	rawDot, lowDot := scratch.raw[:0], scratch.low[:0]
 	if dom := s.Flow.Domain; dom != "" && len(dom) <= maxDomain {
@@ -493,6 +533,7 @@ func (e *Engine) run(s Session, explain, quiet bool) Decision {
 	isTLS := app == "tls"
 	isHTTP := app == "http" || app == "http2"
 	stages := stagesOf(s.Flow.Protocol)
+	var m merger // the stages' candidates, one after another
 	judged := false
 	for i := range stages {
 		spec := &stages[i]
@@ -527,7 +568,7 @@ func (e *Engine) run(s Session, explain, quiet bool) Decision {
 		}
 		judged = true
 		d.Stage = spec.stage
-		if e.judge(&p, &d, tr) {
+		if e.judge(&p, &m, &d, tr) {
 			return d
 		}
 	}
@@ -544,9 +585,12 @@ func (e *Engine) run(s Session, explain, quiet bool) Decision {
 // at its top, and split apart they would pass it all around.
 // It fills d (verdict, deciding rule, alerts) and, when tr is not nil, the
 // stage's trace.
-func (e *Engine) judge(p *packet, d *Decision, tr *StageTrace) bool {
-	var m merger
-	e.ix.candidates(p, &m)
+func (e *Engine) judge(p *packet, m *merger, d *Decision, tr *StageTrace) bool {
+	m.reset()
+	e.ix.candidates(p, m)
+	if m.spilled {
+		m.takeEvery(len(e.rules))
+	}
 	var (
 		decided     = false
 		decision    *rule // the rule that decided; nil for none

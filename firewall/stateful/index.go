@@ -460,17 +460,38 @@ func domainKey(r *rule) (byte, string) {
 	return 0, ""
 }
 
-// maxLists bounds the lists one stage merges: five per bucket and the
-// suffixes of a 253-character name.
-const maxLists = 160
+// maxLists bounds the lists one stage merges: five per bucket and a few
+// domain suffixes. A stage that finds more (a name of many labels, each
+// filed) merges no lists: it takes every rule in rank order, the
+// candidates of any packet. The bound keeps the merger small: it is
+// cleared at every session.
+const maxLists = 32
 
 // merger yields the ranks of several ascending lists, and of up to two
-// bit-vector classifiers, in ascending order.
+// bit-vector classifiers, in ascending order; or, once spilled, every
+// rank below every.
 type merger struct {
 	lists [maxLists][]int32
 	n     int
 	curs  [2]bitCursor
 	nc    int
+	// spilled: a list did not fit in lists
+	spilled bool
+	// every, when not zero, is the number of ranks next yields one by
+	// one; rank is the next
+	every, rank int32
+}
+
+// reset empties m for the next stage.
+func (m *merger) reset() {
+	clear(m.lists[:m.n])
+	m.n, m.nc, m.spilled, m.every, m.rank = 0, 0, false, 0, 0
+}
+
+// takeEvery makes m yield every rank below n, in order.
+func (m *merger) takeEvery(n int) {
+	m.reset()
+	m.every = int32(n)
 }
 
 func (m *merger) addBits(ix *bitIndex, p *packet) {
@@ -484,13 +505,25 @@ func (m *merger) addBits(ix *bitIndex, p *packet) {
 }
 
 func (m *merger) add(l []int32) {
-	if len(l) > 0 && m.n < maxLists {
-		m.lists[m.n] = l
-		m.n++
+	if len(l) == 0 {
+		return
 	}
+	if m.n == maxLists {
+		m.spilled = true
+		return
+	}
+	m.lists[m.n] = l
+	m.n++
 }
 
 func (m *merger) next() (int32, bool) {
+	if m.every > 0 {
+		if m.rank < m.every {
+			m.rank++
+			return m.rank - 1, true
+		}
+		return 0, false
+	}
 	best := -1
 	var bv int32
 	for i := 0; i < m.n; i++ {

@@ -757,3 +757,37 @@ func TestGroupRulesCountsEachGroupInOrder(t *testing.T) {
 	var none *stateful.Engine
 	assert.Nil(t, none.GroupRules())
 }
+
+// TestManyDomainSuffixesEachFiled is a name of 40 labels whose every
+// suffix a rule names: more candidate lists than a stage merges at once.
+// The engine then tries every rule in order; the first rule, filed under
+// the shortest suffix and so looked up last, still decides.
+func TestManyDomainSuffixesEachFiled(t *testing.T) {
+	labels := make([]string, 40)
+	for i := range labels {
+		labels[i] = "l" + strconv.Itoa(len(labels)-i)
+	}
+	domain := strings.Join(labels, ".") // l40.l39. ... .l1
+	var rules []string
+	for k := 1; k <= len(labels); k++ { // sid k: the suffix of the last k labels
+		action := "drop"
+		if k == 1 {
+			action = "pass"
+		}
+		suffix := strings.Join(labels[len(labels)-k:], ".")
+		rules = append(rules, action+` tls any any -> any any (tls.sni; dotprefix; content:".`+suffix+`"; endswith; sid:`+strconv.Itoa(k)+`;)`)
+	}
+	cfg := strictConfig(stateful.Defaults{}, groupAt(1, rulesGroup("suffixes", stateful.StrictOrder, rules...)))
+	e, err := stateful.Compile(cfg, nil)
+	require.NoError(t, err)
+	for _, d := range []string{domain, "l3.l2.l1", "x.l1"} {
+		s := session("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain " + d)
+		checkDecision(t, e, s, wantDecision{flow.Allow, stateful.DataToServer, "pass", 1, "suffixes", ""})
+		v, stage := e.Verdict(s)
+		assert.Equal(t, flow.Allow, v, d)
+		assert.Equal(t, stateful.DataToServer, stage, d)
+	}
+	// a name outside every listed suffix meets no rule
+	s := session("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain " + strings.Join(labels[:39], ".") + ".l0")
+	checkDecision(t, e, s, wantDecision{flow.Allow, stateful.DataToClient, "", 0, "", ""})
+}
