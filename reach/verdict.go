@@ -78,17 +78,14 @@ var quietWalks = sync.Pool{New: func() any {
 	return &quietWalk{fwd: make([]Hop, 0, verdictHops), ret: make([]Hop, 0, verdictHops)}
 }}
 
-// reset readies s for a walk of m and returns its walkers. The hops of
-// the last walk stay in the buffers' room, unread, until overwritten:
-// clearing them would cost a verdict more than the pool holds them (it
-// drops them at the collector's next cycles).
+// reset readies s for a walk of m and returns its walkers. The hops,
+// interfaces, translations, crossings and forwarding points of the last
+// walk stay in the buffers' room, unread, until overwritten: clearing
+// them would cost a verdict more than the pool holds them (it drops them
+// at the collector's next cycles).
 func (s *quietWalk) reset(m *Model) (fw, rw *walker) {
 	s.fwd, s.ret = s.fwd[:0], s.ret[:0]
 	for _, w := range [2]*walker{&s.fw, &s.rw} {
-		clear(w.seen)
-		clear(w.nat)
-		clear(w.crossed)
-		clear(w.visited)
 		*w = walker{m: m, identity: true, seen: w.seen[:0], nat: w.nat[:0], crossed: w.crossed[:0], visited: w.visited[:0]}
 	}
 	s.fw.leg, s.fw.hops = Forward, &s.fwd
