@@ -1,9 +1,7 @@
 package stateful
 
 import (
-	"cmp"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -87,94 +85,6 @@ type Session struct {
 	// directions are taken as forwarded: the zero value describes the
 	// common case where the stateless engine forwards everything.
 	ForwardSeen, ReturnSeen bool
-}
-
-// appPorts is the table [DefaultAppProto] reads, through appByPort.
-var appPorts = map[flow.Protocol]map[uint16]string{
-	flow.TCP: {
-		443: "tls", 8443: "tls", 465: "tls", 636: "tls", 993: "tls", 995: "tls",
-		80: "http", 8080: "http", 8000: "http",
-		53: "dns", 22: "ssh", 25: "smtp", 587: "smtp", 21: "ftp", 143: "imap", 110: "pop3",
-		445: "smb", 135: "dcerpc", 88: "krb5", 389: "ldap", 3389: "rdp", 5900: "rfb", 1883: "mqtt",
-		5432: "pgsql", 23: "telnet", 502: "modbus", 20000: "dnp3", 2049: "nfs",
-	},
-	flow.UDP: {
-		53: "dns", 123: "ntp", 67: "dhcp", 68: "dhcp", 69: "tftp", 161: "snmp", 88: "krb5",
-		500: "ike", 4500: "ike", 5060: "sip", 443: "quic", 2049: "nfs",
-	},
-}
-
-// DefaultAppProto returns the application protocol reachsim assumes for a
-// connection that names none, from its transport and destination port:
-//
-//	tcp  443 8443 465 636 993 995 -> tls   80 8080 8000 -> http   53 -> dns   22 -> ssh
-//	     25 587 -> smtp   21 -> ftp   143 -> imap   110 -> pop3   445 -> smb
-//	     135 -> dcerpc   88 -> krb5   389 -> ldap   3389 -> rdp   5900 -> rfb
-//	     1883 -> mqtt   5432 -> pgsql   23 -> telnet   502 -> modbus
-//	     20000 -> dnp3   2049 -> nfs
-//	udp  53 -> dns   123 -> ntp   67 68 -> dhcp   69 -> tftp   161 -> snmp
-//	     88 -> krb5   500 4500 -> ike   5060 -> sip   443 -> quic   2049 -> nfs
-//
-// and "none" for anything else (Suricata's protocol detection fails; no
-// application-layer rule matches). Suricata detects protocols by content,
-// not port: set [Session.AppProto] when a service runs elsewhere.
-func DefaultAppProto(f flow.Flow) string {
-	var ports []portApp
-	switch f.Protocol {
-	case flow.TCP:
-		ports = appByPort[0]
-	case flow.UDP:
-		ports = appByPort[1]
-	default:
-		return "none"
-	}
-	k := f.Dst.Port()
-	lo, hi := 0, len(ports)
-	for lo < hi {
-		mid := int(uint(lo+hi) >> 1)
-		if ports[mid].port < k {
-			lo = mid + 1
-		} else {
-			hi = mid
-		}
-	}
-	if lo < len(ports) && ports[lo].port == k {
-		return ports[lo].app
-	}
-	return "none"
-}
-
-// portApp is a port and its application protocol in appByPort.
-type portApp struct {
-	port uint16
-	app  string
-}
-
-// appByPort is appPorts for TCP and UDP as lists sorted by port, searched
-// without hashing.
-var appByPort = func() (l [2][]portApp) {
-	for k, pr := range [2]flow.Protocol{flow.TCP, flow.UDP} {
-		for port, app := range appPorts[pr] {
-			l[k] = append(l[k], portApp{port, app})
-		}
-		slices.SortFunc(l[k], func(a, b portApp) int { return cmp.Compare(a.port, b.port) })
-	}
-	return l
-}()
-
-// canonApp maps a session's application protocol to the name the engine
-// uses: lower case, "http1" as "http", "ssl" as "tls", "ikev2" as "ike".
-func canonApp(a string) string {
-	a = strings.ToLower(a)
-	switch a {
-	case "http1":
-		return "http"
-	case "ssl":
-		return "tls"
-	case "ikev2":
-		return "ike"
-	}
-	return a
 }
 
 // Validate reports why s cannot be evaluated: an invalid flow, or an
