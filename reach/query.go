@@ -158,8 +158,8 @@ func parseAddr(spec string) (netip.Addr, bool) {
 	return a, err == nil
 }
 
-// hasDotOrColon is strings.ContainsAny(s, ".:") in a plain loop, which
-// a query's name costs less in than the general search.
+// hasDotOrColon is strings.ContainsAny(s, ".:") as a plain loop, which
+// is cheaper than the general search for a short name.
 func hasDotOrColon(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] == '.' || s[i] == ':' {
