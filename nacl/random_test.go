@@ -190,8 +190,8 @@ func TestRandomAgreesWithReference(t *testing.T) {
 func TestRandomAllowedPortsAgreesWithBruteForce(t *testing.T) {
 	g := newGen(2)
 	n := 150
-	if testing.Short() {
-		n = 20
+	if testing.Short() || raceOn {
+		n = 40
 	}
 	for i := range n {
 		acl := g.acl("acl-p", 12)

@@ -16,7 +16,7 @@ import (
 // leaves the Result as it was.
 func TestCheckIntoIsCheck(t *testing.T) {
 	designs := 120
-	if testing.Short() {
+	if testing.Short() || raceOn {
 		designs = 30
 	}
 	var reused reach.Result

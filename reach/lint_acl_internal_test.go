@@ -160,7 +160,7 @@ func without(entries []nacl.Entry, drop func(int) bool) *nacl.Evaluator {
 func TestLintACLAgainstEvaluator(t *testing.T) {
 	r := rand.New(rand.NewPCG(14, 2))
 	acls, packets := 600, 300
-	if testing.Short() {
+	if testing.Short() || raceOn {
 		acls = 150
 	}
 	counts := map[string]int{}

@@ -118,7 +118,7 @@ func evaluators(t *testing.T, m *Model, groups []sg.Group) (normal, blind *sg.Ev
 func TestLintImpliedRulesAgainstEvaluator(t *testing.T) {
 	r := rand.New(rand.NewPCG(14, 3))
 	designs, implied := 300, 0
-	if testing.Short() {
+	if testing.Short() || raceOn {
 		designs = 80
 	}
 	for range designs {

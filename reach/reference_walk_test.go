@@ -45,7 +45,7 @@ func pathOf(r *reach.Result) []string {
 // same deciding rules.
 func TestWalkAgreesWithSlowReference(t *testing.T) {
 	designs := 200
-	if testing.Short() {
+	if testing.Short() || raceOn {
 		designs = 40
 	}
 	stats := map[reach.Outcome]int{}

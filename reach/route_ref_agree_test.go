@@ -25,7 +25,7 @@ import (
 
 func TestRoutingWalkAgreesWithSlowReference(t *testing.T) {
 	designs, flows := 400, 60
-	if testing.Short() {
+	if testing.Short() || raceOn {
 		designs = 80
 	}
 	start := time.Now()
