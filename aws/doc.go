@@ -165,8 +165,11 @@
 //     naming the commands to run. An attachment's association is
 //     TransitGatewayAttachments[].Association, or a route table's
 //     Associations (which wins, with a warning, when they disagree); its
-//     propagations the tables' TransitGatewayRouteTablePropagations. A route
-//     table whose Routes are missing, or were cut short
+//     propagations the tables' TransitGatewayRouteTablePropagations. A VPC
+//     attachment's Options.ApplianceModeSupport ("enable" or "disable";
+//     absent: disable, any other value an error) is
+//     [reach.TGWAttachment.ApplianceMode]; its other options are not read.
+//     A route table whose Routes are missing, or were cut short
 //     (AdditionalRoutesAvailable), or hold a route by prefix list or over
 //     several VPC attachments (ECMP), makes what it routes indeterminate,
 //     with a warning. Route tables and attachments of a gateway the input

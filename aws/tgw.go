@@ -66,6 +66,7 @@ type tgwAttRec struct {
 type tgwVpcAttRec struct {
 	id, tgw, vpc string
 	subnets      []string
+	appliance    bool // Options.ApplianceModeSupport is enable
 	at           jsonloc.Loc
 }
 
@@ -189,6 +190,7 @@ func (l *loader) readTGWVpcAttachments(st *tgwState, o jsonloc.Loc, raw json.Raw
 	type vpcAttJSON struct {
 		TransitGatewayAttachmentId, TransitGatewayId, VpcId, State string
 		SubnetIds                                                  []string
+		Options                                                    *struct{ ApplianceModeSupport *string }
 	}
 	atts, _ := decodeList[vpcAttJSON](l, o, raw)
 	for i, a := range atts {
@@ -202,7 +204,18 @@ func (l *loader) readTGWVpcAttachments(st *tgwState, o jsonloc.Loc, raw json.Raw
 			l.warn(at, "transit gateway VPC attachment %s is %s: left out", id, a.State)
 			continue
 		}
-		st.vpcAtts[id] = &tgwVpcAttRec{id: id, tgw: a.TransitGatewayId, vpc: a.VpcId, subnets: a.SubnetIds, at: at}
+		appliance := false
+		if a.Options != nil && a.Options.ApplianceModeSupport != nil {
+			switch mode := *a.Options.ApplianceModeSupport; mode {
+			case "enable":
+				appliance = true
+			case "disable":
+			default:
+				l.fail(at.Field("Options").Field("ApplianceModeSupport"), id, mode, ErrInvalidDump, "appliance mode support is enable or disable")
+				continue
+			}
+		}
+		st.vpcAtts[id] = &tgwVpcAttRec{id: id, tgw: a.TransitGatewayId, vpc: a.VpcId, subnets: a.SubnetIds, appliance: appliance, at: at}
 	}
 }
 
@@ -316,7 +329,7 @@ func (l *loader) assembleTGWs() {
 			a = &tgwAttRec{att: reach.TGWAttachment{ID: id, TransitGateway: v.tgw, Type: "vpc", VPC: v.vpc}, at: v.at}
 			st.atts, st.attBy[id] = append(st.atts, a), a
 		}
-		a.att.Subnets = slices.Clone(v.subnets)
+		a.att.Subnets, a.att.ApplianceMode = slices.Clone(v.subnets), v.appliance
 		for j := range v.subnets {
 			a.subnetAt = append(a.subnetAt, v.at.Field("SubnetIds").Index(j))
 		}

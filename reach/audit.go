@@ -205,6 +205,9 @@ func (m *Model) Audit(o AuditOptions) (*AuditResult, error) {
 	if err := m.unknownErrAll(false); err != nil {
 		return nil, err
 	}
+	if err := m.applianceErr("Audit"); err != nil {
+		return nil, err
+	}
 	cat := o.Catalogue
 	if cat == nil {
 		cat = RiskyServices()

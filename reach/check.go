@@ -89,8 +89,19 @@ func (m *Model) walkBounds(f flow.Flow, src *ifaceInfo, fwd, ret *[]Hop, explain
 }
 
 // walkWith is walk with the walkers of the request (fw) and the reply
-// (rw) given, set up for their legs.
+// (rw) given, set up for their legs: once, or once per choice of the
+// transit gateway's flow hash a design with appliance mode lets the path
+// meet (walkZones, tgw_appliance.go).
 func (m *Model) walkWith(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived, back arrival) {
+	if m.applianceZones {
+		return m.walkZones(f, src, fw, rw)
+	}
+	return m.walkOnce(f, src, fw, rw)
+}
+
+// walkOnce walks the request and, when it arrives, the reply, then
+// decides the firewall crossings.
+func (m *Model) walkOnce(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived, back arrival) {
 	if src != nil {
 		fw.securityGroups(f, src, flow.Outbound)
 		arrived = fw.route(f, src.subnet)
@@ -174,6 +185,9 @@ type walker struct {
 	// the judgement deferred in deferred (matrix_fast.go)
 	deferSG  bool
 	deferred []sgHop
+	// fork, on the request's walker, is the state of the walks over the
+	// subnets appliance mode lets the flow hash pick (tgw_appliance.go)
+	fork zoneFork
 }
 
 type natRecord struct {

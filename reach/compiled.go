@@ -69,6 +69,10 @@ type Model struct {
 	tgws           map[string]*tgwInfo   // see tgw.go
 	tgwRTs         map[string]*tgwRTInfo // transit gateway route tables
 	tgwAtts        map[string]*tgwAttInfo
+	// applianceZones: some VPC attachment has appliance mode and more
+	// than one subnet, so a walk may meet a zone the flow hash picks
+	// (tgw_appliance.go)
+	applianceZones bool
 	eigws          map[string]*eigwInfo       // egress.go
 	eigwByVPC      map[string][]*eigwInfo     // egress.go
 	gwEndpoints    map[string]*gwEndpointInfo // gwendpoint.go

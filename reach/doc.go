@@ -171,6 +171,13 @@
 // ACLs apply on the way in and out, and the destination VPC must route
 // the reply back; tgw.go says exactly how, and which subnet of an
 // attachment is taken when a zone is unknown (its first). An attachment
+// with appliance mode ([TGWAttachment.ApplianceMode]) carries both
+// directions of a flow through the one subnet the gateway's flow hash
+// picks: the check walks every subnet the hash can pick and answers what
+// they all answer, undecided ([TGWApplianceZoneUnknown]) when they differ
+// (tgw_appliance.go); Ports then walks each atom, and Matrix, Sources,
+// Audit and Diff, which read one path per session, refuse such a design
+// (an error wrapping [ErrQuery]). An attachment
 // to anything else (VPN, Direct Connect, Connect, peering) is an
 // undecided hop.
 package reach

@@ -73,6 +73,9 @@ func (m *Model) lintExposure(o LintOptions) (out []LintFinding, skipped []string
 	if err := m.unknownErrAll(false); err != nil {
 		return nil, []string{"EXPOSED_RISKY: not audited: " + err.Error()}, nil
 	}
+	if err := m.applianceErr("Audit"); err != nil {
+		return nil, []string{"EXPOSED_RISKY: not audited: " + err.Error()}, nil
+	}
 	v6 := false
 	for _, ii := range m.ifaceOrder {
 		if _, ok := ii.addr(true); ok {

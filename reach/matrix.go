@@ -91,6 +91,9 @@ func (m *Model) matrixOf(o MatrixOptions, fast bool, keep func(from, to int) boo
 	if err := m.unknownErrAll(true); err != nil {
 		return nil, err
 	}
+	if err := m.applianceErr("Matrix"); err != nil {
+		return nil, err
+	}
 	r := &matrixRun{m: m, o: o, fast: fast, q: m.newTrafficQuestion(o.IPv6), workers: o.Workers, keep: keep}
 	r.classes, r.places = m.classes(o.IPv6)
 	if r.workers <= 0 {

@@ -164,6 +164,10 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 		return nil, fmt.Errorf("%w: the answer depends on a value known only later: %s", ErrQuery, strings.Join(u, "; "))
 	}
 	r := &PortsResult{From: src.label(), To: dst.label(), Protocol: q.Protocol, Src: f.Src.Addr(), Dst: f.Dst.Addr(), Cuts: []Cut{}}
+	// with appliance mode, a session may have several paths (one per
+	// subnet the flow hash picks, tgw_appliance.go), which the hop by hop
+	// answer, reading the filters of one, does not see: walk each atom
+	byHop = byHop && !m.applianceZones
 	if byHop && q.Protocol.IsICMP() {
 		if err := m.icmpByHop(r, f, src.iface); err != nil {
 			return nil, err
@@ -247,7 +251,9 @@ func (m *Model) walkAtomSettled(f flow.Flow, src *ifaceInfo, path *atomOutcome, 
 		cuts.add(s.fwd, s.ret, grow)
 	}
 	settled := false
-	if len(s.fwd) == len(path.fwd) && len(s.ret) == len(path.ret) { // no extra platform hop: indexes agree
+	// no extra platform hop: indexes agree; one path (not several, one
+	// per subnet the flow hash picks)
+	if len(s.fwd) == len(path.fwd) && len(s.ret) == len(path.ret) && !m.applianceZones {
 		for leg, hops := range [2][]Hop{s.fwd, s.ret} {
 			for i := range hops {
 				if hops[i].Code != "" && !hops[i].Undecided() && !slices.Contains(path.marks, hopRef{Leg(leg), i}) {

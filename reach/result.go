@@ -176,6 +176,11 @@ const (
 	// TGWRoutesUnknown: the routes of the transit gateway route table
 	// that decides are not in the input. The hop is undecided.
 	TGWRoutesUnknown Code = "TGW_ROUTES_UNKNOWN"
+	// TGWApplianceZoneUnknown: the transit gateway leaves the packet
+	// through an attachment with appliance mode, whose subnet (zone) the
+	// gateway's flow hash picks, and the answer differs between the
+	// subnets it can pick. The hop is undecided.
+	TGWApplianceZoneUnknown Code = "TGW_APPLIANCE_ZONE_UNKNOWN"
 	// EgressOnlyNoInbound: a connection from the internet to an IPv6
 	// address of a VPC whose only way in from the internet is an
 	// egress-only internet gateway: it carries connections the VPC opens
@@ -200,7 +205,7 @@ var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, Blackhol
 	AlibabaPort25Blocked,
 	PeeringNotActive, PeeringStatusUnknown, PeeringAddressOutsideVPC,
 	NATUnsupportedProtocol, ReplyViaNAT, VPCBlockPublicAccess,
-	TGWNoRoute, TGWBlackholeRoute, TGWNoAssociation, TGWNoAttachmentInAZ, TGWRoutesUnknown,
+	TGWNoRoute, TGWBlackholeRoute, TGWNoAssociation, TGWNoAttachmentInAZ, TGWRoutesUnknown, TGWApplianceZoneUnknown,
 	EgressOnlyNoInbound, GatewayEndpointProtocol, GatewayEndpointSource}
 
 // OnLeg returns c as it is reported on leg l: on the return leg with the

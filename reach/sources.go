@@ -72,6 +72,9 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 	if err := m.unknownErrAll(true); err != nil {
 		return nil, err // every interface is a source
 	}
+	if err := m.applianceErr("Sources"); err != nil {
+		return nil, err
+	}
 	if dst.iface == nil && dst.nat == nil && dst.vpc == nil {
 		return nil, fmt.Errorf("%w: %s is not in the design: Sources asks who reaches a destination of the design", ErrQuery, q.To)
 	}

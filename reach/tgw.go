@@ -28,7 +28,8 @@ import (
 //   - Leaving: through the destination attachment's subnet in the zone the
 //     packet entered by (transit gateways keep traffic in its zone); when
 //     the attachment has none there, its first subnet, with a detail that
-//     says so. From there the attachment subnet's route table routes the
+//     says so. An attachment with appliance mode ([TGWAttachment.ApplianceMode])
+//     is left otherwise: see tgw_appliance.go. From there the attachment subnet's route table routes the
 //     packet, and its ACL judges it outbound when it goes to another
 //     subnet (not when the destination is in the attachment subnet, as AWS
 //     evaluates neither ACL then).
@@ -86,6 +87,16 @@ type TGWAttachment struct {
 	// per Availability Zone) the gateway has its interfaces in.
 	VPC     string
 	Subnets []string
+	// ApplianceMode, for a VPC attachment, is its appliance mode support
+	// (AWS's Options.ApplianceModeSupport "enable"): the transit gateway
+	// then sends both directions of a flow through the same subnet of the
+	// attachment, the one its flow hash picks, whatever zone the flow
+	// comes from. Without it (false), a packet leaves through the
+	// attachment's subnet in the zone it entered by, so a reply from
+	// another zone may come back through another subnet (and another
+	// firewall endpoint). See tgw_appliance.go for how the walk decides
+	// which subnet the hash picks.
+	ApplianceMode bool
 	// RouteTable is the transit gateway route table the attachment is
 	// associated with, which routes the packets entering through it; ""
 	// for none.
@@ -211,6 +222,9 @@ func (b *Builder) buildTransitGateways(p *problems, m *Model) {
 		}
 	}
 	b.propagate(m)
+	for _, a := range m.tgwAtts {
+		m.applianceZones = m.applianceZones || a.ApplianceMode && len(a.subnets) > 1
+	}
 }
 
 func (b *Builder) buildTGWAttachment(p *problems, m *Model, i int, a TGWAttachment) {
@@ -454,6 +468,13 @@ func (w *walker) outOfTGW(pkt flow.Flow, g *tgwInfo, out *tgwAttInfo, az string)
 			reason:  fmt.Sprintf("%s sends the packet to %s, a %s, which reachsim does not model: what happens beyond it is unknown", g.ID, out.ID, what),
 			Missing: missing,
 			Fix:     fmt.Sprintf("check the path beyond %s by hand (AWS Reachability Analyzer can follow it)", out.ID)})
+	}
+	if out.ApplianceMode && len(out.subnets) > 1 {
+		sub := w.applianceSubnet(pkt, out, az)
+		if sub == nil {
+			return arrival{} // too many choices: walkZones makes the hop undecided
+		}
+		return w.route(pkt, sub)
 	}
 	sub, _ := out.subnetIn(az)
 	if sub == nil || sub.AvailabilityZone != az {

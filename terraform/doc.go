@@ -20,8 +20,9 @@
 // network interface), network interfaces (aws_network_interface, its
 // attachments and group attachments), managed prefix lists and their
 // entries, VPC peering connections and transit gateways (the gateway and
-// the default route table AWS makes for it, VPC attachments, route
-// tables, routes, associations and propagations) and AWS Network Firewall
+// the default route table AWS makes for it, VPC attachments with their
+// appliance_mode_support, route tables, routes, associations and
+// propagations) and AWS Network Firewall
 // (aws_networkfirewall_rule_group with rules_string, stateful_rule,
 // rules_source_list, stateless_rules_and_custom_actions and
 // rule_variables; aws_networkfirewall_firewall_policy;

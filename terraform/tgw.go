@@ -64,6 +64,15 @@ func (r *reader) readTGWAttachment(in *instance) {
 	a.TransitGateway, _ = r.linkOne(in, "transit_gateway_id", "aws_ec2_transit_gateway")
 	a.VPC, _ = r.linkOne(in, "vpc_id", "aws_vpc")
 	a.Subnets = r.linkList(in, "subnet_ids", "aws_subnet")
+	// appliance mode: a value known only after apply is an error (the
+	// walk needs it), an unset one AWS's default, disable
+	switch mode, _ := r.str(in, "appliance_mode_support", isUnknown(in.unknown, "appliance_mode_support")); mode {
+	case "enable":
+		a.ApplianceMode = true
+	case "", "disable":
+	default:
+		r.fail(in, "appliance_mode_support", mode, ErrInvalidPlan, "enable or disable")
+	}
 	if g := r.tgw.gws[a.TransitGateway]; g != nil {
 		if g.defaultRT != "" && defaultOn(in, "transit_gateway_default_route_table_association") {
 			a.RouteTable = g.defaultRT

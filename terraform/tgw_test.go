@@ -96,3 +96,27 @@ func TestTransitGatewayPlans(t *testing.T) {
 		assert.Contains(t, r.Codes(), reach.Code("RETURN_TGW_BLACKHOLE_ROUTE"), "the reply to b's subnet falls in the hole: %s", r.Text())
 	})
 }
+
+// appliance_mode_support is the attachment's appliance mode: a plan that
+// turns it on differs from one that leaves it off in that attachment
+// alone; a value AWS does not take is an error at its attribute.
+func TestTransitGatewayPlanApplianceMode(t *testing.T) {
+	off, err := terraform.Parse("plan.json", tgwPlan(t, map[string]any{}, map[string]any{"appliance_mode_support": "disable"}), nil)
+	require.NoError(t, err)
+	on, err := terraform.Parse("plan.json", tgwPlan(t, map[string]any{}, map[string]any{"appliance_mode_support": "enable"}), nil)
+	require.NoError(t, err)
+	d, err := reach.Diff(off, on, reach.DiffOptions{})
+	require.NoError(t, err)
+	var changed []string
+	for _, rc := range d.Resources {
+		changed = append(changed, rc.Kind+" "+rc.ID)
+	}
+	assert.Equal(t, []string{
+		"transit-gateway-attachment aws_ec2_transit_gateway_vpc_attachment.a",
+		"transit-gateway-attachment aws_ec2_transit_gateway_vpc_attachment.b",
+	}, changed)
+	_, err = terraform.Parse("plan.json", tgwPlan(t, map[string]any{}, map[string]any{"appliance_mode_support": "on"}), nil)
+	require.ErrorIs(t, err, terraform.ErrInvalidPlan)
+	assert.Contains(t, err.Error(), `aws_ec2_transit_gateway_vpc_attachment.a: appliance_mode_support: "on"`)
+	assert.Contains(t, err.Error(), "enable or disable")
+}

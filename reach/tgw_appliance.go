@@ -1,0 +1,287 @@
+package reach
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+// Transit gateway appliance mode ([TGWAttachment.ApplianceMode]).
+//
+// AWS: "Enabling appliance mode ensures that the transit gateway continues
+// to use the same Availability Zone for the VPC attachment over the
+// lifetime of a flow of traffic between source and destination"; the
+// gateway "selects a single network interface in the appliance VPC, using
+// a flow hash algorithm, to send traffic to for the life of the flow" and
+// uses the same one for the return traffic (Amazon VPC Transit Gateways,
+// "Stateful appliances and appliance mode"). The walk follows that:
+//
+//   - A packet the transit gateway sends out through an appliance-mode
+//     attachment with more than one subnet leaves through the subnet the
+//     flow hash picks, in any zone of the attachment, whatever zone the
+//     packet came from. The input does not say which (the hash is AWS's),
+//     so the walk tries every one: the check is walked once per choice
+//     (per combination of choices, when a path meets several), and
+//     answers only what every choice answers alike. When they differ, the
+//     transit gateway hop is undecided ([TGWApplianceZoneUnknown]) and the
+//     answer indeterminate. (More than maxZoneWalks combinations are not
+//     walked: the leg ends, undecided, at the first choice.)
+//   - The reply leaves through the subnet the request left by, when the
+//     request left through that attachment and the reply reaches the
+//     transit gateway as the request's reverse (no address translation
+//     between): both directions of the flow take one subnet, one zone, so
+//     one firewall endpoint there. A reply that meets an appliance-mode
+//     attachment the request did not leave by is a choice of its own.
+//   - A packet entering the transit gateway through an appliance-mode
+//     attachment enters as any other does (by the subnet in its zone: the
+//     VPC's routes decide where it comes from).
+//
+// The trace shows one choice: the subnet in the packet's zone when the
+// attachment has one, else its first (the default); when the choices
+// disagree, the first choice whose answer is not unreachable, with the
+// undecided hop. The set questions that read the filters of one path
+// (Matrix, Sources, Audit, Diff) refuse a design whose walks can meet such
+// a choice; Ports answers by a walk per atom there.
+
+// maxZoneWalks bounds the walks of one check over the subnets appliance
+// mode lets the flow hash pick.
+const maxZoneWalks = 256
+
+// zoneFork is the state of the walks over the flow hash's choices, kept
+// on the request's walker (the reply's reads it through forward).
+type zoneFork struct {
+	picks []int       // the choice to take at each choice point, in the order met; past its end, 0
+	met   []zonePoint // the choice points this walk met
+	exits []zoneExit  // the appliance-mode attachments this walk left the transit gateway by
+	stop  bool        // end the leg, undecided, at the first choice point
+}
+
+// zonePoint is a choice of the flow hash a walk met: at the transit
+// gateway hop hop of leg, among the n subnets of att.
+type zonePoint struct {
+	att *tgwAttInfo
+	n   int
+	leg Leg
+	hop int
+}
+
+// zoneExit is a packet leaving the transit gateway through subnet sub of
+// appliance-mode attachment att on leg.
+type zoneExit struct {
+	att *tgwAttInfo
+	sub *subnetInfo
+	pkt flow.Flow
+	leg Leg
+}
+
+// next moves picks to the next combination of the choices met (the last
+// choice first, those after it back to their first), false when every
+// one was walked.
+func (z *zoneFork) next() bool {
+	for len(z.picks) < len(z.met) {
+		z.picks = append(z.picks, 0)
+	}
+	for i := len(z.met) - 1; i >= 0; i-- {
+		if z.picks[i]+1 < z.met[i].n {
+			z.picks[i]++
+			z.picks = z.picks[:i+1]
+			return true
+		}
+	}
+	return false
+}
+
+// zones returns the state of the walks over the flow hash's choices.
+func (w *walker) zones() *zoneFork {
+	if w.forward != nil {
+		return &w.forward.fork
+	}
+	return &w.fork
+}
+
+// applianceSubnet returns the subnet of appliance-mode attachment out
+// (more than one subnet) that pkt, which entered the transit gateway in
+// zone az, leaves through: the one the request left by, for its reply;
+// else this walk's choice for the flow hash. nil: end the leg here.
+func (w *walker) applianceSubnet(pkt flow.Flow, out *tgwAttInfo, az string) *subnetInfo {
+	z := w.zones()
+	last := len(*w.hops) - 1 // the transit gateway's hop
+	if w.leg == Return {
+		for _, e := range z.exits {
+			if e.leg == Forward && e.att == out && e.pkt.Protocol == pkt.Protocol && e.pkt.Src == pkt.Dst && e.pkt.Dst == pkt.Src {
+				z.exits = append(z.exits, zoneExit{att: out, sub: e.sub, pkt: pkt, leg: w.leg})
+				if w.explain && last >= 0 {
+					(*w.hops)[last].addDetail(fmt.Sprintf("appliance mode on %s: the reply leaves through %s (%s), the subnet the request left by", out.ID, e.sub.ID, orUnknown(e.sub.AvailabilityZone)))
+				}
+				return e.sub
+			}
+		}
+	}
+	k := len(z.met)
+	z.met = append(z.met, zonePoint{att: out, n: len(out.subnets), leg: w.leg, hop: last})
+	if z.stop {
+		return nil
+	}
+	pick := 0
+	if k < len(z.picks) {
+		pick = z.picks[k]
+	}
+	sub := zoneChoice(out, az, pick)
+	z.exits = append(z.exits, zoneExit{att: out, sub: sub, pkt: pkt, leg: w.leg})
+	if w.explain && last >= 0 {
+		(*w.hops)[last].addDetail(fmt.Sprintf("appliance mode on %s: the transit gateway's flow hash picks which of its subnets (%s) the flow leaves through, and keeps the flow there both ways; this trace shows %s (%s)",
+			out.ID, subnetIDs(out.subnets), sub.ID, orUnknown(sub.AvailabilityZone)))
+	}
+	return sub
+}
+
+// zoneChoice returns choice pick of the subnets of att the flow hash can
+// pick: first the subnet in zone az, when att has one, then the others in
+// att's order.
+func zoneChoice(att *tgwAttInfo, az string, pick int) *subnetInfo {
+	first := 0
+	if az != "" {
+		if i := slices.IndexFunc(att.subnets, func(s *subnetInfo) bool { return s.AvailabilityZone == az }); i >= 0 {
+			first = i
+		}
+	}
+	switch {
+	case pick == 0:
+		return att.subnets[first]
+	case pick <= first:
+		return att.subnets[pick-1]
+	}
+	return att.subnets[pick]
+}
+
+func subnetIDs(ss []*subnetInfo) string {
+	ids := make([]string, len(ss))
+	for i, s := range ss {
+		ids[i] = s.ID
+	}
+	return strings.Join(ids, ", ")
+}
+
+// walkStart is what a walker held before a walk, to walk again from there.
+type walkStart struct {
+	hops, seen, nat, crossed, visited, deferred, marks, filters int
+	identity                                                    bool
+	steps                                                       int
+}
+
+func (w *walker) start() walkStart {
+	s := walkStart{hops: len(*w.hops), seen: len(w.seen), nat: len(w.nat), crossed: len(w.crossed), visited: len(w.visited),
+		deferred: len(w.deferred), identity: w.identity, steps: w.steps}
+	if w.marks != nil {
+		s.marks = len(*w.marks)
+	}
+	if w.filters != nil {
+		s.filters = len(*w.filters)
+	}
+	return s
+}
+
+func (w *walker) restart(s walkStart) {
+	*w.hops = (*w.hops)[:s.hops]
+	w.seen, w.nat, w.crossed, w.visited, w.deferred = w.seen[:s.seen], w.nat[:s.nat], w.crossed[:s.crossed], w.visited[:s.visited], w.deferred[:s.deferred]
+	w.identity, w.steps = s.identity, s.steps
+	if w.marks != nil {
+		*w.marks = (*w.marks)[:s.marks]
+	}
+	if w.filters != nil {
+		*w.filters = (*w.filters)[:s.filters]
+	}
+}
+
+// walkZones is walkOnce over every choice of subnet the flow hash can make
+// at appliance-mode attachments (see above): the walkers are left with the
+// walk of the choice the trace shows. The filters' bounds are collected
+// over every walk, so that a set question cuts its atoms where any choice
+// treats values apart.
+func (m *Model) walkZones(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived, back arrival) {
+	z := &fw.fork
+	z.picks, z.stop = z.picks[:0], false
+	fs, rs := fw.start(), rw.start()
+	walk := func() {
+		fw.restart(fs)
+		rw.restart(rs)
+		z.met, z.exits = z.met[:0], z.exits[:0]
+		arrived, back = m.walkOnce(f, src, fw, rw)
+	}
+	var first Outcome
+	var keep []int // the choices of the first walk that is not unreachable
+	agree, kept := true, false
+	for walks := 1; ; walks++ {
+		walk()
+		if len(z.met) == 0 {
+			return arrived, back // no choice met: the only walk
+		}
+		out := outcomeOf(*fw.hops, *rw.hops, arrived.ok)
+		if walks == 1 {
+			first = out
+		}
+		agree = agree && out == first
+		if !kept && out != Unreachable {
+			keep, kept = slices.Clone(z.picks), true
+		}
+		if !z.next() {
+			break
+		}
+		if walks == maxZoneWalks {
+			z.picks, z.stop, agree = z.picks[:0], true, false
+			walk()
+			undecideZone(fw, rw, fmt.Sprintf("more than %d combinations of subnets the flow hash picks", maxZoneWalks))
+			return arrived, back
+		}
+	}
+	z.picks = z.picks[:0]
+	if !agree {
+		z.picks = append(z.picks, keep...)
+	}
+	walk()
+	if !agree {
+		undecideZone(fw, rw, "the answer differs between them")
+	} else if fw.explain {
+		p := z.met[0]
+		h := &(*fw.hops)[p.hop]
+		if p.leg == Return {
+			h = &(*rw.hops)[p.hop]
+		}
+		h.addDetail(fmt.Sprintf("every subnet the flow hash can pick gives the answer this trace gives (%s)", first))
+	}
+	return arrived, back
+}
+
+// undecideZone makes the transit gateway hop of the walk's first choice
+// of the flow hash undecided: why says why the walk cannot answer.
+func undecideZone(fw, rw *walker, why string) {
+	p := fw.fork.met[0]
+	hops := *fw.hops
+	if p.leg == Return {
+		hops = *rw.hops
+	}
+	h := &hops[p.hop]
+	h.Verdict, h.Code = flow.Indeterminate, TGWApplianceZoneUnknown.OnLeg(p.leg)
+	h.Missing = fmt.Sprintf("which subnet of %s (%s) the transit gateway's flow hash picks for this flow (appliance mode): %s", p.att.ID, subnetIDs(p.att.subnets), why)
+	h.Fix = fmt.Sprintf("make the path through each subnet of %s alike (routes, network ACLs, firewall endpoints and rules), or check each zone's path by hand", p.att.ID)
+}
+
+// applianceErr is the error of a set question that reads the filters of
+// one path per session (Matrix, Sources, Audit), which a design whose
+// walks can meet a choice of the flow hash does not have; nil otherwise.
+func (m *Model) applianceErr(question string) error {
+	if !m.applianceZones {
+		return nil
+	}
+	ids := []string{}
+	for _, a := range m.tgwAtts {
+		if a.ApplianceMode && len(a.subnets) > 1 {
+			ids = append(ids, a.ID)
+		}
+	}
+	slices.Sort(ids)
+	return fmt.Errorf("%w: %s does not answer a design with transit gateway appliance mode on an attachment of several subnets (%s): which subnet a flow takes there is the gateway's flow hash, so a session has several paths; ask Check, Verdict or Ports per pair",
+		ErrQuery, question, strings.Join(ids, ", "))
+}
