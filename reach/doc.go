@@ -77,6 +77,16 @@
 // holds is an unknown destination ([UnknownDestination]), never a host on
 // the internet.
 //
+// The Amazon DNS server (Route 53 Resolver, [KindAmazonDNS]) of a VPC,
+// at the base of its primary IPv4 block plus two (the first IPv4 block of
+// [VPC.CIDRs]) and at 169.254.169.253, answers DNS (udp and tcp port 53)
+// from the VPC's own interfaces: their packets go straight there and
+// back, past no security group, network ACL or route table, as AWS has
+// it. Other traffic to it is [AmazonDNSOnlyDNS], a packet from outside
+// the VPC [AmazonDNSOutsideVPC]; fd00:ec2::253, which answers Nitro
+// instances only, is undecided ([AmazonDNSIndeterminate]). See
+// amazondns.go.
+//
 // The gateways have rules of their own: a NAT gateway carries TCP, UDP
 // and ICMP only ([NATUnsupportedProtocol]); the internet gateway drops on
 // the request what it would send to an address the internet does not
@@ -160,7 +170,9 @@
 // [DefaultSourcePort]; a packet from outside its VPC is addressed to an
 // interface's public IPv4 address when it has one (unless a peering joins
 // the two VPCs); a security group the input does not hold has no member
-// among the design's addresses; group references do not match across a
+// among the design's addresses; a VPC's enableDnsSupport is on unless
+// [VPC.DNSSupportDisabled] says otherwise (describe-vpcs does not print
+// it); group references do not match across a
 // transit gateway; VPN and load balancers are not modelled yet (a route to
 // them is an unmodelled target).
 //
