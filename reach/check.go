@@ -186,6 +186,9 @@ type walker struct {
 type natRecord struct {
 	nat  *natInfo
 	orig netip.AddrPort // the source address before translation
+	// nat64: an IPv6 packet translated to IPv4 (nat64.go), whose reply's
+	// source goes back into the NAT64 prefix
+	nat64 bool
 }
 
 type crossing struct {

@@ -55,7 +55,10 @@
 // gateway endpoint ([GatewayEndpoint]: by the service's prefix list, to
 // an end point like the internet, and back; its policy is not evaluated).
 // A private NAT gateway ([NATGateway].Private) translates the source to
-// its private address and never reaches the internet.
+// its private address and never reaches the internet. Either kind does
+// NAT64: IPv6 TCP and UDP to 64:ff9b::/96 go on as IPv4 from its private
+// address to the IPv4 address the prefix holds, the reply translated
+// back; ICMPv6 through NAT64 is undecided ([UnmodelledTarget]).
 //
 // An interface whose security groups are Alibaba Cloud's is an ECS
 // instance, and Alibaba Cloud's platform rules apply to it (see

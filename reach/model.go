@@ -197,6 +197,9 @@ type InternetGatewaySpec struct {
 // reaches other networks through the routes of its subnet (the VPC's
 // other subnets, a transit gateway, a peering connection), never the
 // internet: an internet gateway drops what it sends ([NoPublicIP]).
+// Either kind does NAT64 for IPv6 TCP and UDP to 64:ff9b::/96 routed to
+// it: to IPv4 from its private address, to the IPv4 address the prefix
+// holds, and back on the reply (nat64.go); other IPv6 it drops.
 type NATGateway struct {
 	ID        string
 	Name      string

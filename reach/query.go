@@ -192,6 +192,8 @@ func (e endpoint) label() string {
 		return "Amazon DNS server " + e.addr.String() + " (of the source's VPC)"
 	case e.vpc != nil:
 		return "unknown address " + e.addr.String() + " in " + e.vpc.ID + " (no interface holds it)"
+	case nat64Prefix.Contains(e.addr):
+		return "NAT64 address " + e.addr.String() + " (IPv4 " + nat64Embedded(e.addr).String() + " through a NAT gateway)"
 	case unroutable(e.addr):
 		// a private address outside every VPC: on premises, or behind
 		// a gateway the design does not model, never on the internet
