@@ -115,6 +115,11 @@
 //     others without TransitGatewayRouteTableId are an error). NextToken and UpdateToken are ignored (a NextToken
 //     that is set is a warning: a page of the listing is missing). Any other
 //     key is a warning, not a failure. Files may come in any order.
+//   - A VPC's blocks are CidrBlock (its primary block, first: its base
+//     plus two is the VPC's Amazon DNS server) then the associated
+//     CidrBlockAssociationSet and Ipv6CidrBlockAssociationSet entries.
+//     enableDnsSupport is not in describe-vpcs: DNS support is taken to
+//     be on, AWS's default (reach.VPC.DNSSupportDisabled stays false).
 //   - Only running instances are modelled: the interfaces of a pending,
 //     stopping, stopped, shutting-down or terminated instance are left out,
 //     with a warning. An interface's addresses and groups come from

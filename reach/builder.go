@@ -288,6 +288,7 @@ func (b *Builder) buildPlain(p *problems, m *Model) {
 		if len(v.CIDRs) == 0 {
 			p.add(v.ID, path("vpcs", i, "CIDRs"), "", "a VPC needs at least one CIDR block")
 		}
+		vi.dns = amazonDNSAddr(vi.CIDRs)
 		m.vpcs[v.ID] = vi
 		m.vpcOrder = append(m.vpcOrder, vi)
 	}

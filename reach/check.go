@@ -102,7 +102,9 @@ func (m *Model) walkWith(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived, 
 // walkOnce walks the request and, when it arrives, the reply, then
 // decides the firewall crossings.
 func (m *Model) walkOnce(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived, back arrival) {
-	if src != nil {
+	if src != nil && m.amazonDNSFor(src, f.Dst.Addr()) {
+		arrived = fw.toAmazonDNS(f, src) // amazondns.go: no group, table or ACL applies
+	} else if src != nil {
 		fw.securityGroups(f, src, flow.Outbound)
 		arrived = fw.route(f, src.subnet)
 	} else {
@@ -110,7 +112,9 @@ func (m *Model) walkOnce(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived, 
 	}
 	if arrived.ok {
 		reply := arrived.pkt.Reverse()
-		if arrived.iface != nil {
+		if arrived.dns != nil {
+			back = rw.fromAmazonDNS(reply, arrived.dns) // amazondns.go
+		} else if arrived.iface != nil {
 			rw.securityGroups(reply, arrived.iface, flow.Outbound)
 			back = rw.route(reply, arrived.iface.subnet)
 		} else if arrived.service != nil {
@@ -156,6 +160,9 @@ type arrival struct {
 	// service is the gateway endpoint whose AWS service the packet reached
 	// (gwendpoint.go); nil otherwise
 	service *gwEndpointInfo
+	// dns is the VPC whose Amazon DNS server the packet reached
+	// (amazondns.go); nil otherwise
+	dns *vpcInfo
 }
 
 // walker follows one packet hop by hop.
@@ -193,6 +200,9 @@ type walker struct {
 type natRecord struct {
 	nat  *natInfo
 	orig netip.AddrPort // the source address before translation
+	// nat64: an IPv6 packet translated to IPv4 (nat64.go), whose reply's
+	// source goes back into the NAT64 prefix
+	nat64 bool
 }
 
 type crossing struct {
@@ -593,6 +603,10 @@ func (w *walker) deliverLocal(pkt flow.Flow, from *subnetInfo, vpc *vpcInfo) arr
 	if ni, ok := w.m.natAddr[dst]; ok && ni.subnet.vpc == vpc && ni.PrivateIP == dst {
 		w.boundary(pkt, from, ni.subnet)
 		return w.natInbound(pkt, ni)
+	}
+	if dst == vpc.dns {
+		// from outside the VPC: a source inside it went straight there
+		return w.stop(amazonDNSOutside(pkt, vpc)) // amazondns.go
 	}
 	return w.stop(Hop{Kind: KindRouteTable, ID: vpc.ID, Packet: pkt, Verdict: flow.Deny, Code: UnknownDestination,
 		reason: fmt.Sprintf("no interface or gateway in %s has the address %s", vpc.ID, dst),

@@ -93,6 +93,7 @@ type vpcInfo struct {
 	mainRT     *rtInfo
 	defaultACL *aclInfo
 	igw        *igwInfo
+	dns        netip.Addr // the Amazon DNS server's base-plus-two address (amazondns.go)
 }
 
 type subnetInfo struct {

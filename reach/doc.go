@@ -55,7 +55,10 @@
 // gateway endpoint ([GatewayEndpoint]: by the service's prefix list, to
 // an end point like the internet, and back; its policy is not evaluated).
 // A private NAT gateway ([NATGateway].Private) translates the source to
-// its private address and never reaches the internet.
+// its private address and never reaches the internet. Either kind does
+// NAT64: IPv6 TCP and UDP to 64:ff9b::/96 go on as IPv4 from its private
+// address to the IPv4 address the prefix holds, the reply translated
+// back; ICMPv6 through NAT64 is undecided ([UnmodelledTarget]).
 //
 // An interface whose security groups are Alibaba Cloud's is an ECS
 // instance, and Alibaba Cloud's platform rules apply to it (see
@@ -76,6 +79,16 @@
 // (see [Result]). An address inside a VPC's CIDR blocks that nothing
 // holds is an unknown destination ([UnknownDestination]), never a host on
 // the internet.
+//
+// The Amazon DNS server (Route 53 Resolver, [KindAmazonDNS]) of a VPC,
+// at the base of its primary IPv4 block plus two (the first IPv4 block of
+// [VPC.CIDRs]) and at 169.254.169.253, answers DNS (udp and tcp port 53)
+// from the VPC's own interfaces: their packets go straight there and
+// back, past no security group, network ACL or route table, as AWS has
+// it. Other traffic to it is [AmazonDNSOnlyDNS], a packet from outside
+// the VPC [AmazonDNSOutsideVPC]; fd00:ec2::253, which answers Nitro
+// instances only, is undecided ([AmazonDNSIndeterminate]). See
+// amazondns.go.
 //
 // The gateways have rules of their own: a NAT gateway carries TCP, UDP
 // and ICMP only ([NATUnsupportedProtocol]); the internet gateway drops on
@@ -160,7 +173,9 @@
 // [DefaultSourcePort]; a packet from outside its VPC is addressed to an
 // interface's public IPv4 address when it has one (unless a peering joins
 // the two VPCs); a security group the input does not hold has no member
-// among the design's addresses; group references do not match across a
+// among the design's addresses; a VPC's enableDnsSupport is on unless
+// [VPC.DNSSupportDisabled] says otherwise (describe-vpcs does not print
+// it); group references do not match across a
 // transit gateway; VPN and load balancers are not modelled yet (a route to
 // them is an unmodelled target).
 //

@@ -7,15 +7,24 @@ import (
 // VPC is a virtual private cloud: its address blocks and the route table
 // and network ACL that subnets use when they name none of their own.
 type VPC struct {
-	ID    string
-	Name  string
-	CIDRs []netip.Prefix // IPv4 and IPv6 blocks
+	ID   string
+	Name string
+	// CIDRs are the VPC's IPv4 and IPv6 blocks; the first IPv4 block is
+	// the primary one, whose base address plus two is the VPC's Amazon
+	// DNS server (aws.Load puts describe-vpcs' CidrBlock first).
+	CIDRs []netip.Prefix
 	// MainRouteTable is the route table of subnets with no explicit
 	// association. It must name a route table of this VPC.
 	MainRouteTable string
 	// DefaultACL is the network ACL of subnets with no explicit
 	// association. It must name a network ACL of this VPC.
 	DefaultACL string
+	// DNSSupportDisabled says the VPC's enableDnsSupport attribute is
+	// off, so its Amazon DNS server answers no one ([AmazonDNSDisabled]).
+	// describe-vpcs does not print the attribute (describe-vpc-attribute
+	// does), so aws.Load leaves it false: DNS support on, AWS's default,
+	// a documented assumption.
+	DNSSupportDisabled bool
 }
 
 // Subnet is a subnet of a VPC. RouteTable and ACL name its explicit
@@ -188,6 +197,9 @@ type InternetGatewaySpec struct {
 // reaches other networks through the routes of its subnet (the VPC's
 // other subnets, a transit gateway, a peering connection), never the
 // internet: an internet gateway drops what it sends ([NoPublicIP]).
+// Either kind does NAT64 for IPv6 TCP and UDP to 64:ff9b::/96 routed to
+// it: to IPv4 from its private address, to the IPv4 address the prefix
+// holds, and back on the reply (nat64.go); other IPv6 it drops.
 type NATGateway struct {
 	ID        string
 	Name      string

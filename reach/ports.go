@@ -152,6 +152,12 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 		return nil, err
 	}
 	dst, _ := m.resolve(q.To)
+	if dst.dns {
+		// The Amazon DNS server (amazondns.go) is no filter, but its hop
+		// tells port 53 apart: its short path is walked per atom, the
+		// hop's bounds among the filters'.
+		byHop = false
+	}
 	if err := m.unknownErr(src.iface, dst.iface); err != nil {
 		return nil, err
 	}

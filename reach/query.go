@@ -113,6 +113,10 @@ type endpoint struct {
 	vpc *vpcInfo
 	// inst is the instance ID the query named, for an instance's interface
 	inst string
+	// dns: addr is an Amazon DNS server's (amazondns.go); vpc is the VPC
+	// whose base-plus-two address it is, nil for the addresses every VPC
+	// shares
+	dns bool
 }
 
 // nameRef is what one word of a query names: an interface by its ID, an
@@ -182,8 +186,14 @@ func (e endpoint) label() string {
 		return e.iface.label()
 	case e.nat != nil:
 		return "NAT gateway " + e.nat.ID + " [" + e.addr.String() + "]"
+	case e.dns && e.vpc != nil:
+		return "Amazon DNS server " + e.addr.String() + " of " + e.vpc.ID
+	case e.dns:
+		return "Amazon DNS server " + e.addr.String() + " (of the source's VPC)"
 	case e.vpc != nil:
 		return "unknown address " + e.addr.String() + " in " + e.vpc.ID + " (no interface holds it)"
+	case nat64Prefix.Contains(e.addr):
+		return "NAT64 address " + e.addr.String() + " (IPv4 " + nat64Embedded(e.addr).String() + " through a NAT gateway)"
 	case unroutable(e.addr):
 		// a private address outside every VPC: on premises, or behind
 		// a gateway the design does not model, never on the internet
@@ -220,7 +230,8 @@ func (m *Model) resolve(spec string) (endpoint, error) {
 		if ni, ok := m.natAddr[a]; ok {
 			return endpoint{nat: ni, addr: a}, nil
 		}
-		return endpoint{addr: a, vpc: m.vpcAt(a)}, nil
+		v := m.vpcAt(a)
+		return endpoint{addr: a, vpc: v, dns: isAmazonDNS(a, v)}, nil
 	}
 	switch r := m.names[spec]; {
 	case r.kind == nameID, r.kind == nameTag && len(r.ifaces) == 1:
@@ -245,9 +256,11 @@ func checkEnds(src, dst endpoint, from, to string) error {
 	switch {
 	case src.nat != nil:
 		return fmt.Errorf("%w: %s is a NAT gateway's address; a NAT gateway opens no sessions of its own", ErrQuery, from)
+	case src.dns:
+		return fmt.Errorf("%w: %s is an Amazon DNS server's address; it opens no sessions of its own", ErrQuery, from)
 	case src.vpc != nil:
 		return fmt.Errorf("%w: %s is inside %s, but no interface of the design holds it, so nothing sends from it", ErrQuery, from, src.vpc.ID)
-	case src.iface == nil && dst.iface == nil && dst.nat == nil && dst.vpc == nil:
+	case src.iface == nil && dst.iface == nil && dst.nat == nil && dst.vpc == nil && !dst.dns:
 		return fmt.Errorf("%w: neither %s nor %s is in the design", ErrQuery, from, to)
 	}
 	return nil

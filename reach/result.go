@@ -206,7 +206,8 @@ var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, Blackhol
 	PeeringNotActive, PeeringStatusUnknown, PeeringAddressOutsideVPC,
 	NATUnsupportedProtocol, ReplyViaNAT, VPCBlockPublicAccess,
 	TGWNoRoute, TGWBlackholeRoute, TGWNoAssociation, TGWNoAttachmentInAZ, TGWRoutesUnknown, TGWApplianceZoneUnknown,
-	EgressOnlyNoInbound, GatewayEndpointProtocol, GatewayEndpointSource}
+	EgressOnlyNoInbound, GatewayEndpointProtocol, GatewayEndpointSource,
+	AmazonDNSOnlyDNS, AmazonDNSOutsideVPC, AmazonDNSDisabled, AmazonDNSIndeterminate}
 
 // OnLeg returns c as it is reported on leg l: on the return leg with the
 // prefix "RETURN_" (ACLDefaultDeny becomes RETURN_ACL_DEFAULT_DENY), except

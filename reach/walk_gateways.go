@@ -21,8 +21,15 @@ func (w *walker) natInbound(pkt flow.Flow, ni *natInfo) arrival {
 		for _, rec := range w.forward.nat {
 			if rec.nat == ni {
 				h.Verdict = flow.Allow
+				if rec.nat64 {
+					// NAT64 (nat64.go): the IPv4 source back into the prefix
+					pkt.Src = netip.AddrPortFrom(nat64Address(pkt.Src.Addr()), pkt.Src.Port())
+				}
 				if w.explain {
 					h.reason = "NAT gateways are stateful: the reply goes back to " + rec.orig.String()
+					if rec.nat64 {
+						h.reason += ", from " + pkt.Src.Addr().String() + " (NAT64: the IPv4 source within " + nat64Prefix.String() + ")"
+					}
 				}
 				w.add(h)
 				pkt.Dst = rec.orig
@@ -44,23 +51,33 @@ func (w *walker) viaNAT(pkt flow.Flow, from *subnetInfo, ni *natInfo) arrival {
 	}
 	w.boundary(pkt, from, ni.subnet)
 	h := Hop{Kind: KindNATGateway, ID: ni.ID, Name: ni.Name, Packet: pkt, Verdict: flow.Allow}
-	if !ni.PrivateIP.Is4() || !pkt.Src.Addr().Is4() {
+	nat64 := pkt.Src.Addr().Is6() && ni.PrivateIP.Is4() && nat64Prefix.Contains(pkt.Dst.Addr())
+	if !ni.PrivateIP.Is4() || !pkt.Src.Addr().Is4() && !nat64 {
 		h.Verdict, h.Code = flow.Deny, NoRoute
-		h.reason = "NAT gateways translate IPv4 only"
+		h.reason = "NAT gateways translate IPv4, and IPv6 only to the NAT64 prefix " + nat64Prefix.String()
 		h.Fix = "route IPv6 traffic to an egress-only internet gateway or an internet gateway instead"
 		return w.stop(h)
 	}
 	if w.leg == Return {
 		return w.stop(natReply(pkt, ni, from, (*w.forward.hops)[0].Packet.Dst.Addr()))
 	}
+	if nat64 && pkt.Protocol == flow.ICMPv6 {
+		return w.stop(nat64ICMP(pkt, ni)) // nat64.go
+	}
 	if stop, ok := natProtocol(pkt, ni); ok {
 		return w.stop(stop)
 	}
 	orig := pkt.Src
 	pkt.Src = netip.AddrPortFrom(ni.PrivateIP, pkt.Src.Port())
-	w.nat = append(w.nat, natRecord{nat: ni, orig: orig})
+	w.nat = append(w.nat, natRecord{nat: ni, orig: orig, nat64: nat64})
+	if nat64 {
+		pkt.Dst = netip.AddrPortFrom(nat64Embedded(pkt.Dst.Addr()), pkt.Dst.Port())
+	}
 	if w.explain {
 		h.judge = natSourceJudge{ni} // worded when read
+		if nat64 {
+			h.judge = nat64Judge{ni}
+		}
 	}
 	w.add(h)
 	w.identity = false

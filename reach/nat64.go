@@ -1,0 +1,62 @@
+package reach
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+// NAT64 at NAT gateways.
+//
+// A NAT gateway (public or private) translates IPv6 to IPv4 for packets
+// to the well-known prefix 64:ff9b::/96 that a route sends to it
+// (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-nat64-dns64.html):
+// the source becomes the NAT gateway's private IPv4 address, the
+// destination the IPv4 address its last 32 bits hold (64:ff9b::5db8:d822
+// is 93.184.216.34), and the packet goes on as IPv4 from the NAT
+// gateway's subnet, as the IPv4 traffic it translates does (to the
+// internet gateway, which maps it to the Elastic IP, for a public one;
+// within the VPC, a peering or a transit gateway for a private one). The
+// reply is translated back: its IPv4 source into the prefix, its
+// destination to the IPv6 source. TCP and UDP are translated; ICMPv6
+// (echo to ICMP echo) is not modelled, an undecided hop. IPv6 to any
+// other destination is no NAT gateway's ([NoRoute]).
+
+// nat64Prefix is the well-known NAT64 prefix (RFC 6052).
+var nat64Prefix = netip.MustParsePrefix("64:ff9b::/96")
+
+// nat64Embedded returns the IPv4 address that a of nat64Prefix holds in
+// its last 32 bits.
+func nat64Embedded(a netip.Addr) netip.Addr {
+	b := a.As16()
+	return netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]})
+}
+
+// nat64Address returns the address of nat64Prefix that holds the IPv4
+// address a.
+func nat64Address(a netip.Addr) netip.Addr {
+	b, v4 := nat64Prefix.Addr().As16(), a.As4()
+	copy(b[12:], v4[:])
+	return netip.AddrFrom16(b)
+}
+
+// nat64ICMP is the hop of a NAT gateway that an ICMPv6 packet to the
+// NAT64 prefix reaches: its translation to ICMP is not modelled.
+func nat64ICMP(pkt flow.Flow, ni *natInfo) Hop {
+	return Hop{Kind: KindNATGateway, ID: ni.ID, Name: ni.Name, Packet: pkt, Verdict: flow.Indeterminate, Code: UnmodelledTarget,
+		reason:  fmt.Sprintf("%s translates IPv6 to IPv4 for %s (NAT64); its translation of ICMPv6 to ICMP is not modelled", ni.ID, nat64Prefix),
+		Missing: "what the NAT gateway's NAT64 does with this ICMPv6 message (reachsim models NAT64 for TCP and UDP only)",
+		Fix:     fmt.Sprintf("check with TCP or UDP, or ping %s over IPv4 from an instance that has an IPv4 address", nat64Embedded(pkt.Dst.Addr()))}
+}
+
+// nat64Judge: a NAT gateway translates an IPv6 packet to IPv4 (NAT64).
+type nat64Judge struct{ ni *natInfo }
+
+func (j nat64Judge) reason(h *Hop) string {
+	return "NAT64: source " + h.Packet.Src.Addr().String() + " translated to " + j.ni.PrivateIP.String() +
+		" (the NAT gateway's private address; its source port may be remapped within 1024-65535), destination " +
+		h.Packet.Dst.Addr().String() + " to " + nat64Embedded(h.Packet.Dst.Addr()).String() + " (the IPv4 address it holds)"
+}
+
+func (nat64Judge) details(*Hop) []string { return nil }
