@@ -161,7 +161,14 @@
 //     selects them as AWS would, and a query they route is indeterminate
 //     ([reach.UnmodelledTarget]), never answered by a less specific route.
 //     Only such a route by a prefix list that is not in the input is left
-//     out (which addresses it covers is unknown), with a warning.
+//     out (which addresses it covers is unknown), with a warning. A
+//     route's Origin says how it got there: CreateRouteTable (local) and
+//     CreateRoute are static, EnableVgwRoutePropagation makes it a
+//     propagated route ([reach.Route.Propagated]: among routes of the same
+//     prefix a static route, then a prefix-list route, then a propagated
+//     one carries the packet, as in AWS, so a table may hold a static and
+//     a propagated route of one CIDR); a missing Origin reads as static,
+//     any other value is an error naming the file and the JSON path.
 //   - Transit gateways: a route to tgw-… is a [reach.TargetTransitGateway]
 //     route when the gateway, its VPC attachment to the table's VPC (from
 //     describe-transit-gateway-attachments or an Associations file, and

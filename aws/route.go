@@ -100,7 +100,15 @@ type routeJSON struct {
 	TransitGatewayId, VpcPeeringConnectionId, EgressOnlyInternetGatewayId   string
 	CarrierGatewayId, LocalGatewayId, CoreNetworkArn, OdbNetworkArn         string
 	State                                                                   string
+	// Origin says how the route got into the table: CreateRouteTable (the
+	// local route), CreateRoute (static), EnableVgwRoutePropagation
+	// (propagated by a virtual private gateway); "" reads as static
+	Origin string
 }
+
+// routeOrigins are the values of a route's Origin describe-route-tables
+// prints, and whether each makes the route propagated.
+var routeOrigins = map[string]bool{"": false, "CreateRouteTable": false, "CreateRoute": false, "EnableVgwRoutePropagation": true}
 
 // What reachsim does not model, by route target field.
 var unmodelledTargets = []struct{ field, what string }{
@@ -177,6 +185,12 @@ func (l *loader) route(r *rtRec, o jsonloc.Loc, rj routeJSON, endpoints map[stri
 	if !ok {
 		return
 	}
+	propagated, known := routeOrigins[rj.Origin]
+	if !known {
+		l.fail(o.Field("Origin"), id, rj.Origin, ErrInvalidDump, "unknown route origin: describe-route-tables prints CreateRouteTable, CreateRoute or EnableVgwRoutePropagation")
+		return
+	}
+	rt.Propagated = propagated
 	field := ""
 	// unmodelled keeps a route to a target reachsim does not model: longest
 	// prefix match selects it as AWS would, and the query is indeterminate

@@ -353,7 +353,7 @@ func (b *Builder) buildRouting(p *problems, m *Model) {
 		if !b.once {
 			ri.Routes, ri.Gateways = slices.Clone(rt.Routes), slices.Clone(rt.Gateways) // the model owns its data
 		}
-		seen := map[string]int{}
+		seen := map[string]int{} // a destination (CIDR or list), and "propagated " + a CIDR
 		hasLocal := map[netip.Prefix]bool{}
 		for j, r := range rt.Routes {
 			rp := path("routeTables", i, fmt.Sprintf("Routes[%d]", j))
@@ -365,6 +365,12 @@ func (b *Builder) buildRouting(p *problems, m *Model) {
 				continue
 			case r.PrefixList != "" && r.Destination.IsValid():
 				p.add(rt.ID, rp, r.PrefixList, "a route has a CIDR or a prefix list, not both")
+				continue
+			case r.Propagated && r.PrefixList != "":
+				p.add(rt.ID, rp+".PrefixList", r.PrefixList, "a propagated route has a CIDR destination: AWS propagates no prefix list")
+				continue
+			case r.Propagated && r.Target == TargetLocal:
+				p.add(rt.ID, rp+".Propagated", "true", "a local route is not propagated")
 				continue
 			case r.PrefixList != "":
 				ps, ok := m.lists[r.PrefixList]
@@ -380,12 +386,16 @@ func (b *Builder) buildRouting(p *problems, m *Model) {
 				cr.Destination = r.Destination.Masked()
 				cr.prefixes = []netip.Prefix{cr.Destination}
 			}
-			key := cr.PrefixList
-			if key == "" {
-				key = cr.Destination.String()
+			dest := cr.PrefixList
+			if dest == "" {
+				dest = cr.Destination.String()
+			}
+			key := dest
+			if cr.Propagated { // it may share its CIDR with a static route, which wins (compiled.go)
+				key = "propagated " + dest
 			}
 			if k, dup := seen[key]; dup {
-				p.add(rt.ID, rp, key, "destination already routed by Routes[%d]", k)
+				p.add(rt.ID, rp, dest, "destination already routed by Routes[%d]", k)
 				continue
 			}
 			seen[key] = j
@@ -404,6 +414,9 @@ func (b *Builder) buildRouting(p *problems, m *Model) {
 			cr := &ri.routes[j]
 			if cr.PrefixList == "" {
 				cr.rule = cr.Destination.String() + " via " + routeTarget(cr)
+				if cr.Propagated {
+					cr.rule += " (propagated)"
+				}
 				continue
 			}
 			cr.entryRules = make(map[netip.Prefix]string, len(cr.prefixes))
@@ -411,6 +424,7 @@ func (b *Builder) buildRouting(p *problems, m *Model) {
 				cr.entryRules[p] = routeDest(cr, p) + " via " + routeTarget(cr)
 			}
 		}
+		ri.findTies()
 		if !slowpath.On() {
 			ri.indexRoutes()
 		}

@@ -476,6 +476,32 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 			says: "destination already routed by Routes[1]",
 		},
 		{
+			name: "two propagated routes to one destination",
+			change: func(d *sample.Design) {
+				vgw := reach.Route{Destination: bp("192.168.0.0/16"), Target: reach.TargetUnmodelled, TargetID: "vgw-1", Propagated: true}
+				addRoute(d, rtPrivate, vgw)
+				addRoute(d, rtPrivate, vgw)
+			},
+			want: []fault{{"rtb-private", "routeTables[3].Routes[2]", "192.168.0.0/16"}},
+			says: "destination already routed by Routes[1]",
+		},
+		{
+			name: "a propagated route to a prefix list",
+			change: func(d *sample.Design) {
+				addRoute(d, rtPrivate, reach.Route{PrefixList: "pl-partners", Target: reach.TargetUnmodelled, TargetID: "vgw-1", Propagated: true})
+			},
+			want: []fault{{"rtb-private", "routeTables[3].Routes[1].PrefixList", "pl-partners"}},
+			says: "a propagated route has a CIDR destination: AWS propagates no prefix list",
+		},
+		{
+			name: "a propagated local route",
+			change: func(d *sample.Design) {
+				addRoute(d, rtPrivate, reach.Route{Destination: bp("10.0.0.0/16"), Target: reach.TargetLocal, Propagated: true})
+			},
+			want: []fault{{"rtb-private", "routeTables[3].Routes[1].Propagated", "true"}},
+			says: "a local route is not propagated",
+		},
+		{
 			name: "a route with both a CIDR and a prefix list",
 			change: func(d *sample.Design) {
 				addRoute(d, rtPrivate, reach.Route{Destination: bp("192.168.0.0/16"), PrefixList: "pl-partners", Target: reach.TargetNATGateway, TargetID: "nat-demo"})

@@ -477,6 +477,9 @@ func (w *walker) routeIn(pkt flow.Flow, s *subnetInfo, rt *rtInfo) arrival {
 			return w.stop(unknownRouteHop(rt, pkt, u))
 		}
 	}
+	if ok && cr.tied != nil {
+		return w.stop(tieHop(rt, pkt, cr, via))
+	}
 	if ok && !w.explain {
 		return w.forwardQuietly(pkt, s, rt, cr)
 	}
@@ -558,6 +561,24 @@ func (w *walker) unmodelled(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compil
 		reason:  fmt.Sprintf("route %s of %s sends the packet to %s, a %s, which reachsim does not model: what happens beyond it is unknown", dest, rt.ID, cr.TargetID, what),
 		Missing: fmt.Sprintf("what lies beyond %s (%s): its routes, its attachments and the filters on the far side", cr.TargetID, what),
 		Fix:     fmt.Sprintf("check the path beyond %s by hand (AWS Reachability Analyzer can follow it), or route %s elsewhere in %s", cr.TargetID, dest, rt.ID)})
+}
+
+// tieHop is the undecided hop of a lookup in rt whose longest match via
+// is a tie (cr, [rtInfo.findTies]): prefix-list routes to different
+// targets share that block, and AWS picks one of them at random.
+func tieHop(rt *rtInfo, pkt flow.Flow, cr *compiledRoute, via netip.Prefix) Hop {
+	routes := make([]string, len(cr.tied))
+	lists := make([]string, len(cr.tied))
+	for i, t := range cr.tied {
+		routes[i], lists[i] = t.entryRules[via], t.PrefixList
+	}
+	return Hop{Kind: KindRouteTable, ID: rt.ID, Name: rt.Name, Packet: pkt, Verdict: flow.Indeterminate, Code: RouteTie,
+		reason: fmt.Sprintf("%s matches %s, which the prefix lists of %d routes to different targets share: %s; AWS picks one of them at random, and the input does not say which",
+			pkt.Dst.Addr(), via, len(routes), strings.Join(routes, ", ")),
+		Missing: fmt.Sprintf("which of the routes %s of %s AWS chose for %s (it picks one at random where prefix lists overlap, then keeps it)",
+			strings.Join(routes, ", "), rt.ID, via),
+		Fix: fmt.Sprintf("keep %s in one of the prefix lists %s only, or add a route for %s itself to %s (a CIDR route takes priority over prefix-list routes)",
+			via, strings.Join(lists, ", "), via, rt.ID)}
 }
 
 // routeDest names the destination of route cr, which matched by prefix

@@ -1,6 +1,7 @@
 package reach
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -191,12 +192,18 @@ type rtInfo struct {
 	// model built under internal/slowpath, whose lookups scan every route
 	// and prefix (the slow reference)
 	index *routeIndex
+	// ties stand each for the prefix-list routes that tie at one prefix
+	// (findTies), sorted by prefix; lookups return them for their prefix
+	ties []compiledRoute
 }
 
 // routeIndex is a route table's routes by destination prefix: for each
 // family, the prefix lengths its routes use, longest first, and the route
-// of each prefix (a CIDR route over a prefix-list route of the same
-// prefix, else the first in table order, as [rtInfo.scan] decides).
+// of each prefix, as [rtInfo.scan] decides: the one of the best rank
+// (a static CIDR route, a prefix-list route, a propagated route), the
+// first in table order among equals (a VPC CIDR's route before the local
+// route Build adds; prefix-list routes to one target), or the tie of
+// prefix-list routes to different targets (AWS picks one at random).
 type routeIndex struct {
 	lens [2][]int // [0 IPv4, 1 IPv6]
 	at   map[netip.Prefix]*compiledRoute
@@ -220,15 +227,92 @@ func addr4(a netip.Addr) uint32 {
 	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
 }
 
-// indexRoutes builds r's index from its routes, which must not move
-// afterwards (the index points into them).
+// Route ranks: among routes of the same prefix, AWS prefers a static
+// route, then a prefix-list route, then a propagated one
+// (https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html).
+const (
+	rankStatic = iota
+	rankPrefixList
+	rankPropagated
+)
+
+// rank is cr's priority among the routes of the same prefix, best first.
+func (cr *compiledRoute) rank() int {
+	switch {
+	case cr.PrefixList != "":
+		return rankPrefixList
+	case cr.Propagated:
+		return rankPropagated
+	}
+	return rankStatic
+}
+
+// sameTarget reports whether routes a and b send a packet to the same
+// place: the same target, or both to a blackhole.
+func sameTarget(a, b *compiledRoute) bool {
+	return a.Target == b.Target && (a.TargetID == b.TargetID || a.Target == TargetBlackhole)
+}
+
+// findTies sets r.ties: one route for each prefix that prefix-list routes
+// of r share, at least two of them leading to different targets, with no
+// static CIDR route of that prefix. AWS "randomly choose[s] which route
+// takes priority" there (and keeps it), so no route of the input decides:
+// the tie's route holds the routes that tie (tied), in table order, and
+// otherwise reads as the first of them (its route and index; it has no
+// rule: the walk stops at it, [tieHop]).
+func (r *rtInfo) findTies() {
+	r.ties = nil
+	lists := 0
+	for i := range r.routes {
+		lists += b2i(r.routes[i].PrefixList != "")
+	}
+	if lists < 2 {
+		return // most tables: nothing to tie
+	}
+	shared := map[netip.Prefix][]*compiledRoute{}
+	for i := range r.routes {
+		cr := &r.routes[i]
+		if cr.PrefixList == "" {
+			continue
+		}
+		for _, p := range cr.prefixes {
+			p = p.Masked()
+			if crs := shared[p]; len(crs) == 0 || crs[len(crs)-1] != cr {
+				shared[p] = append(crs, cr)
+			}
+		}
+	}
+	for p, crs := range shared {
+		if !slices.ContainsFunc(crs[1:], func(cr *compiledRoute) bool { return !sameTarget(cr, crs[0]) }) ||
+			slices.ContainsFunc(r.routes, func(cr compiledRoute) bool { return cr.rank() == rankStatic && cr.Destination.Masked() == p }) {
+			continue // one target, or a static route decides
+		}
+		r.ties = append(r.ties, compiledRoute{Route: crs[0].Route, prefixes: []netip.Prefix{p}, index: crs[0].index, tied: crs})
+	}
+	slices.SortFunc(r.ties, func(a, b compiledRoute) int {
+		return cmp.Or(a.prefixes[0].Addr().Compare(b.prefixes[0].Addr()), a.prefixes[0].Bits()-b.prefixes[0].Bits())
+	})
+}
+
+// tie returns the tie's route of prefix p, if any.
+func (r *rtInfo) tie(p netip.Prefix) (*compiledRoute, bool) {
+	for i := range r.ties {
+		if r.ties[i].prefixes[0] == p {
+			return &r.ties[i], true
+		}
+	}
+	return nil, false
+}
+
+// indexRoutes builds r's index from its routes and ties, which must not
+// move afterwards (the index points into them).
 func (r *rtInfo) indexRoutes() {
 	ix := &routeIndex{at: map[netip.Prefix]*compiledRoute{}}
 	for i := range r.routes {
 		cr := &r.routes[i]
 		for _, p := range cr.prefixes {
 			p = p.Masked()
-			if old, ok := ix.at[p]; ok && !(old.PrefixList != "" && cr.PrefixList == "") {
+			if old, ok := ix.at[p]; ok && old.rank() <= cr.rank() {
 				continue
 			}
 			fam := 0
@@ -240,6 +324,9 @@ func (r *rtInfo) indexRoutes() {
 			}
 			ix.at[p] = cr
 		}
+	}
+	for i := range r.ties {
+		ix.at[r.ties[i].prefixes[0]] = &r.ties[i] // its prefix's length is listed already
 	}
 	for fam := range ix.lens {
 		slices.SortFunc(ix.lens[fam], func(a, b int) int { return b - a })
@@ -263,11 +350,16 @@ type compiledRoute struct {
 	rule       string
 	entryRules map[netip.Prefix]string
 	index      int // position in RouteTable.Routes, for errors
+	// tied, on a tie's route ([rtInfo.findTies]), are the prefix-list
+	// routes that tie at its prefix, in table order; nil on any other
+	tied []*compiledRoute
 }
 
 // lookup returns the route for dst by longest prefix match, and the
-// prefix that matched. A CIDR route beats a prefix-list route of the same
-// length.
+// prefix that matched. Among routes of the same prefix a static CIDR
+// route beats a prefix-list route, which beats a propagated route; where
+// prefix-list routes to different targets tie, it returns the tie's
+// route (its tied set).
 func (r *rtInfo) lookup(dst netip.Addr) (*compiledRoute, netip.Prefix, bool) {
 	if r.index == nil || !dst.IsValid() || dst.Zone() != "" {
 		return r.scan(dst)
@@ -295,15 +387,24 @@ func (r *rtInfo) lookup(dst netip.Addr) (*compiledRoute, netip.Prefix, bool) {
 func (r *rtInfo) scan(dst netip.Addr) (*compiledRoute, netip.Prefix, bool) {
 	var best *compiledRoute
 	var bestP netip.Prefix
+	tied := false
 	for i := range r.routes {
 		cr := &r.routes[i]
 		for _, p := range cr.prefixes {
 			if !p.Contains(dst) {
 				continue
 			}
-			if best == nil || p.Bits() > bestP.Bits() || (p.Bits() == bestP.Bits() && best.PrefixList != "" && cr.PrefixList == "") {
-				best, bestP = cr, p
+			switch {
+			case best == nil || p.Bits() > bestP.Bits() || (p.Bits() == bestP.Bits() && cr.rank() < best.rank()):
+				best, bestP, tied = cr, p, false
+			case p.Bits() == bestP.Bits() && cr.rank() == rankPrefixList && best.rank() == rankPrefixList && !sameTarget(cr, best):
+				tied = true
 			}
+		}
+	}
+	if tied {
+		if t, ok := r.tie(bestP.Masked()); ok {
+			return t, bestP, true
 		}
 	}
 	return best, bestP, best != nil

@@ -225,7 +225,7 @@ func aclDetails(x, y *aclInfo) []string {
 }
 
 // routeText words a route as a trace does: "10.0.0.0/16 via local",
-// "pl-1 via vpce-1".
+// "pl-1 via vpce-1", "172.16.0.0/12 via vgw-1 (propagated)".
 func routeText(r Route) string {
 	dst := r.Destination.String()
 	switch {
@@ -240,6 +240,9 @@ func routeText(r Route) string {
 	}
 	if target == "" {
 		target = r.Target.String()
+	}
+	if r.Propagated {
+		return dst + " via " + target + " (propagated)"
 	}
 	return dst + " via " + target
 }

@@ -49,6 +49,13 @@
 // middlebox, which loses the identity, so such a rule matches nothing in
 // practice. A query between VPCs a peering joins addresses interfaces by
 // their private addresses.
+// A route table's lookup takes the longest matching prefix, and among
+// routes of that prefix, as AWS does ([Route]): a static CIDR route, then
+// a prefix-list route, then a route a virtual private gateway propagated
+// ([Route.Propagated]). Where prefix-list routes whose lists share the
+// block lead to different targets, AWS picks one at random: the lookup is
+// undecided ([RouteTie]).
+//
 // Besides the internet gateway, a packet leaves a VPC through an
 // egress-only internet gateway ([EgressOnlyInternetGateway]: IPv6 out and
 // the replies back, nothing in) or reaches S3 or DynamoDB through a
@@ -71,6 +78,7 @@
 // hold. A hop that cannot decide has the verdict flow.Indeterminate, a
 // code ([UnmodelledTarget] for a route to a target reachsim does not
 // model, which ends its leg and never falls back to a less specific route;
+// [RouteTie] for prefix-list routes AWS chooses between at random;
 // [SGIndeterminate] for a security group rule referencing a group the
 // input does not hold, declared with [Builder.AddUnresolvedGroup];
 // [FirewallIndeterminate] for a firewall rule that depends on payload),

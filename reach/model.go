@@ -152,6 +152,19 @@ func (k TargetKind) MarshalText() ([]byte, error) { return []byte(k.String()), n
 
 // Route is one entry of a route table: a destination (a CIDR block or a
 // managed prefix list) and a target.
+//
+// A lookup takes the route of the longest matching prefix (a prefix-list
+// route matches with its longest matching entry). Among routes of the
+// same prefix, as AWS decides
+// (https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html):
+// a static CIDR route first (the local route Build adds is one; a route
+// for a VPC CIDR block replaces it), then a prefix-list route, then a
+// propagated route ([Route.Propagated]). Two prefix-list routes whose
+// lists share the matching block and that lead to different targets tie:
+// AWS picks one of them at random and keeps it, which the input does not
+// say, so the lookup is an undecided hop ([RouteTie]) that ends its leg;
+// when they lead to the same target (or both are blackholes) the first in
+// table order carries the packet.
 type Route struct {
 	Destination netip.Prefix // IPv4 or IPv6; unset when PrefixList is set
 	PrefixList  string       // pl-… instead of a CIDR
@@ -169,6 +182,14 @@ type Route struct {
 	// sends the packet elsewhere than the route that matches) is an
 	// undecided hop ([RouteIndeterminate]) that ends its leg.
 	Unknown string
+	// Propagated says the route was propagated into the table by a
+	// virtual private gateway (route propagation; describe-route-tables'
+	// Origin EnableVgwRoutePropagation) rather than created (static): it
+	// loses to a static route and to a prefix-list route of the same
+	// prefix. A propagated route has a CIDR destination, never a prefix
+	// list nor the target local; a table may hold one static and one
+	// propagated route of the same CIDR, not two of either.
+	Propagated bool
 }
 
 // RouteTable is a VPC route table. Routes to the VPC's own CIDRs ("local")

@@ -51,8 +51,8 @@ var quotas = struct {
 	groupsPerInterface: Quota{Name: "Security groups per network interface", Doc: vpcQuotas, Default: 5, Max: 16},
 	// Counted per direction; the "*" rules are not counted.
 	aclRules: Quota{Name: "Rules per network ACL", Doc: vpcQuotas, Default: 20, Max: 40},
-	// Counted per address family; local routes are not counted, a prefix
-	// list route counts as the list's MaxEntries.
+	// Counted per address family; local and propagated routes are not
+	// counted, a prefix list route counts as the list's MaxEntries.
 	routes:      Quota{Name: "Routes per route table (non-propagated routes)", Doc: vpcQuotas, Default: 50, Max: 1000},
 	listEntries: Quota{Name: "Max entries of a customer-managed prefix list (its MaxEntries)", Doc: "Amazon VPC quotas (prefix lists)", Default: 0, Max: 1000},
 	// A stateful rule group's capacity is its number of rules.
@@ -210,7 +210,7 @@ func (b *Builder) checkQuotas(m *Model) []QuotaWarning {
 		var n [2]int
 		for _, r := range rt.Routes {
 			switch {
-			case r.Target == TargetLocal:
+			case r.Target == TargetLocal, r.Propagated:
 			case r.PrefixList != "":
 				v4, v6 := weight(r.PrefixList)
 				n[0] += v4

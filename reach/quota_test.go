@@ -110,6 +110,14 @@ func TestQuotaWarnings(t *testing.T) {
 			d.RouteTables[0].Routes = append(d.RouteTables[0].Routes, reach.Route{Destination: netip.MustParsePrefix("10.1.0.0/16"), Target: reach.TargetLocal})
 			return nil
 		}, []quotaRow{{"route table", "rtb-main", "IPv4 routes", 51, 50}}},
+		{"propagated routes are not counted", func(d *sample.Design) []reach.PrefixList {
+			d.RouteTables[0].Routes = routes(50, false)
+			for _, r := range routes(5, false) {
+				r.Target, r.TargetID, r.Propagated = reach.TargetUnmodelled, "vgw-1", true
+				d.RouteTables[0].Routes = append(d.RouteTables[0].Routes, r)
+			}
+			return nil
+		}, []quotaRow{}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			d := small()

@@ -126,6 +126,15 @@ const (
 	// than the route that matches ([Route.Unknown]). The hop is undecided,
 	// and the leg ends there.
 	RouteIndeterminate Code = "ROUTE_INDETERMINATE"
+	// RouteTie: the longest match is a block that two or more prefix-list
+	// routes of the table share (their lists overlap), leading to
+	// different targets, and no static CIDR route of that block decides.
+	// AWS then picks one of those routes at random and keeps it ("Route
+	// priority for prefix lists"), which the input does not say: the hop
+	// is undecided, names the routes ([Hop.Missing]), and the leg ends
+	// there. Fix: keep the block in one of the lists, or add a CIDR route
+	// for it (which takes priority over prefix-list routes).
+	RouteTie Code = "ROUTE_TIE"
 	// SGIndeterminate: only a security group rule that references a group
 	// the input does not hold (in a peered VPC or another account) could
 	// allow the packet, and whether the peer is a member of that group is
@@ -201,7 +210,7 @@ const (
 // documentation and tests.
 var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, BlackholeRoute, NoInternetGateway,
 	NoPublicIP, NATNoInbound, PrivateAddressOnInternet, UnknownDestination, RoutingLoop, FirewallDrop,
-	FirewallIndeterminate, AsymmetricRoute, SGIndeterminate, ACLIndeterminate, RouteIndeterminate, UnmodelledTarget,
+	FirewallIndeterminate, AsymmetricRoute, SGIndeterminate, ACLIndeterminate, RouteIndeterminate, RouteTie, UnmodelledTarget,
 	AlibabaPort25Blocked,
 	PeeringNotActive, PeeringStatusUnknown, PeeringAddressOutsideVPC,
 	NATUnsupportedProtocol, ReplyViaNAT, VPCBlockPublicAccess,

@@ -21,9 +21,10 @@ import (
 
 // openDesign is a random design of walk_random_test.go's generator with
 // every security group, network ACL and firewall policy allowing
-// everything, some routes to prefix lists, local routes whose target a
-// middlebox replaced, and secondary private addresses, so that routing
-// alone decides.
+// everything, some routes to prefix lists (now and then two in a table,
+// whose lists overlap), local routes whose target a middlebox replaced,
+// routes a virtual private gateway propagated, and secondary private
+// addresses, so that routing alone decides.
 func openDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
 	// Even seeds: one or two VPCs as walk_random_test.go makes them; odd
 	// seeds: two to four, joined by peerings and transit gateways.
@@ -111,6 +112,16 @@ func openDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
 		}
 		n.lists = append(n.lists, l)
 	}
+	// A stream of its own for what came later (overlapping lists, second
+	// prefix-list routes, propagated routes), so that the rest of a seed's
+	// design stays as it was.
+	prng := rand.New(rand.NewPCG(seed, 13))
+	if prng.Float64() < 0.6 {
+		// the lists share a block: their routes may tie
+		if e := n.lists[0].Entries[prng.IntN(len(n.lists[0].Entries))]; !slices.Contains(n.lists[1].Entries, e) {
+			n.lists[1].Entries = append(n.lists[1].Entries, e)
+		}
+	}
 	for i := range d.RouteTables {
 		rt := &d.RouteTables[i]
 		if len(rt.Routes) == 0 || rt.Gateways != nil {
@@ -122,8 +133,18 @@ func openDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
 		switch {
 		case r.Target == reach.TargetLocal:
 		case rng.Float64() < 0.4:
-			r.Destination, r.PrefixList = netip.Prefix{}, n.lists[rng.IntN(len(n.lists))].ID
+			k := rng.IntN(len(n.lists))
+			r.Destination, r.PrefixList = netip.Prefix{}, n.lists[k].ID
 			rt.Routes = append(rt.Routes, r)
+			if prng.Float64() < 0.5 {
+				// a route to the other list, to the same target or
+				// another route's
+				if o := rt.Routes[prng.IntN(len(rt.Routes))]; o.Target != reach.TargetLocal && o.PrefixList == "" && prng.Float64() < 0.6 {
+					r.Target, r.TargetID, r.TargetType = o.Target, o.TargetID, o.TargetType
+				}
+				r.PrefixList = n.lists[1-k].ID
+				rt.Routes = append(rt.Routes, r)
+			}
 		case rng.Float64() < 0.15 && (r.Target == reach.TargetInterface || r.Target == reach.TargetFirewallEndpoint):
 			// AWS lets a network interface or a (firewall) endpoint
 			// replace the local route's target.
@@ -138,8 +159,48 @@ func openDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
 		n.multiVPC(rng)
 		addrs = append(addrs, n.gatewayEndpoints(rng)...)
 	}
+	n.propagate(prng, subnets)
 	srcs = append(srcs, addrs[:5]...)
 	return n, srcs, addrs
+}
+
+// propagate adds to some route tables routes their VPC's virtual
+// private gateway propagated, each to a block of the table's other routes
+// (where the static or prefix-list route takes priority), of the VPC
+// (where local does), of a subnet or of the outside (where it may be the
+// longest match).
+func (n *refNet) propagate(rng *rand.Rand, subnets []netip.Prefix) {
+	outside := []netip.Prefix{netip.MustParsePrefix("8.8.8.0/24"), netip.MustParsePrefix("203.0.113.0/24"),
+		netip.MustParsePrefix("198.51.100.0/24"), netip.MustParsePrefix("192.168.0.0/16"), netip.MustParsePrefix("0.0.0.0/0")}
+	for i := range n.d.RouteTables {
+		rt := &n.d.RouteTables[i]
+		if rt.Gateways != nil || rng.Float64() < 0.4 {
+			continue
+		}
+		for range 1 + rng.IntN(3) {
+			var dst netip.Prefix
+			switch k := rng.IntN(5); {
+			case k == 0 && len(rt.Routes) > 0:
+				r := rt.Routes[rng.IntN(len(rt.Routes))]
+				dst = r.Destination
+				if r.PrefixList != "" {
+					l := n.list(r.PrefixList)
+					dst = l[rng.IntN(len(l))]
+				}
+			case k == 1:
+				dst = n.vpc(rt.VPC).CIDRs[0]
+			case k == 2:
+				dst = subnets[rng.IntN(len(subnets))]
+			default:
+				dst = outside[rng.IntN(len(outside))]
+			}
+			if !dst.IsValid() || slices.ContainsFunc(rt.Routes, func(r reach.Route) bool { return r.Propagated && r.Destination == dst }) {
+				continue
+			}
+			rt.Routes = append(rt.Routes, reach.Route{Destination: dst, Target: reach.TargetUnmodelled, TargetID: "vgw-" + rt.VPC,
+				TargetType: "virtual private gateway", Propagated: true})
+		}
+	}
 }
 
 func (n *refNet) build() (*reach.Model, error) {

@@ -30,16 +30,19 @@ import (
 //     by the VPC directly, without a route table. Any other packet is
 //     looked up in the subnet's table: its explicit association, else its
 //     VPC's main table.
-//   - A lookup tries every route of the table in turn and keeps the longest
-//     matching prefix. A prefix-list route matches with its longest
-//     matching entry. Ties: a route table holds one route per CIDR (the
-//     builder rejects duplicates); a CIDR route beats a prefix-list route
-//     of the same length (AWS, "Route priority": the static route takes
-//     priority over the prefix-list route); the generator never puts two
-//     prefix-list routes in one table, whose order AWS does not document.
+//   - A lookup tries every route of the table in turn and keeps the
+//     routes of the longest matching prefix. A prefix-list route matches
+//     with its longest matching entry. Among routes of that prefix (AWS,
+//     "Route priority"): a static CIDR route first (a table holds one per
+//     CIDR: the builder rejects duplicates), then a prefix-list route,
+//     then a propagated one (Route.Propagated, one per CIDR). Prefix-list
+//     routes whose lists share the prefix and that lead to different
+//     targets (two blackholes lead to the same place) tie: AWS picks one
+//     at random, so the lookup is undecided (ROUTE_TIE) and the leg ends
+//     there; to one target, the first in table order carries the packet.
 //     Every CIDR block of the VPC is routed "local" unless the table has a
-//     route for that very block (a local route, or one whose target
-//     replaced local's, as AWS allows for middleboxes).
+//     static route for that very block (a local route, or one whose
+//     target replaced local's, as AWS allows for middleboxes).
 //   - local: the packet goes to whatever in the table's VPC owns its
 //     destination: an interface (delivered), a NAT gateway's private
 //     address (the reply of a session it translated goes back to the
@@ -287,15 +290,31 @@ func firstV4(in reach.Interface) netip.Addr {
 	return netip.Addr{}
 }
 
-// bestRoute tries every route of rt and keeps the longest match.
-func (n *refNet) bestRoute(rt reach.RouteTable, dst netip.Addr) (reach.Route, bool) {
+// refRank is a route's priority among the routes of one prefix, best
+// first: static, prefix list, propagated.
+func refRank(r reach.Route) int {
+	switch {
+	case r.PrefixList != "":
+		return 1
+	case r.Propagated:
+		return 2
+	}
+	return 0
+}
+
+// bestRoute tries every route of rt and keeps the longest match, and
+// whether prefix-list routes to different targets tie there.
+func (n *refNet) bestRoute(rt reach.RouteTable, dst netip.Addr) (best reach.Route, tied, ok bool) {
 	routes := slices.Clone(rt.Routes)
 	for _, c := range n.vpc(rt.VPC).CIDRs {
-		if !slices.ContainsFunc(routes, func(r reach.Route) bool { return r.PrefixList == "" && r.Destination.Masked() == c.Masked() }) {
+		if !slices.ContainsFunc(routes, func(r reach.Route) bool {
+			return r.PrefixList == "" && !r.Propagated && r.Destination.Masked() == c.Masked()
+		}) {
 			routes = append(routes, reach.Route{Destination: c, Target: reach.TargetLocal})
 		}
 	}
-	var best reach.Route
+	// the routes of the longest matching prefix, in table order
+	var longest []reach.Route
 	bits := -1
 	for _, r := range routes {
 		ps := []netip.Prefix{r.Destination}
@@ -303,21 +322,58 @@ func (n *refNet) bestRoute(rt reach.RouteTable, dst netip.Addr) (reach.Route, bo
 			ps = n.list(r.PrefixList)
 		}
 		for _, p := range ps {
-			if !p.Masked().Contains(dst) {
-				continue
-			}
-			if p.Bits() == bits && best.PrefixList != "" && r.PrefixList == "" {
-				n.stats["a CIDR route beats a prefix list of equal length"]++
-			}
-			if p.Bits() > bits || (p.Bits() == bits && best.PrefixList != "" && r.PrefixList == "") {
-				best, bits = r, p.Bits()
+			switch {
+			case !p.Masked().Contains(dst):
+			case p.Bits() > bits:
+				longest, bits = []reach.Route{r}, p.Bits()
+			case p.Bits() == bits:
+				longest = append(longest, r)
 			}
 		}
 	}
-	if bits >= 0 && best.Target != reach.TargetLocal && slices.Contains(n.vpc(rt.VPC).CIDRs, best.Destination) {
+	if bits < 0 {
+		return reach.Route{}, false, false
+	}
+	// the best of them by rank, the first among equals
+	var top []reach.Route
+	for _, r := range longest {
+		if len(top) > 0 && refRank(r) < refRank(top[0]) {
+			top = top[:0]
+		}
+		if len(top) == 0 || refRank(r) == refRank(top[0]) {
+			top = append(top, r)
+		}
+	}
+	best = top[0]
+	ranks := map[int]bool{}
+	for _, r := range longest {
+		ranks[refRank(r)] = true
+	}
+	switch {
+	case ranks[0] && ranks[1]:
+		n.stats["a CIDR route beats a prefix list of equal length"]++
+	case ranks[1] && ranks[2]:
+		n.stats["a prefix-list route beats a propagated one"]++
+	case ranks[0] && ranks[2]:
+		n.stats["a static route beats a propagated one"]++
+	case ranks[2]:
+		n.stats["a propagated route matches"]++
+	}
+	for _, r := range top[1:] {
+		if r.Target != best.Target || r.TargetID != best.TargetID && r.Target != reach.TargetBlackhole {
+			tied = true
+		}
+	}
+	switch {
+	case tied:
+		n.stats["prefix-list routes tie"]++
+	case len(top) > 1 && refRank(best) == 1:
+		n.stats["prefix-list routes to one target"]++
+	}
+	if best.Target != reach.TargetLocal && slices.Contains(n.vpc(rt.VPC).CIDRs, best.Destination) {
 		n.stats["a middlebox replaces the local route"]++
 	}
-	return best, bits >= 0
+	return best, tied, true
 }
 
 // The walk.
@@ -350,10 +406,13 @@ func (l *refLeg) lookup(pkt flow.Flow, rt reach.RouteTable, from string) {
 		l.hop(reach.KindRouteTable, rt.ID, pkt, reach.RoutingLoop)
 		return
 	}
-	r, ok := l.n.bestRoute(rt, pkt.Dst.Addr())
+	r, tied, ok := l.n.bestRoute(rt, pkt.Dst.Addr())
 	switch {
 	case !ok:
 		l.hop(reach.KindRouteTable, rt.ID, pkt, reach.NoRoute)
+		return
+	case tied:
+		l.hop(reach.KindRouteTable, rt.ID, pkt, reach.RouteTie)
 		return
 	case r.Target == reach.TargetBlackhole:
 		l.hop(reach.KindRouteTable, rt.ID, pkt, reach.BlackholeRoute)
@@ -598,7 +657,7 @@ type refSession struct {
 
 // undecided are the codes of hops whose answer the input does not hold:
 // a session they meet is indeterminate unless another hop blocks for sure.
-var undecided = []reach.Code{reach.UnmodelledTarget, reach.PeeringStatusUnknown, reach.TGWRoutesUnknown}
+var undecided = []reach.Code{reach.UnmodelledTarget, reach.PeeringStatusUnknown, reach.TGWRoutesUnknown, reach.RouteTie}
 
 // refCheck walks f from the interface src ("" for a host on the internet)
 // and back.

@@ -3,6 +3,7 @@ package reach
 import (
 	"math/rand/v2"
 	"net/netip"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -10,8 +11,10 @@ import (
 
 // TestRouteIndexAgreesWithScan demands that the route index find, for
 // random tables and addresses, the route and prefix the plain scan of
-// every route and prefix finds (longest prefix; a CIDR route over a
-// prefix-list route of the same prefix; else the first).
+// every route and prefix finds (longest prefix; among routes of the same
+// prefix a static CIDR route, then a prefix-list route, then a propagated
+// one, the first among equals; the tie's route where prefix-list routes
+// to different targets share the prefix).
 func TestRouteIndexAgreesWithScan(t *testing.T) {
 	r := rand.New(rand.NewPCG(12, 1))
 	randPrefix := func() netip.Prefix {
@@ -33,21 +36,28 @@ func TestRouteIndexAgreesWithScan(t *testing.T) {
 		}
 		return netip.AddrFrom4([4]byte{10, byte(r.IntN(3)), byte(r.IntN(3)), byte(r.IntN(4))})
 	}
+	stats := map[string]int{}
 	for range 2000 {
 		rt := &rtInfo{}
 		for i := range 1 + r.IntN(8) {
-			cr := compiledRoute{index: i, Route: Route{TargetID: string(rune('a' + i))}}
-			if r.IntN(3) == 0 {
-				cr.PrefixList = "pl-" + cr.TargetID
+			// few targets, so that routes share one now and then
+			cr := compiledRoute{index: i, Route: Route{Target: TargetInterface, TargetID: string(rune('a' + r.IntN(3)))}}
+			if r.IntN(4) == 0 {
+				cr.Target = TargetBlackhole
+			}
+			if r.IntN(2) == 0 {
+				cr.PrefixList = "pl-" + string(rune('a'+i))
 				for range 1 + r.IntN(4) {
 					cr.prefixes = append(cr.prefixes, randPrefix())
 				}
 			} else {
 				cr.Destination = randPrefix()
 				cr.prefixes = []netip.Prefix{cr.Destination}
+				cr.Propagated = r.IntN(3) == 0
 			}
 			rt.routes = append(rt.routes, cr)
 		}
+		rt.findTies()
 		rt.indexRoutes()
 		for range 20 {
 			a := randAddr()
@@ -56,6 +66,81 @@ func TestRouteIndexAgreesWithScan(t *testing.T) {
 			require.Equal(t, wantOK, gotOK, "%s in %+v", a, rt.routes)
 			require.Equal(t, wantP, gotP, "%s in %+v", a, rt.routes)
 			require.Same(t, wantR, gotR, "%s in %+v", a, rt.routes)
+			if gotOK {
+				// the routes of the prefix that matched tie when the best
+				// of them are prefix-list routes to different places
+				var best []*compiledRoute
+				for i := range rt.routes {
+					cr := &rt.routes[i]
+					if !slices.Contains(cr.prefixes, gotP) {
+						continue
+					}
+					if len(best) > 0 && cr.rank() < best[0].rank() {
+						best = best[:0]
+					}
+					if len(best) == 0 || cr.rank() == best[0].rank() {
+						best = append(best, cr)
+					}
+				}
+				tie := best[0].rank() == rankPrefixList && slices.ContainsFunc(best, func(cr *compiledRoute) bool {
+					return cr.Target != best[0].Target || cr.TargetID != best[0].TargetID && cr.Target != TargetBlackhole
+				})
+				require.Equal(t, tie, gotR.tied != nil, "%s in %+v", a, rt.routes)
+			}
+			switch {
+			case !gotOK:
+			case gotR.tied != nil:
+				stats["tie"]++
+			default:
+				stats[[]string{"static", "prefix list", "propagated"}[gotR.rank()]]++
+			}
 		}
+	}
+	t.Logf("%v", stats)
+	for _, k := range []string{"tie", "static", "prefix list", "propagated"} {
+		require.Positive(t, stats[k], "the random tables exercise %s", k)
+	}
+}
+
+// [rtInfo.findTies] finds a tie only among prefix-list routes to
+// different targets that no static CIDR route of their prefix decides,
+// and lookups return the tie's route for that prefix.
+func TestFindTies(t *testing.T) {
+	p := netip.MustParsePrefix("93.184.216.0/24")
+	list := func(id, target string, kind TargetKind) compiledRoute {
+		return compiledRoute{Route: Route{PrefixList: id, Target: kind, TargetID: target}, prefixes: []netip.Prefix{p}}
+	}
+	static := compiledRoute{Route: Route{Destination: p, Target: TargetInternetGateway, TargetID: "igw-1"}, prefixes: []netip.Prefix{p}}
+	propagated := static
+	propagated.Propagated = true
+	for _, tc := range []struct {
+		name   string
+		routes []compiledRoute
+		tied   int // routes in the tie; 0 for none
+	}{
+		{"two lists to different targets", []compiledRoute{list("pl-1", "igw-1", TargetInternetGateway), list("pl-2", "nat-1", TargetNATGateway)}, 2},
+		{"three lists, one differing", []compiledRoute{list("pl-1", "igw-1", TargetInternetGateway), list("pl-2", "igw-1", TargetInternetGateway), list("pl-3", "nat-1", TargetNATGateway)}, 3},
+		{"two lists to one target", []compiledRoute{list("pl-1", "igw-1", TargetInternetGateway), list("pl-2", "igw-1", TargetInternetGateway)}, 0},
+		{"two blackholes", []compiledRoute{list("pl-1", "nat-1", TargetBlackhole), list("pl-2", "nat-2", TargetBlackhole)}, 0},
+		{"a static route decides", []compiledRoute{list("pl-1", "igw-1", TargetInternetGateway), list("pl-2", "nat-1", TargetNATGateway), static}, 0},
+		{"a propagated route does not", []compiledRoute{propagated, list("pl-1", "igw-1", TargetInternetGateway), list("pl-2", "nat-1", TargetNATGateway)}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rt := &rtInfo{routes: tc.routes}
+			rt.findTies()
+			if tc.tied == 0 {
+				require.Empty(t, rt.ties)
+				return
+			}
+			require.Len(t, rt.ties, 1)
+			tie := &rt.ties[0]
+			require.Len(t, tie.tied, tc.tied)
+			require.Equal(t, []netip.Prefix{p}, tie.prefixes)
+			rt.indexRoutes()
+			got, via, ok := rt.lookup(netip.MustParseAddr("93.184.216.34"))
+			require.True(t, ok)
+			require.Same(t, tie, got)
+			require.Equal(t, p, via)
+		})
 	}
 }
