@@ -89,19 +89,14 @@ func (m *Model) walkBounds(f flow.Flow, src *ifaceInfo, fwd, ret *[]Hop, explain
 }
 
 // walkWith is walk with the walkers of the request (fw) and the reply
-// (rw) given, set up for their legs: once, or once per choice of the
-// transit gateway's flow hash a design with appliance mode lets the path
-// meet (walkZones, tgw_appliance.go).
+// (rw) given, set up for their legs: the request and, when it arrives,
+// the reply, then the firewall crossings decided; once, or once per
+// choice of the transit gateway's flow hash a design with appliance mode
+// lets the path meet (walkZones, tgw_appliance.go).
 func (m *Model) walkWith(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived, back arrival) {
-	if m.applianceZones {
+	if m.applianceZones && (fw.fork == nil || !fw.fork.walking) {
 		return m.walkZones(f, src, fw, rw)
 	}
-	return m.walkOnce(f, src, fw, rw)
-}
-
-// walkOnce walks the request and, when it arrives, the reply, then
-// decides the firewall crossings.
-func (m *Model) walkOnce(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived, back arrival) {
 	if src != nil && m.amazonDNSFor(src, f.Dst.Addr()) {
 		arrived = fw.toAmazonDNS(f, src) // amazondns.go: no group, table or ACL applies
 	} else if src != nil {
@@ -194,7 +189,7 @@ type walker struct {
 	deferred []sgHop
 	// fork, on the request's walker, is the state of the walks over the
 	// subnets appliance mode lets the flow hash pick (tgw_appliance.go)
-	fork zoneFork
+	fork *zoneFork
 }
 
 type natRecord struct {

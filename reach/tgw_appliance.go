@@ -56,6 +56,9 @@ type zoneFork struct {
 	met   []zonePoint // the choice points this walk met
 	exits []zoneExit  // the appliance-mode attachments this walk left the transit gateway by
 	stop  bool        // end the leg, undecided, at the first choice point
+	// walking is set while walkZones walks one choice: walkWith then
+	// walks once
+	walking bool
 }
 
 // zonePoint is a choice of the flow hash a walk met: at the transit
@@ -96,9 +99,9 @@ func (z *zoneFork) next() bool {
 // zones returns the state of the walks over the flow hash's choices.
 func (w *walker) zones() *zoneFork {
 	if w.forward != nil {
-		return &w.forward.fork
+		return w.forward.fork
 	}
-	return &w.fork
+	return w.fork
 }
 
 // applianceSubnet returns the subnet of appliance-mode attachment out
@@ -195,20 +198,26 @@ func (w *walker) restart(s walkStart) {
 	}
 }
 
-// walkZones is walkOnce over every choice of subnet the flow hash can make
+// walkZones is walkWith's single walk over every choice of subnet the flow hash can make
 // at appliance-mode attachments (see above): the walkers are left with the
 // walk of the choice the trace shows. The filters' bounds are collected
 // over every walk, so that a set question cuts its atoms where any choice
 // treats values apart.
 func (m *Model) walkZones(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived, back arrival) {
-	z := &fw.fork
+	if fw.fork == nil {
+		fw.fork = new(zoneFork) // kept by a pooled walker for its next walks
+	}
+	z := fw.fork
+	defer func() { z.walking = false }() // a walker reused after a panic walks every choice again
 	z.picks, z.stop = z.picks[:0], false
 	fs, rs := fw.start(), rw.start()
 	walk := func() {
 		fw.restart(fs)
 		rw.restart(rs)
 		z.met, z.exits = z.met[:0], z.exits[:0]
-		arrived, back = m.walkOnce(f, src, fw, rw)
+		z.walking = true
+		arrived, back = m.walkWith(f, src, fw, rw)
+		z.walking = false
 	}
 	var first Outcome
 	var keep []int // the choices of the first walk that is not unreachable
