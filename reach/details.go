@@ -2,6 +2,7 @@ package reach
 
 import (
 	"net/netip"
+	"strings"
 	"sync"
 
 	"github.com/reachsim/reachsim/firewall"
@@ -94,6 +95,9 @@ func (j fwDetails) details(*Hop) []string { return j.s.decision().Details() }
 type routeJudge struct{}
 
 func (routeJudge) reason(h *Hop) string {
+	if rule, ok := strings.CutSuffix(h.Rule, " (propagated)"); ok {
+		return h.Packet.Dst.Addr().String() + " matches " + rule + " (propagated; longest prefix, no static or prefix-list route of its length)"
+	}
 	return h.Packet.Dst.Addr().String() + " matches " + h.Rule + " (longest prefix)"
 }
 

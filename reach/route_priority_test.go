@@ -3,6 +3,7 @@ package reach_test
 import (
 	"net/netip"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -115,6 +116,13 @@ func TestRoutePriority(t *testing.T) {
 			require.Equal(t, "rtb-pub", h.ID, r.Text())
 			require.Equal(t, tc.code, h.Code, r.Text())
 			require.Equal(t, tc.rule, h.Rule, r.Text())
+			if h.Code == "" {
+				why := "longest prefix"
+				if strings.HasSuffix(tc.rule, " (propagated)") {
+					why = "propagated; longest prefix, no static or prefix-list route of its length"
+				}
+				assert.Equal(t, tc.to+" matches "+strings.TrimSuffix(tc.rule, " (propagated)")+" ("+why+")", h.Reason())
+			}
 			v, err := m.Verdict(q)
 			require.NoError(t, err)
 			require.Equal(t, tc.outcome, v, "Verdict answers as Check")

@@ -5,8 +5,10 @@
 //	terraform plan -out plan.out && terraform show -json plan.out > plan.json
 //	m, report, err := terraform.Load("plan.json")
 //
-// It reads the planned values of VPCs (aws_vpc,
-// aws_vpc_ipv4_cidr_block_association), subnets (aws_subnet), internet
+// It reads the planned values of VPCs (aws_vpc with its
+// enable_dns_support, which turns the VPC's Amazon DNS server off when
+// false and leaves it on, AWS's default, when left out or known only
+// after apply, with a warning; aws_vpc_ipv4_cidr_block_association), subnets (aws_subnet), internet
 // and egress-only internet gateways, NAT gateways and Elastic IPs
 // (aws_nat_gateway, aws_eip, aws_eip_association), route tables
 // (aws_route_table with its inline routes, aws_default_route_table,

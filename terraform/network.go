@@ -56,6 +56,12 @@ func (r *reader) readVPC(in *instance) {
 	} else if isUnknown(in.unknown, "ipv6_cidr_block") && (r.boolean(in, "assign_generated_ipv6_cidr_block") || in.configured("ipv6_ipam_pool_id")) && in.cfg != nil {
 		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: ipv6_cidr_block: Amazon assigns it at apply; the VPC is modelled without IPv6", in.addr))
 	}
+	switch dns, ok := in.values["enable_dns_support"].(bool); {
+	case ok:
+		v.spec.DNSSupportDisabled = !dns
+	case isUnknown(in.unknown, "enable_dns_support"):
+		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: enable_dns_support: known only after apply; the VPC's Amazon DNS server is modelled on (AWS's default)", in.addr))
+	}
 	v.knownRT, _ = r.str(in, "main_route_table_id", false)
 	v.knownACL, _ = r.str(in, "default_network_acl_id", false)
 	v.created = v.knownRT == "" && v.knownACL == ""
