@@ -27,6 +27,7 @@ const (
 	LintSGUnused              = "SG_UNUSED"
 	LintRefMissingGroup       = "REF_MISSING_GROUP"
 	LintRefMissingPrefixList  = "REF_MISSING_PREFIX_LIST"
+	LintRoutePrefixListTie    = "ROUTE_PREFIX_LIST_TIE"
 	LintExposedRisky          = "EXPOSED_RISKY"
 	LintExposedRiskyUndecided = "EXPOSED_RISKY_INDETERMINATE"
 	LintExposedRiskyClosed    = "EXPOSED_RISKY_CLOSED"
@@ -63,6 +64,7 @@ func LintChecks() []LintCheck {
 		{LintSGUnused, Low, "a security group attached to no interface"},
 		{LintRefMissingGroup, Medium, "a rule that references a security group the input does not hold"},
 		{LintRefMissingPrefixList, Medium, "a security group rule or route that references a prefix list whose entries the input does not hold (or that is empty): it matches nothing"},
+		{LintRoutePrefixListTie, Medium, "a route table whose prefix-list routes share a block and lead to different targets: AWS picks one of them at random"},
 		{LintExposedRisky, High, "a rule that opens a risky service to the internet, reachable through every layer"},
 		{LintExposedRiskyUndecided, Medium, "a rule that opens a risky service to the internet, which the input leaves open"},
 		{LintExposedRiskyClosed, Low, "a rule that opens a risky service to the internet, closed by another layer"},
@@ -182,6 +184,7 @@ func (m *Model) Lint(o LintOptions) (*LintResult, error) {
 	if any(LintSGRuleImplied, LintSGUnused, LintRefMissingGroup, LintRefMissingPrefixList) {
 		res.Findings = append(res.Findings, m.lintGroups(o)...)
 	}
+	res.Findings = append(res.Findings, m.lintRouteTies()...)
 	res.Findings = append(res.Findings, m.lintFirewalls()...)
 	res.Findings = append(res.Findings, m.lintQuotas()...)
 	if any(LintExposedRisky, LintExposedRiskyUndecided, LintExposedRiskyClosed) {

@@ -158,3 +158,28 @@ func exposureFinding(f Finding, ifaces []string) LintFinding {
 	}
 	return lf
 }
+
+// lintRouteTies finds the prefixes that prefix-list routes of a table
+// share, leading to different targets, with no static route of the
+// prefix to decide: AWS "randomly choose[s] which route takes priority"
+// there, so a query routed by one is indeterminate ([RouteTie]).
+func (m *Model) lintRouteTies() []LintFinding {
+	var out []LintFinding
+	for _, id := range slices.Sorted(maps.Keys(m.rts)) {
+		for _, t := range m.rts[id].ties {
+			p := t.prefixes[0]
+			routes := make([]string, len(t.tied))
+			lists := make([]string, len(t.tied))
+			for i, cr := range t.tied {
+				routes[i] = fmt.Sprintf("%s -> %s", cr.PrefixList, cr.TargetID)
+				lists[i] = cr.PrefixList
+			}
+			out = append(out, LintFinding{ID: LintRoutePrefixListTie, Severity: Medium, Kind: ResourceRouteTable, Resource: id,
+				Rule: p.String(), Related: lists,
+				Message: fmt.Sprintf("prefix lists %s all hold %s, and their routes lead to different targets (%s): AWS picks one of them at random for %s",
+					strings.Join(lists, ", "), p, strings.Join(routes, "; "), p),
+				Fix: fmt.Sprintf("add a static route for %s to the target it should take, or remove %s from all lists but one", p, p)})
+		}
+	}
+	return out
+}

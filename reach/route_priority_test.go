@@ -205,3 +205,36 @@ func TestDiffOfAPropagatedRoute(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, reach.Unreachable, r.Outcome, r.Text())
 }
+
+// Lint names each block that prefix-list routes of a table share toward
+// different targets (ROUTE_PREFIX_LIST_TIE), the ones a query meets as
+// RouteTie, and nothing where a static route or one target decides.
+func TestLintRoutePrefixListTie(t *testing.T) {
+	tests := []struct {
+		name   string
+		routes []reach.Route
+		want   []string // the findings' messages
+	}{
+		{"overlapping lists to different targets", []reach.Route{pl1IGW, pl2Hole},
+			[]string{"prefix lists pl-1, pl-2 all hold 93.184.216.0/24, and their routes lead to different targets (pl-1 -> igw-a; pl-2 -> nat-gone): AWS picks one of them at random for 93.184.216.0/24"}},
+		{"to one target", []reach.Route{pl2IGW, pl1IGW}, nil},
+		{"a static route decides", []reach.Route{pl1IGW, pl2Hole, staticHole}, nil},
+		{"one list", []reach.Route{pl1IGW}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := priorityDesign(tc.routes...).Build()
+			require.NoError(t, err)
+			res, err := m.Lint(reach.LintOptions{Only: []string{reach.LintRoutePrefixListTie}})
+			require.NoError(t, err)
+			var got []string
+			for _, f := range res.Findings {
+				assert.Equal(t, "rtb-pub", f.Resource)
+				assert.Equal(t, reach.Medium, f.Severity)
+				assert.Equal(t, "add a static route for 93.184.216.0/24 to the target it should take, or remove 93.184.216.0/24 from all lists but one", f.Fix)
+				got = append(got, f.Message)
+			}
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
