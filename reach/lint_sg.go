@@ -119,6 +119,11 @@ func (gl *groupLint) peerAddrs(r sg.Rule) (addrset.Set, bool) {
 	if _, ok := m.members[id]; !ok || m.groupsUnknownN > 0 {
 		return addrset.Set{}, false // unresolved, known only later, or members perhaps unknown
 	}
+	for _, ii := range m.unknownIfaces {
+		if ii.unknown != nil && slices.Contains(ii.Groups, id) {
+			return addrset.Set{}, false // a member's address is known only later: its placeholder is not it
+		}
+	}
 	return gl.members[id], true
 }
 

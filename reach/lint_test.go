@@ -294,3 +294,47 @@ func TestLintOnlyAndSkip(t *testing.T) {
 	require.ErrorIs(t, err, reach.ErrQuery)
 	require.ErrorContains(t, err, `"ACL_SHADOWD" is no lint check`)
 }
+
+// SG_RULE_IMPLIED judges a group reference by its members' addresses; an
+// interface whose address is known only later (a plan's) could get any
+// free address of its subnet, not just its placeholder, so a rule that
+// references its group is never claimed implied by address ranges (a
+// claim would be false for some address AWS may pick).
+func TestLintImpliedWithUnknownAddress(t *testing.T) {
+	design := func(unknown bool, cidr string) *reach.Builder {
+		d := sample.ThreeTierDesign()
+		for i := range d.Interfaces {
+			if d.Interfaces[i].ID == "eni-app1" && unknown {
+				d.Interfaces[i].PrivateIPs = nil
+				d.Interfaces[i].AddressUnknown = "aws_instance.app: private_ip"
+			}
+		}
+		for i := range d.Groups {
+			if d.Groups[i].ID == "sg-db" {
+				d.Groups[i].Rules = append(d.Groups[i].Rules, sg.Rule{ID: "sgr-db-range", Direction: flow.Inbound, Protocol: flow.TCP,
+					Ports: flow.Single[uint16](5432), ICMPType: -1, ICMPCode: -1, Peer: sg.CIDR(cidr)})
+			}
+		}
+		return d.Builder()
+	}
+	tests := []struct {
+		name    string
+		unknown bool
+		cidr    string
+		claimed bool // sgr-db-pg (tcp/5432 from sg-app) found implied
+	}{
+		{"known address inside the range: implied", false, "10.0.2.0/24", true},
+		{"known address outside the range: not implied", false, "10.0.2.128/25", false},
+		{"address known only later, placeholder inside the range: no claim", true, "10.0.2.128/25", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := design(tc.unknown, tc.cidr).Build()
+			require.NoError(t, err)
+			res, err := m.Lint(reach.LintOptions{Only: []string{reach.LintSGRuleImplied}})
+			require.NoError(t, err)
+			claimed := slices.ContainsFunc(res.Findings, func(f reach.LintFinding) bool { return f.Resource == "sg-db" && f.Rule == "sgr-db-pg" })
+			assert.Equal(t, tc.claimed, claimed, "%v", res.Findings)
+		})
+	}
+}
