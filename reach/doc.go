@@ -104,8 +104,10 @@
 // route, or what comes from an RFC 1918 or 100.64.0.0/10 source
 // ([PrivateAddressOnInternet]), maps each private IPv4 address to its own
 // public or Elastic IP ([Interface.PublicIPs]), and applies VPC Block
-// Public Access ([BlockPublicAccess], [VPCBlockPublicAccess]); a reply
-// routed to a NAT gateway fails ([ReplyViaNAT]).
+// Public Access ([BlockPublicAccess], [VPCBlockPublicAccess]), as an
+// egress-only internet gateway does (block-bidirectional stops both;
+// block-ingress lets the egress-only one pass); a reply routed to a NAT
+// gateway fails ([ReplyViaNAT]).
 //
 // Build a [Model] with a [Builder], or load one from the JSON the AWS CLI
 // prints with package aws (aws.Load); it is immutable and safe for

@@ -161,7 +161,8 @@ const (
 	// prefix.
 	ReplyViaNAT Code = "REPLY_VIA_NAT_GATEWAY"
 	// VPCBlockPublicAccess: VPC Block Public Access blocks the packet at
-	// the internet gateway (see [BlockPublicAccess]).
+	// the internet gateway or the egress-only internet gateway (see
+	// [BlockPublicAccess]).
 	VPCBlockPublicAccess Code = "VPC_BLOCK_PUBLIC_ACCESS"
 
 	// Transit gateways (see [TransitGateway]); AWS Reachability Analyzer
