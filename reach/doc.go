@@ -60,7 +60,8 @@
 // egress-only internet gateway ([EgressOnlyInternetGateway]: IPv6 out and
 // the replies back, nothing in) or reaches S3 or DynamoDB through a
 // gateway endpoint ([GatewayEndpoint]: by the service's prefix list, to
-// an end point like the internet, and back; its policy is not evaluated).
+// an end point like the internet, and back; IPv4 only; its policy is not
+// evaluated).
 // A private NAT gateway ([NATGateway].Private) translates the source to
 // its private address and never reaches the internet. Either kind does
 // NAT64: IPv6 TCP and UDP to 64:ff9b::/96 go on as IPv4 from its private
