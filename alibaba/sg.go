@@ -17,9 +17,18 @@ import (
 // DescribeSecurityGroupAttribute response: SecurityGroupId (required),
 // SecurityGroupName, Description, VpcId, InnerAccessPolicy and
 // Permissions.Permission[]. NextToken is ignored, so a paginated response
-// must be merged first. Other fields (RegionId, RequestId, NicType,
-// CreateTime, *GroupName, *GroupOwnerAccount, *PrefixListName, ...) are
-// ignored.
+// must be merged first. Other fields (RegionId, RequestId, CreateTime,
+// *GroupName, *GroupOwnerAccount, *PrefixListName, ...) are ignored.
+//
+// Only VPC groups are read. A classic-network group keeps separate rule
+// sets for internet and intranet traffic, and DescribeSecurityGroupAttribute
+// returns one of them per call (internet by default), so its rules are
+// refused rather than applied to all traffic: a Permission whose NicType
+// is "internet", or "intranet" in a group without VpcId (Alibaba's mark of
+// a classic group), is an error naming Permissions.Permission[i].NicType.
+// A VPC group's rules carry NicType "intranet" and apply to all its
+// traffic. A group with neither VpcId nor NicType (hand-written JSON) is
+// read as a VPC group.
 //
 // kind is [sg.AlibabaBasic] or [sg.AlibabaEnterprise], or [sg.AWS] (the
 // zero value), which means: read it from a SecurityGroupType field
@@ -130,7 +139,7 @@ func ParseSecurityGroup(data []byte, kind sg.Flavour) (sg.Group, error) {
 	ids := map[string]string{} // rule ID -> path of its first listing
 	for i, raw := range gj.Permissions.Permission {
 		pl := l.Field("Permissions.Permission").Index(i)
-		r, err := parsePermission(pl, kind, raw)
+		r, err := parsePermission(pl, kind, gj.VpcId == "", raw)
 		if err != nil {
 			return sg.Group{}, err
 		}
@@ -165,6 +174,7 @@ type permissionJSON struct {
 	DestGroupId         string
 	DestPrefixListId    string
 	Description         string
+	NicType             string
 }
 
 // peerFields are a direction's peer fields of a Permission.
@@ -173,13 +183,31 @@ type peerFields struct {
 	v4F, v6F, groupF, listF string // their JSON names
 }
 
-func parsePermission(l jsonloc.Loc, kind sg.Flavour, raw json.RawMessage) (sg.Rule, error) {
+// parsePermission reads one Permission of a group of kind; noVPC says the
+// group has no VpcId.
+func parsePermission(l jsonloc.Loc, kind sg.Flavour, noVPC bool, raw json.RawMessage) (sg.Rule, error) {
 	var pj permissionJSON
 	if err := l.Decode(raw, &pj); err != nil {
 		return sg.Rule{}, jsonloc.WithRule(err, jsonloc.PeekString(raw, "SecurityGroupRuleId"))
 	}
 	l.Rule = pj.SecurityGroupRuleId
 	r := sg.Rule{ID: pj.SecurityGroupRuleId, Description: pj.Description, Priority: 1, ICMPType: -1, ICMPCode: -1}
+
+	// A VPC group has one rule set for all its traffic, listed with
+	// NicType "intranet"; a classic-network group keeps internet and
+	// intranet rules apart and is described one NIC type at a time, which
+	// sg.Rule cannot express.
+	switch nl := l.Field("NicType"); strings.ToLower(pj.NicType) {
+	case "":
+	case "intranet":
+		if noVPC {
+			return sg.Rule{}, nl.Fail(pj.NicType, sg.ErrInvalidRule, "a group without VpcId is a classic-network group, whose intranet rules do not govern its internet traffic: classic-network groups are not supported")
+		}
+	case "internet":
+		return sg.Rule{}, nl.Fail(pj.NicType, sg.ErrInvalidRule, "an internet-NIC rule belongs to a classic-network group, which keeps internet and intranet rules apart: classic-network groups are not supported")
+	default:
+		return sg.Rule{}, nl.Fail(pj.NicType, sg.ErrInvalidRule, "want intranet (a VPC group's rules)")
+	}
 
 	src := peerFields{pj.SourceCidrIp, pj.Ipv6SourceCidrIp, pj.SourceGroupId, pj.SourcePrefixListId,
 		"SourceCidrIp", "Ipv6SourceCidrIp", "SourceGroupId", "SourcePrefixListId"}

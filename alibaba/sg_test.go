@@ -279,7 +279,30 @@ func TestParsedGroupsDecideLikeTheirJSONSays(t *testing.T) {
 // Inputs for the error table put one good permission before the bad one,
 // so that the expected paths show the index is counted.
 func aliPermission(perm string) []byte {
-	return []byte(`{"SecurityGroupId":"sg-a","Permissions":{"Permission":[{"Direction":"egress","IpProtocol":"ALL","PortRange":"-1/-1","DestCidrIp":"0.0.0.0/0"},` + perm + `]}}`)
+	return aliPermissionIn("", perm)
+}
+
+// aliPermissionIn is aliPermission with more group fields (`"VpcId":"vpc-1"`).
+func aliPermissionIn(fields, perm string) []byte {
+	if fields != "" {
+		fields += ","
+	}
+	return []byte(`{"SecurityGroupId":"sg-a",` + fields + `"Permissions":{"Permission":[{"Direction":"egress","IpProtocol":"ALL","PortRange":"-1/-1","DestCidrIp":"0.0.0.0/0"},` + perm + `]}}`)
+}
+
+// A VPC group's rules carry NicType "intranet" and apply to all its
+// traffic; a group without NicType or VpcId is read as a VPC group.
+func TestParseAlibabaNicTypeOfAVPCGroup(t *testing.T) {
+	for _, in := range [][]byte{
+		aliPermissionIn(`"VpcId":"vpc-1"`, `{"Direction":"ingress","IpProtocol":"TCP","PortRange":"22/22","SourceCidrIp":"10.0.0.0/8","NicType":"intranet"}`),
+		aliPermissionIn(`"VpcId":"vpc-1"`, `{"Direction":"ingress","IpProtocol":"TCP","PortRange":"22/22","SourceCidrIp":"10.0.0.0/8","NicType":""}`),
+		aliPermission(`{"Direction":"ingress","IpProtocol":"TCP","PortRange":"22/22","SourceCidrIp":"10.0.0.0/8"}`),
+	} {
+		g, err := alibaba.ParseSecurityGroup(in, sg.AlibabaBasic)
+		require.NoError(t, err, string(in))
+		require.Len(t, g.Rules, 2)
+		assert.Equal(t, aliRule("", flow.Pass, 1, inbound("tcp 22", sg.CIDR("10.0.0.0/8"), "")), g.Rules[1])
+	}
 }
 
 func TestParseErrors(t *testing.T) {
@@ -335,6 +358,14 @@ func TestParseErrors(t *testing.T) {
 			sg.ErrInvalidRule, ali1 + ".DestCidrIp", "192.168.0.5", "sg-a", "sgr-a1"},
 		{"an Alibaba rule using a port list is rejected", parseBasic, aliPermission(`{` + ali + `,"SourceCidrIp":"10.0.0.0/8","PortRangeListId":"prl-2ze9932e4ab1"}`),
 			sg.ErrInvalidRule, ali1 + ".PortRangeListId", "prl-2ze9932e4ab1", "sg-a", "sgr-a1"},
+		{"a classic-network internet-NIC rule is rejected", parseBasic, aliPermission(`{` + ali + `,"SourceCidrIp":"0.0.0.0/0","NicType":"internet"}`),
+			sg.ErrInvalidRule, ali1 + ".NicType", "internet", "sg-a", "sgr-a1"},
+		{"an internet-NIC rule is rejected in a group with a VpcId too", parseBasic, aliPermissionIn(`"VpcId":"vpc-1"`, `{`+ali+`,"SourceCidrIp":"0.0.0.0/0","NicType":"Internet"}`),
+			sg.ErrInvalidRule, ali1 + ".NicType", "Internet", "sg-a", "sgr-a1"},
+		{"an intranet rule of a group without VpcId (a classic group) is rejected", parseBasic, aliPermission(`{` + ali + `,"SourceCidrIp":"10.0.0.0/8","NicType":"intranet"}`),
+			sg.ErrInvalidRule, ali1 + ".NicType", "intranet", "sg-a", "sgr-a1"},
+		{"an unknown NicType is rejected", parseBasic, aliPermissionIn(`"VpcId":"vpc-1"`, `{`+ali+`,"SourceCidrIp":"10.0.0.0/8","NicType":"public"}`),
+			sg.ErrInvalidRule, ali1 + ".NicType", "public", "sg-a", "sgr-a1"},
 		{"an Alibaba group without an ID is rejected", parseBasic, []byte(`{"SecurityGroupName":"x","Permissions":{"Permission":[]}}`),
 			sg.ErrInvalidGroup, "SecurityGroupId", "", "", ""},
 		{"Permission as an object is the wrong JSON type", parseBasic, []byte(`{"SecurityGroupId":"sg-a","Permissions":{"Permission":{"Direction":"ingress"}}}`),

@@ -74,10 +74,10 @@ type BlockExclusion struct {
 
 // BlockPublicAccess is the VPC Block Public Access setting of the
 // design's Region: its mode and its exclusions. It applies where traffic
-// crosses an internet gateway, judged by the subnet on the VPC's side of
-// the crossing: the sending or receiving interface's, or the NAT
-// gateway's for traffic it translates. An exclusion of the subnet wins
-// over one of its VPC.
+// crosses an internet gateway or an egress-only internet gateway, judged
+// by the subnet on the VPC's side of the crossing: the sending or
+// receiving interface's, or the NAT gateway's for traffic it translates.
+// An exclusion of the subnet wins over one of its VPC.
 type BlockPublicAccess struct {
 	Mode       BlockMode
 	Exclusions []BlockExclusion
@@ -149,11 +149,14 @@ func sortExclusions(xs []BlockExclusion) {
 }
 
 // bpaBlocks returns the reason Block Public Access drops a packet
-// crossing an internet gateway of subnet s's VPC, or "" when it passes.
-// out says the packet leaves for the internet; toNAT that it comes in to
-// a NAT gateway's address; reply that it is on the return leg (the reply
-// of a connection opened from the VPC when out is false).
-func (m *Model) bpaBlocks(s *subnetInfo, out, toNAT, reply bool) (why, fix string) {
+// crossing an internet gateway or an egress-only internet gateway of
+// subnet s's VPC, or "" when it passes. out says the packet leaves for
+// the internet; outOnly that it comes in through a gateway that carries
+// only connections its side opens (to a NAT gateway's address, or
+// through an egress-only internet gateway), which block-ingress lets
+// through; reply that it is on the return leg (the reply of a connection
+// opened from the VPC when out is false).
+func (m *Model) bpaBlocks(s *subnetInfo, out, outOnly, reply bool) (why, fix string) {
 	if m.bpa == nil || m.bpa.mode == BlockOff || s == nil {
 		return "", ""
 	}
@@ -171,7 +174,7 @@ func (m *Model) bpaBlocks(s *subnetInfo, out, toNAT, reply bool) (why, fix strin
 		}
 		return fmt.Sprintf("VPC Block Public Access is %s and exclusion %s of %s allows egress only: connections from the internet are blocked", mode, x.ID, exclusionTarget(x)),
 			fmt.Sprintf("change exclusion %s to allow-bidirectional", x.ID)
-	case mode == BlockIngress && (out || toNAT):
+	case mode == BlockIngress && (out || outOnly):
 		return "", ""
 	}
 	why = fmt.Sprintf("VPC Block Public Access is %s, and neither %s nor %s is excluded", mode, s.ID, s.vpc.ID)
@@ -179,7 +182,7 @@ func (m *Model) bpaBlocks(s *subnetInfo, out, toNAT, reply bool) (why, fix strin
 		why = fmt.Sprintf("VPC Block Public Access is %s, and exclusion %s of %s (%s) does not apply to it", mode, x.ID, exclusionTarget(x), x.Mode)
 	}
 	if mode == BlockIngress {
-		why += ": nothing from the internet enters, but to NAT gateways"
+		why += ": nothing from the internet enters, but to NAT gateways and through egress-only internet gateways"
 		if reply {
 			why += " (the reply to a connection from an interface's own public address is blocked too)"
 		}
@@ -188,7 +191,7 @@ func (m *Model) bpaBlocks(s *subnetInfo, out, toNAT, reply bool) (why, fix strin
 	if out || reply {
 		fix = fmt.Sprintf("create an exclusion for %s (or %s), or send the traffic through a NAT gateway", s.ID, s.vpc.ID)
 		if mode == BlockBidirectional {
-			fix = fmt.Sprintf("create an allow-egress or allow-bidirectional exclusion for %s (or %s); under block-ingress the traffic could leave through a NAT gateway", s.ID, s.vpc.ID)
+			fix = fmt.Sprintf("create an allow-egress or allow-bidirectional exclusion for %s (or %s); under block-ingress the traffic could leave through a NAT gateway (IPv6: an egress-only internet gateway)", s.ID, s.vpc.ID)
 		}
 	}
 	return why, fix
@@ -201,10 +204,11 @@ func exclusionTarget(x BlockExclusion) string {
 	return x.VPC
 }
 
-// blockPublicAccess sets the internet gateway hop h to a Block Public
-// Access block when BPA drops it, reporting whether it did.
-func (w *walker) blockPublicAccess(h *Hop, s *subnetInfo, out, toNAT bool) bool {
-	why, fix := w.m.bpaBlocks(s, out, toNAT, w.leg == Return)
+// blockPublicAccess sets the internet gateway or egress-only internet
+// gateway hop h to a Block Public Access block when BPA drops it,
+// reporting whether it did. s, out and outOnly are as for bpaBlocks.
+func (w *walker) blockPublicAccess(h *Hop, s *subnetInfo, out, outOnly bool) bool {
+	why, fix := w.m.bpaBlocks(s, out, outOnly, w.leg == Return)
 	if why == "" {
 		return false
 	}

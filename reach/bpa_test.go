@@ -94,3 +94,42 @@ func TestBlockPublicAccessIsChecked(t *testing.T) {
 	assert.Equal(t, "block-ingress", fmt.Sprint(got.Mode))
 	assert.Equal(t, "allow-egress", reach.AllowEgress.String())
 }
+
+// AWS: block-bidirectional blocks traffic to and from egress-only
+// internet gateways as it does internet gateways; block-ingress lets
+// egress-only gateways through (they carry only connections their side
+// opens); exclusions apply as at an internet gateway.
+func TestBlockPublicAccessAtEgressOnlyInternetGateway(t *testing.T) {
+	bpa := reach.VPCBlockPublicAccess
+	excl := func(target string, mode reach.ExclusionMode) []reach.BlockExclusion {
+		x := reach.BlockExclusion{ID: "vpcbpa-exclude-1", Subnet: target, Mode: mode}
+		if target == "vpc-g" {
+			x.VPC, x.Subnet = target, ""
+		}
+		return []reach.BlockExclusion{x}
+	}
+	for _, tt := range []struct {
+		name string
+		bpa  reach.BlockPublicAccess
+		out  []reach.Code // app to the internet over IPv6, through eigw-g (nil: reachable, reply included)
+	}{
+		{"off", reach.BlockPublicAccess{}, nil},
+		{"block-bidirectional", reach.BlockPublicAccess{Mode: reach.BlockBidirectional}, []reach.Code{bpa}},
+		{"block-bidirectional, subnet excluded allow-egress", reach.BlockPublicAccess{Mode: reach.BlockBidirectional, Exclusions: excl("subnet-priv", reach.AllowEgress)}, nil},
+		{"block-bidirectional, VPC excluded allow-bidirectional", reach.BlockPublicAccess{Mode: reach.BlockBidirectional, Exclusions: excl("vpc-g", reach.AllowBidirectional)}, nil},
+		{"block-ingress: the request and its reply pass", reach.BlockPublicAccess{Mode: reach.BlockIngress}, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := gwBuilder(gwDesign(), false).SetBlockPublicAccess(tt.bpa).Build()
+			require.NoError(t, err)
+			r := verdict{"app", "2001:db8:ff::7", flow.TCP, tt.out}.run(t, m)
+			for _, b := range r.Blocks {
+				assert.Equal(t, reach.KindEgressOnlyInternetGateway, b.Kind, "BPA blocks at the egress-only internet gateway")
+				assert.Equal(t, "eigw-g", b.ID)
+				assert.Contains(t, b.Fix, "exclusion for subnet-priv")
+			}
+			// nothing from the internet comes in through it, whatever the mode
+			verdict{"2001:db8:ff::7", "app", flow.TCP, []reach.Code{reach.EgressOnlyNoInbound}}.run(t, m)
+		})
+	}
+}

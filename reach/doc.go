@@ -60,7 +60,8 @@
 // egress-only internet gateway ([EgressOnlyInternetGateway]: IPv6 out and
 // the replies back, nothing in) or reaches S3 or DynamoDB through a
 // gateway endpoint ([GatewayEndpoint]: by the service's prefix list, to
-// an end point like the internet, and back; its policy is not evaluated).
+// an end point like the internet, and back; IPv4 only; its policy is not
+// evaluated).
 // A private NAT gateway ([NATGateway].Private) translates the source to
 // its private address and never reaches the internet. Either kind does
 // NAT64: IPv6 TCP and UDP to 64:ff9b::/96 go on as IPv4 from its private
@@ -104,8 +105,10 @@
 // route, or what comes from an RFC 1918 or 100.64.0.0/10 source
 // ([PrivateAddressOnInternet]), maps each private IPv4 address to its own
 // public or Elastic IP ([Interface.PublicIPs]), and applies VPC Block
-// Public Access ([BlockPublicAccess], [VPCBlockPublicAccess]); a reply
-// routed to a NAT gateway fails ([ReplyViaNAT]).
+// Public Access ([BlockPublicAccess], [VPCBlockPublicAccess]), as an
+// egress-only internet gateway does (block-bidirectional stops both;
+// block-ingress lets the egress-only one pass); a reply routed to a NAT
+// gateway fails ([ReplyViaNAT]).
 //
 // Build a [Model] with a [Builder], or load one from the JSON the AWS CLI
 // prints with package aws (aws.Load); it is immutable and safe for

@@ -19,7 +19,12 @@ import (
 // it ([EgressOnlyNoInbound]). It carries no IPv4: a route to it is for an
 // IPv6 block or a prefix list, and an IPv4 packet that reaches it by a
 // prefix list is dropped ([NoRoute]). A reply that left the VPC by one
-// comes back by it, whatever internet gateway the VPC also has.
+// comes back by it, whatever internet gateway the VPC also has. VPC Block
+// Public Access applies to it as to an internet gateway
+// ([BlockPublicAccess], [VPCBlockPublicAccess]): block-bidirectional stops
+// traffic through it both ways unless the subnet or VPC is excluded;
+// block-ingress lets it pass, as it carries only connections its side
+// opens.
 type EgressOnlyInternetGateway struct {
 	ID   string
 	Name string
@@ -89,6 +94,9 @@ func (w *walker) viaEgressOnly(pkt flow.Flow, s *subnetInfo, vpc *vpcInfo, g *ei
 		h.reason = strings.Replace(h.reason, "the internet gateway", "the egress-only internet gateway", 1)
 		return w.stop(h)
 	}
+	if w.blockPublicAccess(&h, w.m.holderIn(pkt.Src.Addr(), vpc), true, false) { // bpa.go
+		return w.stop(h)
+	}
 	h.reason = "the egress-only internet gateway forwards IPv6 unchanged to the internet and keeps the connection's state for its replies"
 	w.add(h)
 	return w.onInternet(pkt, vpc)
@@ -112,8 +120,12 @@ func (w *walker) egressOnlyIn(pkt flow.Flow, vpc *vpcInfo) (a arrival, done bool
 				continue
 			}
 			g := gws[i]
-			w.add(Hop{Kind: KindEgressOnlyInternetGateway, ID: g.ID, Name: g.Name, Packet: pkt, Verdict: flow.Allow,
-				reason: "the egress-only internet gateway lets the reply of a connection the VPC opened back in"})
+			h := Hop{Kind: KindEgressOnlyInternetGateway, ID: g.ID, Name: g.Name, Packet: pkt, Verdict: flow.Allow,
+				reason: "the egress-only internet gateway lets the reply of a connection the VPC opened back in"}
+			if w.blockPublicAccess(&h, w.m.holderIn(pkt.Dst.Addr(), vpc), false, true) {
+				return w.stop(h), true
+			}
+			w.add(h)
 			return w.deliverLocal(pkt, nil, vpc), true
 		}
 	}
@@ -124,6 +136,15 @@ func (w *walker) egressOnlyIn(pkt flow.Flow, vpc *vpcInfo) (a arrival, done bool
 	return w.stop(Hop{Kind: KindEgressOnlyInternetGateway, ID: g.ID, Name: g.Name, Packet: pkt, Verdict: flow.Deny, Code: EgressOnlyNoInbound,
 		reason: fmt.Sprintf("%s has no internet gateway, and its egress-only internet gateway %s carries only connections the VPC opens: it lets nothing from the internet open one", vpc.ID, g.ID),
 		Fix:    fmt.Sprintf("to accept connections from the internet, attach an internet gateway to %s and route the subnet's IPv6 traffic (::/0) to it", vpc.ID)}), true
+}
+
+// holderIn returns the subnet of vpc whose interface holds address a, or
+// nil: the subnet Block Public Access judges a crossing of a by.
+func (m *Model) holderIn(a netip.Addr, vpc *vpcInfo) *subnetInfo {
+	if ii, ok := m.byPrivate[a]; ok && ii.subnet.vpc == vpc {
+		return ii.subnet
+	}
+	return nil
 }
 
 // privateNATToInternet explains, on the hop h of an internet gateway that

@@ -16,8 +16,10 @@ import (
 // the endpoint to the source's private address, unchanged (no address is
 // translated). The source must be in the endpoint's VPC
 // ([GatewayEndpointSource]: an endpoint does not serve peered VPCs,
-// transit gateways or VPNs), and the traffic TCP or ICMP echo
-// ([GatewayEndpointProtocol]).
+// transit gateways or VPNs), and the traffic IPv4 TCP or ICMP echo
+// ([GatewayEndpointProtocol]): AWS's gateway endpoints carry IPv4 only, so
+// an IPv6 packet that a route sends to one (by an IPv6 block in its prefix
+// list) is dropped there.
 //
 // The endpoint's policy is not evaluated: it says which requests (which
 // buckets or tables, which actions, which principals) the service
@@ -109,8 +111,15 @@ func (w *walker) viaGatewayEndpoint(pkt flow.Flow, s *subnetInfo, ep *gwEndpoint
 		h.Fix = fmt.Sprintf("reach %s through an interface endpoint, or from a source inside %s", ep.Service, ep.VPC)
 		return w.stop(h)
 	}
-	if !gatewayEndpointCarries(pkt) {
-		// The path beyond is known: the block is lifted to go on.
+	// The path beyond is known: a block here is lifted to go on.
+	switch {
+	case pkt.Dst.Addr().Is6():
+		// AWS: gateway endpoints support only IPv4 traffic, whatever
+		// the prefix list the route matched holds.
+		h.Verdict, h.Code = flow.Deny, GatewayEndpointProtocol
+		h.reason = "a gateway endpoint carries IPv4 only, not IPv6"
+		h.Fix = fmt.Sprintf("reach %s over IPv4, or over IPv6 through an interface endpoint or the internet", ep.Service)
+	case !gatewayEndpointCarries(pkt):
 		h.Verdict, h.Code = flow.Deny, GatewayEndpointProtocol
 		h.reason = fmt.Sprintf("a gateway endpoint carries TCP and ICMP echo only, not %s", pkt.Traffic())
 		h.Fix = fmt.Sprintf("use TCP to reach %s", ep.Service)
@@ -121,16 +130,14 @@ func (w *walker) viaGatewayEndpoint(pkt flow.Flow, s *subnetInfo, ep *gwEndpoint
 	return arrival{ok: true, pkt: pkt, service: ep}
 }
 
-// gatewayEndpointCarries reports whether a gateway endpoint takes pkt:
-// TCP, or an ICMP echo request.
+// gatewayEndpointCarries reports whether a gateway endpoint takes the
+// IPv4 packet pkt: TCP, or an ICMP echo request.
 func gatewayEndpointCarries(pkt flow.Flow) bool {
 	switch pkt.Protocol {
 	case flow.TCP:
 		return true
 	case flow.ICMP:
 		return pkt.ICMPType == 8
-	case flow.ICMPv6:
-		return pkt.ICMPType == 128
 	}
 	return false
 }

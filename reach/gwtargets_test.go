@@ -190,6 +190,24 @@ func TestGatewayEndpoint(t *testing.T) {
 		q := reach.Query{From: "app", To: "52.216.10.1", Protocol: flow.UDP, Port: 53}
 		reachtest.AssertNotReachable(t, m, q, reach.GatewayEndpointProtocol)
 	})
+	t.Run("the endpoint carries IPv4 only, even when its prefix list holds an IPv6 block", func(t *testing.T) {
+		d := gwDesign()
+		d.RouteTables[1].Routes = d.RouteTables[1].Routes[1:] // only the endpoint's route
+		m, err := d.Builder().AddPrefixList(reach.PrefixList{ID: "pl-s3", Name: "com.amazonaws.us-east-1.s3", Entries: pfxs("52.216.0.0/15", "2600:1f68:8000::/39")}).
+			AddGatewayEndpoint(reach.GatewayEndpoint{ID: "vpce-s3", VPC: "vpc-g", Service: "com.amazonaws.us-east-1.s3", PrefixList: "pl-s3"}).Build()
+		require.NoError(t, err)
+		for _, q := range []reach.Query{
+			{From: "app", To: "2600:1f68:8000::10", Protocol: flow.TCP, Port: 443},
+			{From: "app", To: "2600:1f68:8000::10", Protocol: flow.ICMPv6},
+		} {
+			reachtest.AssertNotReachable(t, m, q, reach.GatewayEndpointProtocol)
+			r := check(t, m, q)
+			b, _ := r.First()
+			assert.Equal(t, "vpce-s3", b.ID)
+			assert.Contains(t, r.Text(), "IPv4 only", r.Text())
+		}
+		reachtest.AssertReachable(t, m, tcp("app", "52.216.10.1", 443), "IPv4 to the same list still passes")
+	})
 	t.Run("the subnet's network ACL applies both ways", func(t *testing.T) {
 		d := gwDesign()
 		d.ACLs[0] = nacl.NewCustom("acl-g", "vpc-g")

@@ -161,7 +161,8 @@ const (
 	// prefix.
 	ReplyViaNAT Code = "REPLY_VIA_NAT_GATEWAY"
 	// VPCBlockPublicAccess: VPC Block Public Access blocks the packet at
-	// the internet gateway (see [BlockPublicAccess]).
+	// the internet gateway or the egress-only internet gateway (see
+	// [BlockPublicAccess]).
 	VPCBlockPublicAccess Code = "VPC_BLOCK_PUBLIC_ACCESS"
 
 	// Transit gateways (see [TransitGateway]); AWS Reachability Analyzer
@@ -196,9 +197,9 @@ const (
 	// (and their replies), none the internet opens. Fix: attach an
 	// internet gateway and route the subnet's IPv6 traffic to it.
 	EgressOnlyNoInbound Code = "EGRESS_ONLY_NO_INBOUND"
-	// GatewayEndpointProtocol: a gateway VPC endpoint carries TCP and ICMP
-	// echo only (its replies: TCP and echo replies), as Reachability
-	// Analyzer's code of the same name says.
+	// GatewayEndpointProtocol: a gateway VPC endpoint carries IPv4 TCP
+	// and ICMP echo only (its replies: TCP and echo replies), as
+	// Reachability Analyzer's code of the same name says; IPv6 never.
 	GatewayEndpointProtocol Code = "VPCE_GATEWAY_PROTOCOL_RESTRICTION"
 	// GatewayEndpointSource: a gateway VPC endpoint serves only sources in
 	// its own VPC; traffic that came from elsewhere (a peered VPC, a

@@ -271,7 +271,7 @@ func (l *refLeg) viaGatewayEndpoint(pkt flow.Flow, ep reach.GatewayEndpoint) {
 		return
 	}
 	var code reach.Code
-	if pkt.Protocol != flow.TCP && (pkt.Protocol != flow.ICMP || pkt.ICMPType != flow.ICMPEchoRequest) {
+	if pkt.Dst.Addr().Is6() || pkt.Protocol != flow.TCP && (pkt.Protocol != flow.ICMP || pkt.ICMPType != flow.ICMPEchoRequest) {
 		code = reach.GatewayEndpointProtocol
 	}
 	l.hop(reach.KindGatewayEndpoint, ep.ID, pkt, code)
