@@ -115,19 +115,32 @@ func (r *reader) entry(in *instance, at string, dir flow.Direction, number, acti
 		}
 		e.Ports = flow.PortRange{Lo: uint16(lo), Hi: uint16(hi)}
 		e.PortZero = e.Ports == flow.PortRange{}
+	case p.IsICMP() && (isUnknown(in.unknown, "icmp_type") || isUnknown(in.unknown, "icmp_code")):
+		// known only after apply: the entry may match any ICMP type
+		u.ports = true
+		if u.what == "" {
+			u.what = in.addr + ": " + at + "icmp_type"
+			if !isUnknown(in.unknown, "icmp_type") {
+				u.what = in.addr + ": " + at + "icmp_code"
+			}
+		}
 	case p.IsICMP():
-		if t, ok := number_(in, "icmp_type"); ok {
-			e.ICMPType = int16(t)
+		// the provider sends icmp_type and icmp_code as the SDK reads
+		// them, 0 when left out (null): type 0 code 0, echo reply
+		t, _ := number_(in, "icmp_type")
+		c, _ := number_(in, "icmp_code")
+		if t < -1 || t > 255 || c < -1 || c > 255 {
+			r.fail(in, at+"icmp_type", fmt.Sprintf("%d/%d", t, c), ErrInvalidPlan, "ICMP type and code are -1 (all) or 0–255")
+			return e, u, false
 		}
-		if c, ok := number_(in, "icmp_code"); ok {
-			e.ICMPCode = int16(c)
-		}
+		e.ICMPType, e.ICMPCode = int16(t), int16(c)
 	}
 	return e, u, true
 }
 
 // unknownEntry says which values of an ACL entry are known only after
-// apply, and names the first.
+// apply, and names the first; ports stands for the ICMP type and code of
+// an ICMP entry.
 type unknownEntry struct {
 	cidr, ports, v6 bool
 	what            string

@@ -17,7 +17,8 @@
 // with its inline ingress and egress blocks, aws_default_security_group,
 // aws_security_group_rule, aws_vpc_security_group_ingress_rule and
 // _egress_rule), network ACLs (aws_network_acl with its inline entries,
-// aws_default_network_acl, aws_network_acl_rule,
+// aws_default_network_acl, aws_network_acl_rule, whose icmp_type and
+// icmp_code left out (null) are 0, as the provider sends them,
 // aws_network_acl_association), instances (aws_instance, as its primary
 // network interface), network interfaces (aws_network_interface, its
 // attachments and group attachments), managed prefix lists and their
@@ -112,11 +113,12 @@
 // command line, the trace's "unknown:" line naming aws_instance.x:
 // private_ip) when one does. A security group rule's CIDR blocks known
 // only after apply make it a rule whose match is unknown
-// ([reach.Builder.AddUnknownPeer]), and so do its ports, for the
+// ([reach.Builder.AddUnknownPeer]), and so do its ports (an ICMP rule's
+// from_port and to_port, its type and code), for the
 // addresses of its CIDR block: a query only such a rule could allow is
 // indeterminate, its trace's "missing:" line naming the address and
 // attribute; any other query keeps its answer. A network ACL entry's CIDR
-// block or ports known only after apply make it an entry whose match is
+// block, ports or ICMP type and code known only after apply make it an entry whose match is
 // unknown ([reach.UnknownACLEntry]): a hop is undecided (ACL_INDETERMINATE)
 // only where the entry comes before the one that decides, could match,
 // and acts otherwise. An IPv6 block known only after apply, in a design
