@@ -20,7 +20,11 @@
 // aws_default_network_acl, aws_network_acl_rule, whose icmp_type and
 // icmp_code left out (null) are 0, as the provider sends them,
 // aws_network_acl_association), instances (aws_instance, as its primary
-// network interface), network interfaces (aws_network_interface, its
+// network interface; its public IPv4 address is public_ip when the plan
+// knows it, an instance that exists keeping what it has, and otherwise
+// one AWS picks at launch when associate_public_ip_address says so or,
+// known only after apply, when its subnet (aws_subnet or data.aws_subnet)
+// has map_public_ip_on_launch), network interfaces (aws_network_interface, its
 // attachments and group attachments), managed prefix lists and their
 // entries, VPC peering connections and transit gateways (the gateway and
 // the default route table AWS makes for it, VPC attachments with their
