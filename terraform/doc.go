@@ -84,13 +84,15 @@
 // module-relative addresses inside modules; a reference to a counted or
 // for_each resource without an index names the instance of the same key
 // as the referring instance when the references also hold count.index
-// or each.key, and every instance otherwise (a splat). A known value
+// or each.key, and every instance otherwise (a splat); beside each.value
+// (aws_subnet.a[each.value].id), which nothing in the plan ties to a key,
+// it is unresolved. A known value
 // names the resource of the plan whose id it is. A module's variable
 // (var.NAME inside the module) is followed to the module call's
 // expression for it, read in the calling module, and a module's output
 // (module.NAME.OUTPUT) to the output's expression inside that module. A
-// reference to anything else (a root variable, a local, a data source)
-// leaves an unknown value unresolved. Since Terraform 1.1 the inline blocks of one
+// reference to anything else (a root variable, a local, a data source,
+// each.value) leaves an unknown value unresolved. Since Terraform 1.1 the inline blocks of one
 // attribute (the ingress blocks of a group) share one references list;
 // a block's unknown group list is resolved from that list when it names
 // only groups. An attribute the provider computes and the configuration
