@@ -13,7 +13,9 @@
 // (aws_nat_gateway, aws_eip, aws_eip_association), route tables
 // (aws_route_table with its inline routes, aws_default_route_table,
 // aws_route, aws_route_table_association,
-// aws_main_route_table_association), security groups (aws_security_group
+// aws_main_route_table_association; route propagation from a virtual
+// private gateway, propagating_vgws and
+// aws_vpn_gateway_route_propagation, see below), security groups (aws_security_group
 // with its inline ingress and egress blocks, aws_default_security_group,
 // aws_security_group_rule, aws_vpc_security_group_ingress_rule and
 // _egress_rule), network ACLs (aws_network_acl with its inline entries,
@@ -132,7 +134,14 @@
 // out with a warning. A route's destination known only after apply makes
 // it a route that could match anything ([reach.Route.Unknown]): a lookup
 // is undecided (ROUTE_INDETERMINATE) only where the route would send the
-// packet elsewhere. A rule whose ports are known only after apply and
+// packet elsewhere. The routes a virtual private gateway propagates into
+// a table (propagating_vgws, aws_vpn_gateway_route_propagation) are
+// learned at run time and no plan holds them: each propagating gateway
+// is such a route (propagated, to the gateway, which is not modelled),
+// with a warning, so every lookup in the table that does not already go
+// to the gateway is undecided. data.aws_route_table does not say whether
+// a table propagates, nor list propagated routes: a table read from it
+// is taken as it lists its routes. A rule whose ports are known only after apply and
 // whose peer is a group or a prefix list may match any port from the
 // group's members or the list's addresses, and no other address
 // ([reach.Builder.AddUnknownPortsOf]); a rule whose peer group or prefix

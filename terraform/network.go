@@ -125,6 +125,7 @@ func (r *reader) readRouteTable(in *instance) {
 	}
 	r.net.rts[rt.ID] = rt
 	r.net.rtList = append(r.net.rtList, rt.ID)
+	r.readPropagatingVGWs(in, rt)
 	if !in.configured("route") {
 		return // its routes are the standalone aws_route resources
 	}
@@ -286,6 +287,69 @@ func (r *reader) readRoute(in *instance) {
 	if route, ok := r.route(in, "", "destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id"); ok {
 		rt.Routes = append(rt.Routes, route)
 	}
+}
+
+// readPropagatingVGWs reads the propagating_vgws of a route table: the
+// routes a virtual private gateway propagates into it are learned at run
+// time (BGP, or the VPN's static routes), and no plan holds them (the
+// provider leaves them out of route), so each gateway becomes a
+// propagated route whose destination is unknown (reach.Route.Unknown):
+// a lookup it could change is undecided. A list the provider computes
+// without the configuration setting it (a new table's) propagates
+// nothing but what aws_vpn_gateway_route_propagation adds.
+func (r *reader) readPropagatingVGWs(in *instance, rt *reach.RouteTable) {
+	if isUnknown(in.unknown, "propagating_vgws") {
+		if in.configured("propagating_vgws") && in.cfg != nil {
+			r.propagate(rt, in.addr+": propagating_vgws", r.vgwName(in, "propagating_vgws", ""))
+		}
+		return
+	}
+	ids, _ := strs(in.values["propagating_vgws"])
+	for i, id := range ids {
+		if isUnknown(in.unknown, "propagating_vgws", i) {
+			id = r.vgwName(in, "propagating_vgws", "")
+		}
+		r.propagate(rt, fmt.Sprintf("%s: propagating_vgws[%d]", in.addr, i), id)
+	}
+}
+
+// readVGWPropagation reads an aws_vpn_gateway_route_propagation: route
+// propagation from a virtual private gateway into a route table (see
+// readPropagatingVGWs).
+func (r *reader) readVGWPropagation(in *instance) {
+	id, _ := r.linkOne(in, "route_table_id", "aws_route_table", "aws_default_route_table")
+	rt := r.net.rts[id]
+	if rt == nil {
+		rt = r.mainTableOf(id)
+	}
+	if rt == nil {
+		r.fail(in, "route_table_id", id, ErrInvalidPlan, "no route table of the plan")
+		return
+	}
+	vgw, _ := in.values["vpn_gateway_id"].(string)
+	r.propagate(rt, in.addr, r.vgwName(in, "vpn_gateway_id", vgw))
+}
+
+// vgwName names the virtual private gateway attr of in names: its ID
+// when known, else the address of the aws_vpn_gateway its references
+// name.
+func (r *reader) vgwName(in *instance, attr, id string) string {
+	if id != "" {
+		return id
+	}
+	if ts, open := r.targets(in, in.references(attr), "aws_vpn_gateway"); len(ts) == 1 && !open {
+		return ts[0].addr
+	}
+	return "a virtual private gateway known only after apply"
+}
+
+// propagate adds to rt the routes virtual private gateway vgw propagates
+// into it, which the plan cannot hold: a propagated route of unknown
+// destination named what.
+func (r *reader) propagate(rt *reach.RouteTable, what, vgw string) {
+	rt.Routes = append(rt.Routes, reach.Route{Unknown: what + " (the routes " + vgw + " propagates at run time)", Propagated: true,
+		Target: reach.TargetUnmodelled, TargetID: vgw, TargetType: "virtual private gateway"})
+	r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: route propagation from %s into %s: the routes it propagates are learned at run time and no plan holds them: the lookups in the table they could change are indeterminate", what, vgw, rt.ID))
 }
 
 // mainTableOf returns the main route table of the VPC whose
