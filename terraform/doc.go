@@ -15,7 +15,9 @@
 // aws_route, aws_route_table_association,
 // aws_main_route_table_association; route propagation from a virtual
 // private gateway, propagating_vgws and
-// aws_vpn_gateway_route_propagation, see below), security groups (aws_security_group
+// aws_vpn_gateway_route_propagation, see below; a route whose gateway_id
+// is a virtual private gateway, vgw-… or an aws_vpn_gateway, goes to a
+// target reachsim does not model, UNMODELLED_TARGET), security groups (aws_security_group
 // with its inline ingress and egress blocks, aws_default_security_group,
 // aws_security_group_rule, aws_vpc_security_group_ingress_rule and
 // _egress_rule), network ACLs (aws_network_acl with its inline entries,

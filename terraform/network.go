@@ -255,6 +255,12 @@ func (r *reader) route(in *instance, at string, dests ...string) (reach.Route, b
 			continue
 		}
 		rt.Target, rt.TargetType = t.kind, t.what
+		if t.attr == "gateway_id" {
+			if vgw, ok := r.vgwTarget(in, at, s); ok {
+				rt.Target, rt.TargetType, rt.TargetID = reach.TargetUnmodelled, "virtual private gateway", vgw
+				return rt, vgw != ""
+			}
+		}
 		if t.types != nil {
 			id, _ := r.linkOne(in, t.attr, t.types...)
 			rt.TargetID = id
@@ -271,6 +277,29 @@ func (r *reader) route(in *instance, at string, dests ...string) (reach.Route, b
 	}
 	r.fail(in, at+"gateway_id", "", ErrInvalidPlan, "a route needs a target")
 	return rt, false
+}
+
+// vgwTarget reports whether a route's gateway_id s (of in, at the
+// attribute path prefix at) names a virtual private gateway, which
+// gateway_id may name as well as an internet gateway: vgw-…, or, known
+// only after apply, a reference to an aws_vpn_gateway; vgw names it, ""
+// with an error when the references name both kinds.
+func (r *reader) vgwTarget(in *instance, at, s string) (vgw string, ok bool) {
+	if strings.HasPrefix(s, "vgw-") {
+		return s, true
+	}
+	if s != "" || !isUnknown(in.unknown, "gateway_id") {
+		return "", false
+	}
+	vgws, _ := r.targets(in, in.references("gateway_id"), "aws_vpn_gateway")
+	if len(vgws) == 0 {
+		return "", false
+	}
+	if igws, _ := r.targets(in, in.references("gateway_id"), "aws_internet_gateway"); len(igws) > 0 || len(vgws) > 1 {
+		r.fail(in, at+"gateway_id", "", ErrUnknownValue, "the references name more than one gateway (internet or virtual private) the route could go to")
+		return "", true
+	}
+	return vgws[0].addr, true
 }
 
 // readRoute reads an aws_route into its route table.

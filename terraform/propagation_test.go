@@ -63,3 +63,39 @@ func TestVGWRoutePropagation(t *testing.T) {
 		assert.Equal(t, reach.Reachable, r.Outcome, r.Text())
 	})
 }
+
+// TestRouteToVGW: a route's gateway_id names an internet gateway or a
+// virtual private gateway (vgw-…, or a reference to an aws_vpn_gateway),
+// which reachsim does not model: a packet the route carries is undecided
+// (UNMODELLED_TARGET), the rest keeps its answer.
+func TestRouteToVGW(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		plan func() []planRes
+	}{
+		{"vgw- ID", func() []planRes {
+			rs := existingPublicNet(false)
+			rs[2].values["route"] = append(rs[2].values["route"].([]any), map[string]any{"cidr_block": "192.168.0.0/16", "gateway_id": "vgw-1"})
+			return rs
+		}},
+		{"aws_route to a gateway the plan creates", func() []planRes {
+			return append(existingPublicNet(false),
+				planRes{typ: "aws_vpn_gateway", name: "vpn", values: map[string]any{"vpc_id": "vpc-1"}, unknown: map[string]any{"id": true}},
+				planRes{typ: "aws_route", name: "onprem", values: map[string]any{"route_table_id": "rtb-main", "destination_cidr_block": "192.168.0.0/16"},
+					unknown: map[string]any{"id": true, "gateway_id": true},
+					exprs:   map[string]any{"gateway_id": []string{"aws_vpn_gateway.vpn.id", "aws_vpn_gateway.vpn"}}})
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := terraform.Parse("plan.json", planOf(t, append(tc.plan(), publicWeb())...), nil)
+			require.NoError(t, err)
+			r, err := m.Check(tcp("aws_instance.web", "192.168.1.1", 443))
+			require.NoError(t, err)
+			assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+			assert.Equal(t, []reach.Code{reach.UnmodelledTarget}, r.Codes(), r.Text())
+			r, err = m.Check(tcp("aws_instance.web", "198.51.100.7", 443))
+			require.NoError(t, err)
+			assert.Equal(t, reach.Reachable, r.Outcome, r.Text())
+		})
+	}
+}
