@@ -9,7 +9,8 @@
 // enable_dns_support, which turns the VPC's Amazon DNS server off when
 // false and leaves it on, AWS's default, when left out or known only
 // after apply, with a warning; aws_vpc_ipv4_cidr_block_association), subnets (aws_subnet), internet
-// and egress-only internet gateways, NAT gateways and Elastic IPs
+// gateways (aws_internet_gateway, attached by its vpc_id or an
+// aws_internet_gateway_attachment) and egress-only internet gateways, NAT gateways and Elastic IPs
 // (aws_nat_gateway, aws_eip, aws_eip_association), route tables
 // (aws_route_table with its inline routes, aws_default_route_table,
 // aws_route, aws_route_table_association,

@@ -110,6 +110,24 @@ func (r *reader) readIGW(in *instance) {
 	r.net.igwList = append(r.net.igwList, in.id)
 }
 
+// readIGWAttachment reads an aws_internet_gateway_attachment: it
+// attaches an internet gateway that names no VPC of its own.
+func (r *reader) readIGWAttachment(in *instance) {
+	igw, _ := r.linkOne(in, "internet_gateway_id", "aws_internet_gateway")
+	vpc, _ := r.linkOne(in, "vpc_id", "aws_vpc")
+	g, ok := r.net.igws[igw]
+	switch {
+	case igw == "" || vpc == "":
+	case !ok:
+		r.fail(in, "internet_gateway_id", igw, ErrInvalidPlan, "no internet gateway of the plan")
+	case g.VPC != "" && g.VPC != vpc:
+		r.fail(in, "vpc_id", vpc, ErrInvalidPlan, "internet gateway %s is attached to %s already", igw, g.VPC)
+	default:
+		g.VPC = vpc
+		r.net.igws[igw] = g
+	}
+}
+
 // readRouteTable reads an aws_route_table, or an aws_default_route_table
 // (which adopts its VPC's main route table).
 func (r *reader) readRouteTable(in *instance) {
