@@ -45,3 +45,36 @@ func TestACLRuleICMPTypeAndCode(t *testing.T) {
 		})
 	}
 }
+
+// TestACLActionAndProtocolAsTheProviderTakes: the AWS provider takes a
+// network ACL entry's action in any case and its protocol as a number,
+// "all" or an IANA keyword ("ipv6-icmp", "ospfigp"); such plans are read,
+// not refused.
+func TestACLActionAndProtocolAsTheProviderTakes(t *testing.T) {
+	for _, tc := range []struct {
+		action, protocol string
+		want             reach.Outcome // of tcp/22 from the internet
+	}{
+		{"ALLOW", "-1", reach.Reachable},
+		{"Allow", "TCP", reach.Reachable},
+		{"allow", "tcp", reach.Reachable},
+		{"allow", "ospfigp", reach.Unreachable},
+		{"allow", "ipv6-icmp", reach.Unreachable},
+		{"DENY", "6", reach.Unreachable},
+	} {
+		t.Run(tc.action+" "+tc.protocol, func(t *testing.T) {
+			rs := existingPublicNet(false)
+			entries := []any{map[string]any{"rule_no": 200, "action": "allow", "protocol": "-1", "cidr_block": "0.0.0.0/0", "from_port": 0, "to_port": 0}}
+			if tc.action != "DENY" {
+				entries = entries[:0]
+			}
+			entries = append(entries, map[string]any{"rule_no": 100, "action": tc.action, "protocol": tc.protocol, "cidr_block": "0.0.0.0/0", "from_port": 0, "to_port": 65535})
+			rs[3].values["ingress"] = entries
+			m, err := terraform.Parse("plan.json", planOf(t, append(rs, publicWeb())...), nil)
+			require.NoError(t, err)
+			r, err := m.Check(tcp("198.51.100.7", "aws_instance.web", 22))
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, r.Outcome, r.Text())
+		})
+	}
+}

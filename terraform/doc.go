@@ -76,7 +76,9 @@
 //     AWS gives a new group, so a group holds only the rules the plan
 //     gives it.
 //   - Protocols are read as users write them: "tcp", "TCP", "6", "-1",
-//     "all".
+//     "all", and, for a network ACL entry, the IANA keywords the provider
+//     takes ("ipv6-icmp", "ospfigp"); an ACL entry's action in any case
+//     ("Allow").
 //
 // # Links by reference
 //
