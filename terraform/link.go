@@ -340,7 +340,7 @@ func (r *reader) unknownLink(in *instance, attr string, ts []*instance, open boo
 	why := "its configuration names no resource it refers to"
 	switch {
 	case open:
-		why = "its configuration computes it from something other than resources of the plan (a variable, a local, a data source, a module's output)"
+		why = "its configuration computes it from something other than resources of the plan (a variable, a local, a data source, a module's output, each.value)"
 	case len(ts) > 1:
 		names := make([]string, len(ts))
 		for i, t := range ts {
