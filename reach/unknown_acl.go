@@ -10,8 +10,9 @@ import (
 // UnknownACLEntry is a network ACL entry with a value known only later (a
 // Terraform plan's CIDR block or ports computed at apply). Its number,
 // direction, action and protocol are known; CIDRUnknown and PortsUnknown
-// say which of Entry's CIDR and Ports stand for values not yet known (the
-// field is then ignored; V6 says which family an unknown CIDR is).
+// say which of Entry's CIDR and Ports (for an ICMP entry, its ICMPType
+// and ICMPCode) stand for values not yet known (the fields are then
+// ignored; V6 says which family an unknown CIDR is).
 //
 // The entry may or may not match a packet its known fields match. The ACL
 // decides such a packet as its known entries do when every entry that
@@ -71,7 +72,7 @@ func (a *aclInfo) undecided(pkt flow.Flow, dir flow.Direction, d nacl.Decision) 
 		case u.CIDRUnknown && u.V6 != peer.Is6():
 		case !u.CIDRUnknown && !e.CIDR.Contains(peer):
 		case e.UsesPorts() && !u.PortsUnknown && !e.Ports.Contains(pkt.Dst.Port()):
-		case e.UsesICMP() && e.ICMPType >= 0 && e.ICMPType != int16(pkt.ICMPType):
+		case e.UsesICMP() && !u.PortsUnknown && e.ICMPType >= 0 && e.ICMPType != int16(pkt.ICMPType):
 		default:
 			return u
 		}

@@ -2,6 +2,7 @@ package reach_test
 
 import (
 	"net/netip"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -431,4 +432,30 @@ func TestUnknownPeerAfterAMiddlebox(t *testing.T) {
 	}
 	assert.Equal(t, reach.SGIndeterminate, groupsHop(8443).Code, "the block known only later could be the internet host's")
 	assert.Equal(t, reach.SGNoAllow, groupsHop(9443).Code, "a group reference matches nothing past the firewall")
+}
+
+// TestUnknownACLEntryICMPType: PortsUnknown on an ICMP entry stands for
+// its type and code: the entry may match any ICMP type, whatever its
+// ICMPType says.
+func TestUnknownACLEntryICMPType(t *testing.T) {
+	d := sample.ThreeTierDesign()
+	allow := nacl.Entry{Number: 10, Action: flow.Pass, Direction: flow.Inbound, Protocol: flow.ICMP, CIDR: netip.MustParsePrefix("0.0.0.0/0"), ICMPType: 0, ICMPCode: 0}
+	q := reach.Query{From: "app-1", To: "db-1", Protocol: flow.ICMP} // echo request, which acl-db denies
+	for _, tc := range []struct {
+		name         string
+		portsUnknown bool
+		undecided    bool
+	}{
+		{"type known: echo reply only", false, false},
+		{"type known only later", true, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := d.Builder().AddUnknownACLEntry(reach.UnknownACLEntry{ACL: "acl-db", What: "aws_network_acl.db: ingress[0].icmp_type",
+				Entry: allow, PortsUnknown: tc.portsUnknown}).Build()
+			require.NoError(t, err)
+			r, err := m.Check(q)
+			require.NoError(t, err)
+			assert.Equal(t, tc.undecided, slices.Contains(r.Codes(), reach.ACLIndeterminate), r.Text())
+		})
+	}
 }

@@ -2,6 +2,8 @@ package terraform
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/reachsim/reachsim/reach"
 
@@ -61,7 +63,9 @@ func (r *reader) entry(in *instance, at string, dir flow.Direction, number, acti
 		return e, u, false
 	}
 	e.Number = int(n)
-	switch act, _ := r.str(in, action, true); act {
+	// the provider takes the action in any case (it compares them with
+	// strings.EqualFold)
+	switch act, _ := r.str(in, action, true); strings.ToLower(act) {
 	case "allow":
 		e.Action = flow.Pass
 	case "deny":
@@ -94,7 +98,7 @@ func (r *reader) entry(in *instance, at string, dir flow.Direction, number, acti
 		return e, u, false
 	}
 	ps, _ := r.str(in, "protocol", true)
-	p, err := flow.ParseProtocol(ps)
+	p, err := aclProtocol(ps)
 	if err != nil {
 		r.fail(in, at+"protocol", ps, unknownOr(in, "protocol"), "%v", err)
 		return e, u, false
@@ -115,19 +119,32 @@ func (r *reader) entry(in *instance, at string, dir flow.Direction, number, acti
 		}
 		e.Ports = flow.PortRange{Lo: uint16(lo), Hi: uint16(hi)}
 		e.PortZero = e.Ports == flow.PortRange{}
+	case p.IsICMP() && (isUnknown(in.unknown, "icmp_type") || isUnknown(in.unknown, "icmp_code")):
+		// known only after apply: the entry may match any ICMP type
+		u.ports = true
+		if u.what == "" {
+			u.what = in.addr + ": " + at + "icmp_type"
+			if !isUnknown(in.unknown, "icmp_type") {
+				u.what = in.addr + ": " + at + "icmp_code"
+			}
+		}
 	case p.IsICMP():
-		if t, ok := number_(in, "icmp_type"); ok {
-			e.ICMPType = int16(t)
+		// the provider sends icmp_type and icmp_code as the SDK reads
+		// them, 0 when left out (null): type 0 code 0, echo reply
+		t, _ := number_(in, "icmp_type")
+		c, _ := number_(in, "icmp_code")
+		if t < -1 || t > 255 || c < -1 || c > 255 {
+			r.fail(in, at+"icmp_type", fmt.Sprintf("%d/%d", t, c), ErrInvalidPlan, "ICMP type and code are -1 (all) or 0–255")
+			return e, u, false
 		}
-		if c, ok := number_(in, "icmp_code"); ok {
-			e.ICMPCode = int16(c)
-		}
+		e.ICMPType, e.ICMPCode = int16(t), int16(c)
 	}
 	return e, u, true
 }
 
 // unknownEntry says which values of an ACL entry are known only after
-// apply, and names the first.
+// apply, and names the first; ports stands for the ICMP type and code of
+// an ICMP entry.
 type unknownEntry struct {
 	cidr, ports, v6 bool
 	what            string
@@ -205,4 +222,34 @@ func (r *reader) finishACLs() {
 	for _, id := range r.acls.list {
 		r.b.AddNetworkACL(*r.acls.acls[id])
 	}
+}
+
+// aclProtocolKeywords are the IANA protocol keywords
+// (https://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml),
+// in lower case, that the AWS provider accepts for a network ACL entry's
+// protocol beside numbers and "all", in protocol number order from 0 ("-"
+// where it has none but the number).
+var aclProtocolKeywords = strings.Fields(
+	"hopopt icmp igmp ggp ipv4 st tcp cbt egp igp bbn-rcc-mon nvp-ii pup argus emcon xnet chaos " +
+		"udp mux dcn-meas hmp prm xns-idp trunk-1 trunk-2 leaf-1 leaf-2 rdp irtp iso-tp4 netblt " +
+		"mfe-nsp merit-inp dccp 3pc idpr xtp ddp idpr-cmtp tp++ il ipv6 sdrp ipv6-route ipv6-frag " +
+		"idrp rsvp gre dsr bna esp ah i-nlsp swipe narp mobile tlsp - ipv6-icmp ipv6-nonxt " +
+		"ipv6-opts - cftp - sat-expak kryptolan rvd ippc - sat-mon visa ipcv cpnx cphb wsn pvp " +
+		"br-sat-mon sun-nd wb-mon wb-expak iso-ip vmtp secure-vmtp vines ttp nsfnet-igp dgp tcf " +
+		"eigrp ospfigp sprite-rpc larp mtp ax.25 ipip micp scc-sp etherip encap - gmtp ifmp pnni " +
+		"pim aris scps qnx a/n ipcomp snp compaq-peer ipx-in-ip vrrp pgm - l2tp dd iatp stp srp uti " +
+		"smp sm ptp isis-over-ipv4 fire crtp crudp sscopmce iplt sps pipe sctp fc rsvp-e2e-ignore " +
+		"mobility-header udplite mpls-in-ip manet hip shim6 wesp rohc")
+
+// aclProtocol reads a network ACL entry's protocol as the AWS provider
+// does: a number, "all", or an IANA keyword ("ipv6-icmp", "gre"), and the
+// names flow.ParseProtocol knows ("TCP").
+func aclProtocol(s string) (flow.Protocol, error) {
+	if p, err := flow.ParseProtocol(s); err == nil {
+		return p, nil
+	}
+	if i := slices.Index(aclProtocolKeywords, s); i >= 0 && s != "-" {
+		return flow.Protocol(i), nil
+	}
+	return flow.ParseProtocol(s)
 }

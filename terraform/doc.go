@@ -9,17 +9,27 @@
 // enable_dns_support, which turns the VPC's Amazon DNS server off when
 // false and leaves it on, AWS's default, when left out or known only
 // after apply, with a warning; aws_vpc_ipv4_cidr_block_association), subnets (aws_subnet), internet
-// and egress-only internet gateways, NAT gateways and Elastic IPs
+// gateways (aws_internet_gateway, attached by its vpc_id or an
+// aws_internet_gateway_attachment) and egress-only internet gateways, NAT gateways and Elastic IPs
 // (aws_nat_gateway, aws_eip, aws_eip_association), route tables
 // (aws_route_table with its inline routes, aws_default_route_table,
 // aws_route, aws_route_table_association,
-// aws_main_route_table_association), security groups (aws_security_group
+// aws_main_route_table_association; route propagation from a virtual
+// private gateway, propagating_vgws and
+// aws_vpn_gateway_route_propagation, see below; a route whose gateway_id
+// is a virtual private gateway, vgw-… or an aws_vpn_gateway, goes to a
+// target reachsim does not model, UNMODELLED_TARGET), security groups (aws_security_group
 // with its inline ingress and egress blocks, aws_default_security_group,
 // aws_security_group_rule, aws_vpc_security_group_ingress_rule and
 // _egress_rule), network ACLs (aws_network_acl with its inline entries,
-// aws_default_network_acl, aws_network_acl_rule,
+// aws_default_network_acl, aws_network_acl_rule, whose icmp_type and
+// icmp_code left out (null) are 0, as the provider sends them,
 // aws_network_acl_association), instances (aws_instance, as its primary
-// network interface), network interfaces (aws_network_interface, its
+// network interface; its public IPv4 address is public_ip when the plan
+// knows it, an instance that exists keeping what it has, and otherwise
+// one AWS picks at launch when associate_public_ip_address says so or,
+// known only after apply, when its subnet (aws_subnet or data.aws_subnet)
+// has map_public_ip_on_launch), network interfaces (aws_network_interface, its
 // attachments and group attachments), managed prefix lists and their
 // entries, VPC peering connections and transit gateways (the gateway and
 // the default route table AWS makes for it, VPC attachments with their
@@ -66,7 +76,9 @@
 //     AWS gives a new group, so a group holds only the rules the plan
 //     gives it.
 //   - Protocols are read as users write them: "tcp", "TCP", "6", "-1",
-//     "all".
+//     "all", and, for a network ACL entry, the IANA keywords the provider
+//     takes ("ipv6-icmp", "ospfigp"); an ACL entry's action in any case
+//     ("Allow").
 //
 // # Links by reference
 //
@@ -79,13 +91,15 @@
 // module-relative addresses inside modules; a reference to a counted or
 // for_each resource without an index names the instance of the same key
 // as the referring instance when the references also hold count.index
-// or each.key, and every instance otherwise (a splat). A known value
+// or each.key, and every instance otherwise (a splat); beside each.value
+// (aws_subnet.a[each.value].id), which nothing in the plan ties to a key,
+// it is unresolved. A known value
 // names the resource of the plan whose id it is. A module's variable
 // (var.NAME inside the module) is followed to the module call's
 // expression for it, read in the calling module, and a module's output
 // (module.NAME.OUTPUT) to the output's expression inside that module. A
-// reference to anything else (a root variable, a local, a data source)
-// leaves an unknown value unresolved. Since Terraform 1.1 the inline blocks of one
+// reference to anything else (a root variable, a local, a data source,
+// each.value) leaves an unknown value unresolved. Since Terraform 1.1 the inline blocks of one
 // attribute (the ingress blocks of a group) share one references list;
 // a block's unknown group list is resolved from that list when it names
 // only groups. An attribute the provider computes and the configuration
@@ -112,11 +126,12 @@
 // command line, the trace's "unknown:" line naming aws_instance.x:
 // private_ip) when one does. A security group rule's CIDR blocks known
 // only after apply make it a rule whose match is unknown
-// ([reach.Builder.AddUnknownPeer]), and so do its ports, for the
+// ([reach.Builder.AddUnknownPeer]), and so do its ports (an ICMP rule's
+// from_port and to_port, its type and code), for the
 // addresses of its CIDR block: a query only such a rule could allow is
 // indeterminate, its trace's "missing:" line naming the address and
 // attribute; any other query keeps its answer. A network ACL entry's CIDR
-// block or ports known only after apply make it an entry whose match is
+// block, ports or ICMP type and code known only after apply make it an entry whose match is
 // unknown ([reach.UnknownACLEntry]): a hop is undecided (ACL_INDETERMINATE)
 // only where the entry comes before the one that decides, could match,
 // and acts otherwise. An IPv6 block known only after apply, in a design
@@ -124,7 +139,14 @@
 // out with a warning. A route's destination known only after apply makes
 // it a route that could match anything ([reach.Route.Unknown]): a lookup
 // is undecided (ROUTE_INDETERMINATE) only where the route would send the
-// packet elsewhere. A rule whose ports are known only after apply and
+// packet elsewhere. The routes a virtual private gateway propagates into
+// a table (propagating_vgws, aws_vpn_gateway_route_propagation) are
+// learned at run time and no plan holds them: each propagating gateway
+// is such a route (propagated, to the gateway, which is not modelled),
+// with a warning, so every lookup in the table that does not already go
+// to the gateway is undecided. data.aws_route_table does not say whether
+// a table propagates, nor list propagated routes: a table read from it
+// is taken as it lists its routes. A rule whose ports are known only after apply and
 // whose peer is a group or a prefix list may match any port from the
 // group's members or the list's addresses, and no other address
 // ([reach.Builder.AddUnknownPortsOf]); a rule whose peer group or prefix

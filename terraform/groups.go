@@ -151,19 +151,26 @@ func (r *reader) blockRules(in *instance, at string, dir flow.Direction, id stri
 }
 
 // rulesOf makes a rule of base for each peer; a rule whose ports are
-// known only after apply (base.Ports unset on tcp or udp) admits any port
-// of its peer's addresses, its match unknown: an unknown peer within the
-// CIDR block (reach.Builder.AddUnknownPeer), or among the group's members
-// or the prefix list's entries (reach.Builder.AddUnknownPortsOf). A peer
-// that is itself known only after apply could match anyone already.
+// known only after apply (base.Ports unset on tcp or udp), or whose ICMP
+// type or code is (from_port or to_port unknown on icmp or icmpv6),
+// admits any port or ICMP type of its peer's addresses, its match
+// unknown: an unknown peer within the CIDR block
+// (reach.Builder.AddUnknownPeer), or among the group's members or the
+// prefix list's entries (reach.Builder.AddUnknownPortsOf). A peer that is
+// itself known only after apply could match anyone already.
 func (r *reader) rulesOf(in *instance, at string, base sg.Rule, peers []sg.Peer) []sg.Rule {
 	portsUnknown := base.Protocol.HasPorts() && base.Ports == flow.PortRange{} && !base.PortZero
+	icmpUnknown := base.Protocol.IsICMP() && (isUnknown(in.unknown, "from_port") || isUnknown(in.unknown, "to_port"))
 	out := make([]sg.Rule, 0, len(peers))
 	for _, p := range peers {
 		rule := base
 		rule.Peer = p
-		if portsUnknown {
-			rule.Ports = flow.PortRange{Lo: 0, Hi: 65535}
+		if portsUnknown || icmpUnknown {
+			if portsUnknown {
+				rule.Ports = flow.PortRange{Lo: 0, Hi: 65535}
+			} else {
+				rule.ICMPType, rule.ICMPCode = -1, -1
+			}
 			switch {
 			case p.Kind == sg.PeerCIDR:
 				rule.Peer = r.unknownPeer(in, at+"from_port", p.CIDR)
@@ -242,6 +249,9 @@ func (r *reader) traffic(in *instance, at string, rule *sg.Rule, proto, from, to
 		}
 		rule.Ports = flow.PortRange{Lo: uint16(lo), Hi: uint16(hi)}
 		rule.PortZero = rule.Ports == flow.PortRange{}
+	case p.IsICMP() && (isUnknown(in.unknown, from) || isUnknown(in.unknown, to)):
+		// known only after apply: rulesOf makes each peer's rule one
+		// whose match is unknown
 	case p.IsICMP() && okLo && okHi:
 		if lo < -1 || lo > 255 || hi < -1 || hi > 255 || (lo == -1 && hi != -1) {
 			r.fail(in, at+from, fmt.Sprintf("%d/%d", lo, hi), ErrInvalidPlan, "ICMP type and code are -1 (all) or 0–255, type -1 with code -1")

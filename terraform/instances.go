@@ -71,32 +71,48 @@ func (r *reader) readInstance(in *instance) {
 	r.addInterface(it)
 }
 
-// publicIPv4 sets the public IPv4 address of an instance's interface: it
-// has one when associate_public_ip_address says so, or, when the
-// configuration leaves that out, when its subnet maps one on launch.
+// publicIPv4 sets the public IPv4 address of an instance's interface:
+// public_ip when the plan knows it (an instance that exists keeps what it
+// has, "" none); otherwise it gets one at launch when
+// associate_public_ip_address says so, or, when that is known only after
+// apply or left null, when its subnet (aws_subnet or data.aws_subnet)
+// maps one on launch (map_public_ip_on_launch acts only at launch).
 func (r *reader) publicIPv4(in *instance, it *reach.Interface) {
-	want := r.boolean(in, "associate_public_ip_address")
-	if !in.configured("associate_public_ip_address") {
-		if s := r.subnetInstance(it.Subnet); s != nil {
-			want = r.boolean(s, "map_public_ip_on_launch")
-		}
-	}
+	pub, pubKnown := in.values["public_ip"].(string)
+	pubKnown = pubKnown && !isUnknown(in.unknown, "public_ip")
 	if a, ok := r.addr(in, "public_ip", false); ok {
 		it.PublicIP = a
 		return
+	}
+	want, known := in.values["associate_public_ip_address"].(bool)
+	switch {
+	case known && !isUnknown(in.unknown, "associate_public_ip_address"):
+	case pubKnown && pub == "":
+		want = false // the instance exists without one
+	default:
+		s := r.subnetInstance(it.Subnet)
+		if s == nil {
+			return // no subnet of the plan: the builder refuses the interface
+		}
+		if isUnknown(s.unknown, "map_public_ip_on_launch") {
+			r.fail(in, "associate_public_ip_address", "", ErrUnknownValue,
+				"whether the instance gets a public address depends on %s: map_public_ip_on_launch, known only after apply", s.addr)
+			return
+		}
+		want = r.boolean(s, "map_public_ip_on_launch")
 	}
 	if want {
 		it.PublicIPUnknown = in.addr + ": public_ip" // AWS picks it at launch (see reach.Interface.PublicIPUnknown)
 	}
 }
 
-// subnetInstance returns the aws_subnet instance whose model ID is id.
+// subnetInstance returns the aws_subnet or data.aws_subnet instance whose
+// model ID is id.
 func (r *reader) subnetInstance(id string) *instance {
-	if in := r.byAdr[id]; in != nil && in.typ == "aws_subnet" {
-		return in
-	}
-	if in := r.byID[id]; in != nil && in.typ == "aws_subnet" {
-		return in
+	for _, in := range []*instance{r.byAdr[id], r.byID[id]} {
+		if in != nil && (in.typ == "aws_subnet" || in.typ == "data.aws_subnet") {
+			return in
+		}
 	}
 	return nil
 }

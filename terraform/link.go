@@ -77,13 +77,21 @@ func typeOf(base string) string {
 // types want; open is true when a reference names something else (a
 // variable, a local, a data source, a module's output, or, but in the
 // references an attribute's inline blocks share, a resource of another
-// type), which leaves the value the references make open.
+// type, or each.value, which nothing in the plan ties to an instance of
+// the resource it may index), which leaves the value the references make
+// open. A reference to a counted or for_each resource without an index is
+// paired with the referring instance's key only beside count.index or
+// each.key.
 func (r *reader) targets(in *instance, refs []string, want ...string) (out []*instance, open bool) {
 	paired := slices.ContainsFunc(refs, func(s string) bool {
-		return s == "count.index" || strings.HasPrefix(s, "each.")
+		return s == "count.index" || s == "each.key"
 	})
 	for _, s := range refs {
-		if s == "count.index" || strings.HasPrefix(s, "each.") {
+		if s == "count.index" || s == "each.key" {
+			continue
+		}
+		if strings.HasPrefix(s, "each.") {
+			open = true // each.value: the plan does not say which instance it indexes
 			continue
 		}
 		if strings.HasPrefix(s, "module.") && !strings.Contains(strings.TrimPrefix(s, "module."), ".") {
@@ -332,7 +340,7 @@ func (r *reader) unknownLink(in *instance, attr string, ts []*instance, open boo
 	why := "its configuration names no resource it refers to"
 	switch {
 	case open:
-		why = "its configuration computes it from something other than resources of the plan (a variable, a local, a data source, a module's output)"
+		why = "its configuration computes it from something other than resources of the plan (a variable, a local, a data source, a module's output, each.value)"
 	case len(ts) > 1:
 		names := make([]string, len(ts))
 		for i, t := range ts {

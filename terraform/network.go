@@ -110,6 +110,24 @@ func (r *reader) readIGW(in *instance) {
 	r.net.igwList = append(r.net.igwList, in.id)
 }
 
+// readIGWAttachment reads an aws_internet_gateway_attachment: it
+// attaches an internet gateway that names no VPC of its own.
+func (r *reader) readIGWAttachment(in *instance) {
+	igw, _ := r.linkOne(in, "internet_gateway_id", "aws_internet_gateway")
+	vpc, _ := r.linkOne(in, "vpc_id", "aws_vpc")
+	g, ok := r.net.igws[igw]
+	switch {
+	case igw == "" || vpc == "":
+	case !ok:
+		r.fail(in, "internet_gateway_id", igw, ErrInvalidPlan, "no internet gateway of the plan")
+	case g.VPC != "" && g.VPC != vpc:
+		r.fail(in, "vpc_id", vpc, ErrInvalidPlan, "internet gateway %s is attached to %s already", igw, g.VPC)
+	default:
+		g.VPC = vpc
+		r.net.igws[igw] = g
+	}
+}
+
 // readRouteTable reads an aws_route_table, or an aws_default_route_table
 // (which adopts its VPC's main route table).
 func (r *reader) readRouteTable(in *instance) {
@@ -125,6 +143,7 @@ func (r *reader) readRouteTable(in *instance) {
 	}
 	r.net.rts[rt.ID] = rt
 	r.net.rtList = append(r.net.rtList, rt.ID)
+	r.readPropagatingVGWs(in, rt)
 	if !in.configured("route") {
 		return // its routes are the standalone aws_route resources
 	}
@@ -254,6 +273,12 @@ func (r *reader) route(in *instance, at string, dests ...string) (reach.Route, b
 			continue
 		}
 		rt.Target, rt.TargetType = t.kind, t.what
+		if t.attr == "gateway_id" {
+			if vgw, ok := r.vgwTarget(in, at, s); ok {
+				rt.Target, rt.TargetType, rt.TargetID = reach.TargetUnmodelled, "virtual private gateway", vgw
+				return rt, vgw != ""
+			}
+		}
 		if t.types != nil {
 			id, _ := r.linkOne(in, t.attr, t.types...)
 			rt.TargetID = id
@@ -272,6 +297,29 @@ func (r *reader) route(in *instance, at string, dests ...string) (reach.Route, b
 	return rt, false
 }
 
+// vgwTarget reports whether a route's gateway_id s (of in, at the
+// attribute path prefix at) names a virtual private gateway, which
+// gateway_id may name as well as an internet gateway: vgw-…, or, known
+// only after apply, a reference to an aws_vpn_gateway; vgw names it, ""
+// with an error when the references name both kinds.
+func (r *reader) vgwTarget(in *instance, at, s string) (vgw string, ok bool) {
+	if strings.HasPrefix(s, "vgw-") {
+		return s, true
+	}
+	if s != "" || !isUnknown(in.unknown, "gateway_id") {
+		return "", false
+	}
+	vgws, _ := r.targets(in, in.references("gateway_id"), "aws_vpn_gateway")
+	if len(vgws) == 0 {
+		return "", false
+	}
+	if igws, _ := r.targets(in, in.references("gateway_id"), "aws_internet_gateway"); len(igws) > 0 || len(vgws) > 1 {
+		r.fail(in, at+"gateway_id", "", ErrUnknownValue, "the references name more than one gateway (internet or virtual private) the route could go to")
+		return "", true
+	}
+	return vgws[0].addr, true
+}
+
 // readRoute reads an aws_route into its route table.
 func (r *reader) readRoute(in *instance) {
 	id, _ := r.linkOne(in, "route_table_id", "aws_route_table", "aws_default_route_table")
@@ -286,6 +334,69 @@ func (r *reader) readRoute(in *instance) {
 	if route, ok := r.route(in, "", "destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id"); ok {
 		rt.Routes = append(rt.Routes, route)
 	}
+}
+
+// readPropagatingVGWs reads the propagating_vgws of a route table: the
+// routes a virtual private gateway propagates into it are learned at run
+// time (BGP, or the VPN's static routes), and no plan holds them (the
+// provider leaves them out of route), so each gateway becomes a
+// propagated route whose destination is unknown (reach.Route.Unknown):
+// a lookup it could change is undecided. A list the provider computes
+// without the configuration setting it (a new table's) propagates
+// nothing but what aws_vpn_gateway_route_propagation adds.
+func (r *reader) readPropagatingVGWs(in *instance, rt *reach.RouteTable) {
+	if isUnknown(in.unknown, "propagating_vgws") {
+		if in.configured("propagating_vgws") && in.cfg != nil {
+			r.propagate(rt, in.addr+": propagating_vgws", r.vgwName(in, "propagating_vgws", ""))
+		}
+		return
+	}
+	ids, _ := strs(in.values["propagating_vgws"])
+	for i, id := range ids {
+		if isUnknown(in.unknown, "propagating_vgws", i) {
+			id = r.vgwName(in, "propagating_vgws", "")
+		}
+		r.propagate(rt, fmt.Sprintf("%s: propagating_vgws[%d]", in.addr, i), id)
+	}
+}
+
+// readVGWPropagation reads an aws_vpn_gateway_route_propagation: route
+// propagation from a virtual private gateway into a route table (see
+// readPropagatingVGWs).
+func (r *reader) readVGWPropagation(in *instance) {
+	id, _ := r.linkOne(in, "route_table_id", "aws_route_table", "aws_default_route_table")
+	rt := r.net.rts[id]
+	if rt == nil {
+		rt = r.mainTableOf(id)
+	}
+	if rt == nil {
+		r.fail(in, "route_table_id", id, ErrInvalidPlan, "no route table of the plan")
+		return
+	}
+	vgw, _ := in.values["vpn_gateway_id"].(string)
+	r.propagate(rt, in.addr, r.vgwName(in, "vpn_gateway_id", vgw))
+}
+
+// vgwName names the virtual private gateway attr of in names: its ID
+// when known, else the address of the aws_vpn_gateway its references
+// name.
+func (r *reader) vgwName(in *instance, attr, id string) string {
+	if id != "" {
+		return id
+	}
+	if ts, open := r.targets(in, in.references(attr), "aws_vpn_gateway"); len(ts) == 1 && !open {
+		return ts[0].addr
+	}
+	return "a virtual private gateway known only after apply"
+}
+
+// propagate adds to rt the routes virtual private gateway vgw propagates
+// into it, which the plan cannot hold: a propagated route of unknown
+// destination named what.
+func (r *reader) propagate(rt *reach.RouteTable, what, vgw string) {
+	rt.Routes = append(rt.Routes, reach.Route{Unknown: what + " (the routes " + vgw + " propagates at run time)", Propagated: true,
+		Target: reach.TargetUnmodelled, TargetID: vgw, TargetType: "virtual private gateway"})
+	r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: route propagation from %s into %s: the routes it propagates are learned at run time and no plan holds them: the lookups in the table they could change are indeterminate", what, vgw, rt.ID))
 }
 
 // mainTableOf returns the main route table of the VPC whose

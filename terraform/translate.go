@@ -17,7 +17,7 @@ var passes = [][]string{
 		"aws_network_acl", "aws_default_network_acl", "aws_vpc_peering_connection", "aws_ec2_managed_prefix_list_entry",
 		"aws_ec2_transit_gateway_route_table", "aws_networkfirewall_firewall_policy"},
 	{"aws_networkfirewall_firewall"},
-	{"data.aws_route_table", "aws_route", "aws_route_table_association", "aws_main_route_table_association", "aws_security_group_rule",
+	{"data.aws_route_table", "aws_route", "aws_vpn_gateway_route_propagation", "aws_internet_gateway_attachment", "aws_route_table_association", "aws_main_route_table_association", "aws_security_group_rule",
 		"aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule", "aws_network_acl_rule",
 		"aws_network_acl_association", "aws_instance", "aws_network_interface", "aws_nat_gateway",
 		"aws_ec2_transit_gateway_vpc_attachment"},
@@ -53,6 +53,10 @@ func (r *reader) readerOf(typ string) func(*instance) {
 		return r.readACL
 	case "aws_route":
 		return r.readRoute
+	case "aws_internet_gateway_attachment":
+		return r.readIGWAttachment
+	case "aws_vpn_gateway_route_propagation":
+		return r.readVGWPropagation
 	case "aws_route_table_association":
 		return r.readRTAssociation
 	case "aws_main_route_table_association":

@@ -273,3 +273,44 @@ func TestUnknownGroupPeers(t *testing.T) {
 		})
 	}
 }
+
+// TestUnknownICMPType: a security group rule or a network ACL entry for
+// ICMP whose type or code Terraform knows only after apply may or may not
+// match an echo request: the answer is indeterminate, never "every ICMP
+// type".
+func TestUnknownICMPType(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		plan    func() []planRes
+		missing string
+	}{
+		{"security group rule", func() []planRes {
+			rs := append(existingPublicNet(false, map[string]any{"protocol": "icmp", "cidr_blocks": []any{"0.0.0.0/0"}}), publicWeb())
+			rs[5].unknown = map[string]any{"ingress": []any{map[string]any{"from_port": true, "to_port": true}}}
+			return rs
+		}, "aws_security_group.web: ingress[0].from_port"},
+		{"security group rule resource", func() []planRes {
+			rs := append(existingPublicNet(false, map[string]any{"protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_blocks": []any{"0.0.0.0/0"}}), publicWeb(),
+				planRes{typ: "aws_vpc_security_group_ingress_rule", name: "icmp", values: map[string]any{"security_group_id": "sg-1", "ip_protocol": "icmp", "cidr_ipv4": "0.0.0.0/0"},
+					unknown: map[string]any{"id": true, "security_group_rule_id": true, "from_port": true}})
+			return rs
+		}, "aws_vpc_security_group_ingress_rule.icmp: from_port"},
+		{"network ACL entry", func() []planRes {
+			rs := append(existingPublicNet(false), publicWeb())
+			rs[3].values["ingress"] = []any{map[string]any{"rule_no": 100, "action": "allow", "protocol": "1", "cidr_block": "0.0.0.0/0", "from_port": 0, "to_port": 0}}
+			rs[3].unknown = map[string]any{"ingress": []any{map[string]any{"icmp_type": true, "icmp_code": true}}}
+			return rs
+		}, "aws_default_network_acl.main: ingress[0].icmp_type"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep := &terraform.Report{}
+			m, err := terraform.Parse("plan.json", planOf(t, tc.plan()...), rep)
+			require.NoError(t, err)
+			assert.Contains(t, strings.Join(rep.Warnings, "\n"), tc.missing)
+			r, err := m.Check(reach.Query{From: "198.51.100.7", To: "aws_instance.web", Protocol: flow.ICMP})
+			require.NoError(t, err)
+			assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+			assert.Contains(t, r.Text(), tc.missing)
+		})
+	}
+}

@@ -1,0 +1,80 @@
+package terraform_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/terraform"
+)
+
+// TestACLRuleICMPTypeAndCode: an aws_network_acl_rule for ICMP gets the
+// type and code the provider sends: its icmp_type and icmp_code, 0 when
+// left out (null; the provider reads them with d.Get), so an entry that
+// leaves them out allows echo replies (type 0 code 0), not echo requests.
+func TestACLRuleICMPTypeAndCode(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		typ, code  any
+		echoPasses bool
+	}{
+		{"left out: type 0 code 0", nil, nil, false},
+		{"echo request", 8, 0, true},
+		{"every type", -1, -1, true},
+		{"echo reply", 0, 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rs := existingPublicNet(false)
+			rs[3].values["ingress"] = []any{}
+			rs = append(rs, publicWeb(),
+				planRes{typ: "aws_network_acl_rule", name: "icmp", values: map[string]any{"network_acl_id": "acl-main", "rule_number": 100, "egress": false,
+					"protocol": "icmp", "rule_action": "allow", "cidr_block": "0.0.0.0/0", "icmp_type": tc.typ, "icmp_code": tc.code, "from_port": nil, "to_port": nil},
+					unknown: map[string]any{"id": true}})
+			m, err := terraform.Parse("plan.json", planOf(t, rs...), nil)
+			require.NoError(t, err)
+			r, err := m.Check(reach.Query{From: "198.51.100.7", To: "aws_instance.web", Protocol: flow.ICMP})
+			require.NoError(t, err)
+			want := reach.Unreachable
+			if tc.echoPasses {
+				want = reach.Reachable
+			}
+			assert.Equal(t, want, r.Outcome, r.Text())
+		})
+	}
+}
+
+// TestACLActionAndProtocolAsTheProviderTakes: the AWS provider takes a
+// network ACL entry's action in any case and its protocol as a number,
+// "all" or an IANA keyword ("ipv6-icmp", "ospfigp"); such plans are read,
+// not refused.
+func TestACLActionAndProtocolAsTheProviderTakes(t *testing.T) {
+	for _, tc := range []struct {
+		action, protocol string
+		want             reach.Outcome // of tcp/22 from the internet
+	}{
+		{"ALLOW", "-1", reach.Reachable},
+		{"Allow", "TCP", reach.Reachable},
+		{"allow", "tcp", reach.Reachable},
+		{"allow", "ospfigp", reach.Unreachable},
+		{"allow", "ipv6-icmp", reach.Unreachable},
+		{"DENY", "6", reach.Unreachable},
+	} {
+		t.Run(tc.action+" "+tc.protocol, func(t *testing.T) {
+			rs := existingPublicNet(false)
+			entries := []any{map[string]any{"rule_no": 200, "action": "allow", "protocol": "-1", "cidr_block": "0.0.0.0/0", "from_port": 0, "to_port": 0}}
+			if tc.action != "DENY" {
+				entries = entries[:0]
+			}
+			entries = append(entries, map[string]any{"rule_no": 100, "action": tc.action, "protocol": tc.protocol, "cidr_block": "0.0.0.0/0", "from_port": 0, "to_port": 65535})
+			rs[3].values["ingress"] = entries
+			m, err := terraform.Parse("plan.json", planOf(t, append(rs, publicWeb())...), nil)
+			require.NoError(t, err)
+			r, err := m.Check(tcp("198.51.100.7", "aws_instance.web", 22))
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, r.Outcome, r.Text())
+		})
+	}
+}
