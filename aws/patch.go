@@ -160,7 +160,7 @@ func (p *patcher) groupRule(c reach.Change) error {
 	}
 	if c.NewGroup {
 		done := p.each("SecurityGroups", func(name string, list []any, _ int, _ map[string]any) bool {
-			p.docs[name]["SecurityGroups"] = append(list, map[string]any{"GroupId": c.Resource, "GroupName": c.Resource,
+			p.docs[name]["SecurityGroups"] = append(list, map[string]any{"GroupId": c.Resource, "GroupName": c.GroupName(),
 				"Description": "made by reachsim fix", "VpcId": c.VPC, "IpPermissions": []any{}, "IpPermissionsEgress": []any{}})
 			p.changed[name] = true
 			return true
@@ -436,6 +436,20 @@ func (p *patcher) route(c reach.Change) error {
 	return nil
 }
 
+// groupName returns the GroupName the dump lists group id with, or id
+// when it lists none.
+func (p *patcher) groupName(id string) any {
+	var name any = id
+	p.each("SecurityGroups", func(_ string, _ []any, _ int, g map[string]any) bool {
+		if g["GroupId"] == id && g["GroupName"] != nil {
+			name = g["GroupName"]
+			return true
+		}
+		return false
+	})
+	return name
+}
+
 // interfaceGroups sets an interface's groups.
 func (p *patcher) interfaceGroups(c reach.Change) error {
 	done := p.each("NetworkInterfaces", func(name string, _ []any, _ int, ni map[string]any) bool {
@@ -453,7 +467,7 @@ func (p *patcher) interfaceGroups(c reach.Change) error {
 		for i, g := range c.Groups {
 			groups[i] = had[g]
 			if groups[i] == nil {
-				groups[i] = map[string]any{"GroupId": g, "GroupName": g}
+				groups[i] = map[string]any{"GroupId": g, "GroupName": p.groupName(g)}
 			}
 		}
 		ni["Groups"] = groups

@@ -72,6 +72,21 @@ type Change struct {
 	Text string `json:"text"`
 }
 
+// GroupName is the name the group a NewGroup change creates is made
+// with: Resource, its placeholder ID (AWS picks the real one), without the
+// "sg-" prefix, since AWS refuses a group name that starts with "sg-"
+// (CreateSecurityGroup's GroupName).
+func (c Change) GroupName() string {
+	name := c.Resource
+	for len(name) >= 3 && strings.EqualFold(name[:3], "sg-") {
+		name = name[3:]
+	}
+	if name == "" {
+		return "reachsim"
+	}
+	return name
+}
+
 // FixResult is the answer of [Model.Fix]. Its JSON form is part of the
 // CLI's stable schema (README, "Verified fixes").
 type FixResult struct {
