@@ -17,8 +17,9 @@ import (
 // (named [reach.Change.GroupName], as AWS refuses a name starting with
 // "sg-") and named by the shell variable its ID is kept in ($SG_1, ...),
 // since AWS picks the ID. Values from the input are quoted for the shell.
+// No changes give an empty list, not nil.
 func Commands(changes []reach.Change) []string {
-	var out []string
+	out := []string{}
 	made := map[string]string{} // a new group's ID in the changes -> its shell variable
 	group := func(id string) string {
 		if v, ok := made[id]; ok {
