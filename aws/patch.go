@@ -211,7 +211,7 @@ func (p *patcher) addRule(id string, rule sg.Rule) error {
 			return false
 		}
 		el := map[string]any{"GroupId": id, "IsEgress": rule.Direction == flow.Outbound, "IpProtocol": protocolText(rule.Protocol),
-			"Description": rule.Description, "SecurityGroupRuleId": "sgr-reachsim-" + strconv.Itoa(len(list)+1)}
+			"Description": rule.Description, "SecurityGroupRuleId": p.newRuleID(len(list) + 1)}
 		from, to := portsOf(rule)
 		el["FromPort"], el["ToPort"] = from, to
 		if rule.Peer.CIDR.Addr().Is6() {
@@ -227,6 +227,21 @@ func (p *patcher) addRule(id string, rule sg.Rule) error {
 		return fmt.Errorf("the dump does not hold security group %s", id)
 	}
 	return nil
+}
+
+// newRuleID returns an ID for a rule added to the rules listing:
+// "sgr-reachsim-N" with the first N from n on that no rule of any listing
+// has (a rule removed earlier in the same patch shortens the listing, so
+// its length alone can name a rule already added).
+func (p *patcher) newRuleID(n int) string {
+	taken := map[any]bool{}
+	p.each("SecurityGroupRules", func(_ string, _ []any, _ int, r map[string]any) bool {
+		taken[r["SecurityGroupRuleId"]] = true
+		return false
+	})
+	for ; taken["sgr-reachsim-"+strconv.Itoa(n)]; n++ {
+	}
+	return "sgr-reachsim-" + strconv.Itoa(n)
 }
 
 // permissionOf writes rule (whose peer is a CIDR block) as an

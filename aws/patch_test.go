@@ -234,3 +234,48 @@ func TestCommandsNewGroupName(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, d.Resources, "the patched dump is the model Fix verified, the group's name too")
 }
+
+// TestWritePatchedRuleIDsUnique: a fix that adds a rule to one group and
+// then widens another (a removal, then an addition) writes rules whose
+// SecurityGroupRuleIds differ, so the patched dump loads and gives the
+// wanted answer.
+func TestWritePatchedRuleIDsUnique(t *testing.T) {
+	in := editedSample(t, map[string]func(map[string]any){
+		"security-groups.json": func(d map[string]any) {
+			for _, g := range d["SecurityGroups"].([]any) {
+				if g := g.(map[string]any); g["GroupId"] == "sg-web" {
+					g["IpPermissions"] = append(g["IpPermissions"].([]any), map[string]any{"IpProtocol": "tcp", "FromPort": 5434, "ToPort": 5434,
+						"UserIdGroupPairs": []any{}, "IpRanges": []any{map[string]any{"CidrIp": "10.0.3.30/32"}}, "Ipv6Ranges": []any{}, "PrefixListIds": []any{}})
+				}
+			}
+		},
+		"security-group-rules.json": func(d map[string]any) {
+			d["SecurityGroupRules"] = append(d["SecurityGroupRules"].([]any), map[string]any{"SecurityGroupRuleId": "sgr-web-5434", "GroupId": "sg-web",
+				"GroupOwnerId": "111122223333", "IsEgress": false, "IpProtocol": "tcp", "FromPort": 5434, "ToPort": 5434, "CidrIpv4": "10.0.3.30/32"})
+		},
+	})
+	m, _, err := aws.Load(in)
+	require.NoError(t, err)
+	q := reach.Query{From: "db-1", To: "web-1", Protocol: flow.TCP, Port: 5433}
+	fx, err := m.Fix(q, reach.Reachable)
+	require.NoError(t, err)
+	var actions []reach.ChangeAction
+	for _, c := range fx.Changes {
+		if c.Kind == reach.ResourceSecurityGroup {
+			actions = append(actions, c.Action)
+		}
+	}
+	require.Equal(t, []reach.ChangeAction{reach.ChangeAdd, reach.ChangeReplace}, actions, "a rule added to sg-db, then sg-web's 5434 widened")
+	out := filepath.Join(t.TempDir(), "patched")
+	_, err = aws.WritePatched(out, fx.Changes, in)
+	require.NoError(t, err)
+	patched, rep, err := aws.Load(out)
+	require.NoError(t, err, "the patched dump loads")
+	assert.Empty(t, rep.Warnings, "the two listings agree")
+	r, err := patched.Check(q)
+	require.NoError(t, err)
+	assert.Equal(t, reach.Reachable, r.Outcome, r.Text())
+	d, err := reach.Diff(fx.Patched, patched, reach.DiffOptions{})
+	require.NoError(t, err)
+	assert.Empty(t, d.Changes, "the patched dump is the model Fix verified")
+}
