@@ -30,7 +30,8 @@ var ErrPatch = errors.New("cannot patch the dump")
 // (indented JSON, keys sorted); every other file stays as it is. A rule
 // is added to, or removed from, both the group's IpPermissions and the
 // describe-security-group-rules listing when the dump holds both; a new
-// group goes into the file that lists the groups.
+// group goes into the file that lists the groups, with the rules AWS
+// gives it ([reach.Change] Defaults), which later changes remove.
 func Patch(files map[string][]byte, changes []reach.Change) (map[string][]byte, error) {
 	p := &patcher{docs: map[string]map[string]any{}, changed: map[string]bool{}}
 	names := slices.Sorted(maps.Keys(files))
@@ -160,8 +161,16 @@ func (p *patcher) groupRule(c reach.Change) error {
 	}
 	if c.NewGroup {
 		done := p.each("SecurityGroups", func(name string, list []any, _ int, _ map[string]any) bool {
-			p.docs[name]["SecurityGroups"] = append(list, map[string]any{"GroupId": c.Resource, "GroupName": c.GroupName(),
-				"Description": "made by reachsim fix", "VpcId": c.VPC, "IpPermissions": []any{}, "IpPermissionsEgress": []any{}})
+			g := map[string]any{"GroupId": c.Resource, "GroupName": c.GroupName(),
+				"Description": "made by reachsim fix", "VpcId": c.VPC, "IpPermissions": []any{}, "IpPermissionsEgress": []any{}}
+			for _, r := range c.Defaults { // AWS's rules for a new group, which later changes remove
+				key := "IpPermissions"
+				if r.Direction == flow.Outbound {
+					key = "IpPermissionsEgress"
+				}
+				g[key] = append(g[key].([]any), permissionOf(r))
+			}
+			p.docs[name]["SecurityGroups"] = append(list, g)
 			p.changed[name] = true
 			return true
 		})

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -225,6 +226,16 @@ func TestCommandsNewGroupName(t *testing.T) {
 		}
 	}
 	require.Equal(t, []string{"reachsim-eni-db1"}, names, "sg-db is shared with app-1: one group is made for db-1")
+	cmds := aws.Commands(fx.Changes)
+	i := slices.IndexFunc(cmds, func(c string) bool { return strings.HasPrefix(c, "SG_1=$(") })
+	require.GreaterOrEqual(t, i, 0, cmds)
+	require.Greater(t, len(cmds), i+4, cmds)
+	assert.Equal(t, []string{
+		`aws ec2 authorize-security-group-ingress --group-id "$SG_1" --ip-permissions 'IpProtocol=tcp,FromPort=5432,ToPort=5432,IpRanges=[{CidrIp=10.0.1.10/32,Description="reachsim fix"}]'`,
+		`aws ec2 revoke-security-group-egress --group-id "$SG_1" --ip-permissions 'IpProtocol=-1,IpRanges=[{CidrIp=0.0.0.0/0}]'`,
+		`aws ec2 revoke-security-group-egress --group-id "$SG_1" --ip-permissions 'IpProtocol=-1,Ipv6Ranges=[{CidrIpv6=::/0}]'`,
+		`aws ec2 modify-network-interface-attribute --network-interface-id eni-db1 --groups sg-db "$SG_1"`,
+	}, cmds[i+1:i+5], "the outbound rules AWS gives a new group are revoked before it is attached")
 	out := filepath.Join(t.TempDir(), "patched")
 	_, err = aws.WritePatched(out, fx.Changes, in)
 	require.NoError(t, err)
@@ -232,7 +243,14 @@ func TestCommandsNewGroupName(t *testing.T) {
 	require.NoError(t, err)
 	d, err := reach.Diff(fx.Patched, patched, reach.DiffOptions{})
 	require.NoError(t, err)
-	assert.Empty(t, d.Resources, "the patched dump is the model Fix verified, the group's name too")
+	assert.Empty(t, d.Resources, "the patched dump is the model Fix verified, the group's name and rules too")
+	b, err := os.ReadFile(filepath.Join(out, "security-groups.json"))
+	require.NoError(t, err)
+	var doc struct{ SecurityGroups []map[string]any }
+	require.NoError(t, json.Unmarshal(b, &doc))
+	i = slices.IndexFunc(doc.SecurityGroups, func(g map[string]any) bool { return g["GroupId"] == "sg-reachsim-eni-db1" })
+	require.GreaterOrEqual(t, i, 0)
+	assert.Equal(t, []any{}, doc.SecurityGroups[i]["IpPermissionsEgress"], "AWS's outbound rules, revoked")
 }
 
 // TestWritePatchedRuleIDsUnique: a fix that adds a rule to one group and
