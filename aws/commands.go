@@ -14,10 +14,12 @@ import (
 // Commands writes changes (as [reach.Model.Fix] returns them, in order)
 // as the AWS CLI commands that make them, one a line, in order: a shell
 // script. A group the changes create is made with create-security-group
-// and named by the shell variable its ID is kept in ($SG_1, ...), since
-// AWS picks the ID. Values from the input are quoted for the shell.
+// (named [reach.Change.GroupName], as AWS refuses a name starting with
+// "sg-") and named by the shell variable its ID is kept in ($SG_1, ...),
+// since AWS picks the ID. Values from the input are quoted for the shell.
+// No changes give an empty list, not nil.
 func Commands(changes []reach.Change) []string {
-	var out []string
+	out := []string{}
 	made := map[string]string{} // a new group's ID in the changes -> its shell variable
 	group := func(id string) string {
 		if v, ok := made[id]; ok {
@@ -32,7 +34,7 @@ func Commands(changes []reach.Change) []string {
 				v := "SG_" + strconv.Itoa(len(made)+1)
 				made[c.Resource] = v
 				out = append(out, fmt.Sprintf("%s=$(aws ec2 create-security-group --group-name %s --description %s --vpc-id %s --query GroupId --output text)",
-					v, shellQuote(c.Resource), shellQuote("made by reachsim fix"), shellQuote(c.VPC)))
+					v, shellQuote(c.GroupName()), shellQuote("made by reachsim fix"), shellQuote(c.VPC)))
 			}
 			if c.Rule == nil {
 				continue

@@ -30,7 +30,8 @@ var ErrPatch = errors.New("cannot patch the dump")
 // (indented JSON, keys sorted); every other file stays as it is. A rule
 // is added to, or removed from, both the group's IpPermissions and the
 // describe-security-group-rules listing when the dump holds both; a new
-// group goes into the file that lists the groups.
+// group goes into the file that lists the groups, with the rules AWS
+// gives it ([reach.Change] Defaults), which later changes remove.
 func Patch(files map[string][]byte, changes []reach.Change) (map[string][]byte, error) {
 	p := &patcher{docs: map[string]map[string]any{}, changed: map[string]bool{}}
 	names := slices.Sorted(maps.Keys(files))
@@ -160,8 +161,16 @@ func (p *patcher) groupRule(c reach.Change) error {
 	}
 	if c.NewGroup {
 		done := p.each("SecurityGroups", func(name string, list []any, _ int, _ map[string]any) bool {
-			p.docs[name]["SecurityGroups"] = append(list, map[string]any{"GroupId": c.Resource, "GroupName": c.Resource,
-				"Description": "made by reachsim fix", "VpcId": c.VPC, "IpPermissions": []any{}, "IpPermissionsEgress": []any{}})
+			g := map[string]any{"GroupId": c.Resource, "GroupName": c.GroupName(),
+				"Description": "made by reachsim fix", "VpcId": c.VPC, "IpPermissions": []any{}, "IpPermissionsEgress": []any{}}
+			for _, r := range c.Defaults { // AWS's rules for a new group, which later changes remove
+				key := "IpPermissions"
+				if r.Direction == flow.Outbound {
+					key = "IpPermissionsEgress"
+				}
+				g[key] = append(g[key].([]any), permissionOf(r))
+			}
+			p.docs[name]["SecurityGroups"] = append(list, g)
 			p.changed[name] = true
 			return true
 		})
@@ -211,7 +220,7 @@ func (p *patcher) addRule(id string, rule sg.Rule) error {
 			return false
 		}
 		el := map[string]any{"GroupId": id, "IsEgress": rule.Direction == flow.Outbound, "IpProtocol": protocolText(rule.Protocol),
-			"Description": rule.Description, "SecurityGroupRuleId": "sgr-reachsim-" + strconv.Itoa(len(list)+1)}
+			"Description": rule.Description, "SecurityGroupRuleId": p.newRuleID(len(list) + 1)}
 		from, to := portsOf(rule)
 		el["FromPort"], el["ToPort"] = from, to
 		if rule.Peer.CIDR.Addr().Is6() {
@@ -227,6 +236,21 @@ func (p *patcher) addRule(id string, rule sg.Rule) error {
 		return fmt.Errorf("the dump does not hold security group %s", id)
 	}
 	return nil
+}
+
+// newRuleID returns an ID for a rule added to the rules listing:
+// "sgr-reachsim-N" with the first N from n on that no rule of any listing
+// has (a rule removed earlier in the same patch shortens the listing, so
+// its length alone can name a rule already added).
+func (p *patcher) newRuleID(n int) string {
+	taken := map[any]bool{}
+	p.each("SecurityGroupRules", func(_ string, _ []any, _ int, r map[string]any) bool {
+		taken[r["SecurityGroupRuleId"]] = true
+		return false
+	})
+	for ; taken["sgr-reachsim-"+strconv.Itoa(n)]; n++ {
+	}
+	return "sgr-reachsim-" + strconv.Itoa(n)
 }
 
 // permissionOf writes rule (whose peer is a CIDR block) as an
@@ -436,6 +460,20 @@ func (p *patcher) route(c reach.Change) error {
 	return nil
 }
 
+// groupName returns the GroupName the dump lists group id with, or id
+// when it lists none.
+func (p *patcher) groupName(id string) any {
+	var name any = id
+	p.each("SecurityGroups", func(_ string, _ []any, _ int, g map[string]any) bool {
+		if g["GroupId"] == id && g["GroupName"] != nil {
+			name = g["GroupName"]
+			return true
+		}
+		return false
+	})
+	return name
+}
+
 // interfaceGroups sets an interface's groups.
 func (p *patcher) interfaceGroups(c reach.Change) error {
 	done := p.each("NetworkInterfaces", func(name string, _ []any, _ int, ni map[string]any) bool {
@@ -453,7 +491,7 @@ func (p *patcher) interfaceGroups(c reach.Change) error {
 		for i, g := range c.Groups {
 			groups[i] = had[g]
 			if groups[i] == nil {
-				groups[i] = map[string]any{"GroupId": g, "GroupName": g}
+				groups[i] = map[string]any{"GroupId": g, "GroupName": p.groupName(g)}
 			}
 		}
 		ni["Groups"] = groups

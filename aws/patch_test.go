@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -93,9 +94,12 @@ func TestPatchNewGroup(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(out["security-groups.json"]), `"GroupId": "sg-reachsim-eni-app1"`)
 	assert.Contains(t, string(out["network-interfaces.json"]), `"GroupId": "sg-reachsim-eni-app1"`)
+	assert.Contains(t, string(out["security-groups.json"]), `"GroupName": "reachsim-eni-app1"`)
+	assert.Contains(t, string(out["network-interfaces.json"]), `"GroupName": "reachsim-eni-app1"`, "the interface lists the group by the name it has")
 	cmds := aws.Commands([]reach.Change{rule, attach})
 	require.Len(t, cmds, 3)
-	assert.True(t, strings.HasPrefix(cmds[0], "SG_1=$(aws ec2 create-security-group --group-name sg-reachsim-eni-app1"), cmds[0])
+	assert.True(t, strings.HasPrefix(cmds[0], "SG_1=$(aws ec2 create-security-group --group-name reachsim-eni-app1 "), cmds[0],
+		"AWS refuses a group name that starts with sg-")
 	assert.Contains(t, cmds[1], `--group-id "$SG_1"`)
 	assert.Equal(t, `aws ec2 modify-network-interface-attribute --network-interface-id eni-app1 --groups sg-app "$SG_1"`, cmds[2])
 	entry := nacl.MustParseEntry("100 allow tcp 22 from 10.0.0.0/8")
@@ -165,4 +169,131 @@ func FuzzPatch(f *testing.F) {
 		}
 		require.Equal(t, in, data, "the input is not written")
 	})
+}
+
+// editedSample copies the sample dump to a temp dir, letting edit change
+// the decoded JSON of a file by name, and returns the copy's path.
+func editedSample(t *testing.T, edit map[string]func(map[string]any)) string {
+	t.Helper()
+	in := filepath.Join("..", "sample", "aws")
+	out := filepath.Join(t.TempDir(), "dump")
+	require.NoError(t, os.MkdirAll(out, 0o755))
+	ents, err := os.ReadDir(in)
+	require.NoError(t, err)
+	for _, e := range ents {
+		b, err := os.ReadFile(filepath.Join(in, e.Name()))
+		require.NoError(t, err)
+		if f := edit[e.Name()]; f != nil {
+			var doc map[string]any
+			require.NoError(t, json.Unmarshal(b, &doc))
+			f(doc)
+			b, err = json.MarshalIndent(doc, "", " ")
+			require.NoError(t, err)
+		}
+		require.NoError(t, os.WriteFile(filepath.Join(out, e.Name()), b, 0o644))
+	}
+	return out
+}
+
+// TestCommandsNewGroupName: the group Fix makes for an interface whose
+// groups are all shared is created under a name AWS takes: a GroupName
+// cannot start with "sg-" (EC2 API reference, CreateSecurityGroup), and
+// the patched dump lists it under that name.
+func TestCommandsNewGroupName(t *testing.T) {
+	shareDB := func(d map[string]any) {
+		for _, ni := range d["NetworkInterfaces"].([]any) {
+			if ni := ni.(map[string]any); ni["NetworkInterfaceId"] == "eni-app1" {
+				ni["Groups"] = append(ni["Groups"].([]any), map[string]any{"GroupId": "sg-db", "GroupName": "db"})
+			}
+		}
+	}
+	in := editedSample(t, map[string]func(map[string]any){
+		"network-interfaces.json": shareDB,
+		"instances.json": func(d map[string]any) {
+			for _, r := range d["Reservations"].([]any) {
+				shareDB(map[string]any{"NetworkInterfaces": r.(map[string]any)["Instances"].([]any)[0].(map[string]any)["NetworkInterfaces"]})
+			}
+		},
+	})
+	m, _, err := aws.Load(in)
+	require.NoError(t, err)
+	fx, err := m.Fix(reach.Query{From: "web-1", To: "db-1", Protocol: flow.TCP, Port: 5432}, reach.Reachable)
+	require.NoError(t, err)
+	var names []string
+	for _, c := range aws.Commands(fx.Changes) {
+		if _, rest, ok := strings.Cut(c, "--group-name "); ok {
+			names = append(names, strings.Trim(strings.Fields(rest)[0], "'"))
+		}
+	}
+	require.Equal(t, []string{"reachsim-eni-db1"}, names, "sg-db is shared with app-1: one group is made for db-1")
+	cmds := aws.Commands(fx.Changes)
+	i := slices.IndexFunc(cmds, func(c string) bool { return strings.HasPrefix(c, "SG_1=$(") })
+	require.GreaterOrEqual(t, i, 0, cmds)
+	require.Greater(t, len(cmds), i+4, cmds)
+	assert.Equal(t, []string{
+		`aws ec2 authorize-security-group-ingress --group-id "$SG_1" --ip-permissions 'IpProtocol=tcp,FromPort=5432,ToPort=5432,IpRanges=[{CidrIp=10.0.1.10/32,Description="reachsim fix"}]'`,
+		`aws ec2 revoke-security-group-egress --group-id "$SG_1" --ip-permissions 'IpProtocol=-1,IpRanges=[{CidrIp=0.0.0.0/0}]'`,
+		`aws ec2 revoke-security-group-egress --group-id "$SG_1" --ip-permissions 'IpProtocol=-1,Ipv6Ranges=[{CidrIpv6=::/0}]'`,
+		`aws ec2 modify-network-interface-attribute --network-interface-id eni-db1 --groups sg-db "$SG_1"`,
+	}, cmds[i+1:i+5], "the outbound rules AWS gives a new group are revoked before it is attached")
+	out := filepath.Join(t.TempDir(), "patched")
+	_, err = aws.WritePatched(out, fx.Changes, in)
+	require.NoError(t, err)
+	patched, _, err := aws.Load(out)
+	require.NoError(t, err)
+	d, err := reach.Diff(fx.Patched, patched, reach.DiffOptions{})
+	require.NoError(t, err)
+	assert.Empty(t, d.Resources, "the patched dump is the model Fix verified, the group's name and rules too")
+	b, err := os.ReadFile(filepath.Join(out, "security-groups.json"))
+	require.NoError(t, err)
+	var doc struct{ SecurityGroups []map[string]any }
+	require.NoError(t, json.Unmarshal(b, &doc))
+	i = slices.IndexFunc(doc.SecurityGroups, func(g map[string]any) bool { return g["GroupId"] == "sg-reachsim-eni-db1" })
+	require.GreaterOrEqual(t, i, 0)
+	assert.Equal(t, []any{}, doc.SecurityGroups[i]["IpPermissionsEgress"], "AWS's outbound rules, revoked")
+}
+
+// TestWritePatchedRuleIDsUnique: a fix that adds a rule to one group and
+// then widens another (a removal, then an addition) writes rules whose
+// SecurityGroupRuleIds differ, so the patched dump loads and gives the
+// wanted answer.
+func TestWritePatchedRuleIDsUnique(t *testing.T) {
+	in := editedSample(t, map[string]func(map[string]any){
+		"security-groups.json": func(d map[string]any) {
+			for _, g := range d["SecurityGroups"].([]any) {
+				if g := g.(map[string]any); g["GroupId"] == "sg-web" {
+					g["IpPermissions"] = append(g["IpPermissions"].([]any), map[string]any{"IpProtocol": "tcp", "FromPort": 5434, "ToPort": 5434,
+						"UserIdGroupPairs": []any{}, "IpRanges": []any{map[string]any{"CidrIp": "10.0.3.30/32"}}, "Ipv6Ranges": []any{}, "PrefixListIds": []any{}})
+				}
+			}
+		},
+		"security-group-rules.json": func(d map[string]any) {
+			d["SecurityGroupRules"] = append(d["SecurityGroupRules"].([]any), map[string]any{"SecurityGroupRuleId": "sgr-web-5434", "GroupId": "sg-web",
+				"GroupOwnerId": "111122223333", "IsEgress": false, "IpProtocol": "tcp", "FromPort": 5434, "ToPort": 5434, "CidrIpv4": "10.0.3.30/32"})
+		},
+	})
+	m, _, err := aws.Load(in)
+	require.NoError(t, err)
+	q := reach.Query{From: "db-1", To: "web-1", Protocol: flow.TCP, Port: 5433}
+	fx, err := m.Fix(q, reach.Reachable)
+	require.NoError(t, err)
+	var actions []reach.ChangeAction
+	for _, c := range fx.Changes {
+		if c.Kind == reach.ResourceSecurityGroup {
+			actions = append(actions, c.Action)
+		}
+	}
+	require.Equal(t, []reach.ChangeAction{reach.ChangeAdd, reach.ChangeReplace}, actions, "a rule added to sg-db, then sg-web's 5434 widened")
+	out := filepath.Join(t.TempDir(), "patched")
+	_, err = aws.WritePatched(out, fx.Changes, in)
+	require.NoError(t, err)
+	patched, rep, err := aws.Load(out)
+	require.NoError(t, err, "the patched dump loads")
+	assert.Empty(t, rep.Warnings, "the two listings agree")
+	r, err := patched.Check(q)
+	require.NoError(t, err)
+	assert.Equal(t, reach.Reachable, r.Outcome, r.Text())
+	d, err := reach.Diff(fx.Patched, patched, reach.DiffOptions{})
+	require.NoError(t, err)
+	assert.Empty(t, d.Changes, "the patched dump is the model Fix verified")
 }

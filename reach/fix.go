@@ -54,9 +54,13 @@ type Change struct {
 	// Route is the route added.
 	Route *Route `json:"-"`
 	// NewGroup is set on the change that creates group Resource, in VPC,
-	// holding Rule.
-	NewGroup bool   `json:"new_group,omitempty"`
-	VPC      string `json:"vpc,omitempty"`
+	// holding Rule. AWS gives a group it creates the rules in Defaults
+	// (outbound to everywhere, as [sg.New]); the changes after it that
+	// Fix makes remove them, so that the group holds only what the fix
+	// needs.
+	NewGroup bool      `json:"new_group,omitempty"`
+	VPC      string    `json:"vpc,omitempty"`
+	Defaults []sg.Rule `json:"-"`
 	// Groups is an interface's new group list (ResourceInterface).
 	Groups []string `json:"groups,omitempty"`
 	// Spec is the rule, entry or route in its text form ("tcp 5432 from
@@ -70,6 +74,21 @@ type Change struct {
 	Hop int `json:"hop,omitempty"`
 	// Text says the change in a sentence.
 	Text string `json:"text"`
+}
+
+// GroupName is the name the group a NewGroup change creates is made
+// with: Resource, its placeholder ID (AWS picks the real one), without the
+// "sg-" prefix, since AWS refuses a group name that starts with "sg-"
+// (CreateSecurityGroup's GroupName).
+func (c Change) GroupName() string {
+	name := c.Resource
+	for len(name) >= 3 && strings.EqualFold(name[:3], "sg-") {
+		name = name[3:]
+	}
+	if name == "" {
+		return "reachsim"
+	}
+	return name
 }
 
 // FixResult is the answer of [Model.Fix]. Its JSON form is part of the
@@ -117,7 +136,8 @@ const fixRounds = 6
 // the one destination address. An existing rule or entry is changed
 // rather than one added when that is as narrow; a security group rule is
 // added to a group only the interface uses (a new group, attached to it,
-// when it has none such). The answer lists every other session whose
+// when it has none such: made as AWS makes one, with outbound rules to
+// everywhere, which the changes remove before attaching it). The answer lists every other session whose
 // answer the changes alter ([FixResult.AlsoChanged]); for an unreachable
 // want, the change that alters fewest is chosen. Hops Fix cannot change
 // (firewalls, gateways, routes to anything but the internet) and answers
@@ -297,12 +317,23 @@ func (m *Model) openGroups(h Hop, done []Change) ([]Change, error) {
 			ErrNoFix, ii.label(), len(ii.Groups), quotas.groupsPerInterface.Default, h.Fix)
 	}
 	groups := append(slices.Clone(ii.Groups), gid)
-	return []Change{
-		{Action: ChangeAdd, Kind: ResourceSecurityGroup, Resource: gid, NewGroup: true, VPC: ii.subnet.VPC, Direction: h.Direction, Rule: &rule,
-			Spec: sgRuleText(rule), Text: fmt.Sprintf("create security group %s in %s with the %s rule %s (every group of %s is shared)", gid, ii.subnet.VPC, h.Direction, sgRuleText(rule), ii.label())},
-		{Action: ChangeReplace, Kind: ResourceInterface, Resource: ii.ID, Groups: groups,
-			Spec: strings.Join(groups, ","), Replaces: strings.Join(ii.Groups, ","), Text: fmt.Sprintf("attach %s to %s", gid, ii.label())},
-	}, nil
+	defaults := sg.New(gid, "", ii.subnet.VPC, m.vpcHasIPv6(ii.subnet.VPC)).Rules
+	out := []Change{{Action: ChangeAdd, Kind: ResourceSecurityGroup, Resource: gid, NewGroup: true, VPC: ii.subnet.VPC, Defaults: defaults,
+		Direction: h.Direction, Rule: &rule, Spec: sgRuleText(rule),
+		Text: fmt.Sprintf("create security group %s in %s with the %s rule %s (every group of %s is shared)", gid, ii.subnet.VPC, h.Direction, sgRuleText(rule), ii.label())}}
+	for _, r := range defaults { // removed before the group is attached
+		out = append(out, Change{Action: ChangeRemove, Kind: ResourceSecurityGroup, Resource: gid, Direction: r.Direction, Rule: &r, Spec: sgRuleText(r),
+			Text: fmt.Sprintf("remove from %s the %s rule %s that AWS gives a new group", gid, r.Direction, sgRuleText(r))})
+	}
+	return append(out, Change{Action: ChangeReplace, Kind: ResourceInterface, Resource: ii.ID, Groups: groups,
+		Spec: strings.Join(groups, ","), Replaces: strings.Join(ii.Groups, ","), Text: fmt.Sprintf("attach %s to %s", gid, ii.label())}), nil
+}
+
+// vpcHasIPv6 reports whether VPC id has an IPv6 block: AWS then gives a
+// group made in it an outbound rule to ::/0 as well ([sg.New]).
+func (m *Model) vpcHasIPv6(id string) bool {
+	v := m.vpcs[id]
+	return v != nil && slices.ContainsFunc(v.CIDRs, func(p netip.Prefix) bool { return p.Addr().Is6() })
 }
 
 func firstOr(ss []string) string {

@@ -155,7 +155,8 @@ func (d *designEdit) apply(c Change) error {
 	switch c.Kind {
 	case ResourceSecurityGroup:
 		if c.NewGroup {
-			d.b.AddSecurityGroup(sg.Group{ID: c.Resource, Name: c.Resource, VPCID: c.VPC, Description: "made by reachsim fix"})
+			d.b.AddSecurityGroup(sg.Group{ID: c.Resource, Name: c.GroupName(), VPCID: c.VPC, Description: "made by reachsim fix",
+				Rules: slices.Clone(c.Defaults)})
 		}
 		g := d.group(c.Resource)
 		switch {

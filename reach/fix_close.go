@@ -183,6 +183,9 @@ func (m *Model) alsoChanged(patched *Model, q Query, changes []Change) ([]Sessio
 	out := []SessionChange{}
 	seen := map[[2]string]bool{{q.From, q.To}: true}
 	for _, c := range changes {
+		if c.Kind == ResourceSecurityGroup && c.Action == ChangeRemove && m.groups[c.Resource] == nil {
+			continue // a default rule of a group the fix makes: m never had it
+		}
 		near, peers := patched.touched(c) // the patched model holds the groups a change adds
 		for _, a := range peers {
 			for _, b := range near {

@@ -3,6 +3,7 @@ package reach_test
 import (
 	"errors"
 	"math/rand/v2"
+	"net/netip"
 	"sync"
 	"testing"
 
@@ -353,4 +354,64 @@ func TestFixOwnsItsAnswer(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestFixNewGroupRevokesAWSDefaults: the group Fix makes for an interface
+// whose groups are all shared is modelled as AWS creates it, with an
+// outbound rule to everywhere (sg.New), and Fix removes that rule before
+// attaching the group: without the removal db-1 could open tcp/22 to
+// db-2; with it, the fix is as narrow as the query and "other sessions
+// changed" stays true.
+func TestFixNewGroupRevokesAWSDefaults(t *testing.T) {
+	d := sample.ThreeTierDesign()
+	d.Groups = append(d.Groups, sg.Group{ID: "sg-ssh", Name: "ssh", VPCID: "vpc-demo", Rules: []sg.Rule{
+		{ID: "sgr-ssh", Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](22), ICMPType: -1, ICMPCode: -1, Peer: sg.CIDR("10.0.3.0/24")}}})
+	d.Interfaces = append(d.Interfaces, reach.Interface{ID: "eni-db2", Name: "db-2", Subnet: "subnet-db",
+		PrivateIPs: []netip.Addr{netip.MustParseAddr("10.0.3.31")}, Groups: []string{"sg-db", "sg-ssh"}})
+	m, err := d.Builder().Build()
+	require.NoError(t, err)
+	side := reach.Query{From: "db-1", To: "db-2", Protocol: flow.TCP, Port: 22}
+	v, err := m.Verdict(side)
+	require.NoError(t, err)
+	require.Equal(t, reach.Unreachable, v, "sg-db has no outbound rule")
+
+	fx, err := m.Fix(reach.Query{From: "web-1", To: "db-1", Protocol: flow.TCP, Port: 5432}, reach.Reachable)
+	require.NoError(t, err)
+	require.Equal(t, reach.Reachable, fx.After)
+	var got []string
+	made := -1
+	for i, c := range fx.Changes {
+		if c.Kind == reach.ResourceSecurityGroup || c.Kind == reach.ResourceInterface {
+			got = append(got, string(c.Action)+" "+c.Resource+" "+c.Spec)
+		}
+		if c.NewGroup {
+			made = i
+		}
+	}
+	assert.Equal(t, []string{
+		"add sg-reachsim-eni-db1 tcp 5432 from 10.0.1.10/32",
+		"remove sg-reachsim-eni-db1 all to 0.0.0.0/0",
+		"remove sg-reachsim-eni-db1 all to ::/0",
+		"replace eni-db1 sg-db,sg-reachsim-eni-db1",
+	}, got, "sg-db is shared with db-2: a group made for db-1, AWS's outbound rules removed before it is attached")
+	require.GreaterOrEqual(t, made, 0)
+	assert.Equal(t, sg.New("sg-reachsim-eni-db1", "", "vpc-demo", true).Rules, fx.Changes[made].Defaults,
+		"the sample VPC has an IPv6 block: AWS's outbound rules to 0.0.0.0/0 and ::/0")
+
+	v, err = fx.Patched.Verdict(side)
+	require.NoError(t, err)
+	assert.Equal(t, reach.Unreachable, v, "the removal keeps db-1 -> db-2 tcp/22 closed")
+	assert.Empty(t, fx.AlsoChanged)
+
+	var noRevoke []reach.Change
+	for _, c := range fx.Changes {
+		if c.Action != reach.ChangeRemove {
+			noRevoke = append(noRevoke, c)
+		}
+	}
+	created, err := m.Apply(noRevoke)
+	require.NoError(t, err)
+	v, err = created.Verdict(side)
+	require.NoError(t, err)
+	assert.Equal(t, reach.Reachable, v, "the group AWS creates allows every outbound session")
 }

@@ -21,7 +21,8 @@ var fixUsage = `Usage:
 
 Find the smallest changes that make one query give the wanted answer, make
 them on a copy of the model and check the query again: security group rules
-(in a group only the interface uses, or a new one attached to it), network
+(in a group only the interface uses, or a new one attached to it, with the
+outbound rule AWS gives a new group revoked), network
 ACL entries (numbered just before the entry that decided), routes to the
 internet gateway. A change is never wider than the query: its protocol, its
 one port (for a reply, its one client port), the peer's one address. The

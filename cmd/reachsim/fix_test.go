@@ -77,3 +77,15 @@ func TestRunFixWriteJSON(t *testing.T) {
 	code, stdout, _ = runArgs("check", "--aws", out, "--from", "web-1", "--to", "db-1", "--proto", "tcp", "--port", "5432")
 	assert.Equal(t, 0, code, "reachsim check on the patched dump gives the wanted answer:\n%s", stdout)
 }
+
+// TestRunFixJSONEmptyLists: with nothing to change, every list of the
+// JSON schema is [] (never null), so `jq '.commands[]'` works on it.
+func TestRunFixJSONEmptyLists(t *testing.T) {
+	code, stdout, stderr := runArgs(fix("--from", "web-1", "--to", "app-1", "--proto", "tcp", "--port", "8080", "--json")...)
+	require.Equal(t, 0, code, stderr)
+	var got map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal([]byte(stdout), &got), stdout)
+	for _, key := range []string{"changes", "also_changed", "commands"} {
+		assert.Equal(t, "[]", string(got[key]), "%s: %s", key, got[key])
+	}
+}
