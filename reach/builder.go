@@ -410,6 +410,7 @@ func (b *Builder) buildRouting(p *problems, m *Model) {
 				ri.routes = append(ri.routes, compiledRoute{Route: Route{Destination: c, Target: TargetLocal, TargetID: "local"}, prefixes: []netip.Prefix{c}, implicit: true})
 			}
 		}
+		markUnderLocal(ri.routes, vi.CIDRs)
 		for j := range ri.routes {
 			cr := &ri.routes[j]
 			if cr.PrefixList == "" {

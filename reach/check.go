@@ -468,7 +468,7 @@ func (w *walker) routeIn(pkt flow.Flow, s *subnetInfo, rt *rtInfo) arrival {
 	}
 	cr, via, ok := rt.lookup(pkt.Dst.Addr())
 	if len(rt.unknown) > 0 {
-		if u := rt.unknownRoute(cr, ok); u != nil {
+		if u := rt.unknownRoute(pkt.Dst.Addr(), cr, ok); u != nil {
 			return w.stop(unknownRouteHop(rt, pkt, u))
 		}
 	}

@@ -253,6 +253,24 @@ func sameTarget(a, b *compiledRoute) bool {
 	return a.Target == b.Target && (a.TargetID == b.TargetID || a.Target == TargetBlackhole)
 }
 
+// markUnderLocal marks the propagated routes of routes (a table's) whose
+// destination lies inside one of its VPC's CIDR blocks, the local
+// routes' destinations (whatever target a local route was given): the
+// local route wins there whatever the lengths (underLocal).
+func markUnderLocal(routes []compiledRoute, vpcCIDRs []netip.Prefix) {
+	for i := range routes {
+		cr := &routes[i]
+		if cr.Propagated && cr.PrefixList == "" {
+			cr.underLocal = insideAny(cr.Destination, vpcCIDRs)
+		}
+	}
+}
+
+// insideAny reports whether p lies inside one of blocks.
+func insideAny(p netip.Prefix, blocks []netip.Prefix) bool {
+	return slices.ContainsFunc(blocks, func(b netip.Prefix) bool { return b.Bits() <= p.Bits() && b.Contains(p.Addr()) })
+}
+
 // findTies sets r.ties: one route for each prefix that prefix-list routes
 // of r share, at least two of them leading to different targets, with no
 // static CIDR route of that prefix. AWS "randomly choose[s] which route
@@ -310,6 +328,9 @@ func (r *rtInfo) indexRoutes() {
 	ix := &routeIndex{at: map[netip.Prefix]*compiledRoute{}}
 	for i := range r.routes {
 		cr := &r.routes[i]
+		if cr.underLocal {
+			continue
+		}
 		for _, p := range cr.prefixes {
 			p = p.Masked()
 			if old, ok := ix.at[p]; ok && old.rank() <= cr.rank() {
@@ -344,6 +365,11 @@ type compiledRoute struct {
 	Route
 	prefixes []netip.Prefix // the destination, or the prefix list's entries
 	implicit bool           // a local route Build added
+	// underLocal marks a propagated route inside a local route's prefix:
+	// AWS prefers the local route there "even if the propagated routes
+	// are more specific" (Site-to-Site VPN User Guide, "Route tables and
+	// AWS Site-to-Site VPN route priority"), so lookups never select it
+	underLocal bool
 	// rule is the route as a trace names it, "10.0.0.0/16 via local",
 	// worded at Build for a CIDR route; a prefix list's route has one per
 	// entry, "pl-1 (10.1.0.0/16) via tgw-1", in entryRules
@@ -357,7 +383,8 @@ type compiledRoute struct {
 
 // lookup returns the route for dst by longest prefix match, and the
 // prefix that matched. Among routes of the same prefix a static CIDR
-// route beats a prefix-list route, which beats a propagated route; where
+// route beats a prefix-list route, which beats a propagated route; a
+// propagated route inside a local route's prefix never matches; where
 // prefix-list routes to different targets tie, it returns the tie's
 // route (its tied set).
 func (r *rtInfo) lookup(dst netip.Addr) (*compiledRoute, netip.Prefix, bool) {
@@ -390,6 +417,9 @@ func (r *rtInfo) scan(dst netip.Addr) (*compiledRoute, netip.Prefix, bool) {
 	tied := false
 	for i := range r.routes {
 		cr := &r.routes[i]
+		if cr.underLocal {
+			continue
+		}
 		for _, p := range cr.prefixes {
 			if !p.Contains(dst) {
 				continue

@@ -52,7 +52,8 @@
 // A route table's lookup takes the longest matching prefix, and among
 // routes of that prefix, as AWS does ([Route]): a static CIDR route, then
 // a prefix-list route, then a route a virtual private gateway propagated
-// ([Route.Propagated]). Where prefix-list routes whose lists share the
+// ([Route.Propagated]), which never beats the local route inside the
+// VPC's blocks, however specific it is. Where prefix-list routes whose lists share the
 // block lead to different targets, AWS picks one at random: the lookup is
 // undecided ([RouteTie]).
 //

@@ -186,7 +186,11 @@ type Route struct {
 	// virtual private gateway (route propagation; describe-route-tables'
 	// Origin EnableVgwRoutePropagation) rather than created (static): it
 	// loses to a static route and to a prefix-list route of the same
-	// prefix. A propagated route has a CIDR destination, never a prefix
+	// prefix, and to the local route wherever the VPC's blocks hold its
+	// destination, "even if the propagated routes are more specific"
+	// (Site-to-Site VPN User Guide, "Route tables and AWS Site-to-Site
+	// VPN route priority"); so does one whose destination is Unknown. A
+	// propagated route has a CIDR destination, never a prefix
 	// list nor the target local; a table may hold one static and one
 	// propagated route of the same CIDR, not two of either.
 	Propagated bool

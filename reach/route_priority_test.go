@@ -51,6 +51,7 @@ func priorityDesign(routes ...reach.Route) *reach.Builder {
 var (
 	staticIGW  = reach.Route{Destination: bp("93.184.216.0/24"), Target: reach.TargetInternetGateway, TargetID: "igw-a"}
 	staticHole = reach.Route{Destination: bp("93.184.216.0/24"), Target: reach.TargetBlackhole, TargetID: "nat-gone"}
+	propLater  = reach.Route{Unknown: "the routes vgw-1 propagates at run time", Target: reach.TargetUnmodelled, TargetID: "vgw-1", TargetType: "virtual private gateway", Propagated: true}
 	propVGW    = reach.Route{Destination: bp("93.184.216.0/24"), Target: reach.TargetUnmodelled, TargetID: "vgw-1", TargetType: "virtual private gateway", Propagated: true}
 	pl1IGW     = reach.Route{PrefixList: "pl-1", Target: reach.TargetInternetGateway, TargetID: "igw-a"}
 	pl1Hole    = reach.Route{PrefixList: "pl-1", Target: reach.TargetBlackhole, TargetID: "nat-old"}
@@ -85,6 +86,12 @@ func TestRoutePriority(t *testing.T) {
 			reach.Indeterminate, "", "93.184.216.0/24 via vgw-1 (propagated)"}, // then UNMODELLED_TARGET
 		{"a propagated route to the VPC's CIDR loses to local", []reach.Route{{Destination: bp("10.0.0.0/16"), Target: reach.TargetUnmodelled, TargetID: "vgw-1", Propagated: true}}, "10.0.1.10",
 			reach.Reachable, "", "10.0.0.0/16 via local"},
+		{"a propagated route more specific than local, inside the VPC, loses to local", []reach.Route{{Destination: bp("10.0.1.0/24"), Target: reach.TargetUnmodelled, TargetID: "vgw-1", Propagated: true}}, "10.0.1.10",
+			reach.Reachable, "", "10.0.0.0/16 via local"},
+		{"a propagated route known only later cannot beat local", []reach.Route{propLater}, "10.0.1.10",
+			reach.Reachable, "", "10.0.0.0/16 via local"},
+		{"a propagated route known only later could match outside the VPC", []reach.Route{propLater}, "93.184.216.34",
+			reach.Indeterminate, reach.RouteIndeterminate, ""},
 		{"overlapping prefix lists to different targets tie", []reach.Route{pl1IGW, pl2Hole}, "93.184.216.34",
 			reach.Indeterminate, reach.RouteTie, ""},
 		{"whatever their order", []reach.Route{pl2Hole, pl1IGW}, "93.184.216.34",

@@ -313,10 +313,17 @@ func (n *refNet) bestRoute(rt reach.RouteTable, dst netip.Addr) (best reach.Rout
 			routes = append(routes, reach.Route{Destination: c, Target: reach.TargetLocal})
 		}
 	}
-	// the routes of the longest matching prefix, in table order
+	// the routes of the longest matching prefix, in table order; a
+	// propagated route inside a local route's prefix loses to it whatever
+	// its length
 	var longest []reach.Route
 	bits := -1
 	for _, r := range routes {
+		if r.Propagated && slices.ContainsFunc(n.vpc(rt.VPC).CIDRs, func(c netip.Prefix) bool {
+			return c.Bits() <= r.Destination.Bits() && c.Contains(r.Destination.Addr())
+		}) {
+			continue
+		}
 		ps := []netip.Prefix{r.Destination}
 		if r.PrefixList != "" {
 			ps = n.list(r.PrefixList)

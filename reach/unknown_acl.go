@@ -2,6 +2,7 @@ package reach
 
 import (
 	"fmt"
+	"net/netip"
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/nacl"
@@ -94,10 +95,14 @@ func unknownACLHop(h *Hop, a *aclInfo, pkt flow.Flow, dir flow.Direction, d nacl
 
 // unknownRoute returns the route of rt whose destination is known only
 // later that could change the lookup that found cr (ok false: none): one
-// whose target differs from cr's; nil when none could.
-func (rt *rtInfo) unknownRoute(cr *compiledRoute, ok bool) *Route {
+// whose target differs from cr's; nil when none could. A propagated one
+// cannot change a lookup of dst inside the VPC's blocks (markUnderLocal).
+func (rt *rtInfo) unknownRoute(dst netip.Addr, cr *compiledRoute, ok bool) *Route {
 	for i := range rt.unknown {
 		u := &rt.unknown[i]
+		if u.Propagated && ok && insideAny(netip.PrefixFrom(dst, dst.BitLen()), rt.vpc.CIDRs) {
+			continue // a propagated route cannot beat the local route (markUnderLocal)
+		}
 		if !ok || u.Target != cr.Target || u.TargetID != cr.TargetID {
 			return u
 		}
