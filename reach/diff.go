@@ -3,6 +3,8 @@ package reach
 import (
 	"fmt"
 	"slices"
+
+	"github.com/reachsim/reachsim/internal/addrset"
 )
 
 // DiffOptions tunes [Diff], as [MatrixOptions] tunes [Model.Matrix].
@@ -155,6 +157,7 @@ func diff(a, b *Model, o DiffOptions, fast bool) (*DiffResult, error) {
 		return nil, fmt.Errorf("after: %w", err)
 	}
 	c := newDiffCompare(ma, mb, s)
+	c.internet, c.sameInternet = internetOf(a, b, o.IPv6)
 	c.compare(out)
 	if err := c.attribute(a, b, out, o); err != nil {
 		return nil, err
@@ -180,6 +183,11 @@ type diffCompare struct {
 	scope   *diffScope
 	nodes   []*diffNode
 	changes []nodeChange
+	// internet is the family's addresses that either model counts as
+	// the internet's; sameInternet, whether both count the same (Text
+	// then words an address change against them).
+	internet     addrset.Set
+	sameInternet bool
 }
 
 // nodeChange is a change between two nodes, by index.
@@ -315,7 +323,12 @@ func (c *diffCompare) compare(out *DiffResult) {
 			if f.net || t.net {
 				// the internet's cells are unions over its addresses:
 				// compared address by address
-				acs, d := compareSpans(c.spansOf(true, f, t), c.spansOf(false, f, t))
+				acs, d := compareSpans(c.spansOf(true, f, t), c.spansOf(false, f, t), c.internet)
+				if c.sameInternet {
+					for i := range acs {
+						acs[i].but = butOf(acs[i].Addresses, c.internet)
+					}
+				}
 				if len(acs) > 0 {
 					c.changes = append(c.changes, nodeChange{fi, ti, PairChange{Gained: d[0], Lost: d[1],
 						IndeterminateGained: d[2], IndeterminateLost: d[3], Addresses: acs, Causes: []Cause{}}})

@@ -26,6 +26,9 @@ type AddressChange struct {
 	Lost                Traffic        `json:"lost"`
 	IndeterminateGained Traffic        `json:"indeterminate_gained"`
 	IndeterminateLost   Traffic        `json:"indeterminate_lost"`
+	// but, when shorter, words Addresses as every internet address but
+	// these (Text); nil otherwise.
+	but []netip.Prefix
 }
 
 // spansOf returns the atoms of what node i to node j carries in one
@@ -59,9 +62,11 @@ func (d netDelta) equal(o netDelta) bool {
 
 // compareSpans compares the atoms of an internet cell before (xs) and
 // after (ys), both sorted and disjoint, address by address: the
-// addresses whose sessions changed, grouped by how (in the order of
-// their first address), and the union of the changes.
-func compareSpans(xs, ys []netSpan) ([]AddressChange, netDelta) {
+// addresses of internet whose sessions changed, grouped by how (in the
+// order of their first address), and the union of the changes. (An atom
+// may hold an address of the design, its representative an internet
+// address beside it: internet leaves those out.)
+func compareSpans(xs, ys []netSpan, internet addrset.Set) ([]AddressChange, netDelta) {
 	var cuts []netip.Addr
 	for _, s := range slices.Concat(xs, ys) {
 		cuts = append(cuts, s.r.From)
@@ -95,7 +100,7 @@ func compareSpans(xs, ys []netSpan) ([]AddressChange, netDelta) {
 		oa, ua := find(xs, &ix, x)
 		ob, ub := find(ys, &iy, x)
 		d := netDelta{ob.Minus(oa), oa.Minus(ob), ub.Minus(ua), ua.Minus(ub)}
-		if d.empty() {
+		if d.empty() || !internet.Overlaps(addrset.OfRanges(addrset.Range{From: x, To: to})) {
 			continue
 		}
 		for i := range total {
@@ -110,7 +115,7 @@ func compareSpans(xs, ys []netSpan) ([]AddressChange, netDelta) {
 	}
 	out := make([]AddressChange, len(groups))
 	for i, g := range groups {
-		out[i] = AddressChange{Addresses: addrset.OfRanges(g.rs...).Prefixes(),
+		out[i] = AddressChange{Addresses: addrset.OfRanges(g.rs...).Intersect(internet).Prefixes(),
 			Gained: g.d[0], Lost: g.d[1], IndeterminateGained: g.d[2], IndeterminateLost: g.d[3]}
 	}
 	return out, total
@@ -134,4 +139,28 @@ func addressWitnesses(a, b *Model, pc *PairChange) []netip.Addr {
 		}
 	}
 	return out
+}
+
+// internetOf returns the family's addresses that a or b counts as the
+// internet's, and whether the models count the same.
+func internetOf(a, b *Model, v6 bool) (addrset.Set, bool) {
+	all := addrset.All4()
+	if v6 {
+		all = addrset.All6()
+	}
+	x, y := all.Difference(a.notInternetSet()), all.Difference(b.notInternetSet())
+	return x.Union(y), x.Equal(y)
+}
+
+// butOf returns the internet addresses not in ps, when ps are internet
+// addresses and those fewer prefixes than ps; nil otherwise.
+func butOf(ps []netip.Prefix, internet addrset.Set) []netip.Prefix {
+	s := addrset.Of(ps...)
+	if !s.SubsetOf(internet) {
+		return nil
+	}
+	if but := internet.Difference(s).Prefixes(); len(but) < len(ps) {
+		return but
+	}
+	return nil
 }

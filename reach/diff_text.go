@@ -40,7 +40,14 @@ func (d *DiffResult) Text() string {
 		for _, c := range d.Changes {
 			fmt.Fprintf(&b, "  %s -> %s: %s\n", textsafe.String(c.From), textsafe.String(c.To), changeText(c))
 			for _, ac := range c.Addresses {
-				fmt.Fprintf(&b, "    internet addresses %s: %s\n", prefixesText(ac.Addresses),
+				where := prefixesText(ac.Addresses)
+				if ac.but != nil {
+					where = "every one but " + prefixesText(ac.but)
+					if len(ac.but) == 0 {
+						where = "every one"
+					}
+				}
+				fmt.Fprintf(&b, "    internet addresses %s: %s\n", where,
 					changeText(PairChange{Gained: ac.Gained, Lost: ac.Lost, IndeterminateGained: ac.IndeterminateGained, IndeterminateLost: ac.IndeterminateLost}))
 			}
 			for _, cs := range c.Causes {
