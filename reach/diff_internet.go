@@ -153,14 +153,19 @@ func internetOf(a, b *Model, v6 bool) (addrset.Set, bool) {
 }
 
 // butOf returns the internet addresses not in ps, when ps are internet
-// addresses and those fewer prefixes than ps; nil otherwise.
+// addresses and those fewer prefixes than ps (empty, not nil, when ps are
+// every internet address); nil otherwise.
 func butOf(ps []netip.Prefix, internet addrset.Set) []netip.Prefix {
 	s := addrset.Of(ps...)
 	if !s.SubsetOf(internet) {
 		return nil
 	}
-	if but := internet.Difference(s).Prefixes(); len(but) < len(ps) {
-		return but
+	but := internet.Difference(s).Prefixes()
+	if len(but) >= len(ps) {
+		return nil
 	}
-	return nil
+	if but == nil {
+		return []netip.Prefix{} // every internet address
+	}
+	return but
 }

@@ -76,6 +76,7 @@ func TestDiffInternetAddressRangeChanges(t *testing.T) {
 	}{
 		{"inbound widened", "sg-web", "sgr-web-https", sg.CIDR("198.51.100.0/24"), sg.CIDR("128.0.0.0/1"), "eni-web1", true, 443, "203.0.113.77", ""},
 		{"inbound narrowed", "sg-web", "sgr-web-https", sg.AnyIPv4, sg.CIDR("198.51.100.0/24"), "eni-web1", true, 443, "", "203.0.113.77"},
+		{"inbound opened", "sg-web", "sgr-web-https", sg.CIDR("10.9.0.0/16"), sg.AnyIPv4, "eni-web1", true, 443, "203.0.113.77", ""},
 		{"inbound moved", "sg-web", "sgr-web-https", sg.CIDR("198.51.100.0/24"), sg.CIDR("200.1.0.0/16"), "eni-web1", true, 443, "200.1.2.3", "198.51.100.7"},
 		{"outbound narrowed", "sg-web", "sgr-web-out", sg.AnyIPv4, sg.CIDR("198.51.100.0/24"), "eni-web1", false, 443, "", "8.8.8.8"},
 		{"outbound widened", "sg-app", "sgr-app-out", sg.CIDR("198.51.100.0/24"), sg.CIDR("128.0.0.0/1"), "eni-app1", false, 443, "200.1.2.3", ""},
@@ -112,6 +113,17 @@ func TestDiffInternetAddressRangeChanges(t *testing.T) {
 				require.NotEmpty(t, pc.Addresses)
 				assert.NotContains(t, res.Text(), "changes: none")
 				assert.Contains(t, res.Text(), "internet addresses ")
+				if tc.before == sg.AnyIPv4 || tc.after == sg.AnyIPv4 {
+					// every internet address changed but the other block
+					want := "every one but " + tc.before.CIDR.String()
+					if tc.after != sg.AnyIPv4 {
+						want = "every one but " + tc.after.CIDR.String()
+					}
+					if tc.before.CIDR.Addr().IsPrivate() {
+						want = "every one:"
+					}
+					assert.Contains(t, res.Text(), "internet addresses "+want)
+				}
 				// brute force: every sample address is listed as changed
 				// on the port exactly when its verdict changed
 				for _, s := range samples {
