@@ -3,6 +3,8 @@ package reach
 import (
 	"fmt"
 	"slices"
+
+	"github.com/reachsim/reachsim/internal/addrset"
 )
 
 // DiffOptions tunes [Diff], as [MatrixOptions] tunes [Model.Matrix].
@@ -29,6 +31,9 @@ type DiffOptions struct {
 //	  "changes": [{"from": "internet", "to": "G1",
 //	               "gained": {"tcp": "443", "udp": "none", "other": "none"},
 //	               "lost": {...}, "indeterminate_gained": {...}, "indeterminate_lost": {...},
+//	               "addresses": [{"addresses": ["128.0.0.0/2", "192.0.0.0/3"],
+//	                              "gained": {...}, "lost": {...},
+//	                              "indeterminate_gained": {...}, "indeterminate_lost": {...}}],
 //	               "causes": [{"kind": "security-group", "id": "sg-web", "change": "changed",
 //	                           "details": ["rule added: inbound sgr-1 allows tcp/443 from 0.0.0.0/0"],
 //	                           "on_path": "both"}],
@@ -36,8 +41,9 @@ type DiffOptions struct {
 //	  "resources": [{"kind": "security-group", "id": "sg-web", "change": "changed", "details": [...]}]
 //	}
 //
-// Traffic sets are written as in [Matrix] ([Traffic]); "note" and a
-// group's "status", "before" and "after" are left out when empty.
+// Traffic sets are written as in [Matrix] ([Traffic]); "note",
+// "addresses" (only the internet's pairs have it) and a group's
+// "status", "before" and "after" are left out when empty.
 type DiffResult struct {
 	// Groups are the nodes of the changes: interfaces that are one class
 	// in both models' matrices (and so change the same way), in the order
@@ -73,7 +79,10 @@ type DiffGroup struct {
 // PairChange is how the sessions from one group to another changed: what
 // they carry after and not before (Gained), before and not after (Lost),
 // and the same for what the input leaves open (indeterminate). An
-// interface in one model only carries, in the other, nothing.
+// interface in one model only carries, in the other, nothing. With the
+// internet as an end, the internet's addresses are compared one by one:
+// Gained is what some internet address gained (and so on), and Addresses
+// says exactly which addresses changed and how.
 type PairChange struct {
 	From                string  `json:"from"`
 	To                  string  `json:"to"`
@@ -81,6 +90,13 @@ type PairChange struct {
 	Lost                Traffic `json:"lost"`
 	IndeterminateGained Traffic `json:"indeterminate_gained"`
 	IndeterminateLost   Traffic `json:"indeterminate_lost"`
+	// Addresses, for a pair with the internet as an end, are the internet
+	// addresses whose sessions changed, grouped by how they changed, in
+	// the order of their first address; none for other pairs. A change
+	// that only widens or narrows the addresses that get through (a
+	// rule's block) is listed here though the ports of Gained and Lost
+	// are those some address had before.
+	Addresses []AddressChange `json:"addresses,omitempty"`
 	// Causes are the resources that changed and lie on the pair's path in
 	// either model, as traces of its changed traffic meet them (see
 	// [Diff]).
@@ -102,7 +118,11 @@ type Cause struct {
 // one present in a single model is added or removed) and the internet.
 // Each pair whose traffic changed is listed with the exact ports,
 // ICMP types and codes and protocols gained and lost, grouped by class
-// as [Model.Matrix] groups them, and with its causes: the resources that
+// as [Model.Matrix] groups them; a pair with the internet is compared
+// internet address by address (not as the union a [Matrix] cell holds),
+// so that widening or narrowing the addresses that get through is a
+// change, listed with the exact addresses (PairChange.Addresses). Each
+// change comes with its causes: the resources that
 // differ between the models (security groups, network ACLs, route
 // tables, subnets, interfaces, firewalls, gateways…) that the traces of
 // its changed traffic meet in either model. Only the pairs a change can
@@ -128,15 +148,16 @@ func diff(a, b *Model, o DiffOptions, fast bool) (*DiffResult, error) {
 			return out, nil
 		}
 	}
-	ma, err := a.matrixOf(mo, true, s.keep(a, o.IPv6))
+	ma, err := a.matrixOf(mo, true, s.keep(a, o.IPv6), true)
 	if err != nil {
 		return nil, fmt.Errorf("before: %w", err)
 	}
-	mb, err := b.matrixOf(mo, true, s.keep(b, o.IPv6))
+	mb, err := b.matrixOf(mo, true, s.keep(b, o.IPv6), true)
 	if err != nil {
 		return nil, fmt.Errorf("after: %w", err)
 	}
 	c := newDiffCompare(ma, mb, s)
+	c.internet, c.sameInternet = internetOf(a, b, o.IPv6)
 	c.compare(out)
 	if err := c.attribute(a, b, out, o); err != nil {
 		return nil, err
@@ -162,6 +183,11 @@ type diffCompare struct {
 	scope   *diffScope
 	nodes   []*diffNode
 	changes []nodeChange
+	// internet is the family's addresses that either model counts as
+	// the internet's; sameInternet, whether both count the same (Text
+	// then words an address change against them).
+	internet     addrset.Set
+	sameInternet bool
 }
 
 // nodeChange is a change between two nodes, by index.
@@ -196,16 +222,22 @@ func newCellIndex(m *Matrix) cellIndex {
 // cell returns the cell from class i to class j (-1 the internet, which
 // is the last class when present): empty when absent.
 func (ix cellIndex) cell(m *Matrix, i, j int) Cell {
+	if k := ix.at(i, j); k >= 0 {
+		return m.Cells[k]
+	}
+	return Cell{}
+}
+
+// at returns the index in Cells of the cell from class i to class j (-1
+// the internet): -1 when absent.
+func (ix cellIndex) at(i, j int) int {
 	if i < 0 {
 		i = ix.n - 1
 	}
 	if j < 0 {
 		j = ix.n - 1
 	}
-	if k := ix.cells[i*ix.n+j]; k >= 0 {
-		return m.Cells[k]
-	}
-	return Cell{}
+	return int(ix.cells[i*ix.n+j])
 }
 
 func newDiffCompare(ma, mb *Matrix, s *diffScope) *diffCompare {
@@ -286,6 +318,21 @@ func (c *diffCompare) compare(out *DiffResult) {
 				continue
 			}
 			if !c.inScope(f, t) {
+				continue
+			}
+			if f.net || t.net {
+				// the internet's cells are unions over its addresses:
+				// compared address by address
+				acs, d := compareSpans(c.spansOf(true, f, t), c.spansOf(false, f, t), c.internet)
+				if c.sameInternet {
+					for i := range acs {
+						acs[i].but = butOf(acs[i].Addresses, c.internet)
+					}
+				}
+				if len(acs) > 0 {
+					c.changes = append(c.changes, nodeChange{fi, ti, PairChange{Gained: d[0], Lost: d[1],
+						IndeterminateGained: d[2], IndeterminateLost: d[3], Addresses: acs, Causes: []Cause{}}})
+				}
 				continue
 			}
 			x, y := c.side(true, f, t), c.side(false, f, t)

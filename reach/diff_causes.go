@@ -76,7 +76,7 @@ func causesOf(a, b *Model, f, t *diffNode, pc *PairChange, res []ResourceChange,
 	found := false
 	candidates := []netip.Addr{{}}
 	if f.net || t.net {
-		candidates = witnesses
+		candidates = append(addressWitnesses(a, b, pc), witnesses...)
 	}
 	for _, x := range candidates {
 		qf, qt := from, to

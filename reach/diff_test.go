@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -19,8 +20,14 @@ import (
 // pairKey is an ordered pair of nodes: interface IDs or "internet".
 type pairKey struct{ from, to string }
 
-// pairDelta is how one pair's traffic changed.
-type pairDelta struct{ gained, lost, undGained, undLost reach.Traffic }
+// pairDelta is how one pair's traffic changed. internet marks a delta
+// of matrices' internet cells (unions over the internet's addresses) or
+// of a diff's (address by address), which requireSameDeltas compares
+// loosely.
+type pairDelta struct {
+	gained, lost, undGained, undLost reach.Traffic
+	internet                         bool
+}
 
 // matrixByPair expands a matrix to its pairs of interfaces (and the
 // internet): what each carries, allowed and indeterminate.
@@ -74,7 +81,7 @@ func expectedDiff(t *testing.T, a, b *reach.Model, o reach.MatrixOptions) map[pa
 			}
 			k := pairKey{f, to}
 			x, y := pa[k], pb[k]
-			d := pairDelta{y.Allowed.Minus(x.Allowed), x.Allowed.Minus(y.Allowed), y.Indeterminate.Minus(x.Indeterminate), x.Indeterminate.Minus(y.Indeterminate)}
+			d := pairDelta{y.Allowed.Minus(x.Allowed), x.Allowed.Minus(y.Allowed), y.Indeterminate.Minus(x.Indeterminate), x.Indeterminate.Minus(y.Indeterminate), true}
 			if !d.gained.IsEmpty() || !d.lost.IsEmpty() || !d.undGained.IsEmpty() || !d.undLost.IsEmpty() {
 				out[k] = d
 			}
@@ -104,7 +111,7 @@ func diffByPair(t *testing.T, d *reach.DiffResult) map[pairKey]pairDelta {
 				if f != to {
 					_, dup := out[pairKey{f, to}]
 					require.False(t, dup, "pair %s -> %s in one change only", f, to)
-					out[pairKey{f, to}] = pairDelta{c.Gained, c.Lost, c.IndeterminateGained, c.IndeterminateLost}
+					out[pairKey{f, to}] = pairDelta{c.Gained, c.Lost, c.IndeterminateGained, c.IndeterminateLost, true}
 				}
 			}
 		}
@@ -112,28 +119,55 @@ func diffByPair(t *testing.T, d *reach.DiffResult) map[pairKey]pairDelta {
 	return out
 }
 
-// requireSameDeltas demands two expansions agree pair by pair.
+// requireSameDeltas demands two expansions agree pair by pair. A pair
+// with the internet is held to less when want comes from matrices
+// (whose internet cells are unions over the internet's addresses): got
+// must list it when its cells differ, gaining and losing at least what
+// the union did, and may list it when they do not (the addresses that
+// get through changed; checkInternetChanges holds those to Verdict).
 func requireSameDeltas(t *testing.T, want, got map[pairKey]pairDelta, msg string) {
 	t.Helper()
 	for k, w := range want {
 		g, ok := got[k]
 		require.True(t, ok, "%s: %s -> %s changed (gained %s, lost %s, indeterminate gained %s, lost %s) but the diff misses it",
 			msg, k.from, k.to, w.gained, w.lost, w.undGained, w.undLost)
+		if w.internet && (k.from == reach.InternetNode || k.to == reach.InternetNode) {
+			require.True(t, w.gained.Minus(g.gained).IsEmpty() && w.lost.Minus(g.lost).IsEmpty(),
+				"%s: %s -> %s: the union gained %s and lost %s, the diff %s and %s", msg, k.from, k.to, w.gained, w.lost, g.gained, g.lost)
+			continue
+		}
 		for i, pair := range [][2]reach.Traffic{{w.gained, g.gained}, {w.lost, g.lost}, {w.undGained, g.undGained}, {w.undLost, g.undLost}} {
 			require.True(t, pair[0].Equal(pair[1]), "%s: %s -> %s part %d: want %s, got %s", msg, k.from, k.to, i, pair[0], pair[1])
 		}
 	}
 	for k, g := range got {
-		_, ok := want[k]
-		require.True(t, ok, "%s: the diff lists %s -> %s (gained %s, lost %s), which did not change", msg, k.from, k.to, g.gained, g.lost)
+		if _, ok := want[k]; ok || (g.internet && (k.from == reach.InternetNode || k.to == reach.InternetNode)) {
+			continue
+		}
+		require.Fail(t, "unchanged pair listed", "%s: the diff lists %s -> %s (gained %s, lost %s), which did not change", msg, k.from, k.to, g.gained, g.lost)
 	}
+}
+
+// internetKey is the pair of interfaces (one end the internet) of an
+// internet change of d.
+func internetKey(c reach.PairChange, d *reach.DiffResult) pairKey {
+	first := func(name string) string {
+		for _, g := range d.Groups {
+			if g.Name == name && len(g.Members) > 0 {
+				return g.Members[0].ID
+			}
+		}
+		return name
+	}
+	return pairKey{first(c.From), first(c.To)}
 }
 
 // mutate makes one random change to d, of the kinds a change review
 // meets: a security group rule added or removed, an ACL entry changed or
 // added, a route added, removed or retargeted, an interface's groups
 // changed, an interface added or removed, a subnet's associations
-// changed. It returns what it did.
+// changed, a rule's block widened, narrowed or moved. It returns what it
+// did.
 func mutate(rng *rand.Rand, d *sample.Design) string {
 	pick := func(n int) int { return rng.IntN(n) }
 	port := func() flow.PortRange {
@@ -144,7 +178,22 @@ func mutate(rng *rand.Rand, d *sample.Design) string {
 		return flow.PortRange{Lo: lo, Hi: lo + uint16(pick(3000))}
 	}
 	peers := []sg.Peer{sg.AnyIPv4, sg.CIDR("198.51.100.0/24"), sg.CIDR("10.1.0.0/16"), sg.GroupRef("sg-web")}
-	switch pick(9) {
+	switch pick(10) {
+	case 8:
+		// only the internet's addresses that a rule lets through change
+		g := &d.Groups[pick(len(d.Groups))]
+		var cidr []int
+		for i, r := range g.Rules {
+			if r.Peer.CIDR.IsValid() && r.Peer.CIDR.Addr().Is4() {
+				cidr = append(cidr, i)
+			}
+		}
+		if len(cidr) == 0 {
+			return "nothing"
+		}
+		blocks := []sg.Peer{sg.AnyIPv4, sg.CIDR("198.51.100.0/24"), sg.CIDR("128.0.0.0/1"), sg.CIDR("203.0.113.0/25"), sg.CIDR("8.0.0.0/6")}
+		g.Rules[cidr[pick(len(cidr))]].Peer = blocks[pick(len(blocks))]
+		return "a rule's block changed in " + g.ID
 	case 0:
 		g := &d.Groups[pick(len(d.Groups))]
 		r := sg.Rule{Direction: []flow.Direction{flow.Inbound, flow.Outbound}[pick(2)], Protocol: []flow.Protocol{flow.TCP, flow.UDP}[pick(2)],
@@ -263,7 +312,22 @@ func TestDiffAgreesWithMatrices(t *testing.T) {
 		requireSameDeltas(t, want, diffByPair(t, got), msg)
 		ref, err := reach.DiffReference(before, after, reach.DiffOptions{})
 		require.NoError(t, err, msg)
-		requireSameDeltas(t, want, diffByPair(t, ref), msg+" (reference)")
+		requireSameDeltas(t, diffByPair(t, ref), diffByPair(t, got), msg+" (reference)")
+		requireSameAddressChanges(t, ref, got, msg+" (reference)")
+		checkInternetChanges(t, before, after, got, msg)
+		for _, x := range did {
+			if strings.HasPrefix(x, "a rule's block") {
+				stats["a rule's block changed"]++
+			}
+		}
+		for _, c := range got.Changes {
+			if len(c.Addresses) > 0 {
+				stats["internet pair changed"]++
+				if _, ok := want[internetKey(c, got)]; !ok {
+					stats["internet addresses changed, matrix cells alike"]++
+				}
+			}
+		}
 		for _, c := range got.Changes {
 			assert.True(t, len(c.Causes) > 0 || c.Note != "", "%s: %s -> %s has a cause or says why not", msg, c.From, c.To)
 		}
@@ -376,12 +440,31 @@ func TestDiffLargeAgreesWithMatrices(t *testing.T) {
 			causes[cs.ID]++
 		}
 	}
-	// The rule and the entry change pairs; the route does not change
-	// what any pair carries: the internet node is every internet address,
-	// and the others still reach zone B through the firewall.
+	// The rule and the entry change pairs; so does the route: zone B's
+	// sessions to 198.51.100.0/24 go straight to the internet gateway,
+	// which drops what has no public address, though the other internet
+	// addresses still get through the firewall (the internet is compared
+	// address by address).
 	assert.Positive(t, causes["sg-0007"], "the rule added causes changes")
 	assert.Positive(t, causes["acl-07"], "the entry changed causes changes")
-	assert.Zero(t, causes["rtb-zone-b"], "the route changes no pair")
+	assert.Positive(t, causes["rtb-zone-b"], "the route changes zone B's sessions to 198.51.100.0/24")
+	routed := netip.MustParsePrefix("198.51.100.0/24")
+	routedChanges := 0
+	for _, c := range d.Changes {
+		for _, cs := range c.Causes {
+			if cs.ID != "rtb-zone-b" || c.To != reach.InternetNode {
+				continue
+			}
+			routedChanges++
+			for _, ac := range c.Addresses {
+				for _, p := range ac.Addresses {
+					assert.True(t, routed.Overlaps(p), "%s -> internet changed at %s, outside the route", c.From, p)
+				}
+			}
+		}
+	}
+	assert.Positive(t, routedChanges, "zone B's sessions to the internet changed")
+	checkInternetChanges(t, a, b, d, "large")
 	for _, c := range d.Changes {
 		assert.NotEmpty(t, c.Causes, "%s -> %s has its cause", c.From, c.To)
 		assert.Empty(t, c.Note)

@@ -2,6 +2,7 @@ package reach
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 
 	"github.com/reachsim/reachsim/internal/textsafe"
@@ -38,6 +39,17 @@ func (d *DiffResult) Text() string {
 		b.WriteString("changes (a pair not listed carries what it did):\n")
 		for _, c := range d.Changes {
 			fmt.Fprintf(&b, "  %s -> %s: %s\n", textsafe.String(c.From), textsafe.String(c.To), changeText(c))
+			for _, ac := range c.Addresses {
+				where := prefixesText(ac.Addresses)
+				if ac.but != nil {
+					where = "every one but " + prefixesText(ac.but)
+					if len(ac.but) == 0 {
+						where = "every one"
+					}
+				}
+				fmt.Fprintf(&b, "    internet addresses %s: %s\n", where,
+					changeText(PairChange{Gained: ac.Gained, Lost: ac.Lost, IndeterminateGained: ac.IndeterminateGained, IndeterminateLost: ac.IndeterminateLost}))
+			}
 			for _, cs := range c.Causes {
 				fmt.Fprintf(&b, "    cause: %s %s (on the path %s)", cs.Kind, textsafe.String(cs.ID), onPathText(cs.OnPath))
 				if len(cs.Details) > 0 {
@@ -114,4 +126,21 @@ func changeText(c PairChange) string {
 		}
 	}
 	return strings.Join(parts, "; ")
+}
+
+// maxPrefixesText is how many prefixes of an address change Text writes.
+const maxPrefixesText = 6
+
+// prefixesText writes prefixes for Text: the first maxPrefixesText, then
+// how many more.
+func prefixesText(ps []netip.Prefix) string {
+	var parts []string
+	for i, p := range ps {
+		if i == maxPrefixesText {
+			parts = append(parts, fmt.Sprintf("… (%d more)", len(ps)-i))
+			break
+		}
+		parts = append(parts, p.String())
+	}
+	return strings.Join(parts, ", ")
 }

@@ -161,9 +161,12 @@
 //   - [Diff] compares two models: every pair of interfaces (by ID, grouped
 //     by class in both) and the internet whose round-trip traffic
 //     differs, what it gains and loses, and the changed resources whose
-//     decision on the pair's path differs (its causes). Only the pairs a
-//     change can touch are answered again; a change it cannot place
-//     answers every pair.
+//     decision on the pair's path differs (its causes). The internet is
+//     compared address by address, not as the union a [Matrix] cell
+//     holds: widening or narrowing the internet addresses that get
+//     through is a change, listed with exactly the addresses that gained
+//     or lost what ([AddressChange]). Only the pairs a change can touch
+//     are answered again; a change it cannot place answers every pair.
 //   - [Model.Lint] reports, with stable IDs ([LintChecks]), where the
 //     input holds each resource ([Model.Origin], set by loaders with
 //     [Builder.SetOrigin]) and a fix: shadowed and redundant ACL entries,

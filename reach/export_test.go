@@ -1,6 +1,7 @@
 package reach
 
 import (
+	"net/netip"
 	"slices"
 
 	"github.com/reachsim/reachsim/firewall"
@@ -101,3 +102,7 @@ func VerdictFloor(m *Model, q Query) (func(), error) {
 		}
 	}, nil
 }
+
+// Holds reports whether the model holds the address a (an interface's or
+// a gateway's): such an address is not an internet address.
+func Holds(m *Model, a netip.Addr) bool { return m.holds(a) }

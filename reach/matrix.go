@@ -39,6 +39,9 @@ type Matrix struct {
 	Cells []Cell `json:"cells"`
 	// Walks is how many quiet walks the answer took.
 	Walks int `json:"walks"`
+	// spans holds, when asked for (matrixRun.spans), the internet's cells
+	// atom by atom, by the cell's index in Cells.
+	spans map[int][]netSpan
 }
 
 // Class is a node of a [Matrix].
@@ -81,20 +84,22 @@ func (m *Model) Matrix(o MatrixOptions) (*Matrix, error) { return m.matrix(o, tr
 // placements (matrix_fast.go), else every pair is walked whole (the slow
 // reference).
 func (m *Model) matrix(o MatrixOptions, fast bool) (*Matrix, error) {
-	return m.matrixOf(o, fast, nil)
+	return m.matrixOf(o, fast, nil, false)
 }
 
 // matrixOf answers the cells of Matrix whose pair of classes keep keeps
 // (every cell when keep is nil; -1 is the internet): a cell it leaves out
 // is not answered, and not in the answer.
-func (m *Model) matrixOf(o MatrixOptions, fast bool, keep func(from, to int) bool) (*Matrix, error) {
+// With spans, the internet's cells are also kept atom by atom
+// (Matrix.spans; fast only).
+func (m *Model) matrixOf(o MatrixOptions, fast bool, keep func(from, to int) bool, spans bool) (*Matrix, error) {
 	if err := m.unknownErrAll(true); err != nil {
 		return nil, err
 	}
 	if err := m.applianceErr("Matrix"); err != nil {
 		return nil, err
 	}
-	r := &matrixRun{m: m, o: o, fast: fast, q: m.newTrafficQuestion(o.IPv6), workers: o.Workers, keep: keep}
+	r := &matrixRun{m: m, o: o, fast: fast, q: m.newTrafficQuestion(o.IPv6), workers: o.Workers, keep: keep, spans: spans && fast}
 	r.classes, r.places = m.classes(o.IPv6)
 	if r.workers <= 0 {
 		r.workers = runtime.GOMAXPROCS(0)
@@ -116,6 +121,7 @@ type matrixRun struct {
 	q       *trafficQuestion
 	workers int
 	keep    func(from, to int) bool // the cells to answer; nil: all
+	spans   bool                    // keep the internet's cells atom by atom
 	classes [][]*ifaceInfo
 	places  []string
 	jobs    []matrixJob // in the order of the cells: by From, then To, the internet last
@@ -278,9 +284,17 @@ func (r *matrixRun) answer() (*Matrix, error) {
 	nb := (len(r.jobs) + batch - 1) / batch
 	walks, errs, kept := make([]int, nb), make([]error, nb), make([]int, nb)
 	answers := make([]*cellAnswer, len(r.jobs)) // nil: nothing either way
+	var spans [][]netSpan
+	if r.spans {
+		spans = make([][]netSpan, len(r.jobs))
+	}
 	parallelW(nb, r.workers, func(w, b int) {
 		for k := b * batch; k < min(len(r.jobs), (b+1)*batch); k++ {
-			a, n, err := r.answerJob(ws[w], r.jobs[k])
+			var sp *[]netSpan
+			if spans != nil {
+				sp = &spans[k]
+			}
+			a, n, err := r.answerJob(ws[w], r.jobs[k], sp)
 			answers[k], walks[b] = a, walks[b]+n
 			if err != nil && errs[b] == nil {
 				errs[b] = err
@@ -313,6 +327,18 @@ func (r *matrixRun) answer() (*Matrix, error) {
 		n, kept[b] = n+kept[b], n
 	}
 	out.Cells = make([]Cell, n)
+	if spans != nil {
+		out.spans = map[int][]netSpan{}
+		at := 0
+		for k, a := range answers {
+			if a != nil {
+				if len(spans[k]) > 0 {
+					out.spans[at] = spans[k]
+				}
+				at++
+			}
+		}
+	}
 	parallel(nb, r.workers, func(b int) {
 		lo, hi := b*batch, min(len(r.jobs), (b+1)*batch)
 		// the cells share no slice a caller may change: their ICMP
@@ -346,16 +372,17 @@ func (r *matrixRun) answer() (*Matrix, error) {
 }
 
 // answerJob answers one cell, on worker w's memory: nil when its
-// sessions carry nothing.
-func (r *matrixRun) answerJob(w *memoWorker, jb matrixJob) (*cellAnswer, int, error) {
+// sessions carry nothing. An internet cell's atoms go to spans when it is
+// not nil.
+func (r *matrixRun) answerJob(w *memoWorker, jb matrixJob, spans *[]netSpan) (*cellAnswer, int, error) {
 	var open, und Traffic
 	var walks int
 	var err error
 	switch {
 	case r.fast && jb.from < 0:
-		open, und = r.netCell(w, jb.to, true)
+		open, und = r.netCell(w, jb.to, true, spans)
 	case r.fast && jb.to < 0:
-		open, und = r.netCell(w, jb.from, false)
+		open, und = r.netCell(w, jb.from, false, spans)
 	case jb.from < 0:
 		open, und, walks, err = r.q.fromInternet(r.classes[jb.to][0])
 	case jb.to < 0:
@@ -376,9 +403,9 @@ func (r *matrixRun) answerJob(w *memoWorker, jb matrixJob) (*cellAnswer, int, er
 
 // netCell answers the internet's cell with a class, from its
 // placement's middles.
-func (r *matrixRun) netCell(w *memoWorker, class int, fromInternet bool) (Traffic, Traffic) {
+func (r *matrixRun) netCell(w *memoWorker, class int, fromInternet bool, spans *[]netSpan) (Traffic, Traffic) {
 	ims := r.nets[r.netOf[netJob{r.firstOfPlace[r.places[class]], fromInternet}]]
-	return r.q.internetCell(w, r.memo, ims, r.classes[class][0], fromInternet)
+	return r.q.internetCell(w, r.memo, ims, r.classes[class][0], fromInternet, spans)
 }
 
 func className(i int) string {

@@ -23,6 +23,13 @@ type internetMiddles struct {
 	pieces []internetPiece
 }
 
+// netSpan is what the sessions between the internet addresses r and a
+// class carry, each address of r alike: one atom of an internet cell.
+type netSpan struct {
+	r         flow.AddrRange
+	open, und Traffic
+}
+
 type internetPiece struct {
 	r  flow.AddrRange
 	md *middle
@@ -140,8 +147,10 @@ func mergeAddr(cuts, fb, rb *flow.Bounds, fromInternet bool) {
 // destination when fromInternet): each piece of the placement's middles
 // cut further where end's own groups tell internet addresses apart, each
 // atom judged, and the union taken. Where a hop's groups tell addresses
-// apart is asked once per worker and evaluator (sgAddrEdges).
-func (q *trafficQuestion) internetCell(w *memoWorker, mm *matrixMemo, ims *internetMiddles, end *ifaceInfo, fromInternet bool) (open, und Traffic) {
+// apart is asked once per worker and evaluator (sgAddrEdges). When spans
+// is not nil, each atom's own answer is appended to it, in address order
+// (what [Diff] compares).
+func (q *trafficQuestion) internetCell(w *memoWorker, mm *matrixMemo, ims *internetMiddles, end *ifaceInfo, fromInternet bool, spans *[]netSpan) (open, und Traffic) {
 	m := q.m
 	fixed := q.internetEnd(end, fromInternet)
 	var cuts []netip.Addr
@@ -182,6 +191,9 @@ func (q *trafficQuestion) internetCell(w *memoWorker, mm *matrixMemo, ims *inter
 			}
 			o, u := q.combine(e)
 			open, und = open.Union(o), und.Union(u)
+			if spans != nil && !(o.IsEmpty() && u.IsEmpty()) {
+				*spans = append(*spans, netSpan{r: a, open: o, und: u.Minus(o)})
+			}
 		}
 	}
 	return open, und.Minus(open)

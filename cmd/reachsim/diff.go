@@ -24,8 +24,12 @@ change alike and are one group (G1, G2...); an interface in one input
 only is added or removed, and carries nothing in the other. Under each
 changed pair, its causes: the resources that changed (security groups,
 network ACLs, route tables, subnets, interfaces, firewalls, gateways...)
-that the traces of its changed traffic meet in either input. Last, every
-resource that changed, with what changed in it.
+that the traces of its changed traffic meet in either input. A pair with
+the internet is compared internet address by address: a change that only
+widens or narrows the addresses that get through is listed, with a line
+naming the addresses that changed alike ("internet addresses every one but
+198.51.100.0/24: gained tcp 443"). Last, every resource that changed, with
+what changed in it.
 
 Flags:
   --before PATH       the AWS CLI JSON before the change: a file, or a
@@ -39,7 +43,8 @@ Flags:
                       --after
   --max-file-size SIZE
                       the largest input file read (512MiB, 2GiB; default 1GiB)
-  --json              print one JSON object: "groups", "changes" and
+  --json              print one JSON object: "groups", "changes" (a pair
+                      with the internet lists its "addresses") and
                       "resources"; see the README, "What a change opens or
                       closes"
   --ipv6              use the interfaces' IPv6 addresses (interfaces without

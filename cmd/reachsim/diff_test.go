@@ -2,6 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -78,4 +81,65 @@ func TestRunDiffJSON(t *testing.T) {
 	assert.Equal(t, "sg-app", c.Causes[0].ID)
 	assert.Equal(t, "both", c.Causes[0].OnPath)
 	assert.Equal(t, []struct{ Kind, ID, Change string }{{"security-group", "sg-app", "changed"}, {"security-group", "sg-web", "changed"}}, d.Resources)
+}
+
+// narrowedDump copies the dump before and narrows sg-web's HTTPS rule
+// from 0.0.0.0/0 to block in both of its files.
+func narrowedDump(t *testing.T, block string) string {
+	t.Helper()
+	out := t.TempDir()
+	ents, err := os.ReadDir(diffBefore)
+	require.NoError(t, err)
+	for _, e := range ents {
+		b, err := os.ReadFile(filepath.Join(diffBefore, e.Name()))
+		require.NoError(t, err)
+		s := string(b)
+		switch e.Name() {
+		case "security-group-rules.json":
+			old := "\"CidrIpv4\": \"0.0.0.0/0\",\n            \"Description\": \"HTTPS\","
+			require.Equal(t, 1, strings.Count(s, old))
+			s = strings.Replace(s, old, "\"CidrIpv4\": \""+block+"\",\n            \"Description\": \"HTTPS\",", 1)
+		case "security-groups.json":
+			old := "\"Description\": \"HTTPS\",\n                            \"CidrIp\": \"0.0.0.0/0\""
+			require.Equal(t, 1, strings.Count(s, old))
+			s = strings.Replace(s, old, "\"Description\": \"HTTPS\",\n                            \"CidrIp\": \""+block+"\"", 1)
+		}
+		require.NoError(t, os.WriteFile(filepath.Join(out, e.Name()), []byte(s), 0o644))
+	}
+	return out
+}
+
+// TestRunDiffInternetAddresses: narrowing or widening the internet
+// addresses a rule lets in changes no port of the internet's union
+// (some address still gets tcp/443), yet hosts gain or lose it: diff
+// lists the pair, exits 1 and names the addresses, in text and JSON.
+func TestRunDiffInternetAddresses(t *testing.T) {
+	narrow := narrowedDump(t, "198.51.100.0/24")
+	runRows(t, []row{
+		{name: "narrowed", args: []string{"diff", "--before", diffBefore, "--after", narrow}, code: 1, out: []string{
+			"internet -> G2: lost tcp 443\n    internet addresses every one but 198.51.100.0/24: lost tcp 443\n",
+			"cause: security-group sg-web"}},
+		{name: "widened", args: []string{"diff", "--before", narrow, "--after", diffBefore}, code: 1, out: []string{
+			"internet -> G2: gained tcp 443\n    internet addresses every one but 198.51.100.0/24: gained tcp 443\n"}},
+	})
+	code, stdout, stderr := runArgs("diff", "--before", narrow, "--after", narrowedDump(t, "198.51.100.0/25"), "--json")
+	require.Equal(t, 1, code, stderr)
+	var d struct {
+		Changes []struct {
+			From, To  string
+			Lost      map[string]any
+			Addresses []struct {
+				Addresses []string
+				Lost      map[string]any
+			}
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &d), stdout)
+	require.Len(t, d.Changes, 1, stdout)
+	c := d.Changes[0]
+	assert.Equal(t, "internet", c.From)
+	assert.Equal(t, "443", c.Lost["tcp"])
+	require.Len(t, c.Addresses, 1)
+	assert.Equal(t, []string{"198.51.100.128/25"}, c.Addresses[0].Addresses, "exactly the addresses that lost tcp/443")
+	assert.Equal(t, "443", c.Addresses[0].Lost["tcp"])
 }
