@@ -320,8 +320,10 @@ func (r *reader) vgwTarget(in *instance, at, s string) (vgw string, ok bool) {
 	return vgws[0].addr, true
 }
 
-// readRoute reads an aws_route into its route table.
-func (r *reader) readRoute(in *instance) {
+// routeTableOf returns the route table in's route_table_id names (an
+// aws_route_table, aws_default_route_table or a VPC's main table); nil,
+// with the error recorded, when the plan holds none.
+func (r *reader) routeTableOf(in *instance) *reach.RouteTable {
 	id, _ := r.linkOne(in, "route_table_id", "aws_route_table", "aws_default_route_table")
 	rt := r.net.rts[id]
 	if rt == nil {
@@ -329,6 +331,14 @@ func (r *reader) readRoute(in *instance) {
 	}
 	if rt == nil {
 		r.fail(in, "route_table_id", id, ErrInvalidPlan, "no route table of the plan")
+	}
+	return rt
+}
+
+// readRoute reads an aws_route into its route table.
+func (r *reader) readRoute(in *instance) {
+	rt := r.routeTableOf(in)
+	if rt == nil {
 		return
 	}
 	if route, ok := r.route(in, "", "destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id"); ok {
@@ -364,13 +374,8 @@ func (r *reader) readPropagatingVGWs(in *instance, rt *reach.RouteTable) {
 // propagation from a virtual private gateway into a route table (see
 // readPropagatingVGWs).
 func (r *reader) readVGWPropagation(in *instance) {
-	id, _ := r.linkOne(in, "route_table_id", "aws_route_table", "aws_default_route_table")
-	rt := r.net.rts[id]
+	rt := r.routeTableOf(in)
 	if rt == nil {
-		rt = r.mainTableOf(id)
-	}
-	if rt == nil {
-		r.fail(in, "route_table_id", id, ErrInvalidPlan, "no route table of the plan")
 		return
 	}
 	vgw, _ := in.values["vpn_gateway_id"].(string)
