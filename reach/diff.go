@@ -148,6 +148,14 @@ func diff(a, b *Model, o DiffOptions, fast bool) (*DiffResult, error) {
 			return out, nil
 		}
 	}
+	for _, side := range []struct {
+		m    *Model
+		name string
+	}{{a, "before"}, {b, "after"}} {
+		if err := side.m.applianceErr("Diff"); err != nil {
+			return nil, fmt.Errorf("%s: %w", side.name, err) // before the matrix's own error, which would name Matrix
+		}
+	}
 	ma, err := a.matrixOf(mo, true, s.keep(a, o.IPv6), true)
 	if err != nil {
 		return nil, fmt.Errorf("before: %w", err)

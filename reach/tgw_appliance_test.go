@@ -207,4 +207,14 @@ func TestTransitGatewayApplianceModeSetQuestions(t *testing.T) {
 	_, err = m.Matrix(reach.MatrixOptions{})
 	require.ErrorIs(t, err, reach.ErrQuery)
 	assert.Contains(t, err.Error(), "att-i")
+	// Diff refuses it in its own name, once there is a change to answer
+	other := newApplianceDesign(true)
+	other.subnets[i].ACL = "acl-443"
+	other.acls = append(other.acls, d.acls[len(d.acls)-1])
+	other.acls[len(other.acls)-1].Entries = other.acls[len(other.acls)-1].Entries[1:]
+	_, err = reach.Diff(m, other.build(t), reach.DiffOptions{})
+	require.ErrorIs(t, err, reach.ErrQuery)
+	assert.Contains(t, err.Error(), "before: ")
+	assert.Contains(t, err.Error(), "Diff does not answer")
+	assert.NotContains(t, err.Error(), "Matrix")
 }
