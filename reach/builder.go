@@ -36,6 +36,7 @@ type Builder struct {
 	firewalls []Firewall
 	peerings  []Peering // see peering.go
 	external  []string  // groups rules reference that the input does not hold
+	extLists  []string  // prefix lists referenced whose entries the input does not hold
 	// unknownPeers are rules' peers known only later (AddUnknownPeer)
 	unknownPeers []UnknownPeer
 	// unknownACLEntries are ACL entries with values known only later
@@ -92,21 +93,6 @@ func (b *Builder) AddInternetGateway(g ...InternetGatewaySpec) *Builder {
 
 // AddNATGateway adds NAT gateways.
 func (b *Builder) AddNATGateway(n ...NATGateway) *Builder { b.nats = append(b.nats, n...); return b }
-
-// AddUnresolvedGroup declares security groups that rules reference but the
-// input does not hold: groups in a peered VPC or another account, or not
-// dumped. Build accepts references to them (any other unknown group is an
-// error), and a query that only such a rule could allow is
-// indeterminate, naming the group ([SGIndeterminate]): whether the peer is
-// a member is unknown, except for the addresses the design holds, whose
-// groups are all known, so that they are certainly no members. An
-// interface cannot have such a group, and a group of the design cannot be
-// declared unresolved; package aws declares each group a rule references
-// that no file holds, with a warning.
-func (b *Builder) AddUnresolvedGroup(ids ...string) *Builder {
-	b.external = append(b.external, ids...)
-	return b
-}
 
 // AddPrefixList adds managed prefix lists.
 func (b *Builder) AddPrefixList(p ...PrefixList) *Builder { b.lists = append(b.lists, p...); return b }
@@ -371,6 +357,10 @@ func (b *Builder) buildRouting(p *problems, m *Model) {
 				continue
 			case r.Propagated && r.Target == TargetLocal:
 				p.add(rt.ID, rp+".Propagated", "true", "a local route is not propagated")
+				continue
+			case r.PrefixList != "" && m.unresolvedLists[r.PrefixList]:
+				ri.unknown = append(ri.unknown, r) // its entries are unknown: unknown_acl.go
+				m.unknownRoutes++
 				continue
 			case r.PrefixList != "":
 				ps, ok := m.lists[r.PrefixList]

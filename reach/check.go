@@ -293,7 +293,10 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 		h.Code = SGIndeterminate
 		h.Missing = fmt.Sprintf("security group %s, which rule %s references: the input does not hold it, so whether %s is a member is unknown", far, h.Rule, peer)
 		h.Fix = fmt.Sprintf("add %s to the input (aws ec2 describe-security-groups --group-ids %s and describe-network-interfaces, in the account or peered VPC that holds it), or check by hand whether %s is a member", far, far, peer)
-		if u, ok := w.m.unknownPeers[far]; ok {
+		if pl := x.Rule.Peer.PrefixList; pl != "" {
+			h.Missing = fmt.Sprintf("the entries of prefix list %s, which the input does not hold: whether %s is in the list is unknown (rule: %s)", pl, peer, h.Rule)
+			h.Fix = fmt.Sprintf("add the list's entries to the input (aws ec2 get-managed-prefix-list-entries --prefix-list-id %s, in the account that owns it), or check by hand whether it holds %s", pl, peer)
+		} else if u, ok := w.m.unknownPeers[far]; ok {
 			h.Missing = fmt.Sprintf("%s, known only later: whether rule %s matches %s depends on it", u.What, h.Rule, peer)
 			h.Fix = "set the value in the configuration, or check the answer again once it is known"
 		} else if other := w.m.maybeMember[peer]; other != nil {

@@ -58,6 +58,9 @@ type Model struct {
 	firewalls  map[string]*firewallInfo
 	sgCache    map[string]*sgPair
 	unresolved map[string]bool // groups rules reference that the input does not hold
+	// unresolvedLists are prefix lists referenced whose entries the input
+	// does not hold (AddUnresolvedPrefixList)
+	unresolvedLists map[string]bool
 	// unknownPeers are rules' peers known only later (AddUnknownPeer)
 	unknownPeers map[string]UnknownPeer
 	// maybeMember holds the private addresses of the interfaces whose
@@ -506,9 +509,13 @@ func (m *Model) knownNonMember(a netip.Addr) bool {
 
 // PrefixList implements [sg.PrefixListResolver]: the list's CIDR blocks,
 // masked, in the order given. The slice is the caller's own copy:
-// changing it changes nothing in the model.
+// changing it changes nothing in the model. A list declared with
+// [Builder.AddUnresolvedPrefixList] answers an *[sg.UnknownEntries].
 func (m *Model) PrefixList(id string) ([]netip.Prefix, error) {
 	ps, ok := m.lists[id]
+	if !ok && m.unresolvedLists[id] {
+		return nil, &sg.UnknownEntries{List: id}
+	}
 	if !ok {
 		return nil, fmt.Errorf("%w: prefix list %s is not in the design", sg.ErrUnresolved, id)
 	}

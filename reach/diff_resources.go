@@ -34,29 +34,32 @@ type ResourceChange struct {
 
 // The kinds of resource a [ResourceChange] names.
 const (
-	ResourceSecurityGroup       = "security-group"
-	ResourceNetworkACL          = "network-acl"
-	ResourceRouteTable          = "route-table"
-	ResourceSubnet              = "subnet"
-	ResourceInterface           = "network-interface"
-	ResourceVPC                 = "vpc"
-	ResourceInternetGateway     = "internet-gateway"
-	ResourceNATGateway          = "nat-gateway"
-	ResourcePrefixList          = "prefix-list"
-	ResourceFirewall            = "network-firewall"
-	ResourcePeering             = "peering-connection"
-	ResourceTransitGateway      = "transit-gateway"
-	ResourceTGWRouteTable       = "transit-gateway-route-table"
-	ResourceTGWAttachment       = "transit-gateway-attachment"
-	ResourceEgressOnlyGateway   = "egress-only-internet-gateway"
-	ResourceGatewayEndpoint     = "gateway-endpoint"
-	ResourceBlockPublicAccess   = "block-public-access"
-	ResourceUnresolvedGroup     = "unresolved-group"
-	ResourceUnknownPeer         = "unknown-peer"
-	resourceChanged             = "changed"
-	resourceAdded               = "added"
-	resourceRemoved             = "removed"
-	resourceBlockPublicAccessID = "region"
+	ResourceSecurityGroup     = "security-group"
+	ResourceNetworkACL        = "network-acl"
+	ResourceRouteTable        = "route-table"
+	ResourceSubnet            = "subnet"
+	ResourceInterface         = "network-interface"
+	ResourceVPC               = "vpc"
+	ResourceInternetGateway   = "internet-gateway"
+	ResourceNATGateway        = "nat-gateway"
+	ResourcePrefixList        = "prefix-list"
+	ResourceFirewall          = "network-firewall"
+	ResourcePeering           = "peering-connection"
+	ResourceTransitGateway    = "transit-gateway"
+	ResourceTGWRouteTable     = "transit-gateway-route-table"
+	ResourceTGWAttachment     = "transit-gateway-attachment"
+	ResourceEgressOnlyGateway = "egress-only-internet-gateway"
+	ResourceGatewayEndpoint   = "gateway-endpoint"
+	ResourceBlockPublicAccess = "block-public-access"
+	ResourceUnresolvedGroup   = "unresolved-group"
+	ResourceUnknownPeer       = "unknown-peer"
+	// ResourceUnresolvedPrefixList: a list declared with
+	// [Builder.AddUnresolvedPrefixList]
+	ResourceUnresolvedPrefixList = "unresolved-prefix-list"
+	resourceChanged              = "changed"
+	resourceAdded                = "added"
+	resourceRemoved              = "removed"
+	resourceBlockPublicAccessID  = "region"
 )
 
 // resourceChanges compares every resource of a and b, and returns those
@@ -82,6 +85,7 @@ func resourceChanges(a, b *Model) []ResourceChange {
 	out = append(out, compareSpecs(ResourceEgressOnlyGateway, a.eigws, b.eigws, func(v *eigwInfo) EgressOnlyInternetGateway { return v.EgressOnlyInternetGateway })...)
 	out = append(out, compareSpecs(ResourceGatewayEndpoint, a.gwEndpoints, b.gwEndpoints, func(v *gwEndpointInfo) GatewayEndpoint { return v.GatewayEndpoint })...)
 	out = append(out, compareMaps(ResourceUnresolvedGroup, a.unresolved, b.unresolved, func(x, y bool) []string { return nil })...)
+	out = append(out, compareMaps(ResourceUnresolvedPrefixList, a.unresolvedLists, b.unresolvedLists, func(x, y bool) []string { return nil })...)
 	out = append(out, compareSpecs(ResourceUnknownPeer, a.unknownPeers, b.unknownPeers, func(v UnknownPeer) UnknownPeer { return v })...)
 	if !reflect.DeepEqual(a.bpa, b.bpa) {
 		out = append(out, ResourceChange{Kind: ResourceBlockPublicAccess, ID: resourceBlockPublicAccessID, Change: resourceChanged,

@@ -82,7 +82,10 @@
 // model, which ends its leg and never falls back to a less specific route;
 // [RouteTie] for prefix-list routes AWS chooses between at random;
 // [SGIndeterminate] for a security group rule referencing a group the
-// input does not hold, declared with [Builder.AddUnresolvedGroup];
+// input does not hold, declared with [Builder.AddUnresolvedGroup], or a
+// prefix list whose entries it does not hold, declared with
+// [Builder.AddUnresolvedPrefixList]; [RouteIndeterminate] for a route by
+// such a list, which could match any destination;
 // [FirewallIndeterminate] for a firewall rule that depends on payload),
 // and names what is missing ([Hop.Missing]). A hop that blocks for certain
 // makes the outcome unreachable whatever the undecided hops would say

@@ -63,7 +63,7 @@ func LintChecks() []LintCheck {
 		{LintSGRuleImplied, Low, "a security group rule that other rules imply on every interface that uses the group"},
 		{LintSGUnused, Low, "a security group attached to no interface"},
 		{LintRefMissingGroup, Medium, "a rule that references a security group the input does not hold"},
-		{LintRefMissingPrefixList, Medium, "a security group rule or route that references a prefix list whose entries the input does not hold (or that is empty): it matches nothing"},
+		{LintRefMissingPrefixList, Medium, "a security group rule or route that references a prefix list whose entries the input does not hold (or that is empty): such a rule or route may match any address (queries it could decide are indeterminate), an empty one matches nothing"},
 		{LintRoutePrefixListTie, Medium, "a route table whose prefix-list routes share a block and lead to different targets: AWS picks one of them at random"},
 		{LintExposedRisky, High, "a rule that opens a risky service to the internet, reachable through every layer"},
 		{LintExposedRiskyUndecided, Medium, "a rule that opens a risky service to the internet, which the input leaves open"},

@@ -51,6 +51,10 @@ func spiceMore(rng *rand.Rand, d *sample.Design) {
 		if rng.IntN(2) == 0 {
 			d.Groups[i].Rules = append(d.Groups[i].Rules, sg.Rule{Direction: flow.Inbound, Protocol: flow.TCP, Ports: pr(), Peer: sg.GroupRef("sg-missing")})
 		}
+		if rng.IntN(3) == 0 { // a list whose entries the input lacks: any address may match
+			d.Groups[i].Rules = append(d.Groups[i].Rules, sg.Rule{Direction: []flow.Direction{flow.Inbound, flow.Outbound}[rng.IntN(2)],
+				Protocol: []flow.Protocol{flow.TCP, flow.UDP}[rng.IntN(2)], Ports: pr(), Peer: sg.PrefixList("pl-missing")})
+		}
 		if rng.IntN(2) == 0 {
 			d.Groups[i].Rules = append(d.Groups[i].Rules, sg.Rule{Direction: []flow.Direction{flow.Inbound, flow.Outbound}[rng.IntN(2)],
 				Protocol: flow.ICMP, ICMPType: icmpType(), ICMPCode: []int16{-1, 0, 1}[rng.IntN(3)], Peer: sg.AnyIPv4})
@@ -107,7 +111,7 @@ func TestPortsByHopAgreesByAtom(t *testing.T) {
 		g := randomWalkDesign(rng)
 		spice(rng, g.d)
 		spiceMore(rng, g.d)
-		m, err := g.d.Builder().AddUnresolvedGroup("sg-missing").Build()
+		m, err := g.d.Builder().AddUnresolvedGroup("sg-missing").AddUnresolvedPrefixList("pl-missing").Build()
 		require.NoError(t, err, "seed %d", seed)
 		for range 10 {
 			vq := g.query()
@@ -167,7 +171,7 @@ func TestPortsByHopAgreesByAtom(t *testing.T) {
 					Ports: flow.PortRange{Lo: 443 - around, Hi: 443 + uint16(rng.IntN(100))}, Peer: sg.GroupRef("sg-missing")})
 			}
 		}
-		m, err := d.Builder().AddUnresolvedGroup("sg-missing").Build()
+		m, err := d.Builder().AddUnresolvedGroup("sg-missing").AddUnresolvedPrefixList("pl-missing").Build()
 		require.NoError(t, err, "seed %d", seed)
 		ends := []string{"203.0.113.9", "web-1", "app-1", "db-1", "8.8.8.8"}
 		for range 4 {
@@ -214,7 +218,7 @@ func TestPortsConcurrently(t *testing.T) {
 			continue
 		}
 		var err error
-		m, err = g.d.Builder().AddUnresolvedGroup("sg-missing").Build()
+		m, err = g.d.Builder().AddUnresolvedGroup("sg-missing").AddUnresolvedPrefixList("pl-missing").Build()
 		require.NoError(t, err)
 		qs = qs[:0]
 		for range 40 {
@@ -224,7 +228,7 @@ func TestPortsConcurrently(t *testing.T) {
 				qs = append(qs, q)
 			}
 		}
-		m, _ = g.d.Builder().AddUnresolvedGroup("sg-missing").Build() // a fresh model: nothing kept yet
+		m, _ = g.d.Builder().AddUnresolvedGroup("sg-missing").AddUnresolvedPrefixList("pl-missing").Build() // a fresh model: nothing kept yet
 	}
 	want := make([]*reach.PortsResult, len(qs))
 	for i, q := range qs {

@@ -155,6 +155,23 @@ func openDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
 			}
 		}
 	}
+	// A route by a prefix list whose entries the input does not hold, to
+	// the target of another route of its table (or a blackhole): a
+	// stream of its own, so that the rest of a seed's design stays as it
+	// was.
+	urng := rand.New(rand.NewPCG(seed, 14))
+	for i := range d.RouteTables {
+		rt := &d.RouteTables[i]
+		if len(rt.Routes) == 0 || rt.Gateways != nil || urng.Float64() < 0.85 {
+			continue
+		}
+		o := rt.Routes[urng.IntN(len(rt.Routes))]
+		if o.Target == reach.TargetLocal || o.Propagated {
+			o = reach.Route{Target: reach.TargetBlackhole, TargetID: "nat-gone"}
+		}
+		rt.Routes = append(rt.Routes, reach.Route{PrefixList: "pl-gone", Target: o.Target, TargetID: o.TargetID, TargetType: o.TargetType})
+		n.unresolved = []string{"pl-gone"}
+	}
 	if multi {
 		n.multiVPC(rng)
 		addrs = append(addrs, n.gatewayEndpoints(rng)...)
@@ -183,6 +200,9 @@ func (n *refNet) propagate(rng *rand.Rand, subnets []netip.Prefix) {
 			case k == 0 && len(rt.Routes) > 0:
 				r := rt.Routes[rng.IntN(len(rt.Routes))]
 				dst = r.Destination
+				if slices.Contains(n.unresolved, r.PrefixList) {
+					continue
+				}
 				if r.PrefixList != "" {
 					l := n.list(r.PrefixList)
 					dst = l[rng.IntN(len(l))]
@@ -203,9 +223,21 @@ func (n *refNet) propagate(rng *rand.Rand, subnets []netip.Prefix) {
 	}
 }
 
+// withoutUnresolved drops the routes by prefix lists whose entries the
+// input does not hold, for the set questions, which refuse them.
+func (n *refNet) withoutUnresolved() *refNet {
+	for i := range n.d.RouteTables {
+		rt := &n.d.RouteTables[i]
+		rt.Routes = slices.DeleteFunc(rt.Routes, func(r reach.Route) bool { return slices.Contains(n.unresolved, r.PrefixList) })
+	}
+	n.unresolved = nil
+	return n
+}
+
 func (n *refNet) build() (*reach.Model, error) {
 	return n.d.Builder().AddPrefixList(n.lists...).AddPeering(n.peerings...).AddTransitGateway(n.tgws...).
-		AddTGWRouteTable(n.tgwRTs...).AddTGWAttachment(n.tgwAtts...).AddGatewayEndpoint(n.gwEPs...).Build()
+		AddTGWRouteTable(n.tgwRTs...).AddTGWAttachment(n.tgwAtts...).AddGatewayEndpoint(n.gwEPs...).
+		AddUnresolvedPrefixList(n.unresolved...).Build()
 }
 
 // randomFlow picks a flow between the design's addresses.

@@ -40,6 +40,10 @@ import (
 //     targets (two blackholes lead to the same place) tie: AWS picks one
 //     at random, so the lookup is undecided (ROUTE_TIE) and the leg ends
 //     there; to one target, the first in table order carries the packet.
+//     A route by a prefix list whose entries the input does not hold
+//     (refNet.unresolved) could be the longest match for any destination:
+//     where it leads elsewhere than the route the lookup found (or the
+//     lookup found none), the lookup is undecided (ROUTE_INDETERMINATE).
 //     Every CIDR block of the VPC is routed "local" unless the table has a
 //     static route for that very block (a local route, or one whose
 //     target replaced local's, as AWS allows for middleboxes).
@@ -136,7 +140,9 @@ type refNet struct {
 	tgwRTs   []reach.TGWRouteTable
 	tgwAtts  []reach.TGWAttachment
 	gwEPs    []reach.GatewayEndpoint
-	stats    map[string]int // what the lookups met, for the test's coverage check
+	// unresolved are prefix lists whose entries the input does not hold
+	unresolved []string
+	stats      map[string]int // what the lookups met, for the test's coverage check
 }
 
 // refNAT is a NAT gateway's translation on the request.
@@ -319,6 +325,9 @@ func (n *refNet) bestRoute(rt reach.RouteTable, dst netip.Addr) (best reach.Rout
 	var longest []reach.Route
 	bits := -1
 	for _, r := range routes {
+		if slices.Contains(n.unresolved, r.PrefixList) {
+			continue // which addresses it routes is unknown: lookup
+		}
 		if r.Propagated && slices.ContainsFunc(n.vpc(rt.VPC).CIDRs, func(c netip.Prefix) bool {
 			return c.Bits() <= r.Destination.Bits() && c.Contains(r.Destination.Addr())
 		}) {
@@ -414,6 +423,12 @@ func (l *refLeg) lookup(pkt flow.Flow, rt reach.RouteTable, from string) {
 		return
 	}
 	r, tied, ok := l.n.bestRoute(rt, pkt.Dst.Addr())
+	for _, u := range rt.Routes {
+		if slices.Contains(l.n.unresolved, u.PrefixList) && (!ok || u.Target != r.Target || u.TargetID != r.TargetID) {
+			l.hop(reach.KindRouteTable, rt.ID, pkt, reach.RouteIndeterminate)
+			return
+		}
+	}
 	switch {
 	case !ok:
 		l.hop(reach.KindRouteTable, rt.ID, pkt, reach.NoRoute)
@@ -664,7 +679,7 @@ type refSession struct {
 
 // undecided are the codes of hops whose answer the input does not hold:
 // a session they meet is indeterminate unless another hop blocks for sure.
-var undecided = []reach.Code{reach.UnmodelledTarget, reach.PeeringStatusUnknown, reach.TGWRoutesUnknown, reach.RouteTie}
+var undecided = []reach.Code{reach.UnmodelledTarget, reach.PeeringStatusUnknown, reach.TGWRoutesUnknown, reach.RouteTie, reach.RouteIndeterminate}
 
 // refCheck walks f from the interface src ("" for a host on the internet)
 // and back.

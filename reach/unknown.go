@@ -486,7 +486,7 @@ func (m *Model) unknownErrAll(publicToo bool) error {
 	if m.unknownRoutes > 0 {
 		for _, rt := range m.rts {
 			if len(rt.unknown) > 0 {
-				return fmt.Errorf("%w: the answer depends on a value known only later: %s", ErrQuery, rt.unknown[0].Unknown)
+				return fmt.Errorf("%w: the answer depends on %s", ErrQuery, rt.unknown[0].unknownText())
 			}
 		}
 	}
@@ -588,8 +588,66 @@ func (m *Model) outside(u UnknownPeer) func(netip.Addr) bool {
 	}
 }
 
-// buildUnresolved records the groups declared with AddUnresolvedGroup.
+// AddUnresolvedGroup declares security groups that rules reference but the
+// input does not hold: groups in a peered VPC or another account, or not
+// dumped. Build accepts references to them (any other unknown group is an
+// error), and a query that only such a rule could allow is
+// indeterminate, naming the group ([SGIndeterminate]): whether the peer is
+// a member is unknown, except for the addresses the design holds, whose
+// groups are all known, so that they are certainly no members. An
+// interface cannot have such a group, and a group of the design cannot be
+// declared unresolved; package aws declares each group a rule references
+// that no file holds, with a warning.
+func (b *Builder) AddUnresolvedGroup(ids ...string) *Builder {
+	b.external = append(b.external, ids...)
+	return b
+}
+
+// AddUnresolvedPrefixList declares managed prefix lists that security
+// group rules, routes or firewall IP set references name but whose entries
+// the input does not hold: a list shared from another account, or one
+// that was not dumped with get-managed-prefix-list-entries. Such a list
+// may hold any block, so:
+//   - a security group rule that references it may match any address: a
+//     query only such a rule could allow is indeterminate
+//     ([SGIndeterminate]), naming the rule and the list (AWS groups; an
+//     Alibaba Cloud group, whose rules can drop, cannot reference one);
+//   - a route by it could be the longest match for any destination: a
+//     lookup whose answer it could change (it would send the packet
+//     elsewhere) is an undecided hop ([RouteIndeterminate]);
+//   - a firewall rule group's IP set reference to it makes the rules that
+//     use it undecidable ([FirewallIndeterminate] where they could
+//     decide).
+//
+// The set questions (Ports, Sources, Matrix, Audit, Diff) refuse a design
+// with a route by such a list. A list the design holds cannot be declared
+// unresolved. Package aws declares each list that is referenced and whose
+// entries no file holds, with a warning.
+func (b *Builder) AddUnresolvedPrefixList(ids ...string) *Builder {
+	b.extLists = append(b.extLists, ids...)
+	return b
+}
+
+// UnresolvedPrefixLists returns, sorted, the prefix lists declared with
+// [Builder.AddUnresolvedPrefixList].
+func (m *Model) UnresolvedPrefixLists() []string {
+	return slices.Sorted(maps.Keys(m.unresolvedLists))
+}
+
+// buildUnresolved records the groups declared with AddUnresolvedGroup and
+// the lists declared with AddUnresolvedPrefixList.
 func (b *Builder) buildUnresolved(p *problems, m *Model) {
+	m.unresolvedLists = map[string]bool{}
+	for i, id := range b.extLists {
+		switch {
+		case id == "":
+			p.add("", path("unresolvedPrefixLists", i, ""), "", "an unresolved prefix list needs its ID")
+		case m.lists[id] != nil:
+			p.add(id, path("unresolvedPrefixLists", i, ""), id, "declared unresolved, but the design holds the list")
+		default:
+			m.unresolvedLists[id] = true
+		}
+	}
 	m.unresolved = map[string]bool{}
 	for i, id := range b.external {
 		switch {

@@ -111,10 +111,27 @@ func (rt *rtInfo) unknownRoute(dst netip.Addr, cr *compiledRoute, ok bool) *Rout
 }
 
 // unknownRouteHop is the undecided hop of a lookup in rt that route u,
-// whose destination is known only later, could change.
+// whose destination is known only later or is a prefix list whose entries
+// the input does not hold, could change.
 func unknownRouteHop(rt *rtInfo, pkt flow.Flow, u *Route) Hop {
-	return Hop{Kind: KindRouteTable, ID: rt.ID, Name: rt.Name, Packet: pkt, Verdict: flow.Indeterminate, Code: RouteIndeterminate,
-		reason:  "a route of the table whose destination is known only later could match " + pkt.Dst.Addr().String() + " and send it to " + u.TargetID,
+	dst := pkt.Dst.Addr().String()
+	h := Hop{Kind: KindRouteTable, ID: rt.ID, Name: rt.Name, Packet: pkt, Verdict: flow.Indeterminate, Code: RouteIndeterminate,
+		reason:  "a route of the table whose destination is known only later could match " + dst + " and send it to " + u.TargetID,
 		Missing: u.Unknown + ", known only later: whether that route is the longest match depends on it",
 		Fix:     "set the value in the configuration, or check the answer again once it is known"}
+	if u.Unknown == "" { // a prefix list the input does not hold
+		h.reason = "a route of the table by prefix list " + u.PrefixList + ", whose entries the input does not hold, could match " + dst + " and send it to " + u.TargetID
+		h.Missing = "the entries of prefix list " + u.PrefixList + ", which the input does not hold: whether that route is the longest match depends on them"
+		h.Fix = "add the list's entries to the input (aws ec2 get-managed-prefix-list-entries --prefix-list-id " + u.PrefixList + "), or check by hand whether they hold " + dst
+	}
+	return h
+}
+
+// unknownText says what a route of an rtInfo's unknown routes leaves
+// open, for a set question's error.
+func (r *Route) unknownText() string {
+	if r.Unknown == "" {
+		return "the entries of prefix list " + r.PrefixList + ", which the input does not hold"
+	}
+	return "a value known only later: " + r.Unknown
 }

@@ -189,6 +189,10 @@ type listMatch struct {
 	// disjoint ranges, searched by halves without allocating
 	big *addrset.Set
 	all []netip.Prefix // the entries of a list searched by big
+	// unknown: the input does not hold the list's entries
+	// ([UnknownEntries]); it matches no address for certain and may match
+	// any
+	unknown bool
 }
 
 // bigList is the prefix-list size from which a search by halves beats a
@@ -541,6 +545,9 @@ func compileGroup(g Group, b *binder, gerr func(path, rule string, err error) er
 			m.has4, m.has6 = true, true
 		case PeerPrefixList:
 			lm, err := b.list(r.Peer.PrefixList)
+			if err == nil && lm.unknown && g.Flavour != AWS {
+				err = fmt.Errorf("%w: an Alibaba Cloud rule can drop, so a reference to a prefix list whose entries are unknown cannot be judged: %w", ErrUnresolved, &UnknownEntries{List: r.Peer.PrefixList})
+			}
 			if err != nil {
 				return nil, gerr(path, name, err)
 			}
@@ -655,6 +662,11 @@ func (e *Evaluator) eachBucket(cr *compiledRule, f func(dir flow.Direction, fam 
 func compileList(id string, res PrefixListResolver) (peerMatcher, error) {
 	m := peerMatcher{kind: PeerPrefixList, peerBlock: &peerBlock{listMatch: &listMatch{}}}
 	ps, err := res.PrefixList(id)
+	var u *UnknownEntries
+	if errors.As(err, &u) {
+		m.unknown, m.has4, m.has6 = true, true, true
+		return m, nil
+	}
 	if err != nil {
 		return m, err
 	}

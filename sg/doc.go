@@ -65,7 +65,11 @@
 // references it matches no address the resolver knows, and for any other
 // peer cannot decide, so a packet that only such a rule could allow gets
 // the verdict [flow.Indeterminate] (Basis [UnknownMember]), naming the
-// rule; a packet another rule allows is allowed.
+// rule; a packet another rule allows is allowed. So does a prefix list the
+// resolver knows is referenced but whose entries the input does not hold
+// ([UnknownEntries]; Basis [UnknownEntry]): a rule that references it may
+// match any address, of either family. Alibaba Cloud's rules can drop,
+// so both are errors there.
 // [Evaluator.WithMembership] derives a view with other memberships (package
 // reach's middlebox-blind view, where no group has members). Documented
 // assumptions where AWS's pages leave a choice:

@@ -40,6 +40,11 @@ const (
 	// references, whose members the input does not hold
 	// ([UnknownMembers]): the verdict is [flow.Indeterminate].
 	UnknownMember
+	// UnknownEntry: AWS, no rule allows the packet for certain, but the
+	// rule in Decision.Rule would if the peer were in the prefix list it
+	// references, whose entries the input does not hold
+	// ([UnknownEntries]): the verdict is [flow.Indeterminate].
+	UnknownEntry
 )
 
 var basisNames = [...]string{
@@ -51,6 +56,7 @@ var basisNames = [...]string{
 	InnerIsolation: "inner-isolation",
 	NoFilter:       "no-filter",
 	UnknownMember:  "unknown-member",
+	UnknownEntry:   "unknown-entry",
 }
 
 // String returns a short kebab-case name, as in JSON.
@@ -71,7 +77,8 @@ func (b Basis) MarshalText() ([]byte, error) { return []byte(b.String()), nil }
 type Decision struct {
 	// Verdict is flow.Allow or flow.Deny; flow.Indeterminate when the
 	// answer depends on the members of a group the input does not hold
-	// (Basis [UnknownMember]).
+	// (Basis [UnknownMember]) or on the entries of a prefix list it does
+	// not hold (Basis [UnknownEntry]).
 	Verdict flow.Verdict
 	// Action is the deciding rule's action (flow.Pass or flow.Drop); when a
 	// default or an inner access policy decided, flow.Pass if it lets the
@@ -87,15 +94,17 @@ type Decision struct {
 	Default bool
 	// Group is the ID of the group whose rule (or inner policy) decided; ""
 	// when a default that belongs to no single group decided. With Basis
-	// UnknownMember, the group of the rule that could decide.
+	// UnknownMember or UnknownEntry, the group of the rule that could
+	// decide.
 	Group string
 	// RuleIndex is the deciding rule's index in that group's Rules, -1 when
-	// Basis is not ByRule or UnknownMember.
+	// Basis is not ByRule, UnknownMember or UnknownEntry.
 	RuleIndex int
-	// Rule is a copy of the deciding rule (zero when Basis is not ByRule or
-	// UnknownMember): with UnknownMember, the first rule, in decision
-	// order, that would allow the packet if the peer were a member of the
-	// group it references.
+	// Rule is a copy of the deciding rule (zero when Basis is not ByRule,
+	// UnknownMember or UnknownEntry): with UnknownMember or
+	// UnknownEntry, the first rule, in decision order, that would allow
+	// the packet if the peer were a member of the group it references, or
+	// in the prefix list it references.
 	Rule Rule
 	// Skipped lists, for Explain only, the rules of the packet's direction
 	// that come before the deciding one in decision order (all of them
@@ -112,12 +121,13 @@ func (d Decision) Allowed() bool { return d.Verdict == flow.Allow }
 // RuleLabel names the rule that decided d, as e's [Evaluator.Evaluate]
 // returned it, the way a trace does: the group's ID and the rule's
 // sentence ([Rule.Label]), "sg-web sgr-1 allows tcp/22 from 10.0.0.0/8";
-// "" when no rule decided (Basis other than ByRule and UnknownMember).
+// "" when no rule decided (Basis other than ByRule, UnknownMember and
+// UnknownEntry).
 // The words are prepared once per group, at the first call that needs
 // them, and shared by the evaluators compiled through one
 // [CachingResolver].
 func (e *Evaluator) RuleLabel(d Decision) string {
-	if d.Basis != ByRule && d.Basis != UnknownMember {
+	if d.Basis != ByRule && d.Basis != UnknownMember && d.Basis != UnknownEntry {
 		return ""
 	}
 	if e != nil {
@@ -160,6 +170,9 @@ func (d Decision) String() string {
 	case UnknownMember:
 		return fmt.Sprintf("%s: no %s rule allows it for certain; %s rule %s allows it if the peer is a member of %s, and the input does not say whether it is",
 			verb, d.Direction, textsafe.String(d.Group), d.Rule.Label(d.RuleIndex), textsafe.String(d.Rule.Peer.Group))
+	case UnknownEntry:
+		return fmt.Sprintf("%s: no %s rule allows it for certain; %s rule %s allows it if the peer is in %s, and the input does not hold the list's entries",
+			verb, d.Direction, textsafe.String(d.Group), d.Rule.Label(d.RuleIndex), textsafe.String(d.Rule.Peer.PrefixList))
 	}
 	return verb
 }
@@ -210,7 +223,9 @@ func noFilter(dir flow.Direction) Decision {
 // access policy Accept first, then rules by priority with drop winning
 // ties, then the group type's defaults. AWS, when only a rule referencing
 // a group whose members are unknown ([UnknownMembers]) could allow it:
-// flow.Indeterminate, Basis UnknownMember. It does not allocate. f must be
+// flow.Indeterminate, Basis UnknownMember; when it is one referencing a
+// prefix list whose entries are unknown ([UnknownEntries]), Basis
+// UnknownEntry. It does not allocate. f must be
 // valid ([flow.Flow.Validate]); an invalid flow is denied. A nil Evaluator
 // passes every packet (Basis NoFilter).
 func (e *Evaluator) Evaluate(f flow.Flow, dir flow.Direction) Decision {
@@ -258,6 +273,9 @@ func (e *Evaluator) Evaluate(f flow.Flow, dir flow.Direction) Decision {
 	if maybe >= 0 { // AWS only: Compile rejects unknown members elsewhere
 		cr := &e.rules[maybe]
 		d.Verdict, d.Action, d.Basis = flow.Indeterminate, 0, UnknownMember
+		if cr.peer.kind == PeerPrefixList {
+			d.Basis = UnknownEntry
+		}
 		d.Group, d.RuleIndex, d.Rule = e.group(int(cr.group)).ID, int(cr.index), *cr.rule
 		return d
 	}
@@ -265,8 +283,12 @@ func (e *Evaluator) Evaluate(f flow.Flow, dir flow.Direction) Decision {
 }
 
 // mayBeMember reports whether m is a group reference whose members are
-// unknown and a might be one of them.
+// unknown and a might be one of them, or a prefix list whose entries are
+// unknown.
 func (e *Evaluator) mayBeMember(m *peerMatcher, a netip.Addr) bool {
+	if m.kind == PeerPrefixList {
+		return m.peerBlock != nil && m.listMatch != nil && m.unknown
+	}
 	if m.kind != PeerGroup || e.unknown == nil {
 		return false
 	}

@@ -273,6 +273,12 @@ func (e *Evaluator) writeMismatches(b *strings.Builder, cr *compiledRule, f flow
 	}
 	next()
 	switch {
+	case e.mayBeMember(&cr.peer, peer) && r.Peer.Kind == PeerPrefixList:
+		b.WriteString("whether ")
+		b.WriteString(peer.String())
+		b.WriteString(" is in ")
+		b.WriteString(r.Peer.PrefixList)
+		b.WriteString(" is unknown: the input does not hold the list's entries")
 	case e.mayBeMember(&cr.peer, peer):
 		b.WriteString("whether ")
 		b.WriteString(peer.String())

@@ -104,7 +104,9 @@ type GroupResolver interface {
 // PrefixListResolver answers for prefix-list references.
 type PrefixListResolver interface {
 	// PrefixList returns the CIDR blocks of managed prefix list id, or an
-	// error wrapping [ErrUnresolved] when it does not know the list.
+	// error wrapping [ErrUnresolved] when it does not know the list, or an
+	// [*UnknownEntries] when it knows the list is referenced but not what
+	// it holds.
 	PrefixList(id string) ([]netip.Prefix, error)
 }
 
@@ -124,6 +126,10 @@ type StaticResolver struct {
 	// GroupMembers answers an [*UnknownMembers] for them (with no Known
 	// addresses), unless Members lists them.
 	Unknown []string
+	// UnknownLists lists prefix lists whose entries the input does not
+	// hold: PrefixList answers an [*UnknownEntries] for them, unless
+	// PrefixLists holds them.
+	UnknownLists []string
 }
 
 // GroupMembers implements [GroupResolver].
@@ -141,6 +147,9 @@ func (s StaticResolver) GroupMembers(group string) ([]netip.Addr, error) {
 // PrefixList implements [PrefixListResolver].
 func (s StaticResolver) PrefixList(id string) ([]netip.Prefix, error) {
 	p, ok := s.PrefixLists[id]
+	if !ok && slices.Contains(s.UnknownLists, id) {
+		return nil, &UnknownEntries{List: id}
+	}
 	if !ok {
 		return nil, fmt.Errorf("%w: prefix list %s is not known", ErrUnresolved, id)
 	}

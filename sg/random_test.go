@@ -28,12 +28,15 @@ var (
 	// randUnknown are groups AWS rules may reference whose members the
 	// input does not hold.
 	randUnknown = []string{"sg-peer-0", "sg-peer-1"}
+	// randUnknownLists are prefix lists AWS rules may reference whose
+	// entries the input does not hold.
+	randUnknownLists = []string{"pl-shared-0", "pl-shared-1"}
 )
 
 // randomWorld returns a resolver with random memberships and prefix lists,
 // one large enough to be searched as a trie.
 func randomWorld(r *rand.Rand) sg.StaticResolver {
-	res := sg.StaticResolver{Members: map[string][]netip.Addr{}, PrefixLists: map[string][]netip.Prefix{}, Unknown: randUnknown}
+	res := sg.StaticResolver{Members: map[string][]netip.Addr{}, PrefixLists: map[string][]netip.Prefix{}, Unknown: randUnknown, UnknownLists: randUnknownLists}
 	all := append(append([]netip.Addr{}, randAddrs4...), randAddrs6...)
 	for _, g := range randGroups {
 		res.Members[g] = []netip.Addr{}
@@ -75,6 +78,8 @@ func randomRule(r *rand.Rand, fl sg.Flavour) sg.Rule {
 	switch k := r.IntN(6); {
 	case k < 3:
 		rl.Peer = sg.Peer{Kind: sg.PeerCIDR, CIDR: randCIDRs[r.IntN(len(randCIDRs))]}
+	case k < 4 && fl == sg.AWS && r.IntN(5) == 0:
+		rl.Peer = sg.PrefixList(randUnknownLists[r.IntN(len(randUnknownLists))])
 	case k < 4:
 		rl.Peer = sg.PrefixList(fmt.Sprintf("pl-%d", r.IntN(3)))
 	default:
@@ -136,9 +141,10 @@ func randomFlow(r *rand.Rand) flow.Flow {
 // on the verdict and on what decided it.
 func TestEvaluateAgreesWithReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 11))
-	verdicts := map[flow.Verdict]int{}
+	verdicts, bases := map[flow.Verdict]int{}, map[sg.Basis]int{}
 	defer func() {
-		assert.Positive(t, verdicts[flow.Indeterminate], "some flows meet a rule whose group's members are unknown: %v", verdicts)
+		assert.Positive(t, bases[sg.UnknownMember], "some flows meet a rule whose group's members are unknown: %v", bases)
+		assert.Positive(t, bases[sg.UnknownEntry], "some flows meet a rule whose list's entries are unknown: %v", bases)
 	}()
 	cases := 4000
 	if testing.Short() || raceOn {
@@ -165,9 +171,10 @@ func TestEvaluateAgreesWithReference(t *testing.T) {
 			d := e.Evaluate(f, dir)
 			require.Equal(t, plain.Evaluate(f, dir), d, "case %d: %s %s: the plain scan (internal/slowpath)", i, dir, f)
 			verdicts[d.Verdict]++
+			bases[d.Basis]++
 			got := refDecision{d.Verdict, d.Basis, d.Group, d.RuleIndex}
 			require.Equal(t, want, got, "case %d: %s %s against %+v", i, dir, f, groups)
-			if d.Basis == sg.ByRule || d.Basis == sg.UnknownMember {
+			if d.Basis == sg.ByRule || d.Basis == sg.UnknownMember || d.Basis == sg.UnknownEntry {
 				gi := slicesIndex(groups, d.Group)
 				require.Equal(t, compiled(groups[gi].Flavour, groups[gi].Rules[d.RuleIndex]), d.Rule)
 				require.Equal(t, d.Group+" "+d.Rule.Label(d.RuleIndex), e.RuleLabel(d), "case %d: the prepared label", i)

@@ -98,11 +98,27 @@ func (a assumeMembers) GroupMembers(group string) ([]netip.Addr, error) {
 	return []netip.Addr{a.member}, nil
 }
 
+// PrefixList takes a list whose entries are unknown (the underlying
+// resolver answers *sg.UnknownEntries) to hold the address member alone
+// (or nothing when member is invalid).
+func (a assumeMembers) PrefixList(id string) ([]netip.Prefix, error) {
+	ps, err := a.Resolver.PrefixList(id)
+	var u *sg.UnknownEntries
+	if !errors.As(err, &u) {
+		return ps, err
+	}
+	if !a.member.IsValid() {
+		return nil, nil
+	}
+	return []netip.Prefix{netip.PrefixFrom(a.member, a.member.BitLen())}, nil
+}
+
 // refEvaluate decides a packet against the groups of one interface the
-// slow way. Where groups' members are unknown (AWS only), it decides twice:
-// as if the peer were no member of any of them, then as if it were a
-// member of each; a verdict that differs is indeterminate, named by the
-// rule that allows the packet in the second world.
+// slow way. Where groups' members or prefix lists' entries are unknown
+// (AWS only), it decides twice: as if the peer were no member of any of
+// them and in none of the lists, then as if it were a member of each and
+// in each list; a verdict that differs is indeterminate, named by the rule
+// that allows the packet in the second world.
 func refEvaluate(groups []sg.Group, res sg.Resolver, f flow.Flow, dir flow.Direction) refDecision {
 	if len(groups) == 0 || groups[0].Flavour == sg.AWS {
 		peer := f.Src.Addr()
@@ -114,7 +130,13 @@ func refEvaluate(groups []sg.Group, res sg.Resolver, f flow.Flow, dir flow.Direc
 			return none
 		}
 		if all := refDecide(groups, assumeMembers{Resolver: res, member: peer}, f, dir); all.Verdict == flow.Allow {
-			return refDecision{flow.Indeterminate, sg.UnknownMember, all.Group, all.RuleIndex}
+			basis := sg.UnknownMember
+			for _, g := range groups {
+				if g.ID == all.Group && g.Rules[all.RuleIndex].Peer.Kind == sg.PeerPrefixList {
+					basis = sg.UnknownEntry
+				}
+			}
+			return refDecision{flow.Indeterminate, basis, all.Group, all.RuleIndex}
 		}
 		return none
 	}

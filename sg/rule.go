@@ -28,7 +28,34 @@ var (
 	// [*UnknownMembers] error, which wraps it; [Compile] accepts it for AWS
 	// groups.
 	ErrMembersUnknown = errors.New("group members unknown")
+	// ErrEntriesUnknown: a rule references a prefix list whose entries the
+	// input does not hold (a list that was not dumped, or one shared from
+	// another account). A [PrefixListResolver] says so with an
+	// [*UnknownEntries] error, which wraps it; [Compile] accepts it for AWS
+	// groups.
+	ErrEntriesUnknown = errors.New("prefix list entries unknown")
 )
+
+// UnknownEntries is the error a [PrefixListResolver] returns for a prefix
+// list the input references but whose entries it does not hold. [Compile]
+// accepts it for AWS groups (it rejects it for Alibaba Cloud's, whose
+// rules can drop): a rule referencing the list may match any address, of
+// either family, and decides none for certain. When such a rule is the
+// only one that could allow a packet, the [Decision] is
+// [flow.Indeterminate] with Basis [UnknownEntry], naming the rule; when
+// another rule allows the packet, it is allowed. Every other caller sees
+// an error that wraps [ErrEntriesUnknown].
+type UnknownEntries struct {
+	List string // the referenced prefix list's ID
+}
+
+// Error says which list's entries are unknown.
+func (e *UnknownEntries) Error() string {
+	return fmt.Sprintf("%s: prefix list %s is referenced, and the input does not hold its entries", ErrEntriesUnknown, e.List)
+}
+
+// Unwrap returns [ErrEntriesUnknown].
+func (e *UnknownEntries) Unwrap() error { return ErrEntriesUnknown }
 
 // UnknownMembers is the error a [GroupResolver] returns for a group the
 // input references but does not hold, or whose members it holds only in

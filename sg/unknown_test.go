@@ -115,3 +115,69 @@ func TestUnknownMembers(t *testing.T) {
 		assert.EqualError(t, err, "group members unknown: security group sg-peer is not in the input")
 	})
 }
+
+// TestUnknownEntries: a rule that references a prefix list whose entries
+// the input does not hold may match any address, of either family: it
+// allows nothing for certain, and where nothing else allows the packet
+// the verdict is indeterminate, naming the rule and the list.
+func TestUnknownEntries(t *testing.T) {
+	res := sg.StaticResolver{UnknownLists: []string{"pl-shared"}}
+	g := sg.Group{ID: "sg-db", Rules: []sg.Rule{
+		withID(in("tcp 5432", sg.PrefixList("pl-shared")), "sgr-list"),
+		withID(in("tcp 5432", sg.CIDR("10.1.0.0/16")), "sgr-cidr"),
+	}}
+	e, err := sg.Compile([]sg.Group{g}, res)
+	require.NoError(t, err, "a reference to a list with unknown entries compiles")
+	tests := []struct {
+		name    string
+		flow    string
+		verdict flow.Verdict
+		basis   sg.Basis
+		rule    string
+	}{
+		{"any IPv4 peer, nothing else allows: indeterminate", "tcp 10.2.0.5:50000 -> 10.0.3.30:5432", flow.Indeterminate, sg.UnknownEntry, "sgr-list"},
+		{"an IPv6 peer too: the list's family is not known either", "tcp [2001:db8::5]:50000 -> [2001:db8:1::30]:5432", flow.Indeterminate, sg.UnknownEntry, "sgr-list"},
+		{"another rule allows the peer: allowed by it", "tcp 10.1.0.5:50000 -> 10.0.3.30:5432", flow.Allow, sg.ByRule, "sgr-cidr"},
+		{"the rule's traffic does not match: denied", "tcp 10.2.0.5:50000 -> 10.0.3.30:22", flow.Deny, sg.NoRuleAllows, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := flow.MustParse(tt.flow)
+			d := e.Evaluate(f, flow.Inbound)
+			assert.Equal(t, tt.verdict, d.Verdict)
+			assert.Equal(t, tt.basis, d.Basis)
+			assert.Equal(t, tt.rule, d.Rule.ID)
+			x := e.Explain(f, flow.Inbound)
+			assert.Equal(t, d.Verdict, x.Verdict)
+			assert.Equal(t, d.Basis, x.Basis)
+			if tt.verdict == flow.Indeterminate {
+				assert.Equal(t, "sg-db sgr-list allows tcp/5432 from pl-shared", e.RuleLabel(d))
+				assert.Contains(t, x.String(), "allows it if the peer is in pl-shared, and the input does not hold the list's entries")
+				assert.Contains(t, x.Groups[0].Reason, "is in pl-shared is unknown: the input does not hold the list's entries")
+			}
+		})
+	}
+	t.Run("the port sets: the list's ports are undecided, the others' allowed", func(t *testing.T) {
+		allow, undecided, ok := e.PortVerdicts(flow.MustParse("tcp 10.2.0.5:50000 -> 10.0.3.30:1"), flow.Inbound)
+		require.True(t, ok)
+		assert.True(t, allow.IsEmpty())
+		assert.Equal(t, "5432", undecided.String())
+	})
+	t.Run("a middlebox-blind view: a list matches by address, so it stays unknown", func(t *testing.T) {
+		blind, err := e.WithMembership(sg.StaticResolver{})
+		require.NoError(t, err)
+		assert.Equal(t, flow.Indeterminate, blind.Evaluate(flow.MustParse("tcp 10.2.0.5:50000 -> 10.0.3.30:5432"), flow.Inbound).Verdict)
+	})
+	t.Run("an Alibaba Cloud rule cannot reference a list with unknown entries", func(t *testing.T) {
+		ali := sg.Group{ID: "sg-ali", Flavour: sg.AlibabaEnterprise, Rules: []sg.Rule{{Direction: flow.Inbound, Protocol: flow.TCP,
+			Ports: flow.AllPorts, Priority: 1, Action: flow.Drop, Peer: sg.PrefixList("pl-shared")}}}
+		_, err := sg.Compile([]sg.Group{ali}, res)
+		require.ErrorIs(t, err, sg.ErrUnresolved)
+		require.ErrorIs(t, err, sg.ErrEntriesUnknown)
+	})
+	t.Run("other callers see an error wrapping ErrEntriesUnknown", func(t *testing.T) {
+		_, err := res.PrefixList("pl-shared")
+		require.ErrorIs(t, err, sg.ErrEntriesUnknown)
+		assert.EqualError(t, err, "prefix list entries unknown: prefix list pl-shared is referenced, and the input does not hold its entries")
+	})
+}

@@ -1,0 +1,194 @@
+package reach_test
+
+import (
+	"net/netip"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// withAPI is open's design with one more interface, api (public IP
+// 198.51.100.40), whose group admits tcp/5432 from prefix list pl-shared,
+// whose entries the input does not hold, and tcp/22 from the VPC.
+func withAPI(routes ...reach.Route) *reach.Builder {
+	api := sg.Group{ID: "sg-api", Rules: []sg.Rule{
+		{ID: "sgr-shared", Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](5432), Peer: sg.PrefixList("pl-shared")},
+		{ID: "sgr-vpc", Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](22), Peer: sg.CIDR("10.0.0.0/16")},
+		{ID: "sgr-out", Direction: flow.Outbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4},
+	}}
+	return open(routes...).AddSecurityGroup(api).AddUnresolvedPrefixList("pl-shared").
+		AddInterface(reach.Interface{ID: "eni-api", Name: "api", Subnet: "subnet-o", Groups: []string{"sg-api"},
+			PrivateIPs: []netip.Addr{netip.MustParseAddr("10.0.1.40")}, PublicIP: netip.MustParseAddr("198.51.100.40")})
+}
+
+// TestUnresolvedPrefixListInARule: a security group rule by a prefix list
+// whose entries the input does not hold may match any address. It allows
+// nothing for certain, so where nothing else allows the session the
+// answer is indeterminate, and the trace says which list to add.
+func TestUnresolvedPrefixListInARule(t *testing.T) {
+	m, err := withAPI().Build()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"pl-shared"}, m.UnresolvedPrefixLists())
+	tests := []struct {
+		name    string
+		q       reach.Query
+		outcome reach.Outcome
+		codes   []reach.Code
+	}{
+		{"from the internet to the list's port: indeterminate", tcp("203.0.113.9", "api", 5432), reach.Indeterminate, []reach.Code{reach.SGIndeterminate}},
+		{"from an interface of the design too: the list may hold its address", tcp("db", "api", 5432), reach.Indeterminate, []reach.Code{reach.SGIndeterminate}},
+		{"another rule allows it: reachable", tcp("db", "api", 22), reach.Reachable, []reach.Code{}},
+		{"a port no rule names: unreachable", tcp("203.0.113.9", "api", 80), reach.Unreachable, []reach.Code{reach.SGNoAllow}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := check(t, m, tt.q)
+			assert.Equal(t, tt.outcome, r.Outcome, r.Text())
+			assert.Equal(t, tt.codes, r.Codes())
+			v, err := m.Verdict(tt.q)
+			require.NoError(t, err)
+			assert.Equal(t, tt.outcome, v, "the verdict-only walk agrees")
+			if tt.outcome != reach.Indeterminate {
+				return
+			}
+			u := r.Undecided()
+			require.Len(t, u, 1)
+			assert.Equal(t, "sg-api sgr-shared allows tcp/5432 from pl-shared", u[0].Rule)
+			assert.Contains(t, u[0].Missing, "the entries of prefix list pl-shared, which the input does not hold: whether "+u[0].Packet.Src.Addr().String()+
+				" is in the list is unknown (rule: sg-api sgr-shared allows tcp/5432 from pl-shared)")
+			assert.Contains(t, u[0].Fix, "aws ec2 get-managed-prefix-list-entries --prefix-list-id pl-shared")
+		})
+	}
+
+	t.Run("Ports: the list's port is undecided, the rest closed", func(t *testing.T) {
+		p, err := m.Ports(reach.PortsQuery{From: "203.0.113.9", To: "api", Protocol: flow.TCP})
+		require.NoError(t, err)
+		assert.Equal(t, "none", p.Open.String())
+		assert.Equal(t, "5432", p.Indeterminate.String())
+	})
+	t.Run("Sources: every internet address is left open, none reaches for certain", func(t *testing.T) {
+		s, err := m.Sources(reach.SourcesQuery{To: "api", Protocol: flow.TCP, Port: 5432})
+		require.NoError(t, err)
+		assert.Empty(t, s.Internet)
+		assert.NotEmpty(t, s.InternetIndeterminate)
+		for _, a := range []string{"8.8.8.8", "203.0.113.9", "2.3.4.5"} {
+			assert.True(t, slices.ContainsFunc(s.InternetIndeterminate, func(p netip.Prefix) bool { return p.Contains(netip.MustParseAddr(a)) }),
+				"%s may be in the list", a)
+		}
+		var db *reach.SourceInterface
+		for i := range s.Interfaces {
+			if s.Interfaces[i].ID == "eni-db" {
+				db = &s.Interfaces[i]
+			}
+		}
+		require.NotNil(t, db, "db might be in the list")
+		assert.Equal(t, reach.Indeterminate, db.Outcome)
+	})
+	t.Run("Audit: a rule by such a list may open PostgreSQL to the internet", func(t *testing.T) {
+		a, err := m.Audit(reach.AuditOptions{})
+		require.NoError(t, err)
+		var found *reach.Finding
+		for i := range a.Findings {
+			if f := &a.Findings[i]; f.Interface == "eni-api" && f.Ports.Contains(5432) {
+				found = f
+			}
+		}
+		require.NotNil(t, found, "%+v", a.Findings)
+		assert.Equal(t, reach.Undecided, found.Exposure)
+		assert.Equal(t, []string{"sg-api rule sgr-shared (tcp/5432 from pl-shared)"}, found.OpenedBy)
+	})
+	t.Run("Lint names the list and says what it does", func(t *testing.T) {
+		l, err := m.Lint(reach.LintOptions{Only: []string{reach.LintRefMissingPrefixList}})
+		require.NoError(t, err)
+		require.Len(t, l.Findings, 1)
+		assert.Equal(t, "sg-api", l.Findings[0].Resource)
+		assert.Contains(t, l.Findings[0].Message, "whose entries are not in the input: queries only it could allow are indeterminate")
+	})
+	t.Run("the design round trip keeps the list unresolved", func(t *testing.T) {
+		again, err := reach.Rebuilt(m)
+		require.NoError(t, err)
+		assert.Equal(t, []string{"pl-shared"}, again.UnresolvedPrefixLists())
+		r := check(t, again, tcp("203.0.113.9", "api", 5432))
+		assert.Equal(t, reach.Indeterminate, r.Outcome)
+	})
+}
+
+// TestUnresolvedPrefixListInARoute: a route by a prefix list whose
+// entries the input does not hold could be the longest match for any
+// destination, so a lookup it could send elsewhere is undecided; the set
+// questions refuse such a design.
+func TestUnresolvedPrefixListInARoute(t *testing.T) {
+	m, err := withAPI(reach.Route{PrefixList: "pl-shared", Target: reach.TargetBlackhole, TargetID: "nat-gone"}).Build()
+	require.NoError(t, err)
+	tests := []struct {
+		name    string
+		q       reach.Query
+		outcome reach.Outcome
+		codes   []reach.Code
+	}{
+		{"to the internet, which 0.0.0.0/0 sends to the internet gateway: indeterminate", tcp("web", "203.0.113.9", 443), reach.Indeterminate, []reach.Code{reach.RouteIndeterminate}},
+		{"inside the subnet, no lookup: decided", tcp("api", "db", 5432), reach.Reachable, []reach.Code{}},
+		{"a certain block before the lookup decides", tcp("locked", "203.0.113.9", 443), reach.Unreachable, []reach.Code{reach.SGNoAllow, reach.RouteIndeterminate}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := check(t, m, tt.q)
+			assert.Equal(t, tt.outcome, r.Outcome, r.Text())
+			assert.Equal(t, tt.codes, r.Codes())
+			if tt.outcome != reach.Indeterminate {
+				return
+			}
+			u := r.Undecided()
+			require.Len(t, u, 1)
+			assert.Equal(t, reach.KindRouteTable, u[0].Kind)
+			assert.Equal(t, "the entries of prefix list pl-shared, which the input does not hold: whether that route is the longest match depends on them", u[0].Missing)
+			assert.Contains(t, r.Text(), "by prefix list pl-shared, whose entries the input does not hold, could match 203.0.113.9 and send it to nat-gone")
+		})
+	}
+	t.Run("a route to the same target as the match changes nothing", func(t *testing.T) {
+		m, err := withAPI(reach.Route{PrefixList: "pl-shared", Target: reach.TargetInternetGateway, TargetID: "igw-o"}).Build()
+		require.NoError(t, err)
+		assert.Equal(t, reach.Reachable, check(t, m, tcp("web", "203.0.113.9", 443)).Outcome)
+	})
+	t.Run("the set questions refuse it, naming the list", func(t *testing.T) {
+		_, err := m.Matrix(reach.MatrixOptions{})
+		require.ErrorIs(t, err, reach.ErrQuery)
+		assert.ErrorContains(t, err, "the answer depends on the entries of prefix list pl-shared, which the input does not hold")
+		_, err = m.Ports(reach.PortsQuery{From: "web", To: "203.0.113.9", Protocol: flow.TCP})
+		require.ErrorIs(t, err, reach.ErrQuery)
+	})
+}
+
+// TestUnresolvedPrefixListBuildErrors: a list is either held or declared
+// unresolved, and a reference to a list that is neither stays an error.
+func TestUnresolvedPrefixListBuildErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		b    *reach.Builder
+		want string
+	}{
+		{"declared unresolved but held", withAPI().AddPrefixList(reach.PrefixList{ID: "pl-shared"}), "declared unresolved, but the design holds the list"},
+		{"no ID", withAPI().AddUnresolvedPrefixList(""), "an unresolved prefix list needs its ID"},
+		{"a rule by a list neither held nor declared", open().AddSecurityGroup(sg.Group{ID: "sg-x", Rules: []sg.Rule{
+			{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](1), Peer: sg.PrefixList("pl-nowhere")}}}).
+			AddInterface(reach.Interface{ID: "eni-x", Subnet: "subnet-o", Groups: []string{"sg-x"}, PrivateIPs: []netip.Addr{netip.MustParseAddr("10.0.1.50")}}),
+			"prefix list pl-nowhere is not in the design"},
+		{"an Alibaba Cloud rule by such a list", withAPI().AddSecurityGroup(sg.Group{ID: "sg-ali", Flavour: sg.AlibabaEnterprise, Rules: []sg.Rule{
+			{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](1), Priority: 1, Action: flow.Drop, Peer: sg.PrefixList("pl-shared")}}}).
+			AddInterface(reach.Interface{ID: "eni-ali", Subnet: "subnet-o", Groups: []string{"sg-ali"}, PrivateIPs: []netip.Addr{netip.MustParseAddr("10.0.1.60")}}),
+			"a reference to a prefix list whose entries are unknown cannot be judged"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := tt.b.Build()
+			require.Error(t, err)
+			assert.ErrorContains(t, err, tt.want)
+		})
+	}
+}
