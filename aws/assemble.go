@@ -58,7 +58,7 @@ func (l *loader) assemble() {
 
 	c := l.report.Counts
 	c["vpcs"], c["subnets"], c["network-acls"], c["route-tables"] = len(out.vpcs), len(out.subnets), len(out.acls), len(out.rts)
-	c["internet-gateways"], c["nat-gateways"], c["prefix-lists"], c["firewalls"] = len(out.igws), len(out.nats), len(out.lists), len(out.fws)
+	c["internet-gateways"], c["nat-gateways"], c["prefix-lists"], c["firewalls"] = len(out.igws), len(out.nats), len(l.lists), len(out.fws)
 	c["egress-only-internet-gateways"], c["gateway-endpoints"] = len(l.eigws), len(l.gatewayEndpoints())
 	c["routes"] = 0
 	for _, r := range out.rts {
@@ -292,6 +292,7 @@ func (l *loader) builder(w where) *reach.Builder {
 	}
 	b.AddSecurityGroup(out.groups...)
 	b.AddUnresolvedGroup(out.unresolved...)
+	b.AddUnresolvedPrefixList(out.unresolvedLists...)
 	if w != nil {
 		w["groups"] = out.groupAt
 	}

@@ -151,8 +151,9 @@
 //     gateway is in the input with what it joins; a route in state
 //     blackhole becomes a [reach.TargetBlackhole] route. A route to an
 //     interface endpoint (which AWS does not accept as a target) is left out
-//     with a warning, and so is a route to a gateway endpoint by a prefix
-//     list the input does not hold (add describe-prefix-lists). Routes to
+//     with a warning. A route to a gateway endpoint by a prefix list the
+//     input does not hold is kept as unmodelled (add describe-prefix-lists).
+//     Routes to
 //     anything else (virtual private gateways, Gateway Load Balancer
 //     endpoints that are not a firewall's, peering connections, transit
 //     gateways, eigw-… and gateway endpoints the input does not hold...)
@@ -160,9 +161,8 @@
 //     [reach.TargetUnmodelled] routes, with a warning: longest prefix match
 //     selects them as AWS would, and a query they route is indeterminate
 //     ([reach.UnmodelledTarget]), never answered by a less specific route.
-//     Only such a route by a prefix list that is not in the input is left
-//     out (which addresses it covers is unknown), with a warning. A
-//     route's Origin says how it got there: CreateRouteTable (local) and
+//     Such a route by a prefix list that is not in the input is kept too
+//     (the list is unresolved, below). A route's Origin says how it got there: CreateRouteTable (local) and
 //     CreateRoute are static, EnableVgwRoutePropagation makes it a
 //     propagated route ([reach.Route.Propagated]: among routes of the same
 //     prefix a static route, then a prefix-list route, then a propagated
@@ -227,8 +227,13 @@
 //     ([reach.SGIndeterminate]); nothing else changes.
 //   - Prefix lists: a file with both PrefixLists (one list) and Entries, or
 //     an Entries-only file whose name holds the list's ID (pl-….json). A list
-//     that rules or routes reference but whose entries are not in the input
-//     is modelled empty, with a warning.
+//     that security group rules, routes or firewall IP set references use
+//     but whose entries are not in the input (a list another account
+//     shares, or one not dumped), or that is not in the input at all, is
+//     declared unresolved ([reach.Builder.AddUnresolvedPrefixList]), with a
+//     warning naming the command that fetches it: it may hold any block,
+//     so what only it could decide is indeterminate, never answered as if
+//     the list were empty. Its routes are kept.
 //   - AWS Network Firewall: a firewall's FirewallPolicyArn must name a
 //     policy in the input, and the policy's rule group ARNs rule groups in
 //     the input. The firewall's ID is its ARN, its name FirewallName, and

@@ -157,9 +157,10 @@ func fullAccessPolicy(doc string) (full, ok bool) {
 type vpceTarget uint8
 
 const (
-	vpceUnknown vpceTarget = iota // not in the input, or a Gateway Load Balancer endpoint: unmodelled
-	vpceGateway                   // a gateway endpoint: modelled
-	vpceDropped                   // left out, with a warning
+	vpceUnknown     vpceTarget = iota // not in the input, or a Gateway Load Balancer endpoint: unmodelled
+	vpceGateway                       // a gateway endpoint: modelled
+	vpceDropped                       // left out, with a warning
+	vpceUnknownList                   // a gateway endpoint whose prefix list the input lacks: unmodelled
 )
 
 // vpceRoute says what the route dest -> target (a vpce-… that is no
@@ -178,9 +179,7 @@ func (l *loader) vpceRoute(o jsonloc.Loc, id, dest, target, pl string) vpceTarge
 	case !strings.EqualFold(r.typ, "Gateway"):
 		return vpceUnknown
 	case pl != "" && l.lists[pl] == nil:
-		l.warn(o, "route %s -> %s (gateway endpoint for %s) of %s left out: prefix list %s is not in the input, so which addresses it covers is unknown (add aws ec2 describe-prefix-lists); the table's other routes answer for them, so read results for %s with care",
-			dest, target, r.ep.Service, id, pl, r.ep.Service)
-		return vpceDropped
+		return vpceUnknownList
 	}
 	return vpceGateway
 }

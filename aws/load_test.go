@@ -294,7 +294,6 @@ func TestLoadShopDump(t *testing.T) {
 		dir + `nat-gateways.json: NatGateways[1]: NAT gateway nat-0aa11bb22cc33dd44 is "pending", not available: left out`,
 		dir + `network-interfaces.json: NetworkInterfaces[4]: network interface eni-06f7a8b9c0d1e2f35 of a Network Load Balancer left out: reachsim does not model it`,
 		dir + `network-interfaces.json: NetworkInterfaces[5]: network interface eni-07a8b9c0d1e2f3a46 is not attached to anything: left out`,
-		dir + `prefix-lists.json: PrefixLists[1]: prefix list pl-6da54004 is used but its entries are not in the input: modelled empty (add aws ec2 get-managed-prefix-list-entries --prefix-list-id pl-6da54004 --output json > pl-6da54004.json)`,
 		dir + `route-tables.json: RouteTables[0].Routes[3]: route ::/0 -> eigw-0a1b2c3d4e5f6a7b8 (egress-only internet gateway) of rtb-0a9b8c7d6e5f40312: it is not in the input (add aws ec2 describe-egress-only-internet-gateways); queries it routes are indeterminate (exit status 3)`,
 		dir + `route-tables.json: RouteTables[0].Routes[4]: route 172.16.0.0/12 -> tgw-0f1e2d3c4b5a6f7e8 (transit gateway) of rtb-0a9b8c7d6e5f40312: transit gateway tgw-0f1e2d3c4b5a6f7e8 is not in the input (add the output of aws ec2 describe-transit-gateways, aws ec2 describe-transit-gateway-attachments, aws ec2 describe-transit-gateway-vpc-attachments, aws ec2 describe-transit-gateway-route-tables and each route table's routes); queries it routes are indeterminate (exit status 3)`,
 		dir + `route-tables.json: RouteTables[0].Routes[7]: route pl-6da54004 -> vpce-0123456789abcdef0 (VPC endpoint) of rtb-0a9b8c7d6e5f40312: it is no Network Firewall endpoint of a firewall in the input, nor a gateway endpoint in the input (a Gateway Load Balancer endpoint? a gateway endpoint for S3 or DynamoDB, then add aws ec2 describe-vpc-endpoints and describe-prefix-lists; a firewall's, then add its aws network-firewall describe-firewall output); queries it routes are indeterminate (exit status 3)`,
@@ -466,10 +465,6 @@ func TestLoadWarnsAboutWhatItLeavesOut(t *testing.T) {
 			editFile("aws/route-tables.json", func(doc map[string]any) {
 				loadRemove(doc, func(r map[string]any) bool { return r["NatGatewayId"] != nil }, "RouteTables", 1, "Routes")
 			})}, `aws/gateways.json: NatGateways[0]: NAT gateway nat-demo is "deleting", not available: left out`, nil},
-		{"a VPC endpoint that is no firewall endpoint", []sampleEdit{editFile("aws/route-tables.json", func(doc map[string]any) {
-			loadAppend(doc, loadJSON(`{"DestinationPrefixListId": "pl-63a5400a", "GatewayId": "vpce-0s3gateway", "Origin": "CreateRoute", "State": "active"}`),
-				"RouteTables", 1, "Routes")
-		})}, `aws/route-tables.json: RouteTables[1].Routes[3]: route pl-63a5400a -> vpce-0s3gateway (VPC endpoint) of rtb-private left out: it is no Network Firewall endpoint`, nil},
 		{"a VPC endpoint route by a prefix list in the input", []sampleEdit{editFile("aws/route-tables.json", func(doc map[string]any) {
 			loadAppend(doc, loadJSON(`{"DestinationPrefixListId": "pl-63a5400a", "GatewayId": "vpce-0s3gateway", "Origin": "CreateRoute", "State": "active"}`),
 				"RouteTables", 1, "Routes")
@@ -712,21 +707,24 @@ func TestLoadPrefixLists(t *testing.T) {
 	tests := []struct {
 		name    string
 		files   map[string]string
-		allowed bool   // the prefix list admits web-1 at sg-db
-		warn    string // the only warning, if any
-		err     string // the only error, if any
+		allowed bool       // the prefix list admits web-1 at sg-db
+		code    reach.Code // otherwise, the code of sg-db's hop
+		warn    string     // the only warning, if any
+		err     string     // the only error, if any
+		lists   int        // the lists read
 	}{
-		{"an Entries-only file named by the list", map[string]string{"aws/pl-0a1b2c3d4e5f60789.json": entries}, true, "", ""},
+		{"an Entries-only file named by the list", map[string]string{"aws/pl-0a1b2c3d4e5f60789.json": entries}, true, "", "", "", 1},
 		{"the list's description and an Entries-only file named by it", map[string]string{
-			"aws/prefix-lists.json": described, "aws/entries-pl-0a1b2c3d4e5f60789-v1.json": entries}, true, "", ""},
-		{"one file with the list and its entries", map[string]string{"aws/web-hosts.json": both}, true, "", ""},
-		{"the list described in two files, with entries in one", map[string]string{"aws/prefix-lists.json": described, "aws/web-hosts.json": both}, true, "", ""},
-		{"entries nowhere", map[string]string{"aws/prefix-lists.json": described}, false,
-			"aws/prefix-lists.json: PrefixLists[0]: prefix list pl-0a1b2c3d4e5f60789 is used but its entries are not in the input: modelled empty", ""},
-		{"an Entries file that names no list", map[string]string{"aws/entries.json": entries}, false, "",
-			`aws/entries.json: Entries: invalid AWS CLI output: Entries of an unknown prefix list: get-managed-prefix-list-entries does not print the list's ID`},
-		{"the list not in the input at all", map[string]string{}, false, "",
-			`aws/security-group-rules.json: SecurityGroupRules[9] (sg-db): invalid topology: Rules[1] (sg-db rule sgr-db-pl): unresolved reference: prefix list pl-0a1b2c3d4e5f60789`},
+			"aws/prefix-lists.json": described, "aws/entries-pl-0a1b2c3d4e5f60789-v1.json": entries}, true, "", "", "", 1},
+		{"one file with the list and its entries", map[string]string{"aws/web-hosts.json": both}, true, "", "", "", 1},
+		{"the list described in two files, with entries in one", map[string]string{"aws/prefix-lists.json": described, "aws/web-hosts.json": both}, true, "", "", "", 1},
+		{"entries nowhere: the list may hold web-1, or not", map[string]string{"aws/prefix-lists.json": described}, false, reach.SGIndeterminate,
+			"aws/prefix-lists.json: PrefixLists[0]: prefix list pl-0a1b2c3d4e5f60789 is used but its entries are not in the input: which addresses it holds is unknown, so what only it could decide is indeterminate (exit status 3); add aws ec2 get-managed-prefix-list-entries --prefix-list-id pl-0a1b2c3d4e5f60789", "", 1},
+		{"an empty list: it matches nothing", map[string]string{"aws/web-hosts.json": strings.TrimSuffix(described, "}") + `, "Entries": []}`}, false, reach.SGNoAllow, "", "", 1},
+		{"an Entries file that names no list", map[string]string{"aws/entries.json": entries}, false, "", "",
+			`aws/entries.json: Entries: invalid AWS CLI output: Entries of an unknown prefix list: get-managed-prefix-list-entries does not print the list's ID`, 0},
+		{"the list not in the input at all: a warning at the first rule that uses it", map[string]string{}, false, reach.SGIndeterminate,
+			`aws/security-group-rules.json: SecurityGroupRules[9]: prefix list pl-0a1b2c3d4e5f60789 (used by sg-db rule sgr-db-pl allows tcp/5432 from pl-0a1b2c3d4e5f60789) is not in the input: which addresses it holds is unknown, so what only it could decide is indeterminate (exit status 3); add aws ec2 describe-managed-prefix-lists --prefix-list-ids pl-0a1b2c3d4e5f60789 and get-managed-prefix-list-entries`, "", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -749,13 +747,13 @@ func TestLoadPrefixLists(t *testing.T) {
 			} else {
 				assert.Empty(t, rep.Warnings)
 			}
-			assert.Equal(t, 1, rep.Counts["prefix-lists"])
+			assert.Equal(t, tt.lists, rep.Counts["prefix-lists"])
 			h := dbGroupHop(t, m)
 			if tt.allowed {
 				assert.Equal(t, flow.Allow, h.Verdict, h.Reason())
 				assert.Contains(t, h.Rule, "sgr-db-pl")
 			} else {
-				assert.Equal(t, reach.SGNoAllow, h.Code, h.Reason())
+				assert.Equal(t, tt.code, h.Code, h.Reason())
 			}
 		})
 	}
@@ -766,6 +764,23 @@ func TestLoadPrefixLists(t *testing.T) {
 		_, _, err := aws.LoadFS(fsys, "aws")
 		require.ErrorIs(t, err, aws.ErrInvalidDump)
 		assert.Contains(t, err.Error(), "aws/lists.json: Entries: invalid AWS CLI output: Entries cannot be told apart")
+	})
+	t.Run("a route by a list whose entries are not in the input: kept, and lookups it could change are undecided", func(t *testing.T) {
+		fsys := loadSampleFS(t)
+		loadEdit(t, fsys, "aws/route-tables.json", func(doc map[string]any) {
+			loadAppend(doc, loadJSON(`{"DestinationPrefixListId": "pl-0a1b2c3d4e5f60789", "NetworkInterfaceId": "eni-web1", "Origin": "CreateRoute", "State": "active"}`),
+				"RouteTables", 1, "Routes")
+		})
+		delete(fsys, "aws/security-group-rules.json") // no rule uses the list: the route alone
+		m, rep, err := aws.LoadFS(fsys, "aws")
+		require.NoError(t, err)
+		require.Len(t, rep.Warnings, 1, "%q", rep.Warnings)
+		assert.Equal(t, "aws/route-tables.json: RouteTables[1].Routes[3].DestinationPrefixListId: prefix list pl-0a1b2c3d4e5f60789 (used by a route of rtb-private) is not in the input: which addresses it holds is unknown, so what only it could decide is indeterminate (exit status 3); add aws ec2 describe-managed-prefix-lists --prefix-list-ids pl-0a1b2c3d4e5f60789 and get-managed-prefix-list-entries --prefix-list-id pl-0a1b2c3d4e5f60789 --output json > pl-0a1b2c3d4e5f60789.json", rep.Warnings[0])
+		assert.Equal(t, []string{"pl-0a1b2c3d4e5f60789"}, m.UnresolvedPrefixLists())
+		r, err := m.Check(reach.Query{From: "app-1", To: "192.0.2.9", Protocol: flow.TCP, Port: 443})
+		require.NoError(t, err)
+		assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+		assert.Equal(t, []reach.Code{reach.RouteIndeterminate}, r.Codes())
 	})
 	t.Run("a route to a prefix list", func(t *testing.T) {
 		fsys := loadSampleFS(t)

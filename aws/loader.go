@@ -52,15 +52,17 @@ type loader struct {
 		groupAt []placed
 		// unresolved are the groups rules reference that no file holds
 		unresolved []string
-		acls       []*aclRec
-		rts        []*rtRec
-		igws       []*igwRec
-		nats       []*natRec
-		lists      []*listRec
-		fws        []reach.Firewall
-		fwAt       []placed
-		bpa        reach.BlockPublicAccess
-		vpcByID    map[string]*vpcRec
+		// unresolvedLists are the lists used whose entries no file holds
+		unresolvedLists []string
+		acls            []*aclRec
+		rts             []*rtRec
+		igws            []*igwRec
+		nats            []*natRec
+		lists           []*listRec
+		fws             []reach.Firewall
+		fwAt            []placed
+		bpa             reach.BlockPublicAccess
+		vpcByID         map[string]*vpcRec
 		// peerings are the peering connections modelled (both VPCs in
 		// the input), peeringByID every one read
 		peerings    []*peeringRec

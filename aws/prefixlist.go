@@ -2,6 +2,7 @@ package aws
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"net/netip"
 	slashpath "path"
@@ -114,36 +115,64 @@ func (l *loader) readPrefixLists(file string, top map[string]json.RawMessage) {
 	}
 }
 
+// assembleLists gives the builder the lists read, and declares unresolved
+// ([reach.Builder.AddUnresolvedPrefixList]) each list that a security
+// group rule, a route or a firewall's IP set reference uses and whose
+// entries no file holds, with a warning at the list or at its first use:
+// which addresses it holds is unknown, so what only it could decide is
+// indeterminate, never answered as if it were empty.
 func (l *loader) assembleLists() {
-	used := map[string]bool{}
-	for _, g := range l.out.groups {
-		for _, r := range g.Rules {
+	type use struct {
+		at  jsonloc.Loc
+		who string
+	}
+	used := map[string]use{}
+	note := func(id string, at func() jsonloc.Loc, who func() string) {
+		if _, ok := used[id]; !ok {
+			used[id] = use{at(), who()}
+		}
+	}
+	for gi, g := range l.out.groups {
+		for ri, r := range g.Rules {
 			if r.Peer.Kind == sg.PeerPrefixList {
-				used[r.Peer.PrefixList] = true
+				note(r.Peer.PrefixList, func() jsonloc.Loc { return l.out.groupAt[gi].lookup(fmt.Sprintf("Rules[%d]", ri)) },
+					func() string { return g.ID + " rule " + r.Label(ri) })
 			}
 		}
 	}
 	for _, r := range l.rts {
-		for _, rt := range r.rt.Routes {
+		for j, rt := range r.rt.Routes {
 			if rt.PrefixList != "" {
-				used[rt.PrefixList] = true
+				note(rt.PrefixList, func() jsonloc.Loc { return r.routeAt[j].dest }, func() string { return "a route of " + r.rt.ID })
 			}
 		}
 	}
-	for _, f := range l.out.fws {
+	for i, f := range l.out.fws {
 		for _, g := range f.Policy.Stateful.Groups {
 			for _, arn := range g.Group.IPSetReferences {
-				used[arn[strings.LastIndex(arn, "/")+1:]] = true
+				note(arn[strings.LastIndex(arn, "/")+1:], func() jsonloc.Loc { return l.out.fwAt[i].base },
+					func() string { return "an IP set reference of firewall " + f.ID })
 			}
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(used)) {
+		if r := l.lists[id]; r == nil {
+			u := used[id]
+			l.warn(u.at, "prefix list %s (used by %s) is not in the input: which addresses it holds is unknown, so what only it could decide is indeterminate (exit status 3); add aws ec2 describe-managed-prefix-lists --prefix-list-ids %s and get-managed-prefix-list-entries --prefix-list-id %s --output json > %s.json",
+				id, u.who, id, id, id)
+			l.out.unresolvedLists = append(l.out.unresolvedLists, id)
 		}
 	}
 	for _, id := range slices.Sorted(maps.Keys(l.lists)) {
 		r := l.lists[id]
-		if !r.entries && used[id] {
-			l.warn(r.at, "prefix list %s is used but its entries are not in the input: modelled empty (add aws ec2 get-managed-prefix-list-entries --prefix-list-id %s --output json > %s.json)", id, id, id)
+		if _, isUsed := used[id]; !r.entries && isUsed {
+			l.warn(r.at, "prefix list %s is used but its entries are not in the input: which addresses it holds is unknown, so what only it could decide is indeterminate (exit status 3); add aws ec2 get-managed-prefix-list-entries --prefix-list-id %s --output json > %s.json", id, id, id)
+			l.out.unresolvedLists = append(l.out.unresolvedLists, id)
+			continue
 		}
 		l.out.lists = append(l.out.lists, r)
 	}
+	slices.Sort(l.out.unresolvedLists)
 }
 
 // readServiceCidrs reads the Cidrs that describe-prefix-lists gives an

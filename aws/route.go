@@ -196,12 +196,6 @@ func (l *loader) route(r *rtRec, o jsonloc.Loc, rj routeJSON, endpoints map[stri
 	// prefix match selects it as AWS would, and the query is indeterminate
 	// there, never answered by a less specific route.
 	unmodelled := func(target, what, why string) {
-		if rt.PrefixList != "" && l.lists[rt.PrefixList] == nil {
-			// Which addresses it covers is unknown too: nothing to keep.
-			l.warn(o, "route %s -> %s (%s) of %s left out: %s, and prefix list %s is not in the input (add aws ec2 describe-managed-prefix-lists and get-managed-prefix-list-entries for it); the table's other routes answer for its addresses, so read results for them with care",
-				dest, target, what, id, why, rt.PrefixList)
-			return
-		}
 		l.warn(o, "route %s -> %s (%s) of %s: %s; queries it routes are indeterminate (exit status 3)", dest, target, what, id, why)
 		rt.Target, rt.TargetID, rt.TargetType = reach.TargetUnmodelled, target, what
 		ro.target = o.Field(field)
@@ -275,6 +269,9 @@ func (l *loader) route(r *rtRec, o jsonloc.Loc, rj routeJSON, endpoints map[stri
 			case vpceGateway:
 				rt.Target = reach.TargetGatewayEndpoint
 			case vpceDropped:
+				return
+			case vpceUnknownList:
+				unmodelled(target, "gateway endpoint for "+l.vpces[target].ep.Service, "its prefix list "+rt.PrefixList+" is not in the input, so which addresses it covers is unknown (add aws ec2 describe-prefix-lists)")
 				return
 			default:
 				unmodelled(target, "VPC endpoint", "it is no Network Firewall endpoint of a firewall in the input, nor a gateway endpoint in the input (a Gateway Load Balancer endpoint? a gateway endpoint for S3 or DynamoDB, then add aws ec2 describe-vpc-endpoints and describe-prefix-lists; a firewall's, then add its aws network-firewall describe-firewall output)")
