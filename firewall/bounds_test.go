@@ -37,12 +37,14 @@ func keyOf(d firewall.Decision) decisionKey {
 
 // A small universe, so that rules and connections meet often.
 var (
-	fwAddrs4   = []string{"10.0.0.1", "10.0.1.5", "192.0.2.1", "198.51.100.7", "0.0.0.0", "255.255.255.255"}
-	fwAddrs6   = []string{"2001:db8::1", "2001:db8:1::5", "fd00::1"}
-	fwCIDRs    = []string{"10.0.0.0/16", "10.0.0.1/32", "0.0.0.0/0", "192.0.2.0/24", "255.255.255.255/32", "2001:db8::/32", "::/0", "2001:db8::1/128"}
-	fwPorts    = []uint16{0, 22, 53, 80, 443, 444, 1023, 1024, 8443, 50000, 65535}
-	fwSuricata = []string{"any", "$HOME_NET", "$EXTERNAL_NET", "10.0.0.1", "192.0.2.0/24", "[!10.0.1.0/24,10.0.0.0/16]"}
-	fwSPorts   = []string{"any", "any", "22", "443", "1024:65535", "[80,443]", "!53", "0", "65535", "[1000:60000,!50000]"}
+	fwAddrs4 = []string{"10.0.0.1", "10.0.1.5", "192.0.2.1", "198.51.100.7", "0.0.0.0", "255.255.255.255"}
+	fwAddrs6 = []string{"2001:db8::1", "2001:db8:1::5", "fd00::1"}
+	fwCIDRs  = []string{"10.0.0.0/16", "10.0.0.1/32", "0.0.0.0/0", "192.0.2.0/24", "255.255.255.255/32", "2001:db8::/32", "::/0", "2001:db8::1/128"}
+	fwPorts  = []uint16{0, 22, 53, 80, 443, 444, 1023, 1024, 8443, 50000, 65535}
+	// @PARTNERS is a set whose entries are unknown (partnersUnknown)
+	fwSuricata = []string{"any", "$HOME_NET", "$EXTERNAL_NET", "10.0.0.1", "192.0.2.0/24", "[!10.0.1.0/24,10.0.0.0/16]",
+		"@PARTNERS", "[@PARTNERS,192.0.2.0/24]", "[10.0.0.0/16,!@PARTNERS]"}
+	fwSPorts = []string{"any", "any", "22", "443", "1024:65535", "[80,443]", "!53", "0", "65535", "[1000:60000,!50000]"}
 )
 
 func pickOf[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
@@ -102,7 +104,7 @@ func randomPolicy(r *rand.Rand) firewall.Policy {
 	case 1:
 		defaults.DropEstablished = true
 	}
-	return newPolicy(pickOf(r, []flow.Action{flow.Forward, flow.Forward, flow.Pass, flow.Drop}), sl, defaults, sf...)
+	return withPartners(newPolicy(pickOf(r, []flow.Action{flow.Forward, flow.Forward, flow.Pass, flow.Drop}), sl, defaults, sf...))
 }
 
 func randomConnection(r *rand.Rand) firewall.Connection {
@@ -169,7 +171,7 @@ func TestBoundsAgreeWithEvaluate(t *testing.T) {
 	checked, compiled := 0, 0
 	for i := range 200 {
 		p := randomPolicy(r)
-		e, err := firewall.Compile(p, nil)
+		e, err := firewall.Compile(p, partnersUnknown)
 		if err != nil {
 			continue // a random rule that matches nothing, rejected
 		}

@@ -15,6 +15,14 @@
 //     [stateful.ErrInvalidPolicy], [stateful.ErrUnresolved] and
 //     [suricata.ErrSyntax]. [ErrUnresolved] is for input formats that bind
 //     a policy to its rule groups by ARN.
+//   - An IP set reference whose entries the input does not hold (the
+//     resolver returns a [stateful.UnknownIPSet], wrapping
+//     [stateful.ErrIPSetUnknown]) is no Compile error and is never taken
+//     as empty: a stateful rule that uses it is undecidable where the
+//     set's entries could decide whether it matches, so a direction it
+//     could pass or drop first is Indeterminate, and the reason names the
+//     reference, its ARN and that its entries are missing (the stateful
+//     package doc has the details).
 //   - [Engine.Evaluate] judges a [Connection] (a session's request as it
 //     reaches the endpoint, and which of its directions cross it) and
 //     returns a [Decision]: per direction, the verdict, the rule that

@@ -553,6 +553,8 @@ func statefulText(d stateful.Decision) string {
 	}
 	fmt.Fprintf(&b, " the %s packet", d.Stage)
 	switch {
+	case d.Indeterminate != nil && strings.HasPrefix(d.Indeterminate.Keyword, "@"):
+		fmt.Fprintf(&b, ": sid %d of %s may match, depending on %s", d.Indeterminate.Sid, textsafe.String(d.Indeterminate.Group), textsafe.String(d.Indeterminate.Why))
 	case d.Indeterminate != nil:
 		fmt.Fprintf(&b, ": sid %d of %s uses %q, which depends on more than a flow shows (%s)", d.Indeterminate.Sid, textsafe.String(d.Indeterminate.Group), d.Indeterminate.Keyword, textsafe.String(d.Indeterminate.Why))
 	case d.Sid != 0:

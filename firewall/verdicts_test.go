@@ -18,7 +18,8 @@ import (
 // VerdictOn, and Engine.Outline to its VerdictOn, RuleOn and Fix, on
 // random policies (stateless rules that pass, drop and
 // forward over a few prefixes and ports, stateful rules that pass, drop,
-// reject and alert, random default actions) and random connections, one
+// reject and alert, some to an IP set whose entries are unknown, random
+// default actions) and random connections, one
 // or both of whose directions cross.
 func TestVerdictsAgreesWithEvaluate(t *testing.T) {
 	rng := rand.New(rand.NewPCG(12, 5))
@@ -57,10 +58,7 @@ func TestVerdictsAgreesWithEvaluate(t *testing.T) {
 			if p := ports[rng.IntN(len(ports))]; p != 0 {
 				port = fmt.Sprint(p)
 			}
-			dst := "any"
-			if rng.IntN(2) == 0 {
-				dst = "$HOME_NET"
-			}
+			dst := []string{"any", "any", "$HOME_NET", "$HOME_NET", "@PARTNERS", "[@PARTNERS,10.0.1.0/24]"}[rng.IntN(6)]
 			sf = append(sf, fmt.Sprintf("%s %s any any -> %s %s (sid:%d;)", sfActions[rng.IntN(len(sfActions))],
 				sfProtos[rng.IntN(len(sfProtos))], dst, port, 100+i))
 		}
@@ -72,7 +70,12 @@ func TestVerdictsAgreesWithEvaluate(t *testing.T) {
 			defaults.DropEstablished = true
 		}
 		defaults.AlertStrict = rng.IntN(4) == 0
-		e := compilePolicy(t, newPolicy(actions[rng.IntN(len(actions))], sl, defaults, sf...))
+		p := newPolicy(actions[rng.IntN(len(actions))], sl, defaults, sf...)
+		if len(sf) > 0 {
+			p = withPartners(p)
+		}
+		e, err := firewall.Compile(p, partnersUnknown)
+		require.NoError(t, err)
 		for range 20 {
 			proto := []flow.Protocol{flow.TCP, flow.UDP, flow.ICMP}[rng.IntN(3)]
 			src := netip.AddrPortFrom(netip.MustParseAddr(addrs[rng.IntN(len(addrs))]), ports[rng.IntN(len(ports))])
@@ -115,6 +118,7 @@ func TestVerdictsAgreesWithEvaluate(t *testing.T) {
 	require.Positive(t, fixed, "some decisions should carry a fix")
 	require.Positive(t, seen[flow.Deny], "the rounds should deny some legs")
 	require.Positive(t, seen[flow.Allow], "the rounds should allow some legs")
+	require.Positive(t, seen[flow.Indeterminate], "some legs should hang on the IP set whose entries are unknown")
 	require.Positive(t, flagged, "some rules should name TCP flags")
 	var none *firewall.Engine
 	req, rep := none.Verdicts(bothWays(sshFlow))

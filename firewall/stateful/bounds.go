@@ -86,6 +86,10 @@ func (e *Engine) bounds(f flow.Flow, b *flow.Bounds, ix *addrIndex) {
 		if varyAddr {
 			addrBounds(r.src, r.srcAny, b)
 			addrBounds(r.dst, r.dstAny, b)
+			if r.setKW != "" { // where the rule certainly matches
+				addrBounds(r.srcSure, false, b)
+				addrBounds(r.dstSure, false, b)
+			}
 		} else {
 			fwd, rev = r.admits(src, dst), r.admits(dst, src)
 			if r.bidir {

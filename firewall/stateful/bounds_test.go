@@ -69,7 +69,7 @@ func configText(cfg Config) string {
 func TestBoundsAgreeWithEvaluate(t *testing.T) {
 	r := rand.New(rand.NewPCG(1414, 14))
 	g := generator{r}
-	res := StaticIPSets{"arn:pl-1": {netip.MustParsePrefix("198.51.100.128/25"), netip.MustParsePrefix("2001:db8:1::/48")}}
+	res := randomIPSets
 	checked, multi := 0, 0
 	for range 250 {
 		cfg := g.config()
@@ -232,7 +232,7 @@ func TestBoundsOfNilEngineAddNothing(t *testing.T) {
 func TestIndexedBoundsAgreeWithEveryRule(t *testing.T) {
 	r := rand.New(rand.NewPCG(1415, 15))
 	g := generator{r}
-	res := StaticIPSets{"arn:pl-1": {netip.MustParsePrefix("198.51.100.128/25"), netip.MustParsePrefix("2001:db8:1::/48")}}
+	res := randomIPSets
 	fields := []flow.Field{flow.FieldSrcPort, flow.FieldDstPort, flow.FieldICMPType, flow.FieldICMPCode}
 	compared, cut := 0, 0
 	for range 250 {
@@ -266,4 +266,29 @@ func TestIndexedBoundsAgreeWithEveryRule(t *testing.T) {
 	}
 	assert.Greater(t, compared, 1500)
 	assert.Greater(t, cut, 500, "the rules cut the fields often")
+}
+
+// TestBoundsOfUnknownIPSet: a rule whose addresses involve an IP set
+// whose entries are unknown is undecidable where the set may hold the
+// address and decides where the rest of its list holds it: both edges
+// are atoms.
+func TestBoundsOfUnknownIPSet(t *testing.T) {
+	rules := []string{
+		"pass tcp [@PU, 192.0.2.0/24] any -> any 443 (sid:1;)",
+		"drop tcp any any -> [10.0.0.0/8, !@PU] any (sid:2;)",
+		"pass udp any any <> ![@PU, 198.51.100.0/25] 53 (sid:3;)",
+	}
+	r := rand.New(rand.NewPCG(11, 12))
+	for _, order := range []RuleOrder{StrictOrder, DefaultActionOrder} {
+		grp := RuleGroup{Name: "unknown", RuleOrder: order, RulesString: strings.Join(rules, "\n"), IPSetReferences: map[string]string{"PU": "arn:pl-unknown"}}
+		cfg := Config{Order: order, HomeNet: randomHome, Groups: []GroupRef{{Priority: 1, Group: grp}}}
+		e, err := Compile(cfg, randomIPSets)
+		require.NoError(t, err)
+		for _, s := range []string{
+			"tcp 192.0.2.7:50000 -> 10.0.0.1:443", "tcp 10.0.0.1:50000 -> 10.1.0.1:22", "tcp 203.0.113.1:50000 -> 10.0.0.1:443",
+			"udp 10.0.0.1:50000 -> 198.51.100.1:53", "udp 198.51.100.200:53 -> 10.0.0.1:53",
+		} {
+			checkSessionBounds(t, r, e, Session{Flow: flow.MustParse(s)}, 200, func() string { return configText(cfg) })
+		}
+	}
 }

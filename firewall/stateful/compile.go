@@ -89,11 +89,11 @@ type rule struct {
 	label      string // "group sid N: text", as Decision.RuleLabel gives it
 
 	// header
-	protoAny bool      // ip, ipv4, ipv6, or an application protocol
-	family   uint8     // 0 both, 4 or 6
-	protos   [4]uint64 // IP protocols when !protoAny
-	apps     []string  // session application protocols the rule needs (one of)
-	src, dst addrset.Set
+	protoAny bool        // ip, ipv4, ipv6, or an application protocol
+	family   uint8       // 0 both, 4 or 6
+	protos   [4]uint64   // IP protocols when !protoAny
+	apps     []string    // session application protocols the rule needs (one of)
+	src, dst addrset.Set // the addresses the rule may match
 	srcAny   bool
 	dstAny   bool
 	sp, dp   flow.PortSet
@@ -101,6 +101,13 @@ type rule struct {
 	dpAny    bool
 	bidir    bool
 	ipOnly   bool
+
+	// srcSure and dstSure are the addresses the rule certainly matches;
+	// they differ from src and dst only when an IP set whose entries are
+	// unknown decides, and setKW ("@NAME", the first such set) and setWhy
+	// then say so.
+	srcSure, dstSure addrset.Set
+	setKW, setWhy    string
 
 	// options
 	est          int8 // +1 established, -1 not_established
@@ -133,7 +140,10 @@ func (r *rule) setProto(p flow.Protocol) { r.protos[p>>6] |= 1 << (uint(p) & 63)
 // (a group's rule order differs from the policy's, sources, duplicate
 // sids), [ErrInvalidRule] (options Suricata would reject, the priority
 // keyword in a STRICT_ORDER group), [suricata.ErrSyntax] or [ErrUnresolved] (an
-// unknown $VARIABLE or @REFERENCE: never a silent non-match).
+// unknown $VARIABLE or @REFERENCE: never a silent non-match). A reference
+// whose entries res reports unknown ([ErrIPSetUnknown]) is accepted: its
+// rules are undecidable where the entries could decide (see the package
+// doc).
 func Compile(cfg Config, res IPSetResolver) (*Engine, error) {
 	if !cfg.Order.IsValid() {
 		return nil, &flow.InputError{Path: "StatefulEngineOptions.RuleOrder", Err: fmt.Errorf("%w: rule order %d out of range", ErrInvalidPolicy, uint8(cfg.Order))}
@@ -154,7 +164,7 @@ func Compile(cfg Config, res IPSetResolver) (*Engine, error) {
 		return nil, &flow.InputError{Path: "HomeNet", Err: fmt.Errorf("%w: %w", ErrInvalidPolicy, err)}
 	}
 	e := &Engine{order: cfg.Order, defaults: cfg.Defaults}
-	c := compiler{res: res, refs: map[string]addrset.Set{}, home: home, ext: home.Complement()}
+	c := compiler{res: res, refs: map[string]addrset.Set{}, unknown: map[string]bool{}, home: home, ext: home.Complement()}
 	seenPrio := map[int]int{}
 	seenID := map[string]int{}
 	for gi, ref := range cfg.Groups {
@@ -249,7 +259,11 @@ func prefixSet(ps []netip.Prefix) (addrset.Set, error) {
 type compiler struct {
 	res       IPSetResolver
 	refs      map[string]addrset.Set // resolved IP set references by ARN
+	unknown   map[string]bool        // ARNs whose entries are unknown
 	home, ext addrset.Set            // the policy's HOME_NET and EXTERNAL_NET
+	// the unknown IP sets the current rule's addresses involve, as
+	// "@NAME (ARN)", each once, in the order written
+	ruleUnknown []string
 
 	g        *RuleGroup
 	label    string
@@ -288,9 +302,20 @@ func (c *compiler) startGroup(g *RuleGroup, label string) error {
 	return nil
 }
 
-// addr resolves an address expression; neg reports whether it contains a
-// negation (after expanding $EXTERNAL_NET).
-func (c *compiler) addr(x suricata.AddrExpr) (s addrset.Set, neg bool, err error) {
+// addrVal is the value of an address expression: the addresses it may
+// hold and those it certainly holds. They differ only where an IP set
+// whose entries are unknown decides: an address's membership in such a
+// set is unknown, and the expression is read in three-valued logic (a
+// negation swaps may and sure).
+type addrVal struct {
+	may, sure addrset.Set
+	neg       bool // the expression contains a negation (after expanding $EXTERNAL_NET)
+}
+
+// addr resolves an address expression. An IP set reference whose entries
+// are unknown adds itself to c.ruleUnknown.
+func (c *compiler) addr(x suricata.AddrExpr) (v addrVal, err error) {
+	s, neg := addrset.Set{}, false
 	switch {
 	case x.Any:
 		s = addrset.All()
@@ -306,60 +331,93 @@ func (c *compiler) addr(x suricata.AddrExpr) (s addrset.Set, neg bool, err error
 			var ok bool
 			if s, ok = c.ipsets[x.Var]; !ok {
 				if _, isPort := c.portsets[x.Var]; isPort {
-					return s, false, fmt.Errorf("%w: $%s is a port set, used as an address", ErrUnresolved, x.Var)
+					return v, fmt.Errorf("%w: $%s is a port set, used as an address", ErrUnresolved, x.Var)
 				}
-				return s, false, fmt.Errorf("%w: variable $%s is not defined in the group's IPSets (nor is it HOME_NET or EXTERNAL_NET)", ErrUnresolved, x.Var)
+				return v, fmt.Errorf("%w: variable $%s is not defined in the group's IPSets (nor is it HOME_NET or EXTERNAL_NET)", ErrUnresolved, x.Var)
 			}
 		}
 	case x.Ref != "":
-		arn, ok := c.g.IPSetReferences[x.Ref]
-		if !ok {
-			return s, false, fmt.Errorf("%w: IP set reference @%s is not defined in the group's IPSetReferences", ErrUnresolved, x.Ref)
+		var known bool
+		if s, known, err = c.ref(x.Ref); err != nil {
+			return v, err
 		}
-		if s, ok = c.refs[arn]; !ok {
-			if c.res == nil {
-				return s, false, fmt.Errorf("%w: IP set reference @%s (%s) needs an IPSetResolver", ErrUnresolved, x.Ref, arn)
+		if !known {
+			v = addrVal{may: addrset.All()}
+			if x.Negate {
+				v.may, v.sure, v.neg = v.sure.Complement(), v.may.Complement(), true
 			}
-			ps, err := c.res.IPSet(arn)
-			if err != nil {
-				if !errors.Is(err, ErrUnresolved) {
-					err = fmt.Errorf("%w: %w", ErrUnresolved, err)
-				}
-				return s, false, fmt.Errorf("IP set reference @%s (%s): %w", x.Ref, arn, err)
-			}
-			if s, err = prefixSet(ps); err != nil {
-				return s, false, fmt.Errorf("%w: IP set reference @%s (%s): %w", ErrInvalidGroup, x.Ref, arn, err)
-			}
-			c.refs[arn] = s
+			return v, nil
 		}
 	case x.List != nil:
-		var pos, negs addrset.Set
+		var posMay, posSure, negMay, negSure addrset.Set
 		hasPos := false
 		for _, it := range x.List {
 			item := it
 			item.Negate = false
-			is, n, err := c.addr(item)
+			iv, err := c.addr(item)
 			if err != nil {
-				return s, false, err
+				return v, err
 			}
-			neg = neg || n || it.Negate
+			neg = neg || iv.neg || it.Negate
 			if it.Negate {
-				negs = negs.Union(is)
+				negMay, negSure = negMay.Union(iv.may), negSure.Union(iv.sure)
 			} else {
-				pos, hasPos = pos.Union(is), true
+				posMay, posSure, hasPos = posMay.Union(iv.may), posSure.Union(iv.sure), true
 			}
 		}
 		if !hasPos {
-			pos = addrset.All()
+			posMay, posSure = addrset.All(), addrset.All()
 		}
-		s = pos.Difference(negs)
+		v = addrVal{may: posMay.Difference(negSure), sure: posSure.Difference(negMay), neg: neg}
+		if x.Negate {
+			v.may, v.sure, v.neg = v.sure.Complement(), v.may.Complement(), true
+		}
+		return v, nil
 	default:
-		return s, false, fmt.Errorf("%w: empty address expression", ErrInvalidRule)
+		return v, fmt.Errorf("%w: empty address expression", ErrInvalidRule)
 	}
 	if x.Negate {
 		s, neg = s.Complement(), true
 	}
-	return s, neg, nil
+	return addrVal{may: s, sure: s, neg: neg}, nil
+}
+
+// ref resolves the IP set reference @name of the current group: its set,
+// or known false when the resolver says its entries are unknown (the
+// reference then joins c.ruleUnknown).
+func (c *compiler) ref(name string) (s addrset.Set, known bool, err error) {
+	arn, ok := c.g.IPSetReferences[name]
+	if !ok {
+		return s, false, fmt.Errorf("%w: IP set reference @%s is not defined in the group's IPSetReferences", ErrUnresolved, name)
+	}
+	if s, ok = c.refs[arn]; ok {
+		return s, true, nil
+	}
+	if !c.unknown[arn] {
+		if c.res == nil {
+			return s, false, fmt.Errorf("%w: IP set reference @%s (%s) needs an IPSetResolver", ErrUnresolved, name, arn)
+		}
+		ps, err := c.res.IPSet(arn)
+		switch {
+		case errors.Is(err, ErrIPSetUnknown):
+			c.unknown[arn] = true
+		case err != nil:
+			if !errors.Is(err, ErrUnresolved) {
+				err = fmt.Errorf("%w: %w", ErrUnresolved, err)
+			}
+			return s, false, fmt.Errorf("IP set reference @%s (%s): %w", name, arn, err)
+		default:
+			if s, err = prefixSet(ps); err != nil {
+				return s, false, fmt.Errorf("%w: IP set reference @%s (%s): %w", ErrInvalidGroup, name, arn, err)
+			}
+			c.refs[arn] = s
+			return s, true, nil
+		}
+	}
+	if u := "@" + name + " (" + arn + ")"; !slices.Contains(c.ruleUnknown, u) {
+		c.ruleUnknown = append(c.ruleUnknown, u)
+	}
+	return s, false, nil
 }
 
 // ports resolves a port expression.
@@ -475,13 +533,18 @@ func (c *compiler) compile(sr *suricata.Rule, order RuleOrder) (rule, error) {
 		r.protoAny = true
 		r.apps = appsOf(proto)
 	}
-	var err error
-	var srcNeg, dstNeg bool
-	if r.src, srcNeg, err = c.addr(sr.Src); err != nil {
+	c.ruleUnknown = c.ruleUnknown[:0]
+	src, err := c.addr(sr.Src)
+	if err != nil {
 		return r, err
 	}
-	if r.dst, dstNeg, err = c.addr(sr.Dst); err != nil {
+	dst, err := c.addr(sr.Dst)
+	if err != nil {
 		return r, err
+	}
+	r.src, r.dst, r.srcSure, r.dstSure = src.may, dst.may, src.sure, dst.sure
+	if len(c.ruleUnknown) > 0 {
+		r.setKW, r.setWhy = unknownSetsWhy(c.ruleUnknown)
 	}
 	if r.sp, err = c.ports(sr.SrcPorts); err != nil {
 		return r, err
@@ -496,6 +559,17 @@ func (c *compiler) compile(sr *suricata.Rule, order RuleOrder) (rule, error) {
 	if err != nil {
 		return r, err
 	}
-	r.ipOnly = headerProtos[proto] && len(r.apps) == 0 && info && r.spAny && r.dpAny && !srcNeg && !dstNeg
+	r.ipOnly = headerProtos[proto] && len(r.apps) == 0 && info && r.spAny && r.dpAny && !src.neg && !dst.neg
 	return r, nil
+}
+
+// unknownSetsWhy words the reason of a rule whose addresses involve IP
+// sets whose entries are unknown (refs: "@NAME (ARN)", in the order
+// written), and names the first as its keyword.
+func unknownSetsWhy(refs []string) (kw, why string) {
+	kw, _, _ = strings.Cut(refs[0], " ")
+	if len(refs) == 1 {
+		return kw, "IP set reference " + refs[0] + ": the input does not hold its entries"
+	}
+	return kw, "IP set references " + strings.Join(refs, ", ") + ": the input does not hold their entries"
 }

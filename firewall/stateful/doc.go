@@ -9,7 +9,10 @@
 //     rule and returns an immutable [Engine], safe for concurrent use;
 //     [MustCompile] panics instead. Nothing is left to evaluation time: an
 //     unknown $VARIABLE or @REFERENCE is a Compile error, never a silent
-//     non-match.
+//     non-match. An IP set the resolver knows of but whose entries the
+//     input does not hold ([*UnknownIPSet], [ErrIPSetUnknown]) is no
+//     error: the rules that use it are undecidable where its entries could
+//     decide (see Variables).
 //   - Errors are *[flow.InputError] values naming the group, the rule (its
 //     sid) and the Go or AWS path, wrapping [ErrInvalidRule],
 //     [ErrInvalidGroup], [ErrInvalidPolicy], [ErrUnresolved] or
@@ -119,6 +122,26 @@
 // from its IPSetReferences through the [IPSetResolver]. A list is the
 // union of its positive items minus the union of its negated items (only
 // negated items: everything minus them).
+//
+// An IP set reference whose entries the input does not hold (the resolver
+// returns an [*UnknownIPSet], or any error wrapping [ErrIPSetUnknown]; see
+// [PartialIPSets]) is never taken as empty. Whether an address is in the
+// set is unknown, and the rule's address expressions are read in
+// three-valued logic: a list holds an address for certain when one of its
+// positive items certainly holds it and no negated item may hold it; it
+// may hold it when a positive item may and no negated item certainly does;
+// a negation swaps "for certain" and "may" (the complement of an unknown
+// set is unknown too). So [@PARTNERS, 10.0.0.0/8] certainly holds
+// 10.1.2.3 and may hold anything else; [10.0.0.0/8, !@PARTNERS] certainly
+// does not hold 192.0.2.1 and may hold 10.1.2.3. Where the rule's
+// protocol, ports and options match and its addresses may match but not
+// for certain, the rule is undecidable ([Unknown] with Keyword "@NAME" and
+// Why "IP set reference @NAME (ARN): the input does not hold its
+// entries"), and the rules for undecidable rules above apply; where its
+// addresses match for certain, or cannot match, it decides as usual. Each
+// item is read on its own: an expression that names one unknown set twice
+// (as [@P, !@P]) may be undecidable where the truth is not. A rule whose
+// addresses are in doubt hides no other rule ([Engine.Hidden]).
 package stateful
 
 import "errors"
@@ -137,4 +160,10 @@ var (
 	ErrInvalidPolicy = errors.New("invalid firewall policy")
 	// ErrUnresolved: a variable or IP set reference is not known.
 	ErrUnresolved = errors.New("unresolved reference")
+	// ErrIPSetUnknown: an IP set reference names a set (usually a managed
+	// prefix list) that the input knows of but whose entries it does not
+	// hold (a list shared from another account, a dump without
+	// get-managed-prefix-list-entries). An [IPSetResolver] says so with an
+	// [*UnknownIPSet] error, which wraps it; [Compile] accepts it.
+	ErrIPSetUnknown = errors.New("IP set entries unknown")
 )

@@ -141,14 +141,18 @@ func (m RuleMatch) String() string {
 }
 
 // Unknown names a rule whose match depends on something a session does
-// not show (a payload, a geolocation, a flowbit set by another rule, ...).
+// not show (a payload, a geolocation, a flowbit set by another rule, ...)
+// or on the entries of an IP set the input does not hold.
 type Unknown struct {
-	Stage   Stage
-	Group   string
-	Sid     int
-	Action  flow.Action
-	Rule    string
-	Keyword string // the option that cannot be decided, as "content" or "geoip"
+	Stage  Stage
+	Group  string
+	Sid    int
+	Action flow.Action
+	Rule   string
+	// Keyword is the option that cannot be decided, as "content" or
+	// "geoip", or the IP set reference whose entries the input does not
+	// hold, as "@PARTNERS".
+	Keyword string
 	Why     string
 }
 
@@ -536,7 +540,7 @@ func (e *Engine) judge(p *packet, m *merger, d *Decision, tr *StageTrace) bool {
 			if res == matchYes {
 				tr.Matches = append(tr.Matches, e.ruleMatch(r, p.spec.stage))
 			} else {
-				tr.Unknown = append(tr.Unknown, e.unknownOf(r, p.spec.stage))
+				tr.Unknown = append(tr.Unknown, e.unknownOf(r, p))
 			}
 		}
 		if decided {
@@ -588,7 +592,7 @@ func (e *Engine) judge(p *packet, m *merger, d *Decision, tr *StageTrace) bool {
 			tr.Matches[len(tr.Matches)-1].Decisive = true
 		}
 		if tr != nil && !decided {
-			d.Skipped = append(d.Skipped, e.skip(r, p, skipReason(r, res)))
+			d.Skipped = append(d.Skipped, e.skip(r, p, skipReason(r, p, res)))
 		}
 	}
 	if !decided && !strict {
@@ -599,10 +603,9 @@ func (e *Engine) judge(p *packet, m *merger, d *Decision, tr *StageTrace) bool {
 			decided, unknownRule = true, dropUnknown
 		}
 	}
-	stage := p.spec.stage
 	switch {
 	case unknownRule != nil:
-		u := e.unknownOf(unknownRule, stage)
+		u := e.unknownOf(unknownRule, p)
 		d.Verdict, d.Indeterminate = flow.Indeterminate, &u
 		e.setRule(d, unknownRule)
 		if tr != nil {
@@ -644,9 +647,23 @@ func (e *Engine) ruleMatch(r *rule, s Stage) RuleMatch {
 		Action: r.action, Overridden: r.overridden, Rule: r.text}
 }
 
-func (e *Engine) unknownOf(r *rule, s Stage) Unknown {
-	return Unknown{Stage: s, Group: e.groups[r.group].label, Sid: r.sid, Action: r.action,
-		Rule: r.text, Keyword: r.unknownKW, Why: r.unknownWhy}
+// unknownOf names the undecidable rule r at p's stage, with what leaves it
+// undecided there: an IP set whose entries are unknown when p's addresses
+// are in doubt, else the first undecidable option.
+func (e *Engine) unknownOf(r *rule, p *packet) Unknown {
+	kw, why := r.undecidedBy(p)
+	return Unknown{Stage: p.spec.stage, Group: e.groups[r.group].label, Sid: r.sid, Action: r.action,
+		Rule: r.text, Keyword: kw, Why: why}
+}
+
+// undecidedBy says what leaves r, which might match p, undecided: an IP
+// set whose entries are unknown when p's addresses are in doubt, else the
+// first undecidable option.
+func (r *rule) undecidedBy(p *packet) (kw, why string) {
+	if r.setKW != "" && !r.headerSure(p) {
+		return r.setKW, r.setWhy
+	}
+	return r.unknownKW, r.unknownWhy
 }
 
 // applyDefaults applies the STRICT_ORDER default actions to a stage no
@@ -713,14 +730,15 @@ func (e *Engine) skip(r *rule, p *packet, why string) Skip {
 }
 
 // skipReason says why a rule that matched (or might) did not decide.
-func skipReason(r *rule, res matchResult) string {
+func skipReason(r *rule, p *packet, res matchResult) string {
 	switch {
 	case r.overridden:
 		return "matches, but DROP_TO_ALERT turns the drop into an alert, which decides nothing"
 	case r.action == flow.Alert:
 		return "matches, but an alert decides nothing"
 	case res == matchMaybe:
-		return "might match: " + r.unknownWhy
+		_, why := r.undecidedBy(p)
+		return "might match: " + why
 	}
 	return "matches, but a rule ranked before it decides"
 }

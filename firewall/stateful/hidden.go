@@ -59,7 +59,7 @@ func (e *Engine) Hidden() []Hidden {
 // fail to match or leave the answer undecidable.
 func (h *rule) certain() bool {
 	return (h.action == flow.Pass || h.action == flow.Drop || h.action == flow.Reject) && !h.overridden &&
-		!h.never && len(h.conds) == 0 && len(h.bufs) == 0 && h.unknownKW == ""
+		!h.never && len(h.conds) == 0 && len(h.bufs) == 0 && h.unknownKW == "" && h.setKW == ""
 }
 
 // hides reports whether the certain rule h matches every packet r

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/addrset"
 )
 
 // The matcher: a compiled rule applied to one stage's packet.
@@ -40,6 +41,9 @@ func (r *rule) match(p *packet) matchResult {
 		return matchNo
 	}
 	res := matchYes
+	if r.setKW != "" && !r.headerSure(p) {
+		res = matchMaybe
+	}
 	for i := range r.conds {
 		switch r.conds[i].eval(p) {
 		case matchNo:
@@ -62,19 +66,31 @@ func (r *rule) match(p *packet) matchResult {
 	return res
 }
 
-// header matches addresses and ports, both ways for "<>".
+// header reports whether the rule's addresses and ports may match p, both
+// ways for "<>".
 func (r *rule) header(p *packet) bool {
+	return r.headerIn(p, &r.src, &r.dst, r.srcAny, r.dstAny)
+}
+
+// headerSure reports whether the rule's addresses and ports certainly
+// match p: header, with the addresses an IP set whose entries are unknown
+// leaves in doubt taken out.
+func (r *rule) headerSure(p *packet) bool {
+	return r.headerIn(p, &r.srcSure, &r.dstSure, false, false)
+}
+
+func (r *rule) headerIn(p *packet, srcSet, dstSet *addrset.Set, srcAny, dstAny bool) bool {
 	src, dst := p.f.Src.Addr(), p.f.Dst.Addr()
 	sp, dp := p.f.Src.Port(), p.f.Dst.Port()
 	ports := p.hasPorts()
 	fits := func(set *flow.PortSet, any bool, port uint16) bool {
 		return any || ports && set.Contains(port)
 	}
-	if (r.srcAny || r.src.Contains(src)) && (r.dstAny || r.dst.Contains(dst)) &&
+	if (srcAny || srcSet.Contains(src)) && (dstAny || dstSet.Contains(dst)) &&
 		fits(&r.sp, r.spAny, sp) && fits(&r.dp, r.dpAny, dp) {
 		return true
 	}
-	return r.bidir && (r.srcAny || r.src.Contains(dst)) && (r.dstAny || r.dst.Contains(src)) &&
+	return r.bidir && (srcAny || srcSet.Contains(dst)) && (dstAny || dstSet.Contains(src)) &&
 		fits(&r.sp, r.spAny, dp) && fits(&r.dp, r.dpAny, sp)
 }
 

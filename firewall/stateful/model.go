@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -300,12 +301,36 @@ type Config struct {
 
 // IPSetResolver resolves the IP set references of rule groups (ReferenceArn
 // values, usually managed prefix lists) to their CIDRs. An unknown ARN is
-// an error wrapping [ErrUnresolved].
+// an error wrapping [ErrUnresolved]. A set the resolver knows is
+// referenced but whose entries the input does not hold is an
+// [*UnknownIPSet] error (wrapping [ErrIPSetUnknown]), never an empty list:
+// an empty list would give certain answers where the truth is unknown.
 type IPSetResolver interface {
 	IPSet(arn string) ([]netip.Prefix, error)
 }
 
-// StaticIPSets is an [IPSetResolver] backed by a map from ARN to CIDRs.
+// UnknownIPSet is the error an [IPSetResolver] returns for an IP set it
+// knows is referenced but whose entries the input does not hold. [Compile]
+// accepts it (or any error wrapping [ErrIPSetUnknown]): a rule whose
+// address expression involves the set is undecidable ([Unknown], Keyword
+// "@NAME") wherever the set's entries could decide whether the rule
+// matches, and decides as usual where they cannot (see the package doc).
+// Every other caller sees an error that wraps [ErrIPSetUnknown].
+type UnknownIPSet struct {
+	ARN string // the set's ReferenceArn
+}
+
+// Error says which set's entries are unknown.
+func (e *UnknownIPSet) Error() string {
+	return fmt.Sprintf("%s: IP set %s: the input does not hold its entries", ErrIPSetUnknown, e.ARN)
+}
+
+// Unwrap returns [ErrIPSetUnknown].
+func (e *UnknownIPSet) Unwrap() error { return ErrIPSetUnknown }
+
+// StaticIPSets is an [IPSetResolver] backed by a map from ARN to CIDRs. A
+// nil or empty entry is a set with no entries; use [PartialIPSets] for
+// sets whose entries are unknown.
 type StaticIPSets map[string][]netip.Prefix
 
 // IPSet returns the CIDRs of arn, or an error wrapping [ErrUnresolved].
@@ -315,6 +340,27 @@ func (m StaticIPSets) IPSet(arn string) ([]netip.Prefix, error) {
 		return nil, fmt.Errorf("%w: IP set %s is not known", ErrUnresolved, arn)
 	}
 	return ps, nil
+}
+
+// PartialIPSets is an [IPSetResolver] for an input that holds the entries
+// of some IP sets only: Known maps ARNs to their CIDRs, Unknown lists the
+// ARNs of the sets the input names but whose entries it does not hold.
+type PartialIPSets struct {
+	Known   StaticIPSets
+	Unknown []string
+}
+
+// IPSet returns the CIDRs of arn when Known holds it; else an
+// [*UnknownIPSet] error when Unknown lists it; else an error wrapping
+// [ErrUnresolved].
+func (m PartialIPSets) IPSet(arn string) ([]netip.Prefix, error) {
+	if ps, ok := m.Known[arn]; ok {
+		return ps, nil
+	}
+	if slices.Contains(m.Unknown, arn) {
+		return nil, &UnknownIPSet{ARN: arn}
+	}
+	return nil, fmt.Errorf("%w: IP set %s is not known", ErrUnresolved, arn)
 }
 
 // Rules returns the group's rules as Suricata rules, the way Network

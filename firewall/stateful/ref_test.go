@@ -2,6 +2,7 @@ package stateful
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
@@ -160,7 +161,11 @@ func (e *refEngine) prefixesContain(ps []netip.Prefix, a netip.Addr) bool {
 	return false
 }
 
-func (e *refEngine) inAddr(g *RuleGroup, x suricata.AddrExpr, a netip.Addr) bool {
+// inAddr reports whether a may be in the expression, and whether it
+// certainly is: an IP set whose entries are unknown holds a maybe, and the
+// expression is read in Kleene's three-valued logic, one address at a
+// time.
+func (e *refEngine) inAddr(g *RuleGroup, x suricata.AddrExpr, a netip.Addr) (may, sure bool) {
 	var v bool
 	switch {
 	case x.Any:
@@ -183,25 +188,51 @@ func (e *refEngine) inAddr(g *RuleGroup, x suricata.AddrExpr, a netip.Addr) bool
 		v = e.prefixesContain(g.IPSets[x.Var], a)
 	case x.Ref != "":
 		ps, err := e.res.IPSet(g.IPSetReferences[x.Ref])
+		if errors.Is(err, ErrIPSetUnknown) {
+			return true, false // maybe, negated or not
+		}
 		if err != nil {
 			panic(err)
 		}
 		v = e.prefixesContain(ps, a)
 	default:
-		anyPos, inPos, inNeg := false, false, false
+		anyPos := false
+		var posMay, posSure, negMay, negSure bool
 		for _, it := range x.List {
 			neg := it.Negate
 			it.Negate = false
-			m := e.inAddr(g, it, a)
+			m, s := e.inAddr(g, it, a)
 			if neg {
-				inNeg = inNeg || m
+				negMay, negSure = negMay || m, negSure || s
 			} else {
-				anyPos, inPos = true, inPos || m
+				anyPos, posMay, posSure = true, posMay || m, posSure || s
 			}
 		}
-		v = (inPos || !anyPos) && !inNeg
+		may = (posMay || !anyPos) && !negSure
+		sure = (posSure || !anyPos) && !negMay
+		if x.Negate {
+			return !sure, !may
+		}
+		return may, sure
 	}
-	return v != x.Negate
+	v = v != x.Negate
+	return v, v
+}
+
+// refUnknownSet returns "@NAME" for the first IP set reference in x whose
+// entries are unknown, in the order written; "" for none.
+func (e *refEngine) refUnknownSet(g *RuleGroup, x suricata.AddrExpr) string {
+	if x.Ref != "" {
+		if _, err := e.res.IPSet(g.IPSetReferences[x.Ref]); errors.Is(err, ErrIPSetUnknown) {
+			return "@" + x.Ref
+		}
+	}
+	for _, it := range x.List {
+		if n := e.refUnknownSet(g, it); n != "" {
+			return n
+		}
+	}
+	return ""
 }
 
 func (e *refEngine) inPort(g *RuleGroup, x suricata.PortExpr, p uint16) bool {
@@ -465,8 +496,17 @@ func (e *refEngine) matchRule(rr *refRule, p refPacket) (int, string) {
 		}
 		return ports && e.inPort(g, x, port)
 	}
-	fwd := e.inAddr(g, sr.Src, src) && e.inAddr(g, sr.Dst, dst) && portOK(sr.SrcPorts, p.f.Src.Port()) && portOK(sr.DstPorts, p.f.Dst.Port())
-	back := sr.Bidirectional && e.inAddr(g, sr.Src, dst) && e.inAddr(g, sr.Dst, src) && portOK(sr.SrcPorts, p.f.Dst.Port()) && portOK(sr.DstPorts, p.f.Src.Port())
+	srcMay, srcSure := e.inAddr(g, sr.Src, src)
+	dstMay, dstSure := e.inAddr(g, sr.Dst, dst)
+	fwdPorts := portOK(sr.SrcPorts, p.f.Src.Port()) && portOK(sr.DstPorts, p.f.Dst.Port())
+	fwd, fwdSure := srcMay && dstMay && fwdPorts, srcSure && dstSure && fwdPorts
+	back, backSure := false, false
+	if sr.Bidirectional {
+		srcMay, srcSure := e.inAddr(g, sr.Src, dst)
+		dstMay, dstSure := e.inAddr(g, sr.Dst, src)
+		backPorts := portOK(sr.SrcPorts, p.f.Dst.Port()) && portOK(sr.DstPorts, p.f.Src.Port())
+		back, backSure = srcMay && dstMay && backPorts, srcSure && dstSure && backPorts
+	}
 	if !fwd && !back {
 		return 0, ""
 	}
@@ -512,6 +552,13 @@ func (e *refEngine) matchRule(rr *refRule, p refPacket) (int, string) {
 	}
 	if !decided {
 		return 0, ""
+	}
+	if !fwdSure && !backSure { // the addresses depend on an unknown IP set
+		kw := e.refUnknownSet(g, sr.Src)
+		if kw == "" {
+			kw = e.refUnknownSet(g, sr.Dst)
+		}
+		return 2, kw
 	}
 	if unknownKW != "" {
 		return 2, unknownKW
@@ -666,6 +713,12 @@ var (
 	randomPorts    = []uint16{22, 53, 80, 123, 443, 8080, 50000}
 	randomDomains  = []string{"example.com", "www.example.com", "WWW.Example.com", "a.b.example.com", "example.org", "badexample.com"}
 	randomTargets  = []string{"example.com", ".example.com", "www.example.com", ".org", "example.org"}
+	// randomIPSets resolves the generator's IP set references: @PL to
+	// its entries, @PU to a set whose entries are unknown.
+	randomIPSets = PartialIPSets{
+		Known:   StaticIPSets{"arn:pl-1": {netip.MustParsePrefix("198.51.100.128/25"), netip.MustParsePrefix("2001:db8:1::/48")}},
+		Unknown: []string{"arn:pl-unknown"},
+	}
 )
 
 type generator struct{ r *rand.Rand }
@@ -682,7 +735,7 @@ func (g generator) addrItem() string {
 	case 2:
 		return "$SRV"
 	case 3:
-		return "@PL"
+		return g.pick([]string{"@PL", "@PL", "@PU"}) // @PU: entries unknown
 	}
 	return g.pick(randomPrefixes)
 }
@@ -816,7 +869,7 @@ func (g generator) group(name string, order RuleOrder) RuleGroup {
 	grp := RuleGroup{Name: name, RuleOrder: order,
 		IPSets:          map[string][]netip.Prefix{"SRV": {netip.MustParsePrefix(g.pick(randomPrefixes[:5]))}},
 		PortSets:        map[string][]flow.PortRange{"WEB": {{Lo: 80, Hi: 80}, {Lo: 443, Hi: 443}}},
-		IPSetReferences: map[string]string{"PL": "arn:pl-1"},
+		IPSetReferences: map[string]string{"PL": "arn:pl-1", "PU": "arn:pl-unknown"},
 	}
 	if g.chance(0.2) {
 		grp.IPSets["HOME_NET"] = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/24"), netip.MustParsePrefix("192.0.2.0/24")}
@@ -964,8 +1017,9 @@ func keyOf(d Decision) decisionKey {
 func TestAgreesWithReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(20260601, 7))
 	g := generator{r}
-	res := StaticIPSets{"arn:pl-1": {netip.MustParsePrefix("198.51.100.128/25"), netip.MustParsePrefix("2001:db8:1::/48")}}
+	res := randomIPSets
 	configs, compiled, sessions, classified := 3000, 0, 0, 0
+	unknownSet := 0 // indeterminate for an IP set whose entries are unknown
 	verdicts := map[flow.Verdict]int{}
 	for range configs {
 		cfg := g.config()
@@ -997,6 +1051,9 @@ func TestAgreesWithReference(t *testing.T) {
 			}
 			sessions++
 			verdicts[want.Verdict]++
+			if strings.HasSuffix(want.Unknown, " @PU") {
+				unknownSet++
+			}
 			if got != want || ex != want || fb != want {
 				var groups []string
 				for _, gr := range cfg.Groups {
@@ -1012,7 +1069,8 @@ func TestAgreesWithReference(t *testing.T) {
 	}
 	require.Greater(t, compiled, configs*8/10, "most random configurations should compile")
 	require.Greater(t, classified, compiled/2, "most engines should use the bit-vector classifier")
-	t.Logf("%d configurations (%d compiled), %d sessions: %v", configs, compiled, sessions, verdicts)
+	t.Logf("%d configurations (%d compiled), %d sessions: %v, %d for the unknown IP set", configs, compiled, sessions, verdicts, unknownSet)
+	require.Greater(t, unknownSet, sessions/200, "some verdicts should hang on the IP set whose entries are unknown")
 	require.Greater(t, verdicts[flow.Indeterminate], sessions/100)
 	require.Greater(t, verdicts[flow.Deny], sessions/10)
 	require.Greater(t, verdicts[flow.Allow], sessions/10)
