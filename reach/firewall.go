@@ -70,13 +70,18 @@ type endpointInfo struct {
 // IPSet implements [stateful.IPSetResolver]: an IP set reference names a
 // managed prefix list by ARN (arn:aws:ec2:…:prefix-list/pl-…) or by ID.
 // The slice is the caller's own copy: changing it changes nothing in the
-// model.
+// model. A list declared with [Builder.AddUnresolvedPrefixList] answers
+// an *[stateful.UnknownIPSet]: the rules that use it are undecidable where
+// its entries could decide.
 func (m *Model) IPSet(arn string) ([]netip.Prefix, error) {
 	id := arn
 	if i := strings.LastIndex(arn, "/"); i >= 0 {
 		id = arn[i+1:]
 	}
 	ps, ok := m.lists[id]
+	if !ok && m.unresolvedLists[id] {
+		return nil, &stateful.UnknownIPSet{ARN: arn}
+	}
 	if !ok {
 		return nil, fmt.Errorf("%w: IP set reference %s: prefix list %s is not in the design", stateful.ErrUnresolved, arn, id)
 	}
@@ -275,6 +280,11 @@ func (m *Model) inspectSession(fwd, ret []Hop, s session, replyTraced, explain b
 			h.Code = FirewallIndeterminate.OnLeg(leg)
 			h.Missing = "what the firewall's rule depends on beyond the flow (payload content, say), which a query does not describe"
 			h.Fix = "the firewall's answer depends on the packet's content; check the named rule by hand"
+			if u := unknownSetOf(ei.fw.engine, conn); u != nil {
+				ref, _, _ := strings.Cut(u.Why, ": the input does not hold")
+				h.Missing = "the entries of " + ref + ", which the input does not hold: whether the rule matches depends on them"
+				h.Fix = "add the prefix list's entries to the input (aws ec2 get-managed-prefix-list-entries for the list the reference names), or check the rule by hand"
+			}
 		}
 	}
 	if s.fwd != nil {
@@ -330,4 +340,19 @@ func asymmetric(fwd, ret []Hop, s session, ei *endpointInfo, replyTraced bool) {
 		h.reason += c.which(leg)
 	}
 	h.Fix = fmt.Sprintf("route the %s through %s as well (for traffic from the internet, an edge route table on the internet gateway sending the subnet's CIDR to %s)", other, id, id)
+}
+
+// unknownSetOf returns the stateful engine's undecided rule on conn when
+// what it cannot decide is an IP set reference whose entries the input
+// does not hold (its Keyword "@NAME"); nil otherwise.
+func unknownSetOf(e *firewall.Engine, conn firewall.Connection) *stateful.Unknown {
+	d := e.Evaluate(conn)
+	if d.Stateful == nil || d.Stateful.Indeterminate == nil {
+		return nil
+	}
+	u := d.Stateful.Indeterminate
+	if !strings.HasPrefix(u.Keyword, "@") || !strings.Contains(u.Why, ": the input does not hold") {
+		return nil
+	}
+	return u
 }

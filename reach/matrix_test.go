@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/reach/reachtest/brute"
 	"github.com/reachsim/reachsim/sample"
@@ -98,7 +99,15 @@ func TestMatrixFastAgreesWithReference(t *testing.T) {
 			d = riskyDesign(rng)
 		}
 		addGroups(rng, d)
-		m, err := d.Builder().Build()
+		if seed%4 == 1 { // a rule by a prefix list whose entries the input lacks
+			for i := range d.Groups {
+				if !d.Groups[i].Flavour.IsAlibaba() && rng.IntN(2) == 0 {
+					d.Groups[i].Rules = append(d.Groups[i].Rules, sg.Rule{Direction: flow.Inbound, Protocol: flow.TCP,
+						Ports: flow.PortRange{Lo: 400, Hi: uint16(400 + rng.IntN(200))}, Peer: sg.PrefixList("pl-missing")})
+				}
+			}
+		}
+		m, err := d.Builder().AddUnresolvedPrefixList("pl-missing").Build()
 		require.NoError(t, err, "seed %d", seed)
 		if seed%4 == 3 { // peering, transit gateways, unresolved groups: indeterminate answers
 			n, _, _ := openDesign(seed)

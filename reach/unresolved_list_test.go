@@ -10,6 +10,7 @@ import (
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sample"
 	"github.com/reachsim/reachsim/sg"
 )
 
@@ -191,4 +192,47 @@ func TestUnresolvedPrefixListBuildErrors(t *testing.T) {
 			assert.ErrorContains(t, err, tt.want)
 		})
 	}
+}
+
+// TestUnresolvedPrefixListInAFirewall: a firewall rule whose IP set
+// reference names a prefix list whose entries the input does not hold is
+// undecidable where those entries could decide, and the hop says which
+// list to add.
+func TestUnresolvedPrefixListInAFirewall(t *testing.T) {
+	const arn = "arn:aws:ec2:us-east-1:111122223333:prefix-list/pl-partners"
+	d := sample.ThreeTierDesign()
+	g := &d.Firewalls[0].Policy.Stateful.Groups[0].Group
+	g.IPSetReferences = map[string]string{"PARTNERS": arn}
+	g.RulesString = "drop tcp @PARTNERS any -> 10.0.1.0/24 443 (sid:5;)\n" + g.RulesString
+	m, err := d.Builder().AddUnresolvedPrefixList("pl-partners").Build()
+	require.NoError(t, err)
+	tests := []struct {
+		name    string
+		q       reach.Query
+		outcome reach.Outcome
+	}{
+		{"from the internet to the web tier: the list may hold the client", tcp("203.0.113.9", "web-1", 443), reach.Indeterminate},
+		{"a port the rule does not name: decided", tcp("203.0.113.9", "web-1", 22), reach.Unreachable},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := check(t, m, tt.q)
+			assert.Equal(t, tt.outcome, r.Outcome, r.Text())
+			v, err := m.Verdict(tt.q)
+			require.NoError(t, err)
+			assert.Equal(t, tt.outcome, v)
+			if tt.outcome != reach.Indeterminate {
+				return
+			}
+			u := r.Undecided()
+			require.Len(t, u, 1)
+			assert.Equal(t, reach.FirewallIndeterminate, u[0].Code)
+			assert.Equal(t, "the entries of IP set reference @PARTNERS ("+arn+"), which the input does not hold: whether the rule matches depends on them", u[0].Missing)
+			assert.Contains(t, u[0].Fix, "get-managed-prefix-list-entries")
+		})
+	}
+	t.Run("without the declaration the reference is an error", func(t *testing.T) {
+		_, err := d.Builder().Build()
+		assert.ErrorContains(t, err, "prefix list pl-partners is not in the design")
+	})
 }
