@@ -576,6 +576,8 @@ func (m *Model) outside(u UnknownPeer) func(netip.Addr) bool {
 			_, maybe := m.maybeMember[a]
 			return !members[a] && !maybe
 		}
+	case u.Of.Kind == sg.PeerPrefixList && m.unresolvedLists[u.Of.PrefixList]:
+		return func(netip.Addr) bool { return false } // the list's entries are unknown too
 	case u.Of.Kind == sg.PeerPrefixList:
 		entries := m.lists[u.Of.PrefixList]
 		return func(a netip.Addr) bool {
@@ -666,7 +668,7 @@ func (b *Builder) buildUnresolved(p *problems, m *Model) {
 			p.add(u.ID, path("unknownPeers", i, "ID"), u.ID, "an unknown peer needs an ID of its own")
 		case u.Of.Kind == sg.PeerGroup && m.groups[u.Of.Group] == nil && !m.unresolved[u.Of.Group]:
 			p.add(u.ID, path("unknownPeers", i, "Of"), u.Of.Group, "unknown security group")
-		case u.Of.Kind == sg.PeerPrefixList && m.lists[u.Of.PrefixList] == nil:
+		case u.Of.Kind == sg.PeerPrefixList && m.lists[u.Of.PrefixList] == nil && !m.unresolvedLists[u.Of.PrefixList]:
 			p.add(u.ID, path("unknownPeers", i, "Of"), u.Of.PrefixList, "unknown prefix list")
 		case u.Of.Kind != sg.PeerGroup && u.Of.Kind != sg.PeerPrefixList && u.Of != (sg.Peer{}):
 			p.add(u.ID, path("unknownPeers", i, "Of"), u.Of.String(), "an unknown peer's ports narrow to a group or a prefix list")

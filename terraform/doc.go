@@ -46,7 +46,12 @@
 // data.aws_internet_gateway, data.aws_ec2_managed_prefix_list and
 // data.aws_route_table (its routes and associations); a rule that names a
 // data.aws_security_group, whose rules no data source gives, is as a rule
-// naming a group the input does not hold (see data.go).
+// naming a group the input does not hold (see data.go). A prefix list
+// that a rule, a route or a firewall's IP set reference names by ID and
+// that the plan neither manages nor reads with a data source is
+// unresolved ([reach.Builder.AddUnresolvedPrefixList]), with a warning:
+// it may hold any block, so the queries only it could decide are
+// indeterminate.
 //
 // # What the model holds
 //

@@ -1,9 +1,14 @@
 package terraform
 
 import (
+	"fmt"
+	"maps"
 	"net/netip"
+	"slices"
+	"strings"
 
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sg"
 )
 
 // Gateways, Elastic IPs, prefix lists and peering connections:
@@ -201,4 +206,44 @@ func (r *reader) finishExtras() {
 		r.b.AddPrefixList(*r.ext.lists[id])
 	}
 	r.b.AddPeering(r.ext.peerings...)
+}
+
+// finishLists declares unresolved ([reach.Builder.AddUnresolvedPrefixList])
+// each prefix list that a security group rule, a route or a firewall's
+// IP set reference names and that the plan does not hold (a list of
+// another account, or one that Terraform does not manage here and that no
+// data source reads), with a warning: which addresses it holds is
+// unknown, so the queries only it could decide are indeterminate.
+func (r *reader) finishLists() {
+	var absent []string
+	note := func(who, id string) {
+		if id == "" || r.ext.lists[id] != nil || slices.Contains(absent, id) {
+			return
+		}
+		absent = append(absent, id)
+		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: names prefix list %s, which the plan does not hold (add a data.aws_ec2_managed_prefix_list for it): the queries only it could decide are indeterminate", who, id))
+	}
+	for _, id := range r.sgs.list {
+		for _, rule := range r.sgs.byID[id].Rules {
+			if rule.Peer.Kind == sg.PeerPrefixList {
+				note(id, rule.Peer.PrefixList)
+			}
+		}
+	}
+	for _, id := range r.sgs.portsOfLists {
+		note("a rule whose ports are known only after apply", id)
+	}
+	for _, id := range r.net.rtList {
+		for _, rt := range r.net.rts[id].Routes {
+			note(id, rt.PrefixList)
+		}
+	}
+	for _, f := range r.fw.fws {
+		for _, g := range f.Policy.Stateful.Groups {
+			for _, arn := range slices.Sorted(maps.Values(g.Group.IPSetReferences)) {
+				note(g.Group.Name, arn[strings.LastIndex(arn, "/")+1:])
+			}
+		}
+	}
+	r.b.AddUnresolvedPrefixList(absent...)
 }

@@ -27,6 +27,9 @@ type groups struct {
 	list []string
 	// unknownPeers are the peers known only after apply declared so far
 	unknownPeers map[string]bool
+	// portsOfLists are the prefix lists that rules whose ports are known
+	// only after apply name (unknownPortsOf)
+	portsOfLists []string
 }
 
 // readGroup reads an aws_security_group or aws_default_security_group.
@@ -193,6 +196,9 @@ func (r *reader) unknownPortsOf(in *instance, path string, p sg.Peer) sg.Peer {
 	if !r.sgs.unknownPeers[id] {
 		r.sgs.unknownPeers[id] = true
 		r.b.AddUnknownPortsOf(id, what, p)
+		if p.Kind == sg.PeerPrefixList {
+			r.sgs.portsOfLists = append(r.sgs.portsOfLists, p.PrefixList)
+		}
 	}
 	r.rep.Warnings = append(r.rep.Warnings, what+": known only after apply: the queries this rule alone could allow are indeterminate")
 	return sg.GroupRef(id)

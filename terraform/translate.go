@@ -157,6 +157,7 @@ func (r *reader) translate() {
 	r.finishExtras()
 	r.finishTGWs()
 	r.finishFirewalls()
+	r.finishLists() // gateways.go
 	r.setOrigins()
 	slices.Sort(r.rep.Warnings)
 }
