@@ -233,7 +233,11 @@
 //     declared unresolved ([reach.Builder.AddUnresolvedPrefixList]), with a
 //     warning naming the command that fetches it: it may hold any block,
 //     so what only it could decide is indeterminate, never answered as if
-//     the list were empty. Its routes are kept.
+//     the list were empty. Its routes are kept. A described list keeps its
+//     MaxEntries for the quotas ([reach.PrefixList.EntriesUnknown]).
+//     Entries that are one page of get-managed-prefix-list-entries (its
+//     NextToken is set) are as missing: the other pages are not in the
+//     input (a second file of entries for the list is an error).
 //   - AWS Network Firewall: a firewall's FirewallPolicyArn must name a
 //     policy in the input, and the policy's rule group ARNs rule groups in
 //     the input. The firewall's ID is its ARN, its name FirewallName, and

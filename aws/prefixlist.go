@@ -26,6 +26,9 @@ type listRec struct {
 	described bool
 	entries   bool
 	entryAt   []jsonloc.Loc
+	// onePage: the entries are one page of get-managed-prefix-list-entries
+	// (its NextToken is set): the others are not in the input
+	onePage bool
 }
 
 var prefixListID = regexp.MustCompile(`pl-[0-9A-Za-z]+`)
@@ -98,6 +101,10 @@ func (l *loader) readPrefixLists(file string, top map[string]json.RawMessage) {
 	if r.at.File == "" {
 		r.at = o
 	}
+	var tok string
+	if raw, ok := top["NextToken"]; ok && json.Unmarshal(raw, &tok) == nil && tok != "" {
+		r.onePage = true // load.go warns of the page
+	}
 	entries, _ := decodeList[struct{ Cidr string }](l, o, raw)
 	for i, e := range entries {
 		at := o.Index(i)
@@ -165,10 +172,14 @@ func (l *loader) assembleLists() {
 	}
 	for _, id := range slices.Sorted(maps.Keys(l.lists)) {
 		r := l.lists[id]
-		if _, isUsed := used[id]; !r.entries && isUsed {
+		_, isUsed := used[id]
+		switch {
+		case isUsed && !r.entries:
 			l.warn(r.at, "prefix list %s is used but its entries are not in the input: which addresses it holds is unknown, so what only it could decide is indeterminate (exit status 3); add aws ec2 get-managed-prefix-list-entries --prefix-list-id %s --output json > %s.json", id, id, id)
-			l.out.unresolvedLists = append(l.out.unresolvedLists, id)
-			continue
+			r.list.EntriesUnknown, r.list.Entries = true, nil // its MaxEntries still counts against the quotas
+		case isUsed && r.onePage:
+			l.warn(r.entryAt[0], "prefix list %s is used and its entries are one page of get-managed-prefix-list-entries (NextToken is set): its other entries are not in the input, so what only it could decide is indeterminate (exit status 3); fetch every page (aws ec2 get-managed-prefix-list-entries --prefix-list-id %s --output json > %s.json, without --max-items)", id, id, id)
+			r.list.EntriesUnknown, r.list.Entries = true, nil
 		}
 		l.out.lists = append(l.out.lists, r)
 	}

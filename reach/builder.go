@@ -255,6 +255,13 @@ func (b *Builder) buildPlain(p *problems, m *Model) {
 				p.add(l.ID, path("prefixLists", i, fmt.Sprintf("Entries[%d]", j)), e.String(), "not a CIDR block")
 			}
 		}
+		if l.EntriesUnknown { // unresolved, as declared with AddUnresolvedPrefixList (buildUnresolved)
+			if len(l.Entries) > 0 {
+				p.add(l.ID, path("prefixLists", i, "Entries"), l.ID, "a list whose entries are unknown has none listed")
+			}
+			m.listSpecs = append(m.listSpecs, PrefixList{ID: l.ID, Name: l.Name, MaxEntries: l.MaxEntries, EntriesUnknown: true})
+			continue
+		}
 		m.lists[l.ID] = maskAll(l.Entries)
 		m.listSpecs = append(m.listSpecs, PrefixList{ID: l.ID, Name: l.Name, MaxEntries: l.MaxEntries, Entries: m.lists[l.ID]})
 	}

@@ -112,16 +112,23 @@ type FixResult struct {
 }
 
 // SessionChange is a session whose answer a fix alters beside the query's:
-// the destination ports (tcp, udp) it gains and loses, or, for other
-// protocols, its outcome before and after.
+// the destination ports (tcp, udp) it gains and loses, and those whose
+// answer becomes or stops being indeterminate (a port that was open, or
+// might have been, and is closed for certain after is in Lost or
+// IndeterminateLost); or, for other protocols, its outcome before and
+// after.
 type SessionChange struct {
 	From     string        `json:"from"`
 	To       string        `json:"to"`
 	Protocol flow.Protocol `json:"protocol"`
 	Gained   flow.PortSet  `json:"gained"`
 	Lost     flow.PortSet  `json:"lost"`
-	Before   Outcome       `json:"before,omitempty"`
-	After    Outcome       `json:"after,omitempty"`
+	// IndeterminateGained are the ports indeterminate after and not
+	// before; IndeterminateLost those indeterminate before and not after.
+	IndeterminateGained flow.PortSet `json:"indeterminate_gained"`
+	IndeterminateLost   flow.PortSet `json:"indeterminate_lost"`
+	Before              Outcome      `json:"before,omitempty"`
+	After               Outcome      `json:"after,omitempty"`
 }
 
 // fixRounds bounds the rounds of a fix: each round fixes every block its

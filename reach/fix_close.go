@@ -337,7 +337,10 @@ func (m *Model) sessionChange(patched *Model, q Query, from, to string) (Session
 			return sc, false, err
 		}
 		sc.Gained, sc.Lost = after.Open.Difference(before.Open), before.Open.Difference(after.Open)
-		return sc, !sc.Gained.IsEmpty() || !sc.Lost.IsEmpty(), nil
+		sc.IndeterminateGained = after.Indeterminate.Difference(before.Indeterminate)
+		sc.IndeterminateLost = before.Indeterminate.Difference(after.Indeterminate)
+		changed := !sc.Gained.IsEmpty() || !sc.Lost.IsEmpty() || !sc.IndeterminateGained.IsEmpty() || !sc.IndeterminateLost.IsEmpty()
+		return sc, changed, nil
 	}
 	vq := q
 	vq.From, vq.To = from, to

@@ -34,7 +34,9 @@ type GatewayEndpoint struct {
 	// Service is the service's name (com.amazonaws.us-east-1.s3).
 	Service string
 	// PrefixList is the service's AWS-managed prefix list (pl-…): routes
-	// to the endpoint must be by it. "" accepts any prefix list.
+	// to the endpoint must be by it; it may be a list whose entries the
+	// input does not hold ([Builder.AddUnresolvedPrefixList]). "" accepts
+	// any prefix list.
 	PrefixList string
 	// CustomPolicy says the endpoint's policy is not the full-access
 	// default, which reachsim does not evaluate.
@@ -63,7 +65,7 @@ func (b *Builder) buildGatewayEndpoints(p *problems, m *Model) {
 			p.add(e.ID, path("gatewayEndpoints", i, "VPC"), e.VPC, "unknown VPC")
 			continue
 		}
-		if _, ok := m.lists[e.PrefixList]; e.PrefixList != "" && !ok {
+		if _, ok := m.lists[e.PrefixList]; e.PrefixList != "" && !ok && !m.unresolvedLists[e.PrefixList] {
 			p.add(e.ID, path("gatewayEndpoints", i, "PrefixList"), e.PrefixList, "unknown prefix list")
 		}
 		if _, clash := m.endpoints[e.ID]; clash {

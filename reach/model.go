@@ -253,4 +253,10 @@ type PrefixList struct {
 	// against its quota (see [Model.QuotaWarnings]); 0 when unknown, and
 	// the entries are counted.
 	MaxEntries int
+	// EntriesUnknown says the input holds the list (its ID, name and
+	// MaxEntries, as describe-managed-prefix-lists gives them) but not
+	// its entries: Entries is empty, and the list is unresolved as one
+	// declared with [Builder.AddUnresolvedPrefixList] (it may hold any
+	// block), while its MaxEntries still counts against the quotas.
+	EntriesUnknown bool
 }

@@ -640,11 +640,16 @@ func (m *Model) UnresolvedPrefixLists() []string {
 // the lists declared with AddUnresolvedPrefixList.
 func (b *Builder) buildUnresolved(p *problems, m *Model) {
 	m.unresolvedLists = map[string]bool{}
+	for _, l := range m.listSpecs {
+		if l.EntriesUnknown {
+			m.unresolvedLists[l.ID] = true
+		}
+	}
 	for i, id := range b.extLists {
 		switch {
 		case id == "":
 			p.add("", path("unresolvedPrefixLists", i, ""), "", "an unresolved prefix list needs its ID")
-		case m.lists[id] != nil:
+		case m.holdsList(id):
 			p.add(id, path("unresolvedPrefixLists", i, ""), id, "declared unresolved, but the design holds the list")
 		default:
 			m.unresolvedLists[id] = true
@@ -718,4 +723,11 @@ func groupsUnknownHop(h *Hop, ii *ifaceInfo, explain bool) {
 		h.Missing = ii.GroupsUnknown + ", known only later: a group it adds could allow the packet"
 		h.Fix = "set the value in the configuration, or check the answer again once it is known"
 	}
+}
+
+// holdsList reports whether the design holds prefix list id with its
+// entries.
+func (m *Model) holdsList(id string) bool {
+	_, ok := m.lists[id]
+	return ok
 }

@@ -111,6 +111,17 @@ func TestUnresolvedPrefixListInARule(t *testing.T) {
 		assert.Equal(t, "sg-api", l.Findings[0].Resource)
 		assert.Contains(t, l.Findings[0].Message, "whose entries are not in the input: queries only it could allow are indeterminate")
 	})
+	t.Run("a list the design holds with its entries unknown answers alike", func(t *testing.T) {
+		described, err := withAPI().AddPrefixList(reach.PrefixList{ID: "pl-other", MaxEntries: 5, EntriesUnknown: true}).
+			AddSecurityGroup(sg.Group{ID: "sg-other", Rules: []sg.Rule{{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](8080), Peer: sg.PrefixList("pl-other")}}}).
+			AddInterface(reach.Interface{ID: "eni-other", Subnet: "subnet-o", Groups: []string{"sg-other"}, PrivateIPs: []netip.Addr{netip.MustParseAddr("10.0.1.70")}}).Build()
+		require.NoError(t, err)
+		assert.Equal(t, []string{"pl-other", "pl-shared"}, described.UnresolvedPrefixLists())
+		assert.Equal(t, reach.Indeterminate, check(t, described, tcp("db", "eni-other", 8080)).Outcome)
+		again, err := reach.Rebuilt(described)
+		require.NoError(t, err)
+		assert.Equal(t, reach.Indeterminate, check(t, again, tcp("db", "eni-other", 8080)).Outcome)
+	})
 	t.Run("the design round trip keeps the list unresolved", func(t *testing.T) {
 		again, err := reach.Rebuilt(m)
 		require.NoError(t, err)
@@ -176,6 +187,8 @@ func TestUnresolvedPrefixListBuildErrors(t *testing.T) {
 	}{
 		{"declared unresolved but held", withAPI().AddPrefixList(reach.PrefixList{ID: "pl-shared"}), "declared unresolved, but the design holds the list"},
 		{"no ID", withAPI().AddUnresolvedPrefixList(""), "an unresolved prefix list needs its ID"},
+		{"entries unknown, and entries listed", withAPI().AddPrefixList(reach.PrefixList{ID: "pl-other", EntriesUnknown: true, Entries: []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}}),
+			"a list whose entries are unknown has none listed"},
 		{"a rule by a list neither held nor declared", open().AddSecurityGroup(sg.Group{ID: "sg-x", Rules: []sg.Rule{
 			{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](1), Peer: sg.PrefixList("pl-nowhere")}}}).
 			AddInterface(reach.Interface{ID: "eni-x", Subnet: "subnet-o", Groups: []string{"sg-x"}, PrivateIPs: []netip.Addr{netip.MustParseAddr("10.0.1.50")}}),
@@ -235,4 +248,27 @@ func TestUnresolvedPrefixListInAFirewall(t *testing.T) {
 		_, err := d.Builder().Build()
 		assert.ErrorContains(t, err, "prefix list pl-partners is not in the design")
 	})
+}
+
+// TestFixNamesSessionsThatWereUndecided: a fix that closes a session whose
+// answer was indeterminate (a rule by an unresolved list might admit the
+// client) alters it, and says so: "other sessions changed" is not none.
+func TestFixNamesSessionsThatWereUndecided(t *testing.T) {
+	m, err := withAPI().AddInterface(reach.Interface{ID: "eni-api2", Name: "api2", Subnet: "subnet-o", Groups: []string{"sg-api"},
+		PrivateIPs: []netip.Addr{netip.MustParseAddr("10.0.1.41")}, PublicIP: netip.MustParseAddr("198.51.100.41")}).Build()
+	require.NoError(t, err)
+	q, other := tcp("203.0.113.9", "api", 5432), tcp("203.0.113.9", "api2", 5432)
+	require.Equal(t, reach.Indeterminate, check(t, m, other).Outcome)
+	fx, err := m.Fix(q, reach.Unreachable)
+	require.NoError(t, err)
+	require.Equal(t, reach.Unreachable, check(t, fx.Patched, other).Outcome, "the fix closes api2's session too")
+	var found *reach.SessionChange
+	for i := range fx.AlsoChanged {
+		if sc := &fx.AlsoChanged[i]; sc.To == "eni-api2" || sc.To == "api2" {
+			found = sc
+		}
+	}
+	require.NotNil(t, found, "%+v", fx.AlsoChanged)
+	assert.True(t, found.IndeterminateLost.Contains(5432), "%+v", *found)
+	assert.True(t, found.Gained.IsEmpty())
 }

@@ -51,7 +51,10 @@
 // that the plan neither manages nor reads with a data source is
 // unresolved ([reach.Builder.AddUnresolvedPrefixList]), with a warning:
 // it may hold any block, so the queries only it could decide are
-// indeterminate.
+// indeterminate; so is such a list an aws_ec2_managed_prefix_list_entry
+// adds to. An aws_ec2_managed_prefix_list whose configuration leaves its
+// entry blocks out keeps the entries its planned values show (entry is
+// Optional and Computed).
 //
 // # What the model holds
 //

@@ -23,6 +23,9 @@ type extras struct {
 	lists    map[string]*reach.PrefixList
 	listIDs  []string
 	peerings []reach.Peering
+	// entriesOf are the prefix lists the plan does not hold that an
+	// aws_ec2_managed_prefix_list_entry adds to, with the entry's address
+	entriesOf [][2]string
 }
 
 // readEIGW reads an aws_egress_only_internet_gateway.
@@ -146,11 +149,28 @@ func (r *reader) associate(in, eip *instance, target, privAttr string) {
 }
 
 // readPrefixList reads an aws_ec2_managed_prefix_list and its inline
-// entries, when its configuration sets them.
+// entries. entry is Optional and Computed in the provider: a list whose
+// configuration leaves it out keeps the entries AWS holds, which the
+// planned values show (aws_ec2_managed_prefix_list_entry resources of the
+// plan add theirs); when they are known only after apply, a list that
+// exists holds entries the plan does not show (unresolved), a new one
+// only those the plan's entry resources add.
 func (r *reader) readPrefixList(in *instance) {
 	pl := &reach.PrefixList{ID: in.id, Name: nameTag(in)}
 	if n, ok := number(in.values["max_entries"]); ok {
 		pl.MaxEntries = int(n)
+	}
+	switch {
+	case in.configured("entry"):
+	case isUnknown(in.unknown, "entry"):
+		pl.EntriesUnknown = in.known != ""
+	default:
+		for i, b := range listOf(in.values["entry"]) {
+			c, _ := b["cidr"].(string)
+			if p, ok := r.prefixAt(in, fmt.Sprintf("entry[%d].cidr", i), c); ok && !slices.Contains(pl.Entries, p) {
+				pl.Entries = append(pl.Entries, p)
+			}
+		}
 	}
 	if in.configured("entry") {
 		bs, ok := blocks(in.values["entry"])
@@ -172,11 +192,17 @@ func (r *reader) readPrefixList(in *instance) {
 func (r *reader) readPrefixListEntry(in *instance) {
 	id, _ := r.linkOne(in, "prefix_list_id", "aws_ec2_managed_prefix_list")
 	pl := r.ext.lists[id]
+	if pl == nil && id != "" {
+		// a list another configuration manages: its other entries are
+		// not in the plan (finishLists)
+		r.ext.entriesOf = append(r.ext.entriesOf, [2]string{id, in.addr})
+		return
+	}
 	if pl == nil {
 		r.fail(in, "prefix_list_id", id, ErrInvalidPlan, "no prefix list of the plan")
 		return
 	}
-	if p, ok := r.prefix(in, "cidr", true); ok {
+	if p, ok := r.prefix(in, "cidr", true); ok && !pl.EntriesUnknown && !slices.Contains(pl.Entries, p) {
 		pl.Entries = append(pl.Entries, p)
 	}
 }
@@ -229,6 +255,9 @@ func (r *reader) finishLists() {
 				note(id, rule.Peer.PrefixList)
 			}
 		}
+	}
+	for _, e := range r.ext.entriesOf {
+		note(e[1]+" (an entry it adds)", e[0])
 	}
 	for _, id := range r.sgs.portsOfLists {
 		note("a rule whose ports are known only after apply", id)

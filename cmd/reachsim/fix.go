@@ -223,6 +223,12 @@ func sessionChangeText(sc reach.SessionChange) string {
 	if !sc.Lost.IsEmpty() {
 		parts = append(parts, "loses "+sc.Lost.String())
 	}
+	if !sc.IndeterminateGained.IsEmpty() {
+		parts = append(parts, "becomes indeterminate on "+sc.IndeterminateGained.String())
+	}
+	if !sc.IndeterminateLost.IsEmpty() {
+		parts = append(parts, "is no longer indeterminate on "+sc.IndeterminateLost.String())
+	}
 	return strings.Join(parts, ", ")
 }
 

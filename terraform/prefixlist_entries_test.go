@@ -1,0 +1,108 @@
+package terraform_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/terraform"
+)
+
+// An aws_ec2_managed_prefix_list that exists, whose configuration leaves
+// the entry blocks out (entry is Optional and Computed in the provider:
+// Terraform keeps the entries AWS holds), and that no
+// aws_ec2_managed_prefix_list_entry of the plan fills. Its planned values
+// hold the entries it keeps (198.51.100.0/24). A client in that block must
+// not be answered "unreachable for certain".
+func TestPrefixListEntriesNotConfigured(t *testing.T) {
+	allow := []any{map[string]any{"rule_no": 100, "action": "allow", "protocol": "-1", "cidr_block": "0.0.0.0/0", "from_port": 0, "to_port": 0}}
+	plan := planOf(t,
+		planRes{typ: "aws_default_network_acl", name: "main", values: map[string]any{"id": "acl-1", "default_network_acl_id": "acl-1", "ingress": allow, "egress": allow},
+			exprs: map[string]any{"default_network_acl_id": []string{"data.aws_vpc.main.default_network_acl_id", "data.aws_vpc.main"}, "ingress": []string{}, "egress": []string{}}},
+		planRes{typ: "aws_ec2_managed_prefix_list", name: "office", values: map[string]any{"id": "pl-office", "name": "office", "address_family": "IPv4",
+			"max_entries": 5, "entry": []any{map[string]any{"cidr": "198.51.100.0/24", "description": "added by hand"}}},
+			exprs: map[string]any{"name": "office", "address_family": "IPv4", "max_entries": 5}},
+		planRes{typ: "aws_security_group", name: "web", values: map[string]any{"name": "web", "vpc_id": "vpc-1",
+			"ingress": []any{map[string]any{"from_port": 443, "to_port": 443, "protocol": "tcp", "prefix_list_ids": []any{"pl-office"}}},
+			"egress":  []any{map[string]any{"from_port": 0, "to_port": 0, "protocol": "-1", "cidr_blocks": []any{"0.0.0.0/0"}}}},
+			unknown: map[string]any{"id": true}, exprs: map[string]any{"ingress": []string{"aws_ec2_managed_prefix_list.office.id", "aws_ec2_managed_prefix_list.office"}, "egress": []string{}}},
+		planRes{typ: "aws_instance", name: "web", values: map[string]any{"subnet_id": "subnet-1", "associate_public_ip_address": true},
+			unknown: map[string]any{"id": true, "private_ip": true, "public_ip": true, "vpc_security_group_ids": true},
+			exprs:   map[string]any{"associate_public_ip_address": true, "vpc_security_group_ids": []string{"aws_security_group.web.id", "aws_security_group.web"}}})
+	plan = asNoOp(t, plan, "aws_ec2_managed_prefix_list.office")
+	plan = withData(t, plan,
+		map[string]any{"type": "aws_vpc", "name": "main", "values": map[string]any{"id": "vpc-1", "cidr_block": "10.0.0.0/16",
+			"main_route_table_id": "rtb-1", "default_network_acl_id": "acl-1"}},
+		map[string]any{"type": "aws_subnet", "name": "web", "values": map[string]any{"id": "subnet-1", "vpc_id": "vpc-1", "cidr_block": "10.0.1.0/24", "availability_zone": "eu-west-1a"}},
+		map[string]any{"type": "aws_internet_gateway", "name": "main", "values": map[string]any{"id": "igw-1", "attachments": []any{map[string]any{"vpc_id": "vpc-1"}}}},
+		map[string]any{"type": "aws_route_table", "name": "main", "values": map[string]any{"id": "rtb-1", "vpc_id": "vpc-1",
+			"routes":       []any{map[string]any{"cidr_block": "0.0.0.0/0", "gateway_id": "igw-1"}},
+			"associations": []any{map[string]any{"main": true}}}})
+	rep := &terraform.Report{}
+	m, err := terraform.Parse("plan.json", plan, rep)
+	require.NoError(t, err)
+	r, err := m.Check(tcp("198.51.100.7", "aws_instance.web", 443))
+	require.NoError(t, err)
+	assert.Equal(t, reach.Reachable, r.Outcome, "the list keeps 198.51.100.0/24, which its planned values show:\n%s", r.Text())
+	r, err = m.Check(tcp("203.0.113.7", "aws_instance.web", 443))
+	require.NoError(t, err)
+	assert.Equal(t, reach.Unreachable, r.Outcome, "an address the list does not hold:\n%s", r.Text())
+}
+
+// asNoOp makes the change of resource addr a no-op (it exists and stays
+// as it is): actions ["no-op"], before = after.
+func asNoOp(t *testing.T, plan []byte, addr string) []byte {
+	t.Helper()
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(plan, &doc))
+	for _, c := range doc["resource_changes"].([]any) {
+		c := c.(map[string]any)
+		if c["address"] == addr {
+			ch := c["change"].(map[string]any)
+			ch["actions"], ch["before"] = []string{"no-op"}, ch["after"]
+		}
+	}
+	out, err := json.Marshal(doc)
+	require.NoError(t, err)
+	return out
+}
+
+// An aws_ec2_managed_prefix_list_entry that adds an entry to a list the
+// plan neither manages nor reads (a list another workspace manages, named
+// by ID): the list is as unresolved as when a rule names it (its other
+// entries are unknown); the plan must load, and a client only the list
+// could admit is indeterminate.
+func TestPrefixListEntryOfAListThePlanLacks(t *testing.T) {
+	allow := []any{map[string]any{"rule_no": 100, "action": "allow", "protocol": "-1", "cidr_block": "0.0.0.0/0", "from_port": 0, "to_port": 0}}
+	plan := planOf(t,
+		planRes{typ: "aws_default_network_acl", name: "main", values: map[string]any{"id": "acl-1", "default_network_acl_id": "acl-1", "ingress": allow, "egress": allow},
+			exprs: map[string]any{"default_network_acl_id": []string{"data.aws_vpc.main.default_network_acl_id", "data.aws_vpc.main"}, "ingress": []string{}, "egress": []string{}}},
+		planRes{typ: "aws_ec2_managed_prefix_list_entry", name: "ours", values: map[string]any{"prefix_list_id": "pl-partners", "cidr": "192.0.2.0/24"},
+			unknown: map[string]any{"id": true}, exprs: map[string]any{"prefix_list_id": "pl-partners", "cidr": "192.0.2.0/24"}},
+		planRes{typ: "aws_security_group", name: "web", values: map[string]any{"name": "web", "vpc_id": "vpc-1",
+			"ingress": []any{map[string]any{"from_port": 443, "to_port": 443, "protocol": "tcp", "prefix_list_ids": []any{"pl-partners"}}},
+			"egress":  []any{map[string]any{"from_port": 0, "to_port": 0, "protocol": "-1", "cidr_blocks": []any{"0.0.0.0/0"}}}},
+			unknown: map[string]any{"id": true}, exprs: map[string]any{"ingress": []string{}, "egress": []string{}}},
+		planRes{typ: "aws_instance", name: "web", values: map[string]any{"subnet_id": "subnet-1", "associate_public_ip_address": true},
+			unknown: map[string]any{"id": true, "private_ip": true, "public_ip": true, "vpc_security_group_ids": true},
+			exprs:   map[string]any{"associate_public_ip_address": true, "vpc_security_group_ids": []string{"aws_security_group.web.id", "aws_security_group.web"}}})
+	plan = withData(t, plan,
+		map[string]any{"type": "aws_vpc", "name": "main", "values": map[string]any{"id": "vpc-1", "cidr_block": "10.0.0.0/16",
+			"main_route_table_id": "rtb-1", "default_network_acl_id": "acl-1"}},
+		map[string]any{"type": "aws_subnet", "name": "web", "values": map[string]any{"id": "subnet-1", "vpc_id": "vpc-1", "cidr_block": "10.0.1.0/24", "availability_zone": "eu-west-1a"}},
+		map[string]any{"type": "aws_internet_gateway", "name": "main", "values": map[string]any{"id": "igw-1", "attachments": []any{map[string]any{"vpc_id": "vpc-1"}}}},
+		map[string]any{"type": "aws_route_table", "name": "main", "values": map[string]any{"id": "rtb-1", "vpc_id": "vpc-1",
+			"routes":       []any{map[string]any{"cidr_block": "0.0.0.0/0", "gateway_id": "igw-1"}},
+			"associations": []any{map[string]any{"main": true}}}})
+	rep := &terraform.Report{}
+	m, err := terraform.Parse("plan.json", plan, rep)
+	require.NoError(t, err, "a list the plan lacks is unresolved, even when the plan adds an entry to it")
+	assert.Equal(t, []string{"pl-partners"}, m.UnresolvedPrefixLists())
+	assert.True(t, containsPrefix(rep.Warnings, "aws_security_group.web: names prefix list pl-partners, which the plan does not hold"), "%q", rep.Warnings)
+	r, err := m.Check(tcp("203.0.113.7", "aws_instance.web", 443))
+	require.NoError(t, err)
+	assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+}
