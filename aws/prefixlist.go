@@ -157,6 +157,9 @@ func (l *loader) assembleLists() {
 	for i, f := range l.out.fws {
 		for _, g := range f.Policy.Stateful.Groups {
 			for _, arn := range g.Group.IPSetReferences {
+				if strings.Contains(arn, ":resource-groups:") {
+					continue // a resource group, no prefix list (reach.Model.IPSet)
+				}
 				note(arn[strings.LastIndex(arn, "/")+1:], func() jsonloc.Loc { return l.out.fwAt[i].base },
 					func() string { return "an IP set reference of firewall " + f.ID })
 			}

@@ -68,7 +68,9 @@ type endpointInfo struct {
 }
 
 // IPSet implements [stateful.IPSetResolver]: an IP set reference names a
-// managed prefix list by ARN (arn:aws:ec2:…:prefix-list/pl-…) or by ID.
+// managed prefix list by ARN (arn:aws:ec2:…:prefix-list/pl-…) or by ID,
+// or a resource group (arn:aws:resource-groups:…:group/NAME), whose
+// members the input never holds: it answers an *[stateful.UnknownIPSet].
 // The slice is the caller's own copy: changing it changes nothing in the
 // model. A list declared with [Builder.AddUnresolvedPrefixList] answers
 // an *[stateful.UnknownIPSet]: the rules that use it are undecidable where
@@ -77,6 +79,11 @@ func (m *Model) IPSet(arn string) ([]netip.Prefix, error) {
 	id := arn
 	if i := strings.LastIndex(arn, "/"); i >= 0 {
 		id = arn[i+1:]
+	}
+	if isResourceGroup(arn) {
+		// its members are resources whose addresses the input never
+		// lists: the rules that use it are undecidable
+		return nil, &stateful.UnknownIPSet{ARN: arn}
 	}
 	ps, ok := m.lists[id]
 	if !ok && m.unresolvedLists[id] {
@@ -284,6 +291,10 @@ func (m *Model) inspectSession(fwd, ret []Hop, s session, replyTraced, explain b
 				ref, _, _ := strings.Cut(u.Why, ": the input does not hold")
 				h.Missing = "the entries of " + ref + ", which the input does not hold: whether the rule matches depends on them"
 				h.Fix = "add the prefix list's entries to the input (aws ec2 get-managed-prefix-list-entries for the list the reference names), or check the rule by hand"
+				if strings.Contains(ref, ":resource-groups:") {
+					h.Missing = "the members of the resource group of " + ref + ", whose addresses the input does not hold: whether the rule matches depends on them"
+					h.Fix = "check by hand which addresses the group's resources hold (aws resource-groups list-group-resources)"
+				}
 			}
 		}
 	}
@@ -355,4 +366,10 @@ func unknownSetOf(e *firewall.Engine, conn firewall.Connection) *stateful.Unknow
 		return nil
 	}
 	return u
+}
+
+// isResourceGroup reports whether an IP set reference's ARN names a
+// resource group rather than a prefix list.
+func isResourceGroup(arn string) bool {
+	return strings.HasPrefix(arn, "arn:") && strings.Contains(arn, ":resource-groups:")
 }

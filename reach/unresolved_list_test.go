@@ -272,3 +272,22 @@ func TestFixNamesSessionsThatWereUndecided(t *testing.T) {
 	assert.True(t, found.IndeterminateLost.Contains(5432), "%+v", *found)
 	assert.True(t, found.Gained.IsEmpty())
 }
+
+// TestResourceGroupIPSet: an IP set reference to a resource group, whose
+// members' addresses the input never holds, makes the rules that use it
+// undecidable where they could decide, and says so.
+func TestResourceGroupIPSet(t *testing.T) {
+	const arn = "arn:aws:resource-groups:us-east-1:111122223333:group/partners"
+	d := sample.ThreeTierDesign()
+	g := &d.Firewalls[0].Policy.Stateful.Groups[0].Group
+	g.IPSetReferences = map[string]string{"PARTNERS": arn}
+	g.RulesString = "drop tcp @PARTNERS any -> 10.0.1.0/24 443 (sid:5;)\n" + g.RulesString
+	m, err := d.Builder().Build()
+	require.NoError(t, err, "no declaration needed: a resource group is never in the input")
+	r := check(t, m, tcp("203.0.113.9", "web-1", 443))
+	require.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+	u := r.Undecided()
+	require.Len(t, u, 1)
+	assert.Equal(t, "the members of the resource group of IP set reference @PARTNERS ("+arn+"), whose addresses the input does not hold: whether the rule matches depends on them", u[0].Missing)
+	assert.Contains(t, u[0].Fix, "aws resource-groups list-group-resources")
+}

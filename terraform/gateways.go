@@ -179,9 +179,19 @@ func (r *reader) readPrefixList(in *instance) {
 		}
 		for i, b := range bs {
 			sub := r.inlineBlock(in, "entry", i, len(bs), b)
+			if isUnknown(sub.unknown, "cidr") {
+				// an entry known only after apply: the list may hold
+				// any block
+				pl.EntriesUnknown = true
+				r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: entry[%d].cidr is known only after apply: the queries only the list could decide are indeterminate", in.addr, i))
+				continue
+			}
 			if p, ok := r.prefix(sub, "cidr", true); ok {
 				pl.Entries = append(pl.Entries, p)
 			}
+		}
+		if pl.EntriesUnknown {
+			pl.Entries = nil
 		}
 	}
 	r.ext.lists[pl.ID] = pl
@@ -200,6 +210,11 @@ func (r *reader) readPrefixListEntry(in *instance) {
 	}
 	if pl == nil {
 		r.fail(in, "prefix_list_id", id, ErrInvalidPlan, "no prefix list of the plan")
+		return
+	}
+	if isUnknown(in.unknown, "cidr") {
+		pl.EntriesUnknown, pl.Entries = true, nil
+		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: cidr is known only after apply: the queries only %s could decide are indeterminate", in.addr, id))
 		return
 	}
 	if p, ok := r.prefix(in, "cidr", true); ok && !pl.EntriesUnknown && !slices.Contains(pl.Entries, p) {
@@ -270,6 +285,9 @@ func (r *reader) finishLists() {
 	for _, f := range r.fw.fws {
 		for _, g := range f.Policy.Stateful.Groups {
 			for _, arn := range slices.Sorted(maps.Values(g.Group.IPSetReferences)) {
+				if strings.Contains(arn, ":resource-groups:") {
+					continue // a resource group, no prefix list (reach.Model.IPSet)
+				}
 				note(g.Group.Name, arn[strings.LastIndex(arn, "/")+1:])
 			}
 		}

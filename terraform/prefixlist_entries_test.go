@@ -2,6 +2,8 @@ package terraform_test
 
 import (
 	"encoding/json"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -105,4 +107,52 @@ func TestPrefixListEntryOfAListThePlanLacks(t *testing.T) {
 	r, err := m.Check(tcp("203.0.113.7", "aws_instance.web", 443))
 	require.NoError(t, err)
 	assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+}
+
+// TestPrefixListEntryKnownLater: a list whose entry CIDR is known only
+// after apply (the provider's own example: a VPC's cidr_block) may hold
+// any block: the plan loads, with a warning, and what only the list could
+// decide is indeterminate.
+func TestPrefixListEntryKnownLater(t *testing.T) {
+	allow := []any{map[string]any{"rule_no": 100, "action": "allow", "protocol": "-1", "cidr_block": "0.0.0.0/0", "from_port": 0, "to_port": 0}}
+	for _, standalone := range []bool{false, true} {
+		res := []planRes{
+			{typ: "aws_default_network_acl", name: "main", values: map[string]any{"id": "acl-1", "default_network_acl_id": "acl-1", "ingress": allow, "egress": allow},
+				exprs: map[string]any{"default_network_acl_id": []string{"data.aws_vpc.main.default_network_acl_id", "data.aws_vpc.main"}, "ingress": []string{}, "egress": []string{}}},
+			{typ: "aws_security_group", name: "web", values: map[string]any{"name": "web", "vpc_id": "vpc-1",
+				"ingress": []any{map[string]any{"from_port": 443, "to_port": 443, "protocol": "tcp", "prefix_list_ids": nil}},
+				"egress":  []any{map[string]any{"from_port": 0, "to_port": 0, "protocol": "-1", "cidr_blocks": []any{"0.0.0.0/0"}}}},
+				unknown: map[string]any{"id": true, "ingress": []any{map[string]any{"prefix_list_ids": true}}},
+				exprs:   map[string]any{"ingress": []string{"aws_ec2_managed_prefix_list.peers.id", "aws_ec2_managed_prefix_list.peers"}, "egress": []string{}}},
+			{typ: "aws_instance", name: "web", values: map[string]any{"subnet_id": "subnet-1", "associate_public_ip_address": true},
+				unknown: map[string]any{"id": true, "private_ip": true, "public_ip": true, "vpc_security_group_ids": true},
+				exprs:   map[string]any{"associate_public_ip_address": true, "vpc_security_group_ids": []string{"aws_security_group.web.id", "aws_security_group.web"}}},
+		}
+		list := planRes{typ: "aws_ec2_managed_prefix_list", name: "peers", values: map[string]any{"name": "peers", "address_family": "IPv4", "max_entries": 5,
+			"entry": []any{map[string]any{"cidr": nil, "description": "the new VPC"}}},
+			unknown: map[string]any{"id": true, "entry": []any{map[string]any{"cidr": true}}},
+			exprs:   map[string]any{"name": "peers", "entry": []string{"aws_vpc.new.cidr_block", "aws_vpc.new"}}}
+		if standalone {
+			list.values["entry"], list.unknown, list.exprs = nil, map[string]any{"id": true, "entry": true}, map[string]any{"name": "peers"}
+			res = append(res, planRes{typ: "aws_ec2_managed_prefix_list_entry", name: "new", values: map[string]any{"cidr": nil},
+				unknown: map[string]any{"id": true, "prefix_list_id": true, "cidr": true},
+				exprs:   map[string]any{"prefix_list_id": []string{"aws_ec2_managed_prefix_list.peers.id", "aws_ec2_managed_prefix_list.peers"}, "cidr": []string{"aws_vpc.new.cidr_block", "aws_vpc.new"}}})
+		}
+		plan := withData(t, planOf(t, append(res, list)...),
+			map[string]any{"type": "aws_vpc", "name": "main", "values": map[string]any{"id": "vpc-1", "cidr_block": "10.0.0.0/16",
+				"main_route_table_id": "rtb-1", "default_network_acl_id": "acl-1"}},
+			map[string]any{"type": "aws_subnet", "name": "web", "values": map[string]any{"id": "subnet-1", "vpc_id": "vpc-1", "cidr_block": "10.0.1.0/24", "availability_zone": "eu-west-1a"}},
+			map[string]any{"type": "aws_internet_gateway", "name": "main", "values": map[string]any{"id": "igw-1", "attachments": []any{map[string]any{"vpc_id": "vpc-1"}}}},
+			map[string]any{"type": "aws_route_table", "name": "main", "values": map[string]any{"id": "rtb-1", "vpc_id": "vpc-1",
+				"routes":       []any{map[string]any{"cidr_block": "0.0.0.0/0", "gateway_id": "igw-1"}},
+				"associations": []any{map[string]any{"main": true}}}})
+		rep := &terraform.Report{}
+		m, err := terraform.Parse("plan.json", plan, rep)
+		require.NoError(t, err, "standalone %v", standalone)
+		assert.Equal(t, []string{"aws_ec2_managed_prefix_list.peers"}, m.UnresolvedPrefixLists(), "standalone %v", standalone)
+		assert.True(t, slices.ContainsFunc(rep.Warnings, func(w string) bool { return strings.Contains(w, "cidr is known only after apply") }), "%q", rep.Warnings)
+		r, err := m.Check(tcp("203.0.113.7", "aws_instance.web", 443))
+		require.NoError(t, err)
+		assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+	}
 }
