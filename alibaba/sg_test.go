@@ -401,3 +401,14 @@ func TestParseErrorMessagesNameThePlace(t *testing.T) {
 	assert.Equal(t, `Permissions.Permission[1].PortRange (sg-a rule sgr-a1): "200/1": invalid security group rule: the range starts above its end`, err.Error())
 	assert.True(t, errors.Is(err, sg.ErrInvalidRule))
 }
+
+// TestCaseVariantKeys: "SourceCidrIp" and "sourceCidrIp" in one
+// permission name one field: an error naming both, never the last one
+// winning.
+func TestCaseVariantKeys(t *testing.T) {
+	data := []byte(`{"SecurityGroupId":"sg-1","VpcId":"vpc-1","SecurityGroupType":"normal","Permissions":{"Permission":[
+	 {"Direction":"ingress","IpProtocol":"TCP","PortRange":"22/22","SourceCidrIp":"192.0.2.0/24","sourceCidrIp":"0.0.0.0/0","Policy":"Accept"}]}}`)
+	_, err := alibaba.ParseSecurityGroup(data, sg.AlibabaBasic)
+	require.ErrorIs(t, err, flow.ErrJSON)
+	assert.ErrorContains(t, err, `the keys "SourceCidrIp" and "sourceCidrIp" differ only in case`)
+}

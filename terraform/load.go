@@ -11,6 +11,7 @@ import (
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/inputfile"
+	"github.com/reachsim/reachsim/internal/jsonloc"
 	"github.com/reachsim/reachsim/reach"
 )
 
@@ -143,8 +144,17 @@ func decode(name string, data []byte) (*tfjson.Plan, error) {
 	jsonErr := func(err error) error {
 		return &flow.InputError{File: name, Err: fmt.Errorf("%w: %w", flow.ErrJSON, err)}
 	}
+	// The whole document is checked here: a key twice in one object (or
+	// a field of the header named twice, differing only in case) is an
+	// error, never "the last one wins" ("errored" given false after true).
+	data = jsonloc.StripBOM(data)
 	var h header
-	if err := json.Unmarshal(data, &h); err != nil {
+	if err := jsonloc.Document(data, &h); err != nil {
+		var ie *flow.InputError
+		if errors.As(err, &ie) {
+			ie.File = name
+			return nil, ie
+		}
 		return nil, jsonErr(err)
 	}
 	untrusted := func(path, text, format string, args ...any) error {

@@ -161,6 +161,33 @@ var commands = map[string]command{
 // run is the whole command: args without the program name, output and
 // errors to the writers, the exit status as the result.
 func run(args []string, stdout, stderr io.Writer) int {
+	w := &outWriter{w: stdout}
+	code := runTo(args, w, stderr)
+	if w.err != nil && code != exitUsage {
+		// the answer never reached its reader: no exit status may say
+		// it was given (a command that saw the error said so already)
+		return fail(stderr, "reachsim", "writing the answer to standard output: %v", w.err)
+	}
+	return code
+}
+
+// outWriter is standard output, remembering its first write error.
+type outWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (o *outWriter) Write(p []byte) (int, error) {
+	if o.err != nil {
+		return 0, o.err
+	}
+	n, err := o.w.Write(p)
+	o.err = err
+	return n, err
+}
+
+// runTo is run, writing to stdout as given.
+func runTo(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return exitUsage

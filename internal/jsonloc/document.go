@@ -3,6 +3,7 @@ package jsonloc
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -20,11 +21,16 @@ func StripBOM(data []byte) []byte { return bytes.TrimPrefix(data, bom) }
 // Document decodes a whole JSON document into v: a leading UTF-8 byte
 // order mark is dropped, errors are those of [Unmarshal], and a key that
 // appears twice in one object is an error ([CheckKeys]) rather than the
-// last one silently winning.
+// last one silently winning; so are two keys that differ only in case
+// where they name one struct field of v (a map keeps both apart).
 func Document(data []byte, v any) error {
 	data = StripBOM(data)
-	if fastDocument(data, v) == nil {
+	err := fastDocument(data, v)
+	if err == nil {
 		return nil // valid, and no key twice
+	}
+	if dup := foldDuplicate("", data, err); dup != nil {
+		return dup
 	}
 	if err := unmarshalSlow("", data, v); err != nil {
 		return err
@@ -62,7 +68,7 @@ func identifier(s string) bool {
 // case, so "VpcId" and "vpcid" still land in one field). The pass is
 // linear in the size of data.
 func CheckKeys(data []byte) error {
-	s := keyScanner{data: data}
+	s := keyScanner{data: data, foldAt: -1}
 	s.value()
 	return s.err
 }
@@ -75,6 +81,40 @@ type keyScanner struct {
 	path []segment
 	keys [][][]byte // the keys of each open object, reused across objects
 	err  error
+	// foldAt, when not -1, is the offset of a key that the fast decoder
+	// found to name a struct field an earlier key of its object names
+	// too, differing only in case: the scan reports that pair
+	foldAt int
+}
+
+// foldDuplicate returns the error of a decode that the fast path refused
+// because two keys of one object differ only in case and name one struct
+// field (encoding/json would read both, the last one winning); nil for
+// any other refusal. path is data's own path.
+func foldDuplicate(path string, data []byte, err error) error {
+	at, ok := duplicateAt(err)
+	if !ok {
+		return nil
+	}
+	s := keyScanner{data: data, foldAt: at}
+	s.value()
+	var ie *flow.InputError
+	if errors.As(s.err, &ie) && ie.Text != "" {
+		ie.Path = joinPath(path, ie.Path)
+		return ie
+	}
+	return nil
+}
+
+// joinPath appends rel, a path within a value, to that value's path.
+func joinPath(path, rel string) string {
+	switch {
+	case path == "":
+		return rel
+	case rel == "" || rel[0] == '[':
+		return path + rel
+	}
+	return path + "." + rel
 }
 
 // segment is a step of a path: an object key, or a list index when key is
@@ -86,9 +126,33 @@ type segment struct {
 }
 
 func (s *keyScanner) fail(format string, args ...any) {
+	s.failText("", format, args...)
+}
+
+// failText is fail with the offending text.
+func (s *keyScanner) failText(text, format string, args ...any) {
 	if s.err == nil {
-		s.err = &flow.InputError{Path: s.render(), Err: fmt.Errorf("%w: "+format, append([]any{flow.ErrJSON}, args...)...)}
+		s.err = &flow.InputError{Path: s.render(), Text: text, Err: fmt.Errorf("%w: "+format, append([]any{flow.ErrJSON}, args...)...)}
 	}
+}
+
+// foldMatch returns the earlier key of an object (in keys, or in set past
+// 16 keys) equal to key but for case, nil when there is none.
+func foldMatch(keys [][]byte, set map[string]bool, key []byte) []byte {
+	if set != nil {
+		for k := range set {
+			if bytes.EqualFold([]byte(k), key) {
+				return []byte(k)
+			}
+		}
+		return nil
+	}
+	for _, k := range keys {
+		if bytes.EqualFold(k, key) {
+			return k
+		}
+	}
+	return nil
 }
 
 func (s *keyScanner) render() string {
@@ -190,6 +254,7 @@ func (s *keyScanner) object() {
 			s.fail("an object key expected")
 			break
 		}
+		start := s.i
 		key := s.str()
 		dup := false
 		switch {
@@ -209,6 +274,12 @@ func (s *keyScanner) object() {
 				for _, k := range keys {
 					set[string(k)] = true
 				}
+			}
+		}
+		if !dup && start == s.foldAt {
+			if other := foldMatch(keys, set, key); other != nil {
+				s.path = append(s.path, segment{key: key, isKey: true})
+				s.failText(string(key), "the keys %q and %q differ only in case and name one field, and only one of their values would count", other, key)
 			}
 		}
 		s.path = append(s.path, segment{key: key, isKey: true})

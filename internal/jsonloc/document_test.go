@@ -275,3 +275,38 @@ func BenchmarkUnmarshalDoc(b *testing.B) {
 		}
 	}
 }
+
+// TestCaseVariantKeys: two keys of one object that differ only in case
+// and name one struct field are an error naming both, at the second's
+// path; in a map, which keeps them apart, they are two keys.
+func TestCaseVariantKeys(t *testing.T) {
+	type rule struct{ CidrIp string }
+	type doc struct {
+		Rules []rule
+		Vars  map[string]string
+	}
+	tests := []struct {
+		name, data, err string
+	}{
+		{"a struct field named twice", `{"Rules":[{"CidrIp":"a"},{"CidrIp":"198.51.100.0/24","cidrIp":"0.0.0.0/0"}]}`,
+			`Rules[1].cidrIp: "cidrIp": malformed JSON: the keys "CidrIp" and "cidrIp" differ only in case and name one field, and only one of their values would count`},
+		{"map keys that differ in case are two keys", `{"Vars":{"HOME_NET":"a","home_net":"b"}}`, ""},
+		{"an exact duplicate in a map stays an error", `{"Vars":{"x":"a","x":"b"}}`, `Vars.x: malformed JSON: the key "x" appears twice`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var d doc
+			err := jsonloc.Document([]byte(tt.data), &d)
+			if tt.err == "" {
+				require.NoError(t, err)
+				assert.Len(t, d.Vars, 2)
+				return
+			}
+			require.ErrorIs(t, err, flow.ErrJSON)
+			assert.ErrorContains(t, err, tt.err)
+			var rs []rule
+			err = jsonloc.Unmarshal("SecurityGroups[3].Rules", []byte(`[{"CidrIp":"198.51.100.0/24","CIDRIP":"0.0.0.0/0"}]`), &rs)
+			assert.ErrorContains(t, err, `SecurityGroups[3].Rules[0].CIDRIP: "CIDRIP": malformed JSON: the keys "CidrIp" and "CIDRIP" differ only in case`)
+		})
+	}
+}

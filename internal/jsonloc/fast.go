@@ -1,7 +1,9 @@
 package jsonloc
 
 import (
+	"errors"
 	"reflect"
+	"strings"
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -41,3 +43,14 @@ func fastUnmarshal(data []byte, v any) error {
 // path. Success means what [Document] checks holds: the JSON is valid and
 // no object holds a key twice.
 func fastDocument(data []byte, v any) error { return fastUnmarshal(data, v) }
+
+// duplicateAt reports whether err is the fast path's refusal of a key
+// that repeats one of its object (exactly, or naming one struct field but
+// for case), and the offset of that key's opening quote.
+func duplicateAt(err error) (int, bool) {
+	var se *jsonv1.SyntaxError
+	if errors.As(err, &se) && strings.Contains(se.Error(), "duplicate object member name") {
+		return int(se.Offset), true
+	}
+	return 0, false
+}

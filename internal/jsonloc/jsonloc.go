@@ -36,10 +36,17 @@ import (
 // that is several times faster. Whatever it does not accept (a syntax
 // error, a value of the wrong type, a duplicate key...) is decoded again
 // by encoding/json, whose result and error are the ones returned, so that
-// both are exactly those of encoding/json.
+// both are exactly those of encoding/json; except that two keys of one
+// object that differ only in case and name one struct field
+// ("CidrIp" and "cidrIp"), which encoding/json would both read into it,
+// the last one winning, are an error ([CheckKeys]'s wording).
 func Unmarshal(path string, data []byte, v any) error {
-	if fastUnmarshal(data, v) == nil {
+	err := fastUnmarshal(data, v)
+	if err == nil {
 		return nil
+	}
+	if dup := foldDuplicate(path, data, err); dup != nil {
+		return dup
 	}
 	return unmarshalSlow(path, data, v)
 }

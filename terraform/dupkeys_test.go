@@ -1,0 +1,42 @@
+package terraform_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/terraform"
+)
+
+// TestPlanDuplicateKeys: a key given twice in one object of a plan is an
+// error naming it, never "the last value wins" (which would let a plan
+// say errored and then not, or widen a rule silently); a plan saved with
+// a UTF-8 byte order mark reads as without it.
+func TestPlanDuplicateKeys(t *testing.T) {
+	base, err := os.ReadFile("testdata/change.json")
+	require.NoError(t, err)
+	tests := []struct{ name, old, new, err string }{
+		{"errored given twice", `"format_version": "1.2",`, `"format_version": "1.2", "errored": true,`, `the key "errored" appears twice`},
+		{"errored given twice, in another case", `"format_version": "1.2",`, `"format_version": "1.2", "Errored": true,`, `the keys "Errored" and "errored" differ only in case`},
+		{"a rule's cidr_blocks given twice", "\"cidr_blocks\": [\n                  \"10.0.1.0/24\"\n                ],",
+			"\"cidr_blocks\": [\n                  \"10.0.1.0/24\"\n                ], \"cidr_blocks\": [\"0.0.0.0/0\"],", `the key "cidr_blocks" appears twice`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := string(base)
+			require.Contains(t, s, tt.old)
+			_, err := terraform.Parse("plan.json", []byte(strings.Replace(s, tt.old, tt.new, 1)), nil)
+			require.ErrorIs(t, err, flow.ErrJSON)
+			assert.ErrorContains(t, err, "plan.json")
+			assert.ErrorContains(t, err, tt.err)
+		})
+	}
+	t.Run("a byte order mark", func(t *testing.T) {
+		_, err := terraform.Parse("plan.json", append([]byte("\ufeff"), base...), nil)
+		require.NoError(t, err)
+	})
+}
