@@ -161,6 +161,9 @@ func openDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
 	// was.
 	urng := rand.New(rand.NewPCG(seed, 14))
 	for i := range d.RouteTables {
+		if seed%4 != 3 {
+			break // in a quarter of the designs: it ends many lookups
+		}
 		rt := &d.RouteTables[i]
 		if len(rt.Routes) == 0 || rt.Gateways != nil || urng.Float64() < 0.85 {
 			continue
