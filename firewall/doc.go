@@ -23,6 +23,16 @@
 //     could pass or drop first is Indeterminate, and the reason names the
 //     reference, its ARN and that its entries are missing (the stateful
 //     package doc has the details).
+//   - An undecidable stateful rule (payload, geoip, an IP set whose
+//     entries are unknown, ...) decides nothing when the session gets the
+//     same answer whether it matches or not: the stateful engine tries
+//     every way the rules it meets could go (up to 6 of them) and, when
+//     every way gives the same verdict, and a deny on the same direction,
+//     that verdict is certain on both legs ([stateful.Decision.Undecided]
+//     names the rules, and the leg's reason says "sid N of GROUP cannot be
+//     decided at the STAGE packet (...), but the session passes (is
+//     dropped) whether it matches or not"). Otherwise the leg the
+//     undecidable rule could decide is Indeterminate.
 //   - [Engine.Evaluate] judges a [Connection] (a session's request as it
 //     reaches the endpoint, and which of its directions cross it) and
 //     returns a [Decision]: per direction, the verdict, the rule that

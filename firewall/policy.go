@@ -564,6 +564,13 @@ func statefulText(d stateful.Decision) string {
 	default:
 		b.WriteString(": no rule matches, and unmatched traffic passes")
 	}
+	verb := "passes"
+	if d.Verdict == flow.Deny {
+		verb = "is dropped"
+	}
+	for _, u := range d.Undecided {
+		fmt.Fprintf(&b, "; sid %d of %s cannot be decided at the %s packet (%s), but the session %s whether it matches or not", u.Sid, textsafe.String(u.Group), u.Stage, textsafe.String(u.Why), verb)
+	}
 	return b.String()
 }
 

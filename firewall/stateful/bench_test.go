@@ -102,7 +102,8 @@ func BenchmarkEvaluate30k(b *testing.B) {
 			b.Fatal(err)
 		}
 		for _, bs := range benchSessions {
-			want := keyOf(ref.evaluate(bs.s))
+			wd, _ := ref.evaluate(bs.s)
+			want := keyOf(wd)
 			if got := keyOf(e.Evaluate(bs.s)); got != want {
 				b.Fatalf("%s %s: fast %+v, reference %+v", order, bs.name, got, want)
 			}

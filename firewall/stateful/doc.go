@@ -101,10 +101,32 @@
 // it matches. Payload keywords never match a TCP SYN or SYN-ACK (they
 // carry no payload); application-layer keywords only match where their
 // protocol is known. Under STRICT_ORDER an undecidable pass, drop or
-// reject reached before any decision makes the verdict Indeterminate;
-// under DEFAULT_ACTION_ORDER a definite pass wins over an undecidable
-// one, which wins over any drop, and a definite drop wins over an
-// undecidable drop. Undecidable alerts never matter.
+// reject reached before any decision may decide; under
+// DEFAULT_ACTION_ORDER a definite pass wins over an undecidable one, which
+// may win over any drop, and a definite drop wins over an undecidable
+// drop. Undecidable alerts never matter.
+//
+// An undecidable rule decides nothing when every way it could go gives
+// the same answer. The engine tries every world: every assignment of
+// "matches" or "does not match" to the undecidable pass, drop and reject
+// rules the session meets (reaches before a decision, in some world),
+// each rule at each stage counted apart (its
+// match at one packet says nothing of another's: geoip:src reads the
+// client at the request and the server at the reply). When every world
+// gives the same verdict, and for a deny on the same direction (package
+// firewall puts a deny on the leg of its stage), that verdict is certain:
+// the Decision's Undecided lists the rules met, and its other fields
+// (Stage, the deciding rule or default, Alerts, Explain's Stages and
+// Skipped) describe the world in which none of them matches; Explain's
+// Skipped says each "might match (...), but the verdict is the same
+// whether it matches or not". So under STRICT_ORDER a lone undecidable
+// pass rule without a drop default passes the session either way, and a
+// lone undecidable drop rule under aws:drop_strict drops it either way.
+// Otherwise (two worlds disagree, or the session meets more than 6 such
+// rules, 64 worlds) the verdict is Indeterminate and Indeterminate names
+// the first undecidable rule met, which is not always the one whose match
+// would change the verdict. The worlds are tried only when an undecidable
+// rule is met; a session that meets none costs what it did.
 //
 // IP-only rules (Suricata's classification: a layer-3/4 protocol, both
 // ports "any", no negated address, no flow keyword and only informational
@@ -137,7 +159,8 @@
 // protocol, ports and options match and its addresses may match but not
 // for certain, the rule is undecidable ([Unknown] with Keyword "@NAME" and
 // Why "IP set reference @NAME (ARN): the input does not hold its
-// entries"), and the rules for undecidable rules above apply; where its
+// entries"), and the rules for undecidable rules above apply (worlds
+// included); where its
 // addresses match for certain, or cannot match, it decides as usual. Each
 // item is read on its own: an expression that names one unknown set twice
 // (as [@P, !@P]) may be undecidable where the truth is not. A rule whose

@@ -223,8 +223,16 @@ type Decision struct {
 	// passed, nor at an indeterminate one under DEFAULT_ACTION_ORDER).
 	Alerts []RuleMatch
 	// Indeterminate names the undecidable rule when Verdict is
-	// Indeterminate.
+	// Indeterminate: the first one met.
 	Indeterminate *Unknown
+	// Undecided lists, when the verdict is certain although undecidable
+	// pass, drop or reject rules were met, those rules, each at the stage
+	// it was met, stage by stage in evaluation order: the verdict (and for
+	// a deny, its direction) is the same whether each matches or not. The
+	// other fields (Stage, the deciding rule, Alerts, Stages, Skipped)
+	// then describe the session as it goes when none of them matches.
+	// Nil otherwise.
+	Undecided []Unknown
 	// Warning is set when only one direction reached the engine.
 	Warning string
 	// Stages is the per-stage trace (Explain only).
@@ -293,6 +301,14 @@ func (d Decision) String() string {
 		b.WriteString("default action " + textsafe.String(d.DefaultAction))
 	default:
 		b.WriteString(d.Action.String() + " sid " + strconv.Itoa(d.Sid) + " (group " + textsafe.String(d.Group) + ")")
+	}
+	for i, u := range d.Undecided {
+		if i == 0 {
+			b.WriteString("; the same whether or not these undecidable rules match: ")
+		} else {
+			b.WriteString("; ")
+		}
+		b.WriteString(u.String())
 	}
 	if d.Warning != "" {
 		b.WriteString(" [warning: " + textsafe.String(d.Warning) + "]")
@@ -379,13 +395,16 @@ type packet struct {
 	// quiet: the verdict alone is wanted ([Engine.Verdict]): no alerts are
 	// collected, and a stage ends at its decision
 	quiet bool
+	// w is the world being run (worlds.go), nil for none
+	w *worlds
 }
 
 func (p *packet) hasPorts() bool { return p.f.Protocol.HasPorts() }
 
 // Evaluate judges a session: stage by stage, until a rule or default
-// decides. It does not allocate unless the decision carries alerts or is
-// indeterminate. An invalid session (see [Session.Validate]) gives an
+// decides. It does not allocate unless the decision carries alerts, or the
+// session meets an undecidable rule (see the package doc: the verdict may
+// still be certain, with Undecided listing the rules). An invalid session (see [Session.Validate]) gives an
 // Indeterminate decision whose Indeterminate.Why says what is wrong. A nil
 // engine has no rules: every session is allowed by the engine's pass
 // default.
@@ -414,6 +433,19 @@ func (e *Engine) run(s Session, explain, quiet bool) Decision {
 	if e == nil {
 		return Decision{Verdict: flow.Allow, Action: flow.Pass, Default: true, noEngine: true}
 	}
+	d := e.evaluate(s, explain, quiet, nil)
+	if d.Verdict == flow.Indeterminate {
+		// an undecidable rule: the verdict may still be certain (worlds.go)
+		return e.byWorlds(s, d, explain, quiet)
+	}
+	return d
+}
+
+// evaluate judges a valid session against e, stage by stage. Without
+// worlds (w nil) an undecidable pass, drop or reject rule makes the
+// verdict Indeterminate as the package doc says; with w, each such rule
+// matches or not as w's current world has it.
+func (e *Engine) evaluate(s Session, explain, quiet bool, w *worlds) Decision {
 	fwd, ret := s.ForwardSeen, s.ReturnSeen
 	var d Decision
 	switch {
@@ -458,7 +490,7 @@ func (e *Engine) run(s Session, explain, quiet bool) Decision {
 		if !spec.toServer {
 			pf = rev
 		}
-		p := packet{spec: spec, f: pf, quiet: quiet}
+		p := packet{spec: spec, f: pf, quiet: quiet, w: w}
 		if spec.appKnown {
 			p.app, p.appKnown = app, true
 			if spec.request {
@@ -530,14 +562,27 @@ func (e *Engine) judge(p *packet, m *merger, d *Decision, tr *StageTrace) bool {
 			}
 		}
 		res := r.match(p)
+		undecided := false // an undecidable rule the world decides
+		if res == matchMaybe && p.w != nil && !decided && r.action != flow.Alert {
+			undecided = true
+			res = p.w.assign(i, r, p)
+		}
 		if res == matchNo {
 			if tr != nil && !decided {
-				d.Skipped = append(d.Skipped, e.skip(r, p, r.mismatch(p)))
+				why := ""
+				if undecided {
+					tr.Unknown = append(tr.Unknown, e.unknownOf(r, p))
+					_, why = r.undecidedBy(p)
+					why = "might match (" + why + "), but the verdict is the same whether it matches or not"
+				} else {
+					why = r.mismatch(p)
+				}
+				d.Skipped = append(d.Skipped, e.skip(r, p, why))
 			}
 			continue
 		}
 		if tr != nil {
-			if res == matchYes {
+			if res == matchYes && !undecided {
 				tr.Matches = append(tr.Matches, e.ruleMatch(r, p.spec.stage))
 			} else {
 				tr.Unknown = append(tr.Unknown, e.unknownOf(r, p))

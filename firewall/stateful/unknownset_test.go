@@ -79,9 +79,13 @@ func TestUnknownIPSetRules(t *testing.T) {
 			wantDecision{verdict: flow.Allow, stage: stateful.OpenRequest, action: "pass", sid: 1, group: "fw"}},
 		// Negation: the complement of an unknown set is unknown too.
 		{"!@ref is undecidable",
-			strictConfig(strictDrop, groupAt(1, refGroup("fw", stateful.StrictOrder, "drop tcp any any -> !@PARTNERS any (sid:1;)"))),
+			strictConfig(stateful.Defaults{}, groupAt(1, refGroup("fw", stateful.StrictOrder, "drop tcp any any -> !@PARTNERS any (sid:1;)"))),
 			session("tcp 10.0.0.5:50000 -> 203.0.113.9:443"),
 			wantDecision{verdict: flow.Indeterminate, stage: stateful.OpenRequest, action: "drop", sid: 1, group: "fw", keyword: "@PARTNERS"}},
+		{"!@ref drops either way under aws:drop_strict",
+			strictConfig(strictDrop, groupAt(1, refGroup("fw", stateful.StrictOrder, "drop tcp any any -> !@PARTNERS any (sid:1;)"))),
+			session("tcp 10.0.0.5:50000 -> 203.0.113.9:443"),
+			wantDecision{verdict: flow.Deny, stage: stateful.OpenRequest, action: stateful.DefaultDropStrict}},
 		{"a negated unknown set cannot take out what the list lacks",
 			strictConfig(stateful.Defaults{}, groupAt(1, refGroup("fw", stateful.StrictOrder, "drop tcp $HOME_NET any -> [10.0.0.0/8, !@PARTNERS] any (sid:1;)"))),
 			session("tcp 10.0.0.5:50000 -> 203.0.113.9:443"),
@@ -196,7 +200,7 @@ func TestUnknownIPSetErrors(t *testing.T) {
 	require.ErrorIs(t, err, stateful.ErrUnresolved)
 	assert.NotErrorIs(t, err, stateful.ErrIPSetUnknown)
 
-	cfg := strictConfig(stateful.Defaults{}, groupAt(1, refGroup("fw", stateful.StrictOrder, "pass tcp any any -> @PARTNERS any (sid:1;)")))
+	cfg := strictConfig(stateful.Defaults{}, groupAt(1, refGroup("fw", stateful.StrictOrder, "drop tcp any any -> @PARTNERS any (sid:1;)")))
 	wrapped := resolverFunc(func(arn string) ([]netip.Prefix, error) {
 		return nil, fmt.Errorf("prefix list %s: %w", arn, stateful.ErrIPSetUnknown)
 	})

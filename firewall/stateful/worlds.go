@@ -1,0 +1,114 @@
+package stateful
+
+import "github.com/reachsim/reachsim/flow"
+
+// Worlds: an undecidable rule decides nothing when every way it could go
+// gives the same answer.
+//
+// A session whose first evaluation meets an undecidable pass, drop or
+// reject rule (and so comes out Indeterminate) is evaluated again in every
+// world: every assignment of "matches" or "does not match" to the
+// undecidable rules met, each rule at each stage counted apart (its match
+// at one packet says nothing of another's: geoip:src reads the client at
+// the request and the server at the reply). Worlds are enumerated by mask
+// over the rules in the order they are first met; a rule met for the first
+// time in a world does not match there, which is what the masks before it
+// already assumed, so every world is run once. When more than
+// maxUndecided rules are met, or two worlds disagree, the first
+// evaluation's answer stands.
+
+// maxUndecided bounds the undecidable rules (each at one stage) whose
+// worlds are tried: 6 rules, 64 worlds.
+const maxUndecided = 6
+
+// worldRule is an undecidable rule met at one stage, with what leaves it
+// undecided there.
+type worldRule struct {
+	rule    int32 // index into Engine.rules
+	stage   Stage
+	kw, why string
+}
+
+// worlds is the state of the enumeration, on the caller's stack.
+type worlds struct {
+	met  [maxUndecided]worldRule
+	n    int    // rules met so far
+	mask uint64 // the world being run: bit k set, met[k] matches
+	over bool   // a world met more than maxUndecided rules
+}
+
+// assign returns whether the undecidable rule i (r) matches p's stage in
+// the current world, recording it the first time it is met.
+func (w *worlds) assign(i int32, r *rule, p *packet) matchResult {
+	st := p.spec.stage
+	for k := range w.n {
+		if w.met[k].rule == i && w.met[k].stage == st {
+			if w.mask>>k&1 != 0 {
+				return matchYes
+			}
+			return matchNo
+		}
+	}
+	if w.n == maxUndecided {
+		w.over = true
+		return matchNo
+	}
+	kw, why := r.undecidedBy(p)
+	w.met[w.n] = worldRule{rule: i, stage: st, kw: kw, why: why}
+	w.n++
+	return matchNo
+}
+
+// sameOutcome reports whether two decisions of one session give the same
+// answer as a caller reads it: the same verdict, and for a verdict other
+// than Allow the same direction (package firewall puts a deny on the leg
+// of the stage that decided).
+func sameOutcome(a, b Decision) bool {
+	return a.Verdict == b.Verdict && (a.Verdict == flow.Allow || a.Stage.ToServer() == b.Stage.ToServer())
+}
+
+// byWorlds decides a session whose evaluation first came out
+// Indeterminate for an undecidable rule (first) by trying every world.
+// When every world gives the same outcome it returns the world in which
+// none of the undecidable rules matches, with Undecided listing them
+// (quiet: that world's verdict and stage alone); otherwise first.
+func (e *Engine) byWorlds(s Session, first Decision, explain, quiet bool) Decision {
+	var w worlds
+	var want Decision
+	for m := uint64(0); m < 1<<w.n; m++ { // w.n grows as worlds meet more rules
+		w.mask = m
+		d := e.evaluate(s, false, true, &w)
+		switch {
+		case w.over:
+			return first
+		case m == 0:
+			want = d
+		case !sameOutcome(d, want):
+			return first
+		}
+	}
+	if quiet {
+		return want
+	}
+	w.mask = 0
+	d := e.evaluate(s, explain, false, &w)
+	d.Undecided = e.undecided(&w)
+	return d
+}
+
+// undecided lists the rules w met, stage by stage, in evaluation order.
+func (e *Engine) undecided(w *worlds) []Unknown {
+	met := w.met[:w.n]
+	for i := 1; i < len(met); i++ { // insertion sort: a handful of rules
+		for j := i; j > 0 && (met[j].stage < met[j-1].stage || met[j].stage == met[j-1].stage && met[j].rule < met[j-1].rule); j-- {
+			met[j], met[j-1] = met[j-1], met[j]
+		}
+	}
+	out := make([]Unknown, len(met))
+	for k, m := range met {
+		r := &e.rules[m.rule]
+		out[k] = Unknown{Stage: m.stage, Group: e.groups[r.group].label, Sid: r.sid, Action: r.action,
+			Rule: r.text, Keyword: m.kw, Why: m.why}
+	}
+	return out
+}
