@@ -20,10 +20,8 @@ import (
 // hold the entries it keeps (198.51.100.0/24). A client in that block must
 // not be answered "unreachable for certain".
 func TestPrefixListEntriesNotConfigured(t *testing.T) {
-	allow := []any{map[string]any{"rule_no": 100, "action": "allow", "protocol": "-1", "cidr_block": "0.0.0.0/0", "from_port": 0, "to_port": 0}}
 	plan := planOf(t,
-		planRes{typ: "aws_default_network_acl", name: "main", values: map[string]any{"id": "acl-1", "default_network_acl_id": "acl-1", "ingress": allow, "egress": allow},
-			exprs: map[string]any{"default_network_acl_id": []string{"data.aws_vpc.main.default_network_acl_id", "data.aws_vpc.main"}, "ingress": []string{}, "egress": []string{}}},
+		openDefaultACL(),
 		planRes{typ: "aws_ec2_managed_prefix_list", name: "office", values: map[string]any{"id": "pl-office", "name": "office", "address_family": "IPv4",
 			"max_entries": 5, "entry": []any{map[string]any{"cidr": "198.51.100.0/24", "description": "added by hand"}}},
 			exprs: map[string]any{"name": "office", "address_family": "IPv4", "max_entries": 5}},
@@ -31,18 +29,10 @@ func TestPrefixListEntriesNotConfigured(t *testing.T) {
 			"ingress": []any{map[string]any{"from_port": 443, "to_port": 443, "protocol": "tcp", "prefix_list_ids": []any{"pl-office"}}},
 			"egress":  []any{map[string]any{"from_port": 0, "to_port": 0, "protocol": "-1", "cidr_blocks": []any{"0.0.0.0/0"}}}},
 			unknown: map[string]any{"id": true}, exprs: map[string]any{"ingress": []string{"aws_ec2_managed_prefix_list.office.id", "aws_ec2_managed_prefix_list.office"}, "egress": []string{}}},
-		planRes{typ: "aws_instance", name: "web", values: map[string]any{"subnet_id": "subnet-1", "associate_public_ip_address": true},
-			unknown: map[string]any{"id": true, "private_ip": true, "public_ip": true, "vpc_security_group_ids": true},
-			exprs:   map[string]any{"associate_public_ip_address": true, "vpc_security_group_ids": []string{"aws_security_group.web.id", "aws_security_group.web"}}})
+		webInstance())
 	plan = asNoOp(t, plan, "aws_ec2_managed_prefix_list.office")
 	plan = withData(t, plan,
-		map[string]any{"type": "aws_vpc", "name": "main", "values": map[string]any{"id": "vpc-1", "cidr_block": "10.0.0.0/16",
-			"main_route_table_id": "rtb-1", "default_network_acl_id": "acl-1"}},
-		map[string]any{"type": "aws_subnet", "name": "web", "values": map[string]any{"id": "subnet-1", "vpc_id": "vpc-1", "cidr_block": "10.0.1.0/24", "availability_zone": "eu-west-1a"}},
-		map[string]any{"type": "aws_internet_gateway", "name": "main", "values": map[string]any{"id": "igw-1", "attachments": []any{map[string]any{"vpc_id": "vpc-1"}}}},
-		map[string]any{"type": "aws_route_table", "name": "main", "values": map[string]any{"id": "rtb-1", "vpc_id": "vpc-1",
-			"routes":       []any{map[string]any{"cidr_block": "0.0.0.0/0", "gateway_id": "igw-1"}},
-			"associations": []any{map[string]any{"main": true}}}})
+		existingNet()...)
 	rep := &terraform.Report{}
 	m, err := terraform.Parse("plan.json", plan, rep)
 	require.NoError(t, err)
@@ -78,27 +68,17 @@ func asNoOp(t *testing.T, plan []byte, addr string) []byte {
 // entries are unknown); the plan must load, and a client only the list
 // could admit is indeterminate.
 func TestPrefixListEntryOfAListThePlanLacks(t *testing.T) {
-	allow := []any{map[string]any{"rule_no": 100, "action": "allow", "protocol": "-1", "cidr_block": "0.0.0.0/0", "from_port": 0, "to_port": 0}}
 	plan := planOf(t,
-		planRes{typ: "aws_default_network_acl", name: "main", values: map[string]any{"id": "acl-1", "default_network_acl_id": "acl-1", "ingress": allow, "egress": allow},
-			exprs: map[string]any{"default_network_acl_id": []string{"data.aws_vpc.main.default_network_acl_id", "data.aws_vpc.main"}, "ingress": []string{}, "egress": []string{}}},
+		openDefaultACL(),
 		planRes{typ: "aws_ec2_managed_prefix_list_entry", name: "ours", values: map[string]any{"prefix_list_id": "pl-partners", "cidr": "192.0.2.0/24"},
 			unknown: map[string]any{"id": true}, exprs: map[string]any{"prefix_list_id": "pl-partners", "cidr": "192.0.2.0/24"}},
 		planRes{typ: "aws_security_group", name: "web", values: map[string]any{"name": "web", "vpc_id": "vpc-1",
 			"ingress": []any{map[string]any{"from_port": 443, "to_port": 443, "protocol": "tcp", "prefix_list_ids": []any{"pl-partners"}}},
 			"egress":  []any{map[string]any{"from_port": 0, "to_port": 0, "protocol": "-1", "cidr_blocks": []any{"0.0.0.0/0"}}}},
 			unknown: map[string]any{"id": true}, exprs: map[string]any{"ingress": []string{}, "egress": []string{}}},
-		planRes{typ: "aws_instance", name: "web", values: map[string]any{"subnet_id": "subnet-1", "associate_public_ip_address": true},
-			unknown: map[string]any{"id": true, "private_ip": true, "public_ip": true, "vpc_security_group_ids": true},
-			exprs:   map[string]any{"associate_public_ip_address": true, "vpc_security_group_ids": []string{"aws_security_group.web.id", "aws_security_group.web"}}})
+		webInstance())
 	plan = withData(t, plan,
-		map[string]any{"type": "aws_vpc", "name": "main", "values": map[string]any{"id": "vpc-1", "cidr_block": "10.0.0.0/16",
-			"main_route_table_id": "rtb-1", "default_network_acl_id": "acl-1"}},
-		map[string]any{"type": "aws_subnet", "name": "web", "values": map[string]any{"id": "subnet-1", "vpc_id": "vpc-1", "cidr_block": "10.0.1.0/24", "availability_zone": "eu-west-1a"}},
-		map[string]any{"type": "aws_internet_gateway", "name": "main", "values": map[string]any{"id": "igw-1", "attachments": []any{map[string]any{"vpc_id": "vpc-1"}}}},
-		map[string]any{"type": "aws_route_table", "name": "main", "values": map[string]any{"id": "rtb-1", "vpc_id": "vpc-1",
-			"routes":       []any{map[string]any{"cidr_block": "0.0.0.0/0", "gateway_id": "igw-1"}},
-			"associations": []any{map[string]any{"main": true}}}})
+		existingNet()...)
 	rep := &terraform.Report{}
 	m, err := terraform.Parse("plan.json", plan, rep)
 	require.NoError(t, err, "a list the plan lacks is unresolved, even when the plan adds an entry to it")
@@ -114,19 +94,15 @@ func TestPrefixListEntryOfAListThePlanLacks(t *testing.T) {
 // any block: the plan loads, with a warning, and what only the list could
 // decide is indeterminate.
 func TestPrefixListEntryKnownLater(t *testing.T) {
-	allow := []any{map[string]any{"rule_no": 100, "action": "allow", "protocol": "-1", "cidr_block": "0.0.0.0/0", "from_port": 0, "to_port": 0}}
 	for _, standalone := range []bool{false, true} {
 		res := []planRes{
-			{typ: "aws_default_network_acl", name: "main", values: map[string]any{"id": "acl-1", "default_network_acl_id": "acl-1", "ingress": allow, "egress": allow},
-				exprs: map[string]any{"default_network_acl_id": []string{"data.aws_vpc.main.default_network_acl_id", "data.aws_vpc.main"}, "ingress": []string{}, "egress": []string{}}},
+			openDefaultACL(),
 			{typ: "aws_security_group", name: "web", values: map[string]any{"name": "web", "vpc_id": "vpc-1",
 				"ingress": []any{map[string]any{"from_port": 443, "to_port": 443, "protocol": "tcp", "prefix_list_ids": nil}},
 				"egress":  []any{map[string]any{"from_port": 0, "to_port": 0, "protocol": "-1", "cidr_blocks": []any{"0.0.0.0/0"}}}},
 				unknown: map[string]any{"id": true, "ingress": []any{map[string]any{"prefix_list_ids": true}}},
 				exprs:   map[string]any{"ingress": []string{"aws_ec2_managed_prefix_list.peers.id", "aws_ec2_managed_prefix_list.peers"}, "egress": []string{}}},
-			{typ: "aws_instance", name: "web", values: map[string]any{"subnet_id": "subnet-1", "associate_public_ip_address": true},
-				unknown: map[string]any{"id": true, "private_ip": true, "public_ip": true, "vpc_security_group_ids": true},
-				exprs:   map[string]any{"associate_public_ip_address": true, "vpc_security_group_ids": []string{"aws_security_group.web.id", "aws_security_group.web"}}},
+			webInstance(),
 		}
 		list := planRes{typ: "aws_ec2_managed_prefix_list", name: "peers", values: map[string]any{"name": "peers", "address_family": "IPv4", "max_entries": 5,
 			"entry": []any{map[string]any{"cidr": nil, "description": "the new VPC"}}},
@@ -138,14 +114,7 @@ func TestPrefixListEntryKnownLater(t *testing.T) {
 				unknown: map[string]any{"id": true, "prefix_list_id": true, "cidr": true},
 				exprs:   map[string]any{"prefix_list_id": []string{"aws_ec2_managed_prefix_list.peers.id", "aws_ec2_managed_prefix_list.peers"}, "cidr": []string{"aws_vpc.new.cidr_block", "aws_vpc.new"}}})
 		}
-		plan := withData(t, planOf(t, append(res, list)...),
-			map[string]any{"type": "aws_vpc", "name": "main", "values": map[string]any{"id": "vpc-1", "cidr_block": "10.0.0.0/16",
-				"main_route_table_id": "rtb-1", "default_network_acl_id": "acl-1"}},
-			map[string]any{"type": "aws_subnet", "name": "web", "values": map[string]any{"id": "subnet-1", "vpc_id": "vpc-1", "cidr_block": "10.0.1.0/24", "availability_zone": "eu-west-1a"}},
-			map[string]any{"type": "aws_internet_gateway", "name": "main", "values": map[string]any{"id": "igw-1", "attachments": []any{map[string]any{"vpc_id": "vpc-1"}}}},
-			map[string]any{"type": "aws_route_table", "name": "main", "values": map[string]any{"id": "rtb-1", "vpc_id": "vpc-1",
-				"routes":       []any{map[string]any{"cidr_block": "0.0.0.0/0", "gateway_id": "igw-1"}},
-				"associations": []any{map[string]any{"main": true}}}})
+		plan := withData(t, planOf(t, append(res, list)...), existingNet()...)
 		rep := &terraform.Report{}
 		m, err := terraform.Parse("plan.json", plan, rep)
 		require.NoError(t, err, "standalone %v", standalone)

@@ -16,10 +16,8 @@ import (
 // hold any block: what only it could decide is indeterminate, with a
 // warning, never an error for the whole plan and never an empty list.
 func TestPrefixListsThePlanLacks(t *testing.T) {
-	allow := []any{map[string]any{"rule_no": 100, "action": "allow", "protocol": "-1", "cidr_block": "0.0.0.0/0", "from_port": 0, "to_port": 0}}
 	plan := planOf(t,
-		planRes{typ: "aws_default_network_acl", name: "main", values: map[string]any{"id": "acl-1", "default_network_acl_id": "acl-1", "ingress": allow, "egress": allow},
-			exprs: map[string]any{"default_network_acl_id": []string{"data.aws_vpc.main.default_network_acl_id", "data.aws_vpc.main"}, "ingress": []string{}, "egress": []string{}}},
+		openDefaultACL(),
 		planRes{typ: "aws_security_group", name: "web", values: map[string]any{"name": "web", "vpc_id": "vpc-1",
 			"ingress": []any{
 				map[string]any{"from_port": 443, "to_port": 443, "protocol": "tcp", "prefix_list_ids": []any{"pl-partners"}},
@@ -29,18 +27,8 @@ func TestPrefixListsThePlanLacks(t *testing.T) {
 		planRes{typ: "aws_vpc_security_group_ingress_rule", name: "later", values: map[string]any{"ip_protocol": "tcp", "prefix_list_id": "pl-office"},
 			unknown: map[string]any{"security_group_id": true, "from_port": true, "to_port": true},
 			exprs:   map[string]any{"security_group_id": []string{"aws_security_group.web.id", "aws_security_group.web"}, "from_port": []string{"var.port"}, "to_port": []string{"var.port"}}},
-		planRes{typ: "aws_instance", name: "web", values: map[string]any{"subnet_id": "subnet-1", "associate_public_ip_address": true},
-			unknown: map[string]any{"id": true, "private_ip": true, "public_ip": true, "vpc_security_group_ids": true},
-			exprs:   map[string]any{"associate_public_ip_address": true, "vpc_security_group_ids": []string{"aws_security_group.web.id", "aws_security_group.web"}}})
-	plan = withData(t, plan,
-		map[string]any{"type": "aws_vpc", "name": "main", "values": map[string]any{"id": "vpc-1", "cidr_block": "10.0.0.0/16",
-			"main_route_table_id": "rtb-1", "default_network_acl_id": "acl-1"}},
-		map[string]any{"type": "aws_subnet", "name": "web", "values": map[string]any{"id": "subnet-1", "vpc_id": "vpc-1", "cidr_block": "10.0.1.0/24", "availability_zone": "eu-west-1a"}},
-		map[string]any{"type": "aws_internet_gateway", "name": "main", "values": map[string]any{"id": "igw-1", "attachments": []any{map[string]any{"vpc_id": "vpc-1"}}}},
-		map[string]any{"type": "aws_route_table", "name": "main", "values": map[string]any{"id": "rtb-1", "vpc_id": "vpc-1",
-			"routes": []any{map[string]any{"cidr_block": "0.0.0.0/0", "gateway_id": "igw-1"},
-				map[string]any{"destination_prefix_list_id": "pl-vpn", "gateway_id": "vgw-1"}},
-			"associations": []any{map[string]any{"main": true}}}})
+		webInstance())
+	plan = withData(t, plan, existingNet(map[string]any{"destination_prefix_list_id": "pl-vpn", "gateway_id": "vgw-1"})...)
 	rep := &terraform.Report{}
 	m, err := terraform.Parse("plan.json", plan, rep)
 	require.NoError(t, err, "lists the plan lacks are no error")
@@ -72,6 +60,38 @@ func TestPrefixListsThePlanLacks(t *testing.T) {
 			assert.Equal(t, tt.code.OnLeg(u[0].Leg), u[0].Code)
 		})
 	}
+}
+
+// existingNet are the data sources of a network that exists: vpc-1
+// (10.0.0.0/16, default ACL acl-1) with subnet-1 (10.0.1.0/24), internet
+// gateway igw-1, and main route table rtb-1 routing 0.0.0.0/0 to igw-1,
+// and then the routes given.
+func existingNet(routes ...any) []map[string]any {
+	return []map[string]any{
+		{"type": "aws_vpc", "name": "main", "values": map[string]any{"id": "vpc-1", "cidr_block": "10.0.0.0/16",
+			"main_route_table_id": "rtb-1", "default_network_acl_id": "acl-1"}},
+		{"type": "aws_subnet", "name": "web", "values": map[string]any{"id": "subnet-1", "vpc_id": "vpc-1", "cidr_block": "10.0.1.0/24", "availability_zone": "eu-west-1a"}},
+		{"type": "aws_internet_gateway", "name": "main", "values": map[string]any{"id": "igw-1", "attachments": []any{map[string]any{"vpc_id": "vpc-1"}}}},
+		{"type": "aws_route_table", "name": "main", "values": map[string]any{"id": "rtb-1", "vpc_id": "vpc-1",
+			"routes":       append([]any{map[string]any{"cidr_block": "0.0.0.0/0", "gateway_id": "igw-1"}}, routes...),
+			"associations": []any{map[string]any{"main": true}}}},
+	}
+}
+
+// openDefaultACL is existingNet's default network ACL, which the plan
+// takes over allowing everything.
+func openDefaultACL() planRes {
+	allow := []any{map[string]any{"rule_no": 100, "action": "allow", "protocol": "-1", "cidr_block": "0.0.0.0/0", "from_port": 0, "to_port": 0}}
+	return planRes{typ: "aws_default_network_acl", name: "main", values: map[string]any{"id": "acl-1", "default_network_acl_id": "acl-1", "ingress": allow, "egress": allow},
+		exprs: map[string]any{"default_network_acl_id": []string{"data.aws_vpc.main.default_network_acl_id", "data.aws_vpc.main"}, "ingress": []string{}, "egress": []string{}}}
+}
+
+// webInstance is aws_instance.web, new, in existingNet's subnet-1 with a
+// public address and aws_security_group.web.
+func webInstance() planRes {
+	return planRes{typ: "aws_instance", name: "web", values: map[string]any{"subnet_id": "subnet-1", "associate_public_ip_address": true},
+		unknown: map[string]any{"id": true, "private_ip": true, "public_ip": true, "vpc_security_group_ids": true},
+		exprs:   map[string]any{"associate_public_ip_address": true, "vpc_security_group_ids": []string{"aws_security_group.web.id", "aws_security_group.web"}}}
 }
 
 func containsPrefix(ss []string, prefix string) bool {
