@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,6 +30,14 @@ func (l *loader) assemble() {
 	out.subnetBy = map[string]*subnetRec{}
 	for _, r := range l.subnets {
 		out.subnetBy[r.subnet.ID] = r
+		// a subnet's private IPv6 block is private space of its VPC
+		v := out.vpcByID[r.subnet.VPC]
+		for j, p := range r.privateV6 {
+			if v != nil && !slices.ContainsFunc(v.vpc.PrivateIPv6, func(q netip.Prefix) bool { return q.Bits() <= p.Bits() && q.Contains(p.Addr()) }) {
+				v.vpc.PrivateIPv6 = append(v.vpc.PrivateIPv6, p)
+				v.privAt = append(v.privAt, r.privAt[j])
+			}
+		}
 	}
 	fws := l.assembleFirewalls()
 	endpoints := map[string]bool{}
@@ -223,6 +232,9 @@ func (l *loader) builder(w where) *reach.Builder {
 		if r.vpc.DefaultACL != "" {
 			p.set("DefaultACL", r.defACLAt)
 		}
+		for j, o := range r.privAt {
+			p.set(fmt.Sprintf("PrivateIPv6[%d]", j), o)
+		}
 		b.AddVPC(r.vpc)
 		w.add("vpcs", p)
 	}
@@ -305,8 +317,14 @@ func (l *loader) builder(w where) *reach.Builder {
 			}
 			p.setList("Groups", lazyList{n: len(e.groupAt), items: e.groupAt})
 		}
+		if w != nil {
+			for j, o := range e.prefixAt {
+				p.set(fmt.Sprintf("DelegatedPrefixes[%d]", j), o)
+			}
+		}
 		b.AddInterface(reach.Interface{ID: e.id, Name: e.name, Instance: e.instance, Subnet: e.subnet,
-			PrivateIPs: e.ips, PublicIP: e.public, PublicIPs: e.publicIPs(&p), Groups: e.groups})
+			PrivateIPs: e.ips, PublicIP: e.public, PublicIPs: e.publicIPs(&p), Groups: e.groups,
+			DenyAllIGWTraffic: e.denyIGW, DelegatedPrefixes: e.prefixes})
 		w.add("interfaces", p)
 	}
 	l.addPeerings(b, w)

@@ -118,6 +118,11 @@
 //   - A VPC's blocks are CidrBlock (its primary block, first: its base
 //     plus two is the VPC's Amazon DNS server) then the associated
 //     CidrBlockAssociationSet and Ipv6CidrBlockAssociationSet entries.
+//     An IPv6 block (the VPC's or a subnet's) whose Ipv6AddressAttribute
+//     is "private" or whose IpSource is "none" is private IPv6 space
+//     (reach.VPC.PrivateIPv6; a subnet's joins its VPC's): AWS does not
+//     advertise it on the internet, so nothing from the internet reaches
+//     its addresses and nothing they send reaches the internet.
 //     enableDnsSupport is not in describe-vpcs: DNS support is taken to
 //     be on, AWS's default (reach.VPC.DNSSupportDisabled stays false).
 //   - Only running instances are modelled: the interfaces of a pending,
@@ -129,6 +134,13 @@
 //     warning). Without describe-instances every in-use interface is
 //     modelled. Private addresses are PrivateIpAddresses (primary first)
 //     then Ipv6Addresses; the public IPv4 address is Association.PublicIp.
+//     DenyAllIgwTraffic is reach.Interface.DenyAllIGWTraffic (the
+//     internet gateway drops what the internet opens to the interface).
+//     Ipv4Prefixes[].Ipv4Prefix and Ipv6Prefixes[].Ipv6Prefix, the
+//     prefixes delegated to the interface, are
+//     reach.Interface.DelegatedPrefixes, each with a warning: reachsim does
+//     not model their addresses, so traffic to one is indeterminate
+//     (reach.UnmodelledTarget, naming the prefix and the interface).
 //     An interface's Name tag names it; an instance's Name tag names its
 //     primary interface (device index 0) when that has none. Interfaces of
 //     NAT gateways and Gateway Load Balancer (firewall) endpoints are left

@@ -29,6 +29,11 @@ type eniRec struct {
 	typ       string
 	attached  bool
 	secondary []publicRec // public IPs of secondary private addresses
+	// denyIGW is DenyAllIgwTraffic; prefixes the delegated prefixes
+	// (Ipv4Prefixes, Ipv6Prefixes), read at prefixAt
+	denyIGW  bool
+	prefixes []netip.Prefix
+	prefixAt []jsonloc.Loc
 }
 
 type instRec struct {
@@ -53,9 +58,12 @@ type eniJSON struct {
 		Ipv6Address   string
 		IsPrimaryIpv6 bool
 	}
-	Association *struct{ PublicIp string }
-	Groups      []struct{ GroupId, GroupName string }
-	Attachment  *struct {
+	Association       *struct{ PublicIp string }
+	DenyAllIgwTraffic bool
+	Ipv4Prefixes      []struct{ Ipv4Prefix string }
+	Ipv6Prefixes      []struct{ Ipv6Prefix string }
+	Groups            []struct{ GroupId, GroupName string }
+	Attachment        *struct {
 		InstanceId  string
 		DeviceIndex *int
 		Status      string
@@ -124,6 +132,13 @@ func (l *loader) readENI(o jsonloc.Loc, n *eniJSON, instance string) *eniRec {
 			e.ips = append(e.ips, a)
 			e.ipAt = append(e.ipAt, po)
 		}
+	}
+	e.denyIGW = n.DenyAllIgwTraffic
+	for j, p := range n.Ipv4Prefixes {
+		e.addPrefix(l, o.Field("Ipv4Prefixes").Index(j).Field("Ipv4Prefix"), p.Ipv4Prefix)
+	}
+	for j, p := range n.Ipv6Prefixes {
+		e.addPrefix(l, o.Field("Ipv6Prefixes").Index(j).Field("Ipv6Prefix"), p.Ipv6Prefix)
 	}
 	switch {
 	case n.Association != nil && n.Association.PublicIp != "":
@@ -308,6 +323,32 @@ func (l *loader) mergeENI(e, o *eniRec) {
 		e.typ = o.typ
 	}
 	e.attached = e.attached || o.attached
+	e.denyIGW = e.denyIGW || o.denyIGW
+	if len(e.prefixes) == 0 {
+		e.prefixes, e.prefixAt = o.prefixes, o.prefixAt
+	} else if len(o.prefixes) > 0 && !slices.Equal(sortedCopy(e.prefixes, comparePrefix), sortedCopy(o.prefixes, comparePrefix)) {
+		differ("the delegated prefixes")
+	}
+}
+
+// addPrefix reads a prefix delegated to the interface (Ipv4Prefixes,
+// Ipv6Prefixes) at o, with a warning: reachsim does not model the
+// prefix's addresses, and a packet to one is undecided.
+func (e *eniRec) addPrefix(l *loader, o jsonloc.Loc, s string) {
+	p, ok := l.prefix(o, e.id, s)
+	if !ok || slices.Contains(e.prefixes, p) {
+		return
+	}
+	e.prefixes = append(e.prefixes, p)
+	e.prefixAt = append(e.prefixAt, o)
+	l.warn(o, "network interface %s: prefix %s is delegated to it; reachsim does not model the addresses of delegated prefixes, so traffic to them is indeterminate", e.id, p)
+}
+
+func comparePrefix(a, b netip.Prefix) int {
+	if c := a.Addr().Compare(b.Addr()); c != 0 {
+		return c
+	}
+	return a.Bits() - b.Bits()
 }
 
 func sortedCopy[T any](s []T, c func(a, b T) int) []T {

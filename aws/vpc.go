@@ -2,6 +2,7 @@ package aws
 
 import (
 	"encoding/json"
+	"net/netip"
 	"slices"
 
 	"github.com/reachsim/reachsim/internal/jsonloc"
@@ -18,6 +19,7 @@ type vpcRec struct {
 	defACLAt jsonloc.Loc // the default ACL in the network ACLs
 	bpaState string      // BlockPublicAccessStates.InternetGatewayBlockMode
 	bpaAt    jsonloc.Loc
+	privAt   []jsonloc.Loc // where each of vpc.PrivateIPv6 was read
 }
 
 type cidrAssocJSON struct {
@@ -28,6 +30,15 @@ type cidrAssocJSON struct {
 type ipv6AssocJSON struct {
 	Ipv6CidrBlock      string
 	Ipv6CidrBlockState *struct{ State string }
+	// Ipv6AddressAttribute "private" (or IpSource "none") is a private
+	// IPv6 block, not advertised on the internet
+	Ipv6AddressAttribute string
+	IpSource             string
+}
+
+// private reports whether the block is private IPv6 space.
+func (a ipv6AssocJSON) private() bool {
+	return a.Ipv6AddressAttribute == "private" || a.IpSource == "none"
 }
 
 // associated reports whether a CIDR block association state counts.
@@ -55,12 +66,13 @@ func (l *loader) readVPCs(o jsonloc.Loc, raw json.RawMessage) {
 		if s := v.BlockPublicAccessStates; s != nil {
 			r.bpaState, r.bpaAt = s.InternetGatewayBlockMode, at.Field("BlockPublicAccessStates").Field("InternetGatewayBlockMode")
 		}
-		add := func(o jsonloc.Loc, s string) {
+		add := func(o jsonloc.Loc, s string) (netip.Prefix, bool) {
 			p, ok := l.prefix(o, v.VpcId, s)
 			if ok && !slices.Contains(r.vpc.CIDRs, p) {
 				r.vpc.CIDRs = append(r.vpc.CIDRs, p)
 				r.cidrAt = append(r.cidrAt, o)
 			}
+			return p, ok
 		}
 		if v.CidrBlock != "" {
 			add(at.Field("CidrBlock"), v.CidrBlock)
@@ -79,7 +91,10 @@ func (l *loader) readVPCs(o jsonloc.Loc, raw json.RawMessage) {
 				l.warn(ao, "IPv6 CIDR block %s of %s is %s: left out", a.Ipv6CidrBlock, v.VpcId, a.Ipv6CidrBlockState.State)
 				continue
 			}
-			add(ao.Field("Ipv6CidrBlock"), a.Ipv6CidrBlock)
+			if p, ok := add(ao.Field("Ipv6CidrBlock"), a.Ipv6CidrBlock); ok && a.private() {
+				r.vpc.PrivateIPv6 = append(r.vpc.PrivateIPv6, p)
+				r.privAt = append(r.privAt, ao.Field("Ipv6CidrBlock"))
+			}
 		}
 		l.vpcs = append(l.vpcs, r)
 	}
@@ -89,8 +104,12 @@ type subnetRec struct {
 	subnet reach.Subnet
 	at     jsonloc.Loc
 	cidrAt []jsonloc.Loc
-	rtAt   jsonloc.Loc
-	aclAt  jsonloc.Loc
+	// privateV6 are the subnet's private IPv6 blocks, read at privAt:
+	// they join its VPC's (reach.VPC.PrivateIPv6) at assembly
+	privateV6 []netip.Prefix
+	privAt    []jsonloc.Loc
+	rtAt      jsonloc.Loc
+	aclAt     jsonloc.Loc
 }
 
 type subnetJSON struct {
@@ -123,6 +142,10 @@ func (l *loader) readSubnets(o jsonloc.Loc, raw json.RawMessage) {
 			if p, ok := l.prefix(ao.Field("Ipv6CidrBlock"), s.SubnetId, a.Ipv6CidrBlock); ok {
 				r.subnet.CIDRs = append(r.subnet.CIDRs, p)
 				r.cidrAt = append(r.cidrAt, ao.Field("Ipv6CidrBlock"))
+				if a.private() {
+					r.privateV6 = append(r.privateV6, p)
+					r.privAt = append(r.privAt, ao.Field("Ipv6CidrBlock"))
+				}
 			}
 		}
 		l.subnets = append(l.subnets, r)

@@ -219,6 +219,7 @@ func (b *Builder) build() (*Model, error) {
 	b.buildSubnets(&p, m)
 	b.buildTransitGateways(&p, m)
 	b.buildInterfaces(&p, m)
+	b.buildIPv6(&p, m) // ipv6.go
 	b.buildGateways(&p, m)
 	b.buildFirewalls(&p, m)
 	b.buildPeerings(&p, m)

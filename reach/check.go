@@ -627,6 +627,9 @@ func (w *walker) deliverLocal(pkt flow.Flow, from *subnetInfo, vpc *vpcInfo) arr
 		// from outside the VPC: a source inside it went straight there
 		return w.stop(amazonDNSOutside(pkt, vpc)) // amazondns.go
 	}
+	if h, ok := w.m.delegatedHop(pkt, vpc, KindRouteTable, vpc.ID); ok { // ipv6.go
+		return w.stop(h)
+	}
 	return w.stop(Hop{Kind: KindRouteTable, ID: vpc.ID, Packet: pkt, Verdict: flow.Deny, Code: UnknownDestination,
 		reason: fmt.Sprintf("no interface or gateway in %s has the address %s", vpc.ID, dst),
 		Fix:    fmt.Sprintf("check the destination address; %s is inside %s but nothing there owns it", dst, vpc.ID)})

@@ -81,6 +81,10 @@ type Model struct {
 	eigwByVPC      map[string][]*eigwInfo     // egress.go
 	gwEndpoints    map[string]*gwEndpointInfo // gwendpoint.go
 	customPolicies int                        // gateway endpoints with a CustomPolicy
+	// privateV6 are the VPCs' private IPv6 blocks, delegated the prefixes
+	// delegated to interfaces (ipv6.go)
+	privateV6 []privateBlock
+	delegated []delegation
 
 	quotaWarnings []QuotaWarning // see quota.go
 	// origins says where resources came from (origin.go)

@@ -86,7 +86,11 @@
 // prefix list whose entries it does not hold, declared with
 // [Builder.AddUnresolvedPrefixList]; [RouteIndeterminate] for a route by
 // such a list, which could match any destination;
-// [FirewallIndeterminate] for a firewall rule that depends on payload),
+// [FirewallIndeterminate] for a firewall rule that depends on payload;
+// [UnmodelledTarget] too for an address of a prefix delegated to an
+// interface, [Interface.DelegatedPrefixes], whose addresses reachsim
+// does not model; [DenyAllIGWTraffic] for the reply of a connection an
+// interface with DenyAllIgwTraffic opened to the internet),
 // and names what is missing ([Hop.Missing]). A hop that blocks for certain
 // makes the outcome unreachable whatever the undecided hops would say
 // (see [Result]). An address inside a VPC's CIDR blocks that nothing
@@ -107,7 +111,14 @@
 // and ICMP only ([NATUnsupportedProtocol]); the internet gateway drops on
 // the request what it would send to an address the internet does not
 // route, or what comes from an RFC 1918 or 100.64.0.0/10 source
-// ([PrivateAddressOnInternet]), maps each private IPv4 address to its own
+// ([PrivateAddressOnInternet]); over IPv6 a unique local address
+// (fc00::/7) or one of a VPC's private IPv6 blocks ([VPC.PrivateIPv6])
+// is not on the internet either way, at the internet gateway and at an
+// egress-only one: nothing from it is sent to the internet, nothing from
+// the internet is delivered to it. The internet gateway drops what the
+// internet opens to an interface with DenyAllIgwTraffic
+// ([Interface.DenyAllIGWTraffic], [DenyAllIGWTraffic]; its replies are
+// undecided), and maps each private IPv4 address to its own
 // public or Elastic IP ([Interface.PublicIPs]), and applies VPC Block
 // Public Access ([BlockPublicAccess], [VPCBlockPublicAccess]), as an
 // egress-only internet gateway does (block-bidirectional stops both;

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
-	"strings"
 
 	"github.com/reachsim/reachsim/flow"
 )
@@ -87,12 +86,13 @@ func (w *walker) viaEgressOnly(pkt flow.Flow, s *subnetInfo, vpc *vpcInfo, g *ei
 		h.Fix = "send IPv4 internet traffic to a public NAT gateway, or to an internet gateway from an interface with a public IP"
 		return w.stop(h)
 	}
-	if dst := pkt.Dst.Addr(); !w.m.backIn(dst, vpc) && unroutable(dst) {
-		// a unique local (fc00::/7) or link-local destination: not on
-		// the internet, as at an internet gateway
-		h = privateOnInternet(h, dst, true)
-		h.reason = strings.Replace(h.reason, "the internet gateway", "the egress-only internet gateway", 1)
-		return w.stop(h)
+	if dst := pkt.Dst.Addr(); !w.m.backIn(dst, vpc) && w.m.offInternet(dst) {
+		// a unique local (fc00::/7), link-local or private block's
+		// destination: not on the internet, as at an internet gateway
+		return w.stop(w.m.offInternetHop(h, dst, offTo, "the egress-only internet gateway"))
+	}
+	if src := pkt.Src.Addr(); w.m.offInternet(src) { // ipv6.go
+		return w.stop(w.m.offInternetHop(h, src, offFrom, "the egress-only internet gateway"))
 	}
 	if w.blockPublicAccess(&h, w.m.holderIn(pkt.Src.Addr(), vpc), true, false) { // bpa.go
 		return w.stop(h)
@@ -108,7 +108,10 @@ func (w *walker) viaEgressOnly(pkt flow.Flow, s *subnetInfo, vpc *vpcInfo, g *ei
 // connection the internet opens to a VPC that has egress-only gateways
 // and no internet gateway is refused. done is false where the internet
 // gateway decides as usual.
-func (w *walker) egressOnlyIn(pkt flow.Flow, vpc *vpcInfo) (a arrival, done bool) {
+//
+// target is the interface the destination is, if one is: one whose
+// DenyAllIgwTraffic is set makes the reply undecided (ipv6.go).
+func (w *walker) egressOnlyIn(pkt flow.Flow, vpc *vpcInfo, target *ifaceInfo) (a arrival, done bool) {
 	gws := w.m.eigwByVPC[vpc.ID]
 	if len(gws) == 0 || !pkt.Dst.Addr().Is6() {
 		return arrival{}, false
@@ -124,6 +127,9 @@ func (w *walker) egressOnlyIn(pkt flow.Flow, vpc *vpcInfo) (a arrival, done bool
 				reason: "the egress-only internet gateway lets the reply of a connection the VPC opened back in"}
 			if w.blockPublicAccess(&h, w.m.holderIn(pkt.Dst.Addr(), vpc), false, true) {
 				return w.stop(h), true
+			}
+			if target != nil && target.DenyAllIGWTraffic {
+				h = w.denyAllIGW(h, target)
 			}
 			w.add(h)
 			return w.deliverLocal(pkt, nil, vpc), true

@@ -136,7 +136,8 @@ func (w *walker) blocked() bool {
 // backIn reports whether the internet sends a packet to dst, leaving
 // vpc's internet gateway, back into the design: dst is an interface's or
 // a NAT gateway's public address, or an IPv6 address of an interface in
-// another VPC.
+// another VPC that the internet routes (not unique local, not of a
+// private block: offInternet).
 func (m *Model) backIn(dst netip.Addr, vpc *vpcInfo) bool {
 	if _, ok := m.byPublic[dst]; ok {
 		return true
@@ -145,5 +146,5 @@ func (m *Model) backIn(dst netip.Addr, vpc *vpcInfo) bool {
 		return true
 	}
 	ii, ok := m.byPrivate[dst]
-	return ok && dst.Is6() && ii.subnet.vpc != vpc
+	return ok && dst.Is6() && ii.subnet.vpc != vpc && !m.offInternet(dst)
 }

@@ -25,6 +25,16 @@ type VPC struct {
 	// does), so aws.Load leaves it false: DNS support on, AWS's default,
 	// a documented assumption.
 	DNSSupportDisabled bool
+	// PrivateIPv6 lists the VPC's IPv6 blocks, or blocks of them (a
+	// subnet's), that are private IPv6 space: describe-vpcs' and
+	// describe-subnets' Ipv6AddressAttribute "private" (IpSource "none"),
+	// a private GUA range from IPAM. AWS does not advertise them on the
+	// internet, so the internet gateway and the egress-only internet
+	// gateway neither send a packet from such an address to the internet
+	// nor deliver one from the internet to it ([PrivateAddressOnInternet]),
+	// as for unique local addresses (fc00::/7), which need no entry here.
+	// Each must be an IPv6 block inside one of CIDRs.
+	PrivateIPv6 []netip.Prefix
 }
 
 // Subnet is a subnet of a VPC. RouteTable and ACL name its explicit
@@ -65,6 +75,23 @@ type Interface struct {
 	// ([AlibabaPort25Blocked]). An unblock granted to a whole account is
 	// set on each of its interfaces. Ignored on AWS interfaces.
 	Port25Unblocked bool
+	// DenyAllIGWTraffic is describe-network-interfaces' DenyAllIgwTraffic:
+	// "inbound traffic from the internet is dropped"; the interface stays
+	// reachable from peered VPCs and through transit gateways. A
+	// connection the internet opens to the interface, through the
+	// internet gateway, is dropped there ([DenyAllIGWTraffic]). Whether
+	// the replies of connections the interface opens to the internet are
+	// dropped too AWS does not say: such a reply is undecided.
+	DenyAllIGWTraffic bool
+	// DelegatedPrefixes are the IPv4 (/28) and IPv6 (/80) prefixes
+	// delegated to the interface (describe-network-interfaces'
+	// Ipv4Prefixes and Ipv6Prefixes), each inside the interface's subnet:
+	// AWS delivers every address of them to the interface. reachsim does
+	// not model their addresses as the interface's yet: a packet to an
+	// address of one that no interface holds is undecided
+	// ([UnmodelledTarget], naming the prefix and the interface), never an
+	// unknown destination; a query from such an address is an error.
+	DelegatedPrefixes []netip.Prefix
 	// AddressUnknown, when set, says the interface's private IPv4 address
 	// is known only later (Terraform's "known after apply") and names that
 	// value ("aws_instance.web: private_ip"). PrivateIPs then holds no IPv4

@@ -96,9 +96,12 @@ const (
 	NATNoInbound Code = "NAT_NO_INBOUND"
 	// PrivateAddressOnInternet: the internet gateway drops, on the
 	// request, a packet it would send to an address the internet does not
-	// route (RFC 1918, 100.64.0.0/10, loopback, link-local...), or one
+	// route (RFC 1918, 100.64.0.0/10, loopback, link-local, unique local
+	// fc00::/7, a VPC's private IPv6 block [VPC.PrivateIPv6]...), or one
 	// from the internet whose source is an RFC 1918 or 100.64.0.0/10
-	// address.
+	// address. Over IPv6 it (or an egress-only internet gateway) also
+	// drops a packet from a unique local or private block's address to
+	// the internet, and one from the internet to such an address.
 	PrivateAddressOnInternet Code = "PRIVATE_ADDRESS_ON_INTERNET"
 	// UnknownDestination: the route leads into the VPC, but no interface
 	// or gateway there has the destination address.
@@ -144,7 +147,9 @@ const (
 	// reachsim does not model (a virtual private gateway, a transit
 	// gateway, a peering connection, a Gateway Load Balancer endpoint...).
 	// The hop is undecided, and the leg ends there: an undecided route
-	// never falls back to a less specific one.
+	// never falls back to a less specific one. Also a packet to an
+	// address of a prefix delegated to an interface
+	// ([Interface.DelegatedPrefixes]), which reachsim does not model.
 	UnmodelledTarget Code = "UNMODELLED_TARGET"
 	// AsymmetricRoute: the request crosses a firewall endpoint that the
 	// reply does not (or the other way round); the firewall has no state
@@ -214,7 +219,7 @@ var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, Blackhol
 	FirewallIndeterminate, AsymmetricRoute, SGIndeterminate, ACLIndeterminate, RouteIndeterminate, RouteTie, UnmodelledTarget,
 	AlibabaPort25Blocked,
 	PeeringNotActive, PeeringStatusUnknown, PeeringAddressOutsideVPC,
-	NATUnsupportedProtocol, ReplyViaNAT, VPCBlockPublicAccess,
+	NATUnsupportedProtocol, ReplyViaNAT, VPCBlockPublicAccess, DenyAllIGWTraffic,
 	TGWNoRoute, TGWBlackholeRoute, TGWNoAssociation, TGWNoAttachmentInAZ, TGWRoutesUnknown, TGWApplianceZoneUnknown,
 	EgressOnlyNoInbound, GatewayEndpointProtocol, GatewayEndpointSource,
 	AmazonDNSOnlyDNS, AmazonDNSOutsideVPC, AmazonDNSDisabled, AmazonDNSIndeterminate}

@@ -51,24 +51,35 @@ import (
 //     destination: an interface (delivered), a NAT gateway's private
 //     address (the reply of a session it translated goes back to the
 //     original source; anything else is refused, NAT_NO_INBOUND), or
-//     nothing (UNKNOWN_DESTINATION).
+//     nothing (UNKNOWN_DESTINATION; undecided, UNMODELLED_TARGET, for an
+//     address of a prefix delegated to an interface of the VPC).
 //   - internet gateway: a destination that is not a public address of the
 //     design and that the internet does not route (RFC 1918, 100.64/10,
-//     loopback...) is dropped there (PRIVATE_ADDRESS_ON_INTERNET). The
+//     loopback, unique local...) or that is in a VPC's private IPv6
+//     block is dropped there (PRIVATE_ADDRESS_ON_INTERNET), and so is an
+//     IPv6 packet from such a source; an IPv6 address of an interface of
+//     another VPC comes back in only if the internet routes it. The
 //     source is translated from an interface's private IPv4 address to
 //     the public IP mapped to that address (PublicIP for the first,
 //     PublicIPs for any), or from a public NAT gateway's private address
 //     to its public one; with neither the hop blocks (NO_PUBLIC_IP) but
 //     the walk goes on untranslated. A destination that is a public
-//     address in the design comes back in through the internet; any other
-//     is a host on the internet.
+//     address in the design comes back in through the internet; one
+//     inside a VPC's blocks that nothing holds is UNKNOWN_DESTINATION
+//     (UNMODELLED_TARGET in a delegated prefix); any other is a host on
+//     the internet.
 //   - from the internet: the destination's owner decides the VPC; its
 //     internet gateway (NO_INTERNET_GATEWAY without) drops a packet from an
 //     RFC 1918 or 100.64/10 source unless the leg is blocked already
-//     (PRIVATE_ADDRESS_ON_INTERNET), translates a public address to the
-//     private one it is mapped to (NO_PUBLIC_IP for a private address, the
-//     walk going on), then the gateway's edge table routes the packet, or
-//     local delivery when it has none.
+//     (PRIVATE_ADDRESS_ON_INTERNET), and one for an IPv6 address the
+//     internet does not route (unique local, a private block's);
+//     translates a public address to the private one it is mapped to
+//     (NO_PUBLIC_IP for a private address, the walk going on), blocks
+//     (DENY_ALL_IGW_TRAFFIC, undecided on the reply, the walk going on) a
+//     packet for an interface with DenyAllIGWTraffic, then the gateway's
+//     edge table routes the packet, or local delivery when it has none. A
+//     destination nothing owns is UNKNOWN_DESTINATION, or UNMODELLED_TARGET
+//     (undecided) in a prefix delegated to an interface.
 //   - NAT gateway: on the reply, dropped (REPLY_VIA_NAT_GATEWAY: it would
 //     leave with the gateway's address as source); a protocol other than
 //     TCP, UDP and ICMP is dropped (NAT_UNSUPPORTED_PROTOCOL); otherwise
@@ -504,6 +515,10 @@ func (l *refLeg) local(pkt flow.Flow, vpc string) {
 		l.hop(reach.KindNATGateway, g.ID, pkt, reach.NATNoInbound)
 		return
 	}
+	if l.n.delegated(dst, vpc) {
+		l.hop(reach.KindRouteTable, vpc, pkt, reach.UnmodelledTarget)
+		return
+	}
 	l.hop(reach.KindRouteTable, vpc, pkt, reach.UnknownDestination)
 }
 
@@ -578,14 +593,34 @@ func notOnInternet(a netip.Addr) bool {
 	return a.IsPrivate() || netip.MustParsePrefix("100.64.0.0/10").Contains(a) || a.IsLoopback() || a.IsLinkLocalUnicast() || !a.IsGlobalUnicast()
 }
 
+// offInternet is notOnInternet, or an address of a VPC's private IPv6
+// block (VPC.PrivateIPv6).
+func (n *refNet) offInternet(a netip.Addr) bool {
+	return notOnInternet(a) || a.Is6() && slices.ContainsFunc(n.d.VPCs, func(v reach.VPC) bool {
+		return slices.ContainsFunc(v.PrivateIPv6, func(p netip.Prefix) bool { return p.Contains(a) })
+	})
+}
+
+// delegated reports whether a is an address of a prefix delegated to an
+// interface of vpc ("" for any VPC).
+func (n *refNet) delegated(a netip.Addr, vpc string) bool {
+	return slices.ContainsFunc(n.d.Interfaces, func(in reach.Interface) bool {
+		return (vpc == "" || n.subnet(in.Subnet).VPC == vpc) && slices.ContainsFunc(in.DelegatedPrefixes, func(p netip.Prefix) bool { return p.Contains(a) })
+	})
+}
+
 func (l *refLeg) toInternet(pkt flow.Flow, vpc string) {
 	igw, _ := l.n.igwOf(vpc) // the builder checks that a route's gateway is the VPC's
 	src, dst := pkt.Src.Addr(), pkt.Dst.Addr()
-	otherV6 := dst.Is6() && slices.ContainsFunc(l.n.d.Interfaces, func(in reach.Interface) bool {
+	otherV6 := dst.Is6() && !l.n.offInternet(dst) && slices.ContainsFunc(l.n.d.Interfaces, func(in reach.Interface) bool {
 		return slices.Contains(in.PrivateIPs, dst) && l.n.subnet(in.Subnet).VPC != vpc
 	})
 	back := l.n.isPublic(dst) || otherV6
-	if !back && notOnInternet(dst) {
+	if !back && l.n.offInternet(dst) {
+		l.hop(reach.KindInternetGateway, igw, pkt, reach.PrivateAddressOnInternet)
+		return
+	}
+	if src.Is6() && l.n.offInternet(src) {
 		l.hop(reach.KindInternetGateway, igw, pkt, reach.PrivateAddressOnInternet)
 		return
 	}
@@ -610,9 +645,18 @@ func (l *refLeg) toInternet(pkt flow.Flow, vpc string) {
 		}
 	}
 	l.hop(reach.KindInternetGateway, igw, pkt, code)
+	inVPC := slices.ContainsFunc(l.n.d.VPCs, func(v reach.VPC) bool {
+		return slices.ContainsFunc(v.CIDRs, func(p netip.Prefix) bool { return p.Contains(dst) })
+	})
+	owned := slices.ContainsFunc(l.n.d.Interfaces, func(in reach.Interface) bool { return slices.Contains(in.PrivateIPs, dst) }) ||
+		slices.ContainsFunc(l.n.d.NATGateways, func(g reach.NATGateway) bool { return g.PrivateIP == dst })
 	switch {
 	case back:
 		l.fromInternet(out)
+	case inVPC && !owned && l.n.delegated(dst, ""):
+		l.hop(reach.KindInternet, "internet", out, reach.UnmodelledTarget)
+	case inVPC && !owned:
+		l.hop(reach.KindInternet, "internet", out, reach.UnknownDestination)
 	default:
 		l.hop(reach.KindInternet, "internet", out, "")
 		l.arrived, l.pkt = true, out
@@ -623,13 +667,14 @@ func (l *refLeg) fromInternet(pkt flow.Flow) {
 	dst := pkt.Dst.Addr()
 	var vpc string
 	var private netip.Addr
+	denyIGW := false // the destination is an interface whose DenyAllIGWTraffic is set
 	for _, in := range l.n.d.Interfaces {
 		p, public := privateOf(in, dst)
 		switch {
 		case public:
-			vpc, private = l.n.subnet(in.Subnet).VPC, p
+			vpc, private, denyIGW = l.n.subnet(in.Subnet).VPC, p, in.DenyAllIGWTraffic
 		case slices.Contains(in.PrivateIPs, dst):
-			vpc = l.n.subnet(in.Subnet).VPC
+			vpc, denyIGW = l.n.subnet(in.Subnet).VPC, in.DenyAllIGWTraffic
 			if dst.Is6() {
 				private = dst
 			}
@@ -639,6 +684,10 @@ func (l *refLeg) fromInternet(pkt flow.Flow) {
 		if g.PublicIP.IsValid() && g.PublicIP == dst {
 			vpc, private = l.n.subnet(g.Subnet).VPC, g.PrivateIP
 		}
+	}
+	if vpc == "" && l.n.delegated(dst, "") {
+		l.hop(reach.KindInternet, "internet", pkt, reach.UnmodelledTarget)
+		return
 	}
 	if vpc == "" {
 		l.hop(reach.KindInternet, "internet", pkt, reach.UnknownDestination)
@@ -655,9 +704,16 @@ func (l *refLeg) fromInternet(pkt flow.Flow) {
 		l.hop(reach.KindInternetGateway, igw, pkt, reach.PrivateAddressOnInternet)
 		return
 	}
+	if private == dst && l.n.offInternet(dst) {
+		l.hop(reach.KindInternetGateway, igw, pkt, reach.PrivateAddressOnInternet)
+		return
+	}
 	var code reach.Code
 	if !private.IsValid() {
 		code, private = reach.NoPublicIP, dst
+	}
+	if code == "" && denyIGW {
+		code = reach.DenyAllIGWTraffic // undecided on the reply (decide)
 	}
 	l.hop(reach.KindInternetGateway, igw, pkt, code)
 	pkt.Dst = netip.AddrPortFrom(private, pkt.Dst.Port())
@@ -737,10 +793,10 @@ func (n *refNet) refCheck(f flow.Flow, src string) refSession {
 func (out *refSession) decide(arrived bool) {
 	out.reachable = arrived
 	certain, unsure := 0, 0
-	for _, h := range slices.Concat(out.fwd, out.ret) {
+	for i, h := range slices.Concat(out.fwd, out.ret) {
 		switch {
 		case h.code == "":
-		case slices.Contains(undecided, h.code):
+		case slices.Contains(undecided, h.code), h.code == reach.DenyAllIGWTraffic && i >= len(out.fwd):
 			unsure++
 		default:
 			certain++

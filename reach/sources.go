@@ -189,8 +189,9 @@ var specialBlocks = func() []netip.Prefix {
 
 // addressCuts is where the walk treats an internet source apart from
 // its neighbours, before any filter: special blocks, VPC and subnet
-// CIDRs, and the destinations of every route (prefix lists' entries
-// included) and transit gateway route.
+// CIDRs, private IPv6 blocks, delegated prefixes, and the destinations
+// of every route (prefix lists' entries included) and transit gateway
+// route.
 func (m *Model) addressCuts() *flow.Bounds {
 	b := flow.NewBounds(flow.FieldSrcAddr)
 	for _, p := range specialBlocks {
@@ -205,6 +206,12 @@ func (m *Model) addressCuts() *flow.Bounds {
 		for _, c := range s.CIDRs {
 			b.AddPrefix(flow.FieldSrcAddr, c)
 		}
+	}
+	for _, pb := range m.privateV6 { // ipv6.go
+		b.AddPrefix(flow.FieldSrcAddr, pb.prefix)
+	}
+	for _, d := range m.delegated {
+		b.AddPrefix(flow.FieldSrcAddr, d.prefix)
 	}
 	for _, rt := range m.rts {
 		for _, cr := range rt.routes {

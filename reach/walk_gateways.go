@@ -117,8 +117,11 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 		holder, nat = ni.subnet, ni
 	}
 	back := w.m.backIn(dst, vpc)
-	if !back && unroutable(dst) {
-		return w.stop(privateOnInternet(h, dst, true))
+	if !back && w.m.offInternet(dst) {
+		return w.stop(w.m.offInternetHop(h, dst, offTo, "the internet gateway"))
+	}
+	if src.Is6() && w.m.offInternet(src) { // ipv6.go
+		return w.stop(w.m.offInternetHop(h, src, offFrom, "the internet gateway"))
 	}
 	translated := false
 	if src.Is4() {
@@ -166,6 +169,9 @@ func (w *walker) onInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 	// A public address inside a VPC's CIDR that nothing holds: the internet
 	// hands it to that VPC, where it finds no one.
 	if other := w.m.vpcAt(dst); other != nil && !w.m.holds(dst) {
+		if h, ok := w.m.delegatedHop(pkt, other, KindInternet, "internet"); ok { // ipv6.go
+			return w.stop(h)
+		}
 		return w.stop(unknownIn(pkt, other))
 	}
 	h := Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Allow}
@@ -189,23 +195,27 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 	var private netip.Addr
 	var holder *subnetInfo  // the subnet the destination belongs to, for Block Public Access
 	var translator hopJudge // words the translation of the destination when read
+	var target *ifaceInfo   // the interface the destination is, if one is
 	toNAT := false
 	if ii, ok := w.m.byPublic[dst]; ok {
-		vpc, private, holder, translator = ii.subnet.vpc, ii.privateOf[dst], ii.subnet, privateDestJudge{ii}
+		vpc, private, holder, translator, target = ii.subnet.vpc, ii.privateOf[dst], ii.subnet, privateDestJudge{ii}, ii
 	} else if ni, ok := w.m.natAddr[dst]; ok && ni.PublicIP == dst {
 		vpc, private, holder, toNAT, translator = ni.subnet.vpc, ni.PrivateIP, ni.subnet, true, natPrivateDestJudge{ni}
 	} else if ii, ok := w.m.byPrivate[dst]; ok {
-		vpc, holder = ii.subnet.vpc, ii.subnet
+		vpc, holder, target = ii.subnet.vpc, ii.subnet, ii
 		if dst.Is6() {
 			private = dst
 		}
 	} else if other := w.m.vpcAt(dst); other != nil {
+		if h, ok := w.m.delegatedHop(pkt, other, KindInternet, "internet"); ok { // ipv6.go
+			return w.stop(h)
+		}
 		return w.stop(unknownIn(pkt, other))
 	} else {
 		return w.stop(Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Deny, Code: UnknownDestination,
 			reason: fmt.Sprintf("%s belongs to nothing in the design", dst)})
 	}
-	if a, done := w.egressOnlyIn(pkt, vpc); done { // egress.go
+	if a, done := w.egressOnlyIn(pkt, vpc, target); done { // egress.go
 		return a
 	}
 	if vpc.igw == nil {
@@ -216,6 +226,9 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 	h := Hop{Kind: KindInternetGateway, ID: vpc.igw.ID, Packet: pkt, Verdict: flow.Allow}
 	if src := pkt.Src.Addr(); privateOrShared(src) && !w.blocked() {
 		return w.stop(privateOnInternet(h, src, false))
+	}
+	if private == dst && w.m.offInternet(dst) { // an IPv6 address of a private block, or unique local (ipv6.go)
+		return w.stop(w.m.offInternetHop(h, dst, offIn, vpc.igw.ID))
 	}
 	if w.blockPublicAccess(&h, holder, false, toNAT) {
 		return w.stop(h)
@@ -232,6 +245,9 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 		}
 	default:
 		h.reason = "IPv6 addresses are global: the internet gateway forwards the packet unchanged"
+	}
+	if target != nil && target.DenyAllIGWTraffic && h.Code == "" {
+		h = w.denyAllIGW(h, target) // ipv6.go
 	}
 	w.add(h)
 	pkt.Dst = netip.AddrPortFrom(private, pkt.Dst.Port())

@@ -1,0 +1,130 @@
+package aws_test
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/aws"
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/reach"
+)
+
+// gwFSEdit edits file name of the gateway dump fsys: old, which must be
+// there, replaced by new.
+func gwFSEdit(t *testing.T, fsys fstest.MapFS, name, old, new string) {
+	t.Helper()
+	s := string(fsys["gw/"+name].Data)
+	require.Contains(t, s, old)
+	fsys["gw/"+name] = &fstest.MapFile{Data: []byte(strings.Replace(s, old, new, 1))}
+}
+
+// v6Check loads the gateway dump after edit and checks tcp/443 from the
+// IPv6 internet host 2001:db8:ff::7 to to.
+func v6Check(t *testing.T, edit func(fstest.MapFS), from, to string) (*reach.Result, *aws.Report) {
+	t.Helper()
+	fsys := gwFS(t, nil)
+	if edit != nil {
+		edit(fsys)
+	}
+	m, rep, err := aws.LoadFS(fsys, "gw")
+	require.NoError(t, err)
+	r, err := m.Check(reach.Query{From: from, To: to, Protocol: flow.TCP, Port: 443})
+	require.NoError(t, err)
+	return r, rep
+}
+
+// TestLoadIpv6Prefixes: eni-0app (subnet-0app, 2001:db8:30:1::/64) has
+// the IPv6 prefix 2001:db8:30:1:a::/80 and the IPv4 prefix 10.3.1.32/28
+// delegated to it (describe-network-interfaces' Ipv6Prefixes and
+// Ipv4Prefixes). AWS delivers every address of a delegated prefix to the
+// interface (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-prefix-eni.html);
+// reachsim does not model them, so traffic to one is indeterminate, with
+// a warning at load, never unreachable for "nothing owns the address".
+func TestLoadIpv6Prefixes(t *testing.T) {
+	edit := func(fsys fstest.MapFS) {
+		gwFSEdit(t, fsys, "network-interfaces.json", `"NetworkInterfaceId": "eni-0app",`, `"NetworkInterfaceId": "eni-0app",
+      "Ipv6Prefixes": [{"Ipv6Prefix": "2001:db8:30:1:a::/80"}],
+      "Ipv4Prefixes": [{"Ipv4Prefix": "10.3.1.32/28"}],`)
+	}
+	own, _ := v6Check(t, edit, "2001:db8:ff::7", "2001:db8:30:1::10")
+	require.Equal(t, reach.Reachable, own.Outcome, own.Text())
+	r, rep := v6Check(t, edit, "2001:db8:ff::7", "2001:db8:30:1:a::5")
+	assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+	assert.Contains(t, r.Text(), "2001:db8:30:1:a::/80")
+	assert.Contains(t, r.Text(), "eni-0app")
+	n := 0
+	for _, w := range rep.Warnings {
+		if strings.Contains(w, "delegated") {
+			n++
+		}
+	}
+	assert.Equal(t, 2, n, "a warning per prefix: %q", rep.Warnings)
+	outside, _ := v6Check(t, edit, "2001:db8:ff::7", "2001:db8:30:1:b::5")
+	assert.Equal(t, reach.Unreachable, outside.Outcome, "outside the prefix nothing holds the address: %s", outside.Text())
+}
+
+// TestLoadDenyAllIgwTraffic: describe-network-interfaces says
+// "DenyAllIgwTraffic": true for eni-0app. API_NetworkInterface: "If the
+// value is true, inbound traffic from the internet is dropped"
+// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_NetworkInterface.html).
+// Without the flag the same dump answers internet -> app over IPv6
+// reachable.
+func TestLoadDenyAllIgwTraffic(t *testing.T) {
+	for _, deny := range []bool{false, true} {
+		r, _ := v6Check(t, func(fsys fstest.MapFS) {
+			if deny {
+				gwFSEdit(t, fsys, "network-interfaces.json", `"NetworkInterfaceId": "eni-0app",`, `"NetworkInterfaceId": "eni-0app",
+      "DenyAllIgwTraffic": true,`)
+			}
+		}, "2001:db8:ff::7", "2001:db8:30:1::10")
+		if !deny {
+			require.Equal(t, reach.Reachable, r.Outcome, r.Text())
+			continue
+		}
+		assert.Equal(t, reach.Unreachable, r.Outcome, r.Text())
+		assert.Contains(t, r.Text(), string(reach.DenyAllIGWTraffic))
+	}
+}
+
+// TestLoadPrivateIpv6Block: the VPC's or the subnet's IPv6 block is
+// private ("Ipv6AddressAttribute": "private", "IpSource": "none").
+// API_SubnetIpv6CidrBlockAssociation: "Private IP addresses are not and
+// cannot be advertised on the internet from AWS"
+// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SubnetIpv6CidrBlockAssociation.html).
+// So a host on the internet cannot reach 2001:db8:30:1::10; the same dump
+// with public blocks answers reachable.
+func TestLoadPrivateIpv6Block(t *testing.T) {
+	vpc := func(attr string) func(fstest.MapFS) {
+		return func(fsys fstest.MapFS) {
+			gwFSEdit(t, fsys, "vpcs.json", `"Ipv6CidrBlock": "2001:db8:30::/56",`, `"Ipv6CidrBlock": "2001:db8:30::/56",`+attr)
+		}
+	}
+	subnet := func(attr string) func(fstest.MapFS) {
+		return func(fsys fstest.MapFS) {
+			gwFSEdit(t, fsys, "subnets.json", `"Ipv6CidrBlock": "2001:db8:30:1::/64",`, `"Ipv6CidrBlock": "2001:db8:30:1::/64",`+attr)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(fstest.MapFS)
+		want reach.Outcome
+	}{
+		{"public blocks", nil, reach.Reachable},
+		{"explicitly public", vpc(`"Ipv6AddressAttribute": "public", "IpSource": "amazon",`), reach.Reachable},
+		{"the VPC's block private", vpc(`"Ipv6AddressAttribute": "private", "IpSource": "none",`), reach.Unreachable},
+		{"the subnet's block private", subnet(`"Ipv6AddressAttribute": "private",`), reach.Unreachable},
+		{"IpSource none alone", subnet(`"IpSource": "none",`), reach.Unreachable},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, _ := v6Check(t, tc.edit, "2001:db8:ff::7", "2001:db8:30:1::10")
+			require.Equal(t, tc.want, r.Outcome, r.Text())
+			if tc.want == reach.Unreachable {
+				assert.Contains(t, r.Text(), string(reach.PrivateAddressOnInternet))
+			}
+		})
+	}
+}

@@ -1,0 +1,182 @@
+package reach
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+// What the internet does not route (private IPv6 blocks, unique local
+// addresses), interfaces that drop what the internet sends them
+// (DenyAllIgwTraffic), and prefixes delegated to interfaces.
+
+// DenyAllIGWTraffic: the internet gateway drops a connection the internet
+// opens to an interface whose DenyAllIgwTraffic attribute is true
+// ([Interface.DenyAllIGWTraffic]). On the reply of a connection the
+// interface opened the hop is undecided: AWS does not say whether such
+// replies are dropped.
+const DenyAllIGWTraffic Code = "DENY_ALL_IGW_TRAFFIC"
+
+// privateBlock is a private IPv6 block of a VPC ([VPC.PrivateIPv6]).
+type privateBlock struct {
+	prefix netip.Prefix
+	vpc    *vpcInfo
+}
+
+// delegation is a prefix delegated to an interface
+// ([Interface.DelegatedPrefixes]).
+type delegation struct {
+	prefix netip.Prefix
+	iface  *ifaceInfo
+}
+
+// buildIPv6 checks and indexes the VPCs' private IPv6 blocks and the
+// prefixes delegated to interfaces.
+func (b *Builder) buildIPv6(p *problems, m *Model) {
+	for i, v := range b.vpcs {
+		vi, ok := m.vpcs[v.ID]
+		if !ok || len(v.PrivateIPv6) == 0 || b.skip("vpcs", i, v.ID) {
+			continue
+		}
+		vi.PrivateIPv6 = nil
+		for j, c := range v.PrivateIPv6 {
+			ap := path("vpcs", i, fmt.Sprintf("PrivateIPv6[%d]", j))
+			switch {
+			case !c.IsValid() || !c.Addr().Is6() || c.Addr().Is4In6():
+				p.add(v.ID, ap, c.String(), "not an IPv6 block")
+			case !slices.ContainsFunc(vi.CIDRs, func(vc netip.Prefix) bool { return vc.Bits() <= c.Bits() && vc.Contains(c.Addr()) }):
+				p.add(v.ID, ap, c.String(), "outside every CIDR block of %s (%s)", vi.ID, prefixList(vi.CIDRs))
+			default:
+				vi.PrivateIPv6 = append(vi.PrivateIPv6, c.Masked())
+				m.privateV6 = append(m.privateV6, privateBlock{c.Masked(), vi})
+			}
+		}
+	}
+	for _, ii := range m.ifaceOrder {
+		in := ii.Interface
+		ii.DelegatedPrefixes = nil
+		for j, c := range in.DelegatedPrefixes {
+			ap := path("interfaces", ii.index, fmt.Sprintf("DelegatedPrefixes[%d]", j))
+			switch {
+			case !c.IsValid() || c.Addr().Is4In6():
+				p.add(in.ID, ap, c.String(), "not a CIDR block")
+			case !slices.ContainsFunc(ii.subnet.CIDRs, func(sc netip.Prefix) bool { return sc.Bits() <= c.Bits() && sc.Contains(c.Addr()) }):
+				p.add(in.ID, ap, c.String(), "outside subnet %s (%s)", ii.subnet.ID, prefixList(ii.subnet.CIDRs))
+			default:
+				ii.DelegatedPrefixes = append(ii.DelegatedPrefixes, c.Masked())
+				m.delegated = append(m.delegated, delegation{c.Masked(), ii})
+			}
+		}
+	}
+}
+
+// privateBlockOf returns the private IPv6 block of a VPC that holds a.
+func (m *Model) privateBlockOf(a netip.Addr) (privateBlock, bool) {
+	for _, pb := range m.privateV6 {
+		if pb.prefix.Contains(a) {
+			return pb, true
+		}
+	}
+	return privateBlock{}, false
+}
+
+// offInternet reports whether the internet does not route a: a private,
+// shared, loopback, link-local or otherwise non-global address
+// (unroutable, unique local fc00::/7 included), or an address of a VPC's
+// private IPv6 block.
+func (m *Model) offInternet(a netip.Addr) bool {
+	if unroutable(a) {
+		return true
+	}
+	_, ok := m.privateBlockOf(a)
+	return ok && a.Is6()
+}
+
+// The directions of a packet an internet gateway drops for an address
+// the internet does not route (offInternetHop).
+const (
+	offTo   = iota // to the internet, for that destination
+	offFrom        // to the internet, from that source
+	offIn          // from the internet, for that destination
+)
+
+// offInternetHop is hop h of an internet gateway (or an egress-only one,
+// named by gw) that drops a packet for or from a, an address the
+// internet does not route (offInternet), in direction dir.
+func (m *Model) offInternetHop(h Hop, a netip.Addr, dir int, gw string) Hop {
+	h = privateOnInternet(h, a, dir != offFrom)
+	if a.Is4() {
+		return h // as privateOnInternet words it
+	}
+	what := "a unique local or otherwise non-global address"
+	if pb, ok := m.privateBlockOf(a); ok {
+		what = fmt.Sprintf("in %s, a private IPv6 block of %s that AWS does not advertise on the internet", pb.prefix, pb.vpc.ID)
+	}
+	switch dir {
+	case offTo:
+		h.reason = fmt.Sprintf("%s is not a public address (%s): %s does not send packets to it", a, what, gw)
+	case offFrom:
+		h.reason = fmt.Sprintf("the source %s is not a public address (%s): %s does not send its packets to the internet, where no reply could come back to it", a, what, gw)
+		h.Fix = "give the interface an address of a public IPv6 block for internet traffic, or route it through a resource with a public IPv6 address"
+	default:
+		h.reason = fmt.Sprintf("%s is not a public address (%s): the internet does not route packets for it to %s", a, what, gw)
+		h.Fix = "address the destination by an address of a public IPv6 block, or connect the networks privately (peering, transit gateway, VPN)"
+	}
+	return h
+}
+
+// denyAllIGW is hop h of the internet gateway (or an egress-only one)
+// for a packet from the internet to interface ii,
+// whose DenyAllIgwTraffic is true: a connection the internet opens is
+// dropped; the reply of one the interface opened is undecided.
+func (w *walker) denyAllIGW(h Hop, ii *ifaceInfo) Hop {
+	h.judge = nil
+	if w.leg == Forward {
+		h.Verdict, h.Code = flow.Deny, DenyAllIGWTraffic
+		h.reason = fmt.Sprintf("%s has DenyAllIgwTraffic set: AWS drops inbound traffic from the internet to it", ii.label())
+		h.Fix = fmt.Sprintf("reach %s from a peered VPC or through a transit gateway, or use an interface without DenyAllIgwTraffic for internet traffic", ii.label())
+		return h
+	}
+	h.Verdict, h.Code = flow.Indeterminate, DenyAllIGWTraffic
+	h.reason = fmt.Sprintf("%s has DenyAllIgwTraffic set: AWS drops inbound traffic from the internet to it", ii.label())
+	h.Missing = fmt.Sprintf("whether AWS drops the replies of connections %s opens to the internet (its documentation says only that inbound traffic from the internet is dropped)", ii.label())
+	h.Fix = fmt.Sprintf("test a connection from %s to the internet, or send its internet traffic from an interface without DenyAllIgwTraffic", ii.label())
+	return h
+}
+
+// delegatedTo returns the prefix delegated to an interface that holds a,
+// in vpc.
+func (m *Model) delegatedTo(a netip.Addr, vpc *vpcInfo) (delegation, bool) {
+	for _, d := range m.delegated {
+		if d.iface.subnet.vpc == vpc && d.prefix.Contains(a) {
+			return d, true
+		}
+	}
+	return delegation{}, false
+}
+
+// delegatedHop is the undecided hop of a packet for an address of vpc
+// that no interface holds but a prefix delegated to one does: reachsim
+// does not model delegated prefixes' addresses. kind and id name the hop
+// (where the packet met the VPC).
+func (m *Model) delegatedHop(pkt flow.Flow, vpc *vpcInfo, kind Kind, id string) (Hop, bool) {
+	d, ok := m.delegatedTo(pkt.Dst.Addr(), vpc)
+	if !ok {
+		return Hop{}, false
+	}
+	dst := pkt.Dst.Addr()
+	return Hop{Kind: kind, ID: id, Packet: pkt, Verdict: flow.Indeterminate, Code: UnmodelledTarget,
+		reason:  fmt.Sprintf("%s is an address of %s, a prefix delegated to %s: AWS delivers it to the interface, but reachsim does not model delegated prefixes' addresses", dst, d.prefix, d.iface.label()),
+		Missing: fmt.Sprintf("what %s's path, network ACL and security groups decide for %s (of %s, delegated to it): reachsim does not model delegated prefixes", d.iface.label(), dst, d.prefix),
+		Fix:     fmt.Sprintf("check the session to the interface's own address (%s) instead", firstOf(d.iface, dst.Is6()))}, true
+}
+
+// firstOf is ii's first private address of the family, or "none".
+func firstOf(ii *ifaceInfo, v6 bool) string {
+	if a, ok := ii.addr(v6); ok {
+		return a.String()
+	}
+	return "none"
+}
