@@ -210,7 +210,11 @@
 // they all answer, undecided ([TGWApplianceZoneUnknown]) when they differ
 // (tgw_appliance.go); Ports then walks each atom, and Matrix, Sources,
 // Audit and Diff, which read one path per session, refuse such a design
-// (an error wrapping [ErrQuery]). An attachment
+// (an error wrapping [ErrQuery]). An attachment propagates its VPC's IPv6
+// blocks only with IPv6 support ([TGWAttachment.IPv6Support]; AWS's
+// default is without), and an IPv6 packet routed through an attachment
+// without it is undecided ([TGWIPv6Unsupported]): AWS's documents differ
+// on whether it passes. An attachment
 // to anything else (VPN, Direct Connect, Connect, peering) is an
 // undecided hop.
 package reach
