@@ -91,7 +91,10 @@
 // makes the outcome unreachable whatever the undecided hops would say
 // (see [Result]). An address inside a VPC's CIDR blocks that nothing
 // holds is an unknown destination ([UnknownDestination]), never a host on
-// the internet.
+// the internet. An interface address known only later
+// ([Interface.AddressUnknown], [Interface.IPv6Unknown]) walks with a
+// placeholder of its subnet's block, and an answer is indeterminate where
+// the design's blocks tell apart the addresses it could get (unknown.go).
 //
 // The Amazon DNS server (Route 53 Resolver, [KindAmazonDNS]) of a VPC,
 // at the base of its primary IPv4 block plus two (the first IPv4 block of
