@@ -190,9 +190,12 @@
 //     TransitGatewayAttachments[].Association, or a route table's
 //     Associations (which wins, with a warning, when they disagree); its
 //     propagations the tables' TransitGatewayRouteTablePropagations. A VPC
-//     attachment's Options.ApplianceModeSupport ("enable" or "disable";
-//     absent: disable, any other value an error) is
-//     [reach.TGWAttachment.ApplianceMode]; its other options are not read.
+//     attachment's Options.ApplianceModeSupport and Options.Ipv6Support
+//     ("enable" or "disable"; absent: disable, any other value an error
+//     naming the JSON path) are [reach.TGWAttachment.ApplianceMode] and
+//     [reach.TGWAttachment.IPv6Support] (which propagates the VPC's IPv6
+//     blocks, and without which IPv6 across the attachment is undecided);
+//     its other options are not read.
 //     A route table whose Routes are missing, or were cut short
 //     (AdditionalRoutesAvailable), or hold a route by prefix list or over
 //     several VPC attachments (ECMP), makes what it routes indeterminate,

@@ -67,6 +67,7 @@ type tgwVpcAttRec struct {
 	id, tgw, vpc string
 	subnets      []string
 	appliance    bool // Options.ApplianceModeSupport is enable
+	ipv6         bool // Options.Ipv6Support is enable
 	at           jsonloc.Loc
 }
 
@@ -190,7 +191,7 @@ func (l *loader) readTGWVpcAttachments(st *tgwState, o jsonloc.Loc, raw json.Raw
 	type vpcAttJSON struct {
 		TransitGatewayAttachmentId, TransitGatewayId, VpcId, State string
 		SubnetIds                                                  []string
-		Options                                                    *struct{ ApplianceModeSupport *string }
+		Options                                                    *struct{ ApplianceModeSupport, Ipv6Support *string }
 	}
 	atts, _ := decodeList[vpcAttJSON](l, o, raw)
 	for i, a := range atts {
@@ -204,19 +205,29 @@ func (l *loader) readTGWVpcAttachments(st *tgwState, o jsonloc.Loc, raw json.Raw
 			l.warn(at, "transit gateway VPC attachment %s is %s: left out", id, a.State)
 			continue
 		}
-		appliance := false
-		if a.Options != nil && a.Options.ApplianceModeSupport != nil {
-			switch mode := *a.Options.ApplianceModeSupport; mode {
-			case "enable":
-				appliance = true
-			case "disable":
-			default:
-				l.fail(at.Field("Options").Field("ApplianceModeSupport"), id, mode, ErrInvalidDump, "appliance mode support is enable or disable")
+		var appliance, ipv6 bool
+		if o := a.Options; o != nil {
+			ok := l.enableOption(at.Field("Options").Field("ApplianceModeSupport"), id, o.ApplianceModeSupport, "appliance mode support", &appliance)
+			if !l.enableOption(at.Field("Options").Field("Ipv6Support"), id, o.Ipv6Support, "IPv6 support", &ipv6) || !ok {
 				continue
 			}
 		}
-		st.vpcAtts[id] = &tgwVpcAttRec{id: id, tgw: a.TransitGatewayId, vpc: a.VpcId, subnets: a.SubnetIds, appliance: appliance, at: at}
+		st.vpcAtts[id] = &tgwVpcAttRec{id: id, tgw: a.TransitGatewayId, vpc: a.VpcId, subnets: a.SubnetIds, appliance: appliance, ipv6: ipv6, at: at}
 	}
+}
+
+// enableOption reads an attachment option that is "enable" or "disable"
+// (absent: disable) into on; any other value is an error at at.
+func (l *loader) enableOption(at jsonloc.Loc, id string, v *string, what string, on *bool) bool {
+	switch {
+	case v == nil || *v == "disable":
+	case *v == "enable":
+		*on = true
+	default:
+		l.fail(at, id, *v, ErrInvalidDump, "%s is enable or disable", what)
+		return false
+	}
+	return true
 }
 
 func (l *loader) readTGWRouteTables(st *tgwState, o jsonloc.Loc, raw json.RawMessage) {
@@ -329,7 +340,7 @@ func (l *loader) assembleTGWs() {
 			a = &tgwAttRec{att: reach.TGWAttachment{ID: id, TransitGateway: v.tgw, Type: "vpc", VPC: v.vpc}, at: v.at}
 			st.atts, st.attBy[id] = append(st.atts, a), a
 		}
-		a.att.Subnets, a.att.ApplianceMode = slices.Clone(v.subnets), v.appliance
+		a.att.Subnets, a.att.ApplianceMode, a.att.IPv6Support = slices.Clone(v.subnets), v.appliance, v.ipv6
 		for j := range v.subnets {
 			a.subnetAt = append(a.subnetAt, v.at.Field("SubnetIds").Index(j))
 		}

@@ -579,9 +579,14 @@ func (b *Builder) buildInterfaces(p *problems, m *Model) {
 				p.add(in.ID, path("interfaces", i, "PublicIPUnknown"), in.PublicIPUnknown, "the public IPv4 address is unknown, yet PublicIP is set")
 			}
 		}
+		if in.AddressUnknown != "" || in.IPv6Unknown != "" {
+			m.unknownIfaces = append(m.unknownIfaces, ii) // placed by placeUnknown, once every known address is claimed
+		}
+		if in.IPv6Unknown != "" && slices.ContainsFunc(in.PrivateIPs, netip.Addr.Is6) {
+			p.add(in.ID, path("interfaces", i, "IPv6Unknown"), in.IPv6Unknown, "the IPv6 address is unknown, yet PrivateIPs holds one")
+		}
 		switch {
 		case in.AddressUnknown != "":
-			m.unknownIfaces = append(m.unknownIfaces, ii) // placed by placeUnknown, once every known address is claimed
 			if slices.ContainsFunc(in.PrivateIPs, netip.Addr.Is4) {
 				p.add(in.ID, path("interfaces", i, "AddressUnknown"), in.AddressUnknown, "the primary IPv4 address is unknown, yet PrivateIPs holds one")
 			}

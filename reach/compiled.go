@@ -133,8 +133,9 @@ type ifaceInfo struct {
 	name, groupList string
 	// unknown, for an interface whose address is known only later, is
 	// what its address could be and whether the design tells those
-	// addresses apart (unknown.go); nil otherwise
-	unknown *addrUnknown
+	// addresses apart (unknown.go); nil otherwise. unknown6 is the same
+	// for its IPv6 address ([Interface.IPv6Unknown]).
+	unknown, unknown6 *addrUnknown
 	// publicUnknown names the public IPv4 address known only later ("" for
 	// none)
 	publicUnknown string

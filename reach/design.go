@@ -32,6 +32,9 @@ func (m *Model) design() *Builder {
 		if in.AddressUnknown != "" && len(in.PrivateIPs) > 0 {
 			in.PrivateIPs = in.PrivateIPs[1:] // the placeholder Build put first
 		}
+		if ii.unknown6 != nil {
+			in.PrivateIPs = slices.DeleteFunc(slices.Clone(in.PrivateIPs), func(a netip.Addr) bool { return a == ii.unknown6.ph })
+		}
 		if in.PublicIPUnknown != "" {
 			in.PublicIP = netip.Addr{}
 		}

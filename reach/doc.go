@@ -95,7 +95,10 @@
 // makes the outcome unreachable whatever the undecided hops would say
 // (see [Result]). An address inside a VPC's CIDR blocks that nothing
 // holds is an unknown destination ([UnknownDestination]), never a host on
-// the internet.
+// the internet. An interface address known only later
+// ([Interface.AddressUnknown], [Interface.IPv6Unknown]) walks with a
+// placeholder of its subnet's block, and an answer is indeterminate where
+// the design's blocks tell apart the addresses it could get (unknown.go).
 //
 // The Amazon DNS server (Route 53 Resolver, [KindAmazonDNS]) of a VPC,
 // at the base of its primary IPv4 block plus two (the first IPv4 block of
@@ -221,7 +224,11 @@
 // they all answer, undecided ([TGWApplianceZoneUnknown]) when they differ
 // (tgw_appliance.go); Ports then walks each atom, and Matrix, Sources,
 // Audit and Diff, which read one path per session, refuse such a design
-// (an error wrapping [ErrQuery]). An attachment
+// (an error wrapping [ErrQuery]). An attachment propagates its VPC's IPv6
+// blocks only with IPv6 support ([TGWAttachment.IPv6Support]; AWS's
+// default is without), and an IPv6 packet routed through an attachment
+// without it is undecided ([TGWIPv6Unsupported]): AWS's documents differ
+// on whether it passes. An attachment
 // to anything else (VPN, Direct Connect, Connect, peering) is an
 // undecided hop.
 package reach

@@ -123,7 +123,7 @@ func (gl *groupLint) peerAddrs(r sg.Rule) (addrset.Set, bool) {
 		return addrset.Set{}, false // unresolved, known only later, or members perhaps unknown
 	}
 	for _, ii := range m.unknownIfaces {
-		if ii.unknown != nil && slices.Contains(ii.Groups, id) {
+		if len(ii.unknowns()) > 0 && slices.Contains(ii.Groups, id) {
 			return addrset.Set{}, false // a member's address is known only later: its placeholder is not it
 		}
 	}

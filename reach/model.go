@@ -99,6 +99,15 @@ type Interface struct {
 	// to walk with, and an answer that depends on which address AWS picks
 	// is indeterminate (see unknown.go and [Result.Unknowns]).
 	AddressUnknown string
+	// IPv6Unknown, when set, says the interface gets IPv6 addresses AWS
+	// picks at launch (known only later: Terraform's ipv6_address_count,
+	// or a subnet that assigns one on creation) and names that value
+	// ("aws_instance.web: ipv6_addresses"). PrivateIPs then holds no IPv6
+	// address: Build gives the interface a free address of its subnet's
+	// IPv6 block, which stands for each address AWS may pick, and an IPv6
+	// answer that depends on which it picks is indeterminate, as for
+	// AddressUnknown.
+	IPv6Unknown string
 	// PublicIPUnknown, when set, says the interface gets a public IPv4
 	// address AWS picks at launch (known only later) and names that value
 	// ("aws_instance.web: public_ip"); PublicIP is then unset. Build gives

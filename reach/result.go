@@ -196,6 +196,13 @@ const (
 	// gateway's flow hash picks, and the answer differs between the
 	// subnets it can pick. The hop is undecided.
 	TGWApplianceZoneUnknown Code = "TGW_APPLIANCE_ZONE_UNKNOWN"
+	// TGWIPv6Unsupported: the transit gateway routes an IPv6 packet that
+	// entered, or would leave, through a VPC attachment without IPv6
+	// support ([TGWAttachment.IPv6Support]), whose transit gateway
+	// interfaces have no IPv6 address; AWS's documents differ on whether
+	// it passes. The hop is undecided, and the walk goes on. Fix: enable
+	// the attachment's IPv6 support.
+	TGWIPv6Unsupported Code = "TGW_IPV6_SUPPORT_DISABLED"
 	// EgressOnlyNoInbound: a connection from the internet to an IPv6
 	// address of a VPC whose only way in from the internet is an
 	// egress-only internet gateway: it carries connections the VPC opens
@@ -220,7 +227,7 @@ var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, Blackhol
 	AlibabaPort25Blocked,
 	PeeringNotActive, PeeringStatusUnknown, PeeringAddressOutsideVPC,
 	NATUnsupportedProtocol, ReplyViaNAT, VPCBlockPublicAccess, DenyAllIGWTraffic,
-	TGWNoRoute, TGWBlackholeRoute, TGWNoAssociation, TGWNoAttachmentInAZ, TGWRoutesUnknown, TGWApplianceZoneUnknown,
+	TGWNoRoute, TGWBlackholeRoute, TGWNoAssociation, TGWNoAttachmentInAZ, TGWRoutesUnknown, TGWApplianceZoneUnknown, TGWIPv6Unsupported,
 	EgressOnlyNoInbound, GatewayEndpointProtocol, GatewayEndpointSource,
 	AmazonDNSOnlyDNS, AmazonDNSOutsideVPC, AmazonDNSDisabled, AmazonDNSIndeterminate}
 

@@ -77,6 +77,9 @@ func TestRoutingWalkAgreesWithSlowReference(t *testing.T) {
 				for _, k := range []reach.Kind{reach.KindPeering, reach.KindTransitGateway, reach.KindGatewayEndpoint} {
 					if slices.ContainsFunc(r.Forward, func(h reach.Hop) bool { return h.Kind == k }) {
 						stats["reachable across a "+string(k)]++
+						if f.Dst.Addr().Is6() {
+							stats["reachable over IPv6 across a "+string(k)]++
+						}
 					}
 				}
 			}
@@ -114,6 +117,8 @@ func TestRoutingWalkAgreesWithSlowReference(t *testing.T) {
 		string(reach.TGWRoutesUnknown), string(reach.UnmodelledTarget), "a transit gateway route to a VPN attachment",
 		string(reach.GatewayEndpointSource), string(reach.GatewayEndpointProtocol), string(reach.KindService),
 		"a static TGW route beats a propagated one", "the zone is unknown: the attachment's first subnet",
+		string(reach.TGWIPv6Unsupported), "an IPv6 block not propagated (no IPv6 support)", "IPv6 through a transit gateway",
+		"reachable over IPv6 across a " + string(reach.KindTransitGateway),
 		"reachable across a " + string(reach.KindPeering), "reachable across a " + string(reach.KindTransitGateway), "reachable across a " + string(reach.KindGatewayEndpoint),
 		"outcome " + reach.Indeterminate.String(), "outcome " + reach.Unreachable.String(), "outcome " + reach.Reachable.String()} {
 		require.Positive(t, stats[want], "the generated designs exercise %s", want)

@@ -46,7 +46,11 @@ import (
 //     the table holds a propagated route for that block already) is tried,
 //     the longest prefix wins and a static route beats a propagated one
 //     of the same prefix; blackhole: TGW_BLACKHOLE_ROUTE; none:
-//     TGW_NO_ROUTE. A table is a forwarding point like a VPC route table
+//     TGW_NO_ROUTE. An attachment propagates its VPC's IPv6 blocks only
+//     with IPv6 support (or when what the input holds of it is missing); an IPv6 packet a route sends on, when it entered
+//     through an attachment without IPv6 support or the route's is a VPC
+//     attachment without it, is undecided (TGW_IPV6_SUPPORT_DISABLED:
+//     AWS's documents differ on whether it passes) and the walk goes on. A table is a forwarding point like a VPC route table
 //     (a loop when met again with the same packet; its lookups count
 //     toward the bound). The packet leaves through the destination
 //     attachment's subnet in the zone it entered by, else (the engine's
@@ -138,6 +142,10 @@ func (n *refNet) tgwRoutes(t reach.TGWRouteTable) []reach.TGWRoute {
 			continue
 		}
 		for _, c := range n.vpc(a.VPC).CIDRs {
+			if c.Addr().Is6() && !a.IPv6Support && a.Missing == "" {
+				n.stats["an IPv6 block not propagated (no IPv6 support)"]++
+				continue
+			}
 			if !slices.ContainsFunc(routes, func(r reach.TGWRoute) bool { return r.Propagated && r.Destination == c }) {
 				routes = append(routes, reach.TGWRoute{Destination: c, Attachment: a.ID, Propagated: true})
 			}
@@ -223,8 +231,15 @@ func (l *refLeg) viaTGW(pkt flow.Flow, vpc, tgw, from string) {
 		return
 	}
 	l.points = append(l.points, refPoint{reach.KindTransitGateway, t.ID, pkt})
-	l.hop(reach.KindTransitGateway, t.ID, pkt, "")
 	out := l.n.attachment(r.Attachment)
+	var code reach.Code
+	if pkt.Dst.Addr().Is6() && (!att.IPv6Support || out.Type == "vpc" && !out.IPv6Support) {
+		l.n.stats["IPv6 across an attachment without IPv6 support"]++
+		code = reach.TGWIPv6Unsupported
+	} else if pkt.Dst.Addr().Is6() {
+		l.n.stats["IPv6 through a transit gateway"]++
+	}
+	l.hop(reach.KindTransitGateway, t.ID, pkt, code)
 	if out.Type != "vpc" {
 		l.n.stats["a transit gateway route to a VPN attachment"]++
 		l.hop(reach.KindUnmodelled, out.ID, pkt, reach.UnmodelledTarget)

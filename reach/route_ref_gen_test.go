@@ -15,6 +15,7 @@ import (
 	"github.com/reachsim/reachsim/firewall/stateful"
 	"github.com/reachsim/reachsim/firewall/stateless"
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/sg"
 )
@@ -178,6 +179,13 @@ func openDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
 	if multi {
 		n.multiVPC(rng)
 		addrs = append(addrs, n.gatewayEndpoints(rng)...)
+		// IPv6 in most multi-VPC designs: a stream of its own, so
+		// that the rest of a seed's design stays as it was.
+		if v6rng := rand.New(rand.NewPCG(seed, 15)); v6rng.Float64() < 0.7 {
+			v6 := n.dualStack(v6rng)
+			addrs = append(addrs, v6...)
+			srcs = append(srcs, v6...)
+		}
 	}
 	n.propagate(prng, subnets)
 	srcs = append(srcs, addrs[:5]...)
@@ -516,4 +524,111 @@ func (n *refNet) gatewayEndpoints(rng *rand.Rand) []netip.Addr {
 		}
 	}
 	return []netip.Addr{netip.MustParseAddr("52.217.1.1"), netip.MustParseAddr("3.5.0.9")}
+}
+
+// dualStack gives a multi-VPC design IPv6: each VPC 2001:db8:V::/56 and
+// each subnet a /64 of it, some interfaces an IPv6 address, groups and
+// the VPCs' default ACLs open to IPv6 too; VPC routes to a transit
+// gateway for other VPCs' IPv6 blocks (or ::/0), transit gateway
+// attachments with and without IPv6 support and now and then static
+// IPv6 routes in their tables. It returns the interfaces' IPv6
+// addresses and one in each VPC that nothing holds.
+func (n *refNet) dualStack(rng *rand.Rand) []netip.Addr {
+	d := n.d
+	chance := func(p float64) bool { return rng.Float64() < p }
+	var out []netip.Addr
+	var blocks []netip.Prefix
+	for i := range d.VPCs {
+		v := &d.VPCs[i]
+		block := netip.MustParsePrefix(fmt.Sprintf("2001:db8:%x::/56", i+1))
+		v.CIDRs = append(v.CIDRs, block)
+		blocks = append(blocks, block)
+		out = append(out, netip.MustParseAddr(fmt.Sprintf("2001:db8:%x:ff::77", i+1)))
+		if k := slices.IndexFunc(d.ACLs, func(a nacl.ACL) bool { return a.ID == v.DefaultACL }); k >= 0 {
+			d.ACLs[k] = nacl.NewDefault(v.DefaultACL, v.ID, true)
+		}
+		j := 0
+		for s := range d.Subnets {
+			if d.Subnets[s].VPC != v.ID {
+				continue
+			}
+			d.Subnets[s].CIDRs = append(d.Subnets[s].CIDRs, netip.MustParsePrefix(fmt.Sprintf("2001:db8:%x:%x::/64", i+1, j)))
+			for k := range d.Interfaces {
+				in := &d.Interfaces[k]
+				if in.Subnet == d.Subnets[s].ID && chance(0.7) {
+					a := netip.MustParseAddr(fmt.Sprintf("2001:db8:%x:%x::%x", i+1, j, 0x10+k))
+					in.PrivateIPs = append(in.PrivateIPs, a)
+					out = append(out, a)
+				}
+			}
+			j++
+		}
+	}
+	for i := range d.Groups {
+		for _, dir := range []flow.Direction{flow.Inbound, flow.Outbound} {
+			d.Groups[i].Rules = append(d.Groups[i].Rules, sg.Rule{Direction: dir, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv6})
+		}
+	}
+	for i := range n.tgwAtts {
+		if a := &n.tgwAtts[i]; a.Type == "vpc" {
+			a.IPv6Support = chance(0.65)
+		}
+	}
+	var atts []string
+	for _, a := range n.tgwAtts {
+		atts = append(atts, a.ID)
+	}
+	for i := range n.tgwRTs {
+		t := &n.tgwRTs[i]
+		for k, b := range blocks {
+			if !chance(0.5) {
+				continue
+			}
+			r := reach.TGWRoute{Destination: b}
+			var mine []string // the attachments of t's gateway, its own VPC's first
+			for _, id := range atts {
+				if a := n.attachment(id); a.TransitGateway == t.TransitGateway && a.VPC == d.VPCs[k].ID {
+					mine = append([]string{id}, mine...)
+				} else if a.TransitGateway == t.TransitGateway {
+					mine = append(mine, id)
+				}
+			}
+			switch {
+			case len(mine) == 0 || chance(0.15):
+				r.Blackhole = true
+			case chance(0.7):
+				r.Attachment = mine[0]
+			default:
+				r.Attachment = mine[rng.IntN(len(mine))]
+			}
+			t.Routes = append(t.Routes, r)
+		}
+	}
+	for i := range d.RouteTables {
+		rt := &d.RouteTables[i]
+		if rt.Gateways != nil {
+			continue
+		}
+		var tgws []string
+		for _, a := range n.tgwAtts {
+			if a.Type == "vpc" && a.VPC == rt.VPC {
+				tgws = append(tgws, a.TransitGateway)
+			}
+		}
+		if len(tgws) == 0 {
+			continue
+		}
+		for k, b := range blocks {
+			if d.VPCs[k].ID == rt.VPC || !chance(0.85) {
+				continue
+			}
+			if chance(0.2) {
+				b = netip.MustParsePrefix("::/0")
+			}
+			if !slices.ContainsFunc(rt.Routes, func(r reach.Route) bool { return r.PrefixList == "" && r.Destination == b }) {
+				rt.Routes = append(rt.Routes, reach.Route{Destination: b, Target: reach.TargetTransitGateway, TargetID: tgws[rng.IntN(len(tgws))]})
+			}
+		}
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/reachsim/reachsim/flow"
 )
@@ -35,6 +36,13 @@ import (
 //     evaluates neither ACL then).
 //   - The reply is walked the same way from the destination: its VPC must
 //     route back to the transit gateway.
+//   - An attachment propagates its VPC's IPv6 blocks only when it has
+//     IPv6 support ([TGWAttachment.IPv6Support]), AWS's default being
+//     without. An IPv6 packet the table routes, when it entered or would
+//     leave through a VPC attachment without IPv6 support, is undecided
+//     ([TGWIPv6Unsupported]: AWS's documents differ on whether the
+//     gateway carries it) and the walk goes on, so that a hop beyond
+//     that blocks for certain still decides.
 //   - An attachment to anything but a VPC (VPN, Direct Connect gateway,
 //     Connect, peering) is an undecided hop ([UnmodelledTarget]), never a
 //     fallback.
@@ -97,13 +105,28 @@ type TGWAttachment struct {
 	// firewall endpoint). See tgw_appliance.go for how the walk decides
 	// which subnet the hash picks.
 	ApplianceMode bool
+	// IPv6Support, for a VPC attachment, is its IPv6 support (AWS's
+	// Options.Ipv6Support "enable"; AWS's default is disable, false).
+	// Only with it does the attachment propagate its VPC's IPv6 blocks
+	// ([TGWAttachment.Propagations]) and do the gateway's interfaces in
+	// its subnets get IPv6 addresses. Whether the gateway carries IPv6
+	// through an attachment without it (by static routes) AWS's
+	// documents leave open (API reference: "The setting does not filter
+	// IPv6 traffic"; the IPv6 on AWS whitepaper: the attachment's
+	// interfaces "need to have IPv6 addresses assigned to them"), so an
+	// IPv6 packet that would enter or leave through such an attachment is
+	// undecided ([TGWIPv6Unsupported]).
+	IPv6Support bool
 	// RouteTable is the transit gateway route table the attachment is
 	// associated with, which routes the packets entering through it; ""
 	// for none.
 	RouteTable string
 	// Propagations are the route tables the attachment propagates its
 	// VPC's CIDR blocks to: Build adds a propagated route for each block to
-	// each table that lacks a propagated route for it.
+	// each table that lacks a propagated route for it, the IPv6 blocks
+	// only with [TGWAttachment.IPv6Support], as AWS does (or when Missing
+	// is set: its options are unknown then, and what its routes send it
+	// is undecided anyway).
 	Propagations []string
 	// Missing says what the input lacks about the attachment (its
 	// subnets, say); a packet routed to it is undecided. "" when known.
@@ -346,6 +369,9 @@ func (b *Builder) propagate(m *Model) {
 				continue
 			}
 			for _, c := range m.vpcs[a.VPC].CIDRs {
+				if c.Addr().Is6() && !a.IPv6Support && a.Missing == "" {
+					continue // AWS propagates IPv6 blocks only with IPv6 support
+				}
 				if !slices.ContainsFunc(t.routes, func(r tgwCompiled) bool { return r.Propagated && r.Destination == c }) {
 					t.routes = append(t.routes, tgwCompiled{TGWRoute: TGWRoute{Destination: c, Attachment: a.ID, Propagated: true}, att: ai})
 				}
@@ -450,10 +476,36 @@ func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subn
 	h.Rule = fmt.Sprintf("%s via %s (%s)", r.Destination, r.att.ID, kind)
 	h.Verdict = flow.Allow
 	h.reason = fmt.Sprintf("%s matches %s in %s, the route table of %s (longest prefix, static before propagated)", dst, h.Rule, t.ID, att.ID)
+	if dst.Is6() {
+		ipv6Unsupported(&h, att, r.att)
+	}
 	w.add(h)
 	w.visited = append(w.visited, visit{kind: KindTransitGateway, id: t.ID, pkt: pkt, rule: h.Rule})
 	w.identity = false
 	return w.outOfTGW(pkt, g, r.att, in.AvailabilityZone)
+}
+
+// ipv6Unsupported makes h, the hop of an IPv6 packet that entered
+// through in and that its route sends to out, undecided when in, or out
+// if it is a VPC attachment, has no IPv6 support: AWS's documents differ
+// on whether the transit gateway carries IPv6 through such an attachment
+// (see [TGWAttachment.IPv6Support]).
+func ipv6Unsupported(h *Hop, in, out *tgwAttInfo) {
+	var without []string
+	if !in.IPv6Support {
+		without = append(without, in.ID)
+	}
+	if out != in && out.Type == "vpc" && out.Missing == "" && !out.IPv6Support {
+		without = append(without, out.ID)
+	}
+	if len(without) == 0 {
+		return
+	}
+	ids := strings.Join(without, " and ")
+	h.Verdict, h.Code = flow.Indeterminate, TGWIPv6Unsupported
+	h.reason += fmt.Sprintf("; but %s, which the packet crosses, has IPv6 support disabled (its transit gateway interfaces have no IPv6 address), and AWS's documents differ on whether IPv6 passes then", ids)
+	h.Missing = fmt.Sprintf("whether the transit gateway carries IPv6 through %s, IPv6 support disabled", ids)
+	h.Fix = fmt.Sprintf("enable IPv6 support on %s (Options.Ipv6Support enable; Terraform's ipv6_support)", ids)
 }
 
 // outOfTGW hands pkt to attachment out, in zone az when it can.

@@ -37,11 +37,14 @@ import (
 // placeholder's own membership makes do not count. The set questions,
 // which ask about every path at once, refuse (an error wrapping
 // [ErrQuery]) a design in which any block tells such addresses apart.
+// An IPv6 address known only later ([Interface.IPv6Unknown]) is placed
+// and judged the same way in its subnet's IPv6 block, for IPv6 questions.
 
 // addrUnknown is what an interface whose address is unknown could have.
 type addrUnknown struct {
 	what  string      // the value, as Interface.AddressUnknown names it
 	could addrset.Set // the addresses it could get
+	ph    netip.Addr  // its placeholder
 	once  sync.Once
 	cuts  []netip.Addr // the design's edges inside could, computed once
 }
@@ -50,25 +53,55 @@ type addrUnknown struct {
 // placeholder, once every known address is claimed.
 func placeUnknown(p *problems, m *Model) {
 	for _, ii := range m.unknownIfaces {
-		ph, could, err := placeIn(m, ii.subnet)
+		if ii.IPv6Unknown != "" {
+			ph, could, err := placeIn(m, ii.subnet, true)
+			if err != "" {
+				p.add(ii.ID, path("interfaces", ii.index, "IPv6Unknown"), ii.IPv6Unknown, "%s", err)
+			} else {
+				ii.PrivateIPs = append(slices.Clone(ii.PrivateIPs), ph) // the first IPv6 address: the interface has no other
+				ii.unknown6 = placeAt(m, ii, ph, ii.IPv6Unknown, could)
+			}
+		}
+		if ii.AddressUnknown == "" {
+			continue
+		}
+		ph, could, err := placeIn(m, ii.subnet, false)
 		if err != "" {
 			p.add(ii.ID, path("interfaces", ii.index, "AddressUnknown"), ii.AddressUnknown, "%s", err)
 			continue
 		}
-		m.owners[ph] = unknownOwner + ii.ID
-		m.byPrivate[ph] = ii
 		ii.PrivateIPs = append([]netip.Addr{ph}, ii.PrivateIPs...)
-		for _, g := range ii.Groups {
-			if ms := m.members[g]; ms != nil {
-				ms[ph] = true
-			}
-		}
-		ii.unknown = &addrUnknown{what: ii.AddressUnknown, could: could}
+		ii.unknown = placeAt(m, ii, ph, ii.AddressUnknown, could)
 		if pub := ii.Interface.PublicIP; pub.IsValid() && pub.Is4() && claimAddr(p, m, ii.ID, path("interfaces", ii.index, "PublicIP"), pub) {
 			m.byPublic[pub] = ii
 			ii.publicOf[ph], ii.privateOf[pub] = pub, ph
 		}
 	}
+}
+
+// placeAt gives interface ii placeholder ph for the value what, which
+// could be any address of could: ph is ii's, and its groups'.
+func placeAt(m *Model, ii *ifaceInfo, ph netip.Addr, what string, could addrset.Set) *addrUnknown {
+	m.owners[ph] = unknownOwner + ii.ID
+	m.byPrivate[ph] = ii
+	for _, g := range ii.Groups {
+		if ms := m.members[g]; ms != nil {
+			ms[ph] = true
+		}
+	}
+	return &addrUnknown{what: what, could: could, ph: ph}
+}
+
+// unknowns are ii's addresses known only later: its IPv4 address's and
+// its IPv6 address's, when they are.
+func (ii *ifaceInfo) unknowns() []*addrUnknown {
+	var out []*addrUnknown
+	for _, u := range [2]*addrUnknown{ii.unknown, ii.unknown6} {
+		if u != nil {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 // placePublic gives each interface whose public IPv4 address is unknown
@@ -132,19 +165,23 @@ func (m *Model) publicUnknowns(f flow.Flow, src, dst *ifaceInfo) []string {
 }
 
 // placeIn picks a placeholder in subnet s, the highest free address of
-// its IPv4 block (AWS reserves the first four and the last), and returns
-// it with every address something of unknown address could get there; err
-// says why there is none.
-func placeIn(m *Model, s *subnetInfo) (ph netip.Addr, could addrset.Set, err string) {
-	var v4 netip.Prefix
+// its IPv4 block (its IPv6 block when v6; AWS reserves the first four and
+// the last of each), and returns it with every address something of
+// unknown address could get there; err says why there is none.
+func placeIn(m *Model, s *subnetInfo, v6 bool) (ph netip.Addr, could addrset.Set, err string) {
+	var v4 netip.Prefix // the block, of either family
 	for _, c := range s.CIDRs {
-		if c.Addr().Is4() {
+		if c.Addr().Is6() == v6 {
 			v4 = c
 			break
 		}
 	}
-	if !v4.IsValid() || v4.Bits() > 29 {
-		return ph, could, fmt.Sprintf("subnet %s has no IPv4 block to place it in", s.ID)
+	if !v4.IsValid() || v4.Bits() > v4.Addr().BitLen()-3 {
+		family := "IPv4"
+		if v6 {
+			family = "IPv6"
+		}
+		return ph, could, fmt.Sprintf("subnet %s has no %s block to place it in", s.ID, family)
 	}
 	first := v4.Masked().Addr().Next().Next().Next().Next()
 	last := addrset.Last(v4).Prev()
@@ -169,7 +206,7 @@ func placeIn(m *Model, s *subnetInfo) (ph netip.Addr, could addrset.Set, err str
 func placeNATs(p *problems, m *Model, next netip.Addr) {
 	for _, ni := range m.unknownNATs {
 		if ni.PrivateIPUnknown != "" {
-			ph, could, err := placeIn(m, ni.subnet)
+			ph, could, err := placeIn(m, ni.subnet, false)
 			if err != "" {
 				p.add(ni.ID, "natGateways."+ni.ID+".PrivateIPUnknown", ni.PrivateIPUnknown, "%s", err)
 				continue
@@ -239,8 +276,8 @@ func (m *Model) placeholderNotes(r *Result, src, dst *ifaceInfo) []string {
 		if ii == nil {
 			continue
 		}
-		if ii.unknown != nil {
-			out = appendNew(out, fmt.Sprintf("%s is known only later: the trace shows %s in its place", ii.unknown.what, ii.PrivateIPs[0]))
+		for _, u := range ii.unknowns() {
+			out = appendNew(out, fmt.Sprintf("%s is known only later: the trace shows %s in its place", u.what, u.ph))
 		}
 		if ii.publicUnknown != "" {
 			out = appendNew(out, fmt.Sprintf("%s is known only later: the trace shows %s in its place", ii.publicUnknown, ii.PublicIP))
@@ -347,12 +384,14 @@ func (m *Model) findCuts(could addrset.Set) []netip.Addr {
 func (m *Model) unknownsOf(ends ...*ifaceInfo) []string {
 	var out []string
 	for _, ii := range ends {
-		if ii == nil || ii.unknown == nil {
+		if ii == nil {
 			continue
 		}
-		if cuts := m.cutsOf(ii.unknown); len(cuts) > 0 {
-			out = append(out, fmt.Sprintf("%s is known only later, and the design tells apart addresses %s could get (%s; edges at %s)",
-				ii.unknown.what, ii.label(), rangesText(ii.unknown.could), addrList(cuts)))
+		for _, u := range ii.unknowns() {
+			if cuts := m.cutsOf(u); len(cuts) > 0 {
+				out = append(out, fmt.Sprintf("%s is known only later, and the design tells apart addresses %s could get (%s; edges at %s)",
+					u.what, ii.label(), rangesText(u.could), addrList(cuts)))
+			}
 		}
 	}
 	return out
@@ -369,21 +408,27 @@ func (m *Model) unknownsOf(ends ...*ifaceInfo) []string {
 func (m *Model) pathUnknowns(f flow.Flow, src, dst *ifaceInfo) []string {
 	var out []string
 	for k, ii := range [2]*ifaceInfo{src, dst} {
-		if ii == nil || ii.unknown == nil || len(m.cutsOf(ii.unknown)) == 0 {
+		if ii == nil {
 			continue
 		}
-		if cuts := m.pathCuts(f, src, ii, k == 0); len(cuts) > 0 {
-			out = append(out, fmt.Sprintf("%s is known only later, and the path tells apart addresses %s could get (%s; edges at %s)",
-				ii.unknown.what, ii.label(), rangesText(ii.unknown.could), addrList(cuts)))
+		for _, u := range ii.unknowns() {
+			if u.ph.Is6() != f.Src.Addr().Is6() || len(m.cutsOf(u)) == 0 {
+				continue // a question of the other family does not depend on it
+			}
+			if cuts := m.pathCuts(f, src, u, k == 0); len(cuts) > 0 {
+				out = append(out, fmt.Sprintf("%s is known only later, and the path tells apart addresses %s could get (%s; edges at %s)",
+					u.what, ii.label(), rangesText(u.could), addrList(cuts)))
+			}
 		}
 	}
 	return out
 }
 
-// pathCuts returns the edges inside the addresses end could get that the
-// filters met by f's request and reply (end its source when isSrc, else
-// its destination), and the design's routes, make.
-func (m *Model) pathCuts(f flow.Flow, src, end *ifaceInfo, isSrc bool) []netip.Addr {
+// pathCuts returns the edges inside the addresses u, of an end of f,
+// could get that the filters met by f's request and reply (the end its
+// source when isSrc, else its destination), and the design's routes,
+// make.
+func (m *Model) pathCuts(f flow.Flow, src *ifaceInfo, u *addrUnknown, isSrc bool) []netip.Addr {
 	fwdField, retField := flow.FieldDstAddr, flow.FieldSrcAddr
 	if isSrc {
 		fwdField, retField = flow.FieldSrcAddr, flow.FieldDstAddr
@@ -396,7 +441,7 @@ func (m *Model) pathCuts(f flow.Flow, src, end *ifaceInfo, isSrc bool) []netip.A
 	b.MergeField(flow.FieldDstAddr, rb, retField)
 	m.routeEdges(b)
 	var cuts []netip.Addr
-	for _, r := range end.unknown.could.Ranges() {
+	for _, r := range u.could.Ranges() {
 		for _, a := range b.AddrAtoms(flow.FieldDstAddr, r.From, r.To)[1:] {
 			if !m.membershipEdge(a.From) {
 				cuts = append(cuts, a.From)
@@ -428,11 +473,10 @@ func (m *Model) routeEdges(b *flow.Bounds) {
 // block of the design makes too.
 func (m *Model) membershipEdge(a netip.Addr) bool {
 	for _, ii := range m.unknownIfaces {
-		if ii.unknown == nil {
-			continue
-		}
-		if ph := ii.PrivateIPs[0]; a == ph || a == ph.Next() {
-			return len(m.findCuts(addrset.OfRanges(addrset.Range{From: a.Prev(), To: a}))) == 0
+		for _, u := range ii.unknowns() {
+			if ph := u.ph; a == ph || a == ph.Next() {
+				return len(m.findCuts(addrset.OfRanges(addrset.Range{From: a.Prev(), To: a}))) == 0
+			}
 		}
 	}
 	return false

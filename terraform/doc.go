@@ -29,11 +29,15 @@
 // knows it, an instance that exists keeping what it has, and otherwise
 // one AWS picks at launch when associate_public_ip_address says so or,
 // known only after apply, when its subnet (aws_subnet or data.aws_subnet)
-// has map_public_ip_on_launch), network interfaces (aws_network_interface, its
-// attachments and group attachments), managed prefix lists and their
+// has map_public_ip_on_launch; its ipv6_addresses), network interfaces
+// (aws_network_interface with its private_ips, ipv6_addresses and
+// ipv6_address_list, its attachments and group attachments; delegated
+// prefixes, ipv4_prefixes and ipv6_prefixes, are not modelled, with a
+// warning), managed prefix lists and their
 // entries, VPC peering connections and transit gateways (the gateway and
 // the default route table AWS makes for it, VPC attachments with their
-// appliance_mode_support, route tables, routes, associations and
+// appliance_mode_support and ipv6_support (without which, AWS's default,
+// the VPC's IPv6 blocks are not propagated), route tables, routes, associations and
 // propagations) and AWS Network Firewall
 // (aws_networkfirewall_rule_group with rules_string, stateful_rule,
 // rules_source_list, stateless_rules_and_custom_actions and
@@ -126,8 +130,12 @@
 // An ID is resolved by reference (above). An address AWS picks when it
 // creates the resource (an instance's or an interface's private_ip, the
 // public_ip an instance gets at launch or a new Elastic IP has, a NAT
-// gateway's addresses) becomes [reach.Interface.AddressUnknown],
-// [reach.Interface.PublicIPUnknown] or the NAT gateway's
+// gateway's addresses, and the IPv6 address an instance or interface
+// gets when its ipv6_addresses are known only after apply and it asks
+// for some, ipv6_address_count or an interface's ipv6_prefix_count, or
+// its subnet has assign_ipv6_address_on_creation, which known only after
+// apply is an error) becomes [reach.Interface.AddressUnknown],
+// [reach.Interface.IPv6Unknown], [reach.Interface.PublicIPUnknown] or the NAT gateway's
 // PrivateIPUnknown and PublicIPUnknown: the model gives it a placeholder,
 // and an answer is exact when no CIDR block of the design tells apart the
 // addresses it could take, and indeterminate (exit status 3 on the

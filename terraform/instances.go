@@ -3,14 +3,17 @@ package terraform
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 
 	"github.com/reachsim/reachsim/reach"
 )
 
 // Instances and network interfaces: aws_instance (its primary interface,
-// with vpc_security_group_ids, private_ip, secondary_private_ips and its
-// public IPv4) and aws_network_interface. A private address AWS picks at
-// launch becomes [reach.Interface.AddressUnknown]. Each becomes a
+// with vpc_security_group_ids, private_ip, secondary_private_ips,
+// ipv6_addresses and its public IPv4) and aws_network_interface (with
+// private_ips, ipv6_addresses and ipv6_address_list). A private address
+// AWS picks at launch becomes [reach.Interface.AddressUnknown], an IPv6
+// one [reach.Interface.IPv6Unknown] (see ipv6). Each becomes a
 // [reach.Interface] whose ID is the resource's address when its ID is
 // known only after apply (an instance's interface is named after the
 // instance: queries name aws_instance.db), with the Name tag as its name.
@@ -50,20 +53,7 @@ func (r *reader) readInstance(in *instance) {
 		}
 		it.PrivateIPs = append(it.PrivateIPs, a)
 	}
-	v6, _ := strs(in.values["ipv6_addresses"])
-	for i, s := range v6 {
-		a, err := netip.ParseAddr(s)
-		if err != nil || !a.Is6() || a.Is4In6() || a.Zone() != "" {
-			r.fail(in, fmt.Sprintf("ipv6_addresses[%d]", i), s, ErrInvalidPlan, "not an IPv6 address")
-			continue
-		}
-		it.PrivateIPs = append(it.PrivateIPs, a)
-	}
-	if isUnknown(in.unknown, "ipv6_addresses") && len(v6) == 0 {
-		if n, _ := number(in.values["ipv6_address_count"]); n > 0 || in.configured("ipv6_address_count") && in.cfg != nil {
-			r.rep.Warnings = append(r.rep.Warnings, in.addr+": ipv6_addresses: AWS picks them at launch; the instance is modelled without IPv6 addresses, so an IPv6 query to or from it is an error")
-		}
-	}
+	r.ipv6(in, &it, []string{"ipv6_addresses"}, "ipv6_address_count")
 	if isUnknown(in.unknown, "secondary_private_ips") && in.configured("secondary_private_ips") && in.cfg != nil {
 		r.fail(in, "secondary_private_ips", "", ErrUnknownValue, "the model needs the interface's addresses")
 	}
@@ -150,7 +140,69 @@ func (r *reader) readENI(in *instance) {
 		}
 		it.PrivateIPs = append(it.PrivateIPs, a)
 	}
+	r.ipv6(in, &it, []string{"ipv6_addresses", "ipv6_address_list"}, "ipv6_address_count", "ipv6_prefix_count")
+	for _, attr := range []string{"ipv4_prefixes", "ipv6_prefixes"} {
+		if ps, _ := strs(in.values[attr]); len(ps) > 0 {
+			r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: %s: prefixes delegated to the interface are not modelled: traffic to their addresses finds no interface", in.addr, attr))
+		}
+	}
 	r.addInterface(it)
+}
+
+// ipv6 reads the IPv6 addresses of an instance or an interface: those
+// its list attributes hold, or, when AWS picks them at launch (the list
+// is known only after apply, and a count attribute asks for some or the
+// subnet has assign_ipv6_address_on_creation), an address known only
+// later ([reach.Interface.IPv6Unknown]), which the model places in the
+// subnet's IPv6 block. Whether the subnet assigns one, known only after
+// apply, is an error: the model needs it.
+func (r *reader) ipv6(in *instance, it *reach.Interface, lists []string, counts ...string) {
+	unknown := false
+	for _, attr := range lists {
+		v6, _ := strs(in.values[attr])
+		for i, s := range v6 {
+			a, err := netip.ParseAddr(s)
+			if err != nil || !a.Is6() || a.Is4In6() || a.Zone() != "" {
+				r.fail(in, fmt.Sprintf("%s[%d]", attr, i), s, ErrInvalidPlan, "not an IPv6 address")
+				continue
+			}
+			if !slices.Contains(it.PrivateIPs, a) { // ipv6_address_list repeats ipv6_addresses
+				it.PrivateIPs = append(it.PrivateIPs, a)
+			}
+		}
+		unknown = unknown || isUnknown(in.unknown, attr)
+	}
+	if !unknown || slices.ContainsFunc(it.PrivateIPs, netip.Addr.Is6) {
+		return // the plan knows them, or that there are none
+	}
+	why := ""
+	for _, attr := range counts {
+		if n, _ := number(in.values[attr]); n > 0 || isUnknown(in.unknown, attr) && in.configured(attr) && in.cfg != nil {
+			why = attr
+			break
+		}
+	}
+	hasBlock := false
+	if s := r.net.subnets[it.Subnet]; s != nil {
+		hasBlock = slices.ContainsFunc(s.CIDRs, func(p netip.Prefix) bool { return p.Addr().Is6() })
+	}
+	if s := r.subnetInstance(it.Subnet); why == "" && s != nil && hasBlock {
+		switch {
+		case isUnknown(s.unknown, "assign_ipv6_address_on_creation"):
+			r.fail(in, lists[0], "", ErrUnknownValue,
+				"whether it gets an IPv6 address depends on %s: assign_ipv6_address_on_creation, known only after apply", s.addr)
+			return
+		case r.boolean(s, "assign_ipv6_address_on_creation"):
+			why = s.addr + ": assign_ipv6_address_on_creation"
+		}
+	}
+	switch {
+	case why == "":
+	case hasBlock:
+		it.IPv6Unknown = in.addr + ": " + lists[0] // AWS picks it at launch: reach places it (see reach.Interface.IPv6Unknown)
+	default:
+		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: %s: AWS picks them at launch (%s), and the model's subnet has no IPv6 block; the interface is modelled without IPv6 addresses, so an IPv6 query to or from it is an error", in.addr, lists[0], why))
+	}
 }
 
 // addInterface records an interface.

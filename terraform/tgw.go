@@ -73,6 +73,15 @@ func (r *reader) readTGWAttachment(in *instance) {
 	default:
 		r.fail(in, "appliance_mode_support", mode, ErrInvalidPlan, "enable or disable")
 	}
+	// IPv6 support likewise: only with it are the VPC's IPv6 blocks
+	// propagated (and whether IPv6 crosses the attachment decided)
+	switch v6, _ := r.str(in, "ipv6_support", isUnknown(in.unknown, "ipv6_support")); v6 {
+	case "enable":
+		a.IPv6Support = true
+	case "", "disable":
+	default:
+		r.fail(in, "ipv6_support", v6, ErrInvalidPlan, "enable or disable")
+	}
 	if g := r.tgw.gws[a.TransitGateway]; g != nil {
 		if g.defaultRT != "" && defaultOn(in, "transit_gateway_default_route_table_association") {
 			a.RouteTable = g.defaultRT

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/terraform"
 )
@@ -15,6 +16,11 @@ import (
 // gateway's settings and the attachments' as given (nil: left out).
 func tgwPlan(t *testing.T, gw map[string]any, att map[string]any, extra ...planRes) []byte {
 	t.Helper()
+	return planOf(t, append(tgwResources(gw, att), extra...)...)
+}
+
+// tgwResources are tgwPlan's resources.
+func tgwResources(gw map[string]any, att map[string]any) []planRes {
 	anyOut := map[string]any{"from_port": 0, "to_port": 0, "protocol": "-1", "cidr_blocks": []any{"0.0.0.0/0"}}
 	anyIn := map[string]any{"from_port": 0, "to_port": 0, "protocol": "-1", "cidr_blocks": []any{"10.0.0.0/8"}}
 	rs := []planRes{{typ: "aws_ec2_transit_gateway", name: "hub", values: gw, unknown: map[string]any{"id": true, "association_default_route_table_id": true}}}
@@ -46,7 +52,7 @@ func tgwPlan(t *testing.T, gw map[string]any, att map[string]any, extra ...planR
 				exprs: map[string]any{"subnet_id": []string{"aws_subnet." + v + ".id", "aws_subnet." + v},
 					"vpc_security_group_ids": []string{"aws_security_group." + v + ".id", "aws_security_group." + v}, "associate_public_ip_address": false}})
 	}
-	return planOf(t, append(rs, extra...)...)
+	return rs
 }
 
 func TestTransitGatewayPlans(t *testing.T) {
@@ -119,4 +125,64 @@ func TestTransitGatewayPlanApplianceMode(t *testing.T) {
 	require.ErrorIs(t, err, terraform.ErrInvalidPlan)
 	assert.Contains(t, err.Error(), `aws_ec2_transit_gateway_vpc_attachment.a: appliance_mode_support: "on"`)
 	assert.Contains(t, err.Error(), "enable or disable")
+}
+
+// dualStack makes tgwPlan's design dual-stack: VPC a 2600:1f18:a::/56
+// and b 2600:1f18:b::/56, a /64 of each for its subnet and 2600:1f18:X:1::10
+// for its instance, each VPC routing the other's IPv6 block to the
+// transit gateway, the groups open to IPv6.
+func dualStack(rs []planRes) []planRes {
+	for i := range rs {
+		r := &rs[i]
+		v, other := r.name, map[string]string{"a": "b", "b": "a"}[r.name]
+		switch r.typ {
+		case "aws_vpc":
+			r.values["ipv6_cidr_block"] = "2600:1f18:" + v + "::/56"
+		case "aws_subnet":
+			r.values["ipv6_cidr_block"] = "2600:1f18:" + v + ":1::/64"
+		case "aws_instance":
+			r.values["ipv6_addresses"] = []any{"2600:1f18:" + v + ":1::10"}
+		case "aws_route_table":
+			r.values["route"] = append(r.values["route"].([]any), map[string]any{"ipv6_cidr_block": "2600:1f18:" + other + "::/56"})
+			r.unknown["route"] = append(r.unknown["route"].([]any), map[string]any{"transit_gateway_id": true})
+		case "aws_security_group":
+			for _, dir := range []string{"ingress", "egress"} {
+				r.values[dir] = append(r.values[dir].([]any), map[string]any{"from_port": 0, "to_port": 0, "protocol": "-1", "ipv6_cidr_blocks": []any{"::/0"}})
+			}
+		}
+	}
+	return rs
+}
+
+// ipv6_support is the attachment's IPv6 support: only with it does the
+// default route table learn the VPCs' IPv6 blocks (AWS's default is
+// disable); a value AWS does not take is an error at its attribute.
+func TestTransitGatewayPlanIPv6Support(t *testing.T) {
+	q := reach.Query{From: "2600:1f18:a:1::10", To: "2600:1f18:b:1::10", Protocol: flow.TCP, Port: 443}
+	tests := []struct {
+		name    string
+		att     map[string]any
+		outcome reach.Outcome
+		codes   []reach.Code
+	}{
+		{"left out: disable, no IPv6 route", nil, reach.Unreachable, []reach.Code{reach.TGWNoRoute}},
+		{"disable: no IPv6 route", map[string]any{"ipv6_support": "disable"}, reach.Unreachable, []reach.Code{reach.TGWNoRoute}},
+		{"enable: the IPv6 blocks propagate", map[string]any{"ipv6_support": "enable"}, reach.Reachable, []reach.Code{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := terraform.Parse("plan.json", planOf(t, dualStack(tgwResources(map[string]any{}, tt.att))...), nil)
+			require.NoError(t, err)
+			r, err := m.Check(q)
+			require.NoError(t, err)
+			assert.Equal(t, tt.outcome, r.Outcome, r.Text())
+			assert.Equal(t, tt.codes, r.Codes(), r.Text())
+			r, err = m.Check(tcp("aws_instance.a", "aws_instance.b", 443))
+			require.NoError(t, err)
+			assert.Equal(t, reach.Reachable, r.Outcome, "IPv4 either way: %s", r.Text())
+		})
+	}
+	_, err := terraform.Parse("plan.json", tgwPlan(t, map[string]any{}, map[string]any{"ipv6_support": "true"}), nil)
+	require.ErrorIs(t, err, terraform.ErrInvalidPlan)
+	assert.Contains(t, err.Error(), `aws_ec2_transit_gateway_vpc_attachment.a: ipv6_support: "true"`)
 }
