@@ -31,9 +31,10 @@
 // known only after apply, when its subnet (aws_subnet or data.aws_subnet)
 // has map_public_ip_on_launch; its ipv6_addresses), network interfaces
 // (aws_network_interface with its private_ips, ipv6_addresses and
-// ipv6_address_list, its attachments and group attachments; delegated
-// prefixes, ipv4_prefixes and ipv6_prefixes, are not modelled, with a
-// warning), managed prefix lists and their
+// ipv6_address_list, its attachments and group attachments; its
+// delegated prefixes, ipv4_prefixes and ipv6_prefixes, are
+// [reach.Interface.DelegatedPrefixes], with a warning: traffic to their
+// addresses is undecided), managed prefix lists and their
 // entries, VPC peering connections and transit gateways (the gateway and
 // the default route table AWS makes for it, VPC attachments with their
 // appliance_mode_support and ipv6_support (without which, AWS's default,

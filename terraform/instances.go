@@ -142,8 +142,14 @@ func (r *reader) readENI(in *instance) {
 	}
 	r.ipv6(in, &it, []string{"ipv6_addresses", "ipv6_address_list"}, "ipv6_address_count", "ipv6_prefix_count")
 	for _, attr := range []string{"ipv4_prefixes", "ipv6_prefixes"} {
-		if ps, _ := strs(in.values[attr]); len(ps) > 0 {
-			r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: %s: prefixes delegated to the interface are not modelled: traffic to their addresses finds no interface", in.addr, attr))
+		ps, _ := strs(in.values[attr])
+		for i, c := range ps {
+			if p, ok := r.prefixAt(in, fmt.Sprintf("%s[%d]", attr, i), c); ok {
+				it.DelegatedPrefixes = append(it.DelegatedPrefixes, p)
+			}
+		}
+		if len(ps) > 0 {
+			r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: %s: prefixes delegated to the interface: traffic to their addresses is undecided (reachsim does not model them as the interface's yet)", in.addr, attr))
 		}
 	}
 	r.addInterface(it)
