@@ -65,6 +65,16 @@ func spiceMore(rng *rand.Rand, d *sample.Design) {
 				Protocol: flow.ICMP, ICMPType: icmpType(), ICMPCode: []int16{-1, 0, 1}[rng.IntN(3)], Peer: sg.AnyIPv4})
 		}
 	}
+	for i := range d.RouteTables {
+		rt := &d.RouteTables[i]
+		if len(rt.Routes) > 0 && rt.Gateways == nil && rng.IntN(6) == 0 { // a route by a list whose entries the input lacks
+			o := rt.Routes[rng.IntN(len(rt.Routes))]
+			if o.Target == reach.TargetLocal || o.Propagated {
+				o = reach.Route{Target: reach.TargetBlackhole, TargetID: "nat-gone"}
+			}
+			rt.Routes = append(rt.Routes, reach.Route{PrefixList: "pl-missing", Target: o.Target, TargetID: o.TargetID, TargetType: o.TargetType})
+		}
+	}
 	for i := range d.ACLs {
 		a := &d.ACLs[i]
 		if len(a.Entries) == 0 || a.Entries[0].Number > 100 { // a default ACL: leave it open

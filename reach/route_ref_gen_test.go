@@ -234,17 +234,6 @@ func (n *refNet) propagate(rng *rand.Rand, subnets []netip.Prefix) {
 	}
 }
 
-// withoutUnresolved drops the routes by prefix lists whose entries the
-// input does not hold, for the set questions, which refuse them.
-func (n *refNet) withoutUnresolved() *refNet {
-	for i := range n.d.RouteTables {
-		rt := &n.d.RouteTables[i]
-		rt.Routes = slices.DeleteFunc(rt.Routes, func(r reach.Route) bool { return slices.Contains(n.unresolved, r.PrefixList) })
-	}
-	n.unresolved = nil
-	return n
-}
-
 func (n *refNet) build() (*reach.Model, error) {
 	return n.d.Builder().AddPrefixList(n.lists...).AddPeering(n.peerings...).AddTransitGateway(n.tgws...).
 		AddTGWRouteTable(n.tgwRTs...).AddTGWAttachment(n.tgwAtts...).AddGatewayEndpoint(n.gwEPs...).

@@ -160,7 +160,7 @@ func TestSourcesAgreesWithVerdict(t *testing.T) {
 				continue // a destination on the internet
 			}
 			brute.CheckSources(t, m, q, r, ifaces, brute.AddrsToCheck(rng, false, r.Internet, r.InternetIndeterminate), msg)
-			stats[fmt.Sprintf("internet blocks %v", len(r.Internet) > 0)]++
+			stats[fmt.Sprintf("internet blocks %v", len(r.Internet)+len(r.InternetIndeterminate) > 0)]++
 			stats[fmt.Sprintf("an interface left open %v", slices.ContainsFunc(r.Interfaces, func(s reach.SourceInterface) bool { return s.Outcome == reach.Indeterminate }))]++
 		}
 	}

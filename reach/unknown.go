@@ -529,8 +529,14 @@ func (m *Model) unknownErrAll(publicToo bool) error {
 	}
 	if m.unknownRoutes > 0 {
 		for _, rt := range m.rts {
-			if len(rt.unknown) > 0 {
-				return fmt.Errorf("%w: the answer depends on %s", ErrQuery, rt.unknown[0].unknownText())
+			for i := range rt.unknown {
+				// a route by a list whose entries the input lacks could
+				// match any address alike: its undecided lookups depend on
+				// the route found, as the walks' pieces do, so the sets
+				// stay exact; a destination known only later does not
+				if u := &rt.unknown[i]; u.Unknown != "" {
+					return fmt.Errorf("%w: the answer depends on %s", ErrQuery, u.unknownText())
+				}
 			}
 		}
 	}
@@ -665,8 +671,9 @@ func (b *Builder) AddUnresolvedGroup(ids ...string) *Builder {
 //     use it undecidable ([FirewallIndeterminate] where they could
 //     decide).
 //
-// The set questions (Ports, Sources, Matrix, Audit, Diff) refuse a design
-// with a route by such a list. A list the design holds cannot be declared
+// The set questions (Ports, Sources, Matrix, Audit, Diff) answer such
+// designs with these hops' answers undecided: a list matches every
+// address alike, so their sets stay exact. A list the design holds cannot be declared
 // unresolved. Package aws declares each list that is referenced and whose
 // entries no file holds, with a warning.
 func (b *Builder) AddUnresolvedPrefixList(ids ...string) *Builder {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/reach/reachtest/brute"
 	"github.com/reachsim/reachsim/sample"
 	"github.com/reachsim/reachsim/sg"
 )
@@ -168,12 +169,16 @@ func TestUnresolvedPrefixListInARoute(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, reach.Reachable, check(t, m, tcp("web", "203.0.113.9", 443)).Outcome)
 	})
-	t.Run("the set questions refuse it, naming the list", func(t *testing.T) {
-		_, err := m.Matrix(reach.MatrixOptions{})
-		require.ErrorIs(t, err, reach.ErrQuery)
-		assert.ErrorContains(t, err, "the answer depends on the entries of prefix list pl-shared, which the input does not hold")
-		_, err = m.Ports(reach.PortsQuery{From: "web", To: "203.0.113.9", Protocol: flow.TCP})
-		require.ErrorIs(t, err, reach.ErrQuery)
+	t.Run("the set questions answer it, the lookups it could change undecided", func(t *testing.T) {
+		p, err := m.Ports(reach.PortsQuery{From: "web", To: "203.0.113.9", Protocol: flow.TCP})
+		require.NoError(t, err)
+		assert.True(t, p.Open.IsEmpty())
+		assert.Equal(t, "1-65535", p.Indeterminate.String(), "every port: the lookup decides nothing")
+		brute.CheckSetAnswers(t, m, brute.Options{
+			Ports:   []reach.PortsQuery{{From: "web", To: "203.0.113.9", Protocol: flow.TCP}, {From: "api", To: "db", Protocol: flow.TCP}},
+			Sources: []reach.SourcesQuery{{To: "api", Protocol: flow.TCP, Port: 5432}, {To: "web", Protocol: flow.TCP, Port: 443}},
+			Few:     true,
+		})
 	})
 }
 
