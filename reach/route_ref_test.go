@@ -43,7 +43,9 @@ import (
 //     A route by a prefix list whose entries the input does not hold
 //     (refNet.unresolved) could be the longest match for any destination:
 //     where it leads elsewhere than the route the lookup found (or the
-//     lookup found none), the lookup is undecided (ROUTE_INDETERMINATE).
+//     lookup found none), the lookup is undecided (ROUTE_INDETERMINATE),
+//     unless the route found is a static host route (/32, /128), which no
+//     list entry beats.
 //     Every CIDR block of the VPC is routed "local" unless the table has a
 //     static route for that very block (a local route, or one whose
 //     target replaced local's, as AWS allows for middleboxes).
@@ -434,8 +436,9 @@ func (l *refLeg) lookup(pkt flow.Flow, rt reach.RouteTable, from string) {
 		return
 	}
 	r, tied, ok := l.n.bestRoute(rt, pkt.Dst.Addr())
+	host := ok && r.PrefixList == "" && !r.Propagated && r.Destination.Bits() == pkt.Dst.Addr().BitLen() // no list entry beats it
 	for _, u := range rt.Routes {
-		if slices.Contains(l.n.unresolved, u.PrefixList) && (!ok || u.Target != r.Target || u.TargetID != r.TargetID) {
+		if slices.Contains(l.n.unresolved, u.PrefixList) && !host && (!ok || u.Target != r.Target || u.TargetID != r.TargetID) {
 			l.hop(reach.KindRouteTable, rt.ID, pkt, reach.RouteIndeterminate)
 			return
 		}

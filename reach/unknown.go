@@ -192,6 +192,11 @@ func placeIn(m *Model, s *subnetInfo, v6 bool) (ph netip.Addr, could addrset.Set
 			taken = append(taken, addrset.Range{From: a, To: a})
 		}
 	}
+	for _, d := range m.delegated {
+		if v4.Overlaps(d.prefix) { // AWS gives no other interface an address of a delegated prefix
+			taken = append(taken, addrset.Range{From: d.prefix.Addr(), To: addrset.Last(d.prefix)})
+		}
+	}
 	could = could.Difference(addrset.OfRanges(taken...))
 	ph, ok := placeholder(could, m)
 	if !ok {

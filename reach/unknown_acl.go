@@ -96,12 +96,17 @@ func unknownACLHop(h *Hop, a *aclInfo, pkt flow.Flow, dir flow.Direction, d nacl
 // unknownRoute returns the route of rt whose destination is known only
 // later that could change the lookup that found cr (ok false: none): one
 // whose target differs from cr's; nil when none could. A propagated one
-// cannot change a lookup of dst inside the VPC's blocks (markUnderLocal).
+// cannot change a lookup of dst inside the VPC's blocks (markUnderLocal),
+// nor a route by a list whose entries the input lacks one that a static
+// host route (/32, /128) decides.
 func (rt *rtInfo) unknownRoute(dst netip.Addr, cr *compiledRoute, ok bool) *Route {
 	for i := range rt.unknown {
 		u := &rt.unknown[i]
 		if u.Propagated && ok && insideAny(netip.PrefixFrom(dst, dst.BitLen()), rt.vpc.CIDRs) {
 			continue // a propagated route cannot beat the local route (markUnderLocal)
+		}
+		if u.Unknown == "" && ok && cr.PrefixList == "" && !cr.Propagated && cr.Destination.Bits() == dst.BitLen() {
+			continue // a list's entry is no longer than a host route, which beats it at equal length
 		}
 		if !ok || u.Target != cr.Target || u.TargetID != cr.TargetID {
 			return u

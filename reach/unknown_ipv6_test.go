@@ -119,3 +119,30 @@ func TestIPv6AddressUnknownErrors(t *testing.T) {
 	require.ErrorIs(t, err, reach.ErrTopology)
 	assert.ErrorContains(t, err, "subnet subnet-4 has no IPv6 block to place it in")
 }
+
+// TestPlaceholderOutsideDelegatedPrefixes: eni-pd has the
+// delegated prefix 2001:db8:9:1:ffff::/80 (AWS delivers every address of
+// it to eni-pd, and AWS does not give another interface an address
+// inside it). web's IPv6 address is known only later; Build's placeholder
+// for it is the highest free address of the subnet, which lies inside
+// eni-pd's delegated prefix. A packet to that address is then answered as
+// reaching web, for certain, where the model's own rule for delegated
+// prefixes is Indeterminate (UnmodelledTarget naming eni-pd).
+func TestPlaceholderOutsideDelegatedPrefixes(t *testing.T) {
+	b := ipv6UnknownDesign(false)
+	pd := bp("2001:db8:9:1:ffff::/80")
+	b.AddInterface(reach.Interface{ID: "eni-pd", Name: "pd", Subnet: "subnet-w", PrivateIPs: []netip.Addr{ba("10.9.1.20"), ba("2001:db8:9:1::20")},
+		Groups: []string{"sg-ssh"}, DelegatedPrefixes: []netip.Prefix{pd}})
+	m, err := b.Build()
+	require.NoError(t, err)
+	for _, it := range m.Interfaces() {
+		if it.ID == "aws_instance.web" {
+			for _, a := range it.PrivateIPs {
+				assert.False(t, pd.Contains(a), "web's placeholder %s lies in eni-pd's delegated prefix %s", a, pd)
+			}
+		}
+	}
+	r, err := m.Check(reach.Query{From: "2001:db8:ff::7", To: "2001:db8:9:1:ffff:ffff:ffff:fffe", Protocol: flow.TCP, Port: 22})
+	require.NoError(t, err)
+	assert.Equal(t, reach.Indeterminate, r.Outcome, "an address of eni-pd's delegated prefix: %s", r.Text())
+}

@@ -164,6 +164,13 @@ func TestUnresolvedPrefixListInARoute(t *testing.T) {
 			assert.Contains(t, r.Text(), "by prefix list pl-shared, whose entries the input does not hold, could match 203.0.113.9 and send it to nat-gone")
 		})
 	}
+	t.Run("a static host route decides: no list entry is longer, and at equal length static wins", func(t *testing.T) {
+		m, err := withAPI(reach.Route{Destination: netip.MustParsePrefix("203.0.113.9/32"), Target: reach.TargetInternetGateway, TargetID: "igw-o"},
+			reach.Route{PrefixList: "pl-shared", Target: reach.TargetBlackhole, TargetID: "nat-gone"}).Build()
+		require.NoError(t, err)
+		assert.Equal(t, reach.Reachable, check(t, m, tcp("web", "203.0.113.9", 443)).Outcome)
+		assert.Equal(t, reach.Indeterminate, check(t, m, tcp("web", "203.0.113.10", 443)).Outcome, "a neighbour the host route does not hold")
+	})
 	t.Run("a route to the same target as the match changes nothing", func(t *testing.T) {
 		m, err := withAPI(reach.Route{PrefixList: "pl-shared", Target: reach.TargetInternetGateway, TargetID: "igw-o"}).Build()
 		require.NoError(t, err)
