@@ -177,6 +177,7 @@ type outWriter struct {
 	err error
 }
 
+// Write implements io.Writer: after a failed write it writes nothing more.
 func (o *outWriter) Write(p []byte) (int, error) {
 	if o.err != nil {
 		return 0, o.err
