@@ -31,8 +31,13 @@
 //     that verdict is certain on both legs ([stateful.Decision.Undecided]
 //     names the rules, and the leg's reason says "sid N of GROUP cannot be
 //     decided at the STAGE packet (...), but the session passes (is
-//     dropped) whether it matches or not"). Otherwise the leg the
-//     undecidable rule could decide is Indeterminate.
+//     dropped) whether it matches or not"). Otherwise
+//     ([stateful.Decision.VerdictOn]) every leg that some way denies is
+//     Indeterminate, whichever stage the first undecidable rule is met at
+//     (under aws:drop_established a pass undecidable at the SYN-ACK
+//     decides whether the client's data gets through: the request leg is
+//     Indeterminate), and a leg every way allows is Allow; past 6 rules,
+//     every leg the stateful engine judges is Indeterminate.
 //   - [Engine.Evaluate] judges a [Connection] (a session's request as it
 //     reaches the endpoint, and which of its directions cross it) and
 //     returns a [Decision]: per direction, the verdict, the rule that

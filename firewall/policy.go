@@ -195,9 +195,11 @@ func packetsOf(f flow.Flow, request, reply bool, out []PacketResult) []PacketRes
 // [Decision.Packets]): a dropped packet denies its direction, with that
 // packet's rule or default action. If it forwarded any packet, the
 // stateful engine judges the session, seeing only the directions that
-// were forwarded (a Warning says when that is one); a deny or an
-// indeterminate answer lands on the direction of the stage that decided,
-// and the other direction's reason says so. A direction the stateless
+// were forwarded (a Warning says when that is one); a deny lands on the
+// direction of the stage that decided, and the other direction's reason
+// says so. An indeterminate answer lands on every direction that some
+// way the undecidable rules can go denies ([stateful.Decision.VerdictOn]):
+// a direction every way allows is allowed. A direction the stateless
 // engine passed is never seen by the stateful engine. A direction the
 // connection leaves out (Request or Reply false) is allowed: it does not
 // cross this endpoint.
@@ -254,10 +256,12 @@ func (e *Engine) Verdicts(c Connection) (request, reply flow.Verdict) {
 		}
 	}
 	if seen[0] || seen[1] {
-		v, stage := e.stateful.Verdict(stateful.Session{Flow: c.Flow, AppProto: c.AppProto, ForwardSeen: seen[0], ReturnSeen: seen[1]})
-		k := b2i(!stage.ToServer())
-		if v != flow.Allow && verdict[k] == flow.Allow {
-			verdict[k] = v
+		var v [2]flow.Verdict
+		v[0], v[1] = e.stateful.Verdicts(stateful.Session{Flow: c.Flow, AppProto: c.AppProto, ForwardSeen: seen[0], ReturnSeen: seen[1]})
+		for k := range verdict {
+			if v[k] != flow.Allow && verdict[k] == flow.Allow {
+				verdict[k] = v[k]
+			}
 		}
 	}
 	return verdict[0], verdict[1]
@@ -371,9 +375,13 @@ func (e *Engine) decide(c Connection, explain bool, pkts []PacketResult, sd *sta
 		if d.Warning != "" {
 			ins.Warnings = append(ins.Warnings, d.Warning)
 		}
-		l := &ins.leg[b2i(!d.Stage.ToServer())]
-		if d.Verdict != flow.Allow && l.verdict == flow.Allow {
-			l.verdict, l.cause = d.Verdict, causeStateful
+		if d.Verdict != flow.Allow {
+			for k := range ins.leg {
+				l := &ins.leg[k]
+				if v := d.VerdictOn(k == 0); v != flow.Allow && l.verdict == flow.Allow {
+					l.verdict, l.cause = v, causeStateful
+				}
+			}
 		}
 	}
 	for k := range ins.leg {
@@ -423,6 +431,10 @@ func (ins *Decision) legReason(k int) string {
 		pr := &ins.Packets[l.pkt]
 		return fmt.Sprintf("stateless engine: %s is dropped: %s", pr.Packet, pr.Decision)
 	case causeStateful:
+		if d := ins.Stateful; d.Verdict == flow.Indeterminate && d.Stage.ToServer() != (k == 0) {
+			// the worlds disagree, and some way the rule goes stops this leg
+			return "stateful engine: " + statefulText(*d) + "; whether the " + this + " gets through depends on the rules it cannot decide"
+		}
 		return "stateful engine: " + statefulText(*ins.Stateful)
 	case causeForwarded:
 		by := ins.Packets[l.fwd].Decision.String()

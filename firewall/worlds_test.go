@@ -13,8 +13,9 @@ import (
 
 // TestUndecidableRuleThatDoesNotMatter: a stateful rule the engine cannot
 // decide gives a certain leg when the session goes the same way whether it
-// matches or not, and the reason says so; where the two ways differ, or
-// deny on different legs, the leg stays Indeterminate.
+// matches or not, and the reason says so; where the ways differ, every
+// leg some way denies is Indeterminate, and a leg every way allows is
+// Allow.
 func TestUndecidableRuleThatDoesNotMatter(t *testing.T) {
 	const geo = "sid 1 of sf cannot be decided at the open-request packet ("
 	for _, tc := range []struct {
@@ -30,12 +31,21 @@ func TestUndecidableRuleThatDoesNotMatter(t *testing.T) {
 		{"strict, aws:drop_strict: an undecidable drop drops either way", stateful.Defaults{DropStrict: true},
 			[]string{"drop tcp any any -> any any (geoip:src,US; sid:1;)"}, flow.Deny, flow.Allow,
 			stateful.DefaultDropStrict, "stateful engine: drops the open-request packet: default action aws:drop_strict; " + geo},
+		// geoip:src reads the client at the request and the server at the
+		// reply: either leg may be dropped.
 		{"strict, no default: an undecidable drop matters", noDefaults,
-			[]string{"drop tcp any any -> any any (geoip:src,US; sid:1;)"}, flow.Indeterminate, flow.Allow,
+			[]string{"drop tcp any any -> any any (geoip:src,US; sid:1;)"}, flow.Indeterminate, flow.Indeterminate,
 			"sf sid 1: drop tcp any any -> any any (geoip:src,US; sid:1;)", "stateful engine: cannot decide about the open-request packet"},
 		{"strict: dropped on the request or on the reply is no certain answer", noDefaults,
 			[]string{`drop tcp any any -> any any (flow:to_server; content:"x"; sid:1;)`, "drop tcp any any -> any any (flow:to_client, established; sid:2;)"},
-			flow.Indeterminate, flow.Allow, `sf sid 1: drop tcp any any -> any any (flow:to_server; content:"x"; sid:1;)`, "cannot decide about the data-to-server packet"},
+			flow.Indeterminate, flow.Indeterminate, `sf sid 1: drop tcp any any -> any any (flow:to_server; content:"x"; sid:1;)`, "cannot decide about the data-to-server packet"},
+		// aws:drop_established: if sid 1 matches at the SYN-ACK it passes
+		// the connection; if not, the client's first data packet is
+		// dropped. The request is undecided; the reply passes either way.
+		{"strict, aws:drop_established: a pass undecidable at the reply decides the request", stateful.Defaults{DropEstablished: true},
+			[]string{"pass tcp any any -> any any (flow:to_client; geoip:src,US; sid:1;)"}, flow.Indeterminate, flow.Allow,
+			"sf sid 1: pass tcp any any -> any any (flow:to_client; geoip:src,US; sid:1;)",
+			`cannot decide about the open-reply packet: sid 1 of sf uses "geoip", which depends on more than a flow shows (geoip depends on where the addresses are located); whether the request gets through depends on the rules it cannot decide`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e, err := firewall.Compile(newPolicy(flow.Forward, nil, tc.defaults, tc.rules...), nil)

@@ -125,7 +125,13 @@
 // Otherwise (two worlds disagree, or the session meets more than 6 such
 // rules, 64 worlds) the verdict is Indeterminate and Indeterminate names
 // the first undecidable rule met, which is not always the one whose match
-// would change the verdict. The worlds are tried only when an undecidable
+// would change the verdict, nor on the direction it changes:
+// [Decision.VerdictOn] puts the Indeterminate on every direction some
+// world denies (under aws:drop_established, a pass rule undecidable at
+// the SYN-ACK passes the connection or leaves the client's first data
+// packet to the default drop: the request direction is Indeterminate, the
+// reply allowed in every world), and on every direction judged when the
+// worlds are too many to try; [Engine.Verdicts] gives both directions. The worlds are tried only when an undecidable
 // rule is met; a session that meets none costs what it did.
 //
 // IP-only rules (Suricata's classification: a layer-3/4 protocol, both

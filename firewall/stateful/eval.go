@@ -245,6 +245,10 @@ type Decision struct {
 
 	noEngine bool   // the decision of a nil Engine
 	label    string // the deciding rule's label, prepared at Compile
+	// legs: for an Indeterminate verdict whose worlds disagree (or are
+	// too many to try), the directions (legToServer, legToClient) some
+	// world denies or leaves undecided; 0 for the stage's direction alone
+	legs uint8
 }
 
 // RuleLabel names the deciding (or undecidable) rule as "group sid N:

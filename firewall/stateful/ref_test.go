@@ -581,7 +581,9 @@ type refWorld func(si, i int) bool
 // same verdict (and for a deny the same direction) and at most
 // maxUndecided of the rules are consulted across the worlds, the answer is
 // the world where none matches, with Undecided listing the rules
-// consulted. ok is false when there are too many undecidable rules to try
+// consulted. Otherwise it is the Indeterminate first evaluation, landing
+// on the directions some world denies (on every judged direction when
+// more than maxUndecided rules are consulted). ok is false when there are too many undecidable rules to try
 // every world.
 func (e *refEngine) evaluate(s Session) (d Decision, ok bool) {
 	stages := e.judged(s)
@@ -615,12 +617,25 @@ func (e *refEngine) evaluate(s Session) (d Decision, ok bool) {
 	consulted := make([]bool, len(pairs))
 	var want Decision
 	agree := true
+	var legs, all uint8 // the directions some world denies; those judged
+	dir := func(st Stage) uint8 {
+		if st.ToServer() {
+			return legToServer
+		}
+		return legToClient
+	}
+	for _, p := range stages {
+		all |= dir(p.st.stage)
+	}
 	for m := 0; m < 1<<len(pairs); m++ {
 		d := e.evaluateIn(s, stages, res, kws, func(si, i int) bool {
 			k := index[pair{si, i}]
 			consulted[k] = true
 			return m>>k&1 == 1
 		})
+		if d.Verdict != flow.Allow {
+			legs |= dir(d.Stage)
+		}
 		if m == 0 {
 			want = d
 			continue
@@ -634,7 +649,12 @@ func (e *refEngine) evaluate(s Session) (d Decision, ok bool) {
 			n++
 		}
 	}
-	if !agree || n > maxUndecided {
+	switch {
+	case n > maxUndecided:
+		first.legs = all
+		return first, true
+	case !agree:
+		first.legs = legs
 		return first, true
 	}
 	for k, pr := range pairs {
@@ -1109,10 +1129,11 @@ type decisionKey struct {
 	Unknown       string
 	Alerts        string
 	Undecided     string
+	Legs          uint8
 }
 
 func keyOf(d Decision) decisionKey {
-	k := decisionKey{d.Verdict, d.Stage, d.Action.String() + d.DefaultAction, d.Group, d.GroupPriority, d.Sid, d.Rule, d.Default, d.Warning, "", "", ""}
+	k := decisionKey{d.Verdict, d.Stage, d.Action.String() + d.DefaultAction, d.Group, d.GroupPriority, d.Sid, d.Rule, d.Default, d.Warning, "", "", "", d.legs}
 	var us []string
 	for _, u := range d.Undecided {
 		us = append(us, fmt.Sprintf("%s %s sid %d %s %s", u.Stage, u.Group, u.Sid, u.Action, u.Keyword))
@@ -1137,6 +1158,7 @@ func TestAgreesWithReference(t *testing.T) {
 	unknownSet := 0 // indeterminate for an IP set whose entries are unknown
 	byWorlds := 0   // certain only because every world gives the verdict
 	tooMany := 0    // too many undecidable rules for the reference to try every world
+	otherLegs := 0  // indeterminate on a direction other than its stage's, or both
 	verdicts := map[flow.Verdict]int{}
 	for range configs {
 		cfg := g.config()
@@ -1164,6 +1186,9 @@ func TestAgreesWithReference(t *testing.T) {
 			if wd.Undecided != nil {
 				byWorlds++
 			}
+			if wd.legs != 0 && wd.legs != legOf(wd.Stage) {
+				otherLegs++
+			}
 			got := keyOf(e.Evaluate(s))
 			ex := keyOf(e.Explain(s))
 			fb := keyOf(seg.Evaluate(s))
@@ -1173,6 +1198,9 @@ func TestAgreesWithReference(t *testing.T) {
 			d := e.Evaluate(s)
 			if v, st := e.Verdict(s); v != d.Verdict || st != d.Stage {
 				t.Fatalf("session %+v: Verdict %v at %v, Evaluate %v at %v", s.Flow, v, st, d.Verdict, d.Stage)
+			}
+			if ts, tc := e.Verdicts(s); ts != wd.VerdictOn(true) || tc != wd.VerdictOn(false) {
+				t.Fatalf("session %+v: Verdicts %v, %v; the reference %v, %v", s.Flow, ts, tc, wd.VerdictOn(true), wd.VerdictOn(false))
 			}
 			sessions++
 			verdicts[want.Verdict]++
@@ -1194,8 +1222,9 @@ func TestAgreesWithReference(t *testing.T) {
 	}
 	require.Greater(t, compiled, configs*8/10, "most random configurations should compile")
 	require.Greater(t, classified, compiled/2, "most engines should use the bit-vector classifier")
-	t.Logf("%d configurations (%d compiled), %d sessions: %v, %d for the unknown IP set, %d certain only by worlds, %d left out (too many undecidable rules)",
-		configs, compiled, sessions, verdicts, unknownSet, byWorlds, tooMany)
+	t.Logf("%d configurations (%d compiled), %d sessions: %v, %d for the unknown IP set, %d certain only by worlds, %d indeterminate on another direction than their stage's, %d left out (too many undecidable rules)",
+		configs, compiled, sessions, verdicts, unknownSet, byWorlds, otherLegs, tooMany)
+	require.Positive(t, otherLegs, "some worlds should deny on another direction than the first undecidable rule's stage")
 	require.Greater(t, byWorlds, sessions/200, "some verdicts should be certain only because every world gives them")
 	require.Less(t, tooMany, sessions/100, "few sessions should have too many undecidable rules for the reference")
 	require.Greater(t, unknownSet, sessions/200, "some verdicts should hang on the IP set whose entries are unknown")

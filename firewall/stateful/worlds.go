@@ -15,7 +15,10 @@ import "github.com/reachsim/reachsim/flow"
 // time in a world does not match there, which is what the masks before it
 // already assumed, so every world is run once. When more than
 // maxUndecided rules are met, or two worlds disagree, the first
-// evaluation's answer stands.
+// evaluation's answer stands, Indeterminate; it then lands on every
+// direction some world denies (or, past maxUndecided, on every direction
+// judged), and a direction every world allows is allowed (see
+// Decision.VerdictOn).
 
 // maxUndecided bounds the undecidable rules (each at one stage) whose
 // worlds are tried: 6 rules, 64 worlds.
@@ -71,21 +74,37 @@ func sameOutcome(a, b Decision) bool {
 // Indeterminate for an undecidable rule (first) by trying every world.
 // When every world gives the same outcome it returns the world in which
 // none of the undecidable rules matches, with Undecided listing them
-// (quiet: that world's verdict and stage alone); otherwise first.
+// (quiet: that world's verdict and stage alone). Otherwise it returns
+// first, its legs the directions some world denies (every judged
+// direction when the worlds are too many to try).
 func (e *Engine) byWorlds(s Session, first Decision, explain, quiet bool) Decision {
 	var w worlds
 	var want Decision
+	var legs uint8 // the directions some world denies
+	agree := true
+	all := judgedLegs(s)
 	for m := uint64(0); m < 1<<w.n; m++ { // w.n grows as worlds meet more rules
 		w.mask = m
 		d := e.evaluate(s, false, true, &w)
 		switch {
 		case w.over:
+			first.legs = all
 			return first
 		case m == 0:
 			want = d
-		case !sameOutcome(d, want):
-			return first
+		case agree && !sameOutcome(d, want):
+			agree = false
 		}
+		if d.Verdict != flow.Allow {
+			legs |= legOf(d.Stage)
+		}
+		if !agree && legs == all { // no world left can change the answer
+			break
+		}
+	}
+	if !agree {
+		first.legs = legs
+		return first
 	}
 	if quiet {
 		return want
@@ -94,6 +113,18 @@ func (e *Engine) byWorlds(s Session, first Decision, explain, quiet bool) Decisi
 	d := e.evaluate(s, explain, false, &w)
 	d.Undecided = e.undecided(&w)
 	return d
+}
+
+// judgedLegs is the directions of s the engine judges: those seen, or
+// both when neither is.
+func judgedLegs(s Session) uint8 {
+	if s.ForwardSeen == s.ReturnSeen {
+		return legToServer | legToClient
+	}
+	if s.ForwardSeen {
+		return legToServer
+	}
+	return legToClient
 }
 
 // undecided lists the rules w met, stage by stage, in evaluation order.
@@ -111,4 +142,54 @@ func (e *Engine) undecided(w *worlds) []Unknown {
 			Rule: r.text, Keyword: m.kw, Why: m.why}
 	}
 	return out
+}
+
+// The directions of Decision.legs.
+const (
+	legToServer uint8 = 1 << iota
+	legToClient
+)
+
+// legOf is the direction bit of stage s.
+func legOf(s Stage) uint8 {
+	if s.ToServer() {
+		return legToServer
+	}
+	return legToClient
+}
+
+// VerdictOn returns the verdict as it lands on one direction of the
+// session (toServer: the client's packets; otherwise the server's), as
+// package firewall puts it on its legs. An Allow is Allow both ways; a
+// Deny lands on the direction of its Stage, the other being allowed (the
+// engine has nothing of its own against it). An Indeterminate verdict
+// lands on every direction on which some way the undecidable rules can go
+// (see the package doc, Worlds) denies or stays undecided, which may be
+// another direction than its Stage's, or both; a direction every way
+// allows is Allow.
+func (d Decision) VerdictOn(toServer bool) flow.Verdict {
+	leg := legToClient
+	if toServer {
+		leg = legToServer
+	}
+	switch {
+	case d.Verdict == flow.Allow:
+		return flow.Allow
+	case d.Verdict == flow.Indeterminate && d.legs != 0:
+		if d.legs&leg != 0 {
+			return d.Verdict
+		}
+		return flow.Allow
+	case legOf(d.Stage) == leg:
+		return d.Verdict
+	}
+	return flow.Allow
+}
+
+// Verdicts is [Engine.Verdict] as it lands on each direction
+// ([Decision.VerdictOn] true and false): the client's packets
+// (toServer) and the server's (toClient). It allocates as Verdict does.
+func (e *Engine) Verdicts(s Session) (toServer, toClient flow.Verdict) {
+	d := e.run(s, false, true)
+	return d.VerdictOn(true), d.VerdictOn(false)
 }

@@ -141,3 +141,60 @@ func TestUndecidableRulesAllocate(t *testing.T) {
 	require.Equal(t, flow.Deny, v)
 	assert.LessOrEqual(t, testing.AllocsPerRun(50, func() { e.Verdict(s) }), 1.0)
 }
+
+// TestIndeterminateLegsWhenWorldsDisagree: when the worlds disagree, the
+// Indeterminate verdict lands on every direction some world denies, and a
+// direction every world allows is allowed; past the bound on worlds, on
+// every direction judged.
+func TestIndeterminateLegsWhenWorldsDisagree(t *testing.T) {
+	tcp := session("tcp 10.0.0.5:50000 -> 198.51.100.7:443")
+	requestOnly := tcp
+	requestOnly.ForwardSeen = true
+	drops := make([]string, 7)
+	for i := range drops {
+		drops[i] = "drop tcp any any -> any any (geoip:src,C" + string(rune('A'+i)) + "; sid:" + string(rune('1'+i)) + ";)"
+	}
+	for _, tc := range []struct {
+		name               string
+		cfg                stateful.Config
+		session            stateful.Session
+		stage              stateful.Stage
+		toServer, toClient flow.Verdict
+	}{
+		// sid 1 matching at the SYN-ACK passes the connection; not
+		// matching, the client's first data packet is dropped.
+		{"aws:drop_established: a pass undecidable at the reply decides the request",
+			strictConfig(stateful.Defaults{DropEstablished: true}, groupAt(1, rulesGroup("fw", stateful.StrictOrder,
+				"pass tcp any any -> any any (flow:to_client; geoip:src,US; sid:1;)"))), tcp,
+			stateful.OpenReply, flow.Indeterminate, flow.Allow},
+		{"a drop undecidable at the request only",
+			strictConfig(stateful.Defaults{}, groupAt(1, rulesGroup("fw", stateful.StrictOrder,
+				"drop tcp any any -> any any (flow:to_server; geoip:src,US; sid:1;)"))), tcp,
+			stateful.OpenRequest, flow.Indeterminate, flow.Allow},
+		{"dropped on the request in one world, on the reply in another",
+			strictConfig(stateful.Defaults{}, groupAt(1, rulesGroup("fw", stateful.StrictOrder,
+				`drop tcp any any -> any any (flow:to_server; content:"x"; sid:1;)`,
+				"drop tcp any any -> any any (flow:to_client, established; sid:2;)"))), tcp,
+			stateful.DataToServer, flow.Indeterminate, flow.Indeterminate},
+		{"too many worlds: every direction judged",
+			strictConfig(stateful.Defaults{DropStrict: true}, groupAt(1, rulesGroup("fw", stateful.StrictOrder, drops...))), tcp,
+			stateful.OpenRequest, flow.Indeterminate, flow.Indeterminate},
+		{"too many worlds, the request alone seen: the request alone",
+			strictConfig(stateful.Defaults{DropStrict: true}, groupAt(1, rulesGroup("fw", stateful.StrictOrder, drops...))), requestOnly,
+			stateful.OpenRequest, flow.Indeterminate, flow.Allow},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, err := stateful.Compile(tc.cfg, nil)
+			require.NoError(t, err)
+			for _, d := range []stateful.Decision{e.Evaluate(tc.session), e.Explain(tc.session)} {
+				require.Equal(t, flow.Indeterminate, d.Verdict, d.String())
+				assert.Equal(t, tc.stage, d.Stage, d.String())
+				assert.Equal(t, tc.toServer, d.VerdictOn(true), d.String())
+				assert.Equal(t, tc.toClient, d.VerdictOn(false), d.String())
+			}
+			ts, tcl := e.Verdicts(tc.session)
+			assert.Equal(t, tc.toServer, ts, "Verdicts agrees with Evaluate")
+			assert.Equal(t, tc.toClient, tcl, "Verdicts agrees with Evaluate")
+		})
+	}
+}
