@@ -168,20 +168,26 @@ func legOf(s Stage) uint8 {
 // another direction than its Stage's, or both; a direction every way
 // allows is Allow.
 func (d Decision) VerdictOn(toServer bool) flow.Verdict {
+	return verdictOn(d.Verdict, d.Stage, d.legs, toServer)
+}
+
+// verdictOn is [Decision.VerdictOn] on the fields it reads, so that
+// Verdicts does not copy a Decision per direction.
+func verdictOn(v flow.Verdict, stage Stage, legs uint8, toServer bool) flow.Verdict {
 	leg := legToClient
 	if toServer {
 		leg = legToServer
 	}
 	switch {
-	case d.Verdict == flow.Allow:
+	case v == flow.Allow:
 		return flow.Allow
-	case d.Verdict == flow.Indeterminate && d.legs != 0:
-		if d.legs&leg != 0 {
-			return d.Verdict
+	case v == flow.Indeterminate && legs != 0:
+		if legs&leg != 0 {
+			return v
 		}
 		return flow.Allow
-	case legOf(d.Stage) == leg:
-		return d.Verdict
+	case legOf(stage) == leg:
+		return v
 	}
 	return flow.Allow
 }
@@ -191,5 +197,5 @@ func (d Decision) VerdictOn(toServer bool) flow.Verdict {
 // (toServer) and the server's (toClient). It allocates as Verdict does.
 func (e *Engine) Verdicts(s Session) (toServer, toClient flow.Verdict) {
 	d := e.run(s, false, true)
-	return d.VerdictOn(true), d.VerdictOn(false)
+	return verdictOn(d.Verdict, d.Stage, d.legs, true), verdictOn(d.Verdict, d.Stage, d.legs, false)
 }
