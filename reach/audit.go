@@ -150,12 +150,16 @@ func (e Exposure) MarshalText() ([]byte, error) { return []byte(e.String()), nil
 // Finding is one risky service of one interface that a security group
 // opens to internet addresses.
 type Finding struct {
-	Interface string        `json:"interface"`
-	Name      string        `json:"name,omitempty"`
-	Address   netip.Addr    `json:"address"` // where the internet sends to
-	Service   string        `json:"service"`
-	Severity  Severity      `json:"severity"`
-	Protocol  flow.Protocol `json:"protocol"`
+	Interface string     `json:"interface"`
+	Name      string     `json:"name,omitempty"`
+	Address   netip.Addr `json:"address"` // where the internet sends to
+	// AddressUnknown names the value known only later whose placeholder
+	// Address is ([Interface.PublicIPUnknown], [Interface.IPv6Unknown]);
+	// empty when Address is the interface's own.
+	AddressUnknown string        `json:"address_unknown,omitempty"`
+	Service        string        `json:"service"`
+	Severity       Severity      `json:"severity"`
+	Protocol       flow.Protocol `json:"protocol"`
 	// Ports are the service's ports the opening rules open.
 	Ports    flow.PortSet `json:"ports"`
 	Exposure Exposure     `json:"exposure"`
@@ -373,6 +377,7 @@ func (m *Model) auditClass(cl []*ifaceInfo, cat []Risk, v6 bool, not []addrset.R
 		for _, f := range found {
 			f.Interface, f.Name = ii.ID, ii.Name
 			f.Address = publicOr(ii, v6)
+			f.AddressUnknown = ii.unknownAt(f.Address)
 			f.Sources = slices.Clone(f.Sources)
 			f.OpenedBy = slices.Clone(f.OpenedBy)
 			f.ClosedBy = slices.Clone(f.ClosedBy)
@@ -470,7 +475,7 @@ func (a *AuditResult) Text() string {
 		if f.Name != "" {
 			name = fmt.Sprintf("%s (%s)", textsafe.String(f.Name), name)
 		}
-		fmt.Fprintf(&b, "%-6s %-13s %s %s/%s on %s [%s]\n", f.Severity, f.Exposure, textsafe.String(f.Service), f.Protocol, f.Ports, name, f.Address)
+		fmt.Fprintf(&b, "%-6s %-13s %s %s/%s on %s [%s]%s\n", f.Severity, f.Exposure, textsafe.String(f.Service), f.Protocol, f.Ports, name, f.Address, placeholderText(f.AddressUnknown))
 		switch f.Exposure {
 		case Exposed, Undecided:
 			fmt.Fprintf(&b, "    from %s\n", prefixText(f.Sources))

@@ -56,6 +56,10 @@ type ClassMember struct {
 	ID      string     `json:"id"`
 	Name    string     `json:"name,omitempty"`
 	Address netip.Addr `json:"address"`
+	// AddressUnknown names the value known only later whose placeholder
+	// Address is ([Interface.AddressUnknown], [Interface.IPv6Unknown]);
+	// empty when Address is the interface's own.
+	AddressUnknown string `json:"address_unknown,omitempty"`
 }
 
 // Cell is what the sessions from one node to another carry: each member
@@ -309,7 +313,7 @@ func (r *matrixRun) answer() (*Matrix, error) {
 		c := Class{Name: names[i], Members: make([]ClassMember, len(cl))}
 		for j, ii := range cl {
 			a, _ := ii.addr(r.o.IPv6)
-			c.Members[j] = ClassMember{ID: ii.ID, Name: ii.Name, Address: a}
+			c.Members[j] = ClassMember{ID: ii.ID, Name: ii.Name, Address: a, AddressUnknown: ii.unknownAt(a)}
 		}
 		out.Classes = append(out.Classes, c)
 	}

@@ -73,7 +73,7 @@ func memberText(mb ClassMember) string {
 	if mb.Name != "" {
 		name = textsafe.String(mb.Name) + " (" + name + ")"
 	}
-	return name + " " + mb.Address.String()
+	return name + " " + mb.Address.String() + placeholderText(mb.AddressUnknown)
 }
 
 // matrixCSVHeader is the header row [Matrix.CSV] writes.

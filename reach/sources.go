@@ -47,7 +47,12 @@ type SourceInterface struct {
 	ID      string     `json:"id"`
 	Name    string     `json:"name,omitempty"`
 	Address netip.Addr `json:"address"`
-	Outcome Outcome    `json:"outcome"`
+	// AddressUnknown names the value known only later (a Terraform
+	// attribute: [Interface.AddressUnknown], [Interface.IPv6Unknown])
+	// whose placeholder Address is; empty when Address is the
+	// interface's own.
+	AddressUnknown string  `json:"address_unknown,omitempty"`
+	Outcome        Outcome `json:"outcome"`
 }
 
 // Sources answers who reaches q.To over q.Protocol and q.Port, round
@@ -94,7 +99,7 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 			continue
 		}
 		a, _ := ii.addr(q.IPv6)
-		r.Interfaces = append(r.Interfaces, SourceInterface{ID: ii.ID, Name: ii.Name, Address: a, Outcome: o})
+		r.Interfaces = append(r.Interfaces, SourceInterface{ID: ii.ID, Name: ii.Name, Address: a, AddressUnknown: ii.unknownAt(a), Outcome: o})
 	}
 	open, und, atoms, err := m.internetSources(f, nil)
 	if err != nil {
@@ -258,7 +263,7 @@ func (r *SourcesResult) String() string {
 		if i.Name != "" {
 			name = fmt.Sprintf("%s (%s)", textsafe.String(i.Name), name)
 		}
-		s += fmt.Sprintf("\n    %s %s", name, i.Address)
+		s += fmt.Sprintf("\n    %s %s%s", name, i.Address, placeholderText(i.AddressUnknown))
 		if i.Outcome == Indeterminate {
 			s += " (indeterminate)"
 		}

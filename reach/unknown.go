@@ -10,6 +10,7 @@ import (
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/addrset"
+	"github.com/reachsim/reachsim/internal/textsafe"
 	"github.com/reachsim/reachsim/sg"
 )
 
@@ -36,7 +37,9 @@ import (
 // follows the interface, whatever its address, so the edges a
 // placeholder's own membership makes do not count. The set questions,
 // which ask about every path at once, refuse (an error wrapping
-// [ErrQuery]) a design in which any block tells such addresses apart.
+// [ErrQuery]) a design in which any block tells such addresses apart;
+// where they answer, an interface is shown by its placeholder, marked
+// (AddressUnknown in [SourceInterface], [ClassMember] and [Finding]).
 // An IPv6 address known only later ([Interface.IPv6Unknown]) is placed
 // and judged the same way in its subnet's IPv6 block, for IPv6 questions.
 
@@ -102,6 +105,31 @@ func (ii *ifaceInfo) unknowns() []*addrUnknown {
 		}
 	}
 	return out
+}
+
+// unknownAt names the value known only later whose placeholder a is
+// (Interface.AddressUnknown, IPv6Unknown or PublicIPUnknown), or "" when
+// a is an address of ii the input holds.
+func (ii *ifaceInfo) unknownAt(a netip.Addr) string {
+	for _, u := range [2]*addrUnknown{ii.unknown, ii.unknown6} {
+		if u != nil && u.ph == a {
+			return u.what
+		}
+	}
+	if ii.publicUnknown != "" && a == ii.PublicIP {
+		return ii.publicUnknown
+	}
+	return ""
+}
+
+// placeholderText marks an address shown in place of one known only
+// later: " (placeholder: VALUE is known only later)", or "" for a known
+// address.
+func placeholderText(unknown string) string {
+	if unknown == "" {
+		return ""
+	}
+	return " (placeholder: " + textsafe.String(unknown) + " is known only later)"
 }
 
 // placePublic gives each interface whose public IPv4 address is unknown

@@ -1,6 +1,7 @@
 package reach_test
 
 import (
+	"encoding/json"
 	"net/netip"
 	"slices"
 	"testing"
@@ -457,5 +458,68 @@ func TestUnknownACLEntryICMPType(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tc.undecided, slices.Contains(r.Codes(), reach.ACLIndeterminate), r.Text())
 		})
+	}
+}
+
+// TestPlaceholdersMarkedInSetAnswers: Sources, Matrix and Audit show an
+// address known only later by its placeholder, and say so, in Go, in
+// JSON and in their texts.
+func TestPlaceholdersMarkedInSetAnswers(t *testing.T) {
+	const private, public = "aws_instance.app2: private_ip", "aws_instance.app2: public_ip"
+	m, err := withUnknownApp(t, nil)
+	require.NoError(t, err)
+	src, err := m.Sources(reach.SourcesQuery{To: "db-1", Protocol: flow.TCP, Port: 5432, SrcPort: 30000})
+	require.NoError(t, err)
+	mx, err := m.Matrix(reach.MatrixOptions{})
+	require.NoError(t, err)
+
+	// the same server in the public subnet, with a public address AWS
+	// picks, open to the world on 443
+	mp, err := withUnknownApp(t, func(d *sample.Design) {
+		last := &d.Interfaces[len(d.Interfaces)-1]
+		last.Subnet, last.Groups, last.PublicIPUnknown = "subnet-public", []string{"sg-web"}, public
+	})
+	require.NoError(t, err)
+	https, err := flow.ParsePortSet("443")
+	require.NoError(t, err)
+	au, err := mp.Audit(reach.AuditOptions{Catalogue: []reach.Risk{{Service: "HTTPS", Protocol: flow.TCP, Ports: https, Severity: reach.Low}}})
+	require.NoError(t, err)
+
+	marks := map[string]string{} // where and the address shown → the value it names
+	for _, i := range src.Interfaces {
+		if i.ID == "aws_instance.app2" {
+			marks["sources "+i.Address.String()] = i.AddressUnknown
+		} else {
+			assert.Empty(t, i.AddressUnknown, i.ID)
+		}
+	}
+	for _, c := range mx.Classes {
+		for _, mb := range c.Members {
+			if mb.ID == "aws_instance.app2" {
+				marks["matrix "+mb.Address.String()] = mb.AddressUnknown
+			} else {
+				assert.Empty(t, mb.AddressUnknown, mb.ID)
+			}
+		}
+	}
+	for _, f := range au.Findings {
+		if f.Interface == "aws_instance.app2" {
+			marks["audit "+f.Address.String()] = f.AddressUnknown
+		} else {
+			assert.Empty(t, f.AddressUnknown, f.Interface)
+		}
+	}
+	assert.Equal(t, map[string]string{
+		"sources 10.0.2.254": private,
+		"matrix 10.0.2.254":  private,
+		"audit 240.0.0.1":    public,
+	}, marks)
+	assert.Contains(t, src.String(), "app-2 (aws_instance.app2) 10.0.2.254 (placeholder: aws_instance.app2: private_ip is known only later)")
+	assert.Contains(t, mx.Text(), "app-2 (aws_instance.app2) 10.0.2.254 (placeholder: aws_instance.app2: private_ip is known only later)")
+	assert.Contains(t, au.Text(), "[240.0.0.1] (placeholder: aws_instance.app2: public_ip is known only later)")
+	for _, v := range []any{src, mx, au} {
+		js, err := json.Marshal(v)
+		require.NoError(t, err)
+		assert.Contains(t, string(js), `"address_unknown":"aws_instance.app2: `)
 	}
 }
