@@ -139,9 +139,34 @@ func gatewayEndpointCarries(pkt flow.Flow) bool {
 	case flow.TCP:
 		return true
 	case flow.ICMP:
-		return pkt.ICMPType == 8
+		return pkt.ICMPType == echoRequest
 	}
 	return false
+}
+
+// echoRequest is the ICMP type of an echo request, the only ICMP message
+// a gateway endpoint carries.
+const echoRequest = 8
+
+// endpointICMPRuns appends to hops, for an icmp Ports question, the runs
+// of each gateway endpoint the request passes on p: the probe walked is
+// an echo request, and the endpoint cuts every other type
+// (gatewayEndpointCarries). A hop that blocks the probe is among p.dest
+// already.
+func (p *portPath) endpointICMPRuns(hops []hopRuns) []hopRuns {
+	if p.f.Protocol != flow.ICMP {
+		return hops
+	}
+	for i, h := range p.path.fwd {
+		if h.Kind == KindGatewayEndpoint && h.Code == "" {
+			hops = append(hops, hopRuns{Forward, i, []portRun{
+				{echoRequest<<8 - 1, GatewayEndpointProtocol, false},
+				{echoRequest<<8 | 255, "", false},
+				{65535, GatewayEndpointProtocol, false},
+			}})
+		}
+	}
+	return hops
 }
 
 // fromService brings the reply pkt of a session that reached the service

@@ -1,6 +1,8 @@
 package reach_test
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"net/netip"
 	"testing"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/reach/reachtest"
+	"github.com/reachsim/reachsim/reach/reachtest/brute"
 	"github.com/reachsim/reachsim/sample"
 	"github.com/reachsim/reachsim/sg"
 )
@@ -298,4 +301,29 @@ func TestPrivateNATGateway(t *testing.T) {
 		_, err := d.Builder().Build()
 		assert.ErrorContains(t, err, `natGateways[0].PublicIP (nat-p): "198.51.100.50"`)
 	})
+}
+
+// TestPortsThroughGatewayEndpoint: Ports to an address a gateway
+// endpoint serves agrees with Verdict on every ICMP type and code (the
+// endpoint carries echo requests only, so the others are cut there), and
+// on tcp and udp ports.
+func TestPortsThroughGatewayEndpoint(t *testing.T) {
+	m, err := gwBuilder(gwDesign(), false).Build()
+	require.NoError(t, err)
+	for _, proto := range []flow.Protocol{flow.ICMP, flow.TCP, flow.UDP} {
+		q := reach.PortsQuery{From: "app", To: "52.216.1.1", Protocol: proto}
+		r, err := m.Ports(q)
+		require.NoError(t, err)
+		msg := fmt.Sprintf("Ports %+v", q)
+		if proto == flow.ICMP {
+			brute.CheckPortsICMP(t, m, q, r, msg)
+			require.Len(t, r.ICMP, 1, "echo requests only: %v", r.ICMP)
+			assert.Equal(t, uint8(8), r.ICMP[0].Type)
+			require.NotEmpty(t, r.Cuts)
+			assert.Equal(t, reach.GatewayEndpointProtocol, r.Cuts[0].Code)
+			assert.Equal(t, reach.KindGatewayEndpoint, r.Cuts[0].Kind)
+			continue
+		}
+		brute.CheckPorts(t, rand.New(rand.NewPCG(1, 2)), m, q, r, brute.EveryPort(97, r.Open, r.Indeterminate), msg)
+	}
 }

@@ -80,7 +80,7 @@ func (m *Model) icmpByHop(r *PortsResult, f flow.Flow, src *ifaceInfo) error {
 	if err != nil {
 		return err
 	}
-	hops := slices.Clone(p.dest)
+	hops := p.endpointICMPRuns(slices.Clone(p.dest))
 	for i := range p.filters {
 		fh := &p.filters[i]
 		hops = append(hops, hopRuns{fh.leg, fh.hop, fh.icmpRuns()})
