@@ -124,7 +124,12 @@
 // an error wrapping [ErrUntrusted]: "errored": true (terraform-json's
 // Plan has no such field; the loader reads it itself), "complete": false
 // (a targeted plan, or one with deferred changes), or a format_version
-// whose major version is not 1.
+// whose major version is not 1. A plan whose JSON gives a key twice in one
+// object, or two keys that differ only in case where terraform-json reads
+// them into one field ("type" and "Type" in a resource change; a resource's
+// values and tags keep such keys apart), is refused with an error wrapping
+// [flow.ErrJSON] naming the path and the keys: the decoder would keep one
+// of the two values without a word.
 //
 // # Values known only after apply
 //

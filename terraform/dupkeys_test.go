@@ -22,6 +22,12 @@ func TestPlanDuplicateKeys(t *testing.T) {
 	tests := []struct{ name, old, new, err string }{
 		{"errored given twice", `"format_version": "1.2",`, `"format_version": "1.2", "errored": true,`, `the key "errored" appears twice`},
 		{"errored given twice, in another case", `"format_version": "1.2",`, `"format_version": "1.2", "Errored": true,`, `the keys "Errored" and "errored" differ only in case`},
+		{"a resource change's type in another case", "\"mode\": \"managed\",\n      \"type\": \"aws_vpc\",",
+			"\"mode\": \"managed\",\n      \"type\": \"aws_vpc\", \"Type\": \"aws_subnet\",", `resource_changes[0].Type: "Type": malformed JSON: the keys "type" and "Type" differ only in case`},
+		{"a change's actions in another case", "\"actions\": [\n          \"no-op\"\n        ],",
+			"\"actions\": [\n          \"no-op\"\n        ], \"ACTIONS\": [\"delete\"],", `the keys "actions" and "ACTIONS" differ only in case`},
+		{"an expression's constant_value in another case", "\"constant_value\": \"10.0.0.0/16\"",
+			"\"constant_value\": \"10.0.0.0/16\", \"Constant_Value\": \"0.0.0.0/0\"", `configuration.root_module.resources[0].expressions.cidr_block.Constant_Value`},
 		{"a rule's cidr_blocks given twice", "\"cidr_blocks\": [\n                  \"10.0.1.0/24\"\n                ],",
 			"\"cidr_blocks\": [\n                  \"10.0.1.0/24\"\n                ], \"cidr_blocks\": [\"0.0.0.0/0\"],", `the key "cidr_blocks" appears twice`},
 	}
@@ -35,6 +41,13 @@ func TestPlanDuplicateKeys(t *testing.T) {
 			assert.ErrorContains(t, err, tt.err)
 		})
 	}
+	t.Run("a map's keys that differ only in case are kept apart", func(t *testing.T) {
+		s := strings.Replace(string(base), "\"tags\": {\n              \"Name\": \"main\"\n            }",
+			"\"tags\": {\n              \"Name\": \"main\", \"name\": \"other\"\n            }", 1)
+		require.NotEqual(t, string(base), s)
+		_, err := terraform.Parse("plan.json", []byte(s), nil)
+		require.NoError(t, err)
+	})
 	t.Run("a byte order mark", func(t *testing.T) {
 		_, err := terraform.Parse("plan.json", append([]byte("\ufeff"), base...), nil)
 		require.NoError(t, err)

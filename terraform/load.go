@@ -146,7 +146,9 @@ func decode(name string, data []byte) (*tfjson.Plan, error) {
 	}
 	// The whole document is checked here: a key twice in one object (or
 	// a field of the header named twice, differing only in case) is an
-	// error, never "the last one wins" ("errored" given false after true).
+	// error, never "the last one wins" ("errored" given false after true);
+	// so are two keys differing only in case anywhere terraform-json reads
+	// them into one field (checkFolds).
 	data = jsonloc.StripBOM(data)
 	var h header
 	if err := jsonloc.Document(data, &h); err != nil {
@@ -169,6 +171,9 @@ func decode(name string, data []byte) (*tfjson.Plan, error) {
 		return nil, untrusted("errored", "true", "Terraform failed to finish this plan, so it does not hold the whole network; fix the errors and plan again")
 	case h.Complete != nil && !*h.Complete:
 		return nil, untrusted("complete", "false", "the plan is not complete (a plan with -target, or with deferred changes), so resources are missing; plan the whole configuration")
+	}
+	if err := checkFolds(name, data); err != nil {
+		return nil, err
 	}
 	var plan tfjson.Plan
 	plan.UseJSONNumber(true) // ports and rule numbers exactly, never through float64
