@@ -3,7 +3,13 @@
 // the Alibaba flavour. Only VPC security groups are read: a
 // classic-network group keeps separate internet and intranet rule sets
 // (its rules' NicType), which [sg.Group] cannot express, so its rules are
-// an error rather than rules for all traffic.
+// an error rather than rules for all traffic. [ParsePrefixList] reads a
+// DescribePrefixListAttributes response into a [reach.PrefixList], for the
+// prefix lists the groups' rules name (SourcePrefixListId,
+// DestPrefixListId): add it to the model with [reach.Builder.AddPrefixList]
+// (a group whose rule names a list the model lacks fails to build: an
+// Alibaba Cloud rule can drop, so a list of unknown entries cannot be
+// judged).
 //
 // Every error is a *[flow.InputError] naming the JSON path, the group and
 // rule, and the offending text.

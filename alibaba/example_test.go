@@ -44,3 +44,20 @@ func ExampleParseSecurityGroup() {
 	// denied by sg-bp1fg655nh68xyz9i4u1 rule sgr-2 drops tcp/22 from 0.0.0.0/0 (priority 100)
 	// Permissions.Permission[0].PortRange (sg-a rule sgr-9): "80/22": invalid security group rule: the range starts above its end
 }
+
+func ExampleParsePrefixList() {
+	// A DescribePrefixListAttributes response, trimmed.
+	pl, err := alibaba.ParsePrefixList([]byte(`{"PrefixListId": "pl-office", "PrefixListName": "office",
+	  "AddressFamily": "IPv4", "MaxEntries": 10,
+	  "Entries": {"Entry": [{"Cidr": "192.168.1.0/24"}, {"Cidr": "198.51.100.7"}]}}`))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(pl.ID, pl.Name, pl.Entries)
+	_, err = alibaba.ParsePrefixList([]byte(`{"PrefixListId": "pl-office", "AddressFamily": "IPv4",
+	  "Entries": {"Entry": [{"Cidr": "2001:db8::/32"}]}}`))
+	fmt.Println(err)
+	// Output:
+	// pl-office office [192.168.1.0/24 198.51.100.7/32]
+	// Entries.Entry[0].Cidr (pl-office): "2001:db8::/32": invalid prefix list: an IPv6 block where an IPv4 block belongs
+}
