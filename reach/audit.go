@@ -204,7 +204,11 @@ func (a *AuditResult) Worst() Severity {
 // closes it, and which. Only a security group rule can open a port of an
 // interface to the internet, so an interface no rule opens a service on
 // has no finding for it. Interfaces of one class ([Model.Matrix]) are
-// answered once.
+// answered once. With transit gateway appliance mode, the addresses are
+// merged over the subnets the flow hash can pick as [Model.Sources]
+// merges them: a service some address reaches whichever subnet the hash
+// picks is exposed; one no address reaches for certain but some might,
+// undecided.
 func (m *Model) Audit(o AuditOptions) (*AuditResult, error) {
 	if err := m.unknownErrAll(false); err != nil {
 		return nil, err

@@ -198,6 +198,7 @@ func (b *Builder) build() (*Model, error) {
 		owners:    map[netip.Addr]string{},
 		endpoints: map[string]*endpointInfo{},
 		sgCache:   map[string]*sgPair{},
+		sets:      new(setsCache),
 	}
 	b.firsts["vpcs"] = unique(&p, "vpcs", b.vpcs, func(v VPC) string { return v.ID })
 	b.firsts["subnets"] = unique(&p, "subnets", b.subnets, func(s Subnet) string { return s.ID })

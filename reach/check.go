@@ -97,6 +97,9 @@ func (m *Model) walkWith(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived, 
 	if m.applianceZones && (fw.fork == nil || !fw.fork.walking) {
 		return m.walkZones(f, src, fw, rw)
 	}
+	if m.world != nil && fw.fork != nil {
+		fw.fork.exits = fw.fork.exits[:0] // a pooled walker's exits are another walk's
+	}
 	if src != nil && m.amazonDNSFor(src, f.Dst.Addr()) {
 		arrived = fw.toAmazonDNS(f, src) // amazondns.go: no group, table or ACL applies
 	} else if src != nil {

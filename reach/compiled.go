@@ -77,6 +77,10 @@ type Model struct {
 	// than one subnet, so a walk may meet a zone the flow hash picks
 	// (tgw_appliance.go)
 	applianceZones bool
+	// world, on a zone world of a model with applianceZones, fixes the
+	// subnet the flow hash picks at each such attachment (tgw_worlds.go);
+	// nil otherwise
+	world          map[*tgwAttInfo]*subnetInfo
 	eigws          map[string]*eigwInfo       // egress.go
 	eigwByVPC      map[string][]*eigwInfo     // egress.go
 	gwEndpoints    map[string]*gwEndpointInfo // gwendpoint.go
@@ -91,8 +95,8 @@ type Model struct {
 	origins map[originKey]Origin
 
 	// sets holds what set questions compute once per model, on first use
-	// (sources.go)
-	sets setsCache
+	// (sources.go); a zone world shares its model's (tgw_worlds.go)
+	sets *setsCache
 }
 
 type vpcInfo struct {

@@ -128,7 +128,9 @@ type Cause struct {
 // its changed traffic meet in either model. Only the pairs a change can
 // touch are answered (a conservative scope: a change of the middle — a
 // gateway, a firewall, a middlebox's subnet — answers every pair). A diff
-// of a model with itself is empty.
+// of a model with itself is empty. A model with transit gateway appliance
+// mode is answered as [Model.Matrix] answers it (by the subnets the flow
+// hash can pick, merged session by session).
 func Diff(before, after *Model, o DiffOptions) (*DiffResult, error) {
 	return diff(before, after, o, true)
 }

@@ -223,8 +223,14 @@
 // picks: the check walks every subnet the hash can pick and answers what
 // they all answer, undecided ([TGWApplianceZoneUnknown]) when they differ
 // (tgw_appliance.go); Ports then walks each atom, and Matrix, Sources,
-// Audit and Diff, which read one path per session, refuse such a design
-// (an error wrapping [ErrQuery]). An attachment propagates its VPC's IPv6
+// Audit and Diff, which read one path per session, answer once per zone
+// world (each combination of the subnets the hash can pick, one per such
+// attachment) and merge session by session, per port and per internet
+// address: open where every world opens it, closed where every world
+// closes it, undecided otherwise (tgw_worlds.go). A session that meets
+// such an attachment twice as two flows is left undecided there. Above
+// 64 worlds they refuse the design (an error wrapping [ErrQuery]).
+// An attachment propagates its VPC's IPv6
 // blocks only with IPv6 support ([TGWAttachment.IPv6Support]; AWS's
 // default is without), and an IPv6 packet routed through an attachment
 // without it is undecided ([TGWIPv6Unsupported]): AWS's documents differ

@@ -82,6 +82,13 @@ const InternetNode = "internet"
 // Interfaces whose subnet, groups, public addressing and addresses (as
 // every route and filter of the design sees them) are the same form one
 // class, answered once. The pairs are shared among o.Workers goroutines.
+//
+// On a design with transit gateway appliance mode on attachments of
+// several subnets, the matrix is answered once per combination of the
+// subnets the gateway's flow hash can pick (at most 64, else an error
+// wrapping [ErrQuery]) and merged session by session (an internet cell
+// address by address): what every combination lets through is allowed,
+// what only some do is indeterminate, as [Model.Check] answers it.
 func (m *Model) Matrix(o MatrixOptions) (*Matrix, error) { return m.matrix(o, true) }
 
 // matrix answers Matrix; fast factors the pairs of classes through their
@@ -95,7 +102,7 @@ func (m *Model) matrix(o MatrixOptions, fast bool) (*Matrix, error) {
 // (every cell when keep is nil; -1 is the internet): a cell it leaves out
 // is not answered, and not in the answer.
 // With spans, the internet's cells are also kept atom by atom
-// (Matrix.spans; fast only).
+// (Matrix.spans; fast only, but always on a design with zone worlds).
 func (m *Model) matrixOf(o MatrixOptions, fast bool, keep func(from, to int) bool, spans bool) (*Matrix, error) {
 	if err := m.unknownErrAll(true); err != nil {
 		return nil, err
@@ -103,7 +110,17 @@ func (m *Model) matrixOf(o MatrixOptions, fast bool, keep func(from, to int) boo
 	if err := m.applianceErr("Matrix"); err != nil {
 		return nil, err
 	}
-	r := &matrixRun{m: m, o: o, fast: fast, q: m.newTrafficQuestion(o.IPv6), workers: o.Workers, keep: keep, spans: spans && fast}
+	if m.applianceZones {
+		return m.matrixWorlds(o, fast, keep, spans) // tgw_worlds.go
+	}
+	return m.matrixOne(o, fast, keep, spans && fast)
+}
+
+// matrixOne is matrixOf on one model (a design without zone worlds, or
+// one world): with spans, the internet's cells are also kept atom by
+// atom, fast or not.
+func (m *Model) matrixOne(o MatrixOptions, fast bool, keep func(from, to int) bool, spans bool) (*Matrix, error) {
+	r := &matrixRun{m: m, o: o, fast: fast, q: m.newTrafficQuestion(o.IPv6), workers: o.Workers, keep: keep, spans: spans}
 	r.classes, r.places = m.classes(o.IPv6)
 	if r.workers <= 0 {
 		r.workers = runtime.GOMAXPROCS(0)
@@ -388,9 +405,9 @@ func (r *matrixRun) answerJob(w *memoWorker, jb matrixJob, spans *[]netSpan) (*c
 	case r.fast && jb.to < 0:
 		open, und = r.netCell(w, jb.from, false, spans)
 	case jb.from < 0:
-		open, und, walks, err = r.q.fromInternet(r.classes[jb.to][0])
+		open, und, walks, err = r.q.fromInternet(r.classes[jb.to][0], spans)
 	case jb.to < 0:
-		open, und, walks, err = r.q.toInternet(r.classes[jb.from][0])
+		open, und, walks, err = r.q.toInternet(r.classes[jb.from][0], spans)
 	case r.fast:
 		md := r.midOf[int(r.placeIDs[jb.from])*r.nPlaces+int(r.placeIDs[jb.to])]
 		if c, ok := r.denseCell(w, jb, md); ok {

@@ -60,7 +60,10 @@ type SourceInterface struct {
 // would from it), and the exact set of internet addresses. An internet
 // address is a global unicast address that is not private, shared
 // (100.64.0.0/10), inside a VPC or held by the design. Errors are
-// [Model.Check]'s for a query from an internet host to q.To.
+// [Model.Check]'s for a query from an internet host to q.To. With
+// transit gateway appliance mode, the internet's addresses are answered
+// as [Model.Matrix] answers its cells: per combination of the subnets the
+// flow hash can pick, merged address by address.
 func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 	probe := netip.MustParseAddr("198.51.100.1")
 	if q.IPv6 {
@@ -121,7 +124,13 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 //
 // within, when not nil, limits the question to those addresses (the
 // audit asks only about the addresses a rule opens a service to).
+//
+// On a design with zone worlds, each world answers and the answers are
+// merged address by address (tgw_worlds.go).
 func (m *Model) internetSources(f flow.Flow, within []addrset.Range) (open, und addrset.Set, atoms int, err error) {
+	if m.applianceZones {
+		return m.internetSourcesWorlds(f, within)
+	}
 	is4 := f.Dst.Addr().Is4()
 	var openR, undR []addrset.Range
 	for _, piece := range clip(m.internetPieces(is4), within) {

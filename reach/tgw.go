@@ -522,9 +522,14 @@ func (w *walker) outOfTGW(pkt flow.Flow, g *tgwInfo, out *tgwAttInfo, az string)
 			Fix:     fmt.Sprintf("check the path beyond %s by hand (AWS Reachability Analyzer can follow it)", out.ID)})
 	}
 	if out.ApplianceMode && len(out.subnets) > 1 {
-		sub := w.applianceSubnet(pkt, out, az)
+		var sub *subnetInfo
+		if w.m.world != nil {
+			sub = w.worldSubnet(pkt, out) // a zone world of a set question (tgw_worlds.go)
+		} else {
+			sub = w.applianceSubnet(pkt, out, az)
+		}
 		if sub == nil {
-			return arrival{} // too many choices: walkZones makes the hop undecided
+			return arrival{} // the hop is undecided: by walkZones (too many choices) or worldSubnet
 		}
 		return w.route(pkt, sub)
 	}

@@ -42,8 +42,8 @@ import (
 // attachment has one, else its first (the default); when the choices
 // disagree, the first choice whose answer is not unreachable, with the
 // undecided hop. The set questions that read the filters of one path
-// (Matrix, Sources, Audit, Diff) refuse a design whose walks can meet such
-// a choice; Ports answers by a walk per atom there.
+// (Matrix, Sources, Audit, Diff) answer such a design by zone worlds
+// (tgw_worlds.go); Ports answers by a walk per atom there.
 
 // maxZoneWalks bounds the walks of one check over the subnets appliance
 // mode lets the flow hash pick.
@@ -254,11 +254,11 @@ func (m *Model) walkZones(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived,
 		undecideZone(fw, rw, "the answer differs between them")
 	} else if fw.explain {
 		p := z.met[0]
-		h := &(*fw.hops)[p.hop]
+		hops := *fw.hops
 		if p.leg == Return {
-			h = &(*rw.hops)[p.hop]
+			hops = *rw.hops // the reply's hop: the request's may be fewer
 		}
-		h.addDetail(fmt.Sprintf("every subnet the flow hash can pick gives the answer this trace gives (%s)", first))
+		hops[p.hop].addDetail(fmt.Sprintf("every subnet the flow hash can pick gives the answer this trace gives (%s)", first))
 	}
 	return arrived, back
 }
@@ -271,26 +271,14 @@ func undecideZone(fw, rw *walker, why string) {
 	if p.leg == Return {
 		hops = *rw.hops
 	}
-	h := &hops[p.hop]
-	h.Verdict, h.Code = flow.Indeterminate, TGWApplianceZoneUnknown.OnLeg(p.leg)
-	h.Missing = fmt.Sprintf("which subnet of %s (%s) the transit gateway's flow hash picks for this flow (appliance mode): %s", p.att.ID, subnetIDs(p.att.subnets), why)
-	h.Fix = fmt.Sprintf("make the path through each subnet of %s alike (routes, network ACLs, firewall endpoints and rules), or check each zone's path by hand", p.att.ID)
+	undecideHop(&hops[p.hop], p.att, p.leg, why)
 }
 
-// applianceErr is the error of a set question that reads the filters of
-// one path per session (Matrix, Sources, Audit), which a design whose
-// walks can meet a choice of the flow hash does not have; nil otherwise.
-func (m *Model) applianceErr(question string) error {
-	if !m.applianceZones {
-		return nil
-	}
-	ids := []string{}
-	for _, a := range m.tgwAtts {
-		if a.ApplianceMode && len(a.subnets) > 1 {
-			ids = append(ids, a.ID)
-		}
-	}
-	slices.Sort(ids)
-	return fmt.Errorf("%w: %s does not answer a design with transit gateway appliance mode on an attachment of several subnets (%s): which subnet a flow takes there is the gateway's flow hash, so a session has several paths; ask Check, Verdict or Ports per pair",
-		ErrQuery, question, strings.Join(ids, ", "))
+// undecideHop makes h, the transit gateway hop on leg where a packet
+// leaves through appliance-mode attachment att, undecided: why says why
+// the walk cannot answer.
+func undecideHop(h *Hop, att *tgwAttInfo, leg Leg, why string) {
+	h.Verdict, h.Code = flow.Indeterminate, TGWApplianceZoneUnknown.OnLeg(leg)
+	h.Missing = fmt.Sprintf("which subnet of %s (%s) the transit gateway's flow hash picks for this flow (appliance mode): %s", att.ID, subnetIDs(att.subnets), why)
+	h.Fix = fmt.Sprintf("make the path through each subnet of %s alike (routes, network ACLs, firewall endpoints and rules), or check each zone's path by hand", att.ID)
 }

@@ -241,30 +241,33 @@ func (m *Model) icmpSet(f flow.Flow, src *ifaceInfo, deferSG bool) (open, und []
 }
 
 // fromInternet answers the sessions some internet address opens to b
-// (at its public IPv4 address when it has one).
-func (q *trafficQuestion) fromInternet(b *ifaceInfo) (open, und Traffic, walks int, err error) {
+// (at its public IPv4 address when it has one); each atom's own answer
+// goes to spans when it is not nil.
+func (q *trafficQuestion) fromInternet(b *ifaceInfo, spans *[]netSpan) (open, und Traffic, walks int, err error) {
 	da, _ := b.addr(q.v6)
 	if !q.v6 && b.PublicIP.IsValid() {
 		da = b.PublicIP
 	}
-	return q.internetUnion(nil, da, true)
+	return q.internetUnion(nil, da, true, spans)
 }
 
-// toInternet answers the sessions a opens to some internet address.
-func (q *trafficQuestion) toInternet(a *ifaceInfo) (open, und Traffic, walks int, err error) {
+// toInternet answers the sessions a opens to some internet address, as
+// fromInternet.
+func (q *trafficQuestion) toInternet(a *ifaceInfo, spans *[]netSpan) (open, und Traffic, walks int, err error) {
 	sa, _ := a.addr(q.v6)
 	if a.privateOf[sa].IsValid() {
 		sa = a.privateOf[sa]
 	}
-	return q.internetUnion(a, sa, false)
+	return q.internetUnion(a, sa, false, spans)
 }
 
 // internetUnion answers, over every internet address x, the union of the
 // sessions from x to the design's address fixed (fromInternet) or from
 // src at fixed to x: the internet's addresses are cut where the walk
 // and the filters on each piece's path (for every protocol and port)
-// treat them apart, and each atom answered once.
-func (q *trafficQuestion) internetUnion(src *ifaceInfo, fixed netip.Addr, fromInternet bool) (open, und Traffic, walks int, err error) {
+// treat them apart, and each atom answered once (and appended to spans,
+// in address order, when it is not nil and carries something).
+func (q *trafficQuestion) internetUnion(src *ifaceInfo, fixed netip.Addr, fromInternet bool, spans *[]netSpan) (open, und Traffic, walks int, err error) {
 	m := q.m
 	icmp := flow.ICMP
 	if q.v6 {
@@ -320,6 +323,9 @@ func (q *trafficQuestion) internetUnion(src *ifaceInfo, fixed netip.Addr, fromIn
 				return open, und, walks, err
 			}
 			open, und, walks = open.Union(o), und.Union(u), walks+n
+			if spans != nil && !(o.IsEmpty() && u.IsEmpty()) {
+				*spans = append(*spans, netSpan{r: a, open: o, und: u.Minus(o)})
+			}
 		}
 	}
 	und = und.Minus(open)
