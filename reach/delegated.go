@@ -195,3 +195,45 @@ func (m *Model) delegatedSources(base Query, ii *ifaceInfo, cuts **flow.Bounds) 
 	}
 	return out, nil
 }
+
+// serviceAsk is what [Model.auditService] was asked for one risky
+// service of an audited class: the service, the ports and internet
+// addresses its group rules open, and those rules.
+type serviceAsk struct {
+	risk  Risk
+	ports flow.PortSet
+	where addrset.Set
+	by    []string
+}
+
+// auditDelegated audits ii's IPv6 delegated prefixes for the services
+// asked (the class's findings): each prefix as its first address. Where
+// the design could treat the prefix's addresses apart (addressCuts cut
+// it, or a firewall endpoint could judge by destination), a finding that
+// is not Exposed for that address is Undecided for the prefix: another
+// of its addresses may be.
+func (m *Model) auditDelegated(ii *ifaceInfo, asked []serviceAsk) ([]Finding, error) {
+	var out []Finding
+	var cuts *flow.Bounds
+	for _, p := range ii.DelegatedPrefixes {
+		if !p.Addr().Is6() {
+			continue // no public IPv4 address maps to an IPv4 prefix
+		}
+		if cuts == nil {
+			cuts = m.addressCuts()
+		}
+		apart := len(m.endpoints) > 0 || len(cuts.AddrAtoms(flow.FieldSrcAddr, p.Addr(), addrset.Last(p))) > 1
+		for _, a := range asked {
+			f, err := m.auditServiceAt(p.Addr(), a.risk, a.ports, a.where, true)
+			if err != nil {
+				return nil, err
+			}
+			if apart && f.Exposure != Exposed {
+				f.Exposure, f.Sources, f.ClosedBy = Undecided, a.where.Prefixes(), nil
+			}
+			f.Interface, f.Name, f.Address, f.Prefix, f.OpenedBy = ii.ID, ii.Name, p.Addr(), p, slices.Clone(a.by)
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}

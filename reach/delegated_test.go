@@ -277,3 +277,64 @@ func TestDelegatedPrefixSources(t *testing.T) {
 		Ports: []reach.PortsQuery{{From: "10.0.1.37", To: "eni-db", Protocol: flow.TCP}, {From: "2001:db8:1:1:a::5", To: "2001:db8:1:2::10", Protocol: flow.TCP},
 			{From: "eni-db", To: "10.0.1.45", Protocol: flow.TCP}}})
 }
+
+// TestDelegatedPrefixAudit: an IPv6 prefix delegated to an interface is
+// on the internet as its IPv6 address is, so a risky service the
+// interface's groups open to the internet is exposed on the prefix's
+// addresses: a finding of its own (Finding.Prefix). The IPv4 prefix,
+// which no public address maps to, has none. A route inside the prefix
+// (which the design could treat apart) leaves a finding exposed for the
+// prefix's first address exposed.
+func TestDelegatedPrefixAudit(t *testing.T) {
+	build := func(edgeRoute bool) *reach.Model {
+		b := reach.NewBuilder()
+		b.AddVPC(reach.VPC{ID: "vpc-p", CIDRs: []netip.Prefix{bp("10.0.0.0/16"), bp("2001:db8:1::/56")}, MainRouteTable: "rtb-p", DefaultACL: "acl-p"})
+		rt := reach.RouteTable{ID: "rtb-p", VPC: "vpc-p", Routes: []reach.Route{{Destination: bp("::/0"), Target: reach.TargetInternetGateway, TargetID: "igw-p"}}}
+		if edgeRoute {
+			rt.Routes = append(rt.Routes, reach.Route{Destination: bp("2001:db8:1:1:a:8000::/81"), Target: reach.TargetBlackhole, TargetID: "eni-gone"})
+		}
+		b.AddRouteTable(rt)
+		b.AddInternetGateway(reach.InternetGatewaySpec{ID: "igw-p", VPC: "vpc-p"})
+		b.AddNetworkACL(nacl.NewDefault("acl-p", "vpc-p", true))
+		b.AddSecurityGroup(sg.Group{ID: "sg-node", Rules: []sg.Rule{
+			{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](22), Peer: sg.AnyIPv6}}})
+		b.AddSubnet(reach.Subnet{ID: "subnet-node", VPC: "vpc-p", CIDRs: []netip.Prefix{bp("10.0.1.0/24"), bp("2001:db8:1:1::/64")}})
+		b.AddInterface(reach.Interface{ID: "eni-node", Subnet: "subnet-node", PrivateIPs: []netip.Addr{ba("10.0.1.10"), ba("2001:db8:1:1::10")},
+			Groups: []string{"sg-node"}, DelegatedPrefixes: []netip.Prefix{bp("10.0.1.32/28"), bp("2001:db8:1:1:a::/80")}})
+		m, err := b.Build()
+		require.NoError(t, err)
+		return m
+	}
+	m := build(false)
+	a, err := m.Audit(reach.AuditOptions{IPv6: true, Workers: 1})
+	require.NoError(t, err)
+	var own, pods []reach.Finding
+	for _, f := range a.Findings {
+		if f.Prefix.IsValid() {
+			pods = append(pods, f)
+		} else {
+			own = append(own, f)
+		}
+	}
+	require.Len(t, own, 1, "%+v", a.Findings)
+	require.Len(t, pods, 1, "%+v", a.Findings)
+	assert.Equal(t, reach.Exposed, own[0].Exposure)
+	assert.Equal(t, reach.Exposed, pods[0].Exposure, "the delegated prefix is exposed as the interface is")
+	assert.Equal(t, bp("2001:db8:1:1:a::/80"), pods[0].Prefix)
+	assert.Equal(t, "eni-node", pods[0].Interface)
+	assert.NotEmpty(t, pods[0].OpenedBy)
+	brute.CheckSetAnswers(t, m, brute.Options{IPv6: true, Few: true})
+
+	a, err = build(true).Audit(reach.AuditOptions{IPv6: true, Workers: 1})
+	require.NoError(t, err)
+	for _, f := range a.Findings {
+		if f.Prefix.IsValid() {
+			assert.Equal(t, reach.Exposed, f.Exposure, "the prefix's first address is still exposed")
+		}
+	}
+	a4, err := m.Audit(reach.AuditOptions{Workers: 1})
+	require.NoError(t, err)
+	for _, f := range a4.Findings {
+		assert.False(t, f.Prefix.IsValid(), "no IPv4 finding for the IPv4 prefix")
+	}
+}

@@ -172,6 +172,12 @@
 // placements with the ends' security groups deferred, and each pair of
 // classes is judged by its own groups on what the middle lets through.
 // The answers carry the indeterminate outcome like single checks.
+// Addresses of prefixes delegated to interfaces: Sources lists exactly
+// those that get through, per interface and outcome, apart from the
+// interface's own address ([SourceInterface.Prefixes]); Audit gives each
+// IPv6 prefix findings of its own ([Finding.Prefix]); Ports takes them as
+// ends; a Matrix cell, and Diff, answer for the interfaces' own
+// addresses only, not for their delegated prefixes'.
 //
 // [Model.QuotaWarnings] lists, as lint, where the
 // design is above an AWS quota ([Quotas]); nothing relies on the quotas.

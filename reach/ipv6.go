@@ -146,11 +146,3 @@ func (w *walker) denyAllIGW(h Hop, ii *ifaceInfo) Hop {
 	h.Fix = fmt.Sprintf("test a connection from %s to the internet, or send its internet traffic from an interface without DenyAllIgwTraffic", ii.label())
 	return h
 }
-
-// firstOf is ii's first private address of the family, or "none".
-func firstOf(ii *ifaceInfo, v6 bool) string {
-	if a, ok := ii.addr(v6); ok {
-		return a.String()
-	}
-	return "none"
-}

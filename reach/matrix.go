@@ -78,6 +78,9 @@ const InternetNode = "internet"
 // Interfaces whose subnet, groups, public addressing and addresses (as
 // every route and filter of the design sees them) are the same form one
 // class, answered once. The pairs are shared among o.Workers goroutines.
+// An interface stands for its own private (and public) addresses: the
+// addresses of prefixes delegated to it ([Interface.DelegatedPrefixes])
+// are not in its cells; [Model.Sources] and [Model.Check] answer for them.
 func (m *Model) Matrix(o MatrixOptions) (*Matrix, error) { return m.matrix(o, true) }
 
 // matrix answers Matrix; fast factors the pairs of classes through their
