@@ -138,9 +138,9 @@
 //     internet gateway drops what the internet opens to the interface).
 //     Ipv4Prefixes[].Ipv4Prefix and Ipv6Prefixes[].Ipv6Prefix, the
 //     prefixes delegated to the interface, are
-//     reach.Interface.DelegatedPrefixes, each with a warning: reachsim does
-//     not model their addresses, so traffic to one is indeterminate
-//     (reach.UnmodelledTarget, naming the prefix and the interface).
+//     reach.Interface.DelegatedPrefixes: their addresses are the
+//     interface's (EKS pods in prefix mode), judged by its groups and its
+//     subnet's network ACL.
 //     An interface's Name tag names it; an instance's Name tag names its
 //     primary interface (device index 0) when that has none. Interfaces of
 //     NAT gateways and Gateway Load Balancer (firewall) endpoints are left

@@ -332,8 +332,7 @@ func (l *loader) mergeENI(e, o *eniRec) {
 }
 
 // addPrefix reads a prefix delegated to the interface (Ipv4Prefixes,
-// Ipv6Prefixes) at o, with a warning: reachsim does not model the
-// prefix's addresses, and a packet to one is undecided.
+// Ipv6Prefixes) at o: its addresses are the interface's.
 func (e *eniRec) addPrefix(l *loader, o jsonloc.Loc, s string) {
 	p, ok := l.prefix(o, e.id, s)
 	if !ok || slices.Contains(e.prefixes, p) {
@@ -341,7 +340,6 @@ func (e *eniRec) addPrefix(l *loader, o jsonloc.Loc, s string) {
 	}
 	e.prefixes = append(e.prefixes, p)
 	e.prefixAt = append(e.prefixAt, o)
-	l.warn(o, "network interface %s: prefix %s is delegated to it; reachsim does not model the addresses of delegated prefixes, so traffic to them is indeterminate", e.id, p)
 }
 
 func comparePrefix(a, b netip.Prefix) int {

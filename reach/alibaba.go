@@ -69,7 +69,7 @@ func (w *walker) alibabaEgress(pkt flow.Flow) {
 	if slices.ContainsFunc(*w.hops, func(h Hop) bool { return h.Code == AlibabaPort25Blocked }) {
 		return // reported once, where the request first leaves for the internet
 	}
-	sender := w.m.byPrivate[(*w.hops)[0].Packet.Src.Addr()]
+	sender, _ := w.m.ifaceByAddr((*w.hops)[0].Packet.Src.Addr())
 	if !sender.isAlibaba() || sender.Port25Unblocked {
 		return
 	}
@@ -96,7 +96,7 @@ func (m *Model) carrierWarnings(r *Result, src *ifaceInfo) []string {
 	if !end.isAlibaba() {
 		end = m.byPublic[f.Dst.Addr()]
 		if end == nil {
-			end = m.byPrivate[f.Dst.Addr()]
+			end, _ = m.ifaceByAddr(f.Dst.Addr())
 		}
 	}
 	if !end.isAlibaba() {

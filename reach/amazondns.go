@@ -147,7 +147,8 @@ func (w *walker) fromAmazonDNS(pkt flow.Flow, vpc *vpcInfo) arrival {
 		h.reason = fmt.Sprintf("the reply goes straight back to %s: security groups and network ACLs do not filter the Amazon DNS server's traffic", pkt.Dst.Addr())
 	}
 	w.add(h)
-	return arrival{ok: true, pkt: pkt, iface: w.m.byPrivate[pkt.Dst.Addr()]}
+	ii, _ := w.m.ifaceByAddr(pkt.Dst.Addr())
+	return arrival{ok: true, pkt: pkt, iface: ii}
 }
 
 // amazonDNSOutside is the hop of a packet for the Amazon DNS server of

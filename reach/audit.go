@@ -156,10 +156,17 @@ type Finding struct {
 	// AddressUnknown names the value known only later whose placeholder
 	// Address is ([Interface.PublicIPUnknown], [Interface.IPv6Unknown]);
 	// empty when Address is the interface's own.
-	AddressUnknown string        `json:"address_unknown,omitempty"`
-	Service        string        `json:"service"`
-	Severity       Severity      `json:"severity"`
-	Protocol       flow.Protocol `json:"protocol"`
+	AddressUnknown string `json:"address_unknown,omitempty"`
+	// Prefix, on a finding for the addresses of an IPv6 prefix delegated
+	// to the interface ([Interface.DelegatedPrefixes]), is that prefix;
+	// Address is then its first address, whose sessions the finding
+	// answers. Where the design could treat the prefix's addresses apart
+	// (a route or block inside it, a firewall), a finding not Exposed for
+	// Address is Undecided.
+	Prefix   netip.Prefix  `json:"prefix,omitzero"`
+	Service  string        `json:"service"`
+	Severity Severity      `json:"severity"`
+	Protocol flow.Protocol `json:"protocol"`
 	// Ports are the service's ports the opening rules open.
 	Ports    flow.PortSet `json:"ports"`
 	Exposure Exposure     `json:"exposure"`
@@ -354,6 +361,7 @@ func (m *Model) auditClass(cl []*ifaceInfo, cat []Risk, v6 bool, not []addrset.R
 		return nil, nil
 	}
 	var found []Finding
+	var asked []serviceAsk // what found answers, for the members' delegated prefixes
 	for _, risk := range cat {
 		var ports flow.PortSet
 		var by []string
@@ -369,12 +377,14 @@ func (m *Model) auditClass(cl []*ifaceInfo, cat []Risk, v6 bool, not []addrset.R
 		if ports.IsEmpty() {
 			continue
 		}
-		f, err := m.auditService(rep, risk, ports, addrset.Of(where...).Difference(addrset.OfRanges(not...)), v6)
+		open := addrset.Of(where...).Difference(addrset.OfRanges(not...))
+		f, err := m.auditService(rep, risk, ports, open, v6)
 		if err != nil {
 			return nil, err
 		}
 		f.OpenedBy = by
 		found = append(found, f)
+		asked = append(asked, serviceAsk{risk, ports, open, by})
 	}
 	var out []Finding
 	for _, ii := range cl {
@@ -386,6 +396,13 @@ func (m *Model) auditClass(cl []*ifaceInfo, cat []Risk, v6 bool, not []addrset.R
 			f.OpenedBy = slices.Clone(f.OpenedBy)
 			f.ClosedBy = slices.Clone(f.ClosedBy)
 			out = append(out, f)
+		}
+		if v6 && len(ii.DelegatedPrefixes) > 0 {
+			fs, err := m.auditDelegated(ii, asked) // delegated.go
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, fs...)
 		}
 	}
 	return out, nil
@@ -404,6 +421,11 @@ func publicOr(ii *ifaceInfo, v6 bool) netip.Addr {
 // auditService decides how far the internet gets to ports of risk on
 // ii, which the rules open to the internet addresses where.
 func (m *Model) auditService(ii *ifaceInfo, risk Risk, ports flow.PortSet, where addrset.Set, v6 bool) (Finding, error) {
+	return m.auditServiceAt(publicOr(ii, v6), risk, ports, where, v6)
+}
+
+// auditServiceAt is auditService for the destination address dst.
+func (m *Model) auditServiceAt(dst netip.Addr, risk Risk, ports flow.PortSet, where addrset.Set, v6 bool) (Finding, error) {
 	f := Finding{Service: risk.Service, Severity: risk.Severity, Protocol: risk.Protocol, Ports: ports, Exposure: Closed, Sources: []netip.Prefix{}}
 	probe := netip.MustParseAddr("198.51.100.1")
 	if v6 {
@@ -413,7 +435,7 @@ func (m *Model) auditService(ii *ifaceInfo, risk Risk, ports flow.PortSet, where
 	for _, r := range ports.Ranges() {
 		for p := int(r.Lo); p <= int(r.Hi); p++ {
 			fl := flow.Flow{Protocol: risk.Protocol, Src: netip.AddrPortFrom(probe, DefaultSourcePort),
-				Dst: netip.AddrPortFrom(publicOr(ii, v6), uint16(p))}
+				Dst: netip.AddrPortFrom(dst, uint16(p))}
 			o, u, _, err := m.internetSources(fl, where.Ranges())
 			if err != nil {
 				return f, err
@@ -439,7 +461,7 @@ func (m *Model) auditService(ii *ifaceInfo, risk Risk, ports flow.PortSet, where
 		}
 	}
 	fl := flow.Flow{Protocol: risk.Protocol, Src: netip.AddrPortFrom(from, DefaultSourcePort),
-		Dst: netip.AddrPortFrom(publicOr(ii, v6), ports.Ranges()[0].Lo)}
+		Dst: netip.AddrPortFrom(dst, ports.Ranges()[0].Lo)}
 	r := m.check(fl, nil)
 	f.ClosedBy = r.Blocks
 	return f, nil
@@ -479,7 +501,11 @@ func (a *AuditResult) Text() string {
 		if f.Name != "" {
 			name = fmt.Sprintf("%s (%s)", textsafe.String(f.Name), name)
 		}
-		fmt.Fprintf(&b, "%-6s %-13s %s %s/%s on %s [%s]%s\n", f.Severity, f.Exposure, textsafe.String(f.Service), f.Protocol, f.Ports, name, f.Address, placeholderText(f.AddressUnknown))
+		where := f.Address.String() + placeholderText(f.AddressUnknown)
+		if f.Prefix.IsValid() {
+			where = "delegated " + f.Prefix.String()
+		}
+		fmt.Fprintf(&b, "%-6s %-13s %s %s/%s on %s [%s]\n", f.Severity, f.Exposure, textsafe.String(f.Service), f.Protocol, f.Ports, name, where)
 		switch f.Exposure {
 		case Exposed, Undecided:
 			fmt.Fprintf(&b, "    from %s\n", prefixText(f.Sources))

@@ -104,6 +104,11 @@ func (m *Model) walkWith(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived, 
 		arrived = fw.toAmazonDNS(f, src) // amazondns.go: no group, table or ACL applies
 	} else if src != nil {
 		fw.securityGroups(f, src, flow.Outbound)
+		if fw.explain {
+			if note := m.delegatedNote(f.Src.Addr(), true); note != "" { // delegated.go
+				(*fw.hops)[len(*fw.hops)-1].addDetail(note)
+			}
+		}
 		arrived = fw.route(f, src.subnet)
 	} else {
 		arrived = fw.fromInternet(f)
@@ -355,7 +360,7 @@ func sgFix(m *Model, pkt flow.Flow, ii *ifaceInfo, dir flow.Direction) string {
 	b.WriteString(" ")
 	var scratch [64]byte
 	b.Write(netip.PrefixFrom(peer, peer.BitLen()).AppendTo(scratch[:0]))
-	if other, ok := m.byPrivate[peer]; ok && len(other.Groups) > 0 {
+	if other, ok := m.ifaceByAddr(peer); ok && len(other.Groups) > 0 {
 		b.WriteString(" (or ")
 		b.WriteString(other.Groups[0])
 		b.WriteString(", a group of ")
@@ -617,9 +622,14 @@ func (w *walker) noRouteFix(pkt flow.Flow, rt *rtInfo) string {
 // interface, or a NAT gateway (for a reply it translated).
 func (w *walker) deliverLocal(pkt flow.Flow, from *subnetInfo, vpc *vpcInfo) arrival {
 	dst := pkt.Dst.Addr()
-	if ii, ok := w.m.byPrivate[dst]; ok && ii.subnet.vpc == vpc {
+	if ii, ok := w.m.ifaceByAddr(dst); ok && ii.subnet.vpc == vpc {
 		w.boundary(pkt, from, ii.subnet)
 		w.securityGroups(pkt, ii, flow.Inbound)
+		if w.explain {
+			if note := w.m.delegatedNote(dst, false); note != "" { // delegated.go
+				(*w.hops)[len(*w.hops)-1].addDetail(note)
+			}
+		}
 		return arrival{ok: true, pkt: pkt, iface: ii}
 	}
 	if ni, ok := w.m.natAddr[dst]; ok && ni.subnet.vpc == vpc && ni.PrivateIP == dst {
@@ -629,9 +639,6 @@ func (w *walker) deliverLocal(pkt flow.Flow, from *subnetInfo, vpc *vpcInfo) arr
 	if dst == vpc.dns {
 		// from outside the VPC: a source inside it went straight there
 		return w.stop(amazonDNSOutside(pkt, vpc)) // amazondns.go
-	}
-	if h, ok := w.m.delegatedHop(pkt, vpc, KindRouteTable, vpc.ID); ok { // ipv6.go
-		return w.stop(h)
 	}
 	return w.stop(Hop{Kind: KindRouteTable, ID: vpc.ID, Packet: pkt, Verdict: flow.Deny, Code: UnknownDestination,
 		reason: fmt.Sprintf("no interface or gateway in %s has the address %s", vpc.ID, dst),

@@ -86,9 +86,13 @@ type Model struct {
 	gwEndpoints    map[string]*gwEndpointInfo // gwendpoint.go
 	customPolicies int                        // gateway endpoints with a CustomPolicy
 	// privateV6 are the VPCs' private IPv6 blocks, delegated the prefixes
-	// delegated to interfaces (ipv6.go)
-	privateV6 []privateBlock
-	delegated []delegation
+	// delegated to interfaces (ipv6.go), delegIdx their index (nil under
+	// internal/slowpath) and memberPrefixes each group's members'
+	// (delegated.go)
+	privateV6      []privateBlock
+	delegated      []delegation
+	delegIdx       *delegIndex
+	memberPrefixes map[string][]netip.Prefix
 
 	quotaWarnings []QuotaWarning // see quota.go
 	// origins says where resources came from (origin.go)
@@ -476,7 +480,8 @@ type natInfo struct {
 
 // GroupMembers implements [sg.GroupResolver]: the private addresses (IPv4
 // and IPv6 alike) of the interfaces the group is attached to, sorted, in a
-// new slice the caller owns.
+// new slice the caller owns ([Model.GroupPrefixes] gives the prefixes
+// delegated to them, whose addresses the group's references match too).
 // A group declared with [Builder.AddUnresolvedGroup] answers an
 // *[sg.UnknownMembers] whose Known reports every address of the design
 // (whose groups are all known, so it is no member). In a design with an
@@ -512,8 +517,13 @@ func (m *Model) GroupMembers(group string) ([]netip.Addr, error) {
 // knownNonMember reports whether a is an address of the design whose
 // groups are all known: it is a member of no group that does not list it.
 func (m *Model) knownNonMember(a netip.Addr) bool {
-	_, maybe := m.maybeMember[a]
-	return m.holds(a) && !maybe
+	if _, maybe := m.maybeMember[a]; maybe {
+		return false
+	}
+	if ii, ok := m.ifaceByAddr(a); ok && ii.GroupsUnknown != "" {
+		return false // of a prefix delegated to an interface whose groups are known only later
+	}
+	return m.holds(a)
 }
 
 // PrefixList implements [sg.PrefixListResolver]: the list's CIDR blocks,
@@ -534,7 +544,13 @@ func (m *Model) PrefixList(id string) ([]netip.Prefix, error) {
 // holds reports whether a is an address of the design (an interface's, a
 // NAT gateway's, private or public).
 func (m *Model) holds(a netip.Addr) bool {
-	_, ok := m.owners[a]
+	if _, ok := m.owners[a]; ok {
+		return true
+	}
+	if len(m.delegated) == 0 {
+		return false
+	}
+	_, ok := m.delegationOf(a) // delegated.go
 	return ok
 }
 
@@ -574,12 +590,18 @@ func (r identityLost) GroupMembers(group string) ([]netip.Addr, error) {
 }
 
 // Owner returns the resource of the design that holds address a (an
-// interface's private or public address, a NAT gateway's), and whether
-// one does. An address no resource holds is, to a query, a host outside
-// the design: on the internet when it is a public address.
+// interface's private or public address, or an address of a prefix
+// delegated to it, a NAT gateway's), and whether one does. An address no
+// resource holds is, to a query, a host outside the design: on the
+// internet when it is a public address.
 func (m *Model) Owner(a netip.Addr) (string, bool) {
-	o, ok := m.owners[a]
-	return o, ok
+	if o, ok := m.owners[a]; ok {
+		return o, true
+	}
+	if ii, ok := m.ifaceByAddr(a); ok {
+		return ii.ID, true
+	}
+	return "", false
 }
 
 // Interfaces returns the design's interfaces in the order they were

@@ -87,15 +87,18 @@
 // [Builder.AddUnresolvedPrefixList]; [RouteIndeterminate] for a route by
 // such a list, which could match any destination;
 // [FirewallIndeterminate] for a firewall rule that depends on payload;
-// [UnmodelledTarget] too for an address of a prefix delegated to an
-// interface, [Interface.DelegatedPrefixes], whose addresses reachsim
-// does not model; [DenyAllIGWTraffic] for the reply of a connection an
+// [DenyAllIGWTraffic] for the reply of a connection an
 // interface with DenyAllIgwTraffic opened to the internet),
 // and names what is missing ([Hop.Missing]). A hop that blocks for certain
 // makes the outcome unreachable whatever the undecided hops would say
 // (see [Result]). An address inside a VPC's CIDR blocks that nothing
 // holds is an unknown destination ([UnknownDestination]), never a host on
-// the internet. An interface address known only later
+// the internet. An address of a prefix delegated to an interface
+// ([Interface.DelegatedPrefixes]: EKS pods' addresses in prefix mode) is
+// the interface's own: delivered to it, sent from by it (a query names it
+// by address), judged by its subnet's ACL and its security groups, and
+// matched by rules referencing its groups; the trace says which prefix
+// it is of (delegated.go). An interface address known only later
 // ([Interface.AddressUnknown], [Interface.IPv6Unknown]) walks with a
 // placeholder of its subnet's block, and an answer is indeterminate where
 // the design's blocks tell apart the addresses it could get (unknown.go).
@@ -169,6 +172,12 @@
 // placements with the ends' security groups deferred, and each pair of
 // classes is judged by its own groups on what the middle lets through.
 // The answers carry the indeterminate outcome like single checks.
+// Addresses of prefixes delegated to interfaces: Sources lists exactly
+// those that get through, per interface and outcome, apart from the
+// interface's own address ([SourceInterface.Prefixes]); Audit gives each
+// IPv6 prefix findings of its own ([Finding.Prefix]); Ports takes them as
+// ends; a Matrix cell, and Diff, answer for the interfaces' own
+// addresses only, not for their delegated prefixes'.
 //
 // [Model.QuotaWarnings] lists, as lint, where the
 // design is above an AWS quota ([Quotas]); nothing relies on the quotas.
@@ -199,7 +208,9 @@
 //     session the changes alter is listed ([FixResult.AlsoChanged]).
 //
 // Documented assumptions: a security group reference matches the members'
-// private IPv4 and IPv6 addresses, and matches nothing once a NAT
+// private IPv4 and IPv6 addresses and the addresses of the prefixes
+// delegated to them (as Amazon EKS documents for pods sharing their
+// node's groups), and matches nothing once a NAT
 // gateway, a firewall endpoint or an appliance has forwarded the packet
 // (AWS's middlebox limitation); a query without a source port uses
 // [DefaultSourcePort]; a packet from outside its VPC is addressed to an

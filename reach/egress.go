@@ -147,7 +147,7 @@ func (w *walker) egressOnlyIn(pkt flow.Flow, vpc *vpcInfo, target *ifaceInfo) (a
 // holderIn returns the subnet of vpc whose interface holds address a, or
 // nil: the subnet Block Public Access judges a crossing of a by.
 func (m *Model) holderIn(a netip.Addr, vpc *vpcInfo) *subnetInfo {
-	if ii, ok := m.byPrivate[a]; ok && ii.subnet.vpc == vpc {
+	if ii, ok := m.ifaceByAddr(a); ok && ii.subnet.vpc == vpc {
 		return ii.subnet
 	}
 	return nil

@@ -274,10 +274,12 @@ func trafficOf(pkt flow.Flow) (p flow.Protocol, ports flow.PortRange, icmpType, 
 // ifaceAt returns the interface whose groups judge pkt in dir: the
 // destination's for an inbound packet, the source's for an outbound one.
 func (m *Model) ifaceAt(pkt flow.Flow, dir flow.Direction) *ifaceInfo {
+	a := pkt.Src.Addr()
 	if dir == flow.Inbound {
-		return m.byPrivate[pkt.Dst.Addr()]
+		a = pkt.Dst.Addr()
 	}
-	return m.byPrivate[pkt.Src.Addr()]
+	ii, _ := m.ifaceByAddr(a)
+	return ii
 }
 
 // openGroups returns the change that lets the packet of the blocking

@@ -145,6 +145,6 @@ func (m *Model) backIn(dst netip.Addr, vpc *vpcInfo) bool {
 	if ni, ok := m.natAddr[dst]; ok && ni.PublicIP == dst {
 		return true
 	}
-	ii, ok := m.byPrivate[dst]
+	ii, ok := m.ifaceByAddr(dst)
 	return ok && dst.Is6() && ii.subnet.vpc != vpc && !m.offInternet(dst)
 }

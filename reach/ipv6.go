@@ -70,6 +70,7 @@ func (b *Builder) buildIPv6(p *problems, m *Model) {
 			}
 		}
 	}
+	b.indexDelegated(p, m) // delegated.go
 }
 
 // privateBlockOf returns the private IPv6 block of a VPC that holds a.
@@ -144,39 +145,4 @@ func (w *walker) denyAllIGW(h Hop, ii *ifaceInfo) Hop {
 	h.Missing = fmt.Sprintf("whether AWS drops the replies of connections %s opens to the internet (its documentation says only that inbound traffic from the internet is dropped)", ii.label())
 	h.Fix = fmt.Sprintf("test a connection from %s to the internet, or send its internet traffic from an interface without DenyAllIgwTraffic", ii.label())
 	return h
-}
-
-// delegatedTo returns the prefix delegated to an interface that holds a,
-// in vpc.
-func (m *Model) delegatedTo(a netip.Addr, vpc *vpcInfo) (delegation, bool) {
-	for _, d := range m.delegated {
-		if d.iface.subnet.vpc == vpc && d.prefix.Contains(a) {
-			return d, true
-		}
-	}
-	return delegation{}, false
-}
-
-// delegatedHop is the undecided hop of a packet for an address of vpc
-// that no interface holds but a prefix delegated to one does: reachsim
-// does not model delegated prefixes' addresses. kind and id name the hop
-// (where the packet met the VPC).
-func (m *Model) delegatedHop(pkt flow.Flow, vpc *vpcInfo, kind Kind, id string) (Hop, bool) {
-	d, ok := m.delegatedTo(pkt.Dst.Addr(), vpc)
-	if !ok {
-		return Hop{}, false
-	}
-	dst := pkt.Dst.Addr()
-	return Hop{Kind: kind, ID: id, Packet: pkt, Verdict: flow.Indeterminate, Code: UnmodelledTarget,
-		reason:  fmt.Sprintf("%s is an address of %s, a prefix delegated to %s: AWS delivers it to the interface, but reachsim does not model delegated prefixes' addresses", dst, d.prefix, d.iface.label()),
-		Missing: fmt.Sprintf("what %s's path, network ACL and security groups decide for %s (of %s, delegated to it): reachsim does not model delegated prefixes", d.iface.label(), dst, d.prefix),
-		Fix:     fmt.Sprintf("check the session to the interface's own address (%s) instead", firstOf(d.iface, dst.Is6()))}, true
-}
-
-// firstOf is ii's first private address of the family, or "none".
-func firstOf(ii *ifaceInfo, v6 bool) string {
-	if a, ok := ii.addr(v6); ok {
-		return a.String()
-	}
-	return "none"
 }

@@ -89,6 +89,10 @@ const InternetNode = "internet"
 // wrapping [ErrQuery]) and merged session by session (an internet cell
 // address by address): what every combination lets through is allowed,
 // what only some do is indeterminate, as [Model.Check] answers it.
+//
+// An interface stands for its own private (and public) addresses: the
+// addresses of prefixes delegated to it ([Interface.DelegatedPrefixes])
+// are not in its cells; [Model.Sources] and [Model.Check] answer for them.
 func (m *Model) Matrix(o MatrixOptions) (*Matrix, error) { return m.matrix(o, true) }
 
 // matrix answers Matrix; fast factors the pairs of classes through their

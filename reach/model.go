@@ -85,12 +85,17 @@ type Interface struct {
 	DenyAllIGWTraffic bool
 	// DelegatedPrefixes are the IPv4 (/28) and IPv6 (/80) prefixes
 	// delegated to the interface (describe-network-interfaces'
-	// Ipv4Prefixes and Ipv6Prefixes), each inside the interface's subnet:
-	// AWS delivers every address of them to the interface. reachsim does
-	// not model their addresses as the interface's yet: a packet to an
-	// address of one that no interface holds is undecided
-	// ([UnmodelledTarget], naming the prefix and the interface), never an
-	// unknown destination; a query from such an address is an error.
+	// Ipv4Prefixes and Ipv6Prefixes), each inside the interface's subnet,
+	// overlapping no other and holding no interface's private address.
+	// Their addresses are the interface's own, as AWS has it (Amazon EKS's
+	// VPC CNI in prefix mode gives them to pods): a packet to one is
+	// delivered to the interface, and a query may send from one (by
+	// address); the interface's security groups and its subnet's network
+	// ACL judge them as its private addresses, and a rule referencing one
+	// of its groups matches them ([Model.GroupPrefixes]). No public IPv4
+	// address maps to an IPv4 prefix; an IPv6 prefix is on the internet
+	// as the interface's IPv6 address is (unless a private block holds
+	// it), DenyAllIGWTraffic and egress-only gateways included.
 	DelegatedPrefixes []netip.Prefix
 	// AddressUnknown, when set, says the interface's private IPv4 address
 	// is known only later (Terraform's "known after apply") and names that

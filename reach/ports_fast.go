@@ -552,7 +552,7 @@ func walkTreatsApart(m *Model, f flow.Flow, fwd []Hop) uint16 {
 	if f.Protocol != flow.TCP || len(fwd) == 0 {
 		return 0
 	}
-	sender := m.byPrivate[fwd[0].Packet.Src.Addr()]
+	sender, _ := m.ifaceByAddr(fwd[0].Packet.Src.Addr())
 	if !sender.isAlibaba() || sender.Port25Unblocked {
 		return 0
 	}

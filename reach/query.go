@@ -221,7 +221,7 @@ func (m *Model) resolve(spec string) (endpoint, error) {
 		if a.Zone() != "" || a.Is4In6() {
 			return endpoint{}, fmt.Errorf("%w: %q: use a plain IPv4 or IPv6 address", ErrQuery, spec)
 		}
-		if ii, ok := m.byPrivate[a]; ok {
+		if ii, ok := m.ifaceByAddr(a); ok { // a private address, or of a prefix delegated to it
 			return endpoint{iface: ii, addr: a}, nil
 		}
 		if ii, ok := m.byPublic[a]; ok {

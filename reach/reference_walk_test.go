@@ -42,7 +42,9 @@ func pathOf(r *reach.Result) []string {
 // with the reference walk (every rule and route scanned, no index; see
 // buildReference) on random designs, the open ones with indeterminate
 // outcomes among them: the same outcome, the same path on both legs, the
-// same deciding rules.
+// same deciding rules. The designs have prefixes delegated to interfaces,
+// whose lookup (and whose search among a group's members) the reference
+// does by scanning.
 func TestWalkAgreesWithSlowReference(t *testing.T) {
 	designs := 200
 	if testing.Short() || raceOn {
@@ -51,6 +53,7 @@ func TestWalkAgreesWithSlowReference(t *testing.T) {
 	stats := map[reach.Outcome]int{}
 	for seed := range uint64(designs) {
 		g := randomWalkDesign(rand.New(rand.NewPCG(seed, 10)))
+		g.delegate() // delegated prefixes: their addresses as sources, destinations and group members
 		fast, err := g.d.Builder().Build()
 		require.NoError(t, err, "seed %d", seed)
 		ref := buildReference(t, g.d.Builder().Build)

@@ -147,9 +147,7 @@ const (
 	// reachsim does not model (a virtual private gateway, a transit
 	// gateway, a peering connection, a Gateway Load Balancer endpoint...).
 	// The hop is undecided, and the leg ends there: an undecided route
-	// never falls back to a less specific one. Also a packet to an
-	// address of a prefix delegated to an interface
-	// ([Interface.DelegatedPrefixes]), which reachsim does not model.
+	// never falls back to a less specific one.
 	UnmodelledTarget Code = "UNMODELLED_TARGET"
 	// AsymmetricRoute: the request crosses a firewall endpoint that the
 	// reply does not (or the other way round); the firewall has no state

@@ -37,6 +37,7 @@ func openDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
 	} else {
 		g = randomWalkDesign(grng)
 	}
+	g.delegate() // prefixes delegated to interfaces: their addresses are the interfaces'
 	rng := rand.New(rand.NewPCG(seed, 11))
 	d := g.d
 	open := []sg.Rule{
@@ -73,6 +74,11 @@ func openDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
 		}
 		addrs = append(addrs, in.PrivateIPs...)
 		srcs = append(srcs, in.PrivateIPs...)
+		for _, p := range in.DelegatedPrefixes {
+			a := p.Addr().Next().Next()
+			addrs = append(addrs, a)
+			srcs = append(srcs, a)
+		}
 		if in.PublicIP.IsValid() {
 			addrs = append(addrs, in.PublicIP)
 		}
@@ -252,10 +258,11 @@ func randomFlow(rng *rand.Rand, srcs, dsts []netip.Addr) flow.Flow {
 	return flow.Flow{Protocol: flow.TCP, Src: netip.AddrPortFrom(src, reach.DefaultSourcePort), Dst: netip.AddrPortFrom(dst, 443)}
 }
 
-// sourceIface is the interface whose private address src is, "" if none.
+// sourceIface is the interface whose address src is (private, or of a
+// prefix delegated to it), "" if none.
 func (n *refNet) sourceIface(src netip.Addr) string {
 	for _, in := range n.d.Interfaces {
-		if slices.Contains(in.PrivateIPs, src) {
+		if holdsAddr(in, src) {
 			return in.ID
 		}
 	}

@@ -53,8 +53,8 @@ import (
 //     destination: an interface (delivered), a NAT gateway's private
 //     address (the reply of a session it translated goes back to the
 //     original source; anything else is refused, NAT_NO_INBOUND), or
-//     nothing (UNKNOWN_DESTINATION; undecided, UNMODELLED_TARGET, for an
-//     address of a prefix delegated to an interface of the VPC).
+//     nothing (UNKNOWN_DESTINATION). An address of a prefix delegated to
+//     an interface is the interface's, here and everywhere below.
 //   - internet gateway: a destination that is not a public address of the
 //     design and that the internet does not route (RFC 1918, 100.64/10,
 //     loopback, unique local...) or that is in a VPC's private IPv6
@@ -67,9 +67,8 @@ import (
 //     to its public one; with neither the hop blocks (NO_PUBLIC_IP) but
 //     the walk goes on untranslated. A destination that is a public
 //     address in the design comes back in through the internet; one
-//     inside a VPC's blocks that nothing holds is UNKNOWN_DESTINATION
-//     (UNMODELLED_TARGET in a delegated prefix); any other is a host on
-//     the internet.
+//     inside a VPC's blocks that nothing holds is UNKNOWN_DESTINATION;
+//     any other is a host on the internet.
 //   - from the internet: the destination's owner decides the VPC; its
 //     internet gateway (NO_INTERNET_GATEWAY without) drops a packet from an
 //     RFC 1918 or 100.64/10 source unless the leg is blocked already
@@ -80,8 +79,7 @@ import (
 //     (DENY_ALL_IGW_TRAFFIC, undecided on the reply, the walk going on) a
 //     packet for an interface with DenyAllIGWTraffic, then the gateway's
 //     edge table routes the packet, or local delivery when it has none. A
-//     destination nothing owns is UNKNOWN_DESTINATION, or UNMODELLED_TARGET
-//     (undecided) in a prefix delegated to an interface.
+//     destination nothing owns is UNKNOWN_DESTINATION.
 //   - NAT gateway: on the reply, dropped (REPLY_VIA_NAT_GATEWAY: it would
 //     leave with the gateway's address as source); a protocol other than
 //     TCP, UDP and ICMP is dropped (NAT_UNSUPPORTED_PROTOCOL); otherwise
@@ -473,7 +471,7 @@ func (l *refLeg) lookup(pkt flow.Flow, rt reach.RouteTable, from string) {
 		in := l.n.iface(r.TargetID)
 		switch {
 		case l.met(reach.KindInterface, in.ID, pkt):
-		case slices.Contains(in.PrivateIPs, pkt.Dst.Addr()):
+		case holdsAddr(in, pkt.Dst.Addr()):
 			l.arrive(in.ID, pkt)
 		default:
 			l.hop(reach.KindInterface, in.ID, pkt, "")
@@ -496,7 +494,7 @@ func (l *refLeg) lookup(pkt flow.Flow, rt reach.RouteTable, from string) {
 func (l *refLeg) local(pkt flow.Flow, vpc string) {
 	dst := pkt.Dst.Addr()
 	for _, in := range l.n.d.Interfaces {
-		if l.n.subnet(in.Subnet).VPC == vpc && slices.Contains(in.PrivateIPs, dst) {
+		if l.n.subnet(in.Subnet).VPC == vpc && holdsAddr(in, dst) {
 			l.arrive(in.ID, pkt)
 			return
 		}
@@ -516,10 +514,6 @@ func (l *refLeg) local(pkt flow.Flow, vpc string) {
 			}
 		}
 		l.hop(reach.KindNATGateway, g.ID, pkt, reach.NATNoInbound)
-		return
-	}
-	if l.n.delegated(dst, vpc) {
-		l.hop(reach.KindRouteTable, vpc, pkt, reach.UnmodelledTarget)
 		return
 	}
 	l.hop(reach.KindRouteTable, vpc, pkt, reach.UnknownDestination)
@@ -604,19 +598,17 @@ func (n *refNet) offInternet(a netip.Addr) bool {
 	})
 }
 
-// delegated reports whether a is an address of a prefix delegated to an
-// interface of vpc ("" for any VPC).
-func (n *refNet) delegated(a netip.Addr, vpc string) bool {
-	return slices.ContainsFunc(n.d.Interfaces, func(in reach.Interface) bool {
-		return (vpc == "" || n.subnet(in.Subnet).VPC == vpc) && slices.ContainsFunc(in.DelegatedPrefixes, func(p netip.Prefix) bool { return p.Contains(a) })
-	})
+// holdsAddr reports whether a is the interface's: one of its private
+// addresses, or an address of a prefix delegated to it.
+func holdsAddr(in reach.Interface, a netip.Addr) bool {
+	return slices.Contains(in.PrivateIPs, a) || slices.ContainsFunc(in.DelegatedPrefixes, func(p netip.Prefix) bool { return p.Contains(a) })
 }
 
 func (l *refLeg) toInternet(pkt flow.Flow, vpc string) {
 	igw, _ := l.n.igwOf(vpc) // the builder checks that a route's gateway is the VPC's
 	src, dst := pkt.Src.Addr(), pkt.Dst.Addr()
 	otherV6 := dst.Is6() && !l.n.offInternet(dst) && slices.ContainsFunc(l.n.d.Interfaces, func(in reach.Interface) bool {
-		return slices.Contains(in.PrivateIPs, dst) && l.n.subnet(in.Subnet).VPC != vpc
+		return holdsAddr(in, dst) && l.n.subnet(in.Subnet).VPC != vpc
 	})
 	back := l.n.isPublic(dst) || otherV6
 	if !back && l.n.offInternet(dst) {
@@ -651,13 +643,11 @@ func (l *refLeg) toInternet(pkt flow.Flow, vpc string) {
 	inVPC := slices.ContainsFunc(l.n.d.VPCs, func(v reach.VPC) bool {
 		return slices.ContainsFunc(v.CIDRs, func(p netip.Prefix) bool { return p.Contains(dst) })
 	})
-	owned := slices.ContainsFunc(l.n.d.Interfaces, func(in reach.Interface) bool { return slices.Contains(in.PrivateIPs, dst) }) ||
+	owned := slices.ContainsFunc(l.n.d.Interfaces, func(in reach.Interface) bool { return holdsAddr(in, dst) }) ||
 		slices.ContainsFunc(l.n.d.NATGateways, func(g reach.NATGateway) bool { return g.PrivateIP == dst })
 	switch {
 	case back:
 		l.fromInternet(out)
-	case inVPC && !owned && l.n.delegated(dst, ""):
-		l.hop(reach.KindInternet, "internet", out, reach.UnmodelledTarget)
 	case inVPC && !owned:
 		l.hop(reach.KindInternet, "internet", out, reach.UnknownDestination)
 	default:
@@ -676,7 +666,7 @@ func (l *refLeg) fromInternet(pkt flow.Flow) {
 		switch {
 		case public:
 			vpc, private, denyIGW = l.n.subnet(in.Subnet).VPC, p, in.DenyAllIGWTraffic
-		case slices.Contains(in.PrivateIPs, dst):
+		case holdsAddr(in, dst):
 			vpc, denyIGW = l.n.subnet(in.Subnet).VPC, in.DenyAllIGWTraffic
 			if dst.Is6() {
 				private = dst
@@ -687,10 +677,6 @@ func (l *refLeg) fromInternet(pkt flow.Flow) {
 		if g.PublicIP.IsValid() && g.PublicIP == dst {
 			vpc, private = l.n.subnet(g.Subnet).VPC, g.PrivateIP
 		}
-	}
-	if vpc == "" && l.n.delegated(dst, "") {
-		l.hop(reach.KindInternet, "internet", pkt, reach.UnmodelledTarget)
-		return
 	}
 	if vpc == "" {
 		l.hop(reach.KindInternet, "internet", pkt, reach.UnknownDestination)

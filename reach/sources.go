@@ -42,7 +42,9 @@ type SourcesResult struct {
 	Atoms int `json:"atoms"`
 }
 
-// SourceInterface is an interface that reaches the destination.
+// SourceInterface is an interface that reaches the destination: from
+// its own address, or, when Prefixes is set, from those addresses of the
+// prefixes delegated to it ([Interface.DelegatedPrefixes]).
 type SourceInterface struct {
 	ID      string     `json:"id"`
 	Name    string     `json:"name,omitempty"`
@@ -53,6 +55,12 @@ type SourceInterface struct {
 	// interface's own.
 	AddressUnknown string  `json:"address_unknown,omitempty"`
 	Outcome        Outcome `json:"outcome"`
+	// Prefixes, on an entry for addresses of the prefixes delegated to the
+	// interface, are exactly those of them whose session has Outcome, as
+	// the fewest CIDR blocks; Address is then the first of them. An
+	// interface has at most one such entry per outcome, beside the entry
+	// of its own address (which its delegated addresses need not share).
+	Prefixes []netip.Prefix `json:"prefixes,omitempty"`
 }
 
 // Sources answers who reaches q.To over q.Protocol and q.Port, round
@@ -91,18 +99,25 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 		return nil, err
 	}
 	r := &SourcesResult{To: dst.label(), Protocol: q.Protocol, Port: q.Port, Interfaces: []SourceInterface{}, Internet: []netip.Prefix{}, InternetIndeterminate: []netip.Prefix{}}
+	var cuts *flow.Bounds // addressCuts, for the delegated prefixes
 	for _, ii := range m.ifaceOrder {
 		if ii == dst.iface {
 			continue // not a source of its own
 		}
 		iq := base
 		iq.From = ii.ID
-		o, err := m.Verdict(iq)
-		if err != nil || o == Unreachable { // no address of the family, or blocked
-			continue
+		// no address of the family (an error), or blocked: not listed
+		if o, err := m.Verdict(iq); err == nil && o != Unreachable {
+			a, _ := ii.addr(q.IPv6)
+			r.Interfaces = append(r.Interfaces, SourceInterface{ID: ii.ID, Name: ii.Name, Address: a, AddressUnknown: ii.unknownAt(a), Outcome: o})
 		}
-		a, _ := ii.addr(q.IPv6)
-		r.Interfaces = append(r.Interfaces, SourceInterface{ID: ii.ID, Name: ii.Name, Address: a, AddressUnknown: ii.unknownAt(a), Outcome: o})
+		if len(ii.DelegatedPrefixes) > 0 {
+			es, err := m.delegatedSources(base, ii, &cuts) // delegated.go
+			if err != nil {
+				return nil, err
+			}
+			r.Interfaces = append(r.Interfaces, es...)
+		}
 	}
 	open, und, atoms, err := m.internetSources(f, nil)
 	if err != nil {
@@ -132,9 +147,23 @@ func (m *Model) internetSources(f flow.Flow, within []addrset.Range) (open, und 
 		return m.internetSourcesWorlds(f, within)
 	}
 	is4 := f.Dst.Addr().Is4()
-	var openR, undR []addrset.Range
-	for _, piece := range clip(m.internetPieces(is4), within) {
-		rep, ok := m.internetIn(piece)
+	openR, undR, atoms, err := m.addrSources(f, nil, clip(m.internetPieces(is4), within), m.internetIn)
+	if err != nil {
+		return open, und, atoms, err
+	}
+	notInternet := m.notInternetSet()
+	return addrset.OfRanges(openR...).Difference(notInternet), addrset.OfRanges(undR...).Difference(notInternet), atoms, nil
+}
+
+// addrSources returns the source addresses, among pieces, whose session
+// f (with its source replaced) from src (nil: the internet) reaches f's
+// destination, and those the input leaves open. Each piece's walk, from
+// its representative (in: none, none of the piece's addresses is a
+// source), names the bounds of the filters on its path, which cut it
+// further; an atom's walk from its representative decides it.
+func (m *Model) addrSources(f flow.Flow, src *ifaceInfo, pieces []flow.AddrRange, in func(flow.AddrRange) (netip.Addr, bool)) (openR, undR []addrset.Range, atoms int, err error) {
+	for _, piece := range pieces {
+		rep, ok := in(piece)
 		if !ok {
 			continue
 		}
@@ -145,19 +174,19 @@ func (m *Model) internetSources(f flow.Flow, within []addrset.Range) (open, und 
 		fb.WindowAddrs(piece.From, piece.To)
 		rb.WindowAddrs(piece.From, piece.To)
 		var path atomOutcome
-		m.walkBounds(g, nil, &path.fwd, &path.ret, false, fb, rb)
+		m.walkBounds(g, src, &path.fwd, &path.ret, false, fb, rb)
 		cuts := flow.NewBounds(flow.FieldSrcAddr)
 		cuts.MergeField(flow.FieldSrcAddr, fb, flow.FieldSrcAddr)
 		cuts.MergeField(flow.FieldSrcAddr, rb, flow.FieldDstAddr)
 		for _, a := range cuts.AddrAtoms(flow.FieldSrcAddr, piece.From, piece.To) {
-			rep, ok := m.internetIn(a)
+			rep, ok := in(a)
 			if !ok {
 				continue
 			}
 			g.Src = netip.AddrPortFrom(rep, f.Src.Port())
-			out, err := m.walkAtom(g, nil, &path, nil, nil)
+			out, err := m.walkAtom(g, src, &path, nil, nil)
 			if err != nil {
-				return open, und, atoms, err
+				return openR, undR, atoms, err
 			}
 			atoms++
 			switch out {
@@ -168,8 +197,7 @@ func (m *Model) internetSources(f flow.Flow, within []addrset.Range) (open, und 
 			}
 		}
 	}
-	notInternet := m.notInternetSet()
-	return addrset.OfRanges(openR...).Difference(notInternet), addrset.OfRanges(undR...).Difference(notInternet), atoms, nil
+	return openR, undR, atoms, nil
 }
 
 // internetIn returns an internet address of range a, if it has one: its
@@ -273,6 +301,9 @@ func (r *SourcesResult) String() string {
 			name = fmt.Sprintf("%s (%s)", textsafe.String(i.Name), name)
 		}
 		s += fmt.Sprintf("\n    %s %s%s", name, i.Address, placeholderText(i.AddressUnknown))
+		if len(i.Prefixes) > 0 {
+			s += " (delegated: " + prefixList(i.Prefixes) + ")"
+		}
 		if i.Outcome == Indeterminate {
 			s += " (indeterminate)"
 		}

@@ -124,10 +124,9 @@ func TestIPv6AddressUnknownErrors(t *testing.T) {
 // delegated prefix 2001:db8:9:1:ffff::/80 (AWS delivers every address of
 // it to eni-pd, and AWS does not give another interface an address
 // inside it). web's IPv6 address is known only later; Build's placeholder
-// for it is the highest free address of the subnet, which lies inside
-// eni-pd's delegated prefix. A packet to that address is then answered as
-// reaching web, for certain, where the model's own rule for delegated
-// prefixes is Indeterminate (UnmodelledTarget naming eni-pd).
+// for it would be the highest free address of the subnet, which lies inside
+// eni-pd's delegated prefix. A packet to that address would then be
+// answered as reaching web, where it reaches eni-pd.
 func TestPlaceholderOutsideDelegatedPrefixes(t *testing.T) {
 	b := ipv6UnknownDesign(false)
 	pd := bp("2001:db8:9:1:ffff::/80")
@@ -144,5 +143,6 @@ func TestPlaceholderOutsideDelegatedPrefixes(t *testing.T) {
 	}
 	r, err := m.Check(reach.Query{From: "2001:db8:ff::7", To: "2001:db8:9:1:ffff:ffff:ffff:fffe", Protocol: flow.TCP, Port: 22})
 	require.NoError(t, err)
-	assert.Equal(t, reach.Indeterminate, r.Outcome, "an address of eni-pd's delegated prefix: %s", r.Text())
+	assert.Equal(t, reach.Reachable, r.Outcome, "an address of eni-pd's delegated prefix: %s", r.Text())
+	assert.Contains(t, r.To, "eni-pd", "the address is eni-pd's")
 }

@@ -516,7 +516,7 @@ func TestPlaceholdersMarkedInSetAnswers(t *testing.T) {
 	}, marks)
 	assert.Contains(t, src.String(), "app-2 (aws_instance.app2) 10.0.2.254 (placeholder: aws_instance.app2: private_ip is known only later)")
 	assert.Contains(t, mx.Text(), "app-2 (aws_instance.app2) 10.0.2.254 (placeholder: aws_instance.app2: private_ip is known only later)")
-	assert.Contains(t, au.Text(), "[240.0.0.1] (placeholder: aws_instance.app2: public_ip is known only later)")
+	assert.Contains(t, au.Text(), "[240.0.0.1 (placeholder: aws_instance.app2: public_ip is known only later)]")
 	for _, v := range []any{src, mx, au} {
 		js, err := json.Marshal(v)
 		require.NoError(t, err)

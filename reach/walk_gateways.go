@@ -93,7 +93,7 @@ func (w *walker) viaAppliance(pkt flow.Flow, from *subnetInfo, ii *ifaceInfo) ar
 	}
 	w.boundary(pkt, from, ii.subnet)
 	w.securityGroups(pkt, ii, flow.Inbound)
-	if w.m.byPrivate[pkt.Dst.Addr()] == ii {
+	if owner, _ := w.m.ifaceByAddr(pkt.Dst.Addr()); owner == ii {
 		return arrival{ok: true, pkt: pkt, iface: ii}
 	}
 	w.add(Hop{Kind: KindInterface, ID: ii.ID, Name: ii.label(), Packet: pkt, Verdict: flow.Allow,
@@ -111,7 +111,7 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 	var holder *subnetInfo // the subnet the source belongs to, for Block Public Access
 	var iface *ifaceInfo   // the interface that holds the source, if one does
 	var nat *natInfo       // else the NAT gateway whose private address it is, if one's is
-	if ii, ok := w.m.byPrivate[src]; ok && ii.subnet.vpc == vpc {
+	if ii, ok := w.m.ifaceByAddr(src); ok && ii.subnet.vpc == vpc {
 		holder, iface = ii.subnet, ii
 	} else if ni, ok := w.m.natAddr[src]; ok && ni.subnet.vpc == vpc {
 		holder, nat = ni.subnet, ni
@@ -169,9 +169,6 @@ func (w *walker) onInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 	// A public address inside a VPC's CIDR that nothing holds: the internet
 	// hands it to that VPC, where it finds no one.
 	if other := w.m.vpcAt(dst); other != nil && !w.m.holds(dst) {
-		if h, ok := w.m.delegatedHop(pkt, other, KindInternet, "internet"); ok { // ipv6.go
-			return w.stop(h)
-		}
 		return w.stop(unknownIn(pkt, other))
 	}
 	h := Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Allow}
@@ -201,15 +198,12 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 		vpc, private, holder, translator, target = ii.subnet.vpc, ii.privateOf[dst], ii.subnet, privateDestJudge{ii}, ii
 	} else if ni, ok := w.m.natAddr[dst]; ok && ni.PublicIP == dst {
 		vpc, private, holder, toNAT, translator = ni.subnet.vpc, ni.PrivateIP, ni.subnet, true, natPrivateDestJudge{ni}
-	} else if ii, ok := w.m.byPrivate[dst]; ok {
+	} else if ii, ok := w.m.ifaceByAddr(dst); ok {
 		vpc, holder, target = ii.subnet.vpc, ii.subnet, ii
 		if dst.Is6() {
 			private = dst
 		}
 	} else if other := w.m.vpcAt(dst); other != nil {
-		if h, ok := w.m.delegatedHop(pkt, other, KindInternet, "internet"); ok { // ipv6.go
-			return w.stop(h)
-		}
 		return w.stop(unknownIn(pkt, other))
 	} else {
 		return w.stop(Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Deny, Code: UnknownDestination,

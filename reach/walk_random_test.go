@@ -396,3 +396,39 @@ func TestRandomTopologiesTraceEveryHop(t *testing.T) {
 		require.Positive(t, stats[want], "the generated designs exercise %s", want)
 	}
 }
+
+// delegate gives some interfaces of the design prefixes delegated to them
+// (Interface.DelegatedPrefixes: one to four /28s, or /29s, of their
+// subnet, each interface its own slots, clear of the interfaces' and NAT
+// gateways' addresses and of route_ref_gen's secondary addresses), and
+// adds an address of each, and the one just past an interface's last,
+// to the endpoints a query may name. Across a design, the interfaces
+// carrying one group may collect enough prefixes for a reference to the
+// group to search them by halves.
+func (g *walkGen) delegate() {
+	slots := [3][4]byte{{32, 48, 64, 80}, {112, 128, 144, 160}, {176, 208, 224, 240}}
+	for i := range g.d.Interfaces {
+		in := &g.d.Interfaces[i]
+		a := in.PrivateIPs[0].As4()
+		slot := int(a[3]) - 10
+		if slot < 0 || slot > 2 || !g.chance(0.4) {
+			continue
+		}
+		for k := range 1 + g.pick(4) {
+			bits := 28
+			if g.chance(0.2) {
+				bits = 29
+			}
+			a[3] = slots[slot][k]
+			p := netip.PrefixFrom(netip.AddrFrom4(a), bits)
+			in.DelegatedPrefixes = append(in.DelegatedPrefixes, p)
+			b := a
+			b[3] += byte(g.pick(1 << (32 - bits)))
+			g.endpoints = append(g.endpoints, netip.AddrFrom4(b).String())
+		}
+		last := in.DelegatedPrefixes[len(in.DelegatedPrefixes)-1]
+		past := last.Addr().As4()
+		past[3] += byte(1 << (32 - last.Bits()))
+		g.endpoints = append(g.endpoints, netip.AddrFrom4(past).String())
+	}
+}

@@ -27,10 +27,8 @@ func (e *Evaluator) Bounds(f flow.Flow, dir flow.Direction, b *flow.Bounds) {
 	}
 	varyPeer := b.Varies(peerField)
 	if e.flavour == AlibabaBasic && varyPeer {
-		for _, ms := range e.innerMembers {
-			for a := range ms {
-				b.AddAddr(peerField, a)
-			}
+		for i := range e.innerMembers {
+			e.innerMembers[i].bounds(peerField, b)
 		}
 	}
 	fam := 0
@@ -113,9 +111,17 @@ func (e *Evaluator) peerBounds(m *peerMatcher, field flow.Field, b *flow.Bounds)
 			b.AddPrefix(field, p)
 		}
 	case PeerGroup:
-		for a := range e.refs[m.ref] {
-			b.AddAddr(field, a)
-		}
+		e.refs[m.ref].bounds(field, b)
+	}
+}
+
+// bounds adds the members' addresses and delegated prefixes.
+func (s *memberSet) bounds(field flow.Field, b *flow.Bounds) {
+	for a := range s.addrs {
+		b.AddAddr(field, a)
+	}
+	for _, p := range s.prefixes {
+		b.AddPrefix(field, p)
 	}
 }
 

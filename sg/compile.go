@@ -159,9 +159,33 @@ func (e *Evaluator) bucket(dir flow.Direction, fam int, c protoClass) []int32 {
 	return e.order[b.from:b.to]
 }
 
-// memberSet is the private addresses of a group's members, resolved at
-// Compile time. A nil set has no members.
-type memberSet map[netip.Addr]struct{}
+// memberSet is the private addresses of a group's members, and the
+// prefixes delegated to them ([GroupPrefixResolver]), resolved at Compile
+// time. The zero set has no members.
+type memberSet struct {
+	addrs    map[netip.Addr]struct{}
+	prefixes []netip.Prefix // the delegated prefixes, masked
+	// big is what many prefixes cover, as sorted disjoint ranges searched
+	// by halves (nil for few prefixes, or under internal/slowpath)
+	big *addrset.Set
+}
+
+// has reports whether a is a member's address: its own, or of a prefix
+// delegated to it.
+func (s *memberSet) has(a netip.Addr) bool {
+	if _, ok := s.addrs[a]; ok {
+		return true
+	}
+	if s.big != nil {
+		return s.big.Contains(a)
+	}
+	for _, p := range s.prefixes {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
 
 // peerMatcher tests the peer address of a packet against a rule's peer.
 // Every evaluator holds one per rule, so it is kept to 16 bytes: what a
@@ -214,8 +238,7 @@ func (m *peerMatcher) match(a netip.Addr, refs []memberSet) bool {
 		}
 		return false
 	}
-	_, ok := refs[m.ref][a]
-	return ok
+	return refs[m.ref].has(a)
 }
 
 // CachingResolver is a [Resolver] that also remembers what [Compile] made
@@ -317,7 +340,7 @@ func (b *binder) members(group string) (memberSet, *UnknownMembers, error) {
 		return s, nil, nil
 	}
 	if b.groups == nil {
-		return nil, nil, noResolver("security group", group)
+		return memberSet{}, nil, noResolver("security group", group)
 	}
 	addrs, err := b.groups.GroupMembers(group)
 	var u *UnknownMembers
@@ -325,20 +348,36 @@ func (b *binder) members(group string) (memberSet, *UnknownMembers, error) {
 		addrs, err = u.Members, nil
 	}
 	if err != nil {
-		return nil, nil, err
+		return memberSet{}, nil, err
 	}
 	var s memberSet
 	if len(addrs) > 0 {
-		s = make(memberSet, len(addrs))
+		s.addrs = make(map[netip.Addr]struct{}, len(addrs))
 		for _, a := range addrs {
-			s[a] = struct{}{}
+			s.addrs[a] = struct{}{}
 		}
+	}
+	if pr, ok := b.groups.(GroupPrefixResolver); ok {
+		s.delegate(pr.GroupPrefixes(group))
 	}
 	b.cache.members[group] = s
 	if u != nil {
 		b.cache.unknown[group] = u
 	}
 	return s, u, nil
+}
+
+// delegate adds the prefixes delegated to the members.
+func (s *memberSet) delegate(ps []netip.Prefix) {
+	for _, p := range ps {
+		if p.IsValid() {
+			s.prefixes = append(s.prefixes, p.Masked())
+		}
+	}
+	if len(s.prefixes) >= bigList && !slowpath.On() {
+		set := addrset.Of(s.prefixes...)
+		s.big = &set
+	}
 }
 
 // list returns the matcher of prefix list id, building it once.

@@ -244,7 +244,7 @@ func (e *Evaluator) Evaluate(f flow.Flow, dir flow.Direction) Decision {
 			if g.InnerAccessDrop {
 				continue
 			}
-			if _, ok := e.innerMembers[i][peer]; ok {
+			if e.innerMembers[i].has(peer) {
 				d.Verdict, d.Action, d.Basis, d.Group = flow.Allow, flow.Pass, InnerAccept, g.ID
 				return d
 			}
@@ -306,7 +306,7 @@ func (e *Evaluator) fallback(d Decision, peer netip.Addr) Decision {
 		d.Basis = DefaultDeny
 	case AlibabaBasic:
 		for i, gi := range e.inner { // only Drop-policy groups are left to ask
-			if _, ok := e.innerMembers[i][peer]; ok {
+			if e.innerMembers[i].has(peer) {
 				d.Basis, d.Group = InnerIsolation, e.group(gi).ID
 				return d
 			}

@@ -101,6 +101,22 @@ type GroupResolver interface {
 	GroupMembers(group string) ([]netip.Addr, error)
 }
 
+// GroupPrefixResolver is a [GroupResolver] that also knows the prefixes
+// delegated to the members' network interfaces (AWS's prefix delegation:
+// an interface's IPv4 /28 and IPv6 /80 prefixes). [Compile] asks it when
+// the resolver implements it: a reference to the group then matches every
+// address of those prefixes, as it matches the members' own addresses (as
+// pods of Amazon EKS's VPC CNI, whose addresses come from prefixes
+// delegated to their node's interface, share its security groups).
+type GroupPrefixResolver interface {
+	GroupResolver
+	// GroupPrefixes returns the prefixes delegated to the network
+	// interfaces group is attached to, in any order; nil for none. It is
+	// asked only for groups GroupMembers answers without an error (or
+	// with an [*UnknownMembers], whose known members the prefixes join).
+	GroupPrefixes(group string) []netip.Prefix
+}
+
 // PrefixListResolver answers for prefix-list references.
 type PrefixListResolver interface {
 	// PrefixList returns the CIDR blocks of managed prefix list id, or an

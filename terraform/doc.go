@@ -33,8 +33,8 @@
 // (aws_network_interface with its private_ips, ipv6_addresses and
 // ipv6_address_list, its attachments and group attachments; its
 // delegated prefixes, ipv4_prefixes and ipv6_prefixes, are
-// [reach.Interface.DelegatedPrefixes], with a warning: traffic to their
-// addresses is undecided), managed prefix lists and their
+// [reach.Interface.DelegatedPrefixes], whose addresses are the
+// interface's), managed prefix lists and their
 // entries, VPC peering connections and transit gateways (the gateway and
 // the default route table AWS makes for it, VPC attachments with their
 // appliance_mode_support and ipv6_support (without which, AWS's default,

@@ -148,9 +148,6 @@ func (r *reader) readENI(in *instance) {
 				it.DelegatedPrefixes = append(it.DelegatedPrefixes, p)
 			}
 		}
-		if len(ps) > 0 {
-			r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: %s: prefixes delegated to the interface: traffic to their addresses is undecided (reachsim does not model them as the interface's yet)", in.addr, attr))
-		}
 	}
 	r.addInterface(it)
 }

@@ -89,14 +89,15 @@ func TestNetworkInterfaceIPv6Addresses(t *testing.T) {
 			}
 		})
 	}
-	t.Run("a prefix delegated to an interface: its addresses are undecided, never an unknown destination", func(t *testing.T) {
+	t.Run("a prefix delegated to an interface: its addresses are the interface's", func(t *testing.T) {
 		rep := &terraform.Report{}
 		m, err := terraform.Parse("plan.json", planOf(t, append(v6Net(nil), eni(map[string]any{"ipv6_prefixes": []any{"2600:1f18:1:1:8000::/80"}}))...), rep)
 		require.NoError(t, err)
-		assert.Contains(t, strings.Join(rep.Warnings, "\n"), "aws_network_interface.web: ipv6_prefixes: prefixes delegated to the interface: traffic to their addresses is undecided")
+		assert.NotContains(t, strings.Join(rep.Warnings, "\n"), "delegated", "no warning: the prefixes are modelled")
 		r, err := m.Check(reach.Query{From: "2600:1f00::7", To: "2600:1f18:1:1:8000::9", Protocol: flow.TCP, Port: 22})
 		require.NoError(t, err)
-		assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+		assert.Equal(t, reach.Reachable, r.Outcome, r.Text())
+		assert.Contains(t, r.To, "aws_network_interface.web")
 	})
 	_, err := terraform.Parse("plan.json", planOf(t, append(v6Net(nil), eni(map[string]any{"ipv6_address_list": []any{"10.1.1.9"}}))...), nil)
 	require.ErrorIs(t, err, terraform.ErrInvalidPlan)

@@ -2,6 +2,7 @@ package brute
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -164,7 +165,8 @@ func CheckAudit(t testing.TB, m *reach.Model, a *reach.AuditResult, o reach.Audi
 		for _, risk := range cat {
 			var f *reach.Finding
 			for i := range a.Findings {
-				if a.Findings[i].Interface == id && a.Findings[i].Service == risk.Service && a.Findings[i].Protocol == risk.Protocol {
+				if a.Findings[i].Interface == id && a.Findings[i].Service == risk.Service && a.Findings[i].Protocol == risk.Protocol &&
+					!a.Findings[i].Prefix.IsValid() { // a delegated prefix's finding: below
 					f = &a.Findings[i]
 				}
 			}
@@ -194,6 +196,31 @@ func CheckAudit(t testing.TB, m *reach.Model, a *reach.AuditResult, o reach.Audi
 				stats[f.Exposure]++
 			}
 		}
+	}
+	// A finding for a prefix delegated to an interface answers for the
+	// prefix's first address: exposed exactly when Sources finds internet
+	// addresses reaching it (Undecided may stand for either).
+	for _, f := range a.Findings {
+		if !f.Prefix.IsValid() || !slices.Contains(ids, f.Interface) {
+			continue
+		}
+		exposed := false
+		for _, r := range f.Ports.Ranges() {
+			for p := int(r.Lo); p <= int(r.Hi); p++ {
+				s, err := m.Sources(reach.SourcesQuery{To: f.Address.String(), Protocol: f.Protocol, Port: uint16(p), IPv6: true})
+				require.NoError(t, err, msg)
+				exposed = exposed || len(s.Internet) > 0
+			}
+		}
+		what := msg + ": " + f.Interface + " " + f.Prefix.String() + " " + f.Service
+		switch f.Exposure {
+		case reach.Exposed:
+			require.True(t, exposed, "%s: exposed, but Sources finds no internet address", what)
+		case reach.Closed:
+			require.False(t, exposed, "%s: closed, but Sources finds internet addresses", what)
+			require.NotEmpty(t, f.ClosedBy, what)
+		}
+		stats[f.Exposure]++
 	}
 	return stats
 }

@@ -88,9 +88,15 @@ func CheckSources(t testing.TB, m *reach.Model, q reach.SourcesQuery, r *reach.S
 		names[in.ID] = in.Name
 	}
 	listed := map[string]reach.Outcome{}
+	delegated := map[string][]reach.SourceInterface{} // the entries of delegated prefixes' addresses
 	for _, i := range r.Interfaces {
+		if len(i.Prefixes) > 0 {
+			delegated[i.ID] = append(delegated[i.ID], i)
+			continue
+		}
 		listed[i.ID] = i.Outcome
 	}
+	checkDelegatedSources(t, m, vq, delegated, ifaces, addrs, msg)
 	for _, id := range ifaces {
 		vq.From = id
 		got, err := m.Verdict(vq)
@@ -127,5 +133,56 @@ func CheckSources(t testing.TB, m *reach.Model, q reach.SourcesQuery, r *reach.S
 			want = reach.Indeterminate
 		}
 		require.Equal(t, want, got, "%s: from %s: Sources says %s, Verdict %s", msg, a, want, got)
+	}
+}
+
+// checkDelegatedSources demands that the entries of a Sources answer for
+// the addresses of prefixes delegated to interfaces of ifaces (by ID) agree
+// with Verdict from those addresses: each prefix's first, second and last
+// addresses, the one past its middle, and those of addrs inside it.
+func checkDelegatedSources(t testing.TB, m *reach.Model, vq reach.Query, delegated map[string][]reach.SourceInterface, ifaces []string, addrs []netip.Addr, msg string) {
+	t.Helper()
+	byID := map[string]reach.Interface{}
+	for _, in := range m.Interfaces() {
+		byID[in.ID] = in
+	}
+	for _, id := range ifaces {
+		in := byID[id]
+		if id == vq.To || in.Name == vq.To {
+			require.Empty(t, delegated[id], "%s: the destination is not its own source", msg)
+			continue
+		}
+		for _, p := range in.DelegatedPrefixes {
+			if p.Addr().Is6() != vq.IPv6 {
+				continue
+			}
+			last := addrset.Last(p)
+			mid := p.Addr()
+			if p.Bits() < p.Addr().BitLen() {
+				half, _ := mid.Prefix(p.Bits() + 1)
+				mid = addrset.Last(half).Next()
+			}
+			sample := []netip.Addr{p.Addr(), p.Addr().Next(), last, mid}
+			for _, a := range addrs {
+				if p.Contains(a) {
+					sample = append(sample, a)
+				}
+			}
+			for _, a := range sample {
+				q := vq
+				q.From = a.String()
+				got, err := m.Verdict(q)
+				if err != nil {
+					got = reach.Unreachable
+				}
+				want := reach.Unreachable
+				for _, e := range delegated[id] {
+					if addrset.Of(e.Prefixes...).Contains(a) {
+						want = e.Outcome
+					}
+				}
+				require.Equal(t, got, want, "%s: from %s (delegated to %s): Verdict says %s, Sources %s", msg, a, id, got, want)
+			}
+		}
 	}
 }

@@ -1,0 +1,239 @@
+package reach
+
+import (
+	"cmp"
+	"fmt"
+	"net/netip"
+	"slices"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/addrset"
+	"github.com/reachsim/reachsim/internal/slowpath"
+)
+
+// Prefixes delegated to interfaces ([Interface.DelegatedPrefixes]): as
+// AWS has it (EC2 user guide, "Assign prefixes to Amazon EC2 network
+// interfaces"), their addresses are the interface's own. The VPC delivers
+// a packet for one of them to the interface, which may send from it; the
+// interface's security groups and its subnet's network ACL judge it as
+// they judge its primary address, and a security group rule referencing
+// one of its groups matches them as it matches its private addresses
+// (Amazon EKS's pods in prefix mode share their node's groups). No public
+// IPv4 address maps to an IPv4 prefix; an IPv6 prefix of a public block is
+// on the internet as the interface's IPv6 address is.
+
+// delegIndex finds the delegated prefix holding an address: for each
+// family the prefix lengths in use, longest first, and the delegation of
+// each prefix. A model built under internal/slowpath has none and scans
+// [Model.delegated] (the slow reference).
+type delegIndex struct {
+	lens [2][]int // [0 IPv4, 1 IPv6]
+	at   map[netip.Prefix]delegation
+}
+
+// indexDelegated checks the delegated prefixes Build kept (no two
+// overlap, none holds an interface's private address: AWS reserves a
+// delegated prefix's addresses for its interface) and indexes them, with
+// the prefixes delegated to each group's members.
+func (b *Builder) indexDelegated(p *problems, m *Model) {
+	if len(m.delegated) == 0 {
+		return
+	}
+	sorted := slices.Clone(m.delegated)
+	slices.SortFunc(sorted, func(x, y delegation) int {
+		return cmp.Or(x.prefix.Addr().Compare(y.prefix.Addr()), x.prefix.Bits()-y.prefix.Bits())
+	})
+	for i := 1; i < len(sorted); i++ {
+		if x, y := sorted[i-1], sorted[i]; x.prefix.Overlaps(y.prefix) {
+			p.add(y.iface.ID, path("interfaces", y.iface.index, "DelegatedPrefixes"), y.prefix.String(),
+				"overlaps %s, delegated to %s", x.prefix, x.iface.ID)
+		}
+	}
+	m.memberPrefixes = map[string][]netip.Prefix{}
+	if !slowpath.On() {
+		m.delegIdx = &delegIndex{at: make(map[netip.Prefix]delegation, len(m.delegated))}
+	}
+	for _, d := range m.delegated {
+		for _, g := range d.iface.Groups {
+			m.memberPrefixes[g] = append(m.memberPrefixes[g], d.prefix)
+		}
+		if x := m.delegIdx; x != nil {
+			fam := familyOf(d.prefix.Addr())
+			if !slices.Contains(x.lens[fam], d.prefix.Bits()) {
+				x.lens[fam] = append(x.lens[fam], d.prefix.Bits())
+			}
+			if _, dup := x.at[d.prefix]; !dup {
+				x.at[d.prefix] = d
+			}
+		}
+	}
+	if x := m.delegIdx; x != nil {
+		for fam := range x.lens {
+			slices.SortFunc(x.lens[fam], func(a, b int) int { return b - a })
+		}
+	}
+	for a, ii := range m.byPrivate {
+		if d, ok := m.delegationOf(a); ok {
+			p.add(ii.ID, path("interfaces", ii.index, "PrivateIPs"), a.String(),
+				"inside %s, a prefix delegated to %s: AWS gives its addresses to no other use", d.prefix, d.iface.ID)
+		}
+	}
+}
+
+// familyOf is 0 for an IPv4 address, 1 for IPv6.
+func familyOf(a netip.Addr) int {
+	if a.Is4() {
+		return 0
+	}
+	return 1
+}
+
+// delegationOf returns the delegated prefix that holds a.
+func (m *Model) delegationOf(a netip.Addr) (delegation, bool) {
+	if x := m.delegIdx; x != nil {
+		for _, bits := range x.lens[familyOf(a)] {
+			p, _ := a.Prefix(bits)
+			if d, ok := x.at[p]; ok {
+				return d, true
+			}
+		}
+		return delegation{}, false
+	}
+	for _, d := range m.delegated {
+		if d.prefix.Contains(a) {
+			return d, true
+		}
+	}
+	return delegation{}, false
+}
+
+// ifaceByAddr returns the interface whose address a is: one of its private
+// addresses, or an address of a prefix delegated to it. A design without
+// delegated prefixes pays a length check for the second.
+func (m *Model) ifaceByAddr(a netip.Addr) (*ifaceInfo, bool) {
+	if ii, ok := m.byPrivate[a]; ok {
+		return ii, true
+	}
+	if len(m.delegated) == 0 {
+		return nil, false
+	}
+	d, ok := m.delegationOf(a)
+	return d.iface, ok
+}
+
+// delegatedNote is the trace's line for a packet whose address a (the
+// destination, or the source when src) is of a prefix delegated to an
+// interface, "" for any other address.
+func (m *Model) delegatedNote(a netip.Addr, src bool) string {
+	if len(m.delegated) == 0 {
+		return ""
+	}
+	if _, own := m.byPrivate[a]; own {
+		return ""
+	}
+	d, ok := m.delegationOf(a)
+	if !ok {
+		return ""
+	}
+	what := "the destination"
+	if src {
+		what = "the source"
+	}
+	return fmt.Sprintf("%s %s is an address of %s, a prefix delegated to %s: the interface's own, judged as its primary address is", what, a, d.prefix, d.iface.label())
+}
+
+// GroupPrefixes implements [sg.GroupPrefixResolver]: the prefixes
+// delegated to the interfaces the group is attached to
+// ([Interface.DelegatedPrefixes]), in a new slice the caller owns.
+func (m *Model) GroupPrefixes(group string) []netip.Prefix {
+	return slices.Clone(m.memberPrefixes[group])
+}
+
+// delegatedSources answers [Model.Sources] for the addresses of the
+// prefixes delegated to ii of the family base asks: an entry per outcome
+// but unreachable, with exactly the addresses that have it. Each prefix
+// is cut where the walk treats addresses apart (addressCuts, computed
+// into *cuts at the first need), then where the filters on each piece's
+// path do; one walk decides each atom.
+func (m *Model) delegatedSources(base Query, ii *ifaceInfo, cuts **flow.Bounds) ([]SourceInterface, error) {
+	var ps []netip.Prefix
+	for _, p := range ii.DelegatedPrefixes {
+		if p.Addr().Is6() == base.IPv6 {
+			ps = append(ps, p)
+		}
+	}
+	if len(ps) == 0 {
+		return nil, nil
+	}
+	if *cuts == nil {
+		*cuts = m.addressCuts()
+	}
+	q := base
+	q.From = ps[0].Addr().String()
+	f, _, err := m.queryFlow(q)
+	if err != nil {
+		return nil, err
+	}
+	var pieces []flow.AddrRange
+	for _, p := range ps {
+		pieces = append(pieces, (*cuts).AddrAtoms(flow.FieldSrcAddr, p.Addr(), addrset.Last(p))...)
+	}
+	open, und, _, err := m.addrSources(f, ii, pieces, func(a flow.AddrRange) (netip.Addr, bool) { return a.From, true })
+	if err != nil {
+		return nil, err
+	}
+	var out []SourceInterface
+	for _, x := range []struct {
+		rs []addrset.Range
+		o  Outcome
+	}{{open, Reachable}, {und, Indeterminate}} {
+		if len(x.rs) == 0 {
+			continue
+		}
+		blocks := addrset.OfRanges(x.rs...).Prefixes()
+		out = append(out, SourceInterface{ID: ii.ID, Name: ii.Name, Address: blocks[0].Addr(), Outcome: x.o, Prefixes: blocks})
+	}
+	return out, nil
+}
+
+// serviceAsk is what [Model.auditService] was asked for one risky
+// service of an audited class: the service, the ports and internet
+// addresses its group rules open, and those rules.
+type serviceAsk struct {
+	risk  Risk
+	ports flow.PortSet
+	where addrset.Set
+	by    []string
+}
+
+// auditDelegated audits ii's IPv6 delegated prefixes for the services
+// asked (the class's findings): each prefix as its first address. Where
+// the design could treat the prefix's addresses apart (addressCuts cut
+// it, or a firewall endpoint could judge by destination), a finding that
+// is not Exposed for that address is Undecided for the prefix: another
+// of its addresses may be.
+func (m *Model) auditDelegated(ii *ifaceInfo, asked []serviceAsk) ([]Finding, error) {
+	var out []Finding
+	var cuts *flow.Bounds
+	for _, p := range ii.DelegatedPrefixes {
+		if !p.Addr().Is6() {
+			continue // no public IPv4 address maps to an IPv4 prefix
+		}
+		if cuts == nil {
+			cuts = m.addressCuts()
+		}
+		apart := len(m.endpoints) > 0 || len(cuts.AddrAtoms(flow.FieldSrcAddr, p.Addr(), addrset.Last(p))) > 1
+		for _, a := range asked {
+			f, err := m.auditServiceAt(p.Addr(), a.risk, a.ports, a.where, true)
+			if err != nil {
+				return nil, err
+			}
+			if apart && f.Exposure != Exposed {
+				f.Exposure, f.Sources, f.ClosedBy = Undecided, a.where.Prefixes(), nil
+			}
+			f.Interface, f.Name, f.Address, f.Prefix, f.OpenedBy = ii.ID, ii.Name, p.Addr(), p, slices.Clone(a.by)
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
