@@ -249,7 +249,12 @@
 //     warning naming the command that fetches it: it may hold any block,
 //     so what only it could decide is indeterminate, never answered as if
 //     the list were empty. Its routes are kept. A described list keeps its
-//     MaxEntries for the quotas ([reach.PrefixList.EntriesUnknown]).
+//     MaxEntries for the quotas ([reach.PrefixList.EntriesUnknown]) and
+//     its AddressFamily ([reach.PrefixList.AddressFamily]; IPv4 or IPv6,
+//     anything else is an error): a list holds blocks of its family
+//     only, so one without its entries leaves the other family's answers
+//     certain (an IPv4 list, as the AWS-managed service lists are, decides
+//     nothing IPv6). A list named but not described may hold either.
 //     Entries that are one page of get-managed-prefix-list-entries (its
 //     NextToken is set) are as missing: the other pages are not in the
 //     input (a second file of entries for the list is an error).

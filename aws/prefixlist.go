@@ -40,6 +40,7 @@ func (l *loader) readPrefixLists(file string, top map[string]json.RawMessage) {
 	type listJSON struct {
 		PrefixListId, PrefixListName string
 		MaxEntries                   int
+		AddressFamily                string   // describe-managed-prefix-lists: IPv4 or IPv6
 		Cidrs                        []string // describe-prefix-lists
 	}
 	var described []*listRec
@@ -64,6 +65,18 @@ func (l *loader) readPrefixLists(file string, top map[string]json.RawMessage) {
 			// merged with its entries) is one list.
 			if !r.described {
 				r.described, r.at, r.list.Name, r.list.MaxEntries = true, at, p.PrefixListName, p.MaxEntries
+			}
+			switch p.AddressFamily {
+			case "", r.list.AddressFamily:
+			case sg.FamilyIPv4, sg.FamilyIPv6:
+				if r.list.AddressFamily != "" {
+					l.fail(at.Field("AddressFamily"), p.PrefixListId, p.AddressFamily, ErrInvalidDump, "prefix list %s is %s here and %s elsewhere", p.PrefixListId, p.AddressFamily, r.list.AddressFamily)
+					continue
+				}
+				r.list.AddressFamily = p.AddressFamily // a list holds blocks of its family only
+			default:
+				l.fail(at.Field("AddressFamily"), p.PrefixListId, p.AddressFamily, ErrInvalidDump, "an address family is IPv4 or IPv6")
+				continue
 			}
 			described = append(described, r)
 			if p.Cidrs != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/reachsim/reachsim/aws"
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sg"
 )
 
 // The S3 list described by describe-managed-prefix-lists (which lists the
@@ -28,6 +29,10 @@ func TestLoadGatewayEndpointListWithoutEntries(t *testing.T) {
 	r, err := m.Check(reach.Query{From: "app", To: "54.231.7.7", Protocol: flow.TCP, Port: 443})
 	require.NoError(t, err)
 	assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+	_, err = m.PrefixList("pl-63a5400a")
+	var u *sg.UnknownEntries
+	require.ErrorAs(t, err, &u)
+	assert.Equal(t, sg.FamilyIPv4, u.Family, "the list keeps its AddressFamily: it matches no IPv6 address")
 }
 
 // A security group rule by a list counts as the list's MaxEntries against
@@ -87,12 +92,38 @@ func TestLoadPrefixListEntriesOnePage(t *testing.T) {
 			"Ipv6Ranges": [], "PrefixListIds": [{"PrefixListId": "pl-0a1b2c3d4e5f60789"}]}`), "SecurityGroups", 1, "IpPermissions")
 	})
 	fsys["aws/pl-0a1b2c3d4e5f60789.json"] = &fstest.MapFile{Data: []byte(`{"Entries": [{"Cidr": "192.0.2.1/32"}], "NextToken": "eyJ2IjoxfQ=="}`)}
+	fsys["aws/managed-prefix-lists.json"] = &fstest.MapFile{Data: []byte(`{"PrefixLists": [{"PrefixListId": "pl-0a1b2c3d4e5f60789", "AddressFamily": "IPv4",
+		"PrefixListName": "web-hosts", "MaxEntries": 10}]}`)}
 	m, rep, err := aws.LoadFS(fsys, "aws")
 	require.NoError(t, err)
 	r, err := m.Check(reach.Query{From: "app-1", To: "web-1", Protocol: flow.TCP, Port: 8443})
 	require.NoError(t, err)
 	assert.Equal(t, reach.Indeterminate, r.Outcome, "the list's other entries are not in the input:\n%s", r.Text())
 	assert.Contains(t, strings.Join(rep.Warnings, "\n"), "prefix list pl-0a1b2c3d4e5f60789 is used and its entries are one page of get-managed-prefix-list-entries (NextToken is set)")
+	_, err = m.PrefixList("pl-0a1b2c3d4e5f60789")
+	var u *sg.UnknownEntries
+	require.ErrorAs(t, err, &u)
+	assert.Equal(t, sg.FamilyIPv4, u.Family, "describe-managed-prefix-lists gives its AddressFamily")
+}
+
+// An AddressFamily is IPv4 or IPv6, and one list has one.
+func TestLoadPrefixListAddressFamilyErrors(t *testing.T) {
+	tests := []struct {
+		name, lists, want string
+	}{
+		{"another spelling", `{"PrefixLists": [{"PrefixListId": "pl-63a5400a", "PrefixListName": "com.amazonaws.us-east-1.s3", "AddressFamily": "ipv4"}]}`,
+			`prefix-lists.json: PrefixLists[0].AddressFamily (pl-63a5400a): "ipv4": invalid AWS CLI output: an address family is IPv4 or IPv6`},
+		{"two families", `{"PrefixLists": [{"PrefixListId": "pl-63a5400a", "PrefixListName": "com.amazonaws.us-east-1.s3", "AddressFamily": "IPv4"},
+			{"PrefixListId": "pl-63a5400a", "PrefixListName": "com.amazonaws.us-east-1.s3", "AddressFamily": "IPv6"}]}`,
+			"prefix list pl-63a5400a is IPv6 here and IPv4 elsewhere"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := aws.LoadFS(gwFS(t, map[string]string{"prefix-lists.json": tt.lists}), "gw")
+			require.ErrorIs(t, err, aws.ErrInvalidDump)
+			assert.ErrorContains(t, err, tt.want)
+		})
+	}
 }
 
 // The list's second page cannot be given in a file of its own: entries

@@ -300,10 +300,16 @@ func (m *Model) openings(ii *ifaceInfo, v6 bool, not []addrset.Range) []opening 
 				peers = []netip.Prefix{r.Peer.CIDR}
 			case sg.PeerPrefixList:
 				peers = m.lists[r.Peer.PrefixList]
-				if m.unresolvedLists[r.Peer.PrefixList] {
+				if m.isUnresolvedList(r.Peer.PrefixList) {
 					// its entries are not in the input: it may hold any
-					// internet address, which the walk then leaves open
-					peers = []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("::/0")}
+					// internet address of its family, which the walk then
+					// leaves open
+					peers = nil
+					for _, all := range []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("::/0")} {
+						if familyMayHold(m.unresolvedLists[r.Peer.PrefixList], all.Addr()) {
+							peers = append(peers, all)
+						}
+					}
 				}
 			}
 			var public []netip.Prefix

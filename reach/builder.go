@@ -257,15 +257,25 @@ func (b *Builder) buildPlain(p *problems, m *Model) {
 				p.add(l.ID, path("prefixLists", i, fmt.Sprintf("Entries[%d]", j)), e.String(), "not a CIDR block")
 			}
 		}
+		switch l.AddressFamily {
+		case "", sg.FamilyIPv4, sg.FamilyIPv6:
+			for j, e := range l.Entries {
+				if e.IsValid() && !e.Addr().Is4In6() && !familyMayHold(l.AddressFamily, e.Addr()) {
+					p.add(l.ID, path("prefixLists", i, fmt.Sprintf("Entries[%d]", j)), e.String(), "not a block of the list's address family, %s", l.AddressFamily)
+				}
+			}
+		default:
+			p.add(l.ID, path("prefixLists", i, "AddressFamily"), l.AddressFamily, "an address family is IPv4 or IPv6 (or empty: unknown)")
+		}
 		if l.EntriesUnknown { // unresolved, as declared with AddUnresolvedPrefixList (buildUnresolved)
 			if len(l.Entries) > 0 {
 				p.add(l.ID, path("prefixLists", i, "Entries"), l.ID, "a list whose entries are unknown has none listed")
 			}
-			m.listSpecs = append(m.listSpecs, PrefixList{ID: l.ID, Name: l.Name, MaxEntries: l.MaxEntries, EntriesUnknown: true})
+			m.listSpecs = append(m.listSpecs, PrefixList{ID: l.ID, Name: l.Name, MaxEntries: l.MaxEntries, EntriesUnknown: true, AddressFamily: l.AddressFamily})
 			continue
 		}
 		m.lists[l.ID] = maskAll(l.Entries)
-		m.listSpecs = append(m.listSpecs, PrefixList{ID: l.ID, Name: l.Name, MaxEntries: l.MaxEntries, Entries: m.lists[l.ID]})
+		m.listSpecs = append(m.listSpecs, PrefixList{ID: l.ID, Name: l.Name, MaxEntries: l.MaxEntries, Entries: m.lists[l.ID], AddressFamily: l.AddressFamily})
 	}
 	for i, v := range b.vpcs {
 		if b.skip("vpcs", i, v.ID) {
@@ -367,8 +377,9 @@ func (b *Builder) buildRouting(p *problems, m *Model) {
 			case r.Propagated && r.Target == TargetLocal:
 				p.add(rt.ID, rp+".Propagated", "true", "a local route is not propagated")
 				continue
-			case r.PrefixList != "" && m.unresolvedLists[r.PrefixList]:
+			case r.PrefixList != "" && m.isUnresolvedList(r.PrefixList):
 				ri.unknown = append(ri.unknown, r) // its entries are unknown: unknown_acl.go
+				ri.listFamily = m.unresolvedLists
 				m.unknownRoutes++
 				continue
 			case r.PrefixList != "":

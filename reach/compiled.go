@@ -59,8 +59,9 @@ type Model struct {
 	sgCache    map[string]*sgPair
 	unresolved map[string]bool // groups rules reference that the input does not hold
 	// unresolvedLists are prefix lists referenced whose entries the input
-	// does not hold (AddUnresolvedPrefixList)
-	unresolvedLists map[string]bool
+	// does not hold (AddUnresolvedPrefixList), each with its address
+	// family ("IPv4", "IPv6"; "" unknown: PrefixList.AddressFamily)
+	unresolvedLists map[string]string
 	// unknownPeers are rules' peers known only later (AddUnknownPeer)
 	unknownPeers map[string]UnknownPeer
 	// maybeMember holds the private addresses of the interfaces whose
@@ -202,8 +203,12 @@ type rtInfo struct {
 	RouteTable
 	vpc    *vpcInfo
 	routes []compiledRoute
-	// unknown are its routes whose destination is known only later
+	// unknown are its routes whose destination is known only later, or
+	// by a list whose entries the input does not hold
 	unknown []Route
+	// listFamily is the model's unresolvedLists: the address family of
+	// the lists of its unknown routes
+	listFamily map[string]string
 	// index finds the longest match without scanning routes; nil for a
 	// model built under internal/slowpath, whose lookups scan every route
 	// and prefix (the slow reference)
@@ -529,11 +534,13 @@ func (m *Model) knownNonMember(a netip.Addr) bool {
 // PrefixList implements [sg.PrefixListResolver]: the list's CIDR blocks,
 // masked, in the order given. The slice is the caller's own copy:
 // changing it changes nothing in the model. A list declared with
-// [Builder.AddUnresolvedPrefixList] answers an *[sg.UnknownEntries].
+// [Builder.AddUnresolvedPrefixList] answers an *[sg.UnknownEntries],
+// with the list's address family when the design gives it
+// ([PrefixList.AddressFamily]).
 func (m *Model) PrefixList(id string) ([]netip.Prefix, error) {
 	ps, ok := m.lists[id]
-	if !ok && m.unresolvedLists[id] {
-		return nil, &sg.UnknownEntries{List: id}
+	if !ok && m.isUnresolvedList(id) {
+		return nil, &sg.UnknownEntries{List: id, Family: m.unresolvedLists[id]}
 	}
 	if !ok {
 		return nil, fmt.Errorf("%w: prefix list %s is not in the design", sg.ErrUnresolved, id)

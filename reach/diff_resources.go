@@ -85,7 +85,7 @@ func resourceChanges(a, b *Model) []ResourceChange {
 	out = append(out, compareSpecs(ResourceEgressOnlyGateway, a.eigws, b.eigws, func(v *eigwInfo) EgressOnlyInternetGateway { return v.EgressOnlyInternetGateway })...)
 	out = append(out, compareSpecs(ResourceGatewayEndpoint, a.gwEndpoints, b.gwEndpoints, func(v *gwEndpointInfo) GatewayEndpoint { return v.GatewayEndpoint })...)
 	out = append(out, compareMaps(ResourceUnresolvedGroup, a.unresolved, b.unresolved, func(x, y bool) []string { return nil })...)
-	out = append(out, compareMaps(ResourceUnresolvedPrefixList, a.unresolvedLists, b.unresolvedLists, func(x, y bool) []string { return nil })...)
+	out = append(out, compareMaps(ResourceUnresolvedPrefixList, a.unresolvedLists, b.unresolvedLists, listFamilyDetails)...)
 	out = append(out, compareSpecs(ResourceUnknownPeer, a.unknownPeers, b.unknownPeers, func(v UnknownPeer) UnknownPeer { return v })...)
 	if !reflect.DeepEqual(a.bpa, b.bpa) {
 		out = append(out, ResourceChange{Kind: ResourceBlockPublicAccess, ID: resourceBlockPublicAccessID, Change: resourceChanged,
@@ -93,6 +93,15 @@ func resourceChanges(a, b *Model) []ResourceChange {
 	}
 	slices.SortFunc(out, func(x, y ResourceChange) int { return cmp.Or(cmp.Compare(x.Kind, y.Kind), cmp.Compare(x.ID, y.ID)) })
 	return out
+}
+
+// listFamilyDetails says how the address family of an unresolved prefix
+// list changed ("" is unknown: any family).
+func listFamilyDetails(x, y string) []string {
+	if x == y {
+		return nil
+	}
+	return []string{"AddressFamily: " + cmp.Or(x, "unknown") + " -> " + cmp.Or(y, "unknown")}
 }
 
 // compareMaps compares the resources of one kind by ID: details says how

@@ -85,7 +85,8 @@
 // input does not hold, declared with [Builder.AddUnresolvedGroup], or a
 // prefix list whose entries it does not hold, declared with
 // [Builder.AddUnresolvedPrefixList]; [RouteIndeterminate] for a route by
-// such a list, which could match any destination;
+// such a list, which could match any destination of its address family
+// ([PrefixList.AddressFamily]; either family when unknown);
 // [FirewallIndeterminate] for a firewall rule that depends on payload;
 // [DenyAllIGWTraffic] for the reply of a connection an
 // interface with DenyAllIgwTraffic opened to the internet),

@@ -73,8 +73,9 @@ type endpointInfo struct {
 // members the input never holds: it answers an *[stateful.UnknownIPSet].
 // The slice is the caller's own copy: changing it changes nothing in the
 // model. A list declared with [Builder.AddUnresolvedPrefixList] answers
-// an *[stateful.UnknownIPSet]: the rules that use it are undecidable where
-// its entries could decide.
+// an *[stateful.UnknownIPSet], with its address family when the design
+// gives it ([PrefixList.AddressFamily]): the rules that use it are
+// undecidable where its entries could decide.
 func (m *Model) IPSet(arn string) ([]netip.Prefix, error) {
 	id := arn
 	if i := strings.LastIndex(arn, "/"); i >= 0 {
@@ -86,8 +87,8 @@ func (m *Model) IPSet(arn string) ([]netip.Prefix, error) {
 		return nil, &stateful.UnknownIPSet{ARN: arn}
 	}
 	ps, ok := m.lists[id]
-	if !ok && m.unresolvedLists[id] {
-		return nil, &stateful.UnknownIPSet{ARN: arn}
+	if !ok && m.isUnresolvedList(id) {
+		return nil, &stateful.UnknownIPSet{ARN: arn, Family: m.unresolvedLists[id]}
 	}
 	if !ok {
 		return nil, fmt.Errorf("%w: IP set reference %s: prefix list %s is not in the design", stateful.ErrUnresolved, arn, id)

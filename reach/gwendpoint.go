@@ -65,7 +65,7 @@ func (b *Builder) buildGatewayEndpoints(p *problems, m *Model) {
 			p.add(e.ID, path("gatewayEndpoints", i, "VPC"), e.VPC, "unknown VPC")
 			continue
 		}
-		if _, ok := m.lists[e.PrefixList]; e.PrefixList != "" && !ok && !m.unresolvedLists[e.PrefixList] {
+		if _, ok := m.lists[e.PrefixList]; e.PrefixList != "" && !ok && !m.isUnresolvedList(e.PrefixList) {
 			p.add(e.ID, path("gatewayEndpoints", i, "PrefixList"), e.PrefixList, "unknown prefix list")
 		}
 		if _, clash := m.endpoints[e.ID]; clash {

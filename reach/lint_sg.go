@@ -113,7 +113,7 @@ func (gl *groupLint) peerAddrs(r sg.Rule) (addrset.Set, bool) {
 	case sg.PeerCIDR:
 		return addrset.Of(r.Peer.CIDR), true
 	case sg.PeerPrefixList:
-		if m.unresolvedLists[r.Peer.PrefixList] {
+		if m.isUnresolvedList(r.Peer.PrefixList) {
 			return addrset.Set{}, false // its entries are not in the input
 		}
 		return addrset.Of(m.lists[r.Peer.PrefixList]...), true
@@ -336,7 +336,7 @@ func (m *Model) missingRefs(g *sg.Group) []LintFinding {
 				Message: fmt.Sprintf("rule %s (%s %s %s) references security group %s, which is not in the input: queries only it could allow are indeterminate",
 					ruleName(r, i), r.Traffic(), fromTo(r.Direction), r.Peer, r.Peer.Group),
 				Fix: fmt.Sprintf("add %s to the input (aws ec2 describe-security-groups --group-ids %s where it lives), or remove the rule if the group is gone", r.Peer.Group, r.Peer.Group)})
-		case r.Peer.Kind == sg.PeerPrefixList && m.unresolvedLists[r.Peer.PrefixList]:
+		case r.Peer.Kind == sg.PeerPrefixList && m.isUnresolvedList(r.Peer.PrefixList):
 			out = append(out, LintFinding{ID: LintRefMissingPrefixList, Severity: Medium, Kind: ResourceSecurityGroup, Resource: g.ID, Rule: ruleName(r, i),
 				Related: []string{r.Peer.PrefixList},
 				Message: fmt.Sprintf("rule %s (%s %s %s) references prefix list %s, whose entries are not in the input: queries only it could allow are indeterminate",
@@ -367,7 +367,7 @@ func (m *Model) missingListRoutes() []LintFinding {
 				continue
 			}
 			msg := fmt.Sprintf("the route to prefix list %s has no entries in the input: it routes nothing here", r.PrefixList)
-			if m.unresolvedLists[r.PrefixList] {
+			if m.isUnresolvedList(r.PrefixList) {
 				msg = fmt.Sprintf("the route to prefix list %s, whose entries are not in the input, could match any destination: lookups it could change are indeterminate", r.PrefixList)
 			}
 			out = append(out, LintFinding{ID: LintRefMissingPrefixList, Severity: Medium, Kind: ResourceRouteTable, Resource: id,

@@ -298,6 +298,20 @@ type PrefixList struct {
 	// MaxEntries, as describe-managed-prefix-lists gives them) but not
 	// its entries: Entries is empty, and the list is unresolved as one
 	// declared with [Builder.AddUnresolvedPrefixList] (it may hold any
-	// block), while its MaxEntries still counts against the quotas.
+	// block of its AddressFamily, of either family when that is
+	// unknown), while its MaxEntries still counts against the quotas.
+	// Such a list is how a design declares an unresolved list of a known
+	// family.
 	EntriesUnknown bool
+	// AddressFamily is the list's address family as AWS spells it
+	// (describe-managed-prefix-lists' AddressFamily, Terraform's
+	// address_family): "IPv4" or "IPv6" ([sg.FamilyIPv4],
+	// [sg.FamilyIPv6]), a list that holds blocks of that family only;
+	// "" when unknown. Any other value, or an entry of the other family,
+	// is a build error. It matters when EntriesUnknown: a security group
+	// rule by the list certainly matches no address of the other family,
+	// a route by it is never the longest match for a destination of the
+	// other family, and a firewall IP set reference to it certainly holds
+	// no address of the other family.
+	AddressFamily string
 }

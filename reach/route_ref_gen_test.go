@@ -7,6 +7,7 @@ package reach_test
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net/netip"
 	"slices"
@@ -182,6 +183,13 @@ func openDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
 		rt.Routes = append(rt.Routes, reach.Route{PrefixList: "pl-gone", Target: o.Target, TargetID: o.TargetID, TargetType: o.TargetType})
 		n.unresolved = []string{"pl-gone"}
 	}
+	if len(n.unresolved) > 0 {
+		// the list's address family, when the input gives it: a stream
+		// of its own
+		if fam := []string{"", sg.FamilyIPv4, sg.FamilyIPv6}[rand.New(rand.NewPCG(seed, 16)).IntN(3)]; fam != "" {
+			n.families = map[string]string{"pl-gone": fam}
+		}
+	}
 	if multi {
 		n.multiVPC(rng)
 		addrs = append(addrs, n.gatewayEndpoints(rng)...)
@@ -243,7 +251,17 @@ func (n *refNet) propagate(rng *rand.Rand, subnets []netip.Prefix) {
 func (n *refNet) build() (*reach.Model, error) {
 	return n.d.Builder().AddPrefixList(n.lists...).AddPeering(n.peerings...).AddTransitGateway(n.tgws...).
 		AddTGWRouteTable(n.tgwRTs...).AddTGWAttachment(n.tgwAtts...).AddGatewayEndpoint(n.gwEPs...).
-		AddUnresolvedPrefixList(n.unresolved...).Build()
+		AddPrefixList(n.familyLists()...).AddUnresolvedPrefixList(n.unresolved...).Build()
+}
+
+// familyLists are the unresolved lists whose address family the input
+// gives: lists with EntriesUnknown ([reach.PrefixList.AddressFamily]).
+func (n *refNet) familyLists() []reach.PrefixList {
+	var out []reach.PrefixList
+	for _, id := range slices.Sorted(maps.Keys(n.families)) {
+		out = append(out, reach.PrefixList{ID: id, EntriesUnknown: true, AddressFamily: n.families[id]})
+	}
+	return out
 }
 
 // randomFlow picks a flow between the design's addresses.

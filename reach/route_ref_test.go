@@ -9,6 +9,7 @@ import (
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/sample"
+	"github.com/reachsim/reachsim/sg"
 )
 
 // This file holds a slow, obviously correct reference for the routing
@@ -41,7 +42,9 @@ import (
 //     at random, so the lookup is undecided (ROUTE_TIE) and the leg ends
 //     there; to one target, the first in table order carries the packet.
 //     A route by a prefix list whose entries the input does not hold
-//     (refNet.unresolved) could be the longest match for any destination:
+//     (refNet.unresolved) could be the longest match for any destination
+//     of its address family (refNet.families; either family when it
+//     names none), never for one of the other family:
 //     where it leads elsewhere than the route the lookup found (or the
 //     lookup found none), the lookup is undecided (ROUTE_INDETERMINATE),
 //     unless the route found is a static host route (/32, /128), which no
@@ -153,7 +156,10 @@ type refNet struct {
 	gwEPs    []reach.GatewayEndpoint
 	// unresolved are prefix lists whose entries the input does not hold
 	unresolved []string
-	stats      map[string]int // what the lookups met, for the test's coverage check
+	// families are the address families of some of them ("IPv4",
+	// "IPv6"): such a list holds blocks of its family only
+	families map[string]string
+	stats    map[string]int // what the lookups met, for the test's coverage check
 }
 
 // refNAT is a NAT gateway's translation on the request.
@@ -436,6 +442,12 @@ func (l *refLeg) lookup(pkt flow.Flow, rt reach.RouteTable, from string) {
 	r, tied, ok := l.n.bestRoute(rt, pkt.Dst.Addr())
 	host := ok && r.PrefixList == "" && !r.Propagated && r.Destination.Bits() == pkt.Dst.Addr().BitLen() // no list entry beats it
 	for _, u := range rt.Routes {
+		if fam := l.n.families[u.PrefixList]; fam == sg.FamilyIPv4 && pkt.Dst.Addr().Is6() || fam == sg.FamilyIPv6 && pkt.Dst.Addr().Is4() {
+			if slices.Contains(l.n.unresolved, u.PrefixList) && !host && (!ok || u.Target != r.Target || u.TargetID != r.TargetID) {
+				l.n.stats["a route by an unresolved list of the other family"]++
+			}
+			continue // a list of the other family: it holds no block of the destination's
+		}
 		if slices.Contains(l.n.unresolved, u.PrefixList) && !host && (!ok || u.Target != r.Target || u.TargetID != r.TargetID) {
 			l.hop(reach.KindRouteTable, rt.ID, pkt, reach.RouteIndeterminate)
 			return

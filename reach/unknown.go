@@ -659,8 +659,9 @@ func (m *Model) outside(u UnknownPeer) func(netip.Addr) bool {
 			_, maybe := m.maybeMember[a]
 			return !members[a] && !maybe
 		}
-	case u.Of.Kind == sg.PeerPrefixList && m.unresolvedLists[u.Of.PrefixList]:
-		return func(netip.Addr) bool { return false } // the list's entries are unknown too
+	case u.Of.Kind == sg.PeerPrefixList && m.isUnresolvedList(u.Of.PrefixList):
+		fam := m.unresolvedLists[u.Of.PrefixList] // the list's entries are unknown too: only its family is
+		return func(a netip.Addr) bool { return !familyMayHold(fam, a) }
 	case u.Of.Kind == sg.PeerPrefixList:
 		entries := m.lists[u.Of.PrefixList]
 		return func(a netip.Addr) bool {
@@ -688,45 +689,13 @@ func (b *Builder) AddUnresolvedGroup(ids ...string) *Builder {
 	return b
 }
 
-// AddUnresolvedPrefixList declares managed prefix lists that security
-// group rules, routes or firewall IP set references name but whose entries
-// the input does not hold: a list shared from another account, or one
-// that was not dumped with get-managed-prefix-list-entries. Such a list
-// may hold any block, so:
-//   - a security group rule that references it may match any address: a
-//     query only such a rule could allow is indeterminate
-//     ([SGIndeterminate]), naming the rule and the list (AWS groups; an
-//     Alibaba Cloud group, whose rules can drop, cannot reference one);
-//   - a route by it could be the longest match for any destination: a
-//     lookup whose answer it could change (it would send the packet
-//     elsewhere) is an undecided hop ([RouteIndeterminate]);
-//   - a firewall rule group's IP set reference to it makes the rules that
-//     use it undecidable ([FirewallIndeterminate] where they could
-//     decide).
-//
-// The set questions (Ports, Sources, Matrix, Audit, Diff) answer such
-// designs with these hops' answers undecided: a list matches every
-// address alike, so their sets stay exact. A list the design holds cannot be declared
-// unresolved. Package aws declares each list that is referenced and whose
-// entries no file holds, with a warning.
-func (b *Builder) AddUnresolvedPrefixList(ids ...string) *Builder {
-	b.extLists = append(b.extLists, ids...)
-	return b
-}
-
-// UnresolvedPrefixLists returns, sorted, the prefix lists declared with
-// [Builder.AddUnresolvedPrefixList].
-func (m *Model) UnresolvedPrefixLists() []string {
-	return slices.Sorted(maps.Keys(m.unresolvedLists))
-}
-
 // buildUnresolved records the groups declared with AddUnresolvedGroup and
 // the lists declared with AddUnresolvedPrefixList.
 func (b *Builder) buildUnresolved(p *problems, m *Model) {
-	m.unresolvedLists = map[string]bool{}
+	m.unresolvedLists = map[string]string{}
 	for _, l := range m.listSpecs {
 		if l.EntriesUnknown {
-			m.unresolvedLists[l.ID] = true
+			m.unresolvedLists[l.ID] = l.AddressFamily
 		}
 	}
 	for i, id := range b.extLists {
@@ -735,8 +704,11 @@ func (b *Builder) buildUnresolved(p *problems, m *Model) {
 			p.add("", path("unresolvedPrefixLists", i, ""), "", "an unresolved prefix list needs its ID")
 		case m.holdsList(id):
 			p.add(id, path("unresolvedPrefixLists", i, ""), id, "declared unresolved, but the design holds the list")
+		case m.isUnresolvedList(id):
+			// declared twice, or added with its entries unknown (and
+			// perhaps its family) as well: it keeps what it has
 		default:
-			m.unresolvedLists[id] = true
+			m.unresolvedLists[id] = ""
 		}
 	}
 	m.unresolved = map[string]bool{}
@@ -757,7 +729,7 @@ func (b *Builder) buildUnresolved(p *problems, m *Model) {
 			p.add(u.ID, path("unknownPeers", i, "ID"), u.ID, "an unknown peer needs an ID of its own")
 		case u.Of.Kind == sg.PeerGroup && m.groups[u.Of.Group] == nil && !m.unresolved[u.Of.Group]:
 			p.add(u.ID, path("unknownPeers", i, "Of"), u.Of.Group, "unknown security group")
-		case u.Of.Kind == sg.PeerPrefixList && m.lists[u.Of.PrefixList] == nil && !m.unresolvedLists[u.Of.PrefixList]:
+		case u.Of.Kind == sg.PeerPrefixList && m.lists[u.Of.PrefixList] == nil && !m.isUnresolvedList(u.Of.PrefixList):
 			p.add(u.ID, path("unknownPeers", i, "Of"), u.Of.PrefixList, "unknown prefix list")
 		case u.Of.Kind != sg.PeerGroup && u.Of.Kind != sg.PeerPrefixList && u.Of != (sg.Peer{}):
 			p.add(u.ID, path("unknownPeers", i, "Of"), u.Of.String(), "an unknown peer's ports narrow to a group or a prefix list")

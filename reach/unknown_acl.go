@@ -98,10 +98,14 @@ func unknownACLHop(h *Hop, a *aclInfo, pkt flow.Flow, dir flow.Direction, d nacl
 // whose target differs from cr's; nil when none could. A propagated one
 // cannot change a lookup of dst inside the VPC's blocks (markUnderLocal),
 // nor a route by a list whose entries the input lacks one that a static
-// host route (/32, /128) decides.
+// host route (/32, /128) decides, or one of dst's other family (the list
+// holds blocks of its address family only).
 func (rt *rtInfo) unknownRoute(dst netip.Addr, cr *compiledRoute, ok bool) *Route {
 	for i := range rt.unknown {
 		u := &rt.unknown[i]
+		if u.Unknown == "" && !familyMayHold(rt.listFamily[u.PrefixList], dst) {
+			continue // a list of the other family holds no block of dst's
+		}
 		if u.Propagated && ok && insideAny(netip.PrefixFrom(dst, dst.BitLen()), rt.vpc.CIDRs) {
 			continue // a propagated route cannot beat the local route (markUnderLocal)
 		}

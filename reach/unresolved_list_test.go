@@ -1,6 +1,7 @@
 package reach_test
 
 import (
+	"cmp"
 	"net/netip"
 	"slices"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/reach/reachtest/brute"
 	"github.com/reachsim/reachsim/sample"
@@ -260,6 +262,15 @@ func TestUnresolvedPrefixListInAFirewall(t *testing.T) {
 		_, err := d.Builder().Build()
 		assert.ErrorContains(t, err, "prefix list pl-partners is not in the design")
 	})
+	t.Run("a list of the other family certainly holds no client: decided as without the rule", func(t *testing.T) {
+		v6, err := d.Builder().AddPrefixList(reach.PrefixList{ID: "pl-partners", EntriesUnknown: true, AddressFamily: sg.FamilyIPv6}).Build()
+		require.NoError(t, err)
+		r := check(t, v6, tcp("203.0.113.9", "web-1", 443))
+		assert.Equal(t, reach.Reachable, r.Outcome, r.Text())
+		v4, err := d.Builder().AddPrefixList(reach.PrefixList{ID: "pl-partners", EntriesUnknown: true, AddressFamily: sg.FamilyIPv4}).Build()
+		require.NoError(t, err)
+		assert.Equal(t, reach.Indeterminate, check(t, v4, tcp("203.0.113.9", "web-1", 443)).Outcome, "a list of the client's family may hold it")
+	})
 }
 
 // TestFixNamesSessionsThatWereUndecided: a fix that closes a session whose
@@ -302,4 +313,190 @@ func TestResourceGroupIPSet(t *testing.T) {
 	require.Len(t, u, 1)
 	assert.Equal(t, "the members of the resource group of IP set reference @PARTNERS ("+arn+"), whose addresses the input does not hold: whether the rule matches depends on them", u[0].Missing)
 	assert.Contains(t, u[0].Fix, "aws resource-groups list-group-resources")
+}
+
+// dualAPI is a dual-stack design: vpc-d (10.7.0.0/16, 2001:db8:70::/56),
+// whose main table routes 0.0.0.0/0 and ::/0 to its internet gateway
+// (and routes too), and subnet-d (10.7.1.0/24, 2001:db8:70:1::/64),
+// holding api (10.7.1.40, 2001:db8:70:1::40, public 198.51.100.70),
+// whose group admits tcp/5432 from prefix list pl-fam, whose entries the
+// input does not hold and whose address family is fam, and web
+// (10.7.1.10, 2001:db8:70:1::10, public 198.51.100.71), open both ways.
+func dualAPI(fam string, routes ...reach.Route) *reach.Builder {
+	outAll := func(p sg.Peer) sg.Rule {
+		return sg.Rule{Direction: flow.Outbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: p}
+	}
+	inAll := outAll(sg.AnyIPv4)
+	inAll.Direction = flow.Inbound
+	inAll6 := outAll(sg.AnyIPv6)
+	inAll6.Direction = flow.Inbound
+	api := sg.Group{ID: "sg-api", Rules: []sg.Rule{
+		{ID: "sgr-fam", Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](5432), Peer: sg.PrefixList("pl-fam")},
+		outAll(sg.AnyIPv4), outAll(sg.AnyIPv6),
+	}}
+	web := sg.Group{ID: "sg-web", Rules: []sg.Rule{inAll, inAll6, outAll(sg.AnyIPv4), outAll(sg.AnyIPv6)}}
+	return reach.NewBuilder().
+		AddVPC(reach.VPC{ID: "vpc-d", CIDRs: []netip.Prefix{bp("10.7.0.0/16"), bp("2001:db8:70::/56")}, MainRouteTable: "rtb-d", DefaultACL: "acl-d"}).
+		AddInternetGateway(reach.InternetGatewaySpec{ID: "igw-d", VPC: "vpc-d"}).
+		AddRouteTable(reach.RouteTable{ID: "rtb-d", VPC: "vpc-d", Routes: append([]reach.Route{
+			{Destination: bp("0.0.0.0/0"), Target: reach.TargetInternetGateway, TargetID: "igw-d"},
+			{Destination: bp("::/0"), Target: reach.TargetInternetGateway, TargetID: "igw-d"}}, routes...)}).
+		AddNetworkACL(nacl.NewDefault("acl-d", "vpc-d", true)).
+		AddSubnet(reach.Subnet{ID: "subnet-d", VPC: "vpc-d", CIDRs: []netip.Prefix{bp("10.7.1.0/24"), bp("2001:db8:70:1::/64")}}).
+		AddPrefixList(reach.PrefixList{ID: "pl-fam", MaxEntries: 10, EntriesUnknown: true, AddressFamily: fam}).
+		AddSecurityGroup(api, web).
+		AddInterface(
+			reach.Interface{ID: "eni-api", Name: "api", Subnet: "subnet-d", Groups: []string{"sg-api"},
+				PrivateIPs: []netip.Addr{ba("10.7.1.40"), ba("2001:db8:70:1::40")}, PublicIP: ba("198.51.100.70")},
+			reach.Interface{ID: "eni-web", Name: "web", Subnet: "subnet-d", Groups: []string{"sg-web"},
+				PrivateIPs: []netip.Addr{ba("10.7.1.10"), ba("2001:db8:70:1::10")}, PublicIP: ba("198.51.100.71")})
+}
+
+// TestUnresolvedPrefixListOfOneFamily: a list holds blocks of its address
+// family only, so one whose entries the input lacks but whose family it
+// gives leaves the answers for the other family certain: its rules
+// certainly match no address of that family, its routes route none, and
+// the set questions agree with Check.
+func TestUnresolvedPrefixListOfOneFamily(t *testing.T) {
+	const (
+		client4 = "203.0.113.9"
+		client6 = "2a05:d018::9"
+	)
+	tests := []struct {
+		fam            string
+		from4, from6   reach.Outcome // internet clients to api, tcp/5432
+		route4, route6 reach.Outcome // web to the internet, with a route by the list to a blackhole
+	}{
+		{sg.FamilyIPv4, reach.Indeterminate, reach.Unreachable, reach.Indeterminate, reach.Reachable},
+		{sg.FamilyIPv6, reach.Unreachable, reach.Indeterminate, reach.Reachable, reach.Indeterminate},
+		{"", reach.Indeterminate, reach.Indeterminate, reach.Indeterminate, reach.Indeterminate},
+	}
+	for _, tt := range tests {
+		t.Run("family "+cmp.Or(tt.fam, "unknown"), func(t *testing.T) {
+			m, err := dualAPI(tt.fam).Build()
+			require.NoError(t, err)
+			assert.Equal(t, []string{"pl-fam"}, m.UnresolvedPrefixLists())
+			for _, c := range []struct {
+				q    reach.Query
+				want reach.Outcome
+			}{
+				{tcp(client4, "198.51.100.70", 5432), tt.from4},
+				{tcp(client6, "2001:db8:70:1::40", 5432), tt.from6},
+				{tcp("web", "10.7.1.40", 5432), tt.from4},
+				{tcp("2001:db8:70:1::10", "2001:db8:70:1::40", 5432), tt.from6},
+			} {
+				r := check(t, m, c.q)
+				assert.Equal(t, c.want, r.Outcome, "%s -> %s: %s", c.q.From, c.q.To, r.Text())
+				v, err := m.Verdict(c.q)
+				require.NoError(t, err)
+				assert.Equal(t, c.want, v, "the verdict-only walk agrees")
+			}
+			p, err := m.Ports(reach.PortsQuery{From: client6, To: "2001:db8:70:1::40", Protocol: flow.TCP})
+			require.NoError(t, err)
+			assert.Equal(t, tt.from6 == reach.Indeterminate, p.Indeterminate.Contains(5432), "Ports over IPv6: %s", p.Indeterminate)
+			for _, a := range []string{client4, client6} {
+				v6 := ba(a).Is6()
+				want := tt.from4
+				if v6 {
+					want = tt.from6
+				}
+				s, err := m.Sources(reach.SourcesQuery{To: "api", Protocol: flow.TCP, Port: 5432, IPv6: v6})
+				require.NoError(t, err)
+				assert.Empty(t, s.Internet)
+				assert.Equal(t, want == reach.Indeterminate, slices.ContainsFunc(s.InternetIndeterminate, func(p netip.Prefix) bool { return p.Contains(ba(a)) }),
+					"Sources: %s may be in the list", a)
+			}
+			var opened, want []string
+			for _, v6 := range []bool{false, true} {
+				a, err := m.Audit(reach.AuditOptions{IPv6: v6})
+				require.NoError(t, err)
+				for _, f := range a.Findings {
+					if f.Interface == "eni-api" && f.Ports.Contains(5432) {
+						assert.Equal(t, reach.Undecided, f.Exposure)
+						opened = append(opened, f.Address.String())
+					}
+				}
+			}
+			if tt.from4 == reach.Indeterminate {
+				want = append(want, "198.51.100.70")
+			}
+			if tt.from6 == reach.Indeterminate {
+				want = append(want, "2001:db8:70:1::40")
+			}
+			assert.ElementsMatch(t, want, opened, "Audit: the list opens PostgreSQL to the internet addresses of its family only")
+			brute.CheckSetAnswers(t, m, brute.Options{
+				Ports: []reach.PortsQuery{{From: client6, To: "2001:db8:70:1::40", Protocol: flow.TCP}, {From: client4, To: "198.51.100.70", Protocol: flow.TCP},
+					{From: "2001:db8:70:1::10", To: "2001:db8:70:1::40", Protocol: flow.TCP}},
+				Sources: []reach.SourcesQuery{{To: "api", Protocol: flow.TCP, Port: 5432}, {To: "api", Protocol: flow.TCP, Port: 5432, IPv6: true}},
+				IPv6:    true,
+				Few:     true,
+			})
+		})
+		t.Run("family "+cmp.Or(tt.fam, "unknown")+": a route by the list", func(t *testing.T) {
+			m, err := dualAPI(tt.fam, reach.Route{PrefixList: "pl-fam", Target: reach.TargetBlackhole, TargetID: "nat-gone"}).Build()
+			require.NoError(t, err)
+			for _, c := range []struct {
+				q    reach.Query
+				want reach.Outcome
+			}{
+				{tcp("web", client4, 443), tt.route4},
+				{tcp("2001:db8:70:1::10", client6, 443), tt.route6},
+			} {
+				r := check(t, m, c.q)
+				assert.Equal(t, c.want, r.Outcome, "%s -> %s: %s", c.q.From, c.q.To, r.Text())
+				if c.want == reach.Indeterminate {
+					assert.Equal(t, []reach.Code{reach.RouteIndeterminate}, r.Codes())
+				}
+			}
+			brute.CheckSetAnswers(t, m, brute.Options{
+				Ports:   []reach.PortsQuery{{From: "2001:db8:70:1::10", To: client6, Protocol: flow.TCP}, {From: "web", To: client4, Protocol: flow.TCP}},
+				Sources: []reach.SourcesQuery{{To: "web", Protocol: flow.TCP, Port: 443}, {To: "web", Protocol: flow.TCP, Port: 443, IPv6: true}},
+				IPv6:    true,
+				Few:     true,
+			})
+		})
+	}
+	t.Run("the design round trip and Diff keep the family", func(t *testing.T) {
+		m, err := dualAPI(sg.FamilyIPv4).Build()
+		require.NoError(t, err)
+		again, err := reach.Rebuilt(m)
+		require.NoError(t, err)
+		assert.Equal(t, reach.Unreachable, check(t, again, tcp(client6, "2001:db8:70:1::40", 5432)).Outcome)
+		assert.Equal(t, reach.Indeterminate, check(t, again, tcp(client4, "198.51.100.70", 5432)).Outcome)
+		anyFam, err := dualAPI("").Build()
+		require.NoError(t, err)
+		d, err := reach.Diff(m, anyFam, reach.DiffOptions{})
+		require.NoError(t, err)
+		var details []string
+		for _, rc := range d.Resources {
+			if rc.ID == "pl-fam" {
+				details = append(details, rc.Details...)
+			}
+		}
+		assert.Contains(t, details, "AddressFamily: IPv4 -> unknown")
+	})
+}
+
+// TestPrefixListAddressFamilyErrors: an address family is IPv4 or IPv6,
+// and a list holds blocks of its family only.
+func TestPrefixListAddressFamilyErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		l    reach.PrefixList
+		want string
+	}{
+		{"another spelling", reach.PrefixList{ID: "pl-x", EntriesUnknown: true, AddressFamily: "ipv4"},
+			`prefixLists[0].AddressFamily`},
+		{"an entry of the other family", reach.PrefixList{ID: "pl-x", AddressFamily: sg.FamilyIPv4, Entries: []netip.Prefix{bp("2001:db8::/32")}},
+			"not a block of the list's address family, IPv4"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := reach.NewBuilder().AddPrefixList(tt.l).Build()
+			require.Error(t, err)
+			assert.ErrorContains(t, err, tt.want)
+		})
+	}
+	_, err := reach.NewBuilder().AddPrefixList(reach.PrefixList{ID: "pl-x", AddressFamily: sg.FamilyIPv6, Entries: []netip.Prefix{bp("2001:db8::/32")}}).Build()
+	assert.NoError(t, err, "an IPv6 list of IPv6 blocks")
 }

@@ -191,7 +191,9 @@ func (e *Evaluator) PortVerdicts(f flow.Flow, dir flow.Direction) (allow, undeci
 // PeerPrefixes returns the address blocks the rules' peers name: every
 // CIDR block and every entry of a referenced prefix list, in no
 // particular order and possibly repeated; not the members of referenced
-// groups. Two peer addresses that each of these blocks holds alike, that
+// groups. Two peer addresses of one family (a list whose entries are
+// unknown may match the addresses of one family only) that each of
+// these blocks holds alike, that
 // are members of the same referenced groups and that every
 // [UnknownMembers.Known] function judges alike get the same decision
 // from [Evaluator.Evaluate] and [Evaluator.PortVerdicts], whatever else

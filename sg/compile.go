@@ -215,7 +215,7 @@ type listMatch struct {
 	all []netip.Prefix // the entries of a list searched by big
 	// unknown: the input does not hold the list's entries
 	// ([UnknownEntries]); it matches no address for certain and may match
-	// any
+	// any of the families has4 and has6 say (the list's family, or both)
 	unknown bool
 }
 
@@ -703,7 +703,17 @@ func compileList(id string, res PrefixListResolver) (peerMatcher, error) {
 	ps, err := res.PrefixList(id)
 	var u *UnknownEntries
 	if errors.As(err, &u) {
-		m.unknown, m.has4, m.has6 = true, true, true
+		m.unknown = true
+		switch u.Family {
+		case "":
+			m.has4, m.has6 = true, true
+		case FamilyIPv4:
+			m.has4 = true
+		case FamilyIPv6:
+			m.has6 = true
+		default:
+			return m, fmt.Errorf("%w: prefix list %s: address family %q is neither %s nor %s", ErrUnresolved, id, u.Family, FamilyIPv4, FamilyIPv6)
+		}
 		return m, nil
 	}
 	if err != nil {

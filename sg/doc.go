@@ -68,8 +68,10 @@
 // rule; a packet another rule allows is allowed. So does a prefix list the
 // resolver knows is referenced but whose entries the input does not hold
 // ([UnknownEntries]; Basis [UnknownEntry]): a rule that references it may
-// match any address, of either family. Alibaba Cloud's rules can drop,
-// so both are errors there.
+// match any address of the list's address family ([UnknownEntries].Family:
+// an IPv4 list certainly matches no IPv6 address, and the reverse), of
+// either family when the resolver does not say. Alibaba Cloud's rules can
+// drop, so both are errors there.
 // [Evaluator.WithMembership] derives a view with other memberships (package
 // reach's middlebox-blind view, where no group has members). Documented
 // assumptions where AWS's pages leave a choice:

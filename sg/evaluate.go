@@ -284,10 +284,10 @@ func (e *Evaluator) Evaluate(f flow.Flow, dir flow.Direction) Decision {
 
 // mayBeMember reports whether m is a group reference whose members are
 // unknown and a might be one of them, or a prefix list whose entries are
-// unknown.
+// unknown and that may hold blocks of a's family.
 func (e *Evaluator) mayBeMember(m *peerMatcher, a netip.Addr) bool {
 	if m.kind == PeerPrefixList {
-		return m.peerBlock != nil && m.listMatch != nil && m.unknown
+		return m.peerBlock != nil && m.listMatch != nil && m.unknown && (a.Is6() && m.has6 || !a.Is6() && m.has4)
 	}
 	if m.kind != PeerGroup || e.unknown == nil {
 		return false

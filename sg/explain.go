@@ -285,6 +285,19 @@ func (e *Evaluator) writeMismatches(b *strings.Builder, cr *compiledRule, f flow
 		b.WriteString(" is a member of ")
 		b.WriteString(r.Peer.Group)
 		b.WriteString(" is unknown: the input does not hold the group")
+	case r.Peer.Kind == PeerPrefixList && cr.peer.peerBlock != nil && cr.peer.listMatch != nil && cr.peer.unknown:
+		// a list of one family, whose entries are unknown, and a peer of
+		// the other
+		fam := FamilyIPv4
+		if cr.peer.has6 {
+			fam = FamilyIPv6
+		}
+		b.WriteString(peer.String())
+		b.WriteString(" is not in ")
+		b.WriteString(r.Peer.PrefixList)
+		b.WriteString(", which holds ")
+		b.WriteString(fam)
+		b.WriteString(" blocks only")
 	case r.Peer.Kind == PeerGroup:
 		b.WriteString(peer.String())
 		b.WriteString(" is not a member of ")

@@ -146,6 +146,11 @@ type StaticResolver struct {
 	// hold: PrefixList answers an [*UnknownEntries] for them, unless
 	// PrefixLists holds them.
 	UnknownLists []string
+	// ListFamilies gives the address family ("IPv4" or "IPv6", as AWS
+	// spells it) of lists of UnknownLists: the [*UnknownEntries] answer
+	// carries it. A list it does not name may hold blocks of either
+	// family.
+	ListFamilies map[string]string
 }
 
 // GroupMembers implements [GroupResolver].
@@ -164,7 +169,7 @@ func (s StaticResolver) GroupMembers(group string) ([]netip.Addr, error) {
 func (s StaticResolver) PrefixList(id string) ([]netip.Prefix, error) {
 	p, ok := s.PrefixLists[id]
 	if !ok && slices.Contains(s.UnknownLists, id) {
-		return nil, &UnknownEntries{List: id}
+		return nil, &UnknownEntries{List: id, Family: s.ListFamilies[id]}
 	}
 	if !ok {
 		return nil, fmt.Errorf("%w: prefix list %s is not known", ErrUnresolved, id)

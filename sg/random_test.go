@@ -30,13 +30,16 @@ var (
 	randUnknown = []string{"sg-peer-0", "sg-peer-1"}
 	// randUnknownLists are prefix lists AWS rules may reference whose
 	// entries the input does not hold.
-	randUnknownLists = []string{"pl-shared-0", "pl-shared-1"}
+	randUnknownLists = []string{"pl-shared-0", "pl-shared-1", "pl-shared-v4", "pl-shared-v6"}
+	// randListFamilies are the address families of some of them: such a
+	// list holds blocks of its family only.
+	randListFamilies = map[string]string{"pl-shared-v4": sg.FamilyIPv4, "pl-shared-v6": sg.FamilyIPv6}
 )
 
 // randomWorld returns a resolver with random memberships and prefix lists,
 // one large enough to be searched as a trie.
 func randomWorld(r *rand.Rand) sg.StaticResolver {
-	res := sg.StaticResolver{Members: map[string][]netip.Addr{}, PrefixLists: map[string][]netip.Prefix{}, Unknown: randUnknown, UnknownLists: randUnknownLists}
+	res := sg.StaticResolver{Members: map[string][]netip.Addr{}, PrefixLists: map[string][]netip.Prefix{}, Unknown: randUnknown, UnknownLists: randUnknownLists, ListFamilies: randListFamilies}
 	all := append(append([]netip.Addr{}, randAddrs4...), randAddrs6...)
 	for _, g := range randGroups {
 		res.Members[g] = []netip.Addr{}

@@ -100,14 +100,15 @@ func (a assumeMembers) GroupMembers(group string) ([]netip.Addr, error) {
 
 // PrefixList takes a list whose entries are unknown (the underlying
 // resolver answers *sg.UnknownEntries) to hold the address member alone
-// (or nothing when member is invalid).
+// (or nothing when member is invalid, or of another family than the
+// list's).
 func (a assumeMembers) PrefixList(id string) ([]netip.Prefix, error) {
 	ps, err := a.Resolver.PrefixList(id)
 	var u *sg.UnknownEntries
 	if !errors.As(err, &u) {
 		return ps, err
 	}
-	if !a.member.IsValid() {
+	if !a.member.IsValid() || (u.Family == sg.FamilyIPv4 && a.member.Is6()) || (u.Family == sg.FamilyIPv6 && a.member.Is4()) {
 		return nil, nil
 	}
 	return []netip.Prefix{netip.PrefixFrom(a.member, a.member.BitLen())}, nil

@@ -39,15 +39,28 @@ var (
 // UnknownEntries is the error a [PrefixListResolver] returns for a prefix
 // list the input references but whose entries it does not hold. [Compile]
 // accepts it for AWS groups (it rejects it for Alibaba Cloud's, whose
-// rules can drop): a rule referencing the list may match any address, of
-// either family, and decides none for certain. When such a rule is the
-// only one that could allow a packet, the [Decision] is
-// [flow.Indeterminate] with Basis [UnknownEntry], naming the rule; when
-// another rule allows the packet, it is allowed. Every other caller sees
-// an error that wraps [ErrEntriesUnknown].
+// rules can drop): a rule referencing the list may match any address of
+// the list's Family (of either family when Family is unknown), certainly
+// matches no address of the other family, and decides none for certain.
+// When such a rule is the only one that could allow a packet, the
+// [Decision] is [flow.Indeterminate] with Basis [UnknownEntry], naming the
+// rule; when another rule allows the packet, it is allowed. Every other
+// caller sees an error that wraps [ErrEntriesUnknown].
 type UnknownEntries struct {
 	List string // the referenced prefix list's ID
+	// Family is the list's address family as AWS spells it (a managed
+	// prefix list's AddressFamily): "IPv4" or "IPv6", a list that holds
+	// blocks of that family only; "" when unknown. [Compile] rejects any
+	// other value.
+	Family string
 }
+
+// The address families of a managed prefix list, as AWS spells them
+// (describe-managed-prefix-lists' AddressFamily): [UnknownEntries].Family.
+const (
+	FamilyIPv4 = "IPv4"
+	FamilyIPv6 = "IPv6"
+)
 
 // Error says which list's entries are unknown.
 func (e *UnknownEntries) Error() string {

@@ -181,3 +181,53 @@ func TestUnknownEntries(t *testing.T) {
 		assert.EqualError(t, err, "prefix list entries unknown: prefix list pl-shared is referenced, and the input does not hold its entries")
 	})
 }
+
+// TestUnknownEntriesOfOneFamily: a prefix list holds blocks of its
+// address family only, so a rule by one whose entries are unknown but
+// whose family is known certainly matches no address of the other
+// family, and may match any of its own.
+func TestUnknownEntriesOfOneFamily(t *testing.T) {
+	res := sg.StaticResolver{UnknownLists: []string{"pl-v4", "pl-v6"}, ListFamilies: map[string]string{"pl-v4": sg.FamilyIPv4, "pl-v6": sg.FamilyIPv6}}
+	v4 := sg.Group{ID: "sg-db", Rules: []sg.Rule{withID(in("tcp 5432", sg.PrefixList("pl-v4")), "sgr-list")}}
+	v6 := sg.Group{ID: "sg-db", Rules: []sg.Rule{withID(in("tcp 5432", sg.PrefixList("pl-v6")), "sgr-list")}}
+	const (
+		from4 = "tcp 10.2.0.5:50000 -> 10.0.3.30:5432"
+		from6 = "tcp [2001:db8::5]:50000 -> [2001:db8:1::30]:5432"
+	)
+	tests := []struct {
+		name    string
+		group   sg.Group
+		flow    string
+		verdict flow.Verdict
+		basis   sg.Basis
+		reason  string
+	}{
+		{"an IPv4 list, an IPv4 peer: it may be in the list", v4, from4, flow.Indeterminate, sg.UnknownEntry, "is in pl-v4 is unknown"},
+		{"an IPv4 list, an IPv6 peer: certainly not in it", v4, from6, flow.Deny, sg.NoRuleAllows, "2001:db8::5 is not in pl-v4, which holds IPv4 blocks only"},
+		{"an IPv6 list, an IPv6 peer: it may be in the list", v6, from6, flow.Indeterminate, sg.UnknownEntry, "is in pl-v6 is unknown"},
+		{"an IPv6 list, an IPv4 peer: certainly not in it", v6, from4, flow.Deny, sg.NoRuleAllows, "10.2.0.5 is not in pl-v6, which holds IPv6 blocks only"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := sg.Compile([]sg.Group{tt.group}, res)
+			require.NoError(t, err)
+			f := flow.MustParse(tt.flow)
+			d := e.Evaluate(f, flow.Inbound)
+			assert.Equal(t, tt.verdict, d.Verdict)
+			assert.Equal(t, tt.basis, d.Basis)
+			x := e.Explain(f, flow.Inbound)
+			assert.Equal(t, d.Verdict, x.Verdict)
+			require.NotEmpty(t, x.Groups)
+			assert.Contains(t, x.Groups[0].Reason, tt.reason)
+			allow, undecided, ok := e.PortVerdicts(f, flow.Inbound)
+			require.True(t, ok)
+			assert.True(t, allow.IsEmpty())
+			assert.Equal(t, tt.verdict == flow.Indeterminate, undecided.Contains(5432), "PortVerdicts agrees: %s", undecided)
+		})
+	}
+	t.Run("another family is an error", func(t *testing.T) {
+		_, err := sg.Compile([]sg.Group{v4}, sg.StaticResolver{UnknownLists: []string{"pl-v4"}, ListFamilies: map[string]string{"pl-v4": "ipv4"}})
+		require.ErrorIs(t, err, sg.ErrUnresolved)
+		assert.ErrorContains(t, err, `prefix list pl-v4: address family "ipv4" is neither IPv4 nor IPv6`)
+	})
+}

@@ -53,7 +53,7 @@ func (r *reader) readDataIGW(in *instance) {
 
 // readDataPrefixList reads a data.aws_ec2_managed_prefix_list.
 func (r *reader) readDataPrefixList(in *instance) {
-	pl := &reach.PrefixList{ID: in.id, Name: nameTag(in)}
+	pl := &reach.PrefixList{ID: in.id, Name: nameTag(in), AddressFamily: r.addressFamily(in)}
 	if n, ok := number(in.values["max_entries"]); ok {
 		pl.MaxEntries = int(n)
 	}

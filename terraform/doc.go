@@ -59,7 +59,11 @@
 // indeterminate; so is such a list an aws_ec2_managed_prefix_list_entry
 // adds to. An aws_ec2_managed_prefix_list whose configuration leaves its
 // entry blocks out keeps the entries its planned values show (entry is
-// Optional and Computed).
+// Optional and Computed). A list the plan holds (the resource or the data
+// source) keeps its address_family ([reach.PrefixList.AddressFamily];
+// IPv4 or IPv6, anything else is an error): one whose entries are known
+// only after apply may hold any block of its family, none of the other,
+// so it leaves the other family's answers certain.
 //
 // # What the model holds
 //

@@ -156,7 +156,7 @@ func (r *reader) associate(in, eip *instance, target, privAttr string) {
 // exists holds entries the plan does not show (unresolved), a new one
 // only those the plan's entry resources add.
 func (r *reader) readPrefixList(in *instance) {
-	pl := &reach.PrefixList{ID: in.id, Name: nameTag(in)}
+	pl := &reach.PrefixList{ID: in.id, Name: nameTag(in), AddressFamily: r.addressFamily(in)}
 	if n, ok := number(in.values["max_entries"]); ok {
 		pl.MaxEntries = int(n)
 	}
@@ -196,6 +196,21 @@ func (r *reader) readPrefixList(in *instance) {
 	}
 	r.ext.lists[pl.ID] = pl
 	r.ext.listIDs = append(r.ext.listIDs, pl.ID)
+}
+
+// addressFamily reads a prefix list's address_family (required, and
+// usually known in a plan even when the entries are not): "IPv4" or
+// "IPv6", a list that holds blocks of that family only, so that one whose
+// entries are unknown leaves the other family's answers certain; "" when
+// known only after apply.
+func (r *reader) addressFamily(in *instance) string {
+	fam, _ := r.str(in, "address_family", false)
+	switch fam {
+	case "", sg.FamilyIPv4, sg.FamilyIPv6:
+		return fam
+	}
+	r.fail(in, "address_family", fam, ErrInvalidPlan, "an address family is IPv4 or IPv6")
+	return ""
 }
 
 // readPrefixListEntry reads an aws_ec2_managed_prefix_list_entry.

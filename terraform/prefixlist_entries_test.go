@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sg"
 	"github.com/reachsim/reachsim/terraform"
 )
 
@@ -123,5 +124,20 @@ func TestPrefixListEntryKnownLater(t *testing.T) {
 		r, err := m.Check(tcp("203.0.113.7", "aws_instance.web", 443))
 		require.NoError(t, err)
 		assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+		_, err = m.PrefixList("aws_ec2_managed_prefix_list.peers")
+		var u *sg.UnknownEntries
+		require.ErrorAs(t, err, &u)
+		assert.Equal(t, sg.FamilyIPv4, u.Family, "standalone %v: the list keeps its address_family, so it matches no IPv6 address", standalone)
 	}
+}
+
+// A prefix list's address_family is IPv4 or IPv6.
+func TestPrefixListAddressFamilyChecked(t *testing.T) {
+	plan := planOf(t, openDefaultACL(),
+		planRes{typ: "aws_ec2_managed_prefix_list", name: "peers", values: map[string]any{"name": "peers", "address_family": "ipv4", "max_entries": 5,
+			"entry": []any{map[string]any{"cidr": "192.0.2.0/24"}}},
+			unknown: map[string]any{"id": true}, exprs: map[string]any{"name": "peers"}})
+	_, err := terraform.Parse("plan.json", withData(t, plan, existingNet()...), &terraform.Report{})
+	require.ErrorIs(t, err, terraform.ErrInvalidPlan)
+	assert.ErrorContains(t, err, "an address family is IPv4 or IPv6")
 }

@@ -164,7 +164,7 @@ func Compile(cfg Config, res IPSetResolver) (*Engine, error) {
 		return nil, &flow.InputError{Path: "HomeNet", Err: fmt.Errorf("%w: %w", ErrInvalidPolicy, err)}
 	}
 	e := &Engine{order: cfg.Order, defaults: cfg.Defaults}
-	c := compiler{res: res, refs: map[string]addrset.Set{}, unknown: map[string]bool{}, home: home, ext: home.Complement()}
+	c := compiler{res: res, refs: map[string]addrset.Set{}, unknown: map[string]addrset.Set{}, home: home, ext: home.Complement()}
 	seenPrio := map[int]int{}
 	seenID := map[string]int{}
 	for gi, ref := range cfg.Groups {
@@ -257,10 +257,13 @@ func prefixSet(ps []netip.Prefix) (addrset.Set, error) {
 
 // compiler resolves and compiles the rules of one group at a time.
 type compiler struct {
-	res       IPSetResolver
-	refs      map[string]addrset.Set // resolved IP set references by ARN
-	unknown   map[string]bool        // ARNs whose entries are unknown
-	home, ext addrset.Set            // the policy's HOME_NET and EXTERNAL_NET
+	res  IPSetResolver
+	refs map[string]addrset.Set // resolved IP set references by ARN
+	// unknown are the ARNs whose entries are unknown, each with the
+	// addresses it may hold: those of its family (UnknownIPSet.Family),
+	// or every address
+	unknown   map[string]addrset.Set
+	home, ext addrset.Set // the policy's HOME_NET and EXTERNAL_NET
 	// the unknown IP sets the current rule's addresses involve, as
 	// "@NAME (ARN)", each once, in the order written
 	ruleUnknown []string
@@ -342,7 +345,7 @@ func (c *compiler) addr(x suricata.AddrExpr) (v addrVal, err error) {
 			return v, err
 		}
 		if !known {
-			v = addrVal{may: addrset.All()}
+			v = addrVal{may: s}
 			if x.Negate {
 				v.may, v.sure, v.neg = v.sure.Complement(), v.may.Complement(), true
 			}
@@ -383,8 +386,8 @@ func (c *compiler) addr(x suricata.AddrExpr) (v addrVal, err error) {
 }
 
 // ref resolves the IP set reference @name of the current group: its set,
-// or known false when the resolver says its entries are unknown (the
-// reference then joins c.ruleUnknown).
+// or known false and the addresses it may hold when the resolver says its
+// entries are unknown (the reference then joins c.ruleUnknown).
 func (c *compiler) ref(name string) (s addrset.Set, known bool, err error) {
 	arn, ok := c.g.IPSetReferences[name]
 	if !ok {
@@ -393,14 +396,17 @@ func (c *compiler) ref(name string) (s addrset.Set, known bool, err error) {
 	if s, ok = c.refs[arn]; ok {
 		return s, true, nil
 	}
-	if !c.unknown[arn] {
+	if s, ok = c.unknown[arn]; !ok {
 		if c.res == nil {
 			return s, false, fmt.Errorf("%w: IP set reference @%s (%s) needs an IPSetResolver", ErrUnresolved, name, arn)
 		}
 		ps, err := c.res.IPSet(arn)
 		switch {
 		case errors.Is(err, ErrIPSetUnknown):
-			c.unknown[arn] = true
+			if s, err = unknownSetMay(err); err != nil {
+				return s, false, fmt.Errorf("%w: IP set reference @%s (%s): %w", ErrUnresolved, name, arn, err)
+			}
+			c.unknown[arn] = s
 		case err != nil:
 			if !errors.Is(err, ErrUnresolved) {
 				err = fmt.Errorf("%w: %w", ErrUnresolved, err)
@@ -418,6 +424,25 @@ func (c *compiler) ref(name string) (s addrset.Set, known bool, err error) {
 		c.ruleUnknown = append(c.ruleUnknown, u)
 	}
 	return s, false, nil
+}
+
+// unknownSetMay returns the addresses an IP set whose entries are unknown
+// (err, wrapping [ErrIPSetUnknown]) may hold: those of its family when an
+// [*UnknownIPSet] says it, else every address.
+func unknownSetMay(err error) (addrset.Set, error) {
+	var u *UnknownIPSet
+	if !errors.As(err, &u) {
+		return addrset.All(), nil
+	}
+	switch u.Family {
+	case "":
+		return addrset.All(), nil
+	case FamilyIPv4:
+		return addrset.All4(), nil
+	case FamilyIPv6:
+		return addrset.All6(), nil
+	}
+	return addrset.Set{}, fmt.Errorf("address family %q is neither %s nor %s", u.Family, FamilyIPv4, FamilyIPv6)
 }
 
 // ports resolves a port expression.

@@ -154,7 +154,9 @@
 // An IP set reference whose entries the input does not hold (the resolver
 // returns an [*UnknownIPSet], or any error wrapping [ErrIPSetUnknown]; see
 // [PartialIPSets]) is never taken as empty. Whether an address is in the
-// set is unknown, and the rule's address expressions are read in
+// set is unknown (of a set whose [UnknownIPSet].Family is known, an
+// address of the other family is certainly not in it: an IPv4 prefix
+// list holds no IPv6 block), and the rule's address expressions are read in
 // three-valued logic: a list holds an address for certain when one of its
 // positive items certainly holds it and no negated item may hold it; it
 // may hold it when a positive item may and no negated item certainly does;

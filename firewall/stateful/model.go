@@ -316,9 +316,25 @@ type IPSetResolver interface {
 // "@NAME") wherever the set's entries could decide whether the rule
 // matches, and decides as usual where they cannot (see the package doc).
 // Every other caller sees an error that wraps [ErrIPSetUnknown].
+//
+// A set whose Family is known holds addresses of that family only (a
+// managed prefix list's AddressFamily): it certainly holds no address of
+// the other family, so a rule is undecidable only where an address of
+// its family could decide.
 type UnknownIPSet struct {
 	ARN string // the set's ReferenceArn
+	// Family is the set's address family as AWS spells it, [FamilyIPv4]
+	// or [FamilyIPv6]; "" when unknown (any address). [Compile] rejects
+	// any other value.
+	Family string
 }
+
+// The address families of an IP set, as AWS spells a managed prefix
+// list's AddressFamily: [UnknownIPSet].Family.
+const (
+	FamilyIPv4 = "IPv4"
+	FamilyIPv6 = "IPv6"
+)
 
 // Error says which set's entries are unknown.
 func (e *UnknownIPSet) Error() string {
@@ -348,6 +364,10 @@ func (m StaticIPSets) IPSet(arn string) ([]netip.Prefix, error) {
 type PartialIPSets struct {
 	Known   StaticIPSets
 	Unknown []string
+	// Families gives the address family ([FamilyIPv4], [FamilyIPv6]) of
+	// sets of Unknown: the [*UnknownIPSet] answer carries it. A set it
+	// does not name may hold addresses of either family.
+	Families map[string]string
 }
 
 // IPSet returns the CIDRs of arn when Known holds it; else an
@@ -358,7 +378,7 @@ func (m PartialIPSets) IPSet(arn string) ([]netip.Prefix, error) {
 		return ps, nil
 	}
 	if slices.Contains(m.Unknown, arn) {
-		return nil, &UnknownIPSet{ARN: arn}
+		return nil, &UnknownIPSet{ARN: arn, Family: m.Families[arn]}
 	}
 	return nil, fmt.Errorf("%w: IP set %s is not known", ErrUnresolved, arn)
 }

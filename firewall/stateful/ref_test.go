@@ -188,6 +188,11 @@ func (e *refEngine) inAddr(g *RuleGroup, x suricata.AddrExpr, a netip.Addr) (may
 		v = e.prefixesContain(g.IPSets[x.Var], a)
 	case x.Ref != "":
 		ps, err := e.res.IPSet(g.IPSetReferences[x.Ref])
+		var u *UnknownIPSet
+		if errors.As(err, &u) && (u.Family == FamilyIPv4 && a.Is6() || u.Family == FamilyIPv6 && a.Is4()) {
+			v = false // a set of the other family: certainly not in it
+			break
+		}
 		if errors.Is(err, ErrIPSetUnknown) {
 			return true, false // maybe, negated or not
 		}
@@ -843,10 +848,12 @@ var (
 	randomDomains  = []string{"example.com", "www.example.com", "WWW.Example.com", "a.b.example.com", "example.org", "badexample.com"}
 	randomTargets  = []string{"example.com", ".example.com", "www.example.com", ".org", "example.org"}
 	// randomIPSets resolves the generator's IP set references: @PL to
-	// its entries, @PU to a set whose entries are unknown.
+	// its entries, @PU to a set whose entries are unknown, @PU4 and @PU6
+	// to sets whose entries are unknown and whose family is known.
 	randomIPSets = PartialIPSets{
-		Known:   StaticIPSets{"arn:pl-1": {netip.MustParsePrefix("198.51.100.128/25"), netip.MustParsePrefix("2001:db8:1::/48")}},
-		Unknown: []string{"arn:pl-unknown"},
+		Known:    StaticIPSets{"arn:pl-1": {netip.MustParsePrefix("198.51.100.128/25"), netip.MustParsePrefix("2001:db8:1::/48")}},
+		Unknown:  []string{"arn:pl-unknown", "arn:pl-unknown4", "arn:pl-unknown6"},
+		Families: map[string]string{"arn:pl-unknown4": FamilyIPv4, "arn:pl-unknown6": FamilyIPv6},
 	}
 )
 
@@ -864,7 +871,7 @@ func (g generator) addrItem() string {
 	case 2:
 		return "$SRV"
 	case 3:
-		return g.pick([]string{"@PL", "@PL", "@PU"}) // @PU: entries unknown
+		return g.pick([]string{"@PL", "@PL", "@PU", "@PU4", "@PU6"}) // @PU…: entries unknown
 	}
 	return g.pick(randomPrefixes)
 }
@@ -998,7 +1005,7 @@ func (g generator) group(name string, order RuleOrder) RuleGroup {
 	grp := RuleGroup{Name: name, RuleOrder: order,
 		IPSets:          map[string][]netip.Prefix{"SRV": {netip.MustParsePrefix(g.pick(randomPrefixes[:5]))}},
 		PortSets:        map[string][]flow.PortRange{"WEB": {{Lo: 80, Hi: 80}, {Lo: 443, Hi: 443}}},
-		IPSetReferences: map[string]string{"PL": "arn:pl-1", "PU": "arn:pl-unknown"},
+		IPSetReferences: map[string]string{"PL": "arn:pl-1", "PU": "arn:pl-unknown", "PU4": "arn:pl-unknown4", "PU6": "arn:pl-unknown6"},
 	}
 	if g.chance(0.2) {
 		grp.IPSets["HOME_NET"] = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/24"), netip.MustParsePrefix("192.0.2.0/24")}
@@ -1156,6 +1163,7 @@ func TestAgreesWithReference(t *testing.T) {
 	res := randomIPSets
 	configs, compiled, sessions, classified := 3000, 0, 0, 0
 	unknownSet := 0 // indeterminate for an IP set whose entries are unknown
+	familySet := 0  // indeterminate for one whose entries are unknown and whose family is known
 	byWorlds := 0   // certain only because every world gives the verdict
 	tooMany := 0    // too many undecidable rules for the reference to try every world
 	otherLegs := 0  // indeterminate on a direction other than its stage's, or both
@@ -1204,8 +1212,11 @@ func TestAgreesWithReference(t *testing.T) {
 			}
 			sessions++
 			verdicts[want.Verdict]++
-			if strings.HasSuffix(want.Unknown, " @PU") {
+			if strings.HasSuffix(want.Unknown, " @PU") || strings.HasSuffix(want.Unknown, " @PU4") || strings.HasSuffix(want.Unknown, " @PU6") {
 				unknownSet++
+			}
+			if strings.HasSuffix(want.Unknown, " @PU4") || strings.HasSuffix(want.Unknown, " @PU6") {
+				familySet++
 			}
 			if got != want || ex != want || fb != want {
 				var groups []string
@@ -1228,6 +1239,7 @@ func TestAgreesWithReference(t *testing.T) {
 	require.Greater(t, byWorlds, sessions/200, "some verdicts should be certain only because every world gives them")
 	require.Less(t, tooMany, sessions/100, "few sessions should have too many undecidable rules for the reference")
 	require.Greater(t, unknownSet, sessions/200, "some verdicts should hang on the IP set whose entries are unknown")
+	require.Greater(t, familySet, sessions/400, "some verdicts should hang on an IP set of one family whose entries are unknown")
 	require.Greater(t, verdicts[flow.Indeterminate], sessions/100)
 	require.Greater(t, verdicts[flow.Deny], sessions/10)
 	require.Greater(t, verdicts[flow.Allow], sessions/10)

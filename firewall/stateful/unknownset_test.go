@@ -234,3 +234,52 @@ func TestUnknownIPSetHidesNothing(t *testing.T) {
 	require.Len(t, e.Hidden(), 1)
 	assert.Equal(t, 2, e.Hidden()[0].Sid)
 }
+
+// TestUnknownIPSetOfOneFamily: a set whose entries are unknown but whose
+// address family is known (a managed prefix list's AddressFamily) holds
+// no address of the other family: a rule by it decides as usual there,
+// negated or not, and stays undecidable for addresses of its family.
+func TestUnknownIPSetOfOneFamily(t *testing.T) {
+	strictDrop := stateful.Defaults{DropStrict: true}
+	v4 := stateful.PartialIPSets{Unknown: []string{partnersARN}, Families: map[string]string{partnersARN: stateful.FamilyIPv4}}
+	v6 := stateful.PartialIPSets{Unknown: []string{partnersARN}, Families: map[string]string{partnersARN: stateful.FamilyIPv6}}
+	const (
+		to4 = "tcp 10.0.0.5:50000 -> 198.51.100.7:443"
+		to6 = "tcp [2001:db8::5]:50000 -> [2001:db8:1::7]:443"
+	)
+	pass := strictConfig(strictDrop, groupAt(1, refGroup("fw", stateful.StrictOrder, "pass tcp any any -> @PARTNERS 443 (sid:1;)")))
+	drop := strictConfig(stateful.Defaults{}, groupAt(1, refGroup("fw", stateful.StrictOrder, "drop tcp any any -> !@PARTNERS any (sid:1;)")))
+	undecided := wantDecision{verdict: flow.Indeterminate, stage: stateful.OpenRequest, action: "pass", sid: 1, group: "fw", keyword: "@PARTNERS"}
+	for _, tc := range []struct {
+		name    string
+		cfg     stateful.Config
+		res     stateful.PartialIPSets
+		session stateful.Session
+		want    wantDecision
+	}{
+		{"an IPv4 set, an IPv4 address: undecidable", pass, v4, session(to4), undecided},
+		{"an IPv4 set, an IPv6 address: certainly not in it", pass, v4, session(to6), wantDecision{verdict: flow.Deny, stage: stateful.OpenRequest, action: stateful.DefaultDropStrict}},
+		{"an IPv6 set, an IPv6 address: undecidable", pass, v6, session(to6), undecided},
+		{"an IPv6 set, an IPv4 address: certainly not in it", pass, v6, session(to4), wantDecision{verdict: flow.Deny, stage: stateful.OpenRequest, action: stateful.DefaultDropStrict}},
+		{"!@ref of an IPv4 set holds every IPv6 address for certain", drop, v4, session(to6), wantDecision{verdict: flow.Deny, stage: stateful.OpenRequest, action: "drop", sid: 1, group: "fw"}},
+		{"!@ref of an IPv4 set is undecidable for an IPv4 address", drop, v4, session(to4),
+			wantDecision{verdict: flow.Indeterminate, stage: stateful.OpenRequest, action: "drop", sid: 1, group: "fw", keyword: "@PARTNERS"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, err := stateful.Compile(tc.cfg, tc.res)
+			require.NoError(t, err)
+			checkDecision(t, e, tc.session, tc.want)
+		})
+	}
+	t.Run("the resolver's answer says the family", func(t *testing.T) {
+		_, err := v4.IPSet(partnersARN)
+		var u *stateful.UnknownIPSet
+		require.ErrorAs(t, err, &u)
+		assert.Equal(t, stateful.FamilyIPv4, u.Family)
+	})
+	t.Run("another family is an error", func(t *testing.T) {
+		_, err := stateful.Compile(pass, stateful.PartialIPSets{Unknown: []string{partnersARN}, Families: map[string]string{partnersARN: "v4"}})
+		require.ErrorIs(t, err, stateful.ErrUnresolved)
+		assert.ErrorContains(t, err, `address family "v4" is neither IPv4 nor IPv6`)
+	})
+}
