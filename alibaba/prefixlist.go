@@ -60,7 +60,7 @@ func ParsePrefixList(data []byte) (reach.PrefixList, error) {
 	if pj.MaxEntries < 0 {
 		return reach.PrefixList{}, l.Field("MaxEntries").Fail("", ErrInvalidPrefixList, "a negative maximum: %d", pj.MaxEntries)
 	}
-	pl := reach.PrefixList{ID: pj.PrefixListId, Name: pj.PrefixListName, MaxEntries: pj.MaxEntries}
+	pl := reach.PrefixList{ID: pj.PrefixListId, Name: pj.PrefixListName, MaxEntries: pj.MaxEntries, AddressFamily: family(v6)}
 	if pj.Entries == nil {
 		return pl, nil
 	}
@@ -78,4 +78,12 @@ func ParsePrefixList(data []byte) (reach.PrefixList, error) {
 		pl.Entries = append(pl.Entries, p)
 	}
 	return pl, nil
+}
+
+// family names an address family as AddressFamily spells it.
+func family(v6 bool) string {
+	if v6 {
+		return "IPv6"
+	}
+	return "IPv4"
 }

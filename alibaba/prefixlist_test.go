@@ -20,7 +20,7 @@ import (
 func TestParsePrefixList(t *testing.T) {
 	pl, err := alibaba.ParsePrefixList(readTestdata(t, "prefixlist.json"))
 	require.NoError(t, err)
-	assert.Equal(t, reach.PrefixList{ID: "pl-x1j1k5ykzqlixdcy1", Name: "office", MaxEntries: 10,
+	assert.Equal(t, reach.PrefixList{ID: "pl-x1j1k5ykzqlixdcy1", Name: "office", MaxEntries: 10, AddressFamily: "IPv4",
 		Entries: []netip.Prefix{netip.MustParsePrefix("192.168.1.0/24"), netip.MustParsePrefix("198.51.100.7/32")}}, pl)
 
 	v6, err := alibaba.ParsePrefixList([]byte(`{"PrefixListId": "pl-6", "AddressFamily": "ipv6",
@@ -32,6 +32,7 @@ func TestParsePrefixList(t *testing.T) {
 	empty, err := alibaba.ParsePrefixList([]byte(`{"PrefixListId": "pl-e", "AddressFamily": "IPv4", "MaxEntries": 5}`))
 	require.NoError(t, err)
 	assert.Empty(t, empty.Entries, "a list without entries holds none")
+	assert.Equal(t, "IPv6", v6.AddressFamily, "the family spelt as AWS and reach spell it")
 }
 
 func TestParsePrefixListErrors(t *testing.T) {
