@@ -62,6 +62,9 @@ func TestPortsAgreesWithVerdict(t *testing.T) {
 		rng := rand.New(rand.NewPCG(seed, 77))
 		g := randomWalkDesign(rng)
 		spice(rng, g.d)
+		if seed%3 == 2 {
+			g.delegate() // prefixes delegated to interfaces: their addresses as ends
+		}
 		m, err := g.d.Builder().Build()
 		require.NoError(t, err, "seed %d", seed)
 		for range 3 {
@@ -145,6 +148,9 @@ func TestSourcesAgreesWithVerdict(t *testing.T) {
 				g.d.Groups[i].Rules = append(g.d.Groups[i].Rules, sg.Rule{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.AllPorts, Peer: sg.PrefixList("pl-missing")})
 			}
 		}
+		if seed%3 == 2 {
+			g.delegate() // prefixes delegated to interfaces: Sources lists their addresses apart
+		}
 		m, err := g.d.Builder().AddUnresolvedGroup("sg-missing").AddUnresolvedPrefixList("pl-missing").Build()
 		require.NoError(t, err, "seed %d", seed)
 		var ifaces []string
@@ -162,12 +168,14 @@ func TestSourcesAgreesWithVerdict(t *testing.T) {
 			brute.CheckSources(t, m, q, r, ifaces, brute.AddrsToCheck(rng, false, r.Internet, r.InternetIndeterminate), msg)
 			stats[fmt.Sprintf("internet blocks %v", len(r.Internet)+len(r.InternetIndeterminate) > 0)]++
 			stats[fmt.Sprintf("an interface left open %v", slices.ContainsFunc(r.Interfaces, func(s reach.SourceInterface) bool { return s.Outcome == reach.Indeterminate }))]++
+			stats["delegated entries"] += len(slices.DeleteFunc(slices.Clone(r.Interfaces), func(s reach.SourceInterface) bool { return len(s.Prefixes) == 0 }))
 		}
 	}
 	t.Logf("%v", stats)
 	if !testing.Short() && !raceOn { // the few designs of a short run may have none
 		assert.Positive(t, stats["internet blocks true"])
 		assert.Positive(t, stats["an interface left open true"])
+		assert.Positive(t, stats["delegated entries"], "some sources are addresses of delegated prefixes")
 	}
 
 	m, err := sample.ThreeTier().Build()
