@@ -181,3 +181,28 @@ func TestSourceDestCheckUnknownAndOff(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "SourceDestCheckUnknown")
 }
+
+// Lint finds a route to an appliance whose check is on, and none where
+// the check is off or unknown.
+func TestLintRouteSourceDestCheck(t *testing.T) {
+	for name, tc := range map[string]struct {
+		check func(*reach.Interface)
+		want  []string
+	}{
+		"on":      {checkOn, []string{"rtb-a 10.0.2.0/23", "rtb-b 10.0.1.0/24"}},
+		"off":     {checkOff, nil},
+		"unknown": {checkUnknown, nil},
+	} {
+		t.Run(name, func(t *testing.T) {
+			res, err := build(t, middlebox(tc.check)).Lint(reach.LintOptions{Only: []string{reach.LintRouteSourceDestCheck}})
+			require.NoError(t, err)
+			var got []string
+			for _, f := range res.Findings {
+				got = append(got, f.Resource+" "+f.Rule)
+				assert.Equal(t, []string{"eni-ap"}, f.Related)
+				assert.Contains(t, f.Fix, "--no-source-dest-check")
+			}
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
