@@ -136,6 +136,17 @@
 //     then Ipv6Addresses; the public IPv4 address is Association.PublicIp.
 //     DenyAllIgwTraffic is reach.Interface.DenyAllIGWTraffic (the
 //     internet gateway drops what the internet opens to the interface).
+//     SourceDestCheck false is reach.Interface.SourceDestCheckDisabled:
+//     an appliance a route targets forwards only with the check off, and
+//     drops with it on (reach.SourceDestCheck). It is read from
+//     describe-network-interfaces, else from the interface's element of
+//     describe-instances' NetworkInterfaces, else from the instance's own
+//     SourceDestCheck (for its primary interface); the files disagreeing
+//     is warned of. The CLI always prints it, so an interface a route
+//     targets without it anywhere comes from a trimmed input: its check
+//     is unknown (reach.Interface.SourceDestCheckUnknown, naming where it
+//     is missing; traffic through it is undecided), with a warning; other
+//     interfaces keep AWS's default, the check on.
 //     Ipv4Prefixes[].Ipv4Prefix and Ipv6Prefixes[].Ipv6Prefix, the
 //     prefixes delegated to the interface, are
 //     reach.Interface.DelegatedPrefixes: their addresses are the

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/reachsim/reachsim/internal/jsonloc"
+	"github.com/reachsim/reachsim/reach"
 )
 
 // Instances and their network interfaces: describe-instances and
@@ -34,6 +35,12 @@ type eniRec struct {
 	denyIGW  bool
 	prefixes []netip.Prefix
 	prefixAt []jsonloc.Loc
+	// sdCheck is SourceDestCheck, read at sdAt; nil when the input does
+	// not print it. sdUnknown names the absent value of an interface a
+	// route targets (reach.Interface.SourceDestCheckUnknown).
+	sdCheck   *bool
+	sdAt      jsonloc.Loc
+	sdUnknown string
 }
 
 type instRec struct {
@@ -60,6 +67,7 @@ type eniJSON struct {
 	}
 	Association       *struct{ PublicIp string }
 	DenyAllIgwTraffic bool
+	SourceDestCheck   *bool
 	Ipv4Prefixes      []struct{ Ipv4Prefix string }
 	Ipv6Prefixes      []struct{ Ipv6Prefix string }
 	Groups            []struct{ GroupId, GroupName string }
@@ -134,6 +142,9 @@ func (l *loader) readENI(o jsonloc.Loc, n *eniJSON, instance string) *eniRec {
 		}
 	}
 	e.denyIGW = n.DenyAllIgwTraffic
+	if n.SourceDestCheck != nil {
+		e.sdCheck, e.sdAt = n.SourceDestCheck, o.Field("SourceDestCheck")
+	}
 	for j, p := range n.Ipv4Prefixes {
 		e.addPrefix(l, o.Field("Ipv4Prefixes").Index(j).Field("Ipv4Prefix"), p.Ipv4Prefix)
 	}
@@ -173,6 +184,7 @@ type (
 	instanceJSON    struct {
 		InstanceId        string
 		State             *struct{ Name string }
+		SourceDestCheck   *bool // the primary interface's
 		Tags              []tagJSON
 		NetworkInterfaces []eniJSON
 	}
@@ -203,6 +215,9 @@ func (l *loader) readReservations(o jsonloc.Loc, reservations []reservationJSON)
 				if prev, dup := l.enisInst[e.id]; dup {
 					l.fail(e.at.Field("NetworkInterfaceId"), e.id, e.id, ErrInvalidDump, "network interface %s is listed twice (first at %s)", e.id, prev.at)
 					continue
+				}
+				if e.sdCheck == nil && in.SourceDestCheck != nil && (e.device == 0 || e.device < 0 && len(in.NetworkInterfaces) == 1) {
+					e.sdCheck, e.sdAt = in.SourceDestCheck, io.Field("SourceDestCheck")
 				}
 				l.enisInst[e.id] = e
 			}
@@ -284,12 +299,36 @@ func (l *loader) assembleInterfaces() {
 			l.warn(in.at, "instance %s has no network interface in the input: left out", label)
 		}
 	}
+	l.sourceDestUnknown()
 	// An instance's primary interface first: queries by instance ID use it.
 	slices.SortFunc(l.out.ifaces, func(a, b *eniRec) int {
 		return cmp.Or(cmp.Compare(a.instance, b.instance), cmp.Compare(uint(a.device), uint(b.device)), cmp.Compare(a.id, b.id))
 	})
 	l.report.Counts["instances"] = running
 	l.report.Counts["network-interfaces"] = len(l.out.ifaces)
+}
+
+// sourceDestUnknown marks the interfaces that routes target (appliances)
+// whose SourceDestCheck the input does not print: the CLI always prints
+// it, so the input was trimmed, and whether the appliance forwards is
+// unknown (reach.Interface.SourceDestCheckUnknown), with a warning. Other
+// interfaces keep AWS's default, the check on, which only an appliance's
+// answers depend on.
+func (l *loader) sourceDestUnknown() {
+	targets := map[string]bool{}
+	for _, r := range l.rts {
+		for _, rt := range r.rt.Routes {
+			if rt.Target == reach.TargetInterface {
+				targets[rt.TargetID] = true
+			}
+		}
+	}
+	for _, e := range l.out.ifaces {
+		if e.sdCheck == nil && targets[e.id] {
+			e.sdUnknown = e.at.String() + ": SourceDestCheck (not in the input)"
+			l.warn(e.at, "network interface %s: a route sends traffic to it, but the input does not say whether its source/destination check is on (SourceDestCheck): traffic it would forward is indeterminate", e.id)
+		}
+	}
 }
 
 // mergeENI completes e (from describe-network-interfaces) with o (the same
@@ -324,6 +363,12 @@ func (l *loader) mergeENI(e, o *eniRec) {
 	}
 	e.attached = e.attached || o.attached
 	e.denyIGW = e.denyIGW || o.denyIGW
+	switch {
+	case e.sdCheck == nil:
+		e.sdCheck, e.sdAt = o.sdCheck, o.sdAt
+	case o.sdCheck != nil && *o.sdCheck != *e.sdCheck:
+		differ("SourceDestCheck")
+	}
 	if len(e.prefixes) == 0 {
 		e.prefixes, e.prefixAt = o.prefixes, o.prefixAt
 	} else if len(o.prefixes) > 0 && !slices.Equal(sortedCopy(e.prefixes, comparePrefix), sortedCopy(o.prefixes, comparePrefix)) {

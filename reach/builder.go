@@ -591,6 +591,9 @@ func (b *Builder) buildInterfaces(p *problems, m *Model) {
 				p.add(in.ID, path("interfaces", i, "PublicIPUnknown"), in.PublicIPUnknown, "the public IPv4 address is unknown, yet PublicIP is set")
 			}
 		}
+		if in.SourceDestCheckUnknown != "" && in.SourceDestCheckDisabled {
+			p.add(in.ID, path("interfaces", i, "SourceDestCheckUnknown"), in.SourceDestCheckUnknown, "the source/destination check is unknown, yet SourceDestCheckDisabled is set")
+		}
 		if in.AddressUnknown != "" || in.IPv6Unknown != "" {
 			m.unknownIfaces = append(m.unknownIfaces, ii) // placed by placeUnknown, once every known address is claimed
 		}

@@ -333,7 +333,24 @@ func interfaceDetails(x, y Interface) []string {
 		out = append(out, fmt.Sprintf("public address: %s -> %s", orNone(addrText(x.PublicIP)), orNone(addrText(y.PublicIP))))
 	}
 	x.PublicIP, y.PublicIP = netip.Addr{}, netip.Addr{}
+	if cx, cy := sourceDestText(x), sourceDestText(y); cx != cy {
+		out = append(out, fmt.Sprintf("source/destination check: %s -> %s", cx, cy))
+	}
+	x.SourceDestCheckDisabled, y.SourceDestCheckDisabled = false, false
+	x.SourceDestCheckUnknown, y.SourceDestCheckUnknown = "", ""
 	return append(out, fieldDetails(x, y)...)
+}
+
+// sourceDestText words an interface's source/destination check: "on",
+// "off", or "unknown (" the value known only later ")".
+func sourceDestText(in Interface) string {
+	switch {
+	case in.SourceDestCheckUnknown != "":
+		return "unknown (" + in.SourceDestCheckUnknown + ")"
+	case in.SourceDestCheckDisabled:
+		return "off"
+	}
+	return "on"
 }
 
 func addrText(a netip.Addr) string {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 
@@ -165,7 +166,8 @@ func internetKey(c reach.PairChange, d *reach.DiffResult) pairKey {
 // mutate makes one random change to d, of the kinds a change review
 // meets: a security group rule added or removed, an ACL entry changed or
 // added, a route added, removed or retargeted, an interface's groups
-// changed, an interface added or removed, a subnet's associations
+// changed, an interface's source/destination check changed, an
+// interface added or removed, a subnet's associations
 // changed, a rule's block widened, narrowed or moved. It returns what it
 // did.
 func mutate(rng *rand.Rand, d *sample.Design) string {
@@ -248,6 +250,9 @@ func mutate(rng *rand.Rand, d *sample.Design) string {
 		rt.Routes[i].Target, rt.Routes[i].TargetID = rt.Routes[j].Target, rt.Routes[j].TargetID
 		return "route retargeted in " + rt.ID
 	case 5:
+		if pick(2) == 0 {
+			return sourceDestCheckChanged(pick, d)
+		}
 		in := &d.Interfaces[pick(len(d.Interfaces))]
 		in.Groups = []string{d.Groups[pick(len(d.Groups))].ID}
 		return "groups changed on " + in.ID
@@ -271,6 +276,36 @@ func mutate(rng *rand.Rand, d *sample.Design) string {
 	}
 	s.ACL = d.ACLs[pick(len(d.ACLs))].ID
 	return "ACL of " + s.ID
+}
+
+// sourceDestCheckChanged moves the source/destination check of an
+// interface, one a route targets where there is one, from on to off,
+// from off to unknown, from unknown to on.
+func sourceDestCheckChanged(pick func(int) int, d *sample.Design) string {
+	var targets []int
+	for i, in := range d.Interfaces {
+		for _, rt := range d.RouteTables {
+			if slices.ContainsFunc(rt.Routes, func(r reach.Route) bool { return r.Target == reach.TargetInterface && r.TargetID == in.ID }) {
+				targets = append(targets, i)
+				break
+			}
+		}
+	}
+	i := pick(len(d.Interfaces))
+	if len(targets) > 0 {
+		i = targets[pick(len(targets))]
+	}
+	in := &d.Interfaces[i]
+	switch {
+	case in.SourceDestCheckUnknown != "":
+		in.SourceDestCheckUnknown = ""
+		return "source/destination check on for " + in.ID
+	case in.SourceDestCheckDisabled:
+		in.SourceDestCheckDisabled, in.SourceDestCheckUnknown = false, in.ID+": source_dest_check"
+		return "source/destination check unknown for " + in.ID
+	}
+	in.SourceDestCheckDisabled = true
+	return "source/destination check off for " + in.ID
 }
 
 // TestDiffAgreesWithMatrices holds Diff (which answers only the pairs a
@@ -336,6 +371,9 @@ func TestDiffAgreesWithMatrices(t *testing.T) {
 		} else {
 			stats["scoped"]++
 		}
+		if len(want) > 0 && slices.ContainsFunc(did, func(x string) bool { return strings.HasPrefix(x, "source/destination check") }) {
+			stats["a source/destination check changed, with others"]++
+		}
 		if len(want) > 0 {
 			stats["changed"]++
 		} else {
@@ -345,6 +383,9 @@ func TestDiffAgreesWithMatrices(t *testing.T) {
 	t.Logf("%v", stats)
 	assert.Positive(t, stats["changed"], "some changes change something")
 	assert.Positive(t, stats["scoped"], "some changes are answered on the pairs they touch only")
+	if designs == 60 { // too rare to count on in -short's dozen
+		assert.Positive(t, stats["a source/destination check changed, with others"], "some changes move an appliance's source/destination check")
+	}
 }
 
 // BenchmarkDiffLarge diffs the 1,000-interface model against a copy with

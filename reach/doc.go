@@ -16,7 +16,13 @@
 // components (security groups, NAT gateways, the firewall's stateful
 // engine) let an allowed session's replies through, stateless ones
 // (network ACLs, the firewall's stateless engine) judge the reply on its
-// own, so ephemeral ports matter; routing back is looked up too. Each
+// own, so ephemeral ports matter; routing back is looked up too. An
+// appliance interface forwards a packet of which it is neither the source
+// nor the destination only with its source/destination check off
+// ([Interface.SourceDestCheckDisabled]); with the check on, AWS's default,
+// it drops it ([SourceDestCheck]), and with the check known only later
+// ([Interface.SourceDestCheckUnknown]) the hop is undecided and the walk
+// goes on (Alibaba Cloud interfaces have no such check). Each
 // crossing of a firewall endpoint is a session of its own for the
 // firewall, judged as the packet is when it gets there (after any address
 // translation): a path through one endpoint twice (out to the internet

@@ -28,6 +28,7 @@ const (
 	LintRefMissingGroup       = "REF_MISSING_GROUP"
 	LintRefMissingPrefixList  = "REF_MISSING_PREFIX_LIST"
 	LintRoutePrefixListTie    = "ROUTE_PREFIX_LIST_TIE"
+	LintRouteSourceDestCheck  = "ROUTE_SOURCE_DEST_CHECK"
 	LintExposedRisky          = "EXPOSED_RISKY"
 	LintExposedRiskyUndecided = "EXPOSED_RISKY_INDETERMINATE"
 	LintExposedRiskyClosed    = "EXPOSED_RISKY_CLOSED"
@@ -65,6 +66,7 @@ func LintChecks() []LintCheck {
 		{LintRefMissingGroup, Medium, "a rule that references a security group the input does not hold"},
 		{LintRefMissingPrefixList, Medium, "a security group rule or route that references a prefix list whose entries the input does not hold (or that is empty): such a rule or route may match any address (queries it could decide are indeterminate), an empty one matches nothing"},
 		{LintRoutePrefixListTie, Medium, "a route table whose prefix-list routes share a block and lead to different targets: AWS picks one of them at random"},
+		{LintRouteSourceDestCheck, Medium, "a route to a network interface whose source/destination check is on: the interface drops every packet it is neither the source nor the destination of, so the route carries no transit traffic"},
 		{LintExposedRisky, High, "a rule that opens a risky service to the internet, reachable through every layer"},
 		{LintExposedRiskyUndecided, Medium, "a rule that opens a risky service to the internet, which the input leaves open"},
 		{LintExposedRiskyClosed, Low, "a rule that opens a risky service to the internet, closed by another layer"},
@@ -185,6 +187,7 @@ func (m *Model) Lint(o LintOptions) (*LintResult, error) {
 		res.Findings = append(res.Findings, m.lintGroups(o)...)
 	}
 	res.Findings = append(res.Findings, m.lintRouteTies()...)
+	res.Findings = append(res.Findings, m.lintSourceDestCheck()...)
 	res.Findings = append(res.Findings, m.lintFirewalls()...)
 	res.Findings = append(res.Findings, m.lintQuotas()...)
 	if any(LintExposedRisky, LintExposedRiskyUndecided, LintExposedRiskyClosed) {

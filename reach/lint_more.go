@@ -183,3 +183,31 @@ func (m *Model) lintRouteTies() []LintFinding {
 	}
 	return out
 }
+
+// lintSourceDestCheck finds the routes to a network interface whose
+// source/destination check is on ([Interface.SourceDestCheckDisabled]
+// false, no [Interface.SourceDestCheckUnknown]): the appliance drops
+// every packet of which it is neither the source nor the destination
+// ([SourceDestCheck]), so the route carries no transit traffic. Alibaba
+// Cloud interfaces have no such check.
+func (m *Model) lintSourceDestCheck() []LintFinding {
+	var out []LintFinding
+	for _, id := range slices.Sorted(maps.Keys(m.rts)) {
+		for _, r := range m.rts[id].Routes {
+			ii := m.ifaces[r.TargetID]
+			if r.Target != TargetInterface || ii == nil || ii.SourceDestCheckDisabled || ii.SourceDestCheckUnknown != "" || ii.isAlibaba() {
+				continue
+			}
+			dest := r.PrefixList
+			if dest == "" {
+				dest = r.Destination.String()
+			}
+			out = append(out, LintFinding{ID: LintRouteSourceDestCheck, Severity: Medium, Kind: ResourceRouteTable, Resource: id,
+				Rule: dest, Related: []string{ii.ID},
+				Message: fmt.Sprintf("route %s sends traffic to %s, whose source/destination check is on: it drops every packet of which it is neither the source nor the destination, so the route carries no transit traffic",
+					dest, ii.ID),
+				Fix: sourceDestFix(ii.ID)})
+		}
+	}
+	return out
+}

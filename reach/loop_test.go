@@ -46,8 +46,8 @@ func loopy() *sample.Design {
 	}
 	d.Interfaces = []reach.Interface{
 		{ID: "eni-src", Name: "src", Subnet: "subnet-a", PrivateIPs: []netip.Addr{a("10.2.1.10")}, Groups: []string{"sg-open"}},
-		{ID: "eni-app-a", Name: "app-a", Subnet: "subnet-a", PrivateIPs: []netip.Addr{a("10.2.1.5")}, Groups: []string{"sg-out"}},
-		{ID: "eni-app-b", Name: "app-b", Subnet: "subnet-b", PrivateIPs: []netip.Addr{a("10.2.2.5")}, Groups: []string{"sg-open"}},
+		{ID: "eni-app-a", Name: "app-a", Subnet: "subnet-a", PrivateIPs: []netip.Addr{a("10.2.1.5")}, Groups: []string{"sg-out"}, SourceDestCheckDisabled: true},
+		{ID: "eni-app-b", Name: "app-b", Subnet: "subnet-b", PrivateIPs: []netip.Addr{a("10.2.2.5")}, Groups: []string{"sg-open"}, SourceDestCheckDisabled: true},
 		{ID: "eni-dst", Name: "dst", Subnet: "subnet-dst", PrivateIPs: []netip.Addr{a("10.2.3.30")}, Groups: []string{"sg-open"}},
 	}
 	return d
@@ -192,7 +192,7 @@ func TestRoutingLoopOnTheReply(t *testing.T) {
 		Routes: []reach.Route{{Destination: src, Target: reach.TargetInterface, TargetID: "eni-app-b"}}})
 	d.Subnets[2].RouteTable = "rtb-d"
 	d.Interfaces = append(d.Interfaces, reach.Interface{ID: "eni-app-c", Name: "app-c", Subnet: "subnet-dst",
-		PrivateIPs: []netip.Addr{netip.MustParseAddr("10.2.3.5")}, Groups: []string{"sg-open"}})
+		PrivateIPs: []netip.Addr{netip.MustParseAddr("10.2.3.5")}, Groups: []string{"sg-open"}, SourceDestCheckDisabled: true})
 	r, err := build(t, d).Check(tcp("src", "dst", 443))
 	require.NoError(t, err)
 	assert.Equal(t, []reach.Code{"RETURN_ROUTING_LOOP"}, r.Codes(), r.Text())

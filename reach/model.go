@@ -132,6 +132,26 @@ type Interface struct {
 	// the interface, where no other rule does, is undecided too. Set
 	// questions refuse a design with such an interface.
 	GroupsUnknown string
+	// SourceDestCheckDisabled says the interface's source/destination
+	// check is off (describe-network-interfaces' SourceDestCheck false,
+	// Terraform's source_dest_check = false), as a NAT, routing or
+	// firewall instance needs. Left false, the check is on, AWS's
+	// default: a packet that a route sends to the interface (an
+	// appliance, [TargetInterface]) and of which the interface is neither
+	// the source nor the destination is dropped there
+	// ([SourceDestCheck]). With the check off the appliance forwards the
+	// packet unchanged. Alibaba Cloud interfaces (whose groups are of an
+	// Alibaba flavour) have no such check: they forward either way.
+	SourceDestCheckDisabled bool
+	// SourceDestCheckUnknown, when set, says whether the interface's
+	// source/destination check is on is known only later (Terraform's
+	// "known after apply"), or the input does not say, and names that
+	// value ("aws_instance.fw: source_dest_check"). A packet the
+	// appliance would forward is then undecided there
+	// ([SourceDestCheckUnknown]) and the walk goes on past it, so a
+	// certain block further on still decides. SourceDestCheckDisabled
+	// must then be false.
+	SourceDestCheckUnknown string
 }
 
 // TargetKind is what a route sends packets to.
@@ -148,6 +168,10 @@ const (
 	// TargetFirewallEndpoint: to a Network Firewall endpoint (vpce-…).
 	TargetFirewallEndpoint
 	// TargetInterface: to a network interface, e.g. an appliance (eni-…).
+	// A packet addressed to the interface arrives there; any other is
+	// forwarded unchanged only when the interface's source/destination
+	// check is off ([Interface.SourceDestCheckDisabled]), else dropped
+	// ([SourceDestCheck]) or, the check unknown, undecided.
 	TargetInterface
 	// TargetBlackhole: the route's target no longer exists; packets are dropped.
 	TargetBlackhole

@@ -149,6 +149,18 @@ const (
 	// The hop is undecided, and the leg ends there: an undecided route
 	// never falls back to a less specific one.
 	UnmodelledTarget Code = "UNMODELLED_TARGET"
+	// SourceDestCheck: a route sends the packet to a network interface
+	// (an appliance) whose source/destination check is on, AWS's default
+	// ([Interface.SourceDestCheckDisabled] false): the interface drops a
+	// packet of which it is neither the source nor the destination. Fix:
+	// turn the check off (modify-network-interface-attribute
+	// --no-source-dest-check) if the appliance is meant to forward.
+	SourceDestCheck Code = "SOURCE_DEST_CHECK"
+	// SourceDestCheckUnknown: a route sends the packet through an
+	// appliance whose source/destination check is known only later
+	// ([Interface.SourceDestCheckUnknown]). The hop is undecided, and the
+	// walk goes on past it.
+	SourceDestCheckUnknown Code = "SOURCE_DEST_CHECK_UNKNOWN"
 	// AsymmetricRoute: the request crosses a firewall endpoint that the
 	// reply does not (or the other way round); the firewall has no state
 	// for the half it sees and drops it.
@@ -222,6 +234,7 @@ const (
 var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, BlackholeRoute, NoInternetGateway,
 	NoPublicIP, NATNoInbound, PrivateAddressOnInternet, UnknownDestination, RoutingLoop, FirewallDrop,
 	FirewallIndeterminate, AsymmetricRoute, SGIndeterminate, ACLIndeterminate, RouteIndeterminate, RouteTie, UnmodelledTarget,
+	SourceDestCheck, SourceDestCheckUnknown,
 	AlibabaPort25Blocked,
 	PeeringNotActive, PeeringStatusUnknown, PeeringAddressOutsideVPC,
 	NATUnsupportedProtocol, ReplyViaNAT, VPCBlockPublicAccess, DenyAllIGWTraffic,

@@ -26,7 +26,7 @@ import (
 func TestRoutingWalkAgreesWithSlowReference(t *testing.T) {
 	designs, flows := 400, 60
 	if testing.Short() || raceOn {
-		designs = 80
+		designs = 200
 	}
 	start := time.Now()
 	stats := map[string]int{}
@@ -74,7 +74,7 @@ func TestRoutingWalkAgreesWithSlowReference(t *testing.T) {
 			}
 			if r.Reachable {
 				stats["reachable"]++
-				for _, k := range []reach.Kind{reach.KindPeering, reach.KindTransitGateway, reach.KindGatewayEndpoint} {
+				for _, k := range []reach.Kind{reach.KindPeering, reach.KindTransitGateway, reach.KindGatewayEndpoint, reach.KindInterface} {
 					if slices.ContainsFunc(r.Forward, func(h reach.Hop) bool { return h.Kind == k }) {
 						stats["reachable across a "+string(k)]++
 						if f.Dst.Addr().Is6() {
@@ -84,6 +84,10 @@ func TestRoutingWalkAgreesWithSlowReference(t *testing.T) {
 				}
 			}
 			stats["outcome "+r.Outcome.String()]++
+			if i := slices.IndexFunc(r.Forward, func(h reach.Hop) bool { return h.Code == reach.SourceDestCheckUnknown }); i >= 0 &&
+				slices.ContainsFunc(r.Forward[i+1:], func(h reach.Hop) bool { return h.Code != "" && !h.Undecided() }) {
+				stats["a certain block past an appliance whose check is unknown"]++
+			}
 			for _, h := range slices.Concat(want.fwd, want.ret) {
 				if h.code != "" {
 					stats[string(h.code)]++
@@ -119,6 +123,8 @@ func TestRoutingWalkAgreesWithSlowReference(t *testing.T) {
 		"a static TGW route beats a propagated one", "the zone is unknown: the attachment's first subnet",
 		string(reach.TGWIPv6Unsupported), "an IPv6 block not propagated (no IPv6 support)", "IPv6 through a transit gateway",
 		"reachable over IPv6 across a " + string(reach.KindTransitGateway),
+		string(reach.SourceDestCheck), string(reach.SourceDestCheckUnknown), "reachable across a " + string(reach.KindInterface),
+		"a certain block past an appliance whose check is unknown",
 		"reachable across a " + string(reach.KindPeering), "reachable across a " + string(reach.KindTransitGateway), "reachable across a " + string(reach.KindGatewayEndpoint),
 		"outcome " + reach.Indeterminate.String(), "outcome " + reach.Unreachable.String(), "outcome " + reach.Reachable.String()} {
 		require.Positive(t, stats[want], "the generated designs exercise %s", want)
@@ -167,7 +173,7 @@ func TestSlowRoutingReference(t *testing.T) {
 		Interfaces: []reach.Interface{
 			{ID: "eni-a", Subnet: "subnet-a", PrivateIPs: []netip.Addr{ip("10.1.0.10")}, PublicIP: ip("203.0.113.10"), Groups: []string{"sg-open"}},
 			{ID: "eni-b", Subnet: "subnet-b", PrivateIPs: []netip.Addr{ip("10.1.1.10")}, Groups: []string{"sg-open"}},
-			{ID: "eni-fw", Subnet: "subnet-b", PrivateIPs: []netip.Addr{ip("10.1.1.20")}, Groups: []string{"sg-open"}},
+			{ID: "eni-fw", Subnet: "subnet-b", PrivateIPs: []netip.Addr{ip("10.1.1.20")}, Groups: []string{"sg-open"}, SourceDestCheckDisabled: true},
 		},
 	}
 	n := &refNet{d: d, lists: []reach.PrefixList{{ID: "pl-x", Entries: []netip.Prefix{pfx("8.8.8.0/24"), pfx("9.9.9.0/24")}}}, stats: map[string]int{}}

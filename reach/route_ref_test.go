@@ -89,8 +89,11 @@ import (
 //     the source becomes the gateway's private address, and
 //     the packet is routed from the gateway's subnet. Firewall endpoint:
 //     forwarded unchanged from the endpoint's subnet. Appliance interface:
-//     a packet addressed to it has arrived; any other is forwarded
-//     unchanged from its subnet.
+//     a packet addressed to it has arrived; one from it, or any other
+//     when its source/destination check is off, is forwarded unchanged
+//     from its subnet; with the check unknown the hop is undecided
+//     (SOURCE_DEST_CHECK_UNKNOWN) and the packet goes on; with it on
+//     (the default) the packet is dropped (SOURCE_DEST_CHECK).
 //   - blackhole route: dropped (BLACKHOLE_ROUTE); no matching route:
 //     NO_ROUTE.
 //   - loop: forwarding depends on nothing but the point (route table or
@@ -485,9 +488,14 @@ func (l *refLeg) lookup(pkt flow.Flow, rt reach.RouteTable, from string) {
 		case l.met(reach.KindInterface, in.ID, pkt):
 		case holdsAddr(in, pkt.Dst.Addr()):
 			l.arrive(in.ID, pkt)
-		default:
+		case slices.Contains(in.PrivateIPs, pkt.Src.Addr()) || in.SourceDestCheckDisabled:
 			l.hop(reach.KindInterface, in.ID, pkt, "")
 			l.fromSubnet(pkt, in.Subnet)
+		case in.SourceDestCheckUnknown != "":
+			l.hop(reach.KindInterface, in.ID, pkt, reach.SourceDestCheckUnknown)
+			l.fromSubnet(pkt, in.Subnet)
+		default:
+			l.hop(reach.KindInterface, in.ID, pkt, reach.SourceDestCheck)
 		}
 	case reach.TargetPeering:
 		l.viaPeering(pkt, rt.VPC, r.TargetID)
@@ -736,7 +744,8 @@ type refSession struct {
 
 // undecided are the codes of hops whose answer the input does not hold:
 // a session they meet is indeterminate unless another hop blocks for sure.
-var undecided = []reach.Code{reach.UnmodelledTarget, reach.PeeringStatusUnknown, reach.TGWRoutesUnknown, reach.TGWIPv6Unsupported, reach.RouteTie, reach.RouteIndeterminate}
+var undecided = []reach.Code{reach.UnmodelledTarget, reach.PeeringStatusUnknown, reach.TGWRoutesUnknown, reach.TGWIPv6Unsupported, reach.RouteTie, reach.RouteIndeterminate,
+	reach.SourceDestCheckUnknown}
 
 // refCheck walks f from the interface src ("" for a host on the internet)
 // and back.

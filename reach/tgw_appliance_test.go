@@ -50,8 +50,8 @@ func newApplianceDesign(appliance bool) *applianceDesign {
 		ifaces: []reach.Interface{{ID: "eni-a", Name: "app-a", Subnet: "subnet-a", PrivateIPs: ip("10.1.1.10"), Groups: []string{"sg-open"}},
 			{ID: "eni-b", Name: "app-b", Subnet: "subnet-b", PrivateIPs: ip("10.2.1.10"), Groups: []string{"sg-open"}},
 			{ID: "eni-b1", Name: "app-b1", Subnet: "subnet-b1", PrivateIPs: ip("10.2.2.10"), Groups: []string{"sg-open"}},
-			{ID: "eni-ap1", Name: "ap-1", Subnet: "subnet-ap1", PrivateIPs: ip("10.9.11.5"), Groups: []string{"sg-open"}},
-			{ID: "eni-ap2", Name: "ap-2", Subnet: "subnet-ap2", PrivateIPs: ip("10.9.12.5"), Groups: []string{"sg-open"}}},
+			{ID: "eni-ap1", Name: "ap-1", Subnet: "subnet-ap1", PrivateIPs: ip("10.9.11.5"), Groups: []string{"sg-open"}, SourceDestCheckDisabled: true},
+			{ID: "eni-ap2", Name: "ap-2", Subnet: "subnet-ap2", PrivateIPs: ip("10.9.12.5"), Groups: []string{"sg-open"}, SourceDestCheckDisabled: true}},
 		subnets: []reach.Subnet{
 			sub("subnet-a", "vpc-a", "10.1.1.0/24", "az-1", ""),
 			sub("subnet-b", "vpc-b", "10.2.1.0/24", "az-2", ""),

@@ -86,7 +86,9 @@ func (w *walker) viaNAT(pkt flow.Flow, from *subnetInfo, ni *natInfo) arrival {
 
 // viaAppliance sends pkt to a network interface a route names (a
 // middlebox that forwards it unchanged). A packet addressed to the
-// interface itself has arrived: the route only took it there.
+// interface itself has arrived: the route only took it there. Any other
+// packet meets the interface's source/destination check
+// (applianceHop).
 func (w *walker) viaAppliance(pkt flow.Flow, from *subnetInfo, ii *ifaceInfo) arrival {
 	if cycle, ok := w.revisit(KindInterface, ii.ID, pkt); ok {
 		return w.stop(loopHop(KindInterface, ii.ID, ii.label(), pkt, cycle))
@@ -96,11 +98,51 @@ func (w *walker) viaAppliance(pkt flow.Flow, from *subnetInfo, ii *ifaceInfo) ar
 	if owner, _ := w.m.ifaceByAddr(pkt.Dst.Addr()); owner == ii {
 		return arrival{ok: true, pkt: pkt, iface: ii}
 	}
-	w.add(Hop{Kind: KindInterface, ID: ii.ID, Name: ii.label(), Packet: pkt, Verdict: flow.Allow,
-		reason: "the appliance forwards the packet unchanged (source/destination check off)"})
+	h := applianceHop(pkt, ii, w.m.byPrivate[pkt.Src.Addr()] == ii)
+	if h.Verdict == flow.Deny {
+		return w.stop(h)
+	}
+	w.add(h)
 	w.identity = false
 	w.securityGroups(pkt, ii, flow.Outbound)
 	return w.route(pkt, ii.subnet)
+}
+
+// applianceHop is the hop of an appliance ii that a route sent pkt to,
+// pkt not addressed to it; own says pkt comes from one of ii's
+// addresses. AWS's source/destination check, on by default, drops a
+// packet of which the interface is neither the source nor the
+// destination ([SourceDestCheck]); with the check off
+// ([Interface.SourceDestCheckDisabled]) the appliance forwards the
+// packet unchanged, and with the setting known only later
+// ([Interface.SourceDestCheckUnknown]) the hop is undecided and the walk
+// goes on. An Alibaba Cloud interface has no such check: it forwards.
+func applianceHop(pkt flow.Flow, ii *ifaceInfo, own bool) Hop {
+	h := Hop{Kind: KindInterface, ID: ii.ID, Name: ii.label(), Packet: pkt, Verdict: flow.Allow}
+	switch {
+	case own:
+		h.reason = "the appliance sends its own packet on (the source/destination check passes: it is the source)"
+	case ii.isAlibaba():
+		h.reason = "the appliance forwards the packet unchanged (Alibaba Cloud has no source/destination check)"
+	case ii.SourceDestCheckDisabled:
+		h.reason = "the appliance forwards the packet unchanged (source/destination check off)"
+	case ii.SourceDestCheckUnknown != "":
+		h.Verdict, h.Code = flow.Indeterminate, SourceDestCheckUnknown
+		h.reason = fmt.Sprintf("whether %s checks source and destination is known only later: with the check on it drops the packet, which is neither from nor to it; with it off it forwards the packet unchanged", ii.ID)
+		h.Missing = ii.SourceDestCheckUnknown + ", known only later: with the source/destination check on, the appliance drops the packet"
+		h.Fix = sourceDestFix(ii.ID)
+	default:
+		h.Verdict, h.Code = flow.Deny, SourceDestCheck
+		h.reason = fmt.Sprintf("the source/destination check of %s is on: it drops a packet of which it is neither the source nor the destination", ii.ID)
+		h.Fix = sourceDestFix(ii.ID)
+	}
+	return h
+}
+
+// sourceDestFix is the fix of an appliance whose source/destination
+// check drops what it should forward.
+func sourceDestFix(id string) string {
+	return fmt.Sprintf("if %s is meant to forward traffic, turn off its source/destination check: aws ec2 modify-network-interface-attribute --network-interface-id %s --no-source-dest-check", id, id)
 }
 
 // toInternet sends pkt out through the VPC's internet gateway.

@@ -121,6 +121,15 @@ func (g *walkGen) vpc(v int) *vpcParts {
 			in := reach.Interface{ID: fmt.Sprintf("eni-%d-%d-%d", v, s, i), Subnet: sub.ID,
 				PrivateIPs: []netip.Addr{netip.MustParseAddr(fmt.Sprintf("10.%d.%d.%d", v+1, s, 10+i))},
 				Groups:     []string{groups[g.pick(len(groups))]}}
+			// the source/destination check, which decides whether a
+			// route's appliance forwards: mostly off, else on or unknown
+			switch k := g.pick(20); {
+			case k < 4:
+			case k < 7:
+				in.SourceDestCheckUnknown = in.ID + ": source_dest_check"
+			default:
+				in.SourceDestCheckDisabled = true
+			}
 			if g.chance(0.5) {
 				in.PublicIP = netip.MustParseAddr(fmt.Sprintf("203.0.113.%d", v*64+s*4+i))
 				g.endpoints = append(g.endpoints, in.PublicIP.String())

@@ -34,7 +34,12 @@
 // ipv6_address_list, its attachments and group attachments; its
 // delegated prefixes, ipv4_prefixes and ipv6_prefixes, are
 // [reach.Interface.DelegatedPrefixes], whose addresses are the
-// interface's), managed prefix lists and their
+// interface's; for both, source_dest_check: false is
+// [reach.Interface.SourceDestCheckDisabled], a value known only after
+// apply [reach.Interface.SourceDestCheckUnknown] ("aws_instance.fw:
+// source_dest_check"), and true or absent AWS's default, the check on,
+// with which an appliance a route targets drops what it would forward),
+// managed prefix lists and their
 // entries, VPC peering connections and transit gateways (the gateway and
 // the default route table AWS makes for it, VPC attachments with their
 // appliance_mode_support and ipv6_support (without which, AWS's default,

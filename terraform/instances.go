@@ -58,7 +58,23 @@ func (r *reader) readInstance(in *instance) {
 		r.fail(in, "secondary_private_ips", "", ErrUnknownValue, "the model needs the interface's addresses")
 	}
 	r.publicIPv4(in, &it)
+	sourceDestCheck(in, &it)
 	r.addInterface(it)
+}
+
+// sourceDestCheck reads source_dest_check of an aws_instance (its
+// primary interface) or aws_network_interface: false turns the check off
+// ([reach.Interface.SourceDestCheckDisabled]), a value known only after
+// apply leaves it unknown ([reach.Interface.SourceDestCheckUnknown]);
+// true or absent is AWS's default, the check on.
+func sourceDestCheck(in *instance, it *reach.Interface) {
+	if isUnknown(in.unknown, "source_dest_check") {
+		it.SourceDestCheckUnknown = in.addr + ": source_dest_check"
+		return
+	}
+	if on, ok := in.values["source_dest_check"].(bool); ok && !on {
+		it.SourceDestCheckDisabled = true
+	}
 }
 
 // publicIPv4 sets the public IPv4 address of an instance's interface:
@@ -149,6 +165,7 @@ func (r *reader) readENI(in *instance) {
 			}
 		}
 	}
+	sourceDestCheck(in, &it)
 	r.addInterface(it)
 }
 

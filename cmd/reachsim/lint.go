@@ -21,7 +21,9 @@ that uses the group (SG_RULE_IMPLIED); groups and ACLs nothing uses
 (SG_UNUSED, ACL_UNUSED); references to groups or prefix lists the input
 does not hold (REF_MISSING_GROUP, REF_MISSING_PREFIX_LIST); prefix-list
 routes that share a block toward different targets, which AWS picks
-between at random (ROUTE_PREFIX_LIST_TIE); ACLs that cut
+between at random (ROUTE_PREFIX_LIST_TIE); routes to a network interface
+whose source/destination check is on, which carry no transit traffic
+(ROUTE_SOURCE_DEST_CHECK); ACLs that cut
 the replies of TCP requests they allow, per common client port range
 (ACL_CUTS_REPLIES); risky services a rule opens to the internet, reachable
 through every layer or closed by another (EXPOSED_RISKY,
