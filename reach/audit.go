@@ -228,6 +228,16 @@ func (m *Model) Audit(o AuditOptions) (*AuditResult, error) {
 		cat = RiskyServices()
 	}
 	classes, _ := m.classes(o.IPv6)
+	if o.IPv6 {
+		// an interface with IPv6 prefixes delegated to it and no IPv6
+		// address of its own is in no class: its prefixes are audited
+		// alone (auditPrefixesOnly)
+		for _, ii := range m.ifaceOrder {
+			if _, ok := ii.addr(true); !ok && slices.ContainsFunc(ii.DelegatedPrefixes, func(p netip.Prefix) bool { return p.Addr().Is6() }) {
+				classes = append(slices.Clip(classes), []*ifaceInfo{ii})
+			}
+		}
+	}
 	not := m.notInternetSet().Ranges()
 	res := &AuditResult{Findings: []Finding{}}
 	per := make([][]Finding, len(classes))
@@ -237,6 +247,10 @@ func (m *Model) Audit(o AuditOptions) (*AuditResult, error) {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	parallel(len(classes), workers, func(k int) {
+		if _, own := classes[k][0].addr(o.IPv6); !own {
+			per[k], errs[k] = m.auditPrefixesOnly(classes[k][0], cat, not)
+			return
+		}
 		per[k], errs[k] = m.auditClass(classes[k], cat, o.IPv6, not)
 	})
 	for k, cl := range classes {
@@ -358,16 +372,14 @@ func ruleName(r sg.Rule, i int) string {
 	return fmt.Sprintf("#%d", i+1)
 }
 
-// auditClass audits the first interface of a class and copies the
-// findings to every member.
-func (m *Model) auditClass(cl []*ifaceInfo, cat []Risk, v6 bool, not []addrset.Range) ([]Finding, error) {
-	rep := cl[0]
-	opens := m.openings(rep, v6, not)
+// asks lists, per risky service of the catalogue, what the inbound
+// rules of ii's groups open of it to internet addresses of the family.
+func (m *Model) asks(ii *ifaceInfo, cat []Risk, v6 bool, not []addrset.Range) []serviceAsk {
+	opens := m.openings(ii, v6, not)
 	if len(opens) == 0 {
-		return nil, nil
+		return nil
 	}
-	var found []Finding
-	var asked []serviceAsk // what found answers, for the members' delegated prefixes
+	var asked []serviceAsk
 	for _, risk := range cat {
 		var ports flow.PortSet
 		var by []string
@@ -384,13 +396,27 @@ func (m *Model) auditClass(cl []*ifaceInfo, cat []Risk, v6 bool, not []addrset.R
 			continue
 		}
 		open := addrset.Of(where...).Difference(addrset.OfRanges(not...))
-		f, err := m.auditService(rep, risk, ports, open, v6)
+		asked = append(asked, serviceAsk{risk, ports, open, by})
+	}
+	return asked
+}
+
+// auditClass audits the first interface of a class and copies the
+// findings to every member.
+func (m *Model) auditClass(cl []*ifaceInfo, cat []Risk, v6 bool, not []addrset.Range) ([]Finding, error) {
+	rep := cl[0]
+	asked := m.asks(rep, cat, v6, not) // also what the members' delegated prefixes answer
+	if len(asked) == 0 {
+		return nil, nil
+	}
+	var found []Finding
+	for _, a := range asked {
+		f, err := m.auditService(rep, a.risk, a.ports, a.where, v6)
 		if err != nil {
 			return nil, err
 		}
-		f.OpenedBy = by
+		f.OpenedBy = a.by
 		found = append(found, f)
-		asked = append(asked, serviceAsk{risk, ports, open, by})
 	}
 	var out []Finding
 	for _, ii := range cl {
@@ -412,6 +438,18 @@ func (m *Model) auditClass(cl []*ifaceInfo, cat []Risk, v6 bool, not []addrset.R
 		}
 	}
 	return out, nil
+}
+
+// auditPrefixesOnly audits the IPv6 prefixes delegated to ii, an
+// interface with no IPv6 address of its own (AWS lets an interface have
+// IPv6 prefixes and no IPv6 address): what its groups open to internet
+// addresses, asked of each prefix as auditClass asks it of a member's.
+func (m *Model) auditPrefixesOnly(ii *ifaceInfo, cat []Risk, not []addrset.Range) ([]Finding, error) {
+	asked := m.asks(ii, cat, true, not)
+	if len(asked) == 0 {
+		return nil, nil
+	}
+	return m.auditDelegated(ii, asked) // delegated.go
 }
 
 // publicOr is the address the internet sends to ii at: its public IPv4

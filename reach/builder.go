@@ -222,6 +222,7 @@ func (b *Builder) build() (*Model, error) {
 	b.buildInterfaces(&p, m)
 	b.buildIPv6(&p, m) // ipv6.go
 	b.buildGateways(&p, m)
+	checkDelegatedOwners(&p, m) // delegated.go
 	b.buildFirewalls(&p, m)
 	b.buildPeerings(&p, m)
 	b.buildBPA(&p, m)
@@ -596,6 +597,9 @@ func (b *Builder) buildInterfaces(p *problems, m *Model) {
 		}
 		if in.AddressUnknown != "" || in.IPv6Unknown != "" {
 			m.unknownIfaces = append(m.unknownIfaces, ii) // placed by placeUnknown, once every known address is claimed
+		}
+		if in.IPv4PrefixesUnknown != "" || in.IPv6PrefixesUnknown != "" {
+			m.prefixesUnknown = append(m.prefixesUnknown, ii) // delegated.go
 		}
 		if in.IPv6Unknown != "" && slices.ContainsFunc(in.PrivateIPs, netip.Addr.Is6) {
 			p.add(in.ID, path("interfaces", i, "IPv6Unknown"), in.IPv6Unknown, "the IPv6 address is unknown, yet PrivateIPs holds one")

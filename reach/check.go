@@ -640,6 +640,9 @@ func (w *walker) deliverLocal(pkt flow.Flow, from *subnetInfo, vpc *vpcInfo) arr
 		// from outside the VPC: a source inside it went straight there
 		return w.stop(amazonDNSOutside(pkt, vpc)) // amazondns.go
 	}
+	if h, ok := w.m.prefixesUnknownHop(pkt, vpc, KindRouteTable, vpc.ID); ok { // unknown.go
+		return w.stop(h)
+	}
 	return w.stop(Hop{Kind: KindRouteTable, ID: vpc.ID, Packet: pkt, Verdict: flow.Deny, Code: UnknownDestination,
 		reason: fmt.Sprintf("no interface or gateway in %s has the address %s", vpc.ID, dst),
 		Fix:    fmt.Sprintf("check the destination address; %s is inside %s but nothing there owns it", dst, vpc.ID)})
@@ -648,7 +651,10 @@ func (w *walker) deliverLocal(pkt flow.Flow, from *subnetInfo, vpc *vpcInfo) arr
 // unknownIn is the hop of a packet for an address inside vpc's CIDR
 // blocks that nothing there holds, met from outside the VPC: never an
 // internet host.
-func unknownIn(pkt flow.Flow, vpc *vpcInfo) Hop {
+func (m *Model) unknownIn(pkt flow.Flow, vpc *vpcInfo) Hop {
+	if h, ok := m.prefixesUnknownHop(pkt, vpc, KindInternet, "internet"); ok { // unknown.go
+		return h
+	}
 	dst := pkt.Dst.Addr()
 	return Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Deny, Code: UnknownDestination,
 		reason: fmt.Sprintf("%s is inside %s (%s), but no interface or gateway there has it", dst, vpc.ID, prefixList(vpc.CIDRs)),

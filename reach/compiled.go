@@ -23,7 +23,8 @@ import (
 type Model struct {
 	// unknownIfaces are the interfaces whose address is known only later
 	// (unknown.go)
-	unknownIfaces []*ifaceInfo
+	unknownIfaces   []*ifaceInfo
+	prefixesUnknown []*ifaceInfo // interfaces with prefixes known only later (Interface.IPv4PrefixesUnknown, IPv6PrefixesUnknown)
 	// unknownPublic are the interfaces whose public IPv4 address is known
 	// only later, and publicCuts the design's edges inside the public
 	// address space, computed at first use (unknown.go)

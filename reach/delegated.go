@@ -80,6 +80,56 @@ func (b *Builder) indexDelegated(p *problems, m *Model) {
 	}
 }
 
+// checkDelegatedOwners reports every address the design gives to
+// something (Model.owners: a NAT gateway's private address, an
+// interface's public one) inside a prefix delegated to an interface, once
+// every such address is claimed: AWS gives a delegated prefix's addresses
+// to no other use. An interface's private address there indexDelegated
+// has reported already.
+func checkDelegatedOwners(p *problems, m *Model) {
+	if len(m.delegated) == 0 {
+		return
+	}
+	var held []netip.Addr
+	for a := range m.owners {
+		if _, private := m.byPrivate[a]; !private {
+			held = append(held, a)
+		}
+	}
+	slices.SortFunc(held, netip.Addr.Compare)
+	for _, a := range held {
+		if d, ok := m.delegationOf(a); ok {
+			p.add(d.iface.ID, path("interfaces", d.iface.index, "DelegatedPrefixes"), d.prefix.String(),
+				"holds %s, the address of %s: AWS gives a delegated prefix's addresses to no other use", a, m.owners[a])
+		}
+	}
+}
+
+// prefixesUnknownHop is the undecided hop (kind and id) of a packet for
+// an address nothing in the design holds, when a prefix AWS delegates at
+// launch to an interface of a subnet of vpc could hold it
+// ([Interface.IPv4PrefixesUnknown], [Interface.IPv6PrefixesUnknown]): a
+// free address of that subnet, none AWS reserves.
+func (m *Model) prefixesUnknownHop(pkt flow.Flow, vpc *vpcInfo, kind Kind, id string) (Hop, bool) {
+	dst := pkt.Dst.Addr()
+	for _, ii := range m.prefixesUnknown {
+		if ii.subnet.vpc != vpc {
+			continue
+		}
+		what := ii.IPv4PrefixesUnknown
+		if dst.Is6() {
+			what = ii.IPv6PrefixesUnknown
+		}
+		if what == "" || !ii.subnet.contains(dst) || reservedIn(ii.subnet.CIDRs, netip.PrefixFrom(dst, dst.BitLen())).IsValid() {
+			continue
+		}
+		return Hop{Kind: kind, ID: id, Packet: pkt, Verdict: flow.Indeterminate, Code: DelegatedPrefixesUnknown,
+			reason:  fmt.Sprintf("nothing in the design has %s, but AWS delegates prefixes of %s to %s at launch, which may hold it", dst, ii.subnet.ID, ii.label()),
+			Missing: what + ", known only later: whether a prefix delegated to " + ii.label() + " holds " + dst.String()}, true
+	}
+	return Hop{}, false
+}
+
 // familyOf is 0 for an IPv4 address, 1 for IPv6.
 func familyOf(a netip.Addr) int {
 	if a.Is4() {

@@ -338,3 +338,125 @@ func TestDelegatedPrefixAudit(t *testing.T) {
 		assert.False(t, f.Prefix.IsValid(), "no IPv4 finding for the IPv4 prefix")
 	}
 }
+
+// An interface with an IPv4 address only and an IPv6 prefix delegated to
+// it (AWS allows IPv6 prefixes without an IPv6 address): Check reaches
+// the prefix from the internet, and Audit gives the prefix its findings,
+// as brute.CheckAudit holds it to.
+func TestAuditDelegatedV6WithoutOwnV6(t *testing.T) {
+	m := v6Design(t, func(_ *reach.VPC, ifs []reach.Interface) {
+		ifs[1].PrivateIPs = []netip.Addr{ba("10.9.2.10")}
+		ifs[1].DelegatedPrefixes = []netip.Prefix{bp("2001:db8:90:2:a::/80")}
+	})
+	r, err := m.Check(reach.Query{From: "2001:db8:ff::7", To: "2001:db8:90:2:a::5", Protocol: flow.TCP, Port: 22})
+	require.NoError(t, err)
+	require.Equal(t, reach.Reachable, r.Outcome, r.Text())
+	o := reach.AuditOptions{IPv6: true, Workers: 1}
+	a, err := m.Audit(o)
+	require.NoError(t, err)
+	var ssh *reach.Finding
+	for i, f := range a.Findings {
+		if f.Interface == "eni-g" && f.Prefix == bp("2001:db8:90:2:a::/80") && f.Service == "SSH" {
+			ssh = &a.Findings[i]
+		}
+	}
+	require.NotNil(t, ssh, "Audit gives the delegated prefix of eni-g an SSH finding:\n%s", a.Text())
+	assert.Equal(t, reach.Exposed, ssh.Exposure)
+	assert.Equal(t, 2, a.Interfaces, "eni-g is audited")
+	assert.Contains(t, a.Text(), "delegated 2001:db8:90:2:a::/80")
+	brute.CheckAudit(t, m, a, o, []string{"eni-g"}, "prefix-only IPv6 interface")
+}
+
+// Build refuses a delegated prefix holding an address the design gives
+// to something else, or one AWS reserves in the subnet (the first four
+// and the last of each block, IPv4 and IPv6: Amazon VPC User Guide,
+// "Subnet CIDR blocks"): AWS never delegates those.
+func TestDelegatedPrefixHoldsOthersAddress(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		prefix string
+		nat    string // a NAT gateway's private address, if any
+		words  []string
+	}{
+		{"NAT gateway's private address", "10.0.1.32/28", "10.0.1.40", []string{"10.0.1.32/28", "10.0.1.40", "nat-1", "no other use"}},
+		{"network address and VPC router", "10.0.1.0/28", "", []string{"10.0.1.0/28", "holds 10.0.1.0", "reserves", "subnet-a"}},
+		{"last address", "10.0.1.240/28", "", []string{"10.0.1.240/28", "holds 10.0.1.255", "reserves"}},
+		{"IPv6 first addresses", "2001:db8:1:1::/80", "", []string{"2001:db8:1:1::/80", "holds 2001:db8:1:1::", "reserves"}},
+		{"IPv6 last address", "2001:db8:1:1:ffff::/80", "", []string{"holds 2001:db8:1:1:ffff:ffff:ffff:ffff", "reserves"}},
+		{"free block", "10.0.1.16/28", "10.0.1.40", nil},
+		{"free IPv6 block", "2001:db8:1:1:1::/80", "", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := reach.NewBuilder()
+			b.AddVPC(reach.VPC{ID: "vpc-p", CIDRs: []netip.Prefix{bp("10.0.0.0/16"), bp("2001:db8:1::/56")}, MainRouteTable: "rtb-p", DefaultACL: "acl-p"})
+			b.AddRouteTable(reach.RouteTable{ID: "rtb-p", VPC: "vpc-p"})
+			b.AddNetworkACL(nacl.NewDefault("acl-p", "vpc-p", true))
+			b.AddSecurityGroup(openGroup("sg-open"))
+			b.AddSubnet(reach.Subnet{ID: "subnet-a", VPC: "vpc-p", CIDRs: []netip.Prefix{bp("10.0.1.0/24"), bp("2001:db8:1:1::/64")}})
+			b.AddInterface(reach.Interface{ID: "eni-a", Subnet: "subnet-a", PrivateIPs: []netip.Addr{ba("10.0.1.100")}, Groups: []string{"sg-open"},
+				DelegatedPrefixes: []netip.Prefix{bp(tc.prefix)}})
+			if tc.nat != "" {
+				b.AddNATGateway(reach.NATGateway{ID: "nat-1", Subnet: "subnet-a", PrivateIP: ba(tc.nat), Private: true})
+			}
+			_, err := b.Build()
+			if tc.words == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			require.ErrorIs(t, err, reach.ErrTopology)
+			for _, w := range tc.words {
+				assert.Contains(t, err.Error(), w)
+			}
+		})
+	}
+}
+
+// An interface that gets prefixes AWS picks at launch
+// (Interface.IPv4PrefixesUnknown, IPv6PrefixesUnknown): a free address
+// of its subnet may be one of its prefixes', so a packet to it is
+// undecided and names the value, where it would be an unknown
+// destination; an address AWS reserves, one of another subnet, and one
+// of the family whose prefixes are known stay unknown destinations.
+func TestPrefixesKnownOnlyLater(t *testing.T) {
+	b := reach.NewBuilder()
+	b.AddVPC(reach.VPC{ID: "vpc-p", CIDRs: []netip.Prefix{bp("10.0.0.0/16"), bp("2001:db8:1::/56")}, MainRouteTable: "rtb-p", DefaultACL: "acl-p"})
+	b.AddRouteTable(reach.RouteTable{ID: "rtb-p", VPC: "vpc-p"})
+	b.AddNetworkACL(nacl.NewDefault("acl-p", "vpc-p", true))
+	b.AddSecurityGroup(openGroup("sg-open"))
+	b.AddSubnet(reach.Subnet{ID: "subnet-a", VPC: "vpc-p", CIDRs: []netip.Prefix{bp("10.0.1.0/24"), bp("2001:db8:1:1::/64")}},
+		reach.Subnet{ID: "subnet-b", VPC: "vpc-p", CIDRs: []netip.Prefix{bp("10.0.2.0/24"), bp("2001:db8:1:2::/64")}})
+	b.AddInterface(reach.Interface{ID: "eni-pods", Subnet: "subnet-a", PrivateIPs: []netip.Addr{ba("10.0.1.10")}, Groups: []string{"sg-open"},
+		IPv4PrefixesUnknown: "aws_network_interface.pods: ipv4_prefixes"},
+		reach.Interface{ID: "eni-b", Subnet: "subnet-b", PrivateIPs: []netip.Addr{ba("10.0.2.10"), ba("2001:db8:1:2::10")}, Groups: []string{"sg-open"}})
+	m, err := b.Build()
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		to   string
+		want reach.Outcome
+		code reach.Code
+	}{
+		{"10.0.1.37", reach.Indeterminate, reach.DelegatedPrefixesUnknown},
+		{"10.0.1.254", reach.Indeterminate, reach.DelegatedPrefixesUnknown},
+		{"10.0.1.3", reach.Unreachable, reach.UnknownDestination},   // reserved
+		{"10.0.1.255", reach.Unreachable, reach.UnknownDestination}, // reserved
+		{"10.0.2.37", reach.Unreachable, reach.UnknownDestination},  // no such interface in subnet-b
+		{"2001:db8:1:1::37", reach.Unreachable, reach.UnknownDestination},
+	} {
+		t.Run(tc.to, func(t *testing.T) {
+			q := reach.Query{From: "eni-b", To: tc.to, Protocol: flow.TCP, Port: 443}
+			if ba(tc.to).Is6() {
+				q.IPv6 = true
+			}
+			r, err := m.Check(q)
+			require.NoError(t, err)
+			require.Equal(t, tc.want, r.Outcome, r.Text())
+			i := slices.IndexFunc(r.Forward, func(h reach.Hop) bool { return h.Code == tc.code })
+			require.GreaterOrEqual(t, i, 0, r.Text())
+			if tc.code == reach.DelegatedPrefixesUnknown {
+				assert.True(t, r.Forward[i].Undecided(), r.Text())
+				assert.Contains(t, r.Forward[i].Missing, "aws_network_interface.pods: ipv4_prefixes")
+			}
+		})
+	}
+}

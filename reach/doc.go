@@ -105,7 +105,14 @@
 // the interface's own: delivered to it, sent from by it (a query names it
 // by address), judged by its subnet's ACL and its security groups, and
 // matched by rules referencing its groups; the trace says which prefix
-// it is of (delegated.go). An interface address known only later
+// it is of (delegated.go). Build refuses a delegated prefix that holds
+// an address the design gives to anything else (a NAT gateway's private
+// address, an interface's) or one AWS reserves in the subnet (the first
+// four and the last of each block, IPv4 and IPv6): AWS delegates neither.
+// Where an interface gets prefixes AWS picks at launch
+// ([Interface.IPv4PrefixesUnknown], [Interface.IPv6PrefixesUnknown]), a
+// packet to a free address of its subnet is undecided
+// ([DelegatedPrefixesUnknown]), not an unknown destination. An interface address known only later
 // ([Interface.AddressUnknown], [Interface.IPv6Unknown]) walks with a
 // placeholder of its subnet's block, and an answer is indeterminate where
 // the design's blocks tell apart the addresses it could get (unknown.go).
@@ -182,7 +189,8 @@
 // Addresses of prefixes delegated to interfaces: Sources lists exactly
 // those that get through, per interface and outcome, apart from the
 // interface's own address ([SourceInterface.Prefixes]); Audit gives each
-// IPv6 prefix findings of its own ([Finding.Prefix]); Ports takes them as
+// IPv6 prefix findings of its own ([Finding.Prefix]), an interface with
+// no IPv6 address of its own included; Ports takes them as
 // ends; a Matrix cell, and Diff, answer for the interfaces' own
 // addresses only, not for their delegated prefixes'.
 //

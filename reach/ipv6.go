@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/addrset"
 )
 
 // What the internet does not route (private IPv6 blocks, unique local
@@ -64,6 +65,9 @@ func (b *Builder) buildIPv6(p *problems, m *Model) {
 				p.add(in.ID, ap, c.String(), "not a CIDR block")
 			case !slices.ContainsFunc(ii.subnet.CIDRs, func(sc netip.Prefix) bool { return sc.Bits() <= c.Bits() && sc.Contains(c.Addr()) }):
 				p.add(in.ID, ap, c.String(), "outside subnet %s (%s)", ii.subnet.ID, prefixList(ii.subnet.CIDRs))
+			case reservedIn(ii.subnet.CIDRs, c).IsValid():
+				p.add(in.ID, ap, c.String(), "holds %s, which AWS reserves in subnet %s (the first four and the last address of each of its blocks): AWS never delegates it",
+					reservedIn(ii.subnet.CIDRs, c), ii.subnet.ID)
 			default:
 				ii.DelegatedPrefixes = append(ii.DelegatedPrefixes, c.Masked())
 				m.delegated = append(m.delegated, delegation{c.Masked(), ii})
@@ -71,6 +75,28 @@ func (b *Builder) buildIPv6(p *problems, m *Model) {
 		}
 	}
 	b.indexDelegated(p, m) // delegated.go
+}
+
+// reservedIn returns the first address of c that AWS reserves in the
+// subnet block holding it (the first four and the last of each block,
+// IPv4 and IPv6 alike: Amazon VPC User Guide, "Subnet CIDR blocks"), or
+// the zero Addr when c holds none.
+func reservedIn(blocks []netip.Prefix, c netip.Prefix) netip.Addr {
+	for _, sc := range blocks {
+		if sc.Bits() > c.Bits() || !sc.Contains(c.Addr()) {
+			continue
+		}
+		first := sc.Masked().Addr()
+		for i, a := 0, first; i < 4; i, a = i+1, a.Next() {
+			if c.Contains(a) {
+				return a
+			}
+		}
+		if last := addrset.Last(sc); c.Contains(last) {
+			return last
+		}
+	}
+	return netip.Addr{}
 }
 
 // privateBlockOf returns the private IPv6 block of a VPC that holds a.

@@ -86,7 +86,12 @@ type Interface struct {
 	// DelegatedPrefixes are the IPv4 (/28) and IPv6 (/80) prefixes
 	// delegated to the interface (describe-network-interfaces'
 	// Ipv4Prefixes and Ipv6Prefixes), each inside the interface's subnet,
-	// overlapping no other and holding no interface's private address.
+	// overlapping no other and holding no address the design gives to
+	// anything else (an interface's private address, a NAT gateway's)
+	// and none AWS reserves in the subnet (the first four and the last of
+	// each block, IPv4 and IPv6: Amazon VPC User Guide, "Subnet CIDR
+	// blocks"); Build refuses any other. An interface may have IPv6
+	// prefixes and no IPv6 address of its own.
 	// Their addresses are the interface's own, as AWS has it (Amazon EKS's
 	// VPC CNI in prefix mode gives them to pods): a packet to one is
 	// delivered to the interface, and a query may send from one (by
@@ -97,6 +102,21 @@ type Interface struct {
 	// as the interface's IPv6 address is (unless a private block holds
 	// it), DenyAllIGWTraffic and egress-only gateways included.
 	DelegatedPrefixes []netip.Prefix
+	// IPv4PrefixesUnknown and IPv6PrefixesUnknown, when set, say the
+	// interface gets prefixes of that family AWS picks at launch
+	// (Terraform's ipv4_prefix_count / ipv6_prefix_count: ipv4_prefixes /
+	// ipv6_prefixes known only after apply) and name that value
+	// ("aws_network_interface.pods: ipv4_prefixes"). Any free address of
+	// the subnet (none AWS reserves, none of another resource or delegated
+	// prefix) may then be the interface's: a packet to such an address,
+	// otherwise an unknown destination ([UnknownDestination]), is
+	// undecided ([DelegatedPrefixesUnknown]). An IPv6 prefix's addresses
+	// are judged at the IPv6 placeholder when the interface has no IPv6
+	// address of its own ([Interface.IPv6Unknown], which then stands for
+	// every address of the subnet's IPv6 block AWS may give it, so its
+	// answers hold for the prefix's addresses or are indeterminate). The
+	// set questions see none of these addresses beyond the placeholders.
+	IPv4PrefixesUnknown, IPv6PrefixesUnknown string
 	// AddressUnknown, when set, says the interface's private IPv4 address
 	// is known only later (Terraform's "known after apply") and names that
 	// value ("aws_instance.web: private_ip"). PrivateIPs then holds no IPv4

@@ -106,6 +106,12 @@ const (
 	// UnknownDestination: the route leads into the VPC, but no interface
 	// or gateway there has the destination address.
 	UnknownDestination Code = "UNKNOWN_DESTINATION"
+	// DelegatedPrefixesUnknown: nothing in the design holds the
+	// destination, a free address of a subnet with an interface that gets
+	// prefixes AWS picks at launch ([Interface.IPv4PrefixesUnknown],
+	// [Interface.IPv6PrefixesUnknown]): one of them may hold it. The hop
+	// is undecided and names the value ([Hop.Missing]).
+	DelegatedPrefixesUnknown Code = "DELEGATED_PREFIXES_UNKNOWN"
 	// RoutingLoop: the packet comes back unchanged to a route table or a
 	// middlebox it has passed on the same leg, so it would go round that
 	// cycle forever. Reported once, where the cycle closes, naming the
@@ -232,7 +238,7 @@ const (
 // Codes lists every explanation code without the RETURN_ prefix, for
 // documentation and tests.
 var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, BlackholeRoute, NoInternetGateway,
-	NoPublicIP, NATNoInbound, PrivateAddressOnInternet, UnknownDestination, RoutingLoop, FirewallDrop,
+	NoPublicIP, NATNoInbound, PrivateAddressOnInternet, UnknownDestination, DelegatedPrefixesUnknown, RoutingLoop, FirewallDrop,
 	FirewallIndeterminate, AsymmetricRoute, SGIndeterminate, ACLIndeterminate, RouteIndeterminate, RouteTie, UnmodelledTarget,
 	SourceDestCheck, SourceDestCheckUnknown,
 	AlibabaPort25Blocked,

@@ -202,6 +202,19 @@ func openDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
 		}
 	}
 	n.propagate(prng, subnets)
+	// now and then an interface gets prefixes AWS picks at launch
+	// (Interface.IPv4PrefixesUnknown, IPv6PrefixesUnknown): a free
+	// address of its subnet is then undecided. A stream of its own.
+	pfx := rand.New(rand.NewPCG(seed, 17))
+	for i := range n.d.Interfaces {
+		in := &n.d.Interfaces[i]
+		if pfx.Float64() < 0.1 {
+			in.IPv4PrefixesUnknown = "aws_network_interface." + in.ID + ": ipv4_prefixes"
+		}
+		if pfx.Float64() < 0.1 {
+			in.IPv6PrefixesUnknown = "aws_network_interface." + in.ID + ": ipv6_prefixes"
+		}
+	}
 	srcs = append(srcs, addrs[:5]...)
 	return n, srcs, addrs
 }

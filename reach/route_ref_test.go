@@ -536,7 +536,63 @@ func (l *refLeg) local(pkt flow.Flow, vpc string) {
 		l.hop(reach.KindNATGateway, g.ID, pkt, reach.NATNoInbound)
 		return
 	}
+	if l.n.prefixesUnknownAt(dst, vpc) {
+		l.hop(reach.KindRouteTable, vpc, pkt, reach.DelegatedPrefixesUnknown)
+		return
+	}
 	l.hop(reach.KindRouteTable, vpc, pkt, reach.UnknownDestination)
+}
+
+// prefixesUnknownAt reports whether an interface of a subnet of vpc that
+// holds dst gets prefixes of dst's family known only later
+// (Interface.IPv4PrefixesUnknown, IPv6PrefixesUnknown), dst being none
+// of the five addresses AWS reserves in the subnet's block: one of its
+// prefixes may hold dst. The caller knows nothing holds dst.
+func (n *refNet) prefixesUnknownAt(dst netip.Addr, vpc string) bool {
+	for _, in := range n.d.Interfaces {
+		what := in.IPv4PrefixesUnknown
+		if dst.Is6() {
+			what = in.IPv6PrefixesUnknown
+		}
+		s := n.subnet(in.Subnet)
+		if what == "" || s.VPC != vpc {
+			continue
+		}
+		for _, c := range s.CIDRs {
+			if !c.Contains(dst) {
+				continue
+			}
+			base := c.Masked().Addr()
+			reserved := []netip.Addr{base, base.Next(), base.Next().Next(), base.Next().Next().Next()}
+			last := base
+			for b := c.Bits(); b < dst.BitLen(); b++ {
+				last = setBit(last, b)
+			}
+			if !slices.Contains(append(reserved, last), dst) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// vpcHolding is the first VPC of the design whose CIDR blocks hold a,
+// "" when none does.
+func (n *refNet) vpcHolding(a netip.Addr) string {
+	for _, v := range n.d.VPCs {
+		if slices.ContainsFunc(v.CIDRs, func(p netip.Prefix) bool { return p.Contains(a) }) {
+			return v.ID
+		}
+	}
+	return ""
+}
+
+// setBit sets bit i (0 the highest) of a.
+func setBit(a netip.Addr, i int) netip.Addr {
+	bs := a.AsSlice()
+	bs[i/8] |= 0x80 >> (i % 8)
+	out, _ := netip.AddrFromSlice(bs)
+	return out
 }
 
 func (l *refLeg) viaNAT(pkt flow.Flow, g reach.NATGateway) {
@@ -668,6 +724,8 @@ func (l *refLeg) toInternet(pkt flow.Flow, vpc string) {
 	switch {
 	case back:
 		l.fromInternet(out)
+	case inVPC && !owned && l.n.prefixesUnknownAt(dst, l.n.vpcHolding(dst)):
+		l.hop(reach.KindInternet, "internet", out, reach.DelegatedPrefixesUnknown)
 	case inVPC && !owned:
 		l.hop(reach.KindInternet, "internet", out, reach.UnknownDestination)
 	default:
@@ -699,7 +757,11 @@ func (l *refLeg) fromInternet(pkt flow.Flow) {
 		}
 	}
 	if vpc == "" {
-		l.hop(reach.KindInternet, "internet", pkt, reach.UnknownDestination)
+		code := reach.UnknownDestination
+		if in := l.n.vpcHolding(dst); in != "" && l.n.prefixesUnknownAt(dst, in) {
+			code = reach.DelegatedPrefixesUnknown
+		}
+		l.hop(reach.KindInternet, "internet", pkt, code)
 		return
 	}
 	igw, ok := l.n.igwOf(vpc)
@@ -745,7 +807,7 @@ type refSession struct {
 // undecided are the codes of hops whose answer the input does not hold:
 // a session they meet is indeterminate unless another hop blocks for sure.
 var undecided = []reach.Code{reach.UnmodelledTarget, reach.PeeringStatusUnknown, reach.TGWRoutesUnknown, reach.TGWIPv6Unsupported, reach.RouteTie, reach.RouteIndeterminate,
-	reach.SourceDestCheckUnknown}
+	reach.SourceDestCheckUnknown, reach.DelegatedPrefixesUnknown}
 
 // refCheck walks f from the interface src ("" for a host on the internet)
 // and back.

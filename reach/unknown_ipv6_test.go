@@ -121,15 +121,15 @@ func TestIPv6AddressUnknownErrors(t *testing.T) {
 }
 
 // TestPlaceholderOutsideDelegatedPrefixes: eni-pd has the
-// delegated prefix 2001:db8:9:1:ffff::/80 (AWS delivers every address of
-// it to eni-pd, and AWS does not give another interface an address
-// inside it). web's IPv6 address is known only later; Build's placeholder
-// for it would be the highest free address of the subnet, which lies inside
-// eni-pd's delegated prefix. A packet to that address would then be
-// answered as reaching web, where it reaches eni-pd.
+// delegated prefix 2001:db8:9:1:fffe::/80, the highest /80 AWS can
+// delegate (the subnet's last address is reserved; AWS delivers every
+// address of the prefix to eni-pd, and gives no other interface an
+// address inside it). web's IPv6 address is known only later; Build's
+// placeholder for it must lie outside eni-pd's delegated prefix, or a
+// packet to it would be answered as reaching web, where it reaches eni-pd.
 func TestPlaceholderOutsideDelegatedPrefixes(t *testing.T) {
 	b := ipv6UnknownDesign(false)
-	pd := bp("2001:db8:9:1:ffff::/80")
+	pd := bp("2001:db8:9:1:fffe::/80")
 	b.AddInterface(reach.Interface{ID: "eni-pd", Name: "pd", Subnet: "subnet-w", PrivateIPs: []netip.Addr{ba("10.9.1.20"), ba("2001:db8:9:1::20")},
 		Groups: []string{"sg-ssh"}, DelegatedPrefixes: []netip.Prefix{pd}})
 	m, err := b.Build()
@@ -141,7 +141,7 @@ func TestPlaceholderOutsideDelegatedPrefixes(t *testing.T) {
 			}
 		}
 	}
-	r, err := m.Check(reach.Query{From: "2001:db8:ff::7", To: "2001:db8:9:1:ffff:ffff:ffff:fffe", Protocol: flow.TCP, Port: 22})
+	r, err := m.Check(reach.Query{From: "2001:db8:ff::7", To: "2001:db8:9:1:fffe:ffff:ffff:fffe", Protocol: flow.TCP, Port: 22})
 	require.NoError(t, err)
 	assert.Equal(t, reach.Reachable, r.Outcome, "an address of eni-pd's delegated prefix: %s", r.Text())
 	assert.Contains(t, r.To, "eni-pd", "the address is eni-pd's")

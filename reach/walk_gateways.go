@@ -211,7 +211,7 @@ func (w *walker) onInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 	// A public address inside a VPC's CIDR that nothing holds: the internet
 	// hands it to that VPC, where it finds no one.
 	if other := w.m.vpcAt(dst); other != nil && !w.m.holds(dst) {
-		return w.stop(unknownIn(pkt, other))
+		return w.stop(w.m.unknownIn(pkt, other))
 	}
 	h := Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Allow}
 	if w.explain {
@@ -246,7 +246,7 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 			private = dst
 		}
 	} else if other := w.m.vpcAt(dst); other != nil {
-		return w.stop(unknownIn(pkt, other))
+		return w.stop(w.m.unknownIn(pkt, other))
 	} else {
 		return w.stop(Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Deny, Code: UnknownDestination,
 			reason: fmt.Sprintf("%s belongs to nothing in the design", dst)})

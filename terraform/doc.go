@@ -34,7 +34,12 @@
 // ipv6_address_list, its attachments and group attachments; its
 // delegated prefixes, ipv4_prefixes and ipv6_prefixes, are
 // [reach.Interface.DelegatedPrefixes], whose addresses are the
-// interface's; for both, source_dest_check: false is
+// interface's, and, known only after apply while ipv4_prefix_count or
+// ipv6_prefix_count asks for some, [reach.Interface.IPv4PrefixesUnknown]
+// or IPv6PrefixesUnknown ("aws_network_interface.pods: ipv4_prefixes"),
+// with a warning: a query to a free address of the subnet, which such a
+// prefix may hold, is then indeterminate, and the IPv6 placeholder below
+// stands for the IPv6 prefix's addresses; for both, source_dest_check: false is
 // [reach.Interface.SourceDestCheckDisabled], a value known only after
 // apply [reach.Interface.SourceDestCheckUnknown] ("aws_instance.fw:
 // source_dest_check"), and true or absent AWS's default, the check on,

@@ -157,7 +157,23 @@ func (r *reader) readENI(in *instance) {
 		it.PrivateIPs = append(it.PrivateIPs, a)
 	}
 	r.ipv6(in, &it, []string{"ipv6_addresses", "ipv6_address_list"}, "ipv6_address_count", "ipv6_prefix_count")
-	for _, attr := range []string{"ipv4_prefixes", "ipv6_prefixes"} {
+	for _, ac := range [][2]string{{"ipv4_prefixes", "ipv4_prefix_count"}, {"ipv6_prefixes", "ipv6_prefix_count"}} {
+		attr, count := ac[0], ac[1]
+		n, _ := number(in.values[count])
+		if isUnknown(in.unknown, attr) && (n > 0 || isUnknown(in.unknown, count) && in.configured(count) || in.configured(attr)) {
+			// AWS picks them at launch (ipv4_prefix_count /
+			// ipv6_prefix_count), or the plan knows them only after
+			// apply: a free address of the subnet may be the
+			// interface's (see reach.Interface.IPv4PrefixesUnknown)
+			what := in.addr + ": " + attr
+			if attr == "ipv4_prefixes" {
+				it.IPv4PrefixesUnknown = what
+			} else {
+				it.IPv6PrefixesUnknown = what
+			}
+			r.rep.Warnings = append(r.rep.Warnings, what+": the prefixes AWS delegates at launch are known only after apply: a query to a free address of the subnet is indeterminate, and the set questions see none of their addresses")
+			continue
+		}
 		ps, _ := strs(in.values[attr])
 		for i, c := range ps {
 			if p, ok := r.prefixAt(in, fmt.Sprintf("%s[%d]", attr, i), c); ok {

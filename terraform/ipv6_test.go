@@ -172,3 +172,50 @@ func TestIPv6AddressKnownOnlyLater(t *testing.T) {
 	assert.ErrorContains(t, err, "aws_instance.web: ipv6_addresses")
 	assert.ErrorContains(t, err, "aws_subnet.pub: assign_ipv6_address_on_creation, known only after apply")
 }
+
+// An interface whose delegated prefixes AWS picks at apply
+// (ipv4_prefix_count / ipv6_prefix_count: ipv4_prefixes / ipv6_prefixes
+// known only after apply): the load report names the attribute, and a
+// query to a free address of the subnet, which a prefix may hold, is
+// undecided instead of an unknown destination. Without a count the
+// provider's computed attribute delegates nothing.
+func TestUnknownDelegatedPrefixes(t *testing.T) {
+	unk := map[string]any{"ipv4_prefixes": true, "ipv6_prefixes": true, "ipv6_addresses": true, "ipv6_address_list": true}
+	for _, tc := range []struct {
+		name     string
+		vals     map[string]any
+		from, to string
+		attr     string // "" when nothing is delegated
+	}{
+		{"ipv4_prefix_count", map[string]any{"ipv4_prefix_count": 1}, "aws_network_interface.other", "10.1.1.37", "ipv4_prefixes"},
+		{"ipv6_prefix_count", map[string]any{"ipv6_prefix_count": 1}, "2600:1f00::7", "2600:1f18:1:1:8000::9", "ipv6_prefixes"},
+		{"no count", map[string]any{}, "aws_network_interface.other", "10.1.1.37", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			vals := map[string]any{"id": "eni-1", "subnet_id": "subnet-1", "security_groups": []any{"sg-1"}, "private_ip": "10.1.1.50", "private_ips": []any{"10.1.1.50"}}
+			for k, v := range tc.vals {
+				vals[k] = v
+			}
+			other := planRes{typ: "aws_network_interface", name: "other", values: map[string]any{"id": "eni-2", "subnet_id": "subnet-1", "security_groups": []any{"sg-1"},
+				"private_ip": "10.1.1.60", "private_ips": []any{"10.1.1.60"}}}
+			rep := &terraform.Report{}
+			m, err := terraform.Parse("plan.json", planOf(t, append(v6Net(nil), planRes{typ: "aws_network_interface", name: "web", values: vals, unknown: unk}, other)...), rep)
+			require.NoError(t, err)
+			r, err := m.Check(reach.Query{From: tc.from, To: tc.to, Protocol: flow.TCP, Port: 22})
+			require.NoError(t, err)
+			web := m.Interfaces()[0]
+			if tc.attr == "" {
+				assert.Equal(t, reach.Unreachable, r.Outcome, r.Text())
+				assert.Empty(t, web.IPv4PrefixesUnknown+web.IPv6PrefixesUnknown)
+				assert.NotContains(t, strings.Join(rep.Warnings, "\n"), "prefixes")
+				return
+			}
+			what := "aws_network_interface.web: " + tc.attr
+			assert.Contains(t, rep.Warnings, what+": the prefixes AWS delegates at launch are known only after apply: a query to a free address of the subnet is indeterminate, and the set questions see none of their addresses")
+			assert.Equal(t, what, web.IPv4PrefixesUnknown+web.IPv6PrefixesUnknown)
+			require.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+			assert.Contains(t, r.Text(), "DELEGATED_PREFIXES_UNKNOWN")
+			assert.Contains(t, r.Text(), what)
+		})
+	}
+}

@@ -197,6 +197,34 @@ func CheckAudit(t testing.TB, m *reach.Model, a *reach.AuditResult, o reach.Audi
 			}
 		}
 	}
+	// Every IPv6 prefix delegated to an interface audited, its own IPv6
+	// address or not, has a finding for each service Sources finds
+	// internet addresses reaching at its first address.
+	for _, in := range m.Interfaces() {
+		if !slices.Contains(ids, in.ID) || !o.IPv6 {
+			continue
+		}
+		for _, p := range in.DelegatedPrefixes {
+			if !p.Addr().Is6() {
+				continue
+			}
+			for _, risk := range cat {
+				exposed := false
+				for _, r := range risk.Ports.Ranges() {
+					for port := int(r.Lo); port <= int(r.Hi) && !exposed; port++ {
+						s, err := m.Sources(reach.SourcesQuery{To: p.Addr().String(), Protocol: risk.Protocol, Port: uint16(port), IPv6: true})
+						require.NoError(t, err, msg)
+						exposed = len(s.Internet) > 0
+					}
+				}
+				if exposed {
+					require.True(t, slices.ContainsFunc(a.Findings, func(f reach.Finding) bool {
+						return f.Interface == in.ID && f.Prefix == p && f.Service == risk.Service && f.Protocol == risk.Protocol
+					}), "%s: %s %s %s: Sources finds internet addresses, the audit no finding", msg, in.ID, p, risk.Service)
+				}
+			}
+		}
+	}
 	// A finding for a prefix delegated to an interface answers for the
 	// prefix's first address: exposed exactly when Sources finds internet
 	// addresses reaching it (Undecided may stand for either).
