@@ -254,10 +254,22 @@ var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, Blackhol
 // ever on the reply, and a code that has the prefix already.
 func (c Code) OnLeg(l Leg) Code {
 	if l == Return && c != "" && c != AsymmetricRoute && c != ReplyViaNAT && !strings.HasPrefix(string(c), "RETURN_") {
+		if r, ok := returnCodes[c]; ok {
+			return r // worded once: a verdict blocked on its reply allocates nothing
+		}
 		return "RETURN_" + c
 	}
 	return c
 }
+
+// returnCodes holds each code of [Codes] as the return leg reports it.
+var returnCodes = func() map[Code]Code {
+	out := make(map[Code]Code, len(Codes))
+	for _, c := range Codes {
+		out[c] = "RETURN_" + c
+	}
+	return out
+}()
 
 // Hop is one step of a path: a component the packet meets, what it did
 // with it, and why.

@@ -488,7 +488,7 @@ func (l *refLeg) lookup(pkt flow.Flow, rt reach.RouteTable, from string) {
 		case l.met(reach.KindInterface, in.ID, pkt):
 		case holdsAddr(in, pkt.Dst.Addr()):
 			l.arrive(in.ID, pkt)
-		case slices.Contains(in.PrivateIPs, pkt.Src.Addr()) || in.SourceDestCheckDisabled:
+		case holdsAddr(in, pkt.Src.Addr()) || in.SourceDestCheckDisabled: // its own packet, from a private or a delegated address
 			l.hop(reach.KindInterface, in.ID, pkt, "")
 			l.fromSubnet(pkt, in.Subnet)
 		case in.SourceDestCheckUnknown != "":

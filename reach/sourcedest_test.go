@@ -93,6 +93,12 @@ func TestApplianceSourceDestCheck(t *testing.T) {
 			assert.Equal(t, tc.want, r.Outcome, r.Text())
 			assert.ElementsMatch(t, tc.codes, r.Codes(), r.Text())
 			assert.Contains(t, r.Forward[1].Reason(), "via eni-ap", "the route sends the packet to the appliance")
+			v, err := m.Verdict(tc.q)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, v, "Verdict answers as Check")
+			if !raceOn {
+				assert.Zero(t, testing.AllocsPerRun(50, func() { _, _ = m.Verdict(tc.q) }), "a verdict allocates nothing, its hops' words unwritten")
+			}
 			if tc.reason == "" {
 				return
 			}

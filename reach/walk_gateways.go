@@ -98,7 +98,8 @@ func (w *walker) viaAppliance(pkt flow.Flow, from *subnetInfo, ii *ifaceInfo) ar
 	if owner, _ := w.m.ifaceByAddr(pkt.Dst.Addr()); owner == ii {
 		return arrival{ok: true, pkt: pkt, iface: ii}
 	}
-	h := applianceHop(pkt, ii, w.m.byPrivate[pkt.Src.Addr()] == ii)
+	src, _ := w.m.ifaceByAddr(pkt.Src.Addr())
+	h := applianceHop(pkt, ii, src == ii, w.explain)
 	if h.Verdict == flow.Deny {
 		return w.stop(h)
 	}
@@ -117,7 +118,9 @@ func (w *walker) viaAppliance(pkt flow.Flow, from *subnetInfo, ii *ifaceInfo) ar
 // packet unchanged, and with the setting known only later
 // ([Interface.SourceDestCheckUnknown]) the hop is undecided and the walk
 // goes on. An Alibaba Cloud interface has no such check: it forwards.
-func applianceHop(pkt flow.Flow, ii *ifaceInfo, own bool) Hop {
+// The words are written only when explain is set (a verdict allocates
+// nothing).
+func applianceHop(pkt flow.Flow, ii *ifaceInfo, own, explain bool) Hop {
 	h := Hop{Kind: KindInterface, ID: ii.ID, Name: ii.label(), Packet: pkt, Verdict: flow.Allow}
 	switch {
 	case own:
@@ -128,11 +131,17 @@ func applianceHop(pkt flow.Flow, ii *ifaceInfo, own bool) Hop {
 		h.reason = "the appliance forwards the packet unchanged (source/destination check off)"
 	case ii.SourceDestCheckUnknown != "":
 		h.Verdict, h.Code = flow.Indeterminate, SourceDestCheckUnknown
+		if !explain {
+			break
+		}
 		h.reason = fmt.Sprintf("whether %s checks source and destination is known only later: with the check on it drops the packet, which is neither from nor to it; with it off it forwards the packet unchanged", ii.ID)
 		h.Missing = ii.SourceDestCheckUnknown + ", known only later: with the source/destination check on, the appliance drops the packet"
 		h.Fix = sourceDestFix(ii.ID)
 	default:
 		h.Verdict, h.Code = flow.Deny, SourceDestCheck
+		if !explain {
+			break
+		}
 		h.reason = fmt.Sprintf("the source/destination check of %s is on: it drops a packet of which it is neither the source nor the destination", ii.ID)
 		h.Fix = sourceDestFix(ii.ID)
 	}
