@@ -130,6 +130,25 @@ func (m *Model) prefixesUnknownHop(pkt flow.Flow, vpc *vpcInfo, kind Kind, id st
 	return Hop{}, false
 }
 
+// maybeOwnPrefix is the undecided hop of appliance ii for pkt when pkt's
+// destination, an address of ii's subnet that nothing holds, may be of a
+// prefix AWS delegates to ii at launch ([Interface.IPv4PrefixesUnknown],
+// [Interface.IPv6PrefixesUnknown]): then ii receives it as its own, else
+// its source/destination check judges it.
+func (m *Model) maybeOwnPrefix(pkt flow.Flow, ii *ifaceInfo) (Hop, bool) {
+	dst := pkt.Dst.Addr()
+	what := ii.IPv4PrefixesUnknown
+	if dst.Is6() {
+		what = ii.IPv6PrefixesUnknown
+	}
+	if what == "" || !ii.subnet.contains(dst) || m.holds(dst) || reservedIn(ii.subnet.CIDRs, netip.PrefixFrom(dst, dst.BitLen())).IsValid() {
+		return Hop{}, false
+	}
+	return Hop{Kind: KindInterface, ID: ii.ID, Name: ii.label(), Packet: pkt, Verdict: flow.Indeterminate, Code: DelegatedPrefixesUnknown,
+		reason:  fmt.Sprintf("%s may be of a prefix AWS delegates to %s at launch: then %s receives it as its own, else its source/destination check judges it", dst, ii.label(), ii.label()),
+		Missing: what + ", known only later: whether a prefix delegated to " + ii.label() + " holds " + dst.String()}, true
+}
+
 // familyOf is 0 for an IPv4 address, 1 for IPv6.
 func familyOf(a netip.Addr) int {
 	if a.Is4() {

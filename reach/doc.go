@@ -22,7 +22,7 @@
 // ([Interface.SourceDestCheckDisabled]); with the check on, AWS's default,
 // it drops it ([SourceDestCheck]), and with the check known only later
 // ([Interface.SourceDestCheckUnknown]) the hop is undecided and the walk
-// goes on (Alibaba Cloud interfaces have no such check). Each
+// goes on (Alibaba Cloud's interfaces have the same check). Each
 // crossing of a firewall endpoint is a session of its own for the
 // firewall, judged as the packet is when it gets there (after any address
 // translation): a path through one endpoint twice (out to the internet

@@ -188,14 +188,13 @@ func (m *Model) lintRouteTies() []LintFinding {
 // source/destination check is on ([Interface.SourceDestCheckDisabled]
 // false, no [Interface.SourceDestCheckUnknown]): the appliance drops
 // every packet of which it is neither the source nor the destination
-// ([SourceDestCheck]), so the route carries no transit traffic. Alibaba
-// Cloud interfaces have no such check.
+// ([SourceDestCheck]), so the route carries no transit traffic.
 func (m *Model) lintSourceDestCheck() []LintFinding {
 	var out []LintFinding
 	for _, id := range slices.Sorted(maps.Keys(m.rts)) {
 		for _, r := range m.rts[id].Routes {
 			ii := m.ifaces[r.TargetID]
-			if r.Target != TargetInterface || ii == nil || ii.SourceDestCheckDisabled || ii.SourceDestCheckUnknown != "" || ii.isAlibaba() {
+			if r.Target != TargetInterface || ii == nil || ii.SourceDestCheckDisabled || ii.SourceDestCheckUnknown != "" {
 				continue
 			}
 			dest := r.PrefixList

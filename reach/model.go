@@ -160,8 +160,10 @@ type Interface struct {
 	// appliance, [TargetInterface]) and of which the interface is neither
 	// the source nor the destination is dropped there
 	// ([SourceDestCheck]). With the check off the appliance forwards the
-	// packet unchanged. Alibaba Cloud interfaces (whose groups are of an
-	// Alibaba flavour) have no such check: they forward either way.
+	// packet unchanged. Alibaba Cloud's elastic network interfaces have
+	// the same check, judged alike (Alibaba Cloud turns it on by default
+	// for interfaces created since April 2025; an older one that forwards
+	// has it off).
 	SourceDestCheckDisabled bool
 	// SourceDestCheckUnknown, when set, says whether the interface's
 	// source/destination check is on is known only later (Terraform's

@@ -488,6 +488,8 @@ func (l *refLeg) lookup(pkt flow.Flow, rt reach.RouteTable, from string) {
 		case l.met(reach.KindInterface, in.ID, pkt):
 		case holdsAddr(in, pkt.Dst.Addr()):
 			l.arrive(in.ID, pkt)
+		case !l.n.anyHolds(pkt.Dst.Addr()) && l.n.prefixMayHold(in, pkt.Dst.Addr()): // its own, if a prefix it gets at launch holds it
+			l.hop(reach.KindInterface, in.ID, pkt, reach.DelegatedPrefixesUnknown)
 		case holdsAddr(in, pkt.Src.Addr()) || in.SourceDestCheckDisabled: // its own packet, from a private or a delegated address
 			l.hop(reach.KindInterface, in.ID, pkt, "")
 			l.fromSubnet(pkt, in.Subnet)
@@ -550,27 +552,43 @@ func (l *refLeg) local(pkt flow.Flow, vpc string) {
 // prefixes may hold dst. The caller knows nothing holds dst.
 func (n *refNet) prefixesUnknownAt(dst netip.Addr, vpc string) bool {
 	for _, in := range n.d.Interfaces {
-		what := in.IPv4PrefixesUnknown
-		if dst.Is6() {
-			what = in.IPv6PrefixesUnknown
+		if n.subnet(in.Subnet).VPC == vpc && n.prefixMayHold(in, dst) {
+			return true
 		}
-		s := n.subnet(in.Subnet)
-		if what == "" || s.VPC != vpc {
+	}
+	return false
+}
+
+// anyHolds reports whether an interface (by a private or delegated
+// address) or a NAT gateway (by its private address) holds a.
+func (n *refNet) anyHolds(a netip.Addr) bool {
+	return slices.ContainsFunc(n.d.Interfaces, func(in reach.Interface) bool { return holdsAddr(in, a) }) ||
+		slices.ContainsFunc(n.d.NATGateways, func(g reach.NATGateway) bool { return g.PrivateIP == a })
+}
+
+// prefixMayHold reports whether a prefix AWS delegates to in at launch
+// may hold dst: in gets prefixes of dst's family known only later, and
+// dst is an address of its subnet but none of the five AWS reserves.
+func (n *refNet) prefixMayHold(in reach.Interface, dst netip.Addr) bool {
+	what := in.IPv4PrefixesUnknown
+	if dst.Is6() {
+		what = in.IPv6PrefixesUnknown
+	}
+	if what == "" {
+		return false
+	}
+	for _, c := range n.subnet(in.Subnet).CIDRs {
+		if !c.Contains(dst) {
 			continue
 		}
-		for _, c := range s.CIDRs {
-			if !c.Contains(dst) {
-				continue
-			}
-			base := c.Masked().Addr()
-			reserved := []netip.Addr{base, base.Next(), base.Next().Next(), base.Next().Next().Next()}
-			last := base
-			for b := c.Bits(); b < dst.BitLen(); b++ {
-				last = setBit(last, b)
-			}
-			if !slices.Contains(append(reserved, last), dst) {
-				return true
-			}
+		base := c.Masked().Addr()
+		reserved := []netip.Addr{base, base.Next(), base.Next().Next(), base.Next().Next().Next()}
+		last := base
+		for b := c.Bits(); b < dst.BitLen(); b++ {
+			last = setBit(last, b)
+		}
+		if !slices.Contains(append(reserved, last), dst) {
+			return true
 		}
 	}
 	return false
@@ -719,8 +737,7 @@ func (l *refLeg) toInternet(pkt flow.Flow, vpc string) {
 	inVPC := slices.ContainsFunc(l.n.d.VPCs, func(v reach.VPC) bool {
 		return slices.ContainsFunc(v.CIDRs, func(p netip.Prefix) bool { return p.Contains(dst) })
 	})
-	owned := slices.ContainsFunc(l.n.d.Interfaces, func(in reach.Interface) bool { return holdsAddr(in, dst) }) ||
-		slices.ContainsFunc(l.n.d.NATGateways, func(g reach.NATGateway) bool { return g.PrivateIP == dst })
+	owned := l.n.anyHolds(dst)
 	switch {
 	case back:
 		l.fromInternet(out)

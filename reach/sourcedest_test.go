@@ -122,20 +122,33 @@ func TestApplianceSourceDestCheck(t *testing.T) {
 	}
 }
 
-// An Alibaba Cloud interface has no source/destination check: it
-// forwards what a route sends it, whatever the field says.
+// An Alibaba Cloud interface has the same source/destination check
+// (Alibaba Cloud's ECS user guide, "Source/destination check"): on, it
+// drops what a route sends it for others; off, it forwards.
 func TestApplianceSourceDestCheckAlibaba(t *testing.T) {
-	d := middlebox(func(in *reach.Interface) { in.Groups = []string{"sg-ali"} })
-	g := sg.Group{ID: "sg-ali", Name: "ali", Flavour: sg.AlibabaBasic}
-	for _, r := range d.Groups[0].Rules {
-		r.Action, r.Priority = flow.Pass, 1
-		g.Rules = append(g.Rules, r)
+	for _, tc := range []struct {
+		name  string
+		off   bool
+		want  reach.Outcome
+		words string
+	}{
+		{"check on", false, reach.Unreachable, "SOURCE_DEST_CHECK"},
+		{"check off", true, reach.Reachable, "source/destination check off"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := middlebox(func(in *reach.Interface) { in.Groups, in.SourceDestCheckDisabled = []string{"sg-ali"}, tc.off })
+			g := sg.Group{ID: "sg-ali", Name: "ali", Flavour: sg.AlibabaBasic}
+			for _, r := range d.Groups[0].Rules {
+				r.Action, r.Priority = flow.Pass, 1
+				g.Rules = append(g.Rules, r)
+			}
+			d.Groups = append(d.Groups, g)
+			r, err := build(t, d).Check(reach.Query{From: "a", To: "b", Protocol: flow.TCP, Port: 22})
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, r.Outcome, r.Text())
+			assert.Contains(t, r.Text(), tc.words)
+		})
 	}
-	d.Groups = append(d.Groups, g)
-	r, err := build(t, d).Check(reach.Query{From: "a", To: "b", Protocol: flow.TCP, Port: 22})
-	require.NoError(t, err)
-	assert.Equal(t, reach.Reachable, r.Outcome, r.Text())
-	assert.Contains(t, r.Text(), "Alibaba Cloud has no source/destination check")
 }
 
 // The set answers agree with Verdict, value by value, on a design
@@ -211,4 +224,20 @@ func TestLintRouteSourceDestCheck(t *testing.T) {
 			assert.Equal(t, tc.want, got)
 		})
 	}
+}
+
+// A free address of the appliance's subnet may be of a prefix AWS
+// delegates to the appliance at launch: then the appliance receives it
+// as its own, else its check drops it. Undecided, never a certain block.
+func TestApplianceMayOwnUnknownPrefix(t *testing.T) {
+	m := build(t, middlebox(func(in *reach.Interface) { in.IPv4PrefixesUnknown = "aws_network_interface.ap: ipv4_prefixes" }))
+	q := reach.Query{From: "a", To: "10.0.3.50", Protocol: flow.TCP, Port: 22}
+	r, err := m.Check(q)
+	require.NoError(t, err)
+	assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+	assert.Equal(t, []reach.Code{reach.DelegatedPrefixesUnknown}, r.Codes(), r.Text())
+	assert.Contains(t, r.Text(), "aws_network_interface.ap: ipv4_prefixes, known only later")
+	v, err := m.Verdict(q)
+	require.NoError(t, err)
+	assert.Equal(t, reach.Indeterminate, v)
 }

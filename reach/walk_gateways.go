@@ -98,6 +98,9 @@ func (w *walker) viaAppliance(pkt flow.Flow, from *subnetInfo, ii *ifaceInfo) ar
 	if owner, _ := w.m.ifaceByAddr(pkt.Dst.Addr()); owner == ii {
 		return arrival{ok: true, pkt: pkt, iface: ii}
 	}
+	if h, ok := w.m.maybeOwnPrefix(pkt, ii); ok {
+		return w.stop(h)
+	}
 	src, _ := w.m.ifaceByAddr(pkt.Src.Addr())
 	h := applianceHop(pkt, ii, src == ii, w.explain)
 	if h.Verdict == flow.Deny {
@@ -117,7 +120,9 @@ func (w *walker) viaAppliance(pkt flow.Flow, from *subnetInfo, ii *ifaceInfo) ar
 // ([Interface.SourceDestCheckDisabled]) the appliance forwards the
 // packet unchanged, and with the setting known only later
 // ([Interface.SourceDestCheckUnknown]) the hop is undecided and the walk
-// goes on. An Alibaba Cloud interface has no such check: it forwards.
+// goes on. Alibaba Cloud's elastic network interfaces have the same
+// check (on by default for those created since April 2025): they are
+// judged alike.
 // The words are written only when explain is set (a verdict allocates
 // nothing).
 func applianceHop(pkt flow.Flow, ii *ifaceInfo, own, explain bool) Hop {
@@ -125,8 +130,6 @@ func applianceHop(pkt flow.Flow, ii *ifaceInfo, own, explain bool) Hop {
 	switch {
 	case own:
 		h.reason = "the appliance sends its own packet on (the source/destination check passes: it is the source)"
-	case ii.isAlibaba():
-		h.reason = "the appliance forwards the packet unchanged (Alibaba Cloud has no source/destination check)"
 	case ii.SourceDestCheckDisabled:
 		h.reason = "the appliance forwards the packet unchanged (source/destination check off)"
 	case ii.SourceDestCheckUnknown != "":
