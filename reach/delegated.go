@@ -106,10 +106,13 @@ func checkDelegatedOwners(p *problems, m *Model) {
 }
 
 // prefixesUnknownHop is the undecided hop (kind and id) of a packet for
-// an address nothing in the design holds, when a prefix AWS delegates at
-// launch to an interface of a subnet of vpc could hold it
-// ([Interface.IPv4PrefixesUnknown], [Interface.IPv6PrefixesUnknown]): a
-// free address of that subnet, none AWS reserves.
+// an address nothing in the design holds, when the address AWS picks at
+// launch for an interface of a subnet of vpc could be it
+// ([Interface.AddressUnknown], [Interface.IPv6Unknown]: an address its
+// placeholder stands for), or a prefix AWS delegates at launch to one
+// could hold it ([Interface.IPv4PrefixesUnknown],
+// [Interface.IPv6PrefixesUnknown]): a free address of that subnet, none
+// AWS reserves.
 func (m *Model) prefixesUnknownHop(pkt flow.Flow, vpc *vpcInfo, kind Kind, id string) (Hop, bool) {
 	dst := pkt.Dst.Addr()
 	for _, ii := range m.prefixesUnknown {
@@ -126,6 +129,18 @@ func (m *Model) prefixesUnknownHop(pkt flow.Flow, vpc *vpcInfo, kind Kind, id st
 		return Hop{Kind: kind, ID: id, Packet: pkt, Verdict: flow.Indeterminate, Code: DelegatedPrefixesUnknown,
 			reason:  fmt.Sprintf("nothing in the design has %s, but AWS delegates prefixes of %s to %s at launch, which may hold it", dst, ii.subnet.ID, ii.label()),
 			Missing: what + ", known only later: whether a prefix delegated to " + ii.label() + " holds " + dst.String()}, true
+	}
+	for _, ii := range m.unknownIfaces { // an address AWS picks at launch may be dst
+		u := ii.unknown
+		if dst.Is6() {
+			u = ii.unknown6
+		}
+		if u == nil || ii.subnet.vpc != vpc || !u.could.Contains(dst) {
+			continue
+		}
+		return Hop{Kind: kind, ID: id, Packet: pkt, Verdict: flow.Indeterminate, Code: AddressUnknownDestination,
+			reason:  fmt.Sprintf("nothing in the design has %s, but AWS picks the address of %s in %s at launch, which may be it", dst, ii.label(), ii.subnet.ID),
+			Missing: u.what + ", known only later: whether it is " + dst.String()}, true
 	}
 	return Hop{}, false
 }

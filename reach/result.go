@@ -112,6 +112,12 @@ const (
 	// [Interface.IPv6PrefixesUnknown]): one of them may hold it. The hop
 	// is undecided and names the value ([Hop.Missing]).
 	DelegatedPrefixesUnknown Code = "DELEGATED_PREFIXES_UNKNOWN"
+	// AddressUnknownDestination: nothing in the design holds the
+	// destination, a free address of a subnet with an interface whose
+	// address AWS picks at launch ([Interface.AddressUnknown],
+	// [Interface.IPv6Unknown]): it may pick this one. The hop is
+	// undecided and names the value ([Hop.Missing]).
+	AddressUnknownDestination Code = "ADDRESS_UNKNOWN_DESTINATION"
 	// RoutingLoop: the packet comes back unchanged to a route table or a
 	// middlebox it has passed on the same leg, so it would go round that
 	// cycle forever. Reported once, where the cycle closes, naming the
@@ -238,7 +244,7 @@ const (
 // Codes lists every explanation code without the RETURN_ prefix, for
 // documentation and tests.
 var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, BlackholeRoute, NoInternetGateway,
-	NoPublicIP, NATNoInbound, PrivateAddressOnInternet, UnknownDestination, DelegatedPrefixesUnknown, RoutingLoop, FirewallDrop,
+	NoPublicIP, NATNoInbound, PrivateAddressOnInternet, UnknownDestination, DelegatedPrefixesUnknown, AddressUnknownDestination, RoutingLoop, FirewallDrop,
 	FirewallIndeterminate, AsymmetricRoute, SGIndeterminate, ACLIndeterminate, RouteIndeterminate, RouteTie, UnmodelledTarget,
 	SourceDestCheck, SourceDestCheckUnknown,
 	AlibabaPort25Blocked,

@@ -523,3 +523,31 @@ func TestPlaceholdersMarkedInSetAnswers(t *testing.T) {
 		assert.Contains(t, string(js), `"address_unknown":"aws_instance.app2: `)
 	}
 }
+
+// A free address of a subnet where AWS picks an interface's address at
+// launch may be the one it picks: a packet to it is undecided, never a
+// certain UNKNOWN_DESTINATION; an address of another subnet stays one.
+func TestFreeAddressAnUnknownAddressMayTake(t *testing.T) {
+	m, err := withUnknownApp(t, nil)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		to   string
+		want reach.Outcome
+		code reach.Code
+	}{
+		{"10.0.2.77", reach.Indeterminate, reach.AddressUnknownDestination}, // app-2's subnet
+		{"10.0.9.77", reach.Unreachable, reach.UnknownDestination},          // no subnet there
+	} {
+		q := reach.Query{From: "web-1", To: tc.to, Protocol: flow.TCP, Port: 8080}
+		r, err := m.Check(q)
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, r.Outcome, r.Text())
+		assert.Contains(t, r.Codes(), tc.code, r.Text())
+		if tc.code == reach.AddressUnknownDestination {
+			assert.Contains(t, r.Text(), "aws_instance.app2: private_ip, known only later: whether it is 10.0.2.77")
+		}
+		v, err := m.Verdict(q)
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, v)
+	}
+}
