@@ -177,9 +177,16 @@ type walker struct {
 	steps    int
 	seen     []*ifaceInfo // interfaces whose groups judged this leg
 	nat      []natRecord  // translations on this leg
-	crossed  []crossing   // firewall endpoints on this leg
-	visited  []visit      // the forwarding points of this leg, in order, for loop detection
-	forward  *walker      // on the return leg: the forward walk
+	// appliance is the last appliance that forwarded another's packet on
+	// this leg (its source/destination check off or unknown), which may
+	// translate it (a NAT instance: walk_gateways.go)
+	appliance *ifaceInfo
+	// natInstance, on the request, is the translation an appliance may
+	// make at the internet gateway ([ApplianceTranslationUnknown])
+	natInstance *natInstanceRecord
+	crossed     []crossing // firewall endpoints on this leg
+	visited     []visit    // the forwarding points of this leg, in order, for loop detection
+	forward     *walker    // on the return leg: the forward walk
 	// explain: hops carry their reasons, details and fixes; without it,
 	// only what decides the outcome (verdicts, codes) is kept
 	explain bool
@@ -628,6 +635,11 @@ func (w *walker) deliverLocal(pkt flow.Flow, from *subnetInfo, vpc *vpcInfo) arr
 		if w.explain {
 			if note := w.m.delegatedNote(dst, false); note != "" { // delegated.go
 				(*w.hops)[len(*w.hops)-1].addDetail(note)
+			}
+		}
+		if w.leg == Return {
+			if ni := w.forward.natInstance; ni != nil && ni.ii == ii && ni.private == dst {
+				return w.natInstanceReply(pkt, ni) // walk_gateways.go
 			}
 		}
 		return arrival{ok: true, pkt: pkt, iface: ii}

@@ -22,7 +22,13 @@
 // ([Interface.SourceDestCheckDisabled]); with the check on, AWS's default,
 // it drops it ([SourceDestCheck]), and with the check known only later
 // ([Interface.SourceDestCheckUnknown]) the hop is undecided and the walk
-// goes on (Alibaba Cloud's interfaces have the same check). Each
+// goes on (Alibaba Cloud's interfaces have the same check). The
+// appliance forwards the packet unchanged; but one that then reaches the
+// internet gateway from a private IPv4 address without a public one may
+// have been translated by it (AWS's NAT instance design), which the input
+// cannot say: with a public address on the appliance that hop is
+// undecided ([ApplianceTranslationUnknown]) and the walk goes on as the
+// translated packet would. Each
 // crossing of a firewall endpoint is a session of its own for the
 // firewall, judged as the packet is when it gets there (after any address
 // translation): a path through one endpoint twice (out to the internet

@@ -271,12 +271,19 @@ func trafficOf(pkt flow.Flow) (p flow.Protocol, ports flow.PortRange, icmpType, 
 	return p, ports, icmpType, icmpCode
 }
 
-// ifaceAt returns the interface whose groups judge pkt in dir: the
-// destination's for an inbound packet, the source's for an outbound one.
-func (m *Model) ifaceAt(pkt flow.Flow, dir flow.Direction) *ifaceInfo {
-	a := pkt.Src.Addr()
-	if dir == flow.Inbound {
-		a = pkt.Dst.Addr()
+// ifaceAt returns the interface whose groups judged the security group
+// hop h: the one the hop names (an appliance's groups judge packets
+// addressed to others), else by address: the destination's for an
+// inbound packet, the source's for an outbound one.
+func (m *Model) ifaceAt(h Hop) *ifaceInfo {
+	for _, ii := range m.ifaceOrder {
+		if h.Name != "" && ii.name == h.Name && ii.groupList == h.ID {
+			return ii
+		}
+	}
+	a := h.Packet.Src.Addr()
+	if h.Direction == flow.Inbound {
+		a = h.Packet.Dst.Addr()
 	}
 	ii, _ := m.ifaceByAddr(a)
 	return ii
@@ -287,7 +294,7 @@ func (m *Model) ifaceAt(pkt flow.Flow, dir flow.Direction) *ifaceInfo {
 // interface uses (widening a rule there for the same peer when one is
 // adjacent), else in a new group attached to the interface.
 func (m *Model) openGroups(h Hop, done []Change) ([]Change, error) {
-	ii := m.ifaceAt(h.Packet, h.Direction)
+	ii := m.ifaceAt(h)
 	if ii == nil || ii.GroupsUnknown != "" {
 		return nil, fmt.Errorf("%w: the security groups %s: no interface of the design to change", ErrNoFix, h.ID)
 	}

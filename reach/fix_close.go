@@ -110,7 +110,7 @@ func numbered(cs []Change, leg Leg, n int) []Change {
 // wider than the packet (its one port and peer address) and its group is
 // the interface's alone; nil otherwise.
 func (m *Model) removeAdmitting(h Hop) []Change {
-	ii := m.ifaceAt(h.Packet, h.Direction)
+	ii := m.ifaceAt(h)
 	if ii == nil || ii.GroupsUnknown != "" {
 		return nil
 	}
@@ -252,7 +252,7 @@ func (m *Model) touched(c Change) (near, peers []string) {
 		for _, ii := range m.ifaceOrder {
 			if ii.ID == c.Resource || slices.Contains(ii.Groups, c.Resource) {
 				if m.routeTargets()[ii.ID] {
-					near = all()
+					near = append(all(), m.internetBehind(ii.ID)...)
 					break
 				}
 				near = append(near, ii.ID)
@@ -310,6 +310,39 @@ func (m *Model) ifacesOf(in func(s *subnetInfo) bool) []string {
 	for _, ii := range m.ifaceOrder {
 		if in(ii.subnet) {
 			out = append(out, ii.ID)
+		}
+	}
+	return out
+}
+
+// internetBehind returns, for the appliance id, an internet address per
+// route that sends internet traffic to it: the route's first address when
+// that is on the internet, else the probe Sources uses when the route
+// holds it (0.0.0.0/0, ::/0). A change to the appliance's groups can
+// change the sessions to them (a NAT instance's, [ApplianceTranslationUnknown]).
+func (m *Model) internetBehind(id string) []string {
+	probes := [2]netip.Addr{netip.MustParseAddr("198.51.100.1"), netip.MustParseAddr("2001:db8:ffff::1")}
+	var out []string
+	for _, rt := range sortedByID(m.rts) {
+		for _, r := range rt.routes {
+			if r.Target != TargetInterface || r.TargetID != id {
+				continue
+			}
+			for _, p := range r.prefixes {
+				a := p.Addr()
+				if _, held := m.owners[a]; held || m.offInternet(a) {
+					a = probes[0]
+					if p.Addr().Is6() {
+						a = probes[1]
+					}
+					if !p.Contains(a) {
+						continue
+					}
+				}
+				if s := a.String(); !slices.Contains(out, s) {
+					out = append(out, s)
+				}
+			}
 		}
 	}
 	return out

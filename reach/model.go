@@ -160,7 +160,10 @@ type Interface struct {
 	// appliance, [TargetInterface]) and of which the interface is neither
 	// the source nor the destination is dropped there
 	// ([SourceDestCheck]). With the check off the appliance forwards the
-	// packet unchanged. Alibaba Cloud's elastic network interfaces have
+	// packet unchanged, except that one reaching the internet gateway
+	// from a private IPv4 address without a public one may have been
+	// translated by it (a NAT instance: [ApplianceTranslationUnknown]).
+	// Alibaba Cloud's elastic network interfaces have
 	// the same check, judged alike (Alibaba Cloud turns it on by default
 	// for interfaces created since April 2025; an older one that forwards
 	// has it off).
@@ -193,7 +196,8 @@ const (
 	// A packet addressed to the interface arrives there; any other is
 	// forwarded unchanged only when the interface's source/destination
 	// check is off ([Interface.SourceDestCheckDisabled]), else dropped
-	// ([SourceDestCheck]) or, the check unknown, undecided.
+	// ([SourceDestCheck]) or, the check unknown, undecided; a NAT
+	// instance's translation is undecided ([ApplianceTranslationUnknown]).
 	TargetInterface
 	// TargetBlackhole: the route's target no longer exists; packets are dropped.
 	TargetBlackhole

@@ -173,6 +173,17 @@ const (
 	// ([Interface.SourceDestCheckUnknown]). The hop is undecided, and the
 	// walk goes on past it.
 	SourceDestCheckUnknown Code = "SOURCE_DEST_CHECK_UNKNOWN"
+	// ApplianceTranslationUnknown: a packet an appliance forwarded (a
+	// route's target interface, its source/destination check off or
+	// unknown) reaches the internet gateway from a private IPv4 address
+	// without a public one. Unchanged, it is dropped there ([NoPublicIP]);
+	// but AWS documents this design as a NAT instance, whose operating
+	// system replaces the source with the appliance's own address, and the
+	// input does not say whether it does. When the appliance has a public
+	// IPv4 address the hop is undecided and the walk goes on as the
+	// translated packet would (from the appliance's public address, its
+	// reply back through the appliance).
+	ApplianceTranslationUnknown Code = "APPLIANCE_TRANSLATION_UNKNOWN"
 	// AsymmetricRoute: the request crosses a firewall endpoint that the
 	// reply does not (or the other way round); the firewall has no state
 	// for the half it sees and drops it.
@@ -246,7 +257,7 @@ const (
 var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, BlackholeRoute, NoInternetGateway,
 	NoPublicIP, NATNoInbound, PrivateAddressOnInternet, UnknownDestination, DelegatedPrefixesUnknown, AddressUnknownDestination, RoutingLoop, FirewallDrop,
 	FirewallIndeterminate, AsymmetricRoute, SGIndeterminate, ACLIndeterminate, RouteIndeterminate, RouteTie, UnmodelledTarget,
-	SourceDestCheck, SourceDestCheckUnknown,
+	SourceDestCheck, SourceDestCheckUnknown, ApplianceTranslationUnknown,
 	AlibabaPort25Blocked,
 	PeeringNotActive, PeeringStatusUnknown, PeeringAddressOutsideVPC,
 	NATUnsupportedProtocol, ReplyViaNAT, VPCBlockPublicAccess, DenyAllIGWTraffic,

@@ -84,6 +84,10 @@ func TestRoutingWalkAgreesWithSlowReference(t *testing.T) {
 				}
 			}
 			stats["outcome "+r.Outcome.String()]++
+			if slices.ContainsFunc(r.Forward, func(h reach.Hop) bool { return h.Code == reach.ApplianceTranslationUnknown }) && r.Return != nil &&
+				slices.ContainsFunc(r.Return, func(h reach.Hop) bool { return h.Kind == reach.KindInterface }) {
+				stats["a reply through a NAT instance"]++
+			}
 			if i := slices.IndexFunc(r.Forward, func(h reach.Hop) bool { return h.Code == reach.SourceDestCheckUnknown }); i >= 0 &&
 				slices.ContainsFunc(r.Forward[i+1:], func(h reach.Hop) bool { return h.Code != "" && !h.Undecided() }) {
 				stats["a certain block past an appliance whose check is unknown"]++
@@ -124,7 +128,7 @@ func TestRoutingWalkAgreesWithSlowReference(t *testing.T) {
 		string(reach.TGWIPv6Unsupported), "an IPv6 block not propagated (no IPv6 support)", "IPv6 through a transit gateway",
 		"reachable over IPv6 across a " + string(reach.KindTransitGateway),
 		string(reach.SourceDestCheck), string(reach.SourceDestCheckUnknown), "reachable across a " + string(reach.KindInterface),
-		"a certain block past an appliance whose check is unknown",
+		"a certain block past an appliance whose check is unknown", string(reach.ApplianceTranslationUnknown), "a reply through a NAT instance",
 		"reachable across a " + string(reach.KindPeering), "reachable across a " + string(reach.KindTransitGateway), "reachable across a " + string(reach.KindGatewayEndpoint),
 		"outcome " + reach.Indeterminate.String(), "outcome " + reach.Unreachable.String(), "outcome " + reach.Reachable.String()} {
 		require.Positive(t, stats[want], "the generated designs exercise %s", want)

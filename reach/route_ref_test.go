@@ -180,19 +180,26 @@ type refPoint struct {
 
 // refLeg walks one leg.
 type refLeg struct {
-	n        *refNet
-	reply    bool
-	hops     []refHop
-	points   []refPoint
-	lookups  int
-	nats     []refNAT // translations on this leg
-	fwdNATs  []refNAT // on the reply: the request's translations
-	arrived  bool
-	at       string // the interface arrived at; "" for the internet
-	service  string // the gateway endpoint whose service it arrived at
-	pkt      flow.Flow
-	calls    int
-	crossing []int // indexes in hops of firewall endpoint crossings
+	n       *refNet
+	reply   bool
+	hops    []refHop
+	points  []refPoint
+	lookups int
+	nats    []refNAT // translations on this leg
+	fwdNATs []refNAT // on the reply: the request's translations
+	// appliance is the last appliance that forwarded another's packet on
+	// this leg; natInst, the translation it may have made at the
+	// internet gateway (a NAT instance), on the request; fwdNatInst, on
+	// the reply, the request's
+	appliance  string
+	natInst    *refNAT
+	fwdNatInst *refNAT
+	arrived    bool
+	at         string // the interface arrived at; "" for the internet
+	service    string // the gateway endpoint whose service it arrived at
+	pkt        flow.Flow
+	calls      int
+	crossing   []int // indexes in hops of firewall endpoint crossings
 }
 
 func (l *refLeg) hop(kind reach.Kind, id string, pkt flow.Flow, code reach.Code) {
@@ -490,11 +497,16 @@ func (l *refLeg) lookup(pkt flow.Flow, rt reach.RouteTable, from string) {
 			l.arrive(in.ID, pkt)
 		case !l.n.anyHolds(pkt.Dst.Addr()) && l.n.prefixMayHold(in, pkt.Dst.Addr()): // its own, if a prefix it gets at launch holds it
 			l.hop(reach.KindInterface, in.ID, pkt, reach.DelegatedPrefixesUnknown)
-		case holdsAddr(in, pkt.Src.Addr()) || in.SourceDestCheckDisabled: // its own packet, from a private or a delegated address
+		case holdsAddr(in, pkt.Src.Addr()): // its own packet, from a private or a delegated address
 			l.hop(reach.KindInterface, in.ID, pkt, "")
+			l.fromSubnet(pkt, in.Subnet)
+		case in.SourceDestCheckDisabled:
+			l.hop(reach.KindInterface, in.ID, pkt, "")
+			l.appliance = in.ID
 			l.fromSubnet(pkt, in.Subnet)
 		case in.SourceDestCheckUnknown != "":
 			l.hop(reach.KindInterface, in.ID, pkt, reach.SourceDestCheckUnknown)
+			l.appliance = in.ID
 			l.fromSubnet(pkt, in.Subnet)
 		default:
 			l.hop(reach.KindInterface, in.ID, pkt, reach.SourceDestCheck)
@@ -517,6 +529,13 @@ func (l *refLeg) local(pkt flow.Flow, vpc string) {
 	dst := pkt.Dst.Addr()
 	for _, in := range l.n.d.Interfaces {
 		if l.n.subnet(in.Subnet).VPC == vpc && holdsAddr(in, dst) {
+			if r := l.fwdNatInst; l.reply && r != nil && r.id == in.ID && firstV4(in) == dst {
+				// the NAT instance sends the reply on to the request's source
+				l.hop(reach.KindInterface, in.ID, pkt, "")
+				pkt.Dst = r.orig
+				l.fromSubnet(pkt, in.Subnet)
+				return
+			}
 			l.arrive(in.ID, pkt)
 			return
 		}
@@ -727,6 +746,14 @@ func (l *refLeg) toInternet(pkt flow.Flow, vpc string) {
 				public = g.PublicIP
 			}
 		}
+		if !public.IsValid() && !l.reply && l.appliance != "" {
+			// a NAT instance may translate it: from its public address
+			ap := l.n.iface(l.appliance)
+			if p, ok := publicOf(ap, firstV4(ap)); ok && l.n.subnet(ap.Subnet).VPC == vpc {
+				public, code = p, reach.ApplianceTranslationUnknown
+				l.natInst = &refNAT{id: ap.ID, orig: pkt.Src}
+			}
+		}
 		if public.IsValid() {
 			out.Src = netip.AddrPortFrom(public, pkt.Src.Port())
 		} else {
@@ -824,7 +851,7 @@ type refSession struct {
 // undecided are the codes of hops whose answer the input does not hold:
 // a session they meet is indeterminate unless another hop blocks for sure.
 var undecided = []reach.Code{reach.UnmodelledTarget, reach.PeeringStatusUnknown, reach.TGWRoutesUnknown, reach.TGWIPv6Unsupported, reach.RouteTie, reach.RouteIndeterminate,
-	reach.SourceDestCheckUnknown, reach.DelegatedPrefixesUnknown}
+	reach.SourceDestCheckUnknown, reach.DelegatedPrefixesUnknown, reach.ApplianceTranslationUnknown}
 
 // refCheck walks f from the interface src ("" for a host on the internet)
 // and back.
@@ -840,7 +867,7 @@ func (n *refNet) refCheck(f flow.Flow, src string) refSession {
 		out.decide(false)
 		return out
 	}
-	rw := &refLeg{n: n, reply: true, fwdNATs: fw.nats}
+	rw := &refLeg{n: n, reply: true, fwdNATs: fw.nats, fwdNatInst: fw.natInst}
 	reply := fw.pkt.Reverse()
 	switch {
 	case fw.at != "":

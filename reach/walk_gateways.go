@@ -108,6 +108,9 @@ func (w *walker) viaAppliance(pkt flow.Flow, from *subnetInfo, ii *ifaceInfo) ar
 	}
 	w.add(h)
 	w.identity = false
+	if src != ii {
+		w.appliance = ii // it may translate the packet (toInternet)
+	}
 	w.securityGroups(pkt, ii, flow.Outbound)
 	return w.route(pkt, ii.subnet)
 }
@@ -157,6 +160,33 @@ func sourceDestFix(id string) string {
 	return fmt.Sprintf("if %s is meant to forward traffic, turn off its source/destination check: aws ec2 modify-network-interface-attribute --network-interface-id %s --no-source-dest-check", id, id)
 }
 
+// natInstanceRecord is the translation a NAT instance may make: ii, an
+// appliance that forwarded the request (its source/destination check
+// off or unknown), replacing the source orig with its own address
+// private, which the internet gateway maps to its public address. AWS
+// documents the design (a private subnet whose default route is an
+// instance in a public subnet); whether the instance's operating system
+// translates is not in the input, so the internet gateway's hop is
+// undecided ([ApplianceTranslationUnknown]) and the walk goes on as the
+// translated packet would: the reply comes back to ii's public address,
+// and ii sends it on to orig (deliverLocal).
+type natInstanceRecord struct {
+	ii      *ifaceInfo
+	orig    netip.AddrPort
+	private netip.Addr
+}
+
+// words are the reason, what is missing and the fix of the undecided
+// internet gateway hop of r, public being the address the packet leaves
+// from if the appliance translates it.
+func (r *natInstanceRecord) words(public netip.Addr) (reason, missing, fix string) {
+	reason = fmt.Sprintf("%s has no public IPv4 address and came through appliance %s: unchanged, the internet gateway drops it; if %s translates it (a NAT instance), it leaves from %s's address %s, %s on the internet",
+		r.orig.Addr(), r.ii.label(), r.ii.ID, r.ii.ID, r.private, public)
+	missing = fmt.Sprintf("whether appliance %s replaces the source of the packets it forwards with its own address (a NAT instance's operating system does; the input holds no instance configuration)", r.ii.ID)
+	fix = fmt.Sprintf("route the subnet's internet traffic to a NAT gateway instead of %s (its translation is in the design), or give the source a public IP", r.ii.ID)
+	return reason, missing, fix
+}
+
 // toInternet sends pkt out through the VPC's internet gateway.
 func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 	igw := vpc.igw
@@ -185,6 +215,14 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 		} else if nat != nil {
 			public = nat.PublicIP
 		}
+		if !public.IsValid() && w.leg == Forward {
+			if ap := w.appliance; ap != nil && ap.subnet.vpc == vpc && ap.publicOf[firstV4(ap)].IsValid() {
+				// a NAT instance may have translated it (natInstance)
+				w.natInstance = &natInstanceRecord{ii: ap, orig: pkt.Src, private: firstV4(ap)}
+				holder, iface, src = ap.subnet, ap, firstV4(ap)
+				public = ap.publicOf[src]
+			}
+		}
 		if public.IsValid() {
 			translated = true
 			pkt.Src = netip.AddrPortFrom(public, pkt.Src.Port())
@@ -199,6 +237,13 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 	}
 	if h.Code == "" && w.blockPublicAccess(&h, holder, true, false) {
 		return w.stop(h)
+	}
+	if ni := w.natInstance; ni != nil && translated && iface == ni.ii && w.leg == Forward {
+		h.Verdict, h.Code = flow.Indeterminate, ApplianceTranslationUnknown
+		translated = false // worded here, not by publicSourceJudge
+		if w.explain {
+			h.reason, h.Missing, h.Fix = ni.words(pkt.Src.Addr())
+		}
 	}
 	if translated && w.explain {
 		// worded when read, from the hop's packet and the holder
@@ -303,4 +348,19 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 		return w.routeIn(pkt, nil, vpc.igw.edge)
 	}
 	return w.deliverLocal(pkt, nil, vpc)
+}
+
+// natInstanceReply sends on the reply that reached the appliance of r,
+// which translated the request (natInstanceRecord): back to the
+// request's source, from the appliance's subnet. The request's internet
+// gateway hop holds the answer's doubt; this hop passes.
+func (w *walker) natInstanceReply(pkt flow.Flow, r *natInstanceRecord) arrival {
+	h := Hop{Kind: KindInterface, ID: r.ii.ID, Name: r.ii.label(), Packet: pkt, Verdict: flow.Allow}
+	if w.explain {
+		h.reason = fmt.Sprintf("if %s translated the request (a NAT instance), it sends the reply back to %s", r.ii.ID, r.orig)
+	}
+	w.add(h)
+	pkt.Dst = r.orig
+	w.securityGroups(pkt, r.ii, flow.Outbound)
+	return w.route(pkt, r.ii.subnet)
 }
