@@ -163,10 +163,20 @@ type Finding struct {
 	// answers. Where the design could treat the prefix's addresses apart
 	// (a route or block inside it, a firewall), a finding not Exposed for
 	// Address is Undecided.
-	Prefix   netip.Prefix  `json:"prefix,omitzero"`
-	Service  string        `json:"service"`
-	Severity Severity      `json:"severity"`
-	Protocol flow.Protocol `json:"protocol"`
+	Prefix netip.Prefix `json:"prefix,omitzero"`
+	// PrefixesUnknown, on a finding for the free addresses of the
+	// interface's subnet that IPv6 prefixes AWS delegates to it at launch
+	// may hold ([Interface.IPv6PrefixesUnknown]), names that value known
+	// only later; Prefix is then the subnet's IPv6 block and Address the
+	// first free address of it, whose sessions the finding answers as if
+	// it were the interface's. Whether AWS delegates an address is
+	// unknown, so such a finding is never Exposed: Undecided where an
+	// address would be exposed, or where the design could treat the free
+	// addresses apart (as for Prefix) and Address's is not.
+	PrefixesUnknown string        `json:"prefixes_unknown,omitempty"`
+	Service         string        `json:"service"`
+	Severity        Severity      `json:"severity"`
+	Protocol        flow.Protocol `json:"protocol"`
 	// Ports are the service's ports the opening rules open.
 	Ports    flow.PortSet `json:"ports"`
 	Exposure Exposure     `json:"exposure"`
@@ -229,11 +239,11 @@ func (m *Model) Audit(o AuditOptions) (*AuditResult, error) {
 	}
 	classes, _ := m.classes(o.IPv6)
 	if o.IPv6 {
-		// an interface with IPv6 prefixes delegated to it and no IPv6
-		// address of its own is in no class: its prefixes are audited
-		// alone (auditPrefixesOnly)
+		// an interface with IPv6 prefixes delegated to it, or delegated
+		// at launch, and no IPv6 address of its own is in no class: its
+		// prefixes are audited alone (auditPrefixesOnly)
 		for _, ii := range m.ifaceOrder {
-			if _, ok := ii.addr(true); !ok && slices.ContainsFunc(ii.DelegatedPrefixes, func(p netip.Prefix) bool { return p.Addr().Is6() }) {
+			if _, ok := ii.addr(true); !ok && (ii.IPv6PrefixesUnknown != "" || slices.ContainsFunc(ii.DelegatedPrefixes, func(p netip.Prefix) bool { return p.Addr().Is6() })) {
 				classes = append(slices.Clip(classes), []*ifaceInfo{ii})
 			}
 		}
@@ -436,6 +446,13 @@ func (m *Model) auditClass(cl []*ifaceInfo, cat []Risk, v6 bool, not []addrset.R
 			}
 			out = append(out, fs...)
 		}
+		if v6 && ii.IPv6PrefixesUnknown != "" {
+			fs, err := m.auditPrefixesUnknown(ii, asked) // prefixes_unknown.go
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, fs...)
+		}
 	}
 	return out, nil
 }
@@ -443,13 +460,19 @@ func (m *Model) auditClass(cl []*ifaceInfo, cat []Risk, v6 bool, not []addrset.R
 // auditPrefixesOnly audits the IPv6 prefixes delegated to ii, an
 // interface with no IPv6 address of its own (AWS lets an interface have
 // IPv6 prefixes and no IPv6 address): what its groups open to internet
-// addresses, asked of each prefix as auditClass asks it of a member's.
+// addresses, asked of each prefix as auditClass asks it of a member's,
+// and of the free addresses prefixes AWS delegates at launch may hold.
 func (m *Model) auditPrefixesOnly(ii *ifaceInfo, cat []Risk, not []addrset.Range) ([]Finding, error) {
 	asked := m.asks(ii, cat, true, not)
 	if len(asked) == 0 {
 		return nil, nil
 	}
-	return m.auditDelegated(ii, asked) // delegated.go
+	out, err := m.auditDelegated(ii, asked) // delegated.go
+	if err != nil {
+		return nil, err
+	}
+	fs, err := m.auditPrefixesUnknown(ii, asked) // prefixes_unknown.go
+	return append(out, fs...), err
 }
 
 // publicOr is the address the internet sends to ii at: its public IPv4
@@ -546,7 +569,10 @@ func (a *AuditResult) Text() string {
 			name = fmt.Sprintf("%s (%s)", textsafe.String(f.Name), name)
 		}
 		where := f.Address.String() + placeholderText(f.AddressUnknown)
-		if f.Prefix.IsValid() {
+		switch {
+		case f.PrefixesUnknown != "":
+			where = "free addresses of " + f.Prefix.String() + ", which prefixes delegated at launch may hold: " + textsafe.String(f.PrefixesUnknown) + " is known only later"
+		case f.Prefix.IsValid():
 			where = "delegated " + f.Prefix.String()
 		}
 		fmt.Fprintf(&b, "%-6s %-13s %s %s/%s on %s [%s]\n", f.Severity, f.Exposure, textsafe.String(f.Service), f.Protocol, f.Ports, name, where)

@@ -233,19 +233,13 @@ func (m *Model) GroupPrefixes(group string) []netip.Prefix {
 	return slices.Clone(m.memberPrefixes[group])
 }
 
-// delegatedSources answers [Model.Sources] for the addresses of the
+// delegatedSources answers [Model.Sources] for the addresses of ps,
 // prefixes delegated to ii of the family base asks: an entry per outcome
 // but unreachable, with exactly the addresses that have it. Each prefix
 // is cut where the walk treats addresses apart (addressCuts, computed
 // into *cuts at the first need), then where the filters on each piece's
 // path do; one walk decides each atom.
-func (m *Model) delegatedSources(base Query, ii *ifaceInfo, cuts **flow.Bounds) ([]SourceInterface, error) {
-	var ps []netip.Prefix
-	for _, p := range ii.DelegatedPrefixes {
-		if p.Addr().Is6() == base.IPv6 {
-			ps = append(ps, p)
-		}
-	}
+func (m *Model) delegatedSources(base Query, ii *ifaceInfo, ps []netip.Prefix, cuts **flow.Bounds) ([]SourceInterface, error) {
 	if len(ps) == 0 {
 		return nil, nil
 	}

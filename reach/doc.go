@@ -198,7 +198,12 @@
 // IPv6 prefix findings of its own ([Finding.Prefix]), an interface with
 // no IPv6 address of its own included; Ports takes them as
 // ends; a Matrix cell, and Diff, answer for the interfaces' own
-// addresses only, not for their delegated prefixes'.
+// addresses only, not for their delegated prefixes'. Prefixes AWS
+// delegates at launch ([Interface.IPv4PrefixesUnknown]) may hold any free
+// address of the subnet: Sources lists the free addresses that would get
+// through were they the interface's as one Indeterminate entry
+// ([SourceInterface.PrefixesUnknown]), and Audit gives IPv6 ones findings
+// that are never Exposed ([Finding.PrefixesUnknown]).
 //
 // [Model.QuotaWarnings] lists, as lint, where the
 // design is above an AWS quota ([Quotas]); nothing relies on the quotas.

@@ -115,7 +115,15 @@ type Interface struct {
 	// address of its own ([Interface.IPv6Unknown], which then stands for
 	// every address of the subnet's IPv6 block AWS may give it, so its
 	// answers hold for the prefix's addresses or are indeterminate). The
-	// set questions see none of these addresses beyond the placeholders.
+	// set questions judge the free addresses as the interface's own, in
+	// the design with them all delegated to it, and never answer for
+	// certain: [Model.Sources] lists those that get through or might as
+	// one Indeterminate entry ([SourceInterface.PrefixesUnknown]), and
+	// [Model.Audit] gives IPv6 ones findings never Exposed
+	// ([Finding.PrefixesUnknown]); where the interface's address of the
+	// family is known only later too, its placeholder stands for them (see
+	// prefixes_unknown.go). A [Model.Matrix] cell answers for the
+	// interfaces' own addresses only.
 	IPv4PrefixesUnknown, IPv6PrefixesUnknown string
 	// AddressUnknown, when set, says the interface's private IPv4 address
 	// is known only later (Terraform's "known after apply") and names that

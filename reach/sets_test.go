@@ -151,15 +151,26 @@ func TestSourcesAgreesWithVerdict(t *testing.T) {
 		if seed%3 == 2 {
 			g.delegate() // prefixes delegated to interfaces: Sources lists their addresses apart
 		}
-		m, err := g.d.Builder().AddUnresolvedGroup("sg-missing").AddUnresolvedPrefixList("pl-missing").Build()
-		require.NoError(t, err, "seed %d", seed)
 		var ifaces []string
 		for _, in := range g.d.Interfaces {
 			ifaces = append(ifaces, in.ID)
 		}
-		for range 3 {
+		to := make([]string, 3)
+		for k := range to {
+			to[k] = ifaces[rng.IntN(len(ifaces))]
+		}
+		later := seed%4 == 1 // prefixes AWS picks at launch: Sources lists the free addresses apart
+		if later {
+			unknownPrefixDesign(g, to[0])
+		}
+		unresolved := func(b *reach.Builder) { b.AddUnresolvedGroup("sg-missing").AddUnresolvedPrefixList("pl-missing") }
+		b := g.d.Builder()
+		unresolved(b)
+		m, err := b.Build()
+		require.NoError(t, err, "seed %d", seed)
+		for k := range 3 {
 			vq := g.query()
-			q := reach.SourcesQuery{To: ifaces[rng.IntN(len(ifaces))], Protocol: vq.Protocol, Port: vq.Port}
+			q := reach.SourcesQuery{To: to[k], Protocol: vq.Protocol, Port: vq.Port}
 			msg := fmt.Sprintf("seed %d: %+v", seed, q)
 			r, err := m.Sources(q)
 			if err != nil {
@@ -169,6 +180,10 @@ func TestSourcesAgreesWithVerdict(t *testing.T) {
 			stats[fmt.Sprintf("internet blocks %v", len(r.Internet)+len(r.InternetIndeterminate) > 0)]++
 			stats[fmt.Sprintf("an interface left open %v", slices.ContainsFunc(r.Interfaces, func(s reach.SourceInterface) bool { return s.Outcome == reach.Indeterminate }))]++
 			stats["delegated entries"] += len(slices.DeleteFunc(slices.Clone(r.Interfaces), func(s reach.SourceInterface) bool { return len(s.Prefixes) == 0 }))
+			if later {
+				stats["free addresses checked"] += checkPrefixesUnknownSources(t, g.d, unresolved, m, q, r, msg) // prefixes_unknown_test.go
+				stats["entries of prefixes known only later"] += len(slices.DeleteFunc(slices.Clone(r.Interfaces), func(s reach.SourceInterface) bool { return s.PrefixesUnknown == "" }))
+			}
 		}
 	}
 	t.Logf("%v", stats)
@@ -176,6 +191,7 @@ func TestSourcesAgreesWithVerdict(t *testing.T) {
 		assert.Positive(t, stats["internet blocks true"])
 		assert.Positive(t, stats["an interface left open true"])
 		assert.Positive(t, stats["delegated entries"], "some sources are addresses of delegated prefixes")
+		assert.Positive(t, stats["entries of prefixes known only later"], "some sources are free addresses prefixes known only later may hold")
 	}
 
 	m, err := sample.ThreeTier().Build()

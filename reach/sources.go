@@ -61,6 +61,14 @@ type SourceInterface struct {
 	// interface has at most one such entry per outcome, beside the entry
 	// of its own address (which its delegated addresses need not share).
 	Prefixes []netip.Prefix `json:"prefixes,omitempty"`
+	// PrefixesUnknown, on an entry for the free addresses of the
+	// interface's subnet that prefixes AWS delegates to it at launch may
+	// hold ([Interface.IPv4PrefixesUnknown], [Interface.IPv6PrefixesUnknown]),
+	// names that value known only later. Prefixes are then exactly those
+	// free addresses whose session gets through, or might, were they the
+	// interface's; Outcome is Indeterminate, since whether AWS delegates
+	// them is unknown. An interface has at most one such entry.
+	PrefixesUnknown string `json:"prefixes_unknown,omitempty"`
 }
 
 // Sources answers who reaches q.To over q.Protocol and q.Port, round
@@ -111,13 +119,21 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 			a, _ := ii.addr(q.IPv6)
 			r.Interfaces = append(r.Interfaces, SourceInterface{ID: ii.ID, Name: ii.Name, Address: a, AddressUnknown: ii.unknownAt(a), Outcome: o})
 		}
-		if len(ii.DelegatedPrefixes) > 0 {
-			es, err := m.delegatedSources(base, ii, &cuts) // delegated.go
-			if err != nil {
-				return nil, err
+		var ps []netip.Prefix
+		for _, p := range ii.DelegatedPrefixes {
+			if p.Addr().Is6() == q.IPv6 {
+				ps = append(ps, p)
 			}
-			r.Interfaces = append(r.Interfaces, es...)
 		}
+		es, err := m.delegatedSources(base, ii, ps, &cuts) // delegated.go
+		if err != nil {
+			return nil, err
+		}
+		r.Interfaces = append(r.Interfaces, es...)
+		if es, err = m.prefixesUnknownSources(base, ii); err != nil { // prefixes_unknown.go
+			return nil, err
+		}
+		r.Interfaces = append(r.Interfaces, es...)
 	}
 	open, und, atoms, err := m.internetSources(f, nil)
 	if err != nil {
@@ -301,7 +317,10 @@ func (r *SourcesResult) String() string {
 			name = fmt.Sprintf("%s (%s)", textsafe.String(i.Name), name)
 		}
 		s += fmt.Sprintf("\n    %s %s%s", name, i.Address, placeholderText(i.AddressUnknown))
-		if len(i.Prefixes) > 0 {
+		switch {
+		case i.PrefixesUnknown != "":
+			s += " (free addresses " + prefixList(i.Prefixes) + ", which prefixes delegated at launch may hold: " + textsafe.String(i.PrefixesUnknown) + " is known only later)"
+		case len(i.Prefixes) > 0:
 			s += " (delegated: " + prefixList(i.Prefixes) + ")"
 		}
 		if i.Outcome == Indeterminate {

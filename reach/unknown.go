@@ -197,35 +197,14 @@ func (m *Model) publicUnknowns(f flow.Flow, src, dst *ifaceInfo) []string {
 // the last of each), and returns it with every address something of
 // unknown address could get there; err says why there is none.
 func placeIn(m *Model, s *subnetInfo, v6 bool) (ph netip.Addr, could addrset.Set, err string) {
-	var v4 netip.Prefix // the block, of either family
-	for _, c := range s.CIDRs {
-		if c.Addr().Is6() == v6 {
-			v4 = c
-			break
-		}
-	}
-	if !v4.IsValid() || v4.Bits() > v4.Addr().BitLen()-3 {
+	block, could := m.freeIn(s, v6, true) // prefixes_unknown.go
+	if !block.IsValid() {
 		family := "IPv4"
 		if v6 {
 			family = "IPv6"
 		}
 		return ph, could, fmt.Sprintf("subnet %s has no %s block to place it in", s.ID, family)
 	}
-	first := v4.Masked().Addr().Next().Next().Next().Next()
-	last := addrset.Last(v4).Prev()
-	could = addrset.OfRanges(addrset.Range{From: first, To: last})
-	var taken []addrset.Range
-	for a, owner := range m.owners {
-		if v4.Contains(a) && !strings.HasPrefix(owner, unknownOwner) {
-			taken = append(taken, addrset.Range{From: a, To: a})
-		}
-	}
-	for _, d := range m.delegated {
-		if v4.Overlaps(d.prefix) { // AWS gives no other interface an address of a delegated prefix
-			taken = append(taken, addrset.Range{From: d.prefix.Addr(), To: addrset.Last(d.prefix)})
-		}
-	}
-	could = could.Difference(addrset.OfRanges(taken...))
 	ph, ok := placeholder(could, m)
 	if !ok {
 		return ph, could, fmt.Sprintf("subnet %s has no free address left", s.ID)

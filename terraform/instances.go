@@ -171,7 +171,7 @@ func (r *reader) readENI(in *instance) {
 			} else {
 				it.IPv6PrefixesUnknown = what
 			}
-			r.rep.Warnings = append(r.rep.Warnings, what+": the prefixes AWS delegates at launch are known only after apply: a query to a free address of the subnet is indeterminate, and the set questions see none of their addresses")
+			r.rep.Warnings = append(r.rep.Warnings, what+": the prefixes AWS delegates at launch are known only after apply: a query to a free address of the subnet is indeterminate, and so is a set answer for those addresses")
 			continue
 		}
 		ps, _ := strs(in.values[attr])

@@ -211,7 +211,7 @@ func TestUnknownDelegatedPrefixes(t *testing.T) {
 				return
 			}
 			what := "aws_network_interface.web: " + tc.attr
-			assert.Contains(t, rep.Warnings, what+": the prefixes AWS delegates at launch are known only after apply: a query to a free address of the subnet is indeterminate, and the set questions see none of their addresses")
+			assert.Contains(t, rep.Warnings, what+": the prefixes AWS delegates at launch are known only after apply: a query to a free address of the subnet is indeterminate, and so is a set answer for those addresses")
 			assert.Equal(t, what, web.IPv4PrefixesUnknown+web.IPv6PrefixesUnknown)
 			require.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
 			assert.Contains(t, r.Text(), "DELEGATED_PREFIXES_UNKNOWN")

@@ -1,0 +1,182 @@
+package reach
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/addrset"
+)
+
+// Prefixes delegated at launch ([Interface.IPv4PrefixesUnknown],
+// [Interface.IPv6PrefixesUnknown]) and the set questions. Any free
+// address of the interface's subnet may be of such a prefix, so the
+// interface may send from it (EKS pods in prefix mode) and the internet
+// may reach it there. Sources and Audit judge those addresses in the
+// model of the design in which AWS delegated every one of them to the
+// interface (withFreeDelegated): there each is the interface's own, as
+// it would be, its groups' references matching it and the reply
+// delivered to it, exactly as for [Interface.DelegatedPrefixes]. Whether
+// AWS delegates a given address is unknown, so an address that gets
+// through, or might, is an undecided one: never a certain answer.
+// Where the interface's own address of that family is known only later
+// too ([Interface.AddressUnknown], [Interface.IPv6Unknown]) its
+// placeholder already stands for every free address of the subnet (the
+// set questions refuse a design whose blocks tell them apart), so it
+// answers for them.
+
+// freeIn returns subnet s's block of the family (IPv6 when v6) and the
+// addresses of it AWS may still give out: none it reserves (the first
+// four and the last), none the design gives to anything (an address of a
+// resource, a delegated prefix's), and, unless placeholders, no
+// placeholder of an address known only later. The block is invalid when
+// s has none of the family, or one too small to hold a usable address.
+func (m *Model) freeIn(s *subnetInfo, v6, placeholders bool) (netip.Prefix, addrset.Set) {
+	var block netip.Prefix
+	for _, c := range s.CIDRs {
+		if c.Addr().Is6() == v6 {
+			block = c
+			break
+		}
+	}
+	if !block.IsValid() || block.Bits() > block.Addr().BitLen()-3 {
+		return netip.Prefix{}, addrset.Set{}
+	}
+	first := block.Masked().Addr().Next().Next().Next().Next()
+	free := addrset.OfRanges(addrset.Range{From: first, To: addrset.Last(block).Prev()})
+	var taken []addrset.Range
+	for a, owner := range m.owners {
+		if block.Contains(a) && (!placeholders || !strings.HasPrefix(owner, unknownOwner)) {
+			taken = append(taken, addrset.Range{From: a, To: a})
+		}
+	}
+	for _, d := range m.delegated {
+		if block.Overlaps(d.prefix) { // AWS gives no other use an address of a delegated prefix
+			taken = append(taken, addrset.Range{From: d.prefix.Addr(), To: addrset.Last(d.prefix)})
+		}
+	}
+	return block, free.Difference(addrset.OfRanges(taken...))
+}
+
+// prefixesUnknownOf names the value known only later of ii's prefixes of
+// the family (IPv6 when v6), "" when they are known, or when ii's own
+// address of the family is known only later too: its placeholder then
+// answers for the subnet's free addresses.
+func prefixesUnknownOf(ii *ifaceInfo, v6 bool) string {
+	if v6 {
+		if ii.unknown6 != nil {
+			return ""
+		}
+		return ii.IPv6PrefixesUnknown
+	}
+	if ii.unknown != nil {
+		return ""
+	}
+	return ii.IPv4PrefixesUnknown
+}
+
+// withFreeDelegated builds the model of m's design in which AWS
+// delegated free, addresses of ii's subnet nothing holds, to ii at
+// launch, as the fewest CIDR blocks: each of them ii's own. Placeholders
+// of addresses known only later are not in free, so Build gives them
+// again as m has them (the highest free address of their subnet).
+func (m *Model) withFreeDelegated(ii *ifaceInfo, v6 bool, free addrset.Set) (*Model, error) {
+	b := m.design()
+	i := slices.IndexFunc(b.ifaces, func(in Interface) bool { return in.ID == ii.ID })
+	in := &b.ifaces[i]
+	in.DelegatedPrefixes = append(slices.Clone(in.DelegatedPrefixes), free.Prefixes()...)
+	if v6 {
+		in.IPv6PrefixesUnknown = ""
+	} else {
+		in.IPv4PrefixesUnknown = ""
+	}
+	km, err := b.Build()
+	if err != nil {
+		return nil, fmt.Errorf("the free addresses of %s delegated to %s: %w", ii.subnet.ID, ii.label(), err)
+	}
+	return km, nil
+}
+
+// prefixesUnknownSources answers [Model.Sources] for the free addresses
+// of ii's subnet a prefix AWS delegates to ii at launch may hold (of the
+// family base asks): one Indeterminate entry holding exactly those whose
+// session gets through, or might, once they are ii's; none when no such
+// address does. Each is judged as delegatedSources judges a delegated
+// prefix's (atoms, one walk each), in withFreeDelegated's model.
+func (m *Model) prefixesUnknownSources(base Query, ii *ifaceInfo) ([]SourceInterface, error) {
+	what := prefixesUnknownOf(ii, base.IPv6)
+	if what == "" {
+		return nil, nil
+	}
+	_, free := m.freeIn(ii.subnet, base.IPv6, false)
+	if free.IsEmpty() {
+		return nil, nil
+	}
+	km, err := m.withFreeDelegated(ii, base.IPv6, free)
+	if err != nil {
+		return nil, err
+	}
+	var cuts *flow.Bounds
+	es, err := km.delegatedSources(base, km.ifaces[ii.ID], free.Prefixes(), &cuts)
+	if err != nil {
+		return nil, err
+	}
+	var got []netip.Prefix
+	for _, e := range es {
+		got = append(got, e.Prefixes...)
+	}
+	if len(got) == 0 {
+		return nil, nil
+	}
+	blocks := addrset.Of(got...).Prefixes()
+	return []SourceInterface{{ID: ii.ID, Name: ii.Name, Address: blocks[0].Addr(), Outcome: Indeterminate, Prefixes: blocks, PrefixesUnknown: what}}, nil
+}
+
+// auditPrefixesUnknown audits, for the services asked (the class's
+// findings), the free addresses of ii's subnet's IPv6 block, which a
+// prefix AWS delegates to ii at launch may hold
+// ([Interface.IPv6PrefixesUnknown]): one finding per service, asked at
+// the first free address in withFreeDelegated's model, where it is ii's
+// own. Whether AWS delegates it is unknown, so a finding Exposed there is
+// Undecided; so is one that is not, where the design could treat the
+// free addresses apart (addressCuts cut them, or a firewall endpoint
+// could judge by destination), as auditDelegated has it. Prefix is the
+// subnet's IPv6 block, PrefixesUnknown names the value.
+func (m *Model) auditPrefixesUnknown(ii *ifaceInfo, asked []serviceAsk) ([]Finding, error) {
+	what := prefixesUnknownOf(ii, true)
+	if what == "" || len(asked) == 0 {
+		return nil, nil
+	}
+	block, free := m.freeIn(ii.subnet, true, false)
+	if free.IsEmpty() {
+		return nil, nil
+	}
+	km, err := m.withFreeDelegated(ii, true, free)
+	if err != nil {
+		return nil, err
+	}
+	cuts := m.addressCuts()
+	apart := len(m.endpoints) > 0
+	for _, r := range free.Ranges() {
+		apart = apart || len(cuts.AddrAtoms(flow.FieldSrcAddr, r.From, r.To)) > 1
+	}
+	at := free.Ranges()[0].From
+	var out []Finding
+	for _, a := range asked {
+		f, err := km.auditServiceAt(at, a.risk, a.ports, a.where, true)
+		if err != nil {
+			return nil, err
+		}
+		if f.Exposure == Exposed || apart && f.Exposure != Undecided {
+			f.Exposure, f.ClosedBy = Undecided, nil
+			if apart {
+				f.Sources = a.where.Prefixes()
+			}
+		}
+		f.Interface, f.Name, f.Address, f.Prefix, f.PrefixesUnknown, f.OpenedBy = ii.ID, ii.Name, at, block.Masked(), what, slices.Clone(a.by)
+		out = append(out, f)
+	}
+	return out, nil
+}
