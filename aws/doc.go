@@ -109,7 +109,11 @@
 //     options, the VPCs' BlockPublicAccessStates give the mode; exclusions
 //     being deleted, or of VPCs and subnets not in the input, are left out
 //     with a warning), TransitGateways, TransitGatewayAttachments,
-//     TransitGatewayVpcAttachments, TransitGatewayRouteTables, and
+//     TransitGatewayVpcAttachments (with Options.ApplianceModeSupport,
+//     Ipv6Support and SecurityGroupReferencingSupport; the latter, also
+//     read on TransitGateways, is unknown when absent, as in a dump from
+//     before September 2024, with a warning, and a security group
+//     reference it would decide is then indeterminate), TransitGatewayRouteTables, and
 //     TransitGatewayRouteTableId with Routes (and AdditionalRoutesAvailable),
 //     Associations or TransitGatewayRouteTablePropagations (Routes and the
 //     others without TransitGatewayRouteTableId are an error). NextToken and UpdateToken are ignored (a NextToken

@@ -51,6 +51,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte(`{"EgressOnlyInternetGateways": [{"EgressOnlyInternetGatewayId": "eigw-1", "Attachments": [{"State": "attached", "VpcId": "vpc-1"}, {"VpcId": "vpc-2"}]}]}`))
 	f.Add([]byte(`{"PrefixLists": [{"PrefixListId": "pl-1", "Cidrs": ["10.0.0.0/8"]}], "Entries": [{"Cidr": "10.0.0.0/9"}]}`))
 	f.Add([]byte(`{"NatGateways": [{"NatGatewayId": "nat-1", "SubnetId": "subnet-1", "State": "available", "ConnectivityType": "private", "NatGatewayAddresses": [{"PrivateIp": "10.0.0.5"}]}]}`))
+	f.Add([]byte(`{"TransitGateways": [{"TransitGatewayId": "tgw-1", "Options": {"SecurityGroupReferencingSupport": "enable"}}], "TransitGatewayVpcAttachments": [{"TransitGatewayAttachmentId": "tgw-attach-1", "TransitGatewayId": "tgw-1", "VpcId": "vpc-1", "SubnetIds": ["subnet-1"], "Options": {"SecurityGroupReferencingSupport": "disable"}}]}`))
 	f.Add([]byte(`[]`))
 	f.Add([]byte(`null`))
 	const name = "dump/pl-0fuzz.json"

@@ -68,6 +68,10 @@ type tgwVpcAttRec struct {
 	subnets      []string
 	appliance    bool // Options.ApplianceModeSupport is enable
 	ipv6         bool // Options.Ipv6Support is enable
+	// Options.SecurityGroupReferencingSupport is disable; or absent, said
+	// by sgRefUnknown
+	sgRefOff     bool
+	sgRefUnknown string
 	at           jsonloc.Loc
 }
 
@@ -138,6 +142,7 @@ func (l *loader) readTGWs(st *tgwState, o jsonloc.Loc, raw json.RawMessage) {
 	type gwJSON struct {
 		TransitGatewayId, State string
 		Tags                    []tagJSON
+		Options                 *struct{ SecurityGroupReferencingSupport *string }
 	}
 	gws, _ := decodeList[gwJSON](l, o, raw)
 	for i, g := range gws {
@@ -149,7 +154,19 @@ func (l *loader) readTGWs(st *tgwState, o jsonloc.Loc, raw json.RawMessage) {
 			l.warn(at, "transit gateway %s is %s: left out (routes to it are indeterminate)", g.TransitGatewayId, g.State)
 			continue
 		}
-		st.gws = append(st.gws, &tgwGwRec{gw: reach.TransitGateway{ID: g.TransitGatewayId, Name: nameTag(g.Tags)}, at: at})
+		gw := reach.TransitGateway{ID: g.TransitGatewayId, Name: nameTag(g.Tags)}
+		var sgRef *string
+		if g.Options != nil {
+			sgRef = g.Options.SecurityGroupReferencingSupport
+		}
+		if !l.referencingOption(at.Field("Options").Field("SecurityGroupReferencingSupport"), gw.ID, "transit gateway", sgRef,
+			&gw.SecurityGroupReferencing, &gw.SecurityGroupReferencingUnknown) {
+			continue
+		}
+		if gw.SecurityGroupReferencingUnknown != "" {
+			l.warn(at, "Options.SecurityGroupReferencingSupport of transit gateway %s is not in the input (a dump from before AWS added it?): where a security group reference would decide a packet across it, the answer is indeterminate", gw.ID)
+		}
+		st.gws = append(st.gws, &tgwGwRec{gw: gw, at: at})
 	}
 }
 
@@ -191,7 +208,7 @@ func (l *loader) readTGWVpcAttachments(st *tgwState, o jsonloc.Loc, raw json.Raw
 	type vpcAttJSON struct {
 		TransitGatewayAttachmentId, TransitGatewayId, VpcId, State string
 		SubnetIds                                                  []string
-		Options                                                    *struct{ ApplianceModeSupport, Ipv6Support *string }
+		Options                                                    *struct{ ApplianceModeSupport, Ipv6Support, SecurityGroupReferencingSupport *string }
 	}
 	atts, _ := decodeList[vpcAttJSON](l, o, raw)
 	for i, a := range atts {
@@ -205,15 +222,38 @@ func (l *loader) readTGWVpcAttachments(st *tgwState, o jsonloc.Loc, raw json.Raw
 			l.warn(at, "transit gateway VPC attachment %s is %s: left out", id, a.State)
 			continue
 		}
-		var appliance, ipv6 bool
+		var appliance, ipv6, sgRef bool
+		var sgRefUnknown string
+		var sgRefOpt *string
 		if o := a.Options; o != nil {
 			ok := l.enableOption(at.Field("Options").Field("ApplianceModeSupport"), id, o.ApplianceModeSupport, "appliance mode support", &appliance)
 			if !l.enableOption(at.Field("Options").Field("Ipv6Support"), id, o.Ipv6Support, "IPv6 support", &ipv6) || !ok {
 				continue
 			}
+			sgRefOpt = o.SecurityGroupReferencingSupport
 		}
-		st.vpcAtts[id] = &tgwVpcAttRec{id: id, tgw: a.TransitGatewayId, vpc: a.VpcId, subnets: a.SubnetIds, appliance: appliance, ipv6: ipv6, at: at}
+		if !l.referencingOption(at.Field("Options").Field("SecurityGroupReferencingSupport"), id, "VPC attachment", sgRefOpt, &sgRef, &sgRefUnknown) {
+			continue
+		}
+		st.vpcAtts[id] = &tgwVpcAttRec{id: id, tgw: a.TransitGatewayId, vpc: a.VpcId, subnets: a.SubnetIds, appliance: appliance, ipv6: ipv6,
+			sgRefOff: !sgRef && sgRefUnknown == "", sgRefUnknown: sgRefUnknown, at: at}
 	}
+}
+
+// referencingOption reads the Options.SecurityGroupReferencingSupport of
+// transit gateway or VPC attachment id (what) into on; absent (a dump
+// from before AWS added it, September 2024), it is unknown: unknown says
+// so. Any value but enable or disable is an error at at.
+func (l *loader) referencingOption(at jsonloc.Loc, id, what string, v *string, on *bool, unknown *string) bool {
+	if v == nil {
+		cmd := cmdTGWVpcAtts
+		if what == "transit gateway" {
+			cmd = cmdTGWs
+		}
+		*unknown = fmt.Sprintf("the security group referencing support of %s %s (Options.SecurityGroupReferencingSupport, which the input lacks: add the output of %s)", what, id, cmd)
+		return true
+	}
+	return l.enableOption(at, id, v, "security group referencing support", on)
 }
 
 // enableOption reads an attachment option that is "enable" or "disable"
@@ -341,6 +381,10 @@ func (l *loader) assembleTGWs() {
 			st.atts, st.attBy[id] = append(st.atts, a), a
 		}
 		a.att.Subnets, a.att.ApplianceMode, a.att.IPv6Support = slices.Clone(v.subnets), v.appliance, v.ipv6
+		a.att.SecurityGroupReferencingDisabled, a.att.SecurityGroupReferencingUnknown = v.sgRefOff, v.sgRefUnknown
+		if g := st.gwBy[v.tgw]; v.sgRefUnknown != "" && g != nil && (g.gw.SecurityGroupReferencing || g.gw.SecurityGroupReferencingUnknown != "") {
+			l.warn(v.at, "Options.SecurityGroupReferencingSupport of VPC attachment %s is not in the input (a dump from before AWS added it?): where a security group reference would decide a packet across it, the answer is indeterminate", id)
+		}
 		for j := range v.subnets {
 			a.subnetAt = append(a.subnetAt, v.at.Field("SubnetIds").Index(j))
 		}

@@ -79,7 +79,7 @@ func applianceModeFS(mode string) fstest.MapFS {
 				"StatefulRuleGroupReferences": [{"ResourceArn": "` + arn + `stateful-rulegroup/all"}]}}`,
 		"rule-group.json": `{"RuleGroup": {"RulesSource": {"RulesString": "pass ip any any -> any any (sid:1;)"}},
 			"RuleGroupResponse": {"RuleGroupArn": "` + arn + `stateful-rulegroup/all", "RuleGroupName": "all", "RuleGroupId": "g1", "Type": "STATEFUL", "Capacity": 10}}`,
-		"transit-gateways.json": `{"TransitGateways": [{"TransitGatewayId": "tgw-1", "State": "available"}],
+		"transit-gateways.json": `{"TransitGateways": [{"TransitGatewayId": "tgw-1", "State": "available", "Options": {"SecurityGroupReferencingSupport": "disable"}}],
 			"TransitGatewayAttachments": [
 				{"TransitGatewayAttachmentId": "tgw-attach-a", "TransitGatewayId": "tgw-1", "ResourceType": "vpc", "ResourceId": "vpc-a", "State": "available", "Association": {"TransitGatewayRouteTableId": "tgw-rtb-spoke", "State": "associated"}},
 				{"TransitGatewayAttachmentId": "tgw-attach-b", "TransitGatewayId": "tgw-1", "ResourceType": "vpc", "ResourceId": "vpc-b", "State": "available", "Association": {"TransitGatewayRouteTableId": "tgw-rtb-spoke", "State": "associated"}},

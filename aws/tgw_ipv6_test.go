@@ -67,7 +67,7 @@ func tgwIPv6FS(opts string) fstest.MapFS {
 		"network-interfaces.json": `{"NetworkInterfaces": [` + eni("a", "10.1.1.10", "2001:db8:a:1::10") + `,` + eni("b", "10.2.1.10", "2001:db8:b:1::10") + `]}`,
 		"route-tables.json": `{"RouteTables": [` + rt("a", "10.1.0.0/16", "2001:db8:a::/56", "10.2.0.0/16", "2001:db8:b::/56") + `,` +
 			rt("b", "10.2.0.0/16", "2001:db8:b::/56", "10.1.0.0/16", "2001:db8:a::/56") + `]}`,
-		"transit-gateways.json": `{"TransitGateways": [{"TransitGatewayId": "tgw-1", "State": "available"}],
+		"transit-gateways.json": `{"TransitGateways": [{"TransitGatewayId": "tgw-1", "State": "available", "Options": {"SecurityGroupReferencingSupport": "disable"}}],
 			"TransitGatewayAttachments": [
 				{"TransitGatewayAttachmentId": "tgw-attach-a", "TransitGatewayId": "tgw-1", "ResourceType": "vpc", "ResourceId": "vpc-a", "State": "available", "Association": {"TransitGatewayRouteTableId": "tgw-rtb-1", "State": "associated"}},
 				{"TransitGatewayAttachmentId": "tgw-attach-b", "TransitGatewayId": "tgw-1", "ResourceType": "vpc", "ResourceId": "vpc-b", "State": "available", "Association": {"TransitGatewayRouteTableId": "tgw-rtb-1", "State": "associated"}}],

@@ -174,9 +174,13 @@ type walker struct {
 	leg      Leg
 	hops     *[]Hop
 	identity bool // security group identity still intact
-	steps    int
-	seen     []*ifaceInfo // interfaces whose groups judged this leg
-	nat      []natRecord  // translations on this leg
+	// idMaybe, while identity holds, says which transit gateway crossed
+	// may have lost it, its security group referencing support unknown
+	// (tgw_sgref.go); "" when none
+	idMaybe string
+	steps   int
+	seen    []*ifaceInfo // interfaces whose groups judged this leg
+	nat     []natRecord  // translations on this leg
 	// appliance is the last appliance that forwarded another's packet on
 	// this leg (its source/destination check off or unknown), which may
 	// translate it (a NAT instance: walk_gateways.go)
@@ -269,11 +273,15 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 	}
 	w.see(ii)
 	ev := ii.sg.normal
-	if !w.identity {
+	maybe := w.identity && w.idMaybe != ""
+	switch {
+	case !w.identity:
 		ev = ii.sg.blind()
+	case maybe:
+		ev = ii.sg.maybe()
 	}
 	if w.deferSG {
-		w.deferred = append(w.deferred, sgHop{iface: ii, blind: !w.identity, pkt: pkt, dir: dir, leg: w.leg})
+		w.deferred = append(w.deferred, sgHop{iface: ii, blind: !w.identity, maybe: maybe, pkt: pkt, dir: dir, leg: w.leg})
 		h.Verdict = flow.Allow
 		return
 	}
@@ -311,6 +319,9 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 		if pl := x.Rule.Peer.PrefixList; pl != "" {
 			h.Missing = fmt.Sprintf("the entries of prefix list %s, which the input does not hold: whether %s is in the list is unknown (rule: %s)", pl, peer, h.Rule)
 			h.Fix = fmt.Sprintf("add the list's entries to the input (aws ec2 get-managed-prefix-list-entries --prefix-list-id %s, in the account that owns it), or check by hand whether it holds %s", pl, peer)
+		} else if maybe && w.m.isMember(far, peer) {
+			h.Missing = fmt.Sprintf("%s (rule %s references %s, of which %s is a member)", w.idMaybe, h.Rule, far, peer)
+			h.Fix = sgReferencingFix(h.Rule)
 		} else if u, ok := w.m.unknownPeers[far]; ok {
 			h.Missing = fmt.Sprintf("%s, known only later: whether rule %s matches %s depends on it", u.What, h.Rule, peer)
 			h.Fix = "set the value in the configuration, or check the answer again once it is known"

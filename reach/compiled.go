@@ -183,6 +183,9 @@ type sgPair struct {
 	m         *Model // for identityLost
 	blindOnce sync.Once
 	blindEv   *sg.Evaluator
+	// maybeEv: for packets a transit gateway whose referencing support
+	// is unknown carried (tgw_sgref.go)
+	maybeEv maybeSG
 }
 
 // blind returns the evaluator for packets whose group identity is lost,

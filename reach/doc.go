@@ -244,8 +244,14 @@
 // the two VPCs); a security group the input does not hold has no member
 // among the design's addresses; a VPC's enableDnsSupport is on unless
 // [VPC.DNSSupportDisabled] says otherwise (describe-vpcs does not print
-// it); group references do not match across a
-// transit gateway; VPN and load balancers are not modelled yet (a route to
+// it); a group reference in an inbound rule matches across a transit
+// gateway only when the gateway ([TransitGateway.SecurityGroupReferencing],
+// off by default) and both VPC attachments crossed
+// ([TGWAttachment.SecurityGroupReferencingDisabled], on by default) have
+// AWS's security group referencing support, undecided where the input
+// lacks one of these options and the reference would decide (tgw_sgref.go
+// says what AWS documents and which of its limits reachsim does not
+// model: the zone use1-az3, PrivateLink, some Local Zones); VPN and load balancers are not modelled yet (a route to
 // them is an unmodelled target).
 //
 // Transit gateways ([TransitGateway], [TGWRouteTable], [TGWAttachment])

@@ -201,6 +201,9 @@ func (d *denseMemo) denseMiddle(md *middle, setOf func(*ifaceInfo) int32, idx fu
 	for i := range md.hops {
 		h := &md.hops[i]
 		dh := denseHop{end: 2}
+		if h.maybe {
+			return out // the groups' classes know no identity that a transit gateway may have lost
+		}
 		if h.blind {
 			dh.mode = 1
 		}

@@ -32,6 +32,9 @@ import (
 type sgHop struct {
 	iface *ifaceInfo
 	blind bool
+	// maybe: the identity crossed a transit gateway whose security group
+	// referencing support is unknown (sgPair.maybe); never with blind
+	maybe bool
 	pkt   flow.Flow
 	dir   flow.Direction
 	leg   Leg
@@ -257,6 +260,9 @@ func (q *trafficQuestion) combineProfiles(md *middle, hops []sgHop, profs []*hop
 func (h *sgHop) evaluator() *sg.Evaluator {
 	if h.blind {
 		return h.iface.sg.blind()
+	}
+	if h.maybe {
+		return h.iface.sg.maybe()
 	}
 	return h.iface.sg.normal
 }

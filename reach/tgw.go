@@ -46,14 +46,29 @@ import (
 //   - An attachment to anything but a VPC (VPN, Direct Connect gateway,
 //     Connect, peering) is an undecided hop ([UnmodelledTarget]), never a
 //     fallback.
-//   - Security group references do not match across a transit gateway
-//     (group referencing support is off unless enabled, and reachsim does
-//     not read that option): the packet's group identity is lost there.
+//   - A security group rule's reference to a group matches across a
+//     transit gateway only as AWS documents its security group referencing
+//     support: see tgw_sgref.go ([TransitGateway.SecurityGroupReferencing]).
 
 // TransitGateway is a transit gateway (tgw-…).
 type TransitGateway struct {
 	ID   string
 	Name string
+	// SecurityGroupReferencing is the gateway's security group
+	// referencing support (AWS's Options.SecurityGroupReferencingSupport
+	// "enable"; AWS's default at the gateway is disable, false). With it,
+	// and with the support left on at both VPC attachments a packet
+	// crosses ([TGWAttachment.SecurityGroupReferencingDisabled]), an
+	// inbound rule of the destination that references a group of the
+	// source's VPC matches the packet; without it, the packet's group
+	// identity is lost in the gateway. See tgw_sgref.go.
+	SecurityGroupReferencing bool
+	// SecurityGroupReferencingUnknown says what the input lacks about
+	// that option (a dump from before AWS added it, a value known only
+	// after apply); "" when SecurityGroupReferencing is known. Where a
+	// group reference would decide a packet that crossed the gateway, the
+	// security group hop is then undecided ([SGIndeterminate]).
+	SecurityGroupReferencingUnknown string
 }
 
 // TGWRoute is a route of a transit gateway route table: a destination
@@ -117,6 +132,19 @@ type TGWAttachment struct {
 	// IPv6 packet that would enter or leave through such an attachment is
 	// undecided ([TGWIPv6Unsupported]).
 	IPv6Support bool
+	// SecurityGroupReferencingDisabled, for a VPC attachment, is its
+	// security group referencing support turned off (AWS's
+	// Options.SecurityGroupReferencingSupport "disable"). AWS's default
+	// at an attachment is enable, the zero value here; the support works
+	// only where the transit gateway has it too
+	// ([TransitGateway.SecurityGroupReferencing], off by default), so a
+	// design that sets neither keeps AWS's default: no group reference
+	// matches across the gateway.
+	SecurityGroupReferencingDisabled bool
+	// SecurityGroupReferencingUnknown says what the input lacks about
+	// that option of a VPC attachment; "" when it is known. As for
+	// [TransitGateway.SecurityGroupReferencingUnknown].
+	SecurityGroupReferencingUnknown string
 	// RouteTable is the transit gateway route table the attachment is
 	// associated with, which routes the packets entering through it; ""
 	// for none.
@@ -481,7 +509,7 @@ func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subn
 	}
 	w.add(h)
 	w.visited = append(w.visited, visit{kind: KindTransitGateway, id: t.ID, pkt: pkt, rule: h.Rule})
-	w.identity = false
+	w.crossTGW(g, att, r.att) // tgw_sgref.go
 	return w.outOfTGW(pkt, g, r.att, in.AvailabilityZone)
 }
 

@@ -29,6 +29,9 @@ type tgwDesign struct {
 	ifaces  []reach.Interface
 	tgwRTs  []reach.TGWRouteTable
 	atts    []reach.TGWAttachment
+	// gw is tgw-1 ("hub"); groups are added beside sg-open
+	gw     reach.TransitGateway
+	groups []sg.Group
 }
 
 func pfx(s string) netip.Prefix { return netip.MustParsePrefix(s) }
@@ -39,6 +42,7 @@ func newTGWDesign() *tgwDesign {
 	}
 	ip := func(s string) []netip.Addr { return []netip.Addr{netip.MustParseAddr(s)} }
 	return &tgwDesign{
+		gw: reach.TransitGateway{ID: "tgw-1", Name: "hub"},
 		vpcs: []reach.VPC{
 			{ID: "vpc-a", CIDRs: []netip.Prefix{pfx("10.1.0.0/16")}, MainRouteTable: "rtb-a", DefaultACL: "acl-a"},
 			{ID: "vpc-b", CIDRs: []netip.Prefix{pfx("10.2.0.0/16")}, MainRouteTable: "rtb-b", DefaultACL: "acl-b"},
@@ -80,9 +84,9 @@ func (d *tgwDesign) builder() *reach.Builder {
 		return sg.Rule{Direction: dir, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4}
 	}
 	return reach.NewBuilder().AddVPC(d.vpcs...).AddSubnet(d.subnets...).AddRouteTable(d.rts...).AddNetworkACL(d.acls...).
-		AddSecurityGroup(sg.Group{ID: "sg-open", Rules: []sg.Rule{all(flow.Inbound), all(flow.Outbound)}}).
+		AddSecurityGroup(sg.Group{ID: "sg-open", Rules: []sg.Rule{all(flow.Inbound), all(flow.Outbound)}}).AddSecurityGroup(d.groups...).
 		AddInterface(d.ifaces...).
-		AddTransitGateway(reach.TransitGateway{ID: "tgw-1", Name: "hub"}).AddTGWRouteTable(d.tgwRTs...).AddTGWAttachment(d.atts...)
+		AddTransitGateway(d.gw).AddTGWRouteTable(d.tgwRTs...).AddTGWAttachment(d.atts...)
 }
 
 func (d *tgwDesign) build(t *testing.T) *reach.Model {

@@ -48,7 +48,10 @@
 // entries, VPC peering connections and transit gateways (the gateway and
 // the default route table AWS makes for it, VPC attachments with their
 // appliance_mode_support and ipv6_support (without which, AWS's default,
-// the VPC's IPv6 blocks are not propagated), route tables, routes, associations and
+// the VPC's IPv6 blocks are not propagated), security_group_referencing_support
+// on the gateway (unset: disable) and on VPC attachments (unset: enable;
+// known only after apply: unknown, and a group reference it would decide
+// indeterminate), route tables, routes, associations and
 // propagations) and AWS Network Firewall
 // (aws_networkfirewall_rule_group with rules_string, stateful_rule,
 // rules_source_list, stateless_rules_and_custom_actions and

@@ -54,6 +54,17 @@ func (r *reader) readTGW(in *instance) {
 	if assoc == "disable" {
 		g.defaultRT = ""
 	}
+	// security group referencing: unset is AWS's default at the gateway,
+	// disable; a value known only after apply is unknown
+	switch v, _ := r.str(in, "security_group_referencing_support", false); {
+	case v == "enable":
+		g.spec.SecurityGroupReferencing = true
+	case v == "" && isUnknown(in.unknown, "security_group_referencing_support"):
+		g.spec.SecurityGroupReferencingUnknown = "security_group_referencing_support of " + in.addr + ", known only after apply"
+	case v == "", v == "disable":
+	default:
+		r.fail(in, "security_group_referencing_support", v, ErrInvalidPlan, "enable or disable")
+	}
 	r.tgw.gws[in.id] = g
 	r.tgw.gwList = append(r.tgw.gwList, in.id)
 }
@@ -81,6 +92,17 @@ func (r *reader) readTGWAttachment(in *instance) {
 	case "", "disable":
 	default:
 		r.fail(in, "ipv6_support", v6, ErrInvalidPlan, "enable or disable")
+	}
+	// security group referencing: unset is AWS's default at an
+	// attachment, enable; a value known only after apply is unknown
+	switch v, _ := r.str(in, "security_group_referencing_support", false); {
+	case v == "disable":
+		a.SecurityGroupReferencingDisabled = true
+	case v == "" && isUnknown(in.unknown, "security_group_referencing_support"):
+		a.SecurityGroupReferencingUnknown = "security_group_referencing_support of " + in.addr + ", known only after apply"
+	case v == "", v == "enable":
+	default:
+		r.fail(in, "security_group_referencing_support", v, ErrInvalidPlan, "enable or disable")
 	}
 	if g := r.tgw.gws[a.TransitGateway]; g != nil {
 		if g.defaultRT != "" && defaultOn(in, "transit_gateway_default_route_table_association") {

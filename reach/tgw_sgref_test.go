@@ -1,0 +1,126 @@
+package reach_test
+
+import (
+	"net/netip"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/reach/reachtest/brute"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// withReference gives app-a (vpc-a) the group sg-app and app-b (vpc-b)
+// the group sg-web, which lets in tcp 443 from the members of sg-app
+// only; both let everything out. app-a3, beside app-a, carries sg-open. vpcCIDR also lets tcp 443 in from
+// vpc-a's block, by address.
+func (d *tgwDesign) withReference(vpcCIDR bool) *tgwDesign {
+	all := func(dir flow.Direction) sg.Rule {
+		return sg.Rule{Direction: dir, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4}
+	}
+	web := sg.Group{ID: "sg-web", VPCID: "vpc-b", Rules: []sg.Rule{
+		{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.PortRange{Lo: 443, Hi: 443}, Peer: sg.Peer{Kind: sg.PeerGroup, Group: "sg-app"}},
+		all(flow.Outbound)}}
+	if vpcCIDR {
+		web.Rules = append(web.Rules, sg.Rule{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.PortRange{Lo: 443, Hi: 443}, Peer: sg.CIDR("10.1.0.0/16")})
+	}
+	d.groups = append(d.groups, sg.Group{ID: "sg-app", VPCID: "vpc-a", Rules: []sg.Rule{all(flow.Inbound), all(flow.Outbound)}}, web)
+	d.ifaces[0].Groups = []string{"sg-app"}
+	d.ifaces[2].Groups = []string{"sg-web"}
+	d.ifaces = append(d.ifaces, reach.Interface{ID: "eni-a3", Name: "app-a3", Subnet: "subnet-a",
+		PrivateIPs: []netip.Addr{netip.MustParseAddr("10.1.1.30")}, Groups: []string{"sg-open"}})
+	return d
+}
+
+// referencing sets tgw-1's security group referencing support ("on",
+// "off", "unknown") and att-a's and att-b's ("" for the default,
+// "off", "unknown").
+func (d *tgwDesign) referencing(gw, a, b string) *tgwDesign {
+	d.gw.SecurityGroupReferencing = gw == "on"
+	if gw == "unknown" {
+		d.gw.SecurityGroupReferencingUnknown = "Options.SecurityGroupReferencingSupport of tgw-1"
+	}
+	for i, v := range [2]string{a, b} {
+		d.atts[i].SecurityGroupReferencingDisabled = v == "off"
+		if v == "unknown" {
+			d.atts[i].SecurityGroupReferencingUnknown = "Options.SecurityGroupReferencingSupport of " + d.atts[i].ID
+		}
+	}
+	return d
+}
+
+// An inbound rule that references a group of the source's VPC matches
+// across a transit gateway only when the gateway and both attachments
+// have security group referencing support (AWS's defaults: off at the
+// gateway, on at attachments); where one is off the reference matches
+// nothing, and where none is off but one is unknown, a reference that
+// would decide is undecided, naming the option.
+func TestSecurityGroupReferenceAcrossATransitGateway(t *testing.T) {
+	tests := []struct {
+		name      string
+		gw, a, b  string
+		vpcCIDR   bool
+		from      string
+		want      reach.Outcome
+		code      reach.Code
+		missingOf string // a word of the undecided hop's Missing
+	}{
+		{"AWS's defaults: off at the gateway", "off", "", "", false, "app-a", reach.Unreachable, reach.SGNoAllow, ""},
+		{"on at the gateway, attachments by default", "on", "", "", false, "app-a", reach.Reachable, "", ""},
+		{"off at the destination's attachment", "on", "", "off", false, "app-a", reach.Unreachable, reach.SGNoAllow, ""},
+		{"off at the source's attachment", "on", "off", "", false, "app-a", reach.Unreachable, reach.SGNoAllow, ""},
+		{"the gateway's option unknown", "unknown", "", "", false, "app-a", reach.Indeterminate, reach.SGIndeterminate, "Options.SecurityGroupReferencingSupport of tgw-1"},
+		{"an attachment's option unknown", "on", "", "unknown", false, "app-a", reach.Indeterminate, reach.SGIndeterminate, "of att-b"},
+		{"unknown, but off at an attachment", "unknown", "off", "", false, "app-a", reach.Unreachable, reach.SGNoAllow, ""},
+		{"unknown, a block lets it in anyway", "unknown", "", "", true, "app-a", reach.Reachable, "", ""},
+		{"unknown, the source is no member", "unknown", "", "", false, "app-a3", reach.Unreachable, reach.SGNoAllow, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := newTGWDesign().withReference(tt.vpcCIDR).referencing(tt.gw, tt.a, tt.b).build(t)
+			r, err := m.Check(reach.Query{From: tt.from, To: "app-b", Protocol: flow.TCP, Port: 443})
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, r.Outcome, r.Text())
+			if tt.code == "" {
+				return
+			}
+			var hop *reach.Hop
+			for i := range r.Forward {
+				if r.Forward[i].Code != "" {
+					hop = &r.Forward[i]
+					break
+				}
+			}
+			require.NotNil(t, hop, r.Text())
+			assert.Equal(t, tt.code, hop.Code)
+			assert.Equal(t, reach.KindSecurityGroups, hop.Kind)
+			if tt.missingOf != "" {
+				assert.Contains(t, hop.Missing, tt.missingOf)
+				assert.Contains(t, hop.Missing, "sg-app")
+				assert.Contains(t, hop.Fix, "security_group_referencing_support")
+			}
+		})
+	}
+}
+
+// The set questions answer a transit gateway's security group
+// referencing as Check does: brute force over Ports, Sources, Matrix and
+// Audit with the support on, off and unknown.
+func TestSecurityGroupReferenceAcrossATransitGatewaySetAnswers(t *testing.T) {
+	for _, gw := range []string{"on", "off", "unknown"} {
+		for _, b := range []string{"", "unknown"} {
+			t.Run(gw+"/"+b, func(t *testing.T) {
+				m := newTGWDesign().withReference(false).referencing(gw, "", b).build(t)
+				brute.CheckSetAnswers(t, m, brute.Options{
+					Ports:   []reach.PortsQuery{{From: "app-a", To: "app-b", Protocol: flow.TCP}, {From: "app-a3", To: "app-b", Protocol: flow.TCP}},
+					Step:    211,
+					Sources: []reach.SourcesQuery{{To: "app-b", Protocol: flow.TCP, Port: 443}},
+					Few:     true,
+				})
+			})
+		}
+	}
+}
