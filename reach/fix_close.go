@@ -220,14 +220,22 @@ func (m *Model) alsoChanged(patched *Model, q Query, changes []Change) ([]Sessio
 }
 
 // sameEnd reports whether endpoints a and b name the same interface (or
-// the same address).
+// the same address). An address of a prefix delegated to the interface
+// is an end of its own: its sessions are not the interface's.
 func (m *Model) sameEnd(a, b string) bool {
 	if a == b {
 		return true
 	}
 	ea, erra := m.resolve(a)
 	eb, errb := m.resolve(b)
-	return erra == nil && errb == nil && ea.iface != nil && ea.iface == eb.iface
+	return erra == nil && errb == nil && ea.iface != nil && ea.iface == eb.iface && !m.delegatedEnd(a) && !m.delegatedEnd(b)
+}
+
+// delegatedEnd reports whether endpoint s is an address of a prefix
+// delegated to an interface rather than one of its own addresses.
+func (m *Model) delegatedEnd(s string) bool {
+	a, err := netip.ParseAddr(s)
+	return err == nil && m.byPrivate[a] == nil && m.byPublic[a] == nil
 }
 
 // touched returns, for change c, the interfaces whose sessions its
@@ -262,10 +270,12 @@ func (m *Model) touched(c Change) (near, peers []string) {
 			block = c.Rule.Peer.CIDR
 		}
 	case ResourceNetworkACL:
-		near = m.ifacesOf(func(s *subnetInfo) bool { return s.acl != nil && s.acl.acl.ID == c.Resource })
+		in := func(s *subnetInfo) bool { return s.acl != nil && s.acl.acl.ID == c.Resource }
+		near = append(m.ifacesOf(in), m.appliancesBehind(in)...)
 		block = c.Entry.CIDR
 	case ResourceRouteTable:
-		near = m.ifacesOf(func(s *subnetInfo) bool { return s.rt != nil && s.rt.ID == c.Resource })
+		in := func(s *subnetInfo) bool { return s.rt != nil && s.rt.ID == c.Resource }
+		near = append(m.ifacesOf(in), m.appliancesBehind(in)...)
 		if rt := m.rts[c.Resource]; rt != nil && len(rt.Gateways) > 0 {
 			near = all()
 		}
@@ -287,9 +297,48 @@ func (m *Model) touched(c Change) (near, peers []string) {
 			}
 		}
 	default:
-		peers = []string{a.String()}
+		if p, ok := m.internetProbe(block); ok {
+			peers = []string{p}
+		}
 	}
 	return near, peers
+}
+
+// appliancesBehind returns the internet addresses (internetBehind) of
+// the appliances in the subnets in picks: a change to their ACL or route
+// table can change the sessions an appliance carries to the internet (a
+// NAT instance's).
+func (m *Model) appliancesBehind(in func(s *subnetInfo) bool) []string {
+	targets := m.routeTargets()
+	var out []string
+	for _, ii := range m.ifaceOrder {
+		if targets[ii.ID] && in(ii.subnet) {
+			for _, a := range m.internetBehind(ii.ID) {
+				if !slices.Contains(out, a) {
+					out = append(out, a)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// internetProbe returns an internet address of block to stand for it: its
+// first address when that is on the internet and no one's in the design,
+// else the probe Sources uses when block holds it (0.0.0.0/0, ::/0).
+func (m *Model) internetProbe(block netip.Prefix) (string, bool) {
+	a := block.Addr()
+	if _, held := m.owners[a]; !held && !m.offInternet(a) {
+		return a.String(), true
+	}
+	probe := netip.MustParseAddr("198.51.100.1")
+	if a.Is6() {
+		probe = netip.MustParseAddr("2001:db8:ffff::1")
+	}
+	if _, held := m.owners[probe]; !held && block.Contains(probe) {
+		return probe.String(), true
+	}
+	return "", false
 }
 
 // ifacesOf returns the IDs of the interfaces in the subnets in picks, or
@@ -316,12 +365,9 @@ func (m *Model) ifacesOf(in func(s *subnetInfo) bool) []string {
 }
 
 // internetBehind returns, for the appliance id, an internet address per
-// route that sends internet traffic to it: the route's first address when
-// that is on the internet, else the probe Sources uses when the route
-// holds it (0.0.0.0/0, ::/0). A change to the appliance's groups can
+// route that sends internet traffic to it (internetProbe). A change to the appliance's groups can
 // change the sessions to them (a NAT instance's, [ApplianceTranslationUnknown]).
 func (m *Model) internetBehind(id string) []string {
-	probes := [2]netip.Addr{netip.MustParseAddr("198.51.100.1"), netip.MustParseAddr("2001:db8:ffff::1")}
 	var out []string
 	for _, rt := range sortedByID(m.rts) {
 		for _, r := range rt.routes {
@@ -329,18 +375,8 @@ func (m *Model) internetBehind(id string) []string {
 				continue
 			}
 			for _, p := range r.prefixes {
-				a := p.Addr()
-				if _, held := m.owners[a]; held || m.offInternet(a) {
-					a = probes[0]
-					if p.Addr().Is6() {
-						a = probes[1]
-					}
-					if !p.Contains(a) {
-						continue
-					}
-				}
-				if s := a.String(); !slices.Contains(out, s) {
-					out = append(out, s)
+				if a, ok := m.internetProbe(p); ok && !slices.Contains(out, a) {
+					out = append(out, a)
 				}
 			}
 		}
@@ -360,7 +396,7 @@ func (m *Model) routeTargets() map[string]bool {
 func (m *Model) sessionChange(patched *Model, q Query, from, to string) (SessionChange, bool, error) {
 	sc := SessionChange{From: from, To: to, Protocol: q.Protocol}
 	if q.Protocol.HasPorts() {
-		pq := PortsQuery{From: from, To: to, Protocol: q.Protocol, IPv6: q.IPv6, ClientPorts: []nacl.NamedRange{}}
+		pq := PortsQuery{From: from, To: to, Protocol: q.Protocol, IPv6: q.IPv6, ClientPorts: []nacl.NamedRange{}, ClientPort: q.SrcPort}
 		before, err := m.Ports(pq)
 		if err != nil {
 			return sc, false, nil // a pair the set questions cannot answer (an address of another family)

@@ -37,6 +37,17 @@ type PortsQuery struct {
 	// ClientPorts are the client (source) port ranges to answer for; nil
 	// means the common ephemeral ranges, [nacl.EphemeralRanges].
 	ClientPorts []nacl.NamedRange
+	// ClientPort is the client port the result's Open, Indeterminate and
+	// Cuts are for (tcp, udp); 0 means [DefaultSourcePort].
+	ClientPort uint16
+}
+
+// clientPort is q.ClientPort, or [DefaultSourcePort] when it is 0.
+func (q PortsQuery) clientPort() uint16 {
+	if q.ClientPort == 0 {
+		return DefaultSourcePort
+	}
+	return q.ClientPort
 }
 
 // PortsResult is the answer of [Model.Ports]. Its JSON form is part of
@@ -48,7 +59,8 @@ type PortsResult struct {
 	Src      netip.Addr    `json:"src"`
 	Dst      netip.Addr    `json:"dst"`
 	// ClientPort is the client port Open, Indeterminate and Cuts are for:
-	// [DefaultSourcePort]. Zero for ICMP.
+	// [PortsQuery.ClientPort], [DefaultSourcePort] by default. Zero for
+	// ICMP.
 	ClientPort uint16 `json:"client_port,omitempty"`
 	// Open holds the destination ports (tcp, udp) whose round trip is
 	// [Reachable] from ClientPort; Indeterminate those whose answer the
@@ -121,7 +133,7 @@ type atomOutcome struct {
 
 // Ports answers which destination ports of q.To q.From reaches over
 // q.Protocol, the round trip included: for tcp and udp, the exact port
-// set per client-port range and, from [DefaultSourcePort], which hop cuts
+// set per client-port range and, from [PortsQuery.ClientPort] ([DefaultSourcePort] unless set), which hop cuts
 // which ports; for icmp and icmpv6, the types and codes. Errors are
 // [Model.Check]'s for the same ends, and [ErrQuery] for another protocol.
 //
@@ -138,7 +150,7 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 	base := Query{From: q.From, To: q.To, Protocol: q.Protocol, IPv6: q.IPv6, Domain: q.Domain}
 	switch {
 	case q.Protocol.HasPorts():
-		base.Port = 1
+		base.Port, base.SrcPort = 1, q.clientPort()
 	case q.Protocol.IsICMP():
 		base.ICMP = &ICMPMessage{Type: flow.ICMPEchoRequest}
 		if q.Protocol == flow.ICMPv6 {
@@ -181,7 +193,7 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 		return r, nil
 	}
 	if byHop && q.Protocol.HasPorts() {
-		r.ClientPort = DefaultSourcePort
+		r.ClientPort = q.clientPort()
 		ranges, clients, open, err := m.portsByHop(r, q, f, src.iface)
 		if err != nil {
 			return nil, err
@@ -201,7 +213,7 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 		return r, m.icmpPortsByType(r, f, src.iface, &path, fb, rb)
 	}
 	ranges, clients := clientAtoms(q, fb, rb)
-	r.ClientPort = DefaultSourcePort
+	r.ClientPort = q.clientPort()
 	open, err := m.tcpPortsByAtom(r, f, src.iface, &path, fb, rb, clients)
 	if err != nil {
 		return nil, err
@@ -300,21 +312,22 @@ func samePath(a, b []Hop) bool {
 // common ephemeral ranges) and the atoms of client ports to answer for:
 // cut at the filters' edges (the request's source ports, the reply's
 // destination ports) and the ranges' own, the atom of
-// [DefaultSourcePort] first.
+// result's client port ([PortsQuery.ClientPort]) first.
 func clientAtoms(q PortsQuery, fb, rb *flow.Bounds) (ranges []nacl.NamedRange, clients []flow.PortRange) {
 	ranges = q.ClientPorts
 	if ranges == nil {
 		ranges = nacl.EphemeralRanges()
 	}
+	cp := q.clientPort()
 	cb := flow.NewBounds(flow.FieldSrcPort)
 	cb.MergeField(flow.FieldSrcPort, fb, flow.FieldSrcPort)
 	cb.MergeField(flow.FieldSrcPort, rb, flow.FieldDstPort)
-	asked := flow.SetOf(flow.Single[uint16](DefaultSourcePort))
+	asked := flow.SetOf(flow.Single[uint16](cp))
 	for _, nr := range ranges {
 		cb.Add(flow.FieldSrcPort, nr.Ports.Lo, nr.Ports.Hi)
 		asked = asked.Union(flow.SetOf(nr.Ports))
 	}
-	cb.Add(flow.FieldSrcPort, DefaultSourcePort, DefaultSourcePort)
+	cb.Add(flow.FieldSrcPort, cp, cp)
 	for _, c := range cb.Atoms(flow.FieldSrcPort, flow.PortRange{Lo: 1, Hi: 65535}) {
 		if !asked.Intersect(flow.SetOf(c)).IsEmpty() {
 			clients = append(clients, c)
@@ -323,7 +336,7 @@ func clientAtoms(q PortsQuery, fb, rb *flow.Bounds) (ranges []nacl.NamedRange, c
 	// The default client port's atom first: a port a hop blocks there
 	// whatever the client's port is blocked from every client port.
 	slices.SortStableFunc(clients, func(a, b flow.PortRange) int {
-		return b2i(b.Contains(DefaultSourcePort)) - b2i(a.Contains(DefaultSourcePort))
+		return b2i(b.Contains(cp)) - b2i(a.Contains(cp))
 	})
 	return ranges, clients
 }
@@ -346,7 +359,7 @@ func (m *Model) tcpPortsByAtom(r *PortsResult, f flow.Flow, src *ifaceInfo, path
 	cuts := newCutSet(path)
 	for ci, c := range clients {
 		var rs []flow.PortRange
-		isDefault := c.Contains(DefaultSourcePort)
+		isDefault := c.Contains(r.ClientPort)
 		for pi, p := range ports {
 			if settled[pi] {
 				continue

@@ -36,7 +36,7 @@ import (
 //
 // A sweep over every hop's runs gives, for each piece of the port space in
 // which every hop decides alike, the outcome (outcomeOf's rule: a certain
-// block wins, then an undecided hop) and, from [DefaultSourcePort], the
+// block wins, then an undecided hop) and, from the client port asked ([PortsQuery.ClientPort]), the
 // hops that stop it. Other client ports only matter where the hops that
 // cannot tell client ports apart leave a port open (the candidates); the
 // client ports are cut where a hop's answer on a candidate changes, and
@@ -448,12 +448,12 @@ func (m *Model) portsByHop(r *PortsResult, q PortsQuery, f flow.Flow, src *iface
 	for i := range p.sessions {
 		p.sessions[i].setCandidates(candidates)
 	}
-	clients = p.clientAtoms(ranges, candidates)
+	clients = p.clientAtoms(ranges, candidates, r.ClientPort)
 	open = make([]flow.PortSet, len(clients))
 	seen := map[string]flow.PortSet{} // by what the hops that tell client ports apart say on the candidates
 	var sig []byte
 	for ci, c := range clients {
-		if c.Contains(DefaultSourcePort) {
+		if c.Contains(r.ClientPort) {
 			open[ci] = def
 			continue
 		}
@@ -578,10 +578,10 @@ func (p *portPath) hopsFrom(dest []hopRuns, c uint16, candidates bool) []hopRuns
 	return hops
 }
 
-// fromDefault answers from [DefaultSourcePort]: r's Open, Indeterminate
+// fromDefault answers from r.ClientPort ([PortsQuery.ClientPort]): r's Open, Indeterminate
 // and Cuts; it returns the open ports.
 func (p *portPath) fromDefault(r *PortsResult) (flow.PortSet, error) {
-	hops := p.hopsFrom(p.dest, DefaultSourcePort, false)
+	hops := p.hopsFrom(p.dest, r.ClientPort, false)
 	cuts := newCutSet(&p.path)
 	pending := make([][]pendingCut, len(hops)) // per hop, per code
 	var open, und []flow.PortRange
@@ -590,7 +590,7 @@ func (p *portPath) fromDefault(r *PortsResult) (flow.PortSet, error) {
 		out := Unreachable
 		if piece.Lo == p.apart {
 			var e error
-			if out, e = p.walk(piece, DefaultSourcePort, cuts); e != nil {
+			if out, e = p.walk(piece, r.ClientPort, cuts); e != nil {
 				err = e
 			}
 		} else {
@@ -672,18 +672,18 @@ func combine(hops []hopRuns) []portRun {
 	return rs
 }
 
-// clientAtoms cuts the client ports asked about (ranges, and
-// DefaultSourcePort) where a hop's decision on a destination port of
+// clientAtoms cuts the client ports asked about (ranges, and cp, the
+// result's client port) where a hop's decision on a destination port of
 // candidates can change with the client port, and returns the atoms, the
 // default client port's first.
-func (p *portPath) clientAtoms(ranges []nacl.NamedRange, candidates []flow.PortRange) []flow.PortRange {
+func (p *portPath) clientAtoms(ranges []nacl.NamedRange, candidates []flow.PortRange, cp uint16) []flow.PortRange {
 	cb := flow.NewBounds(flow.FieldSrcPort)
-	asked := []flow.PortRange{flow.Single[uint16](DefaultSourcePort)}
+	asked := []flow.PortRange{flow.Single[uint16](cp)}
 	for _, nr := range ranges {
 		cb.Add(flow.FieldSrcPort, nr.Ports.Lo, nr.Ports.Hi)
 		asked = append(asked, nr.Ports)
 	}
-	cb.Add(flow.FieldSrcPort, DefaultSourcePort, DefaultSourcePort)
+	cb.Add(flow.FieldSrcPort, cp, cp)
 	if len(candidates) > 0 {
 		for _, h := range p.client {
 			for _, run := range h.runs[:len(h.runs)-1] {
@@ -704,7 +704,7 @@ func (p *portPath) clientAtoms(ranges []nacl.NamedRange, candidates []flow.PortR
 		}
 	}
 	slices.SortStableFunc(clients, func(a, b flow.PortRange) int {
-		return b2i(b.Contains(DefaultSourcePort)) - b2i(a.Contains(DefaultSourcePort))
+		return b2i(b.Contains(cp)) - b2i(a.Contains(cp))
 	})
 	return clients
 }

@@ -123,6 +123,7 @@ func TestPortsByHopAgreesByAtom(t *testing.T) {
 	stats := map[string]int{}
 	for seed := range uint64(designs) {
 		rng := rand.New(rand.NewPCG(seed, 91))
+		crng := rand.New(rand.NewPCG(seed, 93)) // client ports, apart from the designs' choices
 		g := randomWalkDesign(rng)
 		spice(rng, g.d)
 		spiceMore(rng, g.d)
@@ -137,6 +138,9 @@ func TestPortsByHopAgreesByAtom(t *testing.T) {
 			if rng.IntN(4) == 0 {
 				q.ClientPorts = []nacl.NamedRange{{Name: "a", Ports: flow.PortRange{Lo: 1, Hi: 65535}}, {Name: "b", Ports: flow.PortRange{Lo: uint16(1 + rng.IntN(60000)), Hi: 65535}}}
 			}
+			if crng.IntN(3) == 0 && q.Protocol != flow.ICMP {
+				q.ClientPort = []uint16{1024, 32768, 49152, 65535, uint16(1 + crng.IntN(65535))}[crng.IntN(5)]
+			}
 			msg := fmt.Sprintf("seed %d: %+v", seed, q)
 			want, werr := reach.PortsByAtom(m, q)
 			got, err := m.Ports(q)
@@ -147,6 +151,17 @@ func TestPortsByHopAgreesByAtom(t *testing.T) {
 			require.NoError(t, err, msg)
 			want.Atoms, got.Atoms = 0, 0
 			require.Equal(t, want, got, msg)
+			if q.ClientPort != 0 {
+				stats["a client port asked"]++
+				require.Equal(t, q.ClientPort, got.ClientPort, msg)
+				for range 8 { // the answer is for that client port: single checks from it agree
+					port := uint16(1 + crng.IntN(65535))
+					o, err := m.Verdict(reach.Query{From: q.From, To: q.To, Protocol: q.Protocol, Port: port, SrcPort: q.ClientPort, Domain: q.Domain})
+					require.NoError(t, err, msg)
+					assert.Equal(t, o == reach.Reachable, got.Open.Contains(port), "%s: port %d from client port %d: %s", msg, port, q.ClientPort, o)
+					assert.Equal(t, o == reach.Indeterminate, got.Indeterminate.Contains(port), "%s: port %d from client port %d: %s", msg, port, q.ClientPort, o)
+				}
+			}
 			switch {
 			case len(got.Cuts) == 0:
 				stats["open"]++
@@ -211,7 +226,7 @@ func TestPortsByHopAgreesByAtom(t *testing.T) {
 		}
 	}
 	t.Logf("%v", stats)
-	for _, k := range []string{"some open", "some icmp", "indeterminate", "ipv6 open", "partly", string(reach.FirewallDrop), string(reach.ACLDeny), string(reach.SGDeny), string(reach.AlibabaPort25Blocked)} {
+	for _, k := range []string{"some open", "a client port asked", "some icmp", "indeterminate", "ipv6 open", "partly", string(reach.FirewallDrop), string(reach.ACLDeny), string(reach.SGDeny), string(reach.AlibabaPort25Blocked)} {
 		if !testing.Short() && !raceOn {
 			assert.Positive(t, stats[k], k)
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -16,7 +17,7 @@ var portsUsage = `Usage:
 
 Print which destination ports of one endpoint another reaches, request and
 reply (for icmp and icmpv6: which types and codes), exactly, without trying
-each port: the ports open from the default client port ` + fmt.Sprint(reach.DefaultSourcePort) + `, the answer for
+each port: the ports open from the client port (` + fmt.Sprint(reach.DefaultSourcePort) + ` unless --src-port says), the answer for
 each common client-port (ephemeral) range, and which hop cuts which ports.
 
 ENDPOINT is as in reachsim check: an IP address, an interface ID, an
@@ -27,11 +28,13 @@ Flags:
   --to ENDPOINT       the destination (required)
   --proto PROTO       tcp, udp, icmp or icmpv6 (required)
   --domain NAME       the TLS SNI or HTTP Host, for firewall domain rules (tcp)
+  --src-port PORT     the client port the open set and the cuts are for, a
+                      number or a service name (tcp and udp; default ` + fmt.Sprint(reach.DefaultSourcePort) + `)
   --ipv6              use the interfaces' IPv6 addresses (when no endpoint is
                       an address)
   --json              print one JSON object: "open" is the set of ports open
-                      from the default client port ("22,443,8000-8100", or
-                      "none"); see the README, "Set questions"
+                      from the client port ("22,443,8000-8100", or "none");
+                      see the README, "Set questions"
   -h, --help          print this help
 
 Exit status: 0 when some port (type) is open, 1 when none is, 3 when none is
@@ -48,6 +51,7 @@ Examples:
 type portsOptions struct {
 	commonOptions
 	from, to, proto, domain string
+	srcPort                 portFlag
 	ipv6                    bool
 }
 
@@ -59,6 +63,7 @@ func portsFlags(o *portsOptions) *flag.FlagSet {
 	fs.StringVar(&o.to, "to", "", "the destination")
 	fs.StringVar(&o.proto, "proto", "", "the protocol")
 	fs.StringVar(&o.domain, "domain", "", "the TLS SNI or HTTP Host")
+	fs.Var(&o.srcPort, "src-port", "the client port")
 	fs.BoolVar(&o.ipv6, "ipv6", false, "use IPv6 addresses")
 	once(fs, &o.twice)
 	return fs
@@ -80,7 +85,13 @@ func (o *portsOptions) query() (reach.PortsQuery, error) {
 	if o.domain != "" && proto != flow.TCP {
 		return reach.PortsQuery{}, fmt.Errorf("--domain applies to tcp (the TLS SNI or HTTP Host), not %s", proto)
 	}
-	return reach.PortsQuery{From: o.from, To: o.to, Protocol: proto, IPv6: o.ipv6, Domain: o.domain}, nil
+	if o.srcPort.set && !proto.HasPorts() {
+		return reach.PortsQuery{}, fmt.Errorf("--src-port applies to tcp and udp, not %s", proto)
+	}
+	if o.srcPort.set && o.srcPort.v == 0 {
+		return reach.PortsQuery{}, errors.New("--src-port 0: a client sends from a port from 1 to 65535")
+	}
+	return reach.PortsQuery{From: o.from, To: o.to, Protocol: proto, IPv6: o.ipv6, Domain: o.domain, ClientPort: o.srcPort.v}, nil
 }
 
 // runPorts is reachsim ports.

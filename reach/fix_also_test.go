@@ -1,0 +1,176 @@
+package reach_test
+
+import (
+	"net/netip"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sample"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// alsoDesign (from an audit of AlsoChanged): a (10.0.1.10) in subnet-a, b1 (10.0.2.10) and b2 (10.0.2.11)
+// in subnet-b, each with a group of its own admitting tcp 5432 from
+// subnet-a. acl-b lets tcp 5432 in from subnet-a and replies out only to
+// client ports 32768-65535.
+func alsoDesign(edit func(*sample.Design)) *reach.Model {
+	pfx, ip := netip.MustParsePrefix, netip.MustParseAddr
+	all := func(dir flow.Direction) sg.Rule {
+		return sg.Rule{Direction: dir, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4}
+	}
+	pg := func(id string) sg.Group {
+		return sg.Group{ID: id, Rules: []sg.Rule{all(flow.Outbound),
+			{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](5432), Peer: sg.Peer{Kind: sg.PeerCIDR, CIDR: pfx("10.0.1.0/24")}}}}
+	}
+	aclB := nacl.ACL{ID: "acl-b", VPCID: "vpc-1", Subnets: []string{"subnet-b"}, Entries: []nacl.Entry{
+		{Number: 100, Action: flow.Pass, Direction: flow.Inbound, Protocol: flow.TCP, CIDR: pfx("10.0.1.0/24"), Ports: flow.Single[uint16](5432)},
+		{Number: 100, Action: flow.Pass, Direction: flow.Outbound, Protocol: flow.TCP, CIDR: pfx("10.0.1.0/24"), Ports: flow.PortRange{Lo: 32768, Hi: 65535}},
+	}}
+	d := &sample.Design{
+		VPCs:        []reach.VPC{{ID: "vpc-1", CIDRs: []netip.Prefix{pfx("10.0.0.0/16")}, MainRouteTable: "rtb-main", DefaultACL: "acl-1"}},
+		RouteTables: []reach.RouteTable{{ID: "rtb-main", VPC: "vpc-1"}},
+		ACLs:        []nacl.ACL{nacl.NewDefault("acl-1", "vpc-1", false), aclB},
+		Subnets: []reach.Subnet{
+			{ID: "subnet-a", VPC: "vpc-1", CIDRs: []netip.Prefix{pfx("10.0.1.0/24")}},
+			{ID: "subnet-b", VPC: "vpc-1", CIDRs: []netip.Prefix{pfx("10.0.2.0/24")}, ACL: "acl-b"},
+		},
+		Groups: []sg.Group{{ID: "sg-a", Rules: []sg.Rule{all(flow.Outbound)}}, pg("sg-b1"), pg("sg-b2")},
+		Interfaces: []reach.Interface{
+			{ID: "eni-a", Name: "a", Subnet: "subnet-a", PrivateIPs: []netip.Addr{ip("10.0.1.10")}, Groups: []string{"sg-a"}},
+			{ID: "eni-b1", Name: "b1", Subnet: "subnet-b", PrivateIPs: []netip.Addr{ip("10.0.2.10")}, Groups: []string{"sg-b1"}},
+			{ID: "eni-b2", Name: "b2", Subnet: "subnet-b", PrivateIPs: []netip.Addr{ip("10.0.2.11")}, Groups: []string{"sg-b2"}},
+		},
+	}
+	if edit != nil {
+		edit(d)
+	}
+	m, err := d.Builder().Build()
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+// A fix for a query from client port 30000 adds a reply entry for client
+// port 30000 to acl-b; a -> b2 tcp/5432 from client port 30000 changes
+// from unreachable to reachable, yet AlsoChanged (which compares client
+// port 50000 only) does not list it.
+func TestFixAlsoChangedAtTheQuerysClientPort(t *testing.T) {
+	m := alsoDesign(nil)
+	q := reach.Query{From: "a", To: "b1", Protocol: flow.TCP, Port: 5432, SrcPort: 30000}
+	fx, err := m.Fix(q, reach.Reachable)
+	require.NoError(t, err)
+	for _, c := range fx.Changes {
+		t.Logf("change: %s", c.Text)
+	}
+	t.Logf("also changed: %+v", fx.AlsoChanged)
+	other := reach.Query{From: "a", To: "b2", Protocol: flow.TCP, Port: 5432, SrcPort: 30000}
+	before, err := m.Verdict(other)
+	require.NoError(t, err)
+	after, err := fx.Patched.Verdict(other)
+	require.NoError(t, err)
+	t.Logf("a -> b2 tcp/5432 from client port 30000: before %s, after %s", before, after)
+	listed := false
+	for _, sc := range fx.AlsoChanged {
+		if sc.To == "eni-b2" {
+			listed = true
+		}
+	}
+	require.NotEqual(t, before, after, "the fix changes a -> b2 from client port 30000")
+	require.True(t, listed, "a -> b2 tcp/5432 from client port 30000 changed (%s -> %s) and is not listed", before, after)
+}
+
+func alsoOpenB(d *sample.Design) {
+	d.ACLs = d.ACLs[:1] // default ACL everywhere
+	d.Subnets[1].ACL = ""
+	d.Groups[1].Rules = d.Groups[1].Rules[:1] // sg-b1: nothing inbound
+}
+
+// Query to an address of a prefix delegated to b1: the rule Fix adds to
+// b1's own group opens b1's own address too; that session is not the
+// query's, so it must be listed.
+func TestFixAlsoChangedForADelegatedAddress(t *testing.T) {
+	m := alsoDesign(func(d *sample.Design) {
+		alsoOpenB(d)
+		d.Interfaces[1].DelegatedPrefixes = []netip.Prefix{netip.MustParsePrefix("10.0.2.32/28")}
+	})
+	q := reach.Query{From: "a", To: "10.0.2.40", Protocol: flow.TCP, Port: 5432}
+	fx, err := m.Fix(q, reach.Reachable)
+	require.NoError(t, err)
+	for _, c := range fx.Changes {
+		t.Logf("change: %s", c.Text)
+	}
+	t.Logf("also changed: %+v", fx.AlsoChanged)
+	own := reach.Query{From: "a", To: "b1", Protocol: flow.TCP, Port: 5432}
+	before, _ := m.Verdict(own)
+	after, _ := fx.Patched.Verdict(own)
+	t.Logf("a -> b1 (10.0.2.10) tcp/5432: before %s, after %s", before, after)
+	listed := false
+	for _, sc := range fx.AlsoChanged {
+		if sc.To == "eni-b1" || sc.To == "b1" || sc.To == "10.0.2.10" {
+			listed = true
+		}
+	}
+	require.NotEqual(t, before, after, "the fix changes a -> b1's own address")
+	require.True(t, listed, "a -> b1's own address changed and is not listed")
+}
+
+// An interface whose address is known only later: Fix must refuse rather
+// than write a rule for the placeholder address.
+func TestFixRefusesAPlaceholderAddress(t *testing.T) {
+	m := alsoDesign(func(d *sample.Design) {
+		alsoOpenB(d)
+		d.Interfaces[0].PrivateIPs = nil
+		d.Interfaces[0].AddressUnknown = "aws_instance.a: private_ip"
+	})
+	q := reach.Query{From: "a", To: "b1", Protocol: flow.TCP, Port: 5432}
+	_, err := m.Fix(q, reach.Reachable)
+	require.ErrorIs(t, err, reach.ErrNoFix, "Fix writes no rule for a placeholder address")
+}
+
+// A NAT instance (natInstance) whose subnet's ACL lets in only replies:
+// Fix opens b -> a tcp/22 (through the appliance) with an inbound entry in
+// the appliance subnet's ACL for b's address; that entry also lets b's
+// tcp/22 to the internet reach the NAT instance, whose answer goes from a
+// certain unreachable to undecided. AlsoChanged must list it.
+func TestFixAlsoChangedThroughANATInstancesACL(t *testing.T) {
+	pfx := netip.MustParsePrefix
+	m := natInstance(func(in *reach.Interface) {
+		in.SourceDestCheckDisabled = true
+		in.PublicIP = netip.MustParseAddr("54.1.1.1")
+	}, func(d *sample.Design) {
+		d.ACLs = append(d.ACLs, nacl.ACL{ID: "acl-fw", VPCID: "vpc-1", Subnets: []string{"subnet-fw"}, Entries: []nacl.Entry{
+			{Number: 100, Action: flow.Pass, Direction: flow.Inbound, Protocol: flow.TCP, CIDR: pfx("0.0.0.0/0"), Ports: flow.PortRange{Lo: 1024, Hi: 65535}},
+			{Number: 100, Action: flow.Pass, Direction: flow.Outbound, Protocol: flow.AllProtocols, CIDR: pfx("0.0.0.0/0")},
+		}})
+		d.Subnets[2].ACL = "acl-fw"
+	})
+	q := reach.Query{From: "b", To: "a", Protocol: flow.TCP, Port: 22}
+	r, err := m.Check(q)
+	require.NoError(t, err)
+	t.Logf("before: %s", r.Outcome)
+	fx, err := m.Fix(q, reach.Reachable)
+	require.NoError(t, err)
+	for _, c := range fx.Changes {
+		t.Logf("change: %s", c.Text)
+	}
+	t.Logf("also changed: %+v", fx.AlsoChanged)
+	inet := reach.Query{From: "b", To: "198.51.100.1", Protocol: flow.TCP, Port: 22}
+	before, err := m.Verdict(inet)
+	require.NoError(t, err)
+	after, err := fx.Patched.Verdict(inet)
+	require.NoError(t, err)
+	t.Logf("b -> 198.51.100.1 tcp/22: before %s, after %s", before, after)
+	listed := false
+	for _, sc := range fx.AlsoChanged {
+		if sc.To == "198.51.100.1" {
+			listed = true
+		}
+	}
+	require.NotEqual(t, before, after, "the fix changes b -> the internet")
+	require.True(t, listed, "b -> the internet tcp/22 changed (%s -> %s) and is not listed", before, after)
+}
