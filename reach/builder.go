@@ -600,6 +600,12 @@ func (b *Builder) buildInterfaces(p *problems, m *Model) {
 		}
 		if in.IPv4PrefixesUnknown != "" || in.IPv6PrefixesUnknown != "" {
 			m.prefixesUnknown = append(m.prefixesUnknown, ii) // delegated.go
+			if m.prefixesUnknownBy == nil {
+				m.prefixesUnknownBy = map[string][]*ifaceInfo{}
+			}
+			for _, g := range ii.Groups {
+				m.prefixesUnknownBy[g] = append(m.prefixesUnknownBy[g], ii) // prefixes_unknown.go
+			}
 		}
 		if in.IPv6Unknown != "" && slices.ContainsFunc(in.PrivateIPs, netip.Addr.Is6) {
 			p.add(in.ID, path("interfaces", i, "IPv6Unknown"), in.IPv6Unknown, "the IPv6 address is unknown, yet PrivateIPs holds one")

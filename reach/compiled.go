@@ -25,6 +25,9 @@ type Model struct {
 	// (unknown.go)
 	unknownIfaces   []*ifaceInfo
 	prefixesUnknown []*ifaceInfo // interfaces with prefixes known only later (Interface.IPv4PrefixesUnknown, IPv6PrefixesUnknown)
+	// prefixesUnknownBy lists them by group: members of the group whose
+	// prefixes may hold free addresses of their subnets (prefixes_unknown.go)
+	prefixesUnknownBy map[string][]*ifaceInfo
 	// unknownPublic are the interfaces whose public IPv4 address is known
 	// only later, and publicCuts the design's edges inside the public
 	// address space, computed at first use (unknown.go)
@@ -496,7 +499,11 @@ type natInfo struct {
 // (whose groups are all known, so it is no member). In a design with an
 // interface whose groups are known only later
 // ([Interface.GroupsUnknown]) every group answers an *[sg.UnknownMembers]
-// holding its known Members, since that interface may be one more.
+// holding its known Members, since that interface may be one more; so
+// does a group with a member whose prefixes AWS delegates at launch
+// ([Interface.IPv4PrefixesUnknown], [Interface.IPv6PrefixesUnknown]),
+// since such a prefix may hold any free address of the member's subnet,
+// whose Known reports no such address.
 func (m *Model) GroupMembers(group string) ([]netip.Addr, error) {
 	set, ok := m.members[group]
 	if !ok && m.unresolved[group] {
@@ -516,9 +523,11 @@ func (m *Model) GroupMembers(group string) ([]netip.Addr, error) {
 		}
 	}
 	slices.SortFunc(out, netip.Addr.Compare)
-	if len(m.maybeMember) > 0 {
-		// an interface whose groups are known only later may be a member
-		return nil, &sg.UnknownMembers{Group: group, Members: out, Known: m.knownNonMember}
+	if len(m.maybeMember) > 0 || len(m.prefixesUnknownBy[group]) > 0 {
+		// an interface whose groups are known only later may be a member,
+		// a prefix AWS delegates at launch to a member may hold a free
+		// address (prefixes_unknown.go)
+		return nil, &sg.UnknownMembers{Group: group, Members: out, Known: m.knownNonMemberOf(group)}
 	}
 	return out, nil
 }

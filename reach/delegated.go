@@ -119,11 +119,8 @@ func (m *Model) prefixesUnknownHop(pkt flow.Flow, vpc *vpcInfo, kind Kind, id st
 		if ii.subnet.vpc != vpc {
 			continue
 		}
-		what := ii.IPv4PrefixesUnknown
-		if dst.Is6() {
-			what = ii.IPv6PrefixesUnknown
-		}
-		if what == "" || !ii.subnet.contains(dst) || reservedIn(ii.subnet.CIDRs, netip.PrefixFrom(dst, dst.BitLen())).IsValid() {
+		what := ii.launchPrefixesAt(dst) // prefixes_unknown.go
+		if what == "" {
 			continue
 		}
 		return Hop{Kind: kind, ID: id, Packet: pkt, Verdict: flow.Indeterminate, Code: DelegatedPrefixesUnknown,
@@ -152,11 +149,8 @@ func (m *Model) prefixesUnknownHop(pkt flow.Flow, vpc *vpcInfo, kind Kind, id st
 // its source/destination check judges it.
 func (m *Model) maybeOwnPrefix(pkt flow.Flow, ii *ifaceInfo) (Hop, bool) {
 	dst := pkt.Dst.Addr()
-	what := ii.IPv4PrefixesUnknown
-	if dst.Is6() {
-		what = ii.IPv6PrefixesUnknown
-	}
-	if what == "" || !ii.subnet.contains(dst) || m.holds(dst) || reservedIn(ii.subnet.CIDRs, netip.PrefixFrom(dst, dst.BitLen())).IsValid() {
+	what := m.mayDelegate(ii, dst) // prefixes_unknown.go
+	if what == "" {
 		return Hop{}, false
 	}
 	return Hop{Kind: KindInterface, ID: ii.ID, Name: ii.label(), Packet: pkt, Verdict: flow.Indeterminate, Code: DelegatedPrefixesUnknown,

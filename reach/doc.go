@@ -118,7 +118,10 @@
 // Where an interface gets prefixes AWS picks at launch
 // ([Interface.IPv4PrefixesUnknown], [Interface.IPv6PrefixesUnknown]), a
 // packet to a free address of its subnet is undecided
-// ([DelegatedPrefixesUnknown]), not an unknown destination. An interface address known only later
+// ([DelegatedPrefixesUnknown]), not an unknown destination, and a rule
+// referencing one of its groups may match such an address: a security
+// group hop only such a rule could allow is undecided ([SGIndeterminate],
+// naming the value), not a certain block. An interface address known only later
 // ([Interface.AddressUnknown], [Interface.IPv6Unknown]) walks with a
 // placeholder of its subnet's block, and an answer is indeterminate where
 // the design's blocks tell apart the addresses it could get (unknown.go).
@@ -236,7 +239,10 @@
 // Documented assumptions: a security group reference matches the members'
 // private IPv4 and IPv6 addresses and the addresses of the prefixes
 // delegated to them (as Amazon EKS documents for pods sharing their
-// node's groups), and matches nothing once a NAT
+// node's groups), among them any free address of a member's subnet that
+// a prefix AWS delegates to it at launch may hold (a "maybe" member,
+// [Interface.IPv4PrefixesUnknown]: the hop is undecided where only such
+// a rule could allow the packet), and matches nothing once a NAT
 // gateway, a firewall endpoint or an appliance has forwarded the packet
 // (AWS's middlebox limitation); a query without a source port uses
 // [DefaultSourcePort]; a packet from outside its VPC is addressed to an

@@ -110,7 +110,12 @@ type Interface struct {
 	// the subnet (none AWS reserves, none of another resource or delegated
 	// prefix) may then be the interface's: a packet to such an address,
 	// otherwise an unknown destination ([UnknownDestination]), is
-	// undecided ([DelegatedPrefixesUnknown]). An IPv6 prefix's addresses
+	// undecided ([DelegatedPrefixesUnknown]), and a rule referencing one of
+	// the interface's groups may match such an address, as it matches
+	// [Interface.DelegatedPrefixes]: a security group hop that only such a
+	// rule could allow is undecided too ([SGIndeterminate], naming this
+	// value), outbound to such an address and inbound from one, never a
+	// certain block. An IPv6 prefix's addresses
 	// are judged at the IPv6 placeholder when the interface has no IPv6
 	// address of its own ([Interface.IPv6Unknown], which then stands for
 	// every address of the subnet's IPv6 block AWS may give it, so its

@@ -180,3 +180,62 @@ func (m *Model) auditPrefixesUnknown(ii *ifaceInfo, asked []serviceAsk) ([]Findi
 	}
 	return out, nil
 }
+
+// launchPrefixesAt names the value known only later of ii's prefixes of
+// a's family ([Interface.IPv4PrefixesUnknown],
+// [Interface.IPv6PrefixesUnknown]) when a is an address of ii's subnet
+// that AWS does not reserve; "" for any other address. Whether something
+// holds a is the caller's to know.
+func (ii *ifaceInfo) launchPrefixesAt(a netip.Addr) string {
+	what := ii.IPv4PrefixesUnknown
+	if a.Is6() {
+		what = ii.IPv6PrefixesUnknown
+	}
+	if what == "" || !ii.subnet.contains(a) || reservedIn(ii.subnet.CIDRs, netip.PrefixFrom(a, a.BitLen())).IsValid() {
+		return ""
+	}
+	return what
+}
+
+// mayDelegate is launchPrefixesAt for a free address a: one nothing in
+// the design holds, which a prefix AWS delegates to ii at launch may
+// hold; "" for any other address.
+func (m *Model) mayDelegate(ii *ifaceInfo, a netip.Addr) string {
+	what := ii.launchPrefixesAt(a)
+	if what == "" || m.holds(a) {
+		return ""
+	}
+	return what
+}
+
+// maybeDelegatedMember returns the member of group g to which AWS may
+// delegate a prefix holding a at launch (mayDelegate), and the value
+// known only later that decides it: a rule referencing g may match a,
+// a free address, as it matches the member's delegated prefixes. nil
+// when there is none, as in every design without such members (a map
+// lookup): whether a is a member is then known.
+func (m *Model) maybeDelegatedMember(g string, a netip.Addr) (*ifaceInfo, string) {
+	for _, ii := range m.prefixesUnknownBy[g] {
+		if what := m.mayDelegate(ii, a); what != "" {
+			return ii, what
+		}
+	}
+	return nil, ""
+}
+
+// knownNonMemberOf is the [sg.UnknownMembers] Known function of group g
+// (see [Model.GroupMembers]): a free address a prefix AWS delegates at
+// launch to a member may hold is not known (maybeDelegatedMember); in a
+// design with an interface whose groups are known only later, neither
+// is any address knownNonMember does not report; every other address is.
+func (m *Model) knownNonMemberOf(g string) func(netip.Addr) bool {
+	if len(m.prefixesUnknownBy[g]) == 0 {
+		return m.knownNonMember
+	}
+	return func(a netip.Addr) bool {
+		if ii, _ := m.maybeDelegatedMember(g, a); ii != nil {
+			return false
+		}
+		return len(m.maybeMember) == 0 || m.knownNonMember(a)
+	}
+}

@@ -139,7 +139,8 @@ func (p *sgPair) maybe() *sg.Evaluator {
 // identityUnknown is what a security group sees of a packet that crossed
 // a transit gateway whose security group referencing support the input
 // lacks: a member of a design's group may match a reference to it (if
-// the support is on) or not, so its members are unknown, and every other
+// the support is on) or not, so its members are unknown (and a free
+// address a prefix delegated at launch to one may hold), and every other
 // address, certainly no member, matches no reference. Groups the input
 // does not hold and peers known only later answer as
 // [Model.GroupMembers] does: their answer is unknown already.
@@ -153,6 +154,9 @@ func (r identityUnknown) GroupMembers(group string) ([]netip.Addr, error) {
 	return nil, &sg.UnknownMembers{Group: group, Known: func(a netip.Addr) bool {
 		if _, maybe := m.maybeMember[a]; maybe {
 			return false
+		}
+		if ii, _ := m.maybeDelegatedMember(group, a); ii != nil {
+			return false // a prefix delegated at launch may hold it (prefixes_unknown.go)
 		}
 		if ii, ok := m.ifaceByAddr(a); ok && ii.GroupsUnknown != "" {
 			return false

@@ -633,10 +633,15 @@ func (m *Model) outside(u UnknownPeer) func(netip.Addr) bool {
 	case u.Of.Kind == sg.PeerGroup && m.unresolved[u.Of.Group]:
 		return m.knownNonMember // the group's members are unknown too
 	case u.Of.Kind == sg.PeerGroup:
-		members := m.members[u.Of.Group]
+		g := u.Of.Group
 		return func(a netip.Addr) bool {
-			_, maybe := m.maybeMember[a]
-			return !members[a] && !maybe
+			if _, maybe := m.maybeMember[a]; maybe {
+				return false
+			}
+			// a member's delegated prefixes are its addresses, and those
+			// delegated at launch may hold a free address (prefixes_unknown.go)
+			ii, _ := m.maybeDelegatedMember(g, a)
+			return ii == nil && !m.isMember(g, a)
 		}
 	case u.Of.Kind == sg.PeerPrefixList && m.isUnresolvedList(u.Of.PrefixList):
 		fam := m.unresolvedLists[u.Of.PrefixList] // the list's entries are unknown too: only its family is

@@ -284,7 +284,11 @@ func (e *Evaluator) writeMismatches(b *strings.Builder, cr *compiledRule, f flow
 		b.WriteString(peer.String())
 		b.WriteString(" is a member of ")
 		b.WriteString(r.Peer.Group)
-		b.WriteString(" is unknown: the input does not hold the group")
+		if u := e.unknown[cr.peer.ref]; len(u.Members) > 0 {
+			b.WriteString(" is unknown: the input holds only some of its members")
+		} else {
+			b.WriteString(" is unknown: the input does not hold the group")
+		}
 	case r.Peer.Kind == PeerPrefixList && cr.peer.peerBlock != nil && cr.peer.listMatch != nil && cr.peer.unknown:
 		// a list of one family, whose entries are unknown, and a peer of
 		// the other
