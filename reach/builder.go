@@ -600,6 +600,8 @@ func (b *Builder) buildInterfaces(p *problems, m *Model) {
 		}
 		if in.IPv4PrefixesUnknown != "" || in.IPv6PrefixesUnknown != "" {
 			m.prefixesUnknown = append(m.prefixesUnknown, ii) // delegated.go
+		}
+		if in.IPv4PrefixesUnknown != "" || in.IPv6PrefixesUnknown != "" || in.AddressUnknown != "" || in.IPv6Unknown != "" {
 			if m.prefixesUnknownBy == nil {
 				m.prefixesUnknownBy = map[string][]*ifaceInfo{}
 			}

@@ -25,8 +25,10 @@ type Model struct {
 	// (unknown.go)
 	unknownIfaces   []*ifaceInfo
 	prefixesUnknown []*ifaceInfo // interfaces with prefixes known only later (Interface.IPv4PrefixesUnknown, IPv6PrefixesUnknown)
-	// prefixesUnknownBy lists them by group: members of the group whose
-	// prefixes may hold free addresses of their subnets (prefixes_unknown.go)
+	// prefixesUnknownBy lists them by group, with the interfaces whose
+	// address is known only later (Interface.AddressUnknown,
+	// IPv6Unknown): members of the group whose prefixes or address may
+	// be free addresses of their subnets (prefixes_unknown.go)
 	prefixesUnknownBy map[string][]*ifaceInfo
 	// unknownPublic are the interfaces whose public IPv4 address is known
 	// only later, and publicCuts the design's edges inside the public
@@ -503,7 +505,10 @@ type natInfo struct {
 // does a group with a member whose prefixes AWS delegates at launch
 // ([Interface.IPv4PrefixesUnknown], [Interface.IPv6PrefixesUnknown]),
 // since such a prefix may hold any free address of the member's subnet,
-// whose Known reports no such address.
+// whose Known reports no such address; and so does a group with a member
+// whose address is known only later ([Interface.AddressUnknown],
+// [Interface.IPv6Unknown]), which may be any free address its placeholder
+// stands for.
 func (m *Model) GroupMembers(group string) ([]netip.Addr, error) {
 	set, ok := m.members[group]
 	if !ok && m.unresolved[group] {

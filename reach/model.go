@@ -135,7 +135,10 @@ type Interface struct {
 	// value ("aws_instance.web: private_ip"). PrivateIPs then holds no IPv4
 	// address: Build gives the interface a free IPv4 address of its subnet
 	// to walk with, and an answer that depends on which address AWS picks
-	// is indeterminate (see unknown.go and [Result.Unknowns]).
+	// is indeterminate (see unknown.go and [Result.Unknowns]). A rule
+	// referencing one of the interface's groups may match any free
+	// address it could get: a security group hop only such a rule could
+	// allow is undecided ([SGIndeterminate]), not a certain block.
 	AddressUnknown string
 	// IPv6Unknown, when set, says the interface gets IPv6 addresses AWS
 	// picks at launch (known only later: Terraform's ipv6_address_count,

@@ -214,10 +214,21 @@ func (m *Model) mayDelegate(ii *ifaceInfo, a netip.Addr) string {
 // a free address, as it matches the member's delegated prefixes. nil
 // when there is none, as in every design without such members (a map
 // lookup): whether a is a member is then known.
+//
+// A member whose address AWS picks at launch ([Interface.AddressUnknown],
+// [Interface.IPv6Unknown]) may likewise get a: a free address its
+// placeholder stands for (addrUnknown.could).
 func (m *Model) maybeDelegatedMember(g string, a netip.Addr) (*ifaceInfo, string) {
 	for _, ii := range m.prefixesUnknownBy[g] {
 		if what := m.mayDelegate(ii, a); what != "" {
 			return ii, what
+		}
+		u := ii.unknown
+		if a.Is6() {
+			u = ii.unknown6
+		}
+		if u != nil && u.could.Contains(a) && !m.holds(a) {
+			return ii, u.what
 		}
 	}
 	return nil, ""

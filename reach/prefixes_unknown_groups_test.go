@@ -169,3 +169,50 @@ func TestGroupReferenceFreeAddressSetAnswers(t *testing.T) {
 		Sources: []reach.SourcesQuery{q, {To: "10.0.1.37", Protocol: flow.TCP, Port: 443}, {To: "other", Protocol: flow.TCP, Port: 443}},
 		Ports:   []reach.PortsQuery{{From: "x", To: "10.0.1.37", Protocol: flow.TCP}, {From: "x", To: "10.0.1.20", Protocol: flow.UDP}}})
 }
+
+// A member whose address AWS picks at launch (Interface.AddressUnknown)
+// may get any free address of its subnet: a rule referencing its group
+// may match such an address, so the hop is undecided, never a certain
+// SG_NO_ALLOW; an address another interface holds stays certain.
+func TestGroupReferenceMayMatchAnAddressKnownOnlyLater(t *testing.T) {
+	const what = "aws_instance.pods: private_ip"
+	d := podsRefDesign(sg.Peer{})
+	pods := &d.Interfaces[0]
+	pods.PrivateIPs, pods.DelegatedPrefixes, pods.IPv4PrefixesUnknown = pods.PrivateIPs[1:], nil, ""
+	pods.AddressUnknown = what
+	m := build(t, d)
+	for _, tc := range []struct {
+		name    string
+		to      string
+		want    reach.Outcome
+		codes   []reach.Code
+		missing string
+	}{
+		{"a free address the member may get: undecided", "10.0.1.37", reach.Indeterminate,
+			[]reach.Code{reach.SGIndeterminate, reach.AddressUnknownDestination},
+			what + ", known only later: whether AWS gives pods (eni-pods), a member of sg-open, the address 10.0.1.37"},
+		{"another interface's address: certain", "10.0.1.20", reach.Unreachable,
+			[]reach.Code{reach.SGNoAllow, reach.SGNoAllow}, ""},
+		{"an address AWS reserves: certain", "10.0.1.3", reach.Unreachable, []reach.Code{reach.SGNoAllow, reach.UnknownDestination}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			q := reach.Query{From: "x", To: tc.to, Protocol: flow.TCP, Port: 443}
+			r, err := m.Check(q)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, r.Outcome, r.Text())
+			var codes []reach.Code
+			for _, h := range r.Forward {
+				if h.Code != "" {
+					codes = append(codes, h.Code)
+				}
+				if h.Code == reach.SGIndeterminate {
+					assert.Contains(t, h.Missing, tc.missing)
+				}
+			}
+			assert.Equal(t, tc.codes, codes, r.Text())
+			v, err := m.Verdict(q)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, v, "Verdict agrees with Check")
+		})
+	}
+}
