@@ -58,6 +58,9 @@ type DiffResult struct {
 	// Resources are the resources that differ between the models, sorted
 	// by kind and ID, whether or not a pair's traffic changed.
 	Resources []ResourceChange `json:"resources"`
+	// Notes say what the comparison leaves out: the addresses of prefixes
+	// delegated to interfaces, of either model ([Model.DelegatedNote]).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // DiffGroup is a node of a [Diff]: interfaces that are one class in
@@ -132,7 +135,15 @@ type Cause struct {
 // mode is answered as [Model.Matrix] answers it (by the subnets the flow
 // hash can pick, merged session by session).
 func Diff(before, after *Model, o DiffOptions) (*DiffResult, error) {
-	return diff(before, after, o, true)
+	d, err := diff(before, after, o, true)
+	if err == nil {
+		for _, m := range [2]*Model{before, after} {
+			if note := m.DelegatedNote(); note != "" && !slices.Contains(d.Notes, note) {
+				d.Notes = append(d.Notes, note)
+			}
+		}
+	}
+	return d, err
 }
 
 // diff answers Diff; fast answers only the pairs in scope, else every

@@ -66,14 +66,17 @@ func (d *DiffResult) Text() string {
 	}
 	if len(d.Resources) == 0 {
 		b.WriteString("resources changed: none\n")
-		return b.String()
-	}
-	b.WriteString("resources changed:\n")
-	for _, r := range d.Resources {
-		fmt.Fprintf(&b, "  %s %s %s\n", r.Kind, textsafe.String(r.ID), r.Change)
-		for _, line := range r.Details {
-			fmt.Fprintf(&b, "    %s\n", textsafe.String(line))
+	} else {
+		b.WriteString("resources changed:\n")
+		for _, r := range d.Resources {
+			fmt.Fprintf(&b, "  %s %s %s\n", r.Kind, textsafe.String(r.ID), r.Change)
+			for _, line := range r.Details {
+				fmt.Fprintf(&b, "    %s\n", textsafe.String(line))
+			}
 		}
+	}
+	for _, n := range d.Notes {
+		fmt.Fprintf(&b, "note: %s\n", textsafe.String(n))
 	}
 	return b.String()
 }

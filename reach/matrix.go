@@ -39,6 +39,10 @@ type Matrix struct {
 	Cells []Cell `json:"cells"`
 	// Walks is how many quiet walks the answer took.
 	Walks int `json:"walks"`
+	// Notes say what the cells leave out: the addresses of prefixes
+	// delegated to interfaces (pods), which an interface's cells do not
+	// stand for ([Model.DelegatedNote]).
+	Notes []string `json:"notes,omitempty"`
 	// spans holds, when asked for (matrixRun.spans), the internet's cells
 	// atom by atom, by the cell's index in Cells.
 	spans map[int][]netSpan
@@ -93,7 +97,38 @@ const InternetNode = "internet"
 // An interface stands for its own private (and public) addresses: the
 // addresses of prefixes delegated to it ([Interface.DelegatedPrefixes])
 // are not in its cells; [Model.Sources] and [Model.Check] answer for them.
-func (m *Model) Matrix(o MatrixOptions) (*Matrix, error) { return m.matrix(o, true) }
+func (m *Model) Matrix(o MatrixOptions) (*Matrix, error) {
+	mx, err := m.matrix(o, true)
+	if err == nil {
+		if note := m.DelegatedNote(); note != "" {
+			mx.Notes = []string{note}
+		}
+	}
+	return mx, err
+}
+
+// DelegatedNote says which interfaces have addresses beyond their own
+// that [Model.Matrix] and [Diff] do not answer for: prefixes delegated to
+// them ([Interface.DelegatedPrefixes]) or delegated at launch
+// ([Interface.IPv4PrefixesUnknown], [Interface.IPv6PrefixesUnknown]).
+// "" when none has.
+func (m *Model) DelegatedNote() string {
+	var ids []string
+	for _, ii := range m.ifaceOrder {
+		if len(ii.DelegatedPrefixes) > 0 || ii.IPv4PrefixesUnknown != "" || ii.IPv6PrefixesUnknown != "" {
+			ids = append(ids, ii.label())
+		}
+	}
+	if len(ids) == 0 {
+		return ""
+	}
+	more := ""
+	if len(ids) > 5 {
+		more = fmt.Sprintf(" and %d more", len(ids)-5)
+		ids = ids[:5]
+	}
+	return fmt.Sprintf("the addresses of prefixes delegated to %s%s (such as pods') are not compared here: an interface stands for its own addresses; ask sources, ports or check about them", strings.Join(ids, ", "), more)
+}
 
 // matrix answers Matrix; fast factors the pairs of classes through their
 // placements (matrix_fast.go), else every pair is walked whole (the slow

@@ -47,11 +47,14 @@ func (m *Matrix) Text() string {
 	}
 	if len(m.Cells) == 0 {
 		b.WriteString("cells: none (no pair carries anything)\n")
-		return b.String()
+	} else {
+		b.WriteString("cells (a pair not listed carries nothing):\n")
+		for _, c := range m.Cells {
+			fmt.Fprintf(&b, "  %s -> %s: %s\n", textsafe.String(c.From), textsafe.String(c.To), cellText(c))
+		}
 	}
-	b.WriteString("cells (a pair not listed carries nothing):\n")
-	for _, c := range m.Cells {
-		fmt.Fprintf(&b, "  %s -> %s: %s\n", textsafe.String(c.From), textsafe.String(c.To), cellText(c))
+	for _, n := range m.Notes {
+		fmt.Fprintf(&b, "note: %s\n", textsafe.String(n))
 	}
 	return b.String()
 }
