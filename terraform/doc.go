@@ -64,7 +64,20 @@
 // data.aws_internet_gateway, data.aws_ec2_managed_prefix_list and
 // data.aws_route_table (its routes and associations); a rule that names a
 // data.aws_security_group, whose rules no data source gives, is as a rule
-// naming a group the input does not hold (see data.go). A prefix list
+// naming a group the input does not hold (see data.go). A data source
+// whose read Terraform defers to apply (its resource_changes entry's
+// action is "read": its configuration depends on a value or change of
+// the plan) is read with a warning, its values known only after apply
+// (after_unknown) unknown as a managed resource's are: a prefix list's
+// entries make a list whose entries are unknown (of its address_family
+// when known), a subnet's map_public_ip_on_launch and
+// assign_ipv6_address_on_creation decide as a new subnet's do, and what
+// the model cannot hold as unknown (a VPC's cidr_block, ipv6_cidr_block
+// or cidr_block_associations, a subnet's vpc_id or, where a VPC has IPv6,
+// ipv6_cidr_block, a route table's routes or associations, an internet
+// gateway's attachments) is an error wrapping [ErrUnknownValue] naming
+// the address and attribute ("data.aws_route_table.main: routes"),
+// never read as absent. A prefix list
 // that a rule, a route or a firewall's IP set reference names by ID and
 // that the plan neither manages nor reads with a data source is
 // unresolved ([reach.Builder.AddUnresolvedPrefixList]), with a warning:

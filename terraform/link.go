@@ -339,6 +339,8 @@ func (r *reader) placeholder(t *instance) string {
 func (r *reader) unknownLink(in *instance, attr string, ts []*instance, open bool) {
 	why := "its configuration names no resource it refers to"
 	switch {
+	case in.deferred:
+		why = deferredRead
 	case open:
 		why = "its configuration computes it from something other than resources of the plan (a variable, a local, a data source, a module's output, each.value)"
 	case len(ts) > 1:
