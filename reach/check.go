@@ -323,7 +323,7 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 			h.Missing = fmt.Sprintf("%s (rule %s references %s, of which %s is a member)", w.idMaybe, h.Rule, far, peer)
 			h.Fix = sgReferencingFix(h.Rule)
 		} else if member, what := w.m.maybeDelegatedMember(far, peer); member != nil { // prefixes_unknown.go
-			h.Missing = fmt.Sprintf("%s, known only later: whether a prefix delegated to %s, a member of %s, holds %s (rule %s)", what, member.label(), far, peer, h.Rule)
+			h.Missing = fmt.Sprintf("%s, known only later: whether the prefixes or addresses AWS gives %s, a member of %s, at launch hold %s (rule %s)", what, member.label(), far, peer, h.Rule)
 			h.Fix = "set the value in the configuration, or check the answer again once it is known"
 		} else if u, ok := w.m.unknownPeers[far]; ok {
 			h.Missing = fmt.Sprintf("%s, known only later: whether rule %s matches %s depends on it", u.What, h.Rule, peer)

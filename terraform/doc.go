@@ -30,8 +30,16 @@
 // one AWS picks at launch when associate_public_ip_address says so or,
 // known only after apply, when its subnet (aws_subnet or data.aws_subnet)
 // has map_public_ip_on_launch; its ipv6_addresses), network interfaces
-// (aws_network_interface with its private_ips, ipv6_addresses and
-// ipv6_address_list, its attachments and group attachments; its
+// (aws_network_interface with its private_ip, private_ips,
+// private_ip_list when private_ip_list_enabled, ipv6_addresses and
+// ipv6_address_list, its attachments and group attachments; secondary
+// private IPv4 addresses AWS picks from the subnet, when
+// private_ips_count asks for more than the plan shows or private_ips or
+// private_ip_list is set and known only after apply, are as prefixes
+// delegated at launch: [reach.Interface.IPv4PrefixesUnknown]
+// ("aws_network_interface.pods: private_ips"), with a warning, so a query
+// to a free address of the subnet is indeterminate, never a certain
+// UNKNOWN_DESTINATION; its
 // delegated prefixes, ipv4_prefixes and ipv6_prefixes, are
 // [reach.Interface.DelegatedPrefixes], whose addresses are the
 // interface's, and, known only after apply while ipv4_prefix_count or
