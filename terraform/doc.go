@@ -25,7 +25,10 @@
 // aws_default_network_acl, aws_network_acl_rule, whose icmp_type and
 // icmp_code left out (null) are 0, as the provider sends them,
 // aws_network_acl_association), instances (aws_instance, as its primary
-// network interface; its public IPv4 address is public_ip when the plan
+// network interface, which it makes itself: one launched with an
+// aws_network_interface as its own, network_interface or
+// primary_network_interface blocks in its configuration, is refused
+// with an error wrapping [ErrInvalidPlan]; its public IPv4 address is public_ip when the plan
 // knows it, an instance that exists keeping what it has, and otherwise
 // one AWS picks at launch when associate_public_ip_address says so or,
 // known only after apply, when its subnet (aws_subnet or data.aws_subnet)
@@ -60,7 +63,9 @@
 // on the gateway (unset: disable) and on VPC attachments (unset: enable;
 // known only after apply: unknown, and a group reference it would decide
 // indeterminate), route tables, routes, associations and
-// propagations) and AWS Network Firewall
+// propagations, which name a new gateway's default route table by a
+// reference to its association_default_route_table_id or
+// propagation_default_route_table_id) and AWS Network Firewall
 // (aws_networkfirewall_rule_group with rules_string, stateful_rule,
 // rules_source_list, stateless_rules_and_custom_actions and
 // rule_variables; aws_networkfirewall_firewall_policy;

@@ -22,6 +22,14 @@ import (
 
 // readInstance reads an aws_instance as its primary network interface.
 func (r *reader) readInstance(in *instance) {
+	for _, attr := range []string{"network_interface", "primary_network_interface"} {
+		if in.cfg != nil && in.configured(attr) {
+			// its interfaces are aws_network_interface resources: the
+			// model would hold the instance's interface beside them
+			r.fail(in, attr, "", ErrInvalidPlan, "an instance launched with a network interface of its own (%s blocks) is not modelled: reachsim reads an instance as the primary interface it makes itself, and an aws_network_interface attached by aws_network_interface_attachment", attr)
+			return
+		}
+	}
 	it := reach.Interface{ID: in.addr, Name: nameTag(in), Instance: in.known} // i-… when the plan knows it
 	if eni, ok := in.values["primary_network_interface_id"].(string); ok && eni != "" {
 		r.byID[eni] = in
