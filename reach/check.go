@@ -323,7 +323,7 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 			h.Missing = fmt.Sprintf("%s (rule %s references %s, of which %s is a member)", w.idMaybe, h.Rule, far, peer)
 			h.Fix = sgReferencingFix(h.Rule)
 		} else if member, what := w.m.maybeDelegatedMember(far, peer); member != nil { // prefixes_unknown.go
-			h.Missing = fmt.Sprintf("%s, known only later: whether a prefix delegated to %s, a member of %s, holds %s (rule %s)", what, member.label(), far, peer, h.Rule)
+			h.Missing = fmt.Sprintf("%s, known only later: whether the prefixes or addresses AWS gives %s, a member of %s, at launch hold %s (rule %s)", what, member.label(), far, peer, h.Rule)
 			if member.IPv4PrefixesUnknown != what && member.IPv6PrefixesUnknown != what {
 				h.Missing = fmt.Sprintf("%s, known only later: whether AWS gives %s, a member of %s, the address %s (rule %s)", what, member.label(), far, peer, h.Rule)
 			}

@@ -124,8 +124,8 @@ func (m *Model) prefixesUnknownHop(pkt flow.Flow, vpc *vpcInfo, kind Kind, id st
 			continue
 		}
 		return Hop{Kind: kind, ID: id, Packet: pkt, Verdict: flow.Indeterminate, Code: DelegatedPrefixesUnknown,
-			reason:  fmt.Sprintf("nothing in the design has %s, but AWS delegates prefixes of %s to %s at launch, which may hold it", dst, ii.subnet.ID, ii.label()),
-			Missing: what + ", known only later: whether a prefix delegated to " + ii.label() + " holds " + dst.String()}, true
+			reason:  fmt.Sprintf("nothing in the design has %s, but AWS gives %s prefixes or secondary addresses of %s at launch, which may hold it", dst, ii.label(), ii.subnet.ID),
+			Missing: what + ", known only later: whether the prefixes or addresses AWS gives " + ii.label() + " at launch hold " + dst.String()}, true
 	}
 	for _, ii := range m.unknownIfaces { // an address AWS picks at launch may be dst
 		u := ii.unknown
@@ -154,8 +154,8 @@ func (m *Model) maybeOwnPrefix(pkt flow.Flow, ii *ifaceInfo) (Hop, bool) {
 		return Hop{}, false
 	}
 	return Hop{Kind: KindInterface, ID: ii.ID, Name: ii.label(), Packet: pkt, Verdict: flow.Indeterminate, Code: DelegatedPrefixesUnknown,
-		reason:  fmt.Sprintf("%s may be of a prefix AWS delegates to %s at launch: then %s receives it as its own, else its source/destination check judges it", dst, ii.label(), ii.label()),
-		Missing: what + ", known only later: whether a prefix delegated to " + ii.label() + " holds " + dst.String()}, true
+		reason:  fmt.Sprintf("%s may be of a prefix or a secondary address AWS gives %s at launch: then %s receives it as its own, else its source/destination check judges it", dst, ii.label(), ii.label()),
+		Missing: what + ", known only later: whether the prefixes or addresses AWS gives " + ii.label() + " at launch hold " + dst.String()}, true
 }
 
 // familyOf is 0 for an IPv4 address, 1 for IPv6.

@@ -128,7 +128,11 @@ type Interface struct {
 	// ([Finding.PrefixesUnknown]); where the interface's address of the
 	// family is known only later too, its placeholder stands for them (see
 	// prefixes_unknown.go). A [Model.Matrix] cell answers for the
-	// interfaces' own addresses only.
+	// interfaces' own addresses only. Secondary private addresses AWS
+	// picks from the subnet are alike the interface's own: the terraform
+	// package sets IPv4PrefixesUnknown for them too
+	// ("aws_network_interface.pods: private_ips", when private_ips_count
+	// asks for more than the plan shows).
 	IPv4PrefixesUnknown, IPv6PrefixesUnknown string
 	// AddressUnknown, when set, says the interface's private IPv4 address
 	// is known only later (Terraform's "known after apply") and names that

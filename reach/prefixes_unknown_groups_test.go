@@ -66,7 +66,7 @@ func podsRefDesign(ref sg.Peer) *sample.Design {
 // (Builder.AddUnknownPortsOf), which may match the free addresses and
 // the delegated prefixes as the group does.
 func TestGroupReferenceMayMatchFreeAddress(t *testing.T) {
-	const prefixesMissing = podsWhat + ", known only later: whether a prefix delegated to pods (eni-pods), a member of sg-open, holds 10.0.1.37"
+	const prefixesMissing = podsWhat + ", known only later: whether the prefixes or addresses AWS gives pods (eni-pods), a member of sg-open, at launch hold 10.0.1.37"
 	const portsWhat = "aws_security_group_rule.x: from_port"
 	plain := build(t, podsRefDesign(sg.Peer{}))
 	ports, err := podsRefDesign(sg.GroupRef("plan:ports")).Builder().AddUnknownPortsOf("plan:ports", portsWhat, sg.GroupRef("sg-open")).Build()

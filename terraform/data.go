@@ -18,6 +18,41 @@ import (
 // input does not hold, and an interface that has it is an error. A data
 // source is named by its address (data.aws_vpc.main); a resource refers
 // to it by its ID, which the plan knows.
+//
+// Terraform defers the read of a data source to apply when its
+// configuration holds a value known only after apply or depends on a
+// resource with changes: its resource_changes entry reads "read", and
+// what it has not read is known only after apply (after_unknown; left out
+// of planned_values). Such a value is unknown in the model where the
+// model can say so (a prefix list's entries, a subnet's
+// map_public_ip_on_launch or assign_ipv6_address_on_creation, its
+// availability_zone) and an error wrapping ErrUnknownValue naming the
+// address and attribute where it cannot (a VPC's or subnet's CIDR blocks,
+// a route table's routes and associations, an internet gateway's
+// attachments, an ID another resource names), never a default.
+
+// deferredRead says why a deferred data source's value is unknown.
+const deferredRead = "Terraform reads this data source only at apply (it depends on a value or a change of the plan)"
+
+// unknownData records an error for each of attrs of data source in that
+// is known only after apply: the model needs them. It reports whether
+// there was one.
+func (r *reader) unknownData(in *instance, attrs ...string) bool {
+	bad := false
+	for _, attr := range attrs {
+		if isUnknown(in.unknown, attr) {
+			r.fail(in, attr, "", ErrUnknownValue, "%s, and the model needs it", deferredRead)
+			bad = true
+		}
+	}
+	return bad
+}
+
+// dataBlock makes an instance of block i of the nested block list attr
+// of data source in.
+func dataBlock(in *instance, attr string, i int, b map[string]any) *instance {
+	return &instance{addr: in.addr, module: in.module, typ: in.typ, values: b, unknown: elem(in.unknown, attr, i), deferred: in.deferred}
+}
 
 // dataSources are the data sources the loader reads.
 var dataSources = []string{"data.aws_vpc", "data.aws_subnet", "data.aws_internet_gateway", "data.aws_ec2_managed_prefix_list",
@@ -28,8 +63,15 @@ var dataSources = []string{"data.aws_vpc", "data.aws_subnet", "data.aws_internet
 // does not create).
 func (r *reader) readDataVPC(in *instance) {
 	r.readVPC(in)
+	// a VPC's blocks decide which addresses are its own: none may be
+	// left out
+	r.unknownData(in, "ipv6_cidr_block", "cidr_block_associations")
 	v := r.net.vpcs[in.id]
 	for i, b := range listOf(in.values["cidr_block_associations"]) {
+		if isUnknown(in.unknown, "cidr_block_associations", i, "cidr_block") {
+			r.fail(in, fmt.Sprintf("cidr_block_associations[%d].cidr_block", i), "", ErrUnknownValue, "%s, and the model needs it", deferredRead)
+			continue
+		}
 		s, _ := b["cidr_block"].(string)
 		if p, ok := r.prefixAt(in, fmt.Sprintf("cidr_block_associations[%d].cidr_block", i), s); ok && !containsPrefix(v.spec.CIDRs, p) {
 			v.spec.CIDRs = append(v.spec.CIDRs, p)
@@ -40,28 +82,41 @@ func (r *reader) readDataVPC(in *instance) {
 
 // readDataIGW reads a data.aws_internet_gateway and its attachment.
 func (r *reader) readDataIGW(in *instance) {
+	if r.unknownData(in, "attachments") {
+		return
+	}
 	atts := listOf(in.values["attachments"])
 	if len(atts) != 1 {
 		r.rep.Warnings = append(r.rep.Warnings, in.addr+": attached to no VPC (or several): not modelled")
 		return
 	}
-	sub := &instance{addr: in.addr, module: in.module, values: atts[0]}
-	vpc, _ := r.linkOne(sub, "vpc_id", "aws_vpc")
+	vpc, _ := r.linkOne(dataBlock(in, "attachments", 0, atts[0]), "vpc_id", "aws_vpc")
 	r.net.igws[in.id] = reach.InternetGatewaySpec{ID: in.id, VPC: vpc}
 	r.net.igwList = append(r.net.igwList, in.id)
 }
 
-// readDataPrefixList reads a data.aws_ec2_managed_prefix_list.
+// readDataPrefixList reads a data.aws_ec2_managed_prefix_list. Entries
+// known only after apply (its read deferred to apply) make a list whose
+// entries are unknown ([reach.PrefixList.EntriesUnknown]), of its
+// address_family when that is known.
 func (r *reader) readDataPrefixList(in *instance) {
 	pl := &reach.PrefixList{ID: in.id, Name: nameTag(in), AddressFamily: r.addressFamily(in)}
 	if n, ok := number(in.values["max_entries"]); ok {
 		pl.MaxEntries = int(n)
 	}
 	for i, b := range listOf(in.values["entries"]) {
+		if isUnknown(in.unknown, "entries", i, "cidr") {
+			pl.EntriesUnknown = true
+			continue
+		}
 		s, _ := b["cidr"].(string)
 		if p, ok := r.prefixAt(in, fmt.Sprintf("entries[%d].cidr", i), s); ok {
 			pl.Entries = append(pl.Entries, p)
 		}
+	}
+	if isUnknown(in.unknown, "entries") || pl.EntriesUnknown {
+		pl.EntriesUnknown, pl.Entries = true, nil
+		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: entries: known only after apply (%s): the queries only the list could decide are indeterminate", in.addr, deferredRead))
 	}
 	r.ext.lists[pl.ID] = pl
 	r.ext.listIDs = append(r.ext.listIDs, pl.ID)
@@ -72,16 +127,25 @@ func (r *reader) readDataPrefixList(in *instance) {
 func (r *reader) readDataRouteTable(in *instance) {
 	rt := &reach.RouteTable{ID: in.id, Name: nameTag(in)}
 	rt.VPC, _ = r.linkOne(in, "vpc_id", "aws_vpc")
+	// the routes, and which subnets use the table: the model has no
+	// table whose routes or associations are unknown
+	if r.unknownData(in, "routes", "associations") {
+		return
+	}
 	for i, b := range listOf(in.values["routes"]) {
-		sub := &instance{addr: in.addr, module: in.module, values: b}
+		sub := dataBlock(in, "routes", i, b)
 		if route, ok := r.route(sub, fmt.Sprintf("routes[%d].", i), "cidr_block", "ipv6_cidr_block", "destination_prefix_list_id"); ok {
 			rt.Routes = append(rt.Routes, route)
 		}
 	}
 	r.net.rts[rt.ID] = rt
 	r.net.rtList = append(r.net.rtList, rt.ID)
-	for _, b := range listOf(in.values["associations"]) {
-		sub := &instance{addr: in.addr, module: in.module, values: b}
+	for i, b := range listOf(in.values["associations"]) {
+		sub := dataBlock(in, "associations", i, b)
+		if isUnknown(sub.unknown, "main") {
+			r.fail(in, fmt.Sprintf("associations[%d].main", i), "", ErrUnknownValue, "%s, and the model needs it", deferredRead)
+			continue
+		}
 		if main, _ := b["main"].(bool); main {
 			if v := r.net.vpcs[rt.VPC]; v != nil {
 				v.mainRT, v.managedRT = rt.ID, true

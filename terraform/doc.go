@@ -25,13 +25,24 @@
 // aws_default_network_acl, aws_network_acl_rule, whose icmp_type and
 // icmp_code left out (null) are 0, as the provider sends them,
 // aws_network_acl_association), instances (aws_instance, as its primary
-// network interface; its public IPv4 address is public_ip when the plan
+// network interface, which it makes itself: one launched with an
+// aws_network_interface as its own, network_interface or
+// primary_network_interface blocks in its configuration, is refused
+// with an error wrapping [ErrInvalidPlan]; its public IPv4 address is public_ip when the plan
 // knows it, an instance that exists keeping what it has, and otherwise
 // one AWS picks at launch when associate_public_ip_address says so or,
 // known only after apply, when its subnet (aws_subnet or data.aws_subnet)
 // has map_public_ip_on_launch; its ipv6_addresses), network interfaces
-// (aws_network_interface with its private_ips, ipv6_addresses and
-// ipv6_address_list, its attachments and group attachments; its
+// (aws_network_interface with its private_ip, private_ips,
+// private_ip_list when private_ip_list_enabled, ipv6_addresses and
+// ipv6_address_list, its attachments and group attachments; secondary
+// private IPv4 addresses AWS picks from the subnet, when
+// private_ips_count asks for more than the plan shows or private_ips or
+// private_ip_list is set and known only after apply, are as prefixes
+// delegated at launch: [reach.Interface.IPv4PrefixesUnknown]
+// ("aws_network_interface.pods: private_ips"), with a warning, so a query
+// to a free address of the subnet is indeterminate, never a certain
+// UNKNOWN_DESTINATION; its
 // delegated prefixes, ipv4_prefixes and ipv6_prefixes, are
 // [reach.Interface.DelegatedPrefixes], whose addresses are the
 // interface's, and, known only after apply while ipv4_prefix_count or
@@ -52,7 +63,9 @@
 // on the gateway (unset: disable) and on VPC attachments (unset: enable;
 // known only after apply: unknown, and a group reference it would decide
 // indeterminate), route tables, routes, associations and
-// propagations) and AWS Network Firewall
+// propagations, which name a new gateway's default route table by a
+// reference to its association_default_route_table_id or
+// propagation_default_route_table_id) and AWS Network Firewall
 // (aws_networkfirewall_rule_group with rules_string, stateful_rule,
 // rules_source_list, stateless_rules_and_custom_actions and
 // rule_variables; aws_networkfirewall_firewall_policy;
@@ -64,7 +77,20 @@
 // data.aws_internet_gateway, data.aws_ec2_managed_prefix_list and
 // data.aws_route_table (its routes and associations); a rule that names a
 // data.aws_security_group, whose rules no data source gives, is as a rule
-// naming a group the input does not hold (see data.go). A prefix list
+// naming a group the input does not hold (see data.go). A data source
+// whose read Terraform defers to apply (its resource_changes entry's
+// action is "read": its configuration depends on a value or change of
+// the plan) is read with a warning, its values known only after apply
+// (after_unknown) unknown as a managed resource's are: a prefix list's
+// entries make a list whose entries are unknown (of its address_family
+// when known), a subnet's map_public_ip_on_launch and
+// assign_ipv6_address_on_creation decide as a new subnet's do, and what
+// the model cannot hold as unknown (a VPC's cidr_block, ipv6_cidr_block
+// or cidr_block_associations, a subnet's vpc_id or, where a VPC has IPv6,
+// ipv6_cidr_block, a route table's routes or associations, an internet
+// gateway's attachments) is an error wrapping [ErrUnknownValue] naming
+// the address and attribute ("data.aws_route_table.main: routes"),
+// never read as absent. A prefix list
 // that a rule, a route or a firewall's IP set reference names by ID and
 // that the plan neither manages nor reads with a data source is
 // unresolved ([reach.Builder.AddUnresolvedPrefixList]), with a warning:

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/reachsim/reachsim/reach"
 )
@@ -11,7 +12,8 @@ import (
 // Instances and network interfaces: aws_instance (its primary interface,
 // with vpc_security_group_ids, private_ip, secondary_private_ips,
 // ipv6_addresses and its public IPv4) and aws_network_interface (with
-// private_ips, ipv6_addresses and ipv6_address_list). A private address
+// private_ip, private_ips, private_ip_list, private_ips_count,
+// ipv6_addresses and ipv6_address_list). A private address
 // AWS picks at launch becomes [reach.Interface.AddressUnknown], an IPv6
 // one [reach.Interface.IPv6Unknown] (see ipv6). Each becomes a
 // [reach.Interface] whose ID is the resource's address when its ID is
@@ -20,6 +22,14 @@ import (
 
 // readInstance reads an aws_instance as its primary network interface.
 func (r *reader) readInstance(in *instance) {
+	for _, attr := range []string{"network_interface", "primary_network_interface"} {
+		if in.cfg != nil && in.configured(attr) {
+			// its interfaces are aws_network_interface resources: the
+			// model would hold the instance's interface beside them
+			r.fail(in, attr, "", ErrInvalidPlan, "an instance launched with a network interface of its own (%s blocks) is not modelled: reachsim reads an instance as the primary interface it makes itself, and an aws_network_interface attached by aws_network_interface_attachment", attr)
+			return
+		}
+	}
 	it := reach.Interface{ID: in.addr, Name: nameTag(in), Instance: in.known} // i-… when the plan knows it
 	if eni, ok := in.values["primary_network_interface_id"].(string); ok && eni != "" {
 		r.byID[eni] = in
@@ -137,25 +147,7 @@ func (r *reader) readENI(in *instance) {
 			it.Groups = appendID(it.Groups, r.defaultGroup(in, "security_groups", s.VPC)) // AWS gives an interface without groups its VPC's default group
 		}
 	}
-	ips, ok := strs(in.values["private_ips"])
-	switch {
-	case ok && len(ips) > 0 && !isUnknown(in.unknown, "private_ips"):
-	case isUnknown(in.unknown, "private_ip"):
-		ips, it.AddressUnknown = nil, in.addr+": private_ip"
-	default:
-		ips = nil
-		if a, ok := r.addr(in, "private_ip", true); ok {
-			ips = []string{a.String()}
-		}
-	}
-	for i, s := range ips {
-		a, err := netip.ParseAddr(s)
-		if err != nil || a.Zone() != "" || a.Is4In6() {
-			r.fail(in, fmt.Sprintf("private_ips[%d]", i), s, ErrInvalidPlan, "not an IP address")
-			continue
-		}
-		it.PrivateIPs = append(it.PrivateIPs, a)
-	}
+	more := r.eniPrivateIPs(in, &it)
 	r.ipv6(in, &it, []string{"ipv6_addresses", "ipv6_address_list"}, "ipv6_address_count", "ipv6_prefix_count")
 	for _, ac := range [][2]string{{"ipv4_prefixes", "ipv4_prefix_count"}, {"ipv6_prefixes", "ipv6_prefix_count"}} {
 		attr, count := ac[0], ac[1]
@@ -181,8 +173,95 @@ func (r *reader) readENI(in *instance) {
 			}
 		}
 	}
+	if more != "" {
+		// AWS picks secondary addresses the plan knows only after
+		// apply: a free address of the subnet may be the interface's,
+		// as one of a prefix delegated at launch may (see
+		// reach.Interface.IPv4PrefixesUnknown)
+		what := in.addr + ": private_ips"
+		if it.IPv4PrefixesUnknown != "" {
+			what = it.IPv4PrefixesUnknown + "; " + what
+		}
+		it.IPv4PrefixesUnknown = what
+		r.rep.Warnings = append(r.rep.Warnings, in.addr+": private_ips: AWS picks secondary private IPv4 addresses the plan knows only after apply ("+more+"): a query to a free address of the subnet is indeterminate, and so is a set answer for those addresses")
+	}
 	sourceDestCheck(in, &it)
 	r.addInterface(it)
+}
+
+// eniPrivateIPs reads the private IPv4 addresses of an
+// aws_network_interface into it: private_ip, private_ip_list (its first
+// the primary) when private_ip_list_enabled, and private_ips, where the
+// plan knows them; a primary address AWS picks at launch is
+// [reach.Interface.AddressUnknown]. It returns why, "" when not, the
+// interface gets secondary addresses the plan knows only after apply:
+// private_ips_count asks for more than those known (AWS picks them from
+// the subnet: CreateNetworkInterface's SecondaryPrivateIpAddressCount,
+// AssignPrivateIpAddresses), or private_ips or private_ip_list, set by
+// the configuration, is known only after apply.
+func (r *reader) eniPrivateIPs(in *instance, it *reach.Interface) (more string) {
+	var why []string
+	add := func(path, s string) {
+		a, err := netip.ParseAddr(s)
+		if err != nil || a.Zone() != "" || a.Is4In6() {
+			r.fail(in, path, s, ErrInvalidPlan, "not an IP address")
+			return
+		}
+		if !slices.Contains(it.PrivateIPs, a) {
+			it.PrivateIPs = append(it.PrivateIPs, a)
+		}
+	}
+	if s, _ := in.values["private_ip"].(string); s != "" && !isUnknown(in.unknown, "private_ip") {
+		add("private_ip", s) // the primary address first
+	}
+	lists := []string{"private_ips"}
+	switch on, _ := in.values["private_ip_list_enabled"].(bool); {
+	case isUnknown(in.unknown, "private_ip_list_enabled") && in.configured("private_ip_list"):
+		why = append(why, "private_ip_list_enabled") // whether private_ip_list holds them is unknown
+	case on:
+		lists = []string{"private_ip_list", "private_ips"}
+	}
+	for _, attr := range lists {
+		if isUnknown(in.unknown, attr) {
+			if in.configured(attr) {
+				why = append(why, attr)
+			}
+			continue
+		}
+		l, ok := in.values[attr].([]any)
+		if !ok && in.values[attr] != nil {
+			r.fail(in, attr, "", ErrInvalidPlan, "not a list of IP addresses")
+		}
+		for i, e := range l {
+			s, _ := e.(string)
+			if isUnknown(in.unknown, attr, i) || s == "" {
+				why = append(why, fmt.Sprintf("%s[%d]", attr, i))
+				continue
+			}
+			add(fmt.Sprintf("%s[%d]", attr, i), s)
+		}
+	}
+	if !slices.ContainsFunc(it.PrivateIPs, netip.Addr.Is4) && isUnknown(in.unknown, "private_ip") {
+		it.AddressUnknown = in.addr + ": private_ip" // AWS picks it at launch: reach places it (see reach.Interface.AddressUnknown)
+	}
+	have := 0
+	for _, a := range it.PrivateIPs {
+		if a.Is4() {
+			have++
+		}
+	}
+	if it.AddressUnknown != "" {
+		have++
+	}
+	switch n, ok := number(in.values["private_ips_count"]); {
+	case isUnknown(in.unknown, "private_ips_count"):
+		if in.configured("private_ips_count") {
+			why = append(why, "private_ips_count")
+		}
+	case ok && int(n)+1 > have:
+		why = append(why, fmt.Sprintf("private_ips_count %d: %d more than the plan shows", n, int(n)+1-have))
+	}
+	return strings.Join(why, ", ")
 }
 
 // ipv6 reads the IPv6 addresses of an instance or an interface: those

@@ -339,8 +339,10 @@ func (r *reader) placeholder(t *instance) string {
 func (r *reader) unknownLink(in *instance, attr string, ts []*instance, open bool) {
 	why := "its configuration names no resource it refers to"
 	switch {
+	case in.deferred:
+		why = deferredRead
 	case open:
-		why = "its configuration computes it from something other than resources of the plan (a variable, a local, a data source, a module's output, each.value)"
+		why = "its configuration computes it from something other than resources of the plan (a variable, a local, a data source, a module's output, each.value) or from an attribute of a resource of another type"
 	case len(ts) > 1:
 		names := make([]string, len(ts))
 		for i, t := range ts {

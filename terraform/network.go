@@ -94,6 +94,8 @@ func (r *reader) readSubnet(in *instance) {
 	}
 	if p, ok := r.prefix(in, "ipv6_cidr_block", false); ok {
 		s.CIDRs = append(s.CIDRs, p)
+	} else if in.deferred && isUnknown(in.unknown, "ipv6_cidr_block") && !r.skipIPv6(in, "ipv6_cidr_block") {
+		r.unknownData(in, "ipv6_cidr_block") // a subnet that exists may have one: the model needs it
 	}
 	if len(s.CIDRs) == 0 && isUnknown(in.unknown, "cidr_block") {
 		r.fail(in, "cidr_block", "", ErrUnknownValue, "a subnet needs its CIDR block")

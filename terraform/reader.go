@@ -35,6 +35,10 @@ type instance struct {
 	shared *tfjson.Expression
 	id     string // the ID the model gives it: its address
 	known  string // its id when the plan knows it (vpc-…), else ""
+	// deferred marks a data source whose read Terraform defers to apply
+	// (its resource_changes entry's action is "read"): what it has not
+	// read yet is known only after apply (unknown)
+	deferred bool
 }
 
 // reader turns a plan into a model.
@@ -99,12 +103,25 @@ func (r *reader) build() (*reach.Model, error) {
 }
 
 // collect gathers the managed resource instances of the planned values,
-// with their unknowns (from resource_changes) and their configuration.
+// with their unknowns (from resource_changes) and their configuration,
+// and the data sources.
 func (r *reader) collect() {
 	unknown := map[string]any{}
+	deferred := map[string]bool{}
 	for _, rc := range r.plan.ResourceChanges {
-		if rc != nil && rc.Change != nil && rc.Mode == tfjson.ManagedResourceMode {
+		if rc == nil || rc.Change == nil {
+			continue
+		}
+		switch rc.Mode {
+		case tfjson.ManagedResourceMode:
 			unknown[rc.Address] = rc.Change.AfterUnknown
+		case tfjson.DataResourceMode:
+			// a data source whose read waits for apply (action "read",
+			// action_reason read_because_config_unknown or
+			// read_because_dependency_pending): planned_values leaves
+			// out what it has not read, after_unknown marks it
+			unknown[rc.Address] = rc.Change.AfterUnknown
+			deferred[rc.Address] = rc.Change.Actions.Read()
 		}
 	}
 	var walk func(m *tfjson.StateModule, data bool)
@@ -116,7 +133,7 @@ func (r *reader) collect() {
 			switch {
 			case sr == nil:
 			case sr.Mode == tfjson.DataResourceMode && r.byAdr[sr.Address] == nil:
-				r.addData(m.Address, sr) // a data source read at plan: what exists
+				r.addData(m.Address, sr, unknown[sr.Address], deferred[sr.Address]) // what exists
 			case sr.Mode == tfjson.ManagedResourceMode && !data:
 				r.add(m.Address, sr, unknown[sr.Address])
 			}
@@ -133,21 +150,26 @@ func (r *reader) collect() {
 	}
 }
 
-// addData records a data source the plan read: a resource that exists,
-// its type "data.<type>", its values all known.
-func (r *reader) addData(module string, sr *tfjson.StateResource) {
+// addData records a data source: a resource that exists, its type
+// "data.<type>". Its values are all known when the plan read it; when
+// Terraform defers its read to apply (deferred), unknown marks those
+// known only after apply, as for a managed resource.
+func (r *reader) addData(module string, sr *tfjson.StateResource, unknown any, deferred bool) {
 	typ := "data." + sr.Type
 	if !slices.Contains(dataSources, typ) {
 		r.rep.Unmodelled[typ]++
 		return
 	}
-	in := &instance{addr: sr.Address, module: module, typ: typ, values: sr.AttributeValues}
+	in := &instance{addr: sr.Address, module: module, typ: typ, values: sr.AttributeValues, unknown: unknown, deferred: deferred}
 	if in.values == nil {
 		in.values = map[string]any{}
 	}
 	in.base, in.index = splitIndex(sr.Address)
 	in.id = in.addr
-	if id, ok := in.values["id"].(string); ok && id != "" {
+	if deferred {
+		r.rep.Warnings = append(r.rep.Warnings, in.addr+": "+deferredRead+": what it has not read is unknown in the model")
+	}
+	if id, ok := in.values["id"].(string); ok && id != "" && !isUnknown(unknown, "id") {
 		in.known = id
 		if r.byID[id] == nil { // a resource of the plan with the id wins
 			r.byID[id] = in

@@ -1,6 +1,9 @@
 package terraform
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/reachsim/reachsim/reach"
 )
 
@@ -130,8 +133,14 @@ func (r *reader) readTGWRouteTable(in *instance) {
 	r.tgw.rtList = append(r.tgw.rtList, rt.ID)
 }
 
-// tgwTable returns the transit gateway route table attr of in names.
+// tgwTable returns the transit gateway route table attr of in names: a
+// table of the plan, or a gateway's default table, by its known ID or by
+// a reference to the gateway's association_default_route_table_id or
+// propagation_default_route_table_id.
 func (r *reader) tgwTable(in *instance, attr string) *reach.TGWRouteTable {
+	if rt := r.tgwDefaultByRef(in, attr); rt != nil {
+		return rt
+	}
 	id, _ := r.linkOne(in, attr, "aws_ec2_transit_gateway_route_table")
 	rt := r.tgw.rts[id]
 	if rt == nil {
@@ -145,6 +154,28 @@ func (r *reader) tgwTable(in *instance, attr string) *reach.TGWRouteTable {
 		r.fail(in, attr, id, ErrInvalidPlan, "no transit gateway route table of the plan")
 	}
 	return rt
+}
+
+// tgwDefaultByRef returns the default route table of the transit gateway
+// of the plan whose association_default_route_table_id or
+// propagation_default_route_table_id attr of in, known only after apply,
+// refers to (a new gateway's, as the provider's documentation writes a
+// route into it); nil when it refers to none.
+func (r *reader) tgwDefaultByRef(in *instance, attr string) *reach.TGWRouteTable {
+	if !isUnknown(in.unknown, attr) || !in.configured(attr) {
+		return nil
+	}
+	refs := in.references(attr)
+	if !slices.ContainsFunc(refs, func(s string) bool {
+		return strings.HasSuffix(s, ".association_default_route_table_id") || strings.HasSuffix(s, ".propagation_default_route_table_id")
+	}) {
+		return nil
+	}
+	ts, open := r.targets(in, refs, "aws_ec2_transit_gateway")
+	if open || len(ts) != 1 {
+		return nil
+	}
+	return r.tgw.rts[ts[0].id+".default_route_table"]
 }
 
 // valueIs reports whether string attribute attr of in is v.

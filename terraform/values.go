@@ -18,6 +18,8 @@ func (r *reader) str(in *instance, attr string, required bool) (string, bool) {
 		return s, s != ""
 	case ok && v != nil:
 		r.fail(in, attr, "", ErrInvalidPlan, "not a string")
+	case required && isUnknown(in.unknown, attr) && in.deferred:
+		r.fail(in, attr, "", ErrUnknownValue, "%s, and the model needs it", deferredRead)
 	case required && isUnknown(in.unknown, attr):
 		r.fail(in, attr, "", ErrUnknownValue, "the model needs it")
 	case required:
