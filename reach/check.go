@@ -181,9 +181,10 @@ type walker struct {
 	steps   int
 	seen    []*ifaceInfo // interfaces whose groups judged this leg
 	nat     []natRecord  // translations on this leg
-	// appliance is the last appliance that forwarded another's packet on
-	// this leg (its source/destination check off or unknown), which may
-	// translate it (a NAT instance: walk_gateways.go)
+	// appliance is the last appliance with a public IPv4 address that
+	// forwarded another's packet on this leg (its source/destination
+	// check off or unknown), which may translate it (a NAT instance:
+	// walk_gateways.go)
 	appliance *ifaceInfo
 	// natInstance, on the request, is the translation an appliance may
 	// make at the internet gateway ([ApplianceTranslationUnknown])

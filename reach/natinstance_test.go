@@ -49,6 +49,19 @@ func TestNATInstance(t *testing.T) {
 		}
 	}
 	asIs := func(*sample.Design) {}
+	eipOnSecondary := func(in *reach.Interface) { // AWS maps an Elastic IP to any private address
+		in.PrivateIPs = append(in.PrivateIPs, netip.MustParseAddr("10.0.3.11"))
+		in.PublicIPs = []reach.PublicIP{{Private: netip.MustParseAddr("10.0.3.11"), Public: netip.MustParseAddr("54.1.1.2")}}
+	}
+	thenPlainAppliance := func(d *sample.Design) { // the NAT instance's subnet sends 0.0.0.0/0 to a second appliance
+		pfx := netip.MustParsePrefix
+		d.Subnets = append(d.Subnets, reach.Subnet{ID: "subnet-fw2", VPC: "vpc-1", CIDRs: []netip.Prefix{pfx("10.0.4.0/24")}, RouteTable: "rtb-pub"})
+		d.RouteTables = append(d.RouteTables, reach.RouteTable{ID: "rtb-fw", VPC: "vpc-1",
+			Routes: []reach.Route{{Destination: pfx("0.0.0.0/0"), Target: reach.TargetInterface, TargetID: "eni-fw2"}}})
+		d.Subnets[2].RouteTable = "rtb-fw"
+		d.Interfaces = append(d.Interfaces, reach.Interface{ID: "eni-fw2", Name: "fw2", Subnet: "subnet-fw2",
+			PrivateIPs: []netip.Addr{netip.MustParseAddr("10.0.4.10")}, Groups: []string{"sg-open"}, SourceDestCheckDisabled: true})
+	}
 	closeOut := func(d *sample.Design) { // the appliance's group lets nothing out
 		d.Groups[0].Rules = d.Groups[0].Rules[:1]
 	}
@@ -70,6 +83,12 @@ func TestNATInstance(t *testing.T) {
 			[]reach.Code{reach.NoPublicIP, reach.NoPublicIP.OnLeg(reach.Return)}},
 		{"the appliance's group lets nothing out: a certain block past the doubt", both(checkOff, public), closeOut, 443, reach.Unreachable,
 			[]reach.Code{reach.SGNoAllow, reach.ApplianceTranslationUnknown}},
+		{"the Elastic IP on a secondary address: undecided", both(checkOff, eipOnSecondary), asIs, 443, reach.Indeterminate,
+			[]reach.Code{reach.ApplianceTranslationUnknown}},
+		{"a NAT instance, then an appliance without a public address: undecided", both(checkOff, public), thenPlainAppliance, 443, reach.Indeterminate,
+			[]reach.Code{reach.ApplianceTranslationUnknown}},
+		{"two appliances, neither with a public address: dropped at the gateway", checkOff, thenPlainAppliance, 443, reach.Unreachable,
+			[]reach.Code{reach.NoPublicIP, reach.NoPublicIP.OnLeg(reach.Return)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := natInstance(tc.set, tc.edit)

@@ -502,11 +502,11 @@ func (l *refLeg) lookup(pkt flow.Flow, rt reach.RouteTable, from string) {
 			l.fromSubnet(pkt, in.Subnet)
 		case in.SourceDestCheckDisabled:
 			l.hop(reach.KindInterface, in.ID, pkt, "")
-			l.appliance = in.ID
+			l.mayTranslate(in)
 			l.fromSubnet(pkt, in.Subnet)
 		case in.SourceDestCheckUnknown != "":
 			l.hop(reach.KindInterface, in.ID, pkt, reach.SourceDestCheckUnknown)
-			l.appliance = in.ID
+			l.mayTranslate(in)
 			l.fromSubnet(pkt, in.Subnet)
 		default:
 			l.hop(reach.KindInterface, in.ID, pkt, reach.SourceDestCheck)
@@ -529,7 +529,7 @@ func (l *refLeg) local(pkt flow.Flow, vpc string) {
 	dst := pkt.Dst.Addr()
 	for _, in := range l.n.d.Interfaces {
 		if l.n.subnet(in.Subnet).VPC == vpc && holdsAddr(in, dst) {
-			if r := l.fwdNatInst; l.reply && r != nil && r.id == in.ID && firstV4(in) == dst {
+			if r := l.fwdNatInst; l.reply && r != nil && r.id == in.ID && func() bool { a, _ := natAddressOf(in); return a == dst }() {
 				// the NAT instance sends the reply on to the request's source
 				l.hop(reach.KindInterface, in.ID, pkt, "")
 				pkt.Dst = r.orig
@@ -749,7 +749,7 @@ func (l *refLeg) toInternet(pkt flow.Flow, vpc string) {
 		if !public.IsValid() && !l.reply && l.appliance != "" {
 			// a NAT instance may translate it: from its public address
 			ap := l.n.iface(l.appliance)
-			if p, ok := publicOf(ap, firstV4(ap)); ok && l.n.subnet(ap.Subnet).VPC == vpc {
+			if _, p := natAddressOf(ap); l.n.subnet(ap.Subnet).VPC == vpc {
 				public, code = p, reach.ApplianceTranslationUnknown
 				l.natInst = &refNAT{id: ap.ID, orig: pkt.Src}
 			}
@@ -958,4 +958,24 @@ func routingHops(leg []reach.Hop) ([]refHop, error) {
 		}
 	}
 	return out, nil
+}
+
+// mayTranslate records appliance in, which forwarded another's packet,
+// as the one that may translate it at the internet gateway (a NAT
+// instance) when it has a public IPv4 address.
+func (l *refLeg) mayTranslate(in reach.Interface) {
+	if _, p := natAddressOf(in); p.IsValid() {
+		l.appliance = in.ID
+	}
+}
+
+// natAddressOf is the first private IPv4 address of in that has a public
+// one, and that public address.
+func natAddressOf(in reach.Interface) (private, public netip.Addr) {
+	for _, a := range in.PrivateIPs {
+		if p, ok := publicOf(in, a); ok && a.Is4() {
+			return a, p
+		}
+	}
+	return netip.Addr{}, netip.Addr{}
 }

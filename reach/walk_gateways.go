@@ -108,8 +108,10 @@ func (w *walker) viaAppliance(pkt flow.Flow, from *subnetInfo, ii *ifaceInfo) ar
 	}
 	w.add(h)
 	w.identity = false
-	if src != ii {
-		w.appliance = ii // it may translate the packet (toInternet)
+	if _, public := ii.natAddress(); src != ii && public.IsValid() {
+		// it may translate the packet (toInternet): the last such
+		// appliance, whose address the internet gateway would map
+		w.appliance = ii
 	}
 	w.securityGroups(pkt, ii, flow.Outbound)
 	return w.route(pkt, ii.subnet)
@@ -187,6 +189,19 @@ func (r *natInstanceRecord) words(public netip.Addr) (reason, missing, fix strin
 	return reason, missing, fix
 }
 
+// natAddress returns the first private IPv4 address of ii that has a
+// public one, and that public address: the address a NAT instance could
+// translate to, which the internet gateway maps (an Elastic IP may be on
+// a secondary address). Invalid addresses when none has.
+func (ii *ifaceInfo) natAddress() (private, public netip.Addr) {
+	for _, a := range ii.PrivateIPs {
+		if p := ii.publicOf[a]; a.Is4() && p.IsValid() {
+			return a, p
+		}
+	}
+	return netip.Addr{}, netip.Addr{}
+}
+
 // toInternet sends pkt out through the VPC's internet gateway.
 func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 	igw := vpc.igw
@@ -216,10 +231,11 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 			public = nat.PublicIP
 		}
 		if !public.IsValid() && w.leg == Forward {
-			if ap := w.appliance; ap != nil && ap.subnet.vpc == vpc && ap.publicOf[firstV4(ap)].IsValid() {
+			if ap := w.appliance; ap != nil && ap.subnet.vpc == vpc {
 				// a NAT instance may have translated it (natInstance)
-				w.natInstance = &natInstanceRecord{ii: ap, orig: pkt.Src, private: firstV4(ap)}
-				holder, iface, src = ap.subnet, ap, firstV4(ap)
+				private, _ := ap.natAddress()
+				w.natInstance = &natInstanceRecord{ii: ap, orig: pkt.Src, private: private}
+				holder, iface, src = ap.subnet, ap, private
 				public = ap.publicOf[src]
 			}
 		}
