@@ -106,8 +106,8 @@ type FixResult struct {
 	// among every session whose path could cross a changed rule, entry or
 	// route with the changed traffic (empty when the fix is as narrow as
 	// the query): between interfaces' own addresses (and the query's
-	// ends) and internet addresses, the ports compared from the query's
-	// client port. Addresses of prefixes delegated to an interface are
+	// ends, on their other ports and protocols) and internet addresses,
+	// the ports compared from the query's client port. Addresses of prefixes delegated to an interface are
 	// not among them unless the query names one.
 	AlsoChanged []SessionChange `json:"also_changed"`
 	// Patched is the model with the changes made.

@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/flow"
@@ -173,4 +174,154 @@ func TestFixAlsoChangedThroughANATInstancesACL(t *testing.T) {
 	}
 	require.NotEqual(t, before, after, "the fix changes b -> the internet")
 	require.True(t, listed, "b -> the internet tcp/22 changed (%s -> %s) and is not listed", before, after)
+}
+
+// centralEgress: spoke vpc-a (app-a, app-a2) sends 0.0.0.0/0 to tgw-1;
+// egress vpc-b holds a public NAT gateway (nat-b, 52.0.0.1) in subnet-b2
+// behind att-b; vpc-c holds web-c (public 54.3.3.3) whose group admits
+// tcp 443 only from the NAT gateway's Elastic IP.
+func centralEgress(t *testing.T) *reach.Model {
+	d := newTGWDesign()
+	ip := netip.MustParseAddr
+	toTGW := reach.Route{Destination: pfx("0.0.0.0/0"), Target: reach.TargetTransitGateway, TargetID: "tgw-1"}
+	d.rts[0].Routes = []reach.Route{toTGW}
+	d.vpcs = append(d.vpcs, reach.VPC{ID: "vpc-c", CIDRs: []netip.Prefix{pfx("10.3.0.0/16")}, MainRouteTable: "rtb-c", DefaultACL: "acl-c"})
+	d.acls = append(d.acls, d.acls[0])
+	d.acls[len(d.acls)-1].ID, d.acls[len(d.acls)-1].VPCID = "acl-c", "vpc-c"
+	d.subnets = append(d.subnets, reach.Subnet{ID: "subnet-c", VPC: "vpc-c", CIDRs: []netip.Prefix{pfx("10.3.1.0/24")}, AvailabilityZone: "az-1"})
+	d.rts = append(d.rts,
+		reach.RouteTable{ID: "rtb-c", VPC: "vpc-c", Routes: []reach.Route{{Destination: pfx("0.0.0.0/0"), Target: reach.TargetInternetGateway, TargetID: "igw-c"}}},
+		reach.RouteTable{ID: "rtb-tb", VPC: "vpc-b", Routes: []reach.Route{{Destination: pfx("0.0.0.0/0"), Target: reach.TargetNATGateway, TargetID: "nat-b"}}},
+		reach.RouteTable{ID: "rtb-nat", VPC: "vpc-b", Routes: []reach.Route{{Destination: pfx("0.0.0.0/0"), Target: reach.TargetInternetGateway, TargetID: "igw-b"},
+			{Destination: pfx("10.1.0.0/16"), Target: reach.TargetTransitGateway, TargetID: "tgw-1"}}},
+	)
+	d.subnet("subnet-tb").RouteTable = "rtb-tb"
+	d.subnet("subnet-b2").RouteTable = "rtb-nat"
+	d.routes("tgw-rtb-1", tgwRoute("0.0.0.0/0", "att-b", false))
+	d.ifaces[1].Subnet, d.ifaces[1].PrivateIPs = "subnet-a", []netip.Addr{ip("10.1.1.11")}
+	d.ifaces = append(d.ifaces[:2], d.ifaces[2], reach.Interface{ID: "eni-c", Name: "web-c", Subnet: "subnet-c", PrivateIPs: []netip.Addr{ip("10.3.1.10")},
+		PublicIP: ip("54.3.3.3"), Groups: []string{"sg-c"}})
+	d.groups = append(d.groups, sg.Group{ID: "sg-c", Rules: []sg.Rule{
+		{Direction: flow.Outbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4},
+		{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](443), Peer: sg.Peer{Kind: sg.PeerCIDR, CIDR: pfx("52.0.0.1/32")}},
+	}})
+	m, err := d.builder().
+		AddInternetGateway(reach.InternetGatewaySpec{ID: "igw-b", VPC: "vpc-b"}, reach.InternetGatewaySpec{ID: "igw-c", VPC: "vpc-c"}).
+		AddNATGateway(reach.NATGateway{ID: "nat-b", Subnet: "subnet-b2", PrivateIP: ip("10.2.2.100"), PublicIP: ip("52.0.0.1")}).Build()
+	require.NoError(t, err)
+	return m
+}
+
+func TestFixAlsoChangedCentralEgressSpokes(t *testing.T) {
+	m := centralEgress(t)
+	q := reach.Query{From: "app-a", To: "54.3.3.3", Protocol: flow.TCP, Port: 443}
+	r, err := m.Check(q)
+	require.NoError(t, err)
+	t.Logf("before: %s %v", r.Outcome, r.Codes())
+	require.Equal(t, reach.Reachable, r.Outcome)
+	fx, err := m.Fix(q, reach.Unreachable)
+	require.NoError(t, err)
+	for _, c := range fx.Changes {
+		t.Logf("change: %s", c.Text)
+	}
+	t.Logf("also changed: %+v", fx.AlsoChanged)
+	other := reach.Query{From: "app-a2", To: "54.3.3.3", Protocol: flow.TCP, Port: 443}
+	before, err := m.Verdict(other)
+	require.NoError(t, err)
+	after, err := fx.Patched.Verdict(other)
+	require.NoError(t, err)
+	t.Logf("app-a2 -> 54.3.3.3 tcp/443: before %s, after %s", before, after)
+	require.NotEqual(t, before, after)
+	listed := false
+	for _, sc := range fx.AlsoChanged {
+		if sc.From == "eni-a2" || sc.From == "app-a2" || sc.From == "10.1.1.11" {
+			listed = true
+		}
+	}
+	require.True(t, listed, "app-a2 -> web-c tcp/443 changed (%s -> %s) and is not listed", before, after)
+}
+
+// A fix that adds a route opens every protocol and port between the
+// query's own ends: a -> 203.0.113.5 udp/53 and tcp/80 are other sessions.
+func TestFixAlsoChangedRouteQuerysOwnEnds(t *testing.T) {
+	m := alsoDesign(func(d *sample.Design) {
+		alsoOpenB(d)
+		d.InternetGateways = []reach.InternetGatewaySpec{{ID: "igw-1", VPC: "vpc-1"}}
+		d.Interfaces[0].PublicIP = netip.MustParseAddr("54.0.0.10")
+		d.Interfaces[0].Groups = []string{"sg-b1"}
+		d.Groups[1].Rules = append(d.Groups[1].Rules, sg.Rule{Direction: flow.Inbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4})
+	})
+	q := reach.Query{From: "a", To: "203.0.113.5", Protocol: flow.TCP, Port: 443}
+	fx, err := m.Fix(q, reach.Reachable)
+	require.NoError(t, err)
+	for _, c := range fx.Changes {
+		t.Logf("change: %s", c.Text)
+	}
+	t.Logf("also changed: %+v", fx.AlsoChanged)
+	for _, other := range []reach.Query{
+		{From: "a", To: "203.0.113.5", Protocol: flow.UDP, Port: 53},
+		{From: "a", To: "203.0.113.5", Protocol: flow.TCP, Port: 80},
+		{From: "a", To: "203.0.113.5", Protocol: flow.ICMP},
+	} {
+		before, err := m.Verdict(other)
+		require.NoError(t, err)
+		after, err := fx.Patched.Verdict(other)
+		require.NoError(t, err)
+		t.Logf("%+v: before %s, after %s", other, before, after)
+		listed := false
+		for _, sc := range fx.AlsoChanged {
+			if sc.To == "203.0.113.5" && sc.Protocol == other.Protocol && (sc.From == "eni-a" || sc.From == "a") {
+				listed = true
+			}
+		}
+		require.NotEqual(t, before, after, "%+v", other)
+		{
+			assert.True(t, listed, "%+v changed (%s -> %s) and is not listed", other, before, after)
+		}
+	}
+}
+
+// IPv6: a fix adding a route to the internet gateway for an IPv6 address
+// opens icmpv6 from a3 (same subnet, same table) too: listed.
+func TestFixAlsoChangedRouteIPv6ICMPv6(t *testing.T) {
+	m := alsoDesign(func(d *sample.Design) {
+		alsoOpenB(d)
+		d.InternetGateways = []reach.InternetGatewaySpec{{ID: "igw-1", VPC: "vpc-1"}}
+		d.VPCs[0].CIDRs = append(d.VPCs[0].CIDRs, pfx("2600:1f18:1:100::/56"))
+		d.Subnets[0].CIDRs = append(d.Subnets[0].CIDRs, pfx("2600:1f18:1:101::/64"))
+		d.Interfaces[0].PrivateIPs = append(d.Interfaces[0].PrivateIPs, netip.MustParseAddr("2600:1f18:1:101::10"))
+		d.Interfaces = append(d.Interfaces, reach.Interface{ID: "eni-a3", Name: "a3", Subnet: "subnet-a",
+			PrivateIPs: []netip.Addr{netip.MustParseAddr("10.0.1.11"), netip.MustParseAddr("2600:1f18:1:101::11")}, Groups: []string{"sg-x"}})
+		d.Interfaces[0].Groups = []string{"sg-x"}
+		all := func(dir flow.Direction, p sg.Peer) sg.Rule {
+			return sg.Rule{Direction: dir, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: p}
+		}
+		d.Groups = append(d.Groups, sg.Group{ID: "sg-x", Rules: []sg.Rule{all(flow.Inbound, sg.AnyIPv4), all(flow.Outbound, sg.AnyIPv4),
+			all(flow.Inbound, sg.Peer{Kind: sg.PeerCIDR, CIDR: pfx("::/0")}), all(flow.Outbound, sg.Peer{Kind: sg.PeerCIDR, CIDR: pfx("::/0")})}})
+		d.ACLs[0] = nacl.NewDefault("acl-1", "vpc-1", true)
+	})
+	q := reach.Query{From: "a", To: "2001:db8:5::5", Protocol: flow.TCP, Port: 443, IPv6: true}
+	r, err := m.Check(q)
+	require.NoError(t, err)
+	t.Logf("before: %s %v", r.Outcome, r.Codes())
+	fx, err := m.Fix(q, reach.Reachable)
+	require.NoError(t, err)
+	for _, c := range fx.Changes {
+		t.Logf("change: %s", c.Text)
+	}
+	t.Logf("also changed: %+v", fx.AlsoChanged)
+	other := reach.Query{From: "a3", To: "2001:db8:5::5", Protocol: flow.ICMPv6, IPv6: true}
+	before, err := m.Verdict(other)
+	require.NoError(t, err)
+	after, err := fx.Patched.Verdict(other)
+	require.NoError(t, err)
+	t.Logf("a3 -> 2001:db8:5::5 icmpv6: before %s, after %s", before, after)
+	require.NotEqual(t, before, after)
+	listed := false
+	for _, sc := range fx.AlsoChanged {
+		if sc.Protocol == flow.ICMPv6 && (sc.From == "eni-a3" || sc.To == "eni-a3") {
+			listed = true
+		}
+	}
+	require.True(t, listed, "a3 -> 2001:db8:5::5 icmpv6 changed (%s -> %s) and is not listed", before, after)
 }

@@ -177,11 +177,13 @@ func (m *Model) denyEntry(h Hop) (Change, bool) {
 // between m and patched, among those a change could touch: between the
 // changed traffic's peer (its owner, or every interface behind it when it
 // is a NAT gateway's address) and the interfaces the changed resource
-// judges, both ways, on q's protocol: every port for tcp and udp
-// ([Model.Ports]), the query's message otherwise.
+// judges, both ways, on q's protocol (every protocol, of the route's
+// family, for a route): every port for tcp and udp ([Model.Ports]), the
+// query's message otherwise. The query's own ends are compared too, on
+// its other ports and protocols.
 func (m *Model) alsoChanged(patched *Model, q Query, changes []Change) ([]SessionChange, error) {
 	out := []SessionChange{}
-	seen := map[[2]string]bool{{q.From, q.To}: true}
+	seen := map[[2]string]bool{}
 	for _, c := range changes {
 		if c.Kind == ResourceSecurityGroup && c.Action == ChangeRemove && m.groups[c.Resource] == nil {
 			continue // a default rule of a group the fix makes: m never had it
@@ -190,23 +192,38 @@ func (m *Model) alsoChanged(patched *Model, q Query, changes []Change) ([]Sessio
 		for _, a := range peers {
 			for _, b := range near {
 				for _, pair := range [2][2]string{{a, b}, {b, a}} {
-					if pair[0] == pair[1] || seen[pair] || m.sameEnd(pair[0], q.From) && m.sameEnd(pair[1], q.To) {
+					if pair[0] == pair[1] || seen[pair] {
 						continue
 					}
 					seen[pair] = true
+					// the query's own ends: its other ports and protocols
+					own := m.sameEnd(pair[0], q.From) && m.sameEnd(pair[1], q.To)
 					protos := []flow.Protocol{q.Protocol}
+					v6 := q.IPv6
 					if c.Kind == ResourceRouteTable {
-						protos = []flow.Protocol{flow.TCP, flow.UDP, flow.ICMP} // a route carries every protocol
+						// a route carries every protocol, of its family
+						protos = []flow.Protocol{flow.TCP, flow.UDP, flow.ICMP, flow.ICMPv6}
+						v6 = v6 || c.Route != nil && c.Route.Destination.Addr().Is6()
 					}
 					for _, p := range protos {
+						if own && p == q.Protocol && !p.HasPorts() {
+							continue // the query itself
+						}
 						pq := q
-						pq.Protocol = p
+						pq.Protocol, pq.IPv6 = p, v6
 						if !p.HasPorts() {
 							pq.Port, pq.SrcPort = 0, 0
+						}
+						if p != q.Protocol {
+							pq.ICMP, pq.Domain = nil, ""
 						}
 						sc, changed, err := m.sessionChange(patched, pq, pair[0], pair[1])
 						if err != nil {
 							return nil, err
+						}
+						if own && p == q.Protocol { // every port but the query's
+							sc = sc.without(q.Port)
+							changed = !sc.Gained.IsEmpty() || !sc.Lost.IsEmpty() || !sc.IndeterminateGained.IsEmpty() || !sc.IndeterminateLost.IsEmpty()
 						}
 						if changed {
 							out = append(out, sc)
@@ -217,6 +234,14 @@ func (m *Model) alsoChanged(patched *Model, q Query, changes []Change) ([]Sessio
 		}
 	}
 	return out, nil
+}
+
+// without returns sc with port left out of its port sets.
+func (sc SessionChange) without(port uint16) SessionChange {
+	drop := flow.SetOf(flow.Single(port))
+	sc.Gained, sc.Lost = sc.Gained.Difference(drop), sc.Lost.Difference(drop)
+	sc.IndeterminateGained, sc.IndeterminateLost = sc.IndeterminateGained.Difference(drop), sc.IndeterminateLost.Difference(drop)
+	return sc
 }
 
 // sameEnd reports whether endpoints a and b name the same interface (or
@@ -291,8 +316,10 @@ func (m *Model) touched(c Change) (near, peers []string) {
 	case m.byPublic[a] != nil:
 		peers = []string{m.byPublic[a].ID}
 	case m.natAddr[a] != nil:
+		// the interfaces it translates: those of its VPC, and with
+		// transit gateways any (centralized egress)
 		for _, ii := range m.ifaceOrder {
-			if ii.subnet.VPC == m.natAddr[a].subnet.VPC {
+			if ii.subnet.VPC == m.natAddr[a].subnet.VPC || len(m.tgws) > 0 {
 				peers = append(peers, ii.ID)
 			}
 		}
