@@ -223,7 +223,10 @@
 // it may be a member of any group. Any other ID the model needs that
 // Terraform knows only after apply and no reference resolves (a subnet,
 // a route table, a gateway) is an error wrapping [ErrUnknownValue]
-// naming the resource address and the attribute.
+// naming the resource address and the attribute; so is a subnet's
+// ipv6_cidr_block known only after apply when a VPC of the model has an
+// IPv6 block (with none, the subnet is modelled without IPv6, with a
+// warning).
 //
 // Errors are *[flow.InputError] naming the file and, in Path, the
 // resource address and the attribute path ("aws_subnet.db: cidr_block"),
