@@ -33,6 +33,10 @@ import (
 //     gateway, at the source, and reachsim does not tell a reference to
 //     a group of a VPC behind a transit gateway apart there (AWS does
 //     not accept one in an outbound rule).
+//   - Referencing is between VPCs attached to the same gateway ("Both
+//     VPCs must be attached to the same transit gateway"): a packet that
+//     crosses a transit gateway a second time (through a VPC between)
+//     keeps no identity.
 //   - "not supported across transit gateway peering connections" and
 //     "does not work across AWS Gateway Load Balancer or an AWS Network
 //     Firewall" in an inspection VPC: reachsim does not model peering
@@ -79,9 +83,21 @@ func tgwReferencing(g *tgwInfo, in, out *tgwAttInfo) (lost bool, unknown string)
 
 // crossTGW records what a packet that entered g through in and leaves
 // through out keeps of its security group identity (tgwReferencing).
+//
+// The identity survives one crossing only: referencing works between
+// VPCs attached to the same transit gateway, so a packet that crosses a
+// second one (through a VPC between them) has lost it.
 func (w *walker) crossTGW(g *tgwInfo, in, out *tgwAttInfo) {
 	lost, unknown := tgwReferencing(g, in, out)
+	crossings := 0
+	for _, v := range w.visited {
+		if v.kind == KindTransitGateway && v.rule != "" { // a crossing's visit names its route (tgw.go)
+			crossings++
+		}
+	}
 	switch {
+	case crossings > 1:
+		w.identity = false
 	case lost:
 		w.identity = false
 	case unknown != "" && w.identity && w.idMaybe == "":

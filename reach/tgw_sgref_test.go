@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/reach/reachtest/brute"
 	"github.com/reachsim/reachsim/sg"
@@ -123,4 +124,46 @@ func TestSecurityGroupReferenceAcrossATransitGatewaySetAnswers(t *testing.T) {
 			})
 		}
 	}
+}
+
+// Two transit gateways: app-a (vpc-a, on tgw-1) -> tgw-1 -> vpc-m ->
+// tgw-2 -> app-b (vpc-b, on tgw-2), all options on. sg-web references
+// sg-app, a group of vpc-a, which is not attached to tgw-2 (AWS: a
+// reference works to groups of VPCs attached to the same transit gateway).
+func TestReferenceAcrossTwoTransitGateways(t *testing.T) {
+	d := newTGWDesign().withReference(false).referencing("on", "", "")
+	d.vpcs = append(d.vpcs, reach.VPC{ID: "vpc-m", CIDRs: []netip.Prefix{pfx("10.3.0.0/16")}, MainRouteTable: "rtb-m", DefaultACL: "acl-m"})
+	d.subnets = append(d.subnets,
+		reach.Subnet{ID: "subnet-m1", VPC: "vpc-m", CIDRs: []netip.Prefix{pfx("10.3.1.0/24")}, AvailabilityZone: "az-1"},
+		reach.Subnet{ID: "subnet-m2", VPC: "vpc-m", CIDRs: []netip.Prefix{pfx("10.3.2.0/24")}, AvailabilityZone: "az-1"})
+	d.rts = append(d.rts, reach.RouteTable{ID: "rtb-m", VPC: "vpc-m", Routes: []reach.Route{
+		{Destination: pfx("10.1.0.0/16"), Target: reach.TargetTransitGateway, TargetID: "tgw-1"},
+		{Destination: pfx("10.2.0.0/16"), Target: reach.TargetTransitGateway, TargetID: "tgw-2"}}})
+	for i := range d.rts {
+		if d.rts[i].ID == "rtb-b" {
+			d.rts[i].Routes[0].TargetID = "tgw-2"
+		}
+	}
+	d.acls = append(d.acls, nacl.NewDefault("acl-m", "vpc-m", false))
+	// tgw-1: vpc-a and vpc-m; tgw-2: vpc-m and vpc-b
+	d.tgwRTs = []reach.TGWRouteTable{
+		{ID: "tgw-rtb-1", TransitGateway: "tgw-1", Routes: []reach.TGWRoute{tgwRoute("10.1.0.0/16", "att-a", false), tgwRoute("10.2.0.0/16", "att-m1", false)}},
+		{ID: "tgw-rtb-2", TransitGateway: "tgw-2", Routes: []reach.TGWRoute{tgwRoute("10.2.0.0/16", "att-b", false), tgwRoute("10.1.0.0/16", "att-m2", false)}},
+	}
+	d.atts = []reach.TGWAttachment{
+		{ID: "att-a", TransitGateway: "tgw-1", Type: "vpc", VPC: "vpc-a", Subnets: []string{"subnet-ta"}, RouteTable: "tgw-rtb-1"},
+		{ID: "att-m1", TransitGateway: "tgw-1", Type: "vpc", VPC: "vpc-m", Subnets: []string{"subnet-m1"}, RouteTable: "tgw-rtb-1"},
+		{ID: "att-m2", TransitGateway: "tgw-2", Type: "vpc", VPC: "vpc-m", Subnets: []string{"subnet-m2"}, RouteTable: "tgw-rtb-2"},
+		{ID: "att-b", TransitGateway: "tgw-2", Type: "vpc", VPC: "vpc-b", Subnets: []string{"subnet-tb"}, RouteTable: "tgw-rtb-2"},
+	}
+	gw2 := reach.TransitGateway{ID: "tgw-2", Name: "hub2", SecurityGroupReferencing: true}
+	m, err := d.builder().AddTransitGateway(gw2).Build()
+	require.NoError(t, err)
+	// sanity: by address (sg-open) the path is open
+	r, err := m.Check(reach.Query{From: "app-a3", To: "app-b2", Protocol: flow.TCP, Port: 22})
+	require.NoError(t, err)
+	require.Equal(t, reach.Reachable, r.Outcome, r.Text())
+	r, err = m.Check(reach.Query{From: "app-a", To: "app-b", Protocol: flow.TCP, Port: 443})
+	require.NoError(t, err)
+	assert.Equal(t, reach.Unreachable, r.Outcome, "the identity does not survive a second gateway: %s", r.Text())
 }

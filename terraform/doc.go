@@ -224,8 +224,8 @@
 // Terraform knows only after apply and no reference resolves (a subnet,
 // a route table, a gateway) is an error wrapping [ErrUnknownValue]
 // naming the resource address and the attribute; so is a subnet's
-// ipv6_cidr_block known only after apply when a VPC of the model has an
-// IPv6 block (with none, the subnet is modelled without IPv6, with a
+// ipv6_cidr_block that its configuration sets and that is known only
+// after apply, when a VPC of the model has an IPv6 block (with none, the subnet is modelled without IPv6, with a
 // warning).
 //
 // Errors are *[flow.InputError] naming the file and, in Path, the

@@ -96,10 +96,12 @@ func (r *reader) readSubnet(in *instance) {
 		s.CIDRs = append(s.CIDRs, p)
 	} else if in.deferred && isUnknown(in.unknown, "ipv6_cidr_block") && !r.skipIPv6(in, "ipv6_cidr_block") {
 		r.unknownData(in, "ipv6_cidr_block") // a subnet that exists may have one: the model needs it
-	} else if !in.deferred && isUnknown(in.unknown, "ipv6_cidr_block") && !r.skipIPv6(in, "ipv6_cidr_block") {
-		// an IPv6 VPC whose new subnet's block is known only after apply:
-		// left out, an IPv6 packet to its addresses would be a certain
-		// unknown destination
+	} else if !in.deferred && isUnknown(in.unknown, "ipv6_cidr_block") && in.configured("ipv6_cidr_block") && !r.skipIPv6(in, "ipv6_cidr_block") {
+		// an IPv6 VPC whose new subnet's block, set in the configuration,
+		// is known only after apply (the provider prints it so for every
+		// new subnet: one the configuration gives none has none): left
+		// out, an IPv6 packet to its addresses would be a certain unknown
+		// destination
 		r.fail(in, "ipv6_cidr_block", "", ErrUnknownValue, "known only after apply, in a design with IPv6: the model needs the subnet's IPv6 block")
 	}
 	if len(s.CIDRs) == 0 && isUnknown(in.unknown, "cidr_block") {
