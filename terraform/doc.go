@@ -65,7 +65,16 @@
 // indeterminate), route tables, routes, associations and
 // propagations, which name a new gateway's default route table by a
 // reference to its association_default_route_table_id or
-// propagation_default_route_table_id) and AWS Network Firewall
+// propagation_default_route_table_id; an existing gateway's default
+// tables are those these IDs name, apart when they differ: an attachment
+// keeping transit_gateway_default_route_table_propagation on propagates
+// to the propagation default, a table of the plan or one outside the
+// model; aws_ec2_transit_gateway_default_route_table_association and
+// _propagation, which change a default, are refused (ErrInvalidPlan,
+// naming them) when an attachment of the plan keeps that default on and
+// the gateway's values do not already name the new table, since AWS
+// applies a default when it makes an attachment, before or after the
+// change) and AWS Network Firewall
 // (aws_networkfirewall_rule_group with rules_string, stateful_rule,
 // rules_source_list, stateless_rules_and_custom_actions and
 // rule_variables; aws_networkfirewall_firewall_policy;

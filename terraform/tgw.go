@@ -19,7 +19,18 @@ import (
 // propagate to it. Its routes are then those propagations and nothing
 // else, which holds for a gateway the plan creates; for one that exists
 // already, other routes may be in it that the plan does not show, so its
-// answers are undecided (TGW_ROUTES_UNKNOWN).
+// answers are undecided (TGW_ROUTES_UNKNOWN). A gateway that exists has
+// its default tables' IDs in the plan (association_default_route_table_id,
+// propagation_default_route_table_id), which ModifyTransitGateway sets
+// apart: a default that is a table of the plan is that table, and a
+// propagation default that is neither the association default nor a table
+// of the plan is a table outside the model, which the attachments'
+// default propagations go to. aws_ec2_transit_gateway_default_route_table_association
+// and _propagation change a default: an attachment of the plan that keeps
+// that default on would be in the table of before or after the change,
+// as AWS makes it before or after, so such a plan is refused (see
+// readTGWDefaultChange) unless the gateway's plan values already name the
+// new table.
 
 // tgwRec is a transit gateway being assembled.
 type tgwRec struct {
@@ -27,6 +38,12 @@ type tgwRec struct {
 	created     bool
 	defaultRT   string // the model ID of its default route table, "" when off
 	defaultProp bool   // default route table propagation on
+	// the known IDs of its default association and propagation tables,
+	// "" when the plan does not know them (a new gateway)
+	assocID, propID string
+	// the addresses of the attachments of the plan that keep default
+	// association and propagation on
+	assocAtts, propAtts []string
 }
 
 // tgws is what the transit gateway readers assemble, in plan order.
@@ -45,6 +62,8 @@ func (r *reader) readTGW(in *instance) {
 	assoc, _ := r.str(in, "default_route_table_association", false)
 	prop, _ := r.str(in, "default_route_table_propagation", false)
 	g.defaultProp = prop != "disable"
+	g.assocID, _ = in.values["association_default_route_table_id"].(string)
+	g.propID, _ = in.values["propagation_default_route_table_id"].(string)
 	if assoc != "disable" || g.defaultProp {
 		g.defaultRT = in.id + ".default_route_table"
 		rt := &reach.TGWRouteTable{ID: g.defaultRT, TransitGateway: in.id}
@@ -109,14 +128,67 @@ func (r *reader) readTGWAttachment(in *instance) {
 	}
 	if g := r.tgw.gws[a.TransitGateway]; g != nil {
 		if g.defaultRT != "" && defaultOn(in, "transit_gateway_default_route_table_association") {
-			a.RouteTable = g.defaultRT
+			a.RouteTable = r.tgwPlanTable(g.assocID, g.defaultRT)
+			g.assocAtts = append(g.assocAtts, in.addr)
 		}
 		if g.defaultProp && defaultOn(in, "transit_gateway_default_route_table_propagation") {
-			a.Propagations = append(a.Propagations, g.spec.ID+".default_route_table")
+			if rt := r.tgwPropDefault(g); rt != "" {
+				a.Propagations = append(a.Propagations, rt)
+			}
+			g.propAtts = append(g.propAtts, in.addr)
 		}
 	}
 	r.tgw.atts[a.ID] = a
 	r.tgw.atList = append(r.tgw.atList, a.ID)
+}
+
+// tgwPlanTable returns the model ID of the transit gateway route table
+// of the plan whose known ID is id, else def.
+func (r *reader) tgwPlanTable(id, def string) string {
+	if t := r.byID[id]; id != "" && t != nil && t.typ == "aws_ec2_transit_gateway_route_table" {
+		return t.id
+	}
+	return def
+}
+
+// tgwPropDefault returns the model ID of gateway g's default propagation
+// route table: a table of the plan its propagation_default_route_table_id
+// names, its default route table when that ID is unknown or is the
+// association default's, and "" when it names a table outside the plan
+// (which the model does not hold).
+func (r *reader) tgwPropDefault(g *tgwRec) string {
+	def := g.spec.ID + ".default_route_table"
+	if g.propID != "" && g.assocID != "" && g.propID != g.assocID {
+		def = ""
+	}
+	return r.tgwPlanTable(g.propID, def)
+}
+
+// readTGWDefaultChange reads an
+// aws_ec2_transit_gateway_default_route_table_association or
+// _propagation, which makes transit_gateway_route_table_id the gateway's
+// default association or propagation table. AWS applies a default when
+// it makes an attachment, so an attachment of the plan that keeps that
+// default on is in the table of before or after the change as AWS makes
+// it before or after: the plan is refused, naming both, unless the
+// gateway's plan values already name the new table (the change is in
+// effect). Without such an attachment it changes nothing the model holds.
+func (r *reader) readTGWDefaultChange(in *instance) {
+	gw, _ := r.linkOne(in, "transit_gateway_id", "aws_ec2_transit_gateway")
+	g := r.tgw.gws[gw]
+	if g == nil {
+		return
+	}
+	kind, cur, atts := "association", g.assocID, g.assocAtts
+	if in.typ == "aws_ec2_transit_gateway_default_route_table_propagation" {
+		kind, cur, atts = "propagation", g.propID, g.propAtts
+	}
+	if len(atts) == 0 || (cur != "" && r.valueIs(in, "transit_gateway_route_table_id", cur)) {
+		return
+	}
+	r.fail(in, "", "", ErrInvalidPlan, "it changes the default %s route table of %s while attachments of the plan keep transit_gateway_default_route_table_%s on (%s): "+
+		"whether AWS makes each before or after the change decides its table, which the plan does not say; changing a transit gateway's default route table that attachments of the plan rely on is not modelled",
+		kind, g.spec.ID, kind, strings.Join(atts, ", "))
 }
 
 // defaultOn reads a bool attribute that is true unless set false.

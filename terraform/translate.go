@@ -22,7 +22,8 @@ var passes = [][]string{
 		"aws_network_acl_association", "aws_instance", "aws_network_interface", "aws_nat_gateway",
 		"aws_ec2_transit_gateway_vpc_attachment"},
 	{"aws_eip", "aws_eip_association", "aws_network_interface_sg_attachment", "aws_network_interface_attachment",
-		"aws_ec2_transit_gateway_route", "aws_ec2_transit_gateway_route_table_association", "aws_ec2_transit_gateway_route_table_propagation"},
+		"aws_ec2_transit_gateway_route", "aws_ec2_transit_gateway_route_table_association", "aws_ec2_transit_gateway_route_table_propagation",
+		"aws_ec2_transit_gateway_default_route_table_association", "aws_ec2_transit_gateway_default_route_table_propagation"},
 }
 
 func (r *reader) readerOf(typ string) func(*instance) {
@@ -109,6 +110,8 @@ func (r *reader) readerOf(typ string) func(*instance) {
 		return r.readTGWAssociation
 	case "aws_ec2_transit_gateway_route_table_propagation":
 		return r.readTGWPropagation
+	case "aws_ec2_transit_gateway_default_route_table_association", "aws_ec2_transit_gateway_default_route_table_propagation":
+		return r.readTGWDefaultChange
 	}
 	return nil
 }
