@@ -494,10 +494,7 @@ func (m *Model) auditService(ii *ifaceInfo, risk Risk, ports flow.PortSet, where
 // auditServiceAt is auditService for the destination address dst.
 func (m *Model) auditServiceAt(dst netip.Addr, risk Risk, ports flow.PortSet, where addrset.Set, v6 bool) (Finding, error) {
 	f := Finding{Service: risk.Service, Severity: risk.Severity, Protocol: risk.Protocol, Ports: ports, Exposure: Closed, Sources: []netip.Prefix{}}
-	probe := netip.MustParseAddr("198.51.100.1")
-	if v6 {
-		probe = netip.MustParseAddr("2001:db8:ffff::1")
-	}
+	probe := internetProbe(v6)
 	var open, und addrset.Set
 	for _, r := range ports.Ranges() {
 		for p := int(r.Lo); p <= int(r.Hi); p++ {

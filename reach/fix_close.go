@@ -223,7 +223,7 @@ func (m *Model) alsoChanged(patched *Model, q Query, changes []Change) ([]Sessio
 						}
 						if own && p == q.Protocol { // every port but the query's
 							sc = sc.without(q.Port)
-							changed = !sc.Gained.IsEmpty() || !sc.Lost.IsEmpty() || !sc.IndeterminateGained.IsEmpty() || !sc.IndeterminateLost.IsEmpty()
+							changed = sc.portsChanged()
 						}
 						if changed {
 							out = append(out, sc)
@@ -242,6 +242,11 @@ func (sc SessionChange) without(port uint16) SessionChange {
 	sc.Gained, sc.Lost = sc.Gained.Difference(drop), sc.Lost.Difference(drop)
 	sc.IndeterminateGained, sc.IndeterminateLost = sc.IndeterminateGained.Difference(drop), sc.IndeterminateLost.Difference(drop)
 	return sc
+}
+
+// portsChanged reports whether sc holds a port that changed.
+func (sc SessionChange) portsChanged() bool {
+	return !sc.Gained.IsEmpty() || !sc.Lost.IsEmpty() || !sc.IndeterminateGained.IsEmpty() || !sc.IndeterminateLost.IsEmpty()
 }
 
 // sameEnd reports whether endpoints a and b name the same interface (or
@@ -324,7 +329,7 @@ func (m *Model) touched(c Change) (near, peers []string) {
 			}
 		}
 	default:
-		if p, ok := m.internetProbe(block); ok {
+		if p, ok := m.blockProbe(block); ok {
 			peers = []string{p}
 		}
 	}
@@ -350,18 +355,15 @@ func (m *Model) appliancesBehind(in func(s *subnetInfo) bool) []string {
 	return out
 }
 
-// internetProbe returns an internet address of block to stand for it: its
+// blockProbe returns an internet address of block to stand for it: its
 // first address when that is on the internet and no one's in the design,
 // else the probe Sources uses when block holds it (0.0.0.0/0, ::/0).
-func (m *Model) internetProbe(block netip.Prefix) (string, bool) {
+func (m *Model) blockProbe(block netip.Prefix) (string, bool) {
 	a := block.Addr()
 	if _, held := m.owners[a]; !held && !m.offInternet(a) {
 		return a.String(), true
 	}
-	probe := netip.MustParseAddr("198.51.100.1")
-	if a.Is6() {
-		probe = netip.MustParseAddr("2001:db8:ffff::1")
-	}
+	probe := internetProbe(a.Is6())
 	if _, held := m.owners[probe]; !held && block.Contains(probe) {
 		return probe.String(), true
 	}
@@ -392,8 +394,9 @@ func (m *Model) ifacesOf(in func(s *subnetInfo) bool) []string {
 }
 
 // internetBehind returns, for the appliance id, an internet address per
-// route that sends internet traffic to it (internetProbe). A change to the appliance's groups can
-// change the sessions to them (a NAT instance's, [ApplianceTranslationUnknown]).
+// route that sends internet traffic to it (blockProbe). A change to the
+// appliance's groups can change the sessions to them (a NAT instance's,
+// [ApplianceTranslationUnknown]).
 func (m *Model) internetBehind(id string) []string {
 	var out []string
 	for _, rt := range sortedByID(m.rts) {
@@ -402,7 +405,7 @@ func (m *Model) internetBehind(id string) []string {
 				continue
 			}
 			for _, p := range r.prefixes {
-				if a, ok := m.internetProbe(p); ok && !slices.Contains(out, a) {
+				if a, ok := m.blockProbe(p); ok && !slices.Contains(out, a) {
 					out = append(out, a)
 				}
 			}
@@ -435,8 +438,7 @@ func (m *Model) sessionChange(patched *Model, q Query, from, to string) (Session
 		sc.Gained, sc.Lost = after.Open.Difference(before.Open), before.Open.Difference(after.Open)
 		sc.IndeterminateGained = after.Indeterminate.Difference(before.Indeterminate)
 		sc.IndeterminateLost = before.Indeterminate.Difference(after.Indeterminate)
-		changed := !sc.Gained.IsEmpty() || !sc.Lost.IsEmpty() || !sc.IndeterminateGained.IsEmpty() || !sc.IndeterminateLost.IsEmpty()
-		return sc, changed, nil
+		return sc, sc.portsChanged(), nil
 	}
 	vq := q
 	vq.From, vq.To = from, to

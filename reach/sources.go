@@ -71,6 +71,16 @@ type SourceInterface struct {
 	PrefixesUnknown string `json:"prefixes_unknown,omitempty"`
 }
 
+// internetProbe is the internet address (of IPv6 when v6) the set
+// questions walk from to stand for the internet: a documentation address
+// no design holds.
+func internetProbe(v6 bool) netip.Addr {
+	if v6 {
+		return netip.MustParseAddr("2001:db8:ffff::1")
+	}
+	return netip.MustParseAddr("198.51.100.1")
+}
+
 // Sources answers who reaches q.To over q.Protocol and q.Port, round
 // trip: every interface of the design (each checked as [Model.Verdict]
 // would from it), and the exact set of internet addresses. An internet
@@ -81,10 +91,7 @@ type SourceInterface struct {
 // as [Model.Matrix] answers its cells: per combination of the subnets the
 // flow hash can pick, merged address by address.
 func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
-	probe := netip.MustParseAddr("198.51.100.1")
-	if q.IPv6 {
-		probe = netip.MustParseAddr("2001:db8:ffff::1")
-	}
+	probe := internetProbe(q.IPv6)
 	base := Query{From: probe.String(), To: q.To, Protocol: q.Protocol, Port: q.Port, SrcPort: q.SrcPort, ICMP: q.ICMP, IPv6: q.IPv6, Domain: q.Domain}
 	if err := base.validate(); err != nil {
 		return nil, err
