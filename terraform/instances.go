@@ -56,12 +56,9 @@ func (r *reader) readInstance(in *instance) {
 	}
 	sec, _ := strs(in.values["secondary_private_ips"])
 	for i, s := range sec {
-		a, err := netip.ParseAddr(s)
-		if err != nil || a.Zone() != "" || a.Is4In6() {
-			r.fail(in, fmt.Sprintf("secondary_private_ips[%d]", i), s, ErrInvalidPlan, "not an IP address")
-			continue
+		if a, ok := r.parseAddr(in, fmt.Sprintf("secondary_private_ips[%d]", i), s); ok {
+			it.PrivateIPs = append(it.PrivateIPs, a)
 		}
-		it.PrivateIPs = append(it.PrivateIPs, a)
 	}
 	r.ipv6(in, &it, []string{"ipv6_addresses"}, "ipv6_address_count")
 	if isUnknown(in.unknown, "secondary_private_ips") && in.configured("secondary_private_ips") && in.cfg != nil {
@@ -202,9 +199,8 @@ func (r *reader) readENI(in *instance) {
 func (r *reader) eniPrivateIPs(in *instance, it *reach.Interface) (more string) {
 	var why []string
 	add := func(path, s string) {
-		a, err := netip.ParseAddr(s)
-		if err != nil || a.Zone() != "" || a.Is4In6() {
-			r.fail(in, path, s, ErrInvalidPlan, "not an IP address")
+		a, ok := r.parseAddr(in, path, s)
+		if !ok {
 			return
 		}
 		if !slices.Contains(it.PrivateIPs, a) {

@@ -55,9 +55,15 @@ func (r *reader) addr(in *instance, attr string, required bool) (netip.Addr, boo
 	if !ok {
 		return netip.Addr{}, false
 	}
+	return r.parseAddr(in, attr, s)
+}
+
+// parseAddr parses s, the value at path of in, as an IP address (no zone,
+// no IPv4-mapped IPv6), failing with the path and the text otherwise.
+func (r *reader) parseAddr(in *instance, path, s string) (netip.Addr, bool) {
 	a, err := netip.ParseAddr(s)
 	if err != nil || a.Zone() != "" || a.Is4In6() {
-		r.fail(in, attr, s, ErrInvalidPlan, "not an IP address")
+		r.fail(in, path, s, ErrInvalidPlan, "not an IP address")
 		return netip.Addr{}, false
 	}
 	return a, true
