@@ -79,5 +79,5 @@ func compileInterface(m *Model, ids []string, comp *sg.CachingResolver) (*sgPair
 	if err != nil {
 		return nil, err
 	}
-	return &sgPair{normal: normal, m: m}, nil
+	return &sgPair{normal: normal, m: m, outRefs: outboundRefs(gs)}, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/nacl"
+	"github.com/reachsim/reachsim/sg"
 )
 
 // check walks the request and the reply and explains every hop.
@@ -207,6 +208,10 @@ type walker struct {
 	// the judgement deferred in deferred (matrix_fast.go)
 	deferSG  bool
 	deferred []sgHop
+	// refOut are this leg's outbound security group judgements made with
+	// the packet's group identity, judged again if it then crosses a
+	// transit gateway (tgw_sgref.go)
+	refOut []refOutHop
 	// fork, on the request's walker, is the state of the walks over the
 	// subnets appliance mode lets the flow hash pick (tgw_appliance.go)
 	fork *zoneFork
@@ -273,20 +278,32 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 		return
 	}
 	w.see(ii)
-	ev := ii.sg.normal
-	maybe := w.identity && w.idMaybe != ""
+	ev, mode := ii.sg.normal, sgWithIdentity
 	switch {
 	case !w.identity:
-		ev = ii.sg.blind()
-	case maybe:
-		ev = ii.sg.maybe()
+		ev, mode = ii.sg.blind(), sgBlind
+	case w.idMaybe != "":
+		ev, mode = ii.sg.maybe(), sgMaybe
+	}
+	// an outbound judgement with identity is judged again if the packet
+	// then crosses a transit gateway (tgw_sgref.go); in a deferred walk,
+	// whatever the groups (another pair's may differ: matrix_fast.go)
+	refOut := dir == flow.Outbound && mode == sgWithIdentity && len(w.m.tgws) > 0 && (ii.sg.outRefs || w.deferSG)
+	if refOut {
+		w.refOut = append(w.refOut, refOutHop{hop: int32(i), deferred: -1, filter: -1, ii: ii})
 	}
 	if w.deferSG {
-		w.deferred = append(w.deferred, sgHop{iface: ii, blind: !w.identity, maybe: maybe, pkt: pkt, dir: dir, leg: w.leg})
+		if refOut {
+			w.refOut[len(w.refOut)-1].deferred = int32(len(w.deferred))
+		}
+		w.deferred = append(w.deferred, sgHop{iface: ii, blind: mode == sgBlind, maybe: mode == sgMaybe, pkt: pkt, dir: dir, leg: w.leg})
 		h.Verdict = flow.Allow
 		return
 	}
 	if w.filters != nil {
+		if refOut {
+			w.refOut[len(w.refOut)-1].filter = int32(len(*w.filters))
+		}
 		w.noteFilter(filterHop{kind: KindSecurityGroups, sg: ev, iface: ii, pkt: pkt, dir: dir}, i)
 	}
 	if w.bounds != nil {
@@ -294,15 +311,33 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 	}
 	if !w.explain {
 		h.Verdict = ev.Evaluate(pkt, dir).Verdict
-		switch {
-		case h.Verdict == flow.Indeterminate:
-			h.Code = SGIndeterminate
-		case h.Verdict != flow.Allow && ev.Flavour().IsAlibaba():
-			h.Code = SGDeny
-		case h.Verdict != flow.Allow:
-			h.Code = SGNoAllow
+		if h.Verdict != flow.Allow {
+			sgBlockCode(h, ev, ii)
 		}
-		groupsUnknownHop(h, ii, false)
+		return
+	}
+	w.judgeSG(h, ev, ii, pkt, dir, mode)
+}
+
+// sgMode is what a security group judgement sees of the packet's group
+// identity.
+type sgMode uint8
+
+const (
+	sgWithIdentity sgMode = iota
+	sgBlind               // lost: a middlebox forwarded the packet
+	sgMaybe               // kept perhaps: a transit gateway whose referencing support is unknown (tgw_sgref.go)
+	sgOverTGW             // outbound, the packet then crossing a transit gateway (tgw_sgref.go)
+)
+
+// judgeSG writes into h the judgement of pkt by ev, ii's security groups
+// as the packet meets them in mode.
+func (w *walker) judgeSG(h *Hop, ev *sg.Evaluator, ii *ifaceInfo, pkt flow.Flow, dir flow.Direction, mode sgMode) {
+	if !w.explain {
+		h.Verdict = ev.Evaluate(pkt, dir).Verdict
+		if h.Verdict != flow.Allow {
+			sgBlockCode(h, ev, ii)
+		}
 		return
 	}
 	x := ev.Evaluate(pkt, dir)
@@ -320,7 +355,7 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 		if pl := x.Rule.Peer.PrefixList; pl != "" {
 			h.Missing = fmt.Sprintf("the entries of prefix list %s, which the input does not hold: whether %s is in the list is unknown (rule: %s)", pl, peer, h.Rule)
 			h.Fix = fmt.Sprintf("add the list's entries to the input (aws ec2 get-managed-prefix-list-entries --prefix-list-id %s, in the account that owns it), or check by hand whether it holds %s", pl, peer)
-		} else if maybe && w.m.isMember(far, peer) {
+		} else if mode == sgMaybe && w.m.isMember(far, peer) {
 			h.Missing = fmt.Sprintf("%s (rule %s references %s, of which %s is a member)", w.idMaybe, h.Rule, far, peer)
 			h.Fix = sgReferencingFix(h.Rule)
 		} else if member, what := w.m.maybeDelegatedMember(far, peer); member != nil { // prefixes_unknown.go
@@ -344,8 +379,11 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 		}
 		return
 	}
-	if !w.identity {
+	switch mode {
+	case sgBlind:
 		h.addDetail("the packet passed a middlebox, so rules that reference security groups cannot match it")
+	case sgOverTGW:
+		h.addDetail("the packet crosses a transit gateway, where outbound rules that reference security groups match nothing (AWS supports references across one in inbound rules only)")
 	}
 	h.Code = SGNoAllow
 	if ev.Flavour().IsAlibaba() {
@@ -354,8 +392,22 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 	if ii.GroupsUnknown != "" {
 		groupsUnknownHop(h, ii, true)
 	} else {
-		h.Fix = sgFix(w.m, pkt, ii, dir)
+		h.Fix = sgFix(w.m, pkt, ii, dir, mode == sgWithIdentity || mode == sgMaybe)
 	}
+}
+
+// sgBlockCode gives h, whose packet ii's groups (ev) did not allow, its
+// code, without words.
+func sgBlockCode(h *Hop, ev *sg.Evaluator, ii *ifaceInfo) {
+	switch {
+	case h.Verdict == flow.Indeterminate:
+		h.Code = SGIndeterminate
+	case ev.Flavour().IsAlibaba():
+		h.Code = SGDeny
+	default:
+		h.Code = SGNoAllow
+	}
+	groupsUnknownHop(h, ii, false)
 }
 
 // see records that ii's security groups judged a packet of this leg.
@@ -365,8 +417,10 @@ func (w *walker) see(ii *ifaceInfo) {
 	}
 }
 
-// sgFix proposes the rule that would let pkt through.
-func sgFix(m *Model, pkt flow.Flow, ii *ifaceInfo, dir flow.Direction) string {
+// sgFix proposes the rule that would let pkt through: by the peer's
+// address, or by a group of the peer's when byGroup (a reference that
+// can match it).
+func sgFix(m *Model, pkt flow.Flow, ii *ifaceInfo, dir flow.Direction, byGroup bool) string {
 	peer, word := pkt.Src.Addr(), "from"
 	if dir == flow.Outbound {
 		peer, word = pkt.Dst.Addr(), "to"
@@ -385,7 +439,7 @@ func sgFix(m *Model, pkt flow.Flow, ii *ifaceInfo, dir flow.Direction) string {
 	b.WriteString(" ")
 	var scratch [64]byte
 	b.Write(netip.PrefixFrom(peer, peer.BitLen()).AppendTo(scratch[:0]))
-	if other, ok := m.ifaceByAddr(peer); ok && len(other.Groups) > 0 {
+	if other, ok := m.ifaceByAddr(peer); ok && byGroup && len(other.Groups) > 0 {
 		b.WriteString(" (or ")
 		b.WriteString(other.Groups[0])
 		b.WriteString(", a group of ")

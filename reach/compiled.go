@@ -191,6 +191,11 @@ type sgPair struct {
 	// maybeEv: for packets a transit gateway whose referencing support
 	// is unknown carried (tgw_sgref.go)
 	maybeEv maybeSG
+	// outRefs: an outbound rule references a group, so the outbound
+	// judgement of a packet that then crosses a transit gateway differs
+	// (overTGW, built at its first use into tgwOut; tgw_sgref.go)
+	outRefs bool
+	tgwOut  tgwOutSG
 }
 
 // blind returns the evaluator for packets whose group identity is lost,

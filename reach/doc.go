@@ -56,10 +56,12 @@
 // group identity across a peering: a rule referencing a group of the peer
 // VPC matches the members' private addresses. Build accepts a reference to
 // a group of any VPC of the design, peered or not (AWS accepts one only in
-// the same or a peered VPC); without a peering, no path reachsim models
-// brings the members' private addresses to it except through a
-// middlebox, which loses the identity, so such a rule matches nothing in
-// practice. A query between VPCs a peering joins addresses interfaces by
+// the same or a peered VPC, or, in an inbound rule, one attached to the
+// same transit gateway); without a peering, the only paths reachsim
+// models that bring the members' private addresses to it cross a
+// middlebox, which loses the identity, or a transit gateway, across which
+// only inbound references match, and only with the gateway's referencing
+// support. A query between VPCs a peering joins addresses interfaces by
 // their private addresses.
 // A route table's lookup takes the longest matching prefix, and among
 // routes of that prefix, as AWS does ([Route]): a static CIDR route, then
@@ -257,7 +259,9 @@
 // off by default) and both VPC attachments crossed
 // ([TGWAttachment.SecurityGroupReferencingDisabled], on by default) have
 // AWS's security group referencing support, undecided where the input
-// lacks one of these options and the reference would decide (tgw_sgref.go
+// lacks one of these options and the reference would decide, and a group
+// reference in an outbound rule matches no address beyond a transit
+// gateway the packet then crosses (AWS supports none; tgw_sgref.go
 // says what AWS documents and which of its limits reachsim does not
 // model: the zone use1-az3, PrivateLink, some Local Zones); VPN and load balancers are not modelled yet (a route to
 // them is an unmodelled target).

@@ -35,9 +35,13 @@ type sgHop struct {
 	// maybe: the identity crossed a transit gateway whose security group
 	// referencing support is unknown (sgPair.maybe); never with blind
 	maybe bool
-	pkt   flow.Flow
-	dir   flow.Direction
-	leg   Leg
+	// tgwOut, on an outbound judgement with identity, is the VPC of its
+	// interface when the packet then crossed a transit gateway: rules
+	// referencing groups match no address outside it (sgPair.overTGW)
+	tgwOut *vpcInfo
+	pkt    flow.Flow
+	dir    flow.Direction
+	leg    Leg
 }
 
 // middle is what the middle of one pair of placements lets through, per
@@ -263,6 +267,9 @@ func (h *sgHop) evaluator() *sg.Evaluator {
 	}
 	if h.maybe {
 		return h.iface.sg.maybe()
+	}
+	if h.tgwOut != nil {
+		return h.iface.sg.overTGW(h.tgwOut)
 	}
 	return h.iface.sg.normal
 }

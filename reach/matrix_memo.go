@@ -302,7 +302,7 @@ func (mm *matrixMemo) groupIface(g string) *ifaceInfo {
 	if !ok {
 		if grp := mm.q.m.groups[g]; grp != nil {
 			if ev, err := sg.Compile([]sg.Group{*grp}, mm.comp); err == nil && ev.Flavour() == sg.AWS {
-				ii = &ifaceInfo{sg: &sgPair{normal: ev, m: mm.q.m}}
+				ii = &ifaceInfo{sg: &sgPair{normal: ev, m: mm.q.m, outRefs: outboundRefs([]sg.Group{*grp})}}
 				ii.Groups = []string{g}
 			}
 		}

@@ -1,11 +1,14 @@
 package reach
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 
+	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/sg"
 )
 
@@ -29,10 +32,14 @@ import (
 //     gateway, so that an inbound rule of the destination that
 //     references a group of the source's VPC matches the group's members
 //     (their private IPv4 and IPv6 addresses, as within a VPC: the guide
-//     restricts neither family). Outbound rules are judged before the
-//     gateway, at the source, and reachsim does not tell a reference to
-//     a group of a VPC behind a transit gateway apart there (AWS does
-//     not accept one in an outbound rule).
+//     restricts neither family). An outbound rule that references a
+//     group matches no address beyond a transit gateway: when the packet
+//     crosses one, the outbound judgements of its leg made so far with
+//     its identity are made again with every reference matching only
+//     addresses of the judging interface's own VPC (sgPair.overTGW). AWS
+//     accepts a reference to another VPC's group only where a peering
+//     joins them, and it matches across the peering, not across a
+//     transit gateway the routes prefer.
 //   - Referencing is between VPCs attached to the same gateway ("Both
 //     VPCs must be attached to the same transit gateway"): a packet that
 //     crosses a transit gateway a second time (through a VPC between)
@@ -88,6 +95,7 @@ func tgwReferencing(g *tgwInfo, in, out *tgwAttInfo) (lost bool, unknown string)
 // VPCs attached to the same transit gateway, so a packet that crosses a
 // second one (through a VPC between them) has lost it.
 func (w *walker) crossTGW(g *tgwInfo, in, out *tgwAttInfo) {
+	w.outboundOverTGW()
 	lost, unknown := tgwReferencing(g, in, out)
 	crossings := 0
 	for _, v := range w.visited {
@@ -179,4 +187,129 @@ func (r identityUnknown) GroupMembers(group string) ([]netip.Addr, error) {
 		}
 		return !m.isMember(group, a)
 	}}
+}
+
+// refOutHop is an outbound security group judgement of a leg made with
+// the packet's group identity (walker.refOut): the hop's index, and
+// where the judgement was deferred (matrix_fast.go) or listed as a
+// filter (ports_fast.go), its index there (-1: not).
+type refOutHop struct {
+	ii                    *ifaceInfo
+	hop, deferred, filter int32
+}
+
+// outboundOverTGW judges again, as the packet crosses a transit
+// gateway, the leg's outbound security group judgements made so far with
+// its group identity: their rules that reference groups match no address
+// outside the interface's own VPC, since "outbound security rules do not
+// support security group referencing" across a transit gateway. A
+// deferred judgement is marked for its evaluator (sgHop.tgwOut); a hop
+// whose groups have no such rule is left as it is.
+func (w *walker) outboundOverTGW() {
+	for _, r := range w.refOut {
+		vpc := r.ii.subnet.vpc
+		if r.deferred >= 0 {
+			w.deferred[r.deferred].tgwOut = vpc
+			continue
+		}
+		ev := r.ii.sg.overTGW(vpc)
+		if ev == r.ii.sg.normal {
+			continue
+		}
+		if r.filter >= 0 {
+			(*w.filters)[r.filter].sg = ev
+		}
+		h := &(*w.hops)[r.hop]
+		pkt := h.Packet
+		if w.bounds != nil {
+			w.noteBounds(w.bounds, w.clientField(), int(r.hop), func() { ev.Bounds(pkt, flow.Outbound, w.bounds) })
+		}
+		*h = Hop{Leg: h.Leg, Kind: h.Kind, Direction: h.Direction, Packet: pkt, ID: h.ID, Name: h.Name, notes: h.notes}
+		w.judgeSG(h, ev, r.ii, pkt, flow.Outbound, sgOverTGW)
+		h.Code = h.Code.OnLeg(w.leg)
+	}
+	w.refOut = w.refOut[:0]
+}
+
+// outboundRefs reports whether an outbound rule of gs references a
+// security group.
+func outboundRefs(gs []sg.Group) bool {
+	for _, g := range gs {
+		for _, r := range g.Rules {
+			if r.Direction == flow.Outbound && r.Peer.Kind == sg.PeerGroup {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// tgwOutSG is the part of an sgPair for the outbound judgements of
+// packets that cross a transit gateway (sgPair.overTGW): built at its
+// first use, for the VPC it was first asked for.
+type tgwOutSG struct {
+	once sync.Once
+	vpc  *vpcInfo
+	ev   *sg.Evaluator
+}
+
+// overTGW returns the evaluator that judges, at an interface of vpc, an
+// outbound packet that then crosses a transit gateway: every rule that
+// references a group matches only addresses of vpc (outsideVPC); the
+// normal evaluator when no outbound rule references one, or for groups
+// of another flavour. Safe for concurrent use.
+func (p *sgPair) overTGW(vpc *vpcInfo) *sg.Evaluator {
+	if !p.outRefs || p.normal.Flavour() != sg.AWS {
+		return p.normal
+	}
+	build := func() *sg.Evaluator {
+		ev, err := p.normal.WithMembership(outsideVPC{p.m, vpc})
+		if err != nil {
+			// outsideVPC answers as Model.GroupMembers does, through
+			// which normal was compiled
+			panic("reach: the transit-gateway evaluator of a compiled interface: " + err.Error())
+		}
+		return ev
+	}
+	p.tgwOut.once.Do(func() { p.tgwOut.vpc, p.tgwOut.ev = vpc, build() })
+	if p.tgwOut.vpc != vpc {
+		return build() // one set of groups on interfaces of two VPCs (AWS refuses it): not kept
+	}
+	return p.tgwOut.ev
+}
+
+// outsideVPC is what an outbound rule of an interface of vpc sees of a
+// packet that crosses a transit gateway: a group's members outside vpc
+// are no members, whatever the model knows of them (a group the input
+// does not hold, members known only later). A rule's peer known only
+// later that stands for a block or a prefix list matches by address, as
+// [Model.GroupMembers] says.
+type outsideVPC struct {
+	m   *Model
+	vpc *vpcInfo
+}
+
+func (r outsideVPC) GroupMembers(group string) ([]netip.Addr, error) {
+	addrs, err := r.m.GroupMembers(group)
+	if u, ok := r.m.unknownPeers[group]; ok && u.Of.Kind != sg.PeerGroup {
+		return addrs, err
+	}
+	var um *sg.UnknownMembers
+	if err != nil && !errors.As(err, &um) {
+		return nil, err
+	}
+	if um == nil {
+		return slices.DeleteFunc(addrs, func(a netip.Addr) bool { return !r.vpc.contains(a) }), nil
+	}
+	cp := *um
+	cp.Members = slices.DeleteFunc(slices.Clone(um.Members), func(a netip.Addr) bool { return !r.vpc.contains(a) })
+	known := um.Known
+	cp.Known = func(a netip.Addr) bool { return !r.vpc.contains(a) || known != nil && known(a) }
+	return nil, &cp
+}
+
+// GroupPrefixes implements [sg.GroupPrefixResolver]: the prefixes
+// delegated to the group's members inside vpc.
+func (r outsideVPC) GroupPrefixes(group string) []netip.Prefix {
+	return slices.DeleteFunc(r.m.GroupPrefixes(group), func(p netip.Prefix) bool { return !r.vpc.contains(p.Addr()) })
 }

@@ -2,6 +2,7 @@ package reach_test
 
 import (
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -166,4 +167,82 @@ func TestReferenceAcrossTwoTransitGateways(t *testing.T) {
 	r, err = m.Check(reach.Query{From: "app-a", To: "app-b", Protocol: flow.TCP, Port: 443})
 	require.NoError(t, err)
 	assert.Equal(t, reach.Unreachable, r.Outcome, "the identity does not survive a second gateway: %s", r.Text())
+}
+
+// withOutboundReference gives app-a (vpc-a) sg-send, which sends only
+// tcp 443 to the members of sg-recv, and app-b (vpc-b) sg-recv, which
+// lets tcp 443 in from vpc-a's block by address.
+func (d *tgwDesign) withOutboundReference() *tgwDesign {
+	d.groups = append(d.groups,
+		sg.Group{ID: "sg-send", VPCID: "vpc-a", Rules: []sg.Rule{
+			{Direction: flow.Inbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4},
+			{Direction: flow.Outbound, Protocol: flow.TCP, Ports: flow.PortRange{Lo: 443, Hi: 443}, Peer: sg.Peer{Kind: sg.PeerGroup, Group: "sg-recv"}}}},
+		sg.Group{ID: "sg-recv", VPCID: "vpc-b", Rules: []sg.Rule{
+			{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.PortRange{Lo: 443, Hi: 443}, Peer: sg.CIDR("10.1.0.0/16")},
+			{Direction: flow.Outbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4}}})
+	d.ifaces[0].Groups = []string{"sg-send"}
+	d.ifaces[2].Groups = []string{"sg-recv"}
+	return d
+}
+
+// AWS: "Outbound security rules do not support security group
+// referencing" across a transit gateway. An outbound rule of app-a that
+// references app-b's group (AWS accepts it where a peering joins the
+// VPCs) matches across the peering, not across the transit gateway the
+// routes take, whatever the gateway's referencing support; the set
+// questions agree with Check.
+func TestOutboundReferenceAcrossATransitGateway(t *testing.T) {
+	peered := func(d *tgwDesign) {
+		for i := range d.rts {
+			for j := range d.rts[i].Routes {
+				d.rts[i].Routes[j].Target, d.rts[i].Routes[j].TargetID = reach.TargetPeering, "pcx-1"
+			}
+		}
+	}
+	tests := []struct {
+		name   string
+		gw     string
+		peered bool
+		want   reach.Outcome
+	}{
+		{"across the transit gateway, referencing off", "off", false, reach.Unreachable},
+		{"across the transit gateway, referencing on", "on", false, reach.Unreachable},
+		{"across the transit gateway, referencing unknown", "unknown", false, reach.Unreachable},
+		{"across a peering", "off", true, reach.Reachable},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := newTGWDesign().withOutboundReference().referencing(tt.gw, "", "")
+			if tt.peered {
+				peered(d)
+			}
+			m, err := d.builder().AddPeering(reach.Peering{ID: "pcx-1", RequesterVPC: "vpc-a", AccepterVPC: "vpc-b"}).Build()
+			require.NoError(t, err)
+			q := reach.Query{From: "app-a", To: "app-b", Protocol: flow.TCP, Port: 443}
+			r, err := m.Check(q)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, r.Outcome, r.Text())
+			v, err := m.Verdict(q)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, v)
+			if tt.want == reach.Unreachable {
+				h := r.Forward[0]
+				assert.Equal(t, reach.KindSecurityGroups, h.Kind)
+				assert.Equal(t, flow.Outbound, h.Direction)
+				assert.Equal(t, reach.SGNoAllow, h.Code, r.Text())
+				assert.Contains(t, strings.Join(h.Details(), "\n"), "transit gateway", r.Text())
+				assert.Contains(t, h.Fix, "sg-send")
+				assert.NotContains(t, h.Fix, "sg-recv", "a reference cannot match across the gateway")
+				fix, err := m.Fix(q, reach.Reachable)
+				require.NoError(t, err)
+				assert.Equal(t, reach.Reachable, fix.After)
+			}
+			brute.CheckSetAnswers(t, m, brute.Options{
+				Ports:   []reach.PortsQuery{{From: "app-a", To: "app-b", Protocol: flow.TCP}},
+				Step:    211,
+				Sources: []reach.SourcesQuery{{To: "app-b", Protocol: flow.TCP, Port: 443}},
+				Few:     true,
+			})
+		})
+	}
 }
