@@ -8,7 +8,10 @@
 // It reads the planned values of VPCs (aws_vpc with its
 // enable_dns_support, which turns the VPC's Amazon DNS server off when
 // false and leaves it on, AWS's default, when left out or known only
-// after apply, with a warning; aws_vpc_ipv4_cidr_block_association), subnets (aws_subnet), internet
+// after apply, with a warning; aws_vpc_ipv4_cidr_block_association;
+// aws_vpc_ipv6_cidr_block_association, whose block, when Amazon or a pool
+// assigns it at apply, is left out with a warning, as a VPC's own
+// generated IPv6 block is), subnets (aws_subnet), internet
 // gateways (aws_internet_gateway, attached by its vpc_id or an
 // aws_internet_gateway_attachment) and egress-only internet gateways, NAT gateways and Elastic IPs
 // (aws_nat_gateway, aws_eip, aws_eip_association), route tables

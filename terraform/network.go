@@ -85,6 +85,34 @@ func (r *reader) readCIDRAssociation(in *instance) {
 	v.spec.CIDRs = append(v.spec.CIDRs, p)
 }
 
+// readIPv6CIDRAssociation reads an aws_vpc_ipv6_cidr_block_association:
+// its block is the VPC's. One Amazon assigns at apply (known only after
+// apply) is left out with a warning, as an aws_vpc's own generated block
+// is; the blocks of its subnets and their addresses are then known only
+// after apply too (readSubnet).
+func (r *reader) readIPv6CIDRAssociation(in *instance) {
+	vpc, _ := r.linkOne(in, "vpc_id", "aws_vpc")
+	if vpc == "" {
+		return
+	}
+	v := r.net.vpcs[vpc]
+	if v == nil {
+		r.fail(in, "vpc_id", vpc, ErrInvalidPlan, "no VPC of the plan")
+		return
+	}
+	p, ok := r.prefix(in, "ipv6_cidr_block", false)
+	switch {
+	case ok && p.Addr().Is4():
+		r.fail(in, "ipv6_cidr_block", p.String(), ErrInvalidPlan, "not an IPv6 block")
+	case ok:
+		v.spec.CIDRs = append(v.spec.CIDRs, p)
+	case isUnknown(in.unknown, "ipv6_cidr_block"):
+		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: ipv6_cidr_block: known only after apply (Amazon or a pool assigns it); the VPC is modelled without it", in.addr))
+	default:
+		r.fail(in, "ipv6_cidr_block", "", ErrInvalidPlan, "an IPv6 CIDR block association without its block")
+	}
+}
+
 // readSubnet reads an aws_subnet.
 func (r *reader) readSubnet(in *instance) {
 	s := &reach.Subnet{ID: in.id, Name: nameTag(in)}

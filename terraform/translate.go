@@ -11,7 +11,7 @@ import (
 var passes = [][]string{
 	{"aws_vpc", "data.aws_vpc", "aws_ec2_managed_prefix_list", "data.aws_ec2_managed_prefix_list", "aws_ec2_transit_gateway",
 		"aws_networkfirewall_rule_group"},
-	{"aws_vpc_ipv4_cidr_block_association", "aws_subnet", "data.aws_subnet", "aws_internet_gateway", "data.aws_internet_gateway",
+	{"aws_vpc_ipv4_cidr_block_association", "aws_vpc_ipv6_cidr_block_association", "aws_subnet", "data.aws_subnet", "aws_internet_gateway", "data.aws_internet_gateway",
 		"aws_egress_only_internet_gateway",
 		"aws_route_table", "aws_default_route_table", "aws_security_group", "aws_default_security_group",
 		"aws_network_acl", "aws_default_network_acl", "aws_vpc_peering_connection", "aws_ec2_managed_prefix_list_entry",
@@ -42,6 +42,8 @@ func (r *reader) readerOf(typ string) func(*instance) {
 		return r.readDataRouteTable
 	case "aws_vpc_ipv4_cidr_block_association":
 		return r.readCIDRAssociation
+	case "aws_vpc_ipv6_cidr_block_association":
+		return r.readIPv6CIDRAssociation
 	case "aws_subnet":
 		return r.readSubnet
 	case "aws_internet_gateway":
