@@ -27,6 +27,7 @@ const (
 	LintSGUnused              = "SG_UNUSED"
 	LintRefMissingGroup       = "REF_MISSING_GROUP"
 	LintRefMissingPrefixList  = "REF_MISSING_PREFIX_LIST"
+	LintRefMatchesNothing     = "REF_MATCHES_NOTHING"
 	LintRoutePrefixListTie    = "ROUTE_PREFIX_LIST_TIE"
 	LintRouteSourceDestCheck  = "ROUTE_SOURCE_DEST_CHECK"
 	LintExposedRisky          = "EXPOSED_RISKY"
@@ -65,6 +66,7 @@ func LintChecks() []LintCheck {
 		{LintSGUnused, Low, "a security group attached to no interface"},
 		{LintRefMissingGroup, Medium, "a rule that references a security group the input does not hold"},
 		{LintRefMissingPrefixList, Medium, "a security group rule or route that references a prefix list whose entries the input does not hold (or that is empty): such a rule or route may match any address (queries it could decide are indeterminate), an empty one matches nothing"},
+		{LintRefMatchesNothing, Medium, "a security group rule that references a group of another VPC no peering joins: an outbound one matches nothing (AWS supports references across a transit gateway in inbound rules only), an inbound one matches only across a transit gateway both VPCs are attached to with security group referencing support"},
 		{LintRoutePrefixListTie, Medium, "a route table whose prefix-list routes share a block and lead to different targets: AWS picks one of them at random"},
 		{LintRouteSourceDestCheck, Medium, "a route to a network interface whose source/destination check is on: the interface drops every packet it is neither the source nor the destination of, so the route carries no transit traffic"},
 		{LintExposedRisky, High, "a rule that opens a risky service to the internet, reachable through every layer"},
@@ -183,7 +185,7 @@ func (m *Model) Lint(o LintOptions) (*LintResult, error) {
 	if any(LintACLShadowed, LintACLRedundant, LintACLUnused, LintACLCutsReplies) {
 		res.Findings = append(res.Findings, m.lintACLs(o)...)
 	}
-	if any(LintSGRuleImplied, LintSGUnused, LintRefMissingGroup, LintRefMissingPrefixList) {
+	if any(LintSGRuleImplied, LintSGUnused, LintRefMissingGroup, LintRefMissingPrefixList, LintRefMatchesNothing) {
 		res.Findings = append(res.Findings, m.lintGroups(o)...)
 	}
 	res.Findings = append(res.Findings, m.lintRouteTies()...)

@@ -16,7 +16,8 @@ import (
 // that uses their group (SG_RULE_IMPLIED), groups no interface uses
 // (SG_UNUSED), and references to groups the input does not hold
 // (REF_MISSING_GROUP) or to prefix lists without entries
-// (REF_MISSING_PREFIX_LIST).
+// (REF_MISSING_PREFIX_LIST), and references to groups of VPCs that no
+// path lets them match (REF_MATCHES_NOTHING).
 //
 // A rule is a box over four dimensions (protocol, destination port, ICMP
 // type, ICMP code) times the set of its peer's addresses. It is implied
@@ -320,6 +321,7 @@ func (m *Model) lintGroups(o LintOptions) []LintFinding {
 				Fix: fmt.Sprintf("remove rule %s from %s", ruleName(r, i), id)})
 		}
 		out = append(out, m.missingRefs(g)...)
+		out = append(out, m.farRefs(g)...)
 	}
 	return append(out, m.missingListRoutes()...)
 }
@@ -376,4 +378,68 @@ func (m *Model) missingListRoutes() []LintFinding {
 		}
 	}
 	return out
+}
+
+// farRefs are g's rules that reference a group of another VPC that no
+// peering joins to g's: an outbound one matches nothing (no path reachsim
+// models brings the members' addresses with their identity but a
+// peering; across a transit gateway AWS supports inbound references
+// only), an inbound one only across a transit gateway both VPCs are
+// attached to whose referencing support is on or unknown (tgw_sgref.go).
+// A group whose VPC the model cannot tell (no VPCID, no member) is left
+// alone.
+func (m *Model) farRefs(g *sg.Group) []LintFinding {
+	var out []LintFinding
+	for i, r := range g.Rules {
+		if r.Peer.Kind != sg.PeerGroup || g.Flavour.IsAlibaba() {
+			continue
+		}
+		here, there := m.groupVPC(g.ID), m.groupVPC(r.Peer.Group)
+		if here == nil || there == nil || here == there || m.peered(here, there) {
+			continue
+		}
+		why := "an outbound rule matches no address across a transit gateway (AWS supports references across one in inbound rules only), and no peering joins the VPCs"
+		if r.Direction == flow.Inbound {
+			if m.tgwMayReference(here, there) {
+				continue
+			}
+			why = "no peering joins the VPCs, and no transit gateway both are attached to has security group referencing support on (gateway and attachments)"
+		}
+		out = append(out, LintFinding{ID: LintRefMatchesNothing, Severity: Medium, Kind: ResourceSecurityGroup, Resource: g.ID, Rule: ruleName(r, i),
+			Related: []string{r.Peer.Group},
+			Message: fmt.Sprintf("rule %s (%s %s %s) references security group %s of %s, from a group of %s: it matches nothing, since %s",
+				ruleName(r, i), r.Traffic(), fromTo(r.Direction), r.Peer, r.Peer.Group, there.ID, here.ID, why),
+			Fix: fmt.Sprintf("reference the members by their addresses (a CIDR block or a prefix list), or peer %s with %s", here.ID, there.ID)})
+	}
+	return out
+}
+
+// groupVPC is the VPC of group id: its VPCID's, else its members'; nil
+// when the model cannot tell.
+func (m *Model) groupVPC(id string) *vpcInfo {
+	if g := m.groups[id]; g != nil && g.VPCID != "" {
+		return m.vpcs[g.VPCID]
+	}
+	for _, ii := range m.ifaceOrder {
+		if slices.Contains(ii.Groups, id) {
+			return ii.subnet.vpc
+		}
+	}
+	return nil
+}
+
+// tgwMayReference reports whether a transit gateway has VPC attachments
+// of both VPCs a and b, and referencing support that is on or unknown on
+// it and both attachments.
+func (m *Model) tgwMayReference(a, b *vpcInfo) bool {
+	for _, g := range m.tgws {
+		x, y := g.byVPC[a.ID], g.byVPC[b.ID]
+		if x == nil || y == nil {
+			continue
+		}
+		if lost, _ := tgwReferencing(g, x, y); !lost {
+			return true
+		}
+	}
+	return false
 }

@@ -246,3 +246,42 @@ func TestOutboundReferenceAcrossATransitGateway(t *testing.T) {
 		})
 	}
 }
+
+// Lint names a reference to another VPC's group that no path lets match:
+// an outbound one without a peering, an inbound one without a peering
+// and without a transit gateway whose referencing support is on or
+// unknown.
+func TestLintReferenceMatchesNothing(t *testing.T) {
+	tests := []struct {
+		name   string
+		design func() *tgwDesign
+		peered bool
+		want   []string // the rules flagged, "group rule"
+	}{
+		{"outbound, across the transit gateway", func() *tgwDesign { return newTGWDesign().withOutboundReference().referencing("on", "", "") }, false, []string{"sg-send #2"}},
+		{"outbound, the VPCs peered", func() *tgwDesign { return newTGWDesign().withOutboundReference() }, true, nil},
+		{"inbound, referencing off", func() *tgwDesign { return newTGWDesign().withReference(false).referencing("off", "", "") }, false, []string{"sg-web #1"}},
+		{"inbound, off at an attachment", func() *tgwDesign { return newTGWDesign().withReference(false).referencing("on", "", "off") }, false, []string{"sg-web #1"}},
+		{"inbound, referencing on", func() *tgwDesign { return newTGWDesign().withReference(false).referencing("on", "", "") }, false, nil},
+		{"inbound, referencing unknown", func() *tgwDesign { return newTGWDesign().withReference(false).referencing("unknown", "", "") }, false, nil},
+		{"inbound, the VPCs peered", func() *tgwDesign { return newTGWDesign().withReference(false).referencing("off", "", "") }, true, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := tt.design().builder()
+			if tt.peered {
+				b.AddPeering(reach.Peering{ID: "pcx-1", RequesterVPC: "vpc-a", AccepterVPC: "vpc-b"})
+			}
+			m, err := b.Build()
+			require.NoError(t, err)
+			res, err := m.Lint(reach.LintOptions{Only: []string{reach.LintRefMatchesNothing}})
+			require.NoError(t, err)
+			var got []string
+			for _, f := range res.Findings {
+				got = append(got, f.Resource+" "+f.Rule)
+				assert.Contains(t, f.Message, "matches nothing")
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
