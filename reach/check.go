@@ -288,7 +288,7 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 	// an outbound judgement with identity is judged again if the packet
 	// then crosses a transit gateway (tgw_sgref.go); in a deferred walk,
 	// whatever the groups (another pair's may differ: matrix_fast.go)
-	refOut := dir == flow.Outbound && mode == sgWithIdentity && len(w.m.tgws) > 0 && (ii.sg.outRefs || w.deferSG)
+	refOut := dir == flow.Outbound && mode == sgWithIdentity && len(w.m.tgws) > 0 && (ii.sg.outRefs || w.deferSG || w.explain)
 	if refOut {
 		w.refOut = append(w.refOut, refOutHop{hop: int32(i), deferred: -1, filter: -1, ii: ii})
 	}

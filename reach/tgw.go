@@ -423,6 +423,7 @@ func (b *Builder) checkTGWRoute(p *problems, m *Model, rt RouteTable, rp string,
 // viaTGW sends pkt, routed by cr of rt from subnet s (nil for an edge
 // table), into the transit gateway cr names.
 func (w *walker) viaTGW(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compiledRoute) arrival {
+	w.outboundOverTGW() // whatever the gateway does with it next (tgw_sgref.go)
 	g := w.m.tgws[cr.TargetID]
 	att := g.byVPC[rt.vpc.ID]
 	az := ""

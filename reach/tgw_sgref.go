@@ -95,7 +95,6 @@ func tgwReferencing(g *tgwInfo, in, out *tgwAttInfo) (lost bool, unknown string)
 // VPCs attached to the same transit gateway, so a packet that crosses a
 // second one (through a VPC between them) has lost it.
 func (w *walker) crossTGW(g *tgwInfo, in, out *tgwAttInfo) {
-	w.outboundOverTGW()
 	lost, unknown := tgwReferencing(g, in, out)
 	crossings := 0
 	for _, v := range w.visited {
@@ -198,13 +197,15 @@ type refOutHop struct {
 	hop, deferred, filter int32
 }
 
-// outboundOverTGW judges again, as the packet crosses a transit
-// gateway, the leg's outbound security group judgements made so far with
-// its group identity: their rules that reference groups match no address
-// outside the interface's own VPC, since "outbound security rules do not
-// support security group referencing" across a transit gateway. A
-// deferred judgement is marked for its evaluator (sgHop.tgwOut); a hop
-// whose groups have no such rule is left as it is.
+// outboundOverTGW judges again, as a route sends the packet into a
+// transit gateway (whatever the gateway then does with it), the leg's
+// outbound security group judgements made so far with its group
+// identity: their rules that reference groups match no address outside
+// the interface's own VPC, since "outbound security rules do not support
+// security group referencing" across a transit gateway. A deferred
+// judgement is marked for its evaluator (sgHop.tgwOut); a hop whose
+// groups have no such rule keeps its judgement, and, blocked, gets a fix
+// that offers no group reference.
 func (w *walker) outboundOverTGW() {
 	for _, r := range w.refOut {
 		vpc := r.ii.subnet.vpc
@@ -214,6 +215,9 @@ func (w *walker) outboundOverTGW() {
 		}
 		ev := r.ii.sg.overTGW(vpc)
 		if ev == r.ii.sg.normal {
+			if h := &(*w.hops)[r.hop]; w.explain && h.Fix != "" && h.Code == SGNoAllow.OnLeg(w.leg) {
+				h.Fix = sgFix(w.m, h.Packet, r.ii, flow.Outbound, false)
+			}
 			continue
 		}
 		if r.filter >= 0 {

@@ -285,3 +285,106 @@ func TestLintReferenceMatchesNothing(t *testing.T) {
 		})
 	}
 }
+
+func tcpRule(dir flow.Direction, port uint16, p sg.Peer) sg.Rule {
+	return sg.Rule{Direction: dir, Protocol: flow.TCP, Ports: flow.PortRange{Lo: port, Hi: port}, Peer: p}
+}
+
+// A route into the transit gateway decides the outbound reference,
+// whatever the gateway then does: with the gateway's routes unknown, the
+// sender's groups, which let out only tcp 443 to sg-recv's members, drop
+// the packet for certain.
+func TestOutboundReferenceGatewayRoutesUnknown(t *testing.T) {
+	d := newTGWDesign().withOutboundReference().referencing("on", "", "")
+	d.tgwRTs[0].Routes, d.tgwRTs[0].Missing = nil, "the routes of tgw-rtb-1"
+	m, err := d.builder().AddPeering(reach.Peering{ID: "pcx-1", RequesterVPC: "vpc-a", AccepterVPC: "vpc-b"}).Build()
+	require.NoError(t, err)
+	q := reach.Query{From: "app-a", To: "app-b", Protocol: flow.TCP, Port: 443}
+	r, err := m.Check(q)
+	require.NoError(t, err)
+	assert.Equal(t, reach.Unreachable, r.Outcome, r.Text())
+	assert.Equal(t, reach.SGNoAllow, r.Forward[0].Code, r.Text())
+	v, err := m.Verdict(q)
+	require.NoError(t, err)
+	assert.Equal(t, reach.Unreachable, v)
+	p, err := m.Ports(reach.PortsQuery{From: "app-a", To: "app-b", Protocol: flow.TCP})
+	require.NoError(t, err)
+	assert.Equal(t, "none", p.Indeterminate.String(), "every port is closed for certain")
+}
+
+// A sender's group without outbound references, blocked on the way into
+// the gateway: the fix offers no reference to the destination's group,
+// which cannot match across the gateway.
+func TestOutboundFixOffersNoReferenceAcrossGateway(t *testing.T) {
+	d := newTGWDesign().referencing("on", "", "")
+	all := func(dir flow.Direction) sg.Rule {
+		return sg.Rule{Direction: dir, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4}
+	}
+	d.groups = append(d.groups,
+		sg.Group{ID: "sg-80", VPCID: "vpc-a", Rules: []sg.Rule{all(flow.Inbound), tcpRule(flow.Outbound, 80, sg.AnyIPv4)}},
+		sg.Group{ID: "sg-b", VPCID: "vpc-b", Rules: []sg.Rule{all(flow.Inbound), all(flow.Outbound)}})
+	d.ifaces[0].Groups = []string{"sg-80"}
+	d.ifaces[2].Groups = []string{"sg-b"}
+	m, err := d.builder().AddPeering(reach.Peering{ID: "pcx-1", RequesterVPC: "vpc-a", AccepterVPC: "vpc-b"}).Build()
+	require.NoError(t, err)
+	r, err := m.Check(reach.Query{From: "app-a", To: "app-b", Protocol: flow.TCP, Port: 443})
+	require.NoError(t, err)
+	require.Equal(t, reach.Unreachable, r.Outcome, r.Text())
+	h := r.Forward[0]
+	require.Equal(t, reach.SGNoAllow, h.Code, r.Text())
+	assert.Contains(t, h.Fix, "10.2.1.10/32")
+	assert.NotContains(t, h.Fix, "sg-b", h.Fix)
+	for _, b := range r.Blocks {
+		assert.NotContains(t, b.Fix, "sg-b", "block %+v", b)
+	}
+}
+
+// Several groups on the sender (a reference and a block), a self
+// reference inside vpc-a, the gateway's support on, off and unknown:
+// Check, Verdict and the set questions agree.
+func TestOutboundReferenceSeveralGroups(t *testing.T) {
+	for _, gw := range []string{"on", "off", "unknown"} {
+		t.Run(gw, func(t *testing.T) {
+			d := newTGWDesign().withOutboundReference().referencing(gw, "", "")
+			for i := range d.groups {
+				switch d.groups[i].ID {
+				case "sg-send":
+					d.groups[i].Rules = append(d.groups[i].Rules, tcpRule(flow.Outbound, 22, sg.GroupRef("sg-send")))
+				case "sg-recv":
+					d.groups[i].Rules = append(d.groups[i].Rules, tcpRule(flow.Inbound, 80, sg.CIDR("10.1.0.0/16")))
+				}
+			}
+			d.groups = append(d.groups, sg.Group{ID: "sg-80", VPCID: "vpc-a", Rules: []sg.Rule{tcpRule(flow.Outbound, 80, sg.CIDR("10.2.0.0/16"))}})
+			d.ifaces[0].Groups = []string{"sg-send", "sg-80"}
+			d.ifaces[1].Groups = []string{"sg-send"}
+			d.ifaces[3].Groups = []string{"sg-recv", "sg-open"}
+			m, err := d.builder().AddPeering(reach.Peering{ID: "pcx-1", RequesterVPC: "vpc-a", AccepterVPC: "vpc-b"}).Build()
+			require.NoError(t, err)
+			for _, c := range []struct {
+				from, to string
+				port     uint16
+				want     reach.Outcome
+			}{
+				{"app-a", "app-b", 443, reach.Unreachable},
+				{"app-a", "app-b", 80, reach.Reachable},
+				{"app-a", "app-b2", 443, reach.Unreachable},
+				{"app-a", "app-a2", 22, reach.Reachable},
+				{"app-a2", "app-b2", 443, reach.Unreachable},
+			} {
+				q := reach.Query{From: c.from, To: c.to, Protocol: flow.TCP, Port: c.port}
+				r, err := m.Check(q)
+				require.NoError(t, err)
+				assert.Equal(t, c.want, r.Outcome, "%+v %s", q, r.Text())
+				v, err := m.Verdict(q)
+				require.NoError(t, err)
+				assert.Equal(t, c.want, v, "%+v", q)
+			}
+			brute.CheckSetAnswers(t, m, brute.Options{
+				Ports:   []reach.PortsQuery{{From: "app-a", To: "app-b", Protocol: flow.TCP}, {From: "app-a2", To: "app-b2", Protocol: flow.TCP}},
+				Step:    211,
+				Sources: []reach.SourcesQuery{{To: "app-b", Protocol: flow.TCP, Port: 443}, {To: "app-b2", Protocol: flow.TCP, Port: 80}},
+				Few:     true,
+			})
+		})
+	}
+}
