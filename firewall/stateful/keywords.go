@@ -203,6 +203,10 @@ func (c *options) unreadableBuffer(pos int, kw string) {
 	c.undecide(pos, kw, "the "+kw+" buffer is not something a session describes")
 }
 
+// priority compiles the priority keyword, 1 to 65535 as AWS's current
+// Developer Guide documents it ("Managing evaluation order for IPS
+// rules"); the older page "Evaluation order for stateful rule groups"
+// said 1 to 255, and Suricata itself takes any number.
 func (c *options) priority(_ int, o suricata.Option) error {
 	if c.order == StrictOrder {
 		return fmt.Errorf("%w: the priority keyword is not allowed in STRICT_ORDER rule groups", ErrInvalidRule)

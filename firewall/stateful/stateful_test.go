@@ -143,6 +143,11 @@ func TestOrder(t *testing.T) {
 		{"default order: the priority keyword picks the reported sid", defaultOrderConfig(groupAt(0, rulesGroup("g", stateful.DefaultActionOrder,
 			"drop tcp any any -> any 443 (sid:1; priority:5;)", "drop tcp any any -> any 443 (sid:2; priority:2;)"))), https,
 			wantDecision{flow.Deny, stateful.OpenRequest, "drop", 2, "g", ""}},
+		// AWS's current guide (IPS rule evaluation order) documents 1 to
+		// 65535; an older page said 1 to 255. Values above 255 are kept.
+		{"default order: priorities above 255 still order the rules", defaultOrderConfig(groupAt(0, rulesGroup("g", stateful.DefaultActionOrder,
+			"drop tcp any any -> any 443 (sid:1; priority:65535;)", "drop tcp any any -> any 443 (sid:2; priority:300;)"))), https,
+			wantDecision{flow.Deny, stateful.OpenRequest, "drop", 2, "g", ""}},
 		{"strict order: an alert does not stop evaluation", strictConfig(stateful.Defaults{}, groupAt(1, rulesGroup("g", stateful.StrictOrder,
 			"alert tcp any any -> any 443 (sid:1;)", "reject tcp any any -> any 443 (sid:2;)"))), https,
 			wantDecision{flow.Deny, stateful.OpenRequest, "reject", 2, "g", ""}},
