@@ -87,7 +87,10 @@
 //     at the client's first application message of a TLS (tls.sni) or
 //     HTTP (http.host, lower case) connection, and nothing elsewhere; an
 //     empty Domain means the connection carries no SNI or Host, so those
-//     rules do not match. http.header_names is known to start with
+//     rules do not match. An http.host content with an upper-case letter
+//     or with nocase is an [ErrInvalidRule] error, as Suricata refuses
+//     such a rule (the buffer is lower case) and Network Firewall with it;
+//     tls.sni has no such rule. http.header_names is known to start with
 //     "\r\n" (enough for AWS's generated allowlist drop rule).
 //   - Informational keywords (sid, msg, rev, gid, classtype, metadata,
 //     reference, priority, noalert, alert, target, tag, requires,

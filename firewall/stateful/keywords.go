@@ -114,6 +114,9 @@ func compileOptions(r *rule, sr *suricata.Rule, order RuleOrder) (info bool, err
 			return c.info, err
 		}
 	}
+	if err := checkHostContents(r.bufs); err != nil {
+		return c.info, err
+	}
 	if len(c.payload) > 0 {
 		r.needsPayload = true
 		for _, p := range c.payload {
@@ -125,6 +128,28 @@ func compileOptions(r *rule, sr *suricata.Rule, order RuleOrder) (info bool, err
 		r.unknownKW, r.unknownWhy = first.keyword, first.why
 	}
 	return c.info, nil
+}
+
+// checkHostContents refuses the http.host contents Suricata refuses
+// (DetectHttpHostValidateCallback): the buffer is normalised to lower
+// case, so a content with an upper-case letter (which could never match)
+// or with nocase (redundant) makes the rule invalid, and Network Firewall
+// rejects its rule group.
+func checkHostContents(bufs []buffer) error {
+	for _, b := range bufs {
+		if b.kind != bufHost {
+			continue
+		}
+		for _, m := range b.contents {
+			if m.nocase {
+				return fmt.Errorf("%w: http.host content %q with nocase: Suricata refuses the rule, the buffer is lower case and nocase redundant: remove nocase", ErrInvalidRule, m.pat)
+			}
+			if slices.ContainsFunc(m.pat, func(c byte) bool { return 'A' <= c && c <= 'Z' }) {
+				return fmt.Errorf("%w: http.host content %q has upper-case letters: Suricata refuses the rule, the buffer is lower case: write %q", ErrInvalidRule, m.pat, strings.ToLower(string(m.pat)))
+			}
+		}
+	}
+	return nil
 }
 
 func (c *options) undecide(pos int, kw, why string) {
@@ -178,6 +203,10 @@ func (c *options) unreadableBuffer(pos int, kw string) {
 	c.undecide(pos, kw, "the "+kw+" buffer is not something a session describes")
 }
 
+// priority compiles the priority keyword, 1 to 65535 as AWS's current
+// Developer Guide documents it ("Managing evaluation order for IPS
+// rules"); the older page "Evaluation order for stateful rule groups"
+// said 1 to 255, and Suricata itself takes any number.
 func (c *options) priority(_ int, o suricata.Option) error {
 	if c.order == StrictOrder {
 		return fmt.Errorf("%w: the priority keyword is not allowed in STRICT_ORDER rule groups", ErrInvalidRule)

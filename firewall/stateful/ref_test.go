@@ -957,10 +957,15 @@ func (g generator) rule(sid int, order RuleOrder) string {
 			s += ` dotprefix; content:` + neg + `".` + strings.TrimPrefix(t, ".") + `"; endswith;`
 		case 2:
 			s += ` content:` + neg + `"` + t + `";`
-		default:
-			s += ` content:` + neg + `"` + strings.ToUpper(t) + `"; nocase; endswith;`
+		case 3:
+			// Suricata refuses an upper-case or nocase content in http.host.
+			if buf == "tls.sni" {
+				s += ` content:` + neg + `"` + strings.ToUpper(t) + `"; nocase; endswith;`
+			} else {
+				s += ` content:` + neg + `"` + t + `"; endswith;`
+			}
 		}
-		if g.chance(0.3) && !strings.Contains(s, "nocase") {
+		if buf == "tls.sni" && g.chance(0.3) && !strings.Contains(s, "nocase") {
 			s += " nocase;"
 		}
 		opts = append(opts, strings.TrimSuffix(s, ";"))

@@ -143,6 +143,11 @@ func TestOrder(t *testing.T) {
 		{"default order: the priority keyword picks the reported sid", defaultOrderConfig(groupAt(0, rulesGroup("g", stateful.DefaultActionOrder,
 			"drop tcp any any -> any 443 (sid:1; priority:5;)", "drop tcp any any -> any 443 (sid:2; priority:2;)"))), https,
 			wantDecision{flow.Deny, stateful.OpenRequest, "drop", 2, "g", ""}},
+		// AWS's current guide (IPS rule evaluation order) documents 1 to
+		// 65535; an older page said 1 to 255. Values above 255 are kept.
+		{"default order: priorities above 255 still order the rules", defaultOrderConfig(groupAt(0, rulesGroup("g", stateful.DefaultActionOrder,
+			"drop tcp any any -> any 443 (sid:1; priority:65535;)", "drop tcp any any -> any 443 (sid:2; priority:300;)"))), https,
+			wantDecision{flow.Deny, stateful.OpenRequest, "drop", 2, "g", ""}},
 		{"strict order: an alert does not stop evaluation", strictConfig(stateful.Defaults{}, groupAt(1, rulesGroup("g", stateful.StrictOrder,
 			"alert tcp any any -> any 443 (sid:1;)", "reject tcp any any -> any 443 (sid:2;)"))), https,
 			wantDecision{flow.Deny, stateful.OpenRequest, "reject", 2, "g", ""}},
@@ -576,6 +581,15 @@ func TestCompileErrors(t *testing.T) {
 		{"an empty HOME_NET", stateful.Config{Order: stateful.StrictOrder}, nil, stateful.ErrInvalidPolicy, "HOME_NET"},
 		{"the priority keyword in a strict group", withRule("pass tcp any any -> any any (priority:1; sid:9;)"), nil, stateful.ErrInvalidRule, "priority keyword"},
 		{"conflicting application keywords", withRule("pass tls any any -> any any (http.host; content:\"x\"; sid:9;)"), nil, stateful.ErrInvalidRule, "sid 9"},
+		// Suricata normalises http.host to lower case and refuses (in
+		// DetectHttpHostValidateCallback) a content there with an upper-case
+		// letter, which could never match, or with nocase.
+		{"an upper-case http.host content", withRule(`pass http any any -> any any (http.host; content:"Example.com"; sid:9;)`), nil, stateful.ErrInvalidRule, `http.host content "Example.com" has upper-case letters`},
+		{"an upper-case negated http.host content", withRule(`drop http any any -> any any (http.host; content:!"example.COM"; sid:9;)`), nil, stateful.ErrInvalidRule, `"example.COM" has upper-case letters`},
+		{"an upper-case letter written in hex in http.host", withRule(`pass http any any -> any any (http.host; content:"|45|xample.com"; sid:9;)`), nil, stateful.ErrInvalidRule, `"Example.com" has upper-case letters`},
+		{"an upper-case content made http.host by the legacy modifier", withRule(`pass http any any -> any any (content:"Example.com"; http_host; sid:9;)`), nil, stateful.ErrInvalidRule, `"Example.com" has upper-case letters`},
+		{"nocase on an http.host content", withRule(`pass http any any -> any any (http.host; content:"example.com"; nocase; sid:9;)`), nil, stateful.ErrInvalidRule, `http.host content "example.com" with nocase`},
+		{"nocase after the legacy http_host modifier", withRule(`pass http any any -> any any (content:"example.com"; http_host; nocase; sid:9;)`), nil, stateful.ErrInvalidRule, "with nocase"},
 		{"a bad flow option", withRule("pass tcp any any -> any any (flow:sideways; sid:9;)"), nil, stateful.ErrInvalidRule, "sideways"},
 		{"a modifier without content", withRule("pass tls any any -> any any (tls.sni; nocase; sid:9;)"), nil, stateful.ErrInvalidRule, "nocase"},
 		{"a syntax error", withRule("pass tcp any any -> any any (sid:9"), nil, suricata.ErrSyntax, ""},

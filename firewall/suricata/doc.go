@@ -9,6 +9,11 @@
 //     and every option, in order, exactly as written. Nothing is resolved:
 //     variables ($HOME_NET), IP set references (@NAME) and port variables
 //     stay names; package stateful resolves and evaluates them.
+//   - Options are split as Suricata splits them: each ends at the next ';'
+//     that no backslash precedes, inside quotes too. A quoted value holding
+//     an unescaped ';' (msg:"a;b", content:"a;b": write \; or |3B|) and an
+//     option without its ';' ("(sid:1)") are errors, since Suricata, and so
+//     Network Firewall, refuses such a rule.
 //   - Addresses are read with [flow.ParseAddrOrCIDR] (a bare address is the
 //     block of that one address) and masked; IPv4-mapped IPv6 forms and
 //     zones are errors.

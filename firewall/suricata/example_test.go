@@ -60,7 +60,7 @@ drop udp $HOME_NET any <> any any \
 }
 
 func ExampleRule_String() {
-	r, err := suricata.Parse(`alert  HTTP [10.0.0.1, 10.1.0.0/16]  :1023 -> any [80,8080:] ( MSG : "a \"quoted\"\; word" ; SID:5 )`)
+	r, err := suricata.Parse(`alert  HTTP [10.0.0.1, 10.1.0.0/16]  :1023 -> any [80,8080:] ( MSG : "a \"quoted\"\; word" ; SID:5; )`)
 	if err != nil {
 		panic(err)
 	}

@@ -12,8 +12,12 @@ import (
 type optSpan struct{ start, end int }
 
 // parseOptions reads the options from the "(" at open to the ")" that
-// ends text. On error it also returns the options read so far.
-// parseOptions is one scanner over the option text, about 140 lines: its
+// ends text. As Suricata does, every option ends at the next ';' that no
+// backslash precedes, quoted or not: an option without one, or a quoted
+// value holding an unescaped ';', is an error. On error it also returns
+// the options read so far (with the one that has no ';', so that sidHint
+// can name the rule).
+// parseOptions is one scanner over the option text, about 150 lines: its
 // states share the position, the quote state and the spans, which helpers
 // would have to thread back and forth.
 func parseOptions(text string, open int) ([]Option, []optSpan, *syntaxError) {
@@ -27,6 +31,11 @@ func parseOptions(text string, open int) ([]Option, []optSpan, *syntaxError) {
 	)
 	unclosed := func() *syntaxError {
 		return errorf(open, "unclosed %q: the options must end with %q", "(", ")")
+	}
+	// noSemicolon is the error of the option text[ks:end] that no ';'
+	// ends (Suricata: no terminating ";" found).
+	noSemicolon := func(ks, end int) *syntaxError {
+		return errorf(ks, "option %q has no terminating %q", excerpt(trim(text[ks:end])), ";")
 	}
 	// end handles the ")" at i, which must end the rule.
 	end := func(i int) *syntaxError {
@@ -80,7 +89,7 @@ func parseOptions(text string, open int) ([]Option, []optSpan, *syntaxError) {
 			continue
 		case ')':
 			opts, spans = append(opts, o), append(spans, span)
-			return opts, spans, end(i)
+			return opts, spans, noSemicolon(ks, i)
 		case ':':
 		default:
 			return opts, spans, errorf(i, "expected %q or %q after option keyword %q, found %q",
@@ -113,12 +122,12 @@ func parseOptions(text string, open int) ([]Option, []optSpan, *syntaxError) {
 				i++
 				continue
 			case ')':
-				return opts, spans, end(i)
+				return opts, spans, noSemicolon(ks, i)
 			default:
 				return opts, spans, errorf(i, "unexpected %q after the quoted value of %q", excerpt(text[i:]), kw)
 			}
 		}
-		// An unquoted value runs to an unescaped ';' or to the final ')'.
+		// An unquoted value runs to the next ';' no backslash precedes.
 		vs := i
 	scan:
 		for i < n {
@@ -134,16 +143,22 @@ func parseOptions(text string, open int) ([]Option, []optSpan, *syntaxError) {
 				i = next
 				continue
 			case ';':
-				break scan
-			case ')':
-				if i == final {
+				if text[i-1] != '\\' {
 					break scan
 				}
 			}
 			i++
 		}
 		if i >= n {
-			return opts, spans, unclosed()
+			if text[final] != ')' || final <= vs {
+				return opts, spans, unclosed()
+			}
+			// No ';' before the final ')': keep the option for sidHint.
+			if raw := trim(text[vs:final]); raw != "" {
+				o.Value = raw
+				opts, spans = append(opts, o), append(spans, optSpan{vs, vs + len(raw)})
+			}
+			return opts, spans, noSemicolon(ks, final)
 		}
 		raw := trim(text[vs:i])
 		if raw == "" {
@@ -152,9 +167,6 @@ func parseOptions(text string, open int) ([]Option, []optSpan, *syntaxError) {
 		o.Value = raw
 		span = optSpan{vs, vs + len(raw)}
 		opts, spans = append(opts, o), append(spans, span)
-		if text[i] == ')' {
-			return opts, spans, nil // final by construction
-		}
 		i++ // the ';'
 	}
 }
@@ -177,13 +189,19 @@ func canonKeyword(kw string) (string, bool) {
 
 // readQuoted reads the quoted value whose opening quote is at text[q],
 // undoing the escapes \" \\ \; (other backslashes stay), and returns the
-// offset after the closing quote.
+// offset after the closing quote. A ';' no backslash precedes is an error:
+// Suricata ends the option there, quotes or not.
 func readQuoted(text string, q int) (string, int, *syntaxError) {
 	var b strings.Builder
 	for i := q + 1; i < len(text); i++ {
 		switch c := text[i]; c {
 		case '"':
 			return b.String(), i + 1, nil
+		case ';':
+			if text[i-1] != '\\' {
+				return "", 0, errorf(q, "unescaped %q in the quoted value %q: Suricata ends the option there (write \\; or, in a content, |3B|)", ";", excerpt(text[q:i+1]))
+			}
+			b.WriteByte(c) // after an escaped backslash: Suricata reads on
 		case '\\':
 			if i+1 < len(text) {
 				i++

@@ -147,7 +147,10 @@ func rawValueOK(v string) bool {
 			}
 			i = next
 		case ';':
-			return false
+			if i == 0 || v[i-1] != '\\' {
+				return false
+			}
+			i++ // after an escaped backslash, as the parser reads it
 		default:
 			i++
 		}
