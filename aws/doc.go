@@ -180,6 +180,13 @@
 //     interface endpoint (which AWS does not accept as a target) is left out
 //     with a warning. A route to a gateway endpoint by a prefix list the
 //     input does not hold is kept as unmodelled (add describe-prefix-lists).
+//     A gateway endpoint's IpAddressType (ipv4, ipv6 or dualstack) is
+//     its [reach.GatewayEndpoint.IPAddressType]: the address families it
+//     carries; without it IPv6 through the endpoint is undecided
+//     ([reach.GatewayEndpointIPTypeUnknown]), and any other value is an
+//     error naming its place. Routes to an ipv6 or dualstack endpoint,
+//     or to one whose service names several lists, may be by any prefix
+//     list (the service's IPv6 list beside its IPv4 one).
 //     Routes to
 //     anything else (virtual private gateways, Gateway Load Balancer
 //     endpoints that are not a firewall's, peering connections, transit

@@ -68,7 +68,7 @@ type vpceRec struct {
 
 type vpceJSON struct {
 	VpcEndpointId, VpcEndpointType, VpcId, ServiceName, State string
-	PolicyDocument                                            string
+	PolicyDocument, IpAddressType                             string
 	RouteTableIds                                             []string
 	Tags                                                      []tagJSON
 }
@@ -96,6 +96,16 @@ func (l *loader) readVPCEndpoints(o jsonloc.Loc, raw json.RawMessage) {
 			continue
 		}
 		r.ep = reach.GatewayEndpoint{ID: id, Name: nameTag(e.Tags), VPC: e.VpcId, Service: e.ServiceName}
+		switch typ := strings.ToLower(e.IpAddressType); typ {
+		case "ipv4", "ipv6", "dualstack":
+			r.ep.IPAddressType = typ
+		case "":
+			// unknown: IPv6 through the endpoint is undecided
+		default:
+			l.fail(at.Field("IpAddressType"), id, e.IpAddressType, ErrInvalidDump, "not an IP address type of a gateway endpoint (ipv4, ipv6 or dualstack)")
+			r.typ = "invalid"
+			continue
+		}
 		switch full, ok := fullAccessPolicy(e.PolicyDocument); {
 		case !ok:
 			l.warn(at.Field("PolicyDocument"), "the policy of gateway endpoint %s is not JSON: taken for a custom policy, which reachsim does not evaluate", id)
@@ -185,16 +195,25 @@ func (l *loader) vpceRoute(o jsonloc.Loc, id, dest, target, pl string) vpceTarge
 }
 
 // assembleEndpoints gives each gateway endpoint its service's prefix list
-// (the AWS-managed list named after the service) once every file is read.
+// (the AWS-managed list named after the service) once every file is read;
+// none (any list) when several lists have that name or the endpoint
+// carries IPv6.
 func (l *loader) assembleEndpoints() {
 	byName := map[string]string{}
 	for id, r := range l.lists {
-		if r.list.Name != "" {
-			byName[r.list.Name] = id
+		if r.list.Name == "" {
+			continue
 		}
+		if _, twice := byName[r.list.Name]; twice {
+			id = "" // the service's IPv4 and IPv6 lists, say: either
+		}
+		byName[r.list.Name] = id
 	}
 	for _, r := range l.vpces {
-		if strings.EqualFold(r.typ, "Gateway") {
+		// an ipv6 or dualstack endpoint's routes are by the service's
+		// IPv6 prefix list, which may have another name: any list is
+		// accepted
+		if strings.EqualFold(r.typ, "Gateway") && r.ep.IPAddressType != "ipv6" && r.ep.IPAddressType != "dualstack" {
 			r.ep.PrefixList = byName[r.ep.Service]
 		}
 	}
@@ -235,6 +254,7 @@ func (l *loader) addEndpoints(b *reach.Builder, w where) {
 		p.set("ID", r.at.Field("VpcEndpointId"))
 		p.set("VPC", r.vpc)
 		p.set("PrefixList", r.at.Field("ServiceName"))
+		p.set("IPAddressType", r.at.Field("IpAddressType"))
 		b.AddGatewayEndpoint(r.ep)
 		w.add("gatewayEndpoints", p)
 	}

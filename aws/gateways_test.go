@@ -2,6 +2,7 @@ package aws_test
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -113,6 +114,59 @@ func gwFS(t *testing.T, files map[string]string) fstest.MapFS {
 	return fsys
 }
 
+// TestLoadGatewayEndpointIPAddressType: a gateway endpoint's
+// IpAddressType decides whether IPv6 to S3, routed to it by S3's IPv6
+// prefix list (as AWS routes a dualstack endpoint), passes: dualstack
+// and ipv6 carry it, ipv4 drops it, and without the field it is
+// undecided; IPv4 passes but through an ipv6 one.
+func TestLoadGatewayEndpointIPAddressType(t *testing.T) {
+	s3v6 := reach.Query{From: "app", To: "2600:1f68:8000::10", Protocol: flow.TCP, Port: 443}
+	s3v4 := reach.Query{From: "app", To: "54.231.7.7", Protocol: flow.TCP, Port: 443}
+	routes, err := os.ReadFile(gwDir + "route-tables.json")
+	require.NoError(t, err)
+	v6Route := `{"Origin": "CreateRoute", "State": "active", "DestinationPrefixListId": "pl-0s3v6", "GatewayId": "vpce-0s3"},
+        {
+          "Origin": "CreateRoute",
+          "State": "active",
+          "DestinationPrefixListId": "pl-63a5400a",`
+	rts := strings.Replace(string(routes), `{
+          "Origin": "CreateRoute",
+          "State": "active",
+          "DestinationPrefixListId": "pl-63a5400a",`, v6Route, 1)
+	require.NotEqual(t, string(routes), rts)
+	lists := `{"PrefixLists": [
+		{"PrefixListId": "pl-63a5400a", "PrefixListName": "com.amazonaws.us-east-1.s3", "Cidrs": ["52.216.0.0/15", "3.5.0.0/19", "54.231.0.0/16"]},
+		{"PrefixListId": "pl-0s3v6", "PrefixListName": "com.amazonaws.us-east-1.s3", "Cidrs": ["2600:1f68:8000::/39"]}]}`
+	for _, c := range []struct {
+		typ    string // "-": no IpAddressType
+		v6, v4 reach.Outcome
+	}{
+		{"dualstack", reach.Reachable, reach.Reachable},
+		{"ipv6", reach.Reachable, reach.Unreachable},
+		{"ipv4", reach.Unreachable, reach.Reachable},
+		{"-", reach.Indeterminate, reach.Reachable},
+	} {
+		t.Run(c.typ, func(t *testing.T) {
+			ep := `{"VpcEndpointId": "vpce-0s3", "VpcEndpointType": "Gateway", "VpcId": "vpc-0g", "ServiceName": "com.amazonaws.us-east-1.s3", "State": "available"`
+			if c.typ != "-" {
+				ep += `, "IpAddressType": "` + c.typ + `"`
+			}
+			m, _, err := aws.LoadFS(gwFS(t, map[string]string{"vpc-endpoints.json": `{"VpcEndpoints": [` + ep + `}]}`, "route-tables.json": rts, "prefix-lists.json": lists}), "gw")
+			require.NoError(t, err)
+			for q, want := range map[reach.Query]reach.Outcome{s3v6: c.v6, s3v4: c.v4} {
+				r, err := m.Check(q)
+				require.NoError(t, err)
+				require.Equal(t, want, r.Outcome, r.Text())
+				i := slices.IndexFunc(r.Forward, func(h reach.Hop) bool { return h.Kind == reach.KindGatewayEndpoint })
+				require.GreaterOrEqual(t, i, 0, "routed to the endpoint: %s", r.Text())
+				if want == reach.Indeterminate {
+					assert.Equal(t, reach.GatewayEndpointIPTypeUnknown, r.Forward[i].Code)
+				}
+			}
+		})
+	}
+}
+
 func TestLoadGatewayTargetsErrorsAndWarnings(t *testing.T) {
 	s3 := `{"VpcEndpointId": "vpce-0s3", "VpcEndpointType": "Gateway", "VpcId": "vpc-0g", "ServiceName": "com.amazonaws.us-east-1.s3", "State": "available"`
 	cases := []struct {
@@ -149,6 +203,9 @@ func TestLoadGatewayTargetsErrorsAndWarnings(t *testing.T) {
 		{name: "and the list is declared unresolved", file: "prefix-lists.json",
 			doc:     `{"PrefixLists": []}`,
 			warning: `gw/route-tables.json: RouteTables[0].Routes[3].DestinationPrefixListId: prefix list pl-63a5400a (used by a route of rtb-0app) is not in the input: which addresses it holds is unknown`},
+		{name: "a gateway endpoint's IP address type is one AWS has", file: "vpc-endpoints.json",
+			doc: `{"VpcEndpoints": [` + s3 + `, "IpAddressType": "ipv5"}]}`,
+			err: `gw/vpc-endpoints.json: VpcEndpoints[0].IpAddressType (vpce-0s3): "ipv5": invalid AWS CLI output: not an IP address type of a gateway endpoint (ipv4, ipv6 or dualstack)`},
 		{name: "a gateway endpoint route by another service's list", file: "vpc-endpoints.json",
 			doc: `{"VpcEndpoints": [{"VpcEndpointId": "vpce-0s3", "VpcEndpointType": "Gateway", "VpcId": "vpc-0g", "ServiceName": "com.amazonaws.us-east-1.dynamodb", "State": "available"}]}`,
 			err: `gw/route-tables.json: RouteTables[0].Routes[3].DestinationPrefixListId (rtb-0app): "pl-63a5400a": invalid topology: gateway endpoint vpce-0s3 serves com.amazonaws.us-east-1.dynamodb, whose prefix list is pl-02cd2c6b`},

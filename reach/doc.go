@@ -75,7 +75,9 @@
 // egress-only internet gateway ([EgressOnlyInternetGateway]: IPv6 out and
 // the replies back, nothing in) or reaches S3 or DynamoDB through a
 // gateway endpoint ([GatewayEndpoint]: by the service's prefix list, to
-// an end point like the internet, and back; IPv4 only; its policy is not
+// an end point like the internet, and back; the address families its IP
+// address type names, IPv6 through one whose type the input lacks being
+// undecided ([GatewayEndpointIPTypeUnknown]); its policy is not
 // evaluated).
 // A private NAT gateway ([NATGateway].Private) translates the source to
 // its private address and never reaches the internet. Either kind does

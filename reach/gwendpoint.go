@@ -16,10 +16,18 @@ import (
 // the endpoint to the source's private address, unchanged (no address is
 // translated). The source must be in the endpoint's VPC
 // ([GatewayEndpointSource]: an endpoint does not serve peered VPCs,
-// transit gateways or VPNs), and the traffic IPv4 TCP or ICMP echo
-// ([GatewayEndpointProtocol]): AWS's gateway endpoints carry IPv4 only, so
-// an IPv6 packet that a route sends to one (by an IPv6 block in its prefix
-// list) is dropped there.
+// transit gateways or VPNs), and the traffic TCP or an echo request
+// ([GatewayEndpointProtocol]) of an address family the endpoint's
+// [GatewayEndpoint.IPAddressType] carries: ipv4 carries IPv4 only, ipv6
+// IPv6 only, dualstack both (AWS's PrivateLink guide, "Gateway
+// endpoints", "IP address type": the type decides which of the service's
+// prefix lists, IPv4, IPv6 or both, AWS adds to the route tables). A
+// packet of the family the type leaves out is dropped there
+// ([GatewayEndpointProtocol]); an IPv6 packet through an endpoint whose
+// type the input does not hold is undecided
+// ([GatewayEndpointIPTypeUnknown]) and the walk goes on, while an IPv4
+// one passes: AWS adds the IPv4 prefix list's route only for ipv4 and
+// dualstack endpoints.
 //
 // The endpoint's policy is not evaluated: it says which requests (which
 // buckets or tables, which actions, which principals) the service
@@ -38,6 +46,14 @@ type GatewayEndpoint struct {
 	// input does not hold ([Builder.AddUnresolvedPrefixList]). "" accepts
 	// any prefix list.
 	PrefixList string
+	// IPAddressType is the endpoint's IP address type as AWS writes it
+	// (describe-vpc-endpoints' IpAddressType; Terraform's ip_address_type
+	// of aws_vpc_endpoint, which package terraform does not read):
+	// "ipv4", "ipv6" or "dualstack"; "" when the input does not hold it
+	// (an older dump, a value known only later), which leaves IPv6
+	// through the endpoint undecided. Any other value is an error of
+	// Build.
+	IPAddressType string
 	// CustomPolicy says the endpoint's policy is not the full-access
 	// default, which reachsim does not evaluate.
 	CustomPolicy bool
@@ -67,6 +83,11 @@ func (b *Builder) buildGatewayEndpoints(p *problems, m *Model) {
 		}
 		if _, ok := m.lists[e.PrefixList]; e.PrefixList != "" && !ok && !m.isUnresolvedList(e.PrefixList) {
 			p.add(e.ID, path("gatewayEndpoints", i, "PrefixList"), e.PrefixList, "unknown prefix list")
+		}
+		switch e.IPAddressType {
+		case "", "ipv4", "ipv6", "dualstack":
+		default:
+			p.add(e.ID, path("gatewayEndpoints", i, "IPAddressType"), e.IPAddressType, "unknown IP address type (AWS's are ipv4, ipv6 and dualstack)")
 		}
 		if _, clash := m.endpoints[e.ID]; clash {
 			p.add(e.ID, path("gatewayEndpoints", i, "ID"), e.ID, "ID already used by a firewall endpoint")
@@ -114,17 +135,25 @@ func (w *walker) viaGatewayEndpoint(pkt flow.Flow, s *subnetInfo, ep *gwEndpoint
 		return w.stop(h)
 	}
 	// The path beyond is known: a block here is lifted to go on.
+	v6 := pkt.Dst.Addr().Is6()
 	switch {
-	case pkt.Dst.Addr().Is6():
-		// AWS: gateway endpoints support only IPv4 traffic, whatever
-		// the prefix list the route matched holds.
+	case v6 && ep.IPAddressType == "ipv4", !v6 && ep.IPAddressType == "ipv6":
+		fam, other := "IPv4", "IPv6"
+		if v6 {
+			fam, other = other, fam
+		}
 		h.Verdict, h.Code = flow.Deny, GatewayEndpointProtocol
-		h.reason = "a gateway endpoint carries IPv4 only, not IPv6"
-		h.Fix = fmt.Sprintf("reach %s over IPv4, or over IPv6 through an interface endpoint or the internet", ep.Service)
+		h.reason = fmt.Sprintf("the gateway endpoint's IP address type is %s: it carries %s only, not %s", ep.IPAddressType, other, fam)
+		h.Fix = fmt.Sprintf("make %s's IP address type dualstack (modify-vpc-endpoint --ip-address-type dualstack; Terraform's ip_address_type), or reach %s over %s", ep.ID, ep.Service, other)
 	case !gatewayEndpointCarries(pkt):
 		h.Verdict, h.Code = flow.Deny, GatewayEndpointProtocol
 		h.reason = fmt.Sprintf("a gateway endpoint carries TCP and ICMP echo only, not %s", pkt.Traffic())
 		h.Fix = fmt.Sprintf("use TCP to reach %s", ep.Service)
+	case v6 && ep.IPAddressType == "":
+		h.Verdict, h.Code = flow.Indeterminate, GatewayEndpointIPTypeUnknown
+		h.reason = "the gateway endpoint carries IPv6 only if its IP address type is ipv6 or dualstack, which the input does not say"
+		h.Missing = fmt.Sprintf("the IP address type of gateway endpoint %s (IpAddressType), which the input does not hold", ep.ID)
+		h.Fix = fmt.Sprintf("give the input %s's IP address type: IpAddressType in aws ec2 describe-vpc-endpoints --vpc-endpoint-ids %s (Terraform: ip_address_type of its aws_vpc_endpoint, known after apply)", ep.ID, ep.ID)
 	}
 	w.add(h)
 	w.add(Hop{Kind: KindService, ID: ep.Service, Name: pkt.Dst.Addr().String(), Packet: pkt, Verdict: flow.Allow,
@@ -133,35 +162,46 @@ func (w *walker) viaGatewayEndpoint(pkt flow.Flow, s *subnetInfo, ep *gwEndpoint
 }
 
 // gatewayEndpointCarries reports whether a gateway endpoint takes the
-// IPv4 packet pkt: TCP, or an ICMP echo request.
+// packet pkt, of a family it carries: TCP, or an ICMP or ICMPv6 echo
+// request.
 func gatewayEndpointCarries(pkt flow.Flow) bool {
 	switch pkt.Protocol {
 	case flow.TCP:
 		return true
-	case flow.ICMP:
-		return pkt.ICMPType == echoRequest
+	case flow.ICMP, flow.ICMPv6:
+		return pkt.ICMPType == echoRequestOf(pkt.Protocol)
 	}
 	return false
 }
 
 // echoRequest is the ICMP type of an echo request, the only ICMP message
-// a gateway endpoint carries.
+// a gateway endpoint carries (ICMPv6's: [flow.ICMPv6EchoRequest]).
 const echoRequest = 8
 
-// endpointICMPRuns appends to hops, for an icmp Ports question, the runs
-// of each gateway endpoint the request passes on p: the probe walked is
-// an echo request, and the endpoint cuts every other type
-// (gatewayEndpointCarries). A hop that blocks the probe is among p.dest
-// already.
+// echoRequestOf returns the echo request's type of ICMP protocol p.
+func echoRequestOf(p flow.Protocol) uint8 {
+	if p == flow.ICMPv6 {
+		return flow.ICMPv6EchoRequest
+	}
+	return echoRequest
+}
+
+// endpointICMPRuns appends to hops, for an icmp or icmpv6 Ports
+// question, the runs of each gateway endpoint the request passes on p or
+// that is undecided for it: the probe walked is an echo request, and the
+// endpoint cuts every other type (gatewayEndpointCarries) before its IP
+// address type is asked. A hop that blocks or is undecided for the probe
+// is among p.dest already, over every type.
 func (p *portPath) endpointICMPRuns(hops []hopRuns) []hopRuns {
-	if p.f.Protocol != flow.ICMP {
+	if !p.f.Protocol.IsICMP() {
 		return hops
 	}
+	echo := uint16(echoRequestOf(p.f.Protocol))
 	for i, h := range p.path.fwd {
-		if h.Kind == KindGatewayEndpoint && h.Code == "" {
+		if h.Kind == KindGatewayEndpoint && (h.Code == "" || h.Code == GatewayEndpointIPTypeUnknown) {
 			hops = append(hops, hopRuns{Forward, i, []portRun{
-				{echoRequest<<8 - 1, GatewayEndpointProtocol, false},
-				{echoRequest<<8 | 255, "", false},
+				{echo<<8 - 1, GatewayEndpointProtocol, false},
+				{echo<<8 | 255, "", false},
 				{65535, GatewayEndpointProtocol, false},
 			}})
 		}

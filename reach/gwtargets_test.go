@@ -193,24 +193,6 @@ func TestGatewayEndpoint(t *testing.T) {
 		q := reach.Query{From: "app", To: "52.216.10.1", Protocol: flow.UDP, Port: 53}
 		reachtest.AssertNotReachable(t, m, q, reach.GatewayEndpointProtocol)
 	})
-	t.Run("the endpoint carries IPv4 only, even when its prefix list holds an IPv6 block", func(t *testing.T) {
-		d := gwDesign()
-		d.RouteTables[1].Routes = d.RouteTables[1].Routes[1:] // only the endpoint's route
-		m, err := d.Builder().AddPrefixList(reach.PrefixList{ID: "pl-s3", Name: "com.amazonaws.us-east-1.s3", Entries: pfxs("52.216.0.0/15", "2600:1f68:8000::/39")}).
-			AddGatewayEndpoint(reach.GatewayEndpoint{ID: "vpce-s3", VPC: "vpc-g", Service: "com.amazonaws.us-east-1.s3", PrefixList: "pl-s3"}).Build()
-		require.NoError(t, err)
-		for _, q := range []reach.Query{
-			{From: "app", To: "2600:1f68:8000::10", Protocol: flow.TCP, Port: 443},
-			{From: "app", To: "2600:1f68:8000::10", Protocol: flow.ICMPv6},
-		} {
-			reachtest.AssertNotReachable(t, m, q, reach.GatewayEndpointProtocol)
-			r := check(t, m, q)
-			b, _ := r.First()
-			assert.Equal(t, "vpce-s3", b.ID)
-			assert.Contains(t, r.Text(), "IPv4 only", r.Text())
-		}
-		reachtest.AssertReachable(t, m, tcp("app", "52.216.10.1", 443), "IPv4 to the same list still passes")
-	})
 	t.Run("the subnet's network ACL applies both ways", func(t *testing.T) {
 		d := gwDesign()
 		d.ACLs[0] = nacl.NewCustom("acl-g", "vpc-g")
@@ -236,6 +218,116 @@ func TestGatewayEndpoint(t *testing.T) {
 		assert.ErrorContains(t, err, "serves com.amazonaws.us-east-1.s3, whose prefix list is pl-s3")
 		assert.ErrorContains(t, err, "no gateway endpoint vpce-nope in vpc-g")
 	})
+}
+
+// s3ListV6 is S3's IPv6 prefix list, beside s3List.
+var s3ListV6 = reach.PrefixList{ID: "pl-s3v6", Name: "com.amazonaws.us-east-1.s3", Entries: pfxs("2600:1f68:8000::/39")}
+
+// gwDualStack is gwDesign whose private table routes S3's IPv4 and IPv6
+// prefix lists to a gateway endpoint of IP address type typ ("" for
+// none in the input), as AWS sets up a dualstack endpoint: app and db
+// reach S3 over both families through it, if it carries them.
+func gwDualStack(t *testing.T, typ string) *reach.Model {
+	t.Helper()
+	d := gwDesign()
+	d.RouteTables[1].Routes = append(d.RouteTables[1].Routes[1:], reach.Route{PrefixList: "pl-s3v6", Target: reach.TargetGatewayEndpoint, TargetID: "vpce-s3"})
+	d.Interfaces = append(d.Interfaces, reach.Interface{ID: "eni-db", Name: "db", Subnet: "subnet-priv", PrivateIPs: addrs("10.3.1.20", "2001:db8:30:1::20"), Groups: []string{"sg-open"}})
+	m, err := d.Builder().AddPrefixList(s3List, s3ListV6).
+		AddGatewayEndpoint(reach.GatewayEndpoint{ID: "vpce-s3", VPC: "vpc-g", Service: "com.amazonaws.us-east-1.s3", IPAddressType: typ}).Build()
+	require.NoError(t, err)
+	return m
+}
+
+// TestGatewayEndpointIPAddressType: a gateway endpoint carries the
+// address families its IP address type names (AWS's PrivateLink guide,
+// "Gateway endpoints", "IP address type": ipv4 adds the service's IPv4
+// prefix list to the route tables, ipv6 its IPv6 one, dualstack both),
+// and IPv6 through one whose type the input lacks is undecided, naming
+// what to look up.
+func TestGatewayEndpointIPAddressType(t *testing.T) {
+	v6 := func(p flow.Protocol, port uint16) reach.Query {
+		return reach.Query{From: "app", To: "2600:1f68:8000::10", Protocol: p, Port: port}
+	}
+	v4 := tcp("app", "52.216.10.1", 443)
+	for _, tc := range []struct {
+		typ    string
+		q      reach.Query
+		want   reach.Outcome
+		code   reach.Code
+		reason string
+	}{
+		{"dualstack", v6(flow.TCP, 443), reach.Reachable, "", ""},
+		{"dualstack", v6(flow.ICMPv6, 0), reach.Reachable, "", ""},
+		{"dualstack", v4, reach.Reachable, "", ""},
+		{"dualstack", v6(flow.UDP, 53), reach.Unreachable, reach.GatewayEndpointProtocol, "TCP and ICMP echo only"},
+		{"ipv6", v6(flow.TCP, 443), reach.Reachable, "", ""},
+		{"ipv6", v4, reach.Unreachable, reach.GatewayEndpointProtocol, "IP address type is ipv6: it carries IPv6 only, not IPv4"},
+		{"ipv4", v4, reach.Reachable, "", ""},
+		{"ipv4", v6(flow.TCP, 443), reach.Unreachable, reach.GatewayEndpointProtocol, "IP address type is ipv4: it carries IPv4 only, not IPv6"},
+		{"ipv4", v6(flow.ICMPv6, 0), reach.Unreachable, reach.GatewayEndpointProtocol, "carries IPv4 only"},
+		{"", v4, reach.Reachable, "", ""},
+		{"", v6(flow.TCP, 443), reach.Indeterminate, reach.GatewayEndpointIPTypeUnknown, "which the input does not say"},
+		{"", v6(flow.ICMPv6, 0), reach.Indeterminate, reach.GatewayEndpointIPTypeUnknown, "which the input does not say"},
+		{"", v6(flow.UDP, 53), reach.Unreachable, reach.GatewayEndpointProtocol, "TCP and ICMP echo only"},
+	} {
+		name := fmt.Sprintf("type %q, %s to %s", tc.typ, tc.q.Protocol, tc.q.To)
+		t.Run(name, func(t *testing.T) {
+			m := gwDualStack(t, tc.typ)
+			r := check(t, m, tc.q)
+			require.Equal(t, tc.want, r.Outcome, r.Text())
+			ep, ok := hopOf(r.Forward, reach.KindGatewayEndpoint)
+			require.True(t, ok, r.Text())
+			assert.Equal(t, tc.code, ep.Code)
+			assert.Contains(t, ep.Reason(), tc.reason)
+			if tc.code == reach.GatewayEndpointIPTypeUnknown {
+				assert.Equal(t, flow.Indeterminate, ep.Verdict)
+				assert.Contains(t, ep.Missing, "IP address type of gateway endpoint vpce-s3 (IpAddressType)")
+				assert.Contains(t, ep.Fix, "describe-vpc-endpoints")
+				assert.Contains(t, ep.Fix, "ip_address_type")
+			}
+			if tc.want == reach.Reachable {
+				assert.Equal(t, []reach.Kind{reach.KindGatewayEndpoint, reach.KindNetworkACL, reach.KindSecurityGroups}, kinds(r.Return), "the reply comes back through the endpoint")
+			}
+		})
+	}
+	t.Run("an IP address type AWS does not have is an error", func(t *testing.T) {
+		_, err := gwBuilder(gwDesign(), false).AddGatewayEndpoint(reach.GatewayEndpoint{ID: "vpce-x", VPC: "vpc-g", Service: "com.amazonaws.us-east-1.dynamodb", IPAddressType: "IPv6only"}).Build()
+		require.ErrorIs(t, err, reach.ErrTopology)
+		assert.ErrorContains(t, err, `gatewayEndpoints[1].IPAddressType (vpce-x): "IPv6only"`)
+	})
+}
+
+// TestGatewayEndpointIPv6SetAnswers: Ports (tcp, icmpv6: the echo
+// request only, and for an endpoint without a type undecided) through a
+// gateway endpoint of each IP address type agree with Verdict, and so do
+// Sources (to an interface: Sources asks of the design's destinations)
+// and the IPv6 matrix and audit of such a design.
+func TestGatewayEndpointIPv6SetAnswers(t *testing.T) {
+	for _, typ := range []string{"", "ipv4", "ipv6", "dualstack"} {
+		t.Run(fmt.Sprintf("type %q", typ), func(t *testing.T) {
+			m := gwDualStack(t, typ)
+			to := "2600:1f68:8000::10"
+			brute.CheckSetAnswers(t, m, brute.Options{IPv6: true, Few: true, Ports: []reach.PortsQuery{
+				{From: "app", To: to, Protocol: flow.TCP},
+				{From: "app", To: to, Protocol: flow.ICMPv6},
+				{From: "app", To: "52.216.10.1", Protocol: flow.ICMP},
+			}, Sources: []reach.SourcesQuery{{To: "db", Protocol: flow.TCP, Port: 443, IPv6: true}}})
+			r, err := m.Ports(reach.PortsQuery{From: "app", To: to, Protocol: flow.ICMPv6})
+			require.NoError(t, err)
+			switch typ {
+			case "ipv6", "dualstack":
+				require.Len(t, r.ICMP, 1, "echo requests only: %v", r.ICMP)
+				assert.Equal(t, flow.ICMPv6EchoRequest, r.ICMP[0].Type)
+			case "":
+				assert.Empty(t, r.ICMP)
+				require.Len(t, r.ICMPIndeterminate, 1, "the echo request is undecided: %v", r.ICMPIndeterminate)
+				assert.Equal(t, flow.ICMPv6EchoRequest, r.ICMPIndeterminate[0].Type)
+			default:
+				assert.Empty(t, r.ICMP)
+				assert.Empty(t, r.ICMPIndeterminate)
+			}
+		})
+	}
 }
 
 func TestPrivateNATGateway(t *testing.T) {

@@ -242,10 +242,19 @@ const (
 	// (and their replies), none the internet opens. Fix: attach an
 	// internet gateway and route the subnet's IPv6 traffic to it.
 	EgressOnlyNoInbound Code = "EGRESS_ONLY_NO_INBOUND"
-	// GatewayEndpointProtocol: a gateway VPC endpoint carries IPv4 TCP
-	// and ICMP echo only (its replies: TCP and echo replies), as
-	// Reachability Analyzer's code of the same name says; IPv6 never.
+	// GatewayEndpointProtocol: a gateway VPC endpoint carries TCP and
+	// echo requests only (its replies: TCP and echo replies), as
+	// Reachability Analyzer's code of the same name says, and only of the
+	// address families its IP address type names
+	// ([GatewayEndpoint.IPAddressType]: IPv4 for ipv4, IPv6 for ipv6,
+	// both for dualstack).
 	GatewayEndpointProtocol Code = "VPCE_GATEWAY_PROTOCOL_RESTRICTION"
+	// GatewayEndpointIPTypeUnknown: an IPv6 packet is routed to a
+	// gateway VPC endpoint whose IP address type the input does not hold
+	// ([GatewayEndpoint.IPAddressType] ""): an ipv6 or dualstack endpoint
+	// carries it, an ipv4 one drops it. The hop is undecided, and the
+	// walk goes on.
+	GatewayEndpointIPTypeUnknown Code = "VPCE_GATEWAY_IP_ADDRESS_TYPE_UNKNOWN"
 	// GatewayEndpointSource: a gateway VPC endpoint serves only sources in
 	// its own VPC; traffic that came from elsewhere (a peered VPC, a
 	// transit gateway, the internet through an appliance) cannot use it.
@@ -262,7 +271,7 @@ var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, Blackhol
 	PeeringNotActive, PeeringStatusUnknown, PeeringAddressOutsideVPC,
 	NATUnsupportedProtocol, ReplyViaNAT, VPCBlockPublicAccess, DenyAllIGWTraffic,
 	TGWNoRoute, TGWBlackholeRoute, TGWNoAssociation, TGWNoAttachmentInAZ, TGWRoutesUnknown, TGWApplianceZoneUnknown, TGWIPv6Unsupported,
-	EgressOnlyNoInbound, GatewayEndpointProtocol, GatewayEndpointSource,
+	EgressOnlyNoInbound, GatewayEndpointProtocol, GatewayEndpointSource, GatewayEndpointIPTypeUnknown,
 	AmazonDNSOnlyDNS, AmazonDNSOutsideVPC, AmazonDNSDisabled, AmazonDNSIndeterminate}
 
 // OnLeg returns c as it is reported on leg l: on the return leg with the

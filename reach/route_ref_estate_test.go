@@ -262,7 +262,11 @@ func (l *refLeg) viaTGW(pkt flow.Flow, vpc, tgw, from string) {
 // service, unchanged, when its source is an address of the endpoint's
 // VPC (else VPCE_GATEWAY_SOURCE_OUTSIDE_VPC, the leg ends: an endpoint
 // serves no peered VPC, transit gateway or VPN); traffic other than TCP
-// and ICMP echo is blocked (VPCE_GATEWAY_PROTOCOL_RESTRICTION) and, as
+// and ICMP (or ICMPv6) echo, and traffic of an address family the
+// endpoint's IP address type leaves out (IPv6 for ipv4, IPv4 for ipv6),
+// is blocked (VPCE_GATEWAY_PROTOCOL_RESTRICTION), IPv6 through an
+// endpoint without a type is undecided
+// (VPCE_GATEWAY_IP_ADDRESS_TYPE_UNKNOWN) and, as
 // the engine documents, the walk goes on to the service. The reply comes
 // back through the endpoint and the VPC delivers it locally. The
 // service's prefix list shares no entry length with the generator's other
@@ -286,8 +290,13 @@ func (l *refLeg) viaGatewayEndpoint(pkt flow.Flow, ep reach.GatewayEndpoint) {
 		return
 	}
 	var code reach.Code
-	if pkt.Dst.Addr().Is6() || pkt.Protocol != flow.TCP && (pkt.Protocol != flow.ICMP || pkt.ICMPType != flow.ICMPEchoRequest) {
+	v6 := pkt.Dst.Addr().Is6()
+	echo := pkt.Protocol == flow.ICMP && pkt.ICMPType == flow.ICMPEchoRequest || pkt.Protocol == flow.ICMPv6 && pkt.ICMPType == flow.ICMPv6EchoRequest
+	switch {
+	case v6 && ep.IPAddressType == "ipv4", !v6 && ep.IPAddressType == "ipv6", pkt.Protocol != flow.TCP && !echo:
 		code = reach.GatewayEndpointProtocol
+	case v6 && ep.IPAddressType == "":
+		code = reach.GatewayEndpointIPTypeUnknown
 	}
 	l.hop(reach.KindGatewayEndpoint, ep.ID, pkt, code)
 	l.hop(reach.KindService, ep.Service, pkt, "")

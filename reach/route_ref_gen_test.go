@@ -199,6 +199,9 @@ func openDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
 			v6 := n.dualStack(v6rng)
 			addrs = append(addrs, v6...)
 			srcs = append(srcs, v6...)
+			// the gateway endpoints' IP address types and S3's IPv6
+			// list: a stream of its own
+			addrs = append(addrs, n.gatewayEndpointsV6(rand.New(rand.NewPCG(seed, 18)))...)
 		}
 	}
 	n.propagate(prng, subnets)
@@ -551,6 +554,40 @@ func (n *refNet) gatewayEndpoints(rng *rand.Rand) []netip.Addr {
 		}
 	}
 	return []netip.Addr{netip.MustParseAddr("52.217.1.1"), netip.MustParseAddr("3.5.0.9")}
+}
+
+// refS3ListV6 is S3's IPv6 prefix list of the generated dual-stack
+// designs.
+var refS3ListV6 = reach.PrefixList{ID: "pl-s3v6", Entries: []netip.Prefix{netip.MustParsePrefix("2600:1f68:8000::/39")}}
+
+// gatewayEndpointsV6 gives each gateway endpoint of a dual-stack design
+// an IP address type (ipv4, ipv6, dualstack, or none: unknown) and now
+// and then a route by S3's IPv6 list beside a route by its IPv4 one, and
+// returns an IPv6 S3 address for flows to go to.
+func (n *refNet) gatewayEndpointsV6(rng *rand.Rand) []netip.Addr {
+	if len(n.gwEPs) == 0 {
+		return nil
+	}
+	n.lists = append(n.lists, refS3ListV6)
+	for i := range n.gwEPs {
+		ep := &n.gwEPs[i]
+		ep.IPAddressType = []string{"", "ipv4", "ipv6", "dualstack"}[rng.IntN(4)]
+		ep.PrefixList = "" // routes by either list
+	}
+	for i := range n.d.RouteTables {
+		rt := &n.d.RouteTables[i]
+		j := slices.IndexFunc(rt.Routes, func(r reach.Route) bool {
+			return r.PrefixList == refS3List.ID && r.Target == reach.TargetGatewayEndpoint
+		})
+		if j >= 0 && rng.Float64() < 0.9 {
+			rt.Routes = append(rt.Routes, reach.Route{PrefixList: refS3ListV6.ID, Target: reach.TargetGatewayEndpoint, TargetID: rt.Routes[j].TargetID})
+		}
+	}
+	var out []netip.Addr
+	for _, a := range []string{"2600:1f68:8000::10", "2600:1f68:8001::20", "2600:1f69:1::443", "2600:1f69:ffff::1"} {
+		out = append(out, netip.MustParseAddr(a))
+	}
+	return out // several, so that enough flows go there
 }
 
 // dualStack gives a multi-VPC design IPv6: each VPC 2001:db8:V::/56 and

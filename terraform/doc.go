@@ -21,7 +21,10 @@
 // private gateway, propagating_vgws and
 // aws_vpn_gateway_route_propagation, see below; a route whose gateway_id
 // is a virtual private gateway, vgw-… or an aws_vpn_gateway, goes to a
-// target reachsim does not model, UNMODELLED_TARGET), security groups (aws_security_group
+// target reachsim does not model, UNMODELLED_TARGET; aws_vpc_endpoint
+// is not read, so a gateway endpoint, the routes AWS adds for its
+// route_table_ids and its ip_address_type are not in the model, and a
+// route whose vpc_endpoint_id names one is UNMODELLED_TARGET too), security groups (aws_security_group
 // with its inline ingress and egress blocks, aws_default_security_group,
 // aws_security_group_rule, aws_vpc_security_group_ingress_rule and
 // _egress_rule), network ACLs (aws_network_acl with its inline entries,
