@@ -98,6 +98,7 @@ func (m *Model) walkWith(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived, 
 	if m.applianceZones && (fw.fork == nil || !fw.fork.walking) {
 		return m.walkZones(f, src, fw, rw)
 	}
+	fw.natPort, rw.natPort = nil, nil // a walker walked again (walkZones) starts afresh
 	if m.world != nil && fw.fork != nil {
 		fw.fork.exits = fw.fork.exits[:0] // a pooled walker's exits are another walk's
 	}
@@ -115,6 +116,9 @@ func (m *Model) walkWith(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived, 
 		arrived = fw.fromInternet(f)
 	}
 	if arrived.ok {
+		if n := len(fw.nat); n > 0 {
+			rw.natPort = fw.nat[n-1].nat // the reply goes to the port it picked
+		}
 		reply := arrived.pkt.Reverse()
 		if arrived.dns != nil {
 			back = rw.fromAmazonDNS(reply, arrived.dns) // amazondns.go
@@ -190,9 +194,14 @@ type walker struct {
 	// natInstance, on the request, is the translation an appliance may
 	// make at the internet gateway ([ApplianceTranslationUnknown])
 	natInstance *natInstanceRecord
-	crossed     []crossing // firewall endpoints on this leg
-	visited     []visit    // the forwarding points of this leg, in order, for loop detection
-	forward     *walker    // on the return leg: the forward walk
+	// natPort is the NAT gateway whose picked port the packet carries
+	// (natport.go): on the request, its source port since the gateway
+	// translated it; on the reply, its destination port until the
+	// gateway translates it back. Nil when none.
+	natPort *natInfo
+	crossed []crossing // firewall endpoints on this leg
+	visited []visit    // the forwarding points of this leg, in order, for loop detection
+	forward *walker    // on the return leg: the forward walk
 	// explain: hops carry their reasons, details and fixes; without it,
 	// only what decides the outcome (verdicts, codes) is kept
 	explain bool
@@ -452,6 +461,10 @@ func sgFix(m *Model, pkt flow.Flow, ii *ifaceInfo, dir flow.Direction, byGroup b
 // networkACL judges pkt at a subnet boundary. Its hop is written in place
 // ([walker.push]): nothing else adds a hop meanwhile.
 func (w *walker) networkACL(pkt flow.Flow, s *subnetInfo, dir flow.Direction) {
+	if w.natPort != nil && w.leg == Return && pkt.Protocol.HasPorts() {
+		w.natPortACL(pkt, s, dir) // natport.go: its port is the NAT gateway's
+		return
+	}
 	i := len(*w.hops)
 	if w.filters != nil {
 		w.noteFilter(filterHop{kind: KindNetworkACL, acl: s.acl.ev, subnet: s, pkt: pkt, dir: dir}, i)

@@ -158,7 +158,7 @@ type natSourceJudge struct{ ni *natInfo }
 
 func (j natSourceJudge) reason(h *Hop) string {
 	return "source " + h.Packet.Src.Addr().String() + " translated to " + j.ni.PrivateIP.String() +
-		" (the NAT gateway's private address; its source port may be remapped within 1024-65535)"
+		" (the NAT gateway's private address; " + natPortWords() + ")"
 }
 
 func (natSourceJudge) details(*Hop) []string { return nil }

@@ -84,6 +84,15 @@
 // NAT64: IPv6 TCP and UDP to 64:ff9b::/96 go on as IPv4 from its private
 // address to the IPv4 address the prefix holds, the reply translated
 // back; ICMPv6 through NAT64 is undecided ([UnmodelledTarget]).
+// A NAT gateway translates a TCP or UDP session's source port too, to a
+// port of its own within 1024-65535 (AWS VPC User Guide, "Ephemeral
+// ports"), which the input does not say: a network ACL that judges the
+// reply to it (the NAT gateway's subnet inbound; for a private NAT
+// gateway, the destination subnet's outbound too) judges every port of
+// that range, whatever the client's port. One decision for all of it is
+// certain; different ones leave the hop undecided ([NATPortUnknown]),
+// its Missing naming the ports the ACL lets through. A firewall
+// endpoint's stateless rules still judge the client's port in its place.
 //
 // An interface whose security groups are Alibaba Cloud's is an ECS
 // instance, and Alibaba Cloud's platform rules apply to it (see
@@ -191,7 +200,8 @@
 // [Model.Audit] (risky services open to the internet, through every layer
 // or closed by one). Each filter reports its bounds ([flow.Bounds]): cut
 // at them, the varied field falls into atoms that one walk each decides.
-// Ports walks once to find the path (no hop on it rewrites a port), then
+// Ports walks once to find the path (no hop on it rewrites a port the
+// walk could know: a NAT gateway's pick is judged as its whole range), then
 // asks each filter on it for its decision on every port at once (runs of
 // ports: a network ACL's entries, a security group's rules, a firewall's
 // verdicts per atom of its rules, kept per pair of address atoms) and

@@ -131,6 +131,15 @@ func (r *replay) outcome(set func(pkt flow.Flow, leg int) flow.Flow) Outcome {
 	for _, a := range r.acls {
 		h := &legs[a.leg][a.hop]
 		h.Packet = set(h.Packet, a.leg)
+		if h.natPort { // the reply to the port a NAT gateway picked (natport.go)
+			var code Code
+			h.Verdict, code = natACLVerdict(a.acl.ev, h.Packet, h.Direction)
+			h.Code = code.OnLeg(h.Leg)
+			if h.Verdict == flow.Deny {
+				return Unreachable
+			}
+			continue
+		}
 		d := a.acl.ev.Evaluate(h.Packet, h.Direction)
 		h.Verdict, h.Code = d.Verdict, ""
 		if d.Verdict != flow.Allow {

@@ -12,8 +12,9 @@ import (
 )
 
 // Ports, hop by hop. The path of a session does not depend on its ports:
-// routes match addresses, and no hop of the model rewrites a port (NAT
-// gateways and internet gateways translate addresses only), so every
+// routes match addresses, and no hop of the model rewrites a port it
+// knows (internet gateways translate addresses only; the port a NAT
+// gateway picks is judged over its whole range, natport.go), so every
 // destination port and client port meets the hops of one quiet walk, with
 // the same addresses, and every hop but a filter decides alike for all of
 // them. Each filter then says what it does with every destination port at
@@ -23,7 +24,9 @@ import (
 //     entry denies, and the rest, which falls to "*"
 //     ([nacl.Evaluator.PortVerdicts]); on the reply, where the
 //     destination port is the client's, the same over client ports, one
-//     decision for every destination port;
+//     decision for every destination port; beyond a NAT gateway, where
+//     it is the port the gateway picked, one decision for every port
+//     (natACLVerdict);
 //   - AWS security groups: on the request, the ports allowed and those
 //     only a group of unknown members could allow
 //     ([sg.Evaluator.PortVerdicts]); on the reply, the same over client
@@ -64,6 +67,10 @@ type filterHop struct {
 	subnet *subnetInfo // whose ACL
 	pkt    flow.Flow
 	dir    flow.Direction
+	// nat: a network ACL that judges the reply to the port a NAT gateway
+	// picked, over every port it may pick, whatever the client's port
+	// (natport.go)
+	nat bool
 }
 
 // noteFilter lists the filter f, which judges the leg's hop at index hop.
@@ -201,6 +208,10 @@ func (fh *filterHop) dependence() (int, []portRun) {
 	dep := destOnly
 	if fh.leg == Return {
 		dep = clientOnly
+	}
+	if fh.kind == KindNetworkACL && fh.nat {
+		v, code := natACLVerdict(fh.acl, fh.pkt, fh.dir) // one decision for every port
+		return destOnly, []portRun{{65535, on(code), v == flow.Indeterminate}}
 	}
 	if fh.kind == KindNetworkACL {
 		deny, byDefault := on(ACLDeny), on(ACLDefaultDeny)

@@ -184,6 +184,13 @@ const (
 	// translated packet would (from the appliance's public address, its
 	// reply back through the appliance).
 	ApplianceTranslationUnknown Code = "APPLIANCE_TRANSLATION_UNKNOWN"
+	// NATPortUnknown: a network ACL judges a reply to the source port a
+	// NAT gateway picked for the session, which the input does not say
+	// (AWS: a NAT gateway uses ports 1024-65535), and decides differently
+	// for different ports of that range. The hop is undecided; its
+	// Missing names the ports the ACL lets through. Fix: allow the whole
+	// range 1024-65535.
+	NATPortUnknown Code = "NAT_PORT_UNKNOWN"
 	// AsymmetricRoute: the request crosses a firewall endpoint that the
 	// reply does not (or the other way round); the firewall has no state
 	// for the half it sees and drops it.
@@ -269,7 +276,7 @@ var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, Blackhol
 	SourceDestCheck, SourceDestCheckUnknown, ApplianceTranslationUnknown,
 	AlibabaPort25Blocked,
 	PeeringNotActive, PeeringStatusUnknown, PeeringAddressOutsideVPC,
-	NATUnsupportedProtocol, ReplyViaNAT, VPCBlockPublicAccess, DenyAllIGWTraffic,
+	NATUnsupportedProtocol, NATPortUnknown, ReplyViaNAT, VPCBlockPublicAccess, DenyAllIGWTraffic,
 	TGWNoRoute, TGWBlackholeRoute, TGWNoAssociation, TGWNoAttachmentInAZ, TGWRoutesUnknown, TGWApplianceZoneUnknown, TGWIPv6Unsupported,
 	EgressOnlyNoInbound, GatewayEndpointProtocol, GatewayEndpointSource, GatewayEndpointIPTypeUnknown,
 	AmazonDNSOnlyDNS, AmazonDNSOutsideVPC, AmazonDNSDisabled, AmazonDNSIndeterminate}
@@ -312,11 +319,17 @@ type Hop struct {
 	// or "outbound", and leaves it out where there is none.
 	Direction flow.Direction `json:"direction,omitempty"`
 	Verdict   flow.Verdict   `json:"verdict"`
-	Kind      Kind           `json:"kind"`
-	ID        string         `json:"id"`
-	Name      string         `json:"name,omitempty"`
+	// natPort: a network ACL that judged the reply to the port a NAT
+	// gateway picked over every port it may pick (natport.go)
+	natPort bool
+	Kind    Kind   `json:"kind"`
+	ID      string `json:"id"`
+	Name    string `json:"name,omitempty"`
 	// Packet is the packet as it reaches the hop (after any address
-	// translation before it).
+	// translation before it). Beyond a NAT gateway, the port the gateway
+	// picked for the session (one of 1024-65535, which the input does not
+	// say) holds the client's port in its place; a network ACL that judges
+	// it judges the whole range, and its reason says so.
 	Packet flow.Flow `json:"packet"`
 	// Rule is the rule that decided: an SG rule, an ACL entry, a route, a
 	// firewall rule; "" when a default decided.

@@ -18,8 +18,12 @@ import (
 func (w *walker) natInbound(pkt flow.Flow, ni *natInfo) arrival {
 	h := Hop{Kind: KindNATGateway, ID: ni.ID, Name: ni.Name, Packet: pkt}
 	if w.leg == Return {
-		for _, rec := range w.forward.nat {
+		for i, rec := range w.forward.nat {
 			if rec.nat == ni {
+				w.natPort = nil // the reply's port is the client's again
+				if i > 0 {
+					w.natPort = w.forward.nat[i-1].nat // or the one an earlier gateway picked
+				}
 				h.Verdict = flow.Allow
 				if rec.nat64 {
 					// NAT64 (nat64.go): the IPv4 source back into the prefix
@@ -70,6 +74,7 @@ func (w *walker) viaNAT(pkt flow.Flow, from *subnetInfo, ni *natInfo) arrival {
 	orig := pkt.Src
 	pkt.Src = netip.AddrPortFrom(ni.PrivateIP, pkt.Src.Port())
 	w.nat = append(w.nat, natRecord{nat: ni, orig: orig, nat64: nat64})
+	w.natPort = ni // the port is the one it picks (natport.go)
 	if nat64 {
 		pkt.Dst = netip.AddrPortFrom(nat64Embedded(pkt.Dst.Addr()), pkt.Dst.Port())
 	}
