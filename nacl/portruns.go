@@ -172,3 +172,27 @@ func sweepEvents(match []matcher) []uint32 {
 	slices.Sort(events)
 	return events
 }
+
+// PortsAlike reports whether every destination port of r certainly gets
+// the same decision (verdict and deciding entry) for f in dir, whatever
+// f's own destination port: no entry of f's direction, family and
+// protocol starts or ends its port range inside r. Then
+// [Evaluator.Verdict] on any port of r answers for all of r. False means
+// the decisions may differ ([Evaluator.PortVerdicts] says how). f's
+// protocol has ports; for one without, it reports true.
+func (e *Evaluator) PortsAlike(f flow.Flow, dir flow.Direction, r flow.PortRange) bool {
+	if e == nil || !f.Protocol.HasPorts() {
+		return true
+	}
+	c, _, _, _ := e.prepare(f, dir)
+	for i := range c.match {
+		m := &c.match[i]
+		if m.proto != f.Protocol {
+			continue // another protocol's, or every protocol's over every port
+		}
+		if m.plo > r.Lo && m.plo <= r.Hi || m.phi >= r.Lo && m.phi < r.Hi {
+			return false
+		}
+	}
+	return true
+}

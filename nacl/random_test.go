@@ -417,3 +417,46 @@ func TestExplainWordsLongChain(t *testing.T) {
 	var none *nacl.Evaluator
 	requireWordsAgree(t, none, none.Explain(f, flow.Inbound), f, flow.Inbound)
 }
+
+// TestRandomPortsAlike: where PortsAlike says a range of ports is decided
+// alike, PortRuns gives one decision (verdict and deciding entry) over
+// all of it; and it says so of a range no run boundary crosses often
+// enough to matter (ACLs without port edges inside it).
+func TestRandomPortsAlike(t *testing.T) {
+	g := newGen(7)
+	n := 300
+	if testing.Short() || raceOn {
+		n = 80
+	}
+	alike := 0
+	for i := range n {
+		acl := g.acl("acl-a", 8)
+		ev, err := nacl.Compile(acl)
+		require.NoError(t, err)
+		f := g.flow()
+		if !f.Protocol.HasPorts() {
+			f = fl("tcp 10.0.0.1:443 -> 10.0.1.2:1")
+		}
+		dir := []flow.Direction{flow.Inbound, flow.Outbound}[i%2]
+		lo, hi := g.port(), g.port()
+		r := flow.PortRange{Lo: min(lo, hi), Hi: max(lo, hi)}
+		if !ev.PortsAlike(f, dir, r) {
+			continue
+		}
+		alike++
+		var first *nacl.Decision
+		for run, d := range ev.PortRuns(f, dir) {
+			if run.Hi < r.Lo || run.Lo > r.Hi {
+				continue
+			}
+			if first == nil {
+				first = &d
+				continue
+			}
+			require.Equal(t, first.Verdict, d.Verdict, "ACL %d %v, %s %s, ports %s", i, acl.Entries, f, dir, r)
+			require.Equal(t, first.Default, d.Default, "ACL %d %v, %s %s, ports %s", i, acl.Entries, f, dir, r)
+			require.Equal(t, first.Entry.Number, d.Entry.Number, "ACL %d %v, %s %s, ports %s", i, acl.Entries, f, dir, r)
+		}
+	}
+	assert.Greater(t, alike, n/10, "ranges alike should be common enough to test")
+}

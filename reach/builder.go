@@ -709,7 +709,7 @@ func (b *Builder) buildGateways(p *problems, m *Model) {
 			p.add(n.ID, path("natGateways", i, "Subnet"), n.Subnet, "unknown subnet")
 			continue
 		}
-		ni := &natInfo{NATGateway: n, subnet: si}
+		ni := &natInfo{NATGateway: n, subnet: si, portWords: natPortWordsOf(n.ID)}
 		if n.Private && n.PublicIP.IsValid() {
 			p.add(n.ID, path("natGateways", i, "PublicIP"), n.PublicIP.String(), "a private NAT gateway has no public address")
 		}

@@ -495,6 +495,9 @@ type natInfo struct {
 	// unknown is what its private address could be, when it is known only
 	// later (unknown.go); nil otherwise
 	unknown *addrUnknown
+	// portWords starts the reason of a network ACL hop that judged the
+	// reply to the port it picked (natport.go)
+	portWords string
 }
 
 // GroupMembers implements [sg.GroupResolver]: the private addresses (IPv4

@@ -34,6 +34,16 @@ var natPorts = flow.PortRange{Lo: 1024, Hi: 65535}
 // prefix. Check, Verdict, the set questions (ports_fast.go) and the
 // replay of a middle's atoms (matrix_replay.go) all decide by it.
 func natACLVerdict(ev *nacl.Evaluator, pkt flow.Flow, dir flow.Direction) (flow.Verdict, Code) {
+	if ev.PortsAlike(pkt, dir, natPorts) { // the common case: one evaluation decides them all
+		v, def := ev.Verdict(natPortPacket(pkt), dir)
+		switch {
+		case v == flow.Allow:
+			return flow.Allow, ""
+		case def:
+			return flow.Deny, ACLDefaultDeny
+		}
+		return flow.Deny, ACLDeny
+	}
 	allow, deny, byEntry := false, false, false
 	for r, pv := range ev.PortVerdicts(pkt, dir) {
 		if r.Hi < natPorts.Lo {
@@ -54,6 +64,13 @@ func natACLVerdict(ev *nacl.Evaluator, pkt flow.Flow, dir flow.Direction) (flow.
 		return flow.Deny, ACLDeny
 	}
 	return flow.Deny, ACLDefaultDeny
+}
+
+// natPortPacket is pkt, a reply to the port a NAT gateway picked, on the
+// first port of natPorts.
+func natPortPacket(pkt flow.Flow) flow.Flow {
+	pkt.Dst = netip.AddrPortFrom(pkt.Dst.Addr(), natPorts.Lo)
+	return pkt
 }
 
 // natACLBounds adds to b the bounds of network ACL ev judging pkt, a
@@ -90,7 +107,13 @@ func (w *walker) natPortACL(pkt flow.Flow, s *subnetInfo, dir flow.Direction) {
 	if w.explain {
 		h.Name = s.ID
 		h.judge = natACLJudge{ev}
-		natACLWords(h, w.natPort, s, pkt, dir)
+		if h.Verdict == flow.Allow && ev.PortsAlike(pkt, dir, natPorts) {
+			// the common case, worded when read (natACLJudge.reason)
+			_, _, words := ev.VerdictWords(natPortPacket(pkt), dir)
+			h.Rule, h.reason = words.Rule, w.natPort.portWords
+		} else {
+			natACLWords(h, w.natPort, s, pkt, dir)
+		}
 	}
 	if len(s.acl.unknown) > 0 {
 		unknownACLHop(h, s.acl, pkt, dir, ev.Evaluate(pkt, dir))
@@ -117,7 +140,7 @@ func natACLWords(h *Hop, ni *natInfo, s *subnetInfo, pkt flow.Flow, dir flow.Dir
 		n++
 	}
 	allowed := ev.AllowedPorts(pkt, dir).Intersect(flow.SetOf(natPorts))
-	port := fmt.Sprintf("the reply goes to the source port NAT gateway %s picked for the session, one of %s that the input does not say", ni.ID, natPorts)
+	port := ni.portWords
 	switch {
 	case single:
 		h.reason = port + ": " + one.String() + " for every one of them"
@@ -149,7 +172,20 @@ func natACLWords(h *Hop, ni *natInfo, s *subnetInfo, pkt flow.Flow, dir flow.Dir
 // each run of them.
 type natACLJudge struct{ ev *nacl.Evaluator }
 
-func (j natACLJudge) reason(h *Hop) string { return h.reason }
+func (j natACLJudge) reason(h *Hop) string {
+	if h.Verdict == flow.Allow && j.ev.PortsAlike(h.Packet, h.Direction, natPorts) {
+		_, _, words := j.ev.VerdictWords(natPortPacket(h.Packet), h.Direction)
+		return h.reason + ": " + words.Reason + " for every one of them"
+	}
+	return h.reason
+}
+
+// natPortWordsOf is the start of the reason of a network ACL hop that
+// judged the reply to the port NAT gateway id picked (natACLWords),
+// prepared once per gateway (natInfo.portWords).
+func natPortWordsOf(id string) string {
+	return fmt.Sprintf("the reply goes to the source port NAT gateway %s picked for the session, one of %s that the input does not say", id, natPorts)
+}
 
 func (j natACLJudge) details(h *Hop) []string {
 	var out []string
