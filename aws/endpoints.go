@@ -106,7 +106,7 @@ func (l *loader) readVPCEndpoints(o jsonloc.Loc, raw json.RawMessage) {
 			r.typ = "invalid"
 			continue
 		}
-		switch full, ok := fullAccessPolicy(e.PolicyDocument); {
+		switch full, ok := FullAccessPolicy(e.PolicyDocument); {
 		case !ok:
 			l.warn(at.Field("PolicyDocument"), "the policy of gateway endpoint %s is not JSON: taken for a custom policy, which reachsim does not evaluate", id)
 			r.ep.CustomPolicy = true
@@ -117,11 +117,13 @@ func (l *loader) readVPCEndpoints(o jsonloc.Loc, raw json.RawMessage) {
 	}
 }
 
-// fullAccessPolicy reports whether doc is the endpoint policy AWS gives a
+// FullAccessPolicy reports whether doc is the endpoint policy AWS gives a
 // gateway endpoint by default, one statement allowing every action on every
 // resource to every principal, without a condition (or no policy at all);
-// ok is false when doc is not JSON.
-func fullAccessPolicy(doc string) (full, ok bool) {
+// ok is false when doc is not JSON. A gateway endpoint whose policy is
+// not the default is [reach.GatewayEndpoint.CustomPolicy] (package
+// terraform reads aws_vpc_endpoint's policy with it too).
+func FullAccessPolicy(doc string) (full, ok bool) {
 	if strings.TrimSpace(doc) == "" {
 		return true, true
 	}

@@ -48,7 +48,7 @@ type GatewayEndpoint struct {
 	PrefixList string
 	// IPAddressType is the endpoint's IP address type as AWS writes it
 	// (describe-vpc-endpoints' IpAddressType; Terraform's ip_address_type
-	// of aws_vpc_endpoint, which package terraform does not read):
+	// of aws_vpc_endpoint):
 	// "ipv4", "ipv6" or "dualstack"; "" when the input does not hold it
 	// (an older dump, a value known only later), which leaves IPv6
 	// through the endpoint undecided. Any other value is an error of

@@ -9,9 +9,9 @@ import (
 
 // Data sources. A plan reads its data sources before it plans (they are
 // in prior_state, and in planned_values), and what they describe exists:
-// data.aws_vpc, data.aws_subnet, data.aws_internet_gateway and
-// data.aws_ec2_managed_prefix_list become the model's VPCs, subnets,
-// gateways and prefix lists, and data.aws_route_table a route table with
+// data.aws_vpc, data.aws_subnet, data.aws_internet_gateway,
+// data.aws_ec2_managed_prefix_list and data.aws_prefix_list become the
+// model's VPCs, subnets, gateways and prefix lists, and data.aws_route_table a route table with
 // its routes and associations (its main association makes it its VPC's
 // main route table). data.aws_security_group names a group without its
 // rules: a rule that refers to it is as a rule that refers to a group the
@@ -55,7 +55,7 @@ func dataBlock(in *instance, attr string, i int, b map[string]any) *instance {
 }
 
 // dataSources are the data sources the loader reads.
-var dataSources = []string{"data.aws_vpc", "data.aws_subnet", "data.aws_internet_gateway", "data.aws_ec2_managed_prefix_list",
+var dataSources = []string{"data.aws_vpc", "data.aws_subnet", "data.aws_internet_gateway", "data.aws_ec2_managed_prefix_list", "data.aws_prefix_list",
 	"data.aws_route_table", "data.aws_security_group"}
 
 // readDataVPC reads a data.aws_vpc: a VPC that exists, whose main route
@@ -117,6 +117,31 @@ func (r *reader) readDataPrefixList(in *instance) {
 	if isUnknown(in.unknown, "entries") || pl.EntriesUnknown {
 		pl.EntriesUnknown, pl.Entries = true, nil
 		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: entries: known only after apply (%s): the queries only the list could decide are indeterminate", in.addr, deferredRead))
+	}
+	r.ext.lists[pl.ID] = pl
+	r.ext.listIDs = append(r.ext.listIDs, pl.ID)
+}
+
+// readDataAWSPrefixList reads a data.aws_prefix_list (an AWS-managed
+// list, a gateway endpoint's service's: its cidr_blocks, of the family
+// their form says). cidr_blocks known only after apply make a list whose
+// entries are unknown, as readDataPrefixList's.
+func (r *reader) readDataAWSPrefixList(in *instance) {
+	pl := &reach.PrefixList{ID: in.id}
+	pl.Name, _ = in.values["name"].(string)
+	cidrs, _ := strs(in.values["cidr_blocks"])
+	for i, c := range cidrs {
+		if isUnknown(in.unknown, "cidr_blocks", i) {
+			pl.EntriesUnknown = true
+			continue
+		}
+		if p, ok := r.prefixAt(in, fmt.Sprintf("cidr_blocks[%d]", i), c); ok {
+			pl.Entries = append(pl.Entries, p)
+		}
+	}
+	if isUnknown(in.unknown, "cidr_blocks") || pl.EntriesUnknown {
+		pl.EntriesUnknown, pl.Entries = true, nil
+		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: cidr_blocks: known only after apply (%s): the queries only the list could decide are indeterminate", in.addr, deferredRead))
 	}
 	r.ext.lists[pl.ID] = pl
 	r.ext.listIDs = append(r.ext.listIDs, pl.ID)

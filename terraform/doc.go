@@ -21,10 +21,20 @@
 // private gateway, propagating_vgws and
 // aws_vpn_gateway_route_propagation, see below; a route whose gateway_id
 // is a virtual private gateway, vgw-… or an aws_vpn_gateway, goes to a
-// target reachsim does not model, UNMODELLED_TARGET; aws_vpc_endpoint
-// is not read, so a gateway endpoint, the routes AWS adds for its
-// route_table_ids and its ip_address_type are not in the model, and a
-// route whose vpc_endpoint_id names one is UNMODELLED_TARGET too), security groups (aws_security_group
+// target reachsim does not model, UNMODELLED_TARGET, as is one whose
+// vpc_endpoint_id names no firewall's endpoint), gateway VPC endpoints
+// (aws_vpc_endpoint whose vpc_endpoint_type is Gateway, with its
+// ip_address_type and policy, and aws_vpc_endpoint_route_table_association;
+// see endpoints.go: AWS adds to each of its route tables a route by the
+// service's prefix list to it, which the provider leaves out of the
+// table's routes and the reader adds; the list's entries are a data
+// source's of the plan, by prefix_list_id or, known only after apply, by
+// the service's name, else the endpoint's cidr_blocks, else unknown, so
+// that a packet the list may hold is undecided; an ipv6 or dualstack
+// endpoint's IPv6 list, which no plan holds, is unknown too, and an
+// ip_address_type the configuration sets and that is known only after
+// apply is an error wrapping [ErrUnknownValue]; an interface or Gateway
+// Load Balancer endpoint is not modelled, counted in [Report.Unmodelled]), security groups (aws_security_group
 // with its inline ingress and egress blocks, aws_default_security_group,
 // aws_security_group_rule, aws_vpc_security_group_ingress_rule and
 // _egress_rule), network ACLs (aws_network_acl with its inline entries,
@@ -89,8 +99,8 @@
 // type, and every data source, is counted in [Report.Unmodelled], never an
 // error. The data sources the plan read (prior_state) that describe
 // what exists are read too: data.aws_vpc, data.aws_subnet,
-// data.aws_internet_gateway, data.aws_ec2_managed_prefix_list and
-// data.aws_route_table (its routes and associations); a rule that names a
+// data.aws_internet_gateway, data.aws_ec2_managed_prefix_list,
+// data.aws_prefix_list and data.aws_route_table (its routes and associations); a rule that names a
 // data.aws_security_group, whose rules no data source gives, is as a rule
 // naming a group the input does not hold (see data.go). A data source
 // whose read Terraform defers to apply (its resource_changes entry's
@@ -225,8 +235,9 @@
 // is such a route (propagated, to the gateway, which is not modelled),
 // with a warning, so every lookup in the table that does not already go
 // to the gateway is undecided. data.aws_route_table does not say whether
-// a table propagates, nor list propagated routes: a table read from it
-// is taken as it lists its routes. A rule whose ports are known only after apply and
+// a table propagates, nor list propagated routes, nor (the provider leaves
+// them out) the routes of gateway endpoints: a table read from it is
+// taken as it lists its routes, with those of the plan's endpoints. A rule whose ports are known only after apply and
 // whose peer is a group or a prefix list may match any port from the
 // group's members or the list's addresses, and no other address
 // ([reach.Builder.AddUnknownPortsOf]); a rule whose peer group or prefix

@@ -26,6 +26,7 @@ type extras struct {
 	// entriesOf are the prefix lists the plan does not hold that an
 	// aws_ec2_managed_prefix_list_entry adds to, with the entry's address
 	entriesOf [][2]string
+	vpces     []*vpceRec // gateway endpoints (endpoints.go)
 }
 
 // readEIGW reads an aws_egress_only_internet_gateway.

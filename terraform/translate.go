@@ -9,7 +9,7 @@ import (
 // readers maps each resource type the loader models to its reader, in the
 // order of the passes: a resource is read after every type it links to.
 var passes = [][]string{
-	{"aws_vpc", "data.aws_vpc", "aws_ec2_managed_prefix_list", "data.aws_ec2_managed_prefix_list", "aws_ec2_transit_gateway",
+	{"aws_vpc", "data.aws_vpc", "aws_ec2_managed_prefix_list", "data.aws_ec2_managed_prefix_list", "data.aws_prefix_list", "aws_ec2_transit_gateway",
 		"aws_networkfirewall_rule_group"},
 	{"aws_vpc_ipv4_cidr_block_association", "aws_vpc_ipv6_cidr_block_association", "aws_subnet", "data.aws_subnet", "aws_internet_gateway", "data.aws_internet_gateway",
 		"aws_egress_only_internet_gateway",
@@ -20,10 +20,11 @@ var passes = [][]string{
 	{"data.aws_route_table", "aws_route", "aws_vpn_gateway_route_propagation", "aws_internet_gateway_attachment", "aws_route_table_association", "aws_main_route_table_association", "aws_security_group_rule",
 		"aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule", "aws_network_acl_rule",
 		"aws_network_acl_association", "aws_instance", "aws_network_interface", "aws_nat_gateway",
-		"aws_ec2_transit_gateway_vpc_attachment"},
+		"aws_ec2_transit_gateway_vpc_attachment", "aws_vpc_endpoint"},
 	{"aws_eip", "aws_eip_association", "aws_network_interface_sg_attachment", "aws_network_interface_attachment",
 		"aws_ec2_transit_gateway_route", "aws_ec2_transit_gateway_route_table_association", "aws_ec2_transit_gateway_route_table_propagation",
-		"aws_ec2_transit_gateway_default_route_table_association", "aws_ec2_transit_gateway_default_route_table_propagation"},
+		"aws_ec2_transit_gateway_default_route_table_association", "aws_ec2_transit_gateway_default_route_table_propagation",
+		"aws_vpc_endpoint_route_table_association"},
 }
 
 func (r *reader) readerOf(typ string) func(*instance) {
@@ -40,6 +41,12 @@ func (r *reader) readerOf(typ string) func(*instance) {
 		return r.readDataPrefixList
 	case "data.aws_route_table":
 		return r.readDataRouteTable
+	case "data.aws_prefix_list":
+		return r.readDataAWSPrefixList
+	case "aws_vpc_endpoint":
+		return r.readVPCEndpoint
+	case "aws_vpc_endpoint_route_table_association":
+		return r.readVPCEndpointRTAssociation
 	case "aws_vpc_ipv4_cidr_block_association":
 		return r.readCIDRAssociation
 	case "aws_vpc_ipv6_cidr_block_association":
@@ -151,6 +158,7 @@ func (r *reader) translate() {
 			}
 		}
 	}
+	r.finishEndpoints() // endpoints.go
 	r.bindFirewallRoutes()
 	r.vpcDefaults()
 	r.assignACLs()

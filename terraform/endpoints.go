@@ -1,0 +1,228 @@
+package terraform
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/reachsim/reachsim/aws"
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// Gateway VPC endpoints: aws_vpc_endpoint whose vpc_endpoint_type is
+// Gateway (S3, DynamoDB; the provider's default) and
+// aws_vpc_endpoint_route_table_association. AWS adds to each route table
+// the endpoint is in (its route_table_ids, an association) a route by the
+// service's prefix list to the endpoint, which the provider leaves out of
+// the table's routes: the reader adds it (finishEndpoints). The list's
+// entries are those a data source of the plan gives
+// (data.aws_ec2_managed_prefix_list, data.aws_prefix_list, by the
+// endpoint's prefix_list_id or, known only after apply, by the service's
+// name), else the endpoint's cidr_blocks (the provider's read of the
+// list, known for an endpoint that exists); without them the list is one
+// whose entries are unknown, so a packet it may hold is undecided. An
+// interface or Gateway Load Balancer endpoint adds no route and is not
+// modelled (Report.Unmodelled).
+
+// vpceRec is a gateway endpoint and the route tables it is in.
+type vpceRec struct {
+	ep     reach.GatewayEndpoint
+	lists  []string // the prefix lists AWS routes to it by: the service's IPv4 list, its IPv6 list
+	tables []string // by model ID
+	// foreign marks an endpoint the plan does not hold that an
+	// association names: its service and list are unknown
+	foreign bool
+	target  *instance // who named the tables, for warnings
+}
+
+// readVPCEndpoint reads an aws_vpc_endpoint: a gateway endpoint, its IP
+// address type and policy, and the route tables of its route_table_ids.
+func (r *reader) readVPCEndpoint(in *instance) {
+	if isUnknown(in.unknown, "vpc_endpoint_type") {
+		r.fail(in, "vpc_endpoint_type", "", ErrUnknownValue, "a gateway endpoint adds routes to its route tables, another type none: the model needs it")
+		return
+	}
+	if typ, _ := r.str(in, "vpc_endpoint_type", false); typ != "" && !strings.EqualFold(typ, "Gateway") {
+		// an interface or Gateway Load Balancer endpoint: no route
+		// table names it by itself; not modelled
+		if r.rep.Modelled[in.typ]--; r.rep.Modelled[in.typ] <= 0 {
+			delete(r.rep.Modelled, in.typ)
+		}
+		r.rep.Unmodelled[in.typ]++
+		return
+	}
+	ep := reach.GatewayEndpoint{ID: in.id, Name: nameTag(in)}
+	ep.VPC, _ = r.linkOne(in, "vpc_id", "aws_vpc")
+	ep.Service, _ = r.str(in, "service_name", true)
+	switch t, _ := r.str(in, "ip_address_type", false); strings.ToLower(t) {
+	case "ipv4", "ipv6", "dualstack":
+		ep.IPAddressType = strings.ToLower(t)
+	case "":
+		if isUnknown(in.unknown, "ip_address_type") && in.configured("ip_address_type") {
+			r.fail(in, "ip_address_type", "", ErrUnknownValue, "it decides which of the service's prefix lists (IPv4, IPv6 or both) AWS routes to the endpoint: the model needs it")
+			return
+		}
+		// left to AWS: its routes are by the IPv4 list (AWS's default
+		// type, ipv4), and IPv6 through it is undecided
+	default:
+		r.fail(in, "ip_address_type", t, ErrInvalidPlan, "not an IP address type of a gateway endpoint (ipv4, ipv6 or dualstack)")
+		return
+	}
+	r.endpointPolicy(in, &ep)
+	rec := &vpceRec{ep: ep, target: in}
+	if ep.IPAddressType != "ipv6" {
+		rec.lists = append(rec.lists, r.serviceList(in, ep.Service))
+	}
+	if ep.IPAddressType == "ipv6" || ep.IPAddressType == "dualstack" {
+		// the service's IPv6 list, which the provider does not read
+		id := in.addr + ".ipv6_prefix_list" // IDs have no spaces
+		r.unknownList(id, ep.Service, sg.FamilyIPv6, fmt.Sprintf("%s: its ip_address_type, %s, has AWS route the IPv6 prefix list of %s to it, which the plan does not hold: the IPv6 queries only it could decide are indeterminate", in.addr, ep.IPAddressType, ep.Service))
+		rec.lists = append(rec.lists, id)
+		rec.ep.PrefixList = "" // by either list
+	} else {
+		rec.ep.PrefixList = rec.lists[0]
+	}
+	rec.tables = r.linkList(in, "route_table_ids", "aws_route_table", "aws_default_route_table")
+	r.ext.vpces = append(r.ext.vpces, rec)
+}
+
+// endpointPolicy marks ep CustomPolicy, with a warning, when in's policy
+// is not the full-access default (aws.FullAccessPolicy) or is one the
+// configuration sets and that is known only after apply. A policy the
+// provider computes (none in the configuration) is AWS's default.
+func (r *reader) endpointPolicy(in *instance, ep *reach.GatewayEndpoint) {
+	if isUnknown(in.unknown, "policy") {
+		if in.configured("policy") {
+			ep.CustomPolicy = true
+			r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: policy is known only after apply: taken for a custom policy, which reachsim does not evaluate; results through it say so", in.addr))
+		}
+		return
+	}
+	doc, _ := r.str(in, "policy", false)
+	switch full, ok := aws.FullAccessPolicy(doc); {
+	case !ok:
+		ep.CustomPolicy = true
+		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: policy is not JSON: taken for a custom policy, which reachsim does not evaluate", in.addr))
+	case !full:
+		ep.CustomPolicy = true
+		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: policy is not the full-access default: reachsim does not evaluate it (it decides which requests %s accepts, not whether the connection opens); results through it say so", in.addr, ep.Service))
+	}
+}
+
+// serviceList returns the model ID of the IPv4 prefix list of service,
+// by which AWS routes to the gateway endpoint in: a list of the plan
+// (a data source) whose ID is in's prefix_list_id or, known only after
+// apply, whose name is the service's; else one made of in's cidr_blocks;
+// else one whose entries are unknown.
+func (r *reader) serviceList(in *instance, service string) string {
+	id, _ := in.values["prefix_list_id"].(string)
+	if isUnknown(in.unknown, "prefix_list_id") {
+		id = ""
+	}
+	if t := r.byID[id]; id != "" && t != nil && r.ext.lists[t.id] != nil {
+		return t.id
+	}
+	if id != "" && r.ext.lists[id] != nil {
+		return id // another endpoint's, or a list a data source of the plan holds by that id
+	}
+	if id == "" {
+		for _, lid := range r.ext.listIDs {
+			t := r.byAdr[lid]
+			if t == nil || !strings.HasPrefix(t.typ, "data.") {
+				continue
+			}
+			if name, _ := t.values["name"].(string); name == service && r.ext.lists[lid].AddressFamily != sg.FamilyIPv6 {
+				return lid
+			}
+		}
+	}
+	cidrs, _ := strs(in.values["cidr_blocks"])
+	if id == "" || isUnknown(in.unknown, "cidr_blocks") || len(cidrs) == 0 {
+		why := fmt.Sprintf("%s: the entries of %s, the prefix list of %s, are not in the plan (add a data.aws_ec2_managed_prefix_list for it)", in.addr, id, service)
+		if id == "" {
+			id = in.addr + ".prefix_list_id"
+			why = fmt.Sprintf("%s: prefix_list_id is known only after apply, and no data source of the plan reads the prefix list named %s (add a data.aws_ec2_managed_prefix_list for it)", in.addr, service)
+		}
+		r.unknownList(id, service, sg.FamilyIPv4, why+": the queries only the routes to the endpoint could decide are indeterminate")
+		return id
+	}
+	pl := &reach.PrefixList{ID: id, Name: service, AddressFamily: sg.FamilyIPv4}
+	for i, c := range cidrs {
+		if p, ok := r.prefixAt(in, fmt.Sprintf("cidr_blocks[%d]", i), c); ok && !slices.Contains(pl.Entries, p) {
+			pl.Entries = append(pl.Entries, p)
+		}
+	}
+	r.ext.lists[id], r.ext.listIDs = pl, append(r.ext.listIDs, id)
+	return id
+}
+
+// unknownList adds prefix list id of address family fam ("" either),
+// whose entries the plan does not hold, with the warning why, once.
+func (r *reader) unknownList(id, name, fam, why string) {
+	if r.ext.lists[id] != nil {
+		return
+	}
+	r.ext.lists[id] = &reach.PrefixList{ID: id, Name: name, EntriesUnknown: true, AddressFamily: fam}
+	r.ext.listIDs = append(r.ext.listIDs, id)
+	r.rep.Warnings = append(r.rep.Warnings, why)
+}
+
+// readVPCEndpointRTAssociation reads an
+// aws_vpc_endpoint_route_table_association: the gateway endpoint's routes
+// in one more route table. An endpoint the plan does not hold (a vpce-…
+// of another configuration) has a service and prefix list the plan does
+// not say: its route is by a list whose entries are unknown, to a target
+// reachsim does not model, with a warning.
+func (r *reader) readVPCEndpointRTAssociation(in *instance) {
+	epID, _ := r.linkOne(in, "vpc_endpoint_id", "aws_vpc_endpoint")
+	rtID, _ := r.linkOne(in, "route_table_id", "aws_route_table", "aws_default_route_table")
+	if epID == "" || rtID == "" {
+		return // an error is recorded
+	}
+	for _, rec := range r.ext.vpces {
+		if rec.ep.ID == epID {
+			rec.tables = appendID(rec.tables, rtID)
+			return
+		}
+	}
+	if t := r.byAdr[epID]; t != nil {
+		r.fail(in, "vpc_endpoint_id", epID, ErrInvalidPlan, "not a gateway endpoint: only a gateway endpoint is associated with route tables")
+		return
+	}
+	list := in.addr + ".prefix_list" // of the service epID serves
+	r.unknownList(list, "", "", fmt.Sprintf("%s: %s is not in the plan, so which service's prefix list AWS routes to it is unknown: the queries only that route could decide are indeterminate", in.addr, epID))
+	r.ext.vpces = append(r.ext.vpces, &vpceRec{ep: reach.GatewayEndpoint{ID: epID}, lists: []string{list}, tables: []string{rtID}, foreign: true, target: in})
+}
+
+// finishEndpoints gives the gateway endpoints to the builder and adds,
+// to each route table one is in, a route by each of its prefix lists to
+// it. A table the plan does not hold is left out with a warning: no
+// subnet of the model uses it.
+func (r *reader) finishEndpoints() {
+	for _, rec := range r.ext.vpces {
+		target := reach.Route{Target: reach.TargetGatewayEndpoint, TargetID: rec.ep.ID}
+		if rec.foreign {
+			target.Target, target.TargetType = reach.TargetUnmodelled, "VPC endpoint"
+		} else {
+			r.b.AddGatewayEndpoint(rec.ep)
+		}
+		for _, tid := range rec.tables {
+			rt := r.net.rts[tid]
+			if rt == nil {
+				rt = r.mainTableOf(tid)
+			}
+			if rt == nil {
+				r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: route table %s is not in the plan: the routes AWS adds to it for %s are left out", rec.target.addr, tid, rec.ep.ID))
+				continue
+			}
+			for _, pl := range rec.lists {
+				route := target
+				route.PrefixList = pl
+				if !slices.Contains(rt.Routes, route) {
+					rt.Routes = append(rt.Routes, route)
+				}
+			}
+		}
+	}
+}

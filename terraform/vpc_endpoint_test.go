@@ -1,0 +1,190 @@
+package terraform_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/terraform"
+)
+
+const s3Service = "com.amazonaws.eu-west-1.s3"
+
+// privateNet are the data sources of a network that exists: vpc-1
+// (10.0.0.0/16) with subnet-1 (10.0.1.0/24), whose route table rtb-2
+// holds no route but the local one: no NAT gateway, no internet gateway.
+func privateNet() []map[string]any {
+	return []map[string]any{
+		{"type": "aws_vpc", "name": "main", "values": map[string]any{"id": "vpc-1", "cidr_block": "10.0.0.0/16",
+			"main_route_table_id": "rtb-1", "default_network_acl_id": "acl-1"}},
+		{"type": "aws_subnet", "name": "app", "values": map[string]any{"id": "subnet-1", "vpc_id": "vpc-1", "cidr_block": "10.0.1.0/24", "availability_zone": "eu-west-1a"}},
+		{"type": "aws_route_table", "name": "private", "values": map[string]any{"id": "rtb-2", "vpc_id": "vpc-1",
+			"routes": []any{}, "associations": []any{map[string]any{"main": false, "subnet_id": "subnet-1"}}}},
+	}
+}
+
+// s3List is the data source that gives the S3 list's entries, in either
+// form.
+func s3List(typ string) map[string]any {
+	if typ == "aws_prefix_list" {
+		return map[string]any{"type": typ, "name": "s3", "values": map[string]any{"id": "pl-6da54004", "prefix_list_id": "pl-6da54004",
+			"name": s3Service, "cidr_blocks": []any{"52.218.0.0/17", "3.5.64.0/21"}}}
+	}
+	return map[string]any{"type": typ, "name": "s3", "values": map[string]any{"id": "pl-6da54004", "name": s3Service, "address_family": "IPv4",
+		"max_entries": 2, "entries": []any{map[string]any{"cidr": "52.218.0.0/17"}, map[string]any{"cidr": "3.5.64.0/21"}}}}
+}
+
+// s3Endpoint is aws_vpc_endpoint.s3, an S3 gateway endpoint of vpc-1 that
+// exists (vpce-1, its prefix list pl-6da54004), in the route tables given,
+// its cidr_blocks (the provider's read of the list) those given.
+func s3Endpoint(tables []any, cidrs []any) planRes {
+	return planRes{typ: "aws_vpc_endpoint", name: "s3", values: map[string]any{"id": "vpce-1", "vpc_id": "vpc-1", "service_name": s3Service,
+		"vpc_endpoint_type": "Gateway", "ip_address_type": "ipv4", "route_table_ids": tables, "prefix_list_id": "pl-6da54004", "cidr_blocks": cidrs,
+		"policy": `{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}`}}
+}
+
+// appInstance is aws_instance.app, new, in subnet-1, with a group allowing
+// HTTPS out to anywhere.
+func appInstance() []planRes {
+	return []planRes{
+		{typ: "aws_security_group", name: "app", values: map[string]any{"name": "app", "vpc_id": "vpc-1", "ingress": []any{},
+			"egress": []any{map[string]any{"from_port": 443, "to_port": 443, "protocol": "tcp", "cidr_blocks": []any{"0.0.0.0/0"}}}},
+			unknown: map[string]any{"id": true}, exprs: map[string]any{"ingress": []string{}, "egress": []string{}}},
+		{typ: "aws_instance", name: "app", values: map[string]any{"subnet_id": "subnet-1", "associate_public_ip_address": false},
+			unknown: map[string]any{"id": true, "private_ip": true, "public_ip": true, "vpc_security_group_ids": true},
+			exprs:   map[string]any{"associate_public_ip_address": false, "vpc_security_group_ids": []string{"aws_security_group.app.id", "aws_security_group.app"}}},
+	}
+}
+
+// TestGatewayEndpointRoutes: a gateway endpoint puts, in each route table
+// it is in, a route by its service's prefix list to it, which the
+// provider leaves out of the table's routes. A private subnet without a
+// NAT gateway reaches S3 through it; where the plan does not give the
+// list's entries, a packet the list may hold is undecided, never a
+// certain NO_ROUTE.
+func TestGatewayEndpointRoutes(t *testing.T) {
+	newEndpoint := planRes{typ: "aws_vpc_endpoint", name: "s3", values: map[string]any{"vpc_id": "vpc-1", "service_name": s3Service,
+		"vpc_endpoint_type": "Gateway", "route_table_ids": []any{"rtb-2"}},
+		unknown: map[string]any{"id": true, "prefix_list_id": true, "cidr_blocks": true, "policy": true, "ip_address_type": true, "arn": true}}
+	association := planRes{typ: "aws_vpc_endpoint_route_table_association", name: "private",
+		values: map[string]any{"vpc_endpoint_id": "vpce-1", "route_table_id": "rtb-2"}, unknown: map[string]any{"id": true}}
+	tests := []struct {
+		name     string
+		res      []planRes
+		data     []map[string]any
+		outcome  reach.Outcome // to an address of S3
+		code     reach.Code    // the first undecided hop's, or the block's
+		internet reach.Outcome // to 8.8.8.8, which the list does not hold
+	}{
+		{"entries from data.aws_ec2_managed_prefix_list", []planRes{s3Endpoint([]any{"rtb-2"}, nil)},
+			[]map[string]any{s3List("aws_ec2_managed_prefix_list")}, reach.Reachable, "", reach.Unreachable},
+		{"entries from data.aws_prefix_list", []planRes{s3Endpoint([]any{"rtb-2"}, nil)},
+			[]map[string]any{s3List("aws_prefix_list")}, reach.Reachable, "", reach.Unreachable},
+		{"entries from the endpoint's cidr_blocks", []planRes{s3Endpoint([]any{"rtb-2"}, []any{"52.218.0.0/17"})},
+			nil, reach.Reachable, "", reach.Unreachable},
+		{"no entries: undecided, not NO_ROUTE", []planRes{s3Endpoint([]any{"rtb-2"}, nil)},
+			nil, reach.Indeterminate, reach.RouteIndeterminate, reach.Indeterminate},
+		{"the association resource", []planRes{s3Endpoint([]any{}, nil), association},
+			[]map[string]any{s3List("aws_ec2_managed_prefix_list")}, reach.Reachable, "", reach.Unreachable},
+		{"a new endpoint, its list read by name", []planRes{newEndpoint},
+			[]map[string]any{s3List("aws_ec2_managed_prefix_list")}, reach.Reachable, "", reach.Unreachable},
+		{"a new endpoint, its prefix_list_id known only after apply", []planRes{newEndpoint},
+			nil, reach.Indeterminate, reach.RouteIndeterminate, reach.Indeterminate},
+		{"an association with an endpoint the plan lacks", []planRes{{typ: "aws_vpc_endpoint_route_table_association", name: "other",
+			values: map[string]any{"vpc_endpoint_id": "vpce-other", "route_table_id": "rtb-2"}, unknown: map[string]any{"id": true}}},
+			nil, reach.Indeterminate, reach.RouteIndeterminate, reach.Indeterminate},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			plan := withData(t, planOf(t, append(append([]planRes{openDefaultACL()}, appInstance()...), tt.res...)...), append(privateNet(), tt.data...)...)
+			rep := &terraform.Report{}
+			m, err := terraform.Parse("plan.json", plan, rep)
+			require.NoError(t, err)
+			r, err := m.Check(tcp("aws_instance.app", "52.218.1.10", 443))
+			require.NoError(t, err)
+			require.Equal(t, tt.outcome, r.Outcome, r.Text())
+			if tt.outcome == reach.Reachable {
+				assert.True(t, slices.ContainsFunc(r.Forward, func(h reach.Hop) bool {
+					return h.Kind == reach.KindGatewayEndpoint && h.ID == "aws_vpc_endpoint.s3"
+				}), "through the endpoint: %s", r.Text())
+			} else {
+				u := r.Undecided()
+				require.NotEmpty(t, u, r.Text())
+				assert.Equal(t, tt.code.OnLeg(u[0].Leg), u[0].Code, r.Text())
+				assert.NotEmpty(t, rep.Warnings)
+			}
+			r, err = m.Check(tcp("aws_instance.app", "8.8.8.8", 443))
+			require.NoError(t, err)
+			require.Equal(t, tt.internet, r.Outcome, r.Text())
+			if tt.internet == reach.Unreachable {
+				assert.Contains(t, r.Codes(), reach.NoRoute, r.Text())
+			}
+		})
+	}
+}
+
+// TestGatewayEndpointForms: what else an aws_vpc_endpoint says: an
+// interface endpoint is not modelled (no route), a dualstack one has AWS
+// route the service's IPv6 list too, whose entries no plan holds, a
+// policy that is not the full-access default is flagged on the results
+// through it, and an IP address type the configuration sets and that is
+// known only after apply is an error: which lists AWS routes depends on
+// it.
+func TestGatewayEndpointForms(t *testing.T) {
+	with := func(set map[string]any, unknown map[string]any) planRes {
+		ep := s3Endpoint([]any{"rtb-2"}, nil)
+		for k, v := range set {
+			ep.values[k] = v
+		}
+		ep.unknown = unknown
+		if unknown != nil {
+			ep.exprs = map[string]any{"ip_address_type": []string{"var.ip_type"}}
+		}
+		return ep
+	}
+	custom := `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::logs/*"}]}`
+	tests := []struct {
+		name       string
+		ep         planRes
+		err        error
+		outcome    reach.Outcome
+		unmodelled int
+		unresolved []string
+		warning    string // of the result
+	}{
+		{name: "interface endpoint: no route", ep: with(map[string]any{"vpc_endpoint_type": "Interface"}, nil), outcome: reach.Unreachable, unmodelled: 1},
+		{name: "dualstack: the IPv6 list too", ep: with(map[string]any{"ip_address_type": "dualstack"}, nil), outcome: reach.Reachable,
+			unresolved: []string{"aws_vpc_endpoint.s3.ipv6_prefix_list"}},
+		{name: "a custom policy", ep: with(map[string]any{"policy": custom}, nil), outcome: reach.Reachable,
+			warning: "gateway endpoint aws_vpc_endpoint.s3 has a policy that is not the full-access default"},
+		{name: "ip_address_type known only after apply", ep: with(map[string]any{"ip_address_type": nil}, map[string]any{"ip_address_type": true}),
+			err: terraform.ErrUnknownValue},
+		{name: "not an IP address type", ep: with(map[string]any{"ip_address_type": "ipv5"}, nil), err: terraform.ErrInvalidPlan},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			plan := withData(t, planOf(t, append(append([]planRes{openDefaultACL()}, appInstance()...), tt.ep)...),
+				append(privateNet(), s3List("aws_ec2_managed_prefix_list"))...)
+			rep := &terraform.Report{}
+			m, err := terraform.Parse("plan.json", plan, rep)
+			if tt.err != nil {
+				require.ErrorIs(t, err, tt.err)
+				assert.ErrorContains(t, err, "aws_vpc_endpoint.s3: ip_address_type")
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.unmodelled, rep.Unmodelled["aws_vpc_endpoint"])
+			assert.Equal(t, 1-tt.unmodelled, rep.Modelled["aws_vpc_endpoint"])
+			assert.Equal(t, tt.unresolved, m.UnresolvedPrefixLists())
+			r, err := m.Check(tcp("aws_instance.app", "52.218.1.10", 443))
+			require.NoError(t, err)
+			require.Equal(t, tt.outcome, r.Outcome, r.Text())
+			if tt.warning != "" {
+				assert.True(t, containsPrefix(r.Warnings, tt.warning), "%q", r.Warnings)
+			}
+		})
+	}
+}
