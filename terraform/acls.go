@@ -13,13 +13,23 @@ import (
 
 // Network ACLs: aws_network_acl (inline ingress and egress blocks),
 // aws_default_network_acl, aws_network_acl_rule and
-// aws_network_acl_association. An ACL whose configuration leaves its
-// inline blocks out holds only its standalone entries.
+// aws_network_acl_association. An ACL that exists and whose
+// configuration leaves the inline blocks of a direction out keeps the
+// entries AWS holds, which its planned values show, less those an
+// aws_network_acl_rule the plan deletes removes, and each entry of an
+// aws_network_acl_rule of the plan once (computed.go).
 
 // acls is the network ACLs being assembled, in plan order.
 type acls struct {
 	acls map[string]*nacl.ACL
 	list []string
+	// planned are, by ACL, the entries of the inline blocks its
+	// configuration leaves out: those AWS holds (settleACLs)
+	planned map[string][]pendingEntry
+	// inline and standalone are, by ACL, the entries (rule number and
+	// direction) the inline blocks its configuration writes give it, and
+	// those its aws_network_acl_rule resources give it
+	inline, standalone map[string]map[entryKey]bool
 }
 
 func (a *acls) add(acl nacl.ACL) {
@@ -40,8 +50,15 @@ func (r *reader) readACL(in *instance) {
 		acl.VPCID, _ = r.linkOne(in, "vpc_id", "aws_vpc")
 	}
 	acl.Subnets = r.linkList(in, "subnet_ids", "aws_subnet")
-	r.eachInline(in, func(sub *instance, at string, dir flow.Direction) {
+	inline := map[entryKey]bool{}
+	var planned []pendingEntry
+	r.eachInline(in, func(sub *instance, at string, dir flow.Direction, kept bool) {
 		if e, u, ok := r.entry(sub, at, dir, "rule_no", "action", "cidr_block", "ipv6_cidr_block"); ok {
+			if kept {
+				planned = append(planned, pendingEntry{e, u})
+				return
+			}
+			inline[entryKey{e.Number, dir}] = true
 			r.addEntry(&acl, e, u)
 		}
 	})
@@ -50,6 +67,7 @@ func (r *reader) readACL(in *instance) {
 		return
 	}
 	r.acls.add(acl)
+	r.acls.inline[acl.ID], r.acls.planned[acl.ID] = inline, planned
 }
 
 // entry reads one ACL entry; number, action, cidr and cidr6 name its
@@ -184,7 +202,7 @@ func (r *reader) readACLRule(in *instance) {
 		dir = flow.Outbound
 	}
 	e, u, ok := r.entry(in, "", dir, "rule_number", "rule_action", "cidr_block", "ipv6_cidr_block")
-	if ok && a != nil {
+	if ok && a != nil && r.standaloneEntry(in, a, e) {
 		r.addEntry(a, e, u)
 	}
 }

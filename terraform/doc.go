@@ -139,13 +139,31 @@
 //     ACL of a VPC that exists already are in the plan only when it
 //     manages them; a subnet that would use them otherwise is an error
 //     (their routes and entries are not in the plan).
-//   - A security group, route table or network ACL whose configuration
-//     leaves its inline blocks out (no ingress, egress or route
-//     expression) holds only its standalone rule resources: the planned
-//     values list the rules AWS reports for it then, which the standalone
-//     resources list too. Terraform removes the allow-all outbound rule
-//     AWS gives a new group, so a group holds only the rules the plan
-//     gives it.
+//   - A route table whose configuration leaves its inline routes out (no
+//     route expression) holds only its standalone routes. A security
+//     group or network ACL that exists and whose configuration leaves its
+//     inline blocks of a direction out (no ingress or egress expression)
+//     keeps the rules AWS holds, which its planned values show (ingress
+//     and egress are Optional and Computed: only ingress = [] removes
+//     them), less those a standalone rule resource (aws_security_group_rule,
+//     aws_vpc_security_group_ingress_rule or _egress_rule,
+//     aws_network_acl_rule) the plan deletes or replaces had; a
+//     standalone rule of the plan counts once (an ACL entry by its rule
+//     number and direction: the rule's values are those after apply).
+//     Terraform removes the allow-all outbound rule AWS gives a new group,
+//     so a new group holds only the rules the plan gives it, and so does
+//     an aws_default_security_group or aws_default_network_acl the plan
+//     adopts (creates), as the provider revokes what it held.
+//   - A standalone rule on a group or ACL whose configuration writes
+//     inline blocks of its direction is the mix the provider documents as
+//     a conflict, and a warning says so. The update of a group or ACL
+//     that exists revokes what its configured blocks lack, so a rule
+//     resource that exists (the plan does not create it after the update)
+//     and that the update's planned blocks lack is left out, with a
+//     warning; when those blocks hold a value known only after apply, it
+//     is a rule or entry whose match is unknown ("aws_security_group_rule.ssh
+//     (whether the update of aws_security_group.web keeps it ...)"), so
+//     the queries it could decide are indeterminate.
 //   - Protocols are read as users write them: "tcp", "TCP", "6", "-1",
 //     "all", and, for a network ACL entry, the IANA keywords the provider
 //     takes ("ipv6-icmp", "ospfigp"); an ACL entry's action in any case

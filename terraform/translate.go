@@ -151,6 +151,8 @@ func (r *reader) translate() {
 			}
 		}
 	}
+	r.settleGroups() // computed.go
+	r.settleACLs()
 	r.bindFirewallRoutes()
 	r.vpcDefaults()
 	r.assignACLs()
