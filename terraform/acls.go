@@ -30,6 +30,9 @@ type acls struct {
 	// direction) the inline blocks its configuration writes give it, and
 	// those its aws_network_acl_rule resources give it
 	inline, standalone map[string]map[entryKey]bool
+	// computed are, by ACL, the subnets only its computed subnet_ids
+	// (which its configuration leaves out) give it: where AWS had them
+	computed map[string][]string
 }
 
 func (a *acls) add(acl nacl.ACL) {
@@ -50,6 +53,10 @@ func (r *reader) readACL(in *instance) {
 		acl.VPCID, _ = r.linkOne(in, "vpc_id", "aws_vpc")
 	}
 	acl.Subnets = r.linkList(in, "subnet_ids", "aws_subnet")
+	if !in.configured("subnet_ids") && !in.created() {
+		// computed: the subnets AWS had on it, some by associations
+		acl.Subnets = r.computedSubnets(in, acl.Subnets)
+	}
 	inline := map[entryKey]bool{}
 	var planned []pendingEntry
 	r.eachInline(in, func(sub *instance, at string, dir flow.Direction, kept bool) {
@@ -213,24 +220,41 @@ func (r *reader) readACLAssociation(in *instance) {
 	sub, _ := r.linkOne(in, "subnet_id", "aws_subnet")
 	if a != nil && sub != "" {
 		a.Subnets = appendID(a.Subnets, sub)
+		r.acls.computed[a.ID] = slices.DeleteFunc(r.acls.computed[a.ID], func(s string) bool { return s == sub })
 	}
 }
 
 // assignACLs sets each subnet's ACL from the associations (an ACL's
 // subnet_ids, aws_network_acl_association; a subnet associated with an
-// ACL leaves its VPC's default ACL, which lists its subnets too).
+// ACL leaves its VPC's default ACL, which lists its subnets too). A
+// subnet two ACLs claim is an error naming both, but where one claims it
+// only by its computed subnet_ids (where AWS had it) and the other by
+// the plan's configuration, which moves it.
 func (r *reader) assignACLs() {
+	r.checkGoneAssociations()
+	claimed := map[string]string{}
 	for _, id := range r.acls.list {
 		a := r.acls.acls[id]
 		if a.IsDefault {
 			continue
 		}
 		for _, sid := range a.Subnets {
-			if s := r.net.subnets[sid]; s != nil {
-				s.ACL = id
-			} else {
+			s := r.net.subnets[sid]
+			if s == nil {
 				r.fail(nil, "", sid, ErrInvalidPlan, "network ACL %s is associated with %s, no subnet of the plan", id, sid)
+				continue
 			}
+			if prev, ok := claimed[sid]; ok {
+				was, is := slices.Contains(r.acls.computed[prev], sid), slices.Contains(r.acls.computed[id], sid)
+				switch {
+				case is && !was:
+					continue // prev's configuration moves it there
+				case was && is || !was && !is:
+					r.fail(nil, "", sid, ErrInvalidPlan, "subnet %s is associated with two network ACLs, %s and %s; a subnet has one", sid, prev, id)
+					continue
+				}
+			}
+			claimed[sid], s.ACL = id, id
 		}
 	}
 }

@@ -254,3 +254,95 @@ func (r *reader) settleACLs() {
 		}
 	}
 }
+
+// computedSubnets returns subnets, the computed subnet_ids of the ACL in
+// that exists (where AWS has its subnets now), less those an
+// aws_network_acl_association the plan deletes or replaces moves away
+// from it: deleted, the subnet goes back to its VPC's default ACL,
+// replaced, to the new association's ACL. They are recorded as claimed by
+// where AWS had them only (assignACLs).
+func (r *reader) computedSubnets(in *instance, subnets []string) []string {
+	for _, g := range r.goneOf("aws_network_acl_association") {
+		acl, _ := g.values["network_acl_id"].(string)
+		sub, _ := g.values["subnet_id"].(string)
+		switch {
+		case acl == "" || sub == "":
+			// a replaced one moves its subnet where the plan says;
+			// a deleted one is an error (checkGoneAssociations)
+		case acl == in.known:
+			if t := r.byID[sub]; t != nil {
+				sub = t.id
+			}
+			subnets = slices.DeleteFunc(subnets, func(s string) bool { return s == sub })
+		}
+	}
+	r.acls.computed[in.id] = slices.Clone(subnets)
+	return subnets
+}
+
+// checkGoneAssociations refuses an aws_network_acl_association the plan
+// deletes whose values before do not say which subnet it takes from which
+// ACL, when an ACL's computed subnet_ids may list the subnet.
+func (r *reader) checkGoneAssociations() {
+	if len(r.acls.computed) == 0 {
+		return
+	}
+	for _, g := range r.goneOf("aws_network_acl_association") {
+		acl, _ := g.values["network_acl_id"].(string)
+		sub, _ := g.values["subnet_id"].(string)
+		if (acl == "" || sub == "") && !g.action.Replace() {
+			r.fail(g, "subnet_id", "", ErrInvalidPlan, "the plan deletes this association, and its values before do not say which subnet it takes from which network ACL, whose computed subnet_ids may list it")
+		}
+	}
+}
+
+// namesENI reports whether a resource of the plan is the network
+// interface eni: an aws_network_interface, or an instance's primary one.
+func (r *reader) namesENI(eni string) bool {
+	return slices.ContainsFunc(r.insts, func(in *instance) bool {
+		p, _ := in.values["primary_network_interface_id"].(string)
+		return in.typ == "aws_network_interface" && in.known == eni || in.typ == "aws_instance" && p == eni
+	})
+}
+
+// dropDetached takes from the groups of it, read from attr of in, which
+// its configuration leaves out (computed: the groups AWS had on the
+// interface, attachments' too), those an
+// aws_network_interface_sg_attachment the plan deletes or replaces
+// detaches from the interface whose ID is eni ("" when the plan does not
+// say); a replaced one attaches its group again (readSGAttachment). An
+// attachment of one of its groups to an interface the plan does not name
+// may be the interface's when eni is not known: the group is then one of
+// its groups known only after apply ([reach.Interface.GroupsUnknown]).
+func (r *reader) dropDetached(in *instance, it *reach.Interface, attr, eni string) {
+	for _, g := range r.goneOf("aws_network_interface_sg_attachment") {
+		sgID, _ := g.values["security_group_id"].(string)
+		on, _ := g.values["network_interface_id"].(string)
+		if t := r.byID[sgID]; t != nil {
+			sgID = t.id
+		}
+		switch {
+		case eni != "" && on == eni:
+			it.Groups = slices.DeleteFunc(it.Groups, func(s string) bool { return s == sgID })
+		case eni == "" && slices.Contains(it.Groups, sgID) && !r.namesENI(on):
+			// it may have the group, or not: groups known in part
+			// only add what they allow
+			it.Groups = slices.DeleteFunc(it.Groups, func(s string) bool { return s == sgID })
+			r.groupsUnknown(in, it, fmt.Sprintf("%s (whether %s, which the plan deletes, detaches %s from it)", attr, g.addr, sgID))
+		}
+	}
+}
+
+// releasedEIP returns the address of an aws_eip or aws_eip_association
+// the plan deletes or replaces whose public address is pub: the address
+// leaves the instance at apply ("" when none).
+func (r *reader) releasedEIP(pub string) string {
+	for _, typ := range []string{"aws_eip_association", "aws_eip"} {
+		for _, g := range r.goneOf(typ) {
+			if p, _ := g.values["public_ip"].(string); p == pub {
+				return g.addr
+			}
+		}
+	}
+	return ""
+}

@@ -35,7 +35,13 @@
 // aws_network_interface as its own, network_interface or
 // primary_network_interface blocks in its configuration, is refused
 // with an error wrapping [ErrInvalidPlan]; its public IPv4 address is public_ip when the plan
-// knows it, an instance that exists keeping what it has, and otherwise
+// knows it, an instance that exists keeping what it has but for the
+// address of an Elastic IP the plan releases (an aws_eip_association or
+// aws_eip whose public_ip it is deleted or replaced: only the
+// configuration's associate_public_ip_address, not the refreshed one,
+// which says the interface has an association, tells whether it was
+// launched with an address of its own, which AWS then picks anew; with a
+// warning), and otherwise
 // one AWS picks at launch when associate_public_ip_address says so or,
 // known only after apply, when its subnet (aws_subnet or data.aws_subnet)
 // has map_public_ip_on_launch; its ipv6_addresses), network interfaces
@@ -193,6 +199,25 @@
 // a block's unknown group list is resolved from that list when it names
 // only groups. An attribute the provider computes and the configuration
 // does not set (source_security_group_id on a CIDR rule) is not a link.
+//
+// A link attribute that is Optional and Computed and that the
+// configuration of a resource that exists leaves out is planned as AWS
+// had it at refresh, with what other resources gave it: an
+// aws_network_acl's subnet_ids (its aws_network_acl_association
+// resources' subnets), an aws_instance's vpc_security_group_ids and an
+// aws_network_interface's security_groups (their
+// aws_network_interface_sg_attachment resources' groups). What a
+// resource the plan deletes or replaces gave (its resource_changes
+// entry's before values) is taken away: a deleted association's subnet
+// goes back to its VPC's default ACL, a replaced one's to the new ACL,
+// and a subnet the plan's configuration associates with an ACL leaves
+// the one whose computed subnet_ids list it; any other subnet two ACLs
+// claim is an error naming both. A deleted association whose before
+// values do not name its subnet and ACL is an error. An instance whose
+// primary_network_interface_id the plan does not know, with a group
+// that a deleted attachment on an interface the plan does not name
+// detached, has that group known only after apply
+// ([reach.Interface.GroupsUnknown]).
 //
 // # What is refused
 //

@@ -86,9 +86,10 @@ type reader struct {
 func newReader(file string, plan *tfjson.Plan, rep *Report) *reader {
 	return &reader{file: file, plan: plan, rep: rep, byAdr: map[string]*instance{}, byID: map[string]*instance{},
 		bases: map[string][]*instance{}, b: reach.NewBuilder(), net: newNetwork(),
-		sgs:  groups{byID: map[string]*sg.Group{}, unknownPeers: map[string]bool{}, planned: map[string][]sg.Rule{}, inline: map[string]int{}},
-		acls: acls{acls: map[string]*nacl.ACL{}, planned: map[string][]pendingEntry{}, inline: map[string]map[entryKey]bool{}, standalone: map[string]map[entryKey]bool{}},
-		ext:  extras{lists: map[string]*reach.PrefixList{}}, enis: map[string]*reach.Interface{},
+		sgs: groups{byID: map[string]*sg.Group{}, unknownPeers: map[string]bool{}, planned: map[string][]sg.Rule{}, inline: map[string]int{}},
+		acls: acls{acls: map[string]*nacl.ACL{}, planned: map[string][]pendingEntry{}, inline: map[string]map[entryKey]bool{}, standalone: map[string]map[entryKey]bool{},
+			computed: map[string][]string{}},
+		ext: extras{lists: map[string]*reach.PrefixList{}}, enis: map[string]*reach.Interface{},
 		tgw: tgws{gws: map[string]*tgwRec{}, rts: map[string]*reach.TGWRouteTable{}, atts: map[string]*reach.TGWAttachment{}},
 		fw:  fwState{policies: map[string]aws.PolicySpec{}, byARN: map[string]string{}}}
 }
