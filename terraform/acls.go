@@ -13,13 +13,26 @@ import (
 
 // Network ACLs: aws_network_acl (inline ingress and egress blocks),
 // aws_default_network_acl, aws_network_acl_rule and
-// aws_network_acl_association. An ACL whose configuration leaves its
-// inline blocks out holds only its standalone entries.
+// aws_network_acl_association. An ACL that exists and whose
+// configuration leaves the inline blocks of a direction out keeps the
+// entries AWS holds, which its planned values show, less those an
+// aws_network_acl_rule the plan deletes removes, and each entry of an
+// aws_network_acl_rule of the plan once (computed.go).
 
 // acls is the network ACLs being assembled, in plan order.
 type acls struct {
 	acls map[string]*nacl.ACL
 	list []string
+	// planned are, by ACL, the entries of the inline blocks its
+	// configuration leaves out: those AWS holds (settleACLs)
+	planned map[string][]pendingEntry
+	// inline and standalone are, by ACL, the entries (rule number and
+	// direction) the inline blocks its configuration writes give it, and
+	// those its aws_network_acl_rule resources give it
+	inline, standalone map[string]map[entryKey]bool
+	// computed are, by ACL, the subnets only its computed subnet_ids
+	// (which its configuration leaves out) give it: where AWS had them
+	computed map[string][]string
 }
 
 func (a *acls) add(acl nacl.ACL) {
@@ -40,8 +53,19 @@ func (r *reader) readACL(in *instance) {
 		acl.VPCID, _ = r.linkOne(in, "vpc_id", "aws_vpc")
 	}
 	acl.Subnets = r.linkList(in, "subnet_ids", "aws_subnet")
-	r.eachInline(in, func(sub *instance, at string, dir flow.Direction) {
+	if !in.configured("subnet_ids") && !in.created() {
+		// computed: the subnets AWS had on it, some by associations
+		acl.Subnets = r.computedSubnets(in, acl.Subnets)
+	}
+	inline := map[entryKey]bool{}
+	var planned []pendingEntry
+	r.eachInline(in, func(sub *instance, at string, dir flow.Direction, kept bool) {
 		if e, u, ok := r.entry(sub, at, dir, "rule_no", "action", "cidr_block", "ipv6_cidr_block"); ok {
+			if kept {
+				planned = append(planned, pendingEntry{e, u})
+				return
+			}
+			inline[entryKey{e.Number, dir}] = true
 			r.addEntry(&acl, e, u)
 		}
 	})
@@ -50,6 +74,7 @@ func (r *reader) readACL(in *instance) {
 		return
 	}
 	r.acls.add(acl)
+	r.acls.inline[acl.ID], r.acls.planned[acl.ID] = inline, planned
 }
 
 // entry reads one ACL entry; number, action, cidr and cidr6 name its
@@ -184,7 +209,7 @@ func (r *reader) readACLRule(in *instance) {
 		dir = flow.Outbound
 	}
 	e, u, ok := r.entry(in, "", dir, "rule_number", "rule_action", "cidr_block", "ipv6_cidr_block")
-	if ok && a != nil {
+	if ok && a != nil && r.standaloneEntry(in, a, e) {
 		r.addEntry(a, e, u)
 	}
 }
@@ -195,24 +220,41 @@ func (r *reader) readACLAssociation(in *instance) {
 	sub, _ := r.linkOne(in, "subnet_id", "aws_subnet")
 	if a != nil && sub != "" {
 		a.Subnets = appendID(a.Subnets, sub)
+		r.acls.computed[a.ID] = slices.DeleteFunc(r.acls.computed[a.ID], func(s string) bool { return s == sub })
 	}
 }
 
 // assignACLs sets each subnet's ACL from the associations (an ACL's
 // subnet_ids, aws_network_acl_association; a subnet associated with an
-// ACL leaves its VPC's default ACL, which lists its subnets too).
+// ACL leaves its VPC's default ACL, which lists its subnets too). A
+// subnet two ACLs claim is an error naming both, but where one claims it
+// only by its computed subnet_ids (where AWS had it) and the other by
+// the plan's configuration, which moves it.
 func (r *reader) assignACLs() {
+	r.checkGoneAssociations()
+	claimed := map[string]string{}
 	for _, id := range r.acls.list {
 		a := r.acls.acls[id]
 		if a.IsDefault {
 			continue
 		}
 		for _, sid := range a.Subnets {
-			if s := r.net.subnets[sid]; s != nil {
-				s.ACL = id
-			} else {
+			s := r.net.subnets[sid]
+			if s == nil {
 				r.fail(nil, "", sid, ErrInvalidPlan, "network ACL %s is associated with %s, no subnet of the plan", id, sid)
+				continue
 			}
+			if prev, ok := claimed[sid]; ok {
+				was, is := slices.Contains(r.acls.computed[prev], sid), slices.Contains(r.acls.computed[id], sid)
+				switch {
+				case is && !was:
+					continue // prev's configuration moves it there
+				case was && is || !was && !is:
+					r.fail(nil, "", sid, ErrInvalidPlan, "subnet %s is associated with two network ACLs, %s and %s; a subnet has one", sid, prev, id)
+					continue
+				}
+			}
+			claimed[sid], s.ACL = id, id
 		}
 	}
 }

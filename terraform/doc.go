@@ -45,7 +45,13 @@
 // aws_network_interface as its own, network_interface or
 // primary_network_interface blocks in its configuration, is refused
 // with an error wrapping [ErrInvalidPlan]; its public IPv4 address is public_ip when the plan
-// knows it, an instance that exists keeping what it has, and otherwise
+// knows it, an instance that exists keeping what it has but for the
+// address of an Elastic IP the plan releases (an aws_eip_association or
+// aws_eip whose public_ip it is deleted or replaced: only the
+// configuration's associate_public_ip_address, not the refreshed one,
+// which says the interface has an association, tells whether it was
+// launched with an address of its own, which AWS then picks anew; with a
+// warning), and otherwise
 // one AWS picks at launch when associate_public_ip_address says so or,
 // known only after apply, when its subnet (aws_subnet or data.aws_subnet)
 // has map_public_ip_on_launch; its ipv6_addresses), network interfaces
@@ -149,13 +155,31 @@
 //     ACL of a VPC that exists already are in the plan only when it
 //     manages them; a subnet that would use them otherwise is an error
 //     (their routes and entries are not in the plan).
-//   - A security group, route table or network ACL whose configuration
-//     leaves its inline blocks out (no ingress, egress or route
-//     expression) holds only its standalone rule resources: the planned
-//     values list the rules AWS reports for it then, which the standalone
-//     resources list too. Terraform removes the allow-all outbound rule
-//     AWS gives a new group, so a group holds only the rules the plan
-//     gives it.
+//   - A route table whose configuration leaves its inline routes out (no
+//     route expression) holds only its standalone routes. A security
+//     group or network ACL that exists and whose configuration leaves its
+//     inline blocks of a direction out (no ingress or egress expression)
+//     keeps the rules AWS holds, which its planned values show (ingress
+//     and egress are Optional and Computed: only ingress = [] removes
+//     them), less those a standalone rule resource (aws_security_group_rule,
+//     aws_vpc_security_group_ingress_rule or _egress_rule,
+//     aws_network_acl_rule) the plan deletes or replaces had; a
+//     standalone rule of the plan counts once (an ACL entry by its rule
+//     number and direction: the rule's values are those after apply).
+//     Terraform removes the allow-all outbound rule AWS gives a new group,
+//     so a new group holds only the rules the plan gives it, and so does
+//     an aws_default_security_group or aws_default_network_acl the plan
+//     adopts (creates), as the provider revokes what it held.
+//   - A standalone rule on a group or ACL whose configuration writes
+//     inline blocks of its direction is the mix the provider documents as
+//     a conflict, and a warning says so. The update of a group or ACL
+//     that exists revokes what its configured blocks lack, so a rule
+//     resource that exists (the plan does not create it after the update)
+//     and that the update's planned blocks lack is left out, with a
+//     warning; when those blocks hold a value known only after apply, it
+//     is a rule or entry whose match is unknown ("aws_security_group_rule.ssh
+//     (whether the update of aws_security_group.web keeps it ...)"), so
+//     the queries it could decide are indeterminate.
 //   - Protocols are read as users write them: "tcp", "TCP", "6", "-1",
 //     "all", and, for a network ACL entry, the IANA keywords the provider
 //     takes ("ipv6-icmp", "ospfigp"); an ACL entry's action in any case
@@ -185,6 +209,25 @@
 // a block's unknown group list is resolved from that list when it names
 // only groups. An attribute the provider computes and the configuration
 // does not set (source_security_group_id on a CIDR rule) is not a link.
+//
+// A link attribute that is Optional and Computed and that the
+// configuration of a resource that exists leaves out is planned as AWS
+// had it at refresh, with what other resources gave it: an
+// aws_network_acl's subnet_ids (its aws_network_acl_association
+// resources' subnets), an aws_instance's vpc_security_group_ids and an
+// aws_network_interface's security_groups (their
+// aws_network_interface_sg_attachment resources' groups). What a
+// resource the plan deletes or replaces gave (its resource_changes
+// entry's before values) is taken away: a deleted association's subnet
+// goes back to its VPC's default ACL, a replaced one's to the new ACL,
+// and a subnet the plan's configuration associates with an ACL leaves
+// the one whose computed subnet_ids list it; any other subnet two ACLs
+// claim is an error naming both. A deleted association whose before
+// values do not name its subnet and ACL is an error. An instance whose
+// primary_network_interface_id the plan does not know, with a group
+// that a deleted attachment on an interface the plan does not name
+// detached, has that group known only after apply
+// ([reach.Interface.GroupsUnknown]).
 //
 // # What is refused
 //

@@ -143,7 +143,8 @@ func (r *reader) associate(in, eip *instance, target, privAttr string) {
 		priv = it.PrivateIPs[0]
 	}
 	if priv == it.PrivateIPs[0] && !it.PublicIP.IsValid() {
-		it.PublicIP = pub
+		// it replaces the address the interface would get at launch
+		it.PublicIP, it.PublicIPUnknown = pub, ""
 		return
 	}
 	it.PublicIPs = append(it.PublicIPs, reach.PublicIP{Private: priv, Public: pub})

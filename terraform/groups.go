@@ -12,12 +12,13 @@ import (
 
 // Security groups: aws_security_group (inline ingress and egress blocks),
 // aws_default_security_group, aws_security_group_rule and
-// aws_vpc_security_group_ingress_rule / _egress_rule. A group whose
-// configuration leaves its inline blocks out holds only its standalone
-// rules: Terraform plans the rules AWS reports for it then, which the
-// standalone resources also list. Terraform removes the allow-all
-// outbound rule AWS gives a new group, so a group has only the rules the
-// plan gives it.
+// aws_vpc_security_group_ingress_rule / _egress_rule. A group that
+// exists and whose configuration leaves the inline blocks of a direction
+// out keeps the rules AWS holds, which its planned values show (ingress
+// and egress are Optional and Computed: only ingress = [] removes them),
+// less those a standalone rule resource the plan deletes revokes
+// (computed.go). Terraform removes the allow-all outbound rule AWS gives
+// a new group, so a new group has only the rules the plan gives it.
 
 var groupTypes = []string{"aws_security_group", "aws_default_security_group"}
 
@@ -30,6 +31,12 @@ type groups struct {
 	// portsOfLists are the prefix lists that rules whose ports are known
 	// only after apply name (unknownPortsOf)
 	portsOfLists []string
+	// planned are, by group, the rules of the inline blocks its
+	// configuration leaves out: those AWS holds (settleGroups)
+	planned map[string][]sg.Rule
+	// inline is, by group, how many of its first rules come from the
+	// inline blocks its configuration writes
+	inline map[string]int
 }
 
 // readGroup reads an aws_security_group or aws_default_security_group.
@@ -47,23 +54,30 @@ func (r *reader) readGroup(in *instance) {
 	}
 	r.sgs.byID[g.ID] = g
 	r.sgs.list = append(r.sgs.list, g.ID)
-	r.eachInline(in, func(sub *instance, at string, dir flow.Direction) {
-		g.Rules = append(g.Rules, r.blockRules(sub, at, dir, g.ID)...)
+	r.eachInline(in, func(sub *instance, at string, dir flow.Direction, planned bool) {
+		rules := r.blockRules(sub, at, dir, g.ID)
+		if planned {
+			r.sgs.planned[g.ID] = append(r.sgs.planned[g.ID], rules...)
+			return
+		}
+		g.Rules = append(g.Rules, rules...)
 	})
+	r.sgs.inline[g.ID] = len(g.Rules)
 }
 
 // eachInline calls do for each inline ingress and egress block of in
-// (a security group's rules, a network ACL's entries) that its
-// configuration sets, as an instance of its own (inlineBlock), with the
-// prefix of its attribute paths ("ingress[2].") and its direction.
-func (r *reader) eachInline(in *instance, do func(sub *instance, at string, dir flow.Direction)) {
+// (a security group's rules, a network ACL's entries), as an instance of
+// its own (inlineBlock), with the prefix of its attribute paths
+// ("ingress[2].") and its direction: the blocks its configuration sets,
+// and, planned, those of an attribute it leaves out on a resource that
+// exists, which its planned values show as AWS holds them (the attribute
+// is Optional and Computed: AWS keeps them).
+func (r *reader) eachInline(in *instance, do func(sub *instance, at string, dir flow.Direction, planned bool)) {
 	for _, dir := range []flow.Direction{flow.Inbound, flow.Outbound} {
-		attr := "ingress"
-		if dir == flow.Outbound {
-			attr = "egress"
-		}
-		if !in.configured(attr) {
-			continue
+		attr := inlineAttr(dir)
+		planned := !in.configured(attr)
+		if planned && (in.created() || isUnknown(in.unknown, attr)) {
+			continue // a new resource's: the plan gives it none
 		}
 		bs, ok := blocks(in.values[attr])
 		if !ok {
@@ -71,7 +85,7 @@ func (r *reader) eachInline(in *instance, do func(sub *instance, at string, dir 
 			continue
 		}
 		for i, b := range bs {
-			do(r.inlineBlock(in, attr, i, len(bs), b), fmt.Sprintf("%s[%d].", attr, i), dir)
+			do(r.inlineBlock(in, attr, i, len(bs), b), fmt.Sprintf("%s[%d].", attr, i), dir, planned)
 		}
 	}
 }
@@ -301,22 +315,31 @@ func (r *reader) readGroupRule(in *instance) {
 		return
 	}
 	if g != nil {
-		g.Rules = append(g.Rules, r.blockRules(in, "", dir, g.ID)...)
+		g.Rules = append(g.Rules, r.standaloneRules(in, g, dir, r.blockRules(in, "", dir, g.ID))...)
 	}
 }
 
 // readVPCGroupRule reads an aws_vpc_security_group_ingress_rule or
 // _egress_rule: one peer each.
 func (r *reader) readVPCGroupRule(in *instance) {
-	g := r.groupOf(in, "security_group_id")
-	rule := sg.Rule{Direction: flow.Inbound}
+	if g, rule, ok := r.vpcGroupRule(in); ok && g != nil {
+		g.Rules = append(g.Rules, r.standaloneRules(in, g, rule.Direction, r.rulesOf(in, "", rule, []sg.Peer{rule.Peer}))...)
+	}
+}
+
+// vpcGroupRule reads an aws_vpc_security_group_ingress_rule or
+// _egress_rule: its group (nil when it names none of the plan) and its
+// rule; ok is false when it cannot be read (an error is recorded).
+func (r *reader) vpcGroupRule(in *instance) (g *sg.Group, rule sg.Rule, ok bool) {
+	g = r.groupOf(in, "security_group_id")
+	rule = sg.Rule{Direction: flow.Inbound}
 	if in.typ == "aws_vpc_security_group_egress_rule" {
 		rule.Direction = flow.Outbound
 	}
 	rule.ID, _ = in.values["security_group_rule_id"].(string)
 	rule.Description, _ = in.values["description"].(string)
 	if !r.traffic(in, "", &rule, "ip_protocol", "from_port", "to_port") {
-		return
+		return g, rule, false
 	}
 	n := 0
 	for _, c := range []string{"cidr_ipv4", "cidr_ipv6"} {
@@ -327,7 +350,7 @@ func (r *reader) readVPCGroupRule(in *instance) {
 		if p, ok := r.prefix(in, c, false); ok {
 			if p.Addr().Is6() != (c == "cidr_ipv6") {
 				r.fail(in, c, p.String(), ErrInvalidPlan, "of the wrong address family")
-				return
+				return g, rule, false
 			}
 			rule.Peer, n = sg.Peer{Kind: sg.PeerCIDR, CIDR: p}, n+1
 		}
@@ -347,11 +370,9 @@ func (r *reader) readVPCGroupRule(in *instance) {
 	if n != 1 {
 		r.fail(in, "cidr_ipv4", "", unknownOr(in, "cidr_ipv4", "cidr_ipv6", "prefix_list_id", "referenced_security_group_id"),
 			"a rule names one peer (cidr_ipv4, cidr_ipv6, prefix_list_id or referenced_security_group_id): %d given", n)
-		return
+		return g, rule, false
 	}
-	if g != nil {
-		g.Rules = append(g.Rules, r.rulesOf(in, "", rule, []sg.Peer{rule.Peer})...)
-	}
+	return g, rule, true
 }
 
 // defaultGroup returns the ID of the default security group of the VPC

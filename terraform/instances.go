@@ -40,6 +40,10 @@ func (r *reader) readInstance(in *instance) {
 	if open {
 		r.groupsUnknown(in, &it, "vpc_security_group_ids")
 	}
+	if !in.configured("vpc_security_group_ids") && !in.created() {
+		eni, _ := in.values["primary_network_interface_id"].(string)
+		r.dropDetached(in, &it, "vpc_security_group_ids", eni)
+	}
 	if isUnknown(in.unknown, "vpc_security_group_ids") && !in.configured("vpc_security_group_ids") {
 		// the provider computes it: from security_groups (names), or the
 		// VPC's default group
@@ -93,14 +97,26 @@ func sourceDestCheck(in *instance, it *reach.Interface) {
 func (r *reader) publicIPv4(in *instance, it *reach.Interface) {
 	pub, pubKnown := in.values["public_ip"].(string)
 	pubKnown = pubKnown && !isUnknown(in.unknown, "public_ip")
-	if a, ok := r.addr(in, "public_ip", false); ok {
+	released := ""
+	if pubKnown && pub != "" && !in.created() {
+		released = r.releasedEIP(pub)
+	}
+	if a, ok := r.addr(in, "public_ip", false); ok && released == "" {
 		it.PublicIP = a
 		return
 	}
 	want, known := in.values["associate_public_ip_address"].(bool)
+	known = known && !isUnknown(in.unknown, "associate_public_ip_address")
+	if released != "" {
+		// the refreshed associate_public_ip_address says whether the
+		// interface has an association, the Elastic IP's: only the
+		// configuration's says how it was launched
+		known = known && in.cfg != nil && in.configured("associate_public_ip_address")
+		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: public_ip: %s is the Elastic IP that %s releases; the instance has a public address after apply only when it was launched with one (associate_public_ip_address, else its subnet's map_public_ip_on_launch as it is now), one AWS picks", in.addr, pub, released))
+	}
 	switch {
-	case known && !isUnknown(in.unknown, "associate_public_ip_address"):
-	case pubKnown && pub == "":
+	case known:
+	case released == "" && pubKnown && pub == "":
 		want = false // the instance exists without one
 	default:
 		s := r.subnetInstance(it.Subnet)
@@ -138,6 +154,9 @@ func (r *reader) readENI(in *instance) {
 	it.Groups = groups
 	if open {
 		r.groupsUnknown(in, &it, "security_groups")
+	}
+	if !in.configured("security_groups") && !in.created() {
+		r.dropDetached(in, &it, "security_groups", in.known)
 	}
 	if len(it.Groups) == 0 && !open && !isUnknown(in.unknown, "security_groups") || isUnknown(in.unknown, "security_groups") && !in.configured("security_groups") {
 		if s := r.net.subnets[it.Subnet]; s != nil {

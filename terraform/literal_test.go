@@ -64,6 +64,9 @@ func changeDesign(t *testing.T) *reach.Model {
 			sg.Group{ID: "aws_security_group.app", Name: "app", VPCID: vpc, Rules: []sg.Rule{
 				tcpRule(flow.Inbound, 8080, 8080, sg.GroupRef("aws_security_group.web")), all}},
 			sg.Group{ID: "aws_security_group.db", Name: "db", VPCID: vpc, Rules: []sg.Rule{
+				// its configuration leaves ingress out: AWS keeps the rule
+				// the planned values show
+				tcpRule(flow.Inbound, 22, 22, sg.CIDR("10.0.1.0/24")),
 				tcpRule(flow.Inbound, 5432, 5432, sg.GroupRef("aws_security_group.app")),
 				tcpRule(flow.Outbound, 443, 443, sg.CIDR("0.0.0.0/0"))}},
 			sg.Group{ID: "aws_security_group.cache", Name: "cache", VPCID: vpc, Rules: []sg.Rule{

@@ -41,7 +41,10 @@ func TestLoadChangePlan(t *testing.T) {
 		{"web to app in a module, by count index", tcp("aws_instance.web", "module.app.aws_instance.app[1]", 8080), reach.Reachable, ""},
 		{"app to db through the rule the plan adds", tcp("module.app.aws_instance.app[0]", "aws_instance.db", 5432), reach.Reachable, ""},
 		{"web to db: no rule", tcp("web-1", "db-1", 5432), reach.Unreachable, reach.SGNoAllow},
-		{"ssh to db: its inline rule is not configured, so not there", tcp("web-1", "aws_instance.db", 22), reach.Unreachable, reach.SGNoAllow},
+		// the group exists and its configuration leaves ingress out
+		// (Optional and Computed): AWS keeps the rule its planned values
+		// show, and the db subnet's ACL blocks the packet
+		{"ssh to db: its inline rule stays, the ACL blocks it", tcp("web-1", "aws_instance.db", 22), reach.Unreachable, reach.ACLDefaultDeny},
 		{"app to the new cache, whose group is linked by reference", tcp("app-1", "aws_instance.cache", 6379), reach.Reachable, ""},
 		{"db to the internet through the new egress rule and ACL entry, and the NAT gateway by a new route", tcp("aws_instance.db", "198.51.100.7", 443), reach.Reachable, ""},
 		{"app to the internet: the main route table is local only", tcp("app-0", "198.51.100.7", 443), reach.Unreachable, reach.NoRoute},

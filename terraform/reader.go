@@ -39,6 +39,21 @@ type instance struct {
 	// (its resource_changes entry's action is "read"): what it has not
 	// read yet is known only after apply (unknown)
 	deferred bool
+	// action is what the plan does to a managed resource (its
+	// resource_changes entry's actions: ["no-op"], ["update"],
+	// ["create"], ["delete", "create"], ...)
+	action tfjson.Actions
+}
+
+// created reports whether the plan creates in (anew or replacing the one
+// that exists): its values are the new resource's, none AWS holds yet.
+func (in *instance) created() bool {
+	return slices.Contains(in.action, tfjson.ActionCreate)
+}
+
+// updated reports whether the plan updates the existing in in place.
+func (in *instance) updated() bool {
+	return in.action.Update()
 }
 
 // reader turns a plan into a model.
@@ -50,8 +65,13 @@ type reader struct {
 	byAdr map[string]*instance   // by address
 	byID  map[string]*instance   // by known id
 	bases map[string][]*instance // by address without index, in plan order
-	errs  []error
-	b     *reach.Builder
+	// gone are the resources the plan deletes or replaces, as they are
+	// before apply (their resource_changes entry's before values), in plan
+	// order: what they did to other resources' computed values (an
+	// association's subnet in an ACL's subnet_ids) is undone at apply
+	gone []*instance
+	errs []error
+	b    *reach.Builder
 	// what translate assembles
 	net     *network
 	sgs     groups
@@ -66,7 +86,9 @@ type reader struct {
 func newReader(file string, plan *tfjson.Plan, rep *Report) *reader {
 	return &reader{file: file, plan: plan, rep: rep, byAdr: map[string]*instance{}, byID: map[string]*instance{},
 		bases: map[string][]*instance{}, b: reach.NewBuilder(), net: newNetwork(),
-		sgs: groups{byID: map[string]*sg.Group{}, unknownPeers: map[string]bool{}}, acls: acls{acls: map[string]*nacl.ACL{}},
+		sgs: groups{byID: map[string]*sg.Group{}, unknownPeers: map[string]bool{}, planned: map[string][]sg.Rule{}, inline: map[string]int{}},
+		acls: acls{acls: map[string]*nacl.ACL{}, planned: map[string][]pendingEntry{}, inline: map[string]map[entryKey]bool{}, standalone: map[string]map[entryKey]bool{},
+			computed: map[string][]string{}},
 		ext: extras{lists: map[string]*reach.PrefixList{}}, enis: map[string]*reach.Interface{},
 		tgw: tgws{gws: map[string]*tgwRec{}, rts: map[string]*reach.TGWRouteTable{}, atts: map[string]*reach.TGWAttachment{}},
 		fw:  fwState{policies: map[string]aws.PolicySpec{}, byARN: map[string]string{}}}
@@ -108,6 +130,7 @@ func (r *reader) build() (*reach.Model, error) {
 func (r *reader) collect() {
 	unknown := map[string]any{}
 	deferred := map[string]bool{}
+	actions := map[string]tfjson.Actions{}
 	for _, rc := range r.plan.ResourceChanges {
 		if rc == nil || rc.Change == nil {
 			continue
@@ -115,6 +138,20 @@ func (r *reader) collect() {
 		switch rc.Mode {
 		case tfjson.ManagedResourceMode:
 			unknown[rc.Address] = rc.Change.AfterUnknown
+			actions[rc.Address] = rc.Change.Actions
+			if rc.Change.Actions.Delete() || rc.Change.Actions.Replace() {
+				before, _ := rc.Change.Before.(map[string]any)
+				if before == nil {
+					before = map[string]any{}
+				}
+				g := &instance{addr: rc.Address, module: rc.ModuleAddress, typ: rc.Type, values: before, action: rc.Change.Actions}
+				g.base, g.index = splitIndex(rc.Address)
+				g.id = g.addr
+				if id, ok := before["id"].(string); ok {
+					g.known = id
+				}
+				r.gone = append(r.gone, g)
+			}
 		case tfjson.DataResourceMode:
 			// a data source whose read waits for apply (action "read",
 			// action_reason read_because_config_unknown or
@@ -135,7 +172,7 @@ func (r *reader) collect() {
 			case sr.Mode == tfjson.DataResourceMode && r.byAdr[sr.Address] == nil:
 				r.addData(m.Address, sr, unknown[sr.Address], deferred[sr.Address]) // what exists
 			case sr.Mode == tfjson.ManagedResourceMode && !data:
-				r.add(m.Address, sr, unknown[sr.Address])
+				r.add(m.Address, sr, unknown[sr.Address], actions[sr.Address])
 			}
 		}
 		for _, c := range m.ChildModules {
@@ -148,6 +185,27 @@ func (r *reader) collect() {
 	if r.plan.PriorState != nil && r.plan.PriorState.Values != nil {
 		walk(r.plan.PriorState.Values.RootModule, true) // its data sources only: its resources are as they were
 	}
+}
+
+// goneOf returns the resources of type typ the plan deletes or replaces,
+// as they are before apply.
+func (r *reader) goneOf(typ string) []*instance {
+	var out []*instance
+	for _, g := range r.gone {
+		if g.typ == typ {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// quietly runs read on a resource the plan deletes: what it cannot read
+// (a value of a form the model does not take) is no error or warning of
+// the plan, which keeps none of it.
+func (r *reader) quietly(read func()) {
+	errs, warns := len(r.errs), len(r.rep.Warnings)
+	read()
+	r.errs, r.rep.Warnings = r.errs[:errs], r.rep.Warnings[:warns]
 }
 
 // addData records a data source: a resource that exists, its type
@@ -181,8 +239,8 @@ func (r *reader) addData(module string, sr *tfjson.StateResource, unknown any, d
 }
 
 // add records one planned resource instance.
-func (r *reader) add(module string, sr *tfjson.StateResource, unknown any) {
-	in := &instance{addr: sr.Address, module: module, typ: sr.Type, values: sr.AttributeValues, unknown: unknown}
+func (r *reader) add(module string, sr *tfjson.StateResource, unknown any, action tfjson.Actions) {
+	in := &instance{addr: sr.Address, module: module, typ: sr.Type, values: sr.AttributeValues, unknown: unknown, action: action}
 	if in.values == nil {
 		in.values = map[string]any{}
 	}

@@ -159,6 +159,8 @@ func (r *reader) translate() {
 		}
 	}
 	r.finishEndpoints() // endpoints.go
+	r.settleGroups()    // computed.go
+	r.settleACLs()
 	r.bindFirewallRoutes()
 	r.vpcDefaults()
 	r.assignACLs()

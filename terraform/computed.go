@@ -1,0 +1,348 @@
+package terraform
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// Values the provider computes. An attribute that is Optional and
+// Computed and that the configuration leaves out (a group's ingress, an
+// ACL's entries or subnet_ids, an instance's vpc_security_group_ids) is
+// planned as AWS reported it at refresh, with what other resources did to
+// it: standalone rules, associations, attachments. The plan's changes to
+// those resources are undone here: what a resource the plan deletes or
+// replaces gave is taken away. And a standalone rule on a group or ACL
+// whose configuration writes inline blocks of its direction, the mix the
+// provider documents as a conflict, is revoked by the group's or ACL's
+// update when the update's values lack it.
+
+// inlineAttr is the inline block attribute of direction dir.
+func inlineAttr(dir flow.Direction) string {
+	if dir == flow.Outbound {
+		return "egress"
+	}
+	return "ingress"
+}
+
+// anyUnknown reports whether the after_unknown mirror u marks a value
+// inside it known only after apply.
+func anyUnknown(u any) bool {
+	switch v := u.(type) {
+	case bool:
+		return v
+	case []any:
+		return slices.ContainsFunc(v, anyUnknown)
+	case map[string]any:
+		for _, e := range v {
+			if anyUnknown(e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// attrUnknown is the after_unknown mirror of attribute attr of in.
+func attrUnknown(in *instance, attr string) any {
+	m, ok := in.unknown.(map[string]any)
+	if !ok {
+		return in.unknown
+	}
+	return m[attr]
+}
+
+// sameRule reports whether a and b allow the same traffic from the same
+// peer: one permission to AWS, whatever its description.
+func sameRule(a, b sg.Rule) bool {
+	a.ID, a.Description, b.ID, b.Description = "", "", "", ""
+	return a == b
+}
+
+// mixWarning is the warning for a standalone rule resource in on the
+// group or ACL owner whose configuration writes inline blocks attr.
+func mixWarning(in, owner *instance, attr string) string {
+	return fmt.Sprintf("%s: %s writes inline %s blocks too, which the provider documents as a conflict (its update revokes what the blocks leave out): write the rules one way", in.addr, owner.addr, attr)
+}
+
+// standaloneRules returns those of rules, the rules of the standalone
+// rule resource in on group g, that g holds after apply. When g's
+// configuration writes inline blocks of their direction (the documented
+// conflict, warned of), an update of an existing g revokes a rule of an
+// existing in that its planned blocks lack: such a rule is left out, and
+// is one whose match is unknown when the blocks hold values known only
+// after apply; a rule the blocks hold is there once.
+func (r *reader) standaloneRules(in *instance, g *sg.Group, dir flow.Direction, rules []sg.Rule) []sg.Rule {
+	owner, attr := r.byAdr[g.ID], inlineAttr(dir)
+	if owner == nil || owner.cfg == nil || !owner.configured(attr) {
+		return rules
+	}
+	r.rep.Warnings = append(r.rep.Warnings, mixWarning(in, owner, attr))
+	if in.created() || !owner.updated() {
+		return rules // added after the group's update, or no update
+	}
+	inline := g.Rules[:r.sgs.inline[g.ID]]
+	open := anyUnknown(attrUnknown(owner, attr))
+	var out []sg.Rule
+	for _, rule := range rules {
+		switch {
+		case slices.ContainsFunc(inline, func(b sg.Rule) bool { return sameRule(rule, b) }):
+			// the group's blocks hold it: it stays, once
+		case open:
+			out = append(out, r.maybeRule(in, owner, attr, rule))
+		default:
+			r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: the update of %s revokes its rule, which the %s blocks lack: it is not in the model", in.addr, owner.addr, attr))
+		}
+	}
+	return out
+}
+
+// maybeRule makes rule, of the standalone resource in, one whose match is
+// unknown: whether the update of owner, whose inline blocks attr hold
+// values known only after apply, keeps it is known only after apply.
+func (r *reader) maybeRule(in, owner *instance, attr string, rule sg.Rule) sg.Rule {
+	p := rule.Peer
+	if p.Kind == sg.PeerGroup && r.sgs.unknownPeers[p.Group] {
+		return rule // it could match anyone already
+	}
+	id := in.addr + ":kept@" + p.CIDR.String() + p.Group + p.PrefixList
+	what := fmt.Sprintf("%s (whether the update of %s keeps it: its %s blocks are known only after apply)", in.addr, owner.addr, attr)
+	if !r.sgs.unknownPeers[id] {
+		r.sgs.unknownPeers[id] = true
+		if p.Kind == sg.PeerCIDR {
+			r.b.AddUnknownPeer(id, what, p.CIDR)
+		} else {
+			r.b.AddUnknownPortsOf(id, what, p)
+			if p.Kind == sg.PeerPrefixList {
+				r.sgs.portsOfLists = append(r.sgs.portsOfLists, p.PrefixList)
+			}
+		}
+	}
+	r.rep.Warnings = append(r.rep.Warnings, what+": the queries this rule alone could allow are indeterminate")
+	rule.Peer = sg.GroupRef(id)
+	return rule
+}
+
+// goneRules returns the rules each security group rule resource the
+// plan deletes or replaces had, by the model ID of its group: AWS
+// revokes them at apply.
+func (r *reader) goneRules() map[string][]sg.Rule {
+	out := map[string][]sg.Rule{}
+	r.quietly(func() {
+		for _, in := range r.goneOf("aws_security_group_rule") {
+			g := r.groupOf(in, "security_group_id")
+			typ, _ := in.values["type"].(string)
+			if g == nil || typ != "ingress" && typ != "egress" {
+				continue
+			}
+			dir := flow.Inbound
+			if typ == "egress" {
+				dir = flow.Outbound
+			}
+			out[g.ID] = append(out[g.ID], r.blockRules(in, "", dir, g.ID)...)
+		}
+		for _, typ := range []string{"aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"} {
+			for _, in := range r.goneOf(typ) {
+				if g, rule, ok := r.vpcGroupRule(in); ok && g != nil {
+					out[g.ID] = append(out[g.ID], rule)
+				}
+			}
+		}
+	})
+	return out
+}
+
+// settleGroups gives each group the rules AWS holds for the inline blocks
+// its configuration leaves out (before its other rules, as its blocks
+// come), less those a standalone rule resource the plan deletes or
+// replaces revokes and those a standalone rule of the plan gives it.
+func (r *reader) settleGroups() {
+	gone := r.goneRules()
+	for _, id := range r.sgs.list {
+		g := r.sgs.byID[id]
+		var kept []sg.Rule
+		for _, rule := range r.sgs.planned[id] {
+			same := func(b sg.Rule) bool { return sameRule(rule, b) }
+			if !slices.ContainsFunc(gone[id], same) && !slices.ContainsFunc(g.Rules, same) {
+				kept = append(kept, rule)
+			}
+		}
+		if len(kept) > 0 {
+			g.Rules = append(kept, g.Rules...)
+		}
+	}
+}
+
+// entryKey names a network ACL entry: AWS holds one of each rule number
+// and direction.
+type entryKey struct {
+	number int
+	dir    flow.Direction
+}
+
+// pendingEntry is an ACL entry read, not yet given to its ACL.
+type pendingEntry struct {
+	e nacl.Entry
+	u unknownEntry
+}
+
+// standaloneEntry reports whether ACL a holds entry e of the
+// aws_network_acl_rule in after apply, as standaloneRules for a group: an
+// update of an existing a whose configuration writes inline blocks of
+// e's direction deletes an existing entry its blocks lack; the entry
+// is one whose match is unknown (declared here) when the blocks hold
+// values known only after apply, and an entry of the blocks with e's
+// number stands in its place.
+func (r *reader) standaloneEntry(in *instance, a *nacl.ACL, e nacl.Entry) bool {
+	key := entryKey{e.Number, e.Direction}
+	owner, attr := r.byAdr[a.ID], inlineAttr(e.Direction)
+	if owner == nil || owner.cfg == nil || !owner.configured(attr) {
+		if r.acls.standalone[a.ID] == nil {
+			r.acls.standalone[a.ID] = map[entryKey]bool{}
+		}
+		r.acls.standalone[a.ID][key] = true
+		return true
+	}
+	r.rep.Warnings = append(r.rep.Warnings, mixWarning(in, owner, attr))
+	switch {
+	case in.created() || !owner.updated():
+		return true
+	case r.acls.inline[a.ID][key]:
+		return false // the ACL's blocks hold an entry of that number: theirs stands
+	case anyUnknown(attrUnknown(owner, attr)):
+		what := fmt.Sprintf("%s (whether the update of %s keeps it: its %s blocks are known only after apply)", in.addr, owner.addr, attr)
+		r.b.AddUnknownACLEntry(reach.UnknownACLEntry{ACL: a.ID, What: what, Entry: e, CIDRUnknown: true, V6: e.CIDR.Addr().Is6()})
+		r.rep.Warnings = append(r.rep.Warnings, what+": the queries whose answer it could change are indeterminate")
+		return false
+	}
+	r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: the update of %s deletes its entry, which the %s blocks lack: it is not in the model", in.addr, owner.addr, attr))
+	return false
+}
+
+// settleACLs gives each ACL the entries AWS holds for the inline blocks
+// its configuration leaves out, less those an aws_network_acl_rule the
+// plan deletes or replaces removes and those of a rule number an
+// aws_network_acl_rule of the plan gives it (one entry per number and
+// direction: the rule's values are those after apply).
+func (r *reader) settleACLs() {
+	gone := map[string]map[entryKey]bool{}
+	for _, in := range r.goneOf("aws_network_acl_rule") {
+		t := r.byID[fmt.Sprint(in.values["network_acl_id"])]
+		n, ok := number_(in, "rule_number")
+		if t == nil || !ok {
+			continue
+		}
+		if gone[t.id] == nil {
+			gone[t.id] = map[entryKey]bool{}
+		}
+		dir := flow.Inbound
+		if eg, _ := in.values["egress"].(bool); eg {
+			dir = flow.Outbound
+		}
+		gone[t.id][entryKey{int(n), dir}] = true
+	}
+	for _, id := range r.acls.list {
+		for _, p := range r.acls.planned[id] {
+			key := entryKey{p.e.Number, p.e.Direction}
+			if !gone[id][key] && !r.acls.standalone[id][key] {
+				r.addEntry(r.acls.acls[id], p.e, p.u)
+			}
+		}
+	}
+}
+
+// computedSubnets returns subnets, the computed subnet_ids of the ACL in
+// that exists (where AWS has its subnets now), less those an
+// aws_network_acl_association the plan deletes or replaces moves away
+// from it: deleted, the subnet goes back to its VPC's default ACL,
+// replaced, to the new association's ACL. They are recorded as claimed by
+// where AWS had them only (assignACLs).
+func (r *reader) computedSubnets(in *instance, subnets []string) []string {
+	for _, g := range r.goneOf("aws_network_acl_association") {
+		acl, _ := g.values["network_acl_id"].(string)
+		sub, _ := g.values["subnet_id"].(string)
+		switch {
+		case acl == "" || sub == "":
+			// a replaced one moves its subnet where the plan says;
+			// a deleted one is an error (checkGoneAssociations)
+		case acl == in.known:
+			if t := r.byID[sub]; t != nil {
+				sub = t.id
+			}
+			subnets = slices.DeleteFunc(subnets, func(s string) bool { return s == sub })
+		}
+	}
+	r.acls.computed[in.id] = slices.Clone(subnets)
+	return subnets
+}
+
+// checkGoneAssociations refuses an aws_network_acl_association the plan
+// deletes whose values before do not say which subnet it takes from which
+// ACL, when an ACL's computed subnet_ids may list the subnet.
+func (r *reader) checkGoneAssociations() {
+	if len(r.acls.computed) == 0 {
+		return
+	}
+	for _, g := range r.goneOf("aws_network_acl_association") {
+		acl, _ := g.values["network_acl_id"].(string)
+		sub, _ := g.values["subnet_id"].(string)
+		if (acl == "" || sub == "") && !g.action.Replace() {
+			r.fail(g, "subnet_id", "", ErrInvalidPlan, "the plan deletes this association, and its values before do not say which subnet it takes from which network ACL, whose computed subnet_ids may list it")
+		}
+	}
+}
+
+// namesENI reports whether a resource of the plan is the network
+// interface eni: an aws_network_interface, or an instance's primary one.
+func (r *reader) namesENI(eni string) bool {
+	return slices.ContainsFunc(r.insts, func(in *instance) bool {
+		p, _ := in.values["primary_network_interface_id"].(string)
+		return in.typ == "aws_network_interface" && in.known == eni || in.typ == "aws_instance" && p == eni
+	})
+}
+
+// dropDetached takes from the groups of it, read from attr of in, which
+// its configuration leaves out (computed: the groups AWS had on the
+// interface, attachments' too), those an
+// aws_network_interface_sg_attachment the plan deletes or replaces
+// detaches from the interface whose ID is eni ("" when the plan does not
+// say); a replaced one attaches its group again (readSGAttachment). An
+// attachment of one of its groups to an interface the plan does not name
+// may be the interface's when eni is not known: the group is then one of
+// its groups known only after apply ([reach.Interface.GroupsUnknown]).
+func (r *reader) dropDetached(in *instance, it *reach.Interface, attr, eni string) {
+	for _, g := range r.goneOf("aws_network_interface_sg_attachment") {
+		sgID, _ := g.values["security_group_id"].(string)
+		on, _ := g.values["network_interface_id"].(string)
+		if t := r.byID[sgID]; t != nil {
+			sgID = t.id
+		}
+		switch {
+		case eni != "" && on == eni:
+			it.Groups = slices.DeleteFunc(it.Groups, func(s string) bool { return s == sgID })
+		case eni == "" && slices.Contains(it.Groups, sgID) && !r.namesENI(on):
+			// it may have the group, or not: groups known in part
+			// only add what they allow
+			it.Groups = slices.DeleteFunc(it.Groups, func(s string) bool { return s == sgID })
+			r.groupsUnknown(in, it, fmt.Sprintf("%s (whether %s, which the plan deletes, detaches %s from it)", attr, g.addr, sgID))
+		}
+	}
+}
+
+// releasedEIP returns the address of an aws_eip or aws_eip_association
+// the plan deletes or replaces whose public address is pub: the address
+// leaves the instance at apply ("" when none).
+func (r *reader) releasedEIP(pub string) string {
+	for _, typ := range []string{"aws_eip_association", "aws_eip"} {
+		for _, g := range r.goneOf(typ) {
+			if p, _ := g.values["public_ip"].(string); p == pub {
+				return g.addr
+			}
+		}
+	}
+	return ""
+}
