@@ -98,6 +98,23 @@ func aclRule(n, port int, deny bool) planRes {
 // Optional and Computed; only ingress = [] removes them), less what a
 // standalone rule resource the plan deletes takes away; a standalone
 // resource of the plan counts once.
+// TestKeptInlineRulesUnknown: a group that exists, whose configuration
+// writes no ingress blocks, with its planned ingress known only after
+// apply: the rules AWS keeps are not in the plan, an error naming the
+// attribute rather than a group without them.
+func TestKeptInlineRulesUnknown(t *testing.T) {
+	rs := existingPublicNet(false, sgBlock(22))
+	owner := &rs[5]
+	owner.exprs = map[string]any{"egress": []string{}}
+	delete(owner.values, "ingress")
+	owner.unknown = map[string]any{"ingress": true}
+	rs = append(rs, publicWeb())
+	_, err := terraform.Parse("plan.json", changePlan(t, map[string]map[string]any{"aws_security_group.web": {"id": "sg-1"}}, nil, nil, rs...), nil)
+	require.ErrorIs(t, err, terraform.ErrUnknownValue)
+	assert.Contains(t, err.Error(), "aws_security_group.web")
+	assert.Contains(t, err.Error(), "ingress")
+}
+
 func TestKeptInlineRules(t *testing.T) {
 	for _, tc := range []struct {
 		name    string

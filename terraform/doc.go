@@ -165,8 +165,10 @@
 //     aws_vpc_security_group_ingress_rule or _egress_rule,
 //     aws_network_acl_rule) the plan deletes or replaces had; a
 //     standalone rule of the plan counts once (an ACL entry by its rule
-//     number and direction: the rule's values are those after apply).
-//     Terraform removes the allow-all outbound rule AWS gives a new group,
+//     number and direction: the rule's values are those after apply);
+//     where its planned ingress or egress is itself known only after
+//     apply, the rules AWS keeps are not in the plan, an error wrapping
+//     [ErrUnknownValue] naming the attribute. Terraform removes the allow-all outbound rule AWS gives a new group,
 //     so a new group holds only the rules the plan gives it, and so does
 //     an aws_default_security_group or aws_default_network_acl the plan
 //     adopts (creates), as the provider revokes what it held.

@@ -76,8 +76,14 @@ func (r *reader) eachInline(in *instance, do func(sub *instance, at string, dir 
 	for _, dir := range []flow.Direction{flow.Inbound, flow.Outbound} {
 		attr := inlineAttr(dir)
 		planned := !in.configured(attr)
-		if planned && (in.created() || isUnknown(in.unknown, attr)) {
+		if planned && in.created() {
 			continue // a new resource's: the plan gives it none
+		}
+		if planned && isUnknown(in.unknown, attr) {
+			// AWS keeps what it holds, which the plan does not say: no
+			// rules would be a silent guess
+			r.fail(in, attr, "", ErrUnknownValue, "known only after apply, and the configuration writes no blocks for it: the rules AWS keeps are not in the plan (write the blocks, or %s = [] to remove them)", attr)
+			continue
 		}
 		bs, ok := blocks(in.values[attr])
 		if !ok {
