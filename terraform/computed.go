@@ -127,9 +127,13 @@ func (r *reader) maybeRule(in, owner *instance, attr string, rule sg.Rule) sg.Ru
 	return rule
 }
 
+// standaloneRuleTypes are the resource types of one security group rule
+// or network ACL entry each.
+var standaloneRuleTypes = []string{"aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule", "aws_network_acl_rule"}
+
 // goneRules returns the rules each security group rule resource the
-// plan deletes or replaces had, by the model ID of its group: AWS
-// revokes them at apply.
+// plan deletes, replaces or updates in place had (its before values), by
+// the model ID of its group: AWS revokes or changes them at apply.
 func (r *reader) goneRules() map[string][]sg.Rule {
 	out := map[string][]sg.Rule{}
 	r.quietly(func() {

@@ -240,3 +240,24 @@ func TestInlineAndStandaloneRules(t *testing.T) {
 		})
 	}
 }
+
+// An existing group whose configuration leaves ingress out: its planned
+// ingress is what AWS held at refresh, tcp/22 from 0.0.0.0/0, the rule of
+// aws_vpc_security_group_ingress_rule.ssh. The plan updates that rule in
+// place (ModifySecurityGroupRules: cidr_ipv4 0.0.0.0/0 -> 10.0.0.0/8).
+// After apply the group allows tcp/22 from 10.0.0.0/8 only: ssh from
+// 198.51.100.7 is denied. The rule's old values must not outlive it.
+func TestUpdatedVPCRuleDropsOld(t *testing.T) {
+	rs := existingPublicNet(false, sgBlock(22))
+	rs[5].exprs = map[string]any{"egress": []string{}} // ingress left out
+	rule := sshVPCRule()
+	rule.values["cidr_ipv4"] = "10.0.0.0/8"
+	rs = append(rs, publicWeb(), rule)
+	before := map[string]map[string]any{"aws_vpc_security_group_ingress_rule.ssh": {"id": "sgr-1", "security_group_rule_id": "sgr-1",
+		"security_group_id": "sg-1", "ip_protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_ipv4": "0.0.0.0/0"}}
+	m, err := terraform.Parse("plan.json", changePlan(t, before, nil, nil, rs...), nil)
+	require.NoError(t, err)
+	r, err := m.Check(tcp("198.51.100.7", "aws_instance.web", 22))
+	require.NoError(t, err)
+	assert.Equal(t, reach.Unreachable, r.Outcome, r.Text())
+}

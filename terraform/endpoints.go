@@ -84,7 +84,33 @@ func (r *reader) readVPCEndpoint(in *instance) {
 		rec.ep.PrefixList = rec.lists[0]
 	}
 	rec.tables = r.linkList(in, "route_table_ids", "aws_route_table", "aws_default_route_table")
+	if !in.configured("route_table_ids") {
+		// computed: what AWS held at refresh, the tables of associations
+		// the plan deletes or replaces among them (a replaced one is
+		// read again from the plan's own association)
+		rec.tables = slices.DeleteFunc(rec.tables, func(t string) bool { return r.goneEndpointTable(in, t) })
+	}
 	r.ext.vpces = append(r.ext.vpces, rec)
+}
+
+// goneEndpointTable reports whether the plan deletes or replaces an
+// aws_vpc_endpoint_route_table_association of endpoint in with the route
+// table whose model ID is table.
+func (r *reader) goneEndpointTable(in *instance, table string) bool {
+	for _, g := range r.goneOf("aws_vpc_endpoint_route_table_association") {
+		ep, _ := g.values["vpc_endpoint_id"].(string)
+		rt, _ := g.values["route_table_id"].(string)
+		if ep == "" || rt == "" || ep != in.known && ep != in.id {
+			continue
+		}
+		if rt == table {
+			return true
+		}
+		if t := r.byID[rt]; t != nil && t.id == table {
+			return true
+		}
+	}
+	return false
 }
 
 // endpointPolicy marks ep CustomPolicy, with a warning, when in's policy

@@ -139,7 +139,11 @@ func (r *reader) collect() {
 		case tfjson.ManagedResourceMode:
 			unknown[rc.Address] = rc.Change.AfterUnknown
 			actions[rc.Address] = rc.Change.Actions
-			if rc.Change.Actions.Delete() || rc.Change.Actions.Replace() {
+			// a standalone rule updated in place (ModifySecurityGroupRules)
+			// is gone in its before form too: the group's computed rules
+			// still show that (computed.go)
+			updatedRule := rc.Change.Actions.Update() && slices.Contains(standaloneRuleTypes, rc.Type)
+			if rc.Change.Actions.Delete() || rc.Change.Actions.Replace() || updatedRule {
 				before, _ := rc.Change.Before.(map[string]any)
 				if before == nil {
 					before = map[string]any{}

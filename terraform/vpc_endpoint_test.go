@@ -188,3 +188,37 @@ func TestGatewayEndpointForms(t *testing.T) {
 		})
 	}
 }
+
+// An S3 gateway endpoint that exists, whose configuration leaves
+// route_table_ids out (Optional and Computed: its planned value is what
+// AWS reports, the tables of aws_vpc_endpoint_route_table_association
+// resources too), and the plan deletes the association that put it in
+// rtb-2. After apply AWS no longer routes the S3 prefix list of rtb-2 to
+// the endpoint: rtb-2 holds only the local route, so the packet to S3
+// has no route. The endpoint's stale route_table_ids must not keep it.
+func TestDeletedEndpointAssociation(t *testing.T) {
+	association := planRes{typ: "aws_vpc_endpoint_route_table_association", name: "private",
+		values: map[string]any{"id": "a-vpce-1-rtb-2", "vpc_endpoint_id": "vpce-1", "route_table_id": "rtb-2"}}
+	for _, tc := range []struct {
+		name    string
+		deleted []planRes
+		want    reach.Outcome
+	}{
+		{"the association stays: through the endpoint", nil, reach.Reachable},
+		{"the association deleted: no route", []planRes{association}, reach.Unreachable},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rs := append(append([]planRes{openDefaultACL()}, appInstance()...), s3Endpoint([]any{"rtb-2"}, []any{"52.218.0.0/17"}))
+			if tc.deleted == nil {
+				rs = append(rs, association)
+			}
+			created := map[string][]string{"aws_instance.app": {"create"}, "aws_security_group.app": {"create"}}
+			plan := withData(t, changePlan(t, nil, created, tc.deleted, rs...), privateNet()...)
+			m, err := terraform.Parse("plan.json", plan, &terraform.Report{})
+			require.NoError(t, err)
+			r, err := m.Check(tcp("aws_instance.app", "52.218.1.10", 443))
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, r.Outcome, r.Text())
+		})
+	}
+}
