@@ -239,6 +239,11 @@ type crossing struct {
 	hop      int // index in hops
 	pkt      flow.Flow
 	nth, of  int // this is crossing nth (from 1) of the of crossings of endpoint on its leg
+	// nat is the NAT gateway whose picked port pkt carries (the
+	// request's source port, the reply's destination port), which the
+	// firewall judges over every port the gateway may pick (natfw.go);
+	// nil when none
+	nat *natInfo
 }
 
 // maxSteps bounds the route lookups of one leg, a safety net behind the
@@ -771,9 +776,13 @@ func (w *walker) viaFirewall(pkt flow.Flow, from *subnetInfo, ei *endpointInfo) 
 	if w.explain && ei.note != "" {
 		h.addDetail(ei.note)
 	}
-	w.crossed = append(w.crossed, crossing{endpoint: ei, hop: i, pkt: pkt})
+	c := crossing{endpoint: ei, hop: i, pkt: pkt}
+	if w.natPort != nil && pkt.Protocol.HasPorts() {
+		c.nat = w.natPort // natfw.go: its port is the NAT gateway's
+	}
+	w.crossed = append(w.crossed, c)
 	if w.bounds != nil {
-		w.firewallBounds(pkt, ei)
+		w.firewallBounds(pkt, ei, c.nat != nil)
 	}
 	w.identity = false
 	return w.route(pkt, ei.subnet)

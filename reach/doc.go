@@ -91,8 +91,15 @@
 // gateway, the destination subnet's outbound too) judges every port of
 // that range, whatever the client's port. One decision for all of it is
 // certain; different ones leave the hop undecided ([NATPortUnknown]),
-// its Missing naming the ports the ACL lets through. A firewall
-// endpoint's stateless rules still judge the client's port in its place.
+// its Missing naming the ports the ACL lets through. A firewall endpoint
+// beyond the gateway judges the same range: the request it sees after
+// the gateway, and the reply before the gateway translates it back,
+// carry the gateway's port, and the firewall's session is decided for
+// every port of the range (cut where its rules, stateless or stateful,
+// treat ports differently): one verdict for all is certain, with the
+// rule of the client's port's run; different ones leave the crossing
+// undecided ([NATPortUnknown]), its Missing naming the gateway, the
+// firewall and the ports it passes.
 //
 // An interface whose security groups are Alibaba Cloud's is an ECS
 // instance, and Alibaba Cloud's platform rules apply to it (see
@@ -204,7 +211,8 @@
 // walk could know: a NAT gateway's pick is judged as its whole range), then
 // asks each filter on it for its decision on every port at once (runs of
 // ports: a network ACL's entries, a security group's rules, a firewall's
-// verdicts per atom of its rules, kept per pair of address atoms) and
+// verdicts per atom of its rules, kept per pair of address atoms, beyond
+// a NAT gateway one per destination atom for every port it picks) and
 // combines them in one sweep; the walk per atom stays as its reference.
 // Matrix factors pairs through their placements: the middle of a path
 // (routes, gateways, ACLs, firewalls) is walked once per pair of

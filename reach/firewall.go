@@ -269,15 +269,34 @@ func (m *Model) inspectSession(fwd, ret []Hop, s session, replyTraced, explain b
 		req, ei = s.ret.pkt.Reverse(), s.ret.endpoint
 	}
 	conn := firewall.Connection{Flow: req, Request: s.fwd != nil, Reply: s.ret != nil || !replyTraced}
+	ni := s.natNamed() // natfw.go: the request's source port is a NAT gateway's pick
 	if !explain {
-		request, reply := ei.fw.engine.Verdicts(conn)
+		var request, reply flow.Verdict
+		if ni != nil {
+			request, reply = natFirewallVerdicts(ei.fw.engine, conn)
+		} else {
+			request, reply = ei.fw.engine.Verdicts(conn)
+		}
 		inspectQuietly(fwd, ret, s, ei, replyTraced, request, reply)
 		return
 	}
+	var runs []natRun
+	var mixed [2]flow.Verdict
+	var each [][2]flow.Verdict
+	if ni != nil {
+		runs = natFirewallRuns(ei.fw.engine, conn)
+		mixed, each = natVerdictsOf(ei.fw.engine, runs)
+		conn = natRepresentative(runs, conn.Flow.Src.Port()).conn
+	}
 	o := ei.fw.engine.Outline(conn)
-	judge := fwJudge{&fwMet{engine: ei.fw.engine, conn: conn}} // the reasons and details, worded when read
+	met := &fwMet{engine: ei.fw.engine, conn: conn}
+	judge := fwJudge{met} // the reasons and details, worded when read
 	fill := func(h *Hop, c *crossing, leg Leg) {
 		k := b2i(leg == Return)
+		if mixed[k] == natPortMixed {
+			natMixedHop(h, c, leg, ei.fw, ni, runs, each, met)
+			return
+		}
 		h.Verdict, h.Rule = o.Verdict[k], o.Rule[k]
 		h.reason, h.judge = c.which(leg), judge // after the decision's reason
 		switch h.Verdict {
@@ -309,7 +328,8 @@ func (m *Model) inspectSession(fwd, ret []Hop, s session, replyTraced, explain b
 }
 
 // inspectQuietly is inspectSession for a walk without explanations, given
-// the firewall's verdicts on the request and the reply.
+// the firewall's verdicts on the request and the reply (natPortMixed
+// where they differ across the ports a NAT gateway may pick).
 func inspectQuietly(fwd, ret []Hop, s session, ei *endpointInfo, replyTraced bool, request, reply flow.Verdict) {
 	fill := func(h *Hop, v flow.Verdict, leg Leg) {
 		h.Verdict = v
@@ -318,6 +338,8 @@ func inspectQuietly(fwd, ret []Hop, s session, ei *endpointInfo, replyTraced boo
 			h.Code = FirewallDrop.OnLeg(leg)
 		case flow.Indeterminate:
 			h.Code = FirewallIndeterminate.OnLeg(leg)
+		case natPortMixed: // natfw.go
+			h.Verdict, h.Code = flow.Indeterminate, NATPortUnknown.OnLeg(leg)
 		}
 	}
 	if s.fwd != nil {

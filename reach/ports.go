@@ -523,18 +523,38 @@ func (s *cutSet) list() []Cut {
 // firewallBounds collects the bounds of the firewall behind endpoint ei
 // for pkt. The firewall judges sessions: it takes a request, and gives
 // bounds in the request's terms, so a reply's crossing is handed over
-// reversed, to the request leg's bounds.
-func (w *walker) firewallBounds(pkt flow.Flow, ei *endpointInfo) {
+// reversed, to the request leg's bounds. nat: pkt carries the port a NAT
+// gateway picked, which the firewall judges over every port it may pick
+// (natfw.go), so that port gives no edge.
+func (w *walker) firewallBounds(pkt flow.Flow, ei *endpointInfo, nat bool) {
 	b := w.bounds
-	if w.leg == Return && w.forward != nil && w.forward.bounds != nil {
-		pkt, b = pkt.Reverse(), w.forward.bounds
+	natField := flow.FieldSrcPort // the request's source port
+	if w.leg == Return {
+		natField = flow.FieldDstPort
+		if w.forward != nil && w.forward.bounds != nil {
+			pkt, b, natField = pkt.Reverse(), w.forward.bounds, flow.FieldSrcPort
+		}
+	}
+	merge := b.Merge
+	if nat {
+		merge = func(o *flow.Bounds) { mergeBut(b, o, natField) }
 	}
 	if !b.Varies(flow.FieldSrcAddr) && !b.Varies(flow.FieldDstAddr) {
 		// in the request's terms, the client port is the source port
-		w.noteBounds(b, flow.FieldSrcPort, len(*w.hops)-1, func() { b.Merge(ei.fw.fixedBounds(pkt)) })
+		w.noteBounds(b, flow.FieldSrcPort, len(*w.hops)-1, func() { merge(ei.fw.fixedBounds(pkt)) })
 		return
 	}
-	b.Merge(ei.fw.addressBounds(pkt))
+	merge(ei.fw.addressBounds(pkt))
+}
+
+// mergeBut adds every edge of o to b, as [flow.Bounds.Merge] does, but
+// those of field skip.
+func mergeBut(b, o *flow.Bounds, skip flow.Field) {
+	for f := flow.FieldSrcPort; f <= flow.FieldDstAddr; f++ {
+		if f != skip {
+			b.MergeField(f, o, f)
+		}
+	}
 }
 
 // fixedBounds returns the firewall's bounds over ports and ICMP fields

@@ -59,7 +59,7 @@ func newFWSession(s session, replyTraced bool) (fwSession, bool) {
 	}
 	fs.fw = ei.fw
 	fs.conn = firewall.Connection{Flow: req, Request: s.fwd != nil, Reply: s.ret != nil || !replyTraced}
-	fs.grid = ei.fw.portGrid(fs.conn)
+	fs.grid = ei.fw.portGrid(fs.conn, s.natNamed() != nil)
 	return fs, true
 }
 
@@ -132,6 +132,9 @@ func (s *fwSession) clientEdges(b *flow.Bounds) {
 // when no question has.
 func (s *fwSession) cell(si, di int) cellValue {
 	g := s.grid
+	if g.nat != nil {
+		return s.natCell(di)
+	}
 	k := si*len(g.dst) + di
 	w, shift := &g.cells[k/8], uint(k%8)*4
 	if v := cellValue(w.Load()>>shift) & 15; v != 0 {
@@ -145,7 +148,7 @@ func (s *fwSession) cell(si, di int) cellValue {
 		conn.Flow.Dst = netip.AddrPortFrom(conn.Flow.Dst.Addr(), g.dst[di].Lo)
 	}
 	req, rep := s.fw.engine.Verdicts(conn)
-	v := 1 + 3*cellValue(req) + cellValue(rep)
+	v := cellOf(req, rep)
 	for {
 		old := w.Load()
 		if w.CompareAndSwap(old, old|uint32(v)<<shift) {
@@ -154,12 +157,31 @@ func (s *fwSession) cell(si, di int) cellValue {
 	}
 }
 
-// cellValue is a grid cell: 0 undecided, else 1 + 3×request + reply
-// (flow.Verdict values, each below 3).
+// natCell returns the verdicts of the NAT grid's cell of destination atom
+// di, over every port the NAT gateway may pick (natFirewallVerdicts),
+// deciding them first when no question has.
+func (s *fwSession) natCell(di int) cellValue {
+	w := &s.grid.nat[di]
+	if v := cellValue(w.Load()); v != 0 {
+		return v
+	}
+	conn := s.conn
+	conn.Flow.Dst = netip.AddrPortFrom(conn.Flow.Dst.Addr(), s.grid.dst[di].Lo)
+	v := cellOf(natFirewallVerdicts(s.fw.engine, conn))
+	w.Store(uint32(v))
+	return v
+}
+
+// cellValue is a grid cell: 0 undecided, else 1 + 4×request + reply
+// (flow.Verdict values, each below 3, or natPortMixed in a NAT grid's
+// cells).
 type cellValue uint32
 
-func (v cellValue) req() flow.Verdict { return flow.Verdict((v - 1) / 3) }
-func (v cellValue) rep() flow.Verdict { return flow.Verdict((v - 1) % 3) }
+// cellOf is the cell of verdicts req and rep.
+func cellOf(req, rep flow.Verdict) cellValue { return 1 + 4*cellValue(req) + cellValue(rep) }
+
+func (v cellValue) req() flow.Verdict { return flow.Verdict((v - 1) / 4) }
+func (v cellValue) rep() flow.Verdict { return flow.Verdict((v - 1) % 4) }
 
 // on returns the code of the crossing of leg, and whether it cannot
 // decide, as inspectQuietly writes them.
@@ -173,6 +195,8 @@ func (v cellValue) on(leg Leg) (Code, bool) {
 		return FirewallDrop.OnLeg(leg), false
 	case flow.Indeterminate:
 		return FirewallIndeterminate.OnLeg(leg), true
+	case natPortMixed:
+		return NATPortUnknown.OnLeg(leg), true
 	}
 	return "", false
 }
@@ -216,6 +240,11 @@ type portGrid struct {
 	// on the request and the reply, once asked; for icmp, rows[0] holds
 	// the runs of every type and code (type<<8|code)
 	rows []atomic.Pointer[[2][]portRun]
+	// nat, for a session through a NAT gateway whose picked port the
+	// firewall judges over its whole range (natfw.go), holds the cells of
+	// its one client atom (src is 1-65535), one per destination atom, in
+	// place of cells; nil for any other session
+	nat []atomic.Uint32
 }
 
 // portGridKey is what a firewall's grid depends on: the protocol and the
@@ -225,6 +254,7 @@ type portGridKey struct {
 	fixed          fixedKey
 	domain         string
 	request, reply bool
+	nat            bool // the request's source port is a NAT gateway's pick
 }
 
 // maxPortGridCells bounds the cells of the grids a firewall keeps (half
@@ -233,10 +263,12 @@ type portGridKey struct {
 var maxPortGridCells int64 = 1 << 24
 
 // portGrid returns the firewall's grid for sessions like conn, kept or
-// new.
-func (f *firewallInfo) portGrid(conn firewall.Connection) *portGrid {
+// new. nat: the request's source port is the one a NAT gateway picked,
+// which the firewall judges over every port it may pick (natfw.go): the
+// grid has one client atom.
+func (f *firewallInfo) portGrid(conn firewall.Connection, nat bool) *portGrid {
 	b, fk := f.fixedBoundsKey(conn.Flow)
-	key := portGridKey{fk, conn.Flow.Domain, conn.Request, conn.Reply}
+	key := portGridKey{fk, conn.Flow.Domain, conn.Request, conn.Reply, nat}
 	if g, ok := f.portGrids.Load(key); ok {
 		return g.(*portGrid)
 	}
@@ -245,7 +277,11 @@ func (f *firewallInfo) portGrid(conn firewall.Connection) *portGrid {
 	if conn.Flow.Protocol.IsICMP() {
 		g.src, g.dst = b.Atoms(flow.FieldICMPType, flow.PortRange{Hi: 255}), b.Atoms(flow.FieldICMPCode, flow.PortRange{Hi: 255})
 	}
-	g.cells = make([]atomic.Uint32, (len(g.src)*len(g.dst)+7)/8)
+	if nat {
+		g.src, g.nat = []flow.PortRange{all}, make([]atomic.Uint32, len(g.dst))
+	} else {
+		g.cells = make([]atomic.Uint32, (len(g.src)*len(g.dst)+7)/8)
+	}
 	g.rows = make([]atomic.Pointer[[2][]portRun], len(g.src))
 	if f.portGridCells.Add(int64(len(g.src)*len(g.dst))) <= maxPortGridCells {
 		if got, loaded := f.portGrids.LoadOrStore(key, g); loaded {

@@ -187,9 +187,11 @@ const (
 	// NATPortUnknown: a network ACL judges a reply to the source port a
 	// NAT gateway picked for the session, which the input does not say
 	// (AWS: a NAT gateway uses ports 1024-65535), and decides differently
-	// for different ports of that range. The hop is undecided; its
-	// Missing names the ports the ACL lets through. Fix: allow the whole
-	// range 1024-65535.
+	// for different ports of that range; or a firewall endpoint that the
+	// session crosses beyond the gateway (the request after it, the reply
+	// before it) does. The hop is undecided; its Missing names the ports
+	// the ACL or firewall lets through. Fix: treat the whole range
+	// 1024-65535 alike.
 	NATPortUnknown Code = "NAT_PORT_UNKNOWN"
 	// AsymmetricRoute: the request crosses a firewall endpoint that the
 	// reply does not (or the other way round); the firewall has no state

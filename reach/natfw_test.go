@@ -1,0 +1,160 @@
+package reach_test
+
+import (
+	"fmt"
+	"net/netip"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateless"
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/reach/reachtest/brute"
+	"github.com/reachsim/reachsim/sample"
+)
+
+// natFirewallDesign is the sample design, whose app-1 (10.0.2.20)
+// reaches the internet through nat-demo (in subnet-public), then the
+// firewall endpoint vpce-fw, then the internet gateway (and the reply
+// back the same way), with acl-app letting everything in and the
+// firewall's policy stateless only: it passes tcp and udp whose source
+// port is within ports from the VPC (the request beyond nat-demo), or
+// whose destination port is within ports to the VPC (the reply to it),
+// and drops the rest.
+func natFirewallDesign(ports flow.PortRange) func() (*reach.Model, error) {
+	d := sample.ThreeTierDesign()
+	for i := range d.ACLs {
+		if d.ACLs[i].ID == "acl-app" {
+			d.ACLs[i].Entries = nil
+			for _, l := range openACL {
+				d.ACLs[i].Entries = append(d.ACLs[i].Entries, nacl.MustParseEntry(l))
+			}
+		}
+	}
+	tcpUDP := []flow.Protocol{flow.TCP, flow.UDP}
+	vpc := []netip.Prefix{bp("10.0.0.0/16")}
+	drop := stateless.DefaultAction{Action: flow.Drop}
+	d.Firewalls[0].Policy = firewall.Policy{Name: "nat-ports",
+		Stateless: stateless.Config{Default: drop, FragmentDefault: drop, Groups: []stateless.GroupRef{{Priority: 1, Group: stateless.RuleGroup{
+			Name: "ports", Capacity: 10, Rules: []stateless.Rule{
+				{Priority: 10, Protocols: tcpUDP, Sources: vpc, SourcePorts: []flow.PortRange{ports}, Action: flow.Pass},
+				{Priority: 20, Protocols: tcpUDP, Destinations: vpc, DestinationPorts: []flow.PortRange{ports}, Action: flow.Pass},
+			}}}}}}
+	return d.Builder().Build
+}
+
+// A firewall endpoint beyond a NAT gateway sees the port the gateway
+// picked (any of 1024-65535, which the input does not say) as the
+// request's source port and the reply's destination port: it judges the
+// whole range, whatever the client's own port. Passing all of it is
+// Reachable, none of it Unreachable, part of it undecided
+// (NAT_PORT_UNKNOWN on both crossings, naming the gateway and the
+// firewall). Check, Verdict and the slow reference walk agree.
+func TestNATGatewayPickedPortAtFirewall(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		ports flow.PortRange
+		want  reach.Outcome
+		codes []reach.Code // of the blocks, in path order
+	}{
+		{name: "the firewall passes 32768-65535 only", ports: flow.PortRange{Lo: 32768, Hi: 65535},
+			want: reach.Indeterminate, codes: []reach.Code{reach.NATPortUnknown, "RETURN_" + reach.NATPortUnknown}},
+		{name: "the firewall passes 1024-65535", ports: flow.PortRange{Lo: 1024, Hi: 65535}, want: reach.Reachable},
+		{name: "the firewall passes 1-1023 only, none the gateway picks", ports: flow.PortRange{Lo: 1, Hi: 1023},
+			want: reach.Unreachable, codes: []reach.Code{reach.FirewallDrop, "RETURN_" + reach.FirewallDrop}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			build := natFirewallDesign(tc.ports)
+			m, err := build()
+			require.NoError(t, err)
+			ref := buildReference(t, build)
+			for _, proto := range []flow.Protocol{flow.TCP, flow.UDP} {
+				for _, port := range []uint16{50000, 1000, 1024, 2000, 40000} {
+					q := reach.Query{From: "app-1", To: "8.8.8.8", Protocol: proto, Port: 443, SrcPort: port}
+					msg := func(r *reach.Result) string { return fmt.Sprintf("%s, client port %d:\n%s", proto, port, r.Text()) }
+					r := check(t, m, q)
+					require.Equal(t, tc.want, r.Outcome, msg(r))
+					v, err := m.Verdict(q)
+					require.NoError(t, err)
+					assert.Equal(t, tc.want, v, "Verdict: %s", msg(r))
+					want, err := ref.Check(q)
+					require.NoError(t, err)
+					assert.Equal(t, pathOf(want), pathOf(r), "the slow reference walk: %s", msg(r))
+					var codes []reach.Code
+					for _, b := range r.Blocks {
+						codes = append(codes, b.Code)
+						assert.Equal(t, "vpce-fw", b.ID, msg(r))
+					}
+					require.Equal(t, tc.codes, codes, msg(r))
+					if tc.want != reach.Indeterminate {
+						continue
+					}
+					for _, b := range r.Blocks {
+						h := [][]reach.Hop{r.Forward, r.Return}[b.Leg][b.Hop-1]
+						assert.Contains(t, h.Missing, "the source port NAT gateway nat-demo picks for the session (1024-65535): firewall demo-firewall passes", msg(r))
+						assert.Contains(t, h.Missing, "for 32768-65535 only", msg(r))
+						assert.Contains(t, h.Fix, "1024-65535", msg(r))
+						assert.Contains(t, h.Reason(), "ports 1024-32767: deny; ports 32768-65535: allow", msg(r))
+					}
+				}
+			}
+			// web-1 reaches the internet through the firewall without a
+			// NAT gateway: its own port is judged.
+			r := check(t, m, reach.Query{From: "web-1", To: "8.8.8.8", Protocol: flow.TCP, Port: 443, SrcPort: 40000})
+			wantWeb := reach.Reachable
+			if !tc.ports.Contains(40000) {
+				wantWeb = reach.Unreachable
+			}
+			assert.Equal(t, wantWeb, r.Outcome, r.Text())
+		})
+	}
+}
+
+// Ports, Sources, the matrix and the audit agree with a Check of every
+// value through a NAT gateway and then a firewall that passes part of, all
+// of, or none of the ports the gateway picks; Ports gives one answer
+// whatever the client's port.
+func TestNATGatewayPickedPortAtFirewallSetAnswers(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		ports flow.PortRange
+		want  reach.Outcome
+	}{
+		{"part", flow.PortRange{Lo: 32768, Hi: 65535}, reach.Indeterminate},
+		{"all", flow.PortRange{Lo: 1024, Hi: 65535}, reach.Reachable},
+		{"none", flow.PortRange{Lo: 1, Hi: 1023}, reach.Unreachable},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := natFirewallDesign(tc.ports)()
+			require.NoError(t, err)
+			brute.CheckSetAnswers(t, m, brute.Options{
+				Ports: []reach.PortsQuery{{From: "app-1", To: "8.8.8.8", Protocol: flow.TCP},
+					{From: "app-1", To: "8.8.8.8", Protocol: flow.UDP}},
+				Step:    499,
+				Sources: []reach.SourcesQuery{{To: "web-1", Protocol: flow.TCP, Port: 443}},
+				Few:     true,
+			})
+			for _, proto := range []flow.Protocol{flow.TCP, flow.UDP} {
+				p, err := m.Ports(reach.PortsQuery{From: "app-1", To: "8.8.8.8", Protocol: proto})
+				require.NoError(t, err)
+				all := flow.SetOf(flow.PortRange{Lo: 1, Hi: 65535})
+				switch tc.want {
+				case reach.Reachable:
+					assert.Equal(t, all, p.Open, "%s", proto)
+				case reach.Indeterminate:
+					assert.Equal(t, all, p.Indeterminate, "%s", proto)
+				default:
+					assert.True(t, p.Open.IsEmpty() && p.Indeterminate.IsEmpty(), "%s: %s / %s", proto, p.Open, p.Indeterminate)
+				}
+				for _, c := range p.Clients {
+					assert.True(t, c.Partly.IsEmpty(), "%s: %s: %s: no client port decides", proto, c.Name, c.Partly)
+					assert.Equal(t, p.Open, c.Open, "%s: %s", proto, c.Name)
+				}
+			}
+		})
+	}
+}
