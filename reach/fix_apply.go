@@ -21,6 +21,11 @@ func (m *Model) openACL(h Hop, done []Change) (Change, error) {
 	}
 	d := a.ev.Evaluate(h.Packet, h.Direction)
 	proto, ports, it, ic := trafficOf(h.Packet)
+	if h.natPort && proto.HasPorts() {
+		// the reply goes to the port a NAT gateway picks: open every one
+		// (natport.go), before the first entry that denies one of them
+		ports, d = natPorts, natFirstDeny(a.ev, h.Packet, h.Direction)
+	}
 	want := nacl.Entry{Action: flow.Pass, Direction: h.Direction, Protocol: proto, CIDR: peerBlock(h.Packet, h.Direction),
 		Ports: ports, ICMPType: it, ICMPCode: ic}
 	if !d.Default {

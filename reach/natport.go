@@ -73,6 +73,58 @@ func natPortPacket(pkt flow.Flow) flow.Flow {
 	return pkt
 }
 
+// natFirstDeny is the decision of network ACL ev, for pkt in dir, that
+// denies a port of natPorts with the lowest entry number ("*" when only
+// it does): an entry that lets every port of natPorts through must come
+// before it.
+func natFirstDeny(ev *nacl.Evaluator, pkt flow.Flow, dir flow.Direction) nacl.Decision {
+	var first nacl.Decision
+	found := false
+	for r, d := range ev.PortRuns(pkt, dir) {
+		if r.Hi < natPorts.Lo || d.Verdict == flow.Allow {
+			continue
+		}
+		if !found || first.Default && !d.Default || !d.Default && d.Entry.Number < first.Entry.Number {
+			first, found = d, true
+		}
+	}
+	if !found {
+		return ev.Evaluate(pkt, dir)
+	}
+	return first
+}
+
+// natUnknownEntry returns the entry of a, known only later, that could
+// decide otherwise the reply pkt to the port a NAT gateway picked, at
+// some port of natPorts; nil when none could. The ports tried are the
+// starts of the runs the known entries make and the ends of the unknown
+// entries' port ranges, inside natPorts: between them, nothing changes.
+func natUnknownEntry(a *aclInfo, pkt flow.Flow, dir flow.Direction) *UnknownACLEntry {
+	ports := []uint16{natPorts.Lo}
+	for r := range a.ev.PortRuns(pkt, dir) {
+		if r.Lo > natPorts.Lo {
+			ports = append(ports, r.Lo)
+		}
+	}
+	for _, u := range a.unknown {
+		if e := u.Entry; e.UsesPorts() && !u.PortsUnknown {
+			for _, p := range []uint32{uint32(e.Ports.Lo), uint32(e.Ports.Hi) + 1} {
+				if p > uint32(natPorts.Lo) && p <= uint32(natPorts.Hi) {
+					ports = append(ports, uint16(p))
+				}
+			}
+		}
+	}
+	for _, p := range ports {
+		q := pkt
+		q.Dst = netip.AddrPortFrom(q.Dst.Addr(), p)
+		if u := a.undecided(q, dir, a.ev.Evaluate(q, dir)); u != nil {
+			return u
+		}
+	}
+	return nil
+}
+
 // natACLBounds adds to b the bounds of network ACL ev judging pkt, a
 // reply to the port a NAT gateway picked, in dir, over every port of
 // natPorts: the address edges of every entry that could decide one of
@@ -116,7 +168,9 @@ func (w *walker) natPortACL(pkt flow.Flow, s *subnetInfo, dir flow.Direction) {
 		}
 	}
 	if len(s.acl.unknown) > 0 {
-		unknownACLHop(h, s.acl, pkt, dir, ev.Evaluate(pkt, dir))
+		if u := natUnknownEntry(s.acl, pkt, dir); u != nil {
+			unknownEntryHop(h, u)
+		}
 	}
 	h.Code = h.Code.OnLeg(w.leg)
 }

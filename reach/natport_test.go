@@ -196,3 +196,91 @@ func TestNATGatewayPickedPortSetAnswers(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "1-65535", u.Open.String(), "udp replies are let in to the whole range")
 }
+
+// natPortBuilder is natPortDesign's design as a Builder (so that more can
+// be added before Build).
+func natPortBuilder(t *testing.T, pub, db []string) *reach.Builder {
+	entries := func(id, vpc string, lines []string) nacl.ACL {
+		a := nacl.ACL{ID: id, VPCID: vpc}
+		for _, l := range lines {
+			e, err := nacl.ParseEntry(l)
+			require.NoError(t, err, l)
+			a.Entries = append(a.Entries, e)
+		}
+		return a
+	}
+	all := func(dir flow.Direction) sg.Rule {
+		return sg.Rule{Direction: dir, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4}
+	}
+	return reach.NewBuilder().
+		AddVPC(reach.VPC{ID: "vpc-g", CIDRs: []netip.Prefix{bp("10.1.0.0/16")}, MainRouteTable: "rtb-pub", DefaultACL: "acl-g"},
+			reach.VPC{ID: "vpc-b", CIDRs: []netip.Prefix{bp("10.9.0.0/16")}, MainRouteTable: "rtb-b", DefaultACL: "acl-b"}).
+		AddInternetGateway(reach.InternetGatewaySpec{ID: "igw-g", VPC: "vpc-g"}).
+		AddNATGateway(reach.NATGateway{ID: "nat-g", Subnet: "subnet-pub", PrivateIP: ba("10.1.1.100"), PublicIP: ba("198.51.100.100")},
+			reach.NATGateway{ID: "nat-p", Subnet: "subnet-natp", PrivateIP: ba("10.1.3.100"), Private: true}).
+		AddPeering(reach.Peering{ID: "pcx-gb", RequesterVPC: "vpc-g", AccepterVPC: "vpc-b", Status: "active"}).
+		AddRouteTable(
+			reach.RouteTable{ID: "rtb-pub", VPC: "vpc-g", Routes: []reach.Route{{Destination: bp("0.0.0.0/0"), Target: reach.TargetInternetGateway, TargetID: "igw-g"}}},
+			reach.RouteTable{ID: "rtb-priv", VPC: "vpc-g", Routes: []reach.Route{
+				{Destination: bp("0.0.0.0/0"), Target: reach.TargetNATGateway, TargetID: "nat-g"},
+				{Destination: bp("10.9.0.0/16"), Target: reach.TargetNATGateway, TargetID: "nat-p"}}},
+			reach.RouteTable{ID: "rtb-natp", VPC: "vpc-g", Routes: []reach.Route{{Destination: bp("10.9.0.0/16"), Target: reach.TargetPeering, TargetID: "pcx-gb"}}},
+			reach.RouteTable{ID: "rtb-b", VPC: "vpc-b", Routes: []reach.Route{{Destination: bp("10.1.0.0/16"), Target: reach.TargetPeering, TargetID: "pcx-gb"}}}).
+		AddNetworkACL(nacl.NewDefault("acl-g", "vpc-g", false), nacl.NewDefault("acl-b", "vpc-b", false),
+			entries("acl-pub", "vpc-g", pub), entries("acl-db", "vpc-b", db)).
+		AddSubnet(reach.Subnet{ID: "subnet-pub", VPC: "vpc-g", CIDRs: []netip.Prefix{bp("10.1.1.0/24")}, ACL: "acl-pub"},
+			reach.Subnet{ID: "subnet-priv", VPC: "vpc-g", CIDRs: []netip.Prefix{bp("10.1.2.0/24")}, RouteTable: "rtb-priv"},
+			reach.Subnet{ID: "subnet-natp", VPC: "vpc-g", CIDRs: []netip.Prefix{bp("10.1.3.0/24")}, RouteTable: "rtb-natp"},
+			reach.Subnet{ID: "subnet-db", VPC: "vpc-b", CIDRs: []netip.Prefix{bp("10.9.1.0/24")}, ACL: "acl-db"}).
+		AddSecurityGroup(sg.Group{ID: "sg-all", Rules: []sg.Rule{all(flow.Inbound), all(flow.Outbound)}}).
+		AddInterface(reach.Interface{ID: "eni-app", Name: "app", Subnet: "subnet-priv", Groups: []string{"sg-all"}, PrivateIPs: []netip.Addr{ba("10.1.2.10")}},
+			reach.Interface{ID: "eni-db", Name: "db", Subnet: "subnet-db", Groups: []string{"sg-all"}, PrivateIPs: []netip.Addr{ba("10.9.1.10")}})
+}
+
+// An ACL entry whose CIDR is known only later (a Terraform plan) denies
+// replies to 1024-2000 ahead of the entry that allows 1024-65535. The NAT
+// gateway may pick a port in 1024-2000: if the unknown CIDR holds 8.8.8.8,
+// the reply is dropped for those ports. The answer depends on the unknown
+// value (and on the picked port): it must not be a certain Reachable,
+// whatever the client's own port.
+func TestNATGatewayPickedPortUnknownEntry(t *testing.T) {
+	m, err := natPortBuilder(t,
+		[]string{"100 allow all from 10.1.0.0/16", "110 allow tcp 1024-65535 from 0.0.0.0/0", "100 allow all to 0.0.0.0/0"}, openACL).
+		AddUnknownACLEntry(reach.UnknownACLEntry{ACL: "acl-pub", What: "aws_network_acl.pub: ingress[0].cidr_block",
+			Entry:       nacl.Entry{Number: 50, Direction: flow.Inbound, Action: flow.Drop, Protocol: flow.TCP, Ports: flow.PortRange{Lo: 1024, Hi: 2000}},
+			CIDRUnknown: true}).Build()
+	require.NoError(t, err)
+	for _, port := range []uint16{1500, 50000} {
+		q := reach.Query{From: "app", To: "8.8.8.8", Protocol: flow.TCP, Port: 443, SrcPort: port}
+		r, err := m.Check(q)
+		require.NoError(t, err)
+		v, err := m.Verdict(q)
+		require.NoError(t, err)
+		if r.Outcome != reach.Indeterminate {
+			t.Errorf("client port %d: Check = %s, want Indeterminate\n%s", port, r.Outcome, r.Text())
+		}
+		if v != reach.Indeterminate {
+			t.Errorf("client port %d: Verdict = %s, want Indeterminate", port, v)
+		}
+	}
+}
+
+// Fix through a NAT gateway whose subnet's ACL lets no reply in: the
+// change that opens it allows the range the gateway picks from
+// (1024-65535), and Fix verifies it.
+func TestNATGatewayPickedPortFix(t *testing.T) {
+	m, err := natPortBuilder(t,
+		[]string{"100 allow all from 10.1.0.0/16", "100 allow all to 0.0.0.0/0"}, openACL).Build()
+	require.NoError(t, err)
+	q := reach.Query{From: "app", To: "8.8.8.8", Protocol: flow.TCP, Port: 443, SrcPort: 50000}
+	r, err := m.Check(q)
+	require.NoError(t, err)
+	require.Equal(t, reach.Unreachable, r.Outcome, r.Text())
+	f, err := m.Fix(q, reach.Reachable)
+	if err != nil {
+		t.Fatalf("Fix: %v\n%s", err, r.Text())
+	}
+	require.Len(t, f.Changes, 1)
+	assert.Contains(t, f.Changes[0].Spec, "1024-65535", "the change opens every port the gateway may pick")
+	require.Equal(t, reach.Reachable, f.After)
+}

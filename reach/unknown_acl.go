@@ -84,10 +84,14 @@ func (a *aclInfo) undecided(pkt flow.Flow, dir flow.Direction, d nacl.Decision) 
 // unknownACLHop makes h, the hop of acl's decision on pkt, undecided when
 // an entry with a value known only later could decide otherwise.
 func unknownACLHop(h *Hop, a *aclInfo, pkt flow.Flow, dir flow.Direction, d nacl.Decision) {
-	u := a.undecided(pkt, dir, d)
-	if u == nil {
-		return
+	if u := a.undecided(pkt, dir, d); u != nil {
+		unknownEntryHop(h, u)
 	}
+}
+
+// unknownEntryHop makes h undecided by u, an entry with a value known
+// only later that could decide otherwise.
+func unknownEntryHop(h *Hop, u *UnknownACLEntry) {
 	h.Verdict, h.Code = flow.Indeterminate, ACLIndeterminate
 	h.Missing = fmt.Sprintf("%s, known only later: whether entry %d (%s) matches the packet depends on it", u.What, u.Entry.Number, u.Entry.Action)
 	h.Fix = "set the value in the configuration, or check the answer again once it is known"
