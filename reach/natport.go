@@ -259,5 +259,5 @@ func (j natACLJudge) details(h *Hop) []string {
 // natPortWords is what a trace says of the source port a NAT gateway
 // gives a translated packet.
 func natPortWords() string {
-	return "its source port is one the gateway picks within " + natPorts.String() + ", which network ACLs judge as the whole range"
+	return "its source port is one the gateway picks within " + natPorts.String() + ", which network ACLs and firewalls judge as the whole range"
 }
