@@ -43,6 +43,9 @@ type firewallInfo struct {
 	// varyCache holds the engine's bounds when addresses vary, per
 	// protocol and family (addressBounds in ports.go)
 	varyCache sync.Map
+	// natFree holds, per protocol and family, whether its decisions
+	// cannot depend on a NAT gateway's picked port (natfw.go)
+	natFree sync.Map
 	// fixedCache holds them when addresses stay fixed, per protocol and
 	// atoms of the addresses (fixedBounds in ports.go)
 	fixedCache sync.Map
@@ -273,7 +276,7 @@ func (m *Model) inspectSession(fwd, ret []Hop, s session, replyTraced, explain b
 	if !explain {
 		var request, reply flow.Verdict
 		if ni != nil {
-			request, reply = natFirewallVerdicts(ei.fw.engine, conn)
+			request, reply = natFirewallVerdicts(ei.fw, conn)
 		} else {
 			request, reply = ei.fw.engine.Verdicts(conn)
 		}
@@ -284,7 +287,7 @@ func (m *Model) inspectSession(fwd, ret []Hop, s session, replyTraced, explain b
 	var mixed [2]flow.Verdict
 	var each [][2]flow.Verdict
 	if ni != nil {
-		runs = natFirewallRuns(ei.fw.engine, conn)
+		runs = natFirewallRuns(ei.fw, conn)
 		mixed, each = natVerdictsOf(ei.fw.engine, runs)
 		conn = natRepresentative(runs, conn.Flow.Src.Port()).conn
 	}

@@ -50,12 +50,16 @@ type natRun struct {
 	conn  firewall.Connection
 }
 
-// natFirewallRuns cuts natPorts into the runs that engine e treats alike
+// natFirewallRuns cuts natPorts into the runs that firewall fi treats alike
 // for conn, whose request's source port is the one a NAT gateway picked
 // (the client's port standing for it), and returns each run with the
 // session that stands for it: on the client's port in the run that holds
 // it, on the run's first port in the others.
-func natFirewallRuns(e *firewall.Engine, conn firewall.Connection) []natRun {
+func natFirewallRuns(fi *firewallInfo, conn firewall.Connection) []natRun {
+	if fi.natPortFree(conn.Flow) {
+		return []natRun{{natPorts, natStand(conn)}} // the common case: no rule names such a port
+	}
+	e := fi.engine
 	b := flow.NewBounds(flow.FieldSrcPort)
 	e.Bounds(conn, b)
 	stand := conn.Flow.Src.Port()
@@ -83,13 +87,40 @@ func natRepresentative(runs []natRun, stand uint16) natRun {
 	return runs[0]
 }
 
-// natFirewallVerdicts is what engine e decides, on the request and the
+// natFirewallVerdicts is what firewall fi decides, on the request and the
 // reply, for conn, a session whose request's source port is the one a
 // NAT gateway picked, over every port of natPorts: a leg's verdict where
 // every run gives it, natPortMixed where they differ.
-func natFirewallVerdicts(e *firewall.Engine, conn firewall.Connection) (request, reply flow.Verdict) {
-	v, _ := natVerdictsOf(e, natFirewallRuns(e, conn))
+func natFirewallVerdicts(fi *firewallInfo, conn firewall.Connection) (request, reply flow.Verdict) {
+	if fi.natPortFree(conn.Flow) {
+		return fi.engine.Verdicts(natStand(conn))
+	}
+	v, _ := natVerdictsOf(fi.engine, natFirewallRuns(fi, conn))
 	return v[0], v[1]
+}
+
+// natStand is conn with its request's source port one a NAT gateway may
+// pick: the client's own when it is one, else the first.
+func natStand(conn firewall.Connection) firewall.Connection {
+	if p := conn.Flow.Src.Port(); p < natPorts.Lo {
+		conn.Flow.Src = netip.AddrPortFrom(conn.Flow.Src.Addr(), natPorts.Lo)
+	}
+	return conn
+}
+
+// natPortFree reports whether firewall f's decisions cannot depend on
+// the port a NAT gateway picks, for packets of pkt's protocol and family:
+// no rule, whatever its addresses, cuts natPorts as the request's source
+// port or the reply's destination port (addressBounds). Kept per protocol
+// and family.
+func (f *firewallInfo) natPortFree(pkt flow.Flow) bool {
+	key := [2]int{int(pkt.Protocol), b2i(pkt.Is6())}
+	if v, ok := f.natFree.Load(key); ok {
+		return v.(bool)
+	}
+	free := len(f.addressBounds(pkt).Atoms(flow.FieldSrcPort, natPorts)) == 1
+	f.natFree.Store(key, free)
+	return free
 }
 
 // natVerdictsOf decides runs (natFirewallRuns): per leg, the verdict

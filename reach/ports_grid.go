@@ -167,7 +167,7 @@ func (s *fwSession) natCell(di int) cellValue {
 	}
 	conn := s.conn
 	conn.Flow.Dst = netip.AddrPortFrom(conn.Flow.Dst.Addr(), s.grid.dst[di].Lo)
-	v := cellOf(natFirewallVerdicts(s.fw.engine, conn))
+	v := cellOf(natFirewallVerdicts(s.fw, conn))
 	w.Store(uint32(v))
 	return v
 }
