@@ -162,7 +162,14 @@
 //     out silently, being modelled as what they serve; interfaces of load
 //     balancers, transit gateways and other managed services, interfaces
 //     that are not attached and interfaces without security groups are
-//     left out with a warning.
+//     left out with a warning. The private and IPv6 addresses of an
+//     in-use interface left out (a NAT gateway's excepted, which its
+//     gateway holds) are still its:
+//     AWS delivers a packet for one to the load balancer, endpoint or
+//     service behind it, so they are declared reach.UnmodelledAddress
+//     (Owner the interface, What its kind and InterfaceType), and a
+//     packet to one is undecided (reach.UnmodelledDestination), not an
+//     unknown destination.
 //   - Security groups from both describe-security-groups and
 //     describe-security-group-rules take their rules from the second and
 //     their names and VPC from the first (a warning says when the two

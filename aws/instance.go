@@ -227,9 +227,9 @@ func (l *loader) readReservations(o jsonloc.Loc, reservations []reservationJSON)
 }
 
 // Interface types left out without a word (they are modelled as what
-// they serve) and with a warning.
+// they serve: a NAT gateway, a route target) and with a warning.
 var (
-	silentTypes = map[string]bool{"nat_gateway": true, "gateway_load_balancer_endpoint": true}
+	silentTypes = map[string]string{"nat_gateway": "NAT gateway", "gateway_load_balancer_endpoint": "Gateway Load Balancer endpoint"}
 	otherTypes  = map[string]string{
 		"network_load_balancer": "Network Load Balancer", "load_balancer": "load balancer", "gateway_load_balancer": "Gateway Load Balancer",
 		"transit_gateway": "transit gateway", "global_accelerator_managed": "Global Accelerator", "api_gateway_managed": "API Gateway",
@@ -264,16 +264,21 @@ func (l *loader) assembleInterfaces() {
 			}
 		}
 		switch {
-		case silentTypes[e.typ]:
+		case e.typ == "nat_gateway":
+			continue // its NAT gateway holds its address
+		case silentTypes[e.typ] != "":
+			l.unmodelled(e, "network interface of a "+silentTypes[e.typ])
 			continue
 		case otherTypes[e.typ] != "":
 			l.warn(e.at, "network interface %s of a %s left out: reachsim does not model it", e.id, otherTypes[e.typ])
+			l.unmodelled(e, "network interface of a "+otherTypes[e.typ])
 			continue
 		case !e.attached:
 			l.warn(e.at, "network interface %s is not attached to anything: left out", e.id)
 			continue
 		case len(e.groups) == 0:
 			l.warn(e.at, "network interface %s has no security groups: left out (reachsim models interfaces with security groups)", e.id)
+			l.unmodelled(e, "network interface without security groups")
 			continue
 		}
 		l.out.ifaces = append(l.out.ifaces, e)
@@ -306,6 +311,33 @@ func (l *loader) assembleInterfaces() {
 	})
 	l.report.Counts["instances"] = running
 	l.report.Counts["network-interfaces"] = len(l.out.ifaces)
+}
+
+// unmodelled declares the addresses of e, an interface left out of the
+// model (what says what it is), as held by something reachsim does not
+// model: a packet to one is undecided, not an unknown destination
+// (reach.UnmodelledAddress). Only addresses inside the blocks of the
+// VPC of the interface's subnet are declared: an interface whose subnet
+// or VPC is not in the input declares none (its addresses belong to no
+// VPC of the design).
+func (l *loader) unmodelled(e *eniRec, what string) {
+	s := l.out.subnetBy[e.subnet]
+	if s == nil || l.out.vpcByID[s.subnet.VPC] == nil {
+		return
+	}
+	blocks := l.out.vpcByID[s.subnet.VPC].vpc.CIDRs
+	typ := e.typ
+	if typ == "" {
+		typ = "not in the input"
+	}
+	what += " (InterfaceType " + typ + ")"
+	for j, a := range e.ips {
+		if !slices.ContainsFunc(blocks, func(p netip.Prefix) bool { return p.Contains(a) }) {
+			continue
+		}
+		l.out.unmodelled = append(l.out.unmodelled, reach.UnmodelledAddress{Address: a, Owner: e.id, What: what})
+		l.out.unmodelledAt = append(l.out.unmodelledAt, e.ipAt[j])
+	}
 }
 
 // sourceDestUnknown marks the interfaces that routes target (appliances)
