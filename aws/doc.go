@@ -251,7 +251,11 @@
 //   - NAT gateways in state available are modelled with their primary
 //     address (PrivateIp, PublicIp) and their ConnectivityType (public, the
 //     default, or private: [reach.NATGateway.Private]); others are a
-//     warning.
+//     warning. A public NAT gateway always has an Elastic IP, so one whose
+//     primary address lists no PublicIp comes from a trimmed input: its
+//     public address is unknown ([reach.NATGateway.PublicIPUnknown],
+//     naming the missing PublicIp), with a warning, and an answer that
+//     depends on it is indeterminate, never a certain NO_PUBLIC_IP.
 //   - Egress-only internet gateways attached to a VPC are modelled; one
 //     attached to none is a warning.
 //   - VPC endpoints: those of type Gateway (S3, DynamoDB) in state
