@@ -137,7 +137,10 @@
 //     interface and disagree, describe-network-interfaces wins, with a
 //     warning). Without describe-instances every in-use interface is
 //     modelled. Private addresses are PrivateIpAddresses (primary first)
-//     then Ipv6Addresses; the public IPv4 address is Association.PublicIp.
+//     then Ipv6Addresses; the public IPv4 address is Association.PublicIp,
+//     else, for an instance's primary interface whose element does not
+//     print it (a trimmed input), the instance's PublicIpAddress (the two
+//     differing is an error naming both).
 //     DenyAllIgwTraffic is reach.Interface.DenyAllIGWTraffic (the
 //     internet gateway drops what the internet opens to the interface).
 //     SourceDestCheck false is reach.Interface.SourceDestCheckDisabled:

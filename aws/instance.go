@@ -184,7 +184,8 @@ type (
 	instanceJSON    struct {
 		InstanceId        string
 		State             *struct{ Name string }
-		SourceDestCheck   *bool // the primary interface's
+		SourceDestCheck   *bool  // the primary interface's
+		PublicIpAddress   string // the primary interface's public IPv4 address
 		Tags              []tagJSON
 		NetworkInterfaces []eniJSON
 	}
@@ -216,13 +217,32 @@ func (l *loader) readReservations(o jsonloc.Loc, reservations []reservationJSON)
 					l.fail(e.at.Field("NetworkInterfaceId"), e.id, e.id, ErrInvalidDump, "network interface %s is listed twice (first at %s)", e.id, prev.at)
 					continue
 				}
-				if e.sdCheck == nil && in.SourceDestCheck != nil && (e.device == 0 || e.device < 0 && len(in.NetworkInterfaces) == 1) {
+				primary := e.device == 0 || e.device < 0 && len(in.NetworkInterfaces) == 1
+				if e.sdCheck == nil && in.SourceDestCheck != nil && primary {
 					e.sdCheck, e.sdAt = in.SourceDestCheck, io.Field("SourceDestCheck")
+				}
+				if in.PublicIpAddress != "" && primary {
+					l.instancePublicIP(e, io.Field("PublicIpAddress"), in.PublicIpAddress)
 				}
 				l.enisInst[e.id] = e
 			}
 		}
 		reservations[i] = reservationJSON{} // garbage once read: see readFile
+	}
+}
+
+// instancePublicIP reads describe-instances' PublicIpAddress at o, the
+// public IPv4 address of the instance's primary interface e: the
+// interface's when its element does not print its Association (a trimmed
+// input), an error naming both when they differ.
+func (l *loader) instancePublicIP(e *eniRec, o jsonloc.Loc, s string) {
+	a, ok := l.addr(o, e.id, s)
+	switch {
+	case !ok:
+	case !e.public.IsValid():
+		e.public, e.publicAt = a, o
+	case e.public != a:
+		l.fail(o, e.id, s, ErrInvalidDump, "the instance's PublicIpAddress is not %s, the public IP of its primary interface %s (at %s)", e.public, e.id, e.publicAt)
 	}
 }
 
