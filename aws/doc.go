@@ -165,9 +165,10 @@
 //     out silently, being modelled as what they serve; interfaces of load
 //     balancers, transit gateways and other managed services, interfaces
 //     that are not attached and interfaces without security groups are
-//     left out with a warning. The private and IPv6 addresses of an
-//     in-use interface left out (a NAT gateway's excepted, which its
-//     gateway holds) are still its:
+//     left out with a warning. An EFA-only interface (InterfaceType
+//     efa-only), which has no IP address, is left out with a warning.
+//     The private and IPv6 addresses of an in-use interface left out
+//     (a NAT gateway's excepted, which its gateway holds) are still its:
 //     AWS delivers a packet for one to the load balancer, endpoint or
 //     service behind it, so they are declared reach.UnmodelledAddress
 //     (Owner the interface, What its kind and InterfaceType), and a

@@ -293,6 +293,9 @@ func (l *loader) assembleInterfaces() {
 			l.warn(e.at, "network interface %s of a %s left out: reachsim does not model it", e.id, otherTypes[e.typ])
 			l.unmodelled(e, "network interface of a "+otherTypes[e.typ])
 			continue
+		case e.typ == "efa-only":
+			l.warn(e.at, "network interface %s is EFA-only (InterfaceType efa-only): left out (it has no IP address and carries no IP traffic)", e.id)
+			continue
 		case !e.attached:
 			l.warn(e.at, "network interface %s is not attached to anything: left out", e.id)
 			continue

@@ -119,3 +119,19 @@ func TestLeftOutInterfaceAddressesAreUndecided(t *testing.T) {
 		assert.Empty(t, m.UnmodelledAddresses())
 	})
 }
+
+// AWS documents that an EFA-only interface has no IP address ("You can't
+// assign an IP address to an EFA-only network interface"): it is left
+// out with a warning, not a load error.
+func TestEFAOnlyInterfaceIsLeftOut(t *testing.T) {
+	efa := `{"NetworkInterfaceId": "eni-efa", "SubnetId": "subnet-a", "VpcId": "vpc-1", "Status": "in-use", "InterfaceType": "efa-only",
+		"Attachment": {"InstanceId": "i-a", "DeviceIndex": 1, "NetworkCardIndex": 1, "Status": "attached"},
+		"PrivateIpAddresses": [], "Ipv6Addresses": [], "Groups": [{"GroupId": "sg-open", "GroupName": "open"}]}`
+	m, rep, err := aws.LoadFS(auditFS(efa), "d")
+	require.NoError(t, err)
+	require.Len(t, rep.Warnings, 1)
+	assert.Contains(t, rep.Warnings[0], "network interface eni-efa is EFA-only (InterfaceType efa-only): left out")
+	require.Len(t, m.Interfaces(), 1)
+	assert.Equal(t, "eni-a", m.Interfaces()[0].ID)
+	assert.Empty(t, m.UnmodelledAddresses())
+}
