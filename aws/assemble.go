@@ -328,6 +328,12 @@ func (l *loader) builder(w where) *reach.Builder {
 			SourceDestCheckDisabled: e.sdCheck != nil && !*e.sdCheck, SourceDestCheckUnknown: e.sdUnknown})
 		w.add("interfaces", p)
 	}
+	for j, u := range out.unmodelled {
+		p := placed{base: out.unmodelledAt[j]}
+		p.set("Address", out.unmodelledAt[j])
+		b.AddUnmodelledAddress(u)
+		w.add("unmodelledAddresses", p)
+	}
 	l.addPeerings(b, w)
 	l.addTGWs(b, w)
 	b.AddFirewall(out.fws...)

@@ -137,7 +137,10 @@
 //     interface and disagree, describe-network-interfaces wins, with a
 //     warning). Without describe-instances every in-use interface is
 //     modelled. Private addresses are PrivateIpAddresses (primary first)
-//     then Ipv6Addresses; the public IPv4 address is Association.PublicIp.
+//     then Ipv6Addresses; the public IPv4 address is Association.PublicIp,
+//     else, for an instance's primary interface whose element does not
+//     print it (a trimmed input), the instance's PublicIpAddress (the two
+//     differing is an error naming both).
 //     DenyAllIgwTraffic is reach.Interface.DenyAllIGWTraffic (the
 //     internet gateway drops what the internet opens to the interface).
 //     SourceDestCheck false is reach.Interface.SourceDestCheckDisabled:
@@ -162,7 +165,15 @@
 //     out silently, being modelled as what they serve; interfaces of load
 //     balancers, transit gateways and other managed services, interfaces
 //     that are not attached and interfaces without security groups are
-//     left out with a warning.
+//     left out with a warning. An EFA-only interface (InterfaceType
+//     efa-only), which has no IP address, is left out with a warning.
+//     The private and IPv6 addresses of an in-use interface left out
+//     (a NAT gateway's excepted, which its gateway holds) are still its:
+//     AWS delivers a packet for one to the load balancer, endpoint or
+//     service behind it, so they are declared reach.UnmodelledAddress
+//     (Owner the interface, What its kind and InterfaceType), and a
+//     packet to one is undecided (reach.UnmodelledDestination), not an
+//     unknown destination.
 //   - Security groups from both describe-security-groups and
 //     describe-security-group-rules take their rules from the second and
 //     their names and VPC from the first (a warning says when the two
@@ -244,7 +255,11 @@
 //   - NAT gateways in state available are modelled with their primary
 //     address (PrivateIp, PublicIp) and their ConnectivityType (public, the
 //     default, or private: [reach.NATGateway.Private]); others are a
-//     warning.
+//     warning. A public NAT gateway always has an Elastic IP, so one whose
+//     primary address lists no PublicIp comes from a trimmed input: its
+//     public address is unknown ([reach.NATGateway.PublicIPUnknown],
+//     naming the missing PublicIp), with a warning, and an answer that
+//     depends on it is indeterminate, never a certain NO_PUBLIC_IP.
 //   - Egress-only internet gateways attached to a VPC are modelled; one
 //     attached to none is a warning.
 //   - VPC endpoints: those of type Gateway (S3, DynamoDB) in state

@@ -113,10 +113,17 @@ func (l *loader) readNATs(o jsonloc.Loc, raw json.RawMessage) {
 		if r.nat.PrivateIP, ok = l.addr(r.pr, n.NatGatewayId, a.PrivateIp); !ok {
 			continue
 		}
-		if a.PublicIp != "" {
+		switch {
+		case a.PublicIp != "":
 			if r.nat.PublicIP, ok = l.addr(r.pub, n.NatGatewayId, a.PublicIp); !ok {
 				continue
 			}
+		case !r.nat.Private:
+			// A public NAT gateway always has an Elastic IP (CreateNatGateway
+			// requires one, and the primary cannot be disassociated): the
+			// input was trimmed, and the address is unknown, not absent.
+			r.nat.PublicIPUnknown = ao.String() + ": PublicIp (not in the input)"
+			l.warn(ao, "NAT gateway %s is public, but its address lists no PublicIp (a public NAT gateway always has an Elastic IP: the input was trimmed): its public address is unknown, and answers that depend on it are indeterminate", n.NatGatewayId)
 		}
 		l.nats = append(l.nats, r)
 	}

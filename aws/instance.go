@@ -184,7 +184,8 @@ type (
 	instanceJSON    struct {
 		InstanceId        string
 		State             *struct{ Name string }
-		SourceDestCheck   *bool // the primary interface's
+		SourceDestCheck   *bool  // the primary interface's
+		PublicIpAddress   string // the primary interface's public IPv4 address
 		Tags              []tagJSON
 		NetworkInterfaces []eniJSON
 	}
@@ -216,8 +217,12 @@ func (l *loader) readReservations(o jsonloc.Loc, reservations []reservationJSON)
 					l.fail(e.at.Field("NetworkInterfaceId"), e.id, e.id, ErrInvalidDump, "network interface %s is listed twice (first at %s)", e.id, prev.at)
 					continue
 				}
-				if e.sdCheck == nil && in.SourceDestCheck != nil && (e.device == 0 || e.device < 0 && len(in.NetworkInterfaces) == 1) {
+				primary := e.device == 0 || e.device < 0 && len(in.NetworkInterfaces) == 1
+				if e.sdCheck == nil && in.SourceDestCheck != nil && primary {
 					e.sdCheck, e.sdAt = in.SourceDestCheck, io.Field("SourceDestCheck")
+				}
+				if in.PublicIpAddress != "" && primary {
+					l.instancePublicIP(e, io.Field("PublicIpAddress"), in.PublicIpAddress)
 				}
 				l.enisInst[e.id] = e
 			}
@@ -226,10 +231,25 @@ func (l *loader) readReservations(o jsonloc.Loc, reservations []reservationJSON)
 	}
 }
 
+// instancePublicIP reads describe-instances' PublicIpAddress at o, the
+// public IPv4 address of the instance's primary interface e: the
+// interface's when its element does not print its Association (a trimmed
+// input), an error naming both when they differ.
+func (l *loader) instancePublicIP(e *eniRec, o jsonloc.Loc, s string) {
+	a, ok := l.addr(o, e.id, s)
+	switch {
+	case !ok:
+	case !e.public.IsValid():
+		e.public, e.publicAt = a, o
+	case e.public != a:
+		l.fail(o, e.id, s, ErrInvalidDump, "the instance's PublicIpAddress is not %s, the public IP of its primary interface %s (at %s)", e.public, e.id, e.publicAt)
+	}
+}
+
 // Interface types left out without a word (they are modelled as what
-// they serve) and with a warning.
+// they serve: a NAT gateway, a route target) and with a warning.
 var (
-	silentTypes = map[string]bool{"nat_gateway": true, "gateway_load_balancer_endpoint": true}
+	silentTypes = map[string]string{"nat_gateway": "NAT gateway", "gateway_load_balancer_endpoint": "Gateway Load Balancer endpoint"}
 	otherTypes  = map[string]string{
 		"network_load_balancer": "Network Load Balancer", "load_balancer": "load balancer", "gateway_load_balancer": "Gateway Load Balancer",
 		"transit_gateway": "transit gateway", "global_accelerator_managed": "Global Accelerator", "api_gateway_managed": "API Gateway",
@@ -264,16 +284,24 @@ func (l *loader) assembleInterfaces() {
 			}
 		}
 		switch {
-		case silentTypes[e.typ]:
+		case e.typ == "nat_gateway":
+			continue // its NAT gateway holds its address
+		case silentTypes[e.typ] != "":
+			l.unmodelled(e, "network interface of a "+silentTypes[e.typ])
 			continue
 		case otherTypes[e.typ] != "":
 			l.warn(e.at, "network interface %s of a %s left out: reachsim does not model it", e.id, otherTypes[e.typ])
+			l.unmodelled(e, "network interface of a "+otherTypes[e.typ])
+			continue
+		case e.typ == "efa-only":
+			l.warn(e.at, "network interface %s is EFA-only (InterfaceType efa-only): left out (it has no IP address and carries no IP traffic)", e.id)
 			continue
 		case !e.attached:
 			l.warn(e.at, "network interface %s is not attached to anything: left out", e.id)
 			continue
 		case len(e.groups) == 0:
 			l.warn(e.at, "network interface %s has no security groups: left out (reachsim models interfaces with security groups)", e.id)
+			l.unmodelled(e, "network interface without security groups")
 			continue
 		}
 		l.out.ifaces = append(l.out.ifaces, e)
@@ -306,6 +334,33 @@ func (l *loader) assembleInterfaces() {
 	})
 	l.report.Counts["instances"] = running
 	l.report.Counts["network-interfaces"] = len(l.out.ifaces)
+}
+
+// unmodelled declares the addresses of e, an interface left out of the
+// model (what says what it is), as held by something reachsim does not
+// model: a packet to one is undecided, not an unknown destination
+// (reach.UnmodelledAddress). Only addresses inside the blocks of the
+// VPC of the interface's subnet are declared: an interface whose subnet
+// or VPC is not in the input declares none (its addresses belong to no
+// VPC of the design).
+func (l *loader) unmodelled(e *eniRec, what string) {
+	s := l.out.subnetBy[e.subnet]
+	if s == nil || l.out.vpcByID[s.subnet.VPC] == nil {
+		return
+	}
+	blocks := l.out.vpcByID[s.subnet.VPC].vpc.CIDRs
+	typ := e.typ
+	if typ == "" {
+		typ = "not in the input"
+	}
+	what += " (InterfaceType " + typ + ")"
+	for j, a := range e.ips {
+		if !slices.ContainsFunc(blocks, func(p netip.Prefix) bool { return p.Contains(a) }) {
+			continue
+		}
+		l.out.unmodelled = append(l.out.unmodelled, reach.UnmodelledAddress{Address: a, Owner: e.id, What: what})
+		l.out.unmodelledAt = append(l.out.unmodelledAt, e.ipAt[j])
+	}
 }
 
 // sourceDestUnknown marks the interfaces that routes target (appliances)

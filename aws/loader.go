@@ -68,6 +68,10 @@ type loader struct {
 		peerings    []*peeringRec
 		peeringByID map[string]*peeringRec
 		subnetBy    map[string]*subnetRec
+		// unmodelled are the addresses of the interfaces left out, read
+		// at unmodelledAt (instance.go)
+		unmodelled   []reach.UnmodelledAddress
+		unmodelledAt []jsonloc.Loc
 	}
 }
 

@@ -48,6 +48,7 @@ type Builder struct {
 	eigws             []EgressOnlyInternetGateway // egress.go
 	gwEPs             []GatewayEndpoint           // gwendpoint.go
 	origins           map[originKey]Origin        // origin.go
+	unmodelled        []UnmodelledAddress         // unmodelled.go
 
 	firsts map[string]map[string]int // during Build: kind -> ID -> index of its first use
 
@@ -222,6 +223,7 @@ func (b *Builder) build() (*Model, error) {
 	b.buildInterfaces(&p, m)
 	b.buildIPv6(&p, m) // ipv6.go
 	b.buildGateways(&p, m)
+	b.buildUnmodelled(&p, m)    // unmodelled.go
 	checkDelegatedOwners(&p, m) // delegated.go
 	b.buildFirewalls(&p, m)
 	b.buildPeerings(&p, m)

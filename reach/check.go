@@ -742,6 +742,9 @@ func (w *walker) deliverLocal(pkt flow.Flow, from *subnetInfo, vpc *vpcInfo) arr
 		// from outside the VPC: a source inside it went straight there
 		return w.stop(amazonDNSOutside(pkt, vpc)) // amazondns.go
 	}
+	if h, ok := w.m.unmodelledHop(pkt, vpc); ok { // unmodelled.go
+		return w.stop(h)
+	}
 	if h, ok := w.m.prefixesUnknownHop(pkt, vpc, KindRouteTable, vpc.ID); ok { // unknown.go
 		return w.stop(h)
 	}
@@ -752,8 +755,12 @@ func (w *walker) deliverLocal(pkt flow.Flow, from *subnetInfo, vpc *vpcInfo) arr
 
 // unknownIn is the hop of a packet for an address inside vpc's CIDR
 // blocks that nothing there holds, met from outside the VPC: never an
-// internet host.
+// internet host. An address something unmodelled holds
+// ([UnmodelledAddress]) is undecided instead.
 func (m *Model) unknownIn(pkt flow.Flow, vpc *vpcInfo) Hop {
+	if h, ok := m.unmodelledHop(pkt, vpc); ok { // unmodelled.go
+		return h
+	}
 	if h, ok := m.prefixesUnknownHop(pkt, vpc, KindInternet, "internet"); ok { // unknown.go
 		return h
 	}

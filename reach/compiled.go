@@ -37,6 +37,9 @@ type Model struct {
 	publicCuts    *addrUnknown
 	// unknownNATs are the NAT gateways with an address known only later
 	unknownNATs []*natInfo
+	// unmodelled are the addresses held by what the design does not
+	// model (Builder.AddUnmodelledAddress; unmodelled.go), nil when none
+	unmodelled map[netip.Addr]*unmodelledInfo
 	// unknownACLs and unknownRoutes count the ACL entries and routes with
 	// values known only later
 	unknownACLs, unknownRoutes int
@@ -624,7 +627,8 @@ func (r identityLost) GroupMembers(group string) ([]netip.Addr, error) {
 
 // Owner returns the resource of the design that holds address a (an
 // interface's private or public address, or an address of a prefix
-// delegated to it, a NAT gateway's), and whether one does. An address no
+// delegated to it, a NAT gateway's, or what holds an address declared
+// with [Builder.AddUnmodelledAddress]), and whether one does. An address no
 // resource holds is, to a query, a host outside the design: on the
 // internet when it is a public address.
 func (m *Model) Owner(a netip.Addr) (string, bool) {

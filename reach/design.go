@@ -71,6 +71,7 @@ func (m *Model) design() *Builder {
 		b.AddPeering(pc.Peering)
 	}
 	b.AddUnresolvedGroup(slices.Sorted(maps.Keys(m.unresolved))...)
+	b.AddUnmodelledAddress(m.UnmodelledAddresses()...)
 	b.AddUnresolvedPrefixList(slices.Sorted(maps.Keys(m.unresolvedLists))...)
 	for _, id := range slices.Sorted(maps.Keys(m.unknownPeers)) {
 		b.unknownPeers = append(b.unknownPeers, m.unknownPeers[id])

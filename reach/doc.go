@@ -126,7 +126,10 @@
 // makes the outcome unreachable whatever the undecided hops would say
 // (see [Result]). An address inside a VPC's CIDR blocks that nothing
 // holds is an unknown destination ([UnknownDestination]), never a host on
-// the internet. An address of a prefix delegated to an interface
+// the internet; one held by something the design does not model (a load
+// balancer's interface, declared with [Builder.AddUnmodelledAddress]) is
+// undecided where the packet gets there ([UnmodelledDestination]), the
+// hop naming the holder, and [Model.Owner] answers it. An address of a prefix delegated to an interface
 // ([Interface.DelegatedPrefixes]: EKS pods' addresses in prefix mode) is
 // the interface's own: delivered to it, sent from by it (a query names it
 // by address), judged by its subnet's ACL and its security groups, and

@@ -345,7 +345,8 @@ type NATGateway struct {
 	Private   bool       // connectivity type private
 	// PrivateIPUnknown and PublicIPUnknown, when set, say that address is
 	// known only later (a Terraform plan's new NAT gateway and its new
-	// Elastic IP) and name it; the address field is then unset. Build
+	// Elastic IP) or missing from the input (aws.Load's public NAT gateway
+	// whose dump lists no PublicIp) and name it; the address field is then unset. Build
 	// places them as it places an interface's ([Interface.AddressUnknown],
 	// [Interface.PublicIPUnknown]), and an answer whose path crosses the
 	// gateway is indeterminate when the design tells apart addresses it

@@ -117,6 +117,9 @@ type endpoint struct {
 	// whose base-plus-two address it is, nil for the addresses every VPC
 	// shares
 	dns bool
+	// unmod: addr is held by what the design does not model (vpc is its
+	// VPC; unmodelled.go)
+	unmod *unmodelledInfo
 }
 
 // nameRef is what one word of a query names: an interface by its ID, an
@@ -190,6 +193,8 @@ func (e endpoint) label() string {
 		return "Amazon DNS server " + e.addr.String() + " of " + e.vpc.ID
 	case e.dns:
 		return "Amazon DNS server " + e.addr.String() + " (of the source's VPC)"
+	case e.unmod != nil:
+		return e.addr.String() + " of " + e.unmod.Owner + " in " + e.vpc.ID + " (not modelled)"
 	case e.vpc != nil:
 		return "unknown address " + e.addr.String() + " in " + e.vpc.ID + " (no interface holds it)"
 	case nat64Prefix.Contains(e.addr):
@@ -230,6 +235,9 @@ func (m *Model) resolve(spec string) (endpoint, error) {
 		if ni, ok := m.natAddr[a]; ok {
 			return endpoint{nat: ni, addr: a}, nil
 		}
+		if u, ok := m.unmodelled[a]; ok {
+			return endpoint{addr: a, vpc: u.vpc, unmod: u}, nil
+		}
 		v := m.vpcAt(a)
 		return endpoint{addr: a, vpc: v, dns: isAmazonDNS(a, v)}, nil
 	}
@@ -258,6 +266,8 @@ func checkEnds(src, dst endpoint, from, to string) error {
 		return fmt.Errorf("%w: %s is a NAT gateway's address; a NAT gateway opens no sessions of its own", ErrQuery, from)
 	case src.dns:
 		return fmt.Errorf("%w: %s is an Amazon DNS server's address; it opens no sessions of its own", ErrQuery, from)
+	case src.unmod != nil:
+		return fmt.Errorf("%w: %s is the address of %s, which reachsim does not model, so it cannot be a query's source", ErrQuery, from, src.unmod.Owner)
 	case src.vpc != nil:
 		return fmt.Errorf("%w: %s is inside %s, but no interface of the design holds it, so nothing sends from it", ErrQuery, from, src.vpc.ID)
 	case src.iface == nil && dst.iface == nil && dst.nat == nil && dst.vpc == nil && !dst.dns:

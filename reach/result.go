@@ -44,8 +44,10 @@ const (
 	KindFirewall        Kind = "network-firewall"
 	KindInterface       Kind = "network-interface"
 	KindInternet        Kind = "internet"
-	// KindUnmodelled: a route's target reachsim does not model (its Name
-	// says what it is: "virtual private gateway"...).
+	// KindUnmodelled: a route's target reachsim does not model, or what
+	// holds a destination address the design does not model
+	// ([UnmodelledAddress]); its Name says what it is: "virtual private
+	// gateway"...
 	KindUnmodelled Kind = "unmodelled-target"
 	// KindTransitGateway: a transit gateway's route table (its ID the
 	// table's, or the attachment's when the attachment has none).
@@ -161,6 +163,13 @@ const (
 	// The hop is undecided, and the leg ends there: an undecided route
 	// never falls back to a less specific one.
 	UnmodelledTarget Code = "UNMODELLED_TARGET"
+	// UnmodelledDestination: the destination address is held by
+	// something the design does not model (a load balancer's, a transit
+	// gateway's or an interface VPC endpoint's interface...: an
+	// [UnmodelledAddress]), which AWS delivers the packet to. The hop is
+	// undecided and names it ([Hop.Missing]); the leg ends there. Fix:
+	// check by hand whether it accepts the packet.
+	UnmodelledDestination Code = "UNMODELLED_DESTINATION"
 	// SourceDestCheck: a route sends the packet to a network interface
 	// (an appliance) whose source/destination check is on, AWS's default
 	// ([Interface.SourceDestCheckDisabled] false): the interface drops a
@@ -275,7 +284,7 @@ const (
 var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, BlackholeRoute, NoInternetGateway,
 	NoPublicIP, NATNoInbound, PrivateAddressOnInternet, UnknownDestination, DelegatedPrefixesUnknown, AddressUnknownDestination, RoutingLoop, FirewallDrop,
 	FirewallIndeterminate, AsymmetricRoute, SGIndeterminate, ACLIndeterminate, RouteIndeterminate, RouteTie, UnmodelledTarget,
-	SourceDestCheck, SourceDestCheckUnknown, ApplianceTranslationUnknown,
+	UnmodelledDestination, SourceDestCheck, SourceDestCheckUnknown, ApplianceTranslationUnknown,
 	AlibabaPort25Blocked,
 	PeeringNotActive, PeeringStatusUnknown, PeeringAddressOutsideVPC,
 	NATUnsupportedProtocol, NATPortUnknown, ReplyViaNAT, VPCBlockPublicAccess, DenyAllIGWTraffic,

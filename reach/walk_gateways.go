@@ -287,8 +287,9 @@ func (w *walker) onInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 		return w.fromInternet(pkt) // a public address of the design: back in through the internet
 	}
 	// A public address inside a VPC's CIDR that nothing holds: the internet
-	// hands it to that VPC, where it finds no one.
-	if other := w.m.vpcAt(dst); other != nil && !w.m.holds(dst) {
+	// hands it to that VPC, where it finds no one (or what the design does
+	// not model: unmodelled.go).
+	if other := w.m.vpcAt(dst); other != nil && (!w.m.holds(dst) || w.m.unmodelled[dst] != nil) {
 		return w.stop(w.m.unknownIn(pkt, other))
 	}
 	h := Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Allow}

@@ -1,0 +1,107 @@
+package reach
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+// UnmodelledAddress is an address inside a VPC that something the
+// design does not model holds: the private (or IPv6) address of a
+// network interface of a load balancer, a transit gateway attachment, an
+// interface VPC endpoint, Global Accelerator, or any interface a loader
+// leaves out (aws.Load declares every interface it leaves out so). AWS
+// delivers a packet to the address to that thing, whose filters and
+// behaviour reachsim does not know: a packet for it is undecided where
+// it gets there ([UnmodelledDestination], naming Owner and What), never
+// an unknown destination ([UnknownDestination]) that nothing holds. A
+// certain block on the way there still makes the answer unreachable. A
+// query cannot start from such an address.
+type UnmodelledAddress struct {
+	// Address is the address, inside a CIDR block of a VPC of the design,
+	// held by nothing else of it (no interface, NAT gateway or delegated
+	// prefix).
+	Address netip.Addr
+	// Owner is the ID of what holds it ("eni-0nlb"): [Model.Owner]
+	// answers it for Address.
+	Owner string
+	// What says in words what Owner is ("network interface of a Network
+	// Load Balancer (network_load_balancer)"), for the trace; "" reads as
+	// "resource reachsim does not model".
+	What string
+}
+
+// AddUnmodelledAddress declares addresses held by something the design
+// does not model ([UnmodelledAddress]).
+func (b *Builder) AddUnmodelledAddress(u ...UnmodelledAddress) *Builder {
+	b.unmodelled = append(b.unmodelled, u...)
+	return b
+}
+
+// unmodelledInfo is an [UnmodelledAddress] with the VPC that holds it.
+type unmodelledInfo struct {
+	UnmodelledAddress
+	vpc *vpcInfo
+}
+
+// buildUnmodelled checks and claims the unmodelled addresses: each inside
+// a VPC of the design and held by nothing else.
+func (b *Builder) buildUnmodelled(p *problems, m *Model) {
+	for i, u := range b.unmodelled {
+		ap := path("unmodelledAddresses", i, "Address")
+		switch {
+		case u.Owner == "" || strings.ContainsAny(u.Owner, " \t\n"):
+			p.add(u.Owner, path("unmodelledAddresses", i, "Owner"), u.Owner, "an unmodelled address needs the ID of what holds it, without spaces")
+			continue
+		case !u.Address.IsValid() || u.Address.Is4In6() || u.Address.Zone() != "":
+			p.add(u.Owner, ap, u.Address.String(), "not a plain IPv4 or IPv6 address")
+			continue
+		}
+		vi := m.vpcAt(u.Address)
+		if vi == nil {
+			p.add(u.Owner, ap, u.Address.String(), "outside every VPC of the design: an unmodelled address is one a VPC holds")
+			continue
+		}
+		if !claimAddr(p, m, u.Owner, ap, u.Address) {
+			continue
+		}
+		if m.unmodelled == nil {
+			m.unmodelled = map[netip.Addr]*unmodelledInfo{}
+		}
+		m.unmodelled[u.Address] = &unmodelledInfo{UnmodelledAddress: u, vpc: vi}
+	}
+}
+
+// UnmodelledAddresses returns the addresses declared with
+// [Builder.AddUnmodelledAddress], sorted by address (copies: changing
+// them changes nothing in the model).
+func (m *Model) UnmodelledAddresses() []UnmodelledAddress {
+	out := make([]UnmodelledAddress, 0, len(m.unmodelled))
+	for _, u := range m.unmodelled {
+		out = append(out, u.UnmodelledAddress)
+	}
+	slices.SortFunc(out, func(a, b UnmodelledAddress) int { return a.Address.Compare(b.Address) })
+	return out
+}
+
+// unmodelledHop is the undecided hop of a packet for an address of vpc
+// that something the design does not model holds, and whether there is
+// one.
+func (m *Model) unmodelledHop(pkt flow.Flow, vpc *vpcInfo) (Hop, bool) {
+	dst := pkt.Dst.Addr()
+	u, ok := m.unmodelled[dst]
+	if !ok || u.vpc != vpc {
+		return Hop{}, false
+	}
+	what := u.What
+	if what == "" {
+		what = "resource reachsim does not model"
+	}
+	return Hop{Kind: KindUnmodelled, ID: u.Owner, Name: what, Packet: pkt, Verdict: flow.Indeterminate, Code: UnmodelledDestination,
+		reason:  fmt.Sprintf("%s is the address of %s (%s) in %s, which reachsim does not model: whether it accepts the packet, and what it does with it, is unknown", dst, u.Owner, what, vpc.ID),
+		Missing: fmt.Sprintf("what %s (%s) does with a packet to %s: its security groups, listeners and targets are not in the design", u.Owner, what, dst),
+		Fix:     fmt.Sprintf("check by hand whether %s accepts the packet (its security groups, its subnet's network ACL, its listeners; AWS Reachability Analyzer can follow it)", u.Owner)}, true
+}
