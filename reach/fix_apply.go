@@ -72,16 +72,24 @@ func sameScope(e, want nacl.Entry) bool {
 		(!icmp || e.ICMPType == want.ICMPType && e.ICMPCode == want.ICMPCode)
 }
 
-// widenedEntry returns e with its ports widened to cover want's one port,
-// when e allows the same protocol for the same peer block on a range next
-// to it.
+// widenedEntry returns e with its ports widened to cover want's ports
+// (one, or the range a NAT gateway picks from), when e allows the same
+// protocol for the same peer block on a range next to them.
 func widenedEntry(e, want nacl.Entry) (nacl.Entry, bool) {
 	if e.Protocol != want.Protocol || !want.Protocol.HasPorts() || e.CIDR != want.CIDR || e.PortZero || e.Ports == (flow.PortRange{}) {
 		return e, false
 	}
-	ports, ok := widenedBy(e.Ports, want.Ports.Lo)
-	e.Ports = ports
-	return e, ok
+	r, w := e.Ports, want.Ports
+	switch {
+	case r.Hi < 65535 && r.Hi+1 == w.Lo:
+		r.Hi = max(r.Hi, w.Hi)
+	case r.Lo > 0 && w.Hi < 65535 && w.Hi+1 == r.Lo:
+		r.Lo = w.Lo
+	default:
+		return e, false
+	}
+	e.Ports = r
+	return e, true
 }
 
 // withPending returns acl with the entries the changes not yet made add

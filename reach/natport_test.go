@@ -284,3 +284,21 @@ func TestNATGatewayPickedPortFix(t *testing.T) {
 	assert.Contains(t, f.Changes[0].Spec, "1024-65535", "the change opens every port the gateway may pick")
 	require.Equal(t, reach.Reachable, f.After)
 }
+
+// Fix widens an allow entry next to the range a NAT gateway picks from
+// over the whole range (1-1023 becomes 1-65535), not by one port, which
+// would leave the reply undecided.
+func TestNATGatewayPickedPortFixWidens(t *testing.T) {
+	m, err := natPortBuilder(t,
+		[]string{"50 allow tcp 1-1023 from 8.8.8.8/32", "100 allow all from 10.1.0.0/16", "100 allow all to 0.0.0.0/0"}, openACL).Build()
+	require.NoError(t, err)
+	q := reach.Query{From: "app", To: "8.8.8.8", Protocol: flow.TCP, Port: 443, SrcPort: 50000}
+	r, err := m.Check(q)
+	require.NoError(t, err)
+	require.Equal(t, reach.Unreachable, r.Outcome, r.Text())
+	f, err := m.Fix(q, reach.Reachable)
+	require.NoError(t, err, r.Text())
+	require.Len(t, f.Changes, 1)
+	assert.Contains(t, f.Changes[0].Spec, "1-65535")
+	assert.Equal(t, reach.Reachable, f.After)
+}
