@@ -340,9 +340,9 @@ func (l *loader) assembleInterfaces() {
 // model (what says what it is), as held by something reachsim does not
 // model: a packet to one is undecided, not an unknown destination
 // (reach.UnmodelledAddress). Only addresses inside the blocks of the
-// VPC of the interface's subnet are declared: an interface whose subnet
-// or VPC is not in the input declares none (its addresses belong to no
-// VPC of the design).
+// VPC of the interface's subnet, and its public IPv4 address, are
+// declared: an interface whose subnet or VPC is not in the input
+// declares none (its addresses belong to no VPC of the design).
 func (l *loader) unmodelled(e *eniRec, what string) {
 	s := l.out.subnetBy[e.subnet]
 	if s == nil || l.out.vpcByID[s.subnet.VPC] == nil {
@@ -360,6 +360,12 @@ func (l *loader) unmodelled(e *eniRec, what string) {
 		}
 		l.out.unmodelled = append(l.out.unmodelled, reach.UnmodelledAddress{Address: a, Owner: e.id, What: what})
 		l.out.unmodelledAt = append(l.out.unmodelledAt, e.ipAt[j])
+	}
+	if e.public.IsValid() && e.public.Is4() {
+		// its Elastic IP (an internet-facing load balancer's): the
+		// internet carries a packet for it there
+		l.out.unmodelled = append(l.out.unmodelled, reach.UnmodelledAddress{Address: e.public, Owner: e.id, What: what})
+		l.out.unmodelledAt = append(l.out.unmodelledAt, e.publicAt)
 	}
 }
 

@@ -135,3 +135,34 @@ func TestEFAOnlyInterfaceIsLeftOut(t *testing.T) {
 	assert.Equal(t, "eni-a", m.Interfaces()[0].ID)
 	assert.Empty(t, m.UnmodelledAddresses())
 }
+
+// An internet-facing Network Load Balancer's interface, left out, holds
+// a public address (Association.PublicIp): a packet to it goes to the
+// load balancer, not to an internet host, so the answer is undecided
+// (never a certain Reachable), unless a block on the way decides.
+func TestLeftOutInterfacePublicAddressIsUndecided(t *testing.T) {
+	nlb := `{"NetworkInterfaceId": "eni-x", "SubnetId": "subnet-b", "VpcId": "vpc-1", "Status": "in-use", "InterfaceType": "network_load_balancer",
+		"RequesterManaged": true, "Description": "ELB net/nlb/1", "Attachment": {"Status": "attached", "DeviceIndex": 1},
+		"Association": {"PublicIp": "203.0.113.50"},
+		"PrivateIpAddress": "10.0.2.50", "PrivateIpAddresses": [{"Primary": true, "PrivateIpAddress": "10.0.2.50", "Association": {"PublicIp": "203.0.113.50"}}], "Groups": []}`
+	fsys := auditFS(nlb)
+	enis := string(fsys["d/network-interfaces.json"].Data)
+	enis = strings.Replace(enis, `"SourceDestCheck": true,`, `"SourceDestCheck": true, "Association": {"PublicIp": "203.0.113.7"},`, 1)
+	fsys["d/network-interfaces.json"] = &fstest.MapFile{Data: []byte(enis)}
+	fsys["d/igw.json"] = &fstest.MapFile{Data: []byte(`{"InternetGateways": [{"InternetGatewayId": "igw-1", "Attachments": [{"State": "available", "VpcId": "vpc-1"}]}]}`)}
+	rt := string(fsys["d/route-tables.json"].Data)
+	rt = strings.Replace(rt, `"State": "active"}]`, `"State": "active"}, {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1", "Origin": "CreateRoute", "State": "active"}]`, 1)
+	fsys["d/route-tables.json"] = &fstest.MapFile{Data: []byte(rt)}
+	m, _, err := aws.LoadFS(fsys, "d")
+	require.NoError(t, err)
+	owner, ok := m.Owner(netip.MustParseAddr("203.0.113.50"))
+	require.True(t, ok)
+	assert.Equal(t, "eni-x", owner)
+	r, err := m.Check(reach.Query{From: "eni-a", To: "203.0.113.50", Protocol: flow.TCP, Port: 80})
+	require.NoError(t, err)
+	assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+	assert.Contains(t, r.Codes(), reach.UnmodelledDestination, r.Text())
+	v, err := m.Verdict(reach.Query{From: "eni-a", To: "203.0.113.50", Protocol: flow.TCP, Port: 80})
+	require.NoError(t, err)
+	assert.Equal(t, reach.Indeterminate, v)
+}

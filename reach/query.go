@@ -193,6 +193,8 @@ func (e endpoint) label() string {
 		return "Amazon DNS server " + e.addr.String() + " of " + e.vpc.ID
 	case e.dns:
 		return "Amazon DNS server " + e.addr.String() + " (of the source's VPC)"
+	case e.unmod != nil && e.vpc == nil:
+		return e.addr.String() + " of " + e.unmod.Owner + ", a public address (not modelled)"
 	case e.unmod != nil:
 		return e.addr.String() + " of " + e.unmod.Owner + " in " + e.vpc.ID + " (not modelled)"
 	case e.vpc != nil:

@@ -22,8 +22,9 @@ import (
 // query cannot start from such an address.
 type UnmodelledAddress struct {
 	// Address is the address, inside a CIDR block of a VPC of the design,
-	// held by nothing else of it (no interface, NAT gateway or delegated
-	// prefix).
+	// or a public IPv4 address (an internet-facing load balancer's
+	// Elastic IP, which the internet carries to it), held by nothing else
+	// of it (no interface, NAT gateway or delegated prefix).
 	Address netip.Addr
 	// Owner is the ID of what holds it ("eni-0nlb"): [Model.Owner]
 	// answers it for Address.
@@ -61,8 +62,8 @@ func (b *Builder) buildUnmodelled(p *problems, m *Model) {
 			continue
 		}
 		vi := m.vpcAt(u.Address)
-		if vi == nil {
-			p.add(u.Owner, ap, u.Address.String(), "outside every VPC of the design: an unmodelled address is one a VPC holds")
+		if vi == nil && (privateOrShared(u.Address) || u.Address.Is6()) {
+			p.add(u.Owner, ap, u.Address.String(), "outside every VPC of the design: an unmodelled address is one a VPC holds, or a public IPv4 address")
 			continue
 		}
 		if !claimAddr(p, m, u.Owner, ap, u.Address) {
@@ -73,6 +74,18 @@ func (b *Builder) buildUnmodelled(p *problems, m *Model) {
 		}
 		m.unmodelled[u.Address] = &unmodelledInfo{UnmodelledAddress: u, vpc: vi}
 	}
+}
+
+// unmodelledPublicHop is the undecided hop of a packet the internet
+// carries to a public IPv4 address something the design does not model
+// holds (an internet-facing load balancer's), and whether there is one.
+func (m *Model) unmodelledPublicHop(pkt flow.Flow) (Hop, bool) {
+	u, ok := m.unmodelled[pkt.Dst.Addr()]
+	if !ok || u.vpc != nil {
+		return Hop{}, false
+	}
+	h, _ := m.unmodelledHopOf(pkt, u, "the internet")
+	return h, true
 }
 
 // UnmodelledAddresses returns the addresses declared with
@@ -91,17 +104,23 @@ func (m *Model) UnmodelledAddresses() []UnmodelledAddress {
 // that something the design does not model holds, and whether there is
 // one.
 func (m *Model) unmodelledHop(pkt flow.Flow, vpc *vpcInfo) (Hop, bool) {
-	dst := pkt.Dst.Addr()
-	u, ok := m.unmodelled[dst]
+	u, ok := m.unmodelled[pkt.Dst.Addr()]
 	if !ok || u.vpc != vpc {
 		return Hop{}, false
 	}
+	return m.unmodelledHopOf(pkt, u, vpc.ID)
+}
+
+// unmodelledHopOf is the undecided hop of a packet for u's address,
+// reached in where ("vpc-1", "the internet").
+func (m *Model) unmodelledHopOf(pkt flow.Flow, u *unmodelledInfo, where string) (Hop, bool) {
+	dst := pkt.Dst.Addr()
 	what := u.What
 	if what == "" {
 		what = "resource reachsim does not model"
 	}
 	return Hop{Kind: KindUnmodelled, ID: u.Owner, Name: what, Packet: pkt, Verdict: flow.Indeterminate, Code: UnmodelledDestination,
-		reason:  fmt.Sprintf("%s is the address of %s (%s) in %s, which reachsim does not model: whether it accepts the packet, and what it does with it, is unknown", dst, u.Owner, what, vpc.ID),
+		reason:  fmt.Sprintf("%s is the address of %s (%s) in %s, which reachsim does not model: whether it accepts the packet, and what it does with it, is unknown", dst, u.Owner, what, where),
 		Missing: fmt.Sprintf("what %s (%s) does with a packet to %s: its security groups, listeners and targets are not in the design", u.Owner, what, dst),
 		Fix:     fmt.Sprintf("check by hand whether %s accepts the packet (its security groups, its subnet's network ACL, its listeners; AWS Reachability Analyzer can follow it)", u.Owner)}, true
 }

@@ -292,6 +292,9 @@ func (w *walker) onInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 	if other := w.m.vpcAt(dst); other != nil && (!w.m.holds(dst) || w.m.unmodelled[dst] != nil) {
 		return w.stop(w.m.unknownIn(pkt, other))
 	}
+	if h, ok := w.m.unmodelledPublicHop(pkt); ok { // unmodelled.go
+		return w.stop(h)
+	}
 	h := Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Allow}
 	if w.explain {
 		h.Name, h.judge = dst.String(), internetJudge{} // the reason worded when read, from the name
