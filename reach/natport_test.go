@@ -22,44 +22,7 @@ import (
 // over a peering; db (10.9.1.10) is in vpc-b's subnet-db, whose ACL
 // acl-db holds db. Every group lets everything in and out.
 func natPortDesign(t *testing.T, pub, db []string) func() (*reach.Model, error) {
-	entries := func(id, vpc string, lines []string) nacl.ACL {
-		a := nacl.ACL{ID: id, VPCID: vpc}
-		for _, l := range lines {
-			e, err := nacl.ParseEntry(l)
-			require.NoError(t, err, l)
-			a.Entries = append(a.Entries, e)
-		}
-		return a
-	}
-	all := func(dir flow.Direction) sg.Rule {
-		return sg.Rule{Direction: dir, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4}
-	}
-	return func() (*reach.Model, error) {
-		return reach.NewBuilder().
-			AddVPC(reach.VPC{ID: "vpc-g", CIDRs: []netip.Prefix{bp("10.1.0.0/16")}, MainRouteTable: "rtb-pub", DefaultACL: "acl-g"},
-				reach.VPC{ID: "vpc-b", CIDRs: []netip.Prefix{bp("10.9.0.0/16")}, MainRouteTable: "rtb-b", DefaultACL: "acl-b"}).
-			AddInternetGateway(reach.InternetGatewaySpec{ID: "igw-g", VPC: "vpc-g"}).
-			AddNATGateway(reach.NATGateway{ID: "nat-g", Subnet: "subnet-pub", PrivateIP: ba("10.1.1.100"), PublicIP: ba("198.51.100.100")},
-				reach.NATGateway{ID: "nat-p", Subnet: "subnet-natp", PrivateIP: ba("10.1.3.100"), Private: true}).
-			AddPeering(reach.Peering{ID: "pcx-gb", RequesterVPC: "vpc-g", AccepterVPC: "vpc-b", Status: "active"}).
-			AddRouteTable(
-				reach.RouteTable{ID: "rtb-pub", VPC: "vpc-g", Routes: []reach.Route{{Destination: bp("0.0.0.0/0"), Target: reach.TargetInternetGateway, TargetID: "igw-g"}}},
-				reach.RouteTable{ID: "rtb-priv", VPC: "vpc-g", Routes: []reach.Route{
-					{Destination: bp("0.0.0.0/0"), Target: reach.TargetNATGateway, TargetID: "nat-g"},
-					{Destination: bp("10.9.0.0/16"), Target: reach.TargetNATGateway, TargetID: "nat-p"}}},
-				reach.RouteTable{ID: "rtb-natp", VPC: "vpc-g", Routes: []reach.Route{{Destination: bp("10.9.0.0/16"), Target: reach.TargetPeering, TargetID: "pcx-gb"}}},
-				reach.RouteTable{ID: "rtb-b", VPC: "vpc-b", Routes: []reach.Route{{Destination: bp("10.1.0.0/16"), Target: reach.TargetPeering, TargetID: "pcx-gb"}}}).
-			AddNetworkACL(nacl.NewDefault("acl-g", "vpc-g", false), nacl.NewDefault("acl-b", "vpc-b", false),
-				entries("acl-pub", "vpc-g", pub), entries("acl-db", "vpc-b", db)).
-			AddSubnet(reach.Subnet{ID: "subnet-pub", VPC: "vpc-g", CIDRs: []netip.Prefix{bp("10.1.1.0/24")}, ACL: "acl-pub"},
-				reach.Subnet{ID: "subnet-priv", VPC: "vpc-g", CIDRs: []netip.Prefix{bp("10.1.2.0/24")}, RouteTable: "rtb-priv"},
-				reach.Subnet{ID: "subnet-natp", VPC: "vpc-g", CIDRs: []netip.Prefix{bp("10.1.3.0/24")}, RouteTable: "rtb-natp"},
-				reach.Subnet{ID: "subnet-db", VPC: "vpc-b", CIDRs: []netip.Prefix{bp("10.9.1.0/24")}, ACL: "acl-db"}).
-			AddSecurityGroup(sg.Group{ID: "sg-all", Rules: []sg.Rule{all(flow.Inbound), all(flow.Outbound)}}).
-			AddInterface(reach.Interface{ID: "eni-app", Name: "app", Subnet: "subnet-priv", Groups: []string{"sg-all"}, PrivateIPs: []netip.Addr{ba("10.1.2.10")}},
-				reach.Interface{ID: "eni-db", Name: "db", Subnet: "subnet-db", Groups: []string{"sg-all"}, PrivateIPs: []netip.Addr{ba("10.9.1.10")}}).
-			Build()
-	}
+	return func() (*reach.Model, error) { return natPortBuilder(t, pub, db).Build() }
 }
 
 // openACL lets everything in and out.
