@@ -84,8 +84,7 @@ func (m *Model) unmodelledPublicHop(pkt flow.Flow) (Hop, bool) {
 	if !ok || u.vpc != nil {
 		return Hop{}, false
 	}
-	h, _ := m.unmodelledHopOf(pkt, u, "the internet")
-	return h, true
+	return unmodelledHopOf(pkt, u, "a public address"), true
 }
 
 // UnmodelledAddresses returns the addresses declared with
@@ -108,19 +107,19 @@ func (m *Model) unmodelledHop(pkt flow.Flow, vpc *vpcInfo) (Hop, bool) {
 	if !ok || u.vpc != vpc {
 		return Hop{}, false
 	}
-	return m.unmodelledHopOf(pkt, u, vpc.ID)
+	return unmodelledHopOf(pkt, u, "in "+vpc.ID), true
 }
 
 // unmodelledHopOf is the undecided hop of a packet for u's address,
-// reached in where ("vpc-1", "the internet").
-func (m *Model) unmodelledHopOf(pkt flow.Flow, u *unmodelledInfo, where string) (Hop, bool) {
+// where it is ("in vpc-1", "a public address").
+func unmodelledHopOf(pkt flow.Flow, u *unmodelledInfo, where string) Hop {
 	dst := pkt.Dst.Addr()
 	what := u.What
 	if what == "" {
 		what = "resource reachsim does not model"
 	}
 	return Hop{Kind: KindUnmodelled, ID: u.Owner, Name: what, Packet: pkt, Verdict: flow.Indeterminate, Code: UnmodelledDestination,
-		reason:  fmt.Sprintf("%s is the address of %s (%s) in %s, which reachsim does not model: whether it accepts the packet, and what it does with it, is unknown", dst, u.Owner, what, where),
+		reason:  fmt.Sprintf("%s is the address of %s (%s), %s, which reachsim does not model: whether it accepts the packet, and what it does with it, is unknown", dst, u.Owner, what, where),
 		Missing: fmt.Sprintf("what %s (%s) does with a packet to %s: its security groups, listeners and targets are not in the design", u.Owner, what, dst),
-		Fix:     fmt.Sprintf("check by hand whether %s accepts the packet (its security groups, its subnet's network ACL, its listeners; AWS Reachability Analyzer can follow it)", u.Owner)}, true
+		Fix:     fmt.Sprintf("check by hand whether %s accepts the packet (its security groups, its subnet's network ACL, its listeners; AWS Reachability Analyzer can follow it)", u.Owner)}
 }
