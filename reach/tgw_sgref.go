@@ -293,6 +293,8 @@ type outsideVPC struct {
 	vpc *vpcInfo
 }
 
+// GroupMembers implements [sg.GroupResolver]: [Model.GroupMembers]
+// without the members outside vpc.
 func (r outsideVPC) GroupMembers(group string) ([]netip.Addr, error) {
 	addrs, err := r.m.GroupMembers(group)
 	if u, ok := r.m.unknownPeers[group]; ok && u.Of.Kind != sg.PeerGroup {
