@@ -291,6 +291,10 @@ func (l *loader) builder(w where) *reach.Builder {
 		p.set("Subnet", r.subnet)
 		p.set("PrivateIP", r.pr)
 		p.set("PublicIP", r.pub)
+		for j := range r.secPr {
+			p.set(fmt.Sprintf("Secondary[%d].PrivateIP", j), r.secPr[j])
+			p.set(fmt.Sprintf("Secondary[%d].PublicIP", j), r.secPub[j])
+		}
 		b.AddNATGateway(r.nat)
 		w.add("natGateways", p)
 	}

@@ -253,9 +253,13 @@
 //     group of the peer VPC in the input matches its members' private
 //     addresses, one that is not is unresolved (below).
 //   - NAT gateways in state available are modelled with their primary
-//     address (PrivateIp, PublicIp) and their ConnectivityType (public, the
-//     default, or private: [reach.NATGateway.Private]); others are a
-//     warning. A public NAT gateway always has an Elastic IP, so one whose
+//     address (PrivateIp, PublicIp; the entry with IsPrimary, else the
+//     first), their other addresses ([reach.NATGateway.Secondary]: the
+//     gateway may send a connection from any of them, so an answer whose
+//     path crosses it is indeterminate where the design tells them apart;
+//     an address whose Status is failed is a warning and left out) and
+//     their ConnectivityType (public, the default, or private:
+//     [reach.NATGateway.Private]); others are a warning. A public NAT gateway always has an Elastic IP, so one whose
 //     primary address lists no PublicIp comes from a trimmed input: its
 //     public address is unknown ([reach.NATGateway.PublicIPUnknown],
 //     naming the missing PublicIp), with a warning, and an answer that

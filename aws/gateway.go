@@ -2,6 +2,7 @@ package aws
 
 import (
 	"encoding/json"
+	"strings"
 
 	"github.com/reachsim/reachsim/internal/jsonloc"
 	"github.com/reachsim/reachsim/reach"
@@ -56,6 +57,8 @@ func (l *loader) readIGWs(o jsonloc.Loc, raw json.RawMessage) {
 type natRec struct {
 	nat                 reach.NATGateway
 	at, subnet, pr, pub jsonloc.Loc
+	// secPr and secPub locate each of nat.Secondary's addresses
+	secPr, secPub []jsonloc.Loc
 }
 
 type natJSON struct {
@@ -64,6 +67,7 @@ type natJSON struct {
 	NatGatewayAddresses           []struct {
 		PrivateIp, PublicIp string
 		IsPrimary           *bool
+		Status              string // assigning, succeeded, failed, ... (absent in older dumps)
 	}
 	Tags []tagJSON
 }
@@ -94,9 +98,6 @@ func (l *loader) readNATs(o jsonloc.Loc, raw json.RawMessage) {
 			l.fail(at.Field("NatGatewayAddresses"), n.NatGatewayId, "", ErrInvalidDump, "an available NAT gateway has an address")
 			continue
 		}
-		if extra := len(n.NatGatewayAddresses) - 1; extra > 0 {
-			l.warn(at, "NAT gateway %s: %d secondary address(es) left out; its primary address is modelled", n.NatGatewayId, extra)
-		}
 		ao := at.Field("NatGatewayAddresses").Index(primary)
 		a := n.NatGatewayAddresses[primary]
 		r := &natRec{nat: reach.NATGateway{ID: n.NatGatewayId, Name: nameTag(n.Tags), Subnet: n.SubnetId}, at: at, subnet: at.Field("SubnetId"),
@@ -125,6 +126,40 @@ func (l *loader) readNATs(o jsonloc.Loc, raw json.RawMessage) {
 			r.nat.PublicIPUnknown = ao.String() + ": PublicIp (not in the input)"
 			l.warn(ao, "NAT gateway %s is public, but its address lists no PublicIp (a public NAT gateway always has an Elastic IP: the input was trimmed): its public address is unknown, and answers that depend on it are indeterminate", n.NatGatewayId)
 		}
+		if !l.readNATSecondary(r, n, primary) {
+			continue
+		}
 		l.nats = append(l.nats, r)
 	}
+}
+
+// readNATSecondary reads the addresses of n other than its primary one
+// into r's Secondary: the gateway may send a connection from any of them
+// (reach.NATGateway.Secondary). An address whose association failed is
+// left out; one being assigned or released may still carry connections,
+// and is kept. It reports false when an address is malformed.
+func (l *loader) readNATSecondary(r *natRec, n natJSON, primary int) bool {
+	for j, a := range n.NatGatewayAddresses {
+		if j == primary {
+			continue
+		}
+		ao := r.at.Field("NatGatewayAddresses").Index(j)
+		if strings.EqualFold(a.Status, "failed") {
+			l.warn(ao, "NAT gateway %s: secondary address %s failed to be assigned: left out", n.NatGatewayId, a.PrivateIp)
+			continue
+		}
+		var s reach.NATAddress
+		var ok bool
+		if s.PrivateIP, ok = l.addr(ao.Field("PrivateIp"), n.NatGatewayId, a.PrivateIp); !ok {
+			return false
+		}
+		if a.PublicIp != "" {
+			if s.PublicIP, ok = l.addr(ao.Field("PublicIp"), n.NatGatewayId, a.PublicIp); !ok {
+				return false
+			}
+		}
+		r.nat.Secondary = append(r.nat.Secondary, s)
+		r.secPr, r.secPub = append(r.secPr, ao.Field("PrivateIp")), append(r.secPub, ao.Field("PublicIp"))
+	}
+	return true
 }

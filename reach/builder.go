@@ -737,6 +737,7 @@ func (b *Builder) buildGateways(p *problems, m *Model) {
 				m.natAddr[n.PublicIP] = ni
 			}
 		}
+		buildNATSecondary(p, m, i, ni) // natsecondary.go
 		m.nats[n.ID] = ni
 	}
 }

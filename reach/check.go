@@ -734,7 +734,7 @@ func (w *walker) deliverLocal(pkt flow.Flow, from *subnetInfo, vpc *vpcInfo) arr
 		}
 		return arrival{ok: true, pkt: pkt, iface: ii}
 	}
-	if ni, ok := w.m.natAddr[dst]; ok && ni.subnet.vpc == vpc && ni.PrivateIP == dst {
+	if ni, ok := w.m.natAddr[dst]; ok && ni.subnet.vpc == vpc && ni.hasPrivate(dst) {
 		w.boundary(pkt, from, ni.subnet)
 		return w.natInbound(pkt, ni)
 	}

@@ -37,6 +37,9 @@ type Model struct {
 	publicCuts    *addrUnknown
 	// unknownNATs are the NAT gateways with an address known only later
 	unknownNATs []*natInfo
+	// multiNATs are the NAT gateways with secondary addresses
+	// (natsecondary.go)
+	multiNATs []*natInfo
 	// unmodelled are the addresses held by what the design does not
 	// model (Builder.AddUnmodelledAddress; unmodelled.go), nil when none
 	unmodelled map[netip.Addr]*unmodelledInfo
@@ -498,6 +501,9 @@ type natInfo struct {
 	// unknown is what its private address could be, when it is known only
 	// later (unknown.go); nil otherwise
 	unknown *addrUnknown
+	// addrs is what its secondary addresses make of the addresses it may
+	// send from, when it has some (natsecondary.go); nil otherwise
+	addrs *natAddrs
 	// portWords starts the reason of a network ACL hop that judged the
 	// reply to the port it picked (natport.go)
 	portWords string

@@ -55,6 +55,7 @@ func (m *Model) design() *Builder {
 	}
 	for _, n := range sortedByID(m.nats) {
 		spec := n.NATGateway
+		spec.Secondary = slices.Clone(spec.Secondary)
 		if spec.PrivateIPUnknown != "" {
 			spec.PrivateIP = netip.Addr{}
 		}

@@ -148,7 +148,8 @@ func (privateDestJudge) details(*Hop) []string { return nil }
 type natPrivateDestJudge struct{ ni *natInfo }
 
 func (j natPrivateDestJudge) reason(h *Hop) string {
-	return "destination " + h.Packet.Dst.Addr().String() + " translated to " + j.ni.PrivateIP.String()
+	private, _ := j.ni.privateFor(h.Packet.Dst.Addr())
+	return "destination " + h.Packet.Dst.Addr().String() + " translated to " + private.String()
 }
 
 func (natPrivateDestJudge) details(*Hop) []string { return nil }

@@ -156,7 +156,7 @@ func scopeOf(a, b *Model) *diffScope {
 // hasUnknowns reports whether m holds values known only later, or groups
 // or prefix lists' entries it does not hold, whose answers depend on the design as a whole.
 func (m *Model) hasUnknowns() bool {
-	return len(m.unknownIfaces) > 0 || len(m.unknownPublic) > 0 || len(m.unknownNATs) > 0 ||
+	return len(m.unknownIfaces) > 0 || len(m.unknownPublic) > 0 || len(m.unknownNATs) > 0 || len(m.multiNATs) > 0 ||
 		m.unknownACLs > 0 || m.unknownRoutes > 0 || len(m.unknownPeers) > 0 || len(m.unresolved) > 0 ||
 		len(m.unresolvedLists) > 0
 }

@@ -100,6 +100,11 @@
 // rule of the client's port's run; different ones leave the crossing
 // undecided ([NATPortUnknown]), its Missing naming the gateway, the
 // firewall and the ports it passes.
+// A NAT gateway with secondary addresses ([NATGateway].Secondary) sends
+// each connection from an address of its choosing: the trace shows the
+// primary ones, and an answer whose path crosses the gateway is
+// [Indeterminate] where the design's blocks tell its addresses apart
+// ([Result.Unknowns] names the gateway and the edges), exact otherwise.
 //
 // An interface whose security groups are Alibaba Cloud's is an ECS
 // instance, and Alibaba Cloud's platform rules apply to it (see

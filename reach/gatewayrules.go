@@ -142,8 +142,10 @@ func (m *Model) backIn(dst netip.Addr, vpc *vpcInfo) bool {
 	if _, ok := m.byPublic[dst]; ok {
 		return true
 	}
-	if ni, ok := m.natAddr[dst]; ok && ni.PublicIP == dst {
-		return true
+	if ni, ok := m.natAddr[dst]; ok {
+		if _, public := ni.privateFor(dst); public {
+			return true
+		}
 	}
 	ii, ok := m.ifaceByAddr(dst)
 	return ok && dst.Is6() && ii.subnet.vpc != vpc && !m.offInternet(dst)

@@ -352,6 +352,34 @@ type NATGateway struct {
 	// gateway is indeterminate when the design tells apart addresses it
 	// could get.
 	PrivateIPUnknown, PublicIPUnknown string
+	// Secondary are the gateway's other addresses (AWS's
+	// NatGatewayAddresses beyond the primary one: AssignPrivateNatGatewayAddress,
+	// AssociateNatGatewayAddress): a private IPv4 address in its subnet each,
+	// with, on a public gateway, the Elastic IP associated with it, if any.
+	// The gateway sends each connection from an address of its choosing, the
+	// primary one or one of these, so an answer whose path crosses it is
+	// exact only where the design does not tell those addresses apart (no
+	// block of a route, a network ACL entry, a security group rule or a
+	// firewall rule has an edge between them; the public ones count only
+	// where the path shows the gateway's public address to a filter, on the
+	// way to a public address of the design). Where it does, the answer is
+	// [Indeterminate] and [Result.Unknowns] names the gateway and the edges,
+	// and the set questions refuse the design. The trace shows the primary
+	// addresses.
+	Secondary []NATAddress
+	// SecondaryUnknown, when set, says the gateway has secondary addresses
+	// known only later (a Terraform plan's secondary_private_ip_address_count
+	// or computed secondary_allocation_ids) and names them: they may be any
+	// address of the gateway's subnet (and, for a public gateway with new
+	// Elastic IPs, any public IPv4 address), judged as Secondary is.
+	SecondaryUnknown string
+}
+
+// NATAddress is a secondary address of a [NATGateway]: its private IPv4
+// address and, on a public gateway, the Elastic IP associated with it
+// (unset when it has none).
+type NATAddress struct {
+	PrivateIP, PublicIP netip.Addr
 }
 
 // PrefixList is a managed prefix list (pl-…): a name for a set of CIDRs

@@ -312,7 +312,7 @@ func (m *Model) CheckInto(q Query, r *Result) error {
 // markUnknowns makes r indeterminate when an end's address is known only
 // later and the design tells its possible addresses apart (unknown.go).
 func (m *Model) markUnknowns(r *Result, src, dst *ifaceInfo) {
-	if len(m.unknownIfaces)+len(m.unknownPublic)+len(m.unknownNATs) == 0 {
+	if len(m.unknownIfaces)+len(m.unknownPublic)+len(m.unknownNATs)+len(m.multiNATs) == 0 {
 		return
 	}
 	r.Warnings = append(r.Warnings, m.placeholderNotes(r, src, dst)...)

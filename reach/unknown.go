@@ -247,7 +247,7 @@ func placeNATs(p *problems, m *Model, next netip.Addr) {
 // to a public address of the design (dstPublic), a public one, when the
 // design tells public addresses apart.
 func (m *Model) natUnknowns(fwd, ret []Hop, dstPublic bool) []string {
-	if len(m.unknownNATs) == 0 {
+	if len(m.unknownNATs)+len(m.multiNATs) == 0 {
 		return nil
 	}
 	var out []string
@@ -256,6 +256,9 @@ func (m *Model) natUnknowns(fwd, ret []Hop, dstPublic bool) []string {
 			ni := m.nats[hops[i].ID]
 			if hops[i].Kind != KindNATGateway || ni == nil {
 				continue
+			}
+			for _, s := range m.secondaryUnknowns(ni, dstPublic) { // natsecondary.go
+				out = appendNew(out, s)
 			}
 			if ni.unknown != nil {
 				if cuts := m.cutsOf(ni.unknown); len(cuts) > 0 {
@@ -563,6 +566,11 @@ func (m *Model) unknownErrAll(publicToo bool) error {
 		// a rule whose peer or ports are known only later: which
 		// addresses it admits is not known, so no set of them is exact
 		return fmt.Errorf("%w: the answer depends on a value known only later: %s", ErrQuery, m.unknownPeers[id].What)
+	}
+	if publicToo { // a question from the internet crosses no NAT gateway's translation
+		if err := m.setQuestionNATErr(); err != nil { // natsecondary.go
+			return err
+		}
 	}
 	for _, ni := range m.unknownNATs {
 		if ni.unknown != nil && len(m.cutsOf(ni.unknown)) > 0 {

@@ -320,8 +320,8 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 	toNAT := false
 	if ii, ok := w.m.byPublic[dst]; ok {
 		vpc, private, holder, translator, target = ii.subnet.vpc, ii.privateOf[dst], ii.subnet, privateDestJudge{ii}, ii
-	} else if ni, ok := w.m.natAddr[dst]; ok && ni.PublicIP == dst {
-		vpc, private, holder, toNAT, translator = ni.subnet.vpc, ni.PrivateIP, ni.subnet, true, natPrivateDestJudge{ni}
+	} else if ni, priv, ok := w.m.natPublic(dst); ok {
+		vpc, private, holder, toNAT, translator = ni.subnet.vpc, priv, ni.subnet, true, natPrivateDestJudge{ni}
 	} else if ii, ok := w.m.ifaceByAddr(dst); ok {
 		vpc, holder, target = ii.subnet.vpc, ii.subnet, ii
 		if dst.Is6() {

@@ -255,7 +255,11 @@
 // its subnet has assign_ipv6_address_on_creation, which known only after
 // apply is an error) becomes [reach.Interface.AddressUnknown],
 // [reach.Interface.IPv6Unknown], [reach.Interface.PublicIPUnknown] or the NAT gateway's
-// PrivateIPUnknown and PublicIPUnknown: the model gives it a placeholder,
+// PrivateIPUnknown and PublicIPUnknown (its secondary addresses,
+// secondary_private_ip_addresses and the Elastic IPs of
+// secondary_allocation_ids, [reach.NATGateway.Secondary], are known only
+// later where the configuration asks for some the plan does not show:
+// SecondaryUnknown): the model gives it a placeholder,
 // and an answer is exact when no CIDR block of the design tells apart the
 // addresses it could take, and indeterminate (exit status 3 on the
 // command line, the trace's "unknown:" line naming aws_instance.x:

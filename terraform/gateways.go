@@ -59,9 +59,12 @@ func (r *reader) readNAT(in *instance) {
 		} else if eip, ok := r.linkOne(in, "allocation_id", "aws_eip"); ok && eip != "" {
 			t := r.byAdr[eip]
 			switch {
-			case t != nil && isUnknown(t.unknown, "public_ip"):
+			case t == nil:
+				// an Elastic IP the plan does not hold: its address is not known here
+				n.PublicIPUnknown = in.addr + ": public_ip (of Elastic IP " + eip + ", not in the plan)"
+			case isUnknown(t.unknown, "public_ip"):
 				n.PublicIPUnknown = t.addr + ": public_ip" // a new Elastic IP
-			case t != nil:
+			default:
 				if a, ok := r.eipPublic(t); ok {
 					n.PublicIP = a
 				}
@@ -70,7 +73,70 @@ func (r *reader) readNAT(in *instance) {
 			n.PublicIPUnknown = in.addr + ": public_ip"
 		}
 	}
+	r.readNATSecondary(in, &n)
 	r.ext.nats = append(r.ext.nats, n)
+}
+
+// readNATSecondary reads a NAT gateway's secondary addresses:
+// secondary_private_ip_addresses, and on a public gateway the Elastic IPs
+// of secondary_allocation_ids (paired with them in order; the pairing
+// changes no answer, as a gateway accepts no connection to any of its
+// addresses). Where the plan knows them only after apply (a computed
+// list, secondary_private_ip_address_count, a new or outside Elastic IP),
+// n.SecondaryUnknown names them (reach.NATGateway.SecondaryUnknown).
+func (r *reader) readNATSecondary(in *instance, n *reach.NATGateway) {
+	const privAttr, allocAttr = "secondary_private_ip_addresses", "secondary_allocation_ids"
+	var unknown []string
+	privs, ok := strs(in.values[privAttr])
+	if !ok {
+		r.fail(in, privAttr, "", ErrInvalidPlan, "not a list of addresses")
+		return
+	}
+	count, _ := number(in.values["secondary_private_ip_address_count"])
+	allocs, openAllocs := r.linkListOpen(in, allocAttr, "aws_eip")
+	switch {
+	case isUnknown(in.unknown, privAttr) && (count > 0 || len(allocs) > 0 || openAllocs || in.configured(privAttr) ||
+		isUnknown(in.unknown, "secondary_private_ip_address_count") && in.configured("secondary_private_ip_address_count")):
+		// computed by the provider even where nothing asks for secondaries:
+		// unknown only where the configuration asks for some
+		unknown = append(unknown, in.addr+": "+privAttr)
+	case len(privs) < int(count):
+		unknown = append(unknown, fmt.Sprintf("%s: %s (secondary_private_ip_address_count %d, %d known)", in.addr, privAttr, count, len(privs)))
+	}
+	var pubs []netip.Addr
+	for i, id := range allocs {
+		t := r.byAdr[id]
+		switch {
+		case t == nil:
+			unknown = append(unknown, fmt.Sprintf("%s: %s[%d] (Elastic IP %s, not in the plan)", in.addr, allocAttr, i, id))
+		case isUnknown(t.unknown, "public_ip"):
+			unknown = append(unknown, t.addr+": public_ip")
+		default:
+			if a, ok := r.eipPublic(t); ok {
+				pubs = append(pubs, a)
+			}
+		}
+	}
+	if openAllocs {
+		unknown = append(unknown, in.addr+": "+allocAttr)
+	}
+	if len(pubs) > len(privs) && len(unknown) == 0 {
+		unknown = append(unknown, fmt.Sprintf("%s: %s (%d Elastic IPs, %d secondary private addresses known)", in.addr, privAttr, len(pubs), len(privs)))
+	}
+	for i, s := range privs {
+		a, ok := r.parseAddr(in, fmt.Sprintf("%s[%d]", privAttr, i), s)
+		if !ok {
+			return
+		}
+		sa := reach.NATAddress{PrivateIP: a}
+		if i < len(pubs) && len(unknown) == 0 {
+			sa.PublicIP = pubs[i]
+		}
+		n.Secondary = append(n.Secondary, sa)
+	}
+	if len(unknown) > 0 {
+		n.SecondaryUnknown = strings.Join(unknown, ", ")
+	}
 }
 
 // readEIP reads an aws_eip associated through its own instance or

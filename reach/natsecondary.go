@@ -1,0 +1,207 @@
+package reach
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/addrset"
+)
+
+// A NAT gateway's secondary addresses ([NATGateway].Secondary). The
+// gateway sends each connection from an address of its choosing, so the
+// walk, which shows the primary addresses, is exact only where no block of
+// the design has an edge between the addresses the gateway may use: a
+// filter or a route cannot then tell them apart, and every address gets
+// the primary's answer. Where one does, natUnknowns makes the answer
+// [Indeterminate] and names the edges, as it does for an address known
+// only later.
+
+// natAddrs is what the model knows of the addresses a NAT gateway with
+// secondary ones may send from.
+type natAddrs struct {
+	// priv and pub are the private and public addresses it may use, its
+	// primary ones included: each the hull of the addresses known (and,
+	// for addresses known only later, of the blocks they may come from),
+	// since an edge anywhere between two of them tells them apart
+	priv, pub addrset.Set
+	// privWhat and pubWhat name them for Result.Unknowns
+	privWhat, pubWhat string
+	once              sync.Once
+	privCuts, pubCuts []netip.Addr // the design's edges inside priv and pub
+}
+
+// cuts returns the design's edges inside the gateway's private and public
+// addresses, computed once.
+func (m *Model) natCuts(na *natAddrs) (priv, pub []netip.Addr) {
+	na.once.Do(func() {
+		if !na.priv.IsEmpty() {
+			na.privCuts = m.findCuts(na.priv)
+		}
+		if !na.pub.IsEmpty() {
+			na.pubCuts = m.findCuts(na.pub)
+		}
+	})
+	return na.privCuts, na.pubCuts
+}
+
+// buildNATSecondary checks and claims the secondary addresses of the NAT
+// gateway ni, the i-th of the builder, and gives ni its natAddrs.
+func buildNATSecondary(p *problems, m *Model, i int, ni *natInfo) {
+	n := ni.NATGateway
+	if len(n.Secondary) == 0 && n.SecondaryUnknown == "" {
+		return
+	}
+	ni.Secondary = slices.Clone(n.Secondary) // the model owns its data
+	privs, pubs := []netip.Addr{}, []netip.Addr{}
+	if n.PrivateIP.IsValid() && n.PrivateIPUnknown == "" {
+		privs = append(privs, n.PrivateIP)
+	}
+	if n.PublicIP.IsValid() && n.PublicIPUnknown == "" {
+		pubs = append(pubs, n.PublicIP)
+	}
+	for j, a := range n.Secondary {
+		at := path("natGateways", i, "Secondary") + fmt.Sprintf("[%d]", j)
+		switch {
+		case !a.PrivateIP.Is4() || !ni.subnet.contains(a.PrivateIP):
+			p.add(n.ID, at+".PrivateIP", a.PrivateIP.String(), "a NAT gateway's secondary address is a private IPv4 address inside subnet %s", ni.subnet.ID)
+			continue
+		case claimAddr(p, m, n.ID, at+".PrivateIP", a.PrivateIP):
+			m.natAddr[a.PrivateIP] = ni
+			privs = append(privs, a.PrivateIP)
+		}
+		if !a.PublicIP.IsValid() {
+			continue
+		}
+		switch {
+		case n.Private:
+			p.add(n.ID, at+".PublicIP", a.PublicIP.String(), "a private NAT gateway has no public address")
+		case !a.PublicIP.Is4():
+			p.add(n.ID, at+".PublicIP", a.PublicIP.String(), "not an IPv4 address")
+		case claimAddr(p, m, n.ID, at+".PublicIP", a.PublicIP):
+			m.natAddr[a.PublicIP] = ni
+			pubs = append(pubs, a.PublicIP)
+		}
+	}
+	na := &natAddrs{priv: hull(privs), pub: hull(pubs)}
+	na.privWhat, na.pubWhat = addrWords(privs), addrWords(pubs)
+	if n.SecondaryUnknown != "" {
+		if _, could := m.freeIn(ni.subnet, false, false); !could.IsEmpty() {
+			na.priv = hull(append(privs, could.Ranges()[0].From, could.Ranges()[len(could.Ranges())-1].To))
+		}
+		na.privWhat += " and " + n.SecondaryUnknown + " (known only later: any address of subnet " + ni.subnet.ID + ")"
+		if !n.Private {
+			na.pub = publicSpace()
+			na.pubWhat += " and " + n.SecondaryUnknown + " (known only later: any public address)"
+		}
+	}
+	if len(pubs) < 2 && n.SecondaryUnknown == "" {
+		na.pub = addrset.Set{} // one public address: nothing to tell apart
+	}
+	ni.addrs = na
+	m.multiNATs = append(m.multiNATs, ni)
+}
+
+// hull is the range from the least of as to the greatest (empty for none).
+func hull(as []netip.Addr) addrset.Set {
+	if len(as) == 0 {
+		return addrset.Set{}
+	}
+	lo, hi := slices.MinFunc(as, netip.Addr.Compare), slices.MaxFunc(as, netip.Addr.Compare)
+	return addrset.OfRanges(addrset.Range{From: lo, To: hi})
+}
+
+// addrWords lists as, sorted: "10.0.1.5, 10.0.1.6".
+func addrWords(as []netip.Addr) string {
+	s := make([]string, len(as))
+	for i, a := range slices.SortedFunc(slices.Values(as), netip.Addr.Compare) {
+		s[i] = a.String()
+	}
+	return strings.Join(s, ", ")
+}
+
+// secondaryUnknowns returns what an answer whose path crosses the NAT
+// gateway ni depends on among its addresses: its private ones where the
+// design's edges tell them apart, and its public ones too where the path
+// shows them to a filter (dstPublic: on the way to a public address of
+// the design).
+func (m *Model) secondaryUnknowns(ni *natInfo, dstPublic bool) []string {
+	if ni.addrs == nil {
+		return nil
+	}
+	var out []string
+	priv, pub := m.natCuts(ni.addrs)
+	if len(priv) > 0 {
+		out = append(out, fmt.Sprintf("NAT gateway %s sends each connection from one of its private addresses (%s), and the design tells them apart (edges at %s)",
+			ni.ID, ni.addrs.privWhat, addrList(priv)))
+	}
+	if dstPublic && len(pub) > 0 {
+		out = append(out, fmt.Sprintf("NAT gateway %s sends each connection from one of its public addresses (%s), which this path shows to its filters, and the design tells them apart (edges at %s)",
+			ni.ID, ni.addrs.pubWhat, addrList(pub)))
+	}
+	return out
+}
+
+// setQuestionNATErr is the error of a set question about paths between
+// interfaces of the design (Sources, Matrix) on a design in which a NAT
+// gateway's addresses are told apart, or nil.
+func (m *Model) setQuestionNATErr() error {
+	for _, ni := range m.multiNATs {
+		if priv, pub := m.natCuts(ni.addrs); len(priv)+len(pub) > 0 {
+			return fmt.Errorf("%w: the answer depends on which address NAT gateway %s sends a connection from (%s), which the design's edges tell apart",
+				ErrQuery, ni.ID, ni.addrs.privWhat)
+		}
+	}
+	return nil
+}
+
+// hasPrivate reports whether a is one of ni's private addresses.
+func (ni *natInfo) hasPrivate(a netip.Addr) bool {
+	return ni.PrivateIP == a || slices.ContainsFunc(ni.Secondary, func(s NATAddress) bool { return s.PrivateIP == a })
+}
+
+// privateFor returns the private address of ni with the public address a
+// (the primary one's, or a secondary one's Elastic IP), and whether a is
+// one of ni's public addresses.
+func (ni *natInfo) privateFor(a netip.Addr) (netip.Addr, bool) {
+	if !a.IsValid() {
+		return netip.Addr{}, false
+	}
+	if ni.PublicIP == a {
+		return ni.PrivateIP, true
+	}
+	for _, s := range ni.Secondary {
+		if s.PublicIP == a {
+			return s.PrivateIP, true
+		}
+	}
+	return netip.Addr{}, false
+}
+
+// natPublic returns the NAT gateway whose public address (primary or
+// secondary) a is, with the private address it maps a to.
+func (m *Model) natPublic(a netip.Addr) (*natInfo, netip.Addr, bool) {
+	ni, ok := m.natAddr[a]
+	if !ok {
+		return nil, netip.Addr{}, false
+	}
+	priv, ok := ni.privateFor(a)
+	return ni, priv, ok
+}
+
+// natPathErr is the error of a set question about f whose path (the hops
+// fwd and ret of a walk that passes every filter) crosses a NAT gateway
+// whose addresses, known only later or several, the design tells apart:
+// every answer on it depends on the address the gateway takes.
+func (m *Model) natPathErr(f flow.Flow, fwd, ret []Hop) error {
+	if len(m.unknownNATs)+len(m.multiNATs) == 0 {
+		return nil
+	}
+	if u := m.natUnknowns(fwd, ret, m.byPublic[f.Dst.Addr()] != nil); len(u) > 0 {
+		return fmt.Errorf("%w: the answer depends on the address a NAT gateway on the path takes: %s", ErrQuery, strings.Join(u, "; "))
+	}
+	return nil
+}

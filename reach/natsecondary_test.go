@@ -1,0 +1,218 @@
+package reach_test
+
+import (
+	"net/netip"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sample"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// natSecondaryModel is the sample with secondary addresses on its NAT
+// gateway, after edit.
+func natSecondaryModel(t *testing.T, secondary []reach.NATAddress, edit func(d *sample.Design)) *reach.Model {
+	t.Helper()
+	d := sample.ThreeTierDesign()
+	d.NATGateways[0].Secondary = secondary
+	if edit != nil {
+		edit(d)
+	}
+	m, err := d.Builder().Build()
+	require.NoError(t, err)
+	return m
+}
+
+// webRule replaces the rule of sg-web with r's ID by r.
+func webRule(d *sample.Design, r sg.Rule) {
+	for i := range d.Groups {
+		if d.Groups[i].ID != "sg-web" {
+			continue
+		}
+		for j := range d.Groups[i].Rules {
+			if d.Groups[i].Rules[j].ID == r.ID {
+				d.Groups[i].Rules[j] = r
+				return
+			}
+		}
+	}
+	panic("no rule " + r.ID)
+}
+
+func TestNATSecondaryAddresses(t *testing.T) {
+	a := netip.MustParseAddr
+	near := []reach.NATAddress{{PrivateIP: a("10.0.1.101"), PublicIP: a("203.0.113.101")}}
+	// HTTPS to web-1 from the NAT gateway's primary Elastic IP only
+	httpsFromPrimary := func(d *sample.Design) {
+		webRule(d, sg.Rule{ID: "sgr-web-https", Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](443),
+			ICMPType: -1, ICMPCode: -1, Peer: sg.CIDR("203.0.113.100/32")})
+	}
+	// the database's subnet refuses the upper half of the public subnet
+	dbRefusesUpper := func(d *sample.Design) {
+		for i := range d.ACLs {
+			if d.ACLs[i].ID == "acl-db" {
+				d.ACLs[i].Entries = append(d.ACLs[i].Entries, nacl.Entry{Number: 50, Action: flow.Drop, Direction: flow.Inbound,
+					Protocol: flow.AllProtocols, CIDR: netip.MustParsePrefix("10.0.1.128/25"), ICMPType: -1, ICMPCode: -1})
+			}
+		}
+	}
+	toInternet := reach.Query{From: "app-1", To: "93.184.216.34", Protocol: flow.TCP, Port: 443, Domain: "www.example.com"}
+	httpsOverInternet := reach.Query{From: "app-1", To: "203.0.113.10", Protocol: flow.TCP, Port: 443, Domain: "www.example.com"}
+	for _, tc := range []struct {
+		name      string
+		secondary []reach.NATAddress
+		edit      func(d *sample.Design)
+		q         reach.Query
+		want      reach.Outcome
+		unknown   string // what Unknowns names, when indeterminate
+	}{
+		{"primary only: its EIP is admitted", nil, httpsFromPrimary, httpsOverInternet, reach.Reachable, ""},
+		{"a secondary EIP the rule does not admit", near, httpsFromPrimary, httpsOverInternet, reach.Indeterminate,
+			"NAT gateway nat-demo sends each connection from one of its public addresses (203.0.113.100, 203.0.113.101)"},
+		{"no edge between the addresses", near, nil, toInternet, reach.Reachable, ""},
+		{"to the internet, no filter sees the public address", near, httpsFromPrimary, toInternet, reach.Reachable, ""},
+		{"private addresses told apart", []reach.NATAddress{{PrivateIP: a("10.0.1.200"), PublicIP: a("203.0.113.101")}}, dbRefusesUpper, toInternet, reach.Indeterminate,
+			"NAT gateway nat-demo sends each connection from one of its private addresses (10.0.1.100, 10.0.1.200), and the design tells them apart (edges at 10.0.1.128)"},
+		{"private addresses on one side of every edge", []reach.NATAddress{{PrivateIP: a("10.0.1.120")}}, dbRefusesUpper, toInternet, reach.Reachable, ""},
+		{"secondaries known only later", nil, func(d *sample.Design) {
+			dbRefusesUpper(d)
+			d.NATGateways[0].SecondaryUnknown = "aws_nat_gateway.main: secondary_private_ip_addresses"
+		}, toInternet, reach.Indeterminate, "aws_nat_gateway.main: secondary_private_ip_addresses (known only later: any address of subnet subnet-public)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := natSecondaryModel(t, tc.secondary, tc.edit)
+			r, err := m.Check(tc.q)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, r.Outcome, r.Text())
+			v, err := m.Verdict(tc.q)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, v, "Verdict agrees with Check")
+			if tc.unknown == "" {
+				assert.Empty(t, r.Unknowns)
+				return
+			}
+			require.NotEmpty(t, r.Unknowns)
+			assert.Contains(t, r.Unknowns[0], tc.unknown)
+			assert.Contains(t, r.Text(), tc.unknown)
+		})
+	}
+}
+
+func TestNATSecondarySetQuestions(t *testing.T) {
+	a := netip.MustParseAddr
+	apart := natSecondaryModel(t, []reach.NATAddress{{PrivateIP: a("10.0.1.200")}}, func(d *sample.Design) {
+		for i := range d.ACLs {
+			if d.ACLs[i].ID == "acl-db" {
+				d.ACLs[i].Entries = append(d.ACLs[i].Entries, nacl.Entry{Number: 50, Action: flow.Drop, Direction: flow.Inbound,
+					Protocol: flow.AllProtocols, CIDR: netip.MustParsePrefix("10.0.1.128/25"), ICMPType: -1, ICMPCode: -1})
+			}
+		}
+	})
+	_, err := apart.Ports(reach.PortsQuery{From: "app-1", To: "93.184.216.34", Protocol: flow.TCP, Domain: "www.example.com"})
+	require.ErrorIs(t, err, reach.ErrQuery)
+	assert.ErrorContains(t, err, "nat-demo")
+	_, err = apart.Matrix(reach.MatrixOptions{})
+	require.ErrorIs(t, err, reach.ErrQuery)
+	_, err = apart.Sources(reach.SourcesQuery{To: "web-1", Protocol: flow.TCP, Port: 443})
+	require.ErrorIs(t, err, reach.ErrQuery)
+
+	same := natSecondaryModel(t, []reach.NATAddress{{PrivateIP: a("10.0.1.101"), PublicIP: a("203.0.113.101")}}, nil)
+	p, err := same.Ports(reach.PortsQuery{From: "app-1", To: "93.184.216.34", Protocol: flow.TCP, Domain: "www.example.com"})
+	require.NoError(t, err, "nothing tells the addresses apart")
+	assert.NotEmpty(t, p.Open.String())
+	_, err = same.Matrix(reach.MatrixOptions{})
+	require.NoError(t, err)
+}
+
+func TestNATSecondaryAuditAnswers(t *testing.T) {
+	// the audit asks from the internet: no NAT gateway translates its sessions
+	m := natSecondaryModel(t, []reach.NATAddress{{PrivateIP: netip.MustParseAddr("10.0.1.200")}}, func(d *sample.Design) {
+		webRule(d, sg.Rule{ID: "sgr-web-ssh", Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](22),
+			ICMPType: -1, ICMPCode: -1, Peer: sg.CIDR("10.0.1.128/25")})
+	})
+	_, err := m.Audit(reach.AuditOptions{})
+	require.NoError(t, err)
+}
+
+func TestUnknownNATAddressPorts(t *testing.T) {
+	// Ports refuses a path through a NAT gateway whose address is known
+	// only later where the design tells its possible addresses apart
+	d := sample.ThreeTierDesign()
+	n := &d.NATGateways[0]
+	n.PrivateIP, n.PrivateIPUnknown = netip.Addr{}, "aws_nat_gateway.main: private_ip"
+	for i := range d.ACLs {
+		if d.ACLs[i].ID == "acl-db" {
+			d.ACLs[i].Entries = append(d.ACLs[i].Entries, nacl.Entry{Number: 50, Action: flow.Drop, Direction: flow.Inbound,
+				Protocol: flow.AllProtocols, CIDR: netip.MustParsePrefix("10.0.1.0/28"), ICMPType: -1, ICMPCode: -1})
+		}
+	}
+	m, err := d.Builder().Build()
+	require.NoError(t, err)
+	_, err = m.Ports(reach.PortsQuery{From: "app-1", To: "93.184.216.34", Protocol: flow.TCP, Domain: "www.example.com"})
+	require.ErrorIs(t, err, reach.ErrQuery)
+	assert.ErrorContains(t, err, "aws_nat_gateway.main: private_ip is known only later")
+	_, err = m.Ports(reach.PortsQuery{From: "app-1", To: "db-1", Protocol: flow.TCP})
+	require.NoError(t, err, "a path without the NAT gateway")
+}
+
+func TestNATSecondaryBuildErrors(t *testing.T) {
+	a := netip.MustParseAddr
+	for _, tc := range []struct {
+		name      string
+		private   bool
+		secondary reach.NATAddress
+		err       string
+	}{
+		{"outside the subnet", false, reach.NATAddress{PrivateIP: a("10.0.2.77")},
+			`natGateways[0].Secondary[0].PrivateIP (nat-demo): "10.0.2.77": invalid topology: a NAT gateway's secondary address is a private IPv4 address inside subnet subnet-public`},
+		{"IPv6", false, reach.NATAddress{PrivateIP: a("2001:db8:10:1::77")}, `natGateways[0].Secondary[0].PrivateIP (nat-demo): "2001:db8:10:1::77"`},
+		{"taken", false, reach.NATAddress{PrivateIP: a("10.0.1.10")}, "address already used by eni-web1"},
+		{"the primary again", false, reach.NATAddress{PrivateIP: a("10.0.1.100")}, "address already used by nat-demo"},
+		{"a public address on a private gateway", true, reach.NATAddress{PrivateIP: a("10.0.1.101"), PublicIP: a("198.51.100.9")},
+			`natGateways[0].Secondary[0].PublicIP (nat-demo): "198.51.100.9": invalid topology: a private NAT gateway has no public address`},
+		{"an IPv6 public address", false, reach.NATAddress{PrivateIP: a("10.0.1.101"), PublicIP: a("2001:db8::9")}, "not an IPv4 address"},
+		{"an Elastic IP taken", false, reach.NATAddress{PrivateIP: a("10.0.1.101"), PublicIP: a("203.0.113.10")}, "address already used by eni-web1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := sample.ThreeTierDesign()
+			n := &d.NATGateways[0]
+			n.Secondary = []reach.NATAddress{tc.secondary}
+			if tc.private {
+				n.Private, n.PublicIP = true, netip.Addr{}
+			}
+			_, err := d.Builder().Build()
+			require.Error(t, err)
+			assert.ErrorContains(t, err, tc.err)
+		})
+	}
+}
+
+func TestNATSecondaryAddressesAsEnds(t *testing.T) {
+	a := netip.MustParseAddr
+	m := natSecondaryModel(t, []reach.NATAddress{{PrivateIP: a("10.0.1.101"), PublicIP: a("203.0.113.101")}}, nil)
+	for _, to := range []string{"203.0.113.101", "10.0.1.101"} {
+		from := "198.51.100.7"
+		if to == "10.0.1.101" {
+			from = "web-1"
+		}
+		r, err := m.Check(reach.Query{From: from, To: to, Protocol: flow.TCP, Port: 443})
+		require.NoError(t, err)
+		assert.Equal(t, reach.Unreachable, r.Outcome, r.Text())
+		assert.Equal(t, []reach.Code{reach.NATNoInbound}, r.Codes(), "a NAT gateway's secondary address takes no connection: %s", r.Text())
+	}
+	// the model keeps its own copy
+	d := sample.ThreeTierDesign()
+	sec := []reach.NATAddress{{PrivateIP: a("10.0.1.101")}}
+	d.NATGateways[0].Secondary = sec
+	m2, err := d.Builder().Build()
+	require.NoError(t, err)
+	sec[0].PrivateIP = a("10.0.1.10")
+	r, err := m2.Check(reach.Query{From: "web-1", To: "10.0.1.101", Protocol: flow.TCP, Port: 443})
+	require.NoError(t, err)
+	assert.Equal(t, []reach.Code{reach.NATNoInbound}, r.Codes(), r.Text())
+}
