@@ -11,6 +11,10 @@
 // Alibaba Cloud rule can drop, so a list of unknown entries cannot be
 // judged).
 //
+// A DescribeSecurityGroupAttribute response must hold the whole group:
+// one page of a paginated answer (NextToken set) is an error, since the
+// missing pages may hold drop rules; merge the pages first.
+//
 // Every error is a *[flow.InputError] naming the JSON path, the group and
 // rule, and the offending text.
 package alibaba

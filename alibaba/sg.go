@@ -16,8 +16,12 @@ import (
 // ParseSecurityGroup reads Alibaba Cloud's
 // DescribeSecurityGroupAttribute response: SecurityGroupId (required),
 // SecurityGroupName, Description, VpcId, InnerAccessPolicy and
-// Permissions.Permission[]. NextToken is ignored, so a paginated response
-// must be merged first. Other fields (RegionId, RequestId, CreateTime,
+// Permissions.Permission[]. The response must hold the whole group: one
+// whose NextToken is set (not absent, null or "") is one page of a
+// paginated answer (MaxResults 10–1000, default 500) and is an error
+// naming NextToken, since the other pages' rules, drop rules among them,
+// are missing; merge the pages' Permissions.Permission first and drop
+// NextToken. Other fields (RegionId, RequestId, CreateTime,
 // *GroupName, *GroupOwnerAccount, *PrefixListName, ...) are ignored.
 //
 // Only VPC groups are read. A classic-network group keeps separate rule
@@ -92,6 +96,7 @@ func ParseSecurityGroup(data []byte, kind sg.Flavour) (sg.Group, error) {
 		VpcId             string
 		InnerAccessPolicy string
 		SecurityGroupType string
+		NextToken         string
 		Permissions       *struct{ Permission []json.RawMessage }
 	}
 	if err := jsonloc.Document(data, &gj); err != nil {
@@ -101,6 +106,12 @@ func ParseSecurityGroup(data []byte, kind sg.Flavour) (sg.Group, error) {
 		return sg.Group{}, jsonloc.Loc{Path: "SecurityGroupId"}.Fail("", sg.ErrInvalidGroup, "the group ID is missing")
 	}
 	l := jsonloc.Loc{Resource: gj.SecurityGroupId}
+	if gj.NextToken != "" {
+		// Alibaba Cloud rules can drop: a missing page can turn a deny
+		// into an allow, so a page is never taken for the whole group
+		return sg.Group{}, l.Field("NextToken").Fail(gj.NextToken, sg.ErrInvalidGroup,
+			"the response is one page of a paginated answer and the other pages' rules are missing: merge the pages' Permissions.Permission first")
+	}
 	if gj.SecurityGroupType != "" {
 		var typ sg.Flavour
 		switch strings.ToLower(gj.SecurityGroupType) {

@@ -64,6 +64,7 @@ func FuzzParseSecurityGroup(f *testing.F) {
 		`{"SecurityGroupId":"sg-a","Permissions":{"Permission":[{"Direction":"egress","IpProtocol":"6","PortRange":"1/65535","SourcePortRange":"-1/5","DestGroupId":"sg-b"}]}}`,
 		`{"SecurityGroupId":"sg-a","Permissions":{"Permission":[{"Direction":"ingress","IpProtocol":"255","Priority":null,"SourcePrefixListId":"pl-1"}]}}`,
 		`{"SecurityGroupId":"sg-a","Permissions":null}`,
+		`{"SecurityGroupId":"sg-a","NextToken":"AAAAAdDWBF2","Permissions":{"Permission":[]}}`,
 		`{"SecurityGroupId":"sg-a","Permissions":{"Permission":[{"Priority":1e2}]}}`,
 		`null`,
 	} {

@@ -241,7 +241,9 @@
 // that are never Exposed ([Finding.PrefixesUnknown]).
 //
 // [Model.QuotaWarnings] lists, as lint, where the
-// design is above an AWS quota ([Quotas]); nothing relies on the quotas.
+// design is above an AWS quota, or for Alibaba Cloud groups and their
+// interfaces above Alibaba Cloud's limits ([Quotas]); nothing relies on
+// the quotas.
 //
 // Reviewing a change:
 //

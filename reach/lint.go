@@ -72,7 +72,7 @@ func LintChecks() []LintCheck {
 		{LintExposedRisky, High, "a rule that opens a risky service to the internet, reachable through every layer"},
 		{LintExposedRiskyUndecided, Medium, "a rule that opens a risky service to the internet, which the input leaves open"},
 		{LintExposedRiskyClosed, Low, "a rule that opens a risky service to the internet, closed by another layer"},
-		{LintQuotaGroupRules, Medium, "a security group above the quota of rules per direction and family"},
+		{LintQuotaGroupRules, Medium, "a security group above the quota of rules per direction and family (AWS), or an Alibaba Cloud interface above the quota of rules across its groups"},
 		{LintQuotaGroupsPerIface, Medium, "a network interface above the quota of security groups"},
 		{LintQuotaACLEntries, Medium, "a network ACL above the quota of entries per direction"},
 		{LintQuotaRoutes, Medium, "a route table above the quota of routes"},
@@ -167,7 +167,7 @@ func (o LintOptions) Validate() error {
 // references to groups the input does not hold; ACLs that cut the
 // replies of TCP requests they allow; risky services a rule opens to the
 // internet ([Model.Audit]), through every layer or closed by another;
-// AWS quotas ([Model.QuotaWarnings]); stateful firewall rules an earlier
+// AWS and Alibaba Cloud quotas ([Model.QuotaWarnings]); stateful firewall rules an earlier
 // rule hides (strict order) and stateless pass rules whose replies get no
 // pass.
 //

@@ -29,6 +29,8 @@ func (m *Model) lintQuotas() []LintFinding {
 		quotas.statefulPolicyRules.Name:      LintQuotaFirewall,
 		quotas.statelessGroupsPerPolicy.Name: LintQuotaFirewall,
 		quotas.statefulGroupsPerPolicy.Name:  LintQuotaFirewall,
+		quotas.aliGroupsPerInterface.Name:    LintQuotaGroupsPerIface,
+		quotas.aliInterfaceRules.Name:        LintQuotaGroupRules,
 	}
 	var out []LintFinding
 	for _, w := range m.quotaWarnings {

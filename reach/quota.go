@@ -3,6 +3,7 @@ package reach
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -11,20 +12,22 @@ import (
 	"github.com/reachsim/reachsim/sg"
 )
 
-// AWS quotas. reachsim does not rely on them (a design above a quota is
-// modelled like any other, and nothing is slower than linear in its size
-// for it), but a design above a quota cannot be deployed as it stands, or
-// only after a quota increase: [Model.QuotaWarnings] says where, as a
-// linter would.
+// AWS and Alibaba Cloud quotas. reachsim does not rely on them (a design
+// above a quota is modelled like any other, and nothing is slower than
+// linear in its size for it), but a design above a quota cannot be
+// deployed as it stands, or only after a quota increase:
+// [Model.QuotaWarnings] says where, as a linter would.
 
-// Quota is one AWS quota reachsim checks: its name as the AWS
-// documentation writes it, the documentation page, its default value and
-// the highest value it can be raised to (Default when it cannot be
-// raised). A prefix list's MaxEntries is its own quota; the table holds
-// the highest value AWS allows it (1000) with a Default of 0.
+// Quota is one AWS or Alibaba Cloud quota reachsim checks: its name as
+// the cloud's documentation writes it, the documentation page, its
+// default value and the highest value it can be raised to (Default when
+// it cannot be raised; 0 when the documentation states the limit but not
+// whether or how far it can be raised, as Alibaba Cloud's pages do). A
+// prefix list's MaxEntries is its own quota; the table holds the highest
+// value AWS allows it (1000) with a Default of 0.
 type Quota struct {
-	Name    string // as AWS writes it: "Inbound or outbound rules per security group"
-	Doc     string // the AWS page that lists it: "Amazon VPC quotas"
+	Name    string // as the documentation writes it: "Inbound or outbound rules per security group"
+	Doc     string // the page that lists it: "Amazon VPC quotas"
 	Default int
 	Max     int
 }
@@ -33,6 +36,8 @@ type Quota struct {
 const (
 	vpcQuotas = "Amazon VPC quotas"
 	nfwQuotas = "AWS Network Firewall quotas"
+	// https://www.alibabacloud.com/help/en/ecs/user-guide/security-group-rules
+	ecsRules = "Alibaba Cloud ECS, Security group rules"
 )
 
 // quotas is the table of every quota checked, the one place that holds
@@ -41,6 +46,7 @@ var quotas = struct {
 	groupRules, groupsPerInterface, aclRules, routes, listEntries Quota
 	statefulGroupRules, statefulPolicyRules                       Quota
 	statelessGroupsPerPolicy, statefulGroupsPerPolicy             Quota
+	aliGroupsPerInterface, aliInterfaceRules                      Quota
 }{
 	// Counted per direction and per address family (60 IPv4 and 60 IPv6
 	// inbound rules, and as many outbound); a customer-managed prefix
@@ -60,16 +66,24 @@ var quotas = struct {
 	statefulPolicyRules:      Quota{Name: "Maximum number of stateful rules per firewall policy", Doc: nfwQuotas, Default: 30000, Max: 30000},
 	statelessGroupsPerPolicy: Quota{Name: "Maximum number of stateless rule groups per firewall policy", Doc: nfwQuotas, Default: 20, Max: 20},
 	statefulGroupsPerPolicy:  Quota{Name: "Maximum number of stateful rule groups per firewall policy", Doc: nfwQuotas, Default: 20, Max: 20},
+	// Alibaba Cloud's current limits, per elastic network interface
+	// (semantics.md §E.4): up to 10 security groups, and up to 1,000
+	// inbound and outbound rules across all of them (every rule counts
+	// one). The older text's 200 rules per group, and the 2019 FAQ's 100
+	// rules and 5 groups, are not checked.
+	aliGroupsPerInterface: Quota{Name: "Security groups per elastic network interface", Doc: ecsRules, Default: 10},
+	aliInterfaceRules:     Quota{Name: "Inbound and outbound rules across the security groups of an elastic network interface", Doc: ecsRules, Default: 1000},
 }
 
 // Quotas returns the quotas [Model.QuotaWarnings] checks.
 func Quotas() []Quota {
 	q := quotas
 	return []Quota{q.groupRules, q.groupsPerInterface, q.aclRules, q.routes, q.listEntries,
-		q.statefulGroupRules, q.statefulPolicyRules, q.statelessGroupsPerPolicy, q.statefulGroupsPerPolicy}
+		q.statefulGroupRules, q.statefulPolicyRules, q.statelessGroupsPerPolicy, q.statefulGroupsPerPolicy,
+		q.aliGroupsPerInterface, q.aliInterfaceRules}
 }
 
-// QuotaWarning says that one resource of a design is above an AWS quota's
+// QuotaWarning says that one resource of a design is above a quota's
 // default value.
 type QuotaWarning struct {
 	Quota Quota
@@ -86,10 +100,12 @@ type QuotaWarning struct {
 
 // String reads "security group sg-0abc: 61 inbound IPv4 rules, above the
 // quota of 60 (Inbound or outbound rules per security group, Amazon VPC
-// quotas; adjustable up to 1000)".
+// quotas; adjustable up to 1000)"; nothing is said of raising a quota
+// whose Max is 0.
 func (w QuotaWarning) String() string {
 	s := fmt.Sprintf("%s %s: %d %s, above the quota of %d (%s, %s", w.Kind, w.Resource, w.Count, w.What, w.Limit, w.Quota.Name, w.Quota.Doc)
 	switch {
+	case w.Quota.Max == 0:
 	case w.Quota.Max == w.Quota.Default:
 		s += "; not adjustable"
 	case w.Count > w.Quota.Max:
@@ -100,10 +116,23 @@ func (w QuotaWarning) String() string {
 	return s + ")"
 }
 
-// QuotaWarnings returns the places where the design is above an AWS
-// quota's default value (see [Quotas]), sorted by kind, resource and what
-// was counted. A design above a quota is modelled all the same; the
-// warnings are lint. The slice is the caller's.
+// QuotaWarnings returns the places where the design is above a quota's
+// default value (see [Quotas]), sorted by kind, resource and what was
+// counted. A design above a quota is modelled all the same; the warnings
+// are lint. The slice is the caller's.
+//
+// AWS's quotas apply to AWS resources only. An Alibaba Cloud security
+// group (sg.AlibabaBasic, sg.AlibabaEnterprise) is not held to AWS's 60
+// rules per direction and family, and an interface whose groups are
+// Alibaba Cloud's (an ECS elastic network interface) not to AWS's 5
+// groups: it is checked against Alibaba Cloud's current limits
+// (semantics.md §E.4; the "Security group rules" page of the ECS
+// documentation): at most 10 security groups, and at most 1,000 inbound
+// and outbound rules across all its groups, each rule counting one,
+// reported as the interface's "rules across its security groups".
+// Alibaba Cloud's older per-group limits (200 rules, 100 in 2019) are not
+// checked. Network ACLs, route tables and prefix lists keep AWS's
+// quotas.
 func (m *Model) QuotaWarnings() []QuotaWarning { return slices.Clone(m.quotaWarnings) }
 
 // checkQuotas counts what the quotas limit in the builder's design.
@@ -113,7 +142,13 @@ func (b *Builder) checkQuotas(m *Model) []QuotaWarning {
 	var out []QuotaWarning
 	count := func(kind, id string) bool { return true }
 	if r := b.reuse; r != nil {
-		count = func(kind, id string) bool { return r.touched[kind+" "+id] }
+		recount := maps.Clone(r.touched)
+		for _, i := range b.ifaces { // an Alibaba interface counts its groups' rules
+			if slices.ContainsFunc(i.Groups, func(g string) bool { return r.touched["security group "+g] }) {
+				recount["network interface "+i.ID] = true
+			}
+		}
+		count = func(kind, id string) bool { return recount[kind+" "+id] }
 		for _, w := range r.m.quotaWarnings {
 			if !count(w.Kind, w.Resource) && w.Kind != "firewall" && !strings.HasSuffix(w.Kind, "rule group") {
 				out = append(out, w)
@@ -160,9 +195,12 @@ func (b *Builder) checkQuotas(m *Model) []QuotaWarning {
 		}
 		return v4, v6
 	}
-	for _, g := range b.groups {
-		if !count("security group", g.ID) {
-			continue
+	groups := map[string]*sg.Group{}
+	for gi := range b.groups {
+		g := &b.groups[gi]
+		groups[g.ID] = g
+		if g.Flavour.IsAlibaba() || !count("security group", g.ID) {
+			continue // Alibaba Cloud counts rules per interface
 		}
 		var n [2][2]int // [direction][IPv6]
 		for _, r := range g.Rules {
@@ -186,6 +224,18 @@ func (b *Builder) checkQuotas(m *Model) []QuotaWarning {
 	}
 	for _, i := range b.ifaces {
 		if !count("network interface", i.ID) {
+			continue
+		}
+		if alibabaGroups(i.Groups, groups) {
+			n, seen := 0, map[string]bool{}
+			for _, id := range i.Groups {
+				if g := groups[id]; g != nil && !seen[id] {
+					seen[id] = true
+					n += len(g.Rules)
+				}
+			}
+			add(quotas.aliGroupsPerInterface, "network interface", i.ID, "security groups", len(i.Groups), quotas.aliGroupsPerInterface.Default)
+			add(quotas.aliInterfaceRules, "network interface", i.ID, "rules across its security groups", n, quotas.aliInterfaceRules.Default)
 			continue
 		}
 		add(quotas.groupsPerInterface, "network interface", i.ID, "security groups", len(i.Groups), quotas.groupsPerInterface.Default)
@@ -263,6 +313,25 @@ func policyQuotas(id string, p firewall.Policy, counts []int) []QuotaWarning {
 	}
 	add(quotas.statefulPolicyRules, "firewall", id, "stateful rules in its policy", total)
 	return out
+}
+
+// alibabaGroups reports whether an interface's groups ids are Alibaba
+// Cloud's: every one the design holds is of an Alibaba flavour, and at
+// least one is held (Build refuses an interface whose groups mix
+// flavours, or name a group the design lacks).
+func alibabaGroups(ids []string, groups map[string]*sg.Group) bool {
+	found := false
+	for _, id := range ids {
+		g := groups[id]
+		if g == nil {
+			continue
+		}
+		if !g.Flavour.IsAlibaba() {
+			return false
+		}
+		found = true
+	}
+	return found
 }
 
 func b2i(b bool) int {

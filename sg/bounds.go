@@ -27,8 +27,12 @@ func (e *Evaluator) Bounds(f flow.Flow, dir flow.Direction, b *flow.Bounds) {
 	}
 	varyPeer := b.Varies(peerField)
 	if e.flavour == AlibabaBasic && varyPeer {
-		for i := range e.innerMembers {
-			e.innerMembers[i].bounds(peerField, b)
+		for i, gi := range e.inner {
+			// isolation (inner access policy Drop) decides inbound
+			// packets only; outbound, its members are peers like any
+			if dir == flow.Inbound || !e.group(gi).InnerAccessDrop {
+				e.innerMembers[i].bounds(peerField, b)
+			}
 		}
 	}
 	fam := 0

@@ -10,7 +10,9 @@
 //   - Alibaba Cloud: rules accept or drop, with a priority from 1 (first) to
 //     100; at equal priority drop wins. Basic groups let their members reach
 //     each other (inner access policy Accept, which overrides every rule)
-//     and let outbound traffic out by default; enterprise groups (older docs:
+//     and let outbound traffic out by default; with inner access policy
+//     Drop (isolation) a member's inbound packets meet the rules and then
+//     the default deny, like anyone's. Enterprise groups (older docs:
 //     advanced) isolate members and deny both directions by default. All
 //     groups on one interface must be of one type.
 //
@@ -81,6 +83,12 @@
 //     0.0.0.0/0; groups read from JSON keep exactly the rules listed;
 //   - ICMP error messages tied to a flow (port unreachable...) are out of
 //     scope;
-//   - Alibaba: isolation (inner access policy Drop) applies in both
-//     directions, after every rule and before the defaults.
+//   - Alibaba: isolation (inner access policy Drop) has the lowest
+//     priority and withdraws only the implicit inbound authorisation of
+//     members: an inbound packet from a member that no rule matches is
+//     denied (Basis [InnerIsolation]); an outbound packet to a member that
+//     no rule matches leaves by the basic group's default (Basis
+//     [DefaultAccept]). Alibaba's ModifySecurityGroupPolicy page lets
+//     isolated members communicate through one inbound rule, and its
+//     isolation page gives isolation the lowest priority.
 package sg

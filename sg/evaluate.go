@@ -29,8 +29,12 @@ const (
 	// interface shares with it whose inner access policy is Accept; that
 	// policy wins over every rule.
 	InnerAccept
-	// InnerIsolation: Alibaba basic groups whose inner access policy is
-	// Drop, the peer is a member, and no rule matched.
+	// InnerIsolation: Alibaba basic groups, an inbound packet from a
+	// member of a group whose inner access policy is Drop, and no rule
+	// matched: isolation withdraws the implicit inbound authorisation of
+	// members, so the packet is denied. It has the lowest priority, and
+	// touches no outbound packet: a basic group's default lets those out
+	// ([DefaultAccept]).
 	InnerIsolation
 	// NoFilter: a nil Evaluator, no security groups at all; the packet
 	// passes.
@@ -164,7 +168,7 @@ func (d Decision) String() string {
 	case InnerAccept:
 		return fmt.Sprintf("%s: the peer is a member of %s, whose members reach each other (inner access policy accept)", verb, textsafe.String(d.Group))
 	case InnerIsolation:
-		return fmt.Sprintf("%s: the peer is a member of %s, whose members are isolated (inner access policy drop), and no rule matches", verb, textsafe.String(d.Group))
+		return fmt.Sprintf("%s: the peer is a member of %s, whose members are isolated (inner access policy drop), and no inbound rule matches", verb, textsafe.String(d.Group))
 	case NoFilter:
 		return verb + ": no security groups"
 	case UnknownMember:
@@ -221,7 +225,10 @@ func noFilter(dir flow.Direction) Decision {
 // destination. AWS: the first rule (groups in the order given, rules in
 // their order) that allows it decides, else it is denied. Alibaba: inner
 // access policy Accept first, then rules by priority with drop winning
-// ties, then the group type's defaults. AWS, when only a rule referencing
+// ties, then the group type's defaults (basic groups: an inbound packet
+// from a member of an isolated group, inner access policy Drop, is denied
+// with Basis InnerIsolation; every other inbound packet is denied, and
+// every outbound packet let out). AWS, when only a rule referencing
 // a group whose members are unknown ([UnknownMembers]) could allow it:
 // flow.Indeterminate, Basis UnknownMember; when it is one referencing a
 // prefix list whose entries are unknown ([UnknownEntries]), Basis
@@ -305,6 +312,12 @@ func (e *Evaluator) fallback(d Decision, peer netip.Addr) Decision {
 	case AlibabaEnterprise:
 		d.Basis = DefaultDeny
 	case AlibabaBasic:
+		if d.Direction == flow.Outbound {
+			// isolation withdraws only the inbound authorisation of
+			// members; the open outbound default still applies
+			d.Verdict, d.Action, d.Basis = flow.Allow, flow.Pass, DefaultAccept
+			return d
+		}
 		for i, gi := range e.inner { // only Drop-policy groups are left to ask
 			if e.innerMembers[i].has(peer) {
 				d.Basis, d.Group = InnerIsolation, e.group(gi).ID
@@ -312,9 +325,6 @@ func (e *Evaluator) fallback(d Decision, peer netip.Addr) Decision {
 			}
 		}
 		d.Basis = DefaultDeny
-		if d.Direction == flow.Outbound {
-			d.Verdict, d.Action, d.Basis = flow.Allow, flow.Pass, DefaultAccept
-		}
 	}
 	return d
 }

@@ -162,7 +162,7 @@ func TestAlibaba(t *testing.T) {
 		{"members of a basic group reach each other", []sg.Group{aliGroup("sg-basic", B)}, "tcp 10.0.5.2:1 -> 10.0.5.1:80", flow.Inbound, true, sg.InnerAccept, "sg-basic", -1},
 		{"the accept inner policy wins over a drop rule", []sg.Group{aliGroup("sg-basic", B, dropSSH)}, "tcp 10.0.5.2:1 -> 10.0.5.1:22", flow.Inbound, true, sg.InnerAccept, "sg-basic", -1},
 		{"an isolated basic group drops members without a rule", []sg.Group{innerDrop}, "tcp 10.0.5.2:1 -> 10.0.5.1:80", flow.Inbound, false, sg.InnerIsolation, "sg-basic", -1},
-		{"isolation also holds outbound", []sg.Group{innerDrop}, "tcp 10.0.5.1:1 -> 10.0.5.2:80", flow.Outbound, false, sg.InnerIsolation, "sg-basic", -1},
+		{"isolation leaves outbound to a member to the open default", []sg.Group{innerDrop}, "tcp 10.0.5.1:1 -> 10.0.5.2:80", flow.Outbound, true, sg.DefaultAccept, "", -1},
 		{"rules win over isolation", []sg.Group{func() sg.Group { g := innerDrop; g.Rules = []sg.Rule{acceptSSH}; return g }()}, "tcp 10.0.5.2:1 -> 10.0.5.1:22", flow.Inbound, true, sg.ByRule, "sg-basic", 0},
 		{"any group with the accept policy connects its members", []sg.Group{innerDrop2, aliGroup("sg-basic", B)}, "tcp 10.0.5.2:1 -> 10.0.5.1:80", flow.Inbound, true, sg.InnerAccept, "sg-basic", -1},
 		{"a shared isolated group does not connect", []sg.Group{innerDrop2, aliGroup("sg-basic", B)}, "tcp 10.0.5.3:1 -> 10.0.5.1:80", flow.Inbound, false, sg.InnerIsolation, "sg-basic2", -1},

@@ -205,13 +205,15 @@ func refDecide(groups []sg.Group, res sg.Resolver, f flow.Flow, dir flow.Directi
 		return refDecision{v, sg.ByRule, groups[best.gi].ID, best.ri}
 	}
 	if basic {
+		// a basic group lets every outbound packet out; isolation (inner
+		// access policy Drop) withdraws only the inbound authorisation
+		if dir == flow.Outbound {
+			return refDecision{flow.Allow, sg.DefaultAccept, "", -1}
+		}
 		for _, g := range groups {
 			if member(g) {
 				return refDecision{flow.Deny, sg.InnerIsolation, g.ID, -1}
 			}
-		}
-		if dir == flow.Outbound {
-			return refDecision{flow.Allow, sg.DefaultAccept, "", -1}
 		}
 	}
 	return refDecision{flow.Deny, sg.DefaultDeny, "", -1}

@@ -9,8 +9,10 @@
 //     matches; an enterprise group denies both directions.
 //  4. Inner access policy. Members of a basic group reach each other
 //     (policy Accept), and that beats every rule, drops included; with
-//     policy Drop they are isolated, after the rules and before the
-//     defaults, outbound too. Enterprise groups always isolate their
+//     policy Drop they are isolated: the lowest priority, and inbound
+//     only, so a member's inbound packet meets the rules and then is
+//     denied, while outbound the basic group's open default still lets
+//     packets out to members. Enterprise groups always isolate their
 //     members: only rules let them reach each other.
 //  5. Platform rules, with package reach. Alibaba Cloud blocks outbound
 //     TCP to port 25 toward the internet from an ECS instance until the
@@ -129,7 +131,7 @@ var questions = []question{
 		"tcp 10.0.0.6:40000 -> 10.0.0.5:22", flow.Inbound},
 	{4, "basic group, policy Drop: a rule still lets a member in", []sg.Group{innerDrop},
 		"tcp 10.0.0.6:40000 -> 10.0.0.5:5432", flow.Inbound},
-	{4, "basic group, policy Drop: isolation holds outbound, before the open default", []sg.Group{innerDrop},
+	{4, "basic group, policy Drop: isolation is inbound only, the open default lets a packet out to a member", []sg.Group{innerDrop},
 		"tcp 10.0.0.5:40000 -> 10.0.0.6:22", flow.Outbound},
 	{4, "enterprise group: no inner access, a member is denied like anyone", []sg.Group{innerEnterprise},
 		"tcp 10.0.0.6:40000 -> 10.0.0.5:22", flow.Inbound},

@@ -38,7 +38,7 @@ func TestRunTellsTheStory(t *testing.T) {
 		{flow.Deny, sg.ByRule, "sgr-no-mysql"},
 		{flow.Deny, sg.InnerIsolation, "sg-inner-drop"},
 		{flow.Allow, sg.ByRule, "sgr-pg-vpc"},
-		{flow.Deny, sg.InnerIsolation, "sg-inner-drop"},
+		{flow.Allow, sg.DefaultAccept, ""},
 		{flow.Deny, sg.DefaultDeny, ""},
 	}
 	require.Len(t, answers, len(wants))
