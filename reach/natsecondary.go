@@ -23,29 +23,61 @@ import (
 // natAddrs is what the model knows of the addresses a NAT gateway with
 // secondary ones may send from.
 type natAddrs struct {
-	// priv and pub are the private and public addresses it may use, its
-	// primary ones included: each the hull of the addresses known (and,
-	// for addresses known only later, of the blocks they may come from),
-	// since an edge anywhere between two of them tells them apart
-	priv, pub addrset.Set
+	// privs and pubs are the private and public addresses known, its
+	// primary ones included when known
+	privs, pubs []netip.Addr
+	// privOpen and pubOpen, when not empty, are the range an address known
+	// only later (the primary one, or secondary ones) and the known ones
+	// span: the subnet's block, the public addresses
+	privOpen, pubOpen addrset.Set
 	// privWhat and pubWhat name them for Result.Unknowns
 	privWhat, pubWhat string
 	once              sync.Once
-	privCuts, pubCuts []netip.Addr // the design's edges inside priv and pub
+	privCuts, pubCuts []netip.Addr // the design's edges that tell them apart
 }
 
-// cuts returns the design's edges inside the gateway's private and public
-// addresses, computed once.
+// natCuts returns the design's edges that tell apart the gateway's
+// private addresses, and its public ones, computed once: for addresses
+// known, the edges of the blocks that hold some of them but not all; with
+// one known only later, every edge inside the range they span.
 func (m *Model) natCuts(na *natAddrs) (priv, pub []netip.Addr) {
 	na.once.Do(func() {
-		if !na.priv.IsEmpty() {
-			na.privCuts = m.findCuts(na.priv)
-		}
-		if !na.pub.IsEmpty() {
-			na.pubCuts = m.findCuts(na.pub)
-		}
+		na.privCuts = m.addrsApart(na.privs, na.privOpen)
+		na.pubCuts = m.addrsApart(na.pubs, na.pubOpen)
 	})
 	return na.privCuts, na.pubCuts
+}
+
+// addrsApart returns the edges of the design that tell apart the
+// addresses known (as) and, when open is not empty, those it holds.
+func (m *Model) addrsApart(as []netip.Addr, open addrset.Set) []netip.Addr {
+	if !open.IsEmpty() {
+		return m.findCuts(open)
+	}
+	if len(as) < 2 {
+		return nil
+	}
+	var edges []netip.Addr
+	m.designBlocks(func(p netip.Prefix) {
+		in := 0
+		for _, a := range as {
+			if p.Contains(a) {
+				in++
+			}
+		}
+		if in > 0 && in < len(as) {
+			edges = append(edges, p.Masked().Addr())
+		}
+	})
+	// the firewalls' edges are cuts, not blocks: addresses in one piece
+	// between them are alike
+	lo, hi := slices.MinFunc(as, netip.Addr.Compare), slices.MaxFunc(as, netip.Addr.Compare)
+	atoms := m.firewallAddrBounds().AddrAtoms(flow.FieldDstAddr, lo, hi)
+	for _, a := range atoms[1:] {
+		edges = append(edges, a.From)
+	}
+	slices.SortFunc(edges, netip.Addr.Compare)
+	return slices.Compact(edges)
 }
 
 // buildNATSecondary checks and claims the secondary addresses of the NAT
@@ -56,12 +88,12 @@ func buildNATSecondary(p *problems, m *Model, i int, ni *natInfo) {
 		return
 	}
 	ni.Secondary = slices.Clone(n.Secondary) // the model owns its data
-	privs, pubs := []netip.Addr{}, []netip.Addr{}
+	na := &natAddrs{}
 	if n.PrivateIP.IsValid() && n.PrivateIPUnknown == "" {
-		privs = append(privs, n.PrivateIP)
+		na.privs = append(na.privs, n.PrivateIP)
 	}
 	if n.PublicIP.IsValid() && n.PublicIPUnknown == "" {
-		pubs = append(pubs, n.PublicIP)
+		na.pubs = append(na.pubs, n.PublicIP)
 	}
 	for j, a := range n.Secondary {
 		at := path("natGateways", i, "Secondary") + fmt.Sprintf("[%d]", j)
@@ -71,7 +103,7 @@ func buildNATSecondary(p *problems, m *Model, i int, ni *natInfo) {
 			continue
 		case claimAddr(p, m, n.ID, at+".PrivateIP", a.PrivateIP):
 			m.natAddr[a.PrivateIP] = ni
-			privs = append(privs, a.PrivateIP)
+			na.privs = append(na.privs, a.PrivateIP)
 		}
 		if !a.PublicIP.IsValid() {
 			continue
@@ -83,35 +115,34 @@ func buildNATSecondary(p *problems, m *Model, i int, ni *natInfo) {
 			p.add(n.ID, at+".PublicIP", a.PublicIP.String(), "not an IPv4 address")
 		case claimAddr(p, m, n.ID, at+".PublicIP", a.PublicIP):
 			m.natAddr[a.PublicIP] = ni
-			pubs = append(pubs, a.PublicIP)
+			na.pubs = append(na.pubs, a.PublicIP)
 		}
 	}
-	na := &natAddrs{priv: hull(privs), pub: hull(pubs)}
-	na.privWhat, na.pubWhat = addrWords(privs), addrWords(pubs)
-	if n.SecondaryUnknown != "" {
-		if _, could := m.freeIn(ni.subnet, false, false); !could.IsEmpty() {
-			na.priv = hull(append(privs, could.Ranges()[0].From, could.Ranges()[len(could.Ranges())-1].To))
-		}
-		na.privWhat += " and " + n.SecondaryUnknown + " (known only later: any address of subnet " + ni.subnet.ID + ")"
-		if !n.Private {
-			na.pub = publicSpace()
-			na.pubWhat += " and " + n.SecondaryUnknown + " (known only later: any public address)"
+	na.privWhat, na.pubWhat = addrWords(na.privs), addrWords(na.pubs)
+	if n.PrivateIPUnknown != "" || n.SecondaryUnknown != "" {
+		// an address known only later: any of the subnet's block
+		for _, c := range ni.subnet.CIDRs {
+			if c.Addr().Is4() {
+				na.privOpen = addrset.Of(c.Masked())
+				break
+			}
 		}
 	}
-	if len(pubs) < 2 && n.SecondaryUnknown == "" {
-		na.pub = addrset.Set{} // one public address: nothing to tell apart
+	if !n.Private && (n.PublicIPUnknown != "" && len(na.pubs) > 0 || n.SecondaryUnknown != "") {
+		na.pubOpen = publicSpace()
+	}
+	for _, u := range []string{n.PrivateIPUnknown, n.SecondaryUnknown} {
+		if u != "" {
+			na.privWhat = strings.TrimPrefix(na.privWhat+" and "+u+" (known only later: any address of subnet "+ni.subnet.ID+")", " and ")
+		}
+	}
+	for _, u := range []string{n.PublicIPUnknown, n.SecondaryUnknown} {
+		if u != "" && !na.pubOpen.IsEmpty() {
+			na.pubWhat = strings.TrimPrefix(na.pubWhat+" and "+u+" (known only later: any public address)", " and ")
+		}
 	}
 	ni.addrs = na
 	m.multiNATs = append(m.multiNATs, ni)
-}
-
-// hull is the range from the least of as to the greatest (empty for none).
-func hull(as []netip.Addr) addrset.Set {
-	if len(as) == 0 {
-		return addrset.Set{}
-	}
-	lo, hi := slices.MinFunc(as, netip.Addr.Compare), slices.MaxFunc(as, netip.Addr.Compare)
-	return addrset.OfRanges(addrset.Range{From: lo, To: hi})
 }
 
 // addrWords lists as, sorted: "10.0.1.5, 10.0.1.6".
@@ -200,7 +231,7 @@ func (m *Model) natPathErr(f flow.Flow, fwd, ret []Hop) error {
 	if len(m.unknownNATs)+len(m.multiNATs) == 0 {
 		return nil
 	}
-	if u := m.natUnknowns(fwd, ret, m.byPublic[f.Dst.Addr()] != nil); len(u) > 0 {
+	if u := m.natUnknowns(fwd, ret, f.Dst.Addr()); len(u) > 0 {
 		return fmt.Errorf("%w: the answer depends on the address a NAT gateway on the path takes: %s", ErrQuery, strings.Join(u, "; "))
 	}
 	return nil

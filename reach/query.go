@@ -317,7 +317,7 @@ func (m *Model) markUnknowns(r *Result, src, dst *ifaceInfo) {
 	}
 	r.Warnings = append(r.Warnings, m.placeholderNotes(r, src, dst)...)
 	u := m.unknownEnds(r.Flow, src, dst)
-	u = append(u, m.natUnknowns(r.Forward, r.Return, dst != nil && dst.privateOf[r.Flow.Dst.Addr()].IsValid())...)
+	u = append(u, m.natUnknowns(r.Forward, r.Return, r.Flow.Dst.Addr())...)
 	if len(u) > 0 {
 		r.Unknowns = u
 		r.Outcome, r.Reachable = Indeterminate, false

@@ -241,20 +241,28 @@ func placeNATs(p *problems, m *Model, next netip.Addr) {
 	}
 }
 
-// natUnknowns returns what an answer whose hops are fwd and ret depends
-// on among the addresses of the NAT gateways it crosses that are known
-// only later: a private one the design's edges tell apart, or, on a path
-// to a public address of the design (dstPublic), a public one, when the
-// design tells public addresses apart.
-func (m *Model) natUnknowns(fwd, ret []Hop, dstPublic bool) []string {
+// natUnknowns returns what an answer whose hops are fwd and ret, a
+// question to dst, depends on among the addresses of the NAT gateways
+// that translate its request: a private one known only later, or several
+// (natsecondary.go), that the design's edges tell apart, or, on a path to
+// a public address of the design (dst, or for NAT64 the IPv4 address it
+// holds), a public one, when the design tells those apart. A gateway
+// that stops the packet itself (a connection to it, a protocol it does
+// not carry, a reply routed to it) drops it whatever its address: it
+// does not count.
+func (m *Model) natUnknowns(fwd, ret []Hop, dst netip.Addr) []string {
 	if len(m.unknownNATs)+len(m.multiNATs) == 0 {
 		return nil
 	}
+	if nat64Prefix.Contains(dst) {
+		dst = nat64Embedded(dst)
+	}
+	_, dstPublic := m.byPublic[dst]
 	var out []string
-	for _, hops := range [2][]Hop{fwd, ret} {
+	for _, hops := range [1][]Hop{fwd} { // the reply crosses a gateway only back through its translation
 		for i := range hops {
 			ni := m.nats[hops[i].ID]
-			if hops[i].Kind != KindNATGateway || ni == nil {
+			if hops[i].Kind != KindNATGateway || ni == nil || hops[i].Verdict != flow.Allow {
 				continue
 			}
 			for _, s := range m.secondaryUnknowns(ni, dstPublic) { // natsecondary.go
@@ -344,8 +352,23 @@ func (m *Model) cutsOf(u *addrUnknown) []netip.Addr {
 // fall inside could: an address of could whose predecessor is in could
 // too, on the other side of the edge.
 func (m *Model) findCuts(could addrset.Set) []netip.Addr {
-	b := flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr)
-	add := func(p netip.Prefix) { b.AddPrefix(flow.FieldDstAddr, p) }
+	b := m.firewallAddrBounds()
+	m.designBlocks(func(p netip.Prefix) { b.AddPrefix(flow.FieldDstAddr, p) })
+	var cuts []netip.Addr
+	for _, r := range could.Ranges() {
+		atoms := b.AddrAtoms(flow.FieldDstAddr, r.From, r.To)
+		for _, a := range atoms[1:] {
+			cuts = append(cuts, a.From)
+		}
+	}
+	return cuts
+}
+
+// designBlocks calls add with every CIDR block of the design that tells
+// addresses apart: the routes' (of the route tables and the transit
+// gateways' tables), the network ACL entries', the security group rules'
+// (their blocks and their prefix lists' entries).
+func (m *Model) designBlocks(add func(netip.Prefix)) {
 	for _, rt := range m.rts {
 		for _, cr := range rt.routes {
 			for _, p := range cr.prefixes {
@@ -375,6 +398,13 @@ func (m *Model) findCuts(could addrset.Set) []netip.Addr {
 			}
 		}
 	}
+}
+
+// firewallAddrBounds returns bounds whose destination address field holds
+// the edges of the firewalls' rules' addresses, on either side of a
+// packet (the other fields hold nothing).
+func (m *Model) firewallAddrBounds() *flow.Bounds {
+	b := flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr)
 	for _, f := range m.firewalls {
 		protos := append([]flow.Protocol{flow.TCP, flow.UDP, flow.ICMP, 253}, f.engine.Protocols()...)
 		for _, proto := range slices.Compact(slices.Sorted(slices.Values(protos))) {
@@ -383,14 +413,7 @@ func (m *Model) findCuts(could addrset.Set) []netip.Addr {
 			b.MergeField(flow.FieldDstAddr, fb, flow.FieldDstAddr)
 		}
 	}
-	var cuts []netip.Addr
-	for _, r := range could.Ranges() {
-		atoms := b.AddrAtoms(flow.FieldDstAddr, r.From, r.To)
-		for _, a := range atoms[1:] {
-			cuts = append(cuts, a.From)
-		}
-	}
-	return cuts
+	return b
 }
 
 // unknownsOf returns, for the interfaces at the ends of a question whose

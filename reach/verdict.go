@@ -58,7 +58,7 @@ func (m *Model) verdict(f flow.Flow, src *ifaceInfo) Outcome {
 	defer quietWalks.Put(s)
 	fw, rw := s.reset(m)
 	arrived, _ := m.walkWith(f, src, fw, rw)
-	if len(m.unknownNATs)+len(m.multiNATs) > 0 && len(m.natUnknowns(s.fwd, s.ret, m.byPublic[f.Dst.Addr()] != nil)) > 0 {
+	if len(m.unknownNATs)+len(m.multiNATs) > 0 && len(m.natUnknowns(s.fwd, s.ret, f.Dst.Addr())) > 0 {
 		return Indeterminate // a NAT gateway on the path whose address is known only later
 	}
 	return outcomeOf(s.fwd, s.ret, arrived.ok)

@@ -14,7 +14,7 @@
 // generated IPv6 block is), subnets (aws_subnet), internet
 // gateways (aws_internet_gateway, attached by its vpc_id or an
 // aws_internet_gateway_attachment) and egress-only internet gateways, NAT gateways and Elastic IPs
-// (aws_nat_gateway, aws_eip, aws_eip_association), route tables
+// (aws_nat_gateway, aws_nat_gateway_eip_association, aws_eip, aws_eip_association), route tables
 // (aws_route_table with its inline routes, aws_default_route_table,
 // aws_route, aws_route_table_association,
 // aws_main_route_table_association; route propagation from a virtual

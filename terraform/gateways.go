@@ -377,3 +377,54 @@ func (r *reader) finishLists() {
 	}
 	r.b.AddUnresolvedPrefixList(absent...)
 }
+
+// readNATEIPAssociation reads an aws_nat_gateway_eip_association (AWS's
+// AssociateNatGatewayAddress): a secondary address of a public NAT gateway
+// of the plan, its Elastic IP and the private address it maps to
+// (private_ip_address, which AWS picks when the configuration does not
+// say: then the address is known only later, SecondaryUnknown).
+func (r *reader) readNATEIPAssociation(in *instance) {
+	id, _ := r.linkOne(in, "nat_gateway_id", "aws_nat_gateway")
+	i := slices.IndexFunc(r.ext.nats, func(n reach.NATGateway) bool { return n.ID == id })
+	if i < 0 {
+		if id != "" {
+			r.fail(in, "nat_gateway_id", id, ErrInvalidPlan, "no NAT gateway of the plan")
+		}
+		return
+	}
+	n := &r.ext.nats[i]
+	var unknown []string
+	var s reach.NATAddress
+	eip, _ := r.linkOne(in, "allocation_id", "aws_eip")
+	switch t := r.byAdr[eip]; {
+	case eip == "":
+		return // unresolved: linkOne recorded why
+	case t == nil:
+		unknown = append(unknown, in.addr+": allocation_id (Elastic IP "+eip+", not in the plan)")
+	case isUnknown(t.unknown, "public_ip"):
+		unknown = append(unknown, t.addr+": public_ip")
+	default:
+		a, ok := r.eipPublic(t)
+		if !ok {
+			return
+		}
+		s.PublicIP = a
+	}
+	switch v, _ := in.values["private_ip_address"].(string); {
+	case isUnknown(in.unknown, "private_ip_address"):
+		unknown = append(unknown, in.addr+": private_ip_address")
+	case v == "":
+		unknown = append(unknown, in.addr+": private_ip_address (not in the plan)")
+	default:
+		a, ok := r.parseAddr(in, "private_ip_address", v)
+		if !ok {
+			return
+		}
+		s.PrivateIP = a
+	}
+	if len(unknown) > 0 {
+		n.SecondaryUnknown = strings.TrimPrefix(n.SecondaryUnknown+", "+strings.Join(unknown, ", "), ", ")
+		return
+	}
+	n.Secondary = append(n.Secondary, s)
+}

@@ -21,7 +21,7 @@ var passes = [][]string{
 		"aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule", "aws_network_acl_rule",
 		"aws_network_acl_association", "aws_instance", "aws_network_interface", "aws_nat_gateway",
 		"aws_ec2_transit_gateway_vpc_attachment", "aws_vpc_endpoint"},
-	{"aws_eip", "aws_eip_association", "aws_network_interface_sg_attachment", "aws_network_interface_attachment",
+	{"aws_eip", "aws_eip_association", "aws_nat_gateway_eip_association", "aws_network_interface_sg_attachment", "aws_network_interface_attachment",
 		"aws_ec2_transit_gateway_route", "aws_ec2_transit_gateway_route_table_association", "aws_ec2_transit_gateway_route_table_propagation",
 		"aws_ec2_transit_gateway_default_route_table_association", "aws_ec2_transit_gateway_default_route_table_propagation",
 		"aws_vpc_endpoint_route_table_association"},
@@ -91,6 +91,8 @@ func (r *reader) readerOf(typ string) func(*instance) {
 		return r.readEIP
 	case "aws_eip_association":
 		return r.readEIPAssociation
+	case "aws_nat_gateway_eip_association":
+		return r.readNATEIPAssociation
 	case "aws_ec2_managed_prefix_list":
 		return r.readPrefixList
 	case "aws_ec2_managed_prefix_list_entry":
