@@ -54,6 +54,15 @@
 //     packet it passes never reaches the stateful engine, a packet it
 //     drops denies its direction, and the stateful engine judges the
 //     session over the directions that were forwarded to it.
+//   - A [Connection] whose AppProto is "" leaves the application protocol
+//     to the stateful engine: its port-based guess
+//     ([stateful.DefaultAppProto], a stated limit), except that a TCP
+//     session with a Domain speaks TLS or HTTP, and on a port the guess
+//     takes for neither it is judged both ways; where they differ, the
+//     stateful decision is Indeterminate ([stateful.UnknownAppProto]) and
+//     [Decision.UnknownOn] says what is missing ("which application
+//     protocol the session on tcp/9443 speaks: TLS or HTTP") and how to
+//     settle it; [Outline] carries the same.
 //   - A nil *Engine means "no firewall here": both directions of every
 //     connection are allowed, and the reasons say so.
 package firewall

@@ -275,6 +275,10 @@ type Outline struct {
 	Verdict [2]flow.Verdict
 	Rule    [2]string
 	Fix     string
+	// Missing and Settle are, per direction, [Decision.UnknownOn]'s
+	// answers: what an Indeterminate verdict lacks and how to settle it,
+	// "" for an undecidable rule.
+	Missing, Settle [2]string
 }
 
 // Outline is [Engine.Evaluate] reduced to its verdicts, rules and fix: the
@@ -288,6 +292,7 @@ func (e *Engine) Outline(c Connection) Outline {
 	o := Outline{Fix: ins.Fix()}
 	for k := range ins.leg {
 		o.Verdict[k] = ins.leg[k].verdict
+		o.Missing[k], o.Settle[k] = ins.legUnknown(k)
 		if k == 1 && ins.statefulRuled(0) && ins.statefulRuled(1) {
 			o.Rule[1] = o.Rule[0] // one session's rule, worded once
 			continue
@@ -433,6 +438,9 @@ func (ins *Decision) legReason(k int) string {
 	case causeStateful:
 		if d := ins.Stateful; d.Verdict == flow.Indeterminate && d.Stage.ToServer() != (k == 0) {
 			// the worlds disagree, and some way the rule goes stops this leg
+			if isAppDoubt(*d.Indeterminate) {
+				return "stateful engine: " + statefulText(*d) + "; whether the " + this + " gets through depends on it too"
+			}
 			return "stateful engine: " + statefulText(*d) + "; whether the " + this + " gets through depends on the rules it cannot decide"
 		}
 		return "stateful engine: " + statefulText(*ins.Stateful)
@@ -449,6 +457,23 @@ func (ins *Decision) legReason(k int) string {
 		return "stateless engine: " + ins.Packets[l.pkt].Decision.String() + " (the stateful engine never sees it)"
 	}
 	return ""
+}
+
+// legUnknown is what leg k's Indeterminate verdict lacks and how to
+// settle it (see [Decision.UnknownOn]); "", "" when a rule is undecidable
+// or the leg is decided.
+func (ins *Decision) legUnknown(k int) (missing, fix string) {
+	l := &ins.leg[k]
+	if l.verdict != flow.Indeterminate {
+		return "", ""
+	}
+	switch l.cause {
+	case causeStateful:
+		if u := ins.Stateful.Indeterminate; u != nil && isAppDoubt(*u) {
+			return u.Why, "check by hand which of TLS and HTTP the service speaks on that port (the reason gives the firewall's answer for each)"
+		}
+	}
+	return "", ""
 }
 
 // legFix is the fix of leg k, "" for none.
@@ -489,6 +514,14 @@ func (ins Decision) ReasonOn(reply bool) string {
 	}
 	return "policy " + textsafe.String(ins.policy) + ": " + textsafe.String(reason)
 }
+
+// UnknownOn says, for a direction whose verdict is Indeterminate for a
+// reason other than an undecidable rule, what the input does not say
+// (missing) and how to settle it (fix): the application protocol of a
+// session whose domain says TLS or HTTP but not which
+// ([stateful.UnknownAppProto]). It returns "", "" otherwise (an
+// undecidable rule: [Decision.Stateful] names it).
+func (ins Decision) UnknownOn(reply bool) (missing, fix string) { return ins.legUnknown(b2i(reply)) }
 
 // Fix says what would let a blocked direction through (the request's
 // fix when both are blocked), "" if none is, or if the stateful engine
@@ -565,6 +598,8 @@ func statefulText(d stateful.Decision) string {
 	}
 	fmt.Fprintf(&b, " the %s packet", d.Stage)
 	switch {
+	case d.Indeterminate != nil && isAppDoubt(*d.Indeterminate):
+		fmt.Fprintf(&b, ": the session's domain (a TLS SNI or an HTTP Host) says the client speaks TLS or HTTP, not which, and the answer differs between them (%s); it depends on %s", textsafe.String(d.Indeterminate.Rule), textsafe.String(d.Indeterminate.Why))
 	case d.Indeterminate != nil && strings.HasPrefix(d.Indeterminate.Keyword, "@"):
 		fmt.Fprintf(&b, ": sid %d of %s may match, depending on %s", d.Indeterminate.Sid, textsafe.String(d.Indeterminate.Group), textsafe.String(d.Indeterminate.Why))
 	case d.Indeterminate != nil:
@@ -581,9 +616,19 @@ func statefulText(d stateful.Decision) string {
 		verb = "is dropped"
 	}
 	for _, u := range d.Undecided {
+		if isAppDoubt(u) {
+			fmt.Fprintf(&b, "; the session's domain says it speaks TLS or HTTP, not which (%s), but the session %s either way", textsafe.String(u.Why), verb)
+			continue
+		}
 		fmt.Fprintf(&b, "; sid %d of %s cannot be decided at the %s packet (%s), but the session %s whether it matches or not", u.Sid, textsafe.String(u.Group), u.Stage, textsafe.String(u.Why), verb)
 	}
 	return b.String()
+}
+
+// isAppDoubt reports whether u is the stateful engine's doubt about a
+// session's application protocol (TLS or HTTP), not a rule.
+func isAppDoubt(u stateful.Unknown) bool {
+	return u.Sid == 0 && u.Keyword == stateful.UnknownAppProto
 }
 
 func statefulFix(d stateful.Decision) string {
