@@ -63,6 +63,21 @@
 //     [Decision.UnknownOn] says what is missing ("which application
 //     protocol the session on tcp/9443 speaks: TLS or HTTP") and how to
 //     settle it; [Outline] carries the same.
+//   - TLS inspection is not modelled: its scope is not in
+//     describe-firewall-policy's output. A policy with a
+//     [Policy].TLSInspectionConfigurationArn leaves a TCP session that
+//     reaches the stateful engine Indeterminate on every direction with a
+//     packet forwarded to it (the configuration may decrypt the session
+//     and drop it: not TLS, no server name, a certificate that does not
+//     check), unless the engines drop the session for certain in the
+//     handshake (the stateless engine drops its SYN or SYN-ACK, or the
+//     stateful engine drops one for certain), which stays as decided; a
+//     direction the stateless engine drops stays dropped, one it passes
+//     whole stays allowed, and other protocols are unaffected. The reason
+//     says so, then what the engines decide otherwise;
+//     [Decision.UnknownOn] says what is missing ("the TLS inspection
+//     configuration ARN of policy NAME, which may decrypt and drop this
+//     session"). [Engine.Verdicts] decides such sessions as Evaluate does.
 //   - A nil *Engine means "no firewall here": both directions of every
 //     connection are allowed, and the reasons say so.
 package firewall

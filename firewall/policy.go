@@ -23,6 +23,13 @@ type Policy struct {
 	// (mid-stream, or asymmetric routing). Informational: reachsim reports
 	// half-seen flows as asymmetric whatever it says.
 	StreamExceptionPolicy string
+	// TLSInspectionConfigurationArn is the policy's TLS inspection
+	// configuration, "" for none. reachsim does not model TLS inspection
+	// (its scope is not in describe-firewall-policy's output): a TCP
+	// session forwarded to the stateful engine is Indeterminate on every
+	// direction with a forwarded packet, unless the engines drop it for
+	// certain in the handshake (the package doc has the details).
+	TLSInspectionConfigurationArn string
 }
 
 // Engine is a compiled policy: both engines, immutable and safe for
@@ -32,9 +39,10 @@ type Policy struct {
 // directions of every connection, and the Decision's reasons say there is
 // no firewall.
 type Engine struct {
-	name      string
-	stateless *stateless.Engine
-	stateful  *stateful.Engine
+	name          string
+	stateless     *stateless.Engine
+	stateful      *stateful.Engine
+	tlsInspection string // Policy.TLSInspectionConfigurationArn
 }
 
 // Compile checks the policy and builds its [Engine]. res resolves IP set
@@ -57,7 +65,7 @@ func Compile(p Policy, res stateful.IPSetResolver) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("policy %s: stateful: %w", p.Label(), err)
 	}
-	return &Engine{name: p.Label(), stateless: sl, stateful: sf}, nil
+	return &Engine{name: p.Label(), stateless: sl, stateful: sf, tlsInspection: p.TLSInspectionConfigurationArn}, nil
 }
 
 // MustCompile is [Compile] that panics on error, for literals in tests and
@@ -133,6 +141,8 @@ type Decision struct {
 	Warnings []string
 	// request and reply: the verdict and the reason on each leg.
 	leg [2]legResult
+	// the policy's TLS inspection configuration, for the reasons
+	tlsInspection string
 }
 
 // legResult is one direction's verdict and what decided it; its rule,
@@ -143,6 +153,9 @@ type legResult struct {
 	cause   legCause
 	pkt     int // the packet of causeStatelessDrop; the last passed packet of causePassed
 	fwd     int // the last packet forwarded on this leg, -1 for none
+	// doubt: why the leg is Indeterminate although the engines decide it
+	// as cause says (doubts.go)
+	doubt doubt
 }
 
 // legCause is what decided a leg.
@@ -214,8 +227,9 @@ func (e *Engine) Explain(c Connection) Decision { return e.run(c, true) }
 // Verdicts is [Engine.Evaluate] reduced to its two verdicts, the
 // request's and the reply's ([Decision.VerdictOn] false and true), for a
 // walk that needs no reasons: it builds no packet list, no warnings and
-// no Decision, and allocates nothing of its own. A randomized test holds
-// it to Evaluate.
+// no Decision, and allocates nothing of its own, except for a TCP session
+// through a policy with TLS inspection, which it decides as Evaluate does
+// (see the package doc). A randomized test holds it to Evaluate.
 func (e *Engine) Verdicts(c Connection) (request, reply flow.Verdict) {
 	if e == nil {
 		return flow.Allow, flow.Allow
@@ -254,6 +268,14 @@ func (e *Engine) Verdicts(c Connection) (request, reply flow.Verdict) {
 		} else {
 			judge(1, back, 0)
 		}
+	}
+	if tcp && e.mayDoubt(seen) {
+		// TLS inspection may leave it undecided (doubts.go): decided as
+		// Evaluate does
+		var pkts [4]PacketResult
+		var sd stateful.Decision
+		ins := e.decide(c, false, pkts[:0], &sd)
+		return ins.leg[0].verdict, ins.leg[1].verdict
 	}
 	if seen[0] || seen[1] {
 		var v [2]flow.Verdict
@@ -304,6 +326,9 @@ func (e *Engine) Outline(c Connection) Outline {
 
 // statefulRuled reports whether leg k's rule is the stateful decision's.
 func (ins *Decision) statefulRuled(k int) bool {
+	if ins.leg[k].doubt != doubtNone {
+		return false
+	}
 	switch ins.leg[k].cause {
 	case causeStateful:
 		return true
@@ -329,7 +354,7 @@ func (e *Engine) decide(c Connection, explain bool, pkts []PacketResult, sd *sta
 		ins.leg[0].cause, ins.leg[1].cause = causeNoFirewall, causeNoFirewall
 		return ins
 	}
-	ins.policy = e.name
+	ins.policy, ins.tlsInspection = e.name, e.tlsInspection
 	ins.Packets = packetsOf(c.Flow, c.Request, c.Reply, pkts)
 	var fwdSeen, retSeen bool
 	passed := [2]int{-1, -1} // per leg, the last packet the stateless engine passed
@@ -389,12 +414,13 @@ func (e *Engine) decide(c Connection, explain bool, pkts []PacketResult, sd *sta
 			}
 		}
 	}
+	e.applyDoubts(&ins, c) // doubts.go
 	for k := range ins.leg {
 		l := &ins.leg[k]
 		switch {
 		case (k == 0 && !c.Request) || (k == 1 && !c.Reply):
 			l.cause = causeNotCrossing
-		case l.verdict != flow.Allow:
+		case l.cause != causeNone: // a drop, or the stateful engine's (under a doubt or not)
 		case l.fwd >= 0 && ins.Stateful != nil:
 			l.cause = causeForwarded
 		case passed[k] >= 0:
@@ -407,6 +433,9 @@ func (e *Engine) decide(c Connection, explain bool, pkts []PacketResult, sd *sta
 // legRule is the rule that decided leg k (see [Decision.RuleOn]).
 func (ins *Decision) legRule(k int) string {
 	l := &ins.leg[k]
+	if l.doubt != doubtNone {
+		return ""
+	}
 	switch l.cause {
 	case causeStatelessDrop, causePassed:
 		return statelessRule(ins.Packets[l.pkt].Decision)
@@ -422,6 +451,15 @@ func (ins *Decision) legRule(k int) string {
 
 // legReason is the unescaped reason of leg k, "" when nothing decided.
 func (ins *Decision) legReason(k int) string {
+	if ins.leg[k].doubt != doubtNone {
+		return ins.doubtReason(k, ins.engineReason(k)) // doubts.go
+	}
+	return ins.engineReason(k)
+}
+
+// engineReason is the unescaped reason of leg k as the engines decide it,
+// "" when nothing decided.
+func (ins *Decision) engineReason(k int) string {
 	l := &ins.leg[k]
 	this, other := "request", "reply"
 	if k == 1 {
@@ -467,6 +505,9 @@ func (ins *Decision) legUnknown(k int) (missing, fix string) {
 	if l.verdict != flow.Indeterminate {
 		return "", ""
 	}
+	if l.doubt != doubtNone {
+		return ins.doubtUnknown(k) // doubts.go
+	}
 	switch l.cause {
 	case causeStateful:
 		if u := ins.Stateful.Indeterminate; u != nil && isAppDoubt(*u) {
@@ -479,6 +520,9 @@ func (ins *Decision) legUnknown(k int) (missing, fix string) {
 // legFix is the fix of leg k, "" for none.
 func (ins *Decision) legFix(k int) string {
 	l := &ins.leg[k]
+	if l.doubt != doubtNone {
+		return ""
+	}
 	switch l.cause {
 	case causeStatelessDrop:
 		return statelessFix(&ins.Packets[l.pkt])
@@ -519,8 +563,9 @@ func (ins Decision) ReasonOn(reply bool) string {
 // reason other than an undecidable rule, what the input does not say
 // (missing) and how to settle it (fix): the application protocol of a
 // session whose domain says TLS or HTTP but not which
-// ([stateful.UnknownAppProto]). It returns "", "" otherwise (an
-// undecidable rule: [Decision.Stateful] names it).
+// ([stateful.UnknownAppProto]), or the policy's TLS inspection
+// configuration, which reachsim does not model. It returns "", ""
+// otherwise (an undecidable rule: [Decision.Stateful] names it).
 func (ins Decision) UnknownOn(reply bool) (missing, fix string) { return ins.legUnknown(b2i(reply)) }
 
 // Fix says what would let a blocked direction through (the request's
