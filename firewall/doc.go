@@ -54,6 +54,21 @@
 //     packet it passes never reaches the stateful engine, a packet it
 //     drops denies its direction, and the stateful engine judges the
 //     session over the directions that were forwarded to it.
+//   - A TCP session whose opening packet of a direction (the SYN, or the
+//     SYN-ACK) the stateless engine passes while it forwards later packets
+//     of that direction reaches the stateful engine without its opening, a
+//     flow it has no state for. AWS's stream exception policy decides
+//     packets of a connection that "breaks midstream" (DROP, the default,
+//     and REJECT drop them; CONTINUE inspects them without the flow's
+//     context) and does not say whether this is one, so every direction
+//     with a packet forwarded after the first such opening (in the
+//     session's order: SYN, SYN-ACK, the client's data, the server's) is
+//     Indeterminate, the reason and [Decision.UnknownOn] naming the
+//     [Policy].StreamExceptionPolicy; unless it is dropped for certain
+//     anyway: by the stateless engine, or by a certain stateful drop of a
+//     packet the stateful engine sees, before the missed opening, or after
+//     it under DROP or REJECT. [Engine.Verdicts] decides such sessions as
+//     Evaluate does.
 //   - A [Connection] whose AppProto is "" leaves the application protocol
 //     to the stateful engine: its port-based guess
 //     ([stateful.DefaultAppProto], a stated limit), except that a TCP

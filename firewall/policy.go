@@ -18,10 +18,17 @@ type Policy struct {
 	Name, ARN string
 	Stateless stateless.Config
 	Stateful  stateful.Config
-	// StreamExceptionPolicy is DROP (AWS's default), CONTINUE or REJECT:
-	// what the firewall does with packets of a flow it has no state for
-	// (mid-stream, or asymmetric routing). Informational: reachsim reports
-	// half-seen flows as asymmetric whatever it says.
+	// StreamExceptionPolicy is DROP (AWS's default; ""), CONTINUE or
+	// REJECT: what the firewall does with packets of a flow it has no
+	// state for (a connection that breaks mid-stream). Where the stateless
+	// engine passes a direction's opening packet (the SYN or SYN-ACK) past
+	// the stateful engine but forwards later packets of that direction to
+	// it, the stateful engine meets them without the flow's opening; AWS
+	// does not say whether this policy then decides them, so those
+	// directions are Indeterminate, naming it, unless dropped for certain
+	// anyway (see the package doc). A session routed through an endpoint
+	// on one leg only is reported as asymmetric (package reach) whatever
+	// it says.
 	StreamExceptionPolicy string
 	// TLSInspectionConfigurationArn is the policy's TLS inspection
 	// configuration, "" for none. reachsim does not model TLS inspection
@@ -43,6 +50,8 @@ type Engine struct {
 	stateless     *stateless.Engine
 	stateful      *stateful.Engine
 	tlsInspection string // Policy.TLSInspectionConfigurationArn
+	// streamException is Policy.StreamExceptionPolicy
+	streamException string
 }
 
 // Compile checks the policy and builds its [Engine]. res resolves IP set
@@ -65,7 +74,8 @@ func Compile(p Policy, res stateful.IPSetResolver) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("policy %s: stateful: %w", p.Label(), err)
 	}
-	return &Engine{name: p.Label(), stateless: sl, stateful: sf, tlsInspection: p.TLSInspectionConfigurationArn}, nil
+	return &Engine{name: p.Label(), stateless: sl, stateful: sf, tlsInspection: p.TLSInspectionConfigurationArn,
+		streamException: p.StreamExceptionPolicy}, nil
 }
 
 // MustCompile is [Compile] that panics on error, for literals in tests and
@@ -141,8 +151,9 @@ type Decision struct {
 	Warnings []string
 	// request and reply: the verdict and the reason on each leg.
 	leg [2]legResult
-	// the policy's TLS inspection configuration, for the reasons
-	tlsInspection string
+	// the policy's TLS inspection configuration, and what its stream
+	// exception policy does, for the reasons
+	tlsInspection, streamWords string
 }
 
 // legResult is one direction's verdict and what decided it; its rule,
@@ -156,6 +167,7 @@ type legResult struct {
 	// doubt: why the leg is Indeterminate although the engines decide it
 	// as cause says (doubts.go)
 	doubt doubt
+	dpkt  int // doubtMidstream: the opening packet the stateless engine passed
 }
 
 // legCause is what decided a leg.
@@ -228,20 +240,27 @@ func (e *Engine) Explain(c Connection) Decision { return e.run(c, true) }
 // request's and the reply's ([Decision.VerdictOn] false and true), for a
 // walk that needs no reasons: it builds no packet list, no warnings and
 // no Decision, and allocates nothing of its own, except for a TCP session
-// through a policy with TLS inspection, which it decides as Evaluate does
-// (see the package doc). A randomized test holds it to Evaluate.
+// through a policy with TLS inspection, or one whose opening the
+// stateless engine passes while forwarding later packets, which it
+// decides as Evaluate does (see the package doc). A randomized test holds it to Evaluate.
 func (e *Engine) Verdicts(c Connection) (request, reply flow.Verdict) {
 	if e == nil {
 		return flow.Allow, flow.Allow
 	}
 	verdict := [2]flow.Verdict{flow.Allow, flow.Allow}
 	var seen [2]bool // per leg, whether a packet was forwarded to the stateful engine
+	// per leg, whether the stateless engine passed its opening (TCP) and
+	// forwarded a later packet
+	var passOpen, fwdLater [2]bool
 	judge := func(k int, p flow.Flow, flags stateless.TCPFlags) {
 		switch e.stateless.Evaluate(stateless.Packet{Flow: p, Flags: flags}).Action {
 		case flow.Drop:
 			verdict[k] = flow.Deny
 		case flow.Forward:
 			seen[k] = true
+			fwdLater[k] = fwdLater[k] || flags&stateless.SYN == 0
+		case flow.Pass:
+			passOpen[k] = passOpen[k] || flags&stateless.SYN != 0
 		}
 	}
 	// Without a rule that names TCP flags, a connection's later segments
@@ -269,9 +288,9 @@ func (e *Engine) Verdicts(c Connection) (request, reply flow.Verdict) {
 			judge(1, back, 0)
 		}
 	}
-	if tcp && e.mayDoubt(seen) {
-		// TLS inspection may leave it undecided (doubts.go): decided as
-		// Evaluate does
+	if tcp && e.mayDoubt(seen, passOpen[0] && fwdLater[0] || passOpen[1] && fwdLater[1]) {
+		// the stream exception policy or TLS inspection may leave it
+		// undecided (doubts.go): decided as Evaluate does
 		var pkts [4]PacketResult
 		var sd stateful.Decision
 		ins := e.decide(c, false, pkts[:0], &sd)
@@ -354,7 +373,7 @@ func (e *Engine) decide(c Connection, explain bool, pkts []PacketResult, sd *sta
 		ins.leg[0].cause, ins.leg[1].cause = causeNoFirewall, causeNoFirewall
 		return ins
 	}
-	ins.policy, ins.tlsInspection = e.name, e.tlsInspection
+	ins.policy, ins.tlsInspection, ins.streamWords = e.name, e.tlsInspection, e.streamExceptionWords()
 	ins.Packets = packetsOf(c.Flow, c.Request, c.Reply, pkts)
 	var fwdSeen, retSeen bool
 	passed := [2]int{-1, -1} // per leg, the last packet the stateless engine passed
@@ -563,8 +582,10 @@ func (ins Decision) ReasonOn(reply bool) string {
 // reason other than an undecidable rule, what the input does not say
 // (missing) and how to settle it (fix): the application protocol of a
 // session whose domain says TLS or HTTP but not which
-// ([stateful.UnknownAppProto]), or the policy's TLS inspection
-// configuration, which reachsim does not model. It returns "", ""
+// ([stateful.UnknownAppProto]), the policy's TLS inspection
+// configuration, which reachsim does not model, or whether the stream
+// exception policy decides packets the stateful engine meets without the
+// flow's opening. It returns "", ""
 // otherwise (an undecidable rule: [Decision.Stateful] names it).
 func (ins Decision) UnknownOn(reply bool) (missing, fix string) { return ins.legUnknown(b2i(reply)) }
 
