@@ -44,7 +44,12 @@ func (l *loader) readPolicy(file string, doc []byte) {
 		l.parserErr(file, err)
 		return
 	}
-	l.policies = append(l.policies, &policyRec{spec: s, at: jsonloc.Loc{File: file, Path: "FirewallPolicy"}})
+	at := jsonloc.Loc{File: file, Path: "FirewallPolicy"}
+	if arn := s.TLSInspectionConfiguration; arn != "" {
+		l.warn(at.Field("TLSInspectionConfigurationArn"), "firewall policy %s has TLS inspection configuration %s, which reachsim does not model (its scope is not in describe-firewall-policy's output): TCP sessions through its firewalls are indeterminate unless the rules drop them in the handshake",
+			cmp.Or(s.Name, s.ARN), arn)
+	}
+	l.policies = append(l.policies, &policyRec{spec: s, at: at})
 }
 
 func (l *loader) readFirewall(file string, doc []byte) {

@@ -25,16 +25,19 @@ type GroupRefSpec struct {
 // describe-firewall-policy` prints it: rule groups by ARN only. Bind the
 // groups with [PolicySpec.Build].
 type PolicySpec struct {
-	Name, ARN                  string
-	StatelessGroups            []GroupRefSpec
-	StatelessDefault           stateless.DefaultAction
-	StatelessFragmentDefault   stateless.DefaultAction
-	StatelessCustomActions     []stateless.CustomAction
-	StatefulGroups             []GroupRefSpec
-	StatefulDefaults           stateful.Defaults
-	RuleOrder                  stateful.RuleOrder
-	StreamExceptionPolicy      string
-	HomeNet                    []netip.Prefix // PolicyVariables.RuleVariables.HOME_NET, if set
+	Name, ARN                string
+	StatelessGroups          []GroupRefSpec
+	StatelessDefault         stateless.DefaultAction
+	StatelessFragmentDefault stateless.DefaultAction
+	StatelessCustomActions   []stateless.CustomAction
+	StatefulGroups           []GroupRefSpec
+	StatefulDefaults         stateful.Defaults
+	RuleOrder                stateful.RuleOrder
+	StreamExceptionPolicy    string
+	HomeNet                  []netip.Prefix // PolicyVariables.RuleVariables.HOME_NET, if set
+	// TLSInspectionConfiguration is TLSInspectionConfigurationArn, ""
+	// for none; Build carries it into the policy, whose TCP sessions it
+	// leaves Indeterminate (see firewall.Policy.TLSInspectionConfigurationArn).
 	TLSInspectionConfiguration string
 }
 
@@ -89,6 +92,9 @@ type (
 // ones a ResourceArn, and an Override.Action, if any, of DROP_TO_ALERT.
 // StatefulDefaultActions need STRICT_ORDER. StreamExceptionPolicy is DROP,
 // CONTINUE or REJECT; PolicyVariables may set HOME_NET only.
+// TLSInspectionConfigurationArn is kept (PolicySpec.TLSInspectionConfiguration):
+// reachsim does not model TLS inspection, so the policy's TCP sessions
+// are Indeterminate where it could act, and the loader warns.
 // StatefulEngineOptions.FlowTimeouts, DeepThreatInspection and
 // EnableTLSSessionHolding are ignored.
 //
@@ -285,7 +291,7 @@ func (s PolicySpec) Build(groups []RuleGroup) (firewall.Policy, error) {
 		}
 		byARN[arn] = g
 	}
-	p := firewall.Policy{Name: s.Name, ARN: s.ARN, StreamExceptionPolicy: s.StreamExceptionPolicy}
+	p := firewall.Policy{Name: s.Name, ARN: s.ARN, StreamExceptionPolicy: s.StreamExceptionPolicy, TLSInspectionConfigurationArn: s.TLSInspectionConfiguration}
 	p.Stateless = stateless.Config{Default: s.StatelessDefault, FragmentDefault: s.StatelessFragmentDefault, CustomActions: s.StatelessCustomActions}
 	l := jsonloc.Loc{Path: "FirewallPolicy", Resource: res}
 	unresolved := func(refs string, i int, arn string, g RuleGroup, found bool, want string) error {

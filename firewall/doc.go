@@ -54,6 +54,45 @@
 //     packet it passes never reaches the stateful engine, a packet it
 //     drops denies its direction, and the stateful engine judges the
 //     session over the directions that were forwarded to it.
+//   - A TCP session whose opening packet of a direction (the SYN, or the
+//     SYN-ACK) the stateless engine passes while it forwards later packets
+//     of that direction reaches the stateful engine without its opening, a
+//     flow it has no state for. AWS's stream exception policy decides
+//     packets of a connection that "breaks midstream" (DROP, the default,
+//     and REJECT drop them; CONTINUE inspects them without the flow's
+//     context) and does not say whether this is one, so every direction
+//     with a packet forwarded after the first such opening (in the
+//     session's order: SYN, SYN-ACK, the client's data, the server's) is
+//     Indeterminate, the reason and [Decision.UnknownOn] naming the
+//     [Policy].StreamExceptionPolicy; unless it is dropped for certain
+//     anyway: by the stateless engine, or by a certain stateful drop of a
+//     packet the stateful engine sees, before the missed opening, or after
+//     it under DROP or REJECT. [Engine.Verdicts] decides such sessions as
+//     Evaluate does.
+//   - A [Connection] whose AppProto is "" leaves the application protocol
+//     to the stateful engine: its port-based guess
+//     ([stateful.DefaultAppProto], a stated limit), except that a TCP
+//     session with a Domain speaks TLS or HTTP, and on a port the guess
+//     takes for neither it is judged both ways; where they differ, the
+//     stateful decision is Indeterminate ([stateful.UnknownAppProto]) and
+//     [Decision.UnknownOn] says what is missing ("which application
+//     protocol the session on tcp/9443 speaks: TLS or HTTP") and how to
+//     settle it; [Outline] carries the same.
+//   - TLS inspection is not modelled: its scope is not in
+//     describe-firewall-policy's output. A policy with a
+//     [Policy].TLSInspectionConfigurationArn leaves a TCP session that
+//     reaches the stateful engine Indeterminate on every direction with a
+//     packet forwarded to it (the configuration may decrypt the session
+//     and drop it: not TLS, no server name, a certificate that does not
+//     check), unless the engines drop the session for certain in the
+//     handshake (the stateless engine drops its SYN or SYN-ACK, or the
+//     stateful engine drops one for certain), which stays as decided; a
+//     direction the stateless engine drops stays dropped, one it passes
+//     whole stays allowed, and other protocols are unaffected. The reason
+//     says so, then what the engines decide otherwise;
+//     [Decision.UnknownOn] says what is missing ("the TLS inspection
+//     configuration ARN of policy NAME, which may decrypt and drop this
+//     session"). [Engine.Verdicts] decides such sessions as Evaluate does.
 //   - A nil *Engine means "no firewall here": both directions of every
 //     connection are allowed, and the reasons say so.
 package firewall

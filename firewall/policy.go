@@ -18,11 +18,25 @@ type Policy struct {
 	Name, ARN string
 	Stateless stateless.Config
 	Stateful  stateful.Config
-	// StreamExceptionPolicy is DROP (AWS's default), CONTINUE or REJECT:
-	// what the firewall does with packets of a flow it has no state for
-	// (mid-stream, or asymmetric routing). Informational: reachsim reports
-	// half-seen flows as asymmetric whatever it says.
+	// StreamExceptionPolicy is DROP (AWS's default; ""), CONTINUE or
+	// REJECT: what the firewall does with packets of a flow it has no
+	// state for (a connection that breaks mid-stream). Where the stateless
+	// engine passes a direction's opening packet (the SYN or SYN-ACK) past
+	// the stateful engine but forwards later packets of that direction to
+	// it, the stateful engine meets them without the flow's opening; AWS
+	// does not say whether this policy then decides them, so those
+	// directions are Indeterminate, naming it, unless dropped for certain
+	// anyway (see the package doc). A session routed through an endpoint
+	// on one leg only is reported as asymmetric (package reach) whatever
+	// it says.
 	StreamExceptionPolicy string
+	// TLSInspectionConfigurationArn is the policy's TLS inspection
+	// configuration, "" for none. reachsim does not model TLS inspection
+	// (its scope is not in describe-firewall-policy's output): a TCP
+	// session forwarded to the stateful engine is Indeterminate on every
+	// direction with a forwarded packet, unless the engines drop it for
+	// certain in the handshake (the package doc has the details).
+	TLSInspectionConfigurationArn string
 }
 
 // Engine is a compiled policy: both engines, immutable and safe for
@@ -32,9 +46,12 @@ type Policy struct {
 // directions of every connection, and the Decision's reasons say there is
 // no firewall.
 type Engine struct {
-	name      string
-	stateless *stateless.Engine
-	stateful  *stateful.Engine
+	name          string
+	stateless     *stateless.Engine
+	stateful      *stateful.Engine
+	tlsInspection string // Policy.TLSInspectionConfigurationArn
+	// streamException is Policy.StreamExceptionPolicy
+	streamException string
 }
 
 // Compile checks the policy and builds its [Engine]. res resolves IP set
@@ -57,7 +74,8 @@ func Compile(p Policy, res stateful.IPSetResolver) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("policy %s: stateful: %w", p.Label(), err)
 	}
-	return &Engine{name: p.Label(), stateless: sl, stateful: sf}, nil
+	return &Engine{name: p.Label(), stateless: sl, stateful: sf, tlsInspection: p.TLSInspectionConfigurationArn,
+		streamException: p.StreamExceptionPolicy}, nil
 }
 
 // MustCompile is [Compile] that panics on error, for literals in tests and
@@ -133,6 +151,9 @@ type Decision struct {
 	Warnings []string
 	// request and reply: the verdict and the reason on each leg.
 	leg [2]legResult
+	// the policy's TLS inspection configuration, and what its stream
+	// exception policy does, for the reasons
+	tlsInspection, streamWords string
 }
 
 // legResult is one direction's verdict and what decided it; its rule,
@@ -143,6 +164,10 @@ type legResult struct {
 	cause   legCause
 	pkt     int // the packet of causeStatelessDrop; the last passed packet of causePassed
 	fwd     int // the last packet forwarded on this leg, -1 for none
+	// doubt: why the leg is Indeterminate although the engines decide it
+	// as cause says (doubts.go)
+	doubt doubt
+	dpkt  int // doubtMidstream: the opening packet the stateless engine passed
 }
 
 // legCause is what decided a leg.
@@ -214,20 +239,28 @@ func (e *Engine) Explain(c Connection) Decision { return e.run(c, true) }
 // Verdicts is [Engine.Evaluate] reduced to its two verdicts, the
 // request's and the reply's ([Decision.VerdictOn] false and true), for a
 // walk that needs no reasons: it builds no packet list, no warnings and
-// no Decision, and allocates nothing of its own. A randomized test holds
-// it to Evaluate.
+// no Decision, and allocates nothing of its own, except for a TCP session
+// through a policy with TLS inspection, or one whose opening the
+// stateless engine passes while forwarding later packets, which it
+// decides as Evaluate does (see the package doc). A randomized test holds it to Evaluate.
 func (e *Engine) Verdicts(c Connection) (request, reply flow.Verdict) {
 	if e == nil {
 		return flow.Allow, flow.Allow
 	}
 	verdict := [2]flow.Verdict{flow.Allow, flow.Allow}
 	var seen [2]bool // per leg, whether a packet was forwarded to the stateful engine
+	// per leg, whether the stateless engine passed its opening (TCP) and
+	// forwarded a later packet
+	var passOpen, fwdLater [2]bool
 	judge := func(k int, p flow.Flow, flags stateless.TCPFlags) {
 		switch e.stateless.Evaluate(stateless.Packet{Flow: p, Flags: flags}).Action {
 		case flow.Drop:
 			verdict[k] = flow.Deny
 		case flow.Forward:
 			seen[k] = true
+			fwdLater[k] = fwdLater[k] || flags&stateless.SYN == 0
+		case flow.Pass:
+			passOpen[k] = passOpen[k] || flags&stateless.SYN != 0
 		}
 	}
 	// Without a rule that names TCP flags, a connection's later segments
@@ -255,6 +288,14 @@ func (e *Engine) Verdicts(c Connection) (request, reply flow.Verdict) {
 			judge(1, back, 0)
 		}
 	}
+	if tcp && e.mayDoubt(seen, passOpen[0] && fwdLater[0] || passOpen[1] && fwdLater[1]) {
+		// the stream exception policy or TLS inspection may leave it
+		// undecided (doubts.go): decided as Evaluate does
+		var pkts [4]PacketResult
+		var sd stateful.Decision
+		ins := e.decide(c, false, pkts[:0], &sd)
+		return ins.leg[0].verdict, ins.leg[1].verdict
+	}
 	if seen[0] || seen[1] {
 		var v [2]flow.Verdict
 		v[0], v[1] = e.stateful.Verdicts(stateful.Session{Flow: c.Flow, AppProto: c.AppProto, ForwardSeen: seen[0], ReturnSeen: seen[1]})
@@ -275,6 +316,10 @@ type Outline struct {
 	Verdict [2]flow.Verdict
 	Rule    [2]string
 	Fix     string
+	// Missing and Settle are, per direction, [Decision.UnknownOn]'s
+	// answers: what an Indeterminate verdict lacks and how to settle it,
+	// "" for an undecidable rule.
+	Missing, Settle [2]string
 }
 
 // Outline is [Engine.Evaluate] reduced to its verdicts, rules and fix: the
@@ -288,6 +333,7 @@ func (e *Engine) Outline(c Connection) Outline {
 	o := Outline{Fix: ins.Fix()}
 	for k := range ins.leg {
 		o.Verdict[k] = ins.leg[k].verdict
+		o.Missing[k], o.Settle[k] = ins.legUnknown(k)
 		if k == 1 && ins.statefulRuled(0) && ins.statefulRuled(1) {
 			o.Rule[1] = o.Rule[0] // one session's rule, worded once
 			continue
@@ -299,6 +345,9 @@ func (e *Engine) Outline(c Connection) Outline {
 
 // statefulRuled reports whether leg k's rule is the stateful decision's.
 func (ins *Decision) statefulRuled(k int) bool {
+	if ins.leg[k].doubt != doubtNone {
+		return false
+	}
 	switch ins.leg[k].cause {
 	case causeStateful:
 		return true
@@ -324,7 +373,7 @@ func (e *Engine) decide(c Connection, explain bool, pkts []PacketResult, sd *sta
 		ins.leg[0].cause, ins.leg[1].cause = causeNoFirewall, causeNoFirewall
 		return ins
 	}
-	ins.policy = e.name
+	ins.policy, ins.tlsInspection, ins.streamWords = e.name, e.tlsInspection, e.streamExceptionWords()
 	ins.Packets = packetsOf(c.Flow, c.Request, c.Reply, pkts)
 	var fwdSeen, retSeen bool
 	passed := [2]int{-1, -1} // per leg, the last packet the stateless engine passed
@@ -384,12 +433,13 @@ func (e *Engine) decide(c Connection, explain bool, pkts []PacketResult, sd *sta
 			}
 		}
 	}
+	e.applyDoubts(&ins, c) // doubts.go
 	for k := range ins.leg {
 		l := &ins.leg[k]
 		switch {
 		case (k == 0 && !c.Request) || (k == 1 && !c.Reply):
 			l.cause = causeNotCrossing
-		case l.verdict != flow.Allow:
+		case l.cause != causeNone: // a drop, or the stateful engine's (under a doubt or not)
 		case l.fwd >= 0 && ins.Stateful != nil:
 			l.cause = causeForwarded
 		case passed[k] >= 0:
@@ -402,6 +452,9 @@ func (e *Engine) decide(c Connection, explain bool, pkts []PacketResult, sd *sta
 // legRule is the rule that decided leg k (see [Decision.RuleOn]).
 func (ins *Decision) legRule(k int) string {
 	l := &ins.leg[k]
+	if l.doubt != doubtNone {
+		return ""
+	}
 	switch l.cause {
 	case causeStatelessDrop, causePassed:
 		return statelessRule(ins.Packets[l.pkt].Decision)
@@ -417,6 +470,15 @@ func (ins *Decision) legRule(k int) string {
 
 // legReason is the unescaped reason of leg k, "" when nothing decided.
 func (ins *Decision) legReason(k int) string {
+	if ins.leg[k].doubt != doubtNone {
+		return ins.doubtReason(k, ins.engineReason(k)) // doubts.go
+	}
+	return ins.engineReason(k)
+}
+
+// engineReason is the unescaped reason of leg k as the engines decide it,
+// "" when nothing decided.
+func (ins *Decision) engineReason(k int) string {
 	l := &ins.leg[k]
 	this, other := "request", "reply"
 	if k == 1 {
@@ -433,6 +495,9 @@ func (ins *Decision) legReason(k int) string {
 	case causeStateful:
 		if d := ins.Stateful; d.Verdict == flow.Indeterminate && d.Stage.ToServer() != (k == 0) {
 			// the worlds disagree, and some way the rule goes stops this leg
+			if isAppDoubt(*d.Indeterminate) {
+				return "stateful engine: " + statefulText(*d) + "; whether the " + this + " gets through depends on it too"
+			}
 			return "stateful engine: " + statefulText(*d) + "; whether the " + this + " gets through depends on the rules it cannot decide"
 		}
 		return "stateful engine: " + statefulText(*ins.Stateful)
@@ -451,9 +516,32 @@ func (ins *Decision) legReason(k int) string {
 	return ""
 }
 
+// legUnknown is what leg k's Indeterminate verdict lacks and how to
+// settle it (see [Decision.UnknownOn]); "", "" when a rule is undecidable
+// or the leg is decided.
+func (ins *Decision) legUnknown(k int) (missing, fix string) {
+	l := &ins.leg[k]
+	if l.verdict != flow.Indeterminate {
+		return "", ""
+	}
+	if l.doubt != doubtNone {
+		return ins.doubtUnknown(k) // doubts.go
+	}
+	switch l.cause {
+	case causeStateful:
+		if u := ins.Stateful.Indeterminate; u != nil && isAppDoubt(*u) {
+			return u.Why, "check by hand which of TLS and HTTP the service speaks on that port (the reason gives the firewall's answer for each)"
+		}
+	}
+	return "", ""
+}
+
 // legFix is the fix of leg k, "" for none.
 func (ins *Decision) legFix(k int) string {
 	l := &ins.leg[k]
+	if l.doubt != doubtNone {
+		return ""
+	}
 	switch l.cause {
 	case causeStatelessDrop:
 		return statelessFix(&ins.Packets[l.pkt])
@@ -489,6 +577,17 @@ func (ins Decision) ReasonOn(reply bool) string {
 	}
 	return "policy " + textsafe.String(ins.policy) + ": " + textsafe.String(reason)
 }
+
+// UnknownOn says, for a direction whose verdict is Indeterminate for a
+// reason other than an undecidable rule, what the input does not say
+// (missing) and how to settle it (fix): the application protocol of a
+// session whose domain says TLS or HTTP but not which
+// ([stateful.UnknownAppProto]), the policy's TLS inspection
+// configuration, which reachsim does not model, or whether the stream
+// exception policy decides packets the stateful engine meets without the
+// flow's opening. It returns "", ""
+// otherwise (an undecidable rule: [Decision.Stateful] names it).
+func (ins Decision) UnknownOn(reply bool) (missing, fix string) { return ins.legUnknown(b2i(reply)) }
 
 // Fix says what would let a blocked direction through (the request's
 // fix when both are blocked), "" if none is, or if the stateful engine
@@ -565,6 +664,8 @@ func statefulText(d stateful.Decision) string {
 	}
 	fmt.Fprintf(&b, " the %s packet", d.Stage)
 	switch {
+	case d.Indeterminate != nil && isAppDoubt(*d.Indeterminate):
+		fmt.Fprintf(&b, ": the session's domain (a TLS SNI or an HTTP Host) says the client speaks TLS or HTTP, not which, and the answer differs between them (%s); it depends on %s", textsafe.String(d.Indeterminate.Rule), textsafe.String(d.Indeterminate.Why))
 	case d.Indeterminate != nil && strings.HasPrefix(d.Indeterminate.Keyword, "@"):
 		fmt.Fprintf(&b, ": sid %d of %s may match, depending on %s", d.Indeterminate.Sid, textsafe.String(d.Indeterminate.Group), textsafe.String(d.Indeterminate.Why))
 	case d.Indeterminate != nil:
@@ -581,9 +682,19 @@ func statefulText(d stateful.Decision) string {
 		verb = "is dropped"
 	}
 	for _, u := range d.Undecided {
+		if isAppDoubt(u) {
+			fmt.Fprintf(&b, "; the session's domain says it speaks TLS or HTTP, not which (%s), but the session %s either way", textsafe.String(u.Why), verb)
+			continue
+		}
 		fmt.Fprintf(&b, "; sid %d of %s cannot be decided at the %s packet (%s), but the session %s whether it matches or not", u.Sid, textsafe.String(u.Group), u.Stage, textsafe.String(u.Why), verb)
 	}
 	return b.String()
+}
+
+// isAppDoubt reports whether u is the stateful engine's doubt about a
+// session's application protocol (TLS or HTTP), not a rule.
+func isAppDoubt(u stateful.Unknown) bool {
+	return u.Sid == 0 && u.Keyword == stateful.UnknownAppProto
 }
 
 func statefulFix(d stateful.Decision) string {

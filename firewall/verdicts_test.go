@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -32,7 +33,9 @@ func TestVerdictsAgreesWithEvaluate(t *testing.T) {
 	seen := map[flow.Verdict]int{}
 	flagged := 0 // rules that name TCP flags
 	ruled, fixed := 0, 0
-	byWorlds := 0 // stateful verdicts certain only because every world gives them
+	byWorlds := 0  // stateful verdicts certain only because every world gives them
+	midstream := 0 // legs left to the stream exception policy
+	inspected := 0 // legs left to TLS inspection
 	for round := range 300 {
 		var sl []stateless.Rule
 		for i := range rng.IntN(5) {
@@ -75,6 +78,10 @@ func TestVerdictsAgreesWithEvaluate(t *testing.T) {
 		if len(sf) > 0 {
 			p = withPartners(p)
 		}
+		p.StreamExceptionPolicy = []string{"", "DROP", "CONTINUE", "REJECT"}[rng.IntN(4)]
+		if rng.IntN(8) == 0 {
+			p.TLSInspectionConfigurationArn = "arn:aws:network-firewall:us-east-1:111122223333:tls-configuration/t"
+		}
 		e, err := firewall.Compile(p, partnersUnknown)
 		require.NoError(t, err)
 		for range 20 {
@@ -107,6 +114,15 @@ func TestVerdictsAgreesWithEvaluate(t *testing.T) {
 			seen[rep]++
 			want0 := firewall.Outline{Verdict: [2]flow.Verdict{want.VerdictOn(false), want.VerdictOn(true)},
 				Rule: [2]string{want.RuleOn(false), want.RuleOn(true)}, Fix: want.Fix()}
+			for k, reply := range []bool{false, true} {
+				want0.Missing[k], want0.Settle[k] = want.UnknownOn(reply)
+				switch {
+				case strings.Contains(want0.Missing[k], "stream exception policy"):
+					midstream++
+				case strings.Contains(want0.Missing[k], "TLS inspection configuration"):
+					inspected++
+				}
+			}
 			require.Equal(t, want0, e.Outline(c), "round %d: %+v outline", round, c)
 			for _, r := range want0.Rule {
 				if r != "" {
@@ -124,6 +140,8 @@ func TestVerdictsAgreesWithEvaluate(t *testing.T) {
 	require.Positive(t, seen[flow.Allow], "the rounds should allow some legs")
 	require.Positive(t, seen[flow.Indeterminate], "some legs should hang on the IP set whose entries are unknown")
 	require.Positive(t, flagged, "some rules should name TCP flags")
+	require.Positive(t, midstream, "some legs should be left to the stream exception policy")
+	require.Positive(t, inspected, "some legs should be left to TLS inspection")
 	require.Positive(t, byWorlds, "some stateful verdicts should be certain whether the rules on the unknown IP set match or not")
 	var none *firewall.Engine
 	req, rep := none.Verdicts(bothWays(sshFlow))

@@ -319,6 +319,9 @@ func (m *Model) inspectSession(fwd, ret []Hop, s session, replyTraced, explain b
 					h.Fix = "check by hand which addresses the group's resources hold (aws resource-groups list-group-resources)"
 				}
 			}
+			if o.Missing[k] != "" { // what the firewall names itself: the application protocol, ...
+				h.Missing, h.Fix = o.Missing[k], o.Settle[k]
+			}
 		}
 	}
 	if s.fwd != nil {

@@ -55,7 +55,11 @@ type Query struct {
 	// &reach.ICMPMessage{Type: 0}. Other protocols must leave it nil.
 	ICMP *ICMPMessage
 	// Domain is the TLS SNI or HTTP Host the connection asks for, for the
-	// firewall's domain rules; tcp only.
+	// firewall's domain rules; tcp only. It says the client speaks TLS or
+	// HTTP: on a port the firewall takes for neither (its port table,
+	// DefaultAppProto in package firewall/stateful), the firewall judges the session both
+	// ways, and where they differ its hop is undecided, naming the
+	// application protocol as what is missing.
 	Domain string
 	// IPv6 picks the interfaces' IPv6 addresses when neither endpoint is
 	// given as an address (addresses decide the family themselves).

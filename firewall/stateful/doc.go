@@ -137,6 +137,35 @@
 // worlds are too many to try; [Engine.Verdicts] gives both directions. The worlds are tried only when an undecidable
 // rule is met; a session that meets none costs what it did.
 //
+// # Application protocol
+//
+// Suricata detects a session's application protocol by its content, not
+// its port; a [Session] says it in AppProto, or says nothing. Then
+// reachsim guesses it from the transport and destination port
+// ([DefaultAppProto]: tcp/443 is tls, tcp/80 http, an unlisted port
+// none). This is a stated limit: a TLS or HTTP service on an unlisted port
+// of a session without a Domain is judged as speaking no application
+// protocol, so tls and http rules (domain lists included) do not see it.
+//
+// A TCP session with a Domain (a TLS SNI or an HTTP Host) speaks TLS or
+// HTTP whatever its port. On a port the guess takes for tls or http, that
+// is the protocol. On any other port the session does not say which, and
+// the engine judges it both ways, as TLS and as HTTP: where the two
+// readings give the same verdict (and a deny on the same direction) it is
+// certain, the decision the TLS reading's, its Undecided listing the
+// doubt ([Unknown] with Sid 0 and Keyword [UnknownAppProto]) when the two
+// went different ways; where they differ the verdict is Indeterminate at
+// DataToServer, Indeterminate naming the doubt (Why: "which application
+// protocol the session on tcp/9443 speaks: TLS or HTTP"; Rule: what each
+// reading gives), on every direction one of them denies or leaves
+// undecided (when both readings are Indeterminate, the TLS reading's
+// decision stands, on those directions). A TLS_SNI-only denylist thus
+// leaves a listed name on tcp/9443 Indeterminate (dropped as TLS, passed
+// as HTTP); one for TLS_SNI and HTTP_HOST drops it for certain.
+// Explain's Stages and Skipped hold the TLS reading's trace, then the
+// HTTP reading's. A session with AppProto set, or of another transport,
+// is judged as it says.
+//
 // IP-only rules (Suricata's classification: a layer-3/4 protocol, both
 // ports "any", no negated address, no flow keyword and only informational
 // options; a rule with $EXTERNAL_NET counts as negated unless the group

@@ -75,7 +75,10 @@ type Session struct {
 	// Suricata names it ("tls", "http", "http2", "dns", "ssh", "smtp",
 	// ...), or "none" for a protocol Suricata does not recognise. "" means
 	// derive it from the transport and destination port with
-	// [DefaultAppProto].
+	// [DefaultAppProto] (a guess; see the package doc, Application
+	// protocol), except for a TCP session with a Domain to a port that
+	// guess takes for neither tls nor http: that session speaks TLS or
+	// HTTP, and is judged both ways.
 	AppProto string
 	// ForwardSeen and ReturnSeen say whether the stateless engine
 	// forwarded the request direction and the reply direction to the
@@ -223,7 +226,9 @@ type Decision struct {
 	// passed, nor at an indeterminate one under DEFAULT_ACTION_ORDER).
 	Alerts []RuleMatch
 	// Indeterminate names the undecidable rule when Verdict is
-	// Indeterminate: the first one met.
+	// Indeterminate: the first one met; or, with Sid 0 and Keyword
+	// [UnknownAppProto], the session's application protocol (TLS or
+	// HTTP, its Domain says, not which), when the two readings differ.
 	Indeterminate *Unknown
 	// Undecided lists, when the verdict is certain although undecidable
 	// pass, drop or reject rules were met, those rules, each at the stage
@@ -231,7 +236,9 @@ type Decision struct {
 	// a deny, its direction) is the same whether each matches or not. The
 	// other fields (Stage, the deciding rule, Alerts, Stages, Skipped)
 	// then describe the session as it goes when none of them matches.
-	// Nil otherwise.
+	// An entry with Sid 0 and Keyword [UnknownAppProto] says the session
+	// speaks TLS or HTTP, not which, and gets this verdict either way
+	// (the other fields then describe it as TLS). Nil otherwise.
 	Undecided []Unknown
 	// Warning is set when only one direction reached the engine.
 	Warning string
@@ -306,10 +313,16 @@ func (d Decision) String() string {
 	default:
 		b.WriteString(d.Action.String() + " sid " + strconv.Itoa(d.Sid) + " (group " + textsafe.String(d.Group) + ")")
 	}
-	for i, u := range d.Undecided {
-		if i == 0 {
+	first := true
+	for _, u := range d.Undecided {
+		switch {
+		case u.Keyword == UnknownAppProto && u.Sid == 0:
+			b.WriteString("; the same as TLS and as HTTP (" + u.Why + ")")
+			continue
+		case first:
 			b.WriteString("; the same whether or not these undecidable rules match: ")
-		} else {
+			first = false
+		default:
 			b.WriteString("; ")
 		}
 		b.WriteString(u.String())
@@ -437,6 +450,15 @@ func (e *Engine) run(s Session, explain, quiet bool) Decision {
 	if e == nil {
 		return Decision{Verdict: flow.Allow, Action: flow.Pass, Default: true, noEngine: true}
 	}
+	if appDoubt(s) {
+		return e.eitherApp(s, explain, quiet) // appdoubt.go
+	}
+	return e.decide(s, explain, quiet)
+}
+
+// decide is run on a valid session for an engine: its first evaluation,
+// and its worlds when that meets an undecidable rule.
+func (e *Engine) decide(s Session, explain, quiet bool) Decision {
 	d := e.evaluate(s, explain, quiet, nil)
 	if d.Verdict == flow.Indeterminate {
 		// an undecidable rule: the verdict may still be certain (worlds.go)

@@ -591,6 +591,71 @@ type refWorld func(si, i int) bool
 // more than maxUndecided rules are consulted). ok is false when there are too many undecidable rules to try
 // every world.
 func (e *refEngine) evaluate(s Session) (d Decision, ok bool) {
+	if s.AppProto == "" && s.Flow.Protocol == flow.TCP && s.Flow.Domain != "" {
+		if a := DefaultAppProto(s.Flow); a != "tls" && a != "http" {
+			return e.evaluateEitherApp(s)
+		}
+	}
+	return e.evaluateApp(s)
+}
+
+// evaluateEitherApp is evaluate for a session that carries a Domain (so
+// speaks TLS or HTTP) on a port DefaultAppProto takes for neither: judged
+// as both, certain where they agree.
+func (e *refEngine) evaluateEitherApp(s Session) (Decision, bool) {
+	s.AppProto = "tls"
+	dt, ok1 := e.evaluateApp(s)
+	s.AppProto = "http"
+	dh, ok2 := e.evaluateApp(s)
+	if !ok1 || !ok2 {
+		return dt, false
+	}
+	denies := func(d Decision) uint8 {
+		switch {
+		case d.Verdict == flow.Allow:
+			return 0
+		case d.Verdict == flow.Indeterminate && d.legs != 0:
+			return d.legs
+		case d.Stage.ToServer():
+			return legToServer
+		}
+		return legToClient
+	}
+	why := fmt.Sprintf("which application protocol the session on tcp/%d speaks: TLS or HTTP", s.Flow.Dst.Port())
+	u := Unknown{Stage: DataToServer, Keyword: UnknownAppProto, Why: why}
+	switch {
+	case dt.Verdict == flow.Indeterminate && dh.Verdict == flow.Indeterminate:
+		dt.legs = denies(dt) | denies(dh)
+		return dt, true
+	case dt.Verdict != flow.Indeterminate && dt.Verdict == dh.Verdict && denies(dt) == denies(dh):
+		if dt.Stage == dh.Stage && dt.Action == dh.Action && dt.DefaultAction == dh.DefaultAction && dt.Default == dh.Default &&
+			dt.Group == dh.Group && dt.Sid == dh.Sid && len(dt.Undecided) == len(dh.Undecided) && len(dt.Alerts) == len(dh.Alerts) {
+			return dt, true // the protocol decided nothing
+		}
+		var out []Unknown
+		placed := false
+		for _, x := range dt.Undecided {
+			if !placed && x.Stage > DataToServer {
+				out, placed = append(out, u), true
+			}
+			out = append(out, x)
+		}
+		if !placed {
+			out = append(out, u)
+		}
+		dt.Undecided = out
+		return dt, true
+	}
+	d := Decision{Verdict: flow.Indeterminate, Stage: DataToServer, Action: dt.Action, Indeterminate: &u, Warning: dt.Warning, legs: denies(dt) | denies(dh)}
+	if dt.Verdict == flow.Allow {
+		d.Action = dh.Action
+	}
+	return d, true
+}
+
+// evaluateApp is evaluate for a session whose application protocol is
+// not in doubt.
+func (e *refEngine) evaluateApp(s Session) (d Decision, ok bool) {
 	stages := e.judged(s)
 	res := make([][]int, len(stages))
 	kws := make([][]string, len(stages))
@@ -1172,6 +1237,8 @@ func TestAgreesWithReference(t *testing.T) {
 	byWorlds := 0   // certain only because every world gives the verdict
 	tooMany := 0    // too many undecidable rules for the reference to try every world
 	otherLegs := 0  // indeterminate on a direction other than its stage's, or both
+	appDoubts := 0  // indeterminate because TLS and HTTP readings differ
+	appSame := 0    // certain although the TLS and HTTP readings went apart
 	verdicts := map[flow.Verdict]int{}
 	for range configs {
 		cfg := g.config()
@@ -1220,6 +1287,12 @@ func TestAgreesWithReference(t *testing.T) {
 			if strings.HasSuffix(want.Unknown, " @PU") || strings.HasSuffix(want.Unknown, " @PU4") || strings.HasSuffix(want.Unknown, " @PU6") {
 				unknownSet++
 			}
+			if strings.HasSuffix(want.Unknown, " "+UnknownAppProto) {
+				appDoubts++
+			}
+			if strings.Contains(want.Undecided, " "+UnknownAppProto) {
+				appSame++
+			}
 			if strings.HasSuffix(want.Unknown, " @PU4") || strings.HasSuffix(want.Unknown, " @PU6") {
 				familySet++
 			}
@@ -1238,8 +1311,10 @@ func TestAgreesWithReference(t *testing.T) {
 	}
 	require.Greater(t, compiled, configs*8/10, "most random configurations should compile")
 	require.Greater(t, classified, compiled/2, "most engines should use the bit-vector classifier")
-	t.Logf("%d configurations (%d compiled), %d sessions: %v, %d for the unknown IP set, %d certain only by worlds, %d indeterminate on another direction than their stage's, %d left out (too many undecidable rules)",
-		configs, compiled, sessions, verdicts, unknownSet, byWorlds, otherLegs, tooMany)
+	t.Logf("%d configurations (%d compiled), %d sessions: %v, %d for the unknown IP set, %d certain only by worlds, %d indeterminate on another direction than their stage's, %d left out (too many undecidable rules), %d indeterminate between TLS and HTTP, %d the same as both",
+		configs, compiled, sessions, verdicts, unknownSet, byWorlds, otherLegs, tooMany, appDoubts, appSame)
+	require.Positive(t, appDoubts, "some sessions should carry a domain to a port of neither TLS nor HTTP and get different answers as each")
+	require.Positive(t, appSame, "some sessions should carry a domain to a port of neither TLS nor HTTP and get the same answer as each")
 	require.Positive(t, otherLegs, "some worlds should deny on another direction than the first undecidable rule's stage")
 	require.Greater(t, byWorlds, sessions/200, "some verdicts should be certain only because every world gives them")
 	require.Less(t, tooMany, sessions/100, "few sessions should have too many undecidable rules for the reference")

@@ -1,0 +1,172 @@
+package firewall
+
+import (
+	"github.com/reachsim/reachsim/firewall/stateful"
+	"github.com/reachsim/reachsim/firewall/stateless"
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/textsafe"
+)
+
+// Doubts: a TCP session the two engines would decide, left undecided all
+// the same by what the policy does beyond them.
+//
+//   - The stream exception policy (semantics.md C.3; AWS, "Stream
+//     exception policy options"): when the stateless engine passes a
+//     direction's opening packet (the SYN, or the SYN-ACK) past the
+//     stateful engine but forwards later packets of that direction to it,
+//     the stateful engine meets the flow without its opening, a flow it
+//     has no state for. AWS says its stream exception policy decides
+//     packets of a connection that "breaks midstream" (DROP, the default,
+//     and REJECT drop them; CONTINUE inspects them without the flow's
+//     context), and does not say whether this is such a case. Every
+//     direction with a forwarded packet after the first opening passed
+//     (in the session's order: SYN, SYN-ACK, the client's data, the
+//     server's) is Indeterminate, unless it is dropped for certain anyway:
+//     by the stateless engine, or by the stateful engine at a packet it
+//     sees (before the missed opening, or after it under DROP or REJECT,
+//     which drop it whichever way the engine takes it).
+//   - TLS inspection: a policy with a TLS inspection configuration
+//     decrypts the sessions in the configuration's scope, inspects them
+//     with the stateful rules and drops some (not TLS, no server name, a
+//     certificate that does not check); the scope is not in
+//     describe-firewall-policy's output, and reachsim does not model the
+//     inspection. A TCP session forwarded to the stateful engine is
+//     Indeterminate on every direction with a forwarded packet, unless it
+//     is dropped for certain before any application-layer inspection: the
+//     stateless engine drops a SYN or SYN-ACK, or the stateful engine
+//     drops one for certain, and then every direction stays as the
+//     engines decide; a direction the stateless engine drops stays
+//     dropped.
+//
+// The engines' own answer stays in the reasons ("otherwise: ..."). Verdicts
+// decides such sessions as Evaluate does (applyDoubts).
+
+// doubt is why a leg the engines decide is Indeterminate all the same.
+type doubt uint8
+
+const (
+	doubtNone          doubt = iota
+	doubtMidstream           // the stream exception policy may decide it
+	doubtTLSInspection       // TLS inspection may decrypt and drop it
+)
+
+// sessionTime is the place of packet pr in a TCP session: 0 the SYN, 1
+// the SYN-ACK, 2 the client's data, 3 the server's.
+func sessionTime(pr *PacketResult) int {
+	t := b2i(pr.Reply)
+	if pr.Packet.Flags&stateless.SYN == 0 {
+		t += 2
+	}
+	return t
+}
+
+// applyDoubts makes Indeterminate the legs of ins, the decision of TCP
+// connection c by both engines, that the stream exception policy or TLS
+// inspection may decide otherwise (see above).
+func (e *Engine) applyDoubts(ins *Decision, c Connection) {
+	if c.Flow.Protocol != flow.TCP || ins.Stateful == nil {
+		return
+	}
+	var act [4]flow.Action // by sessionTime; 0 for no packet
+	var idx [4]int
+	for i := range ins.Packets {
+		t := sessionTime(&ins.Packets[i])
+		act[t], idx[t] = ins.Packets[i].Decision.Action, i
+	}
+	p0 := -1 // the first opening passed, of a direction whose later packet is forwarded
+	for k := range 2 {
+		if act[k] == flow.Pass && act[k+2] == flow.Forward {
+			p0 = k
+			break
+		}
+	}
+	if p0 >= 0 {
+		for t := p0 + 1; t < 4; t++ {
+			if act[t] != flow.Forward {
+				continue
+			}
+			l := &ins.leg[t%2]
+			switch {
+			case l.doubt != doubtNone, l.verdict == flow.Indeterminate, l.cause == causeStatelessDrop:
+				continue
+			case l.cause == causeStateful && l.verdict == flow.Deny:
+				st := int(ins.Stateful.Stage)
+				if act[st] == flow.Forward && (st < p0 || e.streamException != "CONTINUE") {
+					continue // dropped at a packet the engine sees, whichever way it takes the flow
+				}
+			}
+			l.verdict, l.doubt, l.dpkt = flow.Indeterminate, doubtMidstream, idx[p0]
+		}
+	}
+	if e.tlsInspection == "" {
+		return
+	}
+	for k := range ins.leg {
+		l := &ins.leg[k]
+		switch {
+		case l.verdict != flow.Deny || l.doubt != doubtNone:
+		case l.cause == causeStatelessDrop && ins.Packets[l.pkt].Packet.Flags&stateless.SYN != 0,
+			l.cause == causeStateful && ins.Stateful.Stage <= stateful.OpenReply:
+			return // dropped in the handshake, before any application-layer inspection
+		}
+	}
+	for k := range ins.leg {
+		l := &ins.leg[k]
+		if l.fwd < 0 || l.doubt != doubtNone || l.verdict == flow.Indeterminate || l.cause == causeStatelessDrop {
+			continue
+		}
+		l.verdict, l.doubt = flow.Indeterminate, doubtTLSInspection
+	}
+}
+
+// mayDoubt reports whether a TCP session whose legs the stateless engine
+// forwards (seen) and whose openings it passes while forwarding later
+// packets of the same direction (midstream) may be left undecided by
+// applyDoubts: Verdicts then decides it as Evaluate does.
+func (e *Engine) mayDoubt(seen [2]bool, midstream bool) bool {
+	return midstream || e.tlsInspection != "" && (seen[0] || seen[1])
+}
+
+// streamExceptionWords says what the stream exception policy does.
+func (e *Engine) streamExceptionWords() string {
+	switch e.streamException {
+	case "CONTINUE":
+		return "CONTINUE, which inspects them without the flow's context (application-layer rules may not match)"
+	case "REJECT":
+		return "REJECT, which drops them and resets the connection"
+	case "DROP":
+		return "DROP, which drops them"
+	}
+	return "DROP (the default), which drops them"
+}
+
+// doubtReason words leg k's doubt; otherwise is the engines' own reason.
+func (ins *Decision) doubtReason(k int, otherwise string) string {
+	l := &ins.leg[k]
+	if otherwise == "" {
+		otherwise = "passes"
+	}
+	switch l.doubt {
+	case doubtMidstream:
+		pr := &ins.Packets[l.dpkt]
+		return "the stateless engine passes " + pr.Packet.String() + " past the stateful engine (" + pr.Decision.String() +
+			") but forwards later packets of the session to it, which meets them without the flow's opening: AWS does not say whether it takes them for a broken stream, left to its stream exception policy " +
+			ins.streamWords + "; otherwise: " + otherwise
+	case doubtTLSInspection:
+		return "the policy has TLS inspection configuration " + ins.tlsInspection + ", which reachsim does not model: in its scope (which describe-firewall-policy does not show) Network Firewall decrypts the session, inspects it and drops it when it is not TLS, names no server, or its certificate does not check; otherwise: " + otherwise
+	}
+	return otherwise
+}
+
+// doubtUnknown is leg k's doubt's missing fact and how to settle it.
+func (ins *Decision) doubtUnknown(k int) (missing, fix string) {
+	switch ins.leg[k].doubt {
+	case doubtMidstream:
+		return "whether the stateful engine takes the packets it meets without the session's opening (which the stateless engine passed past it) for a broken stream, left to its stream exception policy " + ins.streamWords,
+			"forward every packet of the session to the stateful engine (or pass them all): a stateless rule that passes the SYN (or SYN-ACK) by its TCP flags but forwards the rest leaves the stateful engine without the flow's opening"
+	case doubtTLSInspection:
+		return "the TLS inspection configuration " + textsafe.String(ins.tlsInspection) + " of policy " + textsafe.String(ins.policy) + ", which may decrypt and drop this session",
+			"check the configuration's scope by hand (aws network-firewall describe-tls-inspection-configuration --tls-inspection-configuration-arn " + textsafe.String(ins.tlsInspection) + ")"
+	}
+	return "", ""
+}
