@@ -14,7 +14,7 @@ import (
 	"github.com/reachsim/reachsim/sg"
 )
 
-// TestAuditTodayNAT64PublicSecondary: NAT64 through a public NAT gateway
+// TestNATSecondaryCaseNAT64PublicSecondary: NAT64 through a public NAT gateway
 // with two Elastic IPs (198.51.100.5 primary, 198.51.100.6 secondary) to
 // the public address of a server of the design (pubsrv, 198.51.100.50)
 // whose group admits tcp/443 from the primary Elastic IP alone. The
@@ -23,7 +23,7 @@ import (
 // (TestNATSecondaryAddresses "a secondary EIP the rule does not admit")
 // is. Check, Verdict and Ports read the destination 64:ff9b::c633:6432
 // as no public address of the design, and answer for certain.
-func TestAuditTodayNAT64PublicSecondary(t *testing.T) {
+func TestNATSecondaryCaseNAT64PublicSecondary(t *testing.T) {
 	b := reach.NewBuilder()
 	b.AddVPC(reach.VPC{ID: "vpc-a", CIDRs: []netip.Prefix{bp("10.0.0.0/16"), bp("2001:db8:10::/56")}, MainRouteTable: "rtb-main", DefaultACL: "acl-a"})
 	b.AddRouteTable(
@@ -61,13 +61,13 @@ func TestAuditTodayNAT64PublicSecondary(t *testing.T) {
 	assert.ErrorIs(t, err, reach.ErrQuery, "Ports refuses a path through the gateway whose Elastic IPs the design tells apart")
 }
 
-// TestAuditTodayNATSecondaryHull: the NAT gateway's private addresses
+// TestNATSecondaryCaseNATSecondaryHull: the NAT gateway's private addresses
 // 10.0.1.100 (primary) and 10.0.1.200 lie on the same side of every
 // block of the design; the only edges between them are those of a /32
 // naming another address (10.0.1.150). Every address the gateway may
 // send from gets the same answer, so the answer is exact (Reachable), and
 // the set questions answer.
-func TestAuditTodayNATSecondaryHull(t *testing.T) {
+func TestNATSecondaryCaseNATSecondaryHull(t *testing.T) {
 	a := netip.MustParseAddr
 	m := natSecondaryModel(t, []reach.NATAddress{{PrivateIP: a("10.0.1.200"), PublicIP: a("203.0.113.101")}}, func(d *sample.Design) {
 		for i := range d.Groups {
@@ -86,14 +86,14 @@ func TestAuditTodayNATSecondaryHull(t *testing.T) {
 	assert.NoError(t, err, "no block tells the gateway's addresses apart")
 }
 
-// TestAuditTodayNATStopHops: hops at which the NAT gateway itself stops
+// TestNATSecondaryCaseNATStopHops: hops at which the NAT gateway itself stops
 // the packet, whatever address it would use: a connection to its
 // (secondary) address (NATNoInbound), a protocol it does not carry
 // (NATUnsupportedProtocol), a reply routed to it (ReplyViaNAT). The
 // answer is Unreachable for certain, even though the design tells the
 // gateway's private addresses apart (acl-db refuses 10.0.1.128/25 and the
 // secondary address is 10.0.1.200).
-func TestAuditTodayNATStopHops(t *testing.T) {
+func TestNATSecondaryCaseNATStopHops(t *testing.T) {
 	a := netip.MustParseAddr
 	m := natSecondaryModel(t, []reach.NATAddress{{PrivateIP: a("10.0.1.200")}}, func(d *sample.Design) {
 		for i := range d.ACLs {
@@ -135,7 +135,7 @@ func TestAuditTodayNATStopHops(t *testing.T) {
 	}
 }
 
-// TestAuditTodayNATUnknownPrimaryKnownSecondary: the private NAT gateway
+// TestNATSecondaryCaseNATUnknownPrimaryKnownSecondary: the private NAT gateway
 // nat-p's primary address is known only later (a Terraform plan's
 // private_ip, AWS picks it), its secondary address is 10.0.3.200
 // (secondary_private_ip_addresses), and srv's subnet refuses 10.0.3.200
@@ -145,7 +145,7 @@ func TestAuditTodayNATStopHops(t *testing.T) {
 // primary's possible addresses (the free ones of the subnet) and the
 // secondary's (one address) are each judged alone, and neither holds an
 // edge: Reachable for certain.
-func TestAuditTodayNATUnknownPrimaryKnownSecondary(t *testing.T) {
+func TestNATSecondaryCaseNATUnknownPrimaryKnownSecondary(t *testing.T) {
 	b := reach.NewBuilder()
 	b.AddVPC(reach.VPC{ID: "vpc-a", CIDRs: []netip.Prefix{bp("10.0.0.0/16"), bp("2001:db8:10::/56")}, MainRouteTable: "rtb-main", DefaultACL: "acl-a"})
 	b.AddRouteTable(
