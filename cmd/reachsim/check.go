@@ -380,6 +380,26 @@ func (p *pathList) Set(s string) error {
 	return nil
 }
 
+// pathFlag is a single-valued path flag writing to *p that refuses an
+// empty value, as pathList does: `--terraform "$PLAN"` with PLAN unset
+// is bad usage, not the absence of the flag.
+type pathFlag struct{ p *string }
+
+func (f pathFlag) String() string {
+	if f.p == nil {
+		return ""
+	}
+	return *f.p
+}
+
+func (f pathFlag) Set(s string) error {
+	if s == "" {
+		return errors.New("empty path")
+	}
+	*f.p = s
+	return nil
+}
+
 // sizeFlag is a size in bytes: a whole number of bytes, or of KiB, MiB,
 // GiB or TiB ("512MiB", "1 GiB"), that knows whether it was set.
 type sizeFlag struct {
