@@ -45,9 +45,10 @@ Flags:
                       order: "line N: FROM -> TO: FLOW: OUTCOME", and for one
                       not reachable its first blocking point (code, leg, hop);
                       with --json, one compact object a line, check --json's
-                      plus "line": N. A bad line (up to 64 KiB each) is an
-                      error on stderr naming its number; the rest are still
-                      answered. Not with --from and the other query flags
+                      plus "line": N. A line holds up to 64 KiB, its line
+                      break not counted; a bad line is an error on stderr
+                      naming its number, and the rest are still answered.
+                      Not with --from and the other query flags
   --from ENDPOINT     the source (required)
   --to ENDPOINT       the destination (required)
   --proto PROTO       the protocol (required)
