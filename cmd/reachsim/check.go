@@ -33,7 +33,7 @@ blocking point with its explanation code and a fix.
 ENDPOINT is an IP address, an interface ID (eni-...), an instance ID (i-...)
 or an instance's Name tag. An address that belongs to nothing in the input
 is a host on the internet.
-PROTO is tcp, udp, icmp, icmpv6 or a protocol number from 0 to 255.
+PROTO is tcp, udp, icmp, icmpv6 or a protocol number from 1 to 255.
 
 Flags:
 ` + inputUsage + `  --queries FILE      answer many queries after one load: FILE (- for standard
@@ -53,7 +53,7 @@ Flags:
   --to ENDPOINT       the destination (required)
   --proto PROTO       the protocol (required)
   --port PORT         the destination port (required for tcp and udp): a
-                      number from 0 to 65535 or a service name such as ssh,
+                      number from 1 to 65535 or a service name such as ssh,
                       https, mysql, postgresql or rdp
   --src-port PORT     the source port, a number or a service name (tcp and
                       udp; default ` + strconv.Itoa(reach.DefaultSourcePort) + `, inside every common ephemeral range)
@@ -253,6 +253,9 @@ func (o *queryOptions) query() (reach.Query, error) {
 	case proto.HasPorts():
 		if !o.port.set {
 			return q, fmt.Errorf("missing --port: %s needs a destination port", proto)
+		}
+		if o.port.v == 0 {
+			return q, errors.New("--port 0: a session goes to a port from 1 to 65535")
 		}
 		if o.srcPort.v == 0 {
 			return q, errors.New("--src-port 0: a client sends from a port from 1 to 65535")

@@ -150,7 +150,10 @@ func parseProto(s string) (flow.Protocol, error) {
 		return 0, fmt.Errorf("--proto: %w", err)
 	}
 	if !proto.IsConcrete() {
-		return 0, fmt.Errorf("--proto %s: a session has one protocol (use tcp, udp, icmp, icmpv6 or a number from 0 to 255)", s)
+		return 0, fmt.Errorf("--proto %s: a session has one protocol (use tcp, udp, icmp, icmpv6 or a number from 1 to 255)", s)
+	}
+	if proto == 0 {
+		return 0, fmt.Errorf("--proto %s: a session's protocol is tcp, udp, icmp, icmpv6 or a number from 1 to 255", s)
 	}
 	return proto, nil
 }

@@ -136,6 +136,8 @@ func TestRunSources(t *testing.T) {
 		{name: "an unknown service name", args: sources("--port", "htps"), code: 2, errs: []string{`--port "htps": unknown service name; did you mean https?`}},
 		{name: "a port for icmp", args: sources("--to", "web-1", "--proto", "icmp", "--port", "80"), code: 2, errs: []string{"--port and --src-port apply to tcp and udp"}},
 		{name: "source port 0", args: sources("--to", "web-1", "--proto", "tcp", "--port", "80", "--src-port", "0"), code: 2, errs: []string{"--src-port 0"}},
+		{name: "destination port 0", args: sources("--to", "web-1", "--proto", "tcp", "--port", "0"), code: 2, errs: []string{"--port 0: a session goes to a port from 1 to 65535"}},
+		{name: "protocol 0", args: sources("--to", "web-1", "--proto", "0"), code: 2, errs: []string{"--proto 0: a session's protocol is"}},
 		{name: "--port given twice", args: sources("--to", "web-1", "--proto", "tcp", "--port", "80", "--port", "22"), code: 2,
 			errs: []string{"--port given twice (80, then 22)"}},
 		{name: "an endpoint that names nothing", args: sources("--to", "web-9", "--proto", "tcp", "--port", "80"), code: 2, errs: []string{`"web-9"`}},
