@@ -17,4 +17,7 @@
 //	gre 10.0.0.1 -> 10.0.0.2
 //
 // [Parse] reads it and [Flow.String] prints it back, so the two round-trip.
+// Words are separated by spaces or tabs; without ports, an IPv6 address
+// may be written in brackets ("icmpv6 [2001:db8::1] -> [2001:db8::2]"),
+// an IPv4 one never.
 package flow

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Flow is one packet's header as the filters see it: protocol, source and
@@ -206,16 +207,24 @@ func (f Flow) String() string {
 //
 // PROTOCOL is anything [ParseProtocol] reads except "all". For tcp and udp,
 // SOURCE and DESTINATION are address:port, with IPv6 addresses in brackets
-// ("[2001:db8::1]:53"); for every other protocol they are bare addresses.
-// "type" and "code" belong to icmp and icmpv6 only; an ICMP flow without a
-// type is an echo request (8, or 128 for icmpv6) and one without a code has
-// code 0. Words are separated by spaces or tabs. The result passes
-// [Flow.Validate]; errors quote the offending word.
+// ("[2001:db8::1]:53"); for every other protocol they are bare addresses,
+// an IPv6 one in brackets or not ("[2001:db8::1]" or "2001:db8::1"; an
+// IPv4 address never in brackets). "type" and "code" belong to icmp and
+// icmpv6 only; an ICMP flow without a type is an echo request (8, or 128
+// for icmpv6) and one without a code has code 0. Words are separated by
+// spaces or tabs: any other white space (a line break, a no-break space)
+// is an error. The result passes [Flow.Validate]; errors quote the
+// offending word.
 func Parse(s string) (Flow, error) {
-	words := strings.Fields(s)
 	fail := func(format string, args ...any) (Flow, error) {
 		return Flow{}, fmt.Errorf("%w %q: %s", ErrFlow, s, fmt.Sprintf(format, args...))
 	}
+	for i, r := range s {
+		if r != ' ' && r != '\t' && unicode.IsSpace(r) {
+			return fail("%q at byte %d: words are separated by spaces or tabs", r, i)
+		}
+	}
+	words := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' })
 	if len(words) < 4 || words[2] != "->" {
 		return fail("want PROTOCOL SOURCE -> DESTINATION, as in \"tcp 10.0.1.5:49152 -> 10.0.2.7:5432\"")
 	}
@@ -238,12 +247,20 @@ func Parse(s string) (Flow, error) {
 			*dst = ap
 			continue
 		}
-		a, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(w, "["), "]"))
+		if _, perr := netip.ParseAddrPort(w); perr == nil {
+			return fail("%q: protocol %s has no ports; write the address alone", w, p)
+		}
+		inner, open := strings.CutPrefix(w, "[")
+		inner, closed := strings.CutSuffix(inner, "]")
+		if open != closed {
+			return fail("%q: a bracket is not matched; an IPv6 address may be written in brackets, [2001:db8::1]", w)
+		}
+		a, err := netip.ParseAddr(inner)
 		if err != nil {
-			if _, perr := netip.ParseAddrPort(w); perr == nil {
-				return fail("%q: protocol %s has no ports; write the address alone", w, p)
-			}
 			return fail("%q is not an address: %v", w, err)
+		}
+		if open && !a.Is6() {
+			return fail("%q: only an IPv6 address may be written in brackets", w)
 		}
 		*dst = netip.AddrPortFrom(a, 0)
 	}

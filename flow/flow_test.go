@@ -46,6 +46,12 @@ func TestParseFlow(t *testing.T) {
 		{"extra spaces and upper-case protocol", "  TCP\t10.0.1.5:1   ->  10.0.2.7:2 ",
 			flow.Flow{Protocol: flow.TCP, Src: ap("10.0.1.5:1"), Dst: ap("10.0.2.7:2")},
 			"tcp 10.0.1.5:1 -> 10.0.2.7:2"},
+		{"icmpv6 between bracketed addresses", "icmpv6 [2001:db8::1] -> [2001:db8::2] type 129",
+			flow.Flow{Protocol: flow.ICMPv6, Src: a0("2001:db8::1"), Dst: a0("2001:db8::2"), ICMPType: 129},
+			"icmpv6 2001:db8::1 -> 2001:db8::2 type 129 code 0"},
+		{"gre between a bracketed and a bare IPv6 address", "gre [2001:db8::1] -> 2001:db8::2",
+			flow.Flow{Protocol: flow.GRE, Src: a0("2001:db8::1"), Dst: a0("2001:db8::2")},
+			"gre 2001:db8::1 -> 2001:db8::2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,6 +94,20 @@ func TestParseFlowRejects(t *testing.T) {
 		{"bad domain", "tcp 10.0.0.1:1 -> 10.0.0.2:2 domain ex/ample", `"ex/ample"`},
 		{"zone", "udp [fe80::1%eth0]:1 -> [fe80::2]:2", "zone"},
 		{"IPv4-mapped IPv6", "udp [::ffff:10.0.0.1]:1 -> [::ffff:10.0.0.2]:2", "write the IPv4 address 10.0.0.1"},
+		// Brackets go around one IPv6 address, both of them; words are
+		// separated by spaces or tabs alone (Parse's doc). Parse stripped a
+		// leading "[" and a trailing "]" each on its own, and split on every
+		// Unicode space.
+		{"brackets opened on one word, closed on another", "icmpv6 [2001:db8::1 -> 2001:db8::2]", `"[2001:db8::1": a bracket is not matched`},
+		{"a closing bracket alone", "icmp 10.0.0.1] -> 10.0.0.2", `"10.0.0.1]": a bracket is not matched`},
+		{"an opening bracket alone", "gre [10.0.0.1 -> 10.0.0.2", `"[10.0.0.1": a bracket is not matched`},
+		{"IPv4 in brackets", "icmp [10.0.0.1] -> 10.0.0.2", `"[10.0.0.1]": only an IPv6 address may be written in brackets`},
+		{"IPv4 in brackets with a port", "tcp [10.0.0.1]:1 -> 10.0.0.2:2", `"[10.0.0.1]:1"`},
+		{"empty brackets", "icmpv6 [] -> 2001:db8::2", `"[]" is not an address`},
+		{"a newline as a separator", "tcp\n10.0.0.1:1 -> 10.0.0.2:2", `'\n' at byte 3: words are separated by spaces or tabs`},
+		{"a no-break space as a separator", "tcp\u00a010.0.0.1:1 -> 10.0.0.2:2", `'\u00a0' at byte 3`},
+		{"a trailing carriage return", "tcp 10.0.0.1:1 -> 10.0.0.2:2\r", `'\r' at byte 28`},
+		{"a vertical tab", "tcp 10.0.0.1:1\v-> 10.0.0.2:2", `'\v' at byte 14`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

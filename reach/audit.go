@@ -494,7 +494,10 @@ func (m *Model) auditService(ii *ifaceInfo, risk Risk, ports flow.PortSet, where
 // auditServiceAt is auditService for the destination address dst.
 func (m *Model) auditServiceAt(dst netip.Addr, risk Risk, ports flow.PortSet, where addrset.Set, v6 bool) (Finding, error) {
 	f := Finding{Service: risk.Service, Severity: risk.Severity, Protocol: risk.Protocol, Ports: ports, Exposure: Closed, Sources: []netip.Prefix{}}
-	probe := internetProbe(v6)
+	probe, ok := m.internetProbe(v6, nil) // internetSources walks from each piece's own address
+	if !ok {
+		return f, fmt.Errorf("%w: the design leaves no internet address", ErrQuery)
+	}
 	var open, und addrset.Set
 	for _, r := range ports.Ranges() {
 		for p := int(r.Lo); p <= int(r.Hi); p++ {

@@ -227,6 +227,11 @@
 // placements with the ends' security groups deferred, and each pair of
 // classes is judged by its own groups on what the middle lets through.
 // The answers carry the indeterminate outcome like single checks.
+// The internet, in them, is every global unicast address the design does
+// not hold and no VPC block contains; no address is taken to be the
+// internet's because it is a documentation one (a public IP or a VPC
+// block may be 198.51.100.0/24): where a question needs one internet
+// address to stand for the rest, it is one of those.
 // Addresses of prefixes delegated to interfaces: Sources lists exactly
 // those that get through, per interface and outcome, apart from the
 // interface's own address ([SourceInterface.Prefixes]); Audit gives each

@@ -1,6 +1,8 @@
 package reach
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -40,7 +42,10 @@ type Change struct {
 	// [ResourceInterface] for an interface's group list.
 	Kind     string `json:"kind"`
 	Resource string `json:"resource"`
-	// Direction is a rule's or an entry's direction.
+	// Direction is a rule's or an entry's direction ([Change.HasDirection]).
+	// JSON writes it as "inbound" or "outbound" on a change that has one
+	// and leaves it out on one that has none (a route, an interface's
+	// group list): see [Change.MarshalJSON].
 	Direction flow.Direction `json:"direction,omitempty"`
 	// Rule is the security group rule added or removed, or the one that
 	// replaces Old.
@@ -89,6 +94,49 @@ func (c Change) GroupName() string {
 		return "reachsim"
 	}
 	return name
+}
+
+// HasDirection reports whether the change has a direction: it adds,
+// replaces or removes a security group rule or a network ACL entry.
+func (c Change) HasDirection() bool {
+	return c.Rule != nil || c.Old != nil || c.Entry != nil || c.OldEntry != nil
+}
+
+// changeJSON is a Change as JSON writes it: the tagged fields of Change
+// in their order, with the direction a string that is left out where a
+// change has none (Inbound is Direction's zero value, so omitempty alone
+// cannot tell; hopJSON does the same for a hop).
+type changeJSON struct {
+	Action    ChangeAction `json:"action"`
+	Kind      string       `json:"kind"`
+	Resource  string       `json:"resource"`
+	Direction string       `json:"direction,omitempty"`
+	NewGroup  bool         `json:"new_group,omitempty"`
+	VPC       string       `json:"vpc,omitempty"`
+	Groups    []string     `json:"groups,omitempty"`
+	Spec      string       `json:"spec,omitempty"`
+	Replaces  string       `json:"replaces,omitempty"`
+	Leg       Leg          `json:"leg"`
+	Hop       int          `json:"hop,omitempty"`
+	Text      string       `json:"text"`
+}
+
+// MarshalJSON implements [json.Marshaler]: the change's fields as
+// tagged, "direction" on every change that has one ([Change.HasDirection]),
+// inbound included.
+func (c Change) MarshalJSON() ([]byte, error) {
+	j := changeJSON{Action: c.Action, Kind: c.Kind, Resource: c.Resource, NewGroup: c.NewGroup, VPC: c.VPC, Groups: c.Groups,
+		Spec: c.Spec, Replaces: c.Replaces, Leg: c.Leg, Hop: c.Hop, Text: c.Text}
+	if c.HasDirection() {
+		j.Direction = c.Direction.String()
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // as Hop.MarshalJSON
+	if err := enc.Encode(j); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // FixResult is the answer of [Model.Fix]. Its JSON form is part of the

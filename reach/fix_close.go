@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/addrset"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/sg"
 )
@@ -357,17 +358,19 @@ func (m *Model) appliancesBehind(in func(s *subnetInfo) bool) []string {
 
 // blockProbe returns an internet address of block to stand for it: its
 // first address when that is on the internet and no one's in the design,
-// else the probe Sources uses when block holds it (0.0.0.0/0, ::/0).
+// else the probe Sources uses when block holds it (0.0.0.0/0, ::/0),
+// else block's first internet address (internetProbe): never an address
+// the design holds or a VPC block contains, which is no internet host.
 func (m *Model) blockProbe(block netip.Prefix) (string, bool) {
-	a := block.Addr()
-	if _, held := m.owners[a]; !held && !m.offInternet(a) {
-		return a.String(), true
+	a := block.Masked().Addr()
+	if x, ok := m.internetIn(flow.AddrRange{From: a, To: a}); ok {
+		return x.String(), true
 	}
-	probe := internetProbe(a.Is6())
-	if _, held := m.owners[probe]; !held && block.Contains(probe) {
-		return probe.String(), true
+	x, ok := m.internetProbe(a.Is6(), []addrset.Range{{From: a, To: lastAddr(block)}})
+	if !ok {
+		return "", false
 	}
-	return "", false
+	return x.String(), true
 }
 
 // ifacesOf returns the IDs of the interfaces in the subnets in picks, or

@@ -71,14 +71,38 @@ type SourceInterface struct {
 	PrefixesUnknown string `json:"prefixes_unknown,omitempty"`
 }
 
-// internetProbe is the internet address (of IPv6 when v6) the set
-// questions walk from to stand for the internet: a documentation address
-// no design holds.
-func internetProbe(v6 bool) netip.Addr {
+// docProbes are the documentation addresses (RFC 5737, RFC 3849) the
+// set questions prefer to stand for the internet, IPv4 and IPv6.
+var docProbes = [2]netip.Addr{netip.MustParseAddr("198.51.100.1"), netip.MustParseAddr("2001:db8:ffff::1")}
+
+// internetProbe returns an internet address of the family (IPv6 when v6)
+// inside within (nil: anywhere) to stand for the internet: an address
+// the design does not hold and no VPC block contains (internetIn), so
+// that a query from it is a query from the internet, as [Model.Check]
+// answers it from any internet address. It is the documentation address
+// 198.51.100.1 (2001:db8:ffff::1) when that is one and within holds it;
+// else the first internet address of the pieces addressCuts cuts the
+// family into, clipped to within. It is false when within holds no
+// internet address. A design may hold the documentation address (a
+// public IP, a VPC block outside RFC 1918), so it is never assumed.
+func (m *Model) internetProbe(v6 bool, within []addrset.Range) (netip.Addr, bool) {
+	doc := docProbes[0]
 	if v6 {
-		return netip.MustParseAddr("2001:db8:ffff::1")
+		doc = docProbes[1]
 	}
-	return netip.MustParseAddr("198.51.100.1")
+	inside := within == nil
+	for _, r := range within {
+		inside = inside || (!doc.Less(r.From) && !r.To.Less(doc))
+	}
+	if x, ok := m.internetIn(flow.AddrRange{From: doc, To: doc}); ok && inside {
+		return x, true
+	}
+	for _, piece := range clip(m.internetPieces(!v6), within) {
+		if x, ok := m.internetIn(piece); ok {
+			return x, true
+		}
+	}
+	return netip.Addr{}, false
 }
 
 // Sources answers who reaches q.To over q.Protocol and q.Port, round
@@ -91,7 +115,17 @@ func internetProbe(v6 bool) netip.Addr {
 // as [Model.Matrix] answers its cells: per combination of the subnets the
 // flow hash can pick, merged address by address.
 func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
-	probe := internetProbe(q.IPv6)
+	if a, ok := parseAddr(q.To); ok && a.Is6() != q.IPv6 && !a.Is4In6() {
+		fam, asked := "an IPv4", "IPv6"
+		if !q.IPv6 {
+			fam, asked = "an IPv6", "IPv4"
+		}
+		return nil, fmt.Errorf("%w: %s is %s address, and the question asks for %s sources", ErrQuery, q.To, fam, asked)
+	}
+	probe, ok := m.internetProbe(q.IPv6, nil)
+	if !ok { // no design holds every address of a family
+		return nil, fmt.Errorf("%w: the design leaves no internet address", ErrQuery)
+	}
 	base := Query{From: probe.String(), To: q.To, Protocol: q.Protocol, Port: q.Port, SrcPort: q.SrcPort, ICMP: q.ICMP, IPv6: q.IPv6, Domain: q.Domain}
 	if err := base.validate(); err != nil {
 		return nil, err

@@ -33,7 +33,7 @@ blocking point with its explanation code and a fix.
 ENDPOINT is an IP address, an interface ID (eni-...), an instance ID (i-...)
 or an instance's Name tag. An address that belongs to nothing in the input
 is a host on the internet.
-PROTO is tcp, udp, icmp, icmpv6 or a protocol number from 0 to 255.
+PROTO is tcp, udp, icmp, icmpv6 or a protocol number from 1 to 255.
 
 Flags:
 ` + inputUsage + `  --queries FILE      answer many queries after one load: FILE (- for standard
@@ -45,14 +45,15 @@ Flags:
                       order: "line N: FROM -> TO: FLOW: OUTCOME", and for one
                       not reachable its first blocking point (code, leg, hop);
                       with --json, one compact object a line, check --json's
-                      plus "line": N. A bad line (up to 64 KiB each) is an
-                      error on stderr naming its number; the rest are still
-                      answered. Not with --from and the other query flags
+                      plus "line": N. A line holds up to 64 KiB, its line
+                      break not counted; a bad line is an error on stderr
+                      naming its number, and the rest are still answered.
+                      Not with --from and the other query flags
   --from ENDPOINT     the source (required)
   --to ENDPOINT       the destination (required)
   --proto PROTO       the protocol (required)
   --port PORT         the destination port (required for tcp and udp): a
-                      number from 0 to 65535 or a service name such as ssh,
+                      number from 1 to 65535 or a service name such as ssh,
                       https, mysql, postgresql or rdp
   --src-port PORT     the source port, a number or a service name (tcp and
                       udp; default ` + strconv.Itoa(reach.DefaultSourcePort) + `, inside every common ephemeral range)
@@ -253,6 +254,9 @@ func (o *queryOptions) query() (reach.Query, error) {
 		if !o.port.set {
 			return q, fmt.Errorf("missing --port: %s needs a destination port", proto)
 		}
+		if o.port.v == 0 {
+			return q, errors.New("--port 0: a session goes to a port from 1 to 65535")
+		}
 		if o.srcPort.v == 0 {
 			return q, errors.New("--src-port 0: a client sends from a port from 1 to 65535")
 		}
@@ -377,6 +381,26 @@ func (p *pathList) Set(s string) error {
 		return errors.New("empty path")
 	}
 	*p = append(*p, s)
+	return nil
+}
+
+// pathFlag is a single-valued path flag writing to *p that refuses an
+// empty value, as pathList does: `--terraform "$PLAN"` with PLAN unset
+// is bad usage, not the absence of the flag.
+type pathFlag struct{ p *string }
+
+func (f pathFlag) String() string {
+	if f.p == nil {
+		return ""
+	}
+	return *f.p
+}
+
+func (f pathFlag) Set(s string) error {
+	if s == "" {
+		return errors.New("empty path")
+	}
+	*f.p = s
 	return nil
 }
 

@@ -34,8 +34,9 @@ import (
 // that loads a model.
 const inputUsage = `  --aws PATH          JSON the AWS CLI printed (describe-vpcs, describe-subnets,
                       describe-network-interfaces, ...): a file, or a directory
-                      of them; repeat for several. Without --aws, the embedded
-                      sample is used, as with --demo
+                      of them; repeat for several. Without --aws or
+                      --terraform, the embedded sample is used, as with
+                      --demo; an empty PATH or PLAN is bad usage
   --terraform PLAN    a Terraform plan as terraform show -json prints it
                       (terraform plan -out plan.out && terraform show -json
                       plan.out > plan.json); resources by their addresses
@@ -60,7 +61,7 @@ type inputOptions struct {
 // define defines the input flags on fs.
 func (o *inputOptions) define(fs *flag.FlagSet) {
 	fs.Var(&o.aws, "aws", "AWS CLI JSON: a file or a directory; repeatable")
-	fs.StringVar(&o.terraform, "terraform", "", "a Terraform plan's JSON (terraform show -json)")
+	fs.Var(pathFlag{&o.terraform}, "terraform", "a Terraform plan's JSON (terraform show -json)")
 	fs.Var(&o.maxFileSize, "max-file-size", "the largest input file read")
 	fs.BoolVar(&o.demo, "demo", false, "use the embedded sample")
 }
@@ -149,7 +150,10 @@ func parseProto(s string) (flow.Protocol, error) {
 		return 0, fmt.Errorf("--proto: %w", err)
 	}
 	if !proto.IsConcrete() {
-		return 0, fmt.Errorf("--proto %s: a session has one protocol (use tcp, udp, icmp, icmpv6 or a number from 0 to 255)", s)
+		return 0, fmt.Errorf("--proto %s: a session has one protocol (use tcp, udp, icmp, icmpv6 or a number from 1 to 255)", s)
+	}
+	if proto == 0 {
+		return 0, fmt.Errorf("--proto %s: a session's protocol is tcp, udp, icmp, icmpv6 or a number from 1 to 255", s)
 	}
 	return proto, nil
 }

@@ -72,10 +72,10 @@ type diffOptions struct {
 // diffFlags defines the flags of reachsim diff on a new flag set.
 func diffFlags(o *diffOptions) *flag.FlagSet {
 	fs := newFlagSet("reachsim diff")
-	fs.StringVar(&o.before, "before", "", "AWS CLI JSON before the change")
-	fs.StringVar(&o.after, "after", "", "AWS CLI JSON after the change")
-	fs.StringVar(&o.beforeTF, "before-terraform", "", "a Terraform plan's JSON before the change")
-	fs.StringVar(&o.afterTF, "after-terraform", "", "a Terraform plan's JSON after the change")
+	fs.Var(pathFlag{&o.before}, "before", "AWS CLI JSON before the change")
+	fs.Var(pathFlag{&o.after}, "after", "AWS CLI JSON after the change")
+	fs.Var(pathFlag{&o.beforeTF}, "before-terraform", "a Terraform plan's JSON before the change")
+	fs.Var(pathFlag{&o.afterTF}, "after-terraform", "a Terraform plan's JSON after the change")
 	fs.Var(&o.maxFileSize, "max-file-size", "the largest input file read")
 	fs.BoolVar(&o.json, "json", false, "print JSON")
 	fs.BoolVar(&o.ipv6, "ipv6", false, "use IPv6 addresses")

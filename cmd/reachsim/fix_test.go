@@ -89,3 +89,33 @@ func TestRunFixJSONEmptyLists(t *testing.T) {
 		assert.Equal(t, "[]", string(got[key]), "%s: %s", key, got[key])
 	}
 }
+
+// README, "Verified fixes": fix --json prints changes "each with action,
+// kind, resource, direction, spec, replaces, leg, hop and text". An ACL
+// entry or a security group rule always has a direction; the inbound
+// ones lost it (flow.Inbound is the zero value, and the field was
+// omitempty).
+func TestRunFixJSONNamesInboundDirection(t *testing.T) {
+	code, stdout, stderr := runArgs(fix("--from", "web-1", "--to", "db-1", "--proto", "tcp", "--port", "5432", "--json")...)
+	require.Equal(t, 0, code, stderr)
+	var out struct {
+		Changes []map[string]any `json:"changes"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &out))
+	require.Len(t, out.Changes, 3)
+	want := map[string]string{ // the inbound changes, by their text
+		"add to acl-db the inbound entry 110 allow tcp 5432 from 10.0.1.10/32":                    "inbound",
+		"add to sg-db (used by db-1 (eni-db1) alone) the inbound rule tcp 5432 from 10.0.1.10/32": "inbound",
+	}
+	outbound := 0
+	for _, c := range out.Changes {
+		text, _ := c["text"].(string)
+		if d, ok := want[text]; ok {
+			assert.Equal(t, d, c["direction"], "change %q", text)
+			continue
+		}
+		assert.Equal(t, "outbound", c["direction"], "change %q", text)
+		outbound++
+	}
+	assert.Equal(t, 1, outbound, "the reply's entry in acl-db")
+}

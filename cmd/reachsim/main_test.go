@@ -159,6 +159,12 @@ func TestRunCheck(t *testing.T) {
 		{name: "a negative source port", args: check("--src-port", "-1"), code: 2, errs: []string{`--src-port "-1": not a port number`}},
 		{name: "source port 0", args: check("--from", "web-1", "--to", "app-1", "--proto", "tcp", "--port", "80", "--src-port", "0"), code: 2,
 			errs: []string{"--src-port 0"}},
+		{name: "destination port 0", args: check("--from", "web-1", "--to", "db-1", "--proto", "tcp", "--port", "0"), code: 2,
+			errs: []string{"--port 0: a session goes to a port from 1 to 65535"}},
+		{name: "protocol 0", args: check("--from", "web-1", "--to", "db-1", "--proto", "0"), code: 2,
+			errs: []string{"--proto 0: a session's protocol is tcp, udp, icmp, icmpv6 or a number from 1 to 255"}},
+		{name: "every protocol", args: check("--from", "web-1", "--to", "db-1", "--proto", "all"), code: 2,
+			errs: []string{"--proto all: a session has one protocol (use tcp, udp, icmp, icmpv6 or a number from 1 to 255)"}},
 		{name: "a port for icmp", args: check("--from", "web-1", "--to", "app-1", "--proto", "icmp", "--port", "80"), code: 2,
 			errs: []string{"--port and --src-port apply to tcp and udp, not icmp"}},
 		{name: "an ICMP type for tcp", args: check("--from", "web-1", "--to", "app-1", "--proto", "tcp", "--port", "80", "--icmp-type", "8"), code: 2,
@@ -302,6 +308,32 @@ func TestCheckUsageNamesEveryFlag(t *testing.T) {
 		assert.Contains(t, checkUsage, "  --"+f.Name+" ", "the help of check misses --%s", f.Name)
 	})
 	assert.Equal(t, n, strings.Count(checkUsage, "\n  --"), "the help lists flags check does not define")
+}
+
+// The help gives the ranges the commands accept: a destination port from
+// 1 to 65535 and a protocol number from 1 to 255 (README: reach.Query's
+// Port is 1-65535, protocol 0 is reported as missing). It promised 0 for
+// both, which the commands refuse.
+func TestUsageStatesPortAndProtocolRanges(t *testing.T) {
+	for _, tt := range []struct {
+		name, usage string
+		port        bool // the help describes --port
+	}{
+		{"check", checkUsage, true},
+		{"sources", sourcesUsage, true},
+		{"ports", portsUsage, false},
+		{"fix", fixUsage, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			u := strings.Join(strings.Fields(tt.usage), " ")
+			assert.NotContains(t, u, "from 0 to 65535")
+			assert.NotContains(t, u, "protocol number from 0")
+			if tt.port {
+				assert.Contains(t, u, "a number from 1 to 65535")
+				assert.Contains(t, u, "a protocol number from 1 to 255")
+			}
+		})
+	}
 }
 
 // copyDump writes the embedded sample into a new directory, as a user's

@@ -276,7 +276,7 @@ type lineScanner struct {
 
 func newLineScanner(r io.Reader) *lineScanner {
 	s := &lineScanner{Scanner: bufio.NewScanner(r)}
-	s.Buffer(make([]byte, 0, 4096), maxQueryLine+1)
+	s.Buffer(make([]byte, 0, 4096), maxQueryLine+2)
 	s.Split(s.split)
 	return s
 }
@@ -292,8 +292,10 @@ func (s *lineScanner) Scan() bool {
 }
 
 // split is the bufio.SplitFunc of a lineScanner. The Scanner's buffer
-// holds maxQueryLine+1 bytes at most: a line break within them ends a
-// line; without one the line is long.
+// holds maxQueryLine+2 bytes at most: room for a line of maxQueryLine
+// bytes and its "\r\n". A line break within them ends a line; without
+// one the line is long (its first maxQueryLine+1 bytes are no "\r" before
+// a line break).
 func (s *lineScanner) split(data []byte, atEOF bool) (advance int, token []byte, err error) {
 	i := bytes.IndexByte(data, '\n')
 	if s.skipping {
@@ -304,15 +306,27 @@ func (s *lineScanner) split(data []byte, atEOF bool) (advance int, token []byte,
 		return i + 1, nil, nil
 	}
 	switch {
-	case i >= 0 && i <= maxQueryLine:
-		return i + 1, bytes.TrimSuffix(data[:i], []byte("\r")), nil
-	case len(data) > maxQueryLine:
+	case i >= 0:
+		return i + 1, s.line(data[:i]), nil
+	case len(data) > maxQueryLine+1:
 		s.long, s.skipping = true, true
 		return maxQueryLine, data[:maxQueryLine], nil
 	case atEOF && len(data) > 0:
-		return len(data), bytes.TrimSuffix(data, []byte("\r")), nil
+		return len(data), s.line(data), nil
 	}
 	return 0, nil, nil
+}
+
+// line returns b, a whole line without its "\n", without the "\r" that
+// ends it, cut to its first maxQueryLine bytes (with long set) when it is
+// longer: the limit is on the line without its line break.
+func (s *lineScanner) line(b []byte) []byte {
+	b = bytes.TrimSuffix(b, []byte("\r"))
+	if len(b) > maxQueryLine {
+		s.long = true
+		return b[:maxQueryLine]
+	}
+	return b
 }
 
 // splitWords splits a line into words as a POSIX shell would, without

@@ -219,6 +219,25 @@ func TestRunQueries(t *testing.T) {
 	}
 }
 
+// README: "a line may hold up to 64 KiB"; the limit is the line without
+// its line break. A line of exactly 64 KiB is answered whether it ends in
+// LF or in CRLF.
+func TestRunQueriesLineOf64KiB(t *testing.T) {
+	q := "--from web-1 --to app-1 --proto tcp --port 8080"
+	long := q + strings.Repeat(" ", maxQueryLine-len(q)) // exactly maxQueryLine bytes
+	require.Len(t, long, maxQueryLine)
+	for _, tt := range []struct{ name, eol string }{{"LF", "\n"}, {"CRLF", "\r\n"}} {
+		t.Run(tt.name, func(t *testing.T) {
+			withStdin(t, long+tt.eol+q+tt.eol)
+			code, stdout, stderr := runArgs("check", "--demo", "--queries", "-")
+			assert.Equal(t, exitReachable, code, stderr)
+			assert.Contains(t, stdout, "line 1: web-1 -> app-1")
+			assert.Contains(t, stdout, "line 2: web-1 -> app-1")
+			assert.Empty(t, stderr)
+		})
+	}
+}
+
 // Exit status 3 when no query is unreachable but one is indeterminate; 1
 // as soon as one is unreachable.
 func TestRunQueriesIndeterminate(t *testing.T) {
@@ -346,6 +365,45 @@ func TestLineScanner(t *testing.T) {
 		assert.Equal(t, []int{maxQueryLine, maxQueryLine, 1, maxQueryLine}, lens)
 		assert.Equal(t, []bool{false, true, false, true}, long)
 	})
+	// The limit is on the line without its line break (README: "a line may
+	// hold up to 64 KiB"): a line of exactly 64 KiB ending in CRLF (a file
+	// written on Windows) was called longer than 65536 bytes.
+	for _, tt := range []struct {
+		name string
+		end  string // after a line of maxQueryLine bytes, or of one more with over
+		over bool
+	}{
+		{"64 KiB and LF", "\n", false},
+		{"64 KiB and CRLF", "\r\n", false},
+		{"64 KiB and CR at the end", "\r", false},
+		{"64 KiB at the end", "", false},
+		{"64 KiB + 1 and LF", "\n", true},
+		{"64 KiB + 1 and CRLF", "\r\n", true},
+		{"64 KiB + 1 and CR at the end", "\r", true},
+		{"64 KiB + 1 at the end", "", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			line := strings.Repeat("a", maxQueryLine-1) + "z"
+			if tt.over {
+				line += "z"
+			}
+			in := line + tt.end
+			if strings.HasSuffix(tt.end, "\n") {
+				in += "next\r\n"
+			}
+			sc := newLineScanner(strings.NewReader(in))
+			require.True(t, sc.Scan())
+			assert.Equal(t, tt.over, sc.long, "long")
+			assert.Equal(t, line[:maxQueryLine], sc.Text())
+			if strings.HasSuffix(tt.end, "\n") {
+				require.True(t, sc.Scan())
+				assert.Equal(t, "2:next", strconv.Itoa(sc.number)+":"+sc.Text())
+				assert.False(t, sc.long)
+			}
+			assert.False(t, sc.Scan())
+			require.NoError(t, sc.Err())
+		})
+	}
 	t.Run("an endless line is one long line, read in bounded memory", func(t *testing.T) {
 		in := &endless{}
 		sc := newLineScanner(in)

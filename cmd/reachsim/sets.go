@@ -132,13 +132,13 @@ large set is written as "every IPv4 address but" the blocks it lacks).
 
 ENDPOINT is as in reachsim check: an IP address, an interface ID, an
 instance ID or a Name tag. PROTO is tcp, udp, icmp, icmpv6 or a protocol
-number from 0 to 255.
+number from 1 to 255.
 
 Flags:
 ` + inputUsage + `  --to ENDPOINT       the destination (required)
   --proto PROTO       the protocol (required)
   --port PORT         the destination port (required for tcp and udp): a
-                      number from 0 to 65535 or a service name such as ssh,
+                      number from 1 to 65535 or a service name such as ssh,
                       https, mysql, postgresql or rdp
   --src-port PORT     the sources' port, a number or a service name (tcp and
                       udp; default ` + fmt.Sprint(reach.DefaultSourcePort) + `, inside every common ephemeral range)

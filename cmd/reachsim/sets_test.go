@@ -3,6 +3,9 @@ package main
 import (
 	"encoding/json"
 	"flag"
+	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -133,6 +136,8 @@ func TestRunSources(t *testing.T) {
 		{name: "an unknown service name", args: sources("--port", "htps"), code: 2, errs: []string{`--port "htps": unknown service name; did you mean https?`}},
 		{name: "a port for icmp", args: sources("--to", "web-1", "--proto", "icmp", "--port", "80"), code: 2, errs: []string{"--port and --src-port apply to tcp and udp"}},
 		{name: "source port 0", args: sources("--to", "web-1", "--proto", "tcp", "--port", "80", "--src-port", "0"), code: 2, errs: []string{"--src-port 0"}},
+		{name: "destination port 0", args: sources("--to", "web-1", "--proto", "tcp", "--port", "0"), code: 2, errs: []string{"--port 0: a session goes to a port from 1 to 65535"}},
+		{name: "protocol 0", args: sources("--to", "web-1", "--proto", "0"), code: 2, errs: []string{"--proto 0: a session's protocol is"}},
 		{name: "--port given twice", args: sources("--to", "web-1", "--proto", "tcp", "--port", "80", "--port", "22"), code: 2,
 			errs: []string{"--port given twice (80, then 22)"}},
 		{name: "an endpoint that names nothing", args: sources("--to", "web-9", "--proto", "tcp", "--port", "80"), code: 2, errs: []string{`"web-9"`}},
@@ -289,5 +294,74 @@ func TestSetUsagesNameEveryFlag(t *testing.T) {
 			assert.Contains(t, c.usage, "  --"+f.Name+" ", "the help of %s misses --%s", c.name, f.Name)
 		})
 		assert.Equal(t, n, strings.Count(c.usage, "\n  --"), "the help of %s lists flags it does not define", c.name)
+	}
+}
+
+// editDump replaces, in every file of the dump in dir, each pairs[i]
+// with pairs[i+1] (each must occur), and returns dir.
+func editDump(t *testing.T, dir string, pairs ...string) string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	for i := 0; i < len(pairs); i += 2 {
+		n := 0
+		for _, e := range ents {
+			p := filepath.Join(dir, e.Name())
+			b, err := os.ReadFile(p)
+			require.NoError(t, err)
+			s := strings.ReplaceAll(string(b), pairs[i], pairs[i+1])
+			if s != string(b) {
+				n++
+				require.NoError(t, os.WriteFile(p, []byte(s), 0o644))
+			}
+		}
+		require.NotZero(t, n, "the dump holds %q", pairs[i])
+	}
+	return dir
+}
+
+// sources stands for the internet by one address of it, never one the
+// design holds or a VPC block contains. It was 198.51.100.1 always:
+// with web-1's public IP there, sources answered "internet: none" where
+// check, audit and matrix say the internet reaches web-1; with a VPC
+// block holding it (AWS accepts blocks outside RFC 1918), sources
+// refused the question naming 198.51.100.1, which the user never gave.
+func TestRunSourcesProbeAddressOfTheDesign(t *testing.T) {
+	held := func(t *testing.T) string { // web-1's public IP is 198.51.100.1; the firewall passes SSH
+		return editDump(t, exposedDump(t), `"203.0.113.10"`, `"198.51.100.1"`, "ec2-203-0-113-10", "ec2-198-51-100-1")
+	}
+	inVPC := func(t *testing.T) string { // vpc-demo has the block 198.51.100.0/24 too
+		return editDump(t, copyDump(t), `"CidrBlockAssociationSet": [`, `"CidrBlockAssociationSet": [
+                {"AssociationId": "vpc-cidr-assoc-probe", "CidrBlock": "198.51.100.0/24", "CidrBlockState": {"State": "associated"}},`)
+	}
+	tests := []struct {
+		name string
+		dump func(t *testing.T) string
+		port string
+		from string // an internet host check says reaches web-1
+	}{
+		{"web-1's public IP is the probe, ssh", held, "22", "198.51.100.7"},
+		{"web-1's public IP is the probe, https", held, "443", "198.51.100.7"},
+		{"a VPC block holds the probe, https", inVPC, "443", "8.8.8.8"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := tt.dump(t)
+			code, _, stderr := runArgs("check", "--aws", dir, "--from", tt.from, "--to", "web-1", "--proto", "tcp", "--port", tt.port)
+			require.Equal(t, exitReachable, code, stderr)
+
+			code, stdout, stderr := runArgs("sources", "--aws", dir, "--to", "web-1", "--proto", "tcp", "--port", tt.port, "--json")
+			require.Equal(t, exitReachable, code, stderr)
+			assert.NotContains(t, stderr, "198.51.100.1", "an address the question never named")
+			var r struct {
+				Internet []string `json:"internet"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(stdout), &r))
+			covered := false
+			for _, s := range r.Internet {
+				covered = covered || netip.MustParsePrefix(s).Contains(netip.MustParseAddr(tt.from))
+			}
+			assert.True(t, covered, "%s reaches web-1 on %s (check says so); sources must list it: %v", tt.from, tt.port, r.Internet)
+		})
 	}
 }

@@ -38,3 +38,41 @@ func TestTerraformInput(t *testing.T) {
 		})
 	}
 }
+
+// An input flag given an empty value is bad usage (exit 2), never the
+// absence of the flag: `reachsim audit --terraform "$PLAN" --fail-on
+// high` with PLAN unset answered about the embedded sample and passed.
+// --aws "" was already refused ("empty path"); diff's four input flags
+// are refused alike.
+func TestRunRefusesAnEmptyInputPath(t *testing.T) {
+	q := []string{"--from", "web-1", "--to", "db-1", "--proto", "tcp", "--port", "5432"}
+	tests := []struct {
+		name string
+		args []string
+		flag string // the flag the error names
+	}{
+		{"check --terraform", append([]string{"check", "--terraform", ""}, q...), "--terraform"},
+		{"check --terraform=", append([]string{"check", "--terraform="}, q...), "--terraform"},
+		{"check --aws", append([]string{"check", "--aws", ""}, q...), "--aws"},
+		{"check --queries with --terraform", []string{"check", "--terraform", "", "--queries", "-"}, "--terraform"},
+		{"ports", []string{"ports", "--terraform", "", "--from", "web-1", "--to", "db-1", "--proto", "tcp"}, "--terraform"},
+		{"sources", []string{"sources", "--terraform", "", "--to", "db-1", "--proto", "tcp", "--port", "5432"}, "--terraform"},
+		{"matrix", []string{"matrix", "--terraform", ""}, "--terraform"},
+		{"audit", []string{"audit", "--terraform", "", "--fail-on", "high"}, "--terraform"},
+		{"lint", []string{"lint", "--terraform=", "--fail-on", "high"}, "--terraform"},
+		{"fix", append([]string{"fix", "--terraform", ""}, q...), "--terraform"},
+		{"diff --before", []string{"diff", "--before", "", "--before-terraform", planFile, "--after-terraform", planFile}, "--before"},
+		{"diff --after", []string{"diff", "--before-terraform", planFile, "--after", "", "--after-terraform", planFile}, "--after"},
+		{"diff --before-terraform", []string{"diff", "--before-terraform", "", "--after-terraform", planFile}, "--before-terraform"},
+		{"diff --after-terraform", []string{"diff", "--before-terraform", planFile, "--after-terraform="}, "--after-terraform"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runArgs(tt.args...)
+			assert.Equal(t, exitUsage, code, "an empty path is bad usage; stderr: %s", stderr)
+			assert.Empty(t, stdout, "no answer from the embedded sample")
+			assert.Contains(t, stderr, tt.flag+` "": empty path`)
+			assert.NotContains(t, stderr, "embedded sample")
+		})
+	}
+}
