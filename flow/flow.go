@@ -46,6 +46,22 @@ var (
 	icmpv6Pairs = map[uint8]uint8{128: 129, 129: 128}
 )
 
+// IsICMPError reports whether f is an ICMP error message: destination
+// unreachable (3), source quench (4), redirect (5), time exceeded (11) or
+// parameter problem (12) for icmp (RFC 792), destination unreachable (1),
+// packet too big (2), time exceeded (3) or parameter problem (4) for
+// icmpv6 (RFC 4443). An error message reports on another packet and has
+// no reply: it is one packet, not a session.
+func (f Flow) IsICMPError() bool {
+	switch f.Protocol {
+	case ICMP:
+		return f.ICMPType == 3 || f.ICMPType == 4 || f.ICMPType == 5 || f.ICMPType == 11 || f.ICMPType == 12
+	case ICMPv6:
+		return f.ICMPType >= 1 && f.ICMPType <= 4
+	}
+	return false
+}
+
 // Traffic prints the flow's protocol part the way rules print theirs:
 // "tcp/22" (protocol and destination port), "icmp type 8 code 0", "gre".
 func (f Flow) Traffic() string {

@@ -260,3 +260,20 @@ func TestIsProtocolNumber(t *testing.T) {
 		assert.Equal(t, want, flow.IsProtocolNumber(s), "%q", s)
 	}
 }
+
+func TestIsICMPError(t *testing.T) {
+	for _, tc := range []struct {
+		proto flow.Protocol
+		typ   uint8
+		want  bool
+	}{
+		{flow.ICMP, 3, true}, {flow.ICMP, 4, true}, {flow.ICMP, 5, true}, {flow.ICMP, 11, true}, {flow.ICMP, 12, true},
+		{flow.ICMP, 0, false}, {flow.ICMP, 8, false}, {flow.ICMP, 13, false}, {flow.ICMP, 2, false}, {flow.ICMP, 6, false},
+		{flow.ICMPv6, 1, true}, {flow.ICMPv6, 2, true}, {flow.ICMPv6, 3, true}, {flow.ICMPv6, 4, true},
+		{flow.ICMPv6, 0, false}, {flow.ICMPv6, 128, false}, {flow.ICMPv6, 129, false}, {flow.ICMPv6, 135, false},
+		{flow.TCP, 3, false}, {flow.UDP, 11, false},
+	} {
+		f := flow.Flow{Protocol: tc.proto, ICMPType: tc.typ}
+		assert.Equal(t, tc.want, f.IsICMPError(), "%s type %d", tc.proto, tc.typ)
+	}
+}

@@ -29,6 +29,10 @@ func (m *Model) checkInto(f flow.Flow, src *ifaceInfo, r *Result) {
 	if back.ok && back.pkt.Dst != f.Src {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("the reply arrives at %s, not at the source %s", back.pkt.Dst, f.Src))
 	}
+	if f.IsICMPError() {
+		r.Return = r.Return[:0] // walked, but an error message has no reply
+		r.Warnings = append(r.Warnings, fmt.Sprintf("%s type %d is an error message, which has no reply: the answer is whether it arrives, judged by the filters' rules (an error message about a session a filter tracks, which it lets through as related traffic, is out of scope)", f.Protocol, f.ICMPType))
+	}
 	r.Warnings = append(r.Warnings, m.carrierWarnings(r, src)...)
 	r.Warnings = append(r.Warnings, m.endpointPolicyWarnings(r)...) // gwendpoint.go
 	for leg, hops := range [][]Hop{r.Forward, r.Return} {
@@ -139,6 +143,9 @@ func (m *Model) walkWith(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived, 
 // certain block wins over an undecided hop; with neither, the session is
 // reachable when the request arrived and the reply was walked.
 func outcomeOf(fwd, ret []Hop, arrived bool) Outcome {
+	if oneWay(fwd) {
+		ret = nil // an error message has no reply: its walk back does not count
+	}
 	undecided := false
 	for _, hops := range [2][]Hop{fwd, ret} {
 		for i := range hops {
@@ -154,10 +161,18 @@ func outcomeOf(fwd, ret []Hop, arrived bool) Outcome {
 	switch {
 	case undecided:
 		return Indeterminate
-	case arrived && len(ret) > 0:
+	case arrived && (len(ret) > 0 || oneWay(fwd)):
 		return Reachable
 	}
 	return Unreachable
+}
+
+// oneWay reports whether the walk whose request hops are fwd sent an ICMP
+// error message ([flow.Flow.IsICMPError]): one packet, with no reply, which
+// arrives or not. Its reply is walked all the same, so that every walk of
+// a question takes one path, but does not count.
+func oneWay(fwd []Hop) bool {
+	return len(fwd) > 0 && fwd[0].Packet.IsICMPError()
 }
 
 // arrival is where a walk ended.

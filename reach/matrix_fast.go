@@ -143,8 +143,7 @@ func icmpAtoms(proto flow.Protocol, fb, rb *flow.Bounds) (types, codes []flow.Po
 	tb.Merge(fb)
 	tb.Merge(rb)
 	for t := range 256 {
-		q := flow.Flow{Protocol: proto, ICMPType: uint8(t)}
-		if q.Reverse().ICMPType != q.ICMPType {
+		if typeApart(proto, uint8(t)) {
 			tb.Add(flow.FieldICMPType, uint16(t), uint16(t))
 		}
 	}
@@ -496,9 +495,16 @@ func sgICMP(hops []sgHop, profs []*hopProfile, order []int, v6 bool, runs []icmp
 		for _, tr := range tb.Atoms(flow.FieldICMPType, run.types) {
 			t := uint8(tr.Lo)
 			pieces := startPieces(setOf16(run.open), setOf16(run.un))
+			oneWay := (flow.Flow{Protocol: flow.ICMP, ICMPType: t}).IsICMPError()
+			if v6 {
+				oneWay = (flow.Flow{Protocol: flow.ICMPv6, ICMPType: t}).IsICMPError()
+			}
 			for _, i := range order {
 				tt := t
 				if hops[i].leg == Return {
+					if oneWay {
+						continue // an error message has no reply
+					}
 					tt = reply[t]
 				}
 				pieces = profs[i].icmp.judge(tt, pieces)
@@ -589,7 +595,7 @@ var (
 			p[fam] = *flow.NewBounds(flow.FieldICMPType)
 			for t := range 256 {
 				r[fam][t] = flow.Flow{Protocol: proto, ICMPType: uint8(t)}.Reverse().ICMPType
-				if r[fam][t] != uint8(t) {
+				if typeApart(proto, uint8(t)) {
 					p[fam].Add(flow.FieldICMPType, uint16(t), uint16(t))
 				}
 			}

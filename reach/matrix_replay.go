@@ -238,7 +238,8 @@ func (m *Model) icmpSetReplayed(f flow.Flow, src *ifaceInfo) (open, und []ICMPCo
 	for _, tr := range types {
 		for _, cr := range codes {
 			var out Outcome
-			if ok {
+			oneWay := (flow.Flow{Protocol: f.Protocol, ICMPType: uint8(tr.Lo)}).IsICMPError()
+			if ok && !oneWay { // an error message's reply does not count: walked below
 				out = rp.outcome(func(pkt flow.Flow, leg int) flow.Flow {
 					pkt.ICMPType, pkt.ICMPCode = icmpOnLeg(f.Protocol, uint8(tr.Lo), uint8(cr.Lo), leg)
 					return pkt

@@ -268,14 +268,18 @@ func (m *Model) walkAtomSettled(f flow.Flow, src *ifaceInfo, path *atomOutcome, 
 	if !samePath(s.fwd, path.fwd) || !samePath(s.ret, path.ret) {
 		return Unreachable, false, fmt.Errorf("%w: %s", ErrPathChanged, f)
 	}
+	ret := s.ret
+	if oneWay(s.fwd) {
+		ret = nil // an error message's reply does not count (outcomeOf)
+	}
 	if cuts != nil {
-		cuts.add(s.fwd, s.ret, grow)
+		cuts.add(s.fwd, ret, grow)
 	}
 	settled := false
 	// no extra platform hop: indexes agree; one path (not several, one
 	// per subnet the flow hash picks)
 	if len(s.fwd) == len(path.fwd) && len(s.ret) == len(path.ret) && !m.applianceZones {
-		for leg, hops := range [2][]Hop{s.fwd, s.ret} {
+		for leg, hops := range [2][]Hop{s.fwd, ret} {
 			for i := range hops {
 				if hops[i].Code != "" && !hops[i].Undecided() && !slices.Contains(path.marks, hopRef{Leg(leg), i}) {
 					settled = true

@@ -542,7 +542,11 @@ func (m *Model) portPath(s *quietWalk, f flow.Flow, src *ifaceInfo) (*portPath, 
 	for leg, hops := range [2][]Hop{p.path.fwd, p.path.ret} {
 		for i, h := range hops {
 			if !byHop[leg][i] && h.Code != "" {
-				p.dest = append(p.dest, hopRuns{Leg(leg), i, []portRun{{65535, h.Code, h.Undecided()}}})
+				runs := []portRun{{65535, h.Code, h.Undecided()}}
+				if leg == int(Return) && f.Protocol.IsICMP() {
+					runs = replyRunsICMP(f.Protocol, h.Code, h.Undecided())
+				}
+				p.dest = append(p.dest, hopRuns{Leg(leg), i, runs})
 				named = named && h.Kind == KindFirewall // a quiet walk names a firewall's hops
 			}
 		}

@@ -211,10 +211,14 @@ func (s *fwSession) appendICMPRuns(hops []hopRuns) []hopRuns {
 	} else {
 		for t := range 256 {
 			si := atomOf(g.src, uint16(t))
+			oneWay := (flow.Flow{Protocol: s.conn.Flow.Protocol, ICMPType: uint8(t)}).IsICMPError()
 			for di := range g.dst {
 				v := s.cell(si, di)
 				for leg := range rs {
 					code, und := v.on(Leg(leg))
+					if leg == int(Return) && oneWay {
+						code, und = "", false // an error message has no reply
+					}
 					rs[leg] = appendRun(rs[leg], uint16(t<<8)|g.dst[di].Hi, code, und)
 				}
 			}

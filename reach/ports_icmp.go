@@ -38,6 +38,9 @@ func (fh *filterHop) icmpRuns() []portRun {
 		for ci, cr := range codes {
 			pkt.ICMPCode = uint8(cr.Lo)
 			d := &decided[ti*len(codes)+ci]
+			if fh.leg == Return && pkt.IsICMPError() {
+				continue // an error message has no reply: nothing to judge
+			}
 			if fh.kind == KindNetworkACL {
 				d.code = aclCode(fh.acl.Evaluate(pkt, fh.dir)).OnLeg(fh.leg)
 				continue
@@ -59,17 +62,26 @@ func (fh *filterHop) icmpRuns() []portRun {
 }
 
 // queryTypes holds, for icmp (0) and icmpv6 (1), the types whose reply
-// has another type.
+// has another type, and the error messages, which have none: each is an
+// atom of its own.
 var queryTypes = func() (qs [2][]uint8) {
 	for fam, proto := range []flow.Protocol{flow.ICMP, flow.ICMPv6} {
 		for t := range 256 {
-			if q := (flow.Flow{Protocol: proto, ICMPType: uint8(t)}); q.Reverse().ICMPType != q.ICMPType {
+			if typeApart(proto, uint8(t)) {
 				qs[fam] = append(qs[fam], uint8(t))
 			}
 		}
 	}
 	return qs
 }()
+
+// typeApart reports whether ICMP type t of proto is judged apart from its
+// neighbours: a query type whose reply has another type, or an error
+// message ([flow.Flow.IsICMPError]), which has no reply.
+func typeApart(proto flow.Protocol, t uint8) bool {
+	q := flow.Flow{Protocol: proto, ICMPType: t}
+	return q.Reverse().ICMPType != t || q.IsICMPError()
+}
 
 // icmpByHop answers Ports for icmp and icmpv6 hop by hop: r's ICMP,
 // ICMPIndeterminate, Cuts and Atoms.
@@ -171,4 +183,19 @@ func (s *cutSet) addICMP(k cutKey, codes []ICMPCodes, und bool) {
 	h := &[2][]Hop{s.path.fwd, s.path.ret}[k.leg][k.hop]
 	s.cuts[k] = &Cut{Leg: Leg(k.leg), Hop: k.hop + 1, Kind: h.Kind, ID: h.ID, Name: h.Name, Code: k.code, ICMP: codes, Indeterminate: und}
 	s.order = append(s.order, k)
+}
+
+// replyRunsICMP is the runs (type<<8|code) of a hop of the reply that
+// stops every reply with code: every type but the error messages, which
+// have no reply to stop.
+func replyRunsICMP(proto flow.Protocol, code Code, und bool) []portRun {
+	var rs []portRun
+	for t := range 256 {
+		if (flow.Flow{Protocol: proto, ICMPType: uint8(t)}).IsICMPError() {
+			rs = appendRun(rs, uint16(t<<8|255), "", false)
+		} else {
+			rs = appendRun(rs, uint16(t<<8|255), code, und)
+		}
+	}
+	return rs
 }

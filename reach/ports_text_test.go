@@ -58,7 +58,7 @@ from app-1 (eni-app1)
 open: none
 cuts:
   request hop 5, security-groups sg-web (web-1 (eni-web1)): SG_NO_ALLOW: 0-7,9-255 (all codes)
-  reply hop 4, network-acl acl-app (subnet-app): RETURN_ACL_DEFAULT_DENY: 0-255 (all codes)
+  reply hop 4, network-acl acl-app (subnet-app): RETURN_ACL_DEFAULT_DENY: 0-2,6-10,13-255 (all codes)
 `},
 	}
 	for _, tt := range tests {

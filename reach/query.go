@@ -52,7 +52,13 @@ type Query struct {
 	// ICMP is the message an icmp or icmpv6 query sends; nil means an echo
 	// request (type 8 code 0, or 128 code 0 for icmpv6), the usual opening
 	// packet. Any type can be asked, echo reply (0) included:
-	// &reach.ICMPMessage{Type: 0}. Other protocols must leave it nil.
+	// &reach.ICMPMessage{Type: 0}. An error message
+	// ([flow.Flow.IsICMPError]: destination unreachable, time exceeded,
+	// ...) has no reply: its answer is whether it arrives, judged by the
+	// filters' rules on its way (an error message about a session a
+	// filter tracks, which it lets through as related traffic, is out of
+	// scope), and the Result traces no return leg. Other protocols must
+	// leave it nil.
 	ICMP *ICMPMessage
 	// Domain is the TLS SNI or HTTP Host the connection asks for, for the
 	// firewall's domain rules; tcp only. It says the client speaks TLS or

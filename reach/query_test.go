@@ -54,7 +54,7 @@ func TestICMPMessages(t *testing.T) {
 	}{
 		{"no message is an echo request", reach.Query{From: "app-1", To: "web-1", Protocol: flow.ICMP}, 8, 0, 0},
 		{"type 0 is an echo reply", reach.Query{From: "app-1", To: "web-1", Protocol: flow.ICMP, ICMP: &reach.ICMPMessage{Type: 0}}, 0, 0, 8},
-		{"type and code are kept", reach.Query{From: "app-1", To: "web-1", Protocol: flow.ICMP, ICMP: &reach.ICMPMessage{Type: 3, Code: 4}}, 3, 4, 3},
+		{"type and code are kept; an error message has no reply", reach.Query{From: "app-1", To: "web-1", Protocol: flow.ICMP, ICMP: &reach.ICMPMessage{Type: 3, Code: 4}}, 3, 4, 0},
 		{"no icmpv6 message is an echo request", reach.Query{From: "web-1", To: "2001:db8:ffff::7", Protocol: flow.ICMPv6}, 128, 0, 129},
 	}
 	for _, tt := range tests {
@@ -62,6 +62,10 @@ func TestICMPMessages(t *testing.T) {
 			r, err := m.Check(tt.q)
 			require.NoError(t, err)
 			assert.Equal(t, [2]uint8{tt.typ, tt.code}, [2]uint8{r.Flow.ICMPType, r.Flow.ICMPCode})
+			if r.Flow.IsICMPError() {
+				assert.Empty(t, r.Return, "an error message has no reply")
+				return
+			}
 			require.NotEmpty(t, r.Return, "the reply is traced")
 			assert.Equal(t, tt.replyType, r.Return[0].Packet.ICMPType)
 		})
