@@ -53,7 +53,12 @@
 //   - The stateless engine judges every packet alone, replies included; a
 //     packet it passes never reaches the stateful engine, a packet it
 //     drops denies its direction, and the stateful engine judges the
-//     session over the directions that were forwarded to it.
+//     session over the packets that were forwarded to it: the directions
+//     with a forwarded packet, less the stages whose packet was passed or
+//     dropped ([stateful.Session].Unseen; a policy that forwards the SYN
+//     but passes every later packet leaves the stateful engine the SYN
+//     alone, so its rules on established data, domains or
+//     aws:drop_established drop nothing).
 //   - A TCP session whose opening packet of a direction (the SYN, or the
 //     SYN-ACK) the stateless engine passes while it forwards later packets
 //     of that direction reaches the stateful engine without its opening, a

@@ -51,13 +51,18 @@ const (
 )
 
 // sessionTime is the place of packet pr in a TCP session: 0 the SYN, 1
-// the SYN-ACK, 2 the client's data, 3 the server's.
-func sessionTime(pr *PacketResult) int {
-	t := b2i(pr.Reply)
-	if pr.Packet.Flags&stateless.SYN == 0 {
-		t += 2
+// the SYN-ACK, 2 the client's data, 3 the server's (the stateful Stage
+// that judges it).
+func sessionTime(pr *PacketResult) int { return int(tcpStage(pr.Reply, pr.Packet.Flags)) }
+
+// tcpStage is the stateful stage that judges a TCP packet of the reply
+// (or the request) with these flags: an opening (SYN set) or data.
+func tcpStage(reply bool, flags stateless.TCPFlags) stateful.Stage {
+	st := stateful.Stage(b2i(reply))
+	if flags&stateless.SYN == 0 {
+		st += 2
 	}
-	return t
+	return st
 }
 
 // applyDoubts makes Indeterminate the legs of ins, the decision of TCP

@@ -220,7 +220,9 @@ func packetsOf(f flow.Flow, request, reply bool, out []PacketResult) []PacketRes
 // [Decision.Packets]): a dropped packet denies its direction, with that
 // packet's rule or default action. If it forwarded any packet, the
 // stateful engine judges the session, seeing only the directions that
-// were forwarded (a Warning says when that is one); a deny lands on the
+// were forwarded (a Warning says when that is one) and, of those, only the
+// packets that were (a packet passed or dropped while others of its
+// direction were forwarded is [stateful.Session].Unseen); a deny lands on the
 // direction of the stage that decided, and the other direction's reason
 // says so. An indeterminate answer lands on every direction that some
 // way the undecidable rules can go denies ([stateful.Decision.VerdictOn]):
@@ -252,8 +254,10 @@ func (e *Engine) Verdicts(c Connection) (request, reply flow.Verdict) {
 	// per leg, whether the stateless engine passed its opening (TCP) and
 	// forwarded a later packet
 	var passOpen, fwdLater [2]bool
+	var unseen stateful.StageSet // the TCP stages whose packet is not forwarded
 	judge := func(k int, p flow.Flow, flags stateless.TCPFlags) {
-		switch e.stateless.Evaluate(stateless.Packet{Flow: p, Flags: flags}).Action {
+		a := e.stateless.Evaluate(stateless.Packet{Flow: p, Flags: flags}).Action
+		switch a {
 		case flow.Drop:
 			verdict[k] = flow.Deny
 		case flow.Forward:
@@ -261,6 +265,9 @@ func (e *Engine) Verdicts(c Connection) (request, reply flow.Verdict) {
 			fwdLater[k] = fwdLater[k] || flags&stateless.SYN == 0
 		case flow.Pass:
 			passOpen[k] = passOpen[k] || flags&stateless.SYN != 0
+		}
+		if a != flow.Forward && c.Flow.Protocol == flow.TCP {
+			unseen = unseen.With(tcpStage(k == 1, flags))
 		}
 	}
 	// Without a rule that names TCP flags, a connection's later segments
@@ -298,7 +305,7 @@ func (e *Engine) Verdicts(c Connection) (request, reply flow.Verdict) {
 	}
 	if seen[0] || seen[1] {
 		var v [2]flow.Verdict
-		v[0], v[1] = e.stateful.Verdicts(stateful.Session{Flow: c.Flow, AppProto: c.AppProto, ForwardSeen: seen[0], ReturnSeen: seen[1]})
+		v[0], v[1] = e.stateful.Verdicts(stateful.Session{Flow: c.Flow, AppProto: c.AppProto, ForwardSeen: seen[0], ReturnSeen: seen[1], Unseen: unseen})
 		for k := range verdict {
 			if v[k] != flow.Allow && verdict[k] == flow.Allow {
 				verdict[k] = v[k]
@@ -376,7 +383,8 @@ func (e *Engine) decide(c Connection, explain bool, pkts []PacketResult, sd *sta
 	ins.policy, ins.tlsInspection, ins.streamWords = e.name, e.tlsInspection, e.streamExceptionWords()
 	ins.Packets = packetsOf(c.Flow, c.Request, c.Reply, pkts)
 	var fwdSeen, retSeen bool
-	passed := [2]int{-1, -1} // per leg, the last packet the stateless engine passed
+	var unseen stateful.StageSet // the TCP stages whose packet is not forwarded
+	passed := [2]int{-1, -1}     // per leg, the last packet the stateless engine passed
 	flagsMatter := e.stateless.NamesTCPFlags()
 	for i := range ins.Packets {
 		pr := &ins.Packets[i]
@@ -391,6 +399,9 @@ func (e *Engine) decide(c Connection, explain bool, pkts []PacketResult, sd *sta
 			pr.Decision = e.stateless.Evaluate(pr.Packet)
 		}
 		l := &ins.leg[b2i(pr.Reply)]
+		if pr.Decision.Action != flow.Forward && c.Flow.Protocol == flow.TCP {
+			unseen = unseen.With(tcpStage(pr.Reply, pr.Packet.Flags))
+		}
 		switch pr.Decision.Action {
 		case flow.Drop:
 			if l.verdict == flow.Allow {
@@ -413,7 +424,7 @@ func (e *Engine) decide(c Connection, explain bool, pkts []PacketResult, sd *sta
 		}
 	}
 	if fwdSeen || retSeen {
-		s := stateful.Session{Flow: c.Flow, AppProto: c.AppProto, ForwardSeen: fwdSeen, ReturnSeen: retSeen}
+		s := stateful.Session{Flow: c.Flow, AppProto: c.AppProto, ForwardSeen: fwdSeen, ReturnSeen: retSeen, Unseen: unseen}
 		if explain {
 			*sd = e.stateful.Explain(s)
 		} else {
