@@ -72,7 +72,10 @@
 //     [Policy].StreamExceptionPolicy; unless it is dropped for certain
 //     anyway: by the stateless engine, or by a certain stateful drop of a
 //     packet the stateful engine sees, before the missed opening, or after
-//     it under DROP or REJECT. [Engine.Verdicts] decides such sessions as
+//     it under DROP or REJECT, or because the stateful engine has no pass
+//     rule and aws:drop_strict, which drops every packet it sees under any
+//     stream exception policy (AWS: under CONTINUE "aws:drop_strict" still
+//     matches): every such direction is then a certain Deny. [Engine.Verdicts] decides such sessions as
 //     Evaluate does.
 //   - A [Connection] whose AppProto is "" leaves the application protocol
 //     to the stateful engine: its port-based guess
@@ -92,7 +95,10 @@
 //     check), unless the engines drop the session for certain in the
 //     handshake (the stateless engine drops its SYN or SYN-ACK, or the
 //     stateful engine drops one for certain), which stays as decided; a
-//     direction the stateless engine drops stays dropped, one it passes
+//     direction the stateless engine drops stays dropped, and so does one
+//     the stateful engine drops for certain by a default action or a rule
+//     that does not read the application layer, when no pass rule reads it
+//     ([stateful.Engine.DenyIgnoresApp]: inspection only adds drops); one it passes
 //     whole stays allowed, and other protocols are unaffected. The reason
 //     says so, then what the engines decide otherwise;
 //     [Decision.UnknownOn] says what is missing ("the TLS inspection

@@ -26,7 +26,8 @@ type Policy struct {
 	// it, the stateful engine meets them without the flow's opening; AWS
 	// does not say whether this policy then decides them, so those
 	// directions are Indeterminate, naming it, unless dropped for certain
-	// anyway (see the package doc). A session routed through an endpoint
+	// anyway, as under aws:drop_strict with no pass rule (see the package
+	// doc). A session routed through an endpoint
 	// on one leg only is reported as asymmetric (package reach) whatever
 	// it says.
 	StreamExceptionPolicy string
@@ -35,7 +36,9 @@ type Policy struct {
 	// (its scope is not in describe-firewall-policy's output): a TCP
 	// session forwarded to the stateful engine is Indeterminate on every
 	// direction with a forwarded packet, unless the engines drop it for
-	// certain in the handshake (the package doc has the details).
+	// certain in the handshake, or the stateful engine drops it for certain
+	// without reading the application layer (the package doc has the
+	// details).
 	TLSInspectionConfigurationArn string
 }
 
@@ -181,6 +184,11 @@ const (
 	causeStateful                      // the stateful engine denied or could not decide on this leg
 	causeForwarded                     // forwarded, the stateful engine did not stop this leg
 	causePassed                        // the stateless engine passed packet pkt
+	// causeStrictAll: the stateless engine passed the session's opening
+	// past the stateful engine, which has no pass rule and aws:drop_strict:
+	// it drops every packet of this leg it sees, whatever its stream
+	// exception policy (doubts.go)
+	causeStrictAll
 )
 
 // packetsOf appends to out the packets that represent the session in
@@ -356,7 +364,7 @@ func (ins *Decision) statefulRuled(k int) bool {
 		return false
 	}
 	switch ins.leg[k].cause {
-	case causeStateful:
+	case causeStateful, causeStrictAll:
 		return true
 	case causeForwarded:
 		return ins.Stateful.Verdict == flow.Allow
@@ -469,7 +477,7 @@ func (ins *Decision) legRule(k int) string {
 	switch l.cause {
 	case causeStatelessDrop, causePassed:
 		return statelessRule(ins.Packets[l.pkt].Decision)
-	case causeStateful:
+	case causeStateful, causeStrictAll:
 		return statefulRule(*ins.Stateful)
 	case causeForwarded:
 		if ins.Stateful.Verdict == flow.Allow {
@@ -523,6 +531,9 @@ func (ins *Decision) engineReason(k int) string {
 		return "stateless engine: " + by + "; stateful engine: nothing of its own against this direction; it stopped the session on the " + other
 	case causePassed:
 		return "stateless engine: " + ins.Packets[l.pkt].Decision.String() + " (the stateful engine never sees it)"
+	case causeStrictAll:
+		return "stateful engine: no rule passes traffic, so the default action aws:drop_strict drops every packet of the " + this +
+			" it sees, whether or not it takes them for a broken stream (the stateless engine passes the session's opening past it)"
 	}
 	return ""
 }
@@ -556,7 +567,7 @@ func (ins *Decision) legFix(k int) string {
 	switch l.cause {
 	case causeStatelessDrop:
 		return statelessFix(&ins.Packets[l.pkt])
-	case causeStateful:
+	case causeStateful, causeStrictAll:
 		return statefulFix(*ins.Stateful)
 	}
 	return ""

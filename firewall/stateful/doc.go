@@ -159,7 +159,9 @@
 // HTTP whatever its port. On a port the guess takes for tls or http, that
 // is the protocol. On any other port the session does not say which, and
 // the engine judges it both ways, as TLS and as HTTP: where the two
-// readings give the same verdict (and a deny on the same direction) it is
+// readings give the same verdict (and a deny on the same direction), or
+// both a certain Deny (on different directions: the session fails either
+// way, though the direction it fails on depends on the protocol), it is
 // certain, the decision the TLS reading's, its Undecided listing the
 // doubt ([Unknown] with Sid 0 and Keyword [UnknownAppProto]) when the two
 // went different ways; where they differ the verdict is Indeterminate at

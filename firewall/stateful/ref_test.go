@@ -628,7 +628,7 @@ func (e *refEngine) evaluateEitherApp(s Session) (Decision, bool) {
 	case dt.Verdict == flow.Indeterminate && dh.Verdict == flow.Indeterminate:
 		dt.legs = denies(dt) | denies(dh)
 		return dt, true
-	case dt.Verdict != flow.Indeterminate && dt.Verdict == dh.Verdict && denies(dt) == denies(dh):
+	case dt.Verdict != flow.Indeterminate && dt.Verdict == dh.Verdict && (denies(dt) == denies(dh) || dt.Verdict == flow.Deny):
 		if dt.Stage == dh.Stage && dt.Action == dh.Action && dt.DefaultAction == dh.DefaultAction && dt.Default == dh.Default &&
 			dt.Group == dh.Group && dt.Sid == dh.Sid && len(dt.Undecided) == len(dh.Undecided) && len(dt.Alerts) == len(dh.Alerts) {
 			return dt, true // the protocol decided nothing
