@@ -27,7 +27,9 @@ const tlsConfigARN = "arn:aws:network-firewall:us-east-1:111122223333:tls-config
 // The scope is not in describe-firewall-policy's output and reachsim does
 // not model the inspection: a TCP session forwarded to the stateful engine
 // is Indeterminate, unless the engines drop it for certain in the
-// handshake; other protocols are unaffected. Before, Build dropped the ARN
+// handshake, or by a default action or a rule that does not read the
+// application layer when no pass rule reads it; other protocols are
+// unaffected. Before, Build dropped the ARN
 // and the answer was a certain Allow.
 func TestTLSInspectionLeavesTCPUndecided(t *testing.T) {
 	policy := func(extra string) string {
@@ -52,7 +54,7 @@ func TestTLSInspectionLeavesTCPUndecided(t *testing.T) {
 	}{
 		{"HTTPS without SNI, no rules: undecided both ways", policy(""), "tcp 10.0.0.5:50000 -> 198.51.100.7:443", flow.Indeterminate, flow.Indeterminate, true},
 		{"HTTPS with SNI: undecided too (the scope may hold it)", policy(""), "tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain www.example.com", flow.Indeterminate, flow.Indeterminate, true},
-		{"aws:drop_established drops the data, after the handshake: undecided", policy(dropEst), "tcp 10.0.0.5:50000 -> 198.51.100.7:443", flow.Indeterminate, flow.Indeterminate, true},
+		{"aws:drop_established drops the data, after the handshake: certain (inspection only adds drops); the reply is undecided", policy(dropEst), "tcp 10.0.0.5:50000 -> 198.51.100.7:443", flow.Deny, flow.Indeterminate, false},
 		{"aws:drop_strict drops the SYN for certain, before any inspection", policy(strictDrop), "tcp 10.0.0.5:50000 -> 198.51.100.7:443", flow.Deny, flow.Allow, false},
 		{"UDP is unaffected", policy(""), "udp 10.0.0.5:50000 -> 198.51.100.7:53", flow.Allow, flow.Allow, false},
 		{"ICMP is unaffected", policy(""), "icmp 10.0.0.5 -> 198.51.100.7 type 8 code 0", flow.Allow, flow.Allow, false},

@@ -53,7 +53,12 @@
 //   - The stateless engine judges every packet alone, replies included; a
 //     packet it passes never reaches the stateful engine, a packet it
 //     drops denies its direction, and the stateful engine judges the
-//     session over the directions that were forwarded to it.
+//     session over the packets that were forwarded to it: the directions
+//     with a forwarded packet, less the stages whose packet was passed or
+//     dropped ([stateful.Session].Unseen; a policy that forwards the SYN
+//     but passes every later packet leaves the stateful engine the SYN
+//     alone, so its rules on established data, domains or
+//     aws:drop_established drop nothing).
 //   - A TCP session whose opening packet of a direction (the SYN, or the
 //     SYN-ACK) the stateless engine passes while it forwards later packets
 //     of that direction reaches the stateful engine without its opening, a
@@ -67,7 +72,10 @@
 //     [Policy].StreamExceptionPolicy; unless it is dropped for certain
 //     anyway: by the stateless engine, or by a certain stateful drop of a
 //     packet the stateful engine sees, before the missed opening, or after
-//     it under DROP or REJECT. [Engine.Verdicts] decides such sessions as
+//     it under DROP or REJECT, or because the stateful engine has no pass
+//     rule and aws:drop_strict, which drops every packet it sees under any
+//     stream exception policy (AWS: under CONTINUE "aws:drop_strict" still
+//     matches): every such direction is then a certain Deny. [Engine.Verdicts] decides such sessions as
 //     Evaluate does.
 //   - A [Connection] whose AppProto is "" leaves the application protocol
 //     to the stateful engine: its port-based guess
@@ -87,7 +95,10 @@
 //     check), unless the engines drop the session for certain in the
 //     handshake (the stateless engine drops its SYN or SYN-ACK, or the
 //     stateful engine drops one for certain), which stays as decided; a
-//     direction the stateless engine drops stays dropped, one it passes
+//     direction the stateless engine drops stays dropped, and so does one
+//     the stateful engine drops for certain by a default action or a rule
+//     that does not read the application layer, when no pass rule reads it
+//     ([stateful.Engine.DenyIgnoresApp]: inspection only adds drops); one it passes
 //     whole stays allowed, and other protocols are unaffected. The reason
 //     says so, then what the engines decide otherwise;
 //     [Decision.UnknownOn] says what is missing ("the TLS inspection

@@ -24,7 +24,10 @@ import (
 //     server's) is Indeterminate, unless it is dropped for certain anyway:
 //     by the stateless engine, or by the stateful engine at a packet it
 //     sees (before the missed opening, or after it under DROP or REJECT,
-//     which drop it whichever way the engine takes it).
+//     which drop it whichever way the engine takes it), or because the
+//     stateful engine has no pass rule and aws:drop_strict, which drops
+//     every packet it sees under any stream exception policy (then a
+//     certain Deny, causeStrictAll).
 //   - TLS inspection: a policy with a TLS inspection configuration
 //     decrypts the sessions in the configuration's scope, inspects them
 //     with the stateful rules and drops some (not TLS, no server name, a
@@ -36,7 +39,9 @@ import (
 //     stateless engine drops a SYN or SYN-ACK, or the stateful engine
 //     drops one for certain, and then every direction stays as the
 //     engines decide; a direction the stateless engine drops stays
-//     dropped.
+//     dropped, and so does one the stateful engine drops for certain when
+//     neither its drop nor any pass rule reads the application layer
+//     (stateful.Engine.DenyIgnoresApp: inspection only adds drops).
 //
 // The engines' own answer stays in the reasons ("otherwise: ..."). Verdicts
 // decides such sessions as Evaluate does (applyDoubts).
@@ -51,13 +56,18 @@ const (
 )
 
 // sessionTime is the place of packet pr in a TCP session: 0 the SYN, 1
-// the SYN-ACK, 2 the client's data, 3 the server's.
-func sessionTime(pr *PacketResult) int {
-	t := b2i(pr.Reply)
-	if pr.Packet.Flags&stateless.SYN == 0 {
-		t += 2
+// the SYN-ACK, 2 the client's data, 3 the server's (the stateful Stage
+// that judges it).
+func sessionTime(pr *PacketResult) int { return int(tcpStage(pr.Reply, pr.Packet.Flags)) }
+
+// tcpStage is the stateful stage that judges a TCP packet of the reply
+// (or the request) with these flags: an opening (SYN set) or data.
+func tcpStage(reply bool, flags stateless.TCPFlags) stateful.Stage {
+	st := stateful.Stage(b2i(reply))
+	if flags&stateless.SYN == 0 {
+		st += 2
 	}
-	return t
+	return st
 }
 
 // applyDoubts makes Indeterminate the legs of ins, the decision of TCP
@@ -81,6 +91,11 @@ func (e *Engine) applyDoubts(ins *Decision, c Connection) {
 		}
 	}
 	if p0 >= 0 {
+		// aws:drop_strict with no pass rule drops every packet the engine
+		// sees, whether or not it takes the flow for a broken stream (under
+		// CONTINUE, AWS says aws:drop_strict still matches)
+		sd := ins.Stateful
+		strictAll := sd.Verdict == flow.Deny && sd.Default && sd.DefaultAction == stateful.DefaultDropStrict && !e.stateful.HasPassRule()
 		for t := p0 + 1; t < 4; t++ {
 			if act[t] != flow.Forward {
 				continue
@@ -88,6 +103,11 @@ func (e *Engine) applyDoubts(ins *Decision, c Connection) {
 			l := &ins.leg[t%2]
 			switch {
 			case l.doubt != doubtNone, l.verdict == flow.Indeterminate, l.cause == causeStatelessDrop:
+				continue
+			case strictAll:
+				if l.verdict == flow.Allow {
+					l.verdict, l.cause = flow.Deny, causeStrictAll
+				}
 				continue
 			case l.cause == causeStateful && l.verdict == flow.Deny:
 				st := int(ins.Stateful.Stage)
@@ -114,6 +134,9 @@ func (e *Engine) applyDoubts(ins *Decision, c Connection) {
 		l := &ins.leg[k]
 		if l.fwd < 0 || l.doubt != doubtNone || l.verdict == flow.Indeterminate || l.cause == causeStatelessDrop {
 			continue
+		}
+		if l.verdict == flow.Deny && (l.cause == causeStateful || l.cause == causeStrictAll) && e.stateful.DenyIgnoresApp(*ins.Stateful) {
+			continue // inspection only adds drops, and no pass rule reads what it decrypts
 		}
 		l.verdict, l.doubt = flow.Indeterminate, doubtTLSInspection
 	}

@@ -26,7 +26,8 @@ type Policy struct {
 	// it, the stateful engine meets them without the flow's opening; AWS
 	// does not say whether this policy then decides them, so those
 	// directions are Indeterminate, naming it, unless dropped for certain
-	// anyway (see the package doc). A session routed through an endpoint
+	// anyway, as under aws:drop_strict with no pass rule (see the package
+	// doc). A session routed through an endpoint
 	// on one leg only is reported as asymmetric (package reach) whatever
 	// it says.
 	StreamExceptionPolicy string
@@ -35,7 +36,9 @@ type Policy struct {
 	// (its scope is not in describe-firewall-policy's output): a TCP
 	// session forwarded to the stateful engine is Indeterminate on every
 	// direction with a forwarded packet, unless the engines drop it for
-	// certain in the handshake (the package doc has the details).
+	// certain in the handshake, or the stateful engine drops it for certain
+	// without reading the application layer (the package doc has the
+	// details).
 	TLSInspectionConfigurationArn string
 }
 
@@ -181,6 +184,11 @@ const (
 	causeStateful                      // the stateful engine denied or could not decide on this leg
 	causeForwarded                     // forwarded, the stateful engine did not stop this leg
 	causePassed                        // the stateless engine passed packet pkt
+	// causeStrictAll: the stateless engine passed the session's opening
+	// past the stateful engine, which has no pass rule and aws:drop_strict:
+	// it drops every packet of this leg it sees, whatever its stream
+	// exception policy (doubts.go)
+	causeStrictAll
 )
 
 // packetsOf appends to out the packets that represent the session in
@@ -220,7 +228,9 @@ func packetsOf(f flow.Flow, request, reply bool, out []PacketResult) []PacketRes
 // [Decision.Packets]): a dropped packet denies its direction, with that
 // packet's rule or default action. If it forwarded any packet, the
 // stateful engine judges the session, seeing only the directions that
-// were forwarded (a Warning says when that is one); a deny lands on the
+// were forwarded (a Warning says when that is one) and, of those, only the
+// packets that were (a packet passed or dropped while others of its
+// direction were forwarded is [stateful.Session].Unseen); a deny lands on the
 // direction of the stage that decided, and the other direction's reason
 // says so. An indeterminate answer lands on every direction that some
 // way the undecidable rules can go denies ([stateful.Decision.VerdictOn]):
@@ -252,8 +262,10 @@ func (e *Engine) Verdicts(c Connection) (request, reply flow.Verdict) {
 	// per leg, whether the stateless engine passed its opening (TCP) and
 	// forwarded a later packet
 	var passOpen, fwdLater [2]bool
+	var unseen stateful.StageSet // the TCP stages whose packet is not forwarded
 	judge := func(k int, p flow.Flow, flags stateless.TCPFlags) {
-		switch e.stateless.Evaluate(stateless.Packet{Flow: p, Flags: flags}).Action {
+		a := e.stateless.Evaluate(stateless.Packet{Flow: p, Flags: flags}).Action
+		switch a {
 		case flow.Drop:
 			verdict[k] = flow.Deny
 		case flow.Forward:
@@ -261,6 +273,9 @@ func (e *Engine) Verdicts(c Connection) (request, reply flow.Verdict) {
 			fwdLater[k] = fwdLater[k] || flags&stateless.SYN == 0
 		case flow.Pass:
 			passOpen[k] = passOpen[k] || flags&stateless.SYN != 0
+		}
+		if a != flow.Forward && c.Flow.Protocol == flow.TCP {
+			unseen = unseen.With(tcpStage(k == 1, flags))
 		}
 	}
 	// Without a rule that names TCP flags, a connection's later segments
@@ -298,7 +313,7 @@ func (e *Engine) Verdicts(c Connection) (request, reply flow.Verdict) {
 	}
 	if seen[0] || seen[1] {
 		var v [2]flow.Verdict
-		v[0], v[1] = e.stateful.Verdicts(stateful.Session{Flow: c.Flow, AppProto: c.AppProto, ForwardSeen: seen[0], ReturnSeen: seen[1]})
+		v[0], v[1] = e.stateful.Verdicts(stateful.Session{Flow: c.Flow, AppProto: c.AppProto, ForwardSeen: seen[0], ReturnSeen: seen[1], Unseen: unseen})
 		for k := range verdict {
 			if v[k] != flow.Allow && verdict[k] == flow.Allow {
 				verdict[k] = v[k]
@@ -349,7 +364,7 @@ func (ins *Decision) statefulRuled(k int) bool {
 		return false
 	}
 	switch ins.leg[k].cause {
-	case causeStateful:
+	case causeStateful, causeStrictAll:
 		return true
 	case causeForwarded:
 		return ins.Stateful.Verdict == flow.Allow
@@ -376,7 +391,8 @@ func (e *Engine) decide(c Connection, explain bool, pkts []PacketResult, sd *sta
 	ins.policy, ins.tlsInspection, ins.streamWords = e.name, e.tlsInspection, e.streamExceptionWords()
 	ins.Packets = packetsOf(c.Flow, c.Request, c.Reply, pkts)
 	var fwdSeen, retSeen bool
-	passed := [2]int{-1, -1} // per leg, the last packet the stateless engine passed
+	var unseen stateful.StageSet // the TCP stages whose packet is not forwarded
+	passed := [2]int{-1, -1}     // per leg, the last packet the stateless engine passed
 	flagsMatter := e.stateless.NamesTCPFlags()
 	for i := range ins.Packets {
 		pr := &ins.Packets[i]
@@ -391,6 +407,9 @@ func (e *Engine) decide(c Connection, explain bool, pkts []PacketResult, sd *sta
 			pr.Decision = e.stateless.Evaluate(pr.Packet)
 		}
 		l := &ins.leg[b2i(pr.Reply)]
+		if pr.Decision.Action != flow.Forward && c.Flow.Protocol == flow.TCP {
+			unseen = unseen.With(tcpStage(pr.Reply, pr.Packet.Flags))
+		}
 		switch pr.Decision.Action {
 		case flow.Drop:
 			if l.verdict == flow.Allow {
@@ -413,7 +432,7 @@ func (e *Engine) decide(c Connection, explain bool, pkts []PacketResult, sd *sta
 		}
 	}
 	if fwdSeen || retSeen {
-		s := stateful.Session{Flow: c.Flow, AppProto: c.AppProto, ForwardSeen: fwdSeen, ReturnSeen: retSeen}
+		s := stateful.Session{Flow: c.Flow, AppProto: c.AppProto, ForwardSeen: fwdSeen, ReturnSeen: retSeen, Unseen: unseen}
 		if explain {
 			*sd = e.stateful.Explain(s)
 		} else {
@@ -458,7 +477,7 @@ func (ins *Decision) legRule(k int) string {
 	switch l.cause {
 	case causeStatelessDrop, causePassed:
 		return statelessRule(ins.Packets[l.pkt].Decision)
-	case causeStateful:
+	case causeStateful, causeStrictAll:
 		return statefulRule(*ins.Stateful)
 	case causeForwarded:
 		if ins.Stateful.Verdict == flow.Allow {
@@ -512,6 +531,9 @@ func (ins *Decision) engineReason(k int) string {
 		return "stateless engine: " + by + "; stateful engine: nothing of its own against this direction; it stopped the session on the " + other
 	case causePassed:
 		return "stateless engine: " + ins.Packets[l.pkt].Decision.String() + " (the stateful engine never sees it)"
+	case causeStrictAll:
+		return "stateful engine: no rule passes traffic, so the default action aws:drop_strict drops every packet of the " + this +
+			" it sees, whether or not it takes them for a broken stream (the stateless engine passes the session's opening past it)"
 	}
 	return ""
 }
@@ -545,7 +567,7 @@ func (ins *Decision) legFix(k int) string {
 	switch l.cause {
 	case causeStatelessDrop:
 		return statelessFix(&ins.Packets[l.pkt])
-	case causeStateful:
+	case causeStateful, causeStrictAll:
 		return statefulFix(*ins.Stateful)
 	}
 	return ""

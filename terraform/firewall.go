@@ -216,9 +216,14 @@ func (r *reader) readFWPolicy(in *instance) {
 		}
 		p[map[string]string{"stateless": "StatelessRuleGroupReferences", "stateful": "StatefulRuleGroupReferences"}[kind]] = refs
 	}
-	if arn, ok := fp["tls_inspection_configuration_arn"].(string); ok && arn != "" {
-		p["TLSInspectionConfigurationArn"] = arn
-		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: firewall_policy.tls_inspection_configuration_arn %s: reachsim does not model TLS inspection (its scope is not in the plan): TCP sessions through the policy's firewalls are indeterminate unless the rules drop them in the handshake", in.addr, arn))
+	tlsArn, _ := fp["tls_inspection_configuration_arn"].(string)
+	if tlsArn == "" && isUnknown(in.unknown, "firewall_policy", 0, "tls_inspection_configuration_arn") {
+		// set, to a configuration the plan creates: configured all the same
+		tlsArn = "(tls_inspection_configuration_arn known after apply)"
+	}
+	if tlsArn != "" {
+		p["TLSInspectionConfigurationArn"] = tlsArn
+		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: firewall_policy.tls_inspection_configuration_arn %s: reachsim does not model TLS inspection (its scope is not in the plan): TCP sessions through the policy's firewalls are indeterminate unless the rules drop them in the handshake", in.addr, tlsArn))
 	}
 	if eo := first(fp["stateful_engine_options"]); eo != nil {
 		p["StatefulEngineOptions"] = map[string]any{"RuleOrder": eo["rule_order"], "StreamExceptionPolicy": eo["stream_exception_policy"]}

@@ -66,8 +66,10 @@ func sameWay(a, b *Decision) bool {
 
 // eitherApp decides s, whose application protocol is in doubt
 // (appDoubt), as TLS and as HTTP. When both readings give a certain
-// answer, the same one (sameOutcome), it is the TLS reading's decision,
-// its Undecided listing the doubt (Keyword UnknownAppProto). When both
+// answer, the same one (sameOutcome), or both a certain Deny (on
+// different directions: the session fails either way), it is the TLS
+// reading's decision, its Undecided listing the doubt (Keyword
+// UnknownAppProto). When both
 // are Indeterminate, it is the TLS reading's, on the directions either
 // reading leaves undecided or denies. Otherwise it is Indeterminate at
 // DataToServer (the client's first application message), Indeterminate
@@ -82,7 +84,8 @@ func (e *Engine) eitherApp(s Session, explain, quiet bool) Decision {
 	s.AppProto = ""
 	legs := deniedLegs(&dt) | deniedLegs(&dh)
 	switch {
-	case dt.Verdict != flow.Indeterminate && dh.Verdict != flow.Indeterminate && sameOutcome(dt, dh):
+	case dt.Verdict != flow.Indeterminate && dh.Verdict != flow.Indeterminate &&
+		(sameOutcome(dt, dh) || dt.Verdict == flow.Deny && dh.Verdict == flow.Deny):
 		if !quiet && !sameWay(&dt, &dh) {
 			u := Unknown{Stage: DataToServer, Keyword: UnknownAppProto, Why: appDoubtWhy(s.Flow)}
 			at := len(dt.Undecided)

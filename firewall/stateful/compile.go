@@ -598,3 +598,43 @@ func unknownSetsWhy(refs []string) (kw, why string) {
 	}
 	return kw, "IP set references " + strings.Join(refs, ", ") + ": the input does not hold their entries"
 }
+
+// HasPassRule reports whether some rule of e is a pass rule; false for a
+// nil Engine.
+func (e *Engine) HasPassRule() bool {
+	if e == nil {
+		return false
+	}
+	for i := range e.rules {
+		if e.rules[i].action == flow.Pass {
+			return true
+		}
+	}
+	return false
+}
+
+// DenyIgnoresApp reports whether d, a certain Deny by e, stands whatever
+// the application layer of the session shows (as when TLS inspection
+// decrypts it): a default action or a rule whose match does not depend on
+// the application protocol, its buffers or its payload decided, and no
+// pass rule of e depends on them. Rules that depend on them can then only
+// add drops.
+func (e *Engine) DenyIgnoresApp(d Decision) bool {
+	if e == nil || d.Verdict != flow.Deny {
+		return false
+	}
+	found := d.Default
+	for i := range e.rules {
+		r := &e.rules[i]
+		if r.action == flow.Pass && r.needsApp() {
+			return false
+		}
+		if !d.Default && r.sid == d.Sid && e.groups[r.group].label == d.Group {
+			if r.needsApp() {
+				return false
+			}
+			found = true
+		}
+	}
+	return found
+}

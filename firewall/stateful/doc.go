@@ -60,6 +60,14 @@
 //     client-to-server packets (which come first). Without a drop default
 //     the packet passes and the next stage is judged.
 //
+// Only the stages the engine sees are judged: those of the directions
+// [Session].ForwardSeen and ReturnSeen name, less the stages in
+// [Session].Unseen (packets the stateless engine passed or dropped while
+// forwarding others of their direction, such as a SYN forwarded and the
+// later segments passed). An unseen stage is not judged: no rule or
+// default action passes or drops its packet, and the stages after it are
+// judged as if it had passed.
+//
 // No decision at any stage: the connection is allowed by the engine's pass
 // default (Action "", Default true). A reject counts as a drop for
 // reachability; its action is reported.
@@ -151,7 +159,9 @@
 // HTTP whatever its port. On a port the guess takes for tls or http, that
 // is the protocol. On any other port the session does not say which, and
 // the engine judges it both ways, as TLS and as HTTP: where the two
-// readings give the same verdict (and a deny on the same direction) it is
+// readings give the same verdict (and a deny on the same direction), or
+// both a certain Deny (on different directions: the session fails either
+// way, though the direction it fails on depends on the protocol), it is
 // certain, the decision the TLS reading's, its Undecided listing the
 // doubt ([Unknown] with Sid 0 and Keyword [UnknownAppProto]) when the two
 // went different ways; where they differ the verdict is Indeterminate at
@@ -170,7 +180,8 @@
 // ports "any", no negated address, no flow keyword and only informational
 // options; a rule with $EXTERNAL_NET counts as negated unless the group
 // defines EXTERNAL_NET) are checked on the first packet of each direction
-// only (OpenRequest, OpenReply).
+// that the engine sees only (OpenRequest, OpenReply; the next stage of
+// that direction when the opening is in [Session].Unseen).
 //
 // # Variables
 //

@@ -88,6 +88,29 @@ type Session struct {
 	// directions are taken as forwarded: the zero value describes the
 	// common case where the stateless engine forwards everything.
 	ForwardSeen, ReturnSeen bool
+	// Unseen are the stages whose packet never reaches the stateful
+	// engine although others of its direction do: the stateless engine
+	// passed it (aws:pass) or dropped it, as when a stateless rule tells a
+	// TCP session's SYN from its later segments by their flags. The
+	// engine does not judge them: a rule or default action that would
+	// pass or drop such a packet does nothing, and the other stages are
+	// judged as if it had passed. The zero value: every stage of the
+	// directions seen is seen.
+	Unseen StageSet
+}
+
+// StageSet is a set of stages, bit 1<<Stage for each.
+type StageSet uint8
+
+// Has reports whether st is in the set.
+func (ss StageSet) Has(st Stage) bool { return st < 8 && ss&(1<<st) != 0 }
+
+// With returns the set with st added.
+func (ss StageSet) With(st Stage) StageSet {
+	if st >= 8 {
+		return ss
+	}
+	return ss | 1<<st
 }
 
 // Validate reports why s cannot be evaluated: an invalid flow, or an
@@ -399,9 +422,12 @@ type domainBufs struct {
 
 // packet is one stage's packet with everything rules look at.
 type packet struct {
-	spec     *stageSpec
-	f        flow.Flow // the packet in its own direction
-	app      string    // canonical application protocol, "" while unknown
+	spec *stageSpec
+	f    flow.Flow // the packet in its own direction
+	// first: the first packet of its direction the engine sees (where
+	// IP-only rules are checked): the opening, unless it is Unseen
+	first    bool
+	app      string // canonical application protocol, "" while unknown
 	appKnown bool
 	// rawDot and lowDot are "." + the domain buffer, as written and in
 	// lower case; nil when no domain buffer is visible at this stage.
@@ -507,16 +533,18 @@ func (e *Engine) evaluate(s Session, explain, quiet bool, w *worlds) Decision {
 	stages := stagesOf(s.Flow.Protocol)
 	var m merger // the stages' candidates, one after another
 	judged := false
+	var dirSeen [2]bool // per direction (0 to the server), whether a stage was judged
 	for i := range stages {
 		spec := &stages[i]
-		if spec.toServer && !fwd || !spec.toServer && !ret {
+		if spec.toServer && !fwd || !spec.toServer && !ret || s.Unseen.Has(spec.stage) {
 			continue
 		}
 		pf := s.Flow // kept apart from p: copying p.f into a trace would move p's buffers to the heap
 		if !spec.toServer {
 			pf = rev
 		}
-		p := packet{spec: spec, f: pf, quiet: quiet, w: w}
+		p := packet{spec: spec, f: pf, quiet: quiet, w: w, first: !dirSeen[dirIndex(spec.toServer)]}
+		dirSeen[dirIndex(spec.toServer)] = true
 		if spec.appKnown {
 			p.app, p.appKnown = app, true
 			if spec.request {
@@ -812,4 +840,12 @@ func skipReason(r *rule, p *packet, res matchResult) string {
 		return "might match: " + why
 	}
 	return "matches, but a rule ranked before it decides"
+}
+
+// dirIndex is 0 for the client's packets (toServer), 1 for the server's.
+func dirIndex(toServer bool) int {
+	if toServer {
+		return 0
+	}
+	return 1
 }

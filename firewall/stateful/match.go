@@ -15,7 +15,7 @@ func (r *rule) match(p *packet) matchResult {
 		return matchNo
 	}
 	spec := p.spec
-	if r.ipOnly && spec.stage > OpenReply {
+	if r.ipOnly && !p.first {
 		return matchNo
 	}
 	if len(r.apps) > 0 && (!p.appKnown || !slices.Contains(r.apps, p.app)) {
@@ -244,7 +244,7 @@ func (r *rule) mismatch(p *packet) string {
 	switch {
 	case r.never:
 		return "flow:only_frag: reachsim's sessions carry no fragments"
-	case r.ipOnly && spec.stage > OpenReply:
+	case r.ipOnly && !p.first:
 		return "an IP-only rule is checked on the first packet of each direction only"
 	case len(r.apps) > 0 && !p.appKnown:
 		return "the application protocol is not known yet"

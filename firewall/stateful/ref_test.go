@@ -124,6 +124,7 @@ type refPacket struct {
 	f      flow.Flow
 	app    string // "" while unknown
 	domain string // the session's domain
+	first  bool   // the first packet of its direction judged
 }
 
 func refCanonApp(a string) string {
@@ -486,7 +487,7 @@ func (e *refEngine) matchRule(rr *refRule, p refPacket) (int, string) {
 	if ipOnly && (!e.portsAll(g, sr.SrcPorts) || !e.portsAll(g, sr.DstPorts) || refHasNegation(g, sr.Src) || refHasNegation(g, sr.Dst)) {
 		ipOnly = false
 	}
-	if ipOnly && p.st.stage > OpenReply {
+	if ipOnly && !p.first {
 		return 0, ""
 	}
 	if needPayload && !p.st.payload {
@@ -627,7 +628,7 @@ func (e *refEngine) evaluateEitherApp(s Session) (Decision, bool) {
 	case dt.Verdict == flow.Indeterminate && dh.Verdict == flow.Indeterminate:
 		dt.legs = denies(dt) | denies(dh)
 		return dt, true
-	case dt.Verdict != flow.Indeterminate && dt.Verdict == dh.Verdict && denies(dt) == denies(dh):
+	case dt.Verdict != flow.Indeterminate && dt.Verdict == dh.Verdict && (denies(dt) == denies(dh) || dt.Verdict == flow.Deny):
 		if dt.Stage == dh.Stage && dt.Action == dh.Action && dt.DefaultAction == dh.DefaultAction && dt.Default == dh.Default &&
 			dt.Group == dh.Group && dt.Sid == dh.Sid && len(dt.Undecided) == len(dh.Undecided) && len(dt.Alerts) == len(dh.Alerts) {
 			return dt, true // the protocol decided nothing
@@ -750,10 +751,15 @@ func (e *refEngine) judged(s Session) []refPacket {
 	app = refCanonApp(app)
 	var out []refPacket
 	for _, st := range refStages(s.Flow.Protocol) {
-		if st.toServer && !fwd || !st.toServer && !ret {
+		if st.toServer && !fwd || !st.toServer && !ret || s.Unseen&(1<<st.stage) != 0 {
 			continue
 		}
-		p := refPacket{st: st, f: s.Flow, domain: s.Flow.Domain}
+		p := refPacket{st: st, f: s.Flow, domain: s.Flow.Domain, first: true}
+		for _, q := range out {
+			if q.st.toServer == st.toServer {
+				p.first = false
+			}
+		}
 		if !st.toServer {
 			p.f = s.Flow.Reverse()
 		}
@@ -1188,6 +1194,9 @@ func (g generator) session() Session {
 	case 2, 3:
 	default:
 		s.ForwardSeen, s.ReturnSeen = true, true
+	}
+	if g.chance(0.2) {
+		s.Unseen = StageSet(g.r.IntN(16))
 	}
 	return s
 }

@@ -115,16 +115,22 @@ func (e *Engine) byWorlds(s Session, first Decision, explain, quiet bool) Decisi
 	return d
 }
 
-// judgedLegs is the directions of s the engine judges: those seen, or
-// both when neither is.
+// judgedLegs is the directions of s the engine judges: those seen (both
+// when neither is), less a direction every stage of which is Unseen.
 func judgedLegs(s Session) uint8 {
-	if s.ForwardSeen == s.ReturnSeen {
-		return legToServer | legToClient
+	fwd, ret := s.ForwardSeen, s.ReturnSeen
+	if !fwd && !ret {
+		fwd, ret = true, true
 	}
-	if s.ForwardSeen {
-		return legToServer
+	var legs uint8
+	for i := range stagesOf(s.Flow.Protocol) {
+		spec := &stagesOf(s.Flow.Protocol)[i]
+		if spec.toServer && !fwd || !spec.toServer && !ret || s.Unseen.Has(spec.stage) {
+			continue
+		}
+		legs |= legOf(spec.stage)
 	}
-	return legToClient
+	return legs
 }
 
 // undecided lists the rules w met, stage by stage, in evaluation order.
