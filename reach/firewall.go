@@ -358,9 +358,10 @@ func inspectQuietly(fwd, ret []Hop, s session, ei *endpointInfo, replyTraced boo
 }
 
 // asymmetric denies the one crossing of a session that crosses endpoint
-// ei on one leg only, when the reply was traced.
+// ei on one leg only, when the reply was traced (and counts: an ICMP
+// error message has none, oneWay).
 func asymmetric(fwd, ret []Hop, s session, ei *endpointInfo, replyTraced bool) {
-	if !replyTraced || (s.fwd != nil && s.ret != nil) {
+	if !replyTraced || (s.fwd != nil && s.ret != nil) || oneWay(fwd) {
 		return
 	}
 	c, hops, leg, other := s.fwd, fwd, Forward, "reply"

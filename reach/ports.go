@@ -187,10 +187,13 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 	// answer, reading the filters of one, does not see: walk each atom
 	byHop = byHop && !m.applianceZones
 	if byHop && q.Protocol.IsICMP() {
-		if err := m.icmpByHop(r, f, src.iface); err != nil {
+		switch err := m.icmpByHop(r, f, src.iface); {
+		case err == errByAtom: // walked atom by atom below
+		case err != nil:
 			return nil, err
+		default:
+			return r, nil
 		}
-		return r, nil
 	}
 	if byHop && q.Protocol.HasPorts() {
 		r.ClientPort = q.clientPort()

@@ -1,6 +1,7 @@
 package reach
 
 import (
+	"errors"
 	"slices"
 
 	"github.com/reachsim/reachsim/flow"
@@ -91,6 +92,9 @@ func (m *Model) icmpByHop(r *PortsResult, f flow.Flow, src *ifaceInfo) error {
 	p, err := m.portPath(s, f, src)
 	if err != nil {
 		return err
+	}
+	if oneWayApart(p.path.fwd) {
+		return errByAtom
 	}
 	hops := p.endpointICMPRuns(slices.Clone(p.dest))
 	for i := range p.filters {
@@ -198,4 +202,19 @@ func replyRunsICMP(proto flow.Protocol, code Code, und bool) []portRun {
 		}
 	}
 	return rs
+}
+
+// errByAtom says icmpByHop leaves the question to the walks atom by atom.
+var errByAtom = errors.New("reach: answered atom by atom")
+
+// oneWayApart reports whether the request hops fwd (of an echo request)
+// hold a hop an ICMP error message meets otherwise than the echo does,
+// which the hop by hop answer does not tell apart: a firewall crossing
+// denied as asymmetric (an error message has no reply to be asymmetric)
+// or a NAT gateway (undecided for an error message, natICMPError). The
+// walks atom by atom answer those.
+func oneWayApart(fwd []Hop) bool {
+	return slices.ContainsFunc(fwd, func(h Hop) bool {
+		return h.Kind == KindNATGateway || h.Code == AsymmetricRoute
+	})
 }

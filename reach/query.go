@@ -57,8 +57,10 @@ type Query struct {
 	// ...) has no reply: its answer is whether it arrives, judged by the
 	// filters' rules on its way (an error message about a session a
 	// filter tracks, which it lets through as related traffic, is out of
-	// scope), and the Result traces no return leg. Other protocols must
-	// leave it nil.
+	// scope), and the Result traces no return leg; through a NAT gateway
+	// it is undecided ([UnmodelledTarget]: whether the gateway translates an
+	// error message of no session it tracks is not documented). Other
+	// protocols must leave it nil.
 	ICMP *ICMPMessage
 	// Domain is the TLS SNI or HTTP Host the connection asks for, for the
 	// firewall's domain rules; tcp only. It says the client speaks TLS or

@@ -58,7 +58,10 @@ func (r *Result) Text() string {
 		hops []Hop
 	}{{"request", r.Forward}, {"reply", r.Return}} {
 		if len(leg.hops) == 0 {
-			if leg.name == "reply" && !r.Reachable {
+			switch {
+			case leg.name == "reply" && r.Flow.IsICMPError():
+				b.WriteString("\nreply: none (an ICMP error message has no reply)\n")
+			case leg.name == "reply" && !r.Reachable:
 				b.WriteString("\nreply: not traced (the request found no end point)\n")
 			}
 			continue

@@ -84,6 +84,11 @@ func (w *walker) viaNAT(pkt flow.Flow, from *subnetInfo, ni *natInfo) arrival {
 			h.judge = nat64Judge{ni}
 		}
 	}
+	if pkt.IsICMPError() {
+		// undecided, and walked on as translated: every walk of a
+		// question takes one path (the set questions compare them)
+		h = natICMPError(h, ni) // nat64.go
+	}
 	w.add(h)
 	w.identity = false
 	return w.route(pkt, ni.subnet)
