@@ -222,7 +222,11 @@
 //     naming the commands to run. An attachment's association is
 //     TransitGatewayAttachments[].Association, or a route table's
 //     Associations (which wins, with a warning, when they disagree); its
-//     propagations the tables' TransitGatewayRouteTablePropagations. A VPC
+//     propagations the tables' TransitGatewayRouteTablePropagations. A
+//     table's Routes are its whole list ([reach.TGWRouteTable.Listed]):
+//     the propagations add no route to it (AWS does not propagate the
+//     block of a VPC that overlaps one attached before it, and lists
+//     every route it did propagate). A VPC
 //     attachment's Options.ApplianceModeSupport and Options.Ipv6Support
 //     ("enable" or "disable"; absent: disable, any other value an error
 //     naming the JSON path) are [reach.TGWAttachment.ApplianceMode] and

@@ -304,7 +304,12 @@
 // Transit gateways ([TransitGateway], [TGWRouteTable], [TGWAttachment])
 // are modelled for VPC attachments: the route table associated with the
 // attachment a packet enters through decides (longest prefix, static
-// before propagated, blackholes drop), the attachment subnets' network
+// before propagated, blackholes drop; propagated routes as
+// [TGWAttachment.Propagations] says: none added to a table listed whole,
+// and a VPC's block that overlaps another's propagated to the same table
+// not added when the table lists the other's, undecided
+// ([TGWPropagationUnknown]) when it lists neither, as AWS propagates only
+// the block of the VPC attached first), the attachment subnets' network
 // ACLs apply on the way in and out, and the destination VPC must route
 // the reply back; tgw.go says exactly how, and which subnet of an
 // attachment is taken when a zone is unknown (its first). An attachment

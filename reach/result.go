@@ -242,6 +242,13 @@ const (
 	// TGWRoutesUnknown: the routes of the transit gateway route table
 	// that decides are not in the input. The hop is undecided.
 	TGWRoutesUnknown Code = "TGW_ROUTES_UNKNOWN"
+	// TGWPropagationUnknown: the transit gateway route that matches was
+	// propagated by a VPC attachment whose block overlaps another's
+	// propagated to the same table, and the input (which does not list
+	// the table's routes) does not say which VPC was attached first: AWS
+	// propagates only that one's block. The hop is undecided. Fix: give
+	// the table's routes as AWS lists them, or the VPCs distinct blocks.
+	TGWPropagationUnknown Code = "TGW_PROPAGATION_UNKNOWN"
 	// TGWApplianceZoneUnknown: the transit gateway leaves the packet
 	// through an attachment with appliance mode, whose subnet (zone) the
 	// gateway's flow hash picks, and the answer differs between the
@@ -288,7 +295,7 @@ var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, Blackhol
 	AlibabaPort25Blocked,
 	PeeringNotActive, PeeringStatusUnknown, PeeringAddressOutsideVPC,
 	NATUnsupportedProtocol, NATPortUnknown, ReplyViaNAT, VPCBlockPublicAccess, DenyAllIGWTraffic,
-	TGWNoRoute, TGWBlackholeRoute, TGWNoAssociation, TGWNoAttachmentInAZ, TGWRoutesUnknown, TGWApplianceZoneUnknown, TGWIPv6Unsupported,
+	TGWNoRoute, TGWBlackholeRoute, TGWNoAssociation, TGWNoAttachmentInAZ, TGWRoutesUnknown, TGWPropagationUnknown, TGWApplianceZoneUnknown, TGWIPv6Unsupported,
 	EgressOnlyNoInbound, GatewayEndpointProtocol, GatewayEndpointSource, GatewayEndpointIPTypeUnknown,
 	AmazonDNSOnlyDNS, AmazonDNSOutsideVPC, AmazonDNSDisabled, AmazonDNSIndeterminate}
 

@@ -133,12 +133,25 @@ func (n *refNet) tgwTable(id string) reach.TGWRouteTable {
 	panic("no transit gateway route table " + id)
 }
 
-// tgwRoutes are the routes of t: its static ones and those the
-// attachments propagate to it.
-func (n *refNet) tgwRoutes(t reach.TGWRouteTable) []reach.TGWRoute {
-	routes := slices.Clone(t.Routes)
+// refTGWRoute is a route of a transit gateway route table, unsure when
+// AWS may not hold it (a propagated block overlapping another
+// attachment's, neither listed).
+type refTGWRoute struct {
+	reach.TGWRoute
+	unsure bool
+}
+
+// tgwRoutes are the routes of t: its own and, unless it is listed whole,
+// those the attachments propagate to it: none whose block overlaps a
+// propagated route t holds, and those whose blocks overlap another
+// attachment's unsure.
+func (n *refNet) tgwRoutes(t reach.TGWRouteTable) []refTGWRoute {
+	var routes, added []refTGWRoute
+	for _, r := range t.Routes {
+		routes = append(routes, refTGWRoute{TGWRoute: r})
+	}
 	for _, a := range n.tgwAtts {
-		if a.Type != "vpc" || a.TransitGateway != t.TransitGateway || !slices.Contains(a.Propagations, t.ID) {
+		if t.Listed || a.Type != "vpc" || a.TransitGateway != t.TransitGateway || !slices.Contains(a.Propagations, t.ID) {
 			continue
 		}
 		for _, c := range n.vpc(a.VPC).CIDRs {
@@ -146,17 +159,26 @@ func (n *refNet) tgwRoutes(t reach.TGWRouteTable) []reach.TGWRoute {
 				n.stats["an IPv6 block not propagated (no IPv6 support)"]++
 				continue
 			}
-			if !slices.ContainsFunc(routes, func(r reach.TGWRoute) bool { return r.Propagated && r.Destination == c }) {
-				routes = append(routes, reach.TGWRoute{Destination: c, Attachment: a.ID, Propagated: true})
+			if slices.ContainsFunc(t.Routes, func(r reach.TGWRoute) bool { return r.Propagated && r.Destination.Overlaps(c) }) {
+				continue
+			}
+			added = append(added, refTGWRoute{TGWRoute: reach.TGWRoute{Destination: c, Attachment: a.ID, Propagated: true}})
+		}
+	}
+	for i := range added {
+		for _, o := range added {
+			if o.Attachment != added[i].Attachment && o.Destination.Overlaps(added[i].Destination) {
+				added[i].unsure = true
+				n.stats["overlapping propagated blocks, neither listed"]++
 			}
 		}
 	}
-	return routes
+	return append(routes, added...)
 }
 
 // tgwBest tries every route of t for dst.
-func (n *refNet) tgwBest(t reach.TGWRouteTable, dst netip.Addr) (reach.TGWRoute, bool) {
-	var best reach.TGWRoute
+func (n *refNet) tgwBest(t reach.TGWRouteTable, dst netip.Addr) (refTGWRoute, bool) {
+	var best refTGWRoute
 	bits := -1
 	for _, r := range n.tgwRoutes(t) {
 		if !r.Destination.Contains(dst) {
@@ -167,7 +189,7 @@ func (n *refNet) tgwBest(t reach.TGWRouteTable, dst netip.Addr) (reach.TGWRoute,
 			best, bits = r, b
 		}
 	}
-	if bits >= 0 && !best.Propagated && slices.ContainsFunc(n.tgwRoutes(t), func(r reach.TGWRoute) bool {
+	if bits >= 0 && !best.Propagated && slices.ContainsFunc(n.tgwRoutes(t), func(r refTGWRoute) bool {
 		return r.Propagated && r.Destination == best.Destination
 	}) {
 		n.stats["a static TGW route beats a propagated one"]++
@@ -228,6 +250,9 @@ func (l *refLeg) viaTGW(pkt flow.Flow, vpc, tgw, from string) {
 		return
 	case r.Blackhole:
 		l.hop(reach.KindTransitGateway, t.ID, pkt, reach.TGWBlackholeRoute)
+		return
+	case r.unsure:
+		l.hop(reach.KindTransitGateway, t.ID, pkt, reach.TGWPropagationUnknown)
 		return
 	}
 	l.points = append(l.points, refPoint{reach.KindTransitGateway, t.ID, pkt})

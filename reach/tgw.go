@@ -94,6 +94,13 @@ type TGWRouteTable struct {
 	// were not dumped, or only partly); a packet looked up in such a table
 	// is undecided ([TGWRoutesUnknown]). "" when the routes are known.
 	Missing string
+	// Listed says Routes is the table's whole route list as AWS shows it
+	// (search-transit-gateway-routes), its propagated routes included:
+	// Build then adds no route for the attachments' Propagations, since
+	// AWS shows every route it propagated and adds none it did not (the
+	// block of a VPC that overlaps one propagated already, say). aws.Load
+	// sets it for every table whose routes it read.
+	Listed bool
 }
 
 // TGWAttachment is a transit gateway attachment (tgw-attach-…).
@@ -150,11 +157,24 @@ type TGWAttachment struct {
 	// for none.
 	RouteTable string
 	// Propagations are the route tables the attachment propagates its
-	// VPC's CIDR blocks to: Build adds a propagated route for each block to
-	// each table that lacks a propagated route for it, the IPv6 blocks
-	// only with [TGWAttachment.IPv6Support], as AWS does (or when Missing
-	// is set: its options are unknown then, and what its routes send it
-	// is undecided anyway).
+	// VPC's CIDR blocks to. Build adds a propagated route for each block to
+	// each table, the IPv6 blocks only with [TGWAttachment.IPv6Support], as
+	// AWS does (or when Missing is set: its options are unknown then, and
+	// what its routes send it is undecided anyway), except:
+	//   - to a table whose routes are listed whole ([TGWRouteTable.Listed]):
+	//     none;
+	//   - a block that equals or overlaps the destination of a propagated
+	//     route the table's Routes hold: AWS does not propagate the block
+	//     of a VPC that overlaps one attached (and propagated) before it
+	//     (Amazon VPC Transit Gateways, "Amazon VPC attachments", Limits;
+	//     EC2 API reference, CreateTransitGatewayVpcAttachment);
+	//   - blocks of two attachments that equal or overlap each other, both
+	//     propagated to one table and neither in its Routes: which VPC was
+	//     attached first, and so which block AWS propagated, the input does
+	//     not say; both routes are added as undecided, and a packet that
+	//     one of them routes is undecided ([TGWPropagationUnknown]).
+	// A static route does not stop a propagation (AWS keeps both, and the
+	// static one wins at the same prefix).
 	Propagations []string
 	// Missing says what the input lacks about the attachment (its
 	// subnets, say); a packet routed to it is undecided. "" when known.
@@ -193,6 +213,11 @@ type tgwRTInfo struct {
 type tgwCompiled struct {
 	TGWRoute
 	att *tgwAttInfo // nil for a blackhole
+	// unsure names the blocks of other attachments, propagated to the
+	// same table, that this propagated route's block overlaps ("10.2.1.0/24
+	// of att-c"): AWS holds only the route of the VPC attached first,
+	// which the input does not say. "" when AWS holds the route.
+	unsure string
 }
 
 type tgwAttInfo struct {
@@ -384,8 +409,14 @@ func (b *Builder) compileTGWRoutes(p *problems, m *Model, i int, ti *tgwRTInfo) 
 }
 
 // propagate adds the propagated routes the attachments' Propagations
-// imply and the tables lack, in the attachments' order.
+// imply, as [TGWAttachment.Propagations] says, in the attachments' order.
 func (b *Builder) propagate(m *Model) {
+	type block struct {
+		att *tgwAttInfo
+		c   netip.Prefix
+	}
+	var tables []*tgwRTInfo
+	blocks := map[*tgwRTInfo][]block{}
 	for i, a := range b.tgwAtts {
 		ai, ok := m.tgwAtts[a.ID]
 		if b.skip("tgwAttachments", i, a.ID) || !ok || a.Type != "vpc" || m.vpcs[a.VPC] == nil {
@@ -393,17 +424,39 @@ func (b *Builder) propagate(m *Model) {
 		}
 		for _, id := range a.Propagations {
 			t, ok := m.tgwRTs[id]
-			if !ok || t.TransitGateway != a.TransitGateway {
+			if !ok || t.TransitGateway != a.TransitGateway || t.Listed {
 				continue
 			}
 			for _, c := range m.vpcs[a.VPC].CIDRs {
 				if c.Addr().Is6() && !a.IPv6Support && a.Missing == "" {
 					continue // AWS propagates IPv6 blocks only with IPv6 support
 				}
-				if !slices.ContainsFunc(t.routes, func(r tgwCompiled) bool { return r.Propagated && r.Destination == c }) {
-					t.routes = append(t.routes, tgwCompiled{TGWRoute: TGWRoute{Destination: c, Attachment: a.ID, Propagated: true}, att: ai})
+				if slices.ContainsFunc(t.routes, func(r tgwCompiled) bool { return r.Propagated && r.Destination.Overlaps(c) }) {
+					continue // the table holds it, or holds an overlapping block AWS propagated instead
+				}
+				if slices.Contains(blocks[t], block{ai, c}) {
+					continue
+				}
+				if blocks[t] == nil {
+					tables = append(tables, t)
+				}
+				blocks[t] = append(blocks[t], block{ai, c})
+			}
+		}
+	}
+	for _, t := range tables {
+		for _, k := range blocks[t] {
+			var with []string
+			for _, o := range blocks[t] {
+				if o.att != k.att && o.c.Overlaps(k.c) {
+					with = append(with, fmt.Sprintf("%s of %s", o.c, o.att.ID))
 				}
 			}
+			r := tgwCompiled{TGWRoute: TGWRoute{Destination: k.c, Attachment: k.att.ID, Propagated: true}, att: k.att}
+			if len(with) > 0 {
+				r.unsure = strings.Join(with, " and ")
+			}
+			t.routes = append(t.routes, r)
 		}
 	}
 }
@@ -495,6 +548,14 @@ func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subn
 	kind := "static"
 	if r.Propagated {
 		kind = "propagated"
+	}
+	if r.unsure != "" {
+		h.Verdict, h.Code, h.Rule = flow.Indeterminate, TGWPropagationUnknown, fmt.Sprintf("%s via %s (%s)", r.Destination, r.att.ID, kind)
+		h.reason = fmt.Sprintf("%s matches %s in %s, a route AWS may not hold: %s overlaps %s, also propagated to %s, and AWS propagates only the block of the VPC attached first",
+			dst, h.Rule, t.ID, r.Destination, r.unsure, t.ID)
+		h.Missing = fmt.Sprintf("which VPC was attached to %s first, %s's (%s) or that of %s, so which of their blocks %s holds", g.ID, r.att.ID, r.Destination, r.unsure, t.ID)
+		h.Fix = fmt.Sprintf("add the routes of %s as AWS lists them (search-transit-gateway-routes), or give the overlapping VPCs distinct blocks", t.ID)
+		return w.stop(h)
 	}
 	if r.Blackhole {
 		h.Verdict, h.Code, h.Rule = flow.Deny, TGWBlackholeRoute, fmt.Sprintf("%s blackhole (%s)", r.Destination, kind)
