@@ -311,8 +311,14 @@
 // ([TGWPropagationUnknown]) when it lists neither, as AWS propagates only
 // the block of the VPC attached first), the attachment subnets' network
 // ACLs apply on the way in and out, and the destination VPC must route
-// the reply back; tgw.go says exactly how, and which subnet of an
-// attachment is taken when a zone is unknown (its first). An attachment
+// the reply back; tgw.go says exactly how. A packet the gateway sends to
+// an attachment with no subnet in the zone it entered by (or of unknown
+// zone) leaves through one AWS does not name: the hop is undecided
+// ([TGWExitZoneUnknown]) unless the attachment has one subnet, or its
+// subnets are alike for the packet (one route table, one network ACL,
+// none holding the destination, no route of theirs for it to a transit
+// gateway); a packet entering from a subnet of unknown zone is taken to
+// enter through the attachment's first subnet. An attachment
 // with appliance mode ([TGWAttachment.ApplianceMode]) carries both
 // directions of a flow through the one subnet the gateway's flow hash
 // picks: the check walks every subnet the hash can pick and answers what

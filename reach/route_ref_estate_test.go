@@ -197,6 +197,51 @@ func (n *refNet) tgwBest(t reach.TGWRouteTable, dst netip.Addr) (refTGWRoute, bo
 	return best, bits >= 0
 }
 
+// exitUnknown reports whether which subnet of VPC attachment a a packet
+// for dst, which entered in zone az, leaves through is undecided: a has
+// several subnets, none in az (or the zones are unknown), and they differ
+// for it (route table, network ACL, the destination in one of them, or
+// their route for it to a transit gateway).
+func (n *refNet) exitUnknown(a reach.TGWAttachment, az string, dst netip.Addr) bool {
+	if len(a.Subnets) < 2 {
+		return false
+	}
+	known := false
+	for _, id := range a.Subnets {
+		z := n.subnet(id).AvailabilityZone
+		known = known || z != ""
+		if z != "" && z == az {
+			return false
+		}
+	}
+	tableOf := func(s reach.Subnet) string {
+		if s.RouteTable != "" {
+			return s.RouteTable
+		}
+		return n.vpc(s.VPC).MainRouteTable
+	}
+	aclOf := func(s reach.Subnet) string {
+		if s.ACL != "" {
+			return s.ACL
+		}
+		return n.vpc(s.VPC).DefaultACL
+	}
+	first := n.subnet(a.Subnets[0])
+	for _, id := range a.Subnets {
+		s := n.subnet(id)
+		if inSubnet(s, dst) || tableOf(s) != tableOf(first) || aclOf(s) != aclOf(first) {
+			n.stats["a transit gateway exit of undecided zone"]++
+			return true
+		}
+	}
+	if r, _, ok := n.bestRoute(n.table(tableOf(first)), dst); ok && r.Target == reach.TargetTransitGateway {
+		n.stats["a transit gateway exit of undecided zone"]++
+		return true
+	}
+	n.stats["a transit gateway exit of unknown zone, the subnets alike"]++
+	return false
+}
+
 // zoneSubnet is the attachment's subnet in zone az: the one in az, or,
 // when az or all the attachment subnets' zones are unknown, the first.
 func (n *refNet) zoneSubnet(a reach.TGWAttachment, az string) (string, bool) {
@@ -263,6 +308,10 @@ func (l *refLeg) viaTGW(pkt flow.Flow, vpc, tgw, from string) {
 		code = reach.TGWIPv6Unsupported
 	} else if pkt.Dst.Addr().Is6() {
 		l.n.stats["IPv6 through a transit gateway"]++
+	}
+	if out.Type == "vpc" && out.Missing == "" && l.n.exitUnknown(out, l.n.subnet(in).AvailabilityZone, pkt.Dst.Addr()) {
+		l.hop(reach.KindTransitGateway, t.ID, pkt, reach.TGWExitZoneUnknown)
+		return
 	}
 	l.hop(reach.KindTransitGateway, t.ID, pkt, code)
 	if out.Type != "vpc" {

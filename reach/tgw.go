@@ -27,9 +27,14 @@ import (
 //     prefix; a blackhole route drops ([TGWBlackholeRoute]); no route
 //     drops ([TGWNoRoute]).
 //   - Leaving: through the destination attachment's subnet in the zone the
-//     packet entered by (transit gateways keep traffic in its zone); when
-//     the attachment has none there, its first subnet, with a detail that
-//     says so. An attachment with appliance mode ([TGWAttachment.ApplianceMode])
+//     packet entered by (transit gateways keep traffic in its zone). When
+//     the attachment has none there (or the zone is unknown) and has
+//     several subnets, AWS documents no rule for which it takes: the hop
+//     is undecided ([TGWExitZoneUnknown]) unless the subnets are alike for
+//     the packet (one route table, one network ACL, one Block Public
+//     Access exclusion, none holding the destination, and no route of
+//     theirs for it to a transit gateway), when the trace shows the first,
+//     with a detail that says so. An attachment with appliance mode ([TGWAttachment.ApplianceMode])
 //     is left otherwise: see tgw_appliance.go. From there the attachment subnet's route table routes the
 //     packet, and its ACL judges it outbound when it goes to another
 //     subnet (not when the destination is in the attachment subnet, as AWS
@@ -566,6 +571,13 @@ func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subn
 	h.Rule = fmt.Sprintf("%s via %s (%s)", r.Destination, r.att.ID, kind)
 	h.Verdict = flow.Allow
 	h.reason = fmt.Sprintf("%s matches %s in %s, the route table of %s (longest prefix, static before propagated)", dst, h.Rule, t.ID, att.ID)
+	if why := w.m.exitUnknown(r.att, in.AvailabilityZone, dst); why != "" {
+		h.Verdict, h.Code = flow.Indeterminate, TGWExitZoneUnknown
+		h.reason += fmt.Sprintf("; but %s has no subnet in %s, and AWS does not say which of its subnets (%s) the packet then leaves through: %s", r.att.ID, orUnknown(in.AvailabilityZone), subnetIDs(r.att.subnets), why)
+		h.Missing = fmt.Sprintf("which subnet of %s (%s) the transit gateway takes for a packet from %s, where it has none: %s", r.att.ID, subnetIDs(r.att.subnets), orUnknown(in.AvailabilityZone), why)
+		h.Fix = fmt.Sprintf("add a subnet in %s to attachment %s, or give its subnets one route table and one network ACL", orUnknown(in.AvailabilityZone), r.att.ID)
+		return w.stop(h)
+	}
 	if dst.Is6() {
 		ipv6Unsupported(&h, att, r.att)
 	}
@@ -626,11 +638,47 @@ func (w *walker) outOfTGW(pkt flow.Flow, g *tgwInfo, out *tgwAttInfo, az string)
 	sub, _ := out.subnetIn(az)
 	if sub == nil || sub.AvailabilityZone != az {
 		sub = out.subnets[0]
-		if i := len(*w.hops) - 1; i >= 0 {
-			(*w.hops)[i].addDetail(fmt.Sprintf("%s has no subnet in %s (or the zone is unknown): the packet is taken to leave through %s, its first subnet", out.ID, orUnknown(az), sub.ID))
+		if i := len(*w.hops) - 1; i >= 0 && len(out.subnets) > 1 {
+			(*w.hops)[i].addDetail(fmt.Sprintf("%s has no subnet in %s (or the zone is unknown), and AWS does not say which of its subnets the packet leaves through; they are alike for it (one route table, one network ACL), so the trace shows %s, its first", out.ID, orUnknown(az), sub.ID))
 		}
 	}
 	return w.route(pkt, sub)
+}
+
+// exitUnknown says why the subnet of attachment out that a packet for
+// dst, which entered the transit gateway in zone az, leaves through
+// decides what the input cannot: out, a VPC attachment without appliance
+// mode, has several subnets and none in az (or az, or its subnets'
+// zones, are unknown), AWS documents no rule for which it takes then,
+// and they are not alike for the packet. "" when the subnet is decided,
+// or when every candidate gives one path: the subnets share a route
+// table and a network ACL (and a Block Public Access exclusion), none of
+// them holds dst, and their route for dst does not lead to a transit
+// gateway (which takes the packet in the subnet's zone).
+func (m *Model) exitUnknown(out *tgwAttInfo, az string, dst netip.Addr) string {
+	if out.Type != "vpc" || out.Missing != "" || out.ApplianceMode || len(out.subnets) < 2 {
+		return ""
+	}
+	if s, guessed := out.subnetIn(az); s != nil && !guessed {
+		return ""
+	}
+	first := out.subnets[0]
+	for _, s := range out.subnets {
+		switch {
+		case s.contains(dst):
+			return fmt.Sprintf("%s holds the destination, so through it no network ACL applies and through the others theirs do", s.ID)
+		case s.rt != first.rt:
+			return fmt.Sprintf("their route tables differ (%s has %s, %s has %s)", first.ID, first.rt.ID, s.ID, s.rt.ID)
+		case s.acl != first.acl:
+			return fmt.Sprintf("their network ACLs differ (%s has %s, %s has %s)", first.ID, first.acl.acl.ID, s.ID, s.acl.acl.ID)
+		case m.bpa != nil && m.bpa.excluded[s.ID] != m.bpa.excluded[first.ID]:
+			return fmt.Sprintf("their Block Public Access exclusions differ (%s, %s)", first.ID, s.ID)
+		}
+	}
+	if cr, _, ok := first.rt.lookup(dst); ok && cr.Target == TargetTransitGateway {
+		return fmt.Sprintf("%s routes %s to transit gateway %s, which takes the packet only in the zone of the subnet it leaves", first.rt.ID, dst, cr.TargetID)
+	}
+	return ""
 }
 
 func orUnknown(s string) string {
