@@ -26,6 +26,9 @@ func (b *Builder) checkRoutes(p *problems, m *Model) {
 				gi.edge = ri
 			}
 		}
+		if len(rt.Gateways) > 0 {
+			b.checkGatewayTable(p, m, ri, i, rt.Gateways) // gatewaytable.go
+		}
 		for k := range ri.routes {
 			cr := &ri.routes[k]
 			if cr.implicit {

@@ -69,7 +69,12 @@
 // ([Route.Propagated]), which never beats the local route inside the
 // VPC's blocks, however specific it is. Where prefix-list routes whose lists share the
 // block lead to different targets, AWS picks one at random: the lookup is
-// undecided ([RouteTie]).
+// undecided ([RouteTie]). A table edge-associated with an internet
+// gateway ([RouteTable.Gateways], a gateway route table) takes only what
+// AWS lets it hold: routes to local, a network interface or a Gateway
+// Load Balancer endpoint (a firewall endpoint is one), for a whole CIDR
+// block of the VPC or of one of its subnets, no prefix list and no
+// propagated route; Build refuses any other, naming it (gatewaytable.go).
 //
 // Besides the internet gateway, a packet leaves a VPC through an
 // egress-only internet gateway ([EgressOnlyInternetGateway]: IPv6 out and
