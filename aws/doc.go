@@ -249,7 +249,9 @@
 //     AccepterVpcInfo.VpcId and Status.Code; CidrBlock, CidrBlockSet and
 //     Ipv6CidrBlockSet are checked, but the VPCs' own blocks (describe-vpcs)
 //     decide, with a warning where the connection lists one its VPC lacks.
-//     Every status is kept ([reach.Peering]: only active carries traffic).
+//     Every status is kept ([reach.Peering]: only active carries traffic),
+//     a failed connection between VPCs whose blocks overlap too (AWS
+//     creates one for such a request and lists it for a while).
 //     A connection one of whose VPCs is not in the input (another account's,
 //     say) is a warning, and routes to it stay unmodelled. A rule's
 //     UserIdGroupPairs entry that names a peered VPC (VpcId, UserId,

@@ -52,7 +52,10 @@
 // ([PeeringAddressOutsideVPC]): peering is neither transitive nor
 // edge-to-edge, so nothing goes on through the peer VPC's other peerings,
 // internet gateway, NAT gateways or VPN. The reply needs its own route
-// back to the connection in the peer VPC. A packet keeps its security
+// back to the connection in the peer VPC. Build refuses a connection
+// between VPCs whose blocks overlap only when it is active or on its way
+// to active: AWS creates one of status failed for such a request, which
+// a design (a dump) may hold, and which carries nothing. A packet keeps its security
 // group identity across a peering: a rule referencing a group of the peer
 // VPC matches the members' private addresses. Build accepts a reference to
 // a group of any VPC of the design, peered or not (AWS accepts one only in
