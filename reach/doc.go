@@ -72,7 +72,9 @@
 // ([Route.Propagated]), which never beats the local route inside the
 // VPC's blocks, however specific it is. Where prefix-list routes whose lists share the
 // block lead to different targets, AWS picks one at random: the lookup is
-// undecided ([RouteTie]). A table edge-associated with an internet
+// undecided ([RouteTie]). A local route is exactly one of the VPC's CIDR
+// blocks (AWS keeps one per block and never changes its destination):
+// Build refuses a wider, narrower or other block. A table edge-associated with an internet
 // gateway ([RouteTable.Gateways], a gateway route table) takes only what
 // AWS lets it hold: routes to local, a network interface or a Gateway
 // Load Balancer endpoint (a firewall endpoint is one), for a whole CIDR

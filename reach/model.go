@@ -205,6 +205,9 @@ type TargetKind uint8
 // The route targets reachsim models.
 const (
 	// TargetLocal: the VPC's own routing, to an address inside the VPC.
+	// A local route's destination is exactly one of the VPC's CIDR blocks,
+	// as AWS has one local route per block whose destination never
+	// changes: Build refuses any other block, and a prefix list.
 	TargetLocal TargetKind = iota
 	// TargetInternetGateway: out to the internet (igw-…).
 	TargetInternetGateway
