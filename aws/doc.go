@@ -222,7 +222,11 @@
 //     naming the commands to run. An attachment's association is
 //     TransitGatewayAttachments[].Association, or a route table's
 //     Associations (which wins, with a warning, when they disagree); its
-//     propagations the tables' TransitGatewayRouteTablePropagations. A VPC
+//     propagations the tables' TransitGatewayRouteTablePropagations. A
+//     table's Routes are its whole list ([reach.TGWRouteTable.Listed]):
+//     the propagations add no route to it (AWS does not propagate the
+//     block of a VPC that overlaps one attached before it, and lists
+//     every route it did propagate). A VPC
 //     attachment's Options.ApplianceModeSupport and Options.Ipv6Support
 //     ("enable" or "disable"; absent: disable, any other value an error
 //     naming the JSON path) are [reach.TGWAttachment.ApplianceMode] and
@@ -245,7 +249,9 @@
 //     AccepterVpcInfo.VpcId and Status.Code; CidrBlock, CidrBlockSet and
 //     Ipv6CidrBlockSet are checked, but the VPCs' own blocks (describe-vpcs)
 //     decide, with a warning where the connection lists one its VPC lacks.
-//     Every status is kept ([reach.Peering]: only active carries traffic).
+//     Every status is kept ([reach.Peering]: only active carries traffic),
+//     a failed connection between VPCs whose blocks overlap too (AWS
+//     creates one for such a request and lists it for a while).
 //     A connection one of whose VPCs is not in the input (another account's,
 //     say) is a warning, and routes to it stay unmodelled. A rule's
 //     UserIdGroupPairs entry that names a peered VPC (VpcId, UserId,

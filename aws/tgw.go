@@ -515,6 +515,9 @@ func (l *loader) assembleTGWRoutes(st *tgwState, t *tgwRTRec) {
 		l.warn(rec.at, "AdditionalRoutesAvailable is true: routes of %s are missing (narrow --filters and merge the outputs), so traffic it routes is indeterminate", id)
 		return
 	}
+	// The listing holds every route AWS propagated: Build adds none from
+	// the propagations (AWS leaves out an overlapping VPC's block).
+	t.rt.Listed = true
 	for j, r := range rec.routes {
 		o := rec.at.Index(j)
 		if r.State != "active" && r.State != "blackhole" {

@@ -54,8 +54,9 @@ const (
 //     subnet-fw); traffic between the zones goes through the endpoint by
 //     prefix-list routes (pl-zone-a, pl-zone-b); the NAT subnet's default
 //     route goes through the endpoint too, the firewall subnet's to the
-//     internet gateway igw-large, whose edge route table sends zone B and
-//     the NAT subnet back through the endpoint;
+//     internet gateway igw-large, whose edge route table sends zone B's
+//     subnets and the NAT subnet back through the endpoint (a route per
+//     subnet block: a gateway route table takes no prefix list);
 //   - firewall fw-large: a stateless group that forwards to the stateful
 //     engine (dropping bogon sources first), and 10,000 Suricata rules in
 //     five strict-order groups with aws:drop_established. Only the last
@@ -109,6 +110,11 @@ func largeTopologyOf(changed bool) *reach.Builder {
 	if changed {
 		zoneBRoutes = append(zoneBRoutes, reach.Route{Destination: bp("198.51.100.0/24"), Target: reach.TargetInternetGateway, TargetID: "igw-large"})
 	}
+	// A gateway route table takes whole subnet blocks, no prefix list.
+	edgeRoutes := []reach.Route{fw(bp("10.1.251.0/24"), "")}
+	for _, p := range zoneB {
+		edgeRoutes = append(edgeRoutes, fw(p, ""))
+	}
 	b.AddRouteTable(
 		reach.RouteTable{ID: "rtb-zone-a", VPC: "vpc-large", Routes: []reach.Route{
 			{Destination: anyV4, Target: reach.TargetNATGateway, TargetID: "nat-large"}, fw(netip.Prefix{}, "pl-zone-b")}},
@@ -116,8 +122,7 @@ func largeTopologyOf(changed bool) *reach.Builder {
 		reach.RouteTable{ID: "rtb-nat", VPC: "vpc-large", Routes: []reach.Route{fw(anyV4, "")}},
 		reach.RouteTable{ID: "rtb-fw", VPC: "vpc-large", Routes: []reach.Route{
 			{Destination: anyV4, Target: reach.TargetInternetGateway, TargetID: "igw-large"}}},
-		reach.RouteTable{ID: "rtb-edge", VPC: "vpc-large", Gateways: []string{"igw-large"}, Routes: []reach.Route{
-			fw(netip.Prefix{}, "pl-zone-b"), fw(bp("10.1.251.0/24"), "")}},
+		reach.RouteTable{ID: "rtb-edge", VPC: "vpc-large", Gateways: []string{"igw-large"}, Routes: edgeRoutes},
 	)
 	b.AddSubnet(
 		reach.Subnet{ID: "subnet-fw", Name: "firewall", VPC: "vpc-large", CIDRs: []netip.Prefix{bp("10.1.250.0/24")}, RouteTable: "rtb-fw"},

@@ -1,6 +1,9 @@
 package reach
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // checkRoutes resolves route targets and edge associations once every
 // resource is known.
@@ -26,6 +29,9 @@ func (b *Builder) checkRoutes(p *problems, m *Model) {
 				gi.edge = ri
 			}
 		}
+		if len(rt.Gateways) > 0 {
+			b.checkGatewayTable(p, m, ri, i, rt.Gateways) // gatewaytable.go
+		}
 		for k := range ri.routes {
 			cr := &ri.routes[k]
 			if cr.implicit {
@@ -34,20 +40,19 @@ func (b *Builder) checkRoutes(p *problems, m *Model) {
 			rp := path("routeTables", i, fmt.Sprintf("Routes[%d].TargetID", cr.index))
 			switch cr.Target {
 			case TargetLocal:
-				inside := false
-				for _, q := range cr.prefixes {
-					for _, vc := range ri.vpc.CIDRs {
-						if vc.Overlaps(q) {
-							inside = true
-						}
-					}
-				}
-				if !inside {
-					field, text := ".Destination", cr.Destination.String()
-					if cr.PrefixList != "" {
-						field, text = ".PrefixList", cr.PrefixList
-					}
-					p.add(rt.ID, path("routeTables", i, fmt.Sprintf("Routes[%d]%s", cr.index, field)), text, "a local route must cover a CIDR block of %s", rt.VPC)
+				// AWS has one local route per CIDR block of the VPC; its
+				// target may be replaced and restored, never its
+				// destination, and CreateRoute has no local target (Amazon
+				// VPC User Guide, "Replace or restore the target for a local
+				// route"; EC2 API reference, ReplaceRoute's LocalTarget).
+				switch {
+				case cr.Unknown != "":
+				case cr.PrefixList != "":
+					p.add(rt.ID, path("routeTables", i, fmt.Sprintf("Routes[%d].PrefixList", cr.index)), cr.PrefixList,
+						"a local route's destination is a CIDR block of %s, never a prefix list", rt.VPC)
+				case !slices.Contains(ri.vpc.CIDRs, cr.Destination.Masked()):
+					p.add(rt.ID, path("routeTables", i, fmt.Sprintf("Routes[%d].Destination", cr.index)), cr.Destination.String(),
+						"a local route's destination is exactly a CIDR block of %s (%s), not a wider, narrower or other block", rt.VPC, prefixList(ri.vpc.CIDRs))
 				}
 			case TargetInternetGateway:
 				gi, ok := m.igws[cr.TargetID]

@@ -521,7 +521,7 @@ func TestBuildRejectsBadDesigns(t *testing.T) {
 				addRoute(d, rtPrivate, reach.Route{Destination: bp("10.9.0.0/16"), Target: reach.TargetLocal})
 			},
 			want: []fault{{"rtb-private", "routeTables[3].Routes[1].Destination", "10.9.0.0/16"}},
-			says: "a local route must cover a CIDR block of vpc-demo",
+			says: "a local route's destination is exactly a CIDR block of vpc-demo",
 		},
 		{
 			name: "a route target after a malformed route",

@@ -52,7 +52,10 @@
 // ([PeeringAddressOutsideVPC]): peering is neither transitive nor
 // edge-to-edge, so nothing goes on through the peer VPC's other peerings,
 // internet gateway, NAT gateways or VPN. The reply needs its own route
-// back to the connection in the peer VPC. A packet keeps its security
+// back to the connection in the peer VPC. Build refuses a connection
+// between VPCs whose blocks overlap only when it is active or on its way
+// to active: AWS creates one of status failed for such a request, which
+// a design (a dump) may hold, and which carries nothing. A packet keeps its security
 // group identity across a peering: a rule referencing a group of the peer
 // VPC matches the members' private addresses. Build accepts a reference to
 // a group of any VPC of the design, peered or not (AWS accepts one only in
@@ -69,7 +72,14 @@
 // ([Route.Propagated]), which never beats the local route inside the
 // VPC's blocks, however specific it is. Where prefix-list routes whose lists share the
 // block lead to different targets, AWS picks one at random: the lookup is
-// undecided ([RouteTie]).
+// undecided ([RouteTie]). A local route is exactly one of the VPC's CIDR
+// blocks (AWS keeps one per block and never changes its destination):
+// Build refuses a wider, narrower or other block. A table edge-associated with an internet
+// gateway ([RouteTable.Gateways], a gateway route table) takes only what
+// AWS lets it hold: routes to local, a network interface or a Gateway
+// Load Balancer endpoint (a firewall endpoint is one), for a whole CIDR
+// block of the VPC or of one of its subnets, no prefix list and no
+// propagated route; Build refuses any other, naming it (gatewaytable.go).
 //
 // Besides the internet gateway, a packet leaves a VPC through an
 // egress-only internet gateway ([EgressOnlyInternetGateway]: IPv6 out and
@@ -304,10 +314,21 @@
 // Transit gateways ([TransitGateway], [TGWRouteTable], [TGWAttachment])
 // are modelled for VPC attachments: the route table associated with the
 // attachment a packet enters through decides (longest prefix, static
-// before propagated, blackholes drop), the attachment subnets' network
+// before propagated, blackholes drop; propagated routes as
+// [TGWAttachment.Propagations] says: none added to a table listed whole,
+// and a VPC's block that overlaps another's propagated to the same table
+// not added when the table lists the other's, undecided
+// ([TGWPropagationUnknown]) when it lists neither, as AWS propagates only
+// the block of the VPC attached first), the attachment subnets' network
 // ACLs apply on the way in and out, and the destination VPC must route
-// the reply back; tgw.go says exactly how, and which subnet of an
-// attachment is taken when a zone is unknown (its first). An attachment
+// the reply back; tgw.go says exactly how. A packet the gateway sends to
+// an attachment with no subnet in the zone it entered by (or of unknown
+// zone) leaves through one AWS does not name: the hop is undecided
+// ([TGWExitZoneUnknown]) unless the attachment has one subnet, or its
+// subnets are alike for the packet (one route table, one network ACL,
+// none holding the destination, no route of theirs for it to a transit
+// gateway); a packet entering from a subnet of unknown zone is taken to
+// enter through the attachment's first subnet. An attachment
 // with appliance mode ([TGWAttachment.ApplianceMode]) carries both
 // directions of a flow through the one subnet the gateway's flow hash
 // picks: the check walks every subnet the hash can pick and answers what

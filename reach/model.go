@@ -205,6 +205,9 @@ type TargetKind uint8
 // The route targets reachsim models.
 const (
 	// TargetLocal: the VPC's own routing, to an address inside the VPC.
+	// A local route's destination is exactly one of the VPC's CIDR blocks,
+	// as AWS has one local route per block whose destination never
+	// changes: Build refuses any other block, and a prefix list.
 	TargetLocal TargetKind = iota
 	// TargetInternetGateway: out to the internet (igw-…).
 	TargetInternetGateway
@@ -311,7 +314,12 @@ type Route struct {
 // are added by [Builder.Build] when the table lacks them, as AWS does.
 // Gateways lists the internet gateways the table is edge-associated with
 // (ingress routing): traffic entering the VPC through them is routed by
-// this table.
+// this table. Such a gateway route table holds, as AWS requires (Amazon
+// VPC User Guide, "Gateway route tables"), only routes to local, a
+// network interface or a Gateway Load Balancer endpoint (a firewall
+// endpoint is one), each for a whole CIDR block of the VPC or of one of
+// its subnets, by no prefix list, and no propagated route: Build refuses
+// any other, naming it.
 type RouteTable struct {
 	ID       string
 	Name     string

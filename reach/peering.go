@@ -31,7 +31,10 @@ type Peering struct {
 	// PeeringActive ("active"; "" reads as active) carries traffic; the
 	// other statuses AWS documents ([PeeringStatuses]) block with
 	// [PeeringNotActive]; a status reachsim does not know makes the hop
-	// undecided ([PeeringStatusUnknown]).
+	// undecided ([PeeringStatusUnknown]). Between VPCs whose CIDR blocks
+	// overlap, Build accepts only a status that never carries traffic
+	// (AWS fails such a request: "failed"), or one it does not know, and
+	// the connection then blocks ([PeeringNotActive]).
 	Status string
 }
 
@@ -71,6 +74,21 @@ type peeringInfo struct {
 	Peering
 	requester, accepter *vpcInfo
 	bad                 bool // reported by buildPeerings: routes to it are not judged again
+	// overlap, for a connection whose VPCs' blocks overlap (its status
+	// one that never carries traffic, or unknown), says how: AWS never
+	// makes such a connection active. "" otherwise.
+	overlap string
+}
+
+// peeringLive reports whether status is active or on its way to active
+// (initiating-request, pending-acceptance, provisioning): a connection
+// AWS holds between VPCs whose blocks do not overlap.
+func peeringLive(status string) bool {
+	switch status {
+	case "", PeeringActive, "initiating-request", "pending-acceptance", "provisioning":
+		return true
+	}
+	return false
 }
 
 // label names the connection for people: "pcx-1 (vpc-a <-> vpc-b)".
@@ -98,7 +116,14 @@ func (v *vpcInfo) contains(a netip.Addr) bool {
 func (b *Builder) AddPeering(p ...Peering) *Builder { b.peerings = append(b.peerings, p...); return b }
 
 // buildPeerings checks the peering connections: two distinct VPCs of the
-// design whose CIDR blocks do not overlap, as AWS requires.
+// design whose CIDR blocks do not overlap, as AWS requires of a
+// connection that is active or on its way to active. A request between
+// VPCs whose blocks overlap is not refused by AWS's API: the connection
+// is created with the status failed (EC2 API reference,
+// CreateVpcPeeringConnection) and listed for a while; such a connection
+// (or one of another status that never carries traffic, or of a status
+// reachsim does not know) is kept, carries nothing, and joins nothing for
+// addressing (peered).
 func (b *Builder) buildPeerings(p *problems, m *Model) {
 	m.peerings = map[string]*peeringInfo{}
 	for i, pc := range b.peerings {
@@ -131,7 +156,11 @@ func (b *Builder) buildPeerings(p *problems, m *Model) {
 		for _, a := range pi.requester.CIDRs {
 			for _, c := range pi.accepter.CIDRs {
 				if a.IsValid() && c.IsValid() && a.Overlaps(c) {
-					p.add(pc.ID, path("peerings", i, "AccepterVPC"), pc.AccepterVPC, "%s (%s) overlaps %s (%s): AWS does not peer VPCs whose CIDR blocks overlap",
+					if !peeringLive(pc.Status) {
+						pi.overlap = fmt.Sprintf("%s (%s) overlaps %s (%s)", pc.AccepterVPC, c, pc.RequesterVPC, a)
+						break overlap
+					}
+					p.add(pc.ID, path("peerings", i, "AccepterVPC"), pc.AccepterVPC, "%s (%s) overlaps %s (%s): AWS does not peer VPCs whose CIDR blocks overlap (a request between them fails)",
 						pc.AccepterVPC, c, pc.RequesterVPC, a)
 					break overlap
 				}
@@ -173,10 +202,14 @@ func (w *walker) viaPeering(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compil
 	h.reason = fmt.Sprintf("the peering connection carries the packet from %s to %s", near.ID, far.ID)
 	switch {
 	case pi.Status == "" || pi.Status == PeeringActive:
-	case slices.Contains(PeeringStatuses, pi.Status):
+	case slices.Contains(PeeringStatuses, pi.Status) || pi.overlap != "":
 		h.Verdict, h.Code = flow.Deny, PeeringNotActive
 		h.reason = fmt.Sprintf("the peering connection is %s, not active: it carries nothing", pi.Status)
 		h.Fix = peeringStatusFix(pi)
+		if pi.overlap != "" {
+			h.reason += fmt.Sprintf(" (%s, and AWS never peers VPCs whose CIDR blocks overlap)", pi.overlap)
+			h.Fix = fmt.Sprintf("give %s and %s CIDR blocks that do not overlap, then peer them anew", pi.RequesterVPC, pi.AccepterVPC)
+		}
 	default:
 		h.Verdict, h.Code = flow.Indeterminate, PeeringStatusUnknown
 		h.reason = fmt.Sprintf("the peering connection's status %q is none reachsim knows: whether it carries traffic is unknown", pi.Status)
@@ -238,10 +271,14 @@ func (m *Model) peeringRouteFix(rt *rtInfo, dst netip.Addr) (string, bool) {
 	return "", false
 }
 
-// peered reports whether a peering connection (whatever its status) joins
-// VPCs a and b: queries between them address interfaces privately.
+// peered reports whether a peering connection (whatever its status, but
+// one between VPCs whose blocks overlap) joins VPCs a and b: queries
+// between them address interfaces privately.
 func (m *Model) peered(a, b *vpcInfo) bool {
 	for _, pi := range m.peerings {
+		if pi.overlap != "" {
+			continue
+		}
 		if pi.requester == a && pi.accepter == b || pi.requester == b && pi.accepter == a {
 			return true
 		}

@@ -242,6 +242,21 @@ const (
 	// TGWRoutesUnknown: the routes of the transit gateway route table
 	// that decides are not in the input. The hop is undecided.
 	TGWRoutesUnknown Code = "TGW_ROUTES_UNKNOWN"
+	// TGWPropagationUnknown: the transit gateway route that matches was
+	// propagated by a VPC attachment whose block overlaps another's
+	// propagated to the same table, and the input (which does not list
+	// the table's routes) does not say which VPC was attached first: AWS
+	// propagates only that one's block. The hop is undecided. Fix: give
+	// the table's routes as AWS lists them, or the VPCs distinct blocks.
+	TGWPropagationUnknown Code = "TGW_PROPAGATION_UNKNOWN"
+	// TGWExitZoneUnknown: the transit gateway sends the packet to a VPC
+	// attachment that has no subnet in the zone the packet entered by (or
+	// the zone is unknown), AWS does not document which of its subnets
+	// it then takes, and they are not alike for the packet (route table,
+	// network ACL, Block Public Access exclusion, the destination in one
+	// of them, or a route back to a transit gateway). The hop is
+	// undecided. Fix: give the attachment a subnet in that zone.
+	TGWExitZoneUnknown Code = "TGW_EXIT_ZONE_UNKNOWN"
 	// TGWApplianceZoneUnknown: the transit gateway leaves the packet
 	// through an attachment with appliance mode, whose subnet (zone) the
 	// gateway's flow hash picks, and the answer differs between the
@@ -288,7 +303,7 @@ var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, Blackhol
 	AlibabaPort25Blocked,
 	PeeringNotActive, PeeringStatusUnknown, PeeringAddressOutsideVPC,
 	NATUnsupportedProtocol, NATPortUnknown, ReplyViaNAT, VPCBlockPublicAccess, DenyAllIGWTraffic,
-	TGWNoRoute, TGWBlackholeRoute, TGWNoAssociation, TGWNoAttachmentInAZ, TGWRoutesUnknown, TGWApplianceZoneUnknown, TGWIPv6Unsupported,
+	TGWNoRoute, TGWBlackholeRoute, TGWNoAssociation, TGWNoAttachmentInAZ, TGWRoutesUnknown, TGWPropagationUnknown, TGWExitZoneUnknown, TGWApplianceZoneUnknown, TGWIPv6Unsupported,
 	EgressOnlyNoInbound, GatewayEndpointProtocol, GatewayEndpointSource, GatewayEndpointIPTypeUnknown,
 	AmazonDNSOnlyDNS, AmazonDNSOutsideVPC, AmazonDNSDisabled, AmazonDNSIndeterminate}
 

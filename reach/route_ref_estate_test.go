@@ -133,12 +133,25 @@ func (n *refNet) tgwTable(id string) reach.TGWRouteTable {
 	panic("no transit gateway route table " + id)
 }
 
-// tgwRoutes are the routes of t: its static ones and those the
-// attachments propagate to it.
-func (n *refNet) tgwRoutes(t reach.TGWRouteTable) []reach.TGWRoute {
-	routes := slices.Clone(t.Routes)
+// refTGWRoute is a route of a transit gateway route table, unsure when
+// AWS may not hold it (a propagated block overlapping another
+// attachment's, neither listed).
+type refTGWRoute struct {
+	reach.TGWRoute
+	unsure bool
+}
+
+// tgwRoutes are the routes of t: its own and, unless it is listed whole,
+// those the attachments propagate to it: none whose block overlaps a
+// propagated route t holds, and those whose blocks overlap another
+// attachment's unsure.
+func (n *refNet) tgwRoutes(t reach.TGWRouteTable) []refTGWRoute {
+	var routes, added []refTGWRoute
+	for _, r := range t.Routes {
+		routes = append(routes, refTGWRoute{TGWRoute: r})
+	}
 	for _, a := range n.tgwAtts {
-		if a.Type != "vpc" || a.TransitGateway != t.TransitGateway || !slices.Contains(a.Propagations, t.ID) {
+		if t.Listed || a.Type != "vpc" || a.TransitGateway != t.TransitGateway || !slices.Contains(a.Propagations, t.ID) {
 			continue
 		}
 		for _, c := range n.vpc(a.VPC).CIDRs {
@@ -146,17 +159,26 @@ func (n *refNet) tgwRoutes(t reach.TGWRouteTable) []reach.TGWRoute {
 				n.stats["an IPv6 block not propagated (no IPv6 support)"]++
 				continue
 			}
-			if !slices.ContainsFunc(routes, func(r reach.TGWRoute) bool { return r.Propagated && r.Destination == c }) {
-				routes = append(routes, reach.TGWRoute{Destination: c, Attachment: a.ID, Propagated: true})
+			if slices.ContainsFunc(t.Routes, func(r reach.TGWRoute) bool { return r.Propagated && r.Destination.Overlaps(c) }) {
+				continue
+			}
+			added = append(added, refTGWRoute{TGWRoute: reach.TGWRoute{Destination: c, Attachment: a.ID, Propagated: true}})
+		}
+	}
+	for i := range added {
+		for _, o := range added {
+			if o.Attachment != added[i].Attachment && o.Destination.Overlaps(added[i].Destination) {
+				added[i].unsure = true
+				n.stats["overlapping propagated blocks, neither listed"]++
 			}
 		}
 	}
-	return routes
+	return append(routes, added...)
 }
 
 // tgwBest tries every route of t for dst.
-func (n *refNet) tgwBest(t reach.TGWRouteTable, dst netip.Addr) (reach.TGWRoute, bool) {
-	var best reach.TGWRoute
+func (n *refNet) tgwBest(t reach.TGWRouteTable, dst netip.Addr) (refTGWRoute, bool) {
+	var best refTGWRoute
 	bits := -1
 	for _, r := range n.tgwRoutes(t) {
 		if !r.Destination.Contains(dst) {
@@ -167,12 +189,57 @@ func (n *refNet) tgwBest(t reach.TGWRouteTable, dst netip.Addr) (reach.TGWRoute,
 			best, bits = r, b
 		}
 	}
-	if bits >= 0 && !best.Propagated && slices.ContainsFunc(n.tgwRoutes(t), func(r reach.TGWRoute) bool {
+	if bits >= 0 && !best.Propagated && slices.ContainsFunc(n.tgwRoutes(t), func(r refTGWRoute) bool {
 		return r.Propagated && r.Destination == best.Destination
 	}) {
 		n.stats["a static TGW route beats a propagated one"]++
 	}
 	return best, bits >= 0
+}
+
+// exitUnknown reports whether which subnet of VPC attachment a a packet
+// for dst, which entered in zone az, leaves through is undecided: a has
+// several subnets, none in az (or the zones are unknown), and they differ
+// for it (route table, network ACL, the destination in one of them, or
+// their route for it to a transit gateway).
+func (n *refNet) exitUnknown(a reach.TGWAttachment, az string, dst netip.Addr) bool {
+	if len(a.Subnets) < 2 {
+		return false
+	}
+	known := false
+	for _, id := range a.Subnets {
+		z := n.subnet(id).AvailabilityZone
+		known = known || z != ""
+		if z != "" && z == az {
+			return false
+		}
+	}
+	tableOf := func(s reach.Subnet) string {
+		if s.RouteTable != "" {
+			return s.RouteTable
+		}
+		return n.vpc(s.VPC).MainRouteTable
+	}
+	aclOf := func(s reach.Subnet) string {
+		if s.ACL != "" {
+			return s.ACL
+		}
+		return n.vpc(s.VPC).DefaultACL
+	}
+	first := n.subnet(a.Subnets[0])
+	for _, id := range a.Subnets {
+		s := n.subnet(id)
+		if inSubnet(s, dst) || tableOf(s) != tableOf(first) || aclOf(s) != aclOf(first) {
+			n.stats["a transit gateway exit of undecided zone"]++
+			return true
+		}
+	}
+	if r, _, ok := n.bestRoute(n.table(tableOf(first)), dst); ok && r.Target == reach.TargetTransitGateway {
+		n.stats["a transit gateway exit of undecided zone"]++
+		return true
+	}
+	n.stats["a transit gateway exit of unknown zone, the subnets alike"]++
+	return false
 }
 
 // zoneSubnet is the attachment's subnet in zone az: the one in az, or,
@@ -229,6 +296,9 @@ func (l *refLeg) viaTGW(pkt flow.Flow, vpc, tgw, from string) {
 	case r.Blackhole:
 		l.hop(reach.KindTransitGateway, t.ID, pkt, reach.TGWBlackholeRoute)
 		return
+	case r.unsure:
+		l.hop(reach.KindTransitGateway, t.ID, pkt, reach.TGWPropagationUnknown)
+		return
 	}
 	l.points = append(l.points, refPoint{reach.KindTransitGateway, t.ID, pkt})
 	out := l.n.attachment(r.Attachment)
@@ -238,6 +308,10 @@ func (l *refLeg) viaTGW(pkt flow.Flow, vpc, tgw, from string) {
 		code = reach.TGWIPv6Unsupported
 	} else if pkt.Dst.Addr().Is6() {
 		l.n.stats["IPv6 through a transit gateway"]++
+	}
+	if out.Type == "vpc" && out.Missing == "" && l.n.exitUnknown(out, l.n.subnet(in).AvailabilityZone, pkt.Dst.Addr()) {
+		l.hop(reach.KindTransitGateway, t.ID, pkt, reach.TGWExitZoneUnknown)
+		return
 	}
 	l.hop(reach.KindTransitGateway, t.ID, pkt, code)
 	if out.Type != "vpc" {

@@ -27,9 +27,14 @@ import (
 //     prefix; a blackhole route drops ([TGWBlackholeRoute]); no route
 //     drops ([TGWNoRoute]).
 //   - Leaving: through the destination attachment's subnet in the zone the
-//     packet entered by (transit gateways keep traffic in its zone); when
-//     the attachment has none there, its first subnet, with a detail that
-//     says so. An attachment with appliance mode ([TGWAttachment.ApplianceMode])
+//     packet entered by (transit gateways keep traffic in its zone). When
+//     the attachment has none there (or the zone is unknown) and has
+//     several subnets, AWS documents no rule for which it takes: the hop
+//     is undecided ([TGWExitZoneUnknown]) unless the subnets are alike for
+//     the packet (one route table, one network ACL, one Block Public
+//     Access exclusion, none holding the destination, and no route of
+//     theirs for it to a transit gateway), when the trace shows the first,
+//     with a detail that says so. An attachment with appliance mode ([TGWAttachment.ApplianceMode])
 //     is left otherwise: see tgw_appliance.go. From there the attachment subnet's route table routes the
 //     packet, and its ACL judges it outbound when it goes to another
 //     subnet (not when the destination is in the attachment subnet, as AWS
@@ -94,6 +99,13 @@ type TGWRouteTable struct {
 	// were not dumped, or only partly); a packet looked up in such a table
 	// is undecided ([TGWRoutesUnknown]). "" when the routes are known.
 	Missing string
+	// Listed says Routes is the table's whole route list as AWS shows it
+	// (search-transit-gateway-routes), its propagated routes included:
+	// Build then adds no route for the attachments' Propagations, since
+	// AWS shows every route it propagated and adds none it did not (the
+	// block of a VPC that overlaps one propagated already, say). aws.Load
+	// sets it for every table whose routes it read.
+	Listed bool
 }
 
 // TGWAttachment is a transit gateway attachment (tgw-attach-…).
@@ -150,11 +162,24 @@ type TGWAttachment struct {
 	// for none.
 	RouteTable string
 	// Propagations are the route tables the attachment propagates its
-	// VPC's CIDR blocks to: Build adds a propagated route for each block to
-	// each table that lacks a propagated route for it, the IPv6 blocks
-	// only with [TGWAttachment.IPv6Support], as AWS does (or when Missing
-	// is set: its options are unknown then, and what its routes send it
-	// is undecided anyway).
+	// VPC's CIDR blocks to. Build adds a propagated route for each block to
+	// each table, the IPv6 blocks only with [TGWAttachment.IPv6Support], as
+	// AWS does (or when Missing is set: its options are unknown then, and
+	// what its routes send it is undecided anyway), except:
+	//   - to a table whose routes are listed whole ([TGWRouteTable.Listed]):
+	//     none;
+	//   - a block that equals or overlaps the destination of a propagated
+	//     route the table's Routes hold: AWS does not propagate the block
+	//     of a VPC that overlaps one attached (and propagated) before it
+	//     (Amazon VPC Transit Gateways, "Amazon VPC attachments", Limits;
+	//     EC2 API reference, CreateTransitGatewayVpcAttachment);
+	//   - blocks of two attachments that equal or overlap each other, both
+	//     propagated to one table and neither in its Routes: which VPC was
+	//     attached first, and so which block AWS propagated, the input does
+	//     not say; both routes are added as undecided, and a packet that
+	//     one of them routes is undecided ([TGWPropagationUnknown]).
+	// A static route does not stop a propagation (AWS keeps both, and the
+	// static one wins at the same prefix).
 	Propagations []string
 	// Missing says what the input lacks about the attachment (its
 	// subnets, say); a packet routed to it is undecided. "" when known.
@@ -193,6 +218,11 @@ type tgwRTInfo struct {
 type tgwCompiled struct {
 	TGWRoute
 	att *tgwAttInfo // nil for a blackhole
+	// unsure names the blocks of other attachments, propagated to the
+	// same table, that this propagated route's block overlaps ("10.2.1.0/24
+	// of att-c"): AWS holds only the route of the VPC attached first,
+	// which the input does not say. "" when AWS holds the route.
+	unsure string
 }
 
 type tgwAttInfo struct {
@@ -384,8 +414,14 @@ func (b *Builder) compileTGWRoutes(p *problems, m *Model, i int, ti *tgwRTInfo) 
 }
 
 // propagate adds the propagated routes the attachments' Propagations
-// imply and the tables lack, in the attachments' order.
+// imply, as [TGWAttachment.Propagations] says, in the attachments' order.
 func (b *Builder) propagate(m *Model) {
+	type block struct {
+		att *tgwAttInfo
+		c   netip.Prefix
+	}
+	var tables []*tgwRTInfo
+	blocks := map[*tgwRTInfo][]block{}
 	for i, a := range b.tgwAtts {
 		ai, ok := m.tgwAtts[a.ID]
 		if b.skip("tgwAttachments", i, a.ID) || !ok || a.Type != "vpc" || m.vpcs[a.VPC] == nil {
@@ -393,17 +429,39 @@ func (b *Builder) propagate(m *Model) {
 		}
 		for _, id := range a.Propagations {
 			t, ok := m.tgwRTs[id]
-			if !ok || t.TransitGateway != a.TransitGateway {
+			if !ok || t.TransitGateway != a.TransitGateway || t.Listed {
 				continue
 			}
 			for _, c := range m.vpcs[a.VPC].CIDRs {
 				if c.Addr().Is6() && !a.IPv6Support && a.Missing == "" {
 					continue // AWS propagates IPv6 blocks only with IPv6 support
 				}
-				if !slices.ContainsFunc(t.routes, func(r tgwCompiled) bool { return r.Propagated && r.Destination == c }) {
-					t.routes = append(t.routes, tgwCompiled{TGWRoute: TGWRoute{Destination: c, Attachment: a.ID, Propagated: true}, att: ai})
+				if slices.ContainsFunc(t.routes, func(r tgwCompiled) bool { return r.Propagated && r.Destination.Overlaps(c) }) {
+					continue // the table holds it, or holds an overlapping block AWS propagated instead
+				}
+				if slices.Contains(blocks[t], block{ai, c}) {
+					continue
+				}
+				if blocks[t] == nil {
+					tables = append(tables, t)
+				}
+				blocks[t] = append(blocks[t], block{ai, c})
+			}
+		}
+	}
+	for _, t := range tables {
+		for _, k := range blocks[t] {
+			var with []string
+			for _, o := range blocks[t] {
+				if o.att != k.att && o.c.Overlaps(k.c) {
+					with = append(with, fmt.Sprintf("%s of %s", o.c, o.att.ID))
 				}
 			}
+			r := tgwCompiled{TGWRoute: TGWRoute{Destination: k.c, Attachment: k.att.ID, Propagated: true}, att: k.att}
+			if len(with) > 0 {
+				r.unsure = strings.Join(with, " and ")
+			}
+			t.routes = append(t.routes, r)
 		}
 	}
 }
@@ -496,6 +554,14 @@ func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subn
 	if r.Propagated {
 		kind = "propagated"
 	}
+	if r.unsure != "" {
+		h.Verdict, h.Code, h.Rule = flow.Indeterminate, TGWPropagationUnknown, fmt.Sprintf("%s via %s (%s)", r.Destination, r.att.ID, kind)
+		h.reason = fmt.Sprintf("%s matches %s in %s, a route AWS may not hold: %s overlaps %s, also propagated to %s, and AWS propagates only the block of the VPC attached first",
+			dst, h.Rule, t.ID, r.Destination, r.unsure, t.ID)
+		h.Missing = fmt.Sprintf("which VPC was attached to %s first, %s's (%s) or that of %s, so which of their blocks %s holds", g.ID, r.att.ID, r.Destination, r.unsure, t.ID)
+		h.Fix = fmt.Sprintf("add the routes of %s as AWS lists them (search-transit-gateway-routes), or give the overlapping VPCs distinct blocks", t.ID)
+		return w.stop(h)
+	}
 	if r.Blackhole {
 		h.Verdict, h.Code, h.Rule = flow.Deny, TGWBlackholeRoute, fmt.Sprintf("%s blackhole (%s)", r.Destination, kind)
 		h.reason = fmt.Sprintf("%s matches the blackhole route %s of %s, which drops it", dst, r.Destination, t.ID)
@@ -505,6 +571,13 @@ func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subn
 	h.Rule = fmt.Sprintf("%s via %s (%s)", r.Destination, r.att.ID, kind)
 	h.Verdict = flow.Allow
 	h.reason = fmt.Sprintf("%s matches %s in %s, the route table of %s (longest prefix, static before propagated)", dst, h.Rule, t.ID, att.ID)
+	if why := w.m.exitUnknown(r.att, in.AvailabilityZone, dst); why != "" {
+		h.Verdict, h.Code = flow.Indeterminate, TGWExitZoneUnknown
+		h.reason += fmt.Sprintf("; but %s has no subnet in %s, and AWS does not say which of its subnets (%s) the packet then leaves through: %s", r.att.ID, orUnknown(in.AvailabilityZone), subnetIDs(r.att.subnets), why)
+		h.Missing = fmt.Sprintf("which subnet of %s (%s) the transit gateway takes for a packet from %s, where it has none: %s", r.att.ID, subnetIDs(r.att.subnets), orUnknown(in.AvailabilityZone), why)
+		h.Fix = fmt.Sprintf("add a subnet in %s to attachment %s, or give its subnets one route table and one network ACL", orUnknown(in.AvailabilityZone), r.att.ID)
+		return w.stop(h)
+	}
 	if dst.Is6() {
 		ipv6Unsupported(&h, att, r.att)
 	}
@@ -565,11 +638,47 @@ func (w *walker) outOfTGW(pkt flow.Flow, g *tgwInfo, out *tgwAttInfo, az string)
 	sub, _ := out.subnetIn(az)
 	if sub == nil || sub.AvailabilityZone != az {
 		sub = out.subnets[0]
-		if i := len(*w.hops) - 1; i >= 0 {
-			(*w.hops)[i].addDetail(fmt.Sprintf("%s has no subnet in %s (or the zone is unknown): the packet is taken to leave through %s, its first subnet", out.ID, orUnknown(az), sub.ID))
+		if i := len(*w.hops) - 1; i >= 0 && len(out.subnets) > 1 {
+			(*w.hops)[i].addDetail(fmt.Sprintf("%s has no subnet in %s (or the zone is unknown), and AWS does not say which of its subnets the packet leaves through; they are alike for it (one route table, one network ACL), so the trace shows %s, its first", out.ID, orUnknown(az), sub.ID))
 		}
 	}
 	return w.route(pkt, sub)
+}
+
+// exitUnknown says why the subnet of attachment out that a packet for
+// dst, which entered the transit gateway in zone az, leaves through
+// decides what the input cannot: out, a VPC attachment without appliance
+// mode, has several subnets and none in az (or az, or its subnets'
+// zones, are unknown), AWS documents no rule for which it takes then,
+// and they are not alike for the packet. "" when the subnet is decided,
+// or when every candidate gives one path: the subnets share a route
+// table and a network ACL (and a Block Public Access exclusion), none of
+// them holds dst, and their route for dst does not lead to a transit
+// gateway (which takes the packet in the subnet's zone).
+func (m *Model) exitUnknown(out *tgwAttInfo, az string, dst netip.Addr) string {
+	if out.Type != "vpc" || out.Missing != "" || out.ApplianceMode || len(out.subnets) < 2 {
+		return ""
+	}
+	if s, guessed := out.subnetIn(az); s != nil && !guessed {
+		return ""
+	}
+	first := out.subnets[0]
+	for _, s := range out.subnets {
+		switch {
+		case s.contains(dst):
+			return fmt.Sprintf("%s holds the destination, so through it no network ACL applies and through the others theirs do", s.ID)
+		case s.rt != first.rt:
+			return fmt.Sprintf("their route tables differ (%s has %s, %s has %s)", first.ID, first.rt.ID, s.ID, s.rt.ID)
+		case s.acl != first.acl:
+			return fmt.Sprintf("their network ACLs differ (%s has %s, %s has %s)", first.ID, first.acl.acl.ID, s.ID, s.acl.acl.ID)
+		case m.bpa != nil && m.bpa.excluded[s.ID] != m.bpa.excluded[first.ID]:
+			return fmt.Sprintf("their Block Public Access exclusions differ (%s, %s)", first.ID, s.ID)
+		}
+	}
+	if cr, _, ok := first.rt.lookup(dst); ok && cr.Target == TargetTransitGateway {
+		return fmt.Sprintf("%s routes %s to transit gateway %s, which takes the packet only in the zone of the subnet it leaves", first.rt.ID, dst, cr.TargetID)
+	}
+	return ""
 }
 
 func orUnknown(s string) string {

@@ -1,0 +1,90 @@
+package reach_test
+
+import (
+	"net/netip"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/reach/reachtest/brute"
+)
+
+// withZoneGap gives att-a a subnet in az-2 (subnet-ta2), so that app-a2
+// (az-2) enters the transit gateway there, and att-b a second subnet,
+// subnet-tb3 in az-3 with network ACL acl (open when ""), beside
+// subnet-tb (az-1): att-b has no subnet in az-2.
+func withZoneGap(acl string) *tgwDesign {
+	d := newTGWDesign()
+	d.subnets = append(d.subnets,
+		reach.Subnet{ID: "subnet-ta2", VPC: "vpc-a", CIDRs: []netip.Prefix{pfx("10.1.8.0/24")}, AvailabilityZone: "az-2"},
+		reach.Subnet{ID: "subnet-tb3", VPC: "vpc-b", CIDRs: []netip.Prefix{pfx("10.2.8.0/24")}, AvailabilityZone: "az-3", ACL: acl})
+	d.atts[0].Subnets = append(d.atts[0].Subnets, "subnet-ta2")
+	d.atts[1].Subnets = append(d.atts[1].Subnets, "subnet-tb3")
+	return d
+}
+
+// A packet leaves a transit gateway through the destination attachment's
+// subnet in the zone it entered by; where the attachment has none there,
+// AWS does not document which of its subnets it takes (Amazon VPC Transit
+// Gateways, "How transit gateways work", Availability Zones; "Amazon VPC
+// attachments"). The answer is certain only where the subnets are alike
+// for the packet.
+func TestTransitGatewayExitWithoutSubnetInZone(t *testing.T) {
+	tests := []struct {
+		name    string
+		d       func() *tgwDesign
+		q       reach.Query
+		outcome reach.Outcome
+		codes   []reach.Code
+	}{
+		{"the subnets' network ACLs differ: undecided", func() *tgwDesign { return withZoneGap("acl-deny-b") },
+			tcp("app-a2", "app-b", 443), reach.Indeterminate, []reach.Code{reach.TGWExitZoneUnknown}},
+		{"the subnets are alike: certain", func() *tgwDesign { return withZoneGap("") },
+			tcp("app-a2", "app-b", 443), reach.Reachable, nil},
+		{"the subnets' route tables differ: undecided", func() *tgwDesign {
+			d := withZoneGap("")
+			d.rts = append(d.rts, reach.RouteTable{ID: "rtb-b3", VPC: "vpc-b"})
+			d.subnet("subnet-tb3").RouteTable = "rtb-b3"
+			return d
+		}, tcp("app-a2", "app-b", 443), reach.Indeterminate, []reach.Code{reach.TGWExitZoneUnknown}},
+		{"a packet from a zone the attachment has a subnet in is certain", func() *tgwDesign { return withZoneGap("acl-deny-b") },
+			tcp("app-a", "app-b", 443), reach.Reachable, nil},
+		{"an attachment of one subnet leaves through it", func() *tgwDesign {
+			d := withZoneGap("")
+			d.atts[1].Subnets = []string{"subnet-tb"}
+			return d
+		}, tcp("app-a2", "app-b", 443), reach.Reachable, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := tt.d().build(t)
+			r, err := m.Check(tt.q)
+			require.NoError(t, err)
+			assert.Equal(t, tt.outcome, r.Outcome, r.Text())
+			if tt.codes == nil {
+				assert.Empty(t, r.Codes(), r.Text())
+			} else {
+				assert.Equal(t, tt.codes, r.Codes(), r.Text())
+			}
+			v, err := m.Verdict(tt.q)
+			require.NoError(t, err)
+			assert.Equal(t, tt.outcome, v, "Verdict answers as Check does")
+		})
+	}
+}
+
+// The set questions answer the undecided exit as Check does.
+func TestTransitGatewayExitWithoutSubnetInZoneSets(t *testing.T) {
+	for _, acl := range []string{"acl-deny-b", ""} {
+		t.Run("acl "+acl, func(t *testing.T) {
+			m := withZoneGap(acl).build(t)
+			brute.CheckSetAnswers(t, m, brute.Options{Few: true,
+				Ports:   []reach.PortsQuery{{From: "app-a2", To: "app-b", Protocol: flow.TCP}, {From: "app-b", To: "app-a2", Protocol: flow.TCP}},
+				Sources: []reach.SourcesQuery{{To: "app-b", Protocol: flow.TCP, Port: 443}, {To: "app-a2", Protocol: flow.TCP, Port: 443}},
+			})
+		})
+	}
+}
