@@ -37,7 +37,13 @@
 // Load Balancer endpoint is not modelled, counted in [Report.Unmodelled]), security groups (aws_security_group
 // with its inline ingress and egress blocks, aws_default_security_group,
 // aws_security_group_rule, aws_vpc_security_group_ingress_rule and
-// _egress_rule), network ACLs (aws_network_acl with its inline entries,
+// _egress_rule, whose from_port and to_port, an ICMP rule's type and
+// code, are Optional: an icmp or icmpv6 rule that sets one without the
+// other, or an icmp rule that sets neither, is refused with an error
+// wrapping [ErrInvalidPlan] naming the attribute it lacks, since AWS
+// requires both, -1 meaning all types or all codes, and refuses it
+// (AuthorizeSecurityGroupIngress); an icmpv6 rule that sets neither
+// allows every type and code), network ACLs (aws_network_acl with its inline entries,
 // aws_default_network_acl, aws_network_acl_rule, whose icmp_type and
 // icmp_code left out (null) are 0, as the provider sends them,
 // aws_network_acl_association), instances (aws_instance, as its primary

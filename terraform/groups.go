@@ -246,7 +246,11 @@ func (r *reader) unknownPeer(in *instance, path string, within ...netip.Prefix) 
 
 // traffic reads a rule's protocol and ports (or ICMP type and code) from
 // the attributes proto, from and to, as Terraform writes them ("tcp",
-// "TCP", "6", "-1", "all").
+// "TCP", "6", "-1", "all"). An ICMP or ICMPv6 rule needs both its type
+// (from) and its code (to), -1 meaning all (AWS refuses one without the
+// other: API_IpPermission, AuthorizeSecurityGroupIngress), but for an
+// ICMPv6 rule that leaves both out, which allows every type and code;
+// one whose type or code is known only after apply is read by rulesOf.
 func (r *reader) traffic(in *instance, at string, rule *sg.Rule, proto, from, to string) bool {
 	ps, ok := r.str(in, proto, true)
 	if !ok {
@@ -278,6 +282,20 @@ func (r *reader) traffic(in *instance, at string, rule *sg.Rule, proto, from, to
 	case p.IsICMP() && (isUnknown(in.unknown, from) || isUnknown(in.unknown, to)):
 		// known only after apply: rulesOf makes each peer's rule one
 		// whose match is unknown
+	case p.IsICMP() && okLo != okHi:
+		// only aws_vpc_security_group_ingress_rule and _egress_rule
+		// leave them Optional; the provider sends the one set alone
+		set, missing, v := from, to, lo
+		if okHi {
+			set, missing, v = to, from, hi
+		}
+		r.fail(in, at+missing, "", ErrInvalidPlan, "an %s rule that sets %s (%d) but not %s: AWS requires both its ICMP type (%s) and code (%s); write -1 for all types or all codes",
+			p, set, v, missing, from, to)
+		return false
+	case p == flow.ICMP && !okLo && !okHi:
+		// only ICMPv6 may leave the type and code out (every type)
+		r.fail(in, at+from, "", ErrInvalidPlan, "an icmp rule needs its ICMP type (%s) and code (%s), AWS refuses one without; write -1 for all types or all codes", from, to)
+		return false
 	case p.IsICMP() && okLo && okHi:
 		if lo < -1 || lo > 255 || hi < -1 || hi > 255 || (lo == -1 && hi != -1) {
 			r.fail(in, at+from, fmt.Sprintf("%d/%d", lo, hi), ErrInvalidPlan, "ICMP type and code are -1 (all) or 0–255, type -1 with code -1")
