@@ -194,6 +194,7 @@ func number_(in *instance, attr string) (int64, bool) {
 // aclOf returns the ACL a standalone resource names in attr.
 func (r *reader) aclOf(in *instance, attr string) *nacl.ACL {
 	id, _ := r.linkOne(in, attr, "aws_network_acl", "aws_default_network_acl")
+	r.ensureStandIn(id) // a new VPC's default ACL, by reference
 	a := r.acls.acls[id]
 	if a == nil && id != "" {
 		r.fail(in, attr, id, ErrInvalidPlan, "no network ACL of the plan")

@@ -158,9 +158,14 @@
 //     a query may name it by address, by its Name tag, or by its i- ID
 //     when the plan knows it.
 //   - A VPC the plan creates has a main route table with its local routes
-//     only and a default network ACL that allows everything, unless the
+//     only, a default network ACL that allows everything and a default
+//     security group whose members reach each other and which lets
+//     everything out (an interface without groups gets it), unless the
 //     plan manages them (aws_default_route_table, aws_default_network_acl,
-//     aws_main_route_table_association). The main route table and default
+//     aws_main_route_table_association, aws_default_security_group). A
+//     rule, association or interface names that default group or ACL by
+//     a reference to the VPC's default_security_group_id or
+//     default_network_acl_id (see Links by reference). The main route table and default
 //     ACL of a VPC that exists already are in the plan only when it
 //     manages them; a subnet that would use them otherwise is an error
 //     (their routes and entries are not in the plan).
@@ -209,7 +214,18 @@
 // as the referring instance when the references also hold count.index
 // or each.key, and every instance otherwise (a splat); beside each.value
 // (aws_subnet.a[each.value].id), which nothing in the plan ties to a key,
-// it is unresolved. A known value
+// it is unresolved. A reference to a VPC's default_security_group_id or
+// default_network_acl_id (security_group_id =
+// aws_vpc.main.default_security_group_id on a rule, network_acl_id =
+// aws_vpc.main.default_network_acl_id on an aws_network_acl_rule or
+// aws_network_acl_association, an instance's vpc_security_group_ids)
+// names the aws_default_security_group (by its vpc_id) or
+// aws_default_network_acl (by its default_network_acl_id) of the plan
+// that manages it, else, for a VPC the plan creates, the default group or
+// ACL the model makes for it (aws_vpc.main.default_security_group,
+// aws_vpc.main.default_network_acl), to which the rule is added; for a
+// VPC that exists, whose default the plan does not manage, it is
+// unresolved. A known value
 // names the resource of the plan whose id it is. A module's variable
 // (var.NAME inside the module) is followed to the module call's
 // expression for it, read in the calling module, and a module's output

@@ -318,6 +318,7 @@ func unknownOr(in *instance, attrs ...string) error {
 // groupOf returns the group a standalone rule resource names in attr.
 func (r *reader) groupOf(in *instance, attr string) *sg.Group {
 	id, _ := r.linkOne(in, attr, groupTypes...)
+	r.ensureStandIn(id) // a new VPC's default group, by reference
 	g := r.sgs.byID[id]
 	if g == nil && id != "" {
 		r.fail(in, attr, id, ErrInvalidPlan, "no security group of the plan")
@@ -416,13 +417,7 @@ func (r *reader) defaultGroup(in *instance, attr, vpc string) string {
 		r.fail(in, attr, "", ErrUnknownValue, "the interface gets its VPC's default security group, which the plan does not manage (aws_default_security_group)")
 		return ""
 	}
-	id := vpc + ".default_security_group"
-	if r.sgs.byID[id] == nil {
-		g := sg.NewDefault(id, vpc, hasIPv6(v.spec.CIDRs))
-		r.sgs.byID[id] = &g
-		r.sgs.list = append(r.sgs.list, id)
-	}
-	return id
+	return r.newDefaultGroup(v)
 }
 
 // finishGroups gives the groups to the builder, and declares each group
@@ -431,6 +426,9 @@ func (r *reader) defaultGroup(in *instance, attr, vpc string) string {
 // manage) unresolved: a query only such a rule could allow is
 // indeterminate, as with an AWS dump that lacks it.
 func (r *reader) finishGroups() {
+	for _, id := range r.net.standInList {
+		r.ensureStandIn(id) // the default groups only references name
+	}
 	var absent []string
 	for _, id := range r.sgs.list {
 		g := r.sgs.byID[id]

@@ -13,7 +13,9 @@ import (
 // outside the plan, as is; an unknown value names the resources its
 // references name, when they are all resources of the wanted types (the
 // ID given as "aws_vpc.main.id" or "aws_vpc.main", with an index, or
-// paired with the referring instance's own by count.index or each.key);
+// paired with the referring instance's own by count.index or each.key;
+// a VPC's default_security_group_id or default_network_acl_id names its
+// default group or ACL, defaults.go);
 // a module's variable or output is followed across the module boundary
 // (throughModule); anything else in the references (a root variable, a
 // local, a data source) leaves the value unknown. The model names every resource by its
@@ -24,6 +26,7 @@ import (
 type ref struct {
 	base  string // the module-relative address without index: aws_subnet.a
 	index string // the key written in the reference ("0", `"blue"`), "" for none
+	attr  string // the attribute it reads (aws_vpc.main.id: "id"), "" for none
 }
 
 // refPrefixes are the reference roots that name no resource of the plan.
@@ -63,6 +66,13 @@ func parseRef(s string) (ref, bool) {
 			return ref{}, false
 		}
 		r.index = rest[1:end]
+		rest = rest[end+1:]
+	}
+	if attr, ok := strings.CutPrefix(rest, "."); ok {
+		if i := strings.IndexAny(attr, ".["); i >= 0 {
+			attr = attr[:i]
+		}
+		r.attr = attr
 	}
 	return r, true
 }
@@ -81,11 +91,20 @@ func typeOf(base string) string {
 // the resource it may index), which leaves the value the references make
 // open. A reference to a counted or for_each resource without an index is
 // paired with the referring instance's key only beside count.index or
-// each.key.
+// each.key. A reference to a VPC's default_security_group_id or
+// default_network_acl_id, where want holds a group or ACL type, names
+// its default group or ACL (vpcDefault), and the VPC's own reference
+// beside it ("aws_vpc.main") is that reference's.
 func (r *reader) targets(in *instance, refs []string, want ...string) (out []*instance, open bool) {
 	paired := slices.ContainsFunc(refs, func(s string) bool {
 		return s == "count.index" || s == "each.key"
 	})
+	defaults := map[string]bool{} // the VPCs whose default group or ACL a reference names
+	for _, s := range refs {
+		if rf, ok := parseRef(s); ok && vpcDefaultKind(rf, want) != "" {
+			defaults[rf.base] = true
+		}
+	}
 	for _, s := range refs {
 		if s == "count.index" || s == "each.key" {
 			continue
@@ -106,6 +125,23 @@ func (r *reader) targets(in *instance, refs []string, want ...string) (out []*in
 			continue
 		}
 		rf, ok := parseRef(s)
+		if kind := vpcDefaultKind(rf, want); ok && kind != "" {
+			// aws_vpc.main.default_security_group_id: the default group
+			// (or ACL) AWS makes with the VPC
+			vpcs, o := r.refInstances(in, rf, paired)
+			open = open || o
+			for _, v := range vpcs {
+				if t := r.vpcDefault(v, kind); t != nil {
+					out = appendNew(out, t)
+				} else {
+					open = true
+				}
+			}
+			continue
+		}
+		if ok && rf.attr == "" && defaults[rf.base] {
+			continue // the VPC beside its attribute's reference ("aws_vpc.main" with "aws_vpc.main.default_network_acl_id")
+		}
 		if ok && !slices.Contains(want, typeOf(rf.base)) && in.shared != nil {
 			// a shared list's reference to a resource of another type
 			// is another attribute's (the route's other targets)
@@ -115,36 +151,42 @@ func (r *reader) targets(in *instance, refs []string, want ...string) (out []*in
 			open = true
 			continue
 		}
-		abs := rf.base
-		if in.module != "" {
-			abs = in.module + "." + rf.base
+		ts, o := r.refInstances(in, rf, paired)
+		for _, t := range ts {
+			out = appendNew(out, t)
 		}
-		insts := r.bases[abs]
-		switch {
-		case len(insts) == 0:
-			// a resource the plan does not create (deleted, or never there)
-			open = true
-		case rf.index != "":
-			if t := r.byAdr[abs+"["+rf.index+"]"]; t != nil {
-				out = appendNew(out, t)
-			} else {
-				open = true
-			}
-		case len(insts) == 1 && insts[0].index == "":
-			out = appendNew(out, insts[0])
-		case paired && in.index != "":
-			if t := r.byAdr[abs+"["+in.index+"]"]; t != nil {
-				out = appendNew(out, t)
-			} else {
-				open = true
-			}
-		default:
-			for _, t := range insts { // a splat: every instance
-				out = appendNew(out, t)
-			}
-		}
+		open = open || o
 	}
 	return out, open
+}
+
+// refInstances returns the instances the reference rf of in names (see
+// targets; paired: the references hold count.index or each.key); open
+// is true when it names none of the plan.
+func (r *reader) refInstances(in *instance, rf ref, paired bool) (out []*instance, open bool) {
+	abs := rf.base
+	if in.module != "" {
+		abs = in.module + "." + rf.base
+	}
+	insts := r.bases[abs]
+	switch {
+	case len(insts) == 0:
+		// a resource the plan does not create (deleted, or never there)
+		return nil, true
+	case rf.index != "":
+		if t := r.byAdr[abs+"["+rf.index+"]"]; t != nil {
+			return []*instance{t}, false
+		}
+		return nil, true
+	case len(insts) == 1 && insts[0].index == "":
+		return insts, false
+	case paired && in.index != "":
+		if t := r.byAdr[abs+"["+in.index+"]"]; t != nil {
+			return []*instance{t}, false
+		}
+		return nil, true
+	}
+	return insts, false // a splat: every instance
 }
 
 // moduleRefs is what a module's variable or output refers to: the
@@ -329,7 +371,7 @@ func appendID(out []string, id string) []string {
 // placeholder returns t's ID in the model, noting in the report a
 // resource whose id is known only after apply.
 func (r *reader) placeholder(t *instance) string {
-	if t.known == "" {
+	if t.known == "" && !t.standIn {
 		r.rep.Placeholders[t.addr] = t.id
 	}
 	return t.id

@@ -5,7 +5,6 @@ import (
 	"net/netip"
 	"strings"
 
-	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
 )
 
@@ -38,11 +37,16 @@ type network struct {
 	// inline says, per route table, whether its routes come from its
 	// inline route blocks (the configuration sets them) as well
 	inline map[string]bool
+	// standIns are the default groups and ACLs of VPCs the plan creates
+	// that references name and the plan does not manage (defaults.go),
+	// by model ID, in the order they were named
+	standIns    map[string]*standIn
+	standInList []string
 }
 
 func newNetwork() *network {
 	return &network{vpcs: map[string]*vpcRec{}, subnets: map[string]*reach.Subnet{}, rts: map[string]*reach.RouteTable{},
-		igws: map[string]reach.InternetGatewaySpec{}, inline: map[string]bool{}}
+		igws: map[string]reach.InternetGatewaySpec{}, inline: map[string]bool{}, standIns: map[string]*standIn{}}
 }
 
 // readVPC reads an aws_vpc.
@@ -516,11 +520,7 @@ func (r *reader) vpcDefaults() {
 			continue
 		}
 		r.ensureMainTable(v)
-		if _, ok := r.acls.acls[v.defaultACL]; !ok {
-			acl := nacl.NewDefault(v.defaultACL, v.spec.ID, hasIPv6(v.spec.CIDRs))
-			acl.IsDefault = true
-			r.acls.add(acl)
-		}
+		r.ensureDefaultACL(v)
 	}
 }
 

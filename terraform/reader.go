@@ -43,6 +43,10 @@ type instance struct {
 	// resource_changes entry's actions: ["no-op"], ["update"],
 	// ["create"], ["delete", "create"], ...)
 	action tfjson.Actions
+	// standIn marks what stands for a default security group or network
+	// ACL that AWS makes with a VPC of the plan and that the plan does
+	// not manage (vpcDefault): no resource of the plan, its id the model's
+	standIn bool
 }
 
 // created reports whether the plan creates in (anew or replacing the one
