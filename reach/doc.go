@@ -313,13 +313,15 @@
 //
 // Transit gateways ([TransitGateway], [TGWRouteTable], [TGWAttachment])
 // are modelled for VPC attachments: the route table associated with the
-// attachment a packet enters through decides (longest prefix, static
-// before propagated, blackholes drop; propagated routes as
-// [TGWAttachment.Propagations] says: none added to a table listed whole,
-// and a VPC's block that overlaps another's propagated to the same table
-// not added when the table lists the other's, undecided
-// ([TGWPropagationUnknown]) when it lists neither, as AWS propagates only
-// the block of the VPC attached first), the attachment subnets' network
+// attachment a packet enters through decides (longest prefix, then at
+// the same prefix static, VPC-, Direct Connect gateway-, Connect-,
+// VPN-propagated, as AWS's Route evaluation order says; blackholes drop;
+// propagated routes as [TGWAttachment.Propagations] says: none added to
+// a table listed whole, and a VPC's block that overlaps another VPC's
+// propagated to the same table not added when the table lists the
+// other's, undecided ([TGWPropagationUnknown]) when it lists neither, as
+// AWS propagates only the block of the VPC attached first, while a VPN's
+// propagated routes withhold nothing), the attachment subnets' network
 // ACLs apply on the way in and out, and the destination VPC must route
 // the reply back; tgw.go says exactly how. A packet the gateway sends to
 // an attachment with no subnet in the zone it entered by (or of unknown

@@ -244,8 +244,9 @@ const (
 	TGWRoutesUnknown Code = "TGW_ROUTES_UNKNOWN"
 	// TGWPropagationUnknown: the transit gateway route that matches was
 	// propagated by a VPC attachment whose block overlaps another's
-	// propagated to the same table, and the input (which does not list
-	// the table's routes) does not say which VPC was attached first: AWS
+	// propagated to the same table (or a propagated blackhole route, whose
+	// attachment is not named), and the input (which does not list the
+	// table's routes) does not say which VPC was attached first: AWS
 	// propagates only that one's block. The hop is undecided. Fix: give
 	// the table's routes as AWS lists them, or the VPCs distinct blocks.
 	TGWPropagationUnknown Code = "TGW_PROPAGATION_UNKNOWN"

@@ -43,9 +43,10 @@ import (
 //     (TGW_NO_ASSOCIATION without one; TGW_ROUTES_UNKNOWN, undecided,
 //     when its routes are not in the input): every static route and every
 //     route an attachment propagates (each CIDR block of its VPC, unless
-//     the table holds a propagated route for that block already) is tried,
-//     the longest prefix wins and a static route beats a propagated one
-//     of the same prefix; blackhole: TGW_BLACKHOLE_ROUTE; none:
+//     the table holds a VPC-propagated route overlapping it; undecided
+//     where it overlaps a propagated blackhole or another such block) is
+//     tried, the longest prefix wins and at the same prefix a static route
+//     beats a propagated one, a VPC's a VPN's; blackhole: TGW_BLACKHOLE_ROUTE; none:
 //     TGW_NO_ROUTE. An attachment propagates its VPC's IPv6 blocks only
 //     with IPv6 support (or when what the input holds of it is missing); an IPv6 packet a route sends on, when it entered
 //     through an attachment without IPv6 support or the route's is a VPC
@@ -159,8 +160,10 @@ func (n *refNet) tgwRoutes(t reach.TGWRouteTable) []refTGWRoute {
 				n.stats["an IPv6 block not propagated (no IPv6 support)"]++
 				continue
 			}
-			if slices.ContainsFunc(t.Routes, func(r reach.TGWRoute) bool { return r.Propagated && r.Destination.Overlaps(c) }) {
-				continue
+			if slices.ContainsFunc(t.Routes, func(r reach.TGWRoute) bool {
+				return r.Propagated && r.Attachment != "" && n.attachment(r.Attachment).Type == "vpc" && r.Destination.Overlaps(c)
+			}) {
+				continue // only a VPC's propagated block withholds another VPC's
 			}
 			added = append(added, refTGWRoute{TGWRoute: reach.TGWRoute{Destination: c, Attachment: a.ID, Propagated: true}})
 		}
@@ -171,6 +174,11 @@ func (n *refNet) tgwRoutes(t reach.TGWRouteTable) []refTGWRoute {
 				added[i].unsure = true
 				n.stats["overlapping propagated blocks, neither listed"]++
 			}
+		}
+		if slices.ContainsFunc(t.Routes, func(r reach.TGWRoute) bool {
+			return r.Propagated && r.Attachment == "" && r.Destination.Overlaps(added[i].Destination)
+		}) {
+			added[i].unsure = true // a propagated blackhole, a VPC's or not
 		}
 	}
 	return append(routes, added...)
@@ -185,7 +193,7 @@ func (n *refNet) tgwBest(t reach.TGWRouteTable, dst netip.Addr) (refTGWRoute, bo
 			continue
 		}
 		b := r.Destination.Bits()
-		if b > bits || b == bits && best.Propagated && !r.Propagated {
+		if b > bits || b == bits && n.tgwRank(r.TGWRoute) < n.tgwRank(best.TGWRoute) {
 			best, bits = r, b
 		}
 	}
@@ -195,6 +203,21 @@ func (n *refNet) tgwBest(t reach.TGWRouteTable, dst netip.Addr) (refTGWRoute, bo
 		n.stats["a static TGW route beats a propagated one"]++
 	}
 	return best, bits >= 0
+}
+
+// tgwRank is r's place among the routes of one prefix, AWS's Route
+// evaluation order: static, then propagated by a VPC, a Direct Connect
+// gateway, a Connect, a VPN attachment; any other propagated route last.
+func (n *refNet) tgwRank(r reach.TGWRoute) int {
+	if !r.Propagated {
+		return 0
+	}
+	if r.Attachment != "" {
+		if i := slices.Index([]string{"vpc", "direct-connect-gateway", "connect", "vpn"}, n.attachment(r.Attachment).Type); i >= 0 {
+			return 1 + i
+		}
+	}
+	return 5
 }
 
 // exitUnknown reports whether which subnet of VPC attachment a a packet
