@@ -17,7 +17,18 @@ import (
 //
 //   - A VPC route to a transit gateway forwards the packet only when the
 //     gateway's VPC attachment has a subnet in the Availability Zone of the
-//     subnet the packet leaves ([TGWNoAttachmentInAZ] otherwise).
+//     subnet the packet leaves ([TGWNoAttachmentInAZ] otherwise), and it
+//     enters through that subnet. Where the input lacks a zone that
+//     decides it: an attachment with no subnet known to be in that zone
+//     but some of unknown zone is an undecided hop
+//     ([TGWEntryZoneUnknown]; one of them may be in the zone), and the
+//     walk goes on through the first of them if they share a network ACL
+//     (so that a certain block beyond decides: blocked either way), else
+//     the leg ends there; a source subnet of unknown zone may enter
+//     through any of the attachment's subnets: certain only if they share
+//     a network ACL, and the packet's zone is then unknown to the exit
+//     below (unless the attachment has one subnet), else undecided
+//     ([TGWEntryZoneUnknown]).
 //   - Entering: the source subnet's network ACL judges the packet outbound
 //     and the attachment subnet's ACL inbound, even when the two are one
 //     subnet (AWS evaluates both then).
@@ -544,33 +555,6 @@ func (b *Builder) checkTGWRoute(p *problems, m *Model, rt RouteTable, rp string,
 	}
 }
 
-// viaTGW sends pkt, routed by cr of rt from subnet s (nil for an edge
-// table), into the transit gateway cr names.
-func (w *walker) viaTGW(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compiledRoute) arrival {
-	w.outboundOverTGW() // whatever the gateway does with it next (tgw_sgref.go)
-	g := w.m.tgws[cr.TargetID]
-	att := g.byVPC[rt.vpc.ID]
-	az := ""
-	if s != nil {
-		az = s.AvailabilityZone
-	}
-	in, guessed := att.subnetIn(az)
-	if in == nil && s == nil { // an edge table's packet has no zone; Build gives every VPC attachment a subnet
-		return w.stop(Hop{Kind: KindTransitGateway, ID: att.ID, Name: g.ID, Packet: pkt, Verdict: flow.Deny, Code: TGWNoAttachmentInAZ,
-			reason: fmt.Sprintf("attachment %s of %s has no subnet", att.ID, g.ID)})
-	}
-	if in == nil {
-		return w.stop(Hop{Kind: KindTransitGateway, ID: att.ID, Name: g.ID, Packet: pkt, Verdict: flow.Deny, Code: TGWNoAttachmentInAZ,
-			reason: fmt.Sprintf("attachment %s of %s has no subnet in %s, the zone of %s: a transit gateway takes traffic only from zones its attachment has a subnet in", att.ID, g.ID, az, s.ID),
-			Fix:    fmt.Sprintf("add a subnet in %s to attachment %s", az, att.ID)})
-	}
-	if s != nil {
-		w.networkACL(pkt, s, flow.Outbound)
-	}
-	w.networkACL(pkt, in, flow.Inbound) // AWS evaluates it even when in is s
-	return w.throughTGW(pkt, g, att, in, guessed)
-}
-
 func tgwLabel(g *tgwInfo) string {
 	if g.Name != "" {
 		return fmt.Sprintf("%s (%s)", g.Name, g.ID)
@@ -579,11 +563,12 @@ func tgwLabel(g *tgwInfo) string {
 }
 
 // throughTGW looks pkt up in the route table of the attachment it entered
-// through (in its subnet in) and sends it on.
-func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subnetInfo, guessed bool) arrival {
+// through (in its subnet in, in zone zone: "" when unknown) and sends it
+// on.
+func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subnetInfo, zone, detail string) arrival {
 	h := Hop{Kind: KindTransitGateway, ID: att.ID, Name: tgwLabel(g), Packet: pkt}
-	if guessed {
-		h.addDetail(fmt.Sprintf("the Availability Zone is unknown: the packet is taken to enter through %s, the attachment's first subnet", in.ID))
+	if detail != "" {
+		h.addDetail(detail)
 	}
 	t := att.rt
 	if t == nil {
@@ -637,11 +622,11 @@ func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subn
 	h.Rule = fmt.Sprintf("%s via %s (%s)", r.Destination, r.att.ID, kind)
 	h.Verdict = flow.Allow
 	h.reason = fmt.Sprintf("%s matches %s in %s, the route table of %s (longest prefix, then static, VPC-, Direct Connect-, Connect-, VPN-propagated)", dst, h.Rule, t.ID, att.ID)
-	if why := w.m.exitUnknown(r.att, in.AvailabilityZone, dst); why != "" {
+	if why := w.m.exitUnknown(r.att, zone, dst); why != "" {
 		h.Verdict, h.Code = flow.Indeterminate, TGWExitZoneUnknown
-		h.reason += fmt.Sprintf("; but %s has no subnet in %s, and AWS does not say which of its subnets (%s) the packet then leaves through: %s", r.att.ID, orUnknown(in.AvailabilityZone), subnetIDs(r.att.subnets), why)
-		h.Missing = fmt.Sprintf("which subnet of %s (%s) the transit gateway takes for a packet from %s, where it has none: %s", r.att.ID, subnetIDs(r.att.subnets), orUnknown(in.AvailabilityZone), why)
-		h.Fix = fmt.Sprintf("add a subnet in %s to attachment %s, or give its subnets one route table and one network ACL", orUnknown(in.AvailabilityZone), r.att.ID)
+		h.reason += fmt.Sprintf("; but %s has no subnet in %s, and AWS does not say which of its subnets (%s) the packet then leaves through: %s", r.att.ID, orUnknown(zone), subnetIDs(r.att.subnets), why)
+		h.Missing = fmt.Sprintf("which subnet of %s (%s) the transit gateway takes for a packet from %s, where it has none: %s", r.att.ID, subnetIDs(r.att.subnets), orUnknown(zone), why)
+		h.Fix = fmt.Sprintf("add a subnet in %s to attachment %s, or give its subnets one route table and one network ACL", orUnknown(zone), r.att.ID)
 		return w.stop(h)
 	}
 	if dst.Is6() {
@@ -650,7 +635,7 @@ func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subn
 	w.add(h)
 	w.visited = append(w.visited, visit{kind: KindTransitGateway, id: t.ID, pkt: pkt, rule: h.Rule})
 	w.crossTGW(g, att, r.att) // tgw_sgref.go
-	return w.outOfTGW(pkt, g, r.att, in.AvailabilityZone)
+	return w.outOfTGW(pkt, g, r.att, zone)
 }
 
 // ipv6Unsupported makes h, the hop of an IPv6 packet that entered
