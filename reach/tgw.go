@@ -123,7 +123,8 @@ type TGWRouteTable struct {
 	// Build then adds no route for the attachments' Propagations, since
 	// AWS shows every route it propagated and adds none it did not (the
 	// block of a VPC that overlaps one propagated already, say). aws.Load
-	// sets it for every table whose routes it read.
+	// sets it for every table whose routes it read, unless the listing
+	// evidently leaves propagated routes out.
 	Listed bool
 }
 
