@@ -226,7 +226,15 @@
 //     table's Routes are its whole list ([reach.TGWRouteTable.Listed]):
 //     the propagations add no route to it (AWS does not propagate the
 //     block of a VPC that overlaps one attached before it, and lists
-//     every route it did propagate). A VPC
+//     every route it did propagate), except where the input shows the
+//     listing is not whole (search-transit-gateway-routes requires
+//     --filters, and one such as type=static leaves routes out): when it
+//     lacks the block of a VPC whose attachment propagates to the table
+//     (enabled) and no listed route a VPC attachment propagated overlaps
+//     that block, the propagations are added as for a table not listed,
+//     with a warning, or, when another attachment propagating to it has
+//     a VPC the input does not hold, the table's routes are missing
+//     (indeterminate). A VPC
 //     attachment's Options.ApplianceModeSupport and Options.Ipv6Support
 //     ("enable" or "disable"; absent: disable, any other value an error
 //     naming the JSON path) are [reach.TGWAttachment.ApplianceMode] and

@@ -3,6 +3,7 @@ package aws
 import (
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -425,6 +426,9 @@ func (l *loader) assembleTGWs() {
 	for _, t := range st.rts {
 		l.assembleTGWRoutes(st, t)
 	}
+	for _, t := range st.rts {
+		l.tgwCheckListing(st, t)
+	}
 	for _, id := range sortedKeys(st.routes) {
 		if st.rtBy[id] == nil {
 			l.warn(st.routes[id].at, "routes of transit gateway route table %s left out: the table is not in the input (add the output of %s)", id, cmdTGWRTs)
@@ -567,6 +571,61 @@ func (l *loader) assembleTGWRoutes(st *tgwState, t *tgwRTRec) {
 		t.routeAt = append(t.routeAt, o)
 		t.attachAt = append(t.attachAt, at)
 	}
+}
+
+// tgwCheckListing takes the route listing of table t as whole
+// ([reach.TGWRouteTable.Listed]) only where the input can show it is:
+// search-transit-gateway-routes requires --filters, and a filter (type
+// static, say) leaves routes out unseen. A listing that lacks the block
+// of a VPC whose attachment propagates to t (enabled), where no listed
+// route propagated by a VPC attachment overlaps that block, is
+// evidently filtered: AWS withholds only the block of a VPC overlapping
+// one propagated before it (Amazon VPC Transit Gateways, "Amazon VPC
+// attachments", Limits). Its propagations are then added as for a
+// table not listed, with a warning; when another attachment propagating
+// to t has a VPC the input does not hold (whose block may be the one
+// that withheld it), t's routes are unknown instead.
+func (l *loader) tgwCheckListing(st *tgwState, t *tgwRTRec) {
+	if !t.rt.Listed {
+		return
+	}
+	vpcRoute := func(c netip.Prefix) bool {
+		for _, r := range t.rt.Routes {
+			if a := st.attBy[r.Attachment]; r.Propagated && a != nil && a.att.Type == "vpc" && r.Destination.Overlaps(c) {
+				return true
+			}
+		}
+		return false
+	}
+	var lacking, unknown []string
+	for _, a := range st.atts {
+		if a.att.Type != "vpc" || !slices.Contains(a.att.Propagations, t.rt.ID) {
+			continue
+		}
+		v := l.out.vpcByID[a.att.VPC]
+		if a.att.Missing != "" || v == nil {
+			unknown = append(unknown, a.att.ID)
+			continue
+		}
+		for _, c := range v.vpc.CIDRs {
+			if c.Addr().Is6() && !a.att.IPv6Support {
+				continue // AWS propagates IPv6 blocks only with IPv6 support
+			}
+			if !vpcRoute(c) {
+				lacking = append(lacking, fmt.Sprintf("%s of %s", c, a.att.ID))
+			}
+		}
+	}
+	if len(lacking) == 0 {
+		return
+	}
+	t.rt.Listed = false
+	if len(unknown) > 0 {
+		t.rt.Missing = fmt.Sprintf("the whole route listing of %s: it lacks the propagated block %s, which a VPC of %s the input does not hold may have withheld, or a --filters of search-transit-gateway-routes left out", t.rt.ID, strings.Join(lacking, ", "), strings.Join(unknown, ", "))
+		l.warn(t.at, "the routes listed for %s lack the propagated block %s, and %s propagate to it with a VPC the input does not hold: traffic %s routes is indeterminate (list its routes with --filters Name=state,Values=active,blackhole)", t.rt.ID, strings.Join(lacking, ", "), strings.Join(unknown, ", "), t.rt.ID)
+		return
+	}
+	l.warn(t.at, "the routes listed for %s lack the propagated block %s, though propagation is enabled and no VPC's listed block overlaps it: the listing is partial (search-transit-gateway-routes with a filter such as type=static?), so the propagations are added as AWS makes them (list its routes with --filters Name=state,Values=active,blackhole)", t.rt.ID, strings.Join(lacking, ", "))
 }
 
 // tgwAllUnmodelled reports whether every attachment of an ECMP route is

@@ -1,6 +1,7 @@
 package aws_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -10,20 +11,34 @@ import (
 	"github.com/reachsim/reachsim/reach"
 )
 
-// search-transit-gateway-routes lists every route AWS propagated; a
-// propagation whose route it does not list is one AWS did not add (the
-// block of a VPC overlapping one attached before it: Amazon VPC Transit
-// Gateways, "Amazon VPC attachments", Limits). The load takes the listing
-// whole and adds no route for the propagations.
+// search-transit-gateway-routes lists every route AWS propagated, when
+// its --filters (required) leave none out: a propagation whose route it
+// does not list is then one AWS did not add (the block of a VPC
+// overlapping one propagated before it: Amazon VPC Transit Gateways,
+// "Amazon VPC attachments", Limits). The load takes a listing whole only
+// where the input shows it is: a listing that lacks an enabled VPC
+// propagation's block, with no listed VPC-propagated route overlapping
+// it, is partial (filtered by type=static, say); its propagations are
+// then added as AWS makes them, with a warning.
 func TestLoadTransitGatewayRoutesListedWhole(t *testing.T) {
 	tests := []struct {
 		name    string
-		drop    string // the listed route left out
+		keep    func(r map[string]any) bool // the listed routes kept
+		add     []any                       // routes added to the listing
 		outcome reach.Outcome
 		codes   []reach.Code
+		warn    string // a warning that contains this, "" for none about the listing
 	}{
-		{"the hub's propagated route listed: reachable", "", reach.Reachable, []reach.Code{}},
-		{"the hub's propagated route not listed, though it propagates: no route", "10.50.0.0/16", reach.Unreachable, []reach.Code{reach.TGWNoRoute}},
+		{"the hub's propagated route listed: reachable", func(map[string]any) bool { return true }, nil,
+			reach.Reachable, []reach.Code{}, ""},
+		{"a VPC's listed route overlaps the hub's block: withheld, no route", func(r map[string]any) bool { return r["DestinationCidrBlock"] != "10.50.0.0/16" },
+			[]any{map[string]any{"DestinationCidrBlock": "10.50.64.0/18", "Type": "propagated", "State": "active",
+				"TransitGatewayAttachments": []any{map[string]any{"TransitGatewayAttachmentId": "tgw-attach-demo", "ResourceType": "vpc", "ResourceId": "vpc-demo"}}}},
+			reach.Unreachable, []reach.Code{reach.TGWNoRoute}, ""},
+		{"the hub's propagated route not listed, no VPC overlapping: partial, propagated", func(r map[string]any) bool { return r["DestinationCidrBlock"] != "10.50.0.0/16" }, nil,
+			reach.Reachable, []reach.Code{}, "lack the propagated block 10.50.0.0/16 of tgw-attach-hub"},
+		{"a listing filtered by type=static: partial, propagated", func(r map[string]any) bool { return r["Type"] == "static" }, nil,
+			reach.Reachable, []reach.Code{}, "the listing is partial"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -31,18 +46,30 @@ func TestLoadTransitGatewayRoutesListedWhole(t *testing.T) {
 			loadEdit(t, fsys, "aws/tgw-rtb-main.json", func(doc map[string]any) {
 				var keep []any
 				for _, r := range doc["Routes"].([]any) {
-					if r.(map[string]any)["DestinationCidrBlock"] != tt.drop {
+					if tt.keep(r.(map[string]any)) {
 						keep = append(keep, r)
 					}
 				}
-				doc["Routes"] = keep
+				doc["Routes"] = append(keep, tt.add...)
 			})
-			m, _, err := aws.LoadFS(fsys, "aws")
+			m, rep, err := aws.LoadFS(fsys, "aws")
 			require.NoError(t, err)
 			r, err := m.Check(tgwQuery("hub-1"))
 			require.NoError(t, err)
 			assert.Equal(t, tt.outcome, r.Outcome, r.Text())
 			assert.Equal(t, tt.codes, r.Codes(), r.Text())
+			var about []string
+			for _, w := range rep.Warnings {
+				if strings.Contains(w, "lack the propagated block") {
+					about = append(about, w)
+				}
+			}
+			if tt.warn == "" {
+				assert.Empty(t, about)
+			} else {
+				require.Len(t, about, 1, "%q", rep.Warnings)
+				assert.Contains(t, about[0], tt.warn)
+			}
 		})
 	}
 }

@@ -313,13 +313,15 @@
 //
 // Transit gateways ([TransitGateway], [TGWRouteTable], [TGWAttachment])
 // are modelled for VPC attachments: the route table associated with the
-// attachment a packet enters through decides (longest prefix, static
-// before propagated, blackholes drop; propagated routes as
-// [TGWAttachment.Propagations] says: none added to a table listed whole,
-// and a VPC's block that overlaps another's propagated to the same table
-// not added when the table lists the other's, undecided
-// ([TGWPropagationUnknown]) when it lists neither, as AWS propagates only
-// the block of the VPC attached first), the attachment subnets' network
+// attachment a packet enters through decides (longest prefix, then at
+// the same prefix static, VPC-, Direct Connect gateway-, Connect-,
+// VPN-propagated, as AWS's Route evaluation order says; blackholes drop;
+// propagated routes as [TGWAttachment.Propagations] says: none added to
+// a table listed whole, and a VPC's block that overlaps another VPC's
+// propagated to the same table not added when the table lists the
+// other's, undecided ([TGWPropagationUnknown]) when it lists neither, as
+// AWS propagates only the block of the VPC attached first, while a VPN's
+// propagated routes withhold nothing), the attachment subnets' network
 // ACLs apply on the way in and out, and the destination VPC must route
 // the reply back; tgw.go says exactly how. A packet the gateway sends to
 // an attachment with no subnet in the zone it entered by (or of unknown
@@ -327,8 +329,14 @@
 // ([TGWExitZoneUnknown]) unless the attachment has one subnet, or its
 // subnets are alike for the packet (one route table, one network ACL,
 // none holding the destination, no route of theirs for it to a transit
-// gateway); a packet entering from a subnet of unknown zone is taken to
-// enter through the attachment's first subnet. An attachment
+// gateway). A packet enters through the attachment's subnet in its
+// zone; where the input lacks a zone that decides which that is, the hop
+// is undecided ([TGWEntryZoneUnknown]): from a subnet of unknown zone
+// unless the attachment's subnets share a network ACL (the exit then
+// takes the zone as unknown), and into an attachment with no subnet known
+// to be in the packet's zone but some of unknown zone (one may be there),
+// where the walk goes on through such a subnet, so that a certain block
+// beyond it, the same either way, decides. An attachment
 // with appliance mode ([TGWAttachment.ApplianceMode]) carries both
 // directions of a flow through the one subnet the gateway's flow hash
 // picks: the check walks every subnet the hash can pick and answers what

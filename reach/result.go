@@ -244,8 +244,9 @@ const (
 	TGWRoutesUnknown Code = "TGW_ROUTES_UNKNOWN"
 	// TGWPropagationUnknown: the transit gateway route that matches was
 	// propagated by a VPC attachment whose block overlaps another's
-	// propagated to the same table, and the input (which does not list
-	// the table's routes) does not say which VPC was attached first: AWS
+	// propagated to the same table (or a propagated blackhole route, whose
+	// attachment is not named), and the input (which does not list the
+	// table's routes) does not say which VPC was attached first: AWS
 	// propagates only that one's block. The hop is undecided. Fix: give
 	// the table's routes as AWS lists them, or the VPCs distinct blocks.
 	TGWPropagationUnknown Code = "TGW_PROPAGATION_UNKNOWN"
@@ -257,6 +258,17 @@ const (
 	// of them, or a route back to a transit gateway). The hop is
 	// undecided. Fix: give the attachment a subnet in that zone.
 	TGWExitZoneUnknown Code = "TGW_EXIT_ZONE_UNKNOWN"
+	// TGWEntryZoneUnknown: a VPC route sends the packet to a transit
+	// gateway, and which subnet of the VPC's attachment it enters by (the
+	// one in the zone of the subnet it leaves) the input does not decide:
+	// that subnet's zone is unknown and the attachment's subnets differ
+	// for the packet (their network ACLs), or the attachment has no
+	// subnet known to be in that zone but some of unknown zone (the
+	// packet enters through one, or is dropped). The hop is undecided; in
+	// the second case the walk goes on through the subnet of unknown
+	// zone, so that a certain block beyond decides. Fix: give the subnets
+	// their Availability Zones.
+	TGWEntryZoneUnknown Code = "TGW_ENTRY_ZONE_UNKNOWN"
 	// TGWApplianceZoneUnknown: the transit gateway leaves the packet
 	// through an attachment with appliance mode, whose subnet (zone) the
 	// gateway's flow hash picks, and the answer differs between the
@@ -303,7 +315,7 @@ var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, Blackhol
 	AlibabaPort25Blocked,
 	PeeringNotActive, PeeringStatusUnknown, PeeringAddressOutsideVPC,
 	NATUnsupportedProtocol, NATPortUnknown, ReplyViaNAT, VPCBlockPublicAccess, DenyAllIGWTraffic,
-	TGWNoRoute, TGWBlackholeRoute, TGWNoAssociation, TGWNoAttachmentInAZ, TGWRoutesUnknown, TGWPropagationUnknown, TGWExitZoneUnknown, TGWApplianceZoneUnknown, TGWIPv6Unsupported,
+	TGWNoRoute, TGWBlackholeRoute, TGWNoAssociation, TGWNoAttachmentInAZ, TGWRoutesUnknown, TGWPropagationUnknown, TGWEntryZoneUnknown, TGWExitZoneUnknown, TGWApplianceZoneUnknown, TGWIPv6Unsupported,
 	EgressOnlyNoInbound, GatewayEndpointProtocol, GatewayEndpointSource, GatewayEndpointIPTypeUnknown,
 	AmazonDNSOnlyDNS, AmazonDNSOutsideVPC, AmazonDNSDisabled, AmazonDNSIndeterminate}
 

@@ -36,16 +36,21 @@ import (
 //   - Transit gateway (a route to tgw-…): the packet enters through the
 //     gateway's VPC attachment to the table's VPC, by its subnet in the
 //     zone of the subnet the packet leaves; none there is
-//     TGW_NO_ATTACHMENT_IN_AZ. Where the zone is unknown (the source
-//     subnet's, or every attachment subnet's) the engine documents its
-//     choice, which the reference follows: the attachment's first subnet.
+//     TGW_NO_ATTACHMENT_IN_AZ. Where the attachment has none known to be
+//     there but some of unknown zone, the hop is undecided
+//     (TGW_ENTRY_ZONE_UNKNOWN) and the walk goes on through the first of
+//     those; where the source subnet's zone is unknown, every attachment
+//     subnet may be the one, and the entry is undecided (the leg ends)
+//     unless they share a network ACL; the exit then follows an unknown
+//     zone.
 //     The route table associated with that attachment decides
 //     (TGW_NO_ASSOCIATION without one; TGW_ROUTES_UNKNOWN, undecided,
 //     when its routes are not in the input): every static route and every
 //     route an attachment propagates (each CIDR block of its VPC, unless
-//     the table holds a propagated route for that block already) is tried,
-//     the longest prefix wins and a static route beats a propagated one
-//     of the same prefix; blackhole: TGW_BLACKHOLE_ROUTE; none:
+//     the table holds a VPC-propagated route overlapping it; undecided
+//     where it overlaps a propagated blackhole or another such block) is
+//     tried, the longest prefix wins and at the same prefix a static route
+//     beats a propagated one, a VPC's a VPN's; blackhole: TGW_BLACKHOLE_ROUTE; none:
 //     TGW_NO_ROUTE. An attachment propagates its VPC's IPv6 blocks only
 //     with IPv6 support (or when what the input holds of it is missing); an IPv6 packet a route sends on, when it entered
 //     through an attachment without IPv6 support or the route's is a VPC
@@ -159,8 +164,10 @@ func (n *refNet) tgwRoutes(t reach.TGWRouteTable) []refTGWRoute {
 				n.stats["an IPv6 block not propagated (no IPv6 support)"]++
 				continue
 			}
-			if slices.ContainsFunc(t.Routes, func(r reach.TGWRoute) bool { return r.Propagated && r.Destination.Overlaps(c) }) {
-				continue
+			if slices.ContainsFunc(t.Routes, func(r reach.TGWRoute) bool {
+				return r.Propagated && r.Attachment != "" && n.attachment(r.Attachment).Type == "vpc" && r.Destination.Overlaps(c)
+			}) {
+				continue // only a VPC's propagated block withholds another VPC's
 			}
 			added = append(added, refTGWRoute{TGWRoute: reach.TGWRoute{Destination: c, Attachment: a.ID, Propagated: true}})
 		}
@@ -171,6 +178,11 @@ func (n *refNet) tgwRoutes(t reach.TGWRouteTable) []refTGWRoute {
 				added[i].unsure = true
 				n.stats["overlapping propagated blocks, neither listed"]++
 			}
+		}
+		if slices.ContainsFunc(t.Routes, func(r reach.TGWRoute) bool {
+			return r.Propagated && r.Attachment == "" && r.Destination.Overlaps(added[i].Destination)
+		}) {
+			added[i].unsure = true // a propagated blackhole, a VPC's or not
 		}
 	}
 	return append(routes, added...)
@@ -185,7 +197,7 @@ func (n *refNet) tgwBest(t reach.TGWRouteTable, dst netip.Addr) (refTGWRoute, bo
 			continue
 		}
 		b := r.Destination.Bits()
-		if b > bits || b == bits && best.Propagated && !r.Propagated {
+		if b > bits || b == bits && n.tgwRank(r.TGWRoute) < n.tgwRank(best.TGWRoute) {
 			best, bits = r, b
 		}
 	}
@@ -195,6 +207,21 @@ func (n *refNet) tgwBest(t reach.TGWRouteTable, dst netip.Addr) (refTGWRoute, bo
 		n.stats["a static TGW route beats a propagated one"]++
 	}
 	return best, bits >= 0
+}
+
+// tgwRank is r's place among the routes of one prefix, AWS's Route
+// evaluation order: static, then propagated by a VPC, a Direct Connect
+// gateway, a Connect, a VPN attachment; any other propagated route last.
+func (n *refNet) tgwRank(r reach.TGWRoute) int {
+	if !r.Propagated {
+		return 0
+	}
+	if r.Attachment != "" {
+		if i := slices.Index([]string{"vpc", "direct-connect-gateway", "connect", "vpn"}, n.attachment(r.Attachment).Type); i >= 0 {
+			return 1 + i
+		}
+	}
+	return 5
 }
 
 // exitUnknown reports whether which subnet of VPC attachment a a packet
@@ -242,22 +269,29 @@ func (n *refNet) exitUnknown(a reach.TGWAttachment, az string, dst netip.Addr) b
 	return false
 }
 
-// zoneSubnet is the attachment's subnet in zone az: the one in az, or,
-// when az or all the attachment subnets' zones are unknown, the first.
-func (n *refNet) zoneSubnet(a reach.TGWAttachment, az string) (string, bool) {
-	known := false
+// entrySubnets are the subnets of attachment a a packet from zone az may
+// enter by: the one in az; when a has none there, those of unknown zone
+// (not sure: perhaps none is in az); when az is unknown, all (sure).
+func (n *refNet) entrySubnets(a reach.TGWAttachment, az string) (cands []string, sure bool) {
+	if az == "" {
+		return a.Subnets, true
+	}
 	for _, id := range a.Subnets {
-		z := n.subnet(id).AvailabilityZone
-		known = known || z != ""
-		if z != "" && z == az {
-			return id, true
+		switch n.subnet(id).AvailabilityZone {
+		case az:
+			return []string{id}, true
+		case "":
+			cands = append(cands, id)
 		}
 	}
-	if az == "" || !known {
-		n.stats["the zone is unknown: the attachment's first subnet"]++
-		return a.Subnets[0], true
+	return cands, false
+}
+
+func (n *refNet) aclOf(s reach.Subnet) string {
+	if s.ACL != "" {
+		return s.ACL
 	}
-	return "", false
+	return n.vpc(s.VPC).DefaultACL
 }
 
 func (l *refLeg) viaTGW(pkt flow.Flow, vpc, tgw, from string) {
@@ -266,10 +300,28 @@ func (l *refLeg) viaTGW(pkt flow.Flow, vpc, tgw, from string) {
 	if from != "" {
 		az = l.n.subnet(from).AvailabilityZone
 	}
-	in, ok := l.n.zoneSubnet(att, az)
-	if !ok {
+	cands, sure := l.n.entrySubnets(att, az)
+	if len(cands) == 0 {
 		l.hop(reach.KindTransitGateway, att.ID, pkt, reach.TGWNoAttachmentInAZ)
 		return
+	}
+	in := cands[0]
+	for _, id := range cands {
+		if l.n.aclOf(l.n.subnet(id)) != l.n.aclOf(l.n.subnet(in)) {
+			l.n.stats["a transit gateway entry of undecided zone"]++
+			l.hop(reach.KindTransitGateway, att.ID, pkt, reach.TGWEntryZoneUnknown)
+			return
+		}
+	}
+	zone := az
+	switch {
+	case az == "" && len(cands) == 1:
+		zone = l.n.subnet(in).AvailabilityZone
+	case az == "":
+		l.n.stats["the zone is unknown: the attachment subnets alike"]++
+	case !sure:
+		l.n.stats["perhaps an attachment subnet in the zone"]++
+		l.hop(reach.KindTransitGateway, att.ID, pkt, reach.TGWEntryZoneUnknown) // undecided; the walk goes on
 	}
 	if att.RouteTable == "" {
 		l.hop(reach.KindTransitGateway, att.ID, pkt, reach.TGWNoAssociation)
@@ -309,7 +361,7 @@ func (l *refLeg) viaTGW(pkt flow.Flow, vpc, tgw, from string) {
 	} else if pkt.Dst.Addr().Is6() {
 		l.n.stats["IPv6 through a transit gateway"]++
 	}
-	if out.Type == "vpc" && out.Missing == "" && l.n.exitUnknown(out, l.n.subnet(in).AvailabilityZone, pkt.Dst.Addr()) {
+	if out.Type == "vpc" && out.Missing == "" && l.n.exitUnknown(out, zone, pkt.Dst.Addr()) {
 		l.hop(reach.KindTransitGateway, t.ID, pkt, reach.TGWExitZoneUnknown)
 		return
 	}
@@ -319,7 +371,6 @@ func (l *refLeg) viaTGW(pkt flow.Flow, vpc, tgw, from string) {
 		l.hop(reach.KindUnmodelled, out.ID, pkt, reach.UnmodelledTarget)
 		return
 	}
-	zone := l.n.subnet(in).AvailabilityZone
 	sub := out.Subnets[0]
 	for _, id := range out.Subnets {
 		if zone != "" && l.n.subnet(id).AvailabilityZone == zone {

@@ -850,7 +850,7 @@ type refSession struct {
 
 // undecided are the codes of hops whose answer the input does not hold:
 // a session they meet is indeterminate unless another hop blocks for sure.
-var undecided = []reach.Code{reach.UnmodelledTarget, reach.PeeringStatusUnknown, reach.TGWRoutesUnknown, reach.TGWPropagationUnknown, reach.TGWExitZoneUnknown, reach.TGWIPv6Unsupported, reach.RouteTie, reach.RouteIndeterminate,
+var undecided = []reach.Code{reach.UnmodelledTarget, reach.PeeringStatusUnknown, reach.TGWRoutesUnknown, reach.TGWPropagationUnknown, reach.TGWEntryZoneUnknown, reach.TGWExitZoneUnknown, reach.TGWIPv6Unsupported, reach.RouteTie, reach.RouteIndeterminate,
 	reach.SourceDestCheckUnknown, reach.DelegatedPrefixesUnknown, reach.ApplianceTranslationUnknown, reach.GatewayEndpointIPTypeUnknown}
 
 // refCheck walks f from the interface src ("" for a host on the internet)

@@ -17,14 +17,26 @@ import (
 //
 //   - A VPC route to a transit gateway forwards the packet only when the
 //     gateway's VPC attachment has a subnet in the Availability Zone of the
-//     subnet the packet leaves ([TGWNoAttachmentInAZ] otherwise).
+//     subnet the packet leaves ([TGWNoAttachmentInAZ] otherwise), and it
+//     enters through that subnet. Where the input lacks a zone that
+//     decides it: an attachment with no subnet known to be in that zone
+//     but some of unknown zone is an undecided hop
+//     ([TGWEntryZoneUnknown]; one of them may be in the zone), and the
+//     walk goes on through the first of them if they share a network ACL
+//     (so that a certain block beyond decides: blocked either way), else
+//     the leg ends there; a source subnet of unknown zone may enter
+//     through any of the attachment's subnets: certain only if they share
+//     a network ACL, and the packet's zone is then unknown to the exit
+//     below (unless the attachment has one subnet), else undecided
+//     ([TGWEntryZoneUnknown]).
 //   - Entering: the source subnet's network ACL judges the packet outbound
 //     and the attachment subnet's ACL inbound, even when the two are one
 //     subnet (AWS evaluates both then).
 //   - The route table associated with the attachment the packet enters
 //     through decides ([TGWNoAssociation] when there is none): longest
-//     prefix first, a static route before a propagated one of the same
-//     prefix; a blackhole route drops ([TGWBlackholeRoute]); no route
+//     prefix first, at the same prefix a static route, then a VPC's, a
+//     Direct Connect gateway's, a Connect's, a VPN's propagated one (AWS's
+//     Route evaluation order); a blackhole route drops ([TGWBlackholeRoute]); no route
 //     drops ([TGWNoRoute]).
 //   - Leaving: through the destination attachment's subnet in the zone the
 //     packet entered by (transit gateways keep traffic in its zone). When
@@ -82,8 +94,15 @@ type TGWRoute struct {
 	Destination netip.Prefix
 	// Attachment is the tgw-attach-… packets go to; "" for a blackhole.
 	Attachment string
-	// Propagated marks a route an attachment propagated; a static route
-	// (Propagated false) of the same prefix is chosen first.
+	// Propagated marks a route an attachment propagated. At the same
+	// prefix AWS chooses a static route (Propagated false) first, then
+	// the route propagated by a VPC attachment, a Direct Connect gateway,
+	// a Connect, a VPN attachment, in that order (Amazon VPC Transit
+	// Gateways, "How transit gateways work", Route evaluation order), so
+	// Routes may hold propagated routes of one prefix from attachments of
+	// different types; a propagated blackhole, or a route propagated by an
+	// attachment of another type, shares its prefix with no other
+	// propagated route.
 	Propagated bool
 	// Blackhole drops the packets the route matches.
 	Blackhole bool
@@ -104,7 +123,8 @@ type TGWRouteTable struct {
 	// Build then adds no route for the attachments' Propagations, since
 	// AWS shows every route it propagated and adds none it did not (the
 	// block of a VPC that overlaps one propagated already, say). aws.Load
-	// sets it for every table whose routes it read.
+	// sets it for every table whose routes it read, unless the listing
+	// evidently leaves propagated routes out.
 	Listed bool
 }
 
@@ -168,11 +188,17 @@ type TGWAttachment struct {
 	// what its routes send it is undecided anyway), except:
 	//   - to a table whose routes are listed whole ([TGWRouteTable.Listed]):
 	//     none;
-	//   - a block that equals or overlaps the destination of a propagated
-	//     route the table's Routes hold: AWS does not propagate the block
-	//     of a VPC that overlaps one attached (and propagated) before it
-	//     (Amazon VPC Transit Gateways, "Amazon VPC attachments", Limits;
-	//     EC2 API reference, CreateTransitGatewayVpcAttachment);
+	//   - a block that equals or overlaps the destination of a route the
+	//     table's Routes hold as propagated by a VPC attachment: AWS does
+	//     not propagate the block of a VPC that overlaps one attached (and
+	//     propagated) before it (Amazon VPC Transit Gateways, "Amazon VPC
+	//     attachments", Limits; EC2 API reference,
+	//     CreateTransitGatewayVpcAttachment). A route propagated by a VPN,
+	//     Direct Connect gateway or Connect attachment does not stop it:
+	//     AWS keeps both, the longest prefix winning, and at the same
+	//     prefix the VPC's ([TGWRoute.Propagated]). A propagated blackhole
+	//     (its attachment unnamed, a VPC's or not) makes the overlapping
+	//     block undecided, as below;
 	//   - blocks of two attachments that equal or overlap each other, both
 	//     propagated to one table and neither in its Routes: which VPC was
 	//     attached first, and so which block AWS propagated, the input does
@@ -220,8 +246,10 @@ type tgwCompiled struct {
 	att *tgwAttInfo // nil for a blackhole
 	// unsure names the blocks of other attachments, propagated to the
 	// same table, that this propagated route's block overlaps ("10.2.1.0/24
-	// of att-c"): AWS holds only the route of the VPC attached first,
-	// which the input does not say. "" when AWS holds the route.
+	// of att-c"), and the listed propagated blackholes it overlaps (whose
+	// attachment, a VPC's or not, is unnamed): AWS holds only the route of
+	// the VPC attached first, which the input does not say. "" when AWS
+	// holds the route.
 	unsure string
 }
 
@@ -232,8 +260,8 @@ type tgwAttInfo struct {
 	subnets []*subnetInfo
 }
 
-// lookup returns the route for dst: longest prefix first, a static route
-// before a propagated one of the same prefix.
+// lookup returns the route for dst: longest prefix first, then, at the
+// same prefix, AWS's route evaluation order (tgwRank).
 func (t *tgwRTInfo) lookup(dst netip.Addr) (*tgwCompiled, bool) {
 	var best *tgwCompiled
 	for i := range t.routes {
@@ -242,11 +270,43 @@ func (t *tgwRTInfo) lookup(dst netip.Addr) (*tgwCompiled, bool) {
 			continue
 		}
 		if best == nil || r.Destination.Bits() > best.Destination.Bits() ||
-			(r.Destination.Bits() == best.Destination.Bits() && best.Propagated && !r.Propagated) {
+			(r.Destination.Bits() == best.Destination.Bits() && tgwRank(r) < tgwRank(best)) {
 			best = r
 		}
 	}
 	return best, best != nil
+}
+
+// tgwRankUnknown is the rank of a propagated route whose attachment's
+// kind AWS's route evaluation order does not place: a propagated
+// blackhole (its attachment is not named) or an attachment of another
+// type.
+const tgwRankUnknown = 5
+
+// tgwRank is r's place in AWS's route evaluation order among routes of
+// one prefix (Amazon VPC Transit Gateways, "How transit gateways work",
+// Route evaluation order): a static route (0), then a route propagated
+// by a VPC (1), a Direct Connect gateway (2), a Connect (3), a VPN (4)
+// attachment; other propagated routes last (tgwRankUnknown), which Build
+// lets share a prefix with no other propagated route.
+func tgwRank(r *tgwCompiled) int {
+	switch {
+	case !r.Propagated:
+		return 0
+	case r.att == nil:
+		return tgwRankUnknown
+	}
+	switch r.att.Type {
+	case "vpc":
+		return 1
+	case "direct-connect-gateway":
+		return 2
+	case "connect":
+		return 3
+	case "vpn":
+		return 4
+	}
+	return tgwRankUnknown
 }
 
 // subnetIn returns the attachment's subnet in zone az, and whether it
@@ -371,8 +431,8 @@ func (b *Builder) buildTGWAttachment(p *problems, m *Model, i int, a TGWAttachme
 
 func (b *Builder) compileTGWRoutes(p *problems, m *Model, i int, ti *tgwRTInfo) {
 	type key struct {
-		p          netip.Prefix
-		propagated bool
+		p    netip.Prefix
+		rank int
 	}
 	seen := map[key]int{}
 	for j, r := range ti.Routes {
@@ -382,12 +442,6 @@ func (b *Builder) compileTGWRoutes(p *problems, m *Model, i int, ti *tgwRTInfo) 
 			continue
 		}
 		r.Destination = r.Destination.Masked()
-		k := key{r.Destination, r.Propagated}
-		if prev, dup := seen[k]; dup {
-			p.add(ti.ID, rp+".Destination", r.Destination.String(), "destination already routed by Routes[%d]", prev)
-			continue
-		}
-		seen[k] = j
 		c := tgwCompiled{TGWRoute: r}
 		switch {
 		case r.Blackhole && r.Attachment != "":
@@ -409,6 +463,21 @@ func (b *Builder) compileTGWRoutes(p *problems, m *Model, i int, ti *tgwRTInfo) 
 			}
 			c.att = a
 		}
+		// One route per prefix and rank (AWS keeps a VPC's and a VPN's
+		// propagated routes of one prefix, the VPC's chosen); a propagated
+		// route of unplaced rank shares its prefix with no propagated one.
+		k := key{r.Destination, tgwRank(&c)}
+		prev, dup := seen[k]
+		for rank := 1; !dup && r.Propagated && rank <= tgwRankUnknown; rank++ {
+			if k.rank == tgwRankUnknown || rank == tgwRankUnknown {
+				prev, dup = seen[key{r.Destination, rank}]
+			}
+		}
+		if dup {
+			p.add(ti.ID, rp+".Destination", r.Destination.String(), "destination already routed by Routes[%d]", prev)
+			continue
+		}
+		seen[k] = j
 		ti.routes = append(ti.routes, c)
 	}
 }
@@ -436,8 +505,10 @@ func (b *Builder) propagate(m *Model) {
 				if c.Addr().Is6() && !a.IPv6Support && a.Missing == "" {
 					continue // AWS propagates IPv6 blocks only with IPv6 support
 				}
-				if slices.ContainsFunc(t.routes, func(r tgwCompiled) bool { return r.Propagated && r.Destination.Overlaps(c) }) {
-					continue // the table holds it, or holds an overlapping block AWS propagated instead
+				if slices.ContainsFunc(t.routes, func(r tgwCompiled) bool {
+					return r.Propagated && r.att != nil && r.att.Type == "vpc" && r.Destination.Overlaps(c)
+				}) {
+					continue // the table holds it, or holds an overlapping VPC block AWS propagated instead
 				}
 				if slices.Contains(blocks[t], block{ai, c}) {
 					continue
@@ -455,6 +526,13 @@ func (b *Builder) propagate(m *Model) {
 			for _, o := range blocks[t] {
 				if o.att != k.att && o.c.Overlaps(k.c) {
 					with = append(with, fmt.Sprintf("%s of %s", o.c, o.att.ID))
+				}
+			}
+			// A propagated blackhole names no attachment: if a VPC's, AWS
+			// did not propagate k's block; if a VPN's, say, it did.
+			for _, r := range t.routes {
+				if r.Propagated && r.att == nil && r.Destination.Overlaps(k.c) {
+					with = append(with, fmt.Sprintf("the propagated blackhole route %s (of an attachment the input does not name)", r.Destination))
 				}
 			}
 			r := tgwCompiled{TGWRoute: TGWRoute{Destination: k.c, Attachment: k.att.ID, Propagated: true}, att: k.att}
@@ -478,33 +556,6 @@ func (b *Builder) checkTGWRoute(p *problems, m *Model, rt RouteTable, rp string,
 	}
 }
 
-// viaTGW sends pkt, routed by cr of rt from subnet s (nil for an edge
-// table), into the transit gateway cr names.
-func (w *walker) viaTGW(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compiledRoute) arrival {
-	w.outboundOverTGW() // whatever the gateway does with it next (tgw_sgref.go)
-	g := w.m.tgws[cr.TargetID]
-	att := g.byVPC[rt.vpc.ID]
-	az := ""
-	if s != nil {
-		az = s.AvailabilityZone
-	}
-	in, guessed := att.subnetIn(az)
-	if in == nil && s == nil { // an edge table's packet has no zone; Build gives every VPC attachment a subnet
-		return w.stop(Hop{Kind: KindTransitGateway, ID: att.ID, Name: g.ID, Packet: pkt, Verdict: flow.Deny, Code: TGWNoAttachmentInAZ,
-			reason: fmt.Sprintf("attachment %s of %s has no subnet", att.ID, g.ID)})
-	}
-	if in == nil {
-		return w.stop(Hop{Kind: KindTransitGateway, ID: att.ID, Name: g.ID, Packet: pkt, Verdict: flow.Deny, Code: TGWNoAttachmentInAZ,
-			reason: fmt.Sprintf("attachment %s of %s has no subnet in %s, the zone of %s: a transit gateway takes traffic only from zones its attachment has a subnet in", att.ID, g.ID, az, s.ID),
-			Fix:    fmt.Sprintf("add a subnet in %s to attachment %s", az, att.ID)})
-	}
-	if s != nil {
-		w.networkACL(pkt, s, flow.Outbound)
-	}
-	w.networkACL(pkt, in, flow.Inbound) // AWS evaluates it even when in is s
-	return w.throughTGW(pkt, g, att, in, guessed)
-}
-
 func tgwLabel(g *tgwInfo) string {
 	if g.Name != "" {
 		return fmt.Sprintf("%s (%s)", g.Name, g.ID)
@@ -513,11 +564,12 @@ func tgwLabel(g *tgwInfo) string {
 }
 
 // throughTGW looks pkt up in the route table of the attachment it entered
-// through (in its subnet in) and sends it on.
-func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subnetInfo, guessed bool) arrival {
+// through (in its subnet in, in zone zone: "" when unknown) and sends it
+// on.
+func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subnetInfo, zone, detail string) arrival {
 	h := Hop{Kind: KindTransitGateway, ID: att.ID, Name: tgwLabel(g), Packet: pkt}
-	if guessed {
-		h.addDetail(fmt.Sprintf("the Availability Zone is unknown: the packet is taken to enter through %s, the attachment's first subnet", in.ID))
+	if detail != "" {
+		h.addDetail(detail)
 	}
 	t := att.rt
 	if t == nil {
@@ -558,7 +610,7 @@ func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subn
 		h.Verdict, h.Code, h.Rule = flow.Indeterminate, TGWPropagationUnknown, fmt.Sprintf("%s via %s (%s)", r.Destination, r.att.ID, kind)
 		h.reason = fmt.Sprintf("%s matches %s in %s, a route AWS may not hold: %s overlaps %s, also propagated to %s, and AWS propagates only the block of the VPC attached first",
 			dst, h.Rule, t.ID, r.Destination, r.unsure, t.ID)
-		h.Missing = fmt.Sprintf("which VPC was attached to %s first, %s's (%s) or that of %s, so which of their blocks %s holds", g.ID, r.att.ID, r.Destination, r.unsure, t.ID)
+		h.Missing = fmt.Sprintf("whether %s holds the route %s propagated by %s: it overlaps %s, and %s propagates only the block of the VPC attached first", t.ID, r.Destination, r.att.ID, r.unsure, g.ID)
 		h.Fix = fmt.Sprintf("add the routes of %s as AWS lists them (search-transit-gateway-routes), or give the overlapping VPCs distinct blocks", t.ID)
 		return w.stop(h)
 	}
@@ -570,12 +622,12 @@ func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subn
 	}
 	h.Rule = fmt.Sprintf("%s via %s (%s)", r.Destination, r.att.ID, kind)
 	h.Verdict = flow.Allow
-	h.reason = fmt.Sprintf("%s matches %s in %s, the route table of %s (longest prefix, static before propagated)", dst, h.Rule, t.ID, att.ID)
-	if why := w.m.exitUnknown(r.att, in.AvailabilityZone, dst); why != "" {
+	h.reason = fmt.Sprintf("%s matches %s in %s, the route table of %s (longest prefix, then static, VPC-, Direct Connect-, Connect-, VPN-propagated)", dst, h.Rule, t.ID, att.ID)
+	if why := w.m.exitUnknown(r.att, zone, dst); why != "" {
 		h.Verdict, h.Code = flow.Indeterminate, TGWExitZoneUnknown
-		h.reason += fmt.Sprintf("; but %s has no subnet in %s, and AWS does not say which of its subnets (%s) the packet then leaves through: %s", r.att.ID, orUnknown(in.AvailabilityZone), subnetIDs(r.att.subnets), why)
-		h.Missing = fmt.Sprintf("which subnet of %s (%s) the transit gateway takes for a packet from %s, where it has none: %s", r.att.ID, subnetIDs(r.att.subnets), orUnknown(in.AvailabilityZone), why)
-		h.Fix = fmt.Sprintf("add a subnet in %s to attachment %s, or give its subnets one route table and one network ACL", orUnknown(in.AvailabilityZone), r.att.ID)
+		h.reason += fmt.Sprintf("; but %s has no subnet in %s, and AWS does not say which of its subnets (%s) the packet then leaves through: %s", r.att.ID, orUnknown(zone), subnetIDs(r.att.subnets), why)
+		h.Missing = fmt.Sprintf("which subnet of %s (%s) the transit gateway takes for a packet from %s, where it has none: %s", r.att.ID, subnetIDs(r.att.subnets), orUnknown(zone), why)
+		h.Fix = fmt.Sprintf("add a subnet in %s to attachment %s, or give its subnets one route table and one network ACL", orUnknown(zone), r.att.ID)
 		return w.stop(h)
 	}
 	if dst.Is6() {
@@ -584,7 +636,7 @@ func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subn
 	w.add(h)
 	w.visited = append(w.visited, visit{kind: KindTransitGateway, id: t.ID, pkt: pkt, rule: h.Rule})
 	w.crossTGW(g, att, r.att) // tgw_sgref.go
-	return w.outOfTGW(pkt, g, r.att, in.AvailabilityZone)
+	return w.outOfTGW(pkt, g, r.att, zone)
 }
 
 // ipv6Unsupported makes h, the hop of an IPv6 packet that entered

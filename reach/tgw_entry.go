@@ -1,0 +1,114 @@
+package reach
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+// Entering a transit gateway: through the VPC attachment's subnet in the
+// zone of the subnet the packet leaves, and what the walk does where the
+// input lacks a zone that decides which subnet that is (tgw.go).
+
+// viaTGW sends pkt, routed by cr of rt from subnet s (nil for an edge
+// table), into the transit gateway cr names.
+func (w *walker) viaTGW(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compiledRoute) arrival {
+	w.outboundOverTGW() // whatever the gateway does with it next (tgw_sgref.go)
+	g := w.m.tgws[cr.TargetID]
+	att := g.byVPC[rt.vpc.ID]
+	az := ""
+	if s != nil {
+		az = s.AvailabilityZone
+	}
+	cands, sure := att.entrySubnets(az)
+	if len(cands) == 0 && s == nil { // an edge table's packet has no zone; Build gives every VPC attachment a subnet
+		return w.stop(Hop{Kind: KindTransitGateway, ID: att.ID, Name: g.ID, Packet: pkt, Verdict: flow.Deny, Code: TGWNoAttachmentInAZ,
+			reason: fmt.Sprintf("attachment %s of %s has no subnet", att.ID, g.ID)})
+	}
+	if len(cands) == 0 {
+		return w.stop(Hop{Kind: KindTransitGateway, ID: att.ID, Name: g.ID, Packet: pkt, Verdict: flow.Deny, Code: TGWNoAttachmentInAZ,
+			reason: fmt.Sprintf("attachment %s of %s has no subnet in %s, the zone of %s: a transit gateway takes traffic only from zones its attachment has a subnet in", att.ID, g.ID, az, s.ID),
+			Fix:    fmt.Sprintf("add a subnet in %s to attachment %s", az, att.ID)})
+	}
+	from := "the packet"
+	if s != nil {
+		from = s.ID
+	}
+	in := cands[0]
+	if i := slices.IndexFunc(cands, func(c *subnetInfo) bool { return c.acl != in.acl }); i >= 0 {
+		h := Hop{Kind: KindTransitGateway, ID: att.ID, Name: tgwLabel(g), Packet: pkt, Verdict: flow.Indeterminate, Code: TGWEntryZoneUnknown}
+		h.reason = fmt.Sprintf("%s may enter %s through any of %s (%s), and their network ACLs, which judge it inbound, differ (%s has %s, %s has %s)",
+			from, att.ID, subnetIDs(cands), entryDoubt(az, from), in.ID, in.acl.acl.ID, cands[i].ID, cands[i].acl.acl.ID)
+		h.Missing = entryMissing(att, cands, az, from)
+		h.Fix = entryFix(att, az, from)
+		return w.stop(h)
+	}
+	zone := az // the zone the packet enters by, which the exit follows
+	switch {
+	case az == "" && len(cands) == 1:
+		zone = in.AvailabilityZone
+	case !sure:
+		// in may be the attachment's subnet in az, or none is: the packet
+		// enters through in (alike the other candidates), or is dropped.
+		// The walk goes on through in, so that a certain block beyond it
+		// decides: then both ways block.
+		h := Hop{Kind: KindTransitGateway, ID: att.ID, Name: tgwLabel(g), Packet: pkt, Verdict: flow.Indeterminate, Code: TGWEntryZoneUnknown}
+		h.reason = fmt.Sprintf("%s of %s has no subnet known to be in %s, the zone of %s, but the zone of %s is not in the input: if it is %s, the packet enters through it, else the transit gateway takes nothing from %s",
+			att.ID, g.ID, az, from, subnetIDs(cands), az, az)
+		h.Missing = entryMissing(att, cands, az, from)
+		h.Fix = entryFix(att, az, from)
+		w.add(h)
+	}
+	if s != nil {
+		w.networkACL(pkt, s, flow.Outbound)
+	}
+	w.networkACL(pkt, in, flow.Inbound) // AWS evaluates it even when in is s
+	var detail string
+	if sure && len(cands) > 1 {
+		detail = fmt.Sprintf("the Availability Zone of %s is unknown, so is which of %s's subnets (%s) the packet enters by; they are alike for it (one network ACL), so the trace shows %s", from, att.ID, subnetIDs(cands), in.ID)
+	}
+	return w.throughTGW(pkt, g, att, in, zone, detail)
+}
+
+// entrySubnets returns the subnets of attachment a that a packet from
+// zone az may enter the transit gateway by, and whether it surely enters
+// by one of them: the subnet in az; when a has none there, those of
+// unknown zone (one may be in az: not sure); when az is unknown, every
+// subnet (sure: the input does not hold the zone, and the walk takes the
+// packet to come from one the attachment serves).
+func (a *tgwAttInfo) entrySubnets(az string) (cands []*subnetInfo, sure bool) {
+	if az == "" {
+		return a.subnets, true
+	}
+	for _, s := range a.subnets {
+		switch s.AvailabilityZone {
+		case az:
+			return []*subnetInfo{s}, true
+		case "":
+			cands = append(cands, s)
+		}
+	}
+	return cands, false
+}
+
+func entryDoubt(az, from string) string {
+	if az == "" {
+		return fmt.Sprintf("the zone of %s is not in the input", from)
+	}
+	return fmt.Sprintf("none is known to be in %s, the zone of %s, and their zones are not in the input", az, from)
+}
+
+func entryMissing(att *tgwAttInfo, cands []*subnetInfo, az, from string) string {
+	if az == "" {
+		return fmt.Sprintf("the Availability Zone of %s, which decides which subnet of %s (%s) the packet enters the transit gateway by", from, att.ID, subnetIDs(cands))
+	}
+	return fmt.Sprintf("the Availability Zones of %s (subnets of %s): whether one is in %s, the zone of %s, through which the packet enters the transit gateway", subnetIDs(cands), att.ID, az, from)
+}
+
+func entryFix(att *tgwAttInfo, az, from string) string {
+	if az == "" {
+		return fmt.Sprintf("give %s its Availability Zone in the input", from)
+	}
+	return fmt.Sprintf("give the subnets of %s their Availability Zones in the input", att.ID)
+}
