@@ -773,6 +773,9 @@ func (w *walker) deliverLocal(pkt flow.Flow, from *subnetInfo, vpc *vpcInfo) arr
 // internet host. An address something unmodelled holds
 // ([UnmodelledAddress]) is undecided instead.
 func (m *Model) unknownIn(pkt flow.Flow, vpc *vpcInfo) Hop {
+	if pkt.Dst.Addr() == vpc.dns {
+		return amazonDNSOutside(pkt, vpc) // amazondns.go: the internet is outside the VPC
+	}
 	if h, ok := m.unmodelledHop(pkt, vpc); ok { // unmodelled.go
 		return h
 	}

@@ -260,6 +260,9 @@ func (m *Model) fixOpen(q Query, out *FixResult, r *Result) error {
 		if r.Outcome == Reachable {
 			return nil
 		}
+		if r.Outcome == Indeterminate && len(r.Unknowns) > 0 && len(r.Undecided()) == 0 {
+			return fmt.Errorf("%w: after the changes, %s depends on values known only later: %s", ErrNoFix, queryText(q), strings.Join(r.Unknowns, "; "))
+		}
 	}
 	return fmt.Errorf("%w: %s is still %s after %d rounds of changes", ErrNoFix, queryText(q), out.After, fixRounds)
 }
@@ -298,13 +301,30 @@ func queryText(q Query) string {
 	return s
 }
 
-// peerOf returns the address a filter matches pkt on in dir: the source
-// of an inbound packet, the destination of an outbound one, as a /32 (or
-// /128) block.
-func peerBlock(pkt flow.Flow, dir flow.Direction) netip.Prefix {
+// peerBlock returns the address a filter matches pkt on in dir: the
+// source of an inbound packet, the destination of an outbound one, as a
+// /32 (or /128) block; for the placeholder of a private address known
+// only later (unknown.go), the block of its subnet, any address of which
+// AWS may pick.
+func (m *Model) peerBlock(pkt flow.Flow, dir flow.Direction) netip.Prefix {
 	a := pkt.Src.Addr()
 	if dir == flow.Outbound {
 		a = pkt.Dst.Addr()
+	}
+	if strings.HasPrefix(m.owners[a], unknownOwner) {
+		var s *subnetInfo
+		if ii, ok := m.byPrivate[a]; ok {
+			s = ii.subnet
+		} else if ni, ok := m.natAddr[a]; ok {
+			s = ni.subnet
+		}
+		if s != nil {
+			for _, c := range s.CIDRs {
+				if c.Addr().Is6() == a.Is6() && c.Contains(a) {
+					return c.Masked()
+				}
+			}
+		}
 	}
 	return netip.PrefixFrom(a, a.BitLen())
 }
@@ -354,7 +374,7 @@ func (m *Model) openGroups(h Hop, done []Change) ([]Change, error) {
 	}
 	proto, ports, it, ic := trafficOf(h.Packet)
 	rule := sg.Rule{Direction: h.Direction, Protocol: proto, Ports: ports, ICMPType: it, ICMPCode: ic,
-		Peer: sg.Peer{Kind: sg.PeerCIDR, CIDR: peerBlock(h.Packet, h.Direction)}, Description: "reachsim fix"}
+		Peer: sg.Peer{Kind: sg.PeerCIDR, CIDR: m.peerBlock(h.Packet, h.Direction)}, Description: "reachsim fix"}
 	for _, gid := range ii.Groups {
 		if !m.onlyMember(gid, ii) {
 			continue

@@ -120,17 +120,21 @@ func TestFixAlsoChangedForADelegatedAddress(t *testing.T) {
 	require.True(t, listed, "a -> b1's own address changed and is not listed")
 }
 
-// An interface whose address is known only later: Fix must refuse rather
-// than write a rule for the placeholder address.
-func TestFixRefusesAPlaceholderAddress(t *testing.T) {
+// An interface whose address is known only later: Fix writes no rule for
+// its placeholder address but for its subnet's block, any address of
+// which AWS may give it, and the answer after it is certain.
+func TestFixNamesThePlaceholdersSubnet(t *testing.T) {
 	m := alsoDesign(func(d *sample.Design) {
 		alsoOpenB(d)
 		d.Interfaces[0].PrivateIPs = nil
 		d.Interfaces[0].AddressUnknown = "aws_instance.a: private_ip"
 	})
 	q := reach.Query{From: "a", To: "b1", Protocol: flow.TCP, Port: 5432}
-	_, err := m.Fix(q, reach.Reachable)
-	require.ErrorIs(t, err, reach.ErrNoFix, "Fix writes no rule for a placeholder address")
+	res, err := m.Fix(q, reach.Reachable)
+	require.NoError(t, err)
+	assert.Equal(t, reach.Reachable, res.After)
+	require.Len(t, res.Changes, 1)
+	assert.Equal(t, "tcp 5432 from 10.0.1.0/24", res.Changes[0].Spec, "a's subnet, not its placeholder")
 }
 
 // A NAT instance (natInstance) whose subnet's ACL lets in only replies:

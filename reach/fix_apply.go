@@ -26,7 +26,7 @@ func (m *Model) openACL(h Hop, done []Change) (Change, error) {
 		// (natport.go), before the first entry that denies one of them
 		ports, d = natPorts, natFirstDeny(a.ev, h.Packet, h.Direction)
 	}
-	want := nacl.Entry{Action: flow.Pass, Direction: h.Direction, Protocol: proto, CIDR: peerBlock(h.Packet, h.Direction),
+	want := nacl.Entry{Action: flow.Pass, Direction: h.Direction, Protocol: proto, CIDR: m.peerBlock(h.Packet, h.Direction),
 		Ports: ports, ICMPType: it, ICMPCode: ic}
 	if !d.Default {
 		if e := d.Entry; e.Action == flow.Drop && sameScope(e, want) {

@@ -116,7 +116,7 @@ func (m *Model) removeAdmitting(h Hop) []Change {
 		return nil
 	}
 	proto, ports, it, ic := trafficOf(h.Packet)
-	peer := peerBlock(h.Packet, h.Direction)
+	peer := m.peerBlock(h.Packet, h.Direction)
 	var cs []Change
 	for _, gid := range ii.Groups {
 		g := m.groups[gid]
@@ -165,7 +165,7 @@ func (m *Model) denyEntry(h Hop) (Change, bool) {
 		return Change{}, false // no ACL filtered it (traffic inside a subnet)
 	}
 	proto, ports, it, ic := trafficOf(h.Packet)
-	e := nacl.Entry{Action: flow.Drop, Direction: h.Direction, Protocol: proto, CIDR: peerBlock(h.Packet, h.Direction), Ports: ports, ICMPType: it, ICMPCode: ic}
+	e := nacl.Entry{Action: flow.Drop, Direction: h.Direction, Protocol: proto, CIDR: m.peerBlock(h.Packet, h.Direction), Ports: ports, ICMPType: it, ICMPCode: ic}
 	n, ok := freeNumber(a.acl, h.Direction, d)
 	if !ok {
 		return Change{}, false

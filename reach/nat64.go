@@ -67,7 +67,7 @@ func (nat64Judge) details(*Hop) []string { return nil }
 // RFC 5508, REQ-3, has a NAT drop an error message it holds no mapping
 // for).
 func natICMPError(h Hop, ni *natInfo) Hop {
-	h.Verdict, h.Code, h.judge = flow.Indeterminate, UnmodelledTarget, nil
+	h.Verdict, h.Code, h.judge = flow.Indeterminate, NATICMPErrorUnknown, nil
 	h.reason = fmt.Sprintf("%s is an ICMP error message of no session NAT gateway %s tracks: whether the gateway translates one is not documented", h.Packet.Traffic(), ni.ID)
 	h.Missing = "what NAT gateway " + ni.ID + " does with an ICMP error message of no session it tracks (AWS does not say; RFC 5508 has a NAT drop it)"
 	h.Fix = "ask about the session the message would report on (an echo request, or the TCP or UDP session)"

@@ -58,7 +58,7 @@ type Query struct {
 	// filters' rules on its way (an error message about a session a
 	// filter tracks, which it lets through as related traffic, is out of
 	// scope), and the Result traces no return leg; through a NAT gateway
-	// it is undecided ([UnmodelledTarget]: whether the gateway translates an
+	// it is undecided ([NATICMPErrorUnknown]: whether the gateway translates an
 	// error message of no session it tracks is not documented). Other
 	// protocols must leave it nil.
 	ICMP *ICMPMessage

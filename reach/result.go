@@ -163,6 +163,11 @@ const (
 	// The hop is undecided, and the leg ends there: an undecided route
 	// never falls back to a less specific one.
 	UnmodelledTarget Code = "UNMODELLED_TARGET"
+	// NATICMPErrorUnknown: an ICMP error message ([flow.Flow.IsICMPError])
+	// of no session a NAT gateway tracks reaches it: whether the gateway
+	// translates one is not documented (RFC 5508 has a NAT drop it). The
+	// hop is undecided; the walk goes on past it as translated.
+	NATICMPErrorUnknown Code = "NAT_ICMP_ERROR_UNKNOWN"
 	// UnmodelledDestination: the destination address is held by
 	// something the design does not model (a load balancer's, a transit
 	// gateway's or an interface VPC endpoint's interface...: an
@@ -314,7 +319,7 @@ var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, Blackhol
 	UnmodelledDestination, SourceDestCheck, SourceDestCheckUnknown, ApplianceTranslationUnknown,
 	AlibabaPort25Blocked,
 	PeeringNotActive, PeeringStatusUnknown, PeeringAddressOutsideVPC,
-	NATUnsupportedProtocol, NATPortUnknown, ReplyViaNAT, VPCBlockPublicAccess, DenyAllIGWTraffic,
+	NATUnsupportedProtocol, NATPortUnknown, NATICMPErrorUnknown, ReplyViaNAT, VPCBlockPublicAccess, DenyAllIGWTraffic,
 	TGWNoRoute, TGWBlackholeRoute, TGWNoAssociation, TGWNoAttachmentInAZ, TGWRoutesUnknown, TGWPropagationUnknown, TGWEntryZoneUnknown, TGWExitZoneUnknown, TGWApplianceZoneUnknown, TGWIPv6Unsupported,
 	EgressOnlyNoInbound, GatewayEndpointProtocol, GatewayEndpointSource, GatewayEndpointIPTypeUnknown,
 	AmazonDNSOnlyDNS, AmazonDNSOutsideVPC, AmazonDNSDisabled, AmazonDNSIndeterminate}

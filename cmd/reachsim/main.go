@@ -83,7 +83,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime/debug"
+	"syscall"
 
 	"github.com/reachsim/reachsim/internal/textsafe"
 )
@@ -96,7 +98,12 @@ const (
 	exitIndeterminate = 3 // the answer depends on what the input does not hold
 )
 
-func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+func main() {
+	// a closed pipe is an answer that could not be written (exit 2), not
+	// a signal that ends the process
+	signal.Ignore(syscall.SIGPIPE)
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
 
 const usage = `reachsim simulates AWS network reachability offline: can this source
 reach that destination over this protocol and port, and if not, which rule,
