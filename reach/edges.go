@@ -1,0 +1,83 @@
+package reach
+
+import (
+	"net/netip"
+	"slices"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/addrset"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// The design's edges: the blocks of its routes and filters that tell
+// addresses apart, which decide whether a value the input leaves open (an
+// address known only later, the address a NAT gateway picks) changes an
+// answer.
+
+// findCuts returns, sorted, the edges of the design's CIDR blocks that
+// fall inside could: an address of could whose predecessor is in could
+// too, on the other side of the edge.
+func (m *Model) findCuts(could addrset.Set) []netip.Addr {
+	b := m.firewallAddrBounds()
+	m.designBlocks(func(p netip.Prefix) { b.AddPrefix(flow.FieldDstAddr, p) })
+	var cuts []netip.Addr
+	for _, r := range could.Ranges() {
+		atoms := b.AddrAtoms(flow.FieldDstAddr, r.From, r.To)
+		for _, a := range atoms[1:] {
+			cuts = append(cuts, a.From)
+		}
+	}
+	return cuts
+}
+
+// designBlocks calls add with every CIDR block of the design that tells
+// addresses apart: the routes' (of the route tables and the transit
+// gateways' tables), the network ACL entries', the security group rules'
+// (their blocks and their prefix lists' entries).
+func (m *Model) designBlocks(add func(netip.Prefix)) {
+	for _, rt := range m.rts {
+		for _, cr := range rt.routes {
+			for _, p := range cr.prefixes {
+				add(p)
+			}
+		}
+	}
+	for _, t := range m.tgwRTs {
+		for _, r := range t.routes {
+			add(r.Destination)
+		}
+	}
+	for _, a := range m.acls {
+		for _, e := range a.acl.Entries {
+			add(e.CIDR)
+		}
+	}
+	for _, g := range m.groups {
+		for _, r := range g.Rules {
+			switch r.Peer.Kind {
+			case sg.PeerCIDR:
+				add(r.Peer.CIDR)
+			case sg.PeerPrefixList:
+				for _, p := range m.lists[r.Peer.PrefixList] {
+					add(p)
+				}
+			}
+		}
+	}
+}
+
+// firewallAddrBounds returns bounds whose destination address field holds
+// the edges of the firewalls' rules' addresses, on either side of a
+// packet (the other fields hold nothing).
+func (m *Model) firewallAddrBounds() *flow.Bounds {
+	b := flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr)
+	for _, f := range m.firewalls {
+		protos := append([]flow.Protocol{flow.TCP, flow.UDP, flow.ICMP, 253}, f.engine.Protocols()...)
+		for _, proto := range slices.Compact(slices.Sorted(slices.Values(protos))) {
+			fb := f.addressBounds(flow.Flow{Protocol: proto, Src: netip.AddrPortFrom(netip.IPv4Unspecified(), 0), Dst: netip.AddrPortFrom(netip.IPv4Unspecified(), 0)})
+			b.MergeField(flow.FieldDstAddr, fb, flow.FieldSrcAddr)
+			b.MergeField(flow.FieldDstAddr, fb, flow.FieldDstAddr)
+		}
+	}
+	return b
+}
