@@ -367,8 +367,9 @@ type NATGateway struct {
 	// The gateway sends each connection from an address of its choosing, the
 	// primary one or one of these, so an answer whose path crosses it is
 	// exact only where the design does not tell those addresses apart (no
-	// block of a route, a network ACL entry, a security group rule or a
-	// firewall rule has an edge between them; the public ones count only
+	// block of a route, a network ACL entry or a security group rule holds
+	// some of them but not all, and no firewall rule's address edge falls
+	// between them; the public ones count only
 	// where the path shows the gateway's public address to a filter, on the
 	// way to a public address of the design). Where it does, the answer is
 	// [Indeterminate] and [Result.Unknowns] names the gateway and the edges,

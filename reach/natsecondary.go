@@ -14,11 +14,13 @@ import (
 // A NAT gateway's secondary addresses ([NATGateway].Secondary). The
 // gateway sends each connection from an address of its choosing, so the
 // walk, which shows the primary addresses, is exact only where no block of
-// the design has an edge between the addresses the gateway may use: a
-// filter or a route cannot then tell them apart, and every address gets
-// the primary's answer. Where one does, natUnknowns makes the answer
-// [Indeterminate] and names the edges, as it does for an address known
-// only later.
+// the design (a route's, an ACL entry's, a security group rule's) holds
+// some of the addresses the gateway may use but not all, and no firewall
+// rule's address edge falls between them: no filter or route can then
+// tell them apart, and every address gets the primary's answer. Where one
+// does, natUnknowns makes the answer [Indeterminate] and names the edges,
+// as it does for an address known only later; an address known only later
+// counts as any of the block it may come from.
 
 // natAddrs is what the model knows of the addresses a NAT gateway with
 // secondary ones may send from.
