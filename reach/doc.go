@@ -279,8 +279,9 @@
 //     risky services open to the internet, quotas, hidden firewall rules
 //     and one-way stateless passes.
 //   - [Model.Fix] returns the smallest structured changes ([Change]) that
-//     give a query the wanted answer, never wider than the query,
-//     verified on a copy ([Model.Apply] makes them): the model keeps the
+//     give a query the wanted answer, never wider than the query (but
+//     for a peer whose address is known only later, whose whole subnet
+//     block it names), verified on a copy ([Model.Apply] makes them): the model keeps the
 //     design it was built from, and a patched copy reuses its compiled
 //     firewalls, ACLs and groups where the changes leave them. Every other
 //     session the changes alter is listed ([FixResult.AlsoChanged]).
