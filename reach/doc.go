@@ -172,7 +172,8 @@
 // from the VPC's own interfaces: their packets go straight there and
 // back, past no security group, network ACL or route table, as AWS has
 // it. Other traffic to it is [AmazonDNSOnlyDNS], a packet from outside
-// the VPC [AmazonDNSOutsideVPC]; fd00:ec2::253, which answers Nitro
+// the VPC [AmazonDNSOutsideVPC] (from the internet, at any of its
+// addresses, the shared ones in an internet hop); fd00:ec2::253, which answers Nitro
 // instances only, is undecided ([AmazonDNSIndeterminate]). See
 // amazondns.go.
 //
