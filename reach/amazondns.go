@@ -159,3 +159,15 @@ func amazonDNSOutside(pkt flow.Flow, vpc *vpcInfo) Hop {
 		reason: fmt.Sprintf("%s is the Amazon DNS server of %s, which answers the VPC's own resources only, not a peered VPC, a transit gateway, a VPN or the internet", dst, vpc.ID),
 		Fix:    fmt.Sprintf("query the Amazon DNS server of the source's own VPC, or create a Route 53 Resolver inbound endpoint in %s (reachsim does not model them)", vpc.ID)}
 }
+
+// amazonDNSFromInternet is the hop of a packet from the internet for an
+// address every VPC's Amazon DNS server shares (169.254.169.253,
+// fd00:ec2::253): it is no VPC's in particular and answers a VPC's own
+// resources only, so the internet reaches none ([AmazonDNSOutsideVPC],
+// as for a VPC's base-plus-two address).
+func amazonDNSFromInternet(pkt flow.Flow) Hop {
+	dst := pkt.Dst.Addr()
+	return Hop{Kind: KindInternet, ID: "internet", Name: dst.String(), Packet: pkt, Verdict: flow.Deny, Code: AmazonDNSOutsideVPC,
+		reason: fmt.Sprintf("%s is the address of every VPC's Amazon DNS server, which answers the VPC's own resources only, not the internet", dst),
+		Fix:    "query the Amazon DNS server from an instance of the VPC, or create a Route 53 Resolver inbound endpoint (reachsim does not model them)"}
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sample"
 	"github.com/reachsim/reachsim/sg"
 )
 
@@ -121,4 +122,30 @@ func TestAmazonDNSSetQuestions(t *testing.T) {
 
 	_, err = m.Check(reach.Query{From: "10.20.0.2", To: "app", Protocol: flow.UDP, Port: 53})
 	require.ErrorIs(t, err, reach.ErrQuery, "the DNS server opens no sessions")
+}
+
+// From the internet, every address of the Amazon DNS server is
+// AMAZON_DNS_OUTSIDE_VPC (README, "The Amazon DNS server"): a VPC's
+// base-plus-two address, and 169.254.169.253 and fd00:ec2::253, which
+// every VPC's server shares (were UNKNOWN_DESTINATION), from Check and
+// Verdict alike.
+func TestAmazonDNSFromTheInternet(t *testing.T) {
+	m, err := sample.ThreeTier().Build()
+	require.NoError(t, err)
+	for _, tc := range []struct{ from, to string }{
+		{"198.51.100.7", "10.0.0.2"},
+		{"198.51.100.7", "169.254.169.253"},
+		{"2001:db8:ffff::7", "fd00:ec2::253"},
+	} {
+		t.Run(tc.to, func(t *testing.T) {
+			q := reach.Query{From: tc.from, To: tc.to, Protocol: flow.UDP, Port: 53}
+			r, err := m.Check(q)
+			require.NoError(t, err)
+			assert.Equal(t, reach.Unreachable, r.Outcome, r.Text())
+			assert.Equal(t, []reach.Code{reach.AmazonDNSOutsideVPC}, r.Codes(), r.Text())
+			v, err := m.Verdict(q)
+			require.NoError(t, err)
+			assert.Equal(t, reach.Unreachable, v)
+		})
+	}
 }

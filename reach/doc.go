@@ -172,7 +172,8 @@
 // from the VPC's own interfaces: their packets go straight there and
 // back, past no security group, network ACL or route table, as AWS has
 // it. Other traffic to it is [AmazonDNSOnlyDNS], a packet from outside
-// the VPC [AmazonDNSOutsideVPC]; fd00:ec2::253, which answers Nitro
+// the VPC [AmazonDNSOutsideVPC] (from the internet, at any of its
+// addresses, the shared ones in an internet hop); fd00:ec2::253, which answers Nitro
 // instances only, is undecided ([AmazonDNSIndeterminate]). See
 // amazondns.go.
 //
@@ -279,8 +280,9 @@
 //     risky services open to the internet, quotas, hidden firewall rules
 //     and one-way stateless passes.
 //   - [Model.Fix] returns the smallest structured changes ([Change]) that
-//     give a query the wanted answer, never wider than the query,
-//     verified on a copy ([Model.Apply] makes them): the model keeps the
+//     give a query the wanted answer, never wider than the query (but
+//     for a peer whose address is known only later, whose whole subnet
+//     block it names), verified on a copy ([Model.Apply] makes them): the model keeps the
 //     design it was built from, and a patched copy reuses its compiled
 //     firewalls, ACLs and groups where the changes leave them. Every other
 //     session the changes alter is listed ([FixResult.AlsoChanged]).

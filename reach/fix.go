@@ -190,8 +190,11 @@ const fixRounds = 6
 // ([Reachable] or [Unreachable]), verified by making them on a copy of the
 // model and checking q again. The changes are never wider than q: one
 // rule or entry for q's protocol, its one destination port (or, for a
-// reply, its one client port) and the peer's one address; a route for
-// the one destination address. An existing rule or entry is changed
+// reply, its one client port) and the peer's one address (for a peer
+// whose private address is known only later, its subnet's block, any
+// address of which AWS may give it: the change then also judges every
+// other interface in that block, and AlsoChanged lists the sessions of
+// theirs it alters); a route for the one destination address. An existing rule or entry is changed
 // rather than one added when that is as narrow; a security group rule is
 // added to a group only the interface uses (a new group, attached to it,
 // when it has none such: made as AWS makes one, with outbound rules to

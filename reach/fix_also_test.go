@@ -2,6 +2,7 @@ package reach_test
 
 import (
 	"net/netip"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -328,4 +329,49 @@ func TestFixAlsoChangedRouteIPv6ICMPv6(t *testing.T) {
 		}
 	}
 	require.True(t, listed, "a3 -> 2001:db8:5::5 icmpv6 changed (%s -> %s) and is not listed", before, after)
+}
+
+// Fix for an interface whose address is known only later writes its rule
+// or entry for the interface's whole subnet block (peerBlock), since AWS
+// may give it any address there. That block also holds c (10.0.1.20), an
+// interface of the same subnet with a known address, so the change alters
+// c -> b1 too: AlsoChanged lists it, opening and closing alike (and the
+// close case's choice of the change that alters fewest counts it).
+func TestFixPlaceholderSubnetBlockListsItsNeighbours(t *testing.T) {
+	withC := func(d *sample.Design) {
+		d.Interfaces[0].PrivateIPs = nil
+		d.Interfaces[0].AddressUnknown = "aws_instance.a: private_ip"
+		d.Interfaces = append(d.Interfaces, reach.Interface{ID: "eni-c", Name: "c", Subnet: "subnet-a",
+			PrivateIPs: []netip.Addr{netip.MustParseAddr("10.0.1.20")}, Groups: []string{"sg-a"}})
+	}
+	q := reach.Query{From: "a", To: "b1", Protocol: flow.TCP, Port: 5432}
+	cq := reach.Query{From: "c", To: "b1", Protocol: flow.TCP, Port: 5432}
+	for _, tc := range []struct {
+		name string
+		edit func(*sample.Design)
+		want reach.Outcome
+	}{
+		{"open", func(d *sample.Design) { alsoOpenB(d); withC(d) }, reach.Reachable},
+		{"close", withC, reach.Unreachable},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := alsoDesign(tc.edit)
+			before, err := m.Check(cq)
+			require.NoError(t, err)
+			require.NotEqual(t, tc.want, before.Outcome)
+			fx, err := m.Fix(q, tc.want)
+			require.NoError(t, err)
+			require.Equal(t, tc.want, fx.After)
+			after, err := fx.Patched.Check(cq)
+			require.NoError(t, err)
+			t.Logf("changes: %+v\nc -> b1 before %s after %s", fx.Changes, before.Outcome, after.Outcome)
+			if after.Outcome == before.Outcome {
+				return // c not altered: nothing to list
+			}
+			listed := slices.ContainsFunc(fx.AlsoChanged, func(sc reach.SessionChange) bool {
+				return slices.Contains([]string{"c", "eni-c", "10.0.1.20"}, sc.From) && slices.Contains([]string{"b1", "eni-b1", "10.0.2.10"}, sc.To)
+			})
+			assert.True(t, listed, "c -> b1 tcp/5432 went from %s to %s, and AlsoChanged (%+v) does not list it", before.Outcome, after.Outcome, fx.AlsoChanged)
+		})
+	}
 }

@@ -273,7 +273,9 @@ func (m *Model) delegatedEnd(s string) bool {
 // resource can judge (by ID) and the endpoints its peer block stands for:
 // the interface that owns the address, every interface of the NAT
 // gateway's VPC for a NAT gateway's address, else the address itself (an
-// internet host). A resource that judges packets passing through (the
+// internet host); for a block wider than one address (a peer whose
+// address is known only later: its subnet's block), every interface with
+// an address in it (blockPeers). A resource that judges packets passing through (the
 // ACL or route table of a subnet holding a NAT gateway, a firewall
 // endpoint, an appliance or a transit gateway attachment; an edge route
 // table; the groups of an appliance) can judge any interface's sessions.
@@ -315,26 +317,76 @@ func (m *Model) touched(c Change) (near, peers []string) {
 	if !block.IsValid() {
 		return near, nil
 	}
-	a := block.Addr()
+	if block.Bits() < block.Addr().BitLen() {
+		return near, m.blockPeers(block)
+	}
+	return near, m.addrPeers(block.Addr(), block)
+}
+
+// addrPeers returns the endpoints address a of block stands for: the
+// interface that owns it, every interface a NAT gateway's address
+// translates, else an internet address of block (blockProbe).
+func (m *Model) addrPeers(a netip.Addr, block netip.Prefix) []string {
 	switch {
 	case m.byPrivate[a] != nil:
-		peers = []string{m.byPrivate[a].ID}
+		return []string{m.byPrivate[a].ID}
 	case m.byPublic[a] != nil:
-		peers = []string{m.byPublic[a].ID}
+		return []string{m.byPublic[a].ID}
 	case m.natAddr[a] != nil:
 		// the interfaces it translates: those of its VPC, and with
 		// transit gateways any (centralized egress)
+		var peers []string
 		for _, ii := range m.ifaceOrder {
 			if ii.subnet.VPC == m.natAddr[a].subnet.VPC || len(m.tgws) > 0 {
 				peers = append(peers, ii.ID)
 			}
 		}
-	default:
-		if p, ok := m.blockProbe(block); ok {
-			peers = []string{p}
+		return peers
+	}
+	if p, ok := m.blockProbe(block); ok {
+		return []string{p}
+	}
+	return nil
+}
+
+// blockPeers returns the endpoints a block wider than one address stands
+// for (the subnet block Fix writes for a peer whose address is known only
+// later, peerBlock): every interface with an address in it (addrPeers of
+// each interface's and NAT gateway's address there), in the design's
+// order, and an internet address of it when it holds one (blockProbe).
+func (m *Model) blockPeers(block netip.Prefix) []string {
+	in := map[string]bool{}
+	var nats []netip.Addr
+	for a, ii := range m.byPrivate {
+		if block.Contains(a) {
+			in[ii.ID] = true
 		}
 	}
-	return near, peers
+	for a, ii := range m.byPublic {
+		if block.Contains(a) {
+			in[ii.ID] = true
+		}
+	}
+	for a := range m.natAddr {
+		if block.Contains(a) {
+			nats = append(nats, a)
+		}
+	}
+	for _, a := range nats {
+		for _, id := range m.addrPeers(a, block) {
+			in[id] = true
+		}
+	}
+	var peers []string
+	for _, ii := range m.ifaceOrder {
+		if in[ii.ID] {
+			peers = append(peers, ii.ID)
+		}
+	}
+	if p, ok := m.blockProbe(block); ok {
+		peers = append(peers, p)
+	}
+	return peers
 }
 
 // appliancesBehind returns the internet addresses (internetBehind) of

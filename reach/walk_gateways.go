@@ -334,6 +334,8 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 		}
 	} else if other := w.m.vpcAt(dst); other != nil {
 		return w.stop(w.m.unknownIn(pkt, other))
+	} else if dst == amazonDNSLinkLocal || dst == amazonDNSNitro6 {
+		return w.stop(amazonDNSFromInternet(pkt)) // amazondns.go
 	} else {
 		return w.stop(Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Deny, Code: UnknownDestination,
 			reason: fmt.Sprintf("%s belongs to nothing in the design", dst)})

@@ -78,6 +78,20 @@ func mixWarning(in, owner *instance, attr string) string {
 // after apply; a rule the blocks hold is there once.
 func (r *reader) standaloneRules(in *instance, g *sg.Group, dir flow.Direction, rules []sg.Rule) []sg.Rule {
 	owner, attr := r.byAdr[g.ID], inlineAttr(dir)
+	inline := g.Rules[:r.sgs.inline[g.ID]]
+	held := func(rule sg.Rule) bool {
+		return slices.ContainsFunc(inline, func(b sg.Rule) bool { return sameRule(rule, b) })
+	}
+	if r.unorderedAdoption(in, owner, "security_group_id") {
+		what := adoptionWhat(in, owner, "security_group_id")
+		var out []sg.Rule
+		for _, rule := range rules {
+			if !held(rule) { // one the adoption writes stays, once
+				out = append(out, r.maybeRule(in, what, rule))
+			}
+		}
+		return out
+	}
 	if owner == nil || owner.cfg == nil || !owner.configured(attr) {
 		return rules
 	}
@@ -85,15 +99,14 @@ func (r *reader) standaloneRules(in *instance, g *sg.Group, dir flow.Direction, 
 	if in.created() || !owner.updated() {
 		return rules // added after the group's update, or no update
 	}
-	inline := g.Rules[:r.sgs.inline[g.ID]]
 	open := anyUnknown(attrUnknown(owner, attr))
 	var out []sg.Rule
 	for _, rule := range rules {
 		switch {
-		case slices.ContainsFunc(inline, func(b sg.Rule) bool { return sameRule(rule, b) }):
+		case held(rule):
 			// the group's blocks hold it: it stays, once
 		case open:
-			out = append(out, r.maybeRule(in, owner, attr, rule))
+			out = append(out, r.maybeRule(in, fmt.Sprintf("%s (whether the update of %s keeps it: its %s blocks are known only after apply)", in.addr, owner.addr, attr), rule))
 		default:
 			r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: the update of %s revokes its rule, which the %s blocks lack: it is not in the model", in.addr, owner.addr, attr))
 		}
@@ -102,15 +115,16 @@ func (r *reader) standaloneRules(in *instance, g *sg.Group, dir flow.Direction, 
 }
 
 // maybeRule makes rule, of the standalone resource in, one whose match is
-// unknown: whether the update of owner, whose inline blocks attr hold
-// values known only after apply, keeps it is known only after apply.
-func (r *reader) maybeRule(in, owner *instance, attr string, rule sg.Rule) sg.Rule {
+// unknown, for the reason what: whether the group holds it after apply
+// is known only then (the update of its group, whose inline blocks hold
+// values known only after apply, may revoke it; or the adoption of a
+// default group, in no set order with it, may: unorderedAdoption).
+func (r *reader) maybeRule(in *instance, what string, rule sg.Rule) sg.Rule {
 	p := rule.Peer
 	if p.Kind == sg.PeerGroup && r.sgs.unknownPeers[p.Group] {
 		return rule // it could match anyone already
 	}
 	id := in.addr + ":kept@" + p.CIDR.String() + p.Group + p.PrefixList
-	what := fmt.Sprintf("%s (whether the update of %s keeps it: its %s blocks are known only after apply)", in.addr, owner.addr, attr)
 	if !r.sgs.unknownPeers[id] {
 		r.sgs.unknownPeers[id] = true
 		if p.Kind == sg.PeerCIDR {
@@ -204,6 +218,15 @@ type pendingEntry struct {
 func (r *reader) standaloneEntry(in *instance, a *nacl.ACL, e nacl.Entry) bool {
 	key := entryKey{e.Number, e.Direction}
 	owner, attr := r.byAdr[a.ID], inlineAttr(e.Direction)
+	if r.unorderedAdoption(in, owner, "network_acl_id") {
+		if r.acls.inline[a.ID][key] {
+			return false // the ACL's blocks hold an entry of that number: theirs stands
+		}
+		what := adoptionWhat(in, owner, "network_acl_id")
+		r.b.AddUnknownACLEntry(reach.UnknownACLEntry{ACL: a.ID, What: what, Entry: e, CIDRUnknown: true, V6: e.CIDR.Addr().Is6()})
+		r.rep.Warnings = append(r.rep.Warnings, what+": the queries whose answer it could change are indeterminate")
+		return false
+	}
 	if owner == nil || owner.cfg == nil || !owner.configured(attr) {
 		if r.acls.standalone[a.ID] == nil {
 			r.acls.standalone[a.ID] = map[entryKey]bool{}

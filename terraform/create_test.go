@@ -46,9 +46,14 @@ func planOf(t *testing.T, rs ...planRes) []byte {
 		if !seen[r.typ+"."+r.name] {
 			seen[r.typ+"."+r.name] = true
 			exprs := map[string]any{}
+			var dependsOn any
 			for k, v := range r.exprs {
 				switch v := v.(type) {
 				case []string:
+					if k == "depends_on" { // the block's depends_on, not an expression
+						dependsOn = v
+						continue
+					}
 					exprs[k] = map[string]any{"references": v}
 				case rawExpr:
 					exprs[k] = v.v // nested blocks, as written
@@ -56,7 +61,11 @@ func planOf(t *testing.T, rs ...planRes) []byte {
 					exprs[k] = map[string]any{"constant_value": v}
 				}
 			}
-			config = append(config, map[string]any{"address": r.typ + "." + r.name, "mode": "managed", "type": r.typ, "name": r.name, "expressions": exprs})
+			cfg := map[string]any{"address": r.typ + "." + r.name, "mode": "managed", "type": r.typ, "name": r.name, "expressions": exprs}
+			if dependsOn != nil {
+				cfg["depends_on"] = dependsOn
+			}
+			config = append(config, cfg)
 		}
 	}
 	data, err := json.Marshal(map[string]any{"format_version": "1.2", "terraform_version": "1.9.8",

@@ -196,6 +196,15 @@
 //     is a rule or entry whose match is unknown ("aws_security_group_rule.ssh
 //     (whether the update of aws_security_group.web keeps it ...)"), so
 //     the queries it could decide are indeterminate.
+//   - An aws_default_security_group or aws_default_network_acl the plan
+//     adopts (creates) removes every rule or entry it does not list, so a
+//     standalone rule or entry the plan creates on it survives the apply
+//     only when Terraform creates it after the adoption. One that names
+//     it only by the VPC's default_security_group_id or
+//     default_network_acl_id, and not the aws_default_* resource (by a
+//     reference or depends_on), is created in no set order with it: it is
+//     a rule or entry whose match is unknown (adoption.go), so the
+//     queries it could decide are indeterminate, with a warning.
 //   - Protocols are read as users write them: "tcp", "TCP", "6", "-1",
 //     "all", and, for a network ACL entry, the IANA keywords the provider
 //     takes ("ipv6-icmp", "ospfigp"); an ACL entry's action in any case

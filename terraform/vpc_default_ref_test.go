@@ -59,6 +59,31 @@ func TestVPCDefaultsByReference(t *testing.T) {
 	pg := map[string]any{"type": "ingress", "protocol": "tcp", "from_port": 5432, "to_port": 5432, "cidr_blocks": []any{"10.1.0.0/16"}, "self": false}
 	deny22 := map[string]any{"rule_number": 10, "egress": false, "protocol": "6", "rule_action": "deny", "cidr_block": "0.0.0.0/0", "from_port": 22, "to_port": 22}
 	allow := []any{map[string]any{"rule_no": 100, "action": "allow", "protocol": "-1", "cidr_block": "0.0.0.0/0", "from_port": 0, "to_port": 0}}
+	// adopting the default group or ACL removes every rule it does not
+	// list, and a rule that names the VPC's default_*_id alone is created
+	// in no set order with the adoption: whether it survives is known
+	// only after apply (depends_on, or a reference to the aws_default_*,
+	// orders it after)
+	adoptSG := planRes{typ: "aws_default_security_group", name: "main", values: map[string]any{"ingress": []any{}, "egress": []any{}},
+		unknown: map[string]any{"id": true, "vpc_id": true},
+		exprs:   map[string]any{"vpc_id": []string{"aws_vpc.main.id", "aws_vpc.main"}, "ingress": []string{}, "egress": []string{}}}
+	ruleOn := func(dependsOn []string) planRes {
+		exprs := map[string]any{"security_group_id": defaultSGRef}
+		if dependsOn != nil {
+			exprs["depends_on"] = dependsOn
+		}
+		return planRes{typ: "aws_security_group_rule", name: "pg", values: pg, unknown: map[string]any{"id": true, "security_group_id": true}, exprs: exprs}
+	}
+	adoptACL := planRes{typ: "aws_default_network_acl", name: "main", values: map[string]any{"ingress": allow, "egress": allow},
+		unknown: map[string]any{"id": true, "default_network_acl_id": true},
+		exprs:   map[string]any{"default_network_acl_id": defaultACLRef, "ingress": []string{}, "egress": []string{}}}
+	entryOn := func(dependsOn []string) planRes {
+		exprs := map[string]any{"network_acl_id": defaultACLRef}
+		if dependsOn != nil {
+			exprs["depends_on"] = dependsOn
+		}
+		return planRes{typ: "aws_network_acl_rule", name: "deny", values: deny22, unknown: map[string]any{"id": true, "network_acl_id": true}, exprs: exprs}
+	}
 	for _, tc := range []struct {
 		name     string
 		plan     []planRes
@@ -88,25 +113,26 @@ func TestVPCDefaultsByReference(t *testing.T) {
 		{name: "an instance in the default group by reference: members reach each other",
 			plan: newVPCWithDefaults(defaultSGRef),
 			want: map[uint16]reach.Outcome{5432: reach.Reachable, 22: reach.Reachable}},
-		{name: "the rule goes to the aws_default_security_group that adopts the group",
-			plan: newVPCWithDefaults(nil,
-				planRes{typ: "aws_default_security_group", name: "main", values: map[string]any{"ingress": []any{}, "egress": []any{}},
-					unknown: map[string]any{"id": true, "vpc_id": true},
-					exprs:   map[string]any{"vpc_id": []string{"aws_vpc.main.id", "aws_vpc.main"}, "ingress": []string{}, "egress": []string{}}},
-				planRes{typ: "aws_security_group_rule", name: "pg", values: pg,
-					unknown: map[string]any{"id": true, "security_group_id": true}, exprs: map[string]any{"security_group_id": defaultSGRef}}),
+		{name: "the rule goes to the aws_default_security_group that adopts the group, in no set order with it",
+			plan: newVPCWithDefaults(nil, adoptSG, ruleOn(nil)),
+			want: map[uint16]reach.Outcome{5432: reach.Indeterminate, 22: reach.Unreachable}},
+		{name: "the rule goes to the aws_default_security_group that adopts the group, after it by depends_on",
+			plan: newVPCWithDefaults(nil, adoptSG, ruleOn([]string{"aws_default_security_group.main"})),
+			want: map[uint16]reach.Outcome{5432: reach.Reachable, 22: reach.Unreachable}},
+		{name: "the rule names the aws_default_security_group that adopts the group",
+			plan: newVPCWithDefaults(nil, adoptSG, planRes{typ: "aws_security_group_rule", name: "pg", values: pg,
+				unknown: map[string]any{"id": true, "security_group_id": true},
+				exprs:   map[string]any{"security_group_id": []string{"aws_default_security_group.main.id", "aws_default_security_group.main"}}}),
 			want: map[uint16]reach.Outcome{5432: reach.Reachable, 22: reach.Unreachable}},
 		{name: "aws_network_acl_rule on the default ACL",
 			plan: newVPCWithDefaults(defaultSGRef, planRes{typ: "aws_network_acl_rule", name: "deny", values: deny22,
 				unknown: map[string]any{"id": true, "network_acl_id": true}, exprs: map[string]any{"network_acl_id": defaultACLRef}}),
 			want: map[uint16]reach.Outcome{5432: reach.Reachable, 22: reach.Unreachable}},
-		{name: "the rule goes to the aws_default_network_acl that adopts the ACL",
-			plan: newVPCWithDefaults(defaultSGRef,
-				planRes{typ: "aws_default_network_acl", name: "main", values: map[string]any{"ingress": allow, "egress": allow},
-					unknown: map[string]any{"id": true, "default_network_acl_id": true},
-					exprs:   map[string]any{"default_network_acl_id": defaultACLRef, "ingress": []string{}, "egress": []string{}}},
-				planRes{typ: "aws_network_acl_rule", name: "deny", values: deny22,
-					unknown: map[string]any{"id": true, "network_acl_id": true}, exprs: map[string]any{"network_acl_id": defaultACLRef}}),
+		{name: "the entry goes to the aws_default_network_acl that adopts the ACL, in no set order with it",
+			plan: newVPCWithDefaults(defaultSGRef, adoptACL, entryOn(nil)),
+			want: map[uint16]reach.Outcome{5432: reach.Reachable, 22: reach.Indeterminate}},
+		{name: "the entry goes to the aws_default_network_acl that adopts the ACL, after it by depends_on",
+			plan: newVPCWithDefaults(defaultSGRef, adoptACL, entryOn([]string{"aws_default_network_acl.main"})),
 			want: map[uint16]reach.Outcome{5432: reach.Reachable, 22: reach.Unreachable}},
 		{name: "a subnet associated with the default ACL by reference",
 			plan: newVPCWithDefaults(defaultSGRef,

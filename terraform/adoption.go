@@ -1,0 +1,70 @@
+package terraform
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// A plan that adopts a default security group or default network ACL
+// (aws_default_security_group, aws_default_network_acl: created) makes
+// the provider remove every rule or entry the group or ACL holds that
+// the resource does not list, then add those it lists
+// (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/default_security_group,
+// .../default_network_acl). A standalone rule or entry the plan creates
+// on it survives the apply only when Terraform creates it after the
+// adoption: when it names the aws_default_* resource (a reference or
+// depends_on). One that reaches it only by the VPC's
+// default_security_group_id or default_network_acl_id depends on the VPC
+// alone, so the two are created in no set order and whether it is there
+// after apply is known only then.
+
+// unorderedAdoption reports whether the standalone rule resource in,
+// which names its group or ACL owner by attribute attr, is created in no
+// set order with owner's adoption: owner is an aws_default_* resource the
+// plan creates, in is created too, reaches owner through a VPC's
+// default_*_id and names owner nowhere in its configuration (nor in
+// depends_on).
+func (r *reader) unorderedAdoption(in, owner *instance, attr string) bool {
+	if owner == nil || owner.standIn || !owner.created() || !in.created() || in.cfg == nil {
+		return false
+	}
+	if owner.typ != "aws_default_security_group" && owner.typ != "aws_default_network_acl" {
+		return false
+	}
+	viaVPC := slices.ContainsFunc(in.references(attr), func(s string) bool {
+		rf, ok := parseRef(s)
+		return ok && vpcDefaultKind(rf, []string{owner.typ}) != ""
+	})
+	return viaVPC && !names(in, owner)
+}
+
+// names reports whether the configuration of in names owner, of the same
+// module, in an expression or in depends_on: Terraform then creates in
+// after owner.
+func names(in, owner *instance) bool {
+	if in.module != owner.module {
+		return false
+	}
+	base := strings.TrimPrefix(owner.base, owner.module+".")
+	is := func(s string) bool {
+		rf, ok := parseRef(s)
+		return ok && rf.base == base || s == base
+	}
+	if slices.ContainsFunc(in.cfg.DependsOn, is) {
+		return true
+	}
+	for _, e := range in.cfg.Expressions {
+		if e != nil && e.ExpressionData != nil && slices.ContainsFunc(e.References, is) {
+			return true
+		}
+	}
+	return false
+}
+
+// adoptionWhat says why the rule of in on owner is one whose presence is
+// known only after apply (unorderedAdoption).
+func adoptionWhat(in, owner *instance, attr string) string {
+	return fmt.Sprintf("%s (whether it is created after %s adopts the default and removes what it does not list: its %s names the VPC's default, not %s, so nothing orders the two)",
+		in.addr, owner.addr, attr, owner.addr)
+}
