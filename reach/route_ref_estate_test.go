@@ -39,9 +39,11 @@ import (
 //     TGW_NO_ATTACHMENT_IN_AZ. Where the attachment has none known to be
 //     there but some of unknown zone, the hop is undecided
 //     (TGW_ENTRY_ZONE_UNKNOWN) and the walk goes on through the first of
-//     those; where the source subnet's zone is unknown, every attachment
-//     subnet may be the one, and the entry is undecided (the leg ends)
-//     unless they share a network ACL; the exit then follows an unknown
+//     those; where the source subnet's zone is unknown (and it is not
+//     itself an attachment subnet), every attachment subnet may be the
+//     one, or none (the source's zone may have none): the entry is
+//     undecided, the leg ending there unless they share a network ACL,
+//     else going on through the first; the exit then follows an unknown
 //     zone.
 //     The route table associated with that attachment decides
 //     (TGW_NO_ASSOCIATION without one; TGW_ROUTES_UNKNOWN, undecided,
@@ -269,12 +271,24 @@ func (n *refNet) exitUnknown(a reach.TGWAttachment, az string, dst netip.Addr) b
 	return false
 }
 
-// entrySubnets are the subnets of attachment a a packet from zone az may
-// enter by: the one in az; when a has none there, those of unknown zone
-// (not sure: perhaps none is in az); when az is unknown, all (sure).
-func (n *refNet) entrySubnets(a reach.TGWAttachment, az string) (cands []string, sure bool) {
-	if az == "" {
+// entrySubnets are the subnets of attachment a a packet leaving subnet
+// from ("" for an edge table's packet) may enter by: the one in from's
+// zone; when a has none there, those of unknown zone (not sure: perhaps
+// none is in it); when from's zone is unknown, from itself if it is one
+// of a's (sure), else all (not sure: from may be in a zone a has no
+// subnet in); an edge table's packet, all (sure).
+func (n *refNet) entrySubnets(a reach.TGWAttachment, from string) (cands []string, sure bool) {
+	az := ""
+	if from != "" {
+		az = n.subnet(from).AvailabilityZone
+	}
+	switch {
+	case from == "":
 		return a.Subnets, true
+	case az == "" && slices.Contains(a.Subnets, from):
+		return []string{from}, true
+	case az == "":
+		return a.Subnets, false
 	}
 	for _, id := range a.Subnets {
 		switch n.subnet(id).AvailabilityZone {
@@ -300,7 +314,7 @@ func (l *refLeg) viaTGW(pkt flow.Flow, vpc, tgw, from string) {
 	if from != "" {
 		az = l.n.subnet(from).AvailabilityZone
 	}
-	cands, sure := l.n.entrySubnets(att, az)
+	cands, sure := l.n.entrySubnets(att, from)
 	if len(cands) == 0 {
 		l.hop(reach.KindTransitGateway, att.ID, pkt, reach.TGWNoAttachmentInAZ)
 		return
@@ -314,11 +328,16 @@ func (l *refLeg) viaTGW(pkt flow.Flow, vpc, tgw, from string) {
 		}
 	}
 	zone := az
-	switch {
-	case az == "" && len(cands) == 1:
+	if az == "" && len(cands) == 1 {
 		zone = l.n.subnet(in).AvailabilityZone
-	case az == "":
+	}
+	if az == "" && len(cands) > 1 {
 		l.n.stats["the zone is unknown: the attachment subnets alike"]++
+	}
+	switch {
+	case !sure && az == "":
+		l.n.stats["the source's zone unknown: perhaps no attachment subnet there"]++
+		l.hop(reach.KindTransitGateway, att.ID, pkt, reach.TGWEntryZoneUnknown) // undecided; the walk goes on
 	case !sure:
 		l.n.stats["perhaps an attachment subnet in the zone"]++
 		l.hop(reach.KindTransitGateway, att.ID, pkt, reach.TGWEntryZoneUnknown) // undecided; the walk goes on

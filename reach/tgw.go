@@ -25,10 +25,13 @@ import (
 //     walk goes on through the first of them if they share a network ACL
 //     (so that a certain block beyond decides: blocked either way), else
 //     the leg ends there; a source subnet of unknown zone may enter
-//     through any of the attachment's subnets: certain only if they share
-//     a network ACL, and the packet's zone is then unknown to the exit
-//     below (unless the attachment has one subnet), else undecided
-//     ([TGWEntryZoneUnknown]).
+//     through any of the attachment's subnets, or may lie in a zone the
+//     attachment has none in (the model does not know a VPC's zones):
+//     undecided ([TGWEntryZoneUnknown]) unless the source subnet is
+//     itself one of the attachment's, the walk going on through the first
+//     if they share a network ACL (the packet's zone is then unknown to
+//     the exit below, unless the attachment has one subnet), else the leg
+//     ends there.
 //   - Entering: the source subnet's network ACL judges the packet outbound
 //     and the attachment subnet's ACL inbound, even when the two are one
 //     subnet (AWS evaluates both then).
