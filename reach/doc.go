@@ -321,7 +321,11 @@
 // propagated to the same table not added when the table lists the
 // other's, undecided ([TGWPropagationUnknown]) when it lists neither, as
 // AWS propagates only the block of the VPC attached first, while a VPN's
-// propagated routes withhold nothing), the attachment subnets' network
+// propagated routes withhold nothing; a VPN, Direct Connect gateway or
+// Connect attachment propagating to a table not listed whole adds routes
+// the input does not hold, so a lookup one could decide, none found or
+// one a longer or earlier-ranked route would beat, is undecided
+// ([TGWRoutesUnknown])), the attachment subnets' network
 // ACLs apply on the way in and out, and the destination VPC must route
 // the reply back; tgw.go says exactly how. A packet the gateway sends to
 // an attachment with no subnet in the zone it entered by (or of unknown

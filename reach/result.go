@@ -245,7 +245,12 @@ const (
 	// gateway does not take it.
 	TGWNoAttachmentInAZ Code = "TGW_NO_ATTACHMENT_IN_AZ"
 	// TGWRoutesUnknown: the routes of the transit gateway route table
-	// that decides are not in the input. The hop is undecided.
+	// that decides are not in the input, or some are not: a VPN, Direct
+	// Connect gateway or Connect attachment (or a VPC attachment whose
+	// VPC the input lacks) propagates to the table, which is not
+	// [TGWRouteTable.Listed], and a route it propagates could route the
+	// packet (the table has none for it, or one that a longer prefix, or
+	// an earlier kind at its prefix, would beat). The hop is undecided.
 	TGWRoutesUnknown Code = "TGW_ROUTES_UNKNOWN"
 	// TGWPropagationUnknown: the transit gateway route that matches was
 	// propagated by a VPC attachment whose block overlaps another's

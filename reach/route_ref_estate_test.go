@@ -53,7 +53,9 @@ import (
 //     where it overlaps a propagated blackhole or another such block) is
 //     tried, the longest prefix wins and at the same prefix a static route
 //     beats a propagated one, a VPC's a VPN's; blackhole: TGW_BLACKHOLE_ROUTE; none:
-//     TGW_NO_ROUTE. An attachment propagates its VPC's IPv6 blocks only
+//     TGW_NO_ROUTE; but where a VPN attachment propagates to a table not
+//     listed whole, and a route it may propagate could decide (none found,
+//     a longer prefix, an earlier rank at the prefix), TGW_ROUTES_UNKNOWN. An attachment propagates its VPC's IPv6 blocks only
 //     with IPv6 support (or when what the input holds of it is missing); an IPv6 packet a route sends on, when it entered
 //     through an attachment without IPv6 support or the route's is a VPC
 //     attachment without it, is undecided (TGW_IPV6_SUPPORT_DISABLED:
@@ -188,6 +190,26 @@ func (n *refNet) tgwRoutes(t reach.TGWRouteTable) []refTGWRoute {
 		}
 	}
 	return append(routes, added...)
+}
+
+// hiddenBeats reports whether a route the input does not hold, propagated
+// to t (not listed whole) by an attachment other than a VPC's in the
+// design (a VPN, say: what its peer advertises), may route dst instead
+// of r (ok false: no route): any prefix when there is none, a longer one
+// than r's, or r's prefix and earlier in the evaluation order.
+func (n *refNet) hiddenBeats(t reach.TGWRouteTable, r refTGWRoute, ok bool, dst netip.Addr) bool {
+	if t.Listed {
+		return false
+	}
+	for _, a := range n.tgwAtts {
+		if a.TransitGateway != t.TransitGateway || !slices.Contains(a.Propagations, t.ID) || a.Type == "vpc" { // the generator makes no VPC attachment of a VPC not in the design
+			continue
+		}
+		if !ok || r.Destination.Bits() < dst.BitLen() || n.tgwRank(reach.TGWRoute{Propagated: true, Attachment: a.ID}) < n.tgwRank(r.TGWRoute) {
+			return true
+		}
+	}
+	return false
 }
 
 // tgwBest tries every route of t for dst.
@@ -361,6 +383,10 @@ func (l *refLeg) viaTGW(pkt flow.Flow, vpc, tgw, from string) {
 	}
 	r, ok := l.n.tgwBest(t, pkt.Dst.Addr())
 	switch {
+	case l.n.hiddenBeats(t, r, ok, pkt.Dst.Addr()):
+		l.n.stats["a route the input does not hold (a VPN propagates) may decide"]++
+		l.hop(reach.KindTransitGateway, t.ID, pkt, reach.TGWRoutesUnknown)
+		return
 	case !ok:
 		l.hop(reach.KindTransitGateway, t.ID, pkt, reach.TGWNoRoute)
 		return
