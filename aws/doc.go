@@ -234,7 +234,13 @@
 //     that block, the propagations are added as for a table not listed,
 //     with a warning, or, when another attachment propagating to it has
 //     a VPC the input does not hold, the table's routes are missing
-//     (indeterminate). A VPC
+//     (indeterminate). Such a partial listing leaves out the routes a
+//     VPN, Direct Connect gateway or Connect attachment propagates to it
+//     too (what its peer advertises, which no dump shows otherwise): a
+//     lookup one of them could decide (no route listed, or one a longer
+//     or earlier-ranked propagated route could beat) is then undecided
+//     (TGW_ROUTES_UNKNOWN, naming the attachment), as
+//     [reach.TGWAttachment.Propagations] says, and the warning says so. A VPC
 //     attachment's Options.ApplianceModeSupport and Options.Ipv6Support
 //     ("enable" or "disable"; absent: disable, any other value an error
 //     naming the JSON path) are [reach.TGWAttachment.ApplianceMode] and

@@ -582,7 +582,10 @@ func (l *loader) assembleTGWRoutes(st *tgwState, t *tgwRTRec) {
 // evidently filtered: AWS withholds only the block of a VPC overlapping
 // one propagated before it (Amazon VPC Transit Gateways, "Amazon VPC
 // attachments", Limits). Its propagations are then added as for a
-// table not listed, with a warning; when another attachment propagating
+// table not listed, with a warning (a VPN, Direct Connect gateway or
+// Connect attachment's propagation then makes a lookup its routes could
+// decide indeterminate, as [reach.TGWAttachment.Propagations] says: they
+// are not in the input); when another attachment propagating
 // to t has a VPC the input does not hold (whose block may be the one
 // that withheld it), t's routes are unknown instead.
 func (l *loader) tgwCheckListing(st *tgwState, t *tgwRTRec) {
@@ -625,7 +628,17 @@ func (l *loader) tgwCheckListing(st *tgwState, t *tgwRTRec) {
 		l.warn(t.at, "the routes listed for %s lack the propagated block %s, and %s propagate to it with a VPC the input does not hold: traffic %s routes is indeterminate (list its routes with --filters Name=state,Values=active,blackhole)", t.rt.ID, strings.Join(lacking, ", "), strings.Join(unknown, ", "), t.rt.ID)
 		return
 	}
-	l.warn(t.at, "the routes listed for %s lack the propagated block %s, though propagation is enabled and no VPC's listed block overlaps it: the listing is partial (search-transit-gateway-routes with a filter such as type=static?), so the propagations are added as AWS makes them (list its routes with --filters Name=state,Values=active,blackhole)", t.rt.ID, strings.Join(lacking, ", "))
+	var others []string // non-VPC attachments propagating to t: their routes are left out too
+	for _, a := range st.atts {
+		if a.att.Type != "vpc" && slices.Contains(a.att.Propagations, t.rt.ID) {
+			others = append(others, a.att.ID)
+		}
+	}
+	also := ""
+	if len(others) > 0 {
+		also = fmt.Sprintf("; the routes %s propagates to it (what its peer advertises) may be left out too, so traffic they may route is indeterminate", strings.Join(others, ", "))
+	}
+	l.warn(t.at, "the routes listed for %s lack the propagated block %s, though propagation is enabled and no VPC's listed block overlaps it: the listing is partial (search-transit-gateway-routes with a filter such as type=static?), so the propagations are added as AWS makes them%s (list its routes with --filters Name=state,Values=active,blackhole)", t.rt.ID, strings.Join(lacking, ", "), also)
 }
 
 // tgwAllUnmodelled reports whether every attachment of an ECMP route is

@@ -73,3 +73,65 @@ func TestLoadTransitGatewayRoutesListedWhole(t *testing.T) {
 		})
 	}
 }
+
+// A VPN attachment's propagation to a table adds what its peer
+// advertises by BGP. A whole listing shows those routes; a partial one
+// (type=static) leaves them out, and nothing in the input says which
+// they are: what they may route is indeterminate, never a certain
+// TGW_NO_ROUTE ("How transit gateways work", Route evaluation order).
+func TestLoadTransitGatewayVPNPropagation(t *testing.T) {
+	vpnRoute := map[string]any{"DestinationCidrBlock": "192.168.0.0/16", "Type": "propagated", "State": "active",
+		"TransitGatewayAttachments": []any{map[string]any{"TransitGatewayAttachmentId": "tgw-attach-vpn", "ResourceType": "vpn", "ResourceId": "vpn-0office"}}}
+	tests := []struct {
+		name    string
+		keep    func(r map[string]any) bool // the listed routes kept, besides the static 192.168.0.0/16, dropped
+		add     []any
+		to      string
+		outcome reach.Outcome
+		codes   []reach.Code
+		warn    string
+	}{
+		{"a type=static listing: the VPN's routes left out", func(r map[string]any) bool { return r["Type"] == "static" }, nil,
+			"192.168.1.1", reach.Indeterminate, []reach.Code{reach.TGWRoutesUnknown}, "the routes tgw-attach-vpn propagates to it"},
+		{"a type=static listing: a longer VPN prefix may beat a VPC's block", func(r map[string]any) bool { return r["Type"] == "static" }, nil,
+			"hub-1", reach.Indeterminate, []reach.Code{reach.TGWRoutesUnknown}, "the routes tgw-attach-vpn propagates to it"},
+		{"a whole listing with the VPN's route", func(map[string]any) bool { return true }, []any{vpnRoute},
+			"192.168.1.1", reach.Indeterminate, []reach.Code{reach.UnmodelledTarget}, ""},
+		{"a whole listing without a VPN route for it", func(map[string]any) bool { return true }, nil,
+			"192.168.1.1", reach.Unreachable, []reach.Code{reach.TGWNoRoute}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := tgwFS(t)
+			loadEdit(t, fsys, "aws/tgw-rtb-main.json", func(doc map[string]any) {
+				var keep []any
+				for _, r := range doc["Routes"].([]any) {
+					if r.(map[string]any)["DestinationCidrBlock"] != "192.168.0.0/16" && tt.keep(r.(map[string]any)) {
+						keep = append(keep, r)
+					}
+				}
+				doc["Routes"] = append(keep, tt.add...)
+				doc["TransitGatewayRouteTablePropagations"] = append(doc["TransitGatewayRouteTablePropagations"].([]any),
+					map[string]any{"TransitGatewayAttachmentId": "tgw-attach-vpn", "ResourceId": "vpn-0office", "ResourceType": "vpn", "State": "enabled"})
+			})
+			m, rep, err := aws.LoadFS(fsys, "aws")
+			require.NoError(t, err)
+			r, err := m.Check(tgwQuery(tt.to))
+			require.NoError(t, err)
+			assert.Equal(t, tt.outcome, r.Outcome, r.Text())
+			assert.Equal(t, tt.codes, r.Codes(), r.Text())
+			var about []string
+			for _, w := range rep.Warnings {
+				if strings.Contains(w, "lack the propagated block") {
+					about = append(about, w)
+				}
+			}
+			if tt.warn == "" {
+				assert.Empty(t, about)
+			} else {
+				require.Len(t, about, 1, "%q", rep.Warnings)
+				assert.Contains(t, about[0], tt.warn)
+			}
+		})
+	}
+}

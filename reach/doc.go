@@ -323,7 +323,11 @@
 // propagated to the same table not added when the table lists the
 // other's, undecided ([TGWPropagationUnknown]) when it lists neither, as
 // AWS propagates only the block of the VPC attached first, while a VPN's
-// propagated routes withhold nothing), the attachment subnets' network
+// propagated routes withhold nothing; a VPN, Direct Connect gateway or
+// Connect attachment propagating to a table not listed whole adds routes
+// the input does not hold, so a lookup one could decide, none found or
+// one a longer or earlier-ranked route would beat, is undecided
+// ([TGWRoutesUnknown])), the attachment subnets' network
 // ACLs apply on the way in and out, and the destination VPC must route
 // the reply back; tgw.go says exactly how. A packet the gateway sends to
 // an attachment with no subnet in the zone it entered by (or of unknown
@@ -333,12 +337,15 @@
 // none holding the destination, no route of theirs for it to a transit
 // gateway). A packet enters through the attachment's subnet in its
 // zone; where the input lacks a zone that decides which that is, the hop
-// is undecided ([TGWEntryZoneUnknown]): from a subnet of unknown zone
-// unless the attachment's subnets share a network ACL (the exit then
-// takes the zone as unknown), and into an attachment with no subnet known
-// to be in the packet's zone but some of unknown zone (one may be there),
-// where the walk goes on through such a subnet, so that a certain block
-// beyond it, the same either way, decides. An attachment
+// is undecided ([TGWEntryZoneUnknown]): from a subnet of unknown zone,
+// which may lie in a zone the attachment has no subnet in (AWS then
+// sends nothing to the gateway), unless it is itself one of the
+// attachment's subnets (the exit takes the zone as unknown when the
+// attachment has several), and into an attachment with no subnet known
+// to be in the packet's zone but some of unknown zone (one may be
+// there); in both, where the candidate subnets share a network ACL, the
+// walk goes on through the first, so that a certain block beyond it,
+// the same either way, decides. An attachment
 // with appliance mode ([TGWAttachment.ApplianceMode]) carries both
 // directions of a flow through the one subnet the gateway's flow hash
 // picks: the check walks every subnet the hash can pick and answers what

@@ -245,7 +245,12 @@ const (
 	// gateway does not take it.
 	TGWNoAttachmentInAZ Code = "TGW_NO_ATTACHMENT_IN_AZ"
 	// TGWRoutesUnknown: the routes of the transit gateway route table
-	// that decides are not in the input. The hop is undecided.
+	// that decides are not in the input, or some are not: a VPN, Direct
+	// Connect gateway or Connect attachment (or a VPC attachment whose
+	// VPC the input lacks) propagates to the table, which is not
+	// [TGWRouteTable.Listed], and a route it propagates could route the
+	// packet (the table has none for it, or one that a longer prefix, or
+	// an earlier kind at its prefix, would beat). The hop is undecided.
 	TGWRoutesUnknown Code = "TGW_ROUTES_UNKNOWN"
 	// TGWPropagationUnknown: the transit gateway route that matches was
 	// propagated by a VPC attachment whose block overlaps another's
@@ -267,11 +272,14 @@ const (
 	// gateway, and which subnet of the VPC's attachment it enters by (the
 	// one in the zone of the subnet it leaves) the input does not decide:
 	// that subnet's zone is unknown and the attachment's subnets differ
-	// for the packet (their network ACLs), or the attachment has no
-	// subnet known to be in that zone but some of unknown zone (the
-	// packet enters through one, or is dropped). The hop is undecided; in
-	// the second case the walk goes on through the subnet of unknown
-	// zone, so that a certain block beyond decides. Fix: give the subnets
+	// for the packet (their network ACLs) or the source subnet may lie in
+	// a zone the attachment has no subnet in (unless it is itself one of
+	// the attachment's: the model does not know a VPC's zones), or the
+	// attachment has no subnet known to be in that zone but some of
+	// unknown zone (the packet enters through one, or is dropped). The
+	// hop is undecided; where the candidate subnets share a network ACL
+	// the walk goes on through the first, so that a certain block beyond
+	// decides. Fix: give the subnets
 	// their Availability Zones.
 	TGWEntryZoneUnknown Code = "TGW_ENTRY_ZONE_UNKNOWN"
 	// TGWApplianceZoneUnknown: the transit gateway leaves the packet

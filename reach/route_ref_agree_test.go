@@ -126,6 +126,7 @@ func TestRoutingWalkAgreesWithSlowReference(t *testing.T) {
 		string(reach.GatewayEndpointSource), string(reach.GatewayEndpointProtocol), string(reach.GatewayEndpointIPTypeUnknown), string(reach.KindService),
 		"reachable over IPv6 across a " + string(reach.KindGatewayEndpoint),
 		"a static TGW route beats a propagated one", "the zone is unknown: the attachment subnets alike", "perhaps an attachment subnet in the zone",
+		"the source's zone unknown: perhaps no attachment subnet there", "a route the input does not hold (a VPN propagates) may decide",
 		string(reach.TGWIPv6Unsupported), "an IPv6 block not propagated (no IPv6 support)", "IPv6 through a transit gateway",
 		"reachable over IPv6 across a " + string(reach.KindTransitGateway),
 		string(reach.SourceDestCheck), string(reach.SourceDestCheckUnknown), "reachable across a " + string(reach.KindInterface),

@@ -39,9 +39,11 @@ import (
 //     TGW_NO_ATTACHMENT_IN_AZ. Where the attachment has none known to be
 //     there but some of unknown zone, the hop is undecided
 //     (TGW_ENTRY_ZONE_UNKNOWN) and the walk goes on through the first of
-//     those; where the source subnet's zone is unknown, every attachment
-//     subnet may be the one, and the entry is undecided (the leg ends)
-//     unless they share a network ACL; the exit then follows an unknown
+//     those; where the source subnet's zone is unknown (and it is not
+//     itself an attachment subnet), every attachment subnet may be the
+//     one, or none (the source's zone may have none): the entry is
+//     undecided, the leg ending there unless they share a network ACL,
+//     else going on through the first; the exit then follows an unknown
 //     zone.
 //     The route table associated with that attachment decides
 //     (TGW_NO_ASSOCIATION without one; TGW_ROUTES_UNKNOWN, undecided,
@@ -51,7 +53,9 @@ import (
 //     where it overlaps a propagated blackhole or another such block) is
 //     tried, the longest prefix wins and at the same prefix a static route
 //     beats a propagated one, a VPC's a VPN's; blackhole: TGW_BLACKHOLE_ROUTE; none:
-//     TGW_NO_ROUTE. An attachment propagates its VPC's IPv6 blocks only
+//     TGW_NO_ROUTE; but where a VPN attachment propagates to a table not
+//     listed whole, and a route it may propagate could decide (none found,
+//     a longer prefix, an earlier rank at the prefix), TGW_ROUTES_UNKNOWN. An attachment propagates its VPC's IPv6 blocks only
 //     with IPv6 support (or when what the input holds of it is missing); an IPv6 packet a route sends on, when it entered
 //     through an attachment without IPv6 support or the route's is a VPC
 //     attachment without it, is undecided (TGW_IPV6_SUPPORT_DISABLED:
@@ -188,6 +192,26 @@ func (n *refNet) tgwRoutes(t reach.TGWRouteTable) []refTGWRoute {
 	return append(routes, added...)
 }
 
+// hiddenBeats reports whether a route the input does not hold, propagated
+// to t (not listed whole) by an attachment other than a VPC's in the
+// design (a VPN, say: what its peer advertises), may route dst instead
+// of r (ok false: no route): any prefix when there is none, a longer one
+// than r's, or r's prefix and earlier in the evaluation order.
+func (n *refNet) hiddenBeats(t reach.TGWRouteTable, r refTGWRoute, ok bool, dst netip.Addr) bool {
+	if t.Listed {
+		return false
+	}
+	for _, a := range n.tgwAtts {
+		if a.TransitGateway != t.TransitGateway || !slices.Contains(a.Propagations, t.ID) || a.Type == "vpc" { // the generator makes no VPC attachment of a VPC not in the design
+			continue
+		}
+		if !ok || r.Destination.Bits() < dst.BitLen() || n.tgwRank(reach.TGWRoute{Propagated: true, Attachment: a.ID}) < n.tgwRank(r.TGWRoute) {
+			return true
+		}
+	}
+	return false
+}
+
 // tgwBest tries every route of t for dst.
 func (n *refNet) tgwBest(t reach.TGWRouteTable, dst netip.Addr) (refTGWRoute, bool) {
 	var best refTGWRoute
@@ -269,12 +293,24 @@ func (n *refNet) exitUnknown(a reach.TGWAttachment, az string, dst netip.Addr) b
 	return false
 }
 
-// entrySubnets are the subnets of attachment a a packet from zone az may
-// enter by: the one in az; when a has none there, those of unknown zone
-// (not sure: perhaps none is in az); when az is unknown, all (sure).
-func (n *refNet) entrySubnets(a reach.TGWAttachment, az string) (cands []string, sure bool) {
-	if az == "" {
+// entrySubnets are the subnets of attachment a a packet leaving subnet
+// from ("" for an edge table's packet) may enter by: the one in from's
+// zone; when a has none there, those of unknown zone (not sure: perhaps
+// none is in it); when from's zone is unknown, from itself if it is one
+// of a's (sure), else all (not sure: from may be in a zone a has no
+// subnet in); an edge table's packet, all (sure).
+func (n *refNet) entrySubnets(a reach.TGWAttachment, from string) (cands []string, sure bool) {
+	az := ""
+	if from != "" {
+		az = n.subnet(from).AvailabilityZone
+	}
+	switch {
+	case from == "":
 		return a.Subnets, true
+	case az == "" && slices.Contains(a.Subnets, from):
+		return []string{from}, true
+	case az == "":
+		return a.Subnets, false
 	}
 	for _, id := range a.Subnets {
 		switch n.subnet(id).AvailabilityZone {
@@ -300,7 +336,7 @@ func (l *refLeg) viaTGW(pkt flow.Flow, vpc, tgw, from string) {
 	if from != "" {
 		az = l.n.subnet(from).AvailabilityZone
 	}
-	cands, sure := l.n.entrySubnets(att, az)
+	cands, sure := l.n.entrySubnets(att, from)
 	if len(cands) == 0 {
 		l.hop(reach.KindTransitGateway, att.ID, pkt, reach.TGWNoAttachmentInAZ)
 		return
@@ -314,11 +350,16 @@ func (l *refLeg) viaTGW(pkt flow.Flow, vpc, tgw, from string) {
 		}
 	}
 	zone := az
-	switch {
-	case az == "" && len(cands) == 1:
+	if az == "" && len(cands) == 1 {
 		zone = l.n.subnet(in).AvailabilityZone
-	case az == "":
+	}
+	if az == "" && len(cands) > 1 {
 		l.n.stats["the zone is unknown: the attachment subnets alike"]++
+	}
+	switch {
+	case !sure && az == "":
+		l.n.stats["the source's zone unknown: perhaps no attachment subnet there"]++
+		l.hop(reach.KindTransitGateway, att.ID, pkt, reach.TGWEntryZoneUnknown) // undecided; the walk goes on
 	case !sure:
 		l.n.stats["perhaps an attachment subnet in the zone"]++
 		l.hop(reach.KindTransitGateway, att.ID, pkt, reach.TGWEntryZoneUnknown) // undecided; the walk goes on
@@ -342,6 +383,10 @@ func (l *refLeg) viaTGW(pkt flow.Flow, vpc, tgw, from string) {
 	}
 	r, ok := l.n.tgwBest(t, pkt.Dst.Addr())
 	switch {
+	case l.n.hiddenBeats(t, r, ok, pkt.Dst.Addr()):
+		l.n.stats["a route the input does not hold (a VPN propagates) may decide"]++
+		l.hop(reach.KindTransitGateway, t.ID, pkt, reach.TGWRoutesUnknown)
+		return
 	case !ok:
 		l.hop(reach.KindTransitGateway, t.ID, pkt, reach.TGWNoRoute)
 		return

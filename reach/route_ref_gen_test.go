@@ -193,6 +193,23 @@ func openDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
 	if multi {
 		n.multiVPC(rng)
 		addrs = append(addrs, n.gatewayEndpoints(rng)...)
+		// Now and then a VPN attachment propagates (BGP) to a table not
+		// listed whole: what its peer advertises is not in the design. A
+		// stream of its own, so that the rest of a seed's design stays as
+		// it was.
+		vrng := rand.New(rand.NewPCG(seed, 19))
+		for i := range n.tgwAtts {
+			if seed%4 != 3 {
+				break // in half the multi-VPC designs, so that the others' answers stay
+			}
+			if a := &n.tgwAtts[i]; a.Type == "vpn" {
+				for _, t := range n.tgwRTs {
+					if t.TransitGateway == a.TransitGateway && vrng.Float64() < 0.2 {
+						a.Propagations = append(a.Propagations, t.ID)
+					}
+				}
+			}
+		}
 		// IPv6 in most multi-VPC designs: a stream of its own, so
 		// that the rest of a seed's design stays as it was.
 		if v6rng := rand.New(rand.NewPCG(seed, 15)); v6rng.Float64() < 0.7 {

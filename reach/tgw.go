@@ -1,6 +1,7 @@
 package reach
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -25,10 +26,13 @@ import (
 //     walk goes on through the first of them if they share a network ACL
 //     (so that a certain block beyond decides: blocked either way), else
 //     the leg ends there; a source subnet of unknown zone may enter
-//     through any of the attachment's subnets: certain only if they share
-//     a network ACL, and the packet's zone is then unknown to the exit
-//     below (unless the attachment has one subnet), else undecided
-//     ([TGWEntryZoneUnknown]).
+//     through any of the attachment's subnets, or may lie in a zone the
+//     attachment has none in (the model does not know a VPC's zones):
+//     undecided ([TGWEntryZoneUnknown]) unless the source subnet is
+//     itself one of the attachment's, the walk going on through the first
+//     if they share a network ACL (the packet's zone is then unknown to
+//     the exit below, unless the attachment has one subnet), else the leg
+//     ends there.
 //   - Entering: the source subnet's network ACL judges the packet outbound
 //     and the attachment subnet's ACL inbound, even when the two are one
 //     subnet (AWS evaluates both then).
@@ -37,7 +41,12 @@ import (
 //     prefix first, at the same prefix a static route, then a VPC's, a
 //     Direct Connect gateway's, a Connect's, a VPN's propagated one (AWS's
 //     Route evaluation order); a blackhole route drops ([TGWBlackholeRoute]); no route
-//     drops ([TGWNoRoute]).
+//     drops ([TGWNoRoute]). A VPN, Direct Connect gateway or Connect
+//     attachment (or a VPC attachment whose VPC the input lacks) that
+//     propagates to a table not listed whole adds routes the input does
+//     not hold (what its peer advertises): where one could decide (no
+//     route found, or one a longer prefix or an earlier kind at its
+//     prefix would beat) the hop is undecided ([TGWRoutesUnknown]).
 //   - Leaving: through the destination attachment's subnet in the zone the
 //     packet entered by (transit gateways keep traffic in its zone). When
 //     the attachment has none there (or the zone is unknown) and has
@@ -119,8 +128,9 @@ type TGWRouteTable struct {
 	// is undecided ([TGWRoutesUnknown]). "" when the routes are known.
 	Missing string
 	// Listed says Routes is the table's whole route list as AWS shows it
-	// (search-transit-gateway-routes), its propagated routes included:
-	// Build then adds no route for the attachments' Propagations, since
+	// (search-transit-gateway-routes), its propagated routes included
+	// (a VPN's too): Build then adds no route for the attachments'
+	// Propagations, nor takes any route as unlisted, since
 	// AWS shows every route it propagated and adds none it did not (the
 	// block of a VPC that overlaps one propagated already, say). aws.Load
 	// sets it for every table whose routes it read, unless the listing
@@ -182,7 +192,14 @@ type TGWAttachment struct {
 	// for none.
 	RouteTable string
 	// Propagations are the route tables the attachment propagates its
-	// VPC's CIDR blocks to. Build adds a propagated route for each block to
+	// routes to. For a VPN, Direct Connect gateway or Connect attachment
+	// (or a VPC attachment whose VPC the input lacks) those routes are
+	// what its peer advertises, which the input does not hold: in a table
+	// not [TGWRouteTable.Listed], a lookup one of them could decide (no
+	// route found, or one a longer prefix, or an earlier kind at its
+	// prefix in AWS's route evaluation order, would beat) is undecided
+	// ([TGWRoutesUnknown]). A VPC attachment propagates its VPC's CIDR
+	// blocks. Build adds a propagated route for each block to
 	// each table, the IPv6 blocks only with [TGWAttachment.IPv6Support], as
 	// AWS does (or when Missing is set: its options are unknown then, and
 	// what its routes send it is undecided anyway), except:
@@ -239,6 +256,12 @@ type tgwRTInfo struct {
 	TGWRouteTable
 	tgw    *tgwInfo
 	routes []tgwCompiled
+	// hidden are the attachments that propagate to the table, not Listed,
+	// routes the input does not hold: a VPN, Direct Connect gateway or
+	// Connect attachment (what its peer advertises), or a VPC attachment
+	// whose VPC the model lacks (Missing). A lookup such a route could
+	// decide is undecided (hiddenRoute).
+	hidden []*tgwAttInfo
 }
 
 type tgwCompiled struct {
@@ -493,6 +516,9 @@ func (b *Builder) propagate(m *Model) {
 	blocks := map[*tgwRTInfo][]block{}
 	for i, a := range b.tgwAtts {
 		ai, ok := m.tgwAtts[a.ID]
+		if !b.skip("tgwAttachments", i, a.ID) && ok {
+			m.hideRoutes(ai) // tgw_hidden.go
+		}
 		if b.skip("tgwAttachments", i, a.ID) || !ok || a.Type != "vpc" || m.vpcs[a.VPC] == nil {
 			continue
 		}
@@ -596,6 +622,16 @@ func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subn
 		return w.stop(h)
 	}
 	r, ok := t.lookup(dst)
+	if why := t.hiddenRoute(r, dst); why != "" {
+		h.Verdict, h.Code = flow.Indeterminate, TGWRoutesUnknown
+		if r != nil {
+			h.Rule = fmt.Sprintf("%s via %s", r.Destination, cmp.Or(r.Attachment, "blackhole"))
+		}
+		h.reason = fmt.Sprintf("%s, which routes what enters through %s, may hold routes the input does not: %s", t.ID, att.ID, why)
+		h.Missing = fmt.Sprintf("the routes %s propagates to %s, which the input does not list (%s)", attIDs(t.hidden), t.ID, why)
+		h.Fix = fmt.Sprintf("add the routes of %s as AWS lists them (search-transit-gateway-routes), which makes the table Listed", t.ID)
+		return w.stop(h)
+	}
 	if !ok {
 		h.Verdict, h.Code = flow.Deny, TGWNoRoute
 		h.reason = fmt.Sprintf("%s (associated with %s) has no route for %s", t.ID, att.ID, dst)

@@ -1,8 +1,10 @@
 package reach
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/reachsim/reachsim/flow"
 )
@@ -21,7 +23,7 @@ func (w *walker) viaTGW(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compiledRo
 	if s != nil {
 		az = s.AvailabilityZone
 	}
-	cands, sure := att.entrySubnets(az)
+	cands, sure := att.entrySubnets(s)
 	if len(cands) == 0 && s == nil { // an edge table's packet has no zone; Build gives every VPC attachment a subnet
 		return w.stop(Hop{Kind: KindTransitGateway, ID: att.ID, Name: g.ID, Packet: pkt, Verdict: flow.Deny, Code: TGWNoAttachmentInAZ,
 			reason: fmt.Sprintf("attachment %s of %s has no subnet", att.ID, g.ID)})
@@ -45,17 +47,22 @@ func (w *walker) viaTGW(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compiledRo
 		return w.stop(h)
 	}
 	zone := az // the zone the packet enters by, which the exit follows
-	switch {
-	case az == "" && len(cands) == 1:
+	if az == "" && len(cands) == 1 {
 		zone = in.AvailabilityZone
-	case !sure:
-		// in may be the attachment's subnet in az, or none is: the packet
-		// enters through in (alike the other candidates), or is dropped.
-		// The walk goes on through in, so that a certain block beyond it
-		// decides: then both ways block.
+	}
+	if !sure {
+		// in may be the attachment's subnet in the packet's zone, or none
+		// is: the packet enters through in (alike the other candidates),
+		// or is dropped. The walk goes on through in, so that a certain
+		// block beyond it decides: then both ways block.
 		h := Hop{Kind: KindTransitGateway, ID: att.ID, Name: tgwLabel(g), Packet: pkt, Verdict: flow.Indeterminate, Code: TGWEntryZoneUnknown}
-		h.reason = fmt.Sprintf("%s of %s has no subnet known to be in %s, the zone of %s, but the zone of %s is not in the input: if it is %s, the packet enters through it, else the transit gateway takes nothing from %s",
-			att.ID, g.ID, az, from, subnetIDs(cands), az, az)
+		if az == "" {
+			h.reason = fmt.Sprintf("the zone of %s is not in the input, and %s of %s has subnets (%s) in some zones only: if %s is in a zone where it has one, the packet enters through it, else the transit gateway takes nothing from %s",
+				from, att.ID, g.ID, subnetZones(cands), from, from)
+		} else {
+			h.reason = fmt.Sprintf("%s of %s has no subnet known to be in %s, the zone of %s, but the zone of %s is not in the input: if it is %s, the packet enters through it, else the transit gateway takes nothing from %s",
+				att.ID, g.ID, az, from, subnetIDs(cands), az, az)
+		}
 		h.Missing = entryMissing(att, cands, az, from)
 		h.Fix = entryFix(att, az, from)
 		w.add(h)
@@ -65,31 +72,54 @@ func (w *walker) viaTGW(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compiledRo
 	}
 	w.networkACL(pkt, in, flow.Inbound) // AWS evaluates it even when in is s
 	var detail string
-	if sure && len(cands) > 1 {
+	if az == "" && len(cands) > 1 {
 		detail = fmt.Sprintf("the Availability Zone of %s is unknown, so is which of %s's subnets (%s) the packet enters by; they are alike for it (one network ACL), so the trace shows %s", from, att.ID, subnetIDs(cands), in.ID)
 	}
 	return w.throughTGW(pkt, g, att, in, zone, detail)
 }
 
-// entrySubnets returns the subnets of attachment a that a packet from
-// zone az may enter the transit gateway by, and whether it surely enters
-// by one of them: the subnet in az; when a has none there, those of
-// unknown zone (one may be in az: not sure); when az is unknown, every
-// subnet (sure: the input does not hold the zone, and the walk takes the
-// packet to come from one the attachment serves).
-func (a *tgwAttInfo) entrySubnets(az string) (cands []*subnetInfo, sure bool) {
-	if az == "" {
+// entrySubnets returns the subnets of attachment a that a packet leaving
+// subnet s (nil for an edge table's packet) may enter the transit gateway
+// by, and whether it surely enters by one of them (a zone without an
+// attachment subnet sends nothing to the gateway): the subnet in s's
+// zone; when a has none there, those of unknown zone (one may be in it:
+// not sure); when s's zone is unknown, s itself if it is one of a's
+// subnets (sure), else every subnet of a, not sure: the input does not
+// say that s is in a zone a has a subnet in (the model does not know
+// the VPC's zones, so never that a has a subnet in each). An edge
+// table's packet may enter by any subnet, sure: Build gives every VPC
+// attachment a subnet.
+func (a *tgwAttInfo) entrySubnets(s *subnetInfo) (cands []*subnetInfo, sure bool) {
+	switch {
+	case s == nil:
 		return a.subnets, true
+	case s.AvailabilityZone == "" && slices.Contains(a.subnets, s):
+		return []*subnetInfo{s}, true
+	case s.AvailabilityZone == "":
+		return a.subnets, false
 	}
-	for _, s := range a.subnets {
-		switch s.AvailabilityZone {
-		case az:
-			return []*subnetInfo{s}, true
+	for _, c := range a.subnets {
+		switch c.AvailabilityZone {
+		case s.AvailabilityZone:
+			return []*subnetInfo{c}, true
 		case "":
-			cands = append(cands, s)
+			cands = append(cands, c)
 		}
 	}
 	return cands, false
+}
+
+// subnetZones lists subnets with their zones: "subnet-1 (az-1), subnet-2
+// (zone unknown)".
+func subnetZones(subs []*subnetInfo) string {
+	var b strings.Builder
+	for i, s := range subs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s (%s)", s.ID, cmp.Or(s.AvailabilityZone, "zone unknown"))
+	}
+	return b.String()
 }
 
 func entryDoubt(az, from string) string {
@@ -101,7 +131,7 @@ func entryDoubt(az, from string) string {
 
 func entryMissing(att *tgwAttInfo, cands []*subnetInfo, az, from string) string {
 	if az == "" {
-		return fmt.Sprintf("the Availability Zone of %s, which decides which subnet of %s (%s) the packet enters the transit gateway by", from, att.ID, subnetIDs(cands))
+		return fmt.Sprintf("the Availability Zone of %s, which decides whether %s has a subnet there (it has %s), the one the packet enters the transit gateway by, or none, and then the gateway takes nothing from %s", from, att.ID, subnetZones(cands), from)
 	}
 	return fmt.Sprintf("the Availability Zones of %s (subnets of %s): whether one is in %s, the zone of %s, through which the packet enters the transit gateway", subnetIDs(cands), att.ID, az, from)
 }

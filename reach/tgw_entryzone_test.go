@@ -30,7 +30,9 @@ func withEntryZones(az2, acl, srcAZ string) *tgwDesign {
 // transit gateways work", Availability Zones; "Amazon VPC attachments":
 // a zone without an attachment subnet cannot reach the gateway). Where
 // the input lacks a zone that decides which subnet that is, or whether
-// there is one, the answer is certain only where every way gives it.
+// there is one (a source subnet of unknown zone may be in a zone where
+// the attachment has none), the answer is certain only where every way
+// gives it.
 func TestTransitGatewayEntryZoneUnknown(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -59,11 +61,24 @@ func TestTransitGatewayEntryZoneUnknown(t *testing.T) {
 		}, "app-a", reach.Indeterminate, []reach.Code{reach.TGWEntryZoneUnknown}},
 		{"the source's zone unknown, the second subnet denies", func() *tgwDesign { return withEntryZones("az-2", "acl-deny-a2", "") },
 			"app-a", reach.Indeterminate, []reach.Code{reach.TGWEntryZoneUnknown}},
-		{"the source's zone unknown, the subnets alike: certain", func() *tgwDesign { return withEntryZones("az-2", "", "") },
-			"app-a", reach.Reachable, nil},
-		{"the source's zone unknown, one attachment subnet: certain", func() *tgwDesign {
+		// A source subnet of unknown zone may lie in a zone where the
+		// attachment has no subnet, and then the gateway takes nothing
+		// from it: undecided, unless the source subnet is itself one of
+		// the attachment's (the model does not know a VPC's zones, so
+		// never that the attachment covers every one).
+		{"the source's zone unknown, the subnets alike: it may have none there", func() *tgwDesign { return withEntryZones("az-2", "", "") },
+			"app-a", reach.Indeterminate, []reach.Code{reach.TGWEntryZoneUnknown}},
+		{"the source's zone unknown, one attachment subnet: it may have none there", oneSubnetUnknownSource, "app-a", reach.Indeterminate, []reach.Code{reach.TGWEntryZoneUnknown}},
+		{"the source's zone unknown, a block beyond decides either way", func() *tgwDesign {
+			d := withEntryZones("az-2", "", "")
+			d.routes("tgw-rtb-1", tgwRoute("10.2.1.0/24", "", false))
+			return d
+		}, "app-a", reach.Unreachable, []reach.Code{reach.TGWEntryZoneUnknown, reach.TGWBlackholeRoute}},
+		{"the source subnet is the attachment's, its zone unknown: certain", func() *tgwDesign {
 			d := newTGWDesign()
-			d.subnet("subnet-a").AvailabilityZone = ""
+			d.subnet("subnet-ta").AvailabilityZone = ""
+			d.ifaces[0].Subnet = "subnet-ta"
+			d.ifaces[0].PrivateIPs = []netip.Addr{netip.MustParseAddr("10.1.9.10")}
 			return d
 		}, "app-a", reach.Reachable, nil},
 		{"the source's zone unknown, the exit subnets differ: undecided at the exit", func() *tgwDesign {
@@ -71,7 +86,7 @@ func TestTransitGatewayEntryZoneUnknown(t *testing.T) {
 			d.subnets = append(d.subnets, reach.Subnet{ID: "subnet-tb2", VPC: "vpc-b", CIDRs: []netip.Prefix{pfx("10.2.8.0/24")}, AvailabilityZone: "az-2", ACL: "acl-deny-b"})
 			d.atts[1].Subnets = append(d.atts[1].Subnets, "subnet-tb2")
 			return d
-		}, "app-a", reach.Indeterminate, []reach.Code{reach.TGWExitZoneUnknown}},
+		}, "app-a", reach.Indeterminate, []reach.Code{reach.TGWEntryZoneUnknown, reach.TGWExitZoneUnknown}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -98,11 +113,19 @@ func TestTransitGatewayEntryZoneUnknown(t *testing.T) {
 // The set questions answer the undecided entry as Check does.
 func TestTransitGatewayEntryZoneUnknownSets(t *testing.T) {
 	for _, d := range []*tgwDesign{withEntryZones("", "", "az-1"), withEntryZones("", "acl-deny-a2", "az-1"),
-		withEntryZones("az-2", "acl-deny-a2", ""), withEntryZones("az-2", "", "")} {
+		withEntryZones("az-2", "acl-deny-a2", ""), withEntryZones("az-2", "", ""), oneSubnetUnknownSource()} {
 		m := d.build(t)
 		brute.CheckSetAnswers(t, m, brute.Options{Few: true,
 			Ports:   []reach.PortsQuery{{From: "app-a", To: "app-b", Protocol: flow.TCP}, {From: "app-a2", To: "app-b", Protocol: flow.TCP}, {From: "app-b", To: "app-a", Protocol: flow.TCP}},
 			Sources: []reach.SourcesQuery{{To: "app-b", Protocol: flow.TCP, Port: 443}, {To: "app-a", Protocol: flow.TCP, Port: 443}},
 		})
 	}
+}
+
+// oneSubnetUnknownSource is newTGWDesign with app-a's subnet of unknown
+// zone: it may be one att-a has no subnet in.
+func oneSubnetUnknownSource() *tgwDesign {
+	d := newTGWDesign()
+	d.subnet("subnet-a").AvailabilityZone = ""
+	return d
 }
