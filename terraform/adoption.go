@@ -68,3 +68,44 @@ func adoptionWhat(in, owner *instance, attr string) string {
 	return fmt.Sprintf("%s (whether it is created after %s adopts the default and removes what it does not list: its %s names the VPC's default, not %s, so nothing orders the two)",
 		in.addr, owner.addr, attr, owner.addr)
 }
+
+// removedByAdoption reports whether the standalone rule resource in, which
+// exists already and is not made again by this apply, is on owner, an
+// aws_default_* resource the plan creates: the adoption removes every rule
+// or entry the group or ACL holds that it does not list, and Terraform
+// does not put in back in this apply (it does on the next, as drift).
+func removedByAdoption(in, owner *instance) bool {
+	return owner != nil && !owner.standIn && owner.created() && !in.created() &&
+		(owner.typ == "aws_default_security_group" || owner.typ == "aws_default_network_acl")
+}
+
+// adoptionRemovesWarning is the warning for the standalone rule resource
+// in that owner's adoption removes (removedByAdoption).
+func adoptionRemovesWarning(in, owner *instance) string {
+	return fmt.Sprintf("%s: %s adopts the default and removes what it does not list; %s exists already and is not made again in this apply, so it is not in the model (Terraform adds it back on the next apply)", in.addr, owner.addr, in.addr)
+}
+
+// adoptedIDs gives an aws_default_security_group or aws_default_network_acl
+// the plan creates (adopts), whose id the plan knows only after apply, the
+// ID of the default it adopts, which exists already: the ACL's
+// default_network_acl_id, the group's VPC's default_security_group_id. A
+// rule that names that ID then finds the adoption.
+func (r *reader) adoptedIDs() {
+	for _, in := range r.insts {
+		if in.known != "" || !isUnknown(in.unknown, "id") {
+			continue
+		}
+		var id string
+		switch in.typ {
+		case "aws_default_network_acl":
+			id, _ = in.values["default_network_acl_id"].(string)
+		case "aws_default_security_group":
+			if vpc, _ := in.values["vpc_id"].(string); vpc != "" && r.byID[vpc] != nil {
+				id, _ = r.byID[vpc].values["default_security_group_id"].(string)
+			}
+		}
+		if id != "" && r.byID[id] == nil {
+			in.known, r.byID[id] = id, in
+		}
+	}
+}

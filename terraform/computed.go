@@ -92,6 +92,10 @@ func (r *reader) standaloneRules(in *instance, g *sg.Group, dir flow.Direction, 
 		}
 		return out
 	}
+	if removedByAdoption(in, owner) { // adoption.go
+		r.rep.Warnings = append(r.rep.Warnings, adoptionRemovesWarning(in, owner))
+		return nil // a rule the adoption lists is in its blocks already
+	}
 	if owner == nil || owner.cfg == nil || !owner.configured(attr) {
 		return rules
 	}
@@ -225,6 +229,10 @@ func (r *reader) standaloneEntry(in *instance, a *nacl.ACL, e nacl.Entry) bool {
 		what := adoptionWhat(in, owner, "network_acl_id")
 		r.b.AddUnknownACLEntry(reach.UnknownACLEntry{ACL: a.ID, What: what, Entry: e, CIDRUnknown: true, V6: e.CIDR.Addr().Is6()})
 		r.rep.Warnings = append(r.rep.Warnings, what+": the queries whose answer it could change are indeterminate")
+		return false
+	}
+	if removedByAdoption(in, owner) { // adoption.go
+		r.rep.Warnings = append(r.rep.Warnings, adoptionRemovesWarning(in, owner))
 		return false
 	}
 	if owner == nil || owner.cfg == nil || !owner.configured(attr) {

@@ -193,6 +193,7 @@ func (r *reader) collect() {
 	if r.plan.PriorState != nil && r.plan.PriorState.Values != nil {
 		walk(r.plan.PriorState.Values.RootModule, true) // its data sources only: its resources are as they were
 	}
+	r.adoptedIDs() // adoption.go
 }
 
 // goneOf returns the resources of type typ the plan deletes or replaces,
