@@ -165,6 +165,9 @@ type walker struct {
 	// translated it; on the reply, its destination port until the
 	// gateway translates it back. Nil when none.
 	natPort *natInfo
+	// natAlt, when set, is a secondary address its NAT gateway sends this
+	// walk's session from instead of its primary one (natsecondary.go)
+	natAlt  *natAltAddr
 	crossed []crossing // firewall endpoints on this leg
 	visited []visit    // the forwarding points of this leg, in order, for loop detection
 	forward *walker    // on the return leg: the forward walk

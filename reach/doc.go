@@ -112,9 +112,11 @@
 // firewall and the ports it passes.
 // A NAT gateway with secondary addresses ([NATGateway].Secondary) sends
 // each connection from an address of its choosing: the trace shows the
-// primary ones, and an answer whose path crosses the gateway is
-// [Indeterminate] where the design's blocks tell its addresses apart
-// ([Result.Unknowns] names the gateway and the edges), exact otherwise.
+// primary ones, and an answer whose path crosses the gateway is exact
+// where the design's blocks do not tell its addresses apart; where they
+// do, the session is walked from each of its other addresses too, and the
+// answer is the same certain one from each, or [Indeterminate]
+// ([Result.Unknowns] names the gateway and the edges).
 //
 // An interface whose security groups are Alibaba Cloud's is an ECS
 // instance, and Alibaba Cloud's platform rules apply to it (see

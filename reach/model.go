@@ -371,9 +371,11 @@ type NATGateway struct {
 	// some of them but not all, and no firewall rule's address edge falls
 	// between them; the public ones count only
 	// where the path shows the gateway's public address to a filter, on the
-	// way to a public address of the design). Where it does, the answer is
-	// [Indeterminate] and [Result.Unknowns] names the gateway and the edges,
-	// and the set questions refuse the design. The trace shows the primary
+	// way to a public address of the design). Where it does, the session is
+	// walked from each other address too: the same certain answer from
+	// each stands (a warning says so); different ones make it
+	// [Indeterminate], [Result.Unknowns] naming the gateway and the edges;
+	// the set questions refuse the design. The trace shows the primary
 	// addresses.
 	Secondary []NATAddress
 	// SecondaryUnknown, when set, says the gateway has secondary addresses

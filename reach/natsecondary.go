@@ -238,3 +238,79 @@ func (m *Model) natPathErr(f flow.Flow, fwd, ret []Hop) error {
 	}
 	return nil
 }
+
+// natAltAddr is a secondary address a walk has NAT gateway ni send its
+// session from (walker.natAlt).
+type natAltAddr struct {
+	ni   *natInfo
+	addr NATAddress
+}
+
+// natPrivate is the private address NAT gateway ni sends w's session from:
+// its primary one, or the secondary one the walk asks for.
+func (w *walker) natPrivate(ni *natInfo) netip.Addr {
+	if a := w.natAlt; a != nil && a.ni == ni {
+		return a.addr.PrivateIP
+	}
+	return ni.PrivateIP
+}
+
+// publicFor returns the public address ni maps its private address priv
+// to: the primary one's, or the Elastic IP of the secondary address priv
+// (unset when it has none).
+func (ni *natInfo) publicFor(priv netip.Addr) netip.Addr {
+	if priv == ni.PrivateIP {
+		return ni.PublicIP
+	}
+	for _, s := range ni.Secondary {
+		if s.PrivateIP == priv {
+			return s.PublicIP
+		}
+	}
+	return netip.Addr{}
+}
+
+// sameFromEveryAddress reports whether the session f from src (nil: the
+// internet), whose walk from the primary addresses has the certain
+// outcome want (Reachable or Unreachable) with request hops fwd, has it
+// from every other address of the one NAT gateway with secondary
+// addresses that translates it: then which address the gateway picks
+// changes nothing. It is false where that cannot be shown: an address
+// known only later, a secondary address without an Elastic IP on a public
+// gateway, several such gateways on the path.
+func (m *Model) sameFromEveryAddress(f flow.Flow, src *ifaceInfo, fwd []Hop, want Outcome) bool {
+	if want == Indeterminate {
+		return false
+	}
+	var multi *natInfo
+	for i := range fwd {
+		ni := m.nats[fwd[i].ID]
+		if fwd[i].Kind != KindNATGateway || ni == nil || fwd[i].Verdict != flow.Allow {
+			continue
+		}
+		if ni.unknown != nil || ni.PublicIPUnknown != "" || ni.SecondaryUnknown != "" || multi != nil && ni.addrs != nil {
+			return false
+		}
+		if ni.addrs != nil {
+			multi = ni
+		}
+	}
+	if multi == nil {
+		return false
+	}
+	for _, a := range multi.Secondary {
+		if !multi.Private && !a.PublicIP.IsValid() {
+			return false
+		}
+		s := quietWalks.Get().(*quietWalk)
+		fw, rw := s.reset(m)
+		fw.natAlt = &natAltAddr{multi, a}
+		arrived, _ := m.walkWith(f, src, fw, rw)
+		out := outcomeOf(s.fwd, s.ret, arrived.ok)
+		quietWalks.Put(s)
+		if out != want {
+			return false
+		}
+	}
+	return true
+}

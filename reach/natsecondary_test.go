@@ -76,8 +76,7 @@ func TestNATSecondaryAddresses(t *testing.T) {
 			"NAT gateway nat-demo sends each connection from one of its public addresses (203.0.113.100, 203.0.113.101)"},
 		{"no edge between the addresses", near, nil, toInternet, reach.Reachable, ""},
 		{"to the internet, no filter sees the public address", near, httpsFromPrimary, toInternet, reach.Reachable, ""},
-		{"private addresses told apart", []reach.NATAddress{{PrivateIP: a("10.0.1.200"), PublicIP: a("203.0.113.101")}}, dbRefusesUpper, toInternet, reach.Indeterminate,
-			"NAT gateway nat-demo sends each connection from one of its private addresses (10.0.1.100, 10.0.1.200), and the design tells them apart (edges at 10.0.1.128)"},
+		{"private addresses told apart off the path: the same answer from each", []reach.NATAddress{{PrivateIP: a("10.0.1.200"), PublicIP: a("203.0.113.101")}}, dbRefusesUpper, toInternet, reach.Reachable, ""},
 		{"private addresses on one side of every edge", []reach.NATAddress{{PrivateIP: a("10.0.1.120")}}, dbRefusesUpper, toInternet, reach.Reachable, ""},
 		{"secondaries known only later", nil, func(d *sample.Design) {
 			dbRefusesUpper(d)
@@ -215,4 +214,33 @@ func TestNATSecondaryAddressesAsEnds(t *testing.T) {
 	r, err := m2.Check(reach.Query{From: "web-1", To: "10.0.1.101", Protocol: flow.TCP, Port: 443})
 	require.NoError(t, err)
 	assert.Equal(t, []reach.Code{reach.NATNoInbound}, r.Codes(), r.Text())
+}
+
+// TestNATSecondaryCertainBlockWins: where the session is blocked for
+// certain from every address the NAT gateway may pick, which one it picks
+// changes nothing: Unreachable, not Indeterminate. SSH from app-1 through
+// nat-demo to web-1's public address: sg-web's SSH rule (198.51.100.0/24)
+// tells the gateway's Elastic IPs apart, but the firewall drops SSH to the
+// VPC from anywhere (sid 20).
+func TestNATSecondaryCertainBlockWins(t *testing.T) {
+	a := netip.MustParseAddr
+	m := natSecondaryModel(t, []reach.NATAddress{{PrivateIP: a("10.0.1.200"), PublicIP: a("198.51.100.200")}}, nil)
+	q := reach.Query{From: "app-1", To: "203.0.113.10", Protocol: flow.TCP, Port: 22}
+	r, err := m.Check(q)
+	require.NoError(t, err)
+	assert.Equal(t, reach.Unreachable, r.Outcome, r.Text())
+	assert.Empty(t, r.Unknowns)
+	assert.Contains(t, r.Text(), "the answer, unreachable, is the same from each of them")
+	v, err := m.Verdict(q)
+	require.NoError(t, err)
+	assert.Equal(t, reach.Unreachable, v)
+	// HTTPS, which the firewall passes and sg-web admits from anywhere,
+	// works from either address
+	q.Port, q.Domain = 443, "www.example.com"
+	r, err = m.Check(q)
+	require.NoError(t, err)
+	assert.Equal(t, reach.Reachable, r.Outcome, r.Text())
+	v, err = m.Verdict(q)
+	require.NoError(t, err)
+	assert.Equal(t, reach.Reachable, v)
 }

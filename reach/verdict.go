@@ -59,7 +59,10 @@ func (m *Model) verdict(f flow.Flow, src *ifaceInfo) Outcome {
 	fw, rw := s.reset(m)
 	arrived, _ := m.walkWith(f, src, fw, rw)
 	if len(m.unknownNATs)+len(m.multiNATs) > 0 && len(m.natUnknowns(s.fwd, s.ret, f.Dst.Addr())) > 0 {
-		return Indeterminate // a NAT gateway on the path whose address is known only later
+		if out := outcomeOf(s.fwd, s.ret, arrived.ok); m.sameFromEveryAddress(f, src, s.fwd, out) {
+			return out // the same whichever address the gateway picks
+		}
+		return Indeterminate // a NAT gateway on the path whose address is known only later, or picked among several
 	}
 	return outcomeOf(s.fwd, s.ret, arrived.ok)
 }

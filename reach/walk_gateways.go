@@ -72,7 +72,7 @@ func (w *walker) viaNAT(pkt flow.Flow, from *subnetInfo, ni *natInfo) arrival {
 		return w.stop(stop)
 	}
 	orig := pkt.Src
-	pkt.Src = netip.AddrPortFrom(ni.PrivateIP, pkt.Src.Port())
+	pkt.Src = netip.AddrPortFrom(w.natPrivate(ni), pkt.Src.Port())
 	w.nat = append(w.nat, natRecord{nat: ni, orig: orig, nat64: nat64})
 	w.natPort = ni // the port is the one it picks (natport.go)
 	if nat64 {
@@ -238,7 +238,7 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 		if iface != nil {
 			public = iface.publicOf[src]
 		} else if nat != nil {
-			public = nat.PublicIP
+			public = nat.publicFor(src) // natsecondary.go
 		}
 		if !public.IsValid() && w.leg == Forward {
 			if ap := w.appliance; ap != nil && ap.subnet.vpc == vpc {
