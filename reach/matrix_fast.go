@@ -484,6 +484,7 @@ func sgICMP(hops []sgHop, profs []*hopProfile, order []int, v6 bool, runs []icmp
 		fam = 1
 	}
 	paired, reply := &pairedTypes[fam], &replyTypes[fam]
+	proto := []flow.Protocol{flow.ICMP, flow.ICMPv6}[fam]
 	tb := flow.NewBounds(flow.FieldICMPType) // every hop's type edges
 	tb.Merge(paired)
 	for _, p := range profs {
@@ -495,10 +496,7 @@ func sgICMP(hops []sgHop, profs []*hopProfile, order []int, v6 bool, runs []icmp
 		for _, tr := range tb.Atoms(flow.FieldICMPType, run.types) {
 			t := uint8(tr.Lo)
 			pieces := startPieces(setOf16(run.open), setOf16(run.un))
-			oneWay := (flow.Flow{Protocol: flow.ICMP, ICMPType: t}).IsICMPError()
-			if v6 {
-				oneWay = (flow.Flow{Protocol: flow.ICMPv6, ICMPType: t}).IsICMPError()
-			}
+			oneWay := (flow.Flow{Protocol: proto, ICMPType: t}).IsICMPError()
 			for _, i := range order {
 				tt := t
 				if hops[i].leg == Return {

@@ -225,15 +225,15 @@ func (m *Model) natPublic(a netip.Addr) (*natInfo, netip.Addr, bool) {
 	return ni, priv, ok
 }
 
-// natPathErr is the error of a set question about f whose path (the hops
-// fwd and ret of a walk that passes every filter) crosses a NAT gateway
+// natPathErr is the error of a set question about f whose path (the
+// request hops fwd of a walk that passes every filter) crosses a NAT gateway
 // whose addresses, known only later or several, the design tells apart:
 // every answer on it depends on the address the gateway takes.
-func (m *Model) natPathErr(f flow.Flow, fwd, ret []Hop) error {
+func (m *Model) natPathErr(f flow.Flow, fwd []Hop) error {
 	if len(m.unknownNATs)+len(m.multiNATs) == 0 {
 		return nil
 	}
-	if u := m.natUnknowns(fwd, ret, f.Dst.Addr()); len(u) > 0 {
+	if u := m.natUnknowns(fwd, f.Dst.Addr()); len(u) > 0 {
 		return fmt.Errorf("%w: the answer depends on the address a NAT gateway on the path takes: %s", ErrQuery, strings.Join(u, "; "))
 	}
 	return nil

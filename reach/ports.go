@@ -212,7 +212,7 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 	fw := &walker{m: m, leg: Forward, hops: &path.fwd, identity: true, explain: true, bounds: fb, marks: &path.marks}
 	rw := &walker{m: m, leg: Return, hops: &path.ret, identity: true, forward: fw, explain: true, bounds: rb, marks: &path.marks}
 	m.walkWith(f, src.iface, fw, rw)
-	if err := m.natPathErr(f, path.fwd, path.ret); err != nil {
+	if err := m.natPathErr(f, path.fwd); err != nil {
 		return nil, err
 	}
 	if q.Protocol.IsICMP() {

@@ -517,7 +517,7 @@ func (m *Model) portPath(s *quietWalk, f flow.Flow, src *ifaceInfo) (*portPath, 
 	filters := make([]filterHop, 0, verdictHops)
 	fw.filters, rw.filters = &filters, &filters
 	arrived, _ := m.walkWith(f, src, fw, rw)
-	if err := m.natPathErr(f, s.fwd, s.ret); err != nil {
+	if err := m.natPathErr(f, s.fwd); err != nil {
 		return nil, err
 	}
 	p := &portPath{m: m, f: f, src: src, path: atomOutcome{fwd: s.fwd, ret: s.ret}}

@@ -329,7 +329,7 @@ func (m *Model) markUnknowns(r *Result, src, dst *ifaceInfo) {
 	}
 	r.Warnings = append(r.Warnings, m.placeholderNotes(r, src, dst)...)
 	u := m.unknownEnds(r.Flow, src, dst)
-	if nu := m.natUnknowns(r.Forward, r.Return, r.Flow.Dst.Addr()); len(nu) > 0 {
+	if nu := m.natUnknowns(r.Forward, r.Flow.Dst.Addr()); len(nu) > 0 {
 		if m.sameFromEveryAddress(r.Flow, src, r.Forward, r.Outcome) {
 			r.Warnings = append(r.Warnings, fmt.Sprintf("the NAT gateway on the path sends each connection from one of several addresses, which the design tells apart; the answer, %s, is the same from each of them", r.Outcome))
 		} else {

@@ -241,7 +241,7 @@ func placeNATs(p *problems, m *Model, next netip.Addr) {
 	}
 }
 
-// natUnknowns returns what an answer whose hops are fwd and ret, a
+// natUnknowns returns what an answer whose request hops are fwd, a
 // question to dst, depends on among the addresses of the NAT gateways
 // that translate its request: a private one known only later, or several
 // (natsecondary.go), that the design's edges tell apart, or, on a path to
@@ -250,7 +250,7 @@ func placeNATs(p *problems, m *Model, next netip.Addr) {
 // that stops the packet itself (a connection to it, a protocol it does
 // not carry, a reply routed to it) drops it whatever its address: it
 // does not count.
-func (m *Model) natUnknowns(fwd, ret []Hop, dst netip.Addr) []string {
+func (m *Model) natUnknowns(fwd []Hop, dst netip.Addr) []string {
 	if len(m.unknownNATs)+len(m.multiNATs) == 0 {
 		return nil
 	}
@@ -259,24 +259,22 @@ func (m *Model) natUnknowns(fwd, ret []Hop, dst netip.Addr) []string {
 	}
 	_, dstPublic := m.byPublic[dst]
 	var out []string
-	for _, hops := range [1][]Hop{fwd} { // the reply crosses a gateway only back through its translation
-		for i := range hops {
-			ni := m.nats[hops[i].ID]
-			if hops[i].Kind != KindNATGateway || ni == nil || hops[i].Verdict != flow.Allow {
-				continue
+	for i := range fwd { // the reply crosses a gateway only back through its translation
+		ni := m.nats[fwd[i].ID]
+		if fwd[i].Kind != KindNATGateway || ni == nil || fwd[i].Verdict != flow.Allow {
+			continue
+		}
+		for _, s := range m.secondaryUnknowns(ni, dstPublic) { // natsecondary.go
+			out = appendNew(out, s)
+		}
+		if ni.unknown != nil {
+			if cuts := m.cutsOf(ni.unknown); len(cuts) > 0 {
+				out = appendNew(out, fmt.Sprintf("%s is known only later, and the design tells apart addresses NAT gateway %s could get (edges at %s)", ni.unknown.what, ni.ID, addrList(cuts)))
 			}
-			for _, s := range m.secondaryUnknowns(ni, dstPublic) { // natsecondary.go
-				out = appendNew(out, s)
-			}
-			if ni.unknown != nil {
-				if cuts := m.cutsOf(ni.unknown); len(cuts) > 0 {
-					out = appendNew(out, fmt.Sprintf("%s is known only later, and the design tells apart addresses NAT gateway %s could get (edges at %s)", ni.unknown.what, ni.ID, addrList(cuts)))
-				}
-			}
-			if ni.PublicIPUnknown != "" && dstPublic {
-				if cuts := m.cutsOf(m.publicCuts); len(cuts) > 0 {
-					out = appendNew(out, fmt.Sprintf("%s is known only later, and the design tells apart public addresses NAT gateway %s could get, which this path shows to its filters (edges at %s)", ni.PublicIPUnknown, ni.ID, addrList(cuts)))
-				}
+		}
+		if ni.PublicIPUnknown != "" && dstPublic {
+			if cuts := m.cutsOf(m.publicCuts); len(cuts) > 0 {
+				out = appendNew(out, fmt.Sprintf("%s is known only later, and the design tells apart public addresses NAT gateway %s could get, which this path shows to its filters (edges at %s)", ni.PublicIPUnknown, ni.ID, addrList(cuts)))
 			}
 		}
 	}

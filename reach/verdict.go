@@ -58,7 +58,7 @@ func (m *Model) verdict(f flow.Flow, src *ifaceInfo) Outcome {
 	defer quietWalks.Put(s)
 	fw, rw := s.reset(m)
 	arrived, _ := m.walkWith(f, src, fw, rw)
-	if len(m.unknownNATs)+len(m.multiNATs) > 0 && len(m.natUnknowns(s.fwd, s.ret, f.Dst.Addr())) > 0 {
+	if len(m.unknownNATs)+len(m.multiNATs) > 0 && len(m.natUnknowns(s.fwd, f.Dst.Addr())) > 0 {
 		if out := outcomeOf(s.fwd, s.ret, arrived.ok); m.sameFromEveryAddress(f, src, s.fwd, out) {
 			return out // the same whichever address the gateway picks
 		}
