@@ -389,6 +389,7 @@ func (p *pathList) Set(s string) error {
 // is bad usage, not the absence of the flag.
 type pathFlag struct{ p *string }
 
+// String implements [flag.Value].
 func (f pathFlag) String() string {
 	if f.p == nil {
 		return ""
@@ -396,6 +397,7 @@ func (f pathFlag) String() string {
 	return *f.p
 }
 
+// Set implements [flag.Value]: an empty path is refused.
 func (f pathFlag) Set(s string) error {
 	if s == "" {
 		return errors.New("empty path")
