@@ -164,8 +164,10 @@
 // naming the value), not a certain block. An interface address known only later
 // ([Interface.AddressUnknown], [Interface.IPv6Unknown]) walks with a
 // placeholder of its subnet's block, and an answer is indeterminate where
-// the design's blocks tell apart the addresses it could get (unknown.go);
-// a rule referencing one of its groups may match a free address it could
+// the design's blocks tell apart the addresses it could get (unknown.go),
+// unless a hop blocks every one of them (unknown_block.go: judged again
+// over each piece its filter tells apart, membership following the
+// interface, when no route tells them apart); a rule referencing one of its groups may match a free address it could
 // get, so a hop only such a rule could allow is undecided too.
 //
 // The Amazon DNS server (Route 53 Resolver, [KindAmazonDNS]) of a VPC,

@@ -328,7 +328,17 @@ func (m *Model) markUnknowns(r *Result, src, dst *ifaceInfo) {
 		return
 	}
 	r.Warnings = append(r.Warnings, m.placeholderNotes(r, src, dst)...)
-	u := m.unknownEnds(r.Flow, src, dst)
+	var u []string
+	if pu := m.pathUnknowns(r.Flow, src, dst); len(pu) > 0 {
+		// a hop that blocks every address the ends could get decides
+		// (unknown_block.go)
+		if why, ok := m.blockedWhicheverAddress(r, r.Flow, src, dst); ok {
+			r.Warnings = append(r.Warnings, why)
+		} else {
+			u = pu
+		}
+	}
+	u = append(u, m.publicUnknowns(r.Flow, src, dst)...)
 	if nu := m.natUnknowns(r.Forward, r.Flow.Dst.Addr()); len(nu) > 0 {
 		if m.sameFromEveryAddress(r.Flow, src, r.Forward, r.Outcome) {
 			r.Warnings = append(r.Warnings, fmt.Sprintf("the NAT gateway on the path sends each connection from one of several addresses, which the design tells apart; the answer, %s, is the same from each of them", r.Outcome))

@@ -32,7 +32,8 @@ import (
 // question from or to the interface is judged on its path: the edges of
 // the filters its request and reply meet, and of every route, that fall
 // inside those addresses make the answer [Indeterminate], and
-// [Result.Unknowns] names the value and the edges; without such an edge
+// [Result.Unknowns] names the value and the edges, unless a hop blocks
+// every one of those addresses (unknown_block.go); without such an edge
 // the answer is exact. Group membership does not tell addresses apart: it
 // follows the interface, whatever its address, so the edges a
 // placeholder's own membership makes do not count. The set questions,

@@ -29,10 +29,20 @@ func (m *Model) Verdict(q Query) (Outcome, error) {
 	}
 	if len(m.unknownIfaces)+len(m.unknownPublic) > 0 {
 		if len(m.unknownEnds(f, src.iface, dst.iface)) > 0 {
-			return Indeterminate, nil
+			return m.checkedOutcome(f, src.iface, dst.iface), nil
 		}
 	}
 	return m.verdict(f, src.iface), nil
+}
+
+// checkedOutcome is the outcome of the explained check of f from src to
+// dst: for a question whose end's address is known only later, and the
+// design tells its possible addresses apart, the blocking hop's words
+// decide whether the answer stands (unknown_block.go).
+func (m *Model) checkedOutcome(f flow.Flow, src, dst *ifaceInfo) Outcome {
+	r := m.check(f, src)
+	m.markUnknowns(r, src, dst)
+	return r.Outcome
 }
 
 // VerdictFlow answers f as [Model.CheckFlow] does, with the outcome
@@ -45,7 +55,7 @@ func (m *Model) VerdictFlow(f flow.Flow) (Outcome, error) {
 	}
 	if len(m.unknownIfaces)+len(m.unknownPublic) > 0 {
 		if dst, _ := m.resolve(f.Dst.Addr().String()); len(m.unknownEnds(f, src.iface, dst.iface)) > 0 {
-			return Indeterminate, nil
+			return m.checkedOutcome(f, src.iface, dst.iface), nil
 		}
 	}
 	return m.verdict(f, src.iface), nil
