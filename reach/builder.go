@@ -564,11 +564,30 @@ func prefixList(ps []netip.Prefix) string {
 // claimAddr records that addr belongs to owner, reporting a clash.
 func claimAddr(p *problems, m *Model, owner, fieldPath string, a netip.Addr) bool {
 	if other, ok := m.owners[a]; ok {
+		if vpcs := m.vpcsHolding(a); len(vpcs) > 1 {
+			p.add(owner, fieldPath, a.String(), "address already used by %s; VPCs %s both hold it: a design is one address space, so check VPCs whose addresses collide in designs of their own", other, strings.Join(vpcs, " and "))
+			return false
+		}
 		p.add(owner, fieldPath, a.String(), "address already used by %s", other)
 		return false
 	}
 	m.owners[a] = owner
 	return true
+}
+
+// vpcsHolding returns the IDs of the VPCs whose blocks hold a, sorted.
+func (m *Model) vpcsHolding(a netip.Addr) []string {
+	var out []string
+	for id, v := range m.vpcs {
+		for _, c := range v.CIDRs {
+			if c.Contains(a) {
+				out = append(out, id)
+				break
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 func (b *Builder) buildInterfaces(p *problems, m *Model) {

@@ -729,3 +729,20 @@ func TestBuildDoesNotReportFollowOnFaults(t *testing.T) {
 			"the routes to vpce-fw are fine: %v", err)
 	})
 }
+
+// Two VPCs may share a block, but a design is one address space: a
+// clash names both VPCs and says what to do.
+func TestAddressClashAcrossVPCsNamesBoth(t *testing.T) {
+	p, a := netip.MustParsePrefix, netip.MustParseAddr
+	b := reach.NewBuilder()
+	for _, v := range []string{"vpc-a", "vpc-b"} {
+		b.AddVPC(reach.VPC{ID: v, CIDRs: []netip.Prefix{p("10.0.0.0/16")}, MainRouteTable: "rtb-" + v, DefaultACL: "acl-" + v}).
+			AddRouteTable(reach.RouteTable{ID: "rtb-" + v, VPC: v}).
+			AddNetworkACL(nacl.NewDefault("acl-"+v, v, false)).
+			AddSubnet(reach.Subnet{ID: "subnet-" + v, VPC: v, CIDRs: []netip.Prefix{p("10.0.1.0/24")}}).
+			AddInterface(reach.Interface{ID: "eni-" + v, Subnet: "subnet-" + v, PrivateIPs: []netip.Addr{a("10.0.1.10")}})
+	}
+	_, err := b.Build()
+	require.ErrorIs(t, err, reach.ErrTopology)
+	assert.ErrorContains(t, err, "address already used by eni-vpc-a; VPCs vpc-a and vpc-b both hold it: a design is one address space")
+}
