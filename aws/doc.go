@@ -201,7 +201,8 @@
 //     Routes to
 //     anything else (virtual private gateways, Gateway Load Balancer
 //     endpoints that are not a firewall's, peering connections, transit
-//     gateways, eigw-… and gateway endpoints the input does not hold...)
+//     gateways, eigw-… and gateway endpoints the input does not hold, NAT
+//     gateways it leaves out: regional ones, ones not available...)
 //     are kept as
 //     [reach.TargetUnmodelled] routes, with a warning: longest prefix match
 //     selects them as AWS would, and a query they route is indeterminate
@@ -279,7 +280,14 @@
 //     path crosses it is indeterminate where the design tells them apart;
 //     an address whose Status is failed is a warning and left out) and
 //     their ConnectivityType (public, the default, or private:
-//     [reach.NATGateway.Private]); others are a warning. A public NAT gateway always has an Elastic IP, so one whose
+//     [reach.NATGateway.Private]). Others are left out with a warning:
+//     those in another state, and regional NAT gateways
+//     (AvailabilityMode regional, which have no SubnetId: reachsim models
+//     NAT gateways in a subnet; one without a SubnetId is taken for
+//     one). A route to a NAT gateway left out so, still active, is kept as
+//     a [reach.TargetUnmodelled] route naming the gateway, with a warning:
+//     what it routes is indeterminate (a route to a NAT gateway the input
+//     does not list at all is an error). A public NAT gateway always has an Elastic IP, so one whose
 //     primary address lists no PublicIp comes from a trimmed input: its
 //     public address is unknown ([reach.NATGateway.PublicIPUnknown],
 //     naming the missing PublicIp), with a warning, and an answer that

@@ -2,6 +2,7 @@ package aws
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/reachsim/reachsim/internal/jsonloc"
@@ -61,8 +62,13 @@ type natRec struct {
 	secPr, secPub []jsonloc.Loc
 }
 
+// natOut says why a NAT gateway the input lists is left out, and what it
+// is in words: a route to it is kept as unmodelled (indeterminate).
+type natOut struct{ what, why string }
+
 type natJSON struct {
 	NatGatewayId, SubnetId, State string
+	AvailabilityMode              string // zonal (the default) or regional
 	ConnectivityType              string // public (the default) or private
 	NatGatewayAddresses           []struct {
 		PrivateIp, PublicIp string
@@ -82,10 +88,16 @@ func (l *loader) readNATs(o jsonloc.Loc, raw json.RawMessage) {
 		}
 		if n.State != "available" {
 			l.warn(at, "NAT gateway %s is %q, not available: left out", n.NatGatewayId, n.State)
+			l.natsOut[n.NatGatewayId] = natOut{"NAT gateway", fmt.Sprintf("it is %q, not available, and reachsim models available NAT gateways only", n.State)}
 			continue
 		}
-		if n.SubnetId == "" {
-			l.warn(at, "NAT gateway %s has no SubnetId (a regional NAT gateway?): reachsim models NAT gateways in a subnet; left out", n.NatGatewayId)
+		if regional := strings.EqualFold(n.AvailabilityMode, "regional"); regional || n.SubnetId == "" {
+			what, why := "regional NAT gateway", "AvailabilityMode regional: it spans the VPC's zones, in no subnet"
+			if !regional {
+				what, why = "NAT gateway without a subnet", "no SubnetId (a regional NAT gateway?)"
+			}
+			l.warn(at, "NAT gateway %s has %s: reachsim models NAT gateways in a subnet; left out, and routes to it are kept as unmodelled (what they route is indeterminate)", n.NatGatewayId, why)
+			l.natsOut[n.NatGatewayId] = natOut{what, "reachsim models NAT gateways in a subnet (zonal ones), and this one is in none"}
 			continue
 		}
 		primary := -1

@@ -31,6 +31,7 @@ type loader struct {
 	rts        []*rtRec
 	igws       []*igwRec
 	nats       []*natRec
+	natsOut    map[string]natOut   // NAT gateways left out, by ID (gateway.go)
 	eigws      map[string]*eigwRec // endpoints.go
 	vpces      map[string]*vpceRec // endpoints.go
 	lists      map[string]*listRec
@@ -96,6 +97,7 @@ func newLoader() *loader {
 		ruleIDs:   map[string]itemAt{},
 		lists:     map[string]*listRec{},
 		eigws:     map[string]*eigwRec{},
+		natsOut:   map[string]natOut{},
 		vpces:     map[string]*vpceRec{},
 		seen:      map[string]jsonloc.Loc{},
 	}

@@ -252,6 +252,10 @@ func (l *loader) route(r *rtRec, o jsonloc.Loc, rj routeJSON, endpoints map[stri
 	case field == "NetworkInterfaceId":
 		rt.Target = reach.TargetInterface
 	case field == "NatGatewayId":
+		if out, ok := l.natsOut[target]; ok { // gateway.go
+			unmodelled(target, out.what, out.why)
+			return
+		}
 		rt.Target = reach.TargetNATGateway
 	case field == "EgressOnlyInternetGatewayId": // endpoints.go
 		if l.eigws[target] == nil {
