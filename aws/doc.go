@@ -201,7 +201,8 @@
 //     Routes to
 //     anything else (virtual private gateways, Gateway Load Balancer
 //     endpoints that are not a firewall's, peering connections, transit
-//     gateways, eigw-… and gateway endpoints the input does not hold, NAT
+//     gateways, eigw-… and gateway endpoints the input does not hold,
+//     gateway endpoints that are not available, NAT
 //     gateways it leaves out: regional ones, ones not available...)
 //     are kept as
 //     [reach.TargetUnmodelled] routes, with a warning: longest prefix match
@@ -296,7 +297,13 @@
 //     attached to none is a warning.
 //   - VPC endpoints: those of type Gateway (S3, DynamoDB) in state
 //     available are modelled ([reach.GatewayEndpoint]), with the prefix
-//     list named after their ServiceName as the list their routes use. Their
+//     list named after their ServiceName as the list their routes use. One
+//     in another state (pending, deleting...) is left out with a warning,
+//     and an active route to it is kept as a [reach.TargetUnmodelled]
+//     route, with a warning: whether an endpoint in transition carries
+//     traffic is unknown, so what the route carries is indeterminate,
+//     never answered by a less specific route (a route AWS shows as
+//     blackhole, its endpoint gone, is a blackhole). Their
 //     PolicyDocument is not evaluated: one that is not the full-access
 //     default (one statement allowing "*" to "*" on "*", no condition) is
 //     a warning, and so is the result of every query whose path crosses

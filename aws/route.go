@@ -2,6 +2,7 @@ package aws
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/reachsim/reachsim/internal/jsonloc"
@@ -273,6 +274,12 @@ func (l *loader) route(r *rtRec, o jsonloc.Loc, rj routeJSON, endpoints map[stri
 			case vpceGateway:
 				rt.Target = reach.TargetGatewayEndpoint
 			case vpceDropped:
+				return
+			case vpceUnavailable:
+				// AWS shows a route whose target is gone as a blackhole
+				// (State, read above); this one is active, to an endpoint
+				// in transition, whose behaviour reachsim does not know
+				unmodelled(target, "gateway endpoint that is not available", fmt.Sprintf("its State is %q, not available, and whether it carries traffic so is unknown", l.vpces[target].state))
 				return
 			case vpceUnknownList:
 				unmodelled(target, "gateway endpoint for "+l.vpces[target].ep.Service, "its prefix list "+rt.PrefixList+" is not in the input, so which addresses it covers is unknown (add aws ec2 describe-prefix-lists)")

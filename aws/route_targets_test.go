@@ -76,6 +76,14 @@ func dualENI(id, subnet, ip, extra string) string {
 		"Groups": [{"GroupId": "sg-open", "GroupName": "open"}], "TagSet": [{"Key": "Name", "Value": "%s"}]%s}`, id, subnet, ip, ip, id, extra)
 }
 
+// dualPublicA gives eni-a of dualFS a public IPv4 address, so that the
+// internet gateway carries its traffic.
+func dualPublicA(f map[string]string) {
+	f["network-interfaces.json"] = `{"NetworkInterfaces": [` +
+		dualENI("eni-a", "subnet-a", "10.0.1.10", `"Association": {"PublicIp": "198.51.100.10", "IpOwnerId": "amazon"}`) + `,` +
+		dualENI("eni-b", "subnet-b", "10.0.2.10", "") + `]}`
+}
+
 // dualRoute adds route (a describe-route-tables Routes element) after the
 // last route of dualFS's main route table.
 func dualRoute(f map[string]string, route string) {
@@ -142,6 +150,42 @@ func TestRouteToNATGatewayLeftOut(t *testing.T) {
 			all := strings.Join(warnings, "\n")
 			assert.Contains(t, all, tc.gwWarning)
 			assert.Contains(t, all, tc.routeWarning)
+		})
+	}
+}
+
+// An active route to a gateway endpoint that is not available (pending,
+// deleting) used to be dropped from the table, so the less specific
+// 0.0.0.0/0 -> igw-1 carried S3 traffic and the answer was a certain
+// REACHABLE, though the loader's own warning called such routes
+// blackholes. AWS shows a route whose target is gone as State blackhole
+// (API_Route, https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Route.html),
+// which the loader reads as one; an active route to an endpoint in
+// transition is kept as unmodelled: indeterminate.
+func TestRouteToGatewayEndpointNotAvailable(t *testing.T) {
+	for _, tc := range []struct {
+		state, routeState string
+		want              reach.Outcome
+	}{
+		{"pending", "active", reach.Indeterminate},
+		{"deleting", "active", reach.Indeterminate},
+		{"deleted", "blackhole", reach.Unreachable},
+	} {
+		t.Run(tc.state, func(t *testing.T) {
+			r, warnings := dualCheck(t, dualFS(func(f map[string]string) {
+				dualPublicA(f)
+				dualRoute(f, `{"DestinationPrefixListId": "pl-63a5400a", "GatewayId": "vpce-s3", "Origin": "CreateRoute", "State": "`+tc.routeState+`"}`)
+				f["vpc-endpoints.json"] = `{"VpcEndpoints": [{"VpcEndpointId": "vpce-s3", "VpcEndpointType": "Gateway", "VpcId": "vpc-1",
+					"ServiceName": "com.amazonaws.us-east-1.s3", "State": "` + tc.state + `", "IpAddressType": "ipv4", "RouteTableIds": ["rtb-main"]}]}`
+				f["prefix-lists-aws.json"] = `{"PrefixLists": [{"PrefixListId": "pl-63a5400a", "PrefixListName": "com.amazonaws.us-east-1.s3", "Cidrs": ["54.231.0.0/16"]}]}`
+			}), reach.Query{From: "eni-a", To: "54.231.1.1", Protocol: flow.TCP, Port: 443})
+			assert.Equal(t, tc.want, r.Outcome, "the endpoint's route must not vanish in favour of 0.0.0.0/0 -> igw-1; warnings: %v\n%s", warnings, r.Text())
+			all := strings.Join(warnings, "\n")
+			assert.Contains(t, all, `vpc-endpoints.json: VpcEndpoints[0]: gateway endpoint vpce-s3 is "`+tc.state+`", not available: left out; routes to it are kept as unmodelled`)
+			if tc.routeState == "active" {
+				assert.Contains(t, r.Codes(), reach.UnmodelledTarget)
+				assert.Contains(t, all, `route-tables.json: RouteTables[0].Routes[4]: route pl-63a5400a -> vpce-s3 (gateway endpoint that is not available) of rtb-main: its State is "`+tc.state+`", not available`)
+			}
 		})
 	}
 }
