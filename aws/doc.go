@@ -203,11 +203,17 @@
 //     endpoints that are not a firewall's, peering connections, transit
 //     gateways, eigw-… and gateway endpoints the input does not hold,
 //     gateway endpoints that are not available, NAT
-//     gateways it leaves out: regional ones, ones not available...)
+//     gateways it leaves out: regional ones, ones not available; the next
+//     hop of a route VPC Route Server propagated, IpAddress; a target in a
+//     field the reader does not read, one AWS adds later...)
 //     are kept as
 //     [reach.TargetUnmodelled] routes, with a warning: longest prefix match
 //     selects them as AWS would, and a query they route is indeterminate
 //     ([reach.UnmodelledTarget]), never answered by a less specific route.
+//     A route that is null, or has no destination or no target, is an
+//     error naming its place (describe-route-tables prints neither): it
+//     cannot be kept, and leaving it out could let a less specific route
+//     answer what it routes.
 //     Such a route by a prefix list that is not in the input is kept too
 //     (the list is unresolved, below). A route's Origin says how it got there: CreateRouteTable (local) and
 //     CreateRoute are static, EnableVgwRoutePropagation makes it a

@@ -189,3 +189,100 @@ func TestRouteToGatewayEndpointNotAvailable(t *testing.T) {
 		})
 	}
 }
+
+// A route whose target is in no field the reader models used to be "left
+// out" with a warning, so the less specific 0.0.0.0/0 -> igw-1 decided
+// and the answer was a certain REACHABLE. It is kept as unmodelled
+// (indeterminate), as doc.go promises for routes to anything else: one
+// to API_Route's ipAddress ("the next hop IP address for routes
+// propagated by VPC Route Server",
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Route.html),
+// or to a target field AWS adds later, as it added CoreNetworkArn and
+// OdbNetworkArn. A key the reader does not read beside a target it does
+// changes nothing.
+func TestRouteToTargetNotRead(t *testing.T) {
+	q := reach.Query{From: "eni-a", To: "54.231.1.1", Protocol: flow.TCP, Port: 443}
+	for _, tc := range []struct {
+		name, route string
+		want        reach.Outcome
+		code        reach.Code
+		warning     string
+	}{
+		{"a VPC Route Server next hop (IpAddress)",
+			`{"DestinationCidrBlock": "54.231.0.0/16", "IpAddress": "10.0.2.99", "Origin": "CreateRoute", "State": "active"}`,
+			reach.Indeterminate, reach.UnmodelledTarget,
+			`route-tables.json: RouteTables[0].Routes[4]: route 54.231.0.0/16 -> 10.0.2.99 (VPC Route Server next hop) of rtb-main: reachsim does not model where it leads; queries it routes are indeterminate`},
+		{"a target field AWS adds later",
+			`{"DestinationCidrBlock": "54.231.0.0/16", "FutureGatewayId": "fgw-1", "Origin": "CreateRoute", "State": "active"}`,
+			reach.Indeterminate, reach.UnmodelledTarget,
+			`route-tables.json: RouteTables[0].Routes[4]: route 54.231.0.0/16 -> fgw-1 (target in FutureGatewayId) of rtb-main: reachsim does not read the route target field FutureGatewayId`},
+		{"a target field AWS adds later, whose value is no string",
+			`{"DestinationCidrBlock": "54.231.0.0/16", "FutureGateway": {"Id": "fgw-1"}, "Origin": "CreateRoute", "State": "active"}`,
+			reach.Indeterminate, reach.UnmodelledTarget,
+			`route 54.231.0.0/16 -> {"Id": "fgw-1"} (target in FutureGateway) of rtb-main`},
+		{"a blackhole to a target field AWS adds later",
+			`{"DestinationCidrBlock": "54.231.0.0/16", "FutureGatewayId": "fgw-1", "Origin": "CreateRoute", "State": "blackhole"}`,
+			reach.Unreachable, reach.BlackholeRoute, ""},
+		{"a key the reader does not read beside a target it reads",
+			`{"DestinationCidrBlock": "54.231.0.0/16", "GatewayId": "igw-1", "FutureFlag": "on", "InstanceOwnerId": "111122223333", "Origin": "CreateRoute", "State": "active"}`,
+			reach.Reachable, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, warnings := dualCheck(t, dualFS(func(f map[string]string) {
+				dualPublicA(f)
+				dualRoute(f, tc.route)
+			}), q)
+			require.Equal(t, tc.want, r.Outcome, "warnings: %v\n%s", warnings, r.Text())
+			if tc.code != "" {
+				assert.Contains(t, r.Codes(), tc.code)
+			}
+			if tc.warning == "" {
+				assert.Empty(t, warnings)
+			} else {
+				assert.Contains(t, strings.Join(warnings, "\n"), tc.warning)
+			}
+		})
+	}
+}
+
+// VPC Route Server propagates routes into gateway route tables too
+// (Amazon VPC User Guide, "Dynamic routing in your VPC with VPC Route
+// Server"): its next hop, the address of an appliance's interface, is a
+// target such a table takes, not one Build refuses.
+func TestRouteServerNextHopInGatewayRouteTable(t *testing.T) {
+	r, warnings := dualCheck(t, dualFS(func(f map[string]string) {
+		dualPublicA(f)
+		f["route-tables.json"] = strings.Replace(f["route-tables.json"], `{"RouteTables": [`, `{"RouteTables": [{"RouteTableId": "rtb-edge", "VpcId": "vpc-1",
+			"Associations": [{"GatewayId": "igw-1", "AssociationState": {"State": "associated"}}], "Routes": [
+			{"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local", "Origin": "CreateRouteTable", "State": "active"},
+			{"DestinationCidrBlock": "10.0.1.0/24", "IpAddress": "10.0.2.99", "Origin": "CreateRoute", "State": "active"}]}, `, 1)
+	}), reach.Query{From: "203.0.113.7", To: "eni-a", Protocol: flow.TCP, Port: 443})
+	assert.Equal(t, reach.Indeterminate, r.Outcome, "warnings: %v\n%s", warnings, r.Text())
+	assert.Contains(t, r.Codes(), reach.UnmodelledTarget)
+}
+
+// A route that is null, or has no destination or no target, is an error
+// naming its place: describe-route-tables prints neither, and leaving it
+// out could let a less specific route answer what it routes (a null
+// route has no destination to keep it by, as an unmodelled route is
+// kept). doc.go: a missing required field is an error.
+func TestRouteMissingParts(t *testing.T) {
+	for _, tc := range []struct {
+		name, route, err string
+	}{
+		{"a null route", `null`,
+			`route-tables.json: RouteTables[0].Routes[4] (rtb-main): "null": invalid AWS CLI output: a route is null`},
+		{"a route without a destination", `{"GatewayId": "igw-1", "Origin": "CreateRoute", "State": "active"}`,
+			`route-tables.json: RouteTables[0].Routes[4] (rtb-main): invalid AWS CLI output: the route has no destination`},
+		{"a route without a target", `{"DestinationCidrBlock": "54.231.0.0/16", "GatewayId": "", "InstanceOwnerId": "111122223333", "Origin": "CreateRoute", "State": "active"}`,
+			`route-tables.json: RouteTables[0].Routes[4] (rtb-main): invalid AWS CLI output: the route names no target`},
+		{"a route that is no object", `"54.231.0.0/16"`,
+			`route-tables.json: RouteTables[0].Routes[4]`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := dualLoad(dualFS(func(f map[string]string) { dualRoute(f, tc.route) }))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.err)
+		})
+	}
+}
