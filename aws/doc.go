@@ -360,7 +360,14 @@
 // (SecurityGroupRules[7], NetworkInterfaces[2].Groups[0].GroupId), every
 // list index and map key included (FirewallStatus.SyncStates["us-east-1a"].Attachment.Status:
 // keys that are not identifiers are written in brackets). A number out of
-// range says the range it wanted ("an integer from 0 to 65535"). First
+// range says the range it wanted ("an integer from 0 to 65535"). An
+// address or CIDR block of the wrong family in a field the CLI prints in
+// one family only (CidrBlock, PrivateIpAddress, PublicIp, PrivateIp,
+// Ipv4Prefix and DestinationCidrBlock hold IPv4; Ipv6CidrBlock,
+// Ipv6Address, Ipv6Prefix and DestinationIpv6CidrBlock IPv6) is an error
+// quoting it ("an IPv6 block where an IPv4 block belongs"), never a guess;
+// the destination of a transit gateway route and a prefix list's entries
+// may be of either. First
 // what the loader finds: malformed JSON, a missing required field, a
 // resource listed twice, a reference the loader resolves itself that is not
 // in the input (a route table or network ACL associated with an unknown

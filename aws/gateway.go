@@ -123,12 +123,12 @@ func (l *loader) readNATs(o jsonloc.Loc, raw json.RawMessage) {
 			continue
 		}
 		var ok bool
-		if r.nat.PrivateIP, ok = l.addr(r.pr, n.NatGatewayId, a.PrivateIp); !ok {
+		if r.nat.PrivateIP, ok = l.addr(r.pr, n.NatGatewayId, a.PrivateIp, fam4); !ok {
 			continue
 		}
 		switch {
 		case a.PublicIp != "":
-			if r.nat.PublicIP, ok = l.addr(r.pub, n.NatGatewayId, a.PublicIp); !ok {
+			if r.nat.PublicIP, ok = l.addr(r.pub, n.NatGatewayId, a.PublicIp, fam4); !ok {
 				continue
 			}
 		case !r.nat.Private:
@@ -162,11 +162,11 @@ func (l *loader) readNATSecondary(r *natRec, n natJSON, primary int) bool {
 		}
 		var s reach.NATAddress
 		var ok bool
-		if s.PrivateIP, ok = l.addr(ao.Field("PrivateIp"), n.NatGatewayId, a.PrivateIp); !ok {
+		if s.PrivateIP, ok = l.addr(ao.Field("PrivateIp"), n.NatGatewayId, a.PrivateIp, fam4); !ok {
 			return false
 		}
 		if a.PublicIp != "" {
-			if s.PublicIP, ok = l.addr(ao.Field("PublicIp"), n.NatGatewayId, a.PublicIp); !ok {
+			if s.PublicIP, ok = l.addr(ao.Field("PublicIp"), n.NatGatewayId, a.PublicIp, fam4); !ok {
 				return false
 			}
 		}

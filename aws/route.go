@@ -234,12 +234,12 @@ func (l *loader) routeDest(o jsonloc.Loc, id string, rj routeJSON) (rt reach.Rou
 	case rj.DestinationPrefixListId != "":
 		rt.PrefixList, dest, ro.dest = rj.DestinationPrefixListId, rj.DestinationPrefixListId, o.Field("DestinationPrefixListId")
 	default:
-		field, s := "DestinationCidrBlock", rj.DestinationCidrBlock
+		field, s, fam := "DestinationCidrBlock", rj.DestinationCidrBlock, fam4
 		if s == "" {
-			field, s = "DestinationIpv6CidrBlock", rj.DestinationIpv6CidrBlock
+			field, s, fam = "DestinationIpv6CidrBlock", rj.DestinationIpv6CidrBlock, fam6
 		}
 		ro.dest = o.Field(field)
-		p, ok := l.prefix(ro.dest, id, s)
+		p, ok := l.prefix(ro.dest, id, s, fam)
 		if !ok {
 			return rt, ro, dest, false
 		}
