@@ -46,14 +46,14 @@ func (l *loader) readAddresses(o jsonloc.Loc, raw json.RawMessage) {
 		if !l.require(at, id, "PublicIp", a.PublicIp) || !l.claim("Elastic IP", a.PublicIp, at.Field("PublicIp")) {
 			continue
 		}
-		public, ok := l.addr(at.Field("PublicIp"), id, a.PublicIp)
+		public, ok := l.addr(at.Field("PublicIp"), id, a.PublicIp, fam4)
 		if !ok || a.NetworkInterfaceId == "" {
 			continue // not associated: it carries no traffic
 		}
 		if !l.require(at, id, "PrivateIpAddress", a.PrivateIpAddress) {
 			continue
 		}
-		private, ok := l.addr(at.Field("PrivateIpAddress"), id, a.PrivateIpAddress)
+		private, ok := l.addr(at.Field("PrivateIpAddress"), id, a.PrivateIpAddress, fam4)
 		if !ok {
 			continue
 		}

@@ -201,11 +201,19 @@
 //     Routes to
 //     anything else (virtual private gateways, Gateway Load Balancer
 //     endpoints that are not a firewall's, peering connections, transit
-//     gateways, eigw-… and gateway endpoints the input does not hold...)
+//     gateways, eigw-… and gateway endpoints the input does not hold,
+//     gateway endpoints that are not available, NAT
+//     gateways it leaves out: regional ones, ones not available; the next
+//     hop of a route VPC Route Server propagated, IpAddress; a target in a
+//     field the reader does not read, one AWS adds later...)
 //     are kept as
 //     [reach.TargetUnmodelled] routes, with a warning: longest prefix match
 //     selects them as AWS would, and a query they route is indeterminate
 //     ([reach.UnmodelledTarget]), never answered by a less specific route.
+//     A route that is null, or has no destination or no target, is an
+//     error naming its place (describe-route-tables prints neither): it
+//     cannot be kept, and leaving it out could let a less specific route
+//     answer what it routes.
 //     Such a route by a prefix list that is not in the input is kept too
 //     (the list is unresolved, below). A route's Origin says how it got there: CreateRouteTable (local) and
 //     CreateRoute are static, EnableVgwRoutePropagation makes it a
@@ -279,7 +287,14 @@
 //     path crosses it is indeterminate where the design tells them apart;
 //     an address whose Status is failed is a warning and left out) and
 //     their ConnectivityType (public, the default, or private:
-//     [reach.NATGateway.Private]); others are a warning. A public NAT gateway always has an Elastic IP, so one whose
+//     [reach.NATGateway.Private]). Others are left out with a warning:
+//     those in another state, and regional NAT gateways
+//     (AvailabilityMode regional, which have no SubnetId: reachsim models
+//     NAT gateways in a subnet; one without a SubnetId is taken for
+//     one). A route to a NAT gateway left out so, still active, is kept as
+//     a [reach.TargetUnmodelled] route naming the gateway, with a warning:
+//     what it routes is indeterminate (a route to a NAT gateway the input
+//     does not list at all is an error). A public NAT gateway always has an Elastic IP, so one whose
 //     primary address lists no PublicIp comes from a trimmed input: its
 //     public address is unknown ([reach.NATGateway.PublicIPUnknown],
 //     naming the missing PublicIp), with a warning, and an answer that
@@ -288,7 +303,13 @@
 //     attached to none is a warning.
 //   - VPC endpoints: those of type Gateway (S3, DynamoDB) in state
 //     available are modelled ([reach.GatewayEndpoint]), with the prefix
-//     list named after their ServiceName as the list their routes use. Their
+//     list named after their ServiceName as the list their routes use. One
+//     in another state (pending, deleting...) is left out with a warning,
+//     and an active route to it is kept as a [reach.TargetUnmodelled]
+//     route, with a warning: whether an endpoint in transition carries
+//     traffic is unknown, so what the route carries is indeterminate,
+//     never answered by a less specific route (a route AWS shows as
+//     blackhole, its endpoint gone, is a blackhole). Their
 //     PolicyDocument is not evaluated: one that is not the full-access
 //     default (one statement allowing "*" to "*" on "*", no condition) is
 //     a warning, and so is the result of every query whose path crosses
@@ -339,7 +360,14 @@
 // (SecurityGroupRules[7], NetworkInterfaces[2].Groups[0].GroupId), every
 // list index and map key included (FirewallStatus.SyncStates["us-east-1a"].Attachment.Status:
 // keys that are not identifiers are written in brackets). A number out of
-// range says the range it wanted ("an integer from 0 to 65535"). First
+// range says the range it wanted ("an integer from 0 to 65535"). An
+// address or CIDR block of the wrong family in a field the CLI prints in
+// one family only (CidrBlock, PrivateIpAddress, PublicIp, PrivateIp,
+// Ipv4Prefix and DestinationCidrBlock hold IPv4; Ipv6CidrBlock,
+// Ipv6Address, Ipv6Prefix and DestinationIpv6CidrBlock IPv6) is an error
+// quoting it ("an IPv6 block where an IPv4 block belongs"), never a guess;
+// the destination of a transit gateway route and a prefix list's entries
+// may be of either. First
 // what the loader finds: malformed JSON, a missing required field, a
 // resource listed twice, a reference the loader resolves itself that is not
 // in the input (a route table or network ACL associated with an unknown

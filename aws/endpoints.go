@@ -62,7 +62,8 @@ func (l *loader) readEgressOnlyIGWs(o jsonloc.Loc, raw json.RawMessage) {
 
 type vpceRec struct {
 	ep      reach.GatewayEndpoint
-	typ     string // Gateway, Interface, GatewayLoadBalancer...
+	typ     string // Gateway, Interface, GatewayLoadBalancer...; unavailable, invalid: a gateway endpoint left out
+	state   string // State, for a gateway endpoint that is not available
 	at, vpc jsonloc.Loc
 }
 
@@ -87,8 +88,8 @@ func (l *loader) readVPCEndpoints(o jsonloc.Loc, raw json.RawMessage) {
 			continue // what a route to it becomes is said where a route names it
 		}
 		if !strings.EqualFold(e.State, "available") {
-			l.warn(at, "gateway endpoint %s is %q, not available: left out; routes to it are blackholes", id, e.State)
-			r.typ = "unavailable"
+			l.warn(at, "gateway endpoint %s is %q, not available: left out; routes to it are kept as unmodelled (what they route is indeterminate)", id, e.State)
+			r.typ, r.state = "unavailable", e.State
 			continue
 		}
 		if !l.require(at, id, "VpcId", e.VpcId) || !l.require(at, id, "ServiceName", e.ServiceName) {
@@ -171,8 +172,9 @@ type vpceTarget uint8
 const (
 	vpceUnknown     vpceTarget = iota // not in the input, or a Gateway Load Balancer endpoint: unmodelled
 	vpceGateway                       // a gateway endpoint: modelled
-	vpceDropped                       // left out, with a warning
+	vpceDropped                       // left out, with a warning or an error
 	vpceUnknownList                   // a gateway endpoint whose prefix list the input lacks: unmodelled
+	vpceUnavailable                   // a gateway endpoint that is not available: unmodelled
 )
 
 // vpceRoute says what the route dest -> target (a vpce-… that is no
@@ -185,8 +187,9 @@ func (l *loader) vpceRoute(o jsonloc.Loc, id, dest, target, pl string) vpceTarge
 	case strings.EqualFold(r.typ, "Interface"):
 		l.warn(o, "route %s -> %s of %s left out: %s is an interface endpoint, which is no route target", dest, target, id, target)
 		return vpceDropped
-	case r.typ == "unavailable", r.typ == "invalid":
-		l.warn(o, "route %s -> %s of %s left out: the gateway endpoint is not modelled (see its own warning or error)", dest, target, id)
+	case r.typ == "unavailable":
+		return vpceUnavailable
+	case r.typ == "invalid": // an error is recorded: the load fails
 		return vpceDropped
 	case !strings.EqualFold(r.typ, "Gateway"):
 		return vpceUnknown

@@ -2,6 +2,7 @@ package aws
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/reachsim/reachsim/internal/jsonloc"
@@ -61,8 +62,13 @@ type natRec struct {
 	secPr, secPub []jsonloc.Loc
 }
 
+// natOut says why a NAT gateway the input lists is left out, and what it
+// is in words: a route to it is kept as unmodelled (indeterminate).
+type natOut struct{ what, why string }
+
 type natJSON struct {
 	NatGatewayId, SubnetId, State string
+	AvailabilityMode              string // zonal (the default) or regional
 	ConnectivityType              string // public (the default) or private
 	NatGatewayAddresses           []struct {
 		PrivateIp, PublicIp string
@@ -82,10 +88,16 @@ func (l *loader) readNATs(o jsonloc.Loc, raw json.RawMessage) {
 		}
 		if n.State != "available" {
 			l.warn(at, "NAT gateway %s is %q, not available: left out", n.NatGatewayId, n.State)
+			l.natsOut[n.NatGatewayId] = natOut{"NAT gateway", fmt.Sprintf("it is %q, not available, and reachsim models available NAT gateways only", n.State)}
 			continue
 		}
-		if n.SubnetId == "" {
-			l.warn(at, "NAT gateway %s has no SubnetId (a regional NAT gateway?): reachsim models NAT gateways in a subnet; left out", n.NatGatewayId)
+		if regional := strings.EqualFold(n.AvailabilityMode, "regional"); regional || n.SubnetId == "" {
+			what, why := "regional NAT gateway", "AvailabilityMode regional: it spans the VPC's zones, in no subnet"
+			if !regional {
+				what, why = "NAT gateway without a subnet", "no SubnetId (a regional NAT gateway?)"
+			}
+			l.warn(at, "NAT gateway %s has %s: reachsim models NAT gateways in a subnet; left out, and routes to it are kept as unmodelled (what they route is indeterminate)", n.NatGatewayId, why)
+			l.natsOut[n.NatGatewayId] = natOut{what, "reachsim models NAT gateways in a subnet (zonal ones), and this one is in none"}
 			continue
 		}
 		primary := -1
@@ -111,12 +123,12 @@ func (l *loader) readNATs(o jsonloc.Loc, raw json.RawMessage) {
 			continue
 		}
 		var ok bool
-		if r.nat.PrivateIP, ok = l.addr(r.pr, n.NatGatewayId, a.PrivateIp); !ok {
+		if r.nat.PrivateIP, ok = l.addr(r.pr, n.NatGatewayId, a.PrivateIp, fam4); !ok {
 			continue
 		}
 		switch {
 		case a.PublicIp != "":
-			if r.nat.PublicIP, ok = l.addr(r.pub, n.NatGatewayId, a.PublicIp); !ok {
+			if r.nat.PublicIP, ok = l.addr(r.pub, n.NatGatewayId, a.PublicIp, fam4); !ok {
 				continue
 			}
 		case !r.nat.Private:
@@ -150,11 +162,11 @@ func (l *loader) readNATSecondary(r *natRec, n natJSON, primary int) bool {
 		}
 		var s reach.NATAddress
 		var ok bool
-		if s.PrivateIP, ok = l.addr(ao.Field("PrivateIp"), n.NatGatewayId, a.PrivateIp); !ok {
+		if s.PrivateIP, ok = l.addr(ao.Field("PrivateIp"), n.NatGatewayId, a.PrivateIp, fam4); !ok {
 			return false
 		}
 		if a.PublicIp != "" {
-			if s.PublicIP, ok = l.addr(ao.Field("PublicIp"), n.NatGatewayId, a.PublicIp); !ok {
+			if s.PublicIP, ok = l.addr(ao.Field("PublicIp"), n.NatGatewayId, a.PublicIp, fam4); !ok {
 				return false
 			}
 		}

@@ -107,7 +107,7 @@ func (l *loader) readENI(o jsonloc.Loc, n *eniJSON, instance string) *eniRec {
 	for _, j := range order {
 		p := n.PrivateIpAddresses[j]
 		po := o.Field("PrivateIpAddresses").Index(j)
-		a, ok := l.addr(po.Field("PrivateIpAddress"), e.id, p.PrivateIpAddress)
+		a, ok := l.addr(po.Field("PrivateIpAddress"), e.id, p.PrivateIpAddress, fam4)
 		if !ok {
 			continue
 		}
@@ -115,13 +115,13 @@ func (l *loader) readENI(o jsonloc.Loc, n *eniJSON, instance string) *eniRec {
 		e.ipAt = append(e.ipAt, po.Field("PrivateIpAddress"))
 		if p.Association != nil && p.Association.PublicIp != "" && j != order[0] {
 			pat := po.Field("Association").Field("PublicIp")
-			if pub, ok := l.addr(pat, e.id, p.Association.PublicIp); ok {
+			if pub, ok := l.addr(pat, e.id, p.Association.PublicIp, fam4); ok {
 				e.addPublic(l, publicRec{private: a, public: pub, at: pat}, e.id)
 			}
 		}
 	}
 	if len(n.PrivateIpAddresses) == 0 && n.PrivateIpAddress != "" {
-		if a, ok := l.addr(o.Field("PrivateIpAddress"), e.id, n.PrivateIpAddress); ok {
+		if a, ok := l.addr(o.Field("PrivateIpAddress"), e.id, n.PrivateIpAddress, fam4); ok {
 			e.ips = append(e.ips, a)
 			e.ipAt = append(e.ipAt, o.Field("PrivateIpAddress"))
 		}
@@ -136,7 +136,7 @@ func (l *loader) readENI(o jsonloc.Loc, n *eniJSON, instance string) *eniRec {
 	}
 	for _, j := range v6 {
 		po := o.Field("Ipv6Addresses").Index(j).Field("Ipv6Address")
-		if a, ok := l.addr(po, e.id, n.Ipv6Addresses[j].Ipv6Address); ok {
+		if a, ok := l.addr(po, e.id, n.Ipv6Addresses[j].Ipv6Address, fam6); ok {
 			e.ips = append(e.ips, a)
 			e.ipAt = append(e.ipAt, po)
 		}
@@ -146,20 +146,20 @@ func (l *loader) readENI(o jsonloc.Loc, n *eniJSON, instance string) *eniRec {
 		e.sdCheck, e.sdAt = n.SourceDestCheck, o.Field("SourceDestCheck")
 	}
 	for j, p := range n.Ipv4Prefixes {
-		e.addPrefix(l, o.Field("Ipv4Prefixes").Index(j).Field("Ipv4Prefix"), p.Ipv4Prefix)
+		e.addPrefix(l, o.Field("Ipv4Prefixes").Index(j).Field("Ipv4Prefix"), p.Ipv4Prefix, fam4)
 	}
 	for j, p := range n.Ipv6Prefixes {
-		e.addPrefix(l, o.Field("Ipv6Prefixes").Index(j).Field("Ipv6Prefix"), p.Ipv6Prefix)
+		e.addPrefix(l, o.Field("Ipv6Prefixes").Index(j).Field("Ipv6Prefix"), p.Ipv6Prefix, fam6)
 	}
 	switch {
 	case n.Association != nil && n.Association.PublicIp != "":
 		e.publicAt = o.Field("Association").Field("PublicIp")
-		e.public, _ = l.addr(e.publicAt, e.id, n.Association.PublicIp)
+		e.public, _ = l.addr(e.publicAt, e.id, n.Association.PublicIp, fam4)
 	default:
 		for _, j := range order[:min(1, len(order))] {
 			if p := n.PrivateIpAddresses[j]; p.Association != nil && p.Association.PublicIp != "" {
 				e.publicAt = o.Field("PrivateIpAddresses").Index(j).Field("Association").Field("PublicIp")
-				e.public, _ = l.addr(e.publicAt, e.id, p.Association.PublicIp)
+				e.public, _ = l.addr(e.publicAt, e.id, p.Association.PublicIp, fam4)
 			}
 		}
 	}
@@ -236,7 +236,7 @@ func (l *loader) readReservations(o jsonloc.Loc, reservations []reservationJSON)
 // interface's when its element does not print its Association (a trimmed
 // input), an error naming both when they differ.
 func (l *loader) instancePublicIP(e *eniRec, o jsonloc.Loc, s string) {
-	a, ok := l.addr(o, e.id, s)
+	a, ok := l.addr(o, e.id, s, fam4)
 	switch {
 	case !ok:
 	case !e.public.IsValid():
@@ -438,9 +438,9 @@ func (l *loader) mergeENI(e, o *eniRec) {
 }
 
 // addPrefix reads a prefix delegated to the interface (Ipv4Prefixes,
-// Ipv6Prefixes) at o: its addresses are the interface's.
-func (e *eniRec) addPrefix(l *loader, o jsonloc.Loc, s string) {
-	p, ok := l.prefix(o, e.id, s)
+// Ipv6Prefixes) at o, of family fam: its addresses are the interface's.
+func (e *eniRec) addPrefix(l *loader, o jsonloc.Loc, s string, fam family) {
+	p, ok := l.prefix(o, e.id, s, fam)
 	if !ok || slices.Contains(e.prefixes, p) {
 		return
 	}

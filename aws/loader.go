@@ -31,6 +31,7 @@ type loader struct {
 	rts        []*rtRec
 	igws       []*igwRec
 	nats       []*natRec
+	natsOut    map[string]natOut   // NAT gateways left out, by ID (gateway.go)
 	eigws      map[string]*eigwRec // endpoints.go
 	vpces      map[string]*vpceRec // endpoints.go
 	lists      map[string]*listRec
@@ -96,6 +97,7 @@ func newLoader() *loader {
 		ruleIDs:   map[string]itemAt{},
 		lists:     map[string]*listRec{},
 		eigws:     map[string]*eigwRec{},
+		natsOut:   map[string]natOut{},
 		vpces:     map[string]*vpceRec{},
 		seen:      map[string]jsonloc.Loc{},
 	}
@@ -167,24 +169,55 @@ func (l *loader) require(o jsonloc.Loc, resource, field, value string) bool {
 	return true
 }
 
+// family is the address family a field of the AWS CLI's output holds.
+type family uint8
+
+const (
+	famAny family = iota // either: a prefix list's entries, a transit gateway route's destination
+	fam4                 // IPv4 only: CidrBlock, PrivateIpAddress, PublicIp, Ipv4Prefix...
+	fam6                 // IPv6 only: Ipv6CidrBlock, Ipv6Address, Ipv6Prefix...
+)
+
+// wrong reports whether a, read from a field that holds fam, is of the
+// other family, and names the family a has and the one fam wants.
+func (fam family) wrong(a netip.Addr) (got, want string, bad bool) {
+	if fam == famAny || a.Is6() == (fam == fam6) {
+		return "", "", false
+	}
+	if fam == fam6 {
+		return "IPv4", "IPv6", true
+	}
+	return "IPv6", "IPv4", true
+}
+
 // prefix reads the CIDR block s at o (host bits masked, as flow.ParseCIDR
-// does).
-func (l *loader) prefix(o jsonloc.Loc, resource, s string) (netip.Prefix, bool) {
+// does), of family fam: a block of the other family is an error, never
+// a guess, as in the per-kind parsers.
+func (l *loader) prefix(o jsonloc.Loc, resource, s string, fam family) (netip.Prefix, bool) {
 	p, err := flow.ParseCIDR(s)
 	if err != nil {
 		l.fail(o, resource, s, ErrInvalidDump, "not a CIDR block")
 		return netip.Prefix{}, false
 	}
+	if got, want, bad := fam.wrong(p.Addr()); bad {
+		l.fail(o, resource, s, ErrInvalidDump, "an %s block where an %s block belongs", got, want)
+		return netip.Prefix{}, false
+	}
 	return p, true
 }
 
-// addr reads the IP address s at o. flow.ParseAddrOrCIDR holds the checks
-// an address needs (no zone, no IPv4-mapped IPv6 address); a block with a
+// addr reads the IP address s at o, of family fam (an address of the
+// other family is an error). flow.ParseAddrOrCIDR holds the checks an
+// address needs (no zone, no IPv4-mapped IPv6 address); a block with a
 // prefix length is no address.
-func (l *loader) addr(o jsonloc.Loc, resource, s string) (netip.Addr, bool) {
+func (l *loader) addr(o jsonloc.Loc, resource, s string, fam family) (netip.Addr, bool) {
 	p, err := flow.ParseAddrOrCIDR(s)
 	if err != nil || strings.Contains(s, "/") {
 		l.fail(o, resource, s, ErrInvalidDump, "not an IP address")
+		return netip.Addr{}, false
+	}
+	if got, want, bad := fam.wrong(p.Addr()); bad {
+		l.fail(o, resource, s, ErrInvalidDump, "an %s address where an %s address belongs", got, want)
 		return netip.Addr{}, false
 	}
 	return p.Addr(), true

@@ -90,7 +90,7 @@ func (l *loader) peerSide(o jsonloc.Loc, id, field string, info *peerVPCJSON) (p
 	s.vpc, s.owner = info.VpcId, info.OwnerId
 	ok := true
 	add := func(at jsonloc.Loc, text string, v6 bool) {
-		p, good := l.prefix(at, id, text)
+		p, good := l.prefix(at, id, text, famAny) // the family is checked below
 		switch {
 		case !good:
 			ok = false

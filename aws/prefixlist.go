@@ -124,7 +124,7 @@ func (l *loader) readPrefixLists(file string, top map[string]json.RawMessage) {
 		if !l.require(at, r.list.ID, "Cidr", e.Cidr) {
 			continue
 		}
-		if p, ok := l.prefix(at.Field("Cidr"), r.list.ID, e.Cidr); ok {
+		if p, ok := l.prefix(at.Field("Cidr"), r.list.ID, e.Cidr, famAny); ok {
 			r.list.Entries = append(r.list.Entries, p)
 			r.entryAt = append(r.entryAt, at.Field("Cidr"))
 		}
@@ -210,7 +210,7 @@ func (l *loader) readServiceCidrs(r *listRec, o jsonloc.Loc, cidrs []string) {
 	var ps []netip.Prefix
 	var at []jsonloc.Loc
 	for j, c := range cidrs {
-		if p, ok := l.prefix(o.Index(j), r.list.ID, c); ok {
+		if p, ok := l.prefix(o.Index(j), r.list.ID, c, famAny); ok {
 			ps = append(ps, p)
 			at = append(at, o.Index(j))
 		}

@@ -1,7 +1,11 @@
 package aws
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/reachsim/reachsim/internal/jsonloc"
@@ -15,7 +19,7 @@ type rtRec struct {
 	at       jsonloc.Loc
 	routeAt  []routeOrigin
 	gwAt     []jsonloc.Loc
-	routesIn []routeJSON // read once every firewall endpoint is known
+	routesIn []routeIn // read once every firewall endpoint is known
 	assocs   []assocJSON
 }
 
@@ -31,8 +35,16 @@ type assocJSON struct {
 type routeTableJSON struct {
 	RouteTableId, VpcId string
 	Associations        []assocJSON
-	Routes              []routeJSON
-	Tags                []tagJSON
+	// Routes are decoded one by one (readRoute): a null element is an
+	// error, and the keys routeJSON does not read are kept
+	Routes []json.RawMessage
+	Tags   []tagJSON
+}
+
+// routeIn is a route as read, and where.
+type routeIn struct {
+	at jsonloc.Loc
+	rj routeJSON
 }
 
 func (l *loader) readRouteTables(o jsonloc.Loc, raw json.RawMessage) {
@@ -43,8 +55,14 @@ func (l *loader) readRouteTables(o jsonloc.Loc, raw json.RawMessage) {
 			!l.claim("route table", t.RouteTableId, at.Field("RouteTableId")) {
 			continue
 		}
-		l.rts = append(l.rts, &rtRec{rt: reach.RouteTable{ID: t.RouteTableId, Name: nameTag(t.Tags), VPC: t.VpcId}, at: at,
-			routesIn: t.Routes, assocs: t.Associations})
+		r := &rtRec{rt: reach.RouteTable{ID: t.RouteTableId, Name: nameTag(t.Tags), VPC: t.VpcId}, at: at, assocs: t.Associations}
+		for j, raw := range t.Routes {
+			ro := at.Field("Routes").Index(j)
+			if rj, ok := l.readRoute(ro, t.RouteTableId, raw); ok {
+				r.routesIn = append(r.routesIn, routeIn{ro, rj})
+			}
+		}
+		l.rts = append(l.rts, r)
 	}
 }
 
@@ -87,8 +105,8 @@ func (l *loader) assembleRouteTables(endpoints map[string]bool) {
 				l.fail(ao, id, "", ErrInvalidDump, "the association names no subnet (SubnetId), no gateway (GatewayId) and is not the main one (Main): it associates %s with nothing", id)
 			}
 		}
-		for j, rj := range r.routesIn {
-			l.route(r, r.at.Field("Routes").Index(j), rj, endpoints)
+		for _, ri := range r.routesIn {
+			l.route(r, ri.at, ri.rj, endpoints)
 		}
 	}
 }
@@ -99,11 +117,60 @@ type routeJSON struct {
 	GatewayId, NatGatewayId, NetworkInterfaceId, InstanceId                 string
 	TransitGatewayId, VpcPeeringConnectionId, EgressOnlyInternetGatewayId   string
 	CarrierGatewayId, LocalGatewayId, CoreNetworkArn, OdbNetworkArn         string
+	IpAddress                                                               string // the next hop of a route VPC Route Server propagated
 	State                                                                   string
 	// Origin says how the route got into the table: CreateRouteTable (the
 	// local route), CreateRoute (static), EnableVgwRoutePropagation
 	// (propagated by a virtual private gateway); "" reads as static
 	Origin string
+	// unread are the keys of the route that name none of the fields above
+	// and are set: a target field AWS added after this reader
+	unread []unreadKey
+}
+
+// unreadKey is a key of a route that routeJSON does not read, with its
+// value (its JSON text when it is not a string).
+type unreadKey struct{ key, value string }
+
+// routeKeys are the keys of API_Route
+// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Route.html):
+// those routeJSON reads and InstanceOwnerId, which names no target. A
+// route's other keys are kept in routeJSON.unread.
+var routeKeys = []string{"DestinationCidrBlock", "DestinationIpv6CidrBlock", "DestinationPrefixListId",
+	"GatewayId", "NatGatewayId", "NetworkInterfaceId", "InstanceId", "InstanceOwnerId", "TransitGatewayId",
+	"VpcPeeringConnectionId", "EgressOnlyInternetGatewayId", "CarrierGatewayId", "LocalGatewayId",
+	"CoreNetworkArn", "OdbNetworkArn", "IpAddress", "State", "Origin"}
+
+// readRoute decodes raw, the route at o of table id. A null route is an
+// error: it has no destination to keep it by, and leaving it out could
+// let a less specific route answer what it routes.
+func (l *loader) readRoute(o jsonloc.Loc, id string, raw json.RawMessage) (routeJSON, bool) {
+	var rj routeJSON
+	if string(bytes.TrimSpace(raw)) == "null" {
+		l.fail(o, id, "null", ErrInvalidDump, "a route is null: describe-route-tables prints each route as an object with its destination and its target")
+		return rj, false
+	}
+	var keys map[string]json.RawMessage
+	if !l.decode(o, raw, &rj) || !l.decode(o, raw, &keys) {
+		return rj, false
+	}
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
+		if slices.ContainsFunc(routeKeys, func(f string) bool { return strings.EqualFold(f, k) }) {
+			continue
+		}
+		v := bytes.TrimSpace(keys[k])
+		var s string
+		if json.Unmarshal(v, &s) != nil {
+			s = string(v) // not a string: its JSON text names it
+		}
+		if len(s) > 64 {
+			s = strings.ToValidUTF8(s[:61], "") + "..."
+		}
+		if s != "" {
+			rj.unread = append(rj.unread, unreadKey{k, s})
+		}
+	}
+	return rj, true
 }
 
 // routeOrigins are the values of a route's Origin describe-route-tables
@@ -118,6 +185,7 @@ var unmodelledTargets = []struct{ field, what string }{
 	{"LocalGatewayId", "local gateway"},
 	{"CoreNetworkArn", "Cloud WAN core network"},
 	{"OdbNetworkArn", "ODB network"},
+	{"IpAddress", "VPC Route Server next hop"},
 	{"InstanceId", "instance (with no NetworkInterfaceId)"},
 }
 
@@ -145,6 +213,8 @@ func (r routeJSON) target(field string) string {
 		return r.CoreNetworkArn
 	case "OdbNetworkArn":
 		return r.OdbNetworkArn
+	case "IpAddress":
+		return r.IpAddress
 	}
 	return ""
 }
@@ -156,7 +226,7 @@ func (l *loader) routeDest(o jsonloc.Loc, id string, rj routeJSON) (rt reach.Rou
 	ro.at = o
 	switch n := btoi(rj.DestinationCidrBlock != "") + btoi(rj.DestinationIpv6CidrBlock != "") + btoi(rj.DestinationPrefixListId != ""); {
 	case n == 0:
-		l.warn(o, "route of %s without a destination left out", id)
+		l.fail(o, id, "", ErrInvalidDump, "the route has no destination: describe-route-tables prints one of DestinationCidrBlock, DestinationIpv6CidrBlock and DestinationPrefixListId for every route")
 		return rt, ro, dest, false
 	case n > 1:
 		l.fail(o, id, "", ErrInvalidDump, "a route has one of DestinationCidrBlock, DestinationIpv6CidrBlock and DestinationPrefixListId")
@@ -164,12 +234,12 @@ func (l *loader) routeDest(o jsonloc.Loc, id string, rj routeJSON) (rt reach.Rou
 	case rj.DestinationPrefixListId != "":
 		rt.PrefixList, dest, ro.dest = rj.DestinationPrefixListId, rj.DestinationPrefixListId, o.Field("DestinationPrefixListId")
 	default:
-		field, s := "DestinationCidrBlock", rj.DestinationCidrBlock
+		field, s, fam := "DestinationCidrBlock", rj.DestinationCidrBlock, fam4
 		if s == "" {
-			field, s = "DestinationIpv6CidrBlock", rj.DestinationIpv6CidrBlock
+			field, s, fam = "DestinationIpv6CidrBlock", rj.DestinationIpv6CidrBlock, fam6
 		}
 		ro.dest = o.Field(field)
-		p, ok := l.prefix(ro.dest, id, s)
+		p, ok := l.prefix(ro.dest, id, s, fam)
 		if !ok {
 			return rt, ro, dest, false
 		}
@@ -239,8 +309,20 @@ func (l *loader) route(r *rtRec, o jsonloc.Loc, rj routeJSON, endpoints map[stri
 			}
 		}
 	}
+	if field == "" && len(rj.unread) > 0 {
+		// a target field AWS added after this reader: kept, unmodelled
+		u := rj.unread[0]
+		field = u.key
+		if rj.State == "blackhole" {
+			rt.Target, rt.TargetID, ro.target = reach.TargetBlackhole, u.value, o.Field(field)
+			r.rt.Routes, r.routeAt = append(r.rt.Routes, rt), append(r.routeAt, ro)
+			return
+		}
+		unmodelled(u.value, "target in "+u.key, "reachsim does not read the route target field "+u.key+", so where it leads is unknown")
+		return
+	}
 	if field == "" {
-		l.warn(o, "route %s of %s has no target reachsim knows: left out", dest, id)
+		l.fail(o, id, "", ErrInvalidDump, "the route names no target: describe-route-tables prints one (GatewayId, NatGatewayId, NetworkInterfaceId, TransitGatewayId, VpcPeeringConnectionId...) for every route, a blackhole's included")
 		return
 	}
 	ro.target = o.Field(field)
@@ -252,6 +334,10 @@ func (l *loader) route(r *rtRec, o jsonloc.Loc, rj routeJSON, endpoints map[stri
 	case field == "NetworkInterfaceId":
 		rt.Target = reach.TargetInterface
 	case field == "NatGatewayId":
+		if out, ok := l.natsOut[target]; ok { // gateway.go
+			unmodelled(target, out.what, out.why)
+			return
+		}
 		rt.Target = reach.TargetNATGateway
 	case field == "EgressOnlyInternetGatewayId": // endpoints.go
 		if l.eigws[target] == nil {
@@ -269,6 +355,12 @@ func (l *loader) route(r *rtRec, o jsonloc.Loc, rj routeJSON, endpoints map[stri
 			case vpceGateway:
 				rt.Target = reach.TargetGatewayEndpoint
 			case vpceDropped:
+				return
+			case vpceUnavailable:
+				// AWS shows a route whose target is gone as a blackhole
+				// (State, read above); this one is active, to an endpoint
+				// in transition, whose behaviour reachsim does not know
+				unmodelled(target, "gateway endpoint that is not available", fmt.Sprintf("its State is %q, not available, and whether it carries traffic so is unknown", l.vpces[target].state))
 				return
 			case vpceUnknownList:
 				unmodelled(target, "gateway endpoint for "+l.vpces[target].ep.Service, "its prefix list "+rt.PrefixList+" is not in the input, so which addresses it covers is unknown (add aws ec2 describe-prefix-lists)")

@@ -537,7 +537,7 @@ func (l *loader) assembleTGWRoutes(st *tgwState, t *tgwRTRec) {
 			l.warn(o, "route of %s with %s: reachsim reads CIDR routes of transit gateway route tables only, so traffic %s routes is indeterminate", id, what, id)
 			return
 		}
-		p, ok := l.prefix(o.Field("DestinationCidrBlock"), id, r.DestinationCidrBlock)
+		p, ok := l.prefix(o.Field("DestinationCidrBlock"), id, r.DestinationCidrBlock, famAny) // either family
 		if !ok {
 			continue
 		}

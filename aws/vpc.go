@@ -66,8 +66,8 @@ func (l *loader) readVPCs(o jsonloc.Loc, raw json.RawMessage) {
 		if s := v.BlockPublicAccessStates; s != nil {
 			r.bpaState, r.bpaAt = s.InternetGatewayBlockMode, at.Field("BlockPublicAccessStates").Field("InternetGatewayBlockMode")
 		}
-		add := func(o jsonloc.Loc, s string) (netip.Prefix, bool) {
-			p, ok := l.prefix(o, v.VpcId, s)
+		add := func(o jsonloc.Loc, s string, fam family) (netip.Prefix, bool) {
+			p, ok := l.prefix(o, v.VpcId, s, fam)
 			if ok && !slices.Contains(r.vpc.CIDRs, p) {
 				r.vpc.CIDRs = append(r.vpc.CIDRs, p)
 				r.cidrAt = append(r.cidrAt, o)
@@ -75,7 +75,7 @@ func (l *loader) readVPCs(o jsonloc.Loc, raw json.RawMessage) {
 			return p, ok
 		}
 		if v.CidrBlock != "" {
-			add(at.Field("CidrBlock"), v.CidrBlock)
+			add(at.Field("CidrBlock"), v.CidrBlock, fam4)
 		}
 		for j, a := range v.CidrBlockAssociationSet {
 			ao := at.Field("CidrBlockAssociationSet").Index(j)
@@ -83,7 +83,7 @@ func (l *loader) readVPCs(o jsonloc.Loc, raw json.RawMessage) {
 				l.warn(ao, "CIDR block %s of %s is %s: left out", a.CidrBlock, v.VpcId, a.CidrBlockState.State)
 				continue
 			}
-			add(ao.Field("CidrBlock"), a.CidrBlock)
+			add(ao.Field("CidrBlock"), a.CidrBlock, fam4)
 		}
 		for j, a := range v.Ipv6CidrBlockAssociationSet {
 			ao := at.Field("Ipv6CidrBlockAssociationSet").Index(j)
@@ -91,7 +91,7 @@ func (l *loader) readVPCs(o jsonloc.Loc, raw json.RawMessage) {
 				l.warn(ao, "IPv6 CIDR block %s of %s is %s: left out", a.Ipv6CidrBlock, v.VpcId, a.Ipv6CidrBlockState.State)
 				continue
 			}
-			if p, ok := add(ao.Field("Ipv6CidrBlock"), a.Ipv6CidrBlock); ok && a.private() {
+			if p, ok := add(ao.Field("Ipv6CidrBlock"), a.Ipv6CidrBlock, fam6); ok && a.private() {
 				r.vpc.PrivateIPv6 = append(r.vpc.PrivateIPv6, p)
 				r.privAt = append(r.privAt, ao.Field("Ipv6CidrBlock"))
 			}
@@ -128,7 +128,7 @@ func (l *loader) readSubnets(o jsonloc.Loc, raw json.RawMessage) {
 		}
 		r := &subnetRec{subnet: reach.Subnet{ID: s.SubnetId, Name: nameTag(s.Tags), VPC: s.VpcId, AvailabilityZone: s.AvailabilityZone}, at: at}
 		if s.CidrBlock != "" {
-			if p, ok := l.prefix(at.Field("CidrBlock"), s.SubnetId, s.CidrBlock); ok {
+			if p, ok := l.prefix(at.Field("CidrBlock"), s.SubnetId, s.CidrBlock, fam4); ok {
 				r.subnet.CIDRs = append(r.subnet.CIDRs, p)
 				r.cidrAt = append(r.cidrAt, at.Field("CidrBlock"))
 			}
@@ -139,7 +139,7 @@ func (l *loader) readSubnets(o jsonloc.Loc, raw json.RawMessage) {
 				l.warn(ao, "IPv6 CIDR block %s of %s is %s: left out", a.Ipv6CidrBlock, s.SubnetId, a.Ipv6CidrBlockState.State)
 				continue
 			}
-			if p, ok := l.prefix(ao.Field("Ipv6CidrBlock"), s.SubnetId, a.Ipv6CidrBlock); ok {
+			if p, ok := l.prefix(ao.Field("Ipv6CidrBlock"), s.SubnetId, a.Ipv6CidrBlock, fam6); ok {
 				r.subnet.CIDRs = append(r.subnet.CIDRs, p)
 				r.cidrAt = append(r.cidrAt, ao.Field("Ipv6CidrBlock"))
 				if a.private() {

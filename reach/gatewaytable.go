@@ -24,7 +24,9 @@ import (
 // design, naming the route. A route whose target no longer exists
 // (TargetBlackhole) is kept, as AWS shows it; a route to a target
 // reachsim does not model is accepted when it is a VPC endpoint or a
-// network interface (a Gateway Load Balancer endpoint reads as one), and
+// network interface (a Gateway Load Balancer endpoint reads as one; so
+// does a VPC Route Server next hop, the address of an appliance's
+// interface, which Route Server propagates into gateway route tables), and
 // a route whose destination is known only later ([Route.Unknown]) has its
 // target checked only.
 
@@ -65,7 +67,8 @@ func gatewayTableTarget(cr *compiledRoute) bool {
 		return true
 	case TargetUnmodelled:
 		return strings.HasPrefix(cr.TargetID, "vpce-") || strings.HasPrefix(cr.TargetID, "eni-") ||
-			cr.TargetType == "VPC endpoint" || cr.TargetType == "Gateway Load Balancer endpoint" || cr.TargetType == "network interface"
+			cr.TargetType == "VPC endpoint" || cr.TargetType == "Gateway Load Balancer endpoint" || cr.TargetType == "network interface" ||
+			cr.TargetType == "VPC Route Server next hop" // an appliance's interface, by its address
 	}
 	return false
 }
