@@ -64,6 +64,37 @@ func (m *Model) designBlocks(add func(netip.Prefix)) {
 			}
 		}
 	}
+	m.unknownPeerBlocks(add)
+}
+
+// unknownPeerBlocks calls add with the blocks that tell apart the
+// addresses a rule whose peer is known only later could match
+// ([Builder.AddUnknownPeer]: its Within blocks, the entries of the list
+// it is narrowed to, the members of the group it is narrowed to and their
+// delegated prefixes). A security group's bounds leave them out
+// ([sg.Evaluator.Bounds]: an [sg.UnknownMembers.Known] function is not
+// listed), so whoever varies a peer address adds them.
+func (m *Model) unknownPeerBlocks(add func(netip.Prefix)) {
+	for _, u := range m.unknownPeers {
+		for _, p := range u.Within {
+			add(p)
+		}
+		switch u.Of.Kind {
+		case sg.PeerPrefixList:
+			for _, p := range m.lists[u.Of.PrefixList] {
+				add(p)
+			}
+		case sg.PeerGroup:
+			for a, in := range m.members[u.Of.Group] {
+				if in {
+					add(netip.PrefixFrom(a, a.BitLen()))
+				}
+			}
+			for _, p := range m.GroupPrefixes(u.Of.Group) {
+				add(p)
+			}
+		}
+	}
 }
 
 // firewallAddrBounds returns bounds whose destination address field holds

@@ -31,7 +31,9 @@ import (
 // whichever AWS picks, and the placeholder's is exact. Otherwise a
 // question from or to the interface is judged on its path: the edges of
 // the filters its request and reply meet, and of every route, that fall
-// inside those addresses make the answer [Indeterminate], and
+// inside those addresses (and of the blocks a rule whose peer is known
+// only later could match, wherever it is: [Builder.AddUnknownPeer]) make
+// the answer [Indeterminate], and
 // [Result.Unknowns] names the value and the edges, unless a hop blocks
 // every one of those addresses (unknown_block.go); without such an edge
 // the answer is exact. Group membership does not tell addresses apart: it
@@ -409,6 +411,7 @@ func (m *Model) pathCuts(f flow.Flow, src *ifaceInfo, u *addrUnknown, isSrc bool
 	b.MergeField(flow.FieldDstAddr, fb, fwdField)
 	b.MergeField(flow.FieldDstAddr, rb, retField)
 	m.routeEdges(b)
+	m.unknownPeerBlocks(func(p netip.Prefix) { b.AddPrefix(flow.FieldDstAddr, p) }) // not in a group's bounds
 	var cuts []netip.Addr
 	for _, r := range u.could.Ranges() {
 		for _, a := range b.AddrAtoms(flow.FieldDstAddr, r.From, r.To)[1:] {

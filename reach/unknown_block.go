@@ -158,7 +158,14 @@ func (m *Model) blocksEveryAddress(h *Hop, ends []unknownEnd, src, dst *ifaceInf
 		if ii == nil || ii.GroupsUnknown != "" {
 			return false // another interface's groups, or a middlebox removed the packet's identity
 		}
-		return m.eachAddress(h.Packet, ends, func(b *flow.Bounds) { j.ev.Bounds(h.Packet, h.Direction, b) }, func(pkt flow.Flow, moved []movedAddr) bool {
+		bounds := func(b *flow.Bounds) {
+			j.ev.Bounds(h.Packet, h.Direction, b)
+			m.unknownPeerBlocks(func(p netip.Prefix) { // not in the group's bounds
+				b.AddPrefix(flow.FieldSrcAddr, p)
+				b.AddPrefix(flow.FieldDstAddr, p)
+			})
+		}
+		return m.eachAddress(h.Packet, ends, bounds, func(pkt flow.Flow, moved []movedAddr) bool {
 			ev := j.ev
 			if len(moved) > 0 {
 				var err error
