@@ -65,7 +65,11 @@
 // middlebox, which loses the identity, or a transit gateway, across which
 // only inbound references match, and only with the gateway's referencing
 // support. A query between VPCs a peering joins addresses interfaces by
-// their private addresses.
+// their private addresses; a connection of a status AWS documents as
+// carrying nothing (deleted, rejected, expired, failed, pending-acceptance
+// and the others but active, [PeeringStatuses]), which AWS keeps listing
+// for hours or days, joins nothing, for addressing as for group
+// references; one of a status reachsim does not know still joins.
 // A route table's lookup takes the longest matching prefix, and among
 // routes of that prefix, as AWS does ([Route]): a static CIDR route, then
 // a prefix-list route, then a route a virtual private gateway propagated
@@ -300,7 +304,7 @@
 // (AWS's middlebox limitation); a query without a source port uses
 // [DefaultSourcePort]; a packet from outside its VPC is addressed to an
 // interface's public IPv4 address when it has one (unless a peering joins
-// the two VPCs); a security group the input does not hold has no member
+// the two VPCs: one active, or of a status reachsim does not know); a security group the input does not hold has no member
 // among the design's addresses; a VPC's enableDnsSupport is on unless
 // [VPC.DNSSupportDisabled] says otherwise (describe-vpcs does not print
 // it); a group reference in an inbound rule matches across a transit

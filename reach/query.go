@@ -403,7 +403,8 @@ func (m *Model) queryEnds(q Query) (flow.Flow, endpoint, endpoint, error) {
 // packet: the addresses the query gave, else the interfaces' first of the
 // family; an interface outside the source's VPC is reached at its public
 // IPv4 address, when it has one, unless a peering connection joins the two
-// VPCs (whatever its status).
+// VPCs (peered: active, or of a status reachsim does not know; not one
+// AWS documents as carrying nothing, such as deleted).
 func (m *Model) addresses(src, dst endpoint, v6 bool) (sa, da netip.Addr, err error) {
 	for _, e := range []endpoint{src, dst} {
 		if e.addr.IsValid() {
