@@ -159,6 +159,12 @@
 // an address the design gives to anything else (a NAT gateway's private
 // address, an interface's) or one AWS reserves in the subnet (the first
 // four and the last of each block, IPv4 and IPv6): AWS delegates neither.
+// Nor does AWS assign such a reserved address to an interface or a NAT
+// gateway: Build refuses one among an interface's PrivateIPs or as a NAT
+// gateway's private address (primary or secondary), naming the resource,
+// the field and the address (Amazon VPC User Guide, "Subnet CIDR
+// blocks"); an Alibaba Cloud interface, whose vSwitch reserves other
+// addresses, is not held to AWS's rule.
 // Where an interface gets prefixes AWS picks at launch
 // ([Interface.IPv4PrefixesUnknown], [Interface.IPv6PrefixesUnknown]), a
 // packet to a free address of its subnet is undecided
