@@ -129,6 +129,10 @@
 //     its addresses and nothing they send reaches the internet.
 //     enableDnsSupport is not in describe-vpcs: DNS support is taken to
 //     be on, AWS's default (reach.VPC.DNSSupportDisabled stays false).
+//     An instance's MetadataOptions (whether its metadata service, and
+//     that service's IPv6 endpoint, are enabled) are not read: reach
+//     answers a request to the metadata service as undecided
+//     (reach.InstanceServiceIndeterminate).
 //   - Only running instances are modelled: the interfaces of a pending,
 //     stopping, stopped, shutting-down or terminated instance are left out,
 //     with a warning. An interface's addresses and groups come from

@@ -590,6 +590,22 @@ func (m *Model) vpcsHolding(a netip.Addr) []string {
 	return out
 }
 
+// reservedAddr reports, as a problem of owner's field at fieldPath, an
+// address a of subnet si that AWS reserves: the first four and the last
+// of each of the subnet's blocks, IPv4 and IPv6 alike (the network
+// address, the VPC router, the DNS server, one for future use, and the
+// last; Amazon VPC User Guide, "Subnet CIDR blocks",
+// https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html).
+// AWS never assigns one to an interface or a gateway.
+func reservedAddr(p *problems, si *subnetInfo, owner, fieldPath string, a netip.Addr) bool {
+	if !reservedIn(si.CIDRs, netip.PrefixFrom(a, a.BitLen())).IsValid() {
+		return false
+	}
+	p.add(owner, fieldPath, a.String(), "AWS reserves %s in subnet %s (%s: the first four and the last address of each of its blocks) and never assigns it",
+		a, si.ID, prefixList(si.CIDRs))
+	return true
+}
+
 func (b *Builder) buildInterfaces(p *problems, m *Model) {
 	for i, in := range b.ifaces {
 		if b.skip("interfaces", i, in.ID) {
@@ -604,6 +620,7 @@ func (b *Builder) buildInterfaces(p *problems, m *Model) {
 		ii.PrivateIPs = slices.Clone(in.PrivateIPs)
 		ii.Groups = slices.Clone(in.Groups)
 		ii.name, ii.groupList = ii.label(), strings.Join(ii.Groups, ",")
+		alibaba := alibabaGroups(in.Groups, m.groups) // quota.go: an ECS interface, whose vSwitch reserves other addresses
 		if in.GroupsUnknown != "" {
 			ii.groupList = strings.Join(append(slices.Clone(ii.Groups), "(groups known only later)"), ",")
 		}
@@ -649,6 +666,9 @@ func (b *Builder) buildInterfaces(p *problems, m *Model) {
 			}
 			if !si.contains(a) {
 				p.add(in.ID, ap, a.String(), "outside subnet %s (%s)", si.ID, prefixList(si.CIDRs))
+				continue
+			}
+			if !alibaba && reservedAddr(p, si, in.ID, ap, a) {
 				continue
 			}
 			if claimAddr(p, m, in.ID, ap, a) {
@@ -743,6 +763,7 @@ func (b *Builder) buildGateways(p *problems, m *Model) {
 		case n.PrivateIPUnknown != "":
 		case !n.PrivateIP.Is4() || !si.contains(n.PrivateIP):
 			p.add(n.ID, path("natGateways", i, "PrivateIP"), n.PrivateIP.String(), "a NAT gateway needs a private IPv4 address inside subnet %s", si.ID)
+		case reservedAddr(p, si, n.ID, path("natGateways", i, "PrivateIP"), n.PrivateIP):
 		case claimAddr(p, m, n.ID, path("natGateways", i, "PrivateIP"), n.PrivateIP):
 			m.natAddr[n.PrivateIP] = ni
 		}

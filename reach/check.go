@@ -108,6 +108,8 @@ func (m *Model) walkWith(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived, 
 	}
 	if src != nil && m.amazonDNSFor(src, f.Dst.Addr()) {
 		arrived = fw.toAmazonDNS(f, src) // amazondns.go: no group, table or ACL applies
+	} else if src != nil && instanceServiceFor(src, f.Dst.Addr()) {
+		arrived = fw.toInstanceService(f, src) // instanceservice.go: the instance's own host answers
 	} else if src != nil {
 		fw.securityGroups(f, src, flow.Outbound)
 		if fw.explain {
@@ -126,6 +128,8 @@ func (m *Model) walkWith(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived, 
 		reply := arrived.pkt.Reverse()
 		if arrived.dns != nil {
 			back = rw.fromAmazonDNS(reply, arrived.dns) // amazondns.go
+		} else if arrived.host != nil {
+			back = rw.fromInstanceService(reply, arrived.host) // instanceservice.go
 		} else if arrived.iface != nil {
 			rw.securityGroups(reply, arrived.iface, flow.Outbound)
 			back = rw.route(reply, arrived.iface.subnet)

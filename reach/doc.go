@@ -65,7 +65,11 @@
 // middlebox, which loses the identity, or a transit gateway, across which
 // only inbound references match, and only with the gateway's referencing
 // support. A query between VPCs a peering joins addresses interfaces by
-// their private addresses.
+// their private addresses; a connection of a status AWS documents as
+// carrying nothing (deleted, rejected, expired, failed, pending-acceptance
+// and the others but active, [PeeringStatuses]), which AWS keeps listing
+// for hours or days, joins nothing, for addressing as for group
+// references; one of a status reachsim does not know still joins.
 // A route table's lookup takes the longest matching prefix, and among
 // routes of that prefix, as AWS does ([Route]): a static CIDR route, then
 // a prefix-list route, then a route a virtual private gateway propagated
@@ -155,6 +159,12 @@
 // an address the design gives to anything else (a NAT gateway's private
 // address, an interface's) or one AWS reserves in the subnet (the first
 // four and the last of each block, IPv4 and IPv6): AWS delegates neither.
+// Nor does AWS assign such a reserved address to an interface or a NAT
+// gateway: Build refuses one among an interface's PrivateIPs or as a NAT
+// gateway's private address (primary or secondary), naming the resource,
+// the field and the address (Amazon VPC User Guide, "Subnet CIDR
+// blocks"); an Alibaba Cloud interface, whose vSwitch reserves other
+// addresses, is not held to AWS's rule.
 // Where an interface gets prefixes AWS picks at launch
 // ([Interface.IPv4PrefixesUnknown], [Interface.IPv6PrefixesUnknown]), a
 // packet to a free address of its subnet is undecided
@@ -180,6 +190,24 @@
 // addresses, the shared ones in an internet hop); fd00:ec2::253, which answers Nitro
 // instances only, is undecided ([AmazonDNSIndeterminate]). See
 // amazondns.go.
+//
+// The services of an instance's own host ([KindInstanceService]) answer
+// at link-local addresses every instance shares: the Instance Metadata
+// Service (IMDS) at 169.254.169.254 (fd00:ec2::254 over IPv6), HTTP (tcp
+// port 80) only, and the Amazon Time Sync Service at 169.254.169.123
+// (fd00:ec2::123), NTP (udp port 123) only. A packet from an interface
+// to one of them goes straight to the service and back, past no
+// security group, network ACL or route table, as AWS has it. Time Sync
+// over IPv4 is reachable. Whether IMDS is enabled (and its IPv6 endpoint,
+// off by default) is an instance's metadata option the input does not
+// hold (aws.Load does not read describe-instances' MetadataOptions), and
+// the IPv6 addresses answer instances built on the Nitro System only:
+// such a request is undecided ([InstanceServiceIndeterminate]). Other
+// traffic to them is [InstanceServiceOtherTraffic]; a packet for them
+// from the internet or a host outside the design is
+// [InstanceServiceOutside]. An Alibaba Cloud instance's packet to these
+// addresses is walked as any other (its metadata service is elsewhere).
+// See instanceservice.go.
 //
 // The gateways have rules of their own: a NAT gateway carries TCP, UDP
 // and ICMP only ([NATUnsupportedProtocol]); the internet gateway drops on
@@ -302,7 +330,7 @@
 // (AWS's middlebox limitation); a query without a source port uses
 // [DefaultSourcePort]; a packet from outside its VPC is addressed to an
 // interface's public IPv4 address when it has one (unless a peering joins
-// the two VPCs); a security group the input does not hold has no member
+// the two VPCs: one active, or of a status reachsim does not know); a security group the input does not hold has no member
 // among the design's addresses; a VPC's enableDnsSupport is on unless
 // [VPC.DNSSupportDisabled] says otherwise (describe-vpcs does not print
 // it); a group reference in an inbound rule matches across a transit

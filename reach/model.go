@@ -58,7 +58,10 @@ type Interface struct {
 	Instance string // i-… of the instance it is attached to, if any
 	Subnet   string
 	// PrivateIPs are the interface's private IPv4 and IPv6 addresses; the
-	// first of each family is the one queries use by default.
+	// first of each family is the one queries use by default. Each is
+	// inside the subnet and none AWS reserves there (the first four and
+	// the last of each of its blocks; Build refuses one), unless the
+	// interface is an Alibaba Cloud one.
 	PrivateIPs []netip.Addr
 	// PublicIP is the public or Elastic IPv4 address the internet gateway
 	// maps to the first private IPv4 address, if any.
@@ -348,7 +351,7 @@ type NATGateway struct {
 	ID        string
 	Name      string
 	Subnet    string
-	PrivateIP netip.Addr
+	PrivateIP netip.Addr // inside the subnet, none AWS reserves there (the first four and the last of each block)
 	PublicIP  netip.Addr // unset on a private NAT gateway
 	Private   bool       // connectivity type private
 	// PrivateIPUnknown and PublicIPUnknown, when set, say that address is

@@ -103,6 +103,8 @@ func buildNATSecondary(p *problems, m *Model, i int, ni *natInfo) {
 		case !a.PrivateIP.Is4() || !ni.subnet.contains(a.PrivateIP):
 			p.add(n.ID, at+".PrivateIP", a.PrivateIP.String(), "a NAT gateway's secondary address is a private IPv4 address inside subnet %s", ni.subnet.ID)
 			continue
+		case reservedAddr(p, ni.subnet, n.ID, at+".PrivateIP", a.PrivateIP):
+			continue
 		case claimAddr(p, m, n.ID, at+".PrivateIP", a.PrivateIP):
 			m.natAddr[a.PrivateIP] = ni
 			na.privs = append(na.privs, a.PrivateIP)

@@ -49,4 +49,7 @@ type arrival struct {
 	// dns is the VPC whose Amazon DNS server the packet reached
 	// (amazondns.go); nil otherwise
 	dns *vpcInfo
+	// host is the interface whose own instance's host service (IMDS,
+	// Time Sync) the packet reached (instanceservice.go); nil otherwise
+	host *ifaceInfo
 }

@@ -91,6 +91,13 @@ func peeringLive(status string) bool {
 	return false
 }
 
+// peeringJoins reports whether a connection of status joins its VPCs
+// for addressing (peered): active ("" reads as active), or a status
+// reachsim does not know; not one AWS documents as carrying nothing.
+func peeringJoins(status string) bool {
+	return status == "" || status == PeeringActive || !slices.Contains(PeeringStatuses, status)
+}
+
 // label names the connection for people: "pcx-1 (vpc-a <-> vpc-b)".
 func (p *peeringInfo) label() string {
 	s := fmt.Sprintf("%s <-> %s", p.RequesterVPC, p.AccepterVPC)
@@ -271,12 +278,19 @@ func (m *Model) peeringRouteFix(rt *rtInfo, dst netip.Addr) (string, bool) {
 	return "", false
 }
 
-// peered reports whether a peering connection (whatever its status, but
-// one between VPCs whose blocks overlap) joins VPCs a and b: queries
-// between them address interfaces privately.
+// peered reports whether a peering connection joins VPCs a and b for
+// addressing: queries between them (and Matrix's cells) address
+// interfaces privately, and a security group rule of one may reference
+// a group of the other. A connection counts when it is active, or of a
+// status reachsim does not know (the walk leaves whether it carries
+// traffic undecided, [PeeringStatusUnknown]); one of another status AWS
+// documents ([PeeringStatuses]: deleted, rejected, expired, failed,
+// pending-acceptance…) carries nothing and joins nothing, though AWS
+// keeps listing it for hours or days, and neither does one between VPCs
+// whose blocks overlap.
 func (m *Model) peered(a, b *vpcInfo) bool {
 	for _, pi := range m.peerings {
-		if pi.overlap != "" {
+		if pi.overlap != "" || !peeringJoins(pi.Status) {
 			continue
 		}
 		if pi.requester == a && pi.accepter == b || pi.requester == b && pi.accepter == a {

@@ -164,10 +164,11 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 		return nil, err
 	}
 	dst, _ := m.resolve(q.To)
-	if dst.dns {
-		// The Amazon DNS server (amazondns.go) is no filter, but its hop
-		// tells port 53 apart: its short path is walked per atom, the
-		// hop's bounds among the filters'.
+	if dst.dns || dst.local {
+		// The Amazon DNS server (amazondns.go) and an instance's own
+		// host services (instanceservice.go) are no filters, but their
+		// hop tells their port apart: the short path is walked per atom,
+		// the hop's bounds among the filters'.
 		byHop = false
 	}
 	if err := m.unknownErr(src.iface, dst.iface); err != nil {

@@ -129,6 +129,9 @@ type endpoint struct {
 	// whose base-plus-two address it is, nil for the addresses every VPC
 	// shares
 	dns bool
+	// local: addr is a service of the source instance's own host (IMDS,
+	// Time Sync: instanceservice.go)
+	local bool
 	// unmod: addr is held by what the design does not model (vpc is its
 	// VPC; unmodelled.go)
 	unmod *unmodelledInfo
@@ -205,6 +208,9 @@ func (e endpoint) label() string {
 		return "Amazon DNS server " + e.addr.String() + " of " + e.vpc.ID
 	case e.dns:
 		return "Amazon DNS server " + e.addr.String() + " (of the source's VPC)"
+	case e.local:
+		s, _ := instanceServiceAt(e.addr)
+		return s.name + " " + e.addr.String() + " (on the sending instance's own host)"
 	case e.unmod != nil && e.vpc == nil:
 		return e.addr.String() + " of " + e.unmod.Owner + ", a public address (not modelled)"
 	case e.unmod != nil:
@@ -253,7 +259,8 @@ func (m *Model) resolve(spec string) (endpoint, error) {
 			return endpoint{addr: a, vpc: u.vpc, unmod: u}, nil
 		}
 		v := m.vpcAt(a)
-		return endpoint{addr: a, vpc: v, dns: isAmazonDNS(a, v)}, nil
+		_, local := instanceServiceAt(a)
+		return endpoint{addr: a, vpc: v, dns: isAmazonDNS(a, v), local: local}, nil
 	}
 	switch r := m.names[spec]; {
 	case r.kind == nameID, r.kind == nameTag && len(r.ifaces) == 1:
@@ -280,11 +287,13 @@ func checkEnds(src, dst endpoint, from, to string) error {
 		return fmt.Errorf("%w: %s is a NAT gateway's address; a NAT gateway opens no sessions of its own", ErrQuery, from)
 	case src.dns:
 		return fmt.Errorf("%w: %s is an Amazon DNS server's address; it opens no sessions of its own", ErrQuery, from)
+	case src.local:
+		return fmt.Errorf("%w: %s is the address of an instance's own host service (IMDS or Time Sync); it opens no sessions of its own", ErrQuery, from)
 	case src.unmod != nil:
 		return fmt.Errorf("%w: %s is the address of %s, which reachsim does not model, so it cannot be a query's source", ErrQuery, from, src.unmod.Owner)
 	case src.vpc != nil:
 		return fmt.Errorf("%w: %s is inside %s, but no interface of the design holds it, so nothing sends from it", ErrQuery, from, src.vpc.ID)
-	case src.iface == nil && dst.iface == nil && dst.nat == nil && dst.vpc == nil && !dst.dns:
+	case src.iface == nil && dst.iface == nil && dst.nat == nil && dst.vpc == nil && !dst.dns && !dst.local:
 		return fmt.Errorf("%w: neither %s nor %s is in the design", ErrQuery, from, to)
 	}
 	return nil
@@ -413,7 +422,8 @@ func (m *Model) queryEnds(q Query) (flow.Flow, endpoint, endpoint, error) {
 // packet: the addresses the query gave, else the interfaces' first of the
 // family; an interface outside the source's VPC is reached at its public
 // IPv4 address, when it has one, unless a peering connection joins the two
-// VPCs (whatever its status).
+// VPCs (peered: active, or of a status reachsim does not know; not one
+// AWS documents as carrying nothing, such as deleted).
 func (m *Model) addresses(src, dst endpoint, v6 bool) (sa, da netip.Addr, err error) {
 	for _, e := range []endpoint{src, dst} {
 		if e.addr.IsValid() {

@@ -330,7 +330,8 @@ var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, Blackhol
 	NATUnsupportedProtocol, NATPortUnknown, NATICMPErrorUnknown, ReplyViaNAT, VPCBlockPublicAccess, DenyAllIGWTraffic,
 	TGWNoRoute, TGWBlackholeRoute, TGWNoAssociation, TGWNoAttachmentInAZ, TGWRoutesUnknown, TGWPropagationUnknown, TGWEntryZoneUnknown, TGWExitZoneUnknown, TGWApplianceZoneUnknown, TGWIPv6Unsupported,
 	EgressOnlyNoInbound, GatewayEndpointProtocol, GatewayEndpointSource, GatewayEndpointIPTypeUnknown,
-	AmazonDNSOnlyDNS, AmazonDNSOutsideVPC, AmazonDNSDisabled, AmazonDNSIndeterminate}
+	AmazonDNSOnlyDNS, AmazonDNSOutsideVPC, AmazonDNSDisabled, AmazonDNSIndeterminate,
+	InstanceServiceOtherTraffic, InstanceServiceOutside, InstanceServiceIndeterminate}
 
 // OnLeg returns c as it is reported on leg l: on the return leg with the
 // prefix "RETURN_" (ACLDefaultDeny becomes RETURN_ACL_DEFAULT_DENY), except

@@ -140,7 +140,7 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 	if err := m.applianceErr("Sources"); err != nil {
 		return nil, err
 	}
-	if dst.iface == nil && dst.nat == nil && dst.vpc == nil && !dst.dns {
+	if dst.iface == nil && dst.nat == nil && dst.vpc == nil && !dst.dns && !dst.local {
 		return nil, fmt.Errorf("%w: %s is not in the design: Sources asks who reaches a destination of the design", ErrQuery, q.To)
 	}
 	f, _, err := m.queryFlow(base)

@@ -48,8 +48,10 @@ func TestSourcesProbeIsAnInternetAddress(t *testing.T) {
 		{"web-1's IPv6 address is 2001:db8:ffff::1", func(d *sample.Design) {
 			d.VPCs[0].CIDRs[1] = bp("2001:db8:ff00::/40")
 			d.Subnets[0].CIDRs[1] = bp("2001:db8:ff00::/64") // subnet-fw
-			d.Subnets[1].CIDRs[1] = bp("2001:db8:ffff::/64") // subnet-public
-			d.RouteTables[0].Routes[1].Destination = bp("2001:db8:ffff::/64")
+			// a /44 block, so that 2001:db8:ffff::1 is none of the first
+			// four addresses AWS reserves in a subnet block
+			d.Subnets[1].CIDRs[1] = bp("2001:db8:fff0::/44") // subnet-public
+			d.RouteTables[0].Routes[1].Destination = bp("2001:db8:fff0::/44")
 			d.Interfaces[0].PrivateIPs[1] = ba("2001:db8:ffff::1")
 		}, true, "", false},
 	}

@@ -336,6 +336,8 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 		return w.stop(w.m.unknownIn(pkt, other))
 	} else if dst == amazonDNSLinkLocal || dst == amazonDNSNitro6 {
 		return w.stop(amazonDNSFromInternet(pkt)) // amazondns.go
+	} else if _, ok := instanceServiceAt(dst); ok {
+		return w.stop(instanceServiceFromOutside(pkt)) // instanceservice.go
 	} else {
 		return w.stop(Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Deny, Code: UnknownDestination,
 			reason: fmt.Sprintf("%s belongs to nothing in the design", dst)})

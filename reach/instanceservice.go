@@ -1,0 +1,184 @@
+package reach
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+// The services of an instance's own host: the Instance Metadata Service
+// (IMDS) and the Amazon Time Sync Service.
+//
+// Every EC2 instance reaches IMDS at 169.254.169.254 (HTTP, tcp port 80)
+// and the Amazon Time Sync Service at 169.254.169.123 (NTP, udp port
+// 123); on instances built on the Nitro System, also at fd00:ec2::254 and
+// fd00:ec2::123. These addresses are link-local to the instance: its own
+// host answers them, and neither security groups, network ACLs nor route
+// tables see the traffic
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-data-retrieval.html,
+// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/set-time.html,
+// https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html,
+// https://docs.aws.amazon.com/vpc/latest/userguide/nacl-basics.html). The
+// walk takes a packet from an interface to one of them straight to the
+// service (a hop of kind [KindInstanceService]) and the reply straight
+// back, as it does the Amazon DNS server's (amazondns.go).
+//
+// IMDS is enabled or disabled per instance (describe-instances'
+// MetadataOptions.HttpEndpoint, enabled by default) and its IPv6 endpoint
+// separately (HttpProtocolIpv6, disabled by default, Nitro only): the
+// input does not hold these options (aws.Load does not read
+// MetadataOptions), so a request to IMDS is undecided
+// ([InstanceServiceIndeterminate]), as is one to fd00:ec2::123 (Nitro
+// only; the input does not say the instance type). Time Sync over IPv4
+// answers every instance. Other traffic to these addresses is
+// [InstanceServiceOtherTraffic]; a packet for them from anything but the
+// instance (the internet, a host outside the design) is
+// [InstanceServiceOutside]. An Alibaba Cloud instance's metadata service
+// is elsewhere (100.100.100.200): its packets to these addresses are
+// walked as any other.
+
+// KindInstanceService: a service of the sending instance's own host (the
+// Instance Metadata Service, the Amazon Time Sync Service); the hop's ID
+// is the interface's, its Name the service and the address the packet is
+// sent to.
+const KindInstanceService Kind = "instance-service"
+
+// The instance services' explanation codes, reachsim's own.
+const (
+	// InstanceServiceOtherTraffic: traffic to an instance service that it
+	// does not answer: to IMDS other than HTTP (tcp port 80), to the
+	// Amazon Time Sync Service other than NTP (udp port 123).
+	InstanceServiceOtherTraffic Code = "INSTANCE_SERVICE_OTHER_TRAFFIC"
+	// InstanceServiceOutside: a packet for an instance service's
+	// link-local address from the internet or a host outside the design:
+	// only the instance itself reaches its host's services.
+	InstanceServiceOutside Code = "INSTANCE_SERVICE_OUTSIDE_INSTANCE"
+	// InstanceServiceIndeterminate: a request to IMDS, whose enablement
+	// (and, at fd00:ec2::254, its IPv6 endpoint's, and the Nitro System)
+	// the input does not hold, or to the Amazon Time Sync Service's IPv6
+	// address, which answers instances built on the Nitro System only. The
+	// hop is undecided.
+	InstanceServiceIndeterminate Code = "INSTANCE_SERVICE_INDETERMINATE"
+)
+
+// instanceService is one of the services an instance's host answers.
+type instanceService struct {
+	name  string // "Instance Metadata Service"
+	proto flow.Protocol
+	port  uint16
+	v6    bool // its IPv6 address, Nitro only
+}
+
+var (
+	imds4     = netip.AddrFrom4([4]byte{169, 254, 169, 254})
+	imds6     = netip.MustParseAddr("fd00:ec2::254")
+	timeSync4 = netip.AddrFrom4([4]byte{169, 254, 169, 123})
+	timeSync6 = netip.MustParseAddr("fd00:ec2::123")
+)
+
+const (
+	imdsName     = "Instance Metadata Service"
+	timeSyncName = "Amazon Time Sync Service"
+)
+
+// instanceServiceAt returns the instance service at address a, if any.
+func instanceServiceAt(a netip.Addr) (instanceService, bool) {
+	switch a {
+	case imds4:
+		return instanceService{name: imdsName, proto: flow.TCP, port: 80}, true
+	case imds6:
+		return instanceService{name: imdsName, proto: flow.TCP, port: 80, v6: true}, true
+	case timeSync4:
+		return instanceService{name: timeSyncName, proto: flow.UDP, port: 123}, true
+	case timeSync6:
+		return instanceService{name: timeSyncName, proto: flow.UDP, port: 123, v6: true}, true
+	}
+	return instanceService{}, false
+}
+
+// traffic names what the service answers: "HTTP (tcp port 80)".
+func (s instanceService) traffic() string {
+	if s.proto == flow.TCP {
+		return "HTTP (tcp port 80)"
+	}
+	return "NTP (udp port 123)"
+}
+
+// instanceServiceFor reports whether a packet from src to dst goes to a
+// service of src's own instance host; an Alibaba Cloud instance's does
+// not listen there.
+func instanceServiceFor(src *ifaceInfo, dst netip.Addr) bool {
+	_, ok := instanceServiceAt(dst)
+	return ok && !src.isAlibaba()
+}
+
+// toInstanceService takes pkt from the interface src straight to the
+// service of its own host it is addressed to (instanceServiceFor). A
+// block there is lifted, as every block whose path beyond is known: the
+// reply is walked too.
+func (w *walker) toInstanceService(pkt flow.Flow, src *ifaceInfo) arrival {
+	dst := pkt.Dst.Addr()
+	s, _ := instanceServiceAt(dst)
+	if w.bounds != nil && pkt.Protocol.HasPorts() {
+		w.bounds.Add(flow.FieldDstPort, s.port, s.port) // the walk tells the service's port apart
+	}
+	h := Hop{Kind: KindInstanceService, ID: src.ID, Packet: pkt, Verdict: flow.Allow}
+	if w.explain {
+		h.Name = s.name + " " + dst.String()
+		h.reason = fmt.Sprintf("delivered to the %s on the host of %s: the address is link-local to the instance; security groups, network ACLs and route tables do not apply to it", s.name, src.label())
+	}
+	switch {
+	case pkt.Protocol != s.proto || !pkt.Protocol.HasPorts() || pkt.Dst.Port() != s.port:
+		h.Verdict, h.Code = flow.Deny, InstanceServiceOtherTraffic
+		if w.explain {
+			h.reason = fmt.Sprintf("%s is the address of the %s, which answers %s only, not %s", dst, s.name, s.traffic(), pkt.Traffic())
+			h.Fix = fmt.Sprintf("send %s to it: nothing else listens there", s.traffic())
+		}
+	case s.name == imdsName:
+		h.Verdict, h.Code = flow.Indeterminate, InstanceServiceIndeterminate
+		if w.explain {
+			h.reason = fmt.Sprintf("the %s answers on the host of %s when the instance's metadata options enable it", s.name, src.label())
+			h.Missing = fmt.Sprintf("whether the instance metadata service of %s is enabled (describe-instances MetadataOptions.HttpEndpoint; enabled by default), which the input does not hold", src.label())
+			h.Fix = "check the instance's metadata options (aws ec2 describe-instances --query 'Reservations[].Instances[].MetadataOptions')"
+			if s.v6 {
+				h.reason += "; its IPv6 endpoint answers only when enabled too, on an instance built on the Nitro System"
+				h.Missing = fmt.Sprintf("whether the instance metadata service of %s and its IPv6 endpoint are enabled (describe-instances MetadataOptions.HttpEndpoint and HttpProtocolIpv6, the latter disabled by default), and whether the instance is built on the Nitro System, none of which the input holds", src.label())
+				h.Fix += fmt.Sprintf(", or query it over IPv4 (%s)", imds4)
+			}
+		}
+	case s.v6:
+		h.Verdict, h.Code = flow.Indeterminate, InstanceServiceIndeterminate
+		if w.explain {
+			h.reason = fmt.Sprintf("%s is the IPv6 address of the %s, which answers instances built on the Nitro System only", dst, s.name)
+			h.Missing = fmt.Sprintf("whether the instance of %s is built on the Nitro System (the input does not say its instance type)", src.label())
+			h.Fix = fmt.Sprintf("check the instance type, or query the %s over IPv4 (%s)", s.name, timeSync4)
+		}
+	}
+	w.add(h)
+	return arrival{ok: true, pkt: pkt, host: src}
+}
+
+// fromInstanceService brings the reply pkt of a service of ii's host
+// straight back to ii.
+func (w *walker) fromInstanceService(pkt flow.Flow, ii *ifaceInfo) arrival {
+	h := Hop{Kind: KindInstanceService, ID: ii.ID, Packet: pkt, Verdict: flow.Allow}
+	if w.explain {
+		s, _ := instanceServiceAt(pkt.Src.Addr())
+		h.Name = s.name + " " + pkt.Src.Addr().String()
+		h.reason = fmt.Sprintf("the reply goes straight back to %s: it never leaves the instance's host", pkt.Dst.Addr())
+	}
+	w.add(h)
+	return arrival{ok: true, pkt: pkt, iface: ii}
+}
+
+// instanceServiceFromOutside is the hop of a packet from the internet (or
+// a host outside the design) for an instance service's address: only the
+// instance itself reaches its host's services.
+func instanceServiceFromOutside(pkt flow.Flow) Hop {
+	dst := pkt.Dst.Addr()
+	s, _ := instanceServiceAt(dst)
+	return Hop{Kind: KindInternet, ID: "internet", Name: dst.String(), Packet: pkt, Verdict: flow.Deny, Code: InstanceServiceOutside,
+		reason: fmt.Sprintf("%s is the link-local address of the %s, which every instance reaches on its own host only, not from the internet or another host", dst, s.name),
+		Fix:    fmt.Sprintf("reach the %s from the instance itself", s.name)}
+}
