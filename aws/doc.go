@@ -162,18 +162,24 @@
 //     An interface's Name tag names it; an instance's Name tag names its
 //     primary interface (device index 0) when that has none. Interfaces of
 //     NAT gateways and Gateway Load Balancer (firewall) endpoints are left
-//     out silently, being modelled as what they serve; interfaces of load
+//     out silently, being modelled as what they serve (a NAT gateway's
+//     interface is told by NatGatewayAddresses[].NetworkInterfaceId, else
+//     by a private address of the gateway in the interface's subnet);
+//     interfaces of load
 //     balancers, transit gateways and other managed services, interfaces
 //     that are not attached and interfaces without security groups are
 //     left out with a warning. An EFA-only interface (InterfaceType
 //     efa-only), which has no IP address, is left out with a warning.
 //     The private and IPv6 addresses of an in-use interface left out
-//     (a NAT gateway's excepted, which its gateway holds) are still its:
-//     AWS delivers a packet for one to the load balancer, endpoint or
-//     service behind it, so they are declared reach.UnmodelledAddress
-//     (Owner the interface, What its kind and InterfaceType), and a
-//     packet to one is undecided (reach.UnmodelledDestination), not an
-//     unknown destination.
+//     (those of a NAT gateway the loader models excepted, which its
+//     gateway holds) are still its: AWS delivers a packet for one to the
+//     load balancer, endpoint, NAT gateway or service behind it, so they
+//     are declared reach.UnmodelledAddress (Owner the interface, What its
+//     kind and InterfaceType; for the interface of a NAT gateway the
+//     loader leaves out, regional or not available, Owner the gateway and
+//     What its kind and the interface; for one whose gateway the input
+//     does not list, Owner the interface), and a packet to one is
+//     undecided (reach.UnmodelledDestination), not an unknown destination.
 //   - Security groups from both describe-security-groups and
 //     describe-security-group-rules take their rules from the second and
 //     their names and VPC from the first (a warning says when the two
