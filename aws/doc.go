@@ -166,18 +166,24 @@
 //     An interface's Name tag names it; an instance's Name tag names its
 //     primary interface (device index 0) when that has none. Interfaces of
 //     NAT gateways and Gateway Load Balancer (firewall) endpoints are left
-//     out silently, being modelled as what they serve; interfaces of load
+//     out silently, being modelled as what they serve (a NAT gateway's
+//     interface is told by NatGatewayAddresses[].NetworkInterfaceId, else
+//     by a private address of the gateway in the interface's subnet);
+//     interfaces of load
 //     balancers, transit gateways and other managed services, interfaces
 //     that are not attached and interfaces without security groups are
 //     left out with a warning. An EFA-only interface (InterfaceType
 //     efa-only), which has no IP address, is left out with a warning.
 //     The private and IPv6 addresses of an in-use interface left out
-//     (a NAT gateway's excepted, which its gateway holds) are still its:
-//     AWS delivers a packet for one to the load balancer, endpoint or
-//     service behind it, so they are declared reach.UnmodelledAddress
-//     (Owner the interface, What its kind and InterfaceType), and a
-//     packet to one is undecided (reach.UnmodelledDestination), not an
-//     unknown destination.
+//     (those of a NAT gateway the loader models excepted, which its
+//     gateway holds) are still its: AWS delivers a packet for one to the
+//     load balancer, endpoint, NAT gateway or service behind it, so they
+//     are declared reach.UnmodelledAddress (Owner the interface, What its
+//     kind and InterfaceType; for the interface of a NAT gateway the
+//     loader leaves out, regional or not available, Owner the gateway and
+//     What its kind and the interface; for one whose gateway the input
+//     does not list, Owner the interface), and a packet to one is
+//     undecided (reach.UnmodelledDestination), not an unknown destination.
 //   - Security groups from both describe-security-groups and
 //     describe-security-group-rules take their rules from the second and
 //     their names and VPC from the first (a warning says when the two
@@ -191,7 +197,10 @@
 //     describe-egress-only-internet-gateways), nat-… and eni-… are
 //     modelled, and pcx-… and tgw-… when the peering connection or transit
 //     gateway is in the input with what it joins; a route in state
-//     blackhole becomes a [reach.TargetBlackhole] route. A route to an
+//     blackhole becomes a [reach.TargetBlackhole] route, whatever target it
+//     names or none (API_Route's fields are all optional, and a blackhole
+//     drops what it matches whatever its target was; one without a
+//     target has an empty TargetID). A route to an
 //     interface endpoint (which AWS does not accept as a target) is left out
 //     with a warning. A route to a gateway endpoint by a prefix list the
 //     input does not hold is kept as unmodelled (add describe-prefix-lists).
@@ -209,15 +218,18 @@
 //     gateway endpoints that are not available, NAT
 //     gateways it leaves out: regional ones, ones not available; the next
 //     hop of a route VPC Route Server propagated, IpAddress; a target in a
-//     field the reader does not read, one AWS adds later...)
+//     field the reader does not read, one AWS adds later, which holds a
+//     string: a key holding false, a number, a list or an object is no
+//     target ID and is passed over...)
 //     are kept as
 //     [reach.TargetUnmodelled] routes, with a warning: longest prefix match
 //     selects them as AWS would, and a query they route is indeterminate
 //     ([reach.UnmodelledTarget]), never answered by a less specific route.
-//     A route that is null, or has no destination or no target, is an
-//     error naming its place (describe-route-tables prints neither): it
-//     cannot be kept, and leaving it out could let a less specific route
-//     answer what it routes.
+//     A route that is null, or has no destination, or has no target and is
+//     not a blackhole, is an error naming its place (and the keys it has
+//     that hold no string): it cannot be kept (where an active route
+//     without a target leads is unknown), and leaving it out could let a
+//     less specific route answer what it routes.
 //     Such a route by a prefix list that is not in the input is kept too
 //     (the list is unresolved, below). A route's Origin says how it got there: CreateRouteTable (local) and
 //     CreateRoute are static, EnableVgwRoutePropagation makes it a

@@ -3,6 +3,7 @@ package aws
 import (
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"strings"
 
 	"github.com/reachsim/reachsim/internal/jsonloc"
@@ -67,15 +68,67 @@ type natRec struct {
 type natOut struct{ what, why string }
 
 type natJSON struct {
-	NatGatewayId, SubnetId, State string
-	AvailabilityMode              string // zonal (the default) or regional
-	ConnectivityType              string // public (the default) or private
-	NatGatewayAddresses           []struct {
+	NatGatewayId, SubnetId, VpcId, State string
+	AvailabilityMode                     string // zonal (the default) or regional
+	ConnectivityType                     string // public (the default) or private
+	NatGatewayAddresses                  []struct {
 		PrivateIp, PublicIp string
+		NetworkInterfaceId  string // the interface that holds PrivateIp
 		IsPrimary           *bool
 		Status              string // assigning, succeeded, failed, ... (absent in older dumps)
 	}
 	Tags []tagJSON
+}
+
+// natHolder is a NAT gateway the input lists, where its private
+// addresses are: its subnet ("" for a regional one) and VPC.
+type natHolder struct{ id, subnet, vpc string }
+
+// noteNATInterfaces records what tells the network interfaces of n apart,
+// whether n is modelled or left out (natOfENI): the interface of each of
+// its addresses (NetworkInterfaceId) and its private addresses. A
+// malformed address is reported where n is modelled, and matches nothing.
+func (l *loader) noteNATInterfaces(n natJSON) {
+	h := natHolder{n.NatGatewayId, n.SubnetId, n.VpcId}
+	for _, a := range n.NatGatewayAddresses {
+		if a.NetworkInterfaceId != "" {
+			l.natByENI[a.NetworkInterfaceId] = n.NatGatewayId
+		}
+		if ip, err := netip.ParseAddr(a.PrivateIp); err == nil {
+			l.natByIP[ip] = append(l.natByIP[ip], h)
+		}
+	}
+}
+
+// natOfENI returns the ID of the NAT gateway whose network interface
+// (InterfaceType nat_gateway) e is: the one whose NatGatewayAddresses
+// name e, else one with a private address of e in e's subnet (in e's
+// VPC for a gateway in no subnet), a modelled one before one left out
+// (a deleted gateway stays listed for a while, and a new one may have
+// its address); "" when the input lists none.
+func (l *loader) natOfENI(e *eniRec) string {
+	if id, ok := l.natByENI[e.id]; ok {
+		return id
+	}
+	vpc := ""
+	if s := l.out.subnetBy[e.subnet]; s != nil {
+		vpc = s.subnet.VPC
+	}
+	found := ""
+	for _, a := range e.ips {
+		for _, h := range l.natByIP[a] {
+			if h.subnet != e.subnet && (h.subnet != "" || (h.vpc != "" && vpc != "" && h.vpc != vpc)) {
+				continue
+			}
+			if _, out := l.natsOut[h.id]; !out {
+				return h.id
+			}
+			if found == "" {
+				found = h.id
+			}
+		}
+	}
+	return found
 }
 
 func (l *loader) readNATs(o jsonloc.Loc, raw json.RawMessage) {
@@ -86,6 +139,7 @@ func (l *loader) readNATs(o jsonloc.Loc, raw json.RawMessage) {
 			!l.claim("NAT gateway", n.NatGatewayId, at.Field("NatGatewayId")) {
 			continue
 		}
+		l.noteNATInterfaces(n)
 		if n.State != "available" {
 			l.warn(at, "NAT gateway %s is %q, not available: left out", n.NatGatewayId, n.State)
 			l.natsOut[n.NatGatewayId] = natOut{"NAT gateway", fmt.Sprintf("it is %q, not available, and reachsim models available NAT gateways only", n.State)}

@@ -285,13 +285,14 @@ func (l *loader) assembleInterfaces() {
 		}
 		switch {
 		case e.typ == "nat_gateway":
-			continue // its NAT gateway holds its address
+			l.natInterface(e)
+			continue
 		case silentTypes[e.typ] != "":
-			l.unmodelled(e, "network interface of a "+silentTypes[e.typ])
+			l.unmodelled(e, e.id, "network interface of a "+silentTypes[e.typ])
 			continue
 		case otherTypes[e.typ] != "":
 			l.warn(e.at, "network interface %s of a %s left out: reachsim does not model it", e.id, otherTypes[e.typ])
-			l.unmodelled(e, "network interface of a "+otherTypes[e.typ])
+			l.unmodelled(e, e.id, "network interface of a "+otherTypes[e.typ])
 			continue
 		case e.typ == "efa-only":
 			l.warn(e.at, "network interface %s is EFA-only (InterfaceType efa-only): left out (it has no IP address and carries no IP traffic)", e.id)
@@ -301,7 +302,7 @@ func (l *loader) assembleInterfaces() {
 			continue
 		case len(e.groups) == 0:
 			l.warn(e.at, "network interface %s has no security groups: left out (reachsim models interfaces with security groups)", e.id)
-			l.unmodelled(e, "network interface without security groups")
+			l.unmodelled(e, e.id, "network interface without security groups")
 			continue
 		}
 		l.out.ifaces = append(l.out.ifaces, e)
@@ -336,14 +337,32 @@ func (l *loader) assembleInterfaces() {
 	l.report.Counts["network-interfaces"] = len(l.out.ifaces)
 }
 
+// natInterface leaves out e, the network interface of a NAT gateway
+// (InterfaceType nat_gateway). When the gateway is modelled it holds e's
+// addresses; when the loader leaves it out (not available, regional) they
+// are declared unmodelled in its name, and when the input does not list
+// it in e's: AWS still delivers a packet for them to the gateway, so they
+// are no unknown destination.
+func (l *loader) natInterface(e *eniRec) {
+	id := l.natOfENI(e)
+	out, left := l.natsOut[id]
+	switch {
+	case id == "":
+		l.unmodelled(e, e.id, "network interface of a NAT gateway that is not in the input")
+	case left:
+		l.unmodelled(e, id, out.what+" left out, network interface "+e.id)
+	}
+}
+
 // unmodelled declares the addresses of e, an interface left out of the
-// model (what says what it is), as held by something reachsim does not
-// model: a packet to one is undecided, not an unknown destination
-// (reach.UnmodelledAddress). Only addresses inside the blocks of the
-// VPC of the interface's subnet, and its public IPv4 address, are
-// declared: an interface whose subnet or VPC is not in the input
-// declares none (its addresses belong to no VPC of the design).
-func (l *loader) unmodelled(e *eniRec, what string) {
+// model (what says what it is), as held by owner (e's ID, or the NAT
+// gateway's it serves), something reachsim does not model: a packet to
+// one is undecided, not an unknown destination (reach.UnmodelledAddress).
+// Only addresses inside the blocks of the VPC of the interface's subnet,
+// and its public IPv4 address, are declared: an interface whose subnet
+// or VPC is not in the input declares none (its addresses belong to no
+// VPC of the design).
+func (l *loader) unmodelled(e *eniRec, owner, what string) {
 	s := l.out.subnetBy[e.subnet]
 	if s == nil || l.out.vpcByID[s.subnet.VPC] == nil {
 		return
@@ -358,13 +377,13 @@ func (l *loader) unmodelled(e *eniRec, what string) {
 		if !slices.ContainsFunc(blocks, func(p netip.Prefix) bool { return p.Contains(a) }) {
 			continue
 		}
-		l.out.unmodelled = append(l.out.unmodelled, reach.UnmodelledAddress{Address: a, Owner: e.id, What: what})
+		l.out.unmodelled = append(l.out.unmodelled, reach.UnmodelledAddress{Address: a, Owner: owner, What: what})
 		l.out.unmodelledAt = append(l.out.unmodelledAt, e.ipAt[j])
 	}
 	if e.public.IsValid() && e.public.Is4() {
 		// its Elastic IP (an internet-facing load balancer's): the
 		// internet carries a packet for it there
-		l.out.unmodelled = append(l.out.unmodelled, reach.UnmodelledAddress{Address: e.public, Owner: e.id, What: what})
+		l.out.unmodelled = append(l.out.unmodelled, reach.UnmodelledAddress{Address: e.public, Owner: owner, What: what})
 		l.out.unmodelledAt = append(l.out.unmodelledAt, e.publicAt)
 	}
 }

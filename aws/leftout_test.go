@@ -108,9 +108,15 @@ func TestLeftOutInterfaceAddressesAreUndecided(t *testing.T) {
 		assert.Equal(t, []reach.Code{reach.UnknownDestination}, r.Codes(), r.Text())
 	})
 	t.Run("a NAT gateway's interface declares nothing: its gateway holds the address", func(t *testing.T) {
-		m, _, err := aws.LoadFS(auditFS(leftOutENI("nat_gateway", `[]`)), "d")
+		fsys := auditFS(leftOutENI("nat_gateway", `[]`))
+		fsys["d/nat-gateways.json"] = &fstest.MapFile{Data: []byte(`{"NatGateways": [{"NatGatewayId": "nat-x", "VpcId": "vpc-1", "SubnetId": "subnet-b",
+			"State": "available", "NatGatewayAddresses": [{"PrivateIp": "10.0.2.50", "PublicIp": "3.3.3.3", "IsPrimary": true}]}]}`)}
+		m, _, err := aws.LoadFS(fsys, "d")
 		require.NoError(t, err)
 		assert.Empty(t, m.UnmodelledAddresses())
+		o, ok := m.Owner(netip.MustParseAddr("10.0.2.50"))
+		assert.True(t, ok)
+		assert.Equal(t, "nat-x", o)
 	})
 	t.Run("an interface of a subnet the input lacks declares nothing", func(t *testing.T) {
 		eni := strings.Replace(leftOutENI("network_load_balancer", `[]`), `"subnet-b"`, `"subnet-gone"`, 1)

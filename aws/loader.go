@@ -19,19 +19,23 @@ type loader struct {
 	report *Report
 	errs   []error
 
-	vpcs       []*vpcRec
-	subnets    []*subnetRec
-	enisFile   map[string]*eniRec // from describe-network-interfaces
-	enisInst   map[string]*eniRec // from describe-instances
-	instances  map[string]*instRec
-	groups     map[string]*groupRec
-	ruleSets   map[string]*ruleSetRec
-	ruleIDs    map[string]itemAt // rule ID -> where it was first listed
-	acls       []*aclRec
-	rts        []*rtRec
-	igws       []*igwRec
-	nats       []*natRec
-	natsOut    map[string]natOut   // NAT gateways left out, by ID (gateway.go)
+	vpcs      []*vpcRec
+	subnets   []*subnetRec
+	enisFile  map[string]*eniRec // from describe-network-interfaces
+	enisInst  map[string]*eniRec // from describe-instances
+	instances map[string]*instRec
+	groups    map[string]*groupRec
+	ruleSets  map[string]*ruleSetRec
+	ruleIDs   map[string]itemAt // rule ID -> where it was first listed
+	acls      []*aclRec
+	rts       []*rtRec
+	igws      []*igwRec
+	nats      []*natRec
+	natsOut   map[string]natOut // NAT gateways left out, by ID (gateway.go)
+	// natByENI and natByIP tell the NAT gateway of a nat_gateway
+	// interface (gateway.go, natOfENI)
+	natByENI   map[string]string
+	natByIP    map[netip.Addr][]natHolder
 	eigws      map[string]*eigwRec // endpoints.go
 	vpces      map[string]*vpceRec // endpoints.go
 	lists      map[string]*listRec
@@ -98,6 +102,8 @@ func newLoader() *loader {
 		lists:     map[string]*listRec{},
 		eigws:     map[string]*eigwRec{},
 		natsOut:   map[string]natOut{},
+		natByENI:  map[string]string{},
+		natByIP:   map[netip.Addr][]natHolder{},
 		vpces:     map[string]*vpceRec{},
 		seen:      map[string]jsonloc.Loc{},
 	}

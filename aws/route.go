@@ -124,12 +124,18 @@ type routeJSON struct {
 	// (propagated by a virtual private gateway); "" reads as static
 	Origin string
 	// unread are the keys of the route that name none of the fields above
-	// and are set: a target field AWS added after this reader
+	// and hold a string that is not empty: a target field AWS added after
+	// this reader
 	unread []unreadKey
+	// notID are the keys that name none of the fields above and hold no
+	// string (false, a number, a list, an object): no target ID, so they
+	// are passed over, as the unknown keys of other elements are; the
+	// error of a route left without a target names them
+	notID []unreadKey
 }
 
 // unreadKey is a key of a route that routeJSON does not read, with its
-// value (its JSON text when it is not a string).
+// value (its JSON text when it is not a string, cut to 64 bytes).
 type unreadKey struct{ key, value string }
 
 // routeKeys are the keys of API_Route
@@ -147,7 +153,7 @@ var routeKeys = []string{"DestinationCidrBlock", "DestinationIpv6CidrBlock", "De
 func (l *loader) readRoute(o jsonloc.Loc, id string, raw json.RawMessage) (routeJSON, bool) {
 	var rj routeJSON
 	if string(bytes.TrimSpace(raw)) == "null" {
-		l.fail(o, id, "null", ErrInvalidDump, "a route is null: describe-route-tables prints each route as an object with its destination and its target")
+		l.fail(o, id, "null", ErrInvalidDump, "a route is null: describe-route-tables prints each route as an object with its destination")
 		return rj, false
 	}
 	var keys map[string]json.RawMessage
@@ -160,13 +166,17 @@ func (l *loader) readRoute(o jsonloc.Loc, id string, raw json.RawMessage) (route
 		}
 		v := bytes.TrimSpace(keys[k])
 		var s string
-		if json.Unmarshal(v, &s) != nil {
-			s = string(v) // not a string: its JSON text names it
+		isString := json.Unmarshal(v, &s) == nil // null too, which is ""
+		if !isString {
+			s = string(v) // its JSON text, for the no-target error
 		}
 		if len(s) > 64 {
 			s = strings.ToValidUTF8(s[:61], "") + "..."
 		}
-		if s != "" {
+		switch {
+		case !isString:
+			rj.notID = append(rj.notID, unreadKey{k, s})
+		case s != "":
 			rj.unread = append(rj.unread, unreadKey{k, s})
 		}
 	}
@@ -321,8 +331,19 @@ func (l *loader) route(r *rtRec, o jsonloc.Loc, rj routeJSON, endpoints map[stri
 		unmodelled(u.value, "target in "+u.key, "reachsim does not read the route target field "+u.key+", so where it leads is unknown")
 		return
 	}
+	if field == "" && rj.State == "blackhole" {
+		// its target is gone (API_Route: every field is optional, and a
+		// blackhole drops what it matches whatever its target was)
+		rt.Target, ro.target = reach.TargetBlackhole, o // no TargetID: the route's place stands for it
+		r.rt.Routes, r.routeAt = append(r.rt.Routes, rt), append(r.routeAt, ro)
+		return
+	}
 	if field == "" {
-		l.fail(o, id, "", ErrInvalidDump, "the route names no target: describe-route-tables prints one (GatewayId, NatGatewayId, NetworkInterfaceId, TransitGatewayId, VpcPeeringConnectionId...) for every route, a blackhole's included")
+		why := ""
+		for _, u := range rj.notID {
+			why += fmt.Sprintf("; %s holds %s, which is no target ID", u.key, u.value)
+		}
+		l.fail(o, id, "", ErrInvalidDump, "the route names no target: a route that is not a blackhole has one (GatewayId, NatGatewayId, NetworkInterfaceId, TransitGatewayId, VpcPeeringConnectionId...), and where this one leads is unknown%s", why)
 		return
 	}
 	ro.target = o.Field(field)

@@ -585,7 +585,11 @@ func (w *walker) routeIn(pkt flow.Flow, s *subnetInfo, rt *rtInfo) arrival {
 	// a blackhole route
 	h.Verdict, h.Code = flow.Deny, BlackholeRoute
 	dest := routeDest(cr, via)
-	h.reason = fmt.Sprintf("%s matches %s, whose target %s no longer exists", pkt.Dst.Addr(), dest, cr.TargetID)
+	if cr.TargetID == "" {
+		h.reason = fmt.Sprintf("%s matches %s, a blackhole route whose target no longer exists (the input names none)", pkt.Dst.Addr(), dest)
+	} else {
+		h.reason = fmt.Sprintf("%s matches %s, whose target %s no longer exists", pkt.Dst.Addr(), dest, cr.TargetID)
+	}
 	h.Fix = fmt.Sprintf("replace the route %s in %s with one to a target that exists", dest, rt.ID)
 	return w.stop(h)
 }
@@ -667,8 +671,11 @@ func routeDest(cr *compiledRoute, via netip.Prefix) string {
 }
 
 func routeTarget(cr *compiledRoute) string {
-	if cr.Target == TargetLocal {
+	switch {
+	case cr.Target == TargetLocal:
 		return "local"
+	case cr.TargetID == "": // a blackhole whose vanished target the input does not name
+		return cr.Target.String()
 	}
 	return cr.TargetID
 }

@@ -286,7 +286,7 @@ type Route struct {
 	Destination netip.Prefix // IPv4 or IPv6; unset when PrefixList is set
 	PrefixList  string       // pl-… instead of a CIDR
 	Target      TargetKind
-	TargetID    string // igw-…, eigw-…, nat-…, vpce-…, eni-…, pcx-…, tgw-…; "local" or "" for TargetLocal; the vanished target for TargetBlackhole
+	TargetID    string // igw-…, eigw-…, nat-…, vpce-…, eni-…, pcx-…, tgw-…; "local" or "" for TargetLocal; the vanished target for TargetBlackhole, "" when the input does not name it
 	// TargetType says in words what a TargetUnmodelled target is
 	// ("virtual private gateway", "transit gateway"), for the trace;
 	// "" reads as "target".
