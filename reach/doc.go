@@ -228,7 +228,10 @@
 // that reach a destination), [Model.Matrix] (every ordered pair of
 // interface classes and the internet, with the traffic each carries) and
 // [Model.Audit] (risky services open to the internet, through every layer
-// or closed by one). Each filter reports its bounds ([flow.Bounds]): cut
+// or closed by one, at every address the internet meets an interface
+// at: its first address, by its public IP when it has one, and the
+// Elastic IPs of its other private addresses, [Interface.PublicIPs], a
+// finding each). Each filter reports its bounds ([flow.Bounds]): cut
 // at them, the varied field falls into atoms that one walk each decides.
 // Ports walks once to find the path (no hop on it rewrites a port the
 // walk could know: a NAT gateway's pick is judged as its whole range), then

@@ -489,8 +489,9 @@ func (m *Model) destAddr(a, b *ifaceInfo, v6 bool) netip.Addr {
 // classes, in the design's order: interfaces of one subnet with the same
 // groups, the same public addressing (DenyAllIGWTraffic too) and addresses that fall into the
 // same atom of every address edge of the design (routes, filters,
-// gateways) are one class. An interface that a route targets, or that
-// holds several addresses, is a class of its own. places holds each
+// gateways) are one class. An interface that a route targets, that
+// holds several addresses, or that has public addresses in
+// [Interface.PublicIPs], is a class of its own. places holds each
 // class's placement: its key without the groups.
 func (m *Model) computeClasses(v6 bool) (classes [][]*ifaceInfo, places []string) {
 	edges := m.designAddressEdges()
@@ -521,7 +522,7 @@ func (m *Model) computeClasses(v6 bool) (classes [][]*ifaceInfo, places []string
 		groups := slices.Clone(ii.Groups)
 		slices.Sort(groups)
 		place := fmt.Sprintf("%s|%d|%d|%v|%v", ii.subnet.ID, atom(a), atom(ii.PublicIP), ii.Port25Unblocked, ii.DenyAllIGWTraffic)
-		if targets[ii.ID] || len(ii.PrivateIPs) > 1 || len(ii.PublicIPs) > 1 || ii.sg.normal.Flavour().IsAlibaba() {
+		if targets[ii.ID] || len(ii.PrivateIPs) > 1 || len(ii.PublicIPs) > 0 || ii.sg.normal.Flavour().IsAlibaba() {
 			place = "own|" + ii.ID
 		}
 		key := place + "|" + strings.Join(groups, ",")

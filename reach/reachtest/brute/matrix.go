@@ -2,6 +2,7 @@ package brute
 
 import (
 	"math/rand/v2"
+	"net/netip"
 	"slices"
 	"testing"
 
@@ -149,51 +150,78 @@ func CheckMatrix(t testing.TB, rng *rand.Rand, m *reach.Model, mx *reach.Matrix,
 }
 
 // CheckAudit demands that a, m.Audit's answer with options o, hold for
-// every interface of ids and every port of o's catalogue (nil:
-// [reach.RiskyServices]) an Exposed finding exactly when Sources finds
-// internet addresses that reach it, with the rules that open it; and that
-// a Closed finding name what closes it. It returns how many findings of
-// each exposure it met.
+// every interface of ids, every address the internet sends to it at (each
+// public IPv4 address, [reach.Interface.PublicIP] and
+// [reach.Interface.PublicIPs]; else its own address) and every port of
+// o's catalogue (nil: [reach.RiskyServices]) an Exposed finding at that
+// address exactly when Sources finds internet addresses that reach it,
+// with the rules that open it; and that a Closed finding name what closes
+// it. It returns how many findings of each exposure it met.
 func CheckAudit(t testing.TB, m *reach.Model, a *reach.AuditResult, o reach.AuditOptions, ids []string, msg string) map[reach.Exposure]int {
 	t.Helper()
 	cat := o.Catalogue
 	if cat == nil {
 		cat = reach.RiskyServices()
 	}
+	publics := map[string][]netip.Addr{}
+	for _, in := range m.Interfaces() {
+		if o.IPv6 {
+			continue
+		}
+		if in.PublicIP.IsValid() {
+			publics[in.ID] = append(publics[in.ID], in.PublicIP)
+		}
+		for _, p := range in.PublicIPs {
+			publics[in.ID] = append(publics[in.ID], p.Public)
+		}
+	}
 	stats := map[reach.Exposure]int{}
 	for _, id := range ids {
-		for _, risk := range cat {
-			var f *reach.Finding
-			for i := range a.Findings {
-				if a.Findings[i].Interface == id && a.Findings[i].Service == risk.Service && a.Findings[i].Protocol == risk.Protocol &&
-					!a.Findings[i].Prefix.IsValid() { // a delegated prefix's finding: below
-					f = &a.Findings[i]
-				}
+		// the addresses asked at: "" for the interface's own (To: id)
+		at := []netip.Addr{{}}
+		if ps := publics[id]; len(ps) > 0 {
+			at = ps
+		}
+		for _, addr := range at {
+			to := id
+			if addr.IsValid() {
+				to = addr.String()
 			}
-			exposed := false
-			for _, r := range risk.Ports.Ranges() {
-				for p := int(r.Lo); p <= int(r.Hi); p++ {
-					s, err := m.Sources(reach.SourcesQuery{To: id, Protocol: risk.Protocol, Port: uint16(p), IPv6: o.IPv6})
-					if err != nil && o.IPv6 {
-						continue // no IPv6 address: nothing to expose
+			for _, risk := range cat {
+				var f *reach.Finding
+				for i := range a.Findings {
+					if a.Findings[i].Interface == id && a.Findings[i].Service == risk.Service && a.Findings[i].Protocol == risk.Protocol &&
+						!a.Findings[i].Prefix.IsValid() && // a delegated prefix's finding: below
+						(!addr.IsValid() || a.Findings[i].Address == addr) {
+						require.Nil(t, f, "%s: %s %s: two findings at %s", msg, id, risk.Service, a.Findings[i].Address)
+						f = &a.Findings[i]
 					}
-					require.NoError(t, err, msg)
-					exposed = exposed || len(s.Internet) > 0
 				}
-			}
-			what := msg + ": " + id + " " + risk.Service
-			if exposed {
-				require.NotNil(t, f, "%s: Sources finds internet addresses, the audit no finding", what)
-				require.Equal(t, reach.Exposed, f.Exposure, what)
-				require.NotEmpty(t, f.OpenedBy, what)
-			} else if f != nil {
-				require.NotEqual(t, reach.Exposed, f.Exposure, "%s: exposed, but Sources finds no internet address", what)
-				if f.Exposure == reach.Closed {
-					require.NotEmpty(t, f.ClosedBy, what)
+				exposed := false
+				for _, r := range risk.Ports.Ranges() {
+					for p := int(r.Lo); p <= int(r.Hi); p++ {
+						s, err := m.Sources(reach.SourcesQuery{To: to, Protocol: risk.Protocol, Port: uint16(p), IPv6: o.IPv6})
+						if err != nil && o.IPv6 {
+							continue // no IPv6 address: nothing to expose
+						}
+						require.NoError(t, err, msg)
+						exposed = exposed || len(s.Internet) > 0
+					}
 				}
-			}
-			if f != nil {
-				stats[f.Exposure]++
+				what := msg + ": " + id + " at " + to + " " + risk.Service
+				if exposed {
+					require.NotNil(t, f, "%s: Sources finds internet addresses, the audit no finding", what)
+					require.Equal(t, reach.Exposed, f.Exposure, what)
+					require.NotEmpty(t, f.OpenedBy, what)
+				} else if f != nil {
+					require.NotEqual(t, reach.Exposed, f.Exposure, "%s: exposed, but Sources finds no internet address", what)
+					if f.Exposure == reach.Closed {
+						require.NotEmpty(t, f.ClosedBy, what)
+					}
+				}
+				if f != nil {
+					stats[f.Exposure]++
+				}
 			}
 		}
 	}
