@@ -243,7 +243,10 @@
 // Matrix factors pairs through their placements: the middle of a path
 // (routes, gateways, ACLs, firewalls) is walked once per pair of
 // placements with the ends' security groups deferred, and each pair of
-// classes is judged by its own groups on what the middle lets through.
+// classes is judged by its own groups on what the middle lets through;
+// a class's cells with the internet are the union over the addresses the
+// internet meets its member at, the Elastic IPs of secondary private
+// addresses included.
 // The answers carry the indeterminate outcome like single checks.
 // The internet, in them, is every global unicast address the design does
 // not hold and no VPC block contains; no address is taken to be the

@@ -69,7 +69,11 @@ type ClassMember struct {
 // Cell is what the sessions from one node to another carry: each member
 // of From to each member of To (another member, within one class), from
 // the default client port. For the internet as From, the sessions some
-// internet address opens; as To, the sessions to some internet address.
+// internet address opens to a member at any address the internet meets
+// it at (its first address, by its public IP when it has one, and the
+// Elastic IP of each other private address that has one,
+// [Interface.PublicIPs]); as To, the sessions a member opens to some
+// internet address from any of those private addresses.
 type Cell struct {
 	From          string  `json:"from"`
 	To            string  `json:"to"`
@@ -94,9 +98,13 @@ const InternetNode = "internet"
 // address by address): what every combination lets through is allowed,
 // what only some do is indeterminate, as [Model.Check] answers it.
 //
-// An interface stands for its own private (and public) addresses: the
-// addresses of prefixes delegated to it ([Interface.DelegatedPrefixes])
-// are not in its cells; [Model.Sources] and [Model.Check] answer for them.
+// An interface stands for its own private (and public) addresses: its
+// cells with the internet hold what goes through any of its private
+// addresses with a public or Elastic IP ([Interface.PublicIPs]), beside
+// its first address ([Cell]); its cells with other interfaces are
+// between first addresses. The addresses of prefixes delegated to it
+// ([Interface.DelegatedPrefixes]) are not in its cells; [Model.Sources]
+// and [Model.Check] answer for them.
 func (m *Model) Matrix(o MatrixOptions) (*Matrix, error) {
 	mx, err := m.matrix(o, true)
 	if err == nil {
