@@ -116,7 +116,11 @@
 // where the design's blocks do not tell its addresses apart; where they
 // do, the session is walked from each of its other addresses too, and the
 // answer is the same certain one from each, or [Indeterminate]
-// ([Result.Unknowns] names the gateway and the edges).
+// ([Result.Unknowns] names the gateway and the edges). Where they do,
+// [Model.Matrix] (a union over every path) refuses the design; Ports,
+// and Sources for the internet's addresses and delegated prefixes (both
+// walked by pieces), refuse a question whose own path crosses the
+// gateway; Sources answers each interface as Verdict does.
 //
 // An interface whose security groups are Alibaba Cloud's is an ECS
 // instance, and Alibaba Cloud's platform rules apply to it (see

@@ -154,6 +154,9 @@ func (m *Model) matrixOf(o MatrixOptions, fast bool, keep func(from, to int) boo
 	if err := m.unknownErrAll(true); err != nil {
 		return nil, err
 	}
+	if err := m.setQuestionNATErr(); err != nil { // natsecondary.go
+		return nil, err
+	}
 	if err := m.applianceErr("Matrix"); err != nil {
 		return nil, err
 	}

@@ -109,7 +109,13 @@ func (m *Model) internetProbe(v6 bool, within []addrset.Range) (netip.Addr, bool
 // trip: every interface of the design (each checked as [Model.Verdict]
 // would from it), and the exact set of internet addresses. An internet
 // address is a global unicast address that is not private, shared
-// (100.64.0.0/10), inside a VPC or held by the design. Errors are
+// (100.64.0.0/10), inside a VPC or held by the design. Where the path
+// of some internet addresses (or of a prefix delegated to an interface)
+// crosses a NAT gateway whose addresses the design tells apart
+// ([NATGateway].Secondary), the answer would depend on the address the
+// gateway takes, and Sources refuses the question (an error wrapping
+// [ErrQuery]), as [Model.Ports] refuses such a path; a destination no
+// such path reaches is answered. Errors are
 // [Model.Check]'s for a query from an internet host to q.To. With
 // transit gateway appliance mode, the internet's addresses are answered
 // as [Model.Matrix] answers its cells: per combination of the subnets the
@@ -217,7 +223,10 @@ func (m *Model) internetSources(f flow.Flow, within []addrset.Range) (open, und 
 // destination, and those the input leaves open. Each piece's walk, from
 // its representative (in: none, none of the piece's addresses is a
 // source), names the bounds of the filters on its path, which cut it
-// further; an atom's walk from its representative decides it.
+// further; an atom's walk from its representative decides it. A piece
+// whose path crosses a NAT gateway whose addresses the design tells
+// apart is an error (natPathErr): its bounds are those from the
+// gateway's primary address alone.
 func (m *Model) addrSources(f flow.Flow, src *ifaceInfo, pieces []flow.AddrRange, in func(flow.AddrRange) (netip.Addr, bool)) (openR, undR []addrset.Range, atoms int, err error) {
 	for _, piece := range pieces {
 		rep, ok := in(piece)
@@ -232,6 +241,9 @@ func (m *Model) addrSources(f flow.Flow, src *ifaceInfo, pieces []flow.AddrRange
 		rb.WindowAddrs(piece.From, piece.To)
 		var path atomOutcome
 		m.walkBounds(g, src, &path.fwd, &path.ret, false, fb, rb)
+		if err := m.natPathErr(g, path.fwd); err != nil { // natsecondary.go
+			return openR, undR, atoms, err // the piece's path crosses a NAT gateway whose addresses are told apart
+		}
 		cuts := flow.NewBounds(flow.FieldSrcAddr)
 		cuts.MergeField(flow.FieldSrcAddr, fb, flow.FieldSrcAddr)
 		cuts.MergeField(flow.FieldSrcAddr, rb, flow.FieldDstAddr)
