@@ -527,13 +527,11 @@ func (m *Model) auditServiceAt(dst netip.Addr, risk Risk, ports flow.PortSet, wh
 		return f, nil
 	}
 	// Closed: say where a session from an address the rules open the
-	// service to stops.
-	from := where.Ranges()[0].From
-	for _, rg := range where.Ranges() {
-		if x, ok := m.internetIn(flow.AddrRange{From: rg.From, To: rg.To}); ok {
-			from = x
-			break
-		}
+	// service to stops, a documentation address when the rules open it
+	// to one (internetProbe), so that a fix does not read "0.0.0.1/32"
+	from, ok := m.internetProbe(v6, where.Ranges())
+	if !ok {
+		from = where.Ranges()[0].From
 	}
 	fl := flow.Flow{Protocol: risk.Protocol, Src: netip.AddrPortFrom(from, DefaultSourcePort),
 		Dst: netip.AddrPortFrom(dst, ports.Ranges()[0].Lo)}

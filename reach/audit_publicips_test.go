@@ -19,14 +19,14 @@ import (
 // 10.5.1.10 (primary) and 10.5.1.11 (secondary), whose group opens SSH to
 // every IPv4 address. primary, when valid, is the primary's public IP;
 // secondary, when valid, the Elastic IP of the secondary
-// (Interface.PublicIPs).
-func eipDesign(t testing.TB, primary, secondary netip.Addr) *reach.Model {
+// (Interface.PublicIPs). acl are entries added to the subnet's ACL.
+func eipDesign(t testing.TB, primary, secondary netip.Addr, acl ...string) *reach.Model {
 	t.Helper()
-	acl := nacl.NewCustom("acl-e", "vpc-e")
-	for _, l := range []string{"100 allow all from 0.0.0.0/0", "100 allow all to 0.0.0.0/0"} {
+	aclE := nacl.NewCustom("acl-e", "vpc-e")
+	for _, l := range append(acl, "100 allow all from 0.0.0.0/0", "100 allow all to 0.0.0.0/0") {
 		e, err := nacl.ParseEntry(l)
 		require.NoError(t, err, l)
-		acl.Entries = append(acl.Entries, e)
+		aclE.Entries = append(aclE.Entries, e)
 	}
 	in := reach.Interface{ID: "eni-h1", Name: "host-1", Subnet: "subnet-e",
 		PrivateIPs: []netip.Addr{ba("10.5.1.10"), ba("10.5.1.11")}, PublicIP: primary, Groups: []string{"sg-h"}}
@@ -37,7 +37,7 @@ func eipDesign(t testing.TB, primary, secondary netip.Addr) *reach.Model {
 		AddVPC(reach.VPC{ID: "vpc-e", CIDRs: []netip.Prefix{bp("10.5.0.0/16")}, MainRouteTable: "rtb-e", DefaultACL: "acl-e"}).
 		AddInternetGateway(reach.InternetGatewaySpec{ID: "igw-e", VPC: "vpc-e"}).
 		AddRouteTable(reach.RouteTable{ID: "rtb-e", VPC: "vpc-e", Routes: []reach.Route{{Destination: bp("0.0.0.0/0"), Target: reach.TargetInternetGateway, TargetID: "igw-e"}}}).
-		AddNetworkACL(acl).
+		AddNetworkACL(aclE).
 		AddSubnet(reach.Subnet{ID: "subnet-e", VPC: "vpc-e", CIDRs: []netip.Prefix{bp("10.5.1.0/24")}}).
 		AddSecurityGroup(sg.Group{ID: "sg-h", Rules: []sg.Rule{
 			{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.PortRange{Lo: 22, Hi: 22}, Peer: sg.AnyIPv4},
@@ -96,6 +96,39 @@ func TestAuditEveryPublicAddress(t *testing.T) {
 			assert.Equal(t, tt.want, got, "\n%s", a.Text())
 			assert.Equal(t, 1, a.Interfaces)
 			brute.CheckAudit(t, m, a, reach.AuditOptions{}, []string{"eni-h1"}, tt.name)
+		})
+	}
+}
+
+// TestAuditClosedStandsInWithADocumentationAddress: a closed finding
+// names what stops a session from an internet address the rules open
+// the service to, and its fix names that address; it was the first one,
+// 0.0.0.1 ("add an inbound allow entry ... from 0.0.0.1/32"). It is now
+// the first documentation address (RFC 5737) the design does not hold:
+// 198.51.100.1, 203.0.113.1, 192.0.2.1; the first internet address only
+// when the design holds all three (TestSourcesProbeIsAnInternetAddress).
+func TestAuditClosedStandsInWithADocumentationAddress(t *testing.T) {
+	tests := []struct {
+		name               string
+		primary, secondary netip.Addr
+		want               string
+	}{
+		{"none held", ba("203.0.113.50"), netip.Addr{}, "198.51.100.1/32"},
+		{"198.51.100.1 held", ba("198.51.100.1"), netip.Addr{}, "203.0.113.1/32"},
+		{"198.51.100.1 and 203.0.113.1 held", ba("198.51.100.1"), ba("203.0.113.1"), "192.0.2.1/32"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := eipDesign(t, tt.primary, tt.secondary, "90 deny tcp 22 from 0.0.0.0/0")
+			a, err := m.Audit(reach.AuditOptions{})
+			require.NoError(t, err)
+			require.NotEmpty(t, a.Findings)
+			for _, f := range a.Findings {
+				require.Equal(t, reach.Closed, f.Exposure, a.Text())
+				require.NotEmpty(t, f.ClosedBy, a.Text())
+				assert.Contains(t, f.ClosedBy[0].Fix, tt.want, a.Text())
+				assert.NotContains(t, f.ClosedBy[0].Fix, "0.0.0.1/32")
+			}
 		})
 	}
 }

@@ -256,7 +256,11 @@
 // not hold and no VPC block contains; no address is taken to be the
 // internet's because it is a documentation one (a public IP or a VPC
 // block may be 198.51.100.0/24): where a question needs one internet
-// address to stand for the rest, it is one of those.
+// address to stand for the rest (the source of Sources' question, of a
+// closed audit finding's blocking session, of a fix's), it is one of
+// those: the first of the documentation addresses 198.51.100.1,
+// 203.0.113.1 and 192.0.2.1 (2001:db8:ffff::1) that is one and that the
+// question allows, else the first internet address it allows.
 // Addresses of prefixes delegated to interfaces: Sources lists exactly
 // those that get through, per interface and outcome, apart from the
 // interface's own address ([SourceInterface.Prefixes]); Audit gives each
