@@ -150,9 +150,15 @@ func (e Exposure) MarshalText() ([]byte, error) { return []byte(e.String()), nil
 // Finding is one risky service of one interface that a security group
 // opens to internet addresses.
 type Finding struct {
-	Interface string     `json:"interface"`
-	Name      string     `json:"name,omitempty"`
-	Address   netip.Addr `json:"address"` // where the internet sends to
+	Interface string `json:"interface"`
+	Name      string `json:"name,omitempty"`
+	// Address is where the internet sends to: the public IP of the
+	// interface's first private address ([Interface.PublicIP]), or that
+	// private address when it has none (and for IPv6); or the public or
+	// Elastic IP of another of its private addresses
+	// ([Interface.PublicIPs]). An interface gets a finding per address
+	// for each service.
+	Address netip.Addr `json:"address"`
 	// AddressUnknown names the value known only later whose placeholder
 	// Address is ([Interface.PublicIPUnknown], [Interface.IPv6Unknown]);
 	// empty when Address is the interface's own.
@@ -220,8 +226,12 @@ func (a *AuditResult) Worst() Severity {
 // back), with the exact set of those addresses; or whether another layer
 // closes it, and which. Only a security group rule can open a port of an
 // interface to the internet, so an interface no rule opens a service on
-// has no finding for it. Interfaces of one class ([Model.Matrix]) are
-// answered once. With transit gateway appliance mode, the addresses are
+// has no finding for it. It asks at every address the internet sends to
+// the interface at, with a finding per address ([Finding.Address]): the
+// public IP of its first private address, or that private address when
+// it has none (and for IPv6), and the public or Elastic IP of each of its
+// other private addresses that has one ([Interface.PublicIPs]).
+// Interfaces of one class ([Model.Matrix]) are answered once. With transit gateway appliance mode, the addresses are
 // merged over the subnets the flow hash can pick as [Model.Sources]
 // merges them: a service some address reaches whichever subnet the hash
 // picks is exposed; one no address reaches for certain but some might,
@@ -419,25 +429,37 @@ func (m *Model) auditClass(cl []*ifaceInfo, cat []Risk, v6 bool, not []addrset.R
 	if len(asked) == 0 {
 		return nil, nil
 	}
-	var found []Finding
-	for _, a := range asked {
-		f, err := m.auditService(rep, a.risk, a.ports, a.where, v6)
-		if err != nil {
-			return nil, err
+	// found[k] are the findings at the representative's k-th address
+	// (internetEnds); every member of a class has as many
+	// (computeClasses: an interface with Elastic IPs on its other
+	// private addresses is a class of its own)
+	reps := rep.internetEnds(v6, true)
+	found := make([][]Finding, len(reps))
+	for k, at := range reps {
+		for _, a := range asked {
+			f, err := m.auditServiceAt(at, a.risk, a.ports, a.where, v6)
+			if err != nil {
+				return nil, err
+			}
+			f.OpenedBy = a.by
+			found[k] = append(found[k], f)
 		}
-		f.OpenedBy = a.by
-		found = append(found, f)
 	}
 	var out []Finding
 	for _, ii := range cl {
-		for _, f := range found {
-			f.Interface, f.Name = ii.ID, ii.Name
-			f.Address = publicOr(ii, v6)
-			f.AddressUnknown = ii.unknownAt(f.Address)
-			f.Sources = slices.Clone(f.Sources)
-			f.OpenedBy = slices.Clone(f.OpenedBy)
-			f.ClosedBy = slices.Clone(f.ClosedBy)
-			out = append(out, f)
+		for k, at := range ii.internetEnds(v6, true) {
+			if k >= len(found) {
+				return nil, fmt.Errorf("audit: %s has more public addresses than %s, the first of its class (internal error)", ii.label(), rep.label())
+			}
+			for _, f := range found[k] {
+				f.Interface, f.Name = ii.ID, ii.Name
+				f.Address = at
+				f.AddressUnknown = ii.unknownAt(f.Address)
+				f.Sources = slices.Clone(f.Sources)
+				f.OpenedBy = slices.Clone(f.OpenedBy)
+				f.ClosedBy = slices.Clone(f.ClosedBy)
+				out = append(out, f)
+			}
 		}
 		if v6 && len(ii.DelegatedPrefixes) > 0 {
 			fs, err := m.auditDelegated(ii, asked) // delegated.go
@@ -475,23 +497,9 @@ func (m *Model) auditPrefixesOnly(ii *ifaceInfo, cat []Risk, not []addrset.Range
 	return append(out, fs...), err
 }
 
-// publicOr is the address the internet sends to ii at: its public IPv4
-// address when it has one.
-func publicOr(ii *ifaceInfo, v6 bool) netip.Addr {
-	a, _ := ii.addr(v6)
-	if !v6 && ii.PublicIP.IsValid() {
-		a = ii.PublicIP
-	}
-	return a
-}
-
-// auditService decides how far the internet gets to ports of risk on
-// ii, which the rules open to the internet addresses where.
-func (m *Model) auditService(ii *ifaceInfo, risk Risk, ports flow.PortSet, where addrset.Set, v6 bool) (Finding, error) {
-	return m.auditServiceAt(publicOr(ii, v6), risk, ports, where, v6)
-}
-
-// auditServiceAt is auditService for the destination address dst.
+// auditServiceAt decides how far the internet gets to ports of risk at
+// the address dst (of an interface, or of a prefix delegated to it),
+// which the rules open to the internet addresses where.
 func (m *Model) auditServiceAt(dst netip.Addr, risk Risk, ports flow.PortSet, where addrset.Set, v6 bool) (Finding, error) {
 	f := Finding{Service: risk.Service, Severity: risk.Severity, Protocol: risk.Protocol, Ports: ports, Exposure: Closed, Sources: []netip.Prefix{}}
 	probe, ok := m.internetProbe(v6, nil) // internetSources walks from each piece's own address
@@ -519,13 +527,11 @@ func (m *Model) auditServiceAt(dst netip.Addr, risk Risk, ports flow.PortSet, wh
 		return f, nil
 	}
 	// Closed: say where a session from an address the rules open the
-	// service to stops.
-	from := where.Ranges()[0].From
-	for _, rg := range where.Ranges() {
-		if x, ok := m.internetIn(flow.AddrRange{From: rg.From, To: rg.To}); ok {
-			from = x
-			break
-		}
+	// service to stops, a documentation address when the rules open it
+	// to one (internetProbe), so that a fix does not read "0.0.0.1/32"
+	from, ok := m.internetProbe(v6, where.Ranges())
+	if !ok {
+		from = where.Ranges()[0].From
 	}
 	fl := flow.Flow{Protocol: risk.Protocol, Src: netip.AddrPortFrom(from, DefaultSourcePort),
 		Dst: netip.AddrPortFrom(dst, ports.Ranges()[0].Lo)}

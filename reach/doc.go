@@ -120,7 +120,11 @@
 // where the design's blocks do not tell its addresses apart; where they
 // do, the session is walked from each of its other addresses too, and the
 // answer is the same certain one from each, or [Indeterminate]
-// ([Result.Unknowns] names the gateway and the edges).
+// ([Result.Unknowns] names the gateway and the edges). Where they do,
+// [Model.Matrix] (a union over every path) refuses the design; Ports,
+// and Sources for the internet's addresses and delegated prefixes (both
+// walked by pieces), refuse a question whose own path crosses the
+// gateway; Sources answers each interface as Verdict does.
 //
 // An interface whose security groups are Alibaba Cloud's is an ECS
 // instance, and Alibaba Cloud's platform rules apply to it (see
@@ -256,7 +260,10 @@
 // that reach a destination), [Model.Matrix] (every ordered pair of
 // interface classes and the internet, with the traffic each carries) and
 // [Model.Audit] (risky services open to the internet, through every layer
-// or closed by one). Each filter reports its bounds ([flow.Bounds]): cut
+// or closed by one, at every address the internet meets an interface
+// at: its first address, by its public IP when it has one, and the
+// Elastic IPs of its other private addresses, [Interface.PublicIPs], a
+// finding each). Each filter reports its bounds ([flow.Bounds]): cut
 // at them, the varied field falls into atoms that one walk each decides.
 // Ports walks once to find the path (no hop on it rewrites a port the
 // walk could know: a NAT gateway's pick is judged as its whole range), then
@@ -268,13 +275,20 @@
 // Matrix factors pairs through their placements: the middle of a path
 // (routes, gateways, ACLs, firewalls) is walked once per pair of
 // placements with the ends' security groups deferred, and each pair of
-// classes is judged by its own groups on what the middle lets through.
+// classes is judged by its own groups on what the middle lets through;
+// a class's cells with the internet are the union over the addresses the
+// internet meets its member at, the Elastic IPs of secondary private
+// addresses included.
 // The answers carry the indeterminate outcome like single checks.
 // The internet, in them, is every global unicast address the design does
 // not hold and no VPC block contains; no address is taken to be the
 // internet's because it is a documentation one (a public IP or a VPC
 // block may be 198.51.100.0/24): where a question needs one internet
-// address to stand for the rest, it is one of those.
+// address to stand for the rest (the source of Sources' question, of a
+// closed audit finding's blocking session, of a fix's), it is one of
+// those: the first of the documentation addresses 198.51.100.1,
+// 203.0.113.1 and 192.0.2.1 (2001:db8:ffff::1) that is one and that the
+// question allows, else the first internet address it allows.
 // Addresses of prefixes delegated to interfaces: Sources lists exactly
 // those that get through, per interface and outcome, apart from the
 // interface's own address ([SourceInterface.Prefixes]); Audit gives each

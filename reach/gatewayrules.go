@@ -56,6 +56,44 @@ func buildPublicIPs(p *problems, m *Model, i int, in Interface, ii *ifaceInfo) {
 	}
 }
 
+// internetEnds lists the addresses at which the internet meets ii, of
+// the family, one per private address that meets it: as the destination
+// (fromInternet), its first address's public IPv4 address when it has
+// one, else that address; then the public or Elastic IP of each of its
+// other private IPv4 addresses that has one ([Interface.PublicIPs]). As
+// the source, the private addresses themselves (the internet gateway
+// maps them). It is nil when ii has no address of the family.
+func (ii *ifaceInfo) internetEnds(v6, fromInternet bool) []netip.Addr {
+	first, ok := ii.addr(v6)
+	if !ok {
+		return nil
+	}
+	var out []netip.Addr
+	switch {
+	case fromInternet && !v6 && ii.PublicIP.IsValid():
+		out = append(out, ii.PublicIP)
+	case !fromInternet && ii.privateOf[first].IsValid():
+		out = append(out, ii.privateOf[first])
+	default:
+		out = append(out, first)
+	}
+	if v6 {
+		return out
+	}
+	for _, a := range ii.PrivateIPs {
+		pub := ii.publicOf[a]
+		if a == first || !a.Is4() || !pub.IsValid() {
+			continue
+		}
+		if fromInternet {
+			out = append(out, pub)
+		} else {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 // natCarries reports whether a NAT gateway translates protocol p.
 func natCarries(p flow.Protocol) bool {
 	return p == flow.TCP || p == flow.UDP || p == flow.ICMP

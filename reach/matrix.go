@@ -69,7 +69,11 @@ type ClassMember struct {
 // Cell is what the sessions from one node to another carry: each member
 // of From to each member of To (another member, within one class), from
 // the default client port. For the internet as From, the sessions some
-// internet address opens; as To, the sessions to some internet address.
+// internet address opens to a member at any address the internet meets
+// it at (its first address, by its public IP when it has one, and the
+// Elastic IP of each other private address that has one,
+// [Interface.PublicIPs]); as To, the sessions a member opens to some
+// internet address from any of those private addresses.
 type Cell struct {
 	From          string  `json:"from"`
 	To            string  `json:"to"`
@@ -94,9 +98,13 @@ const InternetNode = "internet"
 // address by address): what every combination lets through is allowed,
 // what only some do is indeterminate, as [Model.Check] answers it.
 //
-// An interface stands for its own private (and public) addresses: the
-// addresses of prefixes delegated to it ([Interface.DelegatedPrefixes])
-// are not in its cells; [Model.Sources] and [Model.Check] answer for them.
+// An interface stands for its own private (and public) addresses: its
+// cells with the internet hold what goes through any of its private
+// addresses with a public or Elastic IP ([Interface.PublicIPs]), beside
+// its first address ([Cell]); its cells with other interfaces are
+// between first addresses. The addresses of prefixes delegated to it
+// ([Interface.DelegatedPrefixes]) are not in its cells; [Model.Sources]
+// and [Model.Check] answer for them.
 func (m *Model) Matrix(o MatrixOptions) (*Matrix, error) {
 	mx, err := m.matrix(o, true)
 	if err == nil {
@@ -144,6 +152,9 @@ func (m *Model) matrix(o MatrixOptions, fast bool) (*Matrix, error) {
 // (Matrix.spans; fast only, but always on a design with zone worlds).
 func (m *Model) matrixOf(o MatrixOptions, fast bool, keep func(from, to int) bool, spans bool) (*Matrix, error) {
 	if err := m.unknownErrAll(true); err != nil {
+		return nil, err
+	}
+	if err := m.setQuestionNATErr(); err != nil { // natsecondary.go
 		return nil, err
 	}
 	if err := m.applianceErr("Matrix"); err != nil {
@@ -489,8 +500,9 @@ func (m *Model) destAddr(a, b *ifaceInfo, v6 bool) netip.Addr {
 // classes, in the design's order: interfaces of one subnet with the same
 // groups, the same public addressing (DenyAllIGWTraffic too) and addresses that fall into the
 // same atom of every address edge of the design (routes, filters,
-// gateways) are one class. An interface that a route targets, or that
-// holds several addresses, is a class of its own. places holds each
+// gateways) are one class. An interface that a route targets, that
+// holds several addresses, or that has public addresses in
+// [Interface.PublicIPs], is a class of its own. places holds each
 // class's placement: its key without the groups.
 func (m *Model) computeClasses(v6 bool) (classes [][]*ifaceInfo, places []string) {
 	edges := m.designAddressEdges()
@@ -521,7 +533,7 @@ func (m *Model) computeClasses(v6 bool) (classes [][]*ifaceInfo, places []string
 		groups := slices.Clone(ii.Groups)
 		slices.Sort(groups)
 		place := fmt.Sprintf("%s|%d|%d|%v|%v", ii.subnet.ID, atom(a), atom(ii.PublicIP), ii.Port25Unblocked, ii.DenyAllIGWTraffic)
-		if targets[ii.ID] || len(ii.PrivateIPs) > 1 || len(ii.PublicIPs) > 1 || ii.sg.normal.Flavour().IsAlibaba() {
+		if targets[ii.ID] || len(ii.PrivateIPs) > 1 || len(ii.PublicIPs) > 0 || ii.sg.normal.Flavour().IsAlibaba() {
 			place = "own|" + ii.ID
 		}
 		key := place + "|" + strings.Join(groups, ",")

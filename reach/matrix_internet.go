@@ -19,8 +19,10 @@ import (
 // middle treat them apart (the end's groups deferred), each piece with
 // its middle.
 type internetMiddles struct {
-	end    *ifaceInfo // the placement's first interface
-	pieces []internetPiece
+	end *ifaceInfo // the placement's first interface
+	// pieces[k] are the pieces at end's k-th address toward the
+	// internet (internetEnds)
+	pieces [][]internetPiece
 }
 
 // netSpan is what the sessions between the internet addresses r and a
@@ -41,9 +43,23 @@ var allFields = []flow.Field{flow.FieldSrcAddr, flow.FieldDstAddr, flow.FieldSrc
 // internetMiddlesOf cuts the internet for end (the destination when
 // fromInternet, else the source) and walks each piece's middle.
 func (q *trafficQuestion) internetMiddlesOf(end *ifaceInfo, fromInternet bool) (*internetMiddles, int, error) {
-	m := q.m
-	fixed := q.internetEnd(end, fromInternet)
 	out := &internetMiddles{end: end}
+	walks := 0
+	for _, fixed := range end.internetEnds(q.v6, fromInternet) {
+		pieces, n, err := q.internetMiddlesAt(end, fixed, fromInternet)
+		walks += n
+		if err != nil {
+			return nil, walks, err
+		}
+		out.pieces = append(out.pieces, pieces)
+	}
+	return out, walks, nil
+}
+
+// internetMiddlesAt is internetMiddlesOf at end's address fixed.
+func (q *trafficQuestion) internetMiddlesAt(end *ifaceInfo, fixed netip.Addr, fromInternet bool) ([]internetPiece, int, error) {
+	m := q.m
+	var out []internetPiece
 	walks := 0
 	for _, piece := range m.internetPieces(!q.v6) {
 		rep, ok := m.internetIn(piece)
@@ -80,24 +96,10 @@ func (q *trafficQuestion) internetMiddlesOf(end *ifaceInfo, fromInternet bool) (
 				return nil, walks, err
 			}
 			walks += n
-			out.pieces = append(out.pieces, internetPiece{a, md})
+			out = append(out, internetPiece{a, md})
 		}
 	}
 	return out, walks, nil
-}
-
-// internetEnd is the address the internet meets end at: its public IPv4
-// address when it has one, as the destination; its private address as
-// the source (the internet gateway maps it).
-func (q *trafficQuestion) internetEnd(end *ifaceInfo, fromInternet bool) netip.Addr {
-	a, _ := end.addr(q.v6)
-	if fromInternet && !q.v6 && end.PublicIP.IsValid() {
-		return end.PublicIP
-	}
-	if !fromInternet && end.privateOf[a].IsValid() {
-		return end.privateOf[a]
-	}
-	return a
 }
 
 // familyRange is the first and last address of the family.
@@ -151,10 +153,33 @@ func mergeAddr(cuts, fb, rb *flow.Bounds, fromInternet bool) {
 // is not nil, each atom's own answer is appended to it, in address order
 // (what [Diff] compares).
 func (q *trafficQuestion) internetCell(w *memoWorker, mm *matrixMemo, ims *internetMiddles, end *ifaceInfo, fromInternet bool, spans *[]netSpan) (open, und Traffic) {
+	ends := end.internetEnds(q.v6, fromInternet)
+	if len(ends) == 1 || spans == nil {
+		for k := range min(len(ends), len(ims.pieces)) {
+			o, u := q.internetCellAt(w, mm, ims, k, end, ends[k], fromInternet, spans)
+			open, und = open.Union(o), und.Union(u)
+		}
+		return open, und.Minus(open)
+	}
+	// several addresses: the cell's atoms are each internet address's
+	// union over them
+	lists := make([][]netSpan, min(len(ends), len(ims.pieces)))
+	for k := range lists {
+		q.internetCellAt(w, mm, ims, k, end, ends[k], fromInternet, &lists[k])
+	}
+	*spans = q.m.unionSpans(lists)
+	for _, s := range *spans {
+		open, und = open.Union(s.open), und.Union(s.und)
+	}
+	return open, und.Minus(open)
+}
+
+// internetCellAt is internetCell at end's k-th address toward the
+// internet, fixed.
+func (q *trafficQuestion) internetCellAt(w *memoWorker, mm *matrixMemo, ims *internetMiddles, k int, end *ifaceInfo, fixed netip.Addr, fromInternet bool, spans *[]netSpan) (open, und Traffic) {
 	m := q.m
-	fixed := q.internetEnd(end, fromInternet)
 	var cuts []netip.Addr
-	for _, pc := range ims.pieces {
+	for _, pc := range ims.pieces[k] {
 		cuts = cuts[:0]
 		for _, h := range pc.md.hops {
 			if h.iface == ims.end {

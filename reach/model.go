@@ -377,9 +377,12 @@ type NATGateway struct {
 	// way to a public address of the design). Where it does, the session is
 	// walked from each other address too: the same certain answer from
 	// each stands (a warning says so); different ones make it
-	// [Indeterminate], [Result.Unknowns] naming the gateway and the edges;
-	// the set questions refuse the design. The trace shows the primary
-	// addresses.
+	// [Indeterminate], [Result.Unknowns] naming the gateway and the edges.
+	// [Model.Matrix] then refuses the design; [Model.Ports], and
+	// [Model.Sources] for the internet's addresses and delegated
+	// prefixes, refuse only a question whose own path crosses the
+	// gateway (Sources answers each interface as Verdict does). The trace
+	// shows the primary addresses.
 	Secondary []NATAddress
 	// SecondaryUnknown, when set, says the gateway has secondary addresses
 	// known only later (a Terraform plan's secondary_private_ip_address_count

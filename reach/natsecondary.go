@@ -180,9 +180,11 @@ func (m *Model) secondaryUnknowns(ni *natInfo, dstPublic bool) []string {
 	return out
 }
 
-// setQuestionNATErr is the error of a set question about paths between
-// interfaces of the design (Sources, Matrix) on a design in which a NAT
-// gateway's addresses are told apart, or nil.
+// setQuestionNATErr is the error of [Model.Matrix] (and Diff) on a
+// design in which a NAT gateway's addresses are told apart, or nil: a
+// cell is a union over many paths, and its answer depends on the
+// address where one of them crosses the gateway. Ports and Sources ask
+// per path instead (natPathErr; Sources' interfaces are Verdicts).
 func (m *Model) setQuestionNATErr() error {
 	for _, ni := range m.multiNATs {
 		if priv, pub := m.natCuts(ni.addrs); len(priv)+len(pub) > 0 {

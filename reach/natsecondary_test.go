@@ -2,6 +2,7 @@ package reach_test
 
 import (
 	"net/netip"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -10,6 +11,7 @@ import (
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/reach/reachtest/brute"
 	"github.com/reachsim/reachsim/sample"
 	"github.com/reachsim/reachsim/sg"
 )
@@ -117,8 +119,10 @@ func TestNATSecondarySetQuestions(t *testing.T) {
 	assert.ErrorContains(t, err, "nat-demo")
 	_, err = apart.Matrix(reach.MatrixOptions{})
 	require.ErrorIs(t, err, reach.ErrQuery)
+	// Sources asks per path: no path to web-1's private address crosses
+	// the gateway (it refused the whole design)
 	_, err = apart.Sources(reach.SourcesQuery{To: "web-1", Protocol: flow.TCP, Port: 443})
-	require.ErrorIs(t, err, reach.ErrQuery)
+	require.NoError(t, err)
 
 	same := natSecondaryModel(t, []reach.NATAddress{{PrivateIP: a("10.0.1.101"), PublicIP: a("203.0.113.101")}}, nil)
 	p, err := same.Ports(reach.PortsQuery{From: "app-1", To: "93.184.216.34", Protocol: flow.TCP, Domain: "www.example.com"})
@@ -243,4 +247,78 @@ func TestNATSecondaryCertainBlockWins(t *testing.T) {
 	v, err = m.Verdict(q)
 	require.NoError(t, err)
 	assert.Equal(t, reach.Reachable, v)
+}
+
+// TestNATSecondarySourcesPerPath: Sources refused every destination of a
+// design with a NAT gateway whose secondary addresses a filter tells
+// apart, even one no source's path to crosses the gateway, where Check
+// answers every source for certain. It refuses now only where the
+// question's own paths cross it, as Ports does: the internet's and a
+// delegated prefix's, which the set walks answer by pieces; an
+// interface's session is answered as Verdict answers it (walked from
+// each address of the gateway: the same answer stands, different ones
+// are indeterminate).
+func TestNATSecondarySourcesPerPath(t *testing.T) {
+	a := netip.MustParseAddr
+	// acl-db refuses the upper half of the public subnet, which holds
+	// nat-demo's secondary 10.0.1.200 but not its primary
+	apart := func(d *sample.Design) {
+		for i := range d.ACLs {
+			if d.ACLs[i].ID == "acl-db" {
+				d.ACLs[i].Entries = append(d.ACLs[i].Entries, nacl.Entry{Number: 50, Action: flow.Drop, Direction: flow.Inbound,
+					Protocol: flow.AllProtocols, CIDR: netip.MustParsePrefix("10.0.1.128/25"), ICMPType: -1, ICMPCode: -1})
+			}
+		}
+	}
+	secondary := []reach.NATAddress{{PrivateIP: a("10.0.1.200"), PublicIP: a("203.0.113.101")}}
+	podsOnApp := func(d *sample.Design) {
+		apart(d)
+		for i := range d.Interfaces {
+			if d.Interfaces[i].Name == "app-1" {
+				d.Interfaces[i].DelegatedPrefixes = []netip.Prefix{netip.MustParsePrefix("10.0.2.64/28")}
+			}
+		}
+	}
+	sink := kitchenSink(t, kitchenSinkOpts{natSecondary: true, fwRules: "pass tcp 10.1.1.100 any -> any 7777 (sid:1;)\n"})
+	tests := []struct {
+		name    string
+		m       *reach.Model
+		q       reach.SourcesQuery
+		refused string // what the error names; "" for an answer
+		listed  string // an interface the answer lists as reaching To
+	}{
+		{"no path to web-1 crosses the gateway", natSecondaryModel(t, secondary, apart),
+			reach.SourcesQuery{To: "web-1", Protocol: flow.TCP, Port: 443}, "", "eni-app1"},
+		{"app-1 crosses it to web-1's public address: Verdict's answer", natSecondaryModel(t, secondary, apart),
+			reach.SourcesQuery{To: "203.0.113.10", Protocol: flow.TCP, Port: 443, Domain: "www.example.com"}, "", "eni-app1"},
+		{"app-1's pods cross it to web-1's public address", natSecondaryModel(t, secondary, podsOnApp),
+			reach.SourcesQuery{To: "203.0.113.10", Protocol: flow.TCP, Port: 443, Domain: "www.example.com"}, "nat-demo", ""},
+		{"kitchen sink: app-c is reached over the peering alone", sink,
+			reach.SourcesQuery{To: "app-c", Protocol: flow.TCP, Port: 22}, "", "eni-app"},
+		{"kitchen sink: app-b is reached over the transit gateway alone", sink,
+			reach.SourcesQuery{To: "app-b", Protocol: flow.TCP, Port: 5150}, "", "eni-app"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := tt.m.Matrix(reach.MatrixOptions{})
+			require.ErrorIs(t, err, reach.ErrQuery, "the matrix still refuses the design")
+			r, err := tt.m.Sources(tt.q)
+			if tt.refused != "" {
+				require.ErrorIs(t, err, reach.ErrQuery)
+				assert.ErrorContains(t, err, tt.refused)
+				return
+			}
+			require.NoError(t, err)
+			assert.True(t, slices.ContainsFunc(r.Interfaces, func(s reach.SourceInterface) bool {
+				return s.ID == tt.listed && s.Outcome == reach.Reachable
+			}), "%s reaches %s: %+v", tt.listed, tt.q.To, r.Interfaces)
+			var ids []string
+			for _, in := range tt.m.Interfaces() {
+				if in.PublicIP.String() != tt.q.To { // not a source of its own
+					ids = append(ids, in.ID)
+				}
+			}
+			brute.CheckSources(t, tt.m, tt.q, r, ids, brute.NearDesign(tt.m), tt.name)
+		})
+	}
 }

@@ -72,30 +72,37 @@ type SourceInterface struct {
 }
 
 // docProbes are the documentation addresses (RFC 5737, RFC 3849) the
-// set questions prefer to stand for the internet, IPv4 and IPv6.
-var docProbes = [2]netip.Addr{netip.MustParseAddr("198.51.100.1"), netip.MustParseAddr("2001:db8:ffff::1")}
+// set questions prefer to stand for the internet, IPv4 and IPv6, in the
+// order they are tried.
+var docProbes = [2][]netip.Addr{
+	{netip.MustParseAddr("198.51.100.1"), netip.MustParseAddr("203.0.113.1"), netip.MustParseAddr("192.0.2.1")},
+	{netip.MustParseAddr("2001:db8:ffff::1")},
+}
 
 // internetProbe returns an internet address of the family (IPv6 when v6)
 // inside within (nil: anywhere) to stand for the internet: an address
 // the design does not hold and no VPC block contains (internetIn), so
 // that a query from it is a query from the internet, as [Model.Check]
-// answers it from any internet address. It is the documentation address
-// 198.51.100.1 (2001:db8:ffff::1) when that is one and within holds it;
-// else the first internet address of the pieces addressCuts cuts the
-// family into, clipped to within. It is false when within holds no
-// internet address. A design may hold the documentation address (a
-// public IP, a VPC block outside RFC 1918), so it is never assumed.
+// answers it from any internet address. It is the first documentation
+// address of 198.51.100.1, 203.0.113.1 and 192.0.2.1 (2001:db8:ffff::1)
+// that is one and that within holds; else the first internet address of
+// the pieces addressCuts cuts the family into, clipped to within (such as
+// 0.0.0.1, which reads poorly in a fix). It is false when within holds
+// no internet address. A design may hold a documentation address (a
+// public IP, a VPC block outside RFC 1918), so none is assumed.
 func (m *Model) internetProbe(v6 bool, within []addrset.Range) (netip.Addr, bool) {
-	doc := docProbes[0]
+	fam := 0
 	if v6 {
-		doc = docProbes[1]
+		fam = 1
 	}
-	inside := within == nil
-	for _, r := range within {
-		inside = inside || (!doc.Less(r.From) && !r.To.Less(doc))
-	}
-	if x, ok := m.internetIn(flow.AddrRange{From: doc, To: doc}); ok && inside {
-		return x, true
+	for _, doc := range docProbes[fam] {
+		inside := within == nil
+		for _, r := range within {
+			inside = inside || (!doc.Less(r.From) && !r.To.Less(doc))
+		}
+		if x, ok := m.internetIn(flow.AddrRange{From: doc, To: doc}); ok && inside {
+			return x, true
+		}
 	}
 	for _, piece := range clip(m.internetPieces(!v6), within) {
 		if x, ok := m.internetIn(piece); ok {
@@ -109,7 +116,13 @@ func (m *Model) internetProbe(v6 bool, within []addrset.Range) (netip.Addr, bool
 // trip: every interface of the design (each checked as [Model.Verdict]
 // would from it), and the exact set of internet addresses. An internet
 // address is a global unicast address that is not private, shared
-// (100.64.0.0/10), inside a VPC or held by the design. Errors are
+// (100.64.0.0/10), inside a VPC or held by the design. Where the path
+// of some internet addresses (or of a prefix delegated to an interface)
+// crosses a NAT gateway whose addresses the design tells apart
+// ([NATGateway].Secondary), the answer would depend on the address the
+// gateway takes, and Sources refuses the question (an error wrapping
+// [ErrQuery]), as [Model.Ports] refuses such a path; a destination no
+// such path reaches is answered. Errors are
 // [Model.Check]'s for a query from an internet host to q.To. With
 // transit gateway appliance mode, the internet's addresses are answered
 // as [Model.Matrix] answers its cells: per combination of the subnets the
@@ -217,7 +230,10 @@ func (m *Model) internetSources(f flow.Flow, within []addrset.Range) (open, und 
 // destination, and those the input leaves open. Each piece's walk, from
 // its representative (in: none, none of the piece's addresses is a
 // source), names the bounds of the filters on its path, which cut it
-// further; an atom's walk from its representative decides it.
+// further; an atom's walk from its representative decides it. A piece
+// whose path crosses a NAT gateway whose addresses the design tells
+// apart is an error (natPathErr): its bounds are those from the
+// gateway's primary address alone.
 func (m *Model) addrSources(f flow.Flow, src *ifaceInfo, pieces []flow.AddrRange, in func(flow.AddrRange) (netip.Addr, bool)) (openR, undR []addrset.Range, atoms int, err error) {
 	for _, piece := range pieces {
 		rep, ok := in(piece)
@@ -232,6 +248,9 @@ func (m *Model) addrSources(f flow.Flow, src *ifaceInfo, pieces []flow.AddrRange
 		rb.WindowAddrs(piece.From, piece.To)
 		var path atomOutcome
 		m.walkBounds(g, src, &path.fwd, &path.ret, false, fb, rb)
+		if err := m.natPathErr(g, path.fwd); err != nil { // natsecondary.go
+			return openR, undR, atoms, err // the piece's path crosses a NAT gateway whose addresses are told apart
+		}
 		cuts := flow.NewBounds(flow.FieldSrcAddr)
 		cuts.MergeField(flow.FieldSrcAddr, fb, flow.FieldSrcAddr)
 		cuts.MergeField(flow.FieldSrcAddr, rb, flow.FieldDstAddr)

@@ -249,8 +249,31 @@ func (m *Model) matrixWorlds(o MatrixOptions, fast bool, keep func(from, to int)
 // its atom's there), merged as mergeTraffic merges; the pieces that
 // carry nothing are left out.
 func (m *Model) mergeSpans(worlds [][]netSpan) []netSpan {
+	return m.sweepSpans(worlds, mergeTraffic)
+}
+
+// unionSpans merges the atoms of one internet cell at each of an
+// interface's addresses (each list sorted and disjoint) address by
+// address, as mergeSpans does, into their union: what some address of
+// the interface lets through is allowed, what none does for certain but
+// some might, undecided.
+func (m *Model) unionSpans(lists [][]netSpan) []netSpan {
+	return m.sweepSpans(lists, func(opens, unds []Traffic) (open, und Traffic) {
+		for i := range opens {
+			open, und = open.Union(opens[i]), und.Union(unds[i])
+		}
+		return open, und.Minus(open)
+	})
+}
+
+// sweepSpans cuts the address space at every atom's edges of lists (each
+// sorted and disjoint) and gives each piece that some list holds and
+// that holds an internet address what combine makes of the lists'
+// answers there (empty Traffic where a list has no atom); the pieces
+// that carry nothing are left out.
+func (m *Model) sweepSpans(lists [][]netSpan, combine func(opens, unds []Traffic) (Traffic, Traffic)) []netSpan {
 	var cuts []netip.Addr
-	for _, ss := range worlds {
+	for _, ss := range lists {
 		for _, s := range ss {
 			cuts = append(cuts, s.r.From)
 			if n := s.r.To.Next(); n.IsValid() && n.Is4() == s.r.To.Is4() {
@@ -260,7 +283,7 @@ func (m *Model) mergeSpans(worlds [][]netSpan) []netSpan {
 	}
 	slices.SortFunc(cuts, netip.Addr.Compare)
 	cuts = slices.Compact(cuts)
-	at := make([]int, len(worlds))
+	at := make([]int, len(lists))
 	var out []netSpan
 	for k, x := range cuts {
 		_, to := familyRange(!x.Is4())
@@ -268,9 +291,9 @@ func (m *Model) mergeSpans(worlds [][]netSpan) []netSpan {
 			to = cuts[k+1].Prev()
 		}
 		r := flow.AddrRange{From: x, To: to}
-		opens, unds := make([]Traffic, len(worlds)), make([]Traffic, len(worlds))
+		opens, unds := make([]Traffic, len(lists)), make([]Traffic, len(lists))
 		held := false
-		for i, ss := range worlds {
+		for i, ss := range lists {
 			for at[i] < len(ss) && ss[at[i]].r.To.Less(x) {
 				at[i]++
 			}
@@ -284,7 +307,7 @@ func (m *Model) mergeSpans(worlds [][]netSpan) []netSpan {
 		if _, ok := m.internetIn(r); !ok {
 			continue
 		}
-		open, und := mergeTraffic(opens, unds)
+		open, und := combine(opens, unds)
 		if !open.IsEmpty() || !und.IsEmpty() {
 			out = append(out, netSpan{r: r, open: open, und: und})
 		}

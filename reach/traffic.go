@@ -240,25 +240,53 @@ func (m *Model) icmpSet(f flow.Flow, src *ifaceInfo, deferSG bool) (open, und []
 	return open, und, walks, nil
 }
 
-// fromInternet answers the sessions some internet address opens to b
-// (at its public IPv4 address when it has one); each atom's own answer
+// fromInternet answers the sessions some internet address opens to b,
+// at any address the internet meets it at (internetEnds: its public IPv4
+// address when it has one, and the Elastic IPs of its other private
+// addresses); each atom's own answer (the union over those addresses)
 // goes to spans when it is not nil.
 func (q *trafficQuestion) fromInternet(b *ifaceInfo, spans *[]netSpan) (open, und Traffic, walks int, err error) {
-	da, _ := b.addr(q.v6)
-	if !q.v6 && b.PublicIP.IsValid() {
-		da = b.PublicIP
-	}
-	return q.internetUnion(nil, da, true, spans)
+	return q.internetEndsUnion(b, true, spans)
 }
 
 // toInternet answers the sessions a opens to some internet address, as
 // fromInternet.
 func (q *trafficQuestion) toInternet(a *ifaceInfo, spans *[]netSpan) (open, und Traffic, walks int, err error) {
-	sa, _ := a.addr(q.v6)
-	if a.privateOf[sa].IsValid() {
-		sa = a.privateOf[sa]
+	return q.internetEndsUnion(a, false, spans)
+}
+
+// internetEndsUnion is internetUnion over every address at which the
+// internet meets end (internetEnds), its atoms merged address by
+// address.
+func (q *trafficQuestion) internetEndsUnion(end *ifaceInfo, fromInternet bool, spans *[]netSpan) (open, und Traffic, walks int, err error) {
+	src := end
+	if fromInternet {
+		src = nil
 	}
-	return q.internetUnion(a, sa, false, spans)
+	ends := end.internetEnds(q.v6, fromInternet)
+	if len(ends) == 1 || spans == nil {
+		for _, fixed := range ends {
+			o, u, n, err := q.internetUnion(src, fixed, fromInternet, spans)
+			open, und, walks = open.Union(o), und.Union(u), walks+n
+			if err != nil {
+				return open, und, walks, err
+			}
+		}
+		return open, und.Minus(open), walks, nil
+	}
+	lists := make([][]netSpan, len(ends))
+	for k, fixed := range ends {
+		_, _, n, err := q.internetUnion(src, fixed, fromInternet, &lists[k])
+		walks += n
+		if err != nil {
+			return open, und, walks, err
+		}
+	}
+	*spans = q.m.unionSpans(lists)
+	for _, s := range *spans {
+		open, und = open.Union(s.open), und.Union(s.und)
+	}
+	return open, und.Minus(open), walks, nil
 }
 
 // internetUnion answers, over every internet address x, the union of the

@@ -489,6 +489,9 @@ func addrList(as []netip.Addr) string {
 // unknownErrAll is unknownErr over every interface whose private address
 // is unknown, and, for a question about paths between interfaces of the
 // design (Sources, Matrix), over the public addresses known only later.
+// A NAT gateway whose secondary addresses the design tells apart is not
+// its concern: Matrix refuses it whole (setQuestionNATErr), Sources per
+// path (natPathErr, in addrSources).
 func (m *Model) unknownErrAll(publicToo bool) error {
 	if err := m.unknownErr(m.unknownIfaces...); err != nil {
 		return err
@@ -523,11 +526,6 @@ func (m *Model) unknownErrAll(publicToo bool) error {
 		// a rule whose peer or ports are known only later: which
 		// addresses it admits is not known, so no set of them is exact
 		return fmt.Errorf("%w: the answer depends on a value known only later: %s", ErrQuery, m.unknownPeers[id].What)
-	}
-	if publicToo { // a question from the internet crosses no NAT gateway's translation
-		if err := m.setQuestionNATErr(); err != nil { // natsecondary.go
-			return err
-		}
 	}
 	for _, ni := range m.unknownNATs {
 		if ni.unknown != nil && len(m.cutsOf(ni.unknown)) > 0 {

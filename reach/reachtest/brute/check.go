@@ -14,7 +14,8 @@ import (
 type Options struct {
 	// Ports are the pairs to scan (tcp, udp, icmp or icmpv6). The first
 	// tcp or udp pair is checked on every Step-th port of 1-65535, the
-	// others on PortsToCheck's ports; icmp pairs on every type.
+	// others on PortsToCheck's ports, each from its ClientPort (and from
+	// its client-port ranges, [CheckPorts]); icmp pairs on every type.
 	Ports []reach.PortsQuery
 	// Step is the stride of the first pair's scan, beside every edge of
 	// its answer's sets and their neighbours; 0 means 1 (every port).

@@ -2,6 +2,7 @@ package brute
 
 import (
 	"math/rand/v2"
+	"net/netip"
 	"slices"
 	"testing"
 
@@ -97,15 +98,47 @@ func pickMember(rng *rand.Rand, c reach.Class, v6 bool) string {
 	return c.Members[rng.IntN(len(c.Members))].ID
 }
 
+// netEnds lists, per interface of m with IPv4 public addresses beyond
+// the first private address's, the ends a question between it and the
+// internet may name besides its ID: the Elastic IPs of its other
+// private addresses ([reach.Interface.PublicIPs]) as destinations, those
+// private addresses as sources.
+func netEnds(m *reach.Model) (to, from map[string][]string) {
+	to, from = map[string][]string{}, map[string][]string{}
+	for _, in := range m.Interfaces() {
+		for _, p := range in.PublicIPs {
+			to[in.ID] = append(to[in.ID], p.Public.String())
+			from[in.ID] = append(from[in.ID], p.Private.String())
+		}
+	}
+	return to, from
+}
+
 // CheckMatrix demands that every cell of mx (m.Matrix's answer, for IPv6
 // when v6) agree with Verdict between members of its classes, picked at
 // random for each of SessionsToCheck's sessions; and that the internet
 // cells hold what an internet address opens (a cell is a union over the
-// internet's addresses: a session that some address gets through is in
-// it, and for the first tcp ranges of an internet-to-class cell Sources
-// finds internet addresses that get through).
+// internet's addresses and the member's: a session that some internet
+// address gets through to the member, or from it, at any of its
+// addresses, its ID or an Elastic IP of another private address, is in
+// it; and for the first tcp ranges of an internet-to-class cell Sources
+// finds internet addresses that get through to one of them).
 func CheckMatrix(t testing.TB, rng *rand.Rand, m *reach.Model, mx *reach.Matrix, v6 bool, msg string) {
 	t.Helper()
+	toEnds, fromEnds := netEnds(m)
+	if v6 {
+		toEnds, fromEnds = nil, nil
+	}
+	// another picks, for a member id facing the internet, id or one of
+	// its other addresses toward it
+	another := func(id string, ends map[string][]string) string {
+		if es := ends[id]; len(es) > 0 {
+			if k := rng.IntN(len(es) + 1); k < len(es) {
+				return es[k]
+			}
+		}
+		return id
+	}
 	for _, a := range mx.Classes {
 		for _, b := range mx.Classes {
 			if a.Name == reach.InternetNode && b.Name == reach.InternetNode {
@@ -121,6 +154,12 @@ func CheckMatrix(t testing.TB, rng *rand.Rand, m *reach.Model, mx *reach.Matrix,
 					for to == from {
 						to = pickMember(rng, b, v6)
 					}
+				}
+				switch {
+				case a.Name == reach.InternetNode:
+					to = another(to, toEnds)
+				case b.Name == reach.InternetNode:
+					from = another(from, fromEnds)
 				}
 				q.From, q.To, q.IPv6 = from, to, v6
 				if v6 && q.Protocol == flow.ICMP {
@@ -139,9 +178,13 @@ func CheckMatrix(t testing.TB, rng *rand.Rand, m *reach.Model, mx *reach.Matrix,
 			}
 			if b.Name != reach.InternetNode && a.Name == reach.InternetNode {
 				for _, r := range c.Allowed.TCP.Ranges()[:min(2, len(c.Allowed.TCP.Ranges()))] {
-					s, err := m.Sources(reach.SourcesQuery{To: b.Members[0].ID, Protocol: flow.TCP, Port: r.Lo, IPv6: v6})
-					require.NoError(t, err, msg)
-					require.NotEmpty(t, s.Internet, "%s: internet -> %s tcp %d: some internet address gets through", msg, b.Name, r.Lo)
+					got := false
+					for _, to := range append([]string{b.Members[0].ID}, toEnds[b.Members[0].ID]...) {
+						s, err := m.Sources(reach.SourcesQuery{To: to, Protocol: flow.TCP, Port: r.Lo, IPv6: v6})
+						require.NoError(t, err, msg)
+						got = got || len(s.Internet) > 0
+					}
+					require.True(t, got, "%s: internet -> %s tcp %d: some internet address gets through", msg, b.Name, r.Lo)
 				}
 			}
 		}
@@ -149,51 +192,78 @@ func CheckMatrix(t testing.TB, rng *rand.Rand, m *reach.Model, mx *reach.Matrix,
 }
 
 // CheckAudit demands that a, m.Audit's answer with options o, hold for
-// every interface of ids and every port of o's catalogue (nil:
-// [reach.RiskyServices]) an Exposed finding exactly when Sources finds
-// internet addresses that reach it, with the rules that open it; and that
-// a Closed finding name what closes it. It returns how many findings of
-// each exposure it met.
+// every interface of ids, every address the internet sends to it at (each
+// public IPv4 address, [reach.Interface.PublicIP] and
+// [reach.Interface.PublicIPs]; else its own address) and every port of
+// o's catalogue (nil: [reach.RiskyServices]) an Exposed finding at that
+// address exactly when Sources finds internet addresses that reach it,
+// with the rules that open it; and that a Closed finding name what closes
+// it. It returns how many findings of each exposure it met.
 func CheckAudit(t testing.TB, m *reach.Model, a *reach.AuditResult, o reach.AuditOptions, ids []string, msg string) map[reach.Exposure]int {
 	t.Helper()
 	cat := o.Catalogue
 	if cat == nil {
 		cat = reach.RiskyServices()
 	}
+	publics := map[string][]netip.Addr{}
+	for _, in := range m.Interfaces() {
+		if o.IPv6 {
+			continue
+		}
+		if in.PublicIP.IsValid() {
+			publics[in.ID] = append(publics[in.ID], in.PublicIP)
+		}
+		for _, p := range in.PublicIPs {
+			publics[in.ID] = append(publics[in.ID], p.Public)
+		}
+	}
 	stats := map[reach.Exposure]int{}
 	for _, id := range ids {
-		for _, risk := range cat {
-			var f *reach.Finding
-			for i := range a.Findings {
-				if a.Findings[i].Interface == id && a.Findings[i].Service == risk.Service && a.Findings[i].Protocol == risk.Protocol &&
-					!a.Findings[i].Prefix.IsValid() { // a delegated prefix's finding: below
-					f = &a.Findings[i]
-				}
+		// the addresses asked at: "" for the interface's own (To: id)
+		at := []netip.Addr{{}}
+		if ps := publics[id]; len(ps) > 0 {
+			at = ps
+		}
+		for _, addr := range at {
+			to := id
+			if addr.IsValid() {
+				to = addr.String()
 			}
-			exposed := false
-			for _, r := range risk.Ports.Ranges() {
-				for p := int(r.Lo); p <= int(r.Hi); p++ {
-					s, err := m.Sources(reach.SourcesQuery{To: id, Protocol: risk.Protocol, Port: uint16(p), IPv6: o.IPv6})
-					if err != nil && o.IPv6 {
-						continue // no IPv6 address: nothing to expose
+			for _, risk := range cat {
+				var f *reach.Finding
+				for i := range a.Findings {
+					if a.Findings[i].Interface == id && a.Findings[i].Service == risk.Service && a.Findings[i].Protocol == risk.Protocol &&
+						!a.Findings[i].Prefix.IsValid() && // a delegated prefix's finding: below
+						(!addr.IsValid() || a.Findings[i].Address == addr) {
+						require.Nil(t, f, "%s: %s %s: two findings at %s", msg, id, risk.Service, a.Findings[i].Address)
+						f = &a.Findings[i]
 					}
-					require.NoError(t, err, msg)
-					exposed = exposed || len(s.Internet) > 0
 				}
-			}
-			what := msg + ": " + id + " " + risk.Service
-			if exposed {
-				require.NotNil(t, f, "%s: Sources finds internet addresses, the audit no finding", what)
-				require.Equal(t, reach.Exposed, f.Exposure, what)
-				require.NotEmpty(t, f.OpenedBy, what)
-			} else if f != nil {
-				require.NotEqual(t, reach.Exposed, f.Exposure, "%s: exposed, but Sources finds no internet address", what)
-				if f.Exposure == reach.Closed {
-					require.NotEmpty(t, f.ClosedBy, what)
+				exposed := false
+				for _, r := range risk.Ports.Ranges() {
+					for p := int(r.Lo); p <= int(r.Hi); p++ {
+						s, err := m.Sources(reach.SourcesQuery{To: to, Protocol: risk.Protocol, Port: uint16(p), IPv6: o.IPv6})
+						if err != nil && o.IPv6 {
+							continue // no IPv6 address: nothing to expose
+						}
+						require.NoError(t, err, msg)
+						exposed = exposed || len(s.Internet) > 0
+					}
 				}
-			}
-			if f != nil {
-				stats[f.Exposure]++
+				what := msg + ": " + id + " at " + to + " " + risk.Service
+				if exposed {
+					require.NotNil(t, f, "%s: Sources finds internet addresses, the audit no finding", what)
+					require.Equal(t, reach.Exposed, f.Exposure, what)
+					require.NotEmpty(t, f.OpenedBy, what)
+				} else if f != nil {
+					require.NotEqual(t, reach.Exposed, f.Exposure, "%s: exposed, but Sources finds no internet address", what)
+					if f.Exposure == reach.Closed {
+						require.NotEmpty(t, f.ClosedBy, what)
+					}
+				}
+				if f != nil {
+					stats[f.Exposure]++
+				}
 			}
 		}
 	}

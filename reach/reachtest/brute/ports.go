@@ -71,20 +71,21 @@ func portOutcome(r *reach.PortsResult, p uint16) reach.Outcome {
 }
 
 // CheckPorts demands that r, the answer of m.Ports(q) for tcp or udp,
-// agree with Verdict on the ports given from the default client port
-// (Open, Indeterminate, and a port is in a cut exactly when it is not
-// reachable), and, for every 16th of the first 1,600 ports, from two
+// agree with Verdict on the ports given from the client port the answer
+// is for, q.ClientPort ([reach.DefaultSourcePort] when 0): Open,
+// Indeterminate, and a port is in a cut exactly when it is not
+// reachable; and, for every 16th of the first 1,600 ports, from two
 // random client ports of each client range (Open: reachable; neither
 // Open nor Partly: not reachable).
 func CheckPorts(t testing.TB, rng *rand.Rand, m *reach.Model, q reach.PortsQuery, r *reach.PortsResult, ports []uint16, msg string) {
 	t.Helper()
 	vq := reach.Query{From: q.From, To: q.To, Protocol: q.Protocol, IPv6: q.IPv6, Domain: q.Domain}
 	for i, p := range ports {
-		vq.Port, vq.SrcPort = p, 0
+		vq.Port, vq.SrcPort = p, q.ClientPort // 0: the default, as Ports takes it
 		got, err := m.Verdict(vq)
 		require.NoError(t, err, msg)
 		want := portOutcome(r, p)
-		require.Equal(t, want, got, "%s: port %d: Verdict says %s, Ports %s", msg, p, got, want)
+		require.Equal(t, want, got, "%s: port %d from client port %d: Verdict says %s, Ports %s", msg, p, vq.SrcPort, got, want)
 		cut := false
 		for _, c := range r.Cuts {
 			cut = cut || c.Ports.Contains(p)
