@@ -132,7 +132,13 @@
 //     An instance's MetadataOptions (whether its metadata service, and
 //     that service's IPv6 endpoint, are enabled) are not read: reach
 //     answers a request to the metadata service as undecided
-//     (reach.InstanceServiceIndeterminate).
+//     (reach.InstanceServiceIndeterminate). An instance's Platform
+//     ("windows"), else its PlatformDetails ("Linux/UNIX", "Windows with
+//     SQL Server Standard"), is reach.Interface.Platform of each of its
+//     interfaces: Windows activation (169.254.169.250, tcp port 1688)
+//     answers a Windows instance; any other, and an instance that prints
+//     neither field (a trimmed input, never taken for Linux), is
+//     undecided.
 //   - Only running instances are modelled: the interfaces of a pending,
 //     stopping, stopped, shutting-down or terminated instance are left out,
 //     with a warning. An interface's addresses and groups come from

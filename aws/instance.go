@@ -41,11 +41,16 @@ type eniRec struct {
 	sdCheck   *bool
 	sdAt      jsonloc.Loc
 	sdUnknown string
+	// platform is its instance's (reach.Interface.Platform)
+	platform string
 }
 
 type instRec struct {
 	id, name, state string
 	at              jsonloc.Loc
+	// platform is describe-instances' Platform ("windows") or, when it
+	// is empty, PlatformDetails ("Linux/UNIX"); "" when neither is printed
+	platform string
 }
 
 // eniJSON is a NetworkInterface of describe-network-interfaces or an
@@ -186,6 +191,8 @@ type (
 		State             *struct{ Name string }
 		SourceDestCheck   *bool  // the primary interface's
 		PublicIpAddress   string // the primary interface's public IPv4 address
+		Platform          string // "windows" for a Windows instance, else empty
+		PlatformDetails   string // "Linux/UNIX", "Windows", "Windows with SQL Server Standard", ...
 		Tags              []tagJSON
 		NetworkInterfaces []eniJSON
 	}
@@ -203,7 +210,7 @@ func (l *loader) readReservations(o jsonloc.Loc, reservations []reservationJSON)
 			if !l.require(io, "", "InstanceId", in.InstanceId) || !l.claim("instance", in.InstanceId, io.Field("InstanceId")) {
 				continue
 			}
-			r := &instRec{id: in.InstanceId, name: nameTag(in.Tags), at: io}
+			r := &instRec{id: in.InstanceId, name: nameTag(in.Tags), at: io, platform: cmp.Or(in.Platform, in.PlatformDetails)}
 			if in.State != nil {
 				r.state = in.State.Name
 			}
@@ -282,6 +289,7 @@ func (l *loader) assembleInterfaces() {
 			if e.name == "" && e.device == 0 {
 				e.name = in.name
 			}
+			e.platform = in.platform
 		}
 		switch {
 		case e.typ == "nat_gateway":

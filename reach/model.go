@@ -200,6 +200,16 @@ type Interface struct {
 	// certain block further on still decides. SourceDestCheckDisabled
 	// must then be false.
 	SourceDestCheckUnknown string
+	// Platform is the operating system of the interface's instance as
+	// the input gives it (describe-instances' PlatformDetails, such as
+	// "Linux/UNIX" or "Windows with SQL Server Standard", else its
+	// Platform, "windows" for Windows instances); "" when the input does
+	// not say. Windows activation (AWS's KMS servers at 169.254.169.250
+	// and 169.254.169.251, tcp port 1688) answers an instance whose
+	// platform starts with "Windows" (in any case); for any other, and
+	// for "", the request is undecided ([InstanceServiceIndeterminate]):
+	// an empty Platform is never taken for Linux.
+	Platform string
 }
 
 // TargetKind is what a route sends packets to.

@@ -288,7 +288,7 @@ func checkEnds(src, dst endpoint, from, to string) error {
 	case src.dns:
 		return fmt.Errorf("%w: %s is an Amazon DNS server's address; it opens no sessions of its own", ErrQuery, from)
 	case src.local:
-		return fmt.Errorf("%w: %s is the address of an instance's own host service (IMDS or Time Sync); it opens no sessions of its own", ErrQuery, from)
+		return fmt.Errorf("%w: %s is the address of an instance's own host service (IMDS, Time Sync or Windows activation); it opens no sessions of its own", ErrQuery, from)
 	case src.unmod != nil:
 		return fmt.Errorf("%w: %s is the address of %s, which reachsim does not model, so it cannot be a query's source", ErrQuery, from, src.unmod.Owner)
 	case src.vpc != nil:

@@ -157,6 +157,10 @@
 //     queries and traces use them. An instance is its primary interface:
 //     a query may name it by address, by its Name tag, or by its i- ID
 //     when the plan knows it.
+//     A plan does not say an instance's operating system (aws_instance
+//     has no platform attribute): [reach.Interface.Platform] stays empty,
+//     so Windows activation (169.254.169.250, tcp port 1688) is
+//     undecided from every instance of a plan.
 //   - A VPC the plan creates has a main route table with its local routes
 //     only, a default network ACL that allows everything and a default
 //     security group whose members reach each other and which lets
