@@ -32,11 +32,15 @@ import (
 //
 // IMDS is enabled or disabled per instance (describe-instances'
 // MetadataOptions.HttpEndpoint, enabled by default) and its IPv6 endpoint
-// separately (HttpProtocolIpv6, disabled by default, Nitro only): the
-// input does not hold these options (aws.Load does not read
-// MetadataOptions), so a request to IMDS is undecided
-// ([InstanceServiceIndeterminate]), as is one to fd00:ec2::123 (Nitro
-// only; the input does not say the instance type). Time Sync over IPv4
+// separately (HttpProtocolIpv6, disabled by default, Nitro only)
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html):
+// [Interface.MetadataEndpoint] and [Interface.MetadataIPv6]. Enabled,
+// IMDS answers over IPv4; disabled, it answers nothing
+// ([InstanceServiceDisabled]), and HttpProtocolIpv6 disabled blocks
+// fd00:ec2::254 alone. An option the input does not give leaves what it
+// decides undecided ([InstanceServiceIndeterminate]), as is fd00:ec2::254
+// with both enabled and fd00:ec2::123 (Nitro only; the input does not say
+// whether the instance is built on the Nitro System). Time Sync over IPv4
 // answers every instance. Windows activation answers a Windows instance
 // ([Interface.Platform]); for any other, or one whose platform the input
 // does not give, the request is undecided, and over IPv6 it is undecided
@@ -66,9 +70,16 @@ const (
 	// link-local address from the internet or a host outside the design:
 	// only the instance itself reaches its host's services.
 	InstanceServiceOutside Code = "INSTANCE_SERVICE_OUTSIDE_INSTANCE"
-	// InstanceServiceIndeterminate: a request to IMDS, whose enablement
-	// (and, at fd00:ec2::254, its IPv6 endpoint's, and the Nitro System)
-	// the input does not hold, or to the Amazon Time Sync Service's IPv6
+	// InstanceServiceDisabled: a request to IMDS from an instance whose
+	// metadata options disable it ([Interface.MetadataEndpoint]), or to
+	// its IPv6 endpoint fd00:ec2::254 with that endpoint disabled
+	// ([Interface.MetadataIPv6]).
+	InstanceServiceDisabled Code = "INSTANCE_SERVICE_DISABLED"
+	// InstanceServiceIndeterminate: a request to IMDS whose enablement
+	// the input does not give ([Interface.MetadataEndpoint]), or at
+	// fd00:ec2::254, whose IPv6 endpoint's enablement the input does not
+	// give or which answers instances built on the Nitro System only, or
+	// to the Amazon Time Sync Service's IPv6
 	// address, which answers instances built on the Nitro System only, or
 	// to Windows activation from an instance the input does not say runs
 	// Windows ([Interface.Platform]), or over IPv6. The hop is undecided.
@@ -159,17 +170,7 @@ func (w *walker) toInstanceService(pkt flow.Flow, src *ifaceInfo) arrival {
 			h.Fix = fmt.Sprintf("send %s to it: nothing else listens there", s.traffic)
 		}
 	case s.name == imdsName:
-		h.Verdict, h.Code = flow.Indeterminate, InstanceServiceIndeterminate
-		if w.explain {
-			h.reason = fmt.Sprintf("the %s answers on the host of %s when the instance's metadata options enable it", s.name, src.label())
-			h.Missing = fmt.Sprintf("whether the instance metadata service of %s is enabled (describe-instances MetadataOptions.HttpEndpoint; enabled by default), which the input does not hold", src.label())
-			h.Fix = "check the instance's metadata options (aws ec2 describe-instances --query 'Reservations[].Instances[].MetadataOptions')"
-			if s.v6 {
-				h.reason += "; its IPv6 endpoint answers only when enabled too, on an instance built on the Nitro System"
-				h.Missing = fmt.Sprintf("whether the instance metadata service of %s and its IPv6 endpoint are enabled (describe-instances MetadataOptions.HttpEndpoint and HttpProtocolIpv6, the latter disabled by default), and whether the instance is built on the Nitro System, none of which the input holds", src.label())
-				h.Fix += fmt.Sprintf(", or query it over IPv4 (%s)", imds4)
-			}
-		}
+		w.toIMDS(&h, s, src)
 	case s.name == kmsName:
 		w.toWindowsActivation(&h, s, src)
 	case s.v6:
@@ -182,6 +183,72 @@ func (w *walker) toInstanceService(pkt flow.Flow, src *ifaceInfo) arrival {
 	}
 	w.add(h)
 	return arrival{ok: true, pkt: pkt, host: src}
+}
+
+// toIMDS judges, on the hop h, an HTTP request from src to the Instance
+// Metadata Service by the instance's metadata options
+// ([Interface.MetadataEndpoint], [Interface.MetadataIPv6]): a disabled
+// endpoint blocks it, an enabled one answers over IPv4, and what the
+// input does not give, or the Nitro System at fd00:ec2::254, is
+// undecided.
+func (w *walker) toIMDS(h *Hop, s instanceService, src *ifaceInfo) {
+	what := func(opt string) string { // the option, and why it is not known
+		if src.MetadataUnknown != "" {
+			return "(" + src.MetadataUnknown + ")"
+		}
+		return "(describe-instances MetadataOptions." + opt + "), which the input does not hold"
+	}
+	modify := "aws ec2 modify-instance-metadata-options"
+	if src.Instance != "" {
+		modify += " --instance-id " + src.Instance
+	}
+	var missing []string
+	switch src.MetadataEndpoint {
+	case OptionDisabled:
+		h.Verdict, h.Code = flow.Deny, InstanceServiceDisabled
+		if w.explain {
+			h.reason = fmt.Sprintf("the metadata options of %s disable the %s (HttpEndpoint disabled): it answers nothing", src.label(), s.name)
+			h.Fix = fmt.Sprintf("enable the instance metadata service of %s (%s --http-endpoint enabled; Terraform: metadata_options { http_endpoint = \"enabled\" })", src.label(), modify)
+		}
+		return
+	case OptionEnabled:
+	default:
+		missing = append(missing, fmt.Sprintf("whether the instance metadata service of %s is enabled %s", src.label(), what("HttpEndpoint, enabled by default")))
+	}
+	if s.v6 {
+		switch src.MetadataIPv6 {
+		case OptionDisabled:
+			h.Verdict, h.Code = flow.Deny, InstanceServiceDisabled
+			if w.explain {
+				h.reason = fmt.Sprintf("the metadata options of %s disable the %s's IPv6 endpoint (HttpProtocolIpv6 disabled)", src.label(), s.name)
+				h.Missing = ""
+				h.Fix = fmt.Sprintf("query the %s over IPv4 (%s), or enable its IPv6 endpoint on %s, an instance built on the Nitro System (%s --http-protocol-ipv6 enabled; Terraform: metadata_options { http_protocol_ipv6 = \"enabled\" })", s.name, imds4, src.label(), modify)
+			}
+			return
+		case OptionEnabled:
+		default:
+			missing = append(missing, fmt.Sprintf("whether its IPv6 endpoint is enabled %s", what("HttpProtocolIpv6, disabled by default")))
+		}
+		missing = append(missing, fmt.Sprintf("whether the instance of %s is built on the Nitro System, which the input does not say (describe-instance-types Hypervisor)", src.label()))
+	}
+	if len(missing) == 0 {
+		if w.explain {
+			h.reason = fmt.Sprintf("delivered to the %s on the host of %s, whose metadata options enable it (HttpEndpoint enabled): the address is link-local to the instance; security groups, network ACLs and route tables do not apply to it", s.name, src.label())
+		}
+		return
+	}
+	h.Verdict, h.Code = flow.Indeterminate, InstanceServiceIndeterminate
+	if w.explain {
+		h.reason = fmt.Sprintf("the %s answers on the host of %s when the instance's metadata options enable it", s.name, src.label())
+		if s.v6 {
+			h.reason += "; its IPv6 endpoint answers only when enabled too, on an instance built on the Nitro System"
+		}
+		h.Missing = strings.Join(missing, "; and ")
+		h.Fix = "check the instance's metadata options (aws ec2 describe-instances --query 'Reservations[].Instances[].MetadataOptions')"
+		if s.v6 {
+			h.Fix += fmt.Sprintf(", or query it over IPv4 (%s)", imds4)
+		}
+	}
 }
 
 // toWindowsActivation judges, on the hop h, a KMS request from src to

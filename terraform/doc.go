@@ -157,6 +157,14 @@
 //     queries and traces use them. An instance is its primary interface:
 //     a query may name it by address, by its Name tag, or by its i- ID
 //     when the plan knows it.
+//     An instance's metadata_options http_endpoint and http_protocol_ipv6
+//     ("enabled" or "disabled"; another value is an error wrapping
+//     [ErrInvalidPlan]) are [reach.Interface.MetadataEndpoint] and
+//     MetadataIPv6, which decide the instance metadata service; the block
+//     or an attribute known only after apply (as for a new instance that
+//     leaves the block out) is [reach.Interface.MetadataUnknown]
+//     ("aws_instance.web: metadata_options, known only after apply"): a
+//     request it decides is undecided.
 //     A plan does not say an instance's operating system (aws_instance
 //     has no platform attribute): [reach.Interface.Platform] stays empty,
 //     so Windows activation (169.254.169.250, tcp port 1688) is
