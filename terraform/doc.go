@@ -353,6 +353,10 @@
 // resource address and the attribute path ("aws_subnet.db: cidr_block"),
 // with the offending text, joined when there are several; they wrap
 // [ErrInvalidPlan], [ErrUnknownValue], [ErrUntrusted], [ErrFileTooLarge],
-// [flow.ErrJSON] or [reach.ErrTopology]. Only regular files are read, up
-// to [Options.MaxFileSize] bytes.
+// [flow.ErrJSON] or [reach.ErrTopology]. A topology error (the model
+// refusing an address outside its subnet or one AWS reserves, say) names
+// the attribute whose value is the offending text
+// ("aws_nat_gateway.main: secondary_private_ip_addresses[0]"), or the
+// resource address alone when no single attribute holds it. Only regular
+// files are read, up to [Options.MaxFileSize] bytes.
 package terraform
