@@ -129,10 +129,21 @@
 //     its addresses and nothing they send reaches the internet.
 //     enableDnsSupport is not in describe-vpcs: DNS support is taken to
 //     be on, AWS's default (reach.VPC.DNSSupportDisabled stays false).
-//     An instance's MetadataOptions (whether its metadata service, and
-//     that service's IPv6 endpoint, are enabled) are not read: reach
-//     answers a request to the metadata service as undecided
-//     (reach.InstanceServiceIndeterminate).
+//     An instance's MetadataOptions.HttpEndpoint and HttpProtocolIpv6
+//     ("enabled" or "disabled": whether its metadata service, and that
+//     service's IPv6 endpoint, answer) are reach.Interface.MetadataEndpoint
+//     and MetadataIPv6 of each of its interfaces; another value is left
+//     unset with a warning, and options AWS is still applying (State
+//     pending) are left unset, naming it (reach.Interface.MetadataUnknown).
+//     An instance that prints no MetadataOptions (a trimmed input) leaves
+//     a request to the metadata service undecided
+//     (reach.InstanceServiceIndeterminate). An instance's Platform
+//     ("windows"), else its PlatformDetails ("Linux/UNIX", "Windows with
+//     SQL Server Standard"), is reach.Interface.Platform of each of its
+//     interfaces: Windows activation (169.254.169.250, tcp port 1688)
+//     answers a Windows instance; any other, and an instance that prints
+//     neither field (a trimmed input, never taken for Linux), is
+//     undecided.
 //   - Only running instances are modelled: the interfaces of a pending,
 //     stopping, stopped, shutting-down or terminated instance are left out,
 //     with a warning. An interface's addresses and groups come from

@@ -2,6 +2,7 @@ package aws
 
 import (
 	"cmp"
+	"fmt"
 	"maps"
 	"net/netip"
 	"slices"
@@ -41,11 +42,66 @@ type eniRec struct {
 	sdCheck   *bool
 	sdAt      jsonloc.Loc
 	sdUnknown string
+	// platform is its instance's (reach.Interface.Platform), meta its
+	// metadata options
+	platform string
+	meta     metaRec
 }
 
 type instRec struct {
 	id, name, state string
 	at              jsonloc.Loc
+	// platform is describe-instances' Platform ("windows") or, when it
+	// is empty, PlatformDetails ("Linux/UNIX"); "" when neither is printed
+	platform string
+	meta     metaRec
+}
+
+// metaRec is an instance's MetadataOptions as reach.Interface holds
+// them (MetadataEndpoint, MetadataIPv6, MetadataUnknown).
+type metaRec struct {
+	endpoint, ipv6 reach.Option
+	unknown        string
+}
+
+// metadataJSON is describe-instances' MetadataOptions.
+type metadataJSON struct {
+	State            string // "pending" or "applied"
+	HttpEndpoint     string // "enabled" or "disabled"
+	HttpProtocolIpv6 string // "enabled" or "disabled"
+}
+
+// readMetadata reads the MetadataOptions m of an instance at o: a value
+// other than enabled or disabled is left unset with a warning, and
+// options AWS is still applying (State pending: "the instance is not
+// ready to process metadata traffic with the new selection") are left
+// unset, naming why.
+func (l *loader) readMetadata(o jsonloc.Loc, m *metadataJSON) metaRec {
+	var r metaRec
+	if m == nil {
+		return r // not in the input: unset, and the hop says so
+	}
+	if m.State == "pending" {
+		r.unknown = fmt.Sprintf("%s: pending (AWS is applying a change to the options)", o.Field("State"))
+		return r
+	}
+	var odd []string
+	for _, f := range []struct {
+		name, v string
+		to      *reach.Option
+	}{{"HttpEndpoint", m.HttpEndpoint, &r.endpoint}, {"HttpProtocolIpv6", m.HttpProtocolIpv6, &r.ipv6}} {
+		if f.v == "" {
+			continue // unset: not in the input
+		}
+		if opt, ok := reach.ParseOption(f.v); ok {
+			*f.to = opt
+			continue
+		}
+		l.warn(o.Field(f.name), "%q is neither enabled nor disabled: whether the metadata service answers is left undecided", f.v)
+		odd = append(odd, fmt.Sprintf("%s: %q (neither enabled nor disabled)", o.Field(f.name), f.v))
+	}
+	r.unknown = strings.Join(odd, "; ")
+	return r
 }
 
 // eniJSON is a NetworkInterface of describe-network-interfaces or an
@@ -186,6 +242,9 @@ type (
 		State             *struct{ Name string }
 		SourceDestCheck   *bool  // the primary interface's
 		PublicIpAddress   string // the primary interface's public IPv4 address
+		MetadataOptions   *metadataJSON
+		Platform          string // "windows" for a Windows instance, else empty
+		PlatformDetails   string // "Linux/UNIX", "Windows", "Windows with SQL Server Standard", ...
 		Tags              []tagJSON
 		NetworkInterfaces []eniJSON
 	}
@@ -203,7 +262,8 @@ func (l *loader) readReservations(o jsonloc.Loc, reservations []reservationJSON)
 			if !l.require(io, "", "InstanceId", in.InstanceId) || !l.claim("instance", in.InstanceId, io.Field("InstanceId")) {
 				continue
 			}
-			r := &instRec{id: in.InstanceId, name: nameTag(in.Tags), at: io}
+			r := &instRec{id: in.InstanceId, name: nameTag(in.Tags), at: io, platform: cmp.Or(in.Platform, in.PlatformDetails),
+				meta: l.readMetadata(io.Field("MetadataOptions"), in.MetadataOptions)}
 			if in.State != nil {
 				r.state = in.State.Name
 			}
@@ -282,6 +342,7 @@ func (l *loader) assembleInterfaces() {
 			if e.name == "" && e.device == 0 {
 				e.name = in.name
 			}
+			e.platform, e.meta = in.platform, in.meta
 		}
 		switch {
 		case e.typ == "nat_gateway":

@@ -630,6 +630,14 @@ func (b *Builder) buildInterfaces(p *problems, m *Model) {
 				p.add(in.ID, path("interfaces", i, "PublicIPUnknown"), in.PublicIPUnknown, "the public IPv4 address is unknown, yet PublicIP is set")
 			}
 		}
+		for _, o := range [...]struct {
+			field string
+			v     Option
+		}{{"MetadataEndpoint", in.MetadataEndpoint}, {"MetadataIPv6", in.MetadataIPv6}} {
+			if o.v > OptionDisabled {
+				p.add(in.ID, path("interfaces", i, o.field), o.v.String(), "not an Option (OptionUnset, OptionEnabled or OptionDisabled)")
+			}
+		}
 		if in.SourceDestCheckUnknown != "" && in.SourceDestCheckDisabled {
 			p.add(in.ID, path("interfaces", i, "SourceDestCheckUnknown"), in.SourceDestCheckUnknown, "the source/destination check is unknown, yet SourceDestCheckDisabled is set")
 		}

@@ -199,14 +199,23 @@
 // at link-local addresses every instance shares: the Instance Metadata
 // Service (IMDS) at 169.254.169.254 (fd00:ec2::254 over IPv6), HTTP (tcp
 // port 80) only, and the Amazon Time Sync Service at 169.254.169.123
-// (fd00:ec2::123), NTP (udp port 123) only. A packet from an interface
+// (fd00:ec2::123), NTP (udp port 123) only, and Windows activation,
+// AWS's KMS servers at 169.254.169.250 and 169.254.169.251
+// (fd00:ec2::250), KMS (tcp port 1688) only. A packet from an interface
 // to one of them goes straight to the service and back, past no
 // security group, network ACL or route table, as AWS has it. Time Sync
-// over IPv4 is reachable. Whether IMDS is enabled (and its IPv6 endpoint,
-// off by default) is an instance's metadata option the input does not
-// hold (aws.Load does not read describe-instances' MetadataOptions), and
-// the IPv6 addresses answer instances built on the Nitro System only:
-// such a request is undecided ([InstanceServiceIndeterminate]). Other
+// over IPv4 is reachable, and Windows activation over IPv4 from an
+// instance whose [Interface.Platform] is Windows. IMDS answers as the
+// instance's metadata options say ([Interface.MetadataEndpoint],
+// [Interface.MetadataIPv6]: describe-instances' MetadataOptions,
+// Terraform's metadata_options): enabled, over IPv4; disabled, not at all
+// ([InstanceServiceDisabled]), and its IPv6 endpoint disabled blocks
+// fd00:ec2::254. An option the input does not give (or knows only
+// later, [Interface.MetadataUnknown]), Windows activation from an
+// instance the input does not say runs Windows, and the IPv6 addresses
+// otherwise open, which answer instances built on the Nitro System only
+// (not in the input), leave the request undecided
+// ([InstanceServiceIndeterminate]), its hop naming what is missing. Other
 // traffic to them is [InstanceServiceOtherTraffic]; a packet for them
 // from the internet or a host outside the design is
 // [InstanceServiceOutside]. An Alibaba Cloud instance's packet to these

@@ -3,35 +3,49 @@ package reach
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 
 	"github.com/reachsim/reachsim/flow"
 )
 
 // The services of an instance's own host: the Instance Metadata Service
-// (IMDS) and the Amazon Time Sync Service.
+// (IMDS), the Amazon Time Sync Service and Windows activation.
 //
 // Every EC2 instance reaches IMDS at 169.254.169.254 (HTTP, tcp port 80)
 // and the Amazon Time Sync Service at 169.254.169.123 (NTP, udp port
 // 123); on instances built on the Nitro System, also at fd00:ec2::254 and
-// fd00:ec2::123. These addresses are link-local to the instance: its own
+// fd00:ec2::123. A Windows instance activates its license against AWS's
+// KMS servers at 169.254.169.250 and 169.254.169.251 (KMS, tcp port
+// 1688), fd00:ec2::250 over IPv6 (EC2 User Guide, EC2Config: "These
+// addresses are used by Windows Activation and when you access instance
+// metadata"). These addresses are link-local to the instance: its own
 // host answers them, and neither security groups, network ACLs nor route
 // tables see the traffic
 // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-data-retrieval.html,
 // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/set-time.html,
 // https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html,
-// https://docs.aws.amazon.com/vpc/latest/userguide/nacl-basics.html). The
-// walk takes a packet from an interface to one of them straight to the
-// service (a hop of kind [KindInstanceService]) and the reply straight
-// back, as it does the Amazon DNS server's (amazondns.go).
+// https://docs.aws.amazon.com/vpc/latest/userguide/nacl-basics.html,
+// semantics.md B.5: network ACLs do not filter "Windows license
+// activation"). The walk takes a packet from an interface to one of them
+// straight to the service (a hop of kind [KindInstanceService]) and the
+// reply straight back, as it does the Amazon DNS server's (amazondns.go).
 //
 // IMDS is enabled or disabled per instance (describe-instances'
 // MetadataOptions.HttpEndpoint, enabled by default) and its IPv6 endpoint
-// separately (HttpProtocolIpv6, disabled by default, Nitro only): the
-// input does not hold these options (aws.Load does not read
-// MetadataOptions), so a request to IMDS is undecided
-// ([InstanceServiceIndeterminate]), as is one to fd00:ec2::123 (Nitro
-// only; the input does not say the instance type). Time Sync over IPv4
-// answers every instance. Other traffic to these addresses is
+// separately (HttpProtocolIpv6, disabled by default, Nitro only)
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html):
+// [Interface.MetadataEndpoint] and [Interface.MetadataIPv6]. Enabled,
+// IMDS answers over IPv4; disabled, it answers nothing
+// ([InstanceServiceDisabled]), and HttpProtocolIpv6 disabled blocks
+// fd00:ec2::254 alone. An option the input does not give leaves what it
+// decides undecided ([InstanceServiceIndeterminate]), as is fd00:ec2::254
+// with both enabled and fd00:ec2::123 (Nitro only; the input does not say
+// whether the instance is built on the Nitro System). Time Sync over IPv4
+// answers every instance. Windows activation answers a Windows instance
+// ([Interface.Platform]); for any other, or one whose platform the input
+// does not give, the request is undecided, and over IPv6 it is undecided
+// too (fd00:ec2::250, as every fd00:ec2:: address, is taken to answer
+// Nitro instances only). Other traffic to these addresses is
 // [InstanceServiceOtherTraffic]; a packet for them from anything but the
 // instance (the internet, a host outside the design) is
 // [InstanceServiceOutside]. An Alibaba Cloud instance's metadata service
@@ -39,7 +53,8 @@ import (
 // walked as any other.
 
 // KindInstanceService: a service of the sending instance's own host (the
-// Instance Metadata Service, the Amazon Time Sync Service); the hop's ID
+// Instance Metadata Service, the Amazon Time Sync Service, Windows
+// activation); the hop's ID
 // is the interface's, its Name the service and the address the packet is
 // sent to.
 const KindInstanceService Kind = "instance-service"
@@ -48,61 +63,80 @@ const KindInstanceService Kind = "instance-service"
 const (
 	// InstanceServiceOtherTraffic: traffic to an instance service that it
 	// does not answer: to IMDS other than HTTP (tcp port 80), to the
-	// Amazon Time Sync Service other than NTP (udp port 123).
+	// Amazon Time Sync Service other than NTP (udp port 123), to Windows
+	// activation other than KMS (tcp port 1688).
 	InstanceServiceOtherTraffic Code = "INSTANCE_SERVICE_OTHER_TRAFFIC"
 	// InstanceServiceOutside: a packet for an instance service's
 	// link-local address from the internet or a host outside the design:
 	// only the instance itself reaches its host's services.
 	InstanceServiceOutside Code = "INSTANCE_SERVICE_OUTSIDE_INSTANCE"
-	// InstanceServiceIndeterminate: a request to IMDS, whose enablement
-	// (and, at fd00:ec2::254, its IPv6 endpoint's, and the Nitro System)
-	// the input does not hold, or to the Amazon Time Sync Service's IPv6
-	// address, which answers instances built on the Nitro System only. The
-	// hop is undecided.
+	// InstanceServiceDisabled: a request to IMDS from an instance whose
+	// metadata options disable it ([Interface.MetadataEndpoint]), or to
+	// its IPv6 endpoint fd00:ec2::254 with that endpoint disabled
+	// ([Interface.MetadataIPv6]).
+	InstanceServiceDisabled Code = "INSTANCE_SERVICE_DISABLED"
+	// InstanceServiceIndeterminate: a request to IMDS whose enablement
+	// the input does not give ([Interface.MetadataEndpoint]), or at
+	// fd00:ec2::254, whose IPv6 endpoint's enablement the input does not
+	// give or which answers instances built on the Nitro System only, or
+	// to the Amazon Time Sync Service's IPv6
+	// address, which answers instances built on the Nitro System only, or
+	// to Windows activation from an instance the input does not say runs
+	// Windows ([Interface.Platform]), or over IPv6. The hop is undecided.
 	InstanceServiceIndeterminate Code = "INSTANCE_SERVICE_INDETERMINATE"
 )
 
 // instanceService is one of the services an instance's host answers.
 type instanceService struct {
-	name  string // "Instance Metadata Service"
-	proto flow.Protocol
-	port  uint16
-	v6    bool // its IPv6 address, Nitro only
+	name    string // "Instance Metadata Service"
+	proto   flow.Protocol
+	port    uint16
+	traffic string // what it answers: "HTTP (tcp port 80)"
+	v6      bool   // its IPv6 address, Nitro only
+	// v4 is the service's IPv4 address, for a fix that offers it
+	v4 netip.Addr
 }
 
 var (
-	imds4     = netip.AddrFrom4([4]byte{169, 254, 169, 254})
-	imds6     = netip.MustParseAddr("fd00:ec2::254")
-	timeSync4 = netip.AddrFrom4([4]byte{169, 254, 169, 123})
-	timeSync6 = netip.MustParseAddr("fd00:ec2::123")
+	imds4      = netip.AddrFrom4([4]byte{169, 254, 169, 254})
+	imds6      = netip.MustParseAddr("fd00:ec2::254")
+	timeSync4  = netip.AddrFrom4([4]byte{169, 254, 169, 123})
+	timeSync6  = netip.MustParseAddr("fd00:ec2::123")
+	kms4a      = netip.AddrFrom4([4]byte{169, 254, 169, 250})
+	kms4b      = netip.AddrFrom4([4]byte{169, 254, 169, 251})
+	kms6       = netip.MustParseAddr("fd00:ec2::250")
+	imdsSvc    = instanceService{name: imdsName, proto: flow.TCP, port: 80, traffic: "HTTP (tcp port 80)", v4: imds4}
+	timeSyncSv = instanceService{name: timeSyncName, proto: flow.UDP, port: 123, traffic: "NTP (udp port 123)", v4: timeSync4}
+	kmsSvc     = instanceService{name: kmsName, proto: flow.TCP, port: 1688, traffic: "KMS (tcp port 1688)", v4: kms4a}
 )
 
 const (
 	imdsName     = "Instance Metadata Service"
 	timeSyncName = "Amazon Time Sync Service"
+	kmsName      = "Windows activation (AWS KMS server)"
 )
 
 // instanceServiceAt returns the instance service at address a, if any.
 func instanceServiceAt(a netip.Addr) (instanceService, bool) {
+	var s instanceService
 	switch a {
-	case imds4:
-		return instanceService{name: imdsName, proto: flow.TCP, port: 80}, true
-	case imds6:
-		return instanceService{name: imdsName, proto: flow.TCP, port: 80, v6: true}, true
-	case timeSync4:
-		return instanceService{name: timeSyncName, proto: flow.UDP, port: 123}, true
-	case timeSync6:
-		return instanceService{name: timeSyncName, proto: flow.UDP, port: 123, v6: true}, true
+	case imds4, imds6:
+		s = imdsSvc
+	case timeSync4, timeSync6:
+		s = timeSyncSv
+	case kms4a, kms4b, kms6:
+		s = kmsSvc
+	default:
+		return s, false
 	}
-	return instanceService{}, false
+	s.v6 = a.Is6()
+	return s, true
 }
 
-// traffic names what the service answers: "HTTP (tcp port 80)".
-func (s instanceService) traffic() string {
-	if s.proto == flow.TCP {
-		return "HTTP (tcp port 80)"
-	}
-	return "NTP (udp port 123)"
+// isWindows reports whether the input says the instance of ii runs
+// Windows ([Interface.Platform]).
+func (ii *ifaceInfo) isWindows() bool {
+	return len(ii.Platform) >= 7 && strings.EqualFold(ii.Platform[:7], "windows")
 }
 
 // instanceServiceFor reports whether a packet from src to dst goes to a
@@ -132,31 +166,124 @@ func (w *walker) toInstanceService(pkt flow.Flow, src *ifaceInfo) arrival {
 	case pkt.Protocol != s.proto || !pkt.Protocol.HasPorts() || pkt.Dst.Port() != s.port:
 		h.Verdict, h.Code = flow.Deny, InstanceServiceOtherTraffic
 		if w.explain {
-			h.reason = fmt.Sprintf("%s is the address of the %s, which answers %s only, not %s", dst, s.name, s.traffic(), pkt.Traffic())
-			h.Fix = fmt.Sprintf("send %s to it: nothing else listens there", s.traffic())
+			h.reason = fmt.Sprintf("%s is the address of the %s, which answers %s only, not %s", dst, s.name, s.traffic, pkt.Traffic())
+			h.Fix = fmt.Sprintf("send %s to it: nothing else listens there", s.traffic)
 		}
 	case s.name == imdsName:
-		h.Verdict, h.Code = flow.Indeterminate, InstanceServiceIndeterminate
-		if w.explain {
-			h.reason = fmt.Sprintf("the %s answers on the host of %s when the instance's metadata options enable it", s.name, src.label())
-			h.Missing = fmt.Sprintf("whether the instance metadata service of %s is enabled (describe-instances MetadataOptions.HttpEndpoint; enabled by default), which the input does not hold", src.label())
-			h.Fix = "check the instance's metadata options (aws ec2 describe-instances --query 'Reservations[].Instances[].MetadataOptions')"
-			if s.v6 {
-				h.reason += "; its IPv6 endpoint answers only when enabled too, on an instance built on the Nitro System"
-				h.Missing = fmt.Sprintf("whether the instance metadata service of %s and its IPv6 endpoint are enabled (describe-instances MetadataOptions.HttpEndpoint and HttpProtocolIpv6, the latter disabled by default), and whether the instance is built on the Nitro System, none of which the input holds", src.label())
-				h.Fix += fmt.Sprintf(", or query it over IPv4 (%s)", imds4)
-			}
-		}
+		w.toIMDS(&h, s, src)
+	case s.name == kmsName:
+		w.toWindowsActivation(&h, s, src)
 	case s.v6:
 		h.Verdict, h.Code = flow.Indeterminate, InstanceServiceIndeterminate
 		if w.explain {
 			h.reason = fmt.Sprintf("%s is the IPv6 address of the %s, which answers instances built on the Nitro System only", dst, s.name)
 			h.Missing = fmt.Sprintf("whether the instance of %s is built on the Nitro System (the input does not say its instance type)", src.label())
-			h.Fix = fmt.Sprintf("check the instance type, or query the %s over IPv4 (%s)", s.name, timeSync4)
+			h.Fix = fmt.Sprintf("check the instance type, or query the %s over IPv4 (%s)", s.name, s.v4)
 		}
 	}
 	w.add(h)
 	return arrival{ok: true, pkt: pkt, host: src}
+}
+
+// toIMDS judges, on the hop h, an HTTP request from src to the Instance
+// Metadata Service by the instance's metadata options
+// ([Interface.MetadataEndpoint], [Interface.MetadataIPv6]): a disabled
+// endpoint blocks it, an enabled one answers over IPv4, and what the
+// input does not give, or the Nitro System at fd00:ec2::254, is
+// undecided.
+func (w *walker) toIMDS(h *Hop, s instanceService, src *ifaceInfo) {
+	what := func(opt string) string { // the option, and why it is not known
+		if src.MetadataUnknown != "" {
+			return "(" + src.MetadataUnknown + ")"
+		}
+		return "(describe-instances MetadataOptions." + opt + "), which the input does not hold"
+	}
+	modify := "aws ec2 modify-instance-metadata-options"
+	if src.Instance != "" {
+		modify += " --instance-id " + src.Instance
+	}
+	var missing []string
+	switch src.MetadataEndpoint {
+	case OptionDisabled:
+		h.Verdict, h.Code = flow.Deny, InstanceServiceDisabled
+		if w.explain {
+			h.reason = fmt.Sprintf("the metadata options of %s disable the %s (HttpEndpoint disabled): it answers nothing", src.label(), s.name)
+			h.Fix = fmt.Sprintf("enable the instance metadata service of %s (%s --http-endpoint enabled; Terraform: metadata_options { http_endpoint = \"enabled\" })", src.label(), modify)
+		}
+		return
+	case OptionEnabled:
+	default:
+		missing = append(missing, fmt.Sprintf("whether the instance metadata service of %s is enabled %s", src.label(), what("HttpEndpoint, enabled by default")))
+	}
+	if s.v6 {
+		switch src.MetadataIPv6 {
+		case OptionDisabled:
+			h.Verdict, h.Code = flow.Deny, InstanceServiceDisabled
+			if w.explain {
+				h.reason = fmt.Sprintf("the metadata options of %s disable the %s's IPv6 endpoint (HttpProtocolIpv6 disabled)", src.label(), s.name)
+				h.Missing = ""
+				h.Fix = fmt.Sprintf("query the %s over IPv4 (%s), or enable its IPv6 endpoint on %s, an instance built on the Nitro System (%s --http-protocol-ipv6 enabled; Terraform: metadata_options { http_protocol_ipv6 = \"enabled\" })", s.name, imds4, src.label(), modify)
+			}
+			return
+		case OptionEnabled:
+		default:
+			missing = append(missing, fmt.Sprintf("whether its IPv6 endpoint is enabled %s", what("HttpProtocolIpv6, disabled by default")))
+		}
+		missing = append(missing, fmt.Sprintf("whether the instance of %s is built on the Nitro System, which the input does not say (describe-instance-types Hypervisor)", src.label()))
+	}
+	if len(missing) == 0 {
+		if w.explain {
+			h.reason = fmt.Sprintf("delivered to the %s on the host of %s, whose metadata options enable it (HttpEndpoint enabled): the address is link-local to the instance; security groups, network ACLs and route tables do not apply to it", s.name, src.label())
+		}
+		return
+	}
+	h.Verdict, h.Code = flow.Indeterminate, InstanceServiceIndeterminate
+	if w.explain {
+		h.reason = fmt.Sprintf("the %s answers on the host of %s when the instance's metadata options enable it", s.name, src.label())
+		if s.v6 {
+			h.reason += "; its IPv6 endpoint answers only when enabled too, on an instance built on the Nitro System"
+		}
+		h.Missing = strings.Join(missing, "; and ")
+		h.Fix = "check the instance's metadata options (aws ec2 describe-instances --query 'Reservations[].Instances[].MetadataOptions')"
+		if s.v6 {
+			h.Fix += fmt.Sprintf(", or query it over IPv4 (%s)", imds4)
+		}
+	}
+}
+
+// toWindowsActivation judges, on the hop h, a KMS request from src to
+// AWS's Windows activation servers: answered for a Windows instance
+// ([Interface.Platform]), undecided for any other (the input does not say
+// what AWS's servers do with it) and for one whose platform the input
+// does not give; over IPv6, undecided on the Nitro System too.
+func (w *walker) toWindowsActivation(h *Hop, s instanceService, src *ifaceInfo) {
+	win := src.isWindows()
+	if win && !s.v6 {
+		if w.explain {
+			h.reason = fmt.Sprintf("delivered to AWS's KMS servers for Windows activation from %s, a Windows instance (platform %q): the address is link-local to the instance; security groups, network ACLs and route tables do not apply to it", src.label(), src.Platform)
+		}
+		return
+	}
+	h.Verdict, h.Code = flow.Indeterminate, InstanceServiceIndeterminate
+	if !w.explain {
+		return
+	}
+	h.reason = "AWS's KMS servers answer the Windows activation of Windows instances"
+	var missing []string
+	switch {
+	case win:
+	case src.Platform == "":
+		missing = append(missing, fmt.Sprintf("whether the instance of %s runs Windows (describe-instances Platform or PlatformDetails), which the input does not hold", src.label()))
+	default:
+		missing = append(missing, fmt.Sprintf("whether AWS's KMS servers answer the instance of %s, whose platform is %q, not Windows", src.label(), src.Platform))
+	}
+	h.Fix = "activate Windows from a Windows instance (aws ec2 describe-instances --query 'Reservations[].Instances[].PlatformDetails')"
+	if s.v6 {
+		h.reason += "; their IPv6 address, as every fd00:ec2:: address, answers instances built on the Nitro System only"
+		missing = append(missing, fmt.Sprintf("whether the instance of %s is built on the Nitro System (the input does not say its instance type)", src.label()))
+		h.Fix += fmt.Sprintf(", or activate over IPv4 (%s or %s)", kms4a, kms4b)
+	}
+	h.Missing = strings.Join(missing, "; and ")
 }
 
 // fromInstanceService brings the reply pkt of a service of ii's host

@@ -19,6 +19,12 @@ import (
 // ACL denies everything and whose group allows nothing, and ecs, an
 // Alibaba Cloud instance (10.0.1.20) in an open group of that flavour.
 func hostServiceDesign(withDefault bool) func() (*reach.Model, error) {
+	return hostServiceDesignWith(withDefault, nil)
+}
+
+// hostServiceDesignWith is hostServiceDesign with app edited by edit
+// (nil: as it is).
+func hostServiceDesignWith(withDefault bool, edit func(*reach.Interface)) func() (*reach.Model, error) {
 	return func() (*reach.Model, error) {
 		var routes []reach.Route
 		if withDefault {
@@ -38,9 +44,12 @@ func hostServiceDesign(withDefault bool) func() (*reach.Model, error) {
 			ali.Rules[i].Action, ali.Rules[i].Priority = flow.Pass, 1
 		}
 		b.AddSecurityGroup(sg.Group{ID: "sg-shut", Name: "shut", VPCID: "vpc-a"}, ali)
-		b.AddInterface(
-			reach.Interface{ID: "eni-app", Name: "app", Subnet: "subnet-app", PrivateIPs: []netip.Addr{ba("10.0.2.10"), ba("2001:db8:1:2::10")},
-				PublicIP: ba("198.51.100.10"), Groups: []string{"sg-shut"}},
+		app := reach.Interface{ID: "eni-app", Name: "app", Subnet: "subnet-app", PrivateIPs: []netip.Addr{ba("10.0.2.10"), ba("2001:db8:1:2::10")},
+			PublicIP: ba("198.51.100.10"), Groups: []string{"sg-shut"}}
+		if edit != nil {
+			edit(&app)
+		}
+		b.AddInterface(app,
 			reach.Interface{ID: "eni-ecs", Name: "ecs", Subnet: "subnet-a", PrivateIPs: []netip.Addr{ba("10.0.1.20")}, Groups: []string{"sg-ali"}})
 		return b.Build()
 	}

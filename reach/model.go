@@ -1,6 +1,7 @@
 package reach
 
 import (
+	"fmt"
 	"net/netip"
 )
 
@@ -200,6 +201,81 @@ type Interface struct {
 	// certain block further on still decides. SourceDestCheckDisabled
 	// must then be false.
 	SourceDestCheckUnknown string
+	// MetadataEndpoint and MetadataIPv6 are the metadata options of the
+	// interface's instance (describe-instances' MetadataOptions.HttpEndpoint
+	// and HttpProtocolIpv6, Terraform's aws_instance metadata_options
+	// http_endpoint and http_protocol_ipv6), which decide whether the
+	// Instance Metadata Service answers it at 169.254.169.254 and at
+	// fd00:ec2::254 (see [KindInstanceService]). MetadataEndpoint
+	// disabled: neither answers ([InstanceServiceDisabled]); enabled: the
+	// IPv4 endpoint answers. The IPv6 endpoint answers only when
+	// MetadataIPv6 is enabled too, on an instance built on the Nitro
+	// System, which the input does not say: such a request is undecided,
+	// MetadataIPv6 disabled blocks it. Left [OptionUnset] (the zero
+	// value: the input does not say, as a [Builder] user who sets nothing
+	// does not), a request the option decides is undecided
+	// ([InstanceServiceIndeterminate]). Every interface of an instance
+	// carries its instance's options.
+	MetadataEndpoint, MetadataIPv6 Option
+	// MetadataUnknown, when set, says why an option above left
+	// [OptionUnset] is not known although the input holds the options,
+	// and names that value: known only later ("aws_instance.app:
+	// metadata_options", Terraform's "known after apply"), or a change
+	// AWS has not applied yet ("aws/instances.json:
+	// Reservations[0].Instances[0].MetadataOptions.State: pending"). The
+	// undecided hop's Missing names it instead of saying the input lacks
+	// the options.
+	MetadataUnknown string
+	// Platform is the operating system of the interface's instance as
+	// the input gives it (describe-instances' PlatformDetails, such as
+	// "Linux/UNIX" or "Windows with SQL Server Standard", else its
+	// Platform, "windows" for Windows instances); "" when the input does
+	// not say. Windows activation (AWS's KMS servers at 169.254.169.250
+	// and 169.254.169.251, tcp port 1688) answers an instance whose
+	// platform starts with "Windows" (in any case); for any other, and
+	// for "", the request is undecided ([InstanceServiceIndeterminate]):
+	// an empty Platform is never taken for Linux.
+	Platform string
+}
+
+// Option is a setting the input may turn on or off, or not give.
+type Option uint8
+
+// The values of an [Option].
+const (
+	// OptionUnset: the input does not give the setting (or it is known
+	// only later): what it decides is undecided.
+	OptionUnset Option = iota
+	// OptionEnabled: the input gives "enabled".
+	OptionEnabled
+	// OptionDisabled: the input gives "disabled".
+	OptionDisabled
+)
+
+// String returns "enabled", "disabled" or "unset".
+func (o Option) String() string {
+	switch o {
+	case OptionEnabled:
+		return "enabled"
+	case OptionDisabled:
+		return "disabled"
+	case OptionUnset:
+		return "unset"
+	}
+	return fmt.Sprintf("Option(%d)", uint8(o))
+}
+
+// ParseOption reads "enabled" or "disabled", as describe-instances and
+// Terraform print the metadata options; anything else is not an option
+// (ok false).
+func ParseOption(s string) (o Option, ok bool) {
+	switch s {
+	case "enabled":
+		return OptionEnabled, true
+	case "disabled":
+		return OptionDisabled, true
+	}
+	return OptionUnset, false
 }
 
 // TargetKind is what a route sends packets to.

@@ -182,7 +182,7 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 	if u := m.publicUnknowns(f, src.iface, dst.iface); len(u) > 0 {
 		return nil, fmt.Errorf("%w: the answer depends on a value known only later: %s", ErrQuery, strings.Join(u, "; "))
 	}
-	r := &PortsResult{From: src.label(), To: dst.label(), Protocol: q.Protocol, Src: f.Src.Addr(), Dst: f.Dst.Addr(), Cuts: []Cut{}}
+	r := &PortsResult{From: src.label(), To: dst.labelFrom(src), Protocol: q.Protocol, Src: f.Src.Addr(), Dst: f.Dst.Addr(), Cuts: []Cut{}}
 	// with appliance mode, a session may have several paths (one per
 	// subnet the flow hash picks, tgw_appliance.go), which the hop by hop
 	// answer, reading the filters of one, does not see: walk each atom

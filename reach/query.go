@@ -227,6 +227,25 @@ func (e endpoint) label() string {
 	return "internet host " + e.addr.String()
 }
 
+// labelFrom is label for the destination of a query from src: the
+// address of a service of an instance's own host (local) is that of the
+// sending instance only when src is an AWS interface; from the internet,
+// a host outside the design or an Alibaba Cloud instance (whose packet is
+// walked as any other) the label says whose it is instead.
+func (e endpoint) labelFrom(src endpoint) string {
+	if !e.local || e.iface != nil {
+		return e.label()
+	}
+	s, _ := instanceServiceAt(e.addr)
+	switch {
+	case src.iface == nil:
+		return s.name + " " + e.addr.String() + " (link-local: each EC2 instance reaches it on its own host only)"
+	case src.iface.isAlibaba():
+		return e.addr.String() + " (link-local address of the " + s.name + " of EC2 instances; an Alibaba Cloud instance's packet is routed as any other)"
+	}
+	return e.label()
+}
+
 // vpcAt returns the VPC whose CIDR blocks hold a, or nil.
 func (m *Model) vpcAt(a netip.Addr) *vpcInfo {
 	for _, v := range m.vpcOrder {
@@ -288,7 +307,7 @@ func checkEnds(src, dst endpoint, from, to string) error {
 	case src.dns:
 		return fmt.Errorf("%w: %s is an Amazon DNS server's address; it opens no sessions of its own", ErrQuery, from)
 	case src.local:
-		return fmt.Errorf("%w: %s is the address of an instance's own host service (IMDS or Time Sync); it opens no sessions of its own", ErrQuery, from)
+		return fmt.Errorf("%w: %s is the address of an instance's own host service (IMDS, Time Sync or Windows activation); it opens no sessions of its own", ErrQuery, from)
 	case src.unmod != nil:
 		return fmt.Errorf("%w: %s is the address of %s, which reachsim does not model, so it cannot be a query's source", ErrQuery, from, src.unmod.Owner)
 	case src.vpc != nil:
@@ -325,7 +344,7 @@ func (m *Model) CheckInto(q Query, r *Result) error {
 		return err
 	}
 	m.checkInto(f, src.iface, r)
-	r.From, r.To = src.label(), dst.label()
+	r.From, r.To = src.label(), dst.labelFrom(src)
 	m.markUnknowns(r, src.iface, dst.iface)
 	return nil
 }
@@ -479,7 +498,7 @@ func (m *Model) CheckFlow(f flow.Flow) (*Result, error) {
 	}
 	dst, _ := m.resolve(f.Dst.Addr().String())
 	r := m.check(f, src.iface)
-	r.From, r.To = src.label(), dst.label()
+	r.From, r.To = src.label(), dst.labelFrom(src)
 	m.markUnknowns(r, src.iface, dst.iface)
 	return r, nil
 }

@@ -331,7 +331,7 @@ var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, Blackhol
 	TGWNoRoute, TGWBlackholeRoute, TGWNoAssociation, TGWNoAttachmentInAZ, TGWRoutesUnknown, TGWPropagationUnknown, TGWEntryZoneUnknown, TGWExitZoneUnknown, TGWApplianceZoneUnknown, TGWIPv6Unsupported,
 	EgressOnlyNoInbound, GatewayEndpointProtocol, GatewayEndpointSource, GatewayEndpointIPTypeUnknown,
 	AmazonDNSOnlyDNS, AmazonDNSOutsideVPC, AmazonDNSDisabled, AmazonDNSIndeterminate,
-	InstanceServiceOtherTraffic, InstanceServiceOutside, InstanceServiceIndeterminate}
+	InstanceServiceOtherTraffic, InstanceServiceOutside, InstanceServiceDisabled, InstanceServiceIndeterminate}
 
 // OnLeg returns c as it is reported on leg l: on the return leg with the
 // prefix "RETURN_" (ACLDefaultDeny becomes RETURN_ACL_DEFAULT_DENY), except

@@ -157,6 +157,18 @@
 //     queries and traces use them. An instance is its primary interface:
 //     a query may name it by address, by its Name tag, or by its i- ID
 //     when the plan knows it.
+//     An instance's metadata_options http_endpoint and http_protocol_ipv6
+//     ("enabled" or "disabled"; another value is an error wrapping
+//     [ErrInvalidPlan]) are [reach.Interface.MetadataEndpoint] and
+//     MetadataIPv6, which decide the instance metadata service; the block
+//     or an attribute known only after apply (as for a new instance that
+//     leaves the block out) is [reach.Interface.MetadataUnknown]
+//     ("aws_instance.web: metadata_options, known only after apply"): a
+//     request it decides is undecided.
+//     A plan does not say an instance's operating system (aws_instance
+//     has no platform attribute): [reach.Interface.Platform] stays empty,
+//     so Windows activation (169.254.169.250, tcp port 1688) is
+//     undecided from every instance of a plan.
 //   - A VPC the plan creates has a main route table with its local routes
 //     only, a default network ACL that allows everything and a default
 //     security group whose members reach each other and which lets
@@ -341,6 +353,10 @@
 // resource address and the attribute path ("aws_subnet.db: cidr_block"),
 // with the offending text, joined when there are several; they wrap
 // [ErrInvalidPlan], [ErrUnknownValue], [ErrUntrusted], [ErrFileTooLarge],
-// [flow.ErrJSON] or [reach.ErrTopology]. Only regular files are read, up
-// to [Options.MaxFileSize] bytes.
+// [flow.ErrJSON] or [reach.ErrTopology]. A topology error (the model
+// refusing an address outside its subnet or one AWS reserves, say) names
+// the attribute whose value is the offending text
+// ("aws_nat_gateway.main: secondary_private_ip_addresses[0]"), or the
+// resource address alone when no single attribute holds it. Only regular
+// files are read, up to [Options.MaxFileSize] bytes.
 package terraform

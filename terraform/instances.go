@@ -70,7 +70,47 @@ func (r *reader) readInstance(in *instance) {
 	}
 	r.publicIPv4(in, &it)
 	sourceDestCheck(in, &it)
+	r.metadataOptions(in, &it)
 	r.addInterface(it)
+}
+
+// metadataOptions reads metadata_options of an aws_instance:
+// http_endpoint and http_protocol_ipv6 "enabled" or "disabled" are
+// [reach.Interface.MetadataEndpoint] and MetadataIPv6; a value known only
+// after apply (the block's, when the configuration leaves it out of a new
+// instance, or an attribute's) leaves its option unset and names it
+// ([reach.Interface.MetadataUnknown]); any other value is an error.
+func (r *reader) metadataOptions(in *instance, it *reach.Interface) {
+	if isUnknown(in.unknown, "metadata_options") {
+		it.MetadataUnknown = in.addr + ": metadata_options, known only after apply"
+		return
+	}
+	blocks, _ := in.values["metadata_options"].([]any)
+	if len(blocks) == 0 {
+		return // not in the plan: unset, and the hop says so
+	}
+	m, _ := blocks[0].(map[string]any)
+	var later []string
+	for _, f := range []struct {
+		attr string
+		to   *reach.Option
+	}{{"http_endpoint", &it.MetadataEndpoint}, {"http_protocol_ipv6", &it.MetadataIPv6}} {
+		at := "metadata_options[0]." + f.attr
+		if isUnknown(in.unknown, "metadata_options", 0, f.attr) {
+			later = append(later, in.addr+": "+at)
+			continue
+		}
+		v, ok := m[f.attr].(string)
+		if !ok || v == "" {
+			continue // null: not in the plan
+		}
+		if *f.to, ok = reach.ParseOption(v); !ok {
+			r.fail(in, at, v, ErrInvalidPlan, "neither enabled nor disabled")
+		}
+	}
+	if len(later) > 0 {
+		it.MetadataUnknown = strings.Join(later, " and ") + ", known only after apply"
+	}
 }
 
 // sourceDestCheck reads source_dest_check of an aws_instance (its

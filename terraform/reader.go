@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -123,9 +124,84 @@ func (r *reader) build() (*reach.Model, error) {
 	}
 	m, err := r.b.BuildOnce() // the reader's builder is used once
 	if err != nil {
-		return nil, &flow.InputError{File: r.file, Err: err}
+		return nil, r.explain(err)
 	}
 	return m, nil
+}
+
+// explain rewrites Build's errors, which name the builder's items
+// ("natGateways[0].PrivateIP") and the model ID, the resource's address,
+// to name the resource and its attribute as the reader's own errors do
+// ("aws_nat_gateway.main: private_ip"): the attribute is the one whose
+// value is the offending text (an address compared as an address); when
+// no single attribute holds it, the address alone.
+func (r *reader) explain(err error) error {
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	}
+	out := make([]error, 0, len(errs))
+	for _, e := range errs {
+		ie, ok := e.(*flow.InputError)
+		in := r.byAdr[ie.Resource]
+		if !ok || in == nil || in.standIn {
+			out = append(out, &flow.InputError{File: r.file, Err: e})
+			continue
+		}
+		path := in.addr
+		if ie.Text != "" {
+			if at := attrHolding(in.values, ie.Text); at != "" {
+				path += ": " + at
+			}
+		}
+		out = append(out, &flow.InputError{File: r.file, Path: path, Rule: ie.Rule, Text: ie.Text, Err: ie.Err})
+	}
+	return errors.Join(out...)
+}
+
+// attrHolding returns the path of the one value of values (attributes,
+// nested blocks and lists) that is text, or an address or prefix equal
+// to it ("secondary_private_ip_addresses[0]"); "" when none or several
+// are.
+func attrHolding(values map[string]any, text string) string {
+	same := func(s string) bool {
+		if s == text {
+			return true
+		}
+		if a, err := netip.ParseAddr(s); err == nil {
+			b, err := netip.ParseAddr(text)
+			return err == nil && a == b
+		}
+		p, err := netip.ParsePrefix(s)
+		q, err2 := netip.ParsePrefix(text)
+		return err == nil && err2 == nil && p == q
+	}
+	var found []string
+	var walk func(v any, path string)
+	walk = func(v any, path string) {
+		switch x := v.(type) {
+		case string:
+			if same(x) {
+				found = append(found, path)
+			}
+		case []any:
+			for i, e := range x {
+				walk(e, fmt.Sprintf("%s[%d]", path, i))
+			}
+		case map[string]any:
+			for k, e := range x {
+				if path != "" {
+					k = path + "." + k
+				}
+				walk(e, k)
+			}
+		}
+	}
+	walk(values, "")
+	if len(found) != 1 {
+		return ""
+	}
+	return found[0]
 }
 
 // collect gathers the managed resource instances of the planned values,
