@@ -23,8 +23,13 @@ import (
 // type, ICMP code) times the set of its peer's addresses. It is implied
 // within a set of groups when, on every cell of its box (partition), the
 // other rules of its direction that hold the cell cover its addresses
-// together. A rule whose peer is a CIDR block or a prefix list is covered
-// by such rules only: a group reference matches nothing once a packet's
+// together. A group reference's addresses are those it matches: its
+// members' private addresses and the addresses of the prefixes delegated
+// to them (delegated.go); a reference whose members are not all known
+// (a member's address or prefixes AWS picks at launch, an interface whose
+// groups are known only later) is neither implied nor a cover. A rule
+// whose peer is a CIDR block or a prefix list is covered by such rules
+// only: a group reference matches nothing once a packet's
 // identity is lost (through a NAT gateway, semantics A.4), so it cannot
 // stand in for them.
 
@@ -91,7 +96,9 @@ type groupLint struct {
 	rules   map[string][]sgRule    // each AWS group's rules; absent for others
 }
 
-// groupMemberSets is the addresses of each group's members, as sets.
+// groupMemberSets is, for each group, the addresses a reference to it
+// matches: its members' private addresses and the addresses of the
+// prefixes delegated to them ([Model.GroupPrefixes]), as sets.
 func (m *Model) groupMemberSets() map[string]addrset.Set {
 	out := make(map[string]addrset.Set, len(m.members))
 	for id, set := range m.members {
@@ -101,13 +108,19 @@ func (m *Model) groupMemberSets() map[string]addrset.Set {
 				ps = append(ps, netip.PrefixFrom(a, a.BitLen()))
 			}
 		}
-		out[id] = addrset.Of(ps...)
+		out[id] = addrset.Of(append(ps, m.memberPrefixes[id]...)...)
 	}
 	return out
 }
 
 // peerAddrs is the set of addresses r's peer matches, and whether it is
-// known exactly.
+// known exactly. A reference to a group is not known when the group is
+// not in the input, when an interface's groups are known only later (it
+// may be a member), or when AWS picks at launch a member's address or
+// the prefixes it delegates to one ([Interface.AddressUnknown],
+// [Interface.IPv4PrefixesUnknown] and their IPv6 kin): the reference
+// may then match free addresses of the member's subnet, which its
+// placeholder does not stand for.
 func (gl *groupLint) peerAddrs(r sg.Rule) (addrset.Set, bool) {
 	m := gl.m
 	switch r.Peer.Kind {
@@ -120,13 +133,8 @@ func (gl *groupLint) peerAddrs(r sg.Rule) (addrset.Set, bool) {
 		return addrset.Of(m.lists[r.Peer.PrefixList]...), true
 	}
 	id := r.Peer.Group
-	if _, ok := m.members[id]; !ok || m.groupsUnknownN > 0 {
+	if _, ok := m.members[id]; !ok || m.groupsUnknownN > 0 || len(m.prefixesUnknownBy[id]) > 0 {
 		return addrset.Set{}, false // unresolved, known only later, or members perhaps unknown
-	}
-	for _, ii := range m.unknownIfaces {
-		if len(ii.unknowns()) > 0 && slices.Contains(ii.Groups, id) {
-			return addrset.Set{}, false // a member's address is known only later: its placeholder is not it
-		}
 	}
 	return gl.members[id], true
 }
