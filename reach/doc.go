@@ -330,7 +330,15 @@
 //   - [Model.Lint] reports, with stable IDs ([LintChecks]), where the
 //     input holds each resource ([Model.Origin], set by loaders with
 //     [Builder.SetOrigin]) and a fix: shadowed and redundant ACL entries,
-//     implied security group rules, unused groups and ACLs, references to
+//     implied security group rules (a group reference stands for every
+//     address it matches, the prefixes delegated to its members among
+//     them; one whose members are known only later is never implied nor
+//     implies; the findings may be followed together: of rules that imply
+//     one another, rules are weighed from the last to the first, by group
+//     ID then position, each reported only when the rules still kept
+//     imply it, so a rule goes in favour of earlier ones and removing
+//     every rule reported changes no verdict),
+//     unused groups and ACLs, references to
 //     what the input lacks, ACLs that cut replies to common client ports,
 //     risky services open to the internet, quotas, hidden firewall rules
 //     and one-way stateless passes.

@@ -171,9 +171,15 @@ func (o LintOptions) Validate() error {
 // rule hides (strict order) and stateless pass rules whose replies get no
 // pass.
 //
-// Each ACL_REDUNDANT or SG_RULE_IMPLIED finding may be acted on alone:
-// after removing one such entry or rule, lint again, since another
-// finding may have relied on it. Lint returns an error only when the
+// Each ACL_REDUNDANT finding may be acted on alone: after removing one
+// such entry, lint again, since another finding may have relied on it.
+// The SG_RULE_IMPLIED findings may be acted on together: removing every
+// rule they name changes no verdict. Of rules that imply one another
+// (a rule and its two halves), rules are weighed from the last to the
+// first (by group ID, then position in the group) and each is reported
+// only when the rules still kept imply it: a rule goes in favour of
+// earlier rules that imply it (of two equal rules, the second goes), and
+// a finding's cover (Related) is never itself reported. Lint returns an error only when the
 // model cannot be audited for a reason other than values known only
 // later (those skip the audit and say so in Skipped).
 func (m *Model) Lint(o LintOptions) (*LintResult, error) {

@@ -23,8 +23,14 @@ import (
 // type, ICMP code) times the set of its peer's addresses. It is implied
 // within a set of groups when, on every cell of its box (partition), the
 // other rules of its direction that hold the cell cover its addresses
-// together. A rule whose peer is a CIDR block or a prefix list is covered
-// by such rules only: a group reference matches nothing once a packet's
+// together; lint_sg_implied.go chooses, of rules implied by one another,
+// which are reported, so that the findings hold together. A group reference's addresses are those it matches: its
+// members' private addresses and the addresses of the prefixes delegated
+// to them (delegated.go); a reference whose members are not all known
+// (a member's address or prefixes AWS picks at launch, an interface whose
+// groups are known only later) is neither implied nor a cover. A rule
+// whose peer is a CIDR block or a prefix list is covered by such rules
+// only: a group reference matches nothing once a packet's
 // identity is lost (through a NAT gateway, semantics A.4), so it cannot
 // stand in for them.
 
@@ -45,6 +51,7 @@ type sgRule struct {
 	addrs addrset.Set
 	ref   bool // the peer is a group
 	known bool // addrs is exactly what the peer matches
+	gone  bool // reported implied: no longer a cover (lint_sg_implied.go)
 }
 
 // label names the rule in findings: "sg-1 rule sgr-2 (tcp/22 from 10.0.0.0/8)".
@@ -91,7 +98,9 @@ type groupLint struct {
 	rules   map[string][]sgRule    // each AWS group's rules; absent for others
 }
 
-// groupMemberSets is the addresses of each group's members, as sets.
+// groupMemberSets is, for each group, the addresses a reference to it
+// matches: its members' private addresses and the addresses of the
+// prefixes delegated to them ([Model.GroupPrefixes]), as sets.
 func (m *Model) groupMemberSets() map[string]addrset.Set {
 	out := make(map[string]addrset.Set, len(m.members))
 	for id, set := range m.members {
@@ -101,13 +110,19 @@ func (m *Model) groupMemberSets() map[string]addrset.Set {
 				ps = append(ps, netip.PrefixFrom(a, a.BitLen()))
 			}
 		}
-		out[id] = addrset.Of(ps...)
+		out[id] = addrset.Of(append(ps, m.memberPrefixes[id]...)...)
 	}
 	return out
 }
 
 // peerAddrs is the set of addresses r's peer matches, and whether it is
-// known exactly.
+// known exactly. A reference to a group is not known when the group is
+// not in the input, when an interface's groups are known only later (it
+// may be a member), or when AWS picks at launch a member's address or
+// the prefixes it delegates to one ([Interface.AddressUnknown],
+// [Interface.IPv4PrefixesUnknown] and their IPv6 kin): the reference
+// may then match free addresses of the member's subnet, which its
+// placeholder does not stand for.
 func (gl *groupLint) peerAddrs(r sg.Rule) (addrset.Set, bool) {
 	m := gl.m
 	switch r.Peer.Kind {
@@ -120,13 +135,8 @@ func (gl *groupLint) peerAddrs(r sg.Rule) (addrset.Set, bool) {
 		return addrset.Of(m.lists[r.Peer.PrefixList]...), true
 	}
 	id := r.Peer.Group
-	if _, ok := m.members[id]; !ok || m.groupsUnknownN > 0 {
+	if _, ok := m.members[id]; !ok || m.groupsUnknownN > 0 || len(m.prefixesUnknownBy[id]) > 0 {
 		return addrset.Set{}, false // unresolved, known only later, or members perhaps unknown
-	}
-	for _, ii := range m.unknownIfaces {
-		if len(ii.unknowns()) > 0 && slices.Contains(ii.Groups, id) {
-			return addrset.Set{}, false // a member's address is known only later: its placeholder is not it
-		}
 	}
 	return gl.members[id], true
 }
@@ -160,111 +170,20 @@ func (gl *groupLint) rulesOf(groups []string) (out []sgRule, ok bool) {
 	return out, true
 }
 
-// impliedBy reports whether rules[k] is implied by the other rules, and
-// which of them cover it.
-func impliedBy(rules []sgRule, k int) (bool, []int) {
-	r := &rules[k]
-	if !r.known || r.addrs.IsEmpty() {
-		return false, nil
-	}
-	var boxes []box
-	var who []int
-	for j := range rules {
-		o := &rules[j]
-		if j == k || !o.known || o.rule.Direction != r.rule.Direction || (o.ref && !r.ref) || !o.b.meets(r.b) ||
-			!o.addrs.Overlaps(r.addrs) {
-			continue
-		}
-		if j > k && slices.Equal(o.b, r.b) && o.addrs.Equal(r.addrs) {
-			continue // of two equal rules, the first stays, the second is implied
-		}
-		boxes, who = append(boxes, o.b), append(who, j)
-	}
-	if len(boxes) == 0 {
-		return false, nil
-	}
-	cands := make([]int32, len(boxes))
-	for i := range cands {
-		cands[i] = int32(i)
-	}
-	used := map[int]bool{}
-	ok := partition(boxes, cands, slices.Clone(r.b), 0, nil, func(_ box, cs []int32) bool {
-		for _, c := range cs { // one rule holds it all: the common case
-			if r.addrs.SubsetOf(rules[who[c]].addrs) {
-				used[who[c]] = true
-				return true
-			}
-		}
-		var u addrset.Set
-		for _, c := range cs {
-			u = u.Union(rules[who[c]].addrs)
-		}
-		if !r.addrs.SubsetOf(u) {
-			return false
-		}
-		for _, c := range cs {
-			if rules[who[c]].addrs.Overlaps(r.addrs) {
-				used[who[c]] = true
-			}
-		}
-		return true
-	})
-	return ok, slices.Sorted(maps.Keys(used))
-}
-
-// impliedRule is whether one rule is implied in one set of groups, and by
-// which rules.
-type impliedRule struct {
-	group   string
-	index   int
-	implied bool
-	by      []string
-}
-
-// impliedIn decides every rule of the groups, together; nil when a group
-// is not of AWS's flavour.
-func (gl *groupLint) impliedIn(groups []string) []impliedRule {
-	rules, ok := gl.rulesOf(groups)
-	if !ok {
-		return nil
-	}
-	out := make([]impliedRule, len(rules))
-	for k := range rules {
-		imp, by := impliedBy(rules, k)
-		out[k] = impliedRule{group: rules[k].group, index: rules[k].index, implied: imp}
-		for _, j := range by {
-			out[k].by = append(out[k].by, rules[j].label())
-		}
-	}
-	return out
-}
-
 // lintGroups checks every security group.
 func (m *Model) lintGroups(o LintOptions) []LintFinding {
 	gl := &groupLint{m: m, members: m.groupMemberSets()}
 	gl.prepare()
-	type state struct {
-		used    bool
-		implied []bool
-		by      [][]string
-	}
-	st := map[string]*state{}
 	ids := slices.Sorted(maps.Keys(m.groups))
-	for _, id := range ids {
-		st[id] = &state{implied: make([]bool, len(m.groups[id].Rules)), by: make([][]string, len(m.groups[id].Rules))}
-		for i := range st[id].implied {
-			st[id].implied[i] = true
-		}
-	}
-	// Each distinct set of groups of an interface, on every core; then
-	// a rule is implied when it is in every set that holds its group.
+	// Each distinct set of groups of an interface, and each unused group
+	// alone: a rule is implied when it is in every set that holds its
+	// group (lint_sg_implied.go).
+	used := map[string]bool{}
 	var sets [][]string
 	seen := map[string]bool{}
 	for _, ii := range m.ifaceOrder {
 		for _, g := range ii.Groups {
-			if s := st[g]; s != nil {
-				s.used = true
-			}
+			used[g] = true
 		}
 		if key := strings.Join(ii.Groups, ","); !seen[key] {
 			seen[key] = true
@@ -272,53 +191,33 @@ func (m *Model) lintGroups(o LintOptions) []LintFinding {
 		}
 	}
 	for _, id := range ids {
-		if !st[id].used {
+		if !used[id] {
 			sets = append(sets, []string{id}) // an unused group: its rules alone
 		}
 	}
-	per := make([][]impliedRule, len(sets))
-	parallel(len(sets), lintWorkers(o), func(k int) { per[k] = gl.impliedIn(sets[k]) })
-	for k, set := range sets {
-		if per[k] == nil { // not linted (a group not of AWS's flavour): nothing is implied
-			for _, id := range set {
-				if s := st[id]; s != nil {
-					clear(s.implied)
-				}
-			}
-			continue
-		}
-		for _, ir := range per[k] {
-			s := st[ir.group]
-			s.implied[ir.index] = s.implied[ir.index] && ir.implied
-			if s.implied[ir.index] && s.by[ir.index] == nil {
-				s.by[ir.index] = ir.by
-			}
-		}
-	}
+	implied := gl.impliedRules(sets, o)
 	var out []LintFinding
 	for _, id := range ids {
-		s, g := st[id], m.groups[id]
-		if !s.used {
-			if g.Name != "default" {
-				out = append(out, LintFinding{ID: LintSGUnused, Severity: Low, Kind: ResourceSecurityGroup, Resource: id,
-					Message: fmt.Sprintf("security group %s (%s) is attached to no network interface in the input", id, g.Name),
-					Fix:     fmt.Sprintf("delete security group %s if nothing outside the input uses it", id)})
-			}
+		g := m.groups[id]
+		if !used[id] && g.Name != "default" {
+			out = append(out, LintFinding{ID: LintSGUnused, Severity: Low, Kind: ResourceSecurityGroup, Resource: id,
+				Message: fmt.Sprintf("security group %s (%s) is attached to no network interface in the input", id, g.Name),
+				Fix:     fmt.Sprintf("delete security group %s if nothing outside the input uses it", id)})
 		}
-		for i, imp := range s.implied {
-			if !imp || len(s.by[i]) == 0 {
+		for i, r := range g.Rules {
+			by, ok := implied[ruleKey{id, i}]
+			if !ok {
 				continue
 			}
-			r := g.Rules[i]
 			where := "on every interface that uses the group"
-			if !s.used {
+			if !used[id] {
 				where = "within the group"
 			}
 			out = append(out, LintFinding{ID: LintSGRuleImplied, Severity: Low, Kind: ResourceSecurityGroup, Resource: id, Rule: ruleName(r, i),
-				Related: s.by[i],
+				Related: by,
 				Message: fmt.Sprintf("rule %s (%s %s %s) allows nothing the other rules do not: %s, %s", ruleName(r, i), r.Traffic(), fromTo(r.Direction), r.Peer,
-					strings.Join(s.by[i], ", "), where),
-				Fix: fmt.Sprintf("remove rule %s from %s", ruleName(r, i), id)})
+					strings.Join(by, ", "), where),
+				Fix: fmt.Sprintf("remove rule %s from %s (removing every rule SG_RULE_IMPLIED names, together, changes no verdict)", ruleName(r, i), id)})
 		}
 		out = append(out, m.missingRefs(g)...)
 		out = append(out, m.farRefs(g)...)

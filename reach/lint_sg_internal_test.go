@@ -15,14 +15,22 @@ import (
 )
 
 // The security group lint against the evaluator: removing a rule
-// SG_RULE_IMPLIED names changes no verdict, in either direction, on any
-// interface that uses its group, for packets whose identity is known or
-// lost (through a NAT gateway).
+// SG_RULE_IMPLIED names, or every one at once, changes no verdict, in
+// either direction, on any interface that uses its group, for packets
+// whose identity is known or lost (through a NAT gateway).
 
-var lintPeers = []string{"0.0.0.0/0", "10.0.0.0/16", "10.0.1.0/24", "10.0.1.0/25", "10.0.1.10/32", "10.0.2.0/24", "192.0.2.0/24", "::/0", "2001:db8::/64"}
+var lintPeers = []string{"0.0.0.0/0", "10.0.0.0/16", "10.0.1.0/24", "10.0.1.0/25", "10.0.1.128/25", "10.0.1.10/32", "10.0.1.128/26", "10.0.2.0/24", "192.0.2.0/24", "::/0", "2001:db8::/64"}
+
+// lintDelegated is the prefix randomGroupDesign may delegate to
+// interface i: a /28 of its subnet above its address.
+func lintDelegated(i int) netip.Prefix {
+	return netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 0, byte(1 + i%2), byte(128 + 16*i)}), 28)
+}
 
 // randomGroupDesign is a VPC with two subnets, two prefix lists, five
-// groups of random rules and six interfaces with random groups.
+// groups of random rules and six interfaces with random groups, a third
+// of them with a delegated prefix (lintDelegated), whose addresses a
+// reference to their groups matches.
 func randomGroupDesign(r *rand.Rand) *Builder {
 	b := NewBuilder().
 		AddVPC(VPC{ID: "vpc-1", CIDRs: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")}, MainRouteTable: "rtb-1", DefaultACL: "acl-1"}).
@@ -63,8 +71,12 @@ func randomGroupDesign(r *rand.Rand) *Builder {
 			groups = append(groups, fmt.Sprintf("sg-%d", g))
 		}
 		sub := 1 + i%2
-		b.AddInterface(Interface{ID: fmt.Sprintf("eni-%d", i), Subnet: fmt.Sprintf("subnet-%d", sub),
-			PrivateIPs: []netip.Addr{netip.MustParseAddr(fmt.Sprintf("10.0.%d.%d", sub, 10+i))}, Groups: groups})
+		ii := Interface{ID: fmt.Sprintf("eni-%d", i), Subnet: fmt.Sprintf("subnet-%d", sub),
+			PrivateIPs: []netip.Addr{netip.MustParseAddr(fmt.Sprintf("10.0.%d.%d", sub, 10+i))}, Groups: groups}
+		if r.IntN(3) == 0 {
+			ii.DelegatedPrefixes = []netip.Prefix{lintDelegated(i)}
+		}
+		b.AddInterface(ii)
 	}
 	return b
 }
@@ -81,7 +93,8 @@ func groupProbes(r *rand.Rand, self netip.Addr, n int) []struct {
 		peers = append(peers, p.Addr(), lastAddr(p), lastAddr(p).Next(), p.Addr().Prev())
 	}
 	for i := range 6 {
-		peers = append(peers, netip.MustParseAddr(fmt.Sprintf("10.0.%d.%d", 1+i%2, 10+i)))
+		p := lintDelegated(i)
+		peers = append(peers, netip.MustParseAddr(fmt.Sprintf("10.0.%d.%d", 1+i%2, 10+i)), p.Addr(), lastAddr(p))
 	}
 	peers = slices.DeleteFunc(peers, func(a netip.Addr) bool { return !a.IsValid() || a.Is6() })
 	ports := []uint16{0, 1, 22, 23, 79, 80, 443, 444, 1023, 1024, 32767, 32768, 60999, 61000, 65535}
@@ -165,4 +178,65 @@ func TestLintImpliedRulesAgainstEvaluator(t *testing.T) {
 	}
 	t.Logf("%d implied rules in %d designs", implied, designs)
 	require.Greater(t, implied, designs/2)
+}
+
+// TestLintImpliedRulesJointlyAgainstEvaluator removes every rule
+// SG_RULE_IMPLIED names at once: no verdict changes on any interface,
+// nor in an unused group alone, identity known or lost.
+func TestLintImpliedRulesJointlyAgainstEvaluator(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 4))
+	designs, several := 120, 0
+	if testing.Short() || raceOn {
+		designs = 40
+	}
+	for range designs {
+		m, err := randomGroupDesign(r).Build()
+		require.NoError(t, err)
+		gone := map[string]bool{}
+		for _, f := range m.lintGroups(LintOptions{}) {
+			if f.ID == LintSGRuleImplied {
+				gone[f.Resource+" "+f.Rule] = true
+			}
+		}
+		if len(gone) == 0 {
+			continue
+		}
+		if len(gone) > 1 {
+			several++
+		}
+		type user struct {
+			groups []string
+			self   netip.Addr
+		}
+		var users []user
+		used := map[string]bool{}
+		for _, ii := range m.ifaceOrder {
+			users = append(users, user{ii.Groups, ii.PrivateIPs[0]})
+			for _, g := range ii.Groups {
+				used[g] = true
+			}
+		}
+		for id := range m.groups {
+			if !used[id] {
+				users = append(users, user{[]string{id}, netip.MustParseAddr("10.0.1.200")})
+			}
+		}
+		for _, u := range users {
+			var orig, less []sg.Group
+			for _, id := range u.groups {
+				g := *m.groups[id]
+				orig = append(orig, g)
+				g.Rules = slices.DeleteFunc(slices.Clone(g.Rules), func(x sg.Rule) bool { return gone[id+" "+x.ID] })
+				less = append(less, g)
+			}
+			n0, b0 := evaluators(t, m, orig)
+			n1, b1 := evaluators(t, m, less)
+			for _, p := range groupProbes(r, u.self, 3000) {
+				require.Equal(t, n0.Evaluate(p.f, p.dir).Verdict, n1.Evaluate(p.f, p.dir).Verdict, "%v on %v: %s %v", gone, u.groups, p.dir, p.f)
+				require.Equal(t, b0.Evaluate(p.f, p.dir).Verdict, b1.Evaluate(p.f, p.dir).Verdict, "identity lost: %v on %v: %s %v", gone, u.groups, p.dir, p.f)
+			}
+		}
+	}
+	t.Logf("%d designs with several implied rules of %d", several, designs)
+	require.Greater(t, several, designs/4)
 }
