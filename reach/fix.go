@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/textsafe"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/sg"
 )
@@ -194,7 +195,11 @@ const fixRounds = 6
 // whose private address is known only later, its subnet's block, any
 // address of which AWS may give it: the change then also judges every
 // other interface in that block, and AlsoChanged lists the sessions of
-// theirs it alters); a route for the one destination address. An existing rule or entry is changed
+// theirs it alters; for a peer whose public address is known only later,
+// an interface's or a NAT gateway's, none: the placeholder the model
+// shows, from 240.0.0.0/4, is no address AWS gives, and the address AWS
+// gives may be any public one, so Fix returns an error wrapping
+// [ErrNoFix] that says so); a route for the one destination address. An existing rule or entry is changed
 // rather than one added when that is as narrow; a security group rule is
 // added to a group only the interface uses (a new group, attached to it,
 // when it has none such: made as AWS makes one, with outbound rules to
@@ -308,11 +313,20 @@ func queryText(q Query) string {
 // source of an inbound packet, the destination of an outbound one, as a
 // /32 (or /128) block; for the placeholder of a private address known
 // only later (unknown.go), the block of its subnet, any address of which
-// AWS may pick.
-func (m *Model) peerBlock(pkt flow.Flow, dir flow.Direction) netip.Prefix {
+// AWS may pick. For the placeholder of a public address known only later
+// (of an interface or a NAT gateway: 240.0.0.0/4, which AWS never gives)
+// there is none: the address AWS gives may be any public one, and a rule
+// for the placeholder admits none of them; the error (wrapping [ErrNoFix])
+// says so.
+func (m *Model) peerBlock(pkt flow.Flow, dir flow.Direction) (netip.Prefix, error) {
 	a := pkt.Src.Addr()
 	if dir == flow.Outbound {
 		a = pkt.Dst.Addr()
+	}
+	if what := m.publicPlaceholder(a); what != "" {
+		return netip.Prefix{}, fmt.Errorf("%w: the peer's address %s is the placeholder of %s, known only later: AWS never gives %s, and the address it will give may be any public one, "+
+			"so no rule narrower than every public address admits it; write the rule for the address once it is known (an Elastic IP allocated beforehand is known)",
+			ErrNoFix, a, textsafe.String(what), a)
 	}
 	if strings.HasPrefix(m.owners[a], unknownOwner) {
 		var s *subnetInfo
@@ -324,12 +338,28 @@ func (m *Model) peerBlock(pkt flow.Flow, dir flow.Direction) netip.Prefix {
 		if s != nil {
 			for _, c := range s.CIDRs {
 				if c.Addr().Is6() == a.Is6() && c.Contains(a) {
-					return c.Masked()
+					return c.Masked(), nil
 				}
 			}
 		}
 	}
-	return netip.PrefixFrom(a, a.BitLen())
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+// publicPlaceholder names the public address known only later whose
+// placeholder a is (an interface's [Interface.PublicIPUnknown], a NAT
+// gateway's [NATGateway.PublicIPUnknown]), or "" when a is none.
+func (m *Model) publicPlaceholder(a netip.Addr) string {
+	if !strings.HasPrefix(m.owners[a], unknownOwner) {
+		return ""
+	}
+	if ii := m.byPublic[a]; ii != nil && ii.publicUnknown != "" && ii.PublicIP == a {
+		return ii.publicUnknown
+	}
+	if ni := m.natAddr[a]; ni != nil && ni.PublicIPUnknown != "" && ni.PublicIP == a {
+		return ni.PublicIPUnknown
+	}
+	return ""
 }
 
 // trafficOf returns the protocol, destination port and ICMP type and code
@@ -375,9 +405,13 @@ func (m *Model) openGroups(h Hop, done []Change) ([]Change, error) {
 	if g := m.groups[firstOr(ii.Groups)]; g != nil && g.Flavour.IsAlibaba() {
 		return nil, fmt.Errorf("%w: %s's Alibaba Cloud groups: Fix writes AWS rules only; by hand: %s", ErrNoFix, ii.label(), h.Fix)
 	}
+	peer, err := m.peerBlock(h.Packet, h.Direction)
+	if err != nil {
+		return nil, err
+	}
 	proto, ports, it, ic := trafficOf(h.Packet)
 	rule := sg.Rule{Direction: h.Direction, Protocol: proto, Ports: ports, ICMPType: it, ICMPCode: ic,
-		Peer: sg.Peer{Kind: sg.PeerCIDR, CIDR: m.peerBlock(h.Packet, h.Direction)}, Description: "reachsim fix"}
+		Peer: sg.Peer{Kind: sg.PeerCIDR, CIDR: peer}, Description: "reachsim fix"}
 	for _, gid := range ii.Groups {
 		if !m.onlyMember(gid, ii) {
 			continue

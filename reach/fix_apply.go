@@ -19,6 +19,10 @@ func (m *Model) openACL(h Hop, done []Change) (Change, error) {
 	if a == nil {
 		return Change{}, fmt.Errorf("%w: network ACL %s is not in the design", ErrNoFix, h.ID)
 	}
+	peer, err := m.peerBlock(h.Packet, h.Direction)
+	if err != nil {
+		return Change{}, err
+	}
 	d := a.ev.Evaluate(h.Packet, h.Direction)
 	proto, ports, it, ic := trafficOf(h.Packet)
 	if h.natPort && proto.HasPorts() {
@@ -26,7 +30,7 @@ func (m *Model) openACL(h Hop, done []Change) (Change, error) {
 		// (natport.go), before the first entry that denies one of them
 		ports, d = natPorts, natFirstDeny(a.ev, h.Packet, h.Direction)
 	}
-	want := nacl.Entry{Action: flow.Pass, Direction: h.Direction, Protocol: proto, CIDR: m.peerBlock(h.Packet, h.Direction),
+	want := nacl.Entry{Action: flow.Pass, Direction: h.Direction, Protocol: proto, CIDR: peer,
 		Ports: ports, ICMPType: it, ICMPCode: ic}
 	if !d.Default {
 		if e := d.Entry; e.Action == flow.Drop && sameScope(e, want) {

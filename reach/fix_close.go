@@ -116,7 +116,10 @@ func (m *Model) removeAdmitting(h Hop) []Change {
 		return nil
 	}
 	proto, ports, it, ic := trafficOf(h.Packet)
-	peer := m.peerBlock(h.Packet, h.Direction)
+	peer, err := m.peerBlock(h.Packet, h.Direction)
+	if err != nil {
+		return nil // a rule for a placeholder closes nothing AWS gives
+	}
 	var cs []Change
 	for _, gid := range ii.Groups {
 		g := m.groups[gid]
@@ -164,8 +167,12 @@ func (m *Model) denyEntry(h Hop) (Change, bool) {
 	if d.Default || d.Entry.Number == 0 {
 		return Change{}, false // no ACL filtered it (traffic inside a subnet)
 	}
+	peer, err := m.peerBlock(h.Packet, h.Direction)
+	if err != nil {
+		return Change{}, false // an entry for a placeholder stops nothing AWS gives
+	}
 	proto, ports, it, ic := trafficOf(h.Packet)
-	e := nacl.Entry{Action: flow.Drop, Direction: h.Direction, Protocol: proto, CIDR: m.peerBlock(h.Packet, h.Direction), Ports: ports, ICMPType: it, ICMPCode: ic}
+	e := nacl.Entry{Action: flow.Drop, Direction: h.Direction, Protocol: proto, CIDR: peer, Ports: ports, ICMPType: it, ICMPCode: ic}
 	n, ok := freeNumber(a.acl, h.Direction, d)
 	if !ok {
 		return Change{}, false

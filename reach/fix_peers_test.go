@@ -1,0 +1,160 @@
+package reach_test
+
+import (
+	"net/netip"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// Fix's peers: public addresses known only later, NAT gateways with
+// several addresses, the port a NAT gateway picks (audit difffix,
+// findings 1, 5 and 6).
+
+func fxPrefixes(ss ...string) []netip.Prefix {
+	out := make([]netip.Prefix, len(ss))
+	for i, s := range ss {
+		out[i] = netip.MustParsePrefix(s)
+	}
+	return out
+}
+
+// fxInbound is an inbound tcp rule for one port from cidr.
+func fxInbound(id string, port uint16, cidr string) sg.Rule {
+	return sg.Rule{ID: id, Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single(port), ICMPType: -1, ICMPCode: -1, Peer: sg.CIDR(cidr)}
+}
+
+// fxTwoVPCs is vpc-a (10.1.0.0/16) and vpc-b (10.2.0.0/16), each with
+// an internet gateway, a public subnet routing 0.0.0.0/0 to it and an
+// allow-all default ACL; web (eni-a, given as ifaceA) in subnet-a (whose
+// ACL is aclA, "" for the default), srv (eni-b, public IP 198.51.100.20)
+// in subnet-b. sg-a allows everything out; sg-b holds rulesB.
+func fxTwoVPCs(aclA string, ifaceA reach.Interface, rulesB ...sg.Rule) *reach.Builder {
+	b := reach.NewBuilder()
+	for _, v := range []string{"a", "b"} {
+		n := map[string]string{"a": "1", "b": "2"}[v]
+		b.AddVPC(reach.VPC{ID: "vpc-" + v, CIDRs: fxPrefixes("10." + n + ".0.0/16"), MainRouteTable: "rtb-" + v, DefaultACL: "acl-" + v})
+		b.AddInternetGateway(reach.InternetGatewaySpec{ID: "igw-" + v, VPC: "vpc-" + v})
+		b.AddRouteTable(reach.RouteTable{ID: "rtb-" + v, VPC: "vpc-" + v, Routes: []reach.Route{
+			{Destination: netip.MustParsePrefix("0.0.0.0/0"), Target: reach.TargetInternetGateway, TargetID: "igw-" + v}}})
+		b.AddNetworkACL(nacl.NewDefault("acl-"+v, "vpc-"+v, false))
+		acl := ""
+		if v == "a" {
+			acl = aclA
+		}
+		b.AddSubnet(reach.Subnet{ID: "subnet-" + v, VPC: "vpc-" + v, CIDRs: fxPrefixes("10." + n + ".1.0/24"), ACL: acl})
+	}
+	b.AddSecurityGroup(sg.Group{ID: "sg-a", VPCID: "vpc-a", Rules: []sg.Rule{{ID: "sgr-a-out", Direction: flow.Outbound, Protocol: flow.AllProtocols,
+		ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4}}})
+	b.AddSecurityGroup(sg.Group{ID: "sg-b", VPCID: "vpc-b", Rules: rulesB})
+	ifaceA.ID, ifaceA.Name, ifaceA.Subnet, ifaceA.Groups = "eni-a", "web", "subnet-a", []string{"sg-a"}
+	b.AddInterface(ifaceA, reach.Interface{ID: "eni-b", Name: "srv", Subnet: "subnet-b", PrivateIPs: []netip.Addr{netip.MustParseAddr("10.2.1.20")},
+		PublicIP: netip.MustParseAddr("198.51.100.20"), Groups: []string{"sg-b"}})
+	return b
+}
+
+// fxNATVPCs is fxTwoVPCs (subnet-a's ACL aclNAT) with priv (eni-p,
+// 10.1.2.10) in a private subnet of vpc-a whose 0.0.0.0/0 goes to nat,
+// in subnet-a.
+func fxNATVPCs(aclNAT string, nat reach.NATGateway, rulesB ...sg.Rule) *reach.Builder {
+	b := fxTwoVPCs(aclNAT, reach.Interface{PrivateIPs: []netip.Addr{netip.MustParseAddr("10.1.1.10")}}, rulesB...)
+	b.AddRouteTable(reach.RouteTable{ID: "rtb-a-priv", VPC: "vpc-a", Routes: []reach.Route{
+		{Destination: netip.MustParsePrefix("0.0.0.0/0"), Target: reach.TargetNATGateway, TargetID: nat.ID}}})
+	b.AddSubnet(reach.Subnet{ID: "subnet-a-priv", VPC: "vpc-a", CIDRs: fxPrefixes("10.1.2.0/24"), RouteTable: "rtb-a-priv"})
+	nat.Subnet = "subnet-a"
+	b.AddNATGateway(nat)
+	b.AddSecurityGroup(sg.Group{ID: "sg-p", VPCID: "vpc-a", Rules: []sg.Rule{{ID: "sgr-p-out", Direction: flow.Outbound, Protocol: flow.AllProtocols,
+		ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4}}})
+	b.AddInterface(reach.Interface{ID: "eni-p", Name: "priv", Subnet: "subnet-a-priv", PrivateIPs: []netip.Addr{netip.MustParseAddr("10.1.2.10")}, Groups: []string{"sg-p"}})
+	return b
+}
+
+var placeholderBlock = netip.MustParsePrefix("240.0.0.0/4")
+
+// TestFixPublicPlaceholder: a public address known only later (an
+// instance's, a NAT gateway's Elastic IP) is shown by a placeholder from
+// 240.0.0.0/4, which AWS never gives. Fix writes no rule for it (a rule
+// for the placeholder admits no address AWS gives, and one for any
+// address AWS may give admits the whole internet): it answers ErrNoFix,
+// naming the value. A rule for the placeholder, written by hand, makes
+// the answer indeterminate, never a certain Reachable.
+func TestFixPublicPlaceholder(t *testing.T) {
+	a := netip.MustParseAddr
+	for _, tc := range []struct {
+		name   string
+		build  func(rules ...sg.Rule) *reach.Builder
+		from   string
+		unsure string
+	}{
+		{"interface public ip", func(rules ...sg.Rule) *reach.Builder {
+			return fxTwoVPCs("", reach.Interface{PrivateIPs: []netip.Addr{a("10.1.1.10")}, PublicIPUnknown: "aws_instance.web: public_ip"}, rules...)
+		}, "web", "aws_instance.web: public_ip"},
+		{"nat gateway elastic ip", func(rules ...sg.Rule) *reach.Builder {
+			return fxNATVPCs("", reach.NATGateway{ID: "nat-a", PrivateIP: a("10.1.1.100"), PublicIPUnknown: "aws_eip.nat: public_ip"}, rules...)
+		}, "priv", "aws_eip.nat: public_ip"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			q := reach.Query{From: tc.from, To: "srv", Protocol: flow.TCP, Port: 443}
+			m, err := tc.build().Build()
+			require.NoError(t, err)
+			r, err := m.Check(q)
+			require.NoError(t, err)
+			require.Equal(t, reach.Unreachable, r.Outcome, r.Text())
+
+			fix, err := m.Fix(q, reach.Reachable)
+			require.ErrorIs(t, err, reach.ErrNoFix)
+			assert.Nil(t, fix)
+			assert.Contains(t, err.Error(), tc.unsure)
+			assert.Contains(t, err.Error(), "240.0.0.1")
+
+			// by hand: a rule for the placeholder, or for a block that
+			// tells it apart from public addresses
+			for _, cidr := range []string{"240.0.0.1/32", "240.0.0.0/4", "224.0.0.0/3", "0.0.0.0/1", "128.0.0.0/1"} {
+				m, err := tc.build(fxInbound("r", 443, cidr)).Build()
+				require.NoError(t, err)
+				r, err := m.Check(q)
+				require.NoError(t, err)
+				assert.Equal(t, reach.Indeterminate, r.Outcome, "a rule for %s: %s", cidr, r.Text())
+				assert.NotEmpty(t, r.Unknowns, cidr)
+			}
+			// a rule for every public address admits whatever AWS gives
+			m, err = tc.build(fxInbound("r", 443, "0.0.0.0/0")).Build()
+			require.NoError(t, err)
+			r, err = m.Check(q)
+			require.NoError(t, err)
+			assert.Equal(t, reach.Reachable, r.Outcome, r.Text())
+		})
+	}
+}
+
+// TestFixClosePublicPlaceholder: to stop a session from a public address
+// known only later, Fix writes no deny entry or rule removal for the
+// placeholder either.
+func TestFixClosePublicPlaceholder(t *testing.T) {
+	m, err := fxTwoVPCs("", reach.Interface{PrivateIPs: []netip.Addr{netip.MustParseAddr("10.1.1.10")}, PublicIPUnknown: "aws_instance.web: public_ip"},
+		fxInbound("r", 443, "0.0.0.0/0")).Build()
+	require.NoError(t, err)
+	q := reach.Query{From: "web", To: "srv", Protocol: flow.TCP, Port: 443}
+	fix, err := m.Fix(q, reach.Unreachable)
+	if err != nil {
+		require.ErrorIs(t, err, reach.ErrNoFix)
+		return
+	}
+	for _, c := range fix.Changes {
+		if c.Entry != nil {
+			assert.False(t, placeholderBlock.Overlaps(c.Entry.CIDR), c.Text)
+		}
+		if c.Rule != nil && c.Rule.Peer.Kind == sg.PeerCIDR {
+			assert.False(t, placeholderBlock.Overlaps(c.Rule.Peer.CIDR), c.Text)
+		}
+	}
+	r, err := fix.Patched.Check(q)
+	require.NoError(t, err)
+	assert.Equal(t, reach.Unreachable, r.Outcome)
+}
