@@ -322,8 +322,9 @@
 //     give a query the wanted answer, never wider than the query (but
 //     for a peer whose private address is known only later, whose whole
 //     subnet block it names; a peer whose public address is known only
-//     later gets no fix, [ErrNoFix]: any public address could be it),
-//     verified on a copy ([Model.Apply] makes them): the model keeps the
+//     later gets no fix, [ErrNoFix]: any public address could be it; a
+//     NAT gateway with secondary addresses is every address it may send
+//     from), verified on a copy ([Model.Apply] makes them): the model keeps the
 //     design it was built from, and a patched copy reuses its compiled
 //     firewalls, ACLs and groups where the changes leave them. Every other
 //     session the changes alter is listed ([FixResult.AlsoChanged]).

@@ -156,7 +156,10 @@ type FixResult struct {
 	// route with the changed traffic (empty when the fix is as narrow as
 	// the query): between interfaces' own addresses (and the query's
 	// ends, on their other ports and protocols) and internet addresses,
-	// the ports compared from the query's client port. Addresses of prefixes delegated to an interface are
+	// the ports compared from the query's client port (where the set
+	// questions refuse either model, as they do where a NAT gateway's
+	// addresses are told apart, the query's port and the ends of the port
+	// ranges the changes name, each by Check). Addresses of prefixes delegated to an interface are
 	// not among them unless the query names one.
 	AlsoChanged []SessionChange `json:"also_changed"`
 	// Patched is the model with the changes made.
@@ -199,7 +202,10 @@ const fixRounds = 6
 // an interface's or a NAT gateway's, none: the placeholder the model
 // shows, from 240.0.0.0/4, is no address AWS gives, and the address AWS
 // gives may be any public one, so Fix returns an error wrapping
-// [ErrNoFix] that says so); a route for the one destination address. An existing rule or entry is changed
+// [ErrNoFix] that says so; for an address of a NAT gateway with secondary
+// addresses, which sends each connection from an address of its choosing,
+// one rule or entry for each of its addresses of that kind, public or
+// private, that is not let through yet); a route for the one destination address. An existing rule or entry is changed
 // rather than one added when that is as narrow; a security group rule is
 // added to a group only the interface uses (a new group, attached to it,
 // when it has none such: made as AWS makes one, with outbound rules to
@@ -269,7 +275,7 @@ func (m *Model) fixOpen(q Query, out *FixResult, r *Result) error {
 			return nil
 		}
 		if r.Outcome == Indeterminate && len(r.Unknowns) > 0 && len(r.Undecided()) == 0 {
-			return fmt.Errorf("%w: after the changes, %s depends on values known only later: %s", ErrNoFix, queryText(q), strings.Join(r.Unknowns, "; "))
+			return fmt.Errorf("%w: after the changes, %s is indeterminate: %s", ErrNoFix, queryText(q), strings.Join(r.Unknowns, "; "))
 		}
 	}
 	return fmt.Errorf("%w: %s is still %s after %d rounds of changes", ErrNoFix, queryText(q), out.After, fixRounds)
@@ -284,9 +290,7 @@ func (m *Model) openHop(h Hop, leg Leg, n int, done []Change) ([]Change, error) 
 	case SGNoAllow:
 		cs, err = m.openGroups(h, done)
 	case ACLDeny, ACLDefaultDeny:
-		var c Change
-		c, err = m.openACL(h, done)
-		cs = []Change{c}
+		cs, err = m.openACLs(h, done)
 	case NoRoute:
 		var c Change
 		c, err = m.openRoute(h)
@@ -319,10 +323,7 @@ func queryText(q Query) string {
 // for the placeholder admits none of them; the error (wrapping [ErrNoFix])
 // says so.
 func (m *Model) peerBlock(pkt flow.Flow, dir flow.Direction) (netip.Prefix, error) {
-	a := pkt.Src.Addr()
-	if dir == flow.Outbound {
-		a = pkt.Dst.Addr()
-	}
+	a := peerOf(pkt, dir)
 	if what := m.publicPlaceholder(a); what != "" {
 		return netip.Prefix{}, fmt.Errorf("%w: the peer's address %s is the placeholder of %s, known only later: AWS never gives %s, and the address it will give may be any public one, "+
 			"so no rule narrower than every public address admits it; write the rule for the address once it is known (an Elastic IP allocated beforehand is known)",
@@ -344,6 +345,41 @@ func (m *Model) peerBlock(pkt flow.Flow, dir flow.Direction) (netip.Prefix, erro
 		}
 	}
 	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+// peerBlocks returns the blocks a filter must match for every address
+// pkt's peer in dir may have: peerBlock's one, or, for an address of a
+// NAT gateway with secondary addresses ([NATGateway].Secondary: it sends
+// each connection from an address of its choosing), each of the
+// gateway's addresses of that kind, public or private, the primary one
+// first (for private ones of which one is known only later, the subnet's
+// block). Public ones known only later give an error wrapping [ErrNoFix].
+func (m *Model) peerBlocks(pkt flow.Flow, dir flow.Direction) ([]netip.Prefix, error) {
+	a := peerOf(pkt, dir)
+	ni := m.natAddr[a]
+	if ni == nil || ni.addrs == nil {
+		p, err := m.peerBlock(pkt, dir)
+		return []netip.Prefix{p}, err
+	}
+	na := ni.addrs
+	as, open := na.privs, na.privOpen
+	if _, public := ni.privateFor(a); public {
+		as, open = na.pubs, na.pubOpen
+		if !open.IsEmpty() {
+			return nil, fmt.Errorf("%w: NAT gateway %s sends each connection from one of its public addresses (%s): any public address could be one",
+				ErrNoFix, ni.ID, textsafe.String(na.pubWhat))
+		}
+	}
+	if !open.IsEmpty() {
+		return open.Prefixes(), nil
+	}
+	out := []netip.Prefix{netip.PrefixFrom(a, a.BitLen())}
+	for _, b := range slices.SortedFunc(slices.Values(as), netip.Addr.Compare) {
+		if b != a {
+			out = append(out, netip.PrefixFrom(b, b.BitLen()))
+		}
+	}
+	return out, nil
 }
 
 // publicPlaceholder names the public address known only later whose
@@ -393,10 +429,12 @@ func (m *Model) ifaceAt(h Hop) *ifaceInfo {
 	return ii
 }
 
-// openGroups returns the change that lets the packet of the blocking
+// openGroups returns the changes that let the packet of the blocking
 // security group hop h through: a rule for it in a group only the
 // interface uses (widening a rule there for the same peer when one is
-// adjacent), else in a new group attached to the interface.
+// adjacent), else in a new group attached to the interface; one rule for
+// each address the peer may send from (peerBlocks) that the groups do
+// not allow yet.
 func (m *Model) openGroups(h Hop, done []Change) ([]Change, error) {
 	ii := m.ifaceAt(h)
 	if ii == nil || ii.GroupsUnknown != "" {
@@ -405,13 +443,51 @@ func (m *Model) openGroups(h Hop, done []Change) ([]Change, error) {
 	if g := m.groups[firstOr(ii.Groups)]; g != nil && g.Flavour.IsAlibaba() {
 		return nil, fmt.Errorf("%w: %s's Alibaba Cloud groups: Fix writes AWS rules only; by hand: %s", ErrNoFix, ii.label(), h.Fix)
 	}
-	peer, err := m.peerBlock(h.Packet, h.Direction)
+	peers, err := m.peerBlocks(h.Packet, h.Direction)
 	if err != nil {
 		return nil, err
 	}
-	proto, ports, it, ic := trafficOf(h.Packet)
-	rule := sg.Rule{Direction: h.Direction, Protocol: proto, Ports: ports, ICMPType: it, ICMPCode: ic,
-		Peer: sg.Peer{Kind: sg.PeerCIDR, CIDR: peer}, Description: "reachsim fix"}
+	var out []Change
+	for i, peer := range peers {
+		if i > 0 && ii.sg != nil && ii.sg.normal.Evaluate(withPeer(h.Packet, h.Direction, peer), h.Direction).Verdict == flow.Allow {
+			continue // another address the peer may send from, allowed already
+		}
+		proto, ports, it, ic := trafficOf(h.Packet)
+		rule := sg.Rule{Direction: h.Direction, Protocol: proto, Ports: ports, ICMPType: it, ICMPCode: ic,
+			Peer: sg.Peer{Kind: sg.PeerCIDR, CIDR: peer}, Description: "reachsim fix"}
+		cs, err := m.openGroupsFor(h, ii, rule, append(slices.Clone(done), out...))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cs...)
+	}
+	return out, nil
+}
+
+// peerOf returns the address a filter matches pkt on in dir: the source
+// of an inbound packet, the destination of an outbound one.
+func peerOf(pkt flow.Flow, dir flow.Direction) netip.Addr {
+	if dir == flow.Outbound {
+		return pkt.Dst.Addr()
+	}
+	return pkt.Src.Addr()
+}
+
+// withPeer returns pkt with its peer in dir (the source of an inbound
+// packet, the destination of an outbound one) the first address of peer.
+func withPeer(pkt flow.Flow, dir flow.Direction, peer netip.Prefix) flow.Flow {
+	if dir == flow.Outbound {
+		pkt.Dst = netip.AddrPortFrom(peer.Addr(), pkt.Dst.Port())
+	} else {
+		pkt.Src = netip.AddrPortFrom(peer.Addr(), pkt.Src.Port())
+	}
+	return pkt
+}
+
+// openGroupsFor returns the changes that add rule to interface ii's
+// groups, for the hop h: into a group only ii uses, else a new group
+// (made by a change of done already, or by these).
+func (m *Model) openGroupsFor(h Hop, ii *ifaceInfo, rule sg.Rule, done []Change) ([]Change, error) {
 	for _, gid := range ii.Groups {
 		if !m.onlyMember(gid, ii) {
 			continue

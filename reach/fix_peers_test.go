@@ -158,3 +158,62 @@ func TestFixClosePublicPlaceholder(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, reach.Unreachable, r.Outcome)
 }
+
+// TestFixNATSecondary: a NAT gateway with secondary addresses sends each
+// connection from one of its choosing, so Fix opens (or closes) every
+// address it may send from, verified by Check; with an address known
+// only later there is none to write.
+func TestFixNATSecondary(t *testing.T) {
+	a := netip.MustParseAddr
+	nat := reach.NATGateway{ID: "nat-a", PrivateIP: a("10.1.1.100"), PublicIP: a("203.0.113.100"),
+		Secondary: []reach.NATAddress{{PrivateIP: a("10.1.1.101"), PublicIP: a("203.0.113.101")}, {PrivateIP: a("10.1.1.102"), PublicIP: a("203.0.113.102")}}}
+	q := reach.Query{From: "priv", To: "srv", Protocol: flow.TCP, Port: 443}
+	peers := func(fix *reach.FixResult) []string {
+		var out []string
+		for _, c := range fix.Changes {
+			if c.Rule != nil {
+				out = append(out, c.Rule.Peer.CIDR.String())
+			}
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name  string
+		rules []sg.Rule
+		want  reach.Outcome
+		peers []string
+	}{
+		{"open every address", nil, reach.Reachable, []string{"203.0.113.100/32", "203.0.113.101/32", "203.0.113.102/32"}},
+		{"open the addresses not open yet", []sg.Rule{fxInbound("r1", 443, "203.0.113.101/32")}, reach.Reachable, []string{"203.0.113.100/32", "203.0.113.102/32"}},
+		{"close every address", []sg.Rule{fxInbound("r0", 443, "203.0.113.100/32"), fxInbound("r1", 443, "203.0.113.101/32"), fxInbound("r2", 443, "203.0.113.102/32")},
+			reach.Unreachable, []string{"203.0.113.100/32", "203.0.113.101/32", "203.0.113.102/32"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := fxNATVPCs("", nat, tc.rules...).Build()
+			require.NoError(t, err)
+			r, err := m.Check(q)
+			require.NoError(t, err)
+			require.NotEqual(t, tc.want, r.Outcome)
+			fix, err := m.Fix(q, tc.want)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, fix.After)
+			assert.ElementsMatch(t, tc.peers, peers(fix))
+			again, err := m.Apply(fix.Changes)
+			require.NoError(t, err)
+			r, err = again.Check(q)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, r.Outcome, r.Text())
+		})
+	}
+
+	t.Run("an address known only later", func(t *testing.T) {
+		n := nat
+		n.SecondaryUnknown = "aws_nat_gateway.a: secondary_allocation_ids"
+		m, err := fxNATVPCs("", n).Build()
+		require.NoError(t, err)
+		_, err = m.Fix(q, reach.Reachable)
+		require.ErrorIs(t, err, reach.ErrNoFix)
+		assert.Contains(t, err.Error(), "aws_nat_gateway.a: secondary_allocation_ids")
+		assert.NotContains(t, err.Error(), "after the changes")
+	})
+}
