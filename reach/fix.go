@@ -211,7 +211,9 @@ const fixRounds = 6
 // when it has none such: made as AWS makes one, with outbound rules to
 // everywhere, which the changes remove before attaching it). The answer lists every other session whose
 // answer the changes alter ([FixResult.AlsoChanged]); for an unreachable
-// want, the change that alters fewest is chosen. Hops Fix cannot change
+// want, the change that alters fewest is chosen. A network ACL that lets
+// the reply through to some of the ports a NAT gateway may pick and not
+// others ([NATPortUnknown]) gets an entry for the rest. Hops Fix cannot change
 // (firewalls, gateways, routes to anything but the internet) and answers
 // the input leaves undecided give an error wrapping [ErrNoFix].
 func (m *Model) Fix(q Query, want Outcome) (*FixResult, error) {
@@ -249,7 +251,7 @@ func (m *Model) fixOpen(q Query, out *FixResult, r *Result) error {
 				if h.Code == "" {
 					continue
 				}
-				if h.Undecided() {
+				if h.Undecided() && !natPortsPartly(h) {
 					return fmt.Errorf("%w: hop %d of the %s (%s %s) is undecided: %s", ErrNoFix, i+1, Leg(leg), h.Kind, h.ID, h.Missing)
 				}
 				c, err := cur.openHop(h, Leg(leg), i+1, append(slices.Clone(out.Changes), round...))
@@ -289,7 +291,7 @@ func (m *Model) openHop(h Hop, leg Leg, n int, done []Change) ([]Change, error) 
 	switch Code(strings.TrimPrefix(string(h.Code), "RETURN_")) {
 	case SGNoAllow:
 		cs, err = m.openGroups(h, done)
-	case ACLDeny, ACLDefaultDeny:
+	case ACLDeny, ACLDefaultDeny, NATPortUnknown:
 		cs, err = m.openACLs(h, done)
 	case NoRoute:
 		var c Change
@@ -302,6 +304,13 @@ func (m *Model) openHop(h Hop, leg Leg, n int, done []Change) ([]Change, error) 
 		cs[i].Leg, cs[i].Hop = leg, n
 	}
 	return cs, err
+}
+
+// natPortsPartly reports whether h is a network ACL hop undecided only
+// because it lets the reply through to some of the ports a NAT gateway
+// may pick and not others ([NATPortUnknown]): opening the rest decides it.
+func natPortsPartly(h Hop) bool {
+	return h.natPort && Code(strings.TrimPrefix(string(h.Code), "RETURN_")) == NATPortUnknown
 }
 
 // queryText names q in errors.

@@ -51,8 +51,13 @@ func (m *Model) openACL(a *aclInfo, h Hop, pkt flow.Flow, peer netip.Prefix, don
 	proto, ports, it, ic := trafficOf(pkt)
 	if h.natPort && proto.HasPorts() {
 		// the reply goes to the port a NAT gateway picks: open every one
-		// (natport.go), before the first entry that denies one of them
+		// (natport.go), before the first entry that denies one of them;
+		// where the ACL lets some through already, the rest when they are
+		// one range
 		ports, d = natPorts, natFirstDeny(a.ev, pkt, h.Direction)
+		if rest := flow.SetOf(natPorts).Difference(a.ev.AllowedPorts(pkt, h.Direction)).Ranges(); len(rest) == 1 {
+			ports = rest[0]
+		}
 	}
 	want := nacl.Entry{Action: flow.Pass, Direction: h.Direction, Protocol: proto, CIDR: peer,
 		Ports: ports, ICMPType: it, ICMPCode: ic}

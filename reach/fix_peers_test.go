@@ -217,3 +217,58 @@ func TestFixNATSecondary(t *testing.T) {
 		assert.NotContains(t, err.Error(), "after the changes")
 	})
 }
+
+// TestFixNATReplyPorts: the NAT gateway's subnet ACL judges the reply at
+// the port the gateway picks (1024-65535, AWS VPC User Guide, "Ephemeral
+// ports"). Where the ACL lets some of them through and not others
+// (NAT_PORT_UNKNOWN), Fix opens the rest, as it opens the whole range
+// where every port is denied; the patched model is reachable whichever
+// port the gateway picks.
+func TestFixNATReplyPorts(t *testing.T) {
+	a := netip.MustParseAddr
+	for _, tc := range []struct {
+		name    string
+		entries []string
+		before  reach.Outcome
+		opened  string // the ports of the inbound entry Fix adds
+	}{
+		{"replies denied", []string{"100 allow tcp 443 from 10.1.2.0/24", "100 allow tcp 443 to 0.0.0.0/0", "110 allow tcp 1024-65535 to 10.1.2.0/24"},
+			reach.Unreachable, "1024-65535"},
+		{"replies half allowed", []string{"100 allow tcp 443 from 10.1.2.0/24", "110 allow tcp 1024-32767 from 0.0.0.0/0", "100 allow tcp 443 to 0.0.0.0/0", "110 allow tcp 1024-65535 to 10.1.2.0/24"},
+			reach.Indeterminate, "32768-65535"},
+		{"replies denied in the middle", []string{"100 allow tcp 443 from 10.1.2.0/24", "105 deny tcp 40000-50000 from 198.51.100.0/24", "110 allow tcp 1024-65535 from 0.0.0.0/0",
+			"100 allow tcp 443 to 0.0.0.0/0", "110 allow tcp 1024-65535 to 10.1.2.0/24"}, reach.Indeterminate, "40000-50000"},
+		{"replies denied by a deny entry", []string{"100 allow tcp 443 from 10.1.2.0/24", "105 deny tcp 1024-65535 from 198.51.100.0/24", "110 allow tcp 1024-65535 from 0.0.0.0/0",
+			"100 allow tcp 443 to 0.0.0.0/0", "110 allow tcp 1024-65535 to 10.1.2.0/24"}, reach.Unreachable, "1024-65535"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := fxNATVPCs("acl-nat", reach.NATGateway{ID: "nat-a", PrivateIP: a("10.1.1.100"), PublicIP: a("203.0.113.100")}, fxInbound("r", 443, "0.0.0.0/0"))
+			acl := nacl.NewCustom("acl-nat", "vpc-a")
+			for _, e := range tc.entries {
+				acl.Entries = append(acl.Entries, nacl.MustParseEntry(e))
+			}
+			b.AddNetworkACL(acl)
+			m, err := b.Build()
+			require.NoError(t, err)
+			q := reach.Query{From: "priv", To: "srv", Protocol: flow.TCP, Port: 443}
+			r, err := m.Check(q)
+			require.NoError(t, err)
+			require.Equal(t, tc.before, r.Outcome, r.Text())
+			fix, err := m.Fix(q, reach.Reachable)
+			require.NoError(t, err)
+			require.Len(t, fix.Changes, 1)
+			c := fix.Changes[0]
+			require.NotNil(t, c.Entry)
+			assert.Equal(t, flow.Inbound, c.Entry.Direction)
+			assert.Equal(t, tc.opened, c.Entry.Ports.String())
+			assert.Equal(t, "198.51.100.20/32", c.Entry.CIDR.String())
+			for _, sp := range []uint16{1024, 30000, 45000, 65535} {
+				q2 := q
+				q2.SrcPort = sp
+				r, err := fix.Patched.Check(q2)
+				require.NoError(t, err)
+				assert.Equal(t, reach.Reachable, r.Outcome, "client port %d: %s", sp, r.Text())
+			}
+		})
+	}
+}
