@@ -153,7 +153,10 @@ type FixResult struct {
 	Changes []Change `json:"changes"`
 	// AlsoChanged lists the other sessions whose answer the changes alter,
 	// among every session whose path could cross a changed rule, entry or
-	// route with the changed traffic (empty when the fix is as narrow as
+	// route with the changed traffic (for a route, which carries every
+	// protocol: tcp, udp, the ICMP messages filters name or the model
+	// treats apart, each protocol a filter names and one for all the
+	// others, [SessionChange.Protocols]) (empty when the fix is as narrow as
 	// the query): between interfaces' own addresses (and the query's
 	// ends, on their other ports and protocols) and internet addresses,
 	// the ports compared from the query's client port (where the set
@@ -184,6 +187,13 @@ type SessionChange struct {
 	IndeterminateLost   flow.PortSet `json:"indeterminate_lost"`
 	Before              Outcome      `json:"before,omitempty"`
 	After               Outcome      `json:"after,omitempty"`
+	// ICMP is the message compared, for an icmp or icmpv6 session a
+	// route change alters (a route carries every message; nil: echo).
+	ICMP *ICMPMessage `json:"icmp,omitempty"`
+	// Protocols, when not empty, are the protocol numbers Protocol stands
+	// for: those no filter of the design names, which every filter and
+	// route treats alike (for a route change).
+	Protocols flow.Set[uint8] `json:"protocols,omitzero"`
 }
 
 // fixRounds bounds the rounds of a fix: each round fixes every block its

@@ -202,13 +202,14 @@ func (m *Model) denyEntry(h Hop) ([]Change, bool) {
 // changed traffic's peer (its owner, or every interface behind it when it
 // is a NAT gateway's address) and the interfaces the changed resource
 // judges, both ways, on q's protocol (every protocol, of the route's
-// family, for a route): every port for tcp and udp ([Model.Ports]), the
-// query's message otherwise. The query's own ends are compared too, on
+// family, for a route: routeKinds): every port for tcp and udp
+// ([Model.Ports]), the query's message otherwise. The query's own ends are compared too, on
 // its other ports and protocols.
 func (m *Model) alsoChanged(patched *Model, q Query, changes []Change) ([]SessionChange, error) {
 	out := []SessionChange{}
 	seen := map[[2]string]bool{}
 	probes := probePorts(q, changes)
+	kindsCache := map[bool][]sessionKind{}
 	for _, c := range changes {
 		if c.Kind == ResourceSecurityGroup && c.Action == ChangeRemove && m.groups[c.Resource] == nil {
 			continue // a default rule of a group the fix makes: m never had it
@@ -223,29 +224,34 @@ func (m *Model) alsoChanged(patched *Model, q Query, changes []Change) ([]Sessio
 					seen[pair] = true
 					// the query's own ends: its other ports and protocols
 					own := m.sameEnd(pair[0], q.From) && m.sameEnd(pair[1], q.To)
-					protos := []flow.Protocol{q.Protocol}
+					kinds := []sessionKind{{proto: q.Protocol, icmp: q.ICMP}}
 					v6 := q.IPv6
 					if c.Kind == ResourceRouteTable {
 						// a route carries every protocol, of its family
-						protos = []flow.Protocol{flow.TCP, flow.UDP, flow.ICMP, flow.ICMPv6}
 						v6 = v6 || c.Route != nil && c.Route.Destination.Addr().Is6()
+						kinds = routeKinds(kindsCache, m, q, v6)
 					}
-					for _, p := range protos {
-						if own && p == q.Protocol && !p.HasPorts() {
+					for _, k := range kinds {
+						p := k.proto
+						if own && p == q.Protocol && !p.HasPorts() && sameMessage(k.icmp, q.ICMP) {
 							continue // the query itself
 						}
 						pq := q
-						pq.Protocol, pq.IPv6 = p, v6
+						pq.Protocol, pq.IPv6, pq.ICMP = p, v6, k.icmp
 						if !p.HasPorts() {
 							pq.Port, pq.SrcPort = 0, 0
 						}
 						if p != q.Protocol {
-							pq.ICMP, pq.Domain = nil, ""
+							pq.Domain = ""
 						}
 						sc, changed, err := m.sessionChange(patched, pq, pair[0], pair[1], probes)
 						if err != nil {
 							return nil, err
 						}
+						if k.icmp != q.ICMP || c.Kind == ResourceRouteTable && (p == flow.ICMP || p == flow.ICMPv6) {
+							sc.ICMP = k.icmp
+						}
+						sc.Protocols = k.stands
 						if own && p == q.Protocol { // every port but the query's
 							sc = sc.without(q.Port)
 							changed = sc.portsChanged()

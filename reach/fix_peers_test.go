@@ -272,3 +272,60 @@ func TestFixNATReplyPorts(t *testing.T) {
 		})
 	}
 }
+
+// TestFixRouteAlsoChangedEveryProtocol: a route carries every protocol
+// of its family, so the sessions a route Fix adds alters are compared on
+// each protocol the design's filters tell apart (GRE and ESP among those
+// no filter names, which one entry stands for) and on the ICMP messages,
+// not only tcp, udp and echo.
+func TestFixRouteAlsoChangedEveryProtocol(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		named []sg.Rule // extra outbound rules of sg-a
+	}{
+		{"no protocol named", nil},
+		{"esp named", []sg.Rule{{ID: "esp", Direction: flow.Outbound, Protocol: 50, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := fxTwoVPCs("", reach.Interface{PrivateIPs: []netip.Addr{netip.MustParseAddr("10.1.1.10")}, PublicIP: netip.MustParseAddr("198.51.100.10")})
+			b.AddSecurityGroup(sg.Group{ID: "sg-a2", VPCID: "vpc-a", Rules: append([]sg.Rule{{ID: "out", Direction: flow.Outbound, Protocol: flow.AllProtocols,
+				ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4}}, tc.named...)})
+			b.AddRouteTable(reach.RouteTable{ID: "rtb-a-none", VPC: "vpc-a"})
+			b.AddSubnet(reach.Subnet{ID: "subnet-a2", VPC: "vpc-a", CIDRs: fxPrefixes("10.1.2.0/24"), RouteTable: "rtb-a-none"})
+			b.AddInterface(reach.Interface{ID: "eni-a2", Name: "web2", Subnet: "subnet-a2", PrivateIPs: []netip.Addr{netip.MustParseAddr("10.1.2.10")},
+				PublicIP: netip.MustParseAddr("198.51.100.12"), Groups: []string{"sg-a2"}})
+			m, err := b.Build()
+			require.NoError(t, err)
+			q := reach.Query{From: "web2", To: "203.0.113.7", Protocol: flow.TCP, Port: 443}
+			fix, err := m.Fix(q, reach.Reachable)
+			require.NoError(t, err)
+			require.Equal(t, reach.Reachable, fix.After)
+			require.Len(t, fix.Changes, 1)
+			require.Equal(t, reach.ResourceRouteTable, fix.Changes[0].Kind)
+			listed := func(p flow.Protocol, msg *reach.ICMPMessage) bool {
+				for _, sc := range fix.AlsoChanged {
+					if msg != nil && (sc.ICMP == nil || *sc.ICMP != *msg) {
+						continue
+					}
+					if sc.Protocol == p || sc.Protocols.Contains(uint8(p)) {
+						return true
+					}
+				}
+				return false
+			}
+			for _, pq := range []reach.Query{
+				{Protocol: 47}, {Protocol: 50}, {Protocol: 132}, {Protocol: flow.UDP, Port: 53},
+				{Protocol: flow.ICMP, ICMP: &reach.ICMPMessage{Type: 8}}, {Protocol: flow.ICMP, ICMP: &reach.ICMPMessage{Type: 13}},
+				{Protocol: flow.ICMP, ICMP: &reach.ICMPMessage{Type: 3, Code: 4}},
+			} {
+				pq.From, pq.To = q.From, q.To
+				x, err := m.Check(pq)
+				require.NoError(t, err)
+				y, err := fix.Patched.Check(pq)
+				require.NoError(t, err)
+				require.NotEqual(t, x.Outcome, y.Outcome, "%v: the route changes it", pq)
+				assert.True(t, listed(pq.Protocol, pq.ICMP), "%s %v: %s before, %s after, not in AlsoChanged %+v", pq.Protocol, pq.ICMP, x.Outcome, y.Outcome, fix.AlsoChanged)
+			}
+		})
+	}
+}
