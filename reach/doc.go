@@ -324,7 +324,9 @@
 //     subnet block it names; a peer whose public address is known only
 //     later gets no fix, [ErrNoFix]: any public address could be it; a
 //     NAT gateway with secondary addresses is every address it may send
-//     from), verified on a copy ([Model.Apply] makes them): the model keeps the
+//     from; a change above a quota's default, where no existing entry or
+//     rule can be widened instead, comes with [FixResult.QuotaWarnings]),
+//     verified on a copy ([Model.Apply] makes them): the model keeps the
 //     design it was built from, and a patched copy reuses its compiled
 //     firewalls, ACLs and groups where the changes leave them. Every other
 //     session the changes alter is listed ([FixResult.AlsoChanged]).

@@ -167,6 +167,15 @@ type FixResult struct {
 	AlsoChanged []SessionChange `json:"also_changed"`
 	// Patched is the model with the changes made.
 	Patched *Model `json:"-"`
+	// QuotaWarnings says where the changes take a resource above a
+	// quota's default value ([Model.QuotaWarnings] of Patched that the
+	// model lacks, such as a 21st inbound entry of a network ACL: AWS
+	// refuses such a change unless the quota was raised). Fix widens or
+	// turns an existing entry or rule where one is as narrow; where none
+	// is, the change stands, with the warning.
+	QuotaWarnings []QuotaWarning `json:"-"`
+	// Warnings is QuotaWarnings as text.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // SessionChange is a session whose answer a fix alters beside the query's:
@@ -225,7 +234,9 @@ const fixRounds = 6
 // the reply through to some of the ports a NAT gateway may pick and not
 // others ([NATPortUnknown]) gets an entry for the rest. Hops Fix cannot change
 // (firewalls, gateways, routes to anything but the internet) and answers
-// the input leaves undecided give an error wrapping [ErrNoFix].
+// the input leaves undecided give an error wrapping [ErrNoFix]. A change
+// that takes a resource above a quota's default is listed in
+// [FixResult.QuotaWarnings].
 func (m *Model) Fix(q Query, want Outcome) (*FixResult, error) {
 	if want != Reachable && want != Unreachable {
 		return nil, fmt.Errorf("%w: Fix wants reachable or unreachable, not %s", ErrQuery, want)
@@ -242,13 +253,33 @@ func (m *Model) Fix(q Query, want Outcome) (*FixResult, error) {
 		if err := m.fixClose(q, out, r); err != nil {
 			return nil, err
 		}
-		return out, nil
+	} else {
+		if err := m.fixOpen(q, out, r); err != nil {
+			return nil, err
+		}
+		if out.AlsoChanged, err = m.alsoChanged(out.Patched, q, out.Changes); err != nil {
+			return nil, err
+		}
 	}
-	if err := m.fixOpen(q, out, r); err != nil {
-		return nil, err
+	out.QuotaWarnings = newQuotaWarnings(m.QuotaWarnings(), out.Patched.QuotaWarnings())
+	for _, w := range out.QuotaWarnings {
+		out.Warnings = append(out.Warnings, w.String())
 	}
-	out.AlsoChanged, err = m.alsoChanged(out.Patched, q, out.Changes)
-	return out, err
+	return out, nil
+}
+
+// newQuotaWarnings returns the warnings of after that before lacks (a
+// resource above a quota it was not above, or further above it).
+func newQuotaWarnings(before, after []QuotaWarning) []QuotaWarning {
+	var out []QuotaWarning
+	for _, w := range after {
+		if !slices.ContainsFunc(before, func(b QuotaWarning) bool {
+			return b.Kind == w.Kind && b.Resource == w.Resource && b.What == w.What && b.Count >= w.Count
+		}) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // fixOpen finds the changes that open q, a round at a time.

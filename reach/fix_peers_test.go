@@ -1,6 +1,7 @@
 package reach_test
 
 import (
+	"fmt"
 	"net/netip"
 	"testing"
 
@@ -326,6 +327,56 @@ func TestFixRouteAlsoChangedEveryProtocol(t *testing.T) {
 				require.NotEqual(t, x.Outcome, y.Outcome, "%v: the route changes it", pq)
 				assert.True(t, listed(pq.Protocol, pq.ICMP), "%s %v: %s before, %s after, not in AlsoChanged %+v", pq.Protocol, pq.ICMP, x.Outcome, y.Outcome, fix.AlsoChanged)
 			}
+		})
+	}
+}
+
+// TestFixQuotaWarnings: a fix that takes a resource above a quota's
+// default (a 21st inbound entry of a network ACL: Amazon VPC quotas,
+// "Rules per network ACL", 20 per direction) says so: AWS refuses
+// create-network-acl-entry there unless the quota was raised. Where an
+// existing entry can be widened instead, no entry is added.
+func TestFixQuotaWarnings(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		extra   string // a 20th inbound entry
+		warning bool
+		change  reach.ChangeAction
+	}{
+		{"a 21st entry", "119 allow tcp 1019 from 192.0.2.0/24", true, reach.ChangeAdd},
+		{"an entry widened", "119 allow tcp 444 from 198.51.100.10/32", false, reach.ChangeReplace},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := fxTwoVPCs("", reach.Interface{PrivateIPs: []netip.Addr{netip.MustParseAddr("10.1.1.10")}, PublicIP: netip.MustParseAddr("198.51.100.10")},
+				fxInbound("r", 443, "0.0.0.0/0"))
+			acl := nacl.NewCustom("acl-b20", "vpc-b")
+			for i := range 19 {
+				acl.Entries = append(acl.Entries, nacl.MustParseEntry(fmt.Sprintf("%d allow tcp %d from 192.0.2.0/24", 100+i, 1000+i)))
+			}
+			acl.Entries = append(acl.Entries, nacl.MustParseEntry(tc.extra), nacl.MustParseEntry("100 allow all to 0.0.0.0/0"))
+			b.AddNetworkACL(acl)
+			b.AddSubnet(reach.Subnet{ID: "subnet-b2", VPC: "vpc-b", CIDRs: fxPrefixes("10.2.2.0/24"), ACL: "acl-b20"})
+			b.AddInterface(reach.Interface{ID: "eni-b2", Name: "srv2", Subnet: "subnet-b2", PrivateIPs: []netip.Addr{netip.MustParseAddr("10.2.2.20")},
+				PublicIP: netip.MustParseAddr("198.51.100.22"), Groups: []string{"sg-b"}})
+			m, err := b.Build()
+			require.NoError(t, err)
+			require.Empty(t, m.QuotaWarnings())
+			fix, err := m.Fix(reach.Query{From: "web", To: "srv2", Protocol: flow.TCP, Port: 443}, reach.Reachable)
+			require.NoError(t, err)
+			require.Len(t, fix.Changes, 1)
+			assert.Equal(t, tc.change, fix.Changes[0].Action)
+			if !tc.warning {
+				assert.Empty(t, fix.QuotaWarnings)
+				assert.Empty(t, fix.Warnings)
+				return
+			}
+			require.Len(t, fix.QuotaWarnings, 1)
+			w := fix.QuotaWarnings[0]
+			assert.Equal(t, "acl-b20", w.Resource)
+			assert.Equal(t, 21, w.Count)
+			assert.Equal(t, 20, w.Limit)
+			require.Len(t, fix.Warnings, 1)
+			assert.Contains(t, fix.Warnings[0], "21 inbound rules, above the quota of 20")
 		})
 	}
 }

@@ -189,6 +189,9 @@ func fixText(q reach.Query, out fixOutput) string {
 	for _, c := range out.Commands {
 		fmt.Fprintf(&b, "  %s\n", textsafe.String(c))
 	}
+	for _, w := range fx.Warnings {
+		fmt.Fprintf(&b, "warning: %s: AWS refuses the change unless the quota was raised\n", textsafe.String(w))
+	}
 	if len(fx.AlsoChanged) == 0 {
 		b.WriteString("other sessions changed: none\n")
 	} else {
