@@ -182,7 +182,14 @@
 // unless a hop blocks every one of them (unknown_block.go: judged again
 // over each piece its filter tells apart, membership following the
 // interface, when no route tells them apart); a rule referencing one of its groups may match a free address it could
-// get, so a hop only such a rule could allow is undecided too.
+// get, so a hop only such a rule could allow is undecided too. A block
+// tells such addresses apart when it holds some of them and not all,
+// wherever its ends fall (0.0.0.0/1 holds the public addresses below
+// 127.0.0.0/8 and none above); a public address known only later
+// ([Interface.PublicIPUnknown], [NATGateway.PublicIPUnknown]) walks with a
+// placeholder from 240.0.0.0/4, which AWS never gives, and a block that
+// tells the placeholder apart from the public addresses (a rule for
+// 240.0.0.1/32) makes the answer indeterminate too, never a certain one.
 //
 // The Amazon DNS server (Route 53 Resolver, [KindAmazonDNS]) of a VPC,
 // at the base of its primary IPv4 block plus two (the first IPv4 block of
@@ -344,8 +351,13 @@
 //     and one-way stateless passes.
 //   - [Model.Fix] returns the smallest structured changes ([Change]) that
 //     give a query the wanted answer, never wider than the query (but
-//     for a peer whose address is known only later, whose whole subnet
-//     block it names), verified on a copy ([Model.Apply] makes them): the model keeps the
+//     for a peer whose private address is known only later, whose whole
+//     subnet block it names; a peer whose public address is known only
+//     later gets no fix, [ErrNoFix]: any public address could be it; a
+//     NAT gateway with secondary addresses is every address it may send
+//     from; a change above a quota's default, where no existing entry or
+//     rule can be widened instead, comes with [FixResult.QuotaWarnings]),
+//     verified on a copy ([Model.Apply] makes them): the model keeps the
 //     design it was built from, and a patched copy reuses its compiled
 //     firewalls, ACLs and groups where the changes leave them. Every other
 //     session the changes alter is listed ([FixResult.AlsoChanged]).

@@ -15,19 +15,59 @@ import (
 // answer.
 
 // findCuts returns, sorted, the edges of the design's CIDR blocks that
-// fall inside could: an address of could whose predecessor is in could
-// too, on the other side of the edge.
+// fall inside could: an address of could whose predecessor in could (the
+// address before it, or across a gap of could, the last one before the
+// gap) is on the other side of the edge. A block that holds some of
+// could and not all tells its addresses apart even where its ends fall in
+// a gap (0.0.0.0/1 holds the public addresses up to 126.255.255.255 and
+// none after the gap at 127.0.0.0/8; 240.0.0.0/4 holds the placeholders of
+// public addresses known only later and no public address): its edges
+// are the first address of could it holds and the first after it. A
+// firewall rule's address edges are cuts where they fall inside a range
+// of could.
 func (m *Model) findCuts(could addrset.Set) []netip.Addr {
 	b := m.firewallAddrBounds()
-	m.designBlocks(func(p netip.Prefix) { b.AddPrefix(flow.FieldDstAddr, p) })
+	rs := could.Ranges()
 	var cuts []netip.Addr
-	for _, r := range could.Ranges() {
+	for _, r := range rs {
 		atoms := b.AddrAtoms(flow.FieldDstAddr, r.From, r.To)
 		for _, a := range atoms[1:] {
 			cuts = append(cuts, a.From)
 		}
 	}
-	return cuts
+	if len(rs) == 0 {
+		return cuts
+	}
+	m.designBlocks(func(p netip.Prefix) {
+		lo, hi := p.Masked().Addr(), addrset.Last(p)
+		f, ok := firstFrom(rs, lo)
+		if !ok || f.Compare(hi) > 0 || f.Is4() != lo.Is4() {
+			return // holds none of could
+		}
+		if f != rs[0].From {
+			cuts = append(cuts, f)
+		}
+		if next := hi.Next(); next.IsValid() {
+			if g, ok := firstFrom(rs, next); ok && g.Is4() == lo.Is4() {
+				cuts = append(cuts, g)
+			}
+		}
+	})
+	slices.SortFunc(cuts, netip.Addr.Compare)
+	return slices.Compact(cuts)
+}
+
+// firstFrom returns the first address of the sorted ranges rs at or after
+// a.
+func firstFrom(rs []addrset.Range, a netip.Addr) (netip.Addr, bool) {
+	i, _ := slices.BinarySearchFunc(rs, a, func(r addrset.Range, a netip.Addr) int { return r.To.Compare(a) })
+	if i == len(rs) {
+		return netip.Addr{}, false
+	}
+	if rs[i].From.Compare(a) > 0 {
+		return rs[i].From, true
+	}
+	return a, true
 }
 
 // designBlocks calls add with every CIDR block of the design that tells

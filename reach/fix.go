@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/textsafe"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/sg"
 )
@@ -152,14 +153,29 @@ type FixResult struct {
 	Changes []Change `json:"changes"`
 	// AlsoChanged lists the other sessions whose answer the changes alter,
 	// among every session whose path could cross a changed rule, entry or
-	// route with the changed traffic (empty when the fix is as narrow as
+	// route with the changed traffic (for a route, which carries every
+	// protocol: tcp, udp, the ICMP messages filters name or the model
+	// treats apart, each protocol a filter names and one for all the
+	// others, [SessionChange.Protocols]) (empty when the fix is as narrow as
 	// the query): between interfaces' own addresses (and the query's
 	// ends, on their other ports and protocols) and internet addresses,
-	// the ports compared from the query's client port. Addresses of prefixes delegated to an interface are
+	// the ports compared from the query's client port (where the set
+	// questions refuse either model, as they do where a NAT gateway's
+	// addresses are told apart, the query's port and the ends of the port
+	// ranges the changes name, each by Check). Addresses of prefixes delegated to an interface are
 	// not among them unless the query names one.
 	AlsoChanged []SessionChange `json:"also_changed"`
 	// Patched is the model with the changes made.
 	Patched *Model `json:"-"`
+	// QuotaWarnings says where the changes take a resource above a
+	// quota's default value ([Model.QuotaWarnings] of Patched that the
+	// model lacks, such as a 21st inbound entry of a network ACL: AWS
+	// refuses such a change unless the quota was raised). Fix widens or
+	// turns an existing entry or rule where one is as narrow; where none
+	// is, the change stands, with the warning.
+	QuotaWarnings []QuotaWarning `json:"-"`
+	// Warnings is QuotaWarnings as text.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // SessionChange is a session whose answer a fix alters beside the query's:
@@ -180,6 +196,13 @@ type SessionChange struct {
 	IndeterminateLost   flow.PortSet `json:"indeterminate_lost"`
 	Before              Outcome      `json:"before,omitempty"`
 	After               Outcome      `json:"after,omitempty"`
+	// ICMP is the message compared, for an icmp or icmpv6 session a
+	// route change alters (a route carries every message; nil: echo).
+	ICMP *ICMPMessage `json:"icmp,omitempty"`
+	// Protocols, when not empty, are the protocol numbers Protocol stands
+	// for: those no filter of the design names, which every filter and
+	// route treats alike (for a route change).
+	Protocols flow.Set[uint8] `json:"protocols,omitzero"`
 }
 
 // fixRounds bounds the rounds of a fix: each round fixes every block its
@@ -194,15 +217,26 @@ const fixRounds = 6
 // whose private address is known only later, its subnet's block, any
 // address of which AWS may give it: the change then also judges every
 // other interface in that block, and AlsoChanged lists the sessions of
-// theirs it alters); a route for the one destination address. An existing rule or entry is changed
+// theirs it alters; for a peer whose public address is known only later,
+// an interface's or a NAT gateway's, none: the placeholder the model
+// shows, from 240.0.0.0/4, is no address AWS gives, and the address AWS
+// gives may be any public one, so Fix returns an error wrapping
+// [ErrNoFix] that says so; for an address of a NAT gateway with secondary
+// addresses, which sends each connection from an address of its choosing,
+// one rule or entry for each of its addresses of that kind, public or
+// private, that is not let through yet); a route for the one destination address. An existing rule or entry is changed
 // rather than one added when that is as narrow; a security group rule is
 // added to a group only the interface uses (a new group, attached to it,
 // when it has none such: made as AWS makes one, with outbound rules to
 // everywhere, which the changes remove before attaching it). The answer lists every other session whose
 // answer the changes alter ([FixResult.AlsoChanged]); for an unreachable
-// want, the change that alters fewest is chosen. Hops Fix cannot change
+// want, the change that alters fewest is chosen. A network ACL that lets
+// the reply through to some of the ports a NAT gateway may pick and not
+// others ([NATPortUnknown]) gets an entry for the rest. Hops Fix cannot change
 // (firewalls, gateways, routes to anything but the internet) and answers
-// the input leaves undecided give an error wrapping [ErrNoFix].
+// the input leaves undecided give an error wrapping [ErrNoFix]. A change
+// that takes a resource above a quota's default is listed in
+// [FixResult.QuotaWarnings].
 func (m *Model) Fix(q Query, want Outcome) (*FixResult, error) {
 	if want != Reachable && want != Unreachable {
 		return nil, fmt.Errorf("%w: Fix wants reachable or unreachable, not %s", ErrQuery, want)
@@ -219,13 +253,33 @@ func (m *Model) Fix(q Query, want Outcome) (*FixResult, error) {
 		if err := m.fixClose(q, out, r); err != nil {
 			return nil, err
 		}
-		return out, nil
+	} else {
+		if err := m.fixOpen(q, out, r); err != nil {
+			return nil, err
+		}
+		if out.AlsoChanged, err = m.alsoChanged(out.Patched, q, out.Changes); err != nil {
+			return nil, err
+		}
 	}
-	if err := m.fixOpen(q, out, r); err != nil {
-		return nil, err
+	out.QuotaWarnings = newQuotaWarnings(m.QuotaWarnings(), out.Patched.QuotaWarnings())
+	for _, w := range out.QuotaWarnings {
+		out.Warnings = append(out.Warnings, w.String())
 	}
-	out.AlsoChanged, err = m.alsoChanged(out.Patched, q, out.Changes)
-	return out, err
+	return out, nil
+}
+
+// newQuotaWarnings returns the warnings of after that before lacks (a
+// resource above a quota it was not above, or further above it).
+func newQuotaWarnings(before, after []QuotaWarning) []QuotaWarning {
+	var out []QuotaWarning
+	for _, w := range after {
+		if !slices.ContainsFunc(before, func(b QuotaWarning) bool {
+			return b.Kind == w.Kind && b.Resource == w.Resource && b.What == w.What && b.Count >= w.Count
+		}) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // fixOpen finds the changes that open q, a round at a time.
@@ -238,7 +292,7 @@ func (m *Model) fixOpen(q Query, out *FixResult, r *Result) error {
 				if h.Code == "" {
 					continue
 				}
-				if h.Undecided() {
+				if h.Undecided() && !natPortsPartly(h) {
 					return fmt.Errorf("%w: hop %d of the %s (%s %s) is undecided: %s", ErrNoFix, i+1, Leg(leg), h.Kind, h.ID, h.Missing)
 				}
 				c, err := cur.openHop(h, Leg(leg), i+1, append(slices.Clone(out.Changes), round...))
@@ -264,7 +318,7 @@ func (m *Model) fixOpen(q Query, out *FixResult, r *Result) error {
 			return nil
 		}
 		if r.Outcome == Indeterminate && len(r.Unknowns) > 0 && len(r.Undecided()) == 0 {
-			return fmt.Errorf("%w: after the changes, %s depends on values known only later: %s", ErrNoFix, queryText(q), strings.Join(r.Unknowns, "; "))
+			return fmt.Errorf("%w: after the changes, %s is indeterminate: %s", ErrNoFix, queryText(q), strings.Join(r.Unknowns, "; "))
 		}
 	}
 	return fmt.Errorf("%w: %s is still %s after %d rounds of changes", ErrNoFix, queryText(q), out.After, fixRounds)
@@ -278,10 +332,8 @@ func (m *Model) openHop(h Hop, leg Leg, n int, done []Change) ([]Change, error) 
 	switch Code(strings.TrimPrefix(string(h.Code), "RETURN_")) {
 	case SGNoAllow:
 		cs, err = m.openGroups(h, done)
-	case ACLDeny, ACLDefaultDeny:
-		var c Change
-		c, err = m.openACL(h, done)
-		cs = []Change{c}
+	case ACLDeny, ACLDefaultDeny, NATPortUnknown:
+		cs, err = m.openACLs(h, done)
 	case NoRoute:
 		var c Change
 		c, err = m.openRoute(h)
@@ -293,6 +345,13 @@ func (m *Model) openHop(h Hop, leg Leg, n int, done []Change) ([]Change, error) 
 		cs[i].Leg, cs[i].Hop = leg, n
 	}
 	return cs, err
+}
+
+// natPortsPartly reports whether h is a network ACL hop undecided only
+// because it lets the reply through to some of the ports a NAT gateway
+// may pick and not others ([NATPortUnknown]): opening the rest decides it.
+func natPortsPartly(h Hop) bool {
+	return h.natPort && Code(strings.TrimPrefix(string(h.Code), "RETURN_")) == NATPortUnknown
 }
 
 // queryText names q in errors.
@@ -308,11 +367,17 @@ func queryText(q Query) string {
 // source of an inbound packet, the destination of an outbound one, as a
 // /32 (or /128) block; for the placeholder of a private address known
 // only later (unknown.go), the block of its subnet, any address of which
-// AWS may pick.
-func (m *Model) peerBlock(pkt flow.Flow, dir flow.Direction) netip.Prefix {
-	a := pkt.Src.Addr()
-	if dir == flow.Outbound {
-		a = pkt.Dst.Addr()
+// AWS may pick. For the placeholder of a public address known only later
+// (of an interface or a NAT gateway: 240.0.0.0/4, which AWS never gives)
+// there is none: the address AWS gives may be any public one, and a rule
+// for the placeholder admits none of them; the error (wrapping [ErrNoFix])
+// says so.
+func (m *Model) peerBlock(pkt flow.Flow, dir flow.Direction) (netip.Prefix, error) {
+	a := peerOf(pkt, dir)
+	if what := m.publicPlaceholder(a); what != "" {
+		return netip.Prefix{}, fmt.Errorf("%w: the peer's address %s is the placeholder of %s, known only later: AWS never gives %s, and the address it will give may be any public one, "+
+			"so no rule narrower than every public address admits it; write the rule for the address once it is known (an Elastic IP allocated beforehand is known)",
+			ErrNoFix, a, textsafe.String(what), a)
 	}
 	if strings.HasPrefix(m.owners[a], unknownOwner) {
 		var s *subnetInfo
@@ -324,12 +389,63 @@ func (m *Model) peerBlock(pkt flow.Flow, dir flow.Direction) netip.Prefix {
 		if s != nil {
 			for _, c := range s.CIDRs {
 				if c.Addr().Is6() == a.Is6() && c.Contains(a) {
-					return c.Masked()
+					return c.Masked(), nil
 				}
 			}
 		}
 	}
-	return netip.PrefixFrom(a, a.BitLen())
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+// peerBlocks returns the blocks a filter must match for every address
+// pkt's peer in dir may have: peerBlock's one, or, for an address of a
+// NAT gateway with secondary addresses ([NATGateway].Secondary: it sends
+// each connection from an address of its choosing), each of the
+// gateway's addresses of that kind, public or private, the primary one
+// first (for private ones of which one is known only later, the subnet's
+// block). Public ones known only later give an error wrapping [ErrNoFix].
+func (m *Model) peerBlocks(pkt flow.Flow, dir flow.Direction) ([]netip.Prefix, error) {
+	a := peerOf(pkt, dir)
+	ni := m.natAddr[a]
+	if ni == nil || ni.addrs == nil {
+		p, err := m.peerBlock(pkt, dir)
+		return []netip.Prefix{p}, err
+	}
+	na := ni.addrs
+	as, open := na.privs, na.privOpen
+	if _, public := ni.privateFor(a); public {
+		as, open = na.pubs, na.pubOpen
+		if !open.IsEmpty() {
+			return nil, fmt.Errorf("%w: NAT gateway %s sends each connection from one of its public addresses (%s): any public address could be one",
+				ErrNoFix, ni.ID, textsafe.String(na.pubWhat))
+		}
+	}
+	if !open.IsEmpty() {
+		return open.Prefixes(), nil
+	}
+	out := []netip.Prefix{netip.PrefixFrom(a, a.BitLen())}
+	for _, b := range slices.SortedFunc(slices.Values(as), netip.Addr.Compare) {
+		if b != a {
+			out = append(out, netip.PrefixFrom(b, b.BitLen()))
+		}
+	}
+	return out, nil
+}
+
+// publicPlaceholder names the public address known only later whose
+// placeholder a is (an interface's [Interface.PublicIPUnknown], a NAT
+// gateway's [NATGateway.PublicIPUnknown]), or "" when a is none.
+func (m *Model) publicPlaceholder(a netip.Addr) string {
+	if !strings.HasPrefix(m.owners[a], unknownOwner) {
+		return ""
+	}
+	if ii := m.byPublic[a]; ii != nil && ii.publicUnknown != "" && ii.PublicIP == a {
+		return ii.publicUnknown
+	}
+	if ni := m.natAddr[a]; ni != nil && ni.PublicIPUnknown != "" && ni.PublicIP == a {
+		return ni.PublicIPUnknown
+	}
+	return ""
 }
 
 // trafficOf returns the protocol, destination port and ICMP type and code
@@ -363,10 +479,12 @@ func (m *Model) ifaceAt(h Hop) *ifaceInfo {
 	return ii
 }
 
-// openGroups returns the change that lets the packet of the blocking
+// openGroups returns the changes that let the packet of the blocking
 // security group hop h through: a rule for it in a group only the
 // interface uses (widening a rule there for the same peer when one is
-// adjacent), else in a new group attached to the interface.
+// adjacent), else in a new group attached to the interface; one rule for
+// each address the peer may send from (peerBlocks) that the groups do
+// not allow yet.
 func (m *Model) openGroups(h Hop, done []Change) ([]Change, error) {
 	ii := m.ifaceAt(h)
 	if ii == nil || ii.GroupsUnknown != "" {
@@ -375,9 +493,51 @@ func (m *Model) openGroups(h Hop, done []Change) ([]Change, error) {
 	if g := m.groups[firstOr(ii.Groups)]; g != nil && g.Flavour.IsAlibaba() {
 		return nil, fmt.Errorf("%w: %s's Alibaba Cloud groups: Fix writes AWS rules only; by hand: %s", ErrNoFix, ii.label(), h.Fix)
 	}
-	proto, ports, it, ic := trafficOf(h.Packet)
-	rule := sg.Rule{Direction: h.Direction, Protocol: proto, Ports: ports, ICMPType: it, ICMPCode: ic,
-		Peer: sg.Peer{Kind: sg.PeerCIDR, CIDR: m.peerBlock(h.Packet, h.Direction)}, Description: "reachsim fix"}
+	peers, err := m.peerBlocks(h.Packet, h.Direction)
+	if err != nil {
+		return nil, err
+	}
+	var out []Change
+	for i, peer := range peers {
+		if i > 0 && ii.sg != nil && ii.sg.normal.Evaluate(withPeer(h.Packet, h.Direction, peer), h.Direction).Verdict == flow.Allow {
+			continue // another address the peer may send from, allowed already
+		}
+		proto, ports, it, ic := trafficOf(h.Packet)
+		rule := sg.Rule{Direction: h.Direction, Protocol: proto, Ports: ports, ICMPType: it, ICMPCode: ic,
+			Peer: sg.Peer{Kind: sg.PeerCIDR, CIDR: peer}, Description: "reachsim fix"}
+		cs, err := m.openGroupsFor(h, ii, rule, append(slices.Clone(done), out...))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cs...)
+	}
+	return out, nil
+}
+
+// peerOf returns the address a filter matches pkt on in dir: the source
+// of an inbound packet, the destination of an outbound one.
+func peerOf(pkt flow.Flow, dir flow.Direction) netip.Addr {
+	if dir == flow.Outbound {
+		return pkt.Dst.Addr()
+	}
+	return pkt.Src.Addr()
+}
+
+// withPeer returns pkt with its peer in dir (the source of an inbound
+// packet, the destination of an outbound one) the first address of peer.
+func withPeer(pkt flow.Flow, dir flow.Direction, peer netip.Prefix) flow.Flow {
+	if dir == flow.Outbound {
+		pkt.Dst = netip.AddrPortFrom(peer.Addr(), pkt.Dst.Port())
+	} else {
+		pkt.Src = netip.AddrPortFrom(peer.Addr(), pkt.Src.Port())
+	}
+	return pkt
+}
+
+// openGroupsFor returns the changes that add rule to interface ii's
+// groups, for the hop h: into a group only ii uses, else a new group
+// (made by a change of done already, or by these).
+func (m *Model) openGroupsFor(h Hop, ii *ifaceInfo, rule sg.Rule, done []Change) ([]Change, error) {
 	for _, gid := range ii.Groups {
 		if !m.onlyMember(gid, ii) {
 			continue

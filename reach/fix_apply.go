@@ -10,23 +10,56 @@ import (
 	"github.com/reachsim/reachsim/sg"
 )
 
-// openACL returns the change that lets the packet of the blocking network
-// ACL hop h through: the deny entry that decided turned into an allow
-// when it names exactly this traffic, an adjacent allow entry for the same
-// peer widened, else a new allow entry just before the deciding one.
-func (m *Model) openACL(h Hop, done []Change) (Change, error) {
+// openACLs returns the changes that let the packet of the blocking
+// network ACL hop h through: openACL's, for each address the peer may
+// send from (peerBlocks) that the ACL does not let through yet.
+func (m *Model) openACLs(h Hop, done []Change) ([]Change, error) {
 	a := m.acls[h.ID]
 	if a == nil {
-		return Change{}, fmt.Errorf("%w: network ACL %s is not in the design", ErrNoFix, h.ID)
+		return nil, fmt.Errorf("%w: network ACL %s is not in the design", ErrNoFix, h.ID)
 	}
-	d := a.ev.Evaluate(h.Packet, h.Direction)
-	proto, ports, it, ic := trafficOf(h.Packet)
+	peers, err := m.peerBlocks(h.Packet, h.Direction)
+	if err != nil {
+		return nil, err
+	}
+	var out []Change
+	for i, peer := range peers {
+		pkt := h.Packet
+		if i > 0 {
+			pkt = withPeer(pkt, h.Direction, peer)
+			if v, _ := a.ev.Verdict(pkt, h.Direction); v == flow.Allow && !h.natPort ||
+				h.natPort && a.ev.AllowedPorts(pkt, h.Direction).Intersect(flow.SetOf(natPorts)).Equal(flow.SetOf(natPorts)) {
+				continue // another address the peer may send from, let through already
+			}
+		}
+		c, err := m.openACL(a, h, pkt, peer, append(slices.Clone(done), out...))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// openACL returns the change that lets pkt, the packet of the blocking
+// network ACL hop h with its peer in block peer, through ACL a: the deny
+// entry that decided turned into an allow when it names exactly this
+// traffic, an adjacent allow entry for the same peer widened, else a new
+// allow entry just before the deciding one.
+func (m *Model) openACL(a *aclInfo, h Hop, pkt flow.Flow, peer netip.Prefix, done []Change) (Change, error) {
+	d := a.ev.Evaluate(pkt, h.Direction)
+	proto, ports, it, ic := trafficOf(pkt)
 	if h.natPort && proto.HasPorts() {
 		// the reply goes to the port a NAT gateway picks: open every one
-		// (natport.go), before the first entry that denies one of them
-		ports, d = natPorts, natFirstDeny(a.ev, h.Packet, h.Direction)
+		// (natport.go), before the first entry that denies one of them;
+		// where the ACL lets some through already, the rest when they are
+		// one range
+		ports, d = natPorts, natFirstDeny(a.ev, pkt, h.Direction)
+		if rest := flow.SetOf(natPorts).Difference(a.ev.AllowedPorts(pkt, h.Direction)).Ranges(); len(rest) == 1 {
+			ports = rest[0]
+		}
 	}
-	want := nacl.Entry{Action: flow.Pass, Direction: h.Direction, Protocol: proto, CIDR: m.peerBlock(h.Packet, h.Direction),
+	want := nacl.Entry{Action: flow.Pass, Direction: h.Direction, Protocol: proto, CIDR: peer,
 		Ports: ports, ICMPType: it, ICMPCode: ic}
 	if !d.Default {
 		if e := d.Entry; e.Action == flow.Drop && sameScope(e, want) {

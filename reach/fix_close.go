@@ -1,6 +1,7 @@
 package reach
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -71,8 +72,8 @@ func (m *Model) closeOptions(r *Result) [][]Change {
 				opts = append(opts, numbered(cs, Forward, n))
 			}
 		case h.Kind == KindNetworkACL && h.Verdict == flow.Allow:
-			if c, ok := m.denyEntry(h); ok {
-				opts = append(opts, numbered([]Change{c}, Forward, n))
+			if cs, ok := m.denyEntry(h); ok {
+				opts = append(opts, numbered(cs, Forward, n))
 			}
 		}
 	}
@@ -107,7 +108,8 @@ func numbered(cs []Change, leg Leg, n int) []Change {
 }
 
 // removeAdmitting returns the removal of every rule of the destination's
-// groups that admits the packet of the allowing hop h, when each is no
+// groups that admits the packet of the allowing hop h (from any address
+// its peer may send from, peerBlocks), when each is no
 // wider than the packet (its one port and peer address) and its group is
 // the interface's alone; nil otherwise.
 func (m *Model) removeAdmitting(h Hop) []Change {
@@ -116,7 +118,10 @@ func (m *Model) removeAdmitting(h Hop) []Change {
 		return nil
 	}
 	proto, ports, it, ic := trafficOf(h.Packet)
-	peer := m.peerBlock(h.Packet, h.Direction)
+	peers, err := m.peerBlocks(h.Packet, h.Direction)
+	if err != nil {
+		return nil // a rule for a placeholder closes nothing AWS gives
+	}
 	var cs []Change
 	for _, gid := range ii.Groups {
 		g := m.groups[gid]
@@ -124,11 +129,13 @@ func (m *Model) removeAdmitting(h Hop) []Change {
 			return nil
 		}
 		for i, rule := range g.Rules {
-			if rule.Direction != h.Direction || !admits(m, rule, h.Packet, proto) {
+			if rule.Direction != h.Direction || !slices.ContainsFunc(peers, func(p netip.Prefix) bool {
+				return admits(m, rule, withPeer(h.Packet, h.Direction, p), proto) || p.Contains(peerOf(h.Packet, h.Direction)) && admits(m, rule, h.Packet, proto)
+			}) {
 				continue
 			}
 			icmp := proto == flow.ICMP || proto == flow.ICMPv6
-			narrow := rule.Protocol == proto && rule.Peer.Kind == sg.PeerCIDR && rule.Peer.CIDR == peer &&
+			narrow := rule.Protocol == proto && rule.Peer.Kind == sg.PeerCIDR && slices.Contains(peers, rule.Peer.CIDR) &&
 				(!proto.HasPorts() || rule.Ports == ports && !rule.PortZero) && (!icmp || rule.ICMPType == it && rule.ICMPCode == ic)
 			if !narrow || !m.onlyMember(gid, ii) {
 				return nil // removing it would close more than the query
@@ -154,24 +161,40 @@ func admits(m *Model, rule sg.Rule, pkt flow.Flow, proto flow.Protocol) bool {
 }
 
 // denyEntry returns a deny entry for exactly the packet of the allowing
-// ACL hop h, numbered just before the entry that allowed it.
-func (m *Model) denyEntry(h Hop) (Change, bool) {
+// ACL hop h, numbered just before the entry that allowed it; one for each
+// address the peer may send from (peerBlocks) that the ACL lets through.
+func (m *Model) denyEntry(h Hop) ([]Change, bool) {
 	a := m.acls[h.ID]
 	if a == nil {
-		return Change{}, false
+		return nil, false
 	}
-	d := a.ev.Evaluate(h.Packet, h.Direction)
-	if d.Default || d.Entry.Number == 0 {
-		return Change{}, false // no ACL filtered it (traffic inside a subnet)
+	peers, err := m.peerBlocks(h.Packet, h.Direction)
+	if err != nil {
+		return nil, false // an entry for a placeholder stops nothing AWS gives
 	}
-	proto, ports, it, ic := trafficOf(h.Packet)
-	e := nacl.Entry{Action: flow.Drop, Direction: h.Direction, Protocol: proto, CIDR: m.peerBlock(h.Packet, h.Direction), Ports: ports, ICMPType: it, ICMPCode: ic}
-	n, ok := freeNumber(a.acl, h.Direction, d)
-	if !ok {
-		return Change{}, false
+	var out []Change
+	for i, peer := range peers {
+		pkt := h.Packet
+		if i > 0 {
+			pkt = withPeer(pkt, h.Direction, peer)
+		}
+		d := a.ev.Evaluate(pkt, h.Direction)
+		if i > 0 && d.Verdict != flow.Allow {
+			continue // another address the peer may send from, stopped already
+		}
+		if d.Default || d.Entry.Number == 0 {
+			return nil, false // no ACL filtered it (traffic inside a subnet)
+		}
+		proto, ports, it, ic := trafficOf(pkt)
+		e := nacl.Entry{Action: flow.Drop, Direction: h.Direction, Protocol: proto, CIDR: peer, Ports: ports, ICMPType: it, ICMPCode: ic}
+		n, ok := freeNumber(withPending(a.acl, out), h.Direction, d)
+		if !ok {
+			return nil, false
+		}
+		e.Number = n
+		out = append(out, aclChange(ChangeAdd, h.ID, e, nil, "add to %s the %s entry %s"))
 	}
-	e.Number = n
-	return aclChange(ChangeAdd, h.ID, e, nil, "add to %s the %s entry %s"), true
+	return out, len(out) > 0
 }
 
 // alsoChanged lists the sessions other than q's whose answer differs
@@ -179,12 +202,14 @@ func (m *Model) denyEntry(h Hop) (Change, bool) {
 // changed traffic's peer (its owner, or every interface behind it when it
 // is a NAT gateway's address) and the interfaces the changed resource
 // judges, both ways, on q's protocol (every protocol, of the route's
-// family, for a route): every port for tcp and udp ([Model.Ports]), the
-// query's message otherwise. The query's own ends are compared too, on
+// family, for a route: routeKinds): every port for tcp and udp
+// ([Model.Ports]), the query's message otherwise. The query's own ends are compared too, on
 // its other ports and protocols.
 func (m *Model) alsoChanged(patched *Model, q Query, changes []Change) ([]SessionChange, error) {
 	out := []SessionChange{}
 	seen := map[[2]string]bool{}
+	probes := probePorts(q, changes)
+	kindsCache := map[bool][]sessionKind{}
 	for _, c := range changes {
 		if c.Kind == ResourceSecurityGroup && c.Action == ChangeRemove && m.groups[c.Resource] == nil {
 			continue // a default rule of a group the fix makes: m never had it
@@ -199,29 +224,34 @@ func (m *Model) alsoChanged(patched *Model, q Query, changes []Change) ([]Sessio
 					seen[pair] = true
 					// the query's own ends: its other ports and protocols
 					own := m.sameEnd(pair[0], q.From) && m.sameEnd(pair[1], q.To)
-					protos := []flow.Protocol{q.Protocol}
+					kinds := []sessionKind{{proto: q.Protocol, icmp: q.ICMP}}
 					v6 := q.IPv6
 					if c.Kind == ResourceRouteTable {
 						// a route carries every protocol, of its family
-						protos = []flow.Protocol{flow.TCP, flow.UDP, flow.ICMP, flow.ICMPv6}
 						v6 = v6 || c.Route != nil && c.Route.Destination.Addr().Is6()
+						kinds = routeKinds(kindsCache, m, q, v6)
 					}
-					for _, p := range protos {
-						if own && p == q.Protocol && !p.HasPorts() {
+					for _, k := range kinds {
+						p := k.proto
+						if own && p == q.Protocol && !p.HasPorts() && sameMessage(k.icmp, q.ICMP) {
 							continue // the query itself
 						}
 						pq := q
-						pq.Protocol, pq.IPv6 = p, v6
+						pq.Protocol, pq.IPv6, pq.ICMP = p, v6, k.icmp
 						if !p.HasPorts() {
 							pq.Port, pq.SrcPort = 0, 0
 						}
 						if p != q.Protocol {
-							pq.ICMP, pq.Domain = nil, ""
+							pq.Domain = ""
 						}
-						sc, changed, err := m.sessionChange(patched, pq, pair[0], pair[1])
+						sc, changed, err := m.sessionChange(patched, pq, pair[0], pair[1], probes)
 						if err != nil {
 							return nil, err
 						}
+						if k.icmp != q.ICMP || c.Kind == ResourceRouteTable && (p == flow.ICMP || p == flow.ICMPv6) {
+							sc.ICMP = k.icmp
+						}
+						sc.Protocols = k.stands
 						if own && p == q.Protocol { // every port but the query's
 							sc = sc.without(q.Port)
 							changed = sc.portsChanged()
@@ -477,16 +507,21 @@ func (m *Model) routeTargets() map[string]bool {
 }
 
 // sessionChange compares the session from -> to on q's protocol in m and
-// patched.
-func (m *Model) sessionChange(patched *Model, q Query, from, to string) (SessionChange, bool, error) {
+// patched: every port for tcp and udp, by the set questions, or, where
+// they refuse either model (a NAT gateway's addresses told apart, a value
+// known only later), the ports probes.
+func (m *Model) sessionChange(patched *Model, q Query, from, to string, probes []uint16) (SessionChange, bool, error) {
 	sc := SessionChange{From: from, To: to, Protocol: q.Protocol}
 	if q.Protocol.HasPorts() {
 		pq := PortsQuery{From: from, To: to, Protocol: q.Protocol, IPv6: q.IPv6, ClientPorts: []nacl.NamedRange{}, ClientPort: q.SrcPort}
 		before, err := m.Ports(pq)
 		if err != nil {
-			return sc, false, nil // a pair the set questions cannot answer (an address of another family)
+			return m.probeChange(patched, q, from, to, probes) // Check answers a pair of another family with an error too
 		}
 		after, err := patched.Ports(pq)
+		if errors.Is(err, ErrQuery) {
+			return m.probeChange(patched, q, from, to, probes)
+		}
 		if err != nil {
 			return sc, false, err
 		}
@@ -507,4 +542,66 @@ func (m *Model) sessionChange(patched *Model, q Query, from, to string) (Session
 	}
 	sc.Before, sc.After = before, after
 	return sc, before != after, nil
+}
+
+// probeChange compares the session from -> to on q's protocol (tcp or
+// udp, from q's client port) in m and patched on each port of probes, by
+// Verdict: sessionChange where the set questions refuse a model.
+func (m *Model) probeChange(patched *Model, q Query, from, to string, probes []uint16) (SessionChange, bool, error) {
+	sc := SessionChange{From: from, To: to, Protocol: q.Protocol}
+	var gained, lost, indG, indL []flow.PortRange
+	for _, p := range probes {
+		vq := q
+		vq.From, vq.To, vq.Port = from, to, p
+		before, err := m.Verdict(vq)
+		if err != nil {
+			return sc, false, nil // a pair Check cannot answer (an address of another family)
+		}
+		after, err := patched.Verdict(vq)
+		if err != nil {
+			return sc, false, err
+		}
+		one := flow.Single(p)
+		switch {
+		case before == after:
+			continue
+		case after == Reachable:
+			gained = append(gained, one)
+		case before == Reachable:
+			lost = append(lost, one)
+		}
+		if after == Indeterminate {
+			indG = append(indG, one)
+		} else if before == Indeterminate {
+			indL = append(indL, one)
+		}
+	}
+	sc.Gained, sc.Lost = flow.SetOf(gained...), flow.SetOf(lost...)
+	sc.IndeterminateGained, sc.IndeterminateLost = flow.SetOf(indG...), flow.SetOf(indL...)
+	return sc, sc.portsChanged(), nil
+}
+
+// probePorts returns the ports alsoChanged compares where the set
+// questions refuse a model: q's port and the ends of every port range a
+// change names.
+func probePorts(q Query, changes []Change) []uint16 {
+	out := []uint16{q.Port}
+	for _, c := range changes {
+		var rs []flow.PortRange
+		for _, r := range []*sg.Rule{c.Rule, c.Old} {
+			if r != nil && r.Protocol.HasPorts() && !r.PortZero && r.Ports != (flow.PortRange{}) {
+				rs = append(rs, r.Ports)
+			}
+		}
+		for _, e := range []*nacl.Entry{c.Entry, c.OldEntry} {
+			if e != nil && e.Protocol.HasPorts() && !e.PortZero && e.Ports != (flow.PortRange{}) {
+				rs = append(rs, e.Ports)
+			}
+		}
+		for _, r := range rs {
+			out = append(out, r.Lo, r.Hi)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(slices.DeleteFunc(out, func(p uint16) bool { return p == 0 }))
 }

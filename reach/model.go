@@ -164,7 +164,8 @@ type Interface struct {
 	// Only a path between two interfaces of the design over the internet
 	// shows the public address to a filter: such an answer is
 	// indeterminate when a CIDR block of the design tells public
-	// addresses apart (unknown.go).
+	// addresses apart (unknown.go), or tells the placeholder apart from
+	// them (a rule for 240.0.0.1/32 admits no address AWS gives).
 	PublicIPUnknown string
 	// GroupsUnknown, when set, says the interface's security groups are
 	// known only later beyond those Groups lists (which may then be

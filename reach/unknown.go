@@ -155,15 +155,33 @@ func placePublic(p *problems, m *Model) netip.Addr {
 		ii.PublicIP, ii.publicUnknown = next, ii.PublicIPUnknown // the model's copy: every path finds it as a known one
 		next = next.Next()
 	}
-	if len(m.unknownPublic) > 0 {
-		m.publicCuts = &addrUnknown{what: "public IPv4 addresses", could: publicSpace()}
+	for _, ii := range m.unknownPublic {
+		if ii.publicUnknown != "" {
+			m.addPublicPlaceholder(ii.PublicIP)
+		}
 	}
 	return next
 }
 
+// addPublicPlaceholder adds ph, the placeholder of a public address
+// known only later, to the addresses whose edges make such an address
+// matter (publicCuts): it stands for any address of publicSpace, so a
+// block that tells it apart from them (a rule for 240.0.0.1/32, such as
+// one written for the placeholder) is an edge as much as one inside
+// them; without it, such a rule would admit the placeholder for certain,
+// though it admits no address AWS gives.
+func (m *Model) addPublicPlaceholder(ph netip.Addr) {
+	if m.publicCuts == nil {
+		m.publicCuts = &addrUnknown{what: "public IPv4 addresses", could: publicSpace()}
+	}
+	m.publicCuts.could = m.publicCuts.could.Union(addrset.Of(netip.PrefixFrom(ph, ph.BitLen())))
+}
+
 // publicSpace is the IPv4 addresses AWS could give as public ones: all
 // but the private, shared, loopback, link-local, multicast and reserved
-// blocks.
+// blocks. The placeholders of public addresses known only later come from
+// the reserved 240.0.0.0/4, outside it: addPublicPlaceholder adds each to
+// the addresses whose edges count.
 func publicSpace() addrset.Set {
 	var not []netip.Prefix
 	for _, s := range []string{"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
@@ -237,8 +255,9 @@ func placeNATs(p *problems, m *Model, next netip.Addr) {
 			m.owners[next] = unknownOwner + ni.ID
 			m.natAddr[next] = ni
 			ni.PublicIP = next
-			if m.publicCuts == nil {
-				m.publicCuts = &addrUnknown{what: "public IPv4 addresses", could: publicSpace()}
+			m.addPublicPlaceholder(next)
+			if na := ni.addrs; na != nil && !na.pubOpen.IsEmpty() { // natsecondary.go: the primary is any public address
+				na.pubOpen = na.pubOpen.Union(addrset.Of(netip.PrefixFrom(next, next.BitLen())))
 			}
 		}
 	}

@@ -189,12 +189,15 @@ func fixText(q reach.Query, out fixOutput) string {
 	for _, c := range out.Commands {
 		fmt.Fprintf(&b, "  %s\n", textsafe.String(c))
 	}
+	for _, w := range fx.Warnings {
+		fmt.Fprintf(&b, "warning: %s: AWS refuses the change unless the quota was raised\n", textsafe.String(w))
+	}
 	if len(fx.AlsoChanged) == 0 {
 		b.WriteString("other sessions changed: none\n")
 	} else {
 		b.WriteString("other sessions changed:\n")
 		for _, sc := range fx.AlsoChanged {
-			fmt.Fprintf(&b, "  %s -> %s %s: %s\n", textsafe.String(sc.From), textsafe.String(sc.To), sc.Protocol, sessionChangeText(sc))
+			fmt.Fprintf(&b, "  %s -> %s %s: %s\n", textsafe.String(sc.From), textsafe.String(sc.To), sessionProtocolText(sc), sessionChangeText(sc))
 		}
 	}
 	if len(out.Written) > 0 {
@@ -209,6 +212,19 @@ func fixText(q reach.Query, out fixOutput) string {
 		}
 	}
 	return b.String()
+}
+
+// sessionProtocolText names the protocol of a session a fix alters: its
+// ICMP message, or the protocols it stands for, when it has them.
+func sessionProtocolText(sc reach.SessionChange) string {
+	s := sc.Protocol.String()
+	if sc.ICMP != nil {
+		s += fmt.Sprintf(" type %d code %d", sc.ICMP.Type, sc.ICMP.Code)
+	}
+	if !sc.Protocols.IsEmpty() {
+		s = "protocols " + sc.Protocols.String() + " (no filter names them)"
+	}
+	return s
 }
 
 // sessionChangeText says what a session gains and loses.
