@@ -154,9 +154,9 @@ type Finding struct {
 	Name      string `json:"name,omitempty"`
 	// Address is where the internet sends to: the public IP of the
 	// interface's first private address ([Interface.PublicIP]), or that
-	// private address when it has none (and for IPv6); or the public or
-	// Elastic IP of another of its private addresses
-	// ([Interface.PublicIPs]). An interface gets a finding per address
+	// private address when it has none; or the public or Elastic IP of
+	// another of its private addresses ([Interface.PublicIPs]); for IPv6,
+	// any of its IPv6 addresses. An interface gets a finding per address
 	// for each service.
 	Address netip.Addr `json:"address"`
 	// AddressUnknown names the value known only later whose placeholder
@@ -229,9 +229,10 @@ func (a *AuditResult) Worst() Severity {
 // has no finding for it. It asks at every address the internet sends to
 // the interface at, with a finding per address ([Finding.Address]): the
 // public IP of its first private address, or that private address when
-// it has none (and for IPv6), and the public or Elastic IP of each of its
-// other private addresses that has one ([Interface.PublicIPs]).
-// Interfaces of one class ([Model.Matrix]) are answered once. With transit gateway appliance mode, the addresses are
+// it has none, and the public or Elastic IP of each of its other private
+// addresses that has one ([Interface.PublicIPs]); for IPv6, each of its
+// IPv6 addresses. Interfaces of one class ([Model.Matrix]) are answered
+// once. With transit gateway appliance mode, the addresses are
 // merged over the subnets the flow hash can pick as [Model.Sources]
 // merges them: a service some address reaches whichever subnet the hash
 // picks is exposed; one no address reaches for certain but some might,

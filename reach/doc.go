@@ -271,8 +271,8 @@
 // [Model.Audit] (risky services open to the internet, through every layer
 // or closed by one, at every address the internet meets an interface
 // at: its first address, by its public IP when it has one, and the
-// Elastic IPs of its other private addresses, [Interface.PublicIPs], a
-// finding each). Each filter reports its bounds ([flow.Bounds]): cut
+// Elastic IPs of its other private addresses, [Interface.PublicIPs]; for
+// IPv6, each of its IPv6 addresses; a finding each). Each filter reports its bounds ([flow.Bounds]): cut
 // at them, the varied field falls into atoms that one walk each decides.
 // Ports walks once to find the path (no hop on it rewrites a port the
 // walk could know: a NAT gateway's pick is judged as its whole range), then
@@ -287,7 +287,7 @@
 // classes is judged by its own groups on what the middle lets through;
 // a class's cells with the internet are the union over the addresses the
 // internet meets its member at, the Elastic IPs of secondary private
-// addresses included.
+// addresses and every IPv6 address included.
 // The answers carry the indeterminate outcome like single checks.
 // The internet, in them, is every global unicast address the design does
 // not hold and no VPC block contains; no address is taken to be the

@@ -57,7 +57,9 @@ func buildPublicIPs(p *problems, m *Model, i int, in Interface, ii *ifaceInfo) {
 }
 
 // internetEnds lists the addresses at which the internet meets ii, of
-// the family, one per private address that meets it: as the destination
+// the family, one per private address that meets it. For IPv6, every
+// IPv6 address of ii, the first first: each is a global address the
+// internet gateway delivers to as it is. For IPv4, as the destination
 // (fromInternet), its first address's public IPv4 address when it has
 // one, else that address; then the public or Elastic IP of each of its
 // other private IPv4 addresses that has one ([Interface.PublicIPs]). As
@@ -78,6 +80,11 @@ func (ii *ifaceInfo) internetEnds(v6, fromInternet bool) []netip.Addr {
 		out = append(out, first)
 	}
 	if v6 {
+		for _, a := range ii.PrivateIPs {
+			if a.Is6() && a != first {
+				out = append(out, a)
+			}
+		}
 		return out
 	}
 	for _, a := range ii.PrivateIPs {
