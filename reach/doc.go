@@ -234,7 +234,9 @@
 // internet opens to an interface with DenyAllIgwTraffic
 // ([Interface.DenyAllIGWTraffic], [DenyAllIGWTraffic]; its replies are
 // undecided), and maps each private IPv4 address to its own
-// public or Elastic IP ([Interface.PublicIPs]), and applies VPC Block
+// public or Elastic IP ([Interface.PublicIP] for the first,
+// [Interface.PublicIPs], where an entry for the first is taken as its
+// PublicIP), and applies VPC Block
 // Public Access ([BlockPublicAccess], [VPCBlockPublicAccess]), as an
 // egress-only internet gateway does (block-bidirectional stops both;
 // block-ingress lets the egress-only one pass); a reply routed to a NAT
