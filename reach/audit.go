@@ -193,7 +193,9 @@ type Finding struct {
 	// addresses: "sg-1 rule sgr-2 (tcp/22 from 0.0.0.0/0)".
 	OpenedBy []string `json:"opened_by"`
 	// ClosedBy names, for a Closed finding, the hops that stop a session
-	// from an address the rules open it to.
+	// from an address the rules open it to: one that no block of the
+	// design tells apart from the rest of the internet, where a
+	// documentation address is one (package doc, "Set questions").
 	ClosedBy []Block `json:"closed_by,omitempty"`
 }
 
@@ -529,8 +531,10 @@ func (m *Model) auditServiceAt(dst netip.Addr, risk Risk, ports flow.PortSet, wh
 	}
 	// Closed: say where a session from an address the rules open the
 	// service to stops, a documentation address when the rules open it
-	// to one (internetProbe), so that a fix does not read "0.0.0.1/32"
-	from, ok := m.internetProbe(v6, where.Ranges())
+	// to one that the design treats as the rest of the internet
+	// (standIn), so that a fix neither reads "0.0.0.1/32" nor names an
+	// address another rule refuses
+	from, ok := m.standIn(v6, where.Ranges())
 	if !ok {
 		from = where.Ranges()[0].From
 	}

@@ -299,7 +299,13 @@
 // closed audit finding's blocking session, of a fix's), it is one of
 // those: the first of the documentation addresses 198.51.100.1,
 // 203.0.113.1 and 192.0.2.1 (2001:db8:ffff::1) that is one and that the
-// question allows, else the first internet address it allows.
+// question allows, else the first internet address it allows. A closed
+// audit finding's takes first, among those documentation addresses, one
+// that no block of the design tells apart from the rest of the internet
+// (no route, security group rule, ACL entry or firewall rule names its
+// documentation block, 2001:db8:ffff::/48 for IPv6, or anything inside
+// it), so that its blocking session is every internet address's, not
+// one a rule of the design refuses on its own.
 // Addresses of prefixes delegated to interfaces: Sources lists exactly
 // those that get through, per interface and outcome, apart from the
 // interface's own address ([SourceInterface.Prefixes]); Audit gives each

@@ -507,7 +507,7 @@ func (m *Model) destAddr(a, b *ifaceInfo, v6 bool) netip.Addr {
 // [Interface.PublicIPs], is a class of its own. places holds each
 // class's placement: its key without the groups.
 func (m *Model) computeClasses(v6 bool) (classes [][]*ifaceInfo, places []string) {
-	edges := m.designAddressEdges()
+	edges := m.designEdges()
 	atom := func(a netip.Addr) int {
 		if !a.IsValid() {
 			return -1
