@@ -329,7 +329,8 @@
 //   - [Diff] compares two models: every pair of interfaces (by ID, grouped
 //     by class in both) and the internet whose round-trip traffic
 //     differs, what it gains and loses, and the changed resources whose
-//     decision on the pair's path differs (its causes). The internet is
+//     decision on the pair's path differs (its causes, traced at every
+//     address the internet meets an interface at). The internet is
 //     compared address by address, not as the union a [Matrix] cell
 //     holds: widening or narrowing the internet addresses that get
 //     through is a change, listed with exactly the addresses that gained
