@@ -154,9 +154,9 @@ type Finding struct {
 	Name      string `json:"name,omitempty"`
 	// Address is where the internet sends to: the public IP of the
 	// interface's first private address ([Interface.PublicIP]), or that
-	// private address when it has none (and for IPv6); or the public or
-	// Elastic IP of another of its private addresses
-	// ([Interface.PublicIPs]). An interface gets a finding per address
+	// private address when it has none; or the public or Elastic IP of
+	// another of its private addresses ([Interface.PublicIPs]); for IPv6,
+	// any of its IPv6 addresses. An interface gets a finding per address
 	// for each service.
 	Address netip.Addr `json:"address"`
 	// AddressUnknown names the value known only later whose placeholder
@@ -193,7 +193,9 @@ type Finding struct {
 	// addresses: "sg-1 rule sgr-2 (tcp/22 from 0.0.0.0/0)".
 	OpenedBy []string `json:"opened_by"`
 	// ClosedBy names, for a Closed finding, the hops that stop a session
-	// from an address the rules open it to.
+	// from an address the rules open it to: one that no block of the
+	// design tells apart from the rest of the internet, where a
+	// documentation address is one (package doc, "Set questions").
 	ClosedBy []Block `json:"closed_by,omitempty"`
 }
 
@@ -229,9 +231,10 @@ func (a *AuditResult) Worst() Severity {
 // has no finding for it. It asks at every address the internet sends to
 // the interface at, with a finding per address ([Finding.Address]): the
 // public IP of its first private address, or that private address when
-// it has none (and for IPv6), and the public or Elastic IP of each of its
-// other private addresses that has one ([Interface.PublicIPs]).
-// Interfaces of one class ([Model.Matrix]) are answered once. With transit gateway appliance mode, the addresses are
+// it has none, and the public or Elastic IP of each of its other private
+// addresses that has one ([Interface.PublicIPs]); for IPv6, each of its
+// IPv6 addresses. Interfaces of one class ([Model.Matrix]) are answered
+// once. With transit gateway appliance mode, the addresses are
 // merged over the subnets the flow hash can pick as [Model.Sources]
 // merges them: a service some address reaches whichever subnet the hash
 // picks is exposed; one no address reaches for certain but some might,
@@ -528,8 +531,10 @@ func (m *Model) auditServiceAt(dst netip.Addr, risk Risk, ports flow.PortSet, wh
 	}
 	// Closed: say where a session from an address the rules open the
 	// service to stops, a documentation address when the rules open it
-	// to one (internetProbe), so that a fix does not read "0.0.0.1/32"
-	from, ok := m.internetProbe(v6, where.Ranges())
+	// to one that the design treats as the rest of the internet
+	// (standIn), so that a fix neither reads "0.0.0.1/32" nor names an
+	// address another rule refuses
+	from, ok := m.standIn(v6, where.Ranges())
 	if !ok {
 		from = where.Ranges()[0].From
 	}

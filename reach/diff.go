@@ -128,7 +128,10 @@ type Cause struct {
 // change comes with its causes: the resources that
 // differ between the models (security groups, network ACLs, route
 // tables, subnets, interfaces, firewalls, gateways…) that the traces of
-// its changed traffic meet in either model. Only the pairs a change can
+// its changed traffic meet in either model; for a pair with the
+// internet, traced at each address the internet meets the interface at
+// (the Elastic IPs of its secondary private addresses, its other IPv6
+// addresses) until one shows the change. Only the pairs a change can
 // touch are answered (a conservative scope: a change of the middle — a
 // gateway, a firewall, a middlebox's subnet — answers every pair). A diff
 // of a model with itself is empty. A model with transit gateway appliance

@@ -26,7 +26,9 @@ import (
 // the path references, and Block Public Access when the path crosses an
 // internet gateway. For the internet as an end, the session is traced
 // from (or to) internet addresses inside the blocks the changed
-// resources name, then a few of every kind, until one shows the change
+// resources name, then a few of every kind, to (or from) the interface's
+// ID and then each other address the internet meets it at (netEnds),
+// until one shows the change
 // (it works on one side and not the other, as the change says); when none
 // does, nothing is attributed and the change's Note says so.
 
@@ -78,18 +80,32 @@ func causesOf(a, b *Model, f, t *diffNode, pc *PairChange, res []ResourceChange,
 	if f.net || t.net {
 		candidates = append(addressWitnesses(a, b, pc), witnesses...)
 	}
-	for _, x := range candidates {
-		qf, qt := from, to
-		if f.net {
-			qf = x.String()
-		}
-		if t.net {
-			qt = x.String()
-		}
-		pa, pb, ok := tracePaths(a, b, qf, qt, kinds, f.net || t.net)
-		if ok {
-			onA, onB, found = pa, pb, true
-			break
+	// the interface's end toward the internet: its ID, then every other
+	// address the internet meets it at (internetEnds)
+	var ends []string
+	switch {
+	case f.net && !t.net:
+		ends = netEnds(a, b, to, v6, true)
+	case t.net && !f.net:
+		ends = netEnds(a, b, from, v6, false)
+	default:
+		ends = []string{""}
+	}
+search:
+	for _, end := range ends {
+		for _, x := range candidates {
+			qf, qt := from, to
+			if f.net {
+				qf, qt = x.String(), end
+			}
+			if t.net {
+				qf, qt = end, x.String()
+			}
+			pa, pb, ok := tracePaths(a, b, qf, qt, kinds, f.net || t.net)
+			if ok {
+				onA, onB, found = pa, pb, true
+				break search
+			}
 		}
 	}
 	if !found {
@@ -132,6 +148,29 @@ func causesOf(a, b *Model, f, t *diffNode, pc *PairChange, res []ResourceChange,
 		}
 	}
 	return out, ""
+}
+
+// netEnds names the ends of interface id toward the internet in a or b:
+// id itself (its first address, or that address's public IP), then each
+// other address at which the internet meets it (internetEnds: the
+// Elastic IPs of its secondary private addresses as the destination,
+// those addresses as the source; its other IPv6 addresses), in either
+// model, each once.
+func netEnds(a, b *Model, id string, v6, fromInternet bool) []string {
+	out := []string{id}
+	for _, m := range []*Model{a, b} {
+		ii, ok := m.ifaces[id]
+		if !ok {
+			continue
+		}
+		ends := ii.internetEnds(v6, fromInternet)
+		for _, e := range ends[min(1, len(ends)):] {
+			if s := e.String(); !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
 }
 
 // bpaOnPath marks a path that crosses an internet gateway.

@@ -241,7 +241,9 @@
 // internet opens to an interface with DenyAllIgwTraffic
 // ([Interface.DenyAllIGWTraffic], [DenyAllIGWTraffic]; its replies are
 // undecided), and maps each private IPv4 address to its own
-// public or Elastic IP ([Interface.PublicIPs]), and applies VPC Block
+// public or Elastic IP ([Interface.PublicIP] for the first,
+// [Interface.PublicIPs], where an entry for the first is taken as its
+// PublicIP), and applies VPC Block
 // Public Access ([BlockPublicAccess], [VPCBlockPublicAccess]), as an
 // egress-only internet gateway does (block-bidirectional stops both;
 // block-ingress lets the egress-only one pass); a reply routed to a NAT
@@ -278,8 +280,8 @@
 // [Model.Audit] (risky services open to the internet, through every layer
 // or closed by one, at every address the internet meets an interface
 // at: its first address, by its public IP when it has one, and the
-// Elastic IPs of its other private addresses, [Interface.PublicIPs], a
-// finding each). Each filter reports its bounds ([flow.Bounds]): cut
+// Elastic IPs of its other private addresses, [Interface.PublicIPs]; for
+// IPv6, each of its IPv6 addresses; a finding each). Each filter reports its bounds ([flow.Bounds]): cut
 // at them, the varied field falls into atoms that one walk each decides.
 // Ports walks once to find the path (no hop on it rewrites a port the
 // walk could know: a NAT gateway's pick is judged as its whole range), then
@@ -294,7 +296,7 @@
 // classes is judged by its own groups on what the middle lets through;
 // a class's cells with the internet are the union over the addresses the
 // internet meets its member at, the Elastic IPs of secondary private
-// addresses included.
+// addresses and every IPv6 address included.
 // The answers carry the indeterminate outcome like single checks.
 // The internet, in them, is every global unicast address the design does
 // not hold and no VPC block contains; no address is taken to be the
@@ -304,7 +306,13 @@
 // closed audit finding's blocking session, of a fix's), it is one of
 // those: the first of the documentation addresses 198.51.100.1,
 // 203.0.113.1 and 192.0.2.1 (2001:db8:ffff::1) that is one and that the
-// question allows, else the first internet address it allows.
+// question allows, else the first internet address it allows. A closed
+// audit finding's takes first, among those documentation addresses, one
+// that no block of the design tells apart from the rest of the internet
+// (no route, security group rule, ACL entry or firewall rule names its
+// documentation block, 2001:db8:ffff::/48 for IPv6, or anything inside
+// it), so that its blocking session is every internet address's, not
+// one a rule of the design refuses on its own.
 // Addresses of prefixes delegated to interfaces: Sources lists exactly
 // those that get through, per interface and outcome, apart from the
 // interface's own address ([SourceInterface.Prefixes]); Audit gives each
@@ -328,7 +336,8 @@
 //   - [Diff] compares two models: every pair of interfaces (by ID, grouped
 //     by class in both) and the internet whose round-trip traffic
 //     differs, what it gains and loses, and the changed resources whose
-//     decision on the pair's path differs (its causes). The internet is
+//     decision on the pair's path differs (its causes, traced at every
+//     address the internet meets an interface at). The internet is
 //     compared address by address, not as the union a [Matrix] cell
 //     holds: widening or narrowing the internet addresses that get
 //     through is a change, listed with exactly the addresses that gained

@@ -25,7 +25,11 @@ type PublicIP struct {
 
 // buildPublicIPs checks and indexes the public addresses of interface i:
 // [Interface.PublicIP] for its first private IPv4 address, and
-// [Interface.PublicIPs] for any of them.
+// [Interface.PublicIPs] for any of them. An entry of PublicIPs for the
+// first private IPv4 address is that address's public IP: the model's
+// copy holds it in PublicIP, as if given there, so that every question
+// that takes the interface's public IP from PublicIP (Check and Sources
+// by ID, Audit, Matrix, Diff) meets it.
 func buildPublicIPs(p *problems, m *Model, i int, in Interface, ii *ifaceInfo) {
 	ii.PublicIPs = slices.Clone(in.PublicIPs)
 	ii.publicOf = map[netip.Addr]netip.Addr{}
@@ -51,13 +55,28 @@ func buildPublicIPs(p *problems, m *Model, i int, in Interface, ii *ifaceInfo) {
 	if in.PublicIP.IsValid() && in.AddressUnknown == "" { // else mapped to the placeholder (placeUnknown)
 		add(path("interfaces", i, "PublicIP"), firstV4(ii), in.PublicIP)
 	}
+	first := firstV4(ii)
 	for j, pp := range in.PublicIPs {
-		add(path("interfaces", i, fmt.Sprintf("PublicIPs[%d]", j)), pp.Private, pp.Public)
+		ap := path("interfaces", i, fmt.Sprintf("PublicIPs[%d]", j))
+		if in.PublicIPUnknown != "" && in.AddressUnknown == "" && pp.Private == first {
+			p.add(in.ID, ap, pp.Public.String(), "the public IP of %s, the first private IPv4 address, is known only later (PublicIPUnknown), yet PublicIPs gives it", first)
+			continue
+		}
+		add(ap, pp.Private, pp.Public)
+	}
+	if pub := ii.publicOf[first]; first.IsValid() && pub.IsValid() && !in.PublicIP.IsValid() && in.AddressUnknown == "" {
+		ii.PublicIP = pub
+		ii.PublicIPs = slices.DeleteFunc(ii.PublicIPs, func(pp PublicIP) bool { return pp.Private == first })
+		if len(ii.PublicIPs) == 0 {
+			ii.PublicIPs = nil
+		}
 	}
 }
 
 // internetEnds lists the addresses at which the internet meets ii, of
-// the family, one per private address that meets it: as the destination
+// the family, one per private address that meets it. For IPv6, every
+// IPv6 address of ii, the first first: each is a global address the
+// internet gateway delivers to as it is. For IPv4, as the destination
 // (fromInternet), its first address's public IPv4 address when it has
 // one, else that address; then the public or Elastic IP of each of its
 // other private IPv4 addresses that has one ([Interface.PublicIPs]). As
@@ -78,6 +97,11 @@ func (ii *ifaceInfo) internetEnds(v6, fromInternet bool) []netip.Addr {
 		out = append(out, first)
 	}
 	if v6 {
+		for _, a := range ii.PrivateIPs {
+			if a.Is6() && a != first {
+				out = append(out, a)
+			}
+		}
 		return out
 	}
 	for _, a := range ii.PrivateIPs {

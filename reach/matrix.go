@@ -72,8 +72,9 @@ type ClassMember struct {
 // internet address opens to a member at any address the internet meets
 // it at (its first address, by its public IP when it has one, and the
 // Elastic IP of each other private address that has one,
-// [Interface.PublicIPs]); as To, the sessions a member opens to some
-// internet address from any of those private addresses.
+// [Interface.PublicIPs]; for IPv6, each of its IPv6 addresses); as To,
+// the sessions a member opens to some internet address from any of
+// those private addresses.
 type Cell struct {
 	From          string  `json:"from"`
 	To            string  `json:"to"`
@@ -100,8 +101,9 @@ const InternetNode = "internet"
 //
 // An interface stands for its own private (and public) addresses: its
 // cells with the internet hold what goes through any of its private
-// addresses with a public or Elastic IP ([Interface.PublicIPs]), beside
-// its first address ([Cell]); its cells with other interfaces are
+// addresses with a public or Elastic IP ([Interface.PublicIPs]), or any
+// of its IPv6 addresses, beside its first address ([Cell]); its cells
+// with other interfaces are
 // between first addresses. The addresses of prefixes delegated to it
 // ([Interface.DelegatedPrefixes]) are not in its cells; [Model.Sources]
 // and [Model.Check] answer for them.
@@ -505,7 +507,7 @@ func (m *Model) destAddr(a, b *ifaceInfo, v6 bool) netip.Addr {
 // [Interface.PublicIPs], is a class of its own. places holds each
 // class's placement: its key without the groups.
 func (m *Model) computeClasses(v6 bool) (classes [][]*ifaceInfo, places []string) {
-	edges := m.designAddressEdges()
+	edges := m.designEdges()
 	atom := func(a netip.Addr) int {
 		if !a.IsValid() {
 			return -1

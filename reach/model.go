@@ -67,9 +67,12 @@ type Interface struct {
 	// PublicIP is the public or Elastic IPv4 address the internet gateway
 	// maps to the first private IPv4 address, if any.
 	PublicIP netip.Addr
-	// PublicIPs maps other private IPv4 addresses of the interface to
-	// their public or Elastic IPs (an Elastic IP on a secondary private
-	// address); one private address has one public address.
+	// PublicIPs maps private IPv4 addresses of the interface to their
+	// public or Elastic IPs (an Elastic IP on a secondary private
+	// address); one private address has one public address. An entry for
+	// the first private IPv4 address means what PublicIP does: Build
+	// moves it there in the model's copy ([Model.Interfaces]), and every
+	// question answers as if PublicIP held it.
 	PublicIPs []PublicIP
 	Groups    []string // security group IDs
 	// Port25Unblocked says, for an Alibaba Cloud ECS interface (one whose

@@ -439,6 +439,9 @@ type setsCache struct {
 	once        sync.Once
 	pieces      [2][]flow.AddrRange // IPv4, IPv6
 	notInternet addrset.Set
+	// edges is designAddressEdges (designEdges, standin.go)
+	edgesOnce sync.Once
+	edges     []netip.Addr
 	// classes holds Matrix's and Audit's interface classes, per family
 	// (matrix.go)
 	classes [2]struct {

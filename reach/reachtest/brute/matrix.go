@@ -98,14 +98,22 @@ func pickMember(rng *rand.Rand, c reach.Class, v6 bool) string {
 	return c.Members[rng.IntN(len(c.Members))].ID
 }
 
-// netEnds lists, per interface of m with IPv4 public addresses beyond
-// the first private address's, the ends a question between it and the
-// internet may name besides its ID: the Elastic IPs of its other
-// private addresses ([reach.Interface.PublicIPs]) as destinations, those
-// private addresses as sources.
-func netEnds(m *reach.Model) (to, from map[string][]string) {
+// netEnds lists, per interface of m that meets the internet at more
+// than its ID's address, the ends a question between it and the
+// internet may name besides its ID: for IPv4, the Elastic IPs of its
+// other private addresses ([reach.Interface.PublicIPs]) as destinations,
+// those private addresses as sources; for IPv6 (v6), its IPv6 addresses
+// after the first, both ways.
+func netEnds(m *reach.Model, v6 bool) (to, from map[string][]string) {
 	to, from = map[string][]string{}, map[string][]string{}
 	for _, in := range m.Interfaces() {
+		if v6 {
+			for _, a := range otherIPv6(in) {
+				to[in.ID] = append(to[in.ID], a.String())
+				from[in.ID] = append(from[in.ID], a.String())
+			}
+			continue
+		}
 		for _, p := range in.PublicIPs {
 			to[in.ID] = append(to[in.ID], p.Public.String())
 			from[in.ID] = append(from[in.ID], p.Private.String())
@@ -114,21 +122,34 @@ func netEnds(m *reach.Model) (to, from map[string][]string) {
 	return to, from
 }
 
+// otherIPv6 is in's IPv6 addresses after the first.
+func otherIPv6(in reach.Interface) []netip.Addr {
+	var out []netip.Addr
+	first := true
+	for _, a := range in.PrivateIPs {
+		if a.Is6() {
+			if !first {
+				out = append(out, a)
+			}
+			first = false
+		}
+	}
+	return out
+}
+
 // CheckMatrix demands that every cell of mx (m.Matrix's answer, for IPv6
 // when v6) agree with Verdict between members of its classes, picked at
 // random for each of SessionsToCheck's sessions; and that the internet
 // cells hold what an internet address opens (a cell is a union over the
 // internet's addresses and the member's: a session that some internet
 // address gets through to the member, or from it, at any of its
-// addresses, its ID or an Elastic IP of another private address, is in
-// it; and for the first tcp ranges of an internet-to-class cell Sources
-// finds internet addresses that get through to one of them).
+// addresses, its ID, an Elastic IP of another private address or
+// another IPv6 address, is in it; and for the first tcp ranges of an
+// internet-to-class cell Sources finds internet addresses that get
+// through to one of them).
 func CheckMatrix(t testing.TB, rng *rand.Rand, m *reach.Model, mx *reach.Matrix, v6 bool, msg string) {
 	t.Helper()
-	toEnds, fromEnds := netEnds(m)
-	if v6 {
-		toEnds, fromEnds = nil, nil
-	}
+	toEnds, fromEnds := netEnds(m, v6)
 	// another picks, for a member id facing the internet, id or one of
 	// its other addresses toward it
 	another := func(id string, ends map[string][]string) string {
@@ -194,7 +215,8 @@ func CheckMatrix(t testing.TB, rng *rand.Rand, m *reach.Model, mx *reach.Matrix,
 // CheckAudit demands that a, m.Audit's answer with options o, hold for
 // every interface of ids, every address the internet sends to it at (each
 // public IPv4 address, [reach.Interface.PublicIP] and
-// [reach.Interface.PublicIPs]; else its own address) and every port of
+// [reach.Interface.PublicIPs]; for IPv6 each of its IPv6 addresses; else
+// its own address) and every port of
 // o's catalogue (nil: [reach.RiskyServices]) an Exposed finding at that
 // address exactly when Sources finds internet addresses that reach it,
 // with the rules that open it; and that a Closed finding name what closes
@@ -208,6 +230,10 @@ func CheckAudit(t testing.TB, m *reach.Model, a *reach.AuditResult, o reach.Audi
 	publics := map[string][]netip.Addr{}
 	for _, in := range m.Interfaces() {
 		if o.IPv6 {
+			if more := otherIPv6(in); len(more) > 0 {
+				publics[in.ID] = append(publics[in.ID], in.PrivateIPs[slices.IndexFunc(in.PrivateIPs, netip.Addr.Is6)])
+				publics[in.ID] = append(publics[in.ID], more...)
+			}
 			continue
 		}
 		if in.PublicIP.IsValid() {
