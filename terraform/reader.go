@@ -86,6 +86,9 @@ type reader struct {
 	fw      fwState
 	enis    map[string]*reach.Interface // by model ID
 	eniList []string
+	// outside are the resources of the plan the reader does not model
+	// (groupuses.go)
+	outside []*instance
 }
 
 func newReader(file string, plan *tfjson.Plan, rep *Report) *reader {
