@@ -171,7 +171,10 @@
 //     or an attribute known only after apply (as for a new instance that
 //     leaves the block out) is [reach.Interface.MetadataUnknown]
 //     ("aws_instance.web: metadata_options, known only after apply"): a
-//     request it decides is undecided.
+//     request it decides is undecided. An aws_network_interface attached
+//     to an instance by aws_network_interface_attachment carries the
+//     instance's options too (they are the instance's), whether or not
+//     the plan knows the instance's ID.
 //     A plan does not say an instance's operating system (aws_instance
 //     has no platform attribute): [reach.Interface.Platform] stays empty,
 //     so Windows activation (169.254.169.250, tcp port 1688) is
