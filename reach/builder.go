@@ -609,9 +609,17 @@ func reservedAddr(p *problems, si *subnetInfo, owner, fieldPath string, a netip.
 }
 
 func (b *Builder) buildInterfaces(p *problems, m *Model) {
+	firstOf := map[string]int{} // each instance's first interface
 	for i, in := range b.ifaces {
 		if b.skip("interfaces", i, in.ID) {
 			continue
+		}
+		if in.Instance != "" {
+			if j, ok := firstOf[in.Instance]; ok {
+				instanceAgrees(p, b.ifaces[j], in, i)
+			} else {
+				firstOf[in.Instance] = i
+			}
 		}
 		si, ok := m.subnets[in.Subnet]
 		if !ok {

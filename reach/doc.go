@@ -222,7 +222,10 @@
 // instance the input does not say runs Windows, and the IPv6 addresses
 // otherwise open, which answer instances built on the Nitro System only
 // (not in the input), leave the request undecided
-// ([InstanceServiceIndeterminate]), its hop naming what is missing. Other
+// ([InstanceServiceIndeterminate]), its hop naming what is missing. The
+// options and the platform are the instance's: Build refuses two
+// interfaces of one [Interface.Instance] that disagree on them
+// ([ErrTopology], naming both and the field). Other
 // traffic to them is [InstanceServiceOtherTraffic]; a packet for them
 // from the internet or a host outside the design is
 // [InstanceServiceOutside]. An Alibaba Cloud instance's packet to these
