@@ -339,6 +339,16 @@ func (l *loader) builder(w where) *reach.Builder {
 		b.AddUnmodelledAddress(u)
 		w.add("unmodelledAddresses", p)
 	}
+	for j, u := range out.groupUses {
+		e := out.groupUseAt[j]
+		p := placed{base: e.at}
+		p.set("Owner", e.at.Field("NetworkInterfaceId"))
+		if w != nil {
+			p.setList("Groups", lazyList{n: len(e.groupAt), items: e.groupAt})
+		}
+		b.AddUnmodelledGroupUse(u)
+		w.add("unmodelledGroupUses", p)
+	}
 	l.addPeerings(b, w)
 	l.addTGWs(b, w)
 	b.AddFirewall(out.fws...)

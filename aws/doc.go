@@ -195,6 +195,12 @@
 //     What its kind and the interface; for one whose gateway the input
 //     does not list, Owner the interface), and a packet to one is
 //     undecided (reach.UnmodelledDestination), not an unknown destination.
+//     The security groups of every interface left out (a load balancer's,
+//     a managed service's, an EFA-only one, one attached to nothing, one
+//     of an instance that is not running) are declared
+//     reach.UnmodelledGroupUse (Owner the interface, What its kind and
+//     InterfaceType): AWS applies them there, so lint calls none of
+//     them unused and none of their rules implied.
 //   - Security groups from both describe-security-groups and
 //     describe-security-group-rules take their rules from the second and
 //     their names and VPC from the first (a warning says when the two

@@ -337,6 +337,7 @@ func (l *loader) assembleInterfaces() {
 		e := merged[id]
 		if in := l.instances[e.instance]; in != nil {
 			if in.state != "running" {
+				l.groupUse(e, fmt.Sprintf("network interface of instance %s, which is %s", in.id, cmp.Or(in.state, "in an unknown state")))
 				continue // the instance is reported below
 			}
 			if e.name == "" && e.device == 0 {
@@ -350,16 +351,20 @@ func (l *loader) assembleInterfaces() {
 			continue
 		case silentTypes[e.typ] != "":
 			l.unmodelled(e, e.id, "network interface of a "+silentTypes[e.typ])
+			l.groupUse(e, "network interface of a "+silentTypes[e.typ])
 			continue
 		case otherTypes[e.typ] != "":
 			l.warn(e.at, "network interface %s of a %s left out: reachsim does not model it", e.id, otherTypes[e.typ])
 			l.unmodelled(e, e.id, "network interface of a "+otherTypes[e.typ])
+			l.groupUse(e, "network interface of a "+otherTypes[e.typ])
 			continue
 		case e.typ == "efa-only":
 			l.warn(e.at, "network interface %s is EFA-only (InterfaceType efa-only): left out (it has no IP address and carries no IP traffic)", e.id)
+			l.groupUse(e, "EFA-only network interface")
 			continue
 		case !e.attached:
 			l.warn(e.at, "network interface %s is not attached to anything: left out", e.id)
+			l.groupUse(e, "network interface attached to nothing")
 			continue
 		case len(e.groups) == 0:
 			l.warn(e.at, "network interface %s has no security groups: left out (reachsim models interfaces with security groups)", e.id)
@@ -413,6 +418,24 @@ func (l *loader) natInterface(e *eniRec) {
 	case left:
 		l.unmodelled(e, id, out.what+" left out, network interface "+e.id)
 	}
+}
+
+// groupUse declares the security groups of e, an interface left out of
+// the model (what says what it is), as used by it
+// (reach.UnmodelledGroupUse): lint must not call them unused, nor their
+// rules implied, since AWS applies them to e (or, for an interface
+// attached to nothing or to a stopped instance, will once it is used,
+// and refuses to delete them meanwhile).
+func (l *loader) groupUse(e *eniRec, what string) {
+	if len(e.groups) == 0 {
+		return
+	}
+	typ := e.typ
+	if typ == "" {
+		typ = "not in the input"
+	}
+	l.out.groupUses = append(l.out.groupUses, reach.UnmodelledGroupUse{Owner: e.id, What: what + " (InterfaceType " + typ + ")", Groups: e.groups})
+	l.out.groupUseAt = append(l.out.groupUseAt, e)
 }
 
 // unmodelled declares the addresses of e, an interface left out of the

@@ -77,6 +77,10 @@ type loader struct {
 		// at unmodelledAt (instance.go)
 		unmodelled   []reach.UnmodelledAddress
 		unmodelledAt []jsonloc.Loc
+		// groupUses are the security groups of the interfaces left out,
+		// read at groupUseAt (instance.go)
+		groupUses  []reach.UnmodelledGroupUse
+		groupUseAt []*eniRec
 	}
 }
 

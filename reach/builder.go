@@ -49,6 +49,7 @@ type Builder struct {
 	gwEPs             []GatewayEndpoint           // gwendpoint.go
 	origins           map[originKey]Origin        // origin.go
 	unmodelled        []UnmodelledAddress         // unmodelled.go
+	unmodelledUses    []UnmodelledGroupUse        // unmodelled.go
 
 	firsts map[string]map[string]int // during Build: kind -> ID -> index of its first use
 
@@ -223,7 +224,8 @@ func (b *Builder) build() (*Model, error) {
 	b.buildInterfaces(&p, m)
 	b.buildIPv6(&p, m) // ipv6.go
 	b.buildGateways(&p, m)
-	b.buildUnmodelled(&p, m)    // unmodelled.go
+	b.buildUnmodelled(&p, m) // unmodelled.go
+	b.buildUnmodelledUses(&p, m)
 	checkDelegatedOwners(&p, m) // delegated.go
 	b.buildFirewalls(&p, m)
 	b.buildPeerings(&p, m)
@@ -607,9 +609,17 @@ func reservedAddr(p *problems, si *subnetInfo, owner, fieldPath string, a netip.
 }
 
 func (b *Builder) buildInterfaces(p *problems, m *Model) {
+	firstOf := map[string]int{} // each instance's first interface
 	for i, in := range b.ifaces {
 		if b.skip("interfaces", i, in.ID) {
 			continue
+		}
+		if in.Instance != "" {
+			if j, ok := firstOf[in.Instance]; ok {
+				instanceAgrees(p, b.ifaces[j], in, i)
+			} else {
+				firstOf[in.Instance] = i
+			}
 		}
 		si, ok := m.subnets[in.Subnet]
 		if !ok {

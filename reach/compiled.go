@@ -43,6 +43,12 @@ type Model struct {
 	// unmodelled are the addresses held by what the design does not
 	// model (Builder.AddUnmodelledAddress; unmodelled.go), nil when none
 	unmodelled map[netip.Addr]*unmodelledInfo
+	// outsideUses are the security group uses of what the design does
+	// not model (Builder.AddUnmodelledGroupUse), sorted by owner;
+	// usedOutside names, for each group they hold, those users
+	// ("eni-alb1 (network interface of a load balancer)")
+	outsideUses []UnmodelledGroupUse
+	usedOutside map[string][]string
 	// unknownACLs and unknownRoutes count the ACL entries and routes with
 	// values known only later
 	unknownACLs, unknownRoutes int

@@ -222,7 +222,10 @@
 // instance the input does not say runs Windows, and the IPv6 addresses
 // otherwise open, which answer instances built on the Nitro System only
 // (not in the input), leave the request undecided
-// ([InstanceServiceIndeterminate]), its hop naming what is missing. Other
+// ([InstanceServiceIndeterminate]), its hop naming what is missing. The
+// options and the platform are the instance's: Build refuses two
+// interfaces of one [Interface.Instance] that disagree on them
+// ([ErrTopology], naming both and the field). Other
 // traffic to them is [InstanceServiceOtherTraffic]; a packet for them
 // from the internet or a host outside the design is
 // [InstanceServiceOutside]. An Alibaba Cloud instance's packet to these
@@ -353,7 +356,12 @@
 //     one another, rules are weighed from the last to the first, by group
 //     ID then position, each reported only when the rules still kept
 //     imply it, so a rule goes in favour of earlier ones and removing
-//     every rule reported changes no verdict),
+//     every rule reported changes no verdict; a group something the
+//     design does not model uses, [Builder.AddUnmodelledGroupUse], is
+//     never unused, its rules are never reported implied, since the
+//     rules of that thing's other groups are not weighed, and a
+//     reference to it is neither implied nor a cover; Skipped says which
+//     groups are not weighed and why),
 //     unused groups and ACLs, references to
 //     what the input lacks, ACLs that cut replies to common client ports,
 //     risky services open to the internet, quotas, hidden firewall rules

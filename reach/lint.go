@@ -192,7 +192,9 @@ func (m *Model) Lint(o LintOptions) (*LintResult, error) {
 		res.Findings = append(res.Findings, m.lintACLs(o)...)
 	}
 	if any(LintSGRuleImplied, LintSGUnused, LintRefMissingGroup, LintRefMissingPrefixList, LintRefMatchesNothing) {
-		res.Findings = append(res.Findings, m.lintGroups(o)...)
+		fs, skipped := m.lintGroups(o)
+		res.Findings = append(res.Findings, fs...)
+		res.Skipped = append(res.Skipped, skipped...)
 	}
 	res.Findings = append(res.Findings, m.lintRouteTies()...)
 	res.Findings = append(res.Findings, m.lintSourceDestCheck()...)

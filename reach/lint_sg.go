@@ -33,6 +33,12 @@ import (
 // only: a group reference matches nothing once a packet's
 // identity is lost (through a NAT gateway, semantics A.4), so it cannot
 // stand in for them.
+//
+// A group something the design does not model uses
+// ([UnmodelledGroupUse]: a load balancer's interface) is in use, and its
+// rules are never reported implied: on that thing they are a union with
+// rules lint does not weigh. A reference to it is not known (the
+// thing's addresses are not members the model holds). Skipped says so.
 
 // The dimensions of a security group rule's box.
 const (
@@ -135,8 +141,8 @@ func (gl *groupLint) peerAddrs(r sg.Rule) (addrset.Set, bool) {
 		return addrset.Of(m.lists[r.Peer.PrefixList]...), true
 	}
 	id := r.Peer.Group
-	if _, ok := m.members[id]; !ok || m.groupsUnknownN > 0 || len(m.prefixesUnknownBy[id]) > 0 {
-		return addrset.Set{}, false // unresolved, known only later, or members perhaps unknown
+	if _, ok := m.members[id]; !ok || m.groupsUnknownN > 0 || len(m.prefixesUnknownBy[id]) > 0 || len(m.usedOutside[id]) > 0 {
+		return addrset.Set{}, false // unresolved, known only later, members perhaps unknown, or members the model does not hold
 	}
 	return gl.members[id], true
 }
@@ -170,8 +176,9 @@ func (gl *groupLint) rulesOf(groups []string) (out []sgRule, ok bool) {
 	return out, true
 }
 
-// lintGroups checks every security group.
-func (m *Model) lintGroups(o LintOptions) []LintFinding {
+// lintGroups checks every security group; skipped says which groups'
+// rules SG_RULE_IMPLIED does not weigh, and why.
+func (m *Model) lintGroups(o LintOptions) (out []LintFinding, skipped []string) {
 	gl := &groupLint{m: m, members: m.groupMemberSets()}
 	gl.prepare()
 	ids := slices.Sorted(maps.Keys(m.groups))
@@ -191,15 +198,19 @@ func (m *Model) lintGroups(o LintOptions) []LintFinding {
 		}
 	}
 	for _, id := range ids {
-		if !used[id] {
+		if !used[id] && len(m.usedOutside[id]) == 0 {
 			sets = append(sets, []string{id}) // an unused group: its rules alone
 		}
 	}
 	implied := gl.impliedRules(sets, o)
-	var out []LintFinding
 	for _, id := range ids {
 		g := m.groups[id]
-		if !used[id] && g.Name != "default" {
+		if len(m.usedOutside[id]) > 0 {
+			if o.wants(LintSGRuleImplied) && len(g.Rules) > 0 {
+				skipped = append(skipped, fmt.Sprintf("%s: the rules of %s are not weighed: %s uses it, which reachsim does not model (its other groups' rules may not cover them)",
+					LintSGRuleImplied, id, strings.Join(m.usedOutside[id], ", ")))
+			}
+		} else if !used[id] && g.Name != "default" {
 			out = append(out, LintFinding{ID: LintSGUnused, Severity: Low, Kind: ResourceSecurityGroup, Resource: id,
 				Message: fmt.Sprintf("security group %s (%s) is attached to no network interface in the input", id, g.Name),
 				Fix:     fmt.Sprintf("delete security group %s if nothing outside the input uses it", id)})
@@ -222,7 +233,7 @@ func (m *Model) lintGroups(o LintOptions) []LintFinding {
 		out = append(out, m.missingRefs(g)...)
 		out = append(out, m.farRefs(g)...)
 	}
-	return append(out, m.missingListRoutes()...)
+	return append(out, m.missingListRoutes()...), skipped
 }
 
 // missingRefs are g's rules whose peer is a group the input does not hold

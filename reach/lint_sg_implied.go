@@ -130,7 +130,7 @@ func (gl *groupLint) impliedRules(sets [][]string, o LintOptions) map[ruleKey][]
 	for _, id := range slices.Sorted(maps.Keys(gl.rules)) {
 		for i := range gl.rules[id] {
 			key := ruleKey{id, i}
-			ok := len(holding[id]) > 0
+			ok := len(holding[id]) > 0 && len(gl.m.usedOutside[id]) == 0 // a group used outside the model is kept whole
 			for _, k := range holding[id] {
 				if s := &per[k]; s.rules == nil || !s.implied[at(s, key)] {
 					ok = false

@@ -54,9 +54,15 @@ type Subnet struct {
 // private addresses inside its subnet, its public or Elastic IPv4 address,
 // and its security groups.
 type Interface struct {
-	ID       string // eni-…
-	Name     string // the Name tag, used to refer to it in queries
-	Instance string // i-… of the instance it is attached to, if any
+	ID   string // eni-…
+	Name string // the Name tag, used to refer to it in queries
+	// Instance is the i-… of the instance it is attached to, if any.
+	// The instance-level fields (MetadataEndpoint, MetadataIPv6,
+	// whether MetadataUnknown is set, and whether Platform is Windows,
+	// another platform or unsaid) must agree across the interfaces of
+	// one Instance: Build refuses ([ErrTopology]) two that disagree,
+	// naming both and the field.
+	Instance string
 	Subnet   string
 	// PrivateIPs are the interface's private IPv4 and IPv6 addresses; the
 	// first of each family is the one queries use by default. Each is
@@ -219,7 +225,8 @@ type Interface struct {
 	// value: the input does not say, as a [Builder] user who sets nothing
 	// does not), a request the option decides is undecided
 	// ([InstanceServiceIndeterminate]). Every interface of an instance
-	// carries its instance's options.
+	// carries its instance's options (Build refuses interfaces of one
+	// [Interface.Instance] that disagree).
 	MetadataEndpoint, MetadataIPv6 Option
 	// MetadataUnknown, when set, says why an option above left
 	// [OptionUnset] is not known although the input holds the options,
@@ -231,9 +238,9 @@ type Interface struct {
 	// the options.
 	MetadataUnknown string
 	// Platform is the operating system of the interface's instance as
-	// the input gives it (describe-instances' PlatformDetails, such as
-	// "Linux/UNIX" or "Windows with SQL Server Standard", else its
-	// Platform, "windows" for Windows instances); "" when the input does
+	// the input gives it (describe-instances' Platform, "windows" for
+	// Windows instances, else its PlatformDetails, such as "Linux/UNIX" or
+	// "Windows with SQL Server Standard"); "" when the input does
 	// not say. Windows activation (AWS's KMS servers at 169.254.169.250
 	// and 169.254.169.251, tcp port 1688) answers an instance whose
 	// platform starts with "Windows" (in any case); for any other, and

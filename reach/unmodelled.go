@@ -42,6 +42,93 @@ func (b *Builder) AddUnmodelledAddress(u ...UnmodelledAddress) *Builder {
 	return b
 }
 
+// UnmodelledGroupUse declares that something the design does not model
+// (a load balancer's network interface, an RDS instance, a Lambda
+// function's interface, any interface a loader leaves out) uses security
+// groups of the design. The model answers no query about it, but lint
+// must know the groups are in use: such a group is never SG_UNUSED, its
+// rules are never SG_RULE_IMPLIED (the rules of an interface's groups
+// are a union, semantics.md A.1, and the other groups of the thing are
+// not weighed: removing a rule could close what it lets in), and a rule
+// of another group that references it is neither implied nor a cover
+// (the reference matches the thing's addresses too, which the model
+// does not hold as members). Lint says so in [LintResult.Skipped].
+// aws.Load declares every interface it leaves out that has groups;
+// terraform.Parse every resource it does not model that names groups.
+type UnmodelledGroupUse struct {
+	// Owner is the ID of what uses the groups ("eni-0alb",
+	// "aws_lb.web").
+	Owner string
+	// What says in words what Owner is ("network interface of a load
+	// balancer (InterfaceType load_balancer)"), for lint's words; ""
+	// reads as "resource reachsim does not model".
+	What string
+	// Groups are the IDs of the groups it uses. A group the design does
+	// not hold is kept (it is in use), but lint has nothing of it to
+	// weigh.
+	Groups []string
+}
+
+// AddUnmodelledGroupUse declares security groups used by something the
+// design does not model ([UnmodelledGroupUse]).
+func (b *Builder) AddUnmodelledGroupUse(u ...UnmodelledGroupUse) *Builder {
+	for _, x := range u {
+		x.Groups = slices.Clone(x.Groups)
+		b.unmodelledUses = append(b.unmodelledUses, x)
+	}
+	return b
+}
+
+// buildUnmodelledUses checks the group uses of what the design does not
+// model and records, for each group, who uses it.
+func (b *Builder) buildUnmodelledUses(p *problems, m *Model) {
+	for i, u := range b.unmodelledUses {
+		if u.Owner == "" || strings.ContainsAny(u.Owner, " \t\n") {
+			p.add(u.Owner, path("unmodelledGroupUses", i, "Owner"), u.Owner, "an unmodelled group use needs the ID of what uses the groups, without spaces")
+			continue
+		}
+		ok := true
+		for j, g := range u.Groups {
+			if g == "" || strings.ContainsAny(g, " \t\n") {
+				p.add(u.Owner, path("unmodelledGroupUses", i, fmt.Sprintf("Groups[%d]", j)), g, "not a security group ID")
+				ok = false
+			}
+		}
+		if !ok {
+			continue
+		}
+		u.Groups = slices.Clone(u.Groups)
+		m.outsideUses = append(m.outsideUses, u)
+		what := u.What
+		if what == "" {
+			what = "resource reachsim does not model"
+		}
+		for _, g := range u.Groups {
+			if m.usedOutside == nil {
+				m.usedOutside = map[string][]string{}
+			}
+			m.usedOutside[g] = append(m.usedOutside[g], fmt.Sprintf("%s (%s)", u.Owner, what))
+		}
+	}
+	slices.SortStableFunc(m.outsideUses, func(a, b UnmodelledGroupUse) int { return strings.Compare(a.Owner, b.Owner) })
+	for g, who := range m.usedOutside {
+		slices.Sort(who)
+		m.usedOutside[g] = slices.Compact(who)
+	}
+}
+
+// UnmodelledGroupUses returns the security group uses declared with
+// [Builder.AddUnmodelledGroupUse], sorted by owner (copies: changing
+// them changes nothing in the model).
+func (m *Model) UnmodelledGroupUses() []UnmodelledGroupUse {
+	out := make([]UnmodelledGroupUse, len(m.outsideUses))
+	for i, u := range m.outsideUses {
+		u.Groups = slices.Clone(u.Groups)
+		out[i] = u
+	}
+	return out
+}
+
 // unmodelledInfo is an [UnmodelledAddress] with the VPC that holds it.
 type unmodelledInfo struct {
 	UnmodelledAddress

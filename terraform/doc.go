@@ -112,7 +112,14 @@
 // aws_networkfirewall_firewall, see firewall.go for how a route finds a
 // new firewall's endpoint). [Modelled] lists them. Every other resource
 // type, and every data source, is counted in [Report.Unmodelled], never an
-// error. The data sources the plan read (prior_state) that describe
+// error. The security groups such a resource names (an aws_lb's
+// security_groups, an aws_db_instance's vpc_security_group_ids, a Lambda
+// function's vpc_config, an interface endpoint's security_group_ids: any
+// attribute whose name holds "security_group", nested blocks included,
+// by planned ID or, known only after apply, by the configuration's
+// reference) are declared [reach.UnmodelledGroupUse] of its address:
+// lint calls none of them unused and none of their rules implied (see
+// groupuses.go). The data sources the plan read (prior_state) that describe
 // what exists are read too: data.aws_vpc, data.aws_subnet,
 // data.aws_internet_gateway, data.aws_ec2_managed_prefix_list,
 // data.aws_prefix_list and data.aws_route_table (its routes and associations); a rule that names a
@@ -164,7 +171,10 @@
 //     or an attribute known only after apply (as for a new instance that
 //     leaves the block out) is [reach.Interface.MetadataUnknown]
 //     ("aws_instance.web: metadata_options, known only after apply"): a
-//     request it decides is undecided.
+//     request it decides is undecided. An aws_network_interface attached
+//     to an instance by aws_network_interface_attachment carries the
+//     instance's options too (they are the instance's), whether or not
+//     the plan knows the instance's ID.
 //     A plan does not say an instance's operating system (aws_instance
 //     has no platform attribute): [reach.Interface.Platform] stays empty,
 //     so Windows activation (169.254.169.250, tcp port 1688) is

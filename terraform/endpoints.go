@@ -50,6 +50,7 @@ func (r *reader) readVPCEndpoint(in *instance) {
 			delete(r.rep.Modelled, in.typ)
 		}
 		r.rep.Unmodelled[in.typ]++
+		r.outside = append(r.outside, in) // its security_group_ids are in use
 		return
 	}
 	ep := reach.GatewayEndpoint{ID: in.id, Name: nameTag(in)}

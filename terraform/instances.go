@@ -412,7 +412,8 @@ func (r *reader) groupsUnknown(in *instance, it *reach.Interface, attr string) {
 }
 
 // readENIAttachment reads an aws_network_interface_attachment: the
-// interface belongs to the instance.
+// interface belongs to the instance, whose ID it takes when the plan
+// knows it, and whose metadata options and platform it carries.
 func (r *reader) readENIAttachment(in *instance) {
 	inst, _ := r.linkOne(in, "instance_id", "aws_instance")
 	eni, _ := r.linkOne(in, "network_interface_id", "aws_network_interface")
@@ -421,8 +422,18 @@ func (r *reader) readENIAttachment(in *instance) {
 		r.fail(in, "network_interface_id", eni, ErrInvalidPlan, "no network interface of the plan")
 		return
 	}
-	if t := r.byAdr[inst]; t != nil && t.known != "" {
+	t := r.byAdr[inst]
+	if t == nil {
+		return // an instance the plan does not hold: its options are unknown
+	}
+	if t.known != "" {
 		it.Instance = t.known
+	}
+	if p := r.enis[t.addr]; p != nil {
+		// the metadata options (and platform) are the instance's: every
+		// interface of it carries them (reach.Interface), as aws.Load
+		// gives them, known or not, to each
+		it.MetadataEndpoint, it.MetadataIPv6, it.MetadataUnknown, it.Platform = p.MetadataEndpoint, p.MetadataIPv6, p.MetadataUnknown, p.Platform
 	}
 }
 

@@ -383,6 +383,13 @@ func (r *reader) readRoute(in *instance) {
 		return
 	}
 	if route, ok := r.route(in, "", "destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id"); ok {
+		if r.routeFrom == nil {
+			r.routeFrom = map[string]map[int]*instance{}
+		}
+		if r.routeFrom[rt.ID] == nil {
+			r.routeFrom[rt.ID] = map[int]*instance{}
+		}
+		r.routeFrom[rt.ID][len(rt.Routes)] = in // Build's errors name the table's route: explain names the aws_route
 		rt.Routes = append(rt.Routes, route)
 	}
 }

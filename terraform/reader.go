@@ -86,6 +86,12 @@ type reader struct {
 	fw      fwState
 	enis    map[string]*reach.Interface // by model ID
 	eniList []string
+	// outside are the resources of the plan the reader does not model
+	// (groupuses.go)
+	outside []*instance
+	// routeFrom names, for each route table (by model ID), the
+	// standalone aws_route behind each of its routes (by position)
+	routeFrom map[string]map[int]*instance
 }
 
 func newReader(file string, plan *tfjson.Plan, rep *Report) *reader {
@@ -134,7 +140,10 @@ func (r *reader) build() (*reach.Model, error) {
 // to name the resource and its attribute as the reader's own errors do
 // ("aws_nat_gateway.main: private_ip"): the attribute is the one whose
 // value is the offending text (an address compared as an address); when
-// no single attribute holds it, the address alone.
+// no single attribute holds it, the address alone. A route of a table
+// that a standalone aws_route made is named by the aws_route, and a
+// text that is a linked resource's model ID by that resource's ID, the
+// value the plan holds.
 func (r *reader) explain(err error) error {
 	errs := []error{err}
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
@@ -148,15 +157,37 @@ func (r *reader) explain(err error) error {
 			out = append(out, &flow.InputError{File: r.file, Err: e})
 			continue
 		}
+		if src := r.routeFrom[ie.Resource][routeIndex(ie.Path)]; src != nil {
+			in = src // a standalone aws_route folded into its table
+		}
+		text := ie.Text
+		if t := r.byAdr[text]; t != nil && t.known != "" {
+			text = t.known // a linked resource's model ID: the plan's value is its ID
+		}
 		path := in.addr
-		if ie.Text != "" {
-			if at := attrHolding(in.values, ie.Text); at != "" {
+		if text != "" {
+			if at := attrHolding(in.values, text); at != "" {
 				path += ": " + at
 			}
 		}
-		out = append(out, &flow.InputError{File: r.file, Path: path, Rule: ie.Rule, Text: ie.Text, Err: ie.Err})
+		out = append(out, &flow.InputError{File: r.file, Path: path, Rule: ie.Rule, Text: text, Err: ie.Err})
 	}
 	return errors.Join(out...)
+}
+
+// routeIndex is the position of the route a builder path names
+// ("routeTables[2].Routes[3].TargetID": 3), -1 when it names none.
+func routeIndex(path string) int {
+	_, rest, ok := strings.Cut(path, ".Routes[")
+	if !ok {
+		return -1
+	}
+	num, _, _ := strings.Cut(rest, "]")
+	n, err := strconv.Atoi(num)
+	if err != nil {
+		return -1
+	}
+	return n
 }
 
 // attrHolding returns the path of the one value of values (attributes,

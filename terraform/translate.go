@@ -151,6 +151,7 @@ func (r *reader) translate() {
 			r.rep.Modelled[in.typ]++
 		} else {
 			r.rep.Unmodelled[in.typ]++
+			r.outside = append(r.outside, in)
 		}
 	}
 	for _, p := range passes {
@@ -160,8 +161,9 @@ func (r *reader) translate() {
 			}
 		}
 	}
-	r.finishEndpoints() // endpoints.go
-	r.settleGroups()    // computed.go
+	r.finishEndpoints()  // endpoints.go
+	r.outsideGroupUses() // groupuses.go
+	r.settleGroups()     // computed.go
 	r.settleACLs()
 	r.bindFirewallRoutes()
 	r.vpcDefaults()
