@@ -663,6 +663,7 @@ func (m *Model) Interfaces() []Interface {
 		in.PrivateIPs = slices.Clone(in.PrivateIPs)
 		in.PublicIPs = slices.Clone(in.PublicIPs)
 		in.Groups = slices.Clone(in.Groups)
+		in.DelegatedPrefixes = slices.Clone(in.DelegatedPrefixes)
 		out[i] = in
 	}
 	return out

@@ -1,7 +1,9 @@
 package reach_test
 
 import (
+	"fmt"
 	"net/netip"
+	"slices"
 	"sync"
 	"testing"
 
@@ -14,6 +16,7 @@ import (
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/scramble"
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sample"
 	"github.com/reachsim/reachsim/sg"
 )
 
@@ -130,4 +133,32 @@ func TestModelOwnsItsData(t *testing.T) {
 	as, err := m.GroupMembers("sg-pl")
 	require.NoError(t, err)
 	assert.Equal(t, []netip.Addr{ba("10.1.1.10")}, as)
+}
+
+// Model.Interfaces returns copies: scrambling every field of what it
+// returned, delegated prefixes and public addresses included, changes
+// nothing the model returns next.
+func TestInterfacesAreCopies(t *testing.T) {
+	d := sample.ThreeTierDesign()
+	for i := range d.Interfaces {
+		if d.Interfaces[i].ID == "eni-app1" {
+			d.Interfaces[i].DelegatedPrefixes = []netip.Prefix{bp("10.0.2.64/28")}
+		}
+	}
+	m, err := d.Builder().Build()
+	require.NoError(t, err)
+	first := m.Interfaces()
+	require.True(t, slices.ContainsFunc(first, func(in reach.Interface) bool { return len(in.DelegatedPrefixes) == 1 }))
+	want := fmt.Sprintf("%+v", first) // a snapshot: first itself may share the model's arrays
+	got := m.Interfaces()
+	scramble.All(got)
+	for _, in := range got { // netip values have no fields scramble reaches
+		for i := range in.DelegatedPrefixes {
+			in.DelegatedPrefixes[i] = bp("192.0.2.0/28")
+		}
+		for i := range in.PrivateIPs {
+			in.PrivateIPs[i] = ba("192.0.2.1")
+		}
+	}
+	assert.Equal(t, want, fmt.Sprintf("%+v", m.Interfaces()))
 }
