@@ -55,6 +55,29 @@ type Bounds struct {
 	window   [2]netip.Addr
 	windowed bool
 	sorted   bool
+	// ranges holds the address ranges themselves, when recording
+	// (RecordRanges)
+	ranges [2][]AddrRange
+	record bool
+}
+
+// RecordRanges makes b keep, from now on, the address ranges it is given
+// (by [Bounds.AddAddrRange], [Bounds.AddPrefix], [Bounds.AddAddr], and
+// from a recording Bounds merged in), not only their edges, whatever the
+// window: [Bounds.AddrRanges] returns them. Edges alone cannot say
+// whether a piece of the space that holds none of some addresses (a gap
+// of them) is inside a range or between two: the ranges can.
+func (b *Bounds) RecordRanges() { b.record = true }
+
+// AddrRanges returns the address ranges recorded for the address field f
+// since [Bounds.RecordRanges] (sorted and without repeats after
+// [Bounds.Compact]). A range merged from a Bounds that did not record is
+// missing: its edges are there, its range is not.
+func (b *Bounds) AddrRanges(f Field) []AddrRange {
+	if f != FieldSrcAddr && f != FieldDstAddr {
+		return nil
+	}
+	return b.ranges[f-FieldSrcAddr]
 }
 
 // WindowAddrs keeps, from now on, only the address edges that can cut
@@ -134,6 +157,9 @@ func (b *Bounds) AddAddrRange(f Field, from, to netip.Addr) {
 	}
 	i := f - FieldSrcAddr
 	b.sorted = false
+	if b.record && from.Is4() == to.Is4() && !to.Less(from) {
+		b.ranges[i] = append(b.ranges[i], AddrRange{from, to})
+	}
 	if b.inWindow(from) {
 		b.addrs[i] = append(b.addrs[i], from)
 	}
@@ -180,6 +206,9 @@ func (b *Bounds) Merge(o *Bounds) {
 	for f := range b.addrs {
 		if b.Varies(FieldSrcAddr + Field(f)) {
 			b.appendAddrs(f, o.addrs[f], o.sorted)
+			if b.record {
+				b.ranges[f] = append(b.ranges[f], o.ranges[f]...)
+			}
 		}
 	}
 	b.sorted = false
@@ -192,6 +221,7 @@ func (b *Bounds) Reset() {
 	}
 	for f := range b.addrs {
 		b.addrs[f] = b.addrs[f][:0]
+		b.ranges[f] = b.ranges[f][:0]
 	}
 }
 
@@ -273,6 +303,9 @@ func (b *Bounds) MergeField(to Field, o *Bounds, from Field) {
 		b.cuts[to] = append(b.cuts[to], o.cuts[from]...)
 	case to >= FieldSrcAddr && from >= FieldSrcAddr && to < numFields && from < numFields:
 		b.appendAddrs(int(to-FieldSrcAddr), o.addrs[from-FieldSrcAddr], o.sorted)
+		if b.record {
+			b.ranges[to-FieldSrcAddr] = append(b.ranges[to-FieldSrcAddr], o.ranges[from-FieldSrcAddr]...)
+		}
 		b.sorted = false
 	}
 }
@@ -287,6 +320,13 @@ func (b *Bounds) Compact() {
 	for f := range b.addrs {
 		slices.SortFunc(b.addrs[f], netip.Addr.Compare)
 		b.addrs[f] = slices.Compact(b.addrs[f])
+		slices.SortFunc(b.ranges[f], func(x, y AddrRange) int {
+			if c := x.From.Compare(y.From); c != 0 {
+				return c
+			}
+			return x.To.Compare(y.To)
+		})
+		b.ranges[f] = slices.Compact(b.ranges[f])
 	}
 	b.sorted = true
 }

@@ -413,3 +413,29 @@ func TestWindowAddrsKeepsTheAtomsInside(t *testing.T) {
 		require.LessOrEqual(t, win.Len(flow.FieldSrcAddr), full.Len(flow.FieldSrcAddr), "case %d", i)
 	}
 }
+
+func TestBoundsRecordRanges(t *testing.T) {
+	p := func(s string) netip.Prefix { return netip.MustParsePrefix(s) }
+	r := func(from, to string) flow.AddrRange {
+		return flow.AddrRange{From: netip.MustParseAddr(from), To: netip.MustParseAddr(to)}
+	}
+	plain := flow.NewBounds(flow.FieldSrcAddr)
+	plain.AddPrefix(flow.FieldSrcAddr, p("10.0.0.0/8"))
+	assert.Empty(t, plain.AddrRanges(flow.FieldSrcAddr), "a Bounds that does not record keeps edges only")
+
+	fw := flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr)
+	fw.RecordRanges()
+	fw.AddPrefix(flow.FieldDstAddr, p("0.0.0.0/1"))
+	b := flow.NewBounds(flow.FieldSrcAddr)
+	b.RecordRanges()
+	b.AddPrefix(flow.FieldSrcAddr, p("10.0.2.0/28"))
+	b.AddPrefix(flow.FieldSrcAddr, p("10.0.2.0/28"))
+	b.AddPrefix(flow.FieldDstAddr, p("10.9.0.0/16")) // a field b does not vary
+	b.MergeField(flow.FieldSrcAddr, fw, flow.FieldDstAddr)
+	b.Merge(plain) // no ranges to carry
+	b.Compact()
+	assert.Equal(t, []flow.AddrRange{r("0.0.0.0", "127.255.255.255"), r("10.0.2.0", "10.0.2.15")}, b.AddrRanges(flow.FieldSrcAddr))
+	assert.Empty(t, b.AddrRanges(flow.FieldDstAddr))
+	b.Reset()
+	assert.Empty(t, b.AddrRanges(flow.FieldSrcAddr))
+}

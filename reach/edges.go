@@ -22,12 +22,15 @@ import (
 // a gap (0.0.0.0/1 holds the public addresses up to 126.255.255.255 and
 // none after the gap at 127.0.0.0/8; 240.0.0.0/4 holds the placeholders of
 // public addresses known only later and no public address): its edges
-// are the first address of could it holds and the first after it. A
-// firewall rule's address edges are cuts where they fall inside a range
-// of could.
+// are the first address of could it holds and the first after it
+// (blockCuts). A firewall rule's address edges are cuts where they fall
+// inside a range of could.
 func (m *Model) findCuts(could addrset.Set) []netip.Addr {
-	b := m.firewallAddrBounds()
 	rs := could.Ranges()
+	if len(rs) == 0 {
+		return nil
+	}
+	b := m.firewallAddrBounds()
 	var cuts []netip.Addr
 	for _, r := range rs {
 		atoms := b.AddrAtoms(flow.FieldDstAddr, r.From, r.To)
@@ -35,26 +38,30 @@ func (m *Model) findCuts(could addrset.Set) []netip.Addr {
 			cuts = append(cuts, a.From)
 		}
 	}
-	if len(rs) == 0 {
-		return cuts
-	}
-	m.designBlocks(func(p netip.Prefix) {
-		lo, hi := p.Masked().Addr(), addrset.Last(p)
-		f, ok := firstFrom(rs, lo)
-		if !ok || f.Compare(hi) > 0 || f.Is4() != lo.Is4() {
-			return // holds none of could
-		}
-		if f != rs[0].From {
-			cuts = append(cuts, f)
-		}
-		if next := hi.Next(); next.IsValid() {
-			if g, ok := firstFrom(rs, next); ok && g.Is4() == lo.Is4() {
-				cuts = append(cuts, g)
-			}
-		}
-	})
+	m.designBlocks(func(p netip.Prefix) { cuts = blockCuts(cuts, rs, p.Masked().Addr(), addrset.Last(p)) })
 	slices.SortFunc(cuts, netip.Addr.Compare)
 	return slices.Compact(cuts)
+}
+
+// blockCuts appends to cuts the edges the block [lo, hi] makes in the
+// addresses of the sorted ranges rs: none when it holds none of them (it
+// lies in a gap of rs, or outside), else the first address of rs it holds
+// (unless it is the first of rs) and the first address of rs after it,
+// wherever the block's own ends fall.
+func blockCuts(cuts []netip.Addr, rs []addrset.Range, lo, hi netip.Addr) []netip.Addr {
+	f, ok := firstFrom(rs, lo)
+	if !ok || f.Compare(hi) > 0 || f.Is4() != lo.Is4() {
+		return cuts // holds none of rs
+	}
+	if f != rs[0].From {
+		cuts = append(cuts, f)
+	}
+	if next := hi.Next(); next.IsValid() && next.Is4() == lo.Is4() {
+		if g, ok := firstFrom(rs, next); ok && g.Is4() == lo.Is4() {
+			cuts = append(cuts, g)
+		}
+	}
+	return cuts
 }
 
 // firstFrom returns the first address of the sorted ranges rs at or after
