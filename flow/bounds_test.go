@@ -421,21 +421,28 @@ func TestBoundsRecordRanges(t *testing.T) {
 	}
 	plain := flow.NewBounds(flow.FieldSrcAddr)
 	plain.AddPrefix(flow.FieldSrcAddr, p("10.0.0.0/8"))
-	assert.Empty(t, plain.AddrRanges(flow.FieldSrcAddr), "a Bounds that does not record keeps edges only")
+	assert.Empty(t, plain.AddrSets(flow.FieldSrcAddr), "a Bounds that does not record keeps edges only")
 
 	fw := flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr)
 	fw.RecordRanges()
 	fw.AddPrefix(flow.FieldDstAddr, p("0.0.0.0/1"))
+	fw.AddAddrSet(flow.FieldDstAddr, []flow.AddrRange{r("0.0.0.0", "9.255.255.255"), r("11.0.0.0", "255.255.255.255")})
 	b := flow.NewBounds(flow.FieldSrcAddr)
 	b.RecordRanges()
 	b.AddPrefix(flow.FieldSrcAddr, p("10.0.2.0/28"))
 	b.AddPrefix(flow.FieldSrcAddr, p("10.0.2.0/28"))
 	b.AddPrefix(flow.FieldDstAddr, p("10.9.0.0/16")) // a field b does not vary
 	b.MergeField(flow.FieldSrcAddr, fw, flow.FieldDstAddr)
-	b.Merge(plain) // no ranges to carry
+	b.Merge(plain) // no sets to carry
 	b.Compact()
-	assert.Equal(t, []flow.AddrRange{r("0.0.0.0", "127.255.255.255"), r("10.0.2.0", "10.0.2.15")}, b.AddrRanges(flow.FieldSrcAddr))
-	assert.Empty(t, b.AddrRanges(flow.FieldDstAddr))
+	assert.Equal(t, [][]flow.AddrRange{
+		{r("0.0.0.0", "9.255.255.255"), r("11.0.0.0", "255.255.255.255")},
+		{r("0.0.0.0", "127.255.255.255")},
+		{r("10.0.2.0", "10.0.2.15")},
+	}, b.AddrSets(flow.FieldSrcAddr))
+	assert.Empty(t, b.AddrSets(flow.FieldDstAddr))
+	// the set's edges are there as a range's are
+	assert.Len(t, b.AddrAtoms(flow.FieldSrcAddr, netip.MustParseAddr("9.0.0.0"), netip.MustParseAddr("12.0.0.0")), 5)
 	b.Reset()
-	assert.Empty(t, b.AddrRanges(flow.FieldSrcAddr))
+	assert.Empty(t, b.AddrSets(flow.FieldSrcAddr))
 }

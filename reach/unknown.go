@@ -435,11 +435,8 @@ func (m *Model) pathCuts(f flow.Flow, src *ifaceInfo, u *addrUnknown, isSrc bool
 	rs := u.could.Ranges()
 	var cuts []netip.Addr
 	block := func(lo, hi netip.Addr) { cuts = blockCuts(cuts, rs, lo, hi) }
-	for _, r := range fb.AddrRanges(fwdField) {
-		block(r.From, r.To)
-	}
-	for _, r := range rb.AddrRanges(retField) {
-		block(r.From, r.To)
+	for _, set := range slices.Concat(fb.AddrSets(fwdField), rb.AddrSets(retField)) {
+		cuts = setCuts(cuts, rs, set)
 	}
 	prefix := func(p netip.Prefix) { block(p.Masked().Addr(), addrset.Last(p)) }
 	m.routeBlocks(prefix)
