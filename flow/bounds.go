@@ -55,6 +55,54 @@ type Bounds struct {
 	window   [2]netip.Addr
 	windowed bool
 	sorted   bool
+	// sets holds the address sets themselves, when recording
+	// (RecordRanges)
+	sets   [2][][]AddrRange
+	record bool
+}
+
+// RecordRanges makes b keep, from now on, the address sets it is given
+// (by [Bounds.AddAddrSet], and as sets of one range by
+// [Bounds.AddAddrRange], [Bounds.AddPrefix] and [Bounds.AddAddr], and
+// from a recording Bounds merged in), not only their edges, whatever the
+// window: [Bounds.AddrSets] returns them. Edges alone cannot say whether
+// a piece of the space that holds none of some addresses (a gap of them)
+// is inside a set or between two: the sets can.
+func (b *Bounds) RecordRanges() { b.record = true }
+
+// AddrSets returns the address sets recorded for the address field f
+// since [Bounds.RecordRanges], each as its ranges (sorted and without
+// repeats after [Bounds.Compact]). A set merged from a Bounds that did
+// not record is missing: its edges are there, the set is not.
+func (b *Bounds) AddrSets(f Field) [][]AddrRange {
+	if f != FieldSrcAddr && f != FieldDstAddr {
+		return nil
+	}
+	return b.sets[f-FieldSrcAddr]
+}
+
+// AddAddrSet records the union of the address ranges rs (one family each)
+// of an address field: the edges of each, and, when b records
+// ([Bounds.RecordRanges]), the set as one, so that a gap between two of
+// its ranges is known to be inside neither. It does nothing for a field
+// the Bounds does not vary.
+func (b *Bounds) AddAddrSet(f Field, rs []AddrRange) {
+	if !b.Varies(f) || (f != FieldSrcAddr && f != FieldDstAddr) {
+		return
+	}
+	rec := b.record
+	b.record = false
+	var set []AddrRange
+	for _, r := range rs {
+		if r.From.IsValid() && r.To.IsValid() && r.From.Is4() == r.To.Is4() && !r.To.Less(r.From) {
+			b.AddAddrRange(f, r.From, r.To)
+			set = append(set, r)
+		}
+	}
+	b.record = rec
+	if rec && len(set) > 0 {
+		b.sets[f-FieldSrcAddr] = append(b.sets[f-FieldSrcAddr], set)
+	}
 }
 
 // WindowAddrs keeps, from now on, only the address edges that can cut
@@ -134,6 +182,9 @@ func (b *Bounds) AddAddrRange(f Field, from, to netip.Addr) {
 	}
 	i := f - FieldSrcAddr
 	b.sorted = false
+	if b.record && from.Is4() == to.Is4() && !to.Less(from) {
+		b.sets[i] = append(b.sets[i], []AddrRange{{from, to}})
+	}
 	if b.inWindow(from) {
 		b.addrs[i] = append(b.addrs[i], from)
 	}
@@ -180,6 +231,9 @@ func (b *Bounds) Merge(o *Bounds) {
 	for f := range b.addrs {
 		if b.Varies(FieldSrcAddr + Field(f)) {
 			b.appendAddrs(f, o.addrs[f], o.sorted)
+			if b.record {
+				b.sets[f] = append(b.sets[f], o.sets[f]...)
+			}
 		}
 	}
 	b.sorted = false
@@ -192,6 +246,7 @@ func (b *Bounds) Reset() {
 	}
 	for f := range b.addrs {
 		b.addrs[f] = b.addrs[f][:0]
+		b.sets[f] = b.sets[f][:0]
 	}
 }
 
@@ -273,6 +328,9 @@ func (b *Bounds) MergeField(to Field, o *Bounds, from Field) {
 		b.cuts[to] = append(b.cuts[to], o.cuts[from]...)
 	case to >= FieldSrcAddr && from >= FieldSrcAddr && to < numFields && from < numFields:
 		b.appendAddrs(int(to-FieldSrcAddr), o.addrs[from-FieldSrcAddr], o.sorted)
+		if b.record {
+			b.sets[to-FieldSrcAddr] = append(b.sets[to-FieldSrcAddr], o.sets[from-FieldSrcAddr]...)
+		}
 		b.sorted = false
 	}
 }
@@ -287,6 +345,8 @@ func (b *Bounds) Compact() {
 	for f := range b.addrs {
 		slices.SortFunc(b.addrs[f], netip.Addr.Compare)
 		b.addrs[f] = slices.Compact(b.addrs[f])
+		slices.SortFunc(b.sets[f], compareSets)
+		b.sets[f] = slices.CompactFunc(b.sets[f], func(x, y []AddrRange) bool { return compareSets(x, y) == 0 })
 	}
 	b.sorted = true
 }
@@ -316,4 +376,14 @@ func (b *Bounds) AddrAtomIndex(f Field, a netip.Addr) int {
 		i++
 	}
 	return i
+}
+
+// compareSets orders two recorded address sets by their ranges.
+func compareSets(x, y []AddrRange) int {
+	return slices.CompareFunc(x, y, func(a, b AddrRange) int {
+		if c := a.From.Compare(b.From); c != 0 {
+			return c
+		}
+		return a.To.Compare(b.To)
+	})
 }

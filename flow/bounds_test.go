@@ -413,3 +413,36 @@ func TestWindowAddrsKeepsTheAtomsInside(t *testing.T) {
 		require.LessOrEqual(t, win.Len(flow.FieldSrcAddr), full.Len(flow.FieldSrcAddr), "case %d", i)
 	}
 }
+
+func TestBoundsRecordRanges(t *testing.T) {
+	p := func(s string) netip.Prefix { return netip.MustParsePrefix(s) }
+	r := func(from, to string) flow.AddrRange {
+		return flow.AddrRange{From: netip.MustParseAddr(from), To: netip.MustParseAddr(to)}
+	}
+	plain := flow.NewBounds(flow.FieldSrcAddr)
+	plain.AddPrefix(flow.FieldSrcAddr, p("10.0.0.0/8"))
+	assert.Empty(t, plain.AddrSets(flow.FieldSrcAddr), "a Bounds that does not record keeps edges only")
+
+	fw := flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr)
+	fw.RecordRanges()
+	fw.AddPrefix(flow.FieldDstAddr, p("0.0.0.0/1"))
+	fw.AddAddrSet(flow.FieldDstAddr, []flow.AddrRange{r("0.0.0.0", "9.255.255.255"), r("11.0.0.0", "255.255.255.255")})
+	b := flow.NewBounds(flow.FieldSrcAddr)
+	b.RecordRanges()
+	b.AddPrefix(flow.FieldSrcAddr, p("10.0.2.0/28"))
+	b.AddPrefix(flow.FieldSrcAddr, p("10.0.2.0/28"))
+	b.AddPrefix(flow.FieldDstAddr, p("10.9.0.0/16")) // a field b does not vary
+	b.MergeField(flow.FieldSrcAddr, fw, flow.FieldDstAddr)
+	b.Merge(plain) // no sets to carry
+	b.Compact()
+	assert.Equal(t, [][]flow.AddrRange{
+		{r("0.0.0.0", "9.255.255.255"), r("11.0.0.0", "255.255.255.255")},
+		{r("0.0.0.0", "127.255.255.255")},
+		{r("10.0.2.0", "10.0.2.15")},
+	}, b.AddrSets(flow.FieldSrcAddr))
+	assert.Empty(t, b.AddrSets(flow.FieldDstAddr))
+	// the set's edges are there as a range's are
+	assert.Len(t, b.AddrAtoms(flow.FieldSrcAddr, netip.MustParseAddr("9.0.0.0"), netip.MustParseAddr("12.0.0.0")), 5)
+	b.Reset()
+	assert.Empty(t, b.AddrSets(flow.FieldSrcAddr))
+}

@@ -185,7 +185,13 @@
 // get, so a hop only such a rule could allow is undecided too. A block
 // tells such addresses apart when it holds some of them and not all,
 // wherever its ends fall (0.0.0.0/1 holds the public addresses below
-// 127.0.0.0/8 and none above); a public address known only later
+// 127.0.0.0/8 and none above; 10.0.2.0/28 holds the free addresses up to
+// 10.0.2.15 and none after 10.0.2.16, another interface's), across the
+// design as on the question's path; a block that holds none of them (an
+// address another resource holds) tells none apart. A Network Firewall
+// rule's address set counts the same way, as a whole (drop … 0.0.0.0/1 …
+// tells public addresses apart; $EXTERNAL_NET, every address but the
+// VPC's, holds them all across the gap of 10.0.0.0/8); a public address known only later
 // ([Interface.PublicIPUnknown], [NATGateway.PublicIPUnknown]) walks with a
 // placeholder from 240.0.0.0/4, which AWS never gives, and a block that
 // tells the placeholder apart from the public addresses (a rule for

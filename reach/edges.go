@@ -22,39 +22,79 @@ import (
 // a gap (0.0.0.0/1 holds the public addresses up to 126.255.255.255 and
 // none after the gap at 127.0.0.0/8; 240.0.0.0/4 holds the placeholders of
 // public addresses known only later and no public address): its edges
-// are the first address of could it holds and the first after it. A
-// firewall rule's address edges are cuts where they fall inside a range
-// of could.
+// are the first address of could it holds and the first after it
+// (blockCuts). A firewall rule's address sets count the same way (a
+// firewall rule for 0.0.0.0/1, or for a public placeholder), each set as
+// a whole (setCuts): $EXTERNAL_NET, every address but 10.0.0.0/8, holds
+// all the public ones across that gap.
 func (m *Model) findCuts(could addrset.Set) []netip.Addr {
-	b := m.firewallAddrBounds()
 	rs := could.Ranges()
-	var cuts []netip.Addr
-	for _, r := range rs {
-		atoms := b.AddrAtoms(flow.FieldDstAddr, r.From, r.To)
-		for _, a := range atoms[1:] {
-			cuts = append(cuts, a.From)
-		}
-	}
 	if len(rs) == 0 {
-		return cuts
+		return nil
 	}
-	m.designBlocks(func(p netip.Prefix) {
-		lo, hi := p.Masked().Addr(), addrset.Last(p)
-		f, ok := firstFrom(rs, lo)
-		if !ok || f.Compare(hi) > 0 || f.Is4() != lo.Is4() {
-			return // holds none of could
-		}
-		if f != rs[0].From {
-			cuts = append(cuts, f)
-		}
-		if next := hi.Next(); next.IsValid() {
-			if g, ok := firstFrom(rs, next); ok && g.Is4() == lo.Is4() {
-				cuts = append(cuts, g)
-			}
-		}
-	})
+	var cuts []netip.Addr
+	m.firewallSets(func(set []flow.AddrRange) { cuts = setCuts(cuts, rs, set) })
+	m.designBlocks(func(p netip.Prefix) { cuts = blockCuts(cuts, rs, p.Masked().Addr(), addrset.Last(p)) })
 	slices.SortFunc(cuts, netip.Addr.Compare)
 	return slices.Compact(cuts)
+}
+
+// blockCuts appends to cuts the edges the block [lo, hi] makes in the
+// addresses of the sorted ranges rs: none when it holds none of them (it
+// lies in a gap of rs, or outside), else the first address of rs it holds
+// (unless it is the first of rs) and the first address of rs after it,
+// wherever the block's own ends fall.
+func blockCuts(cuts []netip.Addr, rs []addrset.Range, lo, hi netip.Addr) []netip.Addr {
+	f, ok := firstFrom(rs, lo)
+	if !ok || f.Compare(hi) > 0 || f.Is4() != lo.Is4() {
+		return cuts // holds none of rs
+	}
+	if f != rs[0].From {
+		cuts = append(cuts, f)
+	}
+	if next := hi.Next(); next.IsValid() && next.Is4() == lo.Is4() {
+		if g, ok := firstFrom(rs, next); ok && g.Is4() == lo.Is4() {
+			cuts = append(cuts, g)
+		}
+	}
+	return cuts
+}
+
+// setCuts appends to cuts the edges the union of the ranges set makes in
+// the addresses of the sorted ranges rs: where, going from one address of
+// rs to the next, one is in the set and the other not. Ranges that hold
+// none of rs are dropped, and ranges with no address of rs between them
+// are joined; blockCuts then gives each joined range's edges.
+func setCuts(cuts []netip.Addr, rs []addrset.Range, set []flow.AddrRange) []netip.Addr {
+	var held []flow.AddrRange
+	for _, r := range set {
+		if f, ok := firstFrom(rs, r.From); ok && f.Compare(r.To) <= 0 && f.Is4() == r.From.Is4() {
+			held = append(held, r)
+		}
+	}
+	slices.SortFunc(held, func(x, y flow.AddrRange) int { return x.From.Compare(y.From) })
+	var joined []flow.AddrRange
+	for _, r := range held {
+		if n := len(joined); n > 0 {
+			last := &joined[n-1]
+			next := last.To.Next()
+			if !next.IsValid() || next.Is4() != last.To.Is4() {
+				continue // last reaches the end of the family
+			}
+			if g, ok := firstFrom(rs, next); !ok || g.Compare(r.From) >= 0 || g.Is4() != next.Is4() {
+				// no address of rs between them (or they overlap)
+				if last.To.Less(r.To) {
+					last.To = r.To
+				}
+				continue
+			}
+		}
+		joined = append(joined, r)
+	}
+	for _, r := range joined {
+		cuts = blockCuts(cuts, rs, r.From, r.To)
+	}
+	return cuts
 }
 
 // firstFrom returns the first address of the sorted ranges rs at or after
@@ -151,4 +191,21 @@ func (m *Model) firewallAddrBounds() *flow.Bounds {
 		}
 	}
 	return b
+}
+
+// firewallSets calls add with the address sets of the firewalls' rules,
+// on either side of a packet, for every protocol they tell apart (the
+// sets addressBounds records; firewallAddrBounds holds their edges).
+func (m *Model) firewallSets(add func([]flow.AddrRange)) {
+	for _, f := range m.firewalls {
+		protos := append([]flow.Protocol{flow.TCP, flow.UDP, flow.ICMP, 253}, f.engine.Protocols()...)
+		for _, proto := range slices.Compact(slices.Sorted(slices.Values(protos))) {
+			fb := f.addressBounds(flow.Flow{Protocol: proto, Src: netip.AddrPortFrom(netip.IPv4Unspecified(), 0), Dst: netip.AddrPortFrom(netip.IPv4Unspecified(), 0)})
+			for _, field := range []flow.Field{flow.FieldSrcAddr, flow.FieldDstAddr} {
+				for _, set := range fb.AddrSets(field) {
+					add(set)
+				}
+			}
+		}
+	}
 }

@@ -135,6 +135,7 @@ func natACLBounds(ev *nacl.Evaluator, pkt flow.Flow, dir flow.Direction, b *flow
 		return
 	}
 	all := flow.NewBounds(flow.FieldDstPort, flow.FieldSrcAddr, flow.FieldDstAddr)
+	all.RecordRanges() // kept by b only when it records (pathCuts)
 	ev.Bounds(pkt, dir, all)
 	b.MergeField(flow.FieldSrcAddr, all, flow.FieldSrcAddr)
 	b.MergeField(flow.FieldDstAddr, all, flow.FieldDstAddr)

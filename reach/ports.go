@@ -619,6 +619,7 @@ func (f *firewallInfo) addressBounds(pkt flow.Flow) *flow.Bounds {
 		return b.(*flow.Bounds)
 	}
 	b := flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr, flow.FieldSrcPort, flow.FieldDstPort, flow.FieldICMPType, flow.FieldICMPCode)
+	b.RecordRanges() // findCuts and pathCuts judge the rules' blocks (edges.go)
 	g := pkt
 	g.Src, g.Dst = netip.AddrPortFrom(zero, pkt.Src.Port()), netip.AddrPortFrom(zero, pkt.Dst.Port())
 	f.engine.Bounds(firewall.Connection{Flow: g}, b)

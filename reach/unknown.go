@@ -417,46 +417,66 @@ func (m *Model) pathUnknowns(f flow.Flow, src, dst *ifaceInfo) []string {
 // pathCuts returns the edges inside the addresses u, of an end of f,
 // could get that the filters met by f's request and reply (the end its
 // source when isSrc, else its destination), and the design's routes,
-// make.
+// make. As in findCuts, a block that holds some of those addresses and
+// not all counts wherever its ends fall, also in a gap of them (an
+// address another resource holds): its edges are the first address it
+// holds and the first after it (blockCuts). A block that holds none (a
+// member's address in a gap) makes no edge.
 func (m *Model) pathCuts(f flow.Flow, src *ifaceInfo, u *addrUnknown, isSrc bool) []netip.Addr {
 	fwdField, retField := flow.FieldDstAddr, flow.FieldSrcAddr
 	if isSrc {
 		fwdField, retField = flow.FieldSrcAddr, flow.FieldDstAddr
 	}
 	fb, rb := flow.NewBounds(fwdField), flow.NewBounds(retField)
+	fb.RecordRanges()
+	rb.RecordRanges()
 	var fwd, ret []Hop
 	m.walkBounds(f, src, &fwd, &ret, false, fb, rb)
+	rs := u.could.Ranges()
+	var cuts []netip.Addr
+	block := func(lo, hi netip.Addr) { cuts = blockCuts(cuts, rs, lo, hi) }
+	for _, set := range slices.Concat(fb.AddrSets(fwdField), rb.AddrSets(retField)) {
+		cuts = setCuts(cuts, rs, set)
+	}
+	prefix := func(p netip.Prefix) { block(p.Masked().Addr(), addrset.Last(p)) }
+	m.routeBlocks(prefix)
+	m.unknownPeerBlocks(prefix) // not in a group's bounds
+	// an edge whose range was not recorded counts where it falls inside
+	// a range
 	b := flow.NewBounds(flow.FieldDstAddr)
 	b.MergeField(flow.FieldDstAddr, fb, fwdField)
 	b.MergeField(flow.FieldDstAddr, rb, retField)
-	m.routeEdges(b)
-	m.unknownPeerBlocks(func(p netip.Prefix) { b.AddPrefix(flow.FieldDstAddr, p) }) // not in a group's bounds
-	var cuts []netip.Addr
-	for _, r := range u.could.Ranges() {
+	for _, r := range rs {
 		for _, a := range b.AddrAtoms(flow.FieldDstAddr, r.From, r.To)[1:] {
-			if !m.membershipEdge(a.From) {
-				cuts = append(cuts, a.From)
-			}
+			cuts = append(cuts, a.From)
 		}
 	}
-	return cuts
+	slices.SortFunc(cuts, netip.Addr.Compare)
+	cuts = slices.Compact(cuts)
+	return slices.DeleteFunc(cuts, m.membershipEdge)
 }
 
-// routeEdges adds the destinations of every route of the design to b's
-// destination field.
-func (m *Model) routeEdges(b *flow.Bounds) {
+// routeBlocks calls add with the destination of every route of the
+// design (the route tables' and the transit gateways' tables').
+func (m *Model) routeBlocks(add func(netip.Prefix)) {
 	for _, rt := range m.rts {
 		for _, cr := range rt.routes {
 			for _, p := range cr.prefixes {
-				b.AddPrefix(flow.FieldDstAddr, p)
+				add(p)
 			}
 		}
 	}
 	for _, t := range m.tgwRTs {
 		for _, r := range t.routes {
-			b.AddPrefix(flow.FieldDstAddr, r.Destination)
+			add(r.Destination)
 		}
 	}
+}
+
+// routeEdges adds the destinations of every route of the design to b's
+// destination field.
+func (m *Model) routeEdges(b *flow.Bounds) {
+	m.routeBlocks(func(p netip.Prefix) { b.AddPrefix(flow.FieldDstAddr, p) })
 }
 
 // membershipEdge reports whether the edge at a is one a placeholder's

@@ -153,10 +153,12 @@ func addrBounds(s addrset.Set, any bool, b *flow.Bounds) {
 	if any {
 		return
 	}
+	var set []flow.AddrRange // one set: a gap between its ranges is in neither
 	for _, rg := range s.Ranges() {
-		b.AddAddrRange(flow.FieldSrcAddr, rg.From, rg.To)
-		b.AddAddrRange(flow.FieldDstAddr, rg.From, rg.To)
+		set = append(set, flow.AddrRange{From: rg.From, To: rg.To})
 	}
+	b.AddAddrSet(flow.FieldSrcAddr, set)
+	b.AddAddrSet(flow.FieldDstAddr, set)
 }
 
 // bounds adds the values at which n's test changes, for a field of 0-255.

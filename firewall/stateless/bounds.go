@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/addrset"
 )
 
 // Bounds adds to b the edges of every rule that could decide a packet of
@@ -31,9 +32,15 @@ func (e *Engine) Bounds(f flow.Flow, b *flow.Bounds) {
 		}
 		fwd, rev := true, true // the rule may meet the request, the reply
 		if varyAddr {
-			for _, p := range slices.Concat(r.Sources, r.Destinations) {
-				b.AddPrefix(flow.FieldSrcAddr, p)
-				b.AddPrefix(flow.FieldDstAddr, p)
+			for _, ps := range [][]netip.Prefix{r.Sources, r.Destinations} {
+				set := make([]flow.AddrRange, 0, len(ps)) // one set: a gap between its blocks is in neither
+				for _, p := range ps {
+					if p.IsValid() {
+						set = append(set, flow.AddrRange{From: p.Masked().Addr(), To: addrset.Last(p.Masked())})
+					}
+				}
+				b.AddAddrSet(flow.FieldSrcAddr, set)
+				b.AddAddrSet(flow.FieldDstAddr, set)
 			}
 		} else {
 			fwd = admits(r.Sources, src) && admits(r.Destinations, dst)
