@@ -622,6 +622,7 @@ func (m *Model) UnresolvedGroups() []string {
 // keeps its unknown members.
 type identityLost struct{ m *Model }
 
+// GroupMembers finds no member in any group the model knows.
 func (r identityLost) GroupMembers(group string) ([]netip.Addr, error) {
 	if u, ok := r.m.unknownPeers[group]; ok {
 		if u.Of.Kind == sg.PeerGroup {
