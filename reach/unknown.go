@@ -473,12 +473,6 @@ func (m *Model) routeBlocks(add func(netip.Prefix)) {
 	}
 }
 
-// routeEdges adds the destinations of every route of the design to b's
-// destination field.
-func (m *Model) routeEdges(b *flow.Bounds) {
-	m.routeBlocks(func(p netip.Prefix) { b.AddPrefix(flow.FieldDstAddr, p) })
-}
-
 // membershipEdge reports whether the edge at a is one a placeholder's
 // group membership makes (at the placeholder, or just after it) and no
 // block of the design makes too.
@@ -486,11 +480,33 @@ func (m *Model) membershipEdge(a netip.Addr) bool {
 	for _, ii := range m.unknownIfaces {
 		for _, u := range ii.unknowns() {
 			if ph := u.ph; a == ph || a == ph.Next() {
-				return len(m.findCuts(addrset.OfRanges(addrset.Range{From: a.Prev(), To: a}))) == 0
+				// the address the edge parts a from: the one before it that
+				// the interface could get (others' addresses may lie between)
+				prev := a.Prev()
+				if a == ph {
+					prev = lastBefore(u.could.Ranges(), ph, prev)
+				}
+				return len(m.findCuts(addrset.OfRanges(addrset.Range{From: prev, To: a}))) == 0
 			}
 		}
 	}
 	return false
+}
+
+// lastBefore returns the last address of the sorted ranges rs before a,
+// or def when there is none.
+func lastBefore(rs []addrset.Range, a, def netip.Addr) netip.Addr {
+	for i := len(rs) - 1; i >= 0; i-- {
+		switch {
+		case rs[i].From.Is4() != a.Is4() || !rs[i].From.Less(a):
+			continue
+		case rs[i].To.Less(a):
+			return rs[i].To
+		default:
+			return a.Prev()
+		}
+	}
+	return def
 }
 
 // rangesText writes a set of addresses as up to three ranges

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/addrset"
 	"github.com/reachsim/reachsim/sg"
 )
 
@@ -69,13 +70,12 @@ func (m *Model) blockedWhicheverAddress(r *Result, f flow.Flow, src, dst *ifaceI
 	if len(ends) == 0 {
 		return "", false
 	}
-	b := flow.NewBounds(flow.FieldDstAddr)
-	m.routeEdges(b)
 	for _, e := range ends {
-		for _, rg := range e.u.could.Ranges() {
-			if len(b.AddrAtoms(flow.FieldDstAddr, rg.From, rg.To)) > 1 {
-				return "", false // a route tells them apart: the path may differ
-			}
+		rs := e.u.could.Ranges()
+		var cuts []netip.Addr
+		m.routeBlocks(func(p netip.Prefix) { cuts = blockCuts(cuts, rs, p.Masked().Addr(), addrset.Last(p)) })
+		if len(cuts) > 0 {
+			return "", false // a route tells them apart (wherever its ends fall): the path may differ
 		}
 	}
 	for _, bl := range r.Blocks {
