@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/addrset"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/sg"
 )
@@ -379,7 +380,7 @@ func internetWitnesses(a, b *Model, res []ResourceChange, is4 bool) []netip.Addr
 	slices.SortStableFunc(blocks, func(x, y netip.Prefix) int { return y.Bits() - x.Bits() })
 	for _, p := range blocks {
 		if p.IsValid() {
-			add(a.internetIn(flow.AddrRange{From: p.Masked().Addr(), To: lastAddr(p)}))
+			add(a.internetIn(flow.AddrRange{From: p.Masked().Addr(), To: addrset.Last(p)}))
 		}
 	}
 	for _, piece := range a.internetPieces(is4) {
@@ -400,21 +401,4 @@ func symmetricDifference[T any](x, y []T) []T {
 		}
 	}
 	return out
-}
-
-// lastAddr returns the last address of p.
-func lastAddr(p netip.Prefix) netip.Addr {
-	a := p.Masked().Addr()
-	bs := a.AsSlice()
-	for i := range bs {
-		bit := i * 8
-		switch {
-		case bit >= p.Bits():
-			bs[i] = 0xff
-		case bit+8 > p.Bits():
-			bs[i] |= byte(0xff >> (p.Bits() - bit))
-		}
-	}
-	x, _ := netip.AddrFromSlice(bs)
-	return x
 }

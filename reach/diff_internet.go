@@ -127,7 +127,7 @@ func addressWitnesses(a, b *Model, pc *PairChange) []netip.Addr {
 	var out []netip.Addr
 	for _, ac := range pc.Addresses {
 		for _, p := range ac.Addresses {
-			r := flow.AddrRange{From: p.Masked().Addr(), To: lastAddr(p)}
+			r := flow.AddrRange{From: p.Masked().Addr(), To: addrset.Last(p)}
 			x, ok := a.internetIn(r)
 			if !ok {
 				x, ok = b.internetIn(r)

@@ -448,7 +448,7 @@ func (m *Model) blockProbe(block netip.Prefix) (string, bool) {
 	if x, ok := m.internetIn(flow.AddrRange{From: a, To: a}); ok {
 		return x.String(), true
 	}
-	x, ok := m.internetProbe(a.Is6(), []addrset.Range{{From: a, To: lastAddr(block)}})
+	x, ok := m.internetProbe(a.Is6(), []addrset.Range{{From: a, To: addrset.Last(block)}})
 	if !ok {
 		return "", false
 	}

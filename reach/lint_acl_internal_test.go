@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/addrset"
 	"github.com/reachsim/reachsim/nacl"
 )
 
@@ -93,7 +94,7 @@ func probes(r *rand.Rand, entries []nacl.Entry, dir flow.Direction, v6 bool, n i
 			continue
 		}
 		p := e.CIDR.Masked()
-		last := lastAddr(p)
+		last := addrset.Last(p)
 		addrs = append(addrs, p.Addr(), last)
 		if x := p.Addr().Prev(); x.IsValid() {
 			addrs = append(addrs, x)

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/addrset"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/sg"
 )
@@ -90,11 +91,11 @@ func groupProbes(r *rand.Rand, self netip.Addr, n int) []struct {
 	var peers []netip.Addr
 	for _, s := range append(slices.Clone(lintPeers), "10.0.2.0/24", "192.0.2.0/25", "10.0.1.0/26") {
 		p := netip.MustParsePrefix(s)
-		peers = append(peers, p.Addr(), lastAddr(p), lastAddr(p).Next(), p.Addr().Prev())
+		peers = append(peers, p.Addr(), addrset.Last(p), addrset.Last(p).Next(), p.Addr().Prev())
 	}
 	for i := range 6 {
 		p := lintDelegated(i)
-		peers = append(peers, netip.MustParseAddr(fmt.Sprintf("10.0.%d.%d", 1+i%2, 10+i)), p.Addr(), lastAddr(p))
+		peers = append(peers, netip.MustParseAddr(fmt.Sprintf("10.0.%d.%d", 1+i%2, 10+i)), p.Addr(), addrset.Last(p))
 	}
 	peers = slices.DeleteFunc(peers, func(a netip.Addr) bool { return !a.IsValid() || a.Is6() })
 	ports := []uint16{0, 1, 22, 23, 79, 80, 443, 444, 1023, 1024, 32767, 32768, 60999, 61000, 65535}

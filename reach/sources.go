@@ -96,11 +96,7 @@ func (m *Model) internetProbe(v6 bool, within []addrset.Range) (netip.Addr, bool
 		fam = 1
 	}
 	for _, doc := range docProbes[fam] {
-		inside := within == nil
-		for _, r := range within {
-			inside = inside || (!doc.Less(r.From) && !r.To.Less(doc))
-		}
-		if x, ok := m.internetIn(flow.AddrRange{From: doc, To: doc}); ok && inside {
+		if x, ok := m.internetIn(flow.AddrRange{From: doc, To: doc}); ok && inRanges(doc, within) {
 			return x, true
 		}
 	}

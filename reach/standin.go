@@ -47,7 +47,7 @@ func (m *Model) standIn(v6 bool, within []addrset.Range) (netip.Addr, bool) {
 		}
 		from, to := atomAround(edges, doc)
 		b := docBlocks[fam][k]
-		first, last := b.Masked().Addr(), lastAddr(b)
+		first, last := b.Masked().Addr(), addrset.Last(b)
 		if from.Compare(first) <= 0 && to.Compare(last) >= 0 && (from != first || to != last) {
 			return doc, true
 		}
