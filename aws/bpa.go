@@ -2,6 +2,7 @@ package aws
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/reachsim/reachsim/internal/jsonloc"
@@ -120,7 +121,7 @@ func resourceOf(arn string) string {
 // warning, exclusions of VPCs and subnets the input does not hold.
 func (l *loader) assembleBPA() reach.BlockPublicAccess {
 	out := reach.BlockPublicAccess{Mode: l.bpa.mode}
-	for _, v := range l.vpcs {
+	for _, v := range slices.Concat(l.vpcs, l.bpaOnly) {
 		if v.bpaState == "" {
 			continue
 		}

@@ -17,8 +17,29 @@
 // [ParseNetworkACLs], [ParseRuleGroup], [ParseStatelessRuleGroup],
 // [ParseFirewallPolicy], [ParseFirewall]) read one command's output into
 // the filter packages' plain data; [LoadWith] and [LoadFSWith] take
-// [Options]: a limit on the size of a file, and a callback told of each
-// file read (Options.Progress), for a progress display.
+// [Options]: a limit on the size of a file, a callback told of each
+// file read (Options.Progress), for a progress display, and the VPCs to
+// model (Options.VPCs).
+//
+// # Choosing VPCs
+//
+// A design is one address space, and many accounts hold VPCs on the same
+// block whose resources hold the same private addresses: [reach.Builder]
+// refuses such a design, naming both VPCs. Options.VPCs (reachsim --vpc)
+// models the VPCs it names and leaves every other out, as if the input
+// did not hold it: its subnets, interfaces (with their instances and
+// Elastic IPs), security groups and their rules, network ACLs, route
+// tables, internet, egress-only and NAT gateways, gateway endpoints and
+// firewalls. What leads to a VPC left out stays and says so: a route to a
+// peering connection or transit gateway whose other side is left out is
+// unmodelled (the queries it routes are indeterminate, naming the VPC
+// "not among the VPCs chosen"), and a rule referencing a group of a VPC
+// left out is an unresolved reference (only the queries it could decide
+// are indeterminate). Prefix lists, firewall policies and rule groups are
+// the Region's and stay; the Region's Block Public Access mode is read from
+// every VPC's record, chosen or not. A VPC the input does not hold is an
+// error. Check VPCs that hold the same addresses one at a time, each with
+// the VPCs it reaches that do not collide with it.
 //
 // # What to run
 //

@@ -157,6 +157,11 @@ func (l *loader) unresolvedReferences(held map[string]bool) {
 			warned[ref] = true
 			out.unresolved = append(out.unresolved, ref)
 			at := out.groupAt[gi].lookup(fmt.Sprintf("Rules[%d]", ri))
+			if vpc, ok := l.groupsOut[ref]; ok {
+				l.warn(at, "security group %s (referenced by %s rule %s) is left out with its VPC %s (not among the VPCs chosen): queries only its rules could allow are indeterminate (exit status 3)",
+					ref, g.ID, r.Label(ri), vpc)
+				continue
+			}
 			l.warn(at, "security group %s (referenced by %s rule %s) is not in the input (a group in a peered VPC or another account?): queries only its rules could allow are indeterminate (exit status 3); add it with aws ec2 describe-security-groups --group-ids %s where it lives",
 				ref, g.ID, r.Label(ri), ref)
 		}

@@ -78,6 +78,19 @@ type Options struct {
 	// the goroutine that called the load, never after it returns. A
 	// command line shows it on a terminal (reachsim does).
 	Progress func(done, total int)
+	// VPCs, when not empty, chooses the VPCs to model: the others, and
+	// everything in them (subnets, interfaces and their instances and
+	// Elastic IPs, security groups, network ACLs, route tables, gateways,
+	// endpoints, firewalls), are left out as if the input did not hold
+	// them. A peering or a transit gateway attachment to a VPC left out
+	// stays, and traffic it routes is indeterminate, as for another
+	// account's VPC; a rule referencing a group of a VPC left out is an
+	// unresolved reference. Two VPCs whose resources hold the same private
+	// address cannot be one design (see [reach.Builder.Build]): choose
+	// them in turn. A VPC the input does not hold is an error wrapping
+	// [ErrInvalidDump]. The Region's Block Public Access mode is read from
+	// every VPC.
+	VPCs []string
 }
 
 func (o Options) progress(done, total int) {
@@ -203,6 +216,9 @@ func load(src source, opts Options, paths []string) (*reach.Model, *Report, erro
 		return nil, l.report, err
 	}
 	l.readFiles(src, opts, files)
+	if len(l.errs) == 0 && len(opts.VPCs) > 0 {
+		l.selectVPCs(opts.VPCs) // select.go
+	}
 	if len(l.errs) == 0 {
 		l.assemble()
 	}
@@ -217,7 +233,11 @@ func load(src source, opts Options, paths []string) (*reach.Model, *Report, erro
 	if err != nil {
 		w := where{}
 		l.builder(w)
-		return nil, l.report, w.explain(err)
+		err = w.explain(err)
+		if errors.Is(err, reach.ErrSharedAddress) {
+			err = errors.Join(err, errors.New("aws: VPCs that hold the same addresses cannot be one design: model them one at a time with Options.VPCs (reachsim --vpc ID,...)"))
+		}
+		return nil, l.report, err
 	}
 	l.warnQuotas(m) // see quota.go
 	return m, l.report, nil

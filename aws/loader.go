@@ -32,6 +32,12 @@ type loader struct {
 	igws      []*igwRec
 	nats      []*natRec
 	natsOut   map[string]natOut // NAT gateways left out, by ID (gateway.go)
+	// vpcsOut are the VPCs Options.VPCs leaves out, bpaOnly their records,
+	// read for the Region's Block Public Access mode alone (select.go)
+	vpcsOut map[string]bool
+	bpaOnly []*vpcRec
+	// groupsOut are the security groups left out with them, by ID: their VPC
+	groupsOut map[string]string
 	// natByENI and natByIP tell the NAT gateway of a nat_gateway
 	// interface (gateway.go, natOfENI)
 	natByENI   map[string]string

@@ -126,9 +126,13 @@ func (l *loader) assemblePeerings() {
 	for _, r := range l.peerings {
 		l.out.peeringByID[r.p.ID] = r
 		var missing []string
+		chosenOut := 0 // sides left out by Options.VPCs (select.go)
 		for _, s := range r.sides {
 			v := l.out.vpcByID[s.vpc]
 			if v == nil {
+				if l.vpcsOut[s.vpc] {
+					chosenOut++
+				}
 				what := s.vpc
 				if s.owner != "" {
 					what += " (account " + s.owner + ")"
@@ -151,8 +155,15 @@ func (l *loader) assemblePeerings() {
 			if len(missing) > 1 {
 				verb = "are"
 			}
-			l.warn(r.at, "peering connection %s joins %s and %s, but %s %s not in the input (a VPC of another account or Region?): routes to %s are kept as unmodelled and queries they route are indeterminate (exit status 3); add the VPC's describe-vpcs, describe-subnets, ... output to follow them",
-				r.p.ID, r.p.RequesterVPC, r.p.AccepterVPC, strings.Join(missing, " and "), verb, r.p.ID)
+			why, add := "not in the input (a VPC of another account or Region?)", "add the VPC's describe-vpcs, describe-subnets, ... output to follow them"
+			switch {
+			case len(missing) == 2 && chosenOut > 0:
+				continue // joins no VPC of the design: nothing routes to it
+			case chosenOut == len(missing):
+				why, add = "left out (not among the VPCs chosen)", "choose it too to follow them"
+			}
+			l.warn(r.at, "peering connection %s joins %s and %s, but %s %s %s: routes to %s are kept as unmodelled and queries they route are indeterminate (exit status 3); %s",
+				r.p.ID, r.p.RequesterVPC, r.p.AccepterVPC, strings.Join(missing, " and "), verb, why, r.p.ID, add)
 			continue
 		}
 		r.modelled = true
@@ -179,6 +190,9 @@ func (l *loader) peeringRoute(id string) (modelled bool, why string) {
 	case r == nil:
 		return false, "the peering connection is not in the input (add the output of aws ec2 describe-vpc-peering-connections)"
 	case !r.modelled:
+		if l.vpcsOut[r.p.RequesterVPC] || l.vpcsOut[r.p.AccepterVPC] {
+			return false, fmt.Sprintf("the peering connection (%s and %s) joins a VPC left out (not among the VPCs chosen)", r.p.RequesterVPC, r.p.AccepterVPC)
+		}
 		return false, fmt.Sprintf("the peering connection joins a VPC that is not in the input (%s and %s)", r.p.RequesterVPC, r.p.AccepterVPC)
 	}
 	return true, ""

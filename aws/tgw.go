@@ -463,7 +463,10 @@ func (l *loader) tgwKeepKnown(st *tgwState) {
 		}
 		if l.out.vpcByID[a.att.VPC] == nil {
 			a.att.Missing = fmt.Sprintf("VPC %s, which attachment %s attaches (another account's?)", a.att.VPC, a.att.ID)
-			l.warn(a.at, "VPC %s of attachment %s is not in the input: traffic to it is indeterminate", a.att.VPC, a.att.ID)
+			if l.vpcsOut[a.att.VPC] {
+				a.att.Missing = fmt.Sprintf("VPC %s, which attachment %s attaches (left out: not among the VPCs chosen)", a.att.VPC, a.att.ID)
+			}
+			l.warn(a.at, "VPC %s of attachment %s is %s: traffic to it is indeterminate", a.att.VPC, a.att.ID, l.absentVPC(a.att.VPC, "another account's?"))
 			continue
 		}
 		for _, s := range a.att.Subnets {

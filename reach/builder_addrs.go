@@ -1,19 +1,31 @@
 package reach
 
 import (
+	"errors"
+	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
+
+	"github.com/reachsim/reachsim/flow"
 )
 
 // Addresses claimed at build: each address of the design has one owner,
 // and none is one AWS reserves in its subnet.
 
+// ErrSharedAddress is wrapped (with [ErrTopology]) by the error
+// [Builder.Build] reports when two VPCs' resources hold the same private
+// address: a design is one address space. Such VPCs are checked one at a
+// time (package aws: Options.VPCs).
+var ErrSharedAddress = errors.New("two VPCs hold the same address")
+
 // claimAddr records that addr belongs to owner, reporting a clash.
 func claimAddr(p *problems, m *Model, owner, fieldPath string, a netip.Addr) bool {
 	if other, ok := m.owners[a]; ok {
 		if vpcs := m.vpcsHolding(a); len(vpcs) > 1 {
-			p.add(owner, fieldPath, a.String(), "address already used by %s; VPCs %s both hold it: a design is one address space, so check VPCs whose addresses collide in designs of their own", other, strings.Join(vpcs, " and "))
+			p.errs = append(p.errs, &flow.InputError{Path: fieldPath, Resource: owner, Text: a.String(),
+				Err: fmt.Errorf("%w: %w: address already used by %s; VPCs %s both hold it: a design is one address space, so check VPCs whose addresses collide in designs of their own",
+					ErrTopology, ErrSharedAddress, other, strings.Join(vpcs, " and "))})
 			return false
 		}
 		p.add(owner, fieldPath, a.String(), "address already used by %s", other)

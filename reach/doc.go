@@ -168,7 +168,10 @@
 // gateway's private address (primary or secondary), naming the resource,
 // the field and the address (Amazon VPC User Guide, "Subnet CIDR
 // blocks"); an Alibaba Cloud interface, whose vSwitch reserves other
-// addresses, is not held to AWS's rule.
+// addresses, is not held to AWS's rule. A design is one address space: two
+// VPCs may share a block, but Build refuses two resources of the design
+// holding one private address, and where they are of two VPCs the error
+// names both and wraps [ErrSharedAddress] (check such VPCs one at a time).
 // Where an interface gets prefixes AWS picks at launch
 // ([Interface.IPv4PrefixesUnknown], [Interface.IPv6PrefixesUnknown]), a
 // packet to a free address of its subnet is undecided

@@ -7,9 +7,11 @@ import (
 	"io"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/reachsim/reachsim/aws"
 
@@ -131,11 +133,11 @@ func newFlagSet(name string) *flag.FlagSet {
 	return fs
 }
 
-// once makes every flag of fs but --aws single-valued: a second value is
-// an error whose message goes to *twice.
+// once makes every flag of fs but --aws and --vpc single-valued: a second
+// value is an error whose message goes to *twice.
 func once(fs *flag.FlagSet, twice *string) {
 	fs.VisitAll(func(f *flag.Flag) {
-		if f.Name != "aws" { // --aws is the one flag that repeats
+		if f.Name != "aws" && f.Name != "vpc" { // the flags that repeat
 			f.Value = &onceFlag{Value: f.Value, name: f.Name, twice: twice}
 		}
 	})
@@ -309,6 +311,8 @@ func (o *inputOptions) load(stderr io.Writer) (*reach.Model, []string, error) {
 		return nil, nil, errors.New("--demo and --terraform exclude each other")
 	case len(o.aws) > 0 && o.terraform != "":
 		return nil, nil, errors.New("--aws and --terraform exclude each other: load one input")
+	case len(o.vpcs) > 0 && len(o.aws) == 0:
+		return nil, nil, errors.New("--vpc chooses VPCs of an --aws dump: give one")
 	case o.maxFileSize.set && len(o.aws) == 0 && o.terraform == "":
 		return nil, nil, errors.New("--max-file-size applies to the --aws or --terraform files, not to the embedded sample")
 	case o.terraform != "":
@@ -328,7 +332,7 @@ func (o *inputOptions) load(stderr io.Writer) (*reach.Model, []string, error) {
 	}
 	p := startProgress(stderr, "loading the AWS dump") // shown after a second, on a terminal only
 	defer p.end()
-	m, rep, err := aws.LoadWith(aws.Options{MaxFileSize: o.maxFileSize.v, Progress: p.set}, o.aws...)
+	m, rep, err := aws.LoadWith(aws.Options{MaxFileSize: o.maxFileSize.v, Progress: p.set, VPCs: o.vpcs}, o.aws...)
 	return m, rep.Warnings, err
 }
 
@@ -372,6 +376,28 @@ func errorLines(err error) []string {
 }
 
 // pathList is a repeatable string flag.
+// idList is a repeatable flag of comma-separated IDs (--vpc); an empty
+// ID is refused, as is a control character (an ID is printed back).
+type idList []string
+
+func (l *idList) String() string { return strings.Join(*l, ",") }
+
+func (l *idList) Set(s string) error {
+	for id := range strings.SplitSeq(s, ",") {
+		id = strings.TrimSpace(id)
+		switch {
+		case id == "":
+			return fmt.Errorf("empty ID in %q", s)
+		case strings.ContainsFunc(id, unicode.IsControl):
+			return fmt.Errorf("control character in ID %q", id)
+		}
+		if !slices.Contains(*l, id) {
+			*l = append(*l, id)
+		}
+	}
+	return nil
+}
+
 type pathList []string
 
 func (p *pathList) String() string { return strings.Join(*p, ",") }

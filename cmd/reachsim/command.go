@@ -45,6 +45,10 @@ const inputUsage = `  --aws PATH          JSON the AWS CLI printed (describe-vpc
                       the largest input file read: bytes, or a number with
                       KiB, MiB, GiB or TiB (512MiB, 2GiB; default 1GiB);
                       larger files are an error
+  --vpc ID[,ID...]     model these VPCs of the --aws dump only (repeatable): the
+                      others are left out as if not in the input, and traffic
+                      routed to them is indeterminate; for accounts whose VPCs
+                      hold the same private addresses, which one design cannot
   --demo              use the embedded sample: a three-tier design with web-1,
                       app-1 and db-1 behind a Network Firewall and a NAT gateway
 `
@@ -55,6 +59,7 @@ type inputOptions struct {
 	aws         pathList
 	terraform   string
 	maxFileSize sizeFlag
+	vpcs        idList
 	demo        bool
 }
 
@@ -63,6 +68,7 @@ func (o *inputOptions) define(fs *flag.FlagSet) {
 	fs.Var(&o.aws, "aws", "AWS CLI JSON: a file or a directory; repeatable")
 	fs.Var(pathFlag{&o.terraform}, "terraform", "a Terraform plan's JSON (terraform show -json)")
 	fs.Var(&o.maxFileSize, "max-file-size", "the largest input file read")
+	fs.Var(&o.vpcs, "vpc", "the VPCs of the --aws dump to model; repeatable")
 	fs.BoolVar(&o.demo, "demo", false, "use the embedded sample")
 }
 

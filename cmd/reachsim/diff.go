@@ -43,6 +43,7 @@ Flags:
                       --after
   --max-file-size SIZE
                       the largest input file read (512MiB, 2GiB; default 1GiB)
+  --vpc ID[,ID...]    model these VPCs of the dumps only (repeatable)
   --json              print one JSON object: "groups", "changes" (a pair
                       with the internet lists its "addresses") and
                       "resources"; see the README, "What a change opens or
@@ -66,6 +67,7 @@ type diffOptions struct {
 	before, after     string
 	beforeTF, afterTF string
 	maxFileSize       sizeFlag
+	vpcs              idList
 	ipv6, noInternet  bool
 }
 
@@ -77,6 +79,7 @@ func diffFlags(o *diffOptions) *flag.FlagSet {
 	fs.Var(pathFlag{&o.beforeTF}, "before-terraform", "a Terraform plan's JSON before the change")
 	fs.Var(pathFlag{&o.afterTF}, "after-terraform", "a Terraform plan's JSON after the change")
 	fs.Var(&o.maxFileSize, "max-file-size", "the largest input file read")
+	fs.Var(&o.vpcs, "vpc", "the VPCs of the dumps to model; repeatable")
 	fs.BoolVar(&o.json, "json", false, "print JSON")
 	fs.BoolVar(&o.ipv6, "ipv6", false, "use IPv6 addresses")
 	fs.BoolVar(&o.noInternet, "no-internet", false, "leave the internet out")
@@ -86,7 +89,7 @@ func diffFlags(o *diffOptions) *flag.FlagSet {
 
 // side returns the input options of one side: its dump or its plan.
 func (o *diffOptions) side(which, dump, plan string) (inputOptions, error) {
-	in := inputOptions{terraform: plan, maxFileSize: o.maxFileSize}
+	in := inputOptions{terraform: plan, maxFileSize: o.maxFileSize, vpcs: o.vpcs}
 	switch {
 	case dump != "" && plan != "":
 		return in, fmt.Errorf("--%s and --%s-terraform exclude each other: give one input %s", which, which, which)

@@ -153,7 +153,7 @@ func writeFix(o fixOptions, q reach.Query, fx *reach.FixResult, m *reach.Model) 
 	if err != nil {
 		return nil, nil, err
 	}
-	again, _, err := aws.LoadWith(aws.Options{MaxFileSize: o.maxFileSize.v}, o.write)
+	again, _, err := aws.LoadWith(aws.Options{MaxFileSize: o.maxFileSize.v, VPCs: o.vpcs}, o.write)
 	if err != nil {
 		return written, nil, fmt.Errorf("the patched dump in %s: %w", o.write, err)
 	}

@@ -1,0 +1,178 @@
+package aws_test
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/aws"
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/reach"
+)
+
+// twinFS is the peering dump plus vpc-d, a twin of vpc-a on the same
+// block 10.1.0.0/16 whose interface eni-d ("d") holds eni-a's address
+// 10.1.1.10, with a security group allowing nothing in, an internet
+// gateway and a Block Public Access mode of its own. Real accounts often
+// hold such twins; one design cannot.
+func twinFS(t *testing.T) fstest.MapFS {
+	t.Helper()
+	fsys := peeringFS(t)
+	loadEdit(t, fsys, "peering/vpcs.json", func(doc map[string]any) {
+		loadAppend(doc, loadJSON(`{"VpcId": "vpc-d", "State": "available", "CidrBlock": "10.1.0.0/16",
+			"CidrBlockAssociationSet": [{"CidrBlock": "10.1.0.0/16", "CidrBlockState": {"State": "associated"}}],
+			"BlockPublicAccessStates": {"InternetGatewayBlockMode": "block-bidirectional"}}`), "Vpcs")
+	})
+	loadEdit(t, fsys, "peering/subnets.json", func(doc map[string]any) {
+		loadAppend(doc, loadJSON(`{"SubnetId": "subnet-d", "VpcId": "vpc-d", "CidrBlock": "10.1.1.0/24", "AvailabilityZone": "us-east-1a"}`), "Subnets")
+	})
+	loadEdit(t, fsys, "peering/network-interfaces.json", func(doc map[string]any) {
+		loadAppend(doc, loadJSON(`{"NetworkInterfaceId": "eni-d", "SubnetId": "subnet-d", "VpcId": "vpc-d",
+			"PrivateIpAddress": "10.1.1.10", "PrivateIpAddresses": [{"Primary": true, "PrivateIpAddress": "10.1.1.10"}],
+			"Groups": [{"GroupId": "sg-d", "GroupName": "d"}], "Status": "in-use", "InterfaceType": "interface",
+			"Attachment": {"InstanceId": "i-d", "DeviceIndex": 0, "Status": "attached"},
+			"TagSet": [{"Key": "Name", "Value": "d"}]}`), "NetworkInterfaces")
+	})
+	loadEdit(t, fsys, "peering/security-groups.json", func(doc map[string]any) {
+		loadAppend(doc, loadJSON(`{"GroupId": "sg-d", "GroupName": "d", "Description": "d", "OwnerId": "111122223333", "VpcId": "vpc-d",
+			"IpPermissions": [], "IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]}`), "SecurityGroups")
+	})
+	loadEdit(t, fsys, "peering/route-tables.json", func(doc map[string]any) {
+		loadAppend(doc, loadJSON(`{"RouteTableId": "rtb-d", "VpcId": "vpc-d",
+			"Associations": [{"Main": true, "RouteTableAssociationId": "rtbassoc-d", "RouteTableId": "rtb-d", "AssociationState": {"State": "associated"}}],
+			"Routes": [{"DestinationCidrBlock": "10.1.0.0/16", "GatewayId": "local", "Origin": "CreateRouteTable", "State": "active"},
+				{"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-d", "Origin": "CreateRoute", "State": "active"}]}`), "RouteTables")
+	})
+	loadEdit(t, fsys, "peering/network-acls.json", func(doc map[string]any) {
+		loadAppend(doc, loadJSON(`{"NetworkAclId": "acl-d", "VpcId": "vpc-d", "IsDefault": true,
+			"Associations": [{"NetworkAclAssociationId": "aclassoc-d", "NetworkAclId": "acl-d", "SubnetId": "subnet-d"}],
+			"Entries": [{"CidrBlock": "0.0.0.0/0", "Egress": true, "Protocol": "-1", "RuleAction": "allow", "RuleNumber": 100},
+				{"CidrBlock": "0.0.0.0/0", "Egress": false, "Protocol": "-1", "RuleAction": "allow", "RuleNumber": 100}]}`), "NetworkAcls")
+	})
+	loadEdit(t, fsys, "peering/internet-gateways.json", func(doc map[string]any) {
+		loadAppend(doc, loadJSON(`{"InternetGatewayId": "igw-d", "Attachments": [{"State": "available", "VpcId": "vpc-d"}]}`), "InternetGateways")
+	})
+	return fsys
+}
+
+func TestLoadChosenVPCs(t *testing.T) {
+	fsys := twinFS(t)
+	_, _, err := aws.LoadFS(fsys, "peering")
+	require.Error(t, err, "two VPCs holding 10.1.1.10 are not one design")
+	assert.ErrorContains(t, err, "vpc-a and vpc-d")
+	assert.ErrorIs(t, err, reach.ErrSharedAddress)
+	assert.ErrorContains(t, err, "model them one at a time with Options.VPCs (reachsim --vpc ID,...)")
+
+	type query struct {
+		from, to string
+		want     reach.Outcome
+	}
+	tests := []struct {
+		name   string
+		vpcs   []string
+		counts map[string]int
+		warn   []string // warnings that must be there
+		checks []query
+	}{
+		{
+			name:   "the original three",
+			vpcs:   []string{"vpc-a", "vpc-b", "vpc-c"},
+			counts: map[string]int{"vpcs": 3, "subnets": 4, "network-interfaces": 4, "security-groups": 3, "route-tables": 4, "network-acls": 3, "internet-gateways": 1},
+			checks: []query{{"a", "b", reach.Reachable}, {"a", "10.1.1.10", reach.Reachable}},
+		},
+		{
+			name:   "the twin alone",
+			vpcs:   []string{"vpc-d"},
+			counts: map[string]int{"vpcs": 1, "subnets": 1, "network-interfaces": 1, "security-groups": 1, "route-tables": 1, "network-acls": 1, "internet-gateways": 1, "vpc-peering-connections": 0},
+			// the Block Public Access mode is the Region's: the twin's
+			// record says block-bidirectional, so the internet is cut
+			checks: []query{{"d", "203.0.113.9", reach.Unreachable}},
+		},
+		{
+			name:   "one side of a peering",
+			vpcs:   []string{"vpc-a"},
+			counts: map[string]int{"vpcs": 1, "subnets": 1, "network-interfaces": 1, "security-groups": 1, "vpc-peering-connections": 0},
+			warn: []string{"peering connection pcx-ab joins vpc-a and vpc-b, but vpc-b (account 111122223333) 10.2.0.0/16 is left out (not among the VPCs chosen)",
+				"route 10.2.0.0/16 -> pcx-ab (VPC peering connection) of rtb-a: the peering connection (vpc-a and vpc-b) joins a VPC left out"},
+			// what lies beyond the peering is not in the design: never a
+			// certain answer there
+			checks: []query{{"a", "10.2.1.10", reach.Indeterminate}},
+		},
+		{
+			name:   "the other side of a peering",
+			vpcs:   []string{"vpc-b"},
+			counts: map[string]int{"vpcs": 1, "subnets": 2, "network-interfaces": 2, "security-groups": 1},
+			warn:   []string{"security group sg-a (referenced by sg-b rule #1 allows tcp/5432 from sg-a) is left out with its VPC vpc-a (not among the VPCs chosen)"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, rep, err := aws.LoadFSWith(fsys, aws.Options{VPCs: tt.vpcs}, "peering")
+			require.NoError(t, err)
+			for k, n := range tt.counts {
+				assert.Equal(t, n, rep.Counts[k], k)
+			}
+			for _, w := range tt.warn {
+				assert.True(t, hasWarning(rep.Warnings, w), "no warning %q in\n%s", w, strings.Join(rep.Warnings, "\n"))
+			}
+			for _, w := range rep.Warnings {
+				for _, id := range []string{"eni-d", "sg-d", "igw-d", "rtb-d", "acl-d", "i-d"} {
+					if !contains(tt.vpcs, "vpc-d") {
+						assert.NotContains(t, w, id, "a resource of a VPC left out is not warned about")
+					}
+				}
+			}
+			// the Region's mode, read from vpc-d's record even when it is
+			// left out
+			assert.Equal(t, reach.BlockBidirectional, m.BlockPublicAccess().Mode)
+			for _, q := range tt.checks {
+				r, err := m.Check(reach.Query{From: q.from, To: q.to, Protocol: flow.TCP, Port: 22})
+				require.NoError(t, err)
+				assert.Equal(t, q.want, r.Outcome, "%s -> %s\n%s", q.from, q.to, r.Text())
+			}
+		})
+	}
+}
+
+func TestLoadChosenVPCNotInInput(t *testing.T) {
+	_, _, err := aws.LoadFSWith(peeringFS(t), aws.Options{VPCs: []string{"vpc-a", "vpc-zz"}}, "peering")
+	require.ErrorIs(t, err, aws.ErrInvalidDump)
+	assert.ErrorContains(t, err, `"vpc-zz" is not in the input (it holds vpc-a, vpc-b, vpc-c)`)
+}
+
+func hasWarning(ws []string, part string) bool {
+	for _, w := range ws {
+		if strings.Contains(w, part) {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// A transit gateway attachment of a VPC left out stays: traffic the
+// gateway sends it is indeterminate, and says why.
+func TestLoadChosenVPCBehindTransitGateway(t *testing.T) {
+	fsys := tgwFS(t)
+	m, rep, err := aws.LoadFSWith(fsys, aws.Options{VPCs: []string{"vpc-demo"}}, "aws")
+	require.NoError(t, err)
+	assert.Equal(t, 1, rep.Counts["vpcs"])
+	assert.True(t, hasWarning(rep.Warnings, "VPC vpc-hub of attachment tgw-attach-hub is left out (not among the VPCs chosen)"), strings.Join(rep.Warnings, "\n"))
+	r, err := m.Check(tgwQuery("10.50.1.10"))
+	require.NoError(t, err)
+	assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+	assert.Contains(t, r.Text(), "not among the VPCs chosen")
+	_, err = m.Check(tgwQuery("hub-1"))
+	assert.Error(t, err, "an interface of a VPC left out is not in the design")
+}
