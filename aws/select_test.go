@@ -176,3 +176,77 @@ func TestLoadChosenVPCBehindTransitGateway(t *testing.T) {
 	_, err = m.Check(tgwQuery("hub-1"))
 	assert.Error(t, err, "an interface of a VPC left out is not in the design")
 }
+
+// Choosing every VPC is choosing none: the same report and the same
+// answers, on each dump the tests load.
+func TestLoadChoosingEveryVPCChangesNothing(t *testing.T) {
+	tests := []struct {
+		name string
+		fsys fstest.MapFS
+		dir  string
+		vpcs []string
+	}{
+		{"peering", peeringFS(t), "peering", []string{"vpc-c", "vpc-b", "vpc-a"}},
+		{"transit gateway", tgwFS(t), "aws", []string{"vpc-hub", "vpc-demo"}},
+		{"sample", loadSampleFS(t), "aws", []string{"vpc-demo"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			all, rep, err := aws.LoadFS(tt.fsys, tt.dir)
+			require.NoError(t, err)
+			chosen, repChosen, err := aws.LoadFSWith(tt.fsys, aws.Options{VPCs: tt.vpcs}, tt.dir)
+			require.NoError(t, err)
+			assert.Equal(t, rep, repChosen)
+			var names []string
+			for _, ii := range all.Interfaces() {
+				names = append(names, ii.ID)
+			}
+			names = append(names, "203.0.113.9", "10.2.1.10", "10.50.1.10", "192.168.1.1")
+			for _, from := range names[:len(names)-4] {
+				for _, to := range names {
+					for _, port := range []uint16{22, 443, 5432} {
+						q := reach.Query{From: from, To: to, Protocol: flow.TCP, Port: port}
+						a, errA := all.Check(q)
+						b, errB := chosen.Check(q)
+						if errA != nil {
+							assert.Equal(t, errA.Error(), errB.Error())
+							continue
+						}
+						require.NoError(t, errB)
+						assert.Equal(t, a.Text(), b.Text())
+					}
+				}
+			}
+		})
+	}
+}
+
+// A VPC left out leaves no trace: the twin dump with vpc-a, vpc-b and
+// vpc-c chosen answers as the dump without vpc-d does, and reports the
+// same (vpc-d's Block Public Access record removed, as that is the
+// Region's and read from every VPC).
+func TestLoadVPCLeftOutLeavesNoTrace(t *testing.T) {
+	twin := twinFS(t)
+	loadEdit(t, twin, "peering/vpcs.json", func(doc map[string]any) {
+		delete(loadObj(doc, "Vpcs", 3), "BlockPublicAccessStates")
+	})
+	without, rep, err := aws.LoadFS(peeringFS(t), "peering")
+	require.NoError(t, err)
+	chosen, repChosen, err := aws.LoadFSWith(twin, aws.Options{VPCs: []string{"vpc-a", "vpc-b", "vpc-c"}}, "peering")
+	require.NoError(t, err)
+	assert.Equal(t, rep.Counts, repChosen.Counts)
+	assert.Equal(t, rep.Warnings, repChosen.Warnings)
+	ends := []string{"a", "b", "b2", "c", "10.1.1.10", "10.1.1.11", "203.0.113.9"}
+	for _, from := range ends[:4] {
+		for _, to := range ends {
+			for _, proto := range []flow.Protocol{flow.TCP, flow.UDP} {
+				q := reach.Query{From: from, To: to, Protocol: proto, Port: 5432}
+				a, err := without.Check(q)
+				require.NoError(t, err)
+				b, err := chosen.Check(q)
+				require.NoError(t, err)
+				assert.Equal(t, a.Text(), b.Text())
+			}
+		}
+	}
+}
