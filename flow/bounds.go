@@ -59,6 +59,9 @@ type Bounds struct {
 	// (RecordRanges)
 	sets   [2][][]AddrRange
 	record bool
+	// loose holds, when recording, the edges that came without their set
+	// (merged from a Bounds that did not record): LooseAddrs
+	loose [2][]netip.Addr
 }
 
 // RecordRanges makes b keep, from now on, the address sets it is given
@@ -182,14 +185,21 @@ func (b *Bounds) AddAddrRange(f Field, from, to netip.Addr) {
 	}
 	i := f - FieldSrcAddr
 	b.sorted = false
-	if b.record && from.Is4() == to.Is4() && !to.Less(from) {
+	set := from.Is4() == to.Is4() && !to.Less(from)
+	if b.record && set {
 		b.sets[i] = append(b.sets[i], []AddrRange{{from, to}})
 	}
 	if b.inWindow(from) {
 		b.addrs[i] = append(b.addrs[i], from)
+		if b.record && !set {
+			b.loose[i] = append(b.loose[i], from)
+		}
 	}
 	if next := to.Next(); next.IsValid() && next.Is4() == from.Is4() && b.inWindow(next) {
 		b.addrs[i] = append(b.addrs[i], next)
+		if b.record && !set {
+			b.loose[i] = append(b.loose[i], next)
+		}
 	}
 }
 
@@ -230,13 +240,40 @@ func (b *Bounds) Merge(o *Bounds) {
 	}
 	for f := range b.addrs {
 		if b.Varies(FieldSrcAddr + Field(f)) {
-			b.appendAddrs(f, o.addrs[f], o.sorted)
-			if b.record {
-				b.sets[f] = append(b.sets[f], o.sets[f]...)
-			}
+			b.mergeAddrs(f, o, f)
 		}
 	}
 	b.sorted = false
+}
+
+// mergeAddrs adds the edges of o's address field j to b's field i, and,
+// when b records, o's sets, or the edges as loose where o kept no sets.
+func (b *Bounds) mergeAddrs(i int, o *Bounds, j int) {
+	b.appendAddrs(i, o.addrs[j], o.sorted)
+	if !b.record {
+		return
+	}
+	b.sets[i] = append(b.sets[i], o.sets[j]...)
+	loose := o.loose[j]
+	if !o.record {
+		loose = o.addrs[j]
+	}
+	for _, c := range loose {
+		if b.inWindow(c) {
+			b.loose[i] = append(b.loose[i], c)
+		}
+	}
+}
+
+// LooseAddrs returns the edges of the address field f that b holds without
+// their set although it records ([Bounds.RecordRanges]): those merged from
+// a Bounds that did not record. Each of the others is an edge of a set
+// [Bounds.AddrSets] returns.
+func (b *Bounds) LooseAddrs(f Field) []netip.Addr {
+	if f != FieldSrcAddr && f != FieldDstAddr {
+		return nil
+	}
+	return b.loose[f-FieldSrcAddr]
 }
 
 // Reset forgets every edge and keeps what the Bounds varies.
@@ -247,6 +284,7 @@ func (b *Bounds) Reset() {
 	for f := range b.addrs {
 		b.addrs[f] = b.addrs[f][:0]
 		b.sets[f] = b.sets[f][:0]
+		b.loose[f] = b.loose[f][:0]
 	}
 }
 
@@ -327,10 +365,7 @@ func (b *Bounds) MergeField(to Field, o *Bounds, from Field) {
 	case to <= FieldICMPCode && from <= FieldICMPCode:
 		b.cuts[to] = append(b.cuts[to], o.cuts[from]...)
 	case to >= FieldSrcAddr && from >= FieldSrcAddr && to < numFields && from < numFields:
-		b.appendAddrs(int(to-FieldSrcAddr), o.addrs[from-FieldSrcAddr], o.sorted)
-		if b.record {
-			b.sets[to-FieldSrcAddr] = append(b.sets[to-FieldSrcAddr], o.sets[from-FieldSrcAddr]...)
-		}
+		b.mergeAddrs(int(to-FieldSrcAddr), o, int(from-FieldSrcAddr))
 		b.sorted = false
 	}
 }

@@ -446,3 +446,37 @@ func TestBoundsRecordRanges(t *testing.T) {
 	b.Reset()
 	assert.Empty(t, b.AddrSets(flow.FieldSrcAddr))
 }
+
+// A recording Bounds tells the edges of its sets from those that came
+// without one: merged from a Bounds that did not record.
+func TestBoundsLooseAddrs(t *testing.T) {
+	p := func(s string) netip.Prefix { return netip.MustParsePrefix(s) }
+	a := netip.MustParseAddr
+	plain := flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr)
+	plain.AddPrefix(flow.FieldDstAddr, p("10.0.0.0/8"))
+	rec := flow.NewBounds(flow.FieldDstAddr)
+	rec.RecordRanges()
+	rec.AddPrefix(flow.FieldDstAddr, p("192.168.0.0/16"))
+
+	b := flow.NewBounds(flow.FieldSrcAddr)
+	assert.Empty(t, b.LooseAddrs(flow.FieldSrcAddr), "nothing yet")
+	b.RecordRanges()
+	b.AddPrefix(flow.FieldSrcAddr, p("172.16.0.0/12"))
+	b.AddAddrSet(flow.FieldSrcAddr, []flow.AddrRange{{From: a("1.0.0.0"), To: a("1.0.0.255")}, {From: a("1.0.1.0"), To: a("1.0.1.255")}})
+	b.MergeField(flow.FieldSrcAddr, rec, flow.FieldDstAddr)
+	assert.Empty(t, b.LooseAddrs(flow.FieldSrcAddr), "every edge so far is a set's")
+	b.MergeField(flow.FieldSrcAddr, plain, flow.FieldDstAddr)
+	assert.Equal(t, []netip.Addr{a("10.0.0.0"), a("11.0.0.0")}, b.LooseAddrs(flow.FieldSrcAddr))
+	// carried by a merge into another recording Bounds, windowed
+	c := flow.NewBounds(flow.FieldDstAddr)
+	c.RecordRanges()
+	c.WindowAddrs(a("10.0.0.0"), a("10.255.255.255"))
+	c.MergeField(flow.FieldDstAddr, b, flow.FieldSrcAddr)
+	assert.Empty(t, c.LooseAddrs(flow.FieldDstAddr), "10.0.0.0 cuts nothing inside the window, 11.0.0.0 is past it")
+	c.WindowAddrs(a("9.0.0.0"), a("12.0.0.0"))
+	c.MergeField(flow.FieldDstAddr, b, flow.FieldSrcAddr)
+	assert.Equal(t, []netip.Addr{a("10.0.0.0"), a("11.0.0.0")}, c.LooseAddrs(flow.FieldDstAddr))
+	assert.Nil(t, c.LooseAddrs(flow.FieldDstPort), "not an address field")
+	c.Reset()
+	assert.Empty(t, c.LooseAddrs(flow.FieldDstAddr))
+}

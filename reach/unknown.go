@@ -441,14 +441,15 @@ func (m *Model) pathCuts(f flow.Flow, src *ifaceInfo, u *addrUnknown, isSrc bool
 	prefix := func(p netip.Prefix) { block(p.Masked().Addr(), addrset.Last(p)) }
 	m.routeBlocks(prefix)
 	m.unknownPeerBlocks(prefix) // not in a group's bounds
-	// an edge whose range was not recorded counts where it falls inside
-	// a range
-	b := flow.NewBounds(flow.FieldDstAddr)
-	b.MergeField(flow.FieldDstAddr, fb, fwdField)
-	b.MergeField(flow.FieldDstAddr, rb, retField)
-	for _, r := range rs {
-		for _, a := range b.AddrAtoms(flow.FieldDstAddr, r.From, r.To)[1:] {
-			cuts = append(cuts, a.From)
+	// an edge that came without its set (none today: every filter's
+	// bounds record) counts where it falls inside a range; the others are
+	// their sets' (setCuts), whose ranges with none of rs between them are
+	// one
+	for _, a := range slices.Concat(fb.LooseAddrs(fwdField), rb.LooseAddrs(retField)) {
+		for _, r := range rs {
+			if r.From.Less(a) && !r.To.Less(a) {
+				cuts = append(cuts, a)
+			}
 		}
 	}
 	slices.SortFunc(cuts, netip.Addr.Compare)

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/addrset"
 )
 
 // Bounds adds to b the edges of every rule that could decide f in
@@ -108,12 +109,17 @@ func (e *Evaluator) peerBounds(m *peerMatcher, field flow.Field, b *flow.Bounds)
 	case PeerCIDR:
 		b.AddPrefix(field, m.cidr)
 	case PeerPrefixList:
-		for _, p := range m.small {
-			b.AddPrefix(field, p)
+		// one set: the rule matches the list's union, so a gap between two
+		// entries is in neither and touching entries make no edge there
+		// for a question that records the sets (flow.Bounds.RecordRanges)
+		set := make([]flow.AddrRange, 0, len(m.small)+len(m.all))
+		for _, p := range slices.Concat(m.small, m.all) {
+			if p.IsValid() {
+				p = p.Masked()
+				set = append(set, flow.AddrRange{From: p.Addr(), To: addrset.Last(p)})
+			}
 		}
-		for _, p := range m.all {
-			b.AddPrefix(field, p)
-		}
+		b.AddAddrSet(field, set)
 	case PeerGroup:
 		e.refs[m.ref].bounds(field, b)
 	}
