@@ -26,7 +26,15 @@ import (
 // https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html,
 // https://docs.aws.amazon.com/vpc/latest/userguide/nacl-basics.html,
 // semantics.md B.5: network ACLs do not filter "Windows license
-// activation"). The walk takes a packet from an interface to one of them
+// activation"). Two more link-local addresses are answered on the host
+// by an agent, software the input does not hold: the Amazon ECS task
+// metadata endpoint 169.254.170.2 (the ECS container agent, or AWS
+// Fargate, for tasks in awsvpc mode; Amazon ECS Developer Guide, "Task
+// metadata endpoint"), and the Amazon EKS Pod Identity Agent at
+// 169.254.170.23 and fd00:ec2::23 (Amazon EKS User Guide, "Set up the
+// Amazon EKS Pod Identity Agent"). HTTP (tcp port 80) to them is
+// undecided ([InstanceServiceIndeterminate], naming the agent), other
+// traffic [InstanceServiceOtherTraffic]. The walk takes a packet from an interface to one of them
 // straight to the service (a hop of kind [KindInstanceService]) and the
 // reply straight back, as it does the Amazon DNS server's (amazondns.go).
 //
@@ -64,7 +72,9 @@ const (
 	// InstanceServiceOtherTraffic: traffic to an instance service that it
 	// does not answer: to IMDS other than HTTP (tcp port 80), to the
 	// Amazon Time Sync Service other than NTP (udp port 123), to Windows
-	// activation other than KMS (tcp port 1688).
+	// activation other than KMS (tcp port 1688), to the Amazon ECS task
+	// metadata endpoint or the EKS Pod Identity Agent other than HTTP (tcp
+	// port 80).
 	InstanceServiceOtherTraffic Code = "INSTANCE_SERVICE_OTHER_TRAFFIC"
 	// InstanceServiceOutside: a packet for an instance service's
 	// link-local address from the internet or a host outside the design:
@@ -82,7 +92,10 @@ const (
 	// to the Amazon Time Sync Service's IPv6
 	// address, which answers instances built on the Nitro System only, or
 	// to Windows activation from an instance the input does not say runs
-	// Windows ([Interface.Platform]), or over IPv6. The hop is undecided.
+	// Windows ([Interface.Platform]), or over IPv6, or to an agent's
+	// endpoint (the Amazon ECS task metadata endpoint, the EKS Pod
+	// Identity Agent), which software on the host answers when it runs
+	// there. The hop is undecided.
 	InstanceServiceIndeterminate Code = "INSTANCE_SERVICE_INDETERMINATE"
 )
 
@@ -95,6 +108,10 @@ type instanceService struct {
 	v6      bool   // its IPv6 address, Nitro only
 	// v4 is the service's IPv4 address, for a fix that offers it
 	v4 netip.Addr
+	// agent, when set, is the software on the host that answers, which
+	// the input does not hold: "the Amazon ECS container agent (or AWS
+	// Fargate)"
+	agent string
 }
 
 var (
@@ -108,6 +125,14 @@ var (
 	imdsSvc    = instanceService{name: imdsName, proto: flow.TCP, port: 80, traffic: "HTTP (tcp port 80)", v4: imds4}
 	timeSyncSv = instanceService{name: timeSyncName, proto: flow.UDP, port: 123, traffic: "NTP (udp port 123)", v4: timeSync4}
 	kmsSvc     = instanceService{name: kmsName, proto: flow.TCP, port: 1688, traffic: "KMS (tcp port 1688)", v4: kms4a}
+	// the endpoints of agents on the host (hostagent)
+	ecsAgent4 = netip.AddrFrom4([4]byte{169, 254, 170, 2})
+	podID4    = netip.AddrFrom4([4]byte{169, 254, 170, 23})
+	podID6    = netip.MustParseAddr("fd00:ec2::23")
+	ecsSvc    = instanceService{name: "Amazon ECS task metadata endpoint", proto: flow.TCP, port: 80, traffic: "HTTP (tcp port 80)", v4: ecsAgent4,
+		agent: "the Amazon ECS container agent (or AWS Fargate) of a task's host"}
+	podIDSvc = instanceService{name: "Amazon EKS Pod Identity Agent", proto: flow.TCP, port: 80, traffic: "HTTP (tcp port 80)", v4: podID4,
+		agent: "the EKS Pod Identity Agent of an EKS node"}
 )
 
 const (
@@ -126,6 +151,10 @@ func instanceServiceAt(a netip.Addr) (instanceService, bool) {
 		s = timeSyncSv
 	case kms4a, kms4b, kms6:
 		s = kmsSvc
+	case ecsAgent4:
+		s = ecsSvc
+	case podID4, podID6:
+		s = podIDSvc
 	default:
 		return s, false
 	}
@@ -168,6 +197,13 @@ func (w *walker) toInstanceService(pkt flow.Flow, src *ifaceInfo) arrival {
 		if w.explain {
 			h.reason = fmt.Sprintf("%s is the address of the %s, which answers %s only, not %s", dst, s.name, s.traffic, pkt.Traffic())
 			h.Fix = fmt.Sprintf("send %s to it: nothing else listens there", s.traffic)
+		}
+	case s.agent != "":
+		h.Verdict, h.Code = flow.Indeterminate, InstanceServiceIndeterminate
+		if w.explain {
+			h.reason = fmt.Sprintf("%s is the link-local address of the %s, which %s answers on the host itself, when it runs there", dst, s.name, s.agent)
+			h.Missing = fmt.Sprintf("whether %s runs on the host of %s and answers there: software the input does not hold", s.agent, src.label())
+			h.Fix = "check the task's or node's agent on the host (its security groups, network ACLs and routes do not apply)"
 		}
 	case s.name == imdsName:
 		w.toIMDS(&h, s, src)

@@ -63,7 +63,10 @@ func hostServiceDesignWith(withDefault bool, edit func(*reach.Interface)) func()
 // basics; semantics.md B.5). Time Sync over IPv4 is reachable; IMDS is
 // undecided (enabled per instance, which the input does not hold), as is
 // every IPv6 endpoint (Nitro only, IMDS's off by default); other traffic
-// to them, and packets from the internet, are blocked. The walk used to
+// to them, and packets from the internet, are blocked. HTTP to an agent's
+// endpoint on the host (the ECS task metadata endpoint 169.254.170.2, the
+// EKS Pod Identity Agent 169.254.170.23 and fd00:ec2::23) is undecided:
+// the agent is software the input does not hold. The walk used to
 // route such a packet as any other: a certain PRIVATE_ADDRESS_ON_INTERNET
 // at the internet gateway, or NO_ROUTE.
 func TestInstanceHostServices(t *testing.T) {
@@ -86,6 +89,12 @@ func TestInstanceHostServices(t *testing.T) {
 		{"no ping", true, reach.Query{From: "app", To: "169.254.169.123", Protocol: flow.ICMP}, reach.Unreachable, reach.InstanceServiceOtherTraffic},
 		{"IMDS from the internet", true, reach.Query{From: "203.0.113.9", To: "169.254.169.254", Protocol: flow.TCP, Port: 80}, reach.Unreachable, reach.InstanceServiceOutside},
 		{"Time Sync from a host outside the design", true, reach.Query{From: "192.168.7.7", To: "169.254.169.123", Protocol: flow.UDP, Port: 123}, reach.Unreachable, reach.InstanceServiceOutside},
+		{"the ECS task metadata endpoint, answered by an agent the input does not hold", true, reach.Query{From: "app", To: "169.254.170.2", Protocol: flow.TCP, Port: 80}, reach.Indeterminate, reach.InstanceServiceIndeterminate},
+		{"the ECS task metadata endpoint, without a default route", false, reach.Query{From: "app", To: "169.254.170.2", Protocol: flow.TCP, Port: 80}, reach.Indeterminate, reach.InstanceServiceIndeterminate},
+		{"the ECS task metadata endpoint answers HTTP only", true, reach.Query{From: "app", To: "169.254.170.2", Protocol: flow.TCP, Port: 22}, reach.Unreachable, reach.InstanceServiceOtherTraffic},
+		{"the EKS Pod Identity Agent", true, reach.Query{From: "app", To: "169.254.170.23", Protocol: flow.TCP, Port: 80}, reach.Indeterminate, reach.InstanceServiceIndeterminate},
+		{"the EKS Pod Identity Agent over IPv6", true, reach.Query{From: "app", To: "fd00:ec2::23", Protocol: flow.TCP, Port: 80}, reach.Indeterminate, reach.InstanceServiceIndeterminate},
+		{"the ECS task metadata endpoint from the internet", true, reach.Query{From: "203.0.113.9", To: "169.254.170.2", Protocol: flow.TCP, Port: 80}, reach.Unreachable, reach.InstanceServiceOutside},
 		{"IMDS over IPv6 from the internet", true, reach.Query{From: "2001:db8:ffff::9", To: "fd00:ec2::254", Protocol: flow.TCP, Port: 80}, reach.Unreachable, reach.InstanceServiceOutside},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -159,6 +168,12 @@ func TestInstanceHostServicesSetQuestions(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, p.Open.IsEmpty(), p.Open.String())
 	assert.Equal(t, "80", p.Indeterminate.String())
+	for _, agent := range []string{"169.254.170.2", "169.254.170.23", "fd00:ec2::23"} {
+		p, err = m.Ports(reach.PortsQuery{From: "app", To: agent, Protocol: flow.TCP})
+		require.NoError(t, err)
+		assert.True(t, p.Open.IsEmpty(), "%s: %s", agent, p.Open.String())
+		assert.Equal(t, "80", p.Indeterminate.String(), agent)
+	}
 	p, err = m.Ports(reach.PortsQuery{From: "app", To: "169.254.169.123", Protocol: flow.UDP})
 	require.NoError(t, err)
 	assert.Equal(t, "123", p.Open.String())
