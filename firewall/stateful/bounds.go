@@ -35,8 +35,18 @@ func (e *Engine) Bounds(f flow.Flow, b *flow.Bounds) {
 }
 
 // bounds is Bounds, the rules that admit f's fixed addresses found by ix
-// (nil: every rule tried).
+// (nil: every rule tried), their edges kept per atom pair
+// (bounds_cache.go).
 func (e *Engine) bounds(f flow.Flow, b *flow.Bounds, ix *addrIndex) {
+	if ix != nil && !b.Varies(flow.FieldSrcAddr) && !b.Varies(flow.FieldDstAddr) {
+		e.fixedBounds(f, b, ix)
+		return
+	}
+	e.indexedBounds(f, b, ix)
+}
+
+// indexedBounds is bounds without the kept edges.
+func (e *Engine) indexedBounds(f flow.Flow, b *flow.Bounds, ix *addrIndex) {
 	needsApp := false
 	defer func() {
 		// The application protocol a session is assumed to speak follows

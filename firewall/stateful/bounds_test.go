@@ -249,6 +249,11 @@ func TestIndexedBoundsAgreeWithEveryRule(t *testing.T) {
 				want, got := flow.NewBounds(fields...), flow.NewBounds(fields...)
 				e.bounds(f, want, nil)
 				e.bounds(f, got, ix)
+				// asked again, the edges kept for the atom pair; and by a
+				// Bounds that varies one field
+				again, one := flow.NewBounds(fields...), flow.NewBounds(flow.FieldSrcPort)
+				e.bounds(f, again, ix)
+				e.bounds(f, one, ix)
 				for _, fd := range fields {
 					all := flow.PortRange{Lo: 0, Hi: 65535}
 					if fd == flow.FieldICMPType || fd == flow.FieldICMPCode {
@@ -256,6 +261,12 @@ func TestIndexedBoundsAgreeWithEveryRule(t *testing.T) {
 					}
 					w := want.Atoms(fd, all)
 					require.Equal(t, w, got.Atoms(fd, all), "%s\nflow %s, field %v", configText(cfg), f, fd)
+					require.Equal(t, w, again.Atoms(fd, all), "kept: %s\nflow %s, field %v", configText(cfg), f, fd)
+					if fd == flow.FieldSrcPort {
+						require.Equal(t, w, one.Atoms(fd, all), "kept, one field: %s\nflow %s", configText(cfg), f)
+					} else {
+						require.Len(t, one.Atoms(fd, all), 1, "a field not varied")
+					}
 					if len(w) > 1 {
 						cut++
 					}

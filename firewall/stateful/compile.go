@@ -32,6 +32,9 @@ type Engine struct {
 	// (bounds_index.go), built at first use
 	addrOnce sync.Once
 	addrIx   *addrIndex
+	// kept holds the port edges of the atom pairs asked so far
+	// (bounds_cache.go)
+	kept boundsCache
 }
 
 // Order returns the engine's rule order.
