@@ -240,7 +240,10 @@
 // references (configuration...expressions.<attribute>.references) where
 // its value is unknown: a reference to a resource of the wanted type
 // ("aws_vpc.main.id", or "aws_subnet.a[0]" with its index) names it,
-// module-relative addresses inside modules; a reference to a counted or
+// module-relative addresses inside modules; the resource without its key
+// that Terraform writes right after an indexed reference
+// ("aws_subnet.a[0].id", "aws_subnet.a[0]", "aws_subnet.a") adds nothing
+// to it; any other reference to a counted or
 // for_each resource without an index names the instance of the same key
 // as the referring instance when the references also hold count.index
 // or each.key, and every instance otherwise (a splat); beside each.value
