@@ -191,8 +191,20 @@
 //     ACL of a VPC that exists already are in the plan only when it
 //     manages them; a subnet that would use them otherwise is an error
 //     (their routes and entries are not in the plan).
-//   - A route table whose configuration leaves its inline routes out (no
-//     route expression) holds only its standalone routes. A security
+//   - A route table the plan creates, or an aws_default_route_table it
+//     adopts (creates: the provider removes the routes the table held),
+//     whose configuration leaves its inline routes out (no route
+//     expression) holds only its standalone routes. One that exists keeps
+//     the routes AWS holds, which its planned route shows (route is
+//     Optional and Computed, in attribute-as-blocks mode: leaving it out
+//     ignores the routes, only route = [] removes them), or, where the
+//     planned value is null, the prior state's, less those an aws_route
+//     the plan deletes or replaces had; an aws_route of the plan counts
+//     once (a table holds one route per destination). Where the plan
+//     shows none (the planned route is known only after apply, or neither
+//     it nor the prior state holds one), the table holds a route of
+//     unknown destination ([reach.Route.Unknown]): the lookups the routes
+//     could change are indeterminate, and a warning says so. A security
 //     group or network ACL that exists and whose configuration leaves its
 //     inline blocks of a direction out (no ingress or egress expression)
 //     keeps the rules AWS holds, which its planned values show (ingress
