@@ -157,7 +157,15 @@
 //     resource_changes entry says is known only after apply
 //     (change.after_unknown). A resource the plan deletes is not there;
 //     naming it in a query is an error like naming any other unknown
-//     name.
+//     name. A resource the plan forgets (a removed block with lifecycle
+//     { destroy = false }: its resource_changes entry's actions
+//     ["forget"], not in planned_values) leaves the state "without
+//     changing the underlying infrastructure": AWS keeps it as it is, and
+//     so does the model (its before values; a warning says so). A forget
+//     beside a create (["create", "forget"]: a replacement that keeps the
+//     object that exists) or of a deposed object leaves two objects of one
+//     address in AWS, which the model cannot hold: an error wrapping
+//     [ErrInvalidPlan].
 //   - Every resource is named by its address, as resource_changes writes
 //     it (aws_instance.db, module.app.aws_instance.web[0],
 //     aws_instance.worker["blue"]): the model's IDs are the addresses, so

@@ -242,12 +242,17 @@ func (r *reader) collect() {
 	unknown := map[string]any{}
 	deferred := map[string]bool{}
 	actions := map[string]tfjson.Actions{}
+	var forgotten []*tfjson.ResourceChange
 	for _, rc := range r.plan.ResourceChanges {
 		if rc == nil || rc.Change == nil {
 			continue
 		}
 		switch rc.Mode {
 		case tfjson.ManagedResourceMode:
+			if slices.Contains(rc.Change.Actions, tfjson.ActionForget) {
+				forgotten = append(forgotten, rc) // forget.go
+				continue
+			}
 			unknown[rc.Address] = rc.Change.AfterUnknown
 			actions[rc.Address] = rc.Change.Actions
 			// a standalone rule updated in place (ModifySecurityGroupRules)
@@ -297,6 +302,7 @@ func (r *reader) collect() {
 	if r.plan.PlannedValues != nil {
 		walk(r.plan.PlannedValues.RootModule, false)
 	}
+	r.addForgotten(forgotten) // forget.go
 	if r.plan.PriorState != nil && r.plan.PriorState.Values != nil {
 		walk(r.plan.PriorState.Values.RootModule, true) // its data sources only: its resources are as they were
 	}
