@@ -165,7 +165,11 @@
 //     beside a create (["create", "forget"]: a replacement that keeps the
 //     object that exists) or of a deposed object leaves two objects of one
 //     address in AWS, which the model cannot hold: an error wrapping
-//     [ErrInvalidPlan].
+//     [ErrInvalidPlan]. A deposed object's entry (its "deposed" key, a
+//     create_before_destroy whose destroy failed) shares the current
+//     object's address and says nothing of it: the plan deletes the
+//     deposed object, which is gone at apply as a deleted resource is; a
+//     deposed object the plan keeps is refused likewise.
 //   - Every resource is named by its address, as resource_changes writes
 //     it (aws_instance.db, module.app.aws_instance.web[0],
 //     aws_instance.worker["blue"]): the model's IDs are the addresses, so
