@@ -352,11 +352,15 @@
 // from_port and to_port, its type and code), for the
 // addresses of its CIDR block: a query only such a rule could allow is
 // indeterminate, its trace's "missing:" line naming the address and
-// attribute; any other query keeps its answer. A network ACL entry's CIDR
+// attribute; any other query keeps its answer. A rule whose self is known
+// only after apply may or may not name its own group: its peer is one
+// whose match is unknown, so is each query it alone could allow. A
+// network ACL entry's CIDR
 // block, ports or ICMP type and code known only after apply make it an entry whose match is
 // unknown ([reach.UnknownACLEntry]): a hop is undecided (ACL_INDETERMINATE)
 // only where the entry comes before the one that decides, could match,
-// and acts otherwise. An IPv6 block known only after apply, in a design
+// and acts otherwise; an aws_network_acl_rule whose egress is known only
+// after apply is such an entry in each direction. An IPv6 block known only after apply, in a design
 // none of whose VPCs has IPv6 in the model, decides nothing and is left
 // out with a warning. A route's destination known only after apply makes
 // it a route that could match anything ([reach.Route.Unknown]): a lookup
