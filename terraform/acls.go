@@ -172,13 +172,16 @@ func (r *reader) entry(in *instance, at string, dir flow.Direction, number, acti
 // an ICMP entry.
 type unknownEntry struct {
 	cidr, ports, v6 bool
-	what            string
+	// dir: the entry's direction is known only after apply (an
+	// aws_network_acl_rule's egress): it may or may not be this one's
+	dir  bool
+	what string
 }
 
 // add gives acl entry e, or, when a value of it is known only after apply,
 // declares it to the builder as one whose match is unknown.
 func (r *reader) addEntry(acl *nacl.ACL, e nacl.Entry, u unknownEntry) {
-	if !u.cidr && !u.ports {
+	if !u.cidr && !u.ports && !u.dir {
 		acl.Entries = append(acl.Entries, e)
 		return
 	}
@@ -202,15 +205,34 @@ func (r *reader) aclOf(in *instance, attr string) *nacl.ACL {
 	return a
 }
 
-// readACLRule reads an aws_network_acl_rule.
+// readACLRule reads an aws_network_acl_rule. One whose egress is known
+// only after apply is an entry of either direction: in each, one whose
+// match is unknown (reach.UnknownACLEntry), never a guess.
 func (r *reader) readACLRule(in *instance) {
 	a := r.aclOf(in, "network_acl_id")
-	dir := flow.Inbound
-	if r.boolean(in, "egress") {
-		dir = flow.Outbound
+	dirs := []flow.Direction{flow.Inbound}
+	switch {
+	case isUnknown(in.unknown, "egress"):
+		dirs = []flow.Direction{flow.Inbound, flow.Outbound}
+	case r.boolean(in, "egress"):
+		dirs = []flow.Direction{flow.Outbound}
 	}
-	e, u, ok := r.entry(in, "", dir, "rule_number", "rule_action", "cidr_block", "ipv6_cidr_block")
-	if ok && a != nil && r.standaloneEntry(in, a, e) {
+	for _, dir := range dirs {
+		e, u, ok := r.entry(in, "", dir, "rule_number", "rule_action", "cidr_block", "ipv6_cidr_block")
+		if !ok || a == nil {
+			return
+		}
+		if !r.standaloneEntry(in, a, e) {
+			continue
+		}
+		if len(dirs) > 1 {
+			u.dir = true
+			if u.what == "" {
+				u.what = in.addr + ": egress"
+			} else {
+				u.what += ", " + in.addr + ": egress"
+			}
+		}
 		r.addEntry(a, e, u)
 	}
 }

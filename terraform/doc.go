@@ -157,7 +157,19 @@
 //     resource_changes entry says is known only after apply
 //     (change.after_unknown). A resource the plan deletes is not there;
 //     naming it in a query is an error like naming any other unknown
-//     name.
+//     name. A resource the plan forgets (a removed block with lifecycle
+//     { destroy = false }: its resource_changes entry's actions
+//     ["forget"], not in planned_values) leaves the state "without
+//     changing the underlying infrastructure": AWS keeps it as it is, and
+//     so does the model (its before values; a warning says so). A forget
+//     beside a create (["create", "forget"]: a replacement that keeps the
+//     object that exists) or of a deposed object leaves two objects of one
+//     address in AWS, which the model cannot hold: an error wrapping
+//     [ErrInvalidPlan]. A deposed object's entry (its "deposed" key, a
+//     create_before_destroy whose destroy failed) shares the current
+//     object's address and says nothing of it: the plan deletes the
+//     deposed object, which is gone at apply as a deleted resource is; a
+//     deposed object the plan keeps is refused likewise.
 //   - Every resource is named by its address, as resource_changes writes
 //     it (aws_instance.db, module.app.aws_instance.web[0],
 //     aws_instance.worker["blue"]): the model's IDs are the addresses, so
@@ -191,8 +203,20 @@
 //     ACL of a VPC that exists already are in the plan only when it
 //     manages them; a subnet that would use them otherwise is an error
 //     (their routes and entries are not in the plan).
-//   - A route table whose configuration leaves its inline routes out (no
-//     route expression) holds only its standalone routes. A security
+//   - A route table the plan creates, or an aws_default_route_table it
+//     adopts (creates: the provider removes the routes the table held),
+//     whose configuration leaves its inline routes out (no route
+//     expression) holds only its standalone routes. One that exists keeps
+//     the routes AWS holds, which its planned route shows (route is
+//     Optional and Computed, in attribute-as-blocks mode: leaving it out
+//     ignores the routes, only route = [] removes them), or, where the
+//     planned value is null, the prior state's, less those an aws_route
+//     the plan deletes or replaces had; an aws_route of the plan counts
+//     once (a table holds one route per destination). Where the plan
+//     shows none (the planned route is known only after apply, or neither
+//     it nor the prior state holds one), the table holds a route of
+//     unknown destination ([reach.Route.Unknown]): the lookups the routes
+//     could change are indeterminate, and a warning says so. A security
 //     group or network ACL that exists and whose configuration leaves its
 //     inline blocks of a direction out (no ingress or egress expression)
 //     keeps the rules AWS holds, which its planned values show (ingress
@@ -240,7 +264,10 @@
 // references (configuration...expressions.<attribute>.references) where
 // its value is unknown: a reference to a resource of the wanted type
 // ("aws_vpc.main.id", or "aws_subnet.a[0]" with its index) names it,
-// module-relative addresses inside modules; a reference to a counted or
+// module-relative addresses inside modules; the resource without its key
+// that Terraform writes right after an indexed reference
+// ("aws_subnet.a[0].id", "aws_subnet.a[0]", "aws_subnet.a") adds nothing
+// to it; any other reference to a counted or
 // for_each resource without an index names the instance of the same key
 // as the referring instance when the references also hold count.index
 // or each.key, and every instance otherwise (a splat); beside each.value
@@ -325,11 +352,15 @@
 // from_port and to_port, its type and code), for the
 // addresses of its CIDR block: a query only such a rule could allow is
 // indeterminate, its trace's "missing:" line naming the address and
-// attribute; any other query keeps its answer. A network ACL entry's CIDR
+// attribute; any other query keeps its answer. A rule whose self is known
+// only after apply may or may not name its own group: its peer is one
+// whose match is unknown, so is each query it alone could allow. A
+// network ACL entry's CIDR
 // block, ports or ICMP type and code known only after apply make it an entry whose match is
 // unknown ([reach.UnknownACLEntry]): a hop is undecided (ACL_INDETERMINATE)
 // only where the entry comes before the one that decides, could match,
-// and acts otherwise. An IPv6 block known only after apply, in a design
+// and acts otherwise; an aws_network_acl_rule whose egress is known only
+// after apply is such an entry in each direction. An IPv6 block known only after apply, in a design
 // none of whose VPCs has IPv6 in the model, decides nothing and is left
 // out with a warning. A route's destination known only after apply makes
 // it a route that could match anything ([reach.Route.Unknown]): a lookup

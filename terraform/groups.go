@@ -167,7 +167,11 @@ func (r *reader) blockRules(in *instance, at string, dir flow.Direction, id stri
 	case ok && g != "":
 		peers = append(peers, sg.GroupRef(g))
 	}
-	if r.boolean(in, "self") {
+	switch {
+	case isUnknown(in.unknown, "self"):
+		// the group itself, or no peer: which is known only after apply
+		peers = append(peers, r.unknownPeer(in, at+"self"))
+	case r.boolean(in, "self"):
 		peers = append(peers, sg.GroupRef(id))
 	}
 	return r.rulesOf(in, at, base, peers)

@@ -89,9 +89,11 @@ func typeOf(base string) string {
 // references an attribute's inline blocks share, a resource of another
 // type, or each.value, which nothing in the plan ties to an instance of
 // the resource it may index), which leaves the value the references make
-// open. A reference to a counted or for_each resource without an index is
-// paired with the referring instance's key only beside count.index or
-// each.key. A reference to a VPC's default_security_group_id or
+// open. A reference to a counted or for_each resource without an index
+// is every instance (a splat), or, beside count.index or each.key, the
+// instance of the referring instance's key; but not the one Terraform
+// writes after an indexed reference, which that names (keyDropped). A
+// reference to a VPC's default_security_group_id or
 // default_network_acl_id, where want holds a group or ACL type, names
 // its default group or ACL (vpcDefault), and the VPC's own reference
 // beside it ("aws_vpc.main") is that reference's.
@@ -105,9 +107,12 @@ func (r *reader) targets(in *instance, refs []string, want ...string) (out []*in
 			defaults[rf.base] = true
 		}
 	}
-	for _, s := range refs {
+	for i, s := range refs {
 		if s == "count.index" || s == "each.key" {
 			continue
+		}
+		if keyDropped(refs, i) {
+			continue // "aws_subnet.a" after "aws_subnet.a[0]": the same reference, without its key
 		}
 		if strings.HasPrefix(s, "each.") {
 			open = true // each.value: the plan does not say which instance it indexes
@@ -158,6 +163,25 @@ func (r *reader) targets(in *instance, refs []string, want ...string) (out []*in
 		open = open || o
 	}
 	return out, open
+}
+
+// keyDropped reports whether refs[i] is the resource without its key
+// that Terraform writes right after a reference to one of its instances
+// ("aws_subnet.a[0].id", "aws_subnet.a[0]", "aws_subnet.a": every step of
+// the traversal, then the resource without the key; hashicorp/terraform
+// internal/command/jsonconfig/expression.go, marshalExpression): it names
+// that one instance, not every instance as a splat (aws_subnet.a[*].id,
+// written "aws_subnet.a" alone) does.
+func keyDropped(refs []string, i int) bool {
+	if i == 0 {
+		return false
+	}
+	rf, ok := parseRef(refs[i])
+	if !ok || rf.index != "" || rf.attr != "" || refs[i] != rf.base {
+		return false
+	}
+	prev, ok := parseRef(refs[i-1])
+	return ok && prev.base == rf.base && prev.index != "" && prev.attr == ""
 }
 
 // refInstances returns the instances the reference rf of in names (see

@@ -42,6 +42,9 @@ type network struct {
 	// by model ID, in the order they were named
 	standIns    map[string]*standIn
 	standInList []string
+	// kept are, per route table, the routes AWS keeps in a table that
+	// exists and whose configuration leaves route out (keptroutes.go)
+	kept map[string][]reach.Route
 }
 
 func newNetwork() *network {
@@ -186,7 +189,8 @@ func (r *reader) readRouteTable(in *instance) {
 	r.net.rtList = append(r.net.rtList, rt.ID)
 	r.readPropagatingVGWs(in, rt)
 	if !in.configured("route") {
-		return // its routes are the standalone aws_route resources
+		r.keptRoutes(in, rt) // keptroutes.go; and the standalone aws_route resources
+		return
 	}
 	routes, ok := blocks(in.values["route"])
 	if !ok {

@@ -242,12 +242,24 @@ func (r *reader) collect() {
 	unknown := map[string]any{}
 	deferred := map[string]bool{}
 	actions := map[string]tfjson.Actions{}
+	var forgotten []*tfjson.ResourceChange
 	for _, rc := range r.plan.ResourceChanges {
 		if rc == nil || rc.Change == nil {
 			continue
 		}
 		switch rc.Mode {
 		case tfjson.ManagedResourceMode:
+			if slices.Contains(rc.Change.Actions, tfjson.ActionForget) {
+				forgotten = append(forgotten, rc) // forget.go
+				continue
+			}
+			if rc.DeposedKey != "" {
+				// a deposed object (a create_before_destroy whose destroy
+				// failed): its entry shares the current object's address,
+				// and the plan only deletes it
+				r.deposed(rc)
+				continue
+			}
 			unknown[rc.Address] = rc.Change.AfterUnknown
 			actions[rc.Address] = rc.Change.Actions
 			// a standalone rule updated in place (ModifySecurityGroupRules)
@@ -255,17 +267,7 @@ func (r *reader) collect() {
 			// still show that (computed.go)
 			updatedRule := rc.Change.Actions.Update() && slices.Contains(standaloneRuleTypes, rc.Type)
 			if rc.Change.Actions.Delete() || rc.Change.Actions.Replace() || updatedRule {
-				before, _ := rc.Change.Before.(map[string]any)
-				if before == nil {
-					before = map[string]any{}
-				}
-				g := &instance{addr: rc.Address, module: rc.ModuleAddress, typ: rc.Type, values: before, action: rc.Change.Actions}
-				g.base, g.index = splitIndex(rc.Address)
-				g.id = g.addr
-				if id, ok := before["id"].(string); ok {
-					g.known = id
-				}
-				r.gone = append(r.gone, g)
+				r.addGone(rc)
 			}
 		case tfjson.DataResourceMode:
 			// a data source whose read waits for apply (action "read",
@@ -297,10 +299,44 @@ func (r *reader) collect() {
 	if r.plan.PlannedValues != nil {
 		walk(r.plan.PlannedValues.RootModule, false)
 	}
+	r.addForgotten(forgotten) // forget.go
 	if r.plan.PriorState != nil && r.plan.PriorState.Values != nil {
 		walk(r.plan.PriorState.Values.RootModule, true) // its data sources only: its resources are as they were
 	}
 	r.adoptedIDs() // adoption.go
+}
+
+// addGone records the object of rc as it is before apply (its before
+// values) among the resources the plan deletes or replaces.
+func (r *reader) addGone(rc *tfjson.ResourceChange) {
+	before, _ := rc.Change.Before.(map[string]any)
+	if before == nil {
+		before = map[string]any{}
+	}
+	g := &instance{addr: rc.Address, module: rc.ModuleAddress, typ: rc.Type, values: before, action: rc.Change.Actions}
+	g.base, g.index = splitIndex(rc.Address)
+	g.id = g.addr
+	if id, ok := before["id"].(string); ok {
+		g.known = id
+	}
+	r.gone = append(r.gone, g)
+}
+
+// deposed reads the resource_changes entry rc of a deposed object
+// ("deposed": its key), which Terraform writes beside the current
+// object's entry under the same address: it says nothing of the current
+// object (its after_unknown and actions are the deposed object's). A
+// deposed object the plan deletes is gone at apply, as a deleted
+// resource is; one it keeps (any other action) would stay in AWS beside
+// the current object, which the model cannot hold: an error wrapping
+// [ErrInvalidPlan].
+func (r *reader) deposed(rc *tfjson.ResourceChange) {
+	if slices.Equal(rc.Change.Actions, tfjson.Actions{tfjson.ActionDelete}) {
+		r.addGone(rc)
+		return
+	}
+	in := &instance{addr: rc.Address, module: rc.ModuleAddress, typ: rc.Type}
+	r.fail(in, "", rc.Address, ErrInvalidPlan, "the plan keeps a deposed object of this address (%s) beside the current one: AWS holds both after apply, and the model holds one object per address", actionsText(rc))
 }
 
 // goneOf returns the resources of type typ the plan deletes or replaces,

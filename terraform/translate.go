@@ -165,6 +165,7 @@ func (r *reader) translate() {
 	r.outsideGroupUses() // groupuses.go
 	r.settleGroups()     // computed.go
 	r.settleACLs()
+	r.settleRoutes() // keptroutes.go
 	r.bindFirewallRoutes()
 	r.vpcDefaults()
 	r.assignACLs()

@@ -1,0 +1,136 @@
+package terraform
+
+import (
+	"fmt"
+
+	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/reachsim/reachsim/reach"
+)
+
+// The routes AWS keeps in a route table whose configuration leaves route
+// out. route is Optional and Computed and processed in attribute-as-blocks
+// mode: "omitting this argument is interpreted as ignoring any existing
+// routes. To remove all managed routes an empty list should be specified"
+// (the AWS provider's documentation of aws_route_table and
+// aws_default_route_table). So a table that exists keeps the routes AWS
+// holds, which its planned route shows as refreshed (routes of standalone
+// aws_route resources included, the local route and gateway endpoint
+// routes not); a table the plan creates has none but the local route, and
+// an aws_default_route_table the plan adopts (creates) has its routes
+// removed by the provider: both hold only their standalone routes.
+
+// keptRoutes reads the routes AWS keeps in the route table rt of in, whose
+// configuration leaves route out, into r.net.kept: its planned route
+// when the plan shows it; the prior state's when the planned value is
+// null; a route of unknown destination (reach.Route.Unknown) when the
+// planned value is known only after apply or neither shows it, as the
+// plan does not say which routes the table holds then.
+func (r *reader) keptRoutes(in *instance, rt *reach.RouteTable) {
+	if in.created() || in.cfg == nil {
+		return
+	}
+	v, open := in.values["route"], anyUnknown(attrUnknown(in, "route"))
+	if v == nil && !open {
+		v = r.priorValue(in.addr, "route")
+	}
+	if v == nil || open {
+		what := in.addr + ": route (the routes AWS holds, which the configuration leaves out and the plan does not show)"
+		rt.Routes = append(rt.Routes, reach.Route{Unknown: what, Target: reach.TargetUnmodelled, TargetType: "route the plan does not show"})
+		r.rep.Warnings = append(r.rep.Warnings, what+": the lookups in the table they could change are indeterminate")
+		return
+	}
+	routes, ok := blocks(v)
+	if !ok {
+		r.fail(in, "route", "", ErrInvalidPlan, "not a list of route blocks")
+		return
+	}
+	if r.net.kept == nil {
+		r.net.kept = map[string][]reach.Route{}
+	}
+	for i, b := range routes {
+		sub := &instance{addr: in.addr, module: in.module, typ: in.typ, index: in.index, values: b}
+		if route, ok := r.route(sub, fmt.Sprintf("route[%d].", i), "cidr_block", "ipv6_cidr_block", "destination_prefix_list_id"); ok {
+			r.net.kept[rt.ID] = append(r.net.kept[rt.ID], route)
+		}
+	}
+}
+
+// priorValue returns attribute attr of the resource at addr in the
+// plan's prior state (AWS's values at refresh), nil when it holds none.
+func (r *reader) priorValue(addr, attr string) any {
+	if r.plan.PriorState == nil || r.plan.PriorState.Values == nil {
+		return nil
+	}
+	var find func(m *tfjson.StateModule) any
+	find = func(m *tfjson.StateModule) any {
+		if m == nil {
+			return nil
+		}
+		for _, sr := range m.Resources {
+			if sr != nil && sr.Mode == tfjson.ManagedResourceMode && sr.Address == addr {
+				return sr.AttributeValues[attr]
+			}
+		}
+		for _, c := range m.ChildModules {
+			if v := find(c); v != nil {
+				return v
+			}
+		}
+		return nil
+	}
+	return find(r.plan.PriorState.Values.RootModule)
+}
+
+// routeKey names a route's destination: a table holds one route of each
+// (but a propagated one beside a static one); "" for a route whose
+// destination is known only after apply.
+func routeKey(rt reach.Route) string {
+	switch {
+	case rt.Unknown != "":
+		return ""
+	case rt.PrefixList != "":
+		return rt.PrefixList
+	}
+	return rt.Destination.Masked().String()
+}
+
+// settleRoutes gives each route table the routes AWS keeps (keptRoutes),
+// less those an aws_route the plan deletes or replaces had (its before
+// values) and those of a destination a standalone aws_route of the plan
+// gives the table (counted once: its values are those after apply).
+func (r *reader) settleRoutes() {
+	if len(r.net.kept) == 0 {
+		return
+	}
+	gone := map[string]map[string]bool{} // by table model ID, by routeKey
+	r.quietly(func() {
+		for _, g := range r.goneOf("aws_route") {
+			id, _ := g.values["route_table_id"].(string)
+			if t := r.byID[id]; t != nil {
+				id = t.id
+			}
+			route, ok := r.route(g, "", "destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id")
+			if key := routeKey(route); ok && key != "" {
+				if gone[id] == nil {
+					gone[id] = map[string]bool{}
+				}
+				gone[id][key] = true
+			}
+		}
+	})
+	for _, id := range r.net.rtList {
+		rt := r.net.rts[id]
+		have := map[string]bool{}
+		for _, route := range rt.Routes {
+			if !route.Propagated {
+				have[routeKey(route)] = true
+			}
+		}
+		for _, route := range r.net.kept[id] {
+			if key := routeKey(route); !gone[id][key] && !have[key] {
+				rt.Routes = append(rt.Routes, route)
+			}
+		}
+	}
+}
