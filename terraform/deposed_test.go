@@ -37,7 +37,7 @@ func TestDeposedObject(t *testing.T) {
 				exprs:   map[string]any{"security_group_id": "sg-1", "type": "ingress", "cidr_blocks": []string{"aws_eip.x.public_ip", "aws_eip.x"}}}
 			plan := changePlan(t, nil, map[string][]string{"aws_security_group_rule.ssh": {"create"}}, nil, append(rs, publicWeb(), rule)...)
 			if tc.deposed != nil {
-				plan = tf16Edit(t, plan, func(p map[string]any) {
+				plan = planEdit(t, plan, func(p map[string]any) {
 					p["resource_changes"] = append(p["resource_changes"].([]any), map[string]any{
 						"address": "aws_security_group_rule.ssh", "mode": "managed", "type": "aws_security_group_rule", "name": "ssh", "deposed": "00000001",
 						"change": map[string]any{"actions": tc.deposed, "after": nil, "after_unknown": map[string]any{},

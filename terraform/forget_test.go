@@ -44,7 +44,7 @@ func TestForgottenResource(t *testing.T) {
 				}
 				kept = append(kept, r)
 			}
-			plan := tf16Edit(t, changePlan(t, nil, nil, nil, kept...), func(p map[string]any) {
+			plan := planEdit(t, changePlan(t, nil, nil, nil, kept...), func(p map[string]any) {
 				rc := map[string]any{"address": "aws_route_table_association.pub", "mode": "managed", "type": assoc.typ, "name": assoc.name,
 					"change": map[string]any{"actions": tc.actions, "before": assoc.values, "after": nil, "after_unknown": map[string]any{}}}
 				if tc.deposed != "" {

@@ -85,7 +85,7 @@ func TestKeptRoutes(t *testing.T) {
 				created = map[string][]string{"aws_route_table.pub": {"create"}}
 			}
 			plan := changePlan(t, nil, created, tc.deleted, rs...)
-			plan = tf16Edit(t, plan, func(p map[string]any) {
+			plan = planEdit(t, plan, func(p map[string]any) {
 				for _, c := range p["resource_changes"].([]any) {
 					c := c.(map[string]any)
 					if c["address"] == "aws_route_table.pub" && tc.unknown {
