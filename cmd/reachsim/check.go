@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net/netip"
 	"regexp"
 	"slices"
 	"strconv"
@@ -63,8 +64,9 @@ Flags:
                       default: echo request, 8 or 128)
   --icmp-code C       the ICMP code (with --icmp-type; default 0)
   --domain NAME       the TLS SNI or HTTP Host, for firewall domain rules (tcp)
-  --ipv6              use the interfaces' IPv6 addresses (when no endpoint is
-                      an address)
+  --ipv6              use the interfaces' IPv6 addresses (an endpoint given as
+                      an address decides the family itself: with --ipv6 an
+                      IPv4 address is an error)
   --json              print the result as one JSON object instead of the trace
                       ("outcome": reachable, unreachable or indeterminate)
   -h, --help          print this help
@@ -250,6 +252,9 @@ func (o *queryOptions) query() (reach.Query, error) {
 	if err != nil {
 		return q, err
 	}
+	if err := ipv6Conflict(o.ipv6, o.from, o.to); err != nil {
+		return q, err
+	}
 	q = reach.Query{From: o.from, To: o.to, Protocol: proto, Domain: o.domain, IPv6: o.ipv6}
 	switch {
 	case proto.HasPorts():
@@ -284,6 +289,22 @@ func (o *queryOptions) query() (reach.Query, error) {
 		return q, fmt.Errorf("--domain applies to tcp (the TLS SNI or HTTP Host), not %s", proto)
 	}
 	return q, nil
+}
+
+// ipv6Conflict refuses --ipv6 with an endpoint given as an IPv4 address:
+// the address decides the family, so the question would contradict itself
+// and be answered over IPv4 (reachsim sources refuses an IPv4 --to with
+// --ipv6 the same way).
+func ipv6Conflict(ipv6 bool, ends ...string) error {
+	if !ipv6 {
+		return nil
+	}
+	for _, e := range ends {
+		if a, err := netip.ParseAddr(e); err == nil && a.Is4() {
+			return fmt.Errorf("--ipv6: %s is an IPv4 address, and the question asks for IPv6 (give an IPv6 address, or leave out --ipv6)", e)
+		}
+	}
+	return nil
 }
 
 // demoModel is the embedded sample, loaded once per process: a Model is

@@ -41,7 +41,8 @@ Flags:
   --icmp-type N       the ICMP type (default: echo request)
   --icmp-code N       the ICMP code (default 0)
   --domain NAME       the TLS SNI or HTTP Host, for the firewall's domain rules
-  --ipv6              use the interfaces' IPv6 addresses
+  --ipv6              use the interfaces' IPv6 addresses (an IPv4 address as
+                      an endpoint is then an error)
   --want ANSWER       reachable (the default) or unreachable
   --write OUTDIR      write the patched dump there (a new or empty directory;
                       needs --aws)
