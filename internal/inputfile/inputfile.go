@@ -3,6 +3,12 @@
 // such as /dev/zero would never end), of at most a given size even when
 // the file grows while it is read, from the operating system's files or
 // an fs.FS. Errors are *flow.InputError naming the file.
+//
+// A path is checked twice: stat'ed, then opened and its open file
+// checked again, since the path may change in between. The operating
+// system's files are opened without waiting (O_NONBLOCK on unix), so a
+// path that became a named pipe after its stat is refused, not waited on
+// in open(2); an fs.FS opens its files as it does.
 package inputfile
 
 import (
@@ -42,8 +48,17 @@ func (OS) IsLink(name string) bool {
 // ReadDir implements [Source].
 func (OS) ReadDir(name string) ([]fs.DirEntry, error) { return os.ReadDir(name) }
 
-// Open implements [Source].
-func (OS) Open(name string) (fs.File, error) { return os.Open(name) }
+// Open implements [Source]. It never waits: on unix it opens with
+// O_NONBLOCK, so that a path that became a named pipe after its Stat
+// opens at once and the check of the open file refuses it (a plain open
+// of a named pipe waits for a writer).
+func (OS) Open(name string) (fs.File, error) {
+	f, err := openFile(name)
+	if err != nil {
+		return nil, err // a nil *os.File must not become a non-nil fs.File
+	}
+	return f, nil
+}
 
 // Join implements [Source].
 func (OS) Join(dir, name string) string { return filepath.Join(dir, name) }
