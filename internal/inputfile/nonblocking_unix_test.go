@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -68,4 +69,21 @@ func TestReadLimitedNeverWaitsOnANamedPipe(t *testing.T) {
 			}
 		})
 	}
+}
+
+// eagainFile is a regular file by stat, opened non-blocking, whose read
+// would wait: the read fails with EAGAIN at once.
+type eagainFile struct{ fs.File }
+
+func (eagainFile) Read([]byte) (int, error) { return 0, syscall.EAGAIN }
+
+// A read of a file opened non-blocking that would wait (EAGAIN: a file
+// the system cannot poll, streaming) is refused as a file that does not
+// end, naming it.
+func TestReadLimitedRefusesAReadThatWouldWait(t *testing.T) {
+	invalid := errors.New("invalid")
+	src := inputfile.FS{FS: openAs{fstest.MapFS{"trace.json": {}}, func(f fs.File) fs.File { return eagainFile{f} }}}
+	_, err := inputfile.ReadLimited(src, "trace.json", inputfile.Limits{Max: 1 << 20, Invalid: invalid, TooLarge: errors.New("too large"), Raise: "--max"})
+	require.ErrorIs(t, err, invalid)
+	assert.ErrorContains(t, err, "trace.json: invalid: a file whose read would wait: only regular files that end are read")
 }

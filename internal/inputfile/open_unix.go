@@ -3,6 +3,7 @@
 package inputfile
 
 import (
+	"errors"
 	"os"
 	"syscall"
 )
@@ -14,3 +15,7 @@ import (
 func openFile(name string) (*os.File, error) {
 	return os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 }
+
+// wouldBlock reports whether err says a read of a file opened with
+// O_NONBLOCK would have waited: the file streams, it does not end.
+func wouldBlock(err error) bool { return errors.Is(err, syscall.EAGAIN) }
