@@ -116,7 +116,9 @@
 //     straight into their typed elements, the other keys kept as slices of
 //     the file. A file that pass refuses (any fault of its JSON) is
 //     decoded again key by key and element by element, which names the
-//     exact file, path and text at fault: errors are the same either way.
+//     exact file, path and text at fault (for a syntax error, the path of
+//     the value at fault and the line and column of the offending byte):
+//     errors are the same either way.
 //     The next file is decoded on another goroutine while the current one
 //     is taken in, so at most two files are in memory at once; files are
 //     read, and Options.Progress called, in order on the calling goroutine.
