@@ -248,7 +248,7 @@ func (o *queryOptions) query() (reach.Query, error) {
 	if err := required("reachsim check", flagValue{"from", o.from}, flagValue{"to", o.to}, flagValue{"proto", o.proto}); err != nil {
 		return q, err
 	}
-	proto, err := parseProto(o.proto)
+	proto, err := parseProto(o.proto, sessionProtos)
 	if err != nil {
 		return q, err
 	}
@@ -491,8 +491,9 @@ func parseSize(s string) (int64, error) {
 	return n << shift, nil
 }
 
-// portFlag is a TCP or UDP port, 0-65535 or a service name that
-// flow.ParsePort reads, that knows whether it was set.
+// portFlag is a TCP or UDP port, a number or a service name that
+// flow.ParsePort reads, that knows whether it was set. 0 is read, and
+// refused by the command with its own message.
 type portFlag struct {
 	v   uint16
 	set bool
@@ -500,14 +501,33 @@ type portFlag struct {
 
 func (p *portFlag) String() string { return strconv.Itoa(int(p.v)) }
 
+// Set reads the port. An unknown service name or one naming several
+// ports keeps flow.ParsePort's reason; anything else it refuses (a number
+// out of range, a sign, a list) says what the command line accepts, not
+// the 0 to 65535 flow reads.
 func (p *portFlag) Set(s string) error {
 	n, err := flow.ParsePort(s)
-	if err != nil {
+	switch {
+	case err != nil && (errors.Is(err, flow.ErrService) || serviceLike(s)):
 		// flagError quotes the value already: keep only the reason.
 		return errors.New(strings.TrimPrefix(err.Error(), fmt.Sprintf("port %q: ", s)))
+	case err != nil:
+		return errors.New("not a port number from 1 to 65535 or a service name")
 	}
 	p.v, p.set = n, true
 	return nil
+}
+
+// serviceLike reports whether s is written as a service name: a letter,
+// then letters, digits and dashes.
+func serviceLike(s string) bool {
+	for i, c := range s {
+		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if !letter && (i == 0 || (c < '0' || c > '9') && c != '-') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // byteFlag is an ICMP type or code, 0-255, that knows whether it was set.

@@ -35,7 +35,7 @@ files are never written.
 Flags:
 ` + inputUsage + `  --from ENDPOINT     the source (required)
   --to ENDPOINT       the destination (required)
-  --proto PROTO       tcp, udp, icmp, icmpv6, all or a number (required)
+  --proto PROTO       tcp, udp, icmp, icmpv6 or a number from 1 to 255 (required)
   --port PORT         the destination port, a number or a service name (tcp, udp)
   --src-port PORT     the client port (default 50000)
   --icmp-type N       the ICMP type (default: echo request)

@@ -76,7 +76,7 @@ func (o *portsOptions) query() (reach.PortsQuery, error) {
 	if err := required(me, flagValue{"from", o.from}, flagValue{"to", o.to}, flagValue{"proto", o.proto}); err != nil {
 		return reach.PortsQuery{}, err
 	}
-	proto, err := parseProto(o.proto)
+	proto, err := parseProto(o.proto, "tcp, udp, icmp or icmpv6")
 	if err != nil {
 		return reach.PortsQuery{}, err
 	}
