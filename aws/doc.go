@@ -96,7 +96,16 @@
 //     what it is, never a read that waits or never ends: an entry named
 //     *.json is meant as input, and leaving it out would model part of the
 //     network. Other entries of a directory, and its subdirectories, are
-//     not input and are passed over. Each file is read up to
+//     not input and are passed over. A path is opened without waiting
+//     (O_NONBLOCK on unix) and the open file checked again, so one swapped
+//     for a named pipe after its stat is refused too. Some files are
+//     regular by stat and still wait in a read or never end: the kernel's
+//     (/proc/kmsg, tracefs's trace_pipe). On linux a file of the kernel's
+//     pseudo file systems (procfs, sysfs, tracefs, debugfs, cgroupfs and
+//     the like, told by fstatfs) is an error before any read; and where
+//     the system can poll a file (never one on a disk), a read that waits
+//     more than 10 s, or that would wait on the file opened non-blocking,
+//     is an error naming it. Each file is read up to
 //     [Options.MaxFileSize] bytes (1 GiB unless set; reachsim check
 //     --max-file-size), through a reader that stops one byte past it, so a
 //     file larger than the limit, or one that grows as it is read, is an
@@ -107,7 +116,9 @@
 //     straight into their typed elements, the other keys kept as slices of
 //     the file. A file that pass refuses (any fault of its JSON) is
 //     decoded again key by key and element by element, which names the
-//     exact file, path and text at fault: errors are the same either way.
+//     exact file, path and text at fault (for a syntax error, the path of
+//     the value at fault and the line and column of the offending byte):
+//     errors are the same either way.
 //     The next file is decoded on another goroutine while the current one
 //     is taken in, so at most two files are in memory at once; files are
 //     read, and Options.Progress called, in order on the calling goroutine.

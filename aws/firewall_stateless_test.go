@@ -118,7 +118,7 @@ func TestParseStatelessRuleGroupErrors(t *testing.T) {
 	}{
 		{"a stateful group is named as such", string(stateful), stateless.ErrInvalidGroup, "RuleGroupResponse.Type", "", "STATEFUL"},
 		{"output of another command has no RuleGroupResponse", `{"FirewallPolicy":{}}`, stateless.ErrInvalidGroup, "RuleGroupResponse", "", ""},
-		{"broken JSON is a JSON error", `{"RuleGroup":`, flow.ErrJSON, "", "", `{"RuleGroup":`},
+		{"broken JSON is a JSON error", `{"RuleGroup":`, flow.ErrJSON, "RuleGroup", "", `{"RuleGroup":`},
 		{"a value of the wrong type is a JSON error at its path", statelessGroupDoc(`{"Priority":1,"RuleDefinition":{"MatchAttributes":{"Sources":"10.0.0.0/8"},"Actions":["aws:pass"]}}`, ""),
 			flow.ErrJSON, ma + ".Sources", "1", `"10.0.0.0/8"`},
 		{"a rule needs a priority", statelessGroupDoc(`{"RuleDefinition":{"MatchAttributes":{},"Actions":["aws:pass"]}}`, ""), stateless.ErrInvalidRule, rules + "[0].Priority", "", ""},

@@ -309,7 +309,7 @@ func TestJSONErrors(t *testing.T) {
 		path     string
 		text     string
 	}{
-		{"malformed JSON", group(`{"RuleGroup": {`), flow.ErrJSON, "", `{"RuleGroup": {`},
+		{"malformed JSON", group(`{"RuleGroup": {`), flow.ErrJSON, "RuleGroup", `{"RuleGroup": {`},
 		{"a string where a list of actions belongs", policy(`"StatelessDefaultActions":"aws:pass"`), flow.ErrJSON,
 			"FirewallPolicy.StatelessDefaultActions", `"aws:pass"`},
 		{"a number where the group type belongs", group(`{"RuleGroupResponse":{"Type":1}}`), flow.ErrJSON,

@@ -576,7 +576,7 @@ func TestLoadErrorsNameTheFileAndPath(t *testing.T) {
 			`aws/firewall-policy.json: FirewallPolicy.StatefulRuleGroupReferences[1].ResourceArn (demo-policy): "arn:aws:network-firewall:us-east-1:111122223333:stateful-rulegroup/egress-domains": unresolved reference: no stateful rule group with this ARN was loaded`,
 		}},
 		{"malformed JSON", []sampleEdit{setFile("aws/vpcs.json", `{"Vpcs": [{"VpcId": "vpc-demo", "CidrBlock": "10.0.0.0/16"`)}, flow.ErrJSON, []string{
-			`aws/vpcs.json: ": \"vpc-demo\", \"CidrBlock\": \"10.0.0.0/16\"": malformed JSON: unexpected end of JSON input`,
+			`aws/vpcs.json: Vpcs[0]: ": \"vpc-demo\", \"CidrBlock\": \"10.0.0.0/16\"": malformed JSON: unexpected end of JSON input (line 1, column 59)`,
 		}},
 		{"a string where a list belongs", []sampleEdit{setFile("aws/vpcs.json", `{"Vpcs": "vpc-demo"}`)}, flow.ErrJSON, []string{
 			`aws/vpcs.json: Vpcs: "\"vpc-demo\"": malformed JSON: a JSON string where a list was expected`,

@@ -169,7 +169,7 @@ func TestParseJSONRejects(t *testing.T) {
 		text  string // the offending text, when there is one
 		msg   string // a part of the message
 	}{
-		{"text that is not JSON", `{"NetworkAcls": [`, flow.ErrJSON, "", "", "", "malformed JSON"},
+		{"text that is not JSON", `{"NetworkAcls": [`, flow.ErrJSON, "NetworkAcls", "", "", "malformed JSON: unexpected end of JSON input (line 1, column 18)"},
 		{"a document without NetworkAcls", `{"SecurityGroups": []}`, nacl.ErrInvalidACL, "NetworkAcls", "", "", "not the output of aws ec2 describe-network-acls"},
 		{"a null document", `null`, nacl.ErrInvalidACL, "NetworkAcls", "", "", "no NetworkAcls"},
 		{"NetworkAcls that is not a list", `{"NetworkAcls": {}}`, flow.ErrJSON, "NetworkAcls", "", "", "a list"},

@@ -366,7 +366,7 @@ func TestParseErrors(t *testing.T) {
 		{"rules output given to the groups parser is rejected", parseAWS, []byte(`{"SecurityGroupRules":[]}`),
 			sg.ErrInvalidGroup, "SecurityGroups", "", "", ""},
 		{"malformed JSON is rejected", parseAWS, []byte(`{"SecurityGroups":[{"GroupId":"sg-1",}]}`),
-			flow.ErrJSON, "", `"sg-1",}`, "", ""},
+			flow.ErrJSON, "SecurityGroups[0]", `"sg-1",}`, "", ""},
 		{"a port written as a string is the wrong JSON type", parseAWS, awsPermission(`{"IpProtocol":"tcp","FromPort":"22","ToPort":22}`),
 			flow.ErrJSON, perm1 + ".FromPort", `"22"`, "sg-1", ""},
 		{"IpRanges as an object is the wrong JSON type", parseAWS, awsPermission(`{"IpProtocol":"-1","IpRanges":{"CidrIp":"10.0.0.0/8"}}`),

@@ -399,5 +399,8 @@
 // the attribute whose value is the offending text
 // ("aws_nat_gateway.main: secondary_private_ip_addresses[0]"), or the
 // resource address alone when no single attribute holds it. Only regular
-// files are read, up to [Options.MaxFileSize] bytes.
+// files are read, up to [Options.MaxFileSize] bytes, and never a read
+// that waits: the plan is read as package aws reads a dump's files (a
+// named pipe, a device or a file of the kernel's pseudo file systems such
+// as /proc is an error; see aws's "How the input is read").
 package terraform

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net/netip"
 	"regexp"
 	"slices"
 	"strconv"
@@ -63,8 +64,9 @@ Flags:
                       default: echo request, 8 or 128)
   --icmp-code C       the ICMP code (with --icmp-type; default 0)
   --domain NAME       the TLS SNI or HTTP Host, for firewall domain rules (tcp)
-  --ipv6              use the interfaces' IPv6 addresses (when no endpoint is
-                      an address)
+  --ipv6              use the interfaces' IPv6 addresses (an endpoint given as
+                      an address decides the family itself: with --ipv6 an
+                      IPv4 address is an error)
   --json              print the result as one JSON object instead of the trace
                       ("outcome": reachable, unreachable or indeterminate)
   -h, --help          print this help
@@ -246,8 +248,11 @@ func (o *queryOptions) query() (reach.Query, error) {
 	if err := required("reachsim check", flagValue{"from", o.from}, flagValue{"to", o.to}, flagValue{"proto", o.proto}); err != nil {
 		return q, err
 	}
-	proto, err := parseProto(o.proto)
+	proto, err := parseProto(o.proto, sessionProtos)
 	if err != nil {
+		return q, err
+	}
+	if err := ipv6Conflict(o.ipv6, o.from, o.to); err != nil {
 		return q, err
 	}
 	q = reach.Query{From: o.from, To: o.to, Protocol: proto, Domain: o.domain, IPv6: o.ipv6}
@@ -284,6 +289,22 @@ func (o *queryOptions) query() (reach.Query, error) {
 		return q, fmt.Errorf("--domain applies to tcp (the TLS SNI or HTTP Host), not %s", proto)
 	}
 	return q, nil
+}
+
+// ipv6Conflict refuses --ipv6 with an endpoint given as an IPv4 address:
+// the address decides the family, so the question would contradict itself
+// and be answered over IPv4 (reachsim sources refuses an IPv4 --to with
+// --ipv6 the same way).
+func ipv6Conflict(ipv6 bool, ends ...string) error {
+	if !ipv6 {
+		return nil
+	}
+	for _, e := range ends {
+		if a, err := netip.ParseAddr(e); err == nil && a.Is4() {
+			return fmt.Errorf("--ipv6: %s is an IPv4 address, and the question asks for IPv6 (give an IPv6 address, or leave out --ipv6)", e)
+		}
+	}
+	return nil
 }
 
 // demoModel is the embedded sample, loaded once per process: a Model is
@@ -470,8 +491,9 @@ func parseSize(s string) (int64, error) {
 	return n << shift, nil
 }
 
-// portFlag is a TCP or UDP port, 0-65535 or a service name that
-// flow.ParsePort reads, that knows whether it was set.
+// portFlag is a TCP or UDP port, a number or a service name that
+// flow.ParsePort reads, that knows whether it was set. 0 is read, and
+// refused by the command with its own message.
 type portFlag struct {
 	v   uint16
 	set bool
@@ -479,14 +501,33 @@ type portFlag struct {
 
 func (p *portFlag) String() string { return strconv.Itoa(int(p.v)) }
 
+// Set reads the port. An unknown service name or one naming several
+// ports keeps flow.ParsePort's reason; anything else it refuses (a number
+// out of range, a sign, a list) says what the command line accepts, not
+// the 0 to 65535 flow reads.
 func (p *portFlag) Set(s string) error {
 	n, err := flow.ParsePort(s)
-	if err != nil {
+	switch {
+	case err != nil && (errors.Is(err, flow.ErrService) || serviceLike(s)):
 		// flagError quotes the value already: keep only the reason.
 		return errors.New(strings.TrimPrefix(err.Error(), fmt.Sprintf("port %q: ", s)))
+	case err != nil:
+		return errors.New("not a port number from 1 to 65535 or a service name")
 	}
 	p.v, p.set = n, true
 	return nil
+}
+
+// serviceLike reports whether s is written as a service name: a letter,
+// then letters, digits and dashes.
+func serviceLike(s string) bool {
+	for i, c := range s {
+		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if !letter && (i == 0 || (c < '0' || c > '9') && c != '-') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // byteFlag is an ICMP type or code, 0-255, that knows whether it was set.

@@ -149,17 +149,22 @@ func required(me string, flags ...flagValue) error {
 	return nil
 }
 
-// parseProto reads --proto: one protocol, by name or number.
-func parseProto(s string) (flow.Protocol, error) {
+// sessionProtos is what --proto of check, sources and fix accepts.
+const sessionProtos = "tcp, udp, icmp, icmpv6 or a number from 1 to 255"
+
+// parseProto reads --proto: one protocol, by name or number. accepts says
+// what the command takes (sessionProtos, or fewer), for its errors: they
+// state what it accepts, not what flow.ParseProtocol reads (all, -1, 0).
+func parseProto(s, accepts string) (flow.Protocol, error) {
 	proto, err := flow.ParseProtocol(strings.TrimSpace(s))
 	if err != nil {
-		return 0, fmt.Errorf("--proto: %w", err)
+		return 0, fmt.Errorf("--proto %q: want %s", s, accepts)
 	}
 	if !proto.IsConcrete() {
-		return 0, fmt.Errorf("--proto %s: a session has one protocol (use tcp, udp, icmp, icmpv6 or a number from 1 to 255)", s)
+		return 0, fmt.Errorf("--proto %s: a session has one protocol (use %s)", s, accepts)
 	}
 	if proto == 0 {
-		return 0, fmt.Errorf("--proto %s: a session's protocol is tcp, udp, icmp, icmpv6 or a number from 1 to 255", s)
+		return 0, fmt.Errorf("--proto %s: a session's protocol is %s", s, accepts)
 	}
 	return proto, nil
 }

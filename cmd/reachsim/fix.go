@@ -35,13 +35,14 @@ files are never written.
 Flags:
 ` + inputUsage + `  --from ENDPOINT     the source (required)
   --to ENDPOINT       the destination (required)
-  --proto PROTO       tcp, udp, icmp, icmpv6, all or a number (required)
+  --proto PROTO       tcp, udp, icmp, icmpv6 or a number from 1 to 255 (required)
   --port PORT         the destination port, a number or a service name (tcp, udp)
   --src-port PORT     the client port (default 50000)
   --icmp-type N       the ICMP type (default: echo request)
   --icmp-code N       the ICMP code (default 0)
   --domain NAME       the TLS SNI or HTTP Host, for the firewall's domain rules
-  --ipv6              use the interfaces' IPv6 addresses
+  --ipv6              use the interfaces' IPv6 addresses (an IPv4 address as
+                      an endpoint is then an error)
   --want ANSWER       reachable (the default) or unreachable
   --write OUTDIR      write the patched dump there (a new or empty directory;
                       needs --aws)

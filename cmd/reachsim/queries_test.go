@@ -78,7 +78,7 @@ func TestParseQuery(t *testing.T) {
 			want: reach.Query{From: "app-1", To: "93.184.216.34", Protocol: flow.TCP, Port: 443, SrcPort: reach.DefaultSourcePort, Domain: "www.example.com"}},
 		{name: "a missing flag", args: []string{"--from", "web-1", "--proto", "tcp", "--port", "1"}, err: "missing --to"},
 		{name: "a flag given twice", args: []string{"--from", "a", "--from", "b"}, err: "--from given twice (a, then b)"},
-		{name: "a bad port", args: []string{"--port", "70000"}, err: `--port "70000": not a port number from 0 to 65535`},
+		{name: "a bad port", args: []string{"--port", "70000"}, err: `--port "70000": not a port number from 1 to 65535`},
 		{name: "an unknown flag", args: []string{"--bogus"}, err: "unknown flag --bogus"},
 		{name: "a stray argument", args: []string{"--from", "a", "b"}, err: `unexpected argument "b"`},
 		{name: "--aws is the command line's", args: []string{"--aws", "dump/"}, err: "--aws belongs on the command line"},
@@ -168,7 +168,7 @@ func TestRunQueries(t *testing.T) {
 			lines: []string{https, "--from web-1 --to app-1 --proto tcp --port 70000", webDB, "--from 'web-1", "--aws dump/ " + https, "--from web-9 --to db-1 --proto tcp --port 1", appDB},
 			out:   []string{at(httpsText, 1), at(webDBText, 3), at(appDBText, 7)},
 			errs: []string{
-				`reachsim check: QUERIES:2: --port "70000": not a port number from 0 to 65535 or a service name (the line: --from web-1 --to app-1 --proto tcp --port 70000)`,
+				`reachsim check: QUERIES:2: --port "70000": not a port number from 1 to 65535 or a service name (the line: --from web-1 --to app-1 --proto tcp --port 70000)`,
 				"reachsim check: QUERIES:4: a quote ' at byte 8 is not closed (the line: --from 'web-1)",
 				"reachsim check: QUERIES:5: --aws belongs on the command line",
 				`reachsim check: QUERIES:6: from: `, `"web-9"`}},

@@ -30,8 +30,9 @@ Flags:
   --domain NAME       the TLS SNI or HTTP Host, for firewall domain rules (tcp)
   --src-port PORT     the client port the open set and the cuts are for, a
                       number or a service name (tcp and udp; default ` + fmt.Sprint(reach.DefaultSourcePort) + `)
-  --ipv6              use the interfaces' IPv6 addresses (when no endpoint is
-                      an address)
+  --ipv6              use the interfaces' IPv6 addresses (an endpoint given as
+                      an address decides the family itself: with --ipv6 an
+                      IPv4 address is an error)
   --json              print one JSON object: "open" is the set of ports open
                       from the client port ("22,443,8000-8100", or "none");
                       see the README, "Set questions"
@@ -75,7 +76,7 @@ func (o *portsOptions) query() (reach.PortsQuery, error) {
 	if err := required(me, flagValue{"from", o.from}, flagValue{"to", o.to}, flagValue{"proto", o.proto}); err != nil {
 		return reach.PortsQuery{}, err
 	}
-	proto, err := parseProto(o.proto)
+	proto, err := parseProto(o.proto, "tcp, udp, icmp or icmpv6")
 	if err != nil {
 		return reach.PortsQuery{}, err
 	}
@@ -90,6 +91,9 @@ func (o *portsOptions) query() (reach.PortsQuery, error) {
 	}
 	if o.srcPort.set && o.srcPort.v == 0 {
 		return reach.PortsQuery{}, errors.New("--src-port 0: a client sends from a port from 1 to 65535")
+	}
+	if err := ipv6Conflict(o.ipv6, o.from, o.to); err != nil {
+		return reach.PortsQuery{}, err
 	}
 	return reach.PortsQuery{From: o.from, To: o.to, Protocol: proto, IPv6: o.ipv6, Domain: o.domain, ClientPort: o.srcPort.v}, nil
 }
@@ -147,7 +151,8 @@ Flags:
   --icmp-code C       the ICMP code (with --icmp-type; default 0)
   --domain NAME       the TLS SNI or HTTP Host, for firewall domain rules (tcp)
   --ipv6              ask about IPv6 sources (and the destination's IPv6
-                      address)
+                      address; with --ipv6 an IPv4 --to is an error, and
+                      without it an IPv6 one)
   --json              print one JSON object: "interfaces" and "internet" (CIDR
                       blocks); see the README, "Set questions"
   -h, --help          print this help

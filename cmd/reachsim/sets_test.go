@@ -84,7 +84,7 @@ func TestRunPorts(t *testing.T) {
 		{name: "a protocol without ports", args: ports("--from", "web-1", "--to", "app-1", "--proto", "gre"), code: 2,
 			errs: []string{"--proto gre: ports asks about tcp, udp, icmp or icmpv6"}},
 		{name: "protocol all", args: ports("--from", "web-1", "--to", "app-1", "--proto", "all"), code: 2, errs: []string{"a session has one protocol"}},
-		{name: "an unknown protocol", args: ports("--from", "web-1", "--to", "app-1", "--proto", "tcpp"), code: 2, errs: []string{"--proto: "}},
+		{name: "an unknown protocol", args: ports("--from", "web-1", "--to", "app-1", "--proto", "tcpp"), code: 2, errs: []string{`--proto "tcpp": want tcp, udp, icmp or icmpv6`}},
 		{name: "--port is check's", args: ports("--from", "web-1", "--to", "app-1", "--proto", "tcp", "--port", "80"), code: 2,
 			errs: []string{"reachsim ports: unknown flag --port (run 'reachsim ports --help')"}},
 		{name: "--src-port with icmp", args: ports("--from", "web-1", "--to", "app-1", "--proto", "icmp", "--src-port", "3000"), code: 2,

@@ -3,9 +3,27 @@
 // such as /dev/zero would never end), of at most a given size even when
 // the file grows while it is read, from the operating system's files or
 // an fs.FS. Errors are *flow.InputError naming the file.
+//
+// A path is checked twice: stat'ed, then opened and its open file
+// checked again, since the path may change in between. The operating
+// system's files are opened without waiting (O_NONBLOCK on unix), so a
+// path that became a named pipe after its stat is refused, not waited on
+// in open(2); an fs.FS opens its files as it does.
+//
+// Some files are regular by stat and still never end, or wait in a read:
+// the kernel's interfaces (/proc/kmsg waits for kernel messages, tracefs's
+// trace_pipe for events). Two guards keep them from hanging a load. On
+// linux, a file on one of the kernel's pseudo file systems (procfs, sysfs,
+// tracefs, debugfs, securityfs, configfs, cgroupfs, bpffs, efivarfs,
+// pstorefs, told by the open file's fstatfs magic) is refused before any
+// read: no input lives there. And wherever the system can wait on a file
+// with a deadline (a file it can poll: never one on a disk), each read
+// that waits more than [Limits.Wait] (10 s unless set) is an error, as is
+// a read that would wait on a file opened non-blocking (EAGAIN).
 package inputfile
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -13,6 +31,7 @@ import (
 	slashpath "path"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	"github.com/reachsim/reachsim/flow"
 )
@@ -42,8 +61,17 @@ func (OS) IsLink(name string) bool {
 // ReadDir implements [Source].
 func (OS) ReadDir(name string) ([]fs.DirEntry, error) { return os.ReadDir(name) }
 
-// Open implements [Source].
-func (OS) Open(name string) (fs.File, error) { return os.Open(name) }
+// Open implements [Source]. It never waits: on unix it opens with
+// O_NONBLOCK, so that a path that became a named pipe after its Stat
+// opens at once and the check of the open file refuses it (a plain open
+// of a named pipe waits for a writer).
+func (OS) Open(name string) (fs.File, error) {
+	f, err := openFile(name)
+	if err != nil {
+		return nil, err // a nil *os.File must not become a non-nil fs.File
+	}
+	return f, nil
+}
 
 // Join implements [Source].
 func (OS) Join(dir, name string) string { return filepath.Join(dir, name) }
@@ -108,11 +136,28 @@ type Limits struct {
 	// Raise says how a user raises Max ("--max-file-size, or
 	// aws.Options.MaxFileSize"), for the error of a file too large
 	Raise string
+	// Wait is how long one read may wait for data on a file the system
+	// can wait on with a deadline (a pollable one, never a file on a
+	// disk); 0 is [DefaultWait]. A read that waits longer is an error
+	// wrapping Invalid.
+	Wait time.Duration
+}
+
+// DefaultWait is how long one read may wait when [Limits.Wait] is 0.
+const DefaultWait = 10 * time.Second
+
+// readDeadliner is a file whose reads can wait with a deadline: an
+// *os.File the runtime polls.
+type readDeadliner interface {
+	SetReadDeadline(t time.Time) error
 }
 
 // ReadLimited reads the regular file name, of at most lim.Max bytes. It
-// checks the open file again (the path may have changed since the stat)
-// and reads at most one byte past the limit whatever the file holds.
+// opens it without waiting and checks the open file again (the path may
+// have changed since the stat), refuses a file of the kernel's pseudo
+// file systems (linux), gives each read that can wait a deadline
+// (lim.Wait) and reads at most one byte past the limit whatever the file
+// holds: see the package doc.
 func ReadLimited(src Source, name string, lim Limits) ([]byte, error) {
 	info, err := src.Stat(name)
 	if err != nil {
@@ -135,20 +180,43 @@ func ReadLimited(src Source, name string, lim Limits) ([]byte, error) {
 	if info, err := f.Stat(); err == nil && !info.Mode().IsRegular() {
 		return nil, NotRegular(src, name, info.Mode(), lim.Invalid)
 	}
+	streams := func(what string) error {
+		if src.IsLink(name) {
+			what = "a symbolic link to " + what
+		}
+		return &flow.InputError{File: name, Err: fmt.Errorf("%w: %s: only regular files that end are read", lim.Invalid, what)}
+	}
+	if kind := pseudoFile(f); kind != "" {
+		return nil, streams("a file of the kernel's " + kind + ", whose reads may wait or never end")
+	}
+	wait := lim.Wait
+	if wait <= 0 {
+		wait = DefaultWait
+	}
+	dl, _ := f.(readDeadliner)
 	r := io.LimitReader(f, lim.Max+1)
 	data := make([]byte, 0, min(info.Size(), lim.Max)+1)
 	for {
 		if len(data) == cap(data) {
 			data = append(data, 0)[:len(data)] // grow
 		}
+		if dl != nil && dl.SetReadDeadline(time.Now().Add(wait)) != nil {
+			dl = nil // a file the system cannot poll: one on a disk
+		}
 		n, err := r.Read(data[len(data):cap(data)])
 		data = data[:len(data)+n]
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
+		switch {
+		case err == io.EOF:
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			return nil, streams("a file whose read waited more than " + wait.String())
+		case wouldBlock(err):
+			return nil, streams("a file whose read would wait")
+		case err != nil:
 			return nil, &flow.InputError{File: name, Err: err}
+		default:
+			continue
 		}
+		break
 	}
 	if int64(len(data)) > lim.Max {
 		return nil, tooLarge("the file holds more than it said when it was opened")

@@ -1,7 +1,8 @@
 // Package jsonloc holds what the JSON readers of cloud formats share:
 // the location of a value (file, JSON path, resource, rule) and the errors that name it,
 // decoding with errors that carry the full JSON path of the value that
-// failed (list indices and map keys included: [Unmarshal]), whole
+// failed (list indices and map keys included; for a syntax error, the
+// line and column too: [Unmarshal]), whole
 // documents (a byte order mark dropped, a key given twice an error:
 // [Document], [CheckKeys]; in one streaming pass, typed where the caller
 // asks and falling back to [Document] for exact errors: [Top]), and reading the loose shapes AWS and Alibaba
@@ -29,7 +30,10 @@ import (
 // of the value that failed, list indices and map keys included
 // ("Subnets[0].Tags[2].Key", `SyncStates["us-east-1a"].Attachment`), and
 // whose Text quotes the input near the fault (a syntax error) or the value
-// that failed.
+// that failed. A syntax error's path is that of the value at fault (the
+// value being read, or the object or list it is in), and its message ends
+// with where the offending byte is: "(line 107, column 53)" when path is
+// "" (data is a whole document), "(byte 10 of the value)" otherwise.
 //
 // The decode runs first through encoding/json/v2 (see fast.go) with the
 // semantics of encoding/json and no duplicate key allowed: a single pass
@@ -59,7 +63,7 @@ func unmarshalSlow(path string, data []byte, v any) error {
 	}
 	var syn *json.SyntaxError
 	if errors.As(err, &syn) {
-		return &flow.InputError{Path: path, Text: near(data, syn.Offset), Err: fmt.Errorf("%w: %v", flow.ErrJSON, syn)}
+		return syntaxError(path, data, syn)
 	}
 	t := reflect.TypeOf(v)
 	if t == nil || t.Kind() != reflect.Pointer {

@@ -22,7 +22,7 @@ func TestUnmarshalErrorsCarryPath(t *testing.T) {
 		name, in, path, text string
 	}{
 		{"wrong type names the field", `{"Entries":[{"RuleNumber":"100"}]}`, "NetworkAcls[0].Entries[0].RuleNumber", `"100"`},
-		{"syntax error quotes the input", `{"Entries":[{"RuleNumber":1,}]}`, "NetworkAcls[0]", `{"Entries":[{"RuleNumber":1,}`},
+		{"syntax error quotes the input", `{"Entries":[{"RuleNumber":1,}]}`, "NetworkAcls[0].Entries[0]", `{"Entries":[{"RuleNumber":1,}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
