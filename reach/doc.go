@@ -87,7 +87,9 @@
 //
 // Besides the internet gateway, a packet leaves a VPC through an
 // egress-only internet gateway ([EgressOnlyInternetGateway]: IPv6 out and
-// the replies back, nothing in) or reaches S3 or DynamoDB through a
+// the replies back, nothing in; the reply of a connection the internet
+// opened through the VPC's internet gateway, routed to an egress-only
+// one, is dropped there, [EgressOnlyNoInbound]) or reaches S3 or DynamoDB through a
 // gateway endpoint ([GatewayEndpoint]: by the service's prefix list, to
 // an end point like the internet, and back; the address families its IP
 // address type names, IPv6 through one whose type the input lacks being

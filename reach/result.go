@@ -296,9 +296,13 @@ const (
 	TGWIPv6Unsupported Code = "TGW_IPV6_SUPPORT_DISABLED"
 	// EgressOnlyNoInbound: a connection from the internet to an IPv6
 	// address of a VPC whose only way in from the internet is an
-	// egress-only internet gateway: it carries connections the VPC opens
-	// (and their replies), none the internet opens. Fix: attach an
-	// internet gateway and route the subnet's IPv6 traffic to it.
+	// egress-only internet gateway, or (on the reply) the reply of a
+	// connection that did not leave through the egress-only internet
+	// gateway it is routed to (the internet opened it through the VPC's
+	// internet gateway): an egress-only internet gateway carries
+	// connections the VPC opens through it (and their replies), none the
+	// internet opens. Fix: attach an internet gateway and route the
+	// subnet's IPv6 traffic (::/0) to it.
 	EgressOnlyNoInbound Code = "EGRESS_ONLY_NO_INBOUND"
 	// GatewayEndpointProtocol: a gateway VPC endpoint carries TCP and
 	// echo requests only (its replies: TCP and echo replies), as
