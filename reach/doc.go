@@ -99,7 +99,10 @@
 // its private address and never reaches the internet. Either kind does
 // NAT64: IPv6 TCP and UDP to 64:ff9b::/96 go on as IPv4 from its private
 // address to the IPv4 address the prefix holds, the reply translated
-// back; ICMPv6 through NAT64 is undecided ([UnmodelledTarget]).
+// back; ICMPv6 through NAT64 is undecided ([UnmodelledTarget]). A
+// packet for 64:ff9b::/96 that a route sends to an internet gateway or
+// an egress-only one instead is dropped there ([NAT64NotTranslated]):
+// they forward IPv6 unchanged, and only a NAT gateway translates it.
 // A NAT gateway translates a TCP or UDP session's source port too, to a
 // port of its own within 1024-65535 (AWS VPC User Guide, "Ephemeral
 // ports"), which the input does not say: a network ACL that judges the

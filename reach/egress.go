@@ -99,6 +99,9 @@ func (w *walker) viaEgressOnly(pkt flow.Flow, s *subnetInfo, vpc *vpcInfo, g *ei
 		// destination: not on the internet, as at an internet gateway
 		return w.stop(w.m.offInternetHop(h, dst, offTo, "the egress-only internet gateway"))
 	}
+	if dst := pkt.Dst.Addr(); nat64Prefix.Contains(dst) { // nat64.go
+		return w.stop(nat64Untranslated(h, "the egress-only internet gateway", w.m.sourceTable(pkt.Src.Addr())))
+	}
 	if src := pkt.Src.Addr(); w.m.offInternet(src) { // ipv6.go
 		return w.stop(w.m.offInternetHop(h, src, offFrom, "the egress-only internet gateway"))
 	}

@@ -728,6 +728,10 @@ func (l *refLeg) toInternet(pkt flow.Flow, vpc string) {
 		l.hop(reach.KindInternetGateway, igw, pkt, reach.PrivateAddressOnInternet)
 		return
 	}
+	if !back && netip.MustParsePrefix("64:ff9b::/96").Contains(dst) {
+		l.hop(reach.KindInternetGateway, igw, pkt, reach.NAT64NotTranslated) // only a NAT gateway translates NAT64
+		return
+	}
 	if src.Is6() && l.n.offInternet(src) {
 		l.hop(reach.KindInternetGateway, igw, pkt, reach.PrivateAddressOnInternet)
 		return

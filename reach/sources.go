@@ -302,15 +302,17 @@ var specialBlocks = func() []netip.Prefix {
 }()
 
 // addressCuts is where the walk treats an internet source apart from
-// its neighbours, before any filter: special blocks, VPC and subnet
-// CIDRs, private IPv6 blocks, delegated prefixes, and the destinations
-// of every route (prefix lists' entries included) and transit gateway
-// route.
+// its neighbours, before any filter: special blocks, the NAT64 prefix
+// (a reply for it goes to no internet host: nat64Untranslated), VPC and
+// subnet CIDRs, private IPv6 blocks, delegated prefixes, and the
+// destinations of every route (prefix lists' entries included) and
+// transit gateway route.
 func (m *Model) addressCuts() *flow.Bounds {
 	b := flow.NewBounds(flow.FieldSrcAddr)
 	for _, p := range specialBlocks {
 		b.AddPrefix(flow.FieldSrcAddr, p)
 	}
+	b.AddPrefix(flow.FieldSrcAddr, nat64Prefix) // nat64.go
 	for _, v := range m.vpcOrder {
 		for _, c := range v.CIDRs {
 			b.AddPrefix(flow.FieldSrcAddr, c)
