@@ -8,6 +8,7 @@ import (
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/reach/reachtest/brute"
 	"github.com/reachsim/reachsim/sample"
 	"github.com/reachsim/reachsim/sg"
 )
@@ -700,7 +701,8 @@ func privateOf(in reach.Interface, public netip.Addr) (netip.Addr, bool) {
 // notOnInternet reports whether the internet gateway refuses to send a
 // packet to a.
 func notOnInternet(a netip.Addr) bool {
-	return a.IsPrivate() || netip.MustParsePrefix("100.64.0.0/10").Contains(a) || a.IsLoopback() || a.IsLinkLocalUnicast() || !a.IsGlobalUnicast()
+	return a.IsPrivate() || netip.MustParsePrefix("100.64.0.0/10").Contains(a) || a.IsLoopback() || a.IsLinkLocalUnicast() || !a.IsGlobalUnicast() ||
+		brute.NonGlobal6(a)
 }
 
 // offInternet is notOnInternet, or an address of a VPC's private IPv6
