@@ -41,8 +41,11 @@ func TestLoadGatewayTargets(t *testing.T) {
 	})
 	t.Run("the internet opens nothing through it", func(t *testing.T) {
 		// vpc-0g has an internet gateway too: IPv6 from the internet comes in
-		// through it, and the reply leaves through the egress-only one.
-		reachtest.AssertReachable(t, m, tcp("2001:db8:ff::7", "app", 443))
+		// through it, and the reply, routed to the egress-only one, which
+		// did not carry the connection out, is dropped there
+		// (https://docs.aws.amazon.com/vpc/latest/userguide/egress-only-internet-gateway-basics.html;
+		// this asserted Reachable before).
+		reachtest.AssertReplyBlocked(t, m, tcp("2001:db8:ff::7", "app", 443), reach.EgressOnlyNoInbound)
 		fsys := fstest.MapFS{}
 		entries, err := os.ReadDir(gwDir)
 		require.NoError(t, err)

@@ -22,6 +22,15 @@ func gwFSEdit(t *testing.T, fsys fstest.MapFS, name, old, new string) {
 	fsys["gw/"+name] = &fstest.MapFile{Data: []byte(strings.Replace(s, old, new, 1))}
 }
 
+// appViaIGW routes subnet-0app's IPv6 traffic (::/0) to the internet
+// gateway igw-0g instead of the egress-only one: the internet can then
+// open connections to app (through eigw-0g the reply of such a
+// connection is dropped: TestLoadDenyAllIgwTraffic).
+func appViaIGW(t *testing.T, fsys fstest.MapFS) {
+	t.Helper()
+	gwFSEdit(t, fsys, "route-tables.json", `"EgressOnlyInternetGatewayId": "eigw-0g"`, `"GatewayId": "igw-0g"`)
+}
+
 // v6Check loads the gateway dump after edit and checks tcp/443 from the
 // IPv6 internet host 2001:db8:ff::7 to to.
 func v6Check(t *testing.T, edit func(fstest.MapFS), from, to string) (*reach.Result, *aws.Report) {
@@ -42,10 +51,12 @@ func v6Check(t *testing.T, edit func(fstest.MapFS), from, to string) (*reach.Res
 // delegated to it (describe-network-interfaces' Ipv6Prefixes and
 // Ipv4Prefixes). AWS delivers every address of a delegated prefix to the
 // interface (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-prefix-eni.html):
-// its addresses are the interface's, reached as its own IPv6 address is,
+// its addresses are the interface's, reached as its own IPv6 address is
+// (subnet-0app's ::/0 routed to the internet gateway: appViaIGW),
 // with no warning at load; outside the prefix nothing holds the address.
 func TestLoadIpv6Prefixes(t *testing.T) {
 	edit := func(fsys fstest.MapFS) {
+		appViaIGW(t, fsys)
 		gwFSEdit(t, fsys, "network-interfaces.json", `"NetworkInterfaceId": "eni-0app",`, `"NetworkInterfaceId": "eni-0app",
       "Ipv6Prefixes": [{"Ipv6Prefix": "2001:db8:30:1:a::/80"}],
       "Ipv4Prefixes": [{"Ipv4Prefix": "10.3.1.32/28"}],`)
@@ -71,22 +82,54 @@ func TestLoadIpv6Prefixes(t *testing.T) {
 // "DenyAllIgwTraffic": true for eni-0app. API_NetworkInterface: "If the
 // value is true, inbound traffic from the internet is dropped"
 // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_NetworkInterface.html).
-// Without the flag the same dump answers internet -> app over IPv6
-// reachable.
+// Without the flag, with subnet-0app's ::/0 routed to the internet
+// gateway, the same dump answers internet -> app over IPv6 reachable.
+// As the dump stands, ::/0 goes to the egress-only internet gateway
+// eigw-0g, and the reply of the internet's connection, which came in
+// through igw-0g, is dropped there: an egress-only internet gateway
+// keeps the internet from opening connections to the subnets that route
+// to it
+// (https://docs.aws.amazon.com/vpc/latest/userguide/egress-only-internet-gateway-basics.html).
+// (This test asserted Reachable for that flow until the reply through
+// the egress-only gateway was checked against the connection it carried
+// out.)
 func TestLoadDenyAllIgwTraffic(t *testing.T) {
-	for _, deny := range []bool{false, true} {
-		r, _ := v6Check(t, func(fsys fstest.MapFS) {
-			if deny {
-				gwFSEdit(t, fsys, "network-interfaces.json", `"NetworkInterfaceId": "eni-0app",`, `"NetworkInterfaceId": "eni-0app",
+	deny := func(t *testing.T, fsys fstest.MapFS) {
+		gwFSEdit(t, fsys, "network-interfaces.json", `"NetworkInterfaceId": "eni-0app",`, `"NetworkInterfaceId": "eni-0app",
       "DenyAllIgwTraffic": true,`)
+	}
+	for _, tc := range []struct {
+		name      string
+		viaIGW    bool // subnet-0app's ::/0 to igw-0g (else eigw-0g)
+		denyAll   bool
+		want      reach.Outcome
+		code      reach.Code
+		replyCode bool // the code is on the reply
+	}{
+		{"::/0 to the egress-only gateway", false, false, reach.Unreachable, reach.EgressOnlyNoInbound, true},
+		{"::/0 to the internet gateway", true, false, reach.Reachable, "", false},
+		{"::/0 to the internet gateway, DenyAllIgwTraffic", true, true, reach.Unreachable, reach.DenyAllIGWTraffic, false},
+		{"::/0 to the egress-only gateway, DenyAllIgwTraffic", false, true, reach.Unreachable, reach.DenyAllIGWTraffic, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, _ := v6Check(t, func(fsys fstest.MapFS) {
+				if tc.viaIGW {
+					appViaIGW(t, fsys)
+				}
+				if tc.denyAll {
+					deny(t, fsys)
+				}
+			}, "2001:db8:ff::7", "2001:db8:30:1::10")
+			require.Equal(t, tc.want, r.Outcome, r.Text())
+			if tc.code == "" {
+				return
 			}
-		}, "2001:db8:ff::7", "2001:db8:30:1::10")
-		if !deny {
-			require.Equal(t, reach.Reachable, r.Outcome, r.Text())
-			continue
-		}
-		assert.Equal(t, reach.Unreachable, r.Outcome, r.Text())
-		assert.Contains(t, r.Text(), string(reach.DenyAllIGWTraffic))
+			leg := reach.Forward
+			if tc.replyCode {
+				leg = reach.Return
+			}
+			assert.Contains(t, r.Codes(), tc.code.OnLeg(leg), r.Text())
+		})
 	}
 }
 
@@ -96,7 +139,8 @@ func TestLoadDenyAllIgwTraffic(t *testing.T) {
 // cannot be advertised on the internet from AWS"
 // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SubnetIpv6CidrBlockAssociation.html).
 // So a host on the internet cannot reach 2001:db8:30:1::10; the same dump
-// with public blocks answers reachable.
+// with public blocks answers reachable (subnet-0app's ::/0 routed to the
+// internet gateway: appViaIGW).
 func TestLoadPrivateIpv6Block(t *testing.T) {
 	vpc := func(attr string) func(fstest.MapFS) {
 		return func(fsys fstest.MapFS) {
@@ -120,7 +164,12 @@ func TestLoadPrivateIpv6Block(t *testing.T) {
 		{"IpSource none alone", subnet(`"IpSource": "none",`), reach.Unreachable},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r, _ := v6Check(t, tc.edit, "2001:db8:ff::7", "2001:db8:30:1::10")
+			r, _ := v6Check(t, func(fsys fstest.MapFS) {
+				appViaIGW(t, fsys) // the internet may open connections to app
+				if tc.edit != nil {
+					tc.edit(fsys)
+				}
+			}, "2001:db8:ff::7", "2001:db8:30:1::10")
 			require.Equal(t, tc.want, r.Outcome, r.Text())
 			if tc.want == reach.Unreachable {
 				assert.Contains(t, r.Text(), string(reach.PrivateAddressOnInternet))

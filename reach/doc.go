@@ -87,7 +87,9 @@
 //
 // Besides the internet gateway, a packet leaves a VPC through an
 // egress-only internet gateway ([EgressOnlyInternetGateway]: IPv6 out and
-// the replies back, nothing in) or reaches S3 or DynamoDB through a
+// the replies back, nothing in; the reply of a connection the internet
+// opened through the VPC's internet gateway, routed to an egress-only
+// one, is dropped there, [EgressOnlyNoInbound]) or reaches S3 or DynamoDB through a
 // gateway endpoint ([GatewayEndpoint]: by the service's prefix list, to
 // an end point like the internet, and back; the address families its IP
 // address type names, IPv6 through one whose type the input lacks being
@@ -97,7 +99,10 @@
 // its private address and never reaches the internet. Either kind does
 // NAT64: IPv6 TCP and UDP to 64:ff9b::/96 go on as IPv4 from its private
 // address to the IPv4 address the prefix holds, the reply translated
-// back; ICMPv6 through NAT64 is undecided ([UnmodelledTarget]).
+// back; ICMPv6 through NAT64 is undecided ([UnmodelledTarget]). A
+// packet for 64:ff9b::/96 that a route sends to an internet gateway or
+// an egress-only one instead is dropped there ([NAT64NotTranslated]):
+// they forward IPv6 unchanged, and only a NAT gateway translates it.
 // A NAT gateway translates a TCP or UDP session's source port too, to a
 // port of its own within 1024-65535 (AWS VPC User Guide, "Ephemeral
 // ports"), which the input does not say: a network ACL that judges the
@@ -246,7 +251,10 @@
 // the request what it would send to an address the internet does not
 // route, or what comes from an RFC 1918 or 100.64.0.0/10 source
 // ([PrivateAddressOnInternet]); over IPv6 a unique local address
-// (fc00::/7) or one of a VPC's private IPv6 blocks ([VPC.PrivateIPv6])
+// (fc00::/7), one of the blocks IANA's IPv6 special-purpose registry
+// marks not globally reachable (::/96, 64:ff9b:1::/48, 100::/64,
+// 100:0:0:1::/64, 2001::/23 but for its globally reachable entries,
+// 5f00::/16) or one of a VPC's private IPv6 blocks ([VPC.PrivateIPv6])
 // is not on the internet either way, at the internet gateway and at an
 // egress-only one: nothing from it is sent to the internet, nothing from
 // the internet is delivered to it. The internet gateway drops what the
@@ -311,7 +319,11 @@
 // addresses and every IPv6 address included.
 // The answers carry the indeterminate outcome like single checks.
 // The internet, in them, is every global unicast address the design does
-// not hold and no VPC block contains; no address is taken to be the
+// not hold and no VPC block contains, none of those the internet does
+// not route (private, shared, the non-global IPv6 special-purpose
+// blocks above); the documentation blocks (2001:db8::/32, 3fff::/20,
+// 192.0.2.0/24…) are left in, as examples use them for internet hosts;
+// no address is taken to be the
 // internet's because it is a documentation one (a public IP or a VPC
 // block may be 198.51.100.0/24): where a question needs one internet
 // address to stand for the rest (the source of Sources' question, of a

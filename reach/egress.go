@@ -15,7 +15,12 @@ import (
 // attached to a VPC: it carries IPv6 traffic the VPC's instances send to
 // the internet, unchanged (IPv6 addresses are global), and the replies of
 // those connections back in; nothing the internet opens comes in through
-// it ([EgressOnlyNoInbound]). It carries no IPv4: a route to it is for an
+// it ([EgressOnlyNoInbound]). In a VPC that also has an internet gateway,
+// a connection the internet opens comes in through the internet gateway,
+// and its reply, if the subnet routes it to the egress-only gateway
+// (AWS's private-subnet design: ::/0 to the egress-only gateway), is
+// dropped there: the gateway carries only the replies of connections
+// that left through it ([EgressOnlyNoInbound] on the reply). It carries no IPv4: a route to it is for an
 // IPv6 block or a prefix list, and an IPv4 packet that reaches it by a
 // prefix list is dropped ([NoRoute]). A reply that left the VPC by one
 // comes back by it, whatever internet gateway the VPC also has. VPC Block
@@ -86,10 +91,16 @@ func (w *walker) viaEgressOnly(pkt flow.Flow, s *subnetInfo, vpc *vpcInfo, g *ei
 		h.Fix = "send IPv4 internet traffic to a public NAT gateway, or to an internet gateway from an interface with a public IP"
 		return w.stop(h)
 	}
+	if w.leg == Return && !w.forwardCrossed(g) {
+		return w.stop(w.egressOnlyReply(h, s, vpc))
+	}
 	if dst := pkt.Dst.Addr(); !w.m.backIn(dst, vpc) && w.m.offInternet(dst) {
 		// a unique local (fc00::/7), link-local or private block's
 		// destination: not on the internet, as at an internet gateway
 		return w.stop(w.m.offInternetHop(h, dst, offTo, "the egress-only internet gateway"))
+	}
+	if dst := pkt.Dst.Addr(); nat64Prefix.Contains(dst) { // nat64.go
+		return w.stop(nat64Untranslated(h, "the egress-only internet gateway", w.m.sourceTable(pkt.Src.Addr())))
 	}
 	if src := pkt.Src.Addr(); w.m.offInternet(src) { // ipv6.go
 		return w.stop(w.m.offInternetHop(h, src, offFrom, "the egress-only internet gateway"))
@@ -100,6 +111,44 @@ func (w *walker) viaEgressOnly(pkt flow.Flow, s *subnetInfo, vpc *vpcInfo, g *ei
 	h.reason = "the egress-only internet gateway forwards IPv6 unchanged to the internet and keeps the connection's state for its replies"
 	w.add(h)
 	return w.onInternet(pkt, vpc)
+}
+
+// forwardCrossed reports whether the forward leg left through
+// egress-only internet gateway g: the gateway keeps state only for the
+// connections that leave through it.
+func (w *walker) forwardCrossed(g *eigwInfo) bool {
+	hops := *w.forward.hops
+	for i := range hops { // by index: a hop is large
+		if hops[i].Kind == KindEgressOnlyInternetGateway && hops[i].ID == g.ID {
+			return true
+		}
+	}
+	return false
+}
+
+// egressOnlyReply is hop h of egress-only internet gateway g (h.ID) that
+// the reply of a connection it did not carry out is routed to, from
+// subnet s (nil: an edge table) of vpc: the connection was opened from
+// outside (the internet through the VPC's internet gateway, a peer, a
+// transit gateway), the gateway has no state for it and drops the reply
+// (EgressOnlyNoInbound). AWS routes a subnet's ::/0 to an egress-only
+// internet gateway to keep the internet from opening connections to its
+// instances
+// (https://docs.aws.amazon.com/vpc/latest/userguide/egress-only-internet-gateway-basics.html).
+func (w *walker) egressOnlyReply(h Hop, s *subnetInfo, vpc *vpcInfo) Hop {
+	h.Verdict, h.Code = flow.Deny, EgressOnlyNoInbound
+	if !w.explain {
+		return h
+	}
+	where := "the route table"
+	if s != nil {
+		where = s.rt.ID
+	}
+	h.reason = fmt.Sprintf("the reply is routed to egress-only internet gateway %s, which carries only connections %s opens through it: this connection did not leave through it, so it has no state for it and drops the reply (an egress-only internet gateway keeps the internet from opening connections to the subnets that route to it)",
+		h.ID, vpc.ID)
+	h.Fix = fmt.Sprintf("to accept this connection, give %s a route for %s that leads back the way it came (the internet gateway, for clients on the internet); to keep the internet out, leave it on the egress-only internet gateway",
+		where, h.Packet.Dst.Addr())
+	return h
 }
 
 // egressOnlyIn handles pkt from the internet for an IPv6 address of vpc

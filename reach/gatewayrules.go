@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/addrset"
 )
 
 // The gateways' own rules: which protocols a NAT gateway carries, which
@@ -156,9 +157,54 @@ func natReply(pkt flow.Flow, ni *natInfo, s *subnetInfo, expected netip.Addr) Ho
 // unroutable reports whether the internet gateway refuses a as the
 // destination of a packet it sends to the internet: a private (RFC 1918,
 // unique local), shared (100.64.0.0/10), loopback, link-local or
-// otherwise non-global address.
+// otherwise non-global address, IPv6's non-global special-purpose blocks
+// (nonGlobal6) included.
 func unroutable(a netip.Addr) bool {
-	return privateOrShared(a) || a.IsPrivate() || a.IsLoopback() || a.IsLinkLocalUnicast() || !a.IsGlobalUnicast()
+	return privateOrShared(a) || a.IsPrivate() || a.IsLoopback() || a.IsLinkLocalUnicast() || !a.IsGlobalUnicast() || nonGlobalSpecial6(a)
+}
+
+// nonGlobal6 are the blocks of the IANA IPv6 Special-Purpose Address
+// Registry (https://www.iana.org/assignments/iana-ipv6-special-registry/)
+// that it marks not globally reachable, beyond those netip tells apart
+// (loopback, unspecified, link-local, multicast) and unique local
+// fc00::/7: the IPv4-compatible addresses ::/96 (deprecated, RFC 4291),
+// local-use IPv4/IPv6 translation 64:ff9b:1::/48 (RFC 8215), discard-only
+// 100::/64 (RFC 6666), the dummy prefix 100:0:0:1::/64 (RFC 9780), the
+// IETF protocol assignments 2001::/23 but for their globally reachable
+// or undecided entries (Teredo 2001::/32, the anycast addresses
+// 2001:1::1 to 2001:1::3, AMT 2001:3::/32, AS112 2001:4:112::/48,
+// ORCHIDv2 2001:20::/28, DETs 2001:30::/28), benchmarking 2001:2::/48 and
+// the deprecated ORCHID 2001:10::/28 among them, and SRv6 SIDs 5f00::/16
+// (RFC 9602). The documentation blocks 2001:db8::/32 and 3fff::/20 are
+// left on the internet (package doc). IPv4-mapped ::ffff:0:0/96 is no
+// IPv6 address a query names (netip unmaps it).
+var nonGlobal6 = func() []netip.Prefix {
+	ietf := addrset.Of(netip.MustParsePrefix("2001::/23"))
+	for _, s := range []string{"2001::/32", "2001:1::1/128", "2001:1::2/128", "2001:1::3/128",
+		"2001:3::/32", "2001:4:112::/48", "2001:20::/28", "2001:30::/28"} {
+		ietf = ietf.Difference(addrset.Of(netip.MustParsePrefix(s)))
+	}
+	out := ietf.Prefixes() // benchmarking 2001:2::/48 and ORCHID 2001:10::/28 among them
+	for _, s := range []string{"::/96", "64:ff9b:1::/48", "100::/64", "100:0:0:1::/64", "5f00::/16"} {
+		out = append(out, netip.MustParsePrefix(s))
+	}
+	return out
+}()
+
+// nonGlobalSpecial6 reports whether a is in a block of nonGlobal6.
+func nonGlobalSpecial6(a netip.Addr) bool {
+	if !a.Is6() || a.Is4In6() {
+		return false
+	}
+	if b := a.As16(); b[0]&0xe0 == 0x20 && (b[0] != 0x20 || b[1] != 0x01 || b[2] > 0x01) {
+		return false // in 2000::/3, outside 2001::/23: global unicast
+	}
+	for _, p := range nonGlobal6 {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 var sharedSpace = netip.MustParsePrefix("100.64.0.0/10")

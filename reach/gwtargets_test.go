@@ -110,16 +110,31 @@ func TestEgressOnlyInternetGateway(t *testing.T) {
 		assert.Equal(t, "eigw-g", b.ID)
 		assert.Contains(t, b.Fix, "attach an internet gateway to vpc-g")
 	})
-	t.Run("an internet gateway beside it lets connections from the internet in", func(t *testing.T) {
+	// An internet gateway beside it does not open the subnet: the
+	// request comes in through the internet gateway, and the reply,
+	// routed to the egress-only gateway, which did not carry the
+	// connection out, is dropped (AWS routes a subnet's ::/0 to an
+	// egress-only internet gateway to keep the internet from opening
+	// connections to it:
+	// https://docs.aws.amazon.com/vpc/latest/userguide/egress-only-internet-gateway-basics.html).
+	// Routing the subnet's ::/0 to the internet gateway opens it.
+	t.Run("an internet gateway beside it does not let the internet in", func(t *testing.T) {
 		d := gwDesign()
 		d.InternetGateways = []reach.InternetGatewaySpec{{ID: "igw-g", VPC: "vpc-g"}}
 		m := buildGW(t, d)
 		q := reach.Query{From: "2001:db8:ff::7", To: "app", Protocol: flow.TCP, Port: 443}
-		reachtest.AssertReachable(t, m, q, "in through the internet gateway, the reply out through the egress-only one")
+		reachtest.AssertReplyBlocked(t, m, q, reach.EgressOnlyNoInbound)
 		r := check(t, m, q)
 		assert.Equal(t, reach.KindInternetGateway, r.Forward[0].Kind)
-		_, viaEIGW := hopOf(r.Return, reach.KindEgressOnlyInternetGateway)
-		assert.True(t, viaEIGW)
+		b, ok := r.First()
+		require.True(t, ok)
+		assert.Equal(t, "eigw-g", b.ID)
+		assert.Equal(t, reach.Return, b.Leg)
+		assert.Contains(t, b.Fix, "rtb-priv")
+		reachtest.AssertReachable(t, m, reach.Query{From: "app", To: "2001:db8:ff::7", Protocol: flow.TCP, Port: 443}, "app still opens connections through the egress-only gateway")
+
+		d.RouteTables[1].Routes[0] = cidrRoute("::/0", reach.TargetInternetGateway, "igw-g")
+		reachtest.AssertReachable(t, buildGW(t, d), q, "::/0 to the internet gateway: in and out through it")
 	})
 	t.Run("IPv4 does not go through it", func(t *testing.T) {
 		reachtest.AssertNotReachable(t, m, tcp("app", "93.184.216.34", 443), reach.NoRoute)

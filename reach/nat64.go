@@ -21,7 +21,10 @@ import (
 // reply is translated back: its IPv4 source into the prefix, its
 // destination to the IPv6 source. TCP and UDP are translated; ICMPv6
 // (echo to ICMP echo) is not modelled, an undecided hop. IPv6 to any
-// other destination is no NAT gateway's ([NoRoute]).
+// other destination is no NAT gateway's ([NoRoute]). A packet for the
+// prefix that a route sends to an internet gateway or an egress-only
+// one instead goes nowhere: those forward IPv6 unchanged, and nothing
+// on the internet translates it ([NAT64NotTranslated]).
 
 // nat64Prefix is the well-known NAT64 prefix (RFC 6052).
 var nat64Prefix = netip.MustParsePrefix("64:ff9b::/96")
@@ -39,6 +42,37 @@ func nat64Address(a netip.Addr) netip.Addr {
 	b, v4 := nat64Prefix.Addr().As16(), a.As4()
 	copy(b[12:], v4[:])
 	return netip.AddrFrom16(b)
+}
+
+// nat64Untranslated is hop h of an internet gateway or an egress-only
+// one (gw words which) that a packet for the NAT64 prefix reaches: AWS
+// translates such a packet only at a NAT gateway a route for the prefix
+// sends it to ("You will then need to route this traffic through the NAT
+// gateway, which performs the necessary translation":
+// https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-nat64-dns64.html);
+// the gateway forwards IPv6 unchanged, and nothing on the internet
+// routes the prefix back to a translator. table is the route table the
+// fix names ("" when the source's is not known).
+func nat64Untranslated(h Hop, gw, table string) Hop {
+	dst := h.Packet.Dst.Addr()
+	h.Verdict, h.Code, h.judge = flow.Deny, NAT64NotTranslated, nil
+	h.reason = fmt.Sprintf("%s is in the NAT64 prefix %s (the IPv4 address %s, as DNS64 writes it): only a NAT gateway translates it, and %s forwards IPv6 unchanged, so the packet reaches no host",
+		dst, nat64Prefix, nat64Embedded(dst), gw)
+	if table == "" {
+		table = "the source subnet's route table"
+	}
+	h.Fix = fmt.Sprintf("add a route for %s to a NAT gateway to %s (the NAT gateway translates to %s), or connect to %s over IPv4",
+		nat64Prefix, table, nat64Embedded(dst), nat64Embedded(dst))
+	return h
+}
+
+// sourceTable is the route table of the subnet of the interface that
+// holds a, or "".
+func (m *Model) sourceTable(a netip.Addr) string {
+	if ii, ok := m.ifaceByAddr(a); ok && ii.subnet.rt != nil {
+		return ii.subnet.rt.ID
+	}
+	return ""
 }
 
 // nat64ICMP is the hop of a NAT gateway that an ICMPv6 packet to the

@@ -296,10 +296,21 @@ const (
 	TGWIPv6Unsupported Code = "TGW_IPV6_SUPPORT_DISABLED"
 	// EgressOnlyNoInbound: a connection from the internet to an IPv6
 	// address of a VPC whose only way in from the internet is an
-	// egress-only internet gateway: it carries connections the VPC opens
-	// (and their replies), none the internet opens. Fix: attach an
-	// internet gateway and route the subnet's IPv6 traffic to it.
+	// egress-only internet gateway, or (on the reply) the reply of a
+	// connection that did not leave through the egress-only internet
+	// gateway it is routed to (the internet opened it through the VPC's
+	// internet gateway): an egress-only internet gateway carries
+	// connections the VPC opens through it (and their replies), none the
+	// internet opens. Fix: attach an internet gateway and route the
+	// subnet's IPv6 traffic (::/0) to it.
 	EgressOnlyNoInbound Code = "EGRESS_ONLY_NO_INBOUND"
+	// NAT64NotTranslated: a packet for the NAT64 prefix 64:ff9b::/96 (an
+	// IPv4 address as DNS64 synthesises it) is routed to an internet
+	// gateway or an egress-only one, which forward IPv6 unchanged: only a
+	// NAT gateway translates it, and the packet reaches no host
+	// (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-nat64-dns64.html).
+	// Fix: route 64:ff9b::/96 to a NAT gateway.
+	NAT64NotTranslated Code = "NAT64_NOT_TRANSLATED"
 	// GatewayEndpointProtocol: a gateway VPC endpoint carries TCP and
 	// echo requests only (its replies: TCP and echo replies), as
 	// Reachability Analyzer's code of the same name says, and only of the
@@ -329,7 +340,7 @@ var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, Blackhol
 	PeeringNotActive, PeeringStatusUnknown, PeeringAddressOutsideVPC,
 	NATUnsupportedProtocol, NATPortUnknown, NATICMPErrorUnknown, ReplyViaNAT, VPCBlockPublicAccess, DenyAllIGWTraffic,
 	TGWNoRoute, TGWBlackholeRoute, TGWNoAssociation, TGWNoAttachmentInAZ, TGWRoutesUnknown, TGWPropagationUnknown, TGWEntryZoneUnknown, TGWExitZoneUnknown, TGWApplianceZoneUnknown, TGWIPv6Unsupported,
-	EgressOnlyNoInbound, GatewayEndpointProtocol, GatewayEndpointSource, GatewayEndpointIPTypeUnknown,
+	EgressOnlyNoInbound, NAT64NotTranslated, GatewayEndpointProtocol, GatewayEndpointSource, GatewayEndpointIPTypeUnknown,
 	AmazonDNSOnlyDNS, AmazonDNSOutsideVPC, AmazonDNSDisabled, AmazonDNSIndeterminate,
 	InstanceServiceOtherTraffic, InstanceServiceOutside, InstanceServiceDisabled, InstanceServiceIndeterminate}
 

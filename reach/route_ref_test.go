@@ -8,6 +8,7 @@ import (
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/reach/reachtest/brute"
 	"github.com/reachsim/reachsim/sample"
 	"github.com/reachsim/reachsim/sg"
 )
@@ -700,7 +701,8 @@ func privateOf(in reach.Interface, public netip.Addr) (netip.Addr, bool) {
 // notOnInternet reports whether the internet gateway refuses to send a
 // packet to a.
 func notOnInternet(a netip.Addr) bool {
-	return a.IsPrivate() || netip.MustParsePrefix("100.64.0.0/10").Contains(a) || a.IsLoopback() || a.IsLinkLocalUnicast() || !a.IsGlobalUnicast()
+	return a.IsPrivate() || netip.MustParsePrefix("100.64.0.0/10").Contains(a) || a.IsLoopback() || a.IsLinkLocalUnicast() || !a.IsGlobalUnicast() ||
+		brute.NonGlobal6(a)
 }
 
 // offInternet is notOnInternet, or an address of a VPC's private IPv6
@@ -726,6 +728,10 @@ func (l *refLeg) toInternet(pkt flow.Flow, vpc string) {
 	back := l.n.isPublic(dst) || otherV6
 	if !back && l.n.offInternet(dst) {
 		l.hop(reach.KindInternetGateway, igw, pkt, reach.PrivateAddressOnInternet)
+		return
+	}
+	if !back && netip.MustParsePrefix("64:ff9b::/96").Contains(dst) {
+		l.hop(reach.KindInternetGateway, igw, pkt, reach.NAT64NotTranslated) // only a NAT gateway translates NAT64
 		return
 	}
 	if src.Is6() && l.n.offInternet(src) {

@@ -289,8 +289,9 @@ func (m *Model) internetIn(a flow.AddrRange) (netip.Addr, bool) {
 
 // specialBlocks are the address blocks that are not on the internet:
 // those unroutable reports (netip's private, shared, loopback, link-local,
-// multicast, unspecified and broadcast addresses), and IPv4-mapped IPv6,
-// which no query may name. TestSpecialBlocks holds them to unroutable.
+// multicast, unspecified and broadcast addresses, and IPv6's non-global
+// special-purpose blocks, nonGlobal6), and IPv4-mapped IPv6, which no
+// query may name. TestSpecialBlocks holds them to unroutable.
 var specialBlocks = func() []netip.Prefix {
 	var out []netip.Prefix
 	for _, s := range []string{"0.0.0.0/32", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
@@ -298,19 +299,21 @@ var specialBlocks = func() []netip.Prefix {
 		"::/128", "::1/128", "::ffff:0:0/96", "fc00::/7", "fe80::/10", "ff00::/8"} {
 		out = append(out, netip.MustParsePrefix(s))
 	}
-	return out
+	return append(out, nonGlobal6...)
 }()
 
 // addressCuts is where the walk treats an internet source apart from
-// its neighbours, before any filter: special blocks, VPC and subnet
-// CIDRs, private IPv6 blocks, delegated prefixes, and the destinations
-// of every route (prefix lists' entries included) and transit gateway
-// route.
+// its neighbours, before any filter: special blocks, the NAT64 prefix
+// (a reply for it goes to no internet host: nat64Untranslated), VPC and
+// subnet CIDRs, private IPv6 blocks, delegated prefixes, and the
+// destinations of every route (prefix lists' entries included) and
+// transit gateway route.
 func (m *Model) addressCuts() *flow.Bounds {
 	b := flow.NewBounds(flow.FieldSrcAddr)
 	for _, p := range specialBlocks {
 		b.AddPrefix(flow.FieldSrcAddr, p)
 	}
+	b.AddPrefix(flow.FieldSrcAddr, nat64Prefix) // nat64.go
 	for _, v := range m.vpcOrder {
 		for _, c := range v.CIDRs {
 			b.AddPrefix(flow.FieldSrcAddr, c)

@@ -80,8 +80,10 @@ func TestInternetProbe(t *testing.T) {
 			map[string]string{"0.0.0.0/0": "203.0.113.1", "198.51.100.0/24": "", "198.51.100.0/23": "198.51.101.0", "198.51.0.0/16": "198.51.0.0"}},
 		{"the design holds every documentation address: the first internet one", []string{"10.9.0.0/16", "203.0.113.0/24", "192.0.2.0/24"}, "198.51.100.1", false, "0.0.0.1",
 			map[string]string{"0.0.0.0/0": "0.0.0.1", "192.0.0.0/16": "192.0.0.0", "192.0.2.0/24": ""}},
-		{"a VPC block holds the IPv6 documentation address", []string{"10.9.0.0/16", "2001:db8:ffff::/48"}, "", true, "::2",
-			map[string]string{"::/0": "::2", "2001:db8:ffff::/48": "", "2001:db8:fffe::/47": "2001:db8:fffe::"}},
+		// ::/96 (IPv4-compatible, with ::2) is not the internet's: the first
+		// internet IPv6 address is past it
+		{"a VPC block holds the IPv6 documentation address", []string{"10.9.0.0/16", "2001:db8:ffff::/48"}, "", true, "::1:0:0",
+			map[string]string{"::/0": "::1:0:0", "2001:db8:ffff::/48": "", "2001:db8:fffe::/47": "2001:db8:fffe::"}},
 		{"the IPv6 documentation address is free", []string{"10.9.0.0/16", "2001:db8:10::/56"}, "", true, "2001:db8:ffff::1",
 			map[string]string{"::/0": "2001:db8:ffff::1", "2001:db8:10::/56": ""}},
 	}

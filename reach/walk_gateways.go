@@ -229,6 +229,9 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 	if !back && w.m.offInternet(dst) {
 		return w.stop(w.m.offInternetHop(h, dst, offTo, "the internet gateway"))
 	}
+	if !back && nat64Prefix.Contains(dst) { // nat64.go
+		return w.stop(nat64Untranslated(h, "the internet gateway", w.m.sourceTable(src)))
+	}
 	if src.Is6() && w.m.offInternet(src) { // ipv6.go
 		return w.stop(w.m.offInternetHop(h, src, offFrom, "the internet gateway"))
 	}

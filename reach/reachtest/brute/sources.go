@@ -14,11 +14,48 @@ import (
 // shared is the shared address space (RFC 6598), never the internet.
 var shared = netip.MustParsePrefix("100.64.0.0/10")
 
+// special6 are IANA's IPv6 special-purpose blocks that are not
+// globally reachable (iana-ipv6-special-registry), and global6 the
+// globally reachable (or undecided) entries inside them, which are.
+var special6, global6 = prefixes("::/96", "64:ff9b:1::/48", "100::/64", "100:0:0:1::/64", "2001::/23", "5f00::/16"),
+	prefixes("2001::/32", "2001:1::1/128", "2001:1::2/128", "2001:1::3/128", "2001:3::/32", "2001:4:112::/48", "2001:20::/28", "2001:30::/28")
+
+func prefixes(ss ...string) []netip.Prefix {
+	var out []netip.Prefix
+	for _, s := range ss {
+		out = append(out, netip.MustParsePrefix(s))
+	}
+	return out
+}
+
+func within(ps []netip.Prefix, a netip.Addr) bool {
+	for _, p := range ps {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// NonGlobal6 reports whether a is an IPv6 address of a block IANA's
+// special-purpose registry marks not globally reachable (beyond
+// loopback, unspecified, link-local, unique local and multicast, which
+// netip tells apart), written independently of package reach:
+// ::/96, 64:ff9b:1::/48, 100::/64, 100:0:0:1::/64, 2001::/23 but for
+// its globally reachable entries, 5f00::/16.
+func NonGlobal6(a netip.Addr) bool {
+	return a.Is6() && !a.Is4In6() && within(special6, a) && !within(global6, a)
+}
+
 // InternetHost is Sources' documented rule, written independently: a
-// global unicast address that is not private, not shared (100.64.0.0/10)
-// and not one the design holds ([reach.Model.Owner]).
+// global unicast address that is not private, not shared (100.64.0.0/10),
+// not in a non-global IPv6 special-purpose block and not one the design
+// holds ([reach.Model.Owner]).
 func InternetHost(m *reach.Model, a netip.Addr) bool {
 	if !a.IsGlobalUnicast() || a.IsPrivate() || shared.Contains(a) {
+		return false
+	}
+	if NonGlobal6(a) {
 		return false
 	}
 	_, held := m.Owner(a)
