@@ -22,7 +22,9 @@
 //     matches nothing ("!any", "!0:65535", "[!443,443]",
 //     "[!10.0.1.0/24,10.0.1.0/24]"), or a source and destination that
 //     share no address family with each other and the protocol
-//     ("!0.0.0.0/0 any -> 10.0.0.0/8 any" pairs IPv6 with IPv4).
+//     ("!10.0.0.0/8 any -> 2001:db8::/32 any" pairs IPv4 with IPv6:
+//     Suricata negates an address per family, so "!10.0.0.0/8" holds
+//     every IPv4 address but 10.0.0.0/8 and no IPv6 address).
 //   - [Rule.String] prints canonical rule text that parses back to the same
 //     rule.
 //   - Errors are *[flow.InputError] values wrapping [ErrSyntax], naming the

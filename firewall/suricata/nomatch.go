@@ -10,55 +10,83 @@ import (
 // "!any" is rejected because a rule with it can never match; so is every
 // other expression that matches nothing whatever its variables hold:
 // "!0:65535", "[!443,443]", "[!10.0.1.0/24,10.0.1.0/24]". A rule whose
-// source and destination share no address family ("!0.0.0.0/0" is IPv6
-// only, so "!0.0.0.0/0 any -> 10.0.0.0/8 any" matches no packet), or whose
+// source and destination share no address family (Suricata negates per
+// family: "!10.0.0.0/8" is IPv4 only, so "!10.0.0.0/8 any ->
+// 2001:db8::/32 any" matches no packet), or whose
 // addresses are all of the family its protocol excludes ("ipv6" with
 // IPv4 addresses), is rejected too.
 //
 // Variables ($HOME_NET) and IP set references (@NAME) are not resolved
 // here, so each expression is evaluated to bounds: lo holds the values it
 // matches for every value of its variables, hi those it matches for some.
-// A variable is (nothing, everything). An expression is rejected when hi
-// is empty, which never rejects a rule that some variable values make
-// useful.
+// A variable is (nothing, everything), and $EXTERNAL_NET, which may be
+// the policy's "!$HOME_NET", is that on both sides of a list. An
+// expression is rejected when hi is empty, which never rejects a rule
+// that some variable values make useful.
 
 // addrBounds returns the bounds of an address expression.
 func addrBounds(x AddrExpr) (lo, hi addrset.Set) {
+	var p addrParts
+	p.collect(x)
+	return p.merge()
+}
+
+// addrParts are the items of an address expression sorted as Suricata
+// sorts them (DetectAddressParse2 in src/detect-engine-address.c): the
+// positive items and the negated ones, each side as the bounds of its
+// items. The ranges are gathered and merged once, so a long list costs
+// n log n rather than n².
+type addrParts struct {
+	posLo, posHi, negLo, negHi []addrset.Range
+}
+
+func (p *addrParts) add(lo, hi addrset.Set, negated bool) {
+	if negated {
+		p.negLo, p.negHi = append(p.negLo, lo.Ranges()...), append(p.negHi, hi.Ranges()...)
+	} else {
+		p.posLo, p.posHi = append(p.posLo, lo.Ranges()...), append(p.posHi, hi.Ranges()...)
+	}
+}
+
+// collect adds x to p as package stateful resolves it: a negated
+// expression is resolved on its own and joins the negated side, a list's
+// items are resolved on their own and join the positive side.
+func (p *addrParts) collect(x AddrExpr) {
+	if x.Negate {
+		x.Negate = false
+		lo, hi := addrBounds(x)
+		p.add(lo, hi, true)
+		return
+	}
+	all := addrset.All()
 	switch {
 	case x.Any:
-		lo, hi = addrset.All(), addrset.All()
+		p.add(all, all, false)
 	case x.Prefix.IsValid():
-		lo = addrset.Of(x.Prefix)
-		hi = lo
+		s := addrset.Of(x.Prefix)
+		p.add(s, s, false)
 	case x.List != nil:
-		// A list is its positive items (every address when it has none)
-		// minus its negated ones, as package stateful resolves it. The
-		// items' ranges are gathered and merged once, so a long list
-		// costs n log n rather than n².
-		var posLo, posHi, negLo, negHi []addrset.Range
-		hasPos := false
+		var q addrParts
 		for _, it := range x.List {
-			neg := it.Negate
-			it.Negate = false
-			l, h := addrBounds(it)
-			if neg {
-				negLo, negHi = append(negLo, l.Ranges()...), append(negHi, h.Ranges()...)
-			} else {
-				posLo, posHi, hasPos = append(posLo, l.Ranges()...), append(posHi, h.Ranges()...), true
-			}
+			q.collect(it)
 		}
-		pl, ph := addrset.OfRanges(posLo...), addrset.OfRanges(posHi...)
-		if !hasPos {
-			pl, ph = addrset.All(), addrset.All()
-		}
-		lo = pl.Difference(addrset.OfRanges(negHi...))
-		hi = ph.Difference(addrset.OfRanges(negLo...))
+		lo, hi := q.merge()
+		p.add(lo, hi, false)
+	case x.Var == "EXTERNAL_NET":
+		// a group's own EXTERNAL_NET is a positive set, the policy's is
+		// "!$HOME_NET": either side
+		p.add(addrset.Set{}, all, false)
+		p.add(addrset.Set{}, all, true)
 	default: // a variable or an IP set reference
-		hi = addrset.All()
+		p.add(addrset.Set{}, all, false)
 	}
-	if x.Negate {
-		lo, hi = hi.Complement(), lo.Complement()
-	}
+}
+
+// merge resolves the parts one address family at a time
+// ([addrset.MergeNot]).
+func (p *addrParts) merge() (lo, hi addrset.Set) {
+	hi, lo = addrset.MergeNot(addrset.OfRanges(p.posHi...), addrset.OfRanges(p.posLo...),
+		addrset.OfRanges(p.negHi...), addrset.OfRanges(p.negLo...))
 	return lo, hi
 }
 

@@ -1,0 +1,83 @@
+package stateful_test
+
+import (
+	"net/netip"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/firewall/stateful"
+	"github.com/reachsim/reachsim/flow"
+)
+
+// addrCase is a rule judged against one session under a HOME_NET.
+type addrCase struct {
+	name    string
+	home    []netip.Prefix
+	d       stateful.Defaults
+	rule    string
+	sess    string
+	verdict flow.Verdict
+}
+
+func (c addrCase) run(t *testing.T) {
+	t.Helper()
+	order := stateful.DefaultActionOrder
+	if !c.d.IsZero() {
+		order = stateful.StrictOrder
+	}
+	home := c.home
+	if home == nil {
+		home = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")}
+	}
+	cfg := stateful.Config{Order: order, Defaults: c.d, HomeNet: home,
+		Groups: []stateful.GroupRef{groupAt(1, rulesGroup("g", order, c.rule))}}
+	e, err := stateful.Compile(cfg, nil)
+	require.NoError(t, err)
+	d := e.Evaluate(session(c.sess))
+	assert.Equal(t, c.verdict, d.Verdict, d.String())
+}
+
+// TestAddressNegationIsPerFamily: Suricata resolves an address expression
+// one address family at a time (DetectAddressMergeNot in
+// src/detect-engine-address.c adds 0.0.0.0/0 to a list whose positive side
+// has no IPv4 block only when its negated side has one, and ::/0 the same
+// way): "!192.0.2.0/24" is every IPv4 address but that block and no IPv6
+// address, and $EXTERNAL_NET ("!$HOME_NET") of an IPv4-only HOME_NET holds
+// no IPv6 address (audit suri16, finding 1).
+func TestAddressNegationIsPerFamily(t *testing.T) {
+	dual := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16"), netip.MustParsePrefix("2600:1f18:1::/56")}
+	const (
+		six    = "tcp [2600:1f18:1::5]:50000 -> [2001:db8::7]:443"
+		six22  = "tcp [2001:db8::5]:50000 -> [2001:db8:2::7]:22"
+		four   = "tcp 10.0.0.5:50000 -> 198.51.100.7:443"
+		four22 = "tcp 10.0.0.5:50000 -> 198.51.100.7:22"
+	)
+	for _, c := range []addrCase{
+		{name: "a negated IPv4 block holds no IPv6 address", home: dual, d: stateful.Defaults{DropStrict: true},
+			rule: "pass tcp any any -> !192.0.2.0/24 any (sid:1;)", sess: six, verdict: flow.Deny},
+		{name: "a negated IPv4 block holds the other IPv4 addresses", home: dual, d: stateful.Defaults{DropStrict: true},
+			rule: "pass tcp any any -> !192.0.2.0/24 any (sid:1;)", sess: four, verdict: flow.Allow},
+		{name: "a negated IPv4 list holds no IPv6 address", home: dual,
+			rule: "drop ip any any -> ![10.0.0.0/8,172.16.0.0/12,192.168.0.0/16] any (sid:1;)", sess: six, verdict: flow.Allow},
+		{name: "a negated IPv6 block holds no IPv4 address",
+			rule: "drop tcp any any -> !2001:db8::/32 any (sid:1;)", sess: four, verdict: flow.Allow},
+		{name: "EXTERNAL_NET of an IPv4-only HOME_NET holds no IPv6 address",
+			rule: "drop tcp any any -> $EXTERNAL_NET 22 (sid:1;)", sess: six22, verdict: flow.Allow},
+		{name: "EXTERNAL_NET of a dual-stack HOME_NET holds the IPv6 addresses outside it", home: dual,
+			rule: "drop tcp any any -> $EXTERNAL_NET 22 (sid:1;)", sess: six22, verdict: flow.Deny},
+		{name: "a family with only negated items gets its whole space", home: dual,
+			rule: "drop tcp any any -> [!10.0.0.0/8,2001:db8:1::/48] any (sid:1;)", sess: four, verdict: flow.Deny},
+		{name: "a family with only negated items next to a block of the other family", home: dual,
+			rule: "drop tcp any any -> [!10.0.0.0/8,2001:db8:1::/48] any (sid:1;)", sess: six, verdict: flow.Allow},
+		{name: "EXTERNAL_NET in a list with a positive block of its family",
+			rule: "drop tcp any any -> [$EXTERNAL_NET,10.1.0.0/16] 22 (sid:1;)", sess: four22, verdict: flow.Allow},
+		{name: "a negated EXTERNAL_NET is HOME_NET",
+			rule: "drop tcp any any -> !$EXTERNAL_NET 22 (sid:1;)", sess: "tcp 192.0.2.1:50000 -> 10.0.3.4:22", verdict: flow.Deny},
+		{name: "a negated EXTERNAL_NET of an IPv4-only HOME_NET holds no IPv6 address",
+			rule: "drop tcp any any -> !$EXTERNAL_NET 22 (sid:1;)", sess: six22, verdict: flow.Allow},
+	} {
+		t.Run(c.name, c.run)
+	}
+}
