@@ -352,10 +352,10 @@ func (c *compiler) addr(x suricata.AddrExpr) (addrVal, error) {
 }
 
 // collect adds expression x to the parts p: a negated expression is
-// resolved on its own and its addresses join the negated side; the
-// items of a list are resolved on their own and join the positive side;
-// the policy's $EXTERNAL_NET, "!$HOME_NET", puts HOME_NET on the negated
-// side.
+// resolved on its own and its addresses join the negated side; the items
+// of a list join the sides as if written in the enclosing list
+// (Suricata's "normal block"); the policy's $EXTERNAL_NET, "!$HOME_NET",
+// puts HOME_NET on the negated side.
 func (c *compiler) collect(x suricata.AddrExpr, p *addrParts) error {
 	if x.Negate {
 		x.Negate = false
@@ -368,13 +368,11 @@ func (c *compiler) collect(x suricata.AddrExpr, p *addrParts) error {
 	}
 	switch {
 	case x.List != nil:
-		var q addrParts
 		for _, it := range x.List {
-			if err := c.collect(it, &q); err != nil {
+			if err := c.collect(it, p); err != nil {
 				return err
 			}
 		}
-		p.add(q.merge(), false)
 		return nil
 	case x.Var == "EXTERNAL_NET" && c.extNeg:
 		p.add(addrVal{may: c.home, sure: c.home}, true)

@@ -196,8 +196,10 @@
 // (DetectAddressParse2 and DetectAddressMergeNot in
 // src/detect-engine-address.c). Its items are sorted into positive and
 // negated ones: a negated item ("!10.0.0.0/8", "!$VAR", "![...]") is
-// resolved on its own and its addresses are negated; a list inside a list
-// is resolved on its own and is a positive item; $EXTERNAL_NET of the
+// resolved on its own and its addresses are negated, while the items of a
+// list inside a list count as the outer list's ("[10.0.0.0/8,
+// [!10.1.0.0/16]]" is 10.0.0.0/8 minus 10.1.0.0/16, but "[10.0.0.0/8,
+// ![10.1.0.0/16, !10.1.2.0/24]]" holds 10.1.2.7); $EXTERNAL_NET of the
 // policy puts HOME_NET among the negated items. Then each address family
 // is resolved apart: the family's positive addresses, or every address of
 // the family when it has no positive item but a negated one, minus its

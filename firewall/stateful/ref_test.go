@@ -199,15 +199,20 @@ func (t refTri) not() refTri         { return refTri{!t.sure, !t.may} }
 
 // addrSides calls side for each item of x as Suricata sorts it: whether
 // it holds a, whether it holds an address of a's family, and whether it
-// is on the negated side. A negated expression and a list are items
-// resolved on their own; the policy's $EXTERNAL_NET, "!$HOME_NET", is the
-// policy's HOME_NET on the negated side.
+// is on the negated side. A negated expression is an item resolved on its
+// own; a list's items count as the enclosing list's; the policy's
+// $EXTERNAL_NET, "!$HOME_NET", is the policy's HOME_NET on the negated
+// side.
 func (e *refEngine) addrSides(g *RuleGroup, x suricata.AddrExpr, a netip.Addr, side func(in, has refTri, negated bool)) {
 	negated := x.Negate
 	x.Negate = false
 	_, own := g.IPSets["EXTERNAL_NET"]
 	switch {
-	case negated || x.List != nil:
+	case !negated && x.List != nil: // its items count as the outer list's
+		for _, it := range x.List {
+			e.addrSides(g, it, a, side)
+		}
+	case negated:
 		may, sure := e.inAddr(g, x, a)
 		side(refTri{may, sure}, e.hasFamily(g, x, a), negated)
 	case x.Var == "EXTERNAL_NET" && !own:
@@ -1040,6 +1045,9 @@ func (g generator) addr() string {
 		var items []string
 		for range n {
 			it := g.addrItem()
+			if g.chance(0.15) { // a list inside the list
+				it = "[" + g.addrItem() + "," + g.pick([]string{"", "!"}) + g.addrItem() + "]"
+			}
 			if g.chance(0.4) {
 				it = "!" + it
 			}

@@ -20,8 +20,11 @@
 //   - A rule that can match no packet whatever its variables hold is an
 //     error naming the expression: an address or port expression that
 //     matches nothing ("!any", "!0:65535", "[!443,443]",
-//     "[!10.0.1.0/24,10.0.1.0/24]"), or a source and destination that
-//     share no address family with each other and the protocol
+//     "[!10.0.1.0/24,10.0.1.0/24]"), a negated part of a list that holds
+//     nothing ("[1.1.1.1,![2.2.2.2,!2.2.2.2]]": Suricata resolves a
+//     negated list on its own and refuses it then), or a source and
+//     destination that share no address family with each other and the
+//     protocol
 //     ("!10.0.0.0/8 any -> 2001:db8::/32 any" pairs IPv4 with IPv6:
 //     Suricata negates an address per family, so "!10.0.0.0/8" holds
 //     every IPv4 address but 10.0.0.0/8 and no IPv6 address).

@@ -24,11 +24,16 @@ import (
 // expression is rejected when hi is empty, which never rejects a rule
 // that some variable values make useful.
 
-// addrBounds returns the bounds of an address expression.
-func addrBounds(x AddrExpr) (lo, hi addrset.Set) {
+// addrBounds returns the bounds of an address expression, and the first
+// negated part of it that matches nothing whatever its variables hold
+// (nil if none): Suricata resolves a negated part on its own and refuses
+// it then ("no addresses left after merging addresses and negated
+// addresses"), wherever it stands.
+func addrBounds(x AddrExpr) (lo, hi addrset.Set, empty *AddrExpr) {
 	var p addrParts
 	p.collect(x)
-	return p.merge()
+	lo, hi = p.merge()
+	return lo, hi, p.empty
 }
 
 // addrParts are the items of an address expression sorted as Suricata
@@ -38,6 +43,7 @@ func addrBounds(x AddrExpr) (lo, hi addrset.Set) {
 // n log n rather than n².
 type addrParts struct {
 	posLo, posHi, negLo, negHi []addrset.Range
+	empty                      *AddrExpr // the first negated part that matches nothing
 }
 
 func (p *addrParts) add(lo, hi addrset.Set, negated bool) {
@@ -49,12 +55,19 @@ func (p *addrParts) add(lo, hi addrset.Set, negated bool) {
 }
 
 // collect adds x to p as package stateful resolves it: a negated
-// expression is resolved on its own and joins the negated side, a list's
-// items are resolved on their own and join the positive side.
+// expression is resolved on its own and joins the negated side, the items
+// of a list inside a list join the sides as if written in the outer list.
 func (p *addrParts) collect(x AddrExpr) {
 	if x.Negate {
 		x.Negate = false
-		lo, hi := addrBounds(x)
+		lo, hi, empty := addrBounds(x)
+		if p.empty == nil {
+			p.empty = empty
+		}
+		if hi.IsEmpty() && p.empty == nil {
+			x.Negate = true
+			p.empty = &x
+		}
 		p.add(lo, hi, true)
 		return
 	}
@@ -66,12 +79,9 @@ func (p *addrParts) collect(x AddrExpr) {
 		s := addrset.Of(x.Prefix)
 		p.add(s, s, false)
 	case x.List != nil:
-		var q addrParts
 		for _, it := range x.List {
-			q.collect(it)
+			p.collect(it)
 		}
-		lo, hi := q.merge()
-		p.add(lo, hi, false)
 	case x.Var == "EXTERNAL_NET":
 		// a group's own EXTERNAL_NET is a positive set, the policy's is
 		// "!$HOME_NET": either side
@@ -129,9 +139,13 @@ func portBounds(x PortExpr) (lo, hi flow.PortSet) {
 // checkAddrMatches rejects an address expression that matches no address
 // and returns the addresses it may match.
 func checkAddrMatches(text string, tok headerToken, x AddrExpr) (addrset.Set, *syntaxError) {
-	_, hi := addrBounds(x)
+	_, hi, empty := addrBounds(x)
 	if hi.IsEmpty() {
 		return hi, errorf(tok.start, "address %q matches no address: drop the rule or the negation", excerpt(trim(text[tok.start:tok.end])))
+	}
+	if empty != nil {
+		return hi, errorf(empty.Pos, "address %q: its negated part %q matches no address, and Suricata refuses it: drop the negated part",
+			excerpt(trim(text[tok.start:tok.end])), excerpt(empty.String()))
 	}
 	return hi, nil
 }
