@@ -116,3 +116,52 @@ func TestNestedAddressLists(t *testing.T) {
 		t.Run(c.name, c.run)
 	}
 }
+
+// TestWholeIPv4NegationIsRefused: Suricata refuses an address whose
+// negated addresses cover every IPv4 address ("Complete IP space negated",
+// DetectAddressMergeNot in src/detect-engine-address.c); a variable can
+// bring it about, as $EXTERNAL_NET ("!$HOME_NET") does when HOME_NET holds
+// every IPv4 address (audit suri16, finding 3).
+func TestWholeIPv4NegationIsRefused(t *testing.T) {
+	all4 := []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0")}
+	halves := map[string][]netip.Prefix{"ALL4": {netip.MustParsePrefix("0.0.0.0/1"), netip.MustParsePrefix("128.0.0.0/1")}}
+	for _, tt := range []struct {
+		name   string
+		home   []netip.Prefix
+		ipsets map[string][]netip.Prefix
+		rule   string
+		want   string // "" compiles
+	}{
+		{name: "EXTERNAL_NET of a HOME_NET of every IPv4 address", home: all4,
+			rule: "drop tcp any any -> $EXTERNAL_NET 22 (sid:7;)", want: `address "$EXTERNAL_NET" negates every IPv4 address`},
+		{name: "EXTERNAL_NET in a list", home: all4,
+			rule: "drop tcp any any -> [$EXTERNAL_NET,2001:db8::/32] 22 (sid:7;)", want: `address "[$EXTERNAL_NET,2001:db8::/32]" negates every IPv4 address`},
+		{name: "a negated EXTERNAL_NET", home: all4,
+			rule: "drop tcp any any -> !$EXTERNAL_NET 22 (sid:7;)", want: `address "$EXTERNAL_NET" negates every IPv4 address`},
+		{name: "a negated variable of every IPv4 address", ipsets: halves,
+			rule: "drop tcp any any -> !$ALL4 22 (sid:7;)", want: `address "!$ALL4" negates every IPv4 address`},
+		{name: "HOME_NET of every IPv4 address without EXTERNAL_NET", home: all4,
+			rule: "drop tcp any any -> $HOME_NET 22 (sid:7;)"},
+		{name: "a variable of every IPv4 address, not negated", ipsets: halves,
+			rule: "drop tcp any any -> [$ALL4,!10.0.0.0/8] 22 (sid:7;)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			home := tt.home
+			if home == nil {
+				home = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")}
+			}
+			g := rulesGroup("g", stateful.DefaultActionOrder, tt.rule)
+			g.IPSets = tt.ipsets
+			_, err := stateful.Compile(stateful.Config{Order: stateful.DefaultActionOrder, HomeNet: home,
+				Groups: []stateful.GroupRef{groupAt(1, g)}}, nil)
+			if tt.want == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, stateful.ErrInvalidRule)
+			assert.Contains(t, err.Error(), tt.want)
+			assert.Contains(t, err.Error(), "sid 7")
+			assert.Contains(t, err.Error(), "Complete IP space negated")
+		})
+	}
+}

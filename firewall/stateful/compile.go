@@ -343,10 +343,19 @@ func (p *addrParts) merge() addrVal {
 // addr resolves an address expression as Suricata does (see the package
 // doc's Variables). An IP set reference whose entries are unknown adds
 // itself to c.ruleUnknown.
+//
+// Suricata refuses an expression whose negated side covers every IPv4
+// address (DetectAddressMergeNot: "Complete IP space negated"), and so
+// does addr, with an [ErrInvalidRule] error naming the expression: a
+// variable can bring it about ($EXTERNAL_NET when HOME_NET holds every
+// IPv4 address).
 func (c *compiler) addr(x suricata.AddrExpr) (addrVal, error) {
 	var p addrParts
 	if err := c.collect(x, &p); err != nil {
 		return addrVal{}, err
+	}
+	if addrset.All4().SubsetOf(p.negSure) {
+		return addrVal{}, fmt.Errorf("%w: address %q negates every IPv4 address once its variables are resolved, which Suricata refuses (\"Complete IP space negated\")", ErrInvalidRule, x.String())
 	}
 	return p.merge(), nil
 }

@@ -208,7 +208,11 @@
 // address; "[!10.0.0.0/8, 2001:db8::/32]" every IPv4 address but
 // 10.0.0.0/8, and 2001:db8::/32; $EXTERNAL_NET of an IPv4-only HOME_NET
 // holds no IPv6 address; and "[$EXTERNAL_NET, 10.1.0.0/16]" with HOME_NET
-// 10.0.0.0/16 is 10.1.0.0/16 alone (its IPv4 has a positive item).
+// 10.0.0.0/16 is 10.1.0.0/16 alone (its IPv4 has a positive item). An
+// expression whose negated items cover every IPv4 address once its
+// variables are resolved ($EXTERNAL_NET when HOME_NET is 0.0.0.0/0) is an
+// [ErrInvalidRule] error naming it, as Suricata refuses it ("Complete IP
+// space negated"; Suricata makes no such check for IPv6).
 //
 // An IP set reference whose entries the input does not hold (the resolver
 // returns an [*UnknownIPSet], or any error wrapping [ErrIPSetUnknown]; see

@@ -22,7 +22,10 @@
 //     matches nothing ("!any", "!0:65535", "[!443,443]",
 //     "[!10.0.1.0/24,10.0.1.0/24]"), a negated part of a list that holds
 //     nothing ("[1.1.1.1,![2.2.2.2,!2.2.2.2]]": Suricata resolves a
-//     negated list on its own and refuses it then), or a source and
+//     negated list on its own and refuses it then), an expression whose
+//     negated addresses cover every IPv4 address ("!0.0.0.0/0",
+//     "[!0.0.0.0/1,!128.0.0.0/1]": Suricata refuses it, "Complete IP
+//     space negated", even next to IPv6 addresses), or a source and
 //     destination that share no address family with each other and the
 //     protocol
 //     ("!10.0.0.0/8 any -> 2001:db8::/32 any" pairs IPv4 with IPv6:

@@ -1,6 +1,8 @@
 package suricata
 
 import (
+	"fmt"
+
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/addrset"
 )
@@ -24,16 +26,28 @@ import (
 // expression is rejected when hi is empty, which never rejects a rule
 // that some variable values make useful.
 
-// addrBounds returns the bounds of an address expression, and the first
-// negated part of it that matches nothing whatever its variables hold
-// (nil if none): Suricata resolves a negated part on its own and refuses
-// it then ("no addresses left after merging addresses and negated
-// addresses"), wherever it stands.
-func addrBounds(x AddrExpr) (lo, hi addrset.Set, empty *AddrExpr) {
+// addrFault is a part of an address expression that Suricata refuses
+// whatever its variables hold.
+type addrFault struct {
+	x AddrExpr
+	// wholeIPv4: the part's negated addresses cover every IPv4 address
+	// (DetectAddressMergeNot: "Complete IP space negated"); else the part
+	// is negated and holds nothing ("no addresses left after merging
+	// addresses and negated addresses"), which Suricata finds when it
+	// resolves a negated part on its own.
+	wholeIPv4 bool
+}
+
+// addrBounds returns the bounds of an address expression, and its first
+// part Suricata refuses (nil if none).
+func addrBounds(x AddrExpr) (lo, hi addrset.Set, fault *addrFault) {
 	var p addrParts
 	p.collect(x)
 	lo, hi = p.merge()
-	return lo, hi, p.empty
+	if p.fault == nil && addrset.All4().SubsetOf(addrset.OfRanges(p.negLo...)) {
+		p.fault = &addrFault{x: x, wholeIPv4: true}
+	}
+	return lo, hi, p.fault
 }
 
 // addrParts are the items of an address expression sorted as Suricata
@@ -43,7 +57,7 @@ func addrBounds(x AddrExpr) (lo, hi addrset.Set, empty *AddrExpr) {
 // n log n rather than n².
 type addrParts struct {
 	posLo, posHi, negLo, negHi []addrset.Range
-	empty                      *AddrExpr // the first negated part that matches nothing
+	fault                      *addrFault // the first part Suricata refuses
 }
 
 func (p *addrParts) add(lo, hi addrset.Set, negated bool) {
@@ -60,13 +74,13 @@ func (p *addrParts) add(lo, hi addrset.Set, negated bool) {
 func (p *addrParts) collect(x AddrExpr) {
 	if x.Negate {
 		x.Negate = false
-		lo, hi, empty := addrBounds(x)
-		if p.empty == nil {
-			p.empty = empty
+		lo, hi, fault := addrBounds(x)
+		if p.fault == nil {
+			p.fault = fault
 		}
-		if hi.IsEmpty() && p.empty == nil {
+		if hi.IsEmpty() && p.fault == nil {
 			x.Negate = true
-			p.empty = &x
+			p.fault = &addrFault{x: x}
 		}
 		p.add(lo, hi, true)
 		return
@@ -139,13 +153,21 @@ func portBounds(x PortExpr) (lo, hi flow.PortSet) {
 // checkAddrMatches rejects an address expression that matches no address
 // and returns the addresses it may match.
 func checkAddrMatches(text string, tok headerToken, x AddrExpr) (addrset.Set, *syntaxError) {
-	_, hi, empty := addrBounds(x)
-	if hi.IsEmpty() {
-		return hi, errorf(tok.start, "address %q matches no address: drop the rule or the negation", excerpt(trim(text[tok.start:tok.end])))
-	}
-	if empty != nil {
-		return hi, errorf(empty.Pos, "address %q: its negated part %q matches no address, and Suricata refuses it: drop the negated part",
-			excerpt(trim(text[tok.start:tok.end])), excerpt(empty.String()))
+	_, hi, fault := addrBounds(x)
+	whole := excerpt(trim(text[tok.start:tok.end]))
+	switch {
+	case fault != nil && fault.wholeIPv4:
+		part := ""
+		if fault.x.Pos != tok.start {
+			part = fmt.Sprintf(" (in %q)", excerpt(fault.x.String()))
+		}
+		return hi, errorf(fault.x.Pos, "address %q negates every IPv4 address%s, which Suricata refuses (\"Complete IP space negated\"): name the addresses to match instead",
+			whole, part)
+	case hi.IsEmpty():
+		return hi, errorf(tok.start, "address %q matches no address: drop the rule or the negation", whole)
+	case fault != nil:
+		return hi, errorf(fault.x.Pos, "address %q: its negated part %q matches no address, and Suricata refuses it: drop the negated part",
+			whole, excerpt(fault.x.String()))
 	}
 	return hi, nil
 }

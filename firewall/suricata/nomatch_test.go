@@ -36,3 +36,34 @@ func TestParseRefusesAddressesSuricataRefuses(t *testing.T) {
 		assert.NoError(t, err, text)
 	}
 }
+
+// TestParseRefusesWholeIPv4Negation: Suricata negates an address per
+// family, and refuses an expression whose negated addresses cover every
+// IPv4 address (DetectAddressMergeNot in src/detect-engine-address.c:
+// "Complete IP space negated. Rule address range is NIL"), even where
+// IPv6 addresses are left; it makes no such check for IPv6 (audit
+// suri16, finding 3).
+func TestParseRefusesWholeIPv4Negation(t *testing.T) {
+	for _, tt := range []struct{ name, text, want string }{
+		{"every IPv4 address negated", "drop ip !0.0.0.0/0 any -> any any (sid:1;)",
+			`column 9: address "!0.0.0.0/0" negates every IPv4 address, which Suricata refuses ("Complete IP space negated")`},
+		{"two halves of IPv4 negated", "drop ip any any -> [!0.0.0.0/1,!128.0.0.0/1] any (sid:1;)",
+			`column 20: address "[!0.0.0.0/1,!128.0.0.0/1]" negates every IPv4 address`},
+		{"every IPv4 address negated towards a port", "pass tcp any any -> !0.0.0.0/0 443 (sid:1;)",
+			`column 21: address "!0.0.0.0/0" negates every IPv4 address`},
+		{"every IPv4 address negated next to an IPv6 block", "pass tcp [!0.0.0.0/0,2001:db8::/32] any -> any any (sid:1;)",
+			`column 10: address "[!0.0.0.0/0,2001:db8::/32]" negates every IPv4 address`},
+		{"every IPv4 address negated in a negated list", "pass tcp [10.0.0.0/8,![!0.0.0.0/0]] any -> any any (sid:1;)",
+			`column 22: address "[10.0.0.0/8,![!0.0.0.0/0]]" negates every IPv4 address (in "[!0.0.0.0/0]")`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := suricata.Parse(tt.text)
+			require.ErrorIs(t, err, suricata.ErrSyntax)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+	// Suricata checks IPv4 only: every IPv6 address negated leaves the
+	// list's IPv4 addresses.
+	_, err := suricata.Parse("pass tcp [!::/0,10.0.0.0/8] any -> any any (sid:1;)")
+	assert.NoError(t, err)
+}
