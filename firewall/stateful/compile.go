@@ -167,7 +167,7 @@ func Compile(cfg Config, res IPSetResolver) (*Engine, error) {
 		return nil, &flow.InputError{Path: "HomeNet", Err: fmt.Errorf("%w: %w", ErrInvalidPolicy, err)}
 	}
 	e := &Engine{order: cfg.Order, defaults: cfg.Defaults}
-	c := compiler{res: res, refs: map[string]addrset.Set{}, unknown: map[string]addrset.Set{}, home: home, ext: home.Complement()}
+	c := compiler{res: res, refs: map[string]addrset.Set{}, unknown: map[string]addrset.Set{}, home: home}
 	seenPrio := map[int]int{}
 	seenID := map[string]int{}
 	for gi, ref := range cfg.Groups {
@@ -265,8 +265,8 @@ type compiler struct {
 	// unknown are the ARNs whose entries are unknown, each with the
 	// addresses it may hold: those of its family (UnknownIPSet.Family),
 	// or every address
-	unknown   map[string]addrset.Set
-	home, ext addrset.Set // the policy's HOME_NET and EXTERNAL_NET
+	unknown map[string]addrset.Set
+	home    addrset.Set // the policy's HOME_NET
 	// the unknown IP sets the current rule's addresses involve, as
 	// "@NAME (ARN)", each once, in the order written
 	ruleUnknown []string
@@ -274,15 +274,15 @@ type compiler struct {
 	g        *RuleGroup
 	label    string
 	gHome    addrset.Set
-	gExt     addrset.Set
-	extNeg   bool // the group's EXTERNAL_NET is the policy's (a negation)
+	gExt     addrset.Set // the group's own EXTERNAL_NET, when !extNeg
+	extNeg   bool        // the group's EXTERNAL_NET is the policy's: !$HOME_NET of the policy
 	ipsets   map[string]addrset.Set
 	portsets map[string]flow.PortSet
 }
 
 func (c *compiler) startGroup(g *RuleGroup, label string) error {
 	c.g, c.label = g, label
-	c.gHome, c.gExt, c.extNeg = c.home, c.ext, true
+	c.gHome, c.gExt, c.extNeg = c.home, addrset.Set{}, true
 	c.ipsets, c.portsets = map[string]addrset.Set{}, map[string]flow.PortSet{}
 	for name, ps := range g.IPSets {
 		s, err := prefixSet(ps)
@@ -311,17 +311,96 @@ func (c *compiler) startGroup(g *RuleGroup, label string) error {
 // addrVal is the value of an address expression: the addresses it may
 // hold and those it certainly holds. They differ only where an IP set
 // whose entries are unknown decides: an address's membership in such a
-// set is unknown, and the expression is read in three-valued logic (a
-// negation swaps may and sure).
+// set is unknown, and the expression is read in three-valued logic.
 type addrVal struct {
 	may, sure addrset.Set
 	neg       bool // the expression contains a negation (after expanding $EXTERNAL_NET)
 }
 
-// addr resolves an address expression. An IP set reference whose entries
-// are unknown adds itself to c.ruleUnknown.
-func (c *compiler) addr(x suricata.AddrExpr) (v addrVal, err error) {
-	s, neg := addrset.Set{}, false
+// addrParts are the items of an address expression sorted as Suricata
+// sorts them (DetectAddressParse2 in src/detect-engine-address.c): the
+// positive items (its "gh" list) and the negated ones ("ghn"), each
+// gathered as the addresses they may and certainly hold.
+type addrParts struct {
+	posMay, posSure, negMay, negSure addrset.Set
+	neg                              bool
+}
+
+// add puts an item's value on the positive or the negated side.
+func (p *addrParts) add(v addrVal, negated bool) {
+	if negated {
+		p.negMay, p.negSure = p.negMay.Union(v.may), p.negSure.Union(v.sure)
+	} else {
+		p.posMay, p.posSure = p.posMay.Union(v.may), p.posSure.Union(v.sure)
+	}
+	p.neg = p.neg || v.neg || negated
+}
+
+// merge resolves the parts as Suricata does, one address family at a
+// time ([addrset.MergeNot]): "!10.0.0.0/8" holds no IPv6 address.
+func (p *addrParts) merge() addrVal {
+	may, sure := addrset.MergeNot(p.posMay, p.posSure, p.negMay, p.negSure)
+	return addrVal{may: may, sure: sure, neg: p.neg}
+}
+
+// addr resolves an address expression as Suricata does (see the package
+// doc's Variables). An IP set reference whose entries are unknown adds
+// itself to c.ruleUnknown.
+//
+// Suricata refuses an expression whose negated side covers every IPv4
+// address (DetectAddressMergeNot: "Complete IP space negated"), and so
+// does addr, with an [ErrInvalidRule] error naming the expression: a
+// variable can bring it about ($EXTERNAL_NET when HOME_NET holds every
+// IPv4 address).
+func (c *compiler) addr(x suricata.AddrExpr) (addrVal, error) {
+	var p addrParts
+	if err := c.collect(x, &p); err != nil {
+		return addrVal{}, err
+	}
+	if addrset.All4().SubsetOf(p.negSure) {
+		return addrVal{}, fmt.Errorf("%w: address %q negates every IPv4 address once its variables are resolved, which Suricata refuses (\"Complete IP space negated\")", ErrInvalidRule, x.String())
+	}
+	return p.merge(), nil
+}
+
+// collect adds expression x to the parts p: a negated expression is
+// resolved on its own and its addresses join the negated side; the items
+// of a list join the sides as if written in the enclosing list
+// (Suricata's "normal block"); the policy's $EXTERNAL_NET, "!$HOME_NET",
+// puts HOME_NET on the negated side.
+func (c *compiler) collect(x suricata.AddrExpr, p *addrParts) error {
+	if x.Negate {
+		x.Negate = false
+		v, err := c.addr(x)
+		if err != nil {
+			return err
+		}
+		p.add(v, true)
+		return nil
+	}
+	switch {
+	case x.List != nil:
+		for _, it := range x.List {
+			if err := c.collect(it, p); err != nil {
+				return err
+			}
+		}
+		return nil
+	case x.Var == "EXTERNAL_NET" && c.extNeg:
+		p.add(addrVal{may: c.home, sure: c.home}, true)
+		return nil
+	}
+	v, err := c.atom(x)
+	if err != nil {
+		return err
+	}
+	p.add(v, false)
+	return nil
+}
+
+// atom resolves an expression that is neither negated nor a list.
+func (c *compiler) atom(x suricata.AddrExpr) (v addrVal, err error) {
+	var s addrset.Set
 	switch {
 	case x.Any:
 		s = addrset.All()
@@ -332,7 +411,7 @@ func (c *compiler) addr(x suricata.AddrExpr) (v addrVal, err error) {
 		case "HOME_NET":
 			s = c.gHome
 		case "EXTERNAL_NET":
-			s, neg = c.gExt, c.extNeg
+			s = c.gExt
 		default:
 			var ok bool
 			if s, ok = c.ipsets[x.Var]; !ok {
@@ -348,44 +427,12 @@ func (c *compiler) addr(x suricata.AddrExpr) (v addrVal, err error) {
 			return v, err
 		}
 		if !known {
-			v = addrVal{may: s}
-			if x.Negate {
-				v.may, v.sure, v.neg = v.sure.Complement(), v.may.Complement(), true
-			}
-			return v, nil
+			return addrVal{may: s}, nil
 		}
-	case x.List != nil:
-		var posMay, posSure, negMay, negSure addrset.Set
-		hasPos := false
-		for _, it := range x.List {
-			item := it
-			item.Negate = false
-			iv, err := c.addr(item)
-			if err != nil {
-				return v, err
-			}
-			neg = neg || iv.neg || it.Negate
-			if it.Negate {
-				negMay, negSure = negMay.Union(iv.may), negSure.Union(iv.sure)
-			} else {
-				posMay, posSure, hasPos = posMay.Union(iv.may), posSure.Union(iv.sure), true
-			}
-		}
-		if !hasPos {
-			posMay, posSure = addrset.All(), addrset.All()
-		}
-		v = addrVal{may: posMay.Difference(negSure), sure: posSure.Difference(negMay), neg: neg}
-		if x.Negate {
-			v.may, v.sure, v.neg = v.sure.Complement(), v.may.Complement(), true
-		}
-		return v, nil
 	default:
 		return v, fmt.Errorf("%w: empty address expression", ErrInvalidRule)
 	}
-	if x.Negate {
-		s, neg = s.Complement(), true
-	}
-	return addrVal{may: s, sure: s, neg: neg}, nil
+	return addrVal{may: s, sure: s}, nil
 }
 
 // ref resolves the IP set reference @name of the current group: its set,

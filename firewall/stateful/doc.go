@@ -187,12 +187,32 @@
 //
 // $HOME_NET is the group's IPSets["HOME_NET"] if set, else the policy's
 // HomeNet. $EXTERNAL_NET is the group's IPSets["EXTERNAL_NET"] if set,
-// else the complement of the policy's HomeNet (AWS's quirk: a group that
+// else "!$HOME_NET" of the policy's HomeNet (AWS's quirk: a group that
 // overrides only HOME_NET keeps the policy's EXTERNAL_NET). Other $NAMEs
 // come from the group's IPSets (addresses) or PortSets (ports), @NAMEs
-// from its IPSetReferences through the [IPSetResolver]. A list is the
-// union of its positive items minus the union of its negated items (only
-// negated items: everything minus them).
+// from its IPSetReferences through the [IPSetResolver].
+//
+// An address expression is resolved as Suricata resolves it
+// (DetectAddressParse2 and DetectAddressMergeNot in
+// src/detect-engine-address.c). Its items are sorted into positive and
+// negated ones: a negated item ("!10.0.0.0/8", "!$VAR", "![...]") is
+// resolved on its own and its addresses are negated, while the items of a
+// list inside a list count as the outer list's ("[10.0.0.0/8,
+// [!10.1.0.0/16]]" is 10.0.0.0/8 minus 10.1.0.0/16, but "[10.0.0.0/8,
+// ![10.1.0.0/16, !10.1.2.0/24]]" holds 10.1.2.7); $EXTERNAL_NET of the
+// policy puts HOME_NET among the negated items. Then each address family
+// is resolved apart: the family's positive addresses, or every address of
+// the family when it has no positive item but a negated one, minus its
+// negated addresses; a family with neither holds no address. So
+// "!192.0.2.0/24" is every IPv4 address but 192.0.2.0/24 and no IPv6
+// address; "[!10.0.0.0/8, 2001:db8::/32]" every IPv4 address but
+// 10.0.0.0/8, and 2001:db8::/32; $EXTERNAL_NET of an IPv4-only HOME_NET
+// holds no IPv6 address; and "[$EXTERNAL_NET, 10.1.0.0/16]" with HOME_NET
+// 10.0.0.0/16 is 10.1.0.0/16 alone (its IPv4 has a positive item). An
+// expression whose negated items cover every IPv4 address once its
+// variables are resolved ($EXTERNAL_NET when HOME_NET is 0.0.0.0/0) is an
+// [ErrInvalidRule] error naming it, as Suricata refuses it ("Complete IP
+// space negated"; Suricata makes no such check for IPv6).
 //
 // An IP set reference whose entries the input does not hold (the resolver
 // returns an [*UnknownIPSet], or any error wrapping [ErrIPSetUnknown]; see
@@ -201,10 +221,11 @@
 // address of the other family is certainly not in it: an IPv4 prefix
 // list holds no IPv6 block), and the rule's address expressions are read in
 // three-valued logic: a list holds an address for certain when one of its
-// positive items certainly holds it and no negated item may hold it; it
-// may hold it when a positive item may and no negated item certainly does;
-// a negation swaps "for certain" and "may" (the complement of an unknown
-// set is unknown too). So [@PARTNERS, 10.0.0.0/8] certainly holds
+// positive items certainly holds it (or the address's family certainly
+// has no positive item and certainly has a negated one) and no negated
+// item may hold it; it may hold it when a positive item may (or the family
+// may have no positive item and may have a negated one) and no negated
+// item certainly does. So [@PARTNERS, 10.0.0.0/8] certainly holds
 // 10.1.2.3 and may hold anything else; [10.0.0.0/8, !@PARTNERS] certainly
 // does not hold 192.0.2.1 and may hold 10.1.2.3. Where the rule's
 // protocol, ports and options match and its addresses may match but not

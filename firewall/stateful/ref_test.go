@@ -15,6 +15,7 @@ import (
 
 	"github.com/reachsim/reachsim/firewall/suricata"
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/addrset"
 	"github.com/reachsim/reachsim/internal/slowpath"
 )
 
@@ -165,64 +166,150 @@ func (e *refEngine) prefixesContain(ps []netip.Prefix, a netip.Addr) bool {
 // inAddr reports whether a may be in the expression, and whether it
 // certainly is: an IP set whose entries are unknown holds a maybe, and the
 // expression is read in Kleene's three-valued logic, one address at a
-// time.
+// time. Suricata sorts the items into a positive and a negated side and
+// resolves them per address family: a is in when a positive item holds
+// it, or when no positive item but a negated one holds an address of a's
+// family, and no negated item holds a.
 func (e *refEngine) inAddr(g *RuleGroup, x suricata.AddrExpr, a netip.Addr) (may, sure bool) {
+	var posIn, posHas, negIn, negHas refTri
+	items := []suricata.AddrExpr{x}
+	if x.List != nil && !x.Negate {
+		items = x.List
+	}
+	for _, it := range items {
+		e.addrSides(g, it, a, func(in, has refTri, negated bool) {
+			if negated {
+				negIn, negHas = negIn.or(in), negHas.or(has)
+			} else {
+				posIn, posHas = posIn.or(in), posHas.or(has)
+			}
+		})
+	}
+	v := posIn.or(posHas.not().and(negHas)).and(negIn.not())
+	return v.may, v.sure
+}
+
+// refTri is a truth value of Kleene's logic: certainly true (sure),
+// possibly true (may), or false.
+type refTri struct{ may, sure bool }
+
+func (t refTri) or(u refTri) refTri  { return refTri{t.may || u.may, t.sure || u.sure} }
+func (t refTri) and(u refTri) refTri { return refTri{t.may && u.may, t.sure && u.sure} }
+func (t refTri) not() refTri         { return refTri{!t.sure, !t.may} }
+
+// addrSides calls side for each item of x as Suricata sorts it: whether
+// it holds a, whether it holds an address of a's family, and whether it
+// is on the negated side. A negated expression is an item resolved on its
+// own; a list's items count as the enclosing list's; the policy's
+// $EXTERNAL_NET, "!$HOME_NET", is the policy's HOME_NET on the negated
+// side.
+func (e *refEngine) addrSides(g *RuleGroup, x suricata.AddrExpr, a netip.Addr, side func(in, has refTri, negated bool)) {
+	negated := x.Negate
+	x.Negate = false
+	_, own := g.IPSets["EXTERNAL_NET"]
+	switch {
+	case !negated && x.List != nil: // its items count as the outer list's
+		for _, it := range x.List {
+			e.addrSides(g, it, a, side)
+		}
+	case negated:
+		may, sure := e.inAddr(g, x, a)
+		side(refTri{may, sure}, e.hasFamily(g, x, a), negated)
+	case x.Var == "EXTERNAL_NET" && !own:
+		in := e.prefixesContain(e.cfg.HomeNet, a)
+		has := slices.ContainsFunc(e.cfg.HomeNet, func(p netip.Prefix) bool { return p.Addr().Is4() == a.Is4() })
+		side(refTri{in, in}, refTri{has, has}, true)
+	default:
+		side(e.atomIn(g, x, a), e.hasFamily(g, x, a), false)
+	}
+}
+
+// atomIn reports whether an expression that is neither negated nor a
+// list holds a.
+func (e *refEngine) atomIn(g *RuleGroup, x suricata.AddrExpr, a netip.Addr) refTri {
 	var v bool
 	switch {
 	case x.Any:
 		v = true
 	case x.Prefix.IsValid():
 		v = x.Prefix.Contains(a)
-	case x.Var == "HOME_NET":
-		if ps, ok := g.IPSets["HOME_NET"]; ok {
-			v = e.prefixesContain(ps, a)
-		} else {
-			v = e.prefixesContain(e.cfg.HomeNet, a)
-		}
-	case x.Var == "EXTERNAL_NET":
-		if ps, ok := g.IPSets["EXTERNAL_NET"]; ok {
-			v = e.prefixesContain(ps, a)
-		} else {
-			v = !e.prefixesContain(e.cfg.HomeNet, a)
-		}
 	case x.Var != "":
-		v = e.prefixesContain(g.IPSets[x.Var], a)
+		v = e.prefixesContain(e.varPrefixes(g, x.Var), a)
 	case x.Ref != "":
 		ps, err := e.res.IPSet(g.IPSetReferences[x.Ref])
 		var u *UnknownIPSet
 		if errors.As(err, &u) && (u.Family == FamilyIPv4 && a.Is6() || u.Family == FamilyIPv6 && a.Is4()) {
-			v = false // a set of the other family: certainly not in it
-			break
+			return refTri{} // a set of the other family: certainly not in it
 		}
 		if errors.Is(err, ErrIPSetUnknown) {
-			return true, false // maybe, negated or not
+			return refTri{may: true}
 		}
 		if err != nil {
 			panic(err)
 		}
 		v = e.prefixesContain(ps, a)
-	default:
-		anyPos := false
-		var posMay, posSure, negMay, negSure bool
-		for _, it := range x.List {
-			neg := it.Negate
-			it.Negate = false
-			m, s := e.inAddr(g, it, a)
-			if neg {
-				negMay, negSure = negMay || m, negSure || s
-			} else {
-				anyPos, posMay, posSure = true, posMay || m, posSure || s
+	}
+	return refTri{v, v}
+}
+
+// varPrefixes returns the prefixes of an address variable other than the
+// policy's EXTERNAL_NET.
+func (e *refEngine) varPrefixes(g *RuleGroup, name string) []netip.Prefix {
+	if ps, ok := g.IPSets[name]; ok || name != "HOME_NET" {
+		return ps
+	}
+	return e.cfg.HomeNet
+}
+
+// hasFamily reports whether x (read as not negated) holds some address of
+// a's family. Membership only changes at the first address of a prefix
+// and after its last, so probing those and the family's first address
+// decides it.
+func (e *refEngine) hasFamily(g *RuleGroup, x suricata.AddrExpr, a netip.Addr) refTri {
+	x.Negate = false
+	probes := []netip.Addr{netip.IPv4Unspecified()}
+	if a.Is6() {
+		probes[0] = netip.IPv6Unspecified()
+	}
+	add := func(ps ...netip.Prefix) {
+		for _, p := range ps {
+			if p.Addr().Is4() == a.Is4() {
+				probes = append(probes, p.Masked().Addr())
+				if next := addrset.Last(p).Next(); next.IsValid() {
+					probes = append(probes, next)
+				}
 			}
 		}
-		may = (posMay || !anyPos) && !negSure
-		sure = (posSure || !anyPos) && !negMay
-		if x.Negate {
-			return !sure, !may
-		}
-		return may, sure
 	}
-	v = v != x.Negate
-	return v, v
+	var walk func(x suricata.AddrExpr)
+	walk = func(x suricata.AddrExpr) {
+		switch {
+		case x.Prefix.IsValid():
+			add(x.Prefix)
+		case x.Var != "":
+			add(e.varPrefixes(g, x.Var)...)
+			add(e.cfg.HomeNet...) // $EXTERNAL_NET may be the policy's !$HOME_NET
+		case x.Ref != "":
+			if ps, err := e.res.IPSet(g.IPSetReferences[x.Ref]); err == nil {
+				add(ps...)
+			}
+		}
+		for _, it := range x.List {
+			walk(it)
+		}
+	}
+	walk(x)
+	var has refTri
+	for _, p := range probes {
+		var in refTri
+		if _, own := g.IPSets["EXTERNAL_NET"]; x.List != nil || x.Var == "EXTERNAL_NET" && !own {
+			in.may, in.sure = e.inAddr(g, x, p)
+		} else {
+			in = e.atomIn(g, x, p)
+		}
+		has = has.or(in)
+	}
+	return has
 }
 
 // refUnknownSet returns "@NAME" for the first IP set reference in x whose
@@ -958,6 +1045,9 @@ func (g generator) addr() string {
 		var items []string
 		for range n {
 			it := g.addrItem()
+			if g.chance(0.15) { // a list inside the list
+				it = "[" + g.addrItem() + "," + g.pick([]string{"", "!"}) + g.addrItem() + "]"
+			}
 			if g.chance(0.4) {
 				it = "!" + it
 			}
@@ -1077,6 +1167,17 @@ func (g generator) rule(sid int, order RuleOrder) string {
 	return fmt.Sprintf("%s %s %s %s %s %s %s (%s;)", action, proto, g.addr(), g.port(), dir, g.addr(), g.port(), strings.Join(opts, "; "))
 }
 
+// parsingRule writes a random Suricata rule that parses: one whose
+// addresses can match some packet ("!10.0.0.0/24" holds no IPv6 address,
+// so "!10.0.0.0/24 any -> 2001:db8::1" matches none).
+func (g generator) parsingRule(sid int, order RuleOrder) string {
+	for {
+		if r := g.rule(sid, order); parseErr(r) == nil {
+			return r
+		}
+	}
+}
+
 func (g generator) group(name string, order RuleOrder) RuleGroup {
 	grp := RuleGroup{Name: name, RuleOrder: order,
 		IPSets:          map[string][]netip.Prefix{"SRV": {netip.MustParsePrefix(g.pick(randomPrefixes[:5]))}},
@@ -1118,7 +1219,7 @@ func (g generator) group(name string, order RuleOrder) RuleGroup {
 	default:
 		var lines []string
 		for i := range 1 + g.r.IntN(8) {
-			lines = append(lines, g.rule(i+1, order))
+			lines = append(lines, g.parsingRule(i+1, order))
 		}
 		grp.RulesString = strings.Join(lines, "\n")
 	}
@@ -1365,4 +1466,9 @@ func actionOf(s string) flow.Action {
 		panic(err)
 	}
 	return a
+}
+
+func parseErr(text string) error {
+	_, err := suricata.Parse(text)
+	return err
 }

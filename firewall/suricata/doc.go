@@ -20,9 +20,17 @@
 //   - A rule that can match no packet whatever its variables hold is an
 //     error naming the expression: an address or port expression that
 //     matches nothing ("!any", "!0:65535", "[!443,443]",
-//     "[!10.0.1.0/24,10.0.1.0/24]"), or a source and destination that
-//     share no address family with each other and the protocol
-//     ("!0.0.0.0/0 any -> 10.0.0.0/8 any" pairs IPv6 with IPv4).
+//     "[!10.0.1.0/24,10.0.1.0/24]"), a negated part of a list that holds
+//     nothing ("[1.1.1.1,![2.2.2.2,!2.2.2.2]]": Suricata resolves a
+//     negated list on its own and refuses it then), an expression whose
+//     negated addresses cover every IPv4 address ("!0.0.0.0/0",
+//     "[!0.0.0.0/1,!128.0.0.0/1]": Suricata refuses it, "Complete IP
+//     space negated", even next to IPv6 addresses), or a source and
+//     destination that share no address family with each other and the
+//     protocol
+//     ("!10.0.0.0/8 any -> 2001:db8::/32 any" pairs IPv4 with IPv6:
+//     Suricata negates an address per family, so "!10.0.0.0/8" holds
+//     every IPv4 address but 10.0.0.0/8 and no IPv6 address).
 //   - [Rule.String] prints canonical rule text that parses back to the same
 //     rule.
 //   - Errors are *[flow.InputError] values wrapping [ErrSyntax], naming the

@@ -1,6 +1,8 @@
 package suricata
 
 import (
+	"fmt"
+
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/addrset"
 )
@@ -10,55 +12,105 @@ import (
 // "!any" is rejected because a rule with it can never match; so is every
 // other expression that matches nothing whatever its variables hold:
 // "!0:65535", "[!443,443]", "[!10.0.1.0/24,10.0.1.0/24]". A rule whose
-// source and destination share no address family ("!0.0.0.0/0" is IPv6
-// only, so "!0.0.0.0/0 any -> 10.0.0.0/8 any" matches no packet), or whose
+// source and destination share no address family (Suricata negates per
+// family: "!10.0.0.0/8" is IPv4 only, so "!10.0.0.0/8 any ->
+// 2001:db8::/32 any" matches no packet), or whose
 // addresses are all of the family its protocol excludes ("ipv6" with
 // IPv4 addresses), is rejected too.
 //
 // Variables ($HOME_NET) and IP set references (@NAME) are not resolved
 // here, so each expression is evaluated to bounds: lo holds the values it
 // matches for every value of its variables, hi those it matches for some.
-// A variable is (nothing, everything). An expression is rejected when hi
-// is empty, which never rejects a rule that some variable values make
-// useful.
+// A variable is (nothing, everything), and $EXTERNAL_NET, which may be
+// the policy's "!$HOME_NET", is that on both sides of a list. An
+// expression is rejected when hi is empty, which never rejects a rule
+// that some variable values make useful.
 
-// addrBounds returns the bounds of an address expression.
-func addrBounds(x AddrExpr) (lo, hi addrset.Set) {
+// addrFault is a part of an address expression that Suricata refuses
+// whatever its variables hold.
+type addrFault struct {
+	x AddrExpr
+	// wholeIPv4: the part's negated addresses cover every IPv4 address
+	// (DetectAddressMergeNot: "Complete IP space negated"); else the part
+	// is negated and holds nothing ("no addresses left after merging
+	// addresses and negated addresses"), which Suricata finds when it
+	// resolves a negated part on its own.
+	wholeIPv4 bool
+}
+
+// addrBounds returns the bounds of an address expression, and its first
+// part Suricata refuses (nil if none).
+func addrBounds(x AddrExpr) (lo, hi addrset.Set, fault *addrFault) {
+	var p addrParts
+	p.collect(x)
+	lo, hi = p.merge()
+	if p.fault == nil && addrset.All4().SubsetOf(addrset.OfRanges(p.negLo...)) {
+		p.fault = &addrFault{x: x, wholeIPv4: true}
+	}
+	return lo, hi, p.fault
+}
+
+// addrParts are the items of an address expression sorted as Suricata
+// sorts them (DetectAddressParse2 in src/detect-engine-address.c): the
+// positive items and the negated ones, each side as the bounds of its
+// items. The ranges are gathered and merged once, so a long list costs
+// n log n rather than n².
+type addrParts struct {
+	posLo, posHi, negLo, negHi []addrset.Range
+	fault                      *addrFault // the first part Suricata refuses
+}
+
+func (p *addrParts) add(lo, hi addrset.Set, negated bool) {
+	if negated {
+		p.negLo, p.negHi = append(p.negLo, lo.Ranges()...), append(p.negHi, hi.Ranges()...)
+	} else {
+		p.posLo, p.posHi = append(p.posLo, lo.Ranges()...), append(p.posHi, hi.Ranges()...)
+	}
+}
+
+// collect adds x to p as package stateful resolves it: a negated
+// expression is resolved on its own and joins the negated side, the items
+// of a list inside a list join the sides as if written in the outer list.
+func (p *addrParts) collect(x AddrExpr) {
+	if x.Negate {
+		x.Negate = false
+		lo, hi, fault := addrBounds(x)
+		if p.fault == nil {
+			p.fault = fault
+		}
+		if hi.IsEmpty() && p.fault == nil {
+			x.Negate = true
+			p.fault = &addrFault{x: x}
+		}
+		p.add(lo, hi, true)
+		return
+	}
+	all := addrset.All()
 	switch {
 	case x.Any:
-		lo, hi = addrset.All(), addrset.All()
+		p.add(all, all, false)
 	case x.Prefix.IsValid():
-		lo = addrset.Of(x.Prefix)
-		hi = lo
+		s := addrset.Of(x.Prefix)
+		p.add(s, s, false)
 	case x.List != nil:
-		// A list is its positive items (every address when it has none)
-		// minus its negated ones, as package stateful resolves it. The
-		// items' ranges are gathered and merged once, so a long list
-		// costs n log n rather than n².
-		var posLo, posHi, negLo, negHi []addrset.Range
-		hasPos := false
 		for _, it := range x.List {
-			neg := it.Negate
-			it.Negate = false
-			l, h := addrBounds(it)
-			if neg {
-				negLo, negHi = append(negLo, l.Ranges()...), append(negHi, h.Ranges()...)
-			} else {
-				posLo, posHi, hasPos = append(posLo, l.Ranges()...), append(posHi, h.Ranges()...), true
-			}
+			p.collect(it)
 		}
-		pl, ph := addrset.OfRanges(posLo...), addrset.OfRanges(posHi...)
-		if !hasPos {
-			pl, ph = addrset.All(), addrset.All()
-		}
-		lo = pl.Difference(addrset.OfRanges(negHi...))
-		hi = ph.Difference(addrset.OfRanges(negLo...))
+	case x.Var == "EXTERNAL_NET":
+		// a group's own EXTERNAL_NET is a positive set, the policy's is
+		// "!$HOME_NET": either side
+		p.add(addrset.Set{}, all, false)
+		p.add(addrset.Set{}, all, true)
 	default: // a variable or an IP set reference
-		hi = addrset.All()
+		p.add(addrset.Set{}, all, false)
 	}
-	if x.Negate {
-		lo, hi = hi.Complement(), lo.Complement()
-	}
+}
+
+// merge resolves the parts one address family at a time
+// ([addrset.MergeNot]).
+func (p *addrParts) merge() (lo, hi addrset.Set) {
+	hi, lo = addrset.MergeNot(addrset.OfRanges(p.posHi...), addrset.OfRanges(p.posLo...),
+		addrset.OfRanges(p.negHi...), addrset.OfRanges(p.negLo...))
 	return lo, hi
 }
 
@@ -101,9 +153,21 @@ func portBounds(x PortExpr) (lo, hi flow.PortSet) {
 // checkAddrMatches rejects an address expression that matches no address
 // and returns the addresses it may match.
 func checkAddrMatches(text string, tok headerToken, x AddrExpr) (addrset.Set, *syntaxError) {
-	_, hi := addrBounds(x)
-	if hi.IsEmpty() {
-		return hi, errorf(tok.start, "address %q matches no address: drop the rule or the negation", excerpt(trim(text[tok.start:tok.end])))
+	_, hi, fault := addrBounds(x)
+	whole := excerpt(trim(text[tok.start:tok.end]))
+	switch {
+	case fault != nil && fault.wholeIPv4:
+		part := ""
+		if fault.x.Pos != tok.start {
+			part = fmt.Sprintf(" (in %q)", excerpt(fault.x.String()))
+		}
+		return hi, errorf(fault.x.Pos, "address %q negates every IPv4 address%s, which Suricata refuses (\"Complete IP space negated\"): name the addresses to match instead",
+			whole, part)
+	case hi.IsEmpty():
+		return hi, errorf(tok.start, "address %q matches no address: drop the rule or the negation", whole)
+	case fault != nil:
+		return hi, errorf(fault.x.Pos, "address %q: its negated part %q matches no address, and Suricata refuses it: drop the negated part",
+			whole, excerpt(fault.x.String()))
 	}
 	return hi, nil
 }

@@ -280,10 +280,11 @@ var invalidRules = []struct {
 	{"a negated list of both whole families", "pass tcp ![0.0.0.0/0,::/0] any -> any any (sid:7;)", 10, "![0.0.0.0/0,::/0]", "sid 7"},
 	{"an address list of negations that cover both families", "pass tcp any any -> [!0.0.0.0/0,!::/0] any (sid:7;)", 21, "[!0.0.0.0/0,!::/0]", "sid 7"},
 	{"a variable list minus everything", "pass tcp [$HOME_NET,@PEERS,![0.0.0.0/0,::/0]] any -> any any (sid:7;)", 10, "[$HOME_NET,@PEERS,![0.0.0.0/0,::/0]]", "sid 7"},
-	{"every IPv4 address negated towards an IPv4 destination", "pass tcp !0.0.0.0/0 any -> 10.0.0.0/8 any (sid:7;)", 10, "!0.0.0.0/0", "sid 7"},
+	// Suricata negates per address family: "!10.0.0.0/8" holds no IPv6 address.
+	{"a negated IPv4 block towards an IPv6 destination", "pass tcp !10.0.0.0/8 any -> 2001:db8::/32 any (sid:7;)", 10, "!10.0.0.0/8", "sid 7"},
 	{"an IPv4 source and an IPv6 destination", "pass ip 10.0.0.0/8 any <> 2001:db8::/32 any (sid:7;)", 9, "2001:db8::/32", "sid 7"},
 	{"protocol ipv6 with an IPv4 source", "pass ipv6 10.0.0.0/8 any -> any any (sid:7;)", 11, "ipv6", "sid 7"},
-	{"protocol icmpv4 with IPv6 addresses only", "pass icmpv4 !0.0.0.0/0 any -> any any (sid:7;)", 13, "icmpv4", "sid 7"},
+	{"protocol icmpv4 with IPv6 addresses only", "pass icmpv4 !2001:db8::/32 any -> any any (sid:7;)", 13, "icmpv4", "sid 7"},
 	{"a double negation", "pass tcp !!10.0.0.0/8 any -> any any (sid:7;)", 10, "!!", "sid 7"},
 	{"a negation of nothing", "pass tcp any any -> ! (sid:7;)", 21, "!", "sid 7"},
 	{"an empty address list", "pass tcp [] any -> any any (sid:7;)", 10, "[]", "sid 7"},
@@ -726,14 +727,14 @@ func TestParseRulesLargeInputsStayLinear(t *testing.T) {
 
 func TestParseKeepsNegationsThatCanMatch(t *testing.T) {
 	for _, tt := range []struct{ name, text string }{
-		{"every IPv4 address negated leaves IPv6", "pass tcp !0.0.0.0/0 any -> any any (sid:1;)"},
-		{"every IPv4 address negated towards IPv6", "pass tcp !0.0.0.0/0 any -> 2001:db8::/32 any (sid:1;)"},
+		{"a negated IPv6 block leaves IPv6", "pass tcp !2001:db8::/32 any -> any any (sid:1;)"},
+		{"a family with negated items only next to a block of the other", "pass tcp [!10.0.0.0/8,2001:db8::/32] any -> 192.0.2.1 any (sid:1;)"},
 		{"a variable minus a block", "pass tcp [$HOME_NET,!10.0.0.0/8] any -> any any (sid:1;)"},
 		{"a block minus a variable", "pass tcp [10.0.0.0/8,!$HOME_NET] any -> any any (sid:1;)"},
 		{"a negated variable", "pass tcp !$HOME_NET any -> !@PEERS any (sid:1;)"},
 		{"a port list minus part of it", "pass tcp any [80:90,!85] -> any ![0:1023,!22] (sid:1;)"},
 		{"a port variable minus every port but one", "pass tcp any any -> any [$WEB,!0:442,!444:] (sid:1;)"},
-		{"protocol ipv6 with IPv6 addresses", "pass ipv6 2001:db8::/32 any -> !0.0.0.0/0 any (sid:1;)"},
+		{"protocol ipv6 with IPv6 addresses", "pass ipv6 2001:db8::/32 any -> !2001:db8:1::/48 any (sid:1;)"},
 		{"mixed lists that share a family", "pass ip [10.0.0.0/8,2001:db8::/32] any -> [::/0] any (sid:1;)"},
 	} {
 		t.Run(tt.name+" parses", func(t *testing.T) {

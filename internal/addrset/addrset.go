@@ -262,3 +262,33 @@ func (s Set) String() string {
 	}
 	return strings.Join(parts, ",")
 }
+
+// MergeNot resolves a Suricata address list from its positive items and
+// its negated ones as Suricata's DetectAddressMergeNot does
+// (src/detect-engine-address.c), one address family at a time: the
+// family's positive addresses, or every address of the family when it has
+// no positive item but a negated one, minus its negated addresses. A
+// family with neither holds nothing: the list "!10.0.0.0/8" holds every
+// IPv4 address but 10.0.0.0/8 and no IPv6 address.
+//
+// Each side is given by bounds: the addresses its items may hold (posMay,
+// negMay) and those they certainly hold (posSure, negSure, subsets of
+// the former); the result is bounded the same way, taking both readings
+// where it is open whether a family has a positive or a negated item.
+// Exact sides (may equal to sure) give an exact result.
+func MergeNot(posMay, posSure, negMay, negSure Set) (may, sure Set) {
+	for _, f := range [...]Set{All4(), All6()} {
+		pm, ps := posMay.Intersect(f), posSure.Intersect(f)
+		nm, ns := negMay.Intersect(f), negSure.Intersect(f)
+		baseMay, baseSure := pm, ps
+		if ps.IsEmpty() && !nm.IsEmpty() { // may have no positive item but a negated one
+			baseMay = f
+		}
+		if pm.IsEmpty() && !ns.IsEmpty() { // certainly has
+			baseSure = f
+		}
+		may = may.Union(baseMay.Difference(ns))
+		sure = sure.Union(baseSure.Difference(nm))
+	}
+	return may, sure
+}
