@@ -60,7 +60,24 @@
 // warning), and otherwise
 // one AWS picks at launch when associate_public_ip_address says so or,
 // known only after apply, when its subnet (aws_subnet or data.aws_subnet)
-// has map_public_ip_on_launch; its ipv6_addresses), network interfaces
+// has map_public_ip_on_launch; an Elastic IP on its primary private
+// address (an aws_eip's instance or network_interface, an
+// aws_eip_association) is its public IPv4 address in place of that one,
+// which AWS releases (EC2 User Guide, Elastic IP addresses; with a
+// warning naming the address released), and a new Elastic IP, whose
+// address the plan knows only after apply, makes it one known only
+// later, [reach.Interface.PublicIPUnknown] ("aws_eip.web: public_ip"), so
+// that the answers it decides are indeterminate; an Elastic IP on a
+// secondary address is one of [reach.Interface.PublicIPs], a new one
+// there an error wrapping [ErrUnknownValue]; two Elastic IPs of the plan
+// on one private address are an error wrapping [ErrInvalidPlan], as AWS
+// keeps the one associated last; an aws_eip whose configuration sets
+// neither instance nor network_interface (Optional and Computed) shows
+// the association AWS holds, which counts only where no
+// aws_eip_association of the plan names the Elastic IP (one the plan
+// keeps or creates decides where it sits, one it deletes takes it away)
+// and the interface is the plan's (a NAT gateway's is outside the model;
+// another's is left out with a warning); its ipv6_addresses), network interfaces
 // (aws_network_interface with its private_ip, private_ips,
 // private_ip_list when private_ip_list_enabled, ipv6_addresses and
 // ipv6_address_list, its attachments and group attachments; secondary

@@ -11,10 +11,11 @@ import (
 	"github.com/reachsim/reachsim/sg"
 )
 
-// Gateways, Elastic IPs, prefix lists and peering connections:
-// aws_egress_only_internet_gateway, aws_nat_gateway, aws_eip,
-// aws_eip_association, aws_ec2_managed_prefix_list (inline entries) and
-// aws_ec2_managed_prefix_list_entry, aws_vpc_peering_connection.
+// Gateways, prefix lists and peering connections:
+// aws_egress_only_internet_gateway, aws_nat_gateway (and its Elastic
+// IPs), aws_ec2_managed_prefix_list (inline entries) and
+// aws_ec2_managed_prefix_list_entry, aws_vpc_peering_connection. The
+// Elastic IPs of instances and interfaces are in eip.go.
 
 // extras is what these readers assemble, in plan order.
 type extras struct {
@@ -27,6 +28,9 @@ type extras struct {
 	// aws_ec2_managed_prefix_list_entry adds to, with the entry's address
 	entriesOf [][2]string
 	vpces     []*vpceRec // gateway endpoints (endpoints.go)
+	// eipOn records the Elastic IP associations read (eip.go), by
+	// interface and private address
+	eipOn map[eipSlot]eipUse
 }
 
 // readEIGW reads an aws_egress_only_internet_gateway.
@@ -137,83 +141,6 @@ func (r *reader) readNATSecondary(in *instance, n *reach.NATGateway) {
 	if len(unknown) > 0 {
 		n.SecondaryUnknown = strings.Join(unknown, ", ")
 	}
-}
-
-// readEIP reads an aws_eip associated through its own instance or
-// network_interface attribute.
-func (r *reader) readEIP(in *instance) {
-	target := ""
-	if id, ok := r.linkOne(in, "instance", "aws_instance"); ok && id != "" {
-		target = id
-	} else if id, ok := r.linkOne(in, "network_interface", "aws_network_interface"); ok && id != "" {
-		target = id
-	}
-	if target == "" {
-		return // allocated, not associated (a NAT gateway's, or spare)
-	}
-	r.associate(in, in, target, "associate_with_private_ip")
-}
-
-// readEIPAssociation reads an aws_eip_association.
-func (r *reader) readEIPAssociation(in *instance) {
-	eip, _ := r.linkOne(in, "allocation_id", "aws_eip")
-	t := r.byAdr[eip]
-	if t == nil {
-		if pub, ok := r.addr(in, "public_ip", false); ok {
-			t = &instance{addr: in.addr, values: map[string]any{"public_ip": pub.String()}}
-		} else {
-			r.fail(in, "allocation_id", eip, ErrInvalidPlan, "no Elastic IP of the plan")
-			return
-		}
-	}
-	target := ""
-	if id, ok := r.linkOne(in, "instance_id", "aws_instance"); ok && id != "" {
-		target = id
-	} else if id, ok := r.linkOne(in, "network_interface_id", "aws_network_interface"); ok && id != "" {
-		target = id
-	}
-	if target == "" {
-		r.fail(in, "instance_id", "", unknownOr(in, "instance_id", "network_interface_id"), "an association names an instance or a network interface")
-		return
-	}
-	r.associate(in, t, target, "private_ip_address")
-}
-
-// associate gives the interface target the public address of the Elastic
-// IP eip, on the private address attribute privAttr of in names (the
-// interface's first when none).
-func (r *reader) associate(in, eip *instance, target, privAttr string) {
-	it := r.enis[target]
-	if it == nil {
-		r.fail(in, "", target, ErrInvalidPlan, "no instance or network interface of the plan")
-		return
-	}
-	if isUnknown(eip.unknown, "public_ip") {
-		// a new Elastic IP: on the interface's primary address only, for now
-		if _, named := r.addr(in, privAttr, false); named || it.PublicIP.IsValid() {
-			r.fail(in, privAttr, "", ErrUnknownValue, "a new Elastic IP on a secondary address, or beside another public address")
-			return
-		}
-		it.PublicIPUnknown = eip.addr + ": public_ip"
-		return
-	}
-	pub, ok := r.eipPublic(eip)
-	if !ok {
-		return
-	}
-	priv, ok := r.addr(in, privAttr, false)
-	if !ok {
-		if len(it.PrivateIPs) == 0 {
-			return // its address is unknown: reported already
-		}
-		priv = it.PrivateIPs[0]
-	}
-	if priv == it.PrivateIPs[0] && !it.PublicIP.IsValid() {
-		// it replaces the address the interface would get at launch
-		it.PublicIP, it.PublicIPUnknown = pub, ""
-		return
-	}
-	it.PublicIPs = append(it.PublicIPs, reach.PublicIP{Private: priv, Public: pub})
 }
 
 // readPrefixList reads an aws_ec2_managed_prefix_list and its inline
