@@ -1,6 +1,7 @@
 package stateful
 
 import (
+	"encoding/binary"
 	"math/bits"
 	"net/netip"
 	"slices"
@@ -25,10 +26,15 @@ const maxAddrIndexWords = 1 << 22
 
 // addrIndex is the index of an engine's rules by address.
 type addrIndex struct {
-	edges          []netip.Addr // sorted; each starts an atom
-	words          int          // per atom
-	src, dst       []uint64     // atom*words+w: the rules whose set admits the atom
-	anySrc, anyDst []uint64     // the rules of any source, any destination
+	edges []netip.Addr // sorted; each starts an atom
+	// the edges as numbers, for a search without netip's comparisons:
+	// the IPv4 ones (the first len(edges4), as IPv4 sorts first), and
+	// the IPv6 ones as their halves
+	edges4         []uint32
+	edges6         [][2]uint64
+	words          int      // per atom
+	src, dst       []uint64 // atom*words+w: the rules whose set admits the atom
+	anySrc, anyDst []uint64 // the rules of any source, any destination
 	// per common protocol, the rules whose protocol admits it
 	protos map[flow.Protocol][]uint64
 }
@@ -64,6 +70,14 @@ func newAddrIndex(rules []rule) *addrIndex {
 	}
 	slices.SortFunc(ix.edges, netip.Addr.Compare)
 	ix.edges = slices.Compact(ix.edges)
+	for _, a := range ix.edges {
+		if a.Is4() {
+			b := a.As4()
+			ix.edges4 = append(ix.edges4, binary.BigEndian.Uint32(b[:]))
+		} else {
+			ix.edges6 = append(ix.edges6, halves(a))
+		}
+	}
 	if 2*len(ix.edges)*ix.words > maxAddrIndexWords {
 		return nil
 	}
@@ -101,13 +115,40 @@ func (ix *addrIndex) mark(t, anyMask []uint64, i int, set addrset.Set, any bool)
 	}
 }
 
-// atom returns the atom of a.
+// atom returns the atom of a: the index of the last edge at or below it
+// (the first edge of each family is its unspecified address).
 func (ix *addrIndex) atom(a netip.Addr) int {
-	i, found := slices.BinarySearchFunc(ix.edges, a, netip.Addr.Compare)
-	if found {
-		return i
+	if a.Is4() {
+		b := a.As4()
+		v := binary.BigEndian.Uint32(b[:])
+		lo, hi := 0, len(ix.edges4) // edges4[lo] <= v < edges4[hi]
+		for hi-lo > 1 {
+			mid := int(uint(lo+hi) >> 1)
+			if ix.edges4[mid] <= v {
+				lo = mid
+			} else {
+				hi = mid
+			}
+		}
+		return lo
 	}
-	return i - 1
+	k := halves(a)
+	lo, hi := 0, len(ix.edges6)
+	for hi-lo > 1 {
+		mid := int(uint(lo+hi) >> 1)
+		if e := ix.edges6[mid]; e[0] < k[0] || e[0] == k[0] && e[1] <= k[1] {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return len(ix.edges4) + lo
+}
+
+// halves returns the IPv6 address a as two numbers, high half first.
+func halves(a netip.Addr) [2]uint64 {
+	b := a.As16()
+	return [2]uint64{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])}
 }
 
 // each calls do, in rule order, for every rule whose address sets admit
