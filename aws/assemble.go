@@ -339,6 +339,12 @@ func (l *loader) builder(w where) *reach.Builder {
 		b.AddUnmodelledAddress(u)
 		w.add("unmodelledAddresses", p)
 	}
+	for j, u := range out.unmodelledBlocks {
+		p := placed{base: out.unmodelledBlockAt[j]}
+		p.set("Prefix", out.unmodelledBlockAt[j])
+		b.AddUnmodelledBlock(u)
+		w.add("unmodelledBlocks", p)
+	}
 	for j, u := range out.groupUses {
 		e := out.groupUseAt[j]
 		p := placed{base: e.at}

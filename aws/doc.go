@@ -35,7 +35,14 @@
 // unmodelled (the queries it routes are indeterminate, naming the VPC
 // "not among the VPCs chosen"), and a rule referencing a group of a VPC
 // left out is an unresolved reference (only the queries it could decide
-// are indeterminate). Prefix lists, firewall policies and rule groups are
+// are indeterminate). The public addresses of what is left out stay known
+// to the internet: each public IPv4 address of its interfaces, Elastic IPs
+// and NAT gateways is declared a [reach.UnmodelledAddress], and each of
+// its Amazon-provided IPv6 blocks a [reach.UnmodelledBlock], so a packet
+// the internet carries there is undecided (naming what holds it), never a
+// delivery to an internet host, and no query starts there. A record is
+// left out by its VpcId where it prints one, or else by its subnet, so
+// describe-subnets may list the chosen VPCs only. Prefix lists, firewall policies and rule groups are
 // the Region's and stay; the Region's Block Public Access mode is read from
 // every VPC's record, chosen or not. A VPC the input does not hold is an
 // error. Check VPCs that hold the same addresses one at a time, each with

@@ -58,6 +58,7 @@ func (l *loader) readIGWs(o jsonloc.Loc, raw json.RawMessage) {
 
 type natRec struct {
 	nat                 reach.NATGateway
+	vpc                 string // VpcId (Options.VPCs: select.go)
 	at, subnet, pr, pub jsonloc.Loc
 	// secPr and secPub locate each of nat.Secondary's addresses
 	secPr, secPub []jsonloc.Loc
@@ -166,7 +167,7 @@ func (l *loader) readNATs(o jsonloc.Loc, raw json.RawMessage) {
 		}
 		ao := at.Field("NatGatewayAddresses").Index(primary)
 		a := n.NatGatewayAddresses[primary]
-		r := &natRec{nat: reach.NATGateway{ID: n.NatGatewayId, Name: nameTag(n.Tags), Subnet: n.SubnetId}, at: at, subnet: at.Field("SubnetId"),
+		r := &natRec{nat: reach.NATGateway{ID: n.NatGatewayId, Name: nameTag(n.Tags), Subnet: n.SubnetId}, vpc: n.VpcId, at: at, subnet: at.Field("SubnetId"),
 			pr: ao.Field("PrivateIp"), pub: ao.Field("PublicIp")}
 		switch n.ConnectivityType {
 		case "", "public":

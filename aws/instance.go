@@ -19,6 +19,7 @@ type eniRec struct {
 	id        string
 	at        jsonloc.Loc
 	subnet    string
+	vpc       string // VpcId, "" when not printed (Options.VPCs: select.go)
 	ips       []netip.Addr
 	ipAt      []jsonloc.Loc
 	public    netip.Addr
@@ -109,6 +110,7 @@ func (l *loader) readMetadata(o jsonloc.Loc, m *metadataJSON) metaRec {
 type eniJSON struct {
 	NetworkInterfaceId string
 	SubnetId           string
+	VpcId              string
 	InterfaceType      string
 	Status             string
 	PrivateIpAddresses []struct {
@@ -141,7 +143,7 @@ func (l *loader) readENI(o jsonloc.Loc, n *eniJSON, instance string) *eniRec {
 	if !l.require(o, instance, "NetworkInterfaceId", n.NetworkInterfaceId) || !l.require(o, n.NetworkInterfaceId, "SubnetId", n.SubnetId) {
 		return nil
 	}
-	e := &eniRec{id: n.NetworkInterfaceId, at: o, subnet: n.SubnetId, name: nameTag(n.TagSet), instance: instance, device: -1, typ: n.InterfaceType,
+	e := &eniRec{id: n.NetworkInterfaceId, at: o, subnet: n.SubnetId, vpc: n.VpcId, name: nameTag(n.TagSet), instance: instance, device: -1, typ: n.InterfaceType,
 		attached: instance != "" || n.Status == "in-use"}
 	if a := n.Attachment; a != nil {
 		if a.InstanceId != "" {

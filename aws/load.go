@@ -85,7 +85,8 @@ type Options struct {
 	// them. A peering or a transit gateway attachment to a VPC left out
 	// stays, and traffic it routes is indeterminate, as for another
 	// account's VPC; a rule referencing a group of a VPC left out is an
-	// unresolved reference. Two VPCs whose resources hold the same private
+	// unresolved reference; the public addresses and IPv6 blocks of what
+	// is left out are unmodelled (a packet for them is indeterminate). Two VPCs whose resources hold the same private
 	// address cannot be one design (see [reach.Builder.Build]): choose
 	// them in turn. A VPC the input does not hold is an error wrapping
 	// [ErrInvalidDump]. The Region's Block Public Access mode is read from

@@ -83,6 +83,10 @@ type loader struct {
 		// at unmodelledAt (instance.go)
 		unmodelled   []reach.UnmodelledAddress
 		unmodelledAt []jsonloc.Loc
+		// unmodelledBlocks are the public blocks of the VPCs
+		// Options.VPCs leaves out, read at unmodelledBlockAt (select.go)
+		unmodelledBlocks  []reach.UnmodelledBlock
+		unmodelledBlockAt []jsonloc.Loc
 		// groupUses are the security groups of the interfaces left out,
 		// read at groupUseAt (instance.go)
 		groupUses  []reach.UnmodelledGroupUse

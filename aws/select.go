@@ -2,8 +2,13 @@ package aws
 
 import (
 	"fmt"
+	"maps"
+	"net/netip"
 	"slices"
 	"strings"
+
+	"github.com/reachsim/reachsim/internal/jsonloc"
+	"github.com/reachsim/reachsim/reach"
 )
 
 // Choosing VPCs ([Options.VPCs]): the records of every other VPC are
@@ -57,13 +62,19 @@ func (l *loader) selectVPCs(keep []string) {
 		}
 		return false
 	})
+	pub := publicLeftOut{l: l, seen: map[netip.Addr]bool{}}
 	eniOut := map[string]bool{}
 	instOut, instKept := map[string]bool{}, map[string]bool{}
 	for _, enis := range []map[string]*eniRec{l.enisFile, l.enisInst} {
-		for id, e := range enis {
-			if subnetOut[e.subnet] {
+		for _, id := range slices.Sorted(maps.Keys(enis)) {
+			e := enis[id]
+			if subnetOut[e.subnet] || out(e.vpc) {
 				eniOut[id], instOut[e.instance] = true, true
 				delete(enis, id)
+				pub.add(e.public, e.publicAt, id, "network interface", e.vpc)
+				for _, sp := range e.secondary {
+					pub.add(sp.public, sp.at, id, "network interface", e.vpc)
+				}
 				continue
 			}
 			instKept[e.instance] = true
@@ -74,7 +85,13 @@ func (l *loader) selectVPCs(keep []string) {
 			delete(l.instances, id)
 		}
 	}
-	l.addresses = slices.DeleteFunc(l.addresses, func(a *addressRec) bool { return eniOut[a.eni] })
+	l.addresses = slices.DeleteFunc(l.addresses, func(a *addressRec) bool {
+		if eniOut[a.eni] {
+			pub.add(a.public, a.at, a.eni, "network interface", "")
+			return true
+		}
+		return false
+	})
 	l.groupsOut = map[string]string{}
 	for id, g := range l.groups {
 		if out(g.g.VPCID) {
@@ -86,7 +103,27 @@ func (l *loader) selectVPCs(keep []string) {
 	l.acls = slices.DeleteFunc(l.acls, func(r *aclRec) bool { return out(r.acl.VPCID) })
 	l.rts = slices.DeleteFunc(l.rts, func(r *rtRec) bool { return out(r.rt.VPC) })
 	l.igws = slices.DeleteFunc(l.igws, func(r *igwRec) bool { return out(r.igw.VPC) })
-	l.nats = slices.DeleteFunc(l.nats, func(r *natRec) bool { return subnetOut[r.nat.Subnet] })
+	l.nats = slices.DeleteFunc(l.nats, func(r *natRec) bool {
+		if !subnetOut[r.nat.Subnet] && !out(r.vpc) {
+			return false
+		}
+		pub.add(r.nat.PublicIP, r.pub, r.nat.ID, "NAT gateway", r.vpc)
+		for j, a := range r.nat.Secondary {
+			pub.add(a.PublicIP, r.secPub[j], r.nat.ID, "NAT gateway", r.vpc)
+		}
+		return true
+	})
+	// the Amazon-provided IPv6 blocks of the VPCs left out: public, and
+	// the internet carries a packet for them to those VPCs
+	for _, r := range l.bpaOnly {
+		for j, c := range r.vpc.CIDRs {
+			if c.Addr().Is6() && !c.Addr().IsPrivate() && !slices.Contains(r.vpc.PrivateIPv6, c) {
+				l.out.unmodelledBlocks = append(l.out.unmodelledBlocks, reach.UnmodelledBlock{Prefix: c.Masked(), Owner: r.vpc.ID,
+					What: "IPv6 block of VPC " + r.vpc.ID + ", left out (not among the VPCs chosen)"})
+				l.out.unmodelledBlockAt = append(l.out.unmodelledBlockAt, r.cidrAt[j])
+			}
+		}
+	}
 	l.firewalls = slices.DeleteFunc(l.firewalls, func(r *fwRec) bool { return out(r.spec.VPCID) })
 	for id, r := range l.eigws {
 		if out(r.eigw.VPC) {
@@ -98,6 +135,31 @@ func (l *loader) selectVPCs(keep []string) {
 			delete(l.vpces, id)
 		}
 	}
+}
+
+// publicLeftOut declares the public IPv4 addresses of what Options.VPCs
+// leaves out as unmodelled addresses: the internet still carries a packet
+// for one of them to what holds it, whose filters the design no longer
+// has, so an answer there is undecided, never a delivery to an internet
+// host. Each address is declared once.
+type publicLeftOut struct {
+	l    *loader
+	seen map[netip.Addr]bool
+}
+
+// add declares a (when valid, IPv4 and not yet declared), read at o, of
+// resource id, a what of VPC vpc ("" when not known).
+func (p publicLeftOut) add(a netip.Addr, o jsonloc.Loc, id, what, vpc string) {
+	if !a.IsValid() || !a.Is4() || p.seen[a] {
+		return
+	}
+	p.seen[a] = true
+	w := what + " left out (not among the VPCs chosen)"
+	if vpc != "" {
+		w = what + " of VPC " + vpc + ", left out (not among the VPCs chosen)"
+	}
+	p.l.out.unmodelled = append(p.l.out.unmodelled, reach.UnmodelledAddress{Address: a, Owner: id, What: w})
+	p.l.out.unmodelledAt = append(p.l.out.unmodelledAt, o)
 }
 
 // heldText lists the VPCs the input holds, for an error.

@@ -49,6 +49,7 @@ type Builder struct {
 	gwEPs             []GatewayEndpoint           // gwendpoint.go
 	origins           map[originKey]Origin        // origin.go
 	unmodelled        []UnmodelledAddress         // unmodelled.go
+	unmodelledBlocks  []UnmodelledBlock           // unmodelled_block.go
 	unmodelledUses    []UnmodelledGroupUse        // unmodelled.go
 
 	firsts map[string]map[string]int // during Build: kind -> ID -> index of its first use
@@ -225,6 +226,7 @@ func (b *Builder) build() (*Model, error) {
 	b.buildIPv6(&p, m) // ipv6.go
 	b.buildGateways(&p, m)
 	b.buildUnmodelled(&p, m) // unmodelled.go
+	b.buildUnmodelledBlocks(&p, m)
 	b.buildUnmodelledUses(&p, m)
 	checkDelegatedOwners(&p, m) // delegated.go
 	b.buildFirewalls(&p, m)

@@ -43,6 +43,9 @@ type Model struct {
 	// unmodelled are the addresses held by what the design does not
 	// model (Builder.AddUnmodelledAddress; unmodelled.go), nil when none
 	unmodelled map[netip.Addr]*unmodelledInfo
+	// unmodelledBlocks are the public blocks held by what the design does
+	// not model (Builder.AddUnmodelledBlock; unmodelled_block.go)
+	unmodelledBlocks []UnmodelledBlock
 	// outsideUses are the security group uses of what the design does
 	// not model (Builder.AddUnmodelledGroupUse), sorted by owner;
 	// usedOutside names, for each group they hold, those users

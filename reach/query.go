@@ -278,6 +278,9 @@ func (m *Model) resolve(spec string) (endpoint, error) {
 			return endpoint{addr: a, vpc: u.vpc, unmod: u}, nil
 		}
 		v := m.vpcAt(a)
+		if u, ok := m.unmodelledBlockAt(a); ok && v == nil { // unmodelled_block.go
+			return endpoint{addr: a, unmod: u}, nil
+		}
 		_, local := instanceServiceAt(a)
 		return endpoint{addr: a, vpc: v, dns: isAmazonDNS(a, v), local: local}, nil
 	}

@@ -168,6 +168,9 @@ func (b *Builder) buildUnmodelled(p *problems, m *Model) {
 // holds (an internet-facing load balancer's), and whether there is one.
 func (m *Model) unmodelledPublicHop(pkt flow.Flow) (Hop, bool) {
 	u, ok := m.unmodelled[pkt.Dst.Addr()]
+	if !ok {
+		u, ok = m.unmodelledBlockAt(pkt.Dst.Addr()) // unmodelled_block.go
+	}
 	if !ok || u.vpc != nil {
 		return Hop{}, false
 	}

@@ -1,0 +1,179 @@
+package aws_test
+
+import (
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/aws"
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/reach"
+)
+
+// neighbourFS is the peering dump plus vpc-d (10.4.0.0/16), a VPC
+// of the same account on its own block with an internet gateway, whose
+// instance eni-d holds the public IP 52.0.0.4 and whose group sg-d
+// admits nothing. It collides with nothing, so the whole dump loads.
+func neighbourFS(t *testing.T) fstest.MapFS {
+	t.Helper()
+	fsys := peeringFS(t)
+	loadEdit(t, fsys, "peering/vpcs.json", func(doc map[string]any) {
+		loadAppend(doc, loadJSON(`{"VpcId": "vpc-d", "State": "available", "CidrBlock": "10.4.0.0/16", "OwnerId": "111122223333",
+			"CidrBlockAssociationSet": [{"CidrBlock": "10.4.0.0/16", "CidrBlockState": {"State": "associated"}}]}`), "Vpcs")
+	})
+	loadEdit(t, fsys, "peering/subnets.json", func(doc map[string]any) {
+		loadAppend(doc, loadJSON(`{"SubnetId": "subnet-d", "VpcId": "vpc-d", "CidrBlock": "10.4.1.0/24", "AvailabilityZone": "us-east-1a"}`), "Subnets")
+	})
+	loadEdit(t, fsys, "peering/network-interfaces.json", func(doc map[string]any) {
+		loadAppend(doc, loadJSON(`{"NetworkInterfaceId": "eni-d", "SubnetId": "subnet-d", "VpcId": "vpc-d",
+			"PrivateIpAddress": "10.4.1.10", "PrivateIpAddresses": [{"Primary": true, "PrivateIpAddress": "10.4.1.10",
+				"Association": {"PublicIp": "52.0.0.4", "IpOwnerId": "amazon"}}],
+			"Association": {"PublicIp": "52.0.0.4", "IpOwnerId": "amazon"},
+			"Groups": [{"GroupId": "sg-d", "GroupName": "d"}], "Status": "in-use", "InterfaceType": "interface",
+			"Attachment": {"InstanceId": "i-d", "DeviceIndex": 0, "Status": "attached"},
+			"TagSet": [{"Key": "Name", "Value": "d"}]}`), "NetworkInterfaces")
+	})
+	loadEdit(t, fsys, "peering/security-groups.json", func(doc map[string]any) {
+		loadAppend(doc, loadJSON(`{"GroupId": "sg-d", "GroupName": "d", "Description": "d", "OwnerId": "111122223333", "VpcId": "vpc-d",
+			"IpPermissions": [], "IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]}`), "SecurityGroups")
+	})
+	loadEdit(t, fsys, "peering/route-tables.json", func(doc map[string]any) {
+		loadAppend(doc, loadJSON(`{"RouteTableId": "rtb-d", "VpcId": "vpc-d",
+			"Associations": [{"Main": true, "RouteTableAssociationId": "rtbassoc-d", "RouteTableId": "rtb-d", "AssociationState": {"State": "associated"}}],
+			"Routes": [{"DestinationCidrBlock": "10.4.0.0/16", "GatewayId": "local", "Origin": "CreateRouteTable", "State": "active"},
+				{"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-d", "Origin": "CreateRoute", "State": "active"}]}`), "RouteTables")
+	})
+	loadEdit(t, fsys, "peering/network-acls.json", func(doc map[string]any) {
+		loadAppend(doc, loadJSON(`{"NetworkAclId": "acl-d", "VpcId": "vpc-d", "IsDefault": true,
+			"Associations": [{"NetworkAclAssociationId": "aclassoc-d", "NetworkAclId": "acl-d", "SubnetId": "subnet-d"}],
+			"Entries": [{"CidrBlock": "0.0.0.0/0", "Egress": true, "Protocol": "-1", "RuleAction": "allow", "RuleNumber": 100},
+				{"CidrBlock": "0.0.0.0/0", "Egress": false, "Protocol": "-1", "RuleAction": "allow", "RuleNumber": 100}]}`), "NetworkAcls")
+	})
+	loadEdit(t, fsys, "peering/internet-gateways.json", func(doc map[string]any) {
+		loadAppend(doc, loadJSON(`{"InternetGatewayId": "igw-d", "Attachments": [{"State": "available", "VpcId": "vpc-d"}]}`), "InternetGateways")
+	})
+	return fsys
+}
+
+// TestLoadLeftOutPublicAddressIsNoInternetHost: Options.VPCs
+// leaves vpc-d out, but its instance's public IP 52.0.0.4 stays an
+// address the input holds. With every VPC modelled, b's SSH to it is a
+// certain Unreachable (sg-d admits nothing); with vpc-d left out it is
+// "delivered to an internet host", a certain Reachable: choosing VPCs
+// turned a known block into a certain pass. Expected: undecided (the
+// address is held by something the design does not model, as a load
+// balancer's public IP is: reach.UnmodelledAddress), never Reachable.
+func TestLoadLeftOutPublicAddressIsNoInternetHost(t *testing.T) {
+	fsys := neighbourFS(t)
+	all, _, err := aws.LoadFS(fsys, "peering")
+	require.NoError(t, err)
+	chosen, _, err := aws.LoadFSWith(fsys, aws.Options{VPCs: []string{"vpc-a", "vpc-b", "vpc-c"}}, "peering")
+	require.NoError(t, err)
+	q := reach.Query{From: "b", To: "52.0.0.4", Protocol: flow.TCP, Port: 22}
+	full, err := all.Check(q)
+	require.NoError(t, err)
+	require.Equal(t, reach.Unreachable, full.Outcome, full.Text())
+	r, err := chosen.Check(q)
+	require.NoError(t, err)
+	assert.Equal(t, reach.Indeterminate, r.Outcome, "the full dump says %s\n%s", full.Outcome, r.Text())
+	v, err := chosen.Verdict(q)
+	require.NoError(t, err)
+	assert.NotEqual(t, reach.Reachable, v)
+}
+
+// TestLoadLeftOutVPCWithoutSubnets: a dump whose describe-subnets
+// covers only the VPCs of interest (describe-subnets --filters
+// Name=vpc-id,...), while describe-network-interfaces, describe-instances
+// or describe-nat-gateways list the whole account. Every record of vpc-d
+// carries its VpcId, yet selectVPCs drops interfaces and NAT gateways by
+// subnet only, so vpc-d's records stay and the load of the VPCs chosen
+// fails on them ("unknown subnet"). Expected: they are left out with
+// their VPC, and the chosen VPCs load.
+func TestLoadLeftOutVPCWithoutSubnets(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		edit func(fsys fstest.MapFS)
+	}{
+		{"describe-network-interfaces", func(fstest.MapFS) {}},
+		{"describe-instances only", func(fsys fstest.MapFS) {
+			loadEdit(t, fsys, "peering/network-interfaces.json", func(doc map[string]any) {
+				loadRemove(doc, func(s map[string]any) bool { return s["NetworkInterfaceId"] == "eni-d" }, "NetworkInterfaces")
+			})
+			fsys["peering/instances.json"] = &fstest.MapFile{Data: []byte(`{"Reservations": [{"Instances": [{"InstanceId": "i-d", "State": {"Name": "running"},
+				"SubnetId": "subnet-d", "VpcId": "vpc-d", "PrivateIpAddress": "10.4.1.10",
+				"NetworkInterfaces": [{"NetworkInterfaceId": "eni-d", "SubnetId": "subnet-d", "VpcId": "vpc-d", "PrivateIpAddress": "10.4.1.10",
+					"PrivateIpAddresses": [{"Primary": true, "PrivateIpAddress": "10.4.1.10"}], "Groups": [{"GroupId": "sg-d", "GroupName": "d"}],
+					"Attachment": {"DeviceIndex": 0, "Status": "attached"}, "Status": "in-use", "InterfaceType": "interface", "SourceDestCheck": true}]}]}]}`)}
+		}},
+		{"describe-nat-gateways", func(fsys fstest.MapFS) {
+			loadEdit(t, fsys, "peering/network-interfaces.json", func(doc map[string]any) {
+				loadRemove(doc, func(s map[string]any) bool { return s["NetworkInterfaceId"] == "eni-d" }, "NetworkInterfaces")
+			})
+			fsys["peering/nat-gateways.json"] = &fstest.MapFile{Data: []byte(`{"NatGateways": [{"NatGatewayId": "nat-d", "SubnetId": "subnet-d", "VpcId": "vpc-d", "State": "available",
+				"ConnectivityType": "public", "NatGatewayAddresses": [{"PrivateIp": "10.4.1.5", "PublicIp": "52.0.0.5", "NetworkInterfaceId": "eni-natd", "IsPrimary": true}]}]}`)}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fsys := neighbourFS(t)
+			// describe-subnets and describe-network-acls filtered to the
+			// VPCs of interest
+			loadEdit(t, fsys, "peering/subnets.json", func(doc map[string]any) {
+				loadRemove(doc, func(s map[string]any) bool { return s["VpcId"] == "vpc-d" }, "Subnets")
+			})
+			loadEdit(t, fsys, "peering/network-acls.json", func(doc map[string]any) {
+				loadRemove(doc, func(s map[string]any) bool { return s["VpcId"] == "vpc-d" }, "NetworkAcls")
+			})
+			tc.edit(fsys)
+			m, rep, err := aws.LoadFSWith(fsys, aws.Options{VPCs: []string{"vpc-a", "vpc-b", "vpc-c"}}, "peering")
+			require.NoError(t, err, "vpc-d is left out: its records must not refuse the load")
+			for _, ii := range m.Interfaces() {
+				assert.NotEqual(t, "eni-d", ii.ID)
+			}
+			for _, w := range rep.Warnings {
+				assert.NotContains(t, w, "subnet-d", "a VPC left out leaves no trace")
+			}
+		})
+	}
+}
+
+// Every public address of a VPC left out is declared unmodelled: its
+// NAT gateway's, an Elastic IP describe-addresses lists for its interface,
+// and its Amazon-provided IPv6 block (a unique local block is private, and
+// the internet does not carry it).
+func TestLoadLeftOutPublicAddressesDeclared(t *testing.T) {
+	fsys := neighbourFS(t)
+	fsys["peering/nat-gateways.json"] = &fstest.MapFile{Data: []byte(`{"NatGateways": [{"NatGatewayId": "nat-d", "SubnetId": "subnet-d", "VpcId": "vpc-d", "State": "available",
+		"ConnectivityType": "public", "NatGatewayAddresses": [{"PrivateIp": "10.4.1.5", "PublicIp": "52.0.0.5", "NetworkInterfaceId": "eni-natd", "IsPrimary": true}]}]}`)}
+	fsys["peering/addresses.json"] = &fstest.MapFile{Data: []byte(`{"Addresses": [{"PublicIp": "52.0.0.4", "AllocationId": "eipalloc-d", "AssociationId": "eipassoc-d",
+		"NetworkInterfaceId": "eni-d", "PrivateIpAddress": "10.4.1.10", "InstanceId": "i-d"}]}`)}
+	loadEdit(t, fsys, "peering/vpcs.json", func(doc map[string]any) {
+		v := loadObj(doc, "Vpcs", 3)
+		require.Equal(t, "vpc-d", v["VpcId"])
+		v["Ipv6CidrBlockAssociationSet"] = loadJSON(`[{"Ipv6CidrBlock": "2600:1f18:d::/56", "Ipv6CidrBlockState": {"State": "associated"}, "Ipv6Pool": "Amazon"},
+			{"Ipv6CidrBlock": "fd00:d::/56", "Ipv6CidrBlockState": {"State": "associated"}, "Ipv6Pool": "Amazon"}]`)
+	})
+	all, _, err := aws.LoadFS(fsys, "peering")
+	require.NoError(t, err)
+	m, _, err := aws.LoadFSWith(fsys, aws.Options{VPCs: []string{"vpc-a", "vpc-b", "vpc-c"}}, "peering")
+	require.NoError(t, err)
+	var addrs []string
+	for _, u := range m.UnmodelledAddresses() {
+		addrs = append(addrs, u.Address.String()+" "+u.Owner)
+	}
+	assert.Equal(t, []string{"52.0.0.4 eni-d", "52.0.0.5 nat-d"}, addrs, "each once")
+	require.Len(t, m.UnmodelledBlocks(), 1)
+	assert.Equal(t, "2600:1f18:d::/56", m.UnmodelledBlocks()[0].Prefix.String())
+	assert.Equal(t, "vpc-d", m.UnmodelledBlocks()[0].Owner)
+	for _, to := range []string{"52.0.0.4", "52.0.0.5"} {
+		q := reach.Query{From: "b", To: to, Protocol: flow.TCP, Port: 443}
+		r, err := m.Check(q)
+		require.NoError(t, err)
+		assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+		full, err := all.Check(q)
+		require.NoError(t, err)
+		assert.NotEqual(t, reach.Reachable, full.Outcome, "the whole dump blocks it: %s", full.Text())
+	}
+	assert.Empty(t, all.UnmodelledBlocks(), "nothing is left out without Options.VPCs")
+}

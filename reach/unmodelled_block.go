@@ -1,0 +1,88 @@
+package reach
+
+import (
+	"net/netip"
+	"slices"
+	"strings"
+)
+
+// UnmodelledBlock is a block of public addresses (IPv4 outside the
+// private and shared ranges, or global IPv6) that the internet carries to
+// something the design does not model, though the input held it: a VPC a
+// loader leaves out (aws.Options.VPCs), whose Amazon-provided IPv6 block
+// its instances' addresses come from. A packet the internet carries to an
+// address of it is undecided ([UnmodelledDestination], naming Owner and
+// What), never a certain delivery to an internet host; a query cannot
+// start from such an address. Set questions about the internet (Sources,
+// Audit, Matrix's internet node) count the internet as a whole, the
+// block among it. A single address is declared with
+// [Builder.AddUnmodelledAddress].
+type UnmodelledBlock struct {
+	Prefix netip.Prefix
+	// Owner is the ID of what holds it ("vpc-0d"); What says in words
+	// what it is, for the trace.
+	Owner string
+	What  string
+}
+
+// AddUnmodelledBlock declares blocks of public addresses held by
+// something the design does not model ([UnmodelledBlock]). Build refuses
+// a block that is not public, not masked, or overlaps a VPC block of the
+// design.
+func (b *Builder) AddUnmodelledBlock(u ...UnmodelledBlock) *Builder {
+	b.unmodelledBlocks = append(b.unmodelledBlocks, u...)
+	return b
+}
+
+// UnmodelledBlocks returns the blocks declared with
+// [Builder.AddUnmodelledBlock], in the order given (copies).
+func (m *Model) UnmodelledBlocks() []UnmodelledBlock {
+	return slices.Clone(m.unmodelledBlocks)
+}
+
+// buildUnmodelledBlocks checks the unmodelled blocks.
+func (b *Builder) buildUnmodelledBlocks(p *problems, m *Model) {
+	for i, u := range b.unmodelledBlocks {
+		pp := path("unmodelledBlocks", i, "Prefix")
+		switch {
+		case u.Owner == "" || strings.ContainsAny(u.Owner, " \t\n"):
+			p.add(u.Owner, path("unmodelledBlocks", i, "Owner"), u.Owner, "an unmodelled block needs the ID of what holds it, without spaces")
+			continue
+		case !u.Prefix.IsValid() || u.Prefix.Addr().Is4In6() || u.Prefix.Addr().Zone() != "" || u.Prefix != u.Prefix.Masked():
+			p.add(u.Owner, pp, u.Prefix.String(), "not a masked IPv4 or IPv6 block")
+			continue
+		case privateOrShared(u.Prefix.Addr()) || !u.Prefix.Addr().IsGlobalUnicast() || u.Prefix.Addr().IsPrivate():
+			p.add(u.Owner, pp, u.Prefix.String(), "not a block of public addresses: an unmodelled block is one the internet carries")
+			continue
+		}
+		if v := m.vpcOverlapping(u.Prefix); v != "" {
+			p.add(u.Owner, pp, u.Prefix.String(), "overlaps a block of %s, a VPC of the design", v)
+			continue
+		}
+		m.unmodelledBlocks = append(m.unmodelledBlocks, u)
+	}
+}
+
+// vpcOverlapping returns the ID of a VPC of the design with a block that
+// overlaps p, "" when none does.
+func (m *Model) vpcOverlapping(p netip.Prefix) string {
+	for _, v := range m.vpcOrder {
+		for _, c := range slices.Concat(v.CIDRs, v.PrivateIPv6) {
+			if c.Overlaps(p) {
+				return v.ID
+			}
+		}
+	}
+	return ""
+}
+
+// unmodelledBlockAt returns the unmodelled address a is, in a declared
+// block, and whether it is in one.
+func (m *Model) unmodelledBlockAt(a netip.Addr) (*unmodelledInfo, bool) {
+	for _, u := range m.unmodelledBlocks {
+		if u.Prefix.Contains(a) {
+			return &unmodelledInfo{UnmodelledAddress: UnmodelledAddress{Address: a, Owner: u.Owner, What: u.What}}, true
+		}
+	}
+	return nil, false
+}
