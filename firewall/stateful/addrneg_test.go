@@ -137,7 +137,7 @@ func TestWholeIPv4NegationIsRefused(t *testing.T) {
 		{name: "EXTERNAL_NET in a list", home: all4,
 			rule: "drop tcp any any -> [$EXTERNAL_NET,2001:db8::/32] 22 (sid:7;)", want: `address "[$EXTERNAL_NET,2001:db8::/32]" negates every IPv4 address`},
 		{name: "a negated EXTERNAL_NET", home: all4,
-			rule: "drop tcp any any -> !$EXTERNAL_NET 22 (sid:7;)", want: `address "$EXTERNAL_NET" negates every IPv4 address`},
+			rule: "drop tcp any any -> !$EXTERNAL_NET 22 (sid:7;)", want: `negated part "!$EXTERNAL_NET" negates every IPv4 address`},
 		{name: "a negated variable of every IPv4 address", ipsets: halves,
 			rule: "drop tcp any any -> !$ALL4 22 (sid:7;)", want: `address "!$ALL4" negates every IPv4 address`},
 		{name: "HOME_NET of every IPv4 address without EXTERNAL_NET", home: all4,

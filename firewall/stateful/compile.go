@@ -347,20 +347,43 @@ func (p *addrParts) merge() addrVal {
 // doc's Variables). An IP set reference whose entries are unknown adds
 // itself to c.ruleUnknown.
 //
-// Suricata refuses an expression whose negated side covers every IPv4
-// address (DetectAddressMergeNot: "Complete IP space negated"), and so
-// does addr, with an [ErrInvalidRule] error naming the expression: a
-// variable can bring it about ($EXTERNAL_NET when HOME_NET holds every
-// IPv4 address).
+// Suricata refuses an address (DetectAddressMergeNot, which resolves the
+// whole expression and each negated part on its own) whose negated side
+// covers every IPv4 address ("Complete IP space negated") or which holds
+// no address ("no addresses left after merging addresses and negated
+// addresses"), and so does addr once the variables are resolved, with an
+// [ErrInvalidRule] error naming the expression: a variable can bring
+// either about ($EXTERNAL_NET when HOME_NET holds every IPv4 address;
+// "[10.0.0.0/8,![$X,!10.0.0.0/16]]" when $X is 10.0.0.0/16). Where IP
+// sets whose entries are unknown take part, addr refuses only what every
+// value of theirs makes refused (the sure negations cover IPv4, the may
+// bound is empty); where only some values would, the address is kept and
+// read in three-valued logic (a stated limit, in the package doc).
 func (c *compiler) addr(x suricata.AddrExpr) (addrVal, error) {
+	return c.resolve(x, false)
+}
+
+// resolve is addr of x; part says x is a negated part, written "!x", and
+// its errors name it so.
+func (c *compiler) resolve(x suricata.AddrExpr, part bool) (addrVal, error) {
 	var p addrParts
 	if err := c.collect(x, &p); err != nil {
 		return addrVal{}, err
 	}
-	if addrset.All4().SubsetOf(p.negSure) {
-		return addrVal{}, fmt.Errorf("%w: address %q negates every IPv4 address once its variables are resolved, which Suricata refuses (\"Complete IP space negated\")", ErrInvalidRule, x.String())
+	what := func() string {
+		if part {
+			return fmt.Sprintf("negated part %q", "!"+x.String())
+		}
+		return fmt.Sprintf("address %q", x.String())
 	}
-	return p.merge(), nil
+	if addrset.All4().SubsetOf(p.negSure) {
+		return addrVal{}, fmt.Errorf("%w: %s negates every IPv4 address once its variables are resolved, which Suricata refuses (\"Complete IP space negated\")", ErrInvalidRule, what())
+	}
+	v := p.merge()
+	if v.may.IsEmpty() {
+		return addrVal{}, fmt.Errorf("%w: %s holds no address once its variables are resolved, which Suricata refuses (\"no addresses left after merging addresses and negated addresses\")", ErrInvalidRule, what())
+	}
+	return v, nil
 }
 
 // collect adds expression x to the parts p: a negated expression is
@@ -371,7 +394,7 @@ func (c *compiler) addr(x suricata.AddrExpr) (addrVal, error) {
 func (c *compiler) collect(x suricata.AddrExpr, p *addrParts) error {
 	if x.Negate {
 		x.Negate = false
-		v, err := c.addr(x)
+		v, err := c.resolve(x, true)
 		if err != nil {
 			return err
 		}

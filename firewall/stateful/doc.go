@@ -208,11 +208,38 @@
 // address; "[!10.0.0.0/8, 2001:db8::/32]" every IPv4 address but
 // 10.0.0.0/8, and 2001:db8::/32; $EXTERNAL_NET of an IPv4-only HOME_NET
 // holds no IPv6 address; and "[$EXTERNAL_NET, 10.1.0.0/16]" with HOME_NET
-// 10.0.0.0/16 is 10.1.0.0/16 alone (its IPv4 has a positive item). An
-// expression whose negated items cover every IPv4 address once its
-// variables are resolved ($EXTERNAL_NET when HOME_NET is 0.0.0.0/0) is an
-// [ErrInvalidRule] error naming it, as Suricata refuses it ("Complete IP
-// space negated"; Suricata makes no such check for IPv6).
+// 10.0.0.0/16 is 10.1.0.0/16 alone (its IPv4 has a positive item).
+//
+// One rule for addresses Suricata refuses once their variables are
+// resolved: [Compile] refuses the rule with an [ErrInvalidRule] error
+// naming the group, the sid, the rule text and the expression or negated
+// part, and so the whole configuration, as it refuses the forms package
+// suricata refuses as written. Suricata does not load such a rule (it
+// reports "error parsing signature"); no AWS page says Network Firewall
+// accepts a rule group with one and skips it, so reachsim does not keep
+// it silently (a rule not loaded would decide nothing). Suricata resolves
+// the whole expression, and each negated part on its own
+// (DetectAddressMergeNot), and refuses one
+//
+//   - whose negated items cover every IPv4 address ("Complete IP space
+//     negated"; Suricata makes no such check for IPv6): $EXTERNAL_NET when
+//     HOME_NET is 0.0.0.0/0, "!$ALL" when $ALL is 0.0.0.0/1 and
+//     128.0.0.0/1;
+//   - that holds no address in either family ("no addresses left after
+//     merging addresses and negated addresses"): "[$X, !10.0.0.0/8]" or
+//     "[10.0.0.0/8, ![$X, !10.0.0.0/16]]" when $X is 10.0.0.0/16 (the
+//     negated part holds nothing), "[$HOME_NET, $EXTERNAL_NET]" of the
+//     policy's EXTERNAL_NET.
+//
+// A HOME_NET of 0.0.0.0/0 is accepted while no rule uses $EXTERNAL_NET:
+// Suricata's start-up check of its address variables would refuse an
+// EXTERNAL_NET of "!$HOME_NET" then, but how Network Firewall defines
+// EXTERNAL_NET for such a HOME_NET is not documented. Where an IP set
+// whose entries are unknown takes part, an expression is refused only
+// when every value of the set makes it refused; one that only some values
+// would make refused ("[10.0.0.0/8, ![@PARTNERS, !10.0.0.0/16]]", empty
+// when the set lies in 10.0.0.0/16) is kept and read as below, as if
+// loaded: a stated limit.
 //
 // An IP set reference whose entries the input does not hold (the resolver
 // returns an [*UnknownIPSet], or any error wrapping [ErrIPSetUnknown]; see

@@ -1169,13 +1169,41 @@ func (g generator) rule(sid int, order RuleOrder) string {
 
 // parsingRule writes a random Suricata rule that parses: one whose
 // addresses can match some packet ("!10.0.0.0/24" holds no IPv6 address,
-// so "!10.0.0.0/24 any -> 2001:db8::1" matches none).
-func (g generator) parsingRule(sid int, order RuleOrder) string {
+// so "!10.0.0.0/24 any -> 2001:db8::1" matches none), and whose
+// addresses Suricata does not refuse once grp's variables are resolved
+// ("[$HOME_NET,$EXTERNAL_NET]" holds no address).
+func (g generator) parsingRule(sid int, order RuleOrder, grp RuleGroup) string {
 	for {
-		if r := g.rule(sid, order); parseErr(r) == nil {
+		r := g.rule(sid, order)
+		if parseErr(r) != nil {
+			continue
+		}
+		sr, err := suricata.Parse(r)
+		if err != nil {
+			panic(err)
+		}
+		if !addrsRefused(grp, sr) {
 			return r
 		}
 	}
+}
+
+// addrsRefused reports whether Compile refuses the addresses of rule sr
+// in group grp ("no addresses left", "Complete IP space negated"), under
+// the generator's HOME_NET and IP sets.
+func addrsRefused(grp RuleGroup, sr suricata.Rule) bool {
+	c := compiler{res: randomIPSets, refs: map[string]addrset.Set{}, unknown: map[string]addrset.Set{}, home: addrset.Of(randomHome...)}
+	if err := c.startGroup(&grp, grp.Name); err != nil {
+		panic(err)
+	}
+	for _, x := range []suricata.AddrExpr{sr.Src, sr.Dst} {
+		if _, err := c.addr(x); errors.Is(err, ErrInvalidRule) {
+			return true
+		} else if err != nil {
+			panic(err)
+		}
+	}
+	return false
 }
 
 func (g generator) group(name string, order RuleOrder) RuleGroup {
@@ -1219,7 +1247,7 @@ func (g generator) group(name string, order RuleOrder) RuleGroup {
 	default:
 		var lines []string
 		for i := range 1 + g.r.IntN(8) {
-			lines = append(lines, g.parsingRule(i+1, order))
+			lines = append(lines, g.parsingRule(i+1, order, grp))
 		}
 		grp.RulesString = strings.Join(lines, "\n")
 	}

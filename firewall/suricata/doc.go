@@ -30,7 +30,10 @@
 //     protocol
 //     ("!10.0.0.0/8 any -> 2001:db8::/32 any" pairs IPv4 with IPv6:
 //     Suricata negates an address per family, so "!10.0.0.0/8" holds
-//     every IPv4 address but 10.0.0.0/8 and no IPv6 address).
+//     every IPv4 address but 10.0.0.0/8 and no IPv6 address). An
+//     expression that matches nothing only for some values of its
+//     variables ("[$X,!10.0.0.0/8]") parses; package stateful refuses it
+//     once they are resolved.
 //   - [Rule.String] prints canonical rule text that parses back to the same
 //     rule.
 //   - Errors are *[flow.InputError] values wrapping [ErrSyntax], naming the
