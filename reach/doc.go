@@ -239,7 +239,12 @@
 // ([InstanceServiceIndeterminate]), its hop naming what is missing. The
 // options and the platform are the instance's: Build refuses two
 // interfaces of one [Interface.Instance] that disagree on them
-// ([ErrTopology], naming both and the field). Other
+// ([ErrTopology], naming both and the field). Two agents answer on the
+// host too, software the input does not hold: the Amazon ECS task
+// metadata endpoint at 169.254.170.2 (tcp port 80) and the EKS Pod
+// Identity Agent at 169.254.170.23 and fd00:ec2::23 (tcp ports 80 and
+// 2703); HTTP to them on those ports is undecided
+// ([InstanceServiceIndeterminate]). Other
 // traffic to them is [InstanceServiceOtherTraffic]; a packet for them
 // from the internet or a host outside the design is
 // [InstanceServiceOutside]. An Alibaba Cloud instance's packet to these
