@@ -102,7 +102,13 @@
 // back; ICMPv6 through NAT64 is undecided ([UnmodelledTarget]). A
 // packet for 64:ff9b::/96 that a route sends to an internet gateway or
 // an egress-only one instead is dropped there ([NAT64NotTranslated]):
-// they forward IPv6 unchanged, and only a NAT gateway translates it.
+// they forward IPv6 unchanged, and only a NAT gateway translates it,
+// unless an appliance with an IPv4 address forwarded it on the way: it
+// may be a NAT64 instance, which the input cannot say, so that hop is
+// undecided ([ApplianceTranslationUnknown]) and, for TCP and UDP through
+// an appliance of the same VPC, the walk goes on as the translated IPv4
+// packet would (routed from the appliance's subnet, the reply
+// translated back by it).
 // A NAT gateway translates a TCP or UDP session's source port too, to a
 // port of its own within 1024-65535 (AWS VPC User Guide, "Ephemeral
 // ports"), which the input does not say: a network ACL that judges the
