@@ -164,6 +164,10 @@ type walker struct {
 	// natInstance, on the request, is the translation an appliance may
 	// make at the internet gateway ([ApplianceTranslationUnknown])
 	natInstance *natInstanceRecord
+	// translator64 is the last appliance with an IPv4 address that
+	// forwarded another's IPv6 packet for the NAT64 prefix on the
+	// request, which may translate it (a NAT64 instance: nat64.go)
+	translator64 *ifaceInfo
 	// natPort is the NAT gateway whose picked port the packet carries
 	// (natport.go): on the request, its source port since the gateway
 	// translated it; on the reply, its destination port until the

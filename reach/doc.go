@@ -102,7 +102,13 @@
 // back; ICMPv6 through NAT64 is undecided ([UnmodelledTarget]). A
 // packet for 64:ff9b::/96 that a route sends to an internet gateway or
 // an egress-only one instead is dropped there ([NAT64NotTranslated]):
-// they forward IPv6 unchanged, and only a NAT gateway translates it.
+// they forward IPv6 unchanged, and only a NAT gateway translates it,
+// unless an appliance with an IPv4 address forwarded it on the way: it
+// may be a NAT64 instance, which the input cannot say, so that hop is
+// undecided ([ApplianceTranslationUnknown]) and, for TCP and UDP through
+// an appliance of the same VPC, the walk goes on as the translated IPv4
+// packet would (routed from the appliance's subnet, the reply
+// translated back by it).
 // A NAT gateway translates a TCP or UDP session's source port too, to a
 // port of its own within 1024-65535 (AWS VPC User Guide, "Ephemeral
 // ports"), which the input does not say: a network ACL that judges the
@@ -242,7 +248,12 @@
 // ([InstanceServiceIndeterminate]), its hop naming what is missing. The
 // options and the platform are the instance's: Build refuses two
 // interfaces of one [Interface.Instance] that disagree on them
-// ([ErrTopology], naming both and the field). Other
+// ([ErrTopology], naming both and the field). Two agents answer on the
+// host too, software the input does not hold: the Amazon ECS task
+// metadata endpoint at 169.254.170.2 (tcp port 80) and the EKS Pod
+// Identity Agent at 169.254.170.23 and fd00:ec2::23 (tcp ports 80 and
+// 2703); HTTP to them on those ports is undecided
+// ([InstanceServiceIndeterminate]). Other
 // traffic to them is [InstanceServiceOtherTraffic]; a packet for them
 // from the internet or a host outside the design is
 // [InstanceServiceOutside]. An Alibaba Cloud instance's packet to these

@@ -100,6 +100,9 @@ func (w *walker) viaEgressOnly(pkt flow.Flow, s *subnetInfo, vpc *vpcInfo, g *ei
 		return w.stop(w.m.offInternetHop(h, dst, offTo, "the egress-only internet gateway"))
 	}
 	if dst := pkt.Dst.Addr(); nat64Prefix.Contains(dst) { // nat64.go
+		if ap := w.translator64; ap != nil && w.leg == Forward {
+			return w.nat64Appliance(h, pkt, ap, vpc, "the egress-only internet gateway")
+		}
 		return w.stop(nat64Untranslated(h, "the egress-only internet gateway", w.m.sourceTable(pkt.Src.Addr())))
 	}
 	if src := pkt.Src.Addr(); w.m.offInternet(src) { // ipv6.go

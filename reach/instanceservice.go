@@ -3,6 +3,7 @@ package reach
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
@@ -30,11 +31,15 @@ import (
 // by an agent, software the input does not hold: the Amazon ECS task
 // metadata endpoint 169.254.170.2 (the ECS container agent, or AWS
 // Fargate, for tasks in awsvpc mode; Amazon ECS Developer Guide, "Task
-// metadata endpoint"), and the Amazon EKS Pod Identity Agent at
-// 169.254.170.23 and fd00:ec2::23 (Amazon EKS User Guide, "Set up the
-// Amazon EKS Pod Identity Agent"). HTTP (tcp port 80) to them is
-// undecided ([InstanceServiceIndeterminate], naming the agent), other
-// traffic [InstanceServiceOtherTraffic]. The walk takes a packet from an interface to one of them
+// metadata endpoint"), HTTP on tcp port 80, and the Amazon EKS Pod
+// Identity Agent at 169.254.170.23 and fd00:ec2::23, which uses the
+// node's host network and tcp ports 80 and 2703 there (Amazon EKS User
+// Guide, "Set up the Amazon EKS Pod Identity Agent" and "Learn how EKS
+// Pod Identity grants pods access to AWS services",
+// https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html).
+// HTTP on those ports is undecided ([InstanceServiceIndeterminate],
+// naming the agent), other traffic [InstanceServiceOtherTraffic]. The
+// walk takes a packet from an interface to one of them
 // straight to the service (a hop of kind [KindInstanceService]) and the
 // reply straight back, as it does the Amazon DNS server's (amazondns.go).
 //
@@ -73,8 +78,8 @@ const (
 	// does not answer: to IMDS other than HTTP (tcp port 80), to the
 	// Amazon Time Sync Service other than NTP (udp port 123), to Windows
 	// activation other than KMS (tcp port 1688), to the Amazon ECS task
-	// metadata endpoint or the EKS Pod Identity Agent other than HTTP (tcp
-	// port 80).
+	// metadata endpoint other than HTTP (tcp port 80), to the EKS Pod
+	// Identity Agent other than HTTP (tcp ports 80 and 2703).
 	InstanceServiceOtherTraffic Code = "INSTANCE_SERVICE_OTHER_TRAFFIC"
 	// InstanceServiceOutside: a packet for an instance service's
 	// link-local address from the internet or a host outside the design:
@@ -93,9 +98,10 @@ const (
 	// address, which answers instances built on the Nitro System only, or
 	// to Windows activation from an instance the input does not say runs
 	// Windows ([Interface.Platform]), or over IPv6, or to an agent's
-	// endpoint (the Amazon ECS task metadata endpoint, the EKS Pod
-	// Identity Agent), which software on the host answers when it runs
-	// there. The hop is undecided.
+	// endpoint on its port (the Amazon ECS task metadata endpoint, tcp
+	// port 80; the EKS Pod Identity Agent, tcp ports 80 and 2703), which
+	// software on the host answers when it runs there. The hop is
+	// undecided.
 	InstanceServiceIndeterminate Code = "INSTANCE_SERVICE_INDETERMINATE"
 )
 
@@ -103,9 +109,9 @@ const (
 type instanceService struct {
 	name    string // "Instance Metadata Service"
 	proto   flow.Protocol
-	port    uint16
-	traffic string // what it answers: "HTTP (tcp port 80)"
-	v6      bool   // its IPv6 address, Nitro only
+	ports   []uint16 // the ports it answers on, ascending
+	traffic string   // what it answers: "HTTP (tcp port 80)"
+	v6      bool     // its IPv6 address, Nitro only
 	// v4 is the service's IPv4 address, for a fix that offers it
 	v4 netip.Addr
 	// agent, when set, is the software on the host that answers, which
@@ -122,16 +128,16 @@ var (
 	kms4a      = netip.AddrFrom4([4]byte{169, 254, 169, 250})
 	kms4b      = netip.AddrFrom4([4]byte{169, 254, 169, 251})
 	kms6       = netip.MustParseAddr("fd00:ec2::250")
-	imdsSvc    = instanceService{name: imdsName, proto: flow.TCP, port: 80, traffic: "HTTP (tcp port 80)", v4: imds4}
-	timeSyncSv = instanceService{name: timeSyncName, proto: flow.UDP, port: 123, traffic: "NTP (udp port 123)", v4: timeSync4}
-	kmsSvc     = instanceService{name: kmsName, proto: flow.TCP, port: 1688, traffic: "KMS (tcp port 1688)", v4: kms4a}
+	imdsSvc    = instanceService{name: imdsName, proto: flow.TCP, ports: []uint16{80}, traffic: "HTTP (tcp port 80)", v4: imds4}
+	timeSyncSv = instanceService{name: timeSyncName, proto: flow.UDP, ports: []uint16{123}, traffic: "NTP (udp port 123)", v4: timeSync4}
+	kmsSvc     = instanceService{name: kmsName, proto: flow.TCP, ports: []uint16{1688}, traffic: "KMS (tcp port 1688)", v4: kms4a}
 	// the endpoints of agents on the host (hostagent)
 	ecsAgent4 = netip.AddrFrom4([4]byte{169, 254, 170, 2})
 	podID4    = netip.AddrFrom4([4]byte{169, 254, 170, 23})
 	podID6    = netip.MustParseAddr("fd00:ec2::23")
-	ecsSvc    = instanceService{name: "Amazon ECS task metadata endpoint", proto: flow.TCP, port: 80, traffic: "HTTP (tcp port 80)", v4: ecsAgent4,
+	ecsSvc    = instanceService{name: "Amazon ECS task metadata endpoint", proto: flow.TCP, ports: []uint16{80}, traffic: "HTTP (tcp port 80)", v4: ecsAgent4,
 		agent: "the Amazon ECS container agent (or AWS Fargate) of a task's host"}
-	podIDSvc = instanceService{name: "Amazon EKS Pod Identity Agent", proto: flow.TCP, port: 80, traffic: "HTTP (tcp port 80)", v4: podID4,
+	podIDSvc = instanceService{name: "Amazon EKS Pod Identity Agent", proto: flow.TCP, ports: []uint16{80, 2703}, traffic: "HTTP (tcp ports 80 and 2703)", v4: podID4,
 		agent: "the EKS Pod Identity Agent of an EKS node"}
 )
 
@@ -184,7 +190,9 @@ func (w *walker) toInstanceService(pkt flow.Flow, src *ifaceInfo) arrival {
 	dst := pkt.Dst.Addr()
 	s, _ := instanceServiceAt(dst)
 	if w.bounds != nil && pkt.Protocol.HasPorts() {
-		w.bounds.Add(flow.FieldDstPort, s.port, s.port) // the walk tells the service's port apart
+		for _, p := range s.ports { // the walk tells the service's ports apart
+			w.bounds.Add(flow.FieldDstPort, p, p)
+		}
 	}
 	h := Hop{Kind: KindInstanceService, ID: src.ID, Packet: pkt, Verdict: flow.Allow}
 	if w.explain {
@@ -192,7 +200,7 @@ func (w *walker) toInstanceService(pkt flow.Flow, src *ifaceInfo) arrival {
 		h.reason = fmt.Sprintf("delivered to the %s on the host of %s: the address is link-local to the instance; security groups, network ACLs and route tables do not apply to it", s.name, src.label())
 	}
 	switch {
-	case pkt.Protocol != s.proto || !pkt.Protocol.HasPorts() || pkt.Dst.Port() != s.port:
+	case pkt.Protocol != s.proto || !pkt.Protocol.HasPorts() || !slices.Contains(s.ports, pkt.Dst.Port()):
 		h.Verdict, h.Code = flow.Deny, InstanceServiceOtherTraffic
 		if w.explain {
 			h.reason = fmt.Sprintf("%s is the address of the %s, which answers %s only, not %s", dst, s.name, s.traffic, pkt.Traffic())

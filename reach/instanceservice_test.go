@@ -94,6 +94,11 @@ func TestInstanceHostServices(t *testing.T) {
 		{"the ECS task metadata endpoint answers HTTP only", true, reach.Query{From: "app", To: "169.254.170.2", Protocol: flow.TCP, Port: 22}, reach.Unreachable, reach.InstanceServiceOtherTraffic},
 		{"the EKS Pod Identity Agent", true, reach.Query{From: "app", To: "169.254.170.23", Protocol: flow.TCP, Port: 80}, reach.Indeterminate, reach.InstanceServiceIndeterminate},
 		{"the EKS Pod Identity Agent over IPv6", true, reach.Query{From: "app", To: "fd00:ec2::23", Protocol: flow.TCP, Port: 80}, reach.Indeterminate, reach.InstanceServiceIndeterminate},
+		{"the EKS Pod Identity Agent's second port", true, reach.Query{From: "app", To: "169.254.170.23", Protocol: flow.TCP, Port: 2703}, reach.Indeterminate, reach.InstanceServiceIndeterminate},
+		{"the EKS Pod Identity Agent's second port over IPv6", true, reach.Query{From: "app", To: "fd00:ec2::23", Protocol: flow.TCP, Port: 2703}, reach.Indeterminate, reach.InstanceServiceIndeterminate},
+		{"the EKS Pod Identity Agent answers its two tcp ports only", true, reach.Query{From: "app", To: "169.254.170.23", Protocol: flow.TCP, Port: 443}, reach.Unreachable, reach.InstanceServiceOtherTraffic},
+		{"the EKS Pod Identity Agent answers no udp", true, reach.Query{From: "app", To: "fd00:ec2::23", Protocol: flow.UDP, Port: 2703}, reach.Unreachable, reach.InstanceServiceOtherTraffic},
+		{"the ECS task metadata endpoint does not answer the EKS agent's second port", true, reach.Query{From: "app", To: "169.254.170.2", Protocol: flow.TCP, Port: 2703}, reach.Unreachable, reach.InstanceServiceOtherTraffic},
 		{"the ECS task metadata endpoint from the internet", true, reach.Query{From: "203.0.113.9", To: "169.254.170.2", Protocol: flow.TCP, Port: 80}, reach.Unreachable, reach.InstanceServiceOutside},
 		{"IMDS over IPv6 from the internet", true, reach.Query{From: "2001:db8:ffff::9", To: "fd00:ec2::254", Protocol: flow.TCP, Port: 80}, reach.Unreachable, reach.InstanceServiceOutside},
 	} {
@@ -168,11 +173,24 @@ func TestInstanceHostServicesSetQuestions(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, p.Open.IsEmpty(), p.Open.String())
 	assert.Equal(t, "80", p.Indeterminate.String())
-	for _, agent := range []string{"169.254.170.2", "169.254.170.23", "fd00:ec2::23"} {
-		p, err = m.Ports(reach.PortsQuery{From: "app", To: agent, Protocol: flow.TCP})
+	for _, agent := range []struct{ addr, ports string }{
+		{"169.254.170.2", "80"},       // the ECS task metadata endpoint
+		{"169.254.170.23", "80,2703"}, // the EKS Pod Identity Agent
+		{"fd00:ec2::23", "80,2703"},   // and over IPv6
+	} {
+		p, err = m.Ports(reach.PortsQuery{From: "app", To: agent.addr, Protocol: flow.TCP})
 		require.NoError(t, err)
-		assert.True(t, p.Open.IsEmpty(), "%s: %s", agent, p.Open.String())
-		assert.Equal(t, "80", p.Indeterminate.String(), agent)
+		assert.True(t, p.Open.IsEmpty(), "%s: %s", agent.addr, p.Open.String())
+		assert.Equal(t, agent.ports, p.Indeterminate.String(), agent.addr)
+		s, err := m.Sources(reach.SourcesQuery{To: agent.addr, Protocol: flow.TCP, Port: 2703, IPv6: netip.MustParseAddr(agent.addr).Is6()})
+		require.NoError(t, err)
+		if agent.ports == "80" {
+			assert.Empty(t, s.Interfaces, "%s tcp/2703 in Sources, as in Ports", agent.addr)
+			continue
+		}
+		require.Len(t, s.Interfaces, 1, agent.addr)
+		assert.Equal(t, "eni-app", s.Interfaces[0].ID)
+		assert.Equal(t, reach.Indeterminate, s.Interfaces[0].Outcome, "%s tcp/2703 in Sources, as in Ports", agent.addr)
 	}
 	p, err = m.Ports(reach.PortsQuery{From: "app", To: "169.254.169.123", Protocol: flow.UDP})
 	require.NoError(t, err)
@@ -191,4 +209,34 @@ func TestInstanceHostServicesSetQuestions(t *testing.T) {
 	assert.Equal(t, reach.Reachable, s.Interfaces[0].Outcome)
 	assert.Empty(t, s.Internet)
 	assert.Empty(t, s.InternetIndeterminate)
+}
+
+// TestPodIdentityAgentPorts: the EKS Pod Identity Agent uses the node's
+// host network and tcp ports 80 and 2703 on its link-local address,
+// 169.254.170.23 and [fd00:ec2::23] (Amazon EKS User Guide, "Learn how
+// EKS Pod Identity grants pods access to AWS services",
+// https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html).
+// Both ports are as undecided as each other: whether the agent runs on
+// the node is not in the input. tcp/2703 used to be a certain
+// INSTANCE_SERVICE_OTHER_TRAFFIC ("nothing else listens there").
+func TestPodIdentityAgentPorts(t *testing.T) {
+	m := dualStackDesign(t)
+	for _, tc := range []struct {
+		to   string
+		port uint16
+	}{
+		{"169.254.170.23", 80},
+		{"169.254.170.23", 2703},
+		{"fd00:ec2::23", 80},
+		{"fd00:ec2::23", 2703},
+	} {
+		q := reach.Query{From: "app", To: tc.to, Protocol: flow.TCP, Port: tc.port, IPv6: netip.MustParseAddr(tc.to).Is6()}
+		r, err := m.Check(q)
+		require.NoError(t, err)
+		assert.Equal(t, reach.Indeterminate, r.Outcome, "%s port %d\n%s", tc.to, tc.port, r.Text())
+		assert.Equal(t, []reach.Code{reach.InstanceServiceIndeterminate}, r.Codes(), "%s port %d", tc.to, tc.port)
+		v, err := m.Verdict(q)
+		require.NoError(t, err)
+		assert.Equal(t, reach.Indeterminate, v, "%s port %d: Verdict", tc.to, tc.port)
+	}
 }

@@ -24,7 +24,15 @@ import (
 // other destination is no NAT gateway's ([NoRoute]). A packet for the
 // prefix that a route sends to an internet gateway or an egress-only
 // one instead goes nowhere: those forward IPv6 unchanged, and nothing
-// on the internet translates it ([NAT64NotTranslated]).
+// on the internet translates it ([NAT64NotTranslated]). But a packet
+// for the prefix that an appliance forwarded on its way there (a route's
+// target interface with an IPv4 address, its source/destination check
+// off or unknown) may have been translated by it: a NAT64 instance
+// (Jool, Tayga on an EC2 instance) does what a NAT gateway does, and the
+// input holds no instance configuration. The gateway's hop is then
+// undecided ([ApplianceTranslationUnknown], nat64Appliance), as for the
+// IPv4 NAT instance, and the walk goes on as the translated packet
+// would.
 
 // nat64Prefix is the well-known NAT64 prefix (RFC 6052).
 var nat64Prefix = netip.MustParsePrefix("64:ff9b::/96")
@@ -106,4 +114,47 @@ func natICMPError(h Hop, ni *natInfo) Hop {
 	h.Missing = "what NAT gateway " + ni.ID + " does with an ICMP error message of no session it tracks (AWS does not say; RFC 5508 has a NAT drop it)"
 	h.Fix = "ask about the session the message would report on (an echo request, or the TCP or UDP session)"
 	return h
+}
+
+// nat64Appliance is hop h of the internet gateway or egress-only one (gw
+// words which) of vpc that pkt, an IPv6 request for the NAT64 prefix,
+// reaches after appliance ap forwarded it (walker.translator64).
+// Unchanged, the gateway forwards it as IPv6 and nothing translates it
+// (nat64Untranslated); but ap may be a NAT64 instance, which the input
+// cannot say: the hop is undecided ([ApplianceTranslationUnknown]).
+// For TCP and UDP through an appliance of vpc, the walk goes on as the
+// translated packet would: IPv4 from ap's address (the one with a public
+// address, if any) to the address the prefix holds, checked by ap's
+// security groups and routed from ap's subnet; the reply comes back to
+// ap, which translates it back (natInstanceReply). ICMPv6 (whose
+// translation to ICMP is not modelled) and an appliance in another VPC
+// end the walk at the undecided hop.
+func (w *walker) nat64Appliance(h Hop, pkt flow.Flow, ap *ifaceInfo, vpc *vpcInfo, gw string) arrival {
+	dst := pkt.Dst.Addr()
+	private, _ := ap.natAddress()
+	if !private.IsValid() {
+		private, _ = ap.addr(false)
+	}
+	h.Verdict, h.Code, h.judge = flow.Indeterminate, ApplianceTranslationUnknown, nil
+	walkOn := (pkt.Protocol == flow.TCP || pkt.Protocol == flow.UDP) && ap.subnet.vpc == vpc
+	if w.explain {
+		h.reason = fmt.Sprintf("%s is in the NAT64 prefix %s (the IPv4 address %s, as DNS64 writes it): unchanged, %s forwards it as IPv6 and nothing translates it; but it came through appliance %s, which may translate it (a NAT64 instance) and send it on as IPv4 from %s to %s",
+			dst, nat64Prefix, nat64Embedded(dst), gw, ap.label(), private, nat64Embedded(dst))
+		if walkOn {
+			h.reason += ", routed from " + ap.subnet.ID + ": the walk goes on as that packet would"
+		} else {
+			h.reason += "; the translated packet is not walked (" + ap.ID + " is in another VPC, or the translation of ICMPv6 is not modelled)"
+		}
+		h.Missing = fmt.Sprintf("whether appliance %s translates IPv6 to IPv4 for %s (a NAT64 instance's operating system does; the input holds no instance configuration)", ap.ID, nat64Prefix)
+		h.Fix = fmt.Sprintf("route %s to a NAT gateway instead of %s (its NAT64 is in the design), or connect to %s over IPv4", nat64Prefix, ap.ID, nat64Embedded(dst))
+	}
+	if !walkOn {
+		return w.stop(h)
+	}
+	w.add(h)
+	w.natInstance = &natInstanceRecord{ii: ap, orig: pkt.Src, private: private, nat64: true}
+	pkt.Src = netip.AddrPortFrom(private, pkt.Src.Port())
+	pkt.Dst = netip.AddrPortFrom(nat64Embedded(dst), pkt.Dst.Port())
+	w.securityGroups(pkt, ap, flow.Outbound)
+	return w.route(pkt, ap.subnet)
 }

@@ -196,7 +196,13 @@ const (
 	// input does not say whether it does. When the appliance has a public
 	// IPv4 address the hop is undecided and the walk goes on as the
 	// translated packet would (from the appliance's public address, its
-	// reply back through the appliance).
+	// reply back through the appliance). Likewise a packet for the NAT64
+	// prefix 64:ff9b::/96 that an appliance with an IPv4 address
+	// forwarded and that reaches an internet gateway or an egress-only one
+	// unchanged ([NAT64NotTranslated] otherwise): the appliance may be a
+	// NAT64 instance. For TCP and UDP through an appliance of the same VPC
+	// the walk goes on as the translated IPv4 packet would, routed from
+	// the appliance's subnet; otherwise it ends at the undecided hop.
 	ApplianceTranslationUnknown Code = "APPLIANCE_TRANSLATION_UNKNOWN"
 	// NATPortUnknown: a network ACL judges a reply to the source port a
 	// NAT gateway picked for the session, which the input does not say
@@ -309,7 +315,9 @@ const (
 	// gateway or an egress-only one, which forward IPv6 unchanged: only a
 	// NAT gateway translates it, and the packet reaches no host
 	// (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-nat64-dns64.html).
-	// Fix: route 64:ff9b::/96 to a NAT gateway.
+	// A packet an appliance forwarded on the way is
+	// [ApplianceTranslationUnknown] instead (a NAT64 instance may have
+	// translated it). Fix: route 64:ff9b::/96 to a NAT gateway.
 	NAT64NotTranslated Code = "NAT64_NOT_TRANSLATED"
 	// GatewayEndpointProtocol: a gateway VPC endpoint carries TCP and
 	// echo requests only (its replies: TCP and echo replies), as

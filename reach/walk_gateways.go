@@ -123,6 +123,9 @@ func (w *walker) viaAppliance(pkt flow.Flow, from *subnetInfo, ii *ifaceInfo) ar
 		// appliance, whose address the internet gateway would map
 		w.appliance = ii
 	}
+	if _, v4 := ii.addr(false); src != ii && v4 && w.leg == Forward && pkt.Src.Addr().Is6() && nat64Prefix.Contains(pkt.Dst.Addr()) {
+		w.translator64 = ii // it may translate the packet to IPv4 (a NAT64 instance: nat64.go)
+	}
 	w.securityGroups(pkt, ii, flow.Outbound)
 	return w.route(pkt, ii.subnet)
 }
@@ -182,10 +185,15 @@ func sourceDestFix(id string) string {
 // undecided ([ApplianceTranslationUnknown]) and the walk goes on as the
 // translated packet would: the reply comes back to ii's public address,
 // and ii sends it on to orig (deliverLocal).
+//
+// With nat64 set, the appliance may have translated an IPv6 packet for
+// the NAT64 prefix to IPv4 (a NAT64 instance, nat64.go): the reply's
+// source goes back into the prefix too.
 type natInstanceRecord struct {
 	ii      *ifaceInfo
 	orig    netip.AddrPort
 	private netip.Addr
+	nat64   bool
 }
 
 // words are the reason, what is missing and the fix of the undecided
@@ -230,6 +238,9 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 		return w.stop(w.m.offInternetHop(h, dst, offTo, "the internet gateway"))
 	}
 	if !back && nat64Prefix.Contains(dst) { // nat64.go
+		if ap := w.translator64; ap != nil && w.leg == Forward {
+			return w.nat64Appliance(h, pkt, ap, vpc, "the internet gateway")
+		}
 		return w.stop(nat64Untranslated(h, "the internet gateway", w.m.sourceTable(src)))
 	}
 	if src.Is6() && w.m.offInternet(src) { // ipv6.go
@@ -243,7 +254,7 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 		} else if nat != nil {
 			public = nat.publicFor(src) // natsecondary.go
 		}
-		if !public.IsValid() && w.leg == Forward {
+		if !public.IsValid() && w.leg == Forward && w.natInstance == nil {
 			if ap := w.appliance; ap != nil && ap.subnet.vpc == vpc {
 				// a NAT instance may have translated it (natInstance)
 				private, _ := ap.natAddress()
@@ -267,7 +278,7 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 	if h.Code == "" && w.blockPublicAccess(&h, holder, true, false) {
 		return w.stop(h)
 	}
-	if ni := w.natInstance; ni != nil && translated && iface == ni.ii && w.leg == Forward {
+	if ni := w.natInstance; ni != nil && !ni.nat64 && translated && iface == ni.ii && w.leg == Forward {
 		h.Verdict, h.Code = flow.Indeterminate, ApplianceTranslationUnknown
 		translated = false // worded here, not by publicSourceJudge
 		if w.explain {
@@ -393,8 +404,14 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 // gateway hop holds the answer's doubt; this hop passes.
 func (w *walker) natInstanceReply(pkt flow.Flow, r *natInstanceRecord) arrival {
 	h := Hop{Kind: KindInterface, ID: r.ii.ID, Name: r.ii.label(), Packet: pkt, Verdict: flow.Allow}
+	if r.nat64 {
+		pkt.Src = netip.AddrPortFrom(nat64Address(pkt.Src.Addr()), pkt.Src.Port())
+	}
 	if w.explain {
 		h.reason = fmt.Sprintf("if %s translated the request (a NAT instance), it sends the reply back to %s", r.ii.ID, r.orig)
+		if r.nat64 {
+			h.reason = fmt.Sprintf("if %s translated the request (a NAT64 instance), it sends the reply back to %s, from %s (the IPv4 source within %s)", r.ii.ID, r.orig, pkt.Src.Addr(), nat64Prefix)
+		}
 	}
 	w.add(h)
 	pkt.Dst = r.orig
