@@ -178,7 +178,14 @@
 //     { destroy = false }: its resource_changes entry's actions
 //     ["forget"], not in planned_values) leaves the state "without
 //     changing the underlying infrastructure": AWS keeps it as it is, and
-//     so does the model (its before values; a warning says so). A forget
+//     so does the model (its before values; a warning says so), as a
+//     resource that exists and whose configuration sets none of its
+//     values: a forgotten route table, security group or network ACL
+//     keeps the routes, rules and entries AWS holds (below), less those of
+//     standalone resources the plan deletes or replaces (which AWS
+//     deletes), and holds those of standalone resources the plan keeps or
+//     forgets too once (a removed block on a whole module forgets a table
+//     and its aws_route resources together). A forget
 //     beside a create (["create", "forget"]: a replacement that keeps the
 //     object that exists) or of a deposed object leaves two objects of one
 //     address in AWS, which the model cannot hold: an error wrapping

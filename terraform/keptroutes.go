@@ -27,7 +27,7 @@ import (
 // planned value is known only after apply or neither shows it, as the
 // plan does not say which routes the table holds then.
 func (r *reader) keptRoutes(in *instance, rt *reach.RouteTable) {
-	if in.created() || in.cfg == nil {
+	if in.created() || in.cfg == nil && !in.forgotten() {
 		return
 	}
 	v, open := in.values["route"], anyUnknown(attrUnknown(in, "route"))
