@@ -228,9 +228,10 @@
 //     manages them; a subnet that would use them otherwise is an error
 //     (their routes and entries are not in the plan).
 //   - A route table the plan creates, or an aws_default_route_table it
-//     adopts (creates: the provider removes the routes the table held),
-//     whose configuration leaves its inline routes out (no route
-//     expression) holds only its standalone routes. One that exists keeps
+//     adopts (creates: the provider removes every route the table holds,
+//     see below), whose configuration leaves its inline routes out (no
+//     route expression) holds only the standalone routes this apply
+//     creates after it. One that exists keeps
 //     the routes AWS holds, which its planned route shows (route is
 //     Optional and Computed, in attribute-as-blocks mode: leaving it out
 //     ignores the routes, only route = [] removes them), or, where the
@@ -274,7 +275,17 @@
 //     default_network_acl_id, and not the aws_default_* resource (by a
 //     reference or depends_on), is created in no set order with it: it is
 //     a rule or entry whose match is unknown (adoption.go), so the
-//     queries it could decide are indeterminate, with a warning.
+//     queries it could decide are indeterminate, with a warning. An
+//     aws_default_route_table the plan adopts (creates) "immediately
+//     removes all defined routes" and then creates those of its
+//     configuration (the provider's aws_default_route_table docs): an
+//     aws_route on it that exists and that this apply does not make again
+//     is gone after apply (Terraform adds it back on the next apply), with
+//     a warning; a new one that names the table otherwise than by the
+//     aws_default_route_table (a reference or depends_on), by the VPC's
+//     default_route_table_id or a literal ID, is created in no set order
+//     with it: a route whose destination is unknown ([reach.Route.Unknown]),
+//     so the lookups it could change are indeterminate, with a warning.
 //   - Protocols are read as users write them: "tcp", "TCP", "6", "-1",
 //     "all", and, for a network ACL entry, the IANA keywords the provider
 //     takes ("ipv6-icmp", "ospfigp"); an ACL entry's action in any case

@@ -18,7 +18,8 @@ import (
 // aws_route resources included, the local route and gateway endpoint
 // routes not); a table the plan creates has none but the local route, and
 // an aws_default_route_table the plan adopts (creates) has its routes
-// removed by the provider: both hold only their standalone routes.
+// removed by the provider: both hold only the standalone routes this
+// apply creates after them (adoption.go, readRoute).
 
 // keptRoutes reads the routes AWS keeps in the route table rt of in, whose
 // configuration leaves route out, into r.net.kept: its planned route
