@@ -395,7 +395,10 @@
 // unknown ([reach.UnknownACLEntry]): a hop is undecided (ACL_INDETERMINATE)
 // only where the entry comes before the one that decides, could match,
 // and acts otherwise; an aws_network_acl_rule whose egress is known only
-// after apply is such an entry in each direction. An IPv6 block known only after apply, in a design
+// after apply is such an entry in each direction, and takes away no entry
+// of its number that the ACL keeps (AWS's, which its configuration
+// leaves out) in either: that entry stays, and decides before it (in its
+// direction AWS refuses the rule: NetworkAclEntryAlreadyExists). An IPv6 block known only after apply, in a design
 // none of whose VPCs has IPv6 in the model, decides nothing and is left
 // out with a warning. A route's destination known only after apply makes
 // it a route that could match anything ([reach.Route.Unknown]): a lookup
