@@ -237,7 +237,14 @@
 //     ignores the routes, only route = [] removes them), or, where the
 //     planned value is null, the prior state's, less those an aws_route
 //     the plan deletes or replaces had; an aws_route of the plan counts
-//     once (a table holds one route per destination). Where the plan
+//     once (a table holds one route per destination). Such a route is
+//     AWS's, and its target need not be the configuration's: a target
+//     the plan deletes or replaces is gone after apply, and AWS keeps the
+//     route as a blackhole ([reach.TargetBlackhole]; EC2 Route.State), and
+//     a target the plan does not hold (a transit gateway, peering
+//     connection or network interface of another stack) is one the model
+//     does not hold ([reach.TargetUnmodelled]): the queries it routes are
+//     indeterminate, as the aws loader has it; both with a warning. Where the plan
 //     shows none (the planned route is known only after apply, or neither
 //     it nor the prior state holds one), the table holds a route of
 //     unknown destination ([reach.Route.Unknown]): the lookups the routes
