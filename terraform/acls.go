@@ -207,7 +207,9 @@ func (r *reader) aclOf(in *instance, attr string) *nacl.ACL {
 
 // readACLRule reads an aws_network_acl_rule. One whose egress is known
 // only after apply is an entry of either direction: in each, one whose
-// match is unknown (reach.UnknownACLEntry), never a guess.
+// match is unknown (reach.UnknownACLEntry), never a guess, beside the
+// entry of its number AWS keeps in that direction, if any, which comes
+// first (standaloneEntry).
 func (r *reader) readACLRule(in *instance) {
 	a := r.aclOf(in, "network_acl_id")
 	dirs := []flow.Direction{flow.Inbound}
@@ -222,7 +224,7 @@ func (r *reader) readACLRule(in *instance) {
 		if !ok || a == nil {
 			return
 		}
-		if !r.standaloneEntry(in, a, e) {
+		if !r.standaloneEntry(in, a, e, len(dirs) == 1) {
 			continue
 		}
 		if len(dirs) > 1 {

@@ -18,6 +18,19 @@ import (
 // default_security_group_id or default_network_acl_id depends on the VPC
 // alone, so the two are created in no set order and whether it is there
 // after apply is known only then.
+//
+// An aws_default_route_table the plan adopts (creates) does the same to
+// routes: "when the provider first adopts a default route table, it
+// immediately removes all defined routes. It then proceeds to create any
+// routes specified in the configuration"
+// (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/default_route_table;
+// resourceDefaultRouteTableCreate). An aws_route that exists on the table
+// and is not made again by this apply is gone after it (Terraform adds it
+// back on the next apply, as drift); a new one is there after apply only
+// when it names the aws_default_route_table (a reference or depends_on):
+// one that names the table otherwise (the VPC's default_route_table_id or
+// main_route_table_id, or the literal rtb- ID) is created in no set order
+// with the adoption.
 
 // unorderedAdoption reports whether the standalone rule resource in,
 // which names its group or ACL owner by attribute attr, is created in no
@@ -25,11 +38,18 @@ import (
 // plan creates, in is created too, reaches owner through a VPC's
 // default_*_id and names owner nowhere in its configuration (nor in
 // depends_on).
+//
+// For a route on an aws_default_route_table, any way of naming the table
+// but owner itself leaves the two unordered.
 func (r *reader) unorderedAdoption(in, owner *instance, attr string) bool {
 	if owner == nil || owner.standIn || !owner.created() || !in.created() || in.cfg == nil {
 		return false
 	}
-	if owner.typ != "aws_default_security_group" && owner.typ != "aws_default_network_acl" {
+	switch owner.typ {
+	case "aws_default_route_table":
+		return !names(in, owner)
+	case "aws_default_security_group", "aws_default_network_acl":
+	default:
 		return false
 	}
 	viaVPC := slices.ContainsFunc(in.references(attr), func(s string) bool {
@@ -69,14 +89,23 @@ func adoptionWhat(in, owner *instance, attr string) string {
 		in.addr, owner.addr, attr, owner.addr)
 }
 
-// removedByAdoption reports whether the standalone rule resource in, which
-// exists already and is not made again by this apply, is on owner, an
-// aws_default_* resource the plan creates: the adoption removes every rule
-// or entry the group or ACL holds that it does not list, and Terraform
-// does not put in back in this apply (it does on the next, as drift).
+// removedByAdoption reports whether the standalone rule resource in (or
+// aws_route), which exists already and is not made again by this apply,
+// is on owner, an aws_default_* resource the plan creates: the adoption
+// removes every rule or entry the group or ACL holds that it does not
+// list, every route the table holds, and Terraform does not put in back
+// in this apply (it does on the next, as drift).
 func removedByAdoption(in, owner *instance) bool {
 	return owner != nil && !owner.standIn && owner.created() && !in.created() &&
-		(owner.typ == "aws_default_security_group" || owner.typ == "aws_default_network_acl")
+		(owner.typ == "aws_default_security_group" || owner.typ == "aws_default_network_acl" || owner.typ == "aws_default_route_table")
+}
+
+// routeAdoptionWhat says why the route of the aws_route in on owner, an
+// aws_default_route_table the plan adopts, is one whose presence is known
+// only after apply (unorderedAdoption).
+func routeAdoptionWhat(in, owner *instance) string {
+	return fmt.Sprintf("%s (whether it is created after %s adopts the default route table and removes its routes: its route_table_id does not name %s, nor does its depends_on, so nothing orders the two)",
+		in.addr, owner.addr, owner.addr)
 }
 
 // adoptionRemovesWarning is the warning for the standalone rule resource

@@ -218,8 +218,13 @@ type pendingEntry struct {
 // e's direction deletes an existing entry its blocks lack; the entry
 // is one whose match is unknown (declared here) when the blocks hold
 // values known only after apply, and an entry of the blocks with e's
-// number stands in its place.
-func (r *reader) standaloneEntry(in *instance, a *nacl.ACL, e nacl.Entry) bool {
+// number stands in its place. sure says e's direction is known: an entry
+// of a rule whose egress is known only after apply may be of either
+// direction, so it takes the place of no entry AWS keeps (settleACLs) in
+// either: the kept entry of its number stays, and where the rule's
+// direction turns out to be the kept entry's, AWS refuses the rule
+// (NetworkAclEntryAlreadyExists) and the kept entry decides.
+func (r *reader) standaloneEntry(in *instance, a *nacl.ACL, e nacl.Entry, sure bool) bool {
 	key := entryKey{e.Number, e.Direction}
 	owner, attr := r.byAdr[a.ID], inlineAttr(e.Direction)
 	if r.unorderedAdoption(in, owner, "network_acl_id") {
@@ -236,6 +241,9 @@ func (r *reader) standaloneEntry(in *instance, a *nacl.ACL, e nacl.Entry) bool {
 		return false
 	}
 	if owner == nil || owner.cfg == nil || !owner.configured(attr) {
+		if !sure {
+			return true
+		}
 		if r.acls.standalone[a.ID] == nil {
 			r.acls.standalone[a.ID] = map[entryKey]bool{}
 		}

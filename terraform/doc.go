@@ -178,7 +178,14 @@
 //     { destroy = false }: its resource_changes entry's actions
 //     ["forget"], not in planned_values) leaves the state "without
 //     changing the underlying infrastructure": AWS keeps it as it is, and
-//     so does the model (its before values; a warning says so). A forget
+//     so does the model (its before values; a warning says so), as a
+//     resource that exists and whose configuration sets none of its
+//     values: a forgotten route table, security group or network ACL
+//     keeps the routes, rules and entries AWS holds (below), less those of
+//     standalone resources the plan deletes or replaces (which AWS
+//     deletes), and holds those of standalone resources the plan keeps or
+//     forgets too once (a removed block on a whole module forgets a table
+//     and its aws_route resources together). A forget
 //     beside a create (["create", "forget"]: a replacement that keeps the
 //     object that exists) or of a deposed object leaves two objects of one
 //     address in AWS, which the model cannot hold: an error wrapping
@@ -221,15 +228,23 @@
 //     manages them; a subnet that would use them otherwise is an error
 //     (their routes and entries are not in the plan).
 //   - A route table the plan creates, or an aws_default_route_table it
-//     adopts (creates: the provider removes the routes the table held),
-//     whose configuration leaves its inline routes out (no route
-//     expression) holds only its standalone routes. One that exists keeps
+//     adopts (creates: the provider removes every route the table holds,
+//     see below), whose configuration leaves its inline routes out (no
+//     route expression) holds only the standalone routes this apply
+//     creates after it. One that exists keeps
 //     the routes AWS holds, which its planned route shows (route is
 //     Optional and Computed, in attribute-as-blocks mode: leaving it out
 //     ignores the routes, only route = [] removes them), or, where the
 //     planned value is null, the prior state's, less those an aws_route
 //     the plan deletes or replaces had; an aws_route of the plan counts
-//     once (a table holds one route per destination). Where the plan
+//     once (a table holds one route per destination). Such a route is
+//     AWS's, and its target need not be the configuration's: a target
+//     the plan deletes or replaces is gone after apply, and AWS keeps the
+//     route as a blackhole ([reach.TargetBlackhole]; EC2 Route.State), and
+//     a target the plan does not hold (a transit gateway, peering
+//     connection or network interface of another stack) is one the model
+//     does not hold ([reach.TargetUnmodelled]): the queries it routes are
+//     indeterminate, as the aws loader has it; both with a warning. Where the plan
 //     shows none (the planned route is known only after apply, or neither
 //     it nor the prior state holds one), the table holds a route of
 //     unknown destination ([reach.Route.Unknown]): the lookups the routes
@@ -267,7 +282,17 @@
 //     default_network_acl_id, and not the aws_default_* resource (by a
 //     reference or depends_on), is created in no set order with it: it is
 //     a rule or entry whose match is unknown (adoption.go), so the
-//     queries it could decide are indeterminate, with a warning.
+//     queries it could decide are indeterminate, with a warning. An
+//     aws_default_route_table the plan adopts (creates) "immediately
+//     removes all defined routes" and then creates those of its
+//     configuration (the provider's aws_default_route_table docs): an
+//     aws_route on it that exists and that this apply does not make again
+//     is gone after apply (Terraform adds it back on the next apply), with
+//     a warning; a new one that names the table otherwise than by the
+//     aws_default_route_table (a reference or depends_on), by the VPC's
+//     default_route_table_id or a literal ID, is created in no set order
+//     with it: a route whose destination is unknown ([reach.Route.Unknown]),
+//     so the lookups it could change are indeterminate, with a warning.
 //   - Protocols are read as users write them: "tcp", "TCP", "6", "-1",
 //     "all", and, for a network ACL entry, the IANA keywords the provider
 //     takes ("ipv6-icmp", "ospfigp"); an ACL entry's action in any case
@@ -377,7 +402,10 @@
 // unknown ([reach.UnknownACLEntry]): a hop is undecided (ACL_INDETERMINATE)
 // only where the entry comes before the one that decides, could match,
 // and acts otherwise; an aws_network_acl_rule whose egress is known only
-// after apply is such an entry in each direction. An IPv6 block known only after apply, in a design
+// after apply is such an entry in each direction, and takes away no entry
+// of its number that the ACL keeps (AWS's, which its configuration
+// leaves out) in either: that entry stays, and decides before it (in its
+// direction AWS refuses the rule: NetworkAclEntryAlreadyExists). An IPv6 block known only after apply, in a design
 // none of whose VPCs has IPv6 in the model, decides nothing and is left
 // out with a warning. A route's destination known only after apply makes
 // it a route that could match anything ([reach.Route.Unknown]): a lookup

@@ -11,7 +11,12 @@ import (
 // the underlying infrastructure"
 // (https://developer.hashicorp.com/terraform/language/block/removed): its
 // resource_changes entry's action is "forget", it is not in
-// planned_values, and AWS keeps it as it is, its values before.
+// planned_values, and AWS keeps it as it is, its values before. No
+// configuration sets any of them (instance.configured): a forgotten route
+// table, group or ACL is read as one that exists and whose configuration
+// leaves its routes, rules and entries out (keptroutes.go, computed.go),
+// so those of standalone resources the plan deletes go, and those of
+// standalone resources the plan keeps or forgets count once.
 
 // addForgotten adds each resource the plan forgets (its resource_changes
 // entry's actions ["forget"]) as the resource that exists, its before

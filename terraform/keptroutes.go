@@ -18,7 +18,8 @@ import (
 // aws_route resources included, the local route and gateway endpoint
 // routes not); a table the plan creates has none but the local route, and
 // an aws_default_route_table the plan adopts (creates) has its routes
-// removed by the provider: both hold only their standalone routes.
+// removed by the provider: both hold only the standalone routes this
+// apply creates after them (adoption.go, readRoute).
 
 // keptRoutes reads the routes AWS keeps in the route table rt of in, whose
 // configuration leaves route out, into r.net.kept: its planned route
@@ -27,7 +28,7 @@ import (
 // planned value is known only after apply or neither shows it, as the
 // plan does not say which routes the table holds then.
 func (r *reader) keptRoutes(in *instance, rt *reach.RouteTable) {
-	if in.created() || in.cfg == nil {
+	if in.created() || in.cfg == nil && !in.forgotten() {
 		return
 	}
 	v, open := in.values["route"], anyUnknown(attrUnknown(in, "route"))
@@ -129,8 +130,56 @@ func (r *reader) settleRoutes() {
 		}
 		for _, route := range r.net.kept[id] {
 			if key := routeKey(route); !gone[id][key] && !have[key] {
-				rt.Routes = append(rt.Routes, route)
+				rt.Routes = append(rt.Routes, r.keptTarget(id, route))
 			}
 		}
 	}
+}
+
+// keptTargetTypes are, by target kind, the resource types a kept route's
+// target ID may name (an instance's primary network interface, known
+// once the instances are read, among them).
+var keptTargetTypes = map[reach.TargetKind][]string{
+	reach.TargetInternetGateway:           {"aws_internet_gateway"},
+	reach.TargetNATGateway:                {"aws_nat_gateway"},
+	reach.TargetInterface:                 {"aws_network_interface", "aws_instance"},
+	reach.TargetEgressOnlyInternetGateway: {"aws_egress_only_internet_gateway"},
+	reach.TargetTransitGateway:            {"aws_ec2_transit_gateway"},
+	reach.TargetPeering:                   {"aws_vpc_peering_connection"},
+}
+
+// keptTarget returns route, one AWS keeps in the table table (a model
+// ID), with a target the model holds. Such a route is AWS's, and its
+// target ID may name a resource the configuration does not manage: one
+// the plan deletes or replaces is gone after apply, and AWS keeps the
+// route as a blackhole ("the route's target isn't available", EC2
+// Route.State; reach.TargetBlackhole); one the plan does not hold at all
+// (a transit gateway, peering connection or interface of another stack)
+// is a target the model does not hold (reach.TargetUnmodelled), as the
+// aws loader keeps a route to a target not in its input: the queries it
+// routes are indeterminate. Both with a warning.
+func (r *reader) keptTarget(table string, route reach.Route) reach.Route {
+	types, ok := keptTargetTypes[route.Target]
+	if !ok || route.TargetID == "" || r.byAdr[route.TargetID] != nil {
+		return route // not a kind whose ID names a resource, or one of the plan
+	}
+	id := route.TargetID
+	if t := r.byID[id]; t != nil && wanted(types, t.typ) {
+		route.TargetID = t.id
+		return route
+	}
+	dest := route.Destination.String()
+	if route.PrefixList != "" {
+		dest = route.PrefixList
+	}
+	for _, g := range r.gone {
+		if g.known == id && wanted(types, g.typ) {
+			r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: route %s -> %s: the plan deletes or replaces %s, and AWS keeps the route as a blackhole: it drops what it matches", table, dest, id, g.addr))
+			route.Target, route.TargetType = reach.TargetBlackhole, ""
+			return route
+		}
+	}
+	r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: route %s -> %s (%s), which AWS keeps: the plan does not hold %s, so the queries the route decides are indeterminate", table, dest, id, route.TargetType, id))
+	route.Target = reach.TargetUnmodelled
+	return route
 }

@@ -380,13 +380,29 @@ func (r *reader) routeTableOf(in *instance) *reach.RouteTable {
 	return rt
 }
 
-// readRoute reads an aws_route into its route table.
+// readRoute reads an aws_route into its route table. On an
+// aws_default_route_table the plan adopts (adoption.go), one that exists
+// already is removed by the adoption, and a new one that does not name
+// the aws_default_route_table may be created before the adoption removes
+// it: a route whose destination is known only after apply
+// (reach.Route.Unknown), as the model holds no route that may or may not
+// be there, so that the lookups it could change are indeterminate.
 func (r *reader) readRoute(in *instance) {
 	rt := r.routeTableOf(in)
 	if rt == nil {
 		return
 	}
+	owner := r.byAdr[rt.ID]
+	if removedByAdoption(in, owner) { // adoption.go
+		r.rep.Warnings = append(r.rep.Warnings, adoptionRemovesWarning(in, owner))
+		return
+	}
 	if route, ok := r.route(in, "", "destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id"); ok {
+		if r.unorderedAdoption(in, owner, "route_table_id") {
+			what := routeAdoptionWhat(in, owner)
+			route.Unknown = what
+			r.rep.Warnings = append(r.rep.Warnings, what+": the lookups in the table it could change are indeterminate")
+		}
 		if r.routeFrom == nil {
 			r.routeFrom = map[string]map[int]*instance{}
 		}

@@ -83,7 +83,9 @@ func TestRouteToVGW(t *testing.T) {
 				planRes{typ: "aws_vpn_gateway", name: "vpn", values: map[string]any{"vpc_id": "vpc-1"}, unknown: map[string]any{"id": true}},
 				planRes{typ: "aws_route", name: "onprem", values: map[string]any{"route_table_id": "rtb-main", "destination_cidr_block": "192.168.0.0/16"},
 					unknown: map[string]any{"id": true, "gateway_id": true},
-					exprs:   map[string]any{"gateway_id": []string{"aws_vpn_gateway.vpn.id", "aws_vpn_gateway.vpn"}}})
+					// after the adoption of rtb-main (planOf creates every resource)
+					exprs: map[string]any{"gateway_id": []string{"aws_vpn_gateway.vpn.id", "aws_vpn_gateway.vpn"},
+						"route_table_id": []string{"aws_default_route_table.main.id", "aws_default_route_table.main"}}})
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -56,6 +56,13 @@ func (in *instance) created() bool {
 	return slices.Contains(in.action, tfjson.ActionCreate)
 }
 
+// forgotten reports whether the plan forgets in (a removed block with
+// lifecycle { destroy = false }: forget.go): AWS keeps it as it is, and
+// no configuration sets any of its values.
+func (in *instance) forgotten() bool {
+	return slices.Contains(in.action, tfjson.ActionForget)
+}
+
 // updated reports whether the plan updates the existing in in place.
 func (in *instance) updated() bool {
 	return in.action.Update()
@@ -500,8 +507,15 @@ func isUnknown(u any, path ...any) bool {
 }
 
 // configured reports whether the configuration of in sets attribute attr
-// (an inline block list such as ingress or route included).
+// (an inline block list such as ingress or route included). A forgotten
+// resource has no configuration that sets anything: its values are all
+// AWS's, as an existing resource's that its configuration leaves out
+// (its inline routes, rules and entries less those of standalone
+// resources the plan deletes, and those of standalone resources once).
 func (in *instance) configured(attr string) bool {
+	if in.forgotten() {
+		return false
+	}
 	if in.shared != nil {
 		return true
 	}
