@@ -281,6 +281,9 @@ func (m *Model) internetIn(a flow.AddrRange) (netip.Addr, bool) {
 			if unroutable(x) || m.vpcAt(x) != nil || x.Is4In6() || x.IsUnspecified() {
 				return netip.Addr{}, false
 			}
+			if _, ok := m.unmodelledBlockAt(x); ok { // held by what the design does not model
+				return netip.Addr{}, false
+			}
 			return x, true
 		}
 	}
@@ -305,7 +308,8 @@ var specialBlocks = func() []netip.Prefix {
 // addressCuts is where the walk treats an internet source apart from
 // its neighbours, before any filter: special blocks, the NAT64 prefix
 // (a reply for it goes to no internet host: nat64Untranslated), VPC and
-// subnet CIDRs, private IPv6 blocks, delegated prefixes, and the
+// subnet CIDRs, private IPv6 blocks, delegated prefixes, unmodelled
+// blocks (no internet host: internetIn), and the
 // destinations of every route (prefix lists' entries included) and
 // transit gateway route.
 func (m *Model) addressCuts() *flow.Bounds {
@@ -330,6 +334,9 @@ func (m *Model) addressCuts() *flow.Bounds {
 	for _, d := range m.delegated {
 		b.AddPrefix(flow.FieldSrcAddr, d.prefix)
 	}
+	for _, u := range m.unmodelledBlocks { // unmodelled_block.go
+		b.AddPrefix(flow.FieldSrcAddr, u.Prefix)
+	}
 	for _, rt := range m.rts {
 		for _, cr := range rt.routes {
 			for _, p := range cr.prefixes {
@@ -346,11 +353,15 @@ func (m *Model) addressCuts() *flow.Bounds {
 }
 
 // notInternet is every address that is no internet host: the special
-// blocks, the VPCs' CIDRs and the design's own addresses.
+// blocks, the VPCs' CIDRs, the unmodelled blocks and the design's own
+// addresses (unmodelled ones among them).
 func (m *Model) notInternet() addrset.Set {
 	ps := append([]netip.Prefix(nil), specialBlocks...)
 	for _, v := range m.vpcOrder {
 		ps = append(ps, v.CIDRs...)
+	}
+	for _, u := range m.unmodelledBlocks {
+		ps = append(ps, u.Prefix)
 	}
 	for a := range m.owners {
 		ps = append(ps, netip.PrefixFrom(a, a.BitLen()))

@@ -13,9 +13,10 @@ import (
 // its instances' addresses come from. A packet the internet carries to an
 // address of it is undecided ([UnmodelledDestination], naming Owner and
 // What), never a certain delivery to an internet host; a query cannot
-// start from such an address. Set questions about the internet (Sources,
-// Audit, Matrix's internet node) count the internet as a whole, the
-// block among it. A single address is declared with
+// start from such an address, and set questions about the internet
+// (Sources, Audit, Matrix's internet node, Diff) leave it out of the
+// internet, as they leave out an [UnmodelledAddress]. A single address is
+// declared with
 // [Builder.AddUnmodelledAddress].
 type UnmodelledBlock struct {
 	Prefix netip.Prefix
