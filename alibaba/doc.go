@@ -15,6 +15,14 @@
 // one page of a paginated answer (NextToken set) is an error, since the
 // missing pages may hold drop rules; merge the pages first.
 //
+// A rule whose meaning Alibaba does not document is an error rather than
+// a guess: ICMP beside an IPv6 CIDR (Ipv6SourceCidrIp, Ipv6DestCidrIp) or
+// ICMPv6 beside an IPv4 one, which read as written would match no packet.
+// What a group may reference depends on the groups of the design, so
+// [reach.Builder.Build] checks it: a basic group's rule that references
+// an enterprise (advanced) group is refused there, as Alibaba Cloud
+// refuses it.
+//
 // Every error is a *[flow.InputError] naming the JSON path, the group and
 // rule, and the offending text.
 package alibaba

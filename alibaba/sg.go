@@ -54,7 +54,13 @@ import (
 //     in any letter case; an absent Policy means accept. Priority is a
 //     number or a string holding one, 1–100; absent (or "") means 1.
 //   - IpProtocol is TCP, UDP, ICMP, ICMPv6, GRE or ALL in any letter case,
-//     or a protocol number 0–255.
+//     or a protocol number 0–255. ICMP (or 1) with an IPv6 CIDR peer, or
+//     ICMPv6 (or 58) with an IPv4 one, is an error naming IpProtocol:
+//     Alibaba documents no meaning for the pair (whether ICMP beside
+//     Ipv6SourceCidrIp stands for ICMPv6 is not said; the console offers
+//     "All ICMP (IPv4)" and "All ICMP (IPv6)" apart), and read as written
+//     the rule would match no packet, a certain answer the input does not
+//     decide.
 //   - PortRange is "start/end". TCP and UDP need it, with ports 1–65535 and
 //     start <= end. Every other protocol must give "-1/-1" or nothing: its
 //     rule covers every ICMP type and code (ICMPType/ICMPCode -1), because
@@ -319,7 +325,33 @@ func parsePermission(l jsonloc.Loc, kind sg.Flavour, noVPC bool, raw json.RawMes
 	default:
 		return sg.Rule{}, l.Fail("", sg.ErrInvalidRule, "no peer: want one of %s, %s, %s, %s", peer.v4F, peer.v6F, peer.groupF, peer.listF)
 	}
+	if err := icmpFamily(pl, pj.IpProtocol, p, r.Peer, peer); err != nil {
+		return sg.Rule{}, err
+	}
 	return r, nil
+}
+
+// icmpFamily refuses an ICMP rule whose CIDR peer is an IPv6 block, or an
+// ICMPv6 rule whose CIDR peer is an IPv4 block. Alibaba Cloud documents
+// no meaning for either pair: its console offers "All ICMP (IPv4)" and
+// "All ICMP (IPv6)" as two protocols, its API lists ICMP and ICMPv6 apart,
+// and no page says whether ICMP beside Ipv6SourceCidrIp stands for
+// ICMPv6. Read as written, the rule would match no packet at all (an ICMP
+// rule judges IPv4 packets, its peer holds IPv6 addresses), a certain
+// answer the input does not decide; so the rule is an error, naming
+// IpProtocol.
+func icmpFamily(pl jsonloc.Loc, text string, p flow.Protocol, pr sg.Peer, peer peerFields) error {
+	if pr.Kind != sg.PeerCIDR {
+		return nil
+	}
+	v6 := pr.CIDR.Addr().Is6()
+	switch {
+	case p == flow.ICMP && v6:
+		return pl.Fail(text, sg.ErrInvalidRule, "an ICMP (IPv4) rule whose peer %s is an IPv6 block (%s): Alibaba Cloud documents no meaning for the pair, and read as written it matches no packet; write ICMPv6 for IPv6 ICMP", peer.v6F, pr.CIDR)
+	case p == flow.ICMPv6 && !v6:
+		return pl.Fail(text, sg.ErrInvalidRule, "an ICMPv6 rule whose peer %s is an IPv4 block (%s): Alibaba Cloud documents no meaning for the pair, and read as written it matches no packet; write ICMP for IPv4 ICMP", peer.v4F, pr.CIDR)
+	}
+	return nil
 }
 
 // priority reads Priority (a number, a string holding one, or

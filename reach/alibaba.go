@@ -22,9 +22,11 @@ package reach
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/sg"
 )
 
 // KindPlatform is a hop that stands for a rule of the cloud platform
@@ -109,4 +111,46 @@ func (m *Model) carrierWarnings(r *Result, src *ifaceInfo) []string {
 	return []string{fmt.Sprintf("%s between the Alibaba Cloud instance %s and the internet may be blocked by a carrier, whatever the security groups allow: "+
 		"some carriers block ports %s as high-risk; a different port avoids it",
 		f.Traffic(), end.label(), strings.Join(ports, ", "))}
+}
+
+// checkGroupRefs refuses a rule that references a group of the design it
+// cannot reference. An Alibaba Cloud basic group's rules may authorize
+// other basic groups only: "An advanced security group also cannot serve
+// as an authorization object in other groups' rules" (ECS, "Basic and
+// advanced security groups", group-based authorization;
+// https://www.alibabacloud.com/help/en/ecs/user-guide/basic-security-groups-and-advanced-security-groups).
+// (An enterprise group's own rules reference no group at all: sg.Compile
+// refuses those.) Nor does a rule of one cloud reference a group of the
+// other: an AWS group and an Alibaba Cloud group have no member in
+// common, and neither cloud can name the other's groups.
+func (b *Builder) checkGroupRefs(p *problems, m *Model) {
+	for i, g := range b.groups {
+		if b.skip("groups", i, g.ID) {
+			continue
+		}
+		for j, r := range g.Rules {
+			if r.Peer.Kind != sg.PeerGroup {
+				continue
+			}
+			ref := m.groups[r.Peer.Group]
+			if ref == nil {
+				continue // unresolved, or unknown: reported elsewhere
+			}
+			var why string
+			switch {
+			case g.Flavour.IsAlibaba() != ref.Flavour.IsAlibaba():
+				why = fmt.Sprintf("%s group %s references %s group %s: a rule references groups of its own cloud only", g.Flavour, g.ID, ref.Flavour, ref.ID)
+			case g.Flavour == sg.AlibabaBasic && ref.Flavour == sg.AlibabaEnterprise:
+				why = fmt.Sprintf("%s is an enterprise (advanced) security group, which Alibaba Cloud does not accept as the authorization object of a rule: a basic group's rules reference basic groups only", ref.ID)
+			default:
+				continue
+			}
+			name := r.ID
+			if name == "" {
+				name = "#" + strconv.Itoa(j)
+			}
+			p.errs = append(p.errs, &flow.InputError{Path: path("groups", i, fmt.Sprintf("Rules[%d].Peer", j)), Resource: g.ID, Rule: name, Text: r.Peer.Group,
+				Err: fmt.Errorf("%w: %s", ErrTopology, why)})
+		}
+	}
 }

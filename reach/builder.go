@@ -239,6 +239,7 @@ func (b *Builder) build() (*Model, error) {
 	placeNATs(&p, m, placePublic(&p, m))
 	markGroupsUnknown(&p, m) // unknown.go
 	b.checkRoutes(&p, m)
+	b.checkGroupRefs(&p, m) // alibaba.go
 	b.compileGroups(&p, m)
 	if len(p.errs) > 0 {
 		return nil, errors.Join(p.errs...)
@@ -587,7 +588,7 @@ func (b *Builder) buildInterfaces(p *problems, m *Model) {
 		ii.PrivateIPs = slices.Clone(in.PrivateIPs)
 		ii.Groups = slices.Clone(in.Groups)
 		ii.name, ii.groupList = ii.label(), strings.Join(ii.Groups, ",")
-		alibaba := alibabaGroups(in.Groups, m.groups) // quota.go: an ECS interface, whose vSwitch reserves other addresses
+		alibaba := alibabaGroups(in.Groups, m.groups) // quota.go: an ECS interface, whose vSwitch reserves other addresses (builder_addrs.go)
 		if in.GroupsUnknown != "" {
 			ii.groupList = strings.Join(append(slices.Clone(ii.Groups), "(groups known only later)"), ",")
 		}
@@ -643,7 +644,7 @@ func (b *Builder) buildInterfaces(p *problems, m *Model) {
 				p.add(in.ID, ap, a.String(), "outside subnet %s (%s)", si.ID, prefixList(si.CIDRs))
 				continue
 			}
-			if !alibaba && reservedAddr(p, si, in.ID, ap, a) {
+			if alibaba && alibabaReservedAddr(p, si, in.ID, ap, a) || !alibaba && reservedAddr(p, si, in.ID, ap, a) {
 				continue
 			}
 			if claimAddr(p, m, in.ID, ap, a) {

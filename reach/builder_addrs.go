@@ -8,10 +8,12 @@ import (
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/addrset"
 )
 
 // Addresses claimed at build: each address of the design has one owner,
-// and none is one AWS reserves in its subnet.
+// and none is one AWS reserves in its subnet (or, for an ECS interface,
+// one Alibaba Cloud reserves in its vSwitch).
 
 // ErrSharedAddress is wrapped (with [ErrTopology]) by the error
 // [Builder.Build] reports when two VPCs' resources hold the same private
@@ -64,4 +66,41 @@ func reservedAddr(p *problems, si *subnetInfo, owner, fieldPath string, a netip.
 	p.add(owner, fieldPath, a.String(), "AWS reserves %s in subnet %s (%s: the first four and the last address of each of its blocks) and never assigns it",
 		a, si.ID, prefixList(si.CIDRs))
 	return true
+}
+
+// alibabaReservedAddr is reservedAddr for an Alibaba Cloud (ECS)
+// interface: it reports an address a of vSwitch si that Alibaba Cloud
+// reserves, the first address and the last three of each IPv4 block of
+// the vSwitch, and the first and the last nine of each IPv6 block
+// (Alibaba Cloud VPC API, CreateVSwitchCidrReservation: "the first IP
+// address and the last three IP addresses of the vSwitch are reserved by
+// the system ... will not be allocated", and the first and last nine for
+// IPv6; https://www.alibabacloud.com/help/en/vpc/api-610154). The first
+// four addresses AWS reserves are not reserved there: .1 to .3 of a
+// vSwitch are an ECS instance's to use.
+func alibabaReservedAddr(p *problems, si *subnetInfo, owner, fieldPath string, a netip.Addr) bool {
+	for _, c := range si.CIDRs {
+		if !c.Contains(a) {
+			continue
+		}
+		last, tail := addrset.Last(c), 3
+		if a.Is6() {
+			tail = 9
+		}
+		reserved := a == c.Masked().Addr()
+		for i, r := 0, last; i < tail && !reserved && r.IsValid(); i, r = i+1, r.Prev() {
+			reserved = a == r
+		}
+		if !reserved {
+			continue
+		}
+		what := "the first address and the last three of its IPv4 block"
+		if a.Is6() {
+			what = "the first address and the last nine of its IPv6 block"
+		}
+		p.add(owner, fieldPath, a.String(), "Alibaba Cloud reserves %s in vSwitch %s (%s: %s) and never assigns it",
+			a, si.ID, prefixList(si.CIDRs), what)
+		return true
+	}
+	return false
 }

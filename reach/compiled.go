@@ -526,8 +526,12 @@ type natInfo struct {
 // *[sg.UnknownMembers] whose Known reports every address of the design
 // (whose groups are all known, so it is no member). In a design with an
 // interface whose groups are known only later
-// ([Interface.GroupsUnknown]) every group answers an *[sg.UnknownMembers]
-// holding its known Members, since that interface may be one more; so
+// ([Interface.GroupsUnknown]) every AWS group answers an
+// *[sg.UnknownMembers] holding its known Members, since that interface
+// may be one more; an Alibaba Cloud group does not, since such an
+// interface is an AWS one (Build refuses GroupsUnknown beside an Alibaba
+// group, and the groups of one interface are all of one flavour) and
+// joins no Alibaba group. So
 // does a group with a member whose prefixes AWS delegates at launch
 // ([Interface.IPv4PrefixesUnknown], [Interface.IPv6PrefixesUnknown]),
 // since such a prefix may hold any free address of the member's subnet,
@@ -554,13 +558,28 @@ func (m *Model) GroupMembers(group string) ([]netip.Addr, error) {
 		}
 	}
 	slices.SortFunc(out, netip.Addr.Compare)
-	if len(m.maybeMember) > 0 || len(m.prefixesUnknownBy[group]) > 0 {
+	if m.groupsUnknownMayJoin(group) || len(m.prefixesUnknownBy[group]) > 0 {
 		// an interface whose groups are known only later may be a member,
 		// a prefix AWS delegates at launch to a member may hold a free
 		// address (prefixes_unknown.go)
-		return nil, &sg.UnknownMembers{Group: group, Members: out, Known: m.knownNonMemberOf(group)}
+		return nil, &sg.UnknownMembers{Group: group, Held: true, Members: out, Known: m.knownNonMemberOf(group)}
 	}
 	return out, nil
+}
+
+// groupsUnknownMayJoin reports whether an interface whose groups are
+// known only later ([Interface.GroupsUnknown]) may be a member of group:
+// of any AWS group, of no Alibaba Cloud group. Groups known only later
+// are an AWS notion: Build refuses them beside an Alibaba group
+// (markGroupsUnknown), and the groups of one interface are all of one
+// flavour (semantics E.2), so such an interface never joins an Alibaba
+// group.
+func (m *Model) groupsUnknownMayJoin(group string) bool {
+	if len(m.maybeMember) == 0 {
+		return false
+	}
+	g := m.groups[group]
+	return g == nil || !g.Flavour.IsAlibaba()
 }
 
 // knownNonMember reports whether a is an address of the design whose

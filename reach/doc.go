@@ -181,8 +181,13 @@
 // gateway: Build refuses one among an interface's PrivateIPs or as a NAT
 // gateway's private address (primary or secondary), naming the resource,
 // the field and the address (Amazon VPC User Guide, "Subnet CIDR
-// blocks"); an Alibaba Cloud interface, whose vSwitch reserves other
-// addresses, is not held to AWS's rule. A design is one address space: two
+// blocks"). An Alibaba Cloud (ECS) interface is held to Alibaba's rule
+// instead: its vSwitch reserves the first address and the last three of
+// its IPv4 block and the first and the last nine of its IPv6 block
+// (CreateVSwitchCidrReservation,
+// https://www.alibabacloud.com/help/en/vpc/api-610154), and Build refuses
+// one of those among its PrivateIPs, naming the interface, the field and
+// the address; .1 to .3 of a vSwitch are its to use. A design is one address space: two
 // VPCs may share a block, but Build refuses two resources of the design
 // holding one private address, and where they are of two VPCs the error
 // names both and wraps [ErrSharedAddress] (check such VPCs one at a time).

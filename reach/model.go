@@ -67,8 +67,10 @@ type Interface struct {
 	// PrivateIPs are the interface's private IPv4 and IPv6 addresses; the
 	// first of each family is the one queries use by default. Each is
 	// inside the subnet and none AWS reserves there (the first four and
-	// the last of each of its blocks; Build refuses one), unless the
-	// interface is an Alibaba Cloud one.
+	// the last of each of its blocks; Build refuses one); for an Alibaba
+	// Cloud (ECS) interface none Alibaba reserves in its vSwitch instead
+	// (the first and the last three of its IPv4 block, the first and the
+	// last nine of its IPv6 block).
 	PrivateIPs []netip.Addr
 	// PublicIP is the public or Elastic IPv4 address the internet gateway
 	// maps to the first private IPv4 address, if any.
@@ -181,9 +183,11 @@ type Interface struct {
 	// empty), and names that value ("aws_instance.app: vpc_security_group_ids").
 	// AWS groups only add allows: a packet Groups allow passes, and any
 	// other packet the interface's groups judge is undecided
-	// ([SGIndeterminate]). The interface may be a member of any group, so
-	// a rule that references a group and could allow a packet from or to
-	// the interface, where no other rule does, is undecided too. Set
+	// ([SGIndeterminate]). The interface may be a member of any AWS group,
+	// so a rule that references one and could allow a packet from or to
+	// the interface, where no other rule does, is undecided too. It is an
+	// AWS interface (Build refuses GroupsUnknown beside an Alibaba Cloud
+	// group), so it joins no Alibaba group: their members stay known. Set
 	// questions refuse a design with such an interface.
 	GroupsUnknown string
 	// SourceDestCheckDisabled says the interface's source/destination

@@ -174,7 +174,7 @@ func (r identityUnknown) GroupMembers(group string) ([]netip.Addr, error) {
 		return r.m.GroupMembers(group)
 	}
 	m := r.m
-	return nil, &sg.UnknownMembers{Group: group, Known: func(a netip.Addr) bool {
+	return nil, &sg.UnknownMembers{Group: group, Held: true, Known: func(a netip.Addr) bool {
 		if _, maybe := m.maybeMember[a]; maybe {
 			return false
 		}

@@ -14,7 +14,15 @@
 //     Drop (isolation) a member's inbound packets meet the rules and then
 //     the default deny, like anyone's. Enterprise groups (older docs:
 //     advanced) isolate members and deny both directions by default. All
-//     groups on one interface must be of one type.
+//     groups on one interface must be of one type. An ICMP rule whose CIDR
+//     peer is an IPv6 block, or an ICMPv6 rule whose CIDR peer is an IPv4
+//     block, is an error ([ErrInvalidRule]): Alibaba documents no meaning
+//     for the pair (its console offers "All ICMP (IPv4)" and "All ICMP
+//     (IPv6)" apart), and as written the rule would match no packet. A
+//     basic group's rules may reference basic groups only (an enterprise
+//     group "cannot serve as an authorization object in other groups'
+//     rules"); Compile cannot see a referenced group's flavour, so package
+//     reach's Build checks that.
 //
 // Rules and groups are plain exported data ([Rule], [Group], [Peer]),
 // written as Go literals or read by the format packages: package aws reads
@@ -73,7 +81,10 @@
 // match any address of the list's address family ([UnknownEntries].Family:
 // an IPv4 list certainly matches no IPv6 address, and the reverse), of
 // either family when the resolver does not say. Alibaba Cloud's rules can
-// drop, so both are errors there.
+// drop, so both are errors there, and so is a basic group whose own
+// members the resolver answers in part (an [UnknownMembers] with Held
+// set: its inner access policy needs them); the error says whether the
+// input holds the group.
 // [Evaluator.WithMembership] derives a view with other memberships (package
 // reach's middlebox-blind view, where no group has members). Documented
 // assumptions where AWS's pages leave a choice:

@@ -94,6 +94,14 @@ func randomRule(r *rand.Rand, fl sg.Flavour) sg.Rule {
 			rl.Peer = sg.GroupRef(randGroups[r.IntN(len(randGroups))])
 		}
 	}
+	if fl.IsAlibaba() && rl.Protocol.IsICMP() && rl.Peer.Kind == sg.PeerCIDR {
+		// Alibaba Cloud gives ICMP beside a block of the other family no
+		// meaning, and Compile refuses it: the ICMP of the block's family
+		rl.Protocol = flow.ICMP
+		if rl.Peer.CIDR.Addr().Is6() {
+			rl.Protocol = flow.ICMPv6
+		}
+	}
 	if fl.IsAlibaba() {
 		rl.Priority = 1 + r.IntN(4)
 		rl.Action = flow.Pass + flow.Action(r.IntN(2))

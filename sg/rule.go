@@ -82,6 +82,11 @@ func (e *UnknownEntries) Unwrap() error { return ErrEntriesUnknown }
 // sees an error that wraps [ErrMembersUnknown].
 type UnknownMembers struct {
 	Group string // the referenced group's ID
+	// Held says the input holds the group and only its membership is
+	// unknown in part (an address that may be a member is known only
+	// later, or depends on what the input lacks); false for a group the
+	// input does not hold.
+	Held bool
 	// Members are the addresses known to be members (a group the input
 	// holds, some of whose possible members are known only later); nil
 	// for a group the input does not hold.
@@ -92,8 +97,12 @@ type UnknownMembers struct {
 	Known func(a netip.Addr) bool
 }
 
-// Error says which group's members are unknown.
+// Error says which group's members are unknown, and whether the input
+// holds the group.
 func (e *UnknownMembers) Error() string {
+	if e.Held {
+		return fmt.Sprintf("%s: security group %s is in the input, but whether some addresses are its members is unknown", ErrMembersUnknown, e.Group)
+	}
 	return fmt.Sprintf("%s: security group %s is not in the input", ErrMembersUnknown, e.Group)
 }
 
@@ -291,6 +300,11 @@ func (r *Rule) validate(fl Flavour) error {
 		}
 		if r.Peer.CIDR.Addr().Is4In6() || r.Peer.CIDR.Addr().Zone() != "" {
 			return fmt.Errorf("%w: CIDR %s is IPv4-mapped or zoned", ErrInvalidRule, r.Peer.CIDR)
+		}
+		if fl.IsAlibaba() && r.Protocol.IsICMP() && (r.Protocol == flow.ICMPv6) != r.Peer.CIDR.Addr().Is6() {
+			// no Alibaba document gives the pair a meaning (see package doc)
+			return fmt.Errorf("%w: an %s rule whose peer %s is of the other address family: Alibaba Cloud documents no meaning for the pair, and as written it matches no packet",
+				ErrInvalidRule, r.Protocol, r.Peer.CIDR)
 		}
 	case PeerPrefixList:
 		if r.Peer.PrefixList == "" {

@@ -1,0 +1,68 @@
+package sg_test
+
+import (
+	"net/netip"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// TestCompileRefusesAlibabaICMPOfTheOtherFamily: an Alibaba Cloud ICMP
+// rule whose CIDR peer is an IPv6 block, or ICMPv6 with an IPv4 block,
+// has no documented meaning and as written would match no packet: Compile
+// refuses it, naming the rule. AWS rules are left as they are.
+func TestCompileRefusesAlibabaICMPOfTheOtherFamily(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		flavour sg.Flavour
+		proto   flow.Protocol
+		peer    sg.Peer
+		refused bool
+	}{
+		{"Alibaba ICMP, IPv6 peer", sg.AlibabaEnterprise, flow.ICMP, sg.AnyIPv6, true},
+		{"Alibaba ICMPv6, IPv4 peer", sg.AlibabaBasic, flow.ICMPv6, sg.AnyIPv4, true},
+		{"Alibaba ICMP, IPv4 peer", sg.AlibabaEnterprise, flow.ICMP, sg.AnyIPv4, false},
+		{"Alibaba ICMPv6, IPv6 peer", sg.AlibabaEnterprise, flow.ICMPv6, sg.AnyIPv6, false},
+		{"AWS ICMP, IPv6 peer", sg.AWS, flow.ICMP, sg.AnyIPv6, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := sg.Rule{ID: "sgr-1", Direction: flow.Inbound, Protocol: c.proto, ICMPType: -1, ICMPCode: -1, Peer: c.peer}
+			if c.flavour.IsAlibaba() {
+				r.Action, r.Priority = flow.Pass, 1
+			}
+			g := sg.Group{ID: "sg-1", Flavour: c.flavour, Rules: []sg.Rule{r}}
+			_, err := sg.Compile([]sg.Group{g}, sg.StaticResolver{Members: map[string][]netip.Addr{"sg-1": nil}})
+			if !c.refused {
+				assert.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, sg.ErrInvalidRule)
+			var ie *flow.InputError
+			require.ErrorAs(t, err, &ie)
+			assert.Equal(t, "sg-1", ie.Resource)
+			assert.Equal(t, "sgr-1", ie.Rule)
+			assert.Contains(t, err.Error(), "of the other address family")
+		})
+	}
+}
+
+// TestUnknownMembersErrorSaysWhetherTheGroupIsHeld: the error of a group
+// the input holds, some of whose members are unknown, does not say the
+// group is missing from the input.
+func TestUnknownMembersErrorSaysWhetherTheGroupIsHeld(t *testing.T) {
+	for _, c := range []struct {
+		held bool
+		want string
+	}{
+		{false, "group members unknown: security group sg-1 is not in the input"},
+		{true, "group members unknown: security group sg-1 is in the input, but whether some addresses are its members is unknown"},
+	} {
+		err := &sg.UnknownMembers{Group: "sg-1", Held: c.held}
+		assert.EqualError(t, err, c.want)
+		assert.ErrorIs(t, err, sg.ErrMembersUnknown)
+	}
+}
