@@ -12,49 +12,13 @@ import (
 	"github.com/reachsim/reachsim/reach"
 )
 
-// neighbourFS is the peering dump plus vpc-d (10.4.0.0/16), a VPC
-// of the same account on its own block with an internet gateway, whose
-// instance eni-d holds the public IP 52.0.0.4 and whose group sg-d
-// admits nothing. It collides with nothing, so the whole dump loads.
+// neighbourFS is the peering dump plus vpc-d (10.4.0.0/16), a VPC of the
+// same account on its own block with an internet gateway, whose instance
+// eni-d holds the public IP 52.0.0.4 and whose group sg-d admits
+// nothing. It collides with nothing, so the whole dump loads.
 func neighbourFS(t *testing.T) fstest.MapFS {
 	t.Helper()
-	fsys := peeringFS(t)
-	loadEdit(t, fsys, "peering/vpcs.json", func(doc map[string]any) {
-		loadAppend(doc, loadJSON(`{"VpcId": "vpc-d", "State": "available", "CidrBlock": "10.4.0.0/16", "OwnerId": "111122223333",
-			"CidrBlockAssociationSet": [{"CidrBlock": "10.4.0.0/16", "CidrBlockState": {"State": "associated"}}]}`), "Vpcs")
-	})
-	loadEdit(t, fsys, "peering/subnets.json", func(doc map[string]any) {
-		loadAppend(doc, loadJSON(`{"SubnetId": "subnet-d", "VpcId": "vpc-d", "CidrBlock": "10.4.1.0/24", "AvailabilityZone": "us-east-1a"}`), "Subnets")
-	})
-	loadEdit(t, fsys, "peering/network-interfaces.json", func(doc map[string]any) {
-		loadAppend(doc, loadJSON(`{"NetworkInterfaceId": "eni-d", "SubnetId": "subnet-d", "VpcId": "vpc-d",
-			"PrivateIpAddress": "10.4.1.10", "PrivateIpAddresses": [{"Primary": true, "PrivateIpAddress": "10.4.1.10",
-				"Association": {"PublicIp": "52.0.0.4", "IpOwnerId": "amazon"}}],
-			"Association": {"PublicIp": "52.0.0.4", "IpOwnerId": "amazon"},
-			"Groups": [{"GroupId": "sg-d", "GroupName": "d"}], "Status": "in-use", "InterfaceType": "interface",
-			"Attachment": {"InstanceId": "i-d", "DeviceIndex": 0, "Status": "attached"},
-			"TagSet": [{"Key": "Name", "Value": "d"}]}`), "NetworkInterfaces")
-	})
-	loadEdit(t, fsys, "peering/security-groups.json", func(doc map[string]any) {
-		loadAppend(doc, loadJSON(`{"GroupId": "sg-d", "GroupName": "d", "Description": "d", "OwnerId": "111122223333", "VpcId": "vpc-d",
-			"IpPermissions": [], "IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]}`), "SecurityGroups")
-	})
-	loadEdit(t, fsys, "peering/route-tables.json", func(doc map[string]any) {
-		loadAppend(doc, loadJSON(`{"RouteTableId": "rtb-d", "VpcId": "vpc-d",
-			"Associations": [{"Main": true, "RouteTableAssociationId": "rtbassoc-d", "RouteTableId": "rtb-d", "AssociationState": {"State": "associated"}}],
-			"Routes": [{"DestinationCidrBlock": "10.4.0.0/16", "GatewayId": "local", "Origin": "CreateRouteTable", "State": "active"},
-				{"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-d", "Origin": "CreateRoute", "State": "active"}]}`), "RouteTables")
-	})
-	loadEdit(t, fsys, "peering/network-acls.json", func(doc map[string]any) {
-		loadAppend(doc, loadJSON(`{"NetworkAclId": "acl-d", "VpcId": "vpc-d", "IsDefault": true,
-			"Associations": [{"NetworkAclAssociationId": "aclassoc-d", "NetworkAclId": "acl-d", "SubnetId": "subnet-d"}],
-			"Entries": [{"CidrBlock": "0.0.0.0/0", "Egress": true, "Protocol": "-1", "RuleAction": "allow", "RuleNumber": 100},
-				{"CidrBlock": "0.0.0.0/0", "Egress": false, "Protocol": "-1", "RuleAction": "allow", "RuleNumber": 100}]}`), "NetworkAcls")
-	})
-	loadEdit(t, fsys, "peering/internet-gateways.json", func(doc map[string]any) {
-		loadAppend(doc, loadJSON(`{"InternetGatewayId": "igw-d", "Attachments": [{"State": "available", "VpcId": "vpc-d"}]}`), "InternetGateways")
-	})
-	return fsys
+	return vpcDFS(t, "10.4", "", "52.0.0.4")
 }
 
 // TestLoadLeftOutPublicAddressIsNoInternetHost: Options.VPCs

@@ -1,6 +1,7 @@
 package aws_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -20,41 +21,44 @@ import (
 // hold such twins; one design cannot.
 func twinFS(t *testing.T) fstest.MapFS {
 	t.Helper()
+	return vpcDFS(t, "10.1", `, "BlockPublicAccessStates": {"InternetGatewayBlockMode": "block-bidirectional"}`, "")
+}
+
+// vpcDFS is the peering dump plus vpc-d on net+".0.0/16" ("10.1"): a
+// subnet net+".1.0/24" holding eni-d ("d", net+".1.10", public IP
+// public unless ""), whose group sg-d admits nothing in, a default ACL
+// open both ways, and a main route table sending 0.0.0.0/0 to its
+// internet gateway igw-d; vpcExtra adds fields to its describe-vpcs
+// element.
+func vpcDFS(t *testing.T, net, vpcExtra, public string) fstest.MapFS {
+	t.Helper()
 	fsys := peeringFS(t)
-	loadEdit(t, fsys, "peering/vpcs.json", func(doc map[string]any) {
-		loadAppend(doc, loadJSON(`{"VpcId": "vpc-d", "State": "available", "CidrBlock": "10.1.0.0/16",
-			"CidrBlockAssociationSet": [{"CidrBlock": "10.1.0.0/16", "CidrBlockState": {"State": "associated"}}],
-			"BlockPublicAccessStates": {"InternetGatewayBlockMode": "block-bidirectional"}}`), "Vpcs")
-	})
-	loadEdit(t, fsys, "peering/subnets.json", func(doc map[string]any) {
-		loadAppend(doc, loadJSON(`{"SubnetId": "subnet-d", "VpcId": "vpc-d", "CidrBlock": "10.1.1.0/24", "AvailabilityZone": "us-east-1a"}`), "Subnets")
-	})
-	loadEdit(t, fsys, "peering/network-interfaces.json", func(doc map[string]any) {
-		loadAppend(doc, loadJSON(`{"NetworkInterfaceId": "eni-d", "SubnetId": "subnet-d", "VpcId": "vpc-d",
-			"PrivateIpAddress": "10.1.1.10", "PrivateIpAddresses": [{"Primary": true, "PrivateIpAddress": "10.1.1.10"}],
-			"Groups": [{"GroupId": "sg-d", "GroupName": "d"}], "Status": "in-use", "InterfaceType": "interface",
-			"Attachment": {"InstanceId": "i-d", "DeviceIndex": 0, "Status": "attached"},
-			"TagSet": [{"Key": "Name", "Value": "d"}]}`), "NetworkInterfaces")
-	})
-	loadEdit(t, fsys, "peering/security-groups.json", func(doc map[string]any) {
-		loadAppend(doc, loadJSON(`{"GroupId": "sg-d", "GroupName": "d", "Description": "d", "OwnerId": "111122223333", "VpcId": "vpc-d",
-			"IpPermissions": [], "IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]}`), "SecurityGroups")
-	})
-	loadEdit(t, fsys, "peering/route-tables.json", func(doc map[string]any) {
-		loadAppend(doc, loadJSON(`{"RouteTableId": "rtb-d", "VpcId": "vpc-d",
-			"Associations": [{"Main": true, "RouteTableAssociationId": "rtbassoc-d", "RouteTableId": "rtb-d", "AssociationState": {"State": "associated"}}],
-			"Routes": [{"DestinationCidrBlock": "10.1.0.0/16", "GatewayId": "local", "Origin": "CreateRouteTable", "State": "active"},
-				{"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-d", "Origin": "CreateRoute", "State": "active"}]}`), "RouteTables")
-	})
-	loadEdit(t, fsys, "peering/network-acls.json", func(doc map[string]any) {
-		loadAppend(doc, loadJSON(`{"NetworkAclId": "acl-d", "VpcId": "vpc-d", "IsDefault": true,
-			"Associations": [{"NetworkAclAssociationId": "aclassoc-d", "NetworkAclId": "acl-d", "SubnetId": "subnet-d"}],
-			"Entries": [{"CidrBlock": "0.0.0.0/0", "Egress": true, "Protocol": "-1", "RuleAction": "allow", "RuleNumber": 100},
-				{"CidrBlock": "0.0.0.0/0", "Egress": false, "Protocol": "-1", "RuleAction": "allow", "RuleNumber": 100}]}`), "NetworkAcls")
-	})
-	loadEdit(t, fsys, "peering/internet-gateways.json", func(doc map[string]any) {
-		loadAppend(doc, loadJSON(`{"InternetGatewayId": "igw-d", "Attachments": [{"State": "available", "VpcId": "vpc-d"}]}`), "InternetGateways")
-	})
+	add := func(file, key, format string, args ...any) {
+		loadEdit(t, fsys, "peering/"+file, func(doc map[string]any) { loadAppend(doc, loadJSON(fmt.Sprintf(format, args...)), key) })
+	}
+	assoc := ""
+	if public != "" {
+		assoc = fmt.Sprintf(`, "Association": {"PublicIp": %q, "IpOwnerId": "amazon"}`, public)
+	}
+	add("vpcs.json", "Vpcs", `{"VpcId": "vpc-d", "State": "available", "CidrBlock": "%[1]s.0.0/16", "OwnerId": "111122223333",
+		"CidrBlockAssociationSet": [{"CidrBlock": "%[1]s.0.0/16", "CidrBlockState": {"State": "associated"}}]%[2]s}`, net, vpcExtra)
+	add("subnets.json", "Subnets", `{"SubnetId": "subnet-d", "VpcId": "vpc-d", "CidrBlock": "%s.1.0/24", "AvailabilityZone": "us-east-1a"}`, net)
+	add("network-interfaces.json", "NetworkInterfaces", `{"NetworkInterfaceId": "eni-d", "SubnetId": "subnet-d", "VpcId": "vpc-d",
+		"PrivateIpAddress": "%[1]s.1.10", "PrivateIpAddresses": [{"Primary": true, "PrivateIpAddress": "%[1]s.1.10"%[2]s}]%[2]s,
+		"Groups": [{"GroupId": "sg-d", "GroupName": "d"}], "Status": "in-use", "InterfaceType": "interface",
+		"Attachment": {"InstanceId": "i-d", "DeviceIndex": 0, "Status": "attached"},
+		"TagSet": [{"Key": "Name", "Value": "d"}]}`, net, assoc)
+	add("security-groups.json", "SecurityGroups", `{"GroupId": "sg-d", "GroupName": "d", "Description": "d", "OwnerId": "111122223333", "VpcId": "vpc-d",
+		"IpPermissions": [], "IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]}`)
+	add("route-tables.json", "RouteTables", `{"RouteTableId": "rtb-d", "VpcId": "vpc-d",
+		"Associations": [{"Main": true, "RouteTableAssociationId": "rtbassoc-d", "RouteTableId": "rtb-d", "AssociationState": {"State": "associated"}}],
+		"Routes": [{"DestinationCidrBlock": "%s.0.0/16", "GatewayId": "local", "Origin": "CreateRouteTable", "State": "active"},
+			{"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-d", "Origin": "CreateRoute", "State": "active"}]}`, net)
+	add("network-acls.json", "NetworkAcls", `{"NetworkAclId": "acl-d", "VpcId": "vpc-d", "IsDefault": true,
+		"Associations": [{"NetworkAclAssociationId": "aclassoc-d", "NetworkAclId": "acl-d", "SubnetId": "subnet-d"}],
+		"Entries": [{"CidrBlock": "0.0.0.0/0", "Egress": true, "Protocol": "-1", "RuleAction": "allow", "RuleNumber": 100},
+			{"CidrBlock": "0.0.0.0/0", "Egress": false, "Protocol": "-1", "RuleAction": "allow", "RuleNumber": 100}]}`)
+	add("internet-gateways.json", "InternetGateways", `{"InternetGatewayId": "igw-d", "Attachments": [{"State": "available", "VpcId": "vpc-d"}]}`)
 	return fsys
 }
 
