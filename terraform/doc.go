@@ -240,11 +240,23 @@
 //     once (a table holds one route per destination). Such a route is
 //     AWS's, and its target need not be the configuration's: a target
 //     the plan deletes or replaces is gone after apply, and AWS keeps the
-//     route as a blackhole ([reach.TargetBlackhole]; EC2 Route.State), and
-//     a target the plan does not hold (a transit gateway, peering
-//     connection or network interface of another stack) is one the model
-//     does not hold ([reach.TargetUnmodelled]): the queries it routes are
-//     indeterminate, as the aws loader has it; both with a warning. Where the plan
+//     route as a blackhole ([reach.TargetBlackhole]; EC2 Route.State),
+//     the primary network interface of an aws_instance the plan deletes
+//     or replaces among them (its before values'
+//     primary_network_interface_id: terminating the instance deletes it,
+//     and a replacing instance launches with a new one; an interface the
+//     instance was launched with, a network_interface or
+//     primary_network_interface block whose delete_on_termination is
+//     false, outlives it, detached, and is taken as one the plan does not
+//     hold), and a target the plan does not hold (a transit gateway,
+//     peering connection or network interface of another stack) is one
+//     the model does not hold ([reach.TargetUnmodelled]): the queries it
+//     routes are indeterminate, as the aws loader has it; both with a
+//     warning. An instance that exists and whose planned
+//     primary_network_interface_id is known only after apply keeps the
+//     one of the prior state (a primary interface cannot be detached);
+//     without one, the warning of a kept route to an interface the plan
+//     does not hold names the instance as its possible owner. Where the plan
 //     shows none (the planned route is known only after apply, or neither
 //     it nor the prior state holds one), the table holds a route of
 //     unknown destination ([reach.Route.Unknown]): the lookups the routes

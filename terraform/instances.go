@@ -31,7 +31,7 @@ func (r *reader) readInstance(in *instance) {
 		}
 	}
 	it := reach.Interface{ID: in.addr, Name: nameTag(in), Instance: in.known} // i-… when the plan knows it
-	if eni, ok := in.values["primary_network_interface_id"].(string); ok && eni != "" {
+	if eni := r.primaryENI(in); eni != "" {
 		r.byID[eni] = in
 	}
 	it.Subnet, _ = r.linkOne(in, "subnet_id", "aws_subnet")
@@ -41,8 +41,7 @@ func (r *reader) readInstance(in *instance) {
 		r.groupsUnknown(in, &it, "vpc_security_group_ids")
 	}
 	if !in.configured("vpc_security_group_ids") && !in.created() {
-		eni, _ := in.values["primary_network_interface_id"].(string)
-		r.dropDetached(in, &it, "vpc_security_group_ids", eni)
+		r.dropDetached(in, &it, "vpc_security_group_ids", r.primaryENI(in))
 	}
 	if isUnknown(in.unknown, "vpc_security_group_ids") && !in.configured("vpc_security_group_ids") {
 		// the provider computes it: from security_groups (names), or the
@@ -72,6 +71,25 @@ func (r *reader) readInstance(in *instance) {
 	sourceDestCheck(in, &it)
 	r.metadataOptions(in, &it)
 	r.addInterface(it)
+}
+
+// primaryENI returns the ID of the primary network interface of in, an
+// aws_instance: its planned primary_network_interface_id, or, where that
+// is known only after apply and the instance exists, the prior state's,
+// which apply keeps (a primary network interface cannot be detached from
+// its instance:
+// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-eni.html);
+// "" when neither says. The value read from the prior state is kept in
+// in's values.
+func (r *reader) primaryENI(in *instance) string {
+	eni, _ := in.values["primary_network_interface_id"].(string)
+	if eni == "" && !in.created() && isUnknown(in.unknown, "primary_network_interface_id") {
+		eni, _ = r.priorValue(in.addr, "primary_network_interface_id").(string)
+		if eni != "" {
+			in.values["primary_network_interface_id"] = eni
+		}
+	}
+	return eni
 }
 
 // metadataOptions reads metadata_options of an aws_instance:

@@ -153,7 +153,9 @@ var keptTargetTypes = map[reach.TargetKind][]string{
 // target ID may name a resource the configuration does not manage: one
 // the plan deletes or replaces is gone after apply, and AWS keeps the
 // route as a blackhole ("the route's target isn't available", EC2
-// Route.State; reach.TargetBlackhole); one the plan does not hold at all
+// Route.State; reach.TargetBlackhole), as is the primary network
+// interface of an instance the plan deletes or replaces (goneENI) unless
+// it outlives the instance; one the plan does not hold at all
 // (a transit gateway, peering connection or interface of another stack)
 // is a target the model does not hold (reach.TargetUnmodelled), as the
 // aws loader keeps a route to a target not in its input: the queries it
@@ -173,13 +175,71 @@ func (r *reader) keptTarget(table string, route reach.Route) reach.Route {
 		dest = route.PrefixList
 	}
 	for _, g := range r.gone {
-		if g.known == id && wanted(types, g.typ) {
+		if !wanted(types, g.typ) {
+			continue
+		}
+		eni, outlives := goneENI(g)
+		switch {
+		case g.known == id:
 			r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: route %s -> %s: the plan deletes or replaces %s, and AWS keeps the route as a blackhole: it drops what it matches", table, dest, id, g.addr))
-			route.Target, route.TargetType = reach.TargetBlackhole, ""
+		case eni == id && !outlives && route.Target == reach.TargetInterface:
+			r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: route %s -> %s: the plan deletes or replaces %s, whose primary network interface %s is deleted with it, and AWS keeps the route as a blackhole: it drops what it matches", table, dest, id, g.addr, id))
+		case eni == id && route.Target == reach.TargetInterface:
+			r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: route %s -> %s (%s), which AWS keeps: the plan deletes or replaces %s, whose primary network interface %s outlives it (delete_on_termination false), detached, and the plan does not hold it: the queries the route decides are indeterminate", table, dest, id, route.TargetType, g.addr, id))
+			route.Target = reach.TargetUnmodelled
 			return route
+		default:
+			continue
+		}
+		route.Target, route.TargetType = reach.TargetBlackhole, ""
+		return route
+	}
+	why := "the plan does not hold " + id
+	if route.Target == reach.TargetInterface {
+		for _, in := range r.insts {
+			if eni, _ := in.values["primary_network_interface_id"].(string); in.typ == "aws_instance" && !in.created() && eni == "" && isUnknown(in.unknown, "primary_network_interface_id") {
+				why += fmt.Sprintf(" (unless it is the primary network interface of %s, which the plan knows only after apply)", in.addr)
+				break
+			}
 		}
 	}
-	r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: route %s -> %s (%s), which AWS keeps: the plan does not hold %s, so the queries the route decides are indeterminate", table, dest, id, route.TargetType, id))
+	r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: route %s -> %s (%s), which AWS keeps: %s, so the queries the route decides are indeterminate", table, dest, id, route.TargetType, why))
 	route.Target = reach.TargetUnmodelled
 	return route
+}
+
+// goneENI returns the primary network interface of g, an aws_instance
+// the plan deletes or replaces, as its before values name it ("" for
+// another type or when they do not), and whether it outlives the
+// instance. Terminating an instance deletes the primary interface it made
+// at launch (its DeleteOnTermination is true); one it was launched with
+// (a network_interface block of device_index 0, or
+// primary_network_interface) is deleted with it only when that block's
+// delete_on_termination is true (false by default, and only an interface
+// made at launch may have true:
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceNetworkInterfaceSpecification.html):
+// otherwise AWS keeps it, detached. The new instance of a replaced one
+// launches with a new interface, of another ID.
+func goneENI(g *instance) (eni string, outlives bool) {
+	if g.typ != "aws_instance" {
+		return "", false
+	}
+	eni, _ = g.values["primary_network_interface_id"].(string)
+	for _, attr := range []string{"network_interface", "primary_network_interface"} {
+		bs, _ := blocks(g.values[attr])
+		for _, b := range bs {
+			idx, hasIdx := number(b["device_index"])
+			id, _ := b["network_interface_id"].(string)
+			if hasIdx && idx != 0 || id == "" {
+				continue
+			}
+			if eni == "" {
+				eni = id
+			}
+			if del, _ := b["delete_on_termination"].(bool); id == eni && !del {
+				outlives = true
+			}
+		}
+	}
+	return eni, outlives
 }
