@@ -663,7 +663,8 @@ func (r identityLost) GroupMembers(group string) ([]netip.Addr, error) {
 // Owner returns the resource of the design that holds address a (an
 // interface's private or public address, or an address of a prefix
 // delegated to it, a NAT gateway's, or what holds an address declared
-// with [Builder.AddUnmodelledAddress]), and whether one does. An address no
+// with [Builder.AddUnmodelledAddress] or a block declared with
+// [Builder.AddUnmodelledBlock]), and whether one does. An address no
 // resource holds is, to a query, a host outside the design: on the
 // internet when it is a public address.
 func (m *Model) Owner(a netip.Addr) (string, bool) {
@@ -672,6 +673,11 @@ func (m *Model) Owner(a netip.Addr) (string, bool) {
 	}
 	if ii, ok := m.ifaceByAddr(a); ok {
 		return ii.ID, true
+	}
+	if m.vpcAt(a) == nil {
+		if u, ok := m.unmodelledBlockAt(a); ok { // unmodelled_block.go
+			return u.Owner, true
+		}
 	}
 	return "", false
 }

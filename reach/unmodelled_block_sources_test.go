@@ -9,6 +9,7 @@ import (
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/reach/reachtest/brute"
 )
 
 // blockLeftOutDesign: blockDesign's vpc-a (unmodelled_block_test.go) with
@@ -72,4 +73,21 @@ func TestUnmodelledBlockNoInternetSource(t *testing.T) {
 	s6, err := m.Sources(reach.SourcesQuery{To: "eni-a", Protocol: flow.TCP, Port: 22, IPv6: true})
 	require.NoError(t, err)
 	assert.False(t, in(s6.Internet, "2600:1f18:b::1"), "an address of the unmodelled block listed as a certain internet source")
+}
+
+// Model.Owner names what holds an unmodelled block's address, as it does
+// an unmodelled address's, so the brute-force oracle does not count the
+// block as internet hosts (Sources leaves it out).
+func TestUnmodelledBlockOwner(t *testing.T) {
+	m := blockLeftOutDesign(t, "2600:1f18:b::/56")
+	o, ok := m.Owner(ba("54.1.2.3"))
+	require.True(t, ok)
+	require.Equal(t, "eni-out", o)
+	o, ok = m.Owner(ba("2600:1f18:b::1"))
+	assert.True(t, ok, "an address of an unmodelled block is held by what the design does not model")
+	assert.Equal(t, "vpc-out", o)
+	assert.False(t, brute.InternetHost(m, ba("2600:1f18:b::1")))
+	_, ok = m.Owner(ba("2600:1f18:c::1"))
+	assert.False(t, ok, "beside the block: nobody")
+	assert.True(t, brute.InternetHost(m, ba("2600:1f18:c::1")))
 }
