@@ -166,7 +166,8 @@ type walker struct {
 	natInstance *natInstanceRecord
 	// translator64 is the last appliance with an IPv4 address that
 	// forwarded another's IPv6 packet for the NAT64 prefix on the
-	// request, which may translate it (a NAT64 instance: nat64.go)
+	// request unchanged (its subnet's routes may get it somewhere:
+	// nat64Doomed), which may translate it (a NAT64 instance: nat64.go)
 	translator64 *ifaceInfo
 	// natPort is the NAT gateway whose picked port the packet carries
 	// (natport.go): on the request, its source port since the gateway

@@ -104,11 +104,25 @@
 // an egress-only one instead is dropped there ([NAT64NotTranslated]):
 // they forward IPv6 unchanged, and only a NAT gateway translates it,
 // unless an appliance with an IPv4 address forwarded it on the way: it
-// may be a NAT64 instance, which the input cannot say, so that hop is
-// undecided ([ApplianceTranslationUnknown]) and, for TCP and UDP through
-// an appliance of the same VPC, the walk goes on as the translated IPv4
-// packet would (routed from the appliance's subnet, the reply
-// translated back by it).
+// may be a NAT64 instance, which the input cannot say. A NAT64 instance
+// ends the IPv6 packet and sends an IPv4 one (RFC 6146), so when the
+// appliance's subnet's routes alone doom the unchanged packet (no route
+// for it, a blackhole, or the internet gateway or an egress-only one,
+// perhaps past firewall endpoints) the walk forks at the appliance: its
+// hop is undecided ([ApplianceTranslationUnknown]) and, for TCP and UDP,
+// the walk goes on as the translated IPv4 packet would (checked by the
+// appliance's security groups, routed from its subnet, the reply
+// translated back by it); the appliance's outbound groups, its subnet's
+// route and its subnet's outbound ACL never judge the IPv6 packet, which
+// either never leaves the appliance or fails anyway. The answer is
+// Unreachable only when the translated packet fails too. When the
+// unchanged packet may get somewhere (its subnet routes the prefix to a
+// NAT gateway, another appliance, a peering or a transit gateway...) it
+// is walked unchanged, and a gateway it then reaches untranslated is the
+// undecided hop instead (for TCP and UDP through an appliance of that
+// gateway's VPC, the walk goes on as the translated packet would); the
+// translated alternative is then not walked, so a certain block of the
+// unchanged packet stays certain.
 // A NAT gateway translates a TCP or UDP session's source port too, to a
 // port of its own within 1024-65535 (AWS VPC User Guide, "Ephemeral
 // ports"), which the input does not say: a network ACL that judges the

@@ -101,7 +101,7 @@ func (w *walker) viaEgressOnly(pkt flow.Flow, s *subnetInfo, vpc *vpcInfo, g *ei
 	}
 	if dst := pkt.Dst.Addr(); nat64Prefix.Contains(dst) { // nat64.go
 		if ap := w.translator64; ap != nil && w.leg == Forward {
-			return w.nat64Appliance(h, pkt, ap, vpc, "the egress-only internet gateway")
+			return w.nat64Appliance(h, pkt, ap, nat64Walked(pkt, ap, vpc), "the egress-only internet gateway forwards it as IPv6 and nothing translates it")
 		}
 		return w.stop(nat64Untranslated(h, "the egress-only internet gateway", w.m.sourceTable(pkt.Src.Addr())))
 	}

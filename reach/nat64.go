@@ -29,10 +29,14 @@ import (
 // target interface with an IPv4 address, its source/destination check
 // off or unknown) may have been translated by it: a NAT64 instance
 // (Jool, Tayga on an EC2 instance) does what a NAT gateway does, and the
-// input holds no instance configuration. The gateway's hop is then
-// undecided ([ApplianceTranslationUnknown], nat64Appliance), as for the
-// IPv4 NAT instance, and the walk goes on as the translated packet
-// would.
+// input holds no instance configuration. When the appliance's subnet's
+// routes alone doom the unchanged packet (nat64Doomed), the walk forks
+// at the appliance: its hop is undecided ([ApplianceTranslationUnknown],
+// nat64Appliance), as for the IPv4 NAT instance, and the walk goes on as
+// the translated packet would, the IPv6 packet's own egress (the
+// appliance's groups, its subnet's route and ACL) judging nothing: a
+// NAT64 instance never sends it on. Otherwise the unchanged packet is
+// walked, and a gateway it reaches untranslated is the undecided hop.
 
 // nat64Prefix is the well-known NAT64 prefix (RFC 6052).
 var nat64Prefix = netip.MustParsePrefix("64:ff9b::/96")
@@ -116,34 +120,45 @@ func natICMPError(h Hop, ni *natInfo) Hop {
 	return h
 }
 
-// nat64Appliance is hop h of the internet gateway or egress-only one (gw
-// words which) of vpc that pkt, an IPv6 request for the NAT64 prefix,
-// reaches after appliance ap forwarded it (walker.translator64).
-// Unchanged, the gateway forwards it as IPv6 and nothing translates it
-// (nat64Untranslated); but ap may be a NAT64 instance, which the input
-// cannot say: the hop is undecided ([ApplianceTranslationUnknown]).
-// For TCP and UDP through an appliance of vpc, the walk goes on as the
-// translated packet would: IPv4 from ap's address (the one with a public
-// address, if any) to the address the prefix holds, checked by ap's
-// security groups and routed from ap's subnet; the reply comes back to
-// ap, which translates it back (natInstanceReply). ICMPv6 (whose
-// translation to ICMP is not modelled) and an appliance in another VPC
-// end the walk at the undecided hop.
-func (w *walker) nat64Appliance(h Hop, pkt flow.Flow, ap *ifaceInfo, vpc *vpcInfo, gw string) arrival {
+// nat64Appliance is hop h, of the appliance ap or of a gateway after it,
+// for pkt, an IPv6 request for the NAT64 prefix that ap forwarded.
+// Unchanged (unchanged words what happens to it then), the packet fails
+// for certain; but ap may be a NAT64 instance, which the input cannot
+// say: the hop is undecided ([ApplianceTranslationUnknown]). With walkOn
+// (TCP and UDP, whose translation is modelled, through an appliance of
+// the VPC the packet is in), the walk goes on as the translated packet
+// would: IPv4 from ap's address (the one with a public address, if any)
+// to the address the prefix holds, checked by ap's security groups and
+// routed from ap's subnet; the reply comes back to ap, which translates
+// it back (natInstanceReply). Otherwise the walk ends at the undecided
+// hop.
+//
+// viaAppliance calls it at the appliance itself when its subnet's routes
+// alone doom the unchanged packet (nat64Doomed): a NAT64 instance
+// terminates the IPv6 packet (RFC 6146), so the appliance's outbound
+// groups, its subnet's route for the IPv6 packet and its subnet's
+// outbound ACL never judge that packet, only the IPv4 one. Otherwise
+// (the unchanged packet may get somewhere, e.g. to a NAT gateway) the
+// walk goes on unchanged, and toInternet or viaEgressOnly call it when
+// the packet reaches an internet gateway or an egress-only one
+// (walker.translator64).
+func (w *walker) nat64Appliance(h Hop, pkt flow.Flow, ap *ifaceInfo, walkOn bool, unchanged string) arrival {
 	dst := pkt.Dst.Addr()
 	private, _ := ap.natAddress()
 	if !private.IsValid() {
 		private, _ = ap.addr(false)
 	}
 	h.Verdict, h.Code, h.judge = flow.Indeterminate, ApplianceTranslationUnknown, nil
-	walkOn := (pkt.Protocol == flow.TCP || pkt.Protocol == flow.UDP) && ap.subnet.vpc == vpc
 	if w.explain {
-		h.reason = fmt.Sprintf("%s is in the NAT64 prefix %s (the IPv4 address %s, as DNS64 writes it): unchanged, %s forwards it as IPv6 and nothing translates it; but it came through appliance %s, which may translate it (a NAT64 instance) and send it on as IPv4 from %s to %s",
-			dst, nat64Prefix, nat64Embedded(dst), gw, ap.label(), private, nat64Embedded(dst))
-		if walkOn {
+		h.reason = fmt.Sprintf("%s is in the NAT64 prefix %s (the IPv4 address %s, as DNS64 writes it): unchanged, %s; but appliance %s may translate it (a NAT64 instance) and send it on as IPv4 from %s to %s",
+			dst, nat64Prefix, nat64Embedded(dst), unchanged, ap.label(), private, nat64Embedded(dst))
+		switch {
+		case walkOn:
 			h.reason += ", routed from " + ap.subnet.ID + ": the walk goes on as that packet would"
-		} else {
-			h.reason += "; the translated packet is not walked (" + ap.ID + " is in another VPC, or the translation of ICMPv6 is not modelled)"
+		case pkt.Protocol != flow.TCP && pkt.Protocol != flow.UDP:
+			h.reason += fmt.Sprintf("; the translated packet is not walked (the translation of %s is not modelled)", pkt.Protocol)
+		default:
+			h.reason += "; the translated packet is not walked (" + ap.ID + " is in another VPC)"
 		}
 		h.Missing = fmt.Sprintf("whether appliance %s translates IPv6 to IPv4 for %s (a NAT64 instance's operating system does; the input holds no instance configuration)", ap.ID, nat64Prefix)
 		h.Fix = fmt.Sprintf("route %s to a NAT gateway instead of %s (its NAT64 is in the design), or connect to %s over IPv4", nat64Prefix, ap.ID, nat64Embedded(dst))
@@ -157,4 +172,74 @@ func (w *walker) nat64Appliance(h Hop, pkt flow.Flow, ap *ifaceInfo, vpc *vpcInf
 	pkt.Dst = netip.AddrPortFrom(nat64Embedded(dst), pkt.Dst.Port())
 	w.securityGroups(pkt, ap, flow.Outbound)
 	return w.route(pkt, ap.subnet)
+}
+
+// nat64Walked reports whether the walk goes on past an undecided NAT64
+// translation of pkt by appliance ap, at a gateway of vpc: TCP and UDP
+// through an appliance of vpc.
+func nat64Walked(pkt flow.Flow, ap *ifaceInfo, vpc *vpcInfo) bool {
+	return (pkt.Protocol == flow.TCP || pkt.Protocol == flow.UDP) && ap.subnet.vpc == vpc
+}
+
+// nat64Doomed reports whether pkt, an IPv6 request for the NAT64 prefix
+// that an appliance in subnet s forwards unchanged, fails for certain by
+// the routes alone, whatever the filters: s's table has no route for it,
+// a blackhole one, or one to the internet gateway or an egress-only one,
+// which forward IPv6 unchanged (nat64Untranslated), perhaps through
+// firewall endpoints first (each forwards it unchanged from its own
+// subnet). Filters only ever stop a packet, so the decision does not
+// depend on the ports (Ports walks one path for all of them). Any other
+// route (a NAT gateway, which translates it, another appliance, a
+// peering, a transit gateway...) may get it somewhere. With explain,
+// words says what becomes of the packet.
+func (m *Model) nat64Doomed(pkt flow.Flow, s *subnetInfo, explain bool) (words string, doomed bool) {
+	return m.nat64DoomedFrom(pkt, s, explain, 0)
+}
+
+// nat64DoomedFrom is nat64Doomed after depth firewall endpoints.
+func (m *Model) nat64DoomedFrom(pkt flow.Flow, s *subnetInfo, explain bool, depth int) (words string, doomed bool) {
+	dst, rt := pkt.Dst.Addr(), s.rt
+	if rt == nil || s.contains(dst) || depth > maxSteps {
+		return "", false
+	}
+	cr, via, ok := rt.lookup(dst)
+	if len(rt.unknown) > 0 && rt.unknownRoute(dst, cr, ok) != nil {
+		return "", false // a route the input does not hold may decide
+	}
+	switch {
+	case !ok:
+		if explain {
+			words = rt.ID + " (the table of " + s.ID + ") has no route for it"
+		}
+		return words, true
+	case cr.tied != nil:
+		return "", false
+	case cr.Target == TargetBlackhole:
+		if explain {
+			words = "route " + routeDest(cr, via) + " of " + rt.ID + " (the table of " + s.ID + ") is a blackhole"
+		}
+		return words, true
+	case cr.Target == TargetInternetGateway && rt.vpc.igw != nil && !m.backIn(dst, rt.vpc):
+		if explain {
+			words = "route " + routeDest(cr, via) + " of " + rt.ID + " (the table of " + s.ID + ") sends it to the internet gateway " + cr.TargetID + ", which forwards IPv6 unchanged, and nothing translates it"
+		}
+		return words, true
+	case cr.Target == TargetEgressOnlyInternetGateway && !m.backIn(dst, rt.vpc):
+		if explain {
+			words = "route " + routeDest(cr, via) + " of " + rt.ID + " (the table of " + s.ID + ") sends it to the egress-only internet gateway " + cr.TargetID + ", which forwards IPv6 unchanged, and nothing translates it"
+		}
+		return words, true
+	case cr.Target == TargetFirewallEndpoint:
+		ei := m.endpoints[cr.TargetID]
+		if ei == nil {
+			return "", false
+		}
+		if then, doomed := m.nat64DoomedFrom(pkt, ei.subnet, explain, depth+1); doomed {
+			if explain {
+				words = "route " + routeDest(cr, via) + " of " + rt.ID + " (the table of " + s.ID + ") sends it through firewall endpoint " + ei.ID + ", then " + then
+			}
+			return words, true
+		}
+	}
+	return "", false
 }

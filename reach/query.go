@@ -218,7 +218,7 @@ func (e endpoint) label() string {
 	case e.vpc != nil:
 		return "unknown address " + e.addr.String() + " in " + e.vpc.ID + " (no interface holds it)"
 	case nat64Prefix.Contains(e.addr):
-		return "NAT64 address " + e.addr.String() + " (IPv4 " + nat64Embedded(e.addr).String() + " through a NAT gateway)"
+		return "NAT64 address " + e.addr.String() + " (IPv4 " + nat64Embedded(e.addr).String() + ", once NAT64 translates the packet)"
 	case unroutable(e.addr):
 		// a private address outside every VPC: on premises, or behind
 		// a gateway the design does not model, never on the internet

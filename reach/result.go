@@ -198,11 +198,16 @@ const (
 	// translated packet would (from the appliance's public address, its
 	// reply back through the appliance). Likewise a packet for the NAT64
 	// prefix 64:ff9b::/96 that an appliance with an IPv4 address
-	// forwarded and that reaches an internet gateway or an egress-only one
-	// unchanged ([NAT64NotTranslated] otherwise): the appliance may be a
-	// NAT64 instance. For TCP and UDP through an appliance of the same VPC
-	// the walk goes on as the translated IPv4 packet would, routed from
-	// the appliance's subnet; otherwise it ends at the undecided hop.
+	// forwards, which its subnet's routes send, unchanged, to an
+	// internet gateway or an egress-only one ([NAT64NotTranslated]
+	// otherwise), or to no route or a blackhole: the appliance may be a
+	// NAT64 instance. The hop is the appliance's own; for TCP and UDP the
+	// walk goes on as the translated IPv4 packet would, checked by the
+	// appliance's security groups and routed from its subnet, and the
+	// IPv6 packet's own egress there (groups, route, network ACL) does not
+	// decide; otherwise it ends at the undecided hop. A packet the
+	// appliance's subnet sends elsewhere unchanged that still reaches such
+	// a gateway makes the gateway's hop the undecided one.
 	ApplianceTranslationUnknown Code = "APPLIANCE_TRANSLATION_UNKNOWN"
 	// NATPortUnknown: a network ACL judges a reply to the source port a
 	// NAT gateway picked for the session, which the input does not say

@@ -124,7 +124,14 @@ func (w *walker) viaAppliance(pkt flow.Flow, from *subnetInfo, ii *ifaceInfo) ar
 		w.appliance = ii
 	}
 	if _, v4 := ii.addr(false); src != ii && v4 && w.leg == Forward && pkt.Src.Addr().Is6() && nat64Prefix.Contains(pkt.Dst.Addr()) {
-		w.translator64 = ii // it may translate the packet to IPv4 (a NAT64 instance: nat64.go)
+		// it may translate the packet to IPv4 (a NAT64 instance: nat64.go)
+		if words, doomed := w.m.nat64Doomed(pkt, ii.subnet, w.explain); doomed {
+			// unchanged, the packet fails whatever the appliance's own
+			// filters say; translated, it never meets them as IPv6
+			h := Hop{Kind: KindInterface, ID: ii.ID, Name: ii.label(), Packet: pkt}
+			return w.nat64Appliance(h, pkt, ii, pkt.Protocol == flow.TCP || pkt.Protocol == flow.UDP, words)
+		}
+		w.translator64 = ii
 	}
 	w.securityGroups(pkt, ii, flow.Outbound)
 	return w.route(pkt, ii.subnet)
@@ -239,7 +246,7 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 	}
 	if !back && nat64Prefix.Contains(dst) { // nat64.go
 		if ap := w.translator64; ap != nil && w.leg == Forward {
-			return w.nat64Appliance(h, pkt, ap, vpc, "the internet gateway")
+			return w.nat64Appliance(h, pkt, ap, nat64Walked(pkt, ap, vpc), "the internet gateway forwards it as IPv6 and nothing translates it")
 		}
 		return w.stop(nat64Untranslated(h, "the internet gateway", w.m.sourceTable(src)))
 	}
