@@ -52,15 +52,64 @@ func (m *Model) vpcsHolding(a netip.Addr) []string {
 	return out
 }
 
-// reservedAddr reports, as a problem of owner's field at fieldPath, an
-// address a of subnet si that AWS reserves: the first four and the last
-// of each of the subnet's blocks, IPv4 and IPv6 alike (the network
+// assignable returns the addresses of subnet block c that the cloud
+// may give an interface: all but those it reserves. AWS reserves the
+// first four and the last of each block, IPv4 and IPv6 alike (the network
 // address, the VPC router, the DNS server, one for future use, and the
 // last; Amazon VPC User Guide, "Subnet CIDR blocks",
 // https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html).
-// AWS never assigns one to an interface or a gateway.
+// Alibaba Cloud (alibaba: an ECS interface's vSwitch) reserves the first
+// address and the last three of each IPv4 block, and the first and the
+// last nine of each IPv6 block (Alibaba Cloud VPC API,
+// CreateVSwitchCidrReservation: "the first IP address and the last three
+// IP addresses of the vSwitch are reserved by the system ... will not be
+// allocated", and the first and last nine for IPv6;
+// https://www.alibabacloud.com/help/en/vpc/api-610154): .1 to .3 of a
+// vSwitch are an ECS instance's to use. ok is false when c is too small
+// to hold an address past those. This is the one place either rule is
+// written: Build's checks of given addresses (reservedAddr,
+// alibabaReservedAddr, reservedIn) and the addresses something of
+// unknown address could get (freeIn) all ask it.
+func assignable(c netip.Prefix, alibaba bool) (r addrset.Range, ok bool) {
+	head, tail := 4, 1
+	if alibaba {
+		head, tail = 1, 3
+		if c.Addr().Is6() {
+			tail = 9
+		}
+	}
+	if host := c.Addr().BitLen() - c.Bits(); host < 8 && 1<<host <= head+tail {
+		return addrset.Range{}, false
+	}
+	r.From, r.To = c.Masked().Addr(), addrset.Last(c)
+	for range head {
+		r.From = r.From.Next()
+	}
+	for range tail {
+		r.To = r.To.Prev()
+	}
+	return r, true
+}
+
+// reserves reports whether the cloud reserves address a in subnet s
+// (assignable; alibaba for an ECS interface's vSwitch): false when a is
+// in none of s's blocks.
+func (s *subnetInfo) reserves(a netip.Addr, alibaba bool) bool {
+	for _, c := range s.CIDRs {
+		if !c.Contains(a) {
+			continue
+		}
+		r, ok := assignable(c, alibaba)
+		return !ok || a.Less(r.From) || r.To.Less(a)
+	}
+	return false
+}
+
+// reservedAddr reports, as a problem of owner's field at fieldPath, an
+// address a of subnet si that AWS reserves (assignable): AWS never
+// assigns one to an interface or a gateway.
 func reservedAddr(p *problems, si *subnetInfo, owner, fieldPath string, a netip.Addr) bool {
-	if !reservedIn(si.CIDRs, netip.PrefixFrom(a, a.BitLen())).IsValid() {
+	if !si.reserves(a, false) {
 		return false
 	}
 	p.add(owner, fieldPath, a.String(), "AWS reserves %s in subnet %s (%s: the first four and the last address of each of its blocks) and never assigns it",
@@ -70,37 +119,18 @@ func reservedAddr(p *problems, si *subnetInfo, owner, fieldPath string, a netip.
 
 // alibabaReservedAddr is reservedAddr for an Alibaba Cloud (ECS)
 // interface: it reports an address a of vSwitch si that Alibaba Cloud
-// reserves, the first address and the last three of each IPv4 block of
-// the vSwitch, and the first and the last nine of each IPv6 block
-// (Alibaba Cloud VPC API, CreateVSwitchCidrReservation: "the first IP
-// address and the last three IP addresses of the vSwitch are reserved by
-// the system ... will not be allocated", and the first and last nine for
-// IPv6; https://www.alibabacloud.com/help/en/vpc/api-610154). The first
-// four addresses AWS reserves are not reserved there: .1 to .3 of a
-// vSwitch are an ECS instance's to use.
+// reserves (assignable), the first address and the last three of each
+// IPv4 block of the vSwitch, and the first and the last nine of each
+// IPv6 block.
 func alibabaReservedAddr(p *problems, si *subnetInfo, owner, fieldPath string, a netip.Addr) bool {
-	for _, c := range si.CIDRs {
-		if !c.Contains(a) {
-			continue
-		}
-		last, tail := addrset.Last(c), 3
-		if a.Is6() {
-			tail = 9
-		}
-		reserved := a == c.Masked().Addr()
-		for i, r := 0, last; i < tail && !reserved && r.IsValid(); i, r = i+1, r.Prev() {
-			reserved = a == r
-		}
-		if !reserved {
-			continue
-		}
-		what := "the first address and the last three of its IPv4 block"
-		if a.Is6() {
-			what = "the first address and the last nine of its IPv6 block"
-		}
-		p.add(owner, fieldPath, a.String(), "Alibaba Cloud reserves %s in vSwitch %s (%s: %s) and never assigns it",
-			a, si.ID, prefixList(si.CIDRs), what)
-		return true
+	if !si.reserves(a, true) {
+		return false
 	}
-	return false
+	what := "the first address and the last three of its IPv4 block"
+	if a.Is6() {
+		what = "the first address and the last nine of its IPv6 block"
+	}
+	p.add(owner, fieldPath, a.String(), "Alibaba Cloud reserves %s in vSwitch %s (%s: %s) and never assigns it",
+		a, si.ID, prefixList(si.CIDRs), what)
+	return true
 }

@@ -724,13 +724,16 @@ func (w *walker) deliverLocal(pkt flow.Flow, from *subnetInfo, vpc *vpcInfo) arr
 		return w.natInbound(pkt, ni)
 	}
 	if dst == vpc.dns {
+		if h, ok := w.m.prefixesUnknownHop(pkt, vpc, KindRouteTable, vpc.ID); ok { // delegated.go
+			return w.stop(h) // an ECS interface may get it: an Alibaba vSwitch does not reserve it
+		}
 		// from outside the VPC: a source inside it went straight there
 		return w.stop(amazonDNSOutside(pkt, vpc)) // amazondns.go
 	}
 	if h, ok := w.m.unmodelledHop(pkt, vpc); ok { // unmodelled.go
 		return w.stop(h)
 	}
-	if h, ok := w.m.prefixesUnknownHop(pkt, vpc, KindRouteTable, vpc.ID); ok { // unknown.go
+	if h, ok := w.m.prefixesUnknownHop(pkt, vpc, KindRouteTable, vpc.ID); ok { // delegated.go
 		return w.stop(h)
 	}
 	return w.stop(Hop{Kind: KindRouteTable, ID: vpc.ID, Packet: pkt, Verdict: flow.Deny, Code: UnknownDestination,
@@ -744,12 +747,15 @@ func (w *walker) deliverLocal(pkt flow.Flow, from *subnetInfo, vpc *vpcInfo) arr
 // ([UnmodelledAddress]) is undecided instead.
 func (m *Model) unknownIn(pkt flow.Flow, vpc *vpcInfo) Hop {
 	if pkt.Dst.Addr() == vpc.dns {
+		if h, ok := m.prefixesUnknownHop(pkt, vpc, KindInternet, "internet"); ok { // delegated.go
+			return h // an ECS interface may get it: an Alibaba vSwitch does not reserve it
+		}
 		return amazonDNSOutside(pkt, vpc) // amazondns.go: the internet is outside the VPC
 	}
 	if h, ok := m.unmodelledHop(pkt, vpc); ok { // unmodelled.go
 		return h
 	}
-	if h, ok := m.prefixesUnknownHop(pkt, vpc, KindInternet, "internet"); ok { // unknown.go
+	if h, ok := m.prefixesUnknownHop(pkt, vpc, KindInternet, "internet"); ok { // delegated.go
 		return h
 	}
 	dst := pkt.Dst.Addr()

@@ -106,13 +106,16 @@ func checkDelegatedOwners(p *problems, m *Model) {
 }
 
 // prefixesUnknownHop is the undecided hop (kind and id) of a packet for
-// an address nothing in the design holds, when the address AWS picks at
-// launch for an interface of a subnet of vpc could be it
+// an address nothing in the design holds, when the address the cloud
+// picks at launch for an interface of a subnet of vpc could be it
 // ([Interface.AddressUnknown], [Interface.IPv6Unknown]: an address its
-// placeholder stands for), or a prefix AWS delegates at launch to one
-// could hold it ([Interface.IPv4PrefixesUnknown],
+// placeholder stands for), or a prefix the cloud delegates at launch to
+// one could hold it ([Interface.IPv4PrefixesUnknown],
 // [Interface.IPv6PrefixesUnknown]): a free address of that subnet, none
-// AWS reserves.
+// the cloud reserves (assignable: Alibaba Cloud's rule for an ECS
+// interface, AWS's for any other). Such an address may be the base of the
+// VPC plus two, which an Alibaba vSwitch does not reserve: the callers
+// ask this before they take it for the Amazon DNS server.
 func (m *Model) prefixesUnknownHop(pkt flow.Flow, vpc *vpcInfo, kind Kind, id string) (Hop, bool) {
 	dst := pkt.Dst.Addr()
 	for _, ii := range m.prefixesUnknown {
@@ -136,7 +139,7 @@ func (m *Model) prefixesUnknownHop(pkt flow.Flow, vpc *vpcInfo, kind Kind, id st
 			continue
 		}
 		return Hop{Kind: kind, ID: id, Packet: pkt, Verdict: flow.Indeterminate, Code: AddressUnknownDestination,
-			reason:  fmt.Sprintf("nothing in the design has %s, but AWS picks the address of %s in %s at launch, which may be it", dst, ii.label(), ii.subnet.ID),
+			reason:  fmt.Sprintf("nothing in the design has %s, but %s picks the address of %s in %s at launch, which may be it", dst, cloudName(ii), ii.label(), ii.subnet.ID),
 			Missing: u.what + ", known only later: whether it is " + dst.String()}, true
 	}
 	return Hop{}, false
@@ -156,6 +159,15 @@ func (m *Model) maybeOwnPrefix(pkt flow.Flow, ii *ifaceInfo) (Hop, bool) {
 	return Hop{Kind: KindInterface, ID: ii.ID, Name: ii.label(), Packet: pkt, Verdict: flow.Indeterminate, Code: DelegatedPrefixesUnknown,
 		reason:  fmt.Sprintf("%s may be of a prefix or a secondary address AWS gives %s at launch: then %s receives it as its own, else its source/destination check judges it", dst, ii.label(), ii.label()),
 		Missing: what + ", known only later: whether the prefixes or addresses AWS gives " + ii.label() + " at launch hold " + dst.String()}, true
+}
+
+// cloudName names the cloud that gives interface ii its addresses:
+// "Alibaba Cloud" for an ECS interface, "AWS" for any other.
+func cloudName(ii *ifaceInfo) string {
+	if ii.isAlibaba() {
+		return "Alibaba Cloud"
+	}
+	return "AWS"
 }
 
 // familyOf is 0 for an IPv4 address, 1 for IPv6.

@@ -201,7 +201,10 @@
 // (CreateVSwitchCidrReservation,
 // https://www.alibabacloud.com/help/en/vpc/api-610154), and Build refuses
 // one of those among its PrivateIPs, naming the interface, the field and
-// the address; .1 to .3 of a vSwitch are its to use. A design is one address space: two
+// the address; .1 to .3 of a vSwitch are its to use. The same rule (one
+// per cloud) gives the addresses an ECS interface whose address is known
+// only later could get, and its placeholder (below), and the delegated
+// prefixes Build accepts for it. A design is one address space: two
 // VPCs may share a block, but Build refuses two resources of the design
 // holding one private address, and where they are of two VPCs the error
 // names both and wraps [ErrSharedAddress] (check such VPCs one at a time).
@@ -213,7 +216,11 @@
 // group hop only such a rule could allow is undecided ([SGIndeterminate],
 // naming the value), not a certain block. An interface address known only later
 // ([Interface.AddressUnknown], [Interface.IPv6Unknown]) walks with a
-// placeholder of its subnet's block, and an answer is indeterminate where
+// placeholder of its subnet's block (the highest address the cloud may
+// give there: AWS's rule above, or Alibaba Cloud's for an ECS
+// interface, whose vSwitch may give it .1 to .3, the VPC's base plus two
+// included: a packet for that address is then undecided, not one for the
+// Amazon DNS server), and an answer is indeterminate where
 // the design's blocks tell apart the addresses it could get (unknown.go),
 // unless a hop blocks every one of them (unknown_block.go: judged again
 // over each piece its filter tells apart, membership following the

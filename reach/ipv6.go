@@ -58,6 +58,7 @@ func (b *Builder) buildIPv6(p *problems, m *Model) {
 	for _, ii := range m.ifaceOrder {
 		in := ii.Interface
 		ii.DelegatedPrefixes = nil
+		alibaba := alibabaGroups(ii.Groups, m.groups) // an ECS interface, whose vSwitch reserves other addresses (builder_addrs.go)
 		for j, c := range in.DelegatedPrefixes {
 			ap := path("interfaces", ii.index, fmt.Sprintf("DelegatedPrefixes[%d]", j))
 			switch {
@@ -65,9 +66,12 @@ func (b *Builder) buildIPv6(p *problems, m *Model) {
 				p.add(in.ID, ap, c.String(), "not a CIDR block")
 			case !slices.ContainsFunc(ii.subnet.CIDRs, func(sc netip.Prefix) bool { return sc.Bits() <= c.Bits() && sc.Contains(c.Addr()) }):
 				p.add(in.ID, ap, c.String(), "outside subnet %s (%s)", ii.subnet.ID, prefixList(ii.subnet.CIDRs))
-			case reservedIn(ii.subnet.CIDRs, c).IsValid():
+			case reservedIn(ii.subnet.CIDRs, c, alibaba).IsValid() && alibaba:
+				p.add(in.ID, ap, c.String(), "holds %s, which Alibaba Cloud reserves in vSwitch %s (the first address and the last three of its IPv4 block, the first and the last nine of its IPv6 block) and never assigns",
+					reservedIn(ii.subnet.CIDRs, c, alibaba), ii.subnet.ID)
+			case reservedIn(ii.subnet.CIDRs, c, alibaba).IsValid():
 				p.add(in.ID, ap, c.String(), "holds %s, which AWS reserves in subnet %s (the first four and the last address of each of its blocks): AWS never delegates it",
-					reservedIn(ii.subnet.CIDRs, c), ii.subnet.ID)
+					reservedIn(ii.subnet.CIDRs, c, alibaba), ii.subnet.ID)
 			default:
 				ii.DelegatedPrefixes = append(ii.DelegatedPrefixes, c.Masked())
 				m.delegated = append(m.delegated, delegation{c.Masked(), ii})
@@ -77,23 +81,21 @@ func (b *Builder) buildIPv6(p *problems, m *Model) {
 	b.indexDelegated(p, m) // delegated.go
 }
 
-// reservedIn returns the first address of c that AWS reserves in the
-// subnet block holding it (the first four and the last of each block,
-// IPv4 and IPv6 alike: Amazon VPC User Guide, "Subnet CIDR blocks"), or
+// reservedIn returns the first address of c that the cloud reserves in
+// the subnet block holding it (assignable: AWS's first four and last of
+// each block, or, when alibaba, Alibaba Cloud's rule for a vSwitch), or
 // the zero Addr when c holds none.
-func reservedIn(blocks []netip.Prefix, c netip.Prefix) netip.Addr {
+func reservedIn(blocks []netip.Prefix, c netip.Prefix, alibaba bool) netip.Addr {
 	for _, sc := range blocks {
 		if sc.Bits() > c.Bits() || !sc.Contains(c.Addr()) {
 			continue
 		}
-		first := sc.Masked().Addr()
-		for i, a := 0, first; i < 4; i, a = i+1, a.Next() {
-			if c.Contains(a) {
-				return a
-			}
-		}
-		if last := addrset.Last(sc); c.Contains(last) {
-			return last
+		r, ok := assignable(sc, alibaba)
+		switch first := c.Masked().Addr(); {
+		case !ok || first.Less(r.From):
+			return first
+		case r.To.Less(addrset.Last(c)):
+			return r.To.Next()
 		}
 	}
 	return netip.Addr{}

@@ -28,12 +28,13 @@ import (
 // answers for them.
 
 // freeIn returns subnet s's block of the family (IPv6 when v6) and the
-// addresses of it AWS may still give out: none it reserves (the first
-// four and the last), none the design gives to anything (an address of a
+// addresses of it the cloud may still give out: none it reserves
+// (assignable: AWS's rule, or Alibaba Cloud's when alibaba, for an ECS
+// interface), none the design gives to anything (an address of a
 // resource, a delegated prefix's), and, unless placeholders, no
 // placeholder of an address known only later. The block is invalid when
 // s has none of the family, or one too small to hold a usable address.
-func (m *Model) freeIn(s *subnetInfo, v6, placeholders bool) (netip.Prefix, addrset.Set) {
+func (m *Model) freeIn(s *subnetInfo, v6, alibaba, placeholders bool) (netip.Prefix, addrset.Set) {
 	var block netip.Prefix
 	for _, c := range s.CIDRs {
 		if c.Addr().Is6() == v6 {
@@ -41,11 +42,14 @@ func (m *Model) freeIn(s *subnetInfo, v6, placeholders bool) (netip.Prefix, addr
 			break
 		}
 	}
-	if !block.IsValid() || block.Bits() > block.Addr().BitLen()-3 {
+	if !block.IsValid() {
 		return netip.Prefix{}, addrset.Set{}
 	}
-	first := block.Masked().Addr().Next().Next().Next().Next()
-	free := addrset.OfRanges(addrset.Range{From: first, To: addrset.Last(block).Prev()})
+	usable, ok := assignable(block, alibaba)
+	if !ok {
+		return netip.Prefix{}, addrset.Set{}
+	}
+	free := addrset.OfRanges(usable)
 	var taken []addrset.Range
 	for a, owner := range m.owners {
 		if block.Contains(a) && (!placeholders || !strings.HasPrefix(owner, unknownOwner)) {
@@ -110,7 +114,7 @@ func (m *Model) prefixesUnknownSources(base Query, ii *ifaceInfo) ([]SourceInter
 	if what == "" {
 		return nil, nil
 	}
-	_, free := m.freeIn(ii.subnet, base.IPv6, false)
+	_, free := m.freeIn(ii.subnet, base.IPv6, ii.isAlibaba(), false)
 	if free.IsEmpty() {
 		return nil, nil
 	}
@@ -149,7 +153,7 @@ func (m *Model) auditPrefixesUnknown(ii *ifaceInfo, asked []serviceAsk) ([]Findi
 	if what == "" || len(asked) == 0 {
 		return nil, nil
 	}
-	block, free := m.freeIn(ii.subnet, true, false)
+	block, free := m.freeIn(ii.subnet, true, ii.isAlibaba(), false)
 	if free.IsEmpty() {
 		return nil, nil
 	}
@@ -184,14 +188,15 @@ func (m *Model) auditPrefixesUnknown(ii *ifaceInfo, asked []serviceAsk) ([]Findi
 // launchPrefixesAt names the value known only later of ii's prefixes of
 // a's family ([Interface.IPv4PrefixesUnknown],
 // [Interface.IPv6PrefixesUnknown]) when a is an address of ii's subnet
-// that AWS does not reserve; "" for any other address. Whether something
+// that the cloud does not reserve (assignable: Alibaba Cloud's rule for
+// an ECS interface, AWS's for any other); "" for any other address. Whether something
 // holds a is the caller's to know.
 func (ii *ifaceInfo) launchPrefixesAt(a netip.Addr) string {
 	what := ii.IPv4PrefixesUnknown
 	if a.Is6() {
 		what = ii.IPv6PrefixesUnknown
 	}
-	if what == "" || !ii.subnet.contains(a) || reservedIn(ii.subnet.CIDRs, netip.PrefixFrom(a, a.BitLen())).IsValid() {
+	if what == "" || !ii.subnet.contains(a) || ii.subnet.reserves(a, ii.isAlibaba()) {
 		return ""
 	}
 	return what

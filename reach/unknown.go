@@ -19,8 +19,10 @@ import (
 // address: AWS picks a free address of the subnet at launch
 // ([Interface.AddressUnknown]). Build gives such an interface a
 // placeholder, the highest free address of its subnet (AWS reserves the
-// first four and the last), which the walks use like any address, its
-// groups' membership included. Whether an answer this gives holds for the
+// first four and the last; for an ECS interface, Alibaba Cloud reserves
+// the first and the last three of the vSwitch's IPv4 block, the first
+// and the last nine of its IPv6 block: assignable), which the walks use
+// like any address, its groups' membership included. Whether an answer this gives holds for the
 // address AWS will pick depends on the edges between addresses the
 // design's CIDR blocks make: a security group rule's (or the prefix list
 // it names), a network ACL entry's, a route's (of a VPC or a transit
@@ -59,8 +61,9 @@ type addrUnknown struct {
 // placeholder, once every known address is claimed.
 func placeUnknown(p *problems, m *Model) {
 	for _, ii := range m.unknownIfaces {
+		alibaba := alibabaGroups(ii.Groups, m.groups) // quota.go: an ECS interface, whose vSwitch reserves other addresses
 		if ii.IPv6Unknown != "" {
-			ph, could, err := placeIn(m, ii.subnet, true)
+			ph, could, err := placeIn(m, ii.subnet, true, alibaba)
 			if err != "" {
 				p.add(ii.ID, path("interfaces", ii.index, "IPv6Unknown"), ii.IPv6Unknown, "%s", err)
 			} else {
@@ -71,7 +74,7 @@ func placeUnknown(p *problems, m *Model) {
 		if ii.AddressUnknown == "" {
 			continue
 		}
-		ph, could, err := placeIn(m, ii.subnet, false)
+		ph, could, err := placeIn(m, ii.subnet, false, alibaba)
 		if err != "" {
 			p.add(ii.ID, path("interfaces", ii.index, "AddressUnknown"), ii.AddressUnknown, "%s", err)
 			continue
@@ -214,11 +217,14 @@ func (m *Model) publicUnknowns(f flow.Flow, src, dst *ifaceInfo) []string {
 }
 
 // placeIn picks a placeholder in subnet s, the highest free address of
-// its IPv4 block (its IPv6 block when v6; AWS reserves the first four and
-// the last of each), and returns it with every address something of
-// unknown address could get there; err says why there is none.
-func placeIn(m *Model, s *subnetInfo, v6 bool) (ph netip.Addr, could addrset.Set, err string) {
-	block, could := m.freeIn(s, v6, true) // prefixes_unknown.go
+// its IPv4 block (its IPv6 block when v6), and returns it with every
+// address something of unknown address could get there: none the cloud
+// reserves (assignable: AWS's first four and last of each block, or
+// Alibaba Cloud's first and last three of an IPv4 block, first and last
+// nine of an IPv6 block, when alibaba, for an ECS interface); err says
+// why there is none.
+func placeIn(m *Model, s *subnetInfo, v6, alibaba bool) (ph netip.Addr, could addrset.Set, err string) {
+	block, could := m.freeIn(s, v6, alibaba, true) // prefixes_unknown.go
 	if !block.IsValid() {
 		family := "IPv4"
 		if v6 {
@@ -239,7 +245,7 @@ func placeIn(m *Model, s *subnetInfo, v6 bool) (ph netip.Addr, could addrset.Set
 func placeNATs(p *problems, m *Model, next netip.Addr) {
 	for _, ni := range m.unknownNATs {
 		if ni.PrivateIPUnknown != "" {
-			ph, could, err := placeIn(m, ni.subnet, false)
+			ph, could, err := placeIn(m, ni.subnet, false, false) // a NAT gateway is AWS's
 			if err != "" {
 				p.add(ni.ID, "natGateways."+ni.ID+".PrivateIPUnknown", ni.PrivateIPUnknown, "%s", err)
 				continue
