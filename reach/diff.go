@@ -182,6 +182,12 @@ func diff(a, b *Model, o DiffOptions, fast bool) (*DiffResult, error) {
 	}
 	c := newDiffCompare(ma, mb, s)
 	c.internet, c.sameInternet = internetOf(a, b, o.IPv6)
+	if c.ua, err = unmodelledSideOf(a, b, ma, mo); err != nil { // diff_unmodelled.go
+		return nil, fmt.Errorf("before: %w", err)
+	}
+	if c.ub, err = unmodelledSideOf(b, a, mb, mo); err != nil {
+		return nil, fmt.Errorf("after: %w", err)
+	}
 	c.compare(out)
 	if err := c.attribute(a, b, out, o); err != nil {
 		return nil, err
@@ -212,6 +218,9 @@ type diffCompare struct {
 	// then words an address change against them).
 	internet     addrset.Set
 	sameInternet bool
+	// ua and ub answer, in each model, the addresses of its unmodelled
+	// blocks that the other counts as the internet's (nil: none)
+	ua, ub *unmodelledSide
 }
 
 // nodeChange is a change between two nodes, by index.

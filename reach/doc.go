@@ -386,6 +386,11 @@
 //     through is a change, listed with exactly the addresses that gained
 //     or lost what ([AddressChange]). Only the pairs a change can touch
 //     are answered again; a change it cannot place answers every pair.
+//     An address one model counts as the internet's and the other holds
+//     in an unmodelled block ([Builder.AddUnmodelledBlock]) is compared
+//     as undecided in the second: what its design without the block
+//     carries there, up to the internet's edge, is indeterminate (and so
+//     lost as certain), with the block as the change's cause.
 //   - [Model.Lint] reports, with stable IDs ([LintChecks]), where the
 //     input holds each resource ([Model.Origin], set by loaders with
 //     [Builder.SetOrigin]) and a fix: shadowed and redundant ACL entries,
