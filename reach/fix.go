@@ -163,7 +163,11 @@ type FixResult struct {
 	// questions refuse either model, as they do where a NAT gateway's
 	// addresses are told apart, the query's port and the ends of the port
 	// ranges the changes name, each by Check). Addresses of prefixes delegated to an interface are
-	// not among them unless the query names one.
+	// not among them unless the query names one. The NAT64 address
+	// (64:ff9b::a.b.c.d) of an IPv4 internet host an ACL entry or route
+	// names is among them, on tcp and udp, when a route sends that
+	// prefix to a NAT gateway or an appliance (which sends the session on
+	// as IPv4).
 	AlsoChanged []SessionChange `json:"also_changed"`
 	// Patched is the model with the changes made.
 	Patched *Model `json:"-"`
