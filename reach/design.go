@@ -73,6 +73,7 @@ func (m *Model) design() *Builder {
 	}
 	b.AddUnresolvedGroup(slices.Sorted(maps.Keys(m.unresolved))...)
 	b.AddUnmodelledAddress(m.UnmodelledAddresses()...)
+	b.AddUnmodelledBlock(m.UnmodelledBlocks()...)
 	b.AddUnmodelledGroupUse(m.UnmodelledGroupUses()...)
 	b.AddUnresolvedPrefixList(slices.Sorted(maps.Keys(m.unresolvedLists))...)
 	for _, id := range slices.Sorted(maps.Keys(m.unknownPeers)) {

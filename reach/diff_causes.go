@@ -1,6 +1,7 @@
 package reach
 
 import (
+	"cmp"
 	"net/netip"
 	"reflect"
 	"runtime"
@@ -110,6 +111,9 @@ search:
 		}
 	}
 	if !found {
+		if held := heldCauses(pc, res); len(held) > 0 {
+			return held, ""
+		}
 		return []Cause{}, "no internet address traced shows the change: causes not attributed"
 	}
 	for _, nd := range []*diffNode{f, t} {
@@ -138,6 +142,10 @@ search:
 		}
 		if r.Kind == ResourcePrefixList || r.Kind == ResourceVPC {
 			ina, inb = onA[r.Kind+":"+r.ID], onB[r.Kind+":"+r.ID]
+		}
+		if r.Kind == ResourceUnmodelledBlock || r.Kind == ResourceUnmodelledAddress {
+			out = append(out, heldCauses(pc, []ResourceChange{r})...)
+			continue
 		}
 		switch {
 		case ina && inb:
@@ -399,6 +407,37 @@ func symmetricDifference[T any](x, y []T) []T {
 				out = append(out, it)
 			}
 		}
+	}
+	return out
+}
+
+// heldCauses returns the unmodelled blocks and addresses among res
+// ([Builder.AddUnmodelledBlock], [Builder.AddUnmodelledAddress]) that
+// hold an internet address of pc, which changed: no trace meets them (a
+// packet to them is undecided, and none starts there), but declaring or
+// dropping one changes what those addresses are. OnPath is the model
+// that declares it.
+func heldCauses(pc *PairChange, res []ResourceChange) []Cause {
+	var out []Cause
+	for _, r := range res {
+		var p netip.Prefix
+		switch r.Kind {
+		case ResourceUnmodelledBlock:
+			p, _ = netip.ParsePrefix(r.ID)
+		case ResourceUnmodelledAddress:
+			if x, err := netip.ParseAddr(r.ID); err == nil {
+				p = netip.PrefixFrom(x, x.BitLen())
+			}
+		default:
+			continue
+		}
+		if !p.IsValid() || !slices.ContainsFunc(pc.Addresses, func(ac AddressChange) bool {
+			return slices.ContainsFunc(ac.Addresses, p.Overlaps)
+		}) {
+			continue
+		}
+		on := map[string]string{resourceAdded: "after", resourceRemoved: "before"}[r.Change]
+		out = append(out, Cause{r, cmp.Or(on, "both")})
 	}
 	return out
 }

@@ -42,10 +42,14 @@ func (c *diffCompare) spansOf(a bool, i, j *diffNode) []netSpan {
 	if (ci < 0 && !i.net) || (cj < 0 && !j.net) {
 		return nil
 	}
+	var spans []netSpan
 	if k := ix.at(ci, cj); k >= 0 {
-		return m.spans[k]
+		spans = m.spans[k]
 	}
-	return nil
+	if u := map[bool]*unmodelledSide{true: c.ua, false: c.ub}[a]; u != nil {
+		spans = u.splice(spans, ci, cj) // diff_unmodelled.go
+	}
+	return spans
 }
 
 // netDelta is how one internet address's sessions changed: gained, lost,

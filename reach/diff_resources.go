@@ -56,10 +56,16 @@ const (
 	// ResourceUnresolvedPrefixList: a list declared with
 	// [Builder.AddUnresolvedPrefixList]
 	ResourceUnresolvedPrefixList = "unresolved-prefix-list"
-	resourceChanged              = "changed"
-	resourceAdded                = "added"
-	resourceRemoved              = "removed"
-	resourceBlockPublicAccessID  = "region"
+	// ResourceUnmodelledAddress: an address declared with
+	// [Builder.AddUnmodelledAddress], by its address
+	ResourceUnmodelledAddress = "unmodelled-address"
+	// ResourceUnmodelledBlock: a block declared with
+	// [Builder.AddUnmodelledBlock], by its prefix
+	ResourceUnmodelledBlock     = "unmodelled-block"
+	resourceChanged             = "changed"
+	resourceAdded               = "added"
+	resourceRemoved             = "removed"
+	resourceBlockPublicAccessID = "region"
 )
 
 // resourceChanges compares every resource of a and b, and returns those
@@ -87,6 +93,8 @@ func resourceChanges(a, b *Model) []ResourceChange {
 	out = append(out, compareMaps(ResourceUnresolvedGroup, a.unresolved, b.unresolved, func(x, y bool) []string { return nil })...)
 	out = append(out, compareMaps(ResourceUnresolvedPrefixList, a.unresolvedLists, b.unresolvedLists, listFamilyDetails)...)
 	out = append(out, compareSpecs(ResourceUnknownPeer, a.unknownPeers, b.unknownPeers, func(v UnknownPeer) UnknownPeer { return v })...)
+	out = append(out, compareSpecs(ResourceUnmodelledAddress, unmodelledByID(a), unmodelledByID(b), func(u UnmodelledAddress) UnmodelledAddress { return u })...)
+	out = append(out, compareSpecs(ResourceUnmodelledBlock, blocksByID(a), blocksByID(b), func(u UnmodelledBlock) UnmodelledBlock { return u })...)
 	if !reflect.DeepEqual(a.bpa, b.bpa) {
 		out = append(out, ResourceChange{Kind: ResourceBlockPublicAccess, ID: resourceBlockPublicAccessID, Change: resourceChanged,
 			Details: []string{"VPC Block Public Access mode or exclusions changed"}})
@@ -371,4 +379,22 @@ func prefixListDetails(x, y []netip.Prefix) []string {
 		return out
 	}
 	return listDetails("entry", text(x), text(y))
+}
+
+// unmodelledByID returns m's unmodelled addresses by address.
+func unmodelledByID(m *Model) map[string]UnmodelledAddress {
+	out := map[string]UnmodelledAddress{}
+	for a, u := range m.unmodelled {
+		out[a.String()] = u.UnmodelledAddress
+	}
+	return out
+}
+
+// blocksByID returns m's unmodelled blocks by prefix.
+func blocksByID(m *Model) map[string]UnmodelledBlock {
+	out := map[string]UnmodelledBlock{}
+	for _, u := range m.unmodelledBlocks {
+		out[u.Prefix.String()] = u
+	}
+	return out
 }

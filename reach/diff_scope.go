@@ -1,6 +1,7 @@
 package reach
 
 import (
+	"cmp"
 	"net/netip"
 	"reflect"
 	"slices"
@@ -163,7 +164,10 @@ func (m *Model) hasUnknowns() bool {
 
 // middleChanged reports whether a resource of the middle differs: a VPC,
 // a gateway, a NAT gateway, a prefix list, a firewall, a peering, a
-// transit gateway and its tables and attachments, Block Public Access.
+// transit gateway and its tables and attachments, Block Public Access,
+// or the addresses and blocks the design declares it does not model
+// (they change what the internet is, and which answers are undecided,
+// anywhere).
 // The resources are compared as the models' designs hold them (design.go),
 // in the order of their IDs.
 func middleChanged(a, b *Model) bool {
@@ -176,7 +180,14 @@ func middleOf(d *Builder) []any {
 	slices.SortFunc(vpcs, func(x, y VPC) int { return strings.Compare(x.ID, y.ID) })
 	lists := slices.Clone(d.lists)
 	slices.SortFunc(lists, func(x, y PrefixList) int { return strings.Compare(x.ID, y.ID) })
-	return []any{vpcs, d.igws, d.nats, lists, d.firewalls, d.peerings, d.tgws, d.tgwRTs, d.tgwAtts, d.eigws, d.gwEPs, d.bpa}
+	addrs := slices.Clone(d.unmodelled)
+	slices.SortFunc(addrs, func(x, y UnmodelledAddress) int { return x.Address.Compare(y.Address) })
+	blocks := slices.Clone(d.unmodelledBlocks)
+	slices.SortFunc(blocks, func(x, y UnmodelledBlock) int {
+		return cmp.Or(x.Prefix.Addr().Compare(y.Prefix.Addr()), x.Prefix.Bits()-y.Prefix.Bits())
+	})
+	return []any{vpcs, d.igws, d.nats, lists, d.firewalls, d.peerings, d.tgws, d.tgwRTs, d.tgwAtts, d.eigws, d.gwEPs, d.bpa,
+		addrs, blocks}
 }
 
 // transitSubnets adds to transit the subnets where a middlebox of m sits

@@ -29,9 +29,12 @@ import (
 // it (internal/textsafe).
 func (d *DiffResult) Text() string {
 	var b strings.Builder
-	if len(d.Changes) == 0 {
+	switch {
+	case len(d.Changes) == 0 && len(d.Notes) > 0:
+		b.WriteString("changes: none (every pair carries what it did, but for what the notes below leave out)\n")
+	case len(d.Changes) == 0:
 		b.WriteString("changes: none (every pair carries what it did)\n")
-	} else {
+	default:
 		fmt.Fprintf(&b, "groups (round trip, from client port %d):\n", DefaultSourcePort)
 		for _, g := range d.Groups {
 			writeDiffGroup(&b, g)

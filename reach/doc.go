@@ -407,6 +407,16 @@
 //     through is a change, listed with exactly the addresses that gained
 //     or lost what ([AddressChange]). Only the pairs a change can touch
 //     are answered again; a change it cannot place answers every pair.
+//     An address one model counts as the internet's and the other holds
+//     in an unmodelled block ([Builder.AddUnmodelledBlock]) is compared
+//     as undecided in the second: what its design without the block
+//     carries there, up to the internet's edge, is indeterminate (and so
+//     lost as certain), with the block as the change's cause. For IPv6,
+//     the NAT64 prefix 64:ff9b::/96 is left out of the comparison, with
+//     a note, when a route of either model sends some of it to a NAT
+//     gateway or an appliance: its addresses go on as the IPv4 addresses
+//     they hold, which Diff does not tell apart within the prefix (ask
+//     [Model.Check] about one, before and after).
 //   - [Model.Lint] reports, with stable IDs ([LintChecks]), where the
 //     input holds each resource ([Model.Origin], set by loaders with
 //     [Builder.SetOrigin]) and a fix: shadowed and redundant ACL entries,

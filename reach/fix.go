@@ -163,7 +163,11 @@ type FixResult struct {
 	// questions refuse either model, as they do where a NAT gateway's
 	// addresses are told apart, the query's port and the ends of the port
 	// ranges the changes name, each by Check). Addresses of prefixes delegated to an interface are
-	// not among them unless the query names one.
+	// not among them unless the query names one. The NAT64 address
+	// (64:ff9b::a.b.c.d) of an IPv4 internet host an ACL entry or route
+	// names is among them, on tcp and udp, when a route sends that
+	// prefix to a NAT gateway or an appliance (which sends the session on
+	// as IPv4).
 	AlsoChanged []SessionChange `json:"also_changed"`
 	// Patched is the model with the changes made.
 	Patched *Model `json:"-"`
@@ -194,8 +198,12 @@ type SessionChange struct {
 	// before; IndeterminateLost those indeterminate before and not after.
 	IndeterminateGained flow.PortSet `json:"indeterminate_gained"`
 	IndeterminateLost   flow.PortSet `json:"indeterminate_lost"`
-	Before              Outcome      `json:"before,omitempty"`
-	After               Outcome      `json:"after,omitempty"`
+	// Before and After are the session's outcomes, for a protocol
+	// without ports (icmp, icmpv6, other protocol numbers); unset (and
+	// left out of the JSON) for tcp and udp: see
+	// [SessionChange.MarshalJSON].
+	Before Outcome `json:"before"`
+	After  Outcome `json:"after"`
 	// ICMP is the message compared, for an icmp or icmpv6 session a
 	// route change alters (a route carries every message; nil: echo).
 	ICMP *ICMPMessage `json:"icmp,omitempty"`
@@ -203,6 +211,30 @@ type SessionChange struct {
 	// for: those no filter of the design names, which every filter and
 	// route treats alike (for a route change).
 	Protocols flow.Set[uint8] `json:"protocols,omitzero"`
+}
+
+// MarshalJSON implements [json.Marshaler]: the session's fields as
+// tagged, "before" and "after" on every session of a protocol without
+// ports, whatever the outcome ("unreachable", Outcome's zero value,
+// included), and never on a tcp or udp one, whose ports say how it
+// changed.
+func (s SessionChange) MarshalJSON() ([]byte, error) {
+	type plain SessionChange // without this method
+	j := struct {
+		plain
+		Before *Outcome `json:"before,omitempty"`
+		After  *Outcome `json:"after,omitempty"`
+	}{plain: plain(s)}
+	if !s.Protocol.HasPorts() {
+		j.Before, j.After = &s.Before, &s.After
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // as Change.MarshalJSON
+	if err := enc.Encode(j); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // fixRounds bounds the rounds of a fix: each round fixes every block its

@@ -204,7 +204,9 @@ func (m *Model) denyEntry(h Hop) ([]Change, bool) {
 // judges, both ways, on q's protocol (every protocol, of the route's
 // family, for a route: routeKinds): every port for tcp and udp
 // ([Model.Ports]), the query's message otherwise. The query's own ends are compared too, on
-// its other ports and protocols.
+// its other ports and protocols. For an ACL or route change, the NAT64
+// address of an IPv4 internet peer is a peer too (nat64Aliases), on
+// IPv6, tcp and udp.
 func (m *Model) alsoChanged(patched *Model, q Query, changes []Change) ([]SessionChange, error) {
 	out := []SessionChange{}
 	seen := map[[2]string]bool{}
@@ -215,6 +217,7 @@ func (m *Model) alsoChanged(patched *Model, q Query, changes []Change) ([]Sessio
 			continue // a default rule of a group the fix makes: m never had it
 		}
 		near, peers := patched.touched(c) // the patched model holds the groups a change adds
+		peers, aliases := m.nat64Aliases(patched, c, peers)
 		for _, a := range peers {
 			for _, b := range near {
 				for _, pair := range [2][2]string{{a, b}, {b, a}} {
@@ -226,13 +229,20 @@ func (m *Model) alsoChanged(patched *Model, q Query, changes []Change) ([]Sessio
 					own := m.sameEnd(pair[0], q.From) && m.sameEnd(pair[1], q.To)
 					kinds := []sessionKind{{proto: q.Protocol, icmp: q.ICMP}}
 					v6 := q.IPv6
+					alias := aliases[pair[0]] || aliases[pair[1]]
 					if c.Kind == ResourceRouteTable {
 						// a route carries every protocol, of its family
-						v6 = v6 || c.Route != nil && c.Route.Destination.Addr().Is6()
+						v6 = v6 || alias || c.Route != nil && c.Route.Destination.Addr().Is6()
 						kinds = routeKinds(kindsCache, m, q, v6)
+					}
+					if alias {
+						v6 = true // a NAT64 session: IPv6 to the gateway
 					}
 					for _, k := range kinds {
 						p := k.proto
+						if alias && !p.HasPorts() {
+							continue // NAT64 translates tcp and udp
+						}
 						if own && p == q.Protocol && !p.HasPorts() && sameMessage(k.icmp, q.ICMP) {
 							continue // the query itself
 						}
@@ -265,6 +275,32 @@ func (m *Model) alsoChanged(patched *Model, q Query, changes []Change) ([]Sessio
 		}
 	}
 	return out, nil
+}
+
+// nat64Aliases adds to peers, for a change to a network ACL or a route
+// table (which may judge a NAT gateway's translated packets) when a
+// route of m or patched sends some of 64:ff9b::/96 to a NAT gateway or an
+// appliance, the NAT64 address of each IPv4 internet host among them:
+// an IPv6 interface's session to 64:ff9b::a.b.c.d goes on as IPv4 to
+// a.b.c.d (nat64.go), so a change for the host changes it too. It
+// returns the peers and the aliases added.
+func (m *Model) nat64Aliases(patched *Model, c Change, peers []string) ([]string, map[string]bool) {
+	if (c.Kind != ResourceNetworkACL && c.Kind != ResourceRouteTable) || !(m.routesNAT64() || patched.routesNAT64()) {
+		return peers, nil
+	}
+	aliases := map[string]bool{}
+	for _, p := range peers {
+		x, err := netip.ParseAddr(p)
+		if err != nil || !x.Is4() || m.byPrivate[x] != nil || m.byPublic[x] != nil || m.natAddr[x] != nil {
+			continue
+		}
+		a := nat64Address(x).String()
+		if !aliases[a] {
+			aliases[a] = true
+			peers = append(slices.Clip(peers), a)
+		}
+	}
+	return peers, aliases
 }
 
 // without returns sc with port left out of its port sets.

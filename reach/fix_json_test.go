@@ -3,6 +3,7 @@ package reach_test
 import (
 	"encoding/json"
 	"net/netip"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -81,4 +82,60 @@ func TestFixJSONNamesEveryDirection(t *testing.T) {
 		require.True(t, c.HasDirection(), c.Text)
 		assert.Equal(t, c.Direction.String(), got.Changes[i]["direction"], c.Text)
 	}
+}
+
+// A session change's JSON holds "before" and "after" for every protocol
+// without ports, unreachable included (README, "Verified fixes": "before
+// and after outcomes for other protocols"): Unreachable is Outcome's
+// zero value, and omitempty on the fields dropped it. A tcp or udp
+// session has neither (its ports say how it changed).
+func TestSessionChangeJSONOutcomes(t *testing.T) {
+	tests := []struct {
+		name string
+		sc   reach.SessionChange
+		want map[string]any // nil: no "before" nor "after"
+	}{
+		{"icmpv6 opened", reach.SessionChange{From: "2606:4700::1", To: "eni-app", Protocol: flow.ICMPv6, Before: reach.Unreachable, After: reach.Reachable},
+			map[string]any{"before": "unreachable", "after": "reachable"}},
+		{"icmp closed", reach.SessionChange{From: "eni-a", To: "eni-b", Protocol: flow.ICMP, Before: reach.Reachable, After: reach.Unreachable},
+			map[string]any{"before": "reachable", "after": "unreachable"}},
+		{"gre undecided", reach.SessionChange{From: "eni-a", To: "eni-b", Protocol: flow.Protocol(47), Before: reach.Indeterminate, After: reach.Unreachable},
+			map[string]any{"before": "indeterminate", "after": "unreachable"}},
+		{"tcp", reach.SessionChange{From: "eni-a", To: "eni-b", Protocol: flow.TCP, Gained: flow.SetOf(flow.Single[uint16](443))}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := json.Marshal(tt.sc)
+			require.NoError(t, err)
+			var got map[string]any
+			require.NoError(t, json.Unmarshal(b, &got))
+			for _, key := range []string{"from", "to", "protocol", "gained", "lost", "indeterminate_gained", "indeterminate_lost"} {
+				assert.Contains(t, got, key, "%s", b)
+			}
+			if tt.want == nil {
+				assert.NotContains(t, got, "before", "%s", b)
+				assert.NotContains(t, got, "after", "%s", b)
+				return
+			}
+			for k, v := range tt.want {
+				assert.Equal(t, v, got[k], "%s: %s", k, b)
+			}
+		})
+	}
+}
+
+// TestFixAlsoChangedJSONBefore: Fix's AlsoChanged holds an icmpv6
+// session that was unreachable before; its JSON says so.
+func TestFixAlsoChangedJSONBefore(t *testing.T) {
+	m := dnDual(t, dnRoute("10.9.0.0/16", reach.TargetInternetGateway, "igw-a")) // app: no IPv6 route
+	fx, err := m.Fix(reach.Query{From: "app", To: "2606:4700::1", Protocol: flow.TCP, Port: 443, IPv6: true}, reach.Reachable)
+	require.NoError(t, err)
+	i := slices.IndexFunc(fx.AlsoChanged, func(s reach.SessionChange) bool { return s.Protocol == flow.ICMPv6 })
+	require.GreaterOrEqual(t, i, 0, "%+v", fx.AlsoChanged)
+	require.Equal(t, reach.Unreachable, fx.AlsoChanged[i].Before)
+	require.Equal(t, reach.Reachable, fx.AlsoChanged[i].After)
+	b, err := json.Marshal(fx.AlsoChanged[i])
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"before":"unreachable"`)
+	assert.Contains(t, string(b), `"after":"reachable"`)
 }

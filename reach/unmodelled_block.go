@@ -14,9 +14,11 @@ import (
 // address of it is undecided ([UnmodelledDestination], naming Owner and
 // What), never a certain delivery to an internet host; a query cannot
 // start from such an address, and set questions about the internet
-// (Sources, Audit, Matrix's internet node, Diff) leave it out of the
-// internet, as they leave out an [UnmodelledAddress]. A single address is
-// declared with
+// (Sources, Audit, Matrix's internet node) leave it out of the
+// internet, as they leave out an [UnmodelledAddress]; [Diff] compares an
+// address a block holds in one model only as undecided in that model,
+// and lists a block declared, dropped or changed as a [ResourceChange]
+// of kind [ResourceUnmodelledBlock]. A single address is declared with
 // [Builder.AddUnmodelledAddress].
 type UnmodelledBlock struct {
 	Prefix netip.Prefix
