@@ -61,7 +61,11 @@ func (q *trafficQuestion) internetMiddlesAt(end *ifaceInfo, fixed netip.Addr, fr
 	m := q.m
 	var out []internetPiece
 	walks := 0
+	leaveNAT64 := q.v6 && m.routesNAT64() // the note nat64MatrixNote says so
 	for _, piece := range m.internetPieces(!q.v6) {
+		if leaveNAT64 && nat64Prefix.Contains(piece.From) {
+			continue // pieces are cut at the prefix (addressCuts)
+		}
 		rep, ok := m.internetIn(piece)
 		if !ok {
 			continue
