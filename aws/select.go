@@ -167,20 +167,5 @@ func heldText(held map[string]bool) string {
 	if len(held) == 0 {
 		return "it holds no VPC"
 	}
-	ids := make([]string, 0, len(held))
-	for id := range held {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return "it holds " + strings.Join(ids, ", ")
-}
-
-// absentVPC says why VPC id is not in the design, for a warning or an
-// indeterminate answer: left out by Options.VPCs, or not in the input
-// (guess says where it may be).
-func (l *loader) absentVPC(id, guess string) string {
-	if l.vpcsOut[id] {
-		return "left out (not among the VPCs chosen)"
-	}
-	return "not in the input (" + guess + ")"
+	return "it holds " + strings.Join(slices.Sorted(maps.Keys(held)), ", ")
 }

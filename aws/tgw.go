@@ -462,11 +462,12 @@ func (l *loader) tgwKeepKnown(st *tgwState) {
 			continue
 		}
 		if l.out.vpcByID[a.att.VPC] == nil {
-			a.att.Missing = fmt.Sprintf("VPC %s, which attachment %s attaches (another account's?)", a.att.VPC, a.att.ID)
-			if l.vpcsOut[a.att.VPC] {
-				a.att.Missing = fmt.Sprintf("VPC %s, which attachment %s attaches (left out: not among the VPCs chosen)", a.att.VPC, a.att.ID)
+			why, state := "another account's?", "not in the input (another account's?)"
+			if l.vpcsOut[a.att.VPC] { // select.go
+				why, state = "left out: not among the VPCs chosen", "left out (not among the VPCs chosen)"
 			}
-			l.warn(a.at, "VPC %s of attachment %s is %s: traffic to it is indeterminate", a.att.VPC, a.att.ID, l.absentVPC(a.att.VPC, "another account's?"))
+			a.att.Missing = fmt.Sprintf("VPC %s, which attachment %s attaches (%s)", a.att.VPC, a.att.ID, why)
+			l.warn(a.at, "VPC %s of attachment %s is %s: traffic to it is indeterminate", a.att.VPC, a.att.ID, state)
 			continue
 		}
 		for _, s := range a.att.Subnets {
