@@ -77,7 +77,7 @@
 //     stream exception policy (AWS: under CONTINUE "aws:drop_strict" still
 //     matches): every such direction is then a certain Deny. [Engine.Verdicts] decides such sessions as
 //     Evaluate does.
-//   - A [Connection] whose AppProto is "" leaves the application protocol
+//   - A [Connection] whose flow's App is flow.AppUnset leaves the application protocol
 //     to the stateful engine: its port-based guess
 //     ([stateful.DefaultAppProto], a stated limit), except that a TCP
 //     session with a Domain speaks TLS or HTTP, and on a port the guess

@@ -124,10 +124,10 @@ func (p Policy) Label() string {
 // as it reaches the endpoint, and which of its directions pass through
 // this endpoint (with symmetric routing, both).
 type Connection struct {
-	Flow flow.Flow
-	// AppProto is the application protocol ("tls", "http", ...); "" lets
-	// the stateful engine derive it from the destination port.
-	AppProto       string
+	// Flow is the client's first packet; its App is the application
+	// protocol the connection speaks, flow.AppUnset to let the stateful
+	// engine derive it from the destination port.
+	Flow           flow.Flow
 	Request, Reply bool
 }
 
@@ -313,7 +313,7 @@ func (e *Engine) Verdicts(c Connection) (request, reply flow.Verdict) {
 	}
 	if seen[0] || seen[1] {
 		var v [2]flow.Verdict
-		v[0], v[1] = e.stateful.Verdicts(stateful.Session{Flow: c.Flow, AppProto: c.AppProto, ForwardSeen: seen[0], ReturnSeen: seen[1], Unseen: unseen})
+		v[0], v[1] = e.stateful.Verdicts(stateful.Session{Flow: c.Flow, ForwardSeen: seen[0], ReturnSeen: seen[1], Unseen: unseen})
 		for k := range verdict {
 			if v[k] != flow.Allow && verdict[k] == flow.Allow {
 				verdict[k] = v[k]
@@ -432,7 +432,7 @@ func (e *Engine) decide(c Connection, explain bool, pkts []PacketResult, sd *sta
 		}
 	}
 	if fwdSeen || retSeen {
-		s := stateful.Session{Flow: c.Flow, AppProto: c.AppProto, ForwardSeen: fwdSeen, ReturnSeen: retSeen, Unseen: unseen}
+		s := stateful.Session{Flow: c.Flow, ForwardSeen: fwdSeen, ReturnSeen: retSeen, Unseen: unseen}
 		if explain {
 			*sd = e.stateful.Explain(s)
 		} else {

@@ -56,3 +56,16 @@ func ExampleParsePortSet() {
 	// postgresql
 	// port "htps": unknown service name; did you mean https?
 }
+
+// A flow names the application protocol it speaks, for the firewall's
+// application-layer rules; without it the firewall guesses from the port.
+func ExampleParseApp() {
+	app, err := flow.ParseApp("SSH")
+	if err != nil {
+		panic(err)
+	}
+	f := flow.MustParse("tcp 10.0.1.5:50000 -> 198.51.100.7:2222")
+	f.App = app
+	fmt.Println(f)
+	// Output: tcp 10.0.1.5:50000 -> 198.51.100.7:2222 app ssh
+}

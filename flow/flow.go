@@ -11,8 +11,8 @@ import (
 
 // Flow is one packet's header as the filters see it: protocol, source and
 // destination address and port, ICMP type and code, and optionally the
-// domain name the connection asks for (TLS SNI or HTTP Host), which the
-// Network Firewall's domain rules read.
+// application protocol the connection speaks and the domain name it asks
+// for (TLS SNI or HTTP Host), which the Network Firewall's rules read.
 //
 // Ports are meaningful for TCP and UDP only and are zero for every other
 // protocol; ICMPType and ICMPCode are meaningful for ICMP and ICMPv6 only and
@@ -22,6 +22,9 @@ type Flow struct {
 	Protocol Protocol
 	ICMPType uint8 // beside Protocol, to keep a Flow small (88 bytes)
 	ICMPCode uint8
+	// App is the application protocol the connection speaks (tcp and udp
+	// only), AppUnset to let the firewall guess it from the port.
+	App      App
 	Src, Dst netip.AddrPort
 	// Domain is the TLS SNI or HTTP Host of the connection, or "" when the
 	// flow carries none (or it is not known).
@@ -102,7 +105,8 @@ func (f Flow) Reverse() Flow {
 // the protocol must be one number (not all); both addresses valid, of one
 // family, without zone and not IPv4-mapped IPv6; ports only on TCP and UDP;
 // ICMP only between IPv4 addresses and ICMPv6 only between IPv6 addresses;
-// type and code only on ICMP; the domain a plain host name.
+// type and code only on ICMP; an application protocol only on TCP and
+// UDP, and only tls or http beside a domain; the domain a plain host name.
 func (f Flow) Validate() error {
 	if f.plainV4() {
 		return nil
@@ -116,7 +120,7 @@ func (f Flow) Validate() error {
 // code only on ICMP. Validate answers the rest with validate, which
 // TestPlainV4IsValid holds plainV4 to.
 func (f Flow) plainV4() bool {
-	if !f.Src.Addr().Is4() || !f.Dst.Addr().Is4() || f.Domain != "" {
+	if !f.Src.Addr().Is4() || !f.Dst.Addr().Is4() || f.Domain != "" || f.App != AppUnset {
 		return false
 	}
 	switch f.Protocol {
@@ -160,7 +164,7 @@ func (f Flow) validate() error {
 			return fmt.Errorf("%w: %w", ErrFlow, err)
 		}
 	}
-	return nil
+	return f.checkApp()
 }
 
 func checkAddr(a netip.Addr) error {
@@ -210,6 +214,10 @@ func (f Flow) String() string {
 		b.WriteString(" code ")
 		b.WriteString(strconv.Itoa(int(f.ICMPCode)))
 	}
+	if f.App != AppUnset {
+		b.WriteString(" app ")
+		b.WriteString(f.App.String())
+	}
 	if f.Domain != "" {
 		b.WriteString(" domain ")
 		b.WriteString(f.Domain)
@@ -219,7 +227,7 @@ func (f Flow) String() string {
 
 // Parse reads a flow written as
 //
-//	PROTOCOL SOURCE -> DESTINATION [type T [code C]] [domain NAME]
+//	PROTOCOL SOURCE -> DESTINATION [type T [code C]] [app APP] [domain NAME]
 //
 // PROTOCOL is anything [ParseProtocol] reads except "all". For tcp and udp,
 // SOURCE and DESTINATION are address:port, with IPv6 addresses in brackets
@@ -227,7 +235,8 @@ func (f Flow) String() string {
 // an IPv6 one in brackets or not ("[2001:db8::1]" or "2001:db8::1"; an
 // IPv4 address never in brackets). "type" and "code" belong to icmp and
 // icmpv6 only; an ICMP flow without a type is an echo request (8, or 128
-// for icmpv6) and one without a code has code 0. Words are separated by
+// for icmpv6) and one without a code has code 0. "app" belongs to tcp and
+// udp ([ParseApp] reads its name). Words are separated by
 // spaces or tabs: any other white space (a line break, a no-break space)
 // is an error. The result passes [Flow.Validate]; errors quote the
 // offending word.
@@ -309,8 +318,14 @@ func Parse(s string) (Flow, error) {
 			}
 		case "domain":
 			f.Domain = val
+		case "app":
+			a, err := ParseApp(val)
+			if err != nil {
+				return fail("%v", err)
+			}
+			f.App = a
 		default:
-			return fail("unknown word %q: want type, code or domain", key)
+			return fail("unknown word %q: want type, code, app or domain", key)
 		}
 		rest = rest[2:]
 	}

@@ -43,6 +43,11 @@ func TestParseFlow(t *testing.T) {
 			flow.Flow{Protocol: 89, Src: a0("10.0.0.1"), Dst: a0("10.0.0.2")}, ""},
 		{"domain", "tcp 10.0.1.5:50000 -> 198.51.100.7:443 domain example.com",
 			flow.Flow{Protocol: flow.TCP, Src: ap("10.0.1.5:50000"), Dst: ap("198.51.100.7:443"), Domain: "example.com"}, ""},
+		{"application protocol, an alias in upper case", "tcp 10.0.1.5:50000 -> 198.51.100.7:443 app SSL domain example.com",
+			flow.Flow{Protocol: flow.TCP, Src: ap("10.0.1.5:50000"), Dst: ap("198.51.100.7:443"), App: flow.AppTLS, Domain: "example.com"},
+			"tcp 10.0.1.5:50000 -> 198.51.100.7:443 app tls domain example.com"},
+		{"application protocol on udp", "udp 10.0.1.5:50000 -> 198.51.100.7:53 app dns",
+			flow.Flow{Protocol: flow.UDP, Src: ap("10.0.1.5:50000"), Dst: ap("198.51.100.7:53"), App: flow.AppDNS}, ""},
 		{"extra spaces and upper-case protocol", "  TCP\t10.0.1.5:1   ->  10.0.2.7:2 ",
 			flow.Flow{Protocol: flow.TCP, Src: ap("10.0.1.5:1"), Dst: ap("10.0.2.7:2")},
 			"tcp 10.0.1.5:1 -> 10.0.2.7:2"},
@@ -92,6 +97,9 @@ func TestParseFlowRejects(t *testing.T) {
 		{"repeated keyword", "tcp 10.0.0.1:1 -> 10.0.0.2:2 domain a.com domain b.com", "given twice"},
 		{"unknown keyword", "tcp 10.0.0.1:1 -> 10.0.0.2:2 via x", `"via"`},
 		{"bad domain", "tcp 10.0.0.1:1 -> 10.0.0.2:2 domain ex/ample", `"ex/ample"`},
+		{"unknown application protocol", "tcp 10.0.0.1:1 -> 10.0.0.2:2 app sshh", `application protocol "sshh": want one of none, tls`},
+		{"application protocol on icmp", "icmp 10.0.0.1 -> 10.0.0.2 app dns", "carries no application protocol"},
+		{"a domain spoken as ssh", "tcp 10.0.0.1:1 -> 10.0.0.2:2 app ssh domain example.com", "want tls, http or http2"},
 		{"zone", "udp [fe80::1%eth0]:1 -> [fe80::2]:2", "zone"},
 		{"IPv4-mapped IPv6", "udp [::ffff:10.0.0.1]:1 -> [::ffff:10.0.0.2]:2", "write the IPv4 address 10.0.0.1"},
 		// Brackets go around one IPv6 address, both of them; words are
@@ -276,4 +284,20 @@ func TestIsICMPError(t *testing.T) {
 		f := flow.Flow{Protocol: tc.proto, ICMPType: tc.typ}
 		assert.Equal(t, tc.want, f.IsICMPError(), "%s type %d", tc.proto, tc.typ)
 	}
+}
+
+// TestApps: every name Apps lists reads back as the protocol that prints
+// it, and numbers beyond the list are not valid.
+func TestApps(t *testing.T) {
+	names := flow.Apps()
+	require.Equal(t, "none", names[0])
+	for _, n := range names {
+		a, err := flow.ParseApp(n)
+		require.NoError(t, err, n)
+		assert.Equal(t, n, a.String())
+		assert.True(t, a.IsValid())
+	}
+	assert.True(t, flow.AppUnset.IsValid())
+	assert.False(t, flow.App(len(names)+1).IsValid())
+	assert.Equal(t, "", flow.AppUnset.String())
 }

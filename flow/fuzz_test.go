@@ -2,6 +2,7 @@ package flow_test
 
 import (
 	"net/netip"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -17,6 +18,7 @@ func FuzzParse(f *testing.F) {
 		"icmpv6 2001:db8::1 -> 2001:db8::2",
 		"47 10.0.0.1 -> 10.0.0.2",
 		"tcp 10.0.1.5:50000 -> 198.51.100.7:443 domain example.com",
+		"tcp 10.0.1.5:50000 -> 198.51.100.7:8443 app tls domain example.com",
 		"udp [::ffff:10.0.0.1]:1 -> [::ffff:10.0.0.2]:2",
 		"tcp 10.0.0.1 -> 10.0.0.2",
 	} {
@@ -111,5 +113,26 @@ func FuzzParseAddrOrCIDR(f *testing.F) {
 		if a, aerr := netip.ParseAddr(s); aerr == nil {
 			require.Equal(t, a.Is6(), p.Addr().Is6(), "the family is the address's")
 		}
+	})
+}
+
+// FuzzParseApp: a name ParseApp reads prints as a name it reads back as
+// the same protocol; anything else is an ErrFlow error quoting it.
+func FuzzParseApp(f *testing.F) {
+	for _, s := range []string{"tls", "SSL", "http1", "ikev2", "none", "", "ftp-data", "t l s", "\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a, err := flow.ParseApp(s)
+		if err != nil {
+			require.ErrorIs(t, err, flow.ErrFlow)
+			require.Contains(t, err.Error(), strconv.Quote(s))
+			return
+		}
+		require.True(t, a.IsValid())
+		require.NotEqual(t, flow.AppUnset, a)
+		back, err := flow.ParseApp(a.String())
+		require.NoError(t, err)
+		require.Equal(t, a, back)
 	})
 }

@@ -252,7 +252,7 @@ func (m *Model) alsoChanged(patched *Model, q Query, changes []Change) ([]Sessio
 							pq.Port, pq.SrcPort = 0, 0
 						}
 						if p != q.Protocol {
-							pq.Domain = ""
+							pq.Domain, pq.App = "", flow.AppUnset
 						}
 						sc, changed, err := m.sessionChange(patched, pq, pair[0], pair[1], probes)
 						if err != nil {

@@ -34,6 +34,7 @@ type PortsQuery struct {
 	Protocol flow.Protocol // tcp, udp, icmp or icmpv6
 	IPv6     bool          // as in [Query]
 	Domain   string        // as in [Query]; tcp only
+	App      flow.App      // as in [Query]: the protocol spoken on every port
 	// ClientPorts are the client (source) port ranges to answer for; nil
 	// means the common ephemeral ranges, [nacl.EphemeralRanges].
 	ClientPorts []nacl.NamedRange
@@ -147,7 +148,7 @@ func (m *Model) Ports(q PortsQuery) (*PortsResult, error) { return m.ports(q, tr
 
 // ports is Ports, answered hop by hop (byHop) or by a walk per atom.
 func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
-	base := Query{From: q.From, To: q.To, Protocol: q.Protocol, IPv6: q.IPv6, Domain: q.Domain}
+	base := Query{From: q.From, To: q.To, Protocol: q.Protocol, IPv6: q.IPv6, Domain: q.Domain, App: q.App}
 	switch {
 	case q.Protocol.HasPorts():
 		base.Port, base.SrcPort = 1, q.clientPort()

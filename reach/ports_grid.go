@@ -257,6 +257,7 @@ type portGrid struct {
 type portGridKey struct {
 	fixed          fixedKey
 	domain         string
+	app            flow.App
 	request, reply bool
 	nat            bool // the request's source port is a NAT gateway's pick
 }
@@ -272,7 +273,7 @@ var maxPortGridCells int64 = 1 << 24
 // grid has one client atom.
 func (f *firewallInfo) portGrid(conn firewall.Connection, nat bool) *portGrid {
 	b, fk := f.fixedBoundsKey(conn.Flow)
-	key := portGridKey{fk, conn.Flow.Domain, conn.Request, conn.Reply, nat}
+	key := portGridKey{fk, conn.Flow.Domain, conn.Flow.App, conn.Request, conn.Reply, nat}
 	if g, ok := f.portGrids.Load(key); ok {
 		return g.(*portGrid)
 	}

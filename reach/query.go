@@ -69,6 +69,14 @@ type Query struct {
 	// ways, and where they differ its hop is undecided, naming the
 	// application protocol as what is missing.
 	Domain string
+	// App is the application protocol the session speaks, for the
+	// firewall's application-layer rules (tls, http, ssh, ...: Suricata
+	// tells it by content, not port); tcp and udp only, and tls, http or
+	// http2 beside a Domain. flow.AppUnset lets the firewall guess it
+	// from the destination port (DefaultAppProto in package
+	// firewall/stateful: tcp/443 is tls, an unlisted port none), a stated
+	// limit: name it for a service on another port (ssh on 2222).
+	App flow.App
 	// IPv6 picks the interfaces' IPv6 addresses when neither endpoint is
 	// given as an address (addresses decide the family themselves).
 	IPv6 bool
@@ -97,6 +105,22 @@ func (q Query) validate() error {
 	case p != flow.TCP && q.Domain != "":
 		return fmt.Errorf("%w: domain %q: the TLS SNI or HTTP Host is carried by tcp, not %s", ErrQuery, q.Domain, p)
 	}
+	return checkApp(p, q.App, q.Domain)
+}
+
+// checkApp reports why a session of protocol p with domain d cannot
+// speak app.
+func checkApp(p flow.Protocol, app flow.App, d string) error {
+	switch {
+	case app == flow.AppUnset:
+		return nil
+	case !app.IsValid():
+		return fmt.Errorf("%w: application protocol %d: want one of %s", ErrQuery, uint8(app), strings.Join(flow.Apps(), ", "))
+	case !p.HasPorts():
+		return fmt.Errorf("%w: app %s: an application protocol is carried by tcp or udp, not %s", ErrQuery, app, p)
+	case d != "" && app != flow.AppTLS && app != flow.AppHTTP && app != flow.AppHTTP2:
+		return fmt.Errorf("%w: app %s with domain %q: a domain is a TLS SNI or an HTTP Host; want app tls, http or http2", ErrQuery, app, d)
+	}
 	return nil
 }
 
@@ -112,7 +136,7 @@ func validateFlow(f flow.Flow) error {
 	case f.Protocol != flow.TCP && f.Domain != "":
 		return fmt.Errorf("%w: %s: the TLS SNI or HTTP Host is carried by tcp, not %s", ErrQuery, f, f.Protocol)
 	}
-	return nil
+	return checkApp(f.Protocol, f.App, f.Domain)
 }
 
 // endpoint is a resolved query end.
@@ -418,7 +442,7 @@ func (m *Model) queryEnds(q Query) (flow.Flow, endpoint, endpoint, error) {
 	if err != nil {
 		return flow.Flow{}, endpoint{}, endpoint{}, err
 	}
-	f := flow.Flow{Protocol: q.Protocol, Domain: q.Domain,
+	f := flow.Flow{Protocol: q.Protocol, Domain: q.Domain, App: q.App,
 		Src: netip.AddrPortFrom(sa, 0), Dst: netip.AddrPortFrom(da, 0)}
 	switch {
 	case q.Protocol.HasPorts():

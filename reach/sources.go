@@ -20,6 +20,7 @@ type SourcesQuery struct {
 	ICMP     *ICMPMessage  // as in [Query]
 	IPv6     bool          // ask for IPv6 sources (and destination)
 	Domain   string        // as in [Query]
+	App      flow.App      // as in [Query]
 }
 
 // SourcesResult is the answer of [Model.Sources]. Its JSON form is part
@@ -135,7 +136,7 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 	if !ok { // no design holds every address of a family
 		return nil, fmt.Errorf("%w: the design leaves no internet address", ErrQuery)
 	}
-	base := Query{From: probe.String(), To: q.To, Protocol: q.Protocol, Port: q.Port, SrcPort: q.SrcPort, ICMP: q.ICMP, IPv6: q.IPv6, Domain: q.Domain}
+	base := Query{From: probe.String(), To: q.To, Protocol: q.Protocol, Port: q.Port, SrcPort: q.SrcPort, ICMP: q.ICMP, IPv6: q.IPv6, Domain: q.Domain, App: q.App}
 	if err := base.validate(); err != nil {
 		return nil, err
 	}

@@ -64,6 +64,9 @@ Flags:
                       default: echo request, 8 or 128)
   --icmp-code C       the ICMP code (with --icmp-type; default 0)
   --domain NAME       the TLS SNI or HTTP Host, for firewall domain rules (tcp)
+  --app APP           the application protocol the session speaks, for the
+                      firewall's application rules (tcp, udp): tls, http, ssh,
+                      dns, ... or none; default: guessed from the port
   --ipv6              use the interfaces' IPv6 addresses (an endpoint given as
                       an address decides the family itself: with --ipv6 an
                       IPv4 address is an error)
@@ -103,6 +106,7 @@ type queryOptions struct {
 	port, srcPort      portFlag
 	icmpType, icmpCode byteFlag
 	domain             string
+	app                appFlag
 	ipv6               bool
 }
 
@@ -123,6 +127,7 @@ func (q *queryOptions) defineTo(fs *flag.FlagSet) {
 	fs.Var(&q.icmpType, "icmp-type", "the ICMP type")
 	fs.Var(&q.icmpCode, "icmp-code", "the ICMP code")
 	fs.StringVar(&q.domain, "domain", "", "the TLS SNI or HTTP Host")
+	fs.Var(&q.app, "app", "the application protocol")
 	fs.BoolVar(&q.ipv6, "ipv6", false, "use IPv6 addresses")
 }
 
@@ -255,7 +260,7 @@ func (o *queryOptions) query() (reach.Query, error) {
 	if err := ipv6Conflict(o.ipv6, o.from, o.to); err != nil {
 		return q, err
 	}
-	q = reach.Query{From: o.from, To: o.to, Protocol: proto, Domain: o.domain, IPv6: o.ipv6}
+	q = reach.Query{From: o.from, To: o.to, Protocol: proto, Domain: o.domain, App: o.app.v, IPv6: o.ipv6}
 	switch {
 	case proto.HasPorts():
 		if !o.port.set {
@@ -288,7 +293,40 @@ func (o *queryOptions) query() (reach.Query, error) {
 	if o.domain != "" && proto != flow.TCP {
 		return q, fmt.Errorf("--domain applies to tcp (the TLS SNI or HTTP Host), not %s", proto)
 	}
+	if err := o.app.check(proto, o.domain); err != nil {
+		return q, err
+	}
 	return q, nil
+}
+
+// appFlag is --app: an application protocol as flow.ParseApp reads it.
+type appFlag struct{ v flow.App }
+
+func (a *appFlag) String() string { return a.v.String() }
+
+// Set reads the protocol's name; an unknown one lists those it takes.
+func (a *appFlag) Set(s string) error {
+	v, err := flow.ParseApp(s)
+	if err != nil {
+		return fmt.Errorf("not an application protocol: want one of %s", strings.Join(flow.Apps(), ", "))
+	}
+	a.v = v
+	return nil
+}
+
+// check refuses --app where the session cannot carry it: a protocol
+// without ports, or beside --domain (a TLS SNI or an HTTP Host) a
+// protocol other than tls, http or http2.
+func (a appFlag) check(proto flow.Protocol, domain string) error {
+	switch {
+	case a.v == flow.AppUnset:
+		return nil
+	case !proto.HasPorts():
+		return fmt.Errorf("--app applies to tcp and udp, not %s", proto)
+	case domain != "" && a.v != flow.AppTLS && a.v != flow.AppHTTP && a.v != flow.AppHTTP2:
+		return fmt.Errorf("--app %s with --domain: a domain is a TLS SNI or an HTTP Host; want --app tls, http or http2", a.v)
+	}
+	return nil
 }
 
 // ipv6Conflict refuses --ipv6 with an endpoint given as an IPv4 address:

@@ -41,6 +41,9 @@ Flags:
   --icmp-type N       the ICMP type (default: echo request)
   --icmp-code N       the ICMP code (default 0)
   --domain NAME       the TLS SNI or HTTP Host, for the firewall's domain rules
+  --app APP           the application protocol the session speaks, for the
+                      firewall's application rules (tcp, udp): tls, http, ssh,
+                      dns, ... or none; default: guessed from the port
   --ipv6              use the interfaces' IPv6 addresses (an IPv4 address as
                       an endpoint is then an error)
   --want ANSWER       reachable (the default) or unreachable
@@ -96,6 +99,8 @@ type fixQuery struct {
 	Protocol flow.Protocol `json:"protocol"`
 	Port     uint16        `json:"port,omitempty"`
 	SrcPort  uint16        `json:"src_port,omitempty"`
+	Domain   string        `json:"domain,omitempty"`
+	App      string        `json:"app,omitempty"`
 }
 
 // runFix is reachsim fix.
@@ -134,7 +139,7 @@ func runFix(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, me, "%v", err)
 	}
-	out := fixOutput{Query: fixQuery{From: q.From, To: q.To, Protocol: q.Protocol, Port: q.Port, SrcPort: q.SrcPort},
+	out := fixOutput{Query: fixQuery{From: q.From, To: q.To, Protocol: q.Protocol, Port: q.Port, SrcPort: q.SrcPort, Domain: q.Domain, App: q.App.String()},
 		FixResult: fx, Commands: aws.Commands(fx.Changes)}
 	if o.write != "" && len(fx.Changes) > 0 {
 		if out.Written, out.Diff, err = writeFix(o, q, fx, m); err != nil {

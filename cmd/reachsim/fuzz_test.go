@@ -60,6 +60,7 @@ func FuzzQueryLine(f *testing.F) {
 	for _, s := range []string{
 		"--from web-1 --to db-1 --proto tcp --port 5432",
 		`--from app-1 --to 93.184.216.34 --proto tcp --port https --domain "www.example.com"`,
+		"--from app-1 --to 93.184.216.34 --proto udp --port 53 --app dns",
 		"--from 'web-1' --to \"app-1\" --proto icmp --icmp-type 8 --icmp-code 0",
 		"# a comment\n\n--from 198.51.100.7 --to web-1 --proto tcp --port 443 --src-port 1024\r\n",
 		`--from 'web-1 --to db-1`,

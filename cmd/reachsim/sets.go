@@ -28,6 +28,9 @@ Flags:
   --to ENDPOINT       the destination (required)
   --proto PROTO       tcp, udp, icmp or icmpv6 (required)
   --domain NAME       the TLS SNI or HTTP Host, for firewall domain rules (tcp)
+  --app APP           the application protocol the session speaks on every port, for the
+                      firewall's application rules (tcp, udp): tls, http, ssh,
+                      dns, ... or none; default: guessed from the port
   --src-port PORT     the client port the open set and the cuts are for, a
                       number or a service name (tcp and udp; default ` + fmt.Sprint(reach.DefaultSourcePort) + `)
   --ipv6              use the interfaces' IPv6 addresses (an endpoint given as
@@ -53,6 +56,7 @@ type portsOptions struct {
 	commonOptions
 	from, to, proto, domain string
 	srcPort                 portFlag
+	app                     appFlag
 	ipv6                    bool
 }
 
@@ -64,6 +68,7 @@ func portsFlags(o *portsOptions) *flag.FlagSet {
 	fs.StringVar(&o.to, "to", "", "the destination")
 	fs.StringVar(&o.proto, "proto", "", "the protocol")
 	fs.StringVar(&o.domain, "domain", "", "the TLS SNI or HTTP Host")
+	fs.Var(&o.app, "app", "the application protocol")
 	fs.Var(&o.srcPort, "src-port", "the client port")
 	fs.BoolVar(&o.ipv6, "ipv6", false, "use IPv6 addresses")
 	once(fs, &o.twice)
@@ -86,6 +91,9 @@ func (o *portsOptions) query() (reach.PortsQuery, error) {
 	if o.domain != "" && proto != flow.TCP {
 		return reach.PortsQuery{}, fmt.Errorf("--domain applies to tcp (the TLS SNI or HTTP Host), not %s", proto)
 	}
+	if err := o.app.check(proto, o.domain); err != nil {
+		return reach.PortsQuery{}, err
+	}
 	if o.srcPort.set && !proto.HasPorts() {
 		return reach.PortsQuery{}, fmt.Errorf("--src-port applies to tcp and udp, not %s", proto)
 	}
@@ -95,7 +103,7 @@ func (o *portsOptions) query() (reach.PortsQuery, error) {
 	if err := ipv6Conflict(o.ipv6, o.from, o.to); err != nil {
 		return reach.PortsQuery{}, err
 	}
-	return reach.PortsQuery{From: o.from, To: o.to, Protocol: proto, IPv6: o.ipv6, Domain: o.domain, ClientPort: o.srcPort.v}, nil
+	return reach.PortsQuery{From: o.from, To: o.to, Protocol: proto, IPv6: o.ipv6, Domain: o.domain, App: o.app.v, ClientPort: o.srcPort.v}, nil
 }
 
 // runPorts is reachsim ports.
@@ -150,6 +158,9 @@ Flags:
                       default: echo request, 8 or 128)
   --icmp-code C       the ICMP code (with --icmp-type; default 0)
   --domain NAME       the TLS SNI or HTTP Host, for firewall domain rules (tcp)
+  --app APP           the application protocol the session speaks, for the
+                      firewall's application rules (tcp, udp): tls, http, ssh,
+                      dns, ... or none; default: guessed from the port
   --ipv6              ask about IPv6 sources (and the destination's IPv6
                       address; with --ipv6 an IPv4 --to is an error, and
                       without it an IPv6 one)
@@ -195,7 +206,7 @@ func (o *sourcesOptions) sourcesQuery() (reach.SourcesQuery, error) {
 	if err != nil {
 		return reach.SourcesQuery{}, err
 	}
-	return reach.SourcesQuery{To: q.To, Protocol: q.Protocol, Port: q.Port, SrcPort: q.SrcPort, ICMP: q.ICMP, IPv6: q.IPv6, Domain: q.Domain}, nil
+	return reach.SourcesQuery{To: q.To, Protocol: q.Protocol, Port: q.Port, SrcPort: q.SrcPort, ICMP: q.ICMP, IPv6: q.IPv6, Domain: q.Domain, App: q.App}, nil
 }
 
 // runSources is reachsim sources.

@@ -40,8 +40,8 @@ var appPorts = map[flow.Protocol]map[uint16]string{
 // and "none" for anything else (Suricata's protocol detection fails; no
 // application-layer rule matches). Suricata detects protocols by content,
 // not port: the table is reachsim's guess, a stated limit, for a session
-// that says nothing of its protocol. Set [Session.AppProto] when a
-// service runs elsewhere. A TCP session with a Domain and no AppProto
+// that says nothing of its protocol. Set the flow's App when a
+// service runs elsewhere. A TCP session with a Domain and no App
 // speaks TLS or HTTP whatever this returns: on a port this takes for
 // neither, the engine judges it both ways (see the package doc,
 // Application protocol).

@@ -27,7 +27,7 @@ const UnknownAppProto = "app-layer-protocol"
 // session does not say which: a TCP session with a Domain and no
 // AppProto, to a port DefaultAppProto takes for neither.
 func appDoubt(s Session) bool {
-	if s.AppProto != "" || s.Flow.Protocol != flow.TCP || s.Flow.Domain == "" {
+	if s.Flow.App != flow.AppUnset || s.Flow.Protocol != flow.TCP || s.Flow.Domain == "" {
 		return false
 	}
 	switch DefaultAppProto(s.Flow) {
@@ -77,11 +77,11 @@ func sameWay(a, b *Decision) bool {
 // undecided; Explain's Stages and Skipped hold the TLS reading's, then
 // the HTTP reading's.
 func (e *Engine) eitherApp(s Session, explain, quiet bool) Decision {
-	s.AppProto = "tls"
+	s.Flow.App = flow.AppTLS
 	dt := e.decide(s, explain, quiet)
-	s.AppProto = "http"
+	s.Flow.App = flow.AppHTTP
 	dh := e.decide(s, explain, quiet)
-	s.AppProto = ""
+	s.Flow.App = flow.AppUnset
 	legs := deniedLegs(&dt) | deniedLegs(&dh)
 	switch {
 	case dt.Verdict != flow.Indeterminate && dh.Verdict != flow.Indeterminate &&

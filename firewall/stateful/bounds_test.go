@@ -45,7 +45,7 @@ func checkSessionBounds(t *testing.T, r *rand.Rand, e *Engine, s Session, picks 
 		e.Bounds(s.Flow, b)
 		k, err := boundstest.Check(r, b, s.Flow, decide, picks)
 		if err != nil {
-			require.NoError(t, err, "%s\nsession %s (app %q) varying %v", what(), s.Flow, s.AppProto, vary)
+			require.NoError(t, err, "%s\nsession %s (app %q) varying %v", what(), s.Flow, s.Flow.App, vary)
 		}
 		n += k
 	}

@@ -148,7 +148,8 @@
 // # Application protocol
 //
 // Suricata detects a session's application protocol by its content, not
-// its port; a [Session] says it in AppProto, or says nothing. Then
+// its port; a [Session]'s flow says it in App ([flow.App]: tls, http,
+// ssh, none, ...), or says nothing (flow.AppUnset). Then
 // reachsim guesses it from the transport and destination port
 // ([DefaultAppProto]: tcp/443 is tls, tcp/80 http, an unlisted port
 // none). This is a stated limit: a TLS or HTTP service on an unlisted port
@@ -173,7 +174,7 @@
 // leaves a listed name on tcp/9443 Indeterminate (dropped as TLS, passed
 // as HTTP); one for TLS_SNI and HTTP_HOST drops it for certain.
 // Explain's Stages and Skipped hold the TLS reading's trace, then the
-// HTTP reading's. A session with AppProto set, or of another transport,
+// HTTP reading's. A session whose flow names its App, or of another transport,
 // is judged as it says.
 //
 // IP-only rules (Suricata's classification: a layer-3/4 protocol, both

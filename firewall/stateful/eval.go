@@ -67,17 +67,14 @@ func (s Stage) ToServer() bool { return s == OpenRequest || s == DataToServer }
 type Session struct {
 	// Flow is the client's first packet, in the request direction.
 	// Flow.Domain is the TLS SNI or HTTP Host the connection carries, ""
-	// for none.
+	// for none. Flow.App is the application protocol the connection
+	// speaks (flow.AppTLS, flow.AppHTTP, ..., flow.AppNone for a protocol
+	// Suricata does not recognise); flow.AppUnset means derive it from the
+	// transport and destination port with [DefaultAppProto] (a guess; see
+	// the package doc, Application protocol), except for a TCP session
+	// with a Domain to a port that guess takes for neither tls nor http:
+	// that session speaks TLS or HTTP, and is judged both ways.
 	Flow flow.Flow
-	// AppProto is the application protocol the connection speaks, as
-	// Suricata names it ("tls", "http", "http2", "dns", "ssh", "smtp",
-	// ...), or "none" for a protocol Suricata does not recognise. "" means
-	// derive it from the transport and destination port with
-	// [DefaultAppProto] (a guess; see the package doc, Application
-	// protocol), except for a TCP session with a Domain to a port that
-	// guess takes for neither tls nor http: that session speaks TLS or
-	// HTTP, and is judged both ways.
-	AppProto string
 	// ForwardSeen and ReturnSeen say whether the stateless engine
 	// forwarded the request direction and the reply direction to the
 	// stateful engine. If only one is set, only that direction's stages
@@ -111,21 +108,9 @@ func (ss StageSet) With(st Stage) StageSet {
 	return ss | 1<<st
 }
 
-// Validate reports why s cannot be evaluated: an invalid flow, or an
-// application protocol name with characters other than letters, digits,
-// '-' and '_'.
-func (s Session) Validate() error {
-	if err := s.Flow.Validate(); err != nil {
-		return err
-	}
-	for i := 0; i < len(s.AppProto); i++ {
-		c := s.AppProto[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return fmt.Errorf("%w: application protocol %q: character %q", flow.ErrFlow, s.AppProto, c)
-		}
-	}
-	return nil
-}
+// Validate reports why s cannot be evaluated: an invalid flow
+// ([flow.Flow.Validate]).
+func (s Session) Validate() error { return s.Flow.Validate() }
 
 // stageSpec describes one stage of a session.
 type stageSpec struct {
@@ -279,11 +264,9 @@ func (e *Engine) evaluate(s Session, explain, quiet bool, w *worlds) Decision {
 	case ret && !fwd:
 		d.Warning = warnReturnOnly
 	}
-	app := s.AppProto
-	if app == "" {
+	app := s.Flow.App.String() // canonical: flow writes Suricata's names
+	if s.Flow.App == flow.AppUnset {
 		app = DefaultAppProto(s.Flow) // canonical already (TestDefaultAppProtoIsCanonical)
-	} else {
-		app = canonApp(app)
 	}
 	var scratch domainBufs
 	rawDot, lowDot := scratch.raw[:0], scratch.low[:0]

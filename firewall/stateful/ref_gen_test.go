@@ -334,8 +334,16 @@ func (g generator) session() Session {
 	if g.chance(0.6) {
 		s.Flow.Domain = g.pick(randomDomains)
 	}
-	if g.chance(0.5) {
-		s.AppProto = g.pick([]string{"tls", "http", "http2", "dns", "none", "ssh", "HTTP1"})
+	if g.chance(0.5) && s.Flow.Protocol.HasPorts() {
+		names := []string{"tls", "http", "http2", "dns", "none", "ssh", "HTTP1"}
+		if s.Flow.Domain != "" {
+			names = names[:3] // a Domain is a TLS SNI or an HTTP Host
+		}
+		a, err := flow.ParseApp(g.pick(names))
+		if err != nil {
+			panic(err)
+		}
+		s.Flow.App = a
 	}
 	switch g.r.IntN(10) {
 	case 0:
@@ -465,7 +473,7 @@ func TestAgreesWithReference(t *testing.T) {
 					}
 				}
 				t.Fatalf("session %+v (app %q fwd %v ret %v) under %s defaults %v:\n%s\nreference: %+v\nEvaluate:  %+v\nExplain:   %+v\nsegment index: %+v",
-					s.Flow, s.AppProto, s.ForwardSeen, s.ReturnSeen, cfg.Order, cfg.Defaults.Names(), strings.Join(groups, "\n"), want, got, ex, fb)
+					s.Flow, s.Flow.App, s.ForwardSeen, s.ReturnSeen, cfg.Order, cfg.Defaults.Names(), strings.Join(groups, "\n"), want, got, ex, fb)
 			}
 		}
 	}

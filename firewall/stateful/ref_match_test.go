@@ -287,7 +287,7 @@ type refWorld func(si, i int) bool
 // more than maxUndecided rules are consulted). ok is false when there are too many undecidable rules to try
 // every world.
 func (e *refEngine) evaluate(s Session) (d Decision, ok bool) {
-	if s.AppProto == "" && s.Flow.Protocol == flow.TCP && s.Flow.Domain != "" {
+	if s.Flow.App == flow.AppUnset && s.Flow.Protocol == flow.TCP && s.Flow.Domain != "" {
 		if a := DefaultAppProto(s.Flow); a != "tls" && a != "http" {
 			return e.evaluateEitherApp(s)
 		}
@@ -299,9 +299,9 @@ func (e *refEngine) evaluate(s Session) (d Decision, ok bool) {
 // speaks TLS or HTTP) on a port DefaultAppProto takes for neither: judged
 // as both, certain where they agree.
 func (e *refEngine) evaluateEitherApp(s Session) (Decision, bool) {
-	s.AppProto = "tls"
+	s.Flow.App = flow.AppTLS
 	dt, ok1 := e.evaluateApp(s)
-	s.AppProto = "http"
+	s.Flow.App = flow.AppHTTP
 	dh, ok2 := e.evaluateApp(s)
 	if !ok1 || !ok2 {
 		return dt, false
@@ -439,8 +439,8 @@ func (e *refEngine) judged(s Session) []refPacket {
 	if !fwd && !ret {
 		fwd, ret = true, true
 	}
-	app := s.AppProto
-	if app == "" {
+	app := s.Flow.App.String()
+	if s.Flow.App == flow.AppUnset {
 		app = DefaultAppProto(s.Flow)
 	}
 	app = refCanonApp(app)

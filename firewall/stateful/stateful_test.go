@@ -45,7 +45,15 @@ func defaultOrderConfig(groups ...stateful.GroupRef) stateful.Config {
 func session(f string) stateful.Session { return stateful.Session{Flow: flow.MustParse(f)} }
 
 func appSession(f, app string) stateful.Session {
-	return stateful.Session{Flow: flow.MustParse(f), AppProto: app}
+	fl := flow.MustParse(f)
+	if app != "" {
+		a, err := flow.ParseApp(app)
+		if err != nil {
+			panic(err)
+		}
+		fl.App = a
+	}
+	return stateful.Session{Flow: fl}
 }
 
 // wantDecision is the part of a decision a row checks.
@@ -539,7 +547,9 @@ func TestSessionEdges(t *testing.T) {
 	require.NotNil(t, d.Indeterminate)
 	assert.Contains(t, d.Indeterminate.Why, "invalid session")
 
-	d = nilEngine.Evaluate(appSession("tcp 10.0.0.5:50000 -> 198.51.100.7:443", "t l s"))
+	odd := session("tcp 10.0.0.5:50000 -> 198.51.100.7:443")
+	odd.Flow.App = flow.App(200) // no such application protocol
+	d = nilEngine.Evaluate(odd)
 	assert.Equal(t, flow.Indeterminate, d.Verdict)
 
 	assert.Equal(t, "tls", stateful.DefaultAppProto(flow.MustParse("tcp 10.0.0.5:50000 -> 198.51.100.7:443")))

@@ -79,7 +79,7 @@ func portOutcome(r *reach.PortsResult, p uint16) reach.Outcome {
 // Open nor Partly: not reachable).
 func CheckPorts(t testing.TB, rng *rand.Rand, m *reach.Model, q reach.PortsQuery, r *reach.PortsResult, ports []uint16, msg string) {
 	t.Helper()
-	vq := reach.Query{From: q.From, To: q.To, Protocol: q.Protocol, IPv6: q.IPv6, Domain: q.Domain}
+	vq := reach.Query{From: q.From, To: q.To, Protocol: q.Protocol, IPv6: q.IPv6, Domain: q.Domain, App: q.App}
 	for i, p := range ports {
 		vq.Port, vq.SrcPort = p, q.ClientPort // 0: the default, as Ports takes it
 		got, err := m.Verdict(vq)

@@ -119,7 +119,7 @@ func NearDesign(m *reach.Model) []netip.Addr {
 // family; the others are passed over).
 func CheckSources(t testing.TB, m *reach.Model, q reach.SourcesQuery, r *reach.SourcesResult, ifaces []string, addrs []netip.Addr, msg string) {
 	t.Helper()
-	vq := reach.Query{To: q.To, Protocol: q.Protocol, Port: q.Port, SrcPort: q.SrcPort, ICMP: q.ICMP, IPv6: q.IPv6, Domain: q.Domain}
+	vq := reach.Query{To: q.To, Protocol: q.Protocol, Port: q.Port, SrcPort: q.SrcPort, ICMP: q.ICMP, IPv6: q.IPv6, Domain: q.Domain, App: q.App}
 	names := map[string]string{}
 	for _, in := range m.Interfaces() {
 		names[in.ID] = in.Name
