@@ -99,8 +99,14 @@ func (m *Model) walkBounds(f flow.Flow, src *ifaceInfo, fwd, ret *[]Hop, explain
 // choice of the transit gateway's flow hash a design with appliance mode
 // lets the path meet (walkZones, tgw_appliance.go).
 func (m *Model) walkWith(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived, back arrival) {
+	if nat64Forks(f) && (fw.n64 == nil || !fw.n64.walking) {
+		return m.walkNAT64(f, src, fw, rw) // nat64_fork.go: around the zone walks
+	}
 	if m.applianceZones && (fw.fork == nil || !fw.fork.walking) {
 		return m.walkZones(f, src, fw, rw)
+	}
+	if fw.n64 != nil {
+		fw.n64.met = fw.n64.met[:0] // this walk's choices
 	}
 	fw.natPort, rw.natPort = nil, nil // a walker walked again (walkZones) starts afresh
 	if m.world != nil && fw.fork != nil {
@@ -164,11 +170,6 @@ type walker struct {
 	// natInstance, on the request, is the translation an appliance may
 	// make at the internet gateway ([ApplianceTranslationUnknown])
 	natInstance *natInstanceRecord
-	// translator64 is the last appliance with an IPv4 address that
-	// forwarded another's IPv6 packet for the NAT64 prefix on the
-	// request unchanged (its subnet's routes may get it somewhere:
-	// nat64Doomed), which may translate it (a NAT64 instance: nat64.go)
-	translator64 *ifaceInfo
 	// natPort is the NAT gateway whose picked port the packet carries
 	// (natport.go): on the request, its source port since the gateway
 	// translated it; on the reply, its destination port until the
@@ -202,6 +203,9 @@ type walker struct {
 	// fork, on the request's walker, is the state of the walks over the
 	// subnets appliance mode lets the flow hash pick (tgw_appliance.go)
 	fork *zoneFork
+	// n64, on the request's walker, is the state of the walks over what
+	// appliances do with a packet for the NAT64 prefix (nat64_fork.go)
+	n64 *nat64Fork
 }
 
 type natRecord struct {

@@ -117,12 +117,23 @@
 // either never leaves the appliance or fails anyway. The answer is
 // Unreachable only when the translated packet fails too. When the
 // unchanged packet may get somewhere (its subnet routes the prefix to a
-// NAT gateway, another appliance, a peering or a transit gateway...) it
-// is walked unchanged, and a gateway it then reaches untranslated is the
-// undecided hop instead (for TCP and UDP through an appliance of that
-// gateway's VPC, the walk goes on as the translated packet would); the
-// translated alternative is then not walked, so a certain block of the
-// unchanged packet stays certain.
+// NAT gateway, another appliance, a peering or a transit gateway...)
+// the question is walked once per possibility (nat64_fork.go): the
+// appliance forwards the packet unchanged (its outbound groups, its
+// subnet's route and ACL judge the IPv6 packet, and an internet gateway
+// it then reaches untranslated is [NAT64NotTranslated]), or it
+// translates it (walked as above). The answer is Reachable only when
+// both pass, Unreachable only when both are blocked, and Indeterminate
+// otherwise, whatever a certain block on one of them says: the
+// appliance's hop is then undecided ([ApplianceTranslationUnknown]), its
+// reason saying what each possibility meets. Several such appliances on
+// a path are walked per combination of their choices (at most 64, past
+// which the first one's hop is undecided and the walk ends there). The
+// trace shows the appliance forwarding unchanged when the answers agree,
+// else the first possibility whose answer is not Unreachable. [Model.Ports]
+// answers such a question port by port from those walks, as
+// [Model.Verdict] does; the matrix leaves the prefix out of its internet
+// cells, and no other address a set question asks about is in it.
 // A NAT gateway translates a TCP or UDP session's source port too, to a
 // port of its own within 1024-65535 (AWS VPC User Guide, "Ephemeral
 // ports"), which the input does not say: a network ACL that judges the

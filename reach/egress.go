@@ -99,10 +99,7 @@ func (w *walker) viaEgressOnly(pkt flow.Flow, s *subnetInfo, vpc *vpcInfo, g *ei
 		// destination: not on the internet, as at an internet gateway
 		return w.stop(w.m.offInternetHop(h, dst, offTo, "the egress-only internet gateway"))
 	}
-	if dst := pkt.Dst.Addr(); nat64Prefix.Contains(dst) { // nat64.go
-		if ap := w.translator64; ap != nil && w.leg == Forward {
-			return w.nat64Appliance(h, pkt, ap, nat64Walked(pkt, ap, vpc), "the egress-only internet gateway forwards it as IPv6 and nothing translates it")
-		}
+	if dst := pkt.Dst.Addr(); nat64Prefix.Contains(dst) { // nat64.go; an appliance's translation is another walk (nat64_fork.go)
 		return w.stop(nat64Untranslated(h, "the egress-only internet gateway", w.m.sourceTable(pkt.Src.Addr())))
 	}
 	if src := pkt.Src.Addr(); w.m.offInternet(src) { // ipv6.go

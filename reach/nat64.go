@@ -35,8 +35,11 @@ import (
 // nat64Appliance), as for the IPv4 NAT instance, and the walk goes on as
 // the translated packet would, the IPv6 packet's own egress (the
 // appliance's groups, its subnet's route and ACL) judging nothing: a
-// NAT64 instance never sends it on. Otherwise the unchanged packet is
-// walked, and a gateway it reaches untranslated is the undecided hop.
+// NAT64 instance never sends it on. Otherwise both possibilities are
+// walked, each on its own (nat64_fork.go), and the answer is the one
+// both give, or Indeterminate, the appliance's hop undecided, when they
+// differ; on the unchanged packet's walk a gateway it reaches
+// untranslated is [NAT64NotTranslated].
 
 // nat64Prefix is the well-known NAT64 prefix (RFC 6052).
 var nat64Prefix = netip.MustParsePrefix("64:ff9b::/96")
@@ -120,65 +123,75 @@ func natICMPError(h Hop, ni *natInfo) Hop {
 	return h
 }
 
-// nat64Appliance is hop h, of the appliance ap or of a gateway after it,
-// for pkt, an IPv6 request for the NAT64 prefix that ap forwarded.
-// Unchanged (unchanged words what happens to it then), the packet fails
-// for certain; but ap may be a NAT64 instance, which the input cannot
-// say: the hop is undecided ([ApplianceTranslationUnknown]). With walkOn
-// (TCP and UDP, whose translation is modelled, through an appliance of
-// the VPC the packet is in), the walk goes on as the translated packet
-// would: IPv4 from ap's address (the one with a public address, if any)
-// to the address the prefix holds, checked by ap's security groups and
-// routed from ap's subnet; the reply comes back to ap, which translates
-// it back (natInstanceReply). Otherwise the walk ends at the undecided
-// hop.
+// nat64Appliance is hop h of appliance ap, which forwarded pkt, an IPv6
+// request for the NAT64 prefix, when its subnet's routes alone doom the
+// unchanged packet (nat64Doomed; unchanged words what happens to it
+// then). But ap may be a NAT64 instance, which the input cannot say: the
+// hop is undecided ([ApplianceTranslationUnknown]). With walkOn (TCP and
+// UDP, whose translation is modelled), the walk goes on as the
+// translated packet would (nat64Translate). Otherwise the walk ends at
+// the undecided hop.
 //
-// viaAppliance calls it at the appliance itself when its subnet's routes
-// alone doom the unchanged packet (nat64Doomed): a NAT64 instance
-// terminates the IPv6 packet (RFC 6146), so the appliance's outbound
-// groups, its subnet's route for the IPv6 packet and its subnet's
-// outbound ACL never judge that packet, only the IPv4 one. Otherwise
-// (the unchanged packet may get somewhere, e.g. to a NAT gateway) the
-// walk goes on unchanged, and toInternet or viaEgressOnly call it when
-// the packet reaches an internet gateway or an egress-only one
-// (walker.translator64).
+// A NAT64 instance terminates the IPv6 packet (RFC 6146), so the
+// appliance's outbound groups, its subnet's route for the IPv6 packet
+// and its subnet's outbound ACL never judge that packet, only the IPv4
+// one. When the unchanged packet may get somewhere (e.g. to a NAT
+// gateway) the walk forks instead (nat64Choice, nat64_fork.go).
 func (w *walker) nat64Appliance(h Hop, pkt flow.Flow, ap *ifaceInfo, walkOn bool, unchanged string) arrival {
 	dst := pkt.Dst.Addr()
-	private, _ := ap.natAddress()
-	if !private.IsValid() {
-		private, _ = ap.addr(false)
-	}
 	h.Verdict, h.Code, h.judge = flow.Indeterminate, ApplianceTranslationUnknown, nil
 	if w.explain {
 		h.reason = fmt.Sprintf("%s is in the NAT64 prefix %s (the IPv4 address %s, as DNS64 writes it): unchanged, %s; but appliance %s may translate it (a NAT64 instance) and send it on as IPv4 from %s to %s",
-			dst, nat64Prefix, nat64Embedded(dst), unchanged, ap.label(), private, nat64Embedded(dst))
-		switch {
-		case walkOn:
+			dst, nat64Prefix, nat64Embedded(dst), unchanged, ap.label(), nat64Source(ap), nat64Embedded(dst))
+		if walkOn {
 			h.reason += ", routed from " + ap.subnet.ID + ": the walk goes on as that packet would"
-		case pkt.Protocol != flow.TCP && pkt.Protocol != flow.UDP:
+		} else {
 			h.reason += fmt.Sprintf("; the translated packet is not walked (the translation of %s is not modelled)", pkt.Protocol)
-		default:
-			h.reason += "; the translated packet is not walked (" + ap.ID + " is in another VPC)"
 		}
-		h.Missing = fmt.Sprintf("whether appliance %s translates IPv6 to IPv4 for %s (a NAT64 instance's operating system does; the input holds no instance configuration)", ap.ID, nat64Prefix)
-		h.Fix = fmt.Sprintf("route %s to a NAT gateway instead of %s (its NAT64 is in the design), or connect to %s over IPv4", nat64Prefix, ap.ID, nat64Embedded(dst))
+		h.Missing, h.Fix = nat64ApplianceMissing(ap), nat64ApplianceFix(ap, dst)
 	}
 	if !walkOn {
 		return w.stop(h)
 	}
 	w.add(h)
-	w.natInstance = &natInstanceRecord{ii: ap, orig: pkt.Src, private: private, nat64: true}
-	pkt.Src = netip.AddrPortFrom(private, pkt.Src.Port())
-	pkt.Dst = netip.AddrPortFrom(nat64Embedded(dst), pkt.Dst.Port())
-	w.securityGroups(pkt, ap, flow.Outbound)
-	return w.route(pkt, ap.subnet)
+	return w.nat64Translate(pkt, ap)
 }
 
-// nat64Walked reports whether the walk goes on past an undecided NAT64
-// translation of pkt by appliance ap, at a gateway of vpc: TCP and UDP
-// through an appliance of vpc.
-func nat64Walked(pkt flow.Flow, ap *ifaceInfo, vpc *vpcInfo) bool {
-	return (pkt.Protocol == flow.TCP || pkt.Protocol == flow.UDP) && ap.subnet.vpc == vpc
+// nat64ApplianceMissing is the Missing of an undecided hop of appliance
+// ap that may translate a packet for the NAT64 prefix.
+func nat64ApplianceMissing(ap *ifaceInfo) string {
+	return fmt.Sprintf("whether appliance %s translates IPv6 to IPv4 for %s (a NAT64 instance's operating system does; the input holds no instance configuration)", ap.ID, nat64Prefix)
+}
+
+// nat64ApplianceFix is the Fix of an undecided hop of appliance ap that
+// may translate a packet for dst, of the NAT64 prefix.
+func nat64ApplianceFix(ap *ifaceInfo, dst netip.Addr) string {
+	return fmt.Sprintf("route %s to a NAT gateway instead of %s (its NAT64 is in the design), or connect to %s over IPv4", nat64Prefix, ap.ID, nat64Embedded(dst))
+}
+
+// nat64Source is the IPv4 address appliance ap sends a packet it
+// translates from: the one with a public address, if any.
+func nat64Source(ap *ifaceInfo) netip.Addr {
+	private, _ := ap.natAddress()
+	if !private.IsValid() {
+		private, _ = ap.addr(false)
+	}
+	return private
+}
+
+// nat64Translate walks on pkt, an IPv6 request (TCP or UDP) for the NAT64
+// prefix, as appliance ap would send it if it translates it (a NAT64
+// instance): IPv4 from ap's address (nat64Source) to the address the
+// prefix holds, checked by ap's security groups and routed from ap's
+// subnet; the reply comes back to ap, which translates it back
+// (natInstanceReply).
+func (w *walker) nat64Translate(pkt flow.Flow, ap *ifaceInfo) arrival {
+	private := nat64Source(ap)
+	w.natInstance = &natInstanceRecord{ii: ap, orig: pkt.Src, private: private, nat64: true}
+	pkt.Src = netip.AddrPortFrom(private, pkt.Src.Port())
+	pkt.Dst = netip.AddrPortFrom(nat64Embedded(pkt.Dst.Addr()), pkt.Dst.Port())
+	w.securityGroups(pkt, ap, flow.Outbound)
+	return w.route(pkt, ap.subnet)
 }
 
 // nat64Doomed reports whether pkt, an IPv6 request for the NAT64 prefix

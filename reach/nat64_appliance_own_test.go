@@ -65,8 +65,8 @@ func nat64OwnHopsDesign(group sg.Group, pubRoutes []reach.Route, acl *nacl.ACL) 
 // walk forks at the appliance, undecided (APPLIANCE_TRANSLATION_UNKNOWN),
 // and goes on as the translated IPv4 packet. The answer is Indeterminate
 // unless the translated packet fails too. When the unchanged packet may
-// get somewhere (here: to a NAT gateway, which translates it), it is
-// walked unchanged. Found by audit late16 (finding 1): an IPv4-only
+// get somewhere (here: to a NAT gateway, which translates it), both
+// possibilities are walked (TestNAT64ApplianceFork); here both pass. Found by audit late16 (finding 1): an IPv4-only
 // egress group, a subnet without an IPv6 route, or an ACL letting IPv6
 // out only to the VPC gave a certain Unreachable.
 func TestNAT64ApplianceOwnIPv6Hops(t *testing.T) {
@@ -113,7 +113,7 @@ func TestNAT64ApplianceOwnIPv6Hops(t *testing.T) {
 		{"the appliance's subnet ACL lets IPv6 out to the VPC only", openGroup("sg-x"), both, &acl, tcp, reach.Indeterminate, []reach.Code{atu}},
 		{"ICMPv6 through an IPv4-only egress group ends at the appliance", v4out, both, nil, icmp, reach.Indeterminate, []reach.Code{atu}},
 		{"translated or not, the packet fails", noOut, both, nil, tcp, reach.Unreachable, []reach.Code{atu, reach.SGNoAllow}},
-		{"unchanged, the packet reaches a NAT gateway: walked unchanged", openGroup("sg-x"), toNAT, nil, tcp, reach.Reachable, none},
+		{"unchanged, the packet reaches a NAT gateway; translated, the internet: both pass", openGroup("sg-x"), toNAT, nil, tcp, reach.Reachable, none},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			build := nat64OwnHopsDesign(tc.group, tc.routes, tc.acl)

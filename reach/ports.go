@@ -188,6 +188,9 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 	// subnet the flow hash picks, tgw_appliance.go), which the hop by hop
 	// answer, reading the filters of one, does not see: walk each atom
 	byHop = byHop && !m.applianceZones
+	// so with an appliance that may translate a request for the NAT64
+	// prefix: one path per choice (nat64_fork.go)
+	byHop = byHop && !(nat64Forks(f) && m.routesNAT64ToInterface())
 	if byHop && q.Protocol.IsICMP() {
 		switch err := m.icmpByHop(r, f, src.iface); {
 		case err == errByAtom: // walked atom by atom below
@@ -270,7 +273,10 @@ func (m *Model) walkAtomSettled(f flow.Flow, src *ifaceInfo, path *atomOutcome, 
 	defer quietWalks.Put(s)
 	fw, rw := s.reset(m)
 	arrived, _ := m.walkWith(f, src, fw, rw)
-	if !samePath(s.fwd, path.fwd) || !samePath(s.ret, path.ret) {
+	// a walk over an appliance's choices (nat64_fork.go) shows the path
+	// its answer took, which may differ between atoms
+	forked := nat64Forks(f) && fw.n64 != nil && fw.n64.forked
+	if !forked && (!samePath(s.fwd, path.fwd) || !samePath(s.ret, path.ret)) {
 		return Unreachable, false, fmt.Errorf("%w: %s", ErrPathChanged, f)
 	}
 	ret := s.ret
@@ -283,7 +289,7 @@ func (m *Model) walkAtomSettled(f flow.Flow, src *ifaceInfo, path *atomOutcome, 
 	settled := false
 	// no extra platform hop: indexes agree; one path (not several, one
 	// per subnet the flow hash picks)
-	if len(s.fwd) == len(path.fwd) && len(s.ret) == len(path.ret) && !m.applianceZones {
+	if len(s.fwd) == len(path.fwd) && len(s.ret) == len(path.ret) && !m.applianceZones && !forked {
 		for leg, hops := range [2][]Hop{s.fwd, ret} {
 			for i := range hops {
 				if hops[i].Code != "" && !hops[i].Undecided() && !slices.Contains(path.marks, hopRef{Leg(leg), i}) {
@@ -472,10 +478,14 @@ type cutSet struct {
 	order []cutKey
 }
 
-// cutKey is a hop of the path, and what it said.
+// cutKey is a hop of the path, and what it said. kind and id are set
+// for a hop of a walk that took another path than the discovery's (an
+// appliance's choice, nat64_fork.go): its number is its own trace's.
 type cutKey struct {
 	leg, hop int
 	code     Code
+	kind     Kind
+	id       string
 }
 
 func newCutSet(path *atomOutcome) *cutSet {
@@ -487,6 +497,9 @@ func newCutSet(path *atomOutcome) *cutSet {
 func (s *cutSet) add(fwd, ret []Hop, grow func(*Cut)) {
 	for leg, hops := range [2][]Hop{fwd, ret} {
 		disc := [2][]Hop{s.path.fwd, s.path.ret}[leg]
+		// a walk over an appliance's choices may take another path than
+		// the discovery's (nat64_fork.go): its hops name themselves
+		own := !samePath(hops, disc)
 		j := 0 // the hop of the discovery's path that hops[i] is
 		for i := range hops {
 			h := &hops[i]
@@ -494,14 +507,17 @@ func (s *cutSet) add(fwd, ret []Hop, grow func(*Cut)) {
 			// keeps its number in this walk's trace; every other hop is
 			// numbered as the discovery's trace numbers it.
 			named, at := h, i
-			if h.Kind != KindPlatform || (j < len(disc) && disc[j].Kind == KindPlatform) {
+			if !own && (h.Kind != KindPlatform || (j < len(disc) && disc[j].Kind == KindPlatform)) {
 				named, at = &disc[j], j
 				j++
 			}
 			if h.Code == "" {
 				continue
 			}
-			k := cutKey{leg, at, h.Code}
+			k := cutKey{leg: leg, hop: at, code: h.Code}
+			if own {
+				k.kind, k.id = h.Kind, h.ID
+			}
 			c, ok := s.cuts[k]
 			if !ok {
 				c = &Cut{Leg: Leg(leg), Hop: at + 1, Kind: h.Kind, ID: named.ID, Name: named.Name, Code: h.Code, Indeterminate: h.Undecided()}

@@ -628,7 +628,7 @@ func (p *portPath) fromDefault(r *PortsResult) (flow.PortSet, error) {
 	})
 	for k, pcs := range pending {
 		for _, pc := range pcs {
-			cuts.addPorts(cutKey{int(hops[k].leg), hops[k].hop, pc.code}, flow.SetOf(pc.ports...), pc.und)
+			cuts.addPorts(cutKey{leg: int(hops[k].leg), hop: hops[k].hop, code: pc.code}, flow.SetOf(pc.ports...), pc.und)
 		}
 	}
 	r.Open, r.Indeterminate, r.Cuts = flow.SetOf(open...), flow.SetOf(und...), cuts.list()

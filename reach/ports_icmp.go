@@ -123,7 +123,7 @@ func (m *Model) icmpByHop(r *PortsResult, f flow.Flow, src *ifaceInfo) error {
 	cuts := newCutSet(&p.path)
 	for k, pcs := range pending {
 		for _, pc := range pcs {
-			cuts.addICMP(cutKey{int(hops[k].leg), hops[k].hop, pc.code}, icmpCodes(pc.ports), pc.und)
+			cuts.addICMP(cutKey{leg: int(hops[k].leg), hop: hops[k].hop, code: pc.code}, icmpCodes(pc.ports), pc.und)
 		}
 	}
 	r.Cuts = cuts.list()

@@ -205,9 +205,12 @@ const (
 	// walk goes on as the translated IPv4 packet would, checked by the
 	// appliance's security groups and routed from its subnet, and the
 	// IPv6 packet's own egress there (groups, route, network ACL) does not
-	// decide; otherwise it ends at the undecided hop. A packet the
-	// appliance's subnet sends elsewhere unchanged that still reaches such
-	// a gateway makes the gateway's hop the undecided one.
+	// decide; otherwise it ends at the undecided hop. When the
+	// appliance's subnet may get the unchanged packet somewhere (a NAT
+	// gateway, a peering, a transit gateway...), the unchanged and the
+	// translated packet are each walked, and the appliance's hop is
+	// undecided when one possibility passes (or is undecided) and the
+	// other is blocked.
 	ApplianceTranslationUnknown Code = "APPLIANCE_TRANSLATION_UNKNOWN"
 	// NATPortUnknown: a network ACL judges a reply to the source port a
 	// NAT gateway picked for the session, which the input does not say
@@ -320,9 +323,11 @@ const (
 	// gateway or an egress-only one, which forward IPv6 unchanged: only a
 	// NAT gateway translates it, and the packet reaches no host
 	// (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-nat64-dns64.html).
-	// A packet an appliance forwarded on the way is
-	// [ApplianceTranslationUnknown] instead (a NAT64 instance may have
-	// translated it). Fix: route 64:ff9b::/96 to a NAT gateway.
+	// Through an appliance that may translate it (a NAT64 instance), this
+	// is what the unchanged packet meets; the answer weighs the
+	// translated packet too, the appliance's hop
+	// [ApplianceTranslationUnknown] when they differ. Fix: route
+	// 64:ff9b::/96 to a NAT gateway.
 	NAT64NotTranslated Code = "NAT64_NOT_TRANSLATED"
 	// GatewayEndpointProtocol: a gateway VPC endpoint carries TCP and
 	// echo requests only (its replies: TCP and echo replies), as

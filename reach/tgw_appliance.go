@@ -175,13 +175,11 @@ type walkStart struct {
 	steps                                                               int
 	appliance                                                           *ifaceInfo
 	natInstance                                                         *natInstanceRecord
-	translator64                                                        *ifaceInfo
 }
 
 func (w *walker) start() walkStart {
 	s := walkStart{hops: len(*w.hops), seen: len(w.seen), nat: len(w.nat), crossed: len(w.crossed), visited: len(w.visited),
-		deferred: len(w.deferred), refOut: len(w.refOut), identity: w.identity, idMaybe: w.idMaybe, steps: w.steps, appliance: w.appliance, natInstance: w.natInstance,
-		translator64: w.translator64}
+		deferred: len(w.deferred), refOut: len(w.refOut), identity: w.identity, idMaybe: w.idMaybe, steps: w.steps, appliance: w.appliance, natInstance: w.natInstance}
 	if w.marks != nil {
 		s.marks = len(*w.marks)
 	}
@@ -196,7 +194,6 @@ func (w *walker) restart(s walkStart) {
 	w.seen, w.nat, w.crossed, w.visited, w.deferred = w.seen[:s.seen], w.nat[:s.nat], w.crossed[:s.crossed], w.visited[:s.visited], w.deferred[:s.deferred]
 	w.refOut = w.refOut[:s.refOut]
 	w.identity, w.idMaybe, w.steps, w.appliance, w.natInstance = s.identity, s.idMaybe, s.steps, s.appliance, s.natInstance
-	w.translator64 = s.translator64
 	if w.marks != nil {
 		*w.marks = (*w.marks)[:s.marks]
 	}

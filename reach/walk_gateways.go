@@ -116,7 +116,7 @@ func (w *walker) viaAppliance(pkt flow.Flow, from *subnetInfo, ii *ifaceInfo) ar
 	if h.Verdict == flow.Deny {
 		return w.stop(h)
 	}
-	w.add(h)
+	at := w.add(h)
 	w.identity = false
 	if _, public := ii.natAddress(); src != ii && public.IsValid() {
 		// it may translate the packet (toInternet): the last such
@@ -131,7 +131,11 @@ func (w *walker) viaAppliance(pkt flow.Flow, from *subnetInfo, ii *ifaceInfo) ar
 			h := Hop{Kind: KindInterface, ID: ii.ID, Name: ii.label(), Packet: pkt}
 			return w.nat64Appliance(h, pkt, ii, pkt.Protocol == flow.TCP || pkt.Protocol == flow.UDP, words)
 		}
-		w.translator64 = ii
+		// unchanged or translated, the packet may get somewhere: each is
+		// a walk of its own (nat64_fork.go)
+		if a, translated := w.nat64Choice(pkt, ii, at); translated || !a.ok {
+			return a
+		}
 	}
 	w.securityGroups(pkt, ii, flow.Outbound)
 	return w.route(pkt, ii.subnet)
@@ -244,10 +248,7 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 	if !back && w.m.offInternet(dst) {
 		return w.stop(w.m.offInternetHop(h, dst, offTo, "the internet gateway"))
 	}
-	if !back && nat64Prefix.Contains(dst) { // nat64.go
-		if ap := w.translator64; ap != nil && w.leg == Forward {
-			return w.nat64Appliance(h, pkt, ap, nat64Walked(pkt, ap, vpc), "the internet gateway forwards it as IPv6 and nothing translates it")
-		}
+	if !back && nat64Prefix.Contains(dst) { // nat64.go; an appliance's translation is another walk (nat64_fork.go)
 		return w.stop(nat64Untranslated(h, "the internet gateway", w.m.sourceTable(src)))
 	}
 	if src.Is6() && w.m.offInternet(src) { // ipv6.go
