@@ -37,7 +37,10 @@ import (
 // set order with owner's adoption: owner is an aws_default_* resource the
 // plan creates, in is created too, reaches owner through a VPC's
 // default_*_id and names owner nowhere in its configuration (nor in
-// depends_on).
+// depends_on). Inside a module, a variable is the module call's
+// expression for it, and a module's output its expression (reach): as
+// Terraform orders a resource after what the expressions of the
+// variables and outputs it reads refer to.
 //
 // For a route on an aws_default_route_table, any way of naming the table
 // but owner itself leaves the two unordered.
@@ -47,39 +50,113 @@ func (r *reader) unorderedAdoption(in, owner *instance, attr string) bool {
 	}
 	switch owner.typ {
 	case "aws_default_route_table":
-		return !names(in, owner)
+		return !r.names(in, owner)
 	case "aws_default_security_group", "aws_default_network_acl":
 	default:
 		return false
 	}
-	viaVPC := slices.ContainsFunc(in.references(attr), func(s string) bool {
-		rf, ok := parseRef(s)
+	viaVPC := slices.ContainsFunc(r.reach(in.module, in.references(attr)), func(s scopedRef) bool {
+		rf, ok := parseRef(s.ref)
 		return ok && vpcDefaultKind(rf, []string{owner.typ}) != ""
 	})
-	return viaVPC && !names(in, owner)
+	return viaVPC && !r.names(in, owner)
 }
 
-// names reports whether the configuration of in names owner, of the same
-// module, in an expression or in depends_on: Terraform then creates in
-// after owner.
-func names(in, owner *instance) bool {
-	if in.module != owner.module {
-		return false
-	}
-	base := strings.TrimPrefix(owner.base, owner.module+".")
-	is := func(s string) bool {
-		rf, ok := parseRef(s)
-		return ok && rf.base == base || s == base
-	}
-	if slices.ContainsFunc(in.cfg.DependsOn, is) {
-		return true
-	}
-	for _, e := range in.cfg.Expressions {
-		if e != nil && e.ExpressionData != nil && slices.ContainsFunc(e.References, is) {
-			return true
+// scopedRef is a reference and the module instance it is read in.
+type scopedRef struct {
+	module, ref string
+}
+
+// reach returns the references refs, read in the module instance module,
+// and those they lead to across module boundaries: a module's variable to
+// the call's expression for it and the call's depends_on, read in the
+// calling module; a module's output to the output's expression and
+// depends_on, read inside the module instance.
+func (r *reader) reach(module string, refs []string) []scopedRef {
+	var out []scopedRef
+	seen := map[scopedRef]bool{}
+	var walk func(module string, refs []string)
+	walk = func(module string, refs []string) {
+		for _, s := range refs {
+			sr := scopedRef{module, s}
+			if seen[sr] {
+				continue
+			}
+			seen[sr] = true
+			out = append(out, sr)
+			switch {
+			case strings.HasPrefix(s, "var.") && module != "":
+				steps, ok := traversal(modelAddr(s))
+				parent, call, _, ok2 := splitModule(module)
+				if !ok || !ok2 || len(steps) < 2 {
+					continue
+				}
+				if pm := r.moduleConfig(parent); pm != nil && pm.ModuleCalls[call] != nil {
+					c := pm.ModuleCalls[call]
+					if e := c.Expressions[steps[1]]; e != nil && e.ExpressionData != nil {
+						walk(parent, e.References)
+					}
+					walk(parent, c.DependsOn)
+				}
+			case strings.HasPrefix(s, "module."):
+				m, ok := parseModuleRef(s)
+				if !ok || m.output == "" {
+					continue
+				}
+				child := childModule(module, m.call, m.key)
+				if cm := r.moduleConfig(child); cm != nil && cm.Outputs[m.output] != nil {
+					o := cm.Outputs[m.output]
+					if o.Expression != nil && o.Expression.ExpressionData != nil {
+						walk(child, o.Expression.References)
+					}
+					walk(child, o.DependsOn)
+				}
+			}
 		}
 	}
-	return false
+	walk(module, refs)
+	return out
+}
+
+// names reports whether the configuration of in names owner, in an
+// expression or in depends_on, directly or through the module variables
+// and outputs it reads (reach), or whether a module call in is inside
+// names owner or its module in depends_on: Terraform then creates in
+// after owner.
+func (r *reader) names(in, owner *instance) bool {
+	refs := slices.Clone(in.cfg.DependsOn)
+	for _, e := range in.cfg.Expressions {
+		if e != nil && e.ExpressionData != nil {
+			refs = append(refs, e.References...)
+		}
+	}
+	all := r.reach(in.module, refs)
+	// the depends_on of the module calls in is inside, read in their
+	// calling modules
+	for mod := in.module; mod != ""; {
+		parent, call, _, ok := splitModule(mod)
+		if !ok {
+			break
+		}
+		if pm := r.moduleConfig(parent); pm != nil && pm.ModuleCalls[call] != nil {
+			all = append(all, r.reach(parent, pm.ModuleCalls[call].DependsOn)...)
+		}
+		mod = parent
+	}
+	return slices.ContainsFunc(all, func(s scopedRef) bool {
+		if m, ok := parseModuleRef(s.ref); ok && m.output == "" && m.key == "" {
+			return inModule(owner.module, s.module, m.call) // depends_on = [module.x]
+		}
+		rf, ok := parseRef(s.ref)
+		if !ok {
+			return false
+		}
+		base := rf.base
+		if s.module != "" {
+			base = s.module + "." + base
+		}
+		return base == owner.base
+	})
 }
 
 // adoptionWhat says why the rule of in on owner is one whose presence is

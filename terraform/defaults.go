@@ -57,7 +57,7 @@ func (r *reader) vpcDefault(v *instance, kind string) *instance {
 			if t.typ != kind {
 				continue
 			}
-			if vpc, _, _, _ := r.resolveOne(t, "vpc_id", "aws_vpc"); vpc == rec.spec.ID {
+			if vpc, _, _ := r.resolveOne(t, "vpc_id", "aws_vpc"); vpc == rec.spec.ID {
 				return t
 			}
 		}

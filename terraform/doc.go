@@ -197,7 +197,11 @@
 //   - Every resource is named by its address, as resource_changes writes
 //     it (aws_instance.db, module.app.aws_instance.web[0],
 //     aws_instance.worker["blue"]): the model's IDs are the addresses, so
-//     queries and traces use them. An instance is its primary interface:
+//     queries and traces use them. A model ID holds no spaces, and a
+//     for_each key may: a space in a key is written \u0020, HCL's escape
+//     for it, which spells the same address (aws_subnet.s["web tier"] is
+//     aws_subnet.s["web\u0020tier"] in the model, in queries, traces and
+//     errors), with a warning naming both. An instance is its primary interface:
 //     a query may name it by address, by its Name tag, or by its i- ID
 //     when the plan knows it.
 //     An instance's metadata_options http_endpoint and http_protocol_ipv6
@@ -305,6 +309,10 @@
 //     default_route_table_id or a literal ID, is created in no set order
 //     with it: a route whose destination is unknown ([reach.Route.Unknown]),
 //     so the lookups it could change are indeterminate, with a warning.
+//     Inside a module, what names the aws_default_* resource or the VPC's
+//     default is read through the module's variables and outputs (a
+//     variable is the module call's expression for it) and the depends_on
+//     of the module calls it is in, as Terraform orders resources by them.
 //   - Protocols are read as users write them: "tcp", "TCP", "6", "-1",
 //     "all", and, for a network ACL entry, the IANA keywords the provider
 //     takes ("ipv6-icmp", "ospfigp"); an ACL entry's action in any case
@@ -317,16 +325,21 @@
 // vpc_security_group_ids) is resolved from the configuration's
 // references (configuration...expressions.<attribute>.references) where
 // its value is unknown: a reference to a resource of the wanted type
-// ("aws_vpc.main.id", or "aws_subnet.a[0]" with its index) names it,
-// module-relative addresses inside modules; the resource without its key
-// that Terraform writes right after an indexed reference
-// ("aws_subnet.a[0].id", "aws_subnet.a[0]", "aws_subnet.a") adds nothing
-// to it; any other reference to a counted or
-// for_each resource without an index names the instance of the same key
-// as the referring instance when the references also hold count.index
-// or each.key, and every instance otherwise (a splat); beside each.value
-// (aws_subnet.a[each.value].id), which nothing in the plan ties to a key,
-// it is unresolved. A reference to a VPC's default_security_group_id or
+// ("aws_vpc.main.id", or "aws_subnet.a[0]" with its index, a key read as
+// Terraform quotes it, its dots, brackets and escaped quotes its own)
+// names it, module-relative addresses inside modules; the parts of a
+// reference Terraform writes after it (every step of its traversal, then
+// the resource without its key or the module call without its output:
+// "aws_subnet.a[0].id", "aws_subnet.a[0]", "aws_subnet.a") add nothing to
+// it; any other reference to a counted or for_each resource without an
+// index is taken to name the instance of the same key as the referring
+// instance when the references also hold count.index or each.key, and
+// names every instance otherwise (a splat). The pairing is a reading of
+// the common form, aws_subnet.a[count.index].id, not something the plan
+// shows: the references hold no index expression, so
+// aws_subnet.a[(count.index + 1) % 2].id reads the same and is paired
+// the same, wrongly. Beside each.value (aws_subnet.a[each.value].id),
+// which nothing in the plan ties to a key, it is unresolved. A reference to a VPC's default_security_group_id or
 // default_network_acl_id (security_group_id =
 // aws_vpc.main.default_security_group_id on a rule, network_acl_id =
 // aws_vpc.main.default_network_acl_id on an aws_network_acl_rule or
@@ -340,10 +353,23 @@
 // unresolved. A known value
 // names the resource of the plan whose id it is. A module's variable
 // (var.NAME inside the module) is followed to the module call's
-// expression for it, read in the calling module, and a module's output
-// (module.NAME.OUTPUT) to the output's expression inside that module. A
-// reference to anything else (a root variable, a local, a data source,
-// each.value) leaves an unknown value unresolved. Since Terraform 1.1 the inline blocks of one
+// expression for it, read in the calling module for that module instance
+// (its count.index or each.key is the module instance's key, paired as
+// above: sg_id = aws_security_group.g[each.key].id in the call gives
+// module.app["a"] the group g["a"]), and a module's output
+// (module.NAME.OUTPUT, module.NAME[KEY].OUTPUT) to the output's
+// expression inside that module instance. One element of a variable or
+// output, taken by an index after it (module.sgs.ids[0],
+// var.subnet_ids["a"]) or by count.index or each.key beside it
+// (module.vpc.private_subnets[count.index]), is the one resource the
+// expression names; where it names several, the plan shows which, not how
+// the value is built from them (aws_subnet.private[*].id or its reverse),
+// so which one the element is stays unresolved, and the error or the
+// unknown groups name the reference and the resources it could be. A
+// reference to a module's whole value (module.NAME, module.NAME[KEY], as
+// a for expression over a module reads it), or to anything else (a root
+// variable, a local, a data source, each.value) leaves an unknown value
+// unresolved. Since Terraform 1.1 the inline blocks of one
 // attribute (the ingress blocks of a group) share one references list;
 // a block's unknown group list is resolved from that list when it names
 // only groups. An attribute the provider computes and the configuration
@@ -374,7 +400,11 @@
 // an error wrapping [ErrUntrusted]: "errored": true (terraform-json's
 // Plan has no such field; the loader reads it itself), "complete": false
 // (a targeted plan, or one with deferred changes), or a format_version
-// whose major version is not 1. A plan whose JSON gives a key twice in one
+// whose major version is not 1. Terraform writes "complete" since v1.8
+// (hashicorp/terraform#34642); a plan without it whose prior_state holds
+// a managed resource that has no resource_changes entry (a plan of the
+// whole configuration has one for each, a no-op included) is a plan with
+// -target, refused likewise, the error naming those resources. A plan whose JSON gives a key twice in one
 // object, or two keys that differ only in case where terraform-json reads
 // them into one field ("type" and "Type" in a resource change; a resource's
 // values and tags keep such keys apart), is refused with an error wrapping

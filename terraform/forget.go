@@ -27,7 +27,7 @@ import (
 // hold: an error wrapping [ErrInvalidPlan] says so.
 func (r *reader) addForgotten(rcs []*tfjson.ResourceChange) {
 	for _, rc := range rcs {
-		in := &instance{addr: rc.Address, module: rc.ModuleAddress, typ: rc.Type}
+		in := &instance{addr: modelAddr(rc.Address), module: modelAddr(rc.ModuleAddress), typ: rc.Type}
 		before, ok := rc.Change.Before.(map[string]any)
 		switch {
 		case rc.DeposedKey != "" || !rc.Change.Actions.Forget():
@@ -36,7 +36,7 @@ func (r *reader) addForgotten(rcs []*tfjson.ResourceChange) {
 		case !ok:
 			r.fail(in, "", rc.Address, ErrInvalidPlan, "the plan forgets this resource, which AWS keeps, and its values before are not an object")
 			continue
-		case r.byAdr[rc.Address] != nil:
+		case r.byAdr[in.addr] != nil:
 			r.fail(in, "", rc.Address, ErrInvalidPlan, "the plan forgets this resource and plans it too")
 			continue
 		}

@@ -69,7 +69,7 @@ func (r *reader) priorValue(addr, attr string) any {
 			return nil
 		}
 		for _, sr := range m.Resources {
-			if sr != nil && sr.Mode == tfjson.ManagedResourceMode && sr.Address == addr {
+			if sr != nil && sr.Mode == tfjson.ManagedResourceMode && modelAddr(sr.Address) == addr {
 				return sr.AttributeValues[attr]
 			}
 		}

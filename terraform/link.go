@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -13,14 +14,15 @@ import (
 // outside the plan, as is; an unknown value names the resources its
 // references name, when they are all resources of the wanted types (the
 // ID given as "aws_vpc.main.id" or "aws_vpc.main", with an index, or
-// paired with the referring instance's own by count.index or each.key;
-// a VPC's default_security_group_id or default_network_acl_id names its
-// default group or ACL, defaults.go);
-// a module's variable or output is followed across the module boundary
-// (throughModule); anything else in the references (a root variable, a
-// local, a data source) leaves the value unknown. The model names every resource by its
-// address (Report.Placeholders lists those whose id the plan does not
-// know yet).
+// taken to be paired with the referring instance's own by count.index or
+// each.key; a VPC's default_security_group_id or default_network_acl_id
+// names its default group or ACL, defaults.go); a module's variable or
+// output is followed across the module boundary (throughModule), one
+// element of it only where its expression names one resource; anything
+// else in the references (a root variable, a local, a data source, a
+// module's whole value) leaves the value unknown. The model names every
+// resource by its address (traversal.go: modelAddr; Report.Placeholders
+// lists those whose id the plan does not know yet).
 
 // ref is one resource a reference names.
 type ref struct {
@@ -29,50 +31,25 @@ type ref struct {
 	attr  string // the attribute it reads (aws_vpc.main.id: "id"), "" for none
 }
 
-// refPrefixes are the reference roots that name no resource of the plan.
-var refPrefixes = []string{"var.", "local.", "count.", "each.", "path.", "terraform.", "self.", "data.", "module."}
+// refRoots are the reference roots that name no resource of the plan.
+var refRoots = []string{"var", "local", "count", "each", "path", "terraform", "self", "data", "module"}
 
 // parseRef reads a reference ("aws_vpc.main.id", `aws_subnet.a["x"]`) as
-// the resource it names; ok is false for a root that names no resource.
+// the resource it names (traversal.go: a key's dots, brackets and escaped
+// quotes are its own); ok is false for a root that names no resource.
 func parseRef(s string) (ref, bool) {
-	for _, p := range refPrefixes {
-		if strings.HasPrefix(s, p) {
-			return ref{}, false
-		}
-	}
-	typ, rest, ok := strings.Cut(s, ".")
-	if !ok || !strings.Contains(typ, "_") {
+	steps, ok := traversal(modelAddr(s))
+	if !ok || len(steps) < 2 || isKey(steps[0]) || isKey(steps[1]) ||
+		slices.Contains(refRoots, steps[0]) || !strings.Contains(steps[0], "_") {
 		return ref{}, false
 	}
-	name := rest
-	if i := strings.IndexAny(rest, ".["); i >= 0 {
-		name = rest[:i]
-		rest = rest[i:]
-	} else {
-		rest = ""
+	r := ref{base: steps[0] + "." + steps[1]}
+	rest := steps[2:]
+	if len(rest) > 0 && isKey(rest[0]) {
+		r.index, rest = keyText(rest[0]), rest[1:]
 	}
-	if name == "" {
-		return ref{}, false
-	}
-	r := ref{base: typ + "." + name}
-	if strings.HasPrefix(rest, "[") {
-		end := strings.Index(rest, "]")
-		if strings.HasPrefix(rest, `["`) {
-			if e := strings.Index(rest, `"]`); e >= 0 {
-				end = e + 1
-			}
-		}
-		if end < 0 {
-			return ref{}, false
-		}
-		r.index = rest[1:end]
-		rest = rest[end+1:]
-	}
-	if attr, ok := strings.CutPrefix(rest, "."); ok {
-		if i := strings.IndexAny(attr, ".["); i >= 0 {
-			attr = attr[:i]
-		}
-		r.attr = attr
+	if len(rest) > 0 && !isKey(rest[0]) {
+		r.attr = rest[0]
 	}
 	return r, true
 }
@@ -85,19 +62,65 @@ func typeOf(base string) string {
 
 // targets returns the instances the references refs of in name, of the
 // types want; open is true when a reference names something else (a
-// variable, a local, a data source, a module's output, or, but in the
-// references an attribute's inline blocks share, a resource of another
-// type, or each.value, which nothing in the plan ties to an instance of
-// the resource it may index), which leaves the value the references make
+// variable, a local, a data source, or, but in the references an
+// attribute's inline blocks share, a resource of another type, or
+// each.value, which nothing in the plan ties to an instance of the
+// resource it may index), which leaves the value the references make
 // open. A reference to a counted or for_each resource without an index
-// is every instance (a splat), or, beside count.index or each.key, the
-// instance of the referring instance's key; but not the one Terraform
-// writes after an indexed reference, which that names (keyDropped). A
-// reference to a VPC's default_security_group_id or
-// default_network_acl_id, where want holds a group or ACL type, names
-// its default group or ACL (vpcDefault), and the VPC's own reference
-// beside it ("aws_vpc.main") is that reference's.
+// is every instance (a splat), or, beside count.index or each.key, taken
+// to be the instance of the referring instance's key (the references do
+// not show what the key indexes: the guess of the common form
+// aws_subnet.a[count.index]); but not the part of a reference Terraform
+// writes after it, which names what that names (unwrapped). A reference
+// to a VPC's default_security_group_id or default_network_acl_id, where
+// want holds a group or ACL type, names its default group or ACL
+// (vpcDefault). A module's variable or output is followed across the
+// module boundary (throughModule): a module call's expression is read for
+// the module instance, its count.index or each.key that instance's key;
+// one element of a variable or output (an index after it, or count.index
+// or each.key beside it) is the one resource its expression names, and
+// is open where it names several or anything else, as the plan shows the
+// expression's references, not how its value is built. A module's whole
+// value (module.x, module.x["a"], as a for expression over a module
+// reads it) is open.
 func (r *reader) targets(in *instance, refs []string, want ...string) (out []*instance, open bool) {
+	l := r.resolveRefs(in, refs, want, 0)
+	return l.ts, l.open
+}
+
+// maxModuleDepth bounds how many module boundaries a reference is
+// followed across: variables and outputs that refer to each other in a
+// loop (Terraform refuses such a configuration) leave the value open.
+const maxModuleDepth = 64
+
+// links is what references resolve to: the instances they name, whether
+// they leave the value open, and, where a reason is more telling than the
+// general one (unknownLink), why.
+type links struct {
+	ts   []*instance
+	open bool
+	why  []string
+}
+
+func (l *links) add(ts ...*instance) {
+	for _, t := range ts {
+		l.ts = appendNew(l.ts, t)
+	}
+}
+
+// leave marks the value open, for the reason why ("" for the general one).
+func (l *links) leave(why ...string) {
+	l.open = true
+	for _, w := range why {
+		if w != "" && !slices.Contains(l.why, w) {
+			l.why = append(l.why, w)
+		}
+	}
+}
+
+// resolveRefs is targets, with why the references leave the value open;
+// depth counts the module boundaries crossed.
+func (r *reader) resolveRefs(in *instance, refs []string, want []string, depth int) (l links) {
 	paired := slices.ContainsFunc(refs, func(s string) bool {
 		return s == "count.index" || s == "each.key"
 	})
@@ -111,22 +134,15 @@ func (r *reader) targets(in *instance, refs []string, want ...string) (out []*in
 		if s == "count.index" || s == "each.key" {
 			continue
 		}
-		if keyDropped(refs, i) {
-			continue // "aws_subnet.a" after "aws_subnet.a[0]": the same reference, without its key
+		if unwrapped(refs, i) {
+			continue // "aws_subnet.a" after "aws_subnet.a[0]", "module.app" after "module.app.sg_id": the same reference
 		}
 		if strings.HasPrefix(s, "each.") {
-			open = true // each.value: the plan does not say which instance it indexes
+			l.leave() // each.value: the plan does not say which instance it indexes
 			continue
 		}
-		if strings.HasPrefix(s, "module.") && !strings.Contains(strings.TrimPrefix(s, "module."), ".") {
-			continue // the module object beside its output's reference ("module.app" with "module.app.sg_id")
-		}
 		if via, ok := r.throughModule(in, s); ok {
-			ts, o := r.targets(via.at, via.refs, want...)
-			for _, t := range ts {
-				out = appendNew(out, t)
-			}
-			open = open || o
+			r.acrossModule(&l, s, via, paired, want, depth)
 			continue
 		}
 		rf, ok := parseRef(s)
@@ -134,12 +150,14 @@ func (r *reader) targets(in *instance, refs []string, want ...string) (out []*in
 			// aws_vpc.main.default_security_group_id: the default group
 			// (or ACL) AWS makes with the VPC
 			vpcs, o := r.refInstances(in, rf, paired)
-			open = open || o
+			if o {
+				l.leave()
+			}
 			for _, v := range vpcs {
 				if t := r.vpcDefault(v, kind); t != nil {
-					out = appendNew(out, t)
+					l.add(t)
 				} else {
-					open = true
+					l.leave()
 				}
 			}
 			continue
@@ -153,35 +171,51 @@ func (r *reader) targets(in *instance, refs []string, want ...string) (out []*in
 			continue
 		}
 		if !ok || !slices.Contains(want, typeOf(rf.base)) {
-			open = true
+			l.leave()
 			continue
 		}
 		ts, o := r.refInstances(in, rf, paired)
-		for _, t := range ts {
-			out = appendNew(out, t)
+		l.add(ts...)
+		if o {
+			l.leave()
 		}
-		open = open || o
 	}
-	return out, open
+	return l
 }
 
-// keyDropped reports whether refs[i] is the resource without its key
-// that Terraform writes right after a reference to one of its instances
-// ("aws_subnet.a[0].id", "aws_subnet.a[0]", "aws_subnet.a": every step of
-// the traversal, then the resource without the key; hashicorp/terraform
-// internal/command/jsonconfig/expression.go, marshalExpression): it names
-// that one instance, not every instance as a splat (aws_subnet.a[*].id,
-// written "aws_subnet.a" alone) does.
-func keyDropped(refs []string, i int) bool {
-	if i == 0 {
-		return false
+// acrossModule adds to l what the reference s, a module's variable or
+// output or its whole value (via), names; paired: s is beside count.index
+// or each.key, which may index it.
+func (r *reader) acrossModule(l *links, s string, via moduleRefs, paired bool, want []string, depth int) {
+	switch {
+	case via.whole:
+		l.leave(fmt.Sprintf("it reads %s, a module's whole value (its outputs, of every instance of a counted or for_each call), which is not followed", s))
+		return
+	case depth >= maxModuleDepth:
+		l.leave(fmt.Sprintf("%s is followed across more than %d module boundaries (variables and outputs that refer to each other)", s, maxModuleDepth))
+		return
 	}
-	rf, ok := parseRef(refs[i])
-	if !ok || rf.index != "" || rf.attr != "" || refs[i] != rf.base {
-		return false
+	sub := r.resolveRefs(via.at, via.refs, want, depth+1)
+	if (via.selects || paired) && (sub.open || len(sub.ts) > 1) {
+		names := make([]string, 0, len(sub.ts)+1)
+		for _, t := range sub.ts {
+			names = append(names, t.addr)
+		}
+		if sub.open {
+			names = append(names, "what the plan does not resolve")
+		}
+		how := "by a key"
+		if !via.selects {
+			how = "beside count.index or each.key, which may index it"
+		}
+		l.leave(fmt.Sprintf("it takes part of %s (%s) %s, and the plan shows which resources its expression refers to (%s), not how its value is built: which one it is is known only after apply",
+			via.what, s, how, strings.Join(names, ", ")))
+		return
 	}
-	prev, ok := parseRef(refs[i-1])
-	return ok && prev.base == rf.base && prev.index != "" && prev.attr == ""
+	l.add(sub.ts...)
+	if sub.open {
+		l.leave(sub.why...)
+	}
 }
 
 // refInstances returns the instances the reference rf of in names (see
@@ -216,23 +250,39 @@ func (r *reader) refInstances(in *instance, rf ref, paired bool) (out []*instanc
 // moduleRefs is what a module's variable or output refers to: the
 // references of its expression, and where they are read from.
 type moduleRefs struct {
-	at   *instance // a stand-in for the module the expression is in
+	// at stands for the module instance the expression is in: its
+	// module path, and, for a module call's expression, the key of the
+	// module instance (what count.index or each.key is there)
+	at   *instance
 	refs []string
+	what string // the expression: "the output ids of module.sgs"
+	// whole marks a reference to a module's whole value (module.x,
+	// module.x["a"]): nothing is followed
+	whole bool
+	// selects marks a reference that takes part of the value by a key
+	// (module.sgs.ids[0], var.ids["a"])
+	selects bool
 }
 
 // throughModule follows a reference across a module boundary: var.NAME
 // inside a module is the module call's expression for NAME, read in the
-// calling module; module.NAME.OUTPUT is the called module's output
-// expression, read inside it. ok is false for any other reference, or
-// when the configuration does not hold the expression.
+// calling module for the module instance's key; module.NAME.OUTPUT (or
+// module.NAME[KEY].OUTPUT) is the called module instance's output
+// expression, read inside it; module.NAME and module.NAME[KEY] are the
+// module's whole value. ok is false for any other reference, or when the
+// configuration does not hold the expression.
 func (r *reader) throughModule(in *instance, s string) (moduleRefs, bool) {
 	switch {
 	case strings.HasPrefix(s, "var.") && in.module != "":
-		name := strings.TrimPrefix(s, "var.")
-		if i := strings.IndexAny(name, ".["); i >= 0 {
-			name = name[:i]
+		steps, ok := traversal(modelAddr(s))
+		if !ok || len(steps) < 2 || isKey(steps[1]) {
+			return moduleRefs{}, false
 		}
-		parent, call := splitModule(in.module)
+		name := steps[1]
+		parent, call, key, ok := splitModule(in.module)
+		if !ok {
+			return moduleRefs{}, false
+		}
 		pm := r.moduleConfig(parent)
 		if pm == nil || pm.ModuleCalls[call] == nil {
 			return moduleRefs{}, false
@@ -241,38 +291,25 @@ func (r *reader) throughModule(in *instance, s string) (moduleRefs, bool) {
 		if e == nil || e.ExpressionData == nil {
 			return moduleRefs{}, false
 		}
-		return moduleRefs{at: &instance{module: parent}, refs: e.References}, true
+		return moduleRefs{at: &instance{module: parent, index: key}, refs: e.References,
+			what: fmt.Sprintf("the variable %s of %s", name, in.module), selects: selects(steps[2:])}, true
 	case strings.HasPrefix(s, "module."):
-		rest := strings.TrimPrefix(s, "module.")
-		name, output, ok := strings.Cut(rest, ".")
+		m, ok := parseModuleRef(s)
 		if !ok {
 			return moduleRefs{}, false
 		}
-		if i := strings.IndexAny(output, ".["); i >= 0 {
-			output = output[:i]
+		if m.output == "" {
+			return moduleRefs{whole: true}, true
 		}
-		child := "module." + name
-		if in.module != "" {
-			child = in.module + "." + child
-		}
+		child := childModule(in.module, m.call, m.key)
 		cm := r.moduleConfig(child)
-		if cm == nil || cm.Outputs[output] == nil || cm.Outputs[output].Expression == nil || cm.Outputs[output].Expression.ExpressionData == nil {
+		if cm == nil || cm.Outputs[m.output] == nil || cm.Outputs[m.output].Expression == nil || cm.Outputs[m.output].Expression.ExpressionData == nil {
 			return moduleRefs{}, false
 		}
-		return moduleRefs{at: &instance{module: child}, refs: cm.Outputs[output].Expression.References}, true
+		return moduleRefs{at: &instance{module: child}, refs: cm.Outputs[m.output].Expression.References,
+			what: fmt.Sprintf("the output %s of %s", m.output, child), selects: selects(m.rest)}, true
 	}
 	return moduleRefs{}, false
-}
-
-// splitModule splits a module instance path into its parent's path and
-// the name of the call ("module.a.module.b[0]" → "module.a", "b").
-func splitModule(path string) (parent, call string) {
-	i := strings.LastIndex(path, "module.")
-	if i > 0 {
-		parent = path[:i-1]
-	}
-	call, _ = splitIndex(path[i+len("module."):])
-	return parent, call
 }
 
 // wanted reports whether an instance of type typ is of one of the types
@@ -296,9 +333,9 @@ func appendNew(out []*instance, t *instance) []*instance {
 // attribute is null (not set); an error is recorded when it cannot be
 // resolved.
 func (r *reader) linkOne(in *instance, attr string, want ...string) (id string, present bool) {
-	id, present, ts, open := r.resolveOne(in, attr, want...)
+	id, present, l := r.resolveOne(in, attr, want...)
 	if present && id == "" {
-		r.unknownLink(in, attr, ts, open)
+		r.unknownLink(in, attr, l)
 	}
 	return id, present
 }
@@ -307,38 +344,38 @@ func (r *reader) linkOne(in *instance, attr string, want ...string) (id string, 
 // resolves it, the model can hold as unknown: unresolved reports that,
 // and no error is recorded.
 func (r *reader) linkOneOpen(in *instance, attr string, want ...string) (id string, present, unresolved bool) {
-	id, present, _, _ = r.resolveOne(in, attr, want...)
+	id, present, _ = r.resolveOne(in, attr, want...)
 	return id, present, present && id == ""
 }
 
 // resolveOne is linkOne without the error: a present attribute with an
-// empty id is one the references do not resolve (ts and open say why).
-func (r *reader) resolveOne(in *instance, attr string, want ...string) (id string, present bool, ts []*instance, open bool) {
+// empty id is one the references do not resolve (l says why).
+func (r *reader) resolveOne(in *instance, attr string, want ...string) (id string, present bool, l links) {
 	v, set := in.values[attr]
 	if s, ok := v.(string); set && ok && s != "" {
 		if t := r.byID[s]; t != nil && wanted(want, t.typ) {
-			return t.id, true, nil, false
+			return t.id, true, links{}
 		}
-		return s, true, nil, false
+		return s, true, links{}
 	}
 	if !isUnknown(in.unknown, attr) || !in.configured(attr) {
 		// null, or computed by the provider without the configuration
 		// setting it (source_security_group_id on a CIDR rule)
-		return "", false, nil, false
+		return "", false, links{}
 	}
-	ts, open = r.targets(in, in.references(attr), want...)
-	if len(ts) != 1 || open {
-		return "", true, ts, open
+	l = r.resolveRefs(in, in.references(attr), want, 0)
+	if len(l.ts) != 1 || l.open {
+		return "", true, l
 	}
-	return r.placeholder(ts[0]), true, nil, false
+	return r.placeholder(l.ts[0]), true, links{}
 }
 
 // linkList resolves the list of IDs attr of in (vpc_security_group_ids,
 // subnet_ids) to model IDs.
 func (r *reader) linkList(in *instance, attr string, want ...string) []string {
-	out, unresolved, ts, open := r.resolveList(in, attr, want...)
+	out, unresolved, l := r.resolveList(in, attr, want...)
 	if unresolved {
-		r.unknownLink(in, attr, ts, open)
+		r.unknownLink(in, attr, l)
 	}
 	return out
 }
@@ -347,19 +384,19 @@ func (r *reader) linkList(in *instance, attr string, want ...string) []string {
 // hold as unknown: unresolved reports it, and no error is recorded; out
 // holds the IDs that are resolved.
 func (r *reader) linkListOpen(in *instance, attr string, want ...string) (out []string, unresolved bool) {
-	out, unresolved, _, _ = r.resolveList(in, attr, want...)
+	out, unresolved, _ = r.resolveList(in, attr, want...)
 	return out, unresolved
 }
 
 // resolveList is linkList without the error: unresolved reports an
-// unknown part of the list that the references do not resolve (ts and
-// open say why).
-func (r *reader) resolveList(in *instance, attr string, want ...string) (out []string, unresolved bool, ts []*instance, open bool) {
+// unknown part of the list that the references do not resolve (l says
+// why).
+func (r *reader) resolveList(in *instance, attr string, want ...string) (out []string, unresolved bool, l links) {
 	v := in.values[attr]
 	ids, ok := strs(v)
 	if !ok && v != nil {
 		r.fail(in, attr, "", ErrInvalidPlan, "not a list of IDs")
-		return nil, false, nil, false
+		return nil, false, links{}
 	}
 	anyUnknown := isUnknown(in.unknown, attr)
 	for i, s := range ids {
@@ -373,16 +410,16 @@ func (r *reader) resolveList(in *instance, attr string, want ...string) (out []s
 		out = appendID(out, s)
 	}
 	if !anyUnknown || !in.configured(attr) {
-		return out, false, nil, false
+		return out, false, links{}
 	}
-	ts, open = r.targets(in, in.references(attr), want...)
-	if open || len(ts) == 0 {
-		return out, true, ts, open
+	l = r.resolveRefs(in, in.references(attr), want, 0)
+	if l.open || len(l.ts) == 0 {
+		return out, true, l
 	}
-	for _, t := range ts {
+	for _, t := range l.ts {
 		out = appendID(out, r.placeholder(t))
 	}
-	return out, false, nil, false
+	return out, false, links{}
 }
 
 func appendID(out []string, id string) []string {
@@ -401,12 +438,16 @@ func (r *reader) placeholder(t *instance) string {
 	return t.id
 }
 
-// unknownLink records an ID attribute the references do not resolve.
-func (r *reader) unknownLink(in *instance, attr string, ts []*instance, open bool) {
+// unknownLink records an ID attribute the references do not resolve (l:
+// what they resolve to).
+func (r *reader) unknownLink(in *instance, attr string, l links) {
+	ts, open := l.ts, l.open
 	why := "its configuration names no resource it refers to"
 	switch {
 	case in.deferred:
 		why = deferredRead
+	case open && len(l.why) > 0:
+		why = strings.Join(l.why, "; ")
 	case open:
 		why = "its configuration computes it from something other than resources of the plan (a variable, a local, a data source, a module's output, each.value) or from an attribute of a resource of another type"
 	case len(ts) > 1:

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -26,8 +27,10 @@ var ErrInvalidPlan = errors.New("invalid Terraform plan")
 // cannot be trusted to hold the whole intended network: one Terraform
 // failed to finish ("errored": true), one that is not complete
 // ("complete": false: a targeted plan, or one with deferred changes,
-// leaves resources out), or one whose format_version has a major version
-// other than 1.
+// leaves resources out; or, in a plan of Terraform before v1.8, which
+// writes no "complete", a managed resource of prior_state with no
+// resource_changes entry, as a targeted plan leaves it), or one whose
+// format_version has a major version other than 1.
 var ErrUntrusted = errors.New("untrusted Terraform plan")
 
 // ErrUnknownValue is wrapped by the error [Load] reports for a value the
@@ -71,9 +74,11 @@ type Report struct {
 	Modelled, Unmodelled map[string]int
 	// Placeholders maps the address of each resource whose ID is known
 	// only after apply, and which another resource links to, to the ID
-	// the model gives it: its address.
+	// the model gives it: its address (a space in a key written \u0020).
 	Placeholders map[string]string
-	// Warnings lists, sorted, what was read but left out and why.
+	// Warnings lists, sorted, what was read but left out and why, and
+	// the resources the model names otherwise than by their address as
+	// written (a space in a for_each key, written \u0020: doc.go).
 	Warnings []string
 }
 
@@ -180,7 +185,53 @@ func decode(name string, data []byte) (*tfjson.Plan, error) {
 	if err := json.Unmarshal(data, &plan); err != nil {
 		return nil, jsonErr(err)
 	}
+	if h.Complete == nil {
+		if missing := unplanned(&plan); len(missing) > 0 {
+			more := ""
+			if len(missing) > 5 {
+				more = fmt.Sprintf(" and %d more", len(missing)-5)
+				missing = missing[:5]
+			}
+			return nil, untrusted("prior_state", missing[0], "the plan says nothing of whether it is complete (no \"complete\": Terraform writes it since v1.8) and plans no change, not even a no-op, for resources its prior state holds (%s%s): a plan with -target leaves them out (and -refresh-only plans no change at all), so resources are missing; plan the whole configuration",
+				strings.Join(missing, ", "), more)
+		}
+	}
 	return &plan, nil
+}
+
+// unplanned returns the addresses of the managed resources of the plan's
+// prior state that have no resource_changes entry. A plan of the whole
+// configuration has one for each (a no-op included; one the configuration
+// no longer holds is deleted or forgotten); a plan with -target leaves out
+// every resource it does not target, which Terraform before v1.8 does not
+// mark ("complete" is new in v1.8: hashicorp/terraform#34642).
+func unplanned(plan *tfjson.Plan) []string {
+	if plan.PriorState == nil || plan.PriorState.Values == nil {
+		return nil
+	}
+	planned := map[string]bool{}
+	for _, rc := range plan.ResourceChanges {
+		if rc != nil {
+			planned[rc.Address] = true
+		}
+	}
+	var out []string
+	var walk func(m *tfjson.StateModule)
+	walk = func(m *tfjson.StateModule) {
+		if m == nil {
+			return
+		}
+		for _, sr := range m.Resources {
+			if sr != nil && sr.Mode == tfjson.ManagedResourceMode && !planned[sr.Address] && !slices.Contains(out, sr.Address) {
+				out = append(out, sr.Address)
+			}
+		}
+		for _, c := range m.ChildModules {
+			walk(c)
+		}
+	}
+	walk(plan.PriorState.Values.RootModule)
+	return out
 }
 
 // majorVersion returns the part of v before its first dot.

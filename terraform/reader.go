@@ -267,8 +267,8 @@ func (r *reader) collect() {
 				r.deposed(rc)
 				continue
 			}
-			unknown[rc.Address] = rc.Change.AfterUnknown
-			actions[rc.Address] = rc.Change.Actions
+			unknown[modelAddr(rc.Address)] = rc.Change.AfterUnknown
+			actions[modelAddr(rc.Address)] = rc.Change.Actions
 			// a standalone rule updated in place (ModifySecurityGroupRules)
 			// is gone in its before form too: the group's computed rules
 			// still show that (computed.go)
@@ -281,8 +281,8 @@ func (r *reader) collect() {
 			// action_reason read_because_config_unknown or
 			// read_because_dependency_pending): planned_values leaves
 			// out what it has not read, after_unknown marks it
-			unknown[rc.Address] = rc.Change.AfterUnknown
-			deferred[rc.Address] = rc.Change.Actions.Read()
+			unknown[modelAddr(rc.Address)] = rc.Change.AfterUnknown
+			deferred[modelAddr(rc.Address)] = rc.Change.Actions.Read()
 		}
 	}
 	var walk func(m *tfjson.StateModule, data bool)
@@ -291,12 +291,15 @@ func (r *reader) collect() {
 			return
 		}
 		for _, sr := range m.Resources {
+			if sr == nil {
+				continue
+			}
+			addr := modelAddr(sr.Address)
 			switch {
-			case sr == nil:
-			case sr.Mode == tfjson.DataResourceMode && r.byAdr[sr.Address] == nil:
-				r.addData(m.Address, sr, unknown[sr.Address], deferred[sr.Address]) // what exists
+			case sr.Mode == tfjson.DataResourceMode && r.byAdr[addr] == nil:
+				r.addData(m.Address, sr, unknown[addr], deferred[addr]) // what exists
 			case sr.Mode == tfjson.ManagedResourceMode && !data:
-				r.add(m.Address, sr, unknown[sr.Address], actions[sr.Address])
+				r.add(m.Address, sr, unknown[addr], actions[addr])
 			}
 		}
 		for _, c := range m.ChildModules {
@@ -320,8 +323,8 @@ func (r *reader) addGone(rc *tfjson.ResourceChange) {
 	if before == nil {
 		before = map[string]any{}
 	}
-	g := &instance{addr: rc.Address, module: rc.ModuleAddress, typ: rc.Type, values: before, action: rc.Change.Actions}
-	g.base, g.index = splitIndex(rc.Address)
+	g := &instance{addr: modelAddr(rc.Address), module: modelAddr(rc.ModuleAddress), typ: rc.Type, values: before, action: rc.Change.Actions}
+	g.base, g.index = splitIndex(g.addr)
 	g.id = g.addr
 	if id, ok := before["id"].(string); ok {
 		g.known = id
@@ -342,7 +345,7 @@ func (r *reader) deposed(rc *tfjson.ResourceChange) {
 		r.addGone(rc)
 		return
 	}
-	in := &instance{addr: rc.Address, module: rc.ModuleAddress, typ: rc.Type}
+	in := &instance{addr: modelAddr(rc.Address), module: modelAddr(rc.ModuleAddress), typ: rc.Type}
 	r.fail(in, "", rc.Address, ErrInvalidPlan, "the plan keeps a deposed object of this address (%s) beside the current one: AWS holds both after apply, and the model holds one object per address", actionsText(rc))
 }
 
@@ -377,11 +380,12 @@ func (r *reader) addData(module string, sr *tfjson.StateResource, unknown any, d
 		r.rep.Unmodelled[typ]++
 		return
 	}
-	in := &instance{addr: sr.Address, module: module, typ: typ, values: sr.AttributeValues, unknown: unknown, deferred: deferred}
+	in := &instance{addr: modelAddr(sr.Address), module: modelAddr(module), typ: typ, values: sr.AttributeValues, unknown: unknown, deferred: deferred}
 	if in.values == nil {
 		in.values = map[string]any{}
 	}
-	in.base, in.index = splitIndex(sr.Address)
+	in.base, in.index = splitIndex(in.addr)
+	r.respelled(sr.Address, in.addr)
 	in.id = in.addr
 	if deferred {
 		r.rep.Warnings = append(r.rep.Warnings, in.addr+": "+deferredRead+": what it has not read is unknown in the model")
@@ -399,17 +403,18 @@ func (r *reader) addData(module string, sr *tfjson.StateResource, unknown any, d
 
 // add records one planned resource instance.
 func (r *reader) add(module string, sr *tfjson.StateResource, unknown any, action tfjson.Actions) {
-	in := &instance{addr: sr.Address, module: module, typ: sr.Type, values: sr.AttributeValues, unknown: unknown, action: action}
+	in := &instance{addr: modelAddr(sr.Address), module: modelAddr(module), typ: sr.Type, values: sr.AttributeValues, unknown: unknown, action: action}
 	if in.values == nil {
 		in.values = map[string]any{}
 	}
-	in.base, in.index = splitIndex(sr.Address)
+	in.base, in.index = splitIndex(in.addr)
 	if _, dup := r.byAdr[in.addr]; dup {
 		r.fail(in, "", in.addr, ErrInvalidPlan, "resource %s is planned twice", in.addr)
 		return
 	}
-	in.cfg = r.config(module, sr.Type, sr.Name)
-	in.id = in.addr // the model names every resource by its address
+	in.cfg = r.config(in.module, sr.Type, sr.Name)
+	in.id = in.addr // the model names every resource by its address (traversal.go: modelAddr)
+	r.respelled(sr.Address, in.addr)
 	if id, ok := in.values["id"].(string); ok && id != "" && !isUnknown(in.unknown, "id") {
 		in.known = id
 		r.byID[id] = in
@@ -417,6 +422,16 @@ func (r *reader) add(module string, sr *tfjson.StateResource, unknown any, actio
 	r.insts = append(r.insts, in)
 	r.byAdr[in.addr] = in
 	r.bases[in.base] = append(r.bases[in.base], in)
+}
+
+// respelled notes, with a warning, a resource whose address holds a
+// space (a for_each key): the model names it by the address with HCL's
+// escape for it (modelAddr), as its IDs hold no spaces.
+func (r *reader) respelled(addr, id string) {
+	if addr != id {
+		r.rep.Warnings = append(r.rep.Warnings, id+": the model's name for "+addr+
+			` (a model ID holds no spaces: each space of its key is written \u0020, HCL's escape for it); name it so in queries`)
+	}
 }
 
 // splitIndex splits an address into its part before a trailing instance
@@ -445,22 +460,16 @@ func (r *reader) moduleConfig(path string) *tfjson.ConfigModule {
 	if r.plan.Config == nil {
 		return nil
 	}
+	calls, ok := modulePath(path)
+	if !ok {
+		return nil
+	}
 	m := r.plan.Config.RootModule
-	for rest := path; rest != "" && m != nil; {
-		if !strings.HasPrefix(rest, "module.") {
+	for _, c := range calls {
+		if m == nil || m.ModuleCalls[c.call] == nil {
 			return nil
 		}
-		rest = rest[len("module."):]
-		name, after, _ := strings.Cut(rest, ".module.")
-		if after != "" {
-			after = "module." + after
-		}
-		name, _ = splitIndex(name)
-		call := m.ModuleCalls[name]
-		if call == nil {
-			return nil
-		}
-		m, rest = call.Module, after
+		m = m.ModuleCalls[c.call].Module
 	}
 	return m
 }
