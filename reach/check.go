@@ -114,8 +114,8 @@ func (m *Model) walkWith(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived, 
 	}
 	if src != nil && m.amazonDNSFor(src, f.Dst.Addr()) {
 		arrived = fw.toAmazonDNS(f, src) // amazondns.go: no group, table or ACL applies
-	} else if src != nil && instanceServiceFor(src, f.Dst.Addr()) {
-		arrived = fw.toInstanceService(f, src) // instanceservice.go: the instance's own host answers
+	} else if s, ok := m.instanceServiceFor(src, f.Dst.Addr()); src != nil && ok {
+		arrived = fw.toInstanceService(f, src, s) // instanceservice.go: the instance's own host (or Alibaba Cloud) answers
 	} else if src != nil {
 		fw.securityGroups(f, src, flow.Outbound)
 		if fw.explain {
@@ -340,6 +340,10 @@ func (w *walker) judgeSG(h *Hop, ev *sg.Evaluator, ii *ifaceInfo, pkt flow.Flow,
 	h.Verdict = x.Verdict
 	h.judge = sgJudge{ev} // the decision and each group's reason, worded when read
 	h.Rule = ev.RuleLabel(x)
+	if x.Verdict == flow.Indeterminate && x.Basis == sg.EitherDiffers {
+		identityUnknownHop(h, ii, pkt, dir) // alibaba_sg.go: kept or lost after a middlebox
+		return
+	}
 	if x.Verdict == flow.Indeterminate {
 		peer, far := pkt.Src.Addr(), x.Rule.Peer.Group
 		if dir == flow.Outbound {
@@ -375,19 +379,24 @@ func (w *walker) judgeSG(h *Hop, ev *sg.Evaluator, ii *ifaceInfo, pkt flow.Flow,
 		}
 		return
 	}
-	switch mode {
-	case sgBlind:
+	switch {
+	case mode == sgBlind && ev.Flavour().IsAlibaba():
+		h.addDetail(alibabaBlindDetail) // alibaba_sg.go
+	case mode == sgBlind:
 		h.addDetail("the packet passed a middlebox, so rules that reference security groups cannot match it")
-	case sgOverTGW:
+	case mode == sgOverTGW:
 		h.addDetail("the packet crosses a transit gateway, where outbound rules that reference security groups match nothing (AWS supports references across one in inbound rules only)")
 	}
 	h.Code = SGNoAllow
 	if ev.Flavour().IsAlibaba() {
 		h.Code = SGDeny
 	}
-	if ii.GroupsUnknown != "" {
+	switch {
+	case ii.GroupsUnknown != "":
 		groupsUnknownHop(h, ii, true)
-	} else {
+	case ev.Flavour().IsAlibaba():
+		h.Fix = alibabaSGFix(w.m, pkt, ii, dir, x, h.Rule, mode == sgWithIdentity || mode == sgMaybe) // alibaba_sg.go
+	default:
 		h.Fix = sgFix(w.m, pkt, ii, dir, mode == sgWithIdentity || mode == sgMaybe)
 	}
 }

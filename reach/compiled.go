@@ -214,7 +214,13 @@ type sgPair struct {
 }
 
 // blind returns the evaluator for packets whose group identity is lost,
-// building it at the first call. Safe for concurrent use.
+// building it at the first call. Safe for concurrent use. AWS documents
+// that a middlebox loses the identity; Alibaba Cloud documents nothing
+// about it (its basic groups' membership is counted in their members'
+// private addresses, which a middlebox that forwards the packet unchanged
+// keeps), so Alibaba Cloud groups judge such a packet both ways
+// ([sg.Evaluator.Either]): where the two views differ, the hop is
+// undecided (judgeSG names what is missing).
 func (p *sgPair) blind() *sg.Evaluator {
 	p.blindOnce.Do(func() {
 		ev, err := p.normal.WithMembership(identityLost{p.m})
@@ -222,6 +228,9 @@ func (p *sgPair) blind() *sg.Evaluator {
 			// identityLost knows every group Model.GroupMembers knows,
 			// and normal was compiled through the latter: it cannot fail.
 			panic("reach: the identity-lost evaluator of a compiled interface: " + err.Error())
+		}
+		if p.normal.Flavour().IsAlibaba() {
+			ev = ev.Either(p.normal)
 		}
 		p.blindEv = ev
 	})

@@ -166,7 +166,17 @@
 // instance, and Alibaba Cloud's platform rules apply to it (see
 // [AlibabaPort25Blocked] and [Interface.Port25Unblocked]): outbound tcp/25
 // to the internet is blocked unless unblocked, and ports some carriers
-// block as high-risk are a warning on the [Result].
+// block as high-risk are a warning on the [Result]. AWS's rule that a
+// group reference matches nothing once a middlebox forwarded the packet
+// is not applied to Alibaba Cloud groups, for which Alibaba documents
+// nothing of the kind: they judge such a packet with the sender's group
+// membership kept (by its private address) and lost, and where the two
+// differ the hop is undecided ([SGIndeterminate], naming what is
+// missing). The fix of a packet Alibaba Cloud groups deny follows their
+// order (priority 1 first, a drop rule winning a tie): against a
+// deciding drop rule, an accept rule of a higher priority (a smaller
+// number), or removing or narrowing the drop rule; an enterprise group's
+// fix names addresses only (alibaba_sg.go).
 //
 // A query has three answers ([Outcome]): reachable, unreachable, or
 // indeterminate when the answer depends on something the input does not
@@ -294,8 +304,21 @@
 // traffic to them is [InstanceServiceOtherTraffic]; a packet for them
 // from the internet or a host outside the design is
 // [InstanceServiceOutside]. An Alibaba Cloud instance's packet to these
-// addresses is walked as any other (its metadata service is elsewhere).
-// See instanceservice.go.
+// addresses is walked as any other; its own services are Alibaba Cloud's
+// (alibaba_services.go): the instance metadata service at 100.100.100.200,
+// HTTP (tcp port 80) only, and the default DNS servers 100.100.2.136 and
+// 100.100.2.138, DNS (udp and tcp port 53) only, which every ECS instance
+// of a VPC reaches from inside (ECS "Instance metadata"; VPC "DHCP
+// options sets"), past route tables, gateways and network ACLs (VPC
+// "Network ACLs": they allow 100.100.2.128/28, 100.100.2.112/28 and
+// 100.100.100.200/32). Whether the instance's security groups filter
+// that traffic Alibaba Cloud does not document: the outbound groups are
+// asked, and where they would not allow it the hop is undecided
+// ([InstanceServiceIndeterminate]); so is a request to the metadata
+// service whose [Interface.MetadataEndpoint] (DescribeInstances
+// MetadataOptions.HttpEndpoint) the input does not give, disabled
+// blocking it ([InstanceServiceDisabled]). An AWS interface's packet to
+// these addresses is walked as any other. See instanceservice.go.
 //
 // The gateways have rules of their own: a NAT gateway carries TCP, UDP
 // and ICMP only ([NATUnsupportedProtocol]); the internet gateway drops on
@@ -469,7 +492,9 @@
 // [Interface.IPv4PrefixesUnknown]: the hop is undecided where only such
 // a rule could allow the packet), and matches nothing once a NAT
 // gateway, a firewall endpoint or an appliance has forwarded the packet
-// (AWS's middlebox limitation); a query without a source port uses
+// (AWS's middlebox limitation; for Alibaba Cloud groups, which Alibaba
+// documents nothing of the kind about, either way, undecided where the
+// two differ); a query without a source port uses
 // [DefaultSourcePort]; a packet from outside its VPC is addressed to an
 // interface's public IPv4 address when it has one (unless a peering joins
 // the two VPCs: one active, or of a status reachsim does not know); a security group the input does not hold has no member

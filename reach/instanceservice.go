@@ -61,13 +61,16 @@ import (
 // Nitro instances only). Other traffic to these addresses is
 // [InstanceServiceOtherTraffic]; a packet for them from anything but the
 // instance (the internet, a host outside the design) is
-// [InstanceServiceOutside]. An Alibaba Cloud instance's metadata service
-// is elsewhere (100.100.100.200): its packets to these addresses are
-// walked as any other.
+// [InstanceServiceOutside]. An Alibaba Cloud instance's services are
+// Alibaba Cloud's own (100.100.100.200, 100.100.2.136, 100.100.2.138;
+// alibaba_services.go): its packets to AWS's addresses are walked as any
+// other.
 
 // KindInstanceService: a service of the sending instance's own host (the
 // Instance Metadata Service, the Amazon Time Sync Service, Windows
-// activation); the hop's ID
+// activation), or for an Alibaba Cloud (ECS) instance one of Alibaba
+// Cloud's services it reaches from inside (its instance metadata
+// service, the default DNS servers); the hop's ID
 // is the interface's, its Name the service and the address the packet is
 // sent to.
 const KindInstanceService Kind = "instance-service"
@@ -118,6 +121,19 @@ type instanceService struct {
 	// the input does not hold: "the Amazon ECS container agent (or AWS
 	// Fargate)"
 	agent string
+	// alsoTCP: it answers tcp on its ports as well as proto (udp): DNS
+	alsoTCP bool
+	// alibaba: one of Alibaba Cloud's services (alibaba_services.go)
+	alibaba bool
+}
+
+// answers reports whether s answers pkt's traffic: its protocol, on one
+// of its ports.
+func (s instanceService) answers(pkt flow.Flow) bool {
+	if pkt.Protocol != s.proto && !(s.alsoTCP && pkt.Protocol == flow.TCP) {
+		return false
+	}
+	return pkt.Protocol.HasPorts() && slices.Contains(s.ports, pkt.Dst.Port())
 }
 
 var (
@@ -174,21 +190,27 @@ func (ii *ifaceInfo) isWindows() bool {
 	return len(ii.Platform) >= 7 && strings.EqualFold(ii.Platform[:7], "windows")
 }
 
-// instanceServiceFor reports whether a packet from src to dst goes to a
-// service of src's own instance host; an Alibaba Cloud instance's does
-// not listen there.
-func instanceServiceFor(src *ifaceInfo, dst netip.Addr) bool {
-	_, ok := instanceServiceAt(dst)
-	return ok && !src.isAlibaba()
+// instanceServiceFor returns the service a packet from src to dst goes
+// to, if any: AWS's link-local services of an EC2 instance's own host,
+// or for an Alibaba Cloud (ECS) interface Alibaba Cloud's own services
+// (alibaba_services.go), unless an interface of the design holds the
+// address. Neither cloud's instance reaches the other's.
+func (m *Model) instanceServiceFor(src *ifaceInfo, dst netip.Addr) (instanceService, bool) {
+	if !src.isAlibaba() {
+		return instanceServiceAt(dst)
+	}
+	if _, held := m.ifaceByAddr(dst); held {
+		return instanceService{}, false
+	}
+	return alibabaServiceAt(dst)
 }
 
 // toInstanceService takes pkt from the interface src straight to the
-// service of its own host it is addressed to (instanceServiceFor). A
-// block there is lifted, as every block whose path beyond is known: the
-// reply is walked too.
-func (w *walker) toInstanceService(pkt flow.Flow, src *ifaceInfo) arrival {
+// service s it is addressed to (instanceServiceFor). A block there is
+// lifted, as every block whose path beyond is known: the reply is walked
+// too.
+func (w *walker) toInstanceService(pkt flow.Flow, src *ifaceInfo, s instanceService) arrival {
 	dst := pkt.Dst.Addr()
-	s, _ := instanceServiceAt(dst)
 	if w.bounds != nil && pkt.Protocol.HasPorts() {
 		for _, p := range s.ports { // the walk tells the service's ports apart
 			w.bounds.Add(flow.FieldDstPort, p, p)
@@ -198,14 +220,19 @@ func (w *walker) toInstanceService(pkt flow.Flow, src *ifaceInfo) arrival {
 	if w.explain {
 		h.Name = s.name + " " + dst.String()
 		h.reason = fmt.Sprintf("delivered to the %s on the host of %s: the address is link-local to the instance; security groups, network ACLs and route tables do not apply to it", s.name, src.label())
+		if s.alibaba {
+			h.reason = fmt.Sprintf("delivered to the %s from %s, which every ECS instance of a VPC reaches from inside; route tables, gateways and network ACLs do not apply to it, and its outbound security groups allow it", s.name, src.label())
+		}
 	}
 	switch {
-	case pkt.Protocol != s.proto || !pkt.Protocol.HasPorts() || !slices.Contains(s.ports, pkt.Dst.Port()):
+	case !s.answers(pkt):
 		h.Verdict, h.Code = flow.Deny, InstanceServiceOtherTraffic
 		if w.explain {
 			h.reason = fmt.Sprintf("%s is the address of the %s, which answers %s only, not %s", dst, s.name, s.traffic, pkt.Traffic())
 			h.Fix = fmt.Sprintf("send %s to it: nothing else listens there", s.traffic)
 		}
+	case s.alibaba:
+		w.toAlibabaService(&h, s, src, pkt) // alibaba_services.go
 	case s.agent != "":
 		h.Verdict, h.Code = flow.Indeterminate, InstanceServiceIndeterminate
 		if w.explain {
@@ -335,9 +362,12 @@ func (w *walker) toWindowsActivation(h *Hop, s instanceService, src *ifaceInfo) 
 func (w *walker) fromInstanceService(pkt flow.Flow, ii *ifaceInfo) arrival {
 	h := Hop{Kind: KindInstanceService, ID: ii.ID, Packet: pkt, Verdict: flow.Allow}
 	if w.explain {
-		s, _ := instanceServiceAt(pkt.Src.Addr())
+		s, _ := w.m.instanceServiceFor(ii, pkt.Src.Addr())
 		h.Name = s.name + " " + pkt.Src.Addr().String()
 		h.reason = fmt.Sprintf("the reply goes straight back to %s: it never leaves the instance's host", pkt.Dst.Addr())
+		if s.alibaba {
+			h.reason = fmt.Sprintf("the reply goes straight back to %s", pkt.Dst.Addr())
+		}
 	}
 	w.add(h)
 	return arrival{ok: true, pkt: pkt, iface: ii}

@@ -430,8 +430,9 @@ func (h *sgHop) peer() netip.Addr {
 }
 
 // peerKey names what ii's groups can tell of the peer address a; blind,
-// when they judge without identity (sgPair.blind), and their group
-// references match no address.
+// when they judge without identity (sgPair.blind), and AWS groups'
+// references then match no address (an Alibaba Cloud group's blind view
+// keeps the members' view too).
 func (mm *matrixMemo) peerKey(w *memoWorker, ii *ifaceInfo, blind bool, a netip.Addr) peerKey {
 	pi, ok := mm.peers[a]
 	if !ok {
@@ -449,7 +450,7 @@ func (mm *matrixMemo) peerKey(w *memoWorker, ii *ifaceInfo, blind bool, a netip.
 		k.place = pi.place
 	}
 	w.sig = w.sig[:0]
-	if blind {
+	if blind && ei.aws { // an Alibaba Cloud group's blind view keeps the members too (sgPair.blind)
 		return k
 	}
 	for _, g := range pi.groups {

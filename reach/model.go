@@ -230,7 +230,12 @@ type Interface struct {
 	// does not), a request the option decides is undecided
 	// ([InstanceServiceIndeterminate]). Every interface of an instance
 	// carries its instance's options (Build refuses interfaces of one
-	// [Interface.Instance] that disagree).
+	// [Interface.Instance] that disagree). For an Alibaba Cloud (ECS)
+	// interface, MetadataEndpoint is its instance's DescribeInstances
+	// MetadataOptions.HttpEndpoint (ModifyInstanceMetadataOptions,
+	// enabled by default), which decides the same way whether its
+	// instance metadata service answers at 100.100.100.200;
+	// MetadataIPv6 has no meaning there.
 	MetadataEndpoint, MetadataIPv6 Option
 	// MetadataUnknown, when set, says why an option above left
 	// [OptionUnset] is not known although the input holds the options,

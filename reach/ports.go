@@ -165,11 +165,12 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 		return nil, err
 	}
 	dst, _ := m.resolve(q.To)
-	if dst.dns || dst.local {
-		// The Amazon DNS server (amazondns.go) and an instance's own
-		// host services (instanceservice.go) are no filters, but their
-		// hop tells their port apart: the short path is walked per atom,
-		// the hop's bounds among the filters'.
+	if _, svc := m.instanceServiceFor(src.iface, f.Dst.Addr()); dst.dns || dst.local || svc {
+		// The Amazon DNS server (amazondns.go), an instance's own host
+		// services (instanceservice.go) and Alibaba Cloud's services
+		// (alibaba_services.go) are no filters, but their hop tells
+		// their port apart: the short path is walked per atom, the hop's
+		// bounds among the filters'.
 		byHop = false
 	}
 	if err := m.unknownErr(src.iface, dst.iface); err != nil {

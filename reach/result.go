@@ -155,7 +155,10 @@ const (
 	// SGIndeterminate: only a security group rule that references a group
 	// the input does not hold (in a peered VPC or another account) could
 	// allow the packet, and whether the peer is a member of that group is
-	// unknown. The hop is undecided.
+	// unknown; or Alibaba Cloud groups decide a packet a middlebox
+	// forwarded differently with the sender's group membership and
+	// without it, which Alibaba Cloud does not document (alibaba_sg.go).
+	// The hop is undecided.
 	SGIndeterminate Code = "SG_INDETERMINATE"
 	// UnmodelledTarget: the matching route sends the packet to a target
 	// reachsim does not model (a virtual private gateway, a transit

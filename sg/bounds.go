@@ -22,6 +22,9 @@ func (e *Evaluator) Bounds(f flow.Flow, dir flow.Direction, b *flow.Bounds) {
 	if e == nil || dir > flow.Outbound || !f.Protocol.IsConcrete() {
 		return
 	}
+	if e.either != nil { // Either: both views' edges
+		e.either.Bounds(f, dir, b)
+	}
 	peer, peerField := f.Src.Addr(), flow.FieldSrcAddr
 	if dir == flow.Outbound {
 		peer, peerField = f.Dst.Addr(), flow.FieldDstAddr

@@ -54,6 +54,9 @@ type Evaluator struct {
 	// in decision order (no bucket, no port index) and prefix lists are
 	// plain slices (no ranges), the slow reference of package reach
 	plain bool
+	// either, when set, is the other view of an evaluator made with
+	// Either: Evaluate is undecided where the two differ
+	either *Evaluator
 }
 
 type protoClass uint8
@@ -488,6 +491,7 @@ func (e *Evaluator) WithMembership(r GroupResolver) (*Evaluator, error) {
 		defer mu.Unlock()
 	}
 	cp := *e
+	cp.either = nil
 	cp.refs = make([]memberSet, len(e.refs))
 	cp.unknown = make([]*UnknownMembers, len(e.refs))
 	for i, id := range e.refIDs {

@@ -86,7 +86,14 @@
 // set: its inner access policy needs them); the error says whether the
 // input holds the group.
 // [Evaluator.WithMembership] derives a view with other memberships (package
-// reach's middlebox-blind view, where no group has members). Documented
+// reach's middlebox-blind view, where no group has members), and
+// [Evaluator.Either] joins two views of the same groups for a packet the
+// input does not say which judges: their decision where they agree,
+// [flow.Indeterminate] (Basis [EitherDiffers]) where they differ. Package
+// reach judges Alibaba Cloud groups that way after a middlebox: AWS
+// documents that a middlebox loses the group identity, Alibaba Cloud
+// documents nothing of the kind, so the blind view and the members' view
+// (by private address) are both taken. Documented
 // assumptions where AWS's pages leave a choice:
 //   - a group reference matches the members' private IPv4 and IPv6
 //     addresses (the resolver decides which addresses count);
@@ -101,5 +108,10 @@
 //     no rule matches leaves by the basic group's default (Basis
 //     [DefaultAccept]). Alibaba's ModifySecurityGroupPolicy page lets
 //     isolated members communicate through one inbound rule, and its
-//     isolation page gives isolation the lowest priority.
+//     isolation page gives isolation the lowest priority;
+//   - Alibaba: rules are read by priority, 1 first, a drop rule winning a
+//     tie (AuthorizeSecurityGroup), so a packet a drop rule of priority
+//     1 denies is let through only by removing or narrowing that rule
+//     (package reach's fix says so, and never offers an enterprise group
+//     a group as a rule's peer).
 package sg

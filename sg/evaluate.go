@@ -49,6 +49,10 @@ const (
 	// references, whose entries the input does not hold
 	// ([UnknownEntries]): the verdict is [flow.Indeterminate].
 	UnknownEntry
+	// EitherDiffers: an evaluator made with [Evaluator.Either] judged the
+	// packet, and its two views of the groups decide it differently: the
+	// verdict is [flow.Indeterminate]. No rule or group is named.
+	EitherDiffers
 )
 
 var basisNames = [...]string{
@@ -61,6 +65,7 @@ var basisNames = [...]string{
 	NoFilter:       "no-filter",
 	UnknownMember:  "unknown-member",
 	UnknownEntry:   "unknown-entry",
+	EitherDiffers:  "either-differs",
 }
 
 // String returns a short kebab-case name, as in JSON.
@@ -81,8 +86,9 @@ func (b Basis) MarshalText() ([]byte, error) { return []byte(b.String()), nil }
 type Decision struct {
 	// Verdict is flow.Allow or flow.Deny; flow.Indeterminate when the
 	// answer depends on the members of a group the input does not hold
-	// (Basis [UnknownMember]) or on the entries of a prefix list it does
-	// not hold (Basis [UnknownEntry]).
+	// (Basis [UnknownMember]), on the entries of a prefix list it does
+	// not hold (Basis [UnknownEntry]), or on which of an
+	// [Evaluator.Either]'s two views applies (Basis [EitherDiffers]).
 	Verdict flow.Verdict
 	// Action is the deciding rule's action (flow.Pass or flow.Drop); when a
 	// default or an inner access policy decided, flow.Pass if it lets the
@@ -177,6 +183,8 @@ func (d Decision) String() string {
 	case UnknownEntry:
 		return fmt.Sprintf("%s: no %s rule allows it for certain; %s rule %s allows it if the peer is in %s, and the input does not hold the list's entries",
 			verb, d.Direction, textsafe.String(d.Group), d.Rule.Label(d.RuleIndex), textsafe.String(d.Rule.Peer.PrefixList))
+	case EitherDiffers:
+		return verb + ": the groups decide it differently with the peer's group memberships and without them, and which applies is not known"
 	}
 	return verb
 }
@@ -234,8 +242,39 @@ func noFilter(dir flow.Direction) Decision {
 // prefix list whose entries are unknown ([UnknownEntries]), Basis
 // UnknownEntry. It does not allocate. f must be
 // valid ([flow.Flow.Validate]); an invalid flow is denied. A nil Evaluator
-// passes every packet (Basis NoFilter).
+// passes every packet (Basis NoFilter). An evaluator made with
+// [Evaluator.Either] decides as its two views do where they agree, and
+// flow.Indeterminate (Basis [EitherDiffers]) where they differ.
 func (e *Evaluator) Evaluate(f flow.Flow, dir flow.Direction) Decision {
+	d := e.evaluate(f, dir)
+	if e != nil && e.either != nil {
+		if o := e.either.evaluate(f, dir); o.Verdict != d.Verdict {
+			return Decision{Verdict: flow.Indeterminate, Direction: dir, Basis: EitherDiffers, RuleIndex: -1}
+		}
+	}
+	return d
+}
+
+// Either returns a view of e for a packet that either e or alt judges,
+// the input not saying which: where they decide the packet alike, that
+// decision (e's); where they differ, flow.Indeterminate with Basis
+// [EitherDiffers]. Its [Evaluator.Bounds] are both views' edges. Package
+// reach uses it for Alibaba Cloud groups judging a packet a middlebox
+// forwarded: e sees no group member (AWS's rule, which Alibaba does not
+// document), alt keeps the members' addresses. alt must be a view of the
+// same groups (from [Evaluator.WithMembership]); a nil e or alt returns
+// e. [Evaluator.WithMembership] on the result derives from e alone.
+func (e *Evaluator) Either(alt *Evaluator) *Evaluator {
+	if e == nil || alt == nil {
+		return e
+	}
+	cp := *e
+	cp.either = alt
+	return &cp
+}
+
+// evaluate is Evaluate by e's own view.
+func (e *Evaluator) evaluate(f flow.Flow, dir flow.Direction) Decision {
 	if e == nil {
 		return noFilter(dir)
 	}

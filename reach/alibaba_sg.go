@@ -1,0 +1,124 @@
+package reach
+
+import (
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// How reach judges Alibaba Cloud security groups where Alibaba's rules
+// differ from AWS's.
+//
+//   - After a middlebox: AWS documents that a rule referencing a group
+//     does not match a packet a middlebox (an appliance with its
+//     source/destination check off, a NAT gateway, a firewall endpoint)
+//     forwarded. Alibaba Cloud documents nothing of the kind, and what it
+//     does document (a basic group's capacity counted in its members'
+//     private addresses; inner access policy Accept letting members reach
+//     each other "regardless of custom rules", ModifySecurityGroupPolicy)
+//     does not decide it either. So an Alibaba Cloud group judges such a
+//     packet both ways, its membership kept (matched by the sender's
+//     private address) and lost ([sg.Evaluator.Either], sgPair.blind):
+//     where they agree the answer is certain, where they differ the hop is
+//     undecided ([SGIndeterminate]), naming what is missing.
+//   - The fix of a denial (alibabaSGFix): rules of all the interface's
+//     groups are read by priority, 1 first, a drop rule winning a tie
+//     (AuthorizeSecurityGroup,
+//     https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-authorizesecuritygroup),
+//     so against a deciding drop rule the fix is an accept rule of a
+//     higher priority (a smaller number), or removing or narrowing the
+//     drop rule (priority 1 has nothing above it); an enterprise
+//     (advanced) group's rules cannot reference groups, so its fix never
+//     offers one as the peer.
+
+// identityUnknownHop words the hop h of ii's Alibaba Cloud groups, which
+// decide pkt differently with the sender's group membership kept and
+// lost after a middlebox ([sg.EitherDiffers]).
+func identityUnknownHop(h *Hop, ii *ifaceInfo, pkt flow.Flow, dir flow.Direction) {
+	h.Code = SGIndeterminate
+	kept := ii.sg.normal.Evaluate(pkt, dir)
+	peer := pkt.Src.Addr()
+	if dir == flow.Outbound {
+		peer = pkt.Dst.Addr()
+	}
+	kw, lw := "deny", "allow"
+	if kept.Allowed() {
+		kw, lw = "allow", "deny"
+	}
+	h.Missing = fmt.Sprintf("whether Alibaba Cloud's security groups still match a packet by its sender's group membership after a middlebox forwarded it, which Alibaba Cloud does not document: with %s's memberships kept, the groups of %s %s it (%s); without them (AWS's rule for its own groups), they %s it",
+		peer, ii.label(), kw, kept, lw)
+	h.Fix = fmt.Sprintf("decide it by address rather than by group: add to %s a rule for %s %s %s whose priority comes before the rules and inner access policies that reference groups",
+		ii.Groups[0], pkt.Traffic(), peerWordOf(dir), netip.PrefixFrom(peer, peer.BitLen()))
+}
+
+// peerWordOf is "from" for an inbound rule's peer, "to" for an outbound
+// one's.
+func peerWordOf(dir flow.Direction) string {
+	if dir == flow.Outbound {
+		return "to"
+	}
+	return "from"
+}
+
+// alibabaBlindDetail is the detail of a hop of Alibaba Cloud groups that
+// deny a packet a middlebox forwarded, whichever way they match it.
+const alibabaBlindDetail = "the packet passed a middlebox: Alibaba Cloud does not document whether its groups still match it by the sender's group membership, and they deny it either way"
+
+// alibabaSGFix proposes what would let pkt through ii's Alibaba Cloud
+// groups, which decided x (rule, the deciding rule's label): against a
+// drop rule, an accept rule of a higher priority than it, or removing or
+// narrowing it; against an isolated group, an accept rule or the inner
+// access policy Accept; otherwise an accept rule. The peer is the
+// packet's address, or a basic group of the peer's when byGroup and
+// both groups are basic (enterprise groups reference no group).
+func alibabaSGFix(m *Model, pkt flow.Flow, ii *ifaceInfo, dir flow.Direction, x sg.Decision, rule string, byGroup bool) string {
+	peer := pkt.Src.Addr()
+	if dir == flow.Outbound {
+		peer = pkt.Dst.Addr()
+	}
+	group := ii.Groups[0]
+	if x.Group != "" {
+		group = x.Group // the deciding rule's or policy's group: rules of all of ii's groups are read together
+	}
+	var b strings.Builder
+	b.WriteString(pkt.Traffic())
+	b.WriteString(" ")
+	b.WriteString(peerWordOf(dir))
+	b.WriteString(" ")
+	b.WriteString(netip.PrefixFrom(peer, peer.BitLen()).String())
+	if g := m.groups[group]; byGroup && g != nil && g.Flavour == sg.AlibabaBasic {
+		if other, ok := m.ifaceByAddr(peer); ok {
+			for _, id := range other.Groups {
+				if og := m.groups[id]; og != nil && og.Flavour == sg.AlibabaBasic {
+					b.WriteString(" (or ")
+					b.WriteString(id)
+					b.WriteString(", a basic group of ")
+					b.WriteString(other.label())
+					b.WriteString(")")
+					break
+				}
+			}
+		}
+	}
+	what := b.String()
+	switch {
+	case x.Basis == sg.ByRule && x.Action == flow.Drop:
+		p := x.Rule.Priority
+		if p <= 1 {
+			return fmt.Sprintf("drop rule %s decides first, with priority 1, the highest (at equal priority a drop rule wins): no accept rule can come before it; remove the drop rule, or narrow it so that it no longer matches %s", rule, what)
+		}
+		before := "1"
+		if p > 2 {
+			before = "from 1 to " + strconv.Itoa(p-1)
+		}
+		return fmt.Sprintf("drop rule %s decides first (priority %d; at equal priority a drop rule wins): add an %s accept rule to %s allowing %s with priority %s (a smaller number than the drop rule's, so that it comes first), or remove the drop rule or narrow it so that it no longer matches",
+			rule, p, dir, group, what, before)
+	case x.Basis == sg.InnerIsolation:
+		return fmt.Sprintf("%s isolates its members (inner access policy drop): add an inbound accept rule to %s allowing %s, or set its inner access policy to accept", x.Group, group, what)
+	}
+	return fmt.Sprintf("add an %s accept rule to %s allowing %s", dir, group, what)
+}
