@@ -10,6 +10,7 @@ import (
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/reach/reachtest/brute"
 	"github.com/reachsim/reachsim/sg"
 )
 
@@ -86,6 +87,7 @@ func TestAlibabaServicesFromInside(t *testing.T) {
 			assert.Equal(t, reach.KindInstanceService, h.Kind, "the packet goes straight to the service:\n%s", r.Text())
 			assert.Equal(t, tc.code, h.Code)
 			assert.Contains(t, h.Missing, tc.missing)
+			assert.Contains(t, r.To, "Alibaba Cloud", "the destination is named as the service, not a host outside the design")
 			v, err := m.Verdict(tc.q)
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, v, "Verdict agrees with Check")
@@ -111,4 +113,30 @@ func TestAWSInterfaceToAlibabaAddresses(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, reach.Unreachable, r.Outcome, "%s", r.Text())
 	assert.NotEqual(t, reach.KindInstanceService, r.Forward[0].Kind)
+}
+
+// TestAlibabaServicesSources: who reaches the metadata service or a DNS
+// server is every ECS instance from inside and no internet address; the
+// answer agrees with Verdict from each source.
+func TestAlibabaServicesSources(t *testing.T) {
+	m := alibabaServiceDesign(t, nil, sg.Group{ID: "sg-b", Flavour: sg.AlibabaBasic}, reach.OptionEnabled)
+	for _, q := range []reach.SourcesQuery{
+		{To: "100.100.100.200", Protocol: flow.TCP, Port: 80},
+		{To: "100.100.2.138", Protocol: flow.UDP, Port: 53},
+		{To: "100.100.100.200", Protocol: flow.TCP, Port: 443},
+	} {
+		t.Run(q.To+" "+q.Protocol.String(), func(t *testing.T) {
+			r, err := m.Sources(q)
+			require.NoError(t, err)
+			assert.Empty(t, r.Internet, "no internet address reaches it")
+			open := q.Port != 443
+			if open {
+				require.Len(t, r.Interfaces, 1)
+				assert.Equal(t, "eni-a", r.Interfaces[0].ID)
+				assert.Contains(t, r.To, "Alibaba Cloud")
+			}
+			addrs := []netip.Addr{netip.MustParseAddr("198.51.100.7"), netip.MustParseAddr("100.100.100.1"), netip.MustParseAddr("10.2.1.11")}
+			brute.CheckSources(t, m, q, r, []string{"eni-a"}, addrs, q.To)
+		})
+	}
 }

@@ -255,8 +255,15 @@ func (e endpoint) label() string {
 // address of a service of an instance's own host (local) is that of the
 // sending instance only when src is an AWS interface; from the internet,
 // a host outside the design or an Alibaba Cloud instance (whose packet is
-// walked as any other) the label says whose it is instead.
+// walked as any other) the label says whose it is instead. From an
+// Alibaba Cloud instance, the address of one of Alibaba Cloud's own
+// services (alibabaServiceAt) is labelled as that service.
 func (e endpoint) labelFrom(src endpoint) string {
+	if e.iface == nil && src.iface != nil && src.iface.isAlibaba() {
+		if s, ok := alibabaServiceAt(e.addr); ok { // alibaba_services.go
+			return s.name + " " + e.addr.String() + " (reached from inside the sending instance's VPC)"
+		}
+	}
 	if !e.local || e.iface != nil {
 		return e.label()
 	}

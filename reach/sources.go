@@ -119,7 +119,11 @@ func (m *Model) internetProbe(v6 bool, within []addrset.Range) (netip.Addr, bool
 // ([NATGateway].Secondary), the answer would depend on the address the
 // gateway takes, and Sources refuses the question (an error wrapping
 // [ErrQuery]), as [Model.Ports] refuses such a path; a destination no
-// such path reaches is answered. Errors are
+// such path reaches is answered. q.To may also be a service an instance
+// reaches on its own host (the EC2 instance metadata service,
+// 169.254.169.254, and its kin) or, from an ECS instance, Alibaba Cloud's
+// metadata service or DNS servers (100.100.100.200, 100.100.2.136,
+// 100.100.2.138), which no internet address reaches. Errors are
 // [Model.Check]'s for a query from an internet host to q.To. With
 // transit gateway appliance mode, the internet's addresses are answered
 // as [Model.Matrix] answers its cells: per combination of the subnets the
@@ -150,14 +154,21 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 	if err := m.applianceErr("Sources"); err != nil {
 		return nil, err
 	}
-	if dst.iface == nil && dst.nat == nil && dst.vpc == nil && !dst.dns && !dst.local {
+	svc, aliService := alibabaServiceAt(dst.addr) // each ECS instance reaches it from inside (alibaba_services.go)
+	if dst.iface == nil && dst.nat == nil && dst.vpc == nil && !dst.dns && !dst.local && !aliService {
 		return nil, fmt.Errorf("%w: %s is not in the design: Sources asks who reaches a destination of the design", ErrQuery, q.To)
 	}
-	f, _, err := m.queryFlow(base)
-	if err != nil {
-		return nil, err
+	var f flow.Flow
+	if !aliService { // no internet address reaches Alibaba Cloud's services
+		if f, _, err = m.queryFlow(base); err != nil {
+			return nil, err
+		}
 	}
-	r := &SourcesResult{To: dst.label(), Protocol: q.Protocol, Port: q.Port, Interfaces: []SourceInterface{}, Internet: []netip.Prefix{}, InternetIndeterminate: []netip.Prefix{}}
+	to := dst.label()
+	if aliService {
+		to = svc.name + " " + dst.addr.String() + " (each ECS instance reaches it from inside its VPC)"
+	}
+	r := &SourcesResult{To: to, Protocol: q.Protocol, Port: q.Port, Interfaces: []SourceInterface{}, Internet: []netip.Prefix{}, InternetIndeterminate: []netip.Prefix{}}
 	var cuts *flow.Bounds // addressCuts, for the delegated prefixes
 	for _, ii := range m.ifaceOrder {
 		if ii == dst.iface {
@@ -185,6 +196,9 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 			return nil, err
 		}
 		r.Interfaces = append(r.Interfaces, es...)
+	}
+	if aliService {
+		return r, nil
 	}
 	open, und, atoms, err := m.internetSources(f, nil)
 	if err != nil {
