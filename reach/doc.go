@@ -391,6 +391,20 @@
 // a class's cells with the internet are the union over the addresses the
 // internet meets its member at, the Elastic IPs of secondary private
 // addresses and every IPv6 address included.
+// NAT64 in them is exact: where a route may send 64:ff9b::/96 to a NAT
+// gateway or an appliance, the IPv6 internet as a destination is cut
+// within the prefix at the images (64:ff9b::a.b.c.d) of every IPv4 cut
+// of the design (routes, VPC and special blocks, its IPv4 addresses),
+// and a walk past a translation records the IPv4 bounds of the filters
+// beyond it (network ACL entries, security group and firewall rules) as
+// their images ([flow.Bounds.EmbedIPv4]), on the request's destination
+// and the reply's source until it is translated back; so each piece of
+// the prefix is addresses the translated walk treats alike, and
+// [Model.Matrix]'s and [Diff]'s internet cells agree address by address
+// with [Model.Check] inside the prefix, through an appliance that may be
+// a NAT64 instance too (its answer indeterminate). Only TCP and UDP go
+// on past a translation: the hops beyond it judge no ICMPv6 nor other
+// protocol.
 // The answers carry the indeterminate outcome like single checks.
 // The internet, in them, is every global unicast address the design does
 // not hold and no VPC block contains, none of those the internet does
@@ -446,11 +460,12 @@
 //     as undecided in the second: what its design without the block
 //     carries there, up to the internet's edge, is indeterminate (and so
 //     lost as certain), with the block as the change's cause. For IPv6,
-//     the NAT64 prefix 64:ff9b::/96 is left out of the comparison, with
-//     a note, when a route of either model sends some of it to a NAT
-//     gateway or an appliance: its addresses go on as the IPv4 addresses
-//     they hold, which Diff does not tell apart within the prefix (ask
-//     [Model.Check] about one, before and after).
+//     the NAT64 prefix 64:ff9b::/96 is compared address by address too:
+//     an address a route sends to a NAT gateway or an appliance goes on
+//     as the IPv4 address it holds, and the prefix is cut where those
+//     differ (see the set questions above), so an IPv4 ACL entry or route
+//     beyond the translation is a change of exactly the NAT64 addresses
+//     it concerns.
 //   - [Model.Lint] reports, with stable IDs ([LintChecks]), where the
 //     input holds each resource ([Model.Origin], set by loaders with
 //     [Builder.SetOrigin]) and a fix: shadowed and redundant ACL entries,

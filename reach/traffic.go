@@ -308,7 +308,11 @@ func (q *trafficQuestion) internetUnion(src *ifaceInfo, fixed netip.Addr, fromIn
 		}
 		return fixed, x
 	}
-	for _, piece := range m.internetPieces(!q.v6) {
+	pieces := m.internetPieces(!q.v6)
+	if !fromInternet {
+		pieces = m.internetDestinations(!q.v6) // cut within the NAT64 prefix (nat64.go)
+	}
+	for _, piece := range pieces {
 		rep, ok := m.internetIn(piece)
 		if !ok {
 			continue
