@@ -59,7 +59,10 @@ type DiffResult struct {
 	// by kind and ID, whether or not a pair's traffic changed.
 	Resources []ResourceChange `json:"resources"`
 	// Notes say what the comparison leaves out: the addresses of prefixes
-	// delegated to interfaces, of either model ([Model.DelegatedNote]).
+	// delegated to interfaces, of either model ([Model.DelegatedNote]);
+	// for IPv6, the NAT64 prefix 64:ff9b::/96 when either model routes
+	// some of it to an appliance that may translate it or forward it
+	// unchanged somewhere it may get through (as [Matrix.Notes]).
 	Notes []string `json:"notes,omitempty"`
 }
 
@@ -182,6 +185,10 @@ func diff(a, b *Model, o DiffOptions, fast bool) (*DiffResult, error) {
 	}
 	c := newDiffCompare(ma, mb, s)
 	c.internet, c.sameInternet = internetOf(a, b, o.IPv6)
+	if o.IPv6 && (a.nat64MayFork() || b.nat64MayFork()) {
+		c.internet = c.internet.Difference(addrset.Of(nat64Prefix)) // nat64.go
+		out.Notes = append(out.Notes, nat64ForkNote)
+	}
 	if c.ua, err = unmodelledSideOf(a, b, ma, mo); err != nil { // diff_unmodelled.go
 		return nil, fmt.Errorf("before: %w", err)
 	}

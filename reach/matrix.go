@@ -41,7 +41,11 @@ type Matrix struct {
 	Walks int `json:"walks"`
 	// Notes say what the cells leave out: the addresses of prefixes
 	// delegated to interfaces (pods), which an interface's cells do not
-	// stand for ([Model.DelegatedNote]).
+	// stand for ([Model.DelegatedNote]); for IPv6, the NAT64 prefix
+	// 64:ff9b::/96 when a route sends some of it to an appliance that may
+	// translate it or forward it unchanged somewhere it may get through,
+	// whose possibilities only [Model.Check] and [Model.Ports] walk (ask
+	// about one of its addresses).
 	Notes []string `json:"notes,omitempty"`
 	// spans holds, when asked for (matrixRun.spans), the internet's cells
 	// atom by atom, by the cell's index in Cells.
@@ -112,6 +116,9 @@ func (m *Model) Matrix(o MatrixOptions) (*Matrix, error) {
 	if err == nil {
 		if note := m.DelegatedNote(); note != "" {
 			mx.Notes = []string{note}
+		}
+		if o.IPv6 && !o.NoInternet && m.nat64MayFork() {
+			mx.Notes = append(mx.Notes, nat64ForkNote) // nat64.go
 		}
 	}
 	return mx, err

@@ -65,7 +65,11 @@ func (q *trafficQuestion) internetMiddlesAt(end *ifaceInfo, fixed netip.Addr, fr
 	if !fromInternet {
 		pieces = m.internetDestinations(!q.v6) // cut within the NAT64 prefix (nat64.go)
 	}
+	fork := q.v6 && m.nat64MayFork() // the note nat64ForkNote says so
 	for _, piece := range pieces {
+		if fork && nat64Prefix.Contains(piece.From) {
+			continue // pieces are cut at the prefix (addressCuts)
+		}
 		rep, ok := m.internetIn(piece)
 		if !ok {
 			continue

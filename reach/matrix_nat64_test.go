@@ -13,6 +13,7 @@ import (
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/reach/reachtest/brute"
+	"github.com/reachsim/reachsim/sg"
 )
 
 // nat64FilteredDesign is a VPC whose subnet-v6 (an IPv6-only interface,
@@ -108,4 +109,70 @@ func TestMatrixNAT64InternetCells(t *testing.T) {
 	mx4, err := m.Matrix(reach.MatrixOptions{})
 	require.NoError(t, err)
 	assert.Empty(t, mx4.Notes)
+}
+
+// TestMatrixNAT64ForkingApplianceLeftOut: where a route sends the NAT64
+// prefix to an appliance whose subnet routes the unchanged packet to a
+// NAT gateway, the appliance may translate it (a NAT64 instance) or
+// forward it unchanged, and Check walks both (nat64_fork.go); the
+// matrix's walks of a middle follow one path, so an IPv6 Matrix and Diff
+// leave the prefix out of their internet cells, with a note, rather than
+// answer it by one possibility. Where the appliance's subnet dooms the
+// unchanged packet (a route to the internet gateway), there is nothing
+// to fork and no note.
+func TestMatrixNAT64ForkingApplianceLeftOut(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		route reach.Route // rtb-pub's route for the prefix: the appliance's subnet's
+		fork  bool
+	}{
+		{"the appliance's subnet routes the prefix to a NAT gateway", dnRoute("64:ff9b::/96", reach.TargetNATGateway, "nat-b"), true},
+		{"the appliance's subnet sends the prefix to the internet gateway", dnRoute("64:ff9b::/96", reach.TargetInternetGateway, "igw-a"), false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d := nat64RandomDesign{
+				v6Routes: []reach.Route{dnRoute("64:ff9b::/96", reach.TargetInterface, "eni-x")},
+				pubOut:   []nacl.Entry{{Number: 95, Action: flow.Pass, Direction: flow.Outbound, Protocol: flow.AllProtocols, CIDR: bp("0.0.0.0/0")}},
+				v6Out:    []sg.Rule{{Direction: flow.Outbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv6}},
+				xOut:     []sg.Rule{{Direction: flow.Outbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4}},
+			}
+			d.pubRoutes = []reach.Route{tt.route}
+			m := d.build(t)
+			mx, spans, err := reach.MatrixInternetSpans(m, reach.MatrixOptions{IPv6: true, Workers: 1}, true)
+			require.NoError(t, err)
+			public, err := m.Matrix(reach.MatrixOptions{IPv6: true, Workers: 1})
+			require.NoError(t, err)
+			inPrefix := 0
+			for _, ss := range spans {
+				for _, s := range ss {
+					if bp("64:ff9b::/96").Contains(s.From) {
+						inPrefix++
+					}
+				}
+			}
+			after, err := m.Apply([]reach.Change{{Action: reach.ChangeAdd, Kind: reach.ResourceNetworkACL, Resource: "acl-pub",
+				Entry: &nacl.Entry{Number: 90, Action: flow.Drop, Direction: flow.Outbound, Protocol: flow.TCP, CIDR: bp("198.51.100.7/32"), Ports: flow.PortRange{Lo: 443, Hi: 443}}}})
+			require.NoError(t, err)
+			d2, err := reach.Diff(m, after, reach.DiffOptions{IPv6: true, Workers: 1})
+			require.NoError(t, err)
+			if tt.fork {
+				assert.Zero(t, inPrefix, mx.Text())
+				require.Len(t, public.Notes, 1)
+				assert.Contains(t, public.Notes[0], "NAT64 addresses (64:ff9b::/96) are left out of the internet cells")
+				assert.Equal(t, public.Notes, d2.Notes)
+				v, err := m.Verdict(reach.Query{From: "v6", To: "64:ff9b::c633:6407", Protocol: flow.TCP, Port: 443, IPv6: true})
+				require.NoError(t, err)
+				assert.NotEqual(t, reach.Unreachable, v, "check walks both possibilities")
+				return
+			}
+			assert.Positive(t, inPrefix, mx.Text())
+			assert.Empty(t, public.Notes)
+			assert.Empty(t, d2.Notes)
+			pc, ok := dnPairChange(d2, "eni-v6")
+			require.True(t, ok, d2.Text())
+			require.Len(t, pc.Addresses, 1, d2.Text())
+			assert.Equal(t, []netip.Prefix{bp("64:ff9b::c633:6407/128")}, pc.Addresses[0].Addresses, d2.Text())
+			assert.True(t, pc.Addresses[0].IndeterminateLost.TCP.Contains(443), d2.Text())
+		})
+	}
 }

@@ -349,3 +349,71 @@ func (m *Model) nat64Cuts(b *flow.Bounds) bool {
 	}
 	return true
 }
+
+// nat64MayFork reports whether a route of m may send a request for the
+// NAT64 prefix to an appliance (an interface with an IPv4 address) whose
+// subnet's routes may not doom the unchanged packet (nat64Doomed): its
+// walk then forks there, one walk per possibility (nat64_fork.go), which
+// the matrix's walks of a middle, whose security groups are judged
+// afterwards on one path, do not follow. [Model.Matrix] and [Diff] leave
+// the prefix out of their IPv6 internet cells then, with a note
+// (nat64ForkNote). It errs towards true: a subnet counts as dooming only
+// when every route of its table for some of the prefix is a blackhole,
+// the internet gateway or an egress-only one (perhaps past firewall
+// endpoints), no route of it is known only later, and neither a VPC block
+// nor an address of the design lies in the prefix.
+func (m *Model) nat64MayFork() bool {
+	for a := range m.owners {
+		if nat64Prefix.Contains(a) {
+			return m.routesNAT64()
+		}
+	}
+	for _, rt := range m.rts {
+		for _, cr := range rt.routes {
+			if cr.Target != TargetInterface || !slices.ContainsFunc(cr.prefixes, nat64Prefix.Overlaps) {
+				continue
+			}
+			if ii := m.ifaces[cr.TargetID]; ii != nil {
+				if _, v4 := ii.addr(false); v4 && !m.nat64SubnetDooms(ii.subnet, 0) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// nat64SubnetDooms reports whether subnet s's routes doom every request
+// for the NAT64 prefix an appliance of it forwards unchanged, as
+// nat64Doomed judges one, after depth firewall endpoints.
+func (m *Model) nat64SubnetDooms(s *subnetInfo, depth int) bool {
+	rt := s.rt
+	if rt == nil || len(rt.unknown) > 0 || depth > maxSteps || slices.ContainsFunc(rt.vpc.CIDRs, nat64Prefix.Overlaps) {
+		return false
+	}
+	for _, cr := range rt.routes {
+		if !slices.ContainsFunc(cr.prefixes, nat64Prefix.Overlaps) {
+			continue
+		}
+		switch {
+		case cr.tied != nil:
+			return false
+		case cr.Target == TargetBlackhole, cr.Target == TargetEgressOnlyInternetGateway:
+		case cr.Target == TargetInternetGateway && rt.vpc.igw != nil:
+		case cr.Target == TargetFirewallEndpoint:
+			ei := m.endpoints[cr.TargetID]
+			if ei == nil || !m.nat64SubnetDooms(ei.subnet, depth+1) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// nat64ForkNote is the note of an IPv6 Matrix or Diff whose internet
+// cells leave the NAT64 prefix out (nat64MayFork).
+const nat64ForkNote = "NAT64 addresses (64:ff9b::/96) are left out of the internet cells: a route sends some of them to an appliance " +
+	"that may translate them (a NAT64 instance) or forward them unchanged somewhere they may get through, and the answer is walked per possibility only " +
+	"by check and ports; ask check for 64:ff9b::a.b.c.d"

@@ -312,7 +312,11 @@ func (q *trafficQuestion) internetUnion(src *ifaceInfo, fixed netip.Addr, fromIn
 	if !fromInternet {
 		pieces = m.internetDestinations(!q.v6) // cut within the NAT64 prefix (nat64.go)
 	}
+	fork := q.v6 && m.nat64MayFork() // left out, as the factored matrix does (nat64ForkNote)
 	for _, piece := range pieces {
+		if fork && nat64Prefix.Contains(piece.From) {
+			continue
+		}
 		rep, ok := m.internetIn(piece)
 		if !ok {
 			continue
