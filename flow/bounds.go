@@ -62,6 +62,56 @@ type Bounds struct {
 	// loose holds, when recording, the edges that came without their set
 	// (merged from a Bounds that did not record): LooseAddrs
 	loose [2][]netip.Addr
+	// embed, per address field, is the IPv6 /96 prefix its IPv4 ranges
+	// are recorded in as images (EmbedIPv4); invalid when none
+	embed [2]netip.Prefix
+}
+
+// EmbedIPv4 makes b record, from now on, every IPv4 range given for the
+// address field f (its edges, its set when b records, and the edges and
+// sets merged from another Bounds) as its image in the IPv6 prefix p, a
+// /96: the IPv6 addresses whose last 32 bits hold its IPv4 addresses, as
+// a NAT64 translator reads them (RFC 6052; p is usually the well-known
+// prefix 64:ff9b::/96). A translator turns an IPv6 packet for p into an
+// IPv4 packet for the address it holds, so the filters beyond it cut the
+// IPv4 field; recorded as images, their cuts are the IPv6 question's
+// own. IPv6 ranges are recorded unchanged, and the window
+// ([Bounds.WindowAddrs]) keeps the images inside it. An invalid p, or
+// one that is no IPv6 /96, ends it for f; [Bounds.Reset] ends it for both
+// address fields. It does nothing for a field the Bounds does not vary.
+func (b *Bounds) EmbedIPv4(f Field, p netip.Prefix) {
+	if !b.Varies(f) || (f != FieldSrcAddr && f != FieldDstAddr) {
+		return
+	}
+	if !p.IsValid() || !p.Addr().Is6() || p.Addr().Is4In6() || p.Bits() != 96 {
+		p = netip.Prefix{}
+	}
+	b.embed[f-FieldSrcAddr] = p.Masked()
+}
+
+// image returns the address that stands for a in address field i: its
+// image in the embedding prefix for an IPv4 address while EmbedIPv4 is
+// on, else a.
+func (b *Bounds) image(i int, a netip.Addr) netip.Addr {
+	p := b.embed[i]
+	if !p.IsValid() || !a.Is4() {
+		return a
+	}
+	x, v4 := p.Addr().As16(), a.As4()
+	copy(x[12:], v4[:])
+	return netip.AddrFrom16(x)
+}
+
+// imageSet returns rs as images (image), rs itself when none changes.
+func (b *Bounds) imageSet(i int, rs []AddrRange) []AddrRange {
+	if !b.embed[i].IsValid() {
+		return rs
+	}
+	out := make([]AddrRange, len(rs))
+	for k, r := range rs {
+		out[k] = AddrRange{b.image(i, r.From), b.image(i, r.To)}
+	}
+	return out
 }
 
 // RecordRanges makes b keep, from now on, the address sets it is given
@@ -104,7 +154,7 @@ func (b *Bounds) AddAddrSet(f Field, rs []AddrRange) {
 	}
 	b.record = rec
 	if rec && len(set) > 0 {
-		b.sets[f-FieldSrcAddr] = append(b.sets[f-FieldSrcAddr], set)
+		b.sets[f-FieldSrcAddr] = append(b.sets[f-FieldSrcAddr], b.imageSet(int(f-FieldSrcAddr), set))
 	}
 }
 
@@ -124,6 +174,14 @@ func (b *Bounds) inWindow(c netip.Addr) bool {
 // appendAddrs adds the edges cs to address field i, those in the window
 // only; cs sorted lets the window be found by binary search.
 func (b *Bounds) appendAddrs(i int, cs []netip.Addr, sorted bool) {
+	if b.embed[i].IsValid() {
+		// images of IPv4 edges fall among IPv6 ones: not sorted
+		mapped := make([]netip.Addr, len(cs))
+		for k, c := range cs {
+			mapped[k] = b.image(i, c)
+		}
+		cs, sorted = mapped, false
+	}
 	if !b.windowed {
 		b.addrs[i] = append(b.addrs[i], cs...)
 		return
@@ -185,6 +243,9 @@ func (b *Bounds) AddAddrRange(f Field, from, to netip.Addr) {
 	}
 	i := f - FieldSrcAddr
 	b.sorted = false
+	if from.Is4() && to.Is4() {
+		from, to = b.image(int(i), from), b.image(int(i), to)
+	}
 	set := from.Is4() == to.Is4() && !to.Less(from)
 	if b.record && set {
 		b.sets[i] = append(b.sets[i], []AddrRange{{from, to}})
@@ -253,13 +314,15 @@ func (b *Bounds) mergeAddrs(i int, o *Bounds, j int) {
 	if !b.record {
 		return
 	}
-	b.sets[i] = append(b.sets[i], o.sets[j]...)
+	for _, set := range o.sets[j] {
+		b.sets[i] = append(b.sets[i], b.imageSet(i, set))
+	}
 	loose := o.loose[j]
 	if !o.record {
 		loose = o.addrs[j]
 	}
 	for _, c := range loose {
-		if b.inWindow(c) {
+		if c = b.image(i, c); b.inWindow(c) {
 			b.loose[i] = append(b.loose[i], c)
 		}
 	}
@@ -276,8 +339,10 @@ func (b *Bounds) LooseAddrs(f Field) []netip.Addr {
 	return b.loose[f-FieldSrcAddr]
 }
 
-// Reset forgets every edge and keeps what the Bounds varies.
+// Reset forgets every edge and keeps what the Bounds varies; it ends
+// [Bounds.EmbedIPv4].
 func (b *Bounds) Reset() {
+	b.embed = [2]netip.Prefix{}
 	for f := range b.cuts {
 		b.cuts[f] = b.cuts[f][:0]
 	}

@@ -480,3 +480,77 @@ func TestBoundsLooseAddrs(t *testing.T) {
 	c.Reset()
 	assert.Empty(t, c.LooseAddrs(flow.FieldDstAddr))
 }
+
+// TestEmbedIPv4 records IPv4 edges as their images in an IPv6 /96 (a
+// NAT64 translator's prefix) while embedding is on: added, merged field
+// to field (compacted or not), recorded as sets, inside a window of the
+// prefix; IPv6 edges and the other field stay as they are, and an
+// invalid prefix or Reset ends it.
+func TestEmbedIPv4(t *testing.T) {
+	pre := pfx("64:ff9b::/96")
+	img := func(s string) netip.Addr {
+		b, v4 := pre.Addr().As16(), a(s).As4()
+		copy(b[12:], v4[:])
+		return netip.AddrFrom16(b)
+	}
+	v4 := flow.NewBounds(flow.FieldDstAddr)
+	v4.AddPrefix(flow.FieldDstAddr, pfx("198.51.100.0/24"))
+	compact := flow.NewBounds(flow.FieldDstAddr)
+	compact.AddPrefix(flow.FieldDstAddr, pfx("198.51.100.0/24"))
+	compact.Compact()
+	want := []flow.AddrRange{
+		{From: pre.Addr(), To: img("198.51.99.255")},
+		{From: img("198.51.100.0"), To: img("198.51.100.255")},
+		{From: img("198.51.101.0"), To: img("255.255.255.255")},
+	}
+	tests := []struct {
+		name string
+		add  func(b *flow.Bounds)
+	}{
+		{"added", func(b *flow.Bounds) { b.AddPrefix(flow.FieldDstAddr, pfx("198.51.100.0/24")) }},
+		{"added as a set", func(b *flow.Bounds) {
+			b.AddAddrSet(flow.FieldDstAddr, []flow.AddrRange{{From: a("198.51.100.0"), To: a("198.51.100.255")}})
+		}},
+		{"merged", func(b *flow.Bounds) { b.Merge(v4) }},
+		{"merged compacted", func(b *flow.Bounds) { b.MergeField(flow.FieldDstAddr, compact, flow.FieldDstAddr) }},
+	}
+	for _, tt := range tests {
+		for _, window := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s, window %v", tt.name, window), func(t *testing.T) {
+				b := flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr)
+				b.RecordRanges()
+				if window {
+					b.WindowAddrs(pre.Addr(), img("255.255.255.255"))
+				}
+				b.EmbedIPv4(flow.FieldDstAddr, pre)
+				tt.add(b)
+				b.AddPrefix(flow.FieldSrcAddr, pfx("10.0.0.0/8")) // the other field: unchanged
+				b.AddPrefix(flow.FieldDstAddr, pfx("64:ff9b::/120"))
+				assert.Equal(t, []flow.AddrRange{{From: pre.Addr(), To: img("0.0.0.255")}, {From: img("0.0.1.0"), To: img("198.51.99.255")}, want[1], want[2]},
+					b.AddrAtoms(flow.FieldDstAddr, pre.Addr(), img("255.255.255.255")))
+				assert.Len(t, b.AddrAtoms(flow.FieldDstAddr, a("0.0.0.0"), a("255.255.255.255")), 1, "no IPv4 edge is left")
+				assert.Len(t, b.AddrAtoms(flow.FieldSrcAddr, a("0.0.0.0"), a("255.255.255.255")), map[bool]int{false: 3, true: 1}[window])
+				if tt.name == "added" || tt.name == "added as a set" {
+					assert.Contains(t, b.AddrSets(flow.FieldDstAddr), []flow.AddrRange{want[1]})
+				} else { // merged from a Bounds that did not record: loose edges
+					assert.Contains(t, b.LooseAddrs(flow.FieldDstAddr), img("198.51.100.0"))
+				}
+			})
+		}
+	}
+	t.Run("ended", func(t *testing.T) {
+		b := flow.NewBounds(flow.FieldDstAddr)
+		b.EmbedIPv4(flow.FieldDstAddr, pre)
+		b.EmbedIPv4(flow.FieldDstAddr, netip.Prefix{})
+		b.AddPrefix(flow.FieldDstAddr, pfx("198.51.100.0/24"))
+		require.Len(t, b.AddrAtoms(flow.FieldDstAddr, a("0.0.0.0"), a("255.255.255.255")), 3)
+		b.EmbedIPv4(flow.FieldDstAddr, pfx("64:ff9b::/64")) // no /96: no embedding
+		b.AddPrefix(flow.FieldDstAddr, pfx("203.0.113.0/24"))
+		require.Len(t, b.AddrAtoms(flow.FieldDstAddr, a("0.0.0.0"), a("255.255.255.255")), 5)
+		b.Reset()
+		b.EmbedIPv4(flow.FieldDstAddr, pre)
+		b.Reset()
+		b.AddPrefix(flow.FieldDstAddr, pfx("198.51.100.0/24"))
+		require.Len(t, b.AddrAtoms(flow.FieldDstAddr, a("0.0.0.0"), a("255.255.255.255")), 3)
+	})
+}

@@ -132,6 +132,9 @@ func (m *Model) walkWith(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived, 
 			rw.natPort = fw.nat[n-1].nat // the reply goes to the port it picked
 		}
 		reply := arrived.pkt.Reverse()
+		if fw.translated64() {
+			rw.embed64(true) // nat64.go: until the reply is translated back
+		}
 		if arrived.dns != nil {
 			back = rw.fromAmazonDNS(reply, arrived.dns) // amazondns.go
 		} else if arrived.host != nil {
@@ -146,6 +149,8 @@ func (m *Model) walkWith(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived, 
 		}
 	}
 	m.inspectFirewalls(*fw.hops, *rw.hops, fw, rw, arrived.ok)
+	fw.embed64(false) // nat64.go: the walk's translated stretch ends
+	rw.embed64(false)
 	return arrived, back
 }
 

@@ -60,10 +60,9 @@ type DiffResult struct {
 	Resources []ResourceChange `json:"resources"`
 	// Notes say what the comparison leaves out: the addresses of prefixes
 	// delegated to interfaces, of either model ([Model.DelegatedNote]);
-	// for IPv6, the NAT64 prefix 64:ff9b::/96 when a route of either
-	// model sends some of it to a NAT gateway or an appliance (its
-	// addresses go on as the IPv4 addresses they hold, which Diff does not
-	// tell apart within the prefix: ask [Model.Check] about one).
+	// for IPv6, the NAT64 prefix 64:ff9b::/96 when either model routes
+	// some of it to an appliance that may translate it or forward it
+	// unchanged somewhere it may get through (as [Matrix.Notes]).
 	Notes []string `json:"notes,omitempty"`
 }
 
@@ -186,9 +185,9 @@ func diff(a, b *Model, o DiffOptions, fast bool) (*DiffResult, error) {
 	}
 	c := newDiffCompare(ma, mb, s)
 	c.internet, c.sameInternet = internetOf(a, b, o.IPv6)
-	if o.IPv6 && (a.routesNAT64() || b.routesNAT64()) {
+	if o.IPv6 && (a.nat64MayFork() || b.nat64MayFork()) {
 		c.internet = c.internet.Difference(addrset.Of(nat64Prefix)) // nat64.go
-		out.Notes = append(out.Notes, nat64DiffNote)
+		out.Notes = append(out.Notes, nat64ForkNote)
 	}
 	if c.ua, err = unmodelledSideOf(a, b, ma, mo); err != nil { // diff_unmodelled.go
 		return nil, fmt.Errorf("before: %w", err)
@@ -420,29 +419,3 @@ func (c *diffCompare) compare(out *DiffResult) {
 // inScope reports whether some pair from a member of f to one of t is
 // in the scope, so that both matrices answered it.
 func (c *diffCompare) inScope(f, t *diffNode) bool { return c.scope.touches(f.mark, t.mark) }
-
-// nat64DiffNote is the note of a Diff of IPv6 that leaves the NAT64
-// prefix out.
-const nat64DiffNote = "NAT64 addresses (64:ff9b::/96) are not compared: a route sends them to a NAT gateway or an appliance, " +
-	"which translates them to the IPv4 addresses they hold, and Diff does not tell those apart within the prefix; " +
-	"ask check for 64:ff9b::a.b.c.d before and after"
-
-// routesNAT64 reports whether a route of m sends addresses of the NAT64
-// prefix to a NAT gateway or an interface (an appliance, which may
-// translate them): the IPv4 answer beyond it then depends on the address
-// the prefix holds, which the internet's pieces (matrix_internet.go) do
-// not cut at, so [Diff] leaves the prefix out of the internet it
-// compares, with a note.
-func (m *Model) routesNAT64() bool {
-	for _, rt := range m.rts {
-		for _, cr := range rt.routes {
-			if cr.Target != TargetNATGateway && cr.Target != TargetInterface {
-				continue
-			}
-			if slices.ContainsFunc(cr.prefixes, nat64Prefix.Overlaps) {
-				return true
-			}
-		}
-	}
-	return false
-}

@@ -132,8 +132,10 @@
 // trace shows the appliance forwarding unchanged when the answers agree,
 // else the first possibility whose answer is not Unreachable. [Model.Ports]
 // answers such a question port by port from those walks, as
-// [Model.Verdict] does; the matrix leaves the prefix out of its internet
-// cells, and no other address a set question asks about is in it.
+// [Model.Verdict] does; [Model.Matrix] and [Diff], whose walks of a
+// middle follow one path, leave the prefix out of their IPv6 internet
+// cells, with a note, where a route may send some of it to such an
+// appliance, and no other address a set question asks about is in it.
 // A NAT gateway translates a TCP or UDP session's source port too, to a
 // port of its own within 1024-65535 (AWS VPC User Guide, "Ephemeral
 // ports"), which the input does not say: a network ACL that judges the
@@ -391,6 +393,23 @@
 // a class's cells with the internet are the union over the addresses the
 // internet meets its member at, the Elastic IPs of secondary private
 // addresses and every IPv6 address included.
+// NAT64 in them is exact: where a route may send 64:ff9b::/96 to a NAT
+// gateway or an appliance, the IPv6 internet as a destination is cut
+// within the prefix at the images (64:ff9b::a.b.c.d) of every IPv4 cut
+// of the design (routes, VPC and special blocks, its IPv4 addresses),
+// and a walk past a translation records the IPv4 bounds of the filters
+// beyond it (network ACL entries, security group and firewall rules) as
+// their images ([flow.Bounds.EmbedIPv4]), on the request's destination
+// and the reply's source until it is translated back; so each piece of
+// the prefix is addresses the translated walk treats alike, and
+// [Model.Matrix]'s and [Diff]'s internet cells agree address by address
+// with [Model.Check] inside the prefix, through an appliance that may be
+// a NAT64 instance whose subnet's routes doom the unchanged packet too
+// (its answer indeterminate). Only TCP and UDP go on past a translation:
+// the hops beyond it judge no ICMPv6 nor other protocol. Where a route
+// may send some of the prefix to an appliance that may instead forward
+// it unchanged somewhere it may get through (the walk forks, below),
+// they leave the prefix out, with a note.
 // The answers carry the indeterminate outcome like single checks.
 // The internet, in them, is every global unicast address the design does
 // not hold and no VPC block contains, none of those the internet does
@@ -446,11 +465,13 @@
 //     as undecided in the second: what its design without the block
 //     carries there, up to the internet's edge, is indeterminate (and so
 //     lost as certain), with the block as the change's cause. For IPv6,
-//     the NAT64 prefix 64:ff9b::/96 is left out of the comparison, with
-//     a note, when a route of either model sends some of it to a NAT
-//     gateway or an appliance: its addresses go on as the IPv4 addresses
-//     they hold, which Diff does not tell apart within the prefix (ask
-//     [Model.Check] about one, before and after).
+//     the NAT64 prefix 64:ff9b::/96 is compared address by address too:
+//     an address a route sends to a NAT gateway or an appliance goes on
+//     as the IPv4 address it holds, and the prefix is cut where those
+//     differ (see the set questions above), so an IPv4 ACL entry or route
+//     beyond the translation is a change of exactly the NAT64 addresses
+//     it concerns (but for the forking appliance above: the prefix is
+//     then left out, with a note).
 //   - [Model.Lint] reports, with stable IDs ([LintChecks]), where the
 //     input holds each resource ([Model.Origin], set by loaders with
 //     [Builder.SetOrigin]) and a fix: shadowed and redundant ACL entries,

@@ -106,3 +106,29 @@ func VerdictFloor(m *Model, q Query) (func(), error) {
 // Holds reports whether the model holds the address a (an interface's or
 // a gateway's): such an address is not an internet address.
 func Holds(m *Model, a netip.Addr) bool { return m.holds(a) }
+
+// InternetSpan is one atom of an internet cell of a Matrix: the internet
+// addresses From-To, each alike, and what the sessions between them and
+// the cell's class carry.
+type InternetSpan struct {
+	From, To               netip.Addr
+	Allowed, Indeterminate Traffic
+}
+
+// MatrixInternetSpans answers m's Matrix with o, factored (fast) or
+// every pair walked whole, and returns, per internet cell ({From, To}),
+// its atoms in address order: the answer Diff compares.
+func MatrixInternetSpans(m *Model, o MatrixOptions, fast bool) (*Matrix, map[[2]string][]InternetSpan, error) {
+	mx, err := m.matrixOne(o, fast, nil, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := map[[2]string][]InternetSpan{}
+	for k, spans := range mx.spans {
+		c := mx.Cells[k]
+		for _, s := range spans {
+			out[[2]string{c.From, c.To}] = append(out[[2]string{c.From, c.To}], InternetSpan{s.r.From, s.r.To, s.open, s.und})
+		}
+	}
+	return mx, out, nil
+}

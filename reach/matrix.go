@@ -39,12 +39,13 @@ type Matrix struct {
 	Cells []Cell `json:"cells"`
 	// Walks is how many quiet walks the answer took.
 	Walks int `json:"walks"`
-	// Notes say what the cells leave out: for IPv6, the NAT64 prefix
-	// 64:ff9b::/96 when a route sends some of it to a NAT gateway or an
-	// appliance (ask [Model.Check] about one of its addresses); the
-	// addresses of prefixes
+	// Notes say what the cells leave out: the addresses of prefixes
 	// delegated to interfaces (pods), which an interface's cells do not
-	// stand for ([Model.DelegatedNote]).
+	// stand for ([Model.DelegatedNote]); for IPv6, the NAT64 prefix
+	// 64:ff9b::/96 when a route sends some of it to an appliance that may
+	// translate it or forward it unchanged somewhere it may get through,
+	// whose possibilities only [Model.Check] and [Model.Ports] walk (ask
+	// about one of its addresses).
 	Notes []string `json:"notes,omitempty"`
 	// spans holds, when asked for (matrixRun.spans), the internet's cells
 	// atom by atom, by the cell's index in Cells.
@@ -116,20 +117,12 @@ func (m *Model) Matrix(o MatrixOptions) (*Matrix, error) {
 		if note := m.DelegatedNote(); note != "" {
 			mx.Notes = []string{note}
 		}
-		if o.IPv6 && m.routesNAT64() {
-			mx.Notes = append(mx.Notes, nat64MatrixNote)
+		if o.IPv6 && !o.NoInternet && m.nat64MayFork() {
+			mx.Notes = append(mx.Notes, nat64ForkNote) // nat64.go
 		}
 	}
 	return mx, err
 }
-
-// nat64MatrixNote is the note of a Matrix of IPv6 whose internet cells
-// leave the NAT64 prefix out: its addresses go on as the IPv4 addresses
-// they hold, which the internet's pieces do not tell apart within the
-// prefix (matrix_internet.go).
-const nat64MatrixNote = "NAT64 addresses (64:ff9b::/96) are left out of the internet cells: a route sends them to a NAT gateway or an appliance, " +
-	"which translates them to the IPv4 addresses they hold, and the matrix does not tell those apart within the prefix; " +
-	"ask check or ports for 64:ff9b::a.b.c.d"
 
 // DelegatedNote says which interfaces have addresses beyond their own
 // that [Model.Matrix] and [Diff] do not answer for: prefixes delegated to

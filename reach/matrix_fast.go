@@ -169,7 +169,9 @@ func (e *pairEnds) iface(h *sgHop) *ifaceInfo {
 	return h.iface
 }
 
-// addr maps an address of the middle's walk to this pair's.
+// addr maps an address of the middle's walk to this pair's: an end's,
+// or, beyond NAT64 (nat64.go), the IPv4 address an end of the prefix
+// holds.
 func (e *pairEnds) addr(a netip.Addr) netip.Addr {
 	md := e.md
 	switch {
@@ -177,6 +179,10 @@ func (e *pairEnds) addr(a netip.Addr) netip.Addr {
 		return e.sa
 	case a == md.da:
 		return e.da
+	case a.Is4() && nat64Prefix.Contains(md.da) && nat64Prefix.Contains(e.da) && a == nat64Embedded(md.da):
+		return nat64Embedded(e.da)
+	case a.Is4() && nat64Prefix.Contains(md.sa) && nat64Prefix.Contains(e.sa) && a == nat64Embedded(md.sa):
+		return nat64Embedded(e.sa)
 	}
 	for _, p := range [2][2]*ifaceInfo{{md.src, e.src}, {md.dst, e.dst}} {
 		if p[0] == nil || p[1] == nil {
@@ -234,15 +240,22 @@ func (q *trafficQuestion) combineProfiles(md *middle, hops []sgHop, profs []*hop
 			open.UDP, und.UDP = o, u
 		}
 	}
-	open.ICMP, und.ICMP = sgICMP(hops, profs, order, q.v6, md.icmpRuns)
+	// Only tcp and udp go on past a NAT64 translation (nat64.go): the
+	// hops beyond it (IPv4 in an IPv6 question) judge neither ICMPv6
+	// nor other protocols, whose walks end at the translator.
+	short := order
+	if q.v6 && slices.ContainsFunc(hops, beyondNAT64) {
+		short = slices.DeleteFunc(slices.Clone(order), func(i int) bool { return beyondNAT64(hops[i]) })
+	}
+	open.ICMP, und.ICMP = sgICMP(hops, profs, short, q.v6, md.icmpRuns)
 	var oo, uo []flow.Range[uint8]
 	for i, p := range q.others {
 		v := md.others[i]
 		if v == Unreachable {
 			continue
 		}
-		for _, pr := range profs {
-			v = and(v, pr.others[i])
+		for _, k := range short {
+			v = and(v, profs[k].others[i])
 		}
 		rs := []flow.Range[uint8]{flow.Single(uint8(p))}
 		if i == len(q.others)-1 {
@@ -258,6 +271,11 @@ func (q *trafficQuestion) combineProfiles(md *middle, hops []sgHop, profs []*hop
 	open.Other, und.Other = flow.SetOf(oo...), flow.SetOf(uo...)
 	return open, und
 }
+
+// beyondNAT64 reports whether h judged, in an IPv6 question, the IPv4
+// packet a NAT64 translation made (nat64.go): one only tcp and udp
+// become.
+func beyondNAT64(h sgHop) bool { return !h.pkt.Is6() }
 
 // evaluator is the hop's security groups, with or without group identity.
 func (h *sgHop) evaluator() *sg.Evaluator {

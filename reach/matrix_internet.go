@@ -61,9 +61,13 @@ func (q *trafficQuestion) internetMiddlesAt(end *ifaceInfo, fixed netip.Addr, fr
 	m := q.m
 	var out []internetPiece
 	walks := 0
-	leaveNAT64 := q.v6 && m.routesNAT64() // the note nat64MatrixNote says so
-	for _, piece := range m.internetPieces(!q.v6) {
-		if leaveNAT64 && nat64Prefix.Contains(piece.From) {
+	pieces := m.internetPieces(!q.v6)
+	if !fromInternet {
+		pieces = m.internetDestinations(!q.v6) // cut within the NAT64 prefix (nat64.go)
+	}
+	fork := q.v6 && m.nat64MayFork() // the note nat64ForkNote says so
+	for _, piece := range pieces {
+		if fork && nat64Prefix.Contains(piece.From) {
 			continue // pieces are cut at the prefix (addressCuts)
 		}
 		rep, ok := m.internetIn(piece)
@@ -189,10 +193,24 @@ func (q *trafficQuestion) internetCellAt(w *memoWorker, mm *matrixMemo, ims *int
 			if h.iface == ims.end {
 				h.iface = end
 			}
+			from, to, embedded := pc.r.From, pc.r.To, false
+			if h.peer().Is4() != from.Is4() {
+				// a hop beyond NAT64 (nat64.go): its peer is the IPv4
+				// address the piece's addresses hold, and its edges
+				// cut the piece as their images
+				if !nat64Prefix.Contains(from) || !nat64Prefix.Contains(to) {
+					continue
+				}
+				from, to, embedded = nat64Embedded(from), nat64Embedded(to), true
+			}
 			for _, edges := range q.sgAddrEdges(w, mm, &h) {
-				i, _ := slices.BinarySearchFunc(edges, pc.r.From, netip.Addr.Compare)
-				for ; i < len(edges) && edges[i].Compare(pc.r.To) <= 0; i++ {
-					cuts = append(cuts, edges[i])
+				i, _ := slices.BinarySearchFunc(edges, from, netip.Addr.Compare)
+				for ; i < len(edges) && edges[i].Compare(to) <= 0; i++ {
+					if embedded {
+						cuts = append(cuts, nat64Address(edges[i]))
+					} else {
+						cuts = append(cuts, edges[i])
+					}
 				}
 			}
 		}
@@ -232,14 +250,16 @@ func (q *trafficQuestion) internetCellAt(w *memoWorker, mm *matrixMemo, ims *int
 type sgAddrKey struct {
 	ev  *sg.Evaluator
 	dir flow.Direction
+	v6  bool // the family of the hop's packet: IPv4 beyond NAT64 in an IPv6 question
 }
 
 // sgAddrEdges returns the addresses at which h's groups start treating
 // their peer's address apart, for any protocol of the question, port,
 // ICMP type or code, as sorted lists (their union is the answer): with
 // every field but the peer's varied, the bounds depend on the
-// evaluator, the direction and the family alone (and the family is the
-// question's). AWS allows what any rule of any group allows, so an AWS
+// evaluator, the direction and the family alone (the question's, but
+// IPv4 for a hop beyond NAT64 in an IPv6 question, whose edges are
+// IPv4 addresses). AWS allows what any rule of any group allows, so an AWS
 // interface's edges are its groups' together, each group's compiled
 // alone (matrixMemo.groupIface), which many interfaces share. Remembered
 // by the worker w.
@@ -259,7 +279,7 @@ func (q *trafficQuestion) sgAddrEdges(w *memoWorker, mm *matrixMemo, h *sgHop) [
 // evAddrEdges returns, sorted, the addresses at which h's evaluator
 // starts treating its peer's address apart (sgAddrEdges), remembered.
 func (mm *matrixMemo) evAddrEdges(w *memoWorker, h *sgHop) []netip.Addr {
-	k := sgAddrKey{h.evaluator(), h.dir}
+	k := sgAddrKey{h.evaluator(), h.dir, h.pkt.Is6()}
 	if edges, ok := w.addrEdges[k]; ok {
 		return edges
 	}
@@ -296,7 +316,7 @@ func (q *trafficQuestion) newAddrEdges(h *sgHop) []netip.Addr {
 		}
 		ev.Bounds(pkt, h.dir, b) // every probe's edges together
 	}
-	from, to := familyRange(q.v6)
+	from, to := familyRange(h.pkt.Is6())
 	atoms := b.AddrAtoms(field, from, to)
 	edges := make([]netip.Addr, 0, len(atoms))
 	for _, a := range atoms[1:] {

@@ -3,6 +3,7 @@ package reach
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 
 	"github.com/reachsim/reachsim/flow"
 )
@@ -190,6 +191,7 @@ func (w *walker) nat64Translate(pkt flow.Flow, ap *ifaceInfo) arrival {
 	w.natInstance = &natInstanceRecord{ii: ap, orig: pkt.Src, private: private, nat64: true}
 	pkt.Src = netip.AddrPortFrom(private, pkt.Src.Port())
 	pkt.Dst = netip.AddrPortFrom(nat64Embedded(pkt.Dst.Addr()), pkt.Dst.Port())
+	w.embed64(true)
 	w.securityGroups(pkt, ap, flow.Outbound)
 	return w.route(pkt, ap.subnet)
 }
@@ -256,3 +258,162 @@ func (m *Model) nat64DoomedFrom(pkt flow.Flow, s *subnetInfo, explain bool, dept
 	}
 	return "", false
 }
+
+// embed64 starts (on) or ends the walk's translated stretch for its
+// bounds: from a NAT64 translation of the request (a NAT gateway's, or
+// an appliance's that may be one) to the end of the walk, the request's
+// IPv4 destination is the address the IPv6 one holds, and on the reply,
+// until the translation back, its IPv4 source is; so the edges the
+// filters beyond the translation give for that field are recorded as
+// their images in nat64Prefix ([flow.Bounds.EmbedIPv4]), and a set
+// question about IPv6 addresses of the prefix (Matrix's and Diff's
+// internet) cuts them where the translated walk tells them apart. The
+// IPv4 edges of the other field (the translator's own address, the same
+// for every address of the prefix) stay IPv4, outside an IPv6 question.
+// walkWith starts the reply's stretch and ends both.
+func (w *walker) embed64(on bool) {
+	if w.bounds == nil {
+		return
+	}
+	field := flow.FieldDstAddr
+	if w.leg == Return {
+		field = flow.FieldSrcAddr
+	}
+	p := netip.Prefix{}
+	if on {
+		p = nat64Prefix
+	}
+	w.bounds.EmbedIPv4(field, p)
+}
+
+// translated64 reports whether the request of w (its walker) was
+// translated by NAT64, for certain or perhaps (an appliance).
+func (w *walker) translated64() bool {
+	if w.natInstance != nil && w.natInstance.nat64 {
+		return true
+	}
+	for _, r := range w.nat {
+		if r.nat64 {
+			return true
+		}
+	}
+	return false
+}
+
+// routesNAT64 reports whether a route of m sends addresses of the NAT64
+// prefix to a NAT gateway or an interface (an appliance, which may
+// translate them): the answer beyond it then depends on the IPv4 address
+// each holds, so the internet's pieces are cut within the prefix at the
+// images of the IPv4 cuts (nat64Cuts), and Fix counts a NAT64 address
+// among the peers a change touches (nat64Aliases).
+func (m *Model) routesNAT64() bool {
+	for _, rt := range m.rts {
+		for _, cr := range rt.routes {
+			if cr.Target != TargetNATGateway && cr.Target != TargetInterface {
+				continue
+			}
+			if slices.ContainsFunc(cr.prefixes, nat64Prefix.Overlaps) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// nat64Cuts adds to b (addressCuts, whose IPv4 cuts it holds) the
+// images in nat64Prefix of its IPv4 cuts and of every IPv4 address the
+// design holds, when a route may send the prefix to a translator
+// (routesNAT64), and reports whether it did: the translated walk routes
+// the IPv4 address each address of the prefix holds, so
+// 64:ff9b::a.b.c.d and its neighbours part where a.b.c.d and its
+// neighbours do (a route's destination, a VPC's block, a special block,
+// an address of the design, which the walk reaches back in). The filters
+// beyond the translation cut the pieces further as the walk meets them
+// (walker.embed64). Only a packet to the prefix is translated: the
+// internet's pieces as sources need no such cuts (internetDestinations).
+func (m *Model) nat64Cuts(b *flow.Bounds) bool {
+	if !m.routesNAT64() {
+		return false
+	}
+	from, to := familyRange(false)
+	atoms := b.AddrAtoms(flow.FieldSrcAddr, from, to)
+	b.EmbedIPv4(flow.FieldSrcAddr, nat64Prefix)
+	defer b.EmbedIPv4(flow.FieldSrcAddr, netip.Prefix{})
+	for _, a := range atoms {
+		b.AddAddrRange(flow.FieldSrcAddr, a.From, a.To)
+	}
+	for a := range m.owners {
+		if a.Is4() {
+			b.AddAddr(flow.FieldSrcAddr, a)
+		}
+	}
+	return true
+}
+
+// nat64MayFork reports whether a route of m may send a request for the
+// NAT64 prefix to an appliance (an interface with an IPv4 address) whose
+// subnet's routes may not doom the unchanged packet (nat64Doomed): its
+// walk then forks there, one walk per possibility (nat64_fork.go), which
+// the matrix's walks of a middle, whose security groups are judged
+// afterwards on one path, do not follow. [Model.Matrix] and [Diff] leave
+// the prefix out of their IPv6 internet cells then, with a note
+// (nat64ForkNote). It errs towards true: a subnet counts as dooming only
+// when every route of its table for some of the prefix is a blackhole,
+// the internet gateway or an egress-only one (perhaps past firewall
+// endpoints), no route of it is known only later, and neither a VPC block
+// nor an address of the design lies in the prefix.
+func (m *Model) nat64MayFork() bool {
+	for a := range m.owners {
+		if nat64Prefix.Contains(a) {
+			return m.routesNAT64()
+		}
+	}
+	for _, rt := range m.rts {
+		for _, cr := range rt.routes {
+			if cr.Target != TargetInterface || !slices.ContainsFunc(cr.prefixes, nat64Prefix.Overlaps) {
+				continue
+			}
+			if ii := m.ifaces[cr.TargetID]; ii != nil {
+				if _, v4 := ii.addr(false); v4 && !m.nat64SubnetDooms(ii.subnet, 0) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// nat64SubnetDooms reports whether subnet s's routes doom every request
+// for the NAT64 prefix an appliance of it forwards unchanged, as
+// nat64Doomed judges one, after depth firewall endpoints.
+func (m *Model) nat64SubnetDooms(s *subnetInfo, depth int) bool {
+	rt := s.rt
+	if rt == nil || len(rt.unknown) > 0 || depth > maxSteps || slices.ContainsFunc(rt.vpc.CIDRs, nat64Prefix.Overlaps) {
+		return false
+	}
+	for _, cr := range rt.routes {
+		if !slices.ContainsFunc(cr.prefixes, nat64Prefix.Overlaps) {
+			continue
+		}
+		switch {
+		case cr.tied != nil:
+			return false
+		case cr.Target == TargetBlackhole, cr.Target == TargetEgressOnlyInternetGateway:
+		case cr.Target == TargetInternetGateway && rt.vpc.igw != nil:
+		case cr.Target == TargetFirewallEndpoint:
+			ei := m.endpoints[cr.TargetID]
+			if ei == nil || !m.nat64SubnetDooms(ei.subnet, depth+1) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// nat64ForkNote is the note of an IPv6 Matrix or Diff whose internet
+// cells leave the NAT64 prefix out (nat64MayFork).
+const nat64ForkNote = "NAT64 addresses (64:ff9b::/96) are left out of the internet cells: a route sends some of them to an appliance " +
+	"that may translate them (a NAT64 instance) or forward them unchanged somewhere they may get through, and the answer is walked per possibility only " +
+	"by check and ports; ask check for 64:ff9b::a.b.c.d"

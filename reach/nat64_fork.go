@@ -37,8 +37,9 @@ import (
 // cut by the hop of the atom's own trace. The matrix's walks of a
 // middle, which judge security groups afterwards on one path
 // (matrix_fast.go), do not fork: the appliance's hop ends them,
-// undecided (the matrix leaves the prefix out of its internet cells, so
-// none meets it today).
+// undecided; so where a route may send the prefix to such an appliance
+// (nat64MayFork) the matrix and Diff leave the prefix out of their
+// internet cells, with a note, and none meets it.
 
 // maxNAT64Walks bounds the walks of one question over the choices of
 // the appliances that may translate: past it, the request ends,

@@ -461,8 +461,11 @@ func prefixText(ps []netip.Prefix) string {
 // each family's address space cut at addressCuts, notInternet, and the
 // interface classes.
 type setsCache struct {
-	once        sync.Once
-	pieces      [2][]flow.AddrRange // IPv4, IPv6
+	once   sync.Once
+	pieces [2][]flow.AddrRange // IPv4, IPv6
+	// pieces64 is IPv6's pieces as destinations: cut within the NAT64
+	// prefix too where a route may send it to a translator (nat64Cuts)
+	pieces64    []flow.AddrRange
 	notInternet addrset.Set
 	// edges is designAddressEdges (designEdges, standin.go)
 	edgesOnce sync.Once
@@ -483,6 +486,11 @@ func (m *Model) fillSetsCache() {
 			from, to := familyRange(v6)
 			m.sets.pieces[i] = cuts.AddrAtoms(flow.FieldSrcAddr, from, to)
 		}
+		m.sets.pieces64 = m.sets.pieces[1]
+		if m.nat64Cuts(cuts) { // nat64.go
+			from, to := familyRange(true)
+			m.sets.pieces64 = cuts.AddrAtoms(flow.FieldSrcAddr, from, to)
+		}
 		m.sets.notInternet = m.notInternet()
 	})
 }
@@ -495,6 +503,18 @@ func (m *Model) internetPieces(is4 bool) []flow.AddrRange {
 		return m.sets.pieces[0]
 	}
 	return m.sets.pieces[1]
+}
+
+// internetDestinations returns the family's address space cut as
+// internetPieces does, for the internet as the destination: for IPv6,
+// cut within the NAT64 prefix too where a route may send it to a
+// translator (nat64Cuts). Computed once; the caller must not change it.
+func (m *Model) internetDestinations(is4 bool) []flow.AddrRange {
+	m.fillSetsCache()
+	if is4 {
+		return m.sets.pieces[0]
+	}
+	return m.sets.pieces64
 }
 
 // notInternetSet is notInternet, computed once.

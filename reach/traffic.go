@@ -308,7 +308,15 @@ func (q *trafficQuestion) internetUnion(src *ifaceInfo, fixed netip.Addr, fromIn
 		}
 		return fixed, x
 	}
-	for _, piece := range m.internetPieces(!q.v6) {
+	pieces := m.internetPieces(!q.v6)
+	if !fromInternet {
+		pieces = m.internetDestinations(!q.v6) // cut within the NAT64 prefix (nat64.go)
+	}
+	fork := q.v6 && m.nat64MayFork() // left out, as the factored matrix does (nat64ForkNote)
+	for _, piece := range pieces {
+		if fork && nat64Prefix.Contains(piece.From) {
+			continue
+		}
 		rep, ok := m.internetIn(piece)
 		if !ok {
 			continue

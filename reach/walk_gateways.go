@@ -28,6 +28,7 @@ func (w *walker) natInbound(pkt flow.Flow, ni *natInfo) arrival {
 				if rec.nat64 {
 					// NAT64 (nat64.go): the IPv4 source back into the prefix
 					pkt.Src = netip.AddrPortFrom(nat64Address(pkt.Src.Addr()), pkt.Src.Port())
+					w.embed64(false)
 				}
 				if w.explain {
 					h.reason = "NAT gateways are stateful: the reply goes back to " + rec.orig.String()
@@ -77,6 +78,7 @@ func (w *walker) viaNAT(pkt flow.Flow, from *subnetInfo, ni *natInfo) arrival {
 	w.natPort = ni // the port is the one it picks (natport.go)
 	if nat64 {
 		pkt.Dst = netip.AddrPortFrom(nat64Embedded(pkt.Dst.Addr()), pkt.Dst.Port())
+		w.embed64(true)
 	}
 	if w.explain {
 		h.judge = natSourceJudge{ni} // worded when read
@@ -414,6 +416,7 @@ func (w *walker) natInstanceReply(pkt flow.Flow, r *natInstanceRecord) arrival {
 	h := Hop{Kind: KindInterface, ID: r.ii.ID, Name: r.ii.label(), Packet: pkt, Verdict: flow.Allow}
 	if r.nat64 {
 		pkt.Src = netip.AddrPortFrom(nat64Address(pkt.Src.Addr()), pkt.Src.Port())
+		w.embed64(false)
 	}
 	if w.explain {
 		h.reason = fmt.Sprintf("if %s translated the request (a NAT instance), it sends the reply back to %s", r.ii.ID, r.orig)
