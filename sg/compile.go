@@ -57,6 +57,8 @@ type Evaluator struct {
 	// either, when set, is the other view of an evaluator made with
 	// Either: Evaluate is undecided where the two differ
 	either *Evaluator
+	// own, beside either, is this evaluator's own view (without either)
+	own *Evaluator
 }
 
 type protoClass uint8
@@ -491,7 +493,7 @@ func (e *Evaluator) WithMembership(r GroupResolver) (*Evaluator, error) {
 		defer mu.Unlock()
 	}
 	cp := *e
-	cp.either = nil
+	cp.either, cp.own = nil, nil
 	cp.refs = make([]memberSet, len(e.refs))
 	cp.unknown = make([]*UnknownMembers, len(e.refs))
 	for i, id := range e.refIDs {

@@ -246,37 +246,11 @@ func noFilter(dir flow.Direction) Decision {
 // [Evaluator.Either] decides as its two views do where they agree, and
 // flow.Indeterminate (Basis [EitherDiffers]) where they differ.
 func (e *Evaluator) Evaluate(f flow.Flow, dir flow.Direction) Decision {
-	d := e.evaluate(f, dir)
-	if e != nil && e.either != nil {
-		if o := e.either.evaluate(f, dir); o.Verdict != d.Verdict {
-			return Decision{Verdict: flow.Indeterminate, Direction: dir, Basis: EitherDiffers, RuleIndex: -1}
-		}
-	}
-	return d
-}
-
-// Either returns a view of e for a packet that either e or alt judges,
-// the input not saying which: where they decide the packet alike, that
-// decision (e's); where they differ, flow.Indeterminate with Basis
-// [EitherDiffers]. Its [Evaluator.Bounds] are both views' edges. Package
-// reach uses it for Alibaba Cloud groups judging a packet a middlebox
-// forwarded: e sees no group member (AWS's rule, which Alibaba does not
-// document), alt keeps the members' addresses. alt must be a view of the
-// same groups (from [Evaluator.WithMembership]); a nil e or alt returns
-// e. [Evaluator.WithMembership] on the result derives from e alone.
-func (e *Evaluator) Either(alt *Evaluator) *Evaluator {
-	if e == nil || alt == nil {
-		return e
-	}
-	cp := *e
-	cp.either = alt
-	return &cp
-}
-
-// evaluate is Evaluate by e's own view.
-func (e *Evaluator) evaluate(f flow.Flow, dir flow.Direction) Decision {
 	if e == nil {
 		return noFilter(dir)
+	}
+	if e.either != nil {
+		return e.evaluateEither(f, dir)
 	}
 	d := Decision{Verdict: flow.Deny, Action: flow.Drop, Direction: dir, RuleIndex: -1}
 	if dir > flow.Outbound || !f.Protocol.IsConcrete() {
@@ -326,6 +300,35 @@ func (e *Evaluator) evaluate(f flow.Flow, dir flow.Direction) Decision {
 		return d
 	}
 	return e.fallback(d, peer)
+}
+
+// evaluateEither is Evaluate for an evaluator made with Either.
+func (e *Evaluator) evaluateEither(f flow.Flow, dir flow.Direction) Decision {
+	d := e.own.Evaluate(f, dir) // own and either hold no either themselves
+	if o := e.either.Evaluate(f, dir); o.Verdict != d.Verdict {
+		return Decision{Verdict: flow.Indeterminate, Direction: dir, Basis: EitherDiffers, RuleIndex: -1}
+	}
+	return d
+}
+
+// Either returns a view of e for a packet that either e or alt judges,
+// the input not saying which: where they decide the packet alike, that
+// decision (e's); where they differ, flow.Indeterminate with Basis
+// [EitherDiffers]. Its [Evaluator.Bounds] are both views' edges. Package
+// reach uses it for Alibaba Cloud groups judging a packet a middlebox
+// forwarded: e sees no group member (AWS's rule, which Alibaba does not
+// document), alt keeps the members' addresses. alt must be a view of the
+// same groups (from [Evaluator.WithMembership]); a nil e or alt returns
+// e. [Evaluator.WithMembership] on the result derives from e alone.
+func (e *Evaluator) Either(alt *Evaluator) *Evaluator {
+	if e == nil || alt == nil {
+		return e
+	}
+	own, x := *e, *alt
+	own.either, own.own, x.either, x.own = nil, nil, nil, nil
+	cp := own
+	cp.either, cp.own = &x, &own
+	return &cp
 }
 
 // mayBeMember reports whether m is a group reference whose members are
