@@ -327,6 +327,13 @@ func (m *Model) resolve(spec string) (endpoint, error) {
 		}
 		return endpoint{}, fmt.Errorf("%w: name %q is on several interfaces (%s); use an ID", ErrQuery, spec, strings.Join(ids, ", "))
 	}
+	if strings.Contains(spec, " ") {
+		// No ID holds a space: a Terraform address's key spells it
+		// \u0020 (package terraform), which a query may write plainly.
+		if e, err := m.resolve(strings.ReplaceAll(spec, " ", `\u0020`)); err == nil {
+			return e, nil
+		}
+	}
 	if keys := m.indexed(spec); len(keys) > 0 {
 		return endpoint{}, fmt.Errorf("%w: %q names several interfaces, %s: name one, with its index", ErrQuery, spec, strings.Join(keys, ", "))
 	}

@@ -200,8 +200,8 @@
 //     queries and traces use them. A model ID holds no spaces, and a
 //     for_each key may: a space in a key is written \u0020, HCL's escape
 //     for it, which spells the same address (aws_subnet.s["web tier"] is
-//     aws_subnet.s["web\u0020tier"] in the model, in queries, traces and
-//     errors), with a warning naming both. An instance is its primary interface:
+//     aws_subnet.s["web\u0020tier"] in the model, traces and errors; a
+//     query may write either), with a warning naming both. An instance is its primary interface:
 //     a query may name it by address, by its Name tag, or by its i- ID
 //     when the plan knows it.
 //     An instance's metadata_options http_endpoint and http_protocol_ipv6

@@ -2,6 +2,7 @@ package terraform_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -231,8 +232,10 @@ func TestSpaceInKey(t *testing.T) {
 			}
 			r := modCheck(t, m, "aws_instance.client", to, 22)
 			assert.Equal(t, reach.Reachable, r.Outcome, r.Text())
+			plain := modCheck(t, m, "aws_instance.client", strings.ReplaceAll(to, `\u0020`, " "), 22)
+			assert.Equal(t, r.To, plain.To, "a query may write the key's space plainly")
 			assert.Contains(t, rep.Warnings, tc.addr+`["web\u0020tier"]: the model's name for `+tc.addr+`["web tier"]`+
-				` (a model ID holds no spaces: each space of its key is written \u0020, HCL's escape for it); name it so in queries`)
+				` (a model ID holds no spaces: each space of its key is written \u0020, HCL's escape for it); a query may name it either way`)
 		})
 	}
 }

@@ -430,7 +430,7 @@ func (r *reader) add(module string, sr *tfjson.StateResource, unknown any, actio
 func (r *reader) respelled(addr, id string) {
 	if addr != id {
 		r.rep.Warnings = append(r.rep.Warnings, id+": the model's name for "+addr+
-			` (a model ID holds no spaces: each space of its key is written \u0020, HCL's escape for it); name it so in queries`)
+			` (a model ID holds no spaces: each space of its key is written \u0020, HCL's escape for it); a query may name it either way`)
 	}
 }
 
