@@ -12,19 +12,21 @@ import (
 // instance metadata service at 100.100.100.200, HTTP on tcp port 80
 // (ECS "Instance metadata": curl http://100.100.100.200/latest/meta-data/...,
 // https://www.alibabacloud.com/help/en/ecs/user-guide/view-instance-metadata),
-// and Alibaba Cloud's default DNS servers 100.100.2.136 and 100.100.2.138,
-// DNS on udp and tcp port 53 (VPC "DHCP options sets": "The IP addresses
-// of the Alibaba Cloud DNS servers, which are 100.100.2.136 and
-// 100.100.2.138, are used by default",
-// https://www.alibabacloud.com/help/en/vpc/user-guide/overview-5; ECS
-// "Private DNS resolution for ECS instances"). Like AWS's instance
-// services (instanceservice.go), a packet from an ECS interface to them
-// goes straight to the service (a hop of kind [KindInstanceService]) and
-// the reply straight back: no route table, gateway or network ACL
-// carries or filters it ("Network ACLs allow the DNS servers at
-// 100.100.2.128/28 and 100.100.2.112/28, and the Metaserver at
-// 100.100.100.200/32", VPC "Network ACLs",
-// https://www.alibabacloud.com/help/en/vpc/user-guide/network-acl-overview).
+// and Alibaba Cloud's DNS servers, DNS on udp and tcp port 53, at every
+// address of 100.100.2.112/28 and 100.100.2.128/28 (VPC "Network ACLs":
+// "Network ACLs allow the DNS servers at 100.100.2.128/28 and
+// 100.100.2.112/28, and the Metaserver at 100.100.100.200/32",
+// https://www.alibabacloud.com/help/en/vpc/user-guide/network-acl-overview),
+// among them the default ones, 100.100.2.136 and 100.100.2.138 (VPC
+// "DHCP options sets": "The IP addresses of the Alibaba Cloud DNS
+// servers, which are 100.100.2.136 and 100.100.2.138, are used by
+// default", https://www.alibabacloud.com/help/en/vpc/user-guide/overview-5;
+// ECS "Private DNS resolution for ECS instances"), and others some
+// regions hand out. Like AWS's instance services (instanceservice.go), a
+// packet from an ECS interface to them goes straight to the service (a
+// hop of kind [KindInstanceService]) and the reply straight back: no
+// route table, gateway or network ACL carries or filters it (the
+// network ACL page above).
 //
 // What is not documented, or not in the input, leaves the request
 // undecided ([InstanceServiceIndeterminate]), its hop naming it:
@@ -48,21 +50,26 @@ import (
 
 var (
 	aliMetadata4 = netip.AddrFrom4([4]byte{100, 100, 100, 200})
-	aliDNS4a     = netip.AddrFrom4([4]byte{100, 100, 2, 136})
-	aliDNS4b     = netip.AddrFrom4([4]byte{100, 100, 2, 138})
+	// the blocks of Alibaba Cloud's DNS servers (VPC "Network ACLs")
+	aliDNSBlocks = []netip.Prefix{netip.MustParsePrefix("100.100.2.112/28"), netip.MustParsePrefix("100.100.2.128/28")}
 	aliMetaSvc   = instanceService{name: aliMetadataName, proto: flow.TCP, ports: []uint16{80}, traffic: "HTTP (tcp port 80)", v4: aliMetadata4, alibaba: true}
-	aliDNSSvc    = instanceService{name: "Alibaba Cloud DNS server", proto: flow.UDP, alsoTCP: true, ports: []uint16{53}, traffic: "DNS (udp and tcp port 53)", v4: aliDNS4a, alibaba: true}
+	// no v4: it answers at every address of aliDNSBlocks
+	aliDNSSvc = instanceService{name: "Alibaba Cloud DNS server", proto: flow.UDP, alsoTCP: true, ports: []uint16{53}, traffic: "DNS (udp and tcp port 53)", alibaba: true}
 )
 
 const aliMetadataName = "Alibaba Cloud instance metadata service"
 
-// alibabaServiceAt returns the Alibaba Cloud service at address a, if any.
+// alibabaServiceAt returns the Alibaba Cloud service at address a, if
+// any: the metadata service at 100.100.100.200, a DNS server at any
+// address of 100.100.2.112/28 and 100.100.2.128/28.
 func alibabaServiceAt(a netip.Addr) (instanceService, bool) {
-	switch a {
-	case aliMetadata4:
+	if a == aliMetadata4 {
 		return aliMetaSvc, true
-	case aliDNS4a, aliDNS4b:
-		return aliDNSSvc, true
+	}
+	for _, p := range aliDNSBlocks {
+		if p.Contains(a) {
+			return aliDNSSvc, true
+		}
 	}
 	return instanceService{}, false
 }
@@ -108,8 +115,8 @@ func (w *walker) toAlibabaService(h *Hop, s instanceService, src *ifaceInfo, pkt
 	h.reason = fmt.Sprintf("the %s answers %s from inside every ECS instance of a VPC; route tables, gateways and network ACLs do not apply to it", s.name, s.traffic)
 	h.Missing = strings.Join(missing, "; and ")
 	var fix []string
-	if !x.Allowed() {
-		fix = append(fix, fmt.Sprintf("allow %s to %s/32 in an outbound accept rule of %s, so that the security groups cannot stop it", pkt.Traffic(), pkt.Dst.Addr(), src.Groups[0]))
+	if !x.Allowed() { // as for any Alibaba group hop: a drop rule is removed or narrowed, or an accept comes before it
+		fix = append(fix, alibabaSGFix(w.m, pkt, src, flow.Outbound, x, ev.RuleLabel(x), false))
 	}
 	if metaUnknown {
 		describe := "aliyun ecs DescribeInstances"

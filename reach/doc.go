@@ -177,8 +177,11 @@
 // missing). The fix of a packet Alibaba Cloud groups deny follows their
 // order (priority 1 first, a drop rule winning a tie): against a
 // deciding drop rule, an accept rule of a higher priority (a smaller
-// number), or removing or narrowing the drop rule; an enterprise group's
-// fix names addresses only (alibaba_sg.go).
+// number), or removing or narrowing the drop rule (at priority 1 only
+// that); an enterprise group's fix names addresses only (alibaba_sg.go).
+// The fix of an undecided request to one of Alibaba Cloud's services
+// (alibaba_services.go) the outbound groups would not allow says the
+// same.
 //
 // A query has three answers ([Outcome]): reachable, unreachable, or
 // indeterminate when the answer depends on something the input does not
@@ -308,12 +311,14 @@
 // [InstanceServiceOutside]. An Alibaba Cloud instance's packet to these
 // addresses is walked as any other; its own services are Alibaba Cloud's
 // (alibaba_services.go): the instance metadata service at 100.100.100.200,
-// HTTP (tcp port 80) only, and the default DNS servers 100.100.2.136 and
-// 100.100.2.138, DNS (udp and tcp port 53) only, which every ECS instance
-// of a VPC reaches from inside (ECS "Instance metadata"; VPC "DHCP
-// options sets"), past route tables, gateways and network ACLs (VPC
-// "Network ACLs": they allow 100.100.2.128/28, 100.100.2.112/28 and
-// 100.100.100.200/32). Whether the instance's security groups filter
+// HTTP (tcp port 80) only, and the DNS servers at every address of
+// 100.100.2.112/28 and 100.100.2.128/28 (the default ones 100.100.2.136
+// and 100.100.2.138 among them), DNS (udp and tcp port 53) only, which
+// every ECS instance of a VPC reaches from inside (ECS "Instance
+// metadata"; VPC "DHCP options sets"), past route tables, gateways and
+// network ACLs (VPC "Network ACLs": "Network ACLs allow the DNS servers
+// at 100.100.2.128/28 and 100.100.2.112/28, and the Metaserver at
+// 100.100.100.200/32"). Whether the instance's security groups filter
 // that traffic Alibaba Cloud does not document: the outbound groups are
 // asked, and where they would not allow it the hop is undecided
 // ([InstanceServiceIndeterminate]); so is a request to the metadata

@@ -62,15 +62,15 @@ import (
 // [InstanceServiceOtherTraffic]; a packet for them from anything but the
 // instance (the internet, a host outside the design) is
 // [InstanceServiceOutside]. An Alibaba Cloud instance's services are
-// Alibaba Cloud's own (100.100.100.200, 100.100.2.136, 100.100.2.138;
-// alibaba_services.go): its packets to AWS's addresses are walked as any
+// Alibaba Cloud's own (100.100.100.200, the DNS servers of
+// 100.100.2.112/28 and 100.100.2.128/28; alibaba_services.go): its packets to AWS's addresses are walked as any
 // other.
 
 // KindInstanceService: a service of the sending instance's own host (the
 // Instance Metadata Service, the Amazon Time Sync Service, Windows
 // activation), or for an Alibaba Cloud (ECS) instance one of Alibaba
 // Cloud's services it reaches from inside (its instance metadata
-// service, the default DNS servers); the hop's ID
+// service, its DNS servers); the hop's ID
 // is the interface's, its Name the service and the address the packet is
 // sent to.
 const KindInstanceService Kind = "instance-service"

@@ -122,8 +122,9 @@ func (m *Model) internetProbe(v6 bool, within []addrset.Range) (netip.Addr, bool
 // such path reaches is answered. q.To may also be a service an instance
 // reaches on its own host (the EC2 instance metadata service,
 // 169.254.169.254, and its kin) or, from an ECS instance, Alibaba Cloud's
-// metadata service or DNS servers (100.100.100.200, 100.100.2.136,
-// 100.100.2.138), which no internet address reaches. Errors are
+// metadata service or DNS servers (100.100.100.200; 100.100.2.112/28 and
+// 100.100.2.128/28, among them 100.100.2.136 and 100.100.2.138), which no
+// internet address reaches. Errors are
 // [Model.Check]'s for a query from an internet host to q.To. With
 // transit gateway appliance mode, the internet's addresses are answered
 // as [Model.Matrix] answers its cells: per combination of the subnets the
@@ -154,7 +155,10 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 	if err := m.applianceErr("Sources"); err != nil {
 		return nil, err
 	}
-	svc, aliService := alibabaServiceAt(dst.addr) // each ECS instance reaches it from inside (alibaba_services.go)
+	// each ECS instance reaches it from inside (alibaba_services.go),
+	// unless an interface of the design holds the address (instanceServiceFor)
+	svc, aliService := alibabaServiceAt(dst.addr)
+	aliService = aliService && dst.iface == nil
 	if dst.iface == nil && dst.nat == nil && dst.vpc == nil && !dst.dns && !dst.local && !aliService {
 		return nil, fmt.Errorf("%w: %s is not in the design: Sources asks who reaches a destination of the design", ErrQuery, q.To)
 	}

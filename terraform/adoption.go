@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -55,30 +56,43 @@ func (r *reader) unorderedAdoption(in, owner *instance, attr string) bool {
 	default:
 		return false
 	}
-	viaVPC := slices.ContainsFunc(r.reach(in.module, in.references(attr)), func(s scopedRef) bool {
+	viaVPC := slices.ContainsFunc(r.reach(in.module, in.references(attr), false), func(s scopedRef) bool {
 		rf, ok := parseRef(s.ref)
 		return ok && vpcDefaultKind(rf, []string{owner.typ}) != ""
 	})
 	return viaVPC && !r.names(in, owner)
 }
 
-// scopedRef is a reference and the module instance it is read in.
+// scopedRef is a reference and the module instance it is read in; dep
+// marks one a depends_on list holds (where "module.x" orders after every
+// resource of the module), not an expression.
 type scopedRef struct {
 	module, ref string
+	dep         bool
 }
 
 // reach returns the references refs, read in the module instance module,
 // and those they lead to across module boundaries: a module's variable to
 // the call's expression for it and the call's depends_on, read in the
 // calling module; a module's output to the output's expression and
-// depends_on, read inside the module instance.
-func (r *reader) reach(module string, refs []string) []scopedRef {
+// depends_on, read inside the module instance; a module call's whole
+// value (module.x in an expression, as in a for expression over it) to
+// every output of the module, as Terraform orders a reference to a
+// module call after each of its outputs (not after every resource of
+// the module, which only depends_on = [module.x] does). dep says refs is
+// a depends_on list. In an expression's list, a reference Terraform
+// writes after another as a part of it (unwrapped: "module.x" after
+// "module.x.out") is no reference of its own and is left out.
+func (r *reader) reach(module string, refs []string, dep bool) []scopedRef {
 	var out []scopedRef
 	seen := map[scopedRef]bool{}
-	var walk func(module string, refs []string)
-	walk = func(module string, refs []string) {
-		for _, s := range refs {
-			sr := scopedRef{module, s}
+	var walk func(module string, refs []string, dep bool)
+	walk = func(module string, refs []string, dep bool) {
+		for i, s := range refs {
+			if !dep && unwrapped(refs, i) {
+				continue
+			}
+			sr := scopedRef{module, s, dep}
 			if seen[sr] {
 				continue
 			}
@@ -94,43 +108,53 @@ func (r *reader) reach(module string, refs []string) []scopedRef {
 				if pm := r.moduleConfig(parent); pm != nil && pm.ModuleCalls[call] != nil {
 					c := pm.ModuleCalls[call]
 					if e := c.Expressions[steps[1]]; e != nil && e.ExpressionData != nil {
-						walk(parent, e.References)
+						walk(parent, e.References, false)
 					}
-					walk(parent, c.DependsOn)
+					walk(parent, c.DependsOn, true)
 				}
-			case strings.HasPrefix(s, "module."):
+			case strings.HasPrefix(s, "module.") && !dep:
 				m, ok := parseModuleRef(s)
-				if !ok || m.output == "" {
+				if !ok {
 					continue
 				}
 				child := childModule(module, m.call, m.key)
-				if cm := r.moduleConfig(child); cm != nil && cm.Outputs[m.output] != nil {
-					o := cm.Outputs[m.output]
-					if o.Expression != nil && o.Expression.ExpressionData != nil {
-						walk(child, o.Expression.References)
+				cm := r.moduleConfig(child)
+				if cm == nil {
+					continue
+				}
+				names := []string{m.output}
+				if m.output == "" { // the call's whole value: every output
+					names = slices.Sorted(maps.Keys(cm.Outputs))
+				}
+				for _, name := range names {
+					if o := cm.Outputs[name]; o != nil {
+						if o.Expression != nil && o.Expression.ExpressionData != nil {
+							walk(child, o.Expression.References, false)
+						}
+						walk(child, o.DependsOn, true)
 					}
-					walk(child, o.DependsOn)
 				}
 			}
 		}
 	}
-	walk(module, refs)
+	walk(module, refs, dep)
 	return out
 }
 
 // names reports whether the configuration of in names owner, in an
 // expression or in depends_on, directly or through the module variables
-// and outputs it reads (reach), or whether a module call in is inside
-// names owner or its module in depends_on: Terraform then creates in
-// after owner.
+// and outputs it reads (reach), or whether its depends_on, or that of a
+// module call in is inside, names owner or its module: Terraform then
+// creates in after owner. A reference to a module's output orders in
+// after what the output's expression references only, not after the
+// module's other resources.
 func (r *reader) names(in, owner *instance) bool {
-	refs := slices.Clone(in.cfg.DependsOn)
+	all := r.reach(in.module, in.cfg.DependsOn, true)
 	for _, e := range in.cfg.Expressions {
 		if e != nil && e.ExpressionData != nil {
-			refs = append(refs, e.References...)
+			all = append(all, r.reach(in.module, e.References, false)...)
 		}
 	}
-	all := r.reach(in.module, refs)
 	// the depends_on of the module calls in is inside, read in their
 	// calling modules
 	for mod := in.module; mod != ""; {
@@ -139,24 +163,40 @@ func (r *reader) names(in, owner *instance) bool {
 			break
 		}
 		if pm := r.moduleConfig(parent); pm != nil && pm.ModuleCalls[call] != nil {
-			all = append(all, r.reach(parent, pm.ModuleCalls[call].DependsOn)...)
+			all = append(all, r.reach(parent, pm.ModuleCalls[call].DependsOn, true)...)
 		}
 		mod = parent
 	}
 	return slices.ContainsFunc(all, func(s scopedRef) bool {
-		if m, ok := parseModuleRef(s.ref); ok && m.output == "" && m.key == "" {
-			return inModule(owner.module, s.module, m.call) // depends_on = [module.x]
+		if m, ok := parseModuleRef(s.ref); ok {
+			// depends_on = [module.x]: every resource of the module;
+			// in an expression, its outputs were walked (reach)
+			return s.dep && m.output == "" && m.key == "" && inModule(owner.module, s.module, m.call)
 		}
 		rf, ok := parseRef(s.ref)
-		if !ok {
+		return ok && sameResource(s.module, rf.base, owner)
+	})
+}
+
+// sameResource reports whether the resource base (module-relative) read
+// in the module instance path module is owner's: a step of module without
+// a key (a module call's whole value, every instance's outputs: reach)
+// stands for any instance of the call.
+func sameResource(module, base string, owner *instance) bool {
+	if module == owner.module {
+		return module == "" && base == owner.base || module != "" && module+"."+base == owner.base
+	}
+	calls, ok := modulePath(module)
+	at, ok2 := modulePath(owner.module)
+	if !ok || !ok2 || len(calls) != len(at) || joinModule(at)+"."+base != owner.base {
+		return false
+	}
+	for i, c := range calls {
+		if c.call != at[i].call || c.key != "" && c.key != at[i].key {
 			return false
 		}
-		base := rf.base
-		if s.module != "" {
-			base = s.module + "." + base
-		}
-		return base == owner.base
-	})
+	}
+	return true
 }
 
 // adoptionWhat says why the rule of in on owner is one whose presence is

@@ -313,6 +313,12 @@
 //     default is read through the module's variables and outputs (a
 //     variable is the module call's expression for it) and the depends_on
 //     of the module calls it is in, as Terraform orders resources by them.
+//     A reference to a module's output (module.net.sg_id) orders after
+//     what the output's expression references only, not after the
+//     module's other resources: the "module.net" Terraform's JSON writes
+//     after it is a part of it, not depends_on = [module.net], which
+//     alone orders after every resource of the module; a reference to a
+//     module call's whole value orders after every one of its outputs.
 //   - Protocols are read as users write them: "tcp", "TCP", "6", "-1",
 //     "all", and, for a network ACL entry, the IANA keywords the provider
 //     takes ("ipv6-icmp", "ospfigp"); an ACL entry's action in any case
