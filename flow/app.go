@@ -17,8 +17,26 @@ type App uint8
 
 // The application protocols a flow can name: [AppUnset], [AppNone] (a
 // protocol Suricata does not recognise: no application-layer rule
-// matches) and Suricata's application-layer protocols that Network
-// Firewall's rules can name, each written as [App.String] prints it.
+// matches) and Suricata's application-layer protocols, each written as
+// [App.String] prints it.
+//
+// Each rides on the transport Suricata's parser for it registers for
+// ([App.RunsOver]): tls, http, http2, ssh, smtp, ftp, ftp-data, imap,
+// pop3, smb, rdp, rfb, mqtt, pgsql, telnet, modbus, dnp3, msn and
+// websocket over tcp; quic, dhcp, ntp, tftp, ike and bittorrent-dht over
+// udp; dns, dcerpc, krb5, nfs, ldap, sip, snmp and enip over either (a
+// protocol whose parser reachsim could not pin to one transport is taken
+// to run over both, so that no real session is refused). A flow naming
+// an App on a transport that cannot carry it is invalid.
+//
+// AWS Network Firewall does not detect two of them: its stateful rules
+// do not support "FTP-data protocol detection" nor "IKEv2 protocol"
+// (AWS, "Limitations and caveats for stateful rules in AWS Network
+// Firewall",
+// https://docs.aws.amazon.com/network-firewall/latest/developerguide/suricata-limitations-caveats.html).
+// A flow may still name [AppFTPData] or [AppIKE] (the session speaks it),
+// but the firewall sees no application protocol in it, as for [AppNone]
+// (package firewall/stateful, "Application protocol").
 const (
 	// AppUnset says nothing: the firewall guesses from the port.
 	AppUnset App = iota
@@ -31,6 +49,8 @@ const (
 	AppDNS
 	AppSMTP
 	AppFTP
+	// AppFTPData is an FTP data connection, which Network Firewall does
+	// not detect: it judges it as AppNone.
 	AppFTPData
 	AppIMAP
 	AppPOP3
@@ -51,6 +71,8 @@ const (
 	AppDHCP
 	AppTFTP
 	AppSNMP
+	// AppIKE is IKE (IKEv1 and IKEv2, alias ikev2), which Network
+	// Firewall does not detect: it judges it as AppNone.
 	AppIKE
 	AppSIP
 	AppQUIC
@@ -105,9 +127,69 @@ func ParseApp(s string) (App, error) {
 // reads (not a number converted to App beyond them).
 func (a App) IsValid() bool { return int(a) < len(appNames) }
 
+// Transports on which an application protocol runs, as bits.
+const (
+	overTCP uint8 = 1 << iota
+	overUDP
+)
+
+// appOver is the transports Suricata's parser of each protocol registers
+// for (src/app-layer-*.c, rust/src/*/: the IPPROTO_TCP or IPPROTO_UDP it
+// registers detection and parsing with). Where reachsim could not pin a
+// parser to one transport, both (a real session is never refused).
+var appOver = [appCount]uint8{
+	AppUnset: overTCP | overUDP, AppNone: overTCP | overUDP,
+	AppTLS: overTCP, AppHTTP: overTCP, AppHTTP2: overTCP, AppSSH: overTCP, AppSMTP: overTCP,
+	AppFTP: overTCP, AppFTPData: overTCP, AppIMAP: overTCP, AppPOP3: overTCP, AppSMB: overTCP,
+	AppRDP: overTCP, AppRFB: overTCP, AppMQTT: overTCP, AppPgSQL: overTCP, AppTelnet: overTCP,
+	AppModbus: overTCP, AppDNP3: overTCP, AppMSN: overTCP, AppWebSocket: overTCP,
+	AppQUIC: overUDP, AppDHCP: overUDP, AppNTP: overUDP, AppTFTP: overUDP, AppIKE: overUDP, AppBittorrentDHT: overUDP,
+	AppDNS: overTCP | overUDP, AppDCERPC: overTCP | overUDP, AppKRB5: overTCP | overUDP, AppNFS: overTCP | overUDP,
+	AppLDAP: overTCP | overUDP, AppSIP: overTCP | overUDP, AppSNMP: overTCP | overUDP, AppENIP: overTCP | overUDP,
+}
+
+// RunsOver reports whether a session of transport p can speak a: p is
+// tcp or udp, and Suricata's parser of a runs over it (see [App]);
+// [AppUnset] and [AppNone] run over both. False for an invalid App.
+func (a App) RunsOver(p Protocol) bool {
+	if !a.IsValid() {
+		return false
+	}
+	switch p {
+	case TCP:
+		return appOver[a]&overTCP != 0
+	case UDP:
+		return appOver[a]&overUDP != 0
+	}
+	return false
+}
+
+// Transports returns the transports a runs over ([App.RunsOver]): tcp,
+// udp or both, in a new slice; nil for an invalid App.
+func (a App) Transports() []Protocol {
+	var out []Protocol
+	for _, p := range [...]Protocol{TCP, UDP} {
+		if a.RunsOver(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// TransportWords says over what a runs: "tcp", "udp" or "tcp or udp".
+func (a App) TransportWords() string {
+	ps := a.Transports()
+	words := make([]string, len(ps))
+	for i, p := range ps {
+		words[i] = p.String()
+	}
+	return strings.Join(words, " or ")
+}
+
 // checkApp reports why f cannot carry its App: an App a flow has no room
-// for (only tcp and udp carry an application protocol), or one other
-// than tls or http beside a Domain (a TLS SNI or an HTTP Host).
+// for (only tcp and udp carry an application protocol), one on a
+// transport that cannot carry it ([App.RunsOver]), or one other than tls
+// or http beside a Domain (a TLS SNI or an HTTP Host).
 func (f Flow) checkApp() error {
 	switch {
 	case f.App == AppUnset:
@@ -116,6 +198,8 @@ func (f Flow) checkApp() error {
 		return fmt.Errorf("%w: application protocol %d is not one of %s", ErrFlow, uint8(f.App), strings.Join(Apps(), ", "))
 	case !f.Protocol.HasPorts():
 		return fmt.Errorf("%w: protocol %s carries no application protocol, but app %s is set; it is for tcp and udp", ErrFlow, f.Protocol, f.App)
+	case !f.App.RunsOver(f.Protocol):
+		return fmt.Errorf("%w: app %s runs over %s only (Suricata's %s parser), not %s", ErrFlow, f.App, f.App.TransportWords(), f.App, f.Protocol)
 	case f.Domain != "" && f.App != AppTLS && f.App != AppHTTP && f.App != AppHTTP2:
 		return fmt.Errorf("%w: domain %q is a TLS SNI or an HTTP Host, but app is %s: want tls, http or http2", ErrFlow, f.Domain, f.App)
 	}

@@ -20,4 +20,10 @@
 // Words are separated by spaces or tabs; without ports, an IPv6 address
 // may be written in brackets ("icmpv6 [2001:db8::1] -> [2001:db8::2]"),
 // an IPv4 one never.
+//
+// A flow may name the application protocol its session speaks ([App],
+// "app tls"), as Suricata names it, on a transport Suricata's parser for
+// it runs over ([App.RunsOver]: tls over tcp, quic over udp, dns over
+// either); [Flow.Validate] refuses the others. Network Firewall does not
+// detect two of them, ftp-data and ike: see [App].
 package flow

@@ -106,7 +106,9 @@ func (f Flow) Reverse() Flow {
 // family, without zone and not IPv4-mapped IPv6; ports only on TCP and UDP;
 // ICMP only between IPv4 addresses and ICMPv6 only between IPv6 addresses;
 // type and code only on ICMP; an application protocol only on TCP and
-// UDP, and only tls or http beside a domain; the domain a plain host name.
+// UDP, only on a transport it runs over ([App.RunsOver]: no tls over UDP,
+// no quic over TCP), and only tls or http beside a domain; the domain a
+// plain host name.
 func (f Flow) Validate() error {
 	if f.plainV4() {
 		return nil

@@ -130,7 +130,14 @@
 // a path are walked per combination of their choices (at most 64, past
 // which the first one's hop is undecided and the walk ends there). The
 // trace shows the appliance forwarding unchanged when the answers agree,
-// else the first possibility whose answer is not Unreachable. [Model.Ports]
+// else the first possibility whose answer is not Unreachable. Behind a
+// transit gateway's appliance-mode attachment, where the flow hash may
+// pick a zone whose path meets such an appliance and another whose path
+// meets none, the trace may show a path without the appliance: when the
+// possibilities disagree, the transit gateway hop where the flow hash
+// picks is then the undecided one ([TGWApplianceZoneUnknown]), its
+// Missing naming the appliance and what each possibility meets, so the
+// answer is Indeterminate wherever the source sits. [Model.Ports]
 // answers such a question port by port from those walks, as
 // [Model.Verdict] does; [Model.Matrix] and [Diff], whose walks of a
 // middle follow one path, leave the prefix out of their IPv6 internet

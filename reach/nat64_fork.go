@@ -27,7 +27,10 @@ import (
 // them says. The trace shows the first combination (each appliance
 // forwarding unchanged) when they agree, else the first whose answer is
 // not Unreachable; the undecided hop's reason says what each possibility
-// meets.
+// meets. When that trace is a zone walk's whose path meets no appliance
+// (the flow hash may pick another zone, whose path does), the transit
+// gateway hop where the flow hash picks is made undecided instead
+// (undecideShown): the answer is Indeterminate, on a hop of the trace.
 //
 // The walks wrap the transit gateway's zone walks (tgw_appliance.go):
 // each combination is answered over the flow hash's choices first.
@@ -54,8 +57,11 @@ type nat64Fork struct {
 	// (true: the appliance translates); past its end, unchanged
 	picks []bool
 	met   []nat64Point // the choice points of this walk
-	most  int          // the most points a walk met, over the zone walks of one combination
-	stop  bool         // end the request, undecided, at the first point
+	// all holds every point met over the zone walks of one combination
+	// (each appliance once per place in the order), to word it
+	all  []nat64Point
+	most int  // the most points a walk met, over the zone walks of one combination
+	stop bool // end the request, undecided, at the first point
 	// walking is set while walkNAT64 walks one combination: walkWith
 	// then walks it (over the zone walks, if any)
 	walking bool
@@ -71,6 +77,7 @@ type nat64Fork struct {
 type nat64Point struct {
 	ap         *ifaceInfo
 	hop        int
+	at         int // its place in the order met
 	translated bool
 }
 
@@ -131,11 +138,14 @@ func (w *walker) nat64Choice(pkt flow.Flow, ap *ifaceInfo, at int) (a arrival, t
 	}
 	k := len(x.met)
 	translated = k < len(x.picks) && x.picks[k]
-	p := nat64Point{ap: ap, hop: at, translated: translated}
+	p := nat64Point{ap: ap, hop: at, at: k, translated: translated}
 	if translated {
 		p.hop = len(*w.hops) // the translation's hop, added next
 	}
 	x.met = append(x.met, p)
+	if !slices.ContainsFunc(x.all, func(q nat64Point) bool { return q.at == k && q.ap == ap }) {
+		x.all = append(x.all, p)
+	}
 	x.most = max(x.most, len(x.met))
 	if !translated {
 		return arrival{ok: true}, false
@@ -173,7 +183,7 @@ func (m *Model) walkNAT64(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived,
 	walk := func() {
 		fw.restart(fs)
 		rw.restart(rs)
-		x.met, x.most = x.met[:0], 0
+		x.met, x.all, x.most = x.met[:0], x.all[:0], 0
 		x.walking = true
 		arrived, back = m.walkWith(f, src, fw, rw)
 		x.walking = false
@@ -188,7 +198,7 @@ func (m *Model) walkNAT64(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived,
 		}
 		out := outcomeOf(*fw.hops, *rw.hops, arrived.ok)
 		if fw.explain {
-			x.tried = append(x.tried, nat64Try{choices: x.words(), out: out, fate: fateOf(*fw.hops, *rw.hops, out)})
+			x.tried = append(x.tried, nat64Try{choices: x.allWords(), out: out, fate: fateOf(*fw.hops, *rw.hops, out)})
 		}
 		if walks == 1 {
 			first = out
@@ -214,7 +224,14 @@ func (m *Model) walkNAT64(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived,
 	}
 	walk()
 	if len(x.met) == 0 {
-		return arrived, back // not met on the shown walk (a zone walk's): nothing to mark
+		// the shown walk (a zone walk's: tgw_appliance.go) met no
+		// appliance, but another subnet's path did
+		if !agree {
+			x.undecideShown(f, fw, rw)
+		} else if fw.explain && fw.fork != nil && len(fw.fork.met) > 0 {
+			hopOfZone(fw, rw, fw.fork.met[0]).addDetail(fmt.Sprintf("whether the appliances on the paths of other subnets forward the packet unchanged or translate it (a NAT64 instance), the answer is the same (%s): %s", first, x.fates()))
+		}
+		return arrived, back
 	}
 	p := x.met[0]
 	h := &(*fw.hops)[p.hop]
@@ -233,6 +250,74 @@ func (m *Model) walkNAT64(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived,
 		h.addDetail(fmt.Sprintf("whether appliance %s forwards the packet unchanged or translates it (a NAT64 instance), the answer is the same (%s): %s", p.ap.ID, first, x.fates()))
 	}
 	return arrived, back
+}
+
+// undecideShown makes the answer of the shown walk of f, which met no
+// appliance, undecided when the combinations of what the appliances on
+// other walks do disagree: the shown walk is one of the transit gateway's
+// zone walks (tgw_appliance.go), and the flow hash may pick another
+// subnet, whose path meets an appliance. The transit gateway hop where
+// the flow hash picks is the hop marked: it is on the shown trace, and it
+// is where the paths part. (A shown walk without such a hop cannot follow
+// from the walks above; should one come, its last request hop is
+// marked, so that the answer is never certain.)
+func (x *nat64Fork) undecideShown(f flow.Flow, fw, rw *walker) {
+	dst := f.Dst.Addr()
+	why := fmt.Sprintf("%s is in the NAT64 prefix %s (the IPv4 address %s, as DNS64 writes it), and an appliance on the path of another subnet the flow hash may pick may forward it unchanged or translate it (a NAT64 instance), which the input does not say; the answer differs between them: %s",
+		dst, nat64Prefix, nat64Embedded(dst), x.fates())
+	if z := fw.fork; z != nil && len(z.met) > 0 {
+		p := z.met[0]
+		h := hopOfZone(fw, rw, p)
+		if h.Code == "" {
+			undecideHop(h, p.att, p.leg, why)
+			// walkZones' word that every subnet answers alike holds for
+			// this combination only
+			h.notes = slices.DeleteFunc(h.notes, func(n string) bool { return strings.HasPrefix(n, zonesAgreeNote) })
+		} else if fw.explain {
+			h.addDetail(why)
+		}
+		return
+	}
+	hops := *fw.hops
+	if len(hops) == 0 {
+		return
+	}
+	if h := &hops[len(hops)-1]; h.Code == "" {
+		h.Verdict, h.Code, h.judge = flow.Indeterminate, ApplianceTranslationUnknown, nil
+		h.reason = why
+	}
+}
+
+// hopOfZone returns the transit gateway hop of zone choice p on the walk.
+func hopOfZone(fw, rw *walker, p zonePoint) *Hop {
+	hops := *fw.hops
+	if p.leg == Return {
+		hops = *rw.hops
+	}
+	return &hops[p.hop]
+}
+
+// allWords says what the appliances did over the zone walks of this
+// combination: at each place in the order, the appliances met there.
+func (x *nat64Fork) allWords() string {
+	var out []string
+	for k := 0; ; k++ {
+		var ids []string
+		for _, p := range x.all {
+			if p.at == k {
+				ids = append(ids, p.ap.ID)
+			}
+		}
+		if len(ids) == 0 {
+			break
+		}
+		did := " forwards it unchanged"
+		if k < len(x.picks) && x.picks[k] {
+			did = " translates it"
+		}
+		out = append(out, strings.Join(ids, " or ")+did)
+	}
+	return strings.Join(out, ", then ")
 }
 
 // words says what the appliances did on this walk.

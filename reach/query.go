@@ -109,7 +109,8 @@ func (q Query) validate() error {
 }
 
 // checkApp reports why a session of protocol p with domain d cannot
-// speak app.
+// speak app: p carries none, p is a transport app does not run over
+// ([flow.App.RunsOver]), or d is set and app is not tls, http or http2.
 func checkApp(p flow.Protocol, app flow.App, d string) error {
 	switch {
 	case app == flow.AppUnset:
@@ -118,6 +119,8 @@ func checkApp(p flow.Protocol, app flow.App, d string) error {
 		return fmt.Errorf("%w: application protocol %d: want one of %s", ErrQuery, uint8(app), strings.Join(flow.Apps(), ", "))
 	case !p.HasPorts():
 		return fmt.Errorf("%w: app %s: an application protocol is carried by tcp or udp, not %s", ErrQuery, app, p)
+	case !app.RunsOver(p):
+		return fmt.Errorf("%w: app %s runs over %s only (Suricata's %s parser), not %s", ErrQuery, app, app.TransportWords(), app, p)
 	case d != "" && app != flow.AppTLS && app != flow.AppHTTP && app != flow.AppHTTP2:
 		return fmt.Errorf("%w: app %s with domain %q: a domain is a TLS SNI or an HTTP Host; want app tls, http or http2", ErrQuery, app, d)
 	}

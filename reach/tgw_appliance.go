@@ -262,10 +262,13 @@ func (m *Model) walkZones(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived,
 		if p.leg == Return {
 			hops = *rw.hops // the reply's hop: the request's may be fewer
 		}
-		hops[p.hop].addDetail(fmt.Sprintf("every subnet the flow hash can pick gives the answer this trace gives (%s)", first))
+		hops[p.hop].addDetail(fmt.Sprintf("%s (%s)", zonesAgreeNote, first))
 	}
 	return arrived, back
 }
+
+// zonesAgreeNote begins the detail of a zone walk whose choices agree.
+const zonesAgreeNote = "every subnet the flow hash can pick gives the answer this trace gives"
 
 // undecideZone makes the transit gateway hop of the walk's first choice
 // of the flow hash undecided: why says why the walk cannot answer.

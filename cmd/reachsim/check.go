@@ -66,7 +66,9 @@ Flags:
   --domain NAME       the TLS SNI or HTTP Host, for firewall domain rules (tcp)
   --app APP           the application protocol the session speaks, for the
                       firewall's application rules (tcp, udp): tls, http, ssh,
-                      dns, ... or none; default: guessed from the port
+                      dns, ... or none, on a transport that carries it (not
+                      tls over udp, nor quic over tcp); default: guessed from
+                      the port
   --ipv6              use the interfaces' IPv6 addresses (an endpoint given as
                       an address decides the family itself: with --ipv6 an
                       IPv4 address is an error)
@@ -315,14 +317,17 @@ func (a *appFlag) Set(s string) error {
 }
 
 // check refuses --app where the session cannot carry it: a protocol
-// without ports, or beside --domain (a TLS SNI or an HTTP Host) a
-// protocol other than tls, http or http2.
+// without ports, a transport the application protocol does not run over
+// (tls over udp, quic over tcp: flow.App.RunsOver), or beside --domain (a
+// TLS SNI or an HTTP Host) a protocol other than tls, http or http2.
 func (a appFlag) check(proto flow.Protocol, domain string) error {
 	switch {
 	case a.v == flow.AppUnset:
 		return nil
 	case !proto.HasPorts():
 		return fmt.Errorf("--app applies to tcp and udp, not %s", proto)
+	case !a.v.RunsOver(proto):
+		return fmt.Errorf("--app %s runs over %s only (Suricata's %s parser), not %s", a.v, a.v.TransportWords(), a.v, proto)
 	case domain != "" && a.v != flow.AppTLS && a.v != flow.AppHTTP && a.v != flow.AppHTTP2:
 		return fmt.Errorf("--app %s with --domain: a domain is a TLS SNI or an HTTP Host; want --app tls, http or http2", a.v)
 	}

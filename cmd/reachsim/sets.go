@@ -30,7 +30,9 @@ Flags:
   --domain NAME       the TLS SNI or HTTP Host, for firewall domain rules (tcp)
   --app APP           the application protocol the session speaks on every port, for the
                       firewall's application rules (tcp, udp): tls, http, ssh,
-                      dns, ... or none; default: guessed from the port
+                      dns, ... or none, on a transport that carries it (not
+                      tls over udp, nor quic over tcp); default: guessed from
+                      the port
   --src-port PORT     the client port the open set and the cuts are for, a
                       number or a service name (tcp and udp; default ` + fmt.Sprint(reach.DefaultSourcePort) + `)
   --ipv6              use the interfaces' IPv6 addresses (an endpoint given as
@@ -160,7 +162,9 @@ Flags:
   --domain NAME       the TLS SNI or HTTP Host, for firewall domain rules (tcp)
   --app APP           the application protocol the session speaks, for the
                       firewall's application rules (tcp, udp): tls, http, ssh,
-                      dns, ... or none; default: guessed from the port
+                      dns, ... or none, on a transport that carries it (not
+                      tls over udp, nor quic over tcp); default: guessed from
+                      the port
   --ipv6              ask about IPv6 sources (and the destination's IPv6
                       address; with --ipv6 an IPv4 --to is an error, and
                       without it an IPv6 one)

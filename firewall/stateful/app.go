@@ -22,7 +22,7 @@ var appPorts = map[flow.Protocol]map[uint16]string{
 	},
 	flow.UDP: {
 		53: "dns", 123: "ntp", 67: "dhcp", 68: "dhcp", 69: "tftp", 161: "snmp", 88: "krb5",
-		500: "ike", 4500: "ike", 5060: "sip", 443: "quic", 2049: "nfs",
+		5060: "sip", 443: "quic", 2049: "nfs",
 	},
 }
 
@@ -35,10 +35,12 @@ var appPorts = map[flow.Protocol]map[uint16]string{
 //	     1883 -> mqtt   5432 -> pgsql   23 -> telnet   502 -> modbus
 //	     20000 -> dnp3   2049 -> nfs
 //	udp  53 -> dns   123 -> ntp   67 68 -> dhcp   69 -> tftp   161 -> snmp
-//	     88 -> krb5   500 4500 -> ike   5060 -> sip   443 -> quic   2049 -> nfs
+//	     88 -> krb5   5060 -> sip   443 -> quic   2049 -> nfs
 //
 // and "none" for anything else (Suricata's protocol detection fails; no
-// application-layer rule matches). Suricata detects protocols by content,
+// application-layer rule matches). IKE's udp 500 and 4500 are "none" too:
+// Network Firewall does not detect IKEv2 (AWS, "Limitations and caveats
+// for stateful rules"), as it does not detect FTP data connections. Suricata detects protocols by content,
 // not port: the table is reachsim's guess, a stated limit, for a session
 // that says nothing of its protocol. Set the flow's App when a
 // service runs elsewhere. A TCP session with a Domain and no App
@@ -88,6 +90,40 @@ var appByPort = func() (l [2][]portApp) {
 	}
 	return l
 }()
+
+// detected reports whether Network Firewall detects application protocol
+// a (as canonApp names it): all but ike and ftp-data. AWS, "Limitations
+// and caveats for stateful rules in AWS Network Firewall"
+// (https://docs.aws.amazon.com/network-firewall/latest/developerguide/suricata-limitations-caveats.html),
+// lists "FTP-data protocol detection" and "IKEv2 protocol" among the
+// Suricata features it does not support, without saying that it refuses
+// a rule naming them: such a rule is accepted and matches no session
+// (reachsim compiles it as never matching), and a session that speaks
+// such a protocol is seen to speak none (its detection fails), so
+// app-layer-protocol:failed matches it.
+func detected(a string) bool { return a != "ike" && a != "ftp-data" }
+
+// seenApp is the application protocol Network Firewall sees a session
+// speak: a (canonical), or "none" for one it does not detect.
+func seenApp(a string) string {
+	if !detected(a) {
+		return "none"
+	}
+	return a
+}
+
+// knownApp reports whether name (lower case) is an application protocol
+// Suricata's app-layer-protocol keyword takes: a name of flow.App but
+// none, or one of Suricata's aliases (ssl, http1, ikev2).
+func knownApp(name string) bool {
+	a, err := flow.ParseApp(name)
+	return err == nil && a != flow.AppNone
+}
+
+// ruleAppNames are the names knownApp takes, for an error.
+func ruleAppNames() []string {
+	return slices.DeleteFunc(flow.Apps(), func(n string) bool { return n == "none" })
+}
 
 // canonApp maps a session's application protocol to the name the engine
 // uses: lower case, "http1" as "http", "ssl" as "tls", "ikev2" as "ike".

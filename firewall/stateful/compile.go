@@ -113,9 +113,10 @@ type rule struct {
 	setKW, setWhy    string
 
 	// options
-	est          int8 // +1 established, -1 not_established
-	dir          int8 // +1 to_server, -1 to_client
-	never        bool // a condition no packet meets (flow:only_frag)
+	est          int8   // +1 established, -1 not_established
+	dir          int8   // +1 to_server, -1 to_client
+	never        bool   // a condition no packet meets (flow:only_frag, an undetected protocol)
+	neverWhy     string // why never, for Explain
 	needsPayload bool
 	conds        []cond
 	bufs         []buffer
@@ -630,6 +631,12 @@ func (c *compiler) compile(sr *suricata.Rule, order RuleOrder) (rule, error) {
 	default:
 		r.protoAny = true
 		r.apps = appsOf(proto)
+		if !slices.ContainsFunc(r.apps, detected) {
+			// AWS: Network Firewall does not support FTP-data protocol
+			// detection nor the IKEv2 protocol: no session is seen to
+			// speak it
+			r.never, r.neverWhy = true, fmt.Sprintf("Network Firewall does not detect the %s protocol (AWS, limitations and caveats for stateful rules): the rule matches no session", proto)
+		}
 	}
 	c.ruleUnknown = c.ruleUnknown[:0]
 	src, err := c.addr(sr.Src)

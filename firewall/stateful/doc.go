@@ -82,11 +82,15 @@
 //     (ICMP and ICMPv6), icmpv4, icmpv6 by IP protocol; an application
 //     protocol ("tls", "http", "dns", ...) only at stages whose
 //     application protocol is known and equal ("http" also matches
-//     HTTP/2). A rule with ports other than "any" never matches a packet
+//     HTTP/2; "ftp-data" and "ikev2" never match: see Application
+//     protocol). A rule with ports other than "any" never matches a packet
 //     without ports (ICMP).
 //   - flow: established, not_established, stateless, to_server/from_client,
 //     to_client/from_server, no_frag, only_frag; ip_proto; itype; icode;
-//     sameip; app-layer-protocol; ssl_state client_hello (the client's first
+//     sameip; app-layer-protocol (a protocol name Suricata knows, an alias
+//     ssl, http1 or ikev2, or failed, each maybe negated with "!"; any
+//     other name is refused, as Suricata refuses it: ErrInvalidRule
+//     naming the rule and the name); ssl_state client_hello (the client's first
 //     application message: DataToServer for TCP) and server_hello (the
 //     server's first: DataToClient for TCP).
 //   - tls.sni and http.host sticky buffers with content, nocase, startswith,
@@ -176,6 +180,24 @@
 // Explain's Stages and Skipped hold the TLS reading's trace, then the
 // HTTP reading's. A session whose flow names its App, or of another transport,
 // is judged as it says.
+//
+// Network Firewall does not detect two of Suricata's protocols: AWS lists
+// "FTP-data protocol detection" and "IKEv2 protocol" among the Suricata
+// features it does not support ("Limitations and caveats for stateful
+// rules in AWS Network Firewall",
+// https://docs.aws.amazon.com/network-firewall/latest/developerguide/suricata-limitations-caveats.html).
+// The page does not say that it refuses a rule naming them (it says so of
+// the keywords it refuses: dataset, iprep, file keywords), so such a rule
+// compiles and matches no session: a rule of protocol ftp-data or ikev2,
+// app-layer-protocol:ftp-data or :ike. A
+// session that speaks one (flow.AppFTPData, flow.AppIKE) is seen to
+// speak none, as when Suricata's detection fails: app-layer-protocol:failed
+// matches it, and [DefaultAppProto] guesses none for udp/500 and 4500.
+// QUIC, which an older version of that page listed, is detected.
+//
+// A flow names only an App that runs over its transport ([flow.App.RunsOver]:
+// tls over tcp, quic over udp, dns over either); [flow.Flow.Validate]
+// refuses the others, which Suricata could never detect.
 //
 // IP-only rules (Suricata's classification: a layer-3/4 protocol, both
 // ports "any", no negated address, no flow keyword and only informational

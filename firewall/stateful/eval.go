@@ -264,9 +264,9 @@ func (e *Engine) evaluate(s Session, explain, quiet bool, w *worlds) Decision {
 	case ret && !fwd:
 		d.Warning = warnReturnOnly
 	}
-	app := s.Flow.App.String() // canonical: flow writes Suricata's names
+	app := seenApp(s.Flow.App.String()) // canonical: flow writes Suricata's names; ike, ftp-data undetected (app.go)
 	if s.Flow.App == flow.AppUnset {
-		app = DefaultAppProto(s.Flow) // canonical already (TestDefaultAppProtoIsCanonical)
+		app = DefaultAppProto(s.Flow) // canonical already (TestDefaultAppProtoIsCanonical), detected
 	}
 	var scratch domainBufs
 	rawDot, lowDot := scratch.raw[:0], scratch.low[:0]

@@ -251,7 +251,7 @@ func (c *options) flow(pos int, o suricata.Option) error {
 		case "to_client", "from_server":
 			dir = -1
 		case "only_frag":
-			r.never = true
+			r.never, r.neverWhy = true, "flow:only_frag: reachsim's sessions carry no fragments"
 		case "only_stream", "no_stream":
 			c.undecide(pos, o.Keyword, "flow:"+v+" depends on stream reassembly")
 		default:
@@ -312,9 +312,15 @@ func (c *options) appLayerProtocol(_ int, o suricata.Option) error {
 	if v == "" {
 		return fmt.Errorf("%w: app-layer-protocol needs a protocol", ErrInvalidRule)
 	}
-	if v == "failed" {
+	switch {
+	case v == "failed":
 		cd.apps = []string{"none"}
-	} else {
+	case v == "unknown":
+		cd.apps = []string{"unknown"} // Suricata 8's "not yet known": no session's protocol here
+	case !knownApp(v):
+		return fmt.Errorf("%w: app-layer-protocol:%s: unknown application protocol %q (Suricata refuses the rule): want failed or one of %s",
+			ErrInvalidRule, strings.TrimSpace(o.Value), v, strings.Join(ruleAppNames(), ", "))
+	default:
 		cd.apps = appsOf(canonApp(v))
 	}
 	c.r.conds = append(c.r.conds, cd)

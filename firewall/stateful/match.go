@@ -243,7 +243,7 @@ func (r *rule) mismatch(p *packet) string {
 	spec := p.spec
 	switch {
 	case r.never:
-		return "flow:only_frag: reachsim's sessions carry no fragments"
+		return r.neverWhy
 	case r.ipOnly && !p.first:
 		return "an IP-only rule is checked on the first packet of each direction only"
 	case len(r.apps) > 0 && !p.appKnown:

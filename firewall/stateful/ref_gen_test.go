@@ -101,7 +101,7 @@ func (g generator) port() string {
 // rule writes a random Suricata rule.
 func (g generator) rule(sid int, order RuleOrder) string {
 	action := g.pick([]string{"pass", "pass", "drop", "drop", "reject", "alert"})
-	proto := g.pick([]string{"ip", "tcp", "tcp", "udp", "icmp", "tls", "http", "dns", "ssh"})
+	proto := g.pick([]string{"ip", "tcp", "tcp", "udp", "icmp", "tls", "http", "dns", "ssh", "ikev2", "ftp-data"})
 	dir := "->"
 	if g.chance(0.25) {
 		dir = "<>"
@@ -114,7 +114,7 @@ func (g generator) rule(sid int, order RuleOrder) string {
 		opts = append(opts, "ip_proto:"+g.pick([]string{"TCP", "!UDP", "17", "<17", ">6", "ICMP"}))
 	}
 	if g.chance(0.1) {
-		opts = append(opts, "app-layer-protocol:"+g.pick([]string{"tls", "!http", "failed", "dns", "http"}))
+		opts = append(opts, "app-layer-protocol:"+g.pick([]string{"tls", "!http", "failed", "dns", "http", "ike", "!ftp-data"}))
 	}
 	canTLS := proto == "ip" || proto == "tcp" || proto == "tls" || proto == "udp"
 	canHTTP := proto == "ip" || proto == "tcp" || proto == "http"
@@ -335,15 +335,23 @@ func (g generator) session() Session {
 		s.Flow.Domain = g.pick(randomDomains)
 	}
 	if g.chance(0.5) && s.Flow.Protocol.HasPorts() {
-		names := []string{"tls", "http", "http2", "dns", "none", "ssh", "HTTP1"}
+		names := []string{"tls", "http", "http2", "dns", "none", "ssh", "HTTP1", "ftp-data"}
+		if s.Flow.Protocol == flow.UDP {
+			names = []string{"dns", "none", "quic", "ike", "dhcp"} // what runs over udp (flow.App.RunsOver)
+		}
 		if s.Flow.Domain != "" {
-			names = names[:3] // a Domain is a TLS SNI or an HTTP Host
+			names = []string{"tls", "http", "http2"} // a Domain is a TLS SNI or an HTTP Host (tcp only)
+			if s.Flow.Protocol != flow.TCP {
+				names = nil // none runs over udp
+			}
 		}
-		a, err := flow.ParseApp(g.pick(names))
-		if err != nil {
-			panic(err)
+		if len(names) > 0 {
+			a, err := flow.ParseApp(g.pick(names))
+			if err != nil {
+				panic(err)
+			}
+			s.Flow.App = a
 		}
-		s.Flow.App = a
 	}
 	switch g.r.IntN(10) {
 	case 0:

@@ -444,6 +444,11 @@ func (e *refEngine) judged(s Session) []refPacket {
 		app = DefaultAppProto(s.Flow)
 	}
 	app = refCanonApp(app)
+	if app == "ike" || app == "ftp-data" {
+		// AWS: Network Firewall does not support FTP-data protocol
+		// detection nor the IKEv2 protocol: detection fails
+		app = "none"
+	}
 	var out []refPacket
 	for _, st := range refStages(s.Flow.Protocol) {
 		if st.toServer && !fwd || !st.toServer && !ret || s.Unseen&(1<<st.stage) != 0 {
