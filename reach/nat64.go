@@ -351,8 +351,10 @@ func (m *Model) nat64Cuts(b *flow.Bounds) bool {
 }
 
 // nat64MayFork reports whether a route of m may send a request for the
-// NAT64 prefix to an appliance (an interface with an IPv4 address) whose
-// subnet's routes may not doom the unchanged packet (nat64Doomed): its
+// NAT64 prefix to an appliance (an interface with an IPv4 address and
+// its source/destination check off or unknown: with it on, the check
+// drops the packet before anything forks) whose subnet's routes may not
+// doom the unchanged packet (nat64Doomed): its
 // walk then forks there, one walk per possibility (nat64_fork.go), which
 // the matrix's walks of a middle, whose security groups are judged
 // afterwards on one path, do not follow. [Model.Matrix] and [Diff] leave
@@ -374,7 +376,8 @@ func (m *Model) nat64MayFork() bool {
 				continue
 			}
 			if ii := m.ifaces[cr.TargetID]; ii != nil {
-				if _, v4 := ii.addr(false); v4 && !m.nat64SubnetDooms(ii.subnet, 0) {
+				checkOn := !ii.SourceDestCheckDisabled && ii.SourceDestCheckUnknown == "" // drops the packet first (applianceHop)
+				if _, v4 := ii.addr(false); v4 && !checkOn && !m.nat64SubnetDooms(ii.subnet, 0) {
 					return true
 				}
 			}
