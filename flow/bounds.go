@@ -385,6 +385,32 @@ func (b *Bounds) Atoms(f Field, within Range[uint16]) []Range[uint16] {
 	return append(out, Range[uint16]{uint16(lo), within.Hi})
 }
 
+// AtomsInto is [Bounds.Atoms] appended to dst, without allocating when
+// dst has room: it sorts and compacts b's edges of f in place (the set
+// of edges, and so every answer of b, is unchanged), so b must not be
+// read by another goroutine meanwhile.
+func (b *Bounds) AtomsInto(dst []Range[uint16], f Field, within Range[uint16]) []Range[uint16] {
+	if within.IsEmpty() {
+		return dst
+	}
+	lo := uint32(within.Lo)
+	if f <= FieldICMPCode {
+		slices.Sort(b.cuts[f])
+		b.cuts[f] = slices.Compact(b.cuts[f])
+		for _, c := range b.cuts[f] {
+			if c <= lo {
+				continue
+			}
+			if c > uint32(within.Hi) {
+				break
+			}
+			dst = append(dst, Range[uint16]{uint16(lo), uint16(c - 1)})
+			lo = c
+		}
+	}
+	return append(dst, Range[uint16]{uint16(lo), within.Hi})
+}
+
 // AddrRange is an inclusive range of addresses of one family.
 type AddrRange struct{ From, To netip.Addr }
 

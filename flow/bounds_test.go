@@ -554,3 +554,29 @@ func TestEmbedIPv4(t *testing.T) {
 		require.Len(t, b.AddrAtoms(flow.FieldDstAddr, a("0.0.0.0"), a("255.255.255.255")), 3)
 	})
 }
+
+// TestAtomsIntoAgreesWithAtoms: AtomsInto appends what Atoms returns,
+// for random edges and windows, and leaves the Bounds' answers as they
+// were (it only orders the edges).
+func TestAtomsIntoAgreesWithAtoms(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	for i := range 500 {
+		b := flow.NewBounds(flow.FieldSrcPort, flow.FieldICMPType)
+		for range rng.IntN(12) {
+			lo := uint16(rng.IntN(65536))
+			hi := lo + uint16(rng.IntN(int(65535-lo)+1))
+			b.Add(flow.FieldSrcPort, lo, hi)
+			b.Add(flow.FieldICMPType, lo%256, hi%256)
+		}
+		lo := uint16(rng.IntN(65536))
+		within := flow.PortRange{Lo: lo, Hi: lo + uint16(rng.IntN(int(65535-lo)+1))}
+		for _, f := range []flow.Field{flow.FieldSrcPort, flow.FieldICMPType, flow.FieldDstPort} {
+			want := b.Atoms(f, within)
+			prefix := []flow.PortRange{{Lo: 1, Hi: 2}}
+			got := b.AtomsInto(prefix, f, within)
+			require.Equal(t, append([]flow.PortRange{{Lo: 1, Hi: 2}}, want...), got, "case %d, field %v, within %v", i, f, within)
+			assert.Equal(t, want, b.Atoms(f, within), "the Bounds answers as before")
+		}
+	}
+	assert.Empty(t, flow.NewBounds(flow.FieldSrcPort).AtomsInto(nil, flow.FieldSrcPort, flow.PortRange{Lo: 2, Hi: 1}))
+}

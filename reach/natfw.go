@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"sync"
 
 	"github.com/reachsim/reachsim/firewall"
 	"github.com/reachsim/reachsim/flow"
@@ -95,9 +96,42 @@ func natFirewallVerdicts(fi *firewallInfo, conn firewall.Connection) (request, r
 	if fi.natPortFree(conn.Flow) {
 		return fi.engine.Verdicts(natStand(conn))
 	}
-	v, _ := natVerdictsOf(fi.engine, natFirewallRuns(fi, conn))
+	// natFirewallRuns and natVerdictsOf without their slices: the
+	// bounds and atoms of a pooled scratch
+	s := natScratchPool.Get().(*natScratch)
+	defer natScratchPool.Put(s)
+	s.b.Reset()
+	fi.engine.Bounds(conn, s.b)
+	s.atoms = s.b.AtomsInto(s.atoms[:0], flow.FieldSrcPort, natPorts)
+	stand := conn.Flow.Src.Port()
+	var v [2]flow.Verdict
+	for i, a := range s.atoms {
+		c := conn
+		if !a.Contains(stand) {
+			c.Flow.Src = netip.AddrPortFrom(c.Flow.Src.Addr(), a.Lo)
+		}
+		var each [2]flow.Verdict
+		each[0], each[1] = fi.engine.Verdicts(c)
+		for k := range v {
+			switch {
+			case i == 0:
+				v[k] = each[k]
+			case v[k] != each[k]:
+				v[k] = natPortMixed
+			}
+		}
+	}
 	return v[0], v[1]
 }
+
+// natScratch is natFirewallVerdicts' bounds and atoms, kept in
+// natScratchPool between calls.
+type natScratch struct {
+	b     *flow.Bounds
+	atoms []flow.PortRange
+}
+
+var natScratchPool = sync.Pool{New: func() any { return &natScratch{b: flow.NewBounds(flow.FieldSrcPort)} }}
 
 // natStand is conn with its request's source port one a NAT gateway may
 // pick: the client's own when it is one, else the first.
