@@ -63,6 +63,9 @@ const aliMetadataName = "Alibaba Cloud instance metadata service"
 // any: the metadata service at 100.100.100.200, a DNS server at any
 // address of 100.100.2.112/28 and 100.100.2.128/28.
 func alibabaServiceAt(a netip.Addr) (instanceService, bool) {
+	if !a.Is4() || a.As4()[0] != 100 {
+		return instanceService{}, false // the common case
+	}
 	if a == aliMetadata4 {
 		return aliMetaSvc, true
 	}

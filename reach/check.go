@@ -112,9 +112,14 @@ func (m *Model) walkWith(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived, 
 	if m.world != nil && fw.fork != nil {
 		fw.fork.exits = fw.fork.exits[:0] // a pooled walker's exits are another walk's
 	}
+	var svc instanceService
+	var isSvc bool
+	if src != nil {
+		svc, isSvc = m.instanceServiceFor(src, f.Dst.Addr())
+	}
 	if src != nil && m.amazonDNSFor(src, f.Dst.Addr()) {
 		arrived = fw.toAmazonDNS(f, src) // amazondns.go: no group, table or ACL applies
-	} else if s, ok := m.instanceServiceFor(src, f.Dst.Addr()); src != nil && ok {
+	} else if s, ok := svc, isSvc; ok {
 		arrived = fw.toInstanceService(f, src, s) // instanceservice.go: the instance's own host (or Alibaba Cloud) answers
 	} else if src != nil {
 		fw.securityGroups(f, src, flow.Outbound)

@@ -166,6 +166,9 @@ const (
 // instanceServiceAt returns the instance service at address a, if any.
 func instanceServiceAt(a netip.Addr) (instanceService, bool) {
 	var s instanceService
+	if !inServiceBlock(a) {
+		return s, false // the common case, in a few comparisons
+	}
 	switch a {
 	case imds4, imds6:
 		s = imdsSvc
@@ -182,6 +185,18 @@ func instanceServiceAt(a netip.Addr) (instanceService, bool) {
 	}
 	s.v6 = a.Is6()
 	return s, true
+}
+
+// inServiceBlock reports whether a lies in 169.254.0.0/16 or
+// fd00:ec2::/32, where every address instanceServiceAt knows lies
+// (TestInstanceServiceBlocks).
+func inServiceBlock(a netip.Addr) bool {
+	if a.Is4() {
+		b := a.As4()
+		return b[0] == 169 && b[1] == 254
+	}
+	b := a.As16()
+	return b[0] == 0xfd && b[1] == 0 && b[2] == 0x0e && b[3] == 0xc2
 }
 
 // isWindows reports whether the input says the instance of ii runs
