@@ -369,20 +369,7 @@ func (b *Bounds) Atoms(f Field, within Range[uint16]) []Range[uint16] {
 		}
 	}
 	slices.Sort(cuts)
-	cuts = slices.Compact(cuts)
-	out := []Range[uint16]{}
-	lo := uint32(within.Lo)
-	for _, c := range cuts {
-		if c <= lo {
-			continue
-		}
-		if c > uint32(within.Hi) {
-			break
-		}
-		out = append(out, Range[uint16]{uint16(lo), uint16(c - 1)})
-		lo = c
-	}
-	return append(out, Range[uint16]{uint16(lo), within.Hi})
+	return appendAtoms([]Range[uint16]{}, slices.Compact(cuts), within)
 }
 
 // AtomsInto is [Bounds.Atoms] appended to dst, without allocating when
@@ -393,20 +380,28 @@ func (b *Bounds) AtomsInto(dst []Range[uint16], f Field, within Range[uint16]) [
 	if within.IsEmpty() {
 		return dst
 	}
-	lo := uint32(within.Lo)
+	var cuts []uint32
 	if f <= FieldICMPCode {
 		slices.Sort(b.cuts[f])
 		b.cuts[f] = slices.Compact(b.cuts[f])
-		for _, c := range b.cuts[f] {
-			if c <= lo {
-				continue
-			}
-			if c > uint32(within.Hi) {
-				break
-			}
-			dst = append(dst, Range[uint16]{uint16(lo), uint16(c - 1)})
-			lo = c
+		cuts = b.cuts[f]
+	}
+	return appendAtoms(dst, cuts, within)
+}
+
+// appendAtoms appends to dst the pieces of within cut at the sorted,
+// compact edges cuts (an edge c starts a piece at c).
+func appendAtoms(dst []Range[uint16], cuts []uint32, within Range[uint16]) []Range[uint16] {
+	lo := uint32(within.Lo)
+	for _, c := range cuts {
+		if c <= lo {
+			continue
 		}
+		if c > uint32(within.Hi) {
+			break
+		}
+		dst = append(dst, Range[uint16]{uint16(lo), uint16(c - 1)})
+		lo = c
 	}
 	return append(dst, Range[uint16]{uint16(lo), within.Hi})
 }
