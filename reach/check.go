@@ -713,7 +713,11 @@ func (w *walker) noRouteFix(pkt flow.Flow, rt *rtInfo) string {
 	if fix, ok := w.m.peeringRouteFix(rt, dst); ok {
 		return fix
 	}
-	if _, inDesign := w.m.owners[dst]; !inDesign && rt.vpc.igw != nil {
+	// an internet address, or a public IPv4 address of the design (not a
+	// placeholder): the VPC reaches it over the internet
+	owner, inDesign := w.m.owners[dst]
+	overInternet := !inDesign || !strings.HasPrefix(owner, unknownOwner) && w.m.vpcAt(dst) == nil && !privateOrShared(dst) && dst.Is4()
+	if overInternet && rt.vpc.igw != nil {
 		def := "0.0.0.0/0"
 		if dst.Is6() {
 			def = "::/0"

@@ -515,7 +515,10 @@
 //     verified on a copy ([Model.Apply] makes them): the model keeps the
 //     design it was built from, and a patched copy reuses its compiled
 //     firewalls, ACLs and groups where the changes leave them. Every other
-//     session the changes alter is listed ([FixResult.AlsoChanged]).
+//     session the changes alter is listed ([FixResult.AlsoChanged]). A
+//     missing route becomes one to the internet gateway for an internet
+//     address or a public IPv4 address of the design (reached over the
+//     internet), never for an address of a VPC.
 //
 // Documented assumptions: a security group reference matches the members'
 // private IPv4 and IPv6 addresses and the addresses of the prefixes

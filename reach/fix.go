@@ -167,7 +167,13 @@ type FixResult struct {
 	// (64:ff9b::a.b.c.d) of an IPv4 internet host an ACL entry or route
 	// names is among them, on tcp and udp, when a route sends that
 	// prefix to a NAT gateway or an appliance (which sends the session on
-	// as IPv4).
+	// as IPv4). A change for a public IPv4 address of the design (another
+	// instance's public IP, reached over the internet) is compared on the
+	// sessions to that address and on those its owner opens to the public
+	// addresses of the interfaces the change judges (whose replies go to
+	// it). Every change is compared on its whole scope, each session once:
+	// a route after a rule or entry for the same two endpoints adds its
+	// other protocols.
 	AlsoChanged []SessionChange `json:"also_changed"`
 	// Patched is the model with the changes made.
 	Patched *Model `json:"-"`
@@ -256,7 +262,10 @@ const fixRounds = 6
 // [ErrNoFix] that says so; for an address of a NAT gateway with secondary
 // addresses, which sends each connection from an address of its choosing,
 // one rule or entry for each of its addresses of that kind, public or
-// private, that is not let through yet); a route for the one destination address. An existing rule or entry is changed
+// private, that is not let through yet); a route for the one destination address, to the internet gateway: for an
+// internet address or a public IPv4 address of the design (an
+// instance's public or Elastic IP, a NAT gateway's), which the VPC
+// reaches over the internet, never for an address of a VPC or a private one. An existing rule or entry is changed
 // rather than one added when that is as narrow; a security group rule is
 // added to a group only the interface uses (a new group, attached to it,
 // when it has none such: made as AWS makes one, with outbound rules to
@@ -265,7 +274,7 @@ const fixRounds = 6
 // want, the change that alters fewest is chosen. A network ACL that lets
 // the reply through to some of the ports a NAT gateway may pick and not
 // others ([NATPortUnknown]) gets an entry for the rest. Hops Fix cannot change
-// (firewalls, gateways, routes to anything but the internet) and answers
+// (firewalls, gateways, routes to anything but the internet gateway) and answers
 // the input leaves undecided give an error wrapping [ErrNoFix]. A change
 // that takes a resource above a quota's default is listed in
 // [FixResult.QuotaWarnings].

@@ -1,6 +1,7 @@
 package reach
 
 import (
+	"net/netip"
 	"slices"
 
 	"github.com/reachsim/reachsim/flow"
@@ -107,4 +108,67 @@ func sameMessage(a, b *ICMPMessage) bool {
 		return sameMessage(b, a)
 	}
 	return *a == *b
+}
+
+// publicPairs returns, for a change c whose block (a route's
+// destination, an entry's or a rule's peer) is one public IPv4 address
+// p of the design (an interface's public or Elastic IP, a NAT gateway's
+// public address, an unmodelled resource's), the pairs of endpoints
+// whose sessions it can change; nil for any other change. The VPC
+// reaches p over the internet, so a packet matches such a change on the
+// sessions from each interface of near (those the resource judges) to p
+// itself, and on the replies of the sessions p's owner (the interfaces a
+// NAT gateway translates) opens to the public addresses of near's
+// interfaces, which come back to p; the pairs of the owners' IDs are
+// private paths, which the change does not judge.
+func (m *Model) publicPairs(c Change, near []string) [][2]string {
+	var block netip.Prefix
+	switch {
+	case c.Kind == ResourceRouteTable && c.Route != nil:
+		block = c.Route.Destination
+	case c.Kind == ResourceNetworkACL && c.Entry != nil:
+		block = c.Entry.CIDR
+	case c.Kind == ResourceSecurityGroup && c.Rule != nil:
+		block = c.Rule.Peer.CIDR
+	}
+	if !block.IsValid() || !block.IsSingleIP() || !block.Addr().Is4() {
+		return nil
+	}
+	p := block.Addr()
+	var senders []string
+	switch {
+	case m.byPublic[p] != nil:
+		senders = []string{m.byPublic[p].ID}
+	case m.natAddr[p] != nil:
+		if _, public := m.natAddr[p].privateFor(p); !public {
+			return nil
+		}
+		senders = m.addrPeers(p, block)
+	case m.unmodelled[p] != nil && m.unmodelled[p].vpc == nil:
+		// opens no sessions
+	default:
+		return nil
+	}
+	to := p.String()
+	var pairs [][2]string
+	for _, b := range near {
+		pairs = append(pairs, [2]string{b, to})
+		ii := m.ifaces[b]
+		if ii == nil {
+			continue // an internet address an appliance carries
+		}
+		pubs := make([]netip.Addr, 0, 1+len(ii.PublicIPs))
+		if ii.PublicIP.IsValid() {
+			pubs = append(pubs, ii.PublicIP)
+		}
+		for _, pp := range ii.PublicIPs {
+			pubs = append(pubs, pp.Public)
+		}
+		for _, pub := range pubs {
+			for _, f := range senders {
+				pairs = append(pairs, [2]string{f, pub.String()})
+			}
+		}
+	}
+	return pairs
 }

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/textsafe"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/sg"
 )
@@ -165,12 +167,27 @@ func freeNumber(acl nacl.ACL, dir flow.Direction, d nacl.Decision) (int, bool) {
 
 // openRoute returns the route that sends a packet the blocking route
 // table hop h has no route for to the internet gateway of the table's
-// VPC: for an internet address only (none the design holds).
+// VPC: for an address the VPC reaches over the internet, an internet
+// host's or a public IPv4 address of the design (an interface's public
+// or Elastic IP, a NAT gateway's, an unmodelled resource's: AWS routes
+// a packet for it by the table's most specific route, and the internet
+// gateway carries it out and back in to its owner). Not for an address
+// of a VPC (the local route, or peering, carries it) or a private one,
+// nor for the placeholder of a public address known only later, which
+// is no address AWS gives.
 func (m *Model) openRoute(h Hop) (Change, error) {
 	rt := m.rts[h.ID]
 	dst := h.Packet.Dst.Addr()
-	if rt == nil || rt.vpc.igw == nil || m.vpcAt(dst) != nil || dst.IsPrivate() || m.owners[dst] != "" {
+	if rt == nil || rt.vpc.igw == nil || m.vpcAt(dst) != nil || dst.IsPrivate() {
 		return Change{}, fmt.Errorf("%w: route table %s has no route for %s, and Fix adds routes to the internet gateway only; by hand: %s", ErrNoFix, h.ID, dst, h.Fix)
+	}
+	if strings.HasPrefix(m.owners[dst], unknownOwner) {
+		what := m.publicPlaceholder(dst)
+		if what == "" {
+			what = "an address known only later"
+		}
+		return Change{}, fmt.Errorf("%w: route table %s has no route for %s, the placeholder of %s: AWS never gives %s, and a route for it carries nothing once the address is known; add the route once it is known",
+			ErrNoFix, h.ID, dst, textsafe.String(what), dst)
 	}
 	r := Route{Destination: netip.PrefixFrom(dst, dst.BitLen()), Target: TargetInternetGateway, TargetID: rt.vpc.igw.ID}
 	spec := r.Destination.String() + " via " + r.TargetID

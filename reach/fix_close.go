@@ -206,10 +206,12 @@ func (m *Model) denyEntry(h Hop) ([]Change, bool) {
 // ([Model.Ports]), the query's message otherwise. The query's own ends are compared too, on
 // its other ports and protocols. For an ACL or route change, the NAT64
 // address of an IPv4 internet peer is a peer too (nat64Aliases), on
-// IPv6, tcp and udp.
+// IPv6, tcp and udp. Each change is compared on its whole scope: a pair
+// an earlier change compared on the query's protocol is compared on a
+// later route's other protocols too, each session once.
 func (m *Model) alsoChanged(patched *Model, q Query, changes []Change) ([]SessionChange, error) {
 	out := []SessionChange{}
-	seen := map[[2]string]bool{}
+	seen := map[comparedSession]int{} // the index in out of a changed one, else -1
 	probes := probePorts(q, changes)
 	kindsCache := map[bool][]sessionKind{}
 	for _, c := range changes {
@@ -218,63 +220,106 @@ func (m *Model) alsoChanged(patched *Model, q Query, changes []Change) ([]Sessio
 		}
 		near, peers := patched.touched(c) // the patched model holds the groups a change adds
 		peers, aliases := m.nat64Aliases(patched, c, peers)
-		for _, a := range peers {
-			for _, b := range near {
-				for _, pair := range [2][2]string{{a, b}, {b, a}} {
-					if pair[0] == pair[1] || seen[pair] {
-						continue
+		// a public address of the design: the sessions over the internet;
+		// a filter's peers' own (private) pairs too
+		pairs := m.publicPairs(c, near)
+		if pairs == nil || c.Kind != ResourceRouteTable {
+			for _, a := range peers {
+				for _, b := range near {
+					pairs = append(pairs, [2]string{a, b}, [2]string{b, a})
+				}
+			}
+		}
+		for _, pair := range pairs {
+			if pair[0] == pair[1] {
+				continue
+			}
+			// the query's own ends: its other ports and protocols
+			own := m.sameEnd(pair[0], q.From) && m.sameEnd(pair[1], q.To)
+			kinds := []sessionKind{{proto: q.Protocol, icmp: q.ICMP}}
+			v6 := q.IPv6
+			alias := aliases[pair[0]] || aliases[pair[1]]
+			if c.Kind == ResourceRouteTable {
+				// a route carries every protocol, of its family
+				v6 = v6 || alias || c.Route != nil && c.Route.Destination.Addr().Is6()
+				kinds = routeKinds(kindsCache, m, q, v6)
+			}
+			if alias {
+				v6 = true // a NAT64 session: IPv6 to the gateway
+			}
+			for _, k := range kinds {
+				p := k.proto
+				if alias && !p.HasPorts() {
+					continue // NAT64 translates tcp and udp
+				}
+				if own && p == q.Protocol && !p.HasPorts() && sameMessage(k.icmp, q.ICMP) {
+					continue // the query itself
+				}
+				// each session once: a pair an earlier change
+				// compared on some kinds is compared on the
+				// rest a later one (a route) brings
+				key := compared(pair, k, v6)
+				if at, ok := seen[key]; ok {
+					if at >= 0 && out[at].Protocols.IsEmpty() {
+						out[at].Protocols = k.stands // the route's stand-in for the protocols no filter names
 					}
-					seen[pair] = true
-					// the query's own ends: its other ports and protocols
-					own := m.sameEnd(pair[0], q.From) && m.sameEnd(pair[1], q.To)
-					kinds := []sessionKind{{proto: q.Protocol, icmp: q.ICMP}}
-					v6 := q.IPv6
-					alias := aliases[pair[0]] || aliases[pair[1]]
-					if c.Kind == ResourceRouteTable {
-						// a route carries every protocol, of its family
-						v6 = v6 || alias || c.Route != nil && c.Route.Destination.Addr().Is6()
-						kinds = routeKinds(kindsCache, m, q, v6)
-					}
-					if alias {
-						v6 = true // a NAT64 session: IPv6 to the gateway
-					}
-					for _, k := range kinds {
-						p := k.proto
-						if alias && !p.HasPorts() {
-							continue // NAT64 translates tcp and udp
-						}
-						if own && p == q.Protocol && !p.HasPorts() && sameMessage(k.icmp, q.ICMP) {
-							continue // the query itself
-						}
-						pq := q
-						pq.Protocol, pq.IPv6, pq.ICMP = p, v6, k.icmp
-						if !p.HasPorts() {
-							pq.Port, pq.SrcPort = 0, 0
-						}
-						if p != q.Protocol {
-							pq.Domain, pq.App = "", flow.AppUnset
-						}
-						sc, changed, err := m.sessionChange(patched, pq, pair[0], pair[1], probes)
-						if err != nil {
-							return nil, err
-						}
-						if k.icmp != q.ICMP || c.Kind == ResourceRouteTable && (p == flow.ICMP || p == flow.ICMPv6) {
-							sc.ICMP = k.icmp
-						}
-						sc.Protocols = k.stands
-						if own && p == q.Protocol { // every port but the query's
-							sc = sc.without(q.Port)
-							changed = sc.portsChanged()
-						}
-						if changed {
-							out = append(out, sc)
-						}
-					}
+					continue
+				}
+				seen[key] = -1
+				pq := q
+				pq.Protocol, pq.IPv6, pq.ICMP = p, v6, k.icmp
+				if !p.HasPorts() {
+					pq.Port, pq.SrcPort = 0, 0
+				}
+				if p != q.Protocol {
+					pq.Domain, pq.App = "", flow.AppUnset
+				}
+				sc, changed, err := m.sessionChange(patched, pq, pair[0], pair[1], probes)
+				if err != nil {
+					return nil, err
+				}
+				if k.icmp != q.ICMP || c.Kind == ResourceRouteTable && (p == flow.ICMP || p == flow.ICMPv6) {
+					sc.ICMP = k.icmp
+				}
+				sc.Protocols = k.stands
+				if own && p == q.Protocol { // every port but the query's
+					sc = sc.without(q.Port)
+					changed = sc.portsChanged()
+				}
+				if changed {
+					seen[key] = len(out)
+					out = append(out, sc)
 				}
 			}
 		}
 	}
 	return out, nil
+}
+
+// comparedSession is a session alsoChanged compares: a pair of
+// endpoints, a protocol of a family and, for ICMP, a message.
+type comparedSession struct {
+	from, to string
+	proto    flow.Protocol
+	v6       bool
+	msg      ICMPMessage
+}
+
+// compared returns the session of kind k (of family v6) between pair,
+// the query's message (nil: echo) given by type and code, so that the same
+// session named by two changes (the query's message, and a route's list
+// of messages) is compared once.
+func compared(pair [2]string, k sessionKind, v6 bool) comparedSession {
+	c := comparedSession{from: pair[0], to: pair[1], proto: k.proto, v6: v6}
+	switch {
+	case k.icmp != nil:
+		c.msg = *k.icmp
+	case k.proto == flow.ICMP:
+		c.msg = ICMPMessage{Type: 8}
+	case k.proto == flow.ICMPv6:
+		c.msg = ICMPMessage{Type: 128}
+	}
+	return c
 }
 
 // nat64Aliases adds to peers, for a change to a network ACL or a route
