@@ -23,11 +23,10 @@ type App uint8
 // Each rides on the transport Suricata's parser for it registers for
 // ([App.RunsOver]): tls, http, http2, ssh, smtp, ftp, ftp-data, imap,
 // pop3, smb, rdp, rfb, mqtt, pgsql, telnet, modbus, dnp3, msn and
-// websocket over tcp; quic, dhcp, ntp, tftp, ike and bittorrent-dht over
-// udp; dns, dcerpc, krb5, nfs, ldap, sip, snmp and enip over either (a
-// protocol whose parser reachsim could not pin to one transport is taken
-// to run over both, so that no real session is refused). A flow naming
-// an App on a transport that cannot carry it is invalid.
+// websocket over tcp; quic, dhcp, ntp, tftp, snmp, ike and bittorrent-dht
+// over udp; dns, dcerpc, krb5, nfs, ldap, sip and enip over either (each
+// registers a parser for both). A flow naming an App on a transport that
+// cannot carry it is invalid.
 //
 // AWS Network Firewall does not detect two of them: its stateful rules
 // do not support "FTP-data protocol detection" nor "IKEv2 protocol"
@@ -135,17 +134,17 @@ const (
 
 // appOver is the transports Suricata's parser of each protocol registers
 // for (src/app-layer-*.c, rust/src/*/: the IPPROTO_TCP or IPPROTO_UDP it
-// registers detection and parsing with). Where reachsim could not pin a
-// parser to one transport, both (a real session is never refused).
+// registers detection and parsing with; snmp: rust/src/snmp/snmp.rs,
+// IPPROTO_UDP only). Both where Suricata registers a parser for each.
 var appOver = [appCount]uint8{
 	AppUnset: overTCP | overUDP, AppNone: overTCP | overUDP,
 	AppTLS: overTCP, AppHTTP: overTCP, AppHTTP2: overTCP, AppSSH: overTCP, AppSMTP: overTCP,
 	AppFTP: overTCP, AppFTPData: overTCP, AppIMAP: overTCP, AppPOP3: overTCP, AppSMB: overTCP,
 	AppRDP: overTCP, AppRFB: overTCP, AppMQTT: overTCP, AppPgSQL: overTCP, AppTelnet: overTCP,
 	AppModbus: overTCP, AppDNP3: overTCP, AppMSN: overTCP, AppWebSocket: overTCP,
-	AppQUIC: overUDP, AppDHCP: overUDP, AppNTP: overUDP, AppTFTP: overUDP, AppIKE: overUDP, AppBittorrentDHT: overUDP,
+	AppQUIC: overUDP, AppDHCP: overUDP, AppNTP: overUDP, AppTFTP: overUDP, AppSNMP: overUDP, AppIKE: overUDP, AppBittorrentDHT: overUDP,
 	AppDNS: overTCP | overUDP, AppDCERPC: overTCP | overUDP, AppKRB5: overTCP | overUDP, AppNFS: overTCP | overUDP,
-	AppLDAP: overTCP | overUDP, AppSIP: overTCP | overUDP, AppSNMP: overTCP | overUDP, AppENIP: overTCP | overUDP,
+	AppLDAP: overTCP | overUDP, AppSIP: overTCP | overUDP, AppENIP: overTCP | overUDP,
 }
 
 // RunsOver reports whether a session of transport p can speak a: p is

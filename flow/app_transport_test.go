@@ -13,7 +13,9 @@ import (
 // Suricata's parser for it registers for, and a flow naming it on
 // another is invalid (audit m17a, finding 3): tls, http, http2 and ssh
 // over tcp only, quic and dhcp over udp only, dns over either; no App
-// runs over a protocol without ports.
+// runs over a protocol without ports. snmp runs over udp only (audit
+// m17d, finding 1: Suricata's rust/src/snmp/snmp.rs registers its parser
+// for IPPROTO_UDP, ports 161 and 162, and nothing over TCP).
 func TestAppRunsOver(t *testing.T) {
 	for _, tc := range []struct {
 		app      string
@@ -35,7 +37,7 @@ func TestAppRunsOver(t *testing.T) {
 		{"nfs", true, true, "tcp or udp"},
 		{"dcerpc", true, true, "tcp or udp"},
 		{"sip", true, true, "tcp or udp"},
-		{"snmp", true, true, "tcp or udp"},
+		{"snmp", false, true, "udp"},
 		{"ldap", true, true, "tcp or udp"},
 		{"none", true, true, "tcp or udp"},
 	} {

@@ -565,15 +565,21 @@ func (c *compiler) ports(x suricata.PortExpr) (flow.PortSet, error) {
 }
 
 // appAliases maps a rule's application protocol to the session protocols
-// (as canonApp names them) it matches.
+// (as canonApp names them) it matches, as Suricata's AppProtoEquals
+// (src/app-layer-protos.h) matches a signature's protocol to a flow's:
+// http matches HTTP/1 and HTTP/2 (http1 HTTP/1 only), and dcerpc matches
+// DCERPC over SMB too, so a dcerpc rule matches an smb session.
 var appAliases = map[string][]string{
-	"http":  {"http", "http2"},
-	"http1": {"http"},
-	"ikev2": {"ike"},
-	"ike":   {"ike"},
-	"ssl":   {"tls"},
+	"http":   {"http", "http2"},
+	"dcerpc": {"dcerpc", "smb"},
+	"http1":  {"http"},
+	"ikev2":  {"ike"},
+	"ike":    {"ike"},
+	"ssl":    {"tls"},
 }
 
+// appsOf returns the session protocols a rule's application protocol
+// name (lower case) matches (appAliases), in a shared slice.
 func appsOf(name string) []string {
 	if a, ok := appAliases[name]; ok {
 		return a

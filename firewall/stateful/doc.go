@@ -82,15 +82,28 @@
 //     (ICMP and ICMPv6), icmpv4, icmpv6 by IP protocol; an application
 //     protocol ("tls", "http", "dns", ...) only at stages whose
 //     application protocol is known and equal ("http" also matches
-//     HTTP/2; "ftp-data" and "ikev2" never match: see Application
-//     protocol). A rule with ports other than "any" never matches a packet
-//     without ports (ICMP).
+//     HTTP/2, "http1" HTTP/1 only; "dcerpc" also matches SMB, which
+//     carries DCERPC, as Suricata's AppProtoEquals has it, so "drop
+//     dcerpc" drops an smb session, tcp/445 by [DefaultAppProto];
+//     "ftp-data" and "ikev2" never match: see Application protocol). A
+//     rule with ports other than "any" never matches a packet without
+//     ports (ICMP).
 //   - flow: established, not_established, stateless, to_server/from_client,
 //     to_client/from_server, no_frag, only_frag; ip_proto; itype; icode;
 //     sameip; app-layer-protocol (a protocol name Suricata knows, an alias
-//     ssl, http1 or ikev2, or failed, each maybe negated with "!"; any
-//     other name is refused, as Suricata refuses it: ErrInvalidRule
-//     naming the rule and the name); ssl_state client_hello (the client's first
+//     ssl, http1 or ikev2, or failed, each maybe negated with "!", maybe
+//     followed by a mode: direction, final, original, either, to_server
+//     or to_client, all read alike, a session speaking one protocol both
+//     ways). Compile refuses, as Suricata 7.0 (Network Firewall's) does in
+//     src/detect-app-layer-protocol.c, with ErrInvalidRule naming the
+//     rule's sid and the option: a name it does not know, "unknown" (a
+//     Suricata 8 name, which refuses it negated) among them; a mode it
+//     does not know (tls,bogus); the keyword in a rule that already has
+//     an application protocol, from its header (drop http ...) or an
+//     earlier tls.sni, http.host or ssl_state; and, among values of one
+//     mode, a positive value beside any other, a negated one beside a
+//     positive one, or one value twice (two negated values are taken);
+//     ssl_state client_hello (the client's first
 //     application message: DataToServer for TCP) and server_hello (the
 //     server's first: DataToClient for TCP).
 //   - tls.sni and http.host sticky buffers with content, nocase, startswith,
@@ -196,7 +209,7 @@
 // QUIC, which an older version of that page listed, is detected.
 //
 // A flow names only an App that runs over its transport ([flow.App.RunsOver]:
-// tls over tcp, quic over udp, dns over either); [flow.Flow.Validate]
+// tls over tcp, quic and snmp over udp, dns over either); [flow.Flow.Validate]
 // refuses the others, which Suricata could never detect.
 //
 // IP-only rules (Suricata's classification: a layer-3/4 protocol, both

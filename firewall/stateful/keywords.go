@@ -48,6 +48,9 @@ type options struct {
 	payload    []payloadContent
 	// The last content, see the constants above.
 	lastWhere, lastBuf, lastIdx int
+	// alps are the rule's app-layer-protocol values so far, for
+	// Suricata's conflict check.
+	alps []alpValue
 }
 
 // keyword compiles one option at position pos.
@@ -302,27 +305,78 @@ func (c *options) sameIP(int, suricata.Option) error {
 	return nil
 }
 
+// alpValue is one app-layer-protocol value: its protocols (as appsOf
+// gives them, "none" for failed), negation and mode.
+type alpValue struct {
+	apps []string
+	neg  bool
+	mode string
+}
+
+// alpModes are the modes app-layer-protocol takes after a comma
+// (Suricata's DetectAppLayerProtocolParse). Each reads the protocol
+// Suricata detected on one direction, on either, or the final or
+// original one; a session here speaks one protocol both ways, so the
+// mode does not change what matches (a stated limit: Suricata's
+// to_client on a client packet before the server answered sees no
+// protocol yet).
+var alpModes = map[string]bool{"direction": true, "final": true, "original": true, "either": true, "to_server": true, "to_client": true}
+
+// appLayerProtocol compiles app-layer-protocol:[!]NAME[,MODE], refusing
+// what Suricata 7.0 (Network Firewall's, AWS "Best practices for writing
+// Suricata compatible rules") refuses in src/detect-app-layer-protocol.c:
+// a name it does not know (unknown is Suricata 8's, and not negatable
+// there), a mode it does not know, the keyword in a rule that already has
+// an application protocol (its header protocol or an earlier tls.sni,
+// http.host or ssl_state: DetectAppLayerProtocolSetup, unit tests 06 and
+// 07), and, among values of the same mode, a positive value beside any
+// other, a negated beside a positive one or one value twice
+// (HasConflicts, tests 08 to 10).
 func (c *options) appLayerProtocol(_ int, o suricata.Option) error {
+	text := "app-layer-protocol:" + strings.TrimSpace(o.Value)
+	if len(c.r.apps) > 0 {
+		return fmt.Errorf("%w: %s in a rule already for %s (its protocol or an earlier keyword): Suricata refuses app-layer-protocol there; write the rule for tcp or udp",
+			ErrInvalidRule, text, strings.Join(c.r.apps, "/"))
+	}
 	v := strings.ToLower(strings.TrimSpace(o.Value))
-	v, _, _ = strings.Cut(v, ",")
 	cd := cond{kind: condALP}
 	if strings.HasPrefix(v, "!") {
 		cd.neg, v = true, strings.TrimSpace(v[1:])
 	}
+	v, mode, hasMode := strings.Cut(v, ",")
+	v = strings.TrimSpace(v)
 	if v == "" {
-		return fmt.Errorf("%w: app-layer-protocol needs a protocol", ErrInvalidRule)
+		return fmt.Errorf("%w: %s: app-layer-protocol needs a protocol", ErrInvalidRule, text)
+	}
+	if mode = strings.TrimSpace(mode); !hasMode {
+		mode = "direction"
+	} else if !alpModes[mode] {
+		return fmt.Errorf("%w: %s: unknown mode %q (Suricata refuses the rule): want direction, final, original, either, to_server or to_client",
+			ErrInvalidRule, text, mode)
 	}
 	switch {
 	case v == "failed":
 		cd.apps = []string{"none"}
 	case v == "unknown":
-		cd.apps = []string{"unknown"} // Suricata 8's "not yet known": no session's protocol here
+		return fmt.Errorf("%w: %s: Suricata 7.0, which Network Firewall runs, knows no protocol \"unknown\" (Suricata 8 adds it, and refuses it negated)",
+			ErrInvalidRule, text)
 	case !knownApp(v):
-		return fmt.Errorf("%w: app-layer-protocol:%s: unknown application protocol %q (Suricata refuses the rule): want failed or one of %s",
-			ErrInvalidRule, strings.TrimSpace(o.Value), v, strings.Join(ruleAppNames(), ", "))
+		return fmt.Errorf("%w: %s: unknown application protocol %q (Suricata refuses the rule): want failed or one of %s",
+			ErrInvalidRule, text, v, strings.Join(ruleAppNames(), ", "))
 	default:
-		cd.apps = appsOf(canonApp(v))
+		cd.apps = appsOf(v)
 	}
+	us := alpValue{apps: cd.apps, neg: cd.neg, mode: mode}
+	for _, them := range c.alps {
+		if them.mode != mode {
+			continue
+		}
+		if !us.neg || !them.neg || slices.Equal(us.apps, them.apps) {
+			return fmt.Errorf("%w: %s: Suricata refuses a positive app-layer-protocol beside another, a negated one beside a positive one, and one value twice",
+				ErrInvalidRule, text)
+		}
+	}
+	c.alps = append(c.alps, us)
 	c.r.conds = append(c.r.conds, cd)
 	return nil
 }

@@ -101,7 +101,7 @@ func (g generator) port() string {
 // rule writes a random Suricata rule.
 func (g generator) rule(sid int, order RuleOrder) string {
 	action := g.pick([]string{"pass", "pass", "drop", "drop", "reject", "alert"})
-	proto := g.pick([]string{"ip", "tcp", "tcp", "udp", "icmp", "tls", "http", "dns", "ssh", "ikev2", "ftp-data"})
+	proto := g.pick([]string{"ip", "tcp", "tcp", "udp", "icmp", "tls", "http", "dns", "ssh", "ikev2", "ftp-data", "dcerpc", "smb"})
 	dir := "->"
 	if g.chance(0.25) {
 		dir = "<>"
@@ -113,8 +113,16 @@ func (g generator) rule(sid int, order RuleOrder) string {
 	if g.chance(0.1) {
 		opts = append(opts, "ip_proto:"+g.pick([]string{"TCP", "!UDP", "17", "<17", ">6", "ICMP"}))
 	}
+	alp := ""
 	if g.chance(0.1) {
-		opts = append(opts, "app-layer-protocol:"+g.pick([]string{"tls", "!http", "failed", "dns", "http", "ike", "!ftp-data"}))
+		alp = "app-layer-protocol:" + g.pick([]string{"tls", "!http", "failed", "dns", "http", "ike", "!ftp-data", "dcerpc", "!dcerpc", "smb", "http1", "tls,final"})
+		// Suricata refuses app-layer-protocol in a rule whose protocol, or
+		// an earlier keyword (tls.sni, ssl_state...), is an application
+		// protocol: it goes in first, below, and only under a layer-3/4
+		// protocol
+		if proto != "ip" && proto != "tcp" && proto != "udp" && proto != "icmp" {
+			alp = ""
+		}
 	}
 	canTLS := proto == "ip" || proto == "tcp" || proto == "tls" || proto == "udp"
 	canHTTP := proto == "ip" || proto == "tcp" || proto == "http"
@@ -186,6 +194,9 @@ func (g generator) rule(sid int, order RuleOrder) string {
 		}
 		opts[i], opts[j] = opts[j], opts[i]
 	})
+	if alp != "" {
+		opts = append([]string{alp}, opts...)
+	}
 	return fmt.Sprintf("%s %s %s %s %s %s %s (%s;)", action, proto, g.addr(), g.port(), dir, g.addr(), g.port(), strings.Join(opts, "; "))
 }
 
@@ -335,9 +346,9 @@ func (g generator) session() Session {
 		s.Flow.Domain = g.pick(randomDomains)
 	}
 	if g.chance(0.5) && s.Flow.Protocol.HasPorts() {
-		names := []string{"tls", "http", "http2", "dns", "none", "ssh", "HTTP1", "ftp-data"}
+		names := []string{"tls", "http", "http2", "dns", "none", "ssh", "HTTP1", "ftp-data", "smb", "dcerpc"}
 		if s.Flow.Protocol == flow.UDP {
-			names = []string{"dns", "none", "quic", "ike", "dhcp"} // what runs over udp (flow.App.RunsOver)
+			names = []string{"dns", "none", "quic", "ike", "dhcp", "snmp", "dcerpc"} // what runs over udp (flow.App.RunsOver)
 		}
 		if s.Flow.Domain != "" {
 			names = []string{"tls", "http", "http2"} // a Domain is a TLS SNI or an HTTP Host (tcp only)

@@ -109,7 +109,8 @@ func (e *refEngine) matchRule(rr *refRule, p refPacket) (int, string) {
 				fail()
 				continue
 			}
-			is := refAppIs(refCanonApp(v), p.app)
+			v, _, _ = strings.Cut(v, ",") // the mode: a session speaks one protocol both ways
+			is := refAppIs(strings.ToLower(v), p.app)
 			if v == "failed" {
 				is = p.app == "none"
 			}

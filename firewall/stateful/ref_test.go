@@ -135,15 +135,22 @@ func refCanonApp(a string) string {
 	return a
 }
 
-// refAppIs reports whether a rule's protocol name covers session protocol s.
+// refAppIs reports whether a rule's protocol name covers session protocol
+// s, as Suricata's docs and AppProtoEquals put it: http is HTTP/1 and
+// HTTP/2, http1 HTTP/1 only, ssl is tls, ikev2 is ike, and a dcerpc
+// rule also matches DCERPC carried over SMB (an smb session).
 func refAppIs(rule, s string) bool {
 	switch rule {
 	case "http":
 		return s == "http" || s == "http2"
 	case "http1":
 		return s == "http"
+	case "ssl":
+		return s == "tls"
 	case "ikev2", "ike":
 		return s == "ike"
+	case "dcerpc":
+		return s == "dcerpc" || s == "smb"
 	}
 	return rule == s
 }

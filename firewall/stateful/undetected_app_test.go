@@ -107,6 +107,8 @@ func TestAppOnWrongTransport(t *testing.T) {
 		{flow.UDP, flow.AppHTTP, "www.example.com", false},
 		{flow.TCP, flow.AppQUIC, "", false},
 		{flow.TCP, flow.AppDHCP, "", false},
+		{flow.TCP, flow.AppSNMP, "", false}, // audit m17d, finding 1: Suricata parses SNMP over UDP only
+		{flow.UDP, flow.AppSNMP, "", true},
 		{flow.UDP, flow.AppQUIC, "", true},
 		{flow.TCP, flow.AppDNS, "", true},
 		{flow.UDP, flow.AppDNS, "", true},
