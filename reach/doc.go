@@ -503,7 +503,9 @@
 //     unused groups and ACLs, references to
 //     what the input lacks, ACLs that cut replies to common client ports,
 //     risky services open to the internet, quotas, hidden firewall rules
-//     and one-way stateless passes.
+//     and one-way stateless passes; Skipped also says when the exposure
+//     checks could not run (a design with values known only later, or
+//     one [Model.Audit] refuses).
 //   - [Model.Fix] returns the smallest structured changes ([Change]) that
 //     give a query the wanted answer, never wider than the query (but
 //     for a peer whose private address is known only later, whose whole

@@ -115,8 +115,13 @@ type LintFinding struct {
 //
 // findings is sorted by severity (highest first), ID, kind, resource,
 // then the order of the entries or rules in the resource, and is [] when
-// there is none; skipped, omitted when empty, says
-// which checks could not run on this design and why.
+// there is none; skipped, omitted when empty, says what could not be
+// weighed on this design and why, one string each that starts with the
+// check's ID: each group whose rules SG_RULE_IMPLIED does not weigh (a
+// thing the design does not model uses it: [Builder.AddUnmodelledGroupUse])
+// and what uses it, and the exposure checks (EXPOSED_RISKY…) when the
+// design cannot be audited (values known only later, or an [Model.Audit]
+// refusal).
 type LintResult struct {
 	Findings []LintFinding `json:"findings"`
 	Skipped  []string      `json:"skipped,omitempty"`

@@ -28,7 +28,12 @@ var ErrQuery = errors.New("invalid query")
 // address — a private or public address in the design means its
 // interface, an address inside a VPC's CIDR blocks that nothing holds is
 // an unknown destination (the walk reports [UnknownDestination] and the
-// query cannot start there), any other address is a host on the internet.
+// query cannot start there), the Amazon DNS server's and the instance
+// services' addresses are those services, one a resource the model leaves
+// out holds is undecided ([UnmodelledDestination]), any other address the
+// internet does not route (a private one: on premises, say) is a host
+// outside the design, never an internet host, and any other address is a
+// host on the internet.
 //
 // A query must be whole: [Model.Check] rejects, with an error wrapping
 // [ErrQuery] that names the missing field, a query without a Protocol, a
@@ -528,13 +533,15 @@ func (m *Model) addresses(src, dst endpoint, v6 bool) (sa, da netip.Addr, err er
 	return sa, da, nil
 }
 
-// CheckFlow answers for a flow given by addresses: each address that
-// belongs to an interface of the design (privately, or as its public IP)
-// is that interface, any other is a host on the internet. f must pass
-// [flow.Flow.Validate] and be a session's opening packet: a protocol
-// other than 0, tcp and udp ports other than 0, a domain on tcp only;
-// otherwise the error wraps [ErrQuery]. Its ICMP type is taken as given
-// (0 is an echo reply).
+// CheckFlow answers for a flow given by addresses: each address is the
+// endpoint a [Query] naming it gets (an address that belongs to an
+// interface of the design, privately or as its public IP, is that
+// interface; a private address outside every VPC is a host outside the
+// design; a public one no resource holds is a host on the internet).
+// f must pass [flow.Flow.Validate] and be a session's opening packet: a
+// protocol other than 0, tcp and udp ports other than 0, a domain on tcp
+// only; otherwise the error wraps [ErrQuery]. Its ICMP type is taken as
+// given (0 is an echo reply).
 func (m *Model) CheckFlow(f flow.Flow) (*Result, error) {
 	src, err := m.flowEnds(f)
 	if err != nil {

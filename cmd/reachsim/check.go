@@ -34,8 +34,14 @@ reply, and print its trace: every component on the way and back, and every
 blocking point with its explanation code and a fix.
 
 ENDPOINT is an IP address, an interface ID (eni-...), an instance ID (i-...)
-or an instance's Name tag. An address that belongs to nothing in the input
-is a host on the internet.
+or an instance's Name tag. An address an interface holds (privately, or as
+its public IP) is that interface; one inside a VPC's CIDR blocks that
+nothing holds is an unknown destination (and no source); one a resource
+reachsim does not model holds (a load balancer's) is undecided; the Amazon
+DNS server's, instance metadata and Time Sync addresses are those services;
+any other address not routed on the internet (10/8, 172.16/12, 192.168/16,
+100.64/10, fc00::/7...) is a host outside the design (on premises, say),
+not an internet host; any other address is a host on the internet.
 PROTO is tcp, udp, icmp, icmpv6 or a protocol number from 1 to 255.
 
 Flags:

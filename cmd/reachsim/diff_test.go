@@ -143,3 +143,21 @@ func TestRunDiffInternetAddresses(t *testing.T) {
 	assert.Equal(t, []string{"198.51.100.128/25"}, c.Addresses[0].Addresses, "exactly the addresses that lost tcp/443")
 	assert.Equal(t, "443", c.Addresses[0].Lost["tcp"])
 }
+
+// TestRunDiffNoInternet: README, diff: "--no-internet leaves the internet
+// node out, as in matrix: only pairs of interfaces are compared, listed
+// and counted in the exit status (every resource that changed is still
+// listed)". Narrowing sg-web's HTTPS rule to 10.0.0.0/8 changes only what
+// the internet gets.
+func TestRunDiffNoInternet(t *testing.T) {
+	narrow := narrowedDump(t, "10.0.0.0/8")
+	resource := "resources changed:\n  security-group sg-web changed\n    rule removed: inbound sgr-web-https allows tcp/443 from 0.0.0.0/0\n"
+	runRows(t, []row{
+		{name: "with the internet", args: []string{"diff", "--before", diffBefore, "--after", narrow}, code: 1, out: []string{
+			"  internet: every internet address\n", "internet -> G1: lost tcp 443\n", resource}},
+		{name: "without the internet", args: []string{"diff", "--before", diffBefore, "--after", narrow, "--no-internet"}, code: 0, out: []string{
+			"changes: none (every pair carries what it did)\n" + resource}},
+	})
+	_, stdout, _ := runArgs("diff", "--before", diffBefore, "--after", narrow, "--no-internet")
+	assert.NotContains(t, stdout, "internet ->")
+}

@@ -353,6 +353,36 @@ func TestUsageStatesPortAndProtocolRanges(t *testing.T) {
 	}
 }
 
+// The help of check says what an address endpoint is, as the trace
+// labels it (reach.Query): a private address outside every VPC is a host
+// outside the design, not on the internet, and one inside a VPC that
+// nothing holds is an unknown destination. The help said that any address
+// belonging to nothing in the input is a host on the internet.
+func TestCheckUsageSaysWhatAnAddressIs(t *testing.T) {
+	u := strings.Join(strings.Fields(checkUsage), " ")
+	start, end := strings.Index(u, "ENDPOINT is "), strings.Index(u, "PROTO is ")
+	require.True(t, start >= 0 && end > start, "the help says what ENDPOINT is, then PROTO:\n%s", checkUsage)
+	u = u[start:end]
+	assert.NotContains(t, u, "belongs to nothing in the input is a host on the internet")
+	for _, tt := range []struct {
+		name, to string
+		label    string // how the trace names the destination
+		help     string // how the help names that kind of address
+	}{
+		{"a private address outside every VPC", "192.168.5.5", "to host 192.168.5.5 outside the design (not an internet address)", "a host outside the design"},
+		{"a shared address outside every VPC", "100.64.1.1", "to host 100.64.1.1 outside the design (not an internet address)", "a host outside the design"},
+		{"an address in a VPC nothing holds", "10.0.9.9", "to unknown address 10.0.9.9 in vpc-demo", "an unknown destination"},
+		{"a public address outside the design", "198.51.100.7", "to internet host 198.51.100.7", "a host on the internet"},
+		{"an interface's address", "10.0.2.20", "to app-1 (eni-app1) [10.0.2.20]", "is that interface"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, out, errs := runArgs(check("--from", "web-1", "--to", tt.to, "--proto", "tcp", "--port", "80")...)
+			assert.Contains(t, out, tt.label, errs)
+			assert.Contains(t, u, tt.help)
+		})
+	}
+}
+
 // copyDump writes the embedded sample into a new directory, as a user's
 // dump would sit on disk, and returns the directory.
 func copyDump(t *testing.T) string {

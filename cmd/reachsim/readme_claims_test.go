@@ -3,9 +3,12 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -103,4 +106,45 @@ func TestReadmeClaimFixOnTheTerraformExample(t *testing.T) {
 	code, out, errs := runArgs(append([]string{"fix"}, q...)...)
 	assert.NotContains(t, errs, "is indeterminate, yet no hop blocks it", "check says NOT REACHABLE with 3 blocking points")
 	assert.Equal(t, 0, code, "fix should give the changes for the three blocking hops:\n%s\n%s", out, errs)
+}
+
+// README: "Each flag but `--aws` and `--vpc` … is given once". In every
+// command, the flags the README names take a second value, and every other
+// flag reports a second value as bad usage. The README named --aws alone,
+// yet --vpc repeats too (its help says "repeatable").
+func TestReadmeClaimRepeatableFlags(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	text := strings.Join(strings.Fields(string(readme)), " ")
+	m := regexp.MustCompile("Each flag but ((?:`--[a-z-]+`(?:, | and )?)+)").FindStringSubmatch(text)
+	require.NotNil(t, m, "README.md says which flags repeat: \"Each flag but `--aws` …\"")
+	named := map[string]bool{}
+	for _, f := range regexp.MustCompile("`--([a-z-]+)`").FindAllStringSubmatch(m[1], -1) {
+		named[f[1]] = true
+	}
+	seen := map[string]bool{}
+	for _, tt := range []struct {
+		name string
+		fs   *flag.FlagSet
+	}{
+		{"check", checkFlags(&checkOptions{})},
+		{"ports", portsFlags(&portsOptions{})},
+		{"sources", sourcesFlags(&sourcesOptions{})},
+		{"matrix", matrixFlags(&matrixOptions{})},
+		{"audit", auditFlags(&auditOptions{})},
+		{"diff", diffFlags(&diffOptions{})},
+		{"lint", lintFlags(&lintOptions{})},
+		{"fix", fixFlags(&fixOptions{})},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.fs.VisitAll(func(f *flag.Flag) {
+				_, once := f.Value.(*onceFlag)
+				seen[f.Name] = true
+				assert.Equal(t, named[f.Name], !once, "--%s repeats: %v; README.md: %q", f.Name, !once, m[0])
+			})
+		})
+	}
+	for f := range named {
+		assert.True(t, seen[f], "README.md names --%s, which no command has", f)
+	}
 }
