@@ -308,6 +308,7 @@ func (l *loader) builder(w where) *reach.Builder {
 	}
 	b.AddSecurityGroup(out.groups...)
 	b.AddUnresolvedGroup(out.unresolved...)
+	b.AddLeftOutGroup(out.leftOut...)
 	b.AddUnresolvedPrefixList(out.unresolvedLists...)
 	if w != nil {
 		w["groups"] = out.groupAt

@@ -35,17 +35,22 @@
 // unmodelled (the queries it routes are indeterminate, naming the VPC
 // "not among the VPCs chosen"), and a rule referencing a group of a VPC
 // left out is an unresolved reference (only the queries it could decide
-// are indeterminate). The public addresses of what is left out stay known
-// to the internet: each public IPv4 address of its interfaces, Elastic IPs
-// and NAT gateways is declared a [reach.UnmodelledAddress], and each of
-// its Amazon-provided IPv6 blocks a [reach.UnmodelledBlock], so a packet
-// the internet carries there is undecided (naming what holds it), never a
-// delivery to an internet host, and no query starts there. A record is
+// are indeterminate), declared a [reach.LeftOutGroup] so that lint does
+// not call it missing. The addresses of what is left out stay known: each
+// public IPv4 address of its interfaces, Elastic IPs and NAT gateways is
+// declared a [reach.UnmodelledAddress], and each of its CIDR blocks, IPv4
+// (private or not) and IPv6, a [reach.UnmodelledBlock] (but for what a VPC
+// chosen holds too), so a packet the internet carries there is undecided
+// (naming what holds it), never a delivery to an internet host, and no
+// query starts there: what a VPC left out sends, and by which way, is not
+// modelled (a private address of a peered VPC left out is not taken for
+// an internet host). A record is
 // left out by its VpcId where it prints one, or else by its subnet, so
 // describe-subnets may list the chosen VPCs only. Prefix lists, firewall policies and rule groups are
 // the Region's and stay; the Region's Block Public Access mode is read from
 // every VPC's record, chosen or not. A VPC the input does not hold is an
-// error. Check VPCs that hold the same addresses one at a time, each with
+// error, unless Options.VPCsMayBeAbsent lets it pass (reachsim diff, whose
+// one list names the VPCs of two inputs). Check VPCs that hold the same addresses one at a time, each with
 // the VPCs it reaches that do not collide with it.
 //
 // # What to run

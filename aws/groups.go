@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/reachsim/reachsim/internal/jsonloc"
+	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/sg"
 )
 
@@ -158,6 +159,7 @@ func (l *loader) unresolvedReferences(held map[string]bool) {
 			out.unresolved = append(out.unresolved, ref)
 			at := out.groupAt[gi].lookup(fmt.Sprintf("Rules[%d]", ri))
 			if vpc, ok := l.groupsOut[ref]; ok {
+				out.leftOut = append(out.leftOut, reach.LeftOutGroup{ID: ref, VPC: vpc})
 				l.warn(at, "security group %s (referenced by %s rule %s) is left out with its VPC %s (not among the VPCs chosen): queries only its rules could allow are indeterminate (exit status 3)",
 					ref, g.ID, r.Label(ri), vpc)
 				continue

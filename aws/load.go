@@ -51,6 +51,9 @@ type Report struct {
 	// "egress-only-internet-gateways", "gateway-endpoints".
 	// Every kind is present, zero when none was loaded.
 	Counts map[string]int
+	// VPCsAbsent lists, sorted, the VPCs of Options.VPCs the input does
+	// not hold, when Options.VPCsMayBeAbsent lets them pass.
+	VPCsAbsent []string
 }
 
 // DefaultMaxFileSize is the largest file [Load] reads when
@@ -92,6 +95,13 @@ type Options struct {
 	// [ErrInvalidDump]. The Region's Block Public Access mode is read from
 	// every VPC.
 	VPCs []string
+	// VPCsMayBeAbsent lets a VPC of VPCs that the input does not hold
+	// pass, for a comparison of two inputs where a change adds or removes
+	// a VPC (reachsim diff --vpc): the load models the VPCs of VPCs it
+	// holds (none, perhaps: then every VPC is left out) and lists the
+	// others in [Report.VPCsAbsent]. Whether each VPC is held by one of
+	// the inputs is the caller's to check.
+	VPCsMayBeAbsent bool
 }
 
 func (o Options) progress(done, total int) {
@@ -218,7 +228,7 @@ func load(src source, opts Options, paths []string) (*reach.Model, *Report, erro
 	}
 	l.readFiles(src, opts, files)
 	if len(l.errs) == 0 && len(opts.VPCs) > 0 {
-		l.selectVPCs(opts.VPCs) // select.go
+		l.selectVPCs(opts.VPCs, opts.VPCsMayBeAbsent) // select.go
 	}
 	if len(l.errs) == 0 {
 		l.assemble()

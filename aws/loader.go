@@ -63,6 +63,8 @@ type loader struct {
 		groupAt []placed
 		// unresolved are the groups rules reference that no file holds
 		unresolved []string
+		// leftOut are those of them left out with their VPC (groups.go)
+		leftOut []reach.LeftOutGroup
 		// unresolvedLists are the lists used whose entries no file holds
 		unresolvedLists []string
 		acls            []*aclRec

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/reachsim/reachsim/internal/addrset"
 	"github.com/reachsim/reachsim/internal/jsonloc"
 	"github.com/reachsim/reachsim/reach"
 )
@@ -21,21 +22,28 @@ import (
 // ACLs, route tables, internet, egress-only and NAT gateways, gateway
 // endpoints and firewalls. Peerings and transit gateway attachments stay:
 // they lead to a VPC not in the input, which the readers treat as they
-// treat another account's. The Region's Block Public Access mode is read
+// treat another account's. The left-out VPCs' blocks are unmodelled
+// blocks (blocksLeftOut). The Region's Block Public Access mode is read
 // from every VPC, kept or not. A VPC of keep the input does not hold is an
-// error.
-func (l *loader) selectVPCs(keep []string) {
+// error, unless absentOK: then the report lists it (Report.VPCsAbsent).
+func (l *loader) selectVPCs(keep []string, absentOK bool) {
 	held := map[string]bool{}
 	for _, r := range l.vpcs {
 		held[r.vpc.ID] = true
 	}
 	want := map[string]bool{}
 	for _, id := range keep {
-		if !held[id] {
+		switch {
+		case !held[id] && absentOK:
+			if !slices.Contains(l.report.VPCsAbsent, id) {
+				l.report.VPCsAbsent = append(l.report.VPCsAbsent, id)
+			}
+		case !held[id]:
 			l.errs = append(l.errs, fmt.Errorf("aws: Options.VPCs: %q is not in the input (%s): %w", id, heldText(held), ErrInvalidDump))
 		}
 		want[id] = true
 	}
+	slices.Sort(l.report.VPCsAbsent)
 	if len(l.errs) > 0 {
 		return
 	}
@@ -113,17 +121,7 @@ func (l *loader) selectVPCs(keep []string) {
 		}
 		return true
 	})
-	// the Amazon-provided IPv6 blocks of the VPCs left out: public, and
-	// the internet carries a packet for them to those VPCs
-	for _, r := range l.bpaOnly {
-		for j, c := range r.vpc.CIDRs {
-			if c.Addr().Is6() && !c.Addr().IsPrivate() && !slices.Contains(r.vpc.PrivateIPv6, c) {
-				l.out.unmodelledBlocks = append(l.out.unmodelledBlocks, reach.UnmodelledBlock{Prefix: c.Masked(), Owner: r.vpc.ID,
-					What: "IPv6 block of VPC " + r.vpc.ID + ", left out (not among the VPCs chosen)"})
-				l.out.unmodelledBlockAt = append(l.out.unmodelledBlockAt, r.cidrAt[j])
-			}
-		}
-	}
+	l.blocksLeftOut()
 	l.firewalls = slices.DeleteFunc(l.firewalls, func(r *fwRec) bool { return out(r.spec.VPCID) })
 	for id, r := range l.eigws {
 		if out(r.eigw.VPC) {
@@ -133,6 +131,41 @@ func (l *loader) selectVPCs(keep []string) {
 	for id, r := range l.vpces {
 		if out(r.ep.VPC) {
 			delete(l.vpces, id)
+		}
+	}
+}
+
+// blocksLeftOut declares the CIDR blocks of the VPCs left out, IPv4
+// (private or not) and IPv6, as unmodelled blocks: the internet carries a
+// packet for a public address of them to those VPCs, a peering or a
+// transit gateway one for a private address, and an address of them is
+// no internet host, nor a query's source (what it sends is not
+// modelled). The parts of a block that a VPC chosen holds too are that
+// VPC's; of blocks two VPCs left out share, the first VPC's (in the
+// order of describe-vpcs) is declared.
+func (l *loader) blocksLeftOut() {
+	var kept []netip.Prefix
+	for _, r := range l.vpcs {
+		kept = append(kept, r.vpc.CIDRs...)
+		kept = append(kept, r.vpc.PrivateIPv6...)
+	}
+	taken := addrset.Of(kept...)
+	for _, r := range l.bpaOnly {
+		for j, c := range r.vpc.CIDRs {
+			c = c.Masked()
+			what := "IPv4 block of VPC " + r.vpc.ID
+			switch {
+			case c.Addr().Is6() && (c.Addr().IsPrivate() || slices.Contains(r.vpc.PrivateIPv6, c)):
+				what = "private IPv6 block of VPC " + r.vpc.ID
+			case c.Addr().Is6():
+				what = "IPv6 block of VPC " + r.vpc.ID
+			}
+			what += ", left out (not among the VPCs chosen)"
+			for _, p := range addrset.Of(c).Difference(taken).Prefixes() {
+				l.out.unmodelledBlocks = append(l.out.unmodelledBlocks, reach.UnmodelledBlock{Prefix: p, Owner: r.vpc.ID, What: what})
+				l.out.unmodelledBlockAt = append(l.out.unmodelledBlockAt, r.cidrAt[j])
+			}
+			taken = taken.Union(addrset.Of(c))
 		}
 	}
 }

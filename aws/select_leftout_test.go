@@ -103,9 +103,10 @@ func TestLoadLeftOutVPCWithoutSubnets(t *testing.T) {
 }
 
 // Every public address of a VPC left out is declared unmodelled: its
-// NAT gateway's, an Elastic IP describe-addresses lists for its interface,
-// and its Amazon-provided IPv6 block (a unique local block is private, and
-// the internet does not carry it).
+// NAT gateway's, an Elastic IP describe-addresses lists for its interface;
+// and every block of it, its IPv4 block, its Amazon-provided IPv6 block
+// and its unique local one (whose addresses are no internet hosts: a
+// query from one is refused, not walked in from the internet).
 func TestLoadLeftOutPublicAddressesDeclared(t *testing.T) {
 	fsys := neighbourFS(t)
 	fsys["peering/nat-gateways.json"] = &fstest.MapFile{Data: []byte(`{"NatGateways": [{"NatGatewayId": "nat-d", "SubnetId": "subnet-d", "VpcId": "vpc-d", "State": "available",
@@ -127,9 +128,25 @@ func TestLoadLeftOutPublicAddressesDeclared(t *testing.T) {
 		addrs = append(addrs, u.Address.String()+" "+u.Owner)
 	}
 	assert.Equal(t, []string{"52.0.0.4 eni-d", "52.0.0.5 nat-d"}, addrs, "each once")
-	require.Len(t, m.UnmodelledBlocks(), 1)
-	assert.Equal(t, "2600:1f18:d::/56", m.UnmodelledBlocks()[0].Prefix.String())
-	assert.Equal(t, "vpc-d", m.UnmodelledBlocks()[0].Owner)
+	var blocks []string
+	for _, u := range m.UnmodelledBlocks() {
+		blocks = append(blocks, u.Prefix.String()+" "+u.Owner+": "+u.What)
+	}
+	assert.Equal(t, []string{
+		"10.4.0.0/16 vpc-d: IPv4 block of VPC vpc-d, left out (not among the VPCs chosen)",
+		"2600:1f18:d::/56 vpc-d: IPv6 block of VPC vpc-d, left out (not among the VPCs chosen)",
+		"fd00:d::/56 vpc-d: private IPv6 block of VPC vpc-d, left out (not among the VPCs chosen)",
+	}, blocks, "every block of the VPC left out, private ones too")
+	// a private address of it is no internet host: no query starts there
+	for _, from := range []string{"10.4.1.10", "fd00:d::10"} {
+		to := "b"
+		if from == "fd00:d::10" {
+			to = "2600:1f18:b::10"
+		}
+		_, err = m.Check(reach.Query{From: from, To: to, Protocol: flow.TCP, Port: 22})
+		require.ErrorIs(t, err, reach.ErrQuery, from)
+		assert.ErrorContains(t, err, "is the address of vpc-d, which reachsim does not model", from)
+	}
 	for _, to := range []string{"52.0.0.4", "52.0.0.5"} {
 		q := reach.Query{From: "b", To: to, Protocol: flow.TCP, Port: 443}
 		r, err := m.Check(q)

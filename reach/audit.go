@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
@@ -387,12 +388,14 @@ func covered(rs []addrset.Range, from, to netip.Addr) bool {
 	return i < len(rs) && !from.Less(rs[i].From) && !rs[i].To.Less(to)
 }
 
-// ruleName is a rule's ID, or its position when it has none.
+// ruleName is a rule's ID, or its position in its group when it has
+// none, counted from 0 as [sg.Rule.Label] counts it: a check's trace, the
+// loader's warnings, audit and lint give one rule one name.
 func ruleName(r sg.Rule, i int) string {
 	if r.ID != "" {
 		return r.ID
 	}
-	return fmt.Sprintf("#%d", i+1)
+	return "#" + strconv.Itoa(i)
 }
 
 // asks lists, per risky service of the catalogue, what the inbound

@@ -34,9 +34,10 @@ type Builder struct {
 	nats      []NATGateway
 	lists     []PrefixList
 	firewalls []Firewall
-	peerings  []Peering // see peering.go
-	external  []string  // groups rules reference that the input does not hold
-	extLists  []string  // prefix lists referenced whose entries the input does not hold
+	peerings  []Peering      // see peering.go
+	external  []string       // groups rules reference that the input does not hold
+	leftOut   []LeftOutGroup // groups left out with their VPC (leftout_groups.go)
+	extLists  []string       // prefix lists referenced whose entries the input does not hold
 	// unknownPeers are rules' peers known only later (AddUnknownPeer)
 	unknownPeers []UnknownPeer
 	// unknownACLEntries are ACL entries with values known only later
@@ -219,6 +220,7 @@ func (b *Builder) build() (*Model, error) {
 
 	b.buildPlain(&p, m)
 	b.buildUnresolved(&p, m)
+	b.buildLeftOut(&p, m) // leftout_groups.go
 	b.buildRouting(&p, m)
 	b.buildSubnets(&p, m)
 	b.buildTransitGateways(&p, m)

@@ -43,8 +43,8 @@ type Model struct {
 	// unmodelled are the addresses held by what the design does not
 	// model (Builder.AddUnmodelledAddress; unmodelled.go), nil when none
 	unmodelled map[netip.Addr]*unmodelledInfo
-	// unmodelledBlocks are the public blocks held by what the design does
-	// not model (Builder.AddUnmodelledBlock; unmodelled_block.go)
+	// unmodelledBlocks are the blocks held by what the design does not
+	// model (Builder.AddUnmodelledBlock; unmodelled_block.go)
 	unmodelledBlocks []UnmodelledBlock
 	// outsideUses are the security group uses of what the design does
 	// not model (Builder.AddUnmodelledGroupUse), sorted by owner;
@@ -79,6 +79,9 @@ type Model struct {
 	firewalls  map[string]*firewallInfo
 	sgCache    map[string]*sgPair
 	unresolved map[string]bool // groups rules reference that the input does not hold
+	// leftOut are the unresolved groups a loader left out with their VPC,
+	// by ID: their VPC (Builder.AddLeftOutGroup; leftout_groups.go)
+	leftOut map[string]string
 	// unresolvedLists are prefix lists referenced whose entries the input
 	// does not hold (AddUnresolvedPrefixList), each with its address
 	// family ("IPv4", "IPv6"; "" unknown: PrefixList.AddressFamily)

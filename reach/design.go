@@ -72,6 +72,7 @@ func (m *Model) design() *Builder {
 		b.AddPeering(pc.Peering)
 	}
 	b.AddUnresolvedGroup(slices.Sorted(maps.Keys(m.unresolved))...)
+	b.AddLeftOutGroup(m.LeftOutGroups()...)
 	b.AddUnmodelledAddress(m.UnmodelledAddresses()...)
 	b.AddUnmodelledBlock(m.UnmodelledBlocks()...)
 	b.AddUnmodelledGroupUse(m.UnmodelledGroupUses()...)

@@ -214,8 +214,9 @@
 // undecided where the packet gets there ([UnmodelledDestination]), the
 // hop naming the holder, and [Model.Owner] answers it; so is a packet the
 // internet carries to a public block something the design does not model
-// holds ([Builder.AddUnmodelledBlock]: the IPv6 block of a VPC a loader
-// leaves out). An address of a prefix delegated to an interface
+// holds ([Builder.AddUnmodelledBlock]: a block of a VPC a loader leaves
+// out); no query starts from an address of such a block, private or
+// public. An address of a prefix delegated to an interface
 // ([Interface.DelegatedPrefixes]: EKS pods' addresses in prefix mode) is
 // the interface's own: delivered to it, sent from by it (a query names it
 // by address), judged by its subnet's ACL and its security groups, and

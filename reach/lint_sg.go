@@ -15,7 +15,9 @@ import (
 // Lint of security groups: rules other rules imply on every interface
 // that uses their group (SG_RULE_IMPLIED), groups no interface uses
 // (SG_UNUSED), and references to groups the input does not hold
-// (REF_MISSING_GROUP) or to prefix lists without entries
+// (REF_MISSING_GROUP; a group left out with its VPC, LeftOutGroup, is
+// not missing: Skipped says its references are not weighed) or to
+// prefix lists without entries
 // (REF_MISSING_PREFIX_LIST), and references to groups of VPCs that no
 // path lets them match (REF_MATCHES_NOTHING).
 //
@@ -231,6 +233,9 @@ func (m *Model) lintGroups(o LintOptions) (out []LintFinding, skipped []string) 
 				Fix: fmt.Sprintf("remove rule %s from %s (removing every rule SG_RULE_IMPLIED names, together, changes no verdict)", ruleName(r, i), id)})
 		}
 		out = append(out, m.missingRefs(g)...)
+		if o.wants(LintRefMissingGroup) {
+			skipped = append(skipped, m.leftOutRefs(g)...)
+		}
 		out = append(out, m.farRefs(g)...)
 	}
 	return append(out, m.missingListRoutes()...), skipped
@@ -242,6 +247,9 @@ func (m *Model) missingRefs(g *sg.Group) []LintFinding {
 	var out []LintFinding
 	for i, r := range g.Rules {
 		switch {
+		case r.Peer.Kind == sg.PeerGroup && m.leftOut[r.Peer.Group] != "":
+			// the group is in the input, left out with its VPC: not
+			// missing (leftout_groups.go); lintGroups says so in Skipped
 		case r.Peer.Kind == sg.PeerGroup && m.unresolved[r.Peer.Group]:
 			out = append(out, LintFinding{ID: LintRefMissingGroup, Severity: Medium, Kind: ResourceSecurityGroup, Resource: g.ID, Rule: ruleName(r, i),
 				Related: []string{r.Peer.Group},
@@ -260,6 +268,21 @@ func (m *Model) missingRefs(g *sg.Group) []LintFinding {
 				Message: fmt.Sprintf("rule %s (%s %s %s) references prefix list %s, which has no entries in the input: the rule matches nothing here",
 					ruleName(r, i), r.Traffic(), fromTo(r.Direction), r.Peer, r.Peer.PrefixList),
 				Fix: listFix(r.Peer.PrefixList)})
+		}
+	}
+	return out
+}
+
+// leftOutRefs says of each rule of g whose peer is a group left out with
+// its VPC ([LeftOutGroup]) that it is no REF_MISSING_GROUP: the group is
+// in the input, so the reference is not missing (nor stale), though its
+// members are unknown.
+func (m *Model) leftOutRefs(g *sg.Group) []string {
+	var out []string
+	for i, r := range g.Rules {
+		if vpc := m.leftOut[r.Peer.Group]; r.Peer.Kind == sg.PeerGroup && vpc != "" {
+			out = append(out, fmt.Sprintf("%s: %s rule %s (%s %s %s) references security group %s, which is left out with its VPC %s (not among the VPCs chosen), not missing: not a finding; queries only it could allow are indeterminate",
+				LintRefMissingGroup, g.ID, ruleName(r, i), r.Traffic(), fromTo(r.Direction), r.Peer, r.Peer.Group, vpc))
 		}
 	}
 	return out

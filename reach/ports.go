@@ -57,8 +57,12 @@ type PortsResult struct {
 	From     string        `json:"from"`
 	To       string        `json:"to"`
 	Protocol flow.Protocol `json:"protocol"`
-	Src      netip.Addr    `json:"src"`
-	Dst      netip.Addr    `json:"dst"`
+	// Domain and App are the query's (PortsQuery.Domain, PortsQuery.App:
+	// the answer depends on them); omitted when not set.
+	Domain string     `json:"domain,omitempty"`
+	App    string     `json:"app,omitempty"`
+	Src    netip.Addr `json:"src"`
+	Dst    netip.Addr `json:"dst"`
 	// ClientPort is the client port Open, Indeterminate and Cuts are for:
 	// [PortsQuery.ClientPort], [DefaultSourcePort] by default. Zero for
 	// ICMP.
@@ -184,7 +188,8 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 	if u := m.publicUnknowns(f, src.iface, dst.iface); len(u) > 0 {
 		return nil, fmt.Errorf("%w: the answer depends on a value known only later: %s", ErrQuery, strings.Join(u, "; "))
 	}
-	r := &PortsResult{From: src.label(), To: dst.labelFrom(src), Protocol: q.Protocol, Src: f.Src.Addr(), Dst: f.Dst.Addr(), Cuts: []Cut{}}
+	r := &PortsResult{From: src.label(), To: dst.labelFrom(src), Protocol: q.Protocol, Domain: q.Domain, App: q.App.String(),
+		Src: f.Src.Addr(), Dst: f.Dst.Addr(), Cuts: []Cut{}}
 	// with appliance mode, a session may have several paths (one per
 	// subnet the flow hash picks, tgw_appliance.go), which the hop by hop
 	// answer, reading the filters of one, does not see: walk each atom

@@ -36,7 +36,7 @@ func (r *PortsResult) String() string {
 	if icmp {
 		what = "the types and codes that work"
 	}
-	fmt.Fprintf(&b, "%s %s -> %s: %s, request and reply\n", r.Protocol, r.Src, r.Dst, what)
+	fmt.Fprintf(&b, "%s %s -> %s%s: %s, request and reply\n", r.Protocol, r.Src, r.Dst, appText(r.App, r.Domain), what)
 	fmt.Fprintf(&b, "from %s\n  to %s\n", textsafe.String(r.From), textsafe.String(r.To))
 	if icmp {
 		fmt.Fprintf(&b, "open: %s\n", icmpText(r.ICMP))
@@ -139,4 +139,21 @@ func icmpText(cs []ICMPCodes) string {
 		parts[i] = fmt.Sprintf("%s (%s)", flow.SetOf(g.types...), codes)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// appText is the application protocol and domain a set question was
+// asked with, for its headline (" (app tls, domain x.example)"), "" when
+// neither is set.
+func appText(app, domain string) string {
+	var parts []string
+	if app != "" {
+		parts = append(parts, "app "+textsafe.String(app))
+	}
+	if domain != "" {
+		parts = append(parts, "domain "+textsafe.String(domain))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
 }

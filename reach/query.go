@@ -243,6 +243,10 @@ func (e endpoint) label() string {
 	case e.local:
 		s, _ := instanceServiceAt(e.addr)
 		return s.name + " " + e.addr.String() + " (on the sending instance's own host)"
+	case e.unmod != nil && e.vpc == nil && unroutable(e.addr):
+		// a private address of a block the design does not model: of a
+		// VPC a loader leaves out
+		return e.addr.String() + " of " + e.unmod.Owner + ", outside the design (not modelled)"
 	case e.unmod != nil && e.vpc == nil:
 		return e.addr.String() + " of " + e.unmod.Owner + ", a public address (not modelled)"
 	case e.unmod != nil:
@@ -357,6 +361,8 @@ func checkEnds(src, dst endpoint, from, to string) error {
 		return fmt.Errorf("%w: %s is an Amazon DNS server's address; it opens no sessions of its own", ErrQuery, from)
 	case src.local:
 		return fmt.Errorf("%w: %s is the address of an instance's own host service (IMDS, Time Sync or Windows activation); it opens no sessions of its own", ErrQuery, from)
+	case src.unmod != nil && src.unmod.What != "":
+		return fmt.Errorf("%w: %s is the address of %s, which reachsim does not model (%s): what it sends, and by which way, is unknown, so it cannot be a query's source", ErrQuery, from, src.unmod.Owner, src.unmod.What)
 	case src.unmod != nil:
 		return fmt.Errorf("%w: %s is the address of %s, which reachsim does not model, so it cannot be a query's source", ErrQuery, from, src.unmod.Owner)
 	case src.vpc != nil:

@@ -29,6 +29,10 @@ type SourcesResult struct {
 	To       string        `json:"to"`
 	Protocol flow.Protocol `json:"protocol"`
 	Port     uint16        `json:"port,omitempty"`
+	// Domain and App are the query's (SourcesQuery.Domain,
+	// SourcesQuery.App: the answer depends on them); omitted when not set.
+	Domain string `json:"domain,omitempty"`
+	App    string `json:"app,omitempty"`
 	// Interfaces lists, in the design's order, every interface (To's own
 	// left out) whose session gets through (Reachable) or might
 	// (Indeterminate).
@@ -172,7 +176,7 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 	if aliService {
 		to = svc.name + " " + dst.addr.String() + " (each ECS instance reaches it from inside its VPC)"
 	}
-	r := &SourcesResult{To: to, Protocol: q.Protocol, Port: q.Port, Interfaces: []SourceInterface{}, Internet: []netip.Prefix{}, InternetIndeterminate: []netip.Prefix{}}
+	r := &SourcesResult{To: to, Protocol: q.Protocol, Port: q.Port, Domain: q.Domain, App: q.App.String(), Interfaces: []SourceInterface{}, Internet: []netip.Prefix{}, InternetIndeterminate: []netip.Prefix{}}
 	var cuts *flow.Bounds // addressCuts, for the delegated prefixes
 	for _, ii := range m.ifaceOrder {
 		if ii == dst.iface {
@@ -396,6 +400,7 @@ func (r *SourcesResult) String() string {
 	if r.Port != 0 {
 		s += fmt.Sprintf(" port %d", r.Port)
 	}
+	s += appText(r.App, r.Domain) // ports_text.go
 	s += ":\n  interfaces:"
 	if len(r.Interfaces) == 0 {
 		s += " none"

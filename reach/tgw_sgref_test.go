@@ -259,17 +259,17 @@ func TestLintReferenceMatchesNothing(t *testing.T) {
 		want   []string // the rules flagged, "group rule"
 		status string   // the peering's status, when peered ("": active)
 	}{
-		{"outbound, across the transit gateway", func() *tgwDesign { return newTGWDesign().withOutboundReference().referencing("on", "", "") }, false, []string{"sg-send #2"}, ""},
+		{"outbound, across the transit gateway", func() *tgwDesign { return newTGWDesign().withOutboundReference().referencing("on", "", "") }, false, []string{"sg-send #1"}, ""},
 		{"outbound, the VPCs peered", func() *tgwDesign { return newTGWDesign().withOutboundReference() }, true, nil, ""},
-		{"inbound, referencing off", func() *tgwDesign { return newTGWDesign().withReference(false).referencing("off", "", "") }, false, []string{"sg-web #1"}, ""},
-		{"inbound, off at an attachment", func() *tgwDesign { return newTGWDesign().withReference(false).referencing("on", "", "off") }, false, []string{"sg-web #1"}, ""},
+		{"inbound, referencing off", func() *tgwDesign { return newTGWDesign().withReference(false).referencing("off", "", "") }, false, []string{"sg-web #0"}, ""},
+		{"inbound, off at an attachment", func() *tgwDesign { return newTGWDesign().withReference(false).referencing("on", "", "off") }, false, []string{"sg-web #0"}, ""},
 		{"inbound, referencing on", func() *tgwDesign { return newTGWDesign().withReference(false).referencing("on", "", "") }, false, nil, ""},
 		{"inbound, referencing unknown", func() *tgwDesign { return newTGWDesign().withReference(false).referencing("unknown", "", "") }, false, nil, ""},
 		{"inbound, the VPCs peered", func() *tgwDesign { return newTGWDesign().withReference(false).referencing("off", "", "") }, true, nil, ""},
 		// a connection that is not active joins nothing (VPC Peering
 		// Guide, "VPC peering basics", lifecycle)
-		{"outbound, the VPCs' peering deleted", func() *tgwDesign { return newTGWDesign().withOutboundReference().referencing("on", "", "") }, true, []string{"sg-send #2"}, "deleted"},
-		{"inbound, the VPCs' peering rejected", func() *tgwDesign { return newTGWDesign().withReference(false).referencing("off", "", "") }, true, []string{"sg-web #1"}, "rejected"},
+		{"outbound, the VPCs' peering deleted", func() *tgwDesign { return newTGWDesign().withOutboundReference().referencing("on", "", "") }, true, []string{"sg-send #1"}, "deleted"},
+		{"inbound, the VPCs' peering rejected", func() *tgwDesign { return newTGWDesign().withReference(false).referencing("off", "", "") }, true, []string{"sg-web #0"}, "rejected"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

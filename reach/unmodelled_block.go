@@ -6,19 +6,25 @@ import (
 	"strings"
 )
 
-// UnmodelledBlock is a block of public addresses (IPv4 outside the
-// private and shared ranges, or global IPv6) that the internet carries to
-// something the design does not model, though the input held it: a VPC a
-// loader leaves out (aws.Options.VPCs), whose Amazon-provided IPv6 block
-// its instances' addresses come from. A packet the internet carries to an
-// address of it is undecided ([UnmodelledDestination], naming Owner and
-// What), never a certain delivery to an internet host; a query cannot
-// start from such an address, and set questions about the internet
-// (Sources, Audit, Matrix's internet node) leave it out of the
-// internet, as they leave out an [UnmodelledAddress]; [Diff] compares an
-// address a block holds in one model only as undecided in that model,
-// and lists a block declared, dropped or changed as a [ResourceChange]
-// of kind [ResourceUnmodelledBlock]. A single address is declared with
+// UnmodelledBlock is a block of addresses that something the design
+// does not model holds, though the input held it: a VPC a loader leaves
+// out (aws.Options.VPCs), its IPv4 blocks (private or not) and its IPv6
+// ones (the Amazon-provided block its instances' addresses come from,
+// or a private one). No address of it is an internet host. A packet the
+// internet carries to a public address of it is undecided
+// ([UnmodelledDestination], naming Owner and What), never a certain
+// delivery to an internet host; a packet for a private address of it
+// goes where the routes send it (through a peering connection to that
+// VPC, undecided: [UnmodelledTarget]; to an internet gateway, which drops
+// it: [PrivateAddressOnInternet]). A query cannot start from an address
+// of it: what the holder sends, and by which way, is not modelled (a
+// private address of a VPC left out is not taken for a host on the
+// internet). Set questions about the internet (Sources, Audit, Matrix's
+// internet node) leave it out of the internet, as they leave out an
+// [UnmodelledAddress]; [Diff] compares an address a block holds in one
+// model only as undecided in that model, and lists a block declared,
+// dropped or changed as a [ResourceChange] of kind
+// [ResourceUnmodelledBlock]. A single address is declared with
 // [Builder.AddUnmodelledAddress].
 type UnmodelledBlock struct {
 	Prefix netip.Prefix
@@ -28,9 +34,10 @@ type UnmodelledBlock struct {
 	What  string
 }
 
-// AddUnmodelledBlock declares blocks of public addresses held by
-// something the design does not model ([UnmodelledBlock]). Build refuses
-// a block that is not public, not masked, or overlaps a VPC block of the
+// AddUnmodelledBlock declares blocks of addresses held by something the
+// design does not model ([UnmodelledBlock]). Build refuses a block that
+// is not masked, not of unicast addresses (loopback, link-local,
+// multicast, the unspecified address), or overlaps a VPC block of the
 // design.
 func (b *Builder) AddUnmodelledBlock(u ...UnmodelledBlock) *Builder {
 	b.unmodelledBlocks = append(b.unmodelledBlocks, u...)
@@ -54,8 +61,8 @@ func (b *Builder) buildUnmodelledBlocks(p *problems, m *Model) {
 		case !u.Prefix.IsValid() || u.Prefix.Addr().Is4In6() || u.Prefix.Addr().Zone() != "" || u.Prefix != u.Prefix.Masked():
 			p.add(u.Owner, pp, u.Prefix.String(), "not a masked IPv4 or IPv6 block")
 			continue
-		case privateOrShared(u.Prefix.Addr()) || !u.Prefix.Addr().IsGlobalUnicast() || u.Prefix.Addr().IsPrivate():
-			p.add(u.Owner, pp, u.Prefix.String(), "not a block of public addresses: an unmodelled block is one the internet carries")
+		case !u.Prefix.Addr().IsGlobalUnicast() || u.Prefix.Addr().IsLinkLocalUnicast() || u.Prefix.Addr().IsLoopback():
+			p.add(u.Owner, pp, u.Prefix.String(), "not a block of unicast addresses: an unmodelled block is one a network holds")
 			continue
 		}
 		if v := m.vpcOverlapping(u.Prefix); v != "" {

@@ -79,8 +79,10 @@ func TestUnmodelledBlockRefused(t *testing.T) {
 	}{
 		{"no owner", reach.UnmodelledBlock{Prefix: bp("2600:1f18:d::/56")}, "needs the ID of what holds it"},
 		{"not masked", reach.UnmodelledBlock{Prefix: netip.MustParsePrefix("2600:1f18:d::1/56"), Owner: "vpc-d"}, "not a masked IPv4 or IPv6 block"},
-		{"private IPv4", reach.UnmodelledBlock{Prefix: bp("10.9.0.0/16"), Owner: "vpc-d"}, "not a block of public addresses"},
-		{"unique local IPv6", reach.UnmodelledBlock{Prefix: bp("fd00:9::/56"), Owner: "vpc-d"}, "not a block of public addresses"},
+		{"loopback", reach.UnmodelledBlock{Prefix: bp("127.0.0.0/8"), Owner: "vpc-d"}, "not a block of unicast addresses"},
+		{"link-local", reach.UnmodelledBlock{Prefix: bp("fe80::/64"), Owner: "vpc-d"}, "not a block of unicast addresses"},
+		{"multicast", reach.UnmodelledBlock{Prefix: bp("224.0.0.0/4"), Owner: "vpc-d"}, "not a block of unicast addresses"},
+		{"everything", reach.UnmodelledBlock{Prefix: bp("0.0.0.0/0"), Owner: "vpc-d"}, "not a block of unicast addresses"},
 		{"overlaps a VPC of the design", reach.UnmodelledBlock{Prefix: bp("2600:1f18:a::/48"), Owner: "vpc-d"}, "overlaps a block of vpc-a"},
 	}
 	for _, tt := range tests {

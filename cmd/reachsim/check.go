@@ -381,6 +381,12 @@ func (o *inputOptions) load(stderr io.Writer) (*reach.Model, []string, error) {
 		return nil, nil, errors.New("--demo and --terraform exclude each other")
 	case len(o.aws) > 0 && o.terraform != "":
 		return nil, nil, errors.New("--aws and --terraform exclude each other: load one input")
+	case len(o.vpcs) > 0 && o.terraform != "":
+		tf := o.tfFlag
+		if tf == "" {
+			tf = "--terraform"
+		}
+		return nil, nil, fmt.Errorf("--vpc applies to --aws only, not to %s: a Terraform plan is modelled whole", tf)
 	case len(o.vpcs) > 0 && len(o.aws) == 0:
 		return nil, nil, errors.New("--vpc chooses VPCs of an --aws dump: give one")
 	case o.maxFileSize.set && len(o.aws) == 0 && o.terraform == "":
@@ -402,7 +408,8 @@ func (o *inputOptions) load(stderr io.Writer) (*reach.Model, []string, error) {
 	}
 	p := startProgress(stderr, "loading the AWS dump") // shown after a second, on a terminal only
 	defer p.end()
-	m, rep, err := aws.LoadWith(aws.Options{MaxFileSize: o.maxFileSize.v, Progress: p.set, VPCs: o.vpcs}, o.aws...)
+	m, rep, err := aws.LoadWith(aws.Options{MaxFileSize: o.maxFileSize.v, Progress: p.set, VPCs: o.vpcs, VPCsMayBeAbsent: o.vpcsMayBeAbsent}, o.aws...)
+	o.vpcsAbsent = rep.VPCsAbsent
 	return m, rep.Warnings, err
 }
 

@@ -45,10 +45,11 @@ const inputUsage = `  --aws PATH          JSON the AWS CLI printed (describe-vpc
                       the largest input file read: bytes, or a number with
                       KiB, MiB, GiB or TiB (512MiB, 2GiB; default 1GiB);
                       larger files are an error
-  --vpc ID[,ID...]     model these VPCs of the --aws dump only (repeatable): the
+  --vpc ID[,ID...]    model these VPCs of the --aws dump only (repeatable): the
                       others are left out as if not in the input, and traffic
-                      routed to them is indeterminate; for accounts whose VPCs
-                      hold the same private addresses, which one design cannot
+                      routed to them is indeterminate (no query starts at an
+                      address of theirs); for accounts whose VPCs hold the
+                      same private addresses, which one design cannot
   --demo              use the embedded sample: a three-tier design with web-1,
                       app-1 and db-1 behind a Network Firewall and a NAT gateway
 `
@@ -61,6 +62,14 @@ type inputOptions struct {
 	maxFileSize sizeFlag
 	vpcs        idList
 	demo        bool
+	// vpcsMayBeAbsent lets a VPC of vpcs the --aws dump does not hold
+	// pass (diff, whose one --vpc list names the VPCs of two dumps);
+	// load then sets vpcsAbsent to those it lacks
+	vpcsMayBeAbsent bool
+	vpcsAbsent      []string
+	// tfFlag names the flag that gave terraform, for errors: "" is
+	// --terraform (diff's are --before-terraform and --after-terraform)
+	tfFlag string
 }
 
 // define defines the input flags on fs.

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/reachsim/reachsim/reach"
 )
@@ -43,7 +44,9 @@ Flags:
                       --after
   --max-file-size SIZE
                       the largest input file read (512MiB, 2GiB; default 1GiB)
-  --vpc ID[,ID...]    model these VPCs of the dumps only (repeatable)
+  --vpc ID[,ID...]    model these VPCs of the dumps only (repeatable); a VPC
+                      one dump holds is added or removed with what is in it,
+                      one that neither holds is bad input
   --json              print one JSON object: "groups", "changes" (a pair
                       with the internet lists its "addresses") and
                       "resources"; see the README, "What a change opens or
@@ -89,7 +92,7 @@ func diffFlags(o *diffOptions) *flag.FlagSet {
 
 // side returns the input options of one side: its dump or its plan.
 func (o *diffOptions) side(which, dump, plan string) (inputOptions, error) {
-	in := inputOptions{terraform: plan, maxFileSize: o.maxFileSize, vpcs: o.vpcs}
+	in := inputOptions{terraform: plan, maxFileSize: o.maxFileSize, vpcs: o.vpcs, vpcsMayBeAbsent: true, tfFlag: "--" + which + "-terraform"}
 	switch {
 	case dump != "" && plan != "":
 		return in, fmt.Errorf("--%s and --%s-terraform exclude each other: give one input %s", which, which, which)
@@ -123,12 +126,20 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 // run loads both inputs, diffs them and prints the answer.
 func (o *diffOptions) run(me string, before, after inputOptions, stdout, stderr io.Writer) int {
 	var models [2]*reach.Model
-	for i, in := range []inputOptions{before, after} {
+	for i, in := range []*inputOptions{&before, &after} {
 		m, err := in.loadModel(stderr)
 		if err != nil {
 			return failLines(stderr, me, fmt.Errorf("%s: %w", []string{"before", "after"}[i], err))
 		}
 		models[i] = m
+	}
+	// one --vpc list names the VPCs of both dumps: a VPC one of them
+	// holds is added or removed by the change; one neither holds is a
+	// mistake
+	for _, id := range before.vpcsAbsent {
+		if slices.Contains(after.vpcsAbsent, id) {
+			return fail(stderr, me, "--vpc %s: neither dump holds it (not in --before, not in --after)", id)
+		}
 	}
 	p := startProgress(stderr, "comparing the two inputs") // shown after a second, on a terminal only
 	d, err := reach.Diff(models[0], models[1], reach.DiffOptions{IPv6: o.ipv6, NoInternet: o.noInternet})

@@ -17,7 +17,8 @@ import (
 // it in step with the flags fixFlags defines.
 var fixUsage = `Usage:
   reachsim fix [--aws PATH]... --from ENDPOINT --to ENDPOINT --proto PROTO [--port PORT]
-               [--want reachable|unreachable] [--write OUTDIR] [--json]
+               [--src-port PORT] [--icmp-type N] [--icmp-code N] [--domain NAME]
+               [--app APP] [--want reachable|unreachable] [--write OUTDIR] [--json]
 
 Find the smallest changes that make one query give the wanted answer, make
 them on a copy of the model and check the query again: security group rules
@@ -99,8 +100,35 @@ type fixQuery struct {
 	Protocol flow.Protocol `json:"protocol"`
 	Port     uint16        `json:"port,omitempty"`
 	SrcPort  uint16        `json:"src_port,omitempty"`
-	Domain   string        `json:"domain,omitempty"`
-	App      string        `json:"app,omitempty"`
+	// ICMPType and ICMPCode are the message an icmp or icmpv6 query
+	// sends: --icmp-type and --icmp-code, an echo request by default
+	ICMPType *uint8 `json:"icmp_type,omitempty"`
+	ICMPCode *uint8 `json:"icmp_code,omitempty"`
+	Domain   string `json:"domain,omitempty"`
+	App      string `json:"app,omitempty"`
+}
+
+// fixQueryOf is q as fix's JSON states it.
+func fixQueryOf(q reach.Query) fixQuery {
+	out := fixQuery{From: q.From, To: q.To, Protocol: q.Protocol, Port: q.Port, SrcPort: q.SrcPort, Domain: q.Domain, App: q.App.String()}
+	if msg, ok := icmpMessage(q); ok {
+		out.ICMPType, out.ICMPCode = &msg.Type, &msg.Code
+	}
+	return out
+}
+
+// icmpMessage is the ICMP message q sends (an echo request when it
+// names none), and whether q is an icmp or icmpv6 query.
+func icmpMessage(q reach.Query) (reach.ICMPMessage, bool) {
+	switch {
+	case q.ICMP != nil:
+		return *q.ICMP, true
+	case q.Protocol == flow.ICMP:
+		return reach.ICMPMessage{Type: flow.ICMPEchoRequest}, true
+	case q.Protocol == flow.ICMPv6:
+		return reach.ICMPMessage{Type: flow.ICMPv6EchoRequest}, true
+	}
+	return reach.ICMPMessage{}, false
 }
 
 // runFix is reachsim fix.
@@ -139,8 +167,7 @@ func runFix(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, me, "%v", err)
 	}
-	out := fixOutput{Query: fixQuery{From: q.From, To: q.To, Protocol: q.Protocol, Port: q.Port, SrcPort: q.SrcPort, Domain: q.Domain, App: q.App.String()},
-		FixResult: fx, Commands: aws.Commands(fx.Changes)}
+	out := fixOutput{Query: fixQueryOf(q), FixResult: fx, Commands: aws.Commands(fx.Changes)}
 	if o.write != "" && len(fx.Changes) > 0 {
 		if out.Written, out.Diff, err = writeFix(o, q, fx, m); err != nil {
 			return failLines(stderr, me, err)
@@ -254,11 +281,28 @@ func sessionChangeText(sc reach.SessionChange) string {
 	return strings.Join(parts, ", ")
 }
 
-// queryLabel names q as the command line wrote it.
+// queryLabel names q as the command line wrote it: with its ports, or
+// its ICMP message, and the application protocol and domain asked
+// ("x -> y tcp/443 (client port 50000, app tls, domain x.example)",
+// "x -> y icmp type 3 code 4").
 func queryLabel(q reach.Query) string {
 	s := fmt.Sprintf("%s -> %s %s", q.From, q.To, q.Protocol)
+	if msg, ok := icmpMessage(q); ok {
+		s += fmt.Sprintf(" type %d code %d", msg.Type, msg.Code)
+	}
+	var in []string
 	if q.Protocol.HasPorts() {
-		s += fmt.Sprintf("/%d (client port %d)", q.Port, q.SrcPort)
+		s += fmt.Sprintf("/%d", q.Port)
+		in = append(in, fmt.Sprintf("client port %d", q.SrcPort))
+	}
+	if q.App != flow.AppUnset {
+		in = append(in, "app "+q.App.String())
+	}
+	if q.Domain != "" {
+		in = append(in, "domain "+q.Domain)
+	}
+	if len(in) > 0 {
+		s += " (" + strings.Join(in, ", ") + ")"
 	}
 	return s
 }

@@ -29,7 +29,7 @@ func TestRunLint(t *testing.T) {
 		{name: "SSH exposed: high", code: 1, args: on(exposed, "--fail-on", "high"),
 			out: []string{"high   EXPOSED_RISKY security-group sg-web sgr-web-ssh (", "/security-groups.json: SecurityGroups[1])\n",
 				"is reachable from the internet through every layer, from 198.51.100.0/24"}},
-		{name: "a Terraform plan", code: 1, args: []string{"lint", "--terraform", planFile}, out: []string{"high   EXPOSED_RISKY security-group aws_security_group.web #3 (../../terraform/testdata/change.json: aws_security_group.web)\n"},
+		{name: "a Terraform plan", code: 1, args: []string{"lint", "--terraform", planFile}, out: []string{"high   EXPOSED_RISKY security-group aws_security_group.web #2 (../../terraform/testdata/change.json: aws_security_group.web)\n"},
 			// the plan adds standalone rules beside inline blocks of their
 			// direction: the mix the provider documents as a conflict
 			errs: []string{"warning: aws_vpc_security_group_ingress_rule.web_ssh_office: aws_security_group.web writes inline ingress blocks too, which the provider documents as a conflict",
