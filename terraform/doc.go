@@ -495,5 +495,10 @@
 // files are read, up to [Options.MaxFileSize] bytes, and never a read
 // that waits: the plan is read as package aws reads a dump's files (a
 // named pipe, a device or a file of the kernel's pseudo file systems such
-// as /proc is an error; see aws's "How the input is read").
+// as /proc is an error; see aws's "How the input is read"). The nested
+// blocks of one expression of the plan's configuration may nest at most
+// [MaxBlockDepth] (32) levels, far past the AWS provider's deepest: the
+// decoder reads each level again, so a deeper plan, which only a
+// hand-made or hostile file holds, is refused at once (naming the path),
+// not decoded for minutes.
 package terraform

@@ -52,9 +52,19 @@ var (
 // foldChecker walks a plan document with the types terraform-json reads
 // it into.
 type foldChecker struct {
-	dec  *jsontext.Decoder
-	path []step // to the current value, rendered only for an error
+	dec    *jsontext.Decoder
+	path   []step // to the current value, rendered only for an error
+	blocks int    // nested blocks around the current value, in one expression
 }
+
+// MaxBlockDepth is how deep the nested blocks of one expression of a
+// plan's configuration may nest (a block inside a block inside …).
+// terraform-json decodes each level of nested blocks again, whole, so a
+// plan's decoding time grows with the square of that depth: at a few
+// thousand levels a 30 KB plan took seconds and 80 KB minutes. The
+// deepest blocks of the AWS provider (a WAF rule's statements, a Network
+// Firewall rule group's match attributes) nest about a dozen levels.
+const MaxBlockDepth = 32
 
 // step is a step of a path: an object's key, or a list's index when key
 // is not set.
@@ -88,7 +98,14 @@ func (c *foldChecker) value(t reflect.Type) error {
 		return c.dec.SkipValue() // a resource's values, a list of strings
 	case t == expressionType && kind == '[':
 		// a list of nested blocks: objects whose values are expressions
-		return c.list(reflect.TypeFor[map[string]*tfjson.Expression]())
+		if c.blocks == MaxBlockDepth {
+			return &flow.InputError{Path: c.render(), Text: "[",
+				Err: fmt.Errorf("%w: nested blocks more than %d deep in one expression; terraform-json would decode each level again, so a plan this deep is refused, not read for minutes", ErrInvalidPlan, MaxBlockDepth)}
+		}
+		c.blocks++
+		err := c.list(reflect.TypeFor[map[string]*tfjson.Expression]())
+		c.blocks--
+		return err
 	case t == expressionType:
 		return c.value(expressionData)
 	case kind == '{' && t.Kind() == reflect.Struct:
