@@ -20,8 +20,9 @@
 // ICMPv6 beside an IPv4 one, which read as written would match no packet.
 // What a group may reference depends on the groups of the design, so
 // [reach.Builder.Build] checks it: a basic group's rule that references
-// an enterprise (advanced) group is refused there, as Alibaba Cloud
-// refuses it.
+// an enterprise (advanced) group, or a group of another VPC (between VPC
+// groups Alibaba Cloud authorizes groups of the same VPC only), is
+// refused there, as Alibaba Cloud refuses it.
 //
 // Every error is a *[flow.InputError] naming the JSON path, the group and
 // rule, and the offending text.

@@ -84,7 +84,9 @@ import (
 //     cannot express; such a rule is an error rather than a broader rule.
 //     A group or prefix list on the wrong side is an error too.
 //   - A group reference (even one a CIDR overrides) in an enterprise group
-//     is an error: enterprise groups cannot reference groups.
+//     is an error: enterprise groups cannot reference groups. What a
+//     basic group's reference may name (a basic group of the same VPC)
+//     depends on the other groups: [reach.Builder.Build] checks it.
 //
 // Errors are *[flow.InputError] values whose Path is the JSON path (e.g.
 // "Permissions.Permission[3].PortRange"), Resource the group ID when known,

@@ -186,6 +186,10 @@
 // deciding drop rule, an accept rule of a higher priority (a smaller
 // number), or removing or narrowing the drop rule (at priority 1 only
 // that); an enterprise group's fix names addresses only (alibaba_sg.go).
+// Build refuses an Alibaba Cloud rule that references a group Alibaba
+// Cloud does not let it name: an enterprise (advanced) group, or a group
+// of another VPC (a group's VPC is its VPCID, else its members'), naming
+// the group, the rule and the referenced group (alibaba.go).
 // The fix of an undecided request to one of Alibaba Cloud's services
 // (alibaba_services.go) the outbound groups would not allow says the
 // same.

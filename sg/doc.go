@@ -21,7 +21,8 @@
 //     (IPv6)" apart), and as written the rule would match no packet. A
 //     basic group's rules may reference basic groups only (an enterprise
 //     group "cannot serve as an authorization object in other groups'
-//     rules"); Compile cannot see a referenced group's flavour, so package
+//     rules"), and of the same VPC only (AuthorizeSecurityGroup);
+//     Compile cannot see a referenced group's flavour or VPC, so package
 //     reach's Build checks that.
 //
 // Rules and groups are plain exported data ([Rule], [Group], [Peer]),
