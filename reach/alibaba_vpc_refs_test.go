@@ -102,3 +102,42 @@ func TestBuildRefusesAlibabaGroupRefsAcrossVPCs(t *testing.T) {
 		})
 	}
 }
+
+// TestAlibabaFixOffersNoGroupOfAnotherVPC: the fix of a packet an
+// Alibaba Cloud basic group denies offered, beside the sender's address,
+// a basic group of the sender as the new rule's peer, whatever its VPC:
+// across a peering that is a rule Alibaba Cloud refuses (a VPC group's
+// rules reference groups of the same VPC only, AuthorizeSecurityGroup)
+// and Build now refuses too. It offers the group within one VPC only.
+func TestAlibabaFixOffersNoGroupOfAnotherVPC(t *testing.T) {
+	web := sg.Rule{ID: "sgr-web", Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](80), ICMPType: -1, ICMPCode: -1,
+		Action: flow.Pass, Priority: 1, Peer: sg.AnyIPv4}
+	for _, c := range []struct {
+		name    string
+		aIn     string
+		offered bool
+	}{
+		{"across a peering", "vpc-a", false},
+		{"within one VPC", "vpc-b", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m, err := aliRefDesign(c.aIn, c.aIn, "vpc-b", true, web).Build()
+			require.NoError(t, err)
+			r, err := m.Check(reach.Query{From: "eni-b", To: "eni-a", Protocol: flow.TCP, Port: 22})
+			require.NoError(t, err)
+			require.Equal(t, reach.Unreachable, r.Outcome, "%s", r.Text())
+			var fix string
+			for _, h := range r.Forward {
+				if h.Verdict == flow.Deny {
+					fix = h.Fix
+				}
+			}
+			assert.Contains(t, fix, "add an inbound accept rule to sg-a allowing tcp/22 from 10.3.1.10/32")
+			if c.offered {
+				assert.Contains(t, fix, "(or sg-b, a basic group of eni-b)")
+			} else {
+				assert.NotContains(t, fix, "sg-b", "a group of another VPC is no peer an Alibaba rule can name")
+			}
+		})
+	}
+}
