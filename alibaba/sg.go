@@ -60,7 +60,10 @@ import (
 //     Ipv6SourceCidrIp stands for ICMPv6 is not said; the console offers
 //     "All ICMP (IPv4)" and "All ICMP (IPv6)" apart), and read as written
 //     the rule would match no packet, a certain answer the input does not
-//     decide.
+//     decide. The same pair by a prefix list (SourcePrefixListId,
+//     DestPrefixListId) is read here, the list's family not being in the
+//     response, and refused by [sg.Compile] (so [reach.Builder.Build])
+//     once the list's entries show it.
 //   - PortRange is "start/end". TCP and UDP need it, with ports 1–65535 and
 //     start <= end. Every other protocol must give "-1/-1" or nothing: its
 //     rule covers every ICMP type and code (ICMPType/ICMPCode -1), because
