@@ -336,8 +336,13 @@
 // ([InstanceServiceIndeterminate]); so is a request to the metadata
 // service whose [Interface.MetadataEndpoint] (DescribeInstances
 // MetadataOptions.HttpEndpoint) the input does not give, disabled
-// blocking it ([InstanceServiceDisabled]). An AWS interface's packet to
-// these addresses is walked as any other. See instanceservice.go.
+// blocking it ([InstanceServiceDisabled]). Other traffic to the metadata
+// service's address (another port, udp, ICMP) is undecided
+// ([InstanceServiceIndeterminate]): Alibaba Cloud documents HTTP there
+// and says neither that anything else is refused nor that it is
+// answered; other traffic to a DNS server is
+// [InstanceServiceOtherTraffic]. An AWS interface's packet to these
+// addresses is walked as any other. See instanceservice.go.
 //
 // The gateways have rules of their own: a NAT gateway carries TCP, UDP
 // and ICMP only ([NATUnsupportedProtocol]); the internet gateway drops on
