@@ -43,12 +43,11 @@ import (
 //     ([InstanceServiceDisabled]), enabled lets it answer, left unset it
 //     is undecided.
 //
-// Other traffic to the metadata service's address (another port, udp,
-// ICMP) is undecided too ([InstanceServiceIndeterminate]): Alibaba Cloud
-// documents HTTP on tcp port 80 there and nothing else, neither that
-// other traffic is refused nor that anything answers it
-// (alibabaOtherTraffic). Other traffic to a DNS server is
-// [InstanceServiceOtherTraffic]. An
+// Other traffic to these addresses (another port or protocol: HTTPS or
+// ICMP to the metadata service, NTP to a DNS server) is undecided too
+// ([InstanceServiceIndeterminate]): Alibaba Cloud documents the services'
+// traffic there and nothing else, neither that other traffic is refused
+// nor that anything answers it (alibabaOtherTraffic). An
 // AWS interface's packet to them is walked as any other, and an ECS
 // interface's packet to AWS's link-local services too
 // (instanceServiceFor).
@@ -138,11 +137,12 @@ func (w *walker) toAlibabaService(h *Hop, s instanceService, src *ifaceInfo, pkt
 
 // alibabaOtherTraffic judges, on the hop h, pkt from an ECS interface to
 // the address of the Alibaba Cloud service s, which s does not answer
-// (another protocol or port): undecided. Alibaba Cloud documents
-// the service's traffic at the address (ECS "Instance metadata": HTTP,
-// tcp port 80, at 100.100.100.200) and nothing of any other, neither that
-// it is refused nor that something else answers it, so neither a block
-// nor a delivery is certain.
+// (another protocol or port): undecided. Alibaba Cloud documents the
+// service's traffic at the address (ECS "Instance metadata": HTTP, tcp
+// port 80, at 100.100.100.200; VPC "DHCP options sets": DNS at its DNS
+// servers) and nothing of any other, neither that it is refused nor that
+// something else answers it, so neither a block nor a delivery is
+// certain.
 func (w *walker) alibabaOtherTraffic(h *Hop, s instanceService, pkt flow.Flow) {
 	h.Verdict, h.Code = flow.Indeterminate, InstanceServiceIndeterminate
 	if !w.explain {

@@ -323,9 +323,9 @@
 // [InstanceServiceOutside]. An Alibaba Cloud instance's packet to these
 // addresses is walked as any other; its own services are Alibaba Cloud's
 // (alibaba_services.go): the instance metadata service at 100.100.100.200,
-// HTTP (tcp port 80) only, and the DNS servers at every address of
+// HTTP (tcp port 80), and the DNS servers at every address of
 // 100.100.2.112/28 and 100.100.2.128/28 (the default ones 100.100.2.136
-// and 100.100.2.138 among them), DNS (udp and tcp port 53) only, which
+// and 100.100.2.138 among them), DNS (udp and tcp port 53), which
 // every ECS instance of a VPC reaches from inside (ECS "Instance
 // metadata"; VPC "DHCP options sets"), past route tables, gateways and
 // network ACLs (VPC "Network ACLs": "Network ACLs allow the DNS servers
@@ -336,13 +336,13 @@
 // ([InstanceServiceIndeterminate]); so is a request to the metadata
 // service whose [Interface.MetadataEndpoint] (DescribeInstances
 // MetadataOptions.HttpEndpoint) the input does not give, disabled
-// blocking it ([InstanceServiceDisabled]). Other traffic to the metadata
-// service's address (another port, udp, ICMP) is undecided
-// ([InstanceServiceIndeterminate]): Alibaba Cloud documents HTTP there
-// and says neither that anything else is refused nor that it is
-// answered; other traffic to a DNS server is
-// [InstanceServiceOtherTraffic]. An AWS interface's packet to these
-// addresses is walked as any other. See instanceservice.go.
+// blocking it ([InstanceServiceDisabled]). Other traffic to these
+// addresses (another port or protocol) is undecided
+// ([InstanceServiceIndeterminate]): Alibaba Cloud documents HTTP at the
+// metadata service and DNS at the DNS servers, and says neither that
+// anything else is refused nor that it is answered. An AWS interface's
+// packet to these addresses is walked as any other. See
+// instanceservice.go.
 //
 // The gateways have rules of their own: a NAT gateway carries TCP, UDP
 // and ICMP only ([NATUnsupportedProtocol]); the internet gateway drops on
