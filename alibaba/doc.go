@@ -18,10 +18,15 @@
 // A rule whose meaning Alibaba does not document is an error rather than
 // a guess: ICMP beside an IPv6 CIDR (Ipv6SourceCidrIp, Ipv6DestCidrIp) or
 // ICMPv6 beside an IPv4 one, which read as written would match no packet.
+// Beside a prefix list the reader cannot see the list's family: ICMP by
+// an IPv6 list, or ICMPv6 by an IPv4 one, is refused where the list's
+// entries are known, by [sg.Compile] and so [reach.Builder.Build], naming
+// the group, the rule and the list.
 // What a group may reference depends on the groups of the design, so
 // [reach.Builder.Build] checks it: a basic group's rule that references
-// an enterprise (advanced) group is refused there, as Alibaba Cloud
-// refuses it.
+// an enterprise (advanced) group, or a group of another VPC (between VPC
+// groups Alibaba Cloud authorizes groups of the same VPC only), is
+// refused there, as Alibaba Cloud refuses it.
 //
 // Every error is a *[flow.InputError] naming the JSON path, the group and
 // rule, and the offending text.

@@ -60,7 +60,10 @@ import (
 //     Ipv6SourceCidrIp stands for ICMPv6 is not said; the console offers
 //     "All ICMP (IPv4)" and "All ICMP (IPv6)" apart), and read as written
 //     the rule would match no packet, a certain answer the input does not
-//     decide.
+//     decide. The same pair by a prefix list (SourcePrefixListId,
+//     DestPrefixListId) is read here, the list's family not being in the
+//     response, and refused by [sg.Compile] (so [reach.Builder.Build])
+//     once the list's entries show it.
 //   - PortRange is "start/end". TCP and UDP need it, with ports 1–65535 and
 //     start <= end. Every other protocol must give "-1/-1" or nothing: its
 //     rule covers every ICMP type and code (ICMPType/ICMPCode -1), because
@@ -84,7 +87,9 @@ import (
 //     cannot express; such a rule is an error rather than a broader rule.
 //     A group or prefix list on the wrong side is an error too.
 //   - A group reference (even one a CIDR overrides) in an enterprise group
-//     is an error: enterprise groups cannot reference groups.
+//     is an error: enterprise groups cannot reference groups. What a
+//     basic group's reference may name (a basic group of the same VPC)
+//     depends on the other groups: [reach.Builder.Build] checks it.
 //
 // Errors are *[flow.InputError] values whose Path is the JSON path (e.g.
 // "Permissions.Permission[3].PortRange"), Resource the group ID when known,

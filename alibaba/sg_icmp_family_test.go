@@ -9,6 +9,8 @@ import (
 
 	"github.com/reachsim/reachsim/alibaba"
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
+	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/sg"
 )
 
@@ -58,6 +60,61 @@ func TestParseSecurityGroupRefusesICMPOfTheOtherFamily(t *testing.T) {
 			assert.Equal(t, "sg-ent", ie.Resource)
 			assert.Equal(t, c.text, ie.Text)
 			assert.Contains(t, err.Error(), "Alibaba Cloud documents no meaning for the pair")
+		})
+	}
+}
+
+// TestICMPByAPrefixListOfTheOtherFamily: an ICMP rule whose
+// SourcePrefixListId names an IPv6 list (or ICMPv6 with an IPv4 list)
+// has no documented meaning either, but the reader cannot see the list's
+// family: the model built with the list matched no packet by the rule,
+// so a drop rule dropped no ping and an accept rule allowed none, in
+// silence. Now the build is refused, naming the group, the rule
+// (SecurityGroupRuleId) and the list; the pairs of one family build.
+func TestICMPByAPrefixListOfTheOtherFamily(t *testing.T) {
+	v4, err := alibaba.ParsePrefixList([]byte(`{"PrefixListId": "pl-4", "AddressFamily": "IPv4", "Entries": {"Entry": [{"Cidr": "198.51.100.0/24"}]}}`))
+	require.NoError(t, err)
+	v6, err := alibaba.ParsePrefixList([]byte(`{"PrefixListId": "pl-6", "AddressFamily": "IPv6", "Entries": {"Entry": [{"Cidr": "2001:db8::/32"}]}}`))
+	require.NoError(t, err)
+	for _, c := range []struct {
+		proto, list string
+		refused     bool
+	}{
+		{"ICMP", "pl-6", true},
+		{"ICMPv6", "pl-4", true},
+		{"1", "pl-6", true},
+		{"ICMP", "pl-4", false},
+		{"ICMPv6", "pl-6", false},
+	} {
+		t.Run(c.proto+" "+c.list, func(t *testing.T) {
+			g, err := alibaba.ParseSecurityGroup([]byte(`{"SecurityGroupId": "sg-a", "VpcId": "vpc-a", "Permissions": {"Permission": [
+			    {"SecurityGroupRuleId": "sgr-ping", "Direction": "ingress", "Policy": "Drop", "Priority": 1,
+			     "IpProtocol": "`+c.proto+`", "PortRange": "-1/-1", "SourcePrefixListId": "`+c.list+`", "NicType": "intranet"}]}}`), sg.AlibabaBasic)
+			require.NoError(t, err, "the reader cannot see the list's family")
+			p, a := netip.MustParsePrefix, netip.MustParseAddr
+			_, err = reach.NewBuilder().
+				AddVPC(reach.VPC{ID: "vpc-a", CIDRs: []netip.Prefix{p("10.0.0.0/16")}, MainRouteTable: "rtb-a", DefaultACL: "acl-a"}).
+				AddRouteTable(reach.RouteTable{ID: "rtb-a", VPC: "vpc-a"}).
+				AddNetworkACL(nacl.NewDefault("acl-a", "vpc-a", false)).
+				AddSubnet(reach.Subnet{ID: "vsw-a", VPC: "vpc-a", CIDRs: []netip.Prefix{p("10.0.1.0/24")}}).
+				AddSecurityGroup(g).
+				AddPrefixList(v4, v6).
+				AddInterface(reach.Interface{ID: "eni-ecs", Subnet: "vsw-a", PrivateIPs: []netip.Addr{a("10.0.1.5")}, Groups: []string{g.ID}}).
+				Build()
+			if !c.refused {
+				assert.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.ErrorIs(t, err, reach.ErrTopology)
+			assert.ErrorIs(t, err, sg.ErrInvalidRule)
+			var ie *flow.InputError
+			require.ErrorAs(t, err, &ie)
+			assert.Equal(t, "sg-a", ie.Resource)
+			assert.ErrorContains(t, err, "groups[0]")
+			assert.ErrorContains(t, err, "sgr-ping")
+			assert.ErrorContains(t, err, "peer prefix list "+c.list)
+			assert.ErrorContains(t, err, "Alibaba Cloud documents no meaning for the pair")
 		})
 	}
 }

@@ -120,10 +120,18 @@ func (m *Model) carrierWarnings(r *Result, src *ifaceInfo) []string {
 // advanced security groups", group-based authorization;
 // https://www.alibabacloud.com/help/en/ecs/user-guide/basic-security-groups-and-advanced-security-groups).
 // (An enterprise group's own rules reference no group at all: sg.Compile
-// refuses those.) Nor does a rule of one cloud reference a group of the
-// other: an AWS group and an Alibaba Cloud group have no member in
-// common, and neither cloud can name the other's groups.
+// refuses those.) And between VPC security groups a rule authorizes
+// groups of the same VPC only (AuthorizeSecurityGroup, group-to-group
+// authorization: VPC-type groups grant access to other groups of the
+// same VPC; https://help.aliyun.com/en/ecs/api-authorizesecuritygroup),
+// so an Alibaba Cloud rule that references a group of another VPC is
+// refused too, a group's VPC being its VPCID, else its members'
+// (aliGroupVPC); a group whose VPC the input does not tell is left
+// alone. Nor does a rule of one cloud reference a group of the other: an
+// AWS group and an Alibaba Cloud group have no member in common, and
+// neither cloud can name the other's groups.
 func (b *Builder) checkGroupRefs(p *problems, m *Model) {
+	var vpcOf map[string]string // aliGroupVPC's members' VPCs, made at the first need
 	for i, g := range b.groups {
 		if b.skip("groups", i, g.ID) {
 			continue
@@ -142,6 +150,13 @@ func (b *Builder) checkGroupRefs(p *problems, m *Model) {
 				why = fmt.Sprintf("%s group %s references %s group %s: a rule references groups of its own cloud only", g.Flavour, g.ID, ref.Flavour, ref.ID)
 			case g.Flavour == sg.AlibabaBasic && ref.Flavour == sg.AlibabaEnterprise:
 				why = fmt.Sprintf("%s is an enterprise (advanced) security group, which Alibaba Cloud does not accept as the authorization object of a rule: a basic group's rules reference basic groups only", ref.ID)
+			case g.Flavour.IsAlibaba():
+				here, there := aliGroupVPC(m, g.ID, &vpcOf), aliGroupVPC(m, ref.ID, &vpcOf)
+				if here == "" || there == "" || here == there {
+					continue
+				}
+				why = fmt.Sprintf("%s is a group of VPC %s and %s of VPC %s: Alibaba Cloud lets a VPC security group's rule reference groups of the same VPC only (AuthorizeSecurityGroup), so no such rule exists; reference the members by their addresses (a CIDR block or a prefix list)",
+					g.ID, here, ref.ID, there)
 			default:
 				continue
 			}
@@ -153,4 +168,28 @@ func (b *Builder) checkGroupRefs(p *problems, m *Model) {
 				Err: fmt.Errorf("%w: %s", ErrTopology, why)})
 		}
 	}
+}
+
+// aliGroupVPC is the VPC of group id: its VPCID, else the VPC of the
+// first interface that wears it; "" when the input tells neither.
+// *vpcOf keeps the interfaces' answers, made at the first call that needs
+// them.
+func aliGroupVPC(m *Model, id string, vpcOf *map[string]string) string {
+	if g := m.groups[id]; g != nil && g.VPCID != "" {
+		return g.VPCID
+	}
+	if *vpcOf == nil {
+		*vpcOf = map[string]string{}
+		for _, ii := range m.ifaceOrder {
+			if ii.subnet == nil || ii.subnet.vpc == nil {
+				continue
+			}
+			for _, gid := range ii.Groups {
+				if _, ok := (*vpcOf)[gid]; !ok {
+					(*vpcOf)[gid] = ii.subnet.vpc.ID
+				}
+			}
+		}
+	}
+	return (*vpcOf)[id]
 }

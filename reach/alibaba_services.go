@@ -43,7 +43,11 @@ import (
 //     ([InstanceServiceDisabled]), enabled lets it answer, left unset it
 //     is undecided.
 //
-// Other traffic to these addresses is [InstanceServiceOtherTraffic]. An
+// Other traffic to these addresses (another port or protocol: HTTPS or
+// ICMP to the metadata service, NTP to a DNS server) is undecided too
+// ([InstanceServiceIndeterminate]): Alibaba Cloud documents the services'
+// traffic there and nothing else, neither that other traffic is refused
+// nor that anything answers it (alibabaOtherTraffic). An
 // AWS interface's packet to them is walked as any other, and an ECS
 // interface's packet to AWS's link-local services too
 // (instanceServiceFor).
@@ -129,6 +133,26 @@ func (w *walker) toAlibabaService(h *Hop, s instanceService, src *ifaceInfo, pkt
 		fix = append(fix, fmt.Sprintf("check the instance's metadata options (%s: MetadataOptions.HttpEndpoint)", describe))
 	}
 	h.Fix = strings.Join(fix, "; ")
+}
+
+// alibabaOtherTraffic judges, on the hop h, pkt from an ECS interface to
+// the address of the Alibaba Cloud service s, which s does not answer
+// (another protocol or port): undecided. Alibaba Cloud documents the
+// service's traffic at the address (ECS "Instance metadata": HTTP, tcp
+// port 80, at 100.100.100.200; VPC "DHCP options sets": DNS at its DNS
+// servers) and nothing of any other, neither that it is refused nor that
+// something else answers it, so neither a block nor a delivery is
+// certain.
+func (w *walker) alibabaOtherTraffic(h *Hop, s instanceService, pkt flow.Flow) {
+	h.Verdict, h.Code = flow.Indeterminate, InstanceServiceIndeterminate
+	if !w.explain {
+		return
+	}
+	dst := pkt.Dst.Addr()
+	h.reason = fmt.Sprintf("%s is the address of the %s, which answers %s from inside every ECS instance of a VPC; Alibaba Cloud documents nothing else there", dst, s.name, s.traffic)
+	h.Missing = fmt.Sprintf("what answers %s at %s, which Alibaba Cloud does not document: it documents its %s there, %s, and says neither that other traffic is refused nor that anything answers it",
+		pkt.Traffic(), dst, strings.TrimPrefix(s.name, "Alibaba Cloud "), s.traffic)
+	h.Fix = fmt.Sprintf("send %s to it, the traffic Alibaba Cloud documents there", s.traffic)
 }
 
 // aliInstanceArg is the instance argument of an aliyun ecs command about

@@ -66,14 +66,22 @@ func TestAlibabaServicesFromInside(t *testing.T) {
 			reach.Query{From: "a", To: "100.100.100.200", Protocol: flow.TCP, Port: 80}, reach.Reachable, "", ""},
 		{"metadata disabled", igw, basic, reach.OptionDisabled,
 			reach.Query{From: "a", To: "100.100.100.200", Protocol: flow.TCP, Port: 80}, reach.Unreachable, reach.InstanceServiceDisabled, ""},
-		{"metadata, other traffic", nil, basic, reach.OptionEnabled,
-			reach.Query{From: "a", To: "100.100.100.200", Protocol: flow.TCP, Port: 443}, reach.Unreachable, reach.InstanceServiceOtherTraffic, ""},
+		{"metadata, another tcp port", nil, basic, reach.OptionEnabled,
+			reach.Query{From: "a", To: "100.100.100.200", Protocol: flow.TCP, Port: 443}, reach.Indeterminate, reach.InstanceServiceIndeterminate,
+			"what answers tcp/443 at 100.100.100.200, which Alibaba Cloud does not document: it documents its instance metadata service there, HTTP (tcp port 80)"},
+		{"metadata, udp", nil, basic, reach.OptionEnabled,
+			reach.Query{From: "a", To: "100.100.100.200", Protocol: flow.UDP, Port: 80}, reach.Indeterminate, reach.InstanceServiceIndeterminate, "udp/80"},
+		{"metadata, ping", nil, basic, reach.OptionEnabled,
+			reach.Query{From: "a", To: "100.100.100.200", Protocol: flow.ICMP}, reach.Indeterminate, reach.InstanceServiceIndeterminate, "which Alibaba Cloud does not document"},
+		{"metadata disabled, another port", nil, basic, reach.OptionDisabled,
+			reach.Query{From: "a", To: "100.100.100.200", Protocol: flow.TCP, Port: 8080}, reach.Indeterminate, reach.InstanceServiceIndeterminate, "which Alibaba Cloud does not document"},
 		{"DNS over udp", nil, basic, reach.OptionUnset,
 			reach.Query{From: "a", To: "100.100.2.136", Protocol: flow.UDP, Port: 53}, reach.Reachable, "", ""},
 		{"DNS over tcp, the second server", igw, basic, reach.OptionUnset,
 			reach.Query{From: "a", To: "100.100.2.138", Protocol: flow.TCP, Port: 53}, reach.Reachable, "", ""},
 		{"DNS server, other traffic", nil, basic, reach.OptionUnset,
-			reach.Query{From: "a", To: "100.100.2.136", Protocol: flow.UDP, Port: 123}, reach.Unreachable, reach.InstanceServiceOtherTraffic, ""},
+			reach.Query{From: "a", To: "100.100.2.136", Protocol: flow.UDP, Port: 123}, reach.Indeterminate, reach.InstanceServiceIndeterminate,
+			"what answers udp/123 at 100.100.2.136, which Alibaba Cloud does not document: it documents its DNS server there, DNS (udp and tcp port 53)"},
 		{"DNS from an enterprise group, which denies outbound traffic by default", nil, enterprise, reach.OptionUnset,
 			reach.Query{From: "a", To: "100.100.2.136", Protocol: flow.UDP, Port: 53}, reach.Indeterminate, reach.InstanceServiceIndeterminate, "security groups"},
 	} {
@@ -96,12 +104,15 @@ func TestAlibabaServicesFromInside(t *testing.T) {
 }
 
 // TestAlibabaServicesPorts: Ports to the metadata service walks the
-// service's hop per atom: HTTP (tcp/80) alone is open.
+// service's hop per atom: HTTP (tcp/80) alone is open, and every other
+// port is undecided, not cut: Alibaba Cloud documents HTTP there and
+// nothing of the rest.
 func TestAlibabaServicesPorts(t *testing.T) {
 	m := alibabaServiceDesign(t, nil, sg.Group{ID: "sg-b", Flavour: sg.AlibabaBasic}, reach.OptionEnabled)
 	r, err := m.Ports(reach.PortsQuery{From: "a", To: "100.100.100.200", Protocol: flow.TCP})
 	require.NoError(t, err)
 	assert.Equal(t, flow.SetOf(flow.Single[uint16](80)), r.Open)
+	assert.Equal(t, flow.SetOf(flow.PortRange{Lo: 1, Hi: 79}, flow.PortRange{Lo: 81, Hi: 65535}), r.Indeterminate)
 }
 
 // TestAWSInterfaceToAlibabaAddresses: an EC2 interface's packet to

@@ -33,7 +33,8 @@ import (
 //     higher priority (a smaller number), or removing or narrowing the
 //     drop rule (priority 1 has nothing above it); an enterprise
 //     (advanced) group's rules cannot reference groups, so its fix never
-//     offers one as the peer.
+//     offers one as the peer, and a basic group's fix offers a group of
+//     its own VPC only (AuthorizeSecurityGroup).
 
 // identityUnknownHop words the hop h of ii's Alibaba Cloud groups, which
 // decide pkt differently with the sender's group membership kept and
@@ -55,6 +56,15 @@ func identityUnknownHop(h *Hop, ii *ifaceInfo, pkt flow.Flow, dir flow.Direction
 		ii.Groups[0], pkt.Traffic(), peerWordOf(dir), netip.PrefixFrom(peer, peer.BitLen()))
 }
 
+// groupVPCOn is the VPC of g, a group the interface ii wears: its VPCID,
+// else ii's VPC.
+func groupVPCOn(g *sg.Group, ii *ifaceInfo) string {
+	if g.VPCID != "" || ii.subnet == nil || ii.subnet.vpc == nil {
+		return g.VPCID
+	}
+	return ii.subnet.vpc.ID
+}
+
 // peerWordOf is "from" for an inbound rule's peer, "to" for an outbound
 // one's.
 func peerWordOf(dir flow.Direction) string {
@@ -74,7 +84,8 @@ const alibabaBlindDetail = "the packet passed a middlebox: Alibaba Cloud does no
 // narrowing it; against an isolated group, an accept rule or the inner
 // access policy Accept; otherwise an accept rule. The peer is the
 // packet's address, or a basic group of the peer's when byGroup and
-// both groups are basic (enterprise groups reference no group).
+// both groups are basic (enterprise groups reference no group) and of one
+// VPC (a VPC group's rules reference groups of the same VPC only).
 func alibabaSGFix(m *Model, pkt flow.Flow, ii *ifaceInfo, dir flow.Direction, x sg.Decision, rule string, byGroup bool) string {
 	peer := pkt.Src.Addr()
 	if dir == flow.Outbound {
@@ -93,7 +104,9 @@ func alibabaSGFix(m *Model, pkt flow.Flow, ii *ifaceInfo, dir flow.Direction, x 
 	if g := m.groups[group]; byGroup && g != nil && g.Flavour == sg.AlibabaBasic {
 		if other, ok := m.ifaceByAddr(peer); ok {
 			for _, id := range other.Groups {
-				if og := m.groups[id]; og != nil && og.Flavour == sg.AlibabaBasic {
+				// a basic group of the same VPC: Alibaba Cloud lets a VPC group's
+				// rules name no other (AuthorizeSecurityGroup; checkGroupRefs)
+				if og := m.groups[id]; og != nil && og.Flavour == sg.AlibabaBasic && groupVPCOn(og, other) == groupVPCOn(g, ii) {
 					b.WriteString(" (or ")
 					b.WriteString(id)
 					b.WriteString(", a basic group of ")

@@ -186,6 +186,10 @@
 // deciding drop rule, an accept rule of a higher priority (a smaller
 // number), or removing or narrowing the drop rule (at priority 1 only
 // that); an enterprise group's fix names addresses only (alibaba_sg.go).
+// Build refuses an Alibaba Cloud rule that references a group Alibaba
+// Cloud does not let it name: an enterprise (advanced) group, or a group
+// of another VPC (a group's VPC is its VPCID, else its members'), naming
+// the group, the rule and the referenced group (alibaba.go).
 // The fix of an undecided request to one of Alibaba Cloud's services
 // (alibaba_services.go) the outbound groups would not allow says the
 // same.
@@ -319,9 +323,9 @@
 // [InstanceServiceOutside]. An Alibaba Cloud instance's packet to these
 // addresses is walked as any other; its own services are Alibaba Cloud's
 // (alibaba_services.go): the instance metadata service at 100.100.100.200,
-// HTTP (tcp port 80) only, and the DNS servers at every address of
+// HTTP (tcp port 80), and the DNS servers at every address of
 // 100.100.2.112/28 and 100.100.2.128/28 (the default ones 100.100.2.136
-// and 100.100.2.138 among them), DNS (udp and tcp port 53) only, which
+// and 100.100.2.138 among them), DNS (udp and tcp port 53), which
 // every ECS instance of a VPC reaches from inside (ECS "Instance
 // metadata"; VPC "DHCP options sets"), past route tables, gateways and
 // network ACLs (VPC "Network ACLs": "Network ACLs allow the DNS servers
@@ -332,8 +336,13 @@
 // ([InstanceServiceIndeterminate]); so is a request to the metadata
 // service whose [Interface.MetadataEndpoint] (DescribeInstances
 // MetadataOptions.HttpEndpoint) the input does not give, disabled
-// blocking it ([InstanceServiceDisabled]). An AWS interface's packet to
-// these addresses is walked as any other. See instanceservice.go.
+// blocking it ([InstanceServiceDisabled]). Other traffic to these
+// addresses (another port or protocol) is undecided
+// ([InstanceServiceIndeterminate]): Alibaba Cloud documents HTTP at the
+// metadata service and DNS at the DNS servers, and says neither that
+// anything else is refused nor that it is answered. An AWS interface's
+// packet to these addresses is walked as any other. See
+// instanceservice.go.
 //
 // The gateways have rules of their own: a NAT gateway carries TCP, UDP
 // and ICMP only ([NATUnsupportedProtocol]); the internet gateway drops on

@@ -82,7 +82,9 @@ const (
 	// Amazon Time Sync Service other than NTP (udp port 123), to Windows
 	// activation other than KMS (tcp port 1688), to the Amazon ECS task
 	// metadata endpoint other than HTTP (tcp port 80), to the EKS Pod
-	// Identity Agent other than HTTP (tcp ports 80 and 2703).
+	// Identity Agent other than HTTP (tcp ports 80 and 2703). (Alibaba
+	// Cloud's services are another matter: what else answers at their
+	// addresses is undocumented, [InstanceServiceIndeterminate].)
 	InstanceServiceOtherTraffic Code = "INSTANCE_SERVICE_OTHER_TRAFFIC"
 	// InstanceServiceOutside: a packet for an instance service's
 	// link-local address from the internet or a host outside the design:
@@ -103,8 +105,10 @@ const (
 	// Windows ([Interface.Platform]), or over IPv6, or to an agent's
 	// endpoint on its port (the Amazon ECS task metadata endpoint, tcp
 	// port 80; the EKS Pod Identity Agent, tcp ports 80 and 2703), which
-	// software on the host answers when it runs there. The hop is
-	// undecided.
+	// software on the host answers when it runs there, or traffic other
+	// than HTTP (tcp port 80) to Alibaba Cloud's metadata service at
+	// 100.100.100.200, or other than DNS to its DNS servers, which Alibaba
+	// Cloud documents nothing of. The hop is undecided.
 	InstanceServiceIndeterminate Code = "INSTANCE_SERVICE_INDETERMINATE"
 )
 
@@ -240,6 +244,8 @@ func (w *walker) toInstanceService(pkt flow.Flow, src *ifaceInfo, s instanceServ
 		}
 	}
 	switch {
+	case !s.answers(pkt) && s.alibaba:
+		w.alibabaOtherTraffic(&h, s, pkt) // alibaba_services.go
 	case !s.answers(pkt):
 		h.Verdict, h.Code = flow.Deny, InstanceServiceOtherTraffic
 		if w.explain {

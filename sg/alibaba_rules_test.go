@@ -14,7 +14,12 @@ import (
 // TestCompileRefusesAlibabaICMPOfTheOtherFamily: an Alibaba Cloud ICMP
 // rule whose CIDR peer is an IPv6 block, or ICMPv6 with an IPv4 block,
 // has no documented meaning and as written would match no packet: Compile
-// refuses it, naming the rule. AWS rules are left as they are.
+// refuses it, naming the rule. So for a prefix list of the other family
+// (an Alibaba list holds blocks of one family: CreatePrefixList), which
+// Compile accepted and matched nothing by: an accept rule silently
+// allowed nothing, a drop rule dropped nothing. A list without entries
+// matches nothing whatever the rule means, and is accepted. AWS rules are
+// left as they are.
 func TestCompileRefusesAlibabaICMPOfTheOtherFamily(t *testing.T) {
 	for _, c := range []struct {
 		name    string
@@ -28,6 +33,13 @@ func TestCompileRefusesAlibabaICMPOfTheOtherFamily(t *testing.T) {
 		{"Alibaba ICMP, IPv4 peer", sg.AlibabaEnterprise, flow.ICMP, sg.AnyIPv4, false},
 		{"Alibaba ICMPv6, IPv6 peer", sg.AlibabaEnterprise, flow.ICMPv6, sg.AnyIPv6, false},
 		{"AWS ICMP, IPv6 peer", sg.AWS, flow.ICMP, sg.AnyIPv6, false},
+		{"Alibaba ICMP, IPv6 prefix list", sg.AlibabaBasic, flow.ICMP, sg.PrefixList("pl-6"), true},
+		{"Alibaba ICMPv6, IPv4 prefix list", sg.AlibabaEnterprise, flow.ICMPv6, sg.PrefixList("pl-4"), true},
+		{"Alibaba ICMP, IPv4 prefix list", sg.AlibabaBasic, flow.ICMP, sg.PrefixList("pl-4"), false},
+		{"Alibaba ICMPv6, IPv6 prefix list", sg.AlibabaBasic, flow.ICMPv6, sg.PrefixList("pl-6"), false},
+		{"Alibaba ICMP, empty prefix list", sg.AlibabaBasic, flow.ICMP, sg.PrefixList("pl-0"), false},
+		{"Alibaba all protocols, IPv6 prefix list", sg.AlibabaBasic, flow.AllProtocols, sg.PrefixList("pl-6"), false},
+		{"AWS ICMP, IPv6 prefix list", sg.AWS, flow.ICMP, sg.PrefixList("pl-6"), false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := sg.Rule{ID: "sgr-1", Direction: flow.Inbound, Protocol: c.proto, ICMPType: -1, ICMPCode: -1, Peer: c.peer}
@@ -35,7 +47,8 @@ func TestCompileRefusesAlibabaICMPOfTheOtherFamily(t *testing.T) {
 				r.Action, r.Priority = flow.Pass, 1
 			}
 			g := sg.Group{ID: "sg-1", Flavour: c.flavour, Rules: []sg.Rule{r}}
-			_, err := sg.Compile([]sg.Group{g}, sg.StaticResolver{Members: map[string][]netip.Addr{"sg-1": nil}})
+			_, err := sg.Compile([]sg.Group{g}, sg.StaticResolver{Members: map[string][]netip.Addr{"sg-1": nil}, PrefixLists: map[string][]netip.Prefix{
+				"pl-4": {netip.MustParsePrefix("192.0.2.0/24")}, "pl-6": {netip.MustParsePrefix("2001:db8::/32")}, "pl-0": nil}})
 			if !c.refused {
 				assert.NoError(t, err)
 				return

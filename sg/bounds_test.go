@@ -72,7 +72,7 @@ func TestBoundsAgreeWithEvaluate(t *testing.T) {
 	checked, multi := 0, 0
 	for i := range 400 {
 		res := randomWorld(r)
-		groups := randomGroups(r)
+		groups := randomGroups(r, res)
 		e, err := sg.Compile(groups, res)
 		require.NoError(t, err, "case %d", i)
 		for range 6 {
@@ -209,7 +209,7 @@ func TestPortVerdictsAgreeWithEvaluate(t *testing.T) {
 	cases, partial := 0, 0
 	for i := range 400 {
 		res := randomWorld(r)
-		groups := randomGroups(r)
+		groups := randomGroups(r, res)
 		e, err := sg.Compile(groups, res)
 		require.NoError(t, err, "case %d", i)
 		for range 6 {
@@ -268,7 +268,7 @@ func TestPeerPrefixesTellPeersApart(t *testing.T) {
 	compared, apart := 0, 0
 	for i := range 300 {
 		res := randomWorld(r)
-		groups := randomGroups(r)
+		groups := randomGroups(r, res)
 		for j := range groups {
 			groups[j].Flavour = sg.AWS
 			for k := range groups[j].Rules {

@@ -169,7 +169,9 @@ func (e *Evaluator) bucket(dir flow.Direction, fam int, c protoClass) []int32 {
 //
 // Errors are *flow.InputError values naming the group and rule, wrapping
 // [ErrInvalidRule], [ErrInvalidGroup] or [ErrUnresolved]. Compile rejects:
-// invalid rules (a TCP or UDP rule without Ports among them), duplicate or
+// invalid rules (a TCP or UDP rule without Ports among them; an Alibaba
+// Cloud ICMP or ICMPv6 rule whose peer, a block or a prefix list's
+// entries, is of the other address family only), duplicate or
 // empty group IDs, mixed flavours (Alibaba requires all groups of an
 // interface to be of one type; AWS and Alibaba do not mix), and references
 // the resolver does not know. A reference to a group whose members the
@@ -351,6 +353,9 @@ func compileGroup(g Group, b *binder, gerr func(path, rule string, err error) er
 			if err == nil && lm.unknown && g.Flavour != AWS {
 				err = fmt.Errorf("%w: an Alibaba Cloud rule can drop, so a reference to a prefix list whose entries are unknown cannot be judged: %w", ErrUnresolved, &UnknownEntries{List: r.Peer.PrefixList})
 			}
+			if err == nil && g.Flavour != AWS {
+				err = icmpListFamily(r, lm)
+			}
 			if err != nil {
 				return nil, gerr(path, name, err)
 			}
@@ -359,6 +364,23 @@ func compileGroup(g Group, b *binder, gerr func(path, rule string, err error) er
 		gc.peers[ri] = m
 	}
 	return gc, nil
+}
+
+// icmpListFamily refuses an Alibaba Cloud ICMP rule whose prefix list
+// holds IPv6 blocks only, or an ICMPv6 rule whose list holds IPv4 blocks
+// only, as validate refuses such a CIDR peer: Alibaba documents no
+// meaning for the pair, and as written the rule matches no packet. A
+// list without entries matches nothing whatever the rule means.
+func icmpListFamily(r *Rule, lm peerMatcher) error {
+	if !r.Protocol.IsICMP() || lm.has4 == lm.has6 || lm.has6 == (r.Protocol == flow.ICMPv6) {
+		return nil
+	}
+	fam, want := FamilyIPv6, "ICMPv6"
+	if lm.has4 {
+		fam, want = FamilyIPv4, "ICMP"
+	}
+	return fmt.Errorf("%w: an %s rule whose peer prefix list %s holds %s blocks only, of the other address family: Alibaba Cloud documents no meaning for the pair, and as written it matches no packet; write %s for %s ICMP",
+		ErrInvalidRule, r.Protocol, r.Peer.PrefixList, fam, want, fam)
 }
 
 // addRules appends the rules of gc, attached as e's group gi, to e.rules,

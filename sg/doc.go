@@ -18,10 +18,14 @@
 //     peer is an IPv6 block, or an ICMPv6 rule whose CIDR peer is an IPv4
 //     block, is an error ([ErrInvalidRule]): Alibaba documents no meaning
 //     for the pair (its console offers "All ICMP (IPv4)" and "All ICMP
-//     (IPv6)" apart), and as written the rule would match no packet. A
+//     (IPv6)" apart), and as written the rule would match no packet. So
+//     is one whose prefix list holds blocks of the other family only
+//     (Compile sees the entries; a list without entries matches nothing
+//     whatever the rule means, and is accepted). A
 //     basic group's rules may reference basic groups only (an enterprise
 //     group "cannot serve as an authorization object in other groups'
-//     rules"); Compile cannot see a referenced group's flavour, so package
+//     rules"), and of the same VPC only (AuthorizeSecurityGroup);
+//     Compile cannot see a referenced group's flavour or VPC, so package
 //     reach's Build checks that.
 //
 // Rules and groups are plain exported data ([Rule], [Group], [Peer]),

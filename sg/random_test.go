@@ -68,7 +68,7 @@ func randomWorld(r *rand.Rand) sg.StaticResolver {
 	return res
 }
 
-func randomRule(r *rand.Rand, fl sg.Flavour) sg.Rule {
+func randomRule(r *rand.Rand, fl sg.Flavour, res sg.StaticResolver) sg.Rule {
 	rl := sg.Rule{Direction: flow.Direction(r.IntN(2)), Protocol: randProtos[r.IntN(len(randProtos))], ICMPType: -1, ICMPCode: -1}
 	lo := uint16(20 + r.IntN(10))
 	rl.Ports = flow.PortRange{Lo: lo, Hi: lo + uint16(r.IntN(4))}
@@ -102,6 +102,19 @@ func randomRule(r *rand.Rand, fl sg.Flavour) sg.Rule {
 			rl.Protocol = flow.ICMPv6
 		}
 	}
+	if fl.IsAlibaba() && rl.Protocol.IsICMP() && rl.Peer.Kind == sg.PeerPrefixList {
+		// nor by a list of blocks of the other family only
+		var has4, has6 bool
+		for _, p := range res.PrefixLists[rl.Peer.PrefixList] {
+			has4, has6 = has4 || p.Addr().Is4(), has6 || p.Addr().Is6()
+		}
+		if has4 != has6 {
+			rl.Protocol = flow.ICMP
+			if has6 {
+				rl.Protocol = flow.ICMPv6
+			}
+		}
+	}
 	if fl.IsAlibaba() {
 		rl.Priority = 1 + r.IntN(4)
 		rl.Action = flow.Pass + flow.Action(r.IntN(2))
@@ -112,7 +125,7 @@ func randomRule(r *rand.Rand, fl sg.Flavour) sg.Rule {
 	return rl
 }
 
-func randomGroups(r *rand.Rand) []sg.Group {
+func randomGroups(r *rand.Rand, res sg.StaticResolver) []sg.Group {
 	fl := sg.Flavour(r.IntN(3))
 	ids := append([]string{}, randGroups...)
 	r.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
@@ -120,7 +133,7 @@ func randomGroups(r *rand.Rand) []sg.Group {
 	for i := range gs {
 		g := sg.Group{ID: ids[i], Flavour: fl, InnerAccessDrop: r.IntN(2) == 0}
 		for range r.IntN(30) {
-			g.Rules = append(g.Rules, randomRule(r, fl))
+			g.Rules = append(g.Rules, randomRule(r, fl, res))
 		}
 		gs[i] = g
 	}
@@ -163,7 +176,7 @@ func TestEvaluateAgreesWithReference(t *testing.T) {
 	}
 	for i := range cases {
 		res := randomWorld(r)
-		groups := randomGroups(r)
+		groups := randomGroups(r, res)
 		var compileRes sg.Resolver = res
 		if i%2 == 0 {
 			compileRes = sg.NewCachingResolver(res)
@@ -258,7 +271,7 @@ func slicesIndex(gs []sg.Group, id string) int {
 func TestConcurrentQueries(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 5))
 	res := randomWorld(r)
-	groups := randomGroups(r)
+	groups := randomGroups(r, res)
 	e, err := sg.Compile(groups, res)
 	require.NoError(t, err)
 	flows := make([]flow.Flow, 200)
