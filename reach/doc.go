@@ -215,7 +215,8 @@
 // hop naming the holder, and [Model.Owner] answers it; so is a packet the
 // internet carries to a public block something the design does not model
 // holds ([Builder.AddUnmodelledBlock]: a block of a VPC a loader leaves
-// out); no query starts from an address of such a block, private or
+// out; an address blocks of several owners hold names them all, "vpc-a or
+// vpc-e"); no query starts from an address of such a block, private or
 // public. An address of a prefix delegated to an interface
 // ([Interface.DelegatedPrefixes]: EKS pods' addresses in prefix mode) is
 // the interface's own: delivered to it, sent from by it (a query names it
