@@ -18,7 +18,7 @@ import (
 var fixUsage = `Usage:
   reachsim fix [--aws PATH]... --from ENDPOINT --to ENDPOINT --proto PROTO [--port PORT]
                [--src-port PORT] [--icmp-type N] [--icmp-code N] [--domain NAME]
-               [--app APP] [--want reachable|unreachable] [--write OUTDIR] [--json]
+               [--app APP] [--ipv6] [--want reachable|unreachable] [--write OUTDIR] [--json]
 
 Find the smallest changes that make one query give the wanted answer, make
 them on a copy of the model and check the query again: security group rules
