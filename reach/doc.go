@@ -519,7 +519,9 @@
 //     verified on a copy ([Model.Apply] makes them): the model keeps the
 //     design it was built from, and a patched copy reuses its compiled
 //     firewalls, ACLs and groups where the changes leave them. Every other
-//     session the changes alter is listed ([FixResult.AlsoChanged]). A
+//     session the changes alter is listed ([FixResult.AlsoChanged]; the
+//     NAT64 sessions a change judges once a NAT gateway or an appliance
+//     translated them among them). A
 //     missing route becomes one to the internet gateway for an internet
 //     address or a public IPv4 address of the design (reached over the
 //     internet), never for an address of a VPC.
