@@ -40,8 +40,10 @@
 // public IPv4 address of its interfaces, Elastic IPs and NAT gateways is
 // declared a [reach.UnmodelledAddress], and each of its CIDR blocks, IPv4
 // (private or not) and IPv6, a [reach.UnmodelledBlock] (but for what a VPC
-// chosen holds too), so a packet the internet carries there is undecided
-// (naming what holds it), never a delivery to an internet host, and no
+// chosen holds too; a part several VPCs left out share is declared for
+// each, and named by all: "vpc-a or vpc-e"), so a packet the internet
+// carries there is undecided (naming what holds it), never a delivery to
+// an internet host, and no
 // query starts there: what a VPC left out sends, and by which way, is not
 // modelled (a private address of a peered VPC left out is not taken for
 // an internet host). A record is

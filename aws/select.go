@@ -141,8 +141,10 @@ func (l *loader) selectVPCs(keep []string, absentOK bool) {
 // transit gateway one for a private address, and an address of them is
 // no internet host, nor a query's source (what it sends is not
 // modelled). The parts of a block that a VPC chosen holds too are that
-// VPC's; of blocks two VPCs left out share, the first VPC's (in the
-// order of describe-vpcs) is declared.
+// VPC's. Each VPC left out declares its own blocks, so a part several of
+// them hold (VPCs that share a CIDR block) is declared once for each,
+// every one naming them all ("IPv4 block of VPCs vpc-a and vpc-e"), and
+// the model names them all as its owners ("vpc-a or vpc-e").
 func (l *loader) blocksLeftOut() {
 	var kept []netip.Prefix
 	for _, r := range l.vpcs {
@@ -150,24 +152,91 @@ func (l *loader) blocksLeftOut() {
 		kept = append(kept, r.vpc.PrivateIPv6...)
 	}
 	taken := addrset.Of(kept...)
+	type block struct {
+		r   *vpcRec
+		j   int         // its index in r.vpc.CIDRs
+		own addrset.Set // its addresses no VPC chosen holds
+	}
+	var blocks []block
 	for _, r := range l.bpaOnly {
 		for j, c := range r.vpc.CIDRs {
-			c = c.Masked()
-			what := "IPv4 block of VPC " + r.vpc.ID
-			switch {
-			case c.Addr().Is6() && (c.Addr().IsPrivate() || slices.Contains(r.vpc.PrivateIPv6, c)):
-				what = "private IPv6 block of VPC " + r.vpc.ID
-			case c.Addr().Is6():
-				what = "IPv6 block of VPC " + r.vpc.ID
-			}
-			what += ", left out (not among the VPCs chosen)"
-			for _, p := range addrset.Of(c).Difference(taken).Prefixes() {
-				l.out.unmodelledBlocks = append(l.out.unmodelledBlocks, reach.UnmodelledBlock{Prefix: p, Owner: r.vpc.ID, What: what})
-				l.out.unmodelledBlockAt = append(l.out.unmodelledBlockAt, r.cidrAt[j])
-			}
-			taken = taken.Union(addrset.Of(c))
+			blocks = append(blocks, block{r: r, j: j, own: addrset.Of(c.Masked()).Difference(taken)})
 		}
 	}
+	for _, b := range blocks {
+		id := b.r.vpc.ID
+		c := b.r.vpc.CIDRs[b.j].Masked()
+		kind := "IPv4 block"
+		switch {
+		case c.Addr().Is6() && (c.Addr().IsPrivate() || slices.Contains(b.r.vpc.PrivateIPv6, c)):
+			kind = "private IPv6 block"
+		case c.Addr().Is6():
+			kind = "IPv6 block"
+		}
+		var others []vpcBlock
+		for _, o := range blocks {
+			if o.r.vpc.ID != id {
+				others = append(others, vpcBlock{vpc: o.r.vpc.ID, set: o.own})
+			}
+		}
+		for _, p := range sharedParts(b.own, id, others) {
+			what := kind + " of VPC " + id
+			if len(p.owners) > 1 {
+				what = kind + " of VPCs " + andList(p.owners)
+			}
+			what += ", left out (not among the VPCs chosen)"
+			for _, pf := range p.set.Prefixes() {
+				l.out.unmodelledBlocks = append(l.out.unmodelledBlocks, reach.UnmodelledBlock{Prefix: pf, Owner: id, What: what})
+				l.out.unmodelledBlockAt = append(l.out.unmodelledBlockAt, b.r.cidrAt[b.j])
+			}
+		}
+	}
+}
+
+// sharedPart is a part of a block of a VPC left out and the VPCs left out
+// that hold it, sorted.
+type sharedPart struct {
+	set    addrset.Set
+	owners []string
+}
+
+// vpcBlock is the addresses of a block of a VPC left out.
+type vpcBlock struct {
+	vpc string
+	set addrset.Set
+}
+
+// sharedParts cuts own, the addresses of a block of VPC id, into parts by
+// the other VPCs left out that hold them too (others: their blocks), in
+// the order the cuts make them.
+func sharedParts(own addrset.Set, id string, others []vpcBlock) []sharedPart {
+	parts := []sharedPart{{set: own, owners: []string{id}}}
+	for _, o := range others {
+		if !o.set.Overlaps(own) {
+			continue
+		}
+		var next []sharedPart
+		for _, p := range parts {
+			if in := p.set.Intersect(o.set); !in.IsEmpty() {
+				owners := append(slices.Clone(p.owners), o.vpc)
+				slices.Sort(owners)
+				next = append(next, sharedPart{set: in, owners: slices.Compact(owners)})
+			}
+			if rest := p.set.Difference(o.set); !rest.IsEmpty() {
+				next = append(next, sharedPart{set: rest, owners: p.owners})
+			}
+		}
+		parts = next
+	}
+	return parts
+}
+
+// andList joins names as a sentence does: "a", "a and b", "a, b and c".
+func andList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // publicLeftOut declares the public IPv4 addresses of what Options.VPCs

@@ -1,6 +1,9 @@
 package aws_test
 
 import (
+	"fmt"
+	"net/netip"
+	"slices"
 	"testing"
 	"testing/fstest"
 
@@ -157,4 +160,66 @@ func TestLoadLeftOutPublicAddressesDeclared(t *testing.T) {
 		assert.NotEqual(t, reach.Reachable, full.Outcome, "the whole dump blocks it: %s", full.Text())
 	}
 	assert.Empty(t, all.UnmodelledBlocks(), "nothing is left out without Options.VPCs")
+}
+
+// VPCs left out that share a CIDR block (vpc-d and vpc-e on 10.4.0.0/16,
+// vpc-f on 10.4.1.0/24 inside it) each declare their blocks, a part
+// several hold naming them all: an address there is named by every VPC
+// left out holding it, sorted, whatever the order of describe-vpcs. Only
+// the first VPC of describe-vpcs was named.
+func TestLoadLeftOutSharedBlock(t *testing.T) {
+	for _, first := range []bool{false, true} {
+		t.Run(fmt.Sprintf("vpc-f first: %v", first), func(t *testing.T) {
+			fsys := neighbourFS(t)
+			loadEdit(t, fsys, "peering/vpcs.json", func(doc map[string]any) {
+				e := loadJSON(`{"VpcId": "vpc-e", "State": "available", "CidrBlock": "10.4.0.0/16", "OwnerId": "111122223333",
+					"CidrBlockAssociationSet": [{"CidrBlock": "10.4.0.0/16", "CidrBlockState": {"State": "associated"}},
+						{"CidrBlock": "10.5.0.0/16", "CidrBlockState": {"State": "associated"}}]}`)
+				f := loadJSON(`{"VpcId": "vpc-f", "State": "available", "CidrBlock": "10.4.1.0/24", "OwnerId": "111122223333",
+					"CidrBlockAssociationSet": [{"CidrBlock": "10.4.1.0/24", "CidrBlockState": {"State": "associated"}}]}`)
+				vpcs := doc["Vpcs"].([]any)
+				if first {
+					doc["Vpcs"] = append([]any{f, e}, vpcs...)
+				} else {
+					doc["Vpcs"] = append(vpcs, e, f)
+				}
+			})
+			m, _, err := aws.LoadFSWith(fsys, aws.Options{VPCs: []string{"vpc-a", "vpc-b", "vpc-c"}}, "peering")
+			require.NoError(t, err)
+			for _, tc := range []struct{ addr, owner string }{
+				{"10.4.2.10", "vpc-d or vpc-e"},
+				{"10.4.1.20", "vpc-d or vpc-e or vpc-f"},
+				{"10.5.0.1", "vpc-e"},
+			} {
+				owner, ok := m.Owner(netip.MustParseAddr(tc.addr))
+				assert.True(t, ok, tc.addr)
+				assert.Equal(t, tc.owner, owner, tc.addr)
+			}
+			_, err = m.Check(reach.Query{From: "10.4.2.10", To: "b", Protocol: flow.TCP, Port: 22})
+			require.ErrorIs(t, err, reach.ErrQuery)
+			assert.ErrorContains(t, err, "10.4.2.10 is the address of vpc-d or vpc-e, which reachsim does not model "+
+				"(IPv4 block of VPCs vpc-d and vpc-e, left out (not among the VPCs chosen))")
+			_, err = m.Check(reach.Query{From: "10.4.1.20", To: "b", Protocol: flow.TCP, Port: 22})
+			require.ErrorIs(t, err, reach.ErrQuery)
+			assert.ErrorContains(t, err, "10.4.1.20 is the address of vpc-d or vpc-e or vpc-f, which reachsim does not model "+
+				"(IPv4 block of VPCs vpc-d, vpc-e and vpc-f, left out (not among the VPCs chosen))")
+
+			// each VPC declares all of its blocks, no more
+			held := map[string][]netip.Prefix{}
+			for _, u := range m.UnmodelledBlocks() {
+				held[u.Owner] = append(held[u.Owner], u.Prefix)
+			}
+			for vpc, want := range map[string][]string{"vpc-d": {"10.4.0.0/16"}, "vpc-e": {"10.4.0.0/16", "10.5.0.0/16"}, "vpc-f": {"10.4.1.0/24"}} {
+				var size, wantSize uint64
+				for _, p := range held[vpc] {
+					size += 1 << (32 - p.Bits())
+					assert.True(t, slices.ContainsFunc(want, func(w string) bool { return netip.MustParsePrefix(w).Overlaps(p) }), "%s: %s", vpc, p)
+				}
+				for _, w := range want {
+					wantSize += 1 << (32 - netip.MustParsePrefix(w).Bits())
+				}
+				assert.Equal(t, wantSize, size, "%s declares its blocks whole, each address once", vpc)
+			}
+		})
+	}
 }

@@ -46,6 +46,9 @@ type Model struct {
 	// unmodelledBlocks are the blocks held by what the design does not
 	// model (Builder.AddUnmodelledBlock; unmodelled_block.go)
 	unmodelledBlocks []UnmodelledBlock
+	// blocksShared says that blocks of different owners overlap: an
+	// address may then be held by several (unmodelledBlockAt)
+	blocksShared bool
 	// outsideUses are the security group uses of what the design does
 	// not model (Builder.AddUnmodelledGroupUse), sorted by owner;
 	// usedOutside names, for each group they hold, those users
@@ -676,7 +679,8 @@ func (r identityLost) GroupMembers(group string) ([]netip.Addr, error) {
 // interface's private or public address, or an address of a prefix
 // delegated to it, a NAT gateway's, or what holds an address declared
 // with [Builder.AddUnmodelledAddress] or a block declared with
-// [Builder.AddUnmodelledBlock]), and whether one does. An address no
+// [Builder.AddUnmodelledBlock]; for an address blocks of several owners
+// hold, all of them: "vpc-d or vpc-e"), and whether one does. An address no
 // resource holds is, to a query, a host outside the design: on the
 // internet when it is a public address.
 func (m *Model) Owner(a netip.Addr) (string, bool) {

@@ -390,11 +390,16 @@ func unmodelledByID(m *Model) map[string]UnmodelledAddress {
 	return out
 }
 
-// blocksByID returns m's unmodelled blocks by prefix.
+// blocksByID returns m's unmodelled blocks by prefix: the blocks of one
+// prefix as one, naming all their owners (mergeBlocks).
 func blocksByID(m *Model) map[string]UnmodelledBlock {
-	out := map[string]UnmodelledBlock{}
+	all := map[string][]UnmodelledBlock{}
 	for _, u := range m.unmodelledBlocks {
-		out[u.Prefix.String()] = u
+		all[u.Prefix.String()] = append(all[u.Prefix.String()], u)
+	}
+	out := make(map[string]UnmodelledBlock, len(all))
+	for id, us := range all {
+		out[id] = mergeBlocks(us)
 	}
 	return out
 }

@@ -184,7 +184,7 @@ func middleOf(d *Builder) []any {
 	slices.SortFunc(addrs, func(x, y UnmodelledAddress) int { return x.Address.Compare(y.Address) })
 	blocks := slices.Clone(d.unmodelledBlocks)
 	slices.SortFunc(blocks, func(x, y UnmodelledBlock) int {
-		return cmp.Or(x.Prefix.Addr().Compare(y.Prefix.Addr()), x.Prefix.Bits()-y.Prefix.Bits())
+		return cmp.Or(x.Prefix.Addr().Compare(y.Prefix.Addr()), x.Prefix.Bits()-y.Prefix.Bits(), strings.Compare(x.Owner, y.Owner), strings.Compare(x.What, y.What))
 	})
 	return []any{vpcs, d.igws, d.nats, lists, d.firewalls, d.peerings, d.tgws, d.tgwRTs, d.tgwAtts, d.eigws, d.gwEPs, d.bpa,
 		addrs, blocks}

@@ -219,7 +219,8 @@
 // hop naming the holder, and [Model.Owner] answers it; so is a packet the
 // internet carries to a public block something the design does not model
 // holds ([Builder.AddUnmodelledBlock]: a block of a VPC a loader leaves
-// out); no query starts from an address of such a block, private or
+// out; an address blocks of several owners hold names them all, "vpc-a or
+// vpc-e"); no query starts from an address of such a block, private or
 // public. An address of a prefix delegated to an interface
 // ([Interface.DelegatedPrefixes]: EKS pods' addresses in prefix mode) is
 // the interface's own: delivered to it, sent from by it (a query names it
@@ -527,7 +528,9 @@
 //     verified on a copy ([Model.Apply] makes them): the model keeps the
 //     design it was built from, and a patched copy reuses its compiled
 //     firewalls, ACLs and groups where the changes leave them. Every other
-//     session the changes alter is listed ([FixResult.AlsoChanged]). A
+//     session the changes alter is listed ([FixResult.AlsoChanged]; the
+//     NAT64 sessions a change judges once a NAT gateway or an appliance
+//     translated them among them). A
 //     missing route becomes one to the internet gateway for an internet
 //     address or a public IPv4 address of the design (reached over the
 //     internet), never for an address of a VPC.

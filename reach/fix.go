@@ -163,11 +163,17 @@ type FixResult struct {
 	// questions refuse either model, as they do where a NAT gateway's
 	// addresses are told apart, the query's port and the ends of the port
 	// ranges the changes name, each by Check). Addresses of prefixes delegated to an interface are
-	// not among them unless the query names one. The NAT64 address
-	// (64:ff9b::a.b.c.d) of an IPv4 internet host an ACL entry or route
-	// names is among them, on tcp and udp, when a route sends that
-	// prefix to a NAT gateway or an appliance (which sends the session on
-	// as IPv4). A change for a public IPv4 address of the design (another
+	// not among them unless the query names one. When a route sends
+	// the NAT64 prefix (64:ff9b::/96) to a NAT gateway or an appliance
+	// (which sends the session on as IPv4, from its own address), the
+	// NAT64 sessions a change judges once translated are among them, on
+	// tcp and udp: to the NAT64 address of an IPv4 internet host an ACL
+	// entry, route or security group rule names; to that of each IPv4
+	// address (private or public) of the interfaces a rule or entry
+	// judges whose peer holds the translator's address (a NAT gateway's
+	// private or public one, an appliance's), from every interface with
+	// an IPv6 address; to that of an interface's IPv4 address a change
+	// names, from the interfaces it judges. A change for a public IPv4 address of the design (another
 	// instance's public IP, reached over the internet) is compared on the
 	// sessions to that address and on those its owner opens to the public
 	// addresses of the interfaces the change judges (whose replies go to

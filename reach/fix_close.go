@@ -3,6 +3,7 @@ package reach
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 
@@ -204,9 +205,11 @@ func (m *Model) denyEntry(h Hop) ([]Change, bool) {
 // judges, both ways, on q's protocol (every protocol, of the route's
 // family, for a route: routeKinds): every port for tcp and udp
 // ([Model.Ports]), the query's message otherwise. The query's own ends are compared too, on
-// its other ports and protocols. For an ACL or route change, the NAT64
-// address of an IPv4 internet peer is a peer too (nat64Aliases), on
-// IPv6, tcp and udp. Each change is compared on its whole scope: a pair
+// its other ports and protocols. Where a route sends 64:ff9b::/96 to a
+// translator, the NAT64 address of an IPv4 internet peer is a peer too
+// (nat64Aliases), and the NAT64 sessions to the design's IPv4 addresses
+// the change may judge once translated are compared (nat64DesignPairs),
+// on IPv6, tcp and udp (fix_nat64.go). Each change is compared on its whole scope: a pair
 // an earlier change compared on the query's protocol is compared on a
 // later route's other protocols too, each session once.
 func (m *Model) alsoChanged(patched *Model, q Query, changes []Change) ([]SessionChange, error) {
@@ -229,6 +232,14 @@ func (m *Model) alsoChanged(patched *Model, q Query, changes []Change) ([]Sessio
 					pairs = append(pairs, [2]string{a, b}, [2]string{b, a})
 				}
 			}
+		}
+		// the NAT64 sessions to the design's IPv4 addresses
+		if more, to := m.nat64DesignPairs(patched, c, near); len(more) > 0 {
+			pairs = append(pairs, more...)
+			if aliases == nil {
+				aliases = map[string]bool{}
+			}
+			maps.Copy(aliases, to)
 		}
 		for _, pair := range pairs {
 			if pair[0] == pair[1] {
@@ -320,32 +331,6 @@ func compared(pair [2]string, k sessionKind, v6 bool) comparedSession {
 		c.msg = ICMPMessage{Type: 128}
 	}
 	return c
-}
-
-// nat64Aliases adds to peers, for a change to a network ACL or a route
-// table (which may judge a NAT gateway's translated packets) when a
-// route of m or patched sends some of 64:ff9b::/96 to a NAT gateway or an
-// appliance, the NAT64 address of each IPv4 internet host among them:
-// an IPv6 interface's session to 64:ff9b::a.b.c.d goes on as IPv4 to
-// a.b.c.d (nat64.go), so a change for the host changes it too. It
-// returns the peers and the aliases added.
-func (m *Model) nat64Aliases(patched *Model, c Change, peers []string) ([]string, map[string]bool) {
-	if (c.Kind != ResourceNetworkACL && c.Kind != ResourceRouteTable) || !(m.routesNAT64() || patched.routesNAT64()) {
-		return peers, nil
-	}
-	aliases := map[string]bool{}
-	for _, p := range peers {
-		x, err := netip.ParseAddr(p)
-		if err != nil || !x.Is4() || m.byPrivate[x] != nil || m.byPublic[x] != nil || m.natAddr[x] != nil {
-			continue
-		}
-		a := nat64Address(x).String()
-		if !aliases[a] {
-			aliases[a] = true
-			peers = append(slices.Clip(peers), a)
-		}
-	}
-	return peers, aliases
 }
 
 // without returns sc with port left out of its port sets.

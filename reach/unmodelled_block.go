@@ -1,6 +1,7 @@
 package reach
 
 import (
+	"cmp"
 	"net/netip"
 	"slices"
 	"strings"
@@ -24,7 +25,11 @@ import (
 // [UnmodelledAddress]; [Diff] compares an address a block holds in one
 // model only as undecided in that model, and lists a block declared,
 // dropped or changed as a [ResourceChange] of kind
-// [ResourceUnmodelledBlock]. A single address is declared with
+// [ResourceUnmodelledBlock]. Blocks may overlap: an address several
+// blocks of different owners hold (two VPCs left out that share a CIDR
+// block) is named by all of them, sorted ("vpc-d or vpc-e"), with their
+// descriptions (each once), and so is a prefix several declare, as a
+// [ResourceChange] of a diff. A single address is declared with
 // [Builder.AddUnmodelledAddress].
 type UnmodelledBlock struct {
 	Prefix netip.Prefix
@@ -69,6 +74,9 @@ func (b *Builder) buildUnmodelledBlocks(p *problems, m *Model) {
 			p.add(u.Owner, pp, u.Prefix.String(), "overlaps a block of %s, a VPC of the design", v)
 			continue
 		}
+		for _, o := range m.unmodelledBlocks {
+			m.blocksShared = m.blocksShared || (o.Owner != u.Owner && o.Prefix.Overlaps(u.Prefix))
+		}
 		m.unmodelledBlocks = append(m.unmodelledBlocks, u)
 	}
 }
@@ -87,12 +95,46 @@ func (m *Model) vpcOverlapping(p netip.Prefix) string {
 }
 
 // unmodelledBlockAt returns the unmodelled address a is, in a declared
-// block, and whether it is in one.
+// block, and whether it is in one: held by every owner of a block holding
+// it (mergeBlocks), when blocks of different owners overlap.
 func (m *Model) unmodelledBlockAt(a netip.Addr) (*unmodelledInfo, bool) {
+	var held []UnmodelledBlock
 	for _, u := range m.unmodelledBlocks {
-		if u.Prefix.Contains(a) {
+		if !u.Prefix.Contains(a) {
+			continue
+		}
+		if !m.blocksShared { // the first is the only one
 			return &unmodelledInfo{UnmodelledAddress: UnmodelledAddress{Address: a, Owner: u.Owner, What: u.What}}, true
 		}
+		held = append(held, u)
 	}
-	return nil, false
+	if len(held) == 0 {
+		return nil, false
+	}
+	u := mergeBlocks(held)
+	return &unmodelledInfo{UnmodelledAddress: UnmodelledAddress{Address: a, Owner: u.Owner, What: u.What}}, true
+}
+
+// mergeBlocks is the one block that stands for blocks holding the same
+// addresses (us, not empty): the first's prefix; the owners sorted, each
+// once, joined by " or " ("vpc-d or vpc-e"); the descriptions in the
+// owners' order, each once, joined by " or ".
+func mergeBlocks(us []UnmodelledBlock) UnmodelledBlock {
+	if len(us) == 1 {
+		return us[0]
+	}
+	sorted := slices.Clone(us)
+	slices.SortFunc(sorted, func(x, y UnmodelledBlock) int {
+		return cmp.Or(strings.Compare(x.Owner, y.Owner), strings.Compare(x.What, y.What))
+	})
+	var owners, whats []string
+	for _, u := range sorted {
+		if !slices.Contains(owners, u.Owner) {
+			owners = append(owners, u.Owner)
+		}
+		if u.What != "" && !slices.Contains(whats, u.What) {
+			whats = append(whats, u.What)
+		}
+	}
+	return UnmodelledBlock{Prefix: us[0].Prefix, Owner: strings.Join(owners, " or "), What: strings.Join(whats, " or ")}
 }

@@ -12,8 +12,10 @@ import (
 // diffUsage is the help of reachsim diff. TestSetUsagesNameEveryFlag
 // keeps it in step with the flags diffFlags defines.
 var diffUsage = `Usage:
-  reachsim diff --before PATH --after PATH [--json] [--ipv6] [--no-internet]
-  reachsim diff --before-terraform PLAN --after-terraform PLAN [--json]
+  reachsim diff --before PATH --after PATH [--vpc ID[,ID...]]... [--max-file-size SIZE]
+                [--ipv6] [--no-internet] [--json]
+  reachsim diff --before-terraform PLAN --after-terraform PLAN [--max-file-size SIZE]
+                [--ipv6] [--no-internet] [--json]
 
 Compare two inputs, before and after a change, and print every ordered
 pair of interfaces (matched by ID), and the internet as one more node,
@@ -30,7 +32,8 @@ the internet is compared internet address by address: a change that only
 widens or narrows the addresses that get through is listed, with a line
 naming the addresses that changed alike ("internet addresses every one but
 198.51.100.0/24: gained tcp 443"). Last, every resource that changed, with
-what changed in it.
+what changed in it. One input may be a dump and the other a plan
+(--before PATH --after-terraform PLAN); --vpc needs two dumps.
 
 Flags:
   --before PATH       the AWS CLI JSON before the change: a file, or a

@@ -18,7 +18,7 @@ import (
 var fixUsage = `Usage:
   reachsim fix [--aws PATH]... --from ENDPOINT --to ENDPOINT --proto PROTO [--port PORT]
                [--src-port PORT] [--icmp-type N] [--icmp-code N] [--domain NAME]
-               [--app APP] [--want reachable|unreachable] [--write OUTDIR] [--json]
+               [--app APP] [--ipv6] [--want reachable|unreachable] [--write OUTDIR] [--json]
 
 Find the smallest changes that make one query give the wanted answer, make
 them on a copy of the model and check the query again: security group rules
@@ -51,8 +51,10 @@ Flags:
   --write OUTDIR      write the patched dump there (a new or empty directory;
                       needs --aws)
   --json              print one JSON object: "query", "want", "before", "after",
-                      "changes", "also_changed", "commands", and with --write
-                      "written" and "diff"; see the README, "Review a change"
+                      "changes", "also_changed", "commands", with --write
+                      "written" and "diff", and when no change gives the
+                      answer (exit status 1), "no_fix": why, the changes
+                      none; see the README, "Review a change"
   -h, --help          print this help
 
 Exit status: 0 when the query gives the wanted answer after the changes
@@ -91,6 +93,11 @@ type fixOutput struct {
 	Commands []string          `json:"commands"`
 	Written  []string          `json:"written,omitempty"`
 	Diff     *reach.DiffResult `json:"diff,omitempty"`
+	// NoFix, when no change Fix knows gives the wanted answer
+	// (reach.ErrNoFix), says why (the hop to change by hand, or what the
+	// input leaves undecided); the changes are then none, and after is
+	// before
+	NoFix string `json:"no_fix,omitempty"`
 }
 
 // fixQuery is the query of reachsim fix's JSON.
@@ -162,6 +169,9 @@ func runFix(args []string, stdout, stderr io.Writer) int {
 	fx, err := m.Fix(q, want)
 	if errors.Is(err, reach.ErrNoFix) {
 		fmt.Fprintf(stderr, "%s: %s\n", me, textsafe.String(err.Error()))
+		if o.json {
+			return noFixJSON(me, m, q, want, err, stdout, stderr)
+		}
 		return exitNotReachable
 	}
 	if err != nil {
@@ -177,6 +187,24 @@ func runFix(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	return exitReachable
+}
+
+// noFixJSON prints fix's JSON when no change Fix knows gives want (err
+// wraps reach.ErrNoFix): the query's answer before, and after (no change
+// made, the same), no changes, and why in no_fix. It returns the exit
+// status: 1, or 2 when the answer cannot be written.
+func noFixJSON(me string, m *reach.Model, q reach.Query, want reach.Outcome, err error, stdout, stderr io.Writer) int {
+	r, cerr := m.Check(q) // Fix checked it already: no error here
+	if cerr != nil {
+		return fail(stderr, me, "%v", cerr)
+	}
+	fx := &reach.FixResult{Query: q, Want: want, Before: r.Outcome, After: r.Outcome, Changes: []reach.Change{}, AlsoChanged: []reach.SessionChange{}}
+	out := fixOutput{Query: fixQueryOf(q), FixResult: fx, Commands: []string{},
+		NoFix: strings.TrimPrefix(err.Error(), reach.ErrNoFix.Error()+": ")}
+	if werr := writeJSON(stdout, out); werr != nil {
+		return fail(stderr, me, "%v", werr)
+	}
+	return exitNotReachable
 }
 
 // writeFix writes the patched dump, loads it again, checks the query on it

@@ -119,3 +119,53 @@ func TestRunFixJSONNamesInboundDirection(t *testing.T) {
 	}
 	assert.Equal(t, 1, outbound, "the reply's entry in acl-db")
 }
+
+// fix --json when no change Fix knows gives the wanted answer still prints
+// one JSON object of the schema (README, "The smallest verified fix"):
+// the query, the answer before and after (the same: nothing changed), no
+// changes, and "no_fix" saying why, with exit status 1. It printed
+// nothing on stdout.
+func TestRunFixJSONNoFix(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		want  string // the wanted answer
+		noFix string // part of no_fix
+	}{
+		{"a hop Fix does not change", fix("--from", "198.51.100.7", "--to", "db-1", "--proto", "tcp", "--port", "5432", "--json"),
+			"reachable", "hop 1 of the forward (internet-gateway igw-demo, NO_PUBLIC_IP) is not one Fix changes; by hand: "},
+		{"nothing on the path to close", fix("--from", "web-1", "--to", "169.254.169.254", "--proto", "tcp", "--port", "80", "--want", "unreachable", "--json"),
+			"unreachable", "no rule, entry or route Fix can change on the path of web-1 -> 169.254.169.254 tcp/80 stops it"},
+		{"with --write: nothing written", []string{"fix", "--aws", filepath.Join("..", "..", "sample", "aws"), "--from", "198.51.100.7", "--to", "db-1",
+			"--proto", "tcp", "--port", "5432", "--write", filepath.Join(t.TempDir(), "fixed"), "--json"},
+			"reachable", "NO_PUBLIC_IP"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runArgs(tc.args...)
+			require.Equal(t, exitNotReachable, code, stdout+stderr)
+			var got map[string]json.RawMessage
+			require.NoError(t, json.Unmarshal([]byte(stdout), &got), "stdout: %q", stdout)
+			var out struct {
+				Query struct {
+					From, To, Protocol string
+				}
+				Want, Before, After string
+				NoFix               string `json:"no_fix"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(stdout), &out))
+			assert.NotEmpty(t, out.Query.From)
+			assert.Equal(t, "tcp", out.Query.Protocol)
+			assert.Equal(t, tc.want, out.Want)
+			assert.NotEqual(t, tc.want, out.Before)
+			assert.Equal(t, out.Before, out.After, "nothing changed")
+			assert.Contains(t, out.NoFix, tc.noFix)
+			assert.NotContains(t, out.NoFix, "no fix: ", "the key says it")
+			for _, key := range []string{"changes", "also_changed", "commands"} {
+				assert.Equal(t, "[]", string(got[key]), "%s: %s", key, got[key])
+			}
+			assert.NotContains(t, got, "written")
+			assert.NotContains(t, got, "diff")
+			assert.Contains(t, stderr, "reachsim fix: no fix: ", "the reason on stderr too, as without --json")
+		})
+	}
+}

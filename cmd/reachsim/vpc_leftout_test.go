@@ -269,3 +269,31 @@ func TestFixJSONQuery(t *testing.T) {
 		})
 	}
 }
+
+// VPCs left out that share a CIDR block (vpc-a and vpc-e on 10.1.0.0/16):
+// an address of it is named by both, sorted, in an error and in an
+// answer. Only the first VPC of describe-vpcs was named.
+func TestVPCLeftOutSharedBlock(t *testing.T) {
+	dump := peeringDump(t)
+	appendToList(t, dump, "vpcs.json", "Vpcs", `{"VpcId": "vpc-e", "State": "available", "CidrBlock": "10.1.0.0/16", "OwnerId": "111122223333",
+		"CidrBlockAssociationSet": [{"CidrBlock": "10.1.0.0/16", "CidrBlockState": {"State": "associated"}}]}`)
+	for _, tc := range []struct {
+		name           string
+		args           []string
+		code           int
+		stdout, stderr string // parts of them
+	}{
+		{"check from it", []string{"check", "--from", "10.1.1.10", "--to", "10.2.1.10", "--proto", "tcp", "--port", "22"}, exitUsage, "",
+			"10.1.1.10 is the address of vpc-a or vpc-e, which reachsim does not model (IPv4 block of VPCs vpc-a and vpc-e, left out (not among the VPCs chosen))"},
+		{"check to it", []string{"check", "--from", "b", "--to", "10.1.1.10", "--proto", "tcp", "--port", "22"}, exitIndeterminate,
+			"to 10.1.1.10 of vpc-a or vpc-e, outside the design (not modelled)", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append(append([]string{tc.args[0]}, "--aws", dump, "--vpc", "vpc-b"), tc.args[1:]...)
+			code, stdout, stderr := runArgs(args...)
+			assert.Equal(t, tc.code, code, stdout+stderr)
+			assert.Contains(t, stdout, tc.stdout)
+			assert.Contains(t, stderr, tc.stderr)
+		})
+	}
+}
