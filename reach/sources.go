@@ -3,6 +3,7 @@ package reach
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 	"sync"
 
 	"github.com/reachsim/reachsim/flow"
@@ -445,25 +446,44 @@ func internetText(ps []netip.Prefix) string {
 			return prefixText(ps) // both families: no one complement
 		}
 	}
-	if rest := all.Difference(addrset.Of(ps...)).Prefixes(); len(rest) < len(ps) {
-		return fmt.Sprintf("every %s address but %s", family, prefixText(rest))
+	set := addrset.Of(ps...)
+	// the side with fewer prefixes: the design's internet is most of the
+	// space, the private and special blocks the rest
+	if rest := all.Difference(set); len(rest.Prefixes()) < len(set.Prefixes()) {
+		return fmt.Sprintf("every %s address but %s", family, setText(rest))
 	}
-	return prefixText(ps)
+	return setText(set)
 }
 
-// prefixText writes prefixes comma-separated, "none" for none.
+// prefixText writes a set of addresses given as prefixes, "none" for
+// none: as setText writes it.
 func prefixText(ps []netip.Prefix) string {
-	if len(ps) == 0 {
+	return setText(addrset.Of(ps...))
+}
+
+// setText writes a set of addresses comma-separated, each of its ranges
+// as the prefix it is ("10.0.0.0/8") or, where it takes several, as its
+// first and last address ("2001:1::4-2001:2:ffff:ffff:ffff:ffff:ffff:ffff"):
+// the IPv6 special blocks, 2001::/23 but for a few globally reachable
+// entries, take over a hundred prefixes and a handful of ranges. "none"
+// for none.
+func setText(set addrset.Set) string {
+	rs := set.Ranges()
+	if len(rs) == 0 {
 		return "none"
 	}
-	s := ""
-	for i, p := range ps {
+	var b strings.Builder
+	for i, r := range rs {
 		if i > 0 {
-			s += ", "
+			b.WriteString(", ")
 		}
-		s += p.String()
+		if ps := addrset.OfRanges(r).Prefixes(); len(ps) == 1 {
+			b.WriteString(ps[0].String())
+		} else {
+			b.WriteString(r.From.String() + "-" + r.To.String())
+		}
 	}
-	return s
+	return b.String()
 }
 
 // setsCache is what set questions compute once per model: the pieces of
