@@ -349,7 +349,27 @@
 // and ICMP only ([NATUnsupportedProtocol]); the internet gateway drops on
 // the request what it would send to an address the internet does not
 // route, or what comes from an RFC 1918 or 100.64.0.0/10 source
-// ([PrivateAddressOnInternet]); over IPv6 a unique local address
+// ([PrivateAddressOnInternet]). A query's source at such an address (or
+// a unique local or other non-global IPv6 one) outside every VPC is a
+// host outside the design, no internet host, and it may send privately:
+// where the way back to it, walked from the destination's subnet as its
+// reply would be (routing only), ends at a hop the input does not decide
+// (a virtual private gateway, a transit gateway's VPN, Direct Connect or
+// peering attachment, a peering connection or transit gateway the input
+// lacks, a local gateway: [UnmodelledTarget]; a route known only later:
+// [RouteIndeterminate]; a transit gateway's routes the input lacks:
+// [TGWRoutesUnknown]), the request to an address of the destination's own
+// may come in by that way, which the design does not model: its walk
+// ends at once at an undecided hop of that code, naming it (the way in
+// and what it passes are not modelled, so no filter of the destination
+// is judged either), and the answer is indeterminate, never a certain drop at an internet gateway
+// or a missing one ([NoInternetGateway]); where the way back ends
+// elsewhere (the internet gateway, no route, a blackhole, another
+// certain block) no session can work whichever way the request came,
+// and the walk goes as from the internet (private_entry.go). Such a
+// host reaches an interface named by ID at its private address, not its
+// public one. The set questions leave these addresses out of the
+// internet, as below; over IPv6 a unique local address
 // (fc00::/7), one of the blocks IANA's IPv6 special-purpose registry
 // marks not globally reachable (::/96, 64:ff9b:1::/48, 100::/64,
 // 100:0:0:1::/64, 2001::/23 but for its globally reachable entries,
@@ -548,7 +568,9 @@
 // two differ); a query without a source port uses
 // [DefaultSourcePort]; a packet from outside its VPC is addressed to an
 // interface's public IPv4 address when it has one (unless a peering joins
-// the two VPCs: one active, or of a status reachsim does not know); a security group the input does not hold has no member
+// the two VPCs: one active, or of a status reachsim does not know; or it
+// comes from a private host outside the design, which the internet does
+// not carry); a security group the input does not hold has no member
 // among the design's addresses; a VPC's enableDnsSupport is on unless
 // [VPC.DNSSupportDisabled] says otherwise (describe-vpcs does not print
 // it); a group reference in an inbound rule matches across a transit

@@ -32,8 +32,9 @@ var ErrQuery = errors.New("invalid query")
 // services' addresses are those services, one a resource the model leaves
 // out holds is undecided ([UnmodelledDestination]), any other address the
 // internet does not route (a private one: on premises, say) is a host
-// outside the design, never an internet host, and any other address is a
-// host on the internet.
+// outside the design, never an internet host (as a source, it may reach
+// the design privately, through what the design does not model: see the
+// package doc), and any other address is a host on the internet.
 //
 // A query must be whole: [Model.Check] rejects, with an error wrapping
 // [ErrQuery] that names the missing field, a query without a Protocol, a
@@ -497,7 +498,10 @@ func (m *Model) queryEnds(q Query) (flow.Flow, endpoint, endpoint, error) {
 // family; an interface outside the source's VPC is reached at its public
 // IPv4 address, when it has one, unless a peering connection joins the two
 // VPCs (peered: active, or of a status reachsim does not know; not one
-// AWS documents as carrying nothing, such as deleted).
+// AWS documents as carrying nothing, such as deleted), or the source is a
+// host outside the design at an address the internet does not route (on
+// premises, say), which the internet gateway never lets in, so that it
+// can only reach the interface privately (private_entry.go).
 func (m *Model) addresses(src, dst endpoint, v6 bool) (sa, da netip.Addr, err error) {
 	for _, e := range []endpoint{src, dst} {
 		if e.addr.IsValid() {
@@ -533,7 +537,7 @@ func (m *Model) addresses(src, dst endpoint, v6 bool) (sa, da netip.Addr, err er
 		return sa, da, err
 	}
 	if !v6 && dst.iface != nil && !dst.addr.IsValid() && dst.iface.PublicIP.IsValid() &&
-		(src.iface == nil || src.iface.subnet.vpc != dst.iface.subnet.vpc && !m.peered(src.iface.subnet.vpc, dst.iface.subnet.vpc)) {
+		(src.iface == nil && !unroutable(sa) || src.iface != nil && src.iface.subnet.vpc != dst.iface.subnet.vpc && !m.peered(src.iface.subnet.vpc, dst.iface.subnet.vpc)) {
 		da = dst.iface.PublicIP
 	}
 	return sa, da, nil

@@ -101,7 +101,9 @@ const (
 	// route (RFC 1918, 100.64.0.0/10, loopback, link-local, unique local
 	// fc00::/7, a VPC's private IPv6 block [VPC.PrivateIPv6]...), or one
 	// from the internet whose source is an RFC 1918 or 100.64.0.0/10
-	// address. Over IPv6 it (or an egress-only internet gateway) also
+	// address (a host outside the design: unless the way back to it ends
+	// undecided, where it may come in privately; see [UnmodelledTarget]).
+	// Over IPv6 it (or an egress-only internet gateway) also
 	// drops a packet from a unique local or private block's address to
 	// the internet, and one from the internet to such an address.
 	PrivateAddressOnInternet Code = "PRIVATE_ADDRESS_ON_INTERNET"
@@ -164,7 +166,15 @@ const (
 	// reachsim does not model (a virtual private gateway, a transit
 	// gateway, a peering connection, a Gateway Load Balancer endpoint...).
 	// The hop is undecided, and the leg ends there: an undecided route
-	// never falls back to a less specific one.
+	// never falls back to a less specific one. It is also the request's
+	// first hop, naming that target, when the request comes from a
+	// private host outside the design (an RFC 1918, 100.64.0.0/10, unique
+	// local or other non-global IPv6 address) and the way back to it, the
+	// reply's route from the destination's subnet, ends there: the host
+	// may sit beyond it and send through it (a VPN, Direct Connect), not
+	// from the internet. (Where the way back ends at another undecided
+	// hop, a route known only later say, the request's first hop has that
+	// hop's code.)
 	UnmodelledTarget Code = "UNMODELLED_TARGET"
 	// NATICMPErrorUnknown: an ICMP error message ([flow.Flow.IsICMPError])
 	// of no session a NAT gateway tracks reaches it: whether the gateway

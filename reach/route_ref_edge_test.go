@@ -179,16 +179,33 @@ func (l *refLeg) fromInternet(pkt flow.Flow) {
 	var vpc string
 	var private netip.Addr
 	denyIGW := false // the destination is an interface whose DenyAllIGWTraffic is set
+	holder := ""     // the subnet of the interface whose own address dst is
 	for _, in := range l.n.d.Interfaces {
 		p, public := privateOf(in, dst)
 		switch {
 		case public:
 			vpc, private, denyIGW = l.n.subnet(in.Subnet).VPC, p, in.DenyAllIGWTraffic
 		case holdsAddr(in, dst):
-			vpc, denyIGW = l.n.subnet(in.Subnet).VPC, in.DenyAllIGWTraffic
+			vpc, denyIGW, holder = l.n.subnet(in.Subnet).VPC, in.DenyAllIGWTraffic, in.Subnet
 			if dst.Is6() {
 				private = dst
 			}
+		}
+	}
+	// A request from a private host outside the design (RFC 1918 or
+	// shared IPv4, unique local or non-global IPv6) to an interface's own
+	// address may come in privately: where the way back to it (the reply,
+	// walked from the interface's subnet) ends undecided, the request
+	// ends there, undecided too.
+	src := pkt.Src.Addr()
+	if holder != "" && !l.reply && len(l.hops) == 0 && (src.Is4() && (src.IsPrivate() || netip.MustParsePrefix("100.64.0.0/10").Contains(src)) ||
+		src.Is6() && (src.IsPrivate() || brute.NonGlobal6(src))) {
+		back := &refLeg{n: l.n, reply: true}
+		back.fromSubnet(pkt.Reverse(), holder)
+		if n := len(back.hops); !back.arrived && n > 0 && slices.Contains(undecided, back.hops[n-1].code) {
+			l.n.stats["a private source that may come in privately"]++
+			l.hop(back.hops[n-1].kind, back.hops[n-1].id, pkt, back.hops[n-1].code)
+			return
 		}
 	}
 	for _, g := range l.n.d.NATGateways {
@@ -209,7 +226,6 @@ func (l *refLeg) fromInternet(pkt flow.Flow) {
 		l.hop(reach.KindInternetGateway, vpc, pkt, reach.NoInternetGateway)
 		return
 	}
-	src := pkt.Src.Addr()
 	if src.Is4() && (src.IsPrivate() || netip.MustParsePrefix("100.64.0.0/10").Contains(src)) &&
 		!slices.ContainsFunc(l.hops, func(h refHop) bool { return h.code != "" }) {
 		l.hop(reach.KindInternetGateway, igw, pkt, reach.PrivateAddressOnInternet)

@@ -356,6 +356,13 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 		if dst.Is6() {
 			private = dst
 		}
+		if w.leg == Forward && len(*w.hops) == 0 && privateSource(pkt.Src.Addr()) {
+			// a private host outside the design, to the interface's own
+			// address: it may come in privately (private_entry.go)
+			if h, ok := w.privateEntry(pkt, ii); ok {
+				return w.stop(h)
+			}
+		}
 	} else if other := w.m.vpcAt(dst); other != nil {
 		return w.stop(w.m.unknownIn(pkt, other))
 	} else if dst == amazonDNSLinkLocal || dst == amazonDNSNitro6 {
