@@ -26,7 +26,12 @@
 // [reach.Builder.Build] checks it: a basic group's rule that references
 // an enterprise (advanced) group, or a group of another VPC (between VPC
 // groups Alibaba Cloud authorizes groups of the same VPC only), is
-// refused there, as Alibaba Cloud refuses it.
+// refused there, as Alibaba Cloud refuses it; so is an interface of
+// another VPC than the group's VpcId wearing it (JoinSecurityGroup adds
+// an instance or an ENI to a group of its own VPC only). Record where a
+// group was read with [reach.Builder.SetOrigin] (kind
+// [reach.ResourceSecurityGroup]) and that error names the file its
+// VpcId came from.
 //
 // Every error is a *[flow.InputError] naming the JSON path, the group and
 // rule, and the offending text.

@@ -171,7 +171,9 @@ func (b *Builder) checkGroupRefs(p *problems, m *Model) {
 }
 
 // aliGroupVPC is the VPC of group id: its VPCID, else the VPC of the
-// first interface that wears it; "" when the input tells neither.
+// first interface that wears it (all of its members are of one VPC, or
+// Build refuses them: checkAlibabaGroupVPC); "" when the input tells
+// neither.
 // *vpcOf keeps the interfaces' answers, made at the first call that needs
 // them.
 func aliGroupVPC(m *Model, id string, vpcOf *map[string]string) string {
@@ -192,4 +194,52 @@ func aliGroupVPC(m *Model, id string, vpcOf *map[string]string) string {
 		}
 	}
 	return (*vpcOf)[id]
+}
+
+// checkAlibabaGroupVPC refuses ii, the interface b.ifaces[ii.index], wearing
+// gr (its Groups[j]), an Alibaba Cloud group of another VPC: Alibaba
+// Cloud adds an instance or an elastic network interface to a security
+// group of its own VPC only (JoinSecurityGroup, error
+// InvalidInstanceId.Mismatch;
+// https://www.alibabacloud.com/help/en/ecs/developer-reference/api-joinsecuritygroup).
+// The group's VPC is its VPCID; without one, the VPC of its first member,
+// which *first keeps (made at the first need), so that members of one
+// group in two VPCs are refused too. A VPCID that names no VPC of the
+// design is refused by buildPlain, and not again here. Where the loader
+// recorded the group's origin ([Builder.SetOrigin]), the error names the
+// file and JSON path its VPC came from (VpcId).
+func (b *Builder) checkAlibabaGroupVPC(p *problems, m *Model, gr *sg.Group, ii *ifaceInfo, j int, first *map[string]*ifaceInfo) {
+	here := ii.subnet.vpc.ID
+	var why string
+	switch {
+	case gr.VPCID == here:
+		return
+	case gr.VPCID != "":
+		if _, ok := m.vpcs[gr.VPCID]; !ok {
+			return // unknown VPC: buildPlain
+		}
+		from := ""
+		if o, ok := b.origins[originKey{ResourceSecurityGroup, gr.ID}]; ok {
+			o.Path = strings.TrimPrefix(o.Path+".VpcId", ".")
+			from = " (read from " + o.String() + ")"
+		}
+		why = fmt.Sprintf("%s is in VPC %s and %s is a security group of VPC %s%s: Alibaba Cloud adds an instance or an elastic network interface to a security group of its own VPC only (JoinSecurityGroup, InvalidInstanceId.Mismatch); give the interface a group of VPC %s",
+			ii.label(), here, gr.ID, gr.VPCID, from, here)
+	default:
+		if *first == nil {
+			*first = map[string]*ifaceInfo{}
+		}
+		other, ok := (*first)[gr.ID]
+		if !ok {
+			(*first)[gr.ID] = ii
+			return
+		}
+		there := other.subnet.vpc.ID
+		if there == here {
+			return
+		}
+		why = fmt.Sprintf("%s is in VPC %s and %s's member %s is in VPC %s: an Alibaba Cloud security group belongs to one VPC, and Alibaba Cloud adds an instance or an elastic network interface to a security group of its own VPC only (JoinSecurityGroup, InvalidInstanceId.Mismatch); set the group's VPCID, and give each VPC's interfaces groups of their own VPC",
+			ii.label(), here, gr.ID, other.label(), there)
+	}
+	p.add(ii.ID, path("interfaces", ii.index, fmt.Sprintf("Groups[%d]", j)), gr.ID, "%s", why)
 }

@@ -160,9 +160,10 @@ func TestAlibabaDNSBlockAddressHeld(t *testing.T) {
 		AddNetworkACL(nacl.NewDefault("acl-a", "vpc-a", false), nacl.NewDefault("acl-x", "vpc-x", false)).
 		AddSubnet(reach.Subnet{ID: "vsw-a", VPC: "vpc-a", CIDRs: []netip.Prefix{p("10.2.1.0/24")}},
 			reach.Subnet{ID: "vsw-x", VPC: "vpc-x", CIDRs: []netip.Prefix{p("100.100.2.0/24")}}).
-		AddSecurityGroup(sg.Group{ID: "sg-b", Flavour: sg.AlibabaBasic}).
+		// a group per VPC: Alibaba Cloud adds an interface to a group of its own VPC only (JoinSecurityGroup)
+		AddSecurityGroup(sg.Group{ID: "sg-b", Flavour: sg.AlibabaBasic}, sg.Group{ID: "sg-x", Flavour: sg.AlibabaBasic}).
 		AddInterface(reach.Interface{ID: "eni-a", Name: "a", Subnet: "vsw-a", PrivateIPs: []netip.Addr{ip("10.2.1.10")}, Groups: []string{"sg-b"}},
-			reach.Interface{ID: "eni-x", Name: "x", Subnet: "vsw-x", PrivateIPs: []netip.Addr{ip("100.100.2.130")}, Groups: []string{"sg-b"}}).
+			reach.Interface{ID: "eni-x", Name: "x", Subnet: "vsw-x", PrivateIPs: []netip.Addr{ip("100.100.2.130")}, Groups: []string{"sg-x"}}).
 		Build()
 	require.NoError(t, err)
 	r, err := m.Check(reach.Query{From: "a", To: "100.100.2.130", Protocol: flow.UDP, Port: 53})

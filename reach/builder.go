@@ -569,7 +569,8 @@ func prefixList(ps []netip.Prefix) string {
 }
 
 func (b *Builder) buildInterfaces(p *problems, m *Model) {
-	firstOf := map[string]int{} // each instance's first interface
+	firstOf := map[string]int{}      // each instance's first interface
+	var aliVPC map[string]*ifaceInfo // the first member of each Alibaba Cloud group without VPCID (checkAlibabaGroupVPC)
 	for i, in := range b.ifaces {
 		if b.skip("interfaces", i, in.ID) {
 			continue
@@ -661,9 +662,13 @@ func (b *Builder) buildInterfaces(p *problems, m *Model) {
 			m.groupsUnknownN++
 		}
 		for j, g := range in.Groups {
-			if _, ok := m.groups[g]; !ok {
+			gr, ok := m.groups[g]
+			if !ok {
 				p.add(in.ID, path("interfaces", i, fmt.Sprintf("Groups[%d]", j)), g, "unknown security group") // declared unresolved or not
 				continue
+			}
+			if gr.Flavour.IsAlibaba() {
+				b.checkAlibabaGroupVPC(p, m, gr, ii, j, &aliVPC) // alibaba.go
 			}
 			for _, a := range in.PrivateIPs {
 				m.members[g][a] = true

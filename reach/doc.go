@@ -189,7 +189,17 @@
 // Build refuses an Alibaba Cloud rule that references a group Alibaba
 // Cloud does not let it name: an enterprise (advanced) group, or a group
 // of another VPC (a group's VPC is its VPCID, else its members'), naming
-// the group, the rule and the referenced group (alibaba.go).
+// the group, the rule and the referenced group (alibaba.go). Nor does
+// Alibaba Cloud let an instance or an elastic network interface wear a
+// group of another VPC (JoinSecurityGroup, InvalidInstanceId.Mismatch):
+// Build refuses an interface wearing an Alibaba Cloud group whose VPCID
+// is not the VPC of the interface's subnet, and one wearing a group
+// without VPCID whose earlier member is in another VPC, naming the
+// interface, the group and both VPCs (and the file the group's VpcId was
+// read from, where the loader recorded it with [Builder.SetOrigin]). So a
+// basic group's members, who reach each other whatever its rules (inner
+// access policy Accept), are all of one VPC. AWS groups are not held to
+// this (AWS lets a group be associated with more VPCs).
 // The fix of an undecided request to one of Alibaba Cloud's services
 // (alibaba_services.go) the outbound groups would not allow says the
 // same.

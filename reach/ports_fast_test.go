@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -100,10 +101,23 @@ func spiceMore(rng *rand.Rand, d *sample.Design) {
 			ali.Rules = append(ali.Rules, sg.Rule{Direction: dir, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4,
 				Action: flow.Pass, Priority: 50})
 		}
-		d.Groups = append(d.Groups, ali)
+		// One such group per VPC, made at its first member: Alibaba Cloud
+		// adds an interface to a group of its own VPC only (JoinSecurityGroup).
+		vpcOf := map[string]string{}
+		for _, s := range d.Subnets {
+			vpcOf[s.ID] = s.VPC
+		}
+		made := map[string]bool{}
 		for i := range d.Interfaces {
 			if rng.IntN(3) == 0 {
-				d.Interfaces[i].Groups = []string{"sg-ali"}
+				vpc := vpcOf[d.Interfaces[i].Subnet]
+				if !made[vpc] {
+					made[vpc] = true
+					g := ali
+					g.ID, g.VPCID, g.Rules = "sg-ali-"+vpc, vpc, slices.Clone(ali.Rules)
+					d.Groups = append(d.Groups, g)
+				}
+				d.Interfaces[i].Groups = []string{"sg-ali-" + vpc}
 			}
 		}
 	}
