@@ -560,7 +560,9 @@
 //     firewalls, ACLs and groups where the changes leave them. Every other
 //     session the changes alter is listed ([FixResult.AlsoChanged]; the
 //     NAT64 sessions a change judges once a NAT gateway or an appliance
-//     translated them among them). A
+//     translated them among them; for a rule whose peer is a group or a
+//     prefix list, the sessions of every member and every block, and an
+//     error wrapping [ErrNoFix] where the model cannot enumerate them). A
 //     missing route becomes one to the internet gateway for an internet
 //     address or a public IPv4 address of the design (reached over the
 //     internet), never for an address of a VPC.

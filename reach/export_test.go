@@ -132,3 +132,10 @@ func MatrixInternetSpans(m *Model, o MatrixOptions, fast bool) (*Matrix, map[[2]
 	}
 	return mx, out, nil
 }
+
+// AlsoChangedOf is what Fix lists as AlsoChanged for changes of m
+// (patched: m with them made) and the query q: for a change Fix does not
+// write itself (a rule whose peer is a group or a prefix list).
+func AlsoChangedOf(m, patched *Model, q Query, changes []Change) ([]SessionChange, error) {
+	return m.alsoChanged(patched, q, changes)
+}

@@ -163,7 +163,8 @@ type FixResult struct {
 	// questions refuse either model, as they do where a NAT gateway's
 	// addresses are told apart, the query's port and the ends of the port
 	// ranges the changes name, each by Check). Addresses of prefixes delegated to an interface are
-	// not among them unless the query names one. When a route sends
+	// not among them unless the query names one, nor an interface's
+	// sessions to itself (as in [Matrix] and [Diff]). When a route sends
 	// the NAT64 prefix (64:ff9b::/96) to a NAT gateway or an appliance
 	// (which sends the session on as IPv4, from its own address), the
 	// NAT64 sessions a change judges once translated are among them, on
@@ -179,7 +180,15 @@ type FixResult struct {
 	// addresses of the interfaces the change judges (whose replies go to
 	// it). Every change is compared on its whole scope, each session once:
 	// a route after a rule or entry for the same two endpoints adds its
-	// other protocols.
+	// other protocols. A change's peer is every address it names: for a
+	// rule that references a security group, each member (interface)
+	// wearing it; for a prefix list, each of its blocks (the interfaces
+	// inside, an internet address standing for the rest, as for a block
+	// a rule names). Where the model cannot enumerate them (a group the
+	// input does not hold or that an interface whose groups or addresses
+	// are known only later may join, a list whose entries it does not
+	// hold), the list could miss sessions, and Fix gives an error wrapping
+	// [ErrNoFix] that names the group or list instead.
 	AlsoChanged []SessionChange `json:"also_changed"`
 	// Patched is the model with the changes made.
 	Patched *Model `json:"-"`

@@ -1,10 +1,15 @@
 package reach
 
 import (
+	"errors"
+	"fmt"
 	"net/netip"
 	"slices"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/textsafe"
+	"github.com/reachsim/reachsim/nacl"
+	"github.com/reachsim/reachsim/sg"
 )
 
 // sessionKind is a protocol (and, for ICMP, a message) whose sessions
@@ -110,27 +115,54 @@ func sameMessage(a, b *ICMPMessage) bool {
 	return *a == *b
 }
 
-// publicPairs returns, for a change c whose block (a route's
-// destination, an entry's or a rule's peer) is one public IPv4 address
-// p of the design (an interface's public or Elastic IP, a NAT gateway's
-// public address, an unmodelled resource's), the pairs of endpoints
-// whose sessions it can change; nil for any other change. The VPC
-// reaches p over the internet, so a packet matches such a change on the
-// sessions from each interface of near (those the resource judges) to p
-// itself, and on the replies of the sessions p's owner (the interfaces a
-// NAT gateway translates) opens to the public addresses of near's
-// interfaces, which come back to p; the pairs of the owners' IDs are
-// private paths, which the change does not judge.
-func (m *Model) publicPairs(c Change, near []string) [][2]string {
-	var block netip.Prefix
-	switch {
-	case c.Kind == ResourceRouteTable && c.Route != nil:
-		block = c.Route.Destination
-	case c.Kind == ResourceNetworkACL && c.Entry != nil:
-		block = c.Entry.CIDR
-	case c.Kind == ResourceSecurityGroup && c.Rule != nil:
-		block = c.Rule.Peer.CIDR
+// publicPairs returns, for a block a change names (a route's
+// destination, an entry's or a rule's peer, or one of theirs:
+// changeBlocks), the pairs of endpoints whose sessions over the internet
+// it can change: for each public IPv4 address of the design it holds
+// (publicPairsOf: an interface's public or Elastic IP, a NAT gateway's
+// public address, an unmodelled resource's); nil when it holds none.
+func (m *Model) publicPairs(block netip.Prefix, near []string) [][2]string {
+	if !block.IsValid() || !block.Addr().Is4() {
+		return nil
 	}
+	if block.IsSingleIP() {
+		return m.publicPairsOf(block, near)
+	}
+	var in []netip.Addr // a wider block (a prefix list's): the design's public addresses in it
+	for a := range m.byPublic {
+		if block.Contains(a) {
+			in = append(in, a)
+		}
+	}
+	for a := range m.natAddr {
+		if block.Contains(a) {
+			in = append(in, a)
+		}
+	}
+	for a := range m.unmodelled {
+		if block.Contains(a) {
+			in = append(in, a)
+		}
+	}
+	slices.SortFunc(in, netip.Addr.Compare)
+	var pairs [][2]string
+	for _, a := range slices.Compact(in) {
+		pairs = append(pairs, m.publicPairsOf(netip.PrefixFrom(a, 32), near)...)
+	}
+	return pairs
+}
+
+// publicPairsOf returns, for a block that is one public IPv4 address p
+// of the design (an interface's public or Elastic IP, a NAT gateway's
+// public address, an unmodelled resource's), the pairs of endpoints
+// whose sessions a change for it can change; nil for any other block.
+// The VPC reaches p over the internet, so a packet matches such a change
+// on the sessions from each interface of near (those the resource
+// judges) to p itself, and on the replies of the sessions p's owner (the
+// interfaces a NAT gateway translates) opens to the public addresses of
+// near's interfaces, which come back to p; the pairs of the owners' IDs
+// are private paths, which the change does not judge.
+func (m *Model) publicPairsOf(block netip.Prefix, near []string) [][2]string {
 	if !block.IsValid() || !block.IsSingleIP() || !block.Addr().Is4() {
 		return nil
 	}
@@ -171,4 +203,70 @@ func (m *Model) publicPairs(c Change, near []string) [][2]string {
 		}
 	}
 	return pairs
+}
+
+// changeBlocks returns the blocks change c names as its peer, as m holds
+// them, each once: a security group rule's (the one added, removed or
+// replacing, and the one replaced) CIDR, each block of its prefix list,
+// or the address of each member of its group (a one-address block: a
+// reference matches the members' own addresses); a network ACL entry's
+// CIDR (and the replaced one's); a route's destination, or each block of
+// its prefix list. missing, when not "", says which of them the model
+// cannot enumerate: a group whose members it does not all hold (one the
+// input does not hold, or that an interface whose groups or addresses
+// are known only later may join), a prefix list whose entries it does not
+// hold, a route's destination known only later. The sessions such a
+// change alters cannot all be listed.
+func (m *Model) changeBlocks(c Change) (blocks []netip.Prefix, missing string) {
+	add := func(ps ...netip.Prefix) {
+		for _, p := range ps {
+			if p.IsValid() && !slices.Contains(blocks, p) {
+				blocks = append(blocks, p)
+			}
+		}
+	}
+	list := func(id string) {
+		ps, err := m.PrefixList(id)
+		if err != nil && missing == "" {
+			missing = fmt.Sprintf("prefix list %s's entries are not all known", textsafe.String(id))
+		}
+		add(ps...)
+	}
+	for _, r := range []*sg.Rule{c.Rule, c.Old} {
+		switch {
+		case r == nil:
+		case r.Peer.Kind == sg.PeerCIDR:
+			add(r.Peer.CIDR)
+		case r.Peer.Kind == sg.PeerPrefixList:
+			list(r.Peer.PrefixList)
+		case r.Peer.Kind == sg.PeerGroup:
+			as, err := m.GroupMembers(r.Peer.Group)
+			var u *sg.UnknownMembers
+			if errors.As(err, &u) {
+				as = u.Members
+			}
+			if err != nil && missing == "" {
+				missing = fmt.Sprintf("security group %s's members are not all known", textsafe.String(r.Peer.Group))
+			}
+			for _, a := range as {
+				add(netip.PrefixFrom(a, a.BitLen()))
+			}
+		}
+	}
+	for _, e := range []*nacl.Entry{c.Entry, c.OldEntry} {
+		if e != nil {
+			add(e.CIDR)
+		}
+	}
+	if r := c.Route; r != nil {
+		switch {
+		case r.Unknown != "":
+			missing = fmt.Sprintf("the route's destination is known only later (%s)", textsafe.String(r.Unknown))
+		case r.PrefixList != "":
+			list(r.PrefixList)
+		default:
+			add(r.Destination)
+		}
+	}
+	return blocks, missing
 }

@@ -27,8 +27,9 @@ func (m *Model) fixClose(q Query, out *FixResult, r *Result) error {
 	}
 	var best *option
 	bestReach := 0
+	var unlisted error
 	for _, opt := range m.closeOptions(r) {
-		near, _ := m.touched(opt[0])
+		near, _, _ := m.touched(opt[0])
 		if best != nil && len(near) >= bestReach {
 			break // judges as many sessions as the best so far, or more: not narrower
 		}
@@ -44,6 +45,10 @@ func (m *Model) fixClose(q Query, out *FixResult, r *Result) error {
 			continue
 		}
 		also, err := m.alsoChanged(next, q, opt)
+		if errors.Is(err, ErrNoFix) {
+			unlisted = err // what it changes beside q is not known: another option may be
+			continue
+		}
 		if err != nil {
 			return err
 		}
@@ -53,6 +58,9 @@ func (m *Model) fixClose(q Query, out *FixResult, r *Result) error {
 		if len(also) == 0 {
 			break // as narrow as the query: no later option is better
 		}
+	}
+	if best == nil && unlisted != nil {
+		return unlisted
 	}
 	if best == nil {
 		return fmt.Errorf("%w: no rule, entry or route Fix can change on the path of %s stops it", ErrNoFix, queryText(q))
@@ -82,7 +90,7 @@ func (m *Model) closeOptions(r *Result) [][]Change {
 	// the resources that judge fewest sessions
 	reach := make(map[*Change]int, len(opts))
 	for _, o := range opts {
-		near, _ := m.touched(o[0])
+		near, _, _ := m.touched(o[0])
 		reach[&o[0]] = len(near)
 	}
 	slices.SortStableFunc(opts, func(a, b []Change) int {
@@ -201,7 +209,8 @@ func (m *Model) denyEntry(h Hop) ([]Change, bool) {
 // alsoChanged lists the sessions other than q's whose answer differs
 // between m and patched, among those a change could touch: between the
 // changed traffic's peer (its owner, or every interface behind it when it
-// is a NAT gateway's address) and the interfaces the changed resource
+// is a NAT gateway's address; for a group or prefix list, each block of
+// it: changeBlocks, blockEnds) and the interfaces the changed resource
 // judges, both ways, on q's protocol (every protocol, of the route's
 // family, for a route: routeKinds): every port for tcp and udp
 // ([Model.Ports]), the query's message otherwise. The query's own ends are compared too, on
@@ -211,7 +220,9 @@ func (m *Model) denyEntry(h Hop) ([]Change, bool) {
 // the change may judge once translated are compared (nat64DesignPairs),
 // on IPv6, tcp and udp (fix_nat64.go). Each change is compared on its whole scope: a pair
 // an earlier change compared on the query's protocol is compared on a
-// later route's other protocols too, each session once.
+// later route's other protocols too, each session once. A change whose
+// peer the model cannot enumerate (changeBlocks' missing) gives an error
+// wrapping [ErrNoFix]: the list could miss sessions.
 func (m *Model) alsoChanged(patched *Model, q Query, changes []Change) ([]SessionChange, error) {
 	out := []SessionChange{}
 	seen := map[comparedSession]int{} // the index in out of a changed one, else -1
@@ -221,20 +232,33 @@ func (m *Model) alsoChanged(patched *Model, q Query, changes []Change) ([]Sessio
 		if c.Kind == ResourceSecurityGroup && c.Action == ChangeRemove && m.groups[c.Resource] == nil {
 			continue // a default rule of a group the fix makes: m never had it
 		}
-		near, peers := patched.touched(c) // the patched model holds the groups a change adds
-		peers, aliases := m.nat64Aliases(patched, c, peers)
+		near, blocks, missing := patched.touched(c) // the patched model holds the groups a change adds
+		if missing != "" {
+			return nil, fmt.Errorf("%w: the sessions %q changes cannot all be listed: %s", ErrNoFix, c.Text, missing)
+		}
 		// a public address of the design: the sessions over the internet;
 		// a filter's peers' own (private) pairs too
-		pairs := m.publicPairs(c, near)
-		if pairs == nil || c.Kind != ResourceRouteTable {
-			for _, a := range peers {
-				for _, b := range near {
-					pairs = append(pairs, [2]string{a, b}, [2]string{b, a})
+		var pairs [][2]string
+		var peers []string
+		for _, b := range blocks {
+			pub := m.publicPairs(b, near)
+			pairs = append(pairs, pub...)
+			if pub == nil || c.Kind != ResourceRouteTable || !b.IsSingleIP() {
+				for _, e := range patched.blockEnds(b) {
+					if !slices.Contains(peers, e) {
+						peers = append(peers, e)
+					}
 				}
 			}
 		}
+		peers, aliases := m.nat64Aliases(patched, c, peers)
+		for _, a := range peers {
+			for _, b := range near {
+				pairs = append(pairs, [2]string{a, b}, [2]string{b, a})
+			}
+		}
 		// the NAT64 sessions to the design's IPv4 addresses
-		if more, to := m.nat64DesignPairs(patched, c, near); len(more) > 0 {
+		if more, to := m.nat64DesignPairs(patched, c, near, blocks); len(more) > 0 {
 			pairs = append(pairs, more...)
 			if aliases == nil {
 				aliases = map[string]bool{}
@@ -366,16 +390,14 @@ func (m *Model) delegatedEnd(s string) bool {
 }
 
 // touched returns, for change c, the interfaces whose sessions its
-// resource can judge (by ID) and the endpoints its peer block stands for:
-// the interface that owns the address, every interface of the NAT
-// gateway's VPC for a NAT gateway's address, else the address itself (an
-// internet host); for a block wider than one address (a peer whose
-// address is known only later: its subnet's block), every interface with
-// an address in it (blockPeers). A resource that judges packets passing through (the
-// ACL or route table of a subnet holding a NAT gateway, a firewall
-// endpoint, an appliance or a transit gateway attachment; an edge route
-// table; the groups of an appliance) can judge any interface's sessions.
-func (m *Model) touched(c Change) (near, peers []string) {
+// resource can judge (by ID) and the blocks its rule, entry or route
+// names as its peer (changeBlocks; missing, when not "", says what of
+// them the model cannot enumerate). A resource that judges packets
+// passing through (the ACL or route table of a subnet holding a NAT
+// gateway, a firewall endpoint, an appliance or a transit gateway
+// attachment; an edge route table; the groups of an appliance) can judge
+// any interface's sessions.
+func (m *Model) touched(c Change) (near []string, blocks []netip.Prefix, missing string) {
 	all := func() []string {
 		out := make([]string, len(m.ifaceOrder))
 		for i, ii := range m.ifaceOrder {
@@ -383,7 +405,6 @@ func (m *Model) touched(c Change) (near, peers []string) {
 		}
 		return out
 	}
-	var block netip.Prefix
 	switch c.Kind {
 	case ResourceSecurityGroup, ResourceInterface:
 		for _, ii := range m.ifaceOrder {
@@ -395,28 +416,32 @@ func (m *Model) touched(c Change) (near, peers []string) {
 				near = append(near, ii.ID)
 			}
 		}
-		if c.Rule != nil {
-			block = c.Rule.Peer.CIDR
-		}
 	case ResourceNetworkACL:
 		in := func(s *subnetInfo) bool { return s.acl != nil && s.acl.acl.ID == c.Resource }
 		near = append(m.ifacesOf(in), m.appliancesBehind(in)...)
-		block = c.Entry.CIDR
 	case ResourceRouteTable:
 		in := func(s *subnetInfo) bool { return s.rt != nil && s.rt.ID == c.Resource }
 		near = append(m.ifacesOf(in), m.appliancesBehind(in)...)
 		if rt := m.rts[c.Resource]; rt != nil && len(rt.Gateways) > 0 {
 			near = all()
 		}
-		block = c.Route.Destination
 	}
-	if !block.IsValid() {
-		return near, nil
-	}
+	blocks, missing = m.changeBlocks(c)
+	return near, blocks, missing
+}
+
+// blockEnds returns the endpoints block (a peer a change names) stands
+// for: the interface that owns its one address, every interface of the
+// NAT gateway's VPC for a NAT gateway's address, else the address itself
+// (an internet host, addrPeers); for a block wider than one address (a
+// peer whose address is known only later: its subnet's block; a prefix
+// list's block), every interface with an address in it and an internet
+// address of it (blockPeers).
+func (m *Model) blockEnds(block netip.Prefix) []string {
 	if block.Bits() < block.Addr().BitLen() {
-		return near, m.blockPeers(block)
+		return m.blockPeers(block)
 	}
-	return near, m.addrPeers(block.Addr(), block)
+	return m.addrPeers(block.Addr(), block)
 }
 
 // addrPeers returns the endpoints address a of block stands for: the

@@ -53,8 +53,9 @@ func (m *Model) nat64Aliases(patched *Model, c Change, peers []string) ([]string
 // addresses): the translated packet reaches a.b.c.d (an interface's
 // private or public IPv4 address) from the translator's address (a NAT
 // gateway's private one, or its public one over the internet; an
-// appliance's). So when c's block (an entry's or a rule's peer, a
-// route's destination) holds a translator's address, the sessions from
+// appliance's). So when a block of c (changeBlocks: an entry's or a
+// rule's peer, a route's destination, a block of their prefix list, a
+// member of their group) holds a translator's address, the sessions from
 // every interface with an IPv6 address to the NAT64 address of each IPv4
 // address of the interfaces c judges (near), whose filters see the
 // translator as the peer (a rule of the destination's group, an entry of
@@ -63,21 +64,16 @@ func (m *Model) nat64Aliases(patched *Model, c Change, peers []string) ([]string
 // translated packet on its way: at the NAT gateway's subnet, which
 // passes packets through, so near is every interface, or an appliance's
 // group). It returns the pairs and the NAT64 addresses among their ends.
-func (m *Model) nat64DesignPairs(patched *Model, c Change, near []string) ([][2]string, map[string]bool) {
+func (m *Model) nat64DesignPairs(patched *Model, c Change, near []string, blocks []netip.Prefix) ([][2]string, map[string]bool) {
 	if !nat64Judged(c) || !(m.routesNAT64() || patched.routesNAT64()) {
 		return nil, nil
 	}
-	var block netip.Prefix
-	switch {
-	case c.Route != nil:
-		block = c.Route.Destination
-	case c.Entry != nil:
-		block = c.Entry.CIDR
-	case c.Rule != nil:
-		block = c.Rule.Peer.CIDR
-	}
-	if !block.IsValid() || !block.Addr().Is4() {
+	blocks = slices.DeleteFunc(slices.Clone(blocks), func(b netip.Prefix) bool { return !b.IsValid() || !b.Addr().Is4() })
+	if len(blocks) == 0 {
 		return nil, nil
+	}
+	holds := func(a netip.Addr) bool {
+		return slices.ContainsFunc(blocks, func(b netip.Prefix) bool { return b.Contains(a) })
 	}
 	var pairs [][2]string
 	aliases := map[string]bool{}
@@ -86,7 +82,7 @@ func (m *Model) nat64DesignPairs(patched *Model, c Change, near []string) ([][2]
 		aliases[to] = true
 		pairs = append(pairs, [2]string{from, to})
 	}
-	if m.holdsTranslator(block) {
+	if slices.ContainsFunc(blocks, m.holdsTranslator) {
 		var v6 []string // the interfaces that may send NAT64 sessions
 		for _, ii := range m.ifaceOrder {
 			if slices.ContainsFunc(ii.PrivateIPs, netip.Addr.Is6) {
@@ -103,7 +99,7 @@ func (m *Model) nat64DesignPairs(patched *Model, c Change, near []string) ([][2]
 	}
 	for _, ii := range m.ifaceOrder {
 		for _, a := range m.ipv4Of(ii.ID) {
-			if block.Contains(a) {
+			if holds(a) {
 				for _, from := range near {
 					if m.ifaces[from] != nil { // not an internet address an appliance carries
 						add(from, a)

@@ -58,8 +58,9 @@ Flags:
   -h, --help          print this help
 
 Exit status: 0 when the query gives the wanted answer after the changes
-(none needed included), 1 when no change Fix knows gives it (the hop that
-needs a change by hand is named), 2 for bad usage or bad input.
+(none needed included), 1 when no change Fix knows gives it ("no fix: " and
+why: the hop that needs a change by hand, named), 2 for bad usage or bad
+input.
 
 Examples:
   reachsim fix --demo --from app-1 --to db-1 --proto tcp --port 5432 --src-port 50000
@@ -169,10 +170,7 @@ func runFix(args []string, stdout, stderr io.Writer) int {
 	fx, err := m.Fix(q, want)
 	if errors.Is(err, reach.ErrNoFix) {
 		fmt.Fprintf(stderr, "%s: %s\n", me, textsafe.String(err.Error()))
-		if o.json {
-			return noFixJSON(me, m, q, want, err, stdout, stderr)
-		}
-		return exitNotReachable
+		return noFix(me, o, m, q, want, err, stdout, stderr)
 	}
 	if err != nil {
 		return fail(stderr, me, "%v", err)
@@ -189,11 +187,12 @@ func runFix(args []string, stdout, stderr io.Writer) int {
 	return exitReachable
 }
 
-// noFixJSON prints fix's JSON when no change Fix knows gives want (err
-// wraps reach.ErrNoFix): the query's answer before, and after (no change
-// made, the same), no changes, and why in no_fix. It returns the exit
-// status: 1, or 2 when the answer cannot be written.
-func noFixJSON(me string, m *reach.Model, q reach.Query, want reach.Outcome, err error, stdout, stderr io.Writer) int {
+// noFix prints fix's answer when no change Fix knows gives want (err
+// wraps reach.ErrNoFix), as it prints one with changes: the query and
+// its answer before, then "no fix: " and why (with --json, the object
+// with after the same as before, no changes, and why in no_fix). It
+// returns the exit status: 1, or 2 when the answer cannot be written.
+func noFix(me string, o fixOptions, m *reach.Model, q reach.Query, want reach.Outcome, err error, stdout, stderr io.Writer) int {
 	r, cerr := m.Check(q) // Fix checked it already: no error here
 	if cerr != nil {
 		return fail(stderr, me, "%v", cerr)
@@ -201,8 +200,8 @@ func noFixJSON(me string, m *reach.Model, q reach.Query, want reach.Outcome, err
 	fx := &reach.FixResult{Query: q, Want: want, Before: r.Outcome, After: r.Outcome, Changes: []reach.Change{}, AlsoChanged: []reach.SessionChange{}}
 	out := fixOutput{Query: fixQueryOf(q), FixResult: fx, Commands: []string{},
 		NoFix: strings.TrimPrefix(err.Error(), reach.ErrNoFix.Error()+": ")}
-	if werr := writeJSON(stdout, out); werr != nil {
-		return fail(stderr, me, "%v", werr)
+	if !o.printText(stdout, me, out, func() string { return fixText(q, out) }, stderr) {
+		return exitUsage
 	}
 	return exitNotReachable
 }
@@ -234,6 +233,10 @@ func fixText(q reach.Query, out fixOutput) string {
 	var b strings.Builder
 	fx := out.FixResult
 	fmt.Fprintf(&b, "%s: %s; wanted %s\n", textsafe.String(queryLabel(q)), fx.Before, fx.Want)
+	if out.NoFix != "" {
+		fmt.Fprintf(&b, "no fix: %s\n", textsafe.String(out.NoFix))
+		return b.String()
+	}
 	if len(fx.Changes) == 0 {
 		b.WriteString("nothing to change\n")
 		return b.String()

@@ -26,8 +26,12 @@ func TestRunFix(t *testing.T) {
 		{name: "closed", code: 0,
 			args: fix("--from", "app-1", "--to", "db-1", "--proto", "tcp", "--port", "5432", "--src-port", "30000", "--want", "unreachable"),
 			out:  []string{"add to acl-app the outbound entry 99 deny tcp 5432 to 10.0.3.30/32"}},
+		// the answer on stdout too, as every other answer (it printed
+		// nothing there: a script reading stdout saw no answer at all)
 		{name: "no fix Fix knows: exit 1, the hop named", code: 1,
 			args: fix("--from", "198.51.100.7", "--to", "db-1", "--proto", "tcp", "--port", "5432"),
+			out: []string{"198.51.100.7 -> db-1 tcp/5432 (client port 50000): unreachable; wanted reachable\n" +
+				"no fix: hop 1 of the forward (internet-gateway igw-demo, NO_PUBLIC_IP)"},
 			errs: []string{"reachsim fix: no fix: hop 1 of the forward (internet-gateway igw-demo, NO_PUBLIC_IP)"}},
 		{name: "a bad --want", code: 2, args: fix("--from", "app-1", "--to", "db-1", "--proto", "tcp", "--port", "5432", "--want", "maybe"),
 			errs: []string{`--want "maybe": want reachable or unreachable`}},

@@ -64,7 +64,8 @@
 // that give the wanted answer, checked on a patched copy of the model, as
 // AWS CLI commands, with every other session they alter; --write writes
 // a patched copy of the --aws dump. It exits 0 when the changes give the
-// wanted answer, 1 when no change it knows does.
+// wanted answer, 1 when no change it knows does (printing "no fix: " and
+// why after the query's line).
 //
 // The exit status of check is 0 when the session works, 1 when it does not, 3 when
 // the answer is indeterminate (it depends on something the input does not
@@ -112,12 +113,13 @@ on which hop, in which direction, stopped it?
 Usage:
   reachsim check [--aws PATH]... --from ENDPOINT --to ENDPOINT --proto PROTO [flags]
   reachsim check [--aws PATH]... --queries FILE [--json]
-  reachsim ports [--aws PATH]... --from ENDPOINT --to ENDPOINT --proto PROTO [--json]
-  reachsim sources [--aws PATH]... --to ENDPOINT --proto PROTO [--port PORT] [--json]
+  reachsim ports [--aws PATH]... --from ENDPOINT --to ENDPOINT --proto PROTO [flags]
+  reachsim sources [--aws PATH]... --to ENDPOINT --proto PROTO [--port PORT] [flags]
   reachsim matrix [--aws PATH]... [--csv | --json] [--ipv6] [--no-internet]
   reachsim audit [--aws PATH]... [--fail-on high|medium|low] [--json] [--ipv6]
-  reachsim diff --before PATH --after PATH [--json] [--ipv6] [--no-internet]
-  reachsim fix [--aws PATH]... --from ENDPOINT --to ENDPOINT --proto PROTO [--want ANSWER] [--write OUTDIR]
+  reachsim diff --before PATH --after PATH [flags]
+  reachsim diff --before-terraform PLAN --after-terraform PLAN [flags]
+  reachsim fix [--aws PATH]... --from ENDPOINT --to ENDPOINT --proto PROTO [flags]
   reachsim lint [--aws PATH]... [--fail-on high|medium|low] [--only IDS] [--skip IDS] [--json]
   reachsim help [COMMAND]
   reachsim --version
@@ -143,7 +145,7 @@ Commands:
           missing references, cut replies, exposures, quotas, firewall rules
   help    print this help, or a command's
 
-Run 'reachsim COMMAND --help' for the flags of a command.
+Run 'reachsim COMMAND --help' for the flags of a command ([flags] above).
 `
 
 // command is a subcommand: what runs it and its help.
