@@ -3,6 +3,7 @@ package reach
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
@@ -42,7 +43,9 @@ import (
 // in the destination's subnet leads to the internet gateway (the usual
 // 0.0.0.0/0), an egress-only one, a blackhole or nowhere, nothing
 // changes, and no way back is walked (mayEnterPrivately): an ordinary
-// question from the internet pays one route lookup.
+// question from the internet pays a flag Build sets per subnet
+// (markWaysBack: no table the subnet's replies may meet sends a public
+// block where a leg may end undecided), or else one route lookup.
 
 // privateSource reports whether a is an address a host outside the
 // design may send from over a private network, and the internet does not
@@ -62,16 +65,17 @@ func privateSource(a netip.Addr) bool {
 // that privateEntry must walk the way back: always from a private source
 // (privateSource); never from another address the internet does not
 // route (loopback, link-local, multicast...); from a public one only
-// where the route for src in ii's subnet's table, the way back's first
-// lookup, is not a certain one to the internet gateway, an egress-only
-// one or a blackhole, nor missing (a route known only later or a tie of
-// prefix-list routes may lead anywhere). The lookup keeps the walk of the
-// way back off an ordinary question from the internet.
+// where markWaysBack marked ii's subnet and the route for src in its
+// table, the way back's first lookup, is not a certain one to the
+// internet gateway, an egress-only one, a NAT gateway or a blackhole,
+// nor missing (a route known only later or a tie of prefix-list routes
+// may lead anywhere). The flag and the lookup keep the walk of the way
+// back off an ordinary question from the internet.
 func (m *Model) mayEnterPrivately(src netip.Addr, ii *ifaceInfo) bool {
 	if privateSource(src) {
 		return true
 	}
-	if unroutable(src) {
+	if unroutable(src) || !ii.subnet.backMayUndecide {
 		return false
 	}
 	rt := ii.subnet.rt
@@ -86,10 +90,87 @@ func (m *Model) mayEnterPrivately(src netip.Addr, ii *ifaceInfo) bool {
 		return true
 	}
 	switch cr.Target {
-	case TargetInternetGateway, TargetEgressOnlyInternetGateway, TargetBlackhole, TargetLocal:
-		return false
+	case TargetInternetGateway, TargetEgressOnlyInternetGateway, TargetNATGateway, TargetBlackhole, TargetLocal:
+		return false // the reply ends there, certain
 	}
 	return true
+}
+
+// markWaysBack marks each subnet of m from which a reply to some public
+// address may end undecided (subnetInfo.backMayUndecide): its route
+// table, or a table a route of it leads to through a firewall endpoint or
+// an appliance, holds a route that may match a public address (one whose
+// destination is not inside a private or special block) to a target that
+// may end a leg undecided (anything but local, an internet gateway, an
+// egress-only one, a NAT gateway, which drops a reply it did not
+// translate, or a blackhole), or a route known only later, or a tie of
+// prefix-list routes. Conservative: a subnet it leaves unmarked has no
+// way back that privateEntry could find undecided for a public source.
+func markWaysBack(m *Model) {
+	// direct: a table's own routes may end a leg undecided; next: the
+	// tables its routes lead on to, through firewall endpoints and
+	// appliances
+	direct, next := map[*rtInfo]bool{}, map[*rtInfo][]*rtInfo{}
+	look := func(rt *rtInfo) {
+		if _, ok := direct[rt]; ok {
+			return
+		}
+		v := len(rt.unknown) > 0 || len(rt.ties) > 0
+		for i := range rt.routes {
+			cr := &rt.routes[i]
+			if !slices.ContainsFunc(cr.prefixes, mayHoldPublic) {
+				continue
+			}
+			switch cr.Target {
+			case TargetLocal, TargetInternetGateway, TargetEgressOnlyInternetGateway, TargetNATGateway, TargetBlackhole:
+			case TargetFirewallEndpoint:
+				if ep := m.endpoints[cr.TargetID]; ep != nil && ep.subnet != nil && ep.subnet.rt != nil {
+					next[rt] = append(next[rt], ep.subnet.rt)
+				} else {
+					v = true
+				}
+			case TargetInterface:
+				if ii := m.ifaces[cr.TargetID]; ii != nil && ii.subnet.rt != nil {
+					next[rt] = append(next[rt], ii.subnet.rt)
+				} else {
+					v = true
+				}
+			default:
+				v = true
+			}
+		}
+		direct[rt] = v
+	}
+	answer := map[*rtInfo]bool{}
+	for _, s := range m.subnets {
+		if s.rt == nil {
+			continue
+		}
+		v, ok := answer[s.rt]
+		if !ok {
+			seen := map[*rtInfo]bool{s.rt: true}
+			for stack := []*rtInfo{s.rt}; len(stack) > 0 && !v; {
+				rt := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				look(rt)
+				v = direct[rt]
+				for _, n := range next[rt] {
+					if !seen[n] {
+						seen[n] = true
+						stack = append(stack, n)
+					}
+				}
+			}
+			answer[s.rt] = v
+		}
+		s.backMayUndecide = v
+	}
+}
+
+// mayHoldPublic reports whether p may hold a public address: it is not
+// inside one of the blocks the internet does not route (specialBlocks).
+func mayHoldPublic(p netip.Prefix) bool {
+	return !slices.ContainsFunc(specialBlocks, func(b netip.Prefix) bool { return b.Bits() <= p.Bits() && b.Contains(p.Addr()) })
 }
 
 // privateDst returns f, the packet of a query from a host outside the

@@ -27,7 +27,10 @@ type publicEntryOpts struct {
 // whose table rtb-app sends 0.0.0.0/0 and ::/0 to the internet gateway
 // (if any) and whatever routes o.edit adds; web (10.1.2.10, public IP
 // 198.51.100.20; sg-web) in subnet-web, whose table rtb-web sends
-// 0.0.0.0/0 to the internet gateway only. Both groups send anything; the
+// 0.0.0.0/0 to the internet gateway only; box (10.1.3.10, an appliance:
+// its source/destination check off; sg-web) in subnet-box, whose table
+// rtb-box sends 203.0.113.0/24 to vgw-1 and 0.0.0.0/0 to the internet
+// gateway. Both groups send anything; the
 // network ACL allows everything. tgw-1's VPC attachment att-app
 // (subnet-tgw) is associated with tgw-rtb-1, which lists its routes
 // whole: 192.0.2.0/25 to att-vpn, a VPN attachment, nothing else.
@@ -50,22 +53,29 @@ func publicEntry(t *testing.T, o publicEntryOpts) *reach.Model {
 			{Direction: flow.Outbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv6},
 		}
 	}
+	box := reach.RouteTable{ID: "rtb-box", VPC: "vpc-app", Routes: []reach.Route{unmodelledRoute("203.0.113.0/24", "vgw-1", "virtual private gateway")}}
+	if !o.noIGW {
+		box.Routes = append(box.Routes, cidrRoute("0.0.0.0/0", reach.TargetInternetGateway, "igw-app"))
+	}
 	vpc := reach.VPC{ID: "vpc-app", CIDRs: pfxs("10.1.0.0/16", "2001:db8:1::/56"), MainRouteTable: "rtb-app", DefaultACL: "acl-app"}
 	if o.privateV6 {
 		vpc.PrivateIPv6 = pfxs("2001:db8:1::/56")
 	}
-	b := reach.NewBuilder().AddVPC(vpc).AddRouteTable(rt, web).
+	b := reach.NewBuilder().AddVPC(vpc).AddRouteTable(rt, web, box).
 		AddNetworkACL(nacl.NewDefault("acl-app", "vpc-app", true)).
 		AddSecurityGroup(sg.Group{ID: "sg-web", Rules: in(443)}, sg.Group{ID: "sg-ssh", Rules: in(22)}).
 		AddSubnet(reach.Subnet{ID: "subnet-app", VPC: "vpc-app", CIDRs: pfxs("10.1.1.0/24", "2001:db8:1:1::/64")},
 			reach.Subnet{ID: "subnet-web", VPC: "vpc-app", CIDRs: pfxs("10.1.2.0/24"), RouteTable: "rtb-web"},
+			reach.Subnet{ID: "subnet-box", VPC: "vpc-app", CIDRs: pfxs("10.1.3.0/24"), RouteTable: "rtb-box"},
 			reach.Subnet{ID: "subnet-tgw", VPC: "vpc-app", CIDRs: pfxs("10.1.9.0/24")}).
 		AddInterface(reach.Interface{ID: "eni-app", Name: "app", Subnet: "subnet-app", Groups: []string{"sg-web"},
 			PrivateIPs: addrs("10.1.1.10", "2001:db8:1:1::10"), PublicIP: ba("198.51.100.10")},
 			reach.Interface{ID: "eni-db", Name: "db", Subnet: "subnet-app", Groups: []string{"sg-ssh"},
 				PrivateIPs: addrs("10.1.1.20", "2001:db8:1:1::20")},
 			reach.Interface{ID: "eni-web", Name: "web", Subnet: "subnet-web", Groups: []string{"sg-web"},
-				PrivateIPs: addrs("10.1.2.10"), PublicIP: ba("198.51.100.20")}).
+				PrivateIPs: addrs("10.1.2.10"), PublicIP: ba("198.51.100.20")},
+			reach.Interface{ID: "eni-box", Name: "box", Subnet: "subnet-box", Groups: []string{"sg-web"},
+				PrivateIPs: addrs("10.1.3.10"), SourceDestCheckDisabled: true}).
 		AddTransitGateway(reach.TransitGateway{ID: "tgw-1"}).
 		AddTGWRouteTable(reach.TGWRouteTable{ID: "tgw-rtb-1", TransitGateway: "tgw-1", Listed: true, Routes: []reach.TGWRoute{
 			{Destination: bp("192.0.2.0/25"), Attachment: "att-vpn"}}}).
@@ -123,6 +133,11 @@ func TestPublicSourceOutsideTheDesign(t *testing.T) {
 		{name: "a default route to the VPN gateway, no internet gateway", o: publicEntryOpts{noIGW: true, edit: fns(route(unmodelledRoute("0.0.0.0/0", "vgw-1", "virtual private gateway")))},
 			from: "8.8.8.8", to: "db", port: 22, want: reach.Indeterminate, code: reach.UnmodelledTarget, at: "vgw-1", dst: "10.1.1.20"},
 
+		{name: "the way back through an appliance whose subnet routes it to the VPN", o: publicEntryOpts{edit: fns(route(cidrRoute("203.0.113.0/24", reach.TargetInterface, "eni-box")))},
+			from: "203.0.113.5", to: "10.1.1.20", port: 22, want: reach.Indeterminate, code: reach.UnmodelledTarget, at: "vgw-1"},
+
+		{name: "the way back through an appliance whose subnet routes it to the internet gateway", o: publicEntryOpts{edit: fns(route(cidrRoute("198.51.100.0/24", reach.TargetInterface, "eni-box")))},
+			from: "198.51.100.77", to: "10.1.1.20", port: 22, want: reach.Unreachable, code: reach.NoPublicIP, at: "igw-app"},
 		{name: "the public address itself: in through the internet gateway, the reply to the VPN", o: publicEntryOpts{edit: fns(vgw)}, from: "203.0.113.5", to: "198.51.100.10",
 			want: reach.Indeterminate, code: reach.UnmodelledTarget.OnLeg(reach.Return), at: "vgw-1", leg: reach.Return},
 		{name: "the public address itself, a port the group closes", o: publicEntryOpts{edit: fns(vgw)}, from: "203.0.113.5", to: "198.51.100.10", port: 22,
