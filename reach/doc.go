@@ -512,14 +512,14 @@
 // the rest of the internet to the public one; at the public address
 // itself (Audit's finding, Sources' To given as that address) it is
 // the internet's as before. So a public block a subnet routes to a VPN
-// is never certainly reachable nor certainly unreachable from the
-// internet there: Sources lists it undecided, an internet cell holds
-// undecided every session it does not open, and an Audit finding at an
-// interface without a public address whose groups open the service to
-// that block is Undecided, not Closed. The pieces
-// the internet is cut into before any filter (addressCuts: every route's
-// destination among them) share their way back, which each piece's
-// first internet address decides.
+// reaches the subnet's interfaces neither certainly nor certainly not,
+// by ID or at their own addresses: Sources lists it undecided, an
+// internet cell holds undecided every session the rest of the internet
+// does not open, and an Audit finding at an interface without a public
+// address whose groups open the service to that block is Undecided, not
+// Closed. The pieces the internet is cut into before any filter
+// (addressCuts: every route's destination among them) share their way
+// back, which each piece's first internet address decides.
 // Addresses of prefixes delegated to interfaces: Sources lists exactly
 // those that get through, per interface and outcome, apart from the
 // interface's own address ([SourceInterface.Prefixes]); Audit gives each
@@ -621,7 +621,8 @@
 // virtual private gateway say, which most likely sends by that way); a
 // host at a public address whose way back ends undecided most likely
 // sends privately by it, not through the internet gateway (what it
-// passes on the way in is not modelled: indeterminate); a security group the input does not hold has no member
+// passes on the way in is not modelled: indeterminate); a security
+// group the input does not hold has no member
 // among the design's addresses; a VPC's enableDnsSupport is on unless
 // [VPC.DNSSupportDisabled] says otherwise (describe-vpcs does not print
 // it); a group reference in an inbound rule matches across a transit
