@@ -246,6 +246,7 @@ func (b *Builder) build() (*Model, error) {
 	if len(p.errs) > 0 {
 		return nil, errors.Join(p.errs...)
 	}
+	markWaysBack(m) // private_entry.go
 	m.quotaWarnings = b.checkQuotas(m)
 	m.origins = b.origins
 	if !b.once {

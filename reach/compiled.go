@@ -145,6 +145,10 @@ type subnetInfo struct {
 	vpc *vpcInfo
 	rt  *rtInfo
 	acl *aclInfo
+	// backMayUndecide: a reply from the subnet to some public address may
+	// end undecided (markWaysBack, private_entry.go); false keeps a
+	// question from the internet from walking its way back
+	backMayUndecide bool
 }
 
 func (s *subnetInfo) contains(a netip.Addr) bool {

@@ -378,8 +378,27 @@
 // certain block) no session can work whichever way the request came,
 // and the walk goes as from the internet (private_entry.go). Such a
 // host reaches an interface named by ID at its private address, not its
-// public one. The set questions leave these addresses out of the
-// internet, as below; over IPv6 a unique local address
+// public one. A public source outside the design is asked the same where
+// the route for it in the destination's subnet's table is not a certain
+// one to the internet gateway, an egress-only one or a blackhole, nor
+// missing: a network on premises may use public addresses reached over a
+// VPN (the subnet routes 203.0.113.0/24 to a virtual private gateway),
+// and where the way back to such a source ends undecided, the request
+// most likely came in by that way: to an address of the destination's
+// own (a private IPv4 address, never a certain [NoPublicIP]; an IPv6
+// one, never a certain [PrivateAddressOnInternet] for a private block,
+// [NoInternetGateway], nor a walk in through the internet gateway) it
+// ends at once at the same undecided hop, its reason saying the source
+// is a public address whose way back does not lead to the internet; and
+// a query naming the destination by ID addresses it at its private
+// address, not its public one (the way back asked of a TCP request: it
+// is routing only). Where that route leads to the internet gateway (the
+// usual 0.0.0.0/0), the question is answered as from the internet, and
+// a query to the public address itself always is (the request comes in
+// through the internet gateway; the reply follows the route). The set
+// questions agree address by address (see below). The set questions
+// leave the private addresses out of the internet, as below; over IPv6 a
+// unique local address
 // (fc00::/7), one of the blocks IANA's IPv6 special-purpose registry
 // marks not globally reachable (::/96, 64:ff9b:1::/48, 100::/64,
 // 100:0:0:1::/64, 2001::/23 but for its globally reachable entries,
@@ -483,6 +502,24 @@
 // documentation block, 2001:db8:ffff::/48 for IPv6, or anything inside
 // it), so that its blocking session is every internet address's, not
 // one a rule of the design refuses on its own.
+// An internet address whose way back from an interface's subnet ends
+// undecided (a public block routed to a virtual private gateway, above)
+// is answered as [Model.Check] answers it: at the interface's own
+// addresses (no public IPv4 address, IPv6) the walk ends undecided at
+// that hop; toward an interface named by ID (Sources' To, a Matrix or
+// Diff cell's class, whose first end is its public IPv4 address) the
+// address sends to the private address, undecided for every session,
+// the rest of the internet to the public one; at the public address
+// itself (Audit's finding, Sources' To given as that address) it is
+// the internet's as before. So a public block a subnet routes to a VPN
+// reaches the subnet's interfaces neither certainly nor certainly not,
+// by ID or at their own addresses: Sources lists it undecided, an
+// internet cell holds undecided every session the rest of the internet
+// does not open, and an Audit finding at an interface without a public
+// address whose groups open the service to that block is Undecided, not
+// Closed. The pieces the internet is cut into before any filter
+// (addressCuts: every route's destination among them) share their way
+// back, which each piece's first internet address decides.
 // Addresses of prefixes delegated to interfaces: Sources lists exactly
 // those that get through, per interface and outcome, apart from the
 // interface's own address ([SourceInterface.Prefixes]); Audit gives each
@@ -582,7 +619,12 @@
 // interface's public IPv4 address when it has one (unless a peering joins
 // the two VPCs: one active, or of a status reachsim does not know; or it
 // comes from a private host outside the design, which the internet does
-// not carry); a security group the input does not hold has no member
+// not carry, or from a public one whose way back ends undecided, at a
+// virtual private gateway say, which most likely sends by that way); a
+// host at a public address whose way back ends undecided most likely
+// sends privately by it, not through the internet gateway (what it
+// passes on the way in is not modelled: indeterminate); a security
+// group the input does not hold has no member
 // among the design's addresses; a VPC's enableDnsSupport is on unless
 // [VPC.DNSSupportDisabled] says otherwise (describe-vpcs does not print
 // it); a group reference in an inbound rule matches across a transit

@@ -35,6 +35,9 @@ type netSpan struct {
 type internetPiece struct {
 	r  flow.AddrRange
 	md *middle
+	// private: the piece's addresses meet the end, named by ID, at its
+	// private address, not its public one (idAddress)
+	private bool
 }
 
 // allFields is every field a Bounds can vary.
@@ -74,8 +77,12 @@ func (q *trafficQuestion) internetMiddlesAt(end *ifaceInfo, fixed netip.Addr, fr
 		if !ok {
 			continue
 		}
+		at, private := fixed, false
+		if fromInternet {
+			at, private = m.idAddress(end, fixed, rep) // private_entry.go: the piece shares its way back
+		}
 		cuts := flow.NewBounds(flow.FieldSrcAddr)
-		for _, f := range q.probes(rep, fixed, fromInternet) {
+		for _, f := range q.probes(rep, at, fromInternet) {
 			fb, rb := flow.NewBounds(allFields...), flow.NewBounds(allFields...)
 			fb.WindowAddrs(piece.From, piece.To)
 			rb.WindowAddrs(piece.From, piece.To)
@@ -96,7 +103,7 @@ func (q *trafficQuestion) internetMiddlesAt(end *ifaceInfo, fixed netip.Addr, fr
 			var n int
 			var err error
 			if fromInternet {
-				md, n, err = q.middleOf(nil, end, x, fixed)
+				md, n, err = q.middleOf(nil, end, x, at)
 			} else {
 				md, n, err = q.middleOf(end, nil, fixed, x)
 			}
@@ -104,7 +111,7 @@ func (q *trafficQuestion) internetMiddlesAt(end *ifaceInfo, fixed netip.Addr, fr
 				return nil, walks, err
 			}
 			walks += n
-			out = append(out, internetPiece{a, md})
+			out = append(out, internetPiece{a, md, private})
 		}
 	}
 	return out, walks, nil
@@ -233,6 +240,9 @@ func (q *trafficQuestion) internetCellAt(w *memoWorker, mm *matrixMemo, ims *int
 			e := &pairEnds{md: pc.md}
 			if fromInternet {
 				e.dst, e.sa, e.da = end, x, fixed
+				if pc.private {
+					e.da, _ = end.addr(false)
+				}
 			} else {
 				e.src, e.sa, e.da = end, fixed, x
 			}

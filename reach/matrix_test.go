@@ -28,6 +28,9 @@ func TestMatrixAgreesWithVerdict(t *testing.T) {
 		rng := rand.New(rand.NewPCG(seed, 90))
 		g := randomWalkDesign(rng)
 		spice(rng, g.d)
+		if seed%2 == 1 { // public blocks routed to a VPN: they may come in privately
+			vpnRoutes(rand.New(rand.NewPCG(seed, 0x7e9)), g.d)
+		}
 		m, err := g.d.Builder().Build()
 		require.NoError(t, err, "seed %d", seed)
 		mx, err := m.Matrix(reach.MatrixOptions{Workers: 1 + rng.IntN(3)})
@@ -99,6 +102,9 @@ func TestMatrixFastAgreesWithReference(t *testing.T) {
 			d = riskyDesign(rng)
 		}
 		addGroups(rng, d)
+		if seed%4 == 2 { // public blocks routed to a VPN: they may come in privately
+			vpnRoutes(rand.New(rand.NewPCG(seed, 0x7e9)), d)
+		}
 		if seed%4 == 1 { // a rule by a prefix list whose entries the input lacks
 			for i := range d.Groups {
 				if !d.Groups[i].Flavour.IsAlibaba() && rng.IntN(2) == 0 {

@@ -79,8 +79,10 @@ func TestUnmodelledRouteTargetIsIndeterminate(t *testing.T) {
 		{"an address outside the unmodelled routes goes to the internet", tcp("web", "192.0.2.9", 443), reach.Reachable, []reach.Code{}, ""},
 		{"a certain block before the undecided route decides: unreachable", tcp("locked", "203.0.113.9", 443), reach.Unreachable,
 			[]reach.Code{reach.SGNoAllow, reach.UnmodelledTarget}, ""},
-		{"the reply routed to the VPN gateway: indeterminate", tcp("203.0.113.9", "web", 443), reach.Indeterminate,
+		{"the reply to the public address routed to the VPN gateway: indeterminate", tcp("203.0.113.9", "198.51.100.10", 443), reach.Indeterminate,
 			[]reach.Code{reach.UnmodelledTarget.OnLeg(reach.Return)}, "missing: what lies beyond vgw-1"},
+		{"named by ID, a source whose way back is the VPN gateway comes in by it, privately: indeterminate", tcp("203.0.113.9", "web", 443), reach.Indeterminate,
+			[]reach.Code{reach.UnmodelledTarget}, "missing: whether 203.0.113.9 sends through vgw-1 (virtual private gateway)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,9 +3,11 @@ package reach
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/addrset"
 )
 
 // A private source outside the design: a query's source that no VPC of
@@ -25,6 +27,25 @@ import (
 // way back ends at the internet gateway, nowhere, at a blackhole or at
 // another certain block, no session can work whichever way the request
 // came: the walk goes on to the internet gateway as before.
+//
+// A public source outside the design is asked the same where the way
+// back to it does not plainly lead to the internet: an on-premises
+// network may use public addresses, reached over a VPN (the destination's
+// subnet routes 203.0.113.0/24 to a virtual private gateway, say). Such a
+// host most likely sends through that way, not through the internet
+// gateway (whose session could not work anyway: the reply would leave by
+// the other way), so a request from it to an address of the
+// destination's own (a private IPv4 address, which the internet cannot
+// address, or an IPv6 one) ends at the same undecided hop; and a query
+// naming the destination by ID addresses it privately (sendsPrivately),
+// as for a private source; the set questions follow, address by address
+// (privateWays, idAddress). Where the route for it
+// in the destination's subnet leads to the internet gateway (the usual
+// 0.0.0.0/0), an egress-only one, a blackhole or nowhere, nothing
+// changes, and no way back is walked (mayEnterPrivately): an ordinary
+// question from the internet pays a flag Build sets per subnet
+// (markWaysBack: no table the subnet's replies may meet sends a public
+// block where a leg may end undecided), or else one route lookup.
 
 // privateSource reports whether a is an address a host outside the
 // design may send from over a private network, and the internet does not
@@ -39,14 +60,192 @@ func privateSource(a netip.Addr) bool {
 	return a.IsPrivate() || nonGlobalSpecial6(a)
 }
 
-// privateEntry is the undecided hop of pkt, a request from a private
-// source outside the design (privateSource) to an address of ii's own,
-// when the way back to the source from ii's subnet ends at a
-// hop the input does not decide: the source may be there, and send by
-// that way. ok is false when the way back ends anywhere else (the
-// request can only have come through the internet gateway, or no reply
-// gets back whichever way it came). Only a walk from outside the design
-// asks it, before the internet gateway would drop the packet.
+// mayEnterPrivately reports whether a request from src, a host outside
+// the design, to an address of ii's own may have come in privately, so
+// that privateEntry must walk the way back: always from a private source
+// (privateSource); never from another address the internet does not
+// route (loopback, link-local, multicast...); from a public one only
+// where markWaysBack marked ii's subnet and the route for src in its
+// table, the way back's first lookup, is not a certain one to the
+// internet gateway, an egress-only one, a NAT gateway or a blackhole,
+// nor missing (a route known only later or a tie of prefix-list routes
+// may lead anywhere). The flag and the lookup keep the walk of the way
+// back off an ordinary question from the internet.
+func (m *Model) mayEnterPrivately(src netip.Addr, ii *ifaceInfo) bool {
+	if privateSource(src) {
+		return true
+	}
+	if unroutable(src) || !ii.subnet.backMayUndecide {
+		return false
+	}
+	rt := ii.subnet.rt
+	if len(rt.unknown) > 0 {
+		return true
+	}
+	cr, _, ok := rt.lookup(src)
+	if !ok {
+		return false
+	}
+	if cr.tied != nil {
+		return true
+	}
+	switch cr.Target {
+	case TargetInternetGateway, TargetEgressOnlyInternetGateway, TargetNATGateway, TargetBlackhole, TargetLocal:
+		return false // the reply ends there, certain
+	}
+	return true
+}
+
+// markWaysBack marks each subnet of m from which a reply to some public
+// address may end undecided (subnetInfo.backMayUndecide): its route
+// table, or a table a route of it leads to through a firewall endpoint or
+// an appliance, holds a route that may match a public address (one whose
+// destination is not inside a private or special block) to a target that
+// may end a leg undecided (anything but local, an internet gateway, an
+// egress-only one, a NAT gateway, which drops a reply it did not
+// translate, or a blackhole), or a route known only later, or a tie of
+// prefix-list routes. Conservative: a subnet it leaves unmarked has no
+// way back that privateEntry could find undecided for a public source.
+func markWaysBack(m *Model) {
+	// direct: a table's own routes may end a leg undecided; next: the
+	// tables its routes lead on to, through firewall endpoints and
+	// appliances
+	direct, next := map[*rtInfo]bool{}, map[*rtInfo][]*rtInfo{}
+	look := func(rt *rtInfo) {
+		if _, ok := direct[rt]; ok {
+			return
+		}
+		v := len(rt.unknown) > 0 || len(rt.ties) > 0
+		for i := range rt.routes {
+			cr := &rt.routes[i]
+			if !slices.ContainsFunc(cr.prefixes, mayHoldPublic) {
+				continue
+			}
+			switch cr.Target {
+			case TargetLocal, TargetInternetGateway, TargetEgressOnlyInternetGateway, TargetNATGateway, TargetBlackhole:
+			case TargetFirewallEndpoint:
+				if ep := m.endpoints[cr.TargetID]; ep != nil && ep.subnet != nil && ep.subnet.rt != nil {
+					next[rt] = append(next[rt], ep.subnet.rt)
+				} else {
+					v = true
+				}
+			case TargetInterface:
+				if ii := m.ifaces[cr.TargetID]; ii != nil && ii.subnet.rt != nil {
+					next[rt] = append(next[rt], ii.subnet.rt)
+				} else {
+					v = true
+				}
+			default:
+				v = true
+			}
+		}
+		direct[rt] = v
+	}
+	answer := map[*rtInfo]bool{}
+	for _, s := range m.subnets {
+		if s.rt == nil {
+			continue
+		}
+		v, ok := answer[s.rt]
+		if !ok {
+			seen := map[*rtInfo]bool{s.rt: true}
+			for stack := []*rtInfo{s.rt}; len(stack) > 0 && !v; {
+				rt := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				look(rt)
+				v = direct[rt]
+				for _, n := range next[rt] {
+					if !seen[n] {
+						seen[n] = true
+						stack = append(stack, n)
+					}
+				}
+			}
+			answer[s.rt] = v
+		}
+		s.backMayUndecide = v
+	}
+}
+
+// mayHoldPublic reports whether p may hold a public address: it is not
+// inside one of the blocks the internet does not route (specialBlocks).
+func mayHoldPublic(p netip.Prefix) bool {
+	return !slices.ContainsFunc(specialBlocks, func(b netip.Prefix) bool { return b.Bits() <= p.Bits() && b.Contains(p.Addr()) })
+}
+
+// privateDst returns f, the packet of a query from a host outside the
+// design to ii named by ID over IPv4, sent to ii's public IPv4 address;
+// or, where the host sends to ii's private address instead
+// (sendsPrivately), f sent there.
+func (m *Model) privateDst(f flow.Flow, ii *ifaceInfo) flow.Flow {
+	if first, ok := m.sendsPrivately(f.Src.Addr(), ii); ok {
+		f.Dst = netip.AddrPortFrom(first, f.Dst.Port())
+	}
+	return f
+}
+
+// sendsPrivately returns ii's first private IPv4 address, and true, when
+// a public host outside the design at x that names ii by ID most likely
+// sends to it rather than to ii's public IPv4 address: when the way back
+// to x from ii's subnet ends undecided, at what the design does not model
+// (privateEntry then ends the request there, undecided). A private source
+// always sends there ([Model.addresses]). The way back is asked of a TCP
+// request: it is routing only, and no hop on it tells protocols apart;
+// so [Model.Check] and the set questions, which ask per address, decide
+// alike whatever the protocol.
+func (m *Model) sendsPrivately(x netip.Addr, ii *ifaceInfo) (netip.Addr, bool) {
+	first, ok := ii.addr(false)
+	if !ok || !x.Is4() || privateSource(x) || !m.mayEnterPrivately(x, ii) {
+		return netip.Addr{}, false
+	}
+	pkt := flow.Flow{Protocol: flow.TCP, Src: netip.AddrPortFrom(x, DefaultSourcePort), Dst: netip.AddrPortFrom(first, 443)}
+	if _, _, found := m.wayBack(pkt, ii, false); !found {
+		return netip.Addr{}, false
+	}
+	return first, true
+}
+
+// privateWays returns the internet addresses, among the IPv4 pieces of
+// the internet (internetPieces) clipped to within (nil: all), that send
+// to ii named by ID at its private address (sendsPrivately). Each piece's
+// addresses share their way back: the pieces are cut at every route's
+// destination, of VPC and transit gateway tables alike (addressCuts).
+func (m *Model) privateWays(ii *ifaceInfo, within []addrset.Range) addrset.Set {
+	var rs []addrset.Range
+	for _, piece := range clip(m.internetPieces(true), within) {
+		if x, ok := m.internetIn(piece); ok {
+			if _, ok := m.sendsPrivately(x, ii); ok {
+				rs = append(rs, addrset.Range{From: piece.From, To: piece.To})
+			}
+		}
+	}
+	return addrset.OfRanges(rs...)
+}
+
+// idAddress returns the address at which the internet address x meets
+// end at fixed, one of the addresses at which the internet meets it
+// (internetEnds): fixed, but where fixed is end's public IPv4 address,
+// which a question naming end by ID sends to, and x sends to end's
+// private address instead (sendsPrivately), that address; private says
+// so.
+func (m *Model) idAddress(end *ifaceInfo, fixed, x netip.Addr) (at netip.Addr, private bool) {
+	if end == nil || !fixed.Is4() || fixed != end.PublicIP {
+		return fixed, false
+	}
+	if first, ok := m.sendsPrivately(x, end); ok {
+		return first, true
+	}
+	return fixed, false
+}
+
+// privateEntry is the undecided hop of pkt, a request from a host
+// outside the design to an address of ii's own, when the way back to the
+// source from ii's subnet ends at a hop the input does not decide: the
+// source may be there, and send by that way (for a public source, the
+// caller asked mayEnterPrivately first). ok is false when the way back
+// ends anywhere else (the request can only have come through the
+// internet gateway, or no reply gets back whichever way it came). Only a
+// walk from outside the design asks it, at its first hop.
 func (w *walker) privateEntry(pkt flow.Flow, ii *ifaceInfo) (h Hop, ok bool) {
 	end, back, found := w.m.wayBack(pkt, ii, w.explain)
 	if !found {
@@ -62,14 +261,21 @@ func (w *walker) privateEntry(pkt flow.Flow, ii *ifaceInfo) (h Hop, ok bool) {
 	if end.Name != "" && end.Name != end.ID {
 		what += " (" + end.Name + ")"
 	}
-	h.reason = fmt.Sprintf("the source %s is not a public address, so it is no host on the internet (the internet carries neither its packets nor the replies to it); but the way back to it from %s (%s's subnet) ends undecided at %s: %s may be a host there, beyond what the design models, whose packets come in privately",
-		src, ii.subnet.ID, ii.ID, what, src)
+	if privateSource(src) {
+		h.reason = fmt.Sprintf("the source %s is not a public address, so it is no host on the internet (the internet carries neither its packets nor the replies to it); but the way back to it from %s (%s's subnet) ends undecided at %s: %s may be a host there, beyond what the design models, whose packets come in privately",
+			src, ii.subnet.ID, ii.ID, what, src)
+		h.Fix = fmt.Sprintf("check by hand whether %s reaches %s through %s and what its way in passes (AWS Reachability Analyzer can follow it); a host on the internet connects from a public address",
+			src, pkt.Dst.Addr(), end.ID)
+	} else {
+		h.reason = fmt.Sprintf("the source %s is a public address, but the way back to it from %s (%s's subnet) does not lead to the internet: it ends undecided at %s, so %s is most likely a host there, beyond what the design models (a network on premises using public addresses, say), whose packets come in privately rather than through the internet gateway",
+			src, ii.subnet.ID, ii.ID, what, src)
+		h.Fix = fmt.Sprintf("check by hand whether %s reaches %s through %s and what its way in passes (AWS Reachability Analyzer can follow it); were %s a host on the internet, no session with it could work while the way back to it leads to %s",
+			src, pkt.Dst.Addr(), end.ID, src, end.ID)
+	}
 	h.Missing = fmt.Sprintf("whether %s sends through %s, privately (a VPN, Direct Connect, a network peered or attached that the input does not hold)", src, what)
 	if end.Missing != "" {
 		h.Missing += ": " + end.Missing
 	}
-	h.Fix = fmt.Sprintf("check by hand whether %s reaches %s through %s and what its way in passes (AWS Reachability Analyzer can follow it); a host on the internet connects from a public address",
-		src, pkt.Dst.Addr(), end.ID)
 	for i := range back {
 		if b := &back[i]; b.Kind != KindSecurityGroups && b.Kind != KindNetworkACL {
 			h.addDetail(fmt.Sprintf("the way back to %s: %s %s: %s", src, b.Kind, b.ID, b.Reason()))

@@ -34,7 +34,10 @@ var ErrQuery = errors.New("invalid query")
 // internet does not route (a private one: on premises, say) is a host
 // outside the design, never an internet host (as a source, it may reach
 // the design privately, through what the design does not model: see the
-// package doc), and any other address is a host on the internet.
+// package doc), and any other address is a host on the internet (but as
+// a source whose way back from the destination ends at what the design
+// does not model, a virtual private gateway say, it most likely sends
+// privately by that way, as a private host may: see the package doc).
 //
 // A query must be whole: [Model.Check] rejects, with an error wrapping
 // [ErrQuery] that names the missing field, a query without a Protocol, a
@@ -490,6 +493,11 @@ func (m *Model) queryEnds(q Query) (flow.Flow, endpoint, endpoint, error) {
 	if err := f.Validate(); err != nil {
 		return flow.Flow{}, endpoint{}, endpoint{}, fmt.Errorf("%w: %w", ErrQuery, err)
 	}
+	if src.iface == nil && dst.iface != nil && !dst.addr.IsValid() && da.Is4() && da == dst.iface.PublicIP {
+		// a host outside the design whose way back may not be the
+		// internet sends privately (private_entry.go)
+		f = m.privateDst(f, dst.iface)
+	}
 	return f, src, dst, nil
 }
 
@@ -501,7 +509,10 @@ func (m *Model) queryEnds(q Query) (flow.Flow, endpoint, endpoint, error) {
 // AWS documents as carrying nothing, such as deleted), or the source is a
 // host outside the design at an address the internet does not route (on
 // premises, say), which the internet gateway never lets in, so that it
-// can only reach the interface privately (private_entry.go).
+// can only reach the interface privately (private_entry.go). A public
+// host outside the design whose way back ends undecided is sent to the
+// private address too, by queryEnds (privateDst), which has the packet
+// the way back is asked of.
 func (m *Model) addresses(src, dst endpoint, v6 bool) (sa, da netip.Addr, err error) {
 	for _, e := range []endpoint{src, dst} {
 		if e.addr.IsValid() {

@@ -92,7 +92,10 @@ const (
 	// none; also what an internet gateway says to the traffic of a private
 	// NAT gateway. Reachability Analyzer calls it
 	// IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS (outbound) and
-	// IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS (inbound).
+	// IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS (inbound). Not for a request
+	// from a public source whose way back, the reply's route from the
+	// destination's subnet, ends undecided: it may come in privately (see
+	// [UnmodelledTarget]).
 	NoPublicIP Code = "NO_PUBLIC_IP"
 	// NATNoInbound: a NAT gateway does not accept connections from outside.
 	NATNoInbound Code = "NAT_NO_INBOUND"
@@ -172,9 +175,12 @@ const (
 	// local or other non-global IPv6 address) and the way back to it, the
 	// reply's route from the destination's subnet, ends there: the host
 	// may sit beyond it and send through it (a VPN, Direct Connect), not
-	// from the internet. (Where the way back ends at another undecided
-	// hop, a route known only later say, the request's first hop has that
-	// hop's code.)
+	// from the internet. So too for a public host outside the design (a
+	// network on premises using public addresses, say) whose way back
+	// ends there, to an address of the destination's own or to an
+	// interface named by ID, which it is then sent to privately. (Where
+	// the way back ends at another undecided hop, a route known only
+	// later say, the request's first hop has that hop's code.)
 	UnmodelledTarget Code = "UNMODELLED_TARGET"
 	// NATICMPErrorUnknown: an ICMP error message ([flow.Flow.IsICMPError])
 	// of no session a NAT gateway tracks reaches it: whether the gateway

@@ -193,17 +193,23 @@ func (l *refLeg) fromInternet(pkt flow.Flow) {
 		}
 	}
 	// A request from a private host outside the design (RFC 1918 or
-	// shared IPv4, unique local or non-global IPv6) to an interface's own
+	// shared IPv4, unique local or non-global IPv6), or from a public one
+	// (a global unicast address of neither kind), to an interface's own
 	// address may come in privately: where the way back to it (the reply,
 	// walked from the interface's subnet) ends undecided, the request
 	// ends there, undecided too.
 	src := pkt.Src.Addr()
-	if holder != "" && !l.reply && len(l.hops) == 0 && (src.Is4() && (src.IsPrivate() || netip.MustParsePrefix("100.64.0.0/10").Contains(src)) ||
-		src.Is6() && (src.IsPrivate() || brute.NonGlobal6(src))) {
+	privateSrc := src.Is4() && (src.IsPrivate() || netip.MustParsePrefix("100.64.0.0/10").Contains(src)) ||
+		src.Is6() && (src.IsPrivate() || brute.NonGlobal6(src))
+	if holder != "" && !l.reply && len(l.hops) == 0 && (privateSrc || src.IsGlobalUnicast()) {
 		back := &refLeg{n: l.n, reply: true}
 		back.fromSubnet(pkt.Reverse(), holder)
 		if n := len(back.hops); !back.arrived && n > 0 && slices.Contains(undecided, back.hops[n-1].code) {
-			l.n.stats["a private source that may come in privately"]++
+			if privateSrc {
+				l.n.stats["a private source that may come in privately"]++
+			} else {
+				l.n.stats["a public source that may come in privately"]++
+			}
 			l.hop(back.hops[n-1].kind, back.hops[n-1].id, pkt, back.hops[n-1].code)
 			return
 		}

@@ -151,6 +151,9 @@ func TestSourcesAgreesWithVerdict(t *testing.T) {
 		if seed%3 == 2 {
 			g.delegate() // prefixes delegated to interfaces: Sources lists their addresses apart
 		}
+		if seed%2 == 0 { // public blocks routed to a VPN: they may come in privately
+			vpnRoutes(rand.New(rand.NewPCG(seed, 0x7e9)), g.d)
+		}
 		var ifaces []string
 		for _, in := range g.d.Interfaces {
 			ifaces = append(ifaces, in.ID)
@@ -274,6 +277,9 @@ func TestSourcesFromTheInternet(t *testing.T) {
 					}
 				}
 			}
+		}
+		if seed%3 == 1 { // public blocks routed to a VPN: they may come in privately
+			vpnRoutes(rand.New(rand.NewPCG(seed, 0x7e9)), d)
 		}
 		m, err := d.Builder().AddUnresolvedPrefixList("pl-missing").Build()
 		require.NoError(t, err, "seed %d", seed)

@@ -209,7 +209,7 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 	if aliService {
 		return r, nil
 	}
-	open, und, atoms, err := m.internetSources(f, nil)
+	open, und, atoms, err := m.internetSourcesTo(f, dst)
 	if err != nil {
 		return nil, err
 	}
@@ -218,6 +218,35 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 	r.Internet = append(r.Internet, open.Prefixes()...)
 	r.InternetIndeterminate = append(r.InternetIndeterminate, und.Prefixes()...)
 	return r, nil
+}
+
+// internetSourcesTo is internetSources for a question to dst. An
+// interface named by ID with a public IPv4 address is reached there from
+// the internet, but from an address whose way back ends undecided at its
+// private address, as a query from there would send (sendsPrivately):
+// those addresses (privateWays) are asked with f to the private address,
+// the others with f to the public one.
+func (m *Model) internetSourcesTo(f flow.Flow, dst endpoint) (open, und addrset.Set, atoms int, err error) {
+	ii := dst.iface
+	first, ok := netip.Addr{}, false
+	if ii != nil && !dst.addr.IsValid() && f.Dst.Addr().Is4() && ii.PublicIP.IsValid() {
+		first, ok = ii.addr(false)
+	}
+	if !ok {
+		return m.internetSources(f, nil)
+	}
+	pub, priv := f, f
+	pub.Dst, priv.Dst = netip.AddrPortFrom(ii.PublicIP, f.Dst.Port()), netip.AddrPortFrom(first, f.Dst.Port())
+	ways := m.privateWays(ii, nil)
+	if ways.IsEmpty() {
+		return m.internetSources(pub, nil)
+	}
+	if open, und, atoms, err = m.internetSources(priv, ways.Ranges()); err != nil {
+		return open, und, atoms, err
+	}
+	rest := addrset.All4().Difference(ways) // never empty: the private blocks are in it
+	o, u, n, err := m.internetSources(pub, rest.Ranges())
+	return open.Union(o), und.Union(u), atoms + n, err
 }
 
 // internetSources returns the internet addresses whose session f (with

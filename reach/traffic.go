@@ -266,7 +266,7 @@ func (q *trafficQuestion) internetEndsUnion(end *ifaceInfo, fromInternet bool, s
 	ends := end.internetEnds(q.v6, fromInternet)
 	if len(ends) == 1 || spans == nil {
 		for _, fixed := range ends {
-			o, u, n, err := q.internetUnion(src, fixed, fromInternet, spans)
+			o, u, n, err := q.internetUnion(src, end, fixed, fromInternet, spans)
 			open, und, walks = open.Union(o), und.Union(u), walks+n
 			if err != nil {
 				return open, und, walks, err
@@ -276,7 +276,7 @@ func (q *trafficQuestion) internetEndsUnion(end *ifaceInfo, fromInternet bool, s
 	}
 	lists := make([][]netSpan, len(ends))
 	for k, fixed := range ends {
-		_, _, n, err := q.internetUnion(src, fixed, fromInternet, &lists[k])
+		_, _, n, err := q.internetUnion(src, end, fixed, fromInternet, &lists[k])
 		walks += n
 		if err != nil {
 			return open, und, walks, err
@@ -290,12 +290,14 @@ func (q *trafficQuestion) internetEndsUnion(end *ifaceInfo, fromInternet bool, s
 }
 
 // internetUnion answers, over every internet address x, the union of the
-// sessions from x to the design's address fixed (fromInternet) or from
+// sessions from x to the design's address fixed, one at which the
+// internet meets end (fromInternet; at end's private address instead
+// where fixed is its public one and x sends there, idAddress), or from
 // src at fixed to x: the internet's addresses are cut where the walk
 // and the filters on each piece's path (for every protocol and port)
 // treat them apart, and each atom answered once (and appended to spans,
 // in address order, when it is not nil and carries something).
-func (q *trafficQuestion) internetUnion(src *ifaceInfo, fixed netip.Addr, fromInternet bool, spans *[]netSpan) (open, und Traffic, walks int, err error) {
+func (q *trafficQuestion) internetUnion(src, end *ifaceInfo, fixed netip.Addr, fromInternet bool, spans *[]netSpan) (open, und Traffic, walks int, err error) {
 	m := q.m
 	icmp := flow.ICMP
 	if q.v6 {
@@ -304,7 +306,8 @@ func (q *trafficQuestion) internetUnion(src *ifaceInfo, fixed netip.Addr, fromIn
 	protos := append([]flow.Protocol{flow.TCP, flow.UDP, icmp}, q.others...)
 	ends := func(x netip.Addr) (sa, da netip.Addr) {
 		if fromInternet {
-			return x, fixed
+			at, _ := m.idAddress(end, fixed, x) // private_entry.go
+			return x, at
 		}
 		return fixed, x
 	}

@@ -356,8 +356,9 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 		if dst.Is6() {
 			private = dst
 		}
-		if w.leg == Forward && len(*w.hops) == 0 && privateSource(pkt.Src.Addr()) {
-			// a private host outside the design, to the interface's own
+		if w.leg == Forward && len(*w.hops) == 0 && w.m.mayEnterPrivately(pkt.Src.Addr(), ii) {
+			// a host outside the design, private or with a way back
+			// that may not be the internet, to the interface's own
 			// address: it may come in privately (private_entry.go)
 			if h, ok := w.privateEntry(pkt, ii); ok {
 				return w.stop(h)
@@ -401,6 +402,16 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 		if w.explain {
 			h.judge = translator
 		}
+	case w.explain && unroutable(pkt.Src.Addr()):
+		// a unique local (or other non-global) source with no private
+		// way in (private_entry.go): the destination is global, the
+		// source is not
+		src, what := pkt.Src.Addr(), "a unique local address (fc00::/7)"
+		if !src.IsPrivate() {
+			what = "not a global address (a block IANA marks not globally reachable)"
+		}
+		h.reason = fmt.Sprintf("the destination %s is a global IPv6 address, which the internet gateway forwards the packet to unchanged; but the source %s is %s, which the internet does not route: no reply reaches it over the internet",
+			dst, src, what)
 	default:
 		h.reason = "IPv6 addresses are global: the internet gateway forwards the packet unchanged"
 	}

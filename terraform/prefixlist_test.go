@@ -16,7 +16,7 @@ import (
 // hold any block: what only it could decide is indeterminate, with a
 // warning, never an error for the whole plan and never an empty list.
 func TestPrefixListsThePlanLacks(t *testing.T) {
-	plan := planOf(t,
+	base := planOf(t,
 		openDefaultACL(),
 		planRes{typ: "aws_security_group", name: "web", values: map[string]any{"name": "web", "vpc_id": "vpc-1",
 			"ingress": []any{
@@ -28,7 +28,7 @@ func TestPrefixListsThePlanLacks(t *testing.T) {
 			unknown: map[string]any{"security_group_id": true, "from_port": true, "to_port": true},
 			exprs:   map[string]any{"security_group_id": []string{"aws_security_group.web.id", "aws_security_group.web"}, "from_port": []string{"var.port"}, "to_port": []string{"var.port"}}},
 		webInstance())
-	plan = withData(t, plan, existingNet(map[string]any{"destination_prefix_list_id": "pl-vpn", "gateway_id": "vgw-1"})...)
+	plan := withData(t, base, existingNet(map[string]any{"destination_prefix_list_id": "pl-vpn", "gateway_id": "vgw-1"})...)
 	rep := &terraform.Report{}
 	m, err := terraform.Parse("plan.json", plan, rep)
 	require.NoError(t, err, "lists the plan lacks are no error")
@@ -40,19 +40,25 @@ func TestPrefixListsThePlanLacks(t *testing.T) {
 	} {
 		assert.True(t, containsPrefix(rep.Warnings, w), "want %s in %q", w, rep.Warnings)
 	}
+	// the same plan without the VPN list's route: the way back to an
+	// internet client is the internet gateway's
+	noVPN, err := terraform.Parse("plan.json", withData(t, base, existingNet()...), &terraform.Report{})
+	require.NoError(t, err)
 	tests := []struct {
 		name    string
+		m       *reach.Model
 		q       reach.Query
 		outcome reach.Outcome
 		code    reach.Code // of the undecided hop
 	}{
-		{"a client the list may hold: the group cannot decide", tcp("203.0.113.7", "aws_instance.web", 443), reach.Indeterminate, reach.SGIndeterminate},
-		{"the rule whose ports are known only later, by a list the plan lacks", tcp("203.0.113.7", "aws_instance.web", 8080), reach.Indeterminate, reach.SGIndeterminate},
-		{"to the internet: the VPN list's route may catch it", reach.Query{From: "aws_instance.web", To: "8.8.8.8", Protocol: flow.TCP, Port: 443}, reach.Indeterminate, reach.RouteIndeterminate},
+		{"a client the list may hold: the group cannot decide", noVPN, tcp("203.0.113.7", "aws_instance.web", 443), reach.Indeterminate, reach.SGIndeterminate},
+		{"the rule whose ports are known only later, by a list the plan lacks", noVPN, tcp("203.0.113.7", "aws_instance.web", 8080), reach.Indeterminate, reach.SGIndeterminate},
+		{"to the internet: the VPN list's route may catch it", m, reach.Query{From: "aws_instance.web", To: "8.8.8.8", Protocol: flow.TCP, Port: 443}, reach.Indeterminate, reach.RouteIndeterminate},
+		{"from the internet: the VPN list's route may be the way back, so the client may come in by the VPN", m, tcp("203.0.113.7", "aws_instance.web", 22), reach.Indeterminate, reach.RouteIndeterminate},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, err := m.Check(tt.q)
+			r, err := tt.m.Check(tt.q)
 			require.NoError(t, err)
 			assert.Equal(t, tt.outcome, r.Outcome, r.Text())
 			u := r.Undecided()

@@ -120,9 +120,9 @@ func NearDesign(m *reach.Model) []netip.Addr {
 func CheckSources(t testing.TB, m *reach.Model, q reach.SourcesQuery, r *reach.SourcesResult, ifaces []string, addrs []netip.Addr, msg string) {
 	t.Helper()
 	vq := reach.Query{To: q.To, Protocol: q.Protocol, Port: q.Port, SrcPort: q.SrcPort, ICMP: q.ICMP, IPv6: q.IPv6, Domain: q.Domain, App: q.App}
-	names := map[string]string{}
+	dest := map[string]bool{} // the destination's interface: never its own source
 	for _, in := range m.Interfaces() {
-		names[in.ID] = in.Name
+		dest[in.ID] = isDest(in, q.To)
 	}
 	listed := map[string]reach.Outcome{}
 	delegated := map[string][]reach.SourceInterface{} // the entries of delegated prefixes' addresses
@@ -144,7 +144,7 @@ func CheckSources(t testing.TB, m *reach.Model, q reach.SourcesQuery, r *reach.S
 		if !ok {
 			want = reach.Unreachable
 		}
-		if id == q.To || names[id] == q.To {
+		if dest[id] {
 			require.False(t, ok, "%s: the destination is not its own source", msg)
 			continue
 		}
@@ -173,6 +173,25 @@ func CheckSources(t testing.TB, m *reach.Model, q reach.SourcesQuery, r *reach.S
 	}
 }
 
+// isDest reports whether to, a question's destination, names in: by ID,
+// Name tag, or one of its own or public addresses.
+func isDest(in reach.Interface, to string) bool {
+	if in.ID == to || in.Name == to || in.PublicIP.IsValid() && in.PublicIP.String() == to {
+		return true
+	}
+	for _, a := range in.PrivateIPs {
+		if a.String() == to {
+			return true
+		}
+	}
+	for _, p := range in.PublicIPs {
+		if p.Public.String() == to {
+			return true
+		}
+	}
+	return false
+}
+
 // checkDelegatedSources demands that the entries of a Sources answer for
 // the addresses of prefixes delegated to interfaces of ifaces (by ID) agree
 // with Verdict from those addresses: each prefix's first, second and last
@@ -185,7 +204,7 @@ func checkDelegatedSources(t testing.TB, m *reach.Model, vq reach.Query, delegat
 	}
 	for _, id := range ifaces {
 		in := byID[id]
-		if id == vq.To || in.Name == vq.To {
+		if isDest(in, vq.To) {
 			require.Empty(t, delegated[id], "%s: the destination is not its own source", msg)
 			continue
 		}
