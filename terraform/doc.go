@@ -101,7 +101,16 @@
 // source_dest_check"), and true or absent AWS's default, the check on,
 // with which an appliance a route targets drops what it would forward),
 // managed prefix lists and their
-// entries, VPC peering connections and transit gateways (the gateway and
+// entries, VPC peering connections (active once applied when the plan
+// creates them with auto_accept, or when an
+// aws_vpc_peering_connection_accepter the plan creates or updates with
+// auto_accept accepts one of the plan pending acceptance or created by
+// it, as the provider does; an accepter without auto_accept leaves the
+// status as the plan shows it, and one whose auto_accept, or whose
+// connection, is known only after apply makes it undecided,
+// PEERING_STATUS_UNKNOWN; a connection the plan creates with auto_accept
+// and peer_region, which the provider refuses, is an error wrapping
+// [ErrInvalidPlan]) and transit gateways (the gateway and
 // the default route table AWS makes for it, VPC attachments with their
 // appliance_mode_support and ipv6_support (without which, AWS's default,
 // the VPC's IPv6 blocks are not propagated), security_group_referencing_support
@@ -119,7 +128,35 @@
 // naming them) when an attachment of the plan keeps that default on and
 // the gateway's values do not already name the new table, since AWS
 // applies a default when it makes an attachment, before or after the
-// change) and AWS Network Firewall
+// change; a route table's routes are resources of their own, so one that
+// exists, and an existing gateway's default table, may hold routes the
+// plan does not show, of other stacks, the console or attachments
+// outside the plan: what it routes is undecided
+// ([reach.TGWRouteTable.Missing], TGW_ROUTES_UNKNOWN, naming what the
+// plan shows of it), while a table the plan creates holds the plan's
+// routes only, unless an aws_ec2_transit_gateway_prefix_list_reference,
+// not modelled, names it; attachments other than a VPC's: an
+// aws_vpn_connection to a gateway of the plan (a "vpn" attachment, which
+// takes the gateway's defaults; over BGP, static_routes_only not true,
+// it propagates what its customer gateway advertises, which no plan
+// holds, so a lookup one of those routes could decide is undecided, as
+// for a VPN attachment of an AWS dump; with static routes only it
+// propagates nothing, its routes being the gateway's
+// aws_ec2_transit_gateway_route to it), an aws_dx_gateway_association
+// with a gateway of the plan (directly or by the proposal it accepts) and
+// an aws_ec2_transit_gateway_connect, which propagate what lies beyond
+// them likewise, undecided, and what the gateway sends to any of them
+// goes where the model does not follow (UNMODELLED_TARGET); a route,
+// association or propagation names one by a reference to the resource
+// or by its known attachment ID; a VPN connection or Direct Connect
+// gateway association whose gateway the plan does not resolve may
+// propagate to the default propagation table of any gateway of the plan,
+// undecided; an aws_ec2_transit_gateway_vpc_attachment_accepter, whose
+// default association and propagation settings are those AWS applies to
+// the attachment of a shared gateway in place of the attachment's own,
+// and which, for an attachment the plan does not hold, is a VPC
+// attachment whose VPC the model lacks (what it propagates undecided);
+// see tgw_attachments.go) and AWS Network Firewall
 // (aws_networkfirewall_rule_group with rules_string, stateful_rule,
 // rules_source_list, stateless_rules_and_custom_actions and
 // rule_variables; aws_networkfirewall_firewall_policy, whose

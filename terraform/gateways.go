@@ -234,18 +234,66 @@ func (r *reader) readPrefixListEntry(in *instance) {
 
 // readPeering reads an aws_vpc_peering_connection. A connection the plan
 // creates with auto_accept (one account and region) is active once
-// applied; another's status is what the plan says, or unknown.
+// applied; another's status is what the plan says, or unknown, until an
+// aws_vpc_peering_connection_accepter of the plan accepts it
+// (readPeeringAccepter). The provider refuses to create a connection with
+// both auto_accept and peer_region (its apply fails, and no connection
+// is made), so such a plan is refused.
 func (r *reader) readPeering(in *instance) {
 	p := reach.Peering{ID: in.id, Name: nameTag(in)}
 	p.RequesterVPC, _ = r.linkOne(in, "vpc_id", "aws_vpc")
 	p.AccepterVPC, _ = r.linkOne(in, "peer_vpc_id", "aws_vpc")
 	p.Status, _ = r.str(in, "accept_status", false)
+	if region, _ := in.values["peer_region"].(string); region != "" && in.created() && in.configured("peer_region") && r.boolean(in, "auto_accept") {
+		r.fail(in, "auto_accept", "", ErrInvalidPlan, "the provider refuses to create a peering connection with auto_accept and peer_region (%s): auto_accept accepts only a connection of one account and region; accept it with an aws_vpc_peering_connection_accepter in the peer's region", region)
+	}
 	if p.Status == "" && r.boolean(in, "auto_accept") {
 		p.Status = reach.PeeringActive
 	} else if p.Status == "" {
-		p.Status = "known after apply"
+		p.Status = peeringUnknown
 	}
 	r.ext.peerings = append(r.ext.peerings, p)
+}
+
+// peeringUnknown is the status of a peering connection the plan creates
+// without accepting it.
+const peeringUnknown = "known after apply"
+
+// readPeeringAccepter reads an aws_vpc_peering_connection_accepter: the
+// peer's side of a connection (another account's, or another region's)
+// adopted into management. Created (or updated) with auto_accept, it
+// accepts the connection when it is pending acceptance, as the provider
+// does, which makes it active: a connection of the plan pending
+// acceptance, or one the plan creates (whose status AWS sets to
+// pending-acceptance, or active when the requester accepted it), is then
+// active. An accepter without auto_accept leaves the status as it is;
+// one whose auto_accept is known only after apply makes it undecided. A
+// connection of another status (rejected, expired...) is not accepted.
+// An accepter of a connection the plan does not resolve may accept any
+// connection of the plan pending acceptance, whose status is then
+// undecided; one of a connection outside the plan changes nothing the
+// model holds.
+func (r *reader) readPeeringAccepter(in *instance) {
+	maybe := isUnknown(in.unknown, "auto_accept") && in.values["auto_accept"] == nil
+	if !(r.boolean(in, "auto_accept") || maybe) || !(in.created() || in.updated()) {
+		return
+	}
+	id, _, unresolved := r.linkOneOpen(in, "vpc_peering_connection_id", "aws_vpc_peering_connection")
+	for i := range r.ext.peerings {
+		p := &r.ext.peerings[i]
+		pending := strings.HasPrefix(p.Status, "pending-acceptance") || strings.HasPrefix(p.Status, peeringUnknown) // or undecided by another accepter
+		if p.ID != id && !unresolved || !pending {
+			continue
+		}
+		switch {
+		case maybe:
+			p.Status = fmt.Sprintf("%s (%s accepts it only with auto_accept, known only after apply)", strings.SplitN(p.Status, " (", 2)[0], in.addr)
+		case unresolved:
+			p.Status = fmt.Sprintf("%s (%s, whose vpc_peering_connection_id is known only after apply, may accept it)", strings.SplitN(p.Status, " (", 2)[0], in.addr)
+		default:
+			p.Status = reach.PeeringActive
+		}
+	}
 }
 
 // finishExtras gives the gateways, prefix lists and peerings to the

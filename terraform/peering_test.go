@@ -16,10 +16,26 @@ import (
 // own resource.
 func peeringPlan(t *testing.T, peering map[string]any) []byte {
 	t.Helper()
+	return planOf(t, peeringResources(peering)...)
+}
+
+// peeringResources are peeringPlan's resources. The connection's values
+// are configured as given; one whose id is given exists already (its id
+// and accept_status known), the others are known only after apply.
+func peeringResources(peering map[string]any) []planRes {
 	ref := func(addr string) []string { return []string{addr + ".id", addr} }
 	anyOut := map[string]any{"from_port": 0, "to_port": 0, "protocol": "-1", "cidr_blocks": []any{"0.0.0.0/0"}}
-	rs := []planRes{{typ: "aws_vpc_peering_connection", name: "ab", values: peering, unknown: map[string]any{"id": true, "vpc_id": true, "peer_vpc_id": true, "accept_status": true},
-		exprs: map[string]any{"vpc_id": ref("aws_vpc.a"), "peer_vpc_id": ref("aws_vpc.b")}}}
+	pcx := planRes{typ: "aws_vpc_peering_connection", name: "ab", values: peering, unknown: map[string]any{"vpc_id": true, "peer_vpc_id": true},
+		exprs: map[string]any{"vpc_id": ref("aws_vpc.a"), "peer_vpc_id": ref("aws_vpc.b")}}
+	if _, ok := peering["id"]; !ok {
+		pcx.unknown["id"], pcx.unknown["accept_status"] = true, true
+	}
+	for k, v := range peering {
+		if k != "id" && k != "accept_status" {
+			pcx.exprs[k] = v
+		}
+	}
+	rs := []planRes{pcx}
 	for i, v := range []string{"a", "b"} {
 		other := fmt.Sprintf("10.%d.0.0/16", 2-i)
 		rs = append(rs,
@@ -41,7 +57,7 @@ func peeringPlan(t *testing.T, peering map[string]any) []byte {
 				unknown: map[string]any{"id": true, "security_group_id": true, "network_interface_id": true},
 				exprs:   map[string]any{"security_group_id": ref("aws_security_group." + v), "network_interface_id": ref("aws_network_interface." + v)}})
 	}
-	return planOf(t, rs...)
+	return rs
 }
 
 // TestPeeringAndInterfaces: two new VPCs joined by a new peering

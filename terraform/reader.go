@@ -108,7 +108,7 @@ func newReader(file string, plan *tfjson.Plan, rep *Report) *reader {
 		acls: acls{acls: map[string]*nacl.ACL{}, planned: map[string][]pendingEntry{}, inline: map[string]map[entryKey]bool{}, standalone: map[string]map[entryKey]bool{},
 			computed: map[string][]string{}},
 		ext: extras{lists: map[string]*reach.PrefixList{}}, enis: map[string]*reach.Interface{},
-		tgw: tgws{gws: map[string]*tgwRec{}, rts: map[string]*reach.TGWRouteTable{}, atts: map[string]*reach.TGWAttachment{}},
+		tgw: tgws{gws: map[string]*tgwRec{}, rts: map[string]*reach.TGWRouteTable{}, atts: map[string]*reach.TGWAttachment{}, alias: map[string]string{}, quiet: map[string]bool{}},
 		fw:  fwState{policies: map[string]aws.PolicySpec{}, byARN: map[string]string{}}}
 }
 

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -16,10 +17,13 @@ import (
 // model names it after the gateway (aws_ec2_transit_gateway.hub.default_route_table),
 // and the attachments that keep transit_gateway_default_route_table_association
 // and _propagation on (their default) are associated with it and
-// propagate to it. Its routes are then those propagations and nothing
-// else, which holds for a gateway the plan creates; for one that exists
-// already, other routes may be in it that the plan does not show, so its
-// answers are undecided (TGW_ROUTES_UNKNOWN). A gateway that exists has
+// propagate to it, as do the VPN, Direct Connect gateway and Connect
+// attachments of the plan that take the defaults (tgw_attachments.go).
+// Its routes are then those the plan shows and nothing else, which holds
+// for a gateway the plan creates; for one that exists already, other
+// routes may be in it that the plan does not show, so its answers are
+// undecided (TGW_ROUTES_UNKNOWN), as are those of any other table that
+// exists (readTGWRouteTable). A gateway that exists has
 // its default tables' IDs in the plan (association_default_route_table_id,
 // propagation_default_route_table_id), which ModifyTransitGateway sets
 // apart: a default that is a table of the plan is that table, and a
@@ -54,6 +58,21 @@ type tgws struct {
 	rtList []string
 	atts   map[string]*reach.TGWAttachment
 	atList []string
+	// partial holds, for each route table (by model ID) that may hold
+	// routes the plan does not show, why (tgwPartial)
+	partial map[string][]string
+	// alias maps the model ID, and the known ID, of a resource that
+	// stands for an attachment (a VPN connection, a Direct Connect
+	// gateway association, an attachment's accepter; tgw_attachments.go)
+	// to that attachment's model ID
+	alias map[string]string
+	// quiet are the attachments (by model ID) that propagate no route: a
+	// VPN connection with static routes only
+	quiet map[string]bool
+	// accepters are the accepters (by model ID) of VPC attachments
+	// outside the plan whose gateway the plan does not know: the route
+	// table of the plan that names one tells it (acceptedOutside)
+	accepters map[string]*instance
 }
 
 // readTGW reads an aws_ec2_transit_gateway.
@@ -68,7 +87,7 @@ func (r *reader) readTGW(in *instance) {
 		g.defaultRT = in.id + ".default_route_table"
 		rt := &reach.TGWRouteTable{ID: g.defaultRT, TransitGateway: in.id}
 		if !g.created {
-			rt.Missing = "the routes of " + in.addr + "'s default route table: AWS makes it, and the plan shows only the propagations it plans"
+			r.tgwPartial(rt.ID, "it is the default route table AWS made for "+in.addr+", which exists, and attachments and stacks outside the plan may have put routes in it")
 		}
 		r.tgw.rts[rt.ID] = rt
 		r.tgw.rtList = append(r.tgw.rtList, rt.ID)
@@ -127,16 +146,7 @@ func (r *reader) readTGWAttachment(in *instance) {
 		r.fail(in, "security_group_referencing_support", v, ErrInvalidPlan, "enable or disable")
 	}
 	if g := r.tgw.gws[a.TransitGateway]; g != nil {
-		if g.defaultRT != "" && defaultOn(in, "transit_gateway_default_route_table_association") {
-			a.RouteTable = r.tgwPlanTable(g.assocID, g.defaultRT)
-			g.assocAtts = append(g.assocAtts, in.addr)
-		}
-		if g.defaultProp && defaultOn(in, "transit_gateway_default_route_table_propagation") {
-			if rt := r.tgwPropDefault(g); rt != "" {
-				a.Propagations = append(a.Propagations, rt)
-			}
-			g.propAtts = append(g.propAtts, in.addr)
-		}
+		r.tgwDefaults(a, g, defaultOn(in, "transit_gateway_default_route_table_association"), defaultOn(in, "transit_gateway_default_route_table_propagation"))
 	}
 	r.tgw.atts[a.ID] = a
 	r.tgw.atList = append(r.tgw.atList, a.ID)
@@ -197,10 +207,21 @@ func defaultOn(in *instance, attr string) bool {
 	return !ok || b
 }
 
-// readTGWRouteTable reads an aws_ec2_transit_gateway_route_table.
+// readTGWRouteTable reads an aws_ec2_transit_gateway_route_table. Its
+// routes are no attribute of it but resources of their own (routes,
+// propagations, prefix list references), so the routes of a table that
+// exists are those the plan shows and maybe others: of other stacks, the
+// console, attachments outside the plan propagating to it. Its answers
+// are then undecided (Missing, TGW_ROUTES_UNKNOWN), as for an existing
+// gateway's default table. A table the plan creates has an ID known only
+// after apply, which only resources of the plan can name here: its routes
+// are those the plan shows.
 func (r *reader) readTGWRouteTable(in *instance) {
 	rt := &reach.TGWRouteTable{ID: in.id, Name: nameTag(in)}
 	rt.TransitGateway, _ = r.linkOne(in, "transit_gateway_id", "aws_ec2_transit_gateway")
+	if in.known != "" {
+		r.tgwPartial(rt.ID, "it exists, and its routes are resources of their own, which other stacks, the console or attachments outside the plan (propagating to it) may have added")
+	}
 	r.tgw.rts[rt.ID] = rt
 	r.tgw.rtList = append(r.tgw.rtList, rt.ID)
 }
@@ -214,18 +235,26 @@ func (r *reader) tgwTable(in *instance, attr string) *reach.TGWRouteTable {
 		return rt
 	}
 	id, _ := r.linkOne(in, attr, "aws_ec2_transit_gateway_route_table")
-	rt := r.tgw.rts[id]
-	if rt == nil {
-		for _, g := range r.tgw.gws { // a gateway's default table, by its known ID
-			if t := r.byAdr[g.spec.ID]; t != nil && r.valueIs(t, "association_default_route_table_id", id) {
-				rt = r.tgw.rts[g.spec.ID+".default_route_table"]
-			}
-		}
-	}
+	rt := r.tgwTableByID(id)
 	if rt == nil && id != "" {
 		r.fail(in, attr, id, ErrInvalidPlan, "no transit gateway route table of the plan")
 	}
 	return rt
+}
+
+// tgwTableByID returns the transit gateway route table of model ID id,
+// or the default table of the gateway of the plan whose
+// association_default_route_table_id is id; nil for none.
+func (r *reader) tgwTableByID(id string) *reach.TGWRouteTable {
+	if rt := r.tgw.rts[id]; rt != nil || id == "" {
+		return rt
+	}
+	for _, g := range r.tgw.gws { // a gateway's default table, by its known ID
+		if t := r.byAdr[g.spec.ID]; t != nil && r.valueIs(t, "association_default_route_table_id", id) {
+			return r.tgw.rts[g.spec.ID+".default_route_table"]
+		}
+	}
+	return nil
 }
 
 // tgwDefaultByRef returns the default route table of the transit gateway
@@ -256,10 +285,18 @@ func (r *reader) valueIs(in *instance, attr, v string) bool {
 	return s != "" && s == v
 }
 
-// tgwAttachment returns the attachment attr of in names.
-func (r *reader) tgwAttachment(in *instance, attr string) *reach.TGWAttachment {
-	id, _ := r.linkOne(in, attr, "aws_ec2_transit_gateway_vpc_attachment")
+// tgwAttachment returns the attachment attr of in names, of the route
+// table rt: a VPC attachment of the plan, or the attachment a resource of
+// the plan stands for (tgwAttachmentTypes), by its model ID or known ID.
+func (r *reader) tgwAttachment(in *instance, attr string, rt *reach.TGWRouteTable) *reach.TGWAttachment {
+	id, _ := r.linkOne(in, attr, tgwAttachmentTypes...)
 	a := r.tgw.atts[id]
+	if a == nil {
+		a = r.tgw.atts[r.tgw.alias[id]]
+	}
+	if a == nil && rt != nil {
+		a = r.acceptedOutside(r.tgw.alias[id], rt.TransitGateway)
+	}
 	if a == nil && id != "" {
 		r.fail(in, attr, id, ErrInvalidPlan, "no transit gateway attachment of the plan")
 	}
@@ -275,7 +312,7 @@ func (r *reader) readTGWRoute(in *instance) {
 	}
 	route := reach.TGWRoute{Destination: p, Blackhole: r.boolean(in, "blackhole")}
 	if !route.Blackhole {
-		if a := r.tgwAttachment(in, "transit_gateway_attachment_id"); a != nil {
+		if a := r.tgwAttachment(in, "transit_gateway_attachment_id", rt); a != nil {
 			route.Attachment = a.ID
 		}
 	}
@@ -285,28 +322,71 @@ func (r *reader) readTGWRoute(in *instance) {
 // readTGWAssociation reads an aws_ec2_transit_gateway_route_table_association.
 func (r *reader) readTGWAssociation(in *instance) {
 	rt := r.tgwTable(in, "transit_gateway_route_table_id")
-	if a := r.tgwAttachment(in, "transit_gateway_attachment_id"); a != nil && rt != nil {
+	if a := r.tgwAttachment(in, "transit_gateway_attachment_id", rt); a != nil && rt != nil {
 		a.RouteTable = rt.ID
 	}
 }
 
 // readTGWPropagation reads an aws_ec2_transit_gateway_route_table_propagation.
+// A VPN connection with static routes only propagates no route.
 func (r *reader) readTGWPropagation(in *instance) {
 	rt := r.tgwTable(in, "transit_gateway_route_table_id")
-	if a := r.tgwAttachment(in, "transit_gateway_attachment_id"); a != nil && rt != nil {
+	if a := r.tgwAttachment(in, "transit_gateway_attachment_id", rt); a != nil && rt != nil && !r.tgw.quiet[a.ID] {
 		a.Propagations = appendID(a.Propagations, rt.ID)
 	}
 }
 
-// finishTGWs gives the transit gateways to the builder.
+// finishTGWs gives the transit gateways to the builder, a route table
+// that may hold routes the plan does not show with Missing saying why and
+// what the plan shows.
 func (r *reader) finishTGWs() {
 	for _, id := range r.tgw.gwList {
 		r.b.AddTransitGateway(r.tgw.gws[id].spec)
 	}
 	for _, id := range r.tgw.rtList {
-		r.b.AddTGWRouteTable(*r.tgw.rts[id])
+		rt := *r.tgw.rts[id]
+		if why := r.tgw.partial[id]; len(why) > 0 {
+			rt.Missing = fmt.Sprintf("the routes of %s beyond those the plan shows (%s): %s", id, r.tgwShown(&rt), strings.Join(why, "; "))
+		}
+		r.b.AddTGWRouteTable(rt)
 	}
 	for _, id := range r.tgw.atList {
 		r.b.AddTGWAttachment(*r.tgw.atts[id])
 	}
+}
+
+// tgwPartial records that route table id may hold routes the plan does
+// not show, and why.
+func (r *reader) tgwPartial(id, why string) {
+	if r.tgw.partial == nil {
+		r.tgw.partial = map[string][]string{}
+	}
+	if !slices.Contains(r.tgw.partial[id], why) {
+		r.tgw.partial[id] = append(r.tgw.partial[id], why)
+	}
+}
+
+// tgwShown says which routes the plan shows in rt: the attachments that
+// propagate to it and its static routes.
+func (r *reader) tgwShown(rt *reach.TGWRouteTable) string {
+	var props, static []string
+	for _, id := range r.tgw.atList {
+		if slices.Contains(r.tgw.atts[id].Propagations, rt.ID) {
+			props = append(props, id)
+		}
+	}
+	for _, route := range rt.Routes {
+		static = append(static, route.Destination.String())
+	}
+	var parts []string
+	if len(props) > 0 {
+		parts = append(parts, "propagations from "+strings.Join(props, ", "))
+	}
+	if len(static) > 0 {
+		parts = append(parts, "static routes to "+strings.Join(static, ", "))
+	}
+	if len(parts) == 0 {
+		return "the plan shows none"
+	}
+	return "the plan shows " + strings.Join(parts, "; ")
 }

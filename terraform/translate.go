@@ -21,10 +21,12 @@ var passes = [][]string{
 		"aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule", "aws_network_acl_rule",
 		"aws_network_acl_association", "aws_instance", "aws_network_interface", "aws_nat_gateway",
 		"aws_ec2_transit_gateway_vpc_attachment", "aws_vpc_endpoint"},
+	{"aws_ec2_transit_gateway_vpc_attachment_accepter", "aws_vpn_connection", "aws_dx_gateway_association", "aws_ec2_transit_gateway_connect",
+		"aws_vpc_peering_connection_accepter"},
 	{"aws_eip", "aws_eip_association", "aws_nat_gateway_eip_association", "aws_network_interface_sg_attachment", "aws_network_interface_attachment",
 		"aws_ec2_transit_gateway_route", "aws_ec2_transit_gateway_route_table_association", "aws_ec2_transit_gateway_route_table_propagation",
 		"aws_ec2_transit_gateway_default_route_table_association", "aws_ec2_transit_gateway_default_route_table_propagation",
-		"aws_vpc_endpoint_route_table_association"},
+		"aws_vpc_endpoint_route_table_association", "aws_ec2_transit_gateway_prefix_list_reference"},
 }
 
 func (r *reader) readerOf(typ string) func(*instance) {
@@ -123,6 +125,18 @@ func (r *reader) readerOf(typ string) func(*instance) {
 		return r.readTGWPropagation
 	case "aws_ec2_transit_gateway_default_route_table_association", "aws_ec2_transit_gateway_default_route_table_propagation":
 		return r.readTGWDefaultChange
+	case "aws_ec2_transit_gateway_vpc_attachment_accepter":
+		return r.readTGWAttachmentAccepter
+	case "aws_vpn_connection":
+		return r.readVPNConnection
+	case "aws_dx_gateway_association":
+		return r.readDXGatewayAssociation
+	case "aws_ec2_transit_gateway_connect":
+		return r.readTGWConnect
+	case "aws_ec2_transit_gateway_prefix_list_reference":
+		return r.readTGWPrefixListReference
+	case "aws_vpc_peering_connection_accepter":
+		return r.readPeeringAccepter
 	}
 	return nil
 }

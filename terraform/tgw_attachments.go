@@ -1,0 +1,282 @@
+package terraform
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/reachsim/reachsim/reach"
+)
+
+// Transit gateway attachments other than a VPC attachment of the plan,
+// and the accepter of one:
+//   - aws_vpn_connection with a transit_gateway_id: a VPN attachment
+//     (its ID is the connection's transit_gateway_attachment_id), which
+//     AWS associates with the gateway's default association table and
+//     propagates to its default propagation table as the gateway's
+//     defaults say. Over BGP (static_routes_only not true) it propagates
+//     the routes its customer gateway advertises, which no plan holds: a
+//     lookup in such a table that one of them could decide is undecided
+//     (reach's hidden routes, TGW_ROUTES_UNKNOWN), as for a VPN attachment
+//     of an AWS dump. With static routes only it propagates nothing: its
+//     routes are the gateway's static routes to it
+//     (aws_ec2_transit_gateway_route; aws_vpn_connection_route is for a
+//     virtual private gateway's VPN), unless an aws_vpn_connection_route
+//     of the plan names it, whose effect on a transit gateway AWS does not
+//     document: then it is taken as propagating, undecided;
+//   - aws_dx_gateway_association whose associated_gateway_id is a transit
+//     gateway (directly, or through the aws_dx_gateway_association_proposal
+//     its proposal_id names): a Direct Connect gateway attachment, taking
+//     the gateway's defaults, which propagates the prefixes of the
+//     networks beyond it (undecided, as for a VPN);
+//   - aws_ec2_transit_gateway_connect: a Connect attachment, with its
+//     transit_gateway_default_route_table_association and _propagation,
+//     which propagates what its BGP peers advertise (undecided);
+//   - aws_ec2_transit_gateway_vpc_attachment_accepter: the owner of a
+//     shared gateway accepting a VPC attachment of another account. AWS
+//     ignores that attachment's own default association and propagation
+//     settings (the provider documents that they cannot be set for a
+//     shared gateway); the accepter's apply, so they replace the
+//     attachment's. An accepter of an attachment the plan does not hold,
+//     on a gateway of the plan, is a VPC attachment whose VPC the model
+//     lacks: what it propagates is undecided, and what the gateway sends
+//     it goes where the model cannot follow.
+//
+// A route, association or propagation names such an attachment by a
+// reference to the resource (its transit_gateway_attachment_id or id),
+// or by its known ID. A VPN connection or Direct Connect gateway
+// association whose gateway the plan does not resolve may propagate to
+// any gateway of the plan: their default propagation tables are then
+// taken as holding routes the plan does not show.
+
+// tgwAttachmentTypes are the resource types whose reference names a
+// transit gateway attachment.
+var tgwAttachmentTypes = []string{"aws_ec2_transit_gateway_vpc_attachment", "aws_vpn_connection", "aws_dx_gateway_association",
+	"aws_ec2_transit_gateway_connect", "aws_ec2_transit_gateway_vpc_attachment_accepter"}
+
+// tgwDefaults applies gateway g's default association and propagation to
+// attachment a: on (assoc, prop), a is associated with g's default
+// association table and propagates to its default propagation table;
+// off, it is taken out of them.
+func (r *reader) tgwDefaults(a *reach.TGWAttachment, g *tgwRec, assoc, prop bool) {
+	if g.defaultRT != "" {
+		def := r.tgwPlanTable(g.assocID, g.defaultRT)
+		g.assocAtts = slices.DeleteFunc(g.assocAtts, func(s string) bool { return s == a.ID })
+		switch {
+		case assoc:
+			a.RouteTable = def
+			g.assocAtts = append(g.assocAtts, a.ID)
+		case a.RouteTable == def:
+			a.RouteTable = ""
+		}
+	}
+	if g.defaultProp {
+		def := r.tgwPropDefault(g)
+		g.propAtts = slices.DeleteFunc(g.propAtts, func(s string) bool { return s == a.ID })
+		a.Propagations = slices.DeleteFunc(a.Propagations, func(s string) bool { return s == def })
+		if prop {
+			if def != "" && !r.tgw.quiet[a.ID] {
+				a.Propagations = append(a.Propagations, def)
+			}
+			g.propAtts = append(g.propAtts, a.ID)
+		}
+	}
+}
+
+// addTGWAttachment adds attachment a of in, of gateway g, taking g's
+// defaults as assoc and prop say; knownID is its ID when known.
+func (r *reader) addTGWAttachment(in *instance, a *reach.TGWAttachment, g *tgwRec, assoc, prop bool, knownID string) {
+	a.TransitGateway = g.spec.ID
+	r.tgwDefaults(a, g, assoc, prop)
+	r.tgw.atts[a.ID] = a
+	r.tgw.atList = append(r.tgw.atList, a.ID)
+	r.tgw.alias[in.id] = a.ID
+	if knownID != "" {
+		r.tgw.alias[knownID] = a.ID
+	}
+}
+
+// tgwBool reads a default association or propagation setting of in,
+// true unless set false; a value known only after apply is an error, as
+// it decides the attachment's table.
+func (r *reader) tgwBool(in *instance, attr string) bool {
+	if _, ok := in.values[attr].(bool); !ok && isUnknown(in.unknown, attr) {
+		r.fail(in, attr, "", ErrUnknownValue, "whether the attachment keeps its transit gateway's default decides its route table, and the model needs it")
+	}
+	return defaultOn(in, attr)
+}
+
+// tgwOf returns the transit gateway of the plan that attr of in names
+// (nil for one outside the plan); present is false when attr is null,
+// unresolved reports a value the plan does not resolve (known only after
+// apply, from something other than a resource of the plan).
+func (r *reader) tgwOf(in *instance, attr string) (g *tgwRec, present, unresolved bool) {
+	id, present, unresolved := r.linkOneOpen(in, attr, "aws_ec2_transit_gateway")
+	return r.tgw.gws[id], present, unresolved
+}
+
+// tgwAnyGateway records, for an attachment in whose transit gateway the
+// plan does not resolve, that the default propagation table of each
+// gateway of the plan may hold routes it propagates.
+func (r *reader) tgwAnyGateway(in *instance, attr string) {
+	for _, id := range r.tgw.gwList {
+		g := r.tgw.gws[id]
+		if def := r.tgwPropDefault(g); g.defaultProp && def != "" {
+			r.tgwPartial(def, fmt.Sprintf("%s, whose %s is known only after apply, may be attached to %s and propagate to it the routes of the networks beyond it", in.addr, attr, id))
+		}
+	}
+}
+
+// readVPNConnection reads an aws_vpn_connection: a VPN attachment when it
+// names a transit gateway of the plan.
+func (r *reader) readVPNConnection(in *instance) {
+	g, present, unresolved := r.tgwOf(in, "transit_gateway_id")
+	if !present {
+		return // a virtual private gateway's
+	}
+	static := r.boolean(in, "static_routes_only") && !r.vpnStaticRoutes(in)
+	if unresolved && !static {
+		r.tgwAnyGateway(in, "transit_gateway_id")
+	}
+	if g == nil {
+		return
+	}
+	known, _ := in.values["transit_gateway_attachment_id"].(string)
+	a := &reach.TGWAttachment{ID: in.id, Name: nameTag(in), Type: "vpn"}
+	if static {
+		r.tgw.quiet[a.ID] = true
+	}
+	r.addTGWAttachment(in, a, g, true, true, known)
+}
+
+// vpnStaticRoutes reports whether an aws_vpn_connection_route of the plan
+// names VPN connection in.
+func (r *reader) vpnStaticRoutes(in *instance) bool {
+	for _, t := range r.insts {
+		if t.typ != "aws_vpn_connection_route" {
+			continue
+		}
+		if id, _, _ := r.resolveOne(t, "vpn_connection_id", "aws_vpn_connection"); id == in.id || (in.known != "" && id == in.known) {
+			return true
+		}
+	}
+	return false
+}
+
+// readDXGatewayAssociation reads an aws_dx_gateway_association: a Direct
+// Connect gateway attachment when it associates a transit gateway of the
+// plan.
+func (r *reader) readDXGatewayAssociation(in *instance) {
+	const attr = "associated_gateway_id"
+	at, gwAttr := in, attr
+	if !in.configured(attr) && in.values[attr] == nil {
+		// by a proposal: the gateway is the proposal's
+		ps, open := r.targets(in, in.references("proposal_id"), "aws_dx_gateway_association_proposal")
+		if len(ps) != 1 || open {
+			return
+		}
+		at = ps[0]
+	}
+	id, present, unresolved := r.linkOneOpen(at, gwAttr, "aws_ec2_transit_gateway", "aws_vpn_gateway")
+	if unresolved {
+		r.tgwAnyGateway(in, attr)
+	}
+	g := r.tgw.gws[id]
+	if !present || g == nil {
+		return
+	}
+	known, _ := in.values["transit_gateway_attachment_id"].(string)
+	r.addTGWAttachment(in, &reach.TGWAttachment{ID: in.id, Name: nameTag(in), Type: "direct-connect-gateway"}, g, true, true, known)
+}
+
+// readTGWConnect reads an aws_ec2_transit_gateway_connect: a Connect
+// attachment of a transit gateway of the plan.
+func (r *reader) readTGWConnect(in *instance) {
+	g, _, _ := r.tgwOf(in, "transit_gateway_id")
+	if g == nil {
+		return
+	}
+	a := &reach.TGWAttachment{ID: in.id, Name: nameTag(in), Type: "connect"}
+	r.addTGWAttachment(in, a, g, r.tgwBool(in, "transit_gateway_default_route_table_association"),
+		r.tgwBool(in, "transit_gateway_default_route_table_propagation"), in.known)
+}
+
+// readTGWAttachmentAccepter reads an
+// aws_ec2_transit_gateway_vpc_attachment_accepter.
+func (r *reader) readTGWAttachmentAccepter(in *instance) {
+	assoc := r.tgwBool(in, "transit_gateway_default_route_table_association")
+	prop := r.tgwBool(in, "transit_gateway_default_route_table_propagation")
+	id, _, _ := r.linkOneOpen(in, "transit_gateway_attachment_id", "aws_ec2_transit_gateway_vpc_attachment")
+	if a := r.tgw.atts[id]; a != nil && a.Type == "vpc" {
+		r.tgw.alias[in.id] = a.ID
+		if g := r.tgw.gws[a.TransitGateway]; g != nil {
+			r.tgwDefaults(a, g, assoc, prop)
+		}
+		return
+	}
+	// an attachment the plan does not hold: its gateway is the
+	// accepter's transit_gateway_id when the plan knows it, else that of
+	// a route table of the plan that names it
+	r.tgw.alias[in.id] = in.id
+	if id != "" {
+		r.tgw.alias[id] = in.id
+	}
+	if g, _, _ := r.tgwOf(in, "transit_gateway_id"); g != nil {
+		r.addAcceptedOutside(in, g)
+		return
+	}
+	if r.tgw.accepters == nil {
+		r.tgw.accepters = map[string]*instance{}
+	}
+	r.tgw.accepters[in.id] = in
+}
+
+// acceptedOutside returns the attachment outside the plan that the
+// accepter of model ID id accepts, on gateway gw, once a route table of
+// the plan names it; nil when id is no such accepter or gw is no
+// gateway of the plan.
+func (r *reader) acceptedOutside(id, gw string) *reach.TGWAttachment {
+	in, g := r.tgw.accepters[id], r.tgw.gws[gw]
+	if in == nil || g == nil {
+		return nil
+	}
+	delete(r.tgw.accepters, id)
+	return r.addAcceptedOutside(in, g)
+}
+
+// addAcceptedOutside adds the attachment outside the plan that accepter
+// in accepts, of gateway g: a VPC attachment whose VPC the model lacks,
+// which keeps g's defaults as in says.
+func (r *reader) addAcceptedOutside(in *instance, g *tgwRec) *reach.TGWAttachment {
+	id, _, _ := r.resolveOne(in, "transit_gateway_attachment_id", "aws_ec2_transit_gateway_vpc_attachment")
+	a := &reach.TGWAttachment{ID: in.id, Name: nameTag(in), Type: "vpc",
+		Missing: fmt.Sprintf("the VPC and subnets of transit gateway attachment %s, which %s accepts and the plan does not hold", orUnknownID(id), in.addr)}
+	r.addTGWAttachment(in, a, g, defaultOn(in, "transit_gateway_default_route_table_association"), defaultOn(in, "transit_gateway_default_route_table_propagation"), id)
+	return a
+}
+
+// orUnknownID returns id, or says it is known only after apply.
+func orUnknownID(id string) string {
+	if id == "" {
+		return "(its ID known only after apply)"
+	}
+	return id
+}
+
+// readTGWPrefixListReference reads an
+// aws_ec2_transit_gateway_prefix_list_reference, which routes the blocks
+// of a prefix list in a route table: such routes are not modelled, so the
+// table it names is taken as holding routes the plan does not show. A
+// table the plan does not hold is no concern of the model.
+func (r *reader) readTGWPrefixListReference(in *instance) {
+	const attr = "transit_gateway_route_table_id"
+	rt := r.tgwDefaultByRef(in, attr)
+	if rt == nil {
+		id, _, _ := r.resolveOne(in, attr, "aws_ec2_transit_gateway_route_table")
+		rt = r.tgwTableByID(id)
+	}
+	if rt == nil {
+		return
+	}
+	pl, _ := in.values["prefix_list_id"].(string)
+	r.tgwPartial(rt.ID, fmt.Sprintf("%s routes the blocks of prefix list %s in it, which reachsim does not model", in.addr, orUnknownID(pl)))
+}
