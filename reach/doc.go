@@ -370,10 +370,16 @@
 // [RouteIndeterminate]; a transit gateway's routes the input lacks:
 // [TGWRoutesUnknown]), the request to an address of the destination's own
 // may come in by that way, which the design does not model: its walk
-// ends at once at an undecided hop of that code, naming it (the way in
-// and what it passes are not modelled, so no filter of the destination
-// is judged either), and the answer is indeterminate, never a certain drop at an internet gateway
-// or a missing one ([NoInternetGateway]); where the way back ends
+// ends at once at an undecided hop of that code, naming it, then meets
+// the destination's security groups, inbound (the way in and what it
+// passes are not modelled, but a packet that comes in privately keeps
+// its source address, and the groups judge it at the destination's
+// address whichever way it came; its network ACLs are not judged, the
+// way in may skip its subnet's or cross others): where the groups drop
+// it for certain, the answer is a certain block there ([SGNoAllow] and
+// the rest, after the undecided hop, which the groups' hop says does not
+// decide), else it is indeterminate, never a certain drop at an
+// internet gateway or a missing one ([NoInternetGateway]); where the way back ends
 // elsewhere (the internet gateway, no route, a blackhole, another
 // certain block) no session can work whichever way the request came,
 // and the walk goes as from the internet (private_entry.go). Such a
@@ -388,7 +394,8 @@
 // own (a private IPv4 address, never a certain [NoPublicIP]; an IPv6
 // one, never a certain [PrivateAddressOnInternet] for a private block,
 // [NoInternetGateway], nor a walk in through the internet gateway) it
-// ends at once at the same undecided hop, its reason saying the source
+// ends at once at the same undecided hop, then the destination's groups
+// (as above: closed for certain where they drop it), its reason saying the source
 // is a public address whose way back does not lead to the internet; and
 // a query naming the destination by ID addresses it at its private
 // address, not its public one (the way back asked of a TCP request: it
@@ -506,18 +513,20 @@
 // undecided (a public block routed to a virtual private gateway, above)
 // is answered as [Model.Check] answers it: at the interface's own
 // addresses (no public IPv4 address, IPv6) the walk ends undecided at
-// that hop; toward an interface named by ID (Sources' To, a Matrix or
-// Diff cell's class, whose first end is its public IPv4 address) the
-// address sends to the private address, undecided for every session,
-// the rest of the internet to the public one; at the public address
-// itself (Audit's finding, Sources' To given as that address) it is
-// the internet's as before. So a public block a subnet routes to a VPN
-// reaches the subnet's interfaces neither certainly nor certainly not,
-// by ID or at their own addresses: Sources lists it undecided, an
-// internet cell holds undecided every session the rest of the internet
-// does not open, and an Audit finding at an interface without a public
-// address whose groups open the service to that block is Undecided, not
-// Closed. The pieces the internet is cut into before any filter
+// that hop, then meets the interface's groups; toward an interface named
+// by ID (Sources' To, a Matrix or Diff cell's class, whose first end is
+// its public IPv4 address) the address sends to the private address,
+// undecided for every session the class's groups let in from it and
+// closed for the rest, the rest of the internet to the public one; at
+// the public address itself (Audit's finding, Sources' To given as that
+// address) it is the internet's as before. So a public block a subnet
+// routes to a VPN reaches the subnet's interfaces never for certain, by
+// ID or at their own addresses, and not at all where their groups shut
+// it out: Sources lists it undecided where the groups admit it, an
+// internet cell holds undecided every session the groups admit from it
+// that the rest of the internet does not open, and an Audit finding at
+// an interface without a public address whose groups open the service
+// to that block is Undecided, not Closed. The pieces the internet is cut into before any filter
 // (addressCuts: every route's destination among them) share their way
 // back, which each piece's first internet address decides.
 // Addresses of prefixes delegated to interfaces: Sources lists exactly
@@ -623,7 +632,11 @@
 // virtual private gateway say, which most likely sends by that way); a
 // host at a public address whose way back ends undecided most likely
 // sends privately by it, not through the internet gateway (what it
-// passes on the way in is not modelled: indeterminate); a security
+// passes on the way in is not modelled: indeterminate, unless the
+// destination's security groups, which judge it with its source kept,
+// drop it); a packet keeps its source address across a transit gateway
+// and through what a route leads to that reachsim does not model (a
+// transit gateway's 1:1 NAT on attachments is not modelled); a security
 // group the input does not hold has no member
 // among the design's addresses; a VPC's enableDnsSupport is on unless
 // [VPC.DNSSupportDisabled] says otherwise (describe-vpcs does not print

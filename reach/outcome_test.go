@@ -102,7 +102,13 @@ func TestUnmodelledRouteTargetIsIndeterminate(t *testing.T) {
 			if u.Leg == reach.Return {
 				leg = r.Return
 			}
-			assert.Equal(t, u, leg[len(leg)-1], "the leg ends at the undecided hop: no fallback to a less specific route")
+			last := leg[len(leg)-1]
+			if u.Leg == reach.Forward && len(leg) == 2 && last.Kind == reach.KindSecurityGroups && last.Direction == flow.Inbound {
+				// a request that may have come in privately: the
+				// destination's groups judge it (private_entry.go)
+				last = leg[0]
+			}
+			assert.Equal(t, u, last, "the leg ends at the undecided hop: no fallback to a less specific route")
 			if u.Leg == reach.Forward {
 				assert.NotContains(t, kinds(r.Forward), reach.KindInternetGateway)
 				assert.Empty(t, r.Return, "the reply is not traced")

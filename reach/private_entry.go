@@ -23,10 +23,15 @@ import (
 // that way ends at a hop the input does not decide (such a target, a
 // route known only later, a transit gateway's routes the input lacks),
 // the request's way in is not decided either, and the request's walk
-// ends at an undecided hop naming it, never at a certain drop. Where the
-// way back ends at the internet gateway, nowhere, at a blackhole or at
-// another certain block, no session can work whichever way the request
-// came: the walk goes on to the internet gateway as before.
+// ends at an undecided hop naming it, never at a certain drop there. The
+// destination's security groups then judge the request (privateGroups):
+// a packet that comes in privately keeps its source address, and they
+// judge it at the destination's address whichever way it came, so that
+// where they drop it for certain so does the answer, the undecided way
+// in notwithstanding. Where the way back ends at the internet gateway,
+// nowhere, at a blackhole or at another certain block, no session can
+// work whichever way the request came: the walk goes on to the internet
+// gateway as before.
 //
 // A public source outside the design is asked the same where the way
 // back to it does not plainly lead to the internet: an on-premises
@@ -245,7 +250,8 @@ func (m *Model) idAddress(end *ifaceInfo, fixed, x netip.Addr) (at netip.Addr, p
 // caller asked mayEnterPrivately first). ok is false when the way back
 // ends anywhere else (the request can only have come through the
 // internet gateway, or no reply gets back whichever way it came). Only a
-// walk from outside the design asks it, at its first hop.
+// walk from outside the design asks it, at its first hop; the walk then
+// ends at ii's security groups (privateGroups).
 func (w *walker) privateEntry(pkt flow.Flow, ii *ifaceInfo) (h Hop, ok bool) {
 	end, back, found := w.m.wayBack(pkt, ii, w.explain)
 	if !found {
@@ -282,6 +288,45 @@ func (w *walker) privateEntry(pkt flow.Flow, ii *ifaceInfo) (h Hop, ok bool) {
 		}
 	}
 	return h, true
+}
+
+// privateGroups judges pkt, the request privateEntry ended undecided (its
+// hop the last of the leg), at the security groups of ii, its
+// destination: a packet that comes in privately (a VPN, Direct Connect, a
+// transit gateway, a peering) keeps its source address, and ii's groups
+// judge it, at this address, whichever way it came, so that where they
+// drop it for certain the answer is a certain block there (outcomeOf: a
+// certain block wins over the undecided way in), and elsewhere the
+// undecided way in decides, as before. Network ACLs are not judged: the
+// way in may skip the destination's subnet's (an attachment or an
+// appliance in that subnet, a virtual private gateway's gateway route
+// table to one) or cross others. The hop is the walk's own security
+// group hop (walker.securityGroups), so that every question (Ports'
+// filters, the matrix's deferred judgements, the set questions' bounds)
+// treats it as the groups at any arrival; only such a walk meets it,
+// never an ordinary question. That the source is kept is what reachsim
+// takes of every way in it does not model, as of the transit gateways
+// it does (a transit gateway's 1:1 NAT on attachments is not modelled).
+func (w *walker) privateGroups(pkt flow.Flow, ii *ifaceInfo) {
+	entry := len(*w.hops) - 1
+	w.securityGroups(pkt, ii, flow.Inbound)
+	if !w.explain {
+		return
+	}
+	e, h := &(*w.hops)[entry], &(*w.hops)[entry+1]
+	way := e.ID
+	if e.Name != "" && e.Name != e.ID {
+		way += " (" + e.Name + ")"
+	}
+	switch h.Verdict {
+	case flow.Deny:
+		h.addDetail(fmt.Sprintf("the way in is undecided (hop %d: %s may come in privately, through %s), but it does not decide the answer: a packet that comes in privately keeps its source address, and these groups judge it alike whichever way it came",
+			entry+1, pkt.Src.Addr(), way))
+		e.addDetail(fmt.Sprintf("whichever way the request came, %s's security groups drop it (hop %d): the way in does not decide the answer", ii.ID, entry+2))
+		e.Fix = ""
+	case flow.Allow:
+		h.addDetail(fmt.Sprintf("they let the request in whichever way it came (a packet that comes in privately keeps its source address): the undecided way in (hop %d) decides", entry+1))
+	}
 }
 
 // wayBack walks the reply of pkt (a request to ii's private address)

@@ -142,7 +142,13 @@ func TestPrivateSourceOutsideTheDesign(t *testing.T) {
 			}
 			assert.Equal(t, ba(dst), r.Flow.Dst.Addr())
 			if tc.want == reach.Indeterminate {
-				h := r.Forward[len(r.Forward)-1]
+				// the undecided way in, then the destination's groups,
+				// which let it in (private_entry.go)
+				require.Len(t, r.Forward, 2, r.Text())
+				h, g := r.Forward[0], r.Forward[1]
+				assert.Equal(t, reach.KindSecurityGroups, g.Kind, r.Text())
+				assert.Equal(t, flow.Allow, g.Verdict, r.Text())
+				assert.Equal(t, h.Packet, g.Packet, "the groups judge the request as it came in")
 				assert.Equal(t, flow.Indeterminate, h.Verdict)
 				for _, s := range tc.missing {
 					assert.Contains(t, h.Missing, s, r.Text())

@@ -32,9 +32,11 @@ func classOf(t *testing.T, mx *reach.Matrix, id string) string {
 // The set questions agree with Check on public sources whose way back is
 // a VPN: the internet addresses subnet-app routes to vgw-1 (203.0.113.0/24)
 // are undecided toward app named by ID (at its private address), toward
-// db's private address and its IPv6 one, never reachable nor
-// unreachable for certain; app's public address is answered as before;
-// web, whose subnet routes them to the internet gateway, too.
+// db's private address and its IPv6 one, where the destination's groups
+// let them in, never reachable for certain; where those groups close
+// the port (tcp 22 to app), closed for certain, whichever way the
+// request came; app's public address is answered as before; web, whose
+// subnet routes them to the internet gateway, too.
 func TestPublicSourceOutsideTheDesignSets(t *testing.T) {
 	vgw := fns(route(unmodelledRoute("203.0.113.0/24", "vgw-1", "virtual private gateway")),
 		route(unmodelledRoute("2600::/16", "vgw-1", "virtual private gateway")))
@@ -48,7 +50,7 @@ func TestPublicSourceOutsideTheDesignSets(t *testing.T) {
 		undecide []netip.Prefix
 	}{
 		{to: "app", port: 443, open: true, undecide: pfxs("203.0.113.0/24")},
-		{to: "app", port: 22, undecide: pfxs("203.0.113.0/24")},
+		{to: "app", port: 22}, // sg-web closes it: whichever way the request came
 		{to: "10.1.1.20", port: 22, undecide: pfxs("203.0.113.0/24")},
 		{to: "db", port: 22, undecide: pfxs("203.0.113.0/24")},
 		{to: "198.51.100.10", port: 443, open: true, undecide: pfxs("203.0.113.0/24")}, // in through the internet gateway, the reply to vgw-1
@@ -68,14 +70,17 @@ func TestPublicSourceOutsideTheDesignSets(t *testing.T) {
 	}
 
 	// The internet's cell with app's class holds, undecided, what
-	// 203.0.113.0/24 may send over the VPN: every session but tcp 443,
-	// which the rest of the internet opens.
+	// 203.0.113.0/24 may send over the VPN that app's groups let in:
+	// nothing but tcp 443, which the rest of the internet opens; with
+	// db's class (no public address), what db's groups let in: tcp 22.
 	mx, err := m.Matrix(reach.MatrixOptions{})
 	require.NoError(t, err)
 	c := brute.CellOf(mx, reach.InternetNode, classOf(t, mx, "eni-app"))
 	assert.Equal(t, "tcp 443", c.Allowed.String())
-	assert.True(t, c.Indeterminate.TCP.Contains(22), "tcp 22 is undecided: %s", c.Indeterminate)
-	assert.False(t, c.Indeterminate.TCP.Contains(443), c.Indeterminate.String())
+	assert.True(t, c.Indeterminate.IsEmpty(), "the groups close the rest for certain: %s", c.Indeterminate)
+	c = brute.CellOf(mx, reach.InternetNode, classOf(t, mx, "eni-db"))
+	assert.True(t, c.Allowed.IsEmpty(), c.Allowed.String())
+	assert.Equal(t, "tcp 22", c.Indeterminate.String())
 	c = brute.CellOf(mx, reach.InternetNode, classOf(t, mx, "eni-web"))
 	assert.Equal(t, "tcp 443", c.Allowed.String())
 	assert.True(t, c.Indeterminate.IsEmpty(), "web's subnet routes it to the internet: %s", c.Indeterminate)
@@ -113,8 +118,9 @@ func TestPublicSourceOutsideTheDesignSets(t *testing.T) {
 
 // Diff compares the internet address by address: routing 203.0.113.0/24
 // to a VPN gateway in app's subnet loses what those addresses reached for
-// certain (tcp 443 to app) and leaves every session from them to app
-// undecided; the rest of the internet is as it was.
+// certain (tcp 443 to app) and leaves it undecided, but nothing app's
+// groups close (they judge the request whichever way it came); the rest
+// of the internet is as it was.
 func TestPublicSourceOutsideTheDesignDiff(t *testing.T) {
 	before := publicEntry(t, publicEntryOpts{})
 	after := publicEntry(t, publicEntryOpts{edit: fns(route(unmodelledRoute("203.0.113.0/24", "vgw-1", "virtual private gateway")))})
@@ -130,7 +136,8 @@ func TestPublicSourceOutsideTheDesignDiff(t *testing.T) {
 			if slices.Contains(diffMembers(d, pc.To), "eni-app") {
 				found = true
 				assert.True(t, ac.Lost.TCP.Contains(443), "%+v", ac)
-				assert.True(t, ac.IndeterminateGained.TCP.Contains(22) && ac.IndeterminateGained.TCP.Contains(443), "%+v", ac)
+				assert.True(t, ac.IndeterminateGained.TCP.Contains(443), "%+v", ac)
+				assert.False(t, ac.IndeterminateGained.TCP.Contains(22), "sg-web closes it: %+v", ac)
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package reach_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -113,21 +114,27 @@ func TestPublicSourceOutsideTheDesign(t *testing.T) {
 		at       string    // the ID of the first hop with a code
 		leg      reach.Leg // that hop's
 		dst      string    // the packet's destination, when not to
+		// groups is the code of the destination's groups, which judge a
+		// request that may come in privately right after its undecided
+		// hop: "" where they let it in
+		groups reach.Code
 	}{
-		{name: "on premises over a VPN, to the private address (was NO_PUBLIC_IP)", o: publicEntryOpts{edit: fns(vgw)}, from: "203.0.113.5", to: "10.1.1.20",
+		{name: "on premises over a VPN, to the private address (was NO_PUBLIC_IP)", o: publicEntryOpts{edit: fns(vgw)}, from: "203.0.113.5", to: "10.1.1.20", port: 22,
 			want: reach.Indeterminate, code: reach.UnmodelledTarget, at: "vgw-1"},
+		{name: "on premises over a VPN, to a port the private address's group closes: certain (was undecided)", o: publicEntryOpts{edit: fns(vgw)}, from: "203.0.113.5", to: "10.1.1.20",
+			want: reach.Unreachable, code: reach.UnmodelledTarget, at: "vgw-1", groups: reach.SGNoAllow},
 		{name: "named by its Name tag, the interface is addressed privately", o: publicEntryOpts{edit: fns(vgw)}, from: "203.0.113.5", to: "app",
 			want: reach.Indeterminate, code: reach.UnmodelledTarget, at: "vgw-1", dst: "10.1.1.10"},
-		{name: "named by ID, a port its group closes is undecided too: the way in is not modelled", o: publicEntryOpts{edit: fns(vgw)}, from: "203.0.113.5", to: "app", port: 22,
-			want: reach.Indeterminate, code: reach.UnmodelledTarget, at: "vgw-1", dst: "10.1.1.10"},
-		{name: "by interface ID too", o: publicEntryOpts{edit: fns(vgw)}, from: "203.0.113.5", to: "eni-db",
+		{name: "named by ID, a port its group closes: closed for certain whichever way it comes in (was undecided)", o: publicEntryOpts{edit: fns(vgw)}, from: "203.0.113.5", to: "app", port: 22,
+			want: reach.Unreachable, code: reach.UnmodelledTarget, at: "vgw-1", dst: "10.1.1.10", groups: reach.SGNoAllow},
+		{name: "by interface ID too", o: publicEntryOpts{edit: fns(vgw)}, from: "203.0.113.5", to: "eni-db", port: 22,
 			want: reach.Indeterminate, code: reach.UnmodelledTarget, at: "vgw-1", dst: "10.1.1.20"},
 		{name: "a transit gateway's VPN attachment", o: publicEntryOpts{edit: fns(route(cidrRoute("192.0.2.0/24", reach.TargetTransitGateway, "tgw-1")))},
 			from: "192.0.2.5", to: "app", want: reach.Indeterminate, code: reach.UnmodelledTarget, at: "att-vpn", dst: "10.1.1.10"},
 		{name: "IPv6 to a global address, no internet gateway (was NO_INTERNET_GATEWAY)", o: publicEntryOpts{noIGW: true, edit: fns(vgw6)}, from: "2600::5", to: "2001:db8:1:1::10",
 			want: reach.Indeterminate, code: reach.UnmodelledTarget, at: "vgw-1"},
 		{name: "IPv6 to a global address, a port the group closes (was walked in through the internet gateway)", o: publicEntryOpts{edit: fns(vgw6)}, from: "2600::5", to: "2001:db8:1:1::10", port: 22,
-			want: reach.Indeterminate, code: reach.UnmodelledTarget, at: "vgw-1"},
+			want: reach.Unreachable, code: reach.UnmodelledTarget, at: "vgw-1", groups: reach.SGNoAllow},
 		{name: "IPv6 to a private block (was PRIVATE_ADDRESS_ON_INTERNET)", o: publicEntryOpts{privateV6: true, edit: fns(vgw6)}, from: "2600::5", to: "2001:db8:1:1::20", port: 22,
 			want: reach.Indeterminate, code: reach.UnmodelledTarget, at: "vgw-1"},
 		{name: "a default route to the VPN gateway, no internet gateway", o: publicEntryOpts{noIGW: true, edit: fns(route(unmodelledRoute("0.0.0.0/0", "vgw-1", "virtual private gateway")))},
@@ -183,12 +190,21 @@ func TestPublicSourceOutsideTheDesign(t *testing.T) {
 			if tc.code != reach.UnmodelledTarget {
 				return
 			}
-			require.Len(t, r.Forward, 1, "the request ends at once: %s", r.Text())
+			require.Len(t, r.Forward, 2, "the request ends at once, at its destination's groups: %s", r.Text())
 			assert.Empty(t, r.Return, "the request ends there")
-			h := r.Forward[0]
+			h, g := r.Forward[0], r.Forward[1]
 			assert.Equal(t, flow.Indeterminate, h.Verdict)
+			assert.Equal(t, reach.KindSecurityGroups, g.Kind, r.Text())
+			assert.Equal(t, tc.groups, g.Code, r.Text())
+			assert.Equal(t, ba(dst), g.Packet.Dst.Addr(), "the groups judge the request at the address it came to")
 			assert.Contains(t, h.Reason(), "the source "+tc.from+" is a public address, but the way back to it", r.Text())
 			assert.Contains(t, h.Missing, "whether "+tc.from+" sends through "+tc.at, r.Text())
+			if tc.groups != "" {
+				assert.Equal(t, []reach.Code{reach.UnmodelledTarget, tc.groups}, r.Codes(), r.Text())
+				assert.Empty(t, h.Fix, "the way in does not decide: %s", r.Text())
+				assert.Contains(t, strings.Join(g.Details(), "\n"), "it does not decide the answer", r.Text())
+				return
+			}
 			assert.Contains(t, h.Fix, "check by hand whether "+tc.from+" reaches "+dst, r.Text())
 			assert.NotContains(t, r.Text(), "not a public address", "a public source is worded as one")
 		})
@@ -199,14 +215,15 @@ func TestPublicSourceOutsideTheDesign(t *testing.T) {
 func fns(e ...func(*reach.RouteTable)) []func(*reach.RouteTable) { return e }
 
 // Ports from a public source whose way back is a VPN, to an interface
-// named by ID, answer as Verdict does port by port: undecided, every
-// port, at the private address.
+// named by ID, answer as Verdict does port by port, at the private
+// address: undecided where its groups let the request in (tcp 443),
+// closed for certain elsewhere (they judge it whichever way it came).
 func TestPublicSourceOutsideTheDesignPorts(t *testing.T) {
 	m := publicEntry(t, publicEntryOpts{edit: fns(route(unmodelledRoute("203.0.113.0/24", "vgw-1", "virtual private gateway")))})
 	r, err := m.Ports(reach.PortsQuery{From: "203.0.113.5", To: "app", Protocol: flow.TCP})
 	require.NoError(t, err)
 	assert.True(t, r.Open.IsEmpty(), r.String())
-	assert.True(t, r.Indeterminate.ContainsRange(flow.Range[uint16]{Lo: 1, Hi: 65535}), r.String())
+	assert.Equal(t, "443", r.Indeterminate.String(), r.String())
 	r, err = m.Ports(reach.PortsQuery{From: "8.8.8.8", To: "app", Protocol: flow.TCP})
 	require.NoError(t, err)
 	assert.Equal(t, "443", r.Open.String(), "from the internet, at the public address")

@@ -115,7 +115,7 @@ func TestRoutingWalkAgreesWithSlowReference(t *testing.T) {
 		"a prefix-list route beats a propagated one", "a static route beats a propagated one", "a propagated route matches",
 		"prefix-list routes tie", "prefix-list routes to one target", string(reach.RouteTie), string(reach.RouteIndeterminate), "a route by an unresolved list of the other family", "a middlebox replaces the local route", string(reach.NoRoute), string(reach.BlackholeRoute), string(reach.RoutingLoop),
 		string(reach.UnknownDestination), string(reach.DelegatedPrefixesUnknown), string(reach.NATNoInbound), string(reach.NoPublicIP), string(reach.PrivateAddressOnInternet),
-		"a private source that may come in privately", "a public source that may come in privately",
+		"a private source that may come in privately", "a public source that may come in privately", string(judgedAt),
 		string(reach.ReplyViaNAT), "an Elastic IP on a secondary private address",
 		string(reach.AsymmetricRoute), string(reach.KindNATGateway), string(reach.KindFirewall), string(reach.KindInterface),
 		string(reach.KindInternetGateway), string(delivered),

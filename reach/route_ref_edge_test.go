@@ -180,13 +180,14 @@ func (l *refLeg) fromInternet(pkt flow.Flow) {
 	var private netip.Addr
 	denyIGW := false // the destination is an interface whose DenyAllIGWTraffic is set
 	holder := ""     // the subnet of the interface whose own address dst is
+	holderID := ""   // and that interface
 	for _, in := range l.n.d.Interfaces {
 		p, public := privateOf(in, dst)
 		switch {
 		case public:
 			vpc, private, denyIGW = l.n.subnet(in.Subnet).VPC, p, in.DenyAllIGWTraffic
 		case holdsAddr(in, dst):
-			vpc, denyIGW, holder = l.n.subnet(in.Subnet).VPC, in.DenyAllIGWTraffic, in.Subnet
+			vpc, denyIGW, holder, holderID = l.n.subnet(in.Subnet).VPC, in.DenyAllIGWTraffic, in.Subnet, in.ID
 			if dst.Is6() {
 				private = dst
 			}
@@ -197,7 +198,9 @@ func (l *refLeg) fromInternet(pkt flow.Flow) {
 	// (a global unicast address of neither kind), to an interface's own
 	// address may come in privately: where the way back to it (the reply,
 	// walked from the interface's subnet) ends undecided, the request
-	// ends there, undecided too.
+	// ends there, undecided too, and the interface's security groups
+	// judge it whichever way it came (judgedAt; open in these designs).
+	// Its network ACLs are not judged.
 	src := pkt.Src.Addr()
 	privateSrc := src.Is4() && (src.IsPrivate() || netip.MustParsePrefix("100.64.0.0/10").Contains(src)) ||
 		src.Is6() && (src.IsPrivate() || brute.NonGlobal6(src))
@@ -211,6 +214,7 @@ func (l *refLeg) fromInternet(pkt flow.Flow) {
 				l.n.stats["a public source that may come in privately"]++
 			}
 			l.hop(back.hops[n-1].kind, back.hops[n-1].id, pkt, back.hops[n-1].code)
+			l.hop(judgedAt, holderID, pkt, "")
 			return
 		}
 	}
@@ -366,7 +370,10 @@ func routingHops(leg []reach.Hop) ([]refHop, error) {
 			if code != "" {
 				return nil, fmt.Errorf("%s hop %d: security groups block (%s) though they allow everything", h.Leg, i+1, code)
 			}
-			if i == len(leg)-1 && h.Direction == flow.Inbound {
+			switch {
+			case i == 1 && i == len(leg)-1 && h.Direction == flow.Inbound && h.Leg == reach.Forward && leg[0].Code != "" && leg[0].Undecided():
+				out = append(out, refHop{kind: judgedAt, id: h.Name, pkt: h.Packet}) // the way in undecided
+			case i == len(leg)-1 && h.Direction == flow.Inbound:
 				out = append(out, refHop{kind: delivered, id: h.Name, pkt: h.Packet})
 			}
 		default:

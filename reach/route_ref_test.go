@@ -131,6 +131,13 @@ const engineKeepsNATPublicSource = true
 // interface (the engine's last hop there: its security groups, inbound).
 const delivered reach.Kind = "delivered"
 
+// judgedAt is the pseudo-kind of the hop where a request that may have
+// come in privately, its way in undecided, meets the destination
+// interface's security groups, which judge it whichever way it came
+// (private_entry.go); it arrives nowhere for certain (the engine's
+// second and last hop of the leg: those groups, inbound).
+const judgedAt reach.Kind = "judged-at"
+
 // refHop is one routing hop: the component, the packet as it reached it,
 // and the code if it blocks.
 type refHop struct {

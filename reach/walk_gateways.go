@@ -361,7 +361,9 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 			// that may not be the internet, to the interface's own
 			// address: it may come in privately (private_entry.go)
 			if h, ok := w.privateEntry(pkt, ii); ok {
-				return w.stop(h)
+				w.add(h)
+				w.privateGroups(pkt, ii) // the destination's groups judge it whichever way it came
+				return arrival{}
 			}
 		}
 	} else if other := w.m.vpcAt(dst); other != nil {
