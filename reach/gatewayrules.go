@@ -159,8 +159,22 @@ func natReply(pkt flow.Flow, ni *natInfo, s *subnetInfo, expected netip.Addr) Ho
 // unique local), shared (100.64.0.0/10), loopback, link-local or
 // otherwise non-global address, IPv6's non-global special-purpose blocks
 // (nonGlobal6) included.
+//
+// An IPv4 address is judged by its bytes (the same blocks netip's
+// methods tell apart, held to them by TestUnroutableAgreesWithNetip): a
+// query from outside the design asks it several times.
 func unroutable(a netip.Addr) bool {
-	return privateOrShared(a) || a.IsPrivate() || a.IsLoopback() || a.IsLinkLocalUnicast() || !a.IsGlobalUnicast() || nonGlobalSpecial6(a)
+	if a.Is4() {
+		b := a.As4()
+		switch {
+		case b[0] == 10, b[0] == 127, b[0]&0xf0 == 224, // private, loopback, multicast
+			b[0] == 172 && b[1]&0xf0 == 16, b[0] == 192 && b[1] == 168, // private
+			b[0] == 100 && b[1]&0xc0 == 64, b[0] == 169 && b[1] == 254: // shared, link-local
+			return true
+		}
+		return b == [4]byte{} || b == [4]byte{255, 255, 255, 255} // unspecified, broadcast
+	}
+	return a.IsPrivate() || a.IsLoopback() || a.IsLinkLocalUnicast() || !a.IsGlobalUnicast() || nonGlobalSpecial6(a)
 }
 
 // nonGlobal6 are the blocks of the IANA IPv6 Special-Purpose Address
@@ -207,13 +221,15 @@ func nonGlobalSpecial6(a netip.Addr) bool {
 	return false
 }
 
-var sharedSpace = netip.MustParsePrefix("100.64.0.0/10")
-
 // privateOrShared reports whether a is an RFC 1918 or 100.64.0.0/10
 // (RFC 6598) IPv4 address, which the internet gateway refuses as the
 // source of a packet from the internet.
 func privateOrShared(a netip.Addr) bool {
-	return a.Is4() && (a.IsPrivate() || sharedSpace.Contains(a))
+	if !a.Is4() {
+		return false
+	}
+	b := a.As4()
+	return b[0] == 10 || b[0] == 172 && b[1]&0xf0 == 16 || b[0] == 192 && b[1] == 168 || b[0] == 100 && b[1]&0xc0 == 64
 }
 
 // privateOnInternet is the internet gateway's hop that drops a packet to
