@@ -41,11 +41,11 @@ func TestPeeringAcrossRegionsGroupReferences(t *testing.T) {
 		return providerData{typ: "aws_region", name: "current", key: key, values: map[string]any{"name": region, "id": region}}
 	}
 	for _, tc := range []struct {
-		name    string
-		rs      []planRes
-		data    []providerData
-		want    reach.Outcome
-		how     string // how the connection joins the VPCs, in the rule's words
+		name string
+		rs   []planRes
+		data []providerData
+		want reach.Outcome
+		how  string // how the connection joins the VPCs, in the rule's words
 	}{
 		{name: "one Region: the reference matches", rs: referencingA(map[string]any{"auto_accept": true}), want: reach.Reachable},
 		{name: "peer_region, the requester's Region not shown", rs: referencingA(map[string]any{"peer_region": "us-west-2"}, accepted),
