@@ -56,8 +56,16 @@ var tgwAttachmentTypes = []string{"aws_ec2_transit_gateway_vpc_attachment", "aws
 // tgwDefaults applies gateway g's default association and propagation to
 // attachment a: on (assoc, prop), a is associated with g's default
 // association table and propagates to its default propagation table;
-// off, it is taken out of them.
-func (r *reader) tgwDefaults(a *reach.TGWAttachment, g *tgwRec, assoc, prop bool) {
+// off, it is taken out of them. by is the address of the resource whose
+// transit_gateway_default_route_table_association and _propagation
+// decide (the attachment's own, or its accepter's), "" for an attachment
+// that has no such setting and takes the gateway's defaults (a VPN or
+// Direct Connect gateway attachment).
+func (r *reader) tgwDefaults(a *reach.TGWAttachment, g *tgwRec, assoc, prop bool, by string) {
+	if g.takenBy == nil {
+		g.takenBy = map[string]string{}
+	}
+	g.takenBy[a.ID] = by
 	if g.defaultRT != "" {
 		def := r.tgwPlanTable(g.assocID, g.defaultRT)
 		g.assocAtts = slices.DeleteFunc(g.assocAtts, func(s string) bool { return s == a.ID })
@@ -86,7 +94,11 @@ func (r *reader) tgwDefaults(a *reach.TGWAttachment, g *tgwRec, assoc, prop bool
 // defaults as assoc and prop say; knownID is its ID when known.
 func (r *reader) addTGWAttachment(in *instance, a *reach.TGWAttachment, g *tgwRec, assoc, prop bool, knownID string) {
 	a.TransitGateway = g.spec.ID
-	r.tgwDefaults(a, g, assoc, prop)
+	by := in.addr
+	if a.Type == "vpn" || a.Type == "direct-connect-gateway" {
+		by = "" // no setting of its own
+	}
+	r.tgwDefaults(a, g, assoc, prop, by)
 	r.tgw.atts[a.ID] = a
 	r.tgw.atList = append(r.tgw.atList, a.ID)
 	r.tgw.alias[in.id] = a.ID
@@ -209,7 +221,7 @@ func (r *reader) readTGWAttachmentAccepter(in *instance) {
 	if a := r.tgw.atts[id]; a != nil && a.Type == "vpc" {
 		r.tgw.alias[in.id] = a.ID
 		if g := r.tgw.gws[a.TransitGateway]; g != nil {
-			r.tgwDefaults(a, g, assoc, prop)
+			r.tgwDefaults(a, g, assoc, prop, in.addr)
 		}
 		return
 	}
