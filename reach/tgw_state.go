@@ -30,14 +30,18 @@ func stateUnknown(h *Hop, in, out *tgwAttInfo) {
 			ids, whys = append(ids, a.ID), append(whys, a.StateUnknown)
 		}
 	}
-	missing := fmt.Sprintf("whether %s is available (carries traffic): %s", strings.Join(ids, " and "), strings.Join(whys, "; "))
+	which, is, carries := strings.Join(ids, " and "), "is", "carries"
+	if len(ids) > 1 {
+		is, carries = "are", "carry"
+	}
+	missing := fmt.Sprintf("whether %s %s available (%s traffic): %s", which, is, carries, strings.Join(whys, "; "))
 	if h.Verdict == flow.Indeterminate {
 		h.Missing += "; and " + missing
 		return
 	}
 	h.Verdict, h.Code = flow.Indeterminate, TGWAttachmentStateUnknown
-	h.reason += fmt.Sprintf("; but whether %s, which the packet crosses, is available the input does not decide, and only an available attachment carries traffic", strings.Join(ids, " and "))
+	h.reason += fmt.Sprintf("; but the input does not decide whether %s, which the packet crosses, %s available, and only an available attachment carries traffic", which, is)
 	h.Missing = missing
-	h.Fix = fmt.Sprintf("make sure %s is available: an attachment to another account's transit gateway is accepted by the gateway's owner "+
-		"(aws ec2 accept-transit-gateway-vpc-attachment; Terraform: an aws_ec2_transit_gateway_vpc_attachment_accepter, or the gateway's auto_accept_shared_attachments = \"enable\")", strings.Join(ids, " and "))
+	h.Fix = fmt.Sprintf("make sure %s %s available: an attachment to another account's transit gateway is accepted by the gateway's owner "+
+		"(aws ec2 accept-transit-gateway-vpc-attachment; Terraform: an aws_ec2_transit_gateway_vpc_attachment_accepter, or the gateway's auto_accept_shared_attachments = \"enable\")", which, is)
 }

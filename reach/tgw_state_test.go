@@ -65,3 +65,19 @@ func TestTGWAttachmentStateUnknownSets(t *testing.T) {
 		Sources: []reach.SourcesQuery{{To: "app-b", Protocol: flow.TCP, Port: 443}, {To: "app-a", Protocol: flow.TCP, Port: 443}},
 	})
 }
+
+// An IPv6 packet through an attachment without IPv6 support whose state
+// is unknown too: the hop keeps its IPv6 code, and its missing names the
+// state as well.
+func TestTGWAttachmentStateUnknownAndIPv6(t *testing.T) {
+	d := dualStackTGWDesign()
+	d.routes("tgw-rtb-1", tgwRoute("2001:db8:a::/56", "att-a", false), tgwRoute("2001:db8:b::/56", "att-b", false))
+	d.atts[1].StateUnknown = "att-b is another account's"
+	r, err := d.buildOpen(t).CheckFlow(flow.MustParse("tcp [2001:db8:a:1::10]:50000 -> [2001:db8:b:1::10]:443"))
+	require.NoError(t, err)
+	assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+	assert.Equal(t, []reach.Code{reach.TGWIPv6Unsupported, reach.TGWIPv6Unsupported.OnLeg(reach.Return)}, r.Codes(), r.Text())
+	hs := r.Undecided()
+	require.NotEmpty(t, hs, r.Text())
+	assert.Contains(t, hs[0].Missing, "IPv6 support disabled; and whether att-b is available (carries traffic): att-b is another account's", r.Text())
+}

@@ -77,6 +77,12 @@ type tgws struct {
 	// outside the plan whose gateway the plan does not know: the route
 	// table of the plan that names one tells it (acceptedOutside)
 	accepters map[string]*instance
+	// unaccepted says, for each VPC attachment of the plan (by model ID)
+	// of another account than its gateway's that the gateway does not
+	// auto-accept, why it waits for acceptance (tgwAcceptance);
+	// accepted are those an accepter of the plan accepts
+	unaccepted map[string]string
+	accepted   map[string]bool
 }
 
 // readTGW reads an aws_ec2_transit_gateway.
@@ -151,6 +157,7 @@ func (r *reader) readTGWAttachment(in *instance) {
 	}
 	if g := r.tgw.gws[a.TransitGateway]; g != nil {
 		r.tgwDefaults(a, g, defaultOn(in, "transit_gateway_default_route_table_association"), defaultOn(in, "transit_gateway_default_route_table_propagation"), in.addr)
+		r.tgwAcceptance(in, a, g) // tgw_attachments.go
 	}
 	r.tgw.atts[a.ID] = a
 	r.tgw.atList = append(r.tgw.atList, a.ID)
@@ -387,7 +394,12 @@ func (r *reader) finishTGWs() {
 		r.b.AddTGWRouteTable(rt)
 	}
 	for _, id := range r.tgw.atList {
-		r.b.AddTGWAttachment(*r.tgw.atts[id])
+		a := *r.tgw.atts[id]
+		if why := r.tgw.unaccepted[id]; why != "" && !r.tgw.accepted[id] {
+			a.StateUnknown = why
+			r.rep.Warnings = append(r.rep.Warnings, why+": what crosses the transit gateway through it is indeterminate")
+		}
+		r.b.AddTGWAttachment(a)
 	}
 }
 
