@@ -30,8 +30,8 @@ import (
 // propagation default that is neither the association default nor a table
 // of the plan is a table outside the model, which the attachments'
 // default propagations go to. aws_ec2_transit_gateway_default_route_table_association
-// and _propagation change a default: an attachment of the plan that keeps
-// that default on would be in the table of before or after the change,
+// and _propagation change a default: an attachment of the plan that takes
+// that default would be in the table of before or after the change,
 // as AWS makes it before or after, so such a plan is refused (see
 // readTGWDefaultChange) unless the gateway's plan values already name the
 // new table.
@@ -189,9 +189,11 @@ func (r *reader) tgwPropDefault(g *tgwRec) string {
 // aws_ec2_transit_gateway_default_route_table_association or
 // _propagation, which makes transit_gateway_route_table_id the gateway's
 // default association or propagation table. AWS applies a default when
-// it makes an attachment, so an attachment of the plan that keeps that
-// default on is in the table of before or after the change as AWS makes
-// it before or after: the plan is refused, naming both, unless the
+// it makes an attachment, so an attachment of the plan that takes that
+// default (its setting, or its accepter's, on; or a VPN or Direct Connect
+// gateway attachment, which has none: tgwTakers) is in the table of
+// before or after the change as AWS makes it before or after: the plan
+// is refused, naming both, unless the
 // gateway's plan values already name the new table (the change is in
 // effect). Without such an attachment it changes nothing the model holds.
 func (r *reader) readTGWDefaultChange(in *instance) {
