@@ -701,7 +701,11 @@
 // blocks only with IPv6 support ([TGWAttachment.IPv6Support]; AWS's
 // default is without), and an IPv6 packet routed through an attachment
 // without it is undecided ([TGWIPv6Unsupported]): AWS's documents differ
-// on whether it passes. An attachment
+// on whether it passes. An attachment whose state the input does not
+// decide ([TGWAttachment.StateUnknown]: another account's attachment
+// that may stay pending acceptance, as a Terraform plan may hold) makes
+// a packet that would cross the gateway through it undecided
+// ([TGWAttachmentStateUnknown]); the walk goes on. An attachment
 // to anything else (VPN, Direct Connect, Connect, peering) is an
 // undecided hop.
 package reach

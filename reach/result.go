@@ -327,6 +327,14 @@ const (
 	// it passes. The hop is undecided, and the walk goes on. Fix: enable
 	// the attachment's IPv6 support.
 	TGWIPv6Unsupported Code = "TGW_IPV6_SUPPORT_DISABLED"
+	// TGWAttachmentStateUnknown: the transit gateway routes a packet that
+	// entered, or would leave, through an attachment whose state the
+	// input does not decide ([TGWAttachment.StateUnknown]: a VPC
+	// attachment to another account's gateway that may stay pending
+	// acceptance), and only an available attachment carries traffic. The
+	// hop is undecided, and the walk goes on. Fix: have the gateway's
+	// owner accept the attachment.
+	TGWAttachmentStateUnknown Code = "TGW_ATTACHMENT_STATE_UNKNOWN"
 	// EgressOnlyNoInbound: a connection from the internet to an IPv6
 	// address of a VPC whose only way in from the internet is an
 	// egress-only internet gateway, or (on the reply) the reply of a
@@ -376,7 +384,7 @@ var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, Blackhol
 	AlibabaPort25Blocked,
 	PeeringNotActive, PeeringStatusUnknown, PeeringAddressOutsideVPC,
 	NATUnsupportedProtocol, NATPortUnknown, NATICMPErrorUnknown, ReplyViaNAT, VPCBlockPublicAccess, DenyAllIGWTraffic,
-	TGWNoRoute, TGWBlackholeRoute, TGWNoAssociation, TGWNoAttachmentInAZ, TGWRoutesUnknown, TGWPropagationUnknown, TGWEntryZoneUnknown, TGWExitZoneUnknown, TGWApplianceZoneUnknown, TGWIPv6Unsupported,
+	TGWNoRoute, TGWBlackholeRoute, TGWNoAssociation, TGWNoAttachmentInAZ, TGWRoutesUnknown, TGWPropagationUnknown, TGWEntryZoneUnknown, TGWExitZoneUnknown, TGWApplianceZoneUnknown, TGWIPv6Unsupported, TGWAttachmentStateUnknown,
 	EgressOnlyNoInbound, NAT64NotTranslated, GatewayEndpointProtocol, GatewayEndpointSource, GatewayEndpointIPTypeUnknown,
 	AmazonDNSOnlyDNS, AmazonDNSOutsideVPC, AmazonDNSDisabled, AmazonDNSIndeterminate,
 	InstanceServiceOtherTraffic, InstanceServiceOutside, InstanceServiceDisabled, InstanceServiceIndeterminate}

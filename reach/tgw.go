@@ -227,6 +227,16 @@ type TGWAttachment struct {
 	// Missing says what the input lacks about the attachment (its
 	// subnets, say); a packet routed to it is undecided. "" when known.
 	Missing string
+	// StateUnknown says why the input does not decide whether the
+	// attachment is available, the only state in which it carries
+	// traffic: a VPC attachment to another account's transit gateway
+	// that nothing in the input accepts, say, which may stay pending
+	// acceptance (a Terraform plan's). "" when it is available (an AWS
+	// dump holds only attachments that are). A packet that would cross
+	// the gateway through it, entering or leaving, is undecided
+	// ([TGWAttachmentStateUnknown]) and the walk goes on as if it were
+	// available; a packet its routes do not decide is judged as usual.
+	StateUnknown string
 }
 
 // AddTransitGateway adds transit gateways.
@@ -628,8 +638,8 @@ func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subn
 			h.Rule = fmt.Sprintf("%s via %s", r.Destination, cmp.Or(r.Attachment, "blackhole"))
 		}
 		h.reason = fmt.Sprintf("%s, which routes what enters through %s, may hold routes the input does not: %s", t.ID, att.ID, why)
-		h.Missing = fmt.Sprintf("the routes %s propagates to %s, which the input does not list (%s)", attIDs(t.hidden), t.ID, why)
-		h.Fix = fmt.Sprintf("add the routes of %s as AWS lists them (search-transit-gateway-routes), which makes the table Listed", t.ID)
+		h.Missing = fmt.Sprintf("the routes %s to %s, which the input does not list (%s)", attsPropagate(t.hidden), t.ID, why)
+		h.Fix = t.hiddenFix() // tgw_hidden.go
 		return w.stop(h)
 	}
 	if !ok {
@@ -647,7 +657,7 @@ func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subn
 		h.reason = fmt.Sprintf("%s matches %s in %s, a route AWS may not hold: %s overlaps %s, also propagated to %s, and AWS propagates only the block of the VPC attached first",
 			dst, h.Rule, t.ID, r.Destination, r.unsure, t.ID)
 		h.Missing = fmt.Sprintf("whether %s holds the route %s propagated by %s: it overlaps %s, and %s propagates only the block of the VPC attached first", t.ID, r.Destination, r.att.ID, r.unsure, g.ID)
-		h.Fix = fmt.Sprintf("add the routes of %s as AWS lists them (search-transit-gateway-routes), or give the overlapping VPCs distinct blocks", t.ID)
+		h.Fix = fmt.Sprintf("list the routes AWS holds in %s once applied (aws ec2 search-transit-gateway-routes), or give the overlapping VPCs distinct blocks", t.ID)
 		return w.stop(h)
 	}
 	if r.Blackhole {
@@ -668,6 +678,9 @@ func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subn
 	}
 	if dst.Is6() {
 		ipv6Unsupported(&h, att, r.att)
+	}
+	if att.StateUnknown != "" || r.att.StateUnknown != "" {
+		stateUnknown(&h, att, r.att)
 	}
 	w.add(h)
 	w.visited = append(w.visited, visit{kind: KindTransitGateway, id: t.ID, pkt: pkt, rule: h.Rule})

@@ -39,7 +39,7 @@ func (t *tgwRTInfo) hiddenRoute(r *tgwCompiled, dst netip.Addr) string {
 		return ""
 	}
 	if r == nil {
-		return fmt.Sprintf("it has no route for %s, but %s propagate routes to it the input does not hold, and one may route %s", dst, attIDs(t.hidden), dst)
+		return fmt.Sprintf("it has no route for %s, but %s routes to it the input does not hold, and one may route %s", dst, attsPropagate(t.hidden), dst)
 	}
 	if r.Destination.Bits() < dst.BitLen() {
 		return fmt.Sprintf("%s matches %s, but a longer prefix that %s may propagate, which the input does not hold, would win", dst, r.Destination, attIDs(t.hidden))
@@ -50,6 +50,27 @@ func (t *tgwRTInfo) hiddenRoute(r *tgwCompiled, dst netip.Addr) string {
 		}
 	}
 	return ""
+}
+
+// attsPropagate says that atts propagate, the verb agreeing with their
+// number: "att-1 propagates", "att-1, att-2 propagate".
+func attsPropagate(atts []*tgwAttInfo) string {
+	if len(atts) == 1 {
+		return atts[0].ID + " propagates"
+	}
+	return attIDs(atts) + " propagate"
+}
+
+// hiddenFix is the fix of a lookup in t that routes t's hidden
+// attachments propagate may decide. It holds for a design of either
+// origin: an AWS dump lists them where it lists the table whole, a
+// Terraform plan never holds them (they are what peers advertise, or a
+// VPC the plan lacks), and a table that holds no propagation from them
+// holds only its static routes.
+func (t *tgwRTInfo) hiddenFix() string {
+	return fmt.Sprintf("list the routes AWS holds in %s once applied (aws ec2 search-transit-gateway-routes, which makes the table Listed; a Terraform plan cannot show what %s), "+
+		"or stop propagation from %s to %s and route there statically (Terraform: aws_ec2_transit_gateway_route)",
+		t.ID, attsPropagate(t.hidden), attIDs(t.hidden), t.ID)
 }
 
 // attIDs joins the attachments' IDs.

@@ -95,3 +95,36 @@ func TestTransitGatewayHiddenPropagatedRoutesSets(t *testing.T) {
 		Sources: []reach.SourcesQuery{{To: "app-b", Protocol: flow.TCP, Port: 443}, {To: "app-a", Protocol: flow.TCP, Port: 443}},
 	})
 }
+
+// The words of a lookup hidden routes leave undecided: the verb agrees
+// with the attachments named, and the fix holds for a design of either
+// origin (an AWS dump's table listed whole, a Terraform plan, which
+// never holds what a peer advertises).
+func TestTransitGatewayHiddenRoutesWording(t *testing.T) {
+	two := func() *tgwDesign {
+		d := withVPNPropagation()
+		d.atts = append(d.atts, reach.TGWAttachment{ID: "att-dx", TransitGateway: "tgw-1", Type: "direct-connect-gateway", Propagations: []string{"tgw-rtb-1"}})
+		return d
+	}
+	for _, tt := range []struct {
+		name                string
+		d                   func() *tgwDesign
+		why, missing, fixOf string
+	}{
+		{"one attachment", withVPNPropagation, "but att-vpn propagates routes to it the input does not hold", "the routes att-vpn propagates to tgw-rtb-1",
+			"a Terraform plan cannot show what att-vpn propagates), or stop propagation from att-vpn to tgw-rtb-1"},
+		{"two attachments", two, "but att-vpn, att-dx propagate routes to it the input does not hold", "the routes att-vpn, att-dx propagate to tgw-rtb-1",
+			"a Terraform plan cannot show what att-vpn, att-dx propagate), or stop propagation from att-vpn, att-dx to tgw-rtb-1"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := check(t, tt.d().build(t), tcp("app-a", "10.9.1.1", 443))
+			hs := r.Undecided()
+			require.Len(t, hs, 1, r.Text())
+			assert.Contains(t, hs[0].Missing, tt.missing, r.Text())
+			assert.Contains(t, r.Text(), tt.why)
+			assert.Contains(t, hs[0].Fix, "list the routes AWS holds in tgw-rtb-1 once applied (aws ec2 search-transit-gateway-routes")
+			assert.Contains(t, hs[0].Fix, tt.fixOf)
+			assert.Contains(t, hs[0].Fix, "(Terraform: aws_ec2_transit_gateway_route)")
+		})
+	}
+}

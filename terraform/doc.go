@@ -110,7 +110,23 @@
 // connection, is known only after apply makes it undecided,
 // PEERING_STATUS_UNKNOWN; a connection the plan creates with auto_accept
 // and peer_region, which the provider refuses, is an error wrapping
-// [ErrInvalidPlan]) and transit gateways (the gateway and
+// [ErrInvalidPlan]; auto_accept accepts a connection only within one
+// account, so one whose peer_owner_id is another than the requester's
+// account as the plan shows it (the requester VPC's owner_id, or a
+// data.aws_caller_identity of the connection's provider configuration:
+// see accounts.go) is an error wrapping [ErrInvalidPlan] naming the
+// connection and auto_accept, as its apply fails, and where the plan
+// shows no account, or peer_owner_id only after apply, its status is
+// undecided, PEERING_STATUS_UNKNOWN, which an accepter of the plan does
+// not change; AWS does not support a security group reference across an
+// inter-region peering, so a rule referencing a group of a VPC that a
+// connection joins to the rule's across Regions (its peer_region is not
+// the requester's Region the plan shows: the connection's region, or a
+// data.aws_region of its provider configuration), or perhaps across
+// Regions (peer_region set, or known only after apply, and the
+// requester's Region not shown), has an unknown match, with a warning
+// naming it: a query only it could allow is indeterminate,
+// SG_INDETERMINATE) and transit gateways (the gateway and
 // the default route table AWS makes for it, VPC attachments with their
 // appliance_mode_support and ipv6_support (without which, AWS's default,
 // the VPC's IPv6 blocks are not propagated), security_group_referencing_support
@@ -125,7 +141,11 @@
 // to the propagation default, a table of the plan or one outside the
 // model; aws_ec2_transit_gateway_default_route_table_association and
 // _propagation, which change a default, are refused (ErrInvalidPlan,
-// naming them) when an attachment of the plan keeps that default on and
+// naming them and why each attachment takes that default) when an
+// attachment of the plan takes it (its own
+// transit_gateway_default_route_table_association or _propagation on,
+// or its accepter's, or none: a VPN or Direct Connect gateway
+// attachment, which has no such setting) and
 // the gateway's values do not already name the new table, since AWS
 // applies a default when it makes an attachment, before or after the
 // change; a route table's routes are resources of their own, so one that
@@ -156,7 +176,16 @@
 // the attachment of a shared gateway in place of the attachment's own,
 // and which, for an attachment the plan does not hold, is a VPC
 // attachment whose VPC the model lacks (what it propagates undecided);
-// see tgw_attachments.go) and AWS Network Firewall
+// a VPC attachment the plan shows of another account than its gateway
+// (the attachment's vpc_owner_id, its VPC's owner_id or its provider
+// configuration's caller; the gateway's owner_id or its provider
+// configuration's caller) waits for the owner's acceptance unless the
+// gateway's auto_accept_shared_attachments is enable: one no accepter of
+// the plan accepts has an unknown state, [reach.TGWAttachment.StateUnknown]
+// with a warning, so what crosses the gateway through it is undecided,
+// TGW_ATTACHMENT_STATE_UNKNOWN; where the plan shows either account
+// only after apply, or not at all, it is taken as of the gateway's
+// account; see tgw_attachments.go) and AWS Network Firewall
 // (aws_networkfirewall_rule_group with rules_string, stateful_rule,
 // rules_source_list, stateless_rules_and_custom_actions and
 // rule_variables; aws_networkfirewall_firewall_policy, whose
@@ -178,7 +207,11 @@
 // data.aws_internet_gateway, data.aws_ec2_managed_prefix_list,
 // data.aws_prefix_list and data.aws_route_table (its routes and associations); a rule that names a
 // data.aws_security_group, whose rules no data source gives, is as a rule
-// naming a group the input does not hold (see data.go). A data source
+// naming a group the input does not hold (see data.go).
+// data.aws_caller_identity and data.aws_region, which add nothing to the
+// model (counted in [Report.Unmodelled]), tell the account and Region of
+// the resources of their provider configuration (provider_config_key),
+// and of no other (accounts.go). A data source
 // whose read Terraform defers to apply (its resource_changes entry's
 // action is "read": its configuration depends on a value or change of
 // the plan) is read with a warning, its values known only after apply

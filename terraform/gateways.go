@@ -24,6 +24,9 @@ type extras struct {
 	lists    map[string]*reach.PrefixList
 	listIDs  []string
 	peerings []reach.Peering
+	// interRegion are the peerings whose VPCs may be in two Regions
+	// (peeringRegions)
+	interRegion []interRegion
 	// entriesOf are the prefix lists the plan does not hold that an
 	// aws_ec2_managed_prefix_list_entry adds to, with the entry's address
 	entriesOf [][2]string
@@ -233,12 +236,16 @@ func (r *reader) readPrefixListEntry(in *instance) {
 }
 
 // readPeering reads an aws_vpc_peering_connection. A connection the plan
-// creates with auto_accept (one account and region) is active once
-// applied; another's status is what the plan says, or unknown, until an
-// aws_vpc_peering_connection_accepter of the plan accepts it
-// (readPeeringAccepter). The provider refuses to create a connection with
-// both auto_accept and peer_region (its apply fails, and no connection
-// is made), so such a plan is refused.
+// creates with auto_accept is active once applied when it is of one
+// account and region (the provider accepts it as its requester, which
+// AWS allows only then); another's status is what the plan says, or
+// unknown, until an aws_vpc_peering_connection_accepter of the plan
+// accepts it (readPeeringAccepter). The provider refuses to create a
+// connection with both auto_accept and peer_region (its apply fails, and
+// no connection is made), so such a plan is refused; so is one with
+// auto_accept whose peer_owner_id is not the requester's account as the
+// plan shows it (autoAccepted), whose apply fails too, leaving the
+// connection pending acceptance.
 func (r *reader) readPeering(in *instance) {
 	p := reach.Peering{ID: in.id, Name: nameTag(in)}
 	p.RequesterVPC, _ = r.linkOne(in, "vpc_id", "aws_vpc")
@@ -248,11 +255,83 @@ func (r *reader) readPeering(in *instance) {
 		r.fail(in, "auto_accept", "", ErrInvalidPlan, "the provider refuses to create a peering connection with auto_accept and peer_region (%s): auto_accept accepts only a connection of one account and region; accept it with an aws_vpc_peering_connection_accepter in the peer's region", region)
 	}
 	if p.Status == "" && r.boolean(in, "auto_accept") {
-		p.Status = reach.PeeringActive
+		p.Status = r.autoAccepted(in, p.RequesterVPC)
 	} else if p.Status == "" {
 		p.Status = peeringUnknown
 	}
+	if why := r.peeringRegions(in); why != "" {
+		r.ext.interRegion = append(r.ext.interRegion, interRegion{p: p, how: why})
+	}
 	r.ext.peerings = append(r.ext.peerings, p)
+}
+
+// autoAccepted returns the status of peering connection in, which the
+// plan creates with auto_accept and requester VPC vpc: the provider then
+// accepts it as its requester, which AWS allows only when the peer's
+// account (peer_owner_id; the requester's when left out) is the
+// requester's. Active when it is; when the plan shows the requester's
+// account (accountOf: the VPC's owner_id, or the caller of the
+// connection's provider configuration) and peer_owner_id is another, the
+// apply fails and the plan is refused; when the plan shows either only
+// after apply, or not at all, the status is undecided
+// (PEERING_STATUS_UNKNOWN): neither pending acceptance, which an
+// accepter of the plan would accept (a failed apply runs no accepter),
+// nor a status AWS documents.
+func (r *reader) autoAccepted(in *instance, vpc string) string {
+	peer := knownString(in, "peer_owner_id")
+	switch {
+	case peer == "" && in.configured("peer_owner_id") && isUnknown(in.unknown, "peer_owner_id"):
+		return fmt.Sprintf("%s (auto_accept of %s accepts it only within one account, and its peer_owner_id is known only after apply: the apply fails when it is another account's)", peeringUndecided, in.addr)
+	case peer == "":
+		return reach.PeeringActive // the requester's account
+	}
+	req := r.accountOf(r.byAdr[vpc])
+	if req.value == "" {
+		req = r.fromProvider(in, "data.aws_caller_identity", "account_id")
+	}
+	switch {
+	case req.value == "":
+		return fmt.Sprintf("%s (auto_accept of %s accepts it only within one account, and the plan does not show whether peer_owner_id %s is the requester's account, the owner of %s: the apply fails when it is not)", peeringUndecided, in.addr, peer, vpc)
+	case req.value != peer:
+		r.fail(in, "auto_accept", "", ErrInvalidPlan, "auto_accept accepts only a connection within one account, and peer_owner_id %s is not the requester's account %s (%s): the provider's accept fails at apply, leaving the connection pending acceptance; accept it with an aws_vpc_peering_connection_accepter of the peer's account", peer, req.value, req.by)
+	}
+	return reach.PeeringActive
+}
+
+// peeringUndecided leads the status of a connection the plan creates
+// with auto_accept whose accounts the plan does not show: a status
+// reachsim does not know, PEERING_STATUS_UNKNOWN.
+const peeringUndecided = "active or failing to accept"
+
+// interRegion is a peering connection whose VPCs may be in two Regions,
+// and how it joins them (peeringRegions).
+type interRegion struct {
+	p   reach.Peering
+	how string
+}
+
+// peeringRegions says how peering connection in joins its VPCs when they
+// may be in two Regions ("across Regions (...)", "perhaps across Regions
+// (...)"): its peer_region is another Region than the one
+// the plan shows for the requester (regionOf), or is set in the
+// configuration, known or known only after apply, and the plan does not
+// show the requester's Region. "" when they are of one Region:
+// peer_region left out (the requester's, as the provider takes it), or
+// the requester's.
+func (r *reader) peeringRegions(in *instance) string {
+	peer := knownString(in, "peer_region")
+	own := r.regionOf(in)
+	switch {
+	case peer == "" && isUnknown(in.unknown, "peer_region") && in.configured("peer_region"):
+		return fmt.Sprintf("perhaps across Regions (%s: peer_region is known only after apply)", in.addr)
+	case peer == "" || peer == own.value:
+		return ""
+	case own.value != "":
+		return fmt.Sprintf("across Regions (%s: peer_region %s is not the requester's Region %s, %s)", in.addr, peer, own.value, own.by)
+	case in.configured("peer_region"):
+		return fmt.Sprintf("perhaps across Regions (%s: peer_region %s, and the plan does not show the requester's Region)", in.addr, peer)
+	}
+	return ""
 }
 
 // peeringUnknown is the status of a peering connection the plan creates

@@ -436,6 +436,7 @@ func (r *reader) finishGroups() {
 	var absent []string
 	for _, id := range r.sgs.list {
 		g := r.sgs.byID[id]
+		r.interRegionRefs(g) // accounts.go
 		r.b.AddSecurityGroup(*g)
 		for _, rule := range g.Rules {
 			if ref := rule.Peer.Group; rule.Peer.Kind == sg.PeerGroup && r.sgs.byID[ref] == nil && !r.sgs.unknownPeers[ref] && !slices.Contains(absent, ref) {

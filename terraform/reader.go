@@ -96,6 +96,9 @@ type reader struct {
 	// outside are the resources of the plan the reader does not model
 	// (groupuses.go)
 	outside []*instance
+	// facts are the data sources that tell the account or Region of a
+	// provider configuration (accounts.go)
+	facts []*instance
 	// routeFrom names, for each route table (by model ID), the
 	// standalone aws_route behind each of its routes (by position)
 	routeFrom map[string]map[int]*instance
@@ -376,6 +379,9 @@ func (r *reader) quietly(read func()) {
 // known only after apply, as for a managed resource.
 func (r *reader) addData(module string, sr *tfjson.StateResource, unknown any, deferred bool) {
 	typ := "data." + sr.Type
+	if typ == "data.aws_caller_identity" || typ == "data.aws_region" {
+		r.providerFact(module, sr, unknown) // accounts.go
+	}
 	if !slices.Contains(dataSources, typ) {
 		r.rep.Unmodelled[typ]++
 		return

@@ -30,8 +30,8 @@ import (
 // propagation default that is neither the association default nor a table
 // of the plan is a table outside the model, which the attachments'
 // default propagations go to. aws_ec2_transit_gateway_default_route_table_association
-// and _propagation change a default: an attachment of the plan that keeps
-// that default on would be in the table of before or after the change,
+// and _propagation change a default: an attachment of the plan that takes
+// that default would be in the table of before or after the change,
 // as AWS makes it before or after, so such a plan is refused (see
 // readTGWDefaultChange) unless the gateway's plan values already name the
 // new table.
@@ -48,6 +48,10 @@ type tgwRec struct {
 	// the addresses of the attachments of the plan that keep default
 	// association and propagation on
 	assocAtts, propAtts []string
+	// takenBy names, for each attachment of the plan (by model ID), the
+	// resource whose settings decide whether it takes the defaults, ""
+	// for one that takes them always (tgwDefaults)
+	takenBy map[string]string
 }
 
 // tgws is what the transit gateway readers assemble, in plan order.
@@ -73,6 +77,12 @@ type tgws struct {
 	// outside the plan whose gateway the plan does not know: the route
 	// table of the plan that names one tells it (acceptedOutside)
 	accepters map[string]*instance
+	// unaccepted says, for each VPC attachment of the plan (by model ID)
+	// of another account than its gateway's that the gateway does not
+	// auto-accept, why it waits for acceptance (tgwAcceptance);
+	// accepted are those an accepter of the plan accepts
+	unaccepted map[string]string
+	accepted   map[string]bool
 }
 
 // readTGW reads an aws_ec2_transit_gateway.
@@ -146,7 +156,8 @@ func (r *reader) readTGWAttachment(in *instance) {
 		r.fail(in, "security_group_referencing_support", v, ErrInvalidPlan, "enable or disable")
 	}
 	if g := r.tgw.gws[a.TransitGateway]; g != nil {
-		r.tgwDefaults(a, g, defaultOn(in, "transit_gateway_default_route_table_association"), defaultOn(in, "transit_gateway_default_route_table_propagation"))
+		r.tgwDefaults(a, g, defaultOn(in, "transit_gateway_default_route_table_association"), defaultOn(in, "transit_gateway_default_route_table_propagation"), in.addr)
+		r.tgwAcceptance(in, a, g) // tgw_attachments.go
 	}
 	r.tgw.atts[a.ID] = a
 	r.tgw.atList = append(r.tgw.atList, a.ID)
@@ -178,9 +189,11 @@ func (r *reader) tgwPropDefault(g *tgwRec) string {
 // aws_ec2_transit_gateway_default_route_table_association or
 // _propagation, which makes transit_gateway_route_table_id the gateway's
 // default association or propagation table. AWS applies a default when
-// it makes an attachment, so an attachment of the plan that keeps that
-// default on is in the table of before or after the change as AWS makes
-// it before or after: the plan is refused, naming both, unless the
+// it makes an attachment, so an attachment of the plan that takes that
+// default (its setting, or its accepter's, on; or a VPN or Direct Connect
+// gateway attachment, which has none: tgwTakers) is in the table of
+// before or after the change as AWS makes it before or after: the plan
+// is refused, naming both, unless the
 // gateway's plan values already name the new table (the change is in
 // effect). Without such an attachment it changes nothing the model holds.
 func (r *reader) readTGWDefaultChange(in *instance) {
@@ -196,9 +209,41 @@ func (r *reader) readTGWDefaultChange(in *instance) {
 	if len(atts) == 0 || (cur != "" && r.valueIs(in, "transit_gateway_route_table_id", cur)) {
 		return
 	}
-	r.fail(in, "", "", ErrInvalidPlan, "it changes the default %s route table of %s while attachments of the plan keep transit_gateway_default_route_table_%s on (%s): "+
+	r.fail(in, "", "", ErrInvalidPlan, "it changes the default %s route table of %s while attachments of the plan take that default (%s): "+
 		"whether AWS makes each before or after the change decides its table, which the plan does not say; changing a transit gateway's default route table that attachments of the plan rely on is not modelled",
-		kind, g.spec.ID, kind, strings.Join(atts, ", "))
+		kind, g.spec.ID, r.tgwTakers(g, kind, atts))
+}
+
+// tgwTakers says why each of atts, attachments of gateway g, takes its
+// default kind ("association", "propagation") route table: its own
+// transit_gateway_default_route_table_association or _propagation on,
+// its accepter's, or no such setting (a VPN or Direct Connect gateway
+// attachment takes the gateway's defaults).
+func (r *reader) tgwTakers(g *tgwRec, kind string, atts []string) string {
+	attr := "transit_gateway_default_route_table_" + kind
+	var own, parts []string
+	for _, id := range atts {
+		switch by := g.takenBy[id]; {
+		case by == id:
+			own = append(own, id)
+		case by != "":
+			parts = append(parts, fmt.Sprintf("%s keeps it by its accepter %s, whose %s is on", id, by, attr))
+		default:
+			what := "a VPN"
+			if a := r.tgw.atts[id]; a != nil && a.Type == "direct-connect-gateway" {
+				what = "a Direct Connect gateway"
+			}
+			parts = append(parts, fmt.Sprintf("%s is %s attachment, which has no such setting and takes the gateway's default", id, what))
+		}
+	}
+	switch len(own) {
+	case 0:
+	case 1:
+		parts = append([]string{own[0] + " keeps " + attr + " on"}, parts...)
+	default:
+		parts = append([]string{strings.Join(own, ", ") + " keep " + attr + " on"}, parts...)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // defaultOn reads a bool attribute that is true unless set false.
@@ -351,7 +396,12 @@ func (r *reader) finishTGWs() {
 		r.b.AddTGWRouteTable(rt)
 	}
 	for _, id := range r.tgw.atList {
-		r.b.AddTGWAttachment(*r.tgw.atts[id])
+		a := *r.tgw.atts[id]
+		if why := r.tgw.unaccepted[id]; why != "" && !r.tgw.accepted[id] {
+			a.StateUnknown = why
+			r.rep.Warnings = append(r.rep.Warnings, why+": what crosses the transit gateway through it is indeterminate")
+		}
+		r.b.AddTGWAttachment(a)
 	}
 }
 

@@ -56,8 +56,16 @@ var tgwAttachmentTypes = []string{"aws_ec2_transit_gateway_vpc_attachment", "aws
 // tgwDefaults applies gateway g's default association and propagation to
 // attachment a: on (assoc, prop), a is associated with g's default
 // association table and propagates to its default propagation table;
-// off, it is taken out of them.
-func (r *reader) tgwDefaults(a *reach.TGWAttachment, g *tgwRec, assoc, prop bool) {
+// off, it is taken out of them. by is the address of the resource whose
+// transit_gateway_default_route_table_association and _propagation
+// decide (the attachment's own, or its accepter's), "" for an attachment
+// that has no such setting and takes the gateway's defaults (a VPN or
+// Direct Connect gateway attachment).
+func (r *reader) tgwDefaults(a *reach.TGWAttachment, g *tgwRec, assoc, prop bool, by string) {
+	if g.takenBy == nil {
+		g.takenBy = map[string]string{}
+	}
+	g.takenBy[a.ID] = by
 	if g.defaultRT != "" {
 		def := r.tgwPlanTable(g.assocID, g.defaultRT)
 		g.assocAtts = slices.DeleteFunc(g.assocAtts, func(s string) bool { return s == a.ID })
@@ -86,7 +94,11 @@ func (r *reader) tgwDefaults(a *reach.TGWAttachment, g *tgwRec, assoc, prop bool
 // defaults as assoc and prop say; knownID is its ID when known.
 func (r *reader) addTGWAttachment(in *instance, a *reach.TGWAttachment, g *tgwRec, assoc, prop bool, knownID string) {
 	a.TransitGateway = g.spec.ID
-	r.tgwDefaults(a, g, assoc, prop)
+	by := in.addr
+	if a.Type == "vpn" || a.Type == "direct-connect-gateway" {
+		by = "" // no setting of its own
+	}
+	r.tgwDefaults(a, g, assoc, prop, by)
 	r.tgw.atts[a.ID] = a
 	r.tgw.atList = append(r.tgw.atList, a.ID)
 	r.tgw.alias[in.id] = a.ID
@@ -208,8 +220,12 @@ func (r *reader) readTGWAttachmentAccepter(in *instance) {
 	id, _, _ := r.linkOneOpen(in, "transit_gateway_attachment_id", "aws_ec2_transit_gateway_vpc_attachment")
 	if a := r.tgw.atts[id]; a != nil && a.Type == "vpc" {
 		r.tgw.alias[in.id] = a.ID
+		if r.tgw.accepted == nil {
+			r.tgw.accepted = map[string]bool{}
+		}
+		r.tgw.accepted[a.ID] = true
 		if g := r.tgw.gws[a.TransitGateway]; g != nil {
-			r.tgwDefaults(a, g, assoc, prop)
+			r.tgwDefaults(a, g, assoc, prop, in.addr)
 		}
 		return
 	}
@@ -279,4 +295,47 @@ func (r *reader) readTGWPrefixListReference(in *instance) {
 	}
 	pl, _ := in.values["prefix_list_id"].(string)
 	r.tgwPartial(rt.ID, fmt.Sprintf("%s routes the blocks of prefix list %s in it, which reachsim does not model", in.addr, orUnknownID(pl)))
+}
+
+// tgwAcceptance records why VPC attachment a (of the plan's resource in)
+// to gateway g waits for acceptance, when the plan shows their accounts
+// apart (accountOf: the attachment's vpc_owner_id, its VPC's owner_id
+// or its provider configuration's caller; the gateway's owner_id or its
+// provider configuration's caller) and g's auto_accept_shared_attachments
+// is not enable: AWS makes a VPC attachment to another account's
+// (shared) transit gateway pendingAcceptance until the owner accepts it,
+// and it carries nothing until then. Unless an accepter of the plan
+// accepts it (readTGWAttachmentAccepter), finishTGWs makes its state
+// unknown (reach.TGWAttachment.StateUnknown): the owner may accept it
+// outside the plan, or not. Where the plan shows either account only
+// after apply, or not at all, the attachment is taken as of the
+// gateway's account.
+func (r *reader) tgwAcceptance(in *instance, a *reach.TGWAttachment, g *tgwRec) {
+	gw := r.byAdr[g.spec.ID]
+	owner := r.accountOf(gw)
+	att := shown{knownString(in, "vpc_owner_id"), "vpc_owner_id of " + in.addr}
+	if att.value == "" {
+		att = r.accountOf(r.byAdr[a.VPC])
+	}
+	if att.value == "" {
+		att = r.fromProvider(in, "data.aws_caller_identity", "account_id")
+	}
+	if owner.value == "" || att.value == "" || owner.value == att.value {
+		return
+	}
+	auto := knownString(gw, "auto_accept_shared_attachments")
+	switch {
+	case auto == "enable":
+		return
+	case auto == "" && gw != nil && isUnknown(gw.unknown, "auto_accept_shared_attachments"):
+		auto = "known only after apply"
+	case auto == "":
+		auto = "left out (disable)"
+	}
+	if r.tgw.unaccepted == nil {
+		r.tgw.unaccepted = map[string]string{}
+	}
+	r.tgw.unaccepted[a.ID] = fmt.Sprintf("%s is of account %s (%s) and %s of account %s (%s), whose auto_accept_shared_attachments is %s: "+
+		"AWS holds the attachment pending acceptance until the gateway's owner accepts it, which no aws_ec2_transit_gateway_vpc_attachment_accepter of the plan does",
+		in.addr, att.value, att.by, g.spec.ID, owner.value, owner.by, auto)
 }
