@@ -102,7 +102,9 @@
 // with which an appliance a route targets drops what it would forward),
 // managed prefix lists and their
 // entries, VPC peering connections (active once applied when the plan
-// creates them with auto_accept, or when an
+// creates them with auto_accept, or when it updates one pending
+// acceptance in place with auto_accept set, whose update accepts it
+// (with a peer_region too, undecided), or when an
 // aws_vpc_peering_connection_accepter the plan creates or updates with
 // auto_accept accepts one of the plan pending acceptance or created by
 // it, as the provider does; an accepter without auto_accept leaves the

@@ -245,7 +245,11 @@ func (r *reader) readPrefixListEntry(in *instance) {
 // no connection is made), so such a plan is refused; so is one with
 // auto_accept whose peer_owner_id is not the requester's account as the
 // plan shows it (autoAccepted), whose apply fails too, leaving the
-// connection pending acceptance.
+// connection pending acceptance. An existing connection pending
+// acceptance that the plan updates in place with auto_accept set is
+// accepted by that update (the provider's update accepts it whatever
+// else changes), so it is read as one created with auto_accept; with a
+// peer_region as well, undecided.
 func (r *reader) readPeering(in *instance) {
 	p := reach.Peering{ID: in.id, Name: nameTag(in)}
 	p.RequesterVPC, _ = r.linkOne(in, "vpc_id", "aws_vpc")
@@ -254,10 +258,18 @@ func (r *reader) readPeering(in *instance) {
 	if region, _ := in.values["peer_region"].(string); region != "" && in.created() && in.configured("peer_region") && r.boolean(in, "auto_accept") {
 		r.fail(in, "auto_accept", "", ErrInvalidPlan, "the provider refuses to create a peering connection with auto_accept and peer_region (%s): auto_accept accepts only a connection of one account and region; accept it with an aws_vpc_peering_connection_accepter in the peer's region", region)
 	}
-	if p.Status == "" && r.boolean(in, "auto_accept") {
+	switch {
+	case p.Status == "" && r.boolean(in, "auto_accept"):
 		p.Status = r.autoAccepted(in, p.RequesterVPC)
-	} else if p.Status == "" {
+	case p.Status == "":
 		p.Status = peeringUnknown
+	case p.Status == "pending-acceptance" && in.updated() && r.boolean(in, "auto_accept"):
+		// the provider's update accepts a connection pending acceptance
+		// when auto_accept is set, whatever else the update changes
+		p.Status = r.autoAccepted(in, p.RequesterVPC)
+		if region, _ := in.values["peer_region"].(string); region != "" && p.Status == reach.PeeringActive {
+			p.Status = fmt.Sprintf("%s (the update of %s accepts it as its requester, which AWS allows only within one region, and its peer_region is %s: the plan does not show whether that is the requester's)", peeringUndecided, in.addr, region)
+		}
 	}
 	if why := r.peeringRegions(in); why != "" {
 		r.ext.interRegion = append(r.ext.interRegion, interRegion{p: p, how: why})
