@@ -219,9 +219,9 @@ func (w *walker) viaPeering(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compil
 		}
 	default:
 		h.Verdict, h.Code = flow.Indeterminate, PeeringStatusUnknown
-		h.reason = fmt.Sprintf("the peering connection's status %q is none reachsim knows: whether it carries traffic is unknown", pi.Status)
+		h.reason = fmt.Sprintf("the peering connection's status is undecided, or one reachsim does not know (%q): whether it carries traffic is unknown", pi.Status)
 		h.Missing = fmt.Sprintf("whether status %q of %s carries traffic", pi.Status, pi.ID)
-		h.Fix = fmt.Sprintf("check the status of %s (aws ec2 describe-vpc-peering-connections --vpc-peering-connection-ids %s); only active carries traffic", pi.ID, pi.ID)
+		h.Fix = fmt.Sprintf("check the status of %s once it exists (aws ec2 describe-vpc-peering-connections --vpc-peering-connection-ids %s, or the accept_status Terraform shows after apply); only active carries traffic", pi.ID, pi.ID)
 	}
 	w.add(h)
 	return w.deliverLocal(pkt, nil, far)
