@@ -37,6 +37,9 @@ type groups struct {
 	// inline is, by group, how many of its first rules come from the
 	// inline blocks its configuration writes
 	inline map[string]int
+	// deleted are, by group, the rules of the rule resources the plan
+	// deletes (deletedRules), nil until asked
+	deleted map[string][]sg.Rule
 }
 
 // readGroup reads an aws_security_group or aws_default_security_group.
