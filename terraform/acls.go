@@ -17,7 +17,11 @@ import (
 // configuration leaves the inline blocks of a direction out keeps the
 // entries AWS holds, which its planned values show, less those an
 // aws_network_acl_rule the plan deletes removes, and each entry of an
-// aws_network_acl_rule of the plan once (computed.go).
+// aws_network_acl_rule of the plan once (computed.go). An
+// aws_default_network_acl's ingress and egress are not Computed: its
+// entries are the ones it plans, left out or not (writesInline). An
+// aws_network_acl_rule the plan deletes removes the entry of its number
+// and direction that configured blocks also write (deletedEntry).
 
 // acls is the network ACLs being assembled, in plan order.
 type acls struct {

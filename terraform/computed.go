@@ -19,7 +19,10 @@ import (
 // replaces gave is taken away. And a standalone rule on a group or ACL
 // whose configuration writes inline blocks of its direction, the mix the
 // provider documents as a conflict, is revoked by the group's or ACL's
-// update when the update's values lack it.
+// update when the update's values lack it (an aws_default_network_acl's
+// blocks are always its configuration's: writesInline). A rule resource
+// the plan deletes revokes its permission whoever else writes it
+// (revokedByDelete, deletedEntry).
 
 // inlineAttr is the inline block attribute of direction dir.
 func inlineAttr(dir flow.Direction) string {
@@ -66,6 +69,9 @@ func sameRule(a, b sg.Rule) bool {
 // mixWarning is the warning for a standalone rule resource in on the
 // group or ACL owner whose configuration writes inline blocks attr.
 func mixWarning(in, owner *instance, attr string) string {
+	if !owner.configured(attr) {
+		return fmt.Sprintf("%s: %s manages its %s entries (they are not Computed: left out, they are planned empty), which the provider documents as incompatible with aws_network_acl_rule (its update deletes what its %s leaves out): write the entries one way", in.addr, owner.addr, attr, attr)
+	}
 	return fmt.Sprintf("%s: %s writes inline %s blocks too, which the provider documents as a conflict (its update revokes what the blocks leave out): write the rules one way", in.addr, owner.addr, attr)
 }
 
@@ -299,7 +305,7 @@ func (r *reader) standaloneEntry(in *instance, a *nacl.ACL, e nacl.Entry, sure b
 		r.rep.Warnings = append(r.rep.Warnings, adoptionRemovesWarning(in, owner))
 		return false
 	}
-	if owner == nil || owner.cfg == nil || !owner.configured(attr) {
+	if owner == nil || owner.cfg == nil || !owner.writesInline(attr) {
 		if !sure {
 			return true
 		}
