@@ -228,7 +228,7 @@ func (r *reader) revokedByDelete(in *instance, id string, rules []sg.Rule) []sg.
 		case in.updated() && r.sgs.byID[in.id] != nil:
 			out = append(out, r.maybeRule(in, fmt.Sprintf("%s (whether it holds its rule after apply: a rule resource the plan deletes revokes the same permission, in no set order with its update)", in.addr), rule))
 		default:
-			r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: a rule resource the plan deletes revokes the same permission (%s), which nothing adds back until the next apply: it is not in the model", in.addr, rule.Peer))
+			r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: a rule resource the plan deletes revokes the same permission (%s), which nothing adds back until the next apply: it is not in the model", in.addr, rule))
 		}
 	}
 	return out
