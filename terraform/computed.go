@@ -212,9 +212,10 @@ func (r *reader) goneRulesOf(keep func(*instance) bool) map[string][]sg.Rule {
 // resource that exists, or the inline blocks of group id that its
 // configuration writes), less those a rule resource the plan deletes
 // also names: AWS holds one permission, and the delete revokes it, which
-// nothing puts back until the next apply. When in is a group whose
-// update may write the permission again, in no set order with the
-// delete, such a rule is one whose match is unknown.
+// nothing puts back until the next apply. When in is updated (a group
+// whose update may write the permission again, a rule modified in
+// place), in no set order with the delete, such a rule is one whose
+// match is unknown.
 func (r *reader) revokedByDelete(in *instance, id string, rules []sg.Rule) []sg.Rule {
 	deleted := r.deletedRules()[id]
 	if len(deleted) == 0 {
@@ -225,8 +226,8 @@ func (r *reader) revokedByDelete(in *instance, id string, rules []sg.Rule) []sg.
 		switch {
 		case !slices.ContainsFunc(deleted, func(b sg.Rule) bool { return sameRule(rule, b) }):
 			out = append(out, rule)
-		case in.updated() && r.sgs.byID[in.id] != nil:
-			out = append(out, r.maybeRule(in, fmt.Sprintf("%s (whether it holds its rule after apply: a rule resource the plan deletes revokes the same permission, in no set order with its update)", in.addr), rule))
+		case in.updated():
+			out = append(out, r.maybeRule(in, fmt.Sprintf("%s (whether AWS holds its rule after apply: a rule resource the plan deletes revokes the same permission, in no set order with its update)", in.addr), rule))
 		default:
 			r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: a rule resource the plan deletes revokes the same permission (%s), which nothing adds back until the next apply: it is not in the model", in.addr, rule))
 		}

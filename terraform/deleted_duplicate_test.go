@@ -21,7 +21,8 @@ func TestDeletedRuleDuplicatesKept(t *testing.T) {
 		name    string
 		acl     bool
 		import_ bool
-		updated bool
+		updated bool // the owner is updated in place
+		ruleUpd bool // the kept rule resource is updated in place
 		deleted planRes
 		want    reach.Outcome
 	}{
@@ -31,6 +32,7 @@ func TestDeletedRuleDuplicatesKept(t *testing.T) {
 		{name: "acl: deleted aws_network_acl_rule with the number of a configured inline entry", acl: true, deleted: aclRule(90, 22, false), want: reach.Unreachable},
 		{name: "acl updated: its update may write it again, in no set order", acl: true, updated: true, deleted: aclRule(90, 22, false), want: reach.Indeterminate},
 		{name: "import of the new rule without a removed block for the old", import_: true, deleted: sshRule(), want: reach.Unreachable},
+		{name: "a kept rule updated in place, in no set order with the delete", import_: true, ruleUpd: true, deleted: sshRule(), want: reach.Indeterminate},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rs := existingPublicNet(false, sgBlock(22)) // group ingress configured: tcp/22 from 0.0.0.0/0
@@ -55,6 +57,13 @@ func TestDeletedRuleDuplicatesKept(t *testing.T) {
 						}
 					}
 				}
+			}
+			if tc.ruleUpd {
+				b := map[string]any{"description": "old"}
+				for k, v := range sshVPCRule().values {
+					b[k] = v
+				}
+				before = map[string]map[string]any{"aws_vpc_security_group_ingress_rule.ssh": b}
 			}
 			plan := changePlan(t, before, nil, []planRes{tc.deleted}, rs...)
 			if tc.import_ {

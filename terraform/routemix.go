@@ -69,13 +69,19 @@ func (r *reader) inlineRoute(in *instance, at string, route reach.Route) (reach.
 // standaloneRoute returns route, that of the aws_route in on table rt
 // (owner its resource, nil when the plan does not manage it), as AWS holds
 // it after apply, and false when it holds none: as inlineRoute for an
-// aws_route that exists; and when the table's configuration writes route
+// aws_route that exists (one updated in place, in no set order with the
+// delete, is a route whose destination is unknown); and when the table's configuration writes route
 // blocks (the conflict, warned of), an update of the table deletes the
 // route of an aws_route that exists that its planned blocks lack: the
 // route is one whose destination is unknown when the blocks hold values
 // known only after apply; a route the blocks hold is there once.
 func (r *reader) standaloneRoute(in, owner *instance, rt *reach.RouteTable, route reach.Route) (reach.Route, bool) {
 	if !in.created() && r.deletedRoute(rt.ID, route) {
+		if in.updated() {
+			route.Unknown = fmt.Sprintf("%s (whether AWS holds its route after apply: an aws_route the plan deletes removes its destination, in no set order with its update)", in.addr)
+			r.rep.Warnings = append(r.rep.Warnings, route.Unknown+": the lookups in the table it could change are indeterminate")
+			return route, true
+		}
 		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: an aws_route the plan deletes removes the route to %s, which nothing adds back until the next apply: it is not in the model", in.addr, routeKey(route)))
 		return route, false
 	}
