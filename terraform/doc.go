@@ -331,8 +331,9 @@
 //     table that exists, or a rule resource or aws_route that exists (one
 //     imported for it without a removed block for the old): nothing adds
 //     it back until the next apply, so it is left out, with a warning.
-//     When the owner's update may write it again, in no set order with
-//     the delete, it is a rule, entry or route whose match is unknown, so
+//     When the owner's update may write it again, or a rule resource or
+//     aws_route updated in place names it, in no set order with the
+//     delete, it is a rule, entry or route whose match is unknown, so
 //     the queries it could decide are indeterminate.
 //   - A standalone rule on a group or ACL whose configuration writes
 //     inline blocks of its direction (or on an aws_default_network_acl,
