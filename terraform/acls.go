@@ -17,7 +17,11 @@ import (
 // configuration leaves the inline blocks of a direction out keeps the
 // entries AWS holds, which its planned values show, less those an
 // aws_network_acl_rule the plan deletes removes, and each entry of an
-// aws_network_acl_rule of the plan once (computed.go).
+// aws_network_acl_rule of the plan once (computed.go). An
+// aws_default_network_acl's ingress and egress are not Computed: its
+// entries are the ones it plans, left out or not (writesInline). An
+// aws_network_acl_rule the plan deletes removes the entry of its number
+// and direction that configured blocks also write (deletedEntry).
 
 // acls is the network ACLs being assembled, in plan order.
 type acls struct {
@@ -30,6 +34,9 @@ type acls struct {
 	// direction) the inline blocks its configuration writes give it, and
 	// those its aws_network_acl_rule resources give it
 	inline, standalone map[string]map[entryKey]bool
+	// deleted are, by ACL, the entries of the aws_network_acl_rule
+	// resources the plan deletes (deletedEntry), nil until asked
+	deleted map[string]map[entryKey]bool
 	// computed are, by ACL, the subnets only its computed subnet_ids
 	// (which its configuration leaves out) give it: where AWS had them
 	computed map[string][]string
@@ -66,6 +73,14 @@ func (r *reader) readACL(in *instance) {
 				return
 			}
 			inline[entryKey{e.Number, dir}] = true
+			if !in.created() && r.deletedEntry(acl.ID, e) {
+				if !in.updated() {
+					r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: an aws_network_acl_rule the plan deletes removes entry %d of %s, which nothing adds back until the next apply: it is not in the model", in.addr, e.Number, at))
+					return
+				}
+				u.cidr, u.v6 = true, e.CIDR.Addr().Is6()
+				u.what = fmt.Sprintf("%s %s (whether it holds the entry after apply: an aws_network_acl_rule the plan deletes removes it, in no set order with its update)", in.addr, at)
+			}
 			r.addEntry(&acl, e, u)
 		}
 	})

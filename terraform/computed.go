@@ -19,7 +19,10 @@ import (
 // replaces gave is taken away. And a standalone rule on a group or ACL
 // whose configuration writes inline blocks of its direction, the mix the
 // provider documents as a conflict, is revoked by the group's or ACL's
-// update when the update's values lack it.
+// update when the update's values lack it (an aws_default_network_acl's
+// blocks are always its configuration's: writesInline). A rule resource
+// the plan deletes revokes its permission whoever else writes it
+// (revokedByDelete, deletedEntry).
 
 // inlineAttr is the inline block attribute of direction dir.
 func inlineAttr(dir flow.Direction) string {
@@ -66,6 +69,9 @@ func sameRule(a, b sg.Rule) bool {
 // mixWarning is the warning for a standalone rule resource in on the
 // group or ACL owner whose configuration writes inline blocks attr.
 func mixWarning(in, owner *instance, attr string) string {
+	if !owner.configured(attr) {
+		return fmt.Sprintf("%s: %s manages its %s entries (they are not Computed: left out, they are planned empty), which the provider documents as incompatible with aws_network_acl_rule (its update deletes what its %s leaves out): write the entries one way", in.addr, owner.addr, attr, attr)
+	}
 	return fmt.Sprintf("%s: %s writes inline %s blocks too, which the provider documents as a conflict (its update revokes what the blocks leave out): write the rules one way", in.addr, owner.addr, attr)
 }
 
@@ -78,6 +84,9 @@ func mixWarning(in, owner *instance, attr string) string {
 // after apply; a rule the blocks hold is there once.
 func (r *reader) standaloneRules(in *instance, g *sg.Group, dir flow.Direction, rules []sg.Rule) []sg.Rule {
 	owner, attr := r.byAdr[g.ID], inlineAttr(dir)
+	if !in.created() {
+		rules = r.revokedByDelete(in, g.ID, rules)
+	}
 	inline := g.Rules[:r.sgs.inline[g.ID]]
 	held := func(rule sg.Rule) bool {
 		return slices.ContainsFunc(inline, func(b sg.Rule) bool { return sameRule(rule, b) })
@@ -153,9 +162,27 @@ var standaloneRuleTypes = []string{"aws_security_group_rule", "aws_vpc_security_
 // plan deletes, replaces or updates in place had (its before values), by
 // the model ID of its group: AWS revokes or changes them at apply.
 func (r *reader) goneRules() map[string][]sg.Rule {
+	return r.goneRulesOf(func(*instance) bool { return true })
+}
+
+// deletedRules returns, as goneRules, the rules of the security group
+// rule resources the plan deletes and does not create again: AWS revokes
+// each permission at apply, whoever else names it (revokedByDelete).
+func (r *reader) deletedRules() map[string][]sg.Rule {
+	if r.sgs.deleted == nil {
+		r.sgs.deleted = r.goneRulesOf(func(in *instance) bool { return in.action.Delete() })
+	}
+	return r.sgs.deleted
+}
+
+// goneRulesOf is goneRules for the resources keep takes.
+func (r *reader) goneRulesOf(keep func(*instance) bool) map[string][]sg.Rule {
 	out := map[string][]sg.Rule{}
 	r.quietly(func() {
 		for _, in := range r.goneOf("aws_security_group_rule") {
+			if !keep(in) {
+				continue
+			}
 			g := r.groupOf(in, "security_group_id")
 			typ, _ := in.values["type"].(string)
 			if g == nil || typ != "ingress" && typ != "egress" {
@@ -169,12 +196,42 @@ func (r *reader) goneRules() map[string][]sg.Rule {
 		}
 		for _, typ := range []string{"aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"} {
 			for _, in := range r.goneOf(typ) {
+				if !keep(in) {
+					continue
+				}
 				if g, rule, ok := r.vpcGroupRule(in); ok && g != nil {
 					out[g.ID] = append(out[g.ID], rule)
 				}
 			}
 		}
 	})
+	return out
+}
+
+// revokedByDelete returns rules, the rules of in (a standalone rule
+// resource that exists, or the inline blocks of group id that its
+// configuration writes), less those a rule resource the plan deletes
+// also names: AWS holds one permission, and the delete revokes it, which
+// nothing puts back until the next apply. When in is updated (a group
+// whose update may write the permission again, a rule modified in
+// place), in no set order with the delete, such a rule is one whose
+// match is unknown.
+func (r *reader) revokedByDelete(in *instance, id string, rules []sg.Rule) []sg.Rule {
+	deleted := r.deletedRules()[id]
+	if len(deleted) == 0 {
+		return rules
+	}
+	var out []sg.Rule
+	for _, rule := range rules {
+		switch {
+		case !slices.ContainsFunc(deleted, func(b sg.Rule) bool { return sameRule(rule, b) }):
+			out = append(out, rule)
+		case in.updated():
+			out = append(out, r.maybeRule(in, fmt.Sprintf("%s (whether AWS holds its rule after apply: a rule resource the plan deletes revokes the same permission, in no set order with its update)", in.addr), rule))
+		default:
+			r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: a rule resource the plan deletes revokes the same permission (%s), which nothing adds back until the next apply: it is not in the model", in.addr, rule))
+		}
+	}
 	return out
 }
 
@@ -186,6 +243,11 @@ func (r *reader) settleGroups() {
 	gone := r.goneRules()
 	for _, id := range r.sgs.list {
 		g := r.sgs.byID[id]
+		if owner, n := r.byAdr[id], r.sgs.inline[id]; owner != nil && !owner.created() && n > 0 {
+			inline := r.revokedByDelete(owner, id, slices.Clone(g.Rules[:n]))
+			g.Rules = append(inline, g.Rules[n:]...)
+			r.sgs.inline[id] = len(inline)
+		}
 		var kept []sg.Rule
 		for _, rule := range r.sgs.planned[id] {
 			same := func(b sg.Rule) bool { return sameRule(rule, b) }
@@ -227,6 +289,10 @@ type pendingEntry struct {
 func (r *reader) standaloneEntry(in *instance, a *nacl.ACL, e nacl.Entry, sure bool) bool {
 	key := entryKey{e.Number, e.Direction}
 	owner, attr := r.byAdr[a.ID], inlineAttr(e.Direction)
+	if !in.created() && r.deletedEntry(a.ID, e) {
+		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: an aws_network_acl_rule the plan deletes removes entry %d of this direction, which nothing adds back until the next apply: it is not in the model", in.addr, e.Number))
+		return false
+	}
 	if r.unorderedAdoption(in, owner, "network_acl_id") {
 		if r.acls.inline[a.ID][key] {
 			return false // the ACL's blocks hold an entry of that number: theirs stands
@@ -240,7 +306,7 @@ func (r *reader) standaloneEntry(in *instance, a *nacl.ACL, e nacl.Entry, sure b
 		r.rep.Warnings = append(r.rep.Warnings, adoptionRemovesWarning(in, owner))
 		return false
 	}
-	if owner == nil || owner.cfg == nil || !owner.configured(attr) {
+	if owner == nil || owner.cfg == nil || !owner.writesInline(attr) {
 		if !sure {
 			return true
 		}
@@ -272,8 +338,38 @@ func (r *reader) standaloneEntry(in *instance, a *nacl.ACL, e nacl.Entry, sure b
 // aws_network_acl_rule of the plan gives it (one entry per number and
 // direction: the rule's values are those after apply).
 func (r *reader) settleACLs() {
+	gone := r.goneEntries(func(*instance) bool { return true })
+	for _, id := range r.acls.list {
+		for _, p := range r.acls.planned[id] {
+			key := entryKey{p.e.Number, p.e.Direction}
+			if !gone[id][key] && !r.acls.standalone[id][key] {
+				r.addEntry(r.acls.acls[id], p.e, p.u)
+			}
+		}
+	}
+}
+
+// deletedEntry reports whether an aws_network_acl_rule the plan deletes
+// (and does not create again) names entry e of ACL id:
+// DeleteNetworkAclEntry removes the entry of its number and direction
+// whoever else writes it (an inline block of a configuration that keeps
+// it, an aws_network_acl_rule imported), and nothing puts it back until
+// the next apply.
+func (r *reader) deletedEntry(id string, e nacl.Entry) bool {
+	if r.acls.deleted == nil {
+		r.acls.deleted = r.goneEntries(func(in *instance) bool { return in.action.Delete() })
+	}
+	return r.acls.deleted[id][entryKey{e.Number, e.Direction}]
+}
+
+// goneEntries returns, by ACL, the entries of the aws_network_acl_rule
+// resources the plan deletes or replaces that keep takes.
+func (r *reader) goneEntries(keep func(*instance) bool) map[string]map[entryKey]bool {
 	gone := map[string]map[entryKey]bool{}
 	for _, in := range r.goneOf("aws_network_acl_rule") {
+		if !keep(in) {
+			continue
+		}
 		t := r.byID[fmt.Sprint(in.values["network_acl_id"])]
 		n, ok := number_(in, "rule_number")
 		if t == nil || !ok {
@@ -288,14 +384,7 @@ func (r *reader) settleACLs() {
 		}
 		gone[t.id][entryKey{int(n), dir}] = true
 	}
-	for _, id := range r.acls.list {
-		for _, p := range r.acls.planned[id] {
-			key := entryKey{p.e.Number, p.e.Direction}
-			if !gone[id][key] && !r.acls.standalone[id][key] {
-				r.addEntry(r.acls.acls[id], p.e, p.u)
-			}
-		}
-	}
+	return gone
 }
 
 // computedSubnets returns subnets, the computed subnet_ids of the ACL in

@@ -92,6 +92,26 @@ func aclRule(n, port int, deny bool) planRes {
 		exprs: map[string]any{"network_acl_id": "acl-main"}}
 }
 
+// pubACL is an aws_network_acl acl-pub of subnet-1 in existingPublicNet
+// (its subnet_ids configured), with the ingress entries given and
+// allowing everything out.
+func pubACL(ingress ...any) planRes {
+	allow := []any{aclBlock(100, 0)}
+	return planRes{typ: "aws_network_acl", name: "pub", values: map[string]any{"id": "acl-pub", "vpc_id": "vpc-1", "subnet_ids": []any{"subnet-1"},
+		"ingress": ingress, "egress": allow}, exprs: map[string]any{"vpc_id": "vpc-1", "subnet_ids": []string{}, "ingress": []string{}, "egress": []string{}}}
+}
+
+// onPubACL is rule, an aws_network_acl_rule, on acl-pub (pubACL).
+func onPubACL(rule planRes) planRes {
+	v := map[string]any{}
+	for k, x := range rule.values {
+		v[k] = x
+	}
+	v["network_acl_id"] = "acl-pub"
+	rule.values, rule.exprs = v, map[string]any{"network_acl_id": "acl-pub"}
+	return rule
+}
+
 // TestKeptInlineRules: a security group or network ACL that exists and
 // whose configuration leaves its inline blocks of a direction out keeps
 // what AWS holds, which its planned values show (ingress and egress are
@@ -149,11 +169,19 @@ func TestKeptInlineRules(t *testing.T) {
 			addr := "aws_security_group.web"
 			owner := &rs[5]
 			if tc.acl {
-				rs = existingPublicNet(false)
-				addr, owner = "aws_default_network_acl.main", &rs[3]
-				owner.values["ingress"] = []any{aclBlock(90, 22)}
+				// aws_network_acl, whose ingress and egress are Computed
+				// (aws_default_network_acl's are not:
+				// TestDefaultACLEntriesNotComputed)
+				rs = append(existingPublicNet(false), pubACL(aclBlock(90, 22)))
+				addr, owner = "aws_network_acl.pub", &rs[len(rs)-1]
+				for i := range tc.deleted {
+					tc.deleted[i] = onPubACL(tc.deleted[i])
+				}
+				for i := range tc.extra {
+					tc.extra[i] = onPubACL(tc.extra[i])
+				}
 			}
-			owner.exprs = map[string]any{"egress": []string{}}
+			owner.exprs = map[string]any{"egress": []string{}, "vpc_id": "vpc-1", "subnet_ids": []string{}}
 			for k, v := range tc.exprs {
 				owner.exprs[k] = v
 			}

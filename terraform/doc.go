@@ -337,11 +337,11 @@
 //     it nor the prior state holds one), the table holds a route of
 //     unknown destination ([reach.Route.Unknown]): the lookups the routes
 //     could change are indeterminate, and a warning says so. A security
-//     group or network ACL that exists and whose configuration leaves its
-//     inline blocks of a direction out (no ingress or egress expression)
-//     keeps the rules AWS holds, which its planned values show (ingress
-//     and egress are Optional and Computed: only ingress = [] removes
-//     them), less those a standalone rule resource (aws_security_group_rule,
+//     group or aws_network_acl that exists and whose configuration leaves
+//     its inline blocks of a direction out (no ingress or egress
+//     expression) keeps the rules AWS holds, which its planned values
+//     show (ingress and egress are Optional and Computed: only
+//     ingress = [] removes them), less those a standalone rule resource (aws_security_group_rule,
 //     aws_vpc_security_group_ingress_rule or _egress_rule,
 //     aws_network_acl_rule) the plan deletes or replaces had; a
 //     standalone rule of the plan counts once (an ACL entry by its rule
@@ -351,15 +351,36 @@
 //     [ErrUnknownValue] naming the attribute. Terraform removes the allow-all outbound rule AWS gives a new group,
 //     so a new group holds only the rules the plan gives it, and so does
 //     an aws_default_security_group or aws_default_network_acl the plan
-//     adopts (creates), as the provider revokes what it held.
+//     adopts (creates), as the provider revokes what it held. An
+//     aws_default_network_acl's ingress and egress are not Computed (the
+//     provider: "We want explicit management of Rules here"): left out,
+//     they are planned empty, its entries are those it plans, and its
+//     update deletes the entries AWS holds that they lack, an
+//     aws_network_acl_rule's included (below).
+//   - A standalone rule resource (aws_security_group_rule,
+//     aws_vpc_security_group_ingress_rule or _egress_rule,
+//     aws_network_acl_rule) or aws_route the plan deletes (and does not
+//     create again) removes its permission, entry (its rule number and
+//     direction) or route (its destination) from AWS, whoever else
+//     writes it: the configured inline blocks of a group, ACL or route
+//     table that exists, or a rule resource or aws_route that exists (one
+//     imported for it without a removed block for the old): nothing adds
+//     it back until the next apply, so it is left out, with a warning.
+//     When the owner's update may write it again, or a rule resource or
+//     aws_route updated in place names it, in no set order with the
+//     delete, it is a rule, entry or route whose match is unknown, so
+//     the queries it could decide are indeterminate.
 //   - A standalone rule on a group or ACL whose configuration writes
-//     inline blocks of its direction is the mix the provider documents as
-//     a conflict, and a warning says so. The update of a group or ACL
-//     that exists revokes what its configured blocks lack, so a rule
-//     resource that exists (the plan does not create it after the update)
-//     and that the update's planned blocks lack is left out, with a
-//     warning; when those blocks hold a value known only after apply, it
-//     is a rule or entry whose match is unknown ("aws_security_group_rule.ssh
+//     inline blocks of its direction (or on an aws_default_network_acl,
+//     whatever its configuration writes), or an aws_route on a route
+//     table whose configuration writes its route blocks, is the mix the
+//     provider documents as a conflict, and a warning says so. The update
+//     of a group, ACL or route table that exists revokes what its
+//     configured blocks lack, so a rule resource or aws_route that exists
+//     (the plan does not create it after the update) and that the
+//     update's planned blocks lack is left out, with a warning; when
+//     those blocks hold a value known only after apply, it is a rule,
+//     entry or route whose match is unknown ("aws_security_group_rule.ssh
 //     (whether the update of aws_security_group.web keeps it ...)"), so
 //     the queries it could decide are indeterminate.
 //   - An aws_default_security_group or aws_default_network_acl the plan

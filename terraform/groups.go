@@ -17,7 +17,8 @@ import (
 // out keeps the rules AWS holds, which its planned values show (ingress
 // and egress are Optional and Computed: only ingress = [] removes them),
 // less those a standalone rule resource the plan deletes revokes
-// (computed.go). Terraform removes the allow-all outbound rule AWS gives
+// (computed.go), which revokes a permission the configured blocks also
+// write too (revokedByDelete). Terraform removes the allow-all outbound rule AWS gives
 // a new group, so a new group has only the rules the plan gives it.
 
 var groupTypes = []string{"aws_security_group", "aws_default_security_group"}
@@ -37,6 +38,9 @@ type groups struct {
 	// inline is, by group, how many of its first rules come from the
 	// inline blocks its configuration writes
 	inline map[string]int
+	// deleted are, by group, the rules of the rule resources the plan
+	// deletes (deletedRules), nil until asked
+	deleted map[string][]sg.Rule
 }
 
 // readGroup reads an aws_security_group or aws_default_security_group.
@@ -71,11 +75,12 @@ func (r *reader) readGroup(in *instance) {
 // ("ingress[2].") and its direction: the blocks its configuration sets,
 // and, planned, those of an attribute it leaves out on a resource that
 // exists, which its planned values show as AWS holds them (the attribute
-// is Optional and Computed: AWS keeps them).
+// is Optional and Computed: AWS keeps them; but an
+// aws_default_network_acl's are not Computed: writesInline).
 func (r *reader) eachInline(in *instance, do func(sub *instance, at string, dir flow.Direction, planned bool)) {
 	for _, dir := range []flow.Direction{flow.Inbound, flow.Outbound} {
 		attr := inlineAttr(dir)
-		planned := !in.configured(attr)
+		planned := !in.writesInline(attr)
 		if planned && in.created() {
 			continue // a new resource's: the plan gives it none
 		}

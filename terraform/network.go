@@ -45,6 +45,9 @@ type network struct {
 	// kept are, per route table, the routes AWS keeps in a table that
 	// exists and whose configuration leaves route out (keptroutes.go)
 	kept map[string][]reach.Route
+	// deleted are, per route table, the destinations (routeKey) of the
+	// aws_route resources the plan deletes (deletedRoute), nil until asked
+	deleted map[string]map[string]bool
 }
 
 func newNetwork() *network {
@@ -199,8 +202,11 @@ func (r *reader) readRouteTable(in *instance) {
 	}
 	for i, b := range routes {
 		sub := r.inlineBlock(in, "route", i, len(routes), b)
-		if route, ok := r.route(sub, fmt.Sprintf("route[%d].", i), "cidr_block", "ipv6_cidr_block", "destination_prefix_list_id"); ok {
-			rt.Routes = append(rt.Routes, route)
+		at := fmt.Sprintf("route[%d].", i)
+		if route, ok := r.route(sub, at, "cidr_block", "ipv6_cidr_block", "destination_prefix_list_id"); ok {
+			if route, ok = r.inlineRoute(in, at, route); ok { // routemix.go
+				rt.Routes = append(rt.Routes, route)
+			}
 		}
 	}
 }
@@ -398,6 +404,9 @@ func (r *reader) readRoute(in *instance) {
 		return
 	}
 	if route, ok := r.route(in, "", "destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id"); ok {
+		if route, ok = r.standaloneRoute(in, owner, rt, route); !ok { // routemix.go
+			return
+		}
 		if r.unorderedAdoption(in, owner, "route_table_id") {
 			what := routeAdoptionWhat(in, owner)
 			route.Unknown = what

@@ -541,6 +541,17 @@ func (in *instance) configured(attr string) bool {
 	return ok
 }
 
+// writesInline reports whether the inline blocks attr (ingress, egress)
+// of in are what its configuration writes, rather than what AWS holds:
+// those its configuration sets; and both of an aws_default_network_acl
+// that the plan does not forget, whose ingress and egress are not
+// Computed (the provider: "We want explicit management of Rules here"),
+// so that leaving them out plans them empty and the update deletes the
+// entries AWS holds, an aws_network_acl_rule's included.
+func (in *instance) writesInline(attr string) bool {
+	return in.configured(attr) || in.typ == "aws_default_network_acl" && !in.forgotten()
+}
+
 // references returns the references the configuration of in writes for
 // attribute attr, nil when none.
 func (in *instance) references(attr string) []string {

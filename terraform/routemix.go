@@ -1,0 +1,108 @@
+package terraform
+
+import (
+	"fmt"
+
+	"github.com/reachsim/reachsim/reach"
+)
+
+// Route tables and the aws_route resources on them. The provider
+// documents writing a table's route blocks beside aws_route resources on
+// it as a conflict ("will overwrite rules"): an update of the table
+// deletes the routes its old route set holds and its new one lacks, an
+// aws_route's included. And DeleteRoute, the delete of an aws_route,
+// removes the route of its destination whoever else writes it (the
+// table's route blocks, an aws_route imported for it): nothing puts it
+// back until the next apply.
+
+// deletedRoute reports whether an aws_route the plan deletes (and does
+// not create again) has the destination of route in table id (a model
+// ID).
+func (r *reader) deletedRoute(id string, route reach.Route) bool {
+	key := routeKey(route)
+	if key == "" || route.Propagated {
+		return false
+	}
+	if r.net.deleted == nil {
+		r.net.deleted = map[string]map[string]bool{}
+		r.quietly(func() {
+			for _, g := range r.goneOf("aws_route") {
+				if !g.action.Delete() {
+					continue
+				}
+				t, _ := g.values["route_table_id"].(string)
+				if in := r.byID[t]; in != nil {
+					t = in.id
+				}
+				gr, ok := r.route(g, "", "destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id")
+				if k := routeKey(gr); ok && k != "" {
+					if r.net.deleted[t] == nil {
+						r.net.deleted[t] = map[string]bool{}
+					}
+					r.net.deleted[t][k] = true
+				}
+			}
+		})
+	}
+	return r.net.deleted[id][key]
+}
+
+// inlineRoute returns route, of block at of the route blocks the
+// configuration of table in writes, as AWS holds it after apply, and
+// false when it holds none: the delete of an aws_route of its
+// destination removes it from a table that exists; when the table's
+// update may write it again, in no set order with the delete, it is a
+// route whose destination is unknown.
+func (r *reader) inlineRoute(in *instance, at string, route reach.Route) (reach.Route, bool) {
+	if in.created() || !r.deletedRoute(in.id, route) {
+		return route, true
+	}
+	if in.updated() {
+		route.Unknown = fmt.Sprintf("%s %s (whether the table holds it after apply: an aws_route the plan deletes removes its destination, in no set order with the table's update)", in.addr, at)
+		r.rep.Warnings = append(r.rep.Warnings, route.Unknown+": the lookups in the table it could change are indeterminate")
+		return route, true
+	}
+	r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s %s: an aws_route the plan deletes removes the route to %s, which nothing adds back until the next apply: it is not in the model", in.addr, at, routeKey(route)))
+	return route, false
+}
+
+// standaloneRoute returns route, that of the aws_route in on table rt
+// (owner its resource, nil when the plan does not manage it), as AWS holds
+// it after apply, and false when it holds none: as inlineRoute for an
+// aws_route that exists (one updated in place, in no set order with the
+// delete, is a route whose destination is unknown); and when the table's configuration writes route
+// blocks (the conflict, warned of), an update of the table deletes the
+// route of an aws_route that exists that its planned blocks lack: the
+// route is one whose destination is unknown when the blocks hold values
+// known only after apply; a route the blocks hold is there once.
+func (r *reader) standaloneRoute(in, owner *instance, rt *reach.RouteTable, route reach.Route) (reach.Route, bool) {
+	if !in.created() && r.deletedRoute(rt.ID, route) {
+		if in.updated() {
+			route.Unknown = fmt.Sprintf("%s (whether AWS holds its route after apply: an aws_route the plan deletes removes its destination, in no set order with its update)", in.addr)
+			r.rep.Warnings = append(r.rep.Warnings, route.Unknown+": the lookups in the table it could change are indeterminate")
+			return route, true
+		}
+		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: an aws_route the plan deletes removes the route to %s, which nothing adds back until the next apply: it is not in the model", in.addr, routeKey(route)))
+		return route, false
+	}
+	if owner == nil || owner.cfg == nil || !owner.configured("route") {
+		return route, true
+	}
+	r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: %s writes route blocks too, which the provider documents as a conflict (its update deletes the routes the blocks leave out): write the routes one way", in.addr, owner.addr))
+	if in.created() || !owner.updated() {
+		return route, true
+	}
+	key := routeKey(route)
+	for _, b := range rt.Routes {
+		if key != "" && !b.Propagated && routeKey(b) == key {
+			return route, false // the table's blocks hold it: it is there once
+		}
+	}
+	if anyUnknown(attrUnknown(owner, "route")) {
+		route.Unknown = fmt.Sprintf("%s (whether the update of %s keeps it: its route blocks are known only after apply)", in.addr, owner.addr)
+		r.rep.Warnings = append(r.rep.Warnings, route.Unknown+": the lookups in the table it could change are indeterminate")
+		return route, true
+	}
+	r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: the update of %s deletes its route, which the route blocks lack: it is not in the model", in.addr, owner.addr))
+	return route, false
+}
