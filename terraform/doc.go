@@ -266,8 +266,10 @@
 //     a reference to the VPC's default_security_group_id or
 //     default_network_acl_id (see Links by reference). The main route table and default
 //     ACL of a VPC that exists already are in the plan only when it
-//     manages them; a subnet that would use them otherwise is an error
-//     (their routes and entries are not in the plan).
+//     manages them (an aws_main_route_table_association that the plan
+//     keeps or creates, naming a route table of the plan, makes that
+//     table the main one); a subnet that would use them otherwise is an
+//     error (their routes and entries are not in the plan).
 //   - A route table the plan creates, or an aws_default_route_table it
 //     adopts (creates: the provider removes every route the table holds,
 //     see below), whose configuration leaves its inline routes out (no
