@@ -437,7 +437,15 @@
 // primary_network_interface_id the plan does not know, with a group
 // that a deleted attachment on an interface the plan does not name
 // detached, has that group known only after apply
-// ([reach.Interface.GroupsUnknown]).
+// ([reach.Interface.GroupsUnknown]). An aws_network_interface_sg_attachment
+// on an interface whose groups the configuration writes inline (an
+// aws_instance's vpc_security_group_ids for its primary interface, an
+// aws_network_interface's security_groups) without the attached group is
+// the mix the provider documents as undefined (an update of the instance
+// or interface sets its groups to exactly its list, dropping the attached
+// one): the attached group is undecided, the interface's groups known
+// only in part ([reach.Interface.GroupsUnknown]), with a warning naming
+// both resources.
 //
 // # What is refused
 //
