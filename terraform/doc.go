@@ -329,6 +329,16 @@
 //     is a rule or entry whose match is unknown ("aws_security_group_rule.ssh
 //     (whether the update of aws_security_group.web keeps it ...)"), so
 //     the queries it could decide are indeterminate.
+//   - A standalone security group rule the plan creates with the
+//     permission (group, direction, protocol, ports, peer) of another
+//     rule resource the plan deletes, replaces or updates in place races
+//     with it: nothing orders the two, Terraform runs them in parallel,
+//     and where the create goes first AWS refuses it
+//     (InvalidPermission.Duplicate) and the other change then revokes the
+//     permission. The new rule is one whose match is unknown, so the
+//     queries it could decide are indeterminate, with a warning naming
+//     both resources (race.go). A replacement of one resource (delete,
+//     then create) is ordered.
 //   - An aws_default_security_group or aws_default_network_acl the plan
 //     adopts (creates) removes every rule or entry it does not list, so a
 //     standalone rule or entry the plan creates on it survives the apply

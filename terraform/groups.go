@@ -37,6 +37,10 @@ type groups struct {
 	// inline is, by group, how many of its first rules come from the
 	// inline blocks its configuration writes
 	inline map[string]int
+	// goneBy are, by group, the rules of the standalone rule resources
+	// the plan deletes, replaces or updates in place (race.go), nil until
+	// read
+	goneBy map[string][]goneRule
 }
 
 // readGroup reads an aws_security_group or aws_default_security_group.
@@ -344,7 +348,7 @@ func (r *reader) readGroupRule(in *instance) {
 		return
 	}
 	if g != nil {
-		g.Rules = append(g.Rules, r.standaloneRules(in, g, dir, r.blockRules(in, "", dir, g.ID))...)
+		g.Rules = append(g.Rules, r.racingRules(in, g, r.standaloneRules(in, g, dir, r.blockRules(in, "", dir, g.ID)))...) // race.go
 	}
 }
 
@@ -352,7 +356,7 @@ func (r *reader) readGroupRule(in *instance) {
 // _egress_rule: one peer each.
 func (r *reader) readVPCGroupRule(in *instance) {
 	if g, rule, ok := r.vpcGroupRule(in); ok && g != nil {
-		g.Rules = append(g.Rules, r.standaloneRules(in, g, rule.Direction, r.rulesOf(in, "", rule, []sg.Peer{rule.Peer}))...)
+		g.Rules = append(g.Rules, r.racingRules(in, g, r.standaloneRules(in, g, rule.Direction, r.rulesOf(in, "", rule, []sg.Peer{rule.Peer})))...) // race.go
 	}
 }
 
