@@ -474,6 +474,16 @@
 // [flow.ErrJSON] naming the path and the keys: the decoder would keep one
 // of the two values without a word.
 //
+// A plan whose apply fails is refused with an error wrapping
+// [ErrInvalidPlan] naming the resource, as the model would show what the
+// apply does not make: an aws_vpc_peering_connection created with
+// auto_accept and peer_region; an aws_network_acl_rule replaced with
+// create_before_destroy keeping its network ACL, rule number and
+// direction (AWS refuses the new entry while the old one stands:
+// NetworkAclEntryAlreadyExists); and a security group rule replaced with
+// create_before_destroy whose new rule holds a permission of the old one
+// (InvalidPermission.Duplicate).
+//
 // # Values known only after apply
 //
 // An ID is resolved by reference (above). An address AWS picks when it

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/sg"
 )
 
@@ -16,6 +17,13 @@ import (
 // holds the permission after apply; where the create goes first AWS
 // refuses it (InvalidPermission.Duplicate) and the delete then revokes
 // the permission. Whether the group holds it after apply is undecided.
+//
+// A replacement with create_before_destroy creates the new object while
+// the old one stands: where the two hold the same permission, or the same
+// ACL entry number and direction, AWS refuses the create
+// (InvalidPermission.Duplicate, NetworkAclEntryAlreadyExists), the apply
+// fails and the old object stays. Such a plan is refused, as other plans
+// whose apply fails are.
 
 // goneRule is a rule a standalone rule resource the plan deletes,
 // replaces or updates in place had (its before values), with that
@@ -73,8 +81,14 @@ func (r *reader) racingRules(in *instance, g *sg.Group, rules []sg.Rule) []sg.Ru
 	gone := r.goneRulesByGroup()[g.ID]
 	for i, rule := range rules {
 		for _, gr := range gone {
-			if gr.in.addr == in.addr || !sameRule(rule, gr.rule) {
+			if !sameRule(rule, gr.rule) {
 				continue
+			}
+			if gr.in.addr == in.addr {
+				if in.action.CreateBeforeDestroy() {
+					r.fail(in, "", "", ErrInvalidPlan, "the plan replaces this rule with create_before_destroy, and the new rule holds a permission of the old one (%s): AWS refuses the create while the old rule stands (InvalidPermission.Duplicate), so the apply fails and the old rule stays; drop create_before_destroy, or change the permission in two applies", gr.rule.Peer)
+				}
+				continue // delete, then create: ordered
 			}
 			what := fmt.Sprintf("%s (whether %s holds it after apply: the plan %s %s, of the same permission, in no set order with its create, which fails with InvalidPermission.Duplicate where it goes first, the permission then revoked)",
 				in.addr, g.ID, goneVerb(gr.in), gr.in.addr)
@@ -94,4 +108,33 @@ func goneVerb(in *instance) string {
 		return "updates"
 	}
 	return "deletes"
+}
+
+// cbdSameEntry reports, recording an error wrapping [ErrInvalidPlan],
+// whether in, an aws_network_acl_rule on ACL a, is replaced with
+// create_before_destroy keeping its ACL, rule number and direction: AWS
+// refuses the new entry while the old one stands
+// (NetworkAclEntryAlreadyExists), so the apply fails.
+func (r *reader) cbdSameEntry(in *instance, a *nacl.ACL) bool {
+	if a == nil || !in.action.CreateBeforeDestroy() || isUnknown(in.unknown, "egress") {
+		return false
+	}
+	n, ok := number_(in, "rule_number")
+	if !ok {
+		return false
+	}
+	egress, _ := in.values["egress"].(bool)
+	for _, g := range r.goneOf("aws_network_acl_rule") {
+		if g.addr != in.addr {
+			continue
+		}
+		t := r.byID[fmt.Sprint(g.values["network_acl_id"])]
+		gn, ok := number_(g, "rule_number")
+		gEgress, _ := g.values["egress"].(bool)
+		if t != nil && t.id == a.ID && ok && gn == n && gEgress == egress {
+			r.fail(in, "rule_number", fmt.Sprint(n), ErrInvalidPlan, "the plan replaces this rule with create_before_destroy, keeping its network ACL, rule number and direction: AWS refuses the new entry while the old one stands (NetworkAclEntryAlreadyExists), so the apply fails and the old entry stays; give the new rule another rule_number, or drop create_before_destroy")
+			return true
+		}
+	}
+	return false
 }
