@@ -227,6 +227,9 @@ func (r *reader) aclOf(in *instance, attr string) *nacl.ACL {
 // first (standaloneEntry).
 func (r *reader) readACLRule(in *instance) {
 	a := r.aclOf(in, "network_acl_id")
+	if r.cbdSameEntry(in, a) { // race.go
+		return
+	}
 	dirs := []flow.Direction{flow.Inbound}
 	switch {
 	case isUnknown(in.unknown, "egress"):

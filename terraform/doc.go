@@ -301,8 +301,10 @@
 //     a reference to the VPC's default_security_group_id or
 //     default_network_acl_id (see Links by reference). The main route table and default
 //     ACL of a VPC that exists already are in the plan only when it
-//     manages them; a subnet that would use them otherwise is an error
-//     (their routes and entries are not in the plan).
+//     manages them (an aws_main_route_table_association that the plan
+//     keeps or creates, naming a route table of the plan, makes that
+//     table the main one); a subnet that would use them otherwise is an
+//     error (their routes and entries are not in the plan).
 //   - A route table the plan creates, or an aws_default_route_table it
 //     adopts (creates: the provider removes every route the table holds,
 //     see below), whose configuration leaves its inline routes out (no
@@ -383,6 +385,16 @@
 //     entry or route whose match is unknown ("aws_security_group_rule.ssh
 //     (whether the update of aws_security_group.web keeps it ...)"), so
 //     the queries it could decide are indeterminate.
+//   - A standalone security group rule the plan creates with the
+//     permission (group, direction, protocol, ports, peer) of another
+//     rule resource the plan deletes, replaces or updates in place races
+//     with it: nothing orders the two, Terraform runs them in parallel,
+//     and where the create goes first AWS refuses it
+//     (InvalidPermission.Duplicate) and the other change then revokes the
+//     permission. The new rule is one whose match is unknown, so the
+//     queries it could decide are indeterminate, with a warning naming
+//     both resources (race.go). A replacement of one resource (delete,
+//     then create) is ordered.
 //   - An aws_default_security_group or aws_default_network_acl the plan
 //     adopts (creates) removes every rule or entry it does not list, so a
 //     standalone rule or entry the plan creates on it survives the apply
@@ -491,7 +503,15 @@
 // primary_network_interface_id the plan does not know, with a group
 // that a deleted attachment on an interface the plan does not name
 // detached, has that group known only after apply
-// ([reach.Interface.GroupsUnknown]).
+// ([reach.Interface.GroupsUnknown]). An aws_network_interface_sg_attachment
+// on an interface whose groups the configuration writes inline (an
+// aws_instance's vpc_security_group_ids for its primary interface, an
+// aws_network_interface's security_groups) without the attached group is
+// the mix the provider documents as undefined (an update of the instance
+// or interface sets its groups to exactly its list, dropping the attached
+// one): the attached group is undecided, the interface's groups known
+// only in part ([reach.Interface.GroupsUnknown]), with a warning naming
+// both resources.
 //
 // # What is refused
 //
@@ -509,6 +529,16 @@
 // values and tags keep such keys apart), is refused with an error wrapping
 // [flow.ErrJSON] naming the path and the keys: the decoder would keep one
 // of the two values without a word.
+//
+// A plan whose apply fails is refused with an error wrapping
+// [ErrInvalidPlan] naming the resource, as the model would show what the
+// apply does not make: an aws_vpc_peering_connection created with
+// auto_accept and peer_region; an aws_network_acl_rule replaced with
+// create_before_destroy keeping its network ACL, rule number and
+// direction (AWS refuses the new entry while the old one stands:
+// NetworkAclEntryAlreadyExists); and a security group rule replaced with
+// create_before_destroy whose new rule holds a permission of the old one
+// (InvalidPermission.Duplicate).
 //
 // # Values known only after apply
 //

@@ -41,6 +41,10 @@ type groups struct {
 	// deleted are, by group, the rules of the rule resources the plan
 	// deletes (deletedRules), nil until asked
 	deleted map[string][]sg.Rule
+	// goneBy are, by group, the rules of the standalone rule resources
+	// the plan deletes, replaces or updates in place (race.go), nil until
+	// read
+	goneBy map[string][]goneRule
 }
 
 // readGroup reads an aws_security_group or aws_default_security_group.
@@ -349,7 +353,7 @@ func (r *reader) readGroupRule(in *instance) {
 		return
 	}
 	if g != nil {
-		g.Rules = append(g.Rules, r.standaloneRules(in, g, dir, r.blockRules(in, "", dir, g.ID))...)
+		g.Rules = append(g.Rules, r.racingRules(in, g, r.standaloneRules(in, g, dir, r.blockRules(in, "", dir, g.ID)))...) // race.go
 	}
 }
 
@@ -357,7 +361,7 @@ func (r *reader) readGroupRule(in *instance) {
 // _egress_rule: one peer each.
 func (r *reader) readVPCGroupRule(in *instance) {
 	if g, rule, ok := r.vpcGroupRule(in); ok && g != nil {
-		g.Rules = append(g.Rules, r.standaloneRules(in, g, rule.Direction, r.rulesOf(in, "", rule, []sg.Peer{rule.Peer}))...)
+		g.Rules = append(g.Rules, r.racingRules(in, g, r.standaloneRules(in, g, rule.Direction, r.rulesOf(in, "", rule, []sg.Peer{rule.Peer})))...) // race.go
 	}
 }
 

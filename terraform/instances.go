@@ -411,9 +411,42 @@ func (r *reader) readSGAttachment(in *instance) {
 	if open {
 		r.groupsUnknown(in, it, "security_group_id")
 	}
-	if g != "" {
-		it.Groups = appendID(it.Groups, g)
+	if g == "" {
+		return
 	}
+	if owner, attr := r.inlineGroupsOf(eni); owner != nil {
+		if groups, _ := r.linkListOpen(owner, attr, groupTypes...); !slices.Contains(groups, g) {
+			// the provider documents the mix as undefined: an update of
+			// the owner sets the interface's groups to exactly its list
+			// (dropping g), while the attachment adds g back when it is
+			// created or replaced
+			what := fmt.Sprintf("%s: security_group_id (whether %s, which %s's configured %s lacks, stays on the interface)", in.addr, g, owner.addr, attr)
+			if it.GroupsUnknown != "" {
+				what = it.GroupsUnknown + "; " + what
+			}
+			it.GroupsUnknown = what
+			r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: attaches %s to the interface of %s, whose configuration writes %s without it: the provider documents the mix as undefined (an update of %s sets the interface's groups to exactly its list, dropping %s): whether the interface holds %s after apply is undecided, and the queries the interface's groups could decide are indeterminate", in.addr, g, owner.addr, attr, owner.addr, g, g))
+			return
+		}
+	}
+	it.Groups = appendID(it.Groups, g)
+}
+
+// inlineGroupsOf returns the resource whose configuration writes the
+// security groups of interface eni inline (an aws_instance's
+// vpc_security_group_ids for its primary interface, an
+// aws_network_interface's security_groups), and that attribute; nil when
+// the configuration leaves them to the provider (Optional and Computed).
+func (r *reader) inlineGroupsOf(eni string) (*instance, string) {
+	t := r.byAdr[eni]
+	if t == nil || t.cfg == nil {
+		return nil, ""
+	}
+	attr := map[string]string{"aws_instance": "vpc_security_group_ids", "aws_network_interface": "security_groups"}[t.typ]
+	if attr == "" || !t.configured(attr) {
+		return nil, ""
+	}
+	return t, attr
 }
 
 // groupsUnknown records that attr of in, which adds security groups to

@@ -527,12 +527,18 @@ func (r *reader) readRTAssociation(in *instance) {
 	}
 }
 
-// readMainAssociation reads an aws_main_route_table_association.
+// readMainAssociation reads an aws_main_route_table_association: its
+// table is the VPC's main route table, and when the table is one of the
+// plan's, the plan manages the main table (its routes are in the plan)
+// even in a VPC that exists already.
 func (r *reader) readMainAssociation(in *instance) {
 	vpc, _ := r.linkOne(in, "vpc_id", "aws_vpc")
 	rt, _ := r.linkOne(in, "route_table_id", "aws_route_table")
 	if v := r.net.vpcs[vpc]; v != nil {
 		v.mainRT = rt
+		if r.net.rts[rt] != nil {
+			v.managedRT = true
+		}
 		return
 	}
 	r.fail(in, "vpc_id", vpc, ErrInvalidPlan, "no VPC of the plan")
