@@ -178,6 +178,14 @@ func (r *reader) deletedRules() map[string][]sg.Rule {
 // goneRulesOf is goneRules for the resources keep takes.
 func (r *reader) goneRulesOf(keep func(*instance) bool) map[string][]sg.Rule {
 	out := map[string][]sg.Rule{}
+	r.eachGoneRule(keep, func(_ *instance, gid string, rule sg.Rule) { out[gid] = append(out[gid], rule) })
+	return out
+}
+
+// eachGoneRule calls fn with each rule, and the model ID of its group, of
+// the security group rule resources the plan deletes, replaces or updates
+// in place (goneOf) that keep takes, read quietly.
+func (r *reader) eachGoneRule(keep func(*instance) bool, fn func(in *instance, gid string, rule sg.Rule)) {
 	r.quietly(func() {
 		for _, in := range r.goneOf("aws_security_group_rule") {
 			if !keep(in) {
@@ -192,7 +200,9 @@ func (r *reader) goneRulesOf(keep func(*instance) bool) map[string][]sg.Rule {
 			if typ == "egress" {
 				dir = flow.Outbound
 			}
-			out[g.ID] = append(out[g.ID], r.blockRules(in, "", dir, g.ID)...)
+			for _, rule := range r.blockRules(in, "", dir, g.ID) {
+				fn(in, g.ID, rule)
+			}
 		}
 		for _, typ := range []string{"aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"} {
 			for _, in := range r.goneOf(typ) {
@@ -200,12 +210,11 @@ func (r *reader) goneRulesOf(keep func(*instance) bool) map[string][]sg.Rule {
 					continue
 				}
 				if g, rule, ok := r.vpcGroupRule(in); ok && g != nil {
-					out[g.ID] = append(out[g.ID], rule)
+					fn(in, g.ID, rule)
 				}
 			}
 		}
 	})
-	return out
 }
 
 // revokedByDelete returns rules, the rules of in (a standalone rule

@@ -3,7 +3,6 @@ package terraform
 import (
 	"fmt"
 
-	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/sg"
 )
@@ -41,28 +40,8 @@ func (r *reader) goneRulesByGroup() map[string][]goneRule {
 		return r.sgs.goneBy
 	}
 	out := map[string][]goneRule{}
-	r.quietly(func() {
-		for _, in := range r.goneOf("aws_security_group_rule") {
-			g := r.groupOf(in, "security_group_id")
-			typ, _ := in.values["type"].(string)
-			if g == nil || typ != "ingress" && typ != "egress" {
-				continue
-			}
-			dir := flow.Inbound
-			if typ == "egress" {
-				dir = flow.Outbound
-			}
-			for _, rule := range r.blockRules(in, "", dir, g.ID) {
-				out[g.ID] = append(out[g.ID], goneRule{in, rule})
-			}
-		}
-		for _, typ := range []string{"aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"} {
-			for _, in := range r.goneOf(typ) {
-				if g, rule, ok := r.vpcGroupRule(in); ok && g != nil {
-					out[g.ID] = append(out[g.ID], goneRule{in, rule})
-				}
-			}
-		}
+	r.eachGoneRule(func(*instance) bool { return true }, func(in *instance, gid string, rule sg.Rule) {
+		out[gid] = append(out[gid], goneRule{in, rule})
 	})
 	r.sgs.goneBy = out
 	return out
