@@ -16,8 +16,8 @@ import (
 // back until the next apply.
 
 // deletedRoute reports whether an aws_route the plan deletes (and does
-// not create again) has the destination of route in table id (a model
-// ID).
+// not create again), or replaces with one of another table or
+// destination, has the destination of route in table id (a model ID).
 func (r *reader) deletedRoute(id string, route reach.Route) bool {
 	key := routeKey(route)
 	if key == "" || route.Propagated {
@@ -27,24 +27,43 @@ func (r *reader) deletedRoute(id string, route reach.Route) bool {
 		r.net.deleted = map[string]map[string]bool{}
 		r.quietly(func() {
 			for _, g := range r.goneOf("aws_route") {
-				if !g.action.Delete() {
+				if !g.action.Delete() && !g.action.Replace() {
 					continue
 				}
-				t, _ := g.values["route_table_id"].(string)
-				if in := r.byID[t]; in != nil {
-					t = in.id
+				t, k := r.routeOf(g)
+				if k == "" {
+					continue
 				}
-				gr, ok := r.route(g, "", "destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id")
-				if k := routeKey(gr); ok && k != "" {
-					if r.net.deleted[t] == nil {
-						r.net.deleted[t] = map[string]bool{}
+				if g.action.Replace() {
+					if n := r.byAdr[g.addr]; n != nil && n.created() {
+						if nt, nk := r.routeOf(n); nt == t && nk == k {
+							continue // the create puts it back
+						}
 					}
-					r.net.deleted[t][k] = true
 				}
+				if r.net.deleted[t] == nil {
+					r.net.deleted[t] = map[string]bool{}
+				}
+				r.net.deleted[t][k] = true
 			}
 		})
 	}
 	return r.net.deleted[id][key]
+}
+
+// routeOf returns the model ID of the table of in, an aws_route, and the
+// routeKey of its destination ("" when it cannot be read or is known only
+// after apply).
+func (r *reader) routeOf(in *instance) (table, key string) {
+	t, _ := in.values["route_table_id"].(string)
+	if tin := r.byID[t]; tin != nil {
+		t = tin.id
+	}
+	rt, ok := r.route(in, "", "destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id")
+	if !ok {
+		return t, ""
+	}
+	return t, routeKey(rt)
 }
 
 // inlineRoute returns route, of block at of the route blocks the
