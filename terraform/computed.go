@@ -21,8 +21,9 @@ import (
 // provider documents as a conflict, is revoked by the group's or ACL's
 // update when the update's values lack it (an aws_default_network_acl's
 // blocks are always its configuration's: writesInline). A rule resource
-// the plan deletes revokes its permission whoever else writes it
-// (revokedByDelete, deletedEntry).
+// the plan deletes, or replaces by one of other values, revokes its
+// (old) permission whoever else writes it (revokedByDelete,
+// deletedEntry).
 
 // inlineAttr is the inline block attribute of direction dir.
 func inlineAttr(dir flow.Direction) string {
@@ -264,9 +265,9 @@ func (r *reader) revokedByDelete(in *instance, id string, rules []sg.Rule) []sg.
 		case !slices.ContainsFunc(deleted, func(b sg.Rule) bool { return sameRule(rule, b) }):
 			out = append(out, rule)
 		case in.updated():
-			out = append(out, r.maybeRule(in, fmt.Sprintf("%s (whether AWS holds its rule after apply: a rule resource the plan deletes revokes the same permission, in no set order with its update)", in.addr), rule))
+			out = append(out, r.maybeRule(in, fmt.Sprintf("%s (whether AWS holds its rule after apply: a rule resource the plan deletes (or replaces by another permission) revokes the same permission, in no set order with its update)", in.addr), rule))
 		default:
-			r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: a rule resource the plan deletes revokes the same permission (%s), which nothing adds back until the next apply: it is not in the model", in.addr, rule))
+			r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: a rule resource the plan deletes (or replaces by another permission) revokes the same permission (%s), which nothing adds back until the next apply: it is not in the model", in.addr, rule))
 		}
 	}
 	return out
@@ -327,7 +328,7 @@ func (r *reader) standaloneEntry(in *instance, a *nacl.ACL, e nacl.Entry, sure b
 	key := entryKey{e.Number, e.Direction}
 	owner, attr := r.byAdr[a.ID], inlineAttr(e.Direction)
 	if !in.created() && r.deletedEntry(a.ID, e) {
-		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: an aws_network_acl_rule the plan deletes removes entry %d of this direction, which nothing adds back until the next apply: it is not in the model", in.addr, e.Number))
+		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: an aws_network_acl_rule the plan deletes (or replaces by another entry) removes entry %d of this direction, which nothing adds back until the next apply: it is not in the model", in.addr, e.Number))
 		return false
 	}
 	if r.unorderedAdoption(in, owner, "network_acl_id") {

@@ -47,6 +47,7 @@ func TestReplacedRuleDuplicatesKept(t *testing.T) {
 		name    string
 		owner   string // "group", "acl", "route": what writes the old permission inline
 		updated bool   // the owner is updated in place
+		kept    bool   // a kept rule resource (imported for it) writes the old permission, not the group's blocks
 		actions []string
 		new     planRes
 		old     map[string]any
@@ -56,6 +57,7 @@ func TestReplacedRuleDuplicatesKept(t *testing.T) {
 		{name: "group rule replaced by a narrower one, create_before_destroy", owner: "group", actions: createFirst, new: narrowed(sshRule()), old: sshRule().values, want: reach.Unreachable},
 		{name: "vpc ingress rule replaced by a narrower one", owner: "group", actions: deleteFirst, new: narrowed(sshVPCRule()), old: sshVPCRule().values, want: reach.Unreachable},
 		{name: "group rule replaced keeping its permission: the create puts it back", owner: "group", actions: deleteFirst, new: described, old: sshRule().values, want: reach.Reachable},
+		{name: "group rule replaced by a narrower one, an imported rule resource of the old permission kept", owner: "group", kept: true, actions: deleteFirst, new: narrowed(sshRule()), old: sshRule().values, want: reach.Unreachable},
 		{name: "group rule replaced, the group updated: in no set order", owner: "group", updated: true, actions: deleteFirst, new: narrowed(sshRule()), old: sshRule().values, want: reach.Indeterminate},
 		{name: "acl rule replaced with another number, delete first", owner: "acl", actions: deleteFirst, new: renumbered, old: aclRule(90, 22, false).values, want: reach.Unreachable},
 		{name: "acl rule replaced with another number, create_before_destroy", owner: "acl", actions: createFirst, new: renumbered, old: aclRule(90, 22, false).values, want: reach.Unreachable},
@@ -76,6 +78,10 @@ func TestReplacedRuleDuplicatesKept(t *testing.T) {
 			case "route":
 				rs = existingPublicNet(false) // the main table's blocks: 0.0.0.0/0 -> igw-1
 			}
+			if tc.kept {
+				rs[5].exprs = map[string]any{"egress": []string{}} // ingress left out: computed
+				rs = append(rs, sshVPCRule())
+			}
 			rs = append(rs, publicWeb(), tc.new)
 			var before map[string]map[string]any
 			if tc.updated {
@@ -90,6 +96,15 @@ func TestReplacedRuleDuplicatesKept(t *testing.T) {
 			}
 			addr := tc.new.typ + "." + tc.new.name
 			plan := setBefore(t, changePlan(t, before, map[string][]string{addr: tc.actions}, nil, rs...), addr, tc.old)
+			if tc.kept {
+				plan = planEdit(t, plan, func(p map[string]any) {
+					for _, c := range p["resource_changes"].([]any) {
+						if c := c.(map[string]any); c["address"] == "aws_vpc_security_group_ingress_rule.ssh" {
+							c["change"].(map[string]any)["importing"] = map[string]any{"id": "sgr-1"}
+						}
+					}
+				})
+			}
 			var rep terraform.Report
 			m, err := terraform.Parse("plan.json", plan, &rep)
 			require.NoError(t, err)

@@ -10,8 +10,9 @@ import (
 // documents writing a table's route blocks beside aws_route resources on
 // it as a conflict ("will overwrite rules"): an update of the table
 // deletes the routes its old route set holds and its new one lacks, an
-// aws_route's included. And DeleteRoute, the delete of an aws_route,
-// removes the route of its destination whoever else writes it (the
+// aws_route's included. And DeleteRoute, the delete of an aws_route (or
+// of one replaced by another destination), removes the route of its
+// destination whoever else writes it (the
 // table's route blocks, an aws_route imported for it): nothing puts it
 // back until the next apply.
 
@@ -77,11 +78,11 @@ func (r *reader) inlineRoute(in *instance, at string, route reach.Route) (reach.
 		return route, true
 	}
 	if in.updated() {
-		route.Unknown = fmt.Sprintf("%s %s (whether the table holds it after apply: an aws_route the plan deletes removes its destination, in no set order with the table's update)", in.addr, at)
+		route.Unknown = fmt.Sprintf("%s %s (whether the table holds it after apply: an aws_route the plan deletes (or replaces by another destination) removes its destination, in no set order with the table's update)", in.addr, at)
 		r.rep.Warnings = append(r.rep.Warnings, route.Unknown+": the lookups in the table it could change are indeterminate")
 		return route, true
 	}
-	r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s %s: an aws_route the plan deletes removes the route to %s, which nothing adds back until the next apply: it is not in the model", in.addr, at, routeKey(route)))
+	r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s %s: an aws_route the plan deletes (or replaces by another destination) removes the route to %s, which nothing adds back until the next apply: it is not in the model", in.addr, at, routeKey(route)))
 	return route, false
 }
 
@@ -97,11 +98,11 @@ func (r *reader) inlineRoute(in *instance, at string, route reach.Route) (reach.
 func (r *reader) standaloneRoute(in, owner *instance, rt *reach.RouteTable, route reach.Route) (reach.Route, bool) {
 	if !in.created() && r.deletedRoute(rt.ID, route) {
 		if in.updated() {
-			route.Unknown = fmt.Sprintf("%s (whether AWS holds its route after apply: an aws_route the plan deletes removes its destination, in no set order with its update)", in.addr)
+			route.Unknown = fmt.Sprintf("%s (whether AWS holds its route after apply: an aws_route the plan deletes (or replaces by another destination) removes its destination, in no set order with its update)", in.addr)
 			r.rep.Warnings = append(r.rep.Warnings, route.Unknown+": the lookups in the table it could change are indeterminate")
 			return route, true
 		}
-		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: an aws_route the plan deletes removes the route to %s, which nothing adds back until the next apply: it is not in the model", in.addr, routeKey(route)))
+		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: an aws_route the plan deletes (or replaces by another destination) removes the route to %s, which nothing adds back until the next apply: it is not in the model", in.addr, routeKey(route)))
 		return route, false
 	}
 	if owner == nil || owner.cfg == nil || !owner.configured("route") {
