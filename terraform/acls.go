@@ -20,8 +20,9 @@ import (
 // aws_network_acl_rule of the plan once (computed.go). An
 // aws_default_network_acl's ingress and egress are not Computed: its
 // entries are the ones it plans, left out or not (writesInline). An
-// aws_network_acl_rule the plan deletes removes the entry of its number
-// and direction that configured blocks also write (deletedEntry).
+// aws_network_acl_rule the plan deletes, or replaces by one of another
+// number or direction, removes the entry of its (old) number and
+// direction that configured blocks also write (deletedEntry).
 
 // acls is the network ACLs being assembled, in plan order.
 type acls struct {
@@ -75,11 +76,11 @@ func (r *reader) readACL(in *instance) {
 			inline[entryKey{e.Number, dir}] = true
 			if !in.created() && r.deletedEntry(acl.ID, e) {
 				if !in.updated() {
-					r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: an aws_network_acl_rule the plan deletes removes entry %d of %s, which nothing adds back until the next apply: it is not in the model", in.addr, e.Number, at))
+					r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: an aws_network_acl_rule the plan deletes (or replaces by another entry) removes entry %d of %s, which nothing adds back until the next apply: it is not in the model", in.addr, e.Number, at))
 					return
 				}
 				u.cidr, u.v6 = true, e.CIDR.Addr().Is6()
-				u.what = fmt.Sprintf("%s %s (whether it holds the entry after apply: an aws_network_acl_rule the plan deletes removes it, in no set order with its update)", in.addr, at)
+				u.what = fmt.Sprintf("%s %s (whether it holds the entry after apply: an aws_network_acl_rule the plan deletes (or replaces by another entry) removes it, in no set order with its update)", in.addr, at)
 			}
 			r.addEntry(&acl, e, u)
 		}

@@ -21,8 +21,9 @@ import (
 // provider documents as a conflict, is revoked by the group's or ACL's
 // update when the update's values lack it (an aws_default_network_acl's
 // blocks are always its configuration's: writesInline). A rule resource
-// the plan deletes revokes its permission whoever else writes it
-// (revokedByDelete, deletedEntry).
+// the plan deletes, or replaces by one of other values, revokes its
+// (old) permission whoever else writes it (revokedByDelete,
+// deletedEntry).
 
 // inlineAttr is the inline block attribute of direction dir.
 func inlineAttr(dir flow.Direction) string {
@@ -166,13 +167,39 @@ func (r *reader) goneRules() map[string][]sg.Rule {
 }
 
 // deletedRules returns, as goneRules, the rules of the security group
-// rule resources the plan deletes and does not create again: AWS revokes
-// each permission at apply, whoever else names it (revokedByDelete).
+// rule resources the plan deletes and does not create again, and those
+// of the ones it replaces that the new object does not hold (of the
+// same group): AWS revokes each such permission at apply, whoever else
+// names it (revokedByDelete), and the create adds only the new ones. (A
+// replacement with create_before_destroy whose new object holds an old
+// permission fails: racingRules.)
 func (r *reader) deletedRules() map[string][]sg.Rule {
-	if r.sgs.deleted == nil {
-		r.sgs.deleted = r.goneRulesOf(func(in *instance) bool { return in.action.Delete() })
+	if r.sgs.deleted != nil {
+		return r.sgs.deleted
 	}
+	r.sgs.deleted = map[string][]sg.Rule{}
+	r.eachGoneRule(func(in *instance) bool { return in.action.Delete() || in.action.Replace() }, func(in *instance, gid string, rule sg.Rule) {
+		if in.action.Replace() && r.replacementHolds(in, gid, rule) {
+			return // the create puts it back
+		}
+		r.sgs.deleted[gid] = append(r.sgs.deleted[gid], rule)
+	})
 	return r.sgs.deleted
+}
+
+// replacementHolds reports whether the new object of g, a security group
+// rule resource the plan replaces, holds rule in group gid, read
+// quietly.
+func (r *reader) replacementHolds(g *instance, gid string, rule sg.Rule) bool {
+	in := r.byAdr[g.addr]
+	if in == nil || !in.created() {
+		return false
+	}
+	held := false
+	r.quietly(func() {
+		r.eachRuleOf(in, func(id string, b sg.Rule) { held = held || id == gid && sameRule(rule, b) })
+	})
+	return held
 }
 
 // goneRulesOf is goneRules for the resources keep takes.
@@ -187,34 +214,36 @@ func (r *reader) goneRulesOf(keep func(*instance) bool) map[string][]sg.Rule {
 // in place (goneOf) that keep takes, read quietly.
 func (r *reader) eachGoneRule(keep func(*instance) bool, fn func(in *instance, gid string, rule sg.Rule)) {
 	r.quietly(func() {
-		for _, in := range r.goneOf("aws_security_group_rule") {
-			if !keep(in) {
-				continue
-			}
-			g := r.groupOf(in, "security_group_id")
-			typ, _ := in.values["type"].(string)
-			if g == nil || typ != "ingress" && typ != "egress" {
-				continue
-			}
-			dir := flow.Inbound
-			if typ == "egress" {
-				dir = flow.Outbound
-			}
-			for _, rule := range r.blockRules(in, "", dir, g.ID) {
-				fn(in, g.ID, rule)
-			}
-		}
-		for _, typ := range []string{"aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"} {
-			for _, in := range r.goneOf(typ) {
-				if !keep(in) {
-					continue
-				}
-				if g, rule, ok := r.vpcGroupRule(in); ok && g != nil {
-					fn(in, g.ID, rule)
-				}
+		for _, in := range r.gone {
+			if keep(in) {
+				r.eachRuleOf(in, func(gid string, rule sg.Rule) { fn(in, gid, rule) })
 			}
 		}
 	})
+}
+
+// eachRuleOf calls fn with each rule, and the model ID of its group, of
+// in when it is a standalone security group rule resource.
+func (r *reader) eachRuleOf(in *instance, fn func(gid string, rule sg.Rule)) {
+	switch in.typ {
+	case "aws_security_group_rule":
+		g := r.groupOf(in, "security_group_id")
+		typ, _ := in.values["type"].(string)
+		if g == nil || typ != "ingress" && typ != "egress" {
+			return
+		}
+		dir := flow.Inbound
+		if typ == "egress" {
+			dir = flow.Outbound
+		}
+		for _, rule := range r.blockRules(in, "", dir, g.ID) {
+			fn(g.ID, rule)
+		}
+	case "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule":
+		if g, rule, ok := r.vpcGroupRule(in); ok && g != nil {
+			fn(g.ID, rule)
+		}
+	}
 }
 
 // revokedByDelete returns rules, the rules of in (a standalone rule
@@ -236,9 +265,9 @@ func (r *reader) revokedByDelete(in *instance, id string, rules []sg.Rule) []sg.
 		case !slices.ContainsFunc(deleted, func(b sg.Rule) bool { return sameRule(rule, b) }):
 			out = append(out, rule)
 		case in.updated():
-			out = append(out, r.maybeRule(in, fmt.Sprintf("%s (whether AWS holds its rule after apply: a rule resource the plan deletes revokes the same permission, in no set order with its update)", in.addr), rule))
+			out = append(out, r.maybeRule(in, fmt.Sprintf("%s (whether AWS holds its rule after apply: a rule resource the plan deletes (or replaces by another permission) revokes the same permission, in no set order with its update)", in.addr), rule))
 		default:
-			r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: a rule resource the plan deletes revokes the same permission (%s), which nothing adds back until the next apply: it is not in the model", in.addr, rule))
+			r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: a rule resource the plan deletes (or replaces by another permission) revokes the same permission (%s), which nothing adds back until the next apply: it is not in the model", in.addr, rule))
 		}
 	}
 	return out
@@ -299,7 +328,7 @@ func (r *reader) standaloneEntry(in *instance, a *nacl.ACL, e nacl.Entry, sure b
 	key := entryKey{e.Number, e.Direction}
 	owner, attr := r.byAdr[a.ID], inlineAttr(e.Direction)
 	if !in.created() && r.deletedEntry(a.ID, e) {
-		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: an aws_network_acl_rule the plan deletes removes entry %d of this direction, which nothing adds back until the next apply: it is not in the model", in.addr, e.Number))
+		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: an aws_network_acl_rule the plan deletes (or replaces by another entry) removes entry %d of this direction, which nothing adds back until the next apply: it is not in the model", in.addr, e.Number))
 		return false
 	}
 	if r.unorderedAdoption(in, owner, "network_acl_id") {
@@ -359,14 +388,30 @@ func (r *reader) settleACLs() {
 }
 
 // deletedEntry reports whether an aws_network_acl_rule the plan deletes
-// (and does not create again) names entry e of ACL id:
-// DeleteNetworkAclEntry removes the entry of its number and direction
-// whoever else writes it (an inline block of a configuration that keeps
-// it, an aws_network_acl_rule imported), and nothing puts it back until
-// the next apply.
+// (and does not create again), or replaces with one of another ACL, rule
+// number or direction, names entry e of ACL id: DeleteNetworkAclEntry
+// removes the entry of its number and direction whoever else writes it
+// (an inline block of a configuration that keeps it, an
+// aws_network_acl_rule imported), and nothing puts it back until the
+// next apply. (A replacement with create_before_destroy keeping them
+// fails: cbdSameEntry.)
 func (r *reader) deletedEntry(id string, e nacl.Entry) bool {
 	if r.acls.deleted == nil {
-		r.acls.deleted = r.goneEntries(func(in *instance) bool { return in.action.Delete() })
+		r.acls.deleted = r.goneEntries(func(in *instance) bool {
+			if in.action.Delete() {
+				return true
+			}
+			if !in.action.Replace() {
+				return false
+			}
+			acl, key, ok := r.entryOf(in)
+			n := r.byAdr[in.addr]
+			if n == nil || !n.created() {
+				return true
+			}
+			nid, nkey, nok := r.entryOf(n)
+			return !ok || !nok || acl != nid || key != nkey
+		})
 	}
 	return r.acls.deleted[id][entryKey{e.Number, e.Direction}]
 }
@@ -379,21 +424,32 @@ func (r *reader) goneEntries(keep func(*instance) bool) map[string]map[entryKey]
 		if !keep(in) {
 			continue
 		}
-		t := r.byID[fmt.Sprint(in.values["network_acl_id"])]
-		n, ok := number_(in, "rule_number")
-		if t == nil || !ok {
+		id, key, ok := r.entryOf(in)
+		if !ok {
 			continue
 		}
-		if gone[t.id] == nil {
-			gone[t.id] = map[entryKey]bool{}
+		if gone[id] == nil {
+			gone[id] = map[entryKey]bool{}
 		}
-		dir := flow.Inbound
-		if eg, _ := in.values["egress"].(bool); eg {
-			dir = flow.Outbound
-		}
-		gone[t.id][entryKey{int(n), dir}] = true
+		gone[id][key] = true
 	}
 	return gone
+}
+
+// entryOf returns the model ID of the ACL of in, an aws_network_acl_rule,
+// and the number and direction of its entry; ok is false when one of
+// them is not known (or its ACL is none of the plan).
+func (r *reader) entryOf(in *instance) (id string, key entryKey, ok bool) {
+	t := r.byID[fmt.Sprint(in.values["network_acl_id"])]
+	n, nok := number_(in, "rule_number")
+	if t == nil || !nok || isUnknown(in.unknown, "egress") {
+		return "", key, false
+	}
+	dir := flow.Inbound
+	if eg, _ := in.values["egress"].(bool); eg {
+		dir = flow.Outbound
+	}
+	return t.id, entryKey{int(n), dir}, true
 }
 
 // computedSubnets returns subnets, the computed subnet_ids of the ACL in

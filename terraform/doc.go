@@ -362,7 +362,10 @@
 //   - A standalone rule resource (aws_security_group_rule,
 //     aws_vpc_security_group_ingress_rule or _egress_rule,
 //     aws_network_acl_rule) or aws_route the plan deletes (and does not
-//     create again) removes its permission, entry (its rule number and
+//     create again), or replaces by one that does not hold the same
+//     (whether it deletes first or is create_before_destroy: the delete
+//     of the old object runs either way, and the create adds the new
+//     object's only), removes its permission, entry (its rule number and
 //     direction) or route (its destination) from AWS, whoever else
 //     writes it: the configured inline blocks of a group, ACL or route
 //     table that exists, or a rule resource or aws_route that exists (one
@@ -371,7 +374,9 @@
 //     When the owner's update may write it again, or a rule resource or
 //     aws_route updated in place names it, in no set order with the
 //     delete, it is a rule, entry or route whose match is unknown, so
-//     the queries it could decide are indeterminate.
+//     the queries it could decide are indeterminate. A replacement whose
+//     new object holds it puts it back (the create runs after the
+//     delete; with create_before_destroy the apply fails: race.go).
 //   - A standalone rule on a group or ACL whose configuration writes
 //     inline blocks of its direction (or on an aws_default_network_acl,
 //     whatever its configuration writes), or an aws_route on a route

@@ -10,14 +10,15 @@ import (
 // documents writing a table's route blocks beside aws_route resources on
 // it as a conflict ("will overwrite rules"): an update of the table
 // deletes the routes its old route set holds and its new one lacks, an
-// aws_route's included. And DeleteRoute, the delete of an aws_route,
-// removes the route of its destination whoever else writes it (the
+// aws_route's included. And DeleteRoute, the delete of an aws_route (or
+// of one replaced by another destination), removes the route of its
+// destination whoever else writes it (the
 // table's route blocks, an aws_route imported for it): nothing puts it
 // back until the next apply.
 
 // deletedRoute reports whether an aws_route the plan deletes (and does
-// not create again) has the destination of route in table id (a model
-// ID).
+// not create again), or replaces with one of another table or
+// destination, has the destination of route in table id (a model ID).
 func (r *reader) deletedRoute(id string, route reach.Route) bool {
 	key := routeKey(route)
 	if key == "" || route.Propagated {
@@ -27,24 +28,43 @@ func (r *reader) deletedRoute(id string, route reach.Route) bool {
 		r.net.deleted = map[string]map[string]bool{}
 		r.quietly(func() {
 			for _, g := range r.goneOf("aws_route") {
-				if !g.action.Delete() {
+				if !g.action.Delete() && !g.action.Replace() {
 					continue
 				}
-				t, _ := g.values["route_table_id"].(string)
-				if in := r.byID[t]; in != nil {
-					t = in.id
+				t, k := r.routeOf(g)
+				if k == "" {
+					continue
 				}
-				gr, ok := r.route(g, "", "destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id")
-				if k := routeKey(gr); ok && k != "" {
-					if r.net.deleted[t] == nil {
-						r.net.deleted[t] = map[string]bool{}
+				if g.action.Replace() {
+					if n := r.byAdr[g.addr]; n != nil && n.created() {
+						if nt, nk := r.routeOf(n); nt == t && nk == k {
+							continue // the create puts it back
+						}
 					}
-					r.net.deleted[t][k] = true
 				}
+				if r.net.deleted[t] == nil {
+					r.net.deleted[t] = map[string]bool{}
+				}
+				r.net.deleted[t][k] = true
 			}
 		})
 	}
 	return r.net.deleted[id][key]
+}
+
+// routeOf returns the model ID of the table of in, an aws_route, and the
+// routeKey of its destination ("" when it cannot be read or is known only
+// after apply).
+func (r *reader) routeOf(in *instance) (table, key string) {
+	t, _ := in.values["route_table_id"].(string)
+	if tin := r.byID[t]; tin != nil {
+		t = tin.id
+	}
+	rt, ok := r.route(in, "", "destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id")
+	if !ok {
+		return t, ""
+	}
+	return t, routeKey(rt)
 }
 
 // inlineRoute returns route, of block at of the route blocks the
@@ -58,11 +78,11 @@ func (r *reader) inlineRoute(in *instance, at string, route reach.Route) (reach.
 		return route, true
 	}
 	if in.updated() {
-		route.Unknown = fmt.Sprintf("%s %s (whether the table holds it after apply: an aws_route the plan deletes removes its destination, in no set order with the table's update)", in.addr, at)
+		route.Unknown = fmt.Sprintf("%s %s (whether the table holds it after apply: an aws_route the plan deletes (or replaces by another destination) removes its destination, in no set order with the table's update)", in.addr, at)
 		r.rep.Warnings = append(r.rep.Warnings, route.Unknown+": the lookups in the table it could change are indeterminate")
 		return route, true
 	}
-	r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s %s: an aws_route the plan deletes removes the route to %s, which nothing adds back until the next apply: it is not in the model", in.addr, at, routeKey(route)))
+	r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s %s: an aws_route the plan deletes (or replaces by another destination) removes the route to %s, which nothing adds back until the next apply: it is not in the model", in.addr, at, routeKey(route)))
 	return route, false
 }
 
@@ -78,11 +98,11 @@ func (r *reader) inlineRoute(in *instance, at string, route reach.Route) (reach.
 func (r *reader) standaloneRoute(in, owner *instance, rt *reach.RouteTable, route reach.Route) (reach.Route, bool) {
 	if !in.created() && r.deletedRoute(rt.ID, route) {
 		if in.updated() {
-			route.Unknown = fmt.Sprintf("%s (whether AWS holds its route after apply: an aws_route the plan deletes removes its destination, in no set order with its update)", in.addr)
+			route.Unknown = fmt.Sprintf("%s (whether AWS holds its route after apply: an aws_route the plan deletes (or replaces by another destination) removes its destination, in no set order with its update)", in.addr)
 			r.rep.Warnings = append(r.rep.Warnings, route.Unknown+": the lookups in the table it could change are indeterminate")
 			return route, true
 		}
-		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: an aws_route the plan deletes removes the route to %s, which nothing adds back until the next apply: it is not in the model", in.addr, routeKey(route)))
+		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: an aws_route the plan deletes (or replaces by another destination) removes the route to %s, which nothing adds back until the next apply: it is not in the model", in.addr, routeKey(route)))
 		return route, false
 	}
 	if owner == nil || owner.cfg == nil || !owner.configured("route") {

@@ -1,0 +1,122 @@
+package terraform_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/terraform"
+)
+
+// TestReplacedRuleDuplicatesKept: a standalone rule resource (security
+// group rule, network ACL rule, route) the plan replaces whose old
+// permission (ACL entry number, route destination) the owner's
+// configured inline blocks also write. The delete of the old object
+// revokes it, whichever of delete and create runs first; the create adds
+// the new object's. Where the new object holds the old permission (entry
+// number, destination), the create puts it back; otherwise it is gone
+// after apply. An owner updated in place may write it again, in no set
+// order with the delete: undecided.
+func TestReplacedRuleDuplicatesKept(t *testing.T) {
+	deleteFirst, createFirst := []string{"delete", "create"}, []string{"create", "delete"}
+	narrowed := func(r planRes) planRes { // a new rule from 192.0.2.0/24 only
+		v := map[string]any{}
+		for k, x := range r.values {
+			v[k] = x
+		}
+		if r.typ == "aws_vpc_security_group_ingress_rule" {
+			v["cidr_ipv4"] = "192.0.2.0/24"
+		} else {
+			v["cidr_blocks"] = []any{"192.0.2.0/24"}
+		}
+		r.values = v
+		return r
+	}
+	described := sshRule()
+	described.values["description"] = "new" // the same permission
+	renumbered := aclRule(80, 23, false)    // entry 80 allowing tcp/23: 22 is not
+	renumbered.values["id"] = "nacl-2"
+	route := func(dest string) planRes {
+		return planRes{typ: "aws_route", name: "inet", values: map[string]any{"id": "r-rtb-main", "route_table_id": "rtb-main",
+			"destination_cidr_block": dest, "gateway_id": "igw-1"}}
+	}
+	for _, tc := range []struct {
+		name    string
+		owner   string // "group", "acl", "route": what writes the old permission inline
+		updated bool   // the owner is updated in place
+		kept    bool   // a kept rule resource (imported for it) writes the old permission, not the group's blocks
+		actions []string
+		new     planRes
+		old     map[string]any
+		want    reach.Outcome
+	}{
+		{name: "group rule replaced by a narrower one, delete first", owner: "group", actions: deleteFirst, new: narrowed(sshRule()), old: sshRule().values, want: reach.Unreachable},
+		{name: "group rule replaced by a narrower one, create_before_destroy", owner: "group", actions: createFirst, new: narrowed(sshRule()), old: sshRule().values, want: reach.Unreachable},
+		{name: "vpc ingress rule replaced by a narrower one", owner: "group", actions: deleteFirst, new: narrowed(sshVPCRule()), old: sshVPCRule().values, want: reach.Unreachable},
+		{name: "group rule replaced keeping its permission: the create puts it back", owner: "group", actions: deleteFirst, new: described, old: sshRule().values, want: reach.Reachable},
+		{name: "group rule replaced by a narrower one, an imported rule resource of the old permission kept", owner: "group", kept: true, actions: deleteFirst, new: narrowed(sshRule()), old: sshRule().values, want: reach.Unreachable},
+		{name: "group rule replaced, the group updated: in no set order", owner: "group", updated: true, actions: deleteFirst, new: narrowed(sshRule()), old: sshRule().values, want: reach.Indeterminate},
+		{name: "acl rule replaced with another number, delete first", owner: "acl", actions: deleteFirst, new: renumbered, old: aclRule(90, 22, false).values, want: reach.Unreachable},
+		{name: "acl rule replaced with another number, create_before_destroy", owner: "acl", actions: createFirst, new: renumbered, old: aclRule(90, 22, false).values, want: reach.Unreachable},
+		{name: "acl rule replaced with another number, the ACL updated: in no set order", owner: "acl", updated: true, actions: deleteFirst, new: renumbered, old: aclRule(90, 22, false).values, want: reach.Indeterminate},
+		{name: "aws_route replaced with another destination", owner: "route", actions: deleteFirst, new: route("192.0.2.0/24"), old: route("0.0.0.0/0").values, want: reach.Unreachable},
+		{name: "aws_route replaced with another destination, create_before_destroy", owner: "route", actions: createFirst, new: route("192.0.2.0/24"), old: route("0.0.0.0/0").values, want: reach.Unreachable},
+		{name: "aws_route replaced with another destination, the table updated: in no set order", owner: "route", updated: true, actions: deleteFirst, new: route("192.0.2.0/24"), old: route("0.0.0.0/0").values, want: reach.Indeterminate},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var rs []planRes
+			owner := map[string]string{"group": "aws_security_group.web", "acl": "aws_default_network_acl.main", "route": "aws_default_route_table.main"}[tc.owner]
+			switch tc.owner {
+			case "group":
+				rs = existingPublicNet(false, sgBlock(22)) // group ingress configured: tcp/22 from 0.0.0.0/0
+			case "acl":
+				rs = existingPublicNet(false)
+				rs[3].values["ingress"] = []any{aclBlock(90, 22)} // configured
+			case "route":
+				rs = existingPublicNet(false) // the main table's blocks: 0.0.0.0/0 -> igw-1
+			}
+			if tc.kept {
+				rs[5].exprs = map[string]any{"egress": []string{}} // ingress left out: computed
+				rs = append(rs, sshVPCRule())
+			}
+			rs = append(rs, publicWeb(), tc.new)
+			var before map[string]map[string]any
+			if tc.updated {
+				before = map[string]map[string]any{owner: {"tags": map[string]any{"old": "x"}}}
+				for _, r := range rs {
+					if r.typ+"."+r.name == owner {
+						for k, v := range r.values {
+							before[owner][k] = v
+						}
+					}
+				}
+			}
+			addr := tc.new.typ + "." + tc.new.name
+			plan := setBefore(t, changePlan(t, before, map[string][]string{addr: tc.actions}, nil, rs...), addr, tc.old)
+			if tc.kept {
+				plan = planEdit(t, plan, func(p map[string]any) {
+					for _, c := range p["resource_changes"].([]any) {
+						if c := c.(map[string]any); c["address"] == "aws_vpc_security_group_ingress_rule.ssh" {
+							c["change"].(map[string]any)["importing"] = map[string]any{"id": "sgr-1"}
+						}
+					}
+				})
+			}
+			var rep terraform.Report
+			m, err := terraform.Parse("plan.json", plan, &rep)
+			require.NoError(t, err)
+			r, err := m.Check(tcp("198.51.100.7", "aws_instance.web", 22))
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, r.Outcome, r.Text())
+			switch tc.want {
+			case reach.Unreachable:
+				assert.Contains(t, strings.Join(rep.Warnings, "\n"), "which nothing adds back until the next apply", "the revoke is warned of")
+			case reach.Indeterminate:
+				assert.Contains(t, r.Text(), "in no set order")
+			}
+		})
+	}
+}
