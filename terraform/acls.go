@@ -38,6 +38,10 @@ type acls struct {
 	// deleted are, by ACL, the entries of the aws_network_acl_rule
 	// resources the plan deletes (deletedEntry), nil until asked
 	deleted map[string]map[entryKey]bool
+	// retaken are, by ACL, the entries of the aws_network_acl_rule
+	// resources the plan replaces, delete first, by one of the same
+	// number and direction (retakenEntry), nil until asked
+	retaken map[string]map[entryKey]bool
 	// computed are, by ACL, the subnets only its computed subnet_ids
 	// (which its configuration leaves out) give it: where AWS had them
 	computed map[string][]string
@@ -74,7 +78,14 @@ func (r *reader) readACL(in *instance) {
 				return
 			}
 			inline[entryKey{e.Number, dir}] = true
-			if !in.created() && r.deletedEntry(acl.ID, e) {
+			if !in.created() && r.retakenEntry(acl.ID, e) {
+				if !in.updated() {
+					r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: an aws_network_acl_rule the plan replaces keeping its rule number and direction deletes entry %d of %s, and its create adds the new rule's values in its place", in.addr, e.Number, at))
+					return
+				}
+				u.cidr, u.v6 = true, e.CIDR.Addr().Is6()
+				u.what = fmt.Sprintf("%s %s (which values entry %d holds after apply: an aws_network_acl_rule the plan replaces keeping its number deletes it and adds its own, in no set order with the ACL's update)", in.addr, at, e.Number)
+			} else if !in.created() && r.deletedEntry(acl.ID, e) {
 				if !in.updated() {
 					r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: an aws_network_acl_rule the plan deletes (or replaces by another entry) removes entry %d of %s, which nothing adds back until the next apply: it is not in the model", in.addr, e.Number, at))
 					return

@@ -356,6 +356,11 @@ func (r *reader) standaloneEntry(in *instance, a *nacl.ACL, e nacl.Entry, sure b
 	}
 	r.rep.Warnings = append(r.rep.Warnings, mixWarning(in, owner, attr))
 	switch {
+	case in.created() && owner.updated() && r.retakenEntry(a.ID, e):
+		what := fmt.Sprintf("%s (which values entry %d holds after apply: its replacement deletes the entry and adds its own, in no set order with the update of %s, whose %s blocks write it)", in.addr, e.Number, owner.addr, attr)
+		r.b.AddUnknownACLEntry(reach.UnknownACLEntry{ACL: a.ID, What: what, Entry: e, CIDRUnknown: true, V6: e.CIDR.Addr().Is6()})
+		r.rep.Warnings = append(r.rep.Warnings, what+": the queries whose answer it could change are indeterminate")
+		return false
 	case in.created() || !owner.updated():
 		return true
 	case r.acls.inline[a.ID][key]:
@@ -414,6 +419,30 @@ func (r *reader) deletedEntry(id string, e nacl.Entry) bool {
 		})
 	}
 	return r.acls.deleted[id][entryKey{e.Number, e.Direction}]
+}
+
+// retakenEntry reports whether an aws_network_acl_rule the plan replaces,
+// delete first, by one of the same ACL, rule number and direction names
+// entry e of ACL id: the delete removes the entry of that number and
+// direction whoever else writes it (an inline block of a configuration
+// that keeps it), and the create adds the new rule's values: one entry,
+// the new one's (standaloneEntry adds it).
+func (r *reader) retakenEntry(id string, e nacl.Entry) bool {
+	if r.acls.retaken == nil {
+		r.acls.retaken = r.goneEntries(func(in *instance) bool {
+			if !in.action.Replace() || in.action.CreateBeforeDestroy() {
+				return false // create_before_destroy keeping the entry fails: cbdSameEntry
+			}
+			acl, key, ok := r.entryOf(in)
+			n := r.byAdr[in.addr]
+			if !ok || n == nil || !n.created() {
+				return false
+			}
+			nid, nkey, nok := r.entryOf(n)
+			return nok && acl == nid && key == nkey
+		})
+	}
+	return r.acls.retaken[id][entryKey{e.Number, e.Direction}]
 }
 
 // goneEntries returns, by ACL, the entries of the aws_network_acl_rule
