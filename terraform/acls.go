@@ -110,7 +110,13 @@ func (r *reader) entry(in *instance, at string, dir flow.Direction, number, acti
 	e := nacl.Entry{Direction: dir, ICMPType: -1, ICMPCode: -1}
 	var u unknownEntry
 	n, ok := number_(in, number)
-	if !ok {
+	switch {
+	case !ok && in.typ == "aws_network_acl_rule" && isUnknown(in.unknown, number):
+		// its place among the entries is known only after apply: it may
+		// come before any of them, or decide nothing (number 1, its
+		// match unknown: reach.UnknownACLEntry)
+		n, u.number, u.what = 1, true, in.addr+": "+number
+	case !ok:
 		r.fail(in, at+number, "", unknownOr(in, number), "an entry needs its rule number")
 		return e, u, false
 	}
@@ -132,7 +138,10 @@ func (r *reader) entry(in *instance, at string, dir flow.Direction, number, acti
 	}
 	for _, c := range []string{cidr, cidr6} {
 		if isUnknown(in.unknown, c) {
-			u.cidr, u.v6, u.what = true, c == cidr6, in.addr+": "+at+c
+			u.cidr, u.v6 = true, c == cidr6
+			if u.what == "" {
+				u.what = in.addr + ": " + at + c
+			}
 			found++
 		}
 	}
@@ -201,14 +210,17 @@ type unknownEntry struct {
 	cidr, ports, v6 bool
 	// dir: the entry's direction is known only after apply (an
 	// aws_network_acl_rule's egress): it may or may not be this one's
-	dir  bool
-	what string
+	dir bool
+	// number: the entry's rule number is known only after apply (an
+	// aws_network_acl_rule's): it is number 1, whose match is unknown
+	number bool
+	what   string
 }
 
 // add gives acl entry e, or, when a value of it is known only after apply,
 // declares it to the builder as one whose match is unknown.
 func (r *reader) addEntry(acl *nacl.ACL, e nacl.Entry, u unknownEntry) {
-	if !u.cidr && !u.ports && !u.dir {
+	if !u.cidr && !u.ports && !u.dir && !u.number {
 		acl.Entries = append(acl.Entries, e)
 		return
 	}
@@ -254,7 +266,11 @@ func (r *reader) readACLRule(in *instance) {
 		if !ok || a == nil {
 			return
 		}
-		if !r.standaloneEntry(in, a, e, len(dirs) == 1) {
+		if u.number {
+			if !r.unnumberedEntry(in, a, dir) {
+				continue
+			}
+		} else if !r.standaloneEntry(in, a, e, len(dirs) == 1) {
 			continue
 		}
 		if len(dirs) > 1 {

@@ -375,6 +375,26 @@ func (r *reader) standaloneEntry(in *instance, a *nacl.ACL, e nacl.Entry, sure b
 	return false
 }
 
+// unnumberedEntry reports whether ACL a holds, after apply, an entry of
+// direction dir of the aws_network_acl_rule in whose rule_number is known
+// only after apply: an entry whose place, so whose match, is unknown
+// (declared at number 1: it may come before any entry, or decide
+// nothing), beside the entries AWS keeps, whose numbers it cannot take
+// (AWS refuses a second entry of a number). The entry of a number it
+// replaces, delete first or create_before_destroy, is gone
+// (deletedEntry).
+func (r *reader) unnumberedEntry(in *instance, a *nacl.ACL, dir flow.Direction) bool {
+	owner, attr := r.byAdr[a.ID], inlineAttr(dir)
+	if removedByAdoption(in, owner) { // adoption.go
+		r.rep.Warnings = append(r.rep.Warnings, adoptionRemovesWarning(in, owner))
+		return false
+	}
+	if owner != nil && owner.cfg != nil && owner.writesInline(attr) {
+		r.rep.Warnings = append(r.rep.Warnings, mixWarning(in, owner, attr))
+	}
+	return true
+}
+
 // settleACLs gives each ACL the entries AWS holds for the inline blocks
 // its configuration leaves out, less those an aws_network_acl_rule the
 // plan deletes or replaces removes and those of a rule number an
