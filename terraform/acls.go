@@ -85,6 +85,9 @@ func (r *reader) readACL(in *instance) {
 				}
 				u.cidr, u.v6 = true, e.CIDR.Addr().Is6()
 				u.what = fmt.Sprintf("%s %s (which values entry %d holds after apply: an aws_network_acl_rule the plan replaces keeping its number deletes it and adds its own, in no set order with the ACL's update)", in.addr, at, e.Number)
+			} else if g := r.cbdUnknownEntry(acl.ID, e); !in.created() && g != "" {
+				u.cidr, u.v6 = true, e.CIDR.Addr().Is6()
+				u.what = unknownStay(in.addr+" "+at, g, "network ACL, rule number or direction")
 			} else if !in.created() && r.deletedEntry(acl.ID, e) {
 				if !in.updated() {
 					r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: an aws_network_acl_rule the plan deletes (or replaces by another entry) removes entry %d of %s, which nothing adds back until the next apply: it is not in the model", in.addr, e.Number, at))

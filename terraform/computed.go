@@ -327,6 +327,12 @@ type pendingEntry struct {
 func (r *reader) standaloneEntry(in *instance, a *nacl.ACL, e nacl.Entry, sure bool) bool {
 	key := entryKey{e.Number, e.Direction}
 	owner, attr := r.byAdr[a.ID], inlineAttr(e.Direction)
+	if g := r.cbdUnknownEntry(a.ID, e); !in.created() && g != "" {
+		what := unknownStay(in.addr, g, "network ACL, rule number or direction")
+		r.b.AddUnknownACLEntry(reach.UnknownACLEntry{ACL: a.ID, What: what, Entry: e, CIDRUnknown: true, V6: e.CIDR.Addr().Is6()})
+		r.rep.Warnings = append(r.rep.Warnings, what+": the queries whose answer it could change are indeterminate")
+		return false
+	}
 	if !in.created() && r.deletedEntry(a.ID, e) {
 		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: an aws_network_acl_rule the plan deletes (or replaces by another entry) removes entry %d of this direction, which nothing adds back until the next apply: it is not in the model", in.addr, e.Number))
 		return false
@@ -439,6 +445,37 @@ func (r *reader) deletedEntry(id string, e nacl.Entry) bool {
 		})
 	}
 	return r.acls.deleted[id][entryKey{e.Number, e.Direction}]
+}
+
+// cbdUnknownEntry returns the address of an aws_network_acl_rule the
+// plan replaces with create_before_destroy whose old entry is entry e of
+// ACL id and whose new one's ACL, rule number or direction is known only
+// after apply ("" when none): where the new one turns out to be the old
+// one's, AWS refuses it (NetworkAclEntryAlreadyExists) and the old entry
+// stays, so whether it does is unknown.
+func (r *reader) cbdUnknownEntry(id string, e nacl.Entry) string {
+	key := entryKey{e.Number, e.Direction}
+	for _, g := range r.goneOf("aws_network_acl_rule") {
+		if !g.action.Replace() || !g.action.CreateBeforeDestroy() {
+			continue
+		}
+		acl, gkey, ok := r.entryOf(g)
+		n := r.byAdr[g.addr]
+		if !ok || acl != id || gkey != key || n == nil || !n.created() {
+			continue
+		}
+		if _, _, nok := r.entryOf(n); !nok {
+			return g.addr
+		}
+	}
+	return ""
+}
+
+// unknownStay is the What of an entry or route that stays only when the
+// create_before_destroy replacement of addr fails (cbdUnknownEntry,
+// cbdUnknownRoute).
+func unknownStay(what, addr, values string) string {
+	return fmt.Sprintf("%s (whether it stays: %s is replaced with create_before_destroy by one whose %s is known only after apply, and AWS refuses the new one where it is the old one's, keeping the old)", what, addr, values)
 }
 
 // retakenEntry reports whether an aws_network_acl_rule the plan replaces,

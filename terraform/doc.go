@@ -591,7 +591,15 @@
 // after apply is such an entry in each direction, and takes away no entry
 // of its number that the ACL keeps (AWS's, which its configuration
 // leaves out) in either: that entry stays, and decides before it (in its
-// direction AWS refuses the rule: NetworkAclEntryAlreadyExists). An IPv6 block known only after apply, in a design
+// direction AWS refuses the rule: NetworkAclEntryAlreadyExists); one
+// whose rule_number is known only after apply is an entry whose place is
+// unknown, so its match too: it may come before any entry (it is number
+// 1 among the unknown ones) or decide nothing. A rule or aws_route
+// replaced by one whose number or direction (table or destination) is
+// known only after apply removes the old entry (route); with
+// create_before_destroy, where the new one turns out to be the old one's,
+// AWS refuses it and the old one stays, so whether it does is unknown.
+// An IPv6 block known only after apply, in a design
 // none of whose VPCs has IPv6 in the model, decides nothing and is left
 // out with a warning. A route's destination known only after apply makes
 // it a route that could match anything ([reach.Route.Unknown]): a lookup

@@ -42,6 +42,35 @@ func (r *reader) retakenRoute(id string, route reach.Route) bool {
 	return r.net.retaken[id][key]
 }
 
+// cbdUnknownRoute returns the address of an aws_route the plan replaces
+// with create_before_destroy whose old route is that of route in table id
+// and whose new one's table or destination is known only after apply (""
+// when none): where the new one turns out to be the old one's, AWS
+// refuses it (RouteAlreadyExists) and the old route stays.
+func (r *reader) cbdUnknownRoute(id string, route reach.Route) string {
+	key := routeKey(route)
+	if key == "" || route.Propagated {
+		return ""
+	}
+	var found string
+	r.quietly(func() {
+		for _, g := range r.goneOf("aws_route") {
+			if !g.action.Replace() || !g.action.CreateBeforeDestroy() {
+				continue
+			}
+			n := r.byAdr[g.addr]
+			if t, k := r.routeOf(g); t != id || k != key || n == nil || !n.created() {
+				continue
+			}
+			if nt, nk := r.routeOf(n); nk == "" || nt == "" || isUnknown(n.unknown, "route_table_id") {
+				found = g.addr
+				return
+			}
+		}
+	})
+	return found
+}
+
 // cbdSameRoute reports, recording an error wrapping [ErrInvalidPlan],
 // whether in, an aws_route on table rt, is replaced with
 // create_before_destroy keeping its table and destination: AWS refuses
@@ -130,6 +159,11 @@ func (r *reader) routeOf(in *instance) (table, key string) {
 // update may write it again, in no set order with the delete, it is a
 // route whose destination is unknown.
 func (r *reader) inlineRoute(in *instance, at string, route reach.Route) (reach.Route, bool) {
+	if g := r.cbdUnknownRoute(in.id, route); !in.created() && g != "" {
+		route.Unknown = unknownStay(in.addr+" "+at, g, "route table or destination")
+		r.rep.Warnings = append(r.rep.Warnings, route.Unknown+": the lookups in the table it could change are indeterminate")
+		return route, true
+	}
 	if !in.created() && r.retakenRoute(in.id, route) {
 		if in.updated() {
 			route.Unknown = fmt.Sprintf("%s %s (which route to %s the table holds after apply: an aws_route the plan replaces keeping its destination deletes it and adds its own, in no set order with the table's update)", in.addr, at, routeKey(route))
@@ -161,6 +195,11 @@ func (r *reader) inlineRoute(in *instance, at string, route reach.Route) (reach.
 // route is one whose destination is unknown when the blocks hold values
 // known only after apply; a route the blocks hold is there once.
 func (r *reader) standaloneRoute(in, owner *instance, rt *reach.RouteTable, route reach.Route) (reach.Route, bool) {
+	if g := r.cbdUnknownRoute(rt.ID, route); !in.created() && g != "" {
+		route.Unknown = unknownStay(in.addr, g, "route table or destination")
+		r.rep.Warnings = append(r.rep.Warnings, route.Unknown+": the lookups in the table it could change are indeterminate")
+		return route, true
+	}
 	if !in.created() && r.deletedRoute(rt.ID, route) {
 		if in.updated() {
 			route.Unknown = fmt.Sprintf("%s (whether AWS holds its route after apply: an aws_route the plan deletes (or replaces by another destination) removes its destination, in no set order with its update)", in.addr)
