@@ -38,6 +38,10 @@ type acls struct {
 	// deleted are, by ACL, the entries of the aws_network_acl_rule
 	// resources the plan deletes (deletedEntry), nil until asked
 	deleted map[string]map[entryKey]bool
+	// retaken are, by ACL, the entries of the aws_network_acl_rule
+	// resources the plan replaces, delete first, by one of the same
+	// number and direction (retakenEntry), nil until asked
+	retaken map[string]map[entryKey]bool
 	// computed are, by ACL, the subnets only its computed subnet_ids
 	// (which its configuration leaves out) give it: where AWS had them
 	computed map[string][]string
@@ -74,7 +78,17 @@ func (r *reader) readACL(in *instance) {
 				return
 			}
 			inline[entryKey{e.Number, dir}] = true
-			if !in.created() && r.deletedEntry(acl.ID, e) {
+			if !in.created() && r.retakenEntry(acl.ID, e) {
+				if !in.updated() {
+					r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: an aws_network_acl_rule the plan replaces keeping its rule number and direction deletes entry %d of %s, and its create adds the new rule's values in its place", in.addr, e.Number, at))
+					return
+				}
+				u.cidr, u.v6 = true, e.CIDR.Addr().Is6()
+				u.what = fmt.Sprintf("%s %s (which values entry %d holds after apply: an aws_network_acl_rule the plan replaces keeping its number deletes it and adds its own, in no set order with the ACL's update)", in.addr, at, e.Number)
+			} else if g := r.cbdUnknownEntry(acl.ID, e); !in.created() && g != "" {
+				u.cidr, u.v6 = true, e.CIDR.Addr().Is6()
+				u.what = unknownStay(in.addr+" "+at, g, "network ACL, rule number or direction")
+			} else if !in.created() && r.deletedEntry(acl.ID, e) {
 				if !in.updated() {
 					r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: an aws_network_acl_rule the plan deletes (or replaces by another entry) removes entry %d of %s, which nothing adds back until the next apply: it is not in the model", in.addr, e.Number, at))
 					return
@@ -99,7 +113,13 @@ func (r *reader) entry(in *instance, at string, dir flow.Direction, number, acti
 	e := nacl.Entry{Direction: dir, ICMPType: -1, ICMPCode: -1}
 	var u unknownEntry
 	n, ok := number_(in, number)
-	if !ok {
+	switch {
+	case !ok && in.typ == "aws_network_acl_rule" && isUnknown(in.unknown, number):
+		// its place among the entries is known only after apply: it may
+		// come before any of them, or decide nothing (number 1, its
+		// match unknown: reach.UnknownACLEntry)
+		n, u.number, u.what = 1, true, in.addr+": "+number
+	case !ok:
 		r.fail(in, at+number, "", unknownOr(in, number), "an entry needs its rule number")
 		return e, u, false
 	}
@@ -121,7 +141,10 @@ func (r *reader) entry(in *instance, at string, dir flow.Direction, number, acti
 	}
 	for _, c := range []string{cidr, cidr6} {
 		if isUnknown(in.unknown, c) {
-			u.cidr, u.v6, u.what = true, c == cidr6, in.addr+": "+at+c
+			u.cidr, u.v6 = true, c == cidr6
+			if u.what == "" {
+				u.what = in.addr + ": " + at + c
+			}
 			found++
 		}
 	}
@@ -190,14 +213,17 @@ type unknownEntry struct {
 	cidr, ports, v6 bool
 	// dir: the entry's direction is known only after apply (an
 	// aws_network_acl_rule's egress): it may or may not be this one's
-	dir  bool
-	what string
+	dir bool
+	// number: the entry's rule number is known only after apply (an
+	// aws_network_acl_rule's): it is number 1, whose match is unknown
+	number bool
+	what   string
 }
 
 // add gives acl entry e, or, when a value of it is known only after apply,
 // declares it to the builder as one whose match is unknown.
 func (r *reader) addEntry(acl *nacl.ACL, e nacl.Entry, u unknownEntry) {
-	if !u.cidr && !u.ports && !u.dir {
+	if !u.cidr && !u.ports && !u.dir && !u.number {
 		acl.Entries = append(acl.Entries, e)
 		return
 	}
@@ -243,7 +269,11 @@ func (r *reader) readACLRule(in *instance) {
 		if !ok || a == nil {
 			return
 		}
-		if !r.standaloneEntry(in, a, e, len(dirs) == 1) {
+		if u.number {
+			if !r.unnumberedEntry(in, a, dir) {
+				continue
+			}
+		} else if !r.standaloneEntry(in, a, e, len(dirs) == 1) {
 			continue
 		}
 		if len(dirs) > 1 {

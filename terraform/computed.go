@@ -327,6 +327,12 @@ type pendingEntry struct {
 func (r *reader) standaloneEntry(in *instance, a *nacl.ACL, e nacl.Entry, sure bool) bool {
 	key := entryKey{e.Number, e.Direction}
 	owner, attr := r.byAdr[a.ID], inlineAttr(e.Direction)
+	if g := r.cbdUnknownEntry(a.ID, e); !in.created() && g != "" {
+		what := unknownStay(in.addr, g, "network ACL, rule number or direction")
+		r.b.AddUnknownACLEntry(reach.UnknownACLEntry{ACL: a.ID, What: what, Entry: e, CIDRUnknown: true, V6: e.CIDR.Addr().Is6()})
+		r.rep.Warnings = append(r.rep.Warnings, what+": the queries whose answer it could change are indeterminate")
+		return false
+	}
 	if !in.created() && r.deletedEntry(a.ID, e) {
 		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: an aws_network_acl_rule the plan deletes (or replaces by another entry) removes entry %d of this direction, which nothing adds back until the next apply: it is not in the model", in.addr, e.Number))
 		return false
@@ -356,6 +362,11 @@ func (r *reader) standaloneEntry(in *instance, a *nacl.ACL, e nacl.Entry, sure b
 	}
 	r.rep.Warnings = append(r.rep.Warnings, mixWarning(in, owner, attr))
 	switch {
+	case in.created() && owner.updated() && r.retakenEntry(a.ID, e):
+		what := fmt.Sprintf("%s (which values entry %d holds after apply: its replacement deletes the entry and adds its own, in no set order with the update of %s, whose %s blocks write it)", in.addr, e.Number, owner.addr, attr)
+		r.b.AddUnknownACLEntry(reach.UnknownACLEntry{ACL: a.ID, What: what, Entry: e, CIDRUnknown: true, V6: e.CIDR.Addr().Is6()})
+		r.rep.Warnings = append(r.rep.Warnings, what+": the queries whose answer it could change are indeterminate")
+		return false
 	case in.created() || !owner.updated():
 		return true
 	case r.acls.inline[a.ID][key]:
@@ -368,6 +379,26 @@ func (r *reader) standaloneEntry(in *instance, a *nacl.ACL, e nacl.Entry, sure b
 	}
 	r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: the update of %s deletes its entry, which the %s blocks lack: it is not in the model", in.addr, owner.addr, attr))
 	return false
+}
+
+// unnumberedEntry reports whether ACL a holds, after apply, an entry of
+// direction dir of the aws_network_acl_rule in whose rule_number is known
+// only after apply: an entry whose place, so whose match, is unknown
+// (declared at number 1: it may come before any entry, or decide
+// nothing), beside the entries AWS keeps, whose numbers it cannot take
+// (AWS refuses a second entry of a number). The entry of a number it
+// replaces, delete first or create_before_destroy, is gone
+// (deletedEntry).
+func (r *reader) unnumberedEntry(in *instance, a *nacl.ACL, dir flow.Direction) bool {
+	owner, attr := r.byAdr[a.ID], inlineAttr(dir)
+	if removedByAdoption(in, owner) { // adoption.go
+		r.rep.Warnings = append(r.rep.Warnings, adoptionRemovesWarning(in, owner))
+		return false
+	}
+	if owner != nil && owner.cfg != nil && owner.writesInline(attr) {
+		r.rep.Warnings = append(r.rep.Warnings, mixWarning(in, owner, attr))
+	}
+	return true
 }
 
 // settleACLs gives each ACL the entries AWS holds for the inline blocks
@@ -414,6 +445,61 @@ func (r *reader) deletedEntry(id string, e nacl.Entry) bool {
 		})
 	}
 	return r.acls.deleted[id][entryKey{e.Number, e.Direction}]
+}
+
+// cbdUnknownEntry returns the address of an aws_network_acl_rule the
+// plan replaces with create_before_destroy whose old entry is entry e of
+// ACL id and whose new one's ACL, rule number or direction is known only
+// after apply ("" when none): where the new one turns out to be the old
+// one's, AWS refuses it (NetworkAclEntryAlreadyExists) and the old entry
+// stays, so whether it does is unknown.
+func (r *reader) cbdUnknownEntry(id string, e nacl.Entry) string {
+	key := entryKey{e.Number, e.Direction}
+	for _, g := range r.goneOf("aws_network_acl_rule") {
+		if !g.action.Replace() || !g.action.CreateBeforeDestroy() {
+			continue
+		}
+		acl, gkey, ok := r.entryOf(g)
+		n := r.byAdr[g.addr]
+		if !ok || acl != id || gkey != key || n == nil || !n.created() {
+			continue
+		}
+		if _, _, nok := r.entryOf(n); !nok {
+			return g.addr
+		}
+	}
+	return ""
+}
+
+// unknownStay is the What of an entry or route that stays only when the
+// create_before_destroy replacement of addr fails (cbdUnknownEntry,
+// cbdUnknownRoute).
+func unknownStay(what, addr, values string) string {
+	return fmt.Sprintf("%s (whether it stays: %s is replaced with create_before_destroy by one whose %s is known only after apply, and AWS refuses the new one where it is the old one's, keeping the old)", what, addr, values)
+}
+
+// retakenEntry reports whether an aws_network_acl_rule the plan replaces,
+// delete first, by one of the same ACL, rule number and direction names
+// entry e of ACL id: the delete removes the entry of that number and
+// direction whoever else writes it (an inline block of a configuration
+// that keeps it), and the create adds the new rule's values: one entry,
+// the new one's (standaloneEntry adds it).
+func (r *reader) retakenEntry(id string, e nacl.Entry) bool {
+	if r.acls.retaken == nil {
+		r.acls.retaken = r.goneEntries(func(in *instance) bool {
+			if !in.action.Replace() || in.action.CreateBeforeDestroy() {
+				return false // create_before_destroy keeping the entry fails: cbdSameEntry
+			}
+			acl, key, ok := r.entryOf(in)
+			n := r.byAdr[in.addr]
+			if !ok || n == nil || !n.created() {
+				return false
+			}
+			nid, nkey, nok := r.entryOf(n)
+			return nok && acl == nid && key == nkey
+		})
+	}
+	return r.acls.retaken[id][entryKey{e.Number, e.Direction}]
 }
 
 // goneEntries returns, by ACL, the entries of the aws_network_acl_rule

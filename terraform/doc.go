@@ -376,7 +376,14 @@
 //     delete, it is a rule, entry or route whose match is unknown, so
 //     the queries it could decide are indeterminate. A replacement whose
 //     new object holds it puts it back (the create runs after the
-//     delete; with create_before_destroy the apply fails: race.go).
+//     delete; with create_before_destroy the apply fails: race.go,
+//     routemix.go). An aws_network_acl_rule or aws_route so replaced
+//     keeping its rule number and direction (destination) deletes the one
+//     entry (route) AWS holds, the inline blocks' too, and the create adds
+//     the new object's values: one entry (route), the new one's; where
+//     the owner's update writes it in no set order with the replacement,
+//     which values it holds is unknown, so the queries it could decide
+//     are indeterminate.
 //   - A standalone rule on a group or ACL whose configuration writes
 //     inline blocks of its direction (or on an aws_default_network_acl,
 //     whatever its configuration writes), or an aws_route on a route
@@ -541,7 +548,10 @@
 // auto_accept and peer_region; an aws_network_acl_rule replaced with
 // create_before_destroy keeping its network ACL, rule number and
 // direction (AWS refuses the new entry while the old one stands:
-// NetworkAclEntryAlreadyExists); and a security group rule replaced with
+// NetworkAclEntryAlreadyExists); an aws_route replaced with
+// create_before_destroy keeping its route table and destination (AWS
+// refuses the new route while the old one stands: RouteAlreadyExists);
+// and a security group rule replaced with
 // create_before_destroy whose new rule holds a permission of the old one
 // (InvalidPermission.Duplicate).
 //
@@ -581,7 +591,15 @@
 // after apply is such an entry in each direction, and takes away no entry
 // of its number that the ACL keeps (AWS's, which its configuration
 // leaves out) in either: that entry stays, and decides before it (in its
-// direction AWS refuses the rule: NetworkAclEntryAlreadyExists). An IPv6 block known only after apply, in a design
+// direction AWS refuses the rule: NetworkAclEntryAlreadyExists); one
+// whose rule_number is known only after apply is an entry whose place is
+// unknown, so its match too: it may come before any entry (it is number
+// 1 among the unknown ones) or decide nothing. A rule or aws_route
+// replaced by one whose number or direction (table or destination) is
+// known only after apply removes the old entry (route); with
+// create_before_destroy, where the new one turns out to be the old one's,
+// AWS refuses it and the old one stays, so whether it does is unknown.
+// An IPv6 block known only after apply, in a design
 // none of whose VPCs has IPv6 in the model, decides nothing and is left
 // out with a warning. A route's destination known only after apply makes
 // it a route that could match anything ([reach.Route.Unknown]): a lookup

@@ -48,6 +48,10 @@ type network struct {
 	// deleted are, per route table, the destinations (routeKey) of the
 	// aws_route resources the plan deletes (deletedRoute), nil until asked
 	deleted map[string]map[string]bool
+	// retaken are, per route table, the destinations of the aws_route
+	// resources the plan replaces, delete first, by one of the same
+	// table and destination (retakenRoute), set with deleted
+	retaken map[string]map[string]bool
 }
 
 func newNetwork() *network {
@@ -404,6 +408,9 @@ func (r *reader) readRoute(in *instance) {
 		return
 	}
 	if route, ok := r.route(in, "", "destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id"); ok {
+		if r.cbdSameRoute(in, rt, route) { // routemix.go
+			return
+		}
 		if route, ok = r.standaloneRoute(in, owner, rt, route); !ok { // routemix.go
 			return
 		}
