@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/flow"
-	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/sg"
 )
@@ -19,20 +18,11 @@ import (
 // groups and three interfaces: eni-a1 (10.2.1.10) and eni-a2 (10.2.1.11)
 // in vsw-a, eni-b (10.3.1.10) in vsw-b, wearing the groups given.
 func joinVPCDesign(groups []sg.Group, a1, a2, b []string) *reach.Builder {
-	p, a := netip.MustParsePrefix, netip.MustParseAddr
+	a := netip.MustParseAddr
 	iface := func(id, sub, ip string, gs []string) reach.Interface {
 		return reach.Interface{ID: id, Subnet: sub, PrivateIPs: []netip.Addr{a(ip)}, Groups: gs}
 	}
-	return reach.NewBuilder().
-		AddVPC(reach.VPC{ID: "vpc-a", CIDRs: []netip.Prefix{p("10.2.0.0/16")}, DefaultACL: "acl-a", MainRouteTable: "rtb-a"},
-			reach.VPC{ID: "vpc-b", CIDRs: []netip.Prefix{p("10.3.0.0/16")}, DefaultACL: "acl-b", MainRouteTable: "rtb-b"}).
-		AddPeering(reach.Peering{ID: "pcx-ab", RequesterVPC: "vpc-a", AccepterVPC: "vpc-b"}).
-		AddRouteTable(
-			reach.RouteTable{ID: "rtb-a", VPC: "vpc-a", Routes: []reach.Route{{Destination: p("10.3.0.0/16"), Target: reach.TargetPeering, TargetID: "pcx-ab"}}},
-			reach.RouteTable{ID: "rtb-b", VPC: "vpc-b", Routes: []reach.Route{{Destination: p("10.2.0.0/16"), Target: reach.TargetPeering, TargetID: "pcx-ab"}}}).
-		AddNetworkACL(nacl.NewDefault("acl-a", "vpc-a", false), nacl.NewDefault("acl-b", "vpc-b", false)).
-		AddSubnet(reach.Subnet{ID: "vsw-a", VPC: "vpc-a", CIDRs: []netip.Prefix{p("10.2.1.0/24")}},
-			reach.Subnet{ID: "vsw-b", VPC: "vpc-b", CIDRs: []netip.Prefix{p("10.3.1.0/24")}}).
+	return peeredVPCs().
 		AddSecurityGroup(groups...).
 		AddInterface(iface("eni-a1", "vsw-a", "10.2.1.10", a1), iface("eni-a2", "vsw-a", "10.2.1.11", a2), iface("eni-b", "vsw-b", "10.3.1.10", b))
 }

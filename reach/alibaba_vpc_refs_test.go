@@ -19,7 +19,6 @@ import (
 // sg-b when bWorn, else sg-c). The groups are basic, sg-a with VPCID aID
 // and rule r, sg-b with VPCID bID.
 func aliRefDesign(aIn, aID, bID string, bWorn bool, r sg.Rule) *reach.Builder {
-	p := netip.MustParsePrefix
 	a := netip.MustParseAddr
 	aAddr, aSub := a("10.2.1.10"), "vsw-a"
 	if aIn == "vpc-b" {
@@ -29,16 +28,7 @@ func aliRefDesign(aIn, aID, bID string, bWorn bool, r sg.Rule) *reach.Builder {
 	if !bWorn {
 		bGroup = "sg-c"
 	}
-	return reach.NewBuilder().
-		AddVPC(reach.VPC{ID: "vpc-a", CIDRs: []netip.Prefix{p("10.2.0.0/16")}, DefaultACL: "acl-a", MainRouteTable: "rtb-a"},
-			reach.VPC{ID: "vpc-b", CIDRs: []netip.Prefix{p("10.3.0.0/16")}, DefaultACL: "acl-b", MainRouteTable: "rtb-b"}).
-		AddPeering(reach.Peering{ID: "pcx-ab", RequesterVPC: "vpc-a", AccepterVPC: "vpc-b"}).
-		AddRouteTable(
-			reach.RouteTable{ID: "rtb-a", VPC: "vpc-a", Routes: []reach.Route{{Destination: p("10.3.0.0/16"), Target: reach.TargetPeering, TargetID: "pcx-ab"}}},
-			reach.RouteTable{ID: "rtb-b", VPC: "vpc-b", Routes: []reach.Route{{Destination: p("10.2.0.0/16"), Target: reach.TargetPeering, TargetID: "pcx-ab"}}}).
-		AddNetworkACL(nacl.NewDefault("acl-a", "vpc-a", false), nacl.NewDefault("acl-b", "vpc-b", false)).
-		AddSubnet(reach.Subnet{ID: "vsw-a", VPC: "vpc-a", CIDRs: []netip.Prefix{p("10.2.1.0/24")}},
-			reach.Subnet{ID: "vsw-b", VPC: "vpc-b", CIDRs: []netip.Prefix{p("10.3.1.0/24")}}).
+	return peeredVPCs().
 		AddSecurityGroup(
 			sg.Group{ID: "sg-a", VPCID: aID, Flavour: sg.AlibabaBasic, Rules: []sg.Rule{r}},
 			sg.Group{ID: "sg-b", VPCID: bID, Flavour: sg.AlibabaBasic},
@@ -140,4 +130,22 @@ func TestAlibabaFixOffersNoGroupOfAnotherVPC(t *testing.T) {
 			}
 		})
 	}
+}
+
+// peeredVPCs is a builder holding two VPCs joined by the active peering
+// pcx-ab, vpc-a (10.2.0.0/16) and vpc-b (10.3.0.0/16), each with one
+// vSwitch (vsw-a 10.2.1.0/24, vsw-b 10.3.1.0/24), a route to the other
+// over the peering and an open default ACL.
+func peeredVPCs() *reach.Builder {
+	p := netip.MustParsePrefix
+	return reach.NewBuilder().
+		AddVPC(reach.VPC{ID: "vpc-a", CIDRs: []netip.Prefix{p("10.2.0.0/16")}, DefaultACL: "acl-a", MainRouteTable: "rtb-a"},
+			reach.VPC{ID: "vpc-b", CIDRs: []netip.Prefix{p("10.3.0.0/16")}, DefaultACL: "acl-b", MainRouteTable: "rtb-b"}).
+		AddPeering(reach.Peering{ID: "pcx-ab", RequesterVPC: "vpc-a", AccepterVPC: "vpc-b"}).
+		AddRouteTable(
+			reach.RouteTable{ID: "rtb-a", VPC: "vpc-a", Routes: []reach.Route{{Destination: p("10.3.0.0/16"), Target: reach.TargetPeering, TargetID: "pcx-ab"}}},
+			reach.RouteTable{ID: "rtb-b", VPC: "vpc-b", Routes: []reach.Route{{Destination: p("10.2.0.0/16"), Target: reach.TargetPeering, TargetID: "pcx-ab"}}}).
+		AddNetworkACL(nacl.NewDefault("acl-a", "vpc-a", false), nacl.NewDefault("acl-b", "vpc-b", false)).
+		AddSubnet(reach.Subnet{ID: "vsw-a", VPC: "vpc-a", CIDRs: []netip.Prefix{p("10.2.1.0/24")}},
+			reach.Subnet{ID: "vsw-b", VPC: "vpc-b", CIDRs: []netip.Prefix{p("10.3.1.0/24")}})
 }

@@ -102,18 +102,7 @@ func TestPublicSourceOutsideTheDesignSets(t *testing.T) {
 			{To: "db", Protocol: flow.TCP, Port: 22, IPv6: true}}})
 
 	// The reference matrix, every pair walked whole, agrees.
-	for _, v6 := range []bool{false, true} {
-		fast, err := m.Matrix(reach.MatrixOptions{IPv6: v6})
-		require.NoError(t, err)
-		ref, err := reach.MatrixReference(m, reach.MatrixOptions{IPv6: v6})
-		require.NoError(t, err)
-		require.Equal(t, len(ref.Cells), len(fast.Cells))
-		for i := range ref.Cells {
-			assert.True(t, ref.Cells[i].Allowed.Equal(fast.Cells[i].Allowed) && ref.Cells[i].Indeterminate.Equal(fast.Cells[i].Indeterminate),
-				"v6 %v %s -> %s: reference %s / %s, fast %s / %s", v6, ref.Cells[i].From, ref.Cells[i].To,
-				ref.Cells[i].Allowed, ref.Cells[i].Indeterminate, fast.Cells[i].Allowed, fast.Cells[i].Indeterminate)
-		}
-	}
+	assertMatrixAgreesWithReference(t, m)
 }
 
 // Diff compares the internet address by address: routing 203.0.113.0/24
@@ -187,6 +176,24 @@ func vpnRoutes(rng *rand.Rand, d *sample.Design) {
 			if !slices.ContainsFunc(rt.Routes, func(x reach.Route) bool { return x.Destination == r.Destination }) {
 				rt.Routes = append(rt.Routes, r)
 			}
+		}
+	}
+}
+
+// assertMatrixAgreesWithReference holds m's matrix, over IPv4 and over
+// IPv6, to the reference matrix (every pair walked whole), cell by cell.
+func assertMatrixAgreesWithReference(t *testing.T, m *reach.Model) {
+	t.Helper()
+	for _, v6 := range []bool{false, true} {
+		fast, err := m.Matrix(reach.MatrixOptions{IPv6: v6})
+		require.NoError(t, err)
+		ref, err := reach.MatrixReference(m, reach.MatrixOptions{IPv6: v6})
+		require.NoError(t, err)
+		require.Equal(t, len(ref.Cells), len(fast.Cells))
+		for i := range ref.Cells {
+			assert.True(t, ref.Cells[i].Allowed.Equal(fast.Cells[i].Allowed) && ref.Cells[i].Indeterminate.Equal(fast.Cells[i].Indeterminate),
+				"v6 %v %s -> %s: reference %s / %s, fast %s / %s", v6, ref.Cells[i].From, ref.Cells[i].To,
+				ref.Cells[i].Allowed, ref.Cells[i].Indeterminate, fast.Cells[i].Allowed, fast.Cells[i].Indeterminate)
 		}
 	}
 }

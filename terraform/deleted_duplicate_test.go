@@ -67,14 +67,7 @@ func TestDeletedRuleDuplicatesKept(t *testing.T) {
 			}
 			plan := changePlan(t, before, nil, []planRes{tc.deleted}, rs...)
 			if tc.import_ {
-				plan = planEdit(t, plan, func(p map[string]any) {
-					for _, c := range p["resource_changes"].([]any) {
-						c := c.(map[string]any)
-						if c["address"] == "aws_vpc_security_group_ingress_rule.ssh" {
-							c["change"].(map[string]any)["importing"] = map[string]any{"id": "sgr-1"}
-						}
-					}
-				})
+				plan = asImported(t, plan, "aws_vpc_security_group_ingress_rule.ssh", "sgr-1")
 			}
 			var rep terraform.Report
 			m, err := terraform.Parse("plan.json", plan, &rep)
@@ -89,4 +82,16 @@ func TestDeletedRuleDuplicatesKept(t *testing.T) {
 			}
 		})
 	}
+}
+
+// asImported makes the change of addr in plan one that imports id.
+func asImported(t *testing.T, plan []byte, addr, id string) []byte {
+	t.Helper()
+	return planEdit(t, plan, func(p map[string]any) {
+		for _, c := range p["resource_changes"].([]any) {
+			if c := c.(map[string]any); c["address"] == addr {
+				c["change"].(map[string]any)["importing"] = map[string]any{"id": id}
+			}
+		}
+	})
 }

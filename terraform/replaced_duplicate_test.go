@@ -97,13 +97,7 @@ func TestReplacedRuleDuplicatesKept(t *testing.T) {
 			addr := tc.new.typ + "." + tc.new.name
 			plan := setBefore(t, changePlan(t, before, map[string][]string{addr: tc.actions}, nil, rs...), addr, tc.old)
 			if tc.kept {
-				plan = planEdit(t, plan, func(p map[string]any) {
-					for _, c := range p["resource_changes"].([]any) {
-						if c := c.(map[string]any); c["address"] == "aws_vpc_security_group_ingress_rule.ssh" {
-							c["change"].(map[string]any)["importing"] = map[string]any{"id": "sgr-1"}
-						}
-					}
-				})
+				plan = asImported(t, plan, "aws_vpc_security_group_ingress_rule.ssh", "sgr-1")
 			}
 			var rep terraform.Report
 			m, err := terraform.Parse("plan.json", plan, &rep)
