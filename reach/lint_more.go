@@ -36,7 +36,11 @@ func (m *Model) lintQuotas() []LintFinding {
 	for _, w := range m.quotaWarnings {
 		fix := fmt.Sprintf("bring %s %s down to %d %s", w.Kind, w.Resource, w.Limit, w.What)
 		if w.Quota.Max > w.Limit && w.Count <= w.Quota.Max {
-			fix += fmt.Sprintf(", or ask AWS to raise %q (up to %d)", w.Quota.Name, w.Quota.Max)
+			who := "AWS"
+			if w.Quota.Doc == ecsRules {
+				who = "Alibaba Cloud"
+			}
+			fix += fmt.Sprintf(", or ask %s to raise %q (up to %d)", who, w.Quota.Name, w.Quota.Max)
 		}
 		out = append(out, LintFinding{ID: ids[w.Quota.Name], Severity: Medium, Kind: quotaKinds[w.Kind], Resource: w.Resource, Rule: w.What,
 			Message: w.String(), Fix: fix})

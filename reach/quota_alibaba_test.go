@@ -25,19 +25,21 @@ func alibabaRules(n int) []sg.Rule {
 // TestQuotaWarningsOfAlibabaInterfaces: AWS's quotas (60 rules per
 // direction and family in a group, 5 groups per interface, adjustable up
 // to 16) do not apply to Alibaba Cloud groups and interfaces; Alibaba
-// Cloud's do (semantics.md §E.4; the ECS "Security group rules" page): an
-// elastic network interface in at most 10 security groups, with at most
-// 1,000 inbound and outbound rules across them.
+// Cloud's do (the JoinSecurityGroup and AuthorizeSecurityGroup API
+// references): an elastic network interface in at most 5 security groups
+// by default (10 on request), with at most 1,000 inbound and outbound
+// rules across them.
 func TestQuotaWarningsOfAlibabaInterfaces(t *testing.T) {
 	tests := []struct {
 		name  string
 		rules []int // the rules of each group, all on one interface
 		want  []quotaRow
 	}{
-		{"6 groups and 61 inbound IPv4 rules in one: within Alibaba's limits", []int{61, 0, 0, 0, 0, 0}, []quotaRow{}},
-		{"10 groups: within the limit", make([]int, 10), []quotaRow{}},
-		{"11 groups: above the limit of 10", make([]int, 11),
-			[]quotaRow{{"network interface", "eni-ecs-a", "security groups", 11, 10}}},
+		{"5 groups and 61 inbound IPv4 rules in one: within Alibaba's limits", []int{61, 0, 0, 0, 0}, []quotaRow{}},
+		{"6 groups: above the default of 5", make([]int, 6),
+			[]quotaRow{{"network interface", "eni-ecs-a", "security groups", 6, 5}}},
+		{"11 groups: above the most Alibaba Cloud raises it to", make([]int, 11),
+			[]quotaRow{{"network interface", "eni-ecs-a", "security groups", 11, 5}}},
 		{"1,000 rules across the groups: within the limit", []int{400, 400, 200}, []quotaRow{}},
 		{"1,001 rules across the groups: above the limit", []int{400, 400, 201},
 			[]quotaRow{{"network interface", "eni-ecs-a", "rules across its security groups", 1001, 1000}}},
@@ -58,34 +60,50 @@ func TestQuotaWarningsOfAlibabaInterfaces(t *testing.T) {
 				s := w.String()
 				assert.Contains(t, s, "Alibaba Cloud")
 				assert.NotContains(t, s, "Amazon")
-				assert.NotContains(t, s, "adjustable")
 			}
 		})
 	}
 }
 
 // TestQuotaWarningStringOfAlibabaQuota pins the sentence of an Alibaba
-// Cloud quota and its lint finding, whose fix asks no one to raise it.
+// Cloud quota and its lint finding, whose fix asks Alibaba Cloud (not AWS)
+// to raise the groups per interface while 10 would do.
 func TestQuotaWarningStringOfAlibabaQuota(t *testing.T) {
-	var groups []sg.Group
-	var names []string
-	for i := range 11 {
-		id := fmt.Sprintf("sg-b%d", i)
-		groups = append(groups, sg.Group{ID: id, Name: id, Flavour: sg.AlibabaEnterprise})
-		names = append(names, id)
+	tests := []struct {
+		groups         int
+		want, wantFix  string
+		wantRaiseInFix bool
+	}{
+		{6, "network interface eni-ecs-a: 6 security groups, above the quota of 5 " +
+			"(Security groups per elastic network interface, Alibaba Cloud ECS, Security group rules; adjustable up to 10)",
+			`bring network interface eni-ecs-a down to 5 security groups, or ask Alibaba Cloud to raise "Security groups per elastic network interface" (up to 10)`, true},
+		{11, "network interface eni-ecs-a: 11 security groups, above the quota of 5 " +
+			"(Security groups per elastic network interface, Alibaba Cloud ECS, Security group rules; above its maximum of 10 too)",
+			"bring network interface eni-ecs-a down to 5 security groups", false},
 	}
-	m := alibabaVSwitchDesign(t, groups, ecsInterface("ecs-a", "10.2.1.10", names...))
-	ws := m.QuotaWarnings()
-	require.Len(t, ws, 1)
-	assert.Equal(t, "network interface eni-ecs-a: 11 security groups, above the quota of 10 "+
-		"(Security groups per elastic network interface, Alibaba Cloud ECS, Security group rules)", ws[0].String())
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.groups), func(t *testing.T) {
+			var groups []sg.Group
+			var names []string
+			for i := range tt.groups {
+				id := fmt.Sprintf("sg-b%d", i)
+				groups = append(groups, sg.Group{ID: id, Name: id, Flavour: sg.AlibabaEnterprise})
+				names = append(names, id)
+			}
+			m := alibabaVSwitchDesign(t, groups, ecsInterface("ecs-a", "10.2.1.10", names...))
+			ws := m.QuotaWarnings()
+			require.Len(t, ws, 1)
+			assert.Equal(t, tt.want, ws[0].String())
 
-	res, err := m.Lint(reach.LintOptions{Only: []string{reach.LintQuotaGroupsPerIface}})
-	require.NoError(t, err)
-	require.Len(t, res.Findings, 1)
-	f := res.Findings[0]
-	assert.Equal(t, reach.LintQuotaGroupsPerIface, f.ID)
-	assert.Equal(t, "eni-ecs-a", f.Resource)
-	assert.Equal(t, ws[0].String(), f.Message)
-	assert.NotContains(t, f.Fix, "AWS")
+			res, err := m.Lint(reach.LintOptions{Only: []string{reach.LintQuotaGroupsPerIface}})
+			require.NoError(t, err)
+			require.Len(t, res.Findings, 1)
+			f := res.Findings[0]
+			assert.Equal(t, reach.LintQuotaGroupsPerIface, f.ID)
+			assert.Equal(t, "eni-ecs-a", f.Resource)
+			assert.Equal(t, ws[0].String(), f.Message)
+			assert.Equal(t, tt.wantFix, f.Fix)
+			assert.NotContains(t, f.Fix, "AWS")
+		})
+	}
 }
