@@ -168,7 +168,10 @@
 // with a gateway of the plan (directly or by the proposal it accepts) and
 // an aws_ec2_transit_gateway_connect, which propagate what lies beyond
 // them likewise, undecided, and what the gateway sends to any of them
-// goes where the model does not follow (UNMODELLED_TARGET); a route,
+// goes where the model does not follow (UNMODELLED_TARGET), as does what
+// it sends to an aws_ec2_transit_gateway_peering_attachment or its
+// _accepter (tgw_peering.go: each gateway of the plan on either side has
+// its own side, which propagates nothing and takes no default table); a route,
 // association or propagation names one by a reference to the resource
 // or by its known attachment ID; a VPN connection or Direct Connect
 // gateway association whose gateway the plan does not resolve may

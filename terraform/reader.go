@@ -90,6 +90,7 @@ type reader struct {
 	acls    acls
 	ext     extras
 	tgw     tgws
+	tgwPeer tgwPeerings // tgw_peering.go
 	fw      fwState
 	enis    map[string]*reach.Interface // by model ID
 	eniList []string

@@ -335,6 +335,9 @@ func (r *reader) valueIs(in *instance, attr, v string) bool {
 // the plan stands for (tgwAttachmentTypes), by its model ID or known ID.
 func (r *reader) tgwAttachment(in *instance, attr string, rt *reach.TGWRouteTable) *reach.TGWAttachment {
 	id, _ := r.linkOne(in, attr, tgwAttachmentTypes...)
+	if a, ok := r.peeringOf(id, in, rt); ok {
+		return a
+	}
 	a := r.tgw.atts[id]
 	if a == nil {
 		a = r.tgw.atts[r.tgw.alias[id]]

@@ -51,7 +51,8 @@ import (
 // tgwAttachmentTypes are the resource types whose reference names a
 // transit gateway attachment.
 var tgwAttachmentTypes = []string{"aws_ec2_transit_gateway_vpc_attachment", "aws_vpn_connection", "aws_dx_gateway_association",
-	"aws_ec2_transit_gateway_connect", "aws_ec2_transit_gateway_vpc_attachment_accepter"}
+	"aws_ec2_transit_gateway_connect", "aws_ec2_transit_gateway_vpc_attachment_accepter",
+	"aws_ec2_transit_gateway_peering_attachment", "aws_ec2_transit_gateway_peering_attachment_accepter"}
 
 // tgwDefaults applies gateway g's default association and propagation to
 // attachment a: on (assoc, prop), a is associated with g's default

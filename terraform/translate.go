@@ -20,9 +20,9 @@ var passes = [][]string{
 	{"data.aws_route_table", "aws_route", "aws_vpn_gateway_route_propagation", "aws_internet_gateway_attachment", "aws_route_table_association", "aws_main_route_table_association", "aws_security_group_rule",
 		"aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule", "aws_network_acl_rule",
 		"aws_network_acl_association", "aws_instance", "aws_network_interface", "aws_nat_gateway",
-		"aws_ec2_transit_gateway_vpc_attachment", "aws_vpc_endpoint"},
+		"aws_ec2_transit_gateway_vpc_attachment", "aws_vpc_endpoint", "aws_ec2_transit_gateway_peering_attachment"},
 	{"aws_ec2_transit_gateway_vpc_attachment_accepter", "aws_vpn_connection", "aws_dx_gateway_association", "aws_ec2_transit_gateway_connect",
-		"aws_vpc_peering_connection_accepter"},
+		"aws_vpc_peering_connection_accepter", "aws_ec2_transit_gateway_peering_attachment_accepter"},
 	{"aws_eip", "aws_eip_association", "aws_nat_gateway_eip_association", "aws_network_interface_sg_attachment", "aws_network_interface_attachment",
 		"aws_ec2_transit_gateway_route", "aws_ec2_transit_gateway_route_table_association", "aws_ec2_transit_gateway_route_table_propagation",
 		"aws_ec2_transit_gateway_default_route_table_association", "aws_ec2_transit_gateway_default_route_table_propagation",
@@ -137,6 +137,10 @@ func (r *reader) readerOf(typ string) func(*instance) {
 		return r.readTGWPrefixListReference
 	case "aws_vpc_peering_connection_accepter":
 		return r.readPeeringAccepter
+	case "aws_ec2_transit_gateway_peering_attachment":
+		return r.readTGWPeering
+	case "aws_ec2_transit_gateway_peering_attachment_accepter":
+		return r.readTGWPeeringAccepter
 	}
 	return nil
 }
