@@ -178,16 +178,22 @@
 // the attachment of a shared gateway in place of the attachment's own,
 // and which, for an attachment the plan does not hold, is a VPC
 // attachment whose VPC the model lacks (what it propagates undecided);
-// a VPC attachment the plan shows of another account than its gateway
-// (the attachment's vpc_owner_id, its VPC's owner_id or its provider
-// configuration's caller; the gateway's owner_id or its provider
-// configuration's caller) waits for the owner's acceptance unless the
-// gateway's auto_accept_shared_attachments is enable: one no accepter of
-// the plan accepts has an unknown state, [reach.TGWAttachment.StateUnknown]
-// with a warning, so what crosses the gateway through it is undecided,
-// TGW_ATTACHMENT_STATE_UNKNOWN; where the plan shows either account
-// only after apply, or not at all, it is taken as of the gateway's
-// account; see tgw_attachments.go) and AWS Network Firewall
+// a VPC attachment of another account than its gateway's waits for the
+// owner's acceptance unless the gateway's auto_accept_shared_attachments
+// is enable. The attachment is of its gateway's account where the plan
+// shows both accounts (the attachment's vpc_owner_id, its VPC's owner_id
+// or its provider configuration's caller; the gateway's owner_id or its
+// provider configuration's caller) equal, or, where it shows fewer
+// (either only after apply, or not at all), where the two are resources
+// of one provider configuration (provider_config_key): the
+// single-account plan. Otherwise (the accounts shown apart; or not both
+// shown, and two provider configurations, or configurations the plan does
+// not name) one the gateway does not auto-accept and no accepter of the
+// plan accepts has an unknown state, [reach.TGWAttachment.StateUnknown]
+// with a warning naming what is missing, so what crosses the gateway
+// through it is undecided, TGW_ATTACHMENT_STATE_UNKNOWN, never certain
+// either way: the owner may accept it outside the plan; see
+// tgw_attachments.go) and AWS Network Firewall
 // (aws_networkfirewall_rule_group with rules_string, stateful_rule,
 // rules_source_list, stateless_rules_and_custom_actions and
 // rule_variables; aws_networkfirewall_firewall_policy, whose
