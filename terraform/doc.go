@@ -351,7 +351,10 @@
 //     show (ingress and egress are Optional and Computed: only
 //     ingress = [] removes them), less those a standalone rule resource (aws_security_group_rule,
 //     aws_vpc_security_group_ingress_rule or _egress_rule,
-//     aws_network_acl_rule) the plan deletes or replaces had; a
+//     aws_network_acl_rule) the plan deletes or replaces had (an entry
+//     of an aws_network_acl_rule replaced with create_before_destroy by
+//     one whose rule number or direction is known only after apply may
+//     stay, as below: an entry whose match is unknown); a
 //     standalone rule of the plan counts once (an ACL entry by its rule
 //     number and direction: the rule's values are those after apply);
 //     where its planned ingress or egress is itself known only after
