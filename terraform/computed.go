@@ -414,6 +414,10 @@ func (r *reader) settleACLs() {
 	for _, id := range r.acls.list {
 		for _, p := range r.acls.planned[id] {
 			key := entryKey{p.e.Number, p.e.Direction}
+			if p.u.number {
+				r.addEntry(r.acls.acls[id], p.e, p.u) // its place unknown: no number to settle
+				continue
+			}
 			if r.acls.standalone[id][key] {
 				continue
 			}

@@ -601,9 +601,13 @@
 // of its number that the ACL keeps (AWS's, which its configuration
 // leaves out) in either: that entry stays, and decides before it (in its
 // direction AWS refuses the rule: NetworkAclEntryAlreadyExists); one
-// whose rule_number is known only after apply is an entry whose place is
+// whose rule_number is known only after apply, and likewise an inline
+// ingress or egress block of an aws_network_acl or
+// aws_default_network_acl whose rule_no is, is an entry whose place is
 // unknown, so its match too: it may come before any entry (it is number
-// 1 among the unknown ones) or decide nothing. A rule or aws_route
+// 1 among the unknown ones) or decide nothing; the queries it could
+// decide otherwise than the known entries are indeterminate, the rest
+// answered. A rule or aws_route
 // replaced by one whose number or direction (table or destination) is
 // known only after apply removes the old entry (route); with
 // create_before_destroy, where the new one turns out to be the old one's,
