@@ -23,7 +23,9 @@ import (
 // or name). A data source of another provider configuration says nothing
 // of the resource: two configurations may be of two accounts or Regions.
 // Where the plan shows neither, the account or Region is unknown, and so
-// is what depends on it.
+// is what depends on it; yet two resources of one provider configuration
+// (one set of credentials) are of one account, shown or not, which
+// tgwAcceptance relies on.
 
 // shown is a value the plan shows, and what shows it.
 type shown struct {

@@ -77,6 +77,13 @@ func (r *reader) readACL(in *instance) {
 				planned = append(planned, pendingEntry{e, u})
 				return
 			}
+			if u.number {
+				// of a number known only after apply: whichever entry of
+				// AWS's or of an aws_network_acl_rule it may take the
+				// place of, its match is unknown
+				r.addEntry(&acl, e, u)
+				return
+			}
 			inline[entryKey{e.Number, dir}] = true
 			if !in.created() && r.retakenEntry(acl.ID, e) {
 				if !in.updated() {
@@ -114,11 +121,12 @@ func (r *reader) entry(in *instance, at string, dir flow.Direction, number, acti
 	var u unknownEntry
 	n, ok := number_(in, number)
 	switch {
-	case !ok && in.typ == "aws_network_acl_rule" && isUnknown(in.unknown, number):
-		// its place among the entries is known only after apply: it may
-		// come before any of them, or decide nothing (number 1, its
-		// match unknown: reach.UnknownACLEntry)
-		n, u.number, u.what = 1, true, in.addr+": "+number
+	case !ok && isUnknown(in.unknown, number):
+		// its place among the entries is known only after apply (an
+		// aws_network_acl_rule's, or an inline block's): it may come
+		// before any of them, or decide nothing (number 1, its match
+		// unknown: reach.UnknownACLEntry)
+		n, u.number, u.what = 1, true, in.addr+": "+at+number
 	case !ok:
 		r.fail(in, at+number, "", unknownOr(in, number), "an entry needs its rule number")
 		return e, u, false
@@ -215,7 +223,8 @@ type unknownEntry struct {
 	// aws_network_acl_rule's egress): it may or may not be this one's
 	dir bool
 	// number: the entry's rule number is known only after apply (an
-	// aws_network_acl_rule's): it is number 1, whose match is unknown
+	// aws_network_acl_rule's, or an inline block's): it is number 1,
+	// whose match is unknown
 	number bool
 	what   string
 }

@@ -405,15 +405,32 @@ func (r *reader) unnumberedEntry(in *instance, a *nacl.ACL, dir flow.Direction) 
 // its configuration leaves out, less those an aws_network_acl_rule the
 // plan deletes or replaces removes and those of a rule number an
 // aws_network_acl_rule of the plan gives it (one entry per number and
-// direction: the rule's values are those after apply).
+// direction: the rule's values are those after apply). One that an
+// aws_network_acl_rule replaced with create_before_destroy by one whose
+// ACL, number or direction is known only after apply removes may stay
+// (cbdUnknownEntry): an entry whose match is unknown.
 func (r *reader) settleACLs() {
 	gone := r.goneEntries(func(*instance) bool { return true })
 	for _, id := range r.acls.list {
 		for _, p := range r.acls.planned[id] {
 			key := entryKey{p.e.Number, p.e.Direction}
-			if !gone[id][key] && !r.acls.standalone[id][key] {
-				r.addEntry(r.acls.acls[id], p.e, p.u)
+			if p.u.number {
+				r.addEntry(r.acls.acls[id], p.e, p.u) // its place unknown: no number to settle
+				continue
 			}
+			if r.acls.standalone[id][key] {
+				continue
+			}
+			if gone[id][key] {
+				g := r.cbdUnknownEntry(id, p.e)
+				if g == "" {
+					continue
+				}
+				p.u.cidr, p.u.v6 = true, p.e.CIDR.Addr().Is6()
+				p.u.what = unknownStay(fmt.Sprintf("%s %s entry %d", id, inlineAttr(p.e.Direction), p.e.Number), g, "network ACL, rule number or direction")
+				r.rep.Warnings = append(r.rep.Warnings, p.u.what+": the queries whose answer it could change are indeterminate")
+			}
+			r.addEntry(r.acls.acls[id], p.e, p.u)
 		}
 	}
 }

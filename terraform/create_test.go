@@ -61,7 +61,8 @@ func planOf(t *testing.T, rs ...planRes) []byte {
 					exprs[k] = map[string]any{"constant_value": v}
 				}
 			}
-			cfg := map[string]any{"address": r.typ + "." + r.name, "mode": "managed", "type": r.typ, "name": r.name, "expressions": exprs}
+			// Terraform names each resource's provider configuration
+			cfg := map[string]any{"address": r.typ + "." + r.name, "mode": "managed", "type": r.typ, "name": r.name, "expressions": exprs, "provider_config_key": "aws"}
 			if dependsOn != nil {
 				cfg["depends_on"] = dependsOn
 			}

@@ -181,16 +181,22 @@
 // the attachment of a shared gateway in place of the attachment's own,
 // and which, for an attachment the plan does not hold, is a VPC
 // attachment whose VPC the model lacks (what it propagates undecided);
-// a VPC attachment the plan shows of another account than its gateway
-// (the attachment's vpc_owner_id, its VPC's owner_id or its provider
-// configuration's caller; the gateway's owner_id or its provider
-// configuration's caller) waits for the owner's acceptance unless the
-// gateway's auto_accept_shared_attachments is enable: one no accepter of
-// the plan accepts has an unknown state, [reach.TGWAttachment.StateUnknown]
-// with a warning, so what crosses the gateway through it is undecided,
-// TGW_ATTACHMENT_STATE_UNKNOWN; where the plan shows either account
-// only after apply, or not at all, it is taken as of the gateway's
-// account; see tgw_attachments.go) and AWS Network Firewall
+// a VPC attachment of another account than its gateway's waits for the
+// owner's acceptance unless the gateway's auto_accept_shared_attachments
+// is enable. The attachment is of its gateway's account where the plan
+// shows both accounts (the attachment's vpc_owner_id, its VPC's owner_id
+// or its provider configuration's caller; the gateway's owner_id or its
+// provider configuration's caller) equal, or, where it shows fewer
+// (either only after apply, or not at all), where the two are resources
+// of one provider configuration (provider_config_key): the
+// single-account plan. Otherwise (the accounts shown apart; or not both
+// shown, and two provider configurations, or configurations the plan does
+// not name) one the gateway does not auto-accept and no accepter of the
+// plan accepts has an unknown state, [reach.TGWAttachment.StateUnknown]
+// with a warning naming what is missing, so what crosses the gateway
+// through it is undecided, TGW_ATTACHMENT_STATE_UNKNOWN, never certain
+// either way: the owner may accept it outside the plan; see
+// tgw_attachments.go) and AWS Network Firewall
 // (aws_networkfirewall_rule_group with rules_string, stateful_rule,
 // rules_source_list, stateless_rules_and_custom_actions and
 // rule_variables; aws_networkfirewall_firewall_policy, whose
@@ -348,7 +354,10 @@
 //     show (ingress and egress are Optional and Computed: only
 //     ingress = [] removes them), less those a standalone rule resource (aws_security_group_rule,
 //     aws_vpc_security_group_ingress_rule or _egress_rule,
-//     aws_network_acl_rule) the plan deletes or replaces had; a
+//     aws_network_acl_rule) the plan deletes or replaces had (an entry
+//     of an aws_network_acl_rule replaced with create_before_destroy by
+//     one whose rule number or direction is known only after apply may
+//     stay, as below: an entry whose match is unknown); a
 //     standalone rule of the plan counts once (an ACL entry by its rule
 //     number and direction: the rule's values are those after apply);
 //     where its planned ingress or egress is itself known only after
@@ -595,9 +604,13 @@
 // of its number that the ACL keeps (AWS's, which its configuration
 // leaves out) in either: that entry stays, and decides before it (in its
 // direction AWS refuses the rule: NetworkAclEntryAlreadyExists); one
-// whose rule_number is known only after apply is an entry whose place is
+// whose rule_number is known only after apply, and likewise an inline
+// ingress or egress block of an aws_network_acl or
+// aws_default_network_acl whose rule_no is, is an entry whose place is
 // unknown, so its match too: it may come before any entry (it is number
-// 1 among the unknown ones) or decide nothing. A rule or aws_route
+// 1 among the unknown ones) or decide nothing; the queries it could
+// decide otherwise than the known entries are indeterminate, the rest
+// answered. A rule or aws_route
 // replaced by one whose number or direction (table or destination) is
 // known only after apply removes the old entry (route); with
 // create_before_destroy, where the new one turns out to be the old one's,

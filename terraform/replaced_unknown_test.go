@@ -1,6 +1,7 @@
 package terraform_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -71,6 +72,66 @@ func TestReplacedByUnknownEntry(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, r.Outcome, r.Text())
 			assert.Contains(t, r.Text(), tc.says)
+		})
+	}
+}
+
+// TestReplacedByUnknownEntryKept: an existing aws_network_acl whose
+// configuration leaves its ingress blocks out keeps the entries AWS holds
+// (its planned ingress), among them entry 90, which an
+// aws_network_acl_rule the plan replaces writes; the new rule allows
+// tcp/22 from 192.0.2.0/24 only. Replaced delete first, entry 90 is gone
+// and the new one misses; with create_before_destroy by a rule whose
+// number is known only after apply, AWS refuses the new one where it is
+// 90 and entry 90 stays: whether it does is unknown, never gone for
+// certain; by a rule of another number known, it is gone.
+func TestReplacedByUnknownEntryKept(t *testing.T) {
+	deleteFirst, createFirst := []string{"delete", "create"}, []string{"create", "delete"}
+	narrow := func(n any) planRes { // allowing tcp/22 from 192.0.2.0/24 only
+		r := onPubACL(aclRule(0, 22, false))
+		r.values["cidr_block"], r.values["id"] = "192.0.2.0/24", "nacl-2"
+		r.values["rule_number"], r.unknown = n, map[string]any{}
+		if n == nil {
+			delete(r.values, "rule_number")
+			r.unknown["rule_number"] = true
+		}
+		return r
+	}
+	for _, tc := range []struct {
+		name    string
+		actions []string
+		new     planRes
+		want    reach.Outcome
+		says    string
+	}{
+		{name: "delete first, its number known only after apply: entry 90 gone, the new one misses", actions: deleteFirst, new: narrow(nil), want: reach.Unreachable},
+		{name: "create_before_destroy, its number known only after apply: entry 90 may stay", actions: createFirst, new: narrow(nil), want: reach.Indeterminate,
+			says: "aws_network_acl.pub ingress entry 90 (whether it stays: aws_network_acl_rule.ssh is replaced with create_before_destroy by one whose network ACL, rule number or direction is known only after apply"},
+		{name: "create_before_destroy by another number: entry 90 gone", actions: createFirst, new: narrow(95), want: reach.Unreachable},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rs := existingPublicNet(false)
+			// acl-pub, whose configuration leaves its blocks out: AWS
+			// keeps entry 90 of the rule, and allows everything out
+			rs = append(rs, planRes{typ: "aws_network_acl", name: "pub", values: map[string]any{"id": "acl-pub", "vpc_id": "vpc-1", "subnet_ids": []any{"subnet-1"},
+				"ingress": []any{aclBlock(90, 22)}, "egress": []any{aclBlock(100, 0)}}, exprs: map[string]any{"vpc_id": "vpc-1", "subnet_ids": []string{}}},
+				publicWeb(), tc.new)
+			addr := tc.new.typ + "." + tc.new.name
+			plan := setBefore(t, changePlan(t, nil, map[string][]string{addr: tc.actions}, nil, rs...), addr, onPubACL(aclRule(90, 22, false)).values)
+			rep := &terraform.Report{}
+			m, err := terraform.Parse("plan.json", plan, rep)
+			require.NoError(t, err)
+			r, err := m.Check(tcp("198.51.100.7", "aws_instance.web", 22))
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, r.Outcome, r.Text())
+			assert.Contains(t, r.Text(), tc.says)
+			if tc.says != "" {
+				warned := false
+				for _, w := range rep.Warnings {
+					warned = warned || strings.Contains(w, tc.says) && strings.HasSuffix(w, ": the queries whose answer it could change are indeterminate")
+				}
+				assert.True(t, warned, "a warning names the entry: %q", rep.Warnings)
+			}
 		})
 	}
 }

@@ -78,8 +78,9 @@ type tgws struct {
 	// table of the plan that names one tells it (acceptedOutside)
 	accepters map[string]*instance
 	// unaccepted says, for each VPC attachment of the plan (by model ID)
-	// of another account than its gateway's that the gateway does not
-	// auto-accept, why it waits for acceptance (tgwAcceptance);
+	// of another account than its gateway's, or perhaps of another, that
+	// the gateway does not auto-accept, why it may wait for acceptance
+	// (tgwAcceptance);
 	// accepted are those an accepter of the plan accepts
 	unaccepted map[string]string
 	accepted   map[string]bool

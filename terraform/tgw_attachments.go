@@ -299,18 +299,23 @@ func (r *reader) readTGWPrefixListReference(in *instance) {
 }
 
 // tgwAcceptance records why VPC attachment a (of the plan's resource in)
-// to gateway g waits for acceptance, when the plan shows their accounts
-// apart (accountOf: the attachment's vpc_owner_id, its VPC's owner_id
-// or its provider configuration's caller; the gateway's owner_id or its
-// provider configuration's caller) and g's auto_accept_shared_attachments
-// is not enable: AWS makes a VPC attachment to another account's
-// (shared) transit gateway pendingAcceptance until the owner accepts it,
-// and it carries nothing until then. Unless an accepter of the plan
-// accepts it (readTGWAttachmentAccepter), finishTGWs makes its state
-// unknown (reach.TGWAttachment.StateUnknown): the owner may accept it
-// outside the plan, or not. Where the plan shows either account only
-// after apply, or not at all, the attachment is taken as of the
-// gateway's account.
+// to gateway g may wait for acceptance: AWS makes a VPC attachment to
+// another account's (shared) transit gateway pendingAcceptance until the
+// owner accepts it, unless g's auto_accept_shared_attachments is enable,
+// and it carries nothing until then. The attachment is of the gateway's
+// account where the plan shows both accounts (accountOf: the
+// attachment's vpc_owner_id, its VPC's owner_id or its provider
+// configuration's caller; the gateway's owner_id or its provider
+// configuration's caller) equal, or, where it does not show both, where
+// the attachment and the gateway are resources of one provider
+// configuration (provider_config_key), whose credentials are of one
+// account (the single-account plan). Otherwise (the accounts shown
+// apart, or not shown and the provider configurations two, or not named
+// by the plan's configuration) and unless g auto-accepts, it may wait:
+// unless an accepter of the plan accepts it (readTGWAttachmentAccepter),
+// finishTGWs makes its state unknown (reach.TGWAttachment.StateUnknown),
+// naming what is missing. Even of another account for sure, it is not
+// taken as pending: the owner may accept it outside the plan.
 func (r *reader) tgwAcceptance(in *instance, a *reach.TGWAttachment, g *tgwRec) {
 	gw := r.byAdr[g.spec.ID]
 	owner := r.accountOf(gw)
@@ -321,8 +326,19 @@ func (r *reader) tgwAcceptance(in *instance, a *reach.TGWAttachment, g *tgwRec) 
 	if att.value == "" {
 		att = r.fromProvider(in, "data.aws_caller_identity", "account_id")
 	}
-	if owner.value == "" || att.value == "" || owner.value == att.value {
-		return
+	attKey, gwKey := providerKey(in), providerKey(gw)
+	var accounts string
+	switch {
+	case owner.value != "" && att.value != "":
+		if owner.value == att.value {
+			return
+		}
+		accounts = fmt.Sprintf("%s is of account %s (%s) and %s of account %s (%s)", in.addr, att.value, att.by, g.spec.ID, owner.value, owner.by)
+	case attKey != "" && attKey == gwKey:
+		return // one provider configuration: one account
+	default:
+		accounts = fmt.Sprintf("the plan does not show whether %s is of the account of %s (%s; %s)", in.addr, g.spec.ID,
+			shownAccount(in.addr, att, g.spec.ID, owner), providerConfigs(in.addr, attKey, g.spec.ID, gwKey))
 	}
 	auto := knownString(gw, "auto_accept_shared_attachments")
 	switch {
@@ -336,7 +352,34 @@ func (r *reader) tgwAcceptance(in *instance, a *reach.TGWAttachment, g *tgwRec) 
 	if r.tgw.unaccepted == nil {
 		r.tgw.unaccepted = map[string]string{}
 	}
-	r.tgw.unaccepted[a.ID] = fmt.Sprintf("%s is of account %s (%s) and %s of account %s (%s), whose auto_accept_shared_attachments is %s: "+
-		"AWS holds the attachment pending acceptance until the gateway's owner accepts it, which no aws_ec2_transit_gateway_vpc_attachment_accepter of the plan does",
-		in.addr, att.value, att.by, g.spec.ID, owner.value, owner.by, auto)
+	r.tgw.unaccepted[a.ID] = fmt.Sprintf("%s, whose auto_accept_shared_attachments is %s: "+
+		"AWS holds an attachment of another account than the gateway's pending acceptance until the gateway's owner accepts it, which no aws_ec2_transit_gateway_vpc_attachment_accepter of the plan does",
+		accounts, auto)
+}
+
+// shownAccount says which of the accounts of attachment att and gateway
+// gw the plan shows (at most one: tgwAcceptance).
+func shownAccount(att string, of shown, gw string, owner shown) string {
+	switch {
+	case of.value != "":
+		return fmt.Sprintf("%s is of account %s (%s), and the plan shows no account of %s", att, of.value, of.by, gw)
+	case owner.value != "":
+		return fmt.Sprintf("%s is of account %s (%s), and the plan shows no account of %s", gw, owner.value, owner.by, att)
+	}
+	return "the plan shows the account of neither"
+}
+
+// providerConfigs says which provider configurations create attachment
+// att and gateway gw (keys as providerKey returns them).
+func providerConfigs(att, attKey, gw, gwKey string) string {
+	name := func(k string) string {
+		if k == "" {
+			return "a provider configuration the plan does not name"
+		}
+		return "provider configuration " + k
+	}
+	if attKey == "" && gwKey == "" {
+		return "the plan names the provider configuration of neither"
+	}
+	return fmt.Sprintf("%s is of %s and %s of %s", att, name(attKey), gw, name(gwKey))
 }
