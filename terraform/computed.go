@@ -264,6 +264,8 @@ func (r *reader) revokedByDelete(in *instance, id string, rules []sg.Rule) []sg.
 		switch {
 		case !slices.ContainsFunc(deleted, func(b sg.Rule) bool { return sameRule(rule, b) }):
 			out = append(out, rule)
+		case in.updated() && r.updateKeepsRule(in, rule): // updatediff.go
+			r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: a rule resource the plan deletes (or replaces by another permission) revokes the same permission (%s)%s", in.addr, rule, keptNote))
 		case in.updated():
 			out = append(out, r.maybeRule(in, fmt.Sprintf("%s (whether AWS holds its rule after apply: a rule resource the plan deletes (or replaces by another permission) revokes the same permission, in no set order with its update)", in.addr), rule))
 		default:

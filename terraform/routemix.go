@@ -176,6 +176,10 @@ func (r *reader) inlineRoute(in *instance, at string, route reach.Route) (reach.
 	if in.created() || !r.deletedRoute(in.id, route) {
 		return route, true
 	}
+	if in.updated() && r.updateKeepsRoute(in, route) { // updatediff.go
+		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s %s: an aws_route the plan deletes (or replaces by another destination) removes the route to %s%s", in.addr, at, routeKey(route), keptNote))
+		return route, false
+	}
 	if in.updated() {
 		route.Unknown = fmt.Sprintf("%s %s (whether the table holds it after apply: an aws_route the plan deletes (or replaces by another destination) removes its destination, in no set order with the table's update)", in.addr, at)
 		r.rep.Warnings = append(r.rep.Warnings, route.Unknown+": the lookups in the table it could change are indeterminate")
