@@ -79,7 +79,7 @@ func (r *reader) readACL(in *instance) {
 			}
 			inline[entryKey{e.Number, dir}] = true
 			if !in.created() && r.retakenEntry(acl.ID, e) {
-				if !in.updated() {
+				if !in.updated() || r.updateKeepsEntry(in, e) { // updatediff.go
 					r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: an aws_network_acl_rule the plan replaces keeping its rule number and direction deletes entry %d of %s, and its create adds the new rule's values in its place", in.addr, e.Number, at))
 					return
 				}

@@ -364,7 +364,7 @@ func (r *reader) standaloneEntry(in *instance, a *nacl.ACL, e nacl.Entry, sure b
 	}
 	r.rep.Warnings = append(r.rep.Warnings, mixWarning(in, owner, attr))
 	switch {
-	case in.created() && owner.updated() && r.retakenEntry(a.ID, e):
+	case in.created() && owner.updated() && r.retakenEntry(a.ID, e) && !r.updateKeepsEntry(owner, e):
 		what := fmt.Sprintf("%s (which values entry %d holds after apply: its replacement deletes the entry and adds its own, in no set order with the update of %s, whose %s blocks write it)", in.addr, e.Number, owner.addr, attr)
 		r.b.AddUnknownACLEntry(reach.UnknownACLEntry{ACL: a.ID, What: what, Entry: e, CIDRUnknown: true, V6: e.CIDR.Addr().Is6()})
 		r.rep.Warnings = append(r.rep.Warnings, what+": the queries whose answer it could change are indeterminate")

@@ -165,7 +165,7 @@ func (r *reader) inlineRoute(in *instance, at string, route reach.Route) (reach.
 		return route, true
 	}
 	if !in.created() && r.retakenRoute(in.id, route) {
-		if in.updated() {
+		if in.updated() && !r.updateKeepsRoute(in, route) { // updatediff.go
 			route.Unknown = fmt.Sprintf("%s %s (which route to %s the table holds after apply: an aws_route the plan replaces keeping its destination deletes it and adds its own, in no set order with the table's update)", in.addr, at, routeKey(route))
 			r.rep.Warnings = append(r.rep.Warnings, route.Unknown+": the lookups in the table it could change are indeterminate")
 			return route, true
@@ -217,7 +217,7 @@ func (r *reader) standaloneRoute(in, owner *instance, rt *reach.RouteTable, rout
 		return route, true
 	}
 	r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: %s writes route blocks too, which the provider documents as a conflict (its update deletes the routes the blocks leave out): write the routes one way", in.addr, owner.addr))
-	if in.created() && owner.updated() && r.retakenRoute(rt.ID, route) {
+	if in.created() && owner.updated() && r.retakenRoute(rt.ID, route) && !r.updateKeepsRoute(owner, route) {
 		route.Unknown = fmt.Sprintf("%s (which route to %s the table holds after apply: its replacement deletes the route and adds its own, in no set order with the update of %s, whose route blocks write it)", in.addr, routeKey(route), owner.addr)
 		r.rep.Warnings = append(r.rep.Warnings, route.Unknown+": the lookups in the table it could change are indeterminate")
 		return route, true
