@@ -253,7 +253,8 @@ func (r *reader) eachRuleOf(in *instance, fn func(gid string, rule sg.Rule)) {
 // nothing puts back until the next apply. When in is updated (a group
 // whose update may write the permission again, a rule modified in
 // place), in no set order with the delete, such a rule is one whose
-// match is unknown.
+// match is unknown, unless in is a group whose update leaves the
+// permission as it is (updateKeepsRule): then it is gone too.
 func (r *reader) revokedByDelete(in *instance, id string, rules []sg.Rule) []sg.Rule {
 	deleted := r.deletedRules()[id]
 	if len(deleted) == 0 {

@@ -156,8 +156,9 @@ func (r *reader) routeOf(in *instance) (table, key string) {
 // configuration of table in writes, as AWS holds it after apply, and
 // false when it holds none: the delete of an aws_route of its
 // destination removes it from a table that exists; when the table's
-// update may write it again, in no set order with the delete, it is a
-// route whose destination is unknown.
+// update may write it again (it does not leave it as it is:
+// updateKeepsRoute), in no set order with the delete, it is a route
+// whose destination is unknown.
 func (r *reader) inlineRoute(in *instance, at string, route reach.Route) (reach.Route, bool) {
 	if g := r.cbdUnknownRoute(in.id, route); !in.created() && g != "" {
 		route.Unknown = unknownStay(in.addr+" "+at, g, "route table or destination")
