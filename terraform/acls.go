@@ -86,7 +86,7 @@ func (r *reader) readACL(in *instance) {
 			}
 			inline[entryKey{e.Number, dir}] = true
 			if !in.created() && r.retakenEntry(acl.ID, e) {
-				if !in.updated() {
+				if !in.updated() || r.updateKeepsEntry(in, e) { // updatediff.go
 					r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: an aws_network_acl_rule the plan replaces keeping its rule number and direction deletes entry %d of %s, and its create adds the new rule's values in its place", in.addr, e.Number, at))
 					return
 				}
@@ -96,6 +96,10 @@ func (r *reader) readACL(in *instance) {
 				u.cidr, u.v6 = true, e.CIDR.Addr().Is6()
 				u.what = unknownStay(in.addr+" "+at, g, "network ACL, rule number or direction")
 			} else if !in.created() && r.deletedEntry(acl.ID, e) {
+				if in.updated() && r.updateKeepsEntry(in, e) { // updatediff.go
+					r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: an aws_network_acl_rule the plan deletes (or replaces by another entry) removes entry %d of %s%s", in.addr, e.Number, at, keptNote))
+					return
+				}
 				if !in.updated() {
 					r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: an aws_network_acl_rule the plan deletes (or replaces by another entry) removes entry %d of %s, which nothing adds back until the next apply: it is not in the model", in.addr, e.Number, at))
 					return

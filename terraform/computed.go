@@ -253,7 +253,8 @@ func (r *reader) eachRuleOf(in *instance, fn func(gid string, rule sg.Rule)) {
 // nothing puts back until the next apply. When in is updated (a group
 // whose update may write the permission again, a rule modified in
 // place), in no set order with the delete, such a rule is one whose
-// match is unknown.
+// match is unknown, unless in is a group whose update leaves the
+// permission as it is (updateKeepsRule): then it is gone too.
 func (r *reader) revokedByDelete(in *instance, id string, rules []sg.Rule) []sg.Rule {
 	deleted := r.deletedRules()[id]
 	if len(deleted) == 0 {
@@ -264,6 +265,8 @@ func (r *reader) revokedByDelete(in *instance, id string, rules []sg.Rule) []sg.
 		switch {
 		case !slices.ContainsFunc(deleted, func(b sg.Rule) bool { return sameRule(rule, b) }):
 			out = append(out, rule)
+		case in.updated() && r.updateKeepsRule(in, rule): // updatediff.go
+			r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: a rule resource the plan deletes (or replaces by another permission) revokes the same permission (%s)%s", in.addr, rule, keptNote))
 		case in.updated():
 			out = append(out, r.maybeRule(in, fmt.Sprintf("%s (whether AWS holds its rule after apply: a rule resource the plan deletes (or replaces by another permission) revokes the same permission, in no set order with its update)", in.addr), rule))
 		default:
@@ -362,7 +365,7 @@ func (r *reader) standaloneEntry(in *instance, a *nacl.ACL, e nacl.Entry, sure b
 	}
 	r.rep.Warnings = append(r.rep.Warnings, mixWarning(in, owner, attr))
 	switch {
-	case in.created() && owner.updated() && r.retakenEntry(a.ID, e):
+	case in.created() && owner.updated() && r.retakenEntry(a.ID, e) && !r.updateKeepsEntry(owner, e):
 		what := fmt.Sprintf("%s (which values entry %d holds after apply: its replacement deletes the entry and adds its own, in no set order with the update of %s, whose %s blocks write it)", in.addr, e.Number, owner.addr, attr)
 		r.b.AddUnknownACLEntry(reach.UnknownACLEntry{ACL: a.ID, What: what, Entry: e, CIDRUnknown: true, V6: e.CIDR.Addr().Is6()})
 		r.rep.Warnings = append(r.rep.Warnings, what+": the queries whose answer it could change are indeterminate")

@@ -15,22 +15,28 @@ import (
 // deletes whose permission (or ACL entry number) something the plan
 // keeps also names (the owner's configured inline blocks, a rule resource
 // imported for it): AWS holds one permission, the delete revokes it, and
-// nothing adds it back until the next apply.
+// nothing adds it back until the next apply. An owner updated in place
+// writes only what its blocks change: where they hold it alike before
+// and after, the delete revokes it; where the update writes it, in no
+// set order with the delete, it is undecided (update_diff_test.go).
 func TestDeletedRuleDuplicatesKept(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		acl     bool
 		import_ bool
 		updated bool // the owner is updated in place
+		lacked  bool // its ingress blocks before its update are none
 		ruleUpd bool // the kept rule resource is updated in place
 		deleted planRes
 		want    reach.Outcome
 	}{
 		{name: "group: deleted aws_security_group_rule equal to a configured inline block", deleted: sshRule(), want: reach.Unreachable},
 		{name: "group: deleted aws_vpc_security_group_ingress_rule equal to a configured inline block", deleted: sshVPCRule(), want: reach.Unreachable},
-		{name: "group updated: its update may write it again, in no set order", updated: true, deleted: sshRule(), want: reach.Indeterminate},
+		{name: "group updated, its blocks alike before and after: the update leaves the permission, the delete revokes it", updated: true, deleted: sshRule(), want: reach.Unreachable},
+		{name: "group updated, its blocks lacking it before: the update authorizes it again, in no set order", updated: true, lacked: true, deleted: sshRule(), want: reach.Indeterminate},
 		{name: "acl: deleted aws_network_acl_rule with the number of a configured inline entry", acl: true, deleted: aclRule(90, 22, false), want: reach.Unreachable},
-		{name: "acl updated: its update may write it again, in no set order", acl: true, updated: true, deleted: aclRule(90, 22, false), want: reach.Indeterminate},
+		{name: "acl updated, its blocks alike before and after: the update leaves the entry, the delete removes it", acl: true, updated: true, deleted: aclRule(90, 22, false), want: reach.Unreachable},
+		{name: "acl updated, its blocks lacking it before: the update creates it again, in no set order", acl: true, updated: true, lacked: true, deleted: aclRule(90, 22, false), want: reach.Indeterminate},
 		{name: "import of the new rule without a removed block for the old", import_: true, deleted: sshRule(), want: reach.Unreachable},
 		{name: "a kept rule updated in place, in no set order with the delete", import_: true, ruleUpd: true, deleted: sshRule(), want: reach.Indeterminate},
 	} {
@@ -56,6 +62,9 @@ func TestDeletedRuleDuplicatesKept(t *testing.T) {
 							before[owner][k] = v
 						}
 					}
+				}
+				if tc.lacked {
+					before[owner]["ingress"] = []any{}
 				}
 			}
 			if tc.ruleUpd {

@@ -383,7 +383,19 @@
 //     table that exists, or a rule resource or aws_route that exists (one
 //     imported for it without a removed block for the old): nothing adds
 //     it back until the next apply, so it is left out, with a warning.
-//     When the owner's update may write it again, or a rule resource or
+//     An owner updated in place writes only what its blocks change, its
+//     blocks before (the change's before values) against after: a group
+//     revokes and authorizes the rules (one per source) only one side
+//     holds, alike in ports, protocol, source and description; an ACL
+//     deletes and creates the entries only one side holds, alike in
+//     every value; a route table creates, replaces or deletes a route
+//     whose destination only one side holds or whose target changed.
+//     Where every block of before and after naming the permission
+//     (entry number, destination) holds it alike, the update leaves it
+//     and the delete removes it, whatever their order: it is left out,
+//     a warning saying so. When the owner's update may write it again
+//     (after holds it and before does not, or not alike), or its planned
+//     blocks hold a value known only after apply, or a rule resource or
 //     aws_route updated in place names it, in no set order with the
 //     delete, it is a rule, entry or route whose match is unknown, so
 //     the queries it could decide are indeterminate. A replacement whose
@@ -392,10 +404,11 @@
 //     routemix.go). An aws_network_acl_rule or aws_route so replaced
 //     keeping its rule number and direction (destination) deletes the one
 //     entry (route) AWS holds, the inline blocks' too, and the create adds
-//     the new object's values: one entry (route), the new one's; where
-//     the owner's update writes it in no set order with the replacement,
-//     which values it holds is unknown, so the queries it could decide
-//     are indeterminate.
+//     the new object's values: one entry (route), the new one's, also
+//     beside an owner update that leaves it (above); where the owner's
+//     update may write it, in no set order with the replacement, which
+//     values it holds is unknown, so the queries it could decide are
+//     indeterminate.
 //   - A standalone rule on a group or ACL whose configuration writes
 //     inline blocks of its direction (or on an aws_default_network_acl,
 //     whatever its configuration writes), or an aws_route on a route

@@ -103,6 +103,9 @@ type reader struct {
 	// routeFrom names, for each route table (by model ID), the
 	// standalone aws_route behind each of its routes (by position)
 	routeFrom map[string]map[int]*instance
+	// befores are the before values of the resource_changes entries, by
+	// address, nil until asked (updatediff.go)
+	befores map[string]map[string]any
 }
 
 func newReader(file string, plan *tfjson.Plan, rep *Report) *reader {

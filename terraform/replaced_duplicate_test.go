@@ -18,8 +18,9 @@ import (
 // revokes it, whichever of delete and create runs first; the create adds
 // the new object's. Where the new object holds the old permission (entry
 // number, destination), the create puts it back; otherwise it is gone
-// after apply. An owner updated in place may write it again, in no set
-// order with the delete: undecided.
+// after apply. An owner updated in place writes only what its blocks
+// change: where they hold it alike before and after, it is gone; where
+// the update writes it again, in no set order with the delete, undecided.
 func TestReplacedRuleDuplicatesKept(t *testing.T) {
 	deleteFirst, createFirst := []string{"delete", "create"}, []string{"create", "delete"}
 	narrowed := func(r planRes) planRes { // a new rule from 192.0.2.0/24 only
@@ -47,6 +48,7 @@ func TestReplacedRuleDuplicatesKept(t *testing.T) {
 		name    string
 		owner   string // "group", "acl", "route": what writes the old permission inline
 		updated bool   // the owner is updated in place
+		lacked  bool   // its blocks (ingress; route for a table) before its update are none
 		kept    bool   // a kept rule resource (imported for it) writes the old permission, not the group's blocks
 		actions []string
 		new     planRes
@@ -58,13 +60,16 @@ func TestReplacedRuleDuplicatesKept(t *testing.T) {
 		{name: "vpc ingress rule replaced by a narrower one", owner: "group", actions: deleteFirst, new: narrowed(sshVPCRule()), old: sshVPCRule().values, want: reach.Unreachable},
 		{name: "group rule replaced keeping its permission: the create puts it back", owner: "group", actions: deleteFirst, new: described, old: sshRule().values, want: reach.Reachable},
 		{name: "group rule replaced by a narrower one, an imported rule resource of the old permission kept", owner: "group", kept: true, actions: deleteFirst, new: narrowed(sshRule()), old: sshRule().values, want: reach.Unreachable},
-		{name: "group rule replaced, the group updated: in no set order", owner: "group", updated: true, actions: deleteFirst, new: narrowed(sshRule()), old: sshRule().values, want: reach.Indeterminate},
+		{name: "group rule replaced, the group updated, its blocks alike before and after: the update leaves it", owner: "group", updated: true, actions: deleteFirst, new: narrowed(sshRule()), old: sshRule().values, want: reach.Unreachable},
+		{name: "group rule replaced, the group updated, its blocks lacking it before: in no set order", owner: "group", updated: true, lacked: true, actions: deleteFirst, new: narrowed(sshRule()), old: sshRule().values, want: reach.Indeterminate},
 		{name: "acl rule replaced with another number, delete first", owner: "acl", actions: deleteFirst, new: renumbered, old: aclRule(90, 22, false).values, want: reach.Unreachable},
 		{name: "acl rule replaced with another number, create_before_destroy", owner: "acl", actions: createFirst, new: renumbered, old: aclRule(90, 22, false).values, want: reach.Unreachable},
-		{name: "acl rule replaced with another number, the ACL updated: in no set order", owner: "acl", updated: true, actions: deleteFirst, new: renumbered, old: aclRule(90, 22, false).values, want: reach.Indeterminate},
+		{name: "acl rule replaced with another number, the ACL updated, its blocks alike before and after: the update leaves it", owner: "acl", updated: true, actions: deleteFirst, new: renumbered, old: aclRule(90, 22, false).values, want: reach.Unreachable},
+		{name: "acl rule replaced with another number, the ACL updated, its blocks lacking it before: in no set order", owner: "acl", updated: true, lacked: true, actions: deleteFirst, new: renumbered, old: aclRule(90, 22, false).values, want: reach.Indeterminate},
 		{name: "aws_route replaced with another destination", owner: "route", actions: deleteFirst, new: route("192.0.2.0/24"), old: route("0.0.0.0/0").values, want: reach.Unreachable},
 		{name: "aws_route replaced with another destination, create_before_destroy", owner: "route", actions: createFirst, new: route("192.0.2.0/24"), old: route("0.0.0.0/0").values, want: reach.Unreachable},
-		{name: "aws_route replaced with another destination, the table updated: in no set order", owner: "route", updated: true, actions: deleteFirst, new: route("192.0.2.0/24"), old: route("0.0.0.0/0").values, want: reach.Indeterminate},
+		{name: "aws_route replaced with another destination, the table updated, its blocks alike before and after: the update leaves it", owner: "route", updated: true, actions: deleteFirst, new: route("192.0.2.0/24"), old: route("0.0.0.0/0").values, want: reach.Unreachable},
+		{name: "aws_route replaced with another destination, the table updated, its blocks lacking it before: in no set order", owner: "route", updated: true, lacked: true, actions: deleteFirst, new: route("192.0.2.0/24"), old: route("0.0.0.0/0").values, want: reach.Indeterminate},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var rs []planRes
@@ -92,6 +97,9 @@ func TestReplacedRuleDuplicatesKept(t *testing.T) {
 							before[owner][k] = v
 						}
 					}
+				}
+				if tc.lacked {
+					before[owner][map[string]string{"group": "ingress", "acl": "ingress", "route": "route"}[tc.owner]] = []any{}
 				}
 			}
 			addr := tc.new.typ + "." + tc.new.name

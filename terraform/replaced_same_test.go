@@ -16,8 +16,10 @@ import (
 // (destination), which the owner's configured inline blocks also write.
 // Delete first, the delete removes the one entry (route) and the create
 // adds the new values: one entry (route), the new one's, where the owner
-// is left as it is; where the owner is updated in place, in no set order
-// with the replacement, which values it holds is undecided. With
+// is left as it is, or updated in place with its blocks of that entry
+// (route) alike before and after (its update writes only what they
+// change); where the update writes it, in no set order with the
+// replacement, which values it holds is undecided. With
 // create_before_destroy AWS refuses the create while the old one stands
 // (NetworkAclEntryAlreadyExists, RouteAlreadyExists): the plan is refused.
 func TestReplacedSameEntryTakesInlinePlace(t *testing.T) {
@@ -34,6 +36,7 @@ func TestReplacedSameEntryTakesInlinePlace(t *testing.T) {
 		name    string
 		owner   string // "acl", "route": what writes the old entry (route) inline
 		updated bool   // the owner is updated in place
+		lacked  bool   // its blocks (ingress; route for a table) before its update are none
 		actions []string
 		new     planRes
 		old     map[string]any
@@ -43,11 +46,13 @@ func TestReplacedSameEntryTakesInlinePlace(t *testing.T) {
 	}{
 		{name: "acl rule replaced by a deny of the same number, delete first", owner: "acl", actions: deleteFirst, new: denied, old: aclRule(90, 22, false).values, want: reach.Unreachable, says: "90"},
 		{name: "acl rule replaced by a narrower one of the same number: the ACL's later entry decides", owner: "acl", actions: deleteFirst, new: narrowed, old: aclRule(90, 22, false).values, want: reach.Reachable},
-		{name: "acl rule replaced keeping its number, the ACL updated: in no set order", owner: "acl", updated: true, actions: deleteFirst, new: denied, old: aclRule(90, 22, false).values, want: reach.Indeterminate, says: "in no set order"},
+		{name: "acl rule replaced keeping its number, the ACL updated, its blocks alike before and after: the update leaves the entry", owner: "acl", updated: true, actions: deleteFirst, new: denied, old: aclRule(90, 22, false).values, want: reach.Unreachable, says: "90"},
+		{name: "acl rule replaced keeping its number, the ACL updated, its blocks lacking it before: in no set order", owner: "acl", updated: true, lacked: true, actions: deleteFirst, new: denied, old: aclRule(90, 22, false).values, want: reach.Indeterminate, says: "in no set order"},
 		{name: "acl rule replaced keeping its number, create_before_destroy", owner: "acl", actions: createFirst, new: denied, old: aclRule(90, 22, false).values, says: "NetworkAclEntryAlreadyExists", refused: true},
 		{name: "aws_route replaced keeping its destination and target, delete first", owner: "route", actions: deleteFirst, new: route("gateway_id", "igw-1"), old: route("gateway_id", "igw-1").values, want: reach.Reachable},
 		{name: "aws_route replaced keeping its destination, to another target, delete first", owner: "route", actions: deleteFirst, new: route("vpc_endpoint_id", "vpce-1"), old: route("gateway_id", "igw-1").values, want: reach.Indeterminate, says: "VPC endpoint"},
-		{name: "aws_route replaced keeping its destination, the table updated: in no set order", owner: "route", updated: true, actions: deleteFirst, new: route("gateway_id", "igw-1"), old: route("gateway_id", "igw-1").values, want: reach.Indeterminate, says: "in no set order"},
+		{name: "aws_route replaced keeping its destination, the table updated, its blocks alike before and after: the update leaves the route", owner: "route", updated: true, actions: deleteFirst, new: route("vpc_endpoint_id", "vpce-1"), old: route("gateway_id", "igw-1").values, want: reach.Indeterminate, says: "VPC endpoint"},
+		{name: "aws_route replaced keeping its destination, the table updated, its blocks lacking it before: in no set order", owner: "route", updated: true, lacked: true, actions: deleteFirst, new: route("gateway_id", "igw-1"), old: route("gateway_id", "igw-1").values, want: reach.Indeterminate, says: "in no set order"},
 		{name: "aws_route replaced keeping its destination, create_before_destroy", owner: "route", actions: createFirst, new: route("gateway_id", "igw-1"), old: route("gateway_id", "igw-1").values, says: "RouteAlreadyExists", refused: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -67,6 +72,9 @@ func TestReplacedSameEntryTakesInlinePlace(t *testing.T) {
 						}
 					}
 				}
+				if tc.lacked {
+					before[owner][map[string]string{"acl": "ingress", "route": "route"}[tc.owner]] = []any{}
+				}
 			}
 			addr := tc.new.typ + "." + tc.new.name
 			plan := setBefore(t, changePlan(t, before, map[string][]string{addr: tc.actions}, nil, rs...), addr, tc.old)
@@ -83,7 +91,8 @@ func TestReplacedSameEntryTakesInlinePlace(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, r.Outcome, r.Text())
 			assert.Contains(t, r.Text(), tc.says)
-			if !tc.updated {
+			if !tc.lacked {
+				assert.NotContains(t, r.Text(), "in no set order")
 				assert.Contains(t, strings.Join(rep.Warnings, "\n"), "in its place", "the inline one's place is taken")
 			}
 		})

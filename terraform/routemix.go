@@ -156,8 +156,9 @@ func (r *reader) routeOf(in *instance) (table, key string) {
 // configuration of table in writes, as AWS holds it after apply, and
 // false when it holds none: the delete of an aws_route of its
 // destination removes it from a table that exists; when the table's
-// update may write it again, in no set order with the delete, it is a
-// route whose destination is unknown.
+// update may write it again (it does not leave it as it is:
+// updateKeepsRoute), in no set order with the delete, it is a route
+// whose destination is unknown.
 func (r *reader) inlineRoute(in *instance, at string, route reach.Route) (reach.Route, bool) {
 	if g := r.cbdUnknownRoute(in.id, route); !in.created() && g != "" {
 		route.Unknown = unknownStay(in.addr+" "+at, g, "route table or destination")
@@ -165,7 +166,7 @@ func (r *reader) inlineRoute(in *instance, at string, route reach.Route) (reach.
 		return route, true
 	}
 	if !in.created() && r.retakenRoute(in.id, route) {
-		if in.updated() {
+		if in.updated() && !r.updateKeepsRoute(in, route) { // updatediff.go
 			route.Unknown = fmt.Sprintf("%s %s (which route to %s the table holds after apply: an aws_route the plan replaces keeping its destination deletes it and adds its own, in no set order with the table's update)", in.addr, at, routeKey(route))
 			r.rep.Warnings = append(r.rep.Warnings, route.Unknown+": the lookups in the table it could change are indeterminate")
 			return route, true
@@ -175,6 +176,10 @@ func (r *reader) inlineRoute(in *instance, at string, route reach.Route) (reach.
 	}
 	if in.created() || !r.deletedRoute(in.id, route) {
 		return route, true
+	}
+	if in.updated() && r.updateKeepsRoute(in, route) { // updatediff.go
+		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s %s: an aws_route the plan deletes (or replaces by another destination) removes the route to %s%s", in.addr, at, routeKey(route), keptNote))
+		return route, false
 	}
 	if in.updated() {
 		route.Unknown = fmt.Sprintf("%s %s (whether the table holds it after apply: an aws_route the plan deletes (or replaces by another destination) removes its destination, in no set order with the table's update)", in.addr, at)
@@ -213,7 +218,7 @@ func (r *reader) standaloneRoute(in, owner *instance, rt *reach.RouteTable, rout
 		return route, true
 	}
 	r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: %s writes route blocks too, which the provider documents as a conflict (its update deletes the routes the blocks leave out): write the routes one way", in.addr, owner.addr))
-	if in.created() && owner.updated() && r.retakenRoute(rt.ID, route) {
+	if in.created() && owner.updated() && r.retakenRoute(rt.ID, route) && !r.updateKeepsRoute(owner, route) {
 		route.Unknown = fmt.Sprintf("%s (which route to %s the table holds after apply: its replacement deletes the route and adds its own, in no set order with the update of %s, whose route blocks write it)", in.addr, routeKey(route), owner.addr)
 		r.rep.Warnings = append(r.rep.Warnings, route.Unknown+": the lookups in the table it could change are indeterminate")
 		return route, true
