@@ -114,6 +114,7 @@ func (r *reader) readACL(in *instance) {
 		r.fail(in, "id", acl.ID, ErrInvalidPlan, "network ACL %s is planned twice", acl.ID)
 		return
 	}
+	r.deletedByBoth(in, acl.ID) // updatediff.go
 	r.acls.add(acl)
 	r.acls.inline[acl.ID], r.acls.planned[acl.ID] = inline, planned
 }

@@ -393,7 +393,12 @@
 //     Where every block of before and after naming the permission
 //     (entry number, destination) holds it alike, the update leaves it
 //     and the delete removes it, whatever their order: it is left out,
-//     a warning saying so. When the owner's update may write it again
+//     a warning saying so. An ACL update that deletes that entry too (a
+//     block of before with its number that after lacks) is refused
+//     (ErrInvalidPlan): Terraform deletes the rule first, as it depends
+//     on the ACL, and the provider's update fails on the missing entry
+//     (InvalidNetworkAclEntry.NotFound), leaving the rest of the update
+//     unmade. When the owner's update may write it again
 //     (after holds it and before does not, or not alike), or its planned
 //     blocks hold a value known only after apply, or a rule resource or
 //     aws_route updated in place names it, in no set order with the

@@ -61,7 +61,8 @@ func TestOwnerUpdateBesideDeletedRule(t *testing.T) {
 		// network ACLs: the aws_network_acl_rule deletes inbound entry 90
 		{name: "acl: entry 90 in before and after alike", owner: "acl", after: []any{aclBlock(90, 22)}, before: []any{aclBlock(90, 22)}, deleted: aclRule(90, 22, false), want: reach.Unreachable},
 		{name: "acl: entry 90 in after, not before: the update creates it", owner: "acl", after: []any{aclBlock(90, 22)}, before: []any{}, deleted: aclRule(90, 22, false), want: reach.Indeterminate},
-		{name: "acl: entry 90 changes its values: the update deletes and creates it", owner: "acl", after: []any{aclBlock(90, 22)}, before: []any{aclBlock(90, 23)}, deleted: aclRule(90, 22, false), want: reach.Indeterminate},
+		// (entry 90 changing its values: the update deletes it, which fails
+		// after the rule's delete: TestACLUpdateAndRuleDeleteBothDeleteAnEntry)
 		{name: "acl: the update creates another entry", owner: "acl", after: []any{aclBlock(90, 22), aclBlock(95, 80)}, before: []any{aclBlock(90, 22)}, deleted: aclRule(90, 22, false), want: reach.Unreachable},
 		{name: "acl: the update changes outbound entries only", owner: "acl", after: []any{aclBlock(90, 22)}, before: []any{aclBlock(90, 22)}, egressBefore: egressOnly, deleted: aclRule(90, 22, false), want: reach.Unreachable},
 		{name: "acl: its planned blocks hold a value known only after apply", owner: "acl", after: []any{aclBlock(90, 22)}, before: []any{aclBlock(90, 22)}, unknown: true, deleted: aclRule(90, 22, false), want: reach.Indeterminate},
@@ -101,6 +102,47 @@ func TestOwnerUpdateBesideDeletedRule(t *testing.T) {
 			// where after holds it, the warning says why it is gone
 			leaves := tc.want == reach.Unreachable && !strings.Contains(tc.name, "not after") && !strings.Contains(tc.name, "in neither")
 			assert.Equal(t, leaves, strings.Contains(strings.Join(rep.Warnings, "\n"), "the owner's update leaves as it is"), rep.Warnings)
+		})
+	}
+}
+
+// TestACLUpdateAndRuleDeleteBothDeleteAnEntry: an ACL updated in place
+// whose update deletes entry 90 (before holds it, after does not), beside
+// an aws_network_acl_rule of entry 90 the plan deletes: Terraform deletes
+// the rule first, and the ACL's update then fails on the missing entry
+// (the provider does not ignore InvalidNetworkAclEntry.NotFound there), so
+// the plan is refused as one that does not apply; an update that leaves
+// entry 90 alike, or deletes another entry, is read as before.
+func TestACLUpdateAndRuleDeleteBothDeleteAnEntry(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		after, before []any
+		refused       bool
+	}{
+		{"the update deletes entry 90 too", []any{}, []any{aclBlock(90, 22)}, true},
+		{"the update changes entry 90: it deletes it first", []any{aclBlock(90, 23)}, []any{aclBlock(90, 22)}, true},
+		{"the update deletes entry 95 only", []any{aclBlock(90, 22)}, []any{aclBlock(90, 22), aclBlock(95, 80)}, false},
+		{"the update leaves entry 90 alike", []any{aclBlock(90, 22)}, []any{aclBlock(90, 22)}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rs := existingPublicNet(false)
+			rs[3].values["ingress"] = tc.after
+			rs = append(rs, publicWeb())
+			owner := rs[3].typ + "." + rs[3].name
+			before := map[string]any{"tags": map[string]any{"old": "x"}}
+			for k, v := range rs[3].values {
+				before[k] = v
+			}
+			before["ingress"] = tc.before
+			_, err := terraform.Parse("plan.json", changePlan(t, map[string]map[string]any{owner: before}, nil, []planRes{aclRule(90, 22, false)}, rs...), &terraform.Report{})
+			if !tc.refused {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, terraform.ErrInvalidPlan)
+			assert.Contains(t, err.Error(), owner)
+			assert.Contains(t, err.Error(), "deletes entry 90 (ingress)")
+			assert.Contains(t, err.Error(), "InvalidNetworkAclEntry.NotFound")
 		})
 	}
 }

@@ -1,10 +1,14 @@
 package terraform
 
 import (
+	"cmp"
 	"encoding/json"
+	"maps"
 	"net/netip"
+	"slices"
 	"strings"
 
+	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/sg"
@@ -308,3 +312,53 @@ func (r *reader) updateKeepsRoute(owner *instance, route reach.Route) bool {
 // plan updates that a standalone resource the plan deletes removes
 // while the update leaves it as it is.
 const keptNote = ", which the owner's update leaves as it is (its blocks before and after hold it alike, and the provider writes only what they change), and which nothing adds back until the next apply: it is not in the model"
+
+// updateDeletesEntry reports whether the update in place of owner, a
+// network ACL, deletes an entry of rule number n in direction dir: a
+// block of before that after lacks (every value compared) has that
+// number. The provider's update deletes it with DeleteNetworkAclEntry and
+// fails when the entry is gone already.
+func (r *reader) updateDeletesEntry(owner *instance, n int, dir flow.Direction) bool {
+	if owner.typ != "aws_network_acl" && owner.typ != "aws_default_network_acl" {
+		return false
+	}
+	before, after, ok := r.updateBlocks(owner, inlineAttr(dir))
+	if !ok {
+		return false
+	}
+	kept := map[string]bool{}
+	for _, b := range after {
+		if k, ok := canon(b); ok {
+			kept[k] = true
+		}
+	}
+	for _, b := range before {
+		k, ok := canon(b)
+		if m, okN := number(b["rule_no"]); ok && okN && m == int64(n) && !kept[k] {
+			return true
+		}
+	}
+	return false
+}
+
+// deletedByBoth refuses the update in place of in, a network ACL, that
+// deletes an entry an aws_network_acl_rule the plan deletes (or replaces
+// by another entry) deletes too. Terraform runs the rule's delete first
+// (the rule depends on the ACL, and a dependency's update waits for its
+// dependents' deletes); the ACL's update then meets an entry that is no
+// longer there, which the provider reports as an error
+// (InvalidNetworkAclEntry.NotFound), and the rest of the update is not
+// made: the plan does not apply.
+func (r *reader) deletedByBoth(in *instance, id string) {
+	if !in.updated() {
+		return
+	}
+	r.deletedEntry(id, nacl.Entry{}) // builds r.acls.deleted
+	for _, k := range slices.SortedFunc(maps.Keys(r.acls.deleted[id]), func(a, b entryKey) int {
+		return cmp.Or(cmp.Compare(a.dir, b.dir), cmp.Compare(a.number, b.number))
+	}) {
+		if r.updateDeletesEntry(in, k.number, k.dir) {
+			r.fail(in, inlineAttr(k.dir), "", ErrInvalidPlan, "its update deletes entry %d (%s), which an aws_network_acl_rule the plan deletes deletes too: Terraform deletes the rule first, and the ACL's update then fails on the missing entry (InvalidNetworkAclEntry.NotFound), so the plan does not apply as planned", k.number, inlineAttr(k.dir))
+		}
+	}
+}
