@@ -561,6 +561,9 @@ func (c *compiler) ports(x suricata.PortExpr) (flow.PortSet, error) {
 	if x.Negate {
 		s = s.Complement()
 	}
+	if s.IsEmpty() {
+		return s, fmt.Errorf("%w: port expression %q holds no port once its variables are resolved, which Suricata refuses (\"no ports left after merging ports with negated ports\")", ErrInvalidRule, x.String())
+	}
 	return s, nil
 }
 

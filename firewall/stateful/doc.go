@@ -89,7 +89,8 @@
 //     rule with ports other than "any" never matches a packet without
 //     ports (ICMP).
 //   - flow: established, not_established, stateless, to_server/from_client,
-//     to_client/from_server, no_frag, only_frag; ip_proto; itype; icode;
+//     to_client/from_server, no_frag, only_frag; ip_proto; itype; icode
+//     (values of one byte: Compile refuses one beyond 255, as Suricata does);
 //     sameip; app-layer-protocol (a protocol name Suricata knows, an alias
 //     ssl, http1 or ikev2, or failed, each maybe negated with "!", maybe
 //     followed by a mode: direction, final, original, either, to_server

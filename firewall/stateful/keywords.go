@@ -292,6 +292,9 @@ func (c *options) icmpField(pos int, o suricata.Option) error {
 		c.undecide(pos, o.Keyword, o.Keyword+":"+o.Value+": a form reachsim does not read")
 		return nil
 	}
+	if n.a > 255 || n.b > 255 {
+		return fmt.Errorf("%w: %s:%s: an ICMP type or code is one byte, 0 to 255, and Suricata refuses a value beyond it", ErrInvalidRule, o.Keyword, o.Value)
+	}
 	k := condIType
 	if o.Keyword == "icode" {
 		k = condICode

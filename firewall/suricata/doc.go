@@ -9,6 +9,12 @@
 //     and every option, in order, exactly as written. Nothing is resolved:
 //     variables ($HOME_NET), IP set references (@NAME) and port variables
 //     stay names; package stateful resolves and evaluates them.
+//   - The header is split as Suricata's SigParseBasics splits it: blanks
+//     before a field are skipped, the action and the direction end at any
+//     white space, and every other field (protocol, addresses, ports) only
+//     at a space outside brackets. So "! 10.0.0.0/8" (a "!" and a space),
+//     a tab between the last port and the options, and "443(sid:1;)" are
+//     errors, as Suricata, and so Network Firewall, refuses them.
 //   - Options are split as Suricata splits them: each ends at the next ';'
 //     that no backslash precedes, inside quotes too. A quoted value holding
 //     an unescaped ';' (msg:"a;b", content:"a;b": write \; or |3B|) and an
@@ -32,8 +38,8 @@
 //     Suricata negates an address per family, so "!10.0.0.0/8" holds
 //     every IPv4 address but 10.0.0.0/8 and no IPv6 address). An
 //     expression that matches nothing only for some values of its
-//     variables ("[$X,!10.0.0.0/8]") parses; package stateful refuses it
-//     once they are resolved.
+//     variables ("[$X,!10.0.0.0/8]", "[$HTTP_PORTS,!80]") parses; package
+//     stateful refuses it once they are resolved (addresses and ports).
 //   - [Rule.String] prints canonical rule text that parses back to the same
 //     rule.
 //   - Errors are *[flow.InputError] values wrapping [ErrSyntax], naming the

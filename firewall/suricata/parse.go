@@ -259,12 +259,17 @@ type headerToken struct {
 
 // headerTokens splits the header into at most 8 tokens (one more than
 // a header has, to report extra text) and returns the offset of the "("
-// that opens the options, or -1. A token ends at a space outside brackets
-// or at "("; a "!" may be followed by spaces.
+// that opens the options, or -1. It splits as Suricata's SigParseBasics
+// does: blanks (spaces, tabs) before a field are skipped; the action and
+// the direction end at any white space, every other field (protocol,
+// addresses, ports: Suricata's SigParseList) only at a space outside
+// brackets. So a tab between such fields, a "!" followed by a space, or
+// a "(" with no space before it is not a field boundary, and the field
+// that holds it is refused as Suricata refuses it.
 func headerTokens(text string) (toks []headerToken, open int) {
 	i := 0
 	for len(toks) < 8 {
-		for i < len(text) && isSpace(text[i]) {
+		for i < len(text) && (text[i] == ' ' || text[i] == '\t') {
 			i++
 		}
 		if i >= len(text) {
@@ -274,19 +279,12 @@ func headerTokens(text string) (toks []headerToken, open int) {
 			return toks, i
 		}
 		tok := headerToken{start: i, unclosed: -1}
+		word := len(toks) == 0 || len(toks) == 4 // the action, the direction
 		var opens []int
-		bangs := true // the token so far is "!"s and spaces
 		for ; i < len(text); i++ {
 			c := text[i]
-			if c == '(' {
+			if word && isSpace(c) || !word && c == ' ' && len(opens) == 0 {
 				break
-			}
-			if isSpace(c) {
-				if len(opens) == 0 && !bangs {
-					break
-				}
-			} else if c != '!' {
-				bangs = false
 			}
 			switch c {
 			case '[':
