@@ -130,12 +130,4 @@ func TestTGWPeeringBothSides(t *testing.T) {
 
 // peerRoute adds to VPC a's route table a route to 10.9.0.0/16 by the
 // transit gateway.
-func peerRoute(rs []planRes) []planRes {
-	for i := range rs {
-		if r := &rs[i]; r.typ == "aws_route_table" && r.name == "a" {
-			r.values["route"] = append(r.values["route"].([]any), map[string]any{"cidr_block": "10.9.0.0/16"})
-			r.unknown["route"] = append(r.unknown["route"].([]any), map[string]any{"transit_gateway_id": true})
-		}
-	}
-	return rs
-}
+func peerRoute(rs []planRes) []planRes { return tgwRouteInA(rs, "10.9.0.0/16") }

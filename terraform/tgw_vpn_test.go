@@ -12,10 +12,14 @@ import (
 
 // onPremRoute adds to VPC a's route table of tgwResources a route to
 // 192.168.0.0/16 (an on-premises network) by the transit gateway.
-func onPremRoute(rs []planRes) []planRes {
+func onPremRoute(rs []planRes) []planRes { return tgwRouteInA(rs, "192.168.0.0/16") }
+
+// tgwRouteInA adds to VPC a's route table of tgwResources a route to
+// cidr by the transit gateway.
+func tgwRouteInA(rs []planRes, cidr string) []planRes {
 	for i := range rs {
 		if r := &rs[i]; r.typ == "aws_route_table" && r.name == "a" {
-			r.values["route"] = append(r.values["route"].([]any), map[string]any{"cidr_block": "192.168.0.0/16"})
+			r.values["route"] = append(r.values["route"].([]any), map[string]any{"cidr_block": cidr})
 			r.unknown["route"] = append(r.unknown["route"].([]any), map[string]any{"transit_gateway_id": true})
 		}
 	}
