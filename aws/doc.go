@@ -225,8 +225,15 @@
 //     NAT gateways and Gateway Load Balancer (firewall) endpoints are left
 //     out silently, being modelled as what they serve (a NAT gateway's
 //     interface is told by NatGatewayAddresses[].NetworkInterfaceId, else
-//     by a private address of the gateway in the interface's subnet);
-//     interfaces of load
+//     by a private address of the gateway in the interface's subnet).
+//     The interface of an interface VPC endpoint (InterfaceType
+//     vpc_endpoint) is modelled as a destination only
+//     (reach.Interface.InterfaceEndpoint, naming the endpoint whose
+//     NetworkInterfaceIds in describe-vpc-endpoints list it, else the one
+//     its Description names): TCP to it as its groups and network ACL say,
+//     another protocol undecided, and no query or set question starts from
+//     it (AWS PrivateLink carries only the sessions resources open towards
+//     the service). Interfaces of load
 //     balancers, transit gateways and other managed services, interfaces
 //     that are not attached and interfaces without security groups are
 //     left out with a warning. An EFA-only interface (InterfaceType

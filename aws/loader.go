@@ -44,6 +44,7 @@ type loader struct {
 	natByIP    map[netip.Addr][]natHolder
 	eigws      map[string]*eigwRec // endpoints.go
 	vpces      map[string]*vpceRec // endpoints.go
+	vpceOfENI  map[string]string   // interface endpoints' network interfaces: their endpoint's ID (endpoints.go)
 	lists      map[string]*listRec
 	firewalls  []*fwRec
 	policies   []*policyRec
@@ -121,6 +122,7 @@ func newLoader() *loader {
 		natByENI:  map[string]string{},
 		natByIP:   map[netip.Addr][]natHolder{},
 		vpces:     map[string]*vpceRec{},
+		vpceOfENI: map[string]string{},
 		seen:      map[string]jsonloc.Loc{},
 	}
 }

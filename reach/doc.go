@@ -355,6 +355,17 @@
 // packet to these addresses is walked as any other. See
 // instanceservice.go.
 //
+// A network interface of an interface VPC endpoint
+// ([Interface.InterfaceEndpoint]) is a destination only: AWS PrivateLink
+// carries the sessions resources open towards the endpoint's service,
+// never one the service opens, so a query from it is an error wrapping
+// [ErrQuery] and set questions ([Model.Sources], [Model.Matrix], [Diff])
+// take it for no source. A TCP session to it is judged by its groups and
+// its subnet's network ACL; one of another protocol is undecided there
+// ([InterfaceEndpointProtocol]): interface endpoints have long carried
+// TCP only, and whether one carries more today AWS's documents do not
+// settle.
+//
 // The gateways have rules of their own: a NAT gateway carries TCP, UDP
 // and ICMP only ([NATUnsupportedProtocol]); the internet gateway drops on
 // the request what it would send to an address the internet does not
