@@ -53,6 +53,7 @@ func (l *loader) assemble() {
 	l.assembleACLs()
 	l.assembleInterfaces()
 	l.assembleAddresses()
+	l.natsLeftOutAddresses() // natleftout.go: once every modelled holder has its addresses
 	l.assembleGroups()
 	l.assembleLists()
 	out.bpa = l.assembleBPA()

@@ -150,7 +150,11 @@
 //     FirewallPolicy with FirewallPolicyResponse, Firewall with
 //     FirewallStatus, VpcPeeringConnections, Addresses (describe-addresses: Elastic IPs, also on
 //     secondary private addresses, as PrivateIpAddresses[].Association
-//     gives them too), VpcBlockPublicAccessOptions and
+//     gives them too; one on an interface the model does not hold is its
+//     holder's: a NAT gateway's, an interface's left out whose addresses
+//     are declared unmodelled, else declared a [reach.UnmodelledAddress] of
+//     that interface, with a warning, never an internet host),
+//     VpcBlockPublicAccessOptions and
 //     VpcBlockPublicAccessExclusions (VPC Block Public Access; without the
 //     options, the VPCs' BlockPublicAccessStates give the mode; exclusions
 //     being deleted, or of VPCs and subnets not in the input, are left out
@@ -380,7 +384,14 @@
 //     one). A route to a NAT gateway left out so, still active, is kept as
 //     a [reach.TargetUnmodelled] route naming the gateway, with a warning:
 //     what it routes is indeterminate (a route to a NAT gateway the input
-//     does not list at all is an error). A public NAT gateway always has an Elastic IP, so one whose
+//     does not list at all is an error). Every address of a NAT gateway
+//     left out so (NatGatewayAddresses[].PublicIp, and each PrivateIp
+//     inside a block of its VPC when the model holds it) is declared a
+//     [reach.UnmodelledAddress] in the gateway's name (What its kind and
+//     why it is left out), whether or not describe-network-interfaces
+//     lists its interface, unless something modelled holds it: AWS
+//     delivers a packet for it to the gateway, so a query to it is
+//     undecided, never one to an internet host. A public NAT gateway always has an Elastic IP, so one whose
 //     primary address lists no PublicIp comes from a trimmed input: its
 //     public address is unknown ([reach.NATGateway.PublicIPUnknown],
 //     naming the missing PublicIp), with a warning, and an answer that

@@ -504,14 +504,12 @@ func (l *loader) unmodelled(e *eniRec, owner, what string) {
 		if !slices.ContainsFunc(blocks, func(p netip.Prefix) bool { return p.Contains(a) }) {
 			continue
 		}
-		l.out.unmodelled = append(l.out.unmodelled, reach.UnmodelledAddress{Address: a, Owner: owner, What: what})
-		l.out.unmodelledAt = append(l.out.unmodelledAt, e.ipAt[j])
+		l.declareUnmodelled(a, e.ipAt[j], owner, what)
 	}
 	if e.public.IsValid() && e.public.Is4() {
 		// its Elastic IP (an internet-facing load balancer's): the
 		// internet carries a packet for it there
-		l.out.unmodelled = append(l.out.unmodelled, reach.UnmodelledAddress{Address: e.public, Owner: owner, What: what})
-		l.out.unmodelledAt = append(l.out.unmodelledAt, e.publicAt)
+		l.declareUnmodelled(e.public, e.publicAt, owner, what)
 	}
 }
 

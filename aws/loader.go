@@ -86,6 +86,9 @@ type loader struct {
 		// at unmodelledAt (instance.go)
 		unmodelled   []reach.UnmodelledAddress
 		unmodelledAt []jsonloc.Loc
+		// unmodelledSeen holds the addresses of unmodelled, each
+		// declared once (declareUnmodelled)
+		unmodelledSeen map[netip.Addr]bool
 		// unmodelledBlocks are the public blocks of the VPCs
 		// Options.VPCs leaves out, read at unmodelledBlockAt (select.go)
 		unmodelledBlocks  []reach.UnmodelledBlock
