@@ -84,6 +84,12 @@
 // Load Balancer endpoint (a firewall endpoint is one), for a whole CIDR
 // block of the VPC or of one of its subnets, no prefix list and no
 // propagated route; Build refuses any other, naming it (gatewaytable.go).
+// In any other table, a route more specific than the local route (its
+// destination strictly inside a block of the VPC) is one AWS takes only
+// for the whole CIDR block of a subnet of the VPC and to a NAT gateway, a
+// network interface, a Gateway Load Balancer endpoint or a firewall
+// endpoint; Build refuses any other, naming the table, the route and why
+// (subnettable.go).
 //
 // Besides the internet gateway, a packet leaves a VPC through an
 // egress-only internet gateway ([EgressOnlyInternetGateway]: IPv6 out and
