@@ -63,16 +63,27 @@ func (l *loader) readAddresses(o jsonloc.Loc, raw json.RawMessage) {
 
 // assembleAddresses maps the Elastic IPs of describe-addresses to the
 // interfaces' private addresses, beside what the interfaces say
-// themselves; the two must agree.
+// themselves; the two must agree. An Elastic IP on an interface the model
+// does not hold is its holder's: a NAT gateway's (the interface is the
+// gateway's, or the gateway lists the address), declared unmodelled in
+// the name of a gateway left out; one declared unmodelled already; that
+// of an interface left out whose addresses are declared (a load
+// balancer's), declared alike; else it is declared unmodelled in the
+// interface's name, with a warning: AWS delivers a packet for it to that
+// interface, so it is no internet host.
 func (l *loader) assembleAddresses() {
 	byID := map[string]*eniRec{}
 	for _, e := range l.out.ifaces {
 		byID[e.id] = e
 	}
+	var natPublic map[netip.Addr]bool // the modelled NAT gateways' Elastic IPs
 	for _, a := range l.addresses {
 		e, ok := byID[a.eni]
 		if !ok {
-			l.warn(a.at, "Elastic IP %s: network interface %s is not in the input (or left out): the address is left out", a.public, a.eni)
+			if natPublic == nil {
+				natPublic = l.natPublicIPs()
+			}
+			l.addressElsewhere(a, natPublic)
 			continue
 		}
 		primary := len(e.ips) > 0 && e.ips[0] == a.private && a.private.Is4()
@@ -86,6 +97,56 @@ func (l *loader) assembleAddresses() {
 			e.addPublic(l, a.publicRec, a.eni)
 		}
 	}
+}
+
+// natPublicIPs returns the Elastic IPs of the NAT gateways the model
+// holds.
+func (l *loader) natPublicIPs() map[netip.Addr]bool {
+	out := map[netip.Addr]bool{}
+	for _, r := range l.nats {
+		out[r.nat.PublicIP] = true
+		for _, s := range r.nat.Secondary {
+			out[s.PublicIP] = true
+		}
+	}
+	return out
+}
+
+// addressElsewhere places a, an Elastic IP describe-addresses associates
+// with a network interface the model does not hold (assembleAddresses).
+func (l *loader) addressElsewhere(a *addressRec, natPublic map[netip.Addr]bool) {
+	switch nat := l.natByENI[a.eni]; {
+	case natPublic[a.public], l.out.unmodelledSeen[a.public]:
+		// a modelled NAT gateway's, or declared already
+	case nat != "":
+		if out, left := l.natsOut[nat]; left {
+			l.declareUnmodelled(a.public, a.at, nat, out.what+" left out: "+out.why)
+		} else {
+			l.warn(a.at, "Elastic IP %s: describe-addresses associates it with network interface %s of NAT gateway %s, which does not list it: the address is left out", a.public, a.eni, nat)
+		}
+	case l.declaredLike(a):
+		// on an interface left out whose addresses are declared (a
+		// load balancer's): the address is declared alike
+	default:
+		l.warn(a.at, "Elastic IP %s is associated with network interface %s, which the model does not hold (not in the input, or left out): a packet for the address is undecided (UNMODELLED_DESTINATION), never one for an internet host", a.public, a.eni)
+		l.declareUnmodelled(a.public, a.at, a.eni, "network interface not in the model, which describe-addresses associates the Elastic IP with")
+	}
+}
+
+// declaredLike declares a's Elastic IP as its private address is declared
+// (same owner, same words) when that is declared unmodelled, and reports
+// whether it is.
+func (l *loader) declaredLike(a *addressRec) bool {
+	if !l.out.unmodelledSeen[a.private] {
+		return false
+	}
+	for _, u := range l.out.unmodelled {
+		if u.Address == a.private && u.Owner == a.eni {
+			l.declareUnmodelled(a.public, a.at, u.Owner, u.What)
+			return true
+		}
+	}
+	return false
 }
 
 // addPublic adds p to e's public addresses of secondary private

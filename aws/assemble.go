@@ -53,6 +53,7 @@ func (l *loader) assemble() {
 	l.assembleACLs()
 	l.assembleInterfaces()
 	l.assembleAddresses()
+	l.natsLeftOutAddresses() // natleftout.go: once every modelled holder has its addresses
 	l.assembleGroups()
 	l.assembleLists()
 	out.bpa = l.assembleBPA()
@@ -331,7 +332,8 @@ func (l *loader) builder(w where) *reach.Builder {
 			PrivateIPs: e.ips, PublicIP: e.public, PublicIPs: e.publicIPs(&p), Groups: e.groups,
 			DenyAllIGWTraffic: e.denyIGW, DelegatedPrefixes: e.prefixes,
 			SourceDestCheckDisabled: e.sdCheck != nil && !*e.sdCheck, SourceDestCheckUnknown: e.sdUnknown,
-			Platform: e.platform, MetadataEndpoint: e.meta.endpoint, MetadataIPv6: e.meta.ipv6, MetadataUnknown: e.meta.unknown})
+			Platform: e.platform, MetadataEndpoint: e.meta.endpoint, MetadataIPv6: e.meta.ipv6, MetadataUnknown: e.meta.unknown,
+			InterfaceEndpoint: e.vpce})
 		w.add("interfaces", p)
 	}
 	for j, u := range out.unmodelled {

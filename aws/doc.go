@@ -150,7 +150,11 @@
 //     FirewallPolicy with FirewallPolicyResponse, Firewall with
 //     FirewallStatus, VpcPeeringConnections, Addresses (describe-addresses: Elastic IPs, also on
 //     secondary private addresses, as PrivateIpAddresses[].Association
-//     gives them too), VpcBlockPublicAccessOptions and
+//     gives them too; one on an interface the model does not hold is its
+//     holder's: a NAT gateway's, an interface's left out whose addresses
+//     are declared unmodelled, else declared a [reach.UnmodelledAddress] of
+//     that interface, with a warning, never an internet host),
+//     VpcBlockPublicAccessOptions and
 //     VpcBlockPublicAccessExclusions (VPC Block Public Access; without the
 //     options, the VPCs' BlockPublicAccessStates give the mode; exclusions
 //     being deleted, or of VPCs and subnets not in the input, are left out
@@ -225,8 +229,15 @@
 //     NAT gateways and Gateway Load Balancer (firewall) endpoints are left
 //     out silently, being modelled as what they serve (a NAT gateway's
 //     interface is told by NatGatewayAddresses[].NetworkInterfaceId, else
-//     by a private address of the gateway in the interface's subnet);
-//     interfaces of load
+//     by a private address of the gateway in the interface's subnet).
+//     The interface of an interface VPC endpoint (InterfaceType
+//     vpc_endpoint) is modelled as a destination only
+//     (reach.Interface.InterfaceEndpoint, naming the endpoint whose
+//     NetworkInterfaceIds in describe-vpc-endpoints list it, else the one
+//     its Description names): TCP to it as its groups and network ACL say,
+//     another protocol undecided, and no query or set question starts from
+//     it (AWS PrivateLink carries only the sessions resources open towards
+//     the service). Interfaces of load
 //     balancers, transit gateways and other managed services, interfaces
 //     that are not attached and interfaces without security groups are
 //     left out with a warning. An EFA-only interface (InterfaceType
@@ -373,7 +384,14 @@
 //     one). A route to a NAT gateway left out so, still active, is kept as
 //     a [reach.TargetUnmodelled] route naming the gateway, with a warning:
 //     what it routes is indeterminate (a route to a NAT gateway the input
-//     does not list at all is an error). A public NAT gateway always has an Elastic IP, so one whose
+//     does not list at all is an error). Every address of a NAT gateway
+//     left out so (NatGatewayAddresses[].PublicIp, and each PrivateIp
+//     inside a block of its VPC when the model holds it) is declared a
+//     [reach.UnmodelledAddress] in the gateway's name (What its kind and
+//     why it is left out), whether or not describe-network-interfaces
+//     lists its interface, unless something modelled holds it: AWS
+//     delivers a packet for it to the gateway, so a query to it is
+//     undecided, never one to an internet host. A public NAT gateway always has an Elastic IP, so one whose
 //     primary address lists no PublicIp comes from a trimmed input: its
 //     public address is unknown ([reach.NATGateway.PublicIPUnknown],
 //     naming the missing PublicIp), with a warning, and an answer that

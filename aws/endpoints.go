@@ -71,6 +71,7 @@ type vpceJSON struct {
 	VpcEndpointId, VpcEndpointType, VpcId, ServiceName, State string
 	PolicyDocument, IpAddressType                             string
 	RouteTableIds                                             []string
+	NetworkInterfaceIds                                       []string // an interface endpoint's
 	Tags                                                      []tagJSON
 }
 
@@ -84,6 +85,11 @@ func (l *loader) readVPCEndpoints(o jsonloc.Loc, raw json.RawMessage) {
 		}
 		r := &vpceRec{typ: e.VpcEndpointType, at: at, vpc: at.Field("VpcId")}
 		l.vpces[id] = r
+		if strings.EqualFold(e.VpcEndpointType, "Interface") {
+			for _, eni := range e.NetworkInterfaceIds {
+				l.vpceOfENI[eni] = id // its interfaces are destinations only (endpointInterface)
+			}
+		}
 		if !strings.EqualFold(e.VpcEndpointType, "Gateway") {
 			continue // what a route to it becomes is said where a route names it
 		}

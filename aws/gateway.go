@@ -65,8 +65,14 @@ type natRec struct {
 }
 
 // natOut says why a NAT gateway the input lists is left out, and what it
-// is in words: a route to it is kept as unmodelled (indeterminate).
-type natOut struct{ what, why string }
+// is in words: a route to it is kept as unmodelled (indeterminate). at is
+// where the gateway is listed and json the listing, whose addresses are
+// declared unmodelled (natsLeftOutAddresses).
+type natOut struct {
+	what, why string
+	at        jsonloc.Loc
+	json      natJSON
+}
 
 type natJSON struct {
 	NatGatewayId, SubnetId, VpcId, State string
@@ -143,7 +149,7 @@ func (l *loader) readNATs(o jsonloc.Loc, raw json.RawMessage) {
 		l.noteNATInterfaces(n)
 		if n.State != "available" {
 			l.warn(at, "NAT gateway %s is %q, not available: left out", n.NatGatewayId, n.State)
-			l.natsOut[n.NatGatewayId] = natOut{"NAT gateway", fmt.Sprintf("it is %q, not available, and reachsim models available NAT gateways only", n.State)}
+			l.natsOut[n.NatGatewayId] = natOut{what: "NAT gateway", why: fmt.Sprintf("it is %q, not available, and reachsim models available NAT gateways only", n.State), at: at, json: n}
 			continue
 		}
 		if regional := strings.EqualFold(n.AvailabilityMode, "regional"); regional || n.SubnetId == "" {
@@ -152,7 +158,7 @@ func (l *loader) readNATs(o jsonloc.Loc, raw json.RawMessage) {
 				what, why = "NAT gateway without a subnet", "no SubnetId (a regional NAT gateway?)"
 			}
 			l.warn(at, "NAT gateway %s has %s: reachsim models NAT gateways in a subnet; left out, and routes to it are kept as unmodelled (what they route is indeterminate)", n.NatGatewayId, why)
-			l.natsOut[n.NatGatewayId] = natOut{what, "reachsim models NAT gateways in a subnet (zonal ones), and this one is in none"}
+			l.natsOut[n.NatGatewayId] = natOut{what: what, why: "reachsim models NAT gateways in a subnet (zonal ones), and this one is in none", at: at, json: n}
 			continue
 		}
 		primary := -1

@@ -122,12 +122,15 @@ func TestLoadElasticIPErrors(t *testing.T) {
 			assert.ErrorContains(t, err, tt.want)
 		})
 	}
-	t.Run("an interface the input does not hold is a warning", func(t *testing.T) {
+	t.Run("an interface the input does not hold is a warning, and holds the address", func(t *testing.T) {
 		fsys := loadSampleFS(t)
 		fsys["aws/addresses.json"] = addresses(`{"PublicIp": "203.0.113.12", "NetworkInterfaceId": "eni-gone", "PrivateIpAddress": "10.0.1.12"}`)
-		_, rep, err := aws.LoadFS(fsys, "aws")
+		m, rep, err := aws.LoadFS(fsys, "aws")
 		require.NoError(t, err)
-		assert.Contains(t, strings.Join(rep.Warnings, "\n"), "aws/addresses.json: Addresses[0].PublicIp: Elastic IP 203.0.113.12: network interface eni-gone is not in the input (or left out): the address is left out")
+		assert.Contains(t, strings.Join(rep.Warnings, "\n"), "aws/addresses.json: Addresses[0].PublicIp: Elastic IP 203.0.113.12 is associated with network interface eni-gone, which the model does not hold (not in the input, or left out): a packet for the address is undecided")
+		owner, ok := m.Owner(netip.MustParseAddr("203.0.113.12"))
+		assert.True(t, ok, "AWS delivers a packet for it to eni-gone: no internet host")
+		assert.Equal(t, "eni-gone", owner)
 	})
 }
 

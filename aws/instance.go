@@ -47,6 +47,12 @@ type eniRec struct {
 	// metadata options
 	platform string
 	meta     metaRec
+	// vpce names the interface endpoint of an interface whose
+	// InterfaceType is vpc_endpoint (reach.Interface.InterfaceEndpoint):
+	// its ID, from the endpoint's NetworkInterfaceIds in
+	// describe-vpc-endpoints or the interface's Description; "" for
+	// another interface
+	vpce string
 }
 
 type instRec struct {
@@ -113,6 +119,7 @@ type eniJSON struct {
 	VpcId              string
 	InterfaceType      string
 	Status             string
+	Description        string
 	PrivateIpAddresses []struct {
 		PrivateIpAddress string
 		Primary          bool
@@ -198,6 +205,9 @@ func (l *loader) readENI(o jsonloc.Loc, n *eniJSON, instance string) *eniRec {
 			e.ips = append(e.ips, a)
 			e.ipAt = append(e.ipAt, po)
 		}
+	}
+	if n.InterfaceType == "vpc_endpoint" {
+		e.vpce = vpceOfDescription(n.Description)
 	}
 	e.denyIGW = n.DenyAllIgwTraffic
 	if n.SourceDestCheck != nil {
@@ -347,6 +357,9 @@ func (l *loader) assembleInterfaces() {
 			}
 			e.platform, e.meta = in.platform, in.meta
 		}
+		if e.typ == "vpc_endpoint" {
+			l.endpointInterface(e)
+		}
 		switch {
 		case e.typ == "nat_gateway":
 			l.natInterface(e)
@@ -422,6 +435,34 @@ func (l *loader) natInterface(e *eniRec) {
 	}
 }
 
+// endpointInterface names the interface endpoint of e, the network
+// interface of one (InterfaceType vpc_endpoint), which the model then
+// takes for a destination only (reach.Interface.InterfaceEndpoint): AWS
+// PrivateLink carries the sessions resources open towards the endpoint's
+// service, never one the service opens. The endpoint is the one whose
+// NetworkInterfaceIds (describe-vpc-endpoints) list e, else the one e's
+// Description names ("VPC Endpoint Interface vpce-…"), else unnamed.
+func (l *loader) endpointInterface(e *eniRec) {
+	if id := l.vpceOfENI[e.id]; id != "" {
+		e.vpce = id
+	}
+	if e.vpce == "" {
+		e.vpce = "(unnamed: neither describe-vpc-endpoints nor the Description of " + e.id + " names it)"
+	}
+}
+
+// vpceOfDescription returns the endpoint ID a vpc_endpoint interface's
+// Description names ("VPC Endpoint Interface vpce-0abc"), "" when it
+// names none.
+func vpceOfDescription(d string) string {
+	for f := range strings.FieldsSeq(d) {
+		if strings.HasPrefix(f, "vpce-") {
+			return f
+		}
+	}
+	return ""
+}
+
 // groupUse declares the security groups of e, an interface left out of
 // the model (what says what it is), as used by it
 // (reach.UnmodelledGroupUse): lint must not call them unused, nor their
@@ -463,14 +504,12 @@ func (l *loader) unmodelled(e *eniRec, owner, what string) {
 		if !slices.ContainsFunc(blocks, func(p netip.Prefix) bool { return p.Contains(a) }) {
 			continue
 		}
-		l.out.unmodelled = append(l.out.unmodelled, reach.UnmodelledAddress{Address: a, Owner: owner, What: what})
-		l.out.unmodelledAt = append(l.out.unmodelledAt, e.ipAt[j])
+		l.declareUnmodelled(a, e.ipAt[j], owner, what)
 	}
 	if e.public.IsValid() && e.public.Is4() {
 		// its Elastic IP (an internet-facing load balancer's): the
 		// internet carries a packet for it there
-		l.out.unmodelled = append(l.out.unmodelled, reach.UnmodelledAddress{Address: e.public, Owner: owner, What: what})
-		l.out.unmodelledAt = append(l.out.unmodelledAt, e.publicAt)
+		l.declareUnmodelled(e.public, e.publicAt, owner, what)
 	}
 }
 

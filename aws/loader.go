@@ -44,6 +44,7 @@ type loader struct {
 	natByIP    map[netip.Addr][]natHolder
 	eigws      map[string]*eigwRec // endpoints.go
 	vpces      map[string]*vpceRec // endpoints.go
+	vpceOfENI  map[string]string   // interface endpoints' network interfaces: their endpoint's ID (endpoints.go)
 	lists      map[string]*listRec
 	firewalls  []*fwRec
 	policies   []*policyRec
@@ -85,6 +86,9 @@ type loader struct {
 		// at unmodelledAt (instance.go)
 		unmodelled   []reach.UnmodelledAddress
 		unmodelledAt []jsonloc.Loc
+		// unmodelledSeen holds the addresses of unmodelled, each
+		// declared once (declareUnmodelled)
+		unmodelledSeen map[netip.Addr]bool
 		// unmodelledBlocks are the public blocks of the VPCs
 		// Options.VPCs leaves out, read at unmodelledBlockAt (select.go)
 		unmodelledBlocks  []reach.UnmodelledBlock
@@ -121,6 +125,7 @@ func newLoader() *loader {
 		natByENI:  map[string]string{},
 		natByIP:   map[netip.Addr][]natHolder{},
 		vpces:     map[string]*vpceRec{},
+		vpceOfENI: map[string]string{},
 		seen:      map[string]jsonloc.Loc{},
 	}
 }

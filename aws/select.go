@@ -260,8 +260,7 @@ func (p publicLeftOut) add(a netip.Addr, o jsonloc.Loc, id, what, vpc string) {
 	if vpc != "" {
 		w = what + " of VPC " + vpc + ", left out (not among the VPCs chosen)"
 	}
-	p.l.out.unmodelled = append(p.l.out.unmodelled, reach.UnmodelledAddress{Address: a, Owner: id, What: w})
-	p.l.out.unmodelledAt = append(p.l.out.unmodelledAt, o)
+	p.l.declareUnmodelled(a, o, id, w)
 }
 
 // heldText lists the VPCs the input holds, for an error.

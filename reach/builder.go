@@ -610,6 +610,9 @@ func (b *Builder) buildInterfaces(p *problems, m *Model) {
 				p.add(in.ID, path("interfaces", i, o.field), o.v.String(), "not an Option (OptionUnset, OptionEnabled or OptionDisabled)")
 			}
 		}
+		if in.InterfaceEndpoint != "" && in.Instance != "" {
+			p.add(in.ID, path("interfaces", i, "InterfaceEndpoint"), in.InterfaceEndpoint, "an interface endpoint's network interface is attached to no instance, yet Instance is %s", in.Instance)
+		}
 		if in.SourceDestCheckUnknown != "" && in.SourceDestCheckDisabled {
 			p.add(in.ID, path("interfaces", i, "SourceDestCheckUnknown"), in.SourceDestCheckUnknown, "the source/destination check is unknown, yet SourceDestCheckDisabled is set")
 		}

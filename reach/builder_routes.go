@@ -31,6 +31,8 @@ func (b *Builder) checkRoutes(p *problems, m *Model) {
 		}
 		if len(rt.Gateways) > 0 {
 			b.checkGatewayTable(p, m, ri, i, rt.Gateways) // gatewaytable.go
+		} else {
+			b.checkSubnetTable(p, ri, i, m) // subnettable.go
 		}
 		for k := range ri.routes {
 			cr := &ri.routes[k]

@@ -560,6 +560,9 @@ func (w *walker) deliverLocal(pkt flow.Flow, from *subnetInfo, vpc *vpcInfo) arr
 	if ii, ok := w.m.ifaceByAddr(dst); ok && ii.subnet.vpc == vpc {
 		w.boundary(pkt, from, ii.subnet)
 		w.securityGroups(pkt, ii, flow.Inbound)
+		if ii.InterfaceEndpoint != "" && pkt.Protocol != flow.TCP {
+			w.interfaceEndpointProtocol(pkt, ii) // interface endpoint: TCP only, long
+		}
 		if w.explain {
 			if note := w.m.delegatedNote(dst, false); note != "" { // delegated.go
 				(*w.hops)[len(*w.hops)-1].addDetail(note)

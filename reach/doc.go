@@ -84,6 +84,12 @@
 // Load Balancer endpoint (a firewall endpoint is one), for a whole CIDR
 // block of the VPC or of one of its subnets, no prefix list and no
 // propagated route; Build refuses any other, naming it (gatewaytable.go).
+// In any other table, a route more specific than the local route (its
+// destination strictly inside a block of the VPC) is one AWS takes only
+// for the whole CIDR block of a subnet of the VPC and to a NAT gateway, a
+// network interface, a Gateway Load Balancer endpoint or a firewall
+// endpoint; Build refuses any other, naming the table, the route and why
+// (subnettable.go).
 //
 // Besides the internet gateway, a packet leaves a VPC through an
 // egress-only internet gateway ([EgressOnlyInternetGateway]: IPv6 out and
@@ -354,6 +360,17 @@
 // anything else is refused nor that it is answered. An AWS interface's
 // packet to these addresses is walked as any other. See
 // instanceservice.go.
+//
+// A network interface of an interface VPC endpoint
+// ([Interface.InterfaceEndpoint]) is a destination only: AWS PrivateLink
+// carries the sessions resources open towards the endpoint's service,
+// never one the service opens, so a query from it is an error wrapping
+// [ErrQuery] and set questions ([Model.Sources], [Model.Matrix], [Diff])
+// take it for no source. A TCP session to it is judged by its groups and
+// its subnet's network ACL; one of another protocol is undecided there
+// ([InterfaceEndpointProtocol]): interface endpoints have long carried
+// TCP only, and whether one carries more today AWS's documents do not
+// settle.
 //
 // The gateways have rules of their own: a NAT gateway carries TCP, UDP
 // and ICMP only ([NATUnsupportedProtocol]); the internet gateway drops on

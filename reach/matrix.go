@@ -103,6 +103,10 @@ const InternetNode = "internet"
 // address by address): what every combination lets through is allowed,
 // what only some do is indeterminate, as [Model.Check] answers it.
 //
+// A network interface of an interface endpoint opens no sessions
+// ([Interface.InterfaceEndpoint]): it has no cell from it, only cells to
+// it.
+//
 // An interface stands for its own private (and public) addresses: its
 // cells with the internet hold what goes through any of its private
 // addresses with a public or Elastic IP ([Interface.PublicIPs]), or any
@@ -238,6 +242,11 @@ func (r *matrixRun) plan() {
 		}
 	}
 	for i := range r.classes {
+		if r.classes[i][0].InterfaceEndpoint != "" {
+			// an interface endpoint's interfaces open no sessions
+			// (Interface.InterfaceEndpoint): no cell from them
+			continue
+		}
 		for j := range r.classes {
 			if i != j || len(r.classes[i]) > 1 {
 				add(i, j)
@@ -507,7 +516,8 @@ func (m *Model) destAddr(a, b *ifaceInfo, v6 bool) netip.Addr {
 
 // classes groups the interfaces with an address of the family into
 // classes, in the design's order: interfaces of one subnet with the same
-// groups, the same public addressing (DenyAllIGWTraffic too) and addresses that fall into the
+// groups, the same public addressing (DenyAllIGWTraffic too), alike
+// interface endpoints' or not, and addresses that fall into the
 // same atom of every address edge of the design (routes, filters,
 // gateways) are one class. An interface that a route targets, that
 // holds several addresses, or that has public addresses in
@@ -541,7 +551,7 @@ func (m *Model) computeClasses(v6 bool) (classes [][]*ifaceInfo, places []string
 		}
 		groups := slices.Clone(ii.Groups)
 		slices.Sort(groups)
-		place := fmt.Sprintf("%s|%d|%d|%v|%v", ii.subnet.ID, atom(a), atom(ii.PublicIP), ii.Port25Unblocked, ii.DenyAllIGWTraffic)
+		place := fmt.Sprintf("%s|%d|%d|%v|%v|%v", ii.subnet.ID, atom(a), atom(ii.PublicIP), ii.Port25Unblocked, ii.DenyAllIGWTraffic, ii.InterfaceEndpoint != "")
 		if targets[ii.ID] || len(ii.PrivateIPs) > 1 || len(ii.PublicIPs) > 0 || ii.sg.normal.Flavour().IsAlibaba() {
 			place = "own|" + ii.ID
 		}

@@ -256,6 +256,22 @@ type Interface struct {
 	// for "", the request is undecided ([InstanceServiceIndeterminate]):
 	// an empty Platform is never taken for Linux.
 	Platform string
+	// InterfaceEndpoint, when set, says the interface is a network
+	// interface of an interface VPC endpoint (AWS PrivateLink;
+	// describe-network-interfaces' InterfaceType vpc_endpoint) and names
+	// the endpoint (its vpce-… ID, or what the input says of it). Such an
+	// interface only carries the sessions resources open towards the
+	// endpoint's service; the service opens none through it (AWS
+	// PrivateLink Guide). It is a destination only: a query from it is an
+	// error wrapping [ErrQuery], as one from a NAT gateway's address is,
+	// and [Model.Sources], [Model.Matrix] and [Diff] take it for no source
+	// (its cells from it are absent). A TCP session to it is judged by its
+	// groups and its subnet's network ACL as any interface's; a session of
+	// another protocol is undecided at the interface
+	// ([InterfaceEndpointProtocol]): interface endpoints have long carried
+	// TCP only, and whether one carries more today AWS's documents do not
+	// settle. Build refuses it with an Instance.
+	InterfaceEndpoint string
 }
 
 // Option is a setting the input may turn on or off, or not give.

@@ -145,6 +145,7 @@ func TestSourcesPrefixesKnownOnlyLaterScale(t *testing.T) {
 	d := middlebox(func(in *reach.Interface) { in.IPv4PrefixesUnknown = "aws_network_interface.ap: ipv4_prefixes" })
 	d.VPCs[0].CIDRs = []netip.Prefix{bp("10.0.0.0/8")}
 	d.Subnets[2].CIDRs = []netip.Prefix{bp("10.3.0.0/16")}
+	d.RouteTables[1].Routes[1].Destination = bp("10.3.0.0/16") // fw's block, whole
 	d.Interfaces[2].PrivateIPs = []netip.Addr{ba("10.3.0.10")}
 	d.Groups[1].Rules[1].Peer = sg.CIDR("10.3.128.0/17")
 	m := build(t, d)
@@ -201,9 +202,15 @@ func TestAuditPrefixesKnownOnlyLater(t *testing.T) {
 // unknownPrefixDesign returns d with IPv4 prefixes known only later on
 // about a third of its interfaces (not the destination's).
 func unknownPrefixDesign(g *walkGen, not string) {
+	ali := map[string]bool{} // an ECS interface gets no AWS prefixes (nor may a basic group's members be unknown)
+	for _, gr := range g.d.Groups {
+		if gr.Flavour.IsAlibaba() {
+			ali[gr.ID] = true
+		}
+	}
 	for i := range g.d.Interfaces {
 		in := &g.d.Interfaces[i]
-		if in.ID != not && in.Name != not && g.chance(0.35) {
+		if in.ID != not && in.Name != not && g.chance(0.35) && !slices.ContainsFunc(in.Groups, func(id string) bool { return ali[id] }) {
 			in.IPv4PrefixesUnknown = "aws_network_interface." + in.ID + ": ipv4_prefixes"
 		}
 	}

@@ -363,6 +363,8 @@ func checkEnds(src, dst endpoint, from, to string) error {
 		return fmt.Errorf("%w: %s is a NAT gateway's address; a NAT gateway opens no sessions of its own", ErrQuery, from)
 	case src.dns:
 		return fmt.Errorf("%w: %s is an Amazon DNS server's address; it opens no sessions of its own", ErrQuery, from)
+	case src.iface != nil && src.iface.InterfaceEndpoint != "":
+		return fmt.Errorf("%w: %s is a network interface of interface endpoint %s, which carries only sessions resources open towards its service; it opens no sessions of its own", ErrQuery, from, src.iface.InterfaceEndpoint)
 	case src.local:
 		return fmt.Errorf("%w: %s is the address of an instance's own host service (IMDS, Time Sync or Windows activation); it opens no sessions of its own", ErrQuery, from)
 	case src.unmod != nil && src.unmod.What != "":

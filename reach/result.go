@@ -373,6 +373,12 @@ const (
 	// its own VPC; traffic that came from elsewhere (a peered VPC, a
 	// transit gateway, the internet through an appliance) cannot use it.
 	GatewayEndpointSource Code = "VPCE_GATEWAY_SOURCE_OUTSIDE_VPC"
+	// InterfaceEndpointProtocol: a session other than TCP is delivered
+	// to a network interface of an interface VPC endpoint
+	// ([Interface.InterfaceEndpoint]). Interface endpoints have long
+	// carried TCP only; whether the endpoint carries this protocol AWS's
+	// documents do not settle, so the hop is undecided.
+	InterfaceEndpointProtocol Code = "VPCE_INTERFACE_PROTOCOL_UNKNOWN"
 )
 
 // Codes lists every explanation code without the RETURN_ prefix, for
@@ -385,7 +391,7 @@ var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, Blackhol
 	PeeringNotActive, PeeringStatusUnknown, PeeringAddressOutsideVPC,
 	NATUnsupportedProtocol, NATPortUnknown, NATICMPErrorUnknown, ReplyViaNAT, VPCBlockPublicAccess, DenyAllIGWTraffic,
 	TGWNoRoute, TGWBlackholeRoute, TGWNoAssociation, TGWNoAttachmentInAZ, TGWRoutesUnknown, TGWPropagationUnknown, TGWEntryZoneUnknown, TGWExitZoneUnknown, TGWApplianceZoneUnknown, TGWIPv6Unsupported, TGWAttachmentStateUnknown,
-	EgressOnlyNoInbound, NAT64NotTranslated, GatewayEndpointProtocol, GatewayEndpointSource, GatewayEndpointIPTypeUnknown,
+	EgressOnlyNoInbound, NAT64NotTranslated, GatewayEndpointProtocol, GatewayEndpointSource, GatewayEndpointIPTypeUnknown, InterfaceEndpointProtocol,
 	AmazonDNSOnlyDNS, AmazonDNSOutsideVPC, AmazonDNSDisabled, AmazonDNSIndeterminate,
 	InstanceServiceOtherTraffic, InstanceServiceOutside, InstanceServiceDisabled, InstanceServiceIndeterminate}
 

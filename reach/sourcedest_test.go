@@ -18,22 +18,29 @@ import (
 // middlebox is one VPC (10.0.0.0/16) whose subnets a (10.0.1.0/24) and b
 // (10.0.2.0/24) send each other's traffic through the appliance eni-ap
 // in subnet fw (10.0.3.0/24), whose source/destination check set sets;
-// a's route (10.0.2.0/23) takes traffic for eni-ap itself there too.
+// a's table sends fw's block (10.0.3.0/24) there too, so traffic for
+// eni-ap itself goes to it as a route's target. (Each is a whole
+// subnet's block: AWS takes a route more specific than the local route
+// only so.)
 // Every group and ACL is open, but b's group lets in tcp 22 only.
 func middlebox(set func(*reach.Interface)) *sample.Design {
 	pfx, ip := netip.MustParsePrefix, netip.MustParseAddr
 	all := func(dir flow.Direction) sg.Rule {
 		return sg.Rule{Direction: dir, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4}
 	}
-	via := func(dst string) []reach.Route {
-		return []reach.Route{{Destination: pfx(dst), Target: reach.TargetInterface, TargetID: "eni-ap"}}
+	via := func(dsts ...string) []reach.Route {
+		var rs []reach.Route
+		for _, d := range dsts {
+			rs = append(rs, reach.Route{Destination: pfx(d), Target: reach.TargetInterface, TargetID: "eni-ap"})
+		}
+		return rs
 	}
 	ap := reach.Interface{ID: "eni-ap", Name: "ap", Subnet: "subnet-fw", PrivateIPs: []netip.Addr{ip("10.0.3.10")}, Groups: []string{"sg-open"}}
 	set(&ap)
 	return &sample.Design{
 		VPCs: []reach.VPC{{ID: "vpc-1", CIDRs: []netip.Prefix{pfx("10.0.0.0/16")}, MainRouteTable: "rtb-main", DefaultACL: "acl-1"}},
 		RouteTables: []reach.RouteTable{{ID: "rtb-main", VPC: "vpc-1"},
-			{ID: "rtb-a", VPC: "vpc-1", Routes: via("10.0.2.0/23")}, {ID: "rtb-b", VPC: "vpc-1", Routes: via("10.0.1.0/24")}},
+			{ID: "rtb-a", VPC: "vpc-1", Routes: via("10.0.2.0/24", "10.0.3.0/24")}, {ID: "rtb-b", VPC: "vpc-1", Routes: via("10.0.1.0/24")}},
 		ACLs: []nacl.ACL{nacl.NewDefault("acl-1", "vpc-1", false)},
 		Subnets: []reach.Subnet{
 			{ID: "subnet-a", VPC: "vpc-1", CIDRs: []netip.Prefix{pfx("10.0.1.0/24")}, RouteTable: "rtb-a"},
@@ -208,7 +215,7 @@ func TestLintRouteSourceDestCheck(t *testing.T) {
 		check func(*reach.Interface)
 		want  []string
 	}{
-		"on":      {checkOn, []string{"rtb-a 10.0.2.0/23", "rtb-b 10.0.1.0/24"}},
+		"on":      {checkOn, []string{"rtb-a 10.0.2.0/24", "rtb-a 10.0.3.0/24", "rtb-b 10.0.1.0/24"}},
 		"off":     {checkOff, nil},
 		"unknown": {checkUnknown, nil},
 	} {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 
@@ -218,11 +219,15 @@ func (g *walkGen) routes(vp, other *vpcParts) {
 	dests := []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("8.8.0.0/16"), other.cidr, netip.MustParsePrefix("203.0.113.0/24")}
 	dests = append(dests, vp.subnets...)
 	dests = append(dests, other.subnets...)
-	target := func(edge bool) reach.Route {
+	// target picks a route's target; inside: for a destination inside
+	// vp (a subnet's block), more specific than the local route, which
+	// AWS takes only to a NAT gateway, a network interface or a firewall
+	// (Gateway Load Balancer) endpoint (reach/subnettable.go)
+	target := func(edge, inside bool) reach.Route {
 		for {
 			switch g.pick(6) {
 			case 0:
-				if vp.igw != "" && !edge {
+				if vp.igw != "" && !edge && !inside {
 					return reach.Route{Target: reach.TargetInternetGateway, TargetID: vp.igw}
 				}
 			case 1:
@@ -256,7 +261,7 @@ func (g *walkGen) routes(vp, other *vpcParts) {
 				continue
 			}
 			used[d] = true
-			r := target(edge)
+			r := target(edge, slices.Contains(vp.subnets, d))
 			r.Destination = d
 			rt.Routes = append(rt.Routes, r)
 		}
@@ -266,7 +271,7 @@ func (g *walkGen) routes(vp, other *vpcParts) {
 		if g.chance(0.6) {
 			// Most tables have a way out: to the internet gateway, or
 			// through a firewall endpoint or a NAT gateway to it.
-			r := target(false)
+			r := target(false, false)
 			r.Destination = dests[0]
 			rt.Routes = append(rt.Routes, r)
 		}
