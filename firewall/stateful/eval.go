@@ -190,6 +190,10 @@ type packet struct {
 	rawDot, lowDot []byte
 	sniVisible     bool // tls.sni holds the domain
 	hostVisible    bool // http.host holds the domain
+	// sniUnknown and hostUnknown: tls.sni (http.host) holds the domain
+	// the client sends, which the session does not give (Domain ""):
+	// every rule that reads it might match (domainunknown.go)
+	sniUnknown, hostUnknown bool
 	httpRequest    bool // an HTTP request is visible (http.header_names)
 	// quiet: the verdict alone is wanted ([Engine.Verdict]): no alerts are
 	// collected, and a stage ends at its decision
@@ -303,9 +307,12 @@ func (e *Engine) evaluate(s Session, explain, quiet bool, w *worlds) Decision {
 			p.app, p.appKnown = app, true
 			if spec.request {
 				p.httpRequest = isHTTP
-				if len(rawDot) > 1 && (isTLS || isHTTP) {
+				switch {
+				case len(rawDot) > 1 && (isTLS || isHTTP):
 					p.rawDot, p.lowDot = rawDot, lowDot
 					p.sniVisible, p.hostVisible = isTLS, isHTTP
+				case s.Flow.Domain == "":
+					p.sniUnknown, p.hostUnknown = isTLS, isHTTP
 				}
 			}
 		}
@@ -515,6 +522,11 @@ func (e *Engine) unknownOf(r *rule, p *packet) Unknown {
 func (r *rule) undecidedBy(p *packet) (kw, why string) {
 	if r.setKW != "" && !r.headerSure(p) {
 		return r.setKW, r.setWhy
+	}
+	if r.unknownKW == "" && (p.sniUnknown || p.hostUnknown) {
+		if kw, why := r.domainUnknownBy(p); kw != "" {
+			return kw, why
+		}
 	}
 	return r.unknownKW, r.unknownWhy
 }
