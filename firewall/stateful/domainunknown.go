@@ -60,3 +60,11 @@ func disputeGeneratedDrops(rules []rule, g *RuleGroup, order RuleOrder) {
 		}
 	}
 }
+
+// DomainNotGiven reports whether u is a rule left undecided by the domain
+// the session does not give (Flow.Domain ""): its Keyword "tls.sni" or
+// "http.host", its Why naming the TLS SNI or HTTP Host the client sends.
+// A caller names the domain as what is missing.
+func (u Unknown) DomainNotGiven() bool {
+	return u.Keyword == bufNames[bufSNI] && u.Why == whySNIUnknown || u.Keyword == bufNames[bufHost] && u.Why == whyHostUnknown
+}
