@@ -14,7 +14,9 @@ import (
 
 // routeQuery leaves the sample's app subnet for the internet, through its
 // table rtb-private (0.0.0.0/0 via nat-demo).
-var routeQuery = reach.Query{From: "app-1", To: "93.184.216.34", Protocol: flow.TCP, Port: 443}
+// routeQuery names an allowlisted domain: without one the firewall's
+// domain allowlist leaves the answer undecided.
+var routeQuery = reach.Query{From: "app-1", To: "93.184.216.34", Protocol: flow.TCP, Port: 443, Domain: "www.example.com"}
 
 // addRoutes appends routes to the sample's rtb-private, and a prefix list
 // pl-0web holding 93.184.216.0/24.

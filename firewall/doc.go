@@ -86,6 +86,16 @@
 //     [Decision.UnknownOn] says what is missing ("which application
 //     protocol the session on tcp/9443 speaks: TLS or HTTP") and how to
 //     settle it; [Outline] carries the same.
+//   - A [Connection] whose flow has no Domain does not say which TLS SNI
+//     or HTTP Host its client sends: where a tls.sni or http.host rule
+//     (a domain list's among them) could decide, the stateful decision is
+//     Indeterminate unless every name gives the same answer (see package
+//     stateful, Matching), and [Decision.UnknownOn] says the domain is
+//     missing ([MissingDomain], [SettleDomain]). Likewise a STRICT_ORDER
+//     domain ALLOWLIST's generated drop rules, which AWS's documents
+//     disagree on (package stateful, Domain lists): an unlisted name with
+//     no drop default to deny it is Indeterminate, [MissingGeneratedDrop]
+//     naming the disagreement and [SettleGeneratedDrop] the way out.
 //   - TLS inspection is not modelled: its scope is not in
 //     describe-firewall-policy's output. A policy with a
 //     [Policy].TLSInspectionConfigurationArn leaves a TCP session that

@@ -538,6 +538,18 @@ func (ins *Decision) engineReason(k int) string {
 	return ""
 }
 
+// What [Decision.UnknownOn] says of a direction left undecided by the
+// domain the connection does not give, and by a STRICT_ORDER domain
+// allowlist's generated drop rule, which AWS's documents disagree on.
+const (
+	MissingDomain = "the domain the client sends (its TLS SNI or HTTP Host), which the query does not give: the firewall's domain rules decide on it"
+	SettleDomain  = "give the domain the client asks for (--domain, reach.Query.Domain, a flow's \"domain NAME\") and ask again"
+
+	MissingGeneratedDrop = "whether AWS generates the drop rule of a STRICT_ORDER domain allowlist for the names it does not list: " +
+		"its developer guide says traffic of the protocol matching no listed domain is denied, its best-practices guide says strict-order domain lists generate no drop rules"
+	SettleGeneratedDrop = "make the answer not depend on it: set a stateful drop default (aws:drop_established) or write the drop rule yourself"
+)
+
 // legUnknown is what leg k's Indeterminate verdict lacks and how to
 // settle it (see [Decision.UnknownOn]); "", "" when a rule is undecidable
 // or the leg is decided.
@@ -551,8 +563,15 @@ func (ins *Decision) legUnknown(k int) (missing, fix string) {
 	}
 	switch l.cause {
 	case causeStateful:
-		if u := ins.Stateful.Indeterminate; u != nil && isAppDoubt(*u) {
+		u := ins.Stateful.Indeterminate
+		switch {
+		case u == nil:
+		case isAppDoubt(*u):
 			return u.Why, "check by hand which of TLS and HTTP the service speaks on that port (the reason gives the firewall's answer for each)"
+		case u.DomainNotGiven():
+			return MissingDomain, SettleDomain
+		case u.Keyword == stateful.UnknownGeneratedDrop:
+			return MissingGeneratedDrop, SettleGeneratedDrop
 		}
 	}
 	return "", ""
@@ -604,7 +623,11 @@ func (ins Decision) ReasonOn(reply bool) string {
 // reason other than an undecidable rule, what the input does not say
 // (missing) and how to settle it (fix): the application protocol of a
 // session whose domain says TLS or HTTP but not which
-// ([stateful.UnknownAppProto]), the policy's TLS inspection
+// ([stateful.UnknownAppProto]), the domain a connection without one
+// sends, which a tls.sni or http.host rule reads
+// ([stateful.Unknown.DomainNotGiven]: [MissingDomain]), whether AWS
+// generates a strict-order domain allowlist's drop rules
+// ([stateful.UnknownGeneratedDrop]: [MissingGeneratedDrop]), the policy's TLS inspection
 // configuration, which reachsim does not model, or whether the stream
 // exception policy decides packets the stateful engine meets without the
 // flow's opening. It returns "", ""
@@ -688,6 +711,10 @@ func statefulText(d stateful.Decision) string {
 	switch {
 	case d.Indeterminate != nil && isAppDoubt(*d.Indeterminate):
 		fmt.Fprintf(&b, ": the session's domain (a TLS SNI or an HTTP Host) says the client speaks TLS or HTTP, not which, and the answer differs between them (%s); it depends on %s", textsafe.String(d.Indeterminate.Rule), textsafe.String(d.Indeterminate.Why))
+	case d.Indeterminate != nil && d.Indeterminate.DomainNotGiven():
+		fmt.Fprintf(&b, ": sid %d of %s reads %q, %s", d.Indeterminate.Sid, textsafe.String(d.Indeterminate.Group), d.Indeterminate.Keyword, d.Indeterminate.Why)
+	case d.Indeterminate != nil && d.Indeterminate.Keyword == stateful.UnknownGeneratedDrop:
+		fmt.Fprintf(&b, ": sid %d of %s, a drop rule of a domain allowlist, depends on %s", d.Indeterminate.Sid, textsafe.String(d.Indeterminate.Group), d.Indeterminate.Why)
 	case d.Indeterminate != nil && strings.HasPrefix(d.Indeterminate.Keyword, "@"):
 		fmt.Fprintf(&b, ": sid %d of %s may match, depending on %s", d.Indeterminate.Sid, textsafe.String(d.Indeterminate.Group), textsafe.String(d.Indeterminate.Why))
 	case d.Indeterminate != nil:

@@ -21,6 +21,10 @@
 // may be written in brackets ("icmpv6 [2001:db8::1] -> [2001:db8::2]"),
 // an IPv4 one never.
 //
+// A flow's "domain NAME" is the TLS SNI or HTTP Host its client sends; a
+// flow without one does not say which (nor that there is none), and a
+// Network Firewall rule that reads it cannot be decided.
+//
 // A flow may name the application protocol its session speaks ([App],
 // "app tls"), as Suricata names it, on a transport Suricata's parser for
 // it runs over ([App.RunsOver]: tls over tcp, quic over udp, dns over

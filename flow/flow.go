@@ -27,7 +27,9 @@ type Flow struct {
 	App      App
 	Src, Dst netip.AddrPort
 	// Domain is the TLS SNI or HTTP Host of the connection, or "" when the
-	// flow carries none (or it is not known).
+	// flow does not say: the name is not known (nor whether there is one),
+	// and the Network Firewall's rules that read it cannot be decided
+	// (package firewall/stateful). No value says "no SNI at all".
 	Domain string
 }
 

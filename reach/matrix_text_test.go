@@ -61,7 +61,9 @@ func TestMatrixText(t *testing.T) {
   internet: every internet address
 cells (a pair not listed carries nothing):
   C1 -> C2: tcp 8080
+  C1 -> internet: none; indeterminate: tcp 80,443,465,636,993,995,8000,8080,8443
   C2 -> C1: tcp 443
+  C2 -> internet: none; indeterminate: tcp 80,443,465,636,993,995,8000,8080,8443
   internet -> C1: tcp 443
 `},
 		{"a class of two, indeterminate traffic, names escaped", handMatrix(t), `classes (round trip, from client port 50000):

@@ -72,7 +72,11 @@ type Query struct {
 	// protocols must leave it nil.
 	ICMP *ICMPMessage
 	// Domain is the TLS SNI or HTTP Host the connection asks for, for the
-	// firewall's domain rules; tcp only. It says the client speaks TLS or
+	// firewall's domain rules; tcp only. Empty, the name is not known:
+	// where a firewall's domain rule (tls.sni, http.host, a domain list)
+	// could decide, the hop is undecided, naming the domain as missing
+	// (firewall.MissingDomain), unless every name gives the same answer.
+	// It says the client speaks TLS or
 	// HTTP: on a port the firewall takes for neither (its port table,
 	// DefaultAppProto in package firewall/stateful), the firewall judges the session both
 	// ways, and where they differ its hop is undecided, naming the

@@ -61,7 +61,10 @@ func ExampleModel_Sources() {
 }
 
 // Every pair of the sample design's interfaces and the internet, with
-// what their sessions carry.
+// what their sessions carry. web-1 and app-1 reach the internet through
+// the firewall's domain allowlist: without a domain (MatrixOptions has
+// none) no port gets through for certain, and the TLS and HTTP ports are
+// undecided (Cell.Indeterminate), not closed.
 func ExampleModel_Matrix() {
 	m, err := sample.ThreeTier().Build()
 	if err != nil {
@@ -76,7 +79,9 @@ func ExampleModel_Matrix() {
 	}
 	// Output:
 	// C1 -> C2: tcp 8080
+	// C1 -> internet: none
 	// C2 -> C1: tcp 443
+	// C2 -> internet: none
 	// internet -> C1: tcp 443
 }
 

@@ -88,7 +88,10 @@ func TestRunMatrixCSV(t *testing.T) {
 	assert.Equal(t, [][]string{
 		{"from", "to", "tcp", "udp", "icmp", "other", "indeterminate", "from_members", "to_members"},
 		{"C1", "C3", "443", "none", "none", "none", "none", "app-1 (eni-app1)", "web-1 (eni-web1)"},
+		// through the firewall's domain allowlist, without a domain: undecided on the TLS and HTTP ports
+		{"C1", "internet", "none", "none", "none", "none", "tcp 80,443,465,636,993,995,8000,8080,8443", "app-1 (eni-app1)", ""},
 		{"C3", "C1", "8080", "none", "none", "none", "none", "web-1 (eni-web1)", "app-1 (eni-app1)"},
+		{"C3", "internet", "none", "none", "none", "none", "tcp 80,443,465,636,993,995,8000,8080,8443", "web-1 (eni-web1)", ""},
 		{"internet", "C3", "443", "none", "none", "none", "none", "", "web-1 (eni-web1)"},
 	}, rows)
 }
@@ -127,7 +130,7 @@ func TestRunMatrixJSON(t *testing.T) {
 	assert.Equal(t, []struct{ ID, Name, Address string }{{"eni-app1", "app-1", "10.0.2.20"}}, mx.Classes[0].Members)
 	assert.Equal(t, "internet", mx.Classes[3].Name)
 	assert.NotNil(t, mx.Classes[3].Members, "an empty list, not null")
-	require.Len(t, mx.Cells, 3)
+	require.Len(t, mx.Cells, 5) // two of them to the internet, undecided (the domain allowlist)
 	c := mx.Cells[0]
 	assert.Equal(t, "C1", c.From)
 	assert.Equal(t, "C3", c.To)

@@ -10,8 +10,11 @@
 //     replies through.
 //
 //  2. A stateful domain allowlist. The TLS SNI (or HTTP Host) decides:
-//     an allowlisted name passes, any other is dropped, and so is a TLS
-//     connection that carries no name at all.
+//     an allowlisted name passes, any other is dropped (by the generated
+//     drop rule, which AWS's documents disagree on under STRICT_ORDER, or
+//     by aws:drop_established: dropped either way), and a TLS connection
+//     whose name the question does not give is undecided, naming the SNI
+//     as what is missing.
 //
 //  3. Rule order. The same two rules, "drop HTTP out" then "pass
 //     everything out", give opposite answers under STRICT_ORDER (the first

@@ -209,6 +209,7 @@ func Compile(cfg Config, res IPSetResolver) (*Engine, error) {
 			return nil, gerr(err)
 		}
 		e.groups = append(e.groups, groupInfo{label: label, priority: ref.Priority})
+		start := len(e.rules)
 		for ri := range rules {
 			r, err := c.compile(&rules[ri], cfg.Order)
 			if err != nil {
@@ -222,6 +223,7 @@ func Compile(cfg Config, res IPSetResolver) (*Engine, error) {
 			}
 			e.rules = append(e.rules, r)
 		}
+		disputeGeneratedDrops(e.rules[start:], &g, cfg.Order) // domainunknown.go
 	}
 	if cfg.Order == StrictOrder {
 		slices.SortStableFunc(e.rules, func(a, b rule) int {

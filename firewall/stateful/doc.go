@@ -111,9 +111,21 @@
 //     endswith, depth, offset and the dotprefix, to_lowercase and
 //     strip_whitespace transforms. The buffer holds the session's Domain
 //     at the client's first application message of a TLS (tls.sni) or
-//     HTTP (http.host, lower case) connection, and nothing elsewhere; an
-//     empty Domain means the connection carries no SNI or Host, so those
-//     rules do not match. An http.host content with an upper-case letter
+//     HTTP (http.host, lower case) connection, and nothing elsewhere. An
+//     empty Domain means the session does not say which SNI or Host the
+//     client sends (nor that it sends none): at that message every rule
+//     that reads tls.sni (http.host) is undecidable ([Unknown] of Keyword
+//     "tls.sni" or "http.host", [Unknown.DomainNotGiven]; Why names the
+//     domain as missing), and the worlds below decide: the verdict is
+//     certain only where every name, and none, gives the same answer (an
+//     ALLOWLIST under aws:drop_established drops an unlisted name either
+//     way; a DENYLIST under it drops the session either way; a session
+//     not speaking TLS or HTTP never meets those rules), else
+//     Indeterminate. The worlds let each such rule match or not on its
+//     own, more combinations than names could give: where they disagree
+//     only through such a combination the answer is Indeterminate though
+//     no name would change it (never a wrong certain answer). No Domain
+//     says "no SNI at all". An http.host content with an upper-case letter
 //     or with nocase is an [ErrInvalidRule] error, as Suricata refuses
 //     such a rule (the buffer is lower case) and Network Firewall with it;
 //     tls.sni has no such rule. http.header_names is known to start with
@@ -122,6 +134,28 @@
 //     reference, priority, noalert, alert, target, tag, requires,
 //     flowbits/xbits set, unset, toggle and noalert) do not affect
 //     matching.
+//
+// # Domain lists
+//
+// A domain list group becomes the rules AWS's developer guide lists
+// ([RuleGroup.Rules]). Under STRICT_ORDER, an ALLOWLIST's last rules, one
+// "drop tls" / "drop http" per target type for the names it does not
+// list, are in doubt: AWS's developer guide says "traffic of the
+// specified protocol type that doesn't match the domain specifications is
+// denied" ("Stateful domain list rule groups in AWS Network Firewall",
+// https://docs.aws.amazon.com/network-firewall/latest/developerguide/stateful-rule-groups-domain-names.html),
+// while its best-practices guide says strict-order domain list rule
+// groups do not generate those drop rules and the drop default is yours
+// to set ("Customer managed rules", rule group capacity: domain lists,
+// https://aws.github.io/aws-security-services-best-practices/guides/network-firewall/customer-managed-rules/).
+// The engine takes each such rule as undecidable where it would match
+// ([Unknown] of Keyword [UnknownGeneratedDrop]): with a drop default
+// that denies the same packet (aws:drop_established, aws:drop_strict)
+// every world drops an unlisted name and the answer is certain (the
+// decision names the default, Undecided the rule); without one it is
+// Indeterminate, naming the disagreement. An alert the rule becomes under
+// DROP_TO_ALERT is not listed (it may not fire). Under
+// DEFAULT_ACTION_ORDER the generated drop rules stand.
 //
 // Anything else that decides whether a rule matches (payload content and
 // pcre, other sticky buffers such as dns.query or http.uri, ja3, geoip,

@@ -67,9 +67,11 @@ func (s Stage) ToServer() bool { return s == OpenRequest || s == DataToServer }
 type Session struct {
 	// Flow is the client's first packet, in the request direction.
 	// Flow.Domain is the TLS SNI or HTTP Host the connection carries, ""
-	// for none. Flow.App is the application protocol the connection
-	// speaks (flow.AppTLS, flow.AppHTTP, ..., flow.AppNone for a protocol
-	// Suricata does not recognise); flow.AppUnset means derive it from the
+	// when the session does not say (the rules that read it are then
+	// undecidable: see the package doc, Matching). Flow.App is the
+	// application protocol the connection speaks (flow.AppTLS,
+	// flow.AppHTTP, ..., flow.AppNone for a protocol Suricata does not
+	// recognise); flow.AppUnset means derive it from the
 	// transport and destination port with [DefaultAppProto] (a guess; see
 	// the package doc, Application protocol), except for a TCP session
 	// with a Domain to a port that guess takes for neither tls nor http:
@@ -191,6 +193,10 @@ type packet struct {
 	sniVisible     bool // tls.sni holds the domain
 	hostVisible    bool // http.host holds the domain
 	httpRequest    bool // an HTTP request is visible (http.header_names)
+	// sniUnknown and hostUnknown: tls.sni (http.host) holds the domain
+	// the client sends, which the session does not give (Domain ""):
+	// every rule that reads it might match (domainunknown.go)
+	sniUnknown, hostUnknown bool
 	// quiet: the verdict alone is wanted ([Engine.Verdict]): no alerts are
 	// collected, and a stage ends at its decision
 	quiet bool
@@ -303,9 +309,12 @@ func (e *Engine) evaluate(s Session, explain, quiet bool, w *worlds) Decision {
 			p.app, p.appKnown = app, true
 			if spec.request {
 				p.httpRequest = isHTTP
-				if len(rawDot) > 1 && (isTLS || isHTTP) {
+				switch {
+				case len(rawDot) > 1 && (isTLS || isHTTP):
 					p.rawDot, p.lowDot = rawDot, lowDot
 					p.sniVisible, p.hostVisible = isTLS, isHTTP
+				case s.Flow.Domain == "":
+					p.sniUnknown, p.hostUnknown = isTLS, isHTTP
 				}
 			}
 		}
@@ -515,6 +524,11 @@ func (e *Engine) unknownOf(r *rule, p *packet) Unknown {
 func (r *rule) undecidedBy(p *packet) (kw, why string) {
 	if r.setKW != "" && !r.headerSure(p) {
 		return r.setKW, r.setWhy
+	}
+	if r.unknownKW == "" && (p.sniUnknown || p.hostUnknown) {
+		if kw, why := r.domainUnknownBy(p); kw != "" {
+			return kw, why
+		}
 	}
 	return r.unknownKW, r.unknownWhy
 }

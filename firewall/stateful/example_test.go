@@ -12,7 +12,9 @@ import (
 // A domain allowlist under strict order with aws:drop_established, the
 // combination AWS recommends for egress filtering: TLS and HTTP to listed
 // names pass once the name is seen; everything else is dropped when its
-// first data packet arrives.
+// first data packet arrives (by the generated drop rule, which AWS's
+// documents disagree on, or by the default: dropped either way). A
+// session that does not give the name the client sends is undecided.
 func ExampleCompile() {
 	cfg := stateful.Config{
 		Order:    stateful.StrictOrder,
@@ -44,8 +46,8 @@ func ExampleCompile() {
 	// Output:
 	// allow at data-to-server: pass sid 1 (group egress-domains)
 	// allow at data-to-server: pass sid 3 (group egress-domains)
-	// deny at data-to-server: drop sid 5 (group egress-domains)
-	// deny at data-to-server: drop sid 5 (group egress-domains)
+	// deny at data-to-server: default action aws:drop_established; the same whether or not these undecidable rules match: drop sid 5 (group egress-domains) at data-to-server: whether AWS generates this drop rule for a STRICT_ORDER domain allowlist: its developer guide says so, its best-practices guide says not (you set a drop default)
+	// indeterminate at data-to-server: pass sid 1 (group egress-domains) at data-to-server: the TLS SNI the client sends, which the session does not give (flow "domain NAME", reach.Query.Domain, --domain)
 	// deny at data-to-server: default action aws:drop_established
 	// deny at open-request: default action aws:drop_established
 }

@@ -55,6 +55,7 @@ type bucket struct {
 	port             portindex.Index
 	exact            map[string][]int32 // domain -> rules
 	suffix           map[string][]int32 // domain suffix -> rules
+	domAll           []int32            // every rule in exact and suffix, ascending
 	bits             *bitIndex          // the classifier (bits.go); nil: the segment index
 }
 
@@ -347,6 +348,7 @@ func (b *bucket) index(rules []rule, classify bool) {
 				*m = map[string][]int32{}
 			}
 			(*m)[domKey[j]] = append((*m)[domKey[j]], i)
+			b.domAll = append(b.domAll, i)
 		}
 	}
 	b.dst = dst.build(b.all, func(j int) bool { return dim[j] == dimDst })
@@ -402,6 +404,7 @@ func (b *bucket) classify(rules []rule) bool {
 	dp := keyBuild[uint16]{keys: make([][][2]uint16, n), cmp: portCmp, next: nextPort, starts: []uint16{0}}
 	use := make([]bool, n)
 	var exact, suffix map[string][]int32
+	var domAll []int32
 	for j, i := range b.all {
 		r := &rules[i]
 		if kind, key := domainKey(r); kind != 0 {
@@ -413,6 +416,7 @@ func (b *bucket) classify(rules []rule) bool {
 				*m = map[string][]int32{}
 			}
 			(*m)[key] = append((*m)[key], i)
+			domAll = append(domAll, i)
 			continue
 		}
 		use[j] = true
@@ -426,7 +430,7 @@ func (b *bucket) classify(rules []rule) bool {
 	if bits == nil && slices.Contains(use, true) {
 		return false
 	}
-	b.bits, b.exact, b.suffix = bits, exact, suffix
+	b.bits, b.exact, b.suffix, b.domAll = bits, exact, suffix, domAll
 	return true
 }
 
@@ -585,6 +589,9 @@ func (b *bucket) candidates(p *packet, m *merger) {
 	m.add(lookupAddr(&b.src, &b.srcCuts, p.f.Src.Addr()))
 	if p.hasPorts() {
 		m.add(b.port.Lookup(p.f.Dst.Port()))
+	}
+	if (p.sniUnknown || p.hostUnknown) && len(b.domAll) > 0 { // any domain: every rule filed by one
+		m.add(b.domAll)
 	}
 	if (p.sniVisible || p.hostVisible) && (b.exact != nil || b.suffix != nil) {
 		dom := p.lowDot[1:]

@@ -141,6 +141,9 @@ func (b *buffer) eval(p *packet) matchResult {
 	switch b.kind {
 	case bufSNI:
 		if !p.sniVisible {
+			if p.sniUnknown {
+				return matchMaybe
+			}
 			return matchNo
 		}
 		buf = p.rawDot
@@ -149,6 +152,9 @@ func (b *buffer) eval(p *packet) matchResult {
 		}
 	case bufHost:
 		if !p.hostVisible {
+			if p.hostUnknown {
+				return matchMaybe
+			}
 			return matchNo
 		}
 		buf = p.lowDot

@@ -410,7 +410,9 @@ func (m PartialIPSets) IPSet(arn string) ([]netip.Prefix, error) {
 //	drop tls $HOME_NET any -> $EXTERNAL_NET any (msg:"not matching any TLS allowlisted FQDNs"; ssl_state:client_hello; flow:to_server, established; sid:5; rev:1;)
 //	drop http $HOME_NET any -> $EXTERNAL_NET any (http.header_names; content:"|0d 0a|"; startswith; msg:"not matching any HTTP allowlisted FQDNs"; flow:to_server, established; sid:6; rev:1;)
 //
-// The dotprefix form matches example.com and every subdomain. Under
+// Under STRICT_ORDER the last two (the drop rules) are in doubt, AWS's
+// documents disagreeing on whether it generates them: see the package
+// doc, Domain lists. The dotprefix form matches example.com and every subdomain. Under
 // DEFAULT_ACTION_ORDER every generated rule also carries "priority:1;", as
 // in AWS's listing; under STRICT_ORDER it does not (the keyword is not
 // allowed there). HTTP_HOST targets are written in lower case, since

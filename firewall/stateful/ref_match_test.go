@@ -41,6 +41,10 @@ func (e *refEngine) matchRule(rr *refRule, p refPacket) (int, string) {
 	ipOnly := proto == "ip" || proto == "tcp" || proto == "udp" || proto == "icmp"
 	decided := true // every decidable condition holds so far
 	unknownKW := ""
+	if rr.disputed {
+		unknownKW = UnknownGeneratedDrop
+	}
+	domainKW := "" // the buffer that reads the domain the session does not give
 	needPayload := false
 	buf := ""    // the active sticky buffer: "", "tls.sni", "http.host", "http.header_names", "dns.query"
 	dot := false // dotprefix on the active buffer
@@ -222,13 +226,25 @@ func (e *refEngine) matchRule(rr *refRule, p refPacket) (int, string) {
 		case "dns.query":
 			continue
 		case "tls.sni":
-			if !p.st.request || !isTLS || p.domain == "" {
+			if !p.st.request || !isTLS {
 				return 0, ""
+			}
+			if p.domain == "" { // any SNI, or none: the rule might match
+				if domainKW == "" {
+					domainKW = c.buf
+				}
+				continue
 			}
 			b = p.domain
 		case "http.host":
-			if !p.st.request || !isHTTP || p.domain == "" {
+			if !p.st.request || !isHTTP {
 				return 0, ""
+			}
+			if p.domain == "" {
+				if domainKW == "" {
+					domainKW = c.buf
+				}
+				continue
 			}
 			b = strings.ToLower(p.domain)
 		case "http.header_names":
@@ -264,6 +280,9 @@ func (e *refEngine) matchRule(rr *refRule, p refPacket) (int, string) {
 	}
 	if unknownKW != "" {
 		return 2, unknownKW
+	}
+	if domainKW != "" {
+		return 2, domainKW
 	}
 	return 1, ""
 }

@@ -29,6 +29,9 @@ type refRule struct {
 	prio         int
 	sr           suricata.Rule
 	g            *RuleGroup
+	// disputed: a drop rule a STRICT_ORDER domain allowlist generates,
+	// which AWS's documents disagree on: undecidable wherever it matches
+	disputed bool
 }
 
 type refEngine struct {
@@ -57,6 +60,9 @@ func newRefEngine(cfg Config, res IPSetResolver) (*refEngine, error) {
 			}
 			if ref.DropToAlert && rr.action == "drop" {
 				rr.action, rr.overridden = "alert", true
+			}
+			if dl := g.DomainList; dl != nil && dl.Type == "ALLOWLIST" && cfg.Order == StrictOrder && ri >= len(rules)-len(dl.TargetTypes) {
+				rr.disputed = true
 			}
 			e.rules = append(e.rules, rr)
 		}
