@@ -47,8 +47,14 @@ func (l *loader) readAddresses(o jsonloc.Loc, raw json.RawMessage) {
 			continue
 		}
 		public, ok := l.addr(at.Field("PublicIp"), id, a.PublicIp, fam4)
-		if !ok || a.NetworkInterfaceId == "" {
-			continue // not associated: it carries no traffic
+		if !ok {
+			continue
+		}
+		if a.NetworkInterfaceId == "" {
+			// associated with nothing: it carries no traffic, and it is
+			// no internet host either (idleAddresses)
+			l.idleEIPs = append(l.idleEIPs, idleEIP{public, at.Field("PublicIp"), id})
+			continue
 		}
 		if !l.require(at, id, "PrivateIpAddress", a.PrivateIpAddress) {
 			continue
@@ -172,4 +178,31 @@ func (e *eniRec) publicIPs(p *placed) []reach.PublicIP {
 		p.set(fmt.Sprintf("PublicIPs[%d]", j), s.at)
 	}
 	return out
+}
+
+// idleEIP is an Elastic IP describe-addresses lists associated with
+// nothing.
+type idleEIP struct {
+	public netip.Addr
+	at     jsonloc.Loc
+	id     string // its AllocationId (its address when it has none)
+}
+
+// idleAddresses declares the Elastic IPs associated with nothing that
+// nothing modelled holds either (describe-network-interfaces may be newer
+// than describe-addresses) unmodelled, in their allocation's name: the
+// account holds the address, so a packet for it is for no internet host,
+// and AWS's edge delivers it to nothing; a query to it is undecided
+// (UNMODELLED_DESTINATION), never answered as one to a host on the
+// internet.
+func (l *loader) idleAddresses() {
+	if len(l.idleEIPs) == 0 {
+		return
+	}
+	held := l.heldAddresses()
+	for _, e := range l.idleEIPs {
+		if !held[e.public] {
+			l.declareUnmodelled(e.public, e.at, e.id, "Elastic IP of the account associated with nothing (describe-addresses): no host takes a packet for it")
+		}
+	}
 }

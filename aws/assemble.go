@@ -54,6 +54,7 @@ func (l *loader) assemble() {
 	l.assembleInterfaces()
 	l.assembleAddresses()
 	l.natsLeftOutAddresses() // natleftout.go: once every modelled holder has its addresses
+	l.idleAddresses()        // addresses.go: likewise
 	l.assembleGroups()
 	l.assembleLists()
 	out.bpa = l.assembleBPA()

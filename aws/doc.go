@@ -153,7 +153,11 @@
 //     gives them too; one on an interface the model does not hold is its
 //     holder's: a NAT gateway's, an interface's left out whose addresses
 //     are declared unmodelled, else declared a [reach.UnmodelledAddress] of
-//     that interface, with a warning, never an internet host),
+//     that interface, with a warning, never an internet host; one
+//     associated with nothing, which nothing modelled holds either, is
+//     declared a [reach.UnmodelledAddress] of its allocation: the account
+//     holds it, so a query to it is undecided, never one to an internet
+//     host),
 //     VpcBlockPublicAccessOptions and
 //     VpcBlockPublicAccessExclusions (VPC Block Public Access; without the
 //     options, the VPCs' BlockPublicAccessStates give the mode; exclusions

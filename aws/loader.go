@@ -51,6 +51,7 @@ type loader struct {
 	ruleGroups []*ruleGroupRec
 	peerings   []*peeringRec          // see peering.go
 	addresses  []*addressRec          // describe-addresses, associated with an interface
+	idleEIPs   []idleEIP              // describe-addresses, associated with nothing (addresses.go)
 	bpa        bpaRec                 // VPC Block Public Access
 	tgw        *tgwState              // transit gateways, see tgw.go
 	seen       map[string]jsonloc.Loc // kind + " " + ID -> where it was first listed

@@ -136,3 +136,34 @@ func TestElasticIPOfModelledHolder(t *testing.T) {
 		assert.Equal(t, "nat-0left", owner)
 	})
 }
+
+// An Elastic IP describe-addresses lists associated with nothing is the
+// account's, so a packet for it is for no host on the internet (it was
+// answered as one, a certain Reachable from web-1): the address is
+// declared unmodelled in its allocation's name and a query to it is
+// undecided. One that describe-network-interfaces shows on an interface
+// (a newer listing) stays that interface's.
+func TestIdleElasticIP(t *testing.T) {
+	fsys := loadShopFS(t)
+	fsys["shop/addresses.json"] = &fstest.MapFile{Data: []byte(`{"Addresses": [
+		{"AllocationId": "eipalloc-0idle", "PublicIp": "203.0.113.77", "Domain": "vpc"},
+		{"AllocationId": "eipalloc-0web", "PublicIp": "198.51.100.80", "Domain": "vpc"}]}`)}
+	m, rep, err := aws.LoadFS(fsys, "shop")
+	require.NoError(t, err, "%v", rep.Warnings)
+	owner, ok := m.Owner(netip.MustParseAddr("203.0.113.77"))
+	require.True(t, ok)
+	assert.Equal(t, "eipalloc-0idle", owner)
+	r, err := m.Check(reach.Query{From: "web-1", To: "203.0.113.77", Protocol: flow.TCP, Port: 443})
+	require.NoError(t, err)
+	assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+	assert.Contains(t, r.Codes(), reach.UnmodelledDestination, r.Text())
+	assert.Contains(t, r.Text(), "associated with nothing")
+
+	// 198.51.100.80 is web-1's by describe-network-interfaces: still its
+	owner, ok = m.Owner(netip.MustParseAddr("198.51.100.80"))
+	require.True(t, ok)
+	assert.NotEqual(t, "eipalloc-0web", owner)
+	for _, u := range m.UnmodelledAddresses() {
+		assert.NotEqual(t, netip.MustParseAddr("198.51.100.80"), u.Address)
+	}
+}
