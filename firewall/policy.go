@@ -694,6 +694,9 @@ func statefulText(d stateful.Decision) string {
 		fmt.Fprintf(&b, ": sid %d of %s uses %q, which depends on more than a flow shows (%s)", d.Indeterminate.Sid, textsafe.String(d.Indeterminate.Group), d.Indeterminate.Keyword, textsafe.String(d.Indeterminate.Why))
 	case d.Sid != 0:
 		fmt.Fprintf(&b, ": %s rule sid %d of %s (%s)", d.Action, d.Sid, textsafe.String(d.Group), textsafe.String(d.Rule))
+		if d.PacketScope != "" {
+			fmt.Fprintf(&b, ", which passes this packet only (packet rule: %s); no earlier packet was dropped", d.PacketScope)
+		}
 	case d.DefaultAction != "":
 		fmt.Fprintf(&b, ": default action %s", textsafe.String(d.DefaultAction))
 	default:

@@ -104,6 +104,12 @@ type rule struct {
 	dpAny    bool
 	bidir    bool
 	ipOnly   bool
+	// pktWhy is set for a rule of packet scope (scope.go): its pass
+	// passes the packet it matched, not the flow; it says why.
+	pktWhy string
+	// stream: a payload rule (pkt_stream), of flow scope where it matches
+	// the TCP stream, of packet scope on other protocols.
+	stream bool
 
 	// srcSure and dstSure are the addresses the rule certainly matches;
 	// they differ from src and dst only when an IP set whose entries are
@@ -219,6 +225,9 @@ func Compile(cfg Config, res IPSetResolver) (*Engine, error) {
 			r.text = r.label[len(r.label)-len(r.text):]
 			if ref.DropToAlert && r.action == flow.Drop {
 				r.action, r.overridden = flow.Alert, true
+			}
+			if len(g.StandardRules) > 0 {
+				r.pktWhy, r.stream = "", false // AWS: a standard rule's action applies to the flow (scope.go)
 			}
 			e.rules = append(e.rules, r)
 		}

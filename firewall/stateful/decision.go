@@ -92,10 +92,16 @@ type StageTrace struct {
 	Unknown []Unknown
 	// Outcome is "pass" (a pass rule passed the connection), "drop" or
 	// "reject" (a rule blocked the packet), a default action's name, or
-	// "indeterminate", or "continue" (the packet passes; the next stage is
+	// "indeterminate", or [OutcomePassPacket] (a pass rule of packet scope
+	// passed this packet only; the next stage is judged afresh), or
+	// "continue" (no rule decided: the packet passes and the next stage is
 	// judged).
 	Outcome string
 }
+
+// OutcomePassPacket is the [StageTrace] Outcome of a stage whose packet a
+// pass rule of packet scope passed (see the package doc, Action scope).
+const OutcomePassPacket = "pass-packet"
 
 // Decision is the outcome of a session against the stateful
 // engine.
@@ -104,7 +110,8 @@ type Decision struct {
 	Verdict flow.Verdict
 	// Stage is where it was decided: the dropped packet, the stage whose
 	// pass rule passed the connection, the stage of the undecidable rule,
-	// or (nothing decided) the last stage judged.
+	// or (nothing decided, or a pass rule of packet scope passed each
+	// packet it met) the last stage judged.
 	Stage Stage
 	// Action is the deciding rule's action (Pass, Drop or Reject), Drop
 	// for a default drop action, and Pass when nothing decided and the
@@ -124,6 +131,12 @@ type Decision struct {
 	// Default reports that a default action (or the implicit pass of
 	// traffic no rule decided) decided.
 	Default bool
+	// PacketScope is set when the deciding rule is a pass rule of packet
+	// scope (see the package doc, Action scope): it passed the packet of
+	// Stage, the last stage judged, and no stage dropped a packet. It says
+	// why the rule's pass applies to its packet only ("flow keyword",
+	// "packet keyword itype"); "" otherwise.
+	PacketScope string
 	// Alerts are the alert rules, DROP_TO_ALERT drops and alert default
 	// actions that matched the stages judged (not at a stage a pass rule
 	// passed, nor at an indeterminate one under DEFAULT_ACTION_ORDER).
@@ -215,6 +228,9 @@ func (d Decision) String() string {
 		b.WriteString("default action " + textsafe.String(d.DefaultAction))
 	default:
 		b.WriteString(d.Action.String() + " sid " + strconv.Itoa(d.Sid) + " (group " + textsafe.String(d.Group) + ")")
+		if d.PacketScope != "" {
+			b.WriteString(", which passes this packet only (packet rule: " + d.PacketScope + ")")
+		}
 	}
 	first := true
 	for _, u := range d.Undecided {

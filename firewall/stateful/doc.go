@@ -39,12 +39,14 @@
 //     classtype priorities are not modelled), then by the order of the
 //     groups in the policy, then by the order of the rules. A matching pass
 //     rule passes the whole connection (Suricata stops inspecting the
-//     flow); otherwise a matching drop or reject blocks the packet;
+//     flow), or only this packet for a rule of packet scope (see Action
+//     scope); otherwise a matching drop or reject blocks the packet;
 //     otherwise the packet passes and the next stage is judged. Alert
 //     rules never decide.
 //   - STRICT_ORDER: groups by ascending priority, rules as written. The
 //     first matching pass, drop or reject decides (pass passes the whole
-//     connection); alerts are recorded and evaluation goes on (reachsim's
+//     connection, or this packet only: see Action scope); alerts are
+//     recorded and evaluation goes on (reachsim's
 //     reading of AWS's and Suricata's action semantics). If no rule
 //     decides, the default actions apply: aws:drop_strict drops the packet;
 //     aws:drop_established drops established TCP packets (DataToServer,
@@ -59,6 +61,59 @@
 //     application message. The _to_server variant drops only
 //     client-to-server packets (which come first). Without a drop default
 //     the packet passes and the next stage is judged.
+//
+// # Action scope
+//
+// Suricata applies a matching pass or drop to the whole flow or to the
+// packet alone, by the rule's type (docs.suricata.io, "Rule Types and
+// Categorization", Action Scope; src/detect-engine-build.c
+// SignatureSetType). Each rule gets its scope at [Compile]:
+//
+//   - Flow scope: ip_only and like_ip_only rules (a layer-3/4 protocol, no
+//     option but informational ones, geoip and flowbits set; negated
+//     addresses or not), pd_only (app-layer-protocol), app_layer (an
+//     application protocol in the header: pass tls ...), app_tx (a sticky
+//     buffer or application keyword: tls.sni, http.host, ssl_state,
+//     dns.query, ..., whatever their flow keyword), and payload rules
+//     (content, pcre, ...) on TCP, which match the reassembled stream.
+//   - Packet scope: a rule with a packet keyword (ip_proto, itype, icode,
+//     sameip, ttl, dsize, flags, flowbits:isset, a keyword reachsim does
+//     not model, geoip beside ports) that is neither app_tx nor a payload
+//     rule; a payload rule on a packet of another protocol than TCP; and a
+//     rule whose flow keyword makes it a packet rule: flow:established,
+//     not_established (any flow option but a direction) for app_layer,
+//     pd_only, ip_only and like_ip_only rules, flow:to_server or
+//     to_client for ip_only and like_ip_only ones (app_layer and pd_only
+//     rules keep their type with a direction alone).
+//   - The sources leave two cases apart, and reachsim reads them as flow
+//     scope: a standard (5-tuple) rule, whatever its options (AWS's
+//     StatefulRule API reference says Network Firewall "discontinues
+//     stateful inspection of the traffic flow" for every action of one),
+//     and a Suricata tcp or udp rule with ports and no option but
+//     informational ones (Suricata types it pkt, but it is the Suricata
+//     form of a standard rule). A rule with ports and a flow keyword is a
+//     packet rule: AWS's best-practices guide (Network Firewall, customer
+//     managed rules, "Why the flow: keyword matters") says such a pass is
+//     per packet and inspection goes on.
+//
+// A matching pass rule of packet scope passes its stage's packet only:
+// the stage's default actions do not apply to it, and the next stage is
+// judged again from the top (STRICT_ORDER) or by action order; its trace
+// Outcome is [OutcomePassPacket]. When a packet rule passed the last stage
+// judged, the Decision names it and its [Decision].PacketScope says why
+// ("flow keyword", "packet keyword itype"). A drop or reject blocks its
+// packet whatever its scope, and with it the connection. So under
+// aws:drop_established, AWS's own strict-order egress pattern
+//
+//	pass tcp $HOME_NET any -> $EXTERNAL_NET 443 (flow:not_established, to_server; sid:1;)
+//	pass tcp $EXTERNAL_NET 443 -> $HOME_NET any (flow:not_established, to_client; sid:2;)
+//	pass tls $HOME_NET any -> $EXTERNAL_NET 443 (tls.sni; content:"good.com"; startswith; endswith; nocase; flow:to_server; sid:3;)
+//
+// passes the handshake packet by packet, passes a session to good.com at
+// its ClientHello (sid 3, flow scope) and drops the ClientHello of any
+// other name. AWS's developer guide ("a pass ... doesn't scan the other
+// packets in that flow", Suricata rule evaluation order) says otherwise
+// for every pass; reachsim follows Suricata and the best-practices guide.
 //
 // Only the stages the engine sees are judged: those of the directions
 // [Session].ForwardSeen and ReturnSeen name, less the stages in

@@ -322,12 +322,19 @@ func (e *Engine) evaluate(s Session, explain, quiet bool, w *worlds) Decision {
 		}
 		judged = true
 		d.Stage = spec.stage
+		if d.PacketScope != "" { // a packet rule passed the last packet: it decides nothing here
+			d.PacketScope = ""
+			d.Group, d.GroupPriority, d.Sid, d.Rule, d.label = "", 0, 0, "", ""
+		}
 		if e.judge(&p, &m, &d, tr) {
 			return d
 		}
 	}
 	if !judged { // cannot happen: every protocol has a stage in each direction
 		d.Stage = OpenRequest
+	}
+	if d.PacketScope != "" { // a packet rule passed the last stage judged
+		return d
 	}
 	d.Verdict, d.Default, d.Action = flow.Allow, true, flow.Pass
 	return d
@@ -469,6 +476,15 @@ func (e *Engine) judge(p *packet, m *merger, d *Decision, tr *StageTrace) bool {
 		e.setRule(d, decision)
 		if decision.action == flow.Pass {
 			d.Verdict = flow.Allow
+			if why := decision.packetScope(p); why != "" {
+				// a packet rule: this packet passes, the next stage is
+				// judged afresh (scope.go)
+				d.PacketScope = why
+				if tr != nil {
+					tr.Outcome = OutcomePassPacket
+				}
+				return false
+			}
 		} else {
 			d.Verdict = flow.Deny
 		}

@@ -2,6 +2,7 @@ package stateful
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/reachsim/reachsim/firewall/suricata"
@@ -99,6 +100,23 @@ func (e *refEngine) matchRule(rr *refRule, p refPacket) (int, string) {
 			n := int(p.f.Protocol)
 			ok := map[byte]bool{'=': n == int(pr), '!': n != int(pr), '<': n < int(pr), '>': n > int(pr)}[op]
 			if !ok {
+				fail()
+			}
+		case "itype", "icode":
+			v := p.f.ICMPType
+			if kw == "icode" {
+				v = p.f.ICMPCode
+			}
+			n, _ := strconv.Atoi(strings.TrimPrefix(o.Value, ">"))
+			ok := int(v) == n
+			if strings.HasPrefix(o.Value, ">") {
+				ok = int(v) > n
+			}
+			if !p.f.Protocol.IsICMP() || !ok {
+				fail()
+			}
+		case "sameip":
+			if p.f.Src.Addr() != p.f.Dst.Addr() {
 				fail()
 			}
 		case "app-layer-protocol":
@@ -492,9 +510,13 @@ func (e *refEngine) evaluateIn(s Session, stages []refPacket, res [][]int, kws [
 		decide(rr, flow.Indeterminate)
 		d.Indeterminate = &Unknown{Stage: d.Stage, Group: rr.label, Sid: rr.sr.Sid(), Action: actionOf(rr.action), Rule: rr.sr.Text, Keyword: kw}
 	}
+stages:
 	for si, p := range stages {
 		st := p.st
 		d.Stage = st.stage
+		if d.PacketScope != "" { // the last stage's packet rule decides nothing here
+			d = Decision{Stage: st.stage, Warning: d.Warning, Alerts: d.Alerts}
+		}
 		// val is rule i's match here: in world w, an undecidable pass,
 		// drop or reject matches or not (only looked up when reached)
 		val := func(i int) int {
@@ -520,6 +542,9 @@ func (e *refEngine) evaluateIn(s Session, stages []refPacket, res [][]int, kws [
 					return d
 				case rr.action == "pass":
 					decide(rr, flow.Allow)
+					if d.PacketScope = e.refPacketScope(rr, s.Flow.Protocol); d.PacketScope != "" {
+						continue stages // this packet only
+					}
 					return d
 				default:
 					decide(rr, flow.Deny)
@@ -584,6 +609,9 @@ func (e *refEngine) evaluateIn(s Session, stages []refPacket, res [][]int, kws [
 		pass, passMaybe := first(isPass)
 		if pass >= 0 {
 			decide(&e.rules[pass], flow.Allow)
+			if d.PacketScope = e.refPacketScope(&e.rules[pass], s.Flow.Protocol); d.PacketScope != "" {
+				continue // this packet only
+			}
 			return d
 		}
 		if passMaybe >= 0 {
@@ -604,6 +632,9 @@ func (e *refEngine) evaluateIn(s Session, stages []refPacket, res [][]int, kws [
 			decide(&e.rules[dropAt], flow.Deny)
 			return d
 		}
+	}
+	if d.PacketScope != "" { // a packet rule passed the last stage
+		return d
 	}
 	d.Verdict, d.Action, d.Default = flow.Allow, flow.Pass, true
 	return d
