@@ -126,3 +126,64 @@ func TestActionScopeStandardRule(t *testing.T) {
 	assert.Contains(t, d.ReasonOn(false), "passes the open-request packet: pass rule sid 1")
 	assert.NotContains(t, d.ReasonOn(false), "this packet only")
 }
+
+// TestFirstSpeaker: the server sends the first data packet of SMTP, FTP,
+// POP3, IMAP and RFB, so a default drop meets its greeting before the
+// client's data can meet a pass rule; where the session's protocol does
+// not say who begins (SSH, none detected) and the order changes the
+// answer, the answer is Indeterminate, naming what is missing.
+func TestFirstSpeaker(t *testing.T) {
+	strict := stateful.StrictOrder
+	appLayer := stateful.Defaults{DropEstablishedAppLayer: true}
+	dropEst := stateful.Defaults{DropEstablished: true}
+	cases := []struct {
+		name       string
+		p          firewall.Policy
+		flow       string
+		req, reply flow.Verdict
+		reason     string // in the reply's reason
+	}{
+		{"SMTP: aws:drop_established_app_layer drops the server's banner",
+			scopePolicy(strict, appLayer, "pass smtp $HOME_NET any -> $EXTERNAL_NET 25 (flow:to_server; sid:1;)"),
+			"tcp 10.0.1.5:50000 -> 198.51.100.7:25", flow.Allow, flow.Deny, "drops the data-to-client packet: default action aws:drop_established_app_layer"},
+		{"FTP: the same for the server's greeting",
+			scopePolicy(strict, appLayer, "pass ftp $HOME_NET any -> $EXTERNAL_NET 21 (flow:to_server; sid:1;)"),
+			"tcp 10.0.1.5:50000 -> 198.51.100.7:21", flow.Allow, flow.Deny, "default action aws:drop_established_app_layer"},
+		{"SMTP named by the flow on another port",
+			scopePolicy(strict, dropEst, "pass smtp $HOME_NET any -> $EXTERNAL_NET any (flow:to_server; sid:1;)"),
+			"tcp 10.0.1.5:50000 -> 198.51.100.7:2525 app smtp", flow.Allow, flow.Deny, "default action aws:drop_established"},
+		{"SMTP with a pass rule for both directions gets through",
+			scopePolicy(strict, appLayer, "pass smtp $HOME_NET any <> $EXTERNAL_NET 25 (sid:1;)"),
+			"tcp 10.0.1.5:50000 -> 198.51.100.7:25", flow.Allow, flow.Allow, "pass rule sid 1"},
+		{"TLS: the client speaks first, the ClientHello meets the pass rule",
+			scopePolicy(strict, appLayer, "pass tls $HOME_NET any -> $EXTERNAL_NET 443 (flow:to_server; sid:1;)"),
+			"tcp 10.0.1.5:50000 -> 198.51.100.7:443", flow.Allow, flow.Allow, "passes the data-to-server packet: pass rule sid 1"},
+		{"SSH: either side may send first, and the answer differs",
+			scopePolicy(strict, dropEst, "pass ssh $HOME_NET any -> any 22 (flow:to_server; sid:1;)"),
+			"tcp 10.0.1.5:50000 -> 198.51.100.7:22", flow.Allow, flow.Indeterminate,
+			"which side of the session on tcp/22 sends the first data packet: its application protocol, ssh, lets either side begin"},
+		{"no detected protocol: either side may send first, and the answer differs",
+			scopePolicy(strict, dropEst, "pass tcp $HOME_NET any -> any 9999 (app-layer-protocol:failed; flow:to_server; sid:1;)"),
+			"tcp 10.0.1.5:50000 -> 198.51.100.7:9999", flow.Allow, flow.Indeterminate,
+			"which side of the session on tcp/9999 sends the first data packet: no application protocol Network Firewall detects is known for it"},
+		{"no detected protocol, a rule for both directions: the order changes nothing",
+			scopePolicy(strict, dropEst, "pass tcp $HOME_NET any <> any 9999 (app-layer-protocol:failed; sid:1;)"),
+			"tcp 10.0.1.5:50000 -> 198.51.100.7:9999", flow.Allow, flow.Allow, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := compilePolicy(t, c.p)
+			d := e.Explain(bothWays(c.flow))
+			assert.Equal(t, c.req, d.VerdictOn(false), "request: %s", d.ReasonOn(false))
+			assert.Equal(t, c.reply, d.VerdictOn(true), "reply: %s", d.ReasonOn(true))
+			if c.reason != "" {
+				assert.Contains(t, d.ReasonOn(true), c.reason)
+			}
+			if c.reply == flow.Indeterminate {
+				missing, fix := d.UnknownOn(true)
+				assert.Contains(t, missing, "sends the first data packet")
+				assert.NotEmpty(t, fix)
+			}
+		})
+	}
+}

@@ -60,3 +60,35 @@ func TestFirewallActionScope(t *testing.T) {
 		})
 	}
 }
+
+// TestFirewallFirstSpeaker: through the walk, an SMTP server's banner
+// comes before the client's first command, so the app-layer default drop
+// meets it before the client's data can meet the pass rule.
+func TestFirewallFirstSpeaker(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		defaults stateful.Defaults
+		rules    string
+		port     uint16
+		want     reach.Outcome
+		text     string
+	}{
+		{"SMTP under aws:drop_established_app_layer: the banner is dropped",
+			stateful.Defaults{DropEstablishedAppLayer: true}, "pass smtp $HOME_NET any -> $EXTERNAL_NET 25 (flow:to_server; sid:1;)",
+			25, reach.Unreachable, "drops the data-to-client packet: default action aws:drop_established_app_layer"},
+		{"SMTP with a pass rule for both directions",
+			stateful.Defaults{DropEstablishedAppLayer: true}, "pass smtp $HOME_NET any <> $EXTERNAL_NET 25 (sid:1;)",
+			25, reach.Reachable, ""},
+		{"SSH: either side may begin, and the answer differs",
+			stateful.Defaults{DropEstablished: true}, "pass ssh $HOME_NET any -> $EXTERNAL_NET 22 (flow:to_server; sid:1;)",
+			22, reach.Indeterminate, "sends the first data packet"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := check(t, scopeModel(t, tc.defaults, tc.rules), tcp("app-1", "93.184.216.34", tc.port))
+			assert.Equal(t, tc.want, r.Outcome, r.Text())
+			if tc.text != "" {
+				assert.Contains(t, r.Text(), tc.text)
+			}
+		})
+	}
+}

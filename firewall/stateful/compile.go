@@ -25,9 +25,12 @@ import (
 type Engine struct {
 	order    RuleOrder
 	defaults Defaults
-	groups   []groupInfo
-	rules    []rule // in decision order
-	ix       index
+	// dataDecides: a rule or default could decide a TCP data packet
+	// (order.go)
+	dataDecides bool
+	groups      []groupInfo
+	rules       []rule // in decision order
+	ix          index
 	// the rules by address, for Bounds with fixed addresses
 	// (bounds_index.go), built at first use
 	addrOnce sync.Once
@@ -242,6 +245,7 @@ func Compile(cfg Config, res IPSetResolver) (*Engine, error) {
 		})
 	}
 	e.ix.build(e.rules)
+	e.dataDecides = e.computeDataDecides() // order.go
 	return e, nil
 }
 

@@ -110,8 +110,9 @@ type Decision struct {
 	Verdict flow.Verdict
 	// Stage is where it was decided: the dropped packet, the stage whose
 	// pass rule passed the connection, the stage of the undecidable rule,
-	// or (nothing decided, or a pass rule of packet scope passed each
-	// packet it met) the last stage judged.
+	// or the last stage judged when a pass rule of packet scope passed it,
+	// or (nothing decided) the latest stage judged (DataToClient when it
+	// is judged, whichever data packet came first).
 	Stage Stage
 	// Action is the deciding rule's action (Pass, Drop or Reject), Drop
 	// for a default drop action, and Pass when nothing decided and the
@@ -144,7 +145,9 @@ type Decision struct {
 	// Indeterminate names the undecidable rule when Verdict is
 	// Indeterminate: the first one met; or, with Sid 0 and Keyword
 	// [UnknownAppProto], the session's application protocol (TLS or
-	// HTTP, its Domain says, not which), when the two readings differ.
+	// HTTP, its Domain says, not which), when the two readings differ; or,
+	// with Sid 0 and Keyword [UnknownFirstSpeaker], which side of a TCP
+	// session sends the first data packet, when the two orders differ.
 	Indeterminate *Unknown
 	// Undecided lists, when the verdict is certain although undecidable
 	// pass, drop or reject rules were met, those rules, each at the stage
@@ -154,7 +157,11 @@ type Decision struct {
 	// then describe the session as it goes when none of them matches.
 	// An entry with Sid 0 and Keyword [UnknownAppProto] says the session
 	// speaks TLS or HTTP, not which, and gets this verdict either way
-	// (the other fields then describe it as TLS). Nil otherwise.
+	// (the other fields then describe it as TLS); one with Keyword
+	// [UnknownFirstSpeaker] that either side may send the first data
+	// packet and the session is denied either way, on the request when
+	// the client sends first (the other fields describe that order), on
+	// the reply otherwise. Nil otherwise.
 	Undecided []Unknown
 	// Warning is set when only one direction reached the engine.
 	Warning string
@@ -237,6 +244,9 @@ func (d Decision) String() string {
 		switch {
 		case u.Keyword == UnknownAppProto && u.Sid == 0:
 			b.WriteString("; the same as TLS and as HTTP (" + u.Why + ")")
+			continue
+		case u.Keyword == UnknownFirstSpeaker && u.Sid == 0:
+			b.WriteString("; the same whichever side sends the first data packet (" + u.Why + ")")
 			continue
 		case first:
 			b.WriteString("; the same whether or not these undecidable rules match: ")

@@ -31,7 +31,8 @@
 //
 // A session ([Session]) is judged packet by packet ([Stage]): the client's
 // opening packet, the server's first reply, then the first data packet in
-// each direction. At each stage the rules are tried in the policy's order:
+// each direction, in the order they come (see First speaker). At each
+// stage the rules are tried in the policy's order:
 //
 //   - DEFAULT_ACTION_ORDER: every rule of every group, ranked by action
 //     (pass, drop, reject, alert), then by the Suricata priority keyword
@@ -55,12 +56,40 @@
 //     "established once both sides sent" and "drops all packets of
 //     connectionless protocols"; reachsim takes the latter).
 //     aws:drop_established_app_layer decides like aws:drop_established at
-//     this granularity: its differences (tolerating a ClientHello or HTTP
-//     header split over several segments, dropping server-sent banners)
-//     lie within a stage, since DataToServer carries the whole first
-//     application message. The _to_server variant drops only
-//     client-to-server packets (which come first). Without a drop default
-//     the packet passes and the next stage is judged.
+//     this granularity: tolerating a ClientHello or HTTP header split over
+//     several segments lies within a stage, since DataToServer carries the
+//     whole first application message, and its dropping of server-sent
+//     banners is the order of the data stages (see First speaker). The
+//     _to_server variant drops only client-to-server packets. Without a
+//     drop default the packet passes and the next stage is judged.
+//
+// # First speaker
+//
+// A TCP session's data stages are judged in the order their packets come.
+// The client speaks first in most protocols (a TLS ClientHello, an HTTP
+// request): DataToServer, then DataToClient. The server greets first in
+// SMTP (RFC 5321 section 3.1), FTP (RFC 959 section 5.4), POP3 (RFC 1939
+// section 4), IMAP (RFC 9051 section 7.1) and RFB (RFC 6143 section
+// 7.1.1): DataToClient, then DataToServer, so a default drop, or a pass
+// rule for the client's data only, meets the server's greeting first
+// (AWS's best-practices guide: the application-layer drop-established
+// default drops "server-initiated banners"). In SSH both sides send
+// their identification string at once (RFC 4253 section 4.2), and a
+// session of no protocol Network Firewall detects ("none": an unlisted
+// port, ftp-data, ike) may begin either way: the session is judged in
+// both orders. Where they agree, or both deny (on different directions:
+// the session fails either way; the Decision is the client-first
+// order's, its Undecided listing the doubt, an [Unknown] with Sid 0 and
+// Keyword [UnknownFirstSpeaker]), the answer is certain; where they
+// differ it is Indeterminate at DataToServer, Indeterminate naming the
+// doubt (Why: "which side of the session on tcp/22 sends the first data
+// packet: ..."; Rule: what each order gives), on every direction one of
+// them denies or leaves undecided. The second order is tried only when
+// the client-first one was decided at DataToServer or met an undecidable
+// rule: otherwise it cannot change the answer. Every other protocol the
+// engine knows is taken as client-first (a stated limit), and the
+// protocol comes from the session's App or [DefaultAppProto] as for
+// rules (tcp/25 is smtp, tcp/22 ssh).
 //
 // # Action scope
 //

@@ -46,7 +46,7 @@ func ExampleCompile() {
 	// allow at data-to-server: pass sid 3 (group egress-domains)
 	// deny at data-to-server: drop sid 5 (group egress-domains)
 	// deny at data-to-server: drop sid 5 (group egress-domains)
-	// deny at data-to-server: default action aws:drop_established
+	// deny at data-to-server: default action aws:drop_established; the same whichever side sends the first data packet (which side of the session on tcp/22 sends the first data packet: its application protocol, ssh, lets either side begin)
 	// deny at open-request: default action aws:drop_established
 }
 

@@ -354,7 +354,7 @@ func (g generator) session() Session {
 		s.Flow.Domain = g.pick(randomDomains)
 	}
 	if g.chance(0.5) && s.Flow.Protocol.HasPorts() {
-		names := []string{"tls", "http", "http2", "dns", "none", "ssh", "HTTP1", "ftp-data", "smb", "dcerpc"}
+		names := []string{"tls", "http", "http2", "dns", "none", "ssh", "HTTP1", "ftp-data", "smb", "dcerpc", "smtp", "ftp", "imap"}
 		if s.Flow.Protocol == flow.UDP {
 			names = []string{"dns", "none", "quic", "ike", "dhcp", "snmp", "dcerpc"} // what runs over udp (flow.App.RunsOver)
 		}
@@ -428,15 +428,17 @@ func TestAgreesWithReference(t *testing.T) {
 	g := generator{r}
 	res := randomIPSets
 	configs, compiled, sessions, classified := 3000, 0, 0, 0
-	unknownSet := 0 // indeterminate for an IP set whose entries are unknown
-	familySet := 0  // indeterminate for one whose entries are unknown and whose family is known
-	byWorlds := 0   // certain only because every world gives the verdict
-	tooMany := 0    // too many undecidable rules for the reference to try every world
-	otherLegs := 0  // indeterminate on a direction other than its stage's, or both
-	appDoubts := 0  // indeterminate because TLS and HTTP readings differ
-	appSame := 0    // certain although the TLS and HTTP readings went apart
-	pktScope := 0   // allowed with a packet rule passing the last stage
-	pktDenied := 0  // denied after a packet rule passed an earlier stage
+	unknownSet := 0  // indeterminate for an IP set whose entries are unknown
+	familySet := 0   // indeterminate for one whose entries are unknown and whose family is known
+	byWorlds := 0    // certain only because every world gives the verdict
+	tooMany := 0     // too many undecidable rules for the reference to try every world
+	otherLegs := 0   // indeterminate on a direction other than its stage's, or both
+	appDoubts := 0   // indeterminate because TLS and HTTP readings differ
+	appSame := 0     // certain although the TLS and HTTP readings went apart
+	pktScope := 0    // allowed with a packet rule passing the last stage
+	pktDenied := 0   // denied after a packet rule passed an earlier stage
+	orderDoubts := 0 // indeterminate because the two orders of the data packets differ
+	orderSame := 0   // denied in both orders, on different directions
 	verdicts := map[flow.Verdict]int{}
 	for range configs {
 		cfg := g.config()
@@ -482,6 +484,12 @@ func TestAgreesWithReference(t *testing.T) {
 			}
 			sessions++
 			verdicts[want.Verdict]++
+			if strings.HasSuffix(want.Unknown, " "+UnknownFirstSpeaker) {
+				orderDoubts++
+			}
+			if strings.Contains(want.Undecided, " "+UnknownFirstSpeaker) {
+				orderSame++
+			}
 			if want.PacketScope != "" {
 				pktScope++
 			}
@@ -518,6 +526,9 @@ func TestAgreesWithReference(t *testing.T) {
 	t.Logf("%d configurations (%d compiled), %d sessions: %v, %d for the unknown IP set, %d certain only by worlds, %d indeterminate on another direction than their stage's, %d left out (too many undecidable rules), %d indeterminate between TLS and HTTP, %d the same as both",
 		configs, compiled, sessions, verdicts, unknownSet, byWorlds, otherLegs, tooMany, appDoubts, appSame)
 	t.Logf("%d allowed by a packet rule at the last stage, %d denied after a packet rule passed an earlier stage", pktScope, pktDenied)
+	t.Logf("%d indeterminate between the two orders of the data packets, %d denied in both on different directions", orderDoubts, orderSame)
+	require.Positive(t, orderDoubts, "some sessions should get different answers as the client or the server speaks first")
+	require.Positive(t, orderSame, "some sessions should be denied whichever side speaks first")
 	require.Greater(t, pktScope, sessions/1000, "some sessions should end with a packet rule's pass")
 	require.Greater(t, pktDenied, sessions/4000, "some sessions should be denied after a packet rule passed an earlier packet")
 	require.Positive(t, appDoubts, "some sessions should carry a domain to a port of neither TLS nor HTTP and get different answers as each")

@@ -311,7 +311,7 @@ func (e *refEngine) evaluate(s Session) (d Decision, ok bool) {
 			return e.evaluateEitherApp(s)
 		}
 	}
-	return e.evaluateApp(s)
+	return e.evaluateOrder(s) // ref_scope_test.go
 }
 
 // evaluateEitherApp is evaluate for a session that carries a Domain (so
@@ -469,7 +469,11 @@ func (e *refEngine) judged(s Session) []refPacket {
 		app = "none"
 	}
 	var out []refPacket
-	for _, st := range refStages(s.Flow.Protocol) {
+	stages := refStages(s.Flow.Protocol)
+	if e.serverFirst && s.Flow.Protocol == flow.TCP {
+		stages[2], stages[3] = stages[3], stages[2]
+	}
+	for _, st := range stages {
 		if st.toServer && !fwd || !st.toServer && !ret || s.Unseen&(1<<st.stage) != 0 {
 			continue
 		}
@@ -637,5 +641,8 @@ stages:
 		return d
 	}
 	d.Verdict, d.Action, d.Default = flow.Allow, flow.Pass, true
+	for _, p := range stages { // the latest stage judged, whichever order
+		d.Stage = max(d.Stage, p.st.stage)
+	}
 	return d
 }

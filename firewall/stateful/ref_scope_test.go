@@ -79,3 +79,80 @@ func cmpOr(a, b string) string {
 	}
 	return b
 }
+
+// refSpeakers: who sends a TCP session's first data packet, by its
+// application protocol as detected: the server greets first in SMTP,
+// FTP, POP3, IMAP and RFB; SSH lets either side begin, and so does a
+// session of no detected protocol; the rest: the client.
+var refSpeakers = map[string]string{"smtp": "server", "ftp": "server", "pop3": "server", "imap": "server", "rfb": "server",
+	"ssh": "either", "none": "either"}
+
+// evaluateOrder is evaluateApp in the order the session's data packets
+// come: both orders when it is not known, certain where they agree (or
+// both deny), Indeterminate naming the doubt where they differ.
+func (e *refEngine) evaluateOrder(s Session) (Decision, bool) {
+	who := ""
+	if s.Flow.Protocol == flow.TCP {
+		app := s.Flow.App.String()
+		if s.Flow.App == flow.AppUnset {
+			app = DefaultAppProto(s.Flow)
+		}
+		app = refCanonApp(app)
+		if app == "ike" || app == "ftp-data" {
+			app = "none"
+		}
+		who = refSpeakers[app]
+	}
+	if who == "server" {
+		e.serverFirst = true
+		defer func() { e.serverFirst = false }()
+	}
+	if who != "either" {
+		return e.evaluateApp(s)
+	}
+	dc, ok1 := e.evaluateApp(s)
+	e.serverFirst = true
+	ds, ok2 := e.evaluateApp(s)
+	e.serverFirst = false
+	if !ok1 || !ok2 {
+		return dc, false
+	}
+	denies := func(d Decision) uint8 {
+		switch {
+		case d.Verdict == flow.Allow:
+			return 0
+		case d.Verdict == flow.Indeterminate && d.legs != 0:
+			return d.legs
+		case d.Stage.ToServer():
+			return legToServer
+		}
+		return legToClient
+	}
+	u := Unknown{Stage: DataToServer, Keyword: UnknownFirstSpeaker}
+	switch {
+	case dc.Verdict != flow.Indeterminate && dc.Verdict == ds.Verdict && denies(dc) == denies(ds):
+		return dc, true
+	case dc.Verdict == flow.Deny && ds.Verdict == flow.Deny:
+		var out []Unknown
+		placed := false
+		for _, x := range dc.Undecided {
+			if !placed && x.Stage > DataToServer {
+				out, placed = append(out, u), true
+			}
+			out = append(out, x)
+		}
+		if !placed {
+			out = append(out, u)
+		}
+		dc.Undecided = out
+		return dc, true
+	case dc.Verdict == flow.Indeterminate && ds.Verdict == flow.Indeterminate:
+		dc.legs = denies(dc) | denies(ds)
+		return dc, true
+	}
+	d := Decision{Verdict: flow.Indeterminate, Stage: DataToServer, Action: dc.Action, Indeterminate: &u, Warning: dc.Warning, legs: denies(dc) | denies(ds)}
+	if dc.Verdict == flow.Allow {
+		d.Action = ds.Action
+	}
+	return d, true
+}
