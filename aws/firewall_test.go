@@ -84,7 +84,7 @@ func TestParseRuleGroupRulesString(t *testing.T) {
 		Name: "egress-suricata", ARN: suricataARN, Capacity: 50, RuleOrder: stateful.StrictOrder,
 		RulesString: "# egress: no telnet, HTTPS out\n" +
 			`drop tcp $HOME_NET any -> $EXTERNAL_NET 23 (msg:"no telnet out"; sid:100; rev:1;)` + "\n" +
-			`pass tcp $HOME_NET any -> $EXTERNAL_NET 443 (msg:"HTTPS out"; flow:to_server; sid:101; rev:1;)` + "\n",
+			`pass tcp $HOME_NET any -> $EXTERNAL_NET 443 (msg:"HTTPS out"; sid:101; rev:1;)` + "\n",
 	}, *g.Stateful)
 	rules, err := g.Stateful.Rules()
 	require.NoError(t, err)
@@ -233,7 +233,7 @@ func TestBuildAndInspectFromJSON(t *testing.T) {
 		{"SSH to the web tier is dropped by the standard rule", "tcp 203.0.113.5:40000 -> 10.0.1.10:22", flow.Deny, flow.Allow,
 			"web-5tuple sid 201: drop tcp any any -> $WEB_SERVERS 22 (sid:201;)", "drops the open-request packet: drop rule sid 201 of web-5tuple"},
 		{"HTTPS out passes by the Suricata rule", "tcp 10.0.1.10:40000 -> 93.184.216.34:443", flow.Allow, flow.Allow,
-			`egress-suricata sid 101: pass tcp $HOME_NET any -> $EXTERNAL_NET 443 (msg:"HTTPS out"; flow:to_server; sid:101; rev:1;)`, "passes the open-request packet"},
+			`egress-suricata sid 101: pass tcp $HOME_NET any -> $EXTERNAL_NET 443 (msg:"HTTPS out"; sid:101; rev:1;)`, "passes the open-request packet"},
 		{"HTTP to a listed domain passes", "tcp 10.1.0.10:40000 -> 93.184.216.34:80 domain api.example.com", flow.Allow, flow.Allow,
 			"", "pass rule sid 2 of egress-domains"},
 		{"HTTP to an unlisted domain: the overridden drop only alerts, the default drops", "tcp 10.0.1.10:40000 -> 93.184.216.34:80 domain www.other.net", flow.Deny, flow.Allow,

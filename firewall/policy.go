@@ -514,7 +514,7 @@ func (ins *Decision) engineReason(k int) string {
 	case causeStateful:
 		if d := ins.Stateful; d.Verdict == flow.Indeterminate && d.Stage.ToServer() != (k == 0) {
 			// the worlds disagree, and some way the rule goes stops this leg
-			if isAppDoubt(*d.Indeterminate) {
+			if isAppDoubt(*d.Indeterminate) || isOrderDoubt(*d.Indeterminate) {
 				return "stateful engine: " + statefulText(*d) + "; whether the " + this + " gets through depends on it too"
 			}
 			return "stateful engine: " + statefulText(*d) + "; whether the " + this + " gets through depends on the rules it cannot decide"
@@ -572,6 +572,8 @@ func (ins *Decision) legUnknown(k int) (missing, fix string) {
 			return MissingDomain, SettleDomain
 		case u.Keyword == stateful.UnknownGeneratedDrop:
 			return MissingGeneratedDrop, SettleGeneratedDrop
+		case isOrderDoubt(*u):
+			return u.Why, "check by hand which side of the service's protocol sends the first data packet, or name the session's application protocol (the reason gives the firewall's answer for each order)"
 		}
 	}
 	return "", ""
@@ -715,12 +717,17 @@ func statefulText(d stateful.Decision) string {
 		fmt.Fprintf(&b, ": sid %d of %s reads %q, %s", d.Indeterminate.Sid, textsafe.String(d.Indeterminate.Group), d.Indeterminate.Keyword, d.Indeterminate.Why)
 	case d.Indeterminate != nil && d.Indeterminate.Keyword == stateful.UnknownGeneratedDrop:
 		fmt.Fprintf(&b, ": sid %d of %s, a drop rule of a domain allowlist, depends on %s", d.Indeterminate.Sid, textsafe.String(d.Indeterminate.Group), d.Indeterminate.Why)
+	case d.Indeterminate != nil && isOrderDoubt(*d.Indeterminate):
+		fmt.Fprintf(&b, ": the answer differs with the side that sends the first data packet (%s); it depends on %s", textsafe.String(d.Indeterminate.Rule), textsafe.String(d.Indeterminate.Why))
 	case d.Indeterminate != nil && strings.HasPrefix(d.Indeterminate.Keyword, "@"):
 		fmt.Fprintf(&b, ": sid %d of %s may match, depending on %s", d.Indeterminate.Sid, textsafe.String(d.Indeterminate.Group), textsafe.String(d.Indeterminate.Why))
 	case d.Indeterminate != nil:
 		fmt.Fprintf(&b, ": sid %d of %s uses %q, which depends on more than a flow shows (%s)", d.Indeterminate.Sid, textsafe.String(d.Indeterminate.Group), d.Indeterminate.Keyword, textsafe.String(d.Indeterminate.Why))
 	case d.Sid != 0:
 		fmt.Fprintf(&b, ": %s rule sid %d of %s (%s)", d.Action, d.Sid, textsafe.String(d.Group), textsafe.String(d.Rule))
+		if d.PacketScope != "" {
+			fmt.Fprintf(&b, ", which passes this packet only (packet rule: %s); no earlier packet was dropped", d.PacketScope)
+		}
 	case d.DefaultAction != "":
 		fmt.Fprintf(&b, ": default action %s", textsafe.String(d.DefaultAction))
 	default:
@@ -735,6 +742,10 @@ func statefulText(d stateful.Decision) string {
 			fmt.Fprintf(&b, "; the session's domain says it speaks TLS or HTTP, not which (%s), but the session %s either way", textsafe.String(u.Why), verb)
 			continue
 		}
+		if isOrderDoubt(u) {
+			fmt.Fprintf(&b, "; it is not known %s, but the session %s either way (on the reply if the server speaks first)", textsafe.String(u.Why), verb)
+			continue
+		}
 		fmt.Fprintf(&b, "; sid %d of %s cannot be decided at the %s packet (%s), but the session %s whether it matches or not", u.Sid, textsafe.String(u.Group), u.Stage, textsafe.String(u.Why), verb)
 	}
 	return b.String()
@@ -744,6 +755,12 @@ func statefulText(d stateful.Decision) string {
 // session's application protocol (TLS or HTTP), not a rule.
 func isAppDoubt(u stateful.Unknown) bool {
 	return u.Sid == 0 && u.Keyword == stateful.UnknownAppProto
+}
+
+// isOrderDoubt reports whether u is the stateful engine's doubt about
+// which side of a TCP session sends the first data packet, not a rule.
+func isOrderDoubt(u stateful.Unknown) bool {
+	return u.Sid == 0 && u.Keyword == stateful.UnknownFirstSpeaker
 }
 
 func statefulFix(d stateful.Decision) string {

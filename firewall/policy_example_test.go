@@ -12,7 +12,9 @@ import (
 
 // A policy that forwards everything to the stateful engine, which lets
 // the VPC's clients out on HTTPS and drops the rest of their established
-// traffic. Evaluate judges both directions of a session at one endpoint.
+// traffic. The pass rule has no flow keyword: it passes the whole
+// connection (with flow:to_server it would pass the client's packets
+// only, and aws:drop_established would drop the server's data). Evaluate judges both directions of a session at one endpoint.
 func ExampleCompile() {
 	e := egressEngine()
 	for _, f := range []string{
@@ -29,8 +31,8 @@ func ExampleCompile() {
 	}
 	// Output:
 	// tcp 10.0.1.5:50000 -> 198.51.100.7:443
-	//   request: allow - policy egress: stateless engine: forward to stateful engine by the stateless default action; stateful engine: passes the open-request packet: pass rule sid 1 of https-out (pass tcp $HOME_NET any -> $EXTERNAL_NET 443 (flow:to_server; sid:1;))
-	//   reply:   allow - policy egress: stateless engine: forward to stateful engine by the stateless default action; stateful engine: passes the open-request packet: pass rule sid 1 of https-out (pass tcp $HOME_NET any -> $EXTERNAL_NET 443 (flow:to_server; sid:1;))
+	//   request: allow - policy egress: stateless engine: forward to stateful engine by the stateless default action; stateful engine: passes the open-request packet: pass rule sid 1 of https-out (pass tcp $HOME_NET any -> $EXTERNAL_NET 443 (sid:1;))
+	//   reply:   allow - policy egress: stateless engine: forward to stateful engine by the stateless default action; stateful engine: passes the open-request packet: pass rule sid 1 of https-out (pass tcp $HOME_NET any -> $EXTERNAL_NET 443 (sid:1;))
 	// tcp 10.0.1.5:50000 -> 198.51.100.7:80
 	//   request: deny - policy egress: stateful engine: drops the data-to-server packet: default action aws:drop_established
 	//   reply:   allow - policy egress: stateless engine: forward to stateful engine by the stateless default action; stateful engine: nothing of its own against this direction; it stopped the session on the request
@@ -53,7 +55,7 @@ func egressEngine() *firewall.Engine {
 			HomeNet:  []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")},
 			Groups: []stateful.GroupRef{{Priority: 10, Group: stateful.RuleGroup{
 				Name: "https-out", RuleOrder: stateful.StrictOrder,
-				RulesString: `pass tcp $HOME_NET any -> $EXTERNAL_NET 443 (flow:to_server; sid:1;)`,
+				RulesString: `pass tcp $HOME_NET any -> $EXTERNAL_NET 443 (sid:1;)`,
 			}}},
 		},
 	}, nil)

@@ -39,12 +39,12 @@ func TestUndecidableRuleThatDoesNotMatter(t *testing.T) {
 		{"strict: dropped on the request or on the reply is no certain answer", noDefaults,
 			[]string{`drop tcp any any -> any any (flow:to_server; content:"x"; sid:1;)`, "drop tcp any any -> any any (flow:to_client, established; sid:2;)"},
 			flow.Indeterminate, flow.Indeterminate, `sf sid 1: drop tcp any any -> any any (flow:to_server; content:"x"; sid:1;)`, "cannot decide about the data-to-server packet"},
-		// aws:drop_established: if sid 1 matches at the SYN-ACK it passes
-		// the connection; if not, the client's first data packet is
+		// aws:drop_established: if sid 1 (flow scope, meeting the reply
+		// only) matches at the SYN-ACK it passes the connection; if not, the client's first data packet is
 		// dropped. The request is undecided; the reply passes either way.
 		{"strict, aws:drop_established: a pass undecidable at the reply decides the request", stateful.Defaults{DropEstablished: true},
-			[]string{"pass tcp any any -> any any (flow:to_client; geoip:src,US; sid:1;)"}, flow.Indeterminate, flow.Allow,
-			"sf sid 1: pass tcp any any -> any any (flow:to_client; geoip:src,US; sid:1;)",
+			[]string{"pass tcp any any -> 10.0.0.0/8 any (geoip:src,US; sid:1;)"}, flow.Indeterminate, flow.Allow,
+			"sf sid 1: pass tcp any any -> 10.0.0.0/8 any (geoip:src,US; sid:1;)",
 			`cannot decide about the open-reply packet: sid 1 of sf uses "geoip", which depends on more than a flow shows (geoip depends on where the addresses are located); whether the request gets through depends on the rules it cannot decide`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -329,7 +329,7 @@ func largePolicy(rng *rand.Rand) firewall.Policy {
 			fmt.Sprintf("pass tcp any any -> 10.1.%d.0/24 443 (msg:\"zone B HTTPS\";", s))
 	}
 	anchors = append(anchors,
-		"pass tcp $HOME_NET any -> $EXTERNAL_NET 443 (msg:\"HTTPS out\"; flow:to_server;",
+		"pass tcp $HOME_NET any -> $EXTERNAL_NET 443 (msg:\"HTTPS out\";",
 		"drop tcp any any -> $HOME_NET 23 (msg:\"no telnet\";")
 	var rules []string
 	for i := range largeFirewallRules - len(anchors) {

@@ -55,7 +55,7 @@ func webIn() stateful.Config {
 		HomeNet:  homeNet,
 		Groups: []stateful.GroupRef{{Priority: 10, Group: stateful.RuleGroup{
 			Name: "web-in", RuleOrder: stateful.StrictOrder,
-			RulesString: `pass tcp any any -> 10.0.1.0/24 443 (msg:"HTTPS to the web subnet"; flow:to_server; sid:1;)`,
+			RulesString: `pass tcp any any -> 10.0.1.0/24 443 (msg:"HTTPS to the web subnet"; sid:1;)`,
 		}}},
 	}
 }

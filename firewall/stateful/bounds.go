@@ -47,7 +47,11 @@ func (e *Engine) bounds(f flow.Flow, b *flow.Bounds, ix *addrIndex) {
 
 // indexedBounds is bounds without the kept edges.
 func (e *Engine) indexedBounds(f flow.Flow, b *flow.Bounds, ix *addrIndex) {
-	needsApp := false
+	// The order of a TCP session's data packets follows its application
+	// protocol (order.go), and so its destination port when the session
+	// does not name it: where a packet of either could decide, every such
+	// port is an atom.
+	needsApp := f.Protocol == flow.TCP && e.dataDecides
 	defer func() {
 		// The application protocol a session is assumed to speak follows
 		// its destination port (DefaultAppProto): when a rule asks for

@@ -25,9 +25,12 @@ import (
 type Engine struct {
 	order    RuleOrder
 	defaults Defaults
-	groups   []groupInfo
-	rules    []rule // in decision order
-	ix       index
+	// dataDecides: a rule or default could decide a TCP data packet
+	// (order.go)
+	dataDecides bool
+	groups      []groupInfo
+	rules       []rule // in decision order
+	ix          index
 	// the rules by address, for Bounds with fixed addresses
 	// (bounds_index.go), built at first use
 	addrOnce sync.Once
@@ -104,6 +107,12 @@ type rule struct {
 	dpAny    bool
 	bidir    bool
 	ipOnly   bool
+	// pktWhy is set for a rule of packet scope (scope.go): its pass
+	// passes the packet it matched, not the flow; it says why.
+	pktWhy string
+	// stream: a payload rule (pkt_stream), of flow scope where it matches
+	// the TCP stream, of packet scope on other protocols.
+	stream bool
 
 	// srcSure and dstSure are the addresses the rule certainly matches;
 	// they differ from src and dst only when an IP set whose entries are
@@ -221,6 +230,9 @@ func Compile(cfg Config, res IPSetResolver) (*Engine, error) {
 			if ref.DropToAlert && r.action == flow.Drop {
 				r.action, r.overridden = flow.Alert, true
 			}
+			if len(g.StandardRules) > 0 {
+				r.pktWhy, r.stream = "", false // AWS: a standard rule's action applies to the flow (scope.go)
+			}
 			e.rules = append(e.rules, r)
 		}
 		disputeGeneratedDrops(e.rules[start:], &g, cfg.Order) // domainunknown.go
@@ -235,6 +247,7 @@ func Compile(cfg Config, res IPSetResolver) (*Engine, error) {
 		})
 	}
 	e.ix.build(e.rules)
+	e.dataDecides = e.computeDataDecides() // order.go
 	return e, nil
 }
 

@@ -92,10 +92,16 @@ type StageTrace struct {
 	Unknown []Unknown
 	// Outcome is "pass" (a pass rule passed the connection), "drop" or
 	// "reject" (a rule blocked the packet), a default action's name, or
-	// "indeterminate", or "continue" (the packet passes; the next stage is
+	// "indeterminate", or [OutcomePassPacket] (a pass rule of packet scope
+	// passed this packet only; the next stage is judged afresh), or
+	// "continue" (no rule decided: the packet passes and the next stage is
 	// judged).
 	Outcome string
 }
+
+// OutcomePassPacket is the [StageTrace] Outcome of a stage whose packet a
+// pass rule of packet scope passed (see the package doc, Action scope).
+const OutcomePassPacket = "pass-packet"
 
 // Decision is the outcome of a session against the stateful
 // engine.
@@ -104,7 +110,9 @@ type Decision struct {
 	Verdict flow.Verdict
 	// Stage is where it was decided: the dropped packet, the stage whose
 	// pass rule passed the connection, the stage of the undecidable rule,
-	// or (nothing decided) the last stage judged.
+	// or the last stage judged when a pass rule of packet scope passed it,
+	// or (nothing decided) the latest stage judged (DataToClient when it
+	// is judged, whichever data packet came first).
 	Stage Stage
 	// Action is the deciding rule's action (Pass, Drop or Reject), Drop
 	// for a default drop action, and Pass when nothing decided and the
@@ -124,6 +132,12 @@ type Decision struct {
 	// Default reports that a default action (or the implicit pass of
 	// traffic no rule decided) decided.
 	Default bool
+	// PacketScope is set when the deciding rule is a pass rule of packet
+	// scope (see the package doc, Action scope): it passed the packet of
+	// Stage, the last stage judged, and no stage dropped a packet. It says
+	// why the rule's pass applies to its packet only ("flow keyword",
+	// "packet keyword itype"); "" otherwise.
+	PacketScope string
 	// Alerts are the alert rules, DROP_TO_ALERT drops and alert default
 	// actions that matched the stages judged (not at a stage a pass rule
 	// passed, nor at an indeterminate one under DEFAULT_ACTION_ORDER).
@@ -131,7 +145,9 @@ type Decision struct {
 	// Indeterminate names the undecidable rule when Verdict is
 	// Indeterminate: the first one met; or, with Sid 0 and Keyword
 	// [UnknownAppProto], the session's application protocol (TLS or
-	// HTTP, its Domain says, not which), when the two readings differ.
+	// HTTP, its Domain says, not which), when the two readings differ; or,
+	// with Sid 0 and Keyword [UnknownFirstSpeaker], which side of a TCP
+	// session sends the first data packet, when the two orders differ.
 	Indeterminate *Unknown
 	// Undecided lists, when the verdict is certain although undecidable
 	// pass, drop or reject rules were met, those rules, each at the stage
@@ -141,7 +157,11 @@ type Decision struct {
 	// then describe the session as it goes when none of them matches.
 	// An entry with Sid 0 and Keyword [UnknownAppProto] says the session
 	// speaks TLS or HTTP, not which, and gets this verdict either way
-	// (the other fields then describe it as TLS). Nil otherwise.
+	// (the other fields then describe it as TLS); one with Keyword
+	// [UnknownFirstSpeaker] that either side may send the first data
+	// packet and the session is denied either way, on the request when
+	// the client sends first (the other fields describe that order), on
+	// the reply otherwise. Nil otherwise.
 	Undecided []Unknown
 	// Warning is set when only one direction reached the engine.
 	Warning string
@@ -215,12 +235,18 @@ func (d Decision) String() string {
 		b.WriteString("default action " + textsafe.String(d.DefaultAction))
 	default:
 		b.WriteString(d.Action.String() + " sid " + strconv.Itoa(d.Sid) + " (group " + textsafe.String(d.Group) + ")")
+		if d.PacketScope != "" {
+			b.WriteString(", which passes this packet only (packet rule: " + d.PacketScope + ")")
+		}
 	}
 	first := true
 	for _, u := range d.Undecided {
 		switch {
 		case u.Keyword == UnknownAppProto && u.Sid == 0:
 			b.WriteString("; the same as TLS and as HTTP (" + u.Why + ")")
+			continue
+		case u.Keyword == UnknownFirstSpeaker && u.Sid == 0:
+			b.WriteString("; the same whichever side sends the first data packet (" + u.Why + ")")
 			continue
 		case first:
 			b.WriteString("; the same whether or not these undecidable rules match: ")

@@ -31,7 +31,8 @@
 //
 // A session ([Session]) is judged packet by packet ([Stage]): the client's
 // opening packet, the server's first reply, then the first data packet in
-// each direction. At each stage the rules are tried in the policy's order:
+// each direction, in the order they come (see First speaker). At each
+// stage the rules are tried in the policy's order:
 //
 //   - DEFAULT_ACTION_ORDER: every rule of every group, ranked by action
 //     (pass, drop, reject, alert), then by the Suricata priority keyword
@@ -39,12 +40,14 @@
 //     classtype priorities are not modelled), then by the order of the
 //     groups in the policy, then by the order of the rules. A matching pass
 //     rule passes the whole connection (Suricata stops inspecting the
-//     flow); otherwise a matching drop or reject blocks the packet;
+//     flow), or only this packet for a rule of packet scope (see Action
+//     scope); otherwise a matching drop or reject blocks the packet;
 //     otherwise the packet passes and the next stage is judged. Alert
 //     rules never decide.
 //   - STRICT_ORDER: groups by ascending priority, rules as written. The
 //     first matching pass, drop or reject decides (pass passes the whole
-//     connection); alerts are recorded and evaluation goes on (reachsim's
+//     connection, or this packet only: see Action scope); alerts are
+//     recorded and evaluation goes on (reachsim's
 //     reading of AWS's and Suricata's action semantics). If no rule
 //     decides, the default actions apply: aws:drop_strict drops the packet;
 //     aws:drop_established drops established TCP packets (DataToServer,
@@ -53,12 +56,93 @@
 //     "established once both sides sent" and "drops all packets of
 //     connectionless protocols"; reachsim takes the latter).
 //     aws:drop_established_app_layer decides like aws:drop_established at
-//     this granularity: its differences (tolerating a ClientHello or HTTP
-//     header split over several segments, dropping server-sent banners)
-//     lie within a stage, since DataToServer carries the whole first
-//     application message. The _to_server variant drops only
-//     client-to-server packets (which come first). Without a drop default
-//     the packet passes and the next stage is judged.
+//     this granularity: tolerating a ClientHello or HTTP header split over
+//     several segments lies within a stage, since DataToServer carries the
+//     whole first application message, and its dropping of server-sent
+//     banners is the order of the data stages (see First speaker). The
+//     _to_server variant drops only client-to-server packets. Without a
+//     drop default the packet passes and the next stage is judged.
+//
+// # First speaker
+//
+// A TCP session's data stages are judged in the order their packets come.
+// The client speaks first in most protocols (a TLS ClientHello, an HTTP
+// request): DataToServer, then DataToClient. The server greets first in
+// SMTP (RFC 5321 section 3.1), FTP (RFC 959 section 5.4), POP3 (RFC 1939
+// section 4), IMAP (RFC 9051 section 7.1) and RFB (RFC 6143 section
+// 7.1.1): DataToClient, then DataToServer, so a default drop, or a pass
+// rule for the client's data only, meets the server's greeting first
+// (AWS's best-practices guide: the application-layer drop-established
+// default drops "server-initiated banners"). In SSH both sides send
+// their identification string at once (RFC 4253 section 4.2), and a
+// session of no protocol Network Firewall detects ("none": an unlisted
+// port, ftp-data, ike) may begin either way: the session is judged in
+// both orders. Where they agree, or both deny (on different directions:
+// the session fails either way; the Decision is the client-first
+// order's, its Undecided listing the doubt, an [Unknown] with Sid 0 and
+// Keyword [UnknownFirstSpeaker]), the answer is certain; where they
+// differ it is Indeterminate at DataToServer, Indeterminate naming the
+// doubt (Why: "which side of the session on tcp/22 sends the first data
+// packet: ..."; Rule: what each order gives), on every direction one of
+// them denies or leaves undecided. The second order is tried only when
+// the client-first one was decided at DataToServer or met an undecidable
+// rule: otherwise it cannot change the answer. Every other protocol the
+// engine knows is taken as client-first (a stated limit), and the
+// protocol comes from the session's App or [DefaultAppProto] as for
+// rules (tcp/25 is smtp, tcp/22 ssh).
+//
+// # Action scope
+//
+// Suricata applies a matching pass or drop to the whole flow or to the
+// packet alone, by the rule's type (docs.suricata.io, "Rule Types and
+// Categorization", Action Scope; src/detect-engine-build.c
+// SignatureSetType). Each rule gets its scope at [Compile]:
+//
+//   - Flow scope: ip_only and like_ip_only rules (a layer-3/4 protocol, no
+//     option but informational ones, geoip and flowbits set; negated
+//     addresses or not), pd_only (app-layer-protocol), app_layer (an
+//     application protocol in the header: pass tls ...), app_tx (a sticky
+//     buffer or application keyword: tls.sni, http.host, ssl_state,
+//     dns.query, ..., whatever their flow keyword), and payload rules
+//     (content, pcre, ...) on TCP, which match the reassembled stream.
+//   - Packet scope: a rule with a packet keyword (ip_proto, itype, icode,
+//     sameip, ttl, dsize, flags, flowbits:isset, a keyword reachsim does
+//     not model, geoip beside ports) that is neither app_tx nor a payload
+//     rule; a payload rule on a packet of another protocol than TCP; and a
+//     rule whose flow keyword makes it a packet rule: flow:established,
+//     not_established (any flow option but a direction) for app_layer,
+//     pd_only, ip_only and like_ip_only rules, flow:to_server or
+//     to_client for ip_only and like_ip_only ones (app_layer and pd_only
+//     rules keep their type with a direction alone).
+//   - The sources leave two cases apart, and reachsim reads them as flow
+//     scope: a standard (5-tuple) rule, whatever its options (AWS's
+//     StatefulRule API reference says Network Firewall "discontinues
+//     stateful inspection of the traffic flow" for every action of one),
+//     and a Suricata tcp or udp rule with ports and no option but
+//     informational ones (Suricata types it pkt, but it is the Suricata
+//     form of a standard rule). A rule with ports and a flow keyword is a
+//     packet rule: AWS's best-practices guide (Network Firewall, customer
+//     managed rules, "Why the flow: keyword matters") says such a pass is
+//     per packet and inspection goes on.
+//
+// A matching pass rule of packet scope passes its stage's packet only:
+// the stage's default actions do not apply to it, and the next stage is
+// judged again from the top (STRICT_ORDER) or by action order; its trace
+// Outcome is [OutcomePassPacket]. When a packet rule passed the last stage
+// judged, the Decision names it and its [Decision].PacketScope says why
+// ("flow keyword", "packet keyword itype"). A drop or reject blocks its
+// packet whatever its scope, and with it the connection. So under
+// aws:drop_established, AWS's own strict-order egress pattern
+//
+//	pass tcp $HOME_NET any -> $EXTERNAL_NET 443 (flow:not_established, to_server; sid:1;)
+//	pass tcp $EXTERNAL_NET 443 -> $HOME_NET any (flow:not_established, to_client; sid:2;)
+//	pass tls $HOME_NET any -> $EXTERNAL_NET 443 (tls.sni; content:"good.com"; startswith; endswith; nocase; flow:to_server; sid:3;)
+//
+// passes the handshake packet by packet, passes a session to good.com at
+// its ClientHello (sid 3, flow scope) and drops the ClientHello of any
+// other name. AWS's developer guide ("a pass ... doesn't scan the other
+// packets in that flow", Suricata rule evaluation order) says otherwise
+// for every pass; reachsim follows Suricata and the best-practices guide.
 //
 // Only the stages the engine sees are judged: those of the directions
 // [Session].ForwardSeen and ReturnSeen name, less the stages in

@@ -9,7 +9,9 @@ import (
 
 // Stage is one packet of a connection that the stateful engine judges. A
 // connection is judged stage by stage, in this order, until a stage
-// decides: OpenRequest, OpenReply, DataToServer, DataToClient.
+// decides: OpenRequest, OpenReply, DataToServer, DataToClient; a TCP
+// session whose server speaks first (SMTP, FTP, ...: see the package doc,
+// First speaker) has DataToClient judged before DataToServer.
 //
 //   - TCP: OpenRequest is the SYN, OpenReply the SYN-ACK (neither is
 //     established nor carries data); DataToServer is the client's first
@@ -94,6 +96,10 @@ type Session struct {
 	// judged as if it had passed. The zero value: every stage of the
 	// directions seen is seen.
 	Unseen StageSet
+
+	// serverFirst: judge a TCP session's DataToClient before its
+	// DataToServer (order.go)
+	serverFirst bool
 }
 
 // StageSet is a set of stages, bit 1<<Stage for each.
@@ -132,7 +138,10 @@ var (
 		{stage: DataToServer, toServer: true, established: true, payload: true, appKnown: true, request: true},
 		{stage: DataToClient, established: true, payload: true, appKnown: true, response: true},
 	}
-	udpStages = []stageSpec{
+	// tcpServerFirstStages: the server sends the first data packet
+	// (order.go)
+	tcpServerFirstStages = []stageSpec{tcpStages[0], tcpStages[1], tcpStages[3], tcpStages[2]}
+	udpStages            = []stageSpec{
 		{stage: OpenRequest, toServer: true, payload: true, appKnown: true, request: true},
 		{stage: OpenReply, established: true, payload: true, appKnown: true, response: true},
 		{stage: DataToServer, toServer: true, established: true, payload: true, appKnown: true},
@@ -241,6 +250,12 @@ func (e *Engine) run(s Session, explain, quiet bool) Decision {
 	if appDoubt(s) {
 		return e.eitherApp(s, explain, quiet) // appdoubt.go
 	}
+	switch firstSpeaker(s) { // order.go
+	case serverFirst:
+		s.serverFirst = true
+	case eitherFirst:
+		return e.eitherOrder(s, explain, quiet)
+	}
 	return e.decide(s, explain, quiet)
 }
 
@@ -291,6 +306,9 @@ func (e *Engine) evaluate(s Session, explain, quiet bool, w *worlds) Decision {
 	isTLS := app == "tls"
 	isHTTP := app == "http" || app == "http2"
 	stages := stagesOf(s.Flow.Protocol)
+	if s.serverFirst && s.Flow.Protocol == flow.TCP {
+		stages = tcpServerFirstStages
+	}
 	var m merger // the stages' candidates, one after another
 	judged := false
 	var dirSeen [2]bool // per direction (0 to the server), whether a stage was judged
@@ -331,6 +349,10 @@ func (e *Engine) evaluate(s Session, explain, quiet bool, w *worlds) Decision {
 		}
 		judged = true
 		d.Stage = spec.stage
+		if d.PacketScope != "" { // a packet rule passed the last packet: it decides nothing here
+			d.PacketScope = ""
+			d.Group, d.GroupPriority, d.Sid, d.Rule, d.label = "", 0, 0, "", ""
+		}
 		if e.judge(&p, &m, &d, tr) {
 			return d
 		}
@@ -338,7 +360,13 @@ func (e *Engine) evaluate(s Session, explain, quiet bool, w *worlds) Decision {
 	if !judged { // cannot happen: every protocol has a stage in each direction
 		d.Stage = OpenRequest
 	}
+	if d.PacketScope != "" { // a packet rule passed the last stage judged
+		return d
+	}
 	d.Verdict, d.Default, d.Action = flow.Allow, true, flow.Pass
+	if d.Stage == DataToServer && s.serverFirst && !s.Unseen.Has(DataToClient) && ret {
+		d.Stage = DataToClient // the latest stage judged, whichever order
+	}
 	return d
 }
 
@@ -478,6 +506,15 @@ func (e *Engine) judge(p *packet, m *merger, d *Decision, tr *StageTrace) bool {
 		e.setRule(d, decision)
 		if decision.action == flow.Pass {
 			d.Verdict = flow.Allow
+			if why := decision.packetScope(p); why != "" {
+				// a packet rule: this packet passes, the next stage is
+				// judged afresh (scope.go)
+				d.PacketScope = why
+				if tr != nil {
+					tr.Outcome = OutcomePassPacket
+				}
+				return false
+			}
 		} else {
 			d.Verdict = flow.Deny
 		}

@@ -51,6 +51,8 @@ type options struct {
 	// alps are the rule's app-layer-protocol values so far, for
 	// Suricata's conflict check.
 	alps []alpValue
+	// sc is what the rule's action scope depends on (scope.go).
+	sc scopeFacts
 }
 
 // keyword compiles one option at position pos.
@@ -105,6 +107,11 @@ func init() {
 // every option is informational (for the IP-only classification).
 func compileOptions(r *rule, sr *suricata.Rule, order RuleOrder) (info bool, err error) {
 	c := options{r: r, order: order, info: true, cur: -1, curPayload: true}
+	headerApp := len(r.apps) > 0 // the header names an application protocol
+	defer func() {
+		r.pktWhy = c.sc.packetScope(headerApp, r.spAny && r.dpAny)
+		r.stream = !c.sc.appTx && c.sc.payload
+	}()
 	for pos, o := range sr.Options {
 		k, ok := keywords[o.Keyword]
 		if !ok {
@@ -117,6 +124,7 @@ func compileOptions(r *rule, sr *suricata.Rule, order RuleOrder) (info bool, err
 			return c.info, err
 		}
 	}
+	c.sc.payload = len(c.payload) > 0 || r.needsPayload
 	if err := checkHostContents(r.bufs); err != nil {
 		return c.info, err
 	}
@@ -232,6 +240,7 @@ func (c *options) flowbits(pos int, o suricata.Option) error {
 		return nil
 	case "isset", "isnotset":
 		c.info = false
+		c.sc.packetKeyword(kw)
 		c.undecide(pos, kw, kw+":"+strings.TrimSpace(o.Value)+" depends on what other packets of the flow matched")
 		return nil
 	}
@@ -260,6 +269,11 @@ func (c *options) flow(pos int, o suricata.Option) error {
 		default:
 			return fmt.Errorf("%w: flow:%s: unknown flow option %q", ErrInvalidRule, o.Value, v)
 		}
+		if dir != 0 {
+			c.sc.flowDir = true
+		} else {
+			c.sc.flowState = true
+		}
 		if est != 0 {
 			if r.est != 0 && r.est != est {
 				return fmt.Errorf("%w: flow:%s: established and not_established together", ErrInvalidRule, o.Value)
@@ -282,11 +296,13 @@ func (c *options) ipProto(_ int, o suricata.Option) error {
 		return err
 	}
 	c.r.conds = append(c.r.conds, cond{kind: condIPProto, num: n})
+	c.sc.packetKeyword(o.Keyword)
 	return nil
 }
 
 // icmpField compiles itype and icode.
 func (c *options) icmpField(pos int, o suricata.Option) error {
+	c.sc.packetKeyword(o.Keyword)
 	n, ok := parseIntCmp(o.Value)
 	if !ok {
 		c.undecide(pos, o.Keyword, o.Keyword+":"+o.Value+": a form reachsim does not read")
@@ -303,7 +319,8 @@ func (c *options) icmpField(pos int, o suricata.Option) error {
 	return nil
 }
 
-func (c *options) sameIP(int, suricata.Option) error {
+func (c *options) sameIP(_ int, o suricata.Option) error {
+	c.sc.packetKeyword(o.Keyword)
 	c.r.conds = append(c.r.conds, cond{kind: condSameIP})
 	return nil
 }
@@ -337,6 +354,7 @@ var alpModes = map[string]bool{"direction": true, "final": true, "original": tru
 // (HasConflicts, tests 08 to 10).
 func (c *options) appLayerProtocol(_ int, o suricata.Option) error {
 	text := "app-layer-protocol:" + strings.TrimSpace(o.Value)
+	c.sc.alp = true
 	if len(c.r.apps) > 0 {
 		return fmt.Errorf("%w: %s in a rule already for %s (its protocol or an earlier keyword): Suricata refuses app-layer-protocol there; write the rule for tcp or udp",
 			ErrInvalidRule, text, strings.Join(c.r.apps, "/"))
@@ -385,6 +403,7 @@ func (c *options) appLayerProtocol(_ int, o suricata.Option) error {
 }
 
 func (c *options) sslState(_ int, o suricata.Option) error {
+	c.sc.appTx = true
 	if err := c.needApp("tls"); err != nil {
 		return err
 	}
@@ -413,6 +432,7 @@ func (c *options) sslState(_ int, o suricata.Option) error {
 // stickyBuffer returns the compiler of a sticky buffer the engine reads.
 func stickyBuffer(app string, kind bufferKind) func(*options, int, suricata.Option) error {
 	return func(c *options, _ int, _ suricata.Option) error {
+		c.sc.appTx = true
 		if err := c.needApp(app); err != nil {
 			return err
 		}
@@ -526,6 +546,7 @@ func (c *options) bufferOrPayload(pos int, o suricata.Option) error {
 // legacyHTTPHost compiles http_host without a value: the legacy modifier
 // that makes the content before it match the Host.
 func (c *options) legacyHTTPHost(pos int, o suricata.Option) error {
+	c.sc.appTx = true
 	if err := c.needApp("http"); err != nil {
 		return err
 	}
@@ -547,6 +568,7 @@ func (c *options) legacyHTTPHost(pos int, o suricata.Option) error {
 // http_header, ...) without a value.
 func (c *options) legacyHTTP(pos int, o suricata.Option) error {
 	kw := o.Keyword
+	c.sc.appTx = true
 	if err := c.needApp("http"); err != nil {
 		return err
 	}
@@ -596,8 +618,17 @@ func (c *options) other(pos int, o suricata.Option) error {
 	}
 	if o.Value == "" && (app != "" || strings.Contains(kw, ".") || kw == "file_data") {
 		// Another sticky buffer: what follows inspects it.
+		c.sc.appTx = true
 		c.unreadableBuffer(pos, kw)
 		return nil
+	}
+	switch {
+	case app != "":
+		c.sc.appTx = true
+	case kw == "geoip":
+		c.sc.geoip = true
+	case kw != "threshold" && kw != "detection_filter":
+		c.sc.packetKeyword(kw)
 	}
 	why, ok := otherWhy[kw]
 	if !ok {

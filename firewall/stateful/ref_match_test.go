@@ -2,6 +2,7 @@ package stateful
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/reachsim/reachsim/firewall/suricata"
@@ -103,6 +104,23 @@ func (e *refEngine) matchRule(rr *refRule, p refPacket) (int, string) {
 			n := int(p.f.Protocol)
 			ok := map[byte]bool{'=': n == int(pr), '!': n != int(pr), '<': n < int(pr), '>': n > int(pr)}[op]
 			if !ok {
+				fail()
+			}
+		case "itype", "icode":
+			v := p.f.ICMPType
+			if kw == "icode" {
+				v = p.f.ICMPCode
+			}
+			n, _ := strconv.Atoi(strings.TrimPrefix(o.Value, ">"))
+			ok := int(v) == n
+			if strings.HasPrefix(o.Value, ">") {
+				ok = int(v) > n
+			}
+			if !p.f.Protocol.IsICMP() || !ok {
+				fail()
+			}
+		case "sameip":
+			if p.f.Src.Addr() != p.f.Dst.Addr() {
 				fail()
 			}
 		case "app-layer-protocol":
@@ -312,7 +330,7 @@ func (e *refEngine) evaluate(s Session) (d Decision, ok bool) {
 			return e.evaluateEitherApp(s)
 		}
 	}
-	return e.evaluateApp(s)
+	return e.evaluateOrder(s) // ref_scope_test.go
 }
 
 // evaluateEitherApp is evaluate for a session that carries a Domain (so
@@ -470,7 +488,11 @@ func (e *refEngine) judged(s Session) []refPacket {
 		app = "none"
 	}
 	var out []refPacket
-	for _, st := range refStages(s.Flow.Protocol) {
+	stages := refStages(s.Flow.Protocol)
+	if e.serverFirst && s.Flow.Protocol == flow.TCP {
+		stages[2], stages[3] = stages[3], stages[2]
+	}
+	for _, st := range stages {
 		if st.toServer && !fwd || !st.toServer && !ret || s.Unseen&(1<<st.stage) != 0 {
 			continue
 		}
@@ -511,9 +533,13 @@ func (e *refEngine) evaluateIn(s Session, stages []refPacket, res [][]int, kws [
 		decide(rr, flow.Indeterminate)
 		d.Indeterminate = &Unknown{Stage: d.Stage, Group: rr.label, Sid: rr.sr.Sid(), Action: actionOf(rr.action), Rule: rr.sr.Text, Keyword: kw}
 	}
+stages:
 	for si, p := range stages {
 		st := p.st
 		d.Stage = st.stage
+		if d.PacketScope != "" { // the last stage's packet rule decides nothing here
+			d = Decision{Stage: st.stage, Warning: d.Warning, Alerts: d.Alerts}
+		}
 		// val is rule i's match here: in world w, an undecidable pass,
 		// drop or reject matches or not (only looked up when reached)
 		val := func(i int) int {
@@ -539,6 +565,9 @@ func (e *refEngine) evaluateIn(s Session, stages []refPacket, res [][]int, kws [
 					return d
 				case rr.action == "pass":
 					decide(rr, flow.Allow)
+					if d.PacketScope = e.refPacketScope(rr, s.Flow.Protocol); d.PacketScope != "" {
+						continue stages // this packet only
+					}
 					return d
 				default:
 					decide(rr, flow.Deny)
@@ -603,6 +632,9 @@ func (e *refEngine) evaluateIn(s Session, stages []refPacket, res [][]int, kws [
 		pass, passMaybe := first(isPass)
 		if pass >= 0 {
 			decide(&e.rules[pass], flow.Allow)
+			if d.PacketScope = e.refPacketScope(&e.rules[pass], s.Flow.Protocol); d.PacketScope != "" {
+				continue // this packet only
+			}
 			return d
 		}
 		if passMaybe >= 0 {
@@ -624,6 +656,12 @@ func (e *refEngine) evaluateIn(s Session, stages []refPacket, res [][]int, kws [
 			return d
 		}
 	}
+	if d.PacketScope != "" { // a packet rule passed the last stage
+		return d
+	}
 	d.Verdict, d.Action, d.Default = flow.Allow, flow.Pass, true
+	for _, p := range stages { // the latest stage judged, whichever order
+		d.Stage = max(d.Stage, p.st.stage)
+	}
 	return d
 }

@@ -38,6 +38,9 @@ type refEngine struct {
 	cfg   Config
 	res   IPSetResolver
 	rules []refRule // in decision order
+	// serverFirst: the TCP session being judged sends the server's data
+	// first
+	serverFirst bool
 }
 
 func newRefEngine(cfg Config, res IPSetResolver) (*refEngine, error) {

@@ -190,9 +190,12 @@ func TestDefaultActions(t *testing.T) {
 		{"a pass rule for DNS passes UDP under drop_established (the protocol is known on the first datagram)",
 			strictConfig(stateful.Defaults{DropEstablished: true}, groupAt(1, rulesGroup("dns", stateful.StrictOrder, "pass dns $HOME_NET any -> any 53 (sid:7;)"))), dns,
 			wantDecision{flow.Allow, stateful.OpenRequest, "pass", 7, "dns", ""}},
-		{"a TCP pass rule on the handshake passes the whole connection under drop_established",
-			strictConfig(stateful.Defaults{DropEstablished: true}, groupAt(1, rulesGroup("web", stateful.StrictOrder, "pass tcp $HOME_NET any -> any 443 (flow:not_established; sid:8;)"))), https,
+		{"a TCP pass rule without options on the handshake passes the whole connection under drop_established",
+			strictConfig(stateful.Defaults{DropEstablished: true}, groupAt(1, rulesGroup("web", stateful.StrictOrder, "pass tcp $HOME_NET any -> any 443 (sid:8;)"))), https,
 			wantDecision{flow.Allow, stateful.OpenRequest, "pass", 8, "web", ""}},
+		{"a TCP pass rule with flow:not_established passes the handshake only: drop_established drops the data",
+			strictConfig(stateful.Defaults{DropEstablished: true}, groupAt(1, rulesGroup("web", stateful.StrictOrder, "pass tcp $HOME_NET any -> any 443 (flow:not_established; sid:8;)"))), https,
+			wantDecision{flow.Deny, stateful.DataToServer, "aws:drop_established", 0, "", ""}},
 	})
 	t.Run("alert defaults are recorded at every stage they cover", func(t *testing.T) {
 		e := stateful.MustCompile(strict(stateful.Defaults{AlertStrict: true, AlertEstablished: true}), nil)
@@ -213,9 +216,12 @@ func TestFlowDirection(t *testing.T) {
 	none := stateful.Defaults{DropStrict: true}
 	https := session("tcp 10.0.0.5:50000 -> 198.51.100.7:443")
 	runCases(t, []decisionCase{
-		{"a pass rule on the request lets the session's return packets through",
-			strictConfig(none, groupAt(1, rulesGroup("g", stateful.StrictOrder, "pass tcp $HOME_NET any -> any 443 (flow:to_server; sid:1;)"))), https,
+		{"a pass rule without options on the request lets the session's return packets through",
+			strictConfig(none, groupAt(1, rulesGroup("g", stateful.StrictOrder, "pass tcp $HOME_NET any -> any 443 (sid:1;)"))), https,
 			wantDecision{flow.Allow, stateful.OpenRequest, "pass", 1, "g", ""}},
+		{"a pass rule with flow:to_server passes the request's packets only: aws:drop_strict drops the reply",
+			strictConfig(none, groupAt(1, rulesGroup("g", stateful.StrictOrder, "pass tcp $HOME_NET any -> any 443 (flow:to_server; sid:1;)"))), https,
+			wantDecision{flow.Deny, stateful.OpenReply, "aws:drop_strict", 0, "", ""}},
 		{"a FORWARD rule written for replies never sees the opening packet",
 			strictConfig(none, groupAt(1, rulesGroup("g", stateful.StrictOrder, "pass tcp any 443 -> $HOME_NET any (sid:1;)"))), https,
 			wantDecision{flow.Deny, stateful.OpenRequest, "aws:drop_strict", 0, "", ""}},

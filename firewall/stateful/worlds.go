@@ -111,7 +111,7 @@ func (e *Engine) byWorlds(s Session, first Decision, explain, quiet bool) Decisi
 	}
 	w.mask = 0
 	d := e.evaluate(s, explain, false, &w)
-	d.Undecided = e.undecided(&w)
+	d.Undecided = e.undecided(&w, s.serverFirst)
 	return d
 }
 
@@ -133,11 +133,18 @@ func judgedLegs(s Session) uint8 {
 	return legs
 }
 
-// undecided lists the rules w met, stage by stage, in evaluation order.
-func (e *Engine) undecided(w *worlds) []Unknown {
+// undecided lists the rules w met, stage by stage, in evaluation order
+// (serverFirst: DataToClient before DataToServer, order.go).
+func (e *Engine) undecided(w *worlds, serverFirst bool) []Unknown {
 	met := w.met[:w.n]
+	rank := func(st Stage) Stage {
+		if serverFirst && st >= DataToServer {
+			return DataToServer + DataToClient - st
+		}
+		return st
+	}
 	for i := 1; i < len(met); i++ { // insertion sort: a handful of rules
-		for j := i; j > 0 && (met[j].stage < met[j-1].stage || met[j].stage == met[j-1].stage && met[j].rule < met[j-1].rule); j-- {
+		for j := i; j > 0 && (rank(met[j].stage) < rank(met[j-1].stage) || met[j].stage == met[j-1].stage && met[j].rule < met[j-1].rule); j-- {
 			met[j], met[j-1] = met[j-1], met[j]
 		}
 	}

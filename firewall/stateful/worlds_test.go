@@ -161,11 +161,12 @@ func TestIndeterminateLegsWhenWorldsDisagree(t *testing.T) {
 		stage              stateful.Stage
 		toServer, toClient flow.Verdict
 	}{
-		// sid 1 matching at the SYN-ACK passes the connection; not
-		// matching, the client's first data packet is dropped.
+		// sid 1 (a rule of flow scope that meets the reply only)
+		// matching at the SYN-ACK passes the connection; not matching,
+		// the client's first data packet is dropped.
 		{"aws:drop_established: a pass undecidable at the reply decides the request",
 			strictConfig(stateful.Defaults{DropEstablished: true}, groupAt(1, rulesGroup("fw", stateful.StrictOrder,
-				"pass tcp any any -> any any (flow:to_client; geoip:src,US; sid:1;)"))), tcp,
+				"pass tcp any any -> 10.0.0.0/8 any (geoip:src,US; sid:1;)"))), tcp,
 			stateful.OpenReply, flow.Indeterminate, flow.Allow},
 		{"a drop undecidable at the request only",
 			strictConfig(stateful.Defaults{}, groupAt(1, rulesGroup("fw", stateful.StrictOrder,
