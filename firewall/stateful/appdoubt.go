@@ -87,12 +87,7 @@ func (e *Engine) eitherApp(s Session, explain, quiet bool) Decision {
 	case dt.Verdict != flow.Indeterminate && dh.Verdict != flow.Indeterminate &&
 		(sameOutcome(dt, dh) || dt.Verdict == flow.Deny && dh.Verdict == flow.Deny):
 		if !quiet && !sameWay(&dt, &dh) {
-			u := Unknown{Stage: DataToServer, Keyword: UnknownAppProto, Why: appDoubtWhy(s.Flow)}
-			at := len(dt.Undecided)
-			for at > 0 && dt.Undecided[at-1].Stage > u.Stage {
-				at--
-			}
-			dt.Undecided = append(dt.Undecided[:at:at], append([]Unknown{u}, dt.Undecided[at:]...)...)
+			dt.noteUndecided(Unknown{Stage: DataToServer, Keyword: UnknownAppProto, Why: appDoubtWhy(s.Flow)})
 		}
 		return dt
 	case dt.Verdict == flow.Indeterminate && dh.Verdict == flow.Indeterminate:
@@ -100,18 +95,35 @@ func (e *Engine) eitherApp(s Session, explain, quiet bool) Decision {
 		return dt
 	}
 	u := Unknown{Stage: DataToServer, Keyword: UnknownAppProto, Why: appDoubtWhy(s.Flow)}
-	d := Decision{Verdict: flow.Indeterminate, Stage: DataToServer, Indeterminate: &u, Warning: dt.Warning, legs: legs}
-	d.Action = dt.Action
-	if dt.Verdict == flow.Allow {
-		d.Action = dh.Action
+	return inDoubt(dt, dh, u, "as TLS: ", "; as HTTP: ", legs, explain, quiet)
+}
+
+// noteUndecided lists u among d's undecidable rules met, in stage order.
+func (d *Decision) noteUndecided(u Unknown) {
+	at := len(d.Undecided)
+	for at > 0 && d.Undecided[at-1].Stage > u.Stage {
+		at--
+	}
+	d.Undecided = append(d.Undecided[:at:at], append([]Unknown{u}, d.Undecided[at:]...)...)
+}
+
+// inDoubt is the Indeterminate decision of a session whose two readings a
+// and b (named by labelA and labelB in u.Rule) differ by the doubt u: at
+// DataToServer, on the directions legs, its action a's unless a allows;
+// Explain's Stages and Skipped hold a's, then b's.
+func inDoubt(a, b Decision, u Unknown, labelA, labelB string, legs uint8, explain, quiet bool) Decision {
+	d := Decision{Verdict: flow.Indeterminate, Stage: DataToServer, Indeterminate: &u, Warning: a.Warning, legs: legs}
+	d.Action = a.Action
+	if a.Verdict == flow.Allow {
+		d.Action = b.Action
 	}
 	if !quiet {
-		dt.Warning, dh.Warning = "", ""
-		u.Rule = "as TLS: " + dt.String() + "; as HTTP: " + dh.String()
+		a.Warning, b.Warning = "", ""
+		u.Rule = labelA + a.String() + labelB + b.String()
 	}
 	if explain {
-		d.Stages = append(dt.Stages, dh.Stages...)
-		d.Skipped = append(dt.Skipped, dh.Skipped...)
+		d.Stages = append(a.Stages, b.Stages...)
+		d.Skipped = append(a.Skipped, b.Skipped...)
 	}
 	return d
 }

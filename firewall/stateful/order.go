@@ -112,11 +112,7 @@ func (e *Engine) eitherOrder(s Session, explain, quiet bool) Decision {
 	case dc.Verdict == flow.Deny && ds.Verdict == flow.Deny:
 		if !quiet {
 			u.Why = firstSpeakerWhy(s)
-			at := len(dc.Undecided)
-			for at > 0 && dc.Undecided[at-1].Stage > u.Stage {
-				at--
-			}
-			dc.Undecided = append(dc.Undecided[:at:at], append([]Unknown{u}, dc.Undecided[at:]...)...)
+			dc.noteUndecided(u)
 		}
 		return dc
 	case dc.Verdict == flow.Indeterminate && ds.Verdict == flow.Indeterminate:
@@ -124,20 +120,7 @@ func (e *Engine) eitherOrder(s Session, explain, quiet bool) Decision {
 		return dc
 	}
 	u.Why = firstSpeakerWhy(s)
-	d := Decision{Verdict: flow.Indeterminate, Stage: DataToServer, Indeterminate: &u, Warning: dc.Warning, legs: legs}
-	d.Action = dc.Action
-	if dc.Verdict == flow.Allow {
-		d.Action = ds.Action
-	}
-	if !quiet {
-		dc.Warning, ds.Warning = "", ""
-		u.Rule = "client first: " + dc.String() + "; server first: " + ds.String()
-	}
-	if explain {
-		d.Stages = append(dc.Stages, ds.Stages...)
-		d.Skipped = append(dc.Skipped, ds.Skipped...)
-	}
-	return d
+	return inDoubt(dc, ds, u, "client first: ", "; server first: ", legs, explain, quiet)
 }
 
 // computeDataDecides reports whether a rule or default action of e could decide
