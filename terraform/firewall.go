@@ -54,9 +54,31 @@ func arnOf(in *instance) string {
 	return in.addr
 }
 
+// rulesConfigured returns the top-level rules of a rule group whose
+// configuration sets them: the provider sends them when they are set or
+// change ("rules takes precedence", as rule_group, Optional and
+// Computed, is what it last read), so they, not rule_group's
+// rules_source, are the group's rules. unknown reports rules known only
+// after apply.
+func rulesConfigured(in *instance) (rules string, unknown bool) {
+	if !in.configured("rules") {
+		return "", false
+	}
+	if isUnknown(in.unknown, "rules") {
+		return "", true
+	}
+	s, _ := in.values["rules"].(string)
+	return s, false
+}
+
 // readFWRuleGroup reads an aws_networkfirewall_rule_group.
 func (r *reader) readFWRuleGroup(in *instance) {
 	arn := arnOf(in)
+	rules, rulesUnknown := rulesConfigured(in)
+	if rulesUnknown {
+		r.fail(in, "rules", "", ErrUnknownValue, "the firewall's rules need it, and reachsim never reads it as absent")
+		return
+	}
 	name, _ := r.str(in, "name", false)
 	typ, _ := r.str(in, "type", false)
 	resp := map[string]any{"RuleGroupName": name, "RuleGroupArn": arn, "Type": typ, "Capacity": in.values["capacity"]}
@@ -86,7 +108,11 @@ func (r *reader) readFWRuleGroup(in *instance) {
 		}
 		g["ReferenceSets"] = map[string]any{"IPSetReferences": refs}
 	}
-	g["RulesSource"] = rulesSource(first(rg["rules_source"]), in.values["rules"])
+	if rules != "" {
+		g["RulesSource"] = map[string]any{"RulesString": rules}
+	} else {
+		g["RulesSource"] = rulesSource(first(rg["rules_source"]), in.values["rules"])
+	}
 	if so := first(rg["stateful_rule_options"]); so != nil {
 		g["StatefulRuleOptions"] = map[string]any{"RuleOrder": so["rule_order"]}
 	}
