@@ -1,6 +1,7 @@
 package terraform_test
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -107,4 +108,85 @@ func TestRuleGroupRulesOverComputedRuleGroup(t *testing.T) {
 		require.ErrorIs(t, err, terraform.ErrUnknownValue)
 		assert.ErrorContains(t, err, "aws_networkfirewall_rule_group.web: rules: known only after apply")
 	})
+}
+
+// TestFirewallValuesUnknown: a rule group's or policy's value that
+// Terraform knows only after apply and that decides what the rules match
+// (a variable such as HOME_NET, a rules string, a rule's header, a
+// stateless rule's match set, a domain list's targets) is an error
+// wrapping ErrUnknownValue naming the attribute, never read as absent
+// (an empty variable, a match set that matches everything), and without
+// follow-on errors blaming the policy or the routes.
+func TestFirewallValuesUnknown(t *testing.T) {
+	const group, policy = "aws_networkfirewall_rule_group.web", "aws_networkfirewall_firewall_policy.p"
+	stateless := func(ma map[string]any) map[string]any {
+		return map[string]any{"rules_source": []any{map[string]any{"stateless_rules_and_custom_actions": []any{map[string]any{"stateless_rule": []any{map[string]any{"priority": 1,
+			"rule_definition": []any{map[string]any{"actions": []any{"aws:drop"}, "match_attributes": []any{ma}}}}}}}}}}
+	}
+	dropSSH := map[string]any{"protocols": []any{6}, "destination_port": []any{map[string]any{"from_port": 22, "to_port": 22}}}
+	matchPath := []string{"rule_group", "rules_source", "stateless_rules_and_custom_actions", "stateless_rule", "rule_definition", "match_attributes"}
+	statelessUnknown := func(attr string, leaf any) func(v, u, c, e map[string]any) {
+		return func(_, u, _, _ map[string]any) {
+			u["rule_group"] = []any{nest(map[string]any{attr: leaf}, matchPath[1:]...)}
+		}
+	}
+	for _, tc := range []struct {
+		name, typ string
+		group     map[string]any // the rule group; nil for firewallPlan's
+		addr      string
+		edit      func(v, u, c, e map[string]any)
+		path      string
+	}{
+		{name: "the policy's HOME_NET", addr: policy, edit: func(v, u, _, _ map[string]any) {
+			v["firewall_policy"].([]any)[0].(map[string]any)["policy_variables"] = []any{map[string]any{"rule_variables": []any{map[string]any{"key": "HOME_NET", "ip_set": []any{map[string]any{}}}}}}
+			u["firewall_policy"].([]any)[0].(map[string]any)["policy_variables"] = []any{nest(map[string]any{"definition": true}, "rule_variables", "ip_set")}
+		}, path: policy + ": firewall_policy[0].policy_variables[0].rule_variables[0].ip_set[0].definition"},
+		{name: "the policy's stateful references, all of them", addr: policy, edit: func(_, u, _, _ map[string]any) {
+			u["firewall_policy"] = []any{map[string]any{"stateful_rule_group_reference": true}}
+		}, path: policy + ": firewall_policy[0].stateful_rule_group_reference"},
+		{name: "a group's IP set variable", typ: "STATEFUL", group: map[string]any{
+			"rule_variables": []any{map[string]any{"ip_sets": []any{map[string]any{"key": "WEB", "ip_set": []any{map[string]any{}}}}}},
+			"rules_source":   []any{map[string]any{"rules_string": "pass tcp any any -> $WEB 443 (sid:1;)\ndrop tcp any any -> any any (sid:2;)"}}},
+			addr: group, edit: func(_, u, _, _ map[string]any) {
+				u["rule_group"] = []any{nest(map[string]any{"definition": true}, "rule_variables", "ip_sets", "ip_set")}
+			}, path: group + ": rule_group[0].rule_variables[0].ip_sets[0].ip_set[0].definition"},
+		{name: "the rules string", addr: group, edit: func(v, u, _, _ map[string]any) {
+			v["rule_group"].([]any)[0].(map[string]any)["rules_source"] = []any{map[string]any{}}
+			u["rule_group"] = []any{nest(map[string]any{"rules_string": true}, "rules_source")}
+		}, path: group + ": rule_group[0].rules_source[0].rules_string"},
+		{name: "a domain list's targets", typ: "STATEFUL", group: map[string]any{"rules_source": []any{map[string]any{"rules_source_list": []any{map[string]any{
+			"generated_rules_type": "ALLOWLIST", "target_types": []any{"TLS_SNI", "HTTP_HOST"}}}}}},
+			addr: group, edit: func(_, u, _, _ map[string]any) {
+				u["rule_group"] = []any{nest(map[string]any{"targets": true}, "rules_source", "rules_source_list")}
+			}, path: group + ": rule_group[0].rules_source[0].rules_source_list[0].targets"},
+		{name: "a stateful rule's destination", typ: "STATEFUL", group: map[string]any{"rules_source": []any{map[string]any{"stateful_rule": []any{map[string]any{
+			"action": "DROP", "rule_option": []any{map[string]any{"keyword": "sid", "settings": []any{"1"}}}, "header": []any{map[string]any{
+				"protocol": "TCP", "source": "ANY", "source_port": "ANY", "direction": "FORWARD", "destination_port": "22"}}}}}}},
+			addr: group, edit: func(_, u, _, _ map[string]any) {
+				u["rule_group"] = []any{nest(map[string]any{"destination": true}, "rules_source", "stateful_rule", "header")}
+			}, path: group + ": rule_group[0].rules_source[0].stateful_rule[0].header[0].destination"},
+		{name: "a stateless rule's destination set", typ: "STATELESS", group: stateless(dropSSH), addr: group,
+			edit: statelessUnknown("destination", true), path: group + ": rule_group[0].rules_source[0].stateless_rules_and_custom_actions[0].stateless_rule[0].rule_definition[0].match_attributes[0].destination"},
+		{name: "a stateless rule's source address", typ: "STATELESS", group: stateless(map[string]any{"protocols": []any{6}, "source": []any{map[string]any{}}}), addr: group,
+			edit: statelessUnknown("source", []any{map[string]any{"address_definition": true}}),
+			path: group + ": rule_group[0].rules_source[0].stateless_rules_and_custom_actions[0].stateless_rule[0].rule_definition[0].match_attributes[0].source[0].address_definition"},
+		{name: "a stateless rule's protocols", typ: "STATELESS", group: stateless(map[string]any{"destination_port": dropSSH["destination_port"]}), addr: group,
+			edit: statelessUnknown("protocols", true), path: group + ": rule_group[0].rules_source[0].stateless_rules_and_custom_actions[0].stateless_rule[0].rule_definition[0].match_attributes[0].protocols"},
+		{name: "a stateless rule's ports", typ: "STATELESS", group: stateless(map[string]any{"protocols": []any{6}}), addr: group,
+			edit: statelessUnknown("destination_port", true), path: group + ": rule_group[0].rules_source[0].stateless_rules_and_custom_actions[0].stateless_rule[0].rule_definition[0].match_attributes[0].destination_port"},
+		{name: "a stateless rule's TCP flags", typ: "STATELESS", group: stateless(dropSSH), addr: group,
+			edit: statelessUnknown("tcp_flag", true), path: group + ": rule_group[0].rules_source[0].stateless_rules_and_custom_actions[0].stateless_rule[0].rule_definition[0].match_attributes[0].tcp_flag"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			plan := firewallPlan(t)
+			if tc.group != nil {
+				plan = firewallPlanWith(t, tc.typ, tc.group)
+			}
+			_, err := terraform.Parse("plan.json", fwEdit(t, plan, tc.addr, tc.edit), nil)
+			require.ErrorIs(t, err, terraform.ErrUnknownValue)
+			assert.ErrorContains(t, err, tc.path+": known only after apply")
+			assert.False(t, errors.Is(err, terraform.ErrInvalidPlan), "no follow-on error: %v", err)
+			assert.NotContains(t, err.Error(), "do not name one zone", "the routes to the firewall are not blamed")
+		})
+	}
 }
