@@ -204,7 +204,18 @@
 // kept with a warning and leaves TCP sessions through it indeterminate
 // as package firewall says;
 // aws_networkfirewall_firewall, see firewall.go for how a route finds a
-// new firewall's endpoint). [Modelled] lists them. Every other resource
+// new firewall's endpoint; a rule group whose configuration sets the
+// top-level rules is read from them, not from rule_group, Optional and
+// Computed, which the plan keeps as the provider last read it while an
+// update sends rules; a rule group's or policy's value known only after
+// apply that decides what the rules match, such as a HOME_NET or other
+// IP set variable, a rules string, a stateful_rule's header, a stateless
+// rule's match_attributes or a domain list's targets, is an error
+// wrapping [ErrUnknownValue] naming the address and attribute
+// ("aws_networkfirewall_rule_group.web:
+// rule_group[0].rules_source[0].rules_string"), never read as absent;
+// a policy reference's resource_arn known only after apply resolves by
+// reference). [Modelled] lists them. Every other resource
 // type, and every data source, is counted in [Report.Unmodelled], never an
 // error. The security groups such a resource names (an aws_lb's
 // security_groups, an aws_db_instance's vpc_security_group_ids, a Lambda

@@ -3,6 +3,7 @@ package terraform
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 	"strings"
@@ -34,6 +35,11 @@ type fwState struct {
 	policies map[string]aws.PolicySpec // by model ID (known ARN or address)
 	byARN    map[string]string         // a known ARN to the model ID
 	fws      []reach.Firewall
+	// unread are the model IDs of the rule groups and policies refused
+	// for a value known only after apply, and of the policies naming
+	// one: their firewalls are kept without a policy (the plan is
+	// refused already), so that no follow-on error blames the routes
+	unread map[string]bool
 }
 
 // first returns the first block of a nested block list, nil for none.
@@ -54,9 +60,76 @@ func arnOf(in *instance) string {
 	return in.addr
 }
 
+// unknownPaths returns the paths (rule_group[0].rules_source[0].rules_string)
+// of the values known only after apply under u, the after_unknown of
+// attribute path, in a stable order, less those skip keeps.
+func unknownPaths(u any, path string, skip func(string) bool) []string {
+	switch v := u.(type) {
+	case bool:
+		if v && !skip(path) {
+			return []string{path}
+		}
+	case map[string]any:
+		var out []string
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			out = append(out, unknownPaths(v[k], path+"."+k, skip)...)
+		}
+		return out
+	case []any:
+		var out []string
+		for i, e := range v {
+			out = append(out, unknownPaths(e, fmt.Sprintf("%s[%d]", path, i), skip)...)
+		}
+		return out
+	}
+	return nil
+}
+
+// failUnknown refuses each value of attribute attr of in known only
+// after apply (less those skip keeps), as [ErrUnknownValue]: read as
+// absent, a variable, a rule's header or match set, a target list or a
+// rules string would change what the rules match. It reports whether
+// there was one.
+func (r *reader) failUnknown(in *instance, attr string, skip func(string) bool) bool {
+	m, _ := in.unknown.(map[string]any)
+	paths := unknownPaths(m[attr], attr, skip)
+	for _, p := range paths {
+		r.fail(in, p, "", ErrUnknownValue, "the firewall's rules need it, and reachsim never reads it as absent (that would change what the rules match)")
+	}
+	return len(paths) > 0
+}
+
+// rulesConfigured returns the top-level rules of a rule group whose
+// configuration sets them: the provider sends them when they are set or
+// change ("rules takes precedence", as rule_group, Optional and
+// Computed, is what it last read), so they, not rule_group's
+// rules_source, are the group's rules. unknown reports rules known only
+// after apply.
+func rulesConfigured(in *instance) (rules string, unknown bool) {
+	if !in.configured("rules") {
+		return "", false
+	}
+	if isUnknown(in.unknown, "rules") {
+		return "", true
+	}
+	s, _ := in.values["rules"].(string)
+	return s, false
+}
+
 // readFWRuleGroup reads an aws_networkfirewall_rule_group.
 func (r *reader) readFWRuleGroup(in *instance) {
 	arn := arnOf(in)
+	rules, rulesUnknown := rulesConfigured(in)
+	if rulesUnknown {
+		r.fail(in, "rules", "", ErrUnknownValue, "the firewall's rules need it, and reachsim never reads it as absent")
+		r.fw.unread[arn] = true
+		return
+	}
+	// rule_group is what the provider last read when rules is set
+	if rules == "" && r.failUnknown(in, "rule_group", func(string) bool { return false }) {
+		r.fw.unread[arn] = true
+		return
+	}
 	name, _ := r.str(in, "name", false)
 	typ, _ := r.str(in, "type", false)
 	resp := map[string]any{"RuleGroupName": name, "RuleGroupArn": arn, "Type": typ, "Capacity": in.values["capacity"]}
@@ -86,7 +159,11 @@ func (r *reader) readFWRuleGroup(in *instance) {
 		}
 		g["ReferenceSets"] = map[string]any{"IPSetReferences": refs}
 	}
-	g["RulesSource"] = rulesSource(first(rg["rules_source"]), in.values["rules"])
+	if rules != "" {
+		g["RulesSource"] = map[string]any{"RulesString": rules}
+	} else {
+		g["RulesSource"] = rulesSource(first(rg["rules_source"]), in.values["rules"])
+	}
 	if so := first(rg["stateful_rule_options"]); so != nil {
 		g["StatefulRuleOptions"] = map[string]any{"RuleOrder": so["rule_order"]}
 	}
@@ -196,6 +273,14 @@ func mustJSON(v any) []byte {
 // readFWPolicy reads an aws_networkfirewall_firewall_policy.
 func (r *reader) readFWPolicy(in *instance) {
 	arn := arnOf(in)
+	// a reference's resource_arn resolves by reference (groupARN), and
+	// tls_inspection_configuration_arn is kept with a warning
+	if r.failUnknown(in, "firewall_policy", func(p string) bool {
+		return strings.HasSuffix(p, ".resource_arn") || strings.HasSuffix(p, ".tls_inspection_configuration_arn")
+	}) {
+		r.fw.unread[arn] = true
+		return
+	}
 	name, _ := r.str(in, "name", false)
 	fp := first(in.values["firewall_policy"])
 	p := map[string]any{"StatelessDefaultActions": fp["stateless_default_actions"], "StatelessFragmentDefaultActions": fp["stateless_fragment_default_actions"],
@@ -205,7 +290,11 @@ func (r *reader) readFWPolicy(in *instance) {
 		bs, _ := blocks(fp[attr])
 		var refs []any
 		for i, b := range bs {
-			ref := map[string]any{"ResourceArn": r.groupARN(in, attr, i, len(bs), b)}
+			ga := r.groupARN(in, attr, i, len(bs), b)
+			if r.fw.unread[ga] {
+				r.fw.unread[arn] = true
+			}
+			ref := map[string]any{"ResourceArn": ga}
 			if b["priority"] != nil {
 				ref["Priority"] = b["priority"]
 			}
@@ -302,16 +391,20 @@ func (r *reader) readFirewall(in *instance) {
 		policy = arnOf(ts[0])
 	}
 	spec, ok := r.fw.policies[policy]
-	if !ok {
+	// a policy refused already (a value known only after apply): the
+	// firewall keeps its endpoints, for the routes, without a policy
+	if !ok && !r.fw.unread[policy] {
 		r.fail(in, "firewall_policy_arn", policy, ErrInvalidPlan, "no firewall policy of the plan")
 		return
 	}
-	p, err := spec.Build(r.fw.groups)
-	if err != nil {
-		r.fail(in, "firewall_policy_arn", policy, ErrInvalidPlan, "%v", err)
-		return
+	if !r.fw.unread[policy] {
+		p, err := spec.Build(r.fw.groups)
+		if err != nil {
+			r.fail(in, "firewall_policy_arn", policy, ErrInvalidPlan, "%v", err)
+			return
+		}
+		f.Policy = p
 	}
-	f.Policy = p
 	known := map[string]string{} // subnet ID -> endpoint ID, from firewall_status
 	for _, st := range listOf(in.values["firewall_status"]) {
 		for _, ss := range listOf(st["sync_states"]) {
