@@ -475,7 +475,9 @@ const pendingFirewall = "(firewall by zone) "
 // bindFirewallRoutes binds the routes to a firewall's endpoint by zone:
 // the zone of the subnets the route table serves (its associations, or,
 // for the main route table, the VPC's subnets without one; for an edge
-// route table, the subnet the route's destination is).
+// route table, the subnet the route's destination is). A firewall with
+// one endpoint binds the route to it whatever the zones: no other is
+// there to take it.
 func (r *reader) bindFirewallRoutes() {
 	for _, id := range r.net.rtList {
 		rt := r.net.rts[id]
@@ -496,13 +498,24 @@ func (r *reader) bindFirewallRoutes() {
 					zones = append(zones, s.AvailabilityZone)
 				}
 			}
-			var endpoint string
+			var endpoint, only string
 			for _, f := range r.fw.fws {
+				if f.ID != fwID {
+					continue
+				}
 				for _, e := range f.Endpoints {
-					if f.ID == fwID && len(zones) == 1 && r.net.subnets[e.Subnet].AvailabilityZone == zones[0] {
+					if len(zones) == 1 && r.net.subnets[e.Subnet].AvailabilityZone == zones[0] {
 						endpoint = e.ID
 					}
 				}
+				if len(f.Endpoints) == 1 {
+					only = f.Endpoints[0].ID // the one endpoint it may be, whatever the zones
+				}
+			}
+			if endpoint == "" && only != "" {
+				route.TargetID = only
+				r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: the route for %s goes to %s's one endpoint (its ID is known only after apply)", rt.ID, routeDestText(route), fwID))
+				continue
 			}
 			if endpoint == "" {
 				r.fail(r.byAdr[rt.ID], "route", route.Destination.String(), ErrUnknownValue,
