@@ -23,6 +23,13 @@
 //     could pass or drop first is Indeterminate, and the reason names the
 //     reference, its ARN and that its entries are missing (the stateful
 //     package doc has the details).
+//   - A stateful rule group whose rules the input cannot hold
+//     ([stateful.RuleGroup].Opaque: an AWS managed group, whose rules AWS
+//     does not publish) is no Compile error either: its rules may pass or
+//     drop any packet, so a direction it could decide is Indeterminate,
+//     [Decision.UnknownOn] giving the group's Opaque as what is missing
+//     and [SettleOpaqueGroup] as the way to settle it; under STRICT_ORDER
+//     a group of higher priority that decides first keeps its answer.
 //   - An undecidable stateful rule (payload, geoip, an IP set whose
 //     entries are unknown, ...) decides nothing when the session gets the
 //     same answer whether it matches or not: the stateful engine tries

@@ -548,6 +548,12 @@ const (
 	MissingGeneratedDrop = "whether AWS generates the drop rule of a STRICT_ORDER domain allowlist for the names it does not list: " +
 		"its developer guide says traffic of the protocol matching no listed domain is denied, its best-practices guide says strict-order domain lists generate no drop rules"
 	SettleGeneratedDrop = "make the answer not depend on it: set a stateful drop default (aws:drop_established) or write the drop rule yourself"
+
+	// SettleOpaqueGroup settles a direction left undecided by a rule
+	// group whose rules the input does not hold
+	// ([stateful.UnknownOpaqueGroup]; the missing part is the group's
+	// [stateful.RuleGroup].Opaque).
+	SettleOpaqueGroup = "check by hand what the rule group does with this traffic (an AWS managed group: its documentation; a customer group: add its describe-rule-group output, or its resource, to the input)"
 )
 
 // legUnknown is what leg k's Indeterminate verdict lacks and how to
@@ -572,6 +578,8 @@ func (ins *Decision) legUnknown(k int) (missing, fix string) {
 			return MissingDomain, SettleDomain
 		case u.Keyword == stateful.UnknownGeneratedDrop:
 			return MissingGeneratedDrop, SettleGeneratedDrop
+		case u.Keyword == stateful.UnknownOpaqueGroup:
+			return u.Why, SettleOpaqueGroup
 		case isOrderDoubt(*u):
 			return u.Why, "check by hand which side of the service's protocol sends the first data packet, or name the session's application protocol (the reason gives the firewall's answer for each order)"
 		}
@@ -629,7 +637,9 @@ func (ins Decision) ReasonOn(reply bool) string {
 // sends, which a tls.sni or http.host rule reads
 // ([stateful.Unknown.DomainNotGiven]: [MissingDomain]), whether AWS
 // generates a strict-order domain allowlist's drop rules
-// ([stateful.UnknownGeneratedDrop]: [MissingGeneratedDrop]), the policy's TLS inspection
+// ([stateful.UnknownGeneratedDrop]: [MissingGeneratedDrop]), the rules of
+// a rule group the input does not hold ([stateful.UnknownOpaqueGroup]:
+// its [stateful.RuleGroup].Opaque, settled by [SettleOpaqueGroup]), the policy's TLS inspection
 // configuration, which reachsim does not model, or whether the stream
 // exception policy decides packets the stateful engine meets without the
 // flow's opening. It returns "", ""
@@ -717,6 +727,8 @@ func statefulText(d stateful.Decision) string {
 		fmt.Fprintf(&b, ": sid %d of %s reads %q, %s", d.Indeterminate.Sid, textsafe.String(d.Indeterminate.Group), d.Indeterminate.Keyword, d.Indeterminate.Why)
 	case d.Indeterminate != nil && d.Indeterminate.Keyword == stateful.UnknownGeneratedDrop:
 		fmt.Fprintf(&b, ": sid %d of %s, a drop rule of a domain allowlist, depends on %s", d.Indeterminate.Sid, textsafe.String(d.Indeterminate.Group), d.Indeterminate.Why)
+	case d.Indeterminate != nil && d.Indeterminate.Keyword == stateful.UnknownOpaqueGroup:
+		fmt.Fprintf(&b, ": rule group %s may pass or drop it, its rules unknown: %s", textsafe.String(d.Indeterminate.Group), textsafe.String(d.Indeterminate.Why))
 	case d.Indeterminate != nil && isOrderDoubt(*d.Indeterminate):
 		fmt.Fprintf(&b, ": the answer differs with the side that sends the first data packet (%s); it depends on %s", textsafe.String(d.Indeterminate.Rule), textsafe.String(d.Indeterminate.Why))
 	case d.Indeterminate != nil && strings.HasPrefix(d.Indeterminate.Keyword, "@"):

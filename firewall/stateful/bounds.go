@@ -194,9 +194,10 @@ func (n intCmp) bounds(f flow.Field, b *flow.Bounds) {
 
 // needsApp reports whether r's decision can depend on the session's
 // application protocol: an application-layer header protocol, a sticky
-// buffer, or an app-layer-protocol or ssl_state condition.
+// buffer, or an app-layer-protocol or ssl_state condition; or a rule of
+// an opaque group, which may read anything.
 func (r *rule) needsApp() bool {
-	if len(r.apps) > 0 || len(r.bufs) > 0 || r.needsPayload {
+	if len(r.apps) > 0 || len(r.bufs) > 0 || r.needsPayload || r.opaque {
 		return true
 	}
 	for _, c := range r.conds {

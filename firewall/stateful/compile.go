@@ -58,14 +58,17 @@ func (e *Engine) NumRules() int {
 
 // GroupRules returns how many rules each rule group holds, in the order
 // of Config.Groups (a domain list counts the rules it stands for, as
-// [RuleGroup.Rules] gives them); nil for a nil Engine.
+// [RuleGroup.Rules] gives them; an opaque group, whose rules are unknown,
+// counts 0); nil for a nil Engine.
 func (e *Engine) GroupRules() []int {
 	if e == nil {
 		return nil
 	}
 	n := make([]int, len(e.groups))
 	for i := range e.rules {
-		n[e.rules[i].group]++
+		if !e.rules[i].opaque {
+			n[e.rules[i].group]++
+		}
 	}
 	return n
 }
@@ -131,6 +134,7 @@ type rule struct {
 	bufs         []buffer
 	unknownKW    string // the first undecidable keyword, "" if none
 	unknownWhy   string
+	opaque       bool // a rule an opaque group stands for (opaque.go)
 }
 
 // defaultPriority is Suricata's priority of a rule without one.
@@ -210,7 +214,12 @@ func Compile(cfg Config, res IPSetResolver) (*Engine, error) {
 			}
 			seenPrio[ref.Priority] = gi
 		}
-		rules, err := g.Rules()
+		var rules []suricata.Rule
+		if g.Opaque != "" {
+			rules, err = opaqueRules(&g) // opaque.go
+		} else {
+			rules, err = g.Rules()
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -236,6 +245,9 @@ func Compile(cfg Config, res IPSetResolver) (*Engine, error) {
 			e.rules = append(e.rules, r)
 		}
 		disputeGeneratedDrops(e.rules[start:], &g, cfg.Order) // domainunknown.go
+		if g.Opaque != "" {
+			markOpaque(e.rules[start:], &g) // opaque.go
+		}
 	}
 	if cfg.Order == StrictOrder {
 		slices.SortStableFunc(e.rules, func(a, b rule) int {

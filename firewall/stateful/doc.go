@@ -12,7 +12,8 @@
 //     non-match. An IP set the resolver knows of but whose entries the
 //     input does not hold ([*UnknownIPSet], [ErrIPSetUnknown]) is no
 //     error: the rules that use it are undecidable where its entries could
-//     decide (see Variables).
+//     decide (see Variables). A rule group whose rules the input cannot
+//     hold ([RuleGroup].Opaque) is no error either: see Opaque rule groups.
 //   - Errors are *[flow.InputError] values naming the group, the rule (its
 //     sid) and the Go or AWS path, wrapping [ErrInvalidRule],
 //     [ErrInvalidGroup], [ErrInvalidPolicy], [ErrUnresolved] or
@@ -280,6 +281,43 @@
 // reply allowed in every world), and on every direction judged when the
 // worlds are too many to try; [Engine.Verdicts] gives both directions. The worlds are tried only when an undecidable
 // rule is met; a session that meets none costs what it did.
+//
+// # Opaque rule groups
+//
+// A policy may reference a stateful rule group whose rules the input
+// cannot hold: an AWS managed rule group (AWS does not publish the rules
+// of its threat signature groups, and no dump holds them), or a customer
+// group outside a Terraform plan. Such a group is a [RuleGroup] with
+// Opaque set (why its rules are unknown, naming the group) and no rules
+// source. Its rules may pass, drop or alert anything, so [Compile] makes
+// it three rules that may match any packet at any stage, whatever its
+// protocol, addresses and ports, undecidably ([Unknown] of Keyword
+// [UnknownOpaqueGroup], Why the group's Opaque): a pass of the flow, a
+// pass of the packet alone (packet scope) and a drop (a reject decides
+// the same for reachability; an alert decides nothing). They are ranked
+// as priority 1 under DEFAULT_ACTION_ORDER (first in their action: a
+// world where one does not match is one where it ranks anywhere later),
+// and the rules for undecidable rules above apply, worlds included:
+//
+//   - Under STRICT_ORDER a group of higher priority (lower number) still
+//     decides first: a session its pass or drop decides before the
+//     opaque group is met keeps its certain answer. A session that meets
+//     the group is Indeterminate, naming it, wherever its pass or drop
+//     could change the answer (a TCP session meets it at up to four
+//     stages, three rules each: more than the worlds tried, so it is
+//     Indeterminate on every direction judged).
+//   - Under DEFAULT_ACTION_ORDER its pass may beat any drop, and its drop
+//     any pass that does not match for certain: a session it meets is
+//     Indeterminate unless a definite pass of the flow decides.
+//   - DROP_TO_ALERT ([GroupRef].DropToAlert) turns its drop into an
+//     alert, as for any group: then it may only pass, and a session that
+//     nothing else drops is allowed for certain (where the worlds are
+//     few enough to try), while one a drop default or a later drop rule
+//     drops is Indeterminate. A drop default applies as usual.
+//
+// [RuleGroup.Rules] refuses an opaque group (it has no rules to give),
+// [Engine.GroupRules] counts none for it, and [Engine.Hidden] never
+// reports the rules it stands for.
 //
 // # Application protocol
 //

@@ -65,8 +65,8 @@ func (h *rule) certain() bool {
 // hides reports whether the certain rule h matches every packet r
 // matches, at every stage.
 func (h *rule) hides(r *rule) bool {
-	if r.never {
-		return false // matches nothing: not hidden by h, dead on its own
+	if r.never || r.opaque {
+		return false // matches nothing: not hidden by h, dead on its own; or stands for unknown rules
 	}
 	// An IP-only h is tried on the first packet of each direction only;
 	// that packet has the header of every later packet of its direction,

@@ -117,10 +117,19 @@ type StandardRule struct {
 
 // RuleGroup is a stateful rule group: exactly one of RulesString,
 // StandardRules and DomainList, the group's variables and IP set
-// references, and its rule order.
+// references, and its rule order; or, for a group whose rules the input
+// cannot hold, Opaque and no rules.
 type RuleGroup struct {
 	// Name and ARN identify the group in decisions (Name, else ARN).
 	Name, ARN string
+	// Opaque, when set, says the group's rules are unknown and why, as a
+	// phrase naming what is missing ("the rules of AWS managed rule group
+	// ARN, which AWS does not publish"). The group then holds no rules
+	// source: its rules may pass, drop or alert any packet, and [Compile]
+	// makes them undecidable everywhere ([Unknown] of Keyword
+	// [UnknownOpaqueGroup], Why Opaque; see the package doc, Opaque rule
+	// groups). [RuleGroup.Rules] refuses it.
+	Opaque string
 	// Capacity is the group's capacity as AWS reports it; Compile does
 	// not check it (package reach's lint reports a group with more rules
 	// than its capacity).
@@ -419,10 +428,17 @@ func (m PartialIPSets) IPSet(arn string) ([]netip.Prefix, error) {
 // Suricata's http.host buffer is lower case (a reachsim assumption: AWS
 // does not say).
 //
+// An opaque group (Opaque set) has no rules to give: an [ErrInvalidGroup]
+// error saying why.
+//
 // Errors are *[flow.InputError] values naming the group (and the rule),
 // wrapping [suricata.ErrSyntax], [ErrInvalidRule] or [ErrInvalidGroup].
 func (g RuleGroup) Rules() ([]suricata.Rule, error) {
 	label := g.Label()
+	if g.Opaque != "" {
+		return nil, &flow.InputError{Resource: label, Path: "Opaque",
+			Err: fmt.Errorf("%w: the group's rules are unknown: %s", ErrInvalidGroup, g.Opaque)}
+	}
 	sources := 0
 	if g.RulesString != "" {
 		sources++

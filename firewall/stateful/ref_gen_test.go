@@ -303,6 +303,10 @@ func (g generator) config() Config {
 		cfg.Groups = append(cfg.Groups, GroupRef{Priority: 1 + prios[i]*10, DropToAlert: g.chance(0.15),
 			Group: g.group("g"+strconv.Itoa(i), order)})
 	}
+	if g.chance(0.02) { // a group whose rules the input cannot hold
+		grp := &cfg.Groups[g.r.IntN(len(cfg.Groups))].Group
+		*grp = RuleGroup{Name: grp.Name, RuleOrder: order, Opaque: "the rules of " + grp.Name + ", which the test does not give"}
+	}
 	if order == StrictOrder {
 		switch g.r.IntN(7) {
 		case 1:
@@ -439,6 +443,8 @@ func TestAgreesWithReference(t *testing.T) {
 	pktDenied := 0   // denied after a packet rule passed an earlier stage
 	orderDoubts := 0 // indeterminate because the two orders of the data packets differ
 	orderSame := 0   // denied in both orders, on different directions
+	opaque := 0      // indeterminate for a group whose rules are unknown
+	opaqueSure := 0  // certain although a group whose rules are unknown was met
 	verdicts := map[flow.Verdict]int{}
 	for range configs {
 		cfg := g.config()
@@ -499,6 +505,12 @@ func TestAgreesWithReference(t *testing.T) {
 			if strings.HasSuffix(want.Unknown, " @PU") || strings.HasSuffix(want.Unknown, " @PU4") || strings.HasSuffix(want.Unknown, " @PU6") {
 				unknownSet++
 			}
+			if strings.HasSuffix(want.Unknown, " "+UnknownOpaqueGroup) {
+				opaque++
+			}
+			if strings.Contains(want.Undecided, " "+UnknownOpaqueGroup) {
+				opaqueSure++
+			}
 			if strings.HasSuffix(want.Unknown, " "+UnknownAppProto) {
 				appDoubts++
 			}
@@ -527,6 +539,8 @@ func TestAgreesWithReference(t *testing.T) {
 		configs, compiled, sessions, verdicts, unknownSet, byWorlds, otherLegs, tooMany, appDoubts, appSame)
 	t.Logf("%d allowed by a packet rule at the last stage, %d denied after a packet rule passed an earlier stage", pktScope, pktDenied)
 	t.Logf("%d indeterminate between the two orders of the data packets, %d denied in both on different directions", orderDoubts, orderSame)
+	t.Logf("%d indeterminate for a group whose rules are unknown, %d certain though one was met", opaque, opaqueSure)
+	require.Greater(t, opaque, sessions/200, "some verdicts should hang on a group whose rules are unknown")
 	require.Positive(t, orderDoubts, "some sessions should get different answers as the client or the server speaks first")
 	require.Positive(t, orderSame, "some sessions should be denied whichever side speaks first")
 	require.Greater(t, pktScope, sessions/1000, "some sessions should end with a packet rule's pass")

@@ -19,6 +19,9 @@ var refInfoKeywords = map[string]bool{"sid": true, "msg": true, "rev": true, "gi
 // matchRule returns 0 (no), 1 (yes) or 2 (unknown) and the undecidable keyword.
 func (e *refEngine) matchRule(rr *refRule, p refPacket) (int, string) {
 	sr, g := &rr.sr, rr.g
+	if rr.opaque {
+		return 2, UnknownOpaqueGroup // any packet, whatever its header
+	}
 	proto := sr.Protocol
 	var needApp []string
 	switch proto {

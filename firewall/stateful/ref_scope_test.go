@@ -15,6 +15,12 @@ func (e *refEngine) refPacketScope(rr *refRule, proto flow.Protocol) string {
 	if len(rr.g.StandardRules) > 0 {
 		return "" // AWS: a standard rule acts on the flow
 	}
+	if rr.opaque { // the second rule: a pass of the packet alone
+		if rr.sr.Sid() == 2 {
+			return "a rule of a group whose rules are unknown may be a packet rule"
+		}
+		return ""
+	}
 	sr := &rr.sr
 	headerApp := true
 	switch sr.Protocol {

@@ -32,6 +32,8 @@ type refRule struct {
 	// disputed: a drop rule a STRICT_ORDER domain allowlist generates,
 	// which AWS's documents disagree on: undecidable wherever it matches
 	disputed bool
+	// opaque: a rule an opaque group stands for: undecidable everywhere
+	opaque bool
 }
 
 type refEngine struct {
@@ -49,6 +51,16 @@ func newRefEngine(cfg Config, res IPSetResolver) (*refEngine, error) {
 		ref := &cfg.Groups[gi]
 		g := &ref.Group
 		rules, err := g.Rules()
+		if g.Opaque != "" { // a pass of the flow, a pass of the packet, a drop
+			rules, err = nil, nil
+			for _, text := range opaqueTexts {
+				r, perr := suricata.Parse(text)
+				if perr != nil {
+					panic(perr)
+				}
+				rules = append(rules, r)
+			}
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -60,6 +72,9 @@ func newRefEngine(cfg Config, res IPSetResolver) (*refEngine, error) {
 			rr := refRule{group: gi, index: ri, label: label, gprio: ref.Priority, action: sr.Action, prio: 3, sr: sr, g: g}
 			if o, ok := sr.Option("priority"); ok {
 				rr.prio, _ = strconv.Atoi(o.Value)
+			}
+			if g.Opaque != "" {
+				rr.opaque, rr.prio = true, 1 // ranked first in its action
 			}
 			if ref.DropToAlert && rr.action == "drop" {
 				rr.action, rr.overridden = "alert", true
