@@ -443,8 +443,22 @@
 //     input (a second file of entries for the list is an error).
 //   - AWS Network Firewall: a firewall's FirewallPolicyArn must name a
 //     policy in the input, and the policy's rule group ARNs rule groups in
-//     the input. The firewall's ID is its ARN, its name FirewallName, and
-//     its endpoints those of FirewallStatus.SyncStates.
+//     the input (an error naming the describe-rule-group command to add
+//     otherwise), but for an AWS managed stateful rule group (an ARN with
+//     ":aws-managed:", as the threat signature, domain-and-IP and active
+//     threat defense groups): AWS does not publish the rules of its
+//     managed threat signature groups, so no dump can hold them, and one
+//     the input does not hold is an opaque group
+//     ([stateful.RuleGroup].Opaque, [OpaqueManagedGroup]) whose rules may
+//     pass, drop or alert anything. A connection it could decide is
+//     Indeterminate, its hop's Missing "the rules of AWS managed rule group
+//     ARN, which AWS does not publish"; under STRICT_ORDER a group of
+//     higher priority that decides first keeps its answer, and a
+//     DROP_TO_ALERT override and the drop defaults apply as for any group
+//     (the stateful package doc, Opaque rule groups). A describe-rule-group
+//     output of a managed group, where one is given, is read as usual. The
+//     firewall's ID is its ARN, its name FirewallName, and its endpoints
+//     those of FirewallStatus.SyncStates.
 //   - AWS quotas are lint: every place the loaded design is above one (more
 //     than 60 inbound IPv4 rules in a security group, more than 20 rules
 //     per direction in a network ACL, a prefix list with more entries than

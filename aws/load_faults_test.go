@@ -214,7 +214,7 @@ func TestLoadErrorsNameTheFileAndPath(t *testing.T) {
 			`aws/firewall.json: Firewall.FirewallPolicyArn (demo-firewall): "arn:aws:network-firewall:us-east-1:111122223333:firewall-policy/demo-policy": unresolved reference: the firewall's policy is not in the input (add aws network-firewall describe-firewall-policy --firewall-policy-arn arn:aws:network-firewall:us-east-1:111122223333:firewall-policy/demo-policy --output json)`,
 		}},
 		{"a rule group of the policy is not in the input", []sampleEdit{removeFile("aws/rule-group-egress-domains.json")}, firewall.ErrUnresolved, []string{
-			`aws/firewall-policy.json: FirewallPolicy.StatefulRuleGroupReferences[1].ResourceArn (demo-policy): "arn:aws:network-firewall:us-east-1:111122223333:stateful-rulegroup/egress-domains": unresolved reference: no stateful rule group with this ARN was loaded`,
+			`aws/firewall-policy.json: FirewallPolicy.StatefulRuleGroupReferences[1].ResourceArn (demo-policy): "arn:aws:network-firewall:us-east-1:111122223333:stateful-rulegroup/egress-domains": unresolved reference: no stateful rule group with this ARN was loaded (add aws network-firewall describe-rule-group --rule-group-arn arn:aws:network-firewall:us-east-1:111122223333:stateful-rulegroup/egress-domains --output json to the input)`,
 		}},
 		{"malformed JSON", []sampleEdit{setFile("aws/vpcs.json", `{"Vpcs": [{"VpcId": "vpc-demo", "CidrBlock": "10.0.0.0/16"`)}, flow.ErrJSON, []string{
 			`aws/vpcs.json: Vpcs[0]: ": \"vpc-demo\", \"CidrBlock\": \"10.0.0.0/16\"": malformed JSON: unexpected end of JSON input (line 1, column 59)`,

@@ -273,9 +273,13 @@ func readStatefulSettings(l jsonloc.Loc, fp *firewallPolicyJSON, s *PolicySpec) 
 }
 
 // Build binds the policy's rule group ARNs to parsed groups and returns
-// the [firewall.Policy]. An ARN none of the groups has, or a group of the
-// wrong kind for its reference, is an error ([firewall.ErrUnresolved]),
-// never a silent drop; so are two different groups with one ARN. Groups
+// the [firewall.Policy]. A stateful reference to an AWS managed rule group
+// ([IsManagedRuleGroup]) none of the groups has becomes an opaque group
+// ([OpaqueManagedGroup]): AWS does not publish its rules, so what they
+// could decide is Indeterminate. Any other ARN none of the groups has, or
+// a group of the wrong kind for its reference, is an error
+// ([firewall.ErrUnresolved]) that says which describe-rule-group output
+// to add, never a silent drop; so are two different groups with one ARN. Groups
 // the policy does not reference are ignored. HomeNet stays as the policy
 // sets it; package reach fills in the VPC's CIDRs when it is empty.
 func (s PolicySpec) Build(groups []RuleGroup) (firewall.Policy, error) {
@@ -296,6 +300,9 @@ func (s PolicySpec) Build(groups []RuleGroup) (firewall.Policy, error) {
 	l := jsonloc.Loc{Path: "FirewallPolicy", Resource: res}
 	unresolved := func(refs string, i int, arn string, g RuleGroup, found bool, want string) error {
 		why := "no " + want + " rule group with this ARN was loaded"
+		if want == "stateful" { // a customer group: its rules can be had
+			why += " (add aws network-firewall describe-rule-group --rule-group-arn " + arn + " --output json to the input)"
+		}
 		if found {
 			why = "the rule group with this ARN (" + g.Name() + ") is not " + want
 		}
@@ -311,10 +318,30 @@ func (s PolicySpec) Build(groups []RuleGroup) (firewall.Policy, error) {
 	p.Stateful = stateful.Config{Order: s.RuleOrder, Defaults: s.StatefulDefaults, HomeNet: slices.Clone(s.HomeNet)}
 	for i, r := range s.StatefulGroups {
 		g, ok := byARN[r.ARN]
-		if !ok || g.Stateful == nil {
+		switch {
+		case !ok && IsManagedRuleGroup(r.ARN):
+			g = RuleGroup{Stateful: OpaqueManagedGroup(r.ARN, s.RuleOrder)}
+		case !ok || g.Stateful == nil:
 			return firewall.Policy{}, unresolved("StatefulRuleGroupReferences", i, r.ARN, g, ok, "stateful")
 		}
 		p.Stateful.Groups = append(p.Stateful.Groups, stateful.GroupRef{Priority: r.Priority, Group: *g.Stateful, DropToAlert: r.DropToAlert})
 	}
 	return p, nil
+}
+
+// IsManagedRuleGroup reports whether arn names an AWS managed rule group
+// (its account part "aws-managed", as
+// arn:aws:network-firewall:eu-west-1:aws-managed:stateful-rulegroup/ThreatSignaturesMalwareStrictOrder).
+func IsManagedRuleGroup(arn string) bool {
+	return strings.HasPrefix(arn, "arn:") && strings.Contains(arn, ":aws-managed:")
+}
+
+// OpaqueManagedGroup is the stateful group an AWS managed rule group's
+// ARN stands for when the input does not hold its rules (AWS does not
+// publish those of its managed threat signature groups): an opaque group
+// ([stateful.RuleGroup].Opaque "the rules of AWS managed rule group ARN,
+// which AWS does not publish") of the policy's rule order.
+func OpaqueManagedGroup(arn string, order stateful.RuleOrder) *stateful.RuleGroup {
+	return &stateful.RuleGroup{ARN: arn, RuleOrder: order,
+		Opaque: "the rules of AWS managed rule group " + arn + ", which AWS does not publish"}
 }
