@@ -215,7 +215,15 @@
 // ("aws_networkfirewall_rule_group.web:
 // rule_group[0].rules_source[0].rules_string"), never read as absent;
 // a policy reference's resource_arn known only after apply resolves by
-// reference). [Modelled] lists them. Every other resource
+// reference; a stateful_rule_group_reference whose resource_arn is known
+// and names no rule group of the plan, an AWS managed group (an ARN with
+// ":aws-managed:", whose rules AWS does not publish) or a customer group
+// that exists outside the plan, is an opaque group
+// (RuleGroup.Opaque of package firewall/stateful) with a warning: its rules may pass, drop
+// or alert anything, so what it could decide is Indeterminate, the hop's
+// Missing naming the group, while under STRICT_ORDER a group of higher
+// priority that decides first keeps its answer; the stateful package doc
+// has the details). [Modelled] lists them. Every other resource
 // type, and every data source, is counted in [Report.Unmodelled], never an
 // error. The security groups such a resource names (an aws_lb's
 // security_groups, an aws_db_instance's vpc_security_group_ids, a Lambda

@@ -40,6 +40,9 @@ type fwState struct {
 	// one: their firewalls are kept without a policy (the plan is
 	// refused already), so that no follow-on error blames the routes
 	unread map[string]bool
+	// outside are the ARNs of the stateful rule groups outside the plan
+	// that policies reference, warned about once each
+	outside map[string]bool
 }
 
 // first returns the first block of a nested block list, nil for none.
@@ -375,6 +378,33 @@ func (r *reader) groupARN(in *instance, attr string, i, n int, b map[string]any)
 	return arnOf(ts[0])
 }
 
+// outsideGroups returns the plan's rule groups, and an opaque group
+// (stateful.RuleGroup.Opaque) for each stateful group policy spec
+// references by a known ARN the plan does not hold: an AWS managed group
+// (AWS does not publish its rules) or a customer group that exists
+// outside the plan. Its rules are unknown, so what they could decide is
+// Indeterminate; each such ARN gets a warning once.
+func (r *reader) outsideGroups(in *instance, spec aws.PolicySpec) []aws.RuleGroup {
+	groups := r.fw.groups
+	for _, ref := range spec.StatefulGroups {
+		if slices.ContainsFunc(r.fw.groups, func(g aws.RuleGroup) bool { return g.ARN() == ref.ARN }) ||
+			!strings.HasPrefix(ref.ARN, "arn:") {
+			continue
+		}
+		g := aws.OpaqueManagedGroup(ref.ARN, spec.RuleOrder)
+		if !aws.IsManagedRuleGroup(ref.ARN) {
+			g.Opaque = "the rules of rule group " + ref.ARN + ", which the plan does not hold (the group exists outside it)"
+		}
+		groups = append(slices.Clip(groups), aws.RuleGroup{Stateful: g})
+		if !r.fw.outside[ref.ARN] {
+			r.fw.outside[ref.ARN] = true
+			r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: firewall policy %s: stateful_rule_group_reference %s: the input lacks %s: connections the group could decide are indeterminate",
+				in.addr, spec.Name, ref.ARN, g.Opaque))
+		}
+	}
+	return groups
+}
+
 // readFirewall reads an aws_networkfirewall_firewall: its policy, built
 // with the plan's rule groups, and an endpoint per subnet mapping.
 func (r *reader) readFirewall(in *instance) {
@@ -398,7 +428,7 @@ func (r *reader) readFirewall(in *instance) {
 		return
 	}
 	if !r.fw.unread[policy] {
-		p, err := spec.Build(r.fw.groups)
+		p, err := spec.Build(r.outsideGroups(in, spec))
 		if err != nil {
 			r.fail(in, "firewall_policy_arn", policy, ErrInvalidPlan, "%v", err)
 			return

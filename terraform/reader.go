@@ -116,7 +116,7 @@ func newReader(file string, plan *tfjson.Plan, rep *Report) *reader {
 			computed: map[string][]string{}},
 		ext: extras{lists: map[string]*reach.PrefixList{}}, enis: map[string]*reach.Interface{},
 		tgw: tgws{gws: map[string]*tgwRec{}, rts: map[string]*reach.TGWRouteTable{}, atts: map[string]*reach.TGWAttachment{}, alias: map[string]string{}, quiet: map[string]bool{}},
-		fw:  fwState{policies: map[string]aws.PolicySpec{}, byARN: map[string]string{}, unread: map[string]bool{}}}
+		fw:  fwState{policies: map[string]aws.PolicySpec{}, byARN: map[string]string{}, unread: map[string]bool{}, outside: map[string]bool{}}}
 }
 
 // fail records an error about attribute path of instance in (nil: the

@@ -1,0 +1,70 @@
+package terraform_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/terraform"
+)
+
+// TestFirewallPolicyGroupOutsidePlan: a policy's stateful_rule_group_reference
+// to a group whose rules the plan does not hold, an AWS managed group
+// (AWS does not publish its rules) or a customer group that exists outside
+// the plan, by a known ARN, is an opaque group with a warning: the plan
+// loads, and what the group could decide is Indeterminate naming it. It
+// was refused as ErrInvalidPlan (audit tffw19 finding 4).
+func TestFirewallPolicyGroupOutsidePlan(t *testing.T) {
+	const (
+		managed = "arn:aws:network-firewall:eu-west-1:aws-managed:stateful-rulegroup/ThreatSignaturesMalwareActionOrder"
+		shared  = "arn:aws:network-firewall:eu-west-1:111122223333:stateful-rulegroup/shared"
+	)
+	for _, tc := range []struct {
+		name, arn string
+		expr      map[string]any // the reference's resource_arn in the configuration
+		missing   string
+	}{
+		{"an AWS managed group", managed, map[string]any{"constant_value": managed},
+			"the rules of AWS managed rule group " + managed + ", which AWS does not publish"},
+		{"a customer group outside the plan", shared, map[string]any{"references": []any{"var.shared_group_arn"}},
+			"the rules of rule group " + shared + ", which the plan does not hold (the group exists outside it)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			plan := fwEdit(t, firewallPlan(t), "aws_networkfirewall_firewall_policy.p", func(v, u, _, e map[string]any) {
+				fp := v["firewall_policy"].([]any)[0].(map[string]any)
+				fp["stateful_rule_group_reference"] = append(fp["stateful_rule_group_reference"].([]any), map[string]any{"resource_arn": tc.arn})
+				fu := u["firewall_policy"].([]any)[0].(map[string]any)
+				fu["stateful_rule_group_reference"] = []any{map[string]any{"resource_arn": true}, map[string]any{}}
+				cb := e["firewall_policy"].([]any)[0].(map[string]any)
+				cb["stateful_rule_group_reference"] = append(cb["stateful_rule_group_reference"].([]any), map[string]any{"resource_arn": tc.expr})
+			})
+			rep := &terraform.Report{}
+			m, err := terraform.Parse("plan.json", plan, rep)
+			require.NoError(t, err, "a valid plan: the group's rules are unknown, so what they could decide is undecided")
+			assert.Contains(t, strings.Join(rep.Warnings, "\n"), "stateful_rule_group_reference "+tc.arn+": the input lacks "+tc.missing)
+
+			// DEFAULT_ACTION_ORDER: the plan's group passes HTTPS for
+			// certain, and a pass beats whatever the other group drops
+			r, err := m.Check(tcp("198.51.100.7", "aws_instance.web", 443))
+			require.NoError(t, err)
+			assert.Equal(t, reach.Reachable, r.Outcome, r.Text())
+
+			// SSH: the plan's group drops it, but the other group may pass it
+			r, err = m.Check(tcp("198.51.100.7", "aws_instance.web", 22))
+			require.NoError(t, err)
+			require.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+			found := false
+			for _, h := range r.Forward {
+				if h.Kind == reach.KindFirewall && h.Verdict == flow.Indeterminate {
+					found = true
+					assert.Equal(t, tc.missing, h.Missing, r.Text())
+				}
+			}
+			assert.True(t, found, "the firewall's hop is Indeterminate: %s", r.Text())
+		})
+	}
+}
