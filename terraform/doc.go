@@ -223,7 +223,10 @@
 // or alert anything, so what it could decide is Indeterminate, the hop's
 // Missing naming the group, while under STRICT_ORDER a group of higher
 // priority that decides first keeps its answer; the stateful package doc
-// has the details). [Modelled] lists them. Every other resource
+// has the details; a firewall whose firewall_policy_arn is a known ARN of
+// no policy of the plan, one that exists outside it, gets a policy whose
+// stateless engine forwards everything to one such opaque group, with a
+// warning: what crosses it is Indeterminate). [Modelled] lists them. Every other resource
 // type, and every data source, is counted in [Report.Unmodelled], never an
 // error. The security groups such a resource names (an aws_lb's
 // security_groups, an aws_db_instance's vpc_security_group_ids, a Lambda

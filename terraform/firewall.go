@@ -11,6 +11,10 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/reachsim/reachsim/aws"
+	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateful"
+	"github.com/reachsim/reachsim/firewall/stateless"
+	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/reach"
 )
 
@@ -405,8 +409,20 @@ func (r *reader) outsideGroups(in *instance, spec aws.PolicySpec) []aws.RuleGrou
 	return groups
 }
 
+// outsidePolicy is the policy of ARN arn, which the plan does not hold
+// (it exists outside it): its stateless engine forwards every packet to
+// one opaque stateful group, so whatever it could decide (pass or drop,
+// stateless or stateful) is indeterminate, naming the policy.
+func outsidePolicy(arn string) firewall.Policy {
+	g := stateful.RuleGroup{ARN: arn, Opaque: "the rules of firewall policy " + arn + ", which the plan does not hold (the policy exists outside it)"}
+	return firewall.Policy{Name: arn, ARN: arn,
+		Stateless: stateless.Config{Default: stateless.DefaultAction{Action: flow.Forward}, FragmentDefault: stateless.DefaultAction{Action: flow.Forward}},
+		Stateful:  stateful.Config{Groups: []stateful.GroupRef{{Priority: 1, Group: g}}}}
+}
+
 // readFirewall reads an aws_networkfirewall_firewall: its policy, built
-// with the plan's rule groups, and an endpoint per subnet mapping.
+// with the plan's rule groups (one outside the plan: outsidePolicy), and
+// an endpoint per subnet mapping.
 func (r *reader) readFirewall(in *instance) {
 	f := reach.Firewall{ID: in.id}
 	f.Name, _ = r.str(in, "name", false)
@@ -423,11 +439,14 @@ func (r *reader) readFirewall(in *instance) {
 	spec, ok := r.fw.policies[policy]
 	// a policy refused already (a value known only after apply): the
 	// firewall keeps its endpoints, for the routes, without a policy
-	if !ok && !r.fw.unread[policy] {
+	switch {
+	case !ok && !r.fw.unread[policy] && strings.HasPrefix(policy, "arn:"):
+		f.Policy = outsidePolicy(policy)
+		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: firewall policy %s is not in the plan (it exists outside it): what the firewall decides is indeterminate", in.addr, policy))
+	case !ok && !r.fw.unread[policy]:
 		r.fail(in, "firewall_policy_arn", policy, ErrInvalidPlan, "no firewall policy of the plan")
 		return
-	}
-	if !r.fw.unread[policy] {
+	case !r.fw.unread[policy]:
 		p, err := spec.Build(r.outsideGroups(in, spec))
 		if err != nil {
 			r.fail(in, "firewall_policy_arn", policy, ErrInvalidPlan, "%v", err)

@@ -68,3 +68,27 @@ func TestFirewallPolicyGroupOutsidePlan(t *testing.T) {
 		})
 	}
 }
+
+// TestFirewallPolicyOutsidePlan: a firewall whose firewall_policy_arn is a
+// known ARN the plan does not hold (a policy that exists outside it) was
+// refused as ErrInvalidPlan; it now loads with a warning, its policy one
+// whose rules are unknown: what crosses the firewall is Indeterminate,
+// naming the policy, and what does not cross it is answered as before.
+func TestFirewallPolicyOutsidePlan(t *testing.T) {
+	const arn = "arn:aws:network-firewall:eu-west-1:111122223333:firewall-policy/shared"
+	plan := fwEdit(t, firewallPlan(t), "aws_networkfirewall_firewall.fw", func(v, u, _, e map[string]any) {
+		v["firewall_policy_arn"] = arn
+		delete(u, "firewall_policy_arn")
+		e["firewall_policy_arn"] = map[string]any{"references": []any{"var.shared_policy_arn"}}
+	})
+	rep := &terraform.Report{}
+	m, err := terraform.Parse("plan.json", plan, rep)
+	require.NoError(t, err)
+	assert.Contains(t, strings.Join(rep.Warnings, "\n"), "firewall policy "+arn+" is not in the plan")
+	for _, port := range []uint16{443, 22} {
+		r, err := m.Check(tcp("198.51.100.7", "aws_instance.web", port))
+		require.NoError(t, err)
+		assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+		assert.Contains(t, r.Text(), "the rules of firewall policy "+arn+", which the plan does not hold")
+	}
+}
