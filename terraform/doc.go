@@ -215,7 +215,10 @@
 // ("aws_networkfirewall_rule_group.web:
 // rule_group[0].rules_source[0].rules_string"), never read as absent;
 // a policy reference's resource_arn known only after apply resolves by
-// reference; a stateful_rule_group_reference whose resource_arn is known
+// reference (the planned block paired with its configuration by
+// priority, by place when the blocks have none, or, when a priority comes
+// from a variable, by elimination: the one such block and the one
+// reference to a rule group of the plan); a stateful_rule_group_reference whose resource_arn is known
 // and names no rule group of the plan, an AWS managed group (an ARN with
 // ":aws-managed:", whose rules AWS does not publish) or a customer group
 // that exists outside the plan, is an opaque group

@@ -369,6 +369,9 @@ func (r *reader) groupARN(in *instance, attr string, i, n int, b map[string]any)
 			cfg = c
 		}
 	}
+	if cfg == nil {
+		cfg = onlyUnknownPair(in, attr, blocksCfg)
+	}
 	path := fmt.Sprintf("firewall_policy[0].%s[%d].resource_arn", attr, i)
 	if cfg == nil || cfg["resource_arn"] == nil || cfg["resource_arn"].ExpressionData == nil {
 		r.fail(in, path, "", ErrUnknownValue, "no reference in the configuration names the rule group")
@@ -380,6 +383,35 @@ func (r *reader) groupARN(in *instance, attr string, i, n int, b map[string]any)
 		return ""
 	}
 	return arnOf(ts[0])
+}
+
+// onlyUnknownPair pairs by elimination where priorities cannot (one
+// computed from a variable has no constant value): when one block of
+// attr in the plan has its resource_arn known only after apply and one
+// block of the configuration names a rule group of the plan by reference,
+// they are the same block; nil otherwise.
+func onlyUnknownPair(in *instance, attr string, blocksCfg []map[string]*tfjson.Expression) map[string]*tfjson.Expression {
+	planned := 0
+	for _, fp := range listOf(in.values["firewall_policy"]) {
+		for _, b := range listOf(fp[attr]) {
+			if s, _ := b["resource_arn"].(string); s == "" {
+				planned++
+			}
+		}
+	}
+	var only map[string]*tfjson.Expression
+	byRef := 0
+	for _, c := range blocksCfg {
+		if e := c["resource_arn"]; e != nil && e.ExpressionData != nil &&
+			slices.ContainsFunc(e.References, func(ref string) bool { return strings.Contains(ref, "aws_networkfirewall_rule_group.") }) {
+			only = c
+			byRef++
+		}
+	}
+	if planned != 1 || byRef != 1 {
+		return nil
+	}
+	return only
 }
 
 // outsideGroups returns the plan's rule groups, and an opaque group

@@ -92,3 +92,46 @@ func TestFirewallPolicyOutsidePlan(t *testing.T) {
 		assert.Contains(t, r.Text(), "the rules of firewall policy "+arn+", which the plan does not hold")
 	}
 }
+
+// TestRuleGroupReferencePriorityFromVariable: a policy's rule group
+// reference whose priority comes from a variable has no constant value in
+// the configuration, so the planned block (a set element, in no
+// configuration order) could not be paired with it and the plan was
+// refused; with one block whose group's ARN is known only after apply and
+// one configured reference to a rule group of the plan, they pair by
+// elimination. Two such blocks stay refused: which group has which
+// priority is not in the plan.
+func TestRuleGroupReferencePriorityFromVariable(t *testing.T) {
+	stateless := map[string]any{"stateless_rules_and_custom_actions": []any{map[string]any{"stateless_rule": []any{map[string]any{"priority": 1,
+		"rule_definition": []any{map[string]any{"actions": []any{"aws:drop"}, "match_attributes": []any{map[string]any{
+			"protocols": []any{6}, "destination_port": []any{map[string]any{"from_port": 22, "to_port": 22}},
+			"destination": []any{map[string]any{"address_definition": "10.0.1.0/24"}}}}}}}}}}}
+	base := firewallPlanWith(t, "STATELESS", map[string]any{"rules_source": []any{stateless}})
+	byVar := func(two bool) []byte {
+		return fwEdit(t, base, "aws_networkfirewall_firewall_policy.p", func(v, u, _, e map[string]any) {
+			refs := e["firewall_policy"].([]any)[0].(map[string]any)["stateless_rule_group_reference"].([]any)
+			refs[0].(map[string]any)["priority"] = map[string]any{"references": []any{"var.p"}}
+			if two {
+				fp := v["firewall_policy"].([]any)[0].(map[string]any)
+				fp["stateless_rule_group_reference"] = append(fp["stateless_rule_group_reference"].([]any), map[string]any{"priority": 2})
+				fu := u["firewall_policy"].([]any)[0].(map[string]any)
+				fu["stateless_rule_group_reference"] = append(fu["stateless_rule_group_reference"].([]any), map[string]any{"resource_arn": true})
+				refs = append(refs, map[string]any{"priority": map[string]any{"references": []any{"var.q"}},
+					"resource_arn": map[string]any{"references": []any{"aws_networkfirewall_rule_group.web.arn", "aws_networkfirewall_rule_group.web"}}})
+				e["firewall_policy"].([]any)[0].(map[string]any)["stateless_rule_group_reference"] = refs
+			}
+		})
+	}
+	m, err := terraform.Parse("plan.json", byVar(false), nil)
+	require.NoError(t, err)
+	r, err := m.Check(tcp("198.51.100.7", "aws_instance.web", 443))
+	require.NoError(t, err)
+	assert.Equal(t, reach.Reachable, r.Outcome, r.Text())
+	r, err = m.Check(tcp("198.51.100.7", "aws_instance.web", 22))
+	require.NoError(t, err)
+	assert.Contains(t, r.Codes(), reach.FirewallDrop, r.Text())
+
+	_, err = terraform.Parse("plan.json", byVar(true), nil)
+	require.ErrorIs(t, err, terraform.ErrUnknownValue)
+	assert.Contains(t, err.Error(), "no reference in the configuration names the rule group")
+}
