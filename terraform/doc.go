@@ -198,8 +198,11 @@
 // either way: the owner may accept it outside the plan; see
 // tgw_attachments.go) and AWS Network Firewall
 // (aws_networkfirewall_rule_group with rules_string, stateful_rule,
-// rules_source_list, stateless_rules_and_custom_actions and
-// rule_variables; aws_networkfirewall_firewall_policy, whose
+// rules_source_list, stateless_rules_and_custom_actions,
+// rule_variables and reference_sets, whose reference_arn naming a managed
+// prefix list of the plan, by its ARN or, known only after apply, by a
+// reference (the block paired by its key), stands for that list's
+// entries; aws_networkfirewall_firewall_policy, whose
 // tls_inspection_configuration_arn, known or known only after apply, is
 // kept with a warning and leaves TCP sessions through it indeterminate
 // as package firewall says;

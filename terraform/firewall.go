@@ -132,8 +132,10 @@ func (r *reader) readFWRuleGroup(in *instance) {
 		r.fw.unread[arn] = true
 		return
 	}
-	// rule_group is what the provider last read when rules is set
-	if rules == "" && r.failUnknown(in, "rule_group", func(string) bool { return false }) {
+	// rule_group is what the provider last read when rules is set; an IP
+	// set reference to a prefix list of the plan resolves by reference
+	refs := r.referenceSets(in)
+	if rules == "" && r.failUnknown(in, "rule_group", func(p string) bool { return refs.resolved[p] }) {
 		r.fw.unread[arn] = true
 		return
 	}
@@ -157,14 +159,12 @@ func (r *reader) readFWRuleGroup(in *instance) {
 		}
 		g["RuleVariables"] = vars
 	}
-	if rs := first(rg["reference_sets"]); rs != nil {
-		refs := map[string]any{}
-		bs, _ := blocks(rs["ip_set_references"])
-		for _, b := range bs {
-			key, _ := b["key"].(string)
-			refs[key] = map[string]any{"ReferenceArn": first(b["ip_set_reference"])["reference_arn"]}
+	if len(refs.arns) > 0 {
+		sets := map[string]any{}
+		for key, arn := range refs.arns {
+			sets[key] = map[string]any{"ReferenceArn": arn}
 		}
-		g["ReferenceSets"] = map[string]any{"IPSetReferences": refs}
+		g["ReferenceSets"] = map[string]any{"IPSetReferences": sets}
 	}
 	if rules != "" {
 		g["RulesSource"] = map[string]any{"RulesString": rules}
@@ -181,6 +181,85 @@ func (r *reader) readFWRuleGroup(in *instance) {
 	}
 	r.fw.groups = append(r.fw.groups, group)
 	r.fw.byARN[arn] = arn
+}
+
+// refSets is what referenceSets reads of a rule group's IP set
+// references: per key, the ARN to resolve (a prefix list of the plan by
+// its model ID), and the paths of the reference_arn values known only
+// after apply that a reference resolved.
+type refSets struct {
+	arns     map[string]any
+	resolved map[string]bool
+}
+
+// referenceSets reads rule_group.reference_sets of rule group in. A
+// reference_arn that names a managed prefix list of the plan, by its
+// known ARN (or ID) or, known only after apply, by the configuration's
+// reference to it (the block paired by its key), stands for that list's
+// model ID, which the model resolves to its entries; any other ARN is
+// kept as it is (a list outside the plan, a resource group).
+func (r *reader) referenceSets(in *instance) refSets {
+	out := refSets{arns: map[string]any{}, resolved: map[string]bool{}}
+	rs := first(first(in.values["rule_group"])["reference_sets"])
+	bs, _ := blocks(rs["ip_set_references"])
+	cfg := nestedCfg(in, "rule_group", "reference_sets", "ip_set_references")
+	for i, b := range bs {
+		key, _ := b["key"].(string)
+		arn, _ := first(b["ip_set_reference"])["reference_arn"].(string)
+		if arn != "" {
+			out.arns[key] = arn
+			id := arn[strings.LastIndex(arn, "/")+1:]
+			if t := r.byID[id]; t != nil && (t.typ == "aws_ec2_managed_prefix_list" || t.typ == "data.aws_ec2_managed_prefix_list") {
+				out.arns[key] = t.id
+			}
+			continue
+		}
+		for _, c := range cfg {
+			k := c["key"]
+			if k == nil || k.ExpressionData == nil || k.ConstantValue != key {
+				continue
+			}
+			ref := nestedExpr(c, "ip_set_reference", "reference_arn")
+			if ref == nil {
+				continue
+			}
+			if ts, open := r.targets(in, ref.References, "aws_ec2_managed_prefix_list", "data.aws_ec2_managed_prefix_list"); len(ts) == 1 && !open {
+				out.arns[key] = ts[0].id
+				out.resolved[fmt.Sprintf("rule_group[0].reference_sets[0].ip_set_references[%d].ip_set_reference[0].reference_arn", i)] = true
+			}
+		}
+	}
+	return out
+}
+
+// nestedCfg returns the configuration's blocks of in at the path of
+// nested block attributes (each the first block of its parent but the
+// last), nil when the configuration has none.
+func nestedCfg(in *instance, path ...string) []map[string]*tfjson.Expression {
+	if in.cfg == nil {
+		return nil
+	}
+	e := in.cfg.Expressions[path[0]]
+	for _, attr := range path[1:] {
+		if e == nil || len(e.NestedBlocks) == 0 {
+			return nil
+		}
+		e = e.NestedBlocks[0][attr]
+	}
+	if e == nil {
+		return nil
+	}
+	return e.NestedBlocks
+}
+
+// nestedExpr returns the expression attr of the first block of block
+// attribute blockAttr of c, nil when there is none.
+func nestedExpr(c map[string]*tfjson.Expression, blockAttr, attr string) *tfjson.Expression {
+	b := c[blockAttr]
+	if b == nil || len(b.NestedBlocks) == 0 {
+		return nil
+	}
+	return b.NestedBlocks[0][attr]
 }
 
 // rulesSource writes a rules_source block as the API's RulesSource.
