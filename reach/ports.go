@@ -1,6 +1,7 @@
 package reach
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -467,13 +468,20 @@ func (m *Model) icmpPortsByType(r *PortsResult, f flow.Flow, src *ifaceInfo, pat
 	return nil
 }
 
-// addICMP adds codes cr of type t to cs, kept in type order.
+// addICMP adds codes cr of type t to cs, kept in type order with one
+// entry a type: the callers meet the types of an atom once per code atom,
+// so a type comes back after others.
 func addICMP(cs []ICMPCodes, t uint8, cr flow.Range[uint8]) []ICMPCodes {
 	if n := len(cs); n > 0 && cs[n-1].Type == t {
 		cs[n-1].Codes = cs[n-1].Codes.Union(flow.SetOf(cr))
 		return cs
 	}
-	return append(cs, ICMPCodes{Type: t, Codes: flow.SetOf(cr)})
+	i, found := slices.BinarySearchFunc(cs, t, func(c ICMPCodes, t uint8) int { return cmp.Compare(c.Type, t) })
+	if found {
+		cs[i].Codes = cs[i].Codes.Union(flow.SetOf(cr))
+		return cs
+	}
+	return slices.Insert(cs, i, ICMPCodes{Type: t, Codes: flow.SetOf(cr)})
 }
 
 // cutSet gathers, per hop of the discovery's path, what the atoms' walks
