@@ -94,8 +94,10 @@ type ClientPorts struct {
 	Range nacl.NamedRange `json:"-"`
 	Name  string          `json:"name"`
 	Ports flow.PortSet    `json:"client_ports"`
-	// Open: the destination ports reachable from every client port of
-	// the range; Partly: from some of them only.
+	// Open: the destination ports reachable for certain from every
+	// client port of the range; Partly: from some of them only. A port
+	// the input leaves open is in neither: [PortsResult].Indeterminate
+	// names those from ClientPort, and the range's are not told apart.
 	Open   flow.PortSet `json:"open"`
 	Partly flow.PortSet `json:"partly"`
 }

@@ -50,7 +50,12 @@ func (r *PortsResult) String() string {
 		}
 	}
 	if len(r.Clients) > 0 {
-		b.WriteString("by client-port range:\n")
+		if r.Indeterminate.IsEmpty() {
+			b.WriteString("by client-port range:\n")
+		} else {
+			// a range's line names the ports open for certain only
+			b.WriteString("by client-port range (open for certain; the indeterminate ports are not told apart by range):\n")
+		}
 		for _, c := range r.Clients {
 			fmt.Fprintf(&b, "  %s %s: %s", textsafe.String(c.Name), c.Ports, c.Open)
 			if !c.Partly.IsEmpty() {

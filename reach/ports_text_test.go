@@ -160,3 +160,27 @@ func TestSourcesResultString(t *testing.T) {
 	hand.Internet, hand.InternetIndeterminate = nil, []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}
 	assert.Contains(t, hand.String(), "interfaces: none\n  internet: none\n  internet, indeterminate: 192.0.2.0/24\n")
 }
+
+// TestPortsTextRangeLinesSayCertain: a client-port range's line names the
+// ports open for certain from it; where some ports are indeterminate (the
+// demo's HTTPS egress without a domain), the header says the range lines
+// do not tell those apart, so "none" does not read as nothing working
+// (audit sets19 finding 2).
+func TestPortsTextRangeLinesSayCertain(t *testing.T) {
+	m, err := sample.ThreeTierDesign().Builder().Build()
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		from, to string
+		hedged   bool
+	}{
+		{"web-1", "93.184.216.34", true}, // TLS and HTTP ports left open by the domain allowlist
+		{"198.51.100.7", "web-1", false}, // every port decided
+	} {
+		p, err := m.Ports(reach.PortsQuery{From: tc.from, To: tc.to, Protocol: flow.TCP})
+		require.NoError(t, err)
+		require.Equal(t, tc.hedged, !p.Indeterminate.IsEmpty(), "%s", p)
+		text := p.String()
+		assert.Equal(t, tc.hedged, strings.Contains(text, "by client-port range (open for certain; the indeterminate ports are not told apart by range):"), text)
+		assert.Equal(t, !tc.hedged, strings.Contains(text, "by client-port range:\n"), text)
+	}
+}
