@@ -56,7 +56,10 @@ func TestAuditAgreesWithSources(t *testing.T) {
 	stats := map[reach.Exposure]int{}
 	for seed := range uint64(designs) {
 		rng := rand.New(rand.NewPCG(seed, 91))
-		m, err := riskyDesign(rng).Builder().Build()
+		d := riskyDesign(rng)
+		// firewall rules of flow:, itype/icode, server-first ports, domain rules; app-layer defaults; opaque groups
+		fwSpice(rand.New(rand.NewPCG(seed, 0xf15)), d)
+		m, err := d.Builder().Build()
 		require.NoError(t, err, "seed %d", seed)
 		a, err := m.Audit(reach.AuditOptions{})
 		require.NoError(t, err, "seed %d", seed)

@@ -28,6 +28,8 @@ func TestMatrixAgreesWithVerdict(t *testing.T) {
 		rng := rand.New(rand.NewPCG(seed, 90))
 		g := randomWalkDesign(rng)
 		spice(rng, g.d)
+		// firewall rules of flow:, itype/icode, server-first ports, domain rules; app-layer defaults; opaque groups
+		fwSpice(rand.New(rand.NewPCG(seed, 0xf15)), g.d)
 		if seed%2 == 1 { // public blocks routed to a VPN: they may come in privately
 			vpnRoutes(rand.New(rand.NewPCG(seed, 0x7e9)), g.d)
 		}
@@ -102,6 +104,8 @@ func TestMatrixFastAgreesWithReference(t *testing.T) {
 			d = riskyDesign(rng)
 		}
 		addGroups(rng, d)
+		// firewall rules of flow:, itype/icode, server-first ports, domain rules; app-layer defaults; opaque groups
+		fwSpice(rand.New(rand.NewPCG(seed, 0xf15)), d)
 		if seed%4 == 2 { // public blocks routed to a VPN: they may come in privately
 			vpnRoutes(rand.New(rand.NewPCG(seed, 0x7e9)), d)
 		}

@@ -62,6 +62,8 @@ func TestPortsAgreesWithVerdict(t *testing.T) {
 		rng := rand.New(rand.NewPCG(seed, 77))
 		g := randomWalkDesign(rng)
 		spice(rng, g.d)
+		// firewall rules of flow:, itype/icode, server-first ports, domain rules; app-layer defaults; opaque groups
+		fwSpice(rand.New(rand.NewPCG(seed, 0xf15)), g.d)
 		if seed%3 == 2 {
 			g.delegate() // prefixes delegated to interfaces: their addresses as ends
 		}
@@ -139,6 +141,8 @@ func TestSourcesAgreesWithVerdict(t *testing.T) {
 		rng := rand.New(rand.NewPCG(seed, 78))
 		g := randomWalkDesign(rng)
 		spice(rng, g.d)
+		// firewall rules of flow:, itype/icode, server-first ports, domain rules; app-layer defaults; opaque groups
+		fwSpice(rand.New(rand.NewPCG(seed, 0xf15)), g.d)
 		if seed%2 == 1 { // rules by a group or a prefix list the input lacks: answers it leaves open
 			spiceMore(rng, g.d)
 			for i := range g.d.Groups {
@@ -265,6 +269,8 @@ func TestSourcesFromTheInternet(t *testing.T) {
 	for seed := range uint64(designs) {
 		rng := rand.New(rand.NewPCG(seed, 79))
 		d := publicDesign(rng)
+		// firewall rules of flow:, itype/icode, server-first ports, domain rules; app-layer defaults; opaque groups
+		fwSpice(rand.New(rand.NewPCG(seed, 0xf15)), d)
 		if seed%3 == 2 { // the firewall drops a list whose entries the input lacks, or web-1 admits it
 			if rng.IntN(2) == 0 {
 				g := &d.Firewalls[0].Policy.Stateful.Groups[0].Group

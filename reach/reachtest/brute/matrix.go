@@ -49,8 +49,11 @@ func CellOutcome(c reach.Cell, q reach.Query) reach.Outcome {
 }
 
 // SessionsToCheck is the sessions a brute-force check of a cell tries:
-// 60 tcp and 60 udp ports (the edges of the cell's sets first), a few
-// ICMP messages (echo request and reply among them) and other protocols.
+// 60 tcp and 60 udp ports (the edges of the cell's sets first), ICMP
+// messages (codes 0-5 of three types filters commonly name or the cell
+// holds, and of a random type; the first and last code of each of the
+// cell's code runs; echo request and reply; a few at random) and other
+// protocols.
 func SessionsToCheck(rng *rand.Rand, c reach.Cell) []reach.Query {
 	var out []reach.Query
 	for _, proto := range []flow.Protocol{flow.TCP, flow.UDP} {
@@ -66,11 +69,29 @@ func SessionsToCheck(rng *rand.Rand, c reach.Cell) []reach.Query {
 			out = append(out, reach.Query{Protocol: proto, Port: p})
 		}
 	}
-	for range 12 {
-		out = append(out, reach.Query{Protocol: flow.ICMP, ICMP: &reach.ICMPMessage{Type: uint8(rng.IntN(256)), Code: uint8(rng.IntN(4))}})
+	// Codes 0-5 of a few types: of those filters commonly name (and
+	// the cell's own, whose code runs may have been cut), and of a random
+	// one; the types take turns across the cells.
+	types := slices.Clone(namedICMPTypes)
+	for _, ic := range append(c.Allowed.ICMP, c.Indeterminate.ICMP...) {
+		if !slices.Contains(types, ic.Type) {
+			types = append(types, ic.Type)
+		}
+	}
+	rng.Shuffle(len(types), func(i, j int) { types[i], types[j] = types[j], types[i] })
+	for _, ty := range append(types[:min(3, len(types))], uint8(rng.IntN(256))) {
+		for code := range uint8(6) {
+			out = append(out, reach.Query{Protocol: flow.ICMP, ICMP: &reach.ICMPMessage{Type: ty, Code: code}})
+		}
+	}
+	for range 4 {
+		out = append(out, reach.Query{Protocol: flow.ICMP, ICMP: &reach.ICMPMessage{Type: uint8(rng.IntN(256)), Code: uint8(rng.IntN(256))}})
 	}
 	for _, ic := range append(c.Allowed.ICMP, c.Indeterminate.ICMP...) {
-		out = append(out, reach.Query{Protocol: flow.ICMP, ICMP: &reach.ICMPMessage{Type: ic.Type, Code: ic.Codes.Ranges()[0].Lo}})
+		for _, r := range ic.Codes.Ranges() {
+			out = append(out, reach.Query{Protocol: flow.ICMP, ICMP: &reach.ICMPMessage{Type: ic.Type, Code: r.Lo}},
+				reach.Query{Protocol: flow.ICMP, ICMP: &reach.ICMPMessage{Type: ic.Type, Code: r.Hi}})
+		}
 	}
 	out = append(out, reach.Query{Protocol: flow.ICMP, ICMP: &reach.ICMPMessage{Type: 8}}, reach.Query{Protocol: flow.ICMP, ICMP: &reach.ICMPMessage{Type: 0}})
 	for _, p := range []flow.Protocol{47, 50, flow.Protocol(1 + rng.IntN(255))} {
@@ -80,6 +101,14 @@ func SessionsToCheck(rng *rand.Rand, c reach.Cell) []reach.Query {
 	}
 	return out
 }
+
+// namedICMPTypes are the ICMP types (for IPv4 and for IPv6) filters
+// commonly name: echo reply and request, destination unreachable (its
+// code 4 the path-MTU message), source quench, redirect, time exceeded,
+// parameter problem, timestamp; ICMPv6's destination unreachable, packet
+// too big, time exceeded, parameter problem, echo request and reply,
+// neighbour solicitation and advertisement.
+var namedICMPTypes = []uint8{0, 3, 4, 5, 8, 11, 12, 13, 1, 2, 128, 129, 135, 136}
 
 // internetSources and internetSources6 are the internet addresses a
 // matrix check sends from and to.
