@@ -58,7 +58,7 @@ var engineRules = []string{
 func fwSpice(rng *rand.Rand, d *sample.Design) {
 	for i := range d.Firewalls {
 		p := &d.Firewalls[i].Policy.Stateful
-		if rng.IntN(3) == 0 {
+		if rng.IntN(2) == 0 {
 			for k := range p.Groups {
 				g := &p.Groups[k].Group
 				if g.RulesString == "" {

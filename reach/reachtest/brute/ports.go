@@ -35,10 +35,13 @@ func sorted(seen map[uint16]bool) []uint16 {
 }
 
 // PortsToCheck is the ports a brute-force check tries: every edge of the
-// sets and its neighbours, a few well-known ports, and 200 random ones,
-// in random order.
+// sets and its neighbours, a few well-known ports (those whose server
+// speaks first, 21, 25, 110, 143 and 5900, and SSH's 22, which Network
+// Firewall's established defaults tell apart), and 200 random ones, in
+// random order.
 func PortsToCheck(rng *rand.Rand, sets ...flow.PortSet) []uint16 {
-	seen := map[uint16]bool{1: true, 65535: true, 25: true, reach.DefaultSourcePort: true}
+	seen := map[uint16]bool{1: true, 65535: true, 21: true, 22: true, 25: true, 53: true, 80: true, 110: true, 143: true, 443: true,
+		5900: true, reach.DefaultSourcePort: true}
 	edges(seen, sets...)
 	for range 200 {
 		seen[uint16(1+rng.IntN(65535))] = true
