@@ -3,9 +3,12 @@ package reach_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"net/netip"
 	"strings"
 
 	"github.com/reachsim/reachsim/firewall/stateful"
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/sample"
 )
 
@@ -88,5 +91,28 @@ func fwSpice(rng *rand.Rand, d *sample.Design) {
 			p.Groups = append(p.Groups, stateful.GroupRef{Priority: []int{5, 15, 40}[rng.IntN(3)], Group: stateful.RuleGroup{
 				Name: "managed-threats", RuleOrder: p.Order, Opaque: "the rules of managed-threats, an AWS managed group the input does not hold"}})
 		}
+	}
+}
+
+// icmpCodeEntries puts, in about half of d's network ACLs that allow
+// everything first (rule 100, as AWS's default), an entry ahead naming
+// one ICMP code: AWS's usual path-MTU entry (allow type 3 code 4) or a
+// denied redirect (type 5 code 1). Each cuts the ICMP code space, which
+// the set answers must keep whole per type (a Matrix cell lost every code
+// run of a type but the last: audit sets19).
+func icmpCodeEntries(rng *rand.Rand, d *sample.Design) {
+	for i := range d.ACLs {
+		a := &d.ACLs[i]
+		if len(a.Entries) == 0 || a.Entries[0].Number != 100 || a.Entries[0].Protocol != flow.AllProtocols || rng.IntN(2) == 0 {
+			continue
+		}
+		e := nacl.Entry{Number: 50, Action: flow.Pass, Direction: flow.Inbound, Protocol: flow.ICMP, ICMPType: 3, ICMPCode: 4, CIDR: netip.MustParsePrefix("0.0.0.0/0")}
+		if rng.IntN(3) == 0 {
+			e.Action, e.ICMPType, e.ICMPCode = flow.Drop, 5, 1
+		}
+		if rng.IntN(2) == 0 {
+			e.Direction = flow.Outbound
+		}
+		a.Entries = append([]nacl.Entry{e}, a.Entries...)
 	}
 }

@@ -30,6 +30,7 @@ func TestMatrixAgreesWithVerdict(t *testing.T) {
 		spice(rng, g.d)
 		// firewall rules of flow:, itype/icode, server-first ports, domain rules; app-layer defaults; opaque groups
 		fwSpice(rand.New(rand.NewPCG(seed, 0xf15)), g.d)
+		icmpCodeEntries(rand.New(rand.NewPCG(seed, 0x1c)), g.d)
 		if seed%2 == 1 { // public blocks routed to a VPN: they may come in privately
 			vpnRoutes(rand.New(rand.NewPCG(seed, 0x7e9)), g.d)
 		}
@@ -106,6 +107,7 @@ func TestMatrixFastAgreesWithReference(t *testing.T) {
 		addGroups(rng, d)
 		// firewall rules of flow:, itype/icode, server-first ports, domain rules; app-layer defaults; opaque groups
 		fwSpice(rand.New(rand.NewPCG(seed, 0xf15)), d)
+		icmpCodeEntries(rand.New(rand.NewPCG(seed, 0x1c)), d)
 		if seed%4 == 2 { // public blocks routed to a VPN: they may come in privately
 			vpnRoutes(rand.New(rand.NewPCG(seed, 0x7e9)), d)
 		}

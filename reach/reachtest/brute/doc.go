@@ -27,7 +27,8 @@
 // edges of the answer's blocks, beside the design's public addresses and
 // at random (an internet address is a global unicast one, not private,
 // not shared 100.64.0.0/10 and not held by the design: [InternetHost]),
-// and for the matrix, sessions at the edges of each cell's sets, a few
-// ICMP messages and other protocols. Options.Few checks fewer values (for
+// and for the matrix, sessions at the edges of each cell's sets, ICMP
+// codes 0-5 of types filters commonly name and of random ones, the ends of
+// each cell's ICMP code runs, and other protocols. Options.Few checks fewer values (for
 // the race detector).
 package brute

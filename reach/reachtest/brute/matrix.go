@@ -1,6 +1,7 @@
 package brute
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"net/netip"
 	"slices"
@@ -35,6 +36,15 @@ func holds(t reach.Traffic, q reach.Query) bool {
 		return icmpHas(t.ICMP, q.ICMP.Type, q.ICMP.Code)
 	}
 	return t.Other.Contains(uint8(q.Protocol))
+}
+
+// icmpOf is q's ICMP message for a failure's text ("" for none): the
+// query prints only its pointer.
+func icmpOf(q reach.Query) string {
+	if q.ICMP == nil {
+		return ""
+	}
+	return fmt.Sprintf(" (icmp type %d code %d)", q.ICMP.Type, q.ICMP.Code)
 }
 
 // CellOutcome is what a cell says of one session.
@@ -220,10 +230,10 @@ func CheckMatrix(t testing.TB, rng *rand.Rand, m *reach.Model, mx *reach.Matrix,
 				switch {
 				case a.Name == reach.InternetNode || b.Name == reach.InternetNode:
 					if got != reach.Unreachable {
-						require.NotEqual(t, reach.Unreachable, CellOutcome(c, q), "%s: %s -> %s: %+v is %s but not in the cell %s", msg, from, to, q, got, c.Allowed)
+						require.NotEqual(t, reach.Unreachable, CellOutcome(c, q), "%s: %s -> %s: %+v%s is %s but not in the cell %s", msg, from, to, q, icmpOf(q), got, c.Allowed)
 					}
 				default:
-					require.Equal(t, CellOutcome(c, q), got, "%s: %s -> %s (%s -> %s): %+v; cell %s", msg, from, to, a.Name, b.Name, q, c.Allowed)
+					require.Equal(t, CellOutcome(c, q), got, "%s: %s -> %s (%s -> %s): %+v%s; cell %s; indeterminate %s", msg, from, to, a.Name, b.Name, q, icmpOf(q), c.Allowed, c.Indeterminate)
 				}
 			}
 			if b.Name != reach.InternetNode && a.Name == reach.InternetNode {
