@@ -55,14 +55,7 @@ func TestDeletedRuleDuplicatesKept(t *testing.T) {
 			rs = append(rs, publicWeb())
 			var before map[string]map[string]any
 			if tc.updated {
-				before = map[string]map[string]any{owner: {"tags": map[string]any{"old": "x"}}}
-				for _, r := range rs {
-					if r.typ+"."+r.name == owner {
-						for k, v := range r.values {
-							before[owner][k] = v
-						}
-					}
-				}
+				before = map[string]map[string]any{owner: updatedBefore(rs, owner)}
 				if tc.lacked {
 					before[owner]["ingress"] = []any{}
 				}

@@ -64,14 +64,7 @@ func TestReplacedSameEntryTakesInlinePlace(t *testing.T) {
 			owner := map[string]string{"acl": "aws_default_network_acl.main", "route": "aws_default_route_table.main"}[tc.owner]
 			var before map[string]map[string]any
 			if tc.updated {
-				before = map[string]map[string]any{owner: {"tags": map[string]any{"old": "x"}}}
-				for _, r := range rs {
-					if r.typ+"."+r.name == owner {
-						for k, v := range r.values {
-							before[owner][k] = v
-						}
-					}
-				}
+				before = map[string]map[string]any{owner: updatedBefore(rs, owner)}
 				if tc.lacked {
 					before[owner][map[string]string{"acl": "ingress", "route": "route"}[tc.owner]] = []any{}
 				}

@@ -82,10 +82,7 @@ func TestOwnerUpdateBesideDeletedRule(t *testing.T) {
 			}
 			rs = append(rs, publicWeb())
 			owner := rs[i].typ + "." + rs[i].name
-			before := map[string]any{"tags": map[string]any{"old": "x"}}
-			for k, v := range rs[i].values {
-				before[k] = v
-			}
+			before := updatedBefore(rs, owner)
 			before[attr] = tc.before
 			if tc.egressBefore != nil {
 				before["egress"] = tc.egressBefore
@@ -129,10 +126,7 @@ func TestACLUpdateAndRuleDeleteBothDeleteAnEntry(t *testing.T) {
 			rs[3].values["ingress"] = tc.after
 			rs = append(rs, publicWeb())
 			owner := rs[3].typ + "." + rs[3].name
-			before := map[string]any{"tags": map[string]any{"old": "x"}}
-			for k, v := range rs[3].values {
-				before[k] = v
-			}
+			before := updatedBefore(rs, owner)
 			before["ingress"] = tc.before
 			_, err := terraform.Parse("plan.json", changePlan(t, map[string]map[string]any{owner: before}, nil, []planRes{aclRule(90, 22, false)}, rs...), &terraform.Report{})
 			if !tc.refused {

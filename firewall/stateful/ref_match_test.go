@@ -347,24 +347,13 @@ func (e *refEngine) evaluateEitherApp(s Session) (Decision, bool) {
 	if !ok1 || !ok2 {
 		return dt, false
 	}
-	denies := func(d Decision) uint8 {
-		switch {
-		case d.Verdict == flow.Allow:
-			return 0
-		case d.Verdict == flow.Indeterminate && d.legs != 0:
-			return d.legs
-		case d.Stage.ToServer():
-			return legToServer
-		}
-		return legToClient
-	}
 	why := fmt.Sprintf("which application protocol the session on tcp/%d speaks: TLS or HTTP", s.Flow.Dst.Port())
 	u := Unknown{Stage: DataToServer, Keyword: UnknownAppProto, Why: why}
 	switch {
 	case dt.Verdict == flow.Indeterminate && dh.Verdict == flow.Indeterminate:
-		dt.legs = denies(dt) | denies(dh)
+		dt.legs = refDenies(dt) | refDenies(dh)
 		return dt, true
-	case dt.Verdict != flow.Indeterminate && dt.Verdict == dh.Verdict && (denies(dt) == denies(dh) || dt.Verdict == flow.Deny):
+	case dt.Verdict != flow.Indeterminate && dt.Verdict == dh.Verdict && (refDenies(dt) == refDenies(dh) || dt.Verdict == flow.Deny):
 		if dt.Stage == dh.Stage && dt.Action == dh.Action && dt.DefaultAction == dh.DefaultAction && dt.Default == dh.Default &&
 			dt.Group == dh.Group && dt.Sid == dh.Sid && len(dt.Undecided) == len(dh.Undecided) && len(dt.Alerts) == len(dh.Alerts) {
 			return dt, true // the protocol decided nothing
@@ -383,7 +372,7 @@ func (e *refEngine) evaluateEitherApp(s Session) (Decision, bool) {
 		dt.Undecided = out
 		return dt, true
 	}
-	d := Decision{Verdict: flow.Indeterminate, Stage: DataToServer, Action: dt.Action, Indeterminate: &u, Warning: dt.Warning, legs: denies(dt) | denies(dh)}
+	d := Decision{Verdict: flow.Indeterminate, Stage: DataToServer, Action: dt.Action, Indeterminate: &u, Warning: dt.Warning, legs: refDenies(dt) | refDenies(dh)}
 	if dt.Verdict == flow.Allow {
 		d.Action = dh.Action
 	}
@@ -667,4 +656,18 @@ stages:
 		d.Stage = max(d.Stage, p.st.stage)
 	}
 	return d
+}
+
+// refDenies is the directions on which the reference's decision d does
+// not allow, written out apart from the engine's deniedLegs.
+func refDenies(d Decision) uint8 {
+	switch {
+	case d.Verdict == flow.Allow:
+		return 0
+	case d.Verdict == flow.Indeterminate && d.legs != 0:
+		return d.legs
+	case d.Stage.ToServer():
+		return legToServer
+	}
+	return legToClient
 }

@@ -123,20 +123,9 @@ func (e *refEngine) evaluateOrder(s Session) (Decision, bool) {
 	if !ok1 || !ok2 {
 		return dc, false
 	}
-	denies := func(d Decision) uint8 {
-		switch {
-		case d.Verdict == flow.Allow:
-			return 0
-		case d.Verdict == flow.Indeterminate && d.legs != 0:
-			return d.legs
-		case d.Stage.ToServer():
-			return legToServer
-		}
-		return legToClient
-	}
 	u := Unknown{Stage: DataToServer, Keyword: UnknownFirstSpeaker}
 	switch {
-	case dc.Verdict != flow.Indeterminate && dc.Verdict == ds.Verdict && denies(dc) == denies(ds):
+	case dc.Verdict != flow.Indeterminate && dc.Verdict == ds.Verdict && refDenies(dc) == refDenies(ds):
 		return dc, true
 	case dc.Verdict == flow.Deny && ds.Verdict == flow.Deny:
 		var out []Unknown
@@ -153,10 +142,10 @@ func (e *refEngine) evaluateOrder(s Session) (Decision, bool) {
 		dc.Undecided = out
 		return dc, true
 	case dc.Verdict == flow.Indeterminate && ds.Verdict == flow.Indeterminate:
-		dc.legs = denies(dc) | denies(ds)
+		dc.legs = refDenies(dc) | refDenies(ds)
 		return dc, true
 	}
-	d := Decision{Verdict: flow.Indeterminate, Stage: DataToServer, Action: dc.Action, Indeterminate: &u, Warning: dc.Warning, legs: denies(dc) | denies(ds)}
+	d := Decision{Verdict: flow.Indeterminate, Stage: DataToServer, Action: dc.Action, Indeterminate: &u, Warning: dc.Warning, legs: refDenies(dc) | refDenies(ds)}
 	if dc.Verdict == flow.Allow {
 		d.Action = ds.Action
 	}
