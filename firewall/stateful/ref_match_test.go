@@ -358,18 +358,7 @@ func (e *refEngine) evaluateEitherApp(s Session) (Decision, bool) {
 			dt.Group == dh.Group && dt.Sid == dh.Sid && len(dt.Undecided) == len(dh.Undecided) && len(dt.Alerts) == len(dh.Alerts) {
 			return dt, true // the protocol decided nothing
 		}
-		var out []Unknown
-		placed := false
-		for _, x := range dt.Undecided {
-			if !placed && x.Stage > DataToServer {
-				out, placed = append(out, u), true
-			}
-			out = append(out, x)
-		}
-		if !placed {
-			out = append(out, u)
-		}
-		dt.Undecided = out
+		dt.Undecided = refPlaced(dt.Undecided, u)
 		return dt, true
 	}
 	d := Decision{Verdict: flow.Indeterminate, Stage: DataToServer, Action: dt.Action, Indeterminate: &u, Warning: dt.Warning, legs: refDenies(dt) | refDenies(dh)}
@@ -670,4 +659,21 @@ func refDenies(d Decision) uint8 {
 		return legToServer
 	}
 	return legToClient
+}
+
+// refPlaced returns undecided with u put among them at DataToServer, in
+// stage order.
+func refPlaced(undecided []Unknown, u Unknown) []Unknown {
+	var out []Unknown
+	placed := false
+	for _, x := range undecided {
+		if !placed && x.Stage > DataToServer {
+			out, placed = append(out, u), true
+		}
+		out = append(out, x)
+	}
+	if !placed {
+		out = append(out, u)
+	}
+	return out
 }

@@ -128,18 +128,7 @@ func (e *refEngine) evaluateOrder(s Session) (Decision, bool) {
 	case dc.Verdict != flow.Indeterminate && dc.Verdict == ds.Verdict && refDenies(dc) == refDenies(ds):
 		return dc, true
 	case dc.Verdict == flow.Deny && ds.Verdict == flow.Deny:
-		var out []Unknown
-		placed := false
-		for _, x := range dc.Undecided {
-			if !placed && x.Stage > DataToServer {
-				out, placed = append(out, u), true
-			}
-			out = append(out, x)
-		}
-		if !placed {
-			out = append(out, u)
-		}
-		dc.Undecided = out
+		dc.Undecided = refPlaced(dc.Undecided, u)
 		return dc, true
 	case dc.Verdict == flow.Indeterminate && ds.Verdict == flow.Indeterminate:
 		dc.legs = refDenies(dc) | refDenies(ds)
