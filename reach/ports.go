@@ -95,12 +95,19 @@ type ClientPorts struct {
 	Name  string          `json:"name"`
 	Ports flow.PortSet    `json:"client_ports"`
 	// Open: the destination ports reachable for certain from every
-	// client port of the range; Partly: from some of them only. A port
-	// the input leaves open is in neither: [PortsResult].Indeterminate
-	// names those from ClientPort, and the range's are not told apart.
-	Open   flow.PortSet `json:"open"`
-	Partly flow.PortSet `json:"partly"`
+	// client port of the range; Partly: from some of them only (from the
+	// others they are cut, or the input leaves them open);
+	// Indeterminate: reachable for certain from none, and the input
+	// leaves them open from some. Every other port is cut from every
+	// client port of the range.
+	Open          flow.PortSet `json:"open"`
+	Partly        flow.PortSet `json:"partly"`
+	Indeterminate flow.PortSet `json:"indeterminate"`
 }
+
+// clientOpen is what one client atom gets through: the ports open for
+// certain, and those the input leaves open.
+type clientOpen struct{ open, und flow.PortSet }
 
 // ICMPCodes is a set of codes of one ICMP type.
 type ICMPCodes struct {
@@ -242,30 +249,34 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 	return r, nil
 }
 
-// clientAnswers answers for each client-port range from the ports open
-// from each client atom (open[i] from clients[i]): those open from every
-// atom that meets the range, and those from some only.
-func clientAnswers(ranges []nacl.NamedRange, clients []flow.PortRange, open []flow.PortSet) []ClientPorts {
+// clientAnswers answers for each client-port range from what each
+// client atom gets through (open[i] from clients[i]): the ports open from
+// every atom that meets the range, those from some only, and those open
+// for certain from none but left open by the input from some.
+func clientAnswers(ranges []nacl.NamedRange, clients []flow.PortRange, open []clientOpen) []ClientPorts {
 	var out []ClientPorts
 	for _, nr := range ranges {
-		var distinct []flow.PortSet // most atoms open the same ports
+		var distinct []clientOpen // most atoms open the same ports
 		for ci, c := range clients {
-			if c.Overlaps(nr.Ports) && !slices.ContainsFunc(distinct, open[ci].Equal) {
+			if c.Overlaps(nr.Ports) && !slices.ContainsFunc(distinct, open[ci].equal) {
 				distinct = append(distinct, open[ci])
 			}
 		}
-		all, some := flow.FullSet[uint16](), flow.PortSet{}
+		all, some, und := flow.FullSet[uint16](), flow.PortSet{}, flow.PortSet{}
 		for _, o := range distinct {
-			all, some = all.Intersect(o), some.Union(o)
+			all, some, und = all.Intersect(o.open), some.Union(o.open), und.Union(o.und)
 		}
-		partly := flow.PortSet{}
-		if len(distinct) > 1 {
-			partly = some.Difference(all)
+		if len(distinct) == 0 {
+			all = flow.PortSet{}
 		}
-		out = append(out, ClientPorts{Range: nr, Name: nr.Name, Ports: flow.SetOf(nr.Ports), Open: all, Partly: partly})
+		out = append(out, ClientPorts{Range: nr, Name: nr.Name, Ports: flow.SetOf(nr.Ports), Open: all,
+			Partly: some.Difference(all), Indeterminate: und.Difference(some)})
 	}
 	return out
 }
+
+// equal reports whether a and b get the same ports through.
+func (a clientOpen) equal(b clientOpen) bool { return a.open.Equal(b.open) && a.und.Equal(b.und) }
 
 // walkAtom walks f quietly, on pooled walkers, checks that it took the
 // discovery's path, and hands blocking hops to cuts (when not nil).
@@ -373,7 +384,7 @@ func clientAtoms(q PortsQuery, fb, rb *flow.Bounds) (ranges []nacl.NamedRange, c
 // walk per atom and client atom. It fills r's Open, Indeterminate, Cuts
 // and Atoms, and returns the ports open from each client atom. It is the
 // slow reference of tcpPortsByHop.
-func (m *Model) tcpPortsByAtom(r *PortsResult, f flow.Flow, src *ifaceInfo, path *atomOutcome, fb, rb *flow.Bounds, clients []flow.PortRange) ([]flow.PortSet, error) {
+func (m *Model) tcpPortsByAtom(r *PortsResult, f flow.Flow, src *ifaceInfo, path *atomOutcome, fb, rb *flow.Bounds, clients []flow.PortRange) ([]clientOpen, error) {
 	// Destination ports: the request's, and the reply's source ports.
 	pb := flow.NewBounds(flow.FieldDstPort)
 	pb.MergeField(flow.FieldDstPort, fb, flow.FieldDstPort)
@@ -381,11 +392,11 @@ func (m *Model) tcpPortsByAtom(r *PortsResult, f flow.Flow, src *ifaceInfo, path
 	pb.MergeField(flow.FieldDstPort, portsWalkTreatsApart(), flow.FieldDstPort)
 	ports := pb.Atoms(flow.FieldDstPort, flow.PortRange{Lo: 1, Hi: 65535})
 	settled := make([]bool, len(ports))
-	open := make([]flow.PortSet, len(clients)) // per client atom
+	open := make([]clientOpen, len(clients)) // per client atom
 	var openDef, undDef []flow.PortRange
 	cuts := newCutSet(path)
 	for ci, c := range clients {
-		var rs []flow.PortRange
+		var rs, us []flow.PortRange
 		isDefault := c.Contains(r.ClientPort)
 		for pi, p := range ports {
 			if settled[pi] {
@@ -404,8 +415,11 @@ func (m *Model) tcpPortsByAtom(r *PortsResult, f flow.Flow, src *ifaceInfo, path
 			}
 			settled[pi] = isDefault && settles
 			r.Atoms++
-			if out == Reachable {
+			switch out {
+			case Reachable:
 				rs = append(rs, p)
+			case Indeterminate:
+				us = append(us, p)
 			}
 			if isDefault {
 				switch out {
@@ -416,7 +430,7 @@ func (m *Model) tcpPortsByAtom(r *PortsResult, f flow.Flow, src *ifaceInfo, path
 				}
 			}
 		}
-		open[ci] = flow.SetOf(rs...)
+		open[ci] = clientOpen{flow.SetOf(rs...), flow.SetOf(us...)}
 	}
 	r.Open, r.Indeterminate = flow.SetOf(openDef...), flow.SetOf(undDef...)
 	r.Cuts = cuts.list()

@@ -424,7 +424,7 @@ func (p *portPath) sortFilters() {
 // portsByHop answers Ports for tcp and udp hop by hop: it fills r's Open,
 // Indeterminate, Cuts and Atoms, and returns the atoms of client ports
 // it answered for, the ports open from each, and the ranges asked about.
-func (m *Model) portsByHop(r *PortsResult, q PortsQuery, f flow.Flow, src *ifaceInfo) (ranges []nacl.NamedRange, clients []flow.PortRange, open []flow.PortSet, err error) {
+func (m *Model) portsByHop(r *PortsResult, q PortsQuery, f flow.Flow, src *ifaceInfo) (ranges []nacl.NamedRange, clients []flow.PortRange, open []clientOpen, err error) {
 	s := quietWalks.Get().(*quietWalk)
 	defer quietWalks.Put(s) // its hops are the path's until then
 	p, err := m.portPath(s, f, src)
@@ -432,7 +432,7 @@ func (m *Model) portsByHop(r *PortsResult, q PortsQuery, f flow.Flow, src *iface
 		return nil, nil, nil, err
 	}
 	p.sortFilters()
-	def, err := p.fromDefault(r)
+	err = p.fromDefault(r)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -460,12 +460,12 @@ func (m *Model) portsByHop(r *PortsResult, q PortsQuery, f flow.Flow, src *iface
 		p.sessions[i].setCandidates(candidates)
 	}
 	clients = p.clientAtoms(ranges, candidates, r.ClientPort)
-	open = make([]flow.PortSet, len(clients))
-	seen := map[string]flow.PortSet{} // by what the hops that tell client ports apart say on the candidates
+	open = make([]clientOpen, len(clients))
+	seen := map[string]clientOpen{} // by what the hops that tell client ports apart say on the candidates
 	var sig []byte
 	for ci, c := range clients {
 		if c.Contains(r.ClientPort) {
-			open[ci] = def
+			open[ci] = clientOpen{r.Open, r.Indeterminate}
 			continue
 		}
 		sig = p.signature(sig[:0], c.Lo)
@@ -597,8 +597,8 @@ func (p *portPath) hopsFrom(dest []hopRuns, c uint16, candidates bool) []hopRuns
 }
 
 // fromDefault answers from r.ClientPort ([PortsQuery.ClientPort]): r's Open, Indeterminate
-// and Cuts; it returns the open ports.
-func (p *portPath) fromDefault(r *PortsResult) (flow.PortSet, error) {
+// and Cuts.
+func (p *portPath) fromDefault(r *PortsResult) error {
 	hops := p.hopsFrom(p.dest, r.ClientPort, false)
 	cuts := newCutSet(&p.path)
 	pending := make([][]pendingCut, len(hops)) // per hop, per code
@@ -633,20 +633,20 @@ func (p *portPath) fromDefault(r *PortsResult) (flow.PortSet, error) {
 	}
 	r.Open, r.Indeterminate, r.Cuts = flow.SetOf(open...), flow.SetOf(und...), cuts.list()
 	p.nameCuts(r.Cuts)
-	return r.Open, err
+	return err
 }
 
-// fromClient returns the ports open from client port c: base (the
+// fromClient returns what gets through from client port c: base (the
 // combined runs of the hops that decide on the destination port alone)
 // leaves the candidates open; the other hops judge those.
-func (p *portPath) fromClient(c uint16, base []portRun, r *PortsResult) (flow.PortSet, error) {
+func (p *portPath) fromClient(c uint16, base []portRun, r *PortsResult) (clientOpen, error) {
 	for _, h := range p.client {
 		if runAt(h.runs, c).blocks() {
-			return flow.PortSet{}, nil
+			return clientOpen{}, nil
 		}
 	}
 	hops := p.hopsFrom([]hopRuns{{runs: base}}, c, true)
-	var open []flow.PortRange
+	var open, und []flow.PortRange
 	var err error
 	r.Atoms += sweep(hops, 1, p.apart, func(piece flow.PortRange, at []int) {
 		out := outcomeAt(hops, at, p.reachable)
@@ -656,11 +656,14 @@ func (p *portPath) fromClient(c uint16, base []portRun, r *PortsResult) (flow.Po
 				err = e
 			}
 		}
-		if out == Reachable {
+		switch out {
+		case Reachable:
 			open = appendRange(open, piece)
+		case Indeterminate:
+			und = appendRange(und, piece)
 		}
 	})
-	return flow.SetOf(open...), err
+	return clientOpen{flow.SetOf(open...), flow.SetOf(und...)}, err
 }
 
 // walk decides the ports of piece from client port c by a walk of its

@@ -50,16 +50,14 @@ func (r *PortsResult) String() string {
 		}
 	}
 	if len(r.Clients) > 0 {
-		if r.Indeterminate.IsEmpty() {
-			b.WriteString("by client-port range:\n")
-		} else {
-			// a range's line names the ports open for certain only
-			b.WriteString("by client-port range (open for certain; the indeterminate ports are not told apart by range):\n")
-		}
+		b.WriteString("by client-port range:\n")
 		for _, c := range r.Clients {
 			fmt.Fprintf(&b, "  %s %s: %s", textsafe.String(c.Name), c.Ports, c.Open)
 			if !c.Partly.IsEmpty() {
 				fmt.Fprintf(&b, "; from some client ports: %s", c.Partly)
+			}
+			if !c.Indeterminate.IsEmpty() {
+				fmt.Fprintf(&b, "; indeterminate: %s", c.Indeterminate)
 			}
 			b.WriteByte('\n')
 		}

@@ -1,6 +1,8 @@
 package reach_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
@@ -161,26 +163,38 @@ func TestSourcesResultString(t *testing.T) {
 	assert.Contains(t, hand.String(), "interfaces: none\n  internet: none\n  internet, indeterminate: 192.0.2.0/24\n")
 }
 
-// TestPortsTextRangeLinesSayCertain: a client-port range's line names the
-// ports open for certain from it; where some ports are indeterminate (the
-// demo's HTTPS egress without a domain), the header says the range lines
-// do not tell those apart, so "none" does not read as nothing working
-// (audit sets19 finding 2).
-func TestPortsTextRangeLinesSayCertain(t *testing.T) {
+// TestPortsClientRangesTellIndeterminate: a client-port range's answer
+// names the ports the input leaves open from it (the demo's HTTPS egress
+// without a domain) apart from those cut, in Go, in the text and in the
+// JSON schema's "indeterminate" per range, so "none" open does not read as
+// nothing working (audit sets19 finding 2).
+func TestPortsClientRangesTellIndeterminate(t *testing.T) {
 	m, err := sample.ThreeTierDesign().Builder().Build()
 	require.NoError(t, err)
 	for _, tc := range []struct {
-		from, to string
-		hedged   bool
+		from, to  string
+		open, und string // from every common range
 	}{
-		{"web-1", "93.184.216.34", true}, // TLS and HTTP ports left open by the domain allowlist
-		{"198.51.100.7", "web-1", false}, // every port decided
+		{"web-1", "93.184.216.34", "none", "80,443,465,636,993,995,8000,8080,8443"}, // left open by the domain allowlist
+		{"198.51.100.7", "web-1", "443", "none"},                                    // every port decided
 	} {
 		p, err := m.Ports(reach.PortsQuery{From: tc.from, To: tc.to, Protocol: flow.TCP})
 		require.NoError(t, err)
-		require.Equal(t, tc.hedged, !p.Indeterminate.IsEmpty(), "%s", p)
+		require.Len(t, p.Clients, len(nacl.EphemeralRanges()))
 		text := p.String()
-		assert.Equal(t, tc.hedged, strings.Contains(text, "by client-port range (open for certain; the indeterminate ports are not told apart by range):"), text)
-		assert.Equal(t, !tc.hedged, strings.Contains(text, "by client-port range:\n"), text)
+		assert.Contains(t, text, "by client-port range:\n", text)
+		for _, c := range p.Clients {
+			assert.Equal(t, tc.open, c.Open.String(), "%s: %s", tc.from, c.Name)
+			assert.Equal(t, tc.und, c.Indeterminate.String(), "%s: %s", tc.from, c.Name)
+			assert.True(t, c.Partly.IsEmpty(), "%s: %s", tc.from, c.Name)
+			line := fmt.Sprintf("  %s %s: %s\n", c.Name, c.Ports, tc.open)
+			if tc.und != "none" {
+				line = fmt.Sprintf("  %s %s: %s; indeterminate: %s\n", c.Name, c.Ports, tc.open, tc.und)
+			}
+			assert.Contains(t, text, line)
+		}
+		js, err := json.Marshal(p.Clients[0])
+		require.NoError(t, err)
+		assert.Contains(t, string(js), fmt.Sprintf(`"indeterminate":"%s"`, tc.und))
 	}
 }

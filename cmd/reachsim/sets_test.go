@@ -164,10 +164,11 @@ func TestRunPortsJSON(t *testing.T) {
 		Open                         string `json:"open"`
 		Indeterminate                string `json:"indeterminate"`
 		Clients                      []struct {
-			Name        string
-			ClientPorts string `json:"client_ports"`
-			Open        string
-			Partly      string
+			Name          string
+			ClientPorts   string `json:"client_ports"`
+			Open          string
+			Partly        string
+			Indeterminate string
 		}
 		ICMP  []icmp
 		Cuts  []cut
@@ -206,6 +207,7 @@ func TestRunPortsJSON(t *testing.T) {
 		assert.Equal(t, "none", a.Open)
 		assert.Equal(t, "5432", a.Clients[3].Open)
 		assert.Equal(t, "5432", a.Clients[4].Partly)
+		assert.Equal(t, "none", a.Clients[4].Indeterminate)
 	})
 	t.Run("icmp", func(t *testing.T) {
 		code, stdout, stderr := runArgs(ports("--from", "app-1", "--to", "web-1", "--proto", "icmp", "--json")...)

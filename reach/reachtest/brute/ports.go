@@ -78,8 +78,9 @@ func portOutcome(r *reach.PortsResult, p uint16) reach.Outcome {
 // is for, q.ClientPort ([reach.DefaultSourcePort] when 0): Open,
 // Indeterminate, and a port is in a cut exactly when it is not
 // reachable; and, for every 16th of the first 1,600 ports, from two
-// random client ports of each client range (Open: reachable; neither
-// Open nor Partly: not reachable).
+// random client ports of each client range (Open: reachable;
+// Indeterminate: not reachable for certain; none of Open, Partly and
+// Indeterminate: unreachable).
 func CheckPorts(t testing.TB, rng *rand.Rand, m *reach.Model, q reach.PortsQuery, r *reach.PortsResult, ports []uint16, msg string) {
 	t.Helper()
 	vq := reach.Query{From: q.From, To: q.To, Protocol: q.Protocol, IPv6: q.IPv6, Domain: q.Domain, App: q.App}
@@ -106,8 +107,10 @@ func CheckPorts(t testing.TB, rng *rand.Rand, m *reach.Model, q reach.PortsQuery
 				switch {
 				case cp.Open.Contains(p):
 					require.Equal(t, reach.Reachable, got, "%s: port %d from client port %d (%s)", msg, p, vq.SrcPort, cp.Name)
+				case cp.Indeterminate.Contains(p):
+					require.NotEqual(t, reach.Reachable, got, "%s: port %d from client port %d (%s): indeterminate from the range", msg, p, vq.SrcPort, cp.Name)
 				case !cp.Partly.Contains(p):
-					require.NotEqual(t, reach.Reachable, got, "%s: port %d from client port %d (%s)", msg, p, vq.SrcPort, cp.Name)
+					require.Equal(t, reach.Unreachable, got, "%s: port %d from client port %d (%s): cut from the whole range", msg, p, vq.SrcPort, cp.Name)
 				}
 			}
 		}
