@@ -130,7 +130,7 @@ Commands:
   ports   which destination ports (ICMP types and codes) of one endpoint
           another reaches, per client-port range, and which hop cuts the rest
   sources who reaches an endpoint on a port: which interfaces, and which
-          internet addresses, as exact CIDR blocks
+          internet addresses, exactly (--json: as CIDR blocks)
   matrix  every pair of interfaces (grouped into classes) and the internet,
           with the exact ports and protocols each pair's sessions carry
   audit   which risky services (SSH, RDP, databases...) the internet reaches

@@ -272,7 +272,11 @@ type lineScanner struct {
 	number   int  // the line Text holds, from 1
 	long     bool // the line is longer than maxQueryLine: Text holds its start
 	skipping bool // dropping the rest of a long line
+	started  bool // past a byte order mark that may open the input
 }
+
+// bom is the UTF-8 byte order mark, which Windows editors put first.
+var bom = []byte("\ufeff")
 
 func newLineScanner(r io.Reader) *lineScanner {
 	s := &lineScanner{Scanner: bufio.NewScanner(r)}
@@ -297,6 +301,15 @@ func (s *lineScanner) Scan() bool {
 // one the line is long (its first maxQueryLine+1 bytes are no "\r" before
 // a line break).
 func (s *lineScanner) split(data []byte, atEOF bool) (advance int, token []byte, err error) {
+	if !s.started {
+		if len(data) < len(bom) && !atEOF && bytes.HasPrefix(bom, data) {
+			return 0, nil, nil // perhaps a byte order mark: read on
+		}
+		s.started = true
+		if bytes.HasPrefix(data, bom) {
+			return len(bom), nil, nil // passed over, as the JSON inputs' is
+		}
+	}
 	i := bytes.IndexByte(data, '\n')
 	if s.skipping {
 		if i < 0 {

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -405,6 +406,31 @@ func TestLineScanner(t *testing.T) {
 			}
 			assert.False(t, sc.Scan())
 			require.NoError(t, sc.Err())
+		})
+	}
+	// A file a Windows editor saved starts with a byte order mark: it is
+	// passed over, as the JSON inputs' is (audit cli20 finding 3); only
+	// first, and read one byte at a time too.
+	for _, tt := range []struct {
+		name, in string
+		want     []string
+	}{
+		{"first", "\ufeff--from a\nb\n", []string{"1:--from a", "2:b"}},
+		{"alone", "\ufeff", nil},
+		{"on an empty first line", "\ufeff\r\nb", []string{"1:", "2:b"}},
+		{"not first: kept", "a\n\ufeffb", []string{"1:a", "2:\ufeffb"}},
+		{"a start like one's", "\xef\xbbx\n", []string{"1:\xef\xbbx"}},
+	} {
+		t.Run("byte order mark "+tt.name, func(t *testing.T) {
+			for _, r := range []io.Reader{strings.NewReader(tt.in), iotest.OneByteReader(strings.NewReader(tt.in))} {
+				sc := newLineScanner(r)
+				var got []string
+				for sc.Scan() {
+					got = append(got, strconv.Itoa(sc.number)+":"+sc.Text())
+				}
+				require.NoError(t, sc.Err())
+				assert.Equal(t, tt.want, got)
+			}
 		})
 	}
 	t.Run("an endless line is one long line, read in bounded memory", func(t *testing.T) {

@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	slashpath "path"
 	"path/filepath"
@@ -194,7 +195,7 @@ func ReadLimited(src Source, name string, lim Limits) ([]byte, error) {
 		wait = DefaultWait
 	}
 	dl, _ := f.(readDeadliner)
-	r := io.LimitReader(f, lim.Max+1)
+	r := io.LimitReader(f, lim.Max+b2i64(lim.Max < math.MaxInt64)) // one byte more tells a larger file, short of overflow
 	data := make([]byte, 0, min(info.Size(), lim.Max)+1)
 	for {
 		if len(data) == cap(data) {
@@ -249,4 +250,12 @@ func FormatSize(n int64) string {
 		}
 	}
 	return s
+}
+
+// b2i64 is 1 for true, 0 for false.
+func b2i64(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
 }

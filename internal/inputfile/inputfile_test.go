@@ -2,6 +2,7 @@ package inputfile_test
 
 import (
 	"errors"
+	"math"
 	"testing"
 	"testing/fstest"
 
@@ -38,6 +39,10 @@ func TestReadLimited(t *testing.T) {
 	_, err = inputfile.ReadLimited(fsys, "big.json", lim)
 	require.ErrorIs(t, err, errBig)
 	assert.ErrorContains(t, err, "big.json: too big: the file is 2 KiB, more than the limit of 1 KiB (raise it with --max)")
+	lim.Max = math.MaxInt64 // the largest limit: no overflow, the whole file
+	data, err = inputfile.ReadLimited(fsys, "big.json", lim)
+	require.NoError(t, err)
+	assert.Len(t, data, 2048)
 	_, err = inputfile.ReadLimited(fsys, "d", lim)
 	require.ErrorIs(t, err, errBad)
 	assert.ErrorContains(t, err, "a directory, not a regular file")
