@@ -7,7 +7,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/reach/reachtest/brute"
 )
 
 // The example's story must stay true: the change moves web-1's port on
@@ -42,4 +44,26 @@ func TestRunTellsTheStory(t *testing.T) {
 	assert.Equal(t, "sg-app", a.open.Changes[0].Resource)
 	assert.Equal(t, reach.ResourceNetworkACL, a.close.Changes[0].Kind)
 	assert.Contains(t, out.String(), "$ aws ec2 authorize-security-group-ingress --group-id sg-app")
+}
+
+// The changed design's set answers agree with a Verdict per value: the
+// ports web-1 and the VPC now reach on app-1, who reaches app-1 on SSH,
+// the whole matrix and the audit.
+func TestSetAnswersAgreeWithVerdict(t *testing.T) {
+	m, err := changed()
+	require.NoError(t, err)
+	brute.CheckSetAnswers(t, m, brute.Options{
+		Ports: []reach.PortsQuery{
+			{From: "web-1", To: "app-1", Protocol: flow.TCP},
+			{From: "198.51.100.7", To: "web-1", Protocol: flow.TCP},
+			{From: "app-1", To: "db-1", Protocol: flow.TCP},
+			{From: "web-1", To: "app-1", Protocol: flow.ICMP},
+		},
+		Sources: []reach.SourcesQuery{
+			{To: "app-1", Protocol: flow.TCP, Port: 22},
+			{To: "app-1", Protocol: flow.TCP, Port: 8443},
+		},
+		Step: 5,
+		Seed: 3,
+	})
 }
