@@ -145,9 +145,14 @@ type maybeSG struct {
 }
 
 // maybe returns the evaluator for packets whose group identity is
-// unknown (identityUnknown), building it at the first call. Safe for
-// concurrent use.
+// unknown (identityUnknown), building it at the first call; the normal
+// evaluator for groups of another flavour than AWS's (Alibaba Cloud
+// groups take no part in a transit gateway's security group referencing,
+// as overTGW says). Safe for concurrent use.
 func (p *sgPair) maybe() *sg.Evaluator {
+	if p.normal.Flavour() != sg.AWS {
+		return p.normal
+	}
 	p.maybeEv.once.Do(func() {
 		ev, err := p.normal.WithMembership(identityUnknown{p.m})
 		if err != nil {

@@ -79,3 +79,50 @@ func TestUnknownMembersErrorSaysWhetherTheGroupIsHeld(t *testing.T) {
 		assert.ErrorIs(t, err, sg.ErrMembersUnknown)
 	}
 }
+
+// TestAlibabaRulesAlibabaCannotWrite: AuthorizeSecurityGroup takes tcp
+// and udp port ranges within 1–65535 and -1/-1 for ICMP (no type or code):
+// a Go-written Alibaba Cloud rule for port 0 alone, or for one ICMP type
+// or code, is refused, as the JSON reader refuses it, not judged as a rule
+// that cannot exist (audit alibaba20 finding 2). AWS rules keep both.
+func TestAlibabaRulesAlibabaCannotWrite(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		flavour sg.Flavour
+		rule    sg.Rule
+		refused string
+	}{
+		{"Alibaba tcp port 0 alone", sg.AlibabaBasic, sg.Rule{Protocol: flow.TCP, PortZero: true}, "port ranges are 1–65535"},
+		{"Alibaba ICMP type 8", sg.AlibabaEnterprise, sg.Rule{Protocol: flow.ICMP, ICMPType: 8, ICMPCode: -1}, "set both to -1"},
+		{"Alibaba ICMP type 8 code 0", sg.AlibabaBasic, sg.Rule{Protocol: flow.ICMP, ICMPType: 8, ICMPCode: 0}, "set both to -1"},
+		{"Alibaba ICMPv6 type 128", sg.AlibabaBasic, sg.Rule{Protocol: flow.ICMPv6, ICMPType: 128, ICMPCode: -1, Peer: sg.AnyIPv6}, "set both to -1"},
+		{"Alibaba ICMP every type", sg.AlibabaBasic, sg.Rule{Protocol: flow.ICMP, ICMPType: -1, ICMPCode: -1}, ""},
+		{"Alibaba tcp 1-65535", sg.AlibabaBasic, sg.Rule{Protocol: flow.TCP, Ports: flow.PortRange{Lo: 1, Hi: 65535}}, ""},
+		{"AWS tcp port 0 alone", sg.AWS, sg.Rule{Protocol: flow.TCP, PortZero: true}, ""},
+		{"AWS ICMP type 8 code 0", sg.AWS, sg.Rule{Protocol: flow.ICMP, ICMPType: 8, ICMPCode: 0}, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := c.rule
+			r.ID, r.Direction = "sgr-1", flow.Inbound
+			if r.Peer == (sg.Peer{}) {
+				r.Peer = sg.AnyIPv4
+			}
+			if !r.Protocol.IsICMP() {
+				r.ICMPType, r.ICMPCode = -1, -1
+			}
+			if c.flavour.IsAlibaba() {
+				r.Action, r.Priority = flow.Pass, 1
+			}
+			_, err := sg.Compile([]sg.Group{{ID: "sg-1", Flavour: c.flavour, Rules: []sg.Rule{r}}}, sg.StaticResolver{Members: map[string][]netip.Addr{"sg-1": nil}})
+			if c.refused == "" {
+				assert.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, sg.ErrInvalidRule)
+			var ie *flow.InputError
+			require.ErrorAs(t, err, &ie)
+			assert.Equal(t, "sgr-1", ie.Rule)
+			assert.Contains(t, err.Error(), c.refused)
+		})
+	}
+}

@@ -14,7 +14,11 @@
 //     Drop (isolation) a member's inbound packets meet the rules and then
 //     the default deny, like anyone's. Enterprise groups (older docs:
 //     advanced) isolate members and deny both directions by default. All
-//     groups on one interface must be of one type. An ICMP rule whose CIDR
+//     groups on one interface must be of one type. A rule Alibaba's
+//     AuthorizeSecurityGroup cannot write is an error ([ErrInvalidRule]):
+//     one for tcp or udp port 0 alone ([Rule.PortZero]: its port ranges
+//     are 1–65535), or an ICMP rule naming a type or code (its ICMP rules
+//     take the port range -1/-1, every type and code). An ICMP rule whose CIDR
 //     peer is an IPv6 block, or an ICMPv6 rule whose CIDR peer is an IPv4
 //     block, is an error ([ErrInvalidRule]): Alibaba documents no meaning
 //     for the pair (its console offers "All ICMP (IPv4)" and "All ICMP

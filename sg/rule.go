@@ -327,8 +327,17 @@ func (r *Rule) validate(fl Flavour) error {
 		if r.Priority != 0 || !r.anySourcePort() {
 			return fmt.Errorf("%w: priority and source ports are Alibaba Cloud fields", ErrInvalidRule)
 		}
-	} else if r.Priority < 1 || r.Priority > 100 {
-		return fmt.Errorf("%w: priority %d is not 1–100", ErrInvalidRule, r.Priority)
+	} else {
+		switch {
+		case r.Priority < 1 || r.Priority > 100:
+			return fmt.Errorf("%w: priority %d is not 1–100", ErrInvalidRule, r.Priority)
+		case r.PortZero:
+			// AuthorizeSecurityGroup: tcp and udp port ranges are 1–65535
+			return fmt.Errorf("%w: Alibaba Cloud port ranges are 1–65535: a rule for port 0 alone cannot be written", ErrInvalidRule)
+		case r.Protocol.IsICMP() && (r.ICMPType != -1 || r.ICMPCode != -1):
+			// AuthorizeSecurityGroup: an ICMP rule's port range is -1/-1
+			return fmt.Errorf("%w: ICMP type %d code %d: Alibaba Cloud ICMP rules match every type and code (port range -1/-1): set both to -1", ErrInvalidRule, r.ICMPType, r.ICMPCode)
+		}
 	}
 	return nil
 }
