@@ -626,6 +626,15 @@
 //     translated them among them; for a rule whose peer is a group or a
 //     prefix list, the sessions of every member and every block, and an
 //     error wrapping [ErrNoFix] where the model cannot enumerate them). A
+//     security group rule is added to, widened in or removed from a
+//     group only the interface uses, outside uses counting: a group
+//     something the model does not hold wears too
+//     ([Builder.AddUnmodelledGroupUse]: an RDS instance, a load balancer,
+//     a Lambda function) is shared, since AWS applies its rules to that
+//     thing's interfaces as well; an opening rule then goes into a new
+//     group made for the interface (its text names the outside user),
+//     and a closing change is a deny entry in a network ACL on the path
+//     (none on it: [ErrNoFix], naming the outside user). A
 //     missing route becomes one to the internet gateway for an internet
 //     address or a public IPv4 address of the design (reached over the
 //     internet), never for an address of a VPC.

@@ -282,11 +282,18 @@ const fixRounds = 6
 // instance's public or Elastic IP, a NAT gateway's), which the VPC
 // reaches over the internet, never for an address of a VPC or a private one. An existing rule or entry is changed
 // rather than one added when that is as narrow; a security group rule is
-// added to a group only the interface uses (a new group, attached to it,
+// added to a group only the interface uses, outside uses counting (a
+// group something the model does not hold wears, declared with
+// [Builder.AddUnmodelledGroupUse], is shared: AWS applies its rules to
+// that thing's interfaces too, an RDS instance's or a load balancer's)
+// (a new group, attached to it,
 // when it has none such: made as AWS makes one, with outbound rules to
 // everywhere, which the changes remove before attaching it). The answer lists every other session whose
 // answer the changes alter ([FixResult.AlsoChanged]); for an unreachable
-// want, the change that alters fewest is chosen. A network ACL that lets
+// want, the change that alters fewest is chosen: the security group
+// rules that admit q are removed only when each is no wider than q and
+// in a group only the interface uses (outside uses counting, as above),
+// else a deny entry goes into a network ACL on the path. A network ACL that lets
 // the reply through to some of the ports a NAT gateway may pick and not
 // others ([NATPortUnknown]) gets an entry for the rest. Hops Fix cannot change
 // (firewalls, gateways, routes to anything but the internet gateway) and answers
@@ -591,8 +598,9 @@ func withPeer(pkt flow.Flow, dir flow.Direction, peer netip.Prefix) flow.Flow {
 }
 
 // openGroupsFor returns the changes that add rule to interface ii's
-// groups, for the hop h: into a group only ii uses, else a new group
-// (made by a change of done already, or by these).
+// groups, for the hop h: into a group only ii uses (onlyMember: nothing
+// outside the model either), else a new group (made by a change of done
+// already, or by these).
 func (m *Model) openGroupsFor(h Hop, ii *ifaceInfo, rule sg.Rule, done []Change) ([]Change, error) {
 	for _, gid := range ii.Groups {
 		if !m.onlyMember(gid, ii) {
@@ -626,7 +634,7 @@ func (m *Model) openGroupsFor(h Hop, ii *ifaceInfo, rule sg.Rule, done []Change)
 	defaults := sg.New(gid, "", ii.subnet.VPC, m.vpcHasIPv6(ii.subnet.VPC)).Rules
 	out := []Change{{Action: ChangeAdd, Kind: ResourceSecurityGroup, Resource: gid, NewGroup: true, VPC: ii.subnet.VPC, Defaults: defaults,
 		Direction: h.Direction, Rule: &rule, Spec: sgRuleText(rule),
-		Text: fmt.Sprintf("create security group %s in %s with the %s rule %s (every group of %s is shared)", gid, ii.subnet.VPC, h.Direction, sgRuleText(rule), ii.label())}}
+		Text: fmt.Sprintf("create security group %s in %s with the %s rule %s (%s)", gid, ii.subnet.VPC, h.Direction, sgRuleText(rule), m.sharedText(ii))}}
 	for _, r := range defaults { // removed before the group is attached
 		out = append(out, Change{Action: ChangeRemove, Kind: ResourceSecurityGroup, Resource: gid, Direction: r.Direction, Rule: &r, Spec: sgRuleText(r),
 			Text: fmt.Sprintf("remove from %s the %s rule %s that AWS gives a new group", gid, r.Direction, sgRuleText(r))})
@@ -642,6 +650,18 @@ func (m *Model) vpcHasIPv6(id string) bool {
 	return v != nil && slices.ContainsFunc(v.CIDRs, func(p netip.Prefix) bool { return p.Addr().Is6() })
 }
 
+// sharedText says why no group of ii is its own: every one is shared,
+// naming, for each group something outside the model uses, what uses it.
+func (m *Model) sharedText(ii *ifaceInfo) string {
+	s := "every group of " + ii.label() + " is shared"
+	for _, gid := range ii.Groups {
+		if who := m.usedOutside[gid]; len(who) > 0 {
+			s += "; " + strings.Join(who, ", ") + " uses " + gid + " too, outside the model"
+		}
+	}
+	return s
+}
+
 func firstOr(ss []string) string {
 	if len(ss) == 0 {
 		return ""
@@ -649,9 +669,17 @@ func firstOr(ss []string) string {
 	return ss[0]
 }
 
-// onlyMember reports whether ii is the only interface group gid is
-// attached to.
+// onlyMember reports whether ii is the only user of group gid: the only
+// interface it is attached to, and nothing the model does not hold uses
+// it ([Builder.AddUnmodelledGroupUse]: an RDS instance's, a load
+// balancer's or a Lambda function's interface). AWS applies a group's
+// rules to every network interface that wears it, so a rule added to or
+// removed from a group something outside the model uses opens or closes
+// the same traffic to that too, which no session the model compares shows.
 func (m *Model) onlyMember(gid string, ii *ifaceInfo) bool {
+	if len(m.usedOutside[gid]) > 0 {
+		return false
+	}
 	for a, in := range m.members[gid] {
 		if in && m.byPrivate[a] != ii {
 			return false

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/addrset"
@@ -14,7 +15,8 @@ import (
 )
 
 // fixClose finds the change that stops q: removing the security group
-// rules that admit it at its destination (only those no wider than q),
+// rules that admit it at its destination (only those no wider than q,
+// in a group nothing else uses, outside the model included: onlyMember),
 // else a deny entry in an ACL on its path, the ACL that judges fewest
 // sessions first (its subnets' interfaces, or every interface for a
 // subnet packets pass through), a narrower one tried only while the
@@ -28,7 +30,8 @@ func (m *Model) fixClose(q Query, out *FixResult, r *Result) error {
 	var best *option
 	bestReach := 0
 	var unlisted error
-	for _, opt := range m.closeOptions(r) {
+	opts, refused := m.closeOptions(r)
+	for _, opt := range opts {
 		near, _, _ := m.touched(opt[0])
 		if best != nil && len(near) >= bestReach {
 			break // judges as many sessions as the best so far, or more: not narrower
@@ -63,22 +66,31 @@ func (m *Model) fixClose(q Query, out *FixResult, r *Result) error {
 		return unlisted
 	}
 	if best == nil {
-		return fmt.Errorf("%w: no rule, entry or route Fix can change on the path of %s stops it", ErrNoFix, queryText(q))
+		why := ""
+		if refused != "" {
+			why = "; " + refused
+		}
+		return fmt.Errorf("%w: no rule, entry or route Fix can change on the path of %s stops it%s", ErrNoFix, queryText(q), why)
 	}
 	out.Changes, out.Patched, out.After, out.AlsoChanged = best.changes, best.patched, Unreachable, best.also
 	return nil
 }
 
 // closeOptions lists the changes that could each stop the session r
-// checked, in order of preference.
-func (m *Model) closeOptions(r *Result) [][]Change {
-	var opts [][]Change
+// checked, in order of preference; refused, when not "", says which
+// group's rules admit it that are not removed because something outside
+// the model uses the group too.
+func (m *Model) closeOptions(r *Result) (opts [][]Change, refused string) {
 	for i, h := range r.Forward {
 		n := i + 1
 		switch {
 		case h.Kind == KindSecurityGroups && h.Direction == flow.Inbound && h.Verdict == flow.Allow:
-			if cs := m.removeAdmitting(h); len(cs) > 0 {
+			cs, why := m.removeAdmitting(h)
+			if len(cs) > 0 {
 				opts = append(opts, numbered(cs, Forward, n))
+			}
+			if why != "" {
+				refused = why
 			}
 		case h.Kind == KindNetworkACL && h.Verdict == flow.Allow:
 			if cs, ok := m.denyEntry(h); ok {
@@ -99,7 +111,7 @@ func (m *Model) closeOptions(r *Result) [][]Change {
 		}
 		return reach[&a[0]] - reach[&b[0]]
 	})
-	return opts
+	return opts, refused
 }
 
 func boolRank(b bool) int {
@@ -120,22 +132,23 @@ func numbered(cs []Change, leg Leg, n int) []Change {
 // groups that admits the packet of the allowing hop h (from any address
 // its peer may send from, peerBlocks), when each is no
 // wider than the packet (its one port and peer address) and its group is
-// the interface's alone; nil otherwise.
-func (m *Model) removeAdmitting(h Hop) []Change {
+// the interface's alone (onlyMember: nothing outside the model uses it);
+// nil otherwise, with why, when a group something outside the model uses
+// holds such a rule, saying so.
+func (m *Model) removeAdmitting(h Hop) (cs []Change, why string) {
 	ii := m.ifaceAt(h)
 	if ii == nil || ii.GroupsUnknown != "" {
-		return nil
+		return nil, ""
 	}
 	proto, ports, it, ic := trafficOf(h.Packet)
 	peers, err := m.peerBlocks(h.Packet, h.Direction)
 	if err != nil {
-		return nil // a rule for a placeholder closes nothing AWS gives
+		return nil, "" // a rule for a placeholder closes nothing AWS gives
 	}
-	var cs []Change
 	for _, gid := range ii.Groups {
 		g := m.groups[gid]
 		if g == nil || g.Flavour.IsAlibaba() {
-			return nil
+			return nil, ""
 		}
 		for i, rule := range g.Rules {
 			if rule.Direction != h.Direction || !slices.ContainsFunc(peers, func(p netip.Prefix) bool {
@@ -146,15 +159,19 @@ func (m *Model) removeAdmitting(h Hop) []Change {
 			icmp := proto == flow.ICMP || proto == flow.ICMPv6
 			narrow := rule.Protocol == proto && rule.Peer.Kind == sg.PeerCIDR && slices.Contains(peers, rule.Peer.CIDR) &&
 				(!proto.HasPorts() || rule.Ports == ports && !rule.PortZero) && (!icmp || rule.ICMPType == it && rule.ICMPCode == ic)
+			if who := m.usedOutside[gid]; narrow && len(who) > 0 {
+				return nil, fmt.Sprintf("%s's rule %s admits it, but %s uses %s too, outside the model: removing the rule would close the same traffic to that as well",
+					gid, sgRuleText(rule), strings.Join(who, ", "), gid)
+			}
 			if !narrow || !m.onlyMember(gid, ii) {
-				return nil // removing it would close more than the query
+				return nil, "" // removing it would close more than the query
 			}
 			old := g.Rules[i]
 			cs = append(cs, Change{Action: ChangeRemove, Kind: ResourceSecurityGroup, Resource: gid, Direction: h.Direction, Rule: &old,
 				Spec: sgRuleText(old), Text: fmt.Sprintf("remove from %s the %s rule %s", gid, h.Direction, sgRuleText(old))})
 		}
 	}
-	return cs
+	return cs, ""
 }
 
 // admits reports whether rule (of an AWS group) matches pkt, judged in
