@@ -149,7 +149,9 @@ type TGWAttachment struct {
 	// ([UnmodelledTarget]).
 	Type string
 	// VPC and Subnets, for a VPC attachment: the VPC and the subnets (one
-	// per Availability Zone) the gateway has its interfaces in.
+	// per Availability Zone, each with an IPv4 block: AWS creates no
+	// attachment in an IPv6-only subnet, and Build refuses one) the
+	// gateway has its interfaces in.
 	VPC     string
 	Subnets []string
 	// ApplianceMode, for a VPC attachment, is its appliance mode support
@@ -450,6 +452,10 @@ func (b *Builder) buildTGWAttachment(p *problems, m *Model, i int, a TGWAttachme
 				continue
 			case vi != nil && si.vpc != vi:
 				p.add(a.ID, sp, id, "subnet belongs to %s", si.VPC)
+				continue
+			case len(si.CIDRs) > 0 && !slices.ContainsFunc(si.CIDRs, func(c netip.Prefix) bool { return c.Addr().Is4() }):
+				// Amazon VPC Transit Gateways, "Amazon VPC attachments", Limits.
+				p.add(a.ID, sp, id, "attachment %s cannot use subnet %s: it is IPv6-only (%s), and AWS creates no transit gateway attachment in an IPv6-only subnet", a.ID, id, prefixList(si.CIDRs))
 				continue
 			case si.AvailabilityZone != "" && zones[si.AvailabilityZone] != "":
 				p.add(a.ID, sp, id, "a VPC attachment has one subnet per Availability Zone; %s has %s already", si.AvailabilityZone, zones[si.AvailabilityZone])
