@@ -349,10 +349,14 @@
 //     [reach.TGWAttachment.IPv6Support] (which propagates the VPC's IPv6
 //     blocks, and without which IPv6 across the attachment is undecided);
 //     its other options are not read.
-//     A route table whose Routes are missing, or were cut short
-//     (AdditionalRoutesAvailable), or hold a route by prefix list or over
-//     several VPC attachments (ECMP), makes what it routes indeterminate,
-//     with a warning. Route tables and attachments of a gateway the input
+//     A route with PrefixListId (an entry of a prefix list the table
+//     references, which AWS lists as propagated) is
+//     [reach.TGWRoute.PrefixList]: it ranks after a static route and
+//     before every propagated one of its CIDR. A route table whose Routes
+//     are missing, or were cut short (AdditionalRoutesAvailable), or hold
+//     a route with no DestinationCidrBlock or over several VPC
+//     attachments (ECMP), makes what it routes indeterminate, with a
+//     warning. Route tables and attachments of a gateway the input
 //     lacks are left out, and a VPC attachment whose VPC or subnets it
 //     lacks (another account's) is indeterminate to reach, with a warning.
 //     Only available (or modifying) gateways and attachments, available

@@ -546,6 +546,11 @@ func (l *loader) assembleTGWRoutes(st *tgwState, t *tgwRTRec) {
 			continue
 		}
 		route := reach.TGWRoute{Destination: p, Propagated: r.Type == "propagated", Blackhole: r.State == "blackhole"}
+		if r.PrefixListId != "" {
+			// An entry of a referenced prefix list: AWS lists it as
+			// propagated, but it ranks before every propagated route.
+			route.Propagated, route.PrefixList = false, r.PrefixListId
+		}
 		at := o
 		if !route.Blackhole {
 			switch n := len(r.TransitGatewayAttachments); {
@@ -699,6 +704,9 @@ func (l *loader) addTGWs(b *reach.Builder, w where) {
 			k := fmt.Sprintf("Routes[%d]", j)
 			p.set(k, t.routeAt[j])
 			p.set(k+".Destination", t.routeAt[j].Field("DestinationCidrBlock"))
+			if t.rt.Routes[j].PrefixList != "" {
+				p.set(k+".PrefixList", t.routeAt[j].Field("PrefixListId"))
+			}
 			p.set(k+".Attachment", t.attachAt[j])
 		}
 		b.AddTGWRouteTable(t.rt)

@@ -681,8 +681,9 @@
 // Transit gateways ([TransitGateway], [TGWRouteTable], [TGWAttachment])
 // are modelled for VPC attachments: the route table associated with the
 // attachment a packet enters through decides (longest prefix, then at
-// the same prefix static, VPC-, Direct Connect gateway-, Connect-,
-// VPN-propagated, as AWS's Route evaluation order says; blackholes drop;
+// the same prefix static, a prefix list reference's ([TGWRoute.PrefixList]),
+// then VPC-, Direct Connect gateway-, Connect-, VPN-, peering-propagated,
+// as AWS's Route evaluation order says; blackholes drop;
 // propagated routes as [TGWAttachment.Propagations] says: none added to
 // a table listed whole, and a VPC's block that overlaps another VPC's
 // propagated to the same table not added when the table lists the

@@ -38,10 +38,11 @@ import (
 //     subnet (AWS evaluates both then).
 //   - The route table associated with the attachment the packet enters
 //     through decides ([TGWNoAssociation] when there is none): longest
-//     prefix first, at the same prefix a static route, then a VPC's, a
-//     Direct Connect gateway's, a Connect's, a VPN's propagated one (AWS's
-//     Route evaluation order); a blackhole route drops ([TGWBlackholeRoute]); no route
-//     drops ([TGWNoRoute]). A VPN, Direct Connect gateway or Connect
+//     prefix first, at the same prefix a static route, then a route of a
+//     prefix list reference ([TGWRoute.PrefixList]), then a VPC's, a
+//     Direct Connect gateway's, a Connect's, a VPN's, a peering's
+//     propagated one (AWS's Route evaluation order); a blackhole route
+//     drops ([TGWBlackholeRoute]); no route drops ([TGWNoRoute]). A VPN, Direct Connect gateway or Connect
 //     attachment (or a VPC attachment whose VPC the input lacks) that
 //     propagates to a table not listed whole adds routes the input does
 //     not hold (what its peer advertises): where one could decide (no
@@ -104,15 +105,29 @@ type TGWRoute struct {
 	// Attachment is the tgw-attach-… packets go to; "" for a blackhole.
 	Attachment string
 	// Propagated marks a route an attachment propagated. At the same
-	// prefix AWS chooses a static route (Propagated false) first, then
-	// the route propagated by a VPC attachment, a Direct Connect gateway,
-	// a Connect, a VPN attachment, in that order (Amazon VPC Transit
-	// Gateways, "How transit gateways work", Route evaluation order), so
-	// Routes may hold propagated routes of one prefix from attachments of
-	// different types; a propagated blackhole, or a route propagated by an
-	// attachment of another type, shares its prefix with no other
-	// propagated route.
+	// prefix AWS chooses a static route (Propagated false, PrefixList
+	// "") first, then a route of a prefix list reference (PrefixList),
+	// then the route propagated by a VPC attachment, a Direct Connect
+	// gateway, a Connect, a VPN, a peering attachment (a transit gateway
+	// peering or Cloud WAN), in that order (Amazon VPC Transit Gateways,
+	// "How transit gateways work", Route evaluation order), so Routes may
+	// hold routes of one prefix of different kinds: a static one, a
+	// prefix list's, and propagated ones from attachments of different
+	// types. Two routes of one prefix and one kind (two static, two of
+	// prefix lists, two propagated by VPC attachments) are an error. A
+	// propagated blackhole (its attachment unnamed), or a route
+	// propagated by an attachment of another type, shares its prefix
+	// with no other propagated route.
 	Propagated bool
+	// PrefixList is the prefix list (pl-…) whose reference in the table
+	// made the route: AWS shows each entry of a referenced prefix list as
+	// a route of its own (its Destination), to the reference's
+	// attachment or a blackhole. AWS lists such a route as propagated
+	// (search-transit-gateway-routes: Type propagated, PrefixListId set),
+	// but no attachment propagated it, so Propagated stays false (Build
+	// refuses both) and it ranks after a static route and before every
+	// propagated one. "" for any other route.
+	PrefixList string
 	// Blackhole drops the packets the route matches.
 	Blackhole bool
 }
@@ -149,7 +164,9 @@ type TGWAttachment struct {
 	// ([UnmodelledTarget]).
 	Type string
 	// VPC and Subnets, for a VPC attachment: the VPC and the subnets (one
-	// per Availability Zone) the gateway has its interfaces in.
+	// per Availability Zone, each with an IPv4 block: AWS creates no
+	// attachment in an IPv6-only subnet, and Build refuses one) the
+	// gateway has its interfaces in.
 	VPC     string
 	Subnets []string
 	// ApplianceMode, for a VPC attachment, is its appliance mode support
@@ -293,55 +310,6 @@ type tgwAttInfo struct {
 	subnets []*subnetInfo
 }
 
-// lookup returns the route for dst: longest prefix first, then, at the
-// same prefix, AWS's route evaluation order (tgwRank).
-func (t *tgwRTInfo) lookup(dst netip.Addr) (*tgwCompiled, bool) {
-	var best *tgwCompiled
-	for i := range t.routes {
-		r := &t.routes[i]
-		if !r.Destination.Contains(dst) {
-			continue
-		}
-		if best == nil || r.Destination.Bits() > best.Destination.Bits() ||
-			(r.Destination.Bits() == best.Destination.Bits() && tgwRank(r) < tgwRank(best)) {
-			best = r
-		}
-	}
-	return best, best != nil
-}
-
-// tgwRankUnknown is the rank of a propagated route whose attachment's
-// kind AWS's route evaluation order does not place: a propagated
-// blackhole (its attachment is not named) or an attachment of another
-// type.
-const tgwRankUnknown = 5
-
-// tgwRank is r's place in AWS's route evaluation order among routes of
-// one prefix (Amazon VPC Transit Gateways, "How transit gateways work",
-// Route evaluation order): a static route (0), then a route propagated
-// by a VPC (1), a Direct Connect gateway (2), a Connect (3), a VPN (4)
-// attachment; other propagated routes last (tgwRankUnknown), which Build
-// lets share a prefix with no other propagated route.
-func tgwRank(r *tgwCompiled) int {
-	switch {
-	case !r.Propagated:
-		return 0
-	case r.att == nil:
-		return tgwRankUnknown
-	}
-	switch r.att.Type {
-	case "vpc":
-		return 1
-	case "direct-connect-gateway":
-		return 2
-	case "connect":
-		return 3
-	case "vpn":
-		return 4
-	}
-	return tgwRankUnknown
-}
-
 // subnetIn returns the attachment's subnet in zone az, and whether it
 // had to pick one without knowing (az or the subnets' zones unknown):
 // then the first subnet.
@@ -451,6 +419,10 @@ func (b *Builder) buildTGWAttachment(p *problems, m *Model, i int, a TGWAttachme
 			case vi != nil && si.vpc != vi:
 				p.add(a.ID, sp, id, "subnet belongs to %s", si.VPC)
 				continue
+			case len(si.CIDRs) > 0 && !slices.ContainsFunc(si.CIDRs, func(c netip.Prefix) bool { return c.Addr().Is4() }):
+				// Amazon VPC Transit Gateways, "Amazon VPC attachments", Limits.
+				p.add(a.ID, sp, id, "attachment %s cannot use subnet %s: it is IPv6-only (%s), and AWS creates no transit gateway attachment in an IPv6-only subnet", a.ID, id, prefixList(si.CIDRs))
+				continue
 			case si.AvailabilityZone != "" && zones[si.AvailabilityZone] != "":
 				p.add(a.ID, sp, id, "a VPC attachment has one subnet per Availability Zone; %s has %s already", si.AvailabilityZone, zones[si.AvailabilityZone])
 				continue
@@ -477,6 +449,9 @@ func (b *Builder) compileTGWRoutes(p *problems, m *Model, i int, ti *tgwRTInfo) 
 		r.Destination = r.Destination.Masked()
 		c := tgwCompiled{TGWRoute: r}
 		switch {
+		case r.Propagated && r.PrefixList != "":
+			p.add(ti.ID, rp+".Propagated", r.PrefixList, "a route of a prefix list reference is not propagated by an attachment (though AWS lists it as propagated): leave Propagated false")
+			continue
 		case r.Blackhole && r.Attachment != "":
 			p.add(ti.ID, rp+".Attachment", r.Attachment, "a blackhole route has no attachment")
 			continue
@@ -497,11 +472,12 @@ func (b *Builder) compileTGWRoutes(p *problems, m *Model, i int, ti *tgwRTInfo) 
 			c.att = a
 		}
 		// One route per prefix and rank (AWS keeps a VPC's and a VPN's
-		// propagated routes of one prefix, the VPC's chosen); a propagated
-		// route of unplaced rank shares its prefix with no propagated one.
+		// propagated routes of one prefix, the VPC's chosen, and a prefix
+		// list's route beside both); a propagated route of unplaced rank
+		// shares its prefix with no propagated one.
 		k := key{r.Destination, tgwRank(&c)}
 		prev, dup := seen[k]
-		for rank := 1; !dup && r.Propagated && rank <= tgwRankUnknown; rank++ {
+		for rank := tgwRankVPC; !dup && r.Propagated && rank <= tgwRankUnknown; rank++ {
 			if k.rank == tgwRankUnknown || rank == tgwRankUnknown {
 				prev, dup = seen[key{r.Destination, rank}]
 			}
@@ -649,7 +625,10 @@ func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subn
 		return w.stop(h)
 	}
 	kind := "static"
-	if r.Propagated {
+	switch {
+	case r.PrefixList != "":
+		kind = "prefix list " + r.PrefixList
+	case r.Propagated:
 		kind = "propagated"
 	}
 	if r.unsure != "" {
@@ -668,7 +647,7 @@ func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subn
 	}
 	h.Rule = fmt.Sprintf("%s via %s (%s)", r.Destination, r.att.ID, kind)
 	h.Verdict = flow.Allow
-	h.reason = fmt.Sprintf("%s matches %s in %s, the route table of %s (longest prefix, then static, VPC-, Direct Connect-, Connect-, VPN-propagated)", dst, h.Rule, t.ID, att.ID)
+	h.reason = fmt.Sprintf("%s matches %s in %s, the route table of %s (longest prefix, then static, prefix list, VPC-, Direct Connect-, Connect-, VPN-, peering-propagated)", dst, h.Rule, t.ID, att.ID)
 	if why := w.m.exitUnknown(r.att, zone, dst); why != "" {
 		h.Verdict, h.Code = flow.Indeterminate, TGWExitZoneUnknown
 		h.reason += fmt.Sprintf("; but %s has no subnet in %s, and AWS does not say which of its subnets (%s) the packet then leaves through: %s", r.att.ID, orUnknown(zone), subnetIDs(r.att.subnets), why)
