@@ -61,7 +61,13 @@ const (
 func sessionTime(pr *PacketResult) int { return int(tcpStage(pr.Reply, pr.Packet.Flags)) }
 
 // tcpStage is the stateful stage that judges a TCP packet of the reply
-// (or the request) with these flags: an opening (SYN set) or data.
+// (or the request) with these flags: an opening (SYN set) or data. A pure
+// ACK (the client's handshake ACK, the server's ACK of data) has no stage
+// of its own: it is placed at its direction's data stage, which the
+// stateful engine judges on the data segment; so a pure ACK the stateless
+// engine passes or drops marks no stage Unseen, and one it forwards makes
+// its direction seen (and, after an opening passed, a packet the stateful
+// engine meets without the flow's opening).
 func tcpStage(reply bool, flags stateless.TCPFlags) stateful.Stage {
 	st := stateful.Stage(b2i(reply))
 	if flags&stateless.SYN == 0 {
@@ -77,11 +83,13 @@ func (e *Engine) applyDoubts(ins *Decision, c Connection) {
 	if c.Flow.Protocol != flow.TCP || ins.Stateful == nil {
 		return
 	}
-	var act [4]flow.Action // by sessionTime; 0 for no packet
+	var act [4]flow.Action // by sessionTime, forward when some packet of it is; 0 for no packet
 	var idx [4]int
 	for i := range ins.Packets {
 		t := sessionTime(&ins.Packets[i])
-		act[t], idx[t] = ins.Packets[i].Decision.Action, i
+		if act[t] != flow.Forward {
+			act[t], idx[t] = ins.Packets[i].Decision.Action, i
+		}
 	}
 	p0 := -1 // the first opening passed, of a direction whose later packet is forwarded
 	for k := range 2 {

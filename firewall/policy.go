@@ -134,7 +134,12 @@ type Connection struct {
 // PacketResult is the stateless engine's decision on one of the packets a
 // session is represented by.
 type PacketResult struct {
-	Reply    bool
+	Reply bool
+	// Possible marks a packet a session may not have: the server's pure
+	// ACK (a server may piggyback every ACK on data). Its drop leaves its
+	// direction Indeterminate, never denied; every other packet is in
+	// every session, and its drop denies its direction.
+	Possible bool
 	Packet   stateless.Packet
 	Decision stateless.Decision
 }
@@ -144,9 +149,18 @@ type PacketResult struct {
 type Decision struct {
 	policy string
 	// Packets are the stateless engine's decisions, one per representative
-	// packet: for TCP the stateless.SYN and a data segment of the request and the
-	// stateless.SYN-stateless.ACK and a data segment of the reply; for other protocols one
-	// packet each way.
+	// packet: for other protocols than TCP one packet each way; for TCP the
+	// SYN and a data segment (PSH|ACK) of the request, and the SYN|ACK and
+	// a data segment of the reply, and, when some stateless rule names TCP
+	// flags (without one every packet of a direction gets the same
+	// decision), also the client's ACK (the handshake's third packet, in
+	// every session) and the server's pure ACK (an ACK of the client's data
+	// or FIN, Possible: a server may piggyback every ACK on data), in the
+	// session's order: SYN, ACK, PSH|ACK; SYN|ACK, PSH|ACK, ACK. A stated
+	// assumption, not judged: no packet carries ECN-setup flags (ECE, CWR)
+	// or URG, and the FIN and RST packets that close the session are not
+	// judged (the session's data flows whatever they meet); packets are
+	// unfragmented (the fragment default actions are not applied).
 	Packets []PacketResult
 	// Stateful is the stateful engine's decision, nil when no packet was
 	// forwarded to it. Explain fills its Stages and Skipped.
@@ -167,6 +181,7 @@ type legResult struct {
 	cause   legCause
 	pkt     int // the packet of causeStatelessDrop; the last passed packet of causePassed
 	fwd     int // the last packet forwarded on this leg, -1 for none
+	maybe   int // the first Possible packet dropped on this leg, -1 for none
 	// doubt: why the leg is Indeterminate although the engines decide it
 	// as cause says (doubts.go)
 	doubt doubt
@@ -189,34 +204,50 @@ const (
 	// it drops every packet of this leg it sees, whatever its stream
 	// exception policy (doubts.go)
 	causeStrictAll
+	// causeMaybeDrop: every packet of the leg in every session gets
+	// through, but the stateless engine drops packet pkt, one a session
+	// may have (the server's pure ACK): Indeterminate
+	causeMaybeDrop
 )
 
 // packetsOf appends to out the packets that represent the session in
-// each direction; a nil out gets a list of its own, of the exact size.
-func packetsOf(f flow.Flow, request, reply bool, out []PacketResult) []PacketResult {
+// each direction (see [Decision.Packets]); flags says whether some
+// stateless rule names TCP flags, which adds the pure ACKs. A nil out gets
+// a list of its own, of the exact size.
+func packetsOf(f flow.Flow, request, reply, flags bool, out []PacketResult) []PacketResult {
 	per := 1
 	if f.Protocol == flow.TCP {
-		per = 2
+		per = 2 + b2i(flags)
 	}
 	if out == nil {
 		out = make([]PacketResult, 0, per*(b2i(request)+b2i(reply)))
 	}
 	tcp := f.Protocol == flow.TCP
 	if request {
-		if tcp {
+		switch {
+		case !tcp:
+			out = append(out, PacketResult{Packet: stateless.Packet{Flow: f}})
+		case flags:
+			out = append(out, PacketResult{Packet: stateless.Packet{Flow: f, Flags: stateless.SYN}},
+				PacketResult{Packet: stateless.Packet{Flow: f, Flags: stateless.ACK}},
+				PacketResult{Packet: stateless.Packet{Flow: f, Flags: stateless.ACK | stateless.PSH}})
+		default:
 			out = append(out, PacketResult{Packet: stateless.Packet{Flow: f, Flags: stateless.SYN}},
 				PacketResult{Packet: stateless.Packet{Flow: f, Flags: stateless.ACK | stateless.PSH}})
-		} else {
-			out = append(out, PacketResult{Packet: stateless.Packet{Flow: f}})
 		}
 	}
 	if reply {
 		back := f.Reverse()
-		if tcp {
+		switch {
+		case !tcp:
+			out = append(out, PacketResult{Reply: true, Packet: stateless.Packet{Flow: back}})
+		case flags:
+			out = append(out, PacketResult{Reply: true, Packet: stateless.Packet{Flow: back, Flags: stateless.SYN | stateless.ACK}},
+				PacketResult{Reply: true, Packet: stateless.Packet{Flow: back, Flags: stateless.ACK | stateless.PSH}},
+				PacketResult{Reply: true, Possible: true, Packet: stateless.Packet{Flow: back, Flags: stateless.ACK}})
+		default:
 			out = append(out, PacketResult{Reply: true, Packet: stateless.Packet{Flow: back, Flags: stateless.SYN | stateless.ACK}},
 				PacketResult{Reply: true, Packet: stateless.Packet{Flow: back, Flags: stateless.ACK | stateless.PSH}})
-		} else {
-			out = append(out, PacketResult{Reply: true, Packet: stateless.Packet{Flow: back}})
 		}
 	}
 	return out
@@ -262,51 +293,58 @@ func (e *Engine) Verdicts(c Connection) (request, reply flow.Verdict) {
 	// per leg, whether the stateless engine passed its opening (TCP) and
 	// forwarded a later packet
 	var passOpen, fwdLater [2]bool
+	var maybe [2]bool            // per leg, whether a Possible packet was dropped
 	var unseen stateful.StageSet // the TCP stages whose packet is not forwarded
-	judge := func(k int, p flow.Flow, flags stateless.TCPFlags) {
+	tcp := c.Flow.Protocol == flow.TCP
+	judge := func(k int, p flow.Flow, flags stateless.TCPFlags, possible bool) {
 		a := e.stateless.Evaluate(stateless.Packet{Flow: p, Flags: flags}).Action
 		switch a {
 		case flow.Drop:
-			verdict[k] = flow.Deny
+			if possible {
+				maybe[k] = true
+			} else {
+				verdict[k] = flow.Deny
+			}
 		case flow.Forward:
 			seen[k] = true
 			fwdLater[k] = fwdLater[k] || flags&stateless.SYN == 0
 		case flow.Pass:
 			passOpen[k] = passOpen[k] || flags&stateless.SYN != 0
 		}
-		if a != flow.Forward && c.Flow.Protocol == flow.TCP {
+		if a != flow.Forward && tcp && flags != stateless.ACK {
 			unseen = unseen.With(tcpStage(k == 1, flags))
 		}
 	}
 	// Without a rule that names TCP flags, a connection's later segments
 	// get its first one's decision: judge that one alone.
-	tcp := c.Flow.Protocol == flow.TCP
 	both := tcp && e.stateless.NamesTCPFlags()
 	if c.Request {
 		if tcp {
-			judge(0, c.Flow, stateless.SYN)
+			judge(0, c.Flow, stateless.SYN, false)
 			if both {
-				judge(0, c.Flow, stateless.ACK|stateless.PSH)
+				judge(0, c.Flow, stateless.ACK, false)
+				judge(0, c.Flow, stateless.ACK|stateless.PSH, false)
 			}
 		} else {
-			judge(0, c.Flow, 0)
+			judge(0, c.Flow, 0, false)
 		}
 	}
 	if c.Reply {
 		back := c.Flow.Reverse()
 		if tcp {
-			judge(1, back, stateless.SYN|stateless.ACK)
+			judge(1, back, stateless.SYN|stateless.ACK, false)
 			if both {
-				judge(1, back, stateless.ACK|stateless.PSH)
+				judge(1, back, stateless.ACK|stateless.PSH, false)
+				judge(1, back, stateless.ACK, true)
 			}
 		} else {
-			judge(1, back, 0)
+			judge(1, back, 0, false)
 		}
 	}
 	if tcp && e.mayDoubt(seen, passOpen[0] && fwdLater[0] || passOpen[1] && fwdLater[1]) {
 		// the stream exception policy or TLS inspection may leave it
 		// undecided (doubts.go): decided as Evaluate does
-		var pkts [4]PacketResult
+		var pkts [6]PacketResult
 		var sd stateful.Decision
 		ins := e.decide(c, false, pkts[:0], &sd)
 		return ins.leg[0].verdict, ins.leg[1].verdict
@@ -318,6 +356,11 @@ func (e *Engine) Verdicts(c Connection) (request, reply flow.Verdict) {
 			if v[k] != flow.Allow && verdict[k] == flow.Allow {
 				verdict[k] = v[k]
 			}
+		}
+	}
+	for k := range verdict {
+		if maybe[k] && verdict[k] == flow.Allow {
+			verdict[k] = flow.Indeterminate // the server's pure ACK is dropped: maybeDrop
 		}
 	}
 	return verdict[0], verdict[1]
@@ -342,7 +385,7 @@ type Outline struct {
 // stack, so it allocates only the rules' and the fix's words. A
 // randomized test holds it to Evaluate.
 func (e *Engine) Outline(c Connection) Outline {
-	var pkts [4]PacketResult
+	var pkts [6]PacketResult
 	var sd stateful.Decision
 	ins := e.decide(c, false, pkts[:0], &sd)
 	o := Outline{Fix: ins.Fix()}
@@ -382,18 +425,18 @@ func (e *Engine) run(c Connection, explain bool) Decision {
 // *sd: a caller that keeps neither passes storage of its own.
 func (e *Engine) decide(c Connection, explain bool, pkts []PacketResult, sd *stateful.Decision) Decision {
 	ins := Decision{policy: "(none)"}
-	ins.leg[0] = legResult{verdict: flow.Allow, fwd: -1}
+	ins.leg[0] = legResult{verdict: flow.Allow, fwd: -1, maybe: -1}
 	ins.leg[1] = ins.leg[0]
 	if e == nil {
 		ins.leg[0].cause, ins.leg[1].cause = causeNoFirewall, causeNoFirewall
 		return ins
 	}
 	ins.policy, ins.tlsInspection, ins.streamWords = e.name, e.tlsInspection, e.streamExceptionWords()
-	ins.Packets = packetsOf(c.Flow, c.Request, c.Reply, pkts)
+	flagsMatter := e.stateless.NamesTCPFlags()
+	ins.Packets = packetsOf(c.Flow, c.Request, c.Reply, flagsMatter, pkts)
 	var fwdSeen, retSeen bool
 	var unseen stateful.StageSet // the TCP stages whose packet is not forwarded
 	passed := [2]int{-1, -1}     // per leg, the last packet the stateless engine passed
-	flagsMatter := e.stateless.NamesTCPFlags()
 	for i := range ins.Packets {
 		pr := &ins.Packets[i]
 		switch {
@@ -407,12 +450,18 @@ func (e *Engine) decide(c Connection, explain bool, pkts []PacketResult, sd *sta
 			pr.Decision = e.stateless.Evaluate(pr.Packet)
 		}
 		l := &ins.leg[b2i(pr.Reply)]
-		if pr.Decision.Action != flow.Forward && c.Flow.Protocol == flow.TCP {
+		if pr.Decision.Action != flow.Forward && c.Flow.Protocol == flow.TCP && pr.Packet.Flags != stateless.ACK {
+			// a pure ACK stands for no stage of its own: its direction's
+			// data stage is judged on the data segment (see tcpStage)
 			unseen = unseen.With(tcpStage(pr.Reply, pr.Packet.Flags))
 		}
 		switch pr.Decision.Action {
 		case flow.Drop:
-			if l.verdict == flow.Allow {
+			if pr.Possible {
+				if l.maybe < 0 {
+					l.maybe = i
+				}
+			} else if l.verdict == flow.Allow {
 				l.verdict, l.cause, l.pkt = flow.Deny, causeStatelessDrop, i
 			}
 		case flow.Pass:
@@ -455,6 +504,10 @@ func (e *Engine) decide(c Connection, explain bool, pkts []PacketResult, sd *sta
 	e.applyDoubts(&ins, c) // doubts.go
 	for k := range ins.leg {
 		l := &ins.leg[k]
+		if l.maybe >= 0 && l.verdict == flow.Allow {
+			// every certain packet gets through, the server's pure ACK does not
+			l.verdict, l.cause, l.pkt = flow.Indeterminate, causeMaybeDrop, l.maybe
+		}
 		switch {
 		case (k == 0 && !c.Request) || (k == 1 && !c.Reply):
 			l.cause = causeNotCrossing
@@ -475,7 +528,7 @@ func (ins *Decision) legRule(k int) string {
 		return ""
 	}
 	switch l.cause {
-	case causeStatelessDrop, causePassed:
+	case causeStatelessDrop, causePassed, causeMaybeDrop:
 		return statelessRule(ins.Packets[l.pkt].Decision)
 	case causeStateful, causeStrictAll:
 		return statefulRule(*ins.Stateful)
@@ -531,6 +584,11 @@ func (ins *Decision) engineReason(k int) string {
 		return "stateless engine: " + by + "; stateful engine: nothing of its own against this direction; it stopped the session on the " + other
 	case causePassed:
 		return "stateless engine: " + ins.Packets[l.pkt].Decision.String() + " (the stateful engine never sees it)"
+	case causeMaybeDrop:
+		pr := &ins.Packets[l.pkt]
+		return fmt.Sprintf("stateless engine: every packet the %s has in any session gets through, but the ACK-only packet %s is dropped: %s; "+
+			"whether the %s gets through depends on whether the server sends ACK-only packets (an ACK of the client's data or FIN not carried on data of its own)",
+			this, pr.Packet, pr.Decision, this)
 	case causeStrictAll:
 		return "stateful engine: no rule passes traffic, so the default action aws:drop_strict drops every packet of the " + this +
 			" it sees, whether or not it takes them for a broken stream (the stateless engine passes the session's opening past it)"
@@ -568,6 +626,10 @@ func (ins *Decision) legUnknown(k int) (missing, fix string) {
 		return ins.doubtUnknown(k) // doubts.go
 	}
 	switch l.cause {
+	case causeMaybeDrop:
+		pr := &ins.Packets[l.pkt]
+		return "whether the server sends ACK-only packets (" + pr.Packet.String() + "), which the stateless engine drops (" + pr.Decision.String() + "): a server may carry every ACK on its data",
+			"add a stateless rule that passes or forwards the server's ACK-only packets (TCP flags ACK without SYN, PSH, FIN or RST) ahead of the one that drops them"
 	case causeStateful:
 		u := ins.Stateful.Indeterminate
 		switch {
@@ -672,7 +734,10 @@ func (ins Decision) Details() []string {
 	out := make([]string, 0, n)
 	for _, pr := range ins.Packets {
 		dir := "stateless, request "
-		if pr.Reply {
+		switch {
+		case pr.Possible:
+			dir = "stateless, reply (if the server sends it) "
+		case pr.Reply:
 			dir = "stateless, reply "
 		}
 		out = append(out, dir+pr.Packet.String()+": "+pr.Decision.String())

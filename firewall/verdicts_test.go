@@ -36,6 +36,7 @@ func TestVerdictsAgreesWithEvaluate(t *testing.T) {
 	byWorlds := 0  // stateful verdicts certain only because every world gives them
 	midstream := 0 // legs left to the stream exception policy
 	inspected := 0 // legs left to TLS inspection
+	ackOnly := 0   // legs left undecided by the server's pure ACK
 	for round := range 300 {
 		var sl []stateless.Rule
 		for i := range rng.IntN(5) {
@@ -48,10 +49,17 @@ func TestVerdictsAgreesWithEvaluate(t *testing.T) {
 			case 1:
 				// a rule on flags: the SYN and the later segments of one
 				// connection may be judged apart (a SYN alone, or one
-				// with ACK)
+				// with ACK), and the pure ACKs from the data segments
 				m := []stateless.TCPFlagMatch{{Flags: stateless.SYN, Masks: stateless.SYN | stateless.ACK},
-					{Flags: stateless.ACK, Masks: stateless.ACK}}[rng.IntN(2)]
+					{Flags: stateless.ACK, Masks: stateless.ACK},
+					{Flags: stateless.ACK, Masks: stateless.SYN | stateless.ACK | stateless.PSH},
+					{Flags: stateless.PSH, Masks: stateless.PSH}}[rng.IntN(4)]
 				r.TCPFlags = []stateless.TCPFlagMatch{m}
+				if m.Masks&stateless.PSH != 0 && rng.IntN(2) == 0 {
+					// on every address and port: the server's pure ACK
+					// meets it as often as the client's
+					r.Sources, r.Destinations, r.SourcePorts, r.DestinationPorts = nil, nil, nil, nil
+				}
 				flagged++
 			}
 			sl = append(sl, r)
@@ -121,6 +129,8 @@ func TestVerdictsAgreesWithEvaluate(t *testing.T) {
 					midstream++
 				case strings.Contains(want0.Missing[k], "TLS inspection configuration"):
 					inspected++
+				case strings.Contains(want0.Missing[k], "ACK-only packets"):
+					ackOnly++
 				}
 			}
 			require.Equal(t, want0, e.Outline(c), "round %d: %+v outline", round, c)
@@ -142,6 +152,7 @@ func TestVerdictsAgreesWithEvaluate(t *testing.T) {
 	require.Positive(t, flagged, "some rules should name TCP flags")
 	require.Positive(t, midstream, "some legs should be left to the stream exception policy")
 	require.Positive(t, inspected, "some legs should be left to TLS inspection")
+	require.Positive(t, ackOnly, "some legs should hang on the server's pure ACK")
 	require.Positive(t, byWorlds, "some stateful verdicts should be certain whether the rules on the unknown IP set match or not")
 	var none *firewall.Engine
 	req, rep := none.Verdicts(bothWays(sshFlow))
