@@ -131,19 +131,6 @@ type Connection struct {
 	Request, Reply bool
 }
 
-// PacketResult is the stateless engine's decision on one of the packets a
-// session is represented by.
-type PacketResult struct {
-	Reply bool
-	// Possible marks a packet a session may not have: the server's pure
-	// ACK (a server may piggyback every ACK on data). Its drop leaves its
-	// direction Indeterminate, never denied; every other packet is in
-	// every session, and its drop denies its direction.
-	Possible bool
-	Packet   stateless.Packet
-	Decision stateless.Decision
-}
-
 // Decision is the firewall's answer for one connection: per direction,
 // whether it passes, and which engine, rule group and rule decided.
 type Decision struct {
@@ -209,49 +196,6 @@ const (
 	// may have (the server's pure ACK): Indeterminate
 	causeMaybeDrop
 )
-
-// packetsOf appends to out the packets that represent the session in
-// each direction (see [Decision.Packets]); flags says whether some
-// stateless rule names TCP flags, which adds the pure ACKs. A nil out gets
-// a list of its own, of the exact size.
-func packetsOf(f flow.Flow, request, reply, flags bool, out []PacketResult) []PacketResult {
-	per := 1
-	if f.Protocol == flow.TCP {
-		per = 2 + b2i(flags)
-	}
-	if out == nil {
-		out = make([]PacketResult, 0, per*(b2i(request)+b2i(reply)))
-	}
-	tcp := f.Protocol == flow.TCP
-	if request {
-		switch {
-		case !tcp:
-			out = append(out, PacketResult{Packet: stateless.Packet{Flow: f}})
-		case flags:
-			out = append(out, PacketResult{Packet: stateless.Packet{Flow: f, Flags: stateless.SYN}},
-				PacketResult{Packet: stateless.Packet{Flow: f, Flags: stateless.ACK}},
-				PacketResult{Packet: stateless.Packet{Flow: f, Flags: stateless.ACK | stateless.PSH}})
-		default:
-			out = append(out, PacketResult{Packet: stateless.Packet{Flow: f, Flags: stateless.SYN}},
-				PacketResult{Packet: stateless.Packet{Flow: f, Flags: stateless.ACK | stateless.PSH}})
-		}
-	}
-	if reply {
-		back := f.Reverse()
-		switch {
-		case !tcp:
-			out = append(out, PacketResult{Reply: true, Packet: stateless.Packet{Flow: back}})
-		case flags:
-			out = append(out, PacketResult{Reply: true, Packet: stateless.Packet{Flow: back, Flags: stateless.SYN | stateless.ACK}},
-				PacketResult{Reply: true, Packet: stateless.Packet{Flow: back, Flags: stateless.ACK | stateless.PSH}},
-				PacketResult{Reply: true, Possible: true, Packet: stateless.Packet{Flow: back, Flags: stateless.ACK}})
-		default:
-			out = append(out, PacketResult{Reply: true, Packet: stateless.Packet{Flow: back, Flags: stateless.SYN | stateless.ACK}},
-				PacketResult{Reply: true, Packet: stateless.Packet{Flow: back, Flags: stateless.ACK | stateless.PSH}})
-		}
-	}
-	return out
-}
 
 // Evaluate judges a connection at an endpoint of the firewall.
 //
