@@ -141,6 +141,15 @@
 //     [Decision.UnknownOn] says what is missing ("the TLS inspection
 //     configuration ARN of policy NAME, which may decrypt and drop this
 //     session"). [Engine.Verdicts] decides such sessions as Evaluate does.
+//   - A stateless rule that names ports (TCP flags) and whose Protocols
+//     do not restrict it to TCP and UDP (TCP), met by a packet of another
+//     protocol: AWS's documents do not say whether it matches (its ports
+//     ignored) or not; the stateless engine reads it as not matching
+//     ([stateless.Ambiguity]), and the connection is judged again with
+//     every such packet given the rule's action: a direction the two
+//     readings decide differently is Indeterminate, the reason naming the
+//     rule and [Decision.UnknownOn] the open question. [Engine.Verdicts]
+//     decides it as Evaluate does.
 //   - [Engine.Forwards] says which directions of a connection the
 //     stateless engine forwards some packet of to the stateful engine
 //     (package reach decides a crossing of one leg only by it).

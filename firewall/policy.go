@@ -232,7 +232,26 @@ func (e *Engine) Verdicts(c Connection) (request, reply flow.Verdict) {
 	if e == nil {
 		return flow.Allow, flow.Allow
 	}
-	verdict := [2]flow.Verdict{flow.Allow, flow.Allow}
+	v, amb := e.verdicts(c, false)
+	if amb {
+		// a rule's match the documents leave open (stateless.Ambiguity):
+		// a leg the other reading decides otherwise is undecided
+		alt, _ := e.verdicts(c, true)
+		for k := range v {
+			if v[k] != flow.Indeterminate && alt[k] != v[k] && (k == 0 && c.Request || k == 1 && c.Reply) {
+				v[k] = flow.Indeterminate
+			}
+		}
+	}
+	return v[0], v[1]
+}
+
+// verdicts is Verdicts under the stateless engine's reading of the rules
+// that name ports or TCP flags a packet's protocol does not carry, or,
+// with lax, under the other ([stateless.Ambiguity]); amb reports whether
+// some packet met such a rule that decides it otherwise.
+func (e *Engine) verdicts(c Connection, lax bool) (verdict [2]flow.Verdict, amb bool) {
+	verdict = [2]flow.Verdict{flow.Allow, flow.Allow}
 	var seen [2]bool // per leg, whether a packet was forwarded to the stateful engine
 	// per leg, whether the stateless engine passed its opening (TCP) and
 	// forwarded a later packet
@@ -241,7 +260,14 @@ func (e *Engine) Verdicts(c Connection) (request, reply flow.Verdict) {
 	var unseen stateful.StageSet // the TCP stages whose packet is not forwarded
 	tcp := c.Flow.Protocol == flow.TCP
 	judge := func(k int, p flow.Flow, flags stateless.TCPFlags, possible bool) {
-		a := e.stateless.Evaluate(stateless.Packet{Flow: p, Flags: flags}).Action
+		d := e.stateless.Evaluate(stateless.Packet{Flow: p, Flags: flags})
+		a := d.Action
+		if d.Undecided() {
+			amb = true
+			if lax {
+				a = d.Ambiguous.Action
+			}
+		}
 		switch a {
 		case flow.Drop:
 			if possible {
@@ -291,7 +317,7 @@ func (e *Engine) Verdicts(c Connection) (request, reply flow.Verdict) {
 		var pkts [6]PacketResult
 		var sd stateful.Decision
 		ins := e.decide(c, false, pkts[:0], &sd)
-		return ins.leg[0].verdict, ins.leg[1].verdict
+		return [2]flow.Verdict{ins.leg[0].verdict, ins.leg[1].verdict}, false
 	}
 	if seen[0] || seen[1] {
 		var v [2]flow.Verdict
@@ -307,7 +333,7 @@ func (e *Engine) Verdicts(c Connection) (request, reply flow.Verdict) {
 			verdict[k] = flow.Indeterminate // the server's pure ACK is dropped: maybeDrop
 		}
 	}
-	return verdict[0], verdict[1]
+	return verdict, amb
 }
 
 // Outline is what a walk keeps of a [Decision] when it words the
@@ -462,6 +488,7 @@ func (e *Engine) decide(c Connection, explain bool, pkts []PacketResult, sd *sta
 			l.cause, l.pkt = causePassed, passed[k]
 		}
 	}
+	e.applyAmbiguity(&ins, c) // doubts.go
 	return ins
 }
 

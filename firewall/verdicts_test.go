@@ -37,12 +37,17 @@ func TestVerdictsAgreesWithEvaluate(t *testing.T) {
 	midstream := 0 // legs left to the stream exception policy
 	inspected := 0 // legs left to TLS inspection
 	ackOnly := 0   // legs left undecided by the server's pure ACK
+	ambiguous := 0 // legs left undecided by a rule on ports met by another protocol
 	for round := range 300 {
 		var sl []stateless.Rule
 		for i := range rng.IntN(5) {
 			r := tcpRule(i+1, actions[rng.IntN(len(actions))], cidrs[rng.IntN(len(cidrs))], ports[rng.IntN(len(ports))],
 				cidrs[rng.IntN(len(cidrs))], ports[rng.IntN(len(ports))])
-			switch rng.IntN(4) {
+			switch rng.IntN(5) {
+			case 4:
+				// ports (or none) on any protocol: a packet of another
+				// protocol leaves its match open (stateless.Ambiguity)
+				r.Protocols = nil
 			case 0:
 				r.Protocols = []flow.Protocol{flow.UDP, flow.ICMP}
 				r.SourcePorts, r.DestinationPorts = nil, nil
@@ -131,6 +136,8 @@ func TestVerdictsAgreesWithEvaluate(t *testing.T) {
 					inspected++
 				case strings.Contains(want0.Missing[k], "ACK-only packets"):
 					ackOnly++
+				case strings.Contains(want0.Missing[k], "does not restrict its protocols"):
+					ambiguous++
 				}
 			}
 			require.Equal(t, want0, e.Outline(c), "round %d: %+v outline", round, c)
@@ -153,6 +160,7 @@ func TestVerdictsAgreesWithEvaluate(t *testing.T) {
 	require.Positive(t, midstream, "some legs should be left to the stream exception policy")
 	require.Positive(t, inspected, "some legs should be left to TLS inspection")
 	require.Positive(t, ackOnly, "some legs should hang on the server's pure ACK")
+	require.Positive(t, ambiguous, "some legs should hang on a rule on ports met by another protocol")
 	require.Positive(t, byWorlds, "some stateful verdicts should be certain whether the rules on the unknown IP set match or not")
 	var none *firewall.Engine
 	req, rep := none.Verdicts(bothWays(sshFlow))

@@ -178,3 +178,39 @@ func TestAsymmetricStatelessOnly(t *testing.T) {
 	r := check(t, m, reach.Query{From: "198.51.100.5", To: "web-1", Protocol: flow.TCP, Port: 22})
 	assert.Equal(t, reach.Unreachable, r.Outcome, r.Text())
 }
+
+// TestAmbiguousPortRuleThroughTheWalk: a stateless rule that names ports
+// without restricting its protocols, met by a ping: AWS does not say
+// whether it matches, so the firewall's hop is undecided, naming the rule.
+func TestAmbiguousPortRuleThroughTheWalk(t *testing.T) {
+	ping := reach.Query{From: "web-1", To: "198.51.100.5", Protocol: flow.ICMP}
+	anyPorts := stateless.Rule{Priority: 7, DestinationPorts: []flow.PortRange{{Lo: 0, Hi: 65535}}, Action: flow.Drop}
+	for _, tc := range []struct {
+		name  string
+		rules []stateless.Rule
+		want  reach.Outcome
+	}{
+		{"a drop rule on every port, no protocols", []stateless.Rule{anyPorts}, reach.Indeterminate},
+		{"the same rule for tcp and udp only", []stateless.Rule{func() stateless.Rule {
+			r := anyPorts
+			r.Protocols = []flow.Protocol{flow.TCP, flow.UDP}
+			return r
+		}()}, reach.Reachable},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := statelessDesign(t, false, flow.Pass, tc.rules...)
+			r := check(t, m, ping)
+			assert.Equal(t, tc.want, r.Outcome, r.Text())
+			v, err := m.Verdict(ping)
+			require.NoError(t, err)
+			assert.Equal(t, r.Outcome, v, "Verdict agrees with Check")
+			if tc.want == reach.Indeterminate {
+				u := r.Undecided()
+				require.NotEmpty(t, u, r.Text())
+				assert.Equal(t, reach.FirewallIndeterminate, u[0].Code)
+				assert.Contains(t, u[0].Missing, "stateless rule priority 7 of group sl")
+				assert.Contains(t, u[0].Fix, "restrict the rule's protocols")
+			}
+		})
+	}
+}
