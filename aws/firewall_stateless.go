@@ -80,7 +80,9 @@ const statelessRulesPath = "RuleGroup.RulesSource.StatelessRulesAndCustomActions
 // match attributes mean any. Every group returned is valid: it compiles in
 // a [stateless.Config] with [stateless.Compile].
 //
-// Everything that is not as AWS prints it is an error: a Type other than
+// Integers may also be written as strings holding a decimal integer
+// ("Priority": "1", "Capacity": "10", ports, protocols); otherwise, what AWS would
+// not print is an error: a Type other than
 // STATELESS (named in the error), a missing RuleGroupResponse, rules list,
 // priority, RuleDefinition or MatchAttributes; priorities outside 1-65535
 // or used twice; bad CIDR blocks, ports, protocols or TCP flags; Actions

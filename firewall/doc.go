@@ -57,6 +57,26 @@
 //     and fix without the packet list: Evaluate's answer reduced, for a
 //     walk that words its reasons later; a randomized test holds both to
 //     Evaluate.
+//   - The stateless engine judges each of a session's packets alone
+//     ([Decision.Packets]): for TCP the SYN and a data segment (PSH|ACK)
+//     of each direction and, where a stateless rule names TCP flags
+//     ([stateless.Engine.NamesTCPFlags]; without one every packet of a
+//     direction gets the same decision), the client's ACK (the
+//     handshake's third packet, in every session) and the server's pure
+//     ACK (an ACK of the client's data or FIN). A dropped packet of those
+//     every session has denies its direction for certain; the server's
+//     pure ACK alone dropped leaves the reply Indeterminate (a server may
+//     piggyback every ACK on data), its reason naming the packet and the
+//     rule, [Decision.UnknownOn] what is missing. A pure ACK has no
+//     stateful stage of its own: one the stateless engine passes or drops
+//     marks no stage [stateful.Session].Unseen (its direction's data stage
+//     is judged on the data segment), one it forwards makes its direction
+//     seen. Stated assumptions, not judged: no packet carries ECN-setup
+//     flags (ECE, CWR) or URG; the FIN and RST packets that close the
+//     session are not judged (its data flows whatever they meet); packets
+//     are unfragmented (the policy's fragment default actions are not
+//     applied to a session: only a [stateless.Packet] with Fragment set
+//     meets them).
 //   - The stateless engine judges every packet alone, replies included; a
 //     packet it passes never reaches the stateful engine, a packet it
 //     drops denies its direction, and the stateful engine judges the
@@ -121,6 +141,18 @@
 //     [Decision.UnknownOn] says what is missing ("the TLS inspection
 //     configuration ARN of policy NAME, which may decrypt and drop this
 //     session"). [Engine.Verdicts] decides such sessions as Evaluate does.
+//   - A stateless rule that names ports (TCP flags) and whose Protocols
+//     do not restrict it to TCP and UDP (TCP), met by a packet of another
+//     protocol: AWS's documents do not say whether it matches (its ports
+//     ignored) or not; the stateless engine reads it as not matching
+//     ([stateless.Ambiguity]), and the connection is judged again with
+//     every such packet given the rule's action: a direction the two
+//     readings decide differently is Indeterminate, the reason naming the
+//     rule and [Decision.UnknownOn] the open question. [Engine.Verdicts]
+//     decides it as Evaluate does.
+//   - [Engine.Forwards] says which directions of a connection the
+//     stateless engine forwards some packet of to the stateful engine
+//     (package reach decides a crossing of one leg only by it).
 //   - A nil *Engine means "no firewall here": both directions of every
 //     connection are allowed, and the reasons say so.
 package firewall

@@ -1,6 +1,8 @@
 package firewall
 
 import (
+	"strconv"
+
 	"github.com/reachsim/reachsim/firewall/stateful"
 	"github.com/reachsim/reachsim/firewall/stateless"
 	"github.com/reachsim/reachsim/flow"
@@ -53,7 +55,44 @@ const (
 	doubtNone          doubt = iota
 	doubtMidstream           // the stream exception policy may decide it
 	doubtTLSInspection       // TLS inspection may decrypt and drop it
+	// doubtAmbiguous: a stateless rule that names ports or TCP flags the
+	// packet dpkt's protocol does not carry, whose match AWS's documents
+	// do not settle, decides the leg otherwise if it matches
+	// (stateless.Ambiguity)
+	doubtAmbiguous
 )
+
+// applyAmbiguity makes Indeterminate the legs of ins, connection c's
+// decision, that the other reading of a stateless rule the documents
+// leave open (stateless.Ambiguity) decides otherwise: every packet that
+// meets one is judged with that rule's action instead, and the legs
+// compared. Only packets of protocols other than TCP meet one, so c has
+// one packet a leg and no other doubt.
+func (e *Engine) applyAmbiguity(ins *Decision, c Connection) {
+	first := -1
+	for i := range ins.Packets {
+		if ins.Packets[i].Decision.Undecided() {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		return
+	}
+	alt, _ := e.verdicts(c, true)
+	for k := range ins.leg {
+		l := &ins.leg[k]
+		if l.cause == causeNotCrossing || l.verdict == flow.Indeterminate || alt[k] == l.verdict {
+			continue
+		}
+		l.verdict, l.doubt, l.dpkt = flow.Indeterminate, doubtAmbiguous, first
+		for i := range ins.Packets {
+			if ins.Packets[i].Reply == (k == 1) && ins.Packets[i].Decision.Undecided() {
+				l.dpkt = i // the leg's own packet, when it meets the rule
+			}
+		}
+	}
+}
 
 // sessionTime is the place of packet pr in a TCP session: 0 the SYN, 1
 // the SYN-ACK, 2 the client's data, 3 the server's (the stateful Stage
@@ -61,7 +100,13 @@ const (
 func sessionTime(pr *PacketResult) int { return int(tcpStage(pr.Reply, pr.Packet.Flags)) }
 
 // tcpStage is the stateful stage that judges a TCP packet of the reply
-// (or the request) with these flags: an opening (SYN set) or data.
+// (or the request) with these flags: an opening (SYN set) or data. A pure
+// ACK (the client's handshake ACK, the server's ACK of data) has no stage
+// of its own: it is placed at its direction's data stage, which the
+// stateful engine judges on the data segment; so a pure ACK the stateless
+// engine passes or drops marks no stage Unseen, and one it forwards makes
+// its direction seen (and, after an opening passed, a packet the stateful
+// engine meets without the flow's opening).
 func tcpStage(reply bool, flags stateless.TCPFlags) stateful.Stage {
 	st := stateful.Stage(b2i(reply))
 	if flags&stateless.SYN == 0 {
@@ -77,11 +122,13 @@ func (e *Engine) applyDoubts(ins *Decision, c Connection) {
 	if c.Flow.Protocol != flow.TCP || ins.Stateful == nil {
 		return
 	}
-	var act [4]flow.Action // by sessionTime; 0 for no packet
+	var act [4]flow.Action // by sessionTime, forward when some packet of it is; 0 for no packet
 	var idx [4]int
 	for i := range ins.Packets {
 		t := sessionTime(&ins.Packets[i])
-		act[t], idx[t] = ins.Packets[i].Decision.Action, i
+		if act[t] != flow.Forward {
+			act[t], idx[t] = ins.Packets[i].Decision.Action, i
+		}
 	}
 	p0 := -1 // the first opening passed, of a direction whose later packet is forwarded
 	for k := range 2 {
@@ -175,6 +222,10 @@ func (ins *Decision) doubtReason(k int, otherwise string) string {
 		return "the stateless engine passes " + pr.Packet.String() + " past the stateful engine (" + pr.Decision.String() +
 			") but forwards later packets of the session to it, which meets them without the flow's opening: AWS does not say whether it takes them for a broken stream, left to its stream exception policy " +
 			ins.streamWords + "; otherwise: " + otherwise
+	case doubtAmbiguous:
+		pr := &ins.Packets[l.dpkt]
+		return "stateless engine: " + pr.Packet.String() + ": rule " + pr.Decision.Ambiguous.String() +
+			": AWS's documents do not say whether it matches this packet, and the answer differs; reading it as not matching: " + otherwise
 	case doubtTLSInspection:
 		return "the policy has TLS inspection configuration " + ins.tlsInspection + ", which reachsim does not model: in its scope (which describe-firewall-policy does not show) Network Firewall decrypts the session, inspects it and drops it when it is not TLS, names no server, or its certificate does not check; otherwise: " + otherwise
 	}
@@ -187,6 +238,16 @@ func (ins *Decision) doubtUnknown(k int) (missing, fix string) {
 	case doubtMidstream:
 		return "whether the stateful engine takes the packets it meets without the session's opening (which the stateless engine passed past it) for a broken stream, left to its stream exception policy " + ins.streamWords,
 			"forward every packet of the session to the stateful engine (or pass them all): a stateless rule that passes the SYN (or SYN-ACK) by its TCP flags but forwards the rest leaves the stateful engine without the flow's opening"
+	case doubtAmbiguous:
+		pr := &ins.Packets[ins.leg[k].dpkt]
+		a := pr.Decision.Ambiguous
+		what, carry := "ports", "TCP and UDP"
+		if a.Flags {
+			what, carry = "TCP flags", "TCP"
+		}
+		return "whether stateless rule priority " + strconv.Itoa(a.RulePriority) + " of group " + textsafe.String(a.Group) + ", which names " + what +
+				" but does not restrict its protocols to " + carry + ", matches " + pr.Packet.Protocol.String() + " packets (AWS says " + what + " apply to " + carry + " only, not whether such a rule then matches other protocols)",
+			"restrict the rule's protocols to " + carry + " (or, to match " + pr.Packet.Protocol.String() + ", add a rule for it without " + what + " ahead of it)"
 	case doubtTLSInspection:
 		return "the TLS inspection configuration " + textsafe.String(ins.tlsInspection) + " of policy " + textsafe.String(ins.policy) + ", which may decrypt and drop this session",
 			"check the configuration's scope by hand (aws network-firewall describe-tls-inspection-configuration --tls-inspection-configuration-arn " + textsafe.String(ins.tlsInspection) + ")"

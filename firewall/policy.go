@@ -131,22 +131,23 @@ type Connection struct {
 	Request, Reply bool
 }
 
-// PacketResult is the stateless engine's decision on one of the packets a
-// session is represented by.
-type PacketResult struct {
-	Reply    bool
-	Packet   stateless.Packet
-	Decision stateless.Decision
-}
-
 // Decision is the firewall's answer for one connection: per direction,
 // whether it passes, and which engine, rule group and rule decided.
 type Decision struct {
 	policy string
 	// Packets are the stateless engine's decisions, one per representative
-	// packet: for TCP the stateless.SYN and a data segment of the request and the
-	// stateless.SYN-stateless.ACK and a data segment of the reply; for other protocols one
-	// packet each way.
+	// packet: for other protocols than TCP one packet each way; for TCP the
+	// SYN and a data segment (PSH|ACK) of the request, and the SYN|ACK and
+	// a data segment of the reply, and, when some stateless rule names TCP
+	// flags (without one every packet of a direction gets the same
+	// decision), also the client's ACK (the handshake's third packet, in
+	// every session) and the server's pure ACK (an ACK of the client's data
+	// or FIN, Possible: a server may piggyback every ACK on data), in the
+	// session's order: SYN, ACK, PSH|ACK; SYN|ACK, PSH|ACK, ACK. A stated
+	// assumption, not judged: no packet carries ECN-setup flags (ECE, CWR)
+	// or URG, and the FIN and RST packets that close the session are not
+	// judged (the session's data flows whatever they meet); packets are
+	// unfragmented (the fragment default actions are not applied).
 	Packets []PacketResult
 	// Stateful is the stateful engine's decision, nil when no packet was
 	// forwarded to it. Explain fills its Stages and Skipped.
@@ -167,6 +168,7 @@ type legResult struct {
 	cause   legCause
 	pkt     int // the packet of causeStatelessDrop; the last passed packet of causePassed
 	fwd     int // the last packet forwarded on this leg, -1 for none
+	maybe   int // the first Possible packet dropped on this leg, -1 for none
 	// doubt: why the leg is Indeterminate although the engines decide it
 	// as cause says (doubts.go)
 	doubt doubt
@@ -189,38 +191,11 @@ const (
 	// it drops every packet of this leg it sees, whatever its stream
 	// exception policy (doubts.go)
 	causeStrictAll
+	// causeMaybeDrop: every packet of the leg in every session gets
+	// through, but the stateless engine drops packet pkt, one a session
+	// may have (the server's pure ACK): Indeterminate
+	causeMaybeDrop
 )
-
-// packetsOf appends to out the packets that represent the session in
-// each direction; a nil out gets a list of its own, of the exact size.
-func packetsOf(f flow.Flow, request, reply bool, out []PacketResult) []PacketResult {
-	per := 1
-	if f.Protocol == flow.TCP {
-		per = 2
-	}
-	if out == nil {
-		out = make([]PacketResult, 0, per*(b2i(request)+b2i(reply)))
-	}
-	tcp := f.Protocol == flow.TCP
-	if request {
-		if tcp {
-			out = append(out, PacketResult{Packet: stateless.Packet{Flow: f, Flags: stateless.SYN}},
-				PacketResult{Packet: stateless.Packet{Flow: f, Flags: stateless.ACK | stateless.PSH}})
-		} else {
-			out = append(out, PacketResult{Packet: stateless.Packet{Flow: f}})
-		}
-	}
-	if reply {
-		back := f.Reverse()
-		if tcp {
-			out = append(out, PacketResult{Reply: true, Packet: stateless.Packet{Flow: back, Flags: stateless.SYN | stateless.ACK}},
-				PacketResult{Reply: true, Packet: stateless.Packet{Flow: back, Flags: stateless.ACK | stateless.PSH}})
-		} else {
-			out = append(out, PacketResult{Reply: true, Packet: stateless.Packet{Flow: back}})
-		}
-	}
-	return out
-}
 
 // Evaluate judges a connection at an endpoint of the firewall.
 //
@@ -246,83 +221,6 @@ func (e *Engine) Evaluate(c Connection) Decision { return e.run(c, false) }
 // are Evaluate's.
 func (e *Engine) Explain(c Connection) Decision { return e.run(c, true) }
 
-// Verdicts is [Engine.Evaluate] reduced to its two verdicts, the
-// request's and the reply's ([Decision.VerdictOn] false and true), for a
-// walk that needs no reasons: it builds no packet list, no warnings and
-// no Decision, and allocates nothing of its own, except for a TCP session
-// through a policy with TLS inspection, or one whose opening the
-// stateless engine passes while forwarding later packets, which it
-// decides as Evaluate does (see the package doc). A randomized test holds it to Evaluate.
-func (e *Engine) Verdicts(c Connection) (request, reply flow.Verdict) {
-	if e == nil {
-		return flow.Allow, flow.Allow
-	}
-	verdict := [2]flow.Verdict{flow.Allow, flow.Allow}
-	var seen [2]bool // per leg, whether a packet was forwarded to the stateful engine
-	// per leg, whether the stateless engine passed its opening (TCP) and
-	// forwarded a later packet
-	var passOpen, fwdLater [2]bool
-	var unseen stateful.StageSet // the TCP stages whose packet is not forwarded
-	judge := func(k int, p flow.Flow, flags stateless.TCPFlags) {
-		a := e.stateless.Evaluate(stateless.Packet{Flow: p, Flags: flags}).Action
-		switch a {
-		case flow.Drop:
-			verdict[k] = flow.Deny
-		case flow.Forward:
-			seen[k] = true
-			fwdLater[k] = fwdLater[k] || flags&stateless.SYN == 0
-		case flow.Pass:
-			passOpen[k] = passOpen[k] || flags&stateless.SYN != 0
-		}
-		if a != flow.Forward && c.Flow.Protocol == flow.TCP {
-			unseen = unseen.With(tcpStage(k == 1, flags))
-		}
-	}
-	// Without a rule that names TCP flags, a connection's later segments
-	// get its first one's decision: judge that one alone.
-	tcp := c.Flow.Protocol == flow.TCP
-	both := tcp && e.stateless.NamesTCPFlags()
-	if c.Request {
-		if tcp {
-			judge(0, c.Flow, stateless.SYN)
-			if both {
-				judge(0, c.Flow, stateless.ACK|stateless.PSH)
-			}
-		} else {
-			judge(0, c.Flow, 0)
-		}
-	}
-	if c.Reply {
-		back := c.Flow.Reverse()
-		if tcp {
-			judge(1, back, stateless.SYN|stateless.ACK)
-			if both {
-				judge(1, back, stateless.ACK|stateless.PSH)
-			}
-		} else {
-			judge(1, back, 0)
-		}
-	}
-	if tcp && e.mayDoubt(seen, passOpen[0] && fwdLater[0] || passOpen[1] && fwdLater[1]) {
-		// the stream exception policy or TLS inspection may leave it
-		// undecided (doubts.go): decided as Evaluate does
-		var pkts [4]PacketResult
-		var sd stateful.Decision
-		ins := e.decide(c, false, pkts[:0], &sd)
-		return ins.leg[0].verdict, ins.leg[1].verdict
-	}
-	if seen[0] || seen[1] {
-		var v [2]flow.Verdict
-		v[0], v[1] = e.stateful.Verdicts(stateful.Session{Flow: c.Flow, ForwardSeen: seen[0], ReturnSeen: seen[1], Unseen: unseen})
-		for k := range verdict {
-			if v[k] != flow.Allow && verdict[k] == flow.Allow {
-				verdict[k] = v[k]
-			}
-		}
-	}
-	return verdict[0], verdict[1]
-}
-
 // Outline is what a walk keeps of a [Decision] when it words the
 // reasons later: per direction (0 the request, 1 the reply) the verdict
 // and the deciding rule ([Decision.VerdictOn], [Decision.RuleOn]), and
@@ -342,7 +240,7 @@ type Outline struct {
 // stack, so it allocates only the rules' and the fix's words. A
 // randomized test holds it to Evaluate.
 func (e *Engine) Outline(c Connection) Outline {
-	var pkts [4]PacketResult
+	var pkts [6]PacketResult
 	var sd stateful.Decision
 	ins := e.decide(c, false, pkts[:0], &sd)
 	o := Outline{Fix: ins.Fix()}
@@ -382,18 +280,18 @@ func (e *Engine) run(c Connection, explain bool) Decision {
 // *sd: a caller that keeps neither passes storage of its own.
 func (e *Engine) decide(c Connection, explain bool, pkts []PacketResult, sd *stateful.Decision) Decision {
 	ins := Decision{policy: "(none)"}
-	ins.leg[0] = legResult{verdict: flow.Allow, fwd: -1}
+	ins.leg[0] = legResult{verdict: flow.Allow, fwd: -1, maybe: -1}
 	ins.leg[1] = ins.leg[0]
 	if e == nil {
 		ins.leg[0].cause, ins.leg[1].cause = causeNoFirewall, causeNoFirewall
 		return ins
 	}
 	ins.policy, ins.tlsInspection, ins.streamWords = e.name, e.tlsInspection, e.streamExceptionWords()
-	ins.Packets = packetsOf(c.Flow, c.Request, c.Reply, pkts)
+	flagsMatter := e.stateless.NamesTCPFlags()
+	ins.Packets = packetsOf(c.Flow, c.Request, c.Reply, flagsMatter, pkts)
 	var fwdSeen, retSeen bool
 	var unseen stateful.StageSet // the TCP stages whose packet is not forwarded
 	passed := [2]int{-1, -1}     // per leg, the last packet the stateless engine passed
-	flagsMatter := e.stateless.NamesTCPFlags()
 	for i := range ins.Packets {
 		pr := &ins.Packets[i]
 		switch {
@@ -407,12 +305,18 @@ func (e *Engine) decide(c Connection, explain bool, pkts []PacketResult, sd *sta
 			pr.Decision = e.stateless.Evaluate(pr.Packet)
 		}
 		l := &ins.leg[b2i(pr.Reply)]
-		if pr.Decision.Action != flow.Forward && c.Flow.Protocol == flow.TCP {
+		if pr.Decision.Action != flow.Forward && c.Flow.Protocol == flow.TCP && pr.Packet.Flags != stateless.ACK {
+			// a pure ACK stands for no stage of its own: its direction's
+			// data stage is judged on the data segment (see tcpStage)
 			unseen = unseen.With(tcpStage(pr.Reply, pr.Packet.Flags))
 		}
 		switch pr.Decision.Action {
 		case flow.Drop:
-			if l.verdict == flow.Allow {
+			if pr.Possible {
+				if l.maybe < 0 {
+					l.maybe = i
+				}
+			} else if l.verdict == flow.Allow {
 				l.verdict, l.cause, l.pkt = flow.Deny, causeStatelessDrop, i
 			}
 		case flow.Pass:
@@ -455,6 +359,10 @@ func (e *Engine) decide(c Connection, explain bool, pkts []PacketResult, sd *sta
 	e.applyDoubts(&ins, c) // doubts.go
 	for k := range ins.leg {
 		l := &ins.leg[k]
+		if l.maybe >= 0 && l.verdict == flow.Allow {
+			// every certain packet gets through, the server's pure ACK does not
+			l.verdict, l.cause, l.pkt = flow.Indeterminate, causeMaybeDrop, l.maybe
+		}
 		switch {
 		case (k == 0 && !c.Request) || (k == 1 && !c.Reply):
 			l.cause = causeNotCrossing
@@ -465,6 +373,7 @@ func (e *Engine) decide(c Connection, explain bool, pkts []PacketResult, sd *sta
 			l.cause, l.pkt = causePassed, passed[k]
 		}
 	}
+	e.applyAmbiguity(&ins, c) // doubts.go
 	return ins
 }
 
@@ -475,7 +384,7 @@ func (ins *Decision) legRule(k int) string {
 		return ""
 	}
 	switch l.cause {
-	case causeStatelessDrop, causePassed:
+	case causeStatelessDrop, causePassed, causeMaybeDrop:
 		return statelessRule(ins.Packets[l.pkt].Decision)
 	case causeStateful, causeStrictAll:
 		return statefulRule(*ins.Stateful)
@@ -531,6 +440,11 @@ func (ins *Decision) engineReason(k int) string {
 		return "stateless engine: " + by + "; stateful engine: nothing of its own against this direction; it stopped the session on the " + other
 	case causePassed:
 		return "stateless engine: " + ins.Packets[l.pkt].Decision.String() + " (the stateful engine never sees it)"
+	case causeMaybeDrop:
+		pr := &ins.Packets[l.pkt]
+		return fmt.Sprintf("stateless engine: every packet the %s has in any session gets through, but the ACK-only packet %s is dropped: %s; "+
+			"whether the %s gets through depends on whether the server sends ACK-only packets (an ACK of the client's data or FIN not carried on data of its own)",
+			this, pr.Packet, pr.Decision, this)
 	case causeStrictAll:
 		return "stateful engine: no rule passes traffic, so the default action aws:drop_strict drops every packet of the " + this +
 			" it sees, whether or not it takes them for a broken stream (the stateless engine passes the session's opening past it)"
@@ -568,6 +482,10 @@ func (ins *Decision) legUnknown(k int) (missing, fix string) {
 		return ins.doubtUnknown(k) // doubts.go
 	}
 	switch l.cause {
+	case causeMaybeDrop:
+		pr := &ins.Packets[l.pkt]
+		return "whether the server sends ACK-only packets (" + pr.Packet.String() + "), which the stateless engine drops (" + pr.Decision.String() + "): a server may carry every ACK on its data",
+			"add a stateless rule that passes or forwards the server's ACK-only packets (TCP flags ACK without SYN, PSH, FIN or RST) ahead of the one that drops them"
 	case causeStateful:
 		u := ins.Stateful.Indeterminate
 		switch {
@@ -672,7 +590,10 @@ func (ins Decision) Details() []string {
 	out := make([]string, 0, n)
 	for _, pr := range ins.Packets {
 		dir := "stateless, request "
-		if pr.Reply {
+		switch {
+		case pr.Possible:
+			dir = "stateless, reply (if the server sends it) "
+		case pr.Reply:
 			dir = "stateless, reply "
 		}
 		out = append(out, dir+pr.Packet.String()+": "+pr.Decision.String())

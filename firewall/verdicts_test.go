@@ -36,22 +36,35 @@ func TestVerdictsAgreesWithEvaluate(t *testing.T) {
 	byWorlds := 0  // stateful verdicts certain only because every world gives them
 	midstream := 0 // legs left to the stream exception policy
 	inspected := 0 // legs left to TLS inspection
+	ackOnly := 0   // legs left undecided by the server's pure ACK
+	ambiguous := 0 // legs left undecided by a rule on ports met by another protocol
 	for round := range 300 {
 		var sl []stateless.Rule
 		for i := range rng.IntN(5) {
 			r := tcpRule(i+1, actions[rng.IntN(len(actions))], cidrs[rng.IntN(len(cidrs))], ports[rng.IntN(len(ports))],
 				cidrs[rng.IntN(len(cidrs))], ports[rng.IntN(len(ports))])
-			switch rng.IntN(4) {
+			switch rng.IntN(5) {
+			case 4:
+				// ports (or none) on any protocol: a packet of another
+				// protocol leaves its match open (stateless.Ambiguity)
+				r.Protocols = nil
 			case 0:
 				r.Protocols = []flow.Protocol{flow.UDP, flow.ICMP}
 				r.SourcePorts, r.DestinationPorts = nil, nil
 			case 1:
 				// a rule on flags: the SYN and the later segments of one
 				// connection may be judged apart (a SYN alone, or one
-				// with ACK)
+				// with ACK), and the pure ACKs from the data segments
 				m := []stateless.TCPFlagMatch{{Flags: stateless.SYN, Masks: stateless.SYN | stateless.ACK},
-					{Flags: stateless.ACK, Masks: stateless.ACK}}[rng.IntN(2)]
+					{Flags: stateless.ACK, Masks: stateless.ACK},
+					{Flags: stateless.ACK, Masks: stateless.SYN | stateless.ACK | stateless.PSH},
+					{Flags: stateless.PSH, Masks: stateless.PSH}}[rng.IntN(4)]
 				r.TCPFlags = []stateless.TCPFlagMatch{m}
+				if m.Masks&stateless.PSH != 0 && rng.IntN(2) == 0 {
+					// on every address and port: the server's pure ACK
+					// meets it as often as the client's
+					r.Sources, r.Destinations, r.SourcePorts, r.DestinationPorts = nil, nil, nil, nil
+				}
 				flagged++
 			}
 			sl = append(sl, r)
@@ -121,6 +134,10 @@ func TestVerdictsAgreesWithEvaluate(t *testing.T) {
 					midstream++
 				case strings.Contains(want0.Missing[k], "TLS inspection configuration"):
 					inspected++
+				case strings.Contains(want0.Missing[k], "ACK-only packets"):
+					ackOnly++
+				case strings.Contains(want0.Missing[k], "does not restrict its protocols"):
+					ambiguous++
 				}
 			}
 			require.Equal(t, want0, e.Outline(c), "round %d: %+v outline", round, c)
@@ -142,6 +159,8 @@ func TestVerdictsAgreesWithEvaluate(t *testing.T) {
 	require.Positive(t, flagged, "some rules should name TCP flags")
 	require.Positive(t, midstream, "some legs should be left to the stream exception policy")
 	require.Positive(t, inspected, "some legs should be left to TLS inspection")
+	require.Positive(t, ackOnly, "some legs should hang on the server's pure ACK")
+	require.Positive(t, ambiguous, "some legs should hang on a rule on ports met by another protocol")
 	require.Positive(t, byWorlds, "some stateful verdicts should be certain whether the rules on the unknown IP set match or not")
 	var none *firewall.Engine
 	req, rep := none.Verdicts(bothWays(sshFlow))

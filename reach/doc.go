@@ -33,8 +33,14 @@
 // firewall, judged as the packet is when it gets there (after any address
 // translation): a path through one endpoint twice (out to the internet
 // gateway and back in to another public address) is judged twice, and
-// each reply crossing by the session it answers. A session that crosses
-// an endpoint in one direction only is reported as asymmetric routing.
+// each reply crossing by the session it answers, its packets unfragmented
+// (the policy's fragment default actions are not applied: the walk builds
+// no fragment). A session that crosses an endpoint in one direction only
+// is reported as asymmetric routing ([AsymmetricRoute]): a certain drop
+// where the stateless engine forwards a packet of that direction to the
+// stateful engine, which has no state for it, or drops one itself;
+// undecided where it passes every packet of it, for which AWS, calling
+// asymmetric routing unsupported, documents no drop.
 //
 // Evaluation does not stop at the first block: it goes on as if that
 // block were lifted, so a [Result] lists every blocking point, forward and

@@ -280,7 +280,7 @@ func (m *Model) inspectSession(fwd, ret []Hop, s session, replyTraced, explain b
 		} else {
 			request, reply = ei.fw.engine.Verdicts(conn)
 		}
-		inspectQuietly(fwd, ret, s, ei, replyTraced, request, reply)
+		inspectQuietly(fwd, ret, s, ei, replyTraced, request, reply, conn)
 		return
 	}
 	var runs []natRun
@@ -330,13 +330,14 @@ func (m *Model) inspectSession(fwd, ret []Hop, s session, replyTraced, explain b
 	if s.ret != nil {
 		fill(&ret[s.ret.hop], s.ret, Return)
 	}
-	asymmetric(fwd, ret, s, ei, replyTraced)
+	asymmetric(fwd, ret, s, ei, replyTraced, conn)
 }
 
 // inspectQuietly is inspectSession for a walk without explanations, given
 // the firewall's verdicts on the request and the reply (natPortMixed
-// where they differ across the ports a NAT gateway may pick).
-func inspectQuietly(fwd, ret []Hop, s session, ei *endpointInfo, replyTraced bool, request, reply flow.Verdict) {
+// where they differ across the ports a NAT gateway may pick) and conn,
+// the session it judged.
+func inspectQuietly(fwd, ret []Hop, s session, ei *endpointInfo, replyTraced bool, request, reply flow.Verdict, conn firewall.Connection) {
 	fill := func(h *Hop, v flow.Verdict, leg Leg) {
 		h.Verdict = v
 		switch v {
@@ -354,13 +355,20 @@ func inspectQuietly(fwd, ret []Hop, s session, ei *endpointInfo, replyTraced boo
 	if s.ret != nil {
 		fill(&ret[s.ret.hop], reply, Return)
 	}
-	asymmetric(fwd, ret, s, ei, replyTraced)
+	asymmetric(fwd, ret, s, ei, replyTraced, conn)
 }
 
-// asymmetric denies the one crossing of a session that crosses endpoint
+// asymmetric decides the one crossing of a session that crosses endpoint
 // ei on one leg only, when the reply was traced (and counts: an ICMP
-// error message has none, oneWay).
-func asymmetric(fwd, ret []Hop, s session, ei *endpointInfo, replyTraced bool) {
+// error message has none, oneWay); conn is the session the firewall
+// judges there (for the NAT-named, on the client's port). Network Firewall
+// needs both directions at one endpoint: where its stateless engine
+// forwards a packet of the leg to the stateful engine, which has no state
+// for the half it sees, or drops one itself, the crossing is a certain
+// drop; where it passes every packet of the leg, AWS documents no drop
+// (it says asymmetric routing is unsupported), so the crossing is
+// undecided (asymmetricVerdict). Either way its code is AsymmetricRoute.
+func asymmetric(fwd, ret []Hop, s session, ei *endpointInfo, replyTraced bool, conn firewall.Connection) {
 	if !replyTraced || (s.fwd != nil && s.ret != nil) || oneWay(fwd) {
 		return
 	}
@@ -370,17 +378,62 @@ func asymmetric(fwd, ret []Hop, s session, ei *endpointInfo, replyTraced bool) {
 	}
 	id := ei.ID
 	h := &hops[c.hop]
-	h.Verdict, h.Code = flow.Deny, AsymmetricRoute
+	v, forwarded := asymmetricVerdict(ei.fw, conn, s.natNamed() != nil, leg == Return)
+	h.Verdict, h.Code = v, AsymmetricRoute
 	if j, ok := h.judge.(fwJudge); ok {
 		h.judge = fwDetails(j) // the session's details stay; the reason is this one
 	}
-	h.reason = fmt.Sprintf("the %s passes firewall endpoint %s but the %s does not: Network Firewall needs both directions of a session at the same endpoint, and drops what it has no state for", legNoun(leg), id, other)
+	why := "Network Firewall needs both directions of a session at the same endpoint, and drops what it has no state for"
+	h.Missing, h.Fix = "", fmt.Sprintf("route the %s through %s as well (for traffic from the internet, an edge route table on the internet gateway sending the subnet's CIDR to %s)", other, id, id)
+	switch {
+	case v == flow.Indeterminate:
+		why = "Network Firewall does not support asymmetric routing, but its stateless engine forwards no packet of the " + legNoun(leg) +
+			" to the stateful engine (which would have no state for it) and does not drop them all: AWS documents no drop for the packets it passes"
+		h.Missing = "whether Network Firewall drops the packets of a session that crosses its endpoint on one leg only when its stateless engine passes them (AWS says asymmetric routing is unsupported, and documents no drop for them)"
+	case !forwarded:
+		why = "Network Firewall needs both directions of a session at the same endpoint; its stateless engine drops the " + legNoun(leg) + " itself, so the stateful engine never sees it"
+	}
+	h.reason = fmt.Sprintf("the %s passes firewall endpoint %s but the %s does not: %s", legNoun(leg), id, other, why)
 	if s.other != nil {
-		h.reason = fmt.Sprintf("the %s passes firewall endpoint %s as %s, but the %s passes it only as %s, another flow: Network Firewall needs both directions of a session at the same endpoint, and drops what it has no state for", legNoun(leg), id, c.pkt, other, s.other.pkt)
+		h.reason = fmt.Sprintf("the %s passes firewall endpoint %s as %s, but the %s passes it only as %s, another flow: %s", legNoun(leg), id, c.pkt, other, s.other.pkt, why)
 	} else {
 		h.reason += c.which(leg)
 	}
-	h.Fix = fmt.Sprintf("route the %s through %s as well (for traffic from the internet, an edge route table on the internet gateway sending the subnet's CIDR to %s)", other, id, id)
+}
+
+// asymmetricVerdict is the verdict on the one leg (reply: the reply) of
+// conn, a session that crosses firewall fi on that leg only (nat: over
+// every port a NAT gateway may pick, natfw.go): Deny where the stateless
+// engine forwards a packet of the leg to the stateful engine or drops one
+// for certain, Indeterminate where it decides every packet itself and
+// passes every one a session certainly has (some port of a NAT gateway's
+// is enough). forwarded says whether a packet of the leg is forwarded.
+func asymmetricVerdict(fi *firewallInfo, conn firewall.Connection, nat, reply bool) (v flow.Verdict, forwarded bool) {
+	one := func(c firewall.Connection) flow.Verdict {
+		fr, fp := fi.engine.Forwards(c)
+		if fr && !reply || fp && reply {
+			forwarded = true
+			return flow.Deny
+		}
+		req, rep := fi.engine.Verdicts(c)
+		if reply {
+			req = rep
+		}
+		if req == flow.Deny {
+			return flow.Deny
+		}
+		return flow.Indeterminate
+	}
+	if !nat {
+		return one(conn), forwarded
+	}
+	v = flow.Deny
+	for _, r := range natFirewallRuns(fi, conn) {
+		if one(r.conn) == flow.Indeterminate {
+			v = flow.Indeterminate
+		}
+	}
+	return v, forwarded
 }
 
 // unknownSetOf returns the stateful engine's undecided rule on conn when

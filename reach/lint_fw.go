@@ -56,7 +56,7 @@ func passOneWay(id string, e *firewall.Engine) []LintFinding {
 				if !p.Reply && sd.Action == flow.Pass && !sd.Default && sd.Group == g.Group.Label() && sd.RulePriority == r.Priority {
 					mine = true
 				}
-				if p.Reply && sd.Action != flow.Pass && cut < 0 {
+				if p.Reply && !p.Possible && sd.Action != flow.Pass && cut < 0 { // a packet every reply has
 					cut = i
 				}
 			}

@@ -525,7 +525,7 @@ func (m *Model) portPath(s *quietWalk, f flow.Flow, src *ifaceInfo) (*portPath, 
 	p.apart = walkTreatsApart(m, f, s.fwd)
 	byHop := [2][]bool{make([]bool, len(s.fwd)), make([]bool, len(s.ret))}
 	for _, ss := range pairCrossings(fw.crossed, rw.crossed) {
-		if fs, ok := newFWSession(ss, arrived.ok); ok {
+		if fs, ok := newFWSession(ss, arrived.ok, oneWay(s.fwd)); ok {
 			p.sessions = append(p.sessions, fs)
 			for leg, at := range [2]int{fs.fwd, fs.ret} {
 				if at >= 0 {

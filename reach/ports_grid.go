@@ -28,6 +28,9 @@ type fwSession struct {
 	conn     firewall.Connection
 	grid     *portGrid
 	fwd, ret int // the crossings' hops on each leg, -1 for none
+	// asym: the session crosses on one leg only (asymmetric: its cells
+	// hold asymmetricVerdict's answer on that leg, worded AsymmetricRoute)
+	asym bool
 	// meeting lists the grid's destination atoms that meet the
 	// candidates (setCandidates)
 	meeting []int
@@ -39,13 +42,26 @@ func (s *fwSession) setCandidates(candidates []flow.PortRange) {
 	s.meeting = s.grid.atomsMeeting(candidates)
 }
 
-// newFWSession returns s's fwSession, and false when s's crossings deny
-// whatever the ports (asymmetric: the walk's hop says so).
-func newFWSession(s session, replyTraced bool) (fwSession, bool) {
-	if replyTraced && (s.fwd == nil || s.ret == nil) {
-		return fwSession{}, false
+// newFWSession returns s's fwSession, and false when the walk's hop
+// decides its crossing whatever the ports. A crossing of one leg of a
+// session whose reply was traced is asymmetric: its cells are decided by
+// asymmetricVerdict, as the walk's asymmetric does, which depends on the
+// ports the stateless engine's rules name; but not for an ICMP error
+// message (oneWay), which has no reply, nor for icmp, whose types and
+// codes no stateless rule names (the walk's hop, or the walks atom by
+// atom, oneWayApart, answer those).
+func newFWSession(s session, replyTraced, oneWay bool) (fwSession, bool) {
+	asym := replyTraced && (s.fwd == nil || s.ret == nil)
+	if asym {
+		c := s.fwd
+		if c == nil {
+			c = s.ret
+		}
+		if oneWay || c.pkt.Protocol.IsICMP() {
+			return fwSession{}, false
+		}
 	}
-	fs := fwSession{fwd: -1, ret: -1}
+	fs := fwSession{fwd: -1, ret: -1, asym: asym}
 	var ei *endpointInfo
 	var req flow.Flow
 	if s.fwd != nil {
@@ -59,7 +75,7 @@ func newFWSession(s session, replyTraced bool) (fwSession, bool) {
 	}
 	fs.fw = ei.fw
 	fs.conn = firewall.Connection{Flow: req, Request: s.fwd != nil, Reply: s.ret != nil || !replyTraced}
-	fs.grid = ei.fw.portGrid(fs.conn, s.natNamed() != nil)
+	fs.grid = ei.fw.portGrid(fs.conn, s.natNamed() != nil, asym)
 	return fs, true
 }
 
@@ -75,6 +91,9 @@ func (s *fwSession) appendRuns(hops []hopRuns, c uint16, candidates bool) []hopR
 		v := s.cell(si, di)
 		for leg := range rs {
 			code, und := v.on(Leg(leg))
+			if s.asym && code != "" {
+				code = AsymmetricRoute
+			}
 			rs[leg] = appendRun(rs[leg], g.dst[di].Hi, code, und)
 		}
 	}
@@ -147,7 +166,12 @@ func (s *fwSession) cell(si, di int) cellValue {
 		conn.Flow.Src = netip.AddrPortFrom(conn.Flow.Src.Addr(), g.src[si].Lo)
 		conn.Flow.Dst = netip.AddrPortFrom(conn.Flow.Dst.Addr(), g.dst[di].Lo)
 	}
-	req, rep := s.fw.engine.Verdicts(conn)
+	var req, rep flow.Verdict
+	if s.asym {
+		req, rep = s.asymmetric(conn, false)
+	} else {
+		req, rep = s.fw.engine.Verdicts(conn)
+	}
 	v := cellOf(req, rep)
 	for {
 		old := w.Load()
@@ -167,9 +191,25 @@ func (s *fwSession) natCell(di int) cellValue {
 	}
 	conn := s.conn
 	conn.Flow.Dst = netip.AddrPortFrom(conn.Flow.Dst.Addr(), s.grid.dst[di].Lo)
-	v := cellOf(natFirewallVerdicts(s.fw, conn))
+	var v cellValue
+	if s.asym {
+		v = cellOf(s.asymmetric(conn, true))
+	} else {
+		v = cellOf(natFirewallVerdicts(s.fw, conn))
+	}
 	w.Store(uint32(v))
 	return v
+}
+
+// asymmetric is the verdicts of an asymmetric session's cell, conn (nat:
+// over every port a NAT gateway may pick): asymmetricVerdict's on the
+// leg that crosses, Allow on the other.
+func (s *fwSession) asymmetric(conn firewall.Connection, nat bool) (req, rep flow.Verdict) {
+	v, _ := asymmetricVerdict(s.fw, conn, nat, s.fwd < 0)
+	if s.fwd < 0 {
+		return flow.Allow, v
+	}
+	return v, flow.Allow
 }
 
 // cellValue is a grid cell: 0 undecided, else 1 + 4×request + reply
@@ -260,6 +300,7 @@ type portGridKey struct {
 	app            flow.App
 	request, reply bool
 	nat            bool // the request's source port is a NAT gateway's pick
+	asym           bool // the session crosses on one leg only (fwSession.asym)
 }
 
 // maxPortGridCells bounds the cells of the grids a firewall keeps (half
@@ -271,9 +312,9 @@ var maxPortGridCells int64 = 1 << 24
 // new. nat: the request's source port is the one a NAT gateway picked,
 // which the firewall judges over every port it may pick (natfw.go): the
 // grid has one client atom.
-func (f *firewallInfo) portGrid(conn firewall.Connection, nat bool) *portGrid {
+func (f *firewallInfo) portGrid(conn firewall.Connection, nat, asym bool) *portGrid {
 	b, fk := f.fixedBoundsKey(conn.Flow)
-	key := portGridKey{fk, conn.Flow.Domain, conn.Flow.App, conn.Request, conn.Reply, nat}
+	key := portGridKey{fk, conn.Flow.Domain, conn.Flow.App, conn.Request, conn.Reply, nat, asym}
 	if g, ok := f.portGrids.Load(key); ok {
 		return g.(*portGrid)
 	}

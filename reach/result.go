@@ -242,7 +242,10 @@ const (
 	NATPortUnknown Code = "NAT_PORT_UNKNOWN"
 	// AsymmetricRoute: the request crosses a firewall endpoint that the
 	// reply does not (or the other way round); the firewall has no state
-	// for the half it sees and drops it.
+	// for the half it sees and drops it where its stateless engine forwards
+	// a packet of it to the stateful engine (or drops one itself). Where
+	// the stateless engine passes every packet of it the hop is undecided:
+	// AWS calls asymmetric routing unsupported but documents no drop.
 	AsymmetricRoute Code = "ASYMMETRIC_ROUTE"
 	// NATUnsupportedProtocol: a NAT gateway carries TCP, UDP and ICMP
 	// only, and drops any other protocol.

@@ -23,7 +23,15 @@
 //     any element suffices. An empty list means any, as in AWS's JSON: a
 //     rule with no DestinationPorts matches every port. A rule that names
 //     ports matches only TCP and UDP packets; one that names TCP flags only
-//     TCP packets; neither matches a fragment.
+//     TCP packets; neither matches a fragment. AWS's documents say ports
+//     apply to TCP and UDP only and TCP flags to TCP only, not whether a
+//     rule whose Protocols admit others then matches their packets (ports
+//     ignored) or none: the engine reads it as none, and where the other
+//     reading would decide a packet otherwise (the first rule ahead of the
+//     deciding one that would match it, with another action) the
+//     [Decision] names that rule in Ambiguous ([Ambiguity],
+//     [Decision.Undecided]); package firewall leaves a direction whose
+//     answer it changes Indeterminate.
 //   - [Engine.Evaluate] returns a [Decision] and never allocates;
 //     [Engine.Explain] returns the same Decision with Skipped filled: every
 //     rule before the deciding one, with why it did not match.

@@ -33,6 +33,10 @@ type Engine struct {
 	// linear: every rule in decision order, scanned for every packet in
 	// place of the buckets; set when compiled under internal/slowpath.
 	linear []int32
+	// ambig: the rules, in decision order, that name ports or TCP flags
+	// without restricting their protocols to those that carry them
+	// (Ambiguity); nil in the common case
+	ambig []int32
 }
 
 // ruleRef is one rule in decision order, with its group.
@@ -215,6 +219,9 @@ func Compile(cfg Config) (*Engine, error) {
 			e.rules = append(e.rules, ruleRef{rule: r, group: ref.Group.Label(), groupPrio: ref.Priority})
 			e.match = append(e.match, newMatcher(r))
 			e.flags = e.flags || len(r.TCPFlags) > 0
+			if e.match[len(e.match)-1].ambiguous() {
+				e.ambig = append(e.ambig, int32(len(e.match)-1))
+			}
 		}
 	}
 	for fam := range e.buckets {
@@ -362,6 +369,13 @@ type Decision struct {
 	// other than UDP that matched no rule: AWS drops those, whatever the
 	// default actions say. Default and Fragment are false then.
 	FragmentDrop bool
+	// Ambiguous names a rule ahead of the deciding one that names ports or
+	// TCP flags the packet's protocol does not carry, whose match AWS's
+	// documents do not settle, and which would decide otherwise if it
+	// matched ([Ambiguity], [Decision.Undecided]); zero for none. Verdict
+	// and Action are the decision under the engine's reading (it does not
+	// match).
+	Ambiguous Ambiguity
 	// Skipped lists, for Explain only, every rule that comes before the
 	// deciding one in decision order (all of them when no rule decided),
 	// each with why it does not match.
@@ -444,10 +458,15 @@ func (e *Engine) Evaluate(p Packet) Decision {
 		return noFirewall
 	}
 	i := len(e.rules)
-	if pk, why := reduce(&p); why == "" {
+	pk, why := reduce(&p)
+	if why == "" {
 		i = e.first(&pk)
 	}
-	return e.decide(i, &p)
+	d := e.decide(i, &p)
+	if e.ambig != nil && why == "" {
+		e.ambiguity(&d, i, &pk) // ambiguous.go
+	}
+	return d
 }
 
 // Explain is [Engine.Evaluate] plus the trace: the same decision,
@@ -464,6 +483,9 @@ func (e *Engine) Explain(p Packet) Decision {
 		i = e.first(&pk)
 	}
 	d := e.decide(i, &p)
+	if e.ambig != nil && why == "" {
+		e.ambiguity(&d, i, &pk) // ambiguous.go
+	}
 	if i > 0 {
 		d.Skipped = make([]Skip, i)
 		for j, r := range e.rules[:i] {
