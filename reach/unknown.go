@@ -558,6 +558,25 @@ func (m *Model) unknownErrAll(publicToo bool) error {
 	if err := m.unknownErr(m.unknownIfaces...); err != nil {
 		return err
 	}
+	return m.unknownErrOthers(publicToo)
+}
+
+// unknownErrIfaces is the error of a set question that answers the
+// interfaces whose private address is known only later, told apart, per
+// atom by the single check's rule (unknown_sets.go): none, unless the
+// design has zone worlds (tgw_appliance.go), whose merged answers that
+// rule does not follow; then unknownErrAll's.
+func (m *Model) unknownErrIfaces() error {
+	if m.applianceZones {
+		return m.unknownErr(m.unknownIfaces...)
+	}
+	return nil
+}
+
+// unknownErrOthers is unknownErrAll but for the interfaces whose private
+// address is known only later: the values known only later that no set
+// answer follows yet.
+func (m *Model) unknownErrOthers(publicToo bool) error {
 	for _, ii := range m.ifaceOrder {
 		if m.groupsUnknownN > 0 && ii.GroupsUnknown != "" {
 			// its groups, and so every group's members, are not known

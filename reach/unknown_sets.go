@@ -1,0 +1,196 @@
+package reach
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+// Set questions on addresses known only later. A question from or to an
+// interface whose address is known only later, and which the design's
+// blocks tell apart (unknownsOf), is one a single check may answer
+// Indeterminate for some values and not others (unknown.go,
+// unknown_block.go): whether the path tells the addresses apart, and
+// whether a hop blocks every one of them, depends on the packet. The set
+// questions answer such a part per atom by the single check's own rule
+// (verdictRule, what [Model.Verdict] does), the atoms cut at the bounds of
+// every filter on the path with the addresses varied too, so that every
+// rule's ports, types and codes are edges whatever its peer: within an
+// atom each filter decides alike for every address, and so do the edges
+// pathCuts finds and the blocks blockedWhicheverAddress judges. The rest
+// of a question keeps its fast paths. A part that would take more than
+// maxUnknownChecks such checks is refused with the error the question
+// gave before (unknownBudgetErr).
+
+// maxUnknownChecks is the most per-atom checks by the single check's rule
+// one part of a set question (a Ports question, a Sources question's
+// internet addresses, a Matrix cell, an audited service port) makes for an
+// interface whose address is known only later; a part that would take
+// more is refused.
+const maxUnknownChecks = 1 << 14
+
+// AddressKnownLater, a code of set questions' cuts only ([Cut]), marks the
+// values a single check answers [Indeterminate] because an end's address
+// is known only later and the filters on the path tell apart the
+// addresses it could get (not every one of which a hop blocks for
+// certain): the cut names the interface (its Kind [KindInterface], its
+// Hop 0), not a hop.
+const AddressKnownLater Code = "ADDRESS_KNOWN_LATER"
+
+// toldApart returns the ends (of the family v6 says) whose address is
+// known only later and which the design's blocks tell apart.
+func (m *Model) toldApart(v6 bool, ends ...*ifaceInfo) []*ifaceInfo {
+	if len(m.unknownIfaces) == 0 {
+		return nil
+	}
+	var out []*ifaceInfo
+	for _, ii := range ends {
+		if ii == nil {
+			continue
+		}
+		for _, u := range ii.unknowns() {
+			if u.ph.Is6() == v6 && len(m.cutsOf(u)) > 0 {
+				out = append(out, ii)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// verdictRule is [Model.VerdictFlow]'s answer for f from src (nil: the
+// internet): Verdict's rule for a packet whose end's address is known only
+// later, spelt out for the set questions' per-atom checks.
+func (m *Model) verdictRule(f flow.Flow, src *ifaceInfo) Outcome {
+	if dst, _ := m.resolve(f.Dst.Addr().String()); len(m.unknownEnds(f, src, dst.iface)) > 0 {
+		return m.checkedOutcome(f, src, dst.iface)
+	}
+	return m.verdict(f, src)
+}
+
+// unknownBudgetErr is the error of a part of a set question that
+// involves ends whose address is known only later and would take more
+// per-atom checks than maxUnknownChecks.
+func (m *Model) unknownBudgetErr(ends ...*ifaceInfo) error {
+	u := m.unknownsOf(ends...)
+	return fmt.Errorf("%w: the answer depends on a value known only later: %s; answering it value by value by the single check's rule would take more than %d checks (the set questions' budget for such a part)",
+		ErrQuery, strings.Join(u, "; "), maxUnknownChecks)
+}
+
+// unknownFields are the bounds a discovery walk also varies for a part
+// answered by verdictRule: both addresses, so that every filter gives the
+// edges of every rule whatever its peer.
+var unknownFields = []flow.Field{flow.FieldSrcAddr, flow.FieldDstAddr}
+
+// addUnknown records, for a value a single check answers Indeterminate
+// because an end's address is known only later (and the walk alone does
+// not), a cut naming each such end.
+func (s *cutSet) addUnknown(ends []*ifaceInfo, grow func(*Cut)) {
+	for _, ii := range ends {
+		k := cutKey{leg: int(Forward), hop: -1, code: AddressKnownLater, kind: KindInterface, id: ii.ID}
+		c, ok := s.cuts[k]
+		if !ok {
+			c = &Cut{Leg: Forward, Hop: 0, Kind: KindInterface, ID: ii.ID, Name: ii.Name, Code: AddressKnownLater, Indeterminate: true}
+			s.cuts[k] = c
+			s.order = append(s.order, k)
+		}
+		grow(c)
+	}
+}
+
+// pairRule is [trafficQuestion.pair] for a pair with an end whose
+// address is known only later, told apart (unknown, not empty): every
+// protocol's atoms, cut with the addresses varied too (unknownFields),
+// each answered by the single check's rule. More than maxUnknownChecks
+// checks is an error.
+func (q *trafficQuestion) pairRule(src *ifaceInfo, sa, da netip.Addr, unknown []*ifaceInfo) (open, und Traffic, walks int, err error) {
+	m := q.m
+	checks := 0
+	check := func(f flow.Flow) (Outcome, error) {
+		if checks++; checks > maxUnknownChecks {
+			return Unreachable, m.unknownBudgetErr(unknown...)
+		}
+		walks++
+		return m.verdictRule(f, src), nil
+	}
+	for _, proto := range []flow.Protocol{flow.TCP, flow.UDP} {
+		f := flow.Flow{Protocol: proto, Src: netip.AddrPortFrom(sa, DefaultSourcePort), Dst: netip.AddrPortFrom(da, 1)}
+		fb := flow.NewBounds(append([]flow.Field{flow.FieldDstPort}, unknownFields...)...)
+		rb := flow.NewBounds(append([]flow.Field{flow.FieldSrcPort}, unknownFields...)...)
+		m.setWalk(f, src, fb, rb, false)
+		walks++
+		pb := flow.NewBounds(flow.FieldDstPort)
+		pb.MergeField(flow.FieldDstPort, fb, flow.FieldDstPort)
+		pb.MergeField(flow.FieldDstPort, rb, flow.FieldSrcPort)
+		pb.MergeField(flow.FieldDstPort, portsWalkTreatsApart(), flow.FieldDstPort)
+		var o, u []flow.PortRange
+		for _, p := range pb.Atoms(flow.FieldDstPort, flow.PortRange{Lo: 1, Hi: 65535}) {
+			g := f
+			g.Dst = netip.AddrPortFrom(da, p.Lo)
+			out, err := check(g)
+			if err != nil {
+				return open, und, walks, err
+			}
+			switch out {
+			case Reachable:
+				o = append(o, p)
+			case Indeterminate:
+				u = append(u, p)
+			}
+		}
+		if proto == flow.TCP {
+			open.TCP, und.TCP = flow.SetOf(o...), flow.SetOf(u...)
+		} else {
+			open.UDP, und.UDP = flow.SetOf(o...), flow.SetOf(u...)
+		}
+	}
+	f := flow.Flow{Protocol: flow.ICMP, Src: netip.AddrPortFrom(sa, 0), Dst: netip.AddrPortFrom(da, 0), ICMPType: flow.ICMPEchoRequest}
+	if q.v6 {
+		f.Protocol, f.ICMPType = flow.ICMPv6, flow.ICMPv6EchoRequest
+	}
+	fields := append([]flow.Field{flow.FieldICMPType, flow.FieldICMPCode}, unknownFields...)
+	fb, rb := flow.NewBounds(fields...), flow.NewBounds(fields...)
+	m.setWalk(f, src, fb, rb, false)
+	walks++
+	types, codes := icmpAtoms(f.Protocol, fb, rb)
+	for _, tr := range types {
+		for _, cr := range codes {
+			g := f
+			g.ICMPType, g.ICMPCode = uint8(tr.Lo), uint8(cr.Lo)
+			out, err := check(g)
+			if err != nil {
+				return open, und, walks, err
+			}
+			c := flow.Range[uint8]{Lo: uint8(cr.Lo), Hi: uint8(cr.Hi)}
+			for t := int(tr.Lo); t <= int(tr.Hi); t++ {
+				switch out {
+				case Reachable:
+					open.ICMP = addICMP(open.ICMP, uint8(t), c)
+				case Indeterminate:
+					und.ICMP = addICMP(und.ICMP, uint8(t), c)
+				}
+			}
+		}
+	}
+	var openO, undO []flow.Range[uint8]
+	for i, p := range q.others {
+		out, err := check(flow.Flow{Protocol: p, Src: netip.AddrPortFrom(sa, 0), Dst: netip.AddrPortFrom(da, 0)})
+		if err != nil {
+			return open, und, walks, err
+		}
+		rs := []flow.Range[uint8]{flow.Single(uint8(p))}
+		if i == len(q.others)-1 {
+			rs = q.unnamed().Ranges()
+		}
+		switch out {
+		case Reachable:
+			openO = append(openO, rs...)
+		case Indeterminate:
+			undO = append(undO, rs...)
+		}
+	}
+	open.Other, und.Other = flow.SetOf(openO...), flow.SetOf(undO...)
+	return open, und, walks, nil
+}
