@@ -40,10 +40,11 @@ import (
 // every one of those addresses (unknown_block.go); without such an edge
 // the answer is exact. Group membership does not tell addresses apart: it
 // follows the interface, whatever its address, so the edges a
-// placeholder's own membership makes do not count. The set questions,
-// which ask about every path at once, refuse (an error wrapping
-// [ErrQuery]) a design in which any block tells such addresses apart;
-// where they answer, an interface is shown by its placeholder, marked
+// placeholder's own membership makes do not count. The set questions
+// answer the parts that involve such an interface, told apart, atom by
+// atom by the same rule (unknown_sets.go), and refuse (an error wrapping
+// [ErrQuery]) a part that would take more than maxUnknownChecks checks;
+// an interface is shown by its placeholder, marked
 // (AddressUnknown in [SourceInterface], [ClassMember] and [Finding]).
 // An IPv6 address known only later ([Interface.IPv6Unknown]) is placed
 // and judged the same way in its subnet's IPv6 block, for IPv6 questions.
