@@ -488,7 +488,8 @@ func (r *matrixRun) answerJob(w *memoWorker, jb matrixJob, spans *[]netSpan) (*c
 		open, und, walks, err = r.q.toInternet(r.classes[jb.from][0], spans)
 	case len(unknown) > 0:
 		a, _, sa, da := r.ends(jb)
-		open, und, walks, err = r.q.pairRule(a, sa, da, unknown)
+		var checks int
+		open, und, walks, err = r.q.pairRule(a, sa, da, unknown, &checks)
 	case r.fast && jb.from < 0:
 		open, und = r.netCell(w, jb.to, true, spans)
 	case r.fast && jb.to < 0:

@@ -317,6 +317,7 @@ func (q *trafficQuestion) internetUnion(src, end *ifaceInfo, fixed netip.Addr, f
 	}
 	fork := q.v6 && m.nat64MayFork()  // left out, as the factored matrix does (nat64ForkNote)
 	unknown := m.toldApart(q.v6, end) // its atoms by the single check's rule (unknown_sets.go)
+	checks := 0                       // their number, over the cell
 	for _, piece := range pieces {
 		if fork && nat64Prefix.Contains(piece.From) {
 			continue
@@ -361,7 +362,7 @@ func (q *trafficQuestion) internetUnion(src, end *ifaceInfo, fixed netip.Addr, f
 			var o, u Traffic
 			var n int
 			if len(unknown) > 0 {
-				o, u, n, err = q.pairRule(src, sa, da, unknown)
+				o, u, n, err = q.pairRule(src, sa, da, unknown, &checks)
 			} else {
 				o, u, n, err = q.pair(src, sa, da)
 			}

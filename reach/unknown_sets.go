@@ -103,13 +103,13 @@ func (s *cutSet) addUnknown(ends []*ifaceInfo, grow func(*Cut)) {
 // pairRule is [trafficQuestion.pair] for a pair with an end whose
 // address is known only later, told apart (unknown, not empty): every
 // protocol's atoms, cut with the addresses varied too (unknownFields),
-// each answered by the single check's rule. More than maxUnknownChecks
-// checks is an error.
-func (q *trafficQuestion) pairRule(src *ifaceInfo, sa, da netip.Addr, unknown []*ifaceInfo) (open, und Traffic, walks int, err error) {
+// each answered by the single check's rule. checks counts them over the
+// cell (an internet cell asks once per internet atom); more than
+// maxUnknownChecks is an error.
+func (q *trafficQuestion) pairRule(src *ifaceInfo, sa, da netip.Addr, unknown []*ifaceInfo, checks *int) (open, und Traffic, walks int, err error) {
 	m := q.m
-	checks := 0
 	check := func(f flow.Flow) (Outcome, error) {
-		if checks++; checks > maxUnknownChecks {
+		if *checks++; *checks > maxUnknownChecks {
 			return Unreachable, m.unknownBudgetErr(unknown...)
 		}
 		walks++
