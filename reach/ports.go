@@ -26,7 +26,9 @@ import (
 // so the bounds one walk collects hold for every port; for questions that
 // vary addresses, every route and special address block is an edge too.
 // The randomized tests (sets_test.go) demand the same answers as a Check
-// of every value.
+// of every value. A part of a question that involves an interface whose
+// address is known only later, told apart, is answered per atom by the
+// single check's rule instead (unknown_sets.go).
 
 // PortsQuery asks which destination ports (ICMP: which types and codes)
 // of To From can reach over Protocol, round trip.
@@ -198,7 +200,7 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 	}
 	byHop = byHop && len(unknown) == 0
 	if m.unknownACLs+m.unknownRoutes+m.groupsUnknownN > 0 {
-		if err := m.unknownErrAll(false); err != nil {
+		if err := m.unknownErrOthers(false); err != nil {
 			return nil, err // an ACL entry known only later: no set of ports is exact
 		}
 	}

@@ -2,7 +2,6 @@ package reach
 
 import (
 	"fmt"
-	"maps"
 	"net/netip"
 	"slices"
 	"strings"
@@ -547,90 +546,6 @@ func addrList(as []netip.Addr) string {
 		parts = append(parts, a.String())
 	}
 	return strings.Join(parts, ", ")
-}
-
-// unknownErrAll is unknownErr over every interface whose private address
-// is unknown, and, for a question about paths between interfaces of the
-// design (Sources, Matrix), over the public addresses known only later.
-// A NAT gateway whose secondary addresses the design tells apart is not
-// its concern: Matrix refuses it whole (setQuestionNATErr), Sources per
-// path (natPathErr, in addrSources).
-func (m *Model) unknownErrAll(publicToo bool) error {
-	if err := m.unknownErr(m.unknownIfaces...); err != nil {
-		return err
-	}
-	return m.unknownErrOthers(publicToo)
-}
-
-// unknownErrIfaces is the error of a set question that answers the
-// interfaces whose private address is known only later, told apart, per
-// atom by the single check's rule (unknown_sets.go): none, unless the
-// design has zone worlds (tgw_appliance.go), whose merged answers that
-// rule does not follow; then unknownErrAll's.
-func (m *Model) unknownErrIfaces() error {
-	if m.applianceZones {
-		return m.unknownErr(m.unknownIfaces...)
-	}
-	return nil
-}
-
-// unknownErrOthers is unknownErrAll but for the interfaces whose private
-// address is known only later: the values known only later that no set
-// answer follows yet.
-func (m *Model) unknownErrOthers(publicToo bool) error {
-	for _, ii := range m.ifaceOrder {
-		if m.groupsUnknownN > 0 && ii.GroupsUnknown != "" {
-			// its groups, and so every group's members, are not known
-			return fmt.Errorf("%w: the answer depends on a value known only later: %s", ErrQuery, ii.GroupsUnknown)
-		}
-	}
-	if m.unknownRoutes > 0 {
-		for _, rt := range m.rts {
-			for i := range rt.unknown {
-				// a route by a list whose entries the input lacks could
-				// match any address alike: its undecided lookups depend on
-				// the route found, as the walks' pieces do, so the sets
-				// stay exact; a destination known only later does not
-				if u := &rt.unknown[i]; u.Unknown != "" {
-					return fmt.Errorf("%w: the answer depends on %s", ErrQuery, u.unknownText())
-				}
-			}
-		}
-	}
-	if m.unknownACLs > 0 {
-		for _, a := range m.acls {
-			if len(a.unknown) > 0 {
-				return fmt.Errorf("%w: the answer depends on a value known only later: %s", ErrQuery, a.unknown[0].What)
-			}
-		}
-	}
-	for _, id := range slices.Sorted(maps.Keys(m.unknownPeers)) {
-		// a rule whose peer or ports are known only later: which
-		// addresses it admits is not known, so no set of them is exact
-		return fmt.Errorf("%w: the answer depends on a value known only later: %s", ErrQuery, m.unknownPeers[id].What)
-	}
-	for _, ni := range m.unknownNATs {
-		if ni.unknown != nil && len(m.cutsOf(ni.unknown)) > 0 {
-			return fmt.Errorf("%w: the answer depends on a value known only later: %s, which the design's edges tell apart", ErrQuery, ni.unknown.what)
-		}
-	}
-	if !publicToo || m.publicCuts == nil {
-		return nil
-	}
-	if cuts := m.cutsOf(m.publicCuts); len(cuts) > 0 {
-		return fmt.Errorf("%w: the answer depends on a value known only later: a public address is known only later, and the design tells public addresses apart (edges at %s)",
-			ErrQuery, addrList(cuts))
-	}
-	return nil
-}
-
-// unknownErr is the error of a set question that involves an interface
-// whose unknown address the design tells apart.
-func (m *Model) unknownErr(ends ...*ifaceInfo) error {
-	if u := m.unknownsOf(ends...); len(u) > 0 {
-		return fmt.Errorf("%w: the answer depends on a value known only later: %s", ErrQuery, strings.Join(u, "; "))
-	}
-	return nil
 }
 
 // AddUnknownPeer declares a peer a security group rule names (by

@@ -103,3 +103,37 @@ func TestSetAnswersUnknownAddressBudget(t *testing.T) {
 	_, err = m.Ports(reach.PortsQuery{From: "app-1", To: "db-1", Protocol: flow.ICMP})
 	require.NoError(t, err, "app-1's address is known: the fast path answers")
 }
+
+// TestPortsUnknownAddressElsewhere: a design with a route by a prefix list
+// the input lacks (whose undecided lookups keep the sets exact) and an
+// interface whose address is known only later, told apart: a Ports
+// question between other interfaces does not depend on that address and
+// answers by the fast path; one from it, by the single check's rule.
+func TestPortsUnknownAddressElsewhere(t *testing.T) {
+	d := sample.ThreeTierDesign()
+	d.Interfaces = append(d.Interfaces, reach.Interface{ID: "aws_instance.app2", Name: "app-2", Subnet: "subnet-app",
+		Groups: []string{"sg-app"}, AddressUnknown: "aws_instance.app2: private_ip"})
+	for i := range d.ACLs {
+		if d.ACLs[i].ID == "acl-db" {
+			d.ACLs[i].Entries = append(d.ACLs[i].Entries, nacl.Entry{Number: 50, Action: flow.Drop, Direction: flow.Inbound,
+				Protocol: flow.AllProtocols, CIDR: netip.MustParsePrefix("10.0.2.128/25"), ICMPType: -1, ICMPCode: -1})
+		}
+	}
+	for i := range d.RouteTables {
+		if d.RouteTables[i].ID == "rtb-fw" { // on no path asked here
+			d.RouteTables[i].Routes = append(d.RouteTables[i].Routes, reach.Route{PrefixList: "pl-ext", Target: reach.TargetBlackhole})
+		}
+	}
+	m, err := d.Builder().AddUnresolvedPrefixList("pl-ext").Build()
+	require.NoError(t, err)
+	pr, err := m.Ports(reach.PortsQuery{From: "web-1", To: "app-1", Protocol: flow.TCP})
+	require.NoError(t, err, "app-2's address is no end of this question")
+	assert.Equal(t, "8080", pr.Open.String())
+	pr, err = m.Ports(reach.PortsQuery{From: "app-2", To: "db-1", Protocol: flow.TCP, ClientPort: 30000})
+	require.NoError(t, err)
+	assert.Equal(t, "5432", pr.Indeterminate.String(), "%s", pr)
+	brute.CheckSetAnswers(t, m, brute.Options{
+		Ports: []reach.PortsQuery{{From: "web-1", To: "app-1", Protocol: flow.TCP}, {From: "app-2", To: "db-1", Protocol: flow.TCP, ClientPort: 30000}},
+		Few:   true, Seed: 6,
+	})
+}
