@@ -241,7 +241,10 @@ func (a *AuditResult) Worst() Severity {
 // picks is exposed; one no address reaches for certain but some might,
 // undecided.
 func (m *Model) Audit(o AuditOptions) (*AuditResult, error) {
-	if err := m.unknownErrAll(false); err != nil {
+	if err := m.unknownErrOthers(false); err != nil {
+		return nil, err
+	}
+	if err := m.unknownErrIfaces(); err != nil {
 		return nil, err
 	}
 	if err := m.applianceErr("Audit"); err != nil {

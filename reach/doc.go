@@ -300,6 +300,16 @@
 // placeholder from 240.0.0.0/4, which AWS never gives, and a block that
 // tells the placeholder apart from the public addresses (a rule for
 // 240.0.0.1/32) makes the answer indeterminate too, never a certain one.
+// The set questions answer the parts that involve an interface whose
+// address is known only later and told apart (a [Model.Ports] question
+// from or to it, its entry and the internet's addresses in
+// [Model.Sources], its cells in [Model.Matrix], where it is a class of
+// its own, its findings in [Model.Audit]) atom by atom by this rule,
+// [Model.Verdict]'s, the atoms cut at every rule's edges with the
+// addresses varied too (unknown_sets.go); a Ports cut [AddressKnownLater]
+// (hop 0) names the interface for the values the rule leaves open where
+// the placeholder's walk does not. A part that would take more than 16384
+// such checks is refused (an error wrapping [ErrQuery] naming the budget).
 //
 // The Amazon DNS server (Route 53 Resolver, [KindAmazonDNS]) of a VPC,
 // at the base of its primary IPv4 block plus two (the first IPv4 block of

@@ -164,7 +164,10 @@ func (m *Model) matrix(o MatrixOptions, fast bool) (*Matrix, error) {
 // With spans, the internet's cells are also kept atom by atom
 // (Matrix.spans; fast only, but always on a design with zone worlds).
 func (m *Model) matrixOf(o MatrixOptions, fast bool, keep func(from, to int) bool, spans bool) (*Matrix, error) {
-	if err := m.unknownErrAll(true); err != nil {
+	if err := m.unknownErrOthers(true); err != nil {
+		return nil, err
+	}
+	if err := m.unknownErrIfaces(); err != nil {
 		return nil, err
 	}
 	if err := m.setQuestionNATErr(); err != nil { // natsecondary.go
@@ -467,7 +470,26 @@ func (r *matrixRun) answerJob(w *memoWorker, jb matrixJob, spans *[]netSpan) (*c
 	var open, und Traffic
 	var walks int
 	var err error
+	// a class whose interface's address is known only later, told apart
+	// (a class of its own: computeClasses): its cells by the single
+	// check's rule, per atom (unknown_sets.go)
+	var unknown []*ifaceInfo
+	if len(r.m.unknownIfaces) > 0 {
+		for _, c := range [2]int{jb.from, jb.to} {
+			if c >= 0 {
+				unknown = append(unknown, r.m.toldApart(r.o.IPv6, r.classes[c][0])...)
+			}
+		}
+	}
 	switch {
+	case len(unknown) > 0 && jb.from < 0:
+		open, und, walks, err = r.q.fromInternet(r.classes[jb.to][0], spans)
+	case len(unknown) > 0 && jb.to < 0:
+		open, und, walks, err = r.q.toInternet(r.classes[jb.from][0], spans)
+	case len(unknown) > 0:
+		a, _, sa, da := r.ends(jb)
+		var checks int
+		open, und, walks, err = r.q.pairRule(a, sa, da, unknown, &checks)
 	case r.fast && jb.from < 0:
 		open, und = r.netCell(w, jb.to, true, spans)
 	case r.fast && jb.to < 0:
@@ -552,7 +574,10 @@ func (m *Model) computeClasses(v6 bool) (classes [][]*ifaceInfo, places []string
 		groups := slices.Clone(ii.Groups)
 		slices.Sort(groups)
 		place := fmt.Sprintf("%s|%d|%d|%v|%v|%v", ii.subnet.ID, atom(a), atom(ii.PublicIP), ii.Port25Unblocked, ii.DenyAllIGWTraffic, ii.InterfaceEndpoint != "")
-		if targets[ii.ID] || len(ii.PrivateIPs) > 1 || len(ii.PublicIPs) > 0 || ii.sg.normal.Flavour().IsAlibaba() {
+		// an interface whose address is known only later, told apart, is
+		// answered by the single check's rule (unknown_sets.go), which
+		// may answer it otherwise than the others: a class of its own
+		if targets[ii.ID] || len(ii.PrivateIPs) > 1 || len(ii.PublicIPs) > 0 || ii.sg.normal.Flavour().IsAlibaba() || len(m.toldApart(v6, ii)) > 0 {
 			place = "own|" + ii.ID
 		}
 		key := place + "|" + strings.Join(groups, ",")

@@ -26,7 +26,9 @@ import (
 // so the bounds one walk collects hold for every port; for questions that
 // vary addresses, every route and special address block is an edge too.
 // The randomized tests (sets_test.go) demand the same answers as a Check
-// of every value.
+// of every value. A part of a question that involves an interface whose
+// address is known only later, told apart, is answered per atom by the
+// single check's rule instead (unknown_sets.go).
 
 // PortsQuery asks which destination ports (ICMP: which types and codes)
 // of To From can reach over Protocol, round trip.
@@ -117,8 +119,11 @@ type ICMPCodes struct {
 
 // Cut is a hop that stops part of a set question's traffic.
 type Cut struct {
-	Leg  Leg    `json:"leg"`
-	Hop  int    `json:"hop"` // its number on its leg, from 1, as in a trace
+	Leg Leg `json:"leg"`
+	// Hop is its number on its leg, from 1, as in a trace; 0 for a cut
+	// that is no hop: an end whose address is known only later
+	// ([AddressKnownLater], its Kind [KindInterface]).
+	Hop  int    `json:"hop"`
 	Kind Kind   `json:"kind"`
 	ID   string `json:"id"`
 	Name string `json:"name,omitempty"`
@@ -187,11 +192,15 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 		// bounds among the filters'.
 		byHop = false
 	}
-	if err := m.unknownErr(src.iface, dst.iface); err != nil {
-		return nil, err
+	// an end whose address is known only later, told apart: answered per
+	// atom by the single check's rule (unknown_sets.go)
+	unknown := m.toldApart(f.Src.Addr().Is6(), src.iface, dst.iface)
+	if len(unknown) > 0 && m.applianceZones {
+		return nil, m.unknownErr(src.iface, dst.iface)
 	}
+	byHop = byHop && len(unknown) == 0
 	if m.unknownACLs+m.unknownRoutes+m.groupsUnknownN > 0 {
-		if err := m.unknownErrAll(false); err != nil {
+		if err := m.unknownErrOthers(false); err != nil {
 			return nil, err // an ACL entry known only later: no set of ports is exact
 		}
 	}
@@ -227,8 +236,11 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 	}
 	// Discovery: one explained walk collects the bounds of every filter
 	// on both legs, and names the hops.
-	fb := flow.NewBounds(flow.FieldSrcPort, flow.FieldDstPort, flow.FieldICMPType, flow.FieldICMPCode)
-	rb := flow.NewBounds(flow.FieldSrcPort, flow.FieldDstPort, flow.FieldICMPType, flow.FieldICMPCode)
+	fields := []flow.Field{flow.FieldSrcPort, flow.FieldDstPort, flow.FieldICMPType, flow.FieldICMPCode}
+	if len(unknown) > 0 {
+		fields = append(fields, unknownFields...)
+	}
+	fb, rb := flow.NewBounds(fields...), flow.NewBounds(fields...)
 	var path atomOutcome
 	fw := &walker{m: m, leg: Forward, hops: &path.fwd, identity: true, explain: true, bounds: fb, marks: &path.marks}
 	rw := &walker{m: m, leg: Return, hops: &path.ret, identity: true, forward: fw, explain: true, bounds: rb, marks: &path.marks}
@@ -237,11 +249,11 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 		return nil, err
 	}
 	if q.Protocol.IsICMP() {
-		return r, m.icmpPortsByType(r, f, src.iface, &path, fb, rb)
+		return r, m.icmpPortsByType(r, f, src.iface, &path, fb, rb, unknown)
 	}
 	ranges, clients := clientAtoms(q, fb, rb)
 	r.ClientPort = q.clientPort()
-	open, err := m.tcpPortsByAtom(r, f, src.iface, &path, fb, rb, clients)
+	open, err := m.tcpPortsByAtom(r, f, src.iface, &path, fb, rb, clients, unknown)
 	if err != nil {
 		return nil, err
 	}
@@ -383,14 +395,20 @@ func clientAtoms(q PortsQuery, fb, rb *flow.Bounds) (ranges []nacl.NamedRange, c
 // destination ports cut at every edge of every filter on the path, one
 // walk per atom and client atom. It fills r's Open, Indeterminate, Cuts
 // and Atoms, and returns the ports open from each client atom. It is the
-// slow reference of tcpPortsByHop.
-func (m *Model) tcpPortsByAtom(r *PortsResult, f flow.Flow, src *ifaceInfo, path *atomOutcome, fb, rb *flow.Bounds, clients []flow.PortRange) ([]clientOpen, error) {
+// slow reference of tcpPortsByHop. With unknown (the ends whose address
+// is known only later, told apart), each atom is answered by the single
+// check's rule (verdictRule), and a port it leaves open that the walk
+// alone does not is cut by those ends (AddressKnownLater).
+func (m *Model) tcpPortsByAtom(r *PortsResult, f flow.Flow, src *ifaceInfo, path *atomOutcome, fb, rb *flow.Bounds, clients []flow.PortRange, unknown []*ifaceInfo) ([]clientOpen, error) {
 	// Destination ports: the request's, and the reply's source ports.
 	pb := flow.NewBounds(flow.FieldDstPort)
 	pb.MergeField(flow.FieldDstPort, fb, flow.FieldDstPort)
 	pb.MergeField(flow.FieldDstPort, rb, flow.FieldSrcPort)
 	pb.MergeField(flow.FieldDstPort, portsWalkTreatsApart(), flow.FieldDstPort)
 	ports := pb.Atoms(flow.FieldDstPort, flow.PortRange{Lo: 1, Hi: 65535})
+	if n := len(ports) * len(clients); len(unknown) > 0 && n > maxUnknownChecks {
+		return nil, m.unknownBudgetErr(unknown...)
+	}
 	settled := make([]bool, len(ports))
 	open := make([]clientOpen, len(clients)) // per client atom
 	var openDef, undDef []flow.PortRange
@@ -409,9 +427,21 @@ func (m *Model) tcpPortsByAtom(r *PortsResult, f flow.Flow, src *ifaceInfo, path
 			if isDefault {
 				cs = cuts
 			}
-			out, settles, err := m.walkAtomSettled(g, src, path, cs, func(c *Cut) { c.Ports = c.Ports.Union(flow.SetOf(p)) })
+			grow := func(c *Cut) { c.Ports = c.Ports.Union(flow.SetOf(p)) }
+			out, settles, err := m.walkAtomSettled(g, src, path, cs, grow)
 			if err != nil {
 				return nil, err
+			}
+			if len(unknown) > 0 {
+				// the single check's rule; no atom settles the others: the
+				// rule may tell client ports apart where the walk does not
+				settles = false
+				if v := m.verdictRule(g, src); v != out {
+					out = v
+					if cs != nil && v == Indeterminate {
+						cs.addUnknown(unknown, grow)
+					}
+				}
 			}
 			settled[pi] = isDefault && settles
 			r.Atoms++
@@ -448,12 +478,17 @@ func portsWalkTreatsApart() *flow.Bounds {
 
 // icmpPortsByType answers Ports for icmp and icmpv6: every type, its
 // codes cut at the bounds of the filters, one walk per type and atom of
-// codes; the slow reference of icmpByHop (ports_icmp.go).
-func (m *Model) icmpPortsByType(r *PortsResult, f flow.Flow, src *ifaceInfo, path *atomOutcome, fb, rb *flow.Bounds) error {
+// codes; the slow reference of icmpByHop (ports_icmp.go). With unknown,
+// each atom is answered by the single check's rule, as tcpPortsByAtom
+// answers it.
+func (m *Model) icmpPortsByType(r *PortsResult, f flow.Flow, src *ifaceInfo, path *atomOutcome, fb, rb *flow.Bounds, unknown []*ifaceInfo) error {
 	codes := flow.NewBounds(flow.FieldICMPCode)
 	codes.MergeField(flow.FieldICMPCode, fb, flow.FieldICMPCode)
 	codes.MergeField(flow.FieldICMPCode, rb, flow.FieldICMPCode)
 	atoms := codes.Atoms(flow.FieldICMPCode, flow.PortRange{Lo: 0, Hi: 255})
+	if n := 256 * len(atoms); len(unknown) > 0 && n > maxUnknownChecks {
+		return m.unknownBudgetErr(unknown...)
+	}
 	cuts := newCutSet(path)
 	for t := range 256 {
 		var open, und []flow.Range[uint8]
@@ -461,9 +496,17 @@ func (m *Model) icmpPortsByType(r *PortsResult, f flow.Flow, src *ifaceInfo, pat
 			g := f
 			g.ICMPType, g.ICMPCode = uint8(t), uint8(c.Lo)
 			cr := flow.Range[uint8]{Lo: uint8(c.Lo), Hi: uint8(c.Hi)}
-			out, err := m.walkAtom(g, src, path, cuts, func(c *Cut) { c.ICMP = addICMP(c.ICMP, uint8(t), cr) })
+			grow := func(c *Cut) { c.ICMP = addICMP(c.ICMP, uint8(t), cr) }
+			out, err := m.walkAtom(g, src, path, cuts, grow)
 			if err != nil {
 				return err
+			}
+			if len(unknown) > 0 {
+				if v := m.verdictRule(g, src); v != out {
+					if out = v; v == Indeterminate {
+						cuts.addUnknown(unknown, grow)
+					}
+				}
 			}
 			r.Atoms++
 			switch out {

@@ -91,6 +91,9 @@ func (c Cut) String() string {
 		leg = "reply"
 	}
 	s := fmt.Sprintf("%s hop %d, %s %s", leg, c.Hop, textsafe.String(string(c.Kind)), textsafe.String(c.ID))
+	if c.Hop == 0 { // no hop: an end whose address is known only later (AddressKnownLater)
+		s = fmt.Sprintf("the address of %s %s", textsafe.String(string(c.Kind)), textsafe.String(c.ID))
+	}
 	if c.Name != "" {
 		s += " (" + textsafe.String(c.Name) + ")"
 	}

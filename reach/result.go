@@ -387,7 +387,7 @@ const (
 // Codes lists every explanation code without the RETURN_ prefix, for
 // documentation and tests.
 var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, BlackholeRoute, NoInternetGateway,
-	NoPublicIP, NATNoInbound, PrivateAddressOnInternet, UnknownDestination, DelegatedPrefixesUnknown, AddressUnknownDestination, RoutingLoop, FirewallDrop,
+	NoPublicIP, NATNoInbound, PrivateAddressOnInternet, UnknownDestination, DelegatedPrefixesUnknown, AddressUnknownDestination, AddressKnownLater, RoutingLoop, FirewallDrop,
 	FirewallIndeterminate, AsymmetricRoute, SGIndeterminate, ACLIndeterminate, RouteIndeterminate, RouteTie, UnmodelledTarget,
 	UnmodelledDestination, SourceDestCheck, SourceDestCheckUnknown, ApplianceTranslationUnknown,
 	AlibabaPort25Blocked,

@@ -154,8 +154,11 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 	if err != nil {
 		return nil, fmt.Errorf("to: %w", err)
 	}
-	if err := m.unknownErrAll(true); err != nil {
+	if err := m.unknownErrOthers(true); err != nil {
 		return nil, err // every interface is a source
+	}
+	if err := m.unknownErrIfaces(); err != nil {
+		return nil, err
 	}
 	if err := m.applianceErr("Sources"); err != nil {
 		return nil, err
@@ -282,8 +285,15 @@ func (m *Model) internetSources(f flow.Flow, within []addrset.Range) (open, und 
 // further; an atom's walk from its representative decides it. A piece
 // whose path crosses a NAT gateway whose addresses the design tells
 // apart is an error (natPathErr): its bounds are those from the
-// gateway's primary address alone.
+// gateway's primary address alone. When src or f's destination is an
+// interface whose address is known only later, told apart, each atom is
+// answered by the single check's rule (verdictRule, unknown_sets.go).
 func (m *Model) addrSources(f flow.Flow, src *ifaceInfo, pieces []flow.AddrRange, in func(flow.AddrRange) (netip.Addr, bool)) (openR, undR []addrset.Range, atoms int, err error) {
+	var unknown []*ifaceInfo
+	if len(m.unknownIfaces) > 0 {
+		dst, _ := m.resolve(f.Dst.Addr().String())
+		unknown = m.toldApart(f.Dst.Addr().Is6(), src, dst.iface)
+	}
 	for _, piece := range pieces {
 		rep, ok := in(piece)
 		if !ok {
@@ -309,8 +319,13 @@ func (m *Model) addrSources(f flow.Flow, src *ifaceInfo, pieces []flow.AddrRange
 				continue
 			}
 			g.Src = netip.AddrPortFrom(rep, f.Src.Port())
-			out, err := m.walkAtom(g, src, &path, nil, nil)
-			if err != nil {
+			var out Outcome
+			if len(unknown) > 0 {
+				if atoms >= maxUnknownChecks {
+					return openR, undR, atoms, m.unknownBudgetErr(unknown...)
+				}
+				out = m.verdictRule(g, src)
+			} else if out, err = m.walkAtom(g, src, &path, nil, nil); err != nil {
 				return openR, undR, atoms, err
 			}
 			atoms++

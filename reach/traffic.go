@@ -315,7 +315,9 @@ func (q *trafficQuestion) internetUnion(src, end *ifaceInfo, fixed netip.Addr, f
 	if !fromInternet {
 		pieces = m.internetDestinations(!q.v6) // cut within the NAT64 prefix (nat64.go)
 	}
-	fork := q.v6 && m.nat64MayFork() // left out, as the factored matrix does (nat64ForkNote)
+	fork := q.v6 && m.nat64MayFork()  // left out, as the factored matrix does (nat64ForkNote)
+	unknown := m.toldApart(q.v6, end) // its atoms by the single check's rule (unknown_sets.go)
+	checks := 0                       // their number, over the cell
 	for _, piece := range pieces {
 		if fork && nat64Prefix.Contains(piece.From) {
 			continue
@@ -357,7 +359,13 @@ func (q *trafficQuestion) internetUnion(src, end *ifaceInfo, fixed netip.Addr, f
 				continue
 			}
 			sa, da := ends(x)
-			o, u, n, err := q.pair(src, sa, da)
+			var o, u Traffic
+			var n int
+			if len(unknown) > 0 {
+				o, u, n, err = q.pairRule(src, sa, da, unknown, &checks)
+			} else {
+				o, u, n, err = q.pair(src, sa, da)
+			}
 			if err != nil {
 				return open, und, walks, err
 			}

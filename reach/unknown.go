@@ -2,7 +2,6 @@ package reach
 
 import (
 	"fmt"
-	"maps"
 	"net/netip"
 	"slices"
 	"strings"
@@ -40,10 +39,11 @@ import (
 // every one of those addresses (unknown_block.go); without such an edge
 // the answer is exact. Group membership does not tell addresses apart: it
 // follows the interface, whatever its address, so the edges a
-// placeholder's own membership makes do not count. The set questions,
-// which ask about every path at once, refuse (an error wrapping
-// [ErrQuery]) a design in which any block tells such addresses apart;
-// where they answer, an interface is shown by its placeholder, marked
+// placeholder's own membership makes do not count. The set questions
+// answer the parts that involve such an interface, told apart, atom by
+// atom by the same rule (unknown_sets.go), and refuse (an error wrapping
+// [ErrQuery]) a part that would take more than maxUnknownChecks checks;
+// an interface is shown by its placeholder, marked
 // (AddressUnknown in [SourceInterface], [ClassMember] and [Finding]).
 // An IPv6 address known only later ([Interface.IPv6Unknown]) is placed
 // and judged the same way in its subnet's IPv6 block, for IPv6 questions.
@@ -546,71 +546,6 @@ func addrList(as []netip.Addr) string {
 		parts = append(parts, a.String())
 	}
 	return strings.Join(parts, ", ")
-}
-
-// unknownErrAll is unknownErr over every interface whose private address
-// is unknown, and, for a question about paths between interfaces of the
-// design (Sources, Matrix), over the public addresses known only later.
-// A NAT gateway whose secondary addresses the design tells apart is not
-// its concern: Matrix refuses it whole (setQuestionNATErr), Sources per
-// path (natPathErr, in addrSources).
-func (m *Model) unknownErrAll(publicToo bool) error {
-	if err := m.unknownErr(m.unknownIfaces...); err != nil {
-		return err
-	}
-	for _, ii := range m.ifaceOrder {
-		if m.groupsUnknownN > 0 && ii.GroupsUnknown != "" {
-			// its groups, and so every group's members, are not known
-			return fmt.Errorf("%w: the answer depends on a value known only later: %s", ErrQuery, ii.GroupsUnknown)
-		}
-	}
-	if m.unknownRoutes > 0 {
-		for _, rt := range m.rts {
-			for i := range rt.unknown {
-				// a route by a list whose entries the input lacks could
-				// match any address alike: its undecided lookups depend on
-				// the route found, as the walks' pieces do, so the sets
-				// stay exact; a destination known only later does not
-				if u := &rt.unknown[i]; u.Unknown != "" {
-					return fmt.Errorf("%w: the answer depends on %s", ErrQuery, u.unknownText())
-				}
-			}
-		}
-	}
-	if m.unknownACLs > 0 {
-		for _, a := range m.acls {
-			if len(a.unknown) > 0 {
-				return fmt.Errorf("%w: the answer depends on a value known only later: %s", ErrQuery, a.unknown[0].What)
-			}
-		}
-	}
-	for _, id := range slices.Sorted(maps.Keys(m.unknownPeers)) {
-		// a rule whose peer or ports are known only later: which
-		// addresses it admits is not known, so no set of them is exact
-		return fmt.Errorf("%w: the answer depends on a value known only later: %s", ErrQuery, m.unknownPeers[id].What)
-	}
-	for _, ni := range m.unknownNATs {
-		if ni.unknown != nil && len(m.cutsOf(ni.unknown)) > 0 {
-			return fmt.Errorf("%w: the answer depends on a value known only later: %s, which the design's edges tell apart", ErrQuery, ni.unknown.what)
-		}
-	}
-	if !publicToo || m.publicCuts == nil {
-		return nil
-	}
-	if cuts := m.cutsOf(m.publicCuts); len(cuts) > 0 {
-		return fmt.Errorf("%w: the answer depends on a value known only later: a public address is known only later, and the design tells public addresses apart (edges at %s)",
-			ErrQuery, addrList(cuts))
-	}
-	return nil
-}
-
-// unknownErr is the error of a set question that involves an interface
-// whose unknown address the design tells apart.
-func (m *Model) unknownErr(ends ...*ifaceInfo) error {
-	if u := m.unknownsOf(ends...); len(u) > 0 {
-		return fmt.Errorf("%w: the answer depends on a value known only later: %s", ErrQuery, strings.Join(u, "; "))
-	}
-	return nil
 }
 
 // AddUnknownPeer declares a peer a security group rule names (by

@@ -10,6 +10,7 @@ import (
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/reach/reachtest/brute"
 	"github.com/reachsim/reachsim/sg"
 )
 
@@ -94,9 +95,17 @@ func TestIPv6AddressUnknown(t *testing.T) {
 	v, err := m.Verdict(q)
 	require.NoError(t, err)
 	assert.Equal(t, reach.Indeterminate, v)
-	_, err = m.Audit(reach.AuditOptions{IPv6: true, Workers: 1})
-	require.ErrorIs(t, err, reach.ErrQuery)
-	assert.ErrorContains(t, err, "aws_instance.web: ipv6_addresses")
+	// the set questions answer web by the single check's rule: the
+	// internet's SSH sessions meet no such edge, web to db's do
+	a, err = m.Audit(reach.AuditOptions{IPv6: true, Workers: 1})
+	require.NoError(t, err)
+	require.NotEmpty(t, a.Findings)
+	assert.Equal(t, "aws_instance.web", a.Findings[0].Interface)
+	assert.Equal(t, reach.Exposed, a.Findings[0].Exposure, a.Text())
+	pr, err := m.Ports(reach.PortsQuery{From: "web", To: "db", Protocol: flow.TCP, IPv6: true})
+	require.NoError(t, err)
+	assert.True(t, pr.Indeterminate.Contains(22), "%s", pr)
+	brute.CheckSetAnswers(t, m, brute.Options{Ports: []reach.PortsQuery{{From: "web", To: "db", Protocol: flow.TCP, IPv6: true}}, IPv6: true, Step: 97, Seed: 2})
 	r, err = m.Check(reach.Query{From: "web", To: "db", Protocol: flow.TCP, Port: 22})
 	require.NoError(t, err)
 	assert.Empty(t, r.Unknowns, "an IPv4 question does not depend on the IPv6 address")

@@ -12,6 +12,7 @@ import (
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/reach/reachtest/brute"
 	"github.com/reachsim/reachsim/sample"
 	"github.com/reachsim/reachsim/sg"
 )
@@ -89,11 +90,24 @@ func TestUnknownAddressDecidesOnlyWhereItDecides(t *testing.T) {
 	r, err = m.Check(reach.Query{From: "app-1", To: "db-1", Protocol: flow.TCP, Port: 5432, SrcPort: 30000})
 	require.NoError(t, err)
 	assert.Equal(t, reach.Reachable, r.Outcome, "app-1's address is known: %s", r.Text())
-	_, err = m.Ports(reach.PortsQuery{From: "app-2", To: "db-1", Protocol: flow.TCP})
-	require.ErrorIs(t, err, reach.ErrQuery)
-	assert.ErrorContains(t, err, "the answer depends on a value known only later: aws_instance.app2: private_ip")
+	// the set questions answer app-2's parts by the single check's rule:
+	// the port the database's group admits is indeterminate, the others
+	// blocked by the group whichever address app-2 gets
+	pr, err := m.Ports(reach.PortsQuery{From: "app-2", To: "db-1", Protocol: flow.TCP, ClientPort: 30000})
+	require.NoError(t, err)
+	assert.Equal(t, "5432", pr.Indeterminate.String(), "%s", pr)
+	assert.True(t, pr.Open.IsEmpty(), "%s", pr)
+	require.NotEmpty(t, pr.Cuts)
+	assert.Equal(t, reach.Cut{Leg: reach.Forward, Kind: reach.KindInterface, ID: "aws_instance.app2", Name: "app-2", Code: reach.AddressKnownLater,
+		Ports: pr.Indeterminate, Indeterminate: true}, pr.Cuts[0], "%s", pr)
+	assert.Contains(t, pr.String(), "the address of network-interface aws_instance.app2 (app-2): ADDRESS_KNOWN_LATER (undecided): 5432")
 	_, err = m.Audit(reach.AuditOptions{})
-	require.ErrorIs(t, err, reach.ErrQuery)
+	require.NoError(t, err)
+	brute.CheckSetAnswers(t, m, brute.Options{
+		Ports:   []reach.PortsQuery{{From: "app-2", To: "db-1", Protocol: flow.TCP}, {From: "web-1", To: "app-2", Protocol: flow.TCP}, {From: "app-2", To: "db-1", Protocol: flow.ICMP}},
+		Sources: []reach.SourcesQuery{{To: "db-1", Protocol: flow.TCP, Port: 5432}, {To: "app-2", Protocol: flow.TCP, Port: 8080}},
+		Step:    89, Seed: 3,
+	})
 }
 
 func TestUnknownAddressWithAPublicIP(t *testing.T) {

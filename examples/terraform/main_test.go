@@ -9,6 +9,7 @@ import (
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/reach/reachtest/brute"
 	"github.com/reachsim/reachsim/terraform"
 )
 
@@ -45,6 +46,30 @@ func TestEveryPortOfTheExactAnswers(t *testing.T) {
 		}
 		assert.Equal(t, flow.SetOf(open...).String(), pr.Open.String(), "%v", q)
 	}
-	_, err = m.Ports(reach.PortsQuery{From: "module.app.aws_instance.app[1]", To: "aws_instance.db", Protocol: flow.TCP})
-	require.ErrorIs(t, err, reach.ErrQuery, "app[1]'s address decides")
+	pr, err := m.Ports(reach.PortsQuery{From: "module.app.aws_instance.app[1]", To: "aws_instance.db", Protocol: flow.TCP})
+	require.NoError(t, err, "app[1]'s address decides some ports: they are indeterminate, not an error")
+	assert.Equal(t, "5432", pr.Indeterminate.String())
+	assert.True(t, pr.Open.IsEmpty())
+}
+
+// TestSetAnswersWithAnAddressKnownOnlyLater holds every set answer of the
+// plan, whose app[1] has an address the quarantine rule tells apart, to
+// the single checks value by value: the parts that involve app[1] are
+// answered by the single check's rule, indeterminate where it is.
+func TestSetAnswersWithAnAddressKnownOnlyLater(t *testing.T) {
+	m, err := terraform.Parse("plan.json", plan, nil)
+	require.NoError(t, err)
+	brute.CheckSetAnswers(t, m, brute.Options{
+		Ports: []reach.PortsQuery{
+			{From: "198.51.100.7", To: "aws_instance.web", Protocol: flow.TCP},
+			{From: "aws_instance.web", To: "module.app.aws_instance.app[0]", Protocol: flow.TCP},
+			{From: "module.app.aws_instance.app[1]", To: "aws_instance.db", Protocol: flow.TCP},
+			{From: "aws_instance.web", To: "aws_instance.db", Protocol: flow.ICMP},
+		},
+		Sources: []reach.SourcesQuery{
+			{To: "aws_instance.db", Protocol: flow.TCP, Port: 5432},
+			{To: "aws_instance.web", Protocol: flow.TCP, Port: 443},
+		},
+		Step: 5, Seed: 4,
+	})
 }
