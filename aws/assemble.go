@@ -281,6 +281,9 @@ func (l *loader) builder(w where) *reach.Builder {
 		if r.subnet.RouteTable != "" {
 			p.set("RouteTable", r.rtAt)
 		}
+		for j, o := range r.maybeAt {
+			p.set(fmt.Sprintf("RouteTablesMaybe[%d]", j), o)
+		}
 		if r.subnet.ACL != "" {
 			p.set("ACL", r.aclAt)
 		}

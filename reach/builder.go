@@ -542,6 +542,17 @@ func (b *Builder) buildSubnets(p *problems, m *Model) {
 		default:
 			p.add(s.ID, path("subnets", i, "RouteTable"), "", "no route table, and %s has no main route table", vi.ID)
 		}
+		for j, id := range s.RouteTablesMaybe {
+			rt, ok := m.rts[id]
+			switch {
+			case !ok:
+				p.add(s.ID, path("subnets", i, fmt.Sprintf("RouteTablesMaybe[%d]", j)), id, "unknown route table")
+			case rt.VPC != s.VPC:
+				p.add(s.ID, path("subnets", i, fmt.Sprintf("RouteTablesMaybe[%d]", j)), id, "route table belongs to %s", rt.VPC)
+			case rt != si.rt && !slices.Contains(si.maybe, rt):
+				si.maybe = append(si.maybe, rt)
+			}
+		}
 		switch {
 		case s.ACL != "":
 			a, ok := m.acls[s.ACL]

@@ -20,7 +20,64 @@ func (w *walker) route(pkt flow.Flow, s *subnetInfo) arrival {
 	if s.contains(pkt.Dst.Addr()) {
 		return w.deliverLocal(pkt, s, s.vpc)
 	}
+	if len(s.maybe) > 0 {
+		if h, undecided := maybeTablesHop(pkt, s); undecided {
+			return w.stop(h)
+		}
+	}
 	return w.routeIn(pkt, s, s.rt)
+}
+
+// maybeTablesHop is the undecided hop of a lookup of pkt in the tables
+// that may route s ([Subnet.RouteTablesMaybe]) when they answer it
+// differently from s's own table (another target, a route in one only)
+// or one of them does not decide it (a route known only later, a tie);
+// undecided is false when they all answer as s's own table does, whose
+// lookup then goes on as ever (its own doubts included).
+func maybeTablesHop(pkt flow.Flow, s *subnetInfo) (h Hop, undecided bool) {
+	dst := pkt.Dst.Addr()
+	cr, _, ok := s.rt.lookup(dst)
+	for _, alt := range s.maybe {
+		ca, _, okA := alt.lookup(dst)
+		same := ok == okA && (!ok || (sameTarget(cr, ca) || cr.Target == TargetLocal && ca.Target == TargetLocal) && ca.tied == nil)
+		if same && len(alt.unknown) > 0 && alt.unknownRoute(dst, ca, okA) != nil {
+			same = false
+		}
+		if same {
+			continue
+		}
+		ids := make([]string, 0, len(s.maybe)+1)
+		ids = append(ids, s.rt.ID)
+		for _, t := range s.maybe {
+			ids = append(ids, t.ID)
+		}
+		why := s.RouteTablesWhy
+		if why == "" {
+			why = "the input does not say which"
+		}
+		return Hop{Kind: KindRouteTable, ID: s.rt.ID, Name: s.rt.Name, Packet: pkt, Verdict: flow.Indeterminate, Code: RouteIndeterminate,
+			reason: fmt.Sprintf("subnet %s is routed by %s or %s, and they route %s differently (%s by %s, %s by %s)",
+				s.ID, s.rt.ID, strings.Join(ids[1:], " or "), dst, lookupWords(cr, ok), s.rt.ID, lookupWords(ca, okA), alt.ID),
+			Missing: fmt.Sprintf("which of %s routes subnet %s: %s", strings.Join(ids, ", "), s.ID, why),
+			Fix:     fmt.Sprintf("check the answer again once the route table association of %s has settled", s.ID)}, true
+	}
+	return Hop{}, false
+}
+
+// lookupWords says where a lookup's route cr (ok false: none) sends a
+// packet, for maybeTablesHop.
+func lookupWords(cr *compiledRoute, ok bool) string {
+	switch {
+	case !ok:
+		return "no route"
+	case cr.tied != nil:
+		return "a tie of prefix-list routes"
+	case cr.Target == TargetBlackhole:
+		return "a blackhole"
+	case cr.Target == TargetLocal:
+		return "local"
+	}
+	return targetWords(cr)
 }
 
 // routeIn looks pkt up in rt and follows the route; s is the subnet the

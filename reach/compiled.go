@@ -145,6 +145,9 @@ type subnetInfo struct {
 	vpc *vpcInfo
 	rt  *rtInfo
 	acl *aclInfo
+	// maybe are the tables of Subnet.RouteTablesMaybe (nil for nearly
+	// every subnet): the walk's lookup compares them with rt's
+	maybe []*rtInfo
 	// backMayUndecide: a reply from the subnet to some public address may
 	// end undecided (markWaysBack, private_entry.go); false keeps a
 	// question from the internet from walking its way back

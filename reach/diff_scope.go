@@ -234,6 +234,9 @@ func (m *Model) subnetUsers() map[string][]string {
 		if id := effectiveRT(s); id != "" {
 			out["rtb:"+id] = append(out["rtb:"+id], s.ID)
 		}
+		for _, rt := range s.maybe { // a table that may route it
+			out["rtb:"+rt.ID] = append(out["rtb:"+rt.ID], s.ID)
+		}
 	}
 	return out
 }

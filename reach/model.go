@@ -48,6 +48,18 @@ type Subnet struct {
 	AvailabilityZone string
 	RouteTable       string
 	ACL              string
+	// RouteTablesMaybe lists route tables of the subnet's VPC that may
+	// route the subnet in place of its own (RouteTable, or the VPC's main
+	// route table when RouteTable is ""): the input does not decide which
+	// (aws.Load: an association in transition, associating or
+	// disassociating), and RouteTablesWhy says why. A lookup the tables
+	// answer differently (different targets, a route in one only, or an
+	// undecided lookup in one of the others) is an undecided hop
+	// ([RouteIndeterminate]) naming them, and ends its leg; one they all
+	// answer alike goes on by the subnet's own table. Each must name a
+	// route table of the subnet's VPC.
+	RouteTablesMaybe []string
+	RouteTablesWhy   string
 }
 
 // Interface is a network interface (ENI), usually an instance's: its
