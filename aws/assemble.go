@@ -346,6 +346,7 @@ func (l *loader) builder(w where) *reach.Builder {
 		b.AddUnmodelledAddress(u)
 		w.add("unmodelledAddresses", p)
 	}
+	b.AddHostlessAddress(out.hostless...)
 	for j, u := range out.unmodelledBlocks {
 		p := placed{base: out.unmodelledBlockAt[j]}
 		p.set("Prefix", out.unmodelledBlockAt[j])

@@ -52,6 +52,7 @@ type Builder struct {
 	unmodelled        []UnmodelledAddress         // unmodelled.go
 	unmodelledBlocks  []UnmodelledBlock           // unmodelled_block.go
 	unmodelledUses    []UnmodelledGroupUse        // unmodelled.go
+	hostless          []HostlessAddress           // hostless.go
 
 	firsts map[string]map[string]int // during Build: kind -> ID -> index of its first use
 
@@ -230,6 +231,7 @@ func (b *Builder) build() (*Model, error) {
 	b.buildUnmodelled(&p, m) // unmodelled.go
 	b.buildUnmodelledBlocks(&p, m)
 	b.buildUnmodelledUses(&p, m)
+	b.buildHostless(&p, m)      // hostless.go
 	checkDelegatedOwners(&p, m) // delegated.go
 	b.buildFirewalls(&p, m)
 	b.buildPeerings(&p, m)

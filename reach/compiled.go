@@ -43,6 +43,9 @@ type Model struct {
 	// unmodelled are the addresses held by what the design does not
 	// model (Builder.AddUnmodelledAddress; unmodelled.go), nil when none
 	unmodelled map[netip.Addr]*unmodelledInfo
+	// hostless are the addresses of resources that deliver to no host
+	// (Builder.AddHostlessAddress; hostless.go), nil when none
+	hostless map[netip.Addr]HostlessAddress
 	// unmodelledBlocks are the blocks held by what the design does not
 	// model (Builder.AddUnmodelledBlock; unmodelled_block.go)
 	unmodelledBlocks []UnmodelledBlock
