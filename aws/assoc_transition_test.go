@@ -80,3 +80,37 @@ func TestRouteTableAssociationInTransitionOtherSubnet(t *testing.T) {
 	assert.Equal(t, reach.Reachable, r.Outcome, "%s\nwarnings: %v", r.Text(), w)
 	assert.Contains(t, strings.Join(w, "\n"), "which route table routes subnet-a is undecided")
 }
+
+// An edge association with the internet gateway in transition: what
+// enters through the gateway may be routed by the table (here to an
+// appliance, eni-b) or delivered by the local route.
+func TestEdgeAssociationInTransition(t *testing.T) {
+	edge := func(state string) func(f map[string]string) {
+		return func(f map[string]string) {
+			dualPublicA(f)
+			f["route-tables.json"] = strings.Replace(f["route-tables.json"], `]}]}`, `]},
+			{"RouteTableId": "rtb-edge", "VpcId": "vpc-1", "Associations": [{"Main": false, "GatewayId": "igw-1", "RouteTableAssociationId": "rtbassoc-9",
+			  "AssociationState": {"State": "`+state+`"}}], "Routes": [
+				{"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local", "Origin": "CreateRouteTable", "State": "active"},
+				{"DestinationCidrBlock": "10.0.1.0/24", "NetworkInterfaceId": "eni-gone", "Origin": "CreateRoute", "State": "blackhole"}]}]}`, 1)
+		}
+	}
+	for _, tc := range []struct {
+		state string
+		to    string
+		want  reach.Outcome
+	}{
+		{"associated", "198.51.100.10", reach.Unreachable}, // the blackhole
+		{"disassociated", "198.51.100.10", reach.Reachable},
+		{"associating", "198.51.100.10", reach.Indeterminate},
+		{"disassociating", "198.51.100.10", reach.Indeterminate},
+	} {
+		t.Run(tc.state, func(t *testing.T) {
+			r, w := dualCheck(t, dualFS(edge(tc.state)), reach.Query{From: "203.0.113.7", To: tc.to, Protocol: flow.TCP, Port: 443})
+			assert.Equal(t, tc.want, r.Outcome, "%s\nwarnings: %v", r.Text(), w)
+			if tc.want == reach.Indeterminate {
+				assert.Contains(t, r.Text(), "whether the edge association of rtb-edge with igw-1 applies: the edge association of rtb-edge with igw-1 is "+tc.state)
+			}
+		})
+	}
+}

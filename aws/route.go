@@ -136,10 +136,20 @@ type maybeAssoc struct {
 // assocInTransition takes in a, an association of r read at ao that is
 // associating or disassociating, which AWS may or may not apply yet: a
 // subnet's is one more table that may route the subnet
-// (reach.Subnet.RouteTablesMaybe), so that an answer the tables tell
+// (reach.Subnet.RouteTablesMaybe), an internet gateway's makes the table
+// one that may route what enters through the gateway
+// (reach.RouteTable.GatewaysMaybe), so that an answer the tables tell
 // apart is undecided. It reports whether it took a in; an edge
-// association (with a gateway) it leaves to the caller.
+// association with another gateway it leaves to the caller.
 func (l *loader) assocInTransition(r *rtRec, ao jsonloc.Loc, a assocJSON) bool {
+	st := a.AssociationState.State
+	if a.SubnetId == "" && strings.HasPrefix(a.GatewayId, "igw-") {
+		why := fmt.Sprintf("the edge association of %s with %s is %s (%s)", r.rt.ID, a.GatewayId, st, ao)
+		l.warn(ao, "edge association of %s with %s is %s: which table routes what enters through %s is undecided, and answers they tell apart are indeterminate", r.rt.ID, a.GatewayId, st, a.GatewayId)
+		r.rt.GatewaysMaybe = append(r.rt.GatewaysMaybe, a.GatewayId)
+		r.rt.GatewaysWhy = strings.TrimPrefix(r.rt.GatewaysWhy+"; "+why, "; ")
+		return true
+	}
 	if a.SubnetId == "" {
 		return false
 	}
@@ -148,7 +158,6 @@ func (l *loader) assocInTransition(r *rtRec, ao jsonloc.Loc, a assocJSON) bool {
 		l.fail(ao.Field("SubnetId"), r.rt.ID, a.SubnetId, reach.ErrTopology, "unknown subnet: it is not in the input (add the output of aws ec2 describe-subnets)")
 		return true
 	}
-	st := a.AssociationState.State
 	why := fmt.Sprintf("the association of %s with %s is %s (%s)", r.rt.ID, a.SubnetId, st, ao)
 	l.warn(ao, "association of %s with %s is %s: which route table routes %s is undecided, and answers the tables tell apart are indeterminate", r.rt.ID, a.SubnetId, st, a.SubnetId)
 	s.addMaybe(r.rt.ID, ao.Field("SubnetId"), why)

@@ -369,7 +369,7 @@ func (b *Builder) buildRouting(p *problems, m *Model) {
 		}
 		ri := &rtInfo{RouteTable: rt, vpc: vi}
 		if !b.once {
-			ri.Routes, ri.Gateways = slices.Clone(rt.Routes), slices.Clone(rt.Gateways) // the model owns its data
+			ri.Routes, ri.Gateways, ri.GatewaysMaybe = slices.Clone(rt.Routes), slices.Clone(rt.Gateways), slices.Clone(rt.GatewaysMaybe) // the model owns its data
 		}
 		seen := map[string]int{} // a destination (CIDR or list), and "propagated " + a CIDR
 		hasLocal := map[netip.Prefix]bool{}

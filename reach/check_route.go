@@ -64,6 +64,35 @@ func maybeTablesHop(pkt flow.Flow, s *subnetInfo) (h Hop, undecided bool) {
 	return Hop{}, false
 }
 
+// edgeMaybeHop is the undecided hop of pkt entering the VPC through gw
+// when the table whose edge association with gw is in transition
+// ([RouteTable.GatewaysMaybe]) routes it otherwise than gw's edge table
+// (or, without one, the local route) does, or does not decide it;
+// undecided is false when they agree, and the packet goes on as ever.
+func edgeMaybeHop(pkt flow.Flow, gw *igwInfo) (h Hop, undecided bool) {
+	dst, alt := pkt.Dst.Addr(), gw.edgeMaybe
+	ca, _, okA := alt.lookup(dst)
+	words, by := "local", "the local route (no edge association)"
+	same := okA && ca.Target == TargetLocal
+	if gw.edge != nil {
+		cr, _, ok := gw.edge.lookup(dst)
+		same = ok == okA && (!ok || (sameTarget(cr, ca) || cr.Target == TargetLocal && ca.Target == TargetLocal))
+		words, by = lookupWords(cr, ok), gw.edge.ID
+	}
+	if same && ca.tied == nil && (len(alt.unknown) == 0 || alt.unknownRoute(dst, ca, okA) == nil) {
+		return Hop{}, false
+	}
+	why := alt.GatewaysWhy
+	if why == "" {
+		why = "the input does not say whether it applies"
+	}
+	return Hop{Kind: KindRouteTable, ID: alt.ID, Name: alt.Name, Packet: pkt, Verdict: flow.Indeterminate, Code: RouteIndeterminate,
+		reason: fmt.Sprintf("traffic entering through %s is routed by %s or as without it, and they route %s differently (%s by %s, %s by %s)",
+			gw.ID, alt.ID, dst, words, by, lookupWords(ca, okA), alt.ID),
+		Missing: fmt.Sprintf("whether the edge association of %s with %s applies: %s", alt.ID, gw.ID, why),
+		Fix:     fmt.Sprintf("check the answer again once the edge association of %s with %s has settled", alt.ID, gw.ID)}, true
+}
+
 // lookupWords says where a lookup's route cr (ok false: none) sends a
 // packet, for maybeTablesHop.
 func lookupWords(cr *compiledRoute, ok bool) string {

@@ -527,6 +527,9 @@ type igwInfo struct {
 	InternetGatewaySpec
 	vpc  *vpcInfo
 	edge *rtInfo // the edge-associated route table, if any
+	// edgeMaybe is the table whose edge association is in transition
+	// (RouteTable.GatewaysMaybe), if any
+	edgeMaybe *rtInfo
 }
 
 type natInfo struct {

@@ -306,7 +306,7 @@ func (s *diffScope) scopeRouteTables(a, b *Model, transit map[string]bool, users
 			if rt == nil {
 				continue
 			}
-			if len(rt.Gateways) > 0 {
+			if len(rt.Gateways) > 0 || len(rt.GatewaysMaybe) > 0 {
 				return false
 			}
 			if rt == x {

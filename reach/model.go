@@ -453,6 +453,17 @@ type RouteTable struct {
 	VPC      string
 	Routes   []Route
 	Gateways []string
+	// GatewaysMaybe lists internet gateways whose edge association with
+	// the table is in transition (aws.Load: associating or
+	// disassociating), and GatewaysWhy says so: traffic entering the VPC
+	// through one may be routed by this table, or as without it (by the
+	// gateway's table of Gateways, if any, else delivered by the local
+	// route). An entering packet the two route differently is an
+	// undecided hop ([RouteIndeterminate]) that ends its leg. A gateway
+	// has at most one such table; the table is held to the rules of a
+	// gateway route table.
+	GatewaysMaybe []string
+	GatewaysWhy   string
 }
 
 // InternetGatewaySpec is an internet gateway attached to a VPC.

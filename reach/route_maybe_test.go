@@ -126,3 +126,28 @@ func TestRouteTablesMaybeRefused(t *testing.T) {
 		})
 	}
 }
+
+// A table whose edge association with the internet gateway is in
+// transition (RouteTable.GatewaysMaybe): what enters through the gateway
+// for subnet-a, which the table sends to a blackhole, is undecided; for
+// subnet-b, which it routes locally as the gateway would without it,
+// certain. The set questions agree with the walks.
+func TestRouteTableGatewaysMaybe(t *testing.T) {
+	pfx := netip.MustParsePrefix
+	m, err := maybeDesign(nil).AddRouteTable(reach.RouteTable{ID: "rtb-edge", VPC: "vpc-1", GatewaysMaybe: []string{"igw-1"}, GatewaysWhy: "associating",
+		Routes: []reach.Route{{Destination: pfx("10.0.1.0/24"), Target: reach.TargetBlackhole}}}).Build()
+	require.NoError(t, err)
+	r, err := m.Check(reach.Query{From: "203.0.113.7", To: "198.51.100.10", Protocol: flow.TCP, Port: 443})
+	require.NoError(t, err)
+	assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+	assert.Contains(t, r.Text(), "whether the edge association of rtb-edge with igw-1 applies: associating")
+	r, err = m.Check(reach.Query{From: "203.0.113.7", To: "198.51.100.20", Protocol: flow.TCP, Port: 443})
+	require.NoError(t, err)
+	assert.Equal(t, reach.Reachable, r.Outcome, r.Text())
+	brute.CheckSetAnswers(t, m, brute.Options{Few: true,
+		Ports:   []reach.PortsQuery{{From: "203.0.113.7", To: "eni-a", Protocol: flow.TCP}},
+		Sources: []reach.SourcesQuery{{To: "eni-a", Protocol: flow.TCP, Port: 443}, {To: "eni-b", Protocol: flow.TCP, Port: 443}}})
+
+	_, err = maybeDesign(nil).AddRouteTable(reach.RouteTable{ID: "rtb-edge", VPC: "vpc-1", GatewaysMaybe: []string{"igw-none"}}).Build()
+	assert.ErrorContains(t, err, "GatewaysMaybe[0]")
+}
