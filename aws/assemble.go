@@ -281,6 +281,9 @@ func (l *loader) builder(w where) *reach.Builder {
 		if r.subnet.RouteTable != "" {
 			p.set("RouteTable", r.rtAt)
 		}
+		for j, o := range r.maybeAt {
+			p.set(fmt.Sprintf("RouteTablesMaybe[%d]", j), o)
+		}
 		if r.subnet.ACL != "" {
 			p.set("ACL", r.aclAt)
 		}
@@ -343,6 +346,7 @@ func (l *loader) builder(w where) *reach.Builder {
 		b.AddUnmodelledAddress(u)
 		w.add("unmodelledAddresses", p)
 	}
+	b.AddHostlessAddress(out.hostless...)
 	for j, u := range out.unmodelledBlocks {
 		p := placed{base: out.unmodelledBlockAt[j]}
 		p.set("Prefix", out.unmodelledBlockAt[j])

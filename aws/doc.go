@@ -198,14 +198,32 @@
 //     answers a Windows instance; any other, and an instance that prints
 //     neither field (a trimmed input, never taken for Linux), is
 //     undecided.
-//   - Only running instances are modelled: the interfaces of a pending,
-//     stopping, stopped, shutting-down or terminated instance are left out,
-//     with a warning. An interface's addresses and groups come from
+//   - Only running instances are modelled: the interfaces of any other
+//     instance are left out, with a warning. Those of a stopped or
+//     terminated one answer nothing: a packet for their addresses is a
+//     certain drop (reach.UnknownDestination), whose hop names the
+//     interface (reach.HostlessAddress). Those of a pending, stopping or
+//     shutting-down one (a transition), or of one whose State the input
+//     does not print (the CLI always prints it: a trimmed input, and the
+//     instance may be running), may answer or not: their addresses are
+//     declared reach.UnmodelledAddress (Owner the interface, What the
+//     instance and its state), so a packet for one is undecided. An
+//     interface attached (Attachment.InstanceId) to an instance that
+//     describe-instances, when the input holds it, does not list (a
+//     listing filtered to running instances leaves out the stopped ones,
+//     whose interfaces stay in-use) is left out likewise, undecided, with
+//     a warning naming the instance and saying describe-instances lacks it.
+//     An interface attaching or detaching (its Status, or its
+//     Attachment's) holds its addresses for certain, but whether a host
+//     answers on it is undecided: it is left out, its addresses declared
+//     unmodelled, with a warning naming the state. An interface's
+//     addresses and groups come from
 //     describe-network-interfaces and from the NetworkInterfaces of
 //     describe-instances, merged by interface ID (when both list an
 //     interface and disagree, describe-network-interfaces wins, with a
 //     warning). Without describe-instances every in-use interface is
-//     modelled. Private addresses are PrivateIpAddresses (primary first)
+//     modelled (describe-instances given but lacking an interface's
+//     instance: see above). Private addresses are PrivateIpAddresses (primary first)
 //     then Ipv6Addresses; the public IPv4 address is Association.PublicIp,
 //     else, for an instance's primary interface whose element does not
 //     print it (a trimmed input), the instance's PublicIpAddress (the two
@@ -242,9 +260,18 @@
 //     another protocol undecided, and no query or set question starts from
 //     it (AWS PrivateLink carries only the sessions resources open towards
 //     the service). Interfaces of load
-//     balancers, transit gateways and other managed services, interfaces
-//     that are not attached and interfaces without security groups are
-//     left out with a warning. An EFA-only interface (InterfaceType
+//     balancers, transit gateways and other managed services, of Lambda
+//     functions (InterfaceType lambda, or an older one's Description
+//     "AWS Lambda VPC ENI…": Lambda reaches the VPC through it, and
+//     nothing listens there for connections the VPC opens), of an
+//     InterfaceType the reader does not know (one AWS added after it;
+//     it knows interface, efa, trunk and branch as hosts' types, and a
+//     requester-managed interface of type interface, an RDS instance's
+//     say, is a host), interfaces that are not attached and interfaces
+//     without security groups are left out with a warning. The addresses
+//     of one not attached (Status available) answer nothing: a packet for
+//     them is a certain drop whose hop names the interface
+//     (reach.HostlessAddress). An EFA-only interface (InterfaceType
 //     efa-only), which has no IP address, is left out with a warning.
 //     The private and IPv6 addresses of an in-use interface left out
 //     (those of a NAT gateway the loader models excepted, which its
@@ -269,7 +296,17 @@
 //   - Route tables: an association with Main true makes the table its
 //     VPC's main table, one with a SubnetId the subnet's table, one with an
 //     internet gateway's GatewayId an edge association (one with none of
-//     the three is an error); routes to local,
+//     the three is an error). An association in transition
+//     (AssociationState associating or disassociating) may or may not
+//     apply yet: a subnet's adds its table to the subnet's
+//     reach.Subnet.RouteTablesMaybe, a main one to that of each subnet of
+//     the VPC without a table of its own (or, in a VPC with no other main
+//     table, makes it the main table), an internet gateway's edge one to
+//     the table's reach.RouteTable.GatewaysMaybe, each naming the
+//     association and its state, with a warning: a packet the tables
+//     concerned route differently is undecided (reach.RouteIndeterminate),
+//     one they route alike certain. One disassociated or failed is left
+//     out, with a warning. Routes to local,
 //     igw-…, vpce-… (a Network Firewall endpoint of a firewall in the input,
 //     or a gateway endpoint in describe-vpc-endpoints), eigw-… (in
 //     describe-egress-only-internet-gateways), nat-… and eni-… are

@@ -16,22 +16,28 @@ import (
 // describe-network-interfaces, merged by interface ID.
 
 type eniRec struct {
-	id        string
-	at        jsonloc.Loc
-	subnet    string
-	vpc       string // VpcId, "" when not printed (Options.VPCs: select.go)
-	ips       []netip.Addr
-	ipAt      []jsonloc.Loc
-	public    netip.Addr
-	publicAt  jsonloc.Loc
-	groups    []string
-	groupAt   []itemAt
-	name      string
-	instance  string
-	device    int // attachment device index, -1 when unknown
-	typ       string
-	attached  bool
-	secondary []publicRec // public IPs of secondary private addresses
+	id       string
+	at       jsonloc.Loc
+	subnet   string
+	vpc      string // VpcId, "" when not printed (Options.VPCs: select.go)
+	ips      []netip.Addr
+	ipAt     []jsonloc.Loc
+	public   netip.Addr
+	publicAt jsonloc.Loc
+	groups   []string
+	groupAt  []itemAt
+	name     string
+	instance string
+	device   int // attachment device index, -1 when unknown
+	typ      string
+	attached bool
+	// status is the interface's Status, attachStatus its Attachment's
+	// ("attaching", "detaching": in transition); lambda says its
+	// Description is that of a Lambda function's interface of old
+	// ("AWS Lambda VPC ENI-…")
+	status, attachStatus string
+	lambda               bool
+	secondary            []publicRec // public IPs of secondary private addresses
 	// denyIGW is DenyAllIgwTraffic; prefixes the delegated prefixes
 	// (Ipv4Prefixes, Ipv6Prefixes), read at prefixAt
 	denyIGW  bool
@@ -151,11 +157,12 @@ func (l *loader) readENI(o jsonloc.Loc, n *eniJSON, instance string) *eniRec {
 		return nil
 	}
 	e := &eniRec{id: n.NetworkInterfaceId, at: o, subnet: n.SubnetId, vpc: n.VpcId, name: nameTag(n.TagSet), instance: instance, device: -1, typ: n.InterfaceType,
-		attached: instance != "" || n.Status == "in-use"}
+		attached: instance != "" || n.Status == "in-use", status: n.Status, lambda: strings.HasPrefix(n.Description, "AWS Lambda VPC ENI")}
 	if a := n.Attachment; a != nil {
 		if a.InstanceId != "" {
 			e.instance = a.InstanceId
 		}
+		e.attachStatus = a.Status
 		if a.DeviceIndex != nil {
 			e.device = *a.DeviceIndex
 		}
@@ -326,8 +333,31 @@ var (
 		"network_load_balancer": "Network Load Balancer", "load_balancer": "load balancer", "gateway_load_balancer": "Gateway Load Balancer",
 		"transit_gateway": "transit gateway", "global_accelerator_managed": "Global Accelerator", "api_gateway_managed": "API Gateway",
 		"quicksight": "QuickSight", "iot_rules_managed": "IoT rules", "aws_codestar_connections_managed": "CodeStar connections",
+		"lambda": "Lambda function",
 	}
+	// hostTypes are the interface types of hosts (instances, and the
+	// hosts of managed services such as RDS, whose interfaces are of
+	// type interface): "" is one the input does not print. The loader
+	// leaves out an interface of a type in none of these lists, with a
+	// warning: a type AWS added after this reader.
+	hostTypes = map[string]bool{"": true, "interface": true, "efa": true, "trunk": true, "branch": true, "vpc_endpoint": true}
 )
+
+// stoppedStates are the instance states in which an instance certainly
+// answers nothing; pending, stopping and shutting-down are transitions,
+// and an instance whose State the input does not print may be running.
+var stoppedStates = map[string]bool{"stopped": true, "terminated": true}
+
+// inTransition returns the state of e when it is attaching or detaching
+// (its Status, else its Attachment's), "" otherwise.
+func (e *eniRec) inTransition() string {
+	for _, st := range [2]string{e.status, e.attachStatus} {
+		if st == "attaching" || st == "detaching" {
+			return st
+		}
+	}
+	return ""
+}
 
 func (l *loader) assembleInterfaces() {
 	// Merge the two sources: describe-network-interfaces first.
@@ -349,13 +379,26 @@ func (l *loader) assembleInterfaces() {
 		e := merged[id]
 		if in := l.instances[e.instance]; in != nil {
 			if in.state != "running" {
-				l.groupUse(e, fmt.Sprintf("network interface of instance %s, which is %s", in.id, cmp.Or(in.state, "in an unknown state")))
-				continue // the instance is reported below
+				// the instance is reported below
+				what := fmt.Sprintf("network interface of instance %s, which is %s", in.id, cmp.Or(in.state, "in a state the input does not print"))
+				l.groupUse(e, what)
+				if stoppedStates[in.state] {
+					l.hostless(e, what) // it answers nothing, for certain
+				} else {
+					l.unmodelled(e, e.id, what) // it may answer, or not
+				}
+				continue
 			}
 			if e.name == "" && e.device == 0 {
 				e.name = in.name
 			}
 			e.platform, e.meta = in.platform, in.meta
+		} else if e.instance != "" && l.haveInstances {
+			l.warn(e.at, "network interface %s is attached to instance %s, which describe-instances does not list (filtered, say to running instances): whether the instance runs is unknown, so queries to the interface's addresses are indeterminate", e.id, e.instance)
+			what := fmt.Sprintf("network interface of instance %s, which describe-instances does not list", e.instance)
+			l.unmodelled(e, e.id, what)
+			l.groupUse(e, what)
+			continue
 		}
 		if e.typ == "vpc_endpoint" {
 			l.endpointInterface(e)
@@ -377,9 +420,31 @@ func (l *loader) assembleInterfaces() {
 			l.warn(e.at, "network interface %s is EFA-only (InterfaceType efa-only): left out (it has no IP address and carries no IP traffic)", e.id)
 			l.groupUse(e, "EFA-only network interface")
 			continue
+		case !hostTypes[e.typ]:
+			l.warn(e.at, "network interface %s has InterfaceType %q, which reachsim does not know: left out, and queries to its addresses are indeterminate", e.id, e.typ)
+			l.unmodelled(e, e.id, "network interface of a kind reachsim does not know")
+			l.groupUse(e, "network interface of a kind reachsim does not know")
+			continue
+		case e.lambda:
+			l.warn(e.at, "network interface %s of a Lambda function (its Description) left out: reachsim does not model it", e.id)
+			l.unmodelled(e, e.id, "network interface of a Lambda function")
+			l.groupUse(e, "network interface of a Lambda function")
+			continue
+		case e.inTransition() != "":
+			st := e.inTransition()
+			to := ""
+			if e.instance != "" {
+				to = " (to instance " + e.instance + ")"
+			}
+			l.warn(e.at, "network interface %s is %s%s: whether a host answers on it is undecided, so queries to its addresses are indeterminate", e.id, st, to)
+			what := "network interface that is " + st + to
+			l.unmodelled(e, e.id, what)
+			l.groupUse(e, what)
+			continue
 		case !e.attached:
 			l.warn(e.at, "network interface %s is not attached to anything: left out", e.id)
 			l.groupUse(e, "network interface attached to nothing")
+			l.hostless(e, "network interface attached to nothing")
 			continue
 		case len(e.groups) == 0:
 			l.warn(e.at, "network interface %s has no security groups: left out (reachsim models interfaces with security groups)", e.id)
@@ -399,12 +464,12 @@ func (l *loader) assembleInterfaces() {
 			label += " (" + in.name + ")"
 		}
 		switch {
+		case stoppedStates[in.state]:
+			l.warn(in.at, "instance %s is %s: left out (only running instances are modelled)", label, in.state)
+		case in.state == "":
+			l.warn(in.at, "instance %s: the input does not print its State (a trimmed input): left out, and queries to the addresses of its interfaces are indeterminate", label)
 		case in.state != "running":
-			st := in.state
-			if st == "" {
-				st = "in an unknown state"
-			}
-			l.warn(in.at, "instance %s is %s: left out (only running instances are modelled)", label, st)
+			l.warn(in.at, "instance %s is %s: left out, and queries to the addresses of its interfaces are indeterminate (it may answer, or not)", label, in.state)
 		case !seenInst[id]:
 			l.warn(in.at, "instance %s has no network interface in the input: left out", label)
 		}
@@ -513,6 +578,25 @@ func (l *loader) unmodelled(e *eniRec, owner, what string) {
 	}
 }
 
+// hostless declares the addresses of e, an interface left out of the
+// model that delivers to no host (attached to nothing, or to a stopped
+// instance: what says which), as held by it (reach.HostlessAddress): a
+// packet to one is still a certain drop, but the trace names e. Only
+// addresses inside the blocks of the VPC of the interface's subnet are
+// declared.
+func (l *loader) hostless(e *eniRec, what string) {
+	s := l.out.subnetBy[e.subnet]
+	if s == nil || l.out.vpcByID[s.subnet.VPC] == nil {
+		return
+	}
+	blocks := l.out.vpcByID[s.subnet.VPC].vpc.CIDRs
+	for _, a := range e.ips {
+		if slices.ContainsFunc(blocks, func(p netip.Prefix) bool { return p.Contains(a) }) {
+			l.out.hostless = append(l.out.hostless, reach.HostlessAddress{Address: a, Owner: e.id, What: what})
+		}
+	}
+}
+
 // sourceDestUnknown marks the interfaces that routes target (appliances)
 // whose SourceDestCheck the input does not print: the CLI always prints
 // it, so the input was trimmed, and whether the appliance forwards is
@@ -566,6 +650,10 @@ func (l *loader) mergeENI(e, o *eniRec) {
 	if e.typ == "" {
 		e.typ = o.typ
 	}
+	if e.attachStatus == "" {
+		e.attachStatus = o.attachStatus
+	}
+	e.lambda = e.lambda || o.lambda
 	e.attached = e.attached || o.attached
 	e.denyIGW = e.denyIGW || o.denyIGW
 	switch {

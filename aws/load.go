@@ -432,6 +432,7 @@ func (l *loader) readFile(file string, data []byte) {
 				enis[i] = eniJSON{} // garbage once read
 			}
 		case "Reservations":
+			l.haveInstances = true
 			reservations := big.reservations
 			if !big.fast {
 				reservations, _ = decodeList[reservationJSON](l, o, raw)

@@ -55,6 +55,9 @@ type loader struct {
 	bpa        bpaRec                 // VPC Block Public Access
 	tgw        *tgwState              // transit gateways, see tgw.go
 	seen       map[string]jsonloc.Loc // kind + " " + ID -> where it was first listed
+	// haveInstances says the input holds describe-instances (a
+	// Reservations list): an instance it does not list is not known to run
+	haveInstances bool
 
 	// Results of assemble, in builder order.
 	out struct {
@@ -98,6 +101,9 @@ type loader struct {
 		// read at groupUseAt (instance.go)
 		groupUses  []reach.UnmodelledGroupUse
 		groupUseAt []*eniRec
+		// hostless are the addresses of the interfaces left out that
+		// deliver to no host (instance.go)
+		hostless []reach.HostlessAddress
 	}
 }
 

@@ -68,11 +68,24 @@ func (l *loader) readRouteTables(o jsonloc.Loc, raw json.RawMessage) {
 
 func (l *loader) assembleRouteTables(endpoints map[string]bool) {
 	out := &l.out
+	var mainMaybe map[string][]maybeAssoc // the main associations in transition, by VPC
 	for _, r := range l.rts {
 		id := r.rt.ID
 		for j, a := range r.assocs {
 			ao := r.at.Field("Associations").Index(j)
 			if !associated(a.AssociationState) {
+				if st := a.AssociationState.State; st == "associating" || st == "disassociating" {
+					if a.Main {
+						if mainMaybe == nil {
+							mainMaybe = map[string][]maybeAssoc{}
+						}
+						mainMaybe[r.rt.VPC] = append(mainMaybe[r.rt.VPC], maybeAssoc{id, ao, fmt.Sprintf("the main association of %s is %s (%s)", id, st, ao)})
+						continue
+					}
+					if l.assocInTransition(r, ao, a) {
+						continue
+					}
+				}
 				l.warn(ao, "association of %s is %s: left out", id, a.AssociationState.State)
 				continue
 			}
@@ -107,6 +120,85 @@ func (l *loader) assembleRouteTables(endpoints map[string]bool) {
 		}
 		for _, ri := range r.routesIn {
 			l.route(r, ri.at, ri.rj, endpoints)
+		}
+	}
+	l.mainInTransition(mainMaybe)
+}
+
+// maybeAssoc is a route table association in transition: its table, where
+// it was read, and what it is in words.
+type maybeAssoc struct {
+	table string
+	at    jsonloc.Loc
+	why   string
+}
+
+// assocInTransition takes in a, an association of r read at ao that is
+// associating or disassociating, which AWS may or may not apply yet: a
+// subnet's is one more table that may route the subnet
+// (reach.Subnet.RouteTablesMaybe), an internet gateway's makes the table
+// one that may route what enters through the gateway
+// (reach.RouteTable.GatewaysMaybe), so that an answer the tables tell
+// apart is undecided. It reports whether it took a in; an edge
+// association with another gateway it leaves to the caller.
+func (l *loader) assocInTransition(r *rtRec, ao jsonloc.Loc, a assocJSON) bool {
+	st := a.AssociationState.State
+	if a.SubnetId == "" && strings.HasPrefix(a.GatewayId, "igw-") {
+		why := fmt.Sprintf("the edge association of %s with %s is %s (%s)", r.rt.ID, a.GatewayId, st, ao)
+		l.warn(ao, "edge association of %s with %s is %s: which table routes what enters through %s is undecided, and answers they tell apart are indeterminate", r.rt.ID, a.GatewayId, st, a.GatewayId)
+		r.rt.GatewaysMaybe = append(r.rt.GatewaysMaybe, a.GatewayId)
+		r.rt.GatewaysWhy = strings.TrimPrefix(r.rt.GatewaysWhy+"; "+why, "; ")
+		return true
+	}
+	if a.SubnetId == "" {
+		return false
+	}
+	s := l.out.subnetBy[a.SubnetId]
+	if s == nil {
+		l.fail(ao.Field("SubnetId"), r.rt.ID, a.SubnetId, reach.ErrTopology, "unknown subnet: it is not in the input (add the output of aws ec2 describe-subnets)")
+		return true
+	}
+	why := fmt.Sprintf("the association of %s with %s is %s (%s)", r.rt.ID, a.SubnetId, st, ao)
+	l.warn(ao, "association of %s with %s is %s: which route table routes %s is undecided, and answers the tables tell apart are indeterminate", r.rt.ID, a.SubnetId, st, a.SubnetId)
+	s.addMaybe(r.rt.ID, ao.Field("SubnetId"), why)
+	return true
+}
+
+// addMaybe adds table, read at o, to the tables that may route s; why
+// says why.
+func (s *subnetRec) addMaybe(table string, o jsonloc.Loc, why string) {
+	if slices.Contains(s.subnet.RouteTablesMaybe, table) {
+		return
+	}
+	s.subnet.RouteTablesMaybe = append(s.subnet.RouteTablesMaybe, table)
+	s.maybeAt = append(s.maybeAt, o)
+	s.why = append(s.why, why)
+	s.subnet.RouteTablesWhy = strings.Join(s.why, "; ")
+}
+
+// mainInTransition takes in the main associations in transition, by VPC:
+// a VPC with no other main table takes the first for its main table; the
+// others may route each subnet of the VPC that has no associated table
+// of its own, in place of the main one.
+func (l *loader) mainInTransition(byVPC map[string][]maybeAssoc) {
+	for _, vpc := range slices.Sorted(maps.Keys(byVPC)) {
+		as := byVPC[vpc]
+		v := l.out.vpcByID[vpc]
+		if v == nil {
+			continue // the table's unknown VPC is reported by Build
+		}
+		if v.vpc.MainRouteTable == "" {
+			v.vpc.MainRouteTable, v.mainAt = as[0].table, as[0].at.Field("Main")
+			l.warn(as[0].at, "%s, and %s has no other main route table: it is taken for the main one", as[0].why, vpc)
+			as = as[1:]
+		}
+		for _, a := range as {
+			l.warn(a.at, "%s: which route table routes the subnets of %s that use the main one is undecided, and answers the tables tell apart are indeterminate", a.why, vpc)
+			for _, s := range l.subnets {
+				if s.subnet.VPC == vpc && s.subnet.RouteTable == "" && a.table != v.vpc.MainRouteTable {
+					s.addMaybe(a.table, a.at.Field("Main"), a.why)
+				}
+			}
 		}
 	}
 }

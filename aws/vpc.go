@@ -104,6 +104,10 @@ type subnetRec struct {
 	subnet reach.Subnet
 	at     jsonloc.Loc
 	cidrAt []jsonloc.Loc
+	// maybeAt are where the associations of subnet.RouteTablesMaybe,
+	// in transition, were read; why says what each is
+	maybeAt []jsonloc.Loc
+	why     []string
 	// privateV6 are the subnet's private IPv6 blocks, read at privAt:
 	// they join its VPC's (reach.VPC.PrivateIPv6) at assembly
 	privateV6 []netip.Prefix

@@ -52,6 +52,7 @@ type Builder struct {
 	unmodelled        []UnmodelledAddress         // unmodelled.go
 	unmodelledBlocks  []UnmodelledBlock           // unmodelled_block.go
 	unmodelledUses    []UnmodelledGroupUse        // unmodelled.go
+	hostless          []HostlessAddress           // hostless.go
 
 	firsts map[string]map[string]int // during Build: kind -> ID -> index of its first use
 
@@ -230,6 +231,7 @@ func (b *Builder) build() (*Model, error) {
 	b.buildUnmodelled(&p, m) // unmodelled.go
 	b.buildUnmodelledBlocks(&p, m)
 	b.buildUnmodelledUses(&p, m)
+	b.buildHostless(&p, m)      // hostless.go
 	checkDelegatedOwners(&p, m) // delegated.go
 	b.buildFirewalls(&p, m)
 	b.buildPeerings(&p, m)
@@ -367,7 +369,7 @@ func (b *Builder) buildRouting(p *problems, m *Model) {
 		}
 		ri := &rtInfo{RouteTable: rt, vpc: vi}
 		if !b.once {
-			ri.Routes, ri.Gateways = slices.Clone(rt.Routes), slices.Clone(rt.Gateways) // the model owns its data
+			ri.Routes, ri.Gateways, ri.GatewaysMaybe = slices.Clone(rt.Routes), slices.Clone(rt.Gateways), slices.Clone(rt.GatewaysMaybe) // the model owns its data
 		}
 		seen := map[string]int{} // a destination (CIDR or list), and "propagated " + a CIDR
 		hasLocal := map[netip.Prefix]bool{}
@@ -541,6 +543,17 @@ func (b *Builder) buildSubnets(p *problems, m *Model) {
 			si.rt = vi.mainRT
 		default:
 			p.add(s.ID, path("subnets", i, "RouteTable"), "", "no route table, and %s has no main route table", vi.ID)
+		}
+		for j, id := range s.RouteTablesMaybe {
+			rt, ok := m.rts[id]
+			switch {
+			case !ok:
+				p.add(s.ID, path("subnets", i, fmt.Sprintf("RouteTablesMaybe[%d]", j)), id, "unknown route table")
+			case rt.VPC != s.VPC:
+				p.add(s.ID, path("subnets", i, fmt.Sprintf("RouteTablesMaybe[%d]", j)), id, "route table belongs to %s", rt.VPC)
+			case rt != si.rt && !slices.Contains(si.maybe, rt):
+				si.maybe = append(si.maybe, rt)
+			}
 		}
 		switch {
 		case s.ACL != "":

@@ -29,8 +29,24 @@ func (b *Builder) checkRoutes(p *problems, m *Model) {
 				gi.edge = ri
 			}
 		}
-		if len(rt.Gateways) > 0 {
-			b.checkGatewayTable(p, m, ri, i, rt.Gateways) // gatewaytable.go
+		for j, g := range rt.GatewaysMaybe {
+			gi, ok := m.igws[g]
+			gp := path("routeTables", i, fmt.Sprintf("GatewaysMaybe[%d]", j))
+			switch {
+			case !ok:
+				p.add(rt.ID, gp, g, "unknown internet gateway")
+			case gi.VPC != rt.VPC:
+				p.add(rt.ID, gp, g, "internet gateway belongs to %s", gi.VPC)
+			case gi.edgeMaybe != nil:
+				p.add(rt.ID, gp, g, "internet gateway already has an edge association in transition, with %s", gi.edgeMaybe.ID)
+			case gi.edge == ri:
+				p.add(rt.ID, gp, g, "internet gateway is edge-associated with %s already (Gateways)", rt.ID)
+			default:
+				gi.edgeMaybe = ri
+			}
+		}
+		if len(rt.Gateways) > 0 || len(rt.GatewaysMaybe) > 0 {
+			b.checkGatewayTable(p, m, ri, i, append(slices.Clone(rt.Gateways), rt.GatewaysMaybe...)) // gatewaytable.go
 		} else {
 			b.checkSubnetTable(p, ri, i, m) // subnettable.go
 		}

@@ -592,9 +592,13 @@ func (w *walker) deliverLocal(pkt flow.Flow, from *subnetInfo, vpc *vpcInfo) arr
 	if h, ok := w.m.prefixesUnknownHop(pkt, vpc, KindRouteTable, vpc.ID); ok { // delegated.go
 		return w.stop(h)
 	}
-	return w.stop(Hop{Kind: KindRouteTable, ID: vpc.ID, Packet: pkt, Verdict: flow.Deny, Code: UnknownDestination,
+	h := Hop{Kind: KindRouteTable, ID: vpc.ID, Packet: pkt, Verdict: flow.Deny, Code: UnknownDestination,
 		reason: fmt.Sprintf("no interface or gateway in %s has the address %s", vpc.ID, dst),
-		Fix:    fmt.Sprintf("check the destination address; %s is inside %s but nothing there owns it", dst, vpc.ID)})
+		Fix:    fmt.Sprintf("check the destination address; %s is inside %s but nothing there owns it", dst, vpc.ID)}
+	if w.m.hostless != nil {
+		w.m.hostlessWords(&h, vpc) // hostless.go
+	}
+	return w.stop(h)
 }
 
 // unknownIn is the hop of a packet for an address inside vpc's CIDR
@@ -615,9 +619,13 @@ func (m *Model) unknownIn(pkt flow.Flow, vpc *vpcInfo) Hop {
 		return h
 	}
 	dst := pkt.Dst.Addr()
-	return Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Deny, Code: UnknownDestination,
+	h := Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Deny, Code: UnknownDestination,
 		reason: fmt.Sprintf("%s is inside %s (%s), but no interface or gateway there has it", dst, vpc.ID, prefixList(vpc.CIDRs)),
 		Fix:    fmt.Sprintf("check the destination address; %s is inside %s but nothing there owns it", dst, vpc.ID)}
+	if m.hostless != nil {
+		m.hostlessWords(&h, vpc) // hostless.go
+	}
+	return h
 }
 
 // viaFirewall sends pkt through a Network Firewall endpoint. The

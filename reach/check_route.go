@@ -20,7 +20,93 @@ func (w *walker) route(pkt flow.Flow, s *subnetInfo) arrival {
 	if s.contains(pkt.Dst.Addr()) {
 		return w.deliverLocal(pkt, s, s.vpc)
 	}
+	if len(s.maybe) > 0 {
+		if h, undecided := maybeTablesHop(pkt, s); undecided {
+			return w.stop(h)
+		}
+	}
 	return w.routeIn(pkt, s, s.rt)
+}
+
+// maybeTablesHop is the undecided hop of a lookup of pkt in the tables
+// that may route s ([Subnet.RouteTablesMaybe]) when they answer it
+// differently from s's own table (another target, a route in one only)
+// or one of them does not decide it (a route known only later, a tie);
+// undecided is false when they all answer as s's own table does, whose
+// lookup then goes on as ever (its own doubts included).
+func maybeTablesHop(pkt flow.Flow, s *subnetInfo) (h Hop, undecided bool) {
+	dst := pkt.Dst.Addr()
+	cr, _, ok := s.rt.lookup(dst)
+	for _, alt := range s.maybe {
+		ca, _, okA := alt.lookup(dst)
+		same := ok == okA && (!ok || (sameTarget(cr, ca) || cr.Target == TargetLocal && ca.Target == TargetLocal) && ca.tied == nil)
+		if same && len(alt.unknown) > 0 && alt.unknownRoute(dst, ca, okA) != nil {
+			same = false
+		}
+		if same {
+			continue
+		}
+		ids := make([]string, 0, len(s.maybe)+1)
+		ids = append(ids, s.rt.ID)
+		for _, t := range s.maybe {
+			ids = append(ids, t.ID)
+		}
+		why := s.RouteTablesWhy
+		if why == "" {
+			why = "the input does not say which"
+		}
+		return Hop{Kind: KindRouteTable, ID: s.rt.ID, Name: s.rt.Name, Packet: pkt, Verdict: flow.Indeterminate, Code: RouteIndeterminate,
+			reason: fmt.Sprintf("subnet %s is routed by %s or %s, and they route %s differently (%s by %s, %s by %s)",
+				s.ID, s.rt.ID, strings.Join(ids[1:], " or "), dst, lookupWords(cr, ok), s.rt.ID, lookupWords(ca, okA), alt.ID),
+			Missing: fmt.Sprintf("which of %s routes subnet %s: %s", strings.Join(ids, ", "), s.ID, why),
+			Fix:     fmt.Sprintf("check the answer again once the route table association of %s has settled", s.ID)}, true
+	}
+	return Hop{}, false
+}
+
+// edgeMaybeHop is the undecided hop of pkt entering the VPC through gw
+// when the table whose edge association with gw is in transition
+// ([RouteTable.GatewaysMaybe]) routes it otherwise than gw's edge table
+// (or, without one, the local route) does, or does not decide it;
+// undecided is false when they agree, and the packet goes on as ever.
+func edgeMaybeHop(pkt flow.Flow, gw *igwInfo) (h Hop, undecided bool) {
+	dst, alt := pkt.Dst.Addr(), gw.edgeMaybe
+	ca, _, okA := alt.lookup(dst)
+	words, by := "local", "the local route (no edge association)"
+	same := okA && ca.Target == TargetLocal
+	if gw.edge != nil {
+		cr, _, ok := gw.edge.lookup(dst)
+		same = ok == okA && (!ok || (sameTarget(cr, ca) || cr.Target == TargetLocal && ca.Target == TargetLocal))
+		words, by = lookupWords(cr, ok), gw.edge.ID
+	}
+	if same && ca.tied == nil && (len(alt.unknown) == 0 || alt.unknownRoute(dst, ca, okA) == nil) {
+		return Hop{}, false
+	}
+	why := alt.GatewaysWhy
+	if why == "" {
+		why = "the input does not say whether it applies"
+	}
+	return Hop{Kind: KindRouteTable, ID: alt.ID, Name: alt.Name, Packet: pkt, Verdict: flow.Indeterminate, Code: RouteIndeterminate,
+		reason: fmt.Sprintf("traffic entering through %s is routed by %s or as without it, and they route %s differently (%s by %s, %s by %s)",
+			gw.ID, alt.ID, dst, words, by, lookupWords(ca, okA), alt.ID),
+		Missing: fmt.Sprintf("whether the edge association of %s with %s applies: %s", alt.ID, gw.ID, why),
+		Fix:     fmt.Sprintf("check the answer again once the edge association of %s with %s has settled", alt.ID, gw.ID)}, true
+}
+
+// lookupWords says where a lookup's route cr (ok false: none) sends a
+// packet, for maybeTablesHop.
+func lookupWords(cr *compiledRoute, ok bool) string {
+	switch {
+	case !ok:
+		return "no route"
+	case cr.tied != nil:
+		return "a tie of prefix-list routes"
+	case cr.Target == TargetBlackhole:
+		return "a blackhole"
+	case cr.Target == TargetLocal:
+		return "local"
+	}
+	return targetWords(cr)
 }
 
 // routeIn looks pkt up in rt and follows the route; s is the subnet the

@@ -43,6 +43,9 @@ type Model struct {
 	// unmodelled are the addresses held by what the design does not
 	// model (Builder.AddUnmodelledAddress; unmodelled.go), nil when none
 	unmodelled map[netip.Addr]*unmodelledInfo
+	// hostless are the addresses of resources that deliver to no host
+	// (Builder.AddHostlessAddress; hostless.go), nil when none
+	hostless map[netip.Addr]HostlessAddress
 	// unmodelledBlocks are the blocks held by what the design does not
 	// model (Builder.AddUnmodelledBlock; unmodelled_block.go)
 	unmodelledBlocks []UnmodelledBlock
@@ -145,6 +148,9 @@ type subnetInfo struct {
 	vpc *vpcInfo
 	rt  *rtInfo
 	acl *aclInfo
+	// maybe are the tables of Subnet.RouteTablesMaybe (nil for nearly
+	// every subnet): the walk's lookup compares them with rt's
+	maybe []*rtInfo
 	// backMayUndecide: a reply from the subnet to some public address may
 	// end undecided (markWaysBack, private_entry.go); false keeps a
 	// question from the internet from walking its way back
@@ -521,6 +527,9 @@ type igwInfo struct {
 	InternetGatewaySpec
 	vpc  *vpcInfo
 	edge *rtInfo // the edge-associated route table, if any
+	// edgeMaybe is the table whose edge association is in transition
+	// (RouteTable.GatewaysMaybe), if any
+	edgeMaybe *rtInfo
 }
 
 type natInfo struct {

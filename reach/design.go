@@ -76,6 +76,7 @@ func (m *Model) design() *Builder {
 	b.AddUnmodelledAddress(m.UnmodelledAddresses()...)
 	b.AddUnmodelledBlock(m.UnmodelledBlocks()...)
 	b.AddUnmodelledGroupUse(m.UnmodelledGroupUses()...)
+	b.AddHostlessAddress(m.HostlessAddresses()...)
 	b.AddUnresolvedPrefixList(slices.Sorted(maps.Keys(m.unresolvedLists))...)
 	for _, id := range slices.Sorted(maps.Keys(m.unknownPeers)) {
 		b.unknownPeers = append(b.unknownPeers, m.unknownPeers[id])

@@ -234,6 +234,9 @@ func (m *Model) subnetUsers() map[string][]string {
 		if id := effectiveRT(s); id != "" {
 			out["rtb:"+id] = append(out["rtb:"+id], s.ID)
 		}
+		for _, rt := range s.maybe { // a table that may route it
+			out["rtb:"+rt.ID] = append(out["rtb:"+rt.ID], s.ID)
+		}
 	}
 	return out
 }
@@ -303,7 +306,7 @@ func (s *diffScope) scopeRouteTables(a, b *Model, transit map[string]bool, users
 			if rt == nil {
 				continue
 			}
-			if len(rt.Gateways) > 0 {
+			if len(rt.Gateways) > 0 || len(rt.GatewaysMaybe) > 0 {
 				return false
 			}
 			if rt == x {

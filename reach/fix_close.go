@@ -437,9 +437,11 @@ func (m *Model) touched(c Change) (near []string, blocks []netip.Prefix, missing
 		in := func(s *subnetInfo) bool { return s.acl != nil && s.acl.acl.ID == c.Resource }
 		near = append(m.ifacesOf(in), m.appliancesBehind(in)...)
 	case ResourceRouteTable:
-		in := func(s *subnetInfo) bool { return s.rt != nil && s.rt.ID == c.Resource }
+		in := func(s *subnetInfo) bool {
+			return s.rt != nil && s.rt.ID == c.Resource || slices.ContainsFunc(s.maybe, func(rt *rtInfo) bool { return rt.ID == c.Resource })
+		}
 		near = append(m.ifacesOf(in), m.appliancesBehind(in)...)
-		if rt := m.rts[c.Resource]; rt != nil && len(rt.Gateways) > 0 {
+		if rt := m.rts[c.Resource]; rt != nil && (len(rt.Gateways) > 0 || len(rt.GatewaysMaybe) > 0) {
 			near = all()
 		}
 	}

@@ -48,6 +48,18 @@ type Subnet struct {
 	AvailabilityZone string
 	RouteTable       string
 	ACL              string
+	// RouteTablesMaybe lists route tables of the subnet's VPC that may
+	// route the subnet in place of its own (RouteTable, or the VPC's main
+	// route table when RouteTable is ""): the input does not decide which
+	// (aws.Load: an association in transition, associating or
+	// disassociating), and RouteTablesWhy says why. A lookup the tables
+	// answer differently (different targets, a route in one only, or an
+	// undecided lookup in one of the others) is an undecided hop
+	// ([RouteIndeterminate]) naming them, and ends its leg; one they all
+	// answer alike goes on by the subnet's own table. Each must name a
+	// route table of the subnet's VPC.
+	RouteTablesMaybe []string
+	RouteTablesWhy   string
 }
 
 // Interface is a network interface (ENI), usually an instance's: its
@@ -441,6 +453,17 @@ type RouteTable struct {
 	VPC      string
 	Routes   []Route
 	Gateways []string
+	// GatewaysMaybe lists internet gateways whose edge association with
+	// the table is in transition (aws.Load: associating or
+	// disassociating), and GatewaysWhy says so: traffic entering the VPC
+	// through one may be routed by this table, or as without it (by the
+	// gateway's table of Gateways, if any, else delivered by the local
+	// route). An entering packet the two route differently is an
+	// undecided hop ([RouteIndeterminate]) that ends its leg. A gateway
+	// has at most one such table; the table is held to the rules of a
+	// gateway route table.
+	GatewaysMaybe []string
+	GatewaysWhy   string
 }
 
 // InternetGatewaySpec is an internet gateway attached to a VPC.

@@ -214,7 +214,7 @@ func (m *Model) nat64Doomed(pkt flow.Flow, s *subnetInfo, explain bool) (words s
 // nat64DoomedFrom is nat64Doomed after depth firewall endpoints.
 func (m *Model) nat64DoomedFrom(pkt flow.Flow, s *subnetInfo, explain bool, depth int) (words string, doomed bool) {
 	dst, rt := pkt.Dst.Addr(), s.rt
-	if rt == nil || s.contains(dst) || depth > maxSteps {
+	if rt == nil || s.contains(dst) || depth > maxSteps || len(s.maybe) > 0 {
 		return "", false
 	}
 	cr, via, ok := rt.lookup(dst)
@@ -391,7 +391,7 @@ func (m *Model) nat64MayFork() bool {
 // nat64Doomed judges one, after depth firewall endpoints.
 func (m *Model) nat64SubnetDooms(s *subnetInfo, depth int) bool {
 	rt := s.rt
-	if rt == nil || len(rt.unknown) > 0 || depth > maxSteps || slices.ContainsFunc(rt.vpc.CIDRs, nat64Prefix.Overlaps) {
+	if rt == nil || len(rt.unknown) > 0 || len(s.maybe) > 0 || depth > maxSteps || slices.ContainsFunc(rt.vpc.CIDRs, nat64Prefix.Overlaps) {
 		return false
 	}
 	for _, cr := range rt.routes {

@@ -84,8 +84,8 @@ func (m *Model) mayEnterPrivately(src netip.Addr, ii *ifaceInfo) bool {
 		return false
 	}
 	rt := ii.subnet.rt
-	if len(rt.unknown) > 0 {
-		return true
+	if len(rt.unknown) > 0 || len(ii.subnet.maybe) > 0 {
+		return true // a route known only later, or another table, may lead anywhere
 	}
 	cr, _, ok := rt.lookup(src)
 	if !ok {
@@ -129,13 +129,13 @@ func markWaysBack(m *Model) {
 			switch cr.Target {
 			case TargetLocal, TargetInternetGateway, TargetEgressOnlyInternetGateway, TargetNATGateway, TargetBlackhole:
 			case TargetFirewallEndpoint:
-				if ep := m.endpoints[cr.TargetID]; ep != nil && ep.subnet != nil && ep.subnet.rt != nil {
+				if ep := m.endpoints[cr.TargetID]; ep != nil && ep.subnet != nil && ep.subnet.rt != nil && len(ep.subnet.maybe) == 0 {
 					next[rt] = append(next[rt], ep.subnet.rt)
 				} else {
 					v = true
 				}
 			case TargetInterface:
-				if ii := m.ifaces[cr.TargetID]; ii != nil && ii.subnet.rt != nil {
+				if ii := m.ifaces[cr.TargetID]; ii != nil && ii.subnet.rt != nil && len(ii.subnet.maybe) == 0 {
 					next[rt] = append(next[rt], ii.subnet.rt)
 				} else {
 					v = true
@@ -149,6 +149,10 @@ func markWaysBack(m *Model) {
 	answer := map[*rtInfo]bool{}
 	for _, s := range m.subnets {
 		if s.rt == nil {
+			continue
+		}
+		if len(s.maybe) > 0 {
+			s.backMayUndecide = true // which table routes it is undecided
 			continue
 		}
 		v, ok := answer[s.rt]

@@ -111,7 +111,9 @@ const (
 	// the internet, and one from the internet to such an address.
 	PrivateAddressOnInternet Code = "PRIVATE_ADDRESS_ON_INTERNET"
 	// UnknownDestination: the route leads into the VPC, but no interface
-	// or gateway there has the destination address.
+	// or gateway there has the destination address, or only something
+	// that delivers to no host does ([HostlessAddress], which the reason
+	// then names).
 	UnknownDestination Code = "UNKNOWN_DESTINATION"
 	// DelegatedPrefixesUnknown: nothing in the design holds the
 	// destination, a free address of a subnet with an interface that gets
@@ -145,8 +147,11 @@ const (
 	ACLIndeterminate Code = "ACL_INDETERMINATE"
 	// RouteIndeterminate: a route of the table whose destination is known
 	// only later could be the longest match and send the packet elsewhere
-	// than the route that matches ([Route.Unknown]). The hop is undecided,
-	// and the leg ends there.
+	// than the route that matches ([Route.Unknown]); or the input does not
+	// decide which table routes the packet ([Subnet.RouteTablesMaybe],
+	// [RouteTable.GatewaysMaybe]: an association in transition), and the
+	// tables route it differently. The hop is undecided, and the leg ends
+	// there.
 	RouteIndeterminate Code = "ROUTE_INDETERMINATE"
 	// RouteTie: the longest match is a block that two or more prefix-list
 	// routes of the table share (their lists overlap), leading to

@@ -749,6 +749,8 @@ func (m *Model) exitUnknown(out *tgwAttInfo, az string, dst netip.Addr) string {
 			return fmt.Sprintf("%s holds the destination, so through it no network ACL applies and through the others theirs do", s.ID)
 		case s.rt != first.rt:
 			return fmt.Sprintf("their route tables differ (%s has %s, %s has %s)", first.ID, first.rt.ID, s.ID, s.rt.ID)
+		case len(s.maybe) > 0:
+			return fmt.Sprintf("which route table routes %s is undecided (%s)", s.ID, s.RouteTablesWhy)
 		case s.acl != first.acl:
 			return fmt.Sprintf("their network ACLs differ (%s has %s, %s has %s)", first.ID, first.acl.acl.ID, s.ID, s.acl.acl.ID)
 		case m.bpa != nil && m.bpa.excluded[s.ID] != m.bpa.excluded[first.ID]:

@@ -422,6 +422,11 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 	}
 	w.add(h)
 	pkt.Dst = netip.AddrPortFrom(private, pkt.Dst.Port())
+	if vpc.igw.edgeMaybe != nil {
+		if h, undecided := edgeMaybeHop(pkt, vpc.igw); undecided { // check_route.go
+			return w.stop(h)
+		}
+	}
 	if vpc.igw.edge != nil {
 		return w.routeIn(pkt, nil, vpc.igw.edge)
 	}
