@@ -1,6 +1,7 @@
 package reach
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -73,15 +74,10 @@ func (m *Model) declaredCapacity() []LintFinding {
 
 // lintExposure audits the design (IPv4, and IPv6 when an interface has
 // an IPv6 address) and turns the findings into lint findings, one per
-// service, exposure and set of opening rules. A design with values known
-// only later is not audited: skipped says so.
+// service, exposure and set of opening rules. A design the audit does
+// not answer (values known only later it cannot follow: Audit's
+// [ErrQuery]) is not audited: skipped says so.
 func (m *Model) lintExposure(o LintOptions) (out []LintFinding, skipped []string, err error) {
-	if err := m.unknownErrAll(false); err != nil {
-		return nil, []string{"EXPOSED_RISKY: not audited: " + err.Error()}, nil
-	}
-	if err := m.applianceErr("Audit"); err != nil {
-		return nil, []string{"EXPOSED_RISKY: not audited: " + err.Error()}, nil
-	}
 	v6 := false
 	for _, ii := range m.ifaceOrder {
 		if _, ok := ii.addr(true); ok {
@@ -94,6 +90,9 @@ func (m *Model) lintExposure(o LintOptions) (out []LintFinding, skipped []string
 			break
 		}
 		res, err := m.Audit(AuditOptions{Catalogue: o.Catalogue, IPv6: fam, Workers: o.Workers})
+		if errors.Is(err, ErrQuery) {
+			return nil, []string{"EXPOSED_RISKY: not audited: " + err.Error()}, nil
+		}
 		if err != nil {
 			return nil, nil, err
 		}

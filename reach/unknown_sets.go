@@ -81,24 +81,11 @@ func (m *Model) unknownBudgetErr(ends ...*ifaceInfo) error {
 		ErrQuery, strings.Join(u, "; "), maxUnknownChecks)
 }
 
-// unknownErrAll is unknownErr over every interface whose private address
-// is unknown, and, for a question about paths between interfaces of the
-// design (Sources, Matrix), over the public addresses known only later.
-// A NAT gateway whose secondary addresses the design tells apart is not
-// its concern: Matrix refuses it whole (setQuestionNATErr), Sources per
-// path (natPathErr, in addrSources).
-func (m *Model) unknownErrAll(publicToo bool) error {
-	if err := m.unknownErr(m.unknownIfaces...); err != nil {
-		return err
-	}
-	return m.unknownErrOthers(publicToo)
-}
-
 // unknownErrIfaces is the error of a set question that answers the
 // interfaces whose private address is known only later, told apart, per
 // atom by the single check's rule (unknown_sets.go): none, unless the
 // design has zone worlds (tgw_appliance.go), whose merged answers that
-// rule does not follow; then unknownErrAll's.
+// rule does not follow; then unknownErr's over every such interface.
 func (m *Model) unknownErrIfaces() error {
 	if m.applianceZones {
 		return m.unknownErr(m.unknownIfaces...)
@@ -106,9 +93,13 @@ func (m *Model) unknownErrIfaces() error {
 	return nil
 }
 
-// unknownErrOthers is unknownErrAll but for the interfaces whose private
-// address is known only later: the values known only later that no set
-// answer follows yet.
+// unknownErrOthers is the error of a set question over the values known
+// only later that no set answer follows yet: every one but the private
+// addresses of interfaces (unknownErrIfaces), and, for a question about
+// paths between interfaces of the design (Sources, Matrix), the public
+// addresses known only later. A NAT gateway whose secondary addresses the
+// design tells apart is not its concern: Matrix refuses it whole
+// (setQuestionNATErr), Sources per path (natPathErr, in addrSources).
 func (m *Model) unknownErrOthers(publicToo bool) error {
 	for _, ii := range m.ifaceOrder {
 		if m.groupsUnknownN > 0 && ii.GroupsUnknown != "" {

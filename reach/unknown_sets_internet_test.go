@@ -137,3 +137,44 @@ func TestPortsUnknownAddressElsewhere(t *testing.T) {
 		Few:   true, Seed: 6,
 	})
 }
+
+// TestLintExposureWithUnknownAddress: lint's exposure checks run the
+// audit, which answers a design with an interface whose address is known
+// only later and told apart (its findings by the single check's rule):
+// they no longer skip the whole design. SSH opened to the internet on the
+// web group: web-1's exposure is certain, app-2's (whose possible
+// addresses a route tells apart) undecided.
+func TestLintExposureWithUnknownAddress(t *testing.T) {
+	m, err := withUnknownApp(t, func(d *sample.Design) {
+		last := &d.Interfaces[len(d.Interfaces)-1]
+		last.Subnet, last.Groups, last.PublicIP = "subnet-public", []string{"sg-web"}, netip.MustParseAddr("203.0.113.77")
+		d.VPCs = append(d.VPCs, reach.VPC{ID: "vpc-x", CIDRs: []netip.Prefix{netip.MustParsePrefix("10.9.0.0/16")}, MainRouteTable: "rtb-x", DefaultACL: "acl-x"})
+		d.ACLs = append(d.ACLs, nacl.NewDefault("acl-x", "vpc-x", false))
+		d.RouteTables = append(d.RouteTables, reach.RouteTable{ID: "rtb-x", VPC: "vpc-x", Routes: []reach.Route{
+			{Destination: netip.MustParsePrefix("10.0.1.128/25"), Target: reach.TargetBlackhole}}})
+		for i := range d.Groups {
+			if d.Groups[i].ID == "sg-web" {
+				d.Groups[i].Rules = append(d.Groups[i].Rules, sg.Rule{ID: "sgr-web-ssh", Direction: flow.Inbound, Protocol: flow.TCP,
+					Ports: flow.Single[uint16](22), Peer: sg.AnyIPv4})
+			}
+		}
+		for i := range d.ACLs {
+			if d.ACLs[i].ID == "acl-public" {
+				d.ACLs[i].Entries = append(d.ACLs[i].Entries, nacl.MustParseEntry("90 allow tcp 22 from 0.0.0.0/0"))
+			}
+		}
+	})
+	require.NoError(t, err)
+	res, err := m.Lint(reach.LintOptions{})
+	require.NoError(t, err)
+	for _, s := range res.Skipped {
+		assert.NotContains(t, s, "EXPOSED_RISKY: not audited", "the audit answers this design")
+	}
+	ids := map[string]string{}
+	for _, f := range res.Findings {
+		if f.Rule == "sgr-web-ssh" {
+			ids[f.ID] = f.Message
+		}
+	}
+	assert.Contains(t, ids, reach.LintExposedRiskyUndecided, "app-2's SSH: undecided; %v", ids)
+}
