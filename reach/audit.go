@@ -242,8 +242,9 @@ func (a *AuditResult) Worst() Severity {
 // public IP of its first private address, or that private address when
 // it has none, and the public or Elastic IP of each of its other private
 // addresses that has one ([Interface.PublicIPs]); for IPv6, each of its
-// IPv6 addresses. Interfaces of one class ([Model.Matrix]) are answered
-// once. With transit gateway appliance mode, the addresses are
+// IPv6 addresses. Sessions are asked from [DefaultSourcePort], or, with
+// [AuditOptions].AnyClientPort, from every client port. Interfaces of one
+// class ([Model.Matrix]) are answered once. With transit gateway appliance mode, the addresses are
 // merged over the subnets the flow hash can pick as [Model.Sources]
 // merges them: a service some address reaches whichever subnet the hash
 // picks is exposed; one no address reaches for certain but some might,
