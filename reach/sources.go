@@ -295,6 +295,7 @@ func (m *Model) internetSources(f flow.Flow, within []addrset.Range, anyClient b
 // client port (walkAtom holds every walk to the piece's path).
 func (m *Model) addrSources(f flow.Flow, src *ifaceInfo, pieces []flow.AddrRange, anyClient bool, in func(flow.AddrRange) (netip.Addr, bool)) (openR, undR []addrset.Range, atoms int, err error) {
 	anyClient = anyClient && f.Protocol.HasPorts()
+	own := []flow.PortRange{flow.Single(f.Src.Port())} // f's client port alone
 	for _, piece := range pieces {
 		rep, ok := in(piece)
 		if !ok {
@@ -318,7 +319,7 @@ func (m *Model) addrSources(f flow.Flow, src *ifaceInfo, pieces []flow.AddrRange
 		cuts := flow.NewBounds(flow.FieldSrcAddr)
 		cuts.MergeField(flow.FieldSrcAddr, fb, flow.FieldSrcAddr)
 		cuts.MergeField(flow.FieldSrcAddr, rb, flow.FieldDstAddr)
-		clients := []flow.PortRange{flow.Single(f.Src.Port())}
+		clients := own
 		if anyClient {
 			cb := flow.NewBounds(flow.FieldSrcPort)
 			cb.MergeField(flow.FieldSrcPort, fb, flow.FieldSrcPort)

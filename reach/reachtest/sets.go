@@ -85,8 +85,9 @@ func cutLines(cuts []reach.Cut, ports flow.PortSet) string {
 // network ACL that lets replies out only to some client ports does not
 // close the port to the others), over IPv4 and IPv6.
 //
-// to names an interface: its ID, its Name tag, an instance ID (every
-// interface of the instance), or any address of it: a private address, a
+// to names an interface as a query's endpoint does: its ID, an instance
+// ID (every interface of the instance), its Name tag, or any address of
+// it: a private address, a
 // public or Elastic IP, an IPv6 address, an address of a prefix delegated
 // to it. Whichever is given, the assertion covers every address the
 // internet can send to the interface at, as [reach.Model.Audit] lists
@@ -177,10 +178,12 @@ func noPortZero(ps flow.PortSet) error {
 	return nil
 }
 
-// interfacesOf returns the IDs of the interfaces to names: one whose ID
-// or Name tag it is, every interface of the instance it names, or the
-// interface holding the address it is (private, public or Elastic IP,
-// IPv6, or of a prefix delegated to it).
+// interfacesOf returns the IDs of the interfaces to names, as a query's
+// endpoint names them: one whose ID it is, else every interface of the
+// instance whose ID it is, else the one interface whose Name tag it is,
+// or the interface holding the address it is (private, public or Elastic
+// IP, IPv6, or of a prefix delegated to it). A space stands for the
+// \u0020 of a Terraform address's key, as in a query.
 func interfacesOf(m *reach.Model, to string) ([]string, error) {
 	all := m.Interfaces()
 	if a, err := netip.ParseAddr(to); err == nil {
@@ -193,28 +196,34 @@ func interfacesOf(m *reach.Model, to string) ([]string, error) {
 		}
 		return nil, fmt.Errorf("no interface of the design holds %s", to)
 	}
-	var byID, byName, byInstance []string
-	for _, in := range all {
-		switch to {
-		case in.ID:
-			byID = append(byID, in.ID)
-		case in.Name:
-			byName = append(byName, in.ID)
-		case in.Instance:
-			byInstance = append(byInstance, in.ID)
+	for _, name := range []string{to, strings.ReplaceAll(to, " ", `\u0020`)} {
+		var byID, byInstance, byName []string
+		for _, in := range all {
+			if name == in.ID {
+				byID = append(byID, in.ID)
+			}
+			if name == in.Instance {
+				byInstance = append(byInstance, in.ID)
+			}
+			if name == in.Name {
+				byName = append(byName, in.ID)
+			}
+		}
+		switch {
+		case len(byID) > 0:
+			return byID, nil
+		case len(byInstance) > 0:
+			return byInstance, nil
+		case len(byName) == 1:
+			return byName, nil
+		case len(byName) > 1:
+			return nil, fmt.Errorf("name %q is on several interfaces (%s); use an ID", to, strings.Join(byName, ", "))
+		}
+		if !strings.Contains(to, " ") {
+			break
 		}
 	}
-	switch {
-	case len(byID) > 0:
-		return byID, nil
-	case len(byName) == 1:
-		return byName, nil
-	case len(byName) > 1:
-		return nil, fmt.Errorf("name %q is on several interfaces (%s); use an ID", to, strings.Join(byName, ", "))
-	case len(byInstance) > 0:
-		return byInstance, nil
-	}
-	return nil, fmt.Errorf("%q names no interface of the design (an ID, a Name tag, an instance ID or an address of one)", to)
+	return nil, fmt.Errorf("%q names no interface of the design (an ID, an instance ID, a Name tag or an address of one)", to)
 }
 
 // describeExposure writes one finding of the audit AssertNotExposed runs:
