@@ -117,6 +117,14 @@ type AuditOptions struct {
 	// Workers is how many goroutines share the interfaces; 0 means one
 	// per core.
 	Workers int
+	// AnyClientPort asks from every client (source) port, 1-65535, rather
+	// than from [DefaultSourcePort] alone: a service is Exposed when some
+	// internet address reaches it from some client port for certain, and
+	// Undecided when none does but the input leaves some open. A network
+	// ACL that lets replies out only to some client ports then closes
+	// the service only when it closes it for every client port. Sources
+	// and ClosedBy are as without it (ClosedBy: from DefaultSourcePort).
+	AnyClientPort bool
 }
 
 // Exposure says how far the internet gets to a risky service.
@@ -234,8 +242,9 @@ func (a *AuditResult) Worst() Severity {
 // public IP of its first private address, or that private address when
 // it has none, and the public or Elastic IP of each of its other private
 // addresses that has one ([Interface.PublicIPs]); for IPv6, each of its
-// IPv6 addresses. Interfaces of one class ([Model.Matrix]) are answered
-// once. With transit gateway appliance mode, the addresses are
+// IPv6 addresses. Sessions are asked from [DefaultSourcePort], or, with
+// [AuditOptions].AnyClientPort, from every client port. Interfaces of one
+// class ([Model.Matrix]) are answered once. With transit gateway appliance mode, the addresses are
 // merged over the subnets the flow hash can pick as [Model.Sources]
 // merges them: a service some address reaches whichever subnet the hash
 // picks is exposed; one no address reaches for certain but some might,
@@ -275,10 +284,10 @@ func (m *Model) Audit(o AuditOptions) (*AuditResult, error) {
 	}
 	parallel(len(classes), workers, func(k int) {
 		if _, own := classes[k][0].addr(o.IPv6); !own {
-			per[k], errs[k] = m.auditPrefixesOnly(classes[k][0], cat, not)
+			per[k], errs[k] = m.auditPrefixesOnly(classes[k][0], cat, not, o.AnyClientPort)
 			return
 		}
-		per[k], errs[k] = m.auditClass(classes[k], cat, o.IPv6, not)
+		per[k], errs[k] = m.auditClass(classes[k], cat, o.IPv6, not, o.AnyClientPort)
 	})
 	for k, cl := range classes {
 		if errs[k] != nil {
@@ -402,8 +411,9 @@ func ruleName(r sg.Rule, i int) string {
 }
 
 // asks lists, per risky service of the catalogue, what the inbound
-// rules of ii's groups open of it to internet addresses of the family.
-func (m *Model) asks(ii *ifaceInfo, cat []Risk, v6 bool, not []addrset.Range) []serviceAsk {
+// rules of ii's groups open of it to internet addresses of the family;
+// anyClient is [AuditOptions.AnyClientPort].
+func (m *Model) asks(ii *ifaceInfo, cat []Risk, v6 bool, not []addrset.Range, anyClient bool) []serviceAsk {
 	opens := m.openings(ii, v6, not)
 	if len(opens) == 0 {
 		return nil
@@ -425,16 +435,16 @@ func (m *Model) asks(ii *ifaceInfo, cat []Risk, v6 bool, not []addrset.Range) []
 			continue
 		}
 		open := addrset.Of(where...).Difference(addrset.OfRanges(not...))
-		asked = append(asked, serviceAsk{risk, ports, open, by})
+		asked = append(asked, serviceAsk{risk, ports, open, by, anyClient})
 	}
 	return asked
 }
 
 // auditClass audits the first interface of a class and copies the
 // findings to every member.
-func (m *Model) auditClass(cl []*ifaceInfo, cat []Risk, v6 bool, not []addrset.Range) ([]Finding, error) {
+func (m *Model) auditClass(cl []*ifaceInfo, cat []Risk, v6 bool, not []addrset.Range, anyClient bool) ([]Finding, error) {
 	rep := cl[0]
-	asked := m.asks(rep, cat, v6, not) // also what the members' delegated prefixes answer
+	asked := m.asks(rep, cat, v6, not, anyClient) // also what the members' delegated prefixes answer
 	if len(asked) == 0 {
 		return nil, nil
 	}
@@ -446,7 +456,7 @@ func (m *Model) auditClass(cl []*ifaceInfo, cat []Risk, v6 bool, not []addrset.R
 	found := make([][]Finding, len(reps))
 	for k, at := range reps {
 		for _, a := range asked {
-			f, err := m.auditServiceAt(at, a.risk, a.ports, a.where, v6)
+			f, err := m.auditServiceAt(at, a, v6)
 			if err != nil {
 				return nil, err
 			}
@@ -493,8 +503,8 @@ func (m *Model) auditClass(cl []*ifaceInfo, cat []Risk, v6 bool, not []addrset.R
 // IPv6 prefixes and no IPv6 address): what its groups open to internet
 // addresses, asked of each prefix as auditClass asks it of a member's,
 // and of the free addresses prefixes AWS delegates at launch may hold.
-func (m *Model) auditPrefixesOnly(ii *ifaceInfo, cat []Risk, not []addrset.Range) ([]Finding, error) {
-	asked := m.asks(ii, cat, true, not)
+func (m *Model) auditPrefixesOnly(ii *ifaceInfo, cat []Risk, not []addrset.Range, anyClient bool) ([]Finding, error) {
+	asked := m.asks(ii, cat, true, not, anyClient)
 	if len(asked) == 0 {
 		return nil, nil
 	}
@@ -506,10 +516,12 @@ func (m *Model) auditPrefixesOnly(ii *ifaceInfo, cat []Risk, not []addrset.Range
 	return append(out, fs...), err
 }
 
-// auditServiceAt decides how far the internet gets to ports of risk at
-// the address dst (of an interface, or of a prefix delegated to it),
-// which the rules open to the internet addresses where.
-func (m *Model) auditServiceAt(dst netip.Addr, risk Risk, ports flow.PortSet, where addrset.Set, v6 bool) (Finding, error) {
+// auditServiceAt decides how far the internet gets to a's ports of its
+// risk at the address dst (of an interface, or of a prefix delegated to
+// it), which the rules open to the internet addresses a.where: from
+// DefaultSourcePort, or from every client port when a.anyClient.
+func (m *Model) auditServiceAt(dst netip.Addr, a serviceAsk, v6 bool) (Finding, error) {
+	risk, ports, where := a.risk, a.ports, a.where
 	f := Finding{Service: risk.Service, Severity: risk.Severity, Protocol: risk.Protocol, Ports: ports, Exposure: Closed, Sources: []netip.Prefix{}}
 	probe, ok := m.internetProbe(v6, nil) // internetSources walks from each piece's own address
 	if !ok {
@@ -520,7 +532,7 @@ func (m *Model) auditServiceAt(dst netip.Addr, risk Risk, ports flow.PortSet, wh
 		for p := int(r.Lo); p <= int(r.Hi); p++ {
 			fl := flow.Flow{Protocol: risk.Protocol, Src: netip.AddrPortFrom(probe, DefaultSourcePort),
 				Dst: netip.AddrPortFrom(dst, uint16(p))}
-			o, u, _, err := m.internetSources(fl, where.Ranges())
+			o, u, _, err := m.internetSources(fl, where.Ranges(), a.anyClient)
 			if err != nil {
 				return f, err
 			}

@@ -262,7 +262,7 @@ func (m *Model) delegatedSources(base Query, ii *ifaceInfo, ps []netip.Prefix, c
 	for _, p := range ps {
 		pieces = append(pieces, (*cuts).AddrAtoms(flow.FieldSrcAddr, p.Addr(), addrset.Last(p))...)
 	}
-	open, und, _, err := m.addrSources(f, ii, pieces, func(a flow.AddrRange) (netip.Addr, bool) { return a.From, true })
+	open, und, _, err := m.addrSources(f, ii, pieces, false, func(a flow.AddrRange) (netip.Addr, bool) { return a.From, true })
 	if err != nil {
 		return nil, err
 	}
@@ -288,6 +288,8 @@ type serviceAsk struct {
 	ports flow.PortSet
 	where addrset.Set
 	by    []string
+	// anyClient asks from every client port ([AuditOptions.AnyClientPort])
+	anyClient bool
 }
 
 // auditDelegated audits ii's IPv6 delegated prefixes for the services
@@ -308,7 +310,7 @@ func (m *Model) auditDelegated(ii *ifaceInfo, asked []serviceAsk) ([]Finding, er
 		}
 		apart := len(m.endpoints) > 0 || len(cuts.AddrAtoms(flow.FieldSrcAddr, p.Addr(), addrset.Last(p))) > 1
 		for _, a := range asked {
-			f, err := m.auditServiceAt(p.Addr(), a.risk, a.ports, a.where, true)
+			f, err := m.auditServiceAt(p.Addr(), a, true)
 			if err != nil {
 				return nil, err
 			}

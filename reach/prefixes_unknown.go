@@ -169,7 +169,7 @@ func (m *Model) auditPrefixesUnknown(ii *ifaceInfo, asked []serviceAsk) ([]Findi
 	at := free.Ranges()[0].From
 	var out []Finding
 	for _, a := range asked {
-		f, err := km.auditServiceAt(at, a.risk, a.ports, a.where, true)
+		f, err := km.auditServiceAt(at, a, true)
 		if err != nil {
 			return nil, err
 		}

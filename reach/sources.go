@@ -236,19 +236,19 @@ func (m *Model) internetSourcesTo(f flow.Flow, dst endpoint) (open, und addrset.
 		first, ok = ii.addr(false)
 	}
 	if !ok {
-		return m.internetSources(f, nil)
+		return m.internetSources(f, nil, false)
 	}
 	pub, priv := f, f
 	pub.Dst, priv.Dst = netip.AddrPortFrom(ii.PublicIP, f.Dst.Port()), netip.AddrPortFrom(first, f.Dst.Port())
 	ways := m.privateWays(ii, nil)
 	if ways.IsEmpty() {
-		return m.internetSources(pub, nil)
+		return m.internetSources(pub, nil, false)
 	}
-	if open, und, atoms, err = m.internetSources(priv, ways.Ranges()); err != nil {
+	if open, und, atoms, err = m.internetSources(priv, ways.Ranges(), false); err != nil {
 		return open, und, atoms, err
 	}
 	rest := addrset.All4().Difference(ways) // never empty: the private blocks are in it
-	o, u, n, err := m.internetSources(pub, rest.Ranges())
+	o, u, n, err := m.internetSources(pub, rest.Ranges(), false)
 	return open.Union(o), und.Union(u), atoms + n, err
 }
 
@@ -262,14 +262,17 @@ func (m *Model) internetSourcesTo(f flow.Flow, dst endpoint) (open, und addrset.
 // within, when not nil, limits the question to those addresses (the
 // audit asks only about the addresses a rule opens a service to).
 //
+// anyClient asks from every client port (1-65535) rather than f's source
+// port (addrSources).
+//
 // On a design with zone worlds, each world answers and the answers are
 // merged address by address (tgw_worlds.go).
-func (m *Model) internetSources(f flow.Flow, within []addrset.Range) (open, und addrset.Set, atoms int, err error) {
+func (m *Model) internetSources(f flow.Flow, within []addrset.Range, anyClient bool) (open, und addrset.Set, atoms int, err error) {
 	if m.applianceZones {
-		return m.internetSourcesWorlds(f, within)
+		return m.internetSourcesWorlds(f, within, anyClient)
 	}
 	is4 := f.Dst.Addr().Is4()
-	openR, undR, atoms, err := m.addrSources(f, nil, clip(m.internetPieces(is4), within), m.internetIn)
+	openR, undR, atoms, err := m.addrSources(f, nil, clip(m.internetPieces(is4), within), anyClient, m.internetIn)
 	if err != nil {
 		return open, und, atoms, err
 	}
@@ -288,12 +291,21 @@ func (m *Model) internetSources(f flow.Flow, within []addrset.Range) (open, und 
 // gateway's primary address alone. When src or f's destination is an
 // interface whose address is known only later, told apart, each atom is
 // answered by the single check's rule (verdictRule, unknown_sets.go).
-func (m *Model) addrSources(f flow.Flow, src *ifaceInfo, pieces []flow.AddrRange, in func(flow.AddrRange) (netip.Addr, bool)) (openR, undR []addrset.Range, atoms int, err error) {
+//
+// anyClient (tcp, udp) asks from every client port, 1-65535, rather than
+// f's source port: the walk's bounds cut the client ports too (the
+// request's source ports, the reply's destination ports), and an address
+// atom is open when its walk from some client atom is Reachable, else
+// undecided when some is Indeterminate. The path does not depend on the
+// client port (walkAtom holds every walk to the piece's path).
+func (m *Model) addrSources(f flow.Flow, src *ifaceInfo, pieces []flow.AddrRange, anyClient bool, in func(flow.AddrRange) (netip.Addr, bool)) (openR, undR []addrset.Range, atoms int, err error) {
 	var unknown []*ifaceInfo
 	if len(m.unknownIfaces) > 0 {
 		dst, _ := m.resolve(f.Dst.Addr().String())
 		unknown = m.toldApart(f.Dst.Addr().Is6(), src, dst.iface)
 	}
+	anyClient = anyClient && f.Protocol.HasPorts()
+	own := []flow.PortRange{flow.Single(f.Src.Port())} // f's client port alone
 	for _, piece := range pieces {
 		rep, ok := in(piece)
 		if !ok {
@@ -303,6 +315,10 @@ func (m *Model) addrSources(f flow.Flow, src *ifaceInfo, pieces []flow.AddrRange
 		g.Src = netip.AddrPortFrom(rep, f.Src.Port())
 		fb := flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr)
 		rb := flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr)
+		if anyClient {
+			fb = flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr, flow.FieldSrcPort)
+			rb = flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr, flow.FieldDstPort)
+		}
 		fb.WindowAddrs(piece.From, piece.To)
 		rb.WindowAddrs(piece.From, piece.To)
 		var path atomOutcome
@@ -313,22 +329,38 @@ func (m *Model) addrSources(f flow.Flow, src *ifaceInfo, pieces []flow.AddrRange
 		cuts := flow.NewBounds(flow.FieldSrcAddr)
 		cuts.MergeField(flow.FieldSrcAddr, fb, flow.FieldSrcAddr)
 		cuts.MergeField(flow.FieldSrcAddr, rb, flow.FieldDstAddr)
+		clients := own
+		if anyClient {
+			cb := flow.NewBounds(flow.FieldSrcPort)
+			cb.MergeField(flow.FieldSrcPort, fb, flow.FieldSrcPort)
+			cb.MergeField(flow.FieldSrcPort, rb, flow.FieldDstPort)
+			clients = cb.Atoms(flow.FieldSrcPort, flow.PortRange{Lo: 1, Hi: 65535})
+		}
 		for _, a := range cuts.AddrAtoms(flow.FieldSrcAddr, piece.From, piece.To) {
 			rep, ok := in(a)
 			if !ok {
 				continue
 			}
-			g.Src = netip.AddrPortFrom(rep, f.Src.Port())
-			var out Outcome
-			if len(unknown) > 0 {
-				if atoms >= maxUnknownChecks {
-					return openR, undR, atoms, m.unknownBudgetErr(unknown...)
+			out := Unreachable
+			for _, c := range clients {
+				g.Src = netip.AddrPortFrom(rep, c.Lo)
+				var o Outcome
+				if len(unknown) > 0 {
+					if atoms >= maxUnknownChecks {
+						return openR, undR, atoms, m.unknownBudgetErr(unknown...)
+					}
+					o = m.verdictRule(g, src)
+				} else if o, err = m.walkAtom(g, src, &path, nil, nil); err != nil {
+					return openR, undR, atoms, err
 				}
-				out = m.verdictRule(g, src)
-			} else if out, err = m.walkAtom(g, src, &path, nil, nil); err != nil {
-				return openR, undR, atoms, err
+				atoms++
+				if o == Reachable || o == Indeterminate && out == Unreachable {
+					out = o
+				}
+				if out == Reachable {
+					break
+				}
 			}
-			atoms++
 			switch out {
 			case Reachable:
 				openR = append(openR, addrset.Range{From: a.From, To: a.To})

@@ -317,10 +317,10 @@ func (m *Model) sweepSpans(lists [][]netSpan, combine func(opens, unds []Traffic
 
 // internetSourcesWorlds is internetSources on a design with zone worlds:
 // each world's answer, merged address by address.
-func (m *Model) internetSourcesWorlds(f flow.Flow, within []addrset.Range) (open, und addrset.Set, atoms int, err error) {
+func (m *Model) internetSourcesWorlds(f flow.Flow, within []addrset.Range, anyClient bool) (open, und addrset.Set, atoms int, err error) {
 	var maybe addrset.Set
 	for i, w := range m.zoneWorlds() {
-		o, u, n, err := w.internetSources(f, within)
+		o, u, n, err := w.internetSources(f, within, anyClient)
 		if err != nil {
 			return open, und, atoms, err
 		}

@@ -87,6 +87,6 @@ func ExampleAssertOnlyPorts() {
 	// true
 	// FAIL: expected exactly ports 22,443 open from 198.51.100.7 -> web-1 tcp (client port 50000), but the open ports are 443:
 	// false
-	// FAIL: expected no internet address to reach web-1 on tcp 443, but it is exposed on 443:
+	// FAIL: expected no internet address to reach web-1 on tcp 443 from any client port, but it is exposed on 443:
 	// false
 }

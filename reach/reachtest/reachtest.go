@@ -18,16 +18,29 @@
 // model, a reference to a group the input does not hold, a firewall rule
 // that depends on payload): every assertion fails on it, naming what the
 // input lacks, since neither "reachable" nor "not reachable" is known.
+// An undecided hop ([reach.Block].Indeterminate) blocks nothing: the
+// assertions that pin blocking points ([AssertNotReachable],
+// [AssertRequestBlocked], [AssertReplyBlocked]) count only the hops that
+// block for certain, so a request whose only blocking point is undecided
+// is not "blocked", even when its reply is blocked for certain; their
+// failures name the undecided hops, their codes and what the input lacks.
 //
 // Two assertions state sets rather than single sessions, answered
-// exactly by [reach.Model.Ports] and [reach.Model.Sources]:
+// exactly by [reach.Model.Ports] and [reach.Model.Audit]:
 // [AssertOnlyPorts] (exactly these ports are open between two endpoints,
-// no others; a failure shows the missing and extra ports and the hops
-// that cut the missing ones) and [AssertNotExposed] (no internet address
-// reaches an endpoint on these ports; a failure shows the exposed ports,
-// the internet blocks that reach them and the rules that let them in).
+// from the default client port, no others; a failure shows the missing
+// and extra ports and the hops that cut the missing ones) and
+// [AssertNotExposed] (no internet address reaches an interface on these
+// ports from any client port, at any address the internet sends to it
+// at: its public IP, the Elastic IPs of its other private addresses, its
+// IPv6 addresses and the IPv6 prefixes delegated to it, whichever of them
+// or of its names the test gives; a failure shows the exposed ports, the
+// addresses they are exposed at, the internet blocks that reach them and
+// the rules that let them in, and says an exposure the input leaves open
+// is undecided, with the undecided hop's code and what the input lacks).
 // Port sets are written as [flow.ParsePortSet] reads them: "443",
-// "ssh,rdp", "8000-8100".
+// "ssh,rdp", "8000-8100"; port 0, which no client connects to, fails the
+// assertion.
 //
 // The helpers take any value with testify's TestingT method set (Errorf),
 // so *testing.T, *testing.B and testify's mocks all work; Require…
@@ -129,9 +142,12 @@ func AssertReachable(t TestingT, m *reach.Model, q reach.Query, msgAndArgs ...an
 }
 
 // AssertNotReachable checks that the session q describes does not work.
-// If codes are given, each must be among the blocking points' codes
-// (RETURN_ prefixes included), so a test pins why it is blocked. On failure
-// it reports the rendered trace and returns false.
+// If codes are given, each must be the code of a hop that blocks it for
+// certain (RETURN_ prefixes included), so a test pins why it is blocked:
+// an undecided hop ([reach.Block].Indeterminate, such as SG_INDETERMINATE
+// where a rule names a prefix list the input does not hold) blocks
+// nothing, and its code never matches. On failure it reports the rendered
+// trace and returns false.
 func AssertNotReachable(t TestingT, m *reach.Model, q reach.Query, codes ...reach.Code) bool {
 	if h, ok := t.(helper); ok {
 		h.Helper()
@@ -144,18 +160,25 @@ func AssertNotReachable(t TestingT, m *reach.Model, q reach.Query, codes ...reac
 		t.Errorf("expected %s not to be reachable, but it is:\n%s", describe(q), r.Text())
 		return false
 	}
-	if missing := missingCodes(r.Codes(), codes, reach.Forward); len(missing) > 0 {
-		t.Errorf("expected %s to be blocked with %s, but its blocking points are %v:\n%s", describe(q), textsafe.String(strings.Join(missing, ", ")), r.Codes(), r.Text())
+	got := append(legCodes(r, reach.Forward), legCodes(r, reach.Return)...)
+	if missing := missingCodes(got, codes, reach.Forward); len(missing) > 0 {
+		t.Errorf("expected %s to be blocked with %s, but the hops that block it for certain are %v%s:\n%s",
+			describe(q), textsafe.String(strings.Join(missing, ", ")), got, undecidedText(r), r.Text())
 		return false
 	}
 	return true
 }
 
 // AssertRequestBlocked checks that the request of the session q describes
-// is blocked on its way: at least one blocking point on the forward leg,
-// and each code given among the forward leg's codes (reach.SGNoAllow,
-// reach.FirewallDrop…). On failure it reports the rendered trace and
-// returns false.
+// is blocked on its way, for certain: at least one hop of the forward leg
+// blocks it for certain, and each code given is the code of such a hop
+// (reach.SGNoAllow, reach.FirewallDrop…). An undecided hop
+// ([reach.Block].Indeterminate) blocks nothing: a request whose only
+// blocking point is undecided fails the assertion, even when the reply
+// is blocked for certain (the outcome is then Unreachable, but whether
+// the request gets through is not known), and the failure names the
+// undecided hop, its code and what the input lacks. On failure it reports
+// the rendered trace and returns false.
 func AssertRequestBlocked(t TestingT, m *reach.Model, q reach.Query, codes ...reach.Code) bool {
 	if h, ok := t.(helper); ok {
 		h.Helper()
@@ -166,19 +189,26 @@ func AssertRequestBlocked(t TestingT, m *reach.Model, q reach.Query, codes ...re
 	}
 	got := legCodes(r, reach.Forward)
 	if len(got) == 0 {
+		if und := undecidedText(r, reach.Forward); und != "" {
+			t.Errorf("expected the request of %s to be blocked, but no hop blocks it for certain%s:\n%s", describe(q), und, r.Text())
+			return false
+		}
 		t.Errorf("expected the request of %s to be blocked, but nothing blocks it (blocking points: %v):\n%s", describe(q), r.Codes(), r.Text())
 		return false
 	}
 	if missing := missingCodes(got, codes, reach.Forward); len(missing) > 0 {
-		t.Errorf("expected the request of %s to be blocked with %s, but the request's blocking points are %v:\n%s", describe(q), textsafe.String(strings.Join(missing, ", ")), got, r.Text())
+		t.Errorf("expected the request of %s to be blocked with %s, but the hops that block the request for certain are %v%s:\n%s",
+			describe(q), textsafe.String(strings.Join(missing, ", ")), got, undecidedText(r, reach.Forward), r.Text())
 		return false
 	}
 	return true
 }
 
 // AssertReplyBlocked checks that the session q describes fails on its
-// reply: the request passes every hop to the destination and the reply
-// is blocked on its way back. Codes are given as the component's code
+// reply: the request passes every hop to the destination, for certain (an
+// undecided hop on the request's way fails the assertion, naming it), and
+// the reply is blocked on its way back, by a hop that blocks it for
+// certain. Codes are given as the component's code
 // (reach.ACLDefaultDeny for a network ACL whose "*" rule drops the reply)
 // and are matched with the RETURN_ prefix the reply's codes carry
 // (RETURN_ACL_DEFAULT_DENY); a code that has the prefix already is taken
@@ -195,27 +225,59 @@ func AssertReplyBlocked(t TestingT, m *reach.Model, q reach.Query, codes ...reac
 		t.Errorf("expected only the reply of %s to be blocked, but the request is blocked too, by %v:\n%s", describe(q), fwd, r.Text())
 		return false
 	}
+	if und := undecidedText(r, reach.Forward); und != "" {
+		t.Errorf("expected only the reply of %s to be blocked, but whether the request passes is undecided%s:\n%s", describe(q), und, r.Text())
+		return false
+	}
 	got := legCodes(r, reach.Return)
 	if r.Reachable || len(got) == 0 {
 		t.Errorf("expected the reply of %s to be blocked, but nothing blocks it:\n%s", describe(q), r.Text())
 		return false
 	}
 	if missing := missingCodes(got, codes, reach.Return); len(missing) > 0 {
-		t.Errorf("expected the reply of %s to be blocked with %s, but the reply's blocking points are %v:\n%s", describe(q), textsafe.String(strings.Join(missing, ", ")), got, r.Text())
+		t.Errorf("expected the reply of %s to be blocked with %s, but the hops that block the reply for certain are %v%s:\n%s",
+			describe(q), textsafe.String(strings.Join(missing, ", ")), got, undecidedText(r, reach.Return), r.Text())
 		return false
 	}
 	return true
 }
 
-// legCodes returns the codes of r's blocking points on leg l.
+// legCodes returns the codes of the hops that block r for certain on leg
+// l: an undecided hop (Block.Indeterminate) blocks nothing.
 func legCodes(r *reach.Result, l reach.Leg) []reach.Code {
 	var out []reach.Code
 	for _, b := range r.Blocks {
-		if b.Leg == l {
+		if b.Leg == l && !b.Indeterminate {
 			out = append(out, b.Code)
 		}
 	}
 	return out
+}
+
+// undecidedText names r's undecided hops on the legs given (on either
+// when none is), each with its code and what the input lacks
+// ([reach.Hop].Missing): "; undecided, not blocks: SG_INDETERMINATE at
+// security-groups eni-1 (forward hop 2): ...". Empty when there is none.
+func undecidedText(r *reach.Result, legs ...reach.Leg) string {
+	var parts []string
+	for _, b := range r.Blocks {
+		if !b.Indeterminate || (len(legs) > 0 && !slices.Contains(legs, b.Leg)) {
+			continue
+		}
+		hops := r.Forward
+		if b.Leg == reach.Return {
+			hops = r.Return
+		}
+		missing := ""
+		if b.Hop >= 1 && b.Hop <= len(hops) && hops[b.Hop-1].Missing != "" {
+			missing = ": " + hops[b.Hop-1].Missing
+		}
+		parts = append(parts, fmt.Sprintf("%s at %s %s (%s hop %d)%s", b.Code, b.Kind, b.ID, b.Leg, b.Hop, missing))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; undecided (blocks nothing for certain; the input does not hold what decides it): " + textsafe.String(strings.Join(parts, "; "))
 }
 
 // missingCodes returns the wanted codes, as reported on leg l, that got

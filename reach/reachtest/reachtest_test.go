@@ -53,7 +53,7 @@ func TestAssertions(t *testing.T) {
 		{"a wrong expected code fails", func(r *recorder) bool { return reachtest.AssertNotReachable(r, m, ssh, reach.SGNoAllow) }, false, "expected 198.51.100.7 -> web-1 tcp/22 to be blocked with SG_NO_ALLOW"},
 		{"a reachable query fails AssertNotReachable", func(r *recorder) bool { return reachtest.AssertNotReachable(r, m, https) }, false, "REACHABLE"},
 		{"a blocked request passes AssertRequestBlocked", func(r *recorder) bool { return reachtest.AssertRequestBlocked(r, m, ssh, reach.FirewallDrop) }, true, ""},
-		{"a request blocked by something else fails AssertRequestBlocked", func(r *recorder) bool { return reachtest.AssertRequestBlocked(r, m, ssh, reach.SGNoAllow) }, false, "the request's blocking points are [FIREWALL_DROP]"},
+		{"a request blocked by something else fails AssertRequestBlocked", func(r *recorder) bool { return reachtest.AssertRequestBlocked(r, m, ssh, reach.SGNoAllow) }, false, "the hops that block the request for certain are [FIREWALL_DROP]"},
 		{"a blocked reply fails AssertRequestBlocked", func(r *recorder) bool { return reachtest.AssertRequestBlocked(r, m, appDB) }, false, "nothing blocks it"},
 		{"a blocked reply passes AssertReplyBlocked", func(r *recorder) bool { return reachtest.AssertReplyBlocked(r, m, appDB, reach.ACLDefaultDeny) }, true, ""},
 		{"AssertReplyBlocked takes RETURN_ codes as they are", func(r *recorder) bool { return reachtest.AssertReplyBlocked(r, m, appDB, "RETURN_ACL_DEFAULT_DENY") }, true, ""},

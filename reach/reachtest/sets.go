@@ -3,6 +3,7 @@ package reachtest
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
@@ -14,7 +15,7 @@ import (
 // are open from from to to over proto (tcp or udp), request and reply,
 // from the default client port ([reach.DefaultSourcePort]), and no other.
 // ports is a port set as [flow.ParsePortSet] reads it: "443",
-// "ssh,https", "8000-8100", "none". The answer is [reach.Model.Ports]'s,
+// "ssh,https", "8000-8100", "none"; port 0 is refused. The answer is [reach.Model.Ports]'s,
 // exact over every port. On failure it reports the difference as port
 // sets (missing: the ports wanted but cut; extra: the ports open but not
 // wanted), the hops that cut the missing ones (leg, hop, kind, ID, code),
@@ -25,6 +26,9 @@ func AssertOnlyPorts(t TestingT, m *reach.Model, from, to string, proto flow.Pro
 	}
 	what := fmt.Sprintf("%s -> %s %s", textsafe.String(from), textsafe.String(to), proto)
 	want, err := flow.ParsePortSet(ports)
+	if err == nil {
+		err = noPortZero(want)
+	}
 	if err != nil {
 		t.Errorf("reachtest: AssertOnlyPorts %s: %s", what, textsafe.String(err.Error()))
 		return false
@@ -76,80 +80,226 @@ func cutLines(cuts []reach.Cut, ports flow.PortSet) string {
 
 // AssertNotExposed checks that no internet address reaches to on any of
 // the tcp ports ports names (a set as [flow.ParsePortSet] reads it:
-// "ssh,rdp", "22,3389", "1-1023"), request and reply, over IPv4 or, when
-// to has an IPv6 address, IPv6. The answer is [reach.Model.Sources]'s,
-// exact over every internet address, asked once per port and family (so
-// a large range takes its time: about a millisecond a port on a small
-// design). On failure it reports, for each exposed port, the internet
-// addresses that reach it and the rules that let one of them in, and
-// returns false. Addresses the input leaves open (indeterminate) fail it.
+// "ssh,rdp", "22,3389", "1-1023"; port 0 is refused), request and reply,
+// from any client port (1-65535: an attacker picks the source port, and a
+// network ACL that lets replies out only to some client ports does not
+// close the port to the others), over IPv4 and IPv6.
+//
+// to names an interface as a query's endpoint does: its ID, an instance
+// ID (every interface of the instance), its Name tag, or any address of
+// it: a private address, a
+// public or Elastic IP, an IPv6 address, an address of a prefix delegated
+// to it. Whichever is given, the assertion covers every address the
+// internet can send to the interface at, as [reach.Model.Audit] lists
+// them ([reach.Finding].Address and Prefix): the public IP of its first
+// private address (or that address when it has none), the public or
+// Elastic IP of each of its other private addresses, each of its IPv6
+// addresses and each IPv6 prefix delegated to it. So "10.0.1.10" fails
+// when the public IP of the interface holding it is open. An address no
+// interface holds fails the assertion with an error.
+//
+// The answer is the audit's ([reach.AuditOptions].AnyClientPort, with a
+// catalogue of one service per port): exact over every internet address
+// and client port. Only a security group rule opens a port of an
+// interface to the internet, so the ports no rule opens to internet
+// addresses cost nothing; each port a rule opens is asked once per
+// address and family. On failure it reports, for each port, each address
+// it is exposed at, the internet addresses that reach it and the rules
+// that open it, and returns false. Where the input does not decide (a
+// rule naming a prefix list the input does not hold, say), the assertion
+// fails too, saying the exposure is undecided, with the undecided hop's
+// code and what the input lacks. An error (a design the audit cannot
+// answer, a name no interface holds) fails it as well.
 func AssertNotExposed(t TestingT, m *reach.Model, to string, ports string) bool {
 	if h, ok := t.(helper); ok {
 		h.Helper()
 	}
-	want, err := flow.ParsePortSet(ports)
-	if err != nil {
-		t.Errorf("reachtest: AssertNotExposed %s: %s", textsafe.String(to), textsafe.String(err.Error()))
+	fail := func(msg string) bool {
+		t.Errorf("reachtest: AssertNotExposed %s: %s", textsafe.String(to), textsafe.String(msg))
 		return false
 	}
-	var b strings.Builder
-	exposed := flow.PortSet{}
+	want, err := flow.ParsePortSet(ports)
+	if err != nil {
+		return fail(err.Error())
+	}
+	if err := noPortZero(want); err != nil {
+		return fail(err.Error())
+	}
+	ifaces, err := interfacesOf(m, to)
+	if err != nil {
+		return fail(err.Error())
+	}
+	var cat []reach.Risk
 	for _, pr := range want.Ranges() {
 		for p := uint32(pr.Lo); p <= uint32(pr.Hi); p++ {
-			for _, v6 := range []bool{false, true} {
-				r, err := m.Sources(reach.SourcesQuery{To: to, Protocol: flow.TCP, Port: uint16(p), IPv6: v6})
-				switch {
-				case err != nil && v6:
-					continue // no IPv6 address: IPv4 answered for it
-				case err != nil:
-					t.Errorf("reachtest: AssertNotExposed %s: %s", textsafe.String(to), textsafe.String(err.Error()))
-					return false
-				case len(r.Internet) == 0 && len(r.InternetIndeterminate) == 0:
-					continue
-				}
-				exposed = exposed.Union(flow.SetOf(flow.Single(uint16(p))))
-				describeExposure(&b, m, to, v6, r)
-			}
+			cat = append(cat, reach.Risk{Service: fmt.Sprintf("tcp/%d", p), Protocol: flow.TCP, Ports: flow.SetOf(flow.Single(uint16(p))), Severity: reach.High})
 		}
 	}
-	if exposed.IsEmpty() {
+	var b strings.Builder
+	exposed, undecided := flow.PortSet{}, flow.PortSet{}
+	for _, v6 := range []bool{false, true} {
+		a, err := m.Audit(reach.AuditOptions{Catalogue: cat, IPv6: v6, AnyClientPort: true})
+		if err != nil {
+			return fail(err.Error())
+		}
+		for _, f := range a.Findings {
+			if !slices.Contains(ifaces, f.Interface) || f.Exposure == reach.Closed {
+				continue
+			}
+			if f.Exposure == reach.Exposed {
+				exposed = exposed.Union(f.Ports)
+			} else {
+				undecided = undecided.Union(f.Ports)
+			}
+			describeExposure(&b, m, f, v6)
+		}
+	}
+	if exposed.IsEmpty() && undecided.IsEmpty() {
 		return true
 	}
-	t.Errorf("expected no internet address to reach %s on tcp %s, but it is exposed on %s:\n%s",
-		textsafe.String(to), want, exposed, strings.TrimSuffix(b.String(), "\n"))
+	var what []string
+	if !exposed.IsEmpty() {
+		what = append(what, fmt.Sprintf("it is exposed on %s", exposed))
+	}
+	if !undecided.IsEmpty() {
+		what = append(what, fmt.Sprintf("whether it is exposed on %s is undecided (indeterminate: it depends on what the input does not hold)", undecided.Difference(exposed)))
+	}
+	t.Errorf("expected no internet address to reach %s on tcp %s from any client port, but %s:\n%s",
+		textsafe.String(to), want, strings.Join(what, ", and "), strings.TrimSuffix(b.String(), "\n"))
 	return false
 }
 
-// describeExposure writes who on the internet reaches to on one port
-// over IPv4 or IPv6 (the internet lines of r's text) and the rules that
-// open the way for one of them (the filter hops of its request that a
-// rule decided).
-func describeExposure(b *strings.Builder, m *reach.Model, to string, v6 bool, r *reach.SourcesResult) {
-	fmt.Fprintf(b, "  port %d", r.Port)
-	if name := flow.ServiceName(r.Port); name != "" {
+// noPortZero refuses port 0 in a port set the assertions are given: no
+// tcp or udp client connects to it.
+func noPortZero(ps flow.PortSet) error {
+	if !ps.Intersect(flow.SetOf(flow.Single[uint16](0))).IsEmpty() {
+		return fmt.Errorf("port set %s holds port 0, which no client connects to: name ports 1-65535", ps)
+	}
+	return nil
+}
+
+// interfacesOf returns the IDs of the interfaces to names, as a query's
+// endpoint names them: one whose ID it is, else every interface of the
+// instance whose ID it is, else the one interface whose Name tag it is,
+// or the interface holding the address it is (private, public or Elastic
+// IP, IPv6, or of a prefix delegated to it). A space stands for the
+// \u0020 of a Terraform address's key, as in a query.
+func interfacesOf(m *reach.Model, to string) ([]string, error) {
+	all := m.Interfaces()
+	if a, err := netip.ParseAddr(to); err == nil {
+		owner, ok := m.Owner(a)
+		if ok && slices.ContainsFunc(all, func(in reach.Interface) bool { return in.ID == owner }) {
+			return []string{owner}, nil
+		}
+		if ok {
+			return nil, fmt.Errorf("%s is %s's address, no interface's: AssertNotExposed asks about an interface", to, owner)
+		}
+		return nil, fmt.Errorf("no interface of the design holds %s", to)
+	}
+	for _, name := range []string{to, strings.ReplaceAll(to, " ", `\u0020`)} {
+		var byID, byInstance, byName []string
+		for _, in := range all {
+			if name == in.ID {
+				byID = append(byID, in.ID)
+			}
+			if name == in.Instance {
+				byInstance = append(byInstance, in.ID)
+			}
+			if name == in.Name {
+				byName = append(byName, in.ID)
+			}
+		}
+		switch {
+		case len(byID) > 0:
+			return byID, nil
+		case len(byInstance) > 0:
+			return byInstance, nil
+		case len(byName) == 1:
+			return byName, nil
+		case len(byName) > 1:
+			return nil, fmt.Errorf("name %q is on several interfaces (%s); use an ID", to, strings.Join(byName, ", "))
+		}
+		if !strings.Contains(to, " ") {
+			break
+		}
+	}
+	return nil, fmt.Errorf("%q names no interface of the design (an ID, an instance ID, a Name tag or an address of one)", to)
+}
+
+// describeExposure writes one finding of the audit AssertNotExposed runs:
+// the port, the address the internet sends to, the family, the internet
+// addresses that reach it (or might), and the rules that open it; for an
+// undecided one, the undecided hops of a session from one of those
+// addresses, with their codes and what the input lacks.
+func describeExposure(b *strings.Builder, m *reach.Model, f reach.Finding, v6 bool) {
+	port := f.Ports.Ranges()[0].Lo
+	fmt.Fprintf(b, "  port %d", port)
+	if name := flow.ServiceName(port); name != "" {
 		fmt.Fprintf(b, " (%s)", name)
 	}
 	family := "IPv4"
 	if v6 {
 		family = "IPv6"
 	}
-	fmt.Fprintf(b, ", %s:\n", family)
-	for _, line := range strings.Split(r.String(), "\n") {
-		if strings.HasPrefix(line, "  internet") {
-			fmt.Fprintf(b, "  %s\n", line)
-		}
+	at := f.Address.String()
+	switch {
+	case f.PrefixesUnknown != "":
+		at = "free addresses of " + f.Prefix.String() + ", which prefixes delegated at launch may hold (" + textsafe.String(f.PrefixesUnknown) + " is known only later)"
+	case f.Prefix.IsValid():
+		at = "delegated prefix " + f.Prefix.String()
 	}
-	ps := r.Internet
-	if len(ps) == 0 {
-		ps = r.InternetIndeterminate
+	name := textsafe.String(f.Interface)
+	if f.Name != "" {
+		name = textsafe.String(f.Name) + " (" + name + ")"
 	}
-	from := widest(ps)
-	res, err := m.Check(reach.Query{From: from.String(), To: to, Protocol: flow.TCP, Port: r.Port, IPv6: v6})
-	if err != nil {
+	fmt.Fprintf(b, ", %s, at %s of %s:\n", family, at, name)
+	if f.Exposure == reach.Exposed {
+		fmt.Fprintf(b, "    exposed: reached, from some client port, by %s\n", internetText(f.Sources))
+	} else {
+		fmt.Fprintf(b, "    undecided: no internet address reaches it for certain, but the input leaves it open from %s\n", internetText(f.Sources))
+	}
+	for _, o := range f.OpenedBy {
+		fmt.Fprintf(b, "    opened by %s\n", textsafe.String(o))
+	}
+	if len(f.Sources) == 0 || f.PrefixesUnknown != "" {
 		return
 	}
-	fmt.Fprintf(b, "    from %s, one of them, the request passes:\n", from)
-	for _, h := range res.Forward {
+	// A session from one of the sources, at the first of a few client
+	// ports that shows the finding's outcome: what lets it in, or what
+	// leaves it undecided.
+	from := widest(f.Sources)
+	want := reach.Indeterminate
+	if f.Exposure == reach.Exposed {
+		want = reach.Reachable
+	}
+	for _, cp := range []uint16{reach.DefaultSourcePort, 1024, 32768, 61000, 1} {
+		r, err := m.Check(reach.Query{From: from.String(), To: f.Address.String(), Protocol: f.Protocol, Port: port, SrcPort: cp, IPv6: v6})
+		if err != nil || r.Outcome != want {
+			continue
+		}
+		if want == reach.Reachable {
+			fmt.Fprintf(b, "    from %s, one of them, client port %d, the request passes:\n", from, cp)
+			passLines(b, r)
+			return
+		}
+		fmt.Fprintf(b, "    from %s, one of them, client port %d, the session is undecided (%s) at:\n", from, cp, want)
+		for _, h := range r.Undecided() {
+			fmt.Fprintf(b, "      %s at %s %s: %s\n", h.Code, h.Kind, textsafe.String(h.ID), textsafe.String(h.Missing))
+		}
+		return
+	}
+	if want == reach.Reachable {
+		return
+	}
+	if f.Prefix.IsValid() {
+		fmt.Fprintf(b, "    undecided for the prefix as a whole: the design could treat its addresses apart (a route or block inside it, a firewall), and the audit answers for its first address\n")
+	}
+}
+
+// passLines writes the filter hops of r's request that a rule decided:
+// the rules that let it in.
+func passLines(b *strings.Builder, r *reach.Result) {
+	for _, h := range r.Forward {
 		if h.Rule == "" || (h.Kind != reach.KindSecurityGroups && h.Kind != reach.KindNetworkACL && h.Kind != reach.KindFirewall) {
 			continue
 		}
@@ -162,6 +312,18 @@ func describeExposure(b *strings.Builder, m *reach.Model, to string, v6 bool, r 
 		}
 		fmt.Fprintf(b, "      %s: %s\n", where, textsafe.String(h.Rule))
 	}
+}
+
+// internetText writes a set of internet addresses as [reach.SourcesResult]
+// writes its internet line: "every IPv4 address but 10.0.0.0/8, ...".
+func internetText(ps []netip.Prefix) string {
+	r := reach.SourcesResult{Internet: ps}
+	for _, line := range strings.Split(r.String(), "\n") {
+		if t, ok := strings.CutPrefix(line, "  internet: "); ok {
+			return t
+		}
+	}
+	return fmt.Sprint(ps)
 }
 
 // widest returns an address inside the widest of ps, past its first

@@ -55,12 +55,13 @@ func TestSetAssertions(t *testing.T) {
 		{"https is exposed: the prefixes and the opening rules, both families", func(r *recorder) bool {
 			return reachtest.AssertNotExposed(r, m, "web-1", "22,https")
 		}, false, []string{
-			"expected no internet address to reach web-1 on tcp 22,443, but it is exposed on 443:\n",
-			"  port 443 (https), IPv4:\n    internet: every IPv4 address but 0.0.0.0/32, 10.0.0.0/8, ",
-			", the request passes:\n",
+			"expected no internet address to reach web-1 on tcp 22,443 from any client port, but it is exposed on 443:\n",
+			"  port 443 (https), IPv4, at 203.0.113.10 of web-1 (eni-web1):\n    exposed: reached, from some client port, by every IPv4 address but 0.0.0.0/32, 10.0.0.0/8, ",
+			"    opened by sg-web rule sgr-web-https (tcp/443 from 0.0.0.0/0)\n",
+			", one of them, client port 50000, the request passes:\n",
 			"      network-firewall vpce-fw (demo-firewall): inbound-web sid 10: pass tcp any any -> 10.0.1.0/24 443",
 			"      security-groups sg-web (web-1 (eni-web1)) inbound: sg-web sgr-web-https allows tcp/443 from 0.0.0.0/0\n",
-			"  port 443 (https), IPv6:\n    internet: every IPv6 address but ",
+			"  port 443 (https), IPv6, at 2001:db8:10:1::10 of web-1 (eni-web1):\n    exposed: reached, from some client port, by every IPv6 address but ",
 			"sgr-web-https6 allows tcp/443 from ::/0",
 		}},
 		{"a bad port set", func(r *recorder) bool { return reachtest.AssertNotExposed(r, m, "web-1", "ssh,") }, false, []string{"reachtest: AssertNotExposed web-1: "}},

@@ -259,7 +259,12 @@ func CheckMatrix(t testing.TB, rng *rand.Rand, m *reach.Model, mx *reach.Matrix,
 // o's catalogue (nil: [reach.RiskyServices]) an Exposed finding at that
 // address exactly when Sources finds internet addresses that reach it,
 // with the rules that open it; and that a Closed finding name what closes
-// it. It returns how many findings of each exposure it met.
+// it. With o.AnyClientPort, Sources is asked from client ports at the
+// edges of the common ephemeral ranges and beyond (clientPortsOf): a
+// service exposed from one of them must be Exposed, and an Exposed
+// finding no such port explains must have a client port, found by trying
+// every one, from which a session from its first source is Reachable. It
+// returns how many findings of each exposure it met.
 func CheckAudit(t testing.TB, m *reach.Model, a *reach.AuditResult, o reach.AuditOptions, ids []string, msg string) map[reach.Exposure]int {
 	t.Helper()
 	cat := o.Catalogue
@@ -307,12 +312,14 @@ func CheckAudit(t testing.TB, m *reach.Model, a *reach.AuditResult, o reach.Audi
 				exposed := false
 				for _, r := range risk.Ports.Ranges() {
 					for p := int(r.Lo); p <= int(r.Hi); p++ {
-						s, err := m.Sources(reach.SourcesQuery{To: to, Protocol: risk.Protocol, Port: uint16(p), IPv6: o.IPv6})
-						if err != nil && o.IPv6 {
-							continue // no IPv6 address: nothing to expose
+						for _, cp := range clientPortsOf(o) {
+							s, err := m.Sources(reach.SourcesQuery{To: to, Protocol: risk.Protocol, Port: uint16(p), SrcPort: cp, IPv6: o.IPv6})
+							if err != nil && o.IPv6 {
+								continue // no IPv6 address: nothing to expose
+							}
+							require.NoError(t, err, msg)
+							exposed = exposed || len(s.Internet) > 0
 						}
-						require.NoError(t, err, msg)
-						exposed = exposed || len(s.Internet) > 0
 					}
 				}
 				what := msg + ": " + id + " at " + to + " " + risk.Service
@@ -320,6 +327,8 @@ func CheckAudit(t testing.TB, m *reach.Model, a *reach.AuditResult, o reach.Audi
 					require.NotNil(t, f, "%s: Sources finds internet addresses, the audit no finding", what)
 					require.Equal(t, reach.Exposed, f.Exposure, what)
 					require.NotEmpty(t, f.OpenedBy, what)
+				} else if f != nil && o.AnyClientPort && f.Exposure == reach.Exposed {
+					requireSomeClientPort(t, m, *f, what)
 				} else if f != nil {
 					require.NotEqual(t, reach.Exposed, f.Exposure, "%s: exposed, but Sources finds no internet address", what)
 					if f.Exposure == reach.Closed {
@@ -347,9 +356,11 @@ func CheckAudit(t testing.TB, m *reach.Model, a *reach.AuditResult, o reach.Audi
 				exposed := false
 				for _, r := range risk.Ports.Ranges() {
 					for port := int(r.Lo); port <= int(r.Hi) && !exposed; port++ {
-						s, err := m.Sources(reach.SourcesQuery{To: p.Addr().String(), Protocol: risk.Protocol, Port: uint16(port), IPv6: true})
-						require.NoError(t, err, msg)
-						exposed = len(s.Internet) > 0
+						for _, cp := range clientPortsOf(o) {
+							s, err := m.Sources(reach.SourcesQuery{To: p.Addr().String(), Protocol: risk.Protocol, Port: uint16(port), SrcPort: cp, IPv6: true})
+							require.NoError(t, err, msg)
+							exposed = exposed || len(s.Internet) > 0
+						}
 					}
 				}
 				if exposed {
@@ -370,20 +381,69 @@ func CheckAudit(t testing.TB, m *reach.Model, a *reach.AuditResult, o reach.Audi
 		exposed := false
 		for _, r := range f.Ports.Ranges() {
 			for p := int(r.Lo); p <= int(r.Hi); p++ {
-				s, err := m.Sources(reach.SourcesQuery{To: f.Address.String(), Protocol: f.Protocol, Port: uint16(p), IPv6: true})
-				require.NoError(t, err, msg)
-				exposed = exposed || len(s.Internet) > 0
+				for _, cp := range clientPortsOf(o) {
+					s, err := m.Sources(reach.SourcesQuery{To: f.Address.String(), Protocol: f.Protocol, Port: uint16(p), SrcPort: cp, IPv6: true})
+					require.NoError(t, err, msg)
+					exposed = exposed || len(s.Internet) > 0
+				}
 			}
 		}
 		what := msg + ": " + f.Interface + " " + f.Prefix.String() + " " + f.Service
-		switch f.Exposure {
-		case reach.Exposed:
+		switch {
+		case f.Exposure == reach.Exposed && !exposed && o.AnyClientPort:
+			requireSomeClientPort(t, m, f, what)
+		case f.Exposure == reach.Exposed:
 			require.True(t, exposed, "%s: exposed, but Sources finds no internet address", what)
-		case reach.Closed:
+		case f.Exposure == reach.Closed:
 			require.False(t, exposed, "%s: closed, but Sources finds internet addresses", what)
 			require.NotEmpty(t, f.ClosedBy, what)
 		}
 		stats[f.Exposure]++
 	}
 	return stats
+}
+
+// clientPortsOf returns the client ports CheckAudit asks Sources from:
+// the default one (0), or, when o.AnyClientPort, the edges of the common
+// ephemeral ranges and the ends of the port space as well.
+func clientPortsOf(o reach.AuditOptions) []uint16 {
+	if !o.AnyClientPort {
+		return []uint16{0}
+	}
+	return []uint16{0, 1, 1023, 1024, 30000, 32767, 32768, 49151, 49152, 60999, 61000, 65535}
+}
+
+// requireSomeClientPort demands that an Exposed finding of an audit from
+// every client port have one: a session from the first internet address
+// of its sources to its address that [reach.Model.Verdict] answers
+// Reachable on one of its ports from some client port, 1-65535, tried
+// one by one.
+func requireSomeClientPort(t testing.TB, m *reach.Model, f reach.Finding, what string) {
+	t.Helper()
+	require.NotEmpty(t, f.Sources, what)
+	var from netip.Addr
+	for _, p := range f.Sources {
+		for a, n := p.Masked().Addr(), 0; p.Contains(a) && n < 1024; a, n = a.Next(), n+1 {
+			if InternetHost(m, a) {
+				from = a
+				break
+			}
+		}
+		if from.IsValid() {
+			break
+		}
+	}
+	require.True(t, from.IsValid(), "%s: no internet host among the sources %v", what, f.Sources)
+	for _, r := range f.Ports.Ranges() {
+		for port := int(r.Lo); port <= int(r.Hi); port++ {
+			for cp := 1; cp <= 65535; cp++ {
+				o, err := m.Verdict(reach.Query{From: from.String(), To: f.Address.String(), Protocol: f.Protocol, Port: uint16(port), SrcPort: uint16(cp), IPv6: f.Address.Is6()})
+				require.NoError(t, err, what)
+				if o == reach.Reachable {
+					return
+				}
+			}
+		}
+	}
+	require.Fail(t, what+": exposed from some client port, but no client port reaches it from "+from.String())
 }
