@@ -135,3 +135,27 @@ func TestAuditAnyClientPortSessions(t *testing.T) {
 		assert.Equal(t, tt.want, o, "client port %d", tt.src)
 	}
 }
+
+// TestLintExposureFromEveryClientPort: lint's exposure checks ask from
+// every client port, as `reachsim audit` does: SSH whose replies the ACL
+// lets out only to client ports 1024-32767 is exposed (an attacker picks
+// its own port), not closed because client port 50000 is cut.
+func TestLintExposureFromEveryClientPort(t *testing.T) {
+	m := clientPortDesign(t, sg.AnyIPv4, sg.AnyIPv6, []string{
+		"100 allow tcp 22 from 0.0.0.0/0", "100 allow tcp 1024-32767 to 0.0.0.0/0"}, nil)
+	v, err := m.Verdict(reach.Query{From: "198.51.100.7", To: "host-c", Protocol: flow.TCP, Port: 22})
+	require.NoError(t, err)
+	require.Equal(t, reach.Unreachable, v, "from the default client port, 50000")
+	v, err = m.Verdict(reach.Query{From: "198.51.100.7", To: "host-c", Protocol: flow.TCP, Port: 22, SrcPort: 30000})
+	require.NoError(t, err)
+	require.Equal(t, reach.Reachable, v, "from client port 30000")
+	res, err := m.Lint(reach.LintOptions{})
+	require.NoError(t, err)
+	var ids []string
+	for _, f := range res.Findings {
+		if f.Rule == "sgr-ssh4" {
+			ids = append(ids, f.ID)
+		}
+	}
+	assert.Equal(t, []string{reach.LintExposedRisky}, ids)
+}

@@ -73,7 +73,7 @@ func (m *Model) declaredCapacity() []LintFinding {
 }
 
 // lintExposure audits the design (IPv4, and IPv6 when an interface has
-// an IPv6 address) and turns the findings into lint findings, one per
+// an IPv6 address), from every client port, and turns the findings into lint findings, one per
 // service, exposure and set of opening rules. A design the audit does
 // not answer (values known only later it cannot follow: Audit's
 // [ErrQuery]) is not audited: skipped says so.
@@ -89,7 +89,7 @@ func (m *Model) lintExposure(o LintOptions) (out []LintFinding, skipped []string
 		if fam && !v6 {
 			break
 		}
-		res, err := m.Audit(AuditOptions{Catalogue: o.Catalogue, IPv6: fam, Workers: o.Workers})
+		res, err := m.Audit(AuditOptions{Catalogue: o.Catalogue, IPv6: fam, Workers: o.Workers, AnyClientPort: true})
 		if errors.Is(err, ErrQuery) {
 			return nil, []string{"EXPOSED_RISKY: not audited: " + err.Error()}, nil
 		}

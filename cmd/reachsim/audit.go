@@ -19,7 +19,9 @@ RDP, VNC, SMB, NetBIOS, RPC, Docker, Kubernetes, etcd, databases, caches,
 message queues...): for every security group rule that opens one of them
 to internet addresses, whether some internet address reaches it through
 every layer (routes, gateways, network ACLs, firewalls, the reply's way
-back), and which addresses exactly. A finding is "exposed" (some internet
+back), from some client port (an attacker picks its own: a network ACL
+that lets replies out to some client ports only does not close the
+service), and which addresses exactly. A finding is "exposed" (some internet
 address reaches it), "indeterminate" (none does for certain, but the input
 leaves some open) or "closed" (a rule opens it, another layer stops it:
 which hops). Findings are sorted by severity (high, medium, low), then
@@ -92,7 +94,7 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 		return failLines(stderr, me, err)
 	}
 	p := startProgress(stderr, "auditing") // shown after a second, on a terminal only
-	res, err := m.Audit(reach.AuditOptions{IPv6: o.ipv6})
+	res, err := m.Audit(reach.AuditOptions{IPv6: o.ipv6, AnyClientPort: true})
 	p.end()
 	if err != nil {
 		return fail(stderr, me, "%v", err)
