@@ -177,6 +177,10 @@ type walker struct {
 	// check off or unknown), which may translate it (a NAT instance:
 	// walk_gateways.go)
 	appliance *ifaceInfo
+	// appliance6 is the last appliance with a global IPv6 address that
+	// forwarded another's packet on this leg, which may translate it (a
+	// NAT66 or NPTv6 instance: nat66.go)
+	appliance6 *ifaceInfo
 	// natInstance, on the request, is the translation an appliance may
 	// make at the internet gateway ([ApplianceTranslationUnknown])
 	natInstance *natInstanceRecord

@@ -102,6 +102,12 @@ func (w *walker) viaEgressOnly(pkt flow.Flow, s *subnetInfo, vpc *vpcInfo, g *ei
 	if dst := pkt.Dst.Addr(); nat64Prefix.Contains(dst) { // nat64.go; an appliance's translation is another walk (nat64_fork.go)
 		return w.stop(nat64Untranslated(h, "the egress-only internet gateway", w.m.sourceTable(pkt.Src.Addr())))
 	}
+	var nat66 *natInstanceRecord
+	if w.appliance6 != nil {
+		if nat66 = w.nat66(pkt, vpc); nat66 != nil { // nat66.go
+			pkt.Src = netip.AddrPortFrom(nat66.private, pkt.Src.Port())
+		}
+	}
 	if src := pkt.Src.Addr(); w.m.offInternet(src) { // ipv6.go
 		return w.stop(w.m.offInternetHop(h, src, offFrom, "the egress-only internet gateway"))
 	}
@@ -109,6 +115,9 @@ func (w *walker) viaEgressOnly(pkt flow.Flow, s *subnetInfo, vpc *vpcInfo, g *ei
 		return w.stop(h)
 	}
 	h.reason = "the egress-only internet gateway forwards IPv6 unchanged to the internet and keeps the connection's state for its replies"
+	if nat66 != nil {
+		h = w.nat66Hop(h, nat66, "the egress-only internet gateway")
+	}
 	w.add(h)
 	return w.onInternet(pkt, vpc)
 }
