@@ -126,7 +126,14 @@ func (w *walker) toAmazonDNS(pkt flow.Flow, src *ifaceInfo) arrival {
 			h.reason = fmt.Sprintf("%s is the Amazon DNS server of %s, which answers DNS only (udp and tcp port 53), not %s", dst, v.ID, pkt.Traffic())
 			h.Fix = "send DNS queries (udp or tcp port 53) to it: nothing else listens there"
 		}
-	case dst == amazonDNSNitro6:
+	case dst == amazonDNSLinkLocal && src.subnet.ipv6Only():
+		h.Verdict, h.Code = flow.Indeterminate, AmazonDNSIndeterminate
+		if w.explain {
+			h.reason = fmt.Sprintf("%s has no IPv4 address (its subnet %s is IPv6-only): AWS says %s stays reachable from an IPv6-only subnet as long as AmazonProvidedDNS is the name server of the VPC's DHCP options; the packet's source %s stands for the IPv4 link-local address the instance gives itself", src.label(), src.subnet.ID, dst, pkt.Src.Addr())
+			h.Missing = fmt.Sprintf("whether the DHCP options of %s name AmazonProvidedDNS as their name server (the input holds no DHCP options)", v.ID)
+			h.Fix = fmt.Sprintf("check the VPC's DHCP options (aws ec2 describe-vpcs --vpc-ids %s, then describe-dhcp-options), or query the Amazon DNS server at %s", v.ID, amazonDNSNitro6)
+		}
+	case dst == amazonDNSNitro6 && !src.subnet.ipv6Only():
 		h.Verdict, h.Code = flow.Indeterminate, AmazonDNSIndeterminate
 		if w.explain {
 			h.reason = fmt.Sprintf("%s is the Amazon DNS server's IPv6 address, which answers instances built on the Nitro System only", dst)
@@ -136,6 +143,39 @@ func (w *walker) toAmazonDNS(pkt flow.Flow, src *ifaceInfo) arrival {
 	}
 	w.add(h)
 	return arrival{ok: true, pkt: pkt, dns: v}
+}
+
+// ipv6OnlyLinkLocal is the source of a query's packet from an interface
+// with no IPv4 address (in an IPv6-only subnet) to 169.254.169.253
+// (ipv6OnlyDNSSource): it stands for the IPv4 link-local address the
+// instance gives itself, which AWS does not document.
+var ipv6OnlyLinkLocal = netip.AddrFrom4([4]byte{169, 254, 0, 1})
+
+// ipv6OnlyDNSSource returns the source address of a query from src, an
+// AWS interface with no IPv4 address in an IPv6-only subnet, to dst,
+// 169.254.169.253 over IPv4: AWS says that address stays reachable from
+// an IPv6-only subnet (when AmazonProvidedDNS is the name server of the
+// DHCP options: toAmazonDNS). ok is false for any other query.
+func ipv6OnlyDNSSource(src, dst endpoint, v6 bool) (netip.Addr, bool) {
+	ii := src.iface
+	if v6 || ii == nil || src.addr.IsValid() || dst.addr != amazonDNSLinkLocal || ii.isAlibaba() || !ii.subnet.ipv6Only() {
+		return netip.Addr{}, false
+	}
+	if _, ok := ii.addr(false); ok {
+		return netip.Addr{}, false
+	}
+	return ipv6OnlyLinkLocal, true
+}
+
+// ipv6Only reports whether s has no IPv4 block (an IPv6-only subnet:
+// AWS launches only instances built on the Nitro System there).
+func (s *subnetInfo) ipv6Only() bool {
+	for _, c := range s.CIDRs {
+		if c.Addr().Is4() {
+			return false
+		}
+	}
+	return len(s.CIDRs) > 0
 }
 
 // fromAmazonDNS brings the reply pkt of the Amazon DNS server of vpc
