@@ -587,6 +587,9 @@ func (w *walker) deliverLocal(pkt flow.Flow, from *subnetInfo, vpc *vpcInfo) arr
 		if h, ok := w.m.prefixesUnknownHop(pkt, vpc, KindRouteTable, vpc.ID); ok { // delegated.go
 			return w.stop(h) // an ECS interface may get it: an Alibaba vSwitch does not reserve it
 		}
+		if h, ok := w.amazonDNSTranslated(pkt, vpc); ok { // amazondns.go
+			return w.stop(h) // from a NAT gateway of the VPC itself
+		}
 		// from outside the VPC: a source inside it went straight there
 		return w.stop(amazonDNSOutside(pkt, vpc)) // amazondns.go
 	}

@@ -108,3 +108,17 @@ func TestIPv6OnlyInstanceVPCDNSAddress(t *testing.T) {
 	require.ErrorIs(t, err, reach.ErrQuery)
 	assert.Contains(t, err.Error(), "no IPv4 address")
 }
+
+// Sources of 169.254.169.253 lists the IPv6-only instance as undecided
+// (the DHCP options), from the link-local address that stands for its
+// own, beside the dual-stack one, which reaches it.
+func TestIPv6OnlyLinkLocalDNSSources(t *testing.T) {
+	s, err := ipv6OnlyServicesDesign(t, false).Sources(reach.SourcesQuery{To: "169.254.169.253", Protocol: flow.UDP, Port: 53})
+	require.NoError(t, err)
+	got := map[string]reach.Outcome{}
+	for _, in := range s.Interfaces {
+		got[in.ID] = in.Outcome
+		assert.True(t, in.Address.Is4(), "%s: %v", in.ID, in.Address)
+	}
+	assert.Equal(t, map[string]reach.Outcome{"eni-ds": reach.Reachable, "eni-v6": reach.Indeterminate}, got)
+}

@@ -187,7 +187,10 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 		iq.From = ii.ID
 		// no address of the family (an error), or blocked: not listed
 		if o, err := m.Verdict(iq); err == nil && o != Unreachable {
-			a, _ := ii.addr(q.IPv6)
+			a, ok := ii.addr(q.IPv6)
+			if !ok && !q.IPv6 {
+				a = ipv6OnlyLinkLocal // no IPv4 address, to 169.254.169.253 (amazondns.go)
+			}
 			r.Interfaces = append(r.Interfaces, SourceInterface{ID: ii.ID, Name: ii.Name, Address: a, AddressUnknown: ii.unknownAt(a), Outcome: o})
 		}
 		var ps []netip.Prefix
