@@ -28,7 +28,9 @@ import (
 // ([BlockPublicAccess], [VPCBlockPublicAccess]): block-bidirectional stops
 // traffic through it both ways unless the subnet or VPC is excluded;
 // block-ingress lets it pass, as it carries only connections its side
-// opens.
+// opens. A VPC has at most one: AWS attaches only one egress-only
+// internet gateway to a VPC at a time, and Build refuses a second
+// ([ErrTopology]).
 type EgressOnlyInternetGateway struct {
 	ID   string
 	Name string
@@ -56,6 +58,12 @@ func (b *Builder) buildEgressOnly(p *problems, m *Model) {
 		vi, ok := m.vpcs[g.VPC]
 		if !ok {
 			p.add(g.ID, path("egressOnlyInternetGateways", i, "VPC"), g.VPC, "unknown VPC")
+			continue
+		}
+		if old := m.eigwByVPC[g.VPC]; len(old) > 0 {
+			// "You can attach only one egress-only internet gateway to a
+			// VPC at a time" (Amazon VPC quotas)
+			p.add(g.ID, path("egressOnlyInternetGateways", i, "VPC"), g.VPC, "%s already has egress-only internet gateway %s: AWS attaches only one egress-only internet gateway to a VPC at a time", g.VPC, old[0].ID)
 			continue
 		}
 		gi := &eigwInfo{EgressOnlyInternetGateway: g, vpc: vi}
