@@ -52,8 +52,12 @@ type SourcesResult struct {
 // its own address, or, when Prefixes is set, from those addresses of the
 // prefixes delegated to it ([Interface.DelegatedPrefixes]).
 type SourceInterface struct {
-	ID      string     `json:"id"`
-	Name    string     `json:"name,omitempty"`
+	ID   string `json:"id"`
+	Name string `json:"name,omitempty"`
+	// Address is the interface's address of the family asked; for an
+	// interface with no IPv4 address asking 169.254.169.253 (an
+	// IPv6-only subnet), 169.254.0.1, which stands for the link-local
+	// address the instance gives itself (amazondns.go).
 	Address netip.Addr `json:"address"`
 	// AddressUnknown names the value known only later (a Terraform
 	// attribute: [Interface.AddressUnknown], [Interface.IPv6Unknown])
