@@ -63,6 +63,11 @@ type Builder struct {
 	// once, during BuildOnce, lets the model take the builder's rules,
 	// entries, routes and origins instead of copies
 	once bool
+	// freeDelegated, set by withFreeDelegated (prefixes_unknown.go),
+	// takes delegated prefixes of any length: the free addresses of a
+	// subnet, as the fewest blocks, stand for the /28s and /80s AWS may
+	// delegate at launch
+	freeDelegated bool
 }
 
 // NewBuilder returns an empty builder.

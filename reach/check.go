@@ -177,6 +177,10 @@ type walker struct {
 	// check off or unknown), which may translate it (a NAT instance:
 	// walk_gateways.go)
 	appliance *ifaceInfo
+	// appliance6 is the last appliance with a global IPv6 address that
+	// forwarded another's packet on this leg, which may translate it (a
+	// NAT66 or NPTv6 instance: nat66.go)
+	appliance6 *ifaceInfo
 	// natInstance, on the request, is the translation an appliance may
 	// make at the internet gateway ([ApplianceTranslationUnknown])
 	natInstance *natInstanceRecord
@@ -582,6 +586,9 @@ func (w *walker) deliverLocal(pkt flow.Flow, from *subnetInfo, vpc *vpcInfo) arr
 	if dst == vpc.dns {
 		if h, ok := w.m.prefixesUnknownHop(pkt, vpc, KindRouteTable, vpc.ID); ok { // delegated.go
 			return w.stop(h) // an ECS interface may get it: an Alibaba vSwitch does not reserve it
+		}
+		if h, ok := w.amazonDNSTranslated(pkt, vpc); ok { // amazondns.go
+			return w.stop(h) // from a NAT gateway of the VPC itself
 		}
 		// from outside the VPC: a source inside it went straight there
 		return w.stop(amazonDNSOutside(pkt, vpc)) // amazondns.go

@@ -224,7 +224,7 @@ func TestDelegatedPrefixesCheckedAtBuild(t *testing.T) {
 		other   []netip.Prefix
 		wantErr string
 	}{
-		{"overlap", []netip.Prefix{bp("10.0.1.32/28")}, []netip.Prefix{bp("10.0.1.40/29")}, "overlaps 10.0.1.32/28"},
+		{"overlap", []netip.Prefix{bp("10.0.1.32/28")}, []netip.Prefix{bp("10.0.1.32/28")}, "overlaps 10.0.1.32/28"},
 		{"holds an address", []netip.Prefix{bp("10.0.1.16/28")}, nil, "10.0.1.20"},
 		{"disjoint", []netip.Prefix{bp("10.0.1.32/28")}, []netip.Prefix{bp("10.0.1.48/28")}, ""},
 	} {

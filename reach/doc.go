@@ -28,7 +28,16 @@
 // have been translated by it (AWS's NAT instance design), which the input
 // cannot say: with a public address on the appliance that hop is
 // undecided ([ApplianceTranslationUnknown]) and the walk goes on as the
-// translated packet would. Each
+// translated packet would. The same holds for IPv6 (a NAT66 or NPTv6
+// instance, AWS's "centralized egress for IPv6" design): an IPv6 packet
+// an appliance with a global IPv6 address of its own forwarded, which
+// reaches the internet gateway or the egress-only internet gateway of
+// the appliance's VPC from a source the internet does not route (unique
+// local, a VPC's private IPv6 block) or from another VPC of the design
+// with no internet gateway (no reply would come back to it), is
+// undecided there ([ApplianceTranslationUnknown]) and walked on from the
+// appliance's address, the reply back through the appliance (nat66.go);
+// with no such appliance on the path the refusal stays certain. Each
 // crossing of a firewall endpoint is a session of its own for the
 // firewall, judged as the packet is when it gets there (after any address
 // translation): a path through one endpoint twice (out to the internet
@@ -101,7 +110,8 @@
 // egress-only internet gateway ([EgressOnlyInternetGateway]: IPv6 out and
 // the replies back, nothing in; the reply of a connection the internet
 // opened through the VPC's internet gateway, routed to an egress-only
-// one, is dropped there, [EgressOnlyNoInbound]) or reaches S3 or DynamoDB through a
+// one, is dropped there, [EgressOnlyNoInbound]; one per VPC, as AWS
+// attaches them: Build refuses a second) or reaches S3 or DynamoDB through a
 // gateway endpoint ([GatewayEndpoint]: by the service's prefix list, to
 // an end point like the internet, and back; the address families its IP
 // address type names, IPv6 through one whose type the input lacks being
@@ -251,7 +261,9 @@
 // it is of (delegated.go). Build refuses a delegated prefix that holds
 // an address the design gives to anything else (a NAT gateway's private
 // address, an interface's) or one AWS reserves in the subnet (the first
-// four and the last of each block, IPv4 and IPv6): AWS delegates neither.
+// four and the last of each block, IPv4 and IPv6): AWS delegates neither;
+// nor a prefix of a length other than an IPv4 /28 or an IPv6 /80, which
+// Build refuses too, naming the interface and the prefix.
 // Nor does AWS assign such a reserved address to an interface or a NAT
 // gateway: Build refuses one among an interface's PrivateIPs or as a NAT
 // gateway's private address (primary or secondary), naming the resource,
@@ -319,8 +331,18 @@
 // it. Other traffic to it is [AmazonDNSOnlyDNS], a packet from outside
 // the VPC [AmazonDNSOutsideVPC] (from the internet, at any of its
 // addresses, the shared ones in an internet hop); fd00:ec2::253, which answers Nitro
-// instances only, is undecided ([AmazonDNSIndeterminate]). See
-// amazondns.go.
+// instances only, is undecided ([AmazonDNSIndeterminate]) but from an
+// instance in an IPv6-only subnet, where AWS launches only Nitro
+// instances. An instance with no IPv4 address (in an IPv6-only subnet)
+// may ask 169.254.169.253, which AWS says stays reachable there as long
+// as AmazonProvidedDNS is the name server of the VPC's DHCP options: the
+// input holds none, so a DNS query is undecided ([AmazonDNSIndeterminate]),
+// its packet from 169.254.0.1, which stands for the IPv4 link-local
+// address the instance gives itself; other traffic and a VPC whose DNS
+// support is off are refused as from any instance. A DNS query that a
+// NAT gateway of the VPC itself sends on to the VPC's base-plus-two
+// address (NAT64 of 64:ff9b::a00:2, say) is undecided too: AWS documents
+// nothing of such a query. See amazondns.go.
 //
 // The services of an instance's own host ([KindInstanceService]) answer
 // at link-local addresses every instance shares: the Instance Metadata
@@ -341,7 +363,8 @@
 // later, [Interface.MetadataUnknown]), Windows activation from an
 // instance the input does not say runs Windows, and the IPv6 addresses
 // otherwise open, which answer instances built on the Nitro System only
-// (not in the input), leave the request undecided
+// (not in the input, but for an instance in an IPv6-only subnet, where
+// AWS launches only Nitro instances), leave the request undecided
 // ([InstanceServiceIndeterminate]), its hop naming what is missing. The
 // options and the platform are the instance's: Build refuses two
 // interfaces of one [Interface.Instance] that disagree on them

@@ -28,7 +28,9 @@ import (
 // ([BlockPublicAccess], [VPCBlockPublicAccess]): block-bidirectional stops
 // traffic through it both ways unless the subnet or VPC is excluded;
 // block-ingress lets it pass, as it carries only connections its side
-// opens.
+// opens. A VPC has at most one: AWS attaches only one egress-only
+// internet gateway to a VPC at a time, and Build refuses a second
+// ([ErrTopology]).
 type EgressOnlyInternetGateway struct {
 	ID   string
 	Name string
@@ -56,6 +58,12 @@ func (b *Builder) buildEgressOnly(p *problems, m *Model) {
 		vi, ok := m.vpcs[g.VPC]
 		if !ok {
 			p.add(g.ID, path("egressOnlyInternetGateways", i, "VPC"), g.VPC, "unknown VPC")
+			continue
+		}
+		if old := m.eigwByVPC[g.VPC]; len(old) > 0 {
+			// "You can attach only one egress-only internet gateway to a
+			// VPC at a time" (Amazon VPC quotas)
+			p.add(g.ID, path("egressOnlyInternetGateways", i, "VPC"), g.VPC, "%s already has egress-only internet gateway %s: AWS attaches only one egress-only internet gateway to a VPC at a time", g.VPC, old[0].ID)
 			continue
 		}
 		gi := &eigwInfo{EgressOnlyInternetGateway: g, vpc: vi}
@@ -102,6 +110,12 @@ func (w *walker) viaEgressOnly(pkt flow.Flow, s *subnetInfo, vpc *vpcInfo, g *ei
 	if dst := pkt.Dst.Addr(); nat64Prefix.Contains(dst) { // nat64.go; an appliance's translation is another walk (nat64_fork.go)
 		return w.stop(nat64Untranslated(h, "the egress-only internet gateway", w.m.sourceTable(pkt.Src.Addr())))
 	}
+	var nat66 *natInstanceRecord
+	if w.appliance6 != nil {
+		if nat66 = w.nat66(pkt, vpc); nat66 != nil { // nat66.go
+			pkt.Src = netip.AddrPortFrom(nat66.private, pkt.Src.Port())
+		}
+	}
 	if src := pkt.Src.Addr(); w.m.offInternet(src) { // ipv6.go
 		return w.stop(w.m.offInternetHop(h, src, offFrom, "the egress-only internet gateway"))
 	}
@@ -109,6 +123,9 @@ func (w *walker) viaEgressOnly(pkt flow.Flow, s *subnetInfo, vpc *vpcInfo, g *ei
 		return w.stop(h)
 	}
 	h.reason = "the egress-only internet gateway forwards IPv6 unchanged to the internet and keeps the connection's state for its replies"
+	if nat66 != nil {
+		h = w.nat66Hop(h, nat66, "the egress-only internet gateway")
+	}
 	w.add(h)
 	return w.onInternet(pkt, vpc)
 }

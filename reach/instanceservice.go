@@ -265,7 +265,7 @@ func (w *walker) toInstanceService(pkt flow.Flow, src *ifaceInfo, s instanceServ
 		w.toIMDS(&h, s, src)
 	case s.name == kmsName:
 		w.toWindowsActivation(&h, s, src)
-	case s.v6:
+	case s.v6 && !src.subnet.ipv6Only(): // AWS launches only Nitro instances in an IPv6-only subnet
 		h.Verdict, h.Code = flow.Indeterminate, InstanceServiceIndeterminate
 		if w.explain {
 			h.reason = fmt.Sprintf("%s is the IPv6 address of the %s, which answers instances built on the Nitro System only", dst, s.name)
@@ -321,7 +321,9 @@ func (w *walker) toIMDS(h *Hop, s instanceService, src *ifaceInfo) {
 		default:
 			missing = append(missing, fmt.Sprintf("whether its IPv6 endpoint is enabled %s", what("HttpProtocolIpv6, disabled by default")))
 		}
-		missing = append(missing, fmt.Sprintf("whether the instance of %s is built on the Nitro System, which the input does not say (describe-instance-types Hypervisor)", src.label()))
+		if !src.subnet.ipv6Only() { // AWS launches only Nitro instances in an IPv6-only subnet
+			missing = append(missing, fmt.Sprintf("whether the instance of %s is built on the Nitro System, which the input does not say (describe-instance-types Hypervisor)", src.label()))
+		}
 	}
 	if len(missing) == 0 {
 		if w.explain {
@@ -349,8 +351,8 @@ func (w *walker) toIMDS(h *Hop, s instanceService, src *ifaceInfo) {
 // what AWS's servers do with it) and for one whose platform the input
 // does not give; over IPv6, undecided on the Nitro System too.
 func (w *walker) toWindowsActivation(h *Hop, s instanceService, src *ifaceInfo) {
-	win := src.isWindows()
-	if win && !s.v6 {
+	win, nitro := src.isWindows(), !s.v6 || src.subnet.ipv6Only() // AWS launches only Nitro instances in an IPv6-only subnet
+	if win && nitro {
 		if w.explain {
 			h.reason = fmt.Sprintf("delivered to AWS's KMS servers for Windows activation from %s, a Windows instance (platform %q): the address is link-local to the instance; security groups, network ACLs and route tables do not apply to it", src.label(), src.Platform)
 		}
@@ -370,7 +372,7 @@ func (w *walker) toWindowsActivation(h *Hop, s instanceService, src *ifaceInfo) 
 		missing = append(missing, fmt.Sprintf("whether AWS's KMS servers answer the instance of %s, whose platform is %q, not Windows", src.label(), src.Platform))
 	}
 	h.Fix = "activate Windows from a Windows instance (aws ec2 describe-instances --query 'Reservations[].Instances[].PlatformDetails')"
-	if s.v6 {
+	if !nitro {
 		h.reason += "; their IPv6 address, as every fd00:ec2:: address, answers instances built on the Nitro System only"
 		missing = append(missing, fmt.Sprintf("whether the instance of %s is built on the Nitro System (the input does not say its instance type)", src.label()))
 		h.Fix += fmt.Sprintf(", or activate over IPv4 (%s or %s)", kms4a, kms4b)

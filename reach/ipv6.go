@@ -64,6 +64,8 @@ func (b *Builder) buildIPv6(p *problems, m *Model) {
 			switch {
 			case !c.IsValid() || c.Addr().Is4In6():
 				p.add(in.ID, ap, c.String(), "not a CIDR block")
+			case !b.freeDelegated && (c.Addr().Is4() && c.Bits() != 28 || c.Addr().Is6() && c.Bits() != 80):
+				p.add(in.ID, ap, c.String(), "a delegated prefix is an IPv4 /28 or an IPv6 /80, the only lengths AWS delegates to an interface (Amazon EC2 User Guide, \"Assign prefixes to network interfaces\")")
 			case !slices.ContainsFunc(ii.subnet.CIDRs, func(sc netip.Prefix) bool { return sc.Bits() <= c.Bits() && sc.Contains(c.Addr()) }):
 				p.add(in.ID, ap, c.String(), "outside subnet %s (%s)", ii.subnet.ID, prefixList(ii.subnet.CIDRs))
 			case reservedIn(ii.subnet.CIDRs, c, alibaba).IsValid() && alibaba:

@@ -184,7 +184,7 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 		return nil, err
 	}
 	dst, _ := m.resolve(q.To)
-	if _, svc := m.instanceServiceFor(src.iface, f.Dst.Addr()); dst.dns || dst.local || svc {
+	if _, svc := m.instanceServiceFor(src.iface, f.Dst.Addr()); dst.dns || dst.local || svc || m.nat64DNS(f.Dst.Addr()) {
 		// The Amazon DNS server (amazondns.go), an instance's own host
 		// services (instanceservice.go) and Alibaba Cloud's services
 		// (alibaba_services.go) are no filters, but their hop tells

@@ -91,6 +91,7 @@ func (m *Model) withFreeDelegated(ii *ifaceInfo, v6 bool, free addrset.Set) (*Mo
 	i := slices.IndexFunc(b.ifaces, func(in Interface) bool { return in.ID == ii.ID })
 	in := &b.ifaces[i]
 	in.DelegatedPrefixes = append(slices.Clone(in.DelegatedPrefixes), free.Prefixes()...)
+	b.freeDelegated = true // blocks of any length
 	if v6 {
 		in.IPv6PrefixesUnknown = ""
 	} else {

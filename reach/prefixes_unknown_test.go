@@ -229,7 +229,7 @@ func unknownPrefixDesign(g *walkGen, not string) {
 // on m, built from d and extra) gives for prefixes known only later hold
 // exactly the free addresses whose session gets through or might once
 // they are the interface's: for each such interface, d with every free
-// address of its subnet delegated to it (computed here: the subnet's
+// address of its subnet given to it (as secondary addresses; computed here: the subnet's
 // block less the first four, the last and every address m's Owner
 // reports) is built, and Verdict from each free address of it compared.
 func checkPrefixesUnknownSources(t *testing.T, d *sample.Design, extra func(*reach.Builder), m *reach.Model, q reach.SourcesQuery, r *reach.SourcesResult, msg string) int {
@@ -269,7 +269,10 @@ func checkPrefixesUnknownSources(t *testing.T, d *sample.Design, extra func(*rea
 		known.Interfaces = slices.Clone(d.Interfaces)
 		ki := &known.Interfaces[i]
 		ki.IPv4PrefixesUnknown = ""
-		ki.DelegatedPrefixes = append(slices.Clone(ki.DelegatedPrefixes), addrset.Of(free...).Prefixes()...)
+		ki.PrivateIPs = slices.Clone(ki.PrivateIPs) // the free addresses the interface's own (AWS delegates only /28s: as secondary addresses)
+		for _, p := range free {
+			ki.PrivateIPs = append(ki.PrivateIPs, p.Addr())
+		}
 		b := known.Builder()
 		if extra != nil {
 			extra(b)

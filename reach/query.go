@@ -543,6 +543,9 @@ func (m *Model) addresses(src, dst endpoint, v6 bool) (sa, da netip.Addr, err er
 		return a, nil
 	}
 	if sa, err = pick(src); err != nil {
+		if a, ok := ipv6OnlyDNSSource(src, dst, v6); ok { // amazondns.go
+			return a, dst.addr, nil
+		}
 		return sa, da, err
 	}
 	if src.iface != nil && src.iface.privateOf[sa].IsValid() {

@@ -220,7 +220,14 @@ const (
 	// input does not say whether it does. When the appliance has a public
 	// IPv4 address the hop is undecided and the walk goes on as the
 	// translated packet would (from the appliance's public address, its
-	// reply back through the appliance). Likewise a packet for the NAT64
+	// reply back through the appliance). So too for IPv6 (a NAT66 or
+	// NPTv6 instance, nat66.go): an IPv6 packet an appliance with a
+	// global IPv6 address of its own forwarded, which reaches the
+	// internet gateway or the egress-only internet gateway of the
+	// appliance's VPC from a source the internet does not route ([PrivateAddressOnInternet]
+	// unchanged) or from another VPC of the design with no internet
+	// gateway (no reply would come back), is undecided there and walked
+	// on from the appliance's address. Likewise a packet for the NAT64
 	// prefix 64:ff9b::/96 that an appliance with an IPv4 address
 	// forwards, which its subnet's routes send, unchanged, to an
 	// internet gateway or an egress-only one ([NAT64NotTranslated]

@@ -52,8 +52,12 @@ type SourcesResult struct {
 // its own address, or, when Prefixes is set, from those addresses of the
 // prefixes delegated to it ([Interface.DelegatedPrefixes]).
 type SourceInterface struct {
-	ID      string     `json:"id"`
-	Name    string     `json:"name,omitempty"`
+	ID   string `json:"id"`
+	Name string `json:"name,omitempty"`
+	// Address is the interface's address of the family asked; for an
+	// interface with no IPv4 address asking 169.254.169.253 (an
+	// IPv6-only subnet), 169.254.0.1, which stands for the link-local
+	// address the instance gives itself (amazondns.go).
 	Address netip.Addr `json:"address"`
 	// AddressUnknown names the value known only later (a Terraform
 	// attribute: [Interface.AddressUnknown], [Interface.IPv6Unknown])
@@ -190,7 +194,10 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 		iq.From = ii.ID
 		// no address of the family (an error), or blocked: not listed
 		if o, err := m.Verdict(iq); err == nil && o != Unreachable {
-			a, _ := ii.addr(q.IPv6)
+			a, ok := ii.addr(q.IPv6)
+			if !ok && !q.IPv6 {
+				a = ipv6OnlyLinkLocal // no IPv4 address, to 169.254.169.253 (amazondns.go)
+			}
 			r.Interfaces = append(r.Interfaces, SourceInterface{ID: ii.ID, Name: ii.Name, Address: a, AddressUnknown: ii.unknownAt(a), Outcome: o})
 		}
 		var ps []netip.Prefix

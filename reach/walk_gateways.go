@@ -125,6 +125,9 @@ func (w *walker) viaAppliance(pkt flow.Flow, from *subnetInfo, ii *ifaceInfo) ar
 		// appliance, whose address the internet gateway would map
 		w.appliance = ii
 	}
+	if src != ii && w.leg == Forward && pkt.Src.Addr().Is6() && w.m.nat66Address(ii).IsValid() {
+		w.appliance6 = ii // it may translate the packet (a NAT66 instance: nat66.go)
+	}
 	if _, v4 := ii.addr(false); src != ii && v4 && w.leg == Forward && pkt.Src.Addr().Is6() && nat64Prefix.Contains(pkt.Dst.Addr()) {
 		// it may translate the packet to IPv4 (a NAT64 instance: nat64.go)
 		if words, doomed := w.m.nat64Doomed(pkt, ii.subnet, w.explain); doomed {
@@ -202,11 +205,15 @@ func sourceDestFix(id string) string {
 // With nat64 set, the appliance may have translated an IPv6 packet for
 // the NAT64 prefix to IPv4 (a NAT64 instance, nat64.go): the reply's
 // source goes back into the prefix too.
+//
+// With nat66 set, the appliance may have translated an IPv6 packet to
+// IPv6 from its own global address (a NAT66 or NPTv6 instance, nat66.go).
 type natInstanceRecord struct {
 	ii      *ifaceInfo
 	orig    netip.AddrPort
 	private netip.Addr
 	nat64   bool
+	nat66   bool
 }
 
 // words are the reason, what is missing and the fix of the undecided
@@ -253,6 +260,13 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 	if !back && nat64Prefix.Contains(dst) { // nat64.go; an appliance's translation is another walk (nat64_fork.go)
 		return w.stop(nat64Untranslated(h, "the internet gateway", w.m.sourceTable(src)))
 	}
+	var nat66 *natInstanceRecord
+	if src.Is6() && w.appliance6 != nil {
+		if nat66 = w.nat66(pkt, vpc); nat66 != nil { // nat66.go
+			holder, iface, src = nat66.ii.subnet, nat66.ii, nat66.private
+			pkt.Src = netip.AddrPortFrom(src, pkt.Src.Port())
+		}
+	}
 	if src.Is6() && w.m.offInternet(src) { // ipv6.go
 		return w.stop(w.m.offInternetHop(h, src, offFrom, "the internet gateway"))
 	}
@@ -294,6 +308,9 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 		if w.explain {
 			h.reason, h.Missing, h.Fix = ni.words(pkt.Src.Addr())
 		}
+	}
+	if nat66 != nil && h.Code == "" {
+		h = w.nat66Hop(h, nat66, "the internet gateway")
 	}
 	if translated && w.explain {
 		// worded when read, from the hop's packet and the holder
@@ -445,6 +462,9 @@ func (w *walker) natInstanceReply(pkt flow.Flow, r *natInstanceRecord) arrival {
 	}
 	if w.explain {
 		h.reason = fmt.Sprintf("if %s translated the request (a NAT instance), it sends the reply back to %s", r.ii.ID, r.orig)
+		if r.nat66 {
+			h.reason = fmt.Sprintf("if %s translated the request (a NAT66 or NPTv6 instance), it sends the reply back to %s", r.ii.ID, r.orig)
+		}
 		if r.nat64 {
 			h.reason = fmt.Sprintf("if %s translated the request (a NAT64 instance), it sends the reply back to %s, from %s (the IPv4 source within %s)", r.ii.ID, r.orig, pkt.Src.Addr(), nat64Prefix)
 		}

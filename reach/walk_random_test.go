@@ -430,10 +430,8 @@ func (g *walkGen) delegate() {
 			continue
 		}
 		for k := range 1 + g.pick(4) {
-			bits := 28
-			if g.chance(0.2) {
-				bits = 29
-			}
+			bits := 28 // AWS delegates /28s only; the draw keeps the seeds' designs
+			_ = g.chance(0.2)
 			a[3] = slots[slot][k]
 			p := netip.PrefixFrom(netip.AddrFrom4(a), bits)
 			in.DelegatedPrefixes = append(in.DelegatedPrefixes, p)
