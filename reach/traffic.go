@@ -154,11 +154,20 @@ func (q *trafficQuestion) pair(src *ifaceInfo, sa, da netip.Addr) (open, und Tra
 		return open, und, walks, err
 	}
 	open.ICMP, und.ICMP, walks = o, u, walks+n
+	n, err = q.otherProtocols(sa, da, &open, &und, func(g flow.Flow) (Outcome, error) { return m.verdict(g, src), nil })
+	return open, und, walks + n, err
+}
+
+// otherProtocols answers the protocols other than tcp, udp and ICMP from
+// sa to da by check, one each (the last for every protocol no filter
+// names), into open's and und's Other, and returns the number of checks.
+func (q *trafficQuestion) otherProtocols(sa, da netip.Addr, open, und *Traffic, check func(flow.Flow) (Outcome, error)) (int, error) {
 	var openO, undO []flow.Range[uint8]
 	for i, p := range q.others {
-		g := flow.Flow{Protocol: p, Src: netip.AddrPortFrom(sa, 0), Dst: netip.AddrPortFrom(da, 0)}
-		out := m.verdict(g, src)
-		walks++
+		out, err := check(flow.Flow{Protocol: p, Src: netip.AddrPortFrom(sa, 0), Dst: netip.AddrPortFrom(da, 0)})
+		if err != nil {
+			return i, err
+		}
 		rs := []flow.Range[uint8]{flow.Single(uint8(p))}
 		if i == len(q.others)-1 {
 			rs = q.unnamed().Ranges()
@@ -171,7 +180,7 @@ func (q *trafficQuestion) pair(src *ifaceInfo, sa, da netip.Addr) (open, und Tra
 		}
 	}
 	open.Other, und.Other = flow.SetOf(openO...), flow.SetOf(undO...)
-	return open, und, walks, nil
+	return len(q.others), nil
 }
 
 // portSet returns the destination ports of f's protocol whose session

@@ -251,23 +251,6 @@ func (q *trafficQuestion) pairRule(src *ifaceInfo, sa, da netip.Addr, unknown []
 			}
 		}
 	}
-	var openO, undO []flow.Range[uint8]
-	for i, p := range q.others {
-		out, err := check(flow.Flow{Protocol: p, Src: netip.AddrPortFrom(sa, 0), Dst: netip.AddrPortFrom(da, 0)})
-		if err != nil {
-			return open, und, walks, err
-		}
-		rs := []flow.Range[uint8]{flow.Single(uint8(p))}
-		if i == len(q.others)-1 {
-			rs = q.unnamed().Ranges()
-		}
-		switch out {
-		case Reachable:
-			openO = append(openO, rs...)
-		case Indeterminate:
-			undO = append(undO, rs...)
-		}
-	}
-	open.Other, und.Other = flow.SetOf(openO...), flow.SetOf(undO...)
-	return open, und, walks, nil
+	_, err = q.otherProtocols(sa, da, &open, &und, check)
+	return open, und, walks, err
 }

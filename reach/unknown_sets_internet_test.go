@@ -15,14 +15,13 @@ import (
 	"github.com/reachsim/reachsim/sg"
 )
 
-// TestSetAnswersInternetWithUnknownAddress: a web server whose address
-// is known only later, with a public IP, in the sample's public subnet,
-// where a route for half the subnet, in another VPC's table, tells its
-// possible addresses apart (a route counts wherever it is). A check from
-// the internet is indeterminate; so are the internet's addresses in
-// Sources, its Matrix cell from the internet and its audit findings,
-// answered by the single check's rule, each held to Verdict.
-func TestSetAnswersInternetWithUnknownAddress(t *testing.T) {
+// publicUnknownApp is withUnknownApp's design with app-2 a web server
+// with a public IP in the sample's public subnet, where a route for half
+// the subnet, in another VPC's table, tells its possible addresses apart
+// (a route counts wherever it is); edit (when not nil) changes it
+// further.
+func publicUnknownApp(t *testing.T, edit func(*sample.Design)) *reach.Model {
+	t.Helper()
 	m, err := withUnknownApp(t, func(d *sample.Design) {
 		last := &d.Interfaces[len(d.Interfaces)-1]
 		last.Subnet, last.Groups, last.PublicIP = "subnet-public", []string{"sg-web"}, netip.MustParseAddr("203.0.113.77")
@@ -32,8 +31,23 @@ func TestSetAnswersInternetWithUnknownAddress(t *testing.T) {
 		d.ACLs = append(d.ACLs, nacl.NewDefault("acl-x", "vpc-x", false))
 		d.RouteTables = append(d.RouteTables, reach.RouteTable{ID: "rtb-x", VPC: "vpc-x", Routes: []reach.Route{
 			{Destination: netip.MustParsePrefix("10.0.1.128/25"), Target: reach.TargetBlackhole}}})
+		if edit != nil {
+			edit(d)
+		}
 	})
 	require.NoError(t, err)
+	return m
+}
+
+// TestSetAnswersInternetWithUnknownAddress: a web server whose address
+// is known only later, with a public IP, in the sample's public subnet,
+// where a route for half the subnet, in another VPC's table, tells its
+// possible addresses apart (a route counts wherever it is). A check from
+// the internet is indeterminate; so are the internet's addresses in
+// Sources, its Matrix cell from the internet and its audit findings,
+// answered by the single check's rule, each held to Verdict.
+func TestSetAnswersInternetWithUnknownAddress(t *testing.T) {
+	m := publicUnknownApp(t, nil)
 	v, err := m.Verdict(reach.Query{From: "198.51.100.7", To: "app-2", Protocol: flow.TCP, Port: 443})
 	require.NoError(t, err)
 	require.Equal(t, reach.Indeterminate, v, "the route tells app-2's addresses apart")
@@ -145,13 +159,7 @@ func TestPortsUnknownAddressElsewhere(t *testing.T) {
 // web group: web-1's exposure is certain, app-2's (whose possible
 // addresses a route tells apart) undecided.
 func TestLintExposureWithUnknownAddress(t *testing.T) {
-	m, err := withUnknownApp(t, func(d *sample.Design) {
-		last := &d.Interfaces[len(d.Interfaces)-1]
-		last.Subnet, last.Groups, last.PublicIP = "subnet-public", []string{"sg-web"}, netip.MustParseAddr("203.0.113.77")
-		d.VPCs = append(d.VPCs, reach.VPC{ID: "vpc-x", CIDRs: []netip.Prefix{netip.MustParsePrefix("10.9.0.0/16")}, MainRouteTable: "rtb-x", DefaultACL: "acl-x"})
-		d.ACLs = append(d.ACLs, nacl.NewDefault("acl-x", "vpc-x", false))
-		d.RouteTables = append(d.RouteTables, reach.RouteTable{ID: "rtb-x", VPC: "vpc-x", Routes: []reach.Route{
-			{Destination: netip.MustParsePrefix("10.0.1.128/25"), Target: reach.TargetBlackhole}}})
+	m := publicUnknownApp(t, func(d *sample.Design) {
 		for i := range d.Groups {
 			if d.Groups[i].ID == "sg-web" {
 				d.Groups[i].Rules = append(d.Groups[i].Rules, sg.Rule{ID: "sgr-web-ssh", Direction: flow.Inbound, Protocol: flow.TCP,
@@ -164,7 +172,6 @@ func TestLintExposureWithUnknownAddress(t *testing.T) {
 			}
 		}
 	})
-	require.NoError(t, err)
 	res, err := m.Lint(reach.LintOptions{})
 	require.NoError(t, err)
 	for _, s := range res.Skipped {

@@ -83,17 +83,8 @@ func (m *matcher) laxMatches(p *packet) bool {
 			return false
 		}
 	}
-	if len(m.flags) > 0 && p.proto == 6 {
-		ok := false
-		for _, f := range m.flags {
-			if p.flags&f.Masks == f.Flags {
-				ok = true
-				break
-			}
-		}
-		if !ok {
-			return false
-		}
+	if len(m.flags) > 0 && p.proto == 6 && !m.flagsMatch(p.flags) {
+		return false
 	}
 	return (len(m.src) == 0 || inPrefixes(m.src, p.src)) && (len(m.dst) == 0 || inPrefixes(m.dst, p.dst))
 }

@@ -145,18 +145,21 @@ func (m *matcher) matches(p *packet) bool {
 		if p.frag || p.proto != 6 {
 			return false
 		}
-		ok := false
-		for _, f := range m.flags {
-			if p.flags&f.Masks == f.Flags {
-				ok = true
-				break
-			}
-		}
-		if !ok {
+		if !m.flagsMatch(p.flags) {
 			return false
 		}
 	}
 	return (len(m.src) == 0 || inPrefixes(m.src, p.src)) && (len(m.dst) == 0 || inPrefixes(m.dst, p.dst))
+}
+
+// flagsMatch reports whether TCP flags meet one of m's flag matches.
+func (m *matcher) flagsMatch(flags TCPFlags) bool {
+	for _, f := range m.flags {
+		if flags&f.Masks == f.Flags {
+			return true
+		}
+	}
+	return false
 }
 
 func inRanges(rs []flow.PortRange, v uint16) bool {
