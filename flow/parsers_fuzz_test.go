@@ -130,3 +130,21 @@ func FuzzParseSetTypes(f *testing.F) {
 		checkSetText[uint64](t, s)
 	})
 }
+
+// FuzzParsePort: ParsePort accepts exactly one port, which ParsePortSet
+// reads the same, and refuses with ErrRange otherwise.
+func FuzzParsePort(f *testing.F) {
+	for _, s := range []string{"22", "0", "65535", "65536", "-1", "ssh", "HTTPS", "postgres", "netbios", "", " 22", "22 ", "0x16", "1e3", "sshh"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := flow.ParsePort(s)
+		if err != nil {
+			require.ErrorIs(t, err, flow.ErrRange, "%q", s)
+			return
+		}
+		set, err := flow.ParsePortSet(s)
+		require.NoError(t, err, "%q", s)
+		require.Equal(t, flow.SetOf(flow.Single(p)).String(), set.String(), "%q", s)
+	})
+}

@@ -41,10 +41,18 @@ type Peering struct {
 // PeeringActive is the status of a peering connection that carries traffic.
 const PeeringActive = "active"
 
-// PeeringStatuses are the status codes AWS documents for a peering
-// connection: only "active" carries traffic.
-var PeeringStatuses = []string{"initiating-request", "pending-acceptance", PeeringActive, "deleted", "rejected",
+// peeringStatuses are the status codes AWS documents for a peering
+// connection ([PeeringStatuses]).
+var peeringStatuses = [...]string{"initiating-request", "pending-acceptance", PeeringActive, "deleted", "rejected",
 	"failed", "expired", "provisioning", "deleting"}
+
+// PeeringStatuses returns the status codes AWS documents for a peering
+// connection: only "active" carries traffic. The list is a copy: a
+// model's answers never depend on what a caller does with it.
+func PeeringStatuses() []string { return slices.Clone(peeringStatuses[:]) }
+
+// documentedPeeringStatus reports whether AWS documents status s.
+func documentedPeeringStatus(s string) bool { return slices.Contains(peeringStatuses[:], s) }
 
 // KindPeering: a VPC peering connection (pcx-…).
 const KindPeering Kind = "vpc-peering-connection"
@@ -95,7 +103,7 @@ func peeringLive(status string) bool {
 // for addressing (peered): active ("" reads as active), or a status
 // reachsim does not know; not one AWS documents as carrying nothing.
 func peeringJoins(status string) bool {
-	return status == "" || status == PeeringActive || !slices.Contains(PeeringStatuses, status)
+	return status == "" || status == PeeringActive || !documentedPeeringStatus(status)
 }
 
 // label names the connection for people: "pcx-1 (vpc-a <-> vpc-b)".
@@ -209,7 +217,7 @@ func (w *walker) viaPeering(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compil
 	h.reason = fmt.Sprintf("the peering connection carries the packet from %s to %s", near.ID, far.ID)
 	switch {
 	case pi.Status == "" || pi.Status == PeeringActive:
-	case slices.Contains(PeeringStatuses, pi.Status) || pi.overlap != "":
+	case documentedPeeringStatus(pi.Status) || pi.overlap != "":
 		h.Verdict, h.Code = flow.Deny, PeeringNotActive
 		h.reason = fmt.Sprintf("the peering connection is %s, not active: it carries nothing", pi.Status)
 		h.Fix = peeringStatusFix(pi)

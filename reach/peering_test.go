@@ -267,3 +267,16 @@ func TestPeeringBuildErrors(t *testing.T) {
 		assert.ErrorContains(t, err, "overlaps")
 	})
 }
+
+// TestPeeringStatusesIsACopy: the list of documented statuses is a copy:
+// a caller that edits it changes no answer (audit hostile20 finding 3:
+// it was a package variable the walk read).
+func TestPeeringStatusesIsACopy(t *testing.T) {
+	s := reach.PeeringStatuses()
+	require.Contains(t, s, "deleted")
+	for i := range s {
+		s[i] = "edited"
+	}
+	assert.Contains(t, reach.PeeringStatuses(), "deleted")
+	assert.Contains(t, reach.PeeringStatuses(), reach.PeeringActive)
+}

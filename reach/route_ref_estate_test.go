@@ -105,7 +105,7 @@ func (l *refLeg) viaPeering(pkt flow.Flow, near, id string) {
 	switch {
 	case p.Status == "" || p.Status == reach.PeeringActive:
 		l.n.stats["across an active peering"]++
-	case slices.Contains(reach.PeeringStatuses, p.Status):
+	case slices.Contains(reach.PeeringStatuses(), p.Status):
 		code = reach.PeeringNotActive
 	default:
 		code = reach.PeeringStatusUnknown

@@ -77,6 +77,9 @@ func (p *exprParser) parse(depth int) (exprNode, *syntaxError) {
 		p.i++
 	}
 	n.atom = trim(p.text[n.atomPos:p.i])
+	if n.atom == "" { // white space alone (a form feed, a carriage return) where the value should be
+		return n, errorf(n.atomPos, "missing %s", p.kind)
+	}
 	return n, nil
 }
 

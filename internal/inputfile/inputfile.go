@@ -196,7 +196,10 @@ func ReadLimited(src Source, name string, lim Limits) ([]byte, error) {
 	}
 	dl, _ := f.(readDeadliner)
 	r := io.LimitReader(f, lim.Max+b2i64(lim.Max < math.MaxInt64)) // one byte more tells a larger file, short of overflow
-	data := make([]byte, 0, min(info.Size(), lim.Max)+1)
+	// room for the size the file system reports, within the limit and
+	// maxPrealloc (a larger file grows the buffer as it is read), and the
+	// one byte more; a size below zero (a faulty fs.FS) is none
+	data := make([]byte, 0, max(min(info.Size(), lim.Max, maxPrealloc), 0)+1)
 	for {
 		if len(data) == cap(data) {
 			data = append(data, 0)[:len(data)] // grow
@@ -251,6 +254,11 @@ func FormatSize(n int64) string {
 	}
 	return s
 }
+
+// maxPrealloc is the most ReadLimited sets aside before reading, whatever
+// size the file system reports: a faulty or hostile fs.FS that reports a
+// huge size for a short file costs no more.
+const maxPrealloc = 1 << 30
 
 // b2i64 is 1 for true, 0 for false.
 func b2i64(b bool) int64 {

@@ -2,6 +2,7 @@ package inputfile_test
 
 import (
 	"errors"
+	"io/fs"
 	"math"
 	"testing"
 	"testing/fstest"
@@ -46,4 +47,62 @@ func TestReadLimited(t *testing.T) {
 	_, err = inputfile.ReadLimited(fsys, "d", lim)
 	require.ErrorIs(t, err, errBad)
 	assert.ErrorContains(t, err, "a directory, not a regular file")
+}
+
+// liar is an fs.FS whose files report the size it says, whatever they
+// hold (a faulty or hostile file system).
+type liar struct {
+	fstest.MapFS
+	size int64
+}
+
+func (l liar) Open(name string) (fs.File, error) {
+	f, err := l.MapFS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	return liarFile{f, l.size}, nil
+}
+
+func (l liar) Stat(name string) (fs.FileInfo, error) {
+	info, err := l.MapFS.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	return liarInfo{info, l.size}, nil
+}
+
+type liarFile struct {
+	fs.File
+	size int64
+}
+
+func (f liarFile) Stat() (fs.FileInfo, error) {
+	info, err := f.File.Stat()
+	if err != nil {
+		return nil, err
+	}
+	return liarInfo{info, f.size}, nil
+}
+
+type liarInfo struct {
+	fs.FileInfo
+	size int64
+}
+
+func (i liarInfo) Size() int64 { return i.size }
+
+// TestReadLimitedDoesNotTrustTheReportedSize: a file system that reports a
+// size below zero, or the largest there is, for a short file: the file
+// is read whole, no panic (audit hostile20 finding 2).
+func TestReadLimitedDoesNotTrustTheReportedSize(t *testing.T) {
+	for _, size := range []int64{-2, 0, 1, 1 << 40, math.MaxInt64} {
+		fsys := inputfile.FS{FS: liar{fstest.MapFS{"a.json": {Data: []byte(`{"a": 1}`)}}, size}}
+		lim := inputfile.Limits{Max: math.MaxInt64, Invalid: errors.New("bad"), TooLarge: errors.New("big"), Raise: "--max"}
+		var data []byte
+		var err error
+		require.NotPanics(t, func() { data, err = inputfile.ReadLimited(fsys, "a.json", lim) }, "size %d", size)
+		require.NoError(t, err, "size %d", size)
+		assert.Equal(t, `{"a": 1}`, string(data), "size %d", size)
+	}
 }
