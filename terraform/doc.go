@@ -60,7 +60,26 @@
 // warning), and otherwise
 // one AWS picks at launch when associate_public_ip_address says so or,
 // known only after apply, when its subnet (aws_subnet or data.aws_subnet)
-// has map_public_ip_on_launch; an Elastic IP on its primary private
+// has map_public_ip_on_launch; an instance launched from an
+// aws_launch_template (its launch_template block) takes from the
+// template what its configuration leaves out (RunInstances: the
+// request's parameters override the template's): its groups, where
+// vpc_security_group_ids and security_groups are left out (the
+// template's vpc_security_group_ids, or the security_groups of its
+// network_interfaces block of device_index 0; where it names none, the
+// VPC's default group), and whether it gets a public address, where
+// associate_public_ip_address is left out (that block's
+// associate_public_ip_address, else its subnet's); the template's planned
+// values count where the version the instance names
+// (launch_template.version, $Default when left out) is the one they show
+// (any version a template the plan creates has, $Latest, $Default where
+// the plan leaves the template as it is or its update sets
+// update_default_version, a number equal to an unchanged template's
+// latest_version); otherwise, and for a template the plan does not
+// hold, its groups are known only after apply
+// ([reach.Interface.GroupsUnknown]), never the VPC's default group, and
+// whether it gets a public address, left to the template, is an error
+// wrapping [ErrUnknownValue]; an Elastic IP on its primary private
 // address (an aws_eip's instance or network_interface, an
 // aws_eip_association) is its public IPv4 address in place of that one,
 // which AWS releases (EC2 User Guide, Elastic IP addresses; with a

@@ -44,12 +44,20 @@ func (r *reader) readInstance(in *instance) {
 		r.dropDetached(in, &it, "vpc_security_group_ids", r.primaryENI(in))
 	}
 	if isUnknown(in.unknown, "vpc_security_group_ids") && !in.configured("vpc_security_group_ids") {
-		// the provider computes it: from security_groups (names), or the
-		// VPC's default group
-		if in.configured("security_groups") {
+		// the provider computes it: from security_groups (names), or
+		// the VPC's default group, or the launch template's groups
+		lt, fromTemplate := r.launchTemplateOf(in)
+		vpc := ""
+		if s := r.net.subnets[it.Subnet]; s != nil {
+			vpc = s.VPC
+		}
+		switch {
+		case in.configured("security_groups"):
 			r.groupsUnknown(in, &it, "vpc_security_group_ids (from security_groups, which names the groups by name)")
-		} else if s := r.net.subnets[it.Subnet]; s != nil {
-			it.Groups = appendID(it.Groups, r.defaultGroup(in, "vpc_security_group_ids", s.VPC))
+		case fromTemplate:
+			r.templateGroups(in, &it, lt, vpc)
+		case vpc != "":
+			it.Groups = appendID(it.Groups, r.defaultGroup(in, "vpc_security_group_ids", vpc))
 		}
 	}
 	if isUnknown(in.unknown, "private_ip") {
@@ -171,6 +179,16 @@ func (r *reader) publicIPv4(in *instance, it *reach.Interface) {
 		// configuration's says how it was launched
 		known = known && in.cfg != nil && in.configured("associate_public_ip_address")
 		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: public_ip: %s is the Elastic IP that %s releases; the instance has a public address after apply only when it was launched with one (associate_public_ip_address, else its subnet's map_public_ip_on_launch as it is now), one AWS picks", in.addr, pub, released))
+	}
+	if !known && released == "" && !pubKnown && !in.configured("associate_public_ip_address") {
+		if lt, ok := r.launchTemplateOf(in); ok {
+			if want, known = r.templatePublicIP(in, lt); known && want {
+				it.PublicIPUnknown = in.addr + ": public_ip"
+			}
+			if known {
+				return
+			}
+		}
 	}
 	switch {
 	case known:
