@@ -571,8 +571,13 @@
 // variable, a local, a data source, each.value) leaves an unknown value
 // unresolved. Since Terraform 1.1 the inline blocks of one
 // attribute (the ingress blocks of a group) share one references list;
-// a block's unknown group list is resolved from that list when it names
-// only groups. An attribute the provider computes and the configuration
+// a block's unknown group list (security_groups) or prefix list list
+// (prefix_list_ids) is resolved from that list where it names one
+// resource of the type; where it names several, the plan does not say
+// which of them are the block's, and the rule's peer is known only after
+// apply (it could match anyone: SG_INDETERMINATE where only it could
+// allow the packet), while a block whose list is known is read as it
+// is. An attribute the provider computes and the configuration
 // does not set (source_security_group_id on a CIDR rule) is not a link.
 //
 // A link attribute that is Optional and Computed and that the

@@ -160,8 +160,17 @@ func (r *reader) blockRules(in *instance, at string, dir flow.Direction, id stri
 			}
 		}
 	}
-	for _, pl := range r.linkList(in, "prefix_list_ids", "aws_ec2_managed_prefix_list") {
+	pls, plOpen, l := r.resolveList(in, "prefix_list_ids", "aws_ec2_managed_prefix_list")
+	for _, pl := range pls {
 		peers = append(peers, sg.PrefixList(pl))
+	}
+	switch {
+	case plOpen && in.shared != nil && len(l.ts) > 1:
+		// lists of a references list the blocks share: the rule's peer
+		// is undecided, as for security_groups below
+		peers = append(peers, r.unknownPeer(in, at+"prefix_list_ids"))
+	case plOpen:
+		r.unknownLink(in, "prefix_list_ids", l)
 	}
 	gs, open := r.linkListOpen(in, "security_groups", groupTypes...)
 	for _, g := range gs {

@@ -416,6 +416,16 @@ func (r *reader) resolveList(in *instance, attr string, want ...string) (out []s
 	if l.open || len(l.ts) == 0 {
 		return out, true, l
 	}
+	if in.shared != nil && len(l.ts) > 1 {
+		// the blocks of the attribute share one references list: which
+		// of the resources it names are this block's is not in the plan
+		names := make([]string, len(l.ts))
+		for i, t := range l.ts {
+			names[i] = t.addr
+		}
+		l.leave("the inline blocks of the attribute share one references list (Terraform 1.1 and later), which names several resources (" + strings.Join(names, ", ") + "), and the plan does not say which of them are this block's")
+		return out, true, l
+	}
 	for _, t := range l.ts {
 		out = appendID(out, r.placeholder(t))
 	}
