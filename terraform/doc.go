@@ -22,7 +22,11 @@
 // aws_vpn_gateway_route_propagation, see below; a route whose gateway_id
 // is a virtual private gateway, vgw-… or an aws_vpn_gateway, goes to a
 // target reachsim does not model, UNMODELLED_TARGET, as is one whose
-// vpc_endpoint_id names no firewall's endpoint), gateway VPC endpoints
+// vpc_endpoint_id names no firewall's endpoint; a route's
+// network_interface_id may name an aws_network_interface or an
+// instance's primary interface, its primary_network_interface_id known
+// or by reference, as may an aws_eip_association's network_interface_id
+// and an aws_eip's network_interface), gateway VPC endpoints
 // (aws_vpc_endpoint whose vpc_endpoint_type is Gateway, with its
 // ip_address_type and policy, and aws_vpc_endpoint_route_table_association;
 // see endpoints.go: AWS adds to each of its route tables a route by the

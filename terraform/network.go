@@ -276,7 +276,8 @@ var routeTargets = []struct {
 }{
 	{"gateway_id", reach.TargetInternetGateway, []string{"aws_internet_gateway"}, "internet gateway"},
 	{"nat_gateway_id", reach.TargetNATGateway, []string{"aws_nat_gateway"}, "NAT gateway"},
-	{"network_interface_id", reach.TargetInterface, []string{"aws_network_interface"}, "network interface"},
+	// an instance's primary interface too: primary_network_interface_id
+	{"network_interface_id", reach.TargetInterface, []string{"aws_network_interface", "aws_instance"}, "network interface"},
 	{"egress_only_gateway_id", reach.TargetEgressOnlyInternetGateway, []string{"aws_egress_only_internet_gateway"}, "egress-only internet gateway"},
 	{"transit_gateway_id", reach.TargetTransitGateway, []string{"aws_ec2_transit_gateway"}, "transit gateway"},
 	{"vpc_peering_connection_id", reach.TargetPeering, []string{"aws_vpc_peering_connection"}, "VPC peering connection"},

@@ -429,6 +429,11 @@ func (r *reader) add(module string, sr *tfjson.StateResource, unknown any, actio
 		in.known = id
 		r.byID[id] = in
 	}
+	if eni := knownString(in, "primary_network_interface_id"); in.typ == "aws_instance" && eni != "" && r.byID[eni] == nil {
+		// an instance's primary interface, which a route or an Elastic
+		// IP association may name by its ID before the instance is read
+		r.byID[eni] = in
+	}
 	r.insts = append(r.insts, in)
 	r.byAdr[in.addr] = in
 	r.bases[in.base] = append(r.bases[in.base], in)
