@@ -637,9 +637,19 @@
 // NetworkAclEntryAlreadyExists); an aws_route replaced with
 // create_before_destroy keeping its route table and destination (AWS
 // refuses the new route while the old one stands: RouteAlreadyExists);
-// and a security group rule replaced with
+// a security group rule replaced with
 // create_before_destroy whose new rule holds a permission of the old one
-// (InvalidPermission.Duplicate).
+// (InvalidPermission.Duplicate); and an aws_security_group replaced
+// with create_before_destroy keeping its name and VPC (AWS refuses the
+// new group while the old one stands: InvalidGroup.Duplicate), or
+// deleted first while a resource the plan keeps still uses it when the
+// delete runs, one the plan leaves as it is or one whose configuration
+// refers to the group, whose update waits for the new group (an
+// instance's vpc_security_group_ids, an interface's security_groups,
+// another group's or a rule's reference, as before apply: AWS refuses to
+// delete a group in use, DependencyViolation, after the provider's
+// retries; hashicorp/terraform#3341). A kept resource whose update does
+// not wait for the group races with its delete and is not refused.
 //
 // # Values known only after apply
 //

@@ -60,6 +60,7 @@ func (r *reader) readGroup(in *instance) {
 		r.fail(in, "id", g.ID, ErrInvalidPlan, "security group %s is planned twice", g.ID)
 		return
 	}
+	r.replacedGroupFails(in) // groupreplace.go
 	r.sgs.byID[g.ID] = g
 	r.sgs.list = append(r.sgs.list, g.ID)
 	r.eachInline(in, func(sub *instance, at string, dir flow.Direction, planned bool) {
