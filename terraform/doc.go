@@ -60,8 +60,12 @@
 // aws_eip whose public_ip it is deleted or replaced: only the
 // configuration's associate_public_ip_address, not the refreshed one,
 // which says the interface has an association, tells whether it was
-// launched with an address of its own, which AWS then picks anew; with a
-// warning), and otherwise
+// launched with an address of its own, which AWS then picks anew, but
+// not where more than one network interface is attached (EC2 User
+// Guide, public IPv4 addresses: an aws_network_interface_attachment, or
+// an aws_network_interface's attachment, that the plan keeps names the
+// instance; one it creates or deletes, unordered against the release, is
+// an error wrapping [ErrUnknownValue]); with a warning), and otherwise
 // one AWS picks at launch when associate_public_ip_address says so or,
 // known only after apply, when its subnet (aws_subnet or data.aws_subnet)
 // has map_public_ip_on_launch; an instance launched from an

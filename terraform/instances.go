@@ -178,6 +178,16 @@ func (r *reader) publicIPv4(in *instance, it *reach.Interface) {
 		// interface has an association, the Elastic IP's: only the
 		// configuration's says how it was launched
 		known = known && in.cfg != nil && in.configured("associate_public_ip_address")
+		switch more, why := r.moreInterfaces(in); {
+		case why != "":
+			r.fail(in, "public_ip", pub, ErrUnknownValue, "%s releases the Elastic IP %s, after which the instance gets a new public address only when one network interface is attached (EC2 User Guide, public IPv4 addresses), and %s", released, pub, why)
+			return
+		case more:
+			// AWS gives no new public address to an instance with more
+			// than one network interface attached
+			r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: public_ip: %s is the Elastic IP that %s releases; with more than one network interface attached, the instance gets no public address after apply", in.addr, pub, released))
+			return
+		}
 		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: public_ip: %s is the Elastic IP that %s releases; the instance has a public address after apply only when it was launched with one (associate_public_ip_address, else its subnet's map_public_ip_on_launch as it is now), one AWS picks", in.addr, pub, released))
 	}
 	if !known && released == "" && !pubKnown && !in.configured("associate_public_ip_address") {
@@ -209,6 +219,48 @@ func (r *reader) publicIPv4(in *instance, it *reach.Interface) {
 	if want {
 		it.PublicIPUnknown = in.addr + ": public_ip" // AWS picks it at launch (see reach.Interface.PublicIPUnknown)
 	}
+}
+
+// moreInterfaces reports whether an instance that exists, in, has more
+// than one network interface attached after apply: an
+// aws_network_interface_attachment, or an aws_network_interface's
+// attachment block, that the plan keeps names it. why, when not "", says
+// the plan does not decide it: one it creates or deletes (replaces)
+// names it, and the plan does not order that against the release of an
+// Elastic IP.
+func (r *reader) moreInterfaces(in *instance) (more bool, why string) {
+	if in.known == "" {
+		return false, ""
+	}
+	names := func(t *instance) bool {
+		switch t.typ {
+		case "aws_network_interface_attachment":
+			return knownString(t, "instance_id") == in.known
+		case "aws_network_interface":
+			bs, _ := blocks(t.values["attachment"])
+			return slices.ContainsFunc(bs, func(b map[string]any) bool { i, _ := b["instance"].(string); return i == in.known })
+		}
+		return false
+	}
+	var changing []string
+	for _, t := range r.insts {
+		switch {
+		case !names(t):
+		case t.created():
+			changing = append(changing, t.addr)
+		default:
+			more = true
+		}
+	}
+	for _, g := range r.gone {
+		if names(g) && !slices.Contains(changing, g.addr) {
+			changing = append(changing, g.addr)
+		}
+	}
+	if more || len(changing) == 0 {
+		return more, ""
+	}
+	return false, "the plan changes the attachment of another interface to it (" + strings.Join(changing, ", ") + "), not ordered against that"
 }
 
 // subnetInstance returns the aws_subnet or data.aws_subnet instance whose
