@@ -22,7 +22,9 @@
 // aws_vpn_gateway_route_propagation, see below; a route whose gateway_id
 // is a virtual private gateway, vgw-… or an aws_vpn_gateway, goes to a
 // target reachsim does not model, UNMODELLED_TARGET, as is one whose
-// vpc_endpoint_id names no firewall's endpoint; a route's
+// vpc_endpoint_id names no firewall's endpoint; one whose gateway_id
+// names a NAT gateway, nat-… or an aws_nat_gateway, which AWS accepts,
+// goes to that NAT gateway; a route's
 // network_interface_id may name an aws_network_interface or an
 // instance's primary interface, its primary_network_interface_id known
 // or by reference, as may an aws_eip_association's network_interface_id
