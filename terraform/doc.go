@@ -275,7 +275,12 @@
 // data.aws_internet_gateway, data.aws_ec2_managed_prefix_list,
 // data.aws_prefix_list and data.aws_route_table (its routes and associations); a rule that names a
 // data.aws_security_group, whose rules no data source gives, is as a rule
-// naming a group the input does not hold (see data.go).
+// naming a group the input does not hold (see data.go); an instance or
+// interface in such a group, or in an sg-… group no resource or data
+// source of the plan holds, has its groups known only in part
+// ([reach.Interface.GroupsUnknown]), with a warning: what that group
+// could allow is indeterminate, and what its other groups allow is
+// decided.
 // data.aws_caller_identity and data.aws_region, which add nothing to the
 // model (counted in [Report.Unmodelled]), tell the account and Region of
 // the resources of their provider configuration (provider_config_key),

@@ -36,7 +36,7 @@ func (r *reader) readInstance(in *instance) {
 	}
 	it.Subnet, _ = r.linkOne(in, "subnet_id", "aws_subnet")
 	groups, open := r.linkListOpen(in, "vpc_security_group_ids", groupTypes...)
-	it.Groups = groups
+	it.Groups = r.groupsOutsidePlan(in, &it, "vpc_security_group_ids", groups)
 	if open {
 		r.groupsUnknown(in, &it, "vpc_security_group_ids")
 	}
@@ -279,7 +279,7 @@ func (r *reader) readENI(in *instance) {
 	it := reach.Interface{ID: in.id, Name: nameTag(in)}
 	it.Subnet, _ = r.linkOne(in, "subnet_id", "aws_subnet")
 	groups, open := r.linkListOpen(in, "security_groups", groupTypes...)
-	it.Groups = groups
+	it.Groups = r.groupsOutsidePlan(in, &it, "security_groups", groups)
 	if open {
 		r.groupsUnknown(in, &it, "security_groups")
 	}
@@ -517,6 +517,36 @@ func (r *reader) inlineGroupsOf(eni string) (*instance, string) {
 		return nil, ""
 	}
 	return t, attr
+}
+
+// groupsOutsidePlan returns groups, the security groups attr of in gives the
+// interface it, less those the plan does not hold, whose rules are not
+// in the input: a data.aws_security_group's, or an sg-… ID that names no
+// group of the plan (nor one the plan deletes, which AWS would refuse:
+// such an ID is left for the builder's error). Each makes the
+// interface's groups known only in part ([reach.Interface.GroupsUnknown]):
+// what such a group could allow is undecided.
+func (r *reader) groupsOutsidePlan(in *instance, it *reach.Interface, attr string, groups []string) []string {
+	out := groups[:0:0]
+	for _, g := range groups {
+		t := r.byAdr[g]
+		outside := t != nil && t.typ == "data.aws_security_group" ||
+			t == nil && r.byID[g] == nil && strings.HasPrefix(g, "sg-") && !slices.ContainsFunc(r.goneOf("aws_security_group"), func(d *instance) bool { return d.known == g })
+		if !outside {
+			out = append(out, g)
+			continue
+		}
+		if t != nil && t.known != "" {
+			g = t.known + " (" + t.addr + ")"
+		}
+		what := fmt.Sprintf("%s: %s (%s, a security group the plan does not hold, whose rules are not in the input)", in.addr, attr, g)
+		if it.GroupsUnknown != "" {
+			what = it.GroupsUnknown + "; " + what
+		}
+		it.GroupsUnknown = what
+		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: %s: %s is a security group the plan does not hold (add it to the configuration, or import it): the queries the interface's groups could decide are indeterminate", in.addr, attr, g))
+	}
+	return out
 }
 
 // groupsUnknown records that attr of in, which adds security groups to
