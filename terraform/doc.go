@@ -592,7 +592,10 @@
 // which of them are the block's, and the rule's peer is known only after
 // apply (it could match anyone: SG_INDETERMINATE where only it could
 // allow the packet), while a block whose list is known is read as it
-// is. An attribute the provider computes and the configuration
+// is. Where the block is the only one whose list is unknown and no other
+// value of the blocks is, a resource of the list whose ID no known list
+// holds (a new one's) is surely the block's, and a peer of it; only the
+// others stay unknown. An attribute the provider computes and the configuration
 // does not set (source_security_group_id on a CIDR rule) is not a link.
 //
 // A link attribute that is Optional and Computed and that the

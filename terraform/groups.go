@@ -111,7 +111,8 @@ func (r *reader) eachInline(in *instance, do func(sub *instance, at string, dir 
 // writes them per block, else the list's (since Terraform 1.1 the blocks
 // of an attribute-as-block list share one references list).
 func (r *reader) inlineBlock(in *instance, attr string, i, n int, b map[string]any) *instance {
-	sub := &instance{addr: in.addr, module: in.module, typ: in.typ, index: in.index, values: b, unknown: elem(in.unknown, attr, i)}
+	sub := &instance{addr: in.addr, module: in.module, typ: in.typ, index: in.index, values: b, unknown: elem(in.unknown, attr, i),
+		block: &blockOf{owner: in, attr: attr, i: i}}
 	if in.cfg == nil || in.cfg.Expressions[attr] == nil || in.cfg.Expressions[attr].ExpressionData == nil {
 		return sub
 	}

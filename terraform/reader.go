@@ -34,8 +34,11 @@ type instance struct {
 	// its own, is the references list every block of its attribute
 	// shares: it stands for each of its attributes' expressions
 	shared *tfjson.Expression
-	id     string // the ID the model gives it: its address
-	known  string // its id when the plan knows it (vpc-…), else ""
+	// block, on an inline block, is the resource it is a block of, its
+	// attribute and its index (inlineBlock); nil on anything else
+	block *blockOf
+	id    string // the ID the model gives it: its address
+	known string // its id when the plan knows it (vpc-…), else ""
 	// deferred marks a data source whose read Terraform defers to apply
 	// (its resource_changes entry's action is "read"): what it has not
 	// read yet is known only after apply (unknown)

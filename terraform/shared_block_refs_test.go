@@ -64,7 +64,8 @@ func sharedGroupNet(bastionKnown bool) []planRes {
 // blocks share names several groups, the plan does not say which are the
 // block's: the rule's peer is undecided (never every group of the list,
 // which opened 5432 to bastion), and a block whose list is known is read
-// as it is.
+// as it is; a new group of the list is surely the block's where it is the
+// only block whose list is unknown and no other value of the blocks is.
 func TestSharedBlockGroupReferences(t *testing.T) {
 	for _, tc := range []struct {
 		name         string
@@ -77,7 +78,9 @@ func TestSharedBlockGroupReferences(t *testing.T) {
 		{"every group new: api on 5432", false, "aws_instance.api", 5432, reach.Indeterminate},
 		{"every group new: bastion on 22", false, "aws_instance.bastion", 22, reach.Indeterminate},
 		{"bastion known: bastion on 5432", true, "aws_instance.bastion", 5432, reach.Indeterminate},
-		{"bastion known: api on 5432", true, "aws_instance.api", 5432, reach.Indeterminate},
+		// the first block is the only unknown one, and app, new, can be
+		// in no known list: it is surely the first block's
+		{"bastion known: api on 5432, app surely the unknown block's", true, "aws_instance.api", 5432, reach.Reachable},
 		{"bastion known: bastion on 22, the known block", true, "aws_instance.bastion", 22, reach.Reachable},
 		{"bastion known: api on 3306, no block's port", true, "aws_instance.api", 3306, reach.Unreachable},
 	} {
