@@ -15,7 +15,8 @@ import (
 // its routes and associations (its main association makes it its VPC's
 // main route table). data.aws_security_group names a group without its
 // rules: a rule that refers to it is as a rule that refers to a group the
-// input does not hold, and an interface that has it is an error. A data
+// input does not hold, and an interface that has it has its groups known
+// only in part (instances.go: groupsOutsidePlan). A data
 // source is named by its address (data.aws_vpc.main); a resource refers
 // to it by its ID, which the plan knows.
 //

@@ -22,7 +22,13 @@
 // aws_vpn_gateway_route_propagation, see below; a route whose gateway_id
 // is a virtual private gateway, vgw-… or an aws_vpn_gateway, goes to a
 // target reachsim does not model, UNMODELLED_TARGET, as is one whose
-// vpc_endpoint_id names no firewall's endpoint), gateway VPC endpoints
+// vpc_endpoint_id names no firewall's endpoint; one whose gateway_id
+// names a NAT gateway, nat-… or an aws_nat_gateway, which AWS accepts,
+// goes to that NAT gateway; a route's
+// network_interface_id may name an aws_network_interface or an
+// instance's primary interface, its primary_network_interface_id known
+// or by reference, as may an aws_eip_association's network_interface_id
+// and an aws_eip's network_interface), gateway VPC endpoints
 // (aws_vpc_endpoint whose vpc_endpoint_type is Gateway, with its
 // ip_address_type and policy, and aws_vpc_endpoint_route_table_association;
 // see endpoints.go: AWS adds to each of its route tables a route by the
@@ -56,11 +62,34 @@
 // aws_eip whose public_ip it is deleted or replaced: only the
 // configuration's associate_public_ip_address, not the refreshed one,
 // which says the interface has an association, tells whether it was
-// launched with an address of its own, which AWS then picks anew; with a
-// warning), and otherwise
+// launched with an address of its own, which AWS then picks anew, but
+// not where more than one network interface is attached (EC2 User
+// Guide, public IPv4 addresses: an aws_network_interface_attachment, or
+// an aws_network_interface's attachment, that the plan keeps names the
+// instance; one it creates or deletes, unordered against the release, is
+// an error wrapping [ErrUnknownValue]); with a warning), and otherwise
 // one AWS picks at launch when associate_public_ip_address says so or,
 // known only after apply, when its subnet (aws_subnet or data.aws_subnet)
-// has map_public_ip_on_launch; an Elastic IP on its primary private
+// has map_public_ip_on_launch; an instance launched from an
+// aws_launch_template (its launch_template block) takes from the
+// template what its configuration leaves out (RunInstances: the
+// request's parameters override the template's): its groups, where
+// vpc_security_group_ids and security_groups are left out (the
+// template's vpc_security_group_ids, or the security_groups of its
+// network_interfaces block of device_index 0; where it names none, the
+// VPC's default group), and whether it gets a public address, where
+// associate_public_ip_address is left out (that block's
+// associate_public_ip_address, else its subnet's); the template's planned
+// values count where the version the instance names
+// (launch_template.version, $Default when left out) is the one they show
+// (any version a template the plan creates has, $Latest, $Default where
+// the plan leaves the template as it is or its update sets
+// update_default_version, a number equal to an unchanged template's
+// latest_version); otherwise, and for a template the plan does not
+// hold, its groups are known only after apply
+// ([reach.Interface.GroupsUnknown]), never the VPC's default group, and
+// whether it gets a public address, left to the template, is an error
+// wrapping [ErrUnknownValue]; an Elastic IP on its primary private
 // address (an aws_eip's instance or network_interface, an
 // aws_eip_association) is its public IPv4 address in place of that one,
 // which AWS releases (EC2 User Guide, Elastic IP addresses; with a
@@ -246,7 +275,12 @@
 // data.aws_internet_gateway, data.aws_ec2_managed_prefix_list,
 // data.aws_prefix_list and data.aws_route_table (its routes and associations); a rule that names a
 // data.aws_security_group, whose rules no data source gives, is as a rule
-// naming a group the input does not hold (see data.go).
+// naming a group the input does not hold (see data.go); an instance or
+// interface in such a group, or in an sg-… group no resource or data
+// source of the plan holds, has its groups known only in part
+// ([reach.Interface.GroupsUnknown]), with a warning: what that group
+// could allow is indeterminate, and what its other groups allow is
+// decided.
 // data.aws_caller_identity and data.aws_region, which add nothing to the
 // model (counted in [Report.Unmodelled]), tell the account and Region of
 // the resources of their provider configuration (provider_config_key),
@@ -552,8 +586,16 @@
 // variable, a local, a data source, each.value) leaves an unknown value
 // unresolved. Since Terraform 1.1 the inline blocks of one
 // attribute (the ingress blocks of a group) share one references list;
-// a block's unknown group list is resolved from that list when it names
-// only groups. An attribute the provider computes and the configuration
+// a block's unknown group list (security_groups) or prefix list list
+// (prefix_list_ids) is resolved from that list where it names one
+// resource of the type; where it names several, the plan does not say
+// which of them are the block's, and the rule's peer is known only after
+// apply (it could match anyone: SG_INDETERMINATE where only it could
+// allow the packet), while a block whose list is known is read as it
+// is. Where the block is the only one whose list is unknown and no other
+// value of the blocks is, a resource of the list whose ID no known list
+// holds (a new one's) is surely the block's, and a peer of it; only the
+// others stay unknown. An attribute the provider computes and the configuration
 // does not set (source_security_group_id on a CIDR rule) is not a link.
 //
 // A link attribute that is Optional and Computed and that the
@@ -609,9 +651,19 @@
 // NetworkAclEntryAlreadyExists); an aws_route replaced with
 // create_before_destroy keeping its route table and destination (AWS
 // refuses the new route while the old one stands: RouteAlreadyExists);
-// and a security group rule replaced with
+// a security group rule replaced with
 // create_before_destroy whose new rule holds a permission of the old one
-// (InvalidPermission.Duplicate).
+// (InvalidPermission.Duplicate); and an aws_security_group replaced
+// with create_before_destroy keeping its name and VPC (AWS refuses the
+// new group while the old one stands: InvalidGroup.Duplicate), or
+// deleted first while a resource the plan keeps still uses it when the
+// delete runs, one the plan leaves as it is or one whose configuration
+// refers to the group, whose update waits for the new group (an
+// instance's vpc_security_group_ids, an interface's security_groups,
+// another group's or a rule's reference, as before apply: AWS refuses to
+// delete a group in use, DependencyViolation, after the provider's
+// retries; hashicorp/terraform#3341). A kept resource whose update does
+// not wait for the group races with its delete and is not refused.
 //
 // # Values known only after apply
 //

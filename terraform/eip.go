@@ -45,7 +45,7 @@ func (r *reader) readEIP(in *instance) {
 	target := ""
 	if id, ok := r.linkOne(in, "instance", "aws_instance"); ok && id != "" {
 		target = id
-	} else if id, ok := r.linkOne(in, "network_interface", "aws_network_interface"); ok && id != "" {
+	} else if id, ok := r.linkOne(in, "network_interface", "aws_network_interface", "aws_instance"); ok && id != "" {
 		target = id
 	}
 	if target == "" {
@@ -130,7 +130,7 @@ func (r *reader) readEIPAssociation(in *instance) {
 	target := ""
 	if id, ok := r.linkOne(in, "instance_id", "aws_instance"); ok && id != "" {
 		target = id
-	} else if id, ok := r.linkOne(in, "network_interface_id", "aws_network_interface"); ok && id != "" {
+	} else if id, ok := r.linkOne(in, "network_interface_id", "aws_network_interface", "aws_instance"); ok && id != "" {
 		target = id
 	}
 	if target == "" {

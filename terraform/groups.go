@@ -60,6 +60,7 @@ func (r *reader) readGroup(in *instance) {
 		r.fail(in, "id", g.ID, ErrInvalidPlan, "security group %s is planned twice", g.ID)
 		return
 	}
+	r.replacedGroupFails(in) // groupreplace.go
 	r.sgs.byID[g.ID] = g
 	r.sgs.list = append(r.sgs.list, g.ID)
 	r.eachInline(in, func(sub *instance, at string, dir flow.Direction, planned bool) {
@@ -110,7 +111,8 @@ func (r *reader) eachInline(in *instance, do func(sub *instance, at string, dir 
 // writes them per block, else the list's (since Terraform 1.1 the blocks
 // of an attribute-as-block list share one references list).
 func (r *reader) inlineBlock(in *instance, attr string, i, n int, b map[string]any) *instance {
-	sub := &instance{addr: in.addr, module: in.module, typ: in.typ, index: in.index, values: b, unknown: elem(in.unknown, attr, i)}
+	sub := &instance{addr: in.addr, module: in.module, typ: in.typ, index: in.index, values: b, unknown: elem(in.unknown, attr, i),
+		block: &blockOf{owner: in, attr: attr, i: i}}
 	if in.cfg == nil || in.cfg.Expressions[attr] == nil || in.cfg.Expressions[attr].ExpressionData == nil {
 		return sub
 	}
@@ -160,8 +162,17 @@ func (r *reader) blockRules(in *instance, at string, dir flow.Direction, id stri
 			}
 		}
 	}
-	for _, pl := range r.linkList(in, "prefix_list_ids", "aws_ec2_managed_prefix_list") {
+	pls, plOpen, l := r.resolveList(in, "prefix_list_ids", "aws_ec2_managed_prefix_list")
+	for _, pl := range pls {
 		peers = append(peers, sg.PrefixList(pl))
+	}
+	switch {
+	case plOpen && in.shared != nil && len(l.ts) > 1:
+		// lists of a references list the blocks share: the rule's peer
+		// is undecided, as for security_groups below
+		peers = append(peers, r.unknownPeer(in, at+"prefix_list_ids"))
+	case plOpen:
+		r.unknownLink(in, "prefix_list_ids", l)
 	}
 	gs, open := r.linkListOpen(in, "security_groups", groupTypes...)
 	for _, g := range gs {

@@ -36,7 +36,7 @@ func (r *reader) readInstance(in *instance) {
 	}
 	it.Subnet, _ = r.linkOne(in, "subnet_id", "aws_subnet")
 	groups, open := r.linkListOpen(in, "vpc_security_group_ids", groupTypes...)
-	it.Groups = groups
+	it.Groups = r.groupsOutsidePlan(in, &it, "vpc_security_group_ids", groups)
 	if open {
 		r.groupsUnknown(in, &it, "vpc_security_group_ids")
 	}
@@ -44,12 +44,20 @@ func (r *reader) readInstance(in *instance) {
 		r.dropDetached(in, &it, "vpc_security_group_ids", r.primaryENI(in))
 	}
 	if isUnknown(in.unknown, "vpc_security_group_ids") && !in.configured("vpc_security_group_ids") {
-		// the provider computes it: from security_groups (names), or the
-		// VPC's default group
-		if in.configured("security_groups") {
+		// the provider computes it: from security_groups (names), or
+		// the VPC's default group, or the launch template's groups
+		lt, fromTemplate := r.launchTemplateOf(in)
+		vpc := ""
+		if s := r.net.subnets[it.Subnet]; s != nil {
+			vpc = s.VPC
+		}
+		switch {
+		case in.configured("security_groups"):
 			r.groupsUnknown(in, &it, "vpc_security_group_ids (from security_groups, which names the groups by name)")
-		} else if s := r.net.subnets[it.Subnet]; s != nil {
-			it.Groups = appendID(it.Groups, r.defaultGroup(in, "vpc_security_group_ids", s.VPC))
+		case fromTemplate:
+			r.templateGroups(in, &it, lt, vpc)
+		case vpc != "":
+			it.Groups = appendID(it.Groups, r.defaultGroup(in, "vpc_security_group_ids", vpc))
 		}
 	}
 	if isUnknown(in.unknown, "private_ip") {
@@ -170,7 +178,27 @@ func (r *reader) publicIPv4(in *instance, it *reach.Interface) {
 		// interface has an association, the Elastic IP's: only the
 		// configuration's says how it was launched
 		known = known && in.cfg != nil && in.configured("associate_public_ip_address")
+		switch more, why := r.moreInterfaces(in); {
+		case why != "":
+			r.fail(in, "public_ip", pub, ErrUnknownValue, "%s releases the Elastic IP %s, after which the instance gets a new public address only when one network interface is attached (EC2 User Guide, public IPv4 addresses), and %s", released, pub, why)
+			return
+		case more:
+			// AWS gives no new public address to an instance with more
+			// than one network interface attached
+			r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: public_ip: %s is the Elastic IP that %s releases; with more than one network interface attached, the instance gets no public address after apply", in.addr, pub, released))
+			return
+		}
 		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: public_ip: %s is the Elastic IP that %s releases; the instance has a public address after apply only when it was launched with one (associate_public_ip_address, else its subnet's map_public_ip_on_launch as it is now), one AWS picks", in.addr, pub, released))
+	}
+	if !known && released == "" && !pubKnown && !in.configured("associate_public_ip_address") {
+		if lt, ok := r.launchTemplateOf(in); ok {
+			if want, known = r.templatePublicIP(in, lt); known && want {
+				it.PublicIPUnknown = in.addr + ": public_ip"
+			}
+			if known {
+				return
+			}
+		}
 	}
 	switch {
 	case known:
@@ -193,6 +221,48 @@ func (r *reader) publicIPv4(in *instance, it *reach.Interface) {
 	}
 }
 
+// moreInterfaces reports whether an instance that exists, in, has more
+// than one network interface attached after apply: an
+// aws_network_interface_attachment, or an aws_network_interface's
+// attachment block, that the plan keeps names it. why, when not "", says
+// the plan does not decide it: one it creates or deletes (replaces)
+// names it, and the plan does not order that against the release of an
+// Elastic IP.
+func (r *reader) moreInterfaces(in *instance) (more bool, why string) {
+	if in.known == "" {
+		return false, ""
+	}
+	names := func(t *instance) bool {
+		switch t.typ {
+		case "aws_network_interface_attachment":
+			return knownString(t, "instance_id") == in.known
+		case "aws_network_interface":
+			bs, _ := blocks(t.values["attachment"])
+			return slices.ContainsFunc(bs, func(b map[string]any) bool { i, _ := b["instance"].(string); return i == in.known })
+		}
+		return false
+	}
+	var changing []string
+	for _, t := range r.insts {
+		switch {
+		case !names(t):
+		case t.created():
+			changing = append(changing, t.addr)
+		default:
+			more = true
+		}
+	}
+	for _, g := range r.gone {
+		if names(g) && !slices.Contains(changing, g.addr) {
+			changing = append(changing, g.addr)
+		}
+	}
+	if more || len(changing) == 0 {
+		return more, ""
+	}
+	return false, "the plan changes the attachment of another interface to it (" + strings.Join(changing, ", ") + "), not ordered against that"
+}
+
 // subnetInstance returns the aws_subnet or data.aws_subnet instance whose
 // model ID is id.
 func (r *reader) subnetInstance(id string) *instance {
@@ -209,7 +279,7 @@ func (r *reader) readENI(in *instance) {
 	it := reach.Interface{ID: in.id, Name: nameTag(in)}
 	it.Subnet, _ = r.linkOne(in, "subnet_id", "aws_subnet")
 	groups, open := r.linkListOpen(in, "security_groups", groupTypes...)
-	it.Groups = groups
+	it.Groups = r.groupsOutsidePlan(in, &it, "security_groups", groups)
 	if open {
 		r.groupsUnknown(in, &it, "security_groups")
 	}
@@ -447,6 +517,36 @@ func (r *reader) inlineGroupsOf(eni string) (*instance, string) {
 		return nil, ""
 	}
 	return t, attr
+}
+
+// groupsOutsidePlan returns groups, the security groups attr of in gives the
+// interface it, less those the plan does not hold, whose rules are not
+// in the input: a data.aws_security_group's, or an sg-… ID that names no
+// group of the plan (nor one the plan deletes, which AWS would refuse:
+// such an ID is left for the builder's error). Each makes the
+// interface's groups known only in part ([reach.Interface.GroupsUnknown]):
+// what such a group could allow is undecided.
+func (r *reader) groupsOutsidePlan(in *instance, it *reach.Interface, attr string, groups []string) []string {
+	out := groups[:0:0]
+	for _, g := range groups {
+		t := r.byAdr[g]
+		outside := t != nil && t.typ == "data.aws_security_group" ||
+			t == nil && r.byID[g] == nil && strings.HasPrefix(g, "sg-") && !slices.ContainsFunc(r.goneOf("aws_security_group"), func(d *instance) bool { return d.known == g })
+		if !outside {
+			out = append(out, g)
+			continue
+		}
+		if t != nil && t.known != "" {
+			g = t.known + " (" + t.addr + ")"
+		}
+		what := fmt.Sprintf("%s: %s (%s, a security group the plan does not hold, whose rules are not in the input)", in.addr, attr, g)
+		if it.GroupsUnknown != "" {
+			what = it.GroupsUnknown + "; " + what
+		}
+		it.GroupsUnknown = what
+		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: %s: %s is a security group the plan does not hold (add it to the configuration, or import it): the queries the interface's groups could decide are indeterminate", in.addr, attr, g))
+	}
+	return out
 }
 
 // groupsUnknown records that attr of in, which adds security groups to

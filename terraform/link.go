@@ -416,6 +416,24 @@ func (r *reader) resolveList(in *instance, attr string, want ...string) (out []s
 	if l.open || len(l.ts) == 0 {
 		return out, true, l
 	}
+	if in.shared != nil && len(l.ts) > 1 {
+		// the blocks of the attribute share one references list: which
+		// of the resources it names are this block's is not in the plan,
+		// but for those that can be no other block's
+		sure, rest := sharedSure(in, attr, l.ts)
+		for _, t := range sure {
+			out = appendID(out, r.placeholder(t))
+		}
+		if len(rest) == 0 {
+			return out, false, links{}
+		}
+		names := make([]string, len(rest))
+		for i, t := range rest {
+			names[i] = t.addr
+		}
+		l.leave("the inline blocks of the attribute share one references list (Terraform 1.1 and later), which names several resources, and the plan does not say whether these are this block's: " + strings.Join(names, ", "))
+		return out, true, l
+	}
 	for _, t := range l.ts {
 		out = appendID(out, r.placeholder(t))
 	}
@@ -458,4 +476,68 @@ func (r *reader) unknownLink(in *instance, attr string, l links) {
 		why = "its references name several resources: " + strings.Join(names, ", ")
 	}
 	r.fail(in, attr, "", ErrUnknownValue, "%s", why)
+}
+
+// blockOf places an inline block: the resource it is a block of, its
+// attribute and its index.
+type blockOf struct {
+	owner *instance
+	attr  string
+	i     int
+}
+
+// sharedSure splits ts, the resources of the references list that the
+// inline blocks of in's attribute share, into those that are surely in
+// in's list attr, known only after apply, and the rest. A resource is
+// surely there when in is the only block whose attr is unknown, no other
+// value of any block is (where the reference could be used instead), and
+// no block's known attr holds its ID (an ID known only after apply, a
+// new resource's, can be in no known list): the reference is used, and
+// only in's list can hold it.
+func sharedSure(in *instance, attr string, ts []*instance) (sure, rest []*instance) {
+	b := in.block
+	if b == nil {
+		return nil, ts
+	}
+	bs, _ := blocks(b.owner.values[b.attr])
+	known := map[string]bool{}
+	for j, blk := range bs {
+		u := elem(b.owner.unknown, b.attr, j)
+		if isUnknown(u) && u != nil {
+			return nil, ts // the whole block
+		}
+		for k := range blk {
+			if partlyUnknown(u, k) && (j != b.i || k != attr) {
+				return nil, ts
+			}
+		}
+		if j != b.i {
+			ids, _ := strs(blk[attr])
+			for _, id := range ids {
+				known[id] = true
+			}
+		}
+	}
+	if b.i >= len(bs) || !partlyUnknown(in.unknown, attr) {
+		return nil, ts
+	}
+	for _, t := range ts {
+		if t.known == "" || !known[t.known] {
+			sure = append(sure, t)
+		} else {
+			rest = append(rest, t)
+		}
+	}
+	return sure, rest
+}
+
+// partlyUnknown reports whether attr of the after_unknown mirror u is
+// known only after apply, as a whole or in part.
+func partlyUnknown(u any, attr string) bool {
+	if isUnknown(u, attr) {
+		return true
+	}
+	m, _ := u.(map[string]any)
+	l, _ := m[attr].([]any)
+	return slices.ContainsFunc(l, func(e any) bool { return isUnknown(e) })
 }

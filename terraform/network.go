@@ -276,7 +276,8 @@ var routeTargets = []struct {
 }{
 	{"gateway_id", reach.TargetInternetGateway, []string{"aws_internet_gateway"}, "internet gateway"},
 	{"nat_gateway_id", reach.TargetNATGateway, []string{"aws_nat_gateway"}, "NAT gateway"},
-	{"network_interface_id", reach.TargetInterface, []string{"aws_network_interface"}, "network interface"},
+	// an instance's primary interface too: primary_network_interface_id
+	{"network_interface_id", reach.TargetInterface, []string{"aws_network_interface", "aws_instance"}, "network interface"},
 	{"egress_only_gateway_id", reach.TargetEgressOnlyInternetGateway, []string{"aws_egress_only_internet_gateway"}, "egress-only internet gateway"},
 	{"transit_gateway_id", reach.TargetTransitGateway, []string{"aws_ec2_transit_gateway"}, "transit gateway"},
 	{"vpc_peering_connection_id", reach.TargetPeering, []string{"aws_vpc_peering_connection"}, "VPC peering connection"},
@@ -333,6 +334,10 @@ func (r *reader) route(in *instance, at string, dests ...string) (reach.Route, b
 				rt.Target, rt.TargetType, rt.TargetID = reach.TargetUnmodelled, "virtual private gateway", vgw
 				return rt, vgw != ""
 			}
+			if nat, ok := r.natByGatewayID(in, at, s); ok {
+				rt.Target, rt.TargetType, rt.TargetID = reach.TargetNATGateway, "NAT gateway", nat
+				return rt, nat != ""
+			}
 		}
 		if t.types != nil {
 			id, _ := r.linkOne(in, t.attr, t.types...)
@@ -373,6 +378,39 @@ func (r *reader) vgwTarget(in *instance, at, s string) (vgw string, ok bool) {
 		return "", true
 	}
 	return vgws[0].addr, true
+}
+
+// natByGatewayID reports whether a route's gateway_id s (of in, at the
+// attribute path prefix at) names a NAT gateway, which AWS accepts there
+// and routes to (the provider reads it back as nat_gateway_id): nat-…,
+// or, known only after apply, references naming only aws_nat_gateway
+// resources; nat is its model ID, "" with an error when the references
+// name a NAT gateway and an internet gateway both (but for inline routes
+// whose blocks share one references list, where an internet gateway's
+// reference makes gateway_id that gateway's, as before).
+func (r *reader) natByGatewayID(in *instance, at, s string) (nat string, ok bool) {
+	if s != "" {
+		if t := r.byID[s]; t != nil && t.typ == "aws_nat_gateway" {
+			return t.id, true
+		}
+		return s, strings.HasPrefix(s, "nat-")
+	}
+	if !isUnknown(in.unknown, "gateway_id") {
+		return "", false
+	}
+	nats, _ := r.targets(in, in.references("gateway_id"), "aws_nat_gateway")
+	if len(nats) == 0 {
+		return "", false
+	}
+	igws, _ := r.targets(in, in.references("gateway_id"), "aws_internet_gateway")
+	if len(igws) > 0 && in.shared != nil {
+		return "", false // inline routes sharing one references list: the NAT gateway is another block's nat_gateway_id
+	}
+	if len(igws) > 0 || len(nats) > 1 {
+		r.fail(in, at+"gateway_id", "", ErrUnknownValue, "the references name more than one gateway (internet or NAT) the route could go to")
+		return "", true
+	}
+	return r.placeholder(nats[0]), true
 }
 
 // routeTableOf returns the route table in's route_table_id names (an

@@ -34,8 +34,11 @@ type instance struct {
 	// its own, is the references list every block of its attribute
 	// shares: it stands for each of its attributes' expressions
 	shared *tfjson.Expression
-	id     string // the ID the model gives it: its address
-	known  string // its id when the plan knows it (vpc-…), else ""
+	// block, on an inline block, is the resource it is a block of, its
+	// attribute and its index (inlineBlock); nil on anything else
+	block *blockOf
+	id    string // the ID the model gives it: its address
+	known string // its id when the plan knows it (vpc-…), else ""
 	// deferred marks a data source whose read Terraform defers to apply
 	// (its resource_changes entry's action is "read"): what it has not
 	// read yet is known only after apply (unknown)
@@ -428,6 +431,11 @@ func (r *reader) add(module string, sr *tfjson.StateResource, unknown any, actio
 	if id, ok := in.values["id"].(string); ok && id != "" && !isUnknown(in.unknown, "id") {
 		in.known = id
 		r.byID[id] = in
+	}
+	if eni := knownString(in, "primary_network_interface_id"); in.typ == "aws_instance" && eni != "" && r.byID[eni] == nil {
+		// an instance's primary interface, which a route or an Elastic
+		// IP association may name by its ID before the instance is read
+		r.byID[eni] = in
 	}
 	r.insts = append(r.insts, in)
 	r.byAdr[in.addr] = in
