@@ -401,11 +401,7 @@ func clientAtoms(q PortsQuery, fb, rb *flow.Bounds) (ranges []nacl.NamedRange, c
 // alone does not is cut by those ends (AddressKnownLater).
 func (m *Model) tcpPortsByAtom(r *PortsResult, f flow.Flow, src *ifaceInfo, path *atomOutcome, fb, rb *flow.Bounds, clients []flow.PortRange, unknown []*ifaceInfo) ([]clientOpen, error) {
 	// Destination ports: the request's, and the reply's source ports.
-	pb := flow.NewBounds(flow.FieldDstPort)
-	pb.MergeField(flow.FieldDstPort, fb, flow.FieldDstPort)
-	pb.MergeField(flow.FieldDstPort, rb, flow.FieldSrcPort)
-	pb.MergeField(flow.FieldDstPort, portsWalkTreatsApart(), flow.FieldDstPort)
-	ports := pb.Atoms(flow.FieldDstPort, flow.PortRange{Lo: 1, Hi: 65535})
+	ports := destPortAtoms(fb, rb)
 	if n := len(ports) * len(clients); len(unknown) > 0 && n > maxUnknownChecks {
 		return nil, m.unknownBudgetErr(unknown...)
 	}

@@ -183,6 +183,17 @@ func (q *trafficQuestion) otherProtocols(sa, da netip.Addr, open, und *Traffic, 
 	return len(q.others), nil
 }
 
+// destPortAtoms cuts the destination ports 1-65535 where a walk's bounds
+// change: the request's destination ports (fb), the reply's source ports
+// (rb), and the one port the walk itself treats apart.
+func destPortAtoms(fb, rb *flow.Bounds) []flow.PortRange {
+	pb := flow.NewBounds(flow.FieldDstPort)
+	pb.MergeField(flow.FieldDstPort, fb, flow.FieldDstPort)
+	pb.MergeField(flow.FieldDstPort, rb, flow.FieldSrcPort)
+	pb.MergeField(flow.FieldDstPort, portsWalkTreatsApart(), flow.FieldDstPort)
+	return pb.Atoms(flow.FieldDstPort, flow.PortRange{Lo: 1, Hi: 65535})
+}
+
 // portSet returns the destination ports of f's protocol whose session
 // from f's source port is reachable, and those the input leaves open;
 // with deferSG, security groups pass everything and their judgements
@@ -192,12 +203,8 @@ func (m *Model) portSet(f flow.Flow, src *ifaceInfo, deferSG bool) (open, und fl
 	rb := flow.NewBounds(flow.FieldSrcPort)
 	path, hops := m.setWalk(f, src, fb, rb, deferSG)
 	walks++
-	pb := flow.NewBounds(flow.FieldDstPort)
-	pb.MergeField(flow.FieldDstPort, fb, flow.FieldDstPort)
-	pb.MergeField(flow.FieldDstPort, rb, flow.FieldSrcPort)
-	pb.MergeField(flow.FieldDstPort, portsWalkTreatsApart(), flow.FieldDstPort)
 	var o, u []flow.PortRange
-	for _, p := range pb.Atoms(flow.FieldDstPort, flow.PortRange{Lo: 1, Hi: 65535}) {
+	for _, p := range destPortAtoms(fb, rb) {
 		g := f
 		g.Dst = netip.AddrPortFrom(f.Dst.Addr(), p.Lo)
 		out, err := m.setAtom(g, src, &path, deferSG)

@@ -198,12 +198,8 @@ func (q *trafficQuestion) pairRule(src *ifaceInfo, sa, da netip.Addr, unknown []
 		rb := flow.NewBounds(append([]flow.Field{flow.FieldSrcPort}, unknownFields...)...)
 		m.setWalk(f, src, fb, rb, false)
 		walks++
-		pb := flow.NewBounds(flow.FieldDstPort)
-		pb.MergeField(flow.FieldDstPort, fb, flow.FieldDstPort)
-		pb.MergeField(flow.FieldDstPort, rb, flow.FieldSrcPort)
-		pb.MergeField(flow.FieldDstPort, portsWalkTreatsApart(), flow.FieldDstPort)
 		var o, u []flow.PortRange
-		for _, p := range pb.Atoms(flow.FieldDstPort, flow.PortRange{Lo: 1, Hi: 65535}) {
+		for _, p := range destPortAtoms(fb, rb) {
 			g := f
 			g.Dst = netip.AddrPortFrom(da, p.Lo)
 			out, err := check(g)
