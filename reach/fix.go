@@ -659,7 +659,25 @@ func (m *Model) sharedText(ii *ifaceInfo) string {
 			s += "; " + strings.Join(who, ", ") + " uses " + gid + " too, outside the model"
 		}
 	}
+	if other := m.maybeWearer(ii); other != nil {
+		s += "; " + other.label() + "'s groups are known only later (" + other.GroupsUnknown + "): it may wear any of them"
+	}
 	return s
+}
+
+// maybeWearer returns an interface other than ii whose groups are known
+// only later ([Interface.GroupsUnknown]), if the model has one: it may
+// wear any group, so no group is ii's alone for certain. Nil when none.
+func (m *Model) maybeWearer(ii *ifaceInfo) *ifaceInfo {
+	if m.groupsUnknownN == 0 {
+		return nil
+	}
+	for _, other := range m.ifaceOrder {
+		if other != ii && other.GroupsUnknown != "" {
+			return other
+		}
+	}
+	return nil
 }
 
 func firstOr(ss []string) string {
@@ -670,14 +688,15 @@ func firstOr(ss []string) string {
 }
 
 // onlyMember reports whether ii is the only user of group gid: the only
-// interface it is attached to, and nothing the model does not hold uses
-// it ([Builder.AddUnmodelledGroupUse]: an RDS instance's, a load
-// balancer's or a Lambda function's interface). AWS applies a group's
+// interface it is attached to, no other interface's groups are known only
+// later (maybeWearer), and nothing the model does not hold uses it
+// ([Builder.AddUnmodelledGroupUse]: an RDS instance's, a load balancer's
+// or a Lambda function's interface). AWS applies a group's
 // rules to every network interface that wears it, so a rule added to or
 // removed from a group something outside the model uses opens or closes
 // the same traffic to that too, which no session the model compares shows.
 func (m *Model) onlyMember(gid string, ii *ifaceInfo) bool {
-	if len(m.usedOutside[gid]) > 0 {
+	if len(m.usedOutside[gid]) > 0 || m.maybeWearer(ii) != nil {
 		return false
 	}
 	for a, in := range m.members[gid] {

@@ -45,6 +45,12 @@ func TestFixGroupUsedOutside(t *testing.T) {
 		d.Interfaces = append(d.Interfaces, reach.Interface{ID: "eni-db2", Name: "db-2", Subnet: "subnet-db",
 			PrivateIPs: []netip.Addr{netip.MustParseAddr("10.0.3.31")}, Groups: []string{"sg-db2"}})
 	}
+	// db-3 (10.0.3.32) beside db-1, its groups known only later (a
+	// Terraform plan's): it may wear sg-db
+	withDB3 := func(d *sample.Design) {
+		d.Interfaces = append(d.Interfaces, reach.Interface{ID: "eni-db3", Name: "db-3", Subnet: "subnet-db",
+			PrivateIPs: []netip.Addr{netip.MustParseAddr("10.0.3.32")}, GroupsUnknown: "aws_instance.db3: vpc_security_group_ids"})
+	}
 	open := reach.Query{From: "web-1", To: "db-1", Protocol: flow.TCP, Port: 5432}
 	closeQ := reach.Query{From: "app-1", To: "db-1", Protocol: flow.TCP, Port: 5432, SrcPort: 30000}
 	tests := []struct {
@@ -66,6 +72,13 @@ func TestFixGroupUsedOutside(t *testing.T) {
 			sg: []string{"add sg-reachsim-eni-db1 tcp 5432 from 10.0.1.10/32", "remove sg-reachsim-eni-db1 all to 0.0.0.0/0",
 				"remove sg-reachsim-eni-db1 all to ::/0", "replace eni-db1 sg-db,sg-reachsim-eni-db1"},
 			text: "(every group of db-1 (eni-db1) is shared; db-rds (RDS instance) uses sg-db too, outside the model)"},
+		{name: "open: db-3's groups are known only later (it may wear sg-db): a new group for db-1", q: open, want: reach.Reachable, edit: withDB3,
+			sg: []string{"add sg-reachsim-eni-db1 tcp 5432 from 10.0.1.10/32", "remove sg-reachsim-eni-db1 all to 0.0.0.0/0",
+				"remove sg-reachsim-eni-db1 all to ::/0", "replace eni-db1 sg-db,sg-reachsim-eni-db1"},
+			text: "db-3 (eni-db3)'s groups are known only later (aws_instance.db3: vpc_security_group_ids): it may wear any of them"},
+		{name: "close: db-3's groups are known only later: a deny entry in an ACL on the path instead", q: closeQ, want: reach.Unreachable,
+			edit: func(d *sample.Design) { withDB3(d); setDB(rule("sgr-db-app1", 5432, "10.0.2.20/32"))(d) },
+			acl:  []string{"acl-app outbound 99 deny tcp 5432 to 10.0.3.30/32"}},
 		{name: "open: sg-db's adjacent rule is not widened when an RDS instance wears it", q: open, want: reach.Reachable, uses: []reach.UnmodelledGroupUse{rds},
 			edit: setDB(rule("sgr-db-5433", 5433, "10.0.1.10/32")),
 			sg: []string{"add sg-reachsim-eni-db1 tcp 5432 from 10.0.1.10/32", "remove sg-reachsim-eni-db1 all to 0.0.0.0/0",
@@ -140,7 +153,11 @@ func TestFixGroupUsedOutside(t *testing.T) {
 			r, err := fx.Patched.Check(tt.q)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, r.Outcome, r.Text())
-			assert.Empty(t, fx.AlsoChanged, "as narrow as the query")
+			for _, c := range fx.AlsoChanged {
+				// db-3, whose groups are known only later, is the one other
+				// interface a change may reach (it may wear any group)
+				assert.Contains(t, []string{c.From, c.To}, "eni-db3", "as narrow as the query: %+v", c)
+			}
 			requireAlsoChanged(t, m, fx, tt.q)
 		})
 	}
