@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // InputError locates a fault in configuration input (AWS JSON, rule text,
@@ -27,7 +28,7 @@ func (e *InputError) Error() string {
 	if e.File != "" {
 		parts = append(parts, e.File)
 	}
-	loc := e.Path
+	loc := elide(e.Path)
 	if e.Resource != "" || e.Rule != "" {
 		who := e.Resource
 		if e.Rule != "" {
@@ -51,6 +52,27 @@ func (e *InputError) Error() string {
 
 // Unwrap returns the cause.
 func (e *InputError) Unwrap() error { return e.Err }
+
+// maxPathText is the longest JSON path an error message writes whole.
+const maxPathText = 512
+
+// elide shortens a path longer than maxPathText to its first and last
+// parts around the count of bytes left out (a document nested ten
+// thousand levels deep names its fault in a line, not in 30 KB); the
+// InputError's Path field keeps it whole.
+func elide(path string) string {
+	if len(path) <= maxPathText {
+		return path
+	}
+	h, t := maxPathText/2, len(path)-maxPathText/2
+	for h > 0 && !utf8.RuneStart(path[h]) { // cut between characters
+		h--
+	}
+	for t < len(path) && !utf8.RuneStart(path[t]) {
+		t++
+	}
+	return path[:h] + "…(" + strconv.Itoa(t-h) + " bytes)…" + path[t:]
+}
 
 // ErrJSON is wrapped by the errors of every JSON parser in reachsim when
 // the input does not decode at all (a syntax error, or a value of the wrong
