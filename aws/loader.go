@@ -18,6 +18,9 @@ import (
 type loader struct {
 	report *Report
 	errs   []error
+	// sums are the hashes of the files' bytes, in the order read: a
+	// second reading (placeBuildError) checks it reads the same input
+	sums []uint64
 
 	vpcs      []*vpcRec
 	subnets   []*subnetRec

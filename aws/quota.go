@@ -11,22 +11,21 @@ import (
 // table lives there), each placed at the file and JSON path of the
 // resource it counts.
 
-// warnQuotas adds a warning for every quota m is above and sorts the
-// report's warnings again.
-func (l *loader) warnQuotas(m *reach.Model) {
+// warnQuotas adds to report a warning for every quota m is above, each
+// placed by quotaPlace, and sorts the report's warnings again.
+func warnQuotas(m *reach.Model, report *Report, odd map[string]jsonloc.Loc) {
 	ws := m.QuotaWarnings()
 	if len(ws) == 0 {
 		return
 	}
-	at := l.quotaPlaces()
 	for _, w := range ws {
-		o, ok := at[w.Kind+" "+w.Resource]
+		o, ok := quotaPlace(m, odd, w.Kind, w.Resource)
 		if !ok {
 			o = jsonloc.Loc{Resource: w.Resource}
 		}
-		l.warn(o, "%s", w)
+		report.Warnings = append(report.Warnings, o.String()+": "+w.String())
 	}
-	slices.Sort(l.report.Warnings)
+	slices.Sort(report.Warnings)
 }
 
 // setOrigins tells the builder where each security group, network ACL,
@@ -66,29 +65,54 @@ func (l *loader) setOrigins(b *reach.Builder) {
 	}
 }
 
-// quotaPlaces maps kind + " " + ID, as a reach.QuotaWarning names a
-// resource, to the JSON of what it counts.
-func (l *loader) quotaPlaces() map[string]jsonloc.Loc {
+// quotaOrigins are, for each kind of resource a reach.QuotaWarning
+// names, the kind of its origin (reach.Model.Origin) and the field of it
+// that holds what the quota counts ("" for the element as a whole).
+var quotaOrigins = map[string]struct{ kind, field string }{
+	"security group":    {reach.ResourceSecurityGroup, ""},
+	"network interface": {reach.ResourceInterface, "Groups"},
+	"network ACL":       {reach.ResourceNetworkACL, "Entries"},
+	"route table":       {reach.ResourceRouteTable, "Routes"},
+	"prefix list":       {reach.ResourcePrefixList, ""},
+}
+
+// quotaPlace is the JSON of what a quota of kind counts for the resource
+// id, as a reach.QuotaWarning names them: the place odd gives
+// (oddQuotaPlaces), else the resource's origin in m, or its field that
+// holds what is counted.
+func quotaPlace(m *reach.Model, odd map[string]jsonloc.Loc, kind, id string) (jsonloc.Loc, bool) {
+	if o, ok := odd[kind+" "+id]; ok {
+		return o, true
+	}
+	k, ok := quotaOrigins[kind]
+	if !ok {
+		return jsonloc.Loc{}, false
+	}
+	org, ok := m.Origin(k.kind, id)
+	if !ok {
+		return jsonloc.Loc{}, false
+	}
+	o := jsonloc.Loc{File: org.File, Path: org.Path}
+	if k.field != "" {
+		o = o.Field(k.field)
+	}
+	return o, true
+}
+
+// oddQuotaPlaces maps kind + " " + ID, as a reach.QuotaWarning names a
+// resource, to the JSON of what it counts, for the resources where that
+// is not their origin (setOrigins) or a field of it: the groups whose
+// rules describe-security-group-rules gave (the rules' place), the
+// firewalls (their policy), the stateful rule groups (their place with
+// its resource). The loader keeps these few past its records' end
+// (load), for warnQuotas.
+func (l *loader) oddQuotaPlaces() map[string]jsonloc.Loc {
 	at := map[string]jsonloc.Loc{}
 	out := &l.out
 	for i, g := range out.groups {
-		o := out.groupAt[i].base
-		if gr := l.groups[g.ID]; gr != nil && l.ruleSets[g.ID] == nil {
-			o = gr.at // the rules are its IpPermissions and IpPermissionsEgress
+		if gr := l.groups[g.ID]; gr != nil && l.ruleSets[g.ID] != nil {
+			at["security group "+g.ID] = out.groupAt[i].base
 		}
-		at["security group "+g.ID] = o
-	}
-	for _, e := range out.ifaces {
-		at["network interface "+e.id] = e.at.Field("Groups")
-	}
-	for _, r := range out.acls {
-		at["network ACL "+r.acl.ID] = r.at.Field("Entries")
-	}
-	for _, r := range out.rts {
-		at["route table "+r.rt.ID] = r.at.Field("Routes")
-	}
-	for _, r := range out.lists {
-		at["prefix list "+r.list.ID] = r.at
 	}
 	for i, f := range out.fws {
 		o := out.fwAt[i].base
