@@ -124,6 +124,14 @@ func (o Options) maxFileSize() int64 {
 // read, what is left out with a warning, and how errors are reported. The
 // report is returned even when the load fails. Load is LoadWith with the
 // zero [Options].
+//
+// Memory: the live data peaks near the input's size (the model kept is
+// about 0.9× the JSON on a large account), and at its default pace the
+// Go collector lets garbage take the heap to about twice the live data
+// before it runs, so the heap's high point is 1.6–2.4× the input. A
+// program that must stay within twice the input can set a soft memory
+// limit around the load (runtime/debug.SetMemoryLimit: what the process
+// holds plus twice the input's size), as reachsim does.
 func Load(paths ...string) (*reach.Model, *Report, error) {
 	return load(inputfile.OS{}, Options{}, paths)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/reachsim/reachsim/aws"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/memlimit"
 	"github.com/reachsim/reachsim/internal/textsafe"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/sample"
@@ -408,6 +409,7 @@ func (o *inputOptions) load(stderr io.Writer) (*reach.Model, []string, error) {
 	}
 	p := startProgress(stderr, "loading the AWS dump") // shown after a second, on a terminal only
 	defer p.end()
+	defer memlimit.During(2 * inputSize(o.aws))() // the load's high point at most twice the input's size (memory.go)
 	m, rep, err := aws.LoadWith(aws.Options{MaxFileSize: o.maxFileSize.v, Progress: p.set, VPCs: o.vpcs, VPCsMayBeAbsent: o.vpcsMayBeAbsent}, o.aws...)
 	o.vpcsAbsent = rep.VPCsAbsent
 	return m, rep.Warnings, err
