@@ -131,10 +131,20 @@ type Cause struct {
 // change comes with its causes: the resources that
 // differ between the models (security groups, network ACLs, route
 // tables, subnets, interfaces, firewalls, gateways…) that the traces of
-// its changed traffic meet in either model; for a pair with the
-// internet, traced at each address the internet meets the interface at
-// (the Elastic IPs of its secondary private addresses, its other IPv6
-// addresses) until one shows the change. Only the pairs a change can
+// its changed traffic meet in either model, deciding differently. The
+// traces are sessions at the first port of each range of the change and
+// at each port inside it where a changed rule or entry starts or ends
+// (at most 12 of a kind), so a resource that alone opens or closes some
+// of the ports is named; a security group is named only where one of its
+// added or removed rules matches the session (not because the
+// interface's list of groups, or a referenced group's members,
+// changed); an interface in one model only is on the path of that model
+// only. For a pair with the internet, each set of addresses that
+// changed alike (PairChange.Addresses) is traced on its own, at each
+// address the internet meets the interface at (the Elastic IPs of its
+// secondary private addresses, its other IPv6 addresses) until its
+// sessions show the change; the Note names the addresses no trace
+// showed. Only the pairs a change can
 // touch are answered (a conservative scope: a change of the middle — a
 // gateway, a firewall, a middlebox's subnet — answers every pair). A diff
 // of a model with itself is empty. A model with transit gateway appliance

@@ -14,28 +14,42 @@ import (
 	"github.com/reachsim/reachsim/sg"
 )
 
-// The causes of a change. For each changed pair, one session of each
-// kind of change (gained, lost, indeterminate gained or lost) is traced
-// in both models ([Model.Check], from the default client port): the
-// resources its hops meet in either model — the ends' security groups,
-// the network ACLs and subnets crossed, the route tables consulted, the
-// gateways, NAT gateways and firewalls crossed — are the pair's path.
+// The causes of a change. For each changed pair, sessions of each kind
+// of change (gained, lost, indeterminate gained or lost) are traced in
+// both models ([Model.Check], from the default client port): one at the
+// first port (ICMP type, protocol) of each range of the change, and one
+// at each port inside it where a changed rule or entry starts or ends
+// (sessionsOf), so that each changed resource meets a session it alone
+// decides. The resources their hops meet in either model — the ends'
+// security groups, the network ACLs and subnets crossed, the route
+// tables consulted, the gateways, NAT gateways and firewalls crossed —
+// are the pair's path, where the two traces' decisions differ.
 // Where the session works the trace covers the whole path; where it is
 // blocked, the path up to the hop that blocks it. A resource that
 // changed and lies on that path is a cause; so are the ends themselves
-// (an interface that changed), the VPC of an end's subnet (its main
-// route table and default ACL), a prefix list a group or route table on
-// the path references, and Block Public Access when the path crosses an
-// internet gateway. For the internet as an end, the session is traced
-// from (or to) internet addresses inside the blocks the changed
-// resources name, then a few of every kind, to (or from) the interface's
-// ID and then each other address the internet meets it at (netEnds),
-// until one shows the change
-// (it works on one side and not the other, as the change says); when none
-// does, nothing is attributed and the change's Note says so.
+// (an interface that changed, in the models that hold it), the VPC of an
+// end's subnet (its main route table and default ACL), a prefix list a
+// group or route table on the path references, and Block Public Access
+// when the path crosses an internet gateway. A security group on a
+// differing hop is a cause only where one of its changed rules matches
+// the session (groupChanges.matters): a hop that differs because the
+// interface's groups or a referenced group's members changed does not
+// make an unrelated change of a group a cause. For the internet as an
+// end, each group of addresses that changed alike (PairChange.Addresses)
+// is traced on its own, from (or to) internet addresses inside it, to (or
+// from) the interface's ID and then each other address the internet
+// meets it at (netEnds), until each of its sessions shows the change
+// (it works on one side and not the other, as the change says; an
+// interface absent from a model carries nothing there); the addresses
+// whose change no trace shows are named by the change's Note.
 
 // maxWitnesses is how many internet addresses are tried for one change.
 const maxWitnesses = 48
+
+// maxAddressGroups is how many of an internet pair's groups of
+// addresses (PairChange.Addresses) are traced; the Note names the
+// addresses of the others.
+const maxAddressGroups = 16
 
 // causeKind is one kind of change of a pair, with a session of it.
 type causeKind struct {
@@ -43,13 +57,21 @@ type causeKind struct {
 	want func(before, after Outcome) bool
 }
 
+// causeTracer finds the causes of a diff's changes.
+type causeTracer struct {
+	a, b      *Model
+	res       []ResourceChange
+	witnesses []netip.Addr
+	cuts      sessionCuts
+	v6        bool
+	groups    *groupChanges // diff_causes_sg.go
+}
+
 // attribute finds the causes of every change of c.
 func (c *diffCompare) attribute(a, b *Model, out *DiffResult, o DiffOptions) error {
-	witnesses := internetWitnesses(a, b, out.Resources, !o.IPv6)
-	byID := map[string]int{}
-	for i, r := range out.Resources {
-		byID[r.ID] = i
-	}
+	tr := &causeTracer{a: a, b: b, res: out.Resources, v6: o.IPv6,
+		witnesses: internetWitnesses(a, b, out.Resources, !o.IPv6),
+		cuts:      cutsOf(a, b, out.Resources), groups: groupChangesOf(a, b, out.Resources)}
 	workers := o.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -58,13 +80,14 @@ func (c *diffCompare) attribute(a, b *Model, out *DiffResult, o DiffOptions) err
 		ch := &c.changes[k]
 		f, t := c.nodes[ch.from], c.nodes[ch.to]
 		pc := &out.Changes[k]
-		pc.Causes, pc.Note = causesOf(a, b, f, t, pc, out.Resources, witnesses, o.IPv6)
+		pc.Causes, pc.Note = tr.causesOf(f, t, pc)
 	})
 	return nil
 }
 
 // causesOf traces the change pc from f to t in both models.
-func causesOf(a, b *Model, f, t *diffNode, pc *PairChange, res []ResourceChange, witnesses []netip.Addr, v6 bool) ([]Cause, string) {
+func (tr *causeTracer) causesOf(f, t *diffNode, pc *PairChange) ([]Cause, string) {
+	a, b := tr.a, tr.b
 	from, to := "", ""
 	if !f.net {
 		from = f.ids[0]
@@ -75,44 +98,62 @@ func causesOf(a, b *Model, f, t *diffNode, pc *PairChange, res []ResourceChange,
 			to = t.ids[1]
 		}
 	}
-	kinds := changeKinds(pc, v6)
-	var onA, onB map[string]bool
-	found := false
-	candidates := []netip.Addr{{}}
-	if f.net || t.net {
-		candidates = append(addressWitnesses(a, b, pc), witnesses...)
-	}
-	// the interface's end toward the internet: its ID, then every other
-	// address the internet meets it at (internetEnds)
-	var ends []string
-	switch {
-	case f.net && !t.net:
-		ends = netEnds(a, b, to, v6, true)
-	case t.net && !f.net:
-		ends = netEnds(a, b, from, v6, false)
-	default:
-		ends = []string{""}
-	}
-search:
-	for _, end := range ends {
-		for _, x := range candidates {
-			qf, qt := from, to
-			if f.net {
-				qf, qt = x.String(), end
+	// an end absent from a model (or, for IPv6, without an address of
+	// the family) carries nothing there
+	absA := (!f.net && f.ca < 0) || (!t.net && t.ca < 0)
+	absB := (!f.net && f.cb < 0) || (!t.net && t.cb < 0)
+	onA, onB := map[string]bool{}, map[string]bool{}
+	found := true
+	var unseen []netip.Prefix // addresses whose change no trace showed
+	if !f.net && !t.net {
+		for _, k := range tr.kinds(netDelta{pc.Gained, pc.Lost, pc.IndeterminateGained, pc.IndeterminateLost}) {
+			tr.trace(from, to, k, absA, absB, false, onA, onB)
+		}
+	} else {
+		// the interface's end toward the internet: its ID, then every
+		// other address the internet meets it at (internetEnds)
+		ends := netEnds(a, b, cmp.Or(from, to), tr.v6, f.net)
+		found = false
+		for i, ac := range pc.Addresses {
+			if i >= maxAddressGroups {
+				unseen = append(unseen, ac.Addresses...)
+				continue
 			}
-			if t.net {
-				qf, qt = end, x.String()
+			pending := tr.kinds(netDelta{ac.Gained, ac.Lost, ac.IndeterminateGained, ac.IndeterminateLost})
+			cands := tr.candidates(ac)
+		search:
+			for _, end := range ends {
+				for _, x := range cands {
+					qf, qt := x.String(), end
+					if t.net {
+						qf, qt = end, x.String()
+					}
+					pending = slices.DeleteFunc(pending, func(k causeKind) bool {
+						return tr.trace(qf, qt, k, absA, absB, true, onA, onB)
+					})
+					if len(pending) == 0 {
+						break search
+					}
+				}
 			}
-			pa, pb, ok := tracePaths(a, b, qf, qt, kinds, f.net || t.net)
-			if ok {
-				onA, onB, found = pa, pb, true
-				break search
+			if len(pending) > 0 {
+				unseen = append(unseen, ac.Addresses...)
+			} else {
+				found = true
 			}
 		}
 	}
+	held := heldCauses(pc, tr.res)
+	unseen = slices.DeleteFunc(unseen, func(p netip.Prefix) bool {
+		return slices.ContainsFunc(held, func(c Cause) bool { return heldPrefix(c.ResourceChange).Overlaps(p) })
+	})
+	note := ""
+	if len(unseen) > 0 {
+		note = "no internet address traced shows the change at " + prefixesText(unseen) + ": causes there not attributed"
+	}
 	if !found {
-		if held := heldCauses(pc, res); len(held) > 0 {
-			return held, ""
+		if len(held) > 0 {
+			return held, note
 		}
 		return []Cause{}, "no internet address traced shows the change: causes not attributed"
 	}
@@ -124,18 +165,19 @@ search:
 		if nd == t && f == t {
 			id = nd.ids[1]
 		}
-		onA[id], onB[id] = true, true
+		// an end is on the path of the models that hold it
 		for _, on := range []struct {
 			m  *Model
 			on map[string]bool
 		}{{a, onA}, {b, onB}} {
 			if ii, ok := on.m.ifaces[id]; ok {
+				on.on[id] = true
 				on.on[ii.Subnet] = true // an end's subnet: its associations decide its route table and ACL
 			}
 		}
 	}
 	out := []Cause{}
-	for _, r := range res {
+	for _, r := range tr.res {
 		ina, inb := onA[r.ID], onB[r.ID]
 		if r.Kind == ResourceBlockPublicAccess {
 			ina, inb = onA[bpaOnPath], onB[bpaOnPath]
@@ -156,7 +198,72 @@ search:
 			out = append(out, Cause{r, "after"})
 		}
 	}
-	return out, ""
+	return out, note
+}
+
+// candidates returns the internet addresses to trace the change ac
+// with: one inside each of its prefixes (a few), then the witnesses
+// inside them.
+func (tr *causeTracer) candidates(ac AddressChange) []netip.Addr {
+	const perGroup = 4
+	var out []netip.Addr
+	for _, p := range ac.Addresses {
+		if len(out) == perGroup {
+			break
+		}
+		r := flow.AddrRange{From: p.Masked().Addr(), To: addrset.Last(p)}
+		x, ok := tr.a.internetIn(r)
+		if !ok {
+			x, ok = tr.b.internetIn(r)
+		}
+		if ok && !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	in := addrset.Of(ac.Addresses...)
+	for _, x := range tr.witnesses {
+		if in.Contains(x) && !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// trace traces session k between from and to in each model that holds
+// both ends (absA, absB: an end is absent from a or b, which carries
+// nothing there), and adds to onA and onB the resources of the hops
+// whose decision differs between the traces. With need, it adds nothing
+// and returns false unless the outcomes show the change as k wants.
+func (tr *causeTracer) trace(from, to string, k causeKind, absA, absB, need bool, onA, onB map[string]bool) bool {
+	a, b := tr.a, tr.b
+	q := k.q
+	q.From, q.To = from, to
+	var ra, rb *Result
+	var errA, errB error
+	oa, ob := Unreachable, Unreachable
+	if !absA {
+		if ra, errA = a.Check(q); errA == nil {
+			oa = ra.Outcome
+		}
+	}
+	if !absB {
+		if rb, errB = b.Check(q); errB == nil {
+			ob = rb.Outcome
+		}
+	}
+	if need && (errA != nil || errB != nil || !k.want(oa, ob)) {
+		return false
+	}
+	var ha, hb []Hop
+	if ra != nil {
+		ha = slices.Concat(ra.Forward, ra.Return)
+	}
+	if rb != nil {
+		hb = slices.Concat(rb.Forward, rb.Return)
+	}
+	tr.pathOf(a, b, differing(ha, hb, b), onA)
+	tr.pathOf(b, a, differing(hb, ha, a), onB)
+	return true
 }
 
 // netEnds names the ends of interface id toward the internet in a or b:
@@ -185,77 +292,23 @@ func netEnds(a, b *Model, id string, v6, fromInternet bool) []string {
 // bpaOnPath marks a path that crosses an internet gateway.
 const bpaOnPath = "\x00bpa"
 
-// changeKinds returns a session of each kind of change of pc, and what
-// shows it.
-func changeKinds(pc *PairChange, v6 bool) []causeKind {
-	var out []causeKind
-	add := func(t Traffic, want func(x, y Outcome) bool) {
-		if q, ok := sessionOf(t, v6); ok {
-			out = append(out, causeKind{q, want})
-		}
-	}
-	add(pc.Gained, func(x, y Outcome) bool { return y == Reachable && x != Reachable })
-	add(pc.Lost, func(x, y Outcome) bool { return x == Reachable && y != Reachable })
-	add(pc.IndeterminateGained, func(x, y Outcome) bool { return y == Indeterminate && x != Indeterminate })
-	add(pc.IndeterminateLost, func(x, y Outcome) bool { return x == Indeterminate && y != Indeterminate })
-	return out
-}
-
-// sessionOf returns a query (without ends) of one session of t.
-func sessionOf(t Traffic, v6 bool) (Query, bool) {
-	q := Query{IPv6: v6}
-	switch {
-	case !t.TCP.IsEmpty():
-		q.Protocol, q.Port = flow.TCP, t.TCP.Ranges()[0].Lo
-	case !t.UDP.IsEmpty():
-		q.Protocol, q.Port = flow.UDP, t.UDP.Ranges()[0].Lo
-	case len(t.ICMP) > 0:
-		q.Protocol = flow.ICMP
-		if v6 {
-			q.Protocol = flow.ICMPv6
-		}
-		q.ICMP = &ICMPMessage{Type: t.ICMP[0].Type, Code: t.ICMP[0].Codes.Ranges()[0].Lo}
-	case !t.Other.IsEmpty():
-		q.Protocol = flow.Protocol(t.Other.Ranges()[0].Lo)
-	default:
-		return q, false
-	}
-	return q, true
-}
-
-// tracePaths traces every kind of change from one end to the other in
-// each model that holds both ends, and returns the resources of the hops
-// whose decision differs between the traces, in each; with witness,
-// false unless every kind shows as it should.
-func tracePaths(a, b *Model, from, to string, kinds []causeKind, witness bool) (onA, onB map[string]bool, ok bool) {
-	onA, onB = map[string]bool{}, map[string]bool{}
-	for _, k := range kinds {
-		q := k.q
-		q.From, q.To = from, to
-		ra, errA := a.Check(q)
-		rb, errB := b.Check(q)
-		if witness && (errA != nil || errB != nil || !k.want(ra.Outcome, rb.Outcome)) {
-			return nil, nil, false
-		}
-		var ha, hb []Hop
-		if errA == nil {
-			ha = slices.Concat(ra.Forward, ra.Return)
-		}
-		if errB == nil {
-			hb = slices.Concat(rb.Forward, rb.Return)
-		}
-		a.pathOf(differing(ha, hb, b), onA)
-		b.pathOf(differing(hb, ha, a), onB)
-	}
-	return onA, onB, true
-}
-
 // hopPlace is a hop's place: its leg, component and direction.
 type hopPlace struct {
 	leg       Leg
 	kind      Kind
 	id, name  string
 	direction flow.Direction
+}
+
+// placeOf returns h's place. A security groups hop's place is its
+// interface (Name), not the list of its groups (ID): a hop whose list
+// changed is the same hop, compared by its decision, and each group on
+// it is then a cause only if its own change matters (groupChanges.matters).
+func placeOf(h Hop) hopPlace {
+	if h.Kind == KindSecurityGroups {
+		return hopPlace{h.Leg, h.Kind, "", h.Name, h.Direction}
+	}
+	return hopPlace{h.Leg, h.Kind, h.ID, h.Name, h.Direction}
 }
 
 // differing returns the hops of hs whose decision the trace in the other
@@ -266,12 +319,12 @@ type hopPlace struct {
 func differing(hs, others []Hop, other *Model) []Hop {
 	same := map[hopPlace][]Hop{}
 	for _, h := range others {
-		k := hopPlace{h.Leg, h.Kind, h.ID, h.Name, h.Direction}
+		k := placeOf(h)
 		same[k] = append(same[k], h)
 	}
 	var out []Hop
 	for _, h := range hs {
-		k := hopPlace{h.Leg, h.Kind, h.ID, h.Name, h.Direction}
+		k := placeOf(h)
 		if slices.ContainsFunc(same[k], func(o Hop) bool { return o.Verdict == h.Verdict && o.Rule == h.Rule && o.Code == h.Code }) {
 			continue
 		}
@@ -288,13 +341,17 @@ func differing(hs, others []Hop, other *Model) []Hop {
 }
 
 // pathOf adds to on the resources hops meet in m, by ID; a VPC and a
-// prefix list as "vpc:ID" and "prefix-list:ID".
-func (m *Model) pathOf(hops []Hop, on map[string]bool) {
+// prefix list as "vpc:ID" and "prefix-list:ID". A group of a security
+// groups hop is added only if its change matters to the hop's packet
+// (groupChanges.matters; other is the other model).
+func (tr *causeTracer) pathOf(m, other *Model, hops []Hop, on map[string]bool) {
 	for _, h := range hops {
 		switch h.Kind {
 		case KindSecurityGroups:
 			for _, g := range strings.Split(h.ID, ",") {
-				on[g] = true
+				if tr.groups.matters(g, h, m, other) {
+					on[g] = true
+				}
 				if grp, ok := m.groups[g]; ok {
 					for _, rl := range grp.Rules {
 						if rl.Peer.PrefixList != "" {
@@ -420,17 +477,7 @@ func symmetricDifference[T any](x, y []T) []T {
 func heldCauses(pc *PairChange, res []ResourceChange) []Cause {
 	var out []Cause
 	for _, r := range res {
-		var p netip.Prefix
-		switch r.Kind {
-		case ResourceUnmodelledBlock:
-			p, _ = netip.ParsePrefix(r.ID)
-		case ResourceUnmodelledAddress:
-			if x, err := netip.ParseAddr(r.ID); err == nil {
-				p = netip.PrefixFrom(x, x.BitLen())
-			}
-		default:
-			continue
-		}
+		p := heldPrefix(r)
 		if !p.IsValid() || !slices.ContainsFunc(pc.Addresses, func(ac AddressChange) bool {
 			return slices.ContainsFunc(ac.Addresses, p.Overlaps)
 		}) {
@@ -440,4 +487,19 @@ func heldCauses(pc *PairChange, res []ResourceChange) []Cause {
 		out = append(out, Cause{r, cmp.Or(on, "both")})
 	}
 	return out
+}
+
+// heldPrefix returns the addresses of an unmodelled block or address;
+// the zero prefix for any other resource.
+func heldPrefix(r ResourceChange) netip.Prefix {
+	switch r.Kind {
+	case ResourceUnmodelledBlock:
+		p, _ := netip.ParsePrefix(r.ID)
+		return p
+	case ResourceUnmodelledAddress:
+		if x, err := netip.ParseAddr(r.ID); err == nil {
+			return netip.PrefixFrom(x, x.BitLen())
+		}
+	}
+	return netip.Prefix{}
 }

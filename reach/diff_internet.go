@@ -4,7 +4,6 @@ import (
 	"net/netip"
 	"slices"
 
-	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/addrset"
 )
 
@@ -123,26 +122,6 @@ func compareSpans(xs, ys []netSpan, internet addrset.Set) ([]AddressChange, netD
 			Gained: g.d[0], Lost: g.d[1], IndeterminateGained: g.d[2], IndeterminateLost: g.d[3]}
 	}
 	return out, total
-}
-
-// addressWitnesses are internet addresses inside the changes' addresses,
-// one a change, to trace the change with first.
-func addressWitnesses(a, b *Model, pc *PairChange) []netip.Addr {
-	var out []netip.Addr
-	for _, ac := range pc.Addresses {
-		for _, p := range ac.Addresses {
-			r := flow.AddrRange{From: p.Masked().Addr(), To: addrset.Last(p)}
-			x, ok := a.internetIn(r)
-			if !ok {
-				x, ok = b.internetIn(r)
-			}
-			if ok {
-				out = append(out, x)
-				break
-			}
-		}
-	}
-	return out
 }
 
 // internetOf returns the family's addresses that a or b counts as the

@@ -26,9 +26,12 @@ type ResourceChange struct {
 	// Details say what changed, one line each: "rule added: inbound
 	// sgr-1 allows tcp/443 from 0.0.0.0/0", "entry removed: 100 allow
 	// tcp 22 from 10.0.0.0/8", "route added: 198.51.100.0/24 via
-	// igw-1", "route table: rtb-a -> rtb-b"; for a resource whose fields
-	// have no wording of their own, the field that changed ("Policy
-	// changed").
+	// igw-1", "route table: rtb-a -> rtb-b" (a transit gateway route
+	// table's routes alike: "route added: 10.2.2.0/24 via blackhole"; a
+	// firewall's stateful rules: "stateful rule group g: rule added: pass
+	// tcp any any -> $HOME_NET 22 (sid:20;)"); for a resource whose fields
+	// have no wording of their own, the field that changed ("Endpoints
+	// changed", "policy Stateless changed").
 	Details []string `json:"details,omitempty"`
 }
 
@@ -83,10 +86,10 @@ func resourceChanges(a, b *Model) []ResourceChange {
 	out = append(out, compareSpecs(ResourceInternetGateway, a.igws, b.igws, func(v *igwInfo) InternetGatewaySpec { return v.InternetGatewaySpec })...)
 	out = append(out, compareSpecs(ResourceNATGateway, a.nats, b.nats, func(v *natInfo) NATGateway { return v.NATGateway })...)
 	out = append(out, compareMaps(ResourcePrefixList, a.lists, b.lists, prefixListDetails)...)
-	out = append(out, compareSpecs(ResourceFirewall, a.firewalls, b.firewalls, func(v *firewallInfo) Firewall { return v.Firewall })...)
+	out = append(out, compareMaps(ResourceFirewall, a.firewalls, b.firewalls, func(x, y *firewallInfo) []string { return firewallDetails(x.Firewall, y.Firewall) })...)
 	out = append(out, compareSpecs(ResourcePeering, a.peerings, b.peerings, func(v *peeringInfo) Peering { return v.Peering })...)
 	out = append(out, compareSpecs(ResourceTransitGateway, a.tgws, b.tgws, func(v *tgwInfo) TransitGateway { return v.TransitGateway })...)
-	out = append(out, compareSpecs(ResourceTGWRouteTable, a.tgwRTs, b.tgwRTs, func(v *tgwRTInfo) TGWRouteTable { return v.TGWRouteTable })...)
+	out = append(out, compareMaps(ResourceTGWRouteTable, a.tgwRTs, b.tgwRTs, func(x, y *tgwRTInfo) []string { return tgwRouteTableDetails(x.TGWRouteTable, y.TGWRouteTable) })...)
 	out = append(out, compareSpecs(ResourceTGWAttachment, a.tgwAtts, b.tgwAtts, func(v *tgwAttInfo) TGWAttachment { return v.TGWAttachment })...)
 	out = append(out, compareSpecs(ResourceEgressOnlyGateway, a.eigws, b.eigws, func(v *eigwInfo) EgressOnlyInternetGateway { return v.EgressOnlyInternetGateway })...)
 	out = append(out, compareSpecs(ResourceGatewayEndpoint, a.gwEndpoints, b.gwEndpoints, func(v *gwEndpointInfo) GatewayEndpoint { return v.GatewayEndpoint })...)
