@@ -35,7 +35,7 @@ func ExampleParseSecurityGroup() {
 	}
 
 	_, err = alibaba.ParseSecurityGroup([]byte(`{"SecurityGroupId": "sg-a", "Permissions": {"Permission": [
-	    {"SecurityGroupRuleId": "sgr-9", "Direction": "ingress", "IpProtocol": "TCP", "PortRange": "80/22", "SourceCidrIp": "10.0.0.0/8"}]}}`),
+	    {"SecurityGroupRuleId": "sgr-9", "Direction": "ingress", "Policy": "Accept", "Priority": 1, "IpProtocol": "TCP", "PortRange": "80/22", "SourceCidrIp": "10.0.0.0/8"}]}}`),
 		sg.AlibabaBasic)
 	fmt.Println(err)
 	// Output:

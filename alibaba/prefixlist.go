@@ -26,7 +26,11 @@ var ErrInvalidPrefixList = errors.New("invalid prefix list")
 // read with its host bits cleared, and a plain address as its /32 or
 // /128 block, as Alibaba Cloud converts it; a block given twice is an
 // error, as Alibaba Cloud refuses it. A list with no entries matches no
-// address.
+// address. A list with more entries than its MaxEntries (which Alibaba
+// Cloud never holds: a hand-edited or merged document) is read with its
+// entries as given, and, as the AWS reader does with such a list, flagged
+// by [reach.Model.QuotaWarnings] (lint QUOTA_PREFIX_LIST_ENTRIES) under
+// Alibaba Cloud's rule once Alibaba groups reference it in a model.
 //
 // Errors are *[flow.InputError] values whose Path is the JSON path (e.g.
 // "Entries.Entry[2].Cidr"), Resource the list's ID when known, and Text

@@ -171,3 +171,57 @@ func TestPrefixListInAReachModel(t *testing.T) {
 		assert.Equal(t, tc.want, v, tc.from)
 	}
 }
+
+// TestPrefixListAboveItsMaxEntries: a list with more entries than its
+// MaxEntries (Alibaba Cloud refuses such a list: CreatePrefixList) is
+// read with its entries, and the model an Alibaba group references it in
+// warns of it under Alibaba Cloud's rule, as the AWS reader's lists are
+// flagged under AWS's quota; a list within its MaxEntries, or with none
+// given, is not.
+func TestPrefixListAboveItsMaxEntries(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		maxEntries string
+		warn       bool
+	}{
+		{"more entries than its MaxEntries", `"MaxEntries": 1,`, true},
+		{"as many entries as its MaxEntries", `"MaxEntries": 2,`, false},
+		{"no MaxEntries", ``, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pl, err := alibaba.ParsePrefixList([]byte(`{"PrefixListId": "pl-1", "AddressFamily": "IPv4", ` + tc.maxEntries + `
+			  "Entries": {"Entry": [{"Cidr": "10.9.0.0/16"}, {"Cidr": "192.0.2.0/24"}]}}`))
+			require.NoError(t, err)
+			require.Len(t, pl.Entries, 2, "the entries are read as given")
+			g, err := alibaba.ParseSecurityGroup([]byte(`{"SecurityGroupId": "sg-a", "VpcId": "vpc-a", "Permissions": {"Permission": [
+			    {"SecurityGroupRuleId": "sgr-1", "Direction": "ingress", "Policy": "Accept", "Priority": 1,
+			     "IpProtocol": "TCP", "PortRange": "22/22", "SourcePrefixListId": "pl-1"}]}}`), sg.AlibabaBasic)
+			require.NoError(t, err)
+			p, a := netip.MustParsePrefix, netip.MustParseAddr
+			m, err := reach.NewBuilder().
+				AddVPC(reach.VPC{ID: "vpc-a", CIDRs: []netip.Prefix{p("10.0.0.0/16")}, MainRouteTable: "rtb-a", DefaultACL: "acl-a"}).
+				AddRouteTable(reach.RouteTable{ID: "rtb-a", VPC: "vpc-a"}).
+				AddNetworkACL(nacl.NewDefault("acl-a", "vpc-a", false)).
+				AddSubnet(reach.Subnet{ID: "vsw-a", VPC: "vpc-a", CIDRs: []netip.Prefix{p("10.0.1.0/24")}}).
+				AddSecurityGroup(g).
+				AddPrefixList(pl).
+				AddInterface(reach.Interface{ID: "eni-ecs", Name: "ecs", Subnet: "vsw-a", PrivateIPs: []netip.Addr{a("10.0.1.5")}, Groups: []string{g.ID}}).
+				Build()
+			require.NoError(t, err)
+			ws := m.QuotaWarnings()
+			if !tc.warn {
+				assert.Empty(t, ws)
+				return
+			}
+			require.Len(t, ws, 1)
+			assert.Equal(t, "prefix list pl-1: 2 entries, above the quota of 1 (Maximum number of entries of a prefix list (its MaxEntries), Alibaba Cloud ECS, CreatePrefixList)", ws[0].String())
+			lint, err := m.Lint(reach.LintOptions{})
+			require.NoError(t, err)
+			var codes []string
+			for _, f := range lint.Findings {
+				codes = append(codes, f.ID)
+			}
+			assert.Contains(t, codes, reach.LintQuotaPrefixList)
+		})
+	}
+}

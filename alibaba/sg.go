@@ -21,8 +21,12 @@ import (
 // paginated answer (MaxResults 10–1000, default 500) and is an error
 // naming NextToken, since the other pages' rules, drop rules among them,
 // are missing; merge the pages' Permissions.Permission first and drop
-// NextToken. Other fields (RegionId, RequestId, CreateTime,
-// *GroupName, *GroupOwnerAccount, *PrefixListName, ...) are ignored.
+// NextToken. Other top-level fields (RegionId, RequestId, ...) are
+// ignored, but rules must sit in Permissions.Permission[]: a top-level key
+// other than Permissions whose name holds "perm" in any letter case
+// (Permisions, Permission, IpPermissions) and any key in Permissions but
+// Permission are errors naming the key, as the rules under it would be
+// passed over and the group read without them.
 //
 // Only VPC groups are read. A classic-network group keeps separate rule
 // sets for internet and intranet traffic, and DescribeSecurityGroupAttribute
@@ -49,10 +53,20 @@ import (
 // to true for it and an "Accept" there is read but has no effect.
 //
 // Each Permission becomes one Rule, in order:
+//   - Its keys are the response's: the fields below, and the ignored
+//     SourceGroupName, SourceGroupOwnerAccount, SourcePrefixListName,
+//     their Dest* counterparts, PortRangeListName and CreateTime (any
+//     letter case, as encoding/json matches them). Any other key is an
+//     error naming it, and the field it may misspell: read without it, a
+//     misspelt Policy or Priority, or AWS's Action, would leave a drop
+//     rule an accept rule, or move it to priority 1.
 //   - SecurityGroupRuleId becomes Rule.ID (optional: older responses lack
 //     it). Direction is "ingress" or "egress" and Policy "Accept" or "Drop",
-//     in any letter case; an absent Policy means accept. Priority is a
-//     number or a string holding one, 1–100; absent (or "") means 1.
+//     in any letter case. Priority is a number or a string holding one,
+//     1–100. Policy and Priority are required (absent, null or "" is an
+//     error): the response gives every rule both, and the
+//     AuthorizeSecurityGroup request's defaults (accept, 1) are not the
+//     response's.
 //   - IpProtocol is TCP, UDP, ICMP, ICMPv6, GRE or ALL in any letter case,
 //     or a protocol number 0–255. ICMP (or 1) with an IPv6 CIDR peer, or
 //     ICMPv6 (or 58) with an IPv4 one, is an error naming IpProtocol:
@@ -117,6 +131,9 @@ func ParseSecurityGroup(data []byte, kind sg.Flavour) (sg.Group, error) {
 		return sg.Group{}, jsonloc.Loc{Path: "SecurityGroupId"}.Fail("", sg.ErrInvalidGroup, "the group ID is missing")
 	}
 	l := jsonloc.Loc{Resource: gj.SecurityGroupId}
+	if err := checkGroupKeys(data); err != nil {
+		return sg.Group{}, jsonloc.WithResource(err, gj.SecurityGroupId)
+	}
 	if gj.NextToken != "" {
 		// Alibaba Cloud rules can drop: a missing page can turn a deny
 		// into an allow, so a page is never taken for the whole group
@@ -213,6 +230,9 @@ func parsePermission(l jsonloc.Loc, kind sg.Flavour, noVPC bool, raw json.RawMes
 		return sg.Rule{}, jsonloc.WithRule(err, jsonloc.PeekString(raw, "SecurityGroupRuleId"))
 	}
 	l.Rule = pj.SecurityGroupRuleId
+	if err := checkPermissionKeys(l, raw); err != nil {
+		return sg.Rule{}, err
+	}
 	r := sg.Rule{ID: pj.SecurityGroupRuleId, Description: pj.Description, Priority: 1, ICMPType: -1, ICMPCode: -1}
 
 	// A VPC group has one rule set for all its traffic, listed with
@@ -247,8 +267,13 @@ func parsePermission(l jsonloc.Loc, kind sg.Flavour, noVPC bool, raw json.RawMes
 		return sg.Rule{}, l.Field("Direction").Fail(pj.Direction, sg.ErrInvalidRule, "want ingress or egress")
 	}
 
+	// A listed rule always carries its Policy and Priority: the request's
+	// defaults (accept, 1) are not the response's, and a rule without
+	// them is not read as an accept rule that comes first.
 	switch strings.ToLower(pj.Policy) {
-	case "", "accept":
+	case "":
+		return sg.Rule{}, l.Field("Policy").Fail("", sg.ErrInvalidRule, "the verdict is missing: want Accept or Drop (DescribeSecurityGroupAttribute gives every rule its Policy)")
+	case "accept":
 		r.Action = flow.Pass
 	case "drop":
 		r.Action = flow.Drop
@@ -359,11 +384,14 @@ func icmpFamily(pl jsonloc.Loc, text string, p flow.Protocol, pr sg.Peer, peer p
 	return nil
 }
 
-// priority reads Priority (a number, a string holding one, or
-// absent/null/"" for the default 1) into r.
+// priority reads Priority (a number or a string holding one) into r.
+// Absent, null or "" is an error: DescribeSecurityGroupAttribute gives
+// every rule its priority, and the request's default (1, first of all)
+// would move a rule ahead of every other.
 func priority(r *sg.Rule, l jsonloc.Loc, raw json.RawMessage) error {
+	const missing = "the priority is missing: want a number from 1 to 100 (DescribeSecurityGroupAttribute gives every rule its Priority)"
 	if len(raw) == 0 || string(raw) == `""` {
-		return nil
+		return l.Fail("", sg.ErrInvalidRule, missing)
 	}
 	n, err := l.ReadInt(raw)
 	if err != nil {
@@ -374,7 +402,7 @@ func priority(r *sg.Rule, l jsonloc.Loc, raw json.RawMessage) error {
 		return l.Fail(jsonText(raw), sentinel, "want a number from 1 to 100")
 	}
 	if !n.Set {
-		return nil // null
+		return l.Fail("null", sg.ErrInvalidRule, missing)
 	}
 	if n.Value < 1 || n.Value > 100 {
 		return l.Fail(jsonText(raw), sg.ErrInvalidRule, "a priority must be 1–100")

@@ -61,7 +61,7 @@ func FuzzParseSecurityGroup(f *testing.F) {
 		}
 	}
 	for _, s := range []string{
-		`{"SecurityGroupId":"sg-a","Permissions":{"Permission":[{"Direction":"egress","IpProtocol":"6","PortRange":"1/65535","SourcePortRange":"-1/5","DestGroupId":"sg-b"}]}}`,
+		`{"SecurityGroupId":"sg-a","Permissions":{"Permission":[{"Direction":"egress","Policy":"Drop","Priority":"7","IpProtocol":"6","PortRange":"1/65535","SourcePortRange":"-1/5","DestGroupId":"sg-b"}]}}`,
 		`{"SecurityGroupId":"sg-a","Permissions":{"Permission":[{"Direction":"ingress","IpProtocol":"255","Priority":null,"SourcePrefixListId":"pl-1"}]}}`,
 		`{"SecurityGroupId":"sg-a","Permissions":null}`,
 		`{"SecurityGroupId":"sg-a","NextToken":"AAAAAdDWBF2","Permissions":{"Permission":[]}}`,

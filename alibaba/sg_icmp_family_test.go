@@ -29,19 +29,19 @@ func TestParseSecurityGroupRefusesICMPOfTheOtherFamily(t *testing.T) {
 		text       string
 	}{
 		{"ICMP from an IPv6 block",
-			`{"Direction":"ingress","Policy":"Accept","IpProtocol":"ICMP","PortRange":"-1/-1","Ipv6SourceCidrIp":"::/0","NicType":"intranet"}`, true, "ICMP"},
+			`{"Direction":"ingress","Policy":"Accept","Priority":1,"IpProtocol":"ICMP","PortRange":"-1/-1","Ipv6SourceCidrIp":"::/0","NicType":"intranet"}`, true, "ICMP"},
 		{"ICMPv6 from an IPv4 block",
-			`{"Direction":"ingress","Policy":"Accept","IpProtocol":"ICMPv6","PortRange":"-1/-1","SourceCidrIp":"0.0.0.0/0","NicType":"intranet"}`, true, "ICMPv6"},
+			`{"Direction":"ingress","Policy":"Accept","Priority":1,"IpProtocol":"ICMPv6","PortRange":"-1/-1","SourceCidrIp":"0.0.0.0/0","NicType":"intranet"}`, true, "ICMPv6"},
 		{"protocol 1 to an IPv6 block",
-			`{"Direction":"egress","Policy":"Drop","IpProtocol":"1","PortRange":"-1/-1","Ipv6DestCidrIp":"2001:db8::/32","NicType":"intranet"}`, true, "1"},
+			`{"Direction":"egress","Policy":"Drop","Priority":1,"IpProtocol":"1","PortRange":"-1/-1","Ipv6DestCidrIp":"2001:db8::/32","NicType":"intranet"}`, true, "1"},
 		{"protocol 58 to an IPv4 block",
-			`{"Direction":"egress","Policy":"Drop","IpProtocol":"58","PortRange":"-1/-1","DestCidrIp":"10.0.0.0/8","NicType":"intranet"}`, true, "58"},
+			`{"Direction":"egress","Policy":"Drop","Priority":1,"IpProtocol":"58","PortRange":"-1/-1","DestCidrIp":"10.0.0.0/8","NicType":"intranet"}`, true, "58"},
 		{"ICMP from an IPv4 block",
-			`{"Direction":"ingress","Policy":"Accept","IpProtocol":"ICMP","PortRange":"-1/-1","SourceCidrIp":"0.0.0.0/0","NicType":"intranet"}`, false, ""},
+			`{"Direction":"ingress","Policy":"Accept","Priority":1,"IpProtocol":"ICMP","PortRange":"-1/-1","SourceCidrIp":"0.0.0.0/0","NicType":"intranet"}`, false, ""},
 		{"ICMPv6 from an IPv6 block",
-			`{"Direction":"ingress","Policy":"Accept","IpProtocol":"ICMPv6","PortRange":"-1/-1","Ipv6SourceCidrIp":"::/0","NicType":"intranet"}`, false, ""},
+			`{"Direction":"ingress","Policy":"Accept","Priority":1,"IpProtocol":"ICMPv6","PortRange":"-1/-1","Ipv6SourceCidrIp":"::/0","NicType":"intranet"}`, false, ""},
 		{"ICMP from a prefix list",
-			`{"Direction":"ingress","Policy":"Accept","IpProtocol":"ICMP","PortRange":"-1/-1","SourcePrefixListId":"pl-1","NicType":"intranet"}`, false, ""},
+			`{"Direction":"ingress","Policy":"Accept","Priority":1,"IpProtocol":"ICMP","PortRange":"-1/-1","SourcePrefixListId":"pl-1","NicType":"intranet"}`, false, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			data := `{"SecurityGroupId":"sg-ent","VpcId":"vpc-1","InnerAccessPolicy":"Drop","Permissions":{"Permission":[` + c.perm + `]}}`

@@ -207,7 +207,7 @@ func TestParseAlibabaSecurityGroupTypeAndInnerPolicy(t *testing.T) {
 
 func TestParseAlibabaPeerPrecedence(t *testing.T) {
 	perm := func(fields string) []byte {
-		return []byte(`{"SecurityGroupId":"sg-a","Permissions":{"Permission":[{"Direction":"ingress","IpProtocol":"TCP","PortRange":"22/22",` + fields + `}]}}`)
+		return []byte(`{"SecurityGroupId":"sg-a","Permissions":{"Permission":[{"Direction":"ingress","Policy":"Accept","Priority":1,"IpProtocol":"TCP","PortRange":"22/22",` + fields + `}]}}`)
 	}
 	tests := []struct {
 		name   string
@@ -228,8 +228,8 @@ func TestParseAlibabaPeerPrecedence(t *testing.T) {
 			require.NoError(t, err)
 			require.Len(t, g.Rules, 1)
 			assert.Equal(t, tt.want, g.Rules[0].Peer)
-			assert.Equal(t, 1, g.Rules[0].Priority, "absent priority is 1")
-			assert.Equal(t, flow.Pass, g.Rules[0].Action, "absent policy is accept")
+			assert.Equal(t, 1, g.Rules[0].Priority)
+			assert.Equal(t, flow.Pass, g.Rules[0].Action)
 		})
 	}
 }
@@ -283,11 +283,19 @@ func aliPermission(perm string) []byte {
 }
 
 // aliPermissionIn is aliPermission with more group fields (`"VpcId":"vpc-1"`).
+// perm, one Permission object, gets "Policy":"Accept" and "Priority":1,
+// as every listed rule has them, unless it gives them itself.
 func aliPermissionIn(fields, perm string) []byte {
 	if fields != "" {
 		fields += ","
 	}
-	return []byte(`{"SecurityGroupId":"sg-a",` + fields + `"Permissions":{"Permission":[{"Direction":"egress","IpProtocol":"ALL","PortRange":"-1/-1","DestCidrIp":"0.0.0.0/0"},` + perm + `]}}`)
+	if !strings.Contains(perm, `"Priority"`) {
+		perm = `{"Priority":1,` + strings.TrimPrefix(perm, "{")
+	}
+	if !strings.Contains(perm, `"Policy"`) {
+		perm = `{"Policy":"Accept",` + strings.TrimPrefix(perm, "{")
+	}
+	return []byte(`{"SecurityGroupId":"sg-a",` + fields + `"Permissions":{"Permission":[{"Direction":"egress","Policy":"Accept","Priority":100,"IpProtocol":"ALL","PortRange":"-1/-1","DestCidrIp":"0.0.0.0/0"},` + perm + `]}}`)
 }
 
 // A VPC group's rules carry NicType "intranet" and apply to all its

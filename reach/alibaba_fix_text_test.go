@@ -30,7 +30,9 @@ func TestAlibabaDenialFixText(t *testing.T) {
 		not      []string
 	}{
 		{"a priority-1 drop rule decides", []sg.Group{{ID: "sg-a", Flavour: sg.AlibabaBasic}, {ID: "sg-b", Flavour: sg.AlibabaBasic, Rules: []sg.Rule{drop(1)}}},
-			[]string{"remove the drop rule", "no accept rule can come before it"}, []string{"add an inbound"}},
+			[]string{"remove the drop rule", "no accept rule can come before it", "narrow it so that it no longer matches tcp/22 from 10.2.1.10/32"},
+			// the peer's group is an accept rule's alternative peer, not a way to narrow a drop rule
+			[]string{"add an inbound", "(or sg-"}},
 		{"a priority-5 drop rule decides", []sg.Group{{ID: "sg-a", Flavour: sg.AlibabaBasic}, {ID: "sg-b", Flavour: sg.AlibabaBasic, Rules: []sg.Rule{drop(5)}}},
 			[]string{"accept rule to sg-b", "priority from 1 to 4", "remove the drop rule"}, nil},
 		{"enterprise groups cannot reference groups", []sg.Group{{ID: "sg-a", Flavour: sg.AlibabaEnterprise}, {ID: "sg-b", Flavour: sg.AlibabaEnterprise}},
@@ -58,6 +60,39 @@ func TestAlibabaDenialFixText(t *testing.T) {
 					assert.NotContains(t, f, s)
 				}
 				assert.NotContains(t, strings.ToLower(f), "allow rule", "Alibaba's rules accept or drop")
+			}
+		})
+	}
+}
+
+// TestSecurityGroupDetailsName: each group's detail line names the group
+// and, when it has one, its name in parentheses; a group without a name
+// (Alibaba JSON without SecurityGroupName, an AWS group built without
+// Name) gets no empty parentheses.
+func TestSecurityGroupDetailsName(t *testing.T) {
+	for _, tc := range []struct {
+		name, groupName string
+		want, not       string
+	}{
+		{"a named group", "web", "sg-b (web): ", ""},
+		{"a group without a name", "", "sg-b: ", "sg-b ()"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			groups := []sg.Group{{ID: "sg-a", Flavour: sg.AlibabaEnterprise}, {ID: "sg-b", Name: tc.groupName, Flavour: sg.AlibabaEnterprise}}
+			m := alibabaVSwitchDesign(t, groups, ecsInterface("ecs-a", "10.2.1.10", "sg-a"), ecsInterface("ecs-b", "10.2.1.11", "sg-b"))
+			r, err := m.Check(tcp("ecs-a", "ecs-b", 22))
+			require.NoError(t, err)
+			var details []string
+			for _, h := range r.Forward {
+				if h.Kind == reach.KindSecurityGroups {
+					details = append(details, h.Details()...)
+				}
+			}
+			joined := strings.Join(details, "\n")
+			assert.Contains(t, joined, tc.want)
+			if tc.not != "" {
+				assert.NotContains(t, joined, tc.not)
+				assert.NotContains(t, r.Text(), tc.not)
 			}
 		})
 	}

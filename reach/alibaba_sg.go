@@ -101,6 +101,10 @@ func alibabaSGFix(m *Model, pkt flow.Flow, ii *ifaceInfo, dir flow.Direction, x 
 	b.WriteString(peerWordOf(dir))
 	b.WriteString(" ")
 	b.WriteString(netip.PrefixFrom(peer, peer.BitLen()).String())
+	// plain is the packet alone: what a drop rule must stop matching. The
+	// group alternative below is the peer of a new accept rule, and has
+	// no place in narrowing a drop rule.
+	plain := b.String()
 	if g := m.groups[group]; byGroup && g != nil && g.Flavour == sg.AlibabaBasic {
 		if other, ok := m.ifaceByAddr(peer); ok {
 			for _, id := range other.Groups {
@@ -122,7 +126,7 @@ func alibabaSGFix(m *Model, pkt flow.Flow, ii *ifaceInfo, dir flow.Direction, x 
 	case x.Basis == sg.ByRule && x.Action == flow.Drop:
 		p := x.Rule.Priority
 		if p <= 1 {
-			return fmt.Sprintf("drop rule %s decides first, with priority 1, the highest (at equal priority a drop rule wins): no accept rule can come before it; remove the drop rule, or narrow it so that it no longer matches %s", rule, what)
+			return fmt.Sprintf("drop rule %s decides first, with priority 1, the highest (at equal priority a drop rule wins): no accept rule can come before it; remove the drop rule, or narrow it so that it no longer matches %s", rule, plain)
 		}
 		before := "1"
 		if p > 2 {

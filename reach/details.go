@@ -39,6 +39,10 @@ func (j sgJudge) details(h *Hop) []string {
 	x := j.ev.ExplainGroups(h.Packet, h.Direction)
 	out := make([]string, len(x.Groups), len(x.Groups)+len(h.notes))
 	for i, g := range x.Groups {
+		if g.Name == "" { // a group read without a name: no empty parentheses
+			out[i] = g.Group + ": " + g.Reason
+			continue
+		}
 		out[i] = g.Group + " (" + g.Name + "): " + g.Reason
 	}
 	return out

@@ -32,6 +32,7 @@ func (m *Model) lintQuotas() []LintFinding {
 		quotas.statefulGroupsPerPolicy.Name:  LintQuotaFirewall,
 		quotas.aliGroupsPerInterface.Name:    LintQuotaGroupsPerIface,
 		quotas.aliInterfaceRules.Name:        LintQuotaGroupRules,
+		quotas.aliListEntries.Name:           LintQuotaPrefixList,
 	}
 	var out []LintFinding
 	for _, w := range m.quotaWarnings {

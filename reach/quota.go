@@ -46,7 +46,7 @@ var quotas = struct {
 	groupRules, groupsPerInterface, aclRules, routes, listEntries Quota
 	statefulGroupRules, statefulPolicyRules                       Quota
 	statelessGroupsPerPolicy, statefulGroupsPerPolicy             Quota
-	aliGroupsPerInterface, aliInterfaceRules                      Quota
+	aliGroupsPerInterface, aliInterfaceRules, aliListEntries      Quota
 }{
 	// Counted per direction and per address family (60 IPv4 and 60 IPv6
 	// inbound rules, and as many outbound); a customer-managed prefix
@@ -74,6 +74,11 @@ var quotas = struct {
 	// group, and the 2019 FAQ's 100 rules, are not checked.
 	aliGroupsPerInterface: Quota{Name: "Security groups per elastic network interface", Doc: ecsRules, Default: 5, Max: 10},
 	aliInterfaceRules:     Quota{Name: "Inbound and outbound rules across the security groups of an elastic network interface", Doc: ecsRules, Default: 1000},
+	// An Alibaba Cloud prefix list's entries "cannot exceed the maximum
+	// number of entries that you specified", which is 1 to 200 and cannot
+	// be modified after the list is created (CreatePrefixList): no
+	// raising it.
+	aliListEntries: Quota{Name: "Maximum number of entries of a prefix list (its MaxEntries)", Doc: "Alibaba Cloud ECS, CreatePrefixList", Default: 0},
 }
 
 // Quotas returns the quotas [Model.QuotaWarnings] checks.
@@ -81,7 +86,7 @@ func Quotas() []Quota {
 	q := quotas
 	return []Quota{q.groupRules, q.groupsPerInterface, q.aclRules, q.routes, q.listEntries,
 		q.statefulGroupRules, q.statefulPolicyRules, q.statelessGroupsPerPolicy, q.statefulGroupsPerPolicy,
-		q.aliGroupsPerInterface, q.aliInterfaceRules}
+		q.aliGroupsPerInterface, q.aliInterfaceRules, q.aliListEntries}
 }
 
 // QuotaWarning says that one resource of a design is above a quota's
@@ -132,8 +137,11 @@ func (w QuotaWarning) String() string {
 // and at most 1,000 inbound and outbound rules across all its groups,
 // each rule counting one, reported as the interface's "rules across its
 // security groups". Alibaba Cloud's older per-group limits (200 rules,
-// 100 in 2019) are not checked. Network ACLs, route tables and prefix
-// lists keep AWS's quotas.
+// 100 in 2019) are not checked. A prefix list that Alibaba Cloud groups
+// reference, and no AWS group does, is held to its own MaxEntries as
+// Alibaba Cloud states it (CreatePrefixList: the entries cannot exceed
+// it, and it cannot be changed); network ACLs, route tables and other
+// prefix lists keep AWS's quotas.
 func (m *Model) QuotaWarnings() []QuotaWarning { return slices.Clone(m.quotaWarnings) }
 
 // checkQuotas counts what the quotas limit in the builder's design.
@@ -161,11 +169,25 @@ func (b *Builder) checkQuotas(m *Model) []QuotaWarning {
 			out = append(out, QuotaWarning{Quota: q, Kind: kind, Resource: id, What: what, Count: n, Limit: limit})
 		}
 	}
+	// A list only Alibaba Cloud groups reference is Alibaba Cloud's.
+	listCloud := map[string]int{} // bit 1: an AWS group references it, bit 2: an Alibaba group
+	for gi := range b.groups {
+		g := &b.groups[gi]
+		for _, r := range g.Rules {
+			if r.Peer.Kind == sg.PeerPrefixList {
+				listCloud[r.Peer.PrefixList] |= 1 << b2i(g.Flavour.IsAlibaba())
+			}
+		}
+	}
 	lists := map[string]PrefixList{}
 	for _, l := range b.lists {
 		lists[l.ID] = l
 		if l.MaxEntries > 0 && count("prefix list", l.ID) {
-			add(quotas.listEntries, "prefix list", l.ID, "entries", len(l.Entries), l.MaxEntries)
+			q := quotas.listEntries
+			if listCloud[l.ID] == 2 {
+				q = quotas.aliListEntries
+			}
+			add(q, "prefix list", l.ID, "entries", len(l.Entries), l.MaxEntries)
 		}
 	}
 	// weight is what a reference to a prefix list counts, per family,
