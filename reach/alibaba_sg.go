@@ -83,10 +83,6 @@ func peerWordOf(dir flow.Direction) string {
 // deny a packet a middlebox forwarded, whichever way they match it.
 const alibabaBlindDetail = "the packet passed a middlebox: Alibaba Cloud does not document whether its groups still match it by the sender's group membership, and they deny it either way"
 
-// alibabaInternetDetail is alibabaBlindDetail for a packet that crossed
-// the internet.
-const alibabaInternetDetail = "the packet crossed the internet: Alibaba Cloud does not document whether its groups still match it by the sender's group membership, and they deny it either way"
-
 // alibabaSGFix proposes what would let pkt through ii's Alibaba Cloud
 // groups, which decided x (rule, the deciding rule's label): against a
 // drop rule, an accept rule of a higher priority than it, or removing or

@@ -394,12 +394,14 @@ func (w *walker) judgeSG(h *Hop, ev *sg.Evaluator, ii *ifaceInfo, pkt flow.Flow,
 		return
 	}
 	switch {
-	case mode == sgBlind && ev.Flavour().IsAlibaba() && w.crossedInternet():
-		h.addDetail(alibabaInternetDetail) // alibaba_sg.go
+	case mode == sgBlind && w.crossedInternet():
+		// said only where a reference would have decided otherwise: most
+		// packets from the internet meet groups that reference none
+		if !ev.Flavour().IsAlibaba() && ii.sg.normal.Evaluate(pkt, dir).Verdict != flow.Deny {
+			h.addDetail("the packet crossed the internet, which carries no security group identity, so rules that reference security groups cannot match it")
+		}
 	case mode == sgBlind && ev.Flavour().IsAlibaba():
 		h.addDetail(alibabaBlindDetail) // alibaba_sg.go
-	case mode == sgBlind && w.crossedInternet():
-		h.addDetail("the packet crossed the internet, which carries no security group identity, so rules that reference security groups cannot match it")
 	case mode == sgBlind:
 		h.addDetail("the packet passed a middlebox, so rules that reference security groups cannot match it")
 	case mode == sgOverTGW:
