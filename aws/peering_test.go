@@ -65,7 +65,9 @@ func TestLoadPeeringDump(t *testing.T) {
 		{"b2's subnet has no route back to a", tcp("a", "b2", 22), reach.Unreachable,
 			[]reach.Code{reach.PrivateAddressOnInternet.OnLeg(reach.Return)}},
 		{"a peering toward a VPC not in the input is undecided", tcp("a", "10.9.1.5", 22), reach.Indeterminate, []reach.Code{reach.UnmodelledTarget}},
-		{"a group not in the input: indeterminate for an address the input does not hold", tcp("203.0.113.7", "b", 6379), reach.Indeterminate, []reach.Code{reach.SGIndeterminate}},
+		// an address the input does not hold may be a member, but from the
+		// internet, which carries no group identity, no reference matches
+		{"a group not in the input: no match from the internet", tcp("203.0.113.7", "b", 6379), reach.Unreachable, []reach.Code{reach.SGNoAllow}},
 		{"a group not in the input: no member among the design's addresses", tcp("a", "b", 6379), reach.Unreachable, []reach.Code{reach.SGNoAllow}},
 	}
 	for _, c := range tests {

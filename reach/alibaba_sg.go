@@ -38,9 +38,14 @@ import (
 
 // identityUnknownHop words the hop h of ii's Alibaba Cloud groups, which
 // decide pkt differently with the sender's group membership kept and
-// lost after a middlebox ([sg.EitherDiffers]).
-func identityUnknownHop(h *Hop, ii *ifaceInfo, pkt flow.Flow, dir flow.Direction) {
+// lost after a middlebox, or after the internet when internet is set
+// ([sg.EitherDiffers]).
+func identityUnknownHop(h *Hop, ii *ifaceInfo, pkt flow.Flow, dir flow.Direction, internet bool) {
 	h.Code = SGIndeterminate
+	after, lostBy := "a middlebox forwarded it", "AWS's rule for its own groups"
+	if internet {
+		after, lostBy = "it crossed the internet", "as reachsim judges AWS's groups"
+	}
 	kept := ii.sg.normal.Evaluate(pkt, dir)
 	peer := pkt.Src.Addr()
 	if dir == flow.Outbound {
@@ -50,8 +55,8 @@ func identityUnknownHop(h *Hop, ii *ifaceInfo, pkt flow.Flow, dir flow.Direction
 	if kept.Allowed() {
 		kw, lw = "allow", "deny"
 	}
-	h.Missing = fmt.Sprintf("whether Alibaba Cloud's security groups still match a packet by its sender's group membership after a middlebox forwarded it, which Alibaba Cloud does not document: with %s's memberships kept, the groups of %s %s it (%s); without them (AWS's rule for its own groups), they %s it",
-		peer, ii.label(), kw, kept, lw)
+	h.Missing = fmt.Sprintf("whether Alibaba Cloud's security groups still match a packet by its sender's group membership after %s, which Alibaba Cloud does not document: with %s's memberships kept, the groups of %s %s it (%s); without them (%s), they %s it",
+		after, peer, ii.label(), kw, kept, lostBy, lw)
 	h.Fix = fmt.Sprintf("decide it by address rather than by group: add to %s a rule for %s %s %s whose priority comes before the rules and inner access policies that reference groups",
 		ii.Groups[0], pkt.Traffic(), peerWordOf(dir), netip.PrefixFrom(peer, peer.BitLen()))
 }

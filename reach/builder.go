@@ -82,7 +82,11 @@ func (b *Builder) AddSubnet(s ...Subnet) *Builder { b.subnets = append(b.subnets
 // AddInterface adds network interfaces.
 func (b *Builder) AddInterface(i ...Interface) *Builder { b.ifaces = append(b.ifaces, i...); return b }
 
-// AddSecurityGroup adds security groups.
+// AddSecurityGroup adds security groups. An AWS group's rule may
+// reference a group as "account/sg-…" ([sg.SplitGroupRef]), the form the
+// VPC Peering Guide writes for a group of another account: Build reads it
+// as the group's ID alone, and refuses it where the design holds the
+// group with another OwnerID.
 func (b *Builder) AddSecurityGroup(g ...sg.Group) *Builder {
 	b.groups = append(b.groups, g...)
 	return b
@@ -350,6 +354,7 @@ func (b *Builder) buildPlain(p *problems, m *Model) {
 			}
 		}
 	}
+	b.groupRefAccounts(p, m) // builder_groups.go
 }
 
 func maskAll(ps []netip.Prefix) []netip.Prefix {

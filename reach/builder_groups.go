@@ -1,7 +1,9 @@
 package reach
 
 import (
+	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/reachsim/reachsim/sg"
@@ -80,4 +82,42 @@ func compileInterface(m *Model, ids []string, comp *sg.CachingResolver) (*sgPair
 		return nil, err
 	}
 	return &sgPair{normal: normal, m: m, outRefs: outboundRefs(gs)}, nil
+}
+
+// groupRefAccounts reads the references written "account/sg-…" in the
+// rules of the model's AWS groups ([sg.SplitGroupRef]; the VPC Peering
+// Guide's form for a group of another account,
+// https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-security-groups.html)
+// as the group's ID alone, which names it uniquely across accounts, as
+// the aws loader does with a UserIdGroupPairs entry's UserId. Where the
+// design holds the group and knows its owner (OwnerID), an account other
+// than the owner is an error naming the rule's path and text: AWS finds
+// no such group in that account. The rules rewritten are the model's own
+// copies: the caller's groups are never changed.
+func (b *Builder) groupRefAccounts(p *problems, m *Model) {
+	for i, bg := range b.groups {
+		g := m.groups[bg.ID]
+		if b.skip("groups", i, bg.ID) || g == nil || g.Flavour != sg.AWS {
+			continue
+		}
+		cloned := false
+		for j, r := range g.Rules {
+			if r.Peer.Kind != sg.PeerGroup {
+				continue
+			}
+			account, id := sg.SplitGroupRef(r.Peer.Group)
+			if account == "" {
+				continue
+			}
+			if ref := m.groups[id]; ref != nil && ref.OwnerID != "" && ref.OwnerID != account {
+				p.add(g.ID, path("groups", i, fmt.Sprintf("Rules[%d].Peer.Group", j)), r.Peer.Group,
+					"the reference names account %s, but security group %s belongs to account %s", account, id, ref.OwnerID)
+				continue
+			}
+			if !cloned {
+				g.Rules, cloned = slices.Clone(g.Rules), true // never the caller's (nor a patched design's shared) rules
+			}
+			g.Rules[j].Peer.Group = id
+		}
+	}
 }

@@ -355,7 +355,7 @@ func (w *walker) judgeSG(h *Hop, ev *sg.Evaluator, ii *ifaceInfo, pkt flow.Flow,
 	h.judge = sgJudge{ev} // the decision and each group's reason, worded when read
 	h.Rule = ev.RuleLabel(x)
 	if x.Verdict == flow.Indeterminate && x.Basis == sg.EitherDiffers {
-		identityUnknownHop(h, ii, pkt, dir) // alibaba_sg.go: kept or lost after a middlebox
+		identityUnknownHop(h, ii, pkt, dir, w.crossedInternet()) // alibaba_sg.go: kept or lost after a middlebox or the internet
 		return
 	}
 	if x.Verdict == flow.Indeterminate {
@@ -394,6 +394,12 @@ func (w *walker) judgeSG(h *Hop, ev *sg.Evaluator, ii *ifaceInfo, pkt flow.Flow,
 		return
 	}
 	switch {
+	case mode == sgBlind && w.crossedInternet():
+		// said only where a reference would have decided otherwise: most
+		// packets from the internet meet groups that reference none
+		if !ev.Flavour().IsAlibaba() && ii.sg.normal.Evaluate(pkt, dir).Verdict != flow.Deny {
+			h.addDetail("the packet crossed the internet, which carries no security group identity, so rules that reference security groups cannot match it")
+		}
 	case mode == sgBlind && ev.Flavour().IsAlibaba():
 		h.addDetail(alibabaBlindDetail) // alibaba_sg.go
 	case mode == sgBlind:
@@ -413,6 +419,20 @@ func (w *walker) judgeSG(h *Hop, ev *sg.Evaluator, ii *ifaceInfo, pkt flow.Flow,
 	default:
 		h.Fix = sgFix(w.m, pkt, ii, dir, mode == sgWithIdentity || mode == sgMaybe)
 	}
+}
+
+// crossedInternet reports whether this leg's packet came in from the
+// internet or left for it (through an internet gateway or an egress-only
+// one), losing its security group identity (walker.onInternet).
+func (w *walker) crossedInternet() bool {
+	hops := *w.hops
+	for i := range hops { // by index: a hop is large
+		switch hops[i].Kind {
+		case KindInternet, KindInternetGateway, KindEgressOnlyInternetGateway:
+			return true
+		}
+	}
+	return false
 }
 
 // sgBlockCode gives h, whose packet ii's groups (ev) did not allow, its

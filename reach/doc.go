@@ -75,11 +75,15 @@
 // VPC matches the members' private addresses. Build accepts a reference to
 // a group of any VPC of the design, peered or not (AWS accepts one only in
 // the same or a peered VPC, or, in an inbound rule, one attached to the
-// same transit gateway); without a peering, the only paths reachsim
-// models that bring the members' private addresses to it cross a
-// middlebox, which loses the identity, or a transit gateway, across which
-// only inbound references match, and only with the gateway's referencing
-// support. A query between VPCs a peering joins addresses interfaces by
+// same transit gateway); without a peering, the paths reachsim models
+// that bring the members' private addresses to it cross a middlebox,
+// which loses the identity, the internet (IPv6, which internet gateways
+// do not translate), which carries none, or a transit gateway, across
+// which only inbound references match, and only with the gateway's
+// referencing support. Even between peered VPCs, a packet that crosses
+// the internet (out one VPC's internet gateway or egress-only one, in at
+// the other's) matches no reference: it arrives from the internet, not
+// over the peering. A query between VPCs a peering joins addresses interfaces by
 // their private addresses; a connection of a status AWS documents as
 // carrying nothing (deleted, rejected, expired, failed, pending-acceptance
 // and the others but active, [PeeringStatuses]), which AWS keeps listing

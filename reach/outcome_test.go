@@ -141,7 +141,9 @@ func TestUnresolvedGroupReferenceIsIndeterminateOnlyWhereItCouldDecide(t *testin
 		outcome reach.Outcome
 		codes   []reach.Code
 	}{
-		{"only the rule referencing the absent group could allow: indeterminate", tcp("203.0.113.9", "web", 8443), reach.Indeterminate, []reach.Code{reach.SGIndeterminate}},
+		// from the internet, which carries no group identity, no
+		// reference matches, whatever the absent group holds
+		{"only the rule referencing the absent group could allow, but the packet crossed the internet: unreachable", tcp("203.0.113.9", "web", 8443), reach.Unreachable, []reach.Code{reach.SGNoAllow}},
 		{"another rule allows it: reachable", tcp("203.0.113.9", "web", 443), reach.Reachable, []reach.Code{}},
 		{"no rule could allow it: unreachable", tcp("203.0.113.9", "web", 22), reach.Unreachable, []reach.Code{reach.SGNoAllow}},
 		{"an interface of the design is no member of a group the design does not hold: unreachable", tcp("db", "web", 8443), reach.Unreachable, []reach.Code{reach.SGNoAllow}},

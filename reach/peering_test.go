@@ -218,8 +218,8 @@ func TestSecurityGroupReferenceAcrossAPeering(t *testing.T) {
 		r := check(t, m, tcp("a", "b", 6379))
 		assert.Equal(t, []reach.Code{reach.SGNoAllow}, r.Codes(), "a is in the design, whose groups are all known: certainly no member of sg-gone")
 		r = check(t, m, tcp("203.0.113.7", "b", 6379))
-		assert.Equal(t, reach.Indeterminate, r.Outcome, "an address the design does not hold may be a member: %s", r.Text())
-		assert.Equal(t, []reach.Code{reach.SGIndeterminate}, r.Codes())
+		assert.Equal(t, reach.Unreachable, r.Outcome, "an address the design does not hold may be a member, but the packet came in from the internet, which carries no group identity: %s", r.Text())
+		assert.Equal(t, []reach.Code{reach.SGNoAllow}, r.Codes())
 	})
 	t.Run("Build accepts a reference to a group of another VPC without a peering", func(t *testing.T) {
 		d := newPeered()

@@ -627,7 +627,8 @@ func (m *Model) outside(u UnknownPeer) func(netip.Addr) bool {
 // groups are all known, so that they are certainly no members. An
 // interface cannot have such a group, and a group of the design cannot be
 // declared unresolved; package aws declares each group a rule references
-// that no file holds, with a warning.
+// that no file holds, with a warning. An ID written "account/sg-…" is
+// read as the group's ID alone ([sg.SplitGroupRef]), as in a rule.
 func (b *Builder) AddUnresolvedGroup(ids ...string) *Builder {
 	b.external = append(b.external, ids...)
 	return b
@@ -657,6 +658,7 @@ func (b *Builder) buildUnresolved(p *problems, m *Model) {
 	}
 	m.unresolved = map[string]bool{}
 	for i, id := range b.external {
+		_, id = sg.SplitGroupRef(id) // "account/sg-…" as the rules' references are read (groupRefAccounts)
 		switch {
 		case id == "":
 			p.add("", path("unresolvedGroups", i, ""), "", "an unresolved group needs its ID")

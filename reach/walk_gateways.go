@@ -326,8 +326,16 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 
 // onInternet takes pkt from where it left vpc for the internet (an
 // internet gateway, an egress-only one) to its destination.
+//
+// The packet loses its security group identity there: nothing on the
+// internet carries it, so a rule that references a group matches no
+// packet that crossed the internet, even an IPv6 one that keeps its
+// member's address (semantics A.4: a reference matches only over a path
+// that keeps the identity: the same VPC, a peering, a transit gateway
+// with referencing support).
 func (w *walker) onInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 	w.alibabaEgress(pkt)
+	w.identity = false
 	dst := pkt.Dst.Addr()
 	if w.m.backIn(dst, vpc) {
 		return w.fromInternet(pkt) // a public address of the design: back in through the internet
@@ -355,7 +363,9 @@ func firstV4(ii *ifaceInfo) netip.Addr {
 }
 
 // fromInternet brings pkt from the internet into the VPC that owns its
-// destination, through that VPC's internet gateway.
+// destination, through that VPC's internet gateway (or an egress-only
+// one, for a reply). What comes in from the internet carries no security
+// group identity (onInternet).
 func (w *walker) fromInternet(pkt flow.Flow) arrival {
 	dst := pkt.Dst.Addr()
 	var vpc *vpcInfo
@@ -393,6 +403,7 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 		return w.stop(Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Deny, Code: UnknownDestination,
 			reason: fmt.Sprintf("%s belongs to nothing in the design", dst)})
 	}
+	w.identity = false                                     // from the internet (onInternet)
 	if a, done := w.egressOnlyIn(pkt, vpc, target); done { // egress.go
 		return a
 	}

@@ -126,7 +126,22 @@ type Peer struct {
 	Kind       PeerKind
 	CIDR       netip.Prefix // PeerCIDR: masked, IPv4 or IPv6
 	PrefixList string       // PeerPrefixList: pl-…
-	Group      string       // PeerGroup: sg-…, optionally "account/sg-…"
+	Group      string       // PeerGroup: sg-…, optionally "account/sg-…" ([SplitGroupRef])
+}
+
+// SplitGroupRef splits a group reference as [Peer.Group] may hold it:
+// "sg-…" alone, or "account/sg-…", a 12-digit AWS account ID before the
+// group's ID, the form the VPC Peering Guide writes for a group of
+// another account (and Terraform's security_groups keeps). account is ""
+// for the bare form, and for any other text before a "/", which is then
+// left in id whole (no group ID holds a "/": a resolver refuses it as it
+// refuses any unknown group).
+func SplitGroupRef(ref string) (account, id string) {
+	acct, rest, ok := strings.Cut(ref, "/")
+	if !ok || len(acct) != 12 || strings.Trim(acct, "0123456789") != "" || !strings.HasPrefix(rest, "sg-") || strings.Contains(rest, "/") {
+		return "", ref
+	}
+	return acct, rest
 }
 
 // CIDR returns a peer for the CIDR block s (IPv4 or IPv6). It panics on a

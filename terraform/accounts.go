@@ -129,7 +129,8 @@ func (r *reader) interRegionRefs(g *sg.Group) {
 		return
 	}
 	for i, rule := range g.Rules {
-		ref := r.sgs.byID[rule.Peer.Group]
+		_, refID := sg.SplitGroupRef(rule.Peer.Group) // "account/sg-…" as Terraform keeps a group of another account
+		ref := r.sgs.byID[refID]
 		if rule.Peer.Kind != sg.PeerGroup || ref == nil || ref.VPCID == "" || ref.VPCID == g.VPCID {
 			continue
 		}
@@ -142,7 +143,7 @@ func (r *reader) interRegionRefs(g *sg.Group) {
 				what := fmt.Sprintf("%s: a rule referencing %s, a group of %s, which %s joins to %s %s: AWS does not support a security group reference across an inter-region peering (reference the peer VPC's CIDR blocks instead)",
 					g.ID, ref.ID, ref.VPCID, ir.p.ID, g.VPCID, ir.how)
 				r.sgs.unknownPeers[id] = true
-				r.b.AddUnknownPortsOf(id, what, rule.Peer)
+				r.b.AddUnknownPortsOf(id, what, sg.GroupRef(ref.ID))
 				r.rep.Warnings = append(r.rep.Warnings, what+": the queries this rule alone could allow are indeterminate")
 			}
 			g.Rules[i].Peer = sg.GroupRef(id)

@@ -459,7 +459,8 @@ func (r *reader) finishGroups() {
 		r.interRegionRefs(g) // accounts.go
 		r.b.AddSecurityGroup(*g)
 		for _, rule := range g.Rules {
-			if ref := rule.Peer.Group; rule.Peer.Kind == sg.PeerGroup && r.sgs.byID[ref] == nil && !r.sgs.unknownPeers[ref] && !slices.Contains(absent, ref) {
+			_, refID := sg.SplitGroupRef(rule.Peer.Group) // "account/sg-…": reach reads it as the ID (Builder.AddSecurityGroup)
+			if ref := rule.Peer.Group; rule.Peer.Kind == sg.PeerGroup && r.sgs.byID[refID] == nil && !r.sgs.unknownPeers[ref] && !slices.Contains(absent, ref) {
 				absent = append(absent, ref)
 				r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: a rule references security group %s, which the plan does not hold: the queries only it could allow are indeterminate", id, ref))
 			}
