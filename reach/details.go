@@ -163,7 +163,7 @@ type natSourceJudge struct{ ni *natInfo }
 
 func (j natSourceJudge) reason(h *Hop) string {
 	return "source " + h.Packet.Src.Addr().String() + " translated to " + j.ni.PrivateIP.String() +
-		" (the NAT gateway's private address; " + natPortWords() + ")"
+		" (the NAT gateway's private address; " + natPortWords(h.Packet.Protocol) + ")"
 }
 
 func (natSourceJudge) details(*Hop) []string { return nil }

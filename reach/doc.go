@@ -176,7 +176,11 @@
 // gateway, the destination subnet's outbound too) judges every port of
 // that range, whatever the client's port. One decision for all of it is
 // certain; different ones leave the hop undecided ([NATPortUnknown]),
-// its Missing naming the ports the ACL lets through. A firewall endpoint
+// its Missing naming the ports the ACL lets through. ICMP has no ports:
+// for an echo the gateway maps the query identifier instead, which no
+// filter judges, and the trace says so. Behind two chained gateways the
+// reply reaches the second one at its own port and goes back to the port
+// the first one picked, which the trace names as such. A firewall endpoint
 // beyond the gateway judges the same range: the request it sees after
 // the gateway, and the reply before the gateway translates it back,
 // carry the gateway's port, and the firewall's session is decided for

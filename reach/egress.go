@@ -221,12 +221,14 @@ func (m *Model) holderIn(a netip.Addr, vpc *vpcInfo) *subnetInfo {
 
 // privateNATToInternet explains, on the hop h of an internet gateway that
 // refuses src, that src is a private NAT gateway's address: a private NAT
-// gateway never reaches the internet.
-func (m *Model) privateNATToInternet(h *Hop, src netip.Addr) {
+// gateway never reaches the internet. It reports whether src is one (the
+// walk then ends at h: the internet gateway drops the packet).
+func (m *Model) privateNATToInternet(h *Hop, src netip.Addr) bool {
 	ni, ok := m.natAddr[src]
 	if !ok || !ni.Private {
-		return
+		return false
 	}
 	h.reason = fmt.Sprintf("%s is private NAT gateway %s's address: a private NAT gateway has no public address, and the internet gateway drops what it sends", src, ni.ID)
 	h.Fix = fmt.Sprintf("route internet traffic through a public NAT gateway instead of %s, or route %s's subnet elsewhere (a transit gateway, a peering connection)", ni.ID, ni.ID)
+	return true
 }

@@ -478,7 +478,10 @@ type InternetGatewaySpec struct {
 // connectivity type private) maps it to its private address only, and
 // reaches other networks through the routes of its subnet (the VPC's
 // other subnets, a transit gateway, a peering connection), never the
-// internet: an internet gateway drops what it sends ([NoPublicIP]).
+// internet: an internet gateway drops what it sends ([NoPublicIP]), and
+// the walk ends there (no delivery, no reply). Neither kind accepts a
+// connection from outside ([NATNoInbound]), to its Elastic IP or, from
+// outside the design, its private address.
 // Either kind does NAT64 for IPv6 TCP and UDP to 64:ff9b::/96 routed to
 // it: to IPv4 from its private address, to the IPv4 address the prefix
 // holds, and back on the reply (nat64.go); other IPv6 it drops.

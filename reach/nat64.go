@@ -105,7 +105,7 @@ type nat64Judge struct{ ni *natInfo }
 
 func (j nat64Judge) reason(h *Hop) string {
 	return "NAT64: source " + h.Packet.Src.Addr().String() + " translated to " + j.ni.PrivateIP.String() +
-		" (the NAT gateway's private address; " + natPortWords() + "), destination " +
+		" (the NAT gateway's private address; " + natPortWords(h.Packet.Protocol) + "), destination " +
 		h.Packet.Dst.Addr().String() + " to " + nat64Embedded(h.Packet.Dst.Addr()).String() + " (the IPv4 address it holds)"
 }
 

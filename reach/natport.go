@@ -258,7 +258,11 @@ func (j natACLJudge) details(h *Hop) []string {
 }
 
 // natPortWords is what a trace says of the source port a NAT gateway
-// gives a translated packet.
-func natPortWords() string {
+// gives a translated packet of protocol p. ICMP has no ports: the
+// gateway maps an echo's identifier instead, which no filter judges.
+func natPortWords(p flow.Protocol) string {
+	if !p.HasPorts() {
+		return "ICMP has no ports: the gateway maps the echo's identifier to one of its own, which network ACLs and firewalls do not judge"
+	}
 	return "its source port is one the gateway picks within " + natPorts.String() + ", which network ACLs and firewalls judge as the whole range"
 }

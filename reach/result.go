@@ -90,7 +90,7 @@ const (
 	// NoPublicIP: traffic to or from the internet needs a public IPv4
 	// address on the interface (or a public NAT gateway), and there is
 	// none; also what an internet gateway says to the traffic of a private
-	// NAT gateway. Reachability Analyzer calls it
+	// NAT gateway, where the walk ends (no delivery, no reply). Reachability Analyzer calls it
 	// IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS (outbound) and
 	// IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS (inbound). Not for a request
 	// from a public source whose way back, the reply's route from the

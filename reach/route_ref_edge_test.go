@@ -155,6 +155,12 @@ func (l *refLeg) toInternet(pkt flow.Flow, vpc string) {
 		} else {
 			code = reach.NoPublicIP
 		}
+		if code == reach.NoPublicIP && slices.ContainsFunc(l.n.d.NATGateways, func(g reach.NATGateway) bool { return g.Private && natPrivateAddr(g, src) }) {
+			// the internet gateway drops a private NAT gateway's
+			// traffic: nothing is delivered, no reply exists
+			l.hop(reach.KindInternetGateway, igw, pkt, code)
+			return
+		}
 	}
 	l.hop(reach.KindInternetGateway, igw, pkt, code)
 	inVPC := slices.ContainsFunc(l.n.d.VPCs, func(v reach.VPC) bool {
@@ -172,6 +178,11 @@ func (l *refLeg) toInternet(pkt flow.Flow, vpc string) {
 		l.hop(reach.KindInternet, "internet", out, "")
 		l.arrived, l.pkt = true, out
 	}
+}
+
+// natPrivateAddr reports whether a is one of g's private addresses.
+func natPrivateAddr(g reach.NATGateway, a netip.Addr) bool {
+	return g.PrivateIP == a || slices.ContainsFunc(g.Secondary, func(s reach.NATAddress) bool { return s.PrivateIP == a })
 }
 
 func (l *refLeg) fromInternet(pkt flow.Flow) {
@@ -224,6 +235,13 @@ func (l *refLeg) fromInternet(pkt flow.Flow) {
 		}
 	}
 	if vpc == "" {
+		for _, g := range l.n.d.NATGateways {
+			if natPrivateAddr(g, dst) {
+				// a NAT gateway takes no connection from outside
+				l.hop(reach.KindNATGateway, g.ID, pkt, reach.NATNoInbound)
+				return
+			}
+		}
 		code := reach.UnknownDestination
 		if in := l.n.vpcHolding(dst); in != "" && l.n.prefixesUnknownAt(dst, in) {
 			code = reach.DelegatedPrefixesUnknown

@@ -31,7 +31,7 @@ func (w *walker) natInbound(pkt flow.Flow, ni *natInfo) arrival {
 					w.embed64(false)
 				}
 				if w.explain {
-					h.reason = "NAT gateways are stateful: the reply goes back to " + rec.orig.String()
+					h.reason = "NAT gateways are stateful: the reply goes back to " + natReplyTo(pkt.Protocol, rec.orig, w.natPort)
 					if rec.nat64 {
 						h.reason += ", from " + pkt.Src.Addr().String() + " (NAT64: the IPv4 source within " + nat64Prefix.String() + ")"
 					}
@@ -47,6 +47,32 @@ func (w *walker) natInbound(pkt flow.Flow, ni *natInfo) arrival {
 	h.reason = "a NAT gateway only forwards connections its private side opens; it accepts none from outside"
 	h.Fix = "to accept connections from outside, give the destination a public IP (or put a load balancer in front of it)"
 	return w.stop(h)
+}
+
+// natReplyTo words where a NAT gateway sends back the reply of a session
+// it translated from orig: orig's address and port; for ICMP, which has
+// no ports, the address with the echo identifier restored; after an
+// earlier gateway (prev, nil when none) translated the request, the port
+// prev picked, which the walk's packets carry the client's port in place
+// of ([Hop.Packet]).
+func natReplyTo(p flow.Protocol, orig netip.AddrPort, prev *natInfo) string {
+	switch {
+	case !p.HasPorts():
+		return orig.Addr().String() + " (ICMP has no ports: the gateway restores the echo identifier it mapped)"
+	case prev != nil:
+		return fmt.Sprintf("%s, at the source port NAT gateway %s picked (one of %s)", orig.Addr(), prev.ID, natPorts)
+	}
+	return orig.String()
+}
+
+// natPrivateFromOutside is the hop of a packet from outside the design
+// addressed to NAT gateway ni's private address: the internet cannot
+// address a private address, and a NAT gateway accepts no connection
+// from outside whichever way the packet came.
+func natPrivateFromOutside(pkt flow.Flow, ni *natInfo) Hop {
+	return Hop{Kind: KindNATGateway, ID: ni.ID, Name: ni.Name, Packet: pkt, Verdict: flow.Deny, Code: NATNoInbound,
+		reason: fmt.Sprintf("%s is NAT gateway %s's private address, which the internet cannot address; and a NAT gateway only forwards connections its private side opens: it accepts none from outside", pkt.Dst.Addr(), ni.ID),
+		Fix:    fmt.Sprintf("to accept connections from outside, address an instance with a public or Elastic IP (or a load balancer) instead of %s", ni.ID)}
 }
 
 // viaNAT sends pkt through a NAT gateway that a route names.
@@ -294,7 +320,11 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 			h.Verdict, h.Code = flow.Deny, NoPublicIP
 			h.reason = fmt.Sprintf("%s has no public IPv4 address, so the internet gateway cannot send it to the internet", src)
 			h.Fix = "give the interface a public or Elastic IP, or route its internet traffic through a public NAT gateway"
-			w.m.privateNATToInternet(&h, src) // egress.go
+			if w.m.privateNATToInternet(&h, src) { // egress.go
+				// the internet gateway drops a private NAT gateway's
+				// traffic: nothing is delivered, so no reply exists
+				return w.stop(h)
+			}
 		}
 	} else {
 		h.reason = "IPv6 addresses are global: the internet gateway forwards the packet unchanged"
@@ -393,6 +423,11 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 				return arrival{}
 			}
 		}
+	} else if ni, ok := w.m.natAddr[dst]; ok {
+		// a NAT gateway's private address (its public ones are
+		// natPublic's): whichever way it came, the gateway takes no
+		// connection from outside
+		return w.stop(natPrivateFromOutside(pkt, ni))
 	} else if other := w.m.vpcAt(dst); other != nil {
 		return w.stop(w.m.unknownIn(pkt, other))
 	} else if dst == amazonDNSLinkLocal || dst == amazonDNSNitro6 {
