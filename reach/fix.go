@@ -266,7 +266,13 @@ const fixRounds = 6
 // ([Reachable] or [Unreachable]), verified by making them on a copy of the
 // model and checking q again. The changes are never wider than q: one
 // rule or entry for q's protocol, its one destination port (or, for a
-// reply, its one client port) and the peer's one address (for a peer
+// reply to the client's port, q's SrcPort alone when q names one, else
+// every port of 1024-65535: a client picks its port anew for each
+// connection, and AWS advises that range for the entries that let
+// replies through to clients of every kind; Fix then verifies, beside
+// the check of q from [DefaultSourcePort], that each such entry's ACL
+// lets the reply through to the whole range, or returns an error
+// wrapping [ErrNoFix] naming the ports it still cuts) and the peer's one address (for a peer
 // whose private address is known only later, its subnet's block, any
 // address of which AWS may give it: the change then also judges every
 // other interface in that block, and AlsoChanged lists the sessions of
@@ -347,6 +353,7 @@ func newQuotaWarnings(before, after []QuotaWarning) []QuotaWarning {
 
 // fixOpen finds the changes that open q, a round at a time.
 func (m *Model) fixOpen(q Query, out *FixResult, r *Result) error {
+	var ranged []Hop // the reply hops opened to every client port (replyPorts)
 	for range fixRounds {
 		cur := out.Patched
 		var round []Change
@@ -358,9 +365,13 @@ func (m *Model) fixOpen(q Query, out *FixResult, r *Result) error {
 				if h.Undecided() && !natPortsPartly(h) {
 					return fmt.Errorf("%w: hop %d of the %s (%s %s) is undecided: %s", ErrNoFix, i+1, Leg(leg), h.Kind, h.ID, h.Missing)
 				}
-				c, err := cur.openHop(h, Leg(leg), i+1, append(slices.Clone(out.Changes), round...))
+				wide := clientRangeHop(q, h, Leg(leg))
+				c, err := cur.openHop(h, Leg(leg), i+1, wide, append(slices.Clone(out.Changes), round...))
 				if err != nil {
 					return err
+				}
+				if wide && len(c) > 0 {
+					ranged = append(ranged, h)
 				}
 				round = append(round, c...)
 			}
@@ -378,7 +389,7 @@ func (m *Model) fixOpen(q Query, out *FixResult, r *Result) error {
 		}
 		out.Patched, out.After = next, r.Outcome
 		if r.Outcome == Reachable {
-			return nil
+			return m.checkReplyPorts(next, q, ranged)
 		}
 		if r.Outcome == Indeterminate && len(r.Unknowns) > 0 && len(r.Undecided()) == 0 {
 			return fmt.Errorf("%w: after the changes, %s is indeterminate: %s", ErrNoFix, queryText(q), strings.Join(r.Unknowns, "; "))
@@ -388,15 +399,17 @@ func (m *Model) fixOpen(q Query, out *FixResult, r *Result) error {
 }
 
 // openHop returns the changes that let the blocking hop h (number n of
-// leg) pass, on the model m (which has the changes done already made).
-func (m *Model) openHop(h Hop, leg Leg, n int, done []Change) ([]Change, error) {
+// leg) pass, on the model m (which has the changes done already made);
+// wide: a network ACL hop on the reply to the client's port, opened to
+// every port of replyPorts (clientRangeHop).
+func (m *Model) openHop(h Hop, leg Leg, n int, wide bool, done []Change) ([]Change, error) {
 	var cs []Change
 	var err error
 	switch Code(strings.TrimPrefix(string(h.Code), "RETURN_")) {
 	case SGNoAllow:
 		cs, err = m.openGroups(h, done)
 	case ACLDeny, ACLDefaultDeny, NATPortUnknown:
-		cs, err = m.openACLs(h, done)
+		cs, err = m.openACLs(h, wide, done)
 	case NoRoute:
 		var c Change
 		c, err = m.openRoute(h)

@@ -12,10 +12,35 @@ import (
 	"github.com/reachsim/reachsim/sg"
 )
 
+// clientRangeHop reports whether h, hop of leg, is a network ACL hop that
+// judges the reply to the client's own port while q names none (SrcPort
+// 0): the client picks that port anew for each connection, so Fix opens
+// every port of replyPorts there, not [DefaultSourcePort] alone. A query
+// that names its client port gets that one port; the reply to the port
+// a NAT gateway picked has its own range (natPorts).
+func clientRangeHop(q Query, h Hop, leg Leg) bool {
+	return leg == Return && q.SrcPort == 0 && h.Kind == KindNetworkACL && !h.natPort && h.Packet.Protocol.HasPorts()
+}
+
+// replyPorts are the client ports Fix opens on the reply path of a query
+// that names no client port (clientRangeHop): a client picks its
+// ephemeral port anew for each connection, from a range its system
+// sets (Linux 32768-60999, Windows 49152-65535; a NAT gateway, load
+// balancer or Lambda function 1024-65535), so an entry for the query's
+// one port (50000 by default) leaves the next connection cut. AWS
+// advises 1024-65535 for the entries that let replies out to clients of
+// every kind (VPC User Guide, "Ephemeral ports"); check's advice for a
+// cut reply and the NAT gateway's range (natPorts) are the same.
+var replyPorts = flow.PortRange{Lo: 1024, Hi: 65535}
+
+// replyPortsText is why a change opens replyPorts, as its text says it.
+const replyPortsText = " (replies go to the client's ephemeral port, picked anew for each connection: the ACL then lets them through to all of 1024-65535, which covers every client, as AWS advises)"
+
 // openACLs returns the changes that let the packet of the blocking
 // network ACL hop h through: openACL's, for each address the peer may
-// send from (peerBlocks) that the ACL does not let through yet.
-func (m *Model) openACLs(h Hop, done []Change) ([]Change, error) {
+// send from (peerBlocks) that the ACL does not let through yet; wide: to
+// every client port of replyPorts (clientRangeHop).
+func (m *Model) openACLs(h Hop, wide bool, done []Change) ([]Change, error) {
 	a := m.acls[h.ID]
 	if a == nil {
 		return nil, fmt.Errorf("%w: network ACL %s is not in the design", ErrNoFix, h.ID)
@@ -29,12 +54,13 @@ func (m *Model) openACLs(h Hop, done []Change) ([]Change, error) {
 		pkt := h.Packet
 		if i > 0 {
 			pkt = withPeer(pkt, h.Direction, peer)
-			if v, _ := a.ev.Verdict(pkt, h.Direction); v == flow.Allow && !h.natPort ||
-				h.natPort && a.ev.AllowedPorts(pkt, h.Direction).Intersect(flow.SetOf(natPorts)).Equal(flow.SetOf(natPorts)) {
+			if v, _ := a.ev.Verdict(pkt, h.Direction); v == flow.Allow && !h.natPort && !wide ||
+				h.natPort && a.ev.AllowedPorts(pkt, h.Direction).ContainsRange(natPorts) ||
+				wide && a.ev.AllowedPorts(pkt, h.Direction).ContainsRange(replyPorts) {
 				continue // another address the peer may send from, let through already
 			}
 		}
-		c, err := m.openACL(a, h, pkt, peer, append(slices.Clone(done), out...))
+		c, err := m.openACL(a, h, pkt, peer, wide, append(slices.Clone(done), out...))
 		if err != nil {
 			return nil, err
 		}
@@ -43,21 +69,68 @@ func (m *Model) openACLs(h Hop, done []Change) ([]Change, error) {
 	return out, nil
 }
 
+// checkReplyPorts verifies, on patched (m with a fix's changes made),
+// that each network ACL hop of hops (the reply hops the fix opened to
+// every client port: clientRangeHop) lets the reply to q through to
+// every port of replyPorts, for every address its peer may have
+// (peerBlocks): the check of q, from its one client port, does not show
+// it. An error wrapping [ErrNoFix] names the ACL and the client ports it
+// still cuts.
+func (m *Model) checkReplyPorts(patched *Model, q Query, hops []Hop) error {
+	for _, h := range hops {
+		a := patched.acls[h.ID]
+		if a == nil || a.ev == nil {
+			return fmt.Errorf("%w: network ACL %s is not in the patched design", ErrNoFix, h.ID)
+		}
+		peers, err := m.peerBlocks(h.Packet, h.Direction)
+		if err != nil {
+			return err
+		}
+		for i, peer := range peers {
+			pkt := h.Packet
+			if i > 0 {
+				pkt = withPeer(pkt, h.Direction, peer)
+			}
+			if cut := flow.SetOf(replyPorts).Difference(a.ev.AllowedPorts(pkt, h.Direction)); !cut.IsEmpty() {
+				return fmt.Errorf("%w: after the changes, %s is reachable from client port %d, but network ACL %s (%s) still drops the replies %s %s to client ports %s of %s, which AWS clients pick their ports from",
+					ErrNoFix, queryText(q), h.Packet.Dst.Port(), h.ID, h.Direction, dirWord(h.Direction), peer, cut, replyPorts)
+			}
+		}
+	}
+	return nil
+}
+
+// dirWord is the word before a filter's peer in dir: "from" inbound,
+// "to" outbound.
+func dirWord(dir flow.Direction) string {
+	if dir == flow.Outbound {
+		return "to"
+	}
+	return "from"
+}
+
 // openACL returns the change that lets pkt, the packet of the blocking
 // network ACL hop h with its peer in block peer, through ACL a: the deny
 // entry that decided turned into an allow when it names exactly this
 // traffic, an adjacent allow entry for the same peer widened, else a new
-// allow entry just before the deciding one.
-func (m *Model) openACL(a *aclInfo, h Hop, pkt flow.Flow, peer netip.Prefix, done []Change) (Change, error) {
+// allow entry just before the deciding one. wide: the reply to the
+// client's port, opened to every port of replyPorts, as the reply to the
+// port a NAT gateway picks is to every port of natPorts.
+func (m *Model) openACL(a *aclInfo, h Hop, pkt flow.Flow, peer netip.Prefix, wide bool, done []Change) (Change, error) {
 	d := a.ev.Evaluate(pkt, h.Direction)
 	proto, ports, it, ic := trafficOf(pkt)
-	if h.natPort && proto.HasPorts() {
-		// the reply goes to the port a NAT gateway picks: open every one
-		// (natport.go), before the first entry that denies one of them;
-		// where the ACL lets some through already, the rest when they are
-		// one range
-		ports, d = natPorts, natFirstDeny(a.ev, pkt, h.Direction)
-		if rest := flow.SetOf(natPorts).Difference(a.ev.AllowedPorts(pkt, h.Direction)).Ranges(); len(rest) == 1 {
+	why := ""
+	if (h.natPort || wide) && proto.HasPorts() {
+		// the reply goes to the port a NAT gateway picks, or the client
+		// does: open every one (natport.go, replyPorts), before the first
+		// entry that denies one of them; where the ACL lets some through
+		// already, the rest when they are one range
+		span := natPorts
+		if !h.natPort {
+			span, why = replyPorts, replyPortsText
+		}
+		ports, d = span, firstDeny(a.ev, pkt, h.Direction, span)
+		if rest := flow.SetOf(span).Difference(a.ev.AllowedPorts(pkt, h.Direction)).Ranges(); len(rest) == 1 {
 			ports = rest[0]
 		}
 	}
@@ -67,15 +140,15 @@ func (m *Model) openACL(a *aclInfo, h Hop, pkt flow.Flow, peer netip.Prefix, don
 		if e := d.Entry; e.Action == flow.Drop && sameScope(e, want) {
 			allow := e
 			allow.Action = flow.Pass
-			return aclChange(ChangeReplace, h.ID, allow, &e, "turn %s's %s entry %s into an allow"), nil
+			return aclChange(ChangeReplace, h.ID, allow, &e, "turn %s's %s entry %s into an allow"+why), nil
 		}
 	}
 	for _, e := range a.acl.Entries {
 		if e.Direction != h.Direction || e.Action != flow.Pass || (!d.Default && e.Number >= d.Entry.Number) {
 			continue
 		}
-		if wide, ok := widenedEntry(e, want); ok {
-			return aclChange(ChangeReplace, h.ID, wide, &e, "widen %s's %s entry %s"), nil
+		if wider, ok := widenedEntry(e, want); ok {
+			return aclChange(ChangeReplace, h.ID, wider, &e, "widen %s's %s entry %s"+why), nil
 		}
 	}
 	n, ok := freeNumber(withPending(a.acl, done), h.Direction, d)
@@ -83,7 +156,7 @@ func (m *Model) openACL(a *aclInfo, h Hop, pkt flow.Flow, peer netip.Prefix, don
 		return Change{}, fmt.Errorf("%w: %s has no free rule number before its %s entry %d; by hand: %s", ErrNoFix, h.ID, h.Direction, d.Entry.Number, h.Fix)
 	}
 	want.Number = n
-	return aclChange(ChangeAdd, h.ID, want, nil, "add to %s the %s entry %s"), nil
+	return aclChange(ChangeAdd, h.ID, want, nil, "add to %s the %s entry %s"+why), nil
 }
 
 // aclChange makes the change of acl's entry e (replacing old, when set),

@@ -9,7 +9,10 @@ import (
 )
 
 // ExampleModel_Fix: the smallest change that makes app-1 reach the
-// database from client port 50000, checked on a patched copy.
+// database, checked on a patched copy. The query names no client port,
+// so the reply entry lets every client port through (the ACL let
+// 1024-32767 through already): app-1 picks a new one for each
+// connection.
 func ExampleModel_Fix() {
 	m, err := sample.ThreeTier().Build()
 	if err != nil {
@@ -26,6 +29,6 @@ func ExampleModel_Fix() {
 	fmt.Println("other sessions changed:", len(fx.AlsoChanged))
 	// Output:
 	// unreachable -> reachable
-	// add to acl-db the outbound entry 110 allow tcp 50000 to 10.0.2.20/32
+	// add to acl-db the outbound entry 110 allow tcp 32768-65535 to 10.0.2.20/32 (replies go to the client's ephemeral port, picked anew for each connection: the ACL then lets them through to all of 1024-65535, which covers every client, as AWS advises)
 	// other sessions changed: 0
 }

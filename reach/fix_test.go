@@ -270,7 +270,9 @@ func TestFixChangesBeforeAdding(t *testing.T) {
 	}
 	m, err := d.Builder().Build()
 	require.NoError(t, err)
-	fx, err := m.Fix(reach.Query{From: "web-1", To: "db-1", Protocol: flow.TCP, Port: 5432}, reach.Reachable)
+	// the client port named: the reply entry is for it alone, and widens
+	// the adjacent one
+	fx, err := m.Fix(reach.Query{From: "web-1", To: "db-1", Protocol: flow.TCP, Port: 5432, SrcPort: 50000}, reach.Reachable)
 	require.NoError(t, err)
 	var got []string
 	for _, c := range fx.Changes {

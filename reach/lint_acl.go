@@ -117,10 +117,26 @@ type chainLint struct {
 	// action; next[i] lists the latter
 	redundant []bool
 	next      []map[int]bool
-	// tcp[i] is a TCP cell entry i decides, if any; wit[i] a cell it
-	// decides; diff[i] a cell it decides whose decision its removal
-	// changes (the witnesses tests check)
-	tcp, wit, diff []box
+	// tcp[i] are the address blocks of the TCP cells entry i decides
+	// (each once, with a port of the first such cell), for
+	// ACL_CUTS_REPLIES; wit[i] a cell it decides; diff[i] a cell it
+	// decides whose decision its removal changes (the witnesses tests
+	// check)
+	tcp       [][]tcpBlock
+	wit, diff []box
+}
+
+// tcpBlockKey is an entry's tcpBlock, without its port.
+type tcpBlockKey struct {
+	entry  int
+	hi, lo span
+}
+
+// tcpBlock is the address block of a TCP cell an entry decides (the two
+// halves of an address, as in a box), and a port of that cell.
+type tcpBlock struct {
+	hi, lo span
+	port   uint16
 }
 
 // lintChain decides the cells of entries, one direction and family in
@@ -128,7 +144,7 @@ type chainLint struct {
 func lintChain(entries []nacl.Entry, v6 bool) *chainLint {
 	n := len(entries)
 	c := &chainLint{entries: entries, shadowed: make([]bool, n), by: make([]map[int]bool, n),
-		redundant: make([]bool, n), next: make([]map[int]bool, n), tcp: make([]box, n), wit: make([]box, n), diff: make([]box, n)}
+		redundant: make([]bool, n), next: make([]map[int]bool, n), tcp: make([][]tcpBlock, n), wit: make([]box, n), diff: make([]box, n)}
 	boxes := make([]box, n)
 	all := make([]int32, n)
 	for i, e := range entries {
@@ -137,6 +153,7 @@ func lintChain(entries []nacl.Entry, v6 bool) *chainLint {
 	dom, none := aclDomain(v6)
 	cuts := [][]uint64{{none, none + 1}}
 	decides := make([]bool, n)
+	seen := map[tcpBlockKey]bool{}
 	partition(boxes, all, dom, 0, cuts, func(cell box, cands []int32) bool {
 		if len(cands) == 0 || cell[boxProto].lo == none {
 			return true
@@ -146,9 +163,11 @@ func lintChain(entries []nacl.Entry, v6 bool) *chainLint {
 		if c.wit[f] == nil {
 			c.wit[f] = slices.Clone(cell)
 		}
-		if c.tcp[f] == nil && cell[boxProto].holds(span{uint64(flow.TCP), uint64(flow.TCP)}) {
-			c.tcp[f] = slices.Clone(cell)
-			c.tcp[f][boxProto] = span{uint64(flow.TCP), uint64(flow.TCP)}
+		if cell[boxProto].holds(span{uint64(flow.TCP), uint64(flow.TCP)}) {
+			if k := (tcpBlockKey{f, cell[boxAddrHi], cell[boxAddrLo]}); !seen[k] {
+				seen[k] = true
+				c.tcp[f] = append(c.tcp[f], tcpBlock{hi: cell[boxAddrHi], lo: cell[boxAddrLo], port: uint16(cell[boxPort].lo)})
+			}
 		}
 		for _, k := range cands[1:] {
 			if c.by[k] == nil {
@@ -237,7 +256,8 @@ func (m *Model) lintACLs(o LintOptions) []LintFinding {
 		if len(ai.unknown) > 0 || ai.ev == nil {
 			return // entries known only later: any of them may decide
 		}
-		for d, byFam := range chains(ai.ev) {
+		byDir := chains(ai.ev)
+		for d, byFam := range byDir {
 			for fam, entries := range byFam {
 				if len(entries) == 0 {
 					continue
@@ -245,7 +265,7 @@ func (m *Model) lintACLs(o LintOptions) []LintFinding {
 				c := lintChain(entries, fam == 1)
 				per[k] = append(per[k], c.findings(ai.acl.ID)...)
 				if used[ai] {
-					per[k] = append(per[k], cutReplies(ai, c, flow.Direction(d), fam == 1, ranges)...)
+					per[k] = append(per[k], cutReplies(ai, c, byDir[1-d][fam], flow.Direction(d), fam == 1, ranges)...)
 				}
 			}
 		}
@@ -308,94 +328,6 @@ func (c *chainLint) findings(acl string) []LintFinding {
 		}
 	}
 	return out
-}
-
-// cutReplies checks, for each allow entry of one direction and family
-// that decides a TCP cell, a request it allows there: with the ACL on the
-// server's side for an inbound entry, on the client's for an outbound one,
-// whether the replies to each client port range get through the ACL.
-// Entries whose ports look like a range of client ports (from 1024 up,
-// 1024 ports or more) are taken for reply entries and not checked as
-// requests. One finding per leg and entry that cuts, naming every range
-// it cuts.
-func cutReplies(ai *aclInfo, c *chainLint, dir flow.Direction, v6 bool, ranges []nacl.NamedRange) []LintFinding {
-	type key struct {
-		leg nacl.Leg
-		cut string
-	}
-	by := map[key]*LintFinding{}
-	var order []key
-	other := netip.MustParseAddr("192.0.2.1") // the other end: no entry of this direction matches on it
-	if v6 {
-		other = netip.MustParseAddr("2001:db8::1")
-	}
-	for i, e := range c.entries {
-		cell := c.tcp[i]
-		if e.Action != flow.Pass || cell == nil || (e.UsesPorts() && e.Ports.Lo >= 1024 && e.Ports.Hi-e.Ports.Lo >= 1023) {
-			continue
-		}
-		peer := spanAddr(cell[boxAddrHi].lo, cell[boxAddrLo].lo, v6)
-		port := uint16(cell[boxPort].lo)
-		req := flow.Flow{Protocol: flow.TCP, Src: netip.AddrPortFrom(other, DefaultSourcePort), Dst: netip.AddrPortFrom(peer, port)}
-		client, server := ai.ev, (*nacl.Evaluator)(nil)
-		if dir == flow.Inbound {
-			req.Src, req.Dst = netip.AddrPortFrom(peer, DefaultSourcePort), netip.AddrPortFrom(other, port)
-			client, server = nil, ai.ev
-		}
-		rt := nacl.CheckRoundTrip(req, client, server, ranges...)
-		for _, rc := range rt.Ranges {
-			if rc.OK() || !rc.Leg.IsReply() {
-				continue
-			}
-			k := key{rc.Leg, entryRef(rc.Decision.Entry)}
-			if f := by[k]; f != nil {
-				if !slices.Contains(f.Related, entryRef(e)) {
-					f.Related = append(f.Related, entryRef(e))
-				}
-				continue
-			}
-			by[k] = cutFinding(ai.acl.ID, e, req, rt, rc.Leg)
-			order = append(order, k)
-		}
-	}
-	out := make([]LintFinding, len(order))
-	for i, k := range order {
-		out[i] = *by[k]
-	}
-	return out
-}
-
-// cutFinding words an ACL_CUTS_REPLIES finding: the replies of req, which
-// entry e allows, cut on leg.
-func cutFinding(acl string, e nacl.Entry, req flow.Flow, rt nacl.RoundTrip, leg nacl.Leg) *LintFinding {
-	var cut nacl.Entry
-	var names []string
-	for _, rc := range rt.Ranges {
-		if !rc.OK() && rc.Leg == leg {
-			cut = rc.Decision.Entry
-			names = append(names, fmt.Sprintf("%s (first port cut %d)", rc.Range, rc.FirstBlocked))
-		}
-	}
-	replyDir := leg.Direction()
-	side, peer, word := "from", req.Src.Addr(), "to"
-	if e.Direction == flow.Outbound {
-		side, peer, word = "to", req.Dst.Addr(), "from"
-	}
-	where := "before any deny entry that matches them"
-	if !cut.IsDefaultRule() {
-		where = "numbered below " + cut.Label()
-	}
-	wanted := flow.PortSet{}
-	for _, rc := range rt.Ranges {
-		if rc.Leg == leg {
-			wanted = wanted.Union(rc.Blocked)
-		}
-	}
-	return &LintFinding{ID: LintACLCutsReplies, Severity: Medium, Kind: ResourceNetworkACL, Resource: acl, Rule: entryRef(cut),
-		Related: []string{entryRef(e)},
-		Message: fmt.Sprintf("entry %s allows tcp/%d requests (%s %s, for one), but %s entry %s drops their replies to clients using %s",
-			e, req.Dst.Port(), side, peer, replyDir, cut, strings.Join(names, ", ")),
-		Fix: fmt.Sprintf("add %s %s allow entry for tcp %s %s %s, %s", article(replyDir.String()), replyDir, wanted, word, e.CIDR, where)}
 }
 
 // article is "an" before a vowel, else "a".

@@ -73,15 +73,15 @@ func natPortPacket(pkt flow.Flow) flow.Flow {
 	return pkt
 }
 
-// natFirstDeny is the decision of network ACL ev, for pkt in dir, that
-// denies a port of natPorts with the lowest entry number ("*" when only
-// it does): an entry that lets every port of natPorts through must come
-// before it.
-func natFirstDeny(ev *nacl.Evaluator, pkt flow.Flow, dir flow.Direction) nacl.Decision {
+// firstDeny is the decision of network ACL ev, for pkt in dir, that
+// denies a port of span (natPorts, or replyPorts) with the lowest entry
+// number ("*" when only it does): an entry that lets every port of span
+// through must come before it.
+func firstDeny(ev *nacl.Evaluator, pkt flow.Flow, dir flow.Direction, span flow.PortRange) nacl.Decision {
 	var first nacl.Decision
 	found := false
 	for r, d := range ev.PortRuns(pkt, dir) {
-		if r.Hi < natPorts.Lo || d.Verdict == flow.Allow {
+		if r.Hi < span.Lo || r.Lo > span.Hi || d.Verdict == flow.Allow {
 			continue
 		}
 		if !found || first.Default && !d.Default || !d.Default && d.Entry.Number < first.Entry.Number {

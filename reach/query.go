@@ -56,7 +56,10 @@ type Query struct {
 	// other protocols have no ports and must leave it 0.
 	Port uint16
 	// SrcPort is the source port for tcp and udp; 0 means
-	// [DefaultSourcePort]. Other protocols must leave it 0.
+	// [DefaultSourcePort] (and [Model.Fix] then opens a reply a network
+	// ACL cuts to every client port of 1024-65535, which a client picks
+	// its port from anew for each connection, not to 50000 alone). Other
+	// protocols must leave it 0.
 	SrcPort uint16
 	// ICMP is the message an icmp or icmpv6 query sends; nil means an echo
 	// request (type 8 code 0, or 128 code 0 for icmpv6), the usual opening

@@ -26,7 +26,9 @@ them on a copy of the model and check the query again: security group rules
 outbound rule AWS gives a new group revoked), network
 ACL entries (numbered just before the entry that decided), routes to the
 internet gateway. A change is never wider than the query: its protocol, its
-one port (for a reply, its one client port), the peer's one address. The
+one port, the peer's one address; a reply a network ACL cuts is opened to
+every client port of 1024-65535 (a client picks its port anew for each
+connection, and AWS advises that range), or to the --src-port given alone. The
 changes are printed as AWS CLI commands, with every other session they alter
 (an ACL entry judges every interface of its subnets). With --write, a patched
 copy of the --aws dump is written to OUTDIR in the same file layout, loaded
@@ -38,7 +40,8 @@ Flags:
   --to ENDPOINT       the destination (required)
   --proto PROTO       tcp, udp, icmp, icmpv6 or a number from 1 to 255 (required)
   --port PORT         the destination port, a number or a service name (tcp, udp)
-  --src-port PORT     the client port (default 50000)
+  --src-port PORT     the client port (default: the query is checked from
+                      50000, and a reply is opened to all of 1024-65535)
   --icmp-type N       the ICMP type (default: echo request)
   --icmp-code N       the ICMP code (default 0)
   --domain NAME       the TLS SNI or HTTP Host, for the firewall's domain rules
@@ -65,7 +68,7 @@ input.
 Examples:
   reachsim fix --demo --from app-1 --to db-1 --proto tcp --port 5432 --src-port 50000
   reachsim fix --aws dump/ --from web-1 --to db-1 --proto tcp --port postgresql --write fixed/
-  reachsim fix --aws dump/ --from 0.0.0.0 --to db-1 --proto tcp --port 22 --want unreachable
+  reachsim fix --demo --from 198.51.100.7 --to web-1 --proto tcp --port 443 --want unreachable
 `
 
 // fixOptions are the parsed flags of reachsim fix.
@@ -118,7 +121,7 @@ type fixQuery struct {
 
 // fixQueryOf is q as fix's JSON states it.
 func fixQueryOf(q reach.Query) fixQuery {
-	out := fixQuery{From: q.From, To: q.To, Protocol: q.Protocol, Port: q.Port, SrcPort: q.SrcPort, Domain: q.Domain, App: q.App.String()}
+	out := fixQuery{From: q.From, To: q.To, Protocol: q.Protocol, Port: q.Port, SrcPort: clientPort(q), Domain: q.Domain, App: q.App.String()}
 	if msg, ok := icmpMessage(q); ok {
 		out.ICMPType, out.ICMPCode = &msg.Type, &msg.Code
 	}
@@ -150,6 +153,12 @@ func runFix(args []string, stdout, stderr io.Writer) int {
 	q, err := o.query.query()
 	if err != nil {
 		return fail(stderr, me, "%s", strings.Replace(err.Error(), "reachsim check", me, 1))
+	}
+	if !o.query.srcPort.set {
+		// no client port given: Fix opens the reply to every client port
+		// a client may pick (1024-65535), not to the default one alone
+		// (the query is checked from the default, 50000, all the same)
+		q.SrcPort = 0
 	}
 	var want reach.Outcome
 	switch strings.TrimSpace(o.want) {
@@ -267,7 +276,13 @@ func fixText(q reach.Query, out fixOutput) string {
 	if len(out.Written) > 0 {
 		fmt.Fprintf(&b, "wrote the patched dump (%d files), loaded it again: %s\n", len(out.Written), fx.Want)
 		if out.Diff != nil && len(out.Diff.Changes) == 0 {
-			fmt.Fprintf(&b, "diff against the input: no pair changed from client port %d, the one diff asks from\n", reach.DefaultSourcePort)
+			fmt.Fprintf(&b, "diff against the input: no pair changed from client port %d, the one diff asks from", reach.DefaultSourcePort)
+			if cp := clientPort(q); cp != reach.DefaultSourcePort && q.Protocol.HasPorts() {
+				// a reply entry for the one port --src-port named changes
+				// no session from the default port
+				fmt.Fprintf(&b, " (the fix is for client port %d alone, as --src-port asked)", cp)
+			}
+			b.WriteString("\n")
 		} else if out.Diff != nil {
 			b.WriteString("diff against the input:\n")
 			for _, line := range strings.SplitAfter(strings.TrimRight(out.Diff.Text(), "\n"), "\n") {
@@ -312,6 +327,16 @@ func sessionChangeText(sc reach.SessionChange) string {
 	return strings.Join(parts, ", ")
 }
 
+// clientPort is the client port q is checked from: its SrcPort, or
+// reach.DefaultSourcePort when it names none (tcp, udp); 0 for other
+// protocols.
+func clientPort(q reach.Query) uint16 {
+	if q.SrcPort == 0 && q.Protocol.HasPorts() {
+		return reach.DefaultSourcePort
+	}
+	return q.SrcPort
+}
+
 // queryLabel names q as the command line wrote it: with its ports, or
 // its ICMP message, and the application protocol and domain asked
 // ("x -> y tcp/443 (client port 50000, app tls, domain x.example)",
@@ -324,7 +349,7 @@ func queryLabel(q reach.Query) string {
 	var in []string
 	if q.Protocol.HasPorts() {
 		s += fmt.Sprintf("/%d", q.Port)
-		in = append(in, fmt.Sprintf("client port %d", q.SrcPort))
+		in = append(in, fmt.Sprintf("client port %d", clientPort(q)))
 	}
 	if q.App != flow.AppUnset {
 		in = append(in, "app "+q.App.String())

@@ -17,8 +17,9 @@ func TestRunFix(t *testing.T) {
 		{name: "the ephemeral-port pitfall: one ACL entry", code: 0,
 			args: fix("--from", "app-1", "--to", "db-1", "--proto", "tcp", "--port", "postgresql"),
 			out: []string{"app-1 -> db-1 tcp/5432 (client port 50000): unreachable; wanted reachable\n",
-				"  1. add to acl-db the outbound entry 110 allow tcp 50000 to 10.0.2.20/32 [return hop 3]\n",
-				"  aws ec2 create-network-acl-entry --network-acl-id acl-db --egress --rule-number 110 --protocol 6 --port-range From=50000,To=50000 --cidr-block 10.0.2.20/32 --rule-action allow\n",
+				// no --src-port: the rest of 1024-65535 (the ACL lets 1024-32767 through)
+				"  1. add to acl-db the outbound entry 110 allow tcp 32768-65535 to 10.0.2.20/32 (replies go to the client's ephemeral port, picked anew for each connection: the ACL then lets them through to all of 1024-65535, which covers every client, as AWS advises) [return hop 3]\n",
+				"  aws ec2 create-network-acl-entry --network-acl-id acl-db --egress --rule-number 110 --protocol 6 --port-range From=32768,To=65535 --cidr-block 10.0.2.20/32 --rule-action allow\n",
 				"other sessions changed: none\n"}},
 		{name: "already as wanted", code: 0,
 			args: fix("--from", "app-1", "--to", "db-1", "--proto", "tcp", "--port", "5432", "--src-port", "30000"),
