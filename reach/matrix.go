@@ -93,7 +93,8 @@ const InternetNode = "internet"
 // which sessions get through, round trip: exact TCP and UDP port sets,
 // ICMP types and codes and other protocols, from [DefaultSourcePort].
 // Interfaces whose subnet, groups, public addressing and addresses (as
-// every route and filter of the design sees them) are the same form one
+// every route and filter of the design sees them, a network ACL entry or
+// firewall rule of any protocol number included) are the same form one
 // class, answered once. The pairs are shared among o.Workers goroutines.
 //
 // On a design with transit gateway appliance mode on attachments of
@@ -637,6 +638,12 @@ func parallelW(n, workers int, do func(w, k int)) {
 // alike: the first address of every block they name and the address
 // after its last. Security group references are left out: the members of
 // a group are the interfaces that carry it, which the class key holds.
+// Every rule counts whatever its protocol: a network ACL entry's block
+// (as designBlocks, edges.go), a security group rule's, and a firewall
+// rule's addresses for every protocol its policy names
+// ([firewall.Engine.Protocols], as firewallAddrBounds): an entry or a
+// stateless rule for ESP (50) by /32 tells that address apart, as the
+// matrix's cells answer each named protocol on its own.
 func (m *Model) designAddressEdges() []netip.Addr {
 	b := m.addressCuts()
 	for _, g := range m.groups {
@@ -651,22 +658,24 @@ func (m *Model) designAddressEdges() []netip.Addr {
 			}
 		}
 	}
+	for _, a := range m.acls {
+		for _, e := range a.acl.Entries {
+			b.AddPrefix(flow.FieldSrcAddr, e.CIDR)
+		}
+	}
 	for _, fam := range []netip.Addr{netip.MustParseAddr("0.0.0.1"), netip.MustParseAddr("::1")} {
-		for _, proto := range []flow.Protocol{flow.TCP, flow.UDP, flow.ICMP, flow.ICMPv6, 47} {
-			if (proto == flow.ICMP && fam.Is6()) || (proto == flow.ICMPv6 && fam.Is4()) {
-				continue
-			}
-			f := flow.Flow{Protocol: proto, Src: netip.AddrPortFrom(fam, 0), Dst: netip.AddrPortFrom(fam, 0)}
-			vary := flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr, flow.FieldSrcPort, flow.FieldDstPort, flow.FieldICMPType, flow.FieldICMPCode)
-			for _, a := range m.acls {
-				a.ev.Bounds(f, flow.Inbound, vary)
-				a.ev.Bounds(f, flow.Outbound, vary)
-			}
-			for _, fw := range m.firewalls {
+		for _, fw := range m.firewalls {
+			protos := append([]flow.Protocol{flow.TCP, flow.UDP, flow.ICMP, flow.ICMPv6, 47}, fw.engine.Protocols()...)
+			for _, proto := range slices.Compact(slices.Sorted(slices.Values(protos))) {
+				if (proto == flow.ICMP && fam.Is6()) || (proto == flow.ICMPv6 && fam.Is4()) {
+					continue
+				}
+				f := flow.Flow{Protocol: proto, Src: netip.AddrPortFrom(fam, 0), Dst: netip.AddrPortFrom(fam, 0)}
+				vary := flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr, flow.FieldSrcPort, flow.FieldDstPort, flow.FieldICMPType, flow.FieldICMPCode)
 				fw.engine.Bounds(firewall.Connection{Flow: f}, vary)
+				b.MergeField(flow.FieldSrcAddr, vary, flow.FieldSrcAddr)
+				b.MergeField(flow.FieldSrcAddr, vary, flow.FieldDstAddr)
 			}
-			b.MergeField(flow.FieldSrcAddr, vary, flow.FieldSrcAddr)
-			b.MergeField(flow.FieldSrcAddr, vary, flow.FieldDstAddr)
 		}
 	}
 	var edges []netip.Addr

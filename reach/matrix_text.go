@@ -80,36 +80,46 @@ func memberText(mb ClassMember) string {
 }
 
 // matrixCSVHeader is the header row [Matrix.CSV] writes.
-var matrixCSVHeader = []string{"from", "to", "tcp", "udp", "icmp", "other", "indeterminate", "from_members", "to_members"}
+var matrixCSVHeader = []string{"from", "to", "tcp", "udp", "icmp", "other", "indeterminate", "from_members", "to_members", "notes"}
 
 // CSV writes the matrix as one CSV table (RFC 4180), for a spreadsheet:
 // the header row
 //
-//	from,to,tcp,udp,icmp,other,indeterminate,from_members,to_members
+//	from,to,tcp,udp,icmp,other,indeterminate,from_members,to_members,notes
 //
 // then one row a cell, in the order of Cells. The columns: the nodes
 // ("C1", "internet"); the allowed TCP and UDP destination ports and other
 // protocols as sets in the syntax of [flow.Set.String]
 // ("22,443,8000-8100", "none"); the ICMP types and codes as
 // [PortsResult.String] writes them ("8 (all codes)"); what the input
-// leaves open, as [Traffic.String] writes it ("none" when nothing); and
-// each node's members, each as a trace names it ("web-1 (eni-web1)"),
-// separated by "; " (empty for the internet). Names and IDs are escaped
-// as in [Matrix.Text], and a field that would start with "=", "+", "-"
-// or "@" starts with "'" instead, so that no spreadsheet reads an
-// interface's name as a formula.
+// leaves open, as [Traffic.String] writes it ("none" when nothing); each
+// node's members, each as a trace names it ("web-1 (eni-web1)"),
+// separated by "; " (empty for the internet), a ";" in a name or ID
+// written "\x3b" so that splitting at ";" gives the members; and the
+// matrix's [Matrix.Notes] (what the cells leave out), one a line, the
+// same on every row (empty when none). When no pair carries anything
+// and there are notes, one row with empty from and to, every set "none"
+// and no members, holds them. Names, IDs and notes are escaped as in
+// [Matrix.Text], and a field that would start with "=", "+", "-" or "@"
+// starts with "'" instead, so that no spreadsheet reads an interface's
+// name as a formula.
 func (m *Matrix) CSV(w io.Writer) error {
 	members := map[string]string{}
 	for _, c := range m.Classes {
 		names := make([]string, len(c.Members))
 		for i, mb := range c.Members {
-			names[i] = textsafe.String(mb.ID)
+			names[i] = csvMember(mb.ID)
 			if mb.Name != "" {
-				names[i] = textsafe.String(mb.Name) + " (" + names[i] + ")"
+				names[i] = csvMember(mb.Name) + " (" + names[i] + ")"
 			}
 		}
 		members[c.Name] = noFormula(strings.Join(names, "; "))
 	}
+	notes := make([]string, len(m.Notes))
+	for i, n := range m.Notes {
+		notes[i] = textsafe.String(n)
+	}
+	note := noFormula(strings.Join(notes, "\n"))
 	cw := csv.NewWriter(w)
 	if err := cw.Write(matrixCSVHeader); err != nil {
 		return err
@@ -118,13 +128,25 @@ func (m *Matrix) CSV(w io.Writer) error {
 		a := c.Allowed
 		row := []string{noFormula(textsafe.String(c.From)), noFormula(textsafe.String(c.To)),
 			a.TCP.String(), a.UDP.String(), icmpText(a.ICMP), a.Other.String(), c.Indeterminate.String(),
-			members[c.From], members[c.To]}
+			members[c.From], members[c.To], note}
 		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	if len(m.Cells) == 0 && note != "" {
+		if err := cw.Write([]string{"", "", "none", "none", "none", "none", "none", "", "", note}); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// csvMember is a member's name or ID in the CSV's member lists: escaped
+// as [Matrix.Text] escapes it, and each ";" written "\x3b", so that a
+// Name tag such as "web; db-1 (eni-db1)" cannot pass for two members.
+func csvMember(s string) string {
+	return strings.ReplaceAll(textsafe.String(s), ";", `\x3b`)
 }
 
 // noFormula returns s with a "'" before it when a spreadsheet would read

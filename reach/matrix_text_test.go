@@ -96,9 +96,9 @@ func TestMatrixCSV(t *testing.T) {
 	rows, err := csv.NewReader(&b).ReadAll()
 	require.NoError(t, err, b.String())
 	assert.Equal(t, [][]string{
-		{"from", "to", "tcp", "udp", "icmp", "other", "indeterminate", "from_members", "to_members"},
-		{"C1", "C2", "8080", "none", "8 (all codes)", "47", "none", "'=cmd() (eni-a)", `app\x1b[31m (eni-b); eni-c`},
-		{"C2", "C2", "22,8000-8100", "none", "none", "none", "udp 53", `app\x1b[31m (eni-b); eni-c`, `app\x1b[31m (eni-b); eni-c`},
-		{"C2", "internet", "none", "none", "none", "none", "tcp 1-65535", `app\x1b[31m (eni-b); eni-c`, ""},
+		{"from", "to", "tcp", "udp", "icmp", "other", "indeterminate", "from_members", "to_members", "notes"},
+		{"C1", "C2", "8080", "none", "8 (all codes)", "47", "none", "'=cmd() (eni-a)", `app\x1b[31m (eni-b); eni-c`, ""},
+		{"C2", "C2", "22,8000-8100", "none", "none", "none", "udp 53", `app\x1b[31m (eni-b); eni-c`, `app\x1b[31m (eni-b); eni-c`, ""},
+		{"C2", "internet", "none", "none", "none", "none", "tcp 1-65535", `app\x1b[31m (eni-b); eni-c`, "", ""},
 	}, rows)
 }

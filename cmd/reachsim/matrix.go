@@ -25,8 +25,10 @@ carries nothing.
 
 Flags:
 ` + inputUsage + `  --csv               print one CSV table (RFC 4180), one row a pair:
-                      from,to,tcp,udp,icmp,other,indeterminate,from_members,to_members
-                      (the members of each class, separated by "; ")
+                      from,to,tcp,udp,icmp,other,indeterminate,from_members,to_members,notes
+                      (the members of each class, separated by "; ", a ";"
+                      in a name written \x3b; notes: what the cells leave
+                      out, one a line, on every row)
   --json              print one JSON object: "classes" and "cells"; see the
                       README, "Set questions"
   --ipv6              use the interfaces' IPv6 addresses (interfaces without

@@ -86,13 +86,13 @@ func TestRunMatrixCSV(t *testing.T) {
 	rows, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
 	require.NoError(t, err, stdout)
 	assert.Equal(t, [][]string{
-		{"from", "to", "tcp", "udp", "icmp", "other", "indeterminate", "from_members", "to_members"},
-		{"C1", "C3", "443", "none", "none", "none", "none", "app-1 (eni-app1)", "web-1 (eni-web1)"},
+		{"from", "to", "tcp", "udp", "icmp", "other", "indeterminate", "from_members", "to_members", "notes"},
+		{"C1", "C3", "443", "none", "none", "none", "none", "app-1 (eni-app1)", "web-1 (eni-web1)", ""},
 		// through the firewall's domain allowlist, without a domain: undecided on the TLS and HTTP ports
-		{"C1", "internet", "none", "none", "none", "none", "tcp 80,443,465,636,993,995,8000,8080,8443", "app-1 (eni-app1)", ""},
-		{"C3", "C1", "8080", "none", "none", "none", "none", "web-1 (eni-web1)", "app-1 (eni-app1)"},
-		{"C3", "internet", "none", "none", "none", "none", "tcp 80,443,465,636,993,995,8000,8080,8443", "web-1 (eni-web1)", ""},
-		{"internet", "C3", "443", "none", "none", "none", "none", "", "web-1 (eni-web1)"},
+		{"C1", "internet", "none", "none", "none", "none", "tcp 80,443,465,636,993,995,8000,8080,8443", "app-1 (eni-app1)", "", ""},
+		{"C3", "C1", "8080", "none", "none", "none", "none", "web-1 (eni-web1)", "app-1 (eni-app1)", ""},
+		{"C3", "internet", "none", "none", "none", "none", "tcp 80,443,465,636,993,995,8000,8080,8443", "web-1 (eni-web1)", "", ""},
+		{"internet", "C3", "443", "none", "none", "none", "none", "", "web-1 (eni-web1)", ""},
 	}, rows)
 }
 

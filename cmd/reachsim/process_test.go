@@ -82,7 +82,7 @@ func TestProcess(t *testing.T) {
 		{name: "sources: nobody", args: sources("--to", "db-1", "--proto", "tcp", "--port", "postgresql"), code: 1,
 			out: []string{"  interfaces: none\n  internet: none\n"}},
 		{name: "sources: bad usage", args: sources("--to", "db-1", "--proto", "tcp"), code: 2, errs: []string{"missing --port"}},
-		{name: "matrix: csv", args: matrix("--csv"), code: 0, out: []string{"from,to,tcp,udp,icmp,other,indeterminate,from_members,to_members\n"}},
+		{name: "matrix: csv", args: matrix("--csv"), code: 0, out: []string{"from,to,tcp,udp,icmp,other,indeterminate,from_members,to_members,notes\n"}},
 		{name: "audit: closed findings pass the gate", args: audit("--fail-on", "low"), code: 0, out: []string{"1 closed)"}},
 		{name: "audit: an exposed finding fails it", args: []string{"audit", "--aws", exposedDump(t), "--fail-on", "high"}, code: 1,
 			out: []string{"high   exposed       SSH"}},
