@@ -9,7 +9,10 @@ import (
 // Bounds adds to b the edges of every stateless and stateful rule that
 // could decide the session of c.Flow, for the fields b varies
 // ([flow.Bounds]); within one atom of the varied fields,
-// [Engine.Evaluate] gives one decision. A nil Engine adds nothing.
+// [Engine.Evaluate] gives one decision. When b varies the addresses,
+// every rule of c.Flow's protocol counts whatever the family of c.Flow's
+// addresses: its IPv4 and IPv6 blocks are both added. A nil Engine adds
+// nothing.
 func (e *Engine) Bounds(c Connection, b *flow.Bounds) {
 	if e == nil {
 		return

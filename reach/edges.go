@@ -179,7 +179,11 @@ func (m *Model) unknownPeerBlocks(add func(netip.Prefix)) {
 
 // firewallAddrBounds returns bounds whose destination address field holds
 // the edges of the firewalls' rules' addresses, on either side of a
-// packet (the other fields hold nothing).
+// packet (the other fields hold nothing). Packets from and to 0.0.0.0
+// suffice for both families: when the addresses vary, a rule counts
+// whatever the packet's family, and its IPv6 sets are recorded too
+// (firewall.Engine.Bounds; TestBoundsVaryingAddressesRecordEitherFamily
+// in firewall).
 func (m *Model) firewallAddrBounds() *flow.Bounds {
 	b := flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr)
 	for _, f := range m.firewalls {
@@ -195,7 +199,9 @@ func (m *Model) firewallAddrBounds() *flow.Bounds {
 
 // firewallSets calls add with the address sets of the firewalls' rules,
 // on either side of a packet, for every protocol they tell apart (the
-// sets addressBounds records; firewallAddrBounds holds their edges).
+// sets addressBounds records; firewallAddrBounds holds their edges),
+// IPv6 sets included though the packets asked about are IPv4 (as in
+// firewallAddrBounds).
 func (m *Model) firewallSets(add func([]flow.AddrRange)) {
 	for _, f := range m.firewalls {
 		protos := append([]flow.Protocol{flow.TCP, flow.UDP, flow.ICMP, 253}, f.engine.Protocols()...)
