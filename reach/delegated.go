@@ -244,8 +244,9 @@ func (m *Model) GroupPrefixes(group string) []netip.Prefix {
 // but unreachable, with exactly the addresses that have it. Each prefix
 // is cut where the walk treats addresses apart (addressCuts, computed
 // into *cuts at the first need), then where the filters on each piece's
-// path do; one walk decides each atom.
-func (m *Model) delegatedSources(base Query, ii *ifaceInfo, ps []netip.Prefix, cuts **flow.Bounds) ([]SourceInterface, error) {
+// path do; one walk decides each atom. anyClient asks from every client
+// port ([SourcesQuery].AnyClientPort, addrSources).
+func (m *Model) delegatedSources(base Query, ii *ifaceInfo, ps []netip.Prefix, cuts **flow.Bounds, anyClient bool) ([]SourceInterface, error) {
 	if len(ps) == 0 {
 		return nil, nil
 	}
@@ -262,7 +263,7 @@ func (m *Model) delegatedSources(base Query, ii *ifaceInfo, ps []netip.Prefix, c
 	for _, p := range ps {
 		pieces = append(pieces, (*cuts).AddrAtoms(flow.FieldSrcAddr, p.Addr(), addrset.Last(p))...)
 	}
-	open, und, _, err := m.addrSources(f, ii, pieces, false, func(a flow.AddrRange) (netip.Addr, bool) { return a.From, true })
+	open, und, _, err := m.addrSources(f, ii, pieces, anyClient, func(a flow.AddrRange) (netip.Addr, bool) { return a.From, true })
 	if err != nil {
 		return nil, err
 	}

@@ -514,7 +514,9 @@
 // [Model.Ports] (the destination ports, or ICMP types and codes, whose
 // round trip works between two ends, per client-port range, and which hop
 // cuts the rest), [Model.Sources] (the interfaces and the internet blocks
-// that reach a destination), [Model.Matrix] (every ordered pair of
+// that reach a destination, from one client port or, with
+// [SourcesQuery].AnyClientPort, from every one, each source's client
+// ports cut into atoms at the filters' bounds), [Model.Matrix] (every ordered pair of
 // interface classes and the internet, with the traffic each carries) and
 // [Model.Audit] (risky services open to the internet, through every layer
 // or closed by one, at every address the internet meets an interface

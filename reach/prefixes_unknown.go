@@ -109,8 +109,9 @@ func (m *Model) withFreeDelegated(ii *ifaceInfo, v6 bool, free addrset.Set) (*Mo
 // family base asks): one Indeterminate entry holding exactly those whose
 // session gets through, or might, once they are ii's; none when no such
 // address does. Each is judged as delegatedSources judges a delegated
-// prefix's (atoms, one walk each), in withFreeDelegated's model.
-func (m *Model) prefixesUnknownSources(base Query, ii *ifaceInfo) ([]SourceInterface, error) {
+// prefix's (atoms, one walk each), in withFreeDelegated's model; from
+// every client port when anyClient ([SourcesQuery].AnyClientPort).
+func (m *Model) prefixesUnknownSources(base Query, ii *ifaceInfo, anyClient bool) ([]SourceInterface, error) {
 	what := prefixesUnknownOf(ii, base.IPv6)
 	if what == "" {
 		return nil, nil
@@ -124,7 +125,7 @@ func (m *Model) prefixesUnknownSources(base Query, ii *ifaceInfo) ([]SourceInter
 		return nil, err
 	}
 	var cuts *flow.Bounds
-	es, err := km.delegatedSources(base, km.ifaces[ii.ID], free.Prefixes(), &cuts)
+	es, err := km.delegatedSources(base, km.ifaces[ii.ID], free.Prefixes(), &cuts, anyClient)
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,18 @@ type SourcesQuery struct {
 	IPv6     bool          // ask for IPv6 sources (and destination)
 	Domain   string        // as in [Query]
 	App      flow.App      // as in [Query]
+	// AnyClientPort asks from every client (source) port, 1-65535, rather
+	// than from SrcPort alone (tcp and udp; an error with SrcPort set, or
+	// with a protocol without ports): a source (an interface, an address
+	// of a prefix delegated to one, an internet address) gets through
+	// (Reachable) when its session does from some client port for
+	// certain, and is Indeterminate when it does from none for certain
+	// but the input leaves some open. A network ACL that lets replies out
+	// only to some client ports then shuts a source out only when it
+	// shuts it out from every client port. The client ports are cut where
+	// the filters on each source's path treat them apart, and one check
+	// answers each piece: no port is tried one by one.
+	AnyClientPort bool
 }
 
 // SourcesResult is the answer of [Model.Sources]. Its JSON form is part
@@ -34,6 +46,9 @@ type SourcesResult struct {
 	// SourcesQuery.App: the answer depends on them); omitted when not set.
 	Domain string `json:"domain,omitempty"`
 	App    string `json:"app,omitempty"`
+	// AnyClientPort is the query's (SourcesQuery.AnyClientPort): the
+	// answer is from every client port; omitted when not set.
+	AnyClientPort bool `json:"any_client_port,omitempty"`
 	// Interfaces lists, in the design's order, every interface (To's own
 	// left out) whose session gets through (Reachable) or might
 	// (Indeterminate).
@@ -44,7 +59,8 @@ type SourcesResult struct {
 	Internet              []netip.Prefix `json:"internet"`
 	InternetIndeterminate []netip.Prefix `json:"internet_indeterminate"`
 	// Atoms is how many pieces the internet's address space fell into:
-	// one walk each.
+	// one walk each (with AnyClientPort, one per piece and client-port
+	// piece walked).
 	Atoms int `json:"atoms"`
 }
 
@@ -137,7 +153,10 @@ func (m *Model) internetProbe(v6 bool, within []addrset.Range) (netip.Addr, bool
 // [Model.Check]'s for a query from an internet host to q.To. With
 // transit gateway appliance mode, the internet's addresses are answered
 // as [Model.Matrix] answers its cells: per combination of the subnets the
-// flow hash can pick, merged address by address.
+// flow hash can pick, merged address by address. With q.AnyClientPort,
+// every source is answered from every client port (the best outcome over
+// them), each source's client ports cut at the bounds of the filters on
+// its path and one check deciding each piece.
 func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 	if a, ok := parseAddr(q.To); ok && a.Is6() != q.IPv6 && !a.Is4In6() {
 		fam, asked := "an IPv4", "IPv6"
@@ -145,6 +164,9 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 			fam, asked = "an IPv6", "IPv4"
 		}
 		return nil, fmt.Errorf("%w: %s is %s address, and the question asks for %s sources", ErrQuery, q.To, fam, asked)
+	}
+	if err := q.validateClientPort(); err != nil { // sources_anyclient.go
+		return nil, err
 	}
 	probe, ok := m.internetProbe(q.IPv6, nil)
 	if !ok { // no design holds every address of a family
@@ -184,7 +206,7 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 	if aliService {
 		to = svc.name + " " + dst.addr.String() + " (each ECS instance reaches it from inside its VPC)"
 	}
-	r := &SourcesResult{To: to, Protocol: q.Protocol, Port: q.Port, Domain: q.Domain, App: q.App.String(), Interfaces: []SourceInterface{}, Internet: []netip.Prefix{}, InternetIndeterminate: []netip.Prefix{}}
+	r := &SourcesResult{To: to, Protocol: q.Protocol, Port: q.Port, Domain: q.Domain, App: q.App.String(), AnyClientPort: q.AnyClientPort, Interfaces: []SourceInterface{}, Internet: []netip.Prefix{}, InternetIndeterminate: []netip.Prefix{}}
 	var cuts *flow.Bounds // addressCuts, for the delegated prefixes
 	for _, ii := range m.ifaceOrder {
 		if ii == dst.iface {
@@ -193,7 +215,7 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 		iq := base
 		iq.From = ii.ID
 		// no address of the family (an error), or blocked: not listed
-		if o, err := m.Verdict(iq); err == nil && o != Unreachable {
+		if o, err := m.sourceVerdict(iq, q.AnyClientPort); err == nil && o != Unreachable {
 			a, ok := ii.addr(q.IPv6)
 			if !ok && !q.IPv6 {
 				a = ipv6OnlyLinkLocal // no IPv4 address, to 169.254.169.253 (amazondns.go)
@@ -206,12 +228,12 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 				ps = append(ps, p)
 			}
 		}
-		es, err := m.delegatedSources(base, ii, ps, &cuts) // delegated.go
+		es, err := m.delegatedSources(base, ii, ps, &cuts, q.AnyClientPort) // delegated.go
 		if err != nil {
 			return nil, err
 		}
 		r.Interfaces = append(r.Interfaces, es...)
-		if es, err = m.prefixesUnknownSources(base, ii); err != nil { // prefixes_unknown.go
+		if es, err = m.prefixesUnknownSources(base, ii, q.AnyClientPort); err != nil { // prefixes_unknown.go
 			return nil, err
 		}
 		r.Interfaces = append(r.Interfaces, es...)
@@ -219,7 +241,7 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 	if aliService {
 		return r, nil
 	}
-	open, und, atoms, err := m.internetSourcesTo(f, dst)
+	open, und, atoms, err := m.internetSourcesTo(f, dst, q.AnyClientPort)
 	if err != nil {
 		return nil, err
 	}
@@ -235,27 +257,28 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 // the internet, but from an address whose way back ends undecided at its
 // private address, as a query from there would send (sendsPrivately):
 // those addresses (privateWays) are asked with f to the private address,
-// the others with f to the public one.
-func (m *Model) internetSourcesTo(f flow.Flow, dst endpoint) (open, und addrset.Set, atoms int, err error) {
+// the others with f to the public one. anyClient asks from every client
+// port (internetSources).
+func (m *Model) internetSourcesTo(f flow.Flow, dst endpoint, anyClient bool) (open, und addrset.Set, atoms int, err error) {
 	ii := dst.iface
 	first, ok := netip.Addr{}, false
 	if ii != nil && !dst.addr.IsValid() && f.Dst.Addr().Is4() && ii.PublicIP.IsValid() {
 		first, ok = ii.addr(false)
 	}
 	if !ok {
-		return m.internetSources(f, nil, false)
+		return m.internetSources(f, nil, anyClient)
 	}
 	pub, priv := f, f
 	pub.Dst, priv.Dst = netip.AddrPortFrom(ii.PublicIP, f.Dst.Port()), netip.AddrPortFrom(first, f.Dst.Port())
 	ways := m.privateWays(ii, nil)
 	if ways.IsEmpty() {
-		return m.internetSources(pub, nil, false)
+		return m.internetSources(pub, nil, anyClient)
 	}
-	if open, und, atoms, err = m.internetSources(priv, ways.Ranges(), false); err != nil {
+	if open, und, atoms, err = m.internetSources(priv, ways.Ranges(), anyClient); err != nil {
 		return open, und, atoms, err
 	}
 	rest := addrset.All4().Difference(ways) // never empty: the private blocks are in it
-	o, u, n, err := m.internetSources(pub, rest.Ranges(), false)
+	o, u, n, err := m.internetSources(pub, rest.Ranges(), anyClient)
 	return open.Union(o), und.Union(u), atoms + n, err
 }
 
@@ -485,6 +508,9 @@ func (r *SourcesResult) String() string {
 		s += fmt.Sprintf(" port %d", r.Port)
 	}
 	s += appText(r.App, r.Domain) // ports_text.go
+	if r.AnyClientPort {
+		s += " from any client port"
+	}
 	s += ":\n  interfaces:"
 	if len(r.Interfaces) == 0 {
 		s += " none"

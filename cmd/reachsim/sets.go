@@ -156,6 +156,10 @@ Flags:
                       https, mysql, postgresql or rdp
   --src-port PORT     the sources' port, a number or a service name (tcp and
                       udp; default ` + fmt.Sprint(reach.DefaultSourcePort) + `, inside every common ephemeral range)
+  --any-client-port   ask from every client port, 1-65535, instead (tcp and
+                      udp; not with --src-port): a source gets through when
+                      its session does from some client port, and is
+                      indeterminate when none does for certain but some might
   --icmp-type T       the ICMP type, any from 0 to 255 (icmp and icmpv6;
                       default: echo request, 8 or 128)
   --icmp-code C       the ICMP code (with --icmp-type; default 0)
@@ -179,6 +183,7 @@ usage or bad input.
 Examples:
   reachsim sources --demo --to web-1 --proto tcp --port https
   reachsim sources --demo --to db-1 --proto tcp --port 5432 --src-port 30000 --json
+  reachsim sources --demo --to db-1 --proto tcp --port 5432 --any-client-port
   reachsim sources --aws dump/ --to i-0abc --proto tcp --port ssh --ipv6
 `
 
@@ -187,6 +192,8 @@ Examples:
 type sourcesOptions struct {
 	commonOptions
 	query queryOptions
+	// anyClient is --any-client-port: [reach.SourcesQuery].AnyClientPort
+	anyClient bool
 }
 
 // sourcesFlags defines the flags of reachsim sources on a new flag set.
@@ -194,12 +201,14 @@ func sourcesFlags(o *sourcesOptions) *flag.FlagSet {
 	fs := newFlagSet("reachsim sources")
 	o.define(fs)
 	o.query.defineTo(fs)
+	fs.BoolVar(&o.anyClient, "any-client-port", false, "ask from every client port")
 	once(fs, &o.twice)
 	return fs
 }
 
 // sourcesQuery checks the flags of reachsim sources and returns its
-// question. Beyond --to and --proto, the checks are reachsim check's.
+// question. Beyond --to and --proto, the checks are reachsim check's,
+// and --any-client-port is for tcp and udp, without --src-port.
 func (o *sourcesOptions) sourcesQuery() (reach.SourcesQuery, error) {
 	if err := required("reachsim sources", flagValue{"to", o.query.to}, flagValue{"proto", o.query.proto}); err != nil {
 		return reach.SourcesQuery{}, err
@@ -210,7 +219,17 @@ func (o *sourcesOptions) sourcesQuery() (reach.SourcesQuery, error) {
 	if err != nil {
 		return reach.SourcesQuery{}, err
 	}
-	return reach.SourcesQuery{To: q.To, Protocol: q.Protocol, Port: q.Port, SrcPort: q.SrcPort, ICMP: q.ICMP, IPv6: q.IPv6, Domain: q.Domain, App: q.App}, nil
+	sq := reach.SourcesQuery{To: q.To, Protocol: q.Protocol, Port: q.Port, SrcPort: q.SrcPort, ICMP: q.ICMP, IPv6: q.IPv6, Domain: q.Domain, App: q.App}
+	if o.anyClient {
+		switch {
+		case !q.Protocol.HasPorts():
+			return reach.SourcesQuery{}, fmt.Errorf("--any-client-port applies to tcp and udp, not %s", q.Protocol)
+		case o.query.srcPort.set:
+			return reach.SourcesQuery{}, fmt.Errorf("--any-client-port and --src-port %d: ask from one client port or from every one", o.query.srcPort.v)
+		}
+		sq.SrcPort, sq.AnyClientPort = 0, true
+	}
+	return sq, nil
 }
 
 // runSources is reachsim sources.

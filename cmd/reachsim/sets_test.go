@@ -117,6 +117,10 @@ func TestRunSources(t *testing.T) {
 			out: []string{"  interfaces: none\n  internet: none\n"}},
 		{name: "the app tier does from a low client port", code: 0, args: sources("--to", "db-1", "--proto", "tcp", "--port", "5432", "--src-port", "30000"),
 			out: []string{"    app-1 (eni-app1) 10.0.2.20\n  internet: none\n"}},
+		{name: "the app tier does from some client port (--any-client-port)", code: 0, args: sources("--to", "db-1", "--proto", "tcp", "--port", "5432", "--any-client-port"),
+			out: []string{"who reaches db-1 (eni-db1) over tcp port 5432 from any client port:\n", "    app-1 (eni-app1) 10.0.2.20\n  internet: none\n"}},
+		{name: "the internet over IPv6 from any client port too", code: 0, args: sources("--to", "web-1", "--proto", "tcp", "--port", "443", "--ipv6", "--any-client-port"),
+			out: []string{"over tcp port 443 from any client port:\n", "internet: every IPv6 address but "}},
 		{name: "nobody on ssh, stopped by the firewall", code: 1, args: sources("--to", "web-1", "--proto", "tcp", "--port", "ssh"),
 			out: []string{"internet: none"}},
 		{name: "IPv6", code: 0, args: sources("--to", "web-1", "--proto", "tcp", "--port", "443", "--ipv6"),
@@ -139,6 +143,10 @@ func TestRunSources(t *testing.T) {
 		{name: "a port for icmp", args: sources("--to", "web-1", "--proto", "icmp", "--port", "80"), code: 2, errs: []string{"--port and --src-port apply to tcp and udp"}},
 		{name: "source port 0", args: sources("--to", "web-1", "--proto", "tcp", "--port", "80", "--src-port", "0"), code: 2, errs: []string{"--src-port 0"}},
 		{name: "destination port 0", args: sources("--to", "web-1", "--proto", "tcp", "--port", "0"), code: 2, errs: []string{"--port 0: a session goes to a port from 1 to 65535"}},
+		{name: "--any-client-port with --src-port", args: sources("--to", "db-1", "--proto", "tcp", "--port", "5432", "--src-port", "30000", "--any-client-port"), code: 2,
+			errs: []string{"--any-client-port and --src-port 30000: ask from one client port or from every one"}},
+		{name: "--any-client-port with icmp", args: sources("--to", "db-1", "--proto", "icmp", "--any-client-port"), code: 2,
+			errs: []string{"--any-client-port applies to tcp and udp, not icmp"}},
 		{name: "protocol 0", args: sources("--to", "web-1", "--proto", "0"), code: 2, errs: []string{"--proto 0: a session's protocol is"}},
 		{name: "--port given twice", args: sources("--to", "web-1", "--proto", "tcp", "--port", "80", "--port", "22"), code: 2,
 			errs: []string{"--port given twice (80, then 22)"}},
@@ -249,6 +257,28 @@ func TestRunSourcesJSON(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(stdout), &a), stdout)
 	assert.Contains(t, a.Internet, "196.0.0.0/6", "198.51.100.7 among them")
 	assert.NotContains(t, a.Internet, "10.0.0.0/8")
+	assert.NotContains(t, stdout, "any_client_port", "left out when not asked")
+
+	// --any-client-port: the JSON carries it; app-1 gets through from
+	// some client port (the database's ACL lets replies out to 1024-32767)
+	for _, tt := range []struct {
+		name string
+		args []string
+	}{
+		{"from any client port", sources("--to", "db-1", "--proto", "tcp", "--port", "postgresql", "--any-client-port", "--json")},
+	} {
+		code, stdout, stderr = runArgs(tt.args...)
+		require.Equal(t, 0, code, "%s: %s", tt.name, stderr)
+		var b struct {
+			AnyClientPort bool `json:"any_client_port"`
+			Interfaces    []struct{ ID, Outcome string }
+		}
+		require.NoError(t, json.Unmarshal([]byte(stdout), &b), stdout)
+		assert.True(t, b.AnyClientPort, tt.name)
+		require.Len(t, b.Interfaces, 1, tt.name)
+		assert.Equal(t, "eni-app1", b.Interfaces[0].ID, tt.name)
+		assert.Equal(t, "reachable", b.Interfaces[0].Outcome, tt.name)
+	}
 }
 
 // A dump that routes 192.0.2.0/24 to a VPN gateway: every port is

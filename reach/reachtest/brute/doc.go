@@ -23,7 +23,9 @@
 //
 // What "brute force" tries: every port of the first pair's port range
 // (or every Options.Step-th, plus every edge of the answer's sets and
-// its neighbours), every interface as a source, internet addresses at the
+// its neighbours), every interface as a source (for a Sources question
+// from every client port, [reach.SourcesQuery].AnyClientPort, the best
+// Verdict over the client ports of [SourcesClientPorts]), internet addresses at the
 // edges of the answer's blocks, beside the design's public addresses and
 // at random (an internet address is a global unicast one, not private,
 // not shared 100.64.0.0/10 and not held by the design: [InternetHost]),

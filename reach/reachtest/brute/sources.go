@@ -113,11 +113,69 @@ func NearDesign(m *reach.Model) []netip.Addr {
 	return out
 }
 
+// SourcesClientPorts are the client ports CheckSources tries for
+// q: q's own (SrcPort; 0, the default, when none), or, when
+// q.AnyClientPort, the ends of the port space, the edges of the common
+// ephemeral ranges and the well-known ports, [reach.DefaultSourcePort],
+// and the ports of extra (say, the edges of a design's ACL rules) with
+// their neighbours.
+func SourcesClientPorts(q reach.SourcesQuery, extra ...uint16) []uint16 {
+	if !q.AnyClientPort {
+		return []uint16{q.SrcPort}
+	}
+	out := []uint16{1, 1023, 1024, 1025, 5000, 5001, 30000, 32767, 32768, 49151, 49152, reach.DefaultSourcePort, 60999, 61000, 61001, 65535}
+	for _, p := range extra {
+		out = append(out, p)
+		if p > 1 {
+			out = append(out, p-1)
+		}
+		if p < 65535 {
+			out = append(out, p+1)
+		}
+	}
+	return out
+}
+
+// verdictAny is Verdict of q from each client port of ports, combined
+// as a Sources answer from every client port combines them: Reachable
+// when one is, else Indeterminate when one is, else Unreachable (an
+// error counts as Unreachable). ok is false when every port's question
+// is an error.
+func verdictAny(m *reach.Model, q reach.Query, ports []uint16) (out reach.Outcome, ok bool) {
+	out = reach.Unreachable
+	for _, p := range ports {
+		q.SrcPort = p
+		o, err := m.Verdict(q)
+		if err != nil {
+			continue
+		}
+		ok = true
+		switch o {
+		case reach.Reachable:
+			return reach.Reachable, true
+		case reach.Indeterminate:
+			out = reach.Indeterminate
+		}
+	}
+	return out, ok
+}
+
 // CheckSources demands that r, the answer of m.Sources(q), agree with
 // Verdict from every interface of ifaces (IDs; the destination is never
 // its own source) and from every internet address of addrs (of q's
-// family; the others are passed over).
+// family; the others are passed over). With q.AnyClientPort, Verdict is
+// asked from each client port of [SourcesClientPorts](q) and the best
+// answer counts ([CheckSourcesFrom] takes the ports).
 func CheckSources(t testing.TB, m *reach.Model, q reach.SourcesQuery, r *reach.SourcesResult, ifaces []string, addrs []netip.Addr, msg string) {
+	t.Helper()
+	CheckSourcesFrom(t, m, q, r, ifaces, addrs, SourcesClientPorts(q), msg)
+}
+
+// CheckSourcesFrom is [CheckSources] with the client ports to try given:
+// each source's Verdict is the best of its Verdicts from those ports
+// (Reachable, then Indeterminate, then Unreachable), as Sources from
+// every client port answers.
+func CheckSourcesFrom(t testing.TB, m *reach.Model, q reach.SourcesQuery, r *reach.SourcesResult, ifaces []string, addrs []netip.Addr, ports []uint16, msg string) {
 	t.Helper()
 	vq := reach.Query{To: q.To, Protocol: q.Protocol, Port: q.Port, SrcPort: q.SrcPort, ICMP: q.ICMP, IPv6: q.IPv6, Domain: q.Domain, App: q.App}
 	dest := map[string]bool{} // the destination's interface: never its own source
@@ -133,13 +191,10 @@ func CheckSources(t testing.TB, m *reach.Model, q reach.SourcesQuery, r *reach.S
 		}
 		listed[i.ID] = i.Outcome
 	}
-	checkDelegatedSources(t, m, vq, delegated, ifaces, addrs, msg)
+	checkDelegatedSources(t, m, vq, delegated, ifaces, addrs, ports, msg)
 	for _, id := range ifaces {
 		vq.From = id
-		got, err := m.Verdict(vq)
-		if err != nil {
-			got = reach.Unreachable
-		}
+		got, _ := verdictAny(m, vq, ports)
 		want, ok := listed[id]
 		if !ok {
 			want = reach.Unreachable
@@ -155,8 +210,8 @@ func CheckSources(t testing.TB, m *reach.Model, q reach.SourcesQuery, r *reach.S
 			continue
 		}
 		vq.From = a.String()
-		got, err := m.Verdict(vq)
-		if err != nil {
+		got, ok := verdictAny(m, vq, ports)
+		if !ok {
 			continue // not a source a query may name
 		}
 		if !InternetHost(m, a) {
@@ -195,8 +250,9 @@ func isDest(in reach.Interface, to string) bool {
 // checkDelegatedSources demands that the entries of a Sources answer for
 // the addresses of prefixes delegated to interfaces of ifaces (by ID) agree
 // with Verdict from those addresses: each prefix's first, second and last
-// addresses, the one past its middle, and those of addrs inside it.
-func checkDelegatedSources(t testing.TB, m *reach.Model, vq reach.Query, delegated map[string][]reach.SourceInterface, ifaces []string, addrs []netip.Addr, msg string) {
+// addresses, the one past its middle, and those of addrs inside it; from
+// the best of the client ports ports (verdictAny).
+func checkDelegatedSources(t testing.TB, m *reach.Model, vq reach.Query, delegated map[string][]reach.SourceInterface, ifaces []string, addrs []netip.Addr, ports []uint16, msg string) {
 	t.Helper()
 	byID := map[string]reach.Interface{}
 	for _, in := range m.Interfaces() {
@@ -227,10 +283,7 @@ func checkDelegatedSources(t testing.TB, m *reach.Model, vq reach.Query, delegat
 			for _, a := range sample {
 				q := vq
 				q.From = a.String()
-				got, err := m.Verdict(q)
-				if err != nil {
-					got = reach.Unreachable
-				}
+				got, _ := verdictAny(m, q, ports)
 				want := reach.Unreachable
 				for _, e := range delegated[id] {
 					if addrset.Of(e.Prefixes...).Contains(a) {
