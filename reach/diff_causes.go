@@ -395,42 +395,25 @@ func (tr *causeTracer) pathOf(m, other *Model, hops []Hop, on map[string]bool) {
 func internetWitnesses(a, b *Model, res []ResourceChange, is4 bool) []netip.Addr {
 	var blocks []netip.Prefix
 	for _, r := range res {
-		switch r.Kind {
-		case ResourceSecurityGroup:
-			var x, y []sg.Rule
-			if g, ok := a.groups[r.ID]; ok {
-				x = g.Rules
-			}
-			if g, ok := b.groups[r.ID]; ok {
-				y = g.Rules
-			}
-			for _, rl := range symmetricDifference(x, y) {
+		changedRulesAndEntries(a, b, r,
+			func(rl sg.Rule) {
 				if rl.Peer.CIDR.IsValid() {
 					blocks = append(blocks, rl.Peer.CIDR)
 				}
-			}
-		case ResourceNetworkACL:
-			var x, y []nacl.Entry
-			if acl, ok := a.acls[r.ID]; ok {
-				x = acl.acl.Entries
-			}
-			if acl, ok := b.acls[r.ID]; ok {
-				y = acl.acl.Entries
-			}
-			for _, e := range symmetricDifference(x, y) {
-				blocks = append(blocks, e.CIDR)
-			}
-		case ResourceRouteTable:
-			var x, y []Route
-			if rt, ok := a.rts[r.ID]; ok {
-				x = rt.Routes
-			}
-			if rt, ok := b.rts[r.ID]; ok {
-				y = rt.Routes
-			}
-			ps, _ := changedPrefixes(a, x, y)
-			blocks = append(blocks, ps...)
+			},
+			func(e nacl.Entry) { blocks = append(blocks, e.CIDR) })
+		if r.Kind != ResourceRouteTable {
+			continue
 		}
+		var x, y []Route
+		if rt, ok := a.rts[r.ID]; ok {
+			x = rt.Routes
+		}
+		if rt, ok := b.rts[r.ID]; ok {
+			y = rt.Routes
+		}
+		ps, _ := changedPrefixes(a, x, y)
+		blocks = append(blocks, ps...)
 	}
 	seen := map[netip.Addr]bool{}
 	var out []netip.Addr

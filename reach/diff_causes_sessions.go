@@ -37,30 +37,9 @@ func cutsOf(a, b *Model, res []ResourceChange) sessionCuts {
 		}
 	}
 	for _, r := range res {
-		switch r.Kind {
-		case ResourceSecurityGroup:
-			var x, y []sg.Rule
-			if g, ok := a.groups[r.ID]; ok {
-				x = g.Rules
-			}
-			if g, ok := b.groups[r.ID]; ok {
-				y = g.Rules
-			}
-			for _, rl := range symmetricDifference(x, y) {
-				add(rl.Protocol, rl.Ports)
-			}
-		case ResourceNetworkACL:
-			var x, y []nacl.Entry
-			if acl, ok := a.acls[r.ID]; ok {
-				x = acl.acl.Entries
-			}
-			if acl, ok := b.acls[r.ID]; ok {
-				y = acl.acl.Entries
-			}
-			for _, e := range symmetricDifference(x, y) {
-				add(e.Protocol, e.Ports)
-			}
-		}
+		changedRulesAndEntries(a, b, r,
+			func(rl sg.Rule) { add(rl.Protocol, rl.Ports) },
+			func(e nacl.Entry) { add(e.Protocol, e.Ports) })
 	}
 	for _, s := range []*[]uint16{&c.tcp, &c.udp} {
 		slices.Sort(*s)
@@ -137,4 +116,34 @@ func sessionsOf(t Traffic, v6 bool, cuts sessionCuts) []Query {
 		}
 	}
 	return out
+}
+
+// changedRulesAndEntries calls rule with every rule added to or removed
+// from r, a security group (a's against b's), and entry with every entry
+// added to or removed from r, a network ACL; nothing for another kind.
+func changedRulesAndEntries(a, b *Model, r ResourceChange, rule func(sg.Rule), entry func(nacl.Entry)) {
+	switch r.Kind {
+	case ResourceSecurityGroup:
+		var x, y []sg.Rule
+		if g, ok := a.groups[r.ID]; ok {
+			x = g.Rules
+		}
+		if g, ok := b.groups[r.ID]; ok {
+			y = g.Rules
+		}
+		for _, rl := range symmetricDifference(x, y) {
+			rule(rl)
+		}
+	case ResourceNetworkACL:
+		var x, y []nacl.Entry
+		if acl, ok := a.acls[r.ID]; ok {
+			x = acl.acl.Entries
+		}
+		if acl, ok := b.acls[r.ID]; ok {
+			y = acl.acl.Entries
+		}
+		for _, e := range symmetricDifference(x, y) {
+			entry(e)
+		}
+	}
 }
