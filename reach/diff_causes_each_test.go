@@ -177,30 +177,10 @@ func TestDiffCausesOfEveryChange(t *testing.T) {
 			},
 			from: reach.InternetNode, to: "eni-web1", want: []string{"acl-public", "sg-web"}, exactly: true},
 		{name: "interface joins a group, its own group gains an unrelated rule", base: sample.ThreeTierDesign,
-			both: func(d *sample.Design) {
-				d.Interfaces = append(d.Interfaces, reach.Interface{ID: "eni-app2", Name: "app-2", Subnet: "subnet-app",
-					PrivateIPs: []netip.Addr{ba("10.0.2.21")}, Groups: []string{"sg-app"}})
-			},
-			edit: func(d *sample.Design) {
-				in := dcIface(d, "eni-app2")
-				in.Groups = append(in.Groups, "sg-web")
-				g := dcGroup(d, "sg-app")
-				g.Rules = append(g.Rules, sg.Rule{ID: "sgr-app-udp", Direction: flow.Inbound, Protocol: flow.UDP,
-					Ports: flow.Single(uint16(5000)), ICMPType: -1, ICMPCode: -1, Peer: sg.CIDR("192.0.2.0/24")})
-			},
+			both: dcAddApp2, edit: dcApp2JoinsWebAppGainsUDP,
 			from: "eni-app2", to: "eni-app1", gained: "8080", want: []string{"eni-app2"}, exactly: true},
 		{name: "the reverse pair: the new group's rules, not the unrelated rule", base: sample.ThreeTierDesign,
-			both: func(d *sample.Design) {
-				d.Interfaces = append(d.Interfaces, reach.Interface{ID: "eni-app2", Name: "app-2", Subnet: "subnet-app",
-					PrivateIPs: []netip.Addr{ba("10.0.2.21")}, Groups: []string{"sg-app"}})
-			},
-			edit: func(d *sample.Design) {
-				in := dcIface(d, "eni-app2")
-				in.Groups = append(in.Groups, "sg-web")
-				g := dcGroup(d, "sg-app")
-				g.Rules = append(g.Rules, sg.Rule{ID: "sgr-app-udp", Direction: flow.Inbound, Protocol: flow.UDP,
-					Ports: flow.Single(uint16(5000)), ICMPType: -1, ICMPCode: -1, Peer: sg.CIDR("192.0.2.0/24")})
-			},
+			both: dcAddApp2, edit: dcApp2JoinsWebAppGainsUDP,
 			from: "eni-app1", to: "eni-app2", want: []string{"eni-app2"}, notWant: []string{"sg-app"}},
 		{name: "a related rule of the group is still a cause", base: sample.ThreeTierDesign,
 			both: func(d *sample.Design) {
@@ -322,4 +302,20 @@ func TestDiffResourceDetailsWordRoutesAndRules(t *testing.T) {
 			assert.NotContains(t, details, "changed", d.Text())
 		})
 	}
+}
+
+// dcAddApp2 adds app-2 (eni-app2, 10.0.2.21) to subnet-app, in sg-app.
+func dcAddApp2(d *sample.Design) {
+	d.Interfaces = append(d.Interfaces, reach.Interface{ID: "eni-app2", Name: "app-2", Subnet: "subnet-app",
+		PrivateIPs: []netip.Addr{ba("10.0.2.21")}, Groups: []string{"sg-app"}})
+}
+
+// dcApp2JoinsWebAppGainsUDP puts eni-app2 in sg-web too and gives sg-app
+// a rule for udp/5000 from 192.0.2.0/24, which no tcp session uses.
+func dcApp2JoinsWebAppGainsUDP(d *sample.Design) {
+	in := dcIface(d, "eni-app2")
+	in.Groups = append(in.Groups, "sg-web")
+	g := dcGroup(d, "sg-app")
+	g.Rules = append(g.Rules, sg.Rule{ID: "sgr-app-udp", Direction: flow.Inbound, Protocol: flow.UDP,
+		Ports: flow.Single(uint16(5000)), ICMPType: -1, ICMPCode: -1, Peer: sg.CIDR("192.0.2.0/24")})
 }
