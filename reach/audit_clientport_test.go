@@ -67,6 +67,7 @@ func clientPortDesign(t testing.TB, peer4, peer6 sg.Peer, acl []string, extra fu
 // answer is held to brute force (brute.CheckAudit, which tries every
 // client port for an exposed finding no sampled port explains).
 func TestAuditAnyClientPort(t *testing.T) {
+	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	lowReplies := []string{"100 allow tcp 22 from 0.0.0.0/0", "100 allow tcp 1024-32767 to 0.0.0.0/0",
 		"101 allow tcp 22 from ::/0", "101 allow tcp 1024-32767 to ::/0"}
 	noReplies := []string{"100 allow tcp 22 from 0.0.0.0/0", "101 allow tcp 22 from ::/0"}

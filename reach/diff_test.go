@@ -313,9 +313,10 @@ func sourceDestCheckChanged(pick func(int) int, d *sample.Design) string {
 // of interfaces, on random designs full of middleboxes with random
 // changes, and the slow reference (every pair compared) too.
 func TestDiffAgreesWithMatrices(t *testing.T) {
+	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	designs := 60
 	if testing.Short() || raceOn {
-		designs = 12
+		designs = 8
 	}
 	stats := map[string]int{}
 	for seed := range uint64(designs) {
@@ -461,6 +462,7 @@ func TestDiffOfAModelWithItselfIsEmpty(t *testing.T) {
 // model and its changed copy (BenchmarkDiffLarge's) to two whole matrices
 // compared pair by pair, and checks the causes a reviewer relies on.
 func TestDiffLargeAgreesWithMatrices(t *testing.T) {
+	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	if testing.Short() || raceOn {
 		t.Skip("two whole matrices of the large model")
 	}

@@ -73,6 +73,7 @@ func TestFixOnTheSample(t *testing.T) {
 // patched model, and AlsoChanged lists exactly the other sessions whose
 // open ports change, by brute force over every pair of the design.
 func TestFixRandom(t *testing.T) {
+	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	designs := 40
 	if testing.Short() || raceOn {
 		designs = 8

@@ -222,6 +222,7 @@ func TestDelegatedPrefixChecked(t *testing.T) {
 // do not all generate: every flow between the design's addresses and two
 // internet hosts, both ways.
 func TestSlowReferenceAtTheInternetGatewayIPv6(t *testing.T) {
+	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	open := sg.Group{ID: "sg-open", Rules: []sg.Rule{
 		{Direction: flow.Inbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv6},
 		{Direction: flow.Outbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv6},

@@ -19,6 +19,7 @@ import (
 // TestMatrixAgreesWithVerdict compares every cell of the matrix with
 // Verdict between the members of its classes, on random designs.
 func TestMatrixAgreesWithVerdict(t *testing.T) {
+	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	designs := 10
 	if testing.Short() || raceOn {
 		designs = 4
@@ -89,6 +90,7 @@ func addGroups(rng *rand.Rand, d *sample.Design) {
 // TestMatrixFastAgreesWithReference demands the factored Matrix give
 // the reference's cells (every pair walked whole) on random designs.
 func TestMatrixFastAgreesWithReference(t *testing.T) {
+	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	designs := 40
 	if testing.Short() || raceOn {
 		designs = 12

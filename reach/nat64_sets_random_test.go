@@ -299,18 +299,24 @@ func trafficHas(t reach.Traffic, q reach.Query) bool {
 }
 
 func TestNAT64SetAnswersRandom(t *testing.T) {
-	seeds := 24
+	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
+	seeds := make([]uint64, 24)
+	for i := range seeds {
+		seeds[i] = uint64(i)
+	}
 	if testing.Short() || raceOn {
-		seeds = 6
+		// three seeds that between them meet each kind below (4: an
+		// undecided atom, 5: open ones, 13: an address change) and both
+		// extra references (4: every pair walked whole, 5 and 13: the
+		// reference diff); the full run meets them all by seed 13
+		seeds = []uint64{4, 5, 13}
 	}
 	ids := []string{"eni-v6", "eni-web", "eni-x"}
 	prefix := bp("64:ff9b::/96")
 	// what the seeds met inside the prefix: atoms open, atoms undecided,
 	// address changes
 	var open, und, changed int
-	// under -short and -race, fewer seeds, but as many more as it takes
-	// (up to the full 24) to meet each kind at least once
-	for seed := uint64(0); seed < uint64(seeds) || seed < 24 && (open == 0 || und == 0 || changed == 0); seed++ {
+	for _, seed := range seeds {
 		rng := rand.New(rand.NewPCG(seed, 64))
 		da := randomNAT64Design(rng)
 		db := da.mutate(rng)

@@ -105,6 +105,7 @@ var applianceVariants = []struct {
 // session as Check does, undecided where the subnets the flow hash can
 // pick answer apart: brute force over Ports, Sources, Matrix and Audit.
 func TestApplianceModeSetAnswersAgreeWithChecks(t *testing.T) {
+	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	for i, v := range applianceVariants {
 		t.Run(v.name, func(t *testing.T) {
 			if raceOn && i%2 == 1 {
@@ -379,6 +380,7 @@ func applianceRandom(t *testing.T, seed uint64) (m *reach.Model, ids []string, o
 // Audit, the audit over a short catalogue), the parts the zones answer
 // apart undecided as Check leaves them.
 func TestApplianceModeSetAnswersOnRandomDesigns(t *testing.T) {
+	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	designs := 6
 	switch {
 	case raceOn:

@@ -623,6 +623,7 @@ func phbRandRun(t *testing.T, seed uint64, n int, opts phbRandOpts) {
 // certain Unreachable by the new rule, every address AWS could give must
 // be Unreachable too.
 func TestCertainBlockWhicheverAddressRandom(t *testing.T) {
+	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	n := 400
 	if testing.Short() || raceOn {
 		n = 100 // every path still runs; the race detector makes each design ~10× slower

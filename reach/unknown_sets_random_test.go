@@ -22,12 +22,10 @@ import (
 // answer the parts that involve such an interface by the single check's
 // rule, so they agree with it, indeterminate part included.
 func TestSetAnswersWithUnknownAddressRandom(t *testing.T) {
+	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	n := 16
-	switch {
-	case testing.Short():
+	if testing.Short() || raceOn { // the race detector makes each design ~10× slower
 		n = 5
-	case raceOn:
-		n = 8 // the race detector makes each design ~10× slower
 	}
 	told := map[bool]int{} // designs whose query's answer depends on an address known only later, by family
 	for k, opts := range []phbRandOpts{{}, {v6: true, routes: true}, {v6: true, icmp: true}, {bothUnknown: true}, {alibaba: true, v6: true}} {
