@@ -505,8 +505,9 @@
 //     per direction in a network ACL, a prefix list with more entries than
 //     its MaxEntries, ...; the table is [reach.Quotas]) is a warning naming
 //     the file, the JSON path, the number counted and the quota, as
-//     [reach.Model.QuotaWarnings] finds them. The design is loaded all the
-//     same.
+//     [reach.Model.QuotaWarnings] finds them (a group whose rules
+//     describe-security-group-rules lists is placed at its first rule
+//     there, the rules counted). The design is loaded all the same.
 //
 // # Errors
 //

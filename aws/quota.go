@@ -101,17 +101,18 @@ func quotaPlace(m *reach.Model, odd map[string]jsonloc.Loc, kind, id string) (js
 
 // oddQuotaPlaces maps kind + " " + ID, as a reach.QuotaWarning names a
 // resource, to the JSON of what it counts, for the resources where that
-// is not their origin (setOrigins) or a field of it: the groups whose
-// rules describe-security-group-rules gave (the rules' place), the
-// firewalls (their policy), the stateful rule groups (their place with
-// its resource). The loader keeps these few past its records' end
-// (load), for warnQuotas.
+// is not their origin (setOrigins) or a field of it: the groups
+// describe-security-groups holds whose rules describe-security-group-rules
+// gave (the rules' place: the group's first rule there, whatever
+// describe-security-groups lists), the firewalls (their policy), the
+// stateful rule groups (their place with its resource). The loader keeps
+// these few past its records' end (load), for warnQuotas.
 func (l *loader) oddQuotaPlaces() map[string]jsonloc.Loc {
 	at := map[string]jsonloc.Loc{}
 	out := &l.out
-	for i, g := range out.groups {
-		if gr := l.groups[g.ID]; gr != nil && l.ruleSets[g.ID] != nil {
-			at["security group "+g.ID] = out.groupAt[i].base
+	for _, g := range out.groups {
+		if rs := l.ruleSets[g.ID]; rs != nil && l.groups[g.ID] != nil {
+			at["security group "+g.ID] = rs.at
 		}
 	}
 	for i, f := range out.fws {

@@ -21,12 +21,14 @@ func (l *loader) allQuotaPlaces() map[string]jsonloc.Loc {
 	at := l.oddQuotaPlaces()
 	out := &l.out
 	for i, g := range out.groups {
-		if _, ok := at["security group "+g.ID]; ok {
-			continue
-		}
+		// the rules counted: describe-security-group-rules' when it lists
+		// the group's (the first of them), else the group's element
 		o := out.groupAt[i].base
 		if gr := l.groups[g.ID]; gr != nil {
 			o = gr.at
+		}
+		if rs := l.ruleSets[g.ID]; rs != nil {
+			o = rs.ruleAt[0].loc()
 		}
 		at["security group "+g.ID] = o
 	}

@@ -42,6 +42,12 @@ type SourcesResult struct {
 	To       string        `json:"to"`
 	Protocol flow.Protocol `json:"protocol"`
 	Port     uint16        `json:"port,omitempty"`
+	// ICMPType and ICMPCode are the ICMP message asked, for icmp and
+	// icmpv6 (the answer depends on it): SourcesQuery.ICMP, or an echo
+	// request (type 8, or 128 for icmpv6, code 0) when that is nil; nil,
+	// and left out of the JSON, for other protocols.
+	ICMPType *uint8 `json:"icmp_type,omitempty"`
+	ICMPCode *uint8 `json:"icmp_code,omitempty"`
 	// Domain and App are the query's (SourcesQuery.Domain,
 	// SourcesQuery.App: the answer depends on them); omitted when not set.
 	Domain string `json:"domain,omitempty"`
@@ -207,6 +213,9 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 		to = svc.name + " " + dst.addr.String() + " (each ECS instance reaches it from inside its VPC)"
 	}
 	r := &SourcesResult{To: to, Protocol: q.Protocol, Port: q.Port, Domain: q.Domain, App: q.App.String(), AnyClientPort: q.AnyClientPort, Interfaces: []SourceInterface{}, Internet: []netip.Prefix{}, InternetIndeterminate: []netip.Prefix{}}
+	if msg, ok := askedICMP(q.Protocol, q.ICMP); ok {
+		r.ICMPType, r.ICMPCode = &msg.Type, &msg.Code
+	}
 	var cuts *flow.Bounds // addressCuts, for the delegated prefixes
 	for _, ii := range m.ifaceOrder {
 		if ii == dst.iface {
@@ -499,6 +508,21 @@ func (m *Model) notInternet() addrset.Set {
 	return addrset.Of(ps...)
 }
 
+// askedICMP is the ICMP message a query of protocol p with message msg
+// sends: msg, or an echo request when msg is nil; false for a protocol
+// other than icmp and icmpv6.
+func askedICMP(p flow.Protocol, msg *ICMPMessage) (ICMPMessage, bool) {
+	switch {
+	case !p.IsICMP():
+		return ICMPMessage{}, false
+	case msg != nil:
+		return *msg, true
+	case p == flow.ICMPv6:
+		return ICMPMessage{Type: flow.ICMPv6EchoRequest}, true
+	}
+	return ICMPMessage{Type: flow.ICMPEchoRequest}, true
+}
+
 // String prints the answer as the CLI does. Every string that comes from
 // the design or the query (the destination, interface IDs and names) is
 // escaped as [Result.Text] escapes it (internal/textsafe).
@@ -506,6 +530,9 @@ func (r *SourcesResult) String() string {
 	s := fmt.Sprintf("who reaches %s over %s", textsafe.String(r.To), r.Protocol)
 	if r.Port != 0 {
 		s += fmt.Sprintf(" port %d", r.Port)
+	}
+	if r.ICMPType != nil && r.ICMPCode != nil {
+		s += fmt.Sprintf(" type %d code %d", *r.ICMPType, *r.ICMPCode) // as a flow writes it
 	}
 	s += appText(r.App, r.Domain) // ports_text.go
 	if r.AnyClientPort {

@@ -428,7 +428,8 @@ func failLines(stderr io.Writer, prefix string, err error) int {
 // are the joins', and a newline or terminal escape inside one error (in a
 // name it quotes, say) prints as \n or \x1b rather than forging a line.
 // A wrapped join ("context: " + joined errors) keeps its context on its
-// first line.
+// first line. A word longer than 200 bytes is cut to its start
+// (boundWords).
 func errorLines(err error) []string {
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		var out []string
@@ -445,13 +446,13 @@ func errorLines(err error) []string {
 			if prefix, found := strings.CutSuffix(msg, im); found {
 				lines := errorLines(inner)
 				if len(lines) > 0 {
-					lines[0] = textsafe.String(prefix) + lines[0]
+					lines[0] = boundWords(textsafe.String(prefix)) + lines[0]
 				}
 				return lines
 			}
 		}
 	}
-	return []string{textsafe.String(strings.TrimRight(err.Error(), "\n"))}
+	return []string{boundWords(textsafe.String(strings.TrimRight(err.Error(), "\n")))}
 }
 
 // pathList is a repeatable string flag.

@@ -178,7 +178,7 @@ func runFix(args []string, stdout, stderr io.Writer) int {
 	}
 	fx, err := m.Fix(q, want)
 	if errors.Is(err, reach.ErrNoFix) {
-		fmt.Fprintf(stderr, "%s: %s\n", me, textsafe.String(err.Error()))
+		fmt.Fprintf(stderr, "%s: %s\n", me, boundWords(textsafe.String(err.Error())))
 		return noFix(me, o, m, q, want, err, stdout, stderr)
 	}
 	if err != nil {

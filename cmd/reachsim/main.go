@@ -254,8 +254,9 @@ func version() string {
 // fail writes a one-line error, "prefix: message", and returns exitUsage.
 // The message is escaped (internal/textsafe): a name or an argument that
 // holds a newline or a terminal escape cannot add a line or drive the
-// terminal.
+// terminal. A word longer than 200 bytes (a huge argument the message
+// quotes) is cut to its start (boundWords).
 func fail(stderr io.Writer, prefix, format string, args ...any) int {
-	fmt.Fprintf(stderr, "%s: %s\n", prefix, textsafe.String(fmt.Sprintf(format, args...)))
+	fmt.Fprintf(stderr, "%s: %s\n", prefix, boundWords(textsafe.String(fmt.Sprintf(format, args...))))
 	return exitUsage
 }

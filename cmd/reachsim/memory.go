@@ -11,7 +11,7 @@ import (
 // entries (not its subdirectories). What cannot be read counts nothing:
 // the load reports it. The load runs under a soft memory limit of twice
 // this above what the process holds (internal/memlimit), unless
-// GOMEMLIMIT sets one: the collector's default pace would let garbage take
+// GOMEMLIMIT is set ("off" included): the collector's default pace would let garbage take
 // the heap to about twice the live data, which peaks near the input's
 // size.
 func inputSize(paths []string) int64 {

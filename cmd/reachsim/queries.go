@@ -108,7 +108,7 @@ func answerQueries(m *reach.Model, in io.Reader, name string, asJSON bool, stdou
 		badLine := func(err error) {
 			bad = true
 			fmt.Fprintf(stderr, "%s: %s:%d: %s (the line: %s)\n", me, textsafe.String(name), n,
-				textsafe.String(err.Error()), textsafe.String(excerpt(text)))
+				boundWords(textsafe.String(err.Error())), textsafe.String(excerpt(text)))
 		}
 		if sc.long {
 			badLine(fmt.Errorf("a line longer than %d bytes", maxQueryLine))

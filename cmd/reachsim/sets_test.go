@@ -126,8 +126,8 @@ func TestRunSources(t *testing.T) {
 		{name: "IPv6", code: 0, args: sources("--to", "web-1", "--proto", "tcp", "--port", "443", "--ipv6"),
 			out: []string{"  interfaces: none\n", "internet: every IPv6 address but "}},
 		{name: "icmp: nobody, the destination not being its own source", code: 1, args: sources("--to", "web-1", "--proto", "icmp"),
-			out: []string{"over icmp:\n  interfaces: none\n  internet: none\n"}},
-		{name: "icmp with a type", code: 1, args: sources("--to", "web-1", "--proto", "icmp", "--icmp-type", "3", "--icmp-code", "4"), out: []string{"over icmp:"}},
+			out: []string{"over icmp type 8 code 0:\n  interfaces: none\n  internet: none\n"}},
+		{name: "icmp with a type", code: 1, args: sources("--to", "web-1", "--proto", "icmp", "--icmp-type", "3", "--icmp-code", "4"), out: []string{"over icmp type 3 code 4:"}},
 
 		// Help.
 		{name: "sources --help", args: []string{"sources", "-h"}, code: 0, out: []string{"reachsim sources", "--src-port PORT", "Exit status"}},

@@ -15,16 +15,23 @@ package memlimit
 
 import (
 	"math"
+	"os"
 	"runtime/debug"
 	"runtime/metrics"
 )
 
 // During sets the soft memory limit to the memory the Go runtime holds
 // now (released memory left out) plus extra bytes, and returns what puts
-// the limit back. It does nothing (and its restore nothing) when a limit
-// is set already — by the GOMEMLIMIT environment variable or by the
-// program — or when extra is not positive: the user's word wins.
+// the limit back. It does nothing (and its restore nothing) when the
+// GOMEMLIMIT environment variable is set to anything, "off" included (the
+// runtime reads "off" as no limit, the same as unset, so only the
+// environment tells the user's "no limit" apart from none asked), when the
+// program has set a limit already, or when extra is not positive: the
+// user's word wins.
 func During(extra int64) (restore func()) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
 	old := debug.SetMemoryLimit(-1)
 	if old != math.MaxInt64 || extra <= 0 {
 		return func() {}

@@ -14,6 +14,7 @@ import (
 // load runs, and what it was afterwards; a limit already set (GOMEMLIMIT,
 // or the program's) and a bound that is no bound leave it alone.
 func TestDuring(t *testing.T) {
+	t.Setenv("GOMEMLIMIT", "") // the environment's word is TestDuringGOMEMLIMITFromEnvironmentWins's
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
 	tests := []struct {
 		name  string
