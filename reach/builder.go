@@ -705,6 +705,7 @@ func (b *Builder) buildInterfaces(p *problems, m *Model) {
 		m.ifaceOrder = append(m.ifaceOrder, ii)
 	}
 	m.indexNames()
+	m.linkSiblings() // appliance_egress.go
 }
 
 // indexNames fills m.names from the interfaces: an ID names its

@@ -185,6 +185,11 @@ type ifaceInfo struct {
 	// publicUnknown names the public IPv4 address known only later ("" for
 	// none)
 	publicUnknown string
+	// siblings are the other interfaces of its instance
+	// ([Interface.Instance]), in the input's order: an appliance with
+	// siblings may send what it forwards out of any of them
+	// (appliance_egress.go)
+	siblings []*ifaceInfo
 }
 
 // label names the interface for people: "web-1 (eni-0abc)".

@@ -37,7 +37,17 @@
 // with no internet gateway (no reply would come back to it), is
 // undecided there ([ApplianceTranslationUnknown]) and walked on from the
 // appliance's address, the reply back through the appliance (nat66.go);
-// with no such appliance on the path the refusal stays certain. Each
+// with no such appliance on the path the refusal stays certain. An
+// appliance whose instance has several network interfaces
+// ([Interface.Instance] shared: a two-armed firewall or NAT instance)
+// forwards out of the interface its operating system picks, translating,
+// if it is a NAT instance, to that interface's address; each interface
+// has its own groups, subnet and source/destination check, and the input
+// holds no instance configuration, so the walk ends at such an
+// appliance's hop, undecided ([ApplianceEgressUnknown], naming the
+// instance and its interfaces): a certain block before it (the receiving
+// interface's check or inbound groups, a network ACL) still decides, and
+// a packet addressed to the receiving interface is not forwarded. Each
 // crossing of a firewall endpoint is a session of its own for the
 // firewall, judged as the packet is when it gets there (after any address
 // translation): a path through one endpoint twice (out to the internet

@@ -73,7 +73,10 @@ type Interface struct {
 	// whether MetadataUnknown is set, and whether Platform is Windows,
 	// another platform or unsaid) must agree across the interfaces of
 	// one Instance: Build refuses ([ErrTopology]) two that disagree,
-	// naming both and the field.
+	// naming both and the field. A packet a route sends to one of
+	// several interfaces of an instance, which the instance forwards, may
+	// leave by any of them (its operating system picks): the walk does not
+	// follow it past ([ApplianceEgressUnknown]).
 	Instance string
 	Subnet   string
 	// PrivateIPs are the interface's private IPv4 and IPv6 addresses; the

@@ -243,6 +243,18 @@ const (
 	// undecided when one possibility passes (or is undecided) and the
 	// other is blocked.
 	ApplianceTranslationUnknown Code = "APPLIANCE_TRANSLATION_UNKNOWN"
+	// ApplianceEgressUnknown: a route sends the packet to a network
+	// interface of an instance with several ([Interface.Instance]), which
+	// forwards it (the packet is neither from nor to that interface). The
+	// instance's operating system picks the interface the packet leaves
+	// by, and for a NAT instance the address it translates to, which the
+	// input does not hold; each interface has its own groups, subnet,
+	// source/destination check and public addresses. The hop is undecided
+	// and the walk ends there; a certain block before it (the receiving
+	// interface's check or inbound groups, a network ACL) still decides.
+	// Fix: route the traffic to an appliance with one interface, or to a
+	// NAT gateway for internet egress.
+	ApplianceEgressUnknown Code = "APPLIANCE_EGRESS_UNKNOWN"
 	// NATPortUnknown: a network ACL judges a reply to the source port a
 	// NAT gateway picked for the session, which the input does not say
 	// (AWS: a NAT gateway uses ports 1024-65535), and decides differently
@@ -401,7 +413,7 @@ const (
 var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, BlackholeRoute, NoInternetGateway,
 	NoPublicIP, NATNoInbound, PrivateAddressOnInternet, UnknownDestination, DelegatedPrefixesUnknown, AddressUnknownDestination, AddressKnownLater, RoutingLoop, FirewallDrop,
 	FirewallIndeterminate, AsymmetricRoute, SGIndeterminate, ACLIndeterminate, RouteIndeterminate, RouteTie, UnmodelledTarget,
-	UnmodelledDestination, SourceDestCheck, SourceDestCheckUnknown, ApplianceTranslationUnknown,
+	UnmodelledDestination, SourceDestCheck, SourceDestCheckUnknown, ApplianceTranslationUnknown, ApplianceEgressUnknown,
 	AlibabaPort25Blocked,
 	PeeringNotActive, PeeringStatusUnknown, PeeringAddressOutsideVPC,
 	NATUnsupportedProtocol, NATPortUnknown, NATICMPErrorUnknown, ReplyViaNAT, VPCBlockPublicAccess, DenyAllIGWTraffic,

@@ -144,6 +144,11 @@ func (w *walker) viaAppliance(pkt flow.Flow, from *subnetInfo, ii *ifaceInfo) ar
 	if h.Verdict == flow.Deny {
 		return w.stop(h)
 	}
+	if src != ii && len(ii.siblings) > 0 {
+		// the instance may send it out of another of its interfaces
+		// (appliance_egress.go)
+		return w.stop(egressUnknown(h, ii, w.explain))
+	}
 	at := w.add(h)
 	w.identity = false
 	if _, public := ii.natAddress(); src != ii && public.IsValid() {

@@ -1,0 +1,102 @@
+package reach
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/reachsim/reachsim/flow"
+)
+
+// An appliance with several network interfaces.
+//
+// An instance may have several network interfaces, each in a subnet of
+// its own (AWS EC2 User Guide, "Elastic network interfaces": a network or
+// security appliance, a dual-homed instance). A packet a route sends to
+// one of them, of which the instance is neither the source nor the
+// destination, is forwarded by the instance's operating system, which
+// picks the interface it leaves by (its own routing table) and, for a NAT
+// instance, the address it translates the source to (that interface's).
+// Each interface it may leave by has its own security groups, subnet
+// (route table, network ACL), source/destination check and public
+// addresses, and the input holds no instance configuration: it cannot
+// say which one. reach does not follow the packet past such an appliance:
+// its hop is undecided ([ApplianceEgressUnknown]), naming the instance
+// and its interfaces, and the walk ends there. What the packet met before
+// (the receiving interface's source/destination check and inbound
+// groups, the network ACLs crossed) still decides: a certain block there
+// is a certain block whichever interface the packet would leave by. A
+// packet addressed to the receiving interface itself, or sent by it, is
+// not forwarded, and an instance with one interface forwards out of it,
+// as before.
+
+// linkSiblings gives each interface of an instance with several the
+// others ([ifaceInfo.siblings]).
+func (m *Model) linkSiblings() {
+	byInstance := map[string][]*ifaceInfo{}
+	for _, ii := range m.ifaceOrder {
+		if ii.Instance != "" {
+			byInstance[ii.Instance] = append(byInstance[ii.Instance], ii)
+		}
+	}
+	for _, all := range byInstance {
+		if len(all) < 2 {
+			continue
+		}
+		for _, ii := range all {
+			for _, o := range all {
+				if o != ii {
+					ii.siblings = append(ii.siblings, o)
+				}
+			}
+		}
+	}
+}
+
+// egressUnknown makes h, the forwarding hop of appliance ii (which has
+// siblings), undecided ([ApplianceEgressUnknown]): the instance may send
+// the packet out of ii or any of its other interfaces. A hop undecided
+// already (its source/destination check unknown) keeps its code and
+// says so too.
+func egressUnknown(h Hop, ii *ifaceInfo, explain bool) Hop {
+	if h.Code == "" {
+		h.Verdict, h.Code, h.judge = flow.Indeterminate, ApplianceEgressUnknown, nil
+	}
+	if !explain {
+		return h
+	}
+	ids := make([]string, 0, 1+len(ii.siblings))
+	ids = append(ids, ii.ID)
+	others := make([]string, 0, len(ii.siblings))
+	for _, o := range ii.siblings {
+		ids = append(ids, o.ID)
+		others = append(others, siblingWords(o))
+	}
+	why := fmt.Sprintf("instance %s has several network interfaces (%s): the packet came in by %s, and the instance's operating system picks the interface it sends the packet out of (its own routing table), which the input does not hold: %s, or %s, each with its own security groups, subnet route table and network ACL, source/destination check and public addresses (a NAT instance translates the source to the address of the interface it sends by); reachsim does not follow the packet past the instance",
+		ii.Instance, strings.Join(ids, ", "), ii.ID, ii.ID+" itself", strings.Join(others, ", or "))
+	if h.Code != ApplianceEgressUnknown {
+		h.addDetail(why)
+		return h
+	}
+	h.reason = why
+	h.Missing = fmt.Sprintf("which network interface of instance %s (%s) its operating system sends the forwarded packet out of, and whether it translates the source to that interface's address (the instance's routing table and NAT rules; the input holds no instance configuration)",
+		ii.Instance, strings.Join(ids, ", "))
+	h.Fix = fmt.Sprintf("for a certain answer, route the traffic to an appliance with one network interface, or for internet egress to a NAT gateway, instead of %s (an interface of %s)", ii.ID, ii.Instance)
+	return h
+}
+
+// siblingWords names interface o, another interface of an appliance's
+// instance, with what decides a packet sent out of it.
+func siblingWords(o *ifaceInfo) string {
+	check := "its source/destination check on (it drops a packet it forwards unchanged)"
+	switch {
+	case o.SourceDestCheckDisabled:
+		check = "its source/destination check off"
+	case o.SourceDestCheckUnknown != "":
+		check = "its source/destination check unknown"
+	}
+	public := "no public IPv4 address"
+	if _, p := o.natAddress(); p.IsValid() {
+		public = "public address " + p.String()
+	}
+	return fmt.Sprintf("%s (in %s, %s, %s)", o.ID, o.subnet.ID, public, check)
+}
