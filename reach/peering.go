@@ -248,6 +248,13 @@ func (m *Model) peeringOutside(pi *peeringInfo, near, far *vpcInfo, src, dst net
 				dst, other.ID, far.ID, prefixList(far.CIDRs)),
 			fmt.Sprintf("peer %s with %s directly and route %s to that connection (or join them with a transit gateway)", near.ID, other.ID, dst)
 	}
+	if dst.Is6() && !dst.Is4In6() {
+		// IPv6 leaves a VPC through an internet gateway or an egress-only
+		// one; a NAT gateway translates only NAT64's prefix to IPv4
+		return fmt.Sprintf("%s is not in %s (%s): a peering connection delivers only to addresses of the peer VPC, never on through its internet gateway, egress-only internet gateway, NAT gateways or VPN connections (no edge-to-edge routing)",
+				dst, far.ID, prefixList(far.CIDRs)),
+			fmt.Sprintf("give %s its own way out (an internet gateway or an egress-only one, a VPN), or relay through a proxy in %s", near.ID, far.ID)
+	}
 	return fmt.Sprintf("%s is not in %s (%s): a peering connection delivers only to addresses of the peer VPC, never on through its internet gateway, NAT gateways or VPN connections (no edge-to-edge routing)",
 			dst, far.ID, prefixList(far.CIDRs)),
 		fmt.Sprintf("give %s its own way out (an internet or NAT gateway, a VPN), or relay through a proxy in %s", near.ID, far.ID)

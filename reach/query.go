@@ -500,6 +500,10 @@ func (m *Model) queryEnds(q Query) (flow.Flow, endpoint, endpoint, error) {
 		f.ICMPType = flow.ICMPEchoRequest
 	}
 	if err := f.Validate(); err != nil {
+		if q.Protocol.IsICMP() && !src.addr.IsValid() && !dst.addr.IsValid() {
+			// the interfaces' family is the query's choice: say how to make it
+			err = fmt.Errorf("%w (the family of interfaces named without an address is IPv4 unless the query sets IPv6: --ipv6 in the CLI)", err)
+		}
 		return flow.Flow{}, endpoint{}, endpoint{}, fmt.Errorf("%w: %w", ErrQuery, err)
 	}
 	if src.iface == nil && dst.iface != nil && !dst.addr.IsValid() && da.Is4() && da == dst.iface.PublicIP {
