@@ -778,7 +778,12 @@
 // directions of a flow through the one subnet the gateway's flow hash
 // picks: the check walks every subnet the hash can pick and answers what
 // they all answer, undecided ([TGWApplianceZoneUnknown]) when they differ
-// (tgw_appliance.go); Ports then walks each atom, and Matrix, Sources,
+// (tgw_appliance.go); Ports then walks each atom (each port, each ICMP
+// type and code) and answers it as Verdict does, whichever subnet the
+// atom's trace shows (an echo whose reply one zone stops shows another
+// zone than an error message, which has no reply: the echo is undecided,
+// the error message open), a cut on another zone's path naming its own
+// hop; Matrix, Sources,
 // Audit and Diff, which read one path per session, answer once per zone
 // world (each combination of the subnets the hash can pick, one per such
 // attachment) and merge session by session, per port and per internet

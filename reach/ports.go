@@ -149,6 +149,11 @@ type atomOutcome struct {
 	// marks lists the hops whose filter can tell client ports apart
 	// (Ports' discovery only)
 	marks []hopRef
+	// zones lists the subnets of appliance-mode attachments the walk its
+	// hops show left the transit gateway by, in the order it left
+	// (shownZones, tgw_appliance.go): an atom whose walk shows other
+	// choices may take another path (Ports' discovery only)
+	zones []*subnetInfo
 }
 
 // Ports answers which destination ports of q.To q.From reaches over
@@ -245,6 +250,7 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 	fw := &walker{m: m, leg: Forward, hops: &path.fwd, identity: true, explain: true, bounds: fb, marks: &path.marks}
 	rw := &walker{m: m, leg: Return, hops: &path.ret, identity: true, forward: fw, explain: true, bounds: rb, marks: &path.marks}
 	m.walkWith(f, src.iface, fw, rw)
+	path.zones = fw.shownZones()
 	if err := m.natPathErr(f, path.fwd); err != nil {
 		return nil, err
 	}
@@ -308,7 +314,14 @@ func (m *Model) walkAtomSettled(f flow.Flow, src *ifaceInfo, path *atomOutcome, 
 	// a walk over an appliance's choices (nat64_fork.go) shows the path
 	// its answer took, which may differ between atoms
 	forked := nat64Forks(f) && fw.n64 != nil && fw.n64.forked
-	if !forked && (!samePath(s.fwd, path.fwd) || !samePath(s.ret, path.ret)) {
+	// so does a walk over the subnets the transit gateway's flow hash
+	// picks (tgw_appliance.go): it shows the first choice when every
+	// choice answers alike, else the first whose answer is not
+	// unreachable, so two atoms (an echo whose reply one zone stops and
+	// an error message, which has no reply) may show other zones. The
+	// discovery walked every choice, and collected the bounds of each.
+	rezoned := m.applianceZones && !fw.showsZones(path.zones)
+	if !forked && !rezoned && (!samePath(s.fwd, path.fwd) || !samePath(s.ret, path.ret)) {
 		return Unreachable, false, fmt.Errorf("%w: %s", ErrPathChanged, f)
 	}
 	ret := s.ret
@@ -316,7 +329,23 @@ func (m *Model) walkAtomSettled(f flow.Flow, src *ifaceInfo, path *atomOutcome, 
 		ret = nil // an error message's reply does not count (outcomeOf)
 	}
 	if cuts != nil {
-		cuts.add(s.fwd, ret, grow)
+		fwdHops := s.fwd
+		if rezoned && (hasCode(s.fwd) || hasCode(ret)) {
+			// a quiet walk leaves some hops unnamed (a security group's),
+			// which a cut of another zone's path, not numbered as the
+			// discovery's, names itself by: the explained walk (the
+			// same choices) names them
+			var xf, xr []Hop
+			m.walkBounds(f, src, &xf, &xr, true, nil, nil)
+			if !samePath(xf, s.fwd) || !samePath(xr, s.ret) || len(xf) != len(s.fwd) || len(xr) != len(s.ret) {
+				return Unreachable, false, fmt.Errorf("%w: %s", ErrPathChanged, f)
+			}
+			fwdHops = xf
+			if ret != nil {
+				ret = xr
+			}
+		}
+		cuts.add(fwdHops, ret, rezoned, grow)
 	}
 	settled := false
 	// no extra platform hop: indexes agree; one path (not several, one
@@ -331,6 +360,19 @@ func (m *Model) walkAtomSettled(f flow.Flow, src *ifaceInfo, path *atomOutcome, 
 		}
 	}
 	return outcomeOf(s.fwd, s.ret, arrived.ok), settled, nil
+}
+
+// hasCode reports whether some hop of hops blocks or cannot decide.
+func hasCode(hops []Hop) bool {
+	return slices.ContainsFunc(hops, func(h Hop) bool { return h.Code != "" })
+}
+
+// sameComponents reports whether two explained walks met the same
+// components, hop by hop: samePath, which compares the kinds of hops,
+// cannot tell the paths through two zones of an appliance-mode
+// attachment apart.
+func sameComponents(a, b []Hop) bool {
+	return slices.EqualFunc(a, b, func(x, y Hop) bool { return x.Kind == y.Kind && x.Direction == y.Direction && x.ID == y.ID })
 }
 
 // samePath reports whether two walks met the same components.
@@ -562,13 +604,16 @@ func newCutSet(path *atomOutcome) *cutSet {
 }
 
 // add records the blocking hops of a walk, extending each one's cut with
-// grow.
-func (s *cutSet) add(fwd, ret []Hop, grow func(*Cut)) {
+// grow. other: the walk (explained) may have taken another path than the
+// discovery's through the same kinds of hops (another subnet the transit
+// gateway's flow hash picks, tgw_appliance.go).
+func (s *cutSet) add(fwd, ret []Hop, other bool, grow func(*Cut)) {
 	for leg, hops := range [2][]Hop{fwd, ret} {
 		disc := [2][]Hop{s.path.fwd, s.path.ret}[leg]
-		// a walk over an appliance's choices may take another path than
-		// the discovery's (nat64_fork.go): its hops name themselves
-		own := !samePath(hops, disc)
+		// a walk of another path than the discovery's: its hops name
+		// themselves (a path through another zone may have the
+		// discovery's kinds of hops, but not its components)
+		own := !samePath(hops, disc) || other && !sameComponents(hops, disc)
 		j := 0 // the hop of the discovery's path that hops[i] is
 		for i := range hops {
 			h := &hops[i]

@@ -140,6 +140,33 @@ func (w *walker) applianceSubnet(pkt flow.Flow, out *tgwAttInfo, az string) *sub
 	return sub
 }
 
+// shownZones returns the subnets of appliance-mode attachments the last
+// walk of w (a request's walker) left the transit gateway by, in the
+// order it left, both legs: the choices of the walk its hops show. nil
+// when the walk met no choice.
+func (w *walker) shownZones() []*subnetInfo {
+	z := w.zones()
+	if z == nil || len(z.met) == 0 {
+		return nil
+	}
+	subs := make([]*subnetInfo, len(z.exits))
+	for i, e := range z.exits {
+		subs[i] = e.sub
+	}
+	return subs
+}
+
+// showsZones reports whether the last walk of w (a request's walker)
+// left the transit gateway by the subnets subs (shownZones), without
+// allocating: a set question asks it once per atom.
+func (w *walker) showsZones(subs []*subnetInfo) bool {
+	z := w.zones()
+	if z == nil || len(z.met) == 0 {
+		return len(subs) == 0
+	}
+	return slices.EqualFunc(z.exits, subs, func(e zoneExit, s *subnetInfo) bool { return e.sub == s })
+}
+
 // zoneChoice returns choice pick of the subnets of att the flow hash can
 // pick: first the subnet in zone az, when att has one, then the others in
 // att's order.

@@ -375,10 +375,70 @@ func applianceRandom(t *testing.T, seed uint64) (m *reach.Model, ids []string, o
 	return m, ids, true
 }
 
-// On random designs with appliance mode, every set answer agrees with
-// Check session by session (brute force over Ports, Sources, Matrix and
-// Audit, the audit over a short catalogue), the parts the zones answer
-// apart undecided as Check leaves them.
+// applianceICMPPairs returns the icmp Ports questions
+// TestApplianceModeSetAnswersOnRandomDesigns asks of a design: a random
+// pair, and up to three (one under the race detector) whose echo the
+// zones the flow hash picks answer apart (Verdict Indeterminate), where
+// an echo, whose reply a zone may stop, and an error message, which has
+// no reply, may show different zones' paths.
+func applianceICMPPairs(t *testing.T, m *reach.Model, ids []string, seed uint64) []reach.PortsQuery {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, 79))
+	qs := []reach.PortsQuery{{From: ids[rng.IntN(len(ids))], To: ids[rng.IntN(len(ids))], Protocol: flow.ICMP}}
+	want := 3
+	if raceOn {
+		want = 1
+	}
+	for _, k := range rng.Perm(len(ids) * len(ids)) {
+		a, b := ids[k/len(ids)], ids[k%len(ids)]
+		if a == b || len(qs) > want {
+			continue
+		}
+		v, err := m.Verdict(reach.Query{From: a, To: b, Protocol: flow.ICMP, ICMP: &reach.ICMPMessage{Type: 8}})
+		require.NoError(t, err)
+		if v == reach.Indeterminate {
+			qs = append(qs, reach.PortsQuery{From: a, To: b, Protocol: flow.ICMP})
+		}
+	}
+	return qs
+}
+
+// applianceInspectionRandom is applianceDesign (a centralised inspection
+// VPC whose attachment sends both ways through an appliance per zone),
+// with appliance mode on (mostly) or off and, on one or two of the
+// inspection VPC's subnets, a network ACL that denies a random block (all
+// traffic, or tcp 22) one way: one zone may stop a request, or only its
+// reply, which an echo has and an error message has not.
+func applianceInspectionRandom(t *testing.T, seed uint64) (m *reach.Model, ids []string) {
+	rng := rand.New(rand.NewPCG(seed, 80))
+	d := newApplianceDesign(rng.IntN(5) > 0)
+	subs := []string{"subnet-ti1", "subnet-ti2", "subnet-ap1", "subnet-ap2"}
+	blocks := []string{"10.1.0.0/16", "10.1.1.10/32", "10.2.0.0/16", "10.2.1.0/24", "10.2.2.0/24", "0.0.0.0/1"}
+	for _, k := range rng.Perm(len(subs))[:1+rng.IntN(2)] {
+		deny := nacl.Entry{Number: 100, Action: flow.Drop, Direction: []flow.Direction{flow.Inbound, flow.Outbound}[rng.IntN(2)],
+			Protocol: flow.AllProtocols, CIDR: pfx(blocks[rng.IntN(len(blocks))])}
+		if rng.IntN(3) == 0 {
+			deny.Protocol, deny.Ports = flow.TCP, flow.PortRange{Lo: 22, Hi: 22}
+		}
+		acl := nacl.ACL{ID: "acl-zone-" + subs[k], VPCID: "vpc-i", Entries: []nacl.Entry{deny,
+			{Number: 200, Action: flow.Pass, Direction: flow.Inbound, Protocol: flow.AllProtocols, CIDR: pfx("0.0.0.0/0")},
+			{Number: 200, Action: flow.Pass, Direction: flow.Outbound, Protocol: flow.AllProtocols, CIDR: pfx("0.0.0.0/0")}}}
+		d.acls = append(d.acls, acl)
+		j := slices.IndexFunc(d.subnets, func(s reach.Subnet) bool { return s.ID == subs[k] })
+		d.subnets[j].ACL = acl.ID
+	}
+	m = d.build(t)
+	for _, in := range m.Interfaces() {
+		ids = append(ids, in.ID)
+	}
+	return m, ids
+}
+
+// On random designs with appliance mode (openDesign's, and centralised
+// inspection ones), every set answer agrees with Check session by
+// session (brute force over Ports, tcp, udp and icmp, Sources, Matrix
+// and Audit, the audit over a short catalogue), the parts the zones
+// answer apart undecided as Check leaves them.
 func TestApplianceModeSetAnswersOnRandomDesigns(t *testing.T) {
 	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	designs := 6
@@ -389,7 +449,6 @@ func TestApplianceModeSetAnswersOnRandomDesigns(t *testing.T) {
 		designs = 3
 	}
 	tried, undecided := 0, 0
-	cat := reach.RiskyServices()[:2] // SSH, Telnet
 	for k := range uint64(3 * designs) {
 		seed := 2*k + 1
 		m, ids, ok := applianceRandom(t, seed)
@@ -400,35 +459,60 @@ func TestApplianceModeSetAnswersOnRandomDesigns(t *testing.T) {
 			break
 		}
 		tried++
-		rng := rand.New(rand.NewPCG(seed, 78))
-		pick := func() string { return ids[rng.IntN(len(ids))] }
-		msg := fmt.Sprintf("seed %d", seed)
-		for _, proto := range []flow.Protocol{flow.TCP, flow.UDP} {
-			q := reach.PortsQuery{From: pick(), To: pick(), Protocol: proto}
-			r, err := m.Ports(q)
-			require.NoError(t, err, msg)
-			brute.CheckPorts(t, rng, m, q, r, brute.PortsToCheck(rng, r.Open, r.Indeterminate), msg)
-		}
-		for _, q := range []reach.SourcesQuery{{To: pick(), Protocol: flow.TCP, Port: 443}, {To: pick(), Protocol: flow.UDP, Port: 53}} {
-			r, err := m.Sources(q)
-			require.NoError(t, err, msg)
-			addrs := brute.AddrsToCheck(rng, false, r.Internet, r.InternetIndeterminate)
-			brute.CheckSources(t, m, q, r, ids, append(addrs[:len(addrs)-250], brute.NearDesign(m)...), fmt.Sprintf("%s: %+v", msg, q))
-		}
-		mx, err := m.Matrix(reach.MatrixOptions{})
-		require.NoError(t, err, msg)
-		brute.CheckMatrix(t, rng, m, mx, false, msg)
-		for _, c := range mx.Cells {
-			if !c.Indeterminate.IsEmpty() {
-				undecided++
-			}
-		}
-		ao := reach.AuditOptions{Catalogue: cat}
-		a, err := m.Audit(ao)
-		require.NoError(t, err, msg)
-		brute.CheckAudit(t, m, a, ao, ids[:min(4, len(ids))], msg)
+		undecided += checkApplianceSets(t, m, ids, seed, true, fmt.Sprintf("seed %d", seed))
 	}
-	t.Logf("%d designs with appliance mode, %d undecided cells", tried, undecided)
+	for k := range uint64(designs) {
+		seed := 2*k + 1
+		m, ids := applianceInspectionRandom(t, seed)
+		// under the race detector, Ports and Sources only: the
+		// matrix's and audit's brute force is slow under it
+		undecided += checkApplianceSets(t, m, ids, seed, !raceOn, fmt.Sprintf("inspection seed %d", seed))
+	}
+	t.Logf("%d designs with appliance mode and %d inspection designs, %d undecided cells", tried, designs, undecided)
 	assert.Positive(t, tried)
 	assert.Positive(t, undecided)
+}
+
+// checkApplianceSets checks the set answers of m (interfaces ids) for
+// TestApplianceModeSetAnswersOnRandomDesigns: Ports and Sources, and
+// with whole, Matrix and Audit. It returns how many matrix cells hold
+// undecided traffic.
+func checkApplianceSets(t *testing.T, m *reach.Model, ids []string, seed uint64, whole bool, msg string) (undecided int) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, 78))
+	pick := func() string { return ids[rng.IntN(len(ids))] }
+	for _, proto := range []flow.Protocol{flow.TCP, flow.UDP} {
+		q := reach.PortsQuery{From: pick(), To: pick(), Protocol: proto}
+		r, err := m.Ports(q)
+		require.NoError(t, err, msg)
+		brute.CheckPorts(t, rng, m, q, r, brute.PortsToCheck(rng, r.Open, r.Indeterminate), msg)
+	}
+	for _, q := range applianceICMPPairs(t, m, ids, seed) {
+		r, err := m.Ports(q)
+		require.NoError(t, err, "%s: %+v", msg, q)
+		brute.CheckPortsICMP(t, m, q, r, fmt.Sprintf("%s: %+v", msg, q))
+	}
+	for _, q := range []reach.SourcesQuery{{To: pick(), Protocol: flow.TCP, Port: 443}, {To: pick(), Protocol: flow.UDP, Port: 53},
+		{To: pick(), Protocol: flow.ICMP, ICMP: &reach.ICMPMessage{Type: 8}}, {To: pick(), Protocol: flow.ICMP, ICMP: &reach.ICMPMessage{Type: 3, Code: 1}}} {
+		r, err := m.Sources(q)
+		require.NoError(t, err, msg)
+		addrs := brute.AddrsToCheck(rng, false, r.Internet, r.InternetIndeterminate)
+		brute.CheckSources(t, m, q, r, ids, append(addrs[:len(addrs)-250], brute.NearDesign(m)...), fmt.Sprintf("%s: %+v", msg, q))
+	}
+	if !whole {
+		return 0
+	}
+	mx, err := m.Matrix(reach.MatrixOptions{})
+	require.NoError(t, err, msg)
+	brute.CheckMatrix(t, rng, m, mx, false, msg)
+	for _, c := range mx.Cells {
+		if !c.Indeterminate.IsEmpty() {
+			undecided++
+		}
+	}
+	ao := reach.AuditOptions{Catalogue: reach.RiskyServices()[:2]} // SSH, Telnet
+	a, err := m.Audit(ao)
+	require.NoError(t, err, msg)
+	brute.CheckAudit(t, m, a, ao, ids[:min(4, len(ids))], msg)
+	return undecided
 }
