@@ -566,7 +566,16 @@
 // aws_vpc.main.default_network_acl), to which the rule is added; for a
 // VPC that exists, whose default the plan does not manage, it is
 // unresolved. A known value
-// names the resource of the plan whose id it is. A module's variable
+// names the resource of the plan whose id it is; a security group
+// reference written "account/sg-…" ([sg.SplitGroupRef], the form AWS and
+// the provider give a group of another account, in security_groups,
+// source_security_group_id or referenced_security_group_id) names the
+// group of that ID, as the aws loader reads a UserIdGroupPairs entry by
+// its GroupId (group IDs are unique across accounts), and is an error
+// wrapping [ErrInvalidPlan] naming the path and the text where the plan
+// shows that group in another account (its owner_id, or its provider
+// configuration's data.aws_caller_identity); one the plan does not hold
+// is unresolved, with a warning, as in an AWS dump. A module's variable
 // (var.NAME inside the module) is followed to the module call's
 // expression for it, read in the calling module for that module instance
 // (its count.index or each.key is the module instance's key, paired as

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/reachsim/reachsim/sg"
 )
 
 // Links between resources. A plan that creates resources knows none of
@@ -353,10 +355,7 @@ func (r *reader) linkOneOpen(in *instance, attr string, want ...string) (id stri
 func (r *reader) resolveOne(in *instance, attr string, want ...string) (id string, present bool, l links) {
 	v, set := in.values[attr]
 	if s, ok := v.(string); set && ok && s != "" {
-		if t := r.byID[s]; t != nil && wanted(want, t.typ) {
-			return t.id, true, links{}
-		}
-		return s, true, links{}
+		return r.knownID(in, attr, s, want), true, links{}
 	}
 	if !isUnknown(in.unknown, attr) || !in.configured(attr) {
 		// null, or computed by the provider without the configuration
@@ -404,10 +403,7 @@ func (r *reader) resolveList(in *instance, attr string, want ...string) (out []s
 			anyUnknown = true
 			continue
 		}
-		if t := r.byID[s]; t != nil && wanted(want, t.typ) {
-			s = t.id
-		}
-		out = appendID(out, s)
+		out = appendID(out, r.knownID(in, fmt.Sprintf("%s[%d]", attr, i), s, want))
 	}
 	if !anyUnknown || !in.configured(attr) {
 		return out, false, links{}
@@ -438,6 +434,44 @@ func (r *reader) resolveList(in *instance, attr string, want ...string) (out []s
 		out = appendID(out, r.placeholder(t))
 	}
 	return out, false, links{}
+}
+
+// knownID returns the model ID of the resource of the types want whose
+// ID is s, the known value of in's attribute path, else s itself (a
+// resource outside the plan). A security group reference written
+// "account/sg-…" (sg.SplitGroupRef: the form AWS and the provider give a
+// group of another account, a peer VPC's) names the group of that ID, as
+// the aws loader reads a UserIdGroupPairs entry by its GroupId: group
+// IDs are unique across accounts. Where the plan shows the group's
+// account (its owner_id, or its provider configuration's caller) and it
+// is another, the reference names no group AWS holds: an error naming
+// the path and the text (AWS refuses the rule, InvalidGroup.NotFound).
+// A group the plan does not hold keeps the text, and is unresolved
+// (finishGroups).
+func (r *reader) knownID(in *instance, path, s string, want []string) string {
+	if t := r.byID[s]; t != nil && wanted(want, t.typ) {
+		return t.id
+	}
+	account, id := sg.SplitGroupRef(s)
+	t := r.byID[id]
+	if account == "" || t == nil || !wanted(want, t.typ) || !wanted(groupTypes, t.typ) {
+		return s
+	}
+	if owner := r.accountOf(t); owner.value != "" && owner.value != account {
+		r.fail(in, blockPath(in, path), s, ErrInvalidPlan, "the reference names account %s, but security group %s (%s) belongs to account %s (%s): AWS finds no such group", account, id, t.addr, owner.value, owner.by)
+		return s
+	}
+	return t.id
+}
+
+// blockPath returns the attribute path of in's attribute path attr as an
+// error names it: within an inline block, after the block's place
+// ("ingress[0].security_groups[1]").
+func blockPath(in *instance, attr string) string {
+	if in.block == nil {
+		return attr
+	}
+	return fmt.Sprintf("%s[%d].%s", in.block.attr, in.block.i, attr)
 }
 
 func appendID(out []string, id string) []string {
