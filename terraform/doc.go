@@ -28,7 +28,15 @@
 // network_interface_id may name an aws_network_interface or an
 // instance's primary interface, its primary_network_interface_id known
 // or by reference, as may an aws_eip_association's network_interface_id
-// and an aws_eip's network_interface), gateway VPC endpoints
+// and an aws_eip's network_interface: a reference there must read a
+// network interface's ID, aws_network_interface.NAME.id or
+// aws_instance.NAME.primary_network_interface_id; one that reads another
+// attribute (aws_instance.NAME.id, .private_ip), or a known i-… ID of an
+// instance, is an error wrapping [ErrInvalidPlan] naming the address, the
+// attribute and what it reads, as AWS refuses the value, and one that
+// reads none (a splat, aws_network_interface.NAME[*].id, which Terraform
+// writes as the bare resource) is unresolved, an error wrapping
+// [ErrUnknownValue]), gateway VPC endpoints
 // (aws_vpc_endpoint whose vpc_endpoint_type is Gateway, with its
 // ip_address_type and policy, and aws_vpc_endpoint_route_table_association;
 // see endpoints.go: AWS adds to each of its route tables a route by the

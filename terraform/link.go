@@ -18,7 +18,9 @@ import (
 // ID given as "aws_vpc.main.id" or "aws_vpc.main", with an index, or
 // taken to be paired with the referring instance's own by count.index or
 // each.key; a VPC's default_security_group_id or default_network_acl_id
-// names its default group or ACL, defaults.go); a module's variable or
+// names its default group or ACL, defaults.go; an attribute naming a
+// network interface takes only a reference to an attribute that is one's
+// ID, eniRefAttr); a module's variable or
 // output is followed across the module boundary (throughModule), one
 // element of it only where its expression names one resource; anything
 // else in the references (a root variable, a local, a data source, a
@@ -102,6 +104,10 @@ type links struct {
 	ts   []*instance
 	open bool
 	why  []string
+	// invalid says why a reference names no value the attribute can
+	// take (a network interface ID given by an instance's id): an error
+	// of the plan, not a value known only later
+	invalid []string
 }
 
 func (l *links) add(ts ...*instance) {
@@ -176,6 +182,14 @@ func (r *reader) resolveRefs(in *instance, refs []string, want []string, depth i
 			l.leave()
 			continue
 		}
+		if why, bad := eniRefAttr(rf, want); why != "" {
+			// not the interface's ID: never resolved to the resource
+			l.leave(why)
+			if bad {
+				l.invalid = append(l.invalid, why)
+			}
+			continue
+		}
 		ts, o := r.refInstances(in, rf, paired)
 		l.add(ts...)
 		if o {
@@ -183,6 +197,39 @@ func (r *reader) resolveRefs(in *instance, refs []string, want []string, depth i
 		}
 	}
 	return l
+}
+
+// eniAttrs are, by resource type, the attribute that is a network
+// interface's ID, which an attribute naming one (a route's or an Elastic
+// IP association's network_interface_id, an aws_eip's network_interface)
+// may read.
+var eniAttrs = map[string]string{"aws_network_interface": "id", "aws_instance": "primary_network_interface_id"}
+
+// eniRefAttr says why the reference rf, in an attribute that names a
+// network interface (want holds aws_network_interface), does not give a
+// network interface's ID, "" when it does: aws_network_interface.NAME.id
+// and aws_instance.NAME.primary_network_interface_id do; another
+// attribute (aws_instance.web.id, an i-…; .private_ip) is an error of the
+// plan (bad), as AWS refuses the value; none (a splat,
+// aws_network_interface.x[*].id, which Terraform writes as the bare
+// resource) leaves the attribute read unknown.
+func eniRefAttr(rf ref, want []string) (why string, bad bool) {
+	typ := typeOf(rf.base)
+	attr, ok := eniAttrs[typ]
+	if !ok || !slices.Contains(want, "aws_network_interface") {
+		return "", false
+	}
+	res := rf.base
+	if rf.index != "" {
+		res += "[" + rf.index + "]"
+	}
+	switch rf.attr {
+	case attr:
+		return "", false
+	case "":
+		return fmt.Sprintf("it reads %s without an attribute the plan shows (a splat, %s[*].ATTR, is written so): whether it is the network interface's ID (%s) is not in the plan", res, rf.base, attr), false
+	}
+	return fmt.Sprintf("it reads %s.%s, which is not a network interface ID: a network interface is named by %s.%s", res, rf.attr, res, attr), true
 }
 
 // acrossModule adds to l what the reference s, a module's variable or
@@ -450,6 +497,12 @@ func (r *reader) resolveList(in *instance, attr string, want ...string) (out []s
 // (finishGroups).
 func (r *reader) knownID(in *instance, path, s string, want []string) string {
 	if t := r.byID[s]; t != nil && wanted(want, t.typ) {
+		if t.typ == "aws_instance" && t.known == s && slices.Contains(want, "aws_network_interface") {
+			// an instance's own ID (i-…) where a network interface's is
+			// wanted: AWS refuses it, and the primary interface would be
+			// a guess
+			r.fail(in, blockPath(in, path), s, ErrInvalidPlan, "the ID of %s, an instance, not of a network interface: name its primary_network_interface_id", t.addr)
+		}
 		return t.id
 	}
 	account, id := sg.SplitGroupRef(s)
@@ -493,6 +546,10 @@ func (r *reader) placeholder(t *instance) string {
 // unknownLink records an ID attribute the references do not resolve (l:
 // what they resolve to).
 func (r *reader) unknownLink(in *instance, attr string, l links) {
+	if len(l.invalid) > 0 {
+		r.fail(in, blockPath(in, attr), "", ErrInvalidPlan, "%s", strings.Join(l.invalid, "; "))
+		return
+	}
 	ts, open := l.ts, l.open
 	why := "its configuration names no resource it refers to"
 	switch {
