@@ -97,7 +97,17 @@
 // hold, its groups are known only after apply
 // ([reach.Interface.GroupsUnknown]), never the VPC's default group, and
 // whether it gets a public address, left to the template, is an error
-// wrapping [ErrUnknownValue]; an Elastic IP on its primary private
+// wrapping [ErrUnknownValue]; where its configuration leaves subnet_id
+// out (known only after apply), its subnet is the subnet_id of the
+// template's network_interfaces block of device_index 0, known or by
+// reference, and, where the plan does not show it (no subnet there, so
+// that AWS picks a default subnet of the default VPC; a reference the
+// plan does not resolve; a template or version it does not show), an
+// error wrapping [ErrUnknownValue] naming the instance's subnet_id and
+// what is missing, never another subnet; a network_interface_id in that
+// block (a network interface of its own) is refused as the instance's
+// network_interface blocks are, naming the template's attribute; an
+// Elastic IP on its primary private
 // address (an aws_eip's instance or network_interface, an
 // aws_eip_association) is its public IPv4 address in place of that one,
 // which AWS releases (EC2 User Guide, Elastic IP addresses; with a
