@@ -28,7 +28,15 @@
 // network_interface_id may name an aws_network_interface or an
 // instance's primary interface, its primary_network_interface_id known
 // or by reference, as may an aws_eip_association's network_interface_id
-// and an aws_eip's network_interface), gateway VPC endpoints
+// and an aws_eip's network_interface: a reference there must read a
+// network interface's ID, aws_network_interface.NAME.id or
+// aws_instance.NAME.primary_network_interface_id; one that reads another
+// attribute (aws_instance.NAME.id, .private_ip), or a known i-… ID of an
+// instance, is an error wrapping [ErrInvalidPlan] naming the address, the
+// attribute and what it reads, as AWS refuses the value, and one that
+// reads none (a splat, aws_network_interface.NAME[*].id, which Terraform
+// writes as the bare resource) is unresolved, an error wrapping
+// [ErrUnknownValue]), gateway VPC endpoints
 // (aws_vpc_endpoint whose vpc_endpoint_type is Gateway, with its
 // ip_address_type and policy, and aws_vpc_endpoint_route_table_association;
 // see endpoints.go: AWS adds to each of its route tables a route by the
@@ -89,7 +97,17 @@
 // hold, its groups are known only after apply
 // ([reach.Interface.GroupsUnknown]), never the VPC's default group, and
 // whether it gets a public address, left to the template, is an error
-// wrapping [ErrUnknownValue]; an Elastic IP on its primary private
+// wrapping [ErrUnknownValue]; where its configuration leaves subnet_id
+// out (known only after apply), its subnet is the subnet_id of the
+// template's network_interfaces block of device_index 0, known or by
+// reference, and, where the plan does not show it (no subnet there, so
+// that AWS picks a default subnet of the default VPC; a reference the
+// plan does not resolve; a template or version it does not show), an
+// error wrapping [ErrUnknownValue] naming the instance's subnet_id and
+// what is missing, never another subnet; a network_interface_id in that
+// block (a network interface of its own) is refused as the instance's
+// network_interface blocks are, naming the template's attribute; an
+// Elastic IP on its primary private
 // address (an aws_eip's instance or network_interface, an
 // aws_eip_association) is its public IPv4 address in place of that one,
 // which AWS releases (EC2 User Guide, Elastic IP addresses; with a
@@ -566,7 +584,16 @@
 // aws_vpc.main.default_network_acl), to which the rule is added; for a
 // VPC that exists, whose default the plan does not manage, it is
 // unresolved. A known value
-// names the resource of the plan whose id it is. A module's variable
+// names the resource of the plan whose id it is; a security group
+// reference written "account/sg-…" ([sg.SplitGroupRef], the form AWS and
+// the provider give a group of another account, in security_groups,
+// source_security_group_id or referenced_security_group_id) names the
+// group of that ID, as the aws loader reads a UserIdGroupPairs entry by
+// its GroupId (group IDs are unique across accounts), and is an error
+// wrapping [ErrInvalidPlan] naming the path and the text where the plan
+// shows that group in another account (its owner_id, or its provider
+// configuration's data.aws_caller_identity); one the plan does not hold
+// is unresolved, with a warning, as in an AWS dump. A module's variable
 // (var.NAME inside the module) is followed to the module call's
 // expression for it, read in the calling module for that module instance
 // (its count.index or each.key is the module instance's key, paired as

@@ -34,7 +34,14 @@ func (r *reader) readInstance(in *instance) {
 	if eni := r.primaryENI(in); eni != "" {
 		r.byID[eni] = in
 	}
+	lt, fromTemplate := r.launchTemplateOf(in)
+	if fromTemplate && r.templateENI(in, lt) {
+		return
+	}
 	it.Subnet, _ = r.linkOne(in, "subnet_id", "aws_subnet")
+	if it.Subnet == "" && fromTemplate && isUnknown(in.unknown, "subnet_id") && !in.configured("subnet_id") {
+		it.Subnet = r.templateSubnet(in, lt) // the provider computes it: from the template's network interface
+	}
 	groups, open := r.linkListOpen(in, "vpc_security_group_ids", groupTypes...)
 	it.Groups = r.groupsOutsidePlan(in, &it, "vpc_security_group_ids", groups)
 	if open {
@@ -46,7 +53,6 @@ func (r *reader) readInstance(in *instance) {
 	if isUnknown(in.unknown, "vpc_security_group_ids") && !in.configured("vpc_security_group_ids") {
 		// the provider computes it: from security_groups (names), or
 		// the VPC's default group, or the launch template's groups
-		lt, fromTemplate := r.launchTemplateOf(in)
 		vpc := ""
 		if s := r.net.subnets[it.Subnet]; s != nil {
 			vpc = s.VPC
@@ -277,7 +283,14 @@ func (r *reader) subnetInstance(id string) *instance {
 // readENI reads an aws_network_interface.
 func (r *reader) readENI(in *instance) {
 	it := reach.Interface{ID: in.id, Name: nameTag(in)}
+	lt, fromTemplate := r.launchTemplateOf(in)
+	if fromTemplate && r.templateENI(in, lt) {
+		return
+	}
 	it.Subnet, _ = r.linkOne(in, "subnet_id", "aws_subnet")
+	if it.Subnet == "" && fromTemplate && isUnknown(in.unknown, "subnet_id") && !in.configured("subnet_id") {
+		it.Subnet = r.templateSubnet(in, lt) // the provider computes it: from the template's network interface
+	}
 	groups, open := r.linkListOpen(in, "security_groups", groupTypes...)
 	it.Groups = r.groupsOutsidePlan(in, &it, "security_groups", groups)
 	if open {

@@ -3,6 +3,7 @@ package terraform
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/reachsim/reachsim/reach"
@@ -14,7 +15,10 @@ import (
 // override the template's): its security groups (the template's
 // vpc_security_group_ids, or the security_groups of its network_interfaces
 // block of device_index 0) and whether its primary interface gets a
-// public IPv4 address (that block's associate_public_ip_address). The
+// public IPv4 address (that block's associate_public_ip_address), and,
+// where its configuration leaves subnet_id out, its subnet (that block's
+// subnet_id; a network_interface_id there, an interface of its own, is
+// refused). The
 // template's values are read from the plan where the version the
 // instance names (launch_template.version: $Default when left out,
 // $Latest, or a number) is the one the plan shows; a template outside
@@ -200,4 +204,58 @@ func (r *reader) templatePublicIP(in *instance, lt launchTemplate) (want, set bo
 		}
 	}
 	return false, false
+}
+
+// templateENI reports, with an error on in, an aws_instance launched
+// from launch template lt, whether the template's network_interfaces
+// block of device_index 0 names a network interface
+// (network_interface_id, known or known only after apply) that the
+// instance is launched with as its primary one: the model reads an
+// instance as the primary interface it makes itself (as for the
+// instance's own network_interface blocks), and would hold it beside
+// that interface, in the instance's subnet rather than the interface's.
+func (r *reader) templateENI(in *instance, lt launchTemplate) bool {
+	if lt.t == nil {
+		return false
+	}
+	nic := r.templateNIC(lt.t)
+	if nic == nil || knownString(nic, "network_interface_id") == "" && !(isUnknown(nic.unknown, "network_interface_id") && nic.configured("network_interface_id")) {
+		return false
+	}
+	r.fail(in, "launch_template", "", ErrInvalidPlan, "launched from %s, whose %s names a network interface the instance is launched with as its primary one: an instance launched with a network interface of its own is not modelled (reachsim reads an instance as the primary interface it makes itself, and an aws_network_interface attached by aws_network_interface_attachment)",
+		lt.t.addr, blockPath(nic, "network_interface_id"))
+	return true
+}
+
+// templateSubnet returns the model ID of the subnet of in, an
+// aws_instance launched from launch template lt whose configuration
+// leaves subnet_id out and whose planned subnet_id is known only after
+// apply: the subnet_id of the template's network_interfaces block of
+// device_index 0 (RunInstances: a request with network interfaces names
+// its subnet there), known, or by reference. "" with an error naming the
+// instance's subnet_id and what is missing where the plan does not show
+// it: the template's values, or a subnet there (without one AWS launches
+// the instance in a default subnet of the Region's default VPC, which
+// the plan does not hold). Never a guess.
+func (r *reader) templateSubnet(in *instance, lt launchTemplate) string {
+	if lt.t == nil {
+		r.fail(in, "subnet_id", "", ErrUnknownValue, "the configuration leaves it to %s", lt.why)
+		return ""
+	}
+	nic := r.templateNIC(lt.t)
+	if nic == nil || knownString(nic, "subnet_id") == "" && !(isUnknown(nic.unknown, "subnet_id") && nic.configured("subnet_id")) {
+		r.fail(in, "subnet_id", "", ErrUnknownValue, "neither the configuration nor %s (network_interfaces of device_index 0) names a subnet, and AWS then launches the instance in a default subnet of the Region's default VPC, which the plan does not show", lt.t.addr)
+		return ""
+	}
+	id, _, l := r.resolveOne(nic, "subnet_id", "aws_subnet")
+	if id == "" {
+		why := "its configuration names no subnet it refers to"
+		if len(l.ts) > 1 {
+			why = "its references name several subnets"
+		} else if len(l.why) > 0 {
+			why = strings.Join(l.why, "; ")
+		}
+		r.fail(in, "subnet_id", "", ErrUnknownValue, "it is %s's %s, which the plan does not resolve (%s)", lt.t.addr, blockPath(nic, "subnet_id"), why)
+	}
+	return id
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/reachsim/reachsim/sg"
 )
 
 // Links between resources. A plan that creates resources knows none of
@@ -16,7 +18,9 @@ import (
 // ID given as "aws_vpc.main.id" or "aws_vpc.main", with an index, or
 // taken to be paired with the referring instance's own by count.index or
 // each.key; a VPC's default_security_group_id or default_network_acl_id
-// names its default group or ACL, defaults.go); a module's variable or
+// names its default group or ACL, defaults.go; an attribute naming a
+// network interface takes only a reference to an attribute that is one's
+// ID, eniRefAttr); a module's variable or
 // output is followed across the module boundary (throughModule), one
 // element of it only where its expression names one resource; anything
 // else in the references (a root variable, a local, a data source, a
@@ -100,6 +104,10 @@ type links struct {
 	ts   []*instance
 	open bool
 	why  []string
+	// invalid says why a reference names no value the attribute can
+	// take (a network interface ID given by an instance's id): an error
+	// of the plan, not a value known only later
+	invalid []string
 }
 
 func (l *links) add(ts ...*instance) {
@@ -174,6 +182,14 @@ func (r *reader) resolveRefs(in *instance, refs []string, want []string, depth i
 			l.leave()
 			continue
 		}
+		if why, bad := eniRefAttr(rf, want); why != "" {
+			// not the interface's ID: never resolved to the resource
+			l.leave(why)
+			if bad {
+				l.invalid = append(l.invalid, why)
+			}
+			continue
+		}
 		ts, o := r.refInstances(in, rf, paired)
 		l.add(ts...)
 		if o {
@@ -181,6 +197,39 @@ func (r *reader) resolveRefs(in *instance, refs []string, want []string, depth i
 		}
 	}
 	return l
+}
+
+// eniAttrs are, by resource type, the attribute that is a network
+// interface's ID, which an attribute naming one (a route's or an Elastic
+// IP association's network_interface_id, an aws_eip's network_interface)
+// may read.
+var eniAttrs = map[string]string{"aws_network_interface": "id", "aws_instance": "primary_network_interface_id"}
+
+// eniRefAttr says why the reference rf, in an attribute that names a
+// network interface (want holds aws_network_interface), does not give a
+// network interface's ID, "" when it does: aws_network_interface.NAME.id
+// and aws_instance.NAME.primary_network_interface_id do; another
+// attribute (aws_instance.web.id, an i-…; .private_ip) is an error of the
+// plan (bad), as AWS refuses the value; none (a splat,
+// aws_network_interface.x[*].id, which Terraform writes as the bare
+// resource) leaves the attribute read unknown.
+func eniRefAttr(rf ref, want []string) (why string, bad bool) {
+	typ := typeOf(rf.base)
+	attr, ok := eniAttrs[typ]
+	if !ok || !slices.Contains(want, "aws_network_interface") {
+		return "", false
+	}
+	res := rf.base
+	if rf.index != "" {
+		res += "[" + rf.index + "]"
+	}
+	switch rf.attr {
+	case attr:
+		return "", false
+	case "":
+		return fmt.Sprintf("it reads %s without an attribute the plan shows (a splat, %s[*].ATTR, is written so): whether it is the network interface's ID (%s) is not in the plan", res, rf.base, attr), false
+	}
+	return fmt.Sprintf("it reads %s.%s, which is not a network interface ID: a network interface is named by %s.%s", res, rf.attr, res, attr), true
 }
 
 // acrossModule adds to l what the reference s, a module's variable or
@@ -353,10 +402,7 @@ func (r *reader) linkOneOpen(in *instance, attr string, want ...string) (id stri
 func (r *reader) resolveOne(in *instance, attr string, want ...string) (id string, present bool, l links) {
 	v, set := in.values[attr]
 	if s, ok := v.(string); set && ok && s != "" {
-		if t := r.byID[s]; t != nil && wanted(want, t.typ) {
-			return t.id, true, links{}
-		}
-		return s, true, links{}
+		return r.knownID(in, attr, s, want), true, links{}
 	}
 	if !isUnknown(in.unknown, attr) || !in.configured(attr) {
 		// null, or computed by the provider without the configuration
@@ -404,10 +450,7 @@ func (r *reader) resolveList(in *instance, attr string, want ...string) (out []s
 			anyUnknown = true
 			continue
 		}
-		if t := r.byID[s]; t != nil && wanted(want, t.typ) {
-			s = t.id
-		}
-		out = appendID(out, s)
+		out = appendID(out, r.knownID(in, fmt.Sprintf("%s[%d]", attr, i), s, want))
 	}
 	if !anyUnknown || !in.configured(attr) {
 		return out, false, links{}
@@ -440,6 +483,50 @@ func (r *reader) resolveList(in *instance, attr string, want ...string) (out []s
 	return out, false, links{}
 }
 
+// knownID returns the model ID of the resource of the types want whose
+// ID is s, the known value of in's attribute path, else s itself (a
+// resource outside the plan). A security group reference written
+// "account/sg-…" (sg.SplitGroupRef: the form AWS and the provider give a
+// group of another account, a peer VPC's) names the group of that ID, as
+// the aws loader reads a UserIdGroupPairs entry by its GroupId: group
+// IDs are unique across accounts. Where the plan shows the group's
+// account (its owner_id, or its provider configuration's caller) and it
+// is another, the reference names no group AWS holds: an error naming
+// the path and the text (AWS refuses the rule, InvalidGroup.NotFound).
+// A group the plan does not hold keeps the text, and is unresolved
+// (finishGroups).
+func (r *reader) knownID(in *instance, path, s string, want []string) string {
+	if t := r.byID[s]; t != nil && wanted(want, t.typ) {
+		if t.typ == "aws_instance" && t.known == s && slices.Contains(want, "aws_network_interface") {
+			// an instance's own ID (i-…) where a network interface's is
+			// wanted: AWS refuses it, and the primary interface would be
+			// a guess
+			r.fail(in, blockPath(in, path), s, ErrInvalidPlan, "the ID of %s, an instance, not of a network interface: name its primary_network_interface_id", t.addr)
+		}
+		return t.id
+	}
+	account, id := sg.SplitGroupRef(s)
+	t := r.byID[id]
+	if account == "" || t == nil || !wanted(want, t.typ) || !wanted(groupTypes, t.typ) {
+		return s
+	}
+	if owner := r.accountOf(t); owner.value != "" && owner.value != account {
+		r.fail(in, blockPath(in, path), s, ErrInvalidPlan, "the reference names account %s, but security group %s (%s) belongs to account %s (%s): AWS finds no such group", account, id, t.addr, owner.value, owner.by)
+		return s
+	}
+	return t.id
+}
+
+// blockPath returns the attribute path of in's attribute path attr as an
+// error names it: within an inline block, after the block's place
+// ("ingress[0].security_groups[1]").
+func blockPath(in *instance, attr string) string {
+	if in.block == nil {
+		return attr
+	}
+	return fmt.Sprintf("%s[%d].%s", in.block.attr, in.block.i, attr)
+}
+
 func appendID(out []string, id string) []string {
 	if slices.Contains(out, id) {
 		return out
@@ -459,6 +546,10 @@ func (r *reader) placeholder(t *instance) string {
 // unknownLink records an ID attribute the references do not resolve (l:
 // what they resolve to).
 func (r *reader) unknownLink(in *instance, attr string, l links) {
+	if len(l.invalid) > 0 {
+		r.fail(in, blockPath(in, attr), "", ErrInvalidPlan, "%s", strings.Join(l.invalid, "; "))
+		return
+	}
 	ts, open := l.ts, l.open
 	why := "its configuration names no resource it refers to"
 	switch {
