@@ -71,7 +71,12 @@
 //     stateful stage of its own: one the stateless engine passes or drops
 //     marks no stage [stateful.Session].Unseen (its direction's data stage
 //     is judged on the data segment), one it forwards makes its direction
-//     seen. Stated assumptions, not judged: no packet carries ECN-setup
+//     seen. When the client's handshake ACK is forwarded but the request's
+//     data segments are passed past the stateful engine, the engine judges
+//     its data-to-server stage on the ACK: a certain drop there that does
+//     not depend on the application layer ([stateful.Engine.DenyIgnoresApp]:
+//     aws:drop_strict, a drop rule matching every packet) denies the
+//     request, the reason saying it was judged on the ACK. Stated assumptions, not judged: no packet carries ECN-setup
 //     flags (ECE, CWR) or URG; the FIN and RST packets that close the
 //     session are not judged (its data flows whatever they meet); packets
 //     are unfragmented (the policy's fragment default actions are not
@@ -88,7 +93,9 @@
 //     aws:drop_established drop nothing).
 //   - A TCP session whose opening packet of a direction (the SYN, or the
 //     SYN-ACK) the stateless engine passes while it forwards later packets
-//     of that direction reaches the stateful engine without its opening, a
+//     of the session (of that direction, or the other: a request passed
+//     whole with its reply forwarded leaves the engine a SYN-ACK without
+//     its SYN) reaches the stateful engine without its opening, a
 //     flow it has no state for. AWS's stream exception policy decides
 //     packets of a connection that "breaks midstream" (DROP, the default,
 //     and REJECT drop them; CONTINUE inspects them without the flow's
@@ -102,7 +109,9 @@
 //     it under DROP or REJECT, or because the stateful engine has no pass
 //     rule and aws:drop_strict, which drops every packet it sees under any
 //     stream exception policy (AWS: under CONTINUE "aws:drop_strict" still
-//     matches): every such direction is then a certain Deny. [Engine.Verdicts] decides such sessions as
+//     matches): every such direction is then a certain Deny (one whose
+//     only forwarded packet is the server's pure ACK, which a session may
+//     lack, stays Indeterminate). [Engine.Verdicts] decides such sessions as
 //     Evaluate does.
 //   - A [Connection] whose flow's App is flow.AppUnset leaves the application protocol
 //     to the stateful engine: its port-based guess

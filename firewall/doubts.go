@@ -20,16 +20,22 @@ import (
 //     has no state for. AWS says its stream exception policy decides
 //     packets of a connection that "breaks midstream" (DROP, the default,
 //     and REJECT drop them; CONTINUE inspects them without the flow's
-//     context), and does not say whether this is such a case. Every
+//     context), and does not say whether this is such a case. The same
+//     holds when the stateless engine passes one direction whole and
+//     forwards the other (the engine meets a SYN-ACK without its SYN, or
+//     the client's ACK without the SYN-ACK): AWS's analyzer flags such
+//     rules (STATELESS_RULE_FORWARDING_ASYMMETRICALLY). Every
 //     direction with a forwarded packet after the first opening passed
 //     (in the session's order: SYN, SYN-ACK, the client's data, the
-//     server's) is Indeterminate, unless it is dropped for certain anyway:
+//     server's; either direction's) is Indeterminate, unless it is dropped for certain anyway:
 //     by the stateless engine, or by the stateful engine at a packet it
 //     sees (before the missed opening, or after it under DROP or REJECT,
 //     which drop it whichever way the engine takes it), or because the
 //     stateful engine has no pass rule and aws:drop_strict, which drops
 //     every packet it sees under any stream exception policy (then a
-//     certain Deny, causeStrictAll).
+//     certain Deny, causeStrictAll, where a packet every session has is
+//     forwarded: a leg whose only forwarded packet is the server's pure
+//     ACK stays Indeterminate).
 //   - TLS inspection: a policy with a TLS inspection configuration
 //     decrypts the sessions in the configuration's scope, inspects them
 //     with the stateful rules and drops some (not TLS, no server name, a
@@ -124,17 +130,24 @@ func (e *Engine) applyDoubts(ins *Decision, c Connection) {
 	}
 	var act [4]flow.Action // by sessionTime, forward when some packet of it is; 0 for no packet
 	var idx [4]int
+	var sure [4]bool // by sessionTime, whether a packet every session has is forwarded
 	for i := range ins.Packets {
-		t := sessionTime(&ins.Packets[i])
+		pr := &ins.Packets[i]
+		t := sessionTime(pr)
 		if act[t] != flow.Forward {
-			act[t], idx[t] = ins.Packets[i].Decision.Action, i
+			act[t], idx[t] = pr.Decision.Action, i
+		}
+		if pr.Decision.Action == flow.Forward && !pr.Possible {
+			sure[t] = true
 		}
 	}
-	p0 := -1 // the first opening passed, of a direction whose later packet is forwarded
-	for k := range 2 {
-		if act[k] == flow.Pass && act[k+2] == flow.Forward {
-			p0 = k
-			break
+	p0 := -1 // the first opening passed while a later packet of the session (either direction's) is forwarded
+	for k := 0; k < 2 && p0 < 0; k++ {
+		for t := k + 1; t < 4 && act[k] == flow.Pass; t++ {
+			if act[t] == flow.Forward {
+				p0 = k
+				break
+			}
 		}
 	}
 	if p0 >= 0 {
@@ -151,11 +164,14 @@ func (e *Engine) applyDoubts(ins *Decision, c Connection) {
 			switch {
 			case l.doubt != doubtNone, l.verdict == flow.Indeterminate, l.cause == causeStatelessDrop:
 				continue
-			case strictAll:
+			case strictAll && (l.verdict != flow.Allow || sure[t]):
 				if l.verdict == flow.Allow {
 					l.verdict, l.cause = flow.Deny, causeStrictAll
 				}
 				continue
+			case strictAll:
+				// only a packet a session may lack (the server's pure ACK)
+				// meets the engine here: it may never see this leg
 			case l.cause == causeStateful && l.verdict == flow.Deny:
 				st := int(ins.Stateful.Stage)
 				if act[st] == flow.Forward && (st < p0 || e.streamException != "CONTINUE") {
@@ -237,7 +253,7 @@ func (ins *Decision) doubtUnknown(k int) (missing, fix string) {
 	switch ins.leg[k].doubt {
 	case doubtMidstream:
 		return "whether the stateful engine takes the packets it meets without the session's opening (which the stateless engine passed past it) for a broken stream, left to its stream exception policy " + ins.streamWords,
-			"forward every packet of the session to the stateful engine (or pass them all): a stateless rule that passes the SYN (or SYN-ACK) by its TCP flags but forwards the rest leaves the stateful engine without the flow's opening"
+			"forward every packet of the session to the stateful engine (or pass them all): a stateless rule that passes the SYN (or SYN-ACK), by its TCP flags or with the whole of one direction, but forwards the rest leaves the stateful engine without the flow's opening"
 	case doubtAmbiguous:
 		pr := &ins.Packets[ins.leg[k].dpkt]
 		a := pr.Decision.Ambiguous

@@ -22,7 +22,7 @@ type Policy struct {
 	// REJECT: what the firewall does with packets of a flow it has no
 	// state for (a connection that breaks mid-stream). Where the stateless
 	// engine passes a direction's opening packet (the SYN or SYN-ACK) past
-	// the stateful engine but forwards later packets of that direction to
+	// the stateful engine but forwards later packets of the session (either direction) to
 	// it, the stateful engine meets them without the flow's opening; AWS
 	// does not say whether this policy then decides them, so those
 	// directions are Indeterminate, naming it, unless dropped for certain
@@ -158,6 +158,13 @@ type Decision struct {
 	// the policy's TLS inspection configuration, and what its stream
 	// exception policy does, for the reasons
 	tlsInspection, streamWords string
+	// ack is 1 + the index of the client's handshake ACK when the
+	// stateful engine's drop was judged on it alone (pureack.go), 0
+	// otherwise
+	ack int
+	// noStage: the stateful engine judged no stage, every packet
+	// forwarded to it being a pure ACK (see tcpStage)
+	noStage bool
 }
 
 // legResult is one direction's verdict and what decided it; its rule,
@@ -342,8 +349,13 @@ func (e *Engine) decide(c Connection, explain bool, pkts []PacketResult, sd *sta
 		} else {
 			*sd = e.stateful.Evaluate(s)
 		}
+		if c.Flow.Protocol == flow.TCP && fwdSeen {
+			e.judgeACK(&ins, s, sd, explain) // pureack.go
+		}
 		d := sd
 		ins.Stateful = sd
+		ins.noStage = c.Flow.Protocol == flow.TCP && ins.ack == 0 && (!fwdSeen || unseen.Has(stateful.OpenRequest) && unseen.Has(stateful.DataToServer)) &&
+			(!retSeen || unseen.Has(stateful.OpenReply) && unseen.Has(stateful.DataToClient))
 		if d.Warning != "" {
 			ins.Warnings = append(ins.Warnings, d.Warning)
 		}
@@ -428,13 +440,16 @@ func (ins *Decision) engineReason(k int) string {
 			}
 			return "stateful engine: " + statefulText(*d) + "; whether the " + this + " gets through depends on the rules it cannot decide"
 		}
-		return "stateful engine: " + statefulText(*ins.Stateful)
+		return "stateful engine: " + statefulText(*ins.Stateful) + ins.ackWords()
 	case causeForwarded:
 		by := ins.Packets[l.fwd].Decision.String()
 		switch ins.Stateful.Verdict {
 		case flow.Indeterminate:
 			return "stateless engine: " + by + "; stateful engine: nothing of its own against this direction; it cannot decide about the session on the " + other
 		case flow.Allow:
+			if ins.noStage {
+				return "stateless engine: " + by + "; stateful engine: judges none of the session's stages: every packet forwarded to it is a pure ACK, which is judged with its direction's data segment, and the stateless engine passes those past it"
+			}
 			return "stateless engine: " + by + "; stateful engine: " + statefulText(*ins.Stateful)
 		}
 		return "stateless engine: " + by + "; stateful engine: nothing of its own against this direction; it stopped the session on the " + other

@@ -43,7 +43,11 @@ func (e *Engine) verdicts(c Connection, lax bool) (verdict [2]flow.Verdict, amb 
 	var passOpen, fwdLater [2]bool
 	var maybe [2]bool            // per leg, whether a Possible packet was dropped
 	var unseen stateful.StageSet // the TCP stages whose packet is not forwarded
+	ackFwd := false              // whether the client's handshake ACK is forwarded
 	tcp := c.Flow.Protocol == flow.TCP
+	// Without a rule that names TCP flags, a connection's later segments
+	// get its first one's decision: judge that one alone.
+	both := tcp && e.stateless.NamesTCPFlags()
 	judge := func(k int, p flow.Flow, flags stateless.TCPFlags, possible bool) {
 		d := e.stateless.Evaluate(stateless.Packet{Flow: p, Flags: flags})
 		a := d.Action
@@ -62,7 +66,8 @@ func (e *Engine) verdicts(c Connection, lax bool) (verdict [2]flow.Verdict, amb 
 			}
 		case flow.Forward:
 			seen[k] = true
-			fwdLater[k] = fwdLater[k] || flags&stateless.SYN == 0
+			fwdLater[k] = fwdLater[k] || flags&stateless.SYN == 0 || !both // !both: the later segments go as the SYN does
+			ackFwd = ackFwd || k == 0 && flags == stateless.ACK
 		case flow.Pass:
 			passOpen[k] = passOpen[k] || flags&stateless.SYN != 0
 		}
@@ -70,9 +75,6 @@ func (e *Engine) verdicts(c Connection, lax bool) (verdict [2]flow.Verdict, amb 
 			unseen = unseen.With(tcpStage(k == 1, flags))
 		}
 	}
-	// Without a rule that names TCP flags, a connection's later segments
-	// get its first one's decision: judge that one alone.
-	both := tcp && e.stateless.NamesTCPFlags()
 	if c.Request {
 		if tcp {
 			judge(0, c.Flow, stateless.SYN, false)
@@ -96,9 +98,14 @@ func (e *Engine) verdicts(c Connection, lax bool) (verdict [2]flow.Verdict, amb 
 			judge(1, back, 0, false)
 		}
 	}
-	if tcp && e.mayDoubt(seen, passOpen[0] && fwdLater[0] || passOpen[1] && fwdLater[1]) {
+	// an opening passed past the stateful engine while a later packet of
+	// the session is forwarded to it (the request's SYN before the reply's
+	// SYN-ACK): the stream exception policy may decide (doubts.go)
+	midstream := passOpen[0] && (seen[1] || fwdLater[0]) || passOpen[1] && (fwdLater[0] || fwdLater[1])
+	if tcp && (e.mayDoubt(seen, midstream) || ackFwd && unseen.Has(stateful.DataToServer)) {
 		// the stream exception policy or TLS inspection may leave it
-		// undecided (doubts.go): decided as Evaluate does
+		// undecided (doubts.go), or the stateful engine judges the
+		// client's handshake ACK alone (judgeACK): decided as Evaluate does
 		var pkts [6]PacketResult
 		var sd stateful.Decision
 		ins := e.decide(c, false, pkts[:0], &sd)
