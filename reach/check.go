@@ -35,6 +35,7 @@ func (m *Model) checkInto(f flow.Flow, src *ifaceInfo, r *Result) {
 	}
 	r.Warnings = append(r.Warnings, m.carrierWarnings(r, src)...)
 	r.Warnings = append(r.Warnings, m.endpointPolicyWarnings(r)...) // gwendpoint.go
+	r.Warnings = append(r.Warnings, m.fragmentWarnings(r)...)       // fw_fragment.go
 	for leg, hops := range [][]Hop{r.Forward, r.Return} {
 		for i := range hops {
 			if h := &hops[i]; h.Code != "" { // by pointer: a hop is 264 bytes

@@ -54,7 +54,13 @@
 // gateway and back in to another public address) is judged twice, and
 // each reply crossing by the session it answers, its packets unfragmented
 // (the policy's fragment default actions are not applied: the walk builds
-// no fragment). A session that crosses an endpoint in one direction only
+// no fragment; a UDP answer through a policy whose fragment default is
+// aws:drop carries a warning that fragmented UDP packets no stateless rule
+// matches are dropped there). A session both of whose legs cross an
+// endpoint but whose stateless rules pass one direction whole and forward
+// the other leaves the stateful engine without the flow's opening: the
+// forwarded leg is undecided, naming the stream exception policy, as the
+// firewall package decides it, unless dropped for certain anyway. A session that crosses an endpoint in one direction only
 // is reported as asymmetric routing ([AsymmetricRoute]): a certain drop
 // where the stateless engine forwards a packet of that direction to the
 // stateful engine, which has no state for it, or drops one itself;
