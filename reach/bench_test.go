@@ -401,6 +401,7 @@ func kindsOf(hops []reach.Hop) []reach.Kind {
 }
 
 func TestLargeTopologyBuilds(t *testing.T) {
+	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	if testing.Short() {
 		t.Skip("builds the large topology (seconds; tens of seconds under -race)")
 	}

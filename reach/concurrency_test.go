@@ -106,6 +106,7 @@ func checkConcurrently(t *testing.T, ref, m *reach.Model, queries []reach.Query,
 }
 
 func TestConcurrentChecks(t *testing.T) {
+	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	t.Run("the demo model answers many goroutines alike", func(t *testing.T) {
 		ref, err := sample.ThreeTier().Build()
 		require.NoError(t, err)

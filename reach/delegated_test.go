@@ -254,6 +254,7 @@ func TestDelegatedPrefixesCheckedAtBuild(t *testing.T) {
 // not the node's own addresses. Ports agrees with brute force for pairs
 // naming delegated addresses, and every set answer for the design.
 func TestDelegatedPrefixSources(t *testing.T) {
+	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	m := podDesign(t, "", func(b *reach.Builder) {
 		b.AddSecurityGroup(sg.Group{ID: "sg-db", Rules: []sg.Rule{
 			{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](5432), Peer: sg.CIDR("10.0.1.32/29")},

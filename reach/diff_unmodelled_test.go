@@ -19,6 +19,7 @@ import (
 // changed and as the cause; dropping the block is the other way round.
 // Verdict before and after is the brute force.
 func TestDiffUnmodelledBlock(t *testing.T) {
+	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	block := reach.UnmodelledBlock{Prefix: bp("2600:1f18:9::/56"), Owner: "vpc-x", What: "a VPC the loader left out"}
 	plain, held := dnEIGW(t), dnEIGW(t, block)
 	require.Equal(t, reach.Reachable, dnVerdict(t, plain, "app", "2600:1f18:9::1"))

@@ -318,6 +318,7 @@ func TestGatewayEndpointIPAddressType(t *testing.T) {
 // Sources (to an interface: Sources asks of the design's destinations)
 // and the IPv6 matrix and audit of such a design.
 func TestGatewayEndpointIPv6SetAnswers(t *testing.T) {
+	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	for _, typ := range []string{"", "ipv4", "ipv6", "dualstack"} {
 		t.Run(fmt.Sprintf("type %q", typ), func(t *testing.T) {
 			m := gwDualStack(t, typ)

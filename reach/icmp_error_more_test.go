@@ -129,6 +129,7 @@ func TestICMPErrorCaseErrorMessageTextReply(t *testing.T) {
 // the Matrix and the Audit agree with Check on error messages through a
 // NAT gateway and through a firewall endpoint the reply would skip.
 func TestICMPErrorCaseSetAnswersAgree(t *testing.T) {
+	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	for _, d := range []*sample.Design{sample.ThreeTierDesign(), icmpfixFirewallDesign(false)} {
 		m := build(t, d)
 		brute.CheckSetAnswers(t, m, brute.Options{Few: true, Ports: []reach.PortsQuery{

@@ -79,6 +79,7 @@ func edgeFWDesign(t testing.TB, fwRules string, ins ...reach.Interface) *reach.M
 // Now each IPv6 address gets its finding and the cells are the union
 // over them (as for the Elastic IPs of secondary private addresses).
 func TestInternetMeetsEveryIPv6Address(t *testing.T) {
+	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	first, second := ba("2600:1f18:7:1::10"), ba("2600:1f18:7:1::11")
 	tests := []struct {
 		name, rules string

@@ -223,6 +223,7 @@ func jointQueries(d *sample.Design) []reach.Query {
 // names, all at once, from random designs and checks that no Check
 // answer changes.
 func TestLintImpliedFindingsJointlyRandom(t *testing.T) {
+	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	designs := 60
 	if testing.Short() {
 		designs = 15

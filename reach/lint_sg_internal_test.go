@@ -185,6 +185,7 @@ func TestLintImpliedRulesAgainstEvaluator(t *testing.T) {
 // SG_RULE_IMPLIED names at once: no verdict changes on any interface,
 // nor in an unused group alone, identity known or lost.
 func TestLintImpliedRulesJointlyAgainstEvaluator(t *testing.T) {
+	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	r := rand.New(rand.NewPCG(15, 4))
 	designs, several := 120, 0
 	if testing.Short() || raceOn {

@@ -155,6 +155,7 @@ func TestNAT66ApplianceUndecided(t *testing.T) {
 // by hop, on the designs whose IPv6 internet traffic a NAT66 appliance
 // may translate.
 func TestNAT66ApplianceSetAnswers(t *testing.T) {
+	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	for name, m := range map[string]func(t *testing.T) *reach.Model{
 		"unique local, internet gateway": func(t *testing.T) *reach.Model {
 			return nat66Design(t, "igw", "fd12:6:0:1::/64", "fd12:6:0:1::10", "2600:1f18:6:2::/64", "2600:1f18:6:2::10")

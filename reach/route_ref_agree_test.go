@@ -24,6 +24,7 @@ import (
 )
 
 func TestRoutingWalkAgreesWithSlowReference(t *testing.T) {
+	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	designs, flows := 400, 60
 	if testing.Short() || raceOn {
 		designs = 200

@@ -73,6 +73,7 @@ func internetRefDesign(t *testing.T, eigw bool, in ...sg.Rule) *reach.Model {
 // inside a VPC the reference matches. Verdict and the set questions
 // (Ports, Sources, Matrix, Audit) agree with Check.
 func TestReferenceDoesNotMatchAcrossTheInternet(t *testing.T) {
+	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	ref := sg.Rule{ID: "sgr-ref", Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.PortRange{Lo: 22, Hi: 22}, ICMPType: -1, ICMPCode: -1, Peer: sg.GroupRef("sg-a")}
 	byAddr := sg.Rule{ID: "sgr-addr", Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.PortRange{Lo: 22, Hi: 22}, ICMPType: -1, ICMPCode: -1, Peer: sg.CIDR("2600:1f18:1::a/128")}
 	tests := []struct {

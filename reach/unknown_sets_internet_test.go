@@ -47,6 +47,7 @@ func publicUnknownApp(t *testing.T, edit func(*sample.Design)) *reach.Model {
 // Sources, its Matrix cell from the internet and its audit findings,
 // answered by the single check's rule, each held to Verdict.
 func TestSetAnswersInternetWithUnknownAddress(t *testing.T) {
+	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	m := publicUnknownApp(t, nil)
 	v, err := m.Verdict(reach.Query{From: "198.51.100.7", To: "app-2", Protocol: flow.TCP, Port: 443})
 	require.NoError(t, err)

@@ -358,6 +358,7 @@ func dualAPI(fam string, routes ...reach.Route) *reach.Builder {
 // certainly match no address of that family, its routes route none, and
 // the set questions agree with Check.
 func TestUnresolvedPrefixListOfOneFamily(t *testing.T) {
+	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	const (
 		client4 = "203.0.113.9"
 		client6 = "2a05:d018::9"

@@ -103,6 +103,7 @@ func TestVerdictOnTheSampleDesign(t *testing.T) {
 // loops) and the routing generator of TestRoutingWalkAgreesWithSlowReference
 // (peering, transit gateways, edge tables), by flow.
 func TestVerdictAgreesWithCheck(t *testing.T) {
+	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	designs := 300
 	if testing.Short() {
 		designs = 60
