@@ -269,9 +269,13 @@ const fixRounds = 6
 // reply to the client's port, q's SrcPort alone when q names one, else
 // every port of 1024-65535: a client picks its port anew for each
 // connection, and AWS advises that range for the entries that let
-// replies through to clients of every kind; Fix then verifies, beside
-// the check of q from [DefaultSourcePort], that each such entry's ACL
-// lets the reply through to the whole range, or returns an error
+// replies through to clients of every kind; every other network ACL of
+// the reply path that lets the reply to [DefaultSourcePort] through but
+// cuts it to other ports of that range, the client's subnet's, an
+// appliance's or a firewall subnet's, gets the entry for the rest too,
+// its text naming the entries that cut which ports; Fix then verifies,
+// beside the check of q from [DefaultSourcePort], that each such entry's
+// ACL lets the reply through to the whole range, or returns an error
 // wrapping [ErrNoFix] naming the ports it still cuts) and the peer's one address (for a peer
 // whose private address is known only later, its subnet's block, any
 // address of which AWS may give it: the change then also judges every
@@ -389,7 +393,11 @@ func (m *Model) fixOpen(q Query, out *FixResult, r *Result) error {
 		}
 		out.Patched, out.After = next, r.Outcome
 		if r.Outcome == Reachable {
-			return m.checkReplyPorts(next, q, ranged)
+			more, err := m.openReplyRest(q, out, r, ranged)
+			if err != nil {
+				return err
+			}
+			return m.checkReplyPorts(out.Patched, q, append(ranged, more...))
 		}
 		if r.Outcome == Indeterminate && len(r.Unknowns) > 0 && len(r.Undecided()) == 0 {
 			return fmt.Errorf("%w: after the changes, %s is indeterminate: %s", ErrNoFix, queryText(q), strings.Join(r.Unknowns, "; "))

@@ -348,3 +348,109 @@ func (d *designEdit) apply(c Change) error {
 	}
 	return nil
 }
+
+// openReplyRest extends a fix that opened the reply to every client port
+// at the network ACLs that cut it (ranged, the hops it opened; none: no
+// extension) to the other network ACLs of the reply path (r: q checked
+// on out.Patched, reachable). Each of those lets the reply to q's one
+// client port ([DefaultSourcePort]) through, yet may cut the replies to
+// other ports of replyPorts (the client's subnet's ACL allowing
+// 32768-65535 alone, say): the connections from those client ports would
+// still fail, though the fix claims the flow for every client. Such an
+// ACL gets the entry that lets the rest of replyPorts through, as one
+// that cut the reply does, its text naming the entries that cut them;
+// the changes are made on out (Changes, Patched, After) and q checked
+// again. It returns the hops it opened, for checkReplyPorts.
+func (m *Model) openReplyRest(q Query, out *FixResult, r *Result, ranged []Hop) ([]Hop, error) {
+	if len(ranged) == 0 {
+		return nil, nil
+	}
+	patched := out.Patched
+	var cs []Change
+	var opened []Hop
+	for i, h := range r.Return {
+		if h.Code != "" || !clientRangeHop(q, h, Return) || slices.ContainsFunc(ranged, func(o Hop) bool { return o.ID == h.ID && o.Direction == h.Direction }) {
+			continue
+		}
+		a := patched.acls[h.ID]
+		if a == nil || a.ev == nil {
+			return nil, fmt.Errorf("%w: network ACL %s is not in the patched design", ErrNoFix, h.ID)
+		}
+		peers, err := patched.peerBlocks(h.Packet, h.Direction)
+		if err != nil {
+			return nil, err
+		}
+		before := len(cs)
+		for j, peer := range peers {
+			pkt := h.Packet
+			if j > 0 {
+				pkt = withPeer(pkt, h.Direction, peer)
+			}
+			if flow.SetOf(replyPorts).Difference(a.ev.AllowedPorts(pkt, h.Direction)).IsEmpty() {
+				continue
+			}
+			why := replyCutText(a, h, pkt)
+			c, err := patched.openACL(a, h, pkt, peer, true, append(slices.Clone(out.Changes), cs...))
+			if err != nil {
+				return nil, fmt.Errorf("%w (the reply to client port %d passes %s, but %s)", err, h.Packet.Dst.Port(), h.ID, why)
+			}
+			c.Text = strings.TrimSuffix(c.Text, replyPortsText) + replyRestText(h, why)
+			c.Leg, c.Hop = Return, i+1
+			cs = append(cs, c)
+		}
+		if len(cs) > before {
+			opened = append(opened, h)
+		}
+	}
+	if len(cs) == 0 {
+		return nil, nil
+	}
+	out.Changes = append(out.Changes, cs...)
+	next, err := m.Apply(out.Changes)
+	if err != nil {
+		return nil, err
+	}
+	r2, err := next.Check(q)
+	if err != nil {
+		return nil, err
+	}
+	out.Patched, out.After = next, r2.Outcome
+	if r2.Outcome != Reachable {
+		return nil, fmt.Errorf("%w: after the entries that let the replies through to every client port, %s is %s", ErrNoFix, queryText(q), r2.Outcome)
+	}
+	return opened, nil
+}
+
+// replyCutText says which entries of network ACL a cut the reply pkt
+// (hop h) to which ports of replyPorts, as a trace names the entries:
+// "rule * (deny all from 0.0.0.0/0) cuts the replies to client ports
+// 1024-32767".
+func replyCutText(a *aclInfo, h Hop, pkt flow.Flow) string {
+	var order []string
+	cut := map[string][]flow.PortRange{}
+	for run, d := range a.ev.PortRuns(pkt, h.Direction) {
+		lo, hi := max(run.Lo, replyPorts.Lo), min(run.Hi, replyPorts.Hi)
+		if lo > hi || d.Verdict == flow.Allow {
+			continue
+		}
+		label := d.Entry.Label()
+		what := "rule " + label + " (" + strings.TrimPrefix(d.Entry.String(), label+" ") + ")"
+		if _, ok := cut[what]; !ok {
+			order = append(order, what)
+		}
+		cut[what] = append(cut[what], flow.PortRange{Lo: lo, Hi: hi})
+	}
+	parts := make([]string, 0, len(order))
+	for _, what := range order {
+		parts = append(parts, what+" cuts the replies to client ports "+flow.SetOf(cut[what]...).String())
+	}
+	return strings.Join(parts, ", and ")
+}
+
+// replyRestText is why a change lets the rest of replyPorts through at
+// a network ACL of the reply path that did not cut the query's reply
+// (openReplyRest), as its text says it.
+func replyRestText(h Hop, why string) string {
+	return fmt.Sprintf(" (the reply to client port %d passes %s, but %s; replies go to the client's ephemeral port, picked anew for each connection: "+
+		"with this entry the reply path lets them through to all of 1024-65535, which covers every client, as AWS advises)", h.Packet.Dst.Port(), h.ID, why)
+}
