@@ -38,29 +38,22 @@
 // undecided there ([ApplianceTranslationUnknown]) and walked on from the
 // appliance's address, the reply back through the appliance (nat66.go);
 // with no such appliance on the path the refusal stays certain. An
-// appliance whose instance has several network interfaces
-// ([Interface.Instance] shared: a two-armed firewall or NAT instance)
-// forwards out of the interface its operating system picks, translating,
-// if it is a NAT instance, to that interface's address; each interface
-// has its own groups, subnet and source/destination check, and the input
-// holds no instance configuration, so the walk ends at such an
-// appliance's hop, undecided ([ApplianceEgressUnknown], naming the
-// instance and its interfaces): a certain block before it (the receiving
-// interface's check or inbound groups, a network ACL) still decides, and
-// a packet addressed to the receiving interface is not forwarded. Each
-// crossing of a firewall endpoint is a session of its own for the
-// firewall, judged as the packet is when it gets there (after any address
-// translation): a path through one endpoint twice (out to the internet
-// gateway and back in to another public address) is judged twice, and
-// each reply crossing by the session it answers, its packets unfragmented
-// (the policy's fragment default actions are not applied: the walk builds
-// no fragment; a UDP answer through a policy whose fragment default is
-// aws:drop carries a warning that fragmented UDP packets no stateless rule
-// matches are dropped there). A session both of whose legs cross an
-// endpoint but whose stateless rules pass one direction whole and forward
-// the other leaves the stateful engine without the flow's opening: the
-// forwarded leg is undecided, naming the stream exception policy, as the
-// firewall package decides it, unless dropped for certain anyway. A session that crosses an endpoint in one direction only
+// appliance instance with several interfaces (a two-armed firewall or NAT
+// instance) forwards out of the one its operating system picks, which the
+// input does not hold: the walk ends there undecided
+// ([ApplianceEgressUnknown], appliance_egress.go); a certain block before
+// it still decides. Each crossing of a firewall endpoint is a session of
+// its own for the firewall, judged as the packet is when it gets there
+// (after any address translation): a path through one endpoint twice (out
+// to the internet gateway and back in to another public address) is
+// judged twice, and each reply crossing by the session it answers, its
+// packets unfragmented (a UDP answer through a policy whose fragment
+// default is aws:drop warns that fragmented UDP packets no stateless rule
+// matches are dropped there). A session whose stateless rules pass one
+// direction whole and forward the other leaves the stateful engine
+// without the flow's opening: the forwarded leg is undecided, naming the
+// stream exception policy, as the firewall package decides it, unless
+// dropped for certain anyway. A session that crosses an endpoint in one direction only
 // is reported as asymmetric routing ([AsymmetricRoute]): a certain drop
 // where the stateless engine forwards a packet of that direction to the
 // stateful engine, which has no state for it, or drops one itself;
@@ -784,12 +777,9 @@
 // directions of a flow through the one subnet the gateway's flow hash
 // picks: the check walks every subnet the hash can pick and answers what
 // they all answer, undecided ([TGWApplianceZoneUnknown]) when they differ
-// (tgw_appliance.go); Ports then walks each atom (each port, each ICMP
-// type and code) and answers it as Verdict does, whichever subnet the
-// atom's trace shows (an echo whose reply one zone stops shows another
-// zone than an error message, which has no reply: the echo is undecided,
-// the error message open), a cut on another zone's path naming its own
-// hop; Matrix, Sources,
+// (tgw_appliance.go); Ports then walks each atom (port, ICMP type and
+// code) and answers it as Verdict does, whichever zone its trace shows
+// (a cut on another zone's path names its own hop); Matrix, Sources,
 // Audit and Diff, which read one path per session, answer once per zone
 // world (each combination of the subnets the hash can pick, one per such
 // attachment) and merge session by session, per port and per internet
@@ -805,7 +795,6 @@
 // decide ([TGWAttachment.StateUnknown]: another account's attachment
 // that may stay pending acceptance, as a Terraform plan may hold) makes
 // a packet that would cross the gateway through it undecided
-// ([TGWAttachmentStateUnknown]); the walk goes on. An attachment
-// to anything else (VPN, Direct Connect, Connect, peering) is an
-// undecided hop.
+// ([TGWAttachmentStateUnknown]); the walk goes on. An attachment to
+// anything else (VPN, Direct Connect, Connect, peering) is undecided.
 package reach
