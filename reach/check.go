@@ -35,7 +35,6 @@ func (m *Model) checkInto(f flow.Flow, src *ifaceInfo, r *Result) {
 	}
 	r.Warnings = append(r.Warnings, m.carrierWarnings(r, src)...)
 	r.Warnings = append(r.Warnings, m.endpointPolicyWarnings(r)...) // gwendpoint.go
-	r.Warnings = append(r.Warnings, m.fragmentWarnings(r)...)       // fw_fragment.go
 	for leg, hops := range [][]Hop{r.Forward, r.Return} {
 		for i := range hops {
 			if h := &hops[i]; h.Code != "" { // by pointer: a hop is 264 bytes
@@ -44,11 +43,12 @@ func (m *Model) checkInto(f flow.Flow, src *ifaceInfo, r *Result) {
 			}
 		}
 	}
+	r.Outcome = outcomeOf(r.Forward, r.Return, arrived.ok)
+	r.Reachable = r.Outcome == Reachable
+	r.Warnings = append(r.Warnings, m.fragmentWarnings(r)...) // fw_fragment.go: reads the outcome
 	if len(r.Warnings) == 0 {
 		r.Warnings = nil // as a Result of its own has them
 	}
-	r.Outcome = outcomeOf(r.Forward, r.Return, arrived.ok)
-	r.Reachable = r.Outcome == Reachable
 }
 
 // explainedWalk walks the request from src (nil: the internet) and, when

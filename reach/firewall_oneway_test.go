@@ -104,19 +104,23 @@ func TestFirewallFragmentDropWarned(t *testing.T) {
 		name  string
 		frag  flow.Action
 		proto flow.Protocol
+		rule  string // the stateful rule
+		want  reach.Outcome
 		warn  bool
 	}{
-		{"udp, fragments dropped", flow.Drop, flow.UDP, true},
-		{"udp, fragments forwarded", flow.Forward, flow.UDP, false},
-		{"tcp, fragments dropped", flow.Drop, flow.TCP, false},
+		{"udp, fragments dropped", flow.Drop, flow.UDP, "alert udp any any -> any 9 (sid:9;)", reach.Reachable, true},
+		{"udp, fragments forwarded", flow.Forward, flow.UDP, "alert udp any any -> any 9 (sid:9;)", reach.Reachable, false},
+		{"tcp, fragments dropped", flow.Drop, flow.TCP, "alert udp any any -> any 9 (sid:9;)", reach.Reachable, false},
+		// fragments fare no better than the whole packets a rule drops: no warning
+		{"udp dropped anyway, fragments dropped", flow.Drop, flow.UDP, "drop udp any any -> any 5060 (sid:9;)", reach.Unreachable, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			pol := strictPolicy(stateful.Defaults{}, nil, "alert udp any any -> any 9 (sid:9;)")
+			pol := strictPolicy(stateful.Defaults{}, nil, tc.rule)
 			pol.Stateless.FragmentDefault = stateless.DefaultAction{Action: tc.frag}
 			m := build(t, openWebDesign(pol))
 			r, err := m.Check(reach.Query{From: "198.51.100.7", To: "web-1", Protocol: tc.proto, Port: 5060})
 			require.NoError(t, err)
-			assert.Equal(t, reach.Reachable, r.Outcome, "the answer for unfragmented packets")
+			assert.Equal(t, tc.want, r.Outcome, "the answer for unfragmented packets")
 			found := false
 			for _, w := range r.Warnings {
 				if strings.Contains(w, "fragment default action is aws:drop") && strings.Contains(w, "vpce-fw") {

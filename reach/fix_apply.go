@@ -390,7 +390,10 @@ func (m *Model) openReplyRest(q Query, out *FixResult, r *Result, ranged []Hop) 
 				continue
 			}
 			why := replyCutText(a, h, pkt)
-			c, err := patched.openACL(a, h, pkt, peer, true, append(slices.Clone(out.Changes), cs...))
+			hh := h // a hop that passed: the fix by hand, should none fit, is the rest of the range
+			hh.Fix = fmt.Sprintf("let %s's %s replies to client ports %d-%d through (an allow entry numbered below the entries that cut them, or those entries narrowed)",
+				h.ID, h.Direction, replyPorts.Lo, replyPorts.Hi)
+			c, err := patched.openACL(a, hh, pkt, peer, true, append(slices.Clone(out.Changes), cs...))
 			if err != nil {
 				return nil, fmt.Errorf("%w (the reply to client port %d passes %s, but %s)", err, h.Packet.Dst.Port(), h.ID, why)
 			}

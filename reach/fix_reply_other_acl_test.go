@@ -94,3 +94,19 @@ func TestFixReplyOtherACLCutsPartOfRange(t *testing.T) {
 		})
 	}
 }
+
+// TestFixReplyOtherACLNoRoomSaysWhatToDo: where no entry fits before the
+// one that cuts part of the range at another reply-path ACL (rule 1),
+// Fix refuses (ErrNoFix) and its error says what to do by hand, not an
+// empty "by hand:" (audit new22).
+func TestFixReplyOtherACLNoRoomSaysWhatToDo(t *testing.T) {
+	d := newLf21()
+	d.acls["acl-priv"].Entries = lf21entries("100 allow tcp 5432 from 10.0.0.0/16", "100 allow udp 53 to 10.0.0.0/16")
+	d.acls["acl-pub"].Entries = lf21entries("1 deny tcp 2000-3000 from 10.0.0.0/16", "100 allow tcp 1024-65535 from 10.0.0.0/16", "100 allow all to 0.0.0.0/0")
+	m := d.build(t)
+	_, err := m.Fix(reach.Query{From: "web-1", To: "db-1", Protocol: flow.TCP, Port: 5432}, reach.Reachable)
+	require.ErrorIs(t, err, reach.ErrNoFix)
+	assert.Contains(t, err.Error(), "by hand: let acl-pub's inbound replies to client ports 1024-65535 through")
+	assert.Contains(t, err.Error(), "rule 1 (deny tcp 2000-3000 from 10.0.0.0/16) cuts the replies to client ports 2000-3000")
+	assert.NotRegexp(t, `by hand:\s*(\(|$)`, err.Error())
+}

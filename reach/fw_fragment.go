@@ -11,9 +11,10 @@ import (
 // the walk judges the session's packets unfragmented (the fragment
 // default is not applied), so a fragmented UDP packet that no stateless
 // rule matches (a large DNS response, say) is dropped there although the
-// answer holds for whole packets.
+// answer holds for whole packets. An unreachable answer gets none: its
+// fragments fare no better than its whole packets.
 func (m *Model) fragmentWarnings(r *Result) []string {
-	if r.Flow.Protocol != flow.UDP || len(m.endpoints) == 0 {
+	if r.Flow.Protocol != flow.UDP || len(m.endpoints) == 0 || r.Outcome == Unreachable {
 		return nil
 	}
 	var out []string
