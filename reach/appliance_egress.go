@@ -2,6 +2,8 @@ package reach
 
 import (
 	"fmt"
+	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/reachsim/reachsim/flow"
@@ -71,6 +73,9 @@ func egressUnknown(h Hop, ii *ifaceInfo, explain bool) Hop {
 		ids = append(ids, o.ID)
 		others = append(others, siblingWords(o))
 	}
+	if o := siblingOwning(ii, h.Packet.Dst.Addr()); o != nil {
+		return siblingAddressed(h, ii, o)
+	}
 	why := fmt.Sprintf("instance %s has several network interfaces (%s): the packet came in by %s, and the instance's operating system picks the interface it sends the packet out of (its own routing table), which the input does not hold: %s, or %s, each with its own security groups, subnet route table and network ACL, source/destination check and public addresses (a NAT instance translates the source to the address of the interface it sends by); reachsim does not follow the packet past the instance",
 		ii.Instance, strings.Join(ids, ", "), ii.ID, ii.ID+" itself", strings.Join(others, ", or "))
 	if h.Code != ApplianceEgressUnknown {
@@ -99,4 +104,35 @@ func siblingWords(o *ifaceInfo) string {
 		public = "public address " + p.String()
 	}
 	return fmt.Sprintf("%s (in %s, %s, %s)", o.ID, o.subnet.ID, public, check)
+}
+
+// siblingOwning returns the other interface of ii's instance that holds
+// address a, if one does.
+func siblingOwning(ii *ifaceInfo, a netip.Addr) *ifaceInfo {
+	for _, o := range ii.siblings {
+		if slices.Contains(o.PrivateIPs, a) {
+			return o
+		}
+	}
+	return nil
+}
+
+// siblingAddressed words h, undecided at interface ii, for a packet
+// addressed to o, another interface of the same instance, that a route
+// sent to ii: the instance holds the address, but whether it accepts a
+// packet for it on another interface is its operating system's choice
+// (a weak host such as Linux does, a strong host such as Windows by
+// default does not), which the input does not hold.
+func siblingAddressed(h Hop, ii, o *ifaceInfo) Hop {
+	dst := h.Packet.Dst.Addr()
+	why := fmt.Sprintf("the packet is addressed to %s, an address of %s, another network interface of instance %s, but a route sent it to %s: whether the instance accepts it there is its operating system's choice (a weak host such as Linux does; a strong host such as Windows, by default, does not), which the input does not hold",
+		dst, o.ID, ii.Instance, ii.ID)
+	if h.Code != ApplianceEgressUnknown {
+		h.addDetail(why)
+		return h
+	}
+	h.reason = why
+	h.Missing = fmt.Sprintf("whether instance %s accepts a packet for %s (%s's address) arriving on %s (its operating system's host model)", ii.Instance, dst, o.ID, ii.ID)
+	h.Fix = fmt.Sprintf("for a certain answer, route %s to %s's subnet (the local route) rather than to %s", dst, o.ID, ii.ID)
+	return h
 }

@@ -173,3 +173,33 @@ func TestApplianceSeveralInterfacesSetAnswers(t *testing.T) {
 		})
 	}
 }
+
+// TestApplianceSiblingAddressWords: a packet addressed to another
+// interface of the instance (eni-out's 10.0.1.10) that a route sends to
+// eni-in is undecided, worded as what it is — the instance holds the
+// address, and its operating system's host model decides whether it
+// accepts it on eni-in — not as a packet the instance forwards (audit
+// new22).
+func TestApplianceSiblingAddressWords(t *testing.T) {
+	m := twoArmedNAT(t, func(d *sample.Design) {
+		d.RouteTables[1].Routes = append(d.RouteTables[1].Routes, reach.Route{Destination: netip.MustParsePrefix("10.0.1.0/24"), Target: reach.TargetInterface, TargetID: "eni-in"})
+	})
+	r := check(t, m, reach.Query{From: "b", To: "10.0.1.10", Protocol: flow.TCP, Port: 22})
+	require.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+	var h *reach.Hop
+	for i := range r.Forward {
+		if r.Forward[i].Code == reach.ApplianceEgressUnknown {
+			h = &r.Forward[i]
+		}
+	}
+	require.NotNil(t, h, r.Text())
+	assert.Contains(t, h.Reason(), "addressed to 10.0.1.10, an address of eni-out")
+	assert.Contains(t, h.Reason(), "strong host")
+	assert.NotContains(t, h.Reason(), "picks the interface it sends the packet out of")
+	assert.Contains(t, h.Missing, "host model")
+	assert.Contains(t, h.Fix, "rather than to eni-in")
+	assert.NotContains(t, h.Fix, "NAT gateway")
+	v, err := m.Verdict(reach.Query{From: "b", To: "10.0.1.10", Protocol: flow.TCP, Port: 22})
+	require.NoError(t, err)
+	assert.Equal(t, r.Outcome, v)
+}
