@@ -27,7 +27,7 @@ func (m *Model) fragmentWarnings(r *Result) []string {
 			}
 			seen[h.ID] = true
 			ei := m.endpoints[h.ID]
-			if ei == nil || ei.fw == nil || ei.fw.engine == nil || ei.fw.engine.Stateless().Config().FragmentDefault.Action != flow.Drop {
+			if ei == nil || ei.fw == nil || ei.fw.engine == nil || ei.fw.engine.Stateless().FragmentAction() != flow.Drop {
 				continue
 			}
 			out = append(out, fmt.Sprintf("firewall endpoint %s (%s): its policy's stateless fragment default action is aws:drop, so fragmented UDP packets (large DNS responses, say) that no stateless rule matches are dropped there; this answer is for unfragmented packets", h.ID, ei.fw.ID))

@@ -253,6 +253,17 @@ func Compile(cfg Config) (*Engine, error) {
 // segments may judge one of them for both.
 func (e *Engine) NamesTCPFlags() bool { return e != nil && e.flags }
 
+// FragmentAction is the action of the engine's fragment default (what it
+// does with a UDP fragment no rule matches), without the copy of the
+// whole configuration [Engine.Config] makes; the zero Action for an
+// engine not compiled.
+func (e *Engine) FragmentAction() flow.Action {
+	if e.none() {
+		return 0
+	}
+	return e.cfg.FragmentDefault.Action
+}
+
 // MustCompile is [Compile] that panics on error, for
 // literals in code and tests.
 func MustCompile(cfg Config) *Engine {
