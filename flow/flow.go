@@ -53,16 +53,21 @@ var (
 
 // IsICMPError reports whether f is an ICMP error message: destination
 // unreachable (3), source quench (4), redirect (5), time exceeded (11) or
-// parameter problem (12) for icmp (RFC 792), destination unreachable (1),
-// packet too big (2), time exceeded (3) or parameter problem (4) for
-// icmpv6 (RFC 4443). An error message reports on another packet and has
-// no reply: it is one packet, not a session.
+// parameter problem (12) for icmp (RFC 792), and every type of 0-127 for
+// icmpv6, whose high-order type bit marks an error message (RFC 4443,
+// section 2.1): destination unreachable (1), packet too big (2), time
+// exceeded (3) and parameter problem (4), and the types not assigned
+// (0 and 127 reserved for more error messages, 100 and 101 for private
+// experimentation, the rest unassigned), which a node receiving one
+// passes to the process that sent the packet it reports on (section
+// 2.4). An error message reports on another packet and has no reply: it
+// is one packet, not a session.
 func (f Flow) IsICMPError() bool {
 	switch f.Protocol {
 	case ICMP:
 		return f.ICMPType == 3 || f.ICMPType == 4 || f.ICMPType == 5 || f.ICMPType == 11 || f.ICMPType == 12
 	case ICMPv6:
-		return f.ICMPType >= 1 && f.ICMPType <= 4
+		return f.ICMPType < 128
 	}
 	return false
 }

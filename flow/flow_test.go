@@ -269,20 +269,32 @@ func TestIsProtocolNumber(t *testing.T) {
 	}
 }
 
+// TestIsICMPError: every type of both families, against RFC 792's five
+// error messages and RFC 4443's rule (section 2.1) that ICMPv6 types
+// 0-127 are error messages, those not assigned (0, 5-99, 100-101 private
+// experimentation, 102-126, 127 reserved) included; no other protocol
+// carries one.
 func TestIsICMPError(t *testing.T) {
+	v4Errors := map[int]bool{3: true, 4: true, 5: true, 11: true, 12: true}
 	for _, tc := range []struct {
 		proto flow.Protocol
-		typ   uint8
-		want  bool
+		want  func(typ int) bool
 	}{
-		{flow.ICMP, 3, true}, {flow.ICMP, 4, true}, {flow.ICMP, 5, true}, {flow.ICMP, 11, true}, {flow.ICMP, 12, true},
-		{flow.ICMP, 0, false}, {flow.ICMP, 8, false}, {flow.ICMP, 13, false}, {flow.ICMP, 2, false}, {flow.ICMP, 6, false},
-		{flow.ICMPv6, 1, true}, {flow.ICMPv6, 2, true}, {flow.ICMPv6, 3, true}, {flow.ICMPv6, 4, true},
-		{flow.ICMPv6, 0, false}, {flow.ICMPv6, 128, false}, {flow.ICMPv6, 129, false}, {flow.ICMPv6, 135, false},
-		{flow.TCP, 3, false}, {flow.UDP, 11, false},
+		{flow.ICMP, func(typ int) bool { return v4Errors[typ] }},
+		{flow.ICMPv6, func(typ int) bool { return typ <= 127 }},
+		{flow.TCP, func(int) bool { return false }},
+		{flow.UDP, func(int) bool { return false }},
 	} {
-		f := flow.Flow{Protocol: tc.proto, ICMPType: tc.typ}
-		assert.Equal(t, tc.want, f.IsICMPError(), "%s type %d", tc.proto, tc.typ)
+		for typ := range 256 {
+			f := flow.Flow{Protocol: tc.proto, ICMPType: uint8(typ)}
+			assert.Equal(t, tc.want(typ), f.IsICMPError(), "%s type %d", tc.proto, typ)
+		}
+	}
+	for _, typ := range []uint8{0, 5, 100, 101, 127} { // not assigned, error messages all the same
+		assert.True(t, flow.Flow{Protocol: flow.ICMPv6, ICMPType: typ}.IsICMPError(), "icmpv6 type %d", typ)
+	}
+	for _, typ := range []uint8{128, 129, 133, 135, 200, 255} { // informational
+		assert.False(t, flow.Flow{Protocol: flow.ICMPv6, ICMPType: typ}.IsICMPError(), "icmpv6 type %d", typ)
 	}
 }
 

@@ -3,6 +3,7 @@ package reach_test
 import (
 	"net/netip"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -137,14 +138,15 @@ func TestEgressOnlySubnetClosedToInternet(t *testing.T) {
 			}
 			return mx.Cells[i], true
 		}
-		// no session: only ICMPv6 errors (types 1-4), which have no
-		// reply, come in through the internet gateway
+		// no session: only ICMPv6 error messages (types 0-127, RFC 4443
+		// section 2.1), which have no reply, come in through the
+		// internet gateway
 		for _, id := range []string{"eni-app", "eni-v6"} {
 			c, _ := from(id)
 			assert.True(t, c.Indeterminate.IsEmpty(), "%s: %+v", id, c)
 			assert.True(t, c.Allowed.TCP.IsEmpty() && c.Allowed.UDP.IsEmpty() && c.Allowed.Other.IsEmpty(), "%s: %+v", id, c)
 			for _, ic := range c.Allowed.ICMP {
-				assert.LessOrEqual(t, ic.Type, uint8(4), "%s: %+v", id, c)
+				assert.LessOrEqual(t, ic.Type, uint8(127), "%s: %+v", id, c)
 			}
 		}
 		c, ok := from("eni-web")
@@ -165,4 +167,46 @@ func TestEgressOnlySubnetClosedToInternet(t *testing.T) {
 		}
 		assert.True(t, exposedWeb, "web, behind the internet gateway, stays exposed")
 	})
+}
+
+// TestEgressOnlyICMPv6ErrorTypes: every ICMPv6 type of 0-127 is an error
+// message (RFC 4443, section 2.1), the types not assigned included (0 and
+// 127 reserved, 100 and 101 for private experimentation, 5-99 and
+// 102-126 unassigned): one packet with no reply, which comes in through
+// the internet gateway to app whatever the egress-only gateway its
+// replies would meet. An informational message (128 and up) is a session
+// whose reply the egress-only gateway drops. Before, types 0 and 5-127
+// were sessions too, their "reply" dropped: Unreachable.
+func TestEgressOnlyICMPv6ErrorTypes(t *testing.T) {
+	m := dualStackDesign(t)
+	for _, tc := range []struct {
+		typ  uint8
+		want reach.Outcome
+	}{
+		{0, reach.Reachable}, {1, reach.Reachable}, {4, reach.Reachable}, {5, reach.Reachable}, {99, reach.Reachable},
+		{100, reach.Reachable}, {101, reach.Reachable}, {127, reach.Reachable},
+		{128, reach.Unreachable}, {129, reach.Unreachable}, {135, reach.Unreachable}, {255, reach.Unreachable},
+	} {
+		q := reach.Query{From: "2606:4700::1", To: "2600:1f18:1:2::10", Protocol: flow.ICMPv6, IPv6: true, ICMP: &reach.ICMPMessage{Type: tc.typ}}
+		r, err := m.Check(q)
+		require.NoError(t, err)
+		require.Equal(t, tc.want, r.Outcome, "type %d:\n%s", tc.typ, r.Text())
+		v, err := m.Verdict(q)
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, v, "type %d", tc.typ)
+		if tc.want == reach.Reachable {
+			assert.Empty(t, r.Return, "type %d: an error message has no reply", tc.typ)
+			assert.Contains(t, strings.Join(r.Warnings, "\n"), "is an error message, which has no reply", "type %d", tc.typ)
+			continue
+		}
+		b, ok := r.First()
+		require.True(t, ok, "type %d", tc.typ)
+		assert.Equal(t, reach.EgressOnlyNoInbound.OnLeg(reach.Return), b.Code, "type %d", tc.typ)
+	}
+	p, err := m.Ports(reach.PortsQuery{From: "2606:4700::1", To: "2600:1f18:1:2::10", Protocol: flow.ICMPv6, IPv6: true})
+	require.NoError(t, err)
+	for _, ic := range p.ICMP {
+		assert.LessOrEqual(t, ic.Type, uint8(127), "Ports: %+v", p.ICMP)
+	}
+	assert.Len(t, p.ICMP, 128, "Ports: every error type, none else: %+v", p.ICMP)
 }

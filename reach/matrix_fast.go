@@ -137,15 +137,14 @@ func (q *trafficQuestion) middleOf(src, dst *ifaceInfo, sa, da netip.Addr) (*mid
 }
 
 // icmpAtoms cuts ICMP types and codes at the bounds of both legs, and
-// around every query type whose reply has another type.
+// around every query type whose reply has another type and every run of
+// error messages (typeEdges).
 func icmpAtoms(proto flow.Protocol, fb, rb *flow.Bounds) (types, codes []flow.PortRange) {
 	tb := flow.NewBounds(flow.FieldICMPType, flow.FieldICMPCode)
 	tb.Merge(fb)
 	tb.Merge(rb)
-	for t := range 256 {
-		if typeApart(proto, uint8(t)) {
-			tb.Add(flow.FieldICMPType, uint16(t), uint16(t))
-		}
+	for _, r := range typeEdges[b2i(proto == flow.ICMPv6)] {
+		tb.Add(flow.FieldICMPType, r.Lo, r.Hi)
 	}
 	return tb.Atoms(flow.FieldICMPType, flow.PortRange{Lo: 0, Hi: 255}), tb.Atoms(flow.FieldICMPCode, flow.PortRange{Lo: 0, Hi: 255})
 }
@@ -603,17 +602,18 @@ func (t *icmpTable) judge(ty uint8, pieces []portPiece) []portPiece {
 }
 
 // replyTypes maps every ICMP (0) and ICMPv6 (1) type to its reply's
-// type ([flow.Flow.Reverse]), and pairedTypes holds as edges the types
-// whose reply has another type.
+// type ([flow.Flow.Reverse]), and pairedTypes holds as edges the type
+// ranges of typeEdges: each type whose reply has another type, each run
+// of error messages.
 var (
 	replyTypes, pairedTypes = func() (r [2][256]uint8, p [2]flow.Bounds) {
 		for fam, proto := range []flow.Protocol{flow.ICMP, flow.ICMPv6} {
 			p[fam] = *flow.NewBounds(flow.FieldICMPType)
 			for t := range 256 {
 				r[fam][t] = flow.Flow{Protocol: proto, ICMPType: uint8(t)}.Reverse().ICMPType
-				if typeApart(proto, uint8(t)) {
-					p[fam].Add(flow.FieldICMPType, uint16(t), uint16(t))
-				}
+			}
+			for _, e := range typeEdges[fam] {
+				p[fam].Add(flow.FieldICMPType, e.Lo, e.Hi)
 			}
 		}
 		return r, p

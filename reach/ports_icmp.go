@@ -25,8 +25,8 @@ func (fh *filterHop) icmpRuns() []portRun {
 	} else {
 		fh.sg.Bounds(fh.pkt, fh.dir, b)
 	}
-	for _, t := range queryTypes[b2i(fh.pkt.Protocol == flow.ICMPv6)] {
-		b.Add(flow.FieldICMPType, uint16(t), uint16(t))
+	for _, r := range typeEdges[b2i(fh.pkt.Protocol == flow.ICMPv6)] {
+		b.Add(flow.FieldICMPType, r.Lo, r.Hi)
 	}
 	types, codes := b.Atoms(flow.FieldICMPType, flow.PortRange{Hi: 255}), b.Atoms(flow.FieldICMPCode, flow.PortRange{Hi: 255})
 	decided := make([]portRun, len(types)*len(codes)) // code and und of each pair of atoms
@@ -62,27 +62,29 @@ func (fh *filterHop) icmpRuns() []portRun {
 	return rs
 }
 
-// queryTypes holds, for icmp (0) and icmpv6 (1), the types whose reply
-// has another type, and the error messages, which have none: each is an
-// atom of its own.
-var queryTypes = func() (qs [2][]uint8) {
+// typeEdges holds, for icmp (0) and icmpv6 (1), the type ranges whose
+// edges cut every question's types, so that the types of an atom share
+// their reply's type and whether they have one: each query type whose
+// reply has another type ([flow.Flow.Reverse]) on its own, and each run
+// of error messages ([flow.Flow.IsICMPError]), which have no reply, as
+// one (icmpv6's 0-127 is one run: an atom each would walk each).
+var typeEdges = func() (es [2][]flow.PortRange) {
 	for fam, proto := range []flow.Protocol{flow.ICMP, flow.ICMPv6} {
+		inRun := false // type t-1 is an error message
 		for t := range 256 {
-			if typeApart(proto, uint8(t)) {
-				qs[fam] = append(qs[fam], uint8(t))
+			q := flow.Flow{Protocol: proto, ICMPType: uint8(t)}
+			isErr := q.IsICMPError()
+			switch {
+			case isErr && inRun:
+				es[fam][len(es[fam])-1].Hi = uint16(t) // the run goes on
+			case isErr || q.Reverse().ICMPType != q.ICMPType:
+				es[fam] = append(es[fam], flow.PortRange{Lo: uint16(t), Hi: uint16(t)})
 			}
+			inRun = isErr
 		}
 	}
-	return qs
+	return es
 }()
-
-// typeApart reports whether ICMP type t of proto is judged apart from its
-// neighbours: a query type whose reply has another type, or an error
-// message ([flow.Flow.IsICMPError]), which has no reply.
-func typeApart(proto flow.Protocol, t uint8) bool {
-	q := flow.Flow{Protocol: proto, ICMPType: t}
-	return q.Reverse().ICMPType != t || q.IsICMPError()
-}
 
 // icmpByHop answers Ports for icmp and icmpv6 hop by hop: r's ICMP,
 // ICMPIndeterminate, Cuts and Atoms.
