@@ -117,14 +117,20 @@ type AuditOptions struct {
 	// Workers is how many goroutines share the interfaces; 0 means one
 	// per core.
 	Workers int
-	// AnyClientPort asks from every client (source) port, 1-65535, rather
-	// than from [DefaultSourcePort] alone: a service is Exposed when some
-	// internet address reaches it from some client port for certain, and
-	// Undecided when none does but the input leaves some open. A network
-	// ACL that lets replies out only to some client ports then closes
-	// the service only when it closes it for every client port. Sources
-	// and ClosedBy are as without it (ClosedBy: from DefaultSourcePort).
-	AnyClientPort bool
+	// SrcPort is the client (source) port the sessions are asked from.
+	// 0, the zero value, asks from every client port, 1-65535, as
+	// `reachsim audit`, [Model.Lint] and reachtest.AssertNotExposed do:
+	// a service is Exposed when some internet address reaches it from
+	// some client port for certain (a client picks its own port), and
+	// Undecided when none does but the input leaves some open; a network
+	// ACL that lets replies out only to some client ports (1024-32767,
+	// say) then closes the service only when it closes it for every
+	// client port. Any other value asks from that one client port alone
+	// ([DefaultSourcePort], 50000, for what [Model.Check] asks by
+	// default). Sources are the internet addresses that reach the service
+	// from the client ports asked; ClosedBy is what stops a session from
+	// SrcPort, or from DefaultSourcePort when SrcPort is 0.
+	SrcPort uint16
 }
 
 // Exposure says how far the internet gets to a risky service.
@@ -242,8 +248,8 @@ func (a *AuditResult) Worst() Severity {
 // public IP of its first private address, or that private address when
 // it has none, and the public or Elastic IP of each of its other private
 // addresses that has one ([Interface.PublicIPs]); for IPv6, each of its
-// IPv6 addresses. Sessions are asked from [DefaultSourcePort], or, with
-// [AuditOptions].AnyClientPort, from every client port. Interfaces of one
+// IPv6 addresses. Sessions are asked from every client port, or, with
+// [AuditOptions].SrcPort, from that one alone. Interfaces of one
 // class ([Model.Matrix]) are answered once. With transit gateway appliance mode, the addresses are
 // merged over the subnets the flow hash can pick as [Model.Sources]
 // merges them: a service some address reaches whichever subnet the hash
@@ -284,10 +290,10 @@ func (m *Model) Audit(o AuditOptions) (*AuditResult, error) {
 	}
 	parallel(len(classes), workers, func(k int) {
 		if _, own := classes[k][0].addr(o.IPv6); !own {
-			per[k], errs[k] = m.auditPrefixesOnly(classes[k][0], cat, not, o.AnyClientPort)
+			per[k], errs[k] = m.auditPrefixesOnly(classes[k][0], cat, not, o.SrcPort)
 			return
 		}
-		per[k], errs[k] = m.auditClass(classes[k], cat, o.IPv6, not, o.AnyClientPort)
+		per[k], errs[k] = m.auditClass(classes[k], cat, o.IPv6, not, o.SrcPort)
 	})
 	for k, cl := range classes {
 		if errs[k] != nil {
@@ -412,8 +418,8 @@ func ruleName(r sg.Rule, i int) string {
 
 // asks lists, per risky service of the catalogue, what the inbound
 // rules of ii's groups open of it to internet addresses of the family;
-// anyClient is [AuditOptions.AnyClientPort].
-func (m *Model) asks(ii *ifaceInfo, cat []Risk, v6 bool, not []addrset.Range, anyClient bool) []serviceAsk {
+// srcPort is [AuditOptions.SrcPort] (0: every client port).
+func (m *Model) asks(ii *ifaceInfo, cat []Risk, v6 bool, not []addrset.Range, srcPort uint16) []serviceAsk {
 	opens := m.openings(ii, v6, not)
 	if len(opens) == 0 {
 		return nil
@@ -435,16 +441,16 @@ func (m *Model) asks(ii *ifaceInfo, cat []Risk, v6 bool, not []addrset.Range, an
 			continue
 		}
 		open := addrset.Of(where...).Difference(addrset.OfRanges(not...))
-		asked = append(asked, serviceAsk{risk, ports, open, by, anyClient})
+		asked = append(asked, serviceAsk{risk, ports, open, by, srcPort})
 	}
 	return asked
 }
 
 // auditClass audits the first interface of a class and copies the
 // findings to every member.
-func (m *Model) auditClass(cl []*ifaceInfo, cat []Risk, v6 bool, not []addrset.Range, anyClient bool) ([]Finding, error) {
+func (m *Model) auditClass(cl []*ifaceInfo, cat []Risk, v6 bool, not []addrset.Range, srcPort uint16) ([]Finding, error) {
 	rep := cl[0]
-	asked := m.asks(rep, cat, v6, not, anyClient) // also what the members' delegated prefixes answer
+	asked := m.asks(rep, cat, v6, not, srcPort) // also what the members' delegated prefixes answer
 	if len(asked) == 0 {
 		return nil, nil
 	}
@@ -503,8 +509,8 @@ func (m *Model) auditClass(cl []*ifaceInfo, cat []Risk, v6 bool, not []addrset.R
 // IPv6 prefixes and no IPv6 address): what its groups open to internet
 // addresses, asked of each prefix as auditClass asks it of a member's,
 // and of the free addresses prefixes AWS delegates at launch may hold.
-func (m *Model) auditPrefixesOnly(ii *ifaceInfo, cat []Risk, not []addrset.Range, anyClient bool) ([]Finding, error) {
-	asked := m.asks(ii, cat, true, not, anyClient)
+func (m *Model) auditPrefixesOnly(ii *ifaceInfo, cat []Risk, not []addrset.Range, srcPort uint16) ([]Finding, error) {
+	asked := m.asks(ii, cat, true, not, srcPort)
 	if len(asked) == 0 {
 		return nil, nil
 	}
@@ -519,9 +525,13 @@ func (m *Model) auditPrefixesOnly(ii *ifaceInfo, cat []Risk, not []addrset.Range
 // auditServiceAt decides how far the internet gets to a's ports of its
 // risk at the address dst (of an interface, or of a prefix delegated to
 // it), which the rules open to the internet addresses a.where: from
-// DefaultSourcePort, or from every client port when a.anyClient.
+// every client port, or from a.srcPort alone when it is not 0.
 func (m *Model) auditServiceAt(dst netip.Addr, a serviceAsk, v6 bool) (Finding, error) {
 	risk, ports, where := a.risk, a.ports, a.where
+	srcPort := a.srcPort
+	if srcPort == 0 {
+		srcPort = DefaultSourcePort // the flow's port, which every client port replaces
+	}
 	f := Finding{Service: risk.Service, Severity: risk.Severity, Protocol: risk.Protocol, Ports: ports, Exposure: Closed, Sources: []netip.Prefix{}}
 	probe, ok := m.internetProbe(v6, nil) // internetSources walks from each piece's own address
 	if !ok {
@@ -530,9 +540,9 @@ func (m *Model) auditServiceAt(dst netip.Addr, a serviceAsk, v6 bool) (Finding, 
 	var open, und addrset.Set
 	for _, r := range ports.Ranges() {
 		for p := int(r.Lo); p <= int(r.Hi); p++ {
-			fl := flow.Flow{Protocol: risk.Protocol, Src: netip.AddrPortFrom(probe, DefaultSourcePort),
+			fl := flow.Flow{Protocol: risk.Protocol, Src: netip.AddrPortFrom(probe, srcPort),
 				Dst: netip.AddrPortFrom(dst, uint16(p))}
-			o, u, _, err := m.internetSources(fl, where.Ranges(), a.anyClient)
+			o, u, _, err := m.internetSources(fl, where.Ranges(), a.srcPort == 0)
 			if err != nil {
 				return f, err
 			}
@@ -556,7 +566,7 @@ func (m *Model) auditServiceAt(dst netip.Addr, a serviceAsk, v6 bool) (Finding, 
 	if !ok {
 		from = where.Ranges()[0].From
 	}
-	fl := flow.Flow{Protocol: risk.Protocol, Src: netip.AddrPortFrom(from, DefaultSourcePort),
+	fl := flow.Flow{Protocol: risk.Protocol, Src: netip.AddrPortFrom(from, srcPort),
 		Dst: netip.AddrPortFrom(dst, ports.Ranges()[0].Lo)}
 	r := m.check(fl, nil)
 	f.ClosedBy = r.Blocks

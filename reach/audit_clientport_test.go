@@ -56,9 +56,9 @@ func clientPortDesign(t testing.TB, peer4, peer6 sg.Peer, acl []string, extra fu
 	return m
 }
 
-// TestAuditAnyClientPort: AuditOptions.AnyClientPort asks from every
-// client port. A stateless ACL that lets replies out only to client ports
-// 1024-32767 stops the session from the default client port (50000), so
+// TestAuditAnyClientPort: the zero AuditOptions.SrcPort asks from every
+// client port; SrcPort DefaultSourcePort from that one alone. A stateless
+// ACL that lets replies out only to client ports 1024-32767 stops the session from the default client port (50000), so
 // the audit from it alone calls SSH closed; yet a client that picks port
 // 30000 (any attacker can) gets in, for certain: exposed. Asked from every
 // client port, the audit says so, at the public IP, the IPv6 address and
@@ -84,7 +84,7 @@ func TestAuditAnyClientPort(t *testing.T) {
 	tests := []struct {
 		name     string
 		m        *reach.Model
-		def, any reach.Exposure // from the default client port; from any
+		def, any reach.Exposure // from the default client port (SrcPort 50000); from any (SrcPort 0)
 	}{
 		{"replies out to 1024-32767 only: closed from 50000, exposed from 30000",
 			clientPortDesign(t, sg.AnyIPv4, sg.AnyIPv6, lowReplies, nil), reach.Closed, reach.Exposed},
@@ -100,7 +100,10 @@ func TestAuditAnyClientPort(t *testing.T) {
 	for _, tt := range tests {
 		for _, v6 := range []bool{false, true} {
 			for _, anyPort := range []bool{false, true} {
-				o := reach.AuditOptions{IPv6: v6, AnyClientPort: anyPort, Catalogue: cat}
+				o := reach.AuditOptions{IPv6: v6, SrcPort: reach.DefaultSourcePort, Catalogue: cat}
+				if anyPort {
+					o.SrcPort = 0
+				}
 				a, err := tt.m.Audit(o)
 				require.NoError(t, err)
 				want := tt.def
@@ -122,7 +125,7 @@ func TestAuditAnyClientPort(t *testing.T) {
 	}
 }
 
-// TestAuditAnyClientPortSessions: what AnyClientPort's Exposed rests on,
+// TestAuditAnyClientPortSessions: what the zero SrcPort's Exposed rests on,
 // checked session by session: from client port 30000 the session is
 // Reachable, from the default one it is not.
 func TestAuditAnyClientPortSessions(t *testing.T) {
@@ -159,4 +162,32 @@ func TestLintExposureFromEveryClientPort(t *testing.T) {
 		}
 	}
 	assert.Equal(t, []string{reach.LintExposedRisky}, ids)
+}
+
+// TestAuditSrcPort: AuditOptions.SrcPort asks from that one client port:
+// behind an ACL that lets replies out to client ports 1024-32767 only,
+// SSH is exposed from 30000 and 32767, closed from 50000 and 1023 (by the
+// ACL's outbound default deny, on the reply), exposed from every client
+// port (0), in both families.
+func TestAuditSrcPort(t *testing.T) {
+	m := clientPortDesign(t, sg.AnyIPv4, sg.AnyIPv6, []string{"100 allow tcp 22 from 0.0.0.0/0", "100 allow tcp 1024-32767 to 0.0.0.0/0",
+		"101 allow tcp 22 from ::/0", "101 allow tcp 1024-32767 to ::/0"}, nil)
+	cat := []reach.Risk{{Service: "SSH", Protocol: flow.TCP, Ports: flow.SetOf(flow.Single[uint16](22)), Severity: reach.High}}
+	for _, tt := range []struct {
+		port uint16
+		want reach.Exposure
+	}{{0, reach.Exposed}, {30000, reach.Exposed}, {32767, reach.Exposed}, {reach.DefaultSourcePort, reach.Closed}, {1023, reach.Closed}, {32768, reach.Closed}} {
+		for _, v6 := range []bool{false, true} {
+			a, err := m.Audit(reach.AuditOptions{Catalogue: cat, IPv6: v6, SrcPort: tt.port})
+			require.NoError(t, err)
+			require.NotEmpty(t, a.Findings)
+			for _, f := range a.Findings {
+				assert.Equal(t, tt.want, f.Exposure, "client port %d (IPv6 %v) at %s:\n%s", tt.port, v6, f.Address, a.Text())
+				if tt.want == reach.Closed {
+					require.NotEmpty(t, f.ClosedBy, "client port %d", tt.port)
+					assert.Equal(t, reach.Return, f.ClosedBy[0].Leg, "client port %d: the reply is cut", tt.port)
+				}
+			}
+		}
+	}
 }

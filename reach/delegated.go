@@ -289,8 +289,9 @@ type serviceAsk struct {
 	ports flow.PortSet
 	where addrset.Set
 	by    []string
-	// anyClient asks from every client port ([AuditOptions.AnyClientPort])
-	anyClient bool
+	// srcPort is the client port asked from ([AuditOptions.SrcPort]); 0
+	// asks from every one
+	srcPort uint16
 }
 
 // auditDelegated audits ii's IPv6 delegated prefixes for the services

@@ -531,9 +531,8 @@
 // or closed by one, at every address the internet meets an interface
 // at: its first address, by its public IP when it has one, and the
 // Elastic IPs of its other private addresses, [Interface.PublicIPs]; for
-// IPv6, each of its IPv6 addresses; a finding each; from the default
-// client port, or from every one with [AuditOptions].AnyClientPort, the
-// client ports then cut into atoms at the filters' bounds as the
+// IPv6, each of its IPv6 addresses; a finding each; from every client
+// port, or from one with [AuditOptions].SrcPort, the client ports cut into atoms at the filters' bounds as the
 // addresses are). Each filter reports its bounds ([flow.Bounds]): cut
 // at them, the varied field falls into atoms that one walk each decides.
 // Ports walks once to find the path (no hop on it rewrites a port the

@@ -90,7 +90,7 @@ func (m *Model) lintExposure(o LintOptions) (out []LintFinding, skipped []string
 		if fam && !v6 {
 			break
 		}
-		res, err := m.Audit(AuditOptions{Catalogue: o.Catalogue, IPv6: fam, Workers: o.Workers, AnyClientPort: true})
+		res, err := m.Audit(AuditOptions{Catalogue: o.Catalogue, IPv6: fam, Workers: o.Workers})
 		if errors.Is(err, ErrQuery) {
 			return nil, []string{"EXPOSED_RISKY: not audited: " + err.Error()}, nil
 		}

@@ -94,7 +94,7 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 		return failLines(stderr, me, err)
 	}
 	p := startProgress(stderr, "auditing") // shown after a second, on a terminal only
-	res, err := m.Audit(reach.AuditOptions{IPv6: o.ipv6, AnyClientPort: true})
+	res, err := m.Audit(reach.AuditOptions{IPv6: o.ipv6})
 	p.end()
 	if err != nil {
 		return fail(stderr, me, "%v", err)

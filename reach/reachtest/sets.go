@@ -98,8 +98,9 @@ func cutLines(cuts []reach.Cut, ports flow.PortSet) string {
 // when the public IP of the interface holding it is open. An address no
 // interface holds fails the assertion with an error.
 //
-// The answer is the audit's ([reach.AuditOptions].AnyClientPort, with a
-// catalogue of one service per port): exact over every internet address
+// The answer is the audit's (from every client port, the zero
+// [reach.AuditOptions].SrcPort, with a catalogue of one service per
+// port): exact over every internet address
 // and client port. Only a security group rule opens a port of an
 // interface to the internet, so the ports no rule opens to internet
 // addresses cost nothing; each port a rule opens is asked once per
@@ -138,7 +139,7 @@ func AssertNotExposed(t TestingT, m *reach.Model, to string, ports string) bool 
 	var b strings.Builder
 	exposed, undecided := flow.PortSet{}, flow.PortSet{}
 	for _, v6 := range []bool{false, true} {
-		a, err := m.Audit(reach.AuditOptions{Catalogue: cat, IPv6: v6, AnyClientPort: true})
+		a, err := m.Audit(reach.AuditOptions{Catalogue: cat, IPv6: v6})
 		if err != nil {
 			return fail(err.Error())
 		}

@@ -85,7 +85,7 @@ func CheckSetAnswers(t testing.TB, m *reach.Model, o Options) {
 			require.NoError(t, err)
 			CheckMatrix(t, rng, m, mx, v6, fmt.Sprintf("Matrix (IPv6 %v)", v6))
 		}
-		ao := reach.AuditOptions{IPv6: v6}
+		ao := reach.AuditOptions{IPv6: v6, SrcPort: reach.DefaultSourcePort}
 		a, err := m.Audit(ao)
 		require.NoError(t, err)
 		CheckAudit(t, m, a, ao, ids, fmt.Sprintf("Audit (IPv6 %v)", v6))

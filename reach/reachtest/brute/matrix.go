@@ -259,7 +259,7 @@ func CheckMatrix(t testing.TB, rng *rand.Rand, m *reach.Model, mx *reach.Matrix,
 // o's catalogue (nil: [reach.RiskyServices]) an Exposed finding at that
 // address exactly when Sources finds internet addresses that reach it,
 // with the rules that open it; and that a Closed finding name what closes
-// it. With o.AnyClientPort, Sources is asked from client ports at the
+// it. With o.SrcPort 0 (every client port), Sources is asked from client ports at the
 // edges of the common ephemeral ranges and beyond (clientPortsOf): a
 // service exposed from one of them must be Exposed, and an Exposed
 // finding no such port explains must have a client port, found by trying
@@ -327,7 +327,7 @@ func CheckAudit(t testing.TB, m *reach.Model, a *reach.AuditResult, o reach.Audi
 					require.NotNil(t, f, "%s: Sources finds internet addresses, the audit no finding", what)
 					require.Equal(t, reach.Exposed, f.Exposure, what)
 					require.NotEmpty(t, f.OpenedBy, what)
-				} else if f != nil && o.AnyClientPort && f.Exposure == reach.Exposed {
+				} else if f != nil && o.SrcPort == 0 && f.Exposure == reach.Exposed {
 					requireSomeClientPort(t, m, *f, what)
 				} else if f != nil {
 					require.NotEqual(t, reach.Exposed, f.Exposure, "%s: exposed, but Sources finds no internet address", what)
@@ -390,7 +390,7 @@ func CheckAudit(t testing.TB, m *reach.Model, a *reach.AuditResult, o reach.Audi
 		}
 		what := msg + ": " + f.Interface + " " + f.Prefix.String() + " " + f.Service
 		switch {
-		case f.Exposure == reach.Exposed && !exposed && o.AnyClientPort:
+		case f.Exposure == reach.Exposed && !exposed && o.SrcPort == 0:
 			requireSomeClientPort(t, m, f, what)
 		case f.Exposure == reach.Exposed:
 			require.True(t, exposed, "%s: exposed, but Sources finds no internet address", what)
@@ -404,11 +404,12 @@ func CheckAudit(t testing.TB, m *reach.Model, a *reach.AuditResult, o reach.Audi
 }
 
 // clientPortsOf returns the client ports CheckAudit asks Sources from:
-// the default one (0), or, when o.AnyClientPort, the edges of the common
-// ephemeral ranges and the ends of the port space as well.
+// o.SrcPort, or, when it is 0 (every client port), the default one (0),
+// the edges of the common ephemeral ranges and the ends of the port
+// space.
 func clientPortsOf(o reach.AuditOptions) []uint16 {
-	if !o.AnyClientPort {
-		return []uint16{0}
+	if o.SrcPort != 0 {
+		return []uint16{o.SrcPort}
 	}
 	return []uint16{0, 1, 1023, 1024, 30000, 32767, 32768, 49151, 49152, 60999, 61000, 65535}
 }
