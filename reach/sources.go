@@ -319,6 +319,28 @@ func (m *Model) internetSources(f flow.Flow, within []addrset.Range, anyClient b
 	return addrset.OfRanges(openR...).Difference(notInternet), addrset.OfRanges(undR...).Difference(notInternet), atoms, nil
 }
 
+// clientAtoms returns the client ports (the request's source port, the
+// reply's destination port) that f from src, its source address
+// replaced by rep, cannot tell apart: the atoms of the bounds of the
+// filters on its path, asked with its addresses fixed. A filter whose
+// rules name addresses cuts the client ports of only those rules that
+// admit the atom's addresses (a firewall of 10,000 rules naming
+// destination ports adds a handful, not every rule's port: asked with
+// the addresses varied, as the piece's discovery walk asks, it would add
+// every one); within an address atom the rules admitting its addresses
+// are the same, so one walk's bounds serve every address of the atom.
+func (m *Model) clientAtoms(f flow.Flow, src *ifaceInfo, rep netip.Addr) []flow.PortRange {
+	f.Src = netip.AddrPortFrom(rep, f.Src.Port())
+	fb := flow.NewBounds(flow.FieldSrcPort)
+	rb := flow.NewBounds(flow.FieldDstPort)
+	var fwd, ret []Hop
+	m.walkBounds(f, src, &fwd, &ret, false, fb, rb)
+	cb := flow.NewBounds(flow.FieldSrcPort)
+	cb.MergeField(flow.FieldSrcPort, fb, flow.FieldSrcPort)
+	cb.MergeField(flow.FieldSrcPort, rb, flow.FieldDstPort)
+	return cb.Atoms(flow.FieldSrcPort, flow.PortRange{Lo: 1, Hi: 65535})
+}
+
 // addrSources returns the source addresses, among pieces, whose session
 // f (with its source replaced) from src (nil: the internet) reaches f's
 // destination, and those the input leaves open. Each piece's walk, from
@@ -332,8 +354,8 @@ func (m *Model) internetSources(f flow.Flow, within []addrset.Range, anyClient b
 // answered by the single check's rule (verdictRule, unknown_sets.go).
 //
 // anyClient (tcp, udp) asks from every client port, 1-65535, rather than
-// f's source port: the walk's bounds cut the client ports too (the
-// request's source ports, the reply's destination ports), and an address
+// f's source port: each address atom's client ports are cut by the
+// bounds of its own walk (clientAtoms), and an address
 // atom is open when its walk from some client atom is Reachable, else
 // undecided when some is Indeterminate. The path does not depend on the
 // client port (walkAtom holds every walk to the piece's path).
@@ -354,10 +376,6 @@ func (m *Model) addrSources(f flow.Flow, src *ifaceInfo, pieces []flow.AddrRange
 		g.Src = netip.AddrPortFrom(rep, f.Src.Port())
 		fb := flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr)
 		rb := flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr)
-		if anyClient {
-			fb = flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr, flow.FieldSrcPort)
-			rb = flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr, flow.FieldDstPort)
-		}
 		fb.WindowAddrs(piece.From, piece.To)
 		rb.WindowAddrs(piece.From, piece.To)
 		var path atomOutcome
@@ -368,17 +386,14 @@ func (m *Model) addrSources(f flow.Flow, src *ifaceInfo, pieces []flow.AddrRange
 		cuts := flow.NewBounds(flow.FieldSrcAddr)
 		cuts.MergeField(flow.FieldSrcAddr, fb, flow.FieldSrcAddr)
 		cuts.MergeField(flow.FieldSrcAddr, rb, flow.FieldDstAddr)
-		clients := own
-		if anyClient {
-			cb := flow.NewBounds(flow.FieldSrcPort)
-			cb.MergeField(flow.FieldSrcPort, fb, flow.FieldSrcPort)
-			cb.MergeField(flow.FieldSrcPort, rb, flow.FieldDstPort)
-			clients = cb.Atoms(flow.FieldSrcPort, flow.PortRange{Lo: 1, Hi: 65535})
-		}
 		for _, a := range cuts.AddrAtoms(flow.FieldSrcAddr, piece.From, piece.To) {
 			rep, ok := in(a)
 			if !ok {
 				continue
+			}
+			clients := own
+			if anyClient {
+				clients = m.clientAtoms(g, src, rep)
 			}
 			out := Unreachable
 			for _, c := range clients {
