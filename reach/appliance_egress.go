@@ -46,7 +46,10 @@ import (
 // of the interface it sends by, which differ), nor one addressed to
 // another interface of the instance (siblingAddressed). The walk being
 // one path, the set questions (Ports, Sources, Matrix, Audit, Diff) walk
-// it as Check does and agree with it. Interfaces that differ are not
+// it as Check does and agree with it; the matrix gives each interface of
+// such an instance a class of its own (computeClasses), since a packet
+// for it that a route sends to another is undecided where one for
+// another address of its subnet may go through. Interfaces that differ are not
 // walked one by one: the hop stays undecided, as above, even where each
 // would give the same answer.
 
