@@ -30,6 +30,69 @@ import (
 // packet addressed to the receiving interface itself, or sent by it, is
 // not forwarded, and an instance with one interface forwards out of it,
 // as before.
+//
+// Interfaces alike for the packet (egressAlike) leave nothing to pick
+// between: where every interface of the instance is in the receiving
+// one's subnet (one route table, one network ACL), with the same
+// security groups (the same ones known only later too), the same
+// source/destination check, the same DenyAllIgwTraffic, no public IPv4
+// address (none known only later either) and no global IPv6 address,
+// whichever interface the operating system sends the packet out of, it
+// meets the same route table, ACL and groups, and a NAT instance has no
+// public address to translate it to: every interface's path is the
+// receiving one's, and the walk goes on from it with a certain answer
+// (a word on the hop says so). A packet for the NAT64 prefix from IPv6
+// is not among them (a NAT64 instance translates it to the IPv4 address
+// of the interface it sends by, which differ), nor one addressed to
+// another interface of the instance (siblingAddressed). The walk being
+// one path, the set questions (Ports, Sources, Matrix, Audit, Diff) walk
+// it as Check does and agree with it; the matrix gives each interface of
+// such an instance a class of its own (computeClasses), since a packet
+// for it that a route sends to another is undecided where one for
+// another address of its subnet may go through. Interfaces that differ are not
+// walked one by one: the hop stays undecided, as above, even where each
+// would give the same answer.
+
+// egressAlike reports whether every interface ii's instance may send
+// pkt out of (ii and its siblings) is alike for it (see above), and pkt
+// is not addressed to one of them.
+func (m *Model) egressAlike(pkt flow.Flow, ii *ifaceInfo) bool {
+	dst := pkt.Dst.Addr()
+	if siblingOwning(ii, dst) != nil || pkt.Src.Addr().Is6() && nat64Prefix.Contains(dst) {
+		return false
+	}
+	if !m.egressPlain(ii) {
+		return false
+	}
+	for _, o := range ii.siblings {
+		if o.subnet != ii.subnet || !slices.Equal(o.Groups, ii.Groups) || o.GroupsUnknown != ii.GroupsUnknown ||
+			o.SourceDestCheckDisabled != ii.SourceDestCheckDisabled || o.SourceDestCheckUnknown != ii.SourceDestCheckUnknown ||
+			o.DenyAllIGWTraffic != ii.DenyAllIGWTraffic || !m.egressPlain(o) {
+			return false
+		}
+	}
+	return true
+}
+
+// egressPlain reports whether interface ii has no address a NAT
+// instance sending by it could translate to on the internet: no public
+// IPv4 address (none known only later) and no global IPv6 address.
+func (m *Model) egressPlain(ii *ifaceInfo) bool {
+	_, public := ii.natAddress()
+	return !public.IsValid() && ii.PublicIPUnknown == "" && !m.nat66Address(ii).IsValid()
+}
+
+// egressAlikeWords is the word on the forwarding hop of appliance ii
+// whose instance's interfaces are alike for the packet (egressAlike).
+func egressAlikeWords(ii *ifaceInfo) string {
+	ids := make([]string, 0, 1+len(ii.siblings))
+	ids = append(ids, ii.ID)
+	for _, o := range ii.siblings {
+		ids = append(ids, o.ID)
+	}
+	return fmt.Sprintf("instance %s has several network interfaces (%s), and its operating system picks the one it sends the packet out of, which the input does not hold; but every interface's path is this one: all are in %s (one route table and network ACL), with the same security groups and source/destination check, and none has a public address a NAT instance could translate to, so whichever it picks the answer is the same",
+		ii.Instance, strings.Join(ids, ", "), ii.subnet.ID)
+}
 
 // linkSiblings gives each interface of an instance with several the
 // others ([ifaceInfo.siblings]).

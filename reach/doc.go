@@ -39,11 +39,11 @@
 // appliance's address, the reply back through the appliance (nat66.go);
 // with no such appliance on the path the refusal stays certain. An
 // appliance instance with several interfaces (a two-armed firewall or NAT
-// instance) forwards out of the one its operating system picks, which the
-// input does not hold: the walk ends there undecided
-// ([ApplianceEgressUnknown], appliance_egress.go); a certain block before
-// it still decides. Each crossing of a firewall endpoint is a session of
-// its own for the firewall, judged as the packet is when it gets there
+// instance) forwards out of the one its OS picks, which the input does
+// not hold: the walk ends there undecided ([ApplianceEgressUnknown],
+// appliance_egress.go) unless all are alike for it; a certain block
+// before it still decides. Each crossing of a firewall endpoint is a
+// session of its own for the firewall, judged as the packet is when it gets there
 // (after any address translation): a path through one endpoint twice (out
 // to the internet gateway and back in to another public address) is
 // judged twice, and each reply crossing by the session it answers, its

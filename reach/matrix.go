@@ -543,8 +543,9 @@ func (m *Model) destAddr(a, b *ifaceInfo, v6 bool) netip.Addr {
 // interface endpoints' or not, and addresses that fall into the
 // same atom of every address edge of the design (routes, filters,
 // gateways) are one class. An interface that a route targets, that
-// holds several addresses, or that has public addresses in
-// [Interface.PublicIPs], is a class of its own. places holds each
+// holds several addresses, that has public addresses in
+// [Interface.PublicIPs], or whose instance has several interfaces, is a
+// class of its own. places holds each
 // class's placement: its key without the groups.
 func (m *Model) computeClasses(v6 bool) (classes [][]*ifaceInfo, places []string) {
 	edges := m.designEdges()
@@ -577,8 +578,11 @@ func (m *Model) computeClasses(v6 bool) (classes [][]*ifaceInfo, places []string
 		place := fmt.Sprintf("%s|%d|%d|%v|%v|%v", ii.subnet.ID, atom(a), atom(ii.PublicIP), ii.Port25Unblocked, ii.DenyAllIGWTraffic, ii.InterfaceEndpoint != "")
 		// an interface whose address is known only later, told apart, is
 		// answered by the single check's rule (unknown_sets.go), which
-		// may answer it otherwise than the others: a class of its own
-		if targets[ii.ID] || len(ii.PrivateIPs) > 1 || len(ii.PublicIPs) > 0 || ii.sg.normal.Flavour().IsAlibaba() || len(m.toldApart(v6, ii)) > 0 {
+		// may answer it otherwise than the others: a class of its own;
+		// so is an interface of an instance with several, whose address
+		// a route may send to another of them (undecided:
+		// siblingAddressed) where the others' go through (egressAlike)
+		if targets[ii.ID] || len(ii.siblings) > 0 || len(ii.PrivateIPs) > 1 || len(ii.PublicIPs) > 0 || ii.sg.normal.Flavour().IsAlibaba() || len(m.toldApart(v6, ii)) > 0 {
 			place = "own|" + ii.ID
 		}
 		key := place + "|" + strings.Join(groups, ",")

@@ -76,7 +76,9 @@ type Interface struct {
 	// naming both and the field. A packet a route sends to one of
 	// several interfaces of an instance, which the instance forwards, may
 	// leave by any of them (its operating system picks): the walk does not
-	// follow it past ([ApplianceEgressUnknown]).
+	// follow it past ([ApplianceEgressUnknown]), unless they are all
+	// alike for it (one subnet, the same groups and source/destination
+	// check, no public address), when every one's path is the same.
 	Instance string
 	Subnet   string
 	// PrivateIPs are the interface's private IPv4 and IPv6 addresses; the

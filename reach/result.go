@@ -252,7 +252,9 @@ const (
 	// source/destination check and public addresses. The hop is undecided
 	// and the walk ends there; a certain block before it (the receiving
 	// interface's check or inbound groups, a network ACL) still decides.
-	// Fix: route the traffic to an appliance with one interface, or to a
+	// Where every interface is alike for the packet (one subnet, the same
+	// groups and check, no public address: appliance_egress.go) there is
+	// nothing to pick between and the walk goes on, certain. Fix: route the traffic to an appliance with one interface, or to a
 	// NAT gateway for internet egress.
 	ApplianceEgressUnknown Code = "APPLIANCE_EGRESS_UNKNOWN"
 	// NATPortUnknown: a network ACL judges a reply to the source port a

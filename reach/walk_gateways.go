@@ -146,8 +146,14 @@ func (w *walker) viaAppliance(pkt flow.Flow, from *subnetInfo, ii *ifaceInfo) ar
 	}
 	if src != ii && len(ii.siblings) > 0 {
 		// the instance may send it out of another of its interfaces
-		// (appliance_egress.go)
-		return w.stop(egressUnknown(h, ii, w.explain))
+		// (appliance_egress.go): unless they are alike for it, the walk
+		// ends there
+		if !w.m.egressAlike(pkt, ii) {
+			return w.stop(egressUnknown(h, ii, w.explain))
+		}
+		if w.explain {
+			h.addDetail(egressAlikeWords(ii))
+		}
 	}
 	at := w.add(h)
 	w.identity = false
