@@ -35,6 +35,9 @@ func (l *loader) readRuleGroup(file string, doc []byte) {
 		l.parserErr(file, err)
 		return
 	}
+	for _, w := range g.Warnings {
+		l.warn(jsonloc.Loc{File: file, Path: "RuleGroup.RulesSource"}, "%s", w)
+	}
 	l.ruleGroups = append(l.ruleGroups, &ruleGroupRec{g: g, at: jsonloc.Loc{File: file, Path: "RuleGroupResponse"}})
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/reachsim/reachsim/firewall/stateful"
@@ -20,6 +21,11 @@ import (
 type RuleGroup struct {
 	Stateless *stateless.RuleGroup
 	Stateful  *stateful.RuleGroup
+	// Warnings lists what the group holds that AWS accepts but that does
+	// nothing: a stateful rule that matches no packet (its addresses and
+	// protocol share no address family, [suricata.Rule].NoMatch), named by
+	// group, place and sid, with why. The rule is kept; it never matches.
+	Warnings []string
 }
 
 // ARN returns the group's ARN.
@@ -103,11 +109,33 @@ func ParseRuleGroup(data []byte) (RuleGroup, error) {
 		}
 		return RuleGroup{Stateless: &g}, nil
 	}
-	g, err := parseStateful(data)
+	var rules []suricata.Rule
+	g, err := parseStateful(data, &rules)
 	if err != nil {
 		return RuleGroup{}, err
 	}
-	return RuleGroup{Stateful: &g}, nil
+	return RuleGroup{Stateful: &g, Warnings: noMatchWarnings(g, rules)}, nil
+}
+
+// noMatchWarnings words the rules of g (rules, in order) that match no
+// packet.
+func noMatchWarnings(g stateful.RuleGroup, rules []suricata.Rule) []string {
+	var out []string
+	for i, r := range rules {
+		if r.NoMatch == "" {
+			continue
+		}
+		where := fmt.Sprintf("RulesString line %d", r.Line)
+		switch {
+		case g.RulesString == "" && len(g.StandardRules) > 0:
+			where = fmt.Sprintf("StatefulRules[%d]", i)
+		case g.RulesString == "":
+			where = "generated rule " + strconv.Itoa(i+1)
+		}
+		out = append(out, fmt.Sprintf("stateful rule group %s: %s (sid %d) %q: %s; AWS loads it, and it never matches",
+			nameOrARN(g.Name, g.ARN), where, r.Sid(), r.Text, r.NoMatch))
+	}
+	return out
 }
 
 // nameOrARN names a resource in errors: by its name, or by its ARN when it
@@ -177,7 +205,8 @@ type (
 )
 
 // parseStateful reads describe-rule-group output for a stateful group.
-func parseStateful(data []byte) (stateful.RuleGroup, error) {
+// The group's rules, once parsed, go to *rules.
+func parseStateful(data []byte, rules *[]suricata.Rule) (stateful.RuleGroup, error) {
 	var doc statefulDoc
 	var g stateful.RuleGroup
 	if err := jsonloc.Document(data, &doc); err != nil {
@@ -237,16 +266,20 @@ func parseStateful(data []byte) (stateful.RuleGroup, error) {
 	if g.RulesString != "" {
 		// Parsed here rather than through g.Rules, so that each syntax
 		// error carries the JSON path of the rules string.
-		if _, err := suricata.ParseRules(g.RulesString); err != nil {
+		rs, err := suricata.ParseRules(g.RulesString)
+		if err != nil {
 			return g, rulesStringErr(sl.Field("RulesString"), err)
 		}
+		*rules = rs
 	}
 	if g.RulesString != "" && len(g.StandardRules) == 0 && g.DomainList == nil {
 		return g, nil // its one source, parsed above: Rules would parse it again
 	}
-	if _, err := g.Rules(); err != nil {
+	rs, err := g.Rules()
+	if err != nil {
 		return g, rulesErr(sl, err)
 	}
+	*rules = rs
 	return g, nil
 }
 

@@ -54,11 +54,11 @@
 // without the flow's opening: the forwarded leg is undecided, naming the
 // stream exception policy, as the firewall package decides it, unless
 // dropped for certain anyway. A session that crosses an endpoint in one direction only
-// is reported as asymmetric routing ([AsymmetricRoute]): a certain drop
-// where the stateless engine forwards a packet of that direction to the
-// stateful engine, which has no state for it, or drops one itself;
-// undecided where it passes every packet of it, for which AWS, calling
-// asymmetric routing unsupported, documents no drop.
+// is asymmetric routing ([AsymmetricRoute]); for TCP a certain drop where
+// the stateless engine forwards a packet of it to the stateful engine (no
+// state) or drops one, else undecided (AWS documents no drop). A lone
+// connectionless packet opens a flow: the firewall's verdict on it, unless
+// rules on flow state or direction read it otherwise (undecided).
 //
 // Evaluation does not stop at the first block: it goes on as if that
 // block were lifted, so a [Result] lists every blocking point, forward and

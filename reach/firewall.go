@@ -362,12 +362,16 @@ func inspectQuietly(fwd, ret []Hop, s session, ei *endpointInfo, replyTraced boo
 // ei on one leg only, when the reply was traced (and counts: an ICMP
 // error message has none, oneWay); conn is the session the firewall
 // judges there (for the NAT-named, on the client's port). Network Firewall
-// needs both directions at one endpoint: where its stateless engine
-// forwards a packet of the leg to the stateful engine, which has no state
-// for the half it sees, or drops one itself, the crossing is a certain
-// drop; where it passes every packet of the leg, AWS documents no drop
-// (it says asymmetric routing is unsupported), so the crossing is
-// undecided (asymmetricVerdict). Either way its code is AsymmetricRoute.
+// needs both directions of a TCP session at one endpoint: where its
+// stateless engine forwards a packet of the leg to the stateful engine,
+// which has no state for the half it sees, or drops one itself, the
+// crossing is a certain drop; where it passes every packet of the leg,
+// AWS documents no drop (it says asymmetric routing is unsupported), so
+// the crossing is undecided. A packet of another protocol that the
+// stateful engine has no flow for opens a flow of its own: the crossing
+// gets the firewall's verdict on that packet alone, as the firewall
+// judges a leg without its opening elsewhere (asymmetricVerdict). A
+// crossing that is not allowed gets the code AsymmetricRoute.
 func asymmetric(fwd, ret []Hop, s session, ei *endpointInfo, replyTraced bool, conn firewall.Connection) {
 	if !replyTraced || (s.fwd != nil && s.ret != nil) || oneWay(fwd) {
 		return
@@ -378,19 +382,44 @@ func asymmetric(fwd, ret []Hop, s session, ei *endpointInfo, replyTraced bool, c
 	}
 	id := ei.ID
 	h := &hops[c.hop]
-	v, forwarded := asymmetricVerdict(ei.fw, conn, s.natNamed() != nil, leg == Return)
+	v, how := asymmetricVerdict(ei.fw, conn, s.natNamed() != nil, leg == Return)
+	proto := c.pkt.Protocol.String()
+	if how == asymNewFlow || how == asymPassedOneWay {
+		// the firewall's own verdict on the packet: its reason and
+		// details stay, with the one-way crossing said after them
+		note := "it passes the stateless engine, which forwards it to no stateful engine"
+		if how == asymNewFlow {
+			note = "Network Firewall's stateful engine opens a flow of its own for a packet of a connectionless protocol it has no flow for, and judges the packet so (here alike whether read as the " + legNoun(leg) + " of the session or as a flow of its own)"
+		}
+		h.Verdict, h.Code = v, ""
+		if v != flow.Allow {
+			h.Code = AsymmetricRoute
+		}
+		if v == flow.Deny {
+			h.Missing = ""
+		}
+		h.reason += fmt.Sprintf("; only the %s crosses firewall endpoint %s, not the %s: %s", legNoun(leg), id, other, note)
+		return
+	}
 	h.Verdict, h.Code = v, AsymmetricRoute
 	if j, ok := h.judge.(fwJudge); ok {
 		h.judge = fwDetails(j) // the session's details stay; the reason is this one
 	}
 	why := "Network Firewall needs both directions of a session at the same endpoint, and drops what it has no state for"
 	h.Missing, h.Fix = "", fmt.Sprintf("route the %s through %s as well (for traffic from the internet, an edge route table on the internet gateway sending the subnet's CIDR to %s)", other, id, id)
-	switch {
-	case v == flow.Indeterminate:
+	switch how {
+	case asymPassed:
 		why = "Network Firewall does not support asymmetric routing, but its stateless engine forwards no packet of the " + legNoun(leg) +
 			" to the stateful engine (which would have no state for it) and does not drop them all: AWS documents no drop for the packets it passes"
 		h.Missing = "whether Network Firewall drops the packets of a session that crosses its endpoint on one leg only when its stateless engine passes them (AWS says asymmetric routing is unsupported, and documents no drop for them)"
-	case !forwarded:
+	case asymReadings:
+		why = "the stateful engine sees the " + proto + " " + legNoun(leg) + " alone, a flow of its own that is never established (Suricata establishes a connectionless flow once it sees both directions), " +
+			"and the policy's rules judge it differently than as the " + legNoun(leg) + " of the session (they read flow:established or not_established, the flow's direction or its application protocol)"
+		h.Missing = "how Network Firewall's stateful engine judges a " + proto + " packet it sees one way only, as the first packet of a flow of its own, which the policy's rules on flow state or direction may decide differently"
+	case asymNATMixed:
+		why = "Network Firewall judges the " + proto + " " + legNoun(leg) + " as a flow of its own, and decides it differently for different ports the NAT gateway may pick"
+		h.Missing = "the source port the NAT gateway picks for the session"
+	case asymStatelessDrop:
 		why = "Network Firewall needs both directions of a session at the same endpoint; its stateless engine drops the " + legNoun(leg) + " itself, so the stateful engine never sees it"
 	}
 	h.reason = fmt.Sprintf("the %s passes firewall endpoint %s but the %s does not: %s", legNoun(leg), id, other, why)
@@ -401,39 +430,104 @@ func asymmetric(fwd, ret []Hop, s session, ei *endpointInfo, replyTraced bool, c
 	}
 }
 
+// asymHow says how asymmetricVerdict decided a one-leg crossing.
+type asymHow uint8
+
+const (
+	// asymForwarded: TCP, a packet of the leg is forwarded to the
+	// stateful engine, which has no state for it: Deny
+	asymForwarded asymHow = iota
+	// asymStatelessDrop: the stateless engine drops a packet of the leg
+	// for certain: Deny
+	asymStatelessDrop
+	// asymPassed: TCP, the stateless engine passes every packet of the
+	// leg: Indeterminate (AWS documents no drop)
+	asymPassed
+	// asymPassedOneWay: another protocol, the stateless engine decides
+	// the leg's packet itself and does not drop it: its verdict
+	asymPassedOneWay
+	// asymNewFlow: another protocol, the stateful engine judges the leg's
+	// packet as a flow of its own, as it judges the leg of the session:
+	// the firewall's verdict
+	asymNewFlow
+	// asymReadings: another protocol, the two readings differ, or a rule
+	// that may match reads the flow's state: Indeterminate
+	asymReadings
+	// asymNATMixed: the verdicts differ across the ports a NAT gateway
+	// may pick (none undecided for another reason): Indeterminate
+	asymNATMixed
+)
+
 // asymmetricVerdict is the verdict on the one leg (reply: the reply) of
 // conn, a session that crosses firewall fi on that leg only (nat: over
-// every port a NAT gateway may pick, natfw.go): Deny where the stateless
-// engine forwards a packet of the leg to the stateful engine or drops one
-// for certain, Indeterminate where it decides every packet itself and
-// passes every one a session certainly has (some port of a NAT gateway's
-// is enough). forwarded says whether a packet of the leg is forwarded.
-func asymmetricVerdict(fi *firewallInfo, conn firewall.Connection, nat, reply bool) (v flow.Verdict, forwarded bool) {
-	one := func(c firewall.Connection) flow.Verdict {
+// every port a NAT gateway may pick, natfw.go), and how it was decided.
+//
+// TCP: Deny where the stateless engine forwards a packet of the leg to
+// the stateful engine (AWS's stream exception policy drops what breaks
+// midstream) or drops one for certain, Indeterminate where it decides
+// every packet itself and passes every one a session certainly has.
+//
+// Other protocols (UDP, ICMP, ...): a packet Suricata has no flow for
+// opens a flow of its own, so the leg gets the firewall's verdict on it,
+// as [firewall.Engine] judges a leg whose other direction the stateless
+// engine passes: the stateless engine's where it decides the packet
+// itself; where it forwards it, the stateful engine's, which must be the
+// same whether the packet is read as the leg of the session (a reply to
+// the client) or as the opening of its own flow (to the server), and no
+// rule that may match may read whether the flow is established (the
+// engine judges a session's later stages as established; a flow seen one
+// way never is): otherwise Indeterminate. Over the ports of a NAT
+// gateway, the ports' common verdict, else Indeterminate.
+func asymmetricVerdict(fi *firewallInfo, conn firewall.Connection, nat, reply bool) (v flow.Verdict, how asymHow) {
+	one := func(c firewall.Connection) (flow.Verdict, asymHow) {
 		fr, fp := fi.engine.Forwards(c)
-		if fr && !reply || fp && reply {
-			forwarded = true
-			return flow.Deny
-		}
+		forwarded := fr && !reply || fp && reply
 		req, rep := fi.engine.Verdicts(c)
 		if reply {
 			req = rep
 		}
-		if req == flow.Deny {
-			return flow.Deny
+		if c.Flow.Protocol == flow.TCP {
+			switch {
+			case forwarded:
+				return flow.Deny, asymForwarded
+			case req == flow.Deny:
+				return flow.Deny, asymStatelessDrop
+			}
+			return flow.Indeterminate, asymPassed
 		}
-		return flow.Indeterminate
+		switch {
+		case !forwarded && req == flow.Deny:
+			return flow.Deny, asymStatelessDrop
+		case !forwarded:
+			return req, asymPassedOneWay
+		case fi.engine.Stateful().ReadsFlowState(c.Flow.Protocol):
+			return flow.Indeterminate, asymReadings
+		}
+		if reply {
+			// the reply alone: the opening of a flow of its own
+			alone, _ := fi.engine.Verdicts(firewall.Connection{Flow: c.Flow.Reverse(), Request: true})
+			if alone != req {
+				return flow.Indeterminate, asymReadings
+			}
+		}
+		return req, asymNewFlow
 	}
 	if !nat {
-		return one(conn), forwarded
+		return one(conn)
 	}
-	v = flow.Deny
+	first := true
 	for _, r := range natFirewallRuns(fi, conn) {
-		if one(r.conn) == flow.Indeterminate {
-			v = flow.Indeterminate
+		rv, rh := one(r.conn)
+		switch {
+		case first:
+			v, how, first = rv, rh, false
+		case rv != v && v != flow.Indeterminate && rv != flow.Indeterminate:
+			v, how = flow.Indeterminate, asymNATMixed
+		case rv != v && rv == flow.Indeterminate:
+			v, how = rv, rh
 		}
 	}
-	return v, forwarded
+	return v, how
 }
 
 // unknownSetOf returns the stateful engine's undecided rule on conn when

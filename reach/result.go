@@ -271,7 +271,11 @@ const (
 	// for the half it sees and drops it where its stateless engine forwards
 	// a packet of it to the stateful engine (or drops one itself). Where
 	// the stateless engine passes every packet of it the hop is undecided:
-	// AWS calls asymmetric routing unsupported but documents no drop.
+	// AWS calls asymmetric routing unsupported but documents no drop. So
+	// for TCP; a lone packet of a connectionless protocol opens a flow of
+	// its own: the code marks its crossing only where the firewall drops
+	// it for certain, or where rules on flow state or direction leave it
+	// undecided.
 	AsymmetricRoute Code = "ASYMMETRIC_ROUTE"
 	// NATUnsupportedProtocol: a NAT gateway carries TCP, UDP and ICMP
 	// only, and drops any other protocol.

@@ -321,7 +321,13 @@ func (n *refNet) refCheck(f flow.Flow, src string) refSession {
 	out.elsewhere = rw.arrived && rw.pkt.Dst != f.Src
 	// Each reply crossing of an endpoint answers the request's crossing
 	// of that endpoint whose packet it reverses; what is left over
-	// crossed one way only.
+	// crossed one way only: a certain drop for TCP (the stateful engine
+	// has no state for it), while the packet of a connectionless protocol
+	// opens a flow of its own, which the pass-all policy passes.
+	oneWayCode := reach.Code("")
+	if f.Protocol == flow.TCP {
+		oneWayCode = reach.AsymmetricRoute
+	}
 	paired := map[int]bool{}
 	for _, ri := range rw.crossing {
 		rh := &out.ret[ri]
@@ -330,14 +336,14 @@ func (n *refNet) refCheck(f flow.Flow, src string) refSession {
 			return !paired[fi] && fh.id == rh.id && fh.pkt.Reverse() == rh.pkt
 		})
 		if j < 0 {
-			rh.code = reach.AsymmetricRoute
+			rh.code = oneWayCode
 			continue
 		}
 		paired[fw.crossing[j]] = true
 	}
 	for _, fi := range fw.crossing {
 		if !paired[fi] {
-			out.fwd[fi].code = reach.AsymmetricRoute
+			out.fwd[fi].code = oneWayCode
 		}
 	}
 	out.decide(rw.arrived)

@@ -179,6 +179,9 @@ func (r *reader) readFWRuleGroup(in *instance) {
 		r.fail(in, "rule_group", "", ErrInvalidPlan, "%v", err)
 		return
 	}
+	for _, w := range group.Warnings {
+		r.rep.Warnings = append(r.rep.Warnings, in.addr+": "+w)
+	}
 	r.fw.groups = append(r.fw.groups, group)
 	r.fw.byARN[arn] = arn
 }

@@ -674,6 +674,9 @@ func (c *compiler) compile(sr *suricata.Rule, order RuleOrder) (rule, error) {
 			r.never, r.neverWhy = true, fmt.Sprintf("Network Firewall does not detect the %s protocol (AWS, limitations and caveats for stateful rules): the rule matches no session", proto)
 		}
 	}
+	if sr.NoMatch != "" {
+		r.never, r.neverWhy = true, sr.NoMatch
+	}
 	c.ruleUnknown = c.ruleUnknown[:0]
 	src, err := c.addr(sr.Src)
 	if err != nil {

@@ -31,15 +31,17 @@
 //     negated list on its own and refuses it then), an expression whose
 //     negated addresses cover every IPv4 address ("!0.0.0.0/0",
 //     "[!0.0.0.0/1,!128.0.0.0/1]": Suricata refuses it, "Complete IP
-//     space negated", even next to IPv6 addresses), or a source and
-//     destination that share no address family with each other and the
-//     protocol
-//     ("!10.0.0.0/8 any -> 2001:db8::/32 any" pairs IPv4 with IPv6:
-//     Suricata negates an address per family, so "!10.0.0.0/8" holds
-//     every IPv4 address but 10.0.0.0/8 and no IPv6 address). An
+//     space negated", even next to IPv6 addresses). An
 //     expression that matches nothing only for some values of its
 //     variables ("[$X,!10.0.0.0/8]", "[$HTTP_PORTS,!80]") parses; package
 //     stateful refuses it once they are resolved (addresses and ports).
+//   - A rule whose source and destination share no address family with
+//     each other and the protocol ("!10.0.0.0/8 any -> 2001:db8::/32 any"
+//     pairs IPv4 with IPv6: Suricata negates an address per family, so
+//     "!10.0.0.0/8" holds every IPv4 address but 10.0.0.0/8 and no IPv6
+//     address; "icmpv6 any any -> 10.0.0.0/8 any") parses, as Suricata
+//     loads it: [Rule].NoMatch says why it matches no packet, and package
+//     stateful never matches it.
 //   - [Rule.String] prints canonical rule text that parses back to the same
 //     rule.
 //   - Errors are *[flow.InputError] values wrapping [ErrSyntax], naming the

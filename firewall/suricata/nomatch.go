@@ -16,7 +16,8 @@ import (
 // family: "!10.0.0.0/8" is IPv4 only, so "!10.0.0.0/8 any ->
 // 2001:db8::/32 any" matches no packet), or whose
 // addresses are all of the family its protocol excludes ("ipv6" with
-// IPv4 addresses), is rejected too.
+// IPv4 addresses), is kept, as Suricata loads it: its NoMatch says why it
+// matches no packet.
 //
 // Variables ($HOME_NET) and IP set references (@NAME) are not resolved
 // here, so each expression is evaluated to bounds: lo holds the values it
@@ -189,17 +190,18 @@ var protocolFamilies = map[string]addrset.Set{
 	"icmpv6": addrset.All6(),
 }
 
-// checkFamilies rejects a rule no packet can match because its source and
+// noMatchWhy says why no packet can match rule r because its source and
 // destination (src and dst: the addresses they may match) share no address
-// family with each other and the protocol.
-func checkFamilies(text string, r *Rule, src, dst addrset.Set, srcTok, dstTok headerToken) *syntaxError {
+// family with each other and the protocol; "" when some packet may.
+// Suricata has no such check: the rule loads and never matches.
+func noMatchWhy(text string, r *Rule, src, dst addrset.Set, srcTok, dstTok headerToken) string {
 	fams := []addrset.Set{addrset.All4(), addrset.All6()}
 	if f, ok := protocolFamilies[r.Protocol]; ok {
 		fams = []addrset.Set{f}
 	}
 	for _, f := range fams {
 		if !src.Intersect(f).IsEmpty() && !dst.Intersect(f).IsEmpty() {
-			return nil
+			return ""
 		}
 	}
 	s, d := excerpt(trim(text[srcTok.start:srcTok.end])), excerpt(trim(text[dstTok.start:dstTok.end]))
@@ -208,8 +210,8 @@ func checkFamilies(text string, r *Rule, src, dst addrset.Set, srcTok, dstTok he
 		if f.Equal(addrset.All4()) {
 			name = "IPv4"
 		}
-		return errorf(srcTok.start, "source %q and destination %q share no %s address, and protocol %q matches only %s packets: the rule matches no packet",
+		return fmt.Sprintf("source %q and destination %q share no %s address, and protocol %q matches only %s packets: the rule matches no packet",
 			s, d, name, r.Protocol, name)
 	}
-	return errorf(srcTok.start, "source %q and destination %q share no address family (IPv4 or IPv6): the rule matches no packet", s, d)
+	return fmt.Sprintf("source %q and destination %q share no address family (IPv4 or IPv6): the rule matches no packet", s, d)
 }

@@ -363,9 +363,7 @@ func parseRule(text string) (Rule, *syntaxError) {
 		return r, errorf(len(text), "missing options after %q: a rule ends with %q",
 			text[last.start:last.end], "(... sid:N;)")
 	}
-	if err := checkFamilies(text, &r, src, dst, toks[2], toks[5]); err != nil {
-		return r, err
-	}
+	r.NoMatch = noMatchWhy(text, &r, src, dst, toks[2], toks[5])
 	opts, spans, err := parseOptions(text, open)
 	if err != nil {
 		return r, err

@@ -34,6 +34,12 @@ type Rule struct {
 	DstPorts      PortExpr
 	// Options are the rule's options in the order written.
 	Options []Option
+	// NoMatch, when set, says why no packet can match the rule: its
+	// source and destination share no address family with each other and
+	// its protocol ("drop icmpv6 any any -> 10.0.0.0/8 any"). Suricata,
+	// and so Network Firewall, loads such a rule; it never matches. Set
+	// by [Parse] and [ParseRules].
+	NoMatch string
 }
 
 // Option is one "keyword" or "keyword:value" option of a rule.
