@@ -205,7 +205,10 @@ type Finding struct {
 	// might (Undecided), as the fewest CIDR blocks.
 	Sources []netip.Prefix `json:"sources"`
 	// OpenedBy names the security group rules that open it to internet
-	// addresses: "sg-1 rule sgr-2 (tcp/22 from 0.0.0.0/0)".
+	// addresses: "sg-1 rule sgr-2 (tcp/22 from 0.0.0.0/0)". A rule that
+	// matches only some source ports (Alibaba Cloud's 5-tuple rules) names
+	// them as its trace does: "sg-1 rule i3 (tcp/443 from 0.0.0.0/0 from
+	// source ports 1-1023)".
 	OpenedBy []string `json:"opened_by"`
 	// ClosedBy names, for a Closed finding, the hops that stop a session
 	// from an address the rules open it to: one that no block of the
@@ -384,8 +387,15 @@ func (m *Model) openings(ii *ifaceInfo, v6 bool, not []addrset.Range) []opening 
 					ports = flow.SetOf(flow.PortRange{})
 				}
 			}
-			out = append(out, opening{label: fmt.Sprintf("%s rule %s (%s from %s)", g.ID, ruleName(r, i), r.Traffic(), r.Peer),
-				proto: r.Protocol, ports: ports, peers: public})
+			label := fmt.Sprintf("%s rule %s (%s from %s", g.ID, ruleName(r, i), r.Traffic(), r.Peer)
+			if r.SourcePorts != (flow.PortRange{}) && !r.SourcePorts.IsFull() {
+				// an Alibaba 5-tuple rule matches only these client
+				// ports: without them a finding closed at the default
+				// client port would name an opening rule in the very
+				// group that closes it, with nothing to say why
+				label += " from source ports " + r.SourcePorts.String()
+			}
+			out = append(out, opening{label: label + ")", proto: r.Protocol, ports: ports, peers: public})
 		}
 	}
 	return out

@@ -111,7 +111,10 @@ type PairChange struct {
 	Note string `json:"note,omitempty"`
 }
 
-// Cause is a changed resource on a changed pair's path.
+// Cause is a changed resource on a changed pair's path. For a security
+// group, Details keep only the rules added or removed that match a traced
+// session of the pair's change (and any other change of the group, which
+// may decide any session); [DiffResult].Resources lists them all.
 type Cause struct {
 	ResourceChange
 	// OnPath says in which model the traces met it: "before", "after"

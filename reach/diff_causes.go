@@ -189,6 +189,9 @@ func (tr *causeTracer) causesOf(f, t *diffNode, pc *PairChange) ([]Cause, string
 			out = append(out, heldCauses(pc, []ResourceChange{r})...)
 			continue
 		}
+		if r.Kind == ResourceSecurityGroup && (ina || inb) {
+			r.Details = causeDetails(r, onA, onB)
+		}
 		switch {
 		case ina && inb:
 			out = append(out, Cause{r, "both"})
@@ -199,6 +202,34 @@ func (tr *causeTracer) causesOf(f, t *diffNode, pc *PairChange) ([]Cause, string
 		}
 	}
 	return out, note
+}
+
+// groupRuleKey is the key in a path's set (pathOf) of a changed rule of
+// group g, worded as groupDetails words it; "" for every detail of g.
+func groupRuleKey(g, rule string) string {
+	return ResourceSecurityGroup + "-rule:" + g + "\x00" + rule
+}
+
+// causeDetails returns the details of r, a security group on the path,
+// that are causes: a rule added or removed only where it matches a
+// traced session in either model (pathOf), so that a cause does not list
+// an unrelated rule that changed in the same group; every other detail,
+// and every detail when the group's change matters as a whole.
+func causeDetails(r ResourceChange, onA, onB map[string]bool) []string {
+	if k := groupRuleKey(r.ID, ""); onA[k] || onB[k] {
+		return r.Details
+	}
+	out := []string{}
+	for _, d := range r.Details {
+		rest, isRule := strings.CutPrefix(d, "rule added: ")
+		if !isRule {
+			rest, isRule = strings.CutPrefix(d, "rule removed: ")
+		}
+		if k := groupRuleKey(r.ID, rest); !isRule || onA[k] || onB[k] {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // candidates returns the internet addresses to trace the change ac
@@ -349,8 +380,14 @@ func (tr *causeTracer) pathOf(m, other *Model, hops []Hop, on map[string]bool) {
 		switch h.Kind {
 		case KindSecurityGroups:
 			for _, g := range strings.Split(h.ID, ",") {
-				if tr.groups.matters(g, h, m, other) {
+				if ok, rules, all := tr.groups.matters(g, h, m, other); ok {
 					on[g] = true
+					if all {
+						on[groupRuleKey(g, "")] = true
+					}
+					for _, r := range rules {
+						on[groupRuleKey(g, r)] = true
+					}
 				}
 				if grp, ok := m.groups[g]; ok {
 					for _, rl := range grp.Rules {

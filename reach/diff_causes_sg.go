@@ -23,10 +23,11 @@ type groupChange struct {
 	other bool
 }
 
-// groupModel keys a group's changed rules compiled against a model.
+// groupModel keys one of a group's changed rules compiled against a model.
 type groupModel struct {
-	id string
-	m  *Model
+	id   string
+	rule int // the index of a changed rule in groupChange.g
+	m    *Model
 }
 
 // groupChangesOf returns the changes of the security groups of res.
@@ -62,42 +63,58 @@ func groupChangesOf(a, b *Model, res []ResourceChange) *groupChanges {
 // group did not change, or something that decides other than its rules
 // changed, or a rule added or removed matches the packet judged with
 // either model's members and prefix lists (or might: its members or
-// entries unknown, or it cannot be judged).
-func (gc *groupChanges) matters(id string, h Hop, m, other *Model) bool {
-	c, ok := gc.changed[id]
-	if !ok || c.other {
-		return true
+// entries unknown, or it cannot be judged). rules are the changed rules
+// that match the packet, as groupDetails words them after "rule added: "
+// or "rule removed: " ("inbound sgr-1 allows tcp/22 from 10.0.0.0/16");
+// all is true when the change matters as a whole (the group did not
+// change, something else of it did, or its rules cannot be judged), so
+// that every detail of it is a cause.
+func (gc *groupChanges) matters(id string, h Hop, m, other *Model) (ok bool, rules []string, all bool) {
+	c, changed := gc.changed[id]
+	if !changed || c.other {
+		return true, nil, true
 	}
 	if len(c.g.Rules) == 0 {
-		return false
+		return false, nil, false
 	}
 	judged := false
-	for _, x := range []*Model{m, other} {
-		ev := gc.evaluator(c, x)
-		if ev == nil {
-			continue
+	for i, r := range c.g.Rules {
+		hit := false
+		for _, x := range []*Model{m, other} {
+			ev := gc.evaluator(c, i, x)
+			if ev == nil {
+				continue
+			}
+			judged = true
+			d := ev.Evaluate(h.Packet, h.Direction)
+			if d.Basis == sg.ByRule || d.Basis == sg.UnknownMember || d.Basis == sg.UnknownEntry || d.Basis == sg.EitherDiffers {
+				hit = true
+			}
 		}
-		judged = true
-		d := ev.Evaluate(h.Packet, h.Direction)
-		if d.Basis == sg.ByRule || d.Basis == sg.UnknownMember || d.Basis == sg.UnknownEntry || d.Basis == sg.EitherDiffers {
-			return true
+		if hit {
+			rules = append(rules, r.Direction.String()+" "+r.String())
 		}
 	}
-	return !judged
+	if !judged {
+		return true, nil, true
+	}
+	return len(rules) > 0, rules, false
 }
 
-// evaluator returns c's rules compiled against m's members and prefix
-// lists, once; nil when they do not compile there (a reference to a group
-// or list m does not hold).
-func (gc *groupChanges) evaluator(c *groupChange, m *Model) *sg.Evaluator {
-	k := groupModel{c.g.ID, m}
+// evaluator returns c's rule i alone compiled against m's members and
+// prefix lists, once; nil when it does not compile there (a reference to
+// a group or list m does not hold). Each rule is judged alone so that a
+// cause names only the changed rules that match its sessions.
+func (gc *groupChanges) evaluator(c *groupChange, i int, m *Model) *sg.Evaluator {
+	k := groupModel{c.g.ID, i, m}
 	gc.mu.Lock()
 	defer gc.mu.Unlock()
 	if ev, ok := gc.evs[k]; ok {
 		return ev
 	}
 	g := c.g
-	g.InnerAccessDrop = true // the rules alone: no inner access policy
+	g.Rules = c.g.Rules[i : i+1]
+	g.InnerAccessDrop = true // the rule alone: no inner access policy
 	ev, err := sg.Compile([]sg.Group{g}, m)
 	if err != nil {
 		ev = nil

@@ -504,7 +504,9 @@ func checkApplianceSets(t *testing.T, m *reach.Model, ids []string, seed uint64,
 	}
 	mx, err := m.Matrix(reach.MatrixOptions{})
 	require.NoError(t, err, msg)
-	brute.CheckMatrix(t, rng, m, mx, false, msg)
+	// the S3 gateway endpoint's blocks: some members reach the internet
+	// there alone
+	brute.CheckMatrix(t, rng, m, mx, false, msg, netip.MustParseAddr("52.216.7.9"), netip.MustParseAddr("3.5.0.9"))
 	for _, c := range mx.Cells {
 		if !c.Indeterminate.IsEmpty() {
 			undecided++

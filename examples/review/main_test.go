@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -44,6 +46,39 @@ func TestRunTellsTheStory(t *testing.T) {
 	assert.Equal(t, "sg-app", a.open.Changes[0].Resource)
 	assert.Equal(t, reach.ResourceNetworkACL, a.close.Changes[0].Kind)
 	assert.Contains(t, out.String(), "$ aws ec2 authorize-security-group-ingress --group-id sg-app")
+}
+
+// The cause of "gained tcp 8443; lost tcp 8080" names the rules that
+// carry that traffic, not the SSH rule added to the same group.
+func TestCauseNamesOnlyRulesOfTheChange(t *testing.T) {
+	var out bytes.Buffer
+	a, err := run(&out)
+	require.NoError(t, err)
+	require.Len(t, a.diff.Changes, 1)
+	require.Len(t, a.diff.Changes[0].Causes, 1)
+	cause := a.diff.Changes[0].Causes[0]
+	require.Equal(t, "sg-app", cause.ID)
+	cases := []struct {
+		detail string
+		cause  bool
+	}{
+		{"rule removed: inbound sgr-app-http allows tcp/8080 from sg-web", true},
+		{"rule added: inbound sgr-app-http allows tcp/8443 from sg-web", true},
+		{"rule added: inbound sgr-app-ssh allows tcp/22 from 10.0.0.0/16", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.detail, func(t *testing.T) {
+			assert.Equal(t, tc.cause, slices.Contains(cause.Details, tc.detail), "cause details %q", cause.Details)
+			// the resources changed still list every rule
+			assert.Contains(t, a.diff.Resources[0].Details, tc.detail)
+			line := "cause: security-group sg-app"
+			for _, l := range strings.Split(out.String(), "\n") {
+				if strings.Contains(l, line) {
+					assert.Equal(t, tc.cause, strings.Contains(l, tc.detail), l)
+				}
+			}
+		})
+	}
 }
 
 // The changed design's set answers agree with a Verdict per value: the

@@ -31,6 +31,10 @@
 // not shared 100.64.0.0/10 and not held by the design: [InternetHost]),
 // and for the matrix, sessions at the edges of each cell's sets, ICMP
 // codes 0-5 of types filters commonly name and of random ones, the ends of
-// each cell's ICMP code runs, and other protocols. Options.Few checks fewer values (for
-// the race detector).
+// each cell's ICMP code runs, and other protocols, between every ordered
+// pair of members of the two classes (past 64 pairs, each member of
+// either class with a random member of the other), and a cell with the
+// internet both ways: what gets through must be in it, and what it holds
+// must get through to (or from) some internet address ([CheckMatrix]).
+// Options.Few checks fewer values (for the race detector).
 package brute

@@ -127,14 +127,149 @@ var (
 	internetSources6 = []string{"2001:db8:aaaa::7", "2600::1"}
 )
 
-func pickMember(rng *rand.Rand, c reach.Class, v6 bool) string {
-	switch {
-	case c.Name == reach.InternetNode && v6:
-		return internetSources6[rng.IntN(len(internetSources6))]
-	case c.Name == reach.InternetNode:
-		return internetSources[rng.IntN(len(internetSources))]
+// allPairs is how many ordered pairs of members a cell between two
+// classes may have for [CheckMatrix] to check every one; beyond it (a
+// large design), each member of either class is checked against one
+// member of the other picked at random, so that every member still meets
+// every session of the cell.
+const allPairs = 64
+
+// sourcesPerProtocol is how many sessions of each protocol that an
+// internet-to-class cell holds [CheckMatrix] asks Sources about, per
+// member: the first of SessionsToCheck's, which for tcp and udp are the
+// edges of the cell's sets.
+const sourcesPerProtocol = 6
+
+// allMembers is how many members of a class [CheckMatrix] checks against
+// the internet one by one; beyond it, a random sample of that many.
+const allMembers = 16
+
+// memberPairs returns the ordered pairs of distinct members of a and b
+// that CheckMatrix checks a cell on: every pair, or, past allPairs, each
+// member of a with a random member of b and each member of b with a
+// random member of a.
+func memberPairs(rng *rand.Rand, a, b reach.Class) [][2]string {
+	var out [][2]string
+	if len(a.Members)*len(b.Members) <= allPairs {
+		for _, x := range a.Members {
+			for _, y := range b.Members {
+				if x.ID != y.ID {
+					out = append(out, [2]string{x.ID, y.ID})
+				}
+			}
+		}
+		return out
 	}
-	return c.Members[rng.IntN(len(c.Members))].ID
+	other := func(c reach.Class, not string) (string, bool) {
+		if len(c.Members) == 1 && c.Members[0].ID == not {
+			return "", false
+		}
+		for {
+			if id := c.Members[rng.IntN(len(c.Members))].ID; id != not {
+				return id, true
+			}
+		}
+	}
+	for _, x := range a.Members {
+		if y, ok := other(b, x.ID); ok {
+			out = append(out, [2]string{x.ID, y})
+		}
+	}
+	for _, y := range b.Members {
+		if x, ok := other(a, y.ID); ok {
+			out = append(out, [2]string{x, y.ID})
+		}
+	}
+	return out
+}
+
+// sampleMembers returns the IDs of c's members, or allMembers of them
+// picked at random when it has more.
+func sampleMembers(rng *rand.Rand, c reach.Class) []string {
+	var out []string
+	for _, mb := range c.Members {
+		out = append(out, mb.ID)
+	}
+	if len(out) > allMembers {
+		rng.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+		out = out[:allMembers]
+	}
+	return out
+}
+
+// combine folds outcomes as a union over addresses does: Reachable when
+// one is, else Indeterminate when one is, else Unreachable.
+func combine(x, y reach.Outcome) reach.Outcome {
+	switch {
+	case x == reach.Reachable || y == reach.Reachable:
+		return reach.Reachable
+	case x == reach.Indeterminate || y == reach.Indeterminate:
+		return reach.Indeterminate
+	}
+	return reach.Unreachable
+}
+
+// witness looks, for a session q that a member-to-internet cell says
+// is want (Reachable or Indeterminate) but that no usual address shows,
+// for an internet address that shows it from one of the member's ends:
+// among the edges of the blocks Sources finds toward the member on that
+// session, and 300 random addresses. It returns that address, or "".
+func witness(t testing.TB, m *reach.Model, ends []string, q reach.Query, want reach.Outcome, v6 bool, msg string) string {
+	t.Helper()
+	var blocks [][]netip.Prefix
+	for _, to := range ends {
+		if s, err := m.Sources(reach.SourcesQuery{To: to, Protocol: q.Protocol, Port: q.Port, ICMP: q.ICMP, IPv6: v6}); err == nil {
+			blocks = append(blocks, s.Internet, s.InternetIndeterminate)
+		}
+	}
+	rng := rand.New(rand.NewPCG(uint64(q.Port), uint64(q.Protocol)))
+	for _, a := range AddrsToCheck(rng, v6, blocks...) {
+		if !InternetHost(m, a) {
+			continue
+		}
+		for _, from := range ends {
+			q.From, q.To, q.IPv6 = from, a.String(), v6
+			got, err := m.Verdict(q)
+			require.NoError(t, err, "%s: %+v", msg, q)
+			if got == want {
+				return a.String()
+			}
+		}
+	}
+	return ""
+}
+
+// internetTargets returns the internet addresses CheckMatrix sends to
+// from a member: fixed, internetSources (or internetSources6) and extra,
+// whose answers the cell must hold; and beside, the internet hosts beside
+// the design's addresses (NearDesign), tried only to find a session the
+// cell holds.
+func internetTargets(m *reach.Model, v6 bool, extra []netip.Addr) (fixed, beside []string) {
+	seen := map[string]bool{}
+	add := func(out *[]string, s string) {
+		if !seen[s] {
+			seen[s] = true
+			*out = append(*out, s)
+		}
+	}
+	base := internetSources
+	if v6 {
+		base = internetSources6
+	}
+	for _, s := range base {
+		add(&fixed, s)
+	}
+	for _, a := range extra {
+		if a.Is6() == v6 {
+			add(&fixed, a.String())
+		}
+	}
+	for _, a := range NearDesign(m) {
+		if a.Is6() == v6 && InternetHost(m, a) {
+			add(&beside, a.String())
+		}
+	}
+	return fixed, beside
 }
 
 // netEnds lists, per interface of m that meets the internet at more
@@ -177,27 +312,42 @@ func otherIPv6(in reach.Interface) []netip.Addr {
 }
 
 // CheckMatrix demands that every cell of mx (m.Matrix's answer, for IPv6
-// when v6) agree with Verdict between members of its classes, picked at
-// random for each of SessionsToCheck's sessions; and that the internet
-// cells hold what an internet address opens (a cell is a union over the
-// internet's addresses and the member's: a session that some internet
-// address gets through to the member, or from it, at any of its
-// addresses, its ID, an Elastic IP of another private address or
-// another IPv6 address, is in it; and for the first tcp ranges of an
-// internet-to-class cell Sources finds internet addresses that get
-// through to one of them).
-func CheckMatrix(t testing.TB, rng *rand.Rand, m *reach.Model, mx *reach.Matrix, v6 bool, msg string) {
+// when v6) agree with Verdict between members of its classes on each of
+// SessionsToCheck's sessions: every ordered pair of members of the two
+// classes, or, when they have more than 64 pairs, each member of either
+// class with a member of the other picked at random (so a class that
+// wrongly merges two interfaces is caught whichever is picked).
+//
+// A cell with the internet is a union over the internet's addresses and
+// the member's (its ID, the Elastic IP of another private address,
+// another IPv6 address), and is checked both ways for each member (each
+// of up to 16 members of a class, a random sample of a larger one):
+//   - internet to member: a session the cell holds must be what Sources
+//     finds at the member's addresses (Reachable when some internet
+//     address gets through, else Indeterminate when some might); Sources
+//     being slow, this is asked of the first 6 such sessions of each
+//     protocol (for tcp and udp the edges of the cell's sets); and a
+//     session Verdict finds from an internet address must be in it;
+//   - member to internet: what gets through from one of the member's
+//     addresses to a few fixed internet addresses, and extra, must be in
+//     the cell (Allowed when Reachable); and, when the member reaches one
+//     of them on some session (it has a way to the internet), each
+//     session the cell holds must get through (or, Indeterminate, might)
+//     to some internet address: one of those, one beside the design's
+//     addresses (NearDesign), an edge of a block Sources finds toward the
+//     member, or one of 300 random ones. A member that meets the
+//     internet only at some blocks (a gateway endpoint's prefix list, a
+//     route to a VPN) is not held to that; a design whose members reach
+//     some port only at a far block passes an address inside it as extra.
+func CheckMatrix(t testing.TB, rng *rand.Rand, m *reach.Model, mx *reach.Matrix, v6 bool, msg string, extra ...netip.Addr) {
 	t.Helper()
 	toEnds, fromEnds := netEnds(m, v6)
-	// another picks, for a member id facing the internet, id or one of
-	// its other addresses toward it
-	another := func(id string, ends map[string][]string) string {
-		if es := ends[id]; len(es) > 0 {
-			if k := rng.IntN(len(es) + 1); k < len(es) {
-				return es[k]
-			}
-		}
-		return id
+	fixed, targets := internetTargets(m, v6, extra)
+	verdict := func(from, to string, q reach.Query) reach.Outcome {
+		q.From, q.To, q.IPv6 = from, to, v6
+		got, err := m.Verdict(q)
+		require.NoError(t, err, "%s: %+v", msg, q)
+		return got
 	}
 	for _, a := range mx.Classes {
 		for _, b := range mx.Classes {
@@ -205,46 +355,111 @@ func CheckMatrix(t testing.TB, rng *rand.Rand, m *reach.Model, mx *reach.Matrix,
 				continue
 			}
 			c := CellOf(mx, a.Name, b.Name)
-			for _, q := range SessionsToCheck(rng, c) {
-				from, to := pickMember(rng, a, v6), pickMember(rng, b, v6)
-				if from == to {
-					if len(b.Members) < 2 {
-						continue
-					}
-					for to == from {
-						to = pickMember(rng, b, v6)
-					}
-				}
-				switch {
-				case a.Name == reach.InternetNode:
-					to = another(to, toEnds)
-				case b.Name == reach.InternetNode:
-					from = another(from, fromEnds)
-				}
-				q.From, q.To, q.IPv6 = from, to, v6
-				if v6 && q.Protocol == flow.ICMP {
-					q.Protocol = flow.ICMPv6
-				}
-				got, err := m.Verdict(q)
-				require.NoError(t, err, "%s: %+v", msg, q)
-				switch {
-				case a.Name == reach.InternetNode || b.Name == reach.InternetNode:
-					if got != reach.Unreachable {
-						require.NotEqual(t, reach.Unreachable, CellOutcome(c, q), "%s: %s -> %s: %+v%s is %s but not in the cell %s", msg, from, to, q, icmpOf(q), got, c.Allowed)
-					}
-				default:
-					require.Equal(t, CellOutcome(c, q), got, "%s: %s -> %s (%s -> %s): %+v%s; cell %s; indeterminate %s", msg, from, to, a.Name, b.Name, q, icmpOf(q), c.Allowed, c.Indeterminate)
+			sessions := SessionsToCheck(rng, c)
+			for i := range sessions {
+				if v6 && sessions[i].Protocol == flow.ICMP {
+					sessions[i].Protocol = flow.ICMPv6
 				}
 			}
-			if b.Name != reach.InternetNode && a.Name == reach.InternetNode {
-				for _, r := range c.Allowed.TCP.Ranges()[:min(2, len(c.Allowed.TCP.Ranges()))] {
-					got := false
-					for _, to := range append([]string{b.Members[0].ID}, toEnds[b.Members[0].ID]...) {
-						s, err := m.Sources(reach.SourcesQuery{To: to, Protocol: flow.TCP, Port: r.Lo, IPv6: v6})
-						require.NoError(t, err, msg)
-						got = got || len(s.Internet) > 0
+			switch {
+			case a.Name == reach.InternetNode:
+				for _, id := range sampleMembers(rng, b) {
+					ends := append([]string{id}, toEnds[id]...)
+					asked := map[flow.Protocol]int{} // Sources is slow: sourcesPerProtocol each
+					for _, q := range sessions {
+						want := CellOutcome(c, q)
+						ask := want != reach.Unreachable && asked[q.Protocol] < sourcesPerProtocol
+						if ask {
+							asked[q.Protocol]++
+						}
+						found := reach.Unreachable
+						for _, to := range ends {
+							if !ask {
+								break // Verdict alone, below
+							}
+							s, err := m.Sources(reach.SourcesQuery{To: to, Protocol: q.Protocol, Port: q.Port, ICMP: q.ICMP, IPv6: v6})
+							require.NoError(t, err, "%s: Sources to %s %+v", msg, to, q)
+							switch {
+							case len(s.Internet) > 0:
+								found = reach.Reachable
+							case len(s.InternetIndeterminate) > 0:
+								found = combine(found, reach.Indeterminate)
+							}
+						}
+						if ask {
+							require.Equal(t, found, want, "%s: internet -> %s (%s): %+v%s: Sources at %v finds %s, the cell %s (allowed %s; indeterminate %s)",
+								msg, id, b.Name, q, icmpOf(q), ends, found, want, c.Allowed, c.Indeterminate)
+						}
+						from, to := fixed[rng.IntN(len(fixed))], ends[rng.IntN(len(ends))]
+						switch got := verdict(from, to, q); got {
+						case reach.Reachable:
+							require.Equal(t, reach.Reachable, want, "%s: %s -> %s: %+v%s is reachable but not allowed in the cell %s", msg, from, to, q, icmpOf(q), c.Allowed)
+						case reach.Indeterminate:
+							require.NotEqual(t, reach.Unreachable, want, "%s: %s -> %s: %+v%s is indeterminate but not in the cell %s", msg, from, to, q, icmpOf(q), c.Allowed)
+						}
 					}
-					require.True(t, got, "%s: internet -> %s tcp %d: some internet address gets through", msg, b.Name, r.Lo)
+				}
+			case b.Name == reach.InternetNode:
+				for _, id := range sampleMembers(rng, a) {
+					ends := append([]string{id}, fromEnds[id]...)
+					// the fixed addresses: every session, both ways
+					best := make([]reach.Outcome, len(sessions))
+					plain := false // the member reaches one of them on a session
+					for i, q := range sessions {
+						want := CellOutcome(c, q)
+						for _, from := range ends {
+							for _, to := range fixed {
+								got := verdict(from, to, q)
+								switch {
+								case got == reach.Reachable && want != reach.Reachable:
+									require.Fail(t, fmt.Sprintf("%s: %s -> %s: %+v%s is reachable, the cell says %s (allowed %s)", msg, from, to, q, icmpOf(q), want, c.Allowed))
+								case got == reach.Indeterminate && want == reach.Unreachable:
+									require.Fail(t, fmt.Sprintf("%s: %s -> %s: %+v%s is indeterminate but not in the cell %s", msg, from, to, q, icmpOf(q), c.Indeterminate))
+								}
+								best[i] = combine(best[i], got)
+							}
+						}
+						plain = plain || best[i] == reach.Reachable
+					}
+					if !plain {
+						continue // it meets the internet only at some blocks, which the addresses tried may miss
+					}
+					for i, q := range sessions {
+						want := CellOutcome(c, q)
+						if want == reach.Unreachable || best[i] == want {
+							continue
+						}
+						// what the cell holds gets through to some
+						// internet address: among those beside the
+						// design, the witnesses found so far, then the
+						// edges of Sources' blocks and random ones
+						found := ""
+					search:
+						for _, from := range ends {
+							for _, to := range targets {
+								q.From, q.To, q.IPv6 = from, to, v6
+								if got, err := m.Verdict(q); err == nil && got == want {
+									found = to
+									break search
+								}
+							}
+						}
+						if found == "" {
+							found = witness(t, m, ends, q, want, v6, msg)
+							if found != "" {
+								targets = append([]string{found}, targets...)
+							}
+						}
+						require.NotEmpty(t, found, "%s: %s (%s) -> internet: %+v%s: the cell says %s, but from %v to the internet addresses tried, %v and 300 random ones, it is not (pass an address it is to as extra)",
+							msg, id, a.Name, sessions[i], icmpOf(sessions[i]), want, ends, targets)
+					}
+				}
+			default:
+				for _, pr := range memberPairs(rng, a, b) {
+					for _, q := range sessions {
+						got := verdict(pr[0], pr[1], q)
+						require.Equal(t, CellOutcome(c, q), got, "%s: %s -> %s (%s -> %s): %+v%s; cell %s; indeterminate %s", msg, pr[0], pr[1], a.Name, b.Name, q, icmpOf(q), c.Allowed, c.Indeterminate)
+					}
 				}
 			}
 		}
