@@ -521,9 +521,10 @@
 //     adopts (creates) removes every rule or entry it does not list, so a
 //     standalone rule or entry the plan creates on it survives the apply
 //     only when Terraform creates it after the adoption. One that names
-//     it only by the VPC's default_security_group_id or
-//     default_network_acl_id, and not the aws_default_* resource (by a
-//     reference or depends_on), is created in no set order with it: it is
+//     it otherwise than by the aws_default_* resource (a reference or
+//     depends_on), by the VPC's default_security_group_id or
+//     default_network_acl_id or by the literal sg- or acl- ID, is created
+//     in no set order with it: it is
 //     a rule or entry whose match is unknown (adoption.go), so the
 //     queries it could decide are indeterminate, with a warning. An
 //     aws_default_route_table the plan adopts (creates) "immediately
