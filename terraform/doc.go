@@ -419,7 +419,14 @@
 //     peering connection or network interface of another stack) is one
 //     the model does not hold ([reach.TargetUnmodelled]): the queries it
 //     routes are indeterminate, as the aws loader has it; both with a
-//     warning. An instance that exists and whose planned
+//     warning. So is a new route (an aws_route or inline route block)
+//     to a transit gateway or peering connection the plan does not hold
+//     (a gateway shared from another account, named by its known ID), not
+//     a refusal, and an aws_ec2_transit_gateway_vpc_attachment to such a
+//     gateway is left out of the model, with a warning: what crosses it
+//     is indeterminate (outside_targets.go). One to a target the plan
+//     deletes or replaces, or to an internet gateway not attached to the
+//     table's VPC, is refused. An instance that exists and whose planned
 //     primary_network_interface_id is known only after apply keeps the
 //     one of the prior state (a primary interface cannot be detached);
 //     without one, the warning of a kept route to an interface the plan
