@@ -743,7 +743,12 @@
 // unknown, so its match too: it may come before any entry (it is number
 // 1 among the unknown ones) or decide nothing; the queries it could
 // decide otherwise than the known entries are indeterminate, the rest
-// answered. A rule or aws_route
+// answered. An entry's protocol known only after apply (an
+// aws_network_acl_rule's protocol, an inline block's) makes it one that
+// may match any protocol, port and ICMP type, and its action known only
+// after apply (rule_action, action) one that may allow or deny: such an
+// entry is undecided likewise (ACL_INDETERMINATE where it could match and
+// act otherwise), not refused. A rule or aws_route
 // replaced by one whose number or direction (table or destination) is
 // known only after apply removes the old entry (route); with
 // create_before_destroy, where the new one turns out to be the old one's,
