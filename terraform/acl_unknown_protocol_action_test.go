@@ -22,7 +22,8 @@ import (
 // one attribute ("the model needs it" and `invalid protocol ""` / "allow
 // or deny"). A rule_action missing or of another word is one error. Where the rule is
 // created in no set order with the adoption of the ACL, the entry keeps
-// its unknown protocol or action.
+// its unknown protocol, action or ports (its unknown ports were dropped
+// there: a certain answer).
 // (audit tf23 finding 3)
 func TestACLRuleProtocolOrActionUnknown(t *testing.T) {
 	inet := "198.51.100.7"
@@ -47,6 +48,7 @@ func TestACLRuleProtocolOrActionUnknown(t *testing.T) {
 		{"action unknown: tcp/23 not matched", allowAll, nil, "rule_action", tcp(inet, "aws_instance.web", 23), reach.Reachable, "", false},
 		{"action unknown, rule unordered with the adoption of the ACL", allowAll, nil, "rule_action", tcp(inet, "aws_instance.web", 22), reach.Indeterminate, "", true},
 		{"protocol unknown, rule unordered with the adoption of the ACL", []any{}, map[string]any{"rule_action": "allow"}, "protocol", udp53, reach.Indeterminate, "", true},
+		{"from_port unknown, rule unordered with the adoption of the ACL", []any{}, map[string]any{"rule_action": "allow"}, "from_port", tcp(inet, "aws_instance.web", 22), reach.Indeterminate, "", true},
 		{"action missing", allowAll, map[string]any{"rule_action": nil}, "", reach.Query{}, 0, "rule_action: invalid Terraform plan: missing", false},
 		{"action of another word", allowAll, map[string]any{"rule_action": "permit"}, "", reach.Query{}, 0, `rule_action: "permit": invalid Terraform plan: allow or deny`, false},
 		{"protocol of another word", allowAll, map[string]any{"protocol": "tcpx"}, "", reach.Query{}, 0, `protocol: "tcpx": invalid Terraform plan: invalid protocol "tcpx"`, false},
