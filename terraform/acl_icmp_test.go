@@ -15,6 +15,8 @@ import (
 // type and code the provider sends: its icmp_type and icmp_code, 0 when
 // left out (null; the provider reads them with d.Get), so an entry that
 // leaves them out allows echo replies (type 0 code 0), not echo requests.
+// The plan adopts the default ACL; the rule's depends_on orders it after
+// the adoption, so the entry is there after apply.
 func TestACLRuleICMPTypeAndCode(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
@@ -32,7 +34,7 @@ func TestACLRuleICMPTypeAndCode(t *testing.T) {
 			rs = append(rs, publicWeb(),
 				planRes{typ: "aws_network_acl_rule", name: "icmp", values: map[string]any{"network_acl_id": "acl-main", "rule_number": 100, "egress": false,
 					"protocol": "icmp", "rule_action": "allow", "cidr_block": "0.0.0.0/0", "icmp_type": tc.typ, "icmp_code": tc.code, "from_port": nil, "to_port": nil},
-					unknown: map[string]any{"id": true}})
+					unknown: map[string]any{"id": true}, exprs: map[string]any{"depends_on": []string{"aws_default_network_acl.main"}}})
 			m, err := terraform.Parse("plan.json", planOf(t, rs...), nil)
 			require.NoError(t, err)
 			r, err := m.Check(reach.Query{From: "198.51.100.7", To: "aws_instance.web", Protocol: flow.ICMP})

@@ -138,14 +138,22 @@ func (r *reader) entry(in *instance, at string, dir flow.Direction, number, acti
 	}
 	e.Number = int(n)
 	// the provider takes the action in any case (it compares them with
-	// strings.EqualFold)
-	switch act, _ := r.str(in, action, true); strings.ToLower(act) {
-	case "allow":
+	// strings.EqualFold); one known only after apply may be either
+	// (unknownACLEntries declares both)
+	act, isStr := in.values[action].(string)
+	switch {
+	case in.values[action] == nil && isUnknown(in.unknown, action):
+		e.Action, u.action = flow.Pass, true
+		u.name(in.addr + ": " + at + action)
+	case !isStr:
+		r.str(in, action, true) // missing, or not a string: str says which
+		return e, u, false
+	case strings.EqualFold(act, "allow"):
 		e.Action = flow.Pass
-	case "deny":
+	case strings.EqualFold(act, "deny"):
 		e.Action = flow.Drop
 	default:
-		r.fail(in, at+action, act, unknownOr(in, action), "allow or deny")
+		r.fail(in, at+action, act, ErrInvalidPlan, "allow or deny")
 		return e, u, false
 	}
 	found := 0
@@ -155,9 +163,7 @@ func (r *reader) entry(in *instance, at string, dir flow.Direction, number, acti
 	for _, c := range []string{cidr, cidr6} {
 		if isUnknown(in.unknown, c) {
 			u.cidr, u.v6 = true, c == cidr6
-			if u.what == "" {
-				u.what = in.addr + ": " + at + c
-			}
+			u.name(in.addr + ": " + at + c)
 			found++
 		}
 	}
@@ -174,19 +180,28 @@ func (r *reader) entry(in *instance, at string, dir flow.Direction, number, acti
 		r.fail(in, at+cidr, "", unknownOr(in, cidr, cidr6), "an entry has one CIDR block (%s or %s): %d given", cidr, cidr6, found)
 		return e, u, false
 	}
-	ps, _ := r.str(in, "protocol", true)
+	ps, isStr := in.values["protocol"].(string)
+	switch {
+	case in.values["protocol"] == nil && isUnknown(in.unknown, "protocol"):
+		// known only after apply: the entry may match any protocol, port
+		// and ICMP type
+		e.Protocol, u.ports = flow.AllProtocols, true
+		u.name(in.addr + ": " + at + "protocol")
+		return e, u, true
+	case !isStr:
+		r.str(in, "protocol", true) // missing, or not a string: str says which
+		return e, u, false
+	}
 	p, err := aclProtocol(ps)
 	if err != nil {
-		r.fail(in, at+"protocol", ps, unknownOr(in, "protocol"), "%v", err)
+		r.fail(in, at+"protocol", ps, ErrInvalidPlan, "%v", err)
 		return e, u, false
 	}
 	e.Protocol = p
 	switch {
 	case p.HasPorts() && (isUnknown(in.unknown, "from_port") || isUnknown(in.unknown, "to_port")):
 		u.ports = true
-		if u.what == "" {
-			u.what = in.addr + ": " + at + "from_port"
-		}
+		u.name(in.addr + ": " + at + "from_port")
 	case p.HasPorts():
 		lo, ok1 := number_(in, "from_port")
 		hi, ok2 := number_(in, "to_port")
@@ -199,11 +214,10 @@ func (r *reader) entry(in *instance, at string, dir flow.Direction, number, acti
 	case p.IsICMP() && (isUnknown(in.unknown, "icmp_type") || isUnknown(in.unknown, "icmp_code")):
 		// known only after apply: the entry may match any ICMP type
 		u.ports = true
-		if u.what == "" {
-			u.what = in.addr + ": " + at + "icmp_type"
-			if !isUnknown(in.unknown, "icmp_type") {
-				u.what = in.addr + ": " + at + "icmp_code"
-			}
+		if isUnknown(in.unknown, "icmp_type") {
+			u.name(in.addr + ": " + at + "icmp_type")
+		} else {
+			u.name(in.addr + ": " + at + "icmp_code")
 		}
 	case p.IsICMP():
 		// the provider sends icmp_type and icmp_code as the SDK reads
@@ -221,9 +235,13 @@ func (r *reader) entry(in *instance, at string, dir flow.Direction, number, acti
 
 // unknownEntry says which values of an ACL entry are known only after
 // apply, and names the first; ports stands for the ICMP type and code of
-// an ICMP entry.
+// an ICMP entry, and for every port and ICMP type of an entry whose
+// protocol is known only after apply (its Protocol then all).
 type unknownEntry struct {
 	cidr, ports, v6 bool
+	// action: the entry's action is known only after apply: it may allow
+	// or deny (unknownACLEntries declares it with each)
+	action bool
 	// dir: the entry's direction is known only after apply (an
 	// aws_network_acl_rule's egress): it may or may not be this one's
 	dir bool
@@ -234,15 +252,43 @@ type unknownEntry struct {
 	what   string
 }
 
-// add gives acl entry e, or, when a value of it is known only after apply,
-// declares it to the builder as one whose match is unknown.
+// name names what of the entry is known only after apply, unless a value
+// read before is.
+func (u *unknownEntry) name(what string) {
+	if u.what == "" {
+		u.what = what
+	}
+}
+
+// addEntry gives acl entry e, or, when a value of it is known only after
+// apply, declares it to the builder as one whose match is unknown.
 func (r *reader) addEntry(acl *nacl.ACL, e nacl.Entry, u unknownEntry) {
-	if !u.cidr && !u.ports && !u.dir && !u.number {
+	if !u.cidr && !u.ports && !u.dir && !u.number && !u.action {
 		acl.Entries = append(acl.Entries, e)
 		return
 	}
-	r.b.AddUnknownACLEntry(reach.UnknownACLEntry{ACL: acl.ID, What: u.what, Entry: e, CIDRUnknown: u.cidr, PortsUnknown: u.ports, V6: u.v6})
+	r.b.AddUnknownACLEntry(unknownACLEntries(acl.ID, u.what, e, u, false)...)
 	r.rep.Warnings = append(r.rep.Warnings, u.what+": known only after apply: the queries whose answer it could change are indeterminate")
+}
+
+// unknownACLEntries declares entry e of ACL acl, whose values u says are
+// known only after apply, as one whose match is unknown, for the reason
+// what: anyCIDR makes it one that may match any address of its family
+// (whether it is there after apply is known only then). An entry whose
+// action is known only after apply is declared twice, allowing and
+// denying, as it may do either.
+func unknownACLEntries(acl, what string, e nacl.Entry, u unknownEntry, anyCIDR bool) []reach.UnknownACLEntry {
+	v6 := u.v6
+	if !u.cidr {
+		v6 = e.CIDR.Addr().Is6()
+	}
+	out := []reach.UnknownACLEntry{{ACL: acl, What: what, Entry: e, CIDRUnknown: u.cidr || anyCIDR, PortsUnknown: u.ports, V6: v6}}
+	if u.action {
+		out[0].Entry.Action = flow.Pass
+		out = append(out, out[0])
+		out[1].Entry.Action = flow.Drop
+	}
+	return out
 }
 
 // number_ reads integer attribute attr of in.
@@ -287,7 +333,7 @@ func (r *reader) readACLRule(in *instance) {
 			if !r.unnumberedEntry(in, a, dir) {
 				continue
 			}
-		} else if !r.standaloneEntry(in, a, e, len(dirs) == 1) {
+		} else if !r.standaloneEntry(in, a, e, u, len(dirs) == 1) {
 			continue
 		}
 		if len(dirs) > 1 {

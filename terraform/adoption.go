@@ -15,10 +15,11 @@ import (
 // .../default_network_acl). A standalone rule or entry the plan creates
 // on it survives the apply only when Terraform creates it after the
 // adoption: when it names the aws_default_* resource (a reference or
-// depends_on). One that reaches it only by the VPC's
-// default_security_group_id or default_network_acl_id depends on the VPC
-// alone, so the two are created in no set order and whether it is there
-// after apply is known only then.
+// depends_on). One that names it otherwise (the VPC's
+// default_security_group_id or default_network_acl_id, the literal sg- or
+// acl- ID, a variable or a data source) does not depend on the adoption,
+// so the two are created in no set order and whether it is there after
+// apply is known only then.
 //
 // An aws_default_route_table the plan adopts (creates) does the same to
 // routes: "when the provider first adopts a default route table, it
@@ -36,31 +37,24 @@ import (
 // unorderedAdoption reports whether the standalone rule resource in,
 // which names its group or ACL owner by attribute attr, is created in no
 // set order with owner's adoption: owner is an aws_default_* resource the
-// plan creates, in is created too, reaches owner through a VPC's
-// default_*_id and names owner nowhere in its configuration (nor in
-// depends_on). Inside a module, a variable is the module call's
+// plan creates, in is created too and names owner nowhere in its
+// configuration (nor in depends_on): whether it reaches owner through a
+// VPC's default_*_id, the literal ID or anything else, nothing orders it
+// after the adoption. Inside a module, a variable is the module call's
 // expression for it, and a module's output its expression (reach): as
 // Terraform orders a resource after what the expressions of the
 // variables and outputs it reads refer to.
 //
-// For a route on an aws_default_route_table, any way of naming the table
-// but owner itself leaves the two unordered.
+// The same holds for a route on an aws_default_route_table.
 func (r *reader) unorderedAdoption(in, owner *instance, attr string) bool {
 	if owner == nil || owner.standIn || !owner.created() || !in.created() || in.cfg == nil {
 		return false
 	}
 	switch owner.typ {
-	case "aws_default_route_table":
+	case "aws_default_route_table", "aws_default_security_group", "aws_default_network_acl":
 		return !r.names(in, owner)
-	case "aws_default_security_group", "aws_default_network_acl":
-	default:
-		return false
 	}
-	viaVPC := slices.ContainsFunc(r.reach(in.module, in.references(attr), false), func(s scopedRef) bool {
-		rf, ok := parseRef(s.ref)
-		return ok && vpcDefaultKind(rf, []string{owner.typ}) != ""
-	})
-	return viaVPC && !r.names(in, owner)
+	return false
 }
 
 // scopedRef is a reference and the module instance it is read in; dep
@@ -202,7 +196,7 @@ func sameResource(module, base string, owner *instance) bool {
 // adoptionWhat says why the rule of in on owner is one whose presence is
 // known only after apply (unorderedAdoption).
 func adoptionWhat(in, owner *instance, attr string) string {
-	return fmt.Sprintf("%s (whether it is created after %s adopts the default and removes what it does not list: its %s names the VPC's default, not %s, so nothing orders the two)",
+	return fmt.Sprintf("%s (whether it is created after %s adopts the default and removes what it does not list: its %s does not name %s, nor does its depends_on, so nothing orders the two)",
 		in.addr, owner.addr, attr, owner.addr)
 }
 

@@ -321,18 +321,19 @@ type pendingEntry struct {
 // e's direction deletes an existing entry its blocks lack; the entry
 // is one whose match is unknown (declared here) when the blocks hold
 // values known only after apply, and an entry of the blocks with e's
-// number stands in its place. sure says e's direction is known: an entry
+// number stands in its place. u says which of e's values are known only
+// after apply (an entry declared here keeps them unknown). sure says e's direction is known: an entry
 // of a rule whose egress is known only after apply may be of either
 // direction, so it takes the place of no entry AWS keeps (settleACLs) in
 // either: the kept entry of its number stays, and where the rule's
 // direction turns out to be the kept entry's, AWS refuses the rule
 // (NetworkAclEntryAlreadyExists) and the kept entry decides.
-func (r *reader) standaloneEntry(in *instance, a *nacl.ACL, e nacl.Entry, sure bool) bool {
+func (r *reader) standaloneEntry(in *instance, a *nacl.ACL, e nacl.Entry, u unknownEntry, sure bool) bool {
 	key := entryKey{e.Number, e.Direction}
 	owner, attr := r.byAdr[a.ID], inlineAttr(e.Direction)
 	if g := r.cbdUnknownEntry(a.ID, e); !in.created() && g != "" {
 		what := unknownStay(in.addr, g, "network ACL, rule number or direction")
-		r.b.AddUnknownACLEntry(reach.UnknownACLEntry{ACL: a.ID, What: what, Entry: e, CIDRUnknown: true, V6: e.CIDR.Addr().Is6()})
+		r.b.AddUnknownACLEntry(unknownACLEntries(a.ID, what, e, u, true)...)
 		r.rep.Warnings = append(r.rep.Warnings, what+": the queries whose answer it could change are indeterminate")
 		return false
 	}
@@ -345,7 +346,7 @@ func (r *reader) standaloneEntry(in *instance, a *nacl.ACL, e nacl.Entry, sure b
 			return false // the ACL's blocks hold an entry of that number: theirs stands
 		}
 		what := adoptionWhat(in, owner, "network_acl_id")
-		r.b.AddUnknownACLEntry(reach.UnknownACLEntry{ACL: a.ID, What: what, Entry: e, CIDRUnknown: true, V6: e.CIDR.Addr().Is6()})
+		r.b.AddUnknownACLEntry(unknownACLEntries(a.ID, what, e, u, true)...)
 		r.rep.Warnings = append(r.rep.Warnings, what+": the queries whose answer it could change are indeterminate")
 		return false
 	}
@@ -367,7 +368,7 @@ func (r *reader) standaloneEntry(in *instance, a *nacl.ACL, e nacl.Entry, sure b
 	switch {
 	case in.created() && owner.updated() && r.retakenEntry(a.ID, e) && !r.updateKeepsEntry(owner, e):
 		what := fmt.Sprintf("%s (which values entry %d holds after apply: its replacement deletes the entry and adds its own, in no set order with the update of %s, whose %s blocks write it)", in.addr, e.Number, owner.addr, attr)
-		r.b.AddUnknownACLEntry(reach.UnknownACLEntry{ACL: a.ID, What: what, Entry: e, CIDRUnknown: true, V6: e.CIDR.Addr().Is6()})
+		r.b.AddUnknownACLEntry(unknownACLEntries(a.ID, what, e, u, true)...)
 		r.rep.Warnings = append(r.rep.Warnings, what+": the queries whose answer it could change are indeterminate")
 		return false
 	case in.created() || !owner.updated():
@@ -376,7 +377,7 @@ func (r *reader) standaloneEntry(in *instance, a *nacl.ACL, e nacl.Entry, sure b
 		return false // the ACL's blocks hold an entry of that number: theirs stands
 	case anyUnknown(attrUnknown(owner, attr)):
 		what := fmt.Sprintf("%s (whether the update of %s keeps it: its %s blocks are known only after apply)", in.addr, owner.addr, attr)
-		r.b.AddUnknownACLEntry(reach.UnknownACLEntry{ACL: a.ID, What: what, Entry: e, CIDRUnknown: true, V6: e.CIDR.Addr().Is6()})
+		r.b.AddUnknownACLEntry(unknownACLEntries(a.ID, what, e, u, true)...)
 		r.rep.Warnings = append(r.rep.Warnings, what+": the queries whose answer it could change are indeterminate")
 		return false
 	}

@@ -156,6 +156,9 @@ func (r *reader) readTGWAttachment(in *instance) {
 	default:
 		r.fail(in, "security_group_referencing_support", v, ErrInvalidPlan, "enable or disable")
 	}
+	if r.outsideAttachment(in, a) { // outside_targets.go
+		return
+	}
 	if g := r.tgw.gws[a.TransitGateway]; g != nil {
 		r.tgwDefaults(a, g, defaultOn(in, "transit_gateway_default_route_table_association"), defaultOn(in, "transit_gateway_default_route_table_propagation"), in.addr)
 		r.tgwAcceptance(in, a, g) // tgw_attachments.go

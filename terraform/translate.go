@@ -183,7 +183,8 @@ func (r *reader) translate() {
 	r.outsideGroupUses() // groupuses.go
 	r.settleGroups()     // computed.go
 	r.settleACLs()
-	r.settleRoutes() // keptroutes.go
+	r.settleRoutes()        // keptroutes.go
+	r.outsideRouteTargets() // outside_targets.go
 	r.bindFirewallRoutes()
 	r.vpcDefaults()
 	r.assignACLs()

@@ -14,7 +14,8 @@ import (
 // only after apply is an entry of either direction, its match unknown in
 // each: on a default ACL with no inbound entries, whether it allows
 // inbound ssh is undecided (it was read as inbound: a certain Reachable).
-// Known, egress decides as written.
+// Known, egress decides as written. (The plan adopts the default ACL: the
+// rule's depends_on orders it after the adoption.)
 func TestACLRuleEgressUnknown(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
@@ -30,7 +31,7 @@ func TestACLRuleEgressUnknown(t *testing.T) {
 			rs[3].values["ingress"] = []any{}
 			rule := planRes{typ: "aws_network_acl_rule", name: "ssh", values: map[string]any{"network_acl_id": "acl-main", "rule_number": 110,
 				"protocol": "6", "rule_action": "allow", "cidr_block": "0.0.0.0/0", "from_port": 22, "to_port": 22, "icmp_type": nil, "icmp_code": nil},
-				unknown: map[string]any{"id": true}, exprs: map[string]any{"network_acl_id": "acl-main", "egress": tc.egress}}
+				unknown: map[string]any{"id": true}, exprs: map[string]any{"network_acl_id": "acl-main", "egress": tc.egress, "depends_on": []string{"aws_default_network_acl.main"}}}
 			if tc.egress == nil {
 				rule.unknown["egress"] = true
 				rule.exprs["egress"] = []string{"aws_ssm_parameter.x.value", "aws_ssm_parameter.x"}
