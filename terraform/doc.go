@@ -419,14 +419,11 @@
 //     peering connection or network interface of another stack) is one
 //     the model does not hold ([reach.TargetUnmodelled]): the queries it
 //     routes are indeterminate, as the aws loader has it; both with a
-//     warning. So is a new route (an aws_route or inline route block)
-//     to a transit gateway or peering connection the plan does not hold
-//     (a gateway shared from another account, named by its known ID), not
-//     a refusal, and an aws_ec2_transit_gateway_vpc_attachment to such a
-//     gateway is left out of the model, with a warning: what crosses it
-//     is indeterminate (outside_targets.go). One to a target the plan
-//     deletes or replaces, or to an internet gateway not attached to the
-//     table's VPC, is refused. An instance that exists and whose planned
+//     warning. So is a new route to a transit gateway or peering
+//     connection the plan does not hold (one shared from another
+//     account); an attachment to such a gateway is left out, with a
+//     warning (outside_targets.go). A route to a target the plan deletes
+//     or replaces is refused. An instance that exists and whose planned
 //     primary_network_interface_id is known only after apply keeps the
 //     one of the prior state (a primary interface cannot be detached);
 //     without one, the warning of a kept route to an interface the plan
@@ -743,12 +740,10 @@
 // unknown, so its match too: it may come before any entry (it is number
 // 1 among the unknown ones) or decide nothing; the queries it could
 // decide otherwise than the known entries are indeterminate, the rest
-// answered. An entry's protocol known only after apply (an
-// aws_network_acl_rule's protocol, an inline block's) makes it one that
-// may match any protocol, port and ICMP type, and its action known only
-// after apply (rule_action, action) one that may allow or deny: such an
-// entry is undecided likewise (ACL_INDETERMINATE where it could match and
-// act otherwise), not refused. A rule or aws_route
+// answered. An entry whose protocol is known only after apply may match
+// any protocol, port and ICMP type, one whose action (rule_action,
+// action) is may allow or deny: undecided likewise (ACL_INDETERMINATE
+// where it could match and act otherwise), not refused. A rule or aws_route
 // replaced by one whose number or direction (table or destination) is
 // known only after apply removes the old entry (route); with
 // create_before_destroy, where the new one turns out to be the old one's,
