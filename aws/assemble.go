@@ -107,6 +107,9 @@ type placed struct {
 	// built only when asked: a large account has a million rules, and
 	// only an error reads the location of one.
 	lists []lazyList
+	// policy, for a firewall, says where the faults firewall.Compile
+	// finds in its policy are (networkfirewall_place.go).
+	policy *policyPlace
 }
 
 // fieldAt is the location of one field of a placed resource.
@@ -408,6 +411,9 @@ func (w where) place(err error) error {
 		return err
 	}
 	p := items[i]
+	if rest == "Policy" && p.policy != nil {
+		return p.policy.place(ie)
+	}
 	if rest == "" {
 		// A group that does not compile: sg.Compile's own error names the rule.
 		var inner *flow.InputError

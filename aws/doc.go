@@ -517,7 +517,9 @@
 // (SecurityGroupRules[7], NetworkInterfaces[2].Groups[0].GroupId), every
 // list index and map key included (FirewallStatus.SyncStates["us-east-1a"].Attachment.Status:
 // keys that are not identifiers are written in brackets). A number out of
-// range says the range it wanted ("an integer from 0 to 65535"). An
+// range says the range it wanted ("an integer from 0 to 65535"); an
+// integer written with an exponent or a fraction part (1e3), which the
+// AWS CLI never prints, is an error giving its plain digits. An
 // address or CIDR block of the wrong family in a field the CLI prints in
 // one family only (CidrBlock, PrivateIpAddress, PublicIp, PrivateIp,
 // Ipv4Prefix and DestinationCidrBlock hold IPv4; Ipv6CidrBlock,
@@ -531,7 +533,14 @@
 // subnet, a firewall policy or rule group ARN). When there are none, every
 // fault [reach.Builder.Build] finds: a subnet whose VPC, an interface whose
 // security group, a route whose NAT gateway is not in the input, and the
-// rest. Build's sentinels ([reach.ErrTopology], the
+// rest. A fault found when a firewall's policy is compiled (two stateless
+// references with one Priority, a stateful group whose
+// StatefulRuleOptions.RuleOrder differs from the policy's
+// StatefulEngineOptions.RuleOrder, a rule naming an unknown variable) is
+// placed in the policy's file (FirewallPolicy.StatelessRuleGroupReferences[1].Priority)
+// or, when the rule group is at fault, in the group's
+// (RuleGroup.StatefulRuleOptions.RuleOrder, RuleGroup.RulesSource), its
+// Resource the policy's ARN. Build's sentinels ([reach.ErrTopology], the
 // packages' own) stay reachable with errors.Is. The report is returned even
 // when the load fails.
 //

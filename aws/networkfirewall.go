@@ -78,6 +78,7 @@ func (l *loader) assembleFirewalls() []reach.Firewall {
 	out := &l.out
 	groups := []RuleGroup{}
 	groupAt := map[string]jsonloc.Loc{}
+	byARN := map[string]RuleGroup{}
 	for _, g := range l.ruleGroups {
 		arn := g.g.ARN()
 		if arn == "" {
@@ -90,6 +91,7 @@ func (l *loader) assembleFirewalls() []reach.Firewall {
 		}
 		groupAt[arn] = g.at
 		groups = append(groups, g.g)
+		byARN[arn] = g.g
 	}
 	policies := map[string]*policyRec{}
 	for _, p := range l.policies {
@@ -105,6 +107,7 @@ func (l *loader) assembleFirewalls() []reach.Firewall {
 		policies[arn] = p
 	}
 	usedPolicies, usedGroups, failed := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	places := map[string]*policyPlace{} // by policy ARN, shared by its firewalls
 	slices.SortFunc(l.firewalls, func(a, b *fwRec) int { return cmp.Compare(a.spec.ARN+a.spec.Name, b.spec.ARN+b.spec.Name) })
 	for _, f := range l.firewalls {
 		s := f.spec
@@ -135,6 +138,10 @@ func (l *loader) assembleFirewalls() []reach.Firewall {
 		p.set("ID", f.at.Field("FirewallArn"))
 		p.set("VPC", f.at.Field("VpcId"))
 		p.set("Policy", pr.at)
+		if places[s.PolicyARN] == nil {
+			places[s.PolicyARN] = newPolicyPlace(pr, groupAt, byARN)
+		}
+		p.policy = places[s.PolicyARN]
 		for j, e := range s.Endpoints {
 			eo := jsonloc.Loc{File: f.at.File, Path: jsonloc.Join(jsonloc.Key("FirewallStatus.SyncStates", e.AvailabilityZone), "Attachment")}
 			if e.Status != "" && e.Status != "READY" {

@@ -73,6 +73,50 @@ func (g RuleGroup) Name() string {
 // [ParseStatelessRuleGroup]), [ErrInvalidDump] (a Type other than
 // STATELESS and STATEFUL) or [flow.ErrJSON].
 func ParseRuleGroup(data []byte) (RuleGroup, error) {
+	g, err := parseRuleGroup(data)
+	return g, namedGroupErr(data, err)
+}
+
+// namedGroupErr gives the *flow.InputError values err is made of that
+// name no resource (a value of the wrong type, found while the document
+// was decoded, before its name was read) the group's name, else its ARN,
+// when data holds one.
+func namedGroupErr(data []byte, err error) error {
+	if err == nil {
+		return nil
+	}
+	var doc struct {
+		RuleGroupResponse *struct{ RuleGroupName, RuleGroupArn string }
+	}
+	if json.Unmarshal(data, &doc) != nil && doc.RuleGroupResponse == nil {
+		return err
+	}
+	r := doc.RuleGroupResponse
+	if r == nil || nameOrARN(r.RuleGroupName, r.RuleGroupArn) == "" {
+		return err
+	}
+	name := nameOrARN(r.RuleGroupName, r.RuleGroupArn)
+	set := func(e error) error {
+		if ie, ok := e.(*flow.InputError); ok && ie.Resource == "" {
+			c := *ie
+			c.Resource = name
+			return &c
+		}
+		return e
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs := j.Unwrap()
+		out := make([]error, len(errs))
+		for i, e := range errs {
+			out[i] = set(e)
+		}
+		return errors.Join(out...)
+	}
+	return set(err)
+}
+
+// parseRuleGroup is [ParseRuleGroup], its errors not yet named.
+func parseRuleGroup(data []byte) (RuleGroup, error) {
 	var doc struct {
 		RuleGroup *struct {
 			RulesSource *struct {

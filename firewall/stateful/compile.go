@@ -188,7 +188,8 @@ func Compile(cfg Config, res IPSetResolver) (*Engine, error) {
 		g := ref.Group
 		label := g.Label()
 		path := "StatefulRuleGroupReferences[" + strconv.Itoa(gi) + "]"
-		gerr := func(err error) error { return &flow.InputError{Path: path, Resource: label, Err: err} }
+		res := g.resource()
+		gerr := func(err error) error { return &flow.InputError{Path: path, Resource: res, Err: err} }
 		id := g.ARN
 		if id == "" {
 			id = g.Name
@@ -203,7 +204,7 @@ func Compile(cfg Config, res IPSetResolver) (*Engine, error) {
 			return nil, gerr(fmt.Errorf("%w: rule order %d out of range", ErrInvalidGroup, uint8(g.RuleOrder)))
 		}
 		if g.RuleOrder != cfg.Order {
-			return nil, gerr(fmt.Errorf("%w: the group's rule order %s differs from the policy's %s", ErrInvalidGroup, g.RuleOrder, cfg.Order))
+			return nil, gerr(fmt.Errorf("%w: the group's rule order %s differs from the policy's %s", ErrRuleOrderMismatch, g.RuleOrder, cfg.Order))
 		}
 		if cfg.Order == StrictOrder {
 			if ref.Priority < 1 || ref.Priority > 65535 {
@@ -231,7 +232,7 @@ func Compile(cfg Config, res IPSetResolver) (*Engine, error) {
 		for ri := range rules {
 			r, err := c.compile(&rules[ri], cfg.Order)
 			if err != nil {
-				return nil, &flow.InputError{Path: path, Resource: label, Rule: "sid " + strconv.Itoa(rules[ri].Sid()), Text: rules[ri].Text, Err: err}
+				return nil, &flow.InputError{Path: path, Resource: res, Rule: "sid " + strconv.Itoa(rules[ri].Sid()), Text: rules[ri].Text, Err: err}
 			}
 			r.group = int32(gi)
 			r.label = label + " sid " + strconv.Itoa(r.sid) + ": " + r.text

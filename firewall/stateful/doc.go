@@ -459,7 +459,10 @@
 // addresses are in doubt hides no other rule ([Engine.Hidden]).
 package stateful
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Sentinel errors wrapped by the *flow.InputError values this package
 // returns.
@@ -470,6 +473,11 @@ var (
 	// ErrInvalidGroup: a rule group is inconsistent (sources, duplicate
 	// sids, rule order, variables).
 	ErrInvalidGroup = errors.New("invalid firewall rule group")
+	// ErrRuleOrderMismatch: a group's RuleOrder differs from the policy's.
+	// It wraps [ErrInvalidGroup] and reads as it does; input formats test
+	// for it to point at the group's rule order setting
+	// (StatefulRuleOptions.RuleOrder) rather than at the reference.
+	ErrRuleOrderMismatch = fmt.Errorf("%w", ErrInvalidGroup)
 	// ErrInvalidPolicy: the policy's stateful settings are inconsistent
 	// (rule order, default actions, group priorities, HOME_NET).
 	ErrInvalidPolicy = errors.New("invalid firewall policy")

@@ -167,6 +167,16 @@ func (g *RuleGroup) Label() string {
 	return "(unnamed stateful rule group)"
 }
 
+// resource names the group as the Resource of its errors: Name, else ARN,
+// else "unnamed stateful rule group" (an error puts its Resource in
+// parentheses: Label's would be doubled).
+func (g *RuleGroup) resource() string {
+	if g.Name == "" && g.ARN == "" {
+		return "unnamed stateful rule group"
+	}
+	return g.Label()
+}
+
 // GroupRef is one of a policy's StatefulRuleGroupReferences.
 type GroupRef struct {
 	// Priority orders the groups under STRICT_ORDER (ascending, unique,
@@ -434,7 +444,11 @@ func (m PartialIPSets) IPSet(arn string) ([]netip.Prefix, error) {
 // Errors are *[flow.InputError] values naming the group (and the rule),
 // wrapping [suricata.ErrSyntax], [ErrInvalidRule] or [ErrInvalidGroup].
 func (g RuleGroup) Rules() ([]suricata.Rule, error) {
-	label := g.Label()
+	label := g.resource()
+	who := label // names the group in errors that are no *flow.InputError
+	if g.Name != "" || g.ARN != "" {
+		who = "stateful rule group " + label
+	}
 	if g.Opaque != "" {
 		return nil, &flow.InputError{Resource: label, Path: "Opaque",
 			Err: fmt.Errorf("%w: the group's rules are unknown: %s", ErrInvalidGroup, g.Opaque)}
@@ -457,7 +471,7 @@ func (g RuleGroup) Rules() ([]suricata.Rule, error) {
 	case g.RulesString != "":
 		rs, err := suricata.ParseRules(g.RulesString)
 		if err != nil {
-			return nil, fmt.Errorf("stateful rule group %s: %w", label, err)
+			return nil, fmt.Errorf("%s: %w", who, err)
 		}
 		return rs, nil
 	case len(g.StandardRules) > 0:
@@ -496,7 +510,7 @@ func (g RuleGroup) Rules() ([]suricata.Rule, error) {
 	for _, text := range texts {
 		r, err := suricata.Parse(text)
 		if err != nil { // a target the checks let through; should not happen
-			return nil, fmt.Errorf("stateful rule group %s: generated rule: %w", label, err)
+			return nil, fmt.Errorf("%s: generated rule: %w", who, err)
 		}
 		out = append(out, r)
 	}

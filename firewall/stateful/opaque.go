@@ -44,7 +44,7 @@ const opaquePacketSid = 2
 // [ErrInvalidGroup] error when the group also holds rules.
 func opaqueRules(g *RuleGroup) ([]suricata.Rule, error) {
 	if g.RulesString != "" || len(g.StandardRules) > 0 || g.DomainList != nil {
-		return nil, &flow.InputError{Resource: g.Label(), Path: "Opaque",
+		return nil, &flow.InputError{Resource: g.resource(), Path: "Opaque",
 			Err: fmt.Errorf("%w: an opaque rule group (its rules unknown: %s) holds no rules source", ErrInvalidGroup, g.Opaque)}
 	}
 	out := make([]suricata.Rule, len(opaqueTexts))

@@ -76,7 +76,7 @@ func unmarshalSlow(path string, data []byte, v any) error {
 		if len(text) > 40 {
 			text = []byte(near(leaf, typ.Offset))
 		}
-		return &flow.InputError{Path: p, Text: string(text), Err: fmt.Errorf("%w: a JSON %s where %s was expected", flow.ErrJSON, typ.Value, typeName(typ))}
+		return &flow.InputError{Path: p, Text: string(text), Err: fmt.Errorf("%w: a JSON %s where %s was expected%s", flow.ErrJSON, typ.Value, typeName(typ), notPlain(typ))}
 	}
 	if errors.Is(err, flow.ErrJSON) {
 		return &flow.InputError{Path: p, Err: err}
@@ -106,6 +106,50 @@ func typeName(e *json.UnmarshalTypeError) string {
 		return "an object"
 	}
 	return e.Type.String()
+}
+
+// notPlain is, for a number in range for the integer field e is about
+// but written with an exponent or a fraction part (1e3), the plain digits
+// to write instead; "" for any other error.
+func notPlain(e *json.UnmarshalTypeError) string {
+	num, ok := strings.CutPrefix(e.Value, "number ")
+	if !ok || e.Type == nil {
+		return ""
+	}
+	plain, ok := plainInt(num)
+	if !ok {
+		return ""
+	}
+	var err error
+	switch e.Type.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		_, err = strconv.ParseInt(plain, 10, e.Type.Bits())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		_, err = strconv.ParseUint(plain, 10, e.Type.Bits())
+	default:
+		return ""
+	}
+	if err != nil {
+		return ""
+	}
+	return ", in plain digits: write it " + plain
+}
+
+// plainInt returns s, a JSON number, in plain decimal digits when it is an
+// integer of at most 19 digits (1e3 is 1000).
+func plainInt(s string) (string, bool) {
+	neg, digits, exp, ok := splitNumber(s)
+	if !ok || exp < 0 || len(digits)+exp > 19 {
+		return "", false
+	}
+	plain := digits + strings.Repeat("0", exp)
+	switch {
+	case plain == "":
+		plain = "0"
+	case neg:
+		plain = "-" + plain
+	}
+	return plain, true
 }
 
 // near returns up to 40 bytes of data ending at offset, trimmed of spaces.
@@ -225,18 +269,97 @@ func (l Loc) ReadInt(raw json.RawMessage) (Int, error) {
 	return n, nil
 }
 
-// intWant says what an Int wanted instead of raw: a number (or a string
-// holding one) that is no integer, or too large for one, is told the
-// range.
+// intWant says what an Int wanted instead of raw (a number, or a string
+// holding one, that strconv.Atoi refused): "not an integer" for a
+// fraction (1.5) or what is no number at all; the range for an integer
+// too large for one (1e+20); and, for an integer in range written with an
+// exponent or a fraction part (1e3, 1000.0), that it is not in plain
+// digits, which AWS CLI output always writes. The number is read from its
+// digits, exactly (never through a float64, which would round
+// 1.0000000000000000001 to an integer).
 func intWant(raw []byte) string {
 	s := string(raw)
 	if len(raw) >= 2 && raw[0] == '"' {
 		_ = json.Unmarshal(raw, &s)
 	}
-	if _, err := strconv.ParseFloat(s, 64); err == nil {
+	plain, ok := plainInt(s)
+	switch {
+	case !ok && numberTooLarge(s):
+		return fmt.Sprintf("not an integer from %d to %d", math.MinInt, math.MaxInt)
+	case !ok:
+		return "not an integer"
+	}
+	if _, err := strconv.Atoi(plain); err != nil {
 		return fmt.Sprintf("not an integer from %d to %d", math.MinInt, math.MaxInt)
 	}
-	return "not an integer"
+	return "an integer not in plain digits: write it " + plain + " (the CLIs write integers without an exponent or a fraction part)"
+}
+
+// numberTooLarge reports whether s is a JSON number that is an integer of
+// more than 19 digits.
+func numberTooLarge(s string) bool {
+	_, digits, exp, ok := splitNumber(s)
+	return ok && exp >= 0 && len(digits)+exp > 19
+}
+
+// splitNumber reads s, a JSON number, as neg, digits and exp: its value
+// is (-1 if neg) × digits × 10^exp, digits holding no leading and no
+// trailing zero ("" for zero, with exp 0). ok is false when s is no JSON
+// number (leading zeros aside: a string may hold "007"). An exponent too large for an int is clamped (its sign kept): the
+// value is then out of any int's range, or no integer.
+func splitNumber(s string) (neg bool, digits string, exp int, ok bool) {
+	if strings.HasPrefix(s, "-") {
+		neg, s = true, s[1:]
+	}
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	intPart := s[:i]
+	if intPart == "" { // leading zeros are let through, as strconv.Atoi does
+		return false, "", 0, false
+	}
+	s = s[i:]
+	frac := ""
+	if strings.HasPrefix(s, ".") {
+		j := 1
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if j == 1 {
+			return false, "", 0, false
+		}
+		frac, s = s[1:j], s[j:]
+	}
+	if s != "" {
+		if s[0] != 'e' && s[0] != 'E' {
+			return false, "", 0, false
+		}
+		e, sign := s[1:], 1
+		if strings.HasPrefix(e, "-") {
+			sign = -1
+		}
+		if strings.HasPrefix(e, "-") || strings.HasPrefix(e, "+") {
+			e = e[1:]
+		}
+		if e == "" || strings.Trim(e, "0123456789") != "" {
+			return false, "", 0, false
+		}
+		n, err := strconv.Atoi(e)
+		if err != nil { // too many digits: clamp
+			n = math.MaxInt32
+		}
+		n = min(n, math.MaxInt32) * sign
+		exp = n
+	}
+	digits = strings.TrimLeft(intPart+frac, "0")
+	if digits == "" {
+		return neg, "", 0, true
+	}
+	exp -= len(frac)
+	t := strings.TrimRight(digits, "0")
+	exp += len(digits) - len(t)
+	return neg, t, exp, true
 }
 
 // WithFile sets the File of the *flow.InputError values err is made of
