@@ -44,7 +44,9 @@ import (
 // (a word on the hop says so). A packet for the NAT64 prefix from IPv6
 // is not among them (a NAT64 instance translates it to the IPv4 address
 // of the interface it sends by, which differ), nor one addressed to
-// another interface of the instance (siblingAddressed). The walk being
+// another interface of the instance (siblingAddressed: one of its
+// private addresses or an address of a prefix delegated to it, or of one
+// delegated at launch, known only later). The walk being
 // one path, the set questions (Ports, Sources, Matrix, Audit, Diff) walk
 // it as Check does and agree with it; the matrix gives each interface of
 // such an instance a class of its own (computeClasses), since a packet
@@ -65,6 +67,9 @@ func (m *Model) egressAlike(pkt flow.Flow, ii *ifaceInfo) bool {
 		return false
 	}
 	for _, o := range ii.siblings {
+		if prefixesUnknown(o, dst) {
+			return false // a prefix known only later may hold dst: addressed to o, perhaps
+		}
 		if o.subnet != ii.subnet || !slices.Equal(o.Groups, ii.Groups) || o.GroupsUnknown != ii.GroupsUnknown ||
 			o.SourceDestCheckDisabled != ii.SourceDestCheckDisabled || o.SourceDestCheckUnknown != ii.SourceDestCheckUnknown ||
 			o.DenyAllIGWTraffic != ii.DenyAllIGWTraffic || !m.egressPlain(o) {
@@ -170,14 +175,24 @@ func siblingWords(o *ifaceInfo) string {
 }
 
 // siblingOwning returns the other interface of ii's instance that holds
-// address a, if one does.
+// address a, if one does: among its private addresses or in a prefix
+// delegated to it.
 func siblingOwning(ii *ifaceInfo, a netip.Addr) *ifaceInfo {
 	for _, o := range ii.siblings {
-		if slices.Contains(o.PrivateIPs, a) {
+		if slices.Contains(o.PrivateIPs, a) || slices.ContainsFunc(o.DelegatedPrefixes, func(p netip.Prefix) bool { return p.Contains(a) }) {
 			return o
 		}
 	}
 	return nil
+}
+
+// prefixesUnknown reports whether ii holds prefixes of a's family that
+// AWS delegates at launch, known only later: one may hold a.
+func prefixesUnknown(ii *ifaceInfo, a netip.Addr) bool {
+	if a.Is4() {
+		return ii.IPv4PrefixesUnknown != ""
+	}
+	return ii.IPv6PrefixesUnknown != ""
 }
 
 // siblingAddressed words h, undecided at interface ii, for a packet

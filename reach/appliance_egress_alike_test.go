@@ -99,6 +99,18 @@ func TestApplianceSeveralInterfacesAlike(t *testing.T) {
 			d.RouteTables[1].Routes = append(d.RouteTables[1].Routes,
 				reach.Route{Destination: netip.MustParsePrefix("10.0.3.0/24"), Target: reach.TargetInterface, TargetID: "eni-in"})
 		}), reach.Query{From: "b", To: "10.0.3.11", Protocol: flow.TCP, Port: 22}, reach.Indeterminate, reach.ApplianceEgressUnknown, false},
+		// a prefix delegated to the other interface holds addresses of
+		// the instance too (audit new23)
+		{"alike, but addressed to the other interface's delegated prefix: undecided (host model)", edits(alikeArms, func(d *sample.Design) {
+			d.Interfaces[2].DelegatedPrefixes = []netip.Prefix{netip.MustParsePrefix("10.0.3.32/28")}
+			d.RouteTables[1].Routes = append(d.RouteTables[1].Routes,
+				reach.Route{Destination: netip.MustParsePrefix("10.0.3.0/24"), Target: reach.TargetInterface, TargetID: "eni-in"})
+		}), reach.Query{From: "b", To: "10.0.3.40", Protocol: flow.TCP, Port: 22}, reach.Indeterminate, reach.ApplianceEgressUnknown, false},
+		{"alike, but the other interface's prefixes are known only later: undecided", edits(alikeArms, func(d *sample.Design) {
+			d.Interfaces[2].IPv4PrefixesUnknown = "aws_network_interface.out: ipv4_prefix_count"
+			d.RouteTables[1].Routes = append(d.RouteTables[1].Routes,
+				reach.Route{Destination: netip.MustParsePrefix("10.0.3.0/24"), Target: reach.TargetInterface, TargetID: "eni-in"})
+		}), reach.Query{From: "b", To: "10.0.3.40", Protocol: flow.TCP, Port: 22}, reach.Indeterminate, "", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := twoArmedNAT(t, tc.edit)
