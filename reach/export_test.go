@@ -139,3 +139,11 @@ func MatrixInternetSpans(m *Model, o MatrixOptions, fast bool) (*Matrix, map[[2]
 func AlsoChangedOf(m, patched *Model, q Query, changes []Change) ([]SessionChange, error) {
 	return m.alsoChanged(patched, q, changes)
 }
+
+// Unroutable is unroutable: whether the internet gateway refuses a as an
+// address of the internet.
+func Unroutable(a netip.Addr) bool { return unroutable(a) }
+
+// PrivateSource is privateSource: whether a host outside the design may
+// send from a over a private network, and the internet does not carry it.
+func PrivateSource(a netip.Addr) bool { return privateSource(a) }

@@ -157,12 +157,13 @@ func natReply(pkt flow.Flow, ni *natInfo, s *subnetInfo, expected netip.Addr) Ho
 // unroutable reports whether the internet gateway refuses a as the
 // destination of a packet it sends to the internet: a private (RFC 1918,
 // unique local), shared (100.64.0.0/10), loopback, link-local or
-// otherwise non-global address, IPv6's non-global special-purpose blocks
-// (nonGlobal6) included.
+// otherwise non-global address, IANA's non-global special-purpose blocks
+// of both families (nonGlobal4, nonGlobal6) included.
 //
 // An IPv4 address is judged by its bytes (the same blocks netip's
-// methods tell apart, held to them by TestUnroutableAgreesWithNetip): a
-// query from outside the design asks it several times.
+// methods tell apart, and nonGlobal4's, held to them by
+// TestUnroutableAgreesWithNetip): a query from outside the design asks
+// it several times.
 func unroutable(a netip.Addr) bool {
 	if a.Is4() {
 		b := a.As4()
@@ -172,9 +173,44 @@ func unroutable(a netip.Addr) bool {
 			b[0] == 100 && b[1]&0xc0 == 64, b[0] == 169 && b[1] == 254: // shared, link-local
 			return true
 		}
-		return b == [4]byte{} || b == [4]byte{255, 255, 255, 255} // unspecified, broadcast
+		return b == [4]byte{255, 255, 255, 255} || nonGlobalSpecial4(b) // broadcast; unspecified in 0.0.0.0/8
 	}
 	return a.IsPrivate() || a.IsLoopback() || a.IsLinkLocalUnicast() || !a.IsGlobalUnicast() || nonGlobalSpecial6(a)
+}
+
+// nonGlobal4 are the blocks of the IANA IPv4 Special-Purpose Address
+// Registry (https://www.iana.org/assignments/iana-ipv4-special-registry/)
+// that it marks not globally reachable, beyond the private (RFC 1918),
+// shared (100.64.0.0/10), loopback, link-local, multicast and broadcast
+// ones: "this network" 0.0.0.0/8 (RFC 791, a source only, 0.0.0.0
+// among them), the IETF protocol assignments 192.0.0.0/24 (RFC 6890)
+// but for its two globally reachable entries, the PCP anycast address
+// 192.0.0.9 (RFC 7723) and the TURN anycast address 192.0.0.10 (RFC
+// 8155), and benchmarking 198.18.0.0/15 (RFC 2544). Left on the internet:
+// the documentation blocks (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24:
+// package doc) and the reserved 240.0.0.0/4, whose addresses stand for
+// public addresses known only later (publicSpace). nonGlobalSpecial4
+// tests the same addresses by their bytes.
+var nonGlobal4 = func() []netip.Prefix {
+	ietf := addrset.Of(netip.MustParsePrefix("192.0.0.0/24")).
+		Difference(addrset.Of(netip.MustParsePrefix("192.0.0.9/32"), netip.MustParsePrefix("192.0.0.10/32")))
+	out := []netip.Prefix{netip.MustParsePrefix("0.0.0.0/8")}
+	out = append(out, ietf.Prefixes()...)
+	return append(out, netip.MustParsePrefix("198.18.0.0/15"))
+}()
+
+// nonGlobalSpecial4 reports whether the IPv4 address of bytes b is in a
+// block of nonGlobal4.
+func nonGlobalSpecial4(b [4]byte) bool {
+	switch {
+	case b[0] == 0: // this network
+		return true
+	case b[0] == 198 && b[1]&0xfe == 18: // benchmarking
+		return true
+	case b[0] == 192 && b[1] == 0 && b[2] == 0: // IETF protocol assignments
+		return b[3] != 9 && b[3] != 10 // PCP and TURN anycast are global
+	}
+	return false
 }
 
 // nonGlobal6 are the blocks of the IANA IPv6 Special-Purpose Address
@@ -222,14 +258,23 @@ func nonGlobalSpecial6(a netip.Addr) bool {
 }
 
 // privateOrShared reports whether a is an RFC 1918 or 100.64.0.0/10
-// (RFC 6598) IPv4 address, which the internet gateway refuses as the
-// source of a packet from the internet.
+// (RFC 6598) IPv4 address.
 func privateOrShared(a netip.Addr) bool {
 	if !a.Is4() {
 		return false
 	}
 	b := a.As4()
 	return b[0] == 10 || b[0] == 172 && b[1]&0xf0 == 16 || b[0] == 192 && b[1] == 168 || b[0] == 100 && b[1]&0xc0 == 64
+}
+
+// privateSource4 reports whether a is an IPv4 address the internet
+// gateway refuses as the source of a packet from the internet, and a
+// host outside the design may send from privately (privateSource): an
+// RFC 1918 or 100.64.0.0/10 address (privateOrShared), or one of IANA's
+// other blocks not globally reachable (nonGlobal4: 0.0.0.0/8, the
+// unspecified 0.0.0.0 among them, as :: is among IPv6's ::/96).
+func privateSource4(a netip.Addr) bool {
+	return a.Is4() && (privateOrShared(a) || nonGlobalSpecial4(a.As4()))
 }
 
 // privateOnInternet is the internet gateway's hop that drops a packet to

@@ -11,8 +11,9 @@ import (
 )
 
 // A private source outside the design: a query's source that no VPC of
-// the design holds and the internet does not route (an RFC 1918 or
-// 100.64.0.0/10 IPv4 address: on premises, say). Its packets are no
+// the design holds and the internet does not route (an RFC 1918,
+// 100.64.0.0/10 or other non-global IPv4 address, 198.18.0.0/15 say: on
+// premises). Its packets are no
 // internet host's: an internet gateway drops them
 // ([PrivateAddressOnInternet]). But such a host may sit behind what the
 // design does not model (a virtual private gateway's VPN or Direct
@@ -54,13 +55,15 @@ import (
 
 // privateSource reports whether a is an address a host outside the
 // design may send from over a private network, and the internet does not
-// carry: an RFC 1918 or 100.64.0.0/10 IPv4 address (privateOrShared), a
-// unique local IPv6 address (fc00::/7) or one of IANA's IPv6 blocks not
-// globally reachable (nonGlobal6). Loopback, link-local and multicast
-// addresses never cross a router, privately or not.
+// carry: an RFC 1918 or 100.64.0.0/10 IPv4 address, or one of IANA's
+// other IPv4 blocks not globally reachable (0.0.0.0/8, 192.0.0.0/24 but
+// its global entries, 198.18.0.0/15: privateSource4, nonGlobal4), a unique local IPv6 address (fc00::/7) or
+// one of IANA's IPv6 blocks not globally reachable (nonGlobal6).
+// Loopback, link-local and multicast addresses never cross a router,
+// privately or not.
 func privateSource(a netip.Addr) bool {
 	if a.Is4() {
-		return privateOrShared(a)
+		return privateSource4(a)
 	}
 	return a.IsPrivate() || nonGlobalSpecial6(a)
 }

@@ -101,11 +101,14 @@ const (
 	NATNoInbound Code = "NAT_NO_INBOUND"
 	// PrivateAddressOnInternet: the internet gateway drops, on the
 	// request, a packet it would send to an address the internet does not
-	// route (RFC 1918, 100.64.0.0/10, loopback, link-local, unique local
-	// fc00::/7, a VPC's private IPv6 block [VPC.PrivateIPv6]...), or one
-	// from the internet whose source is an RFC 1918 or 100.64.0.0/10
-	// address (a host outside the design: unless the way back to it ends
-	// undecided, where it may come in privately; see [UnmodelledTarget]).
+	// route (RFC 1918, 100.64.0.0/10, loopback, link-local, the IPv4
+	// special-purpose blocks IANA marks not globally reachable, 0.0.0.0/8,
+	// 192.0.0.0/24 but for 192.0.0.9 and 192.0.0.10, and 198.18.0.0/15,
+	// unique local fc00::/7, a VPC's private IPv6 block
+	// [VPC.PrivateIPv6]...), or one from the internet whose source is an
+	// RFC 1918, 100.64.0.0/10 or other such non-global IPv4 address (a
+	// host outside the design: unless the way back to it ends undecided,
+	// where it may come in privately; see [UnmodelledTarget]).
 	// Over IPv6 it (or an egress-only internet gateway) also
 	// drops a packet from a unique local or private block's address to
 	// the internet, and one from the internet to such an address.
@@ -176,8 +179,9 @@ const (
 	// The hop is undecided, and the leg ends there: an undecided route
 	// never falls back to a less specific one. It is also the request's
 	// first hop, naming that target, when the request comes from a
-	// private host outside the design (an RFC 1918, 100.64.0.0/10, unique
-	// local or other non-global IPv6 address) and the way back to it, the
+	// private host outside the design (an RFC 1918, 100.64.0.0/10 or other
+	// non-global IPv4 address, 198.18.0.0/15 say, a unique local or other
+	// non-global IPv6 address) and the way back to it, the
 	// reply's route from the destination's subnet, ends there: the host
 	// may sit beyond it and send through it (a VPN, Direct Connect), not
 	// from the internet. So too for a public host outside the design (a

@@ -92,7 +92,15 @@ func privateOf(in reach.Interface, public netip.Addr) (netip.Addr, bool) {
 // packet to a.
 func notOnInternet(a netip.Addr) bool {
 	return a.IsPrivate() || netip.MustParsePrefix("100.64.0.0/10").Contains(a) || a.IsLoopback() || a.IsLinkLocalUnicast() || !a.IsGlobalUnicast() ||
-		brute.NonGlobal6(a)
+		brute.NonGlobal4(a) || brute.NonGlobal6(a)
+}
+
+// privateSrc4 reports whether the internet gateway drops a packet from
+// the internet with source a, an IPv4 address a host outside the design
+// may send from privately: RFC 1918, shared 100.64.0.0/10 or another
+// block IANA marks not globally reachable (brute.NonGlobal4).
+func privateSrc4(a netip.Addr) bool {
+	return a.Is4() && (a.IsPrivate() || netip.MustParsePrefix("100.64.0.0/10").Contains(a) || brute.NonGlobal4(a))
 }
 
 // offInternet is notOnInternet, or an address of a VPC's private IPv6
@@ -204,8 +212,8 @@ func (l *refLeg) fromInternet(pkt flow.Flow) {
 			}
 		}
 	}
-	// A request from a private host outside the design (RFC 1918 or
-	// shared IPv4, unique local or non-global IPv6), or from a public one
+	// A request from a private host outside the design (RFC 1918, shared
+	// or other non-global IPv4, unique local or non-global IPv6), or from a public one
 	// (a global unicast address of neither kind), to an interface's own
 	// address may come in privately: where the way back to it (the reply,
 	// walked from the interface's subnet) ends undecided, the request
@@ -213,7 +221,7 @@ func (l *refLeg) fromInternet(pkt flow.Flow) {
 	// judge it whichever way it came (judgedAt; open in these designs).
 	// Its network ACLs are not judged.
 	src := pkt.Src.Addr()
-	privateSrc := src.Is4() && (src.IsPrivate() || netip.MustParsePrefix("100.64.0.0/10").Contains(src)) ||
+	privateSrc := privateSrc4(src) ||
 		src.Is6() && (src.IsPrivate() || brute.NonGlobal6(src))
 	if holder != "" && !l.reply && len(l.hops) == 0 && (privateSrc || src.IsGlobalUnicast()) {
 		back := &refLeg{n: l.n, reply: true}
@@ -254,7 +262,7 @@ func (l *refLeg) fromInternet(pkt flow.Flow) {
 		l.hop(reach.KindInternetGateway, vpc, pkt, reach.NoInternetGateway)
 		return
 	}
-	if src.Is4() && (src.IsPrivate() || netip.MustParsePrefix("100.64.0.0/10").Contains(src)) &&
+	if privateSrc4(src) &&
 		!slices.ContainsFunc(l.hops, func(h refHop) bool { return h.code != "" }) {
 		l.hop(reach.KindInternetGateway, igw, pkt, reach.PrivateAddressOnInternet)
 		return

@@ -57,7 +57,7 @@ func ExampleModel_Sources() {
 	fmt.Println(len(s.Internet) > 0, s.Internet[0])
 	// Output:
 	// app-1 reachable
-	// true 0.0.0.1/32
+	// true 1.0.0.0/8
 }
 
 // Every pair of the sample design's interfaces and the internet, with

@@ -119,7 +119,7 @@ var docProbes = [2][]netip.Addr{
 // address of 198.51.100.1, 203.0.113.1 and 192.0.2.1 (2001:db8:ffff::1)
 // that is one and that within holds; else the first internet address of
 // the pieces addressCuts cuts the family into, clipped to within (such as
-// 0.0.0.1, which reads poorly in a fix). It is false when within holds
+// 1.0.0.0, which reads poorly in a fix). It is false when within holds
 // no internet address. A design may hold a documentation address (a
 // public IP, a VPC block outside RFC 1918), so none is assumed.
 func (m *Model) internetProbe(v6 bool, within []addrset.Range) (netip.Addr, bool) {
@@ -144,7 +144,10 @@ func (m *Model) internetProbe(v6 bool, within []addrset.Range) (netip.Addr, bool
 // trip: every interface of the design (each checked as [Model.Verdict]
 // would from it), and the exact set of internet addresses. An internet
 // address is a global unicast address that is not private, shared
-// (100.64.0.0/10), inside a VPC or held by the design. Where the path
+// (100.64.0.0/10), in another special-purpose block IANA marks not
+// globally reachable (0.0.0.0/8, 192.0.0.0/24 but 192.0.0.9 and
+// 192.0.0.10, 198.18.0.0/15; the IPv6 ones of the package doc), inside a
+// VPC or held by the design. Where the path
 // of some internet addresses (or of a prefix delegated to an interface)
 // crosses a NAT gateway whose addresses the design tells apart
 // ([NATGateway].Secondary), the answer would depend on the address the
@@ -446,12 +449,13 @@ func (m *Model) internetIn(a flow.AddrRange) (netip.Addr, bool) {
 
 // specialBlocks are the address blocks that are not on the internet:
 // those unroutable reports (netip's private, shared, loopback, link-local,
-// multicast, unspecified and broadcast addresses, and IPv6's non-global
-// special-purpose blocks, nonGlobal6), and IPv4-mapped IPv6, which no
-// query may name. TestSpecialBlocks holds them to unroutable.
+// multicast and broadcast addresses, and the non-global special-purpose
+// blocks of both families, nonGlobal4 and nonGlobal6: 0.0.0.0/8 with the
+// unspecified address among them), and IPv4-mapped IPv6, which no query
+// may name. TestSpecialBlocks holds them to unroutable.
 var specialBlocks = func() []netip.Prefix {
-	var out []netip.Prefix
-	for _, s := range []string{"0.0.0.0/32", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+	out := append([]netip.Prefix(nil), nonGlobal4...)
+	for _, s := range []string{"10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
 		"192.168.0.0/16", "224.0.0.0/4", "255.255.255.255/32",
 		"::/128", "::1/128", "::ffff:0:0/96", "fc00::/7", "fe80::/10", "ff00::/8"} {
 		out = append(out, netip.MustParsePrefix(s))

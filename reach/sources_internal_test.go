@@ -78,8 +78,13 @@ func TestInternetProbe(t *testing.T) {
 			map[string]string{"0.0.0.0/0": "203.0.113.1", "198.51.100.1/32": "", "198.51.100.0/31": "198.51.100.0", "198.51.100.1/31": "198.51.100.0"}},
 		{"a VPC block holds the documentation address: the next one", []string{"10.9.0.0/16", "198.51.100.0/24"}, "", false, "203.0.113.1",
 			map[string]string{"0.0.0.0/0": "203.0.113.1", "198.51.100.0/24": "", "198.51.100.0/23": "198.51.101.0", "198.51.0.0/16": "198.51.0.0"}},
-		{"the design holds every documentation address: the first internet one", []string{"10.9.0.0/16", "203.0.113.0/24", "192.0.2.0/24"}, "198.51.100.1", false, "0.0.0.1",
-			map[string]string{"0.0.0.0/0": "0.0.0.1", "192.0.0.0/16": "192.0.0.0", "192.0.2.0/24": ""}},
+		// 0.0.0.0/8 ("this network") is not the internet's: the first
+		// internet address is past it; in 192.0.0.0/24 (IETF protocol
+		// assignments, not global) only the anycast 192.0.0.9 and
+		// 192.0.0.10 are
+		{"the design holds every documentation address: the first internet one", []string{"10.9.0.0/16", "203.0.113.0/24", "192.0.2.0/24"}, "198.51.100.1", false, "1.0.0.0",
+			map[string]string{"0.0.0.0/0": "1.0.0.0", "192.0.0.0/16": "192.0.0.9", "192.0.0.0/24": "192.0.0.9", "192.0.0.10/31": "192.0.0.10",
+				"192.0.0.0/29": "", "198.18.0.0/15": "", "198.16.0.0/14": "198.16.0.0", "198.19.0.0/16": "", "192.0.2.0/24": ""}},
 		// ::/96 (IPv4-compatible, with ::2) is not the internet's: the first
 		// internet IPv6 address is past it
 		{"a VPC block holds the IPv6 documentation address", []string{"10.9.0.0/16", "2001:db8:ffff::/48"}, "", true, "::1:0:0",

@@ -459,7 +459,7 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 			Fix:    fmt.Sprintf("attach an internet gateway to %s", vpc.ID)})
 	}
 	h := Hop{Kind: KindInternetGateway, ID: vpc.igw.ID, Packet: pkt, Verdict: flow.Allow}
-	if src := pkt.Src.Addr(); privateOrShared(src) && !w.blocked() {
+	if src := pkt.Src.Addr(); privateSource4(src) && !w.blocked() {
 		return w.stop(privateOnInternet(h, src, false))
 	}
 	if private == dst && w.m.offInternet(dst) { // an IPv6 address of a private block, or unique local (ipv6.go)

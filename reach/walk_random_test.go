@@ -145,7 +145,7 @@ func (g *walkGen) vpc(v int) *vpcParts {
 		nat := reach.NATGateway{ID: fmt.Sprintf("nat-%d", v), Subnet: fmt.Sprintf("subnet-%d-%d", v, s),
 			PrivateIP: netip.MustParseAddr(fmt.Sprintf("10.%d.%d.100", v+1, s))}
 		if g.chance(0.7) {
-			nat.PublicIP = netip.MustParseAddr(fmt.Sprintf("198.18.%d.100", v))
+			nat.PublicIP = netip.MustParseAddr(fmt.Sprintf("192.0.2.%d", 100+v)) // documentation: AWS gives no address of 198.18.0.0/15 (benchmarking, not global)
 			g.endpoints = append(g.endpoints, nat.PublicIP.String())
 		}
 		g.d.NATGateways = append(g.d.NATGateways, nat)

@@ -56,7 +56,7 @@ func TestSetAssertions(t *testing.T) {
 			return reachtest.AssertNotExposed(r, m, "web-1", "22,https")
 		}, false, []string{
 			"expected no internet address to reach web-1 on tcp 22,443 from any client port, but it is exposed on 443:\n",
-			"  port 443 (https), IPv4, at 203.0.113.10 of web-1 (eni-web1):\n    exposed: reached, from some client port, by every IPv4 address but 0.0.0.0/32, 10.0.0.0/8, ",
+			"  port 443 (https), IPv4, at 203.0.113.10 of web-1 (eni-web1):\n    exposed: reached, from some client port, by every IPv4 address but 0.0.0.0/8, 10.0.0.0/8, ",
 			"    opened by sg-web rule sgr-web-https (tcp/443 from 0.0.0.0/0)\n",
 			", one of them, client port 50000, the request passes:\n",
 			"      network-firewall vpce-fw (demo-firewall): inbound-web sid 10: pass tcp any any -> 10.0.1.0/24 443",

@@ -28,7 +28,8 @@
 // Verdict over the client ports of [SourcesClientPorts]), internet addresses at the
 // edges of the answer's blocks, beside the design's public addresses and
 // at random (an internet address is a global unicast one, not private,
-// not shared 100.64.0.0/10 and not held by the design: [InternetHost]),
+// not shared 100.64.0.0/10, in no other block IANA marks not globally
+// reachable and not held by the design: [InternetHost]),
 // and for the matrix, sessions at the edges of each cell's sets, ICMP
 // codes 0-5 of types filters commonly name and of random ones, the ends of
 // each cell's ICMP code runs, and other protocols, between every ordered

@@ -14,6 +14,15 @@ import (
 // shared is the shared address space (RFC 6598), never the internet.
 var shared = netip.MustParsePrefix("100.64.0.0/10")
 
+// special4 are IANA's IPv4 special-purpose blocks that are not globally
+// reachable beyond private, shared, loopback, link-local, multicast and
+// broadcast (iana-ipv4-special-registry: "this network", the IETF
+// protocol assignments, benchmarking), and global4 the globally
+// reachable entries inside them (PCP and TURN anycast), which are. The
+// documentation blocks and the reserved 240.0.0.0/4 are left in, as in
+// package reach.
+var special4, global4 = prefixes("0.0.0.0/8", "192.0.0.0/24", "198.18.0.0/15"), prefixes("192.0.0.9/32", "192.0.0.10/32")
+
 // special6 are IANA's IPv6 special-purpose blocks that are not
 // globally reachable (iana-ipv6-special-registry), and global6 the
 // globally reachable (or undecided) entries inside them, which are.
@@ -37,6 +46,15 @@ func within(ps []netip.Prefix, a netip.Addr) bool {
 	return false
 }
 
+// NonGlobal4 reports whether a is an IPv4 address of a block IANA's
+// special-purpose registry marks not globally reachable (beyond private,
+// shared, loopback, link-local, multicast and broadcast), written
+// independently of package reach: 0.0.0.0/8, 192.0.0.0/24 but for
+// 192.0.0.9 and 192.0.0.10, 198.18.0.0/15.
+func NonGlobal4(a netip.Addr) bool {
+	return a.Is4() && within(special4, a) && !within(global4, a)
+}
+
 // NonGlobal6 reports whether a is an IPv6 address of a block IANA's
 // special-purpose registry marks not globally reachable (beyond
 // loopback, unspecified, link-local, unique local and multicast, which
@@ -49,13 +67,13 @@ func NonGlobal6(a netip.Addr) bool {
 
 // InternetHost is Sources' documented rule, written independently: a
 // global unicast address that is not private, not shared (100.64.0.0/10),
-// not in a non-global IPv6 special-purpose block and not one the design
-// holds ([reach.Model.Owner]).
+// not in a non-global special-purpose block of either family (NonGlobal4,
+// NonGlobal6) and not one the design holds ([reach.Model.Owner]).
 func InternetHost(m *reach.Model, a netip.Addr) bool {
 	if !a.IsGlobalUnicast() || a.IsPrivate() || shared.Contains(a) {
 		return false
 	}
-	if NonGlobal6(a) {
+	if NonGlobal4(a) || NonGlobal6(a) {
 		return false
 	}
 	_, held := m.Owner(a)
