@@ -431,11 +431,9 @@
 // The gateways have rules of their own: a NAT gateway carries TCP, UDP
 // and ICMP only ([NATUnsupportedProtocol]); the internet gateway drops on
 // the request what it would send to an address the internet does not
-// route, or what comes from an RFC 1918, 100.64.0.0/10 or other
-// non-global IPv4 source (a block IANA's IPv4 special-purpose registry
-// marks not globally reachable: 0.0.0.0/8, 192.0.0.0/24 but for the
-// anycast 192.0.0.9 and 192.0.0.10, benchmarking 198.18.0.0/15)
-// ([PrivateAddressOnInternet]). A query's source at such an address (or
+// route, or what comes from an RFC 1918, 100.64.0.0/10 or other IPv4
+// source IANA marks not globally reachable (0.0.0.0/8, 198.18.0.0/15,
+// 192.0.0.0/24 but 192.0.0.9 and .10) ([PrivateAddressOnInternet]). A query's source at such an address (or
 // a unique local or other non-global IPv6 one) outside every VPC is a
 // host outside the design, no internet host, and it may send privately:
 // where the way back to it, walked from the destination's subnet as its
@@ -572,11 +570,10 @@
 // The answers carry the indeterminate outcome like single checks.
 // The internet, in them, is every global unicast address the design does
 // not hold and no VPC block contains, none of those the internet does
-// not route (private, shared, the non-global IPv4 and IPv6
-// special-purpose blocks above); the documentation blocks (2001:db8::/32, 3fff::/20,
-// 192.0.2.0/24…) are left in, as examples use them for internet hosts,
-// and so is the reserved 240.0.0.0/4, whose addresses stand for public
-// ones known only later;
+// not route (private, shared, the non-global special-purpose blocks
+// above); the documentation blocks (2001:db8::/32, 192.0.2.0/24…) are
+// left in, as examples use them for internet hosts, and so is
+// 240.0.0.0/4, whose addresses stand for public ones known only later;
 // no address is taken to be the
 // internet's because it is a documentation one (a public IP or a VPC
 // block may be 198.51.100.0/24): where a question needs one internet
