@@ -106,13 +106,23 @@
 //     [Policy].StreamExceptionPolicy; unless it is dropped for certain
 //     anyway: by the stateless engine, or by a certain stateful drop of a
 //     packet the stateful engine sees, before the missed opening, or after
-//     it under DROP or REJECT, or because the stateful engine has no pass
-//     rule and aws:drop_strict, which drops every packet it sees under any
-//     stream exception policy (AWS: under CONTINUE "aws:drop_strict" still
-//     matches): every such direction is then a certain Deny (one whose
-//     only forwarded packet is the server's pure ACK, which a session may
-//     lack, stays Indeterminate). [Engine.Verdicts] decides such sessions as
-//     Evaluate does.
+//     it under DROP or REJECT, or under CONTINUE (rules go on without the
+//     flow's context: AWS says application-layer rules will not match,
+//     flow:stateless rules and aws:drop_strict still do) when
+//     aws:drop_strict or a rule that reads no flow state, direction or
+//     application layer (a plain 5-tuple drop) drops it and no pass rule
+//     that may match the session reads them
+//     ([stateful.Engine.DenyStandsWithoutContext]); or because the
+//     stateful engine has aws:drop_strict and no pass rule whose protocol,
+//     addresses and ports may match the session
+//     ([stateful.Engine.PassMayMatch]), so it drops every packet of the
+//     session it sees under any stream exception policy: every such
+//     direction is then a certain Deny. A direction whose only forwarded
+//     packet is the server's pure ACK is dropped for certain there too,
+//     but a session may lack that packet: it is Indeterminate as when the
+//     stateless engine drops it, [Decision.UnknownOn] asking whether the
+//     server sends ACK-only packets, not naming the stream exception
+//     policy. [Engine.Verdicts] decides such sessions as Evaluate does.
 //   - A [Connection] whose flow's App is flow.AppUnset leaves the application protocol
 //     to the stateful engine: its port-based guess
 //     ([stateful.DefaultAppProto], a stated limit), except that a TCP

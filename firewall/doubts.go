@@ -29,13 +29,21 @@ import (
 //     (in the session's order: SYN, SYN-ACK, the client's data, the
 //     server's; either direction's) is Indeterminate, unless it is dropped for certain anyway:
 //     by the stateless engine, or by the stateful engine at a packet it
-//     sees (before the missed opening, or after it under DROP or REJECT,
-//     which drop it whichever way the engine takes it), or because the
-//     stateful engine has no pass rule and aws:drop_strict, which drops
-//     every packet it sees under any stream exception policy (then a
-//     certain Deny, causeStrictAll, where a packet every session has is
-//     forwarded: a leg whose only forwarded packet is the server's pure
-//     ACK stays Indeterminate).
+//     sees (before the missed opening; after it under DROP or REJECT,
+//     which drop it whichever way the engine takes it; under CONTINUE,
+//     which goes on "without context from previous traffic", when
+//     aws:drop_strict or a rule that reads no flow state, direction or
+//     application layer, a plain 5-tuple drop, dropped it and no pass rule
+//     that may match the session reads them:
+//     stateful.Engine.DenyStandsWithoutContext), or because the stateful
+//     engine has aws:drop_strict and no pass rule that may match the
+//     session (stateful.Engine.PassMayMatch), so that it drops every
+//     packet of the session it sees under any stream exception policy
+//     (then a certain Deny, causeStrictAll, where a packet every session
+//     has is forwarded; a leg whose only forwarded packet is the server's
+//     pure ACK, dropped for certain too, is Indeterminate only because a
+//     server may carry every ACK on its data: causeStrictAllMaybe, as a
+//     stateless drop of that packet is).
 //   - TLS inspection: a policy with a TLS inspection configuration
 //     decrypts the sessions in the configuration's scope, inspects them
 //     with the stateful rules and drops some (not TLS, no server name, a
@@ -151,11 +159,12 @@ func (e *Engine) applyDoubts(ins *Decision, c Connection) {
 		}
 	}
 	if p0 >= 0 {
-		// aws:drop_strict with no pass rule drops every packet the engine
-		// sees, whether or not it takes the flow for a broken stream (under
-		// CONTINUE, AWS says aws:drop_strict still matches)
+		// aws:drop_strict with no pass rule that may match the session
+		// drops every packet of it the engine sees, whether or not it
+		// takes the flow for a broken stream (under CONTINUE, AWS says
+		// aws:drop_strict still matches)
 		sd := ins.Stateful
-		strictAll := sd.Verdict == flow.Deny && sd.Default && sd.DefaultAction == stateful.DefaultDropStrict && !e.stateful.HasPassRule()
+		strictAll := sd.Verdict == flow.Deny && sd.Default && sd.DefaultAction == stateful.DefaultDropStrict && !e.stateful.PassMayMatch(c.Flow)
 		for t := p0 + 1; t < 4; t++ {
 			if act[t] != flow.Forward {
 				continue
@@ -170,12 +179,19 @@ func (e *Engine) applyDoubts(ins *Decision, c Connection) {
 				}
 				continue
 			case strictAll:
-				// only a packet a session may lack (the server's pure ACK)
-				// meets the engine here: it may never see this leg
+				// only a packet a session may lack (the server's pure
+				// ACK) meets the engine on this leg: dropped for certain
+				// where it is sent, under every stream exception policy,
+				// but the leg is denied only if the server sends one
+				l.verdict, l.cause, l.pkt = flow.Indeterminate, causeStrictAllMaybe, idx[t]
+				continue
 			case l.cause == causeStateful && l.verdict == flow.Deny:
 				st := int(ins.Stateful.Stage)
-				if act[st] == flow.Forward && (st < p0 || e.streamException != "CONTINUE") {
-					continue // dropped at a packet the engine sees, whichever way it takes the flow
+				if act[st] == flow.Forward && (st < p0 || e.streamException != "CONTINUE" || e.stateful.DenyStandsWithoutContext(*sd, c.Flow)) {
+					// dropped at a packet the engine sees, whichever way it
+					// takes the flow: under CONTINUE, by a default or rule
+					// that matches it as well without the flow's context
+					continue
 				}
 			}
 			l.verdict, l.doubt, l.dpkt = flow.Indeterminate, doubtMidstream, idx[p0]

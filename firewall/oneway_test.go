@@ -65,11 +65,11 @@ func TestOneDirectionPassedOtherForwarded(t *testing.T) {
 // SYN-bearing and data-bearing packet and forwards the pure ACKs, so the
 // stateful engine's only packet of the request is the client's handshake
 // ACK (in every session). A default or rule that drops every packet
-// drops it: the request is denied for certain (under DROP; under CONTINUE
-// a rule's drop of a packet met without the flow's opening stays
-// Indeterminate, as for an opening passed by its flags), and no reason
-// says "unmatched traffic passes". Before, no rule nor default was ever
-// applied to the forwarded ACK.
+// drops it: the request is denied for certain (under CONTINUE too when
+// the rule reads nothing of the flow's context, such as flow:established:
+// one that does stays Indeterminate, as for an opening passed by its
+// flags), and no reason says "unmatched traffic passes". Before, no rule
+// nor default was ever applied to the forwarded ACK.
 func TestForwardedHandshakeACKJudged(t *testing.T) {
 	const S, P = stateless.SYN, stateless.PSH
 	sl := []stateless.Rule{flagRule(1, flow.Pass, S, S), flagRule(2, flow.Pass, P, P)}
@@ -84,7 +84,10 @@ func TestForwardedHandshakeACKJudged(t *testing.T) {
 		{"aws:drop_strict, no pass rule", stateful.Defaults{DropStrict: true}, []string{"alert tcp any any -> any 9 (sid:9;)"}, "", flow.Deny, "aws:drop_strict"},
 		{"aws:drop_strict under CONTINUE: still drops", stateful.Defaults{DropStrict: true}, nil, "CONTINUE", flow.Deny, "aws:drop_strict"},
 		{"a drop rule matching every packet", noDefaults, []string{"drop tcp any any <> any any (sid:9;)"}, "", flow.Deny, "sid 9"},
-		{"the same rule under CONTINUE", noDefaults, []string{"drop tcp any any <> any any (sid:9;)"}, "CONTINUE", flow.Indeterminate, "sid 9"},
+		{"the same rule under CONTINUE: it reads no flow state", noDefaults, []string{"drop tcp any any <> any any (sid:9;)"}, "CONTINUE", flow.Deny, "sid 9"},
+		{"a drop of established packets under CONTINUE: may not match without the flow's context", noDefaults,
+			[]string{"drop tcp any any <> any any (flow:established; sid:9;)"}, "CONTINUE", flow.Indeterminate, "sid 9"},
+		{"the same drop under DROP", noDefaults, []string{"drop tcp any any <> any any (flow:established; sid:9;)"}, "", flow.Deny, "sid 9"},
 		{"no stateful rule: left to the stream exception policy", noDefaults, nil, "", flow.Indeterminate, "judges none of the session's stages"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -194,10 +194,14 @@ const (
 	causeForwarded                     // forwarded, the stateful engine did not stop this leg
 	causePassed                        // the stateless engine passed packet pkt
 	// causeStrictAll: the stateless engine passed the session's opening
-	// past the stateful engine, which has no pass rule and aws:drop_strict:
-	// it drops every packet of this leg it sees, whatever its stream
-	// exception policy (doubts.go)
+	// past the stateful engine, which has aws:drop_strict and no pass rule
+	// that may match the session: it drops every packet of this leg it
+	// sees, whatever its stream exception policy (doubts.go)
 	causeStrictAll
+	// causeStrictAllMaybe: causeStrictAll, where the one packet of this
+	// leg forwarded to the stateful engine is pkt, the server's pure ACK,
+	// which a session may lack: Indeterminate (doubts.go)
+	causeStrictAllMaybe
 	// causeMaybeDrop: every packet of the leg in every session gets
 	// through, but the stateless engine drops packet pkt, one a session
 	// may have (the server's pure ACK): Indeterminate
@@ -269,7 +273,7 @@ func (ins *Decision) statefulRuled(k int) bool {
 		return false
 	}
 	switch ins.leg[k].cause {
-	case causeStateful, causeStrictAll:
+	case causeStateful, causeStrictAll, causeStrictAllMaybe:
 		return true
 	case causeForwarded:
 		return ins.Stateful.Verdict == flow.Allow
@@ -398,7 +402,7 @@ func (ins *Decision) legRule(k int) string {
 	switch l.cause {
 	case causeStatelessDrop, causePassed, causeMaybeDrop:
 		return statelessRule(ins.Packets[l.pkt].Decision)
-	case causeStateful, causeStrictAll:
+	case causeStateful, causeStrictAll, causeStrictAllMaybe:
 		return statefulRule(*ins.Stateful)
 	case causeForwarded:
 		if ins.Stateful.Verdict == flow.Allow {
@@ -461,8 +465,14 @@ func (ins *Decision) engineReason(k int) string {
 			"whether the %s gets through depends on whether the server sends ACK-only packets (an ACK of the client's data or FIN not carried on data of its own)",
 			this, pr.Packet, pr.Decision, this)
 	case causeStrictAll:
-		return "stateful engine: no rule passes traffic, so the default action aws:drop_strict drops every packet of the " + this +
+		return "stateful engine: no pass rule may match the session, so the default action aws:drop_strict drops every packet of the " + this +
 			" it sees, whether or not it takes them for a broken stream (the stateless engine passes the session's opening past it)"
+	case causeStrictAllMaybe:
+		pr := &ins.Packets[l.pkt]
+		return fmt.Sprintf("stateful engine: no pass rule may match the session, so the default action aws:drop_strict drops every packet of the %s it sees, "+
+			"whether or not it takes them for a broken stream (the stateless engine passes the session's opening past it); "+
+			"the only one it sees is the ACK-only packet %s (%s): whether the %s gets through depends on whether the server sends ACK-only packets (an ACK of the client's data or FIN not carried on data of its own)",
+			this, pr.Packet, pr.Decision, this)
 	}
 	return ""
 }
@@ -501,6 +511,11 @@ func (ins *Decision) legUnknown(k int) (missing, fix string) {
 		pr := &ins.Packets[l.pkt]
 		return "whether the server sends ACK-only packets (" + pr.Packet.String() + "), which the stateless engine drops (" + pr.Decision.String() + "): a server may carry every ACK on its data",
 			"add a stateless rule that passes or forwards the server's ACK-only packets (TCP flags ACK without SYN, PSH, FIN or RST) ahead of the one that drops them"
+	case causeStrictAllMaybe:
+		pr := &ins.Packets[l.pkt]
+		return "whether the server sends ACK-only packets (" + pr.Packet.String() + "), which the stateless engine forwards (" + pr.Decision.String() +
+				") to the stateful engine, whose default action aws:drop_strict drops them under every stream exception policy: a server may carry every ACK on its data",
+			"add a stateless rule that passes the server's ACK-only packets (TCP flags ACK without SYN, PSH, FIN or RST) past the stateful engine, as the rest of the reply is, ahead of the one that forwards them"
 	case causeStateful:
 		u := ins.Stateful.Indeterminate
 		switch {
@@ -573,9 +588,10 @@ func (ins Decision) ReasonOn(reply bool) string {
 // ([stateful.UnknownGeneratedDrop]: [MissingGeneratedDrop]), the rules of
 // a rule group the input does not hold ([stateful.UnknownOpaqueGroup]:
 // its [stateful.RuleGroup].Opaque, settled by [SettleOpaqueGroup]), the policy's TLS inspection
-// configuration, which reachsim does not model, or whether the stream
+// configuration, which reachsim does not model, whether the stream
 // exception policy decides packets the stateful engine meets without the
-// flow's opening. It returns "", ""
+// flow's opening, or whether the server sends the ACK-only packets a rule
+// or default action drops. It returns "", ""
 // otherwise (an undecidable rule: [Decision.Stateful] names it).
 func (ins Decision) UnknownOn(reply bool) (missing, fix string) { return ins.legUnknown(b2i(reply)) }
 
