@@ -91,6 +91,19 @@ func MustCompile(p Policy, res stateful.IPSetResolver) *Engine {
 	return e
 }
 
+// StreamExceptionPolicy returns the policy's stream exception policy:
+// "DROP" (AWS's default, also for a policy that sets none), "CONTINUE"
+// or "REJECT"; "" for a nil Engine.
+func (e *Engine) StreamExceptionPolicy() string {
+	switch {
+	case e == nil:
+		return ""
+	case e.streamException == "":
+		return "DROP"
+	}
+	return e.streamException
+}
+
 // Stateless returns the engine's compiled stateless side; nil for a nil
 // Engine. It is immutable, as the Engine is.
 func (e *Engine) Stateless() *stateless.Engine {

@@ -421,6 +421,11 @@ func asymmetric(fwd, ret []Hop, s session, ei *endpointInfo, replyTraced bool, c
 		h.Missing = "the source port the NAT gateway picks for the session"
 	case asymStatelessDrop:
 		why = "Network Firewall needs both directions of a session at the same endpoint; its stateless engine drops the " + legNoun(leg) + " itself, so the stateful engine never sees it"
+	case asymContinue:
+		why = "Network Firewall does not support asymmetric routing; the stateful engine has no state for the " + legNoun(leg) + "'s packets, and the policy's stream exception policy CONTINUE inspects them without the flow's context instead of dropping them, which the policy's rules may decide either way"
+		h.Missing = "how Network Firewall's stateful engine, under stream exception policy CONTINUE, judges the packets of a TCP session it sees one way only (without the other direction's handshake)"
+	case asymContinueStrict:
+		why = "Network Firewall does not support asymmetric routing; under the stream exception policy CONTINUE the stateful engine inspects the " + legNoun(leg) + "'s packets without the flow's context, and aws:drop_strict, which still matches then, drops them: no pass rule may match the session"
 	}
 	h.reason = fmt.Sprintf("the %s passes firewall endpoint %s but the %s does not: %s", legNoun(leg), id, other, why)
 	if s.other != nil {
@@ -456,6 +461,13 @@ const (
 	// asymNATMixed: the verdicts differ across the ports a NAT gateway
 	// may pick (none undecided for another reason): Indeterminate
 	asymNATMixed
+	// asymContinue: TCP, a packet of the leg is forwarded to the stateful
+	// engine under stream exception policy CONTINUE, which inspects it
+	// without the flow's context: Indeterminate
+	asymContinue
+	// asymContinueStrict: asymContinue, where aws:drop_strict meets every
+	// packet of the session (no pass rule may match it): Deny
+	asymContinueStrict
 )
 
 // asymmetricVerdict is the verdict on the one leg (reply: the reply) of
@@ -466,6 +478,10 @@ const (
 // the stateful engine (AWS's stream exception policy drops what breaks
 // midstream) or drops one for certain, Indeterminate where it decides
 // every packet itself and passes every one a session certainly has.
+// Under stream exception policy CONTINUE the stateful engine inspects a
+// forwarded packet it has no state for without the flow's context:
+// Deny where aws:drop_strict meets every packet of the session (no pass
+// rule may match it), else Indeterminate.
 //
 // Other protocols (UDP, ICMP, ...): a packet Suricata has no flow for
 // opens a flow of its own, so the leg gets the firewall's verdict on it,
@@ -488,6 +504,14 @@ func asymmetricVerdict(fi *firewallInfo, conn firewall.Connection, nat, reply bo
 		}
 		if c.Flow.Protocol == flow.TCP {
 			switch {
+			case forwarded && fi.engine.StreamExceptionPolicy() == "CONTINUE":
+				// the engine inspects what it has no state for without
+				// the flow's context: dropped for certain only where
+				// aws:drop_strict meets every packet
+				if fi.engine.Stateful().DropsEveryPacket(c.Flow) {
+					return flow.Deny, asymContinueStrict
+				}
+				return flow.Indeterminate, asymContinue
 			case forwarded:
 				return flow.Deny, asymForwarded
 			case req == flow.Deny:

@@ -2,6 +2,7 @@ package reach_test
 
 import (
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -17,13 +18,16 @@ import (
 const asymARN = "arn:aws:network-firewall:us-east-1:111122223333:"
 
 // asymPolicy parses a STRICT_ORDER policy that forwards everything to one
-// stateful group of rules, with more policy fields.
+// stateful group of rules, with more policy fields (StatefulEngineOptions
+// among them replaces the default STRICT_ORDER ones).
 func asymPolicy(t *testing.T, policyFields, rules string) firewall.Policy {
 	t.Helper()
+	if !strings.Contains(policyFields, `"StatefulEngineOptions"`) {
+		policyFields = `,"StatefulEngineOptions":{"RuleOrder":"STRICT_ORDER"}` + policyFields
+	}
 	spec, err := aws.ParseFirewallPolicy([]byte(`{"FirewallPolicyResponse":{"FirewallPolicyName":"p","FirewallPolicyArn":"` + asymARN + `firewall-policy/p"},
 	 "FirewallPolicy":{"StatelessDefaultActions":["aws:forward_to_sfe"],"StatelessFragmentDefaultActions":["aws:forward_to_sfe"],
-	 "StatefulRuleGroupReferences":[{"ResourceArn":"` + asymARN + `stateful-rulegroup/sf","Priority":1}],
-	 "StatefulEngineOptions":{"RuleOrder":"STRICT_ORDER"}` + policyFields + `}}`))
+	 "StatefulRuleGroupReferences":[{"ResourceArn":"` + asymARN + `stateful-rulegroup/sf","Priority":1}]` + policyFields + `}}`))
 	require.NoError(t, err)
 	g, err := aws.ParseRuleGroup([]byte(`{"RuleGroupResponse":{"RuleGroupName":"sf","RuleGroupArn":"` + asymARN + `stateful-rulegroup/sf","Type":"STATEFUL","Capacity":100},
 	 "RuleGroup":{"RulesSource":{"RulesString":` + rules + `},"StatefulRuleOptions":{"RuleOrder":"STRICT_ORDER"}}}`))
@@ -87,6 +91,14 @@ func TestAsymmetricConnectionlessCrossing(t *testing.T) {
 		{"udp flow:established", ``, `"drop udp any any -> any any (flow:established; sid:1;)"`, flow.UDP, reach.Indeterminate, "never established"},
 		{"udp flow:to_server", ``, `"drop udp any any -> any any (flow:to_server; sid:1;)"`, flow.UDP, reach.Indeterminate, "never established"},
 		{"tcp", ``, `"drop tcp any any -> any 1 (sid:1;)"`, flow.TCP, reach.Unreachable, "drops what it has no state for"},
+		// under CONTINUE the engine inspects what it has no state for
+		// without the flow's context, rather than dropping it
+		{"tcp continue", `,"StatefulEngineOptions":{"RuleOrder":"STRICT_ORDER","StreamExceptionPolicy":"CONTINUE"}`, `"drop tcp any any -> any 1 (sid:1;)"`, flow.TCP, reach.Indeterminate, "stream exception policy CONTINUE"},
+		{"tcp continue, drop_strict and a pass rule for another port", `,"StatefulEngineOptions":{"RuleOrder":"STRICT_ORDER","StreamExceptionPolicy":"CONTINUE"},"StatefulDefaultActions":["aws:drop_strict"]`,
+			`"pass tcp any any -> any 80 (sid:1;)"`, flow.TCP, reach.Unreachable, "drop_strict, which still matches"},
+		{"tcp continue, drop_strict and a pass rule for the port", `,"StatefulEngineOptions":{"RuleOrder":"STRICT_ORDER","StreamExceptionPolicy":"CONTINUE"},"StatefulDefaultActions":["aws:drop_strict"]`,
+			`"pass tcp any any -> any 53 (sid:1;)"`, flow.TCP, reach.Indeterminate, "stream exception policy CONTINUE"},
+		{"tcp reject", `,"StatefulEngineOptions":{"RuleOrder":"STRICT_ORDER","StreamExceptionPolicy":"REJECT"}`, `"drop tcp any any -> any 1 (sid:1;)"`, flow.TCP, reach.Unreachable, "drops what it has no state for"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			m := asymV6Model(t, asymPolicy(t, c.fields, c.rules))

@@ -87,3 +87,13 @@ func (e *Engine) DenyStandsWithoutContext(d Decision, f flow.Flow) bool {
 	}
 	return found
 }
+
+// DropsEveryPacket reports whether e drops every packet of flow f it
+// sees, whatever it knows of the flow: its defaults hold aws:drop_strict
+// and no pass rule may match a packet of f ([Engine.PassMayMatch]), so
+// each packet meets a drop rule or the default. Under stream exception
+// policy CONTINUE, AWS says aws:drop_strict still matches. False for a
+// nil Engine.
+func (e *Engine) DropsEveryPacket(f flow.Flow) bool {
+	return e != nil && e.defaults.DropStrict && !e.PassMayMatch(f)
+}
