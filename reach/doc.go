@@ -54,11 +54,10 @@
 // without the flow's opening: the forwarded leg is undecided, naming the
 // stream exception policy, as the firewall package decides it, unless
 // dropped for certain anyway. A session that crosses an endpoint in one direction only
-// is asymmetric routing ([AsymmetricRoute]); for TCP a certain drop where
-// the stateless engine forwards a packet of it to the stateful engine (no
-// state) or drops one, else undecided (AWS documents no drop). A lone
-// connectionless packet opens a flow: the firewall's verdict on it, unless
-// rules on flow state or direction read it otherwise (undecided).
+// is asymmetric routing ([AsymmetricRoute]): for TCP a certain drop where
+// a packet of it goes to the stateful engine (no state; not under stream
+// exception policy CONTINUE) or is dropped, else undecided; a lone
+// connectionless packet gets the firewall's verdict (firewall.go).
 //
 // Evaluation does not stop at the first block: it goes on as if that
 // block were lifted, so a [Result] lists every blocking point, forward and
@@ -433,9 +432,9 @@
 // the request what it would send to an address the internet does not
 // route, or what comes from an RFC 1918, 100.64.0.0/10 or other IPv4
 // source IANA marks not globally reachable (0.0.0.0/8, 198.18.0.0/15,
-// 192.0.0.0/24 but 192.0.0.9 and .10) ([PrivateAddressOnInternet]). A query's source at such an address (or
-// a unique local or other non-global IPv6 one) outside every VPC is a
-// host outside the design, no internet host, and it may send privately:
+// 192.0.0.0/24 but .9 and .10) ([PrivateAddressOnInternet]). A query's
+// source at such an address (or a non-global IPv6 one) outside every VPC
+// is a host outside the design, and it may send privately:
 // where the way back to it, walked from the destination's subnet as its
 // reply would be (routing only), ends at a hop the input does not decide
 // (a virtual private gateway, a transit gateway's VPN, Direct Connect or
