@@ -379,6 +379,14 @@ func (m *Model) addrSources(f flow.Flow, src *ifaceInfo, pieces []flow.AddrRange
 		g.Src = netip.AddrPortFrom(rep, f.Src.Port())
 		fb := flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr)
 		rb := flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr)
+		if anyClient {
+			// the address cuts of rules on every client port, not only
+			// on f's (a rule accepting source port 7 alone cuts the
+			// addresses too); the client ports themselves are cut per
+			// address atom (clientAtoms)
+			fb = flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr, flow.FieldSrcPort)
+			rb = flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr, flow.FieldDstPort)
+		}
 		fb.WindowAddrs(piece.From, piece.To)
 		rb.WindowAddrs(piece.From, piece.To)
 		var path atomOutcome
