@@ -363,6 +363,16 @@ func (m *Model) clientAtoms(f flow.Flow, src *ifaceInfo, rep netip.Addr) []flow.
 // undecided when some is Indeterminate. The path does not depend on the
 // client port (walkAtom holds every walk to the piece's path).
 func (m *Model) addrSources(f flow.Flow, src *ifaceInfo, pieces []flow.AddrRange, anyClient bool, in func(flow.AddrRange) (netip.Addr, bool)) (openR, undR []addrset.Range, atoms int, err error) {
+	return m.addrSourcesEach(f, src, pieces, anyClient, in, nil)
+}
+
+// addrSourcesEach is addrSources that, when each is not nil, also hands
+// it every address atom's outcome from every client atom (anyClient) or
+// from f's client port, without stopping at the first client atom that
+// reaches: what a merge of zone worlds client port by client port needs
+// (internetSourcesWorlds).
+func (m *Model) addrSourcesEach(f flow.Flow, src *ifaceInfo, pieces []flow.AddrRange, anyClient bool, in func(flow.AddrRange) (netip.Addr, bool),
+	each func(a flow.AddrRange, c flow.PortRange, o Outcome)) (openR, undR []addrset.Range, atoms int, err error) {
 	var unknown []*ifaceInfo
 	if len(m.unknownIfaces) > 0 {
 		dst, _ := m.resolve(f.Dst.Addr().String())
@@ -419,10 +429,13 @@ func (m *Model) addrSources(f flow.Flow, src *ifaceInfo, pieces []flow.AddrRange
 					return openR, undR, atoms, err
 				}
 				atoms++
+				if each != nil {
+					each(a, c, o)
+				}
 				if o == Reachable || o == Indeterminate && out == Unreachable {
 					out = o
 				}
-				if out == Reachable {
+				if out == Reachable && each == nil {
 					break
 				}
 			}

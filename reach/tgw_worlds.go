@@ -318,6 +318,9 @@ func (m *Model) sweepSpans(lists [][]netSpan, combine func(opens, unds []Traffic
 // internetSourcesWorlds is internetSources on a design with zone worlds:
 // each world's answer, merged address by address.
 func (m *Model) internetSourcesWorlds(f flow.Flow, within []addrset.Range, anyClient bool) (open, und addrset.Set, atoms int, err error) {
+	if worlds := m.zoneWorlds(); anyClient && f.Protocol.HasPorts() && len(worlds) > 1 {
+		return m.internetSourcesWorldsByPort(worlds, f, within)
+	}
 	var maybe addrset.Set
 	for i, w := range m.zoneWorlds() {
 		o, u, n, err := w.internetSources(f, within, anyClient)
@@ -332,4 +335,88 @@ func (m *Model) internetSourcesWorlds(f flow.Flow, within []addrset.Range, anyCl
 		maybe, atoms = maybe.Union(o).Union(u), atoms+n
 	}
 	return open, maybe.Difference(open), atoms, nil
+}
+
+// portOutcome is a zone world's outcome for the internet addresses of
+// addr from the client ports of c (internetSourcesWorldsByPort).
+type portOutcome struct {
+	addr flow.AddrRange
+	c    flow.PortRange
+	o    Outcome
+}
+
+// internetSourcesWorldsByPort is internetSourcesWorlds from every client
+// port: the transit gateway's flow hash picks a zone per session, its
+// client port among what it hashes, so an address reaches for certain
+// only from a client port every world lets through; one that some world
+// lets through from some client port, or leaves open, is undecided.
+// Merging each world's best client port first would call an address
+// reached whose zones let through disjoint client ports (audit
+// clientports23). Each world's outcomes are taken per address atom and
+// client atom, and merged over the atoms of all worlds' cuts.
+func (m *Model) internetSourcesWorldsByPort(worlds []*Model, f flow.Flow, within []addrset.Range) (open, und addrset.Set, atoms int, err error) {
+	per := make([][]portOutcome, len(worlds))
+	var cuts []netip.Addr
+	for i, w := range worlds {
+		pieces := clip(w.internetPieces(f.Dst.Addr().Is4()), within)
+		_, _, n, err := w.addrSourcesEach(f, nil, pieces, true, w.internetIn, func(a flow.AddrRange, c flow.PortRange, o Outcome) {
+			per[i] = append(per[i], portOutcome{a, c, o})
+		})
+		if err != nil {
+			return open, und, atoms, err
+		}
+		atoms += n
+		for _, po := range per[i] {
+			cuts = append(cuts, po.addr.From)
+			if nx := po.addr.To.Next(); nx.IsValid() && nx.Is4() == po.addr.To.Is4() {
+				cuts = append(cuts, nx)
+			}
+		}
+	}
+	slices.SortFunc(cuts, func(a, b netip.Addr) int { return a.Compare(b) })
+	cuts = slices.Compact(cuts)
+	var openR, undR []addrset.Range
+	for k, x := range cuts {
+		to := addrset.Last(netip.PrefixFrom(x, 0))
+		if k+1 < len(cuts) && cuts[k+1].Is4() == x.Is4() {
+			to = cuts[k+1].Prev()
+		}
+		// each world's outcomes at x, by client port; a world with none
+		// at x does not let it through from any client port
+		var edges []uint16
+		at := make([][]portOutcome, len(worlds))
+		for i := range worlds {
+			for _, po := range per[i] {
+				if !x.Less(po.addr.From) && !po.addr.To.Less(x) {
+					at[i] = append(at[i], po)
+					edges = append(edges, po.c.Lo)
+				}
+			}
+		}
+		slices.Sort(edges)
+		edges = slices.Compact(edges)
+		reached, maybe := false, false
+		for _, p := range edges {
+			all := true
+			for i := range worlds {
+				o := Unreachable
+				for _, po := range at[i] {
+					if po.c.Contains(p) {
+						o = po.o
+					}
+				}
+				all = all && o == Reachable
+				maybe = maybe || o != Unreachable
+			}
+			reached = reached || all
+		}
+		switch r := (addrset.Range{From: x, To: to}); {
+		case reached:
+			openR = append(openR, r)
+		case maybe:
+			undR = append(undR, r)
+		}
+	}
+	notInternet := m.notInternetSet()
+	return addrset.OfRanges(openR...).Difference(notInternet), addrset.OfRanges(undR...).Difference(notInternet), atoms, nil
 }
