@@ -507,7 +507,13 @@
 //     the file, the JSON path, the number counted and the quota, as
 //     [reach.Model.QuotaWarnings] finds them (a group whose rules
 //     describe-security-group-rules lists is placed at its first rule
-//     there, the rules counted). The design is loaded all the same.
+//     there, the rules counted; lint findings about one such rule name
+//     its element, [reach.Builder.SetRuleOrigins]). A rule or route by a
+//     prefix list counts as its MaxEntries, or, for an AWS-managed list
+//     (OwnerId "AWS", named com.amazonaws.…, or from describe-prefix-lists;
+//     [reach.PrefixList.AWSManaged]), its weight ([reach.AWSListWeight]);
+//     where the input lacks it the warning says "at least" and what is
+//     missing. The design is loaded all the same.
 //
 // # Errors
 //

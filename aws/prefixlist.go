@@ -39,6 +39,7 @@ func (l *loader) readPrefixLists(file string, top map[string]json.RawMessage) {
 	root := jsonloc.Loc{File: file}
 	type listJSON struct {
 		PrefixListId, PrefixListName string
+		OwnerId                      string // "AWS" for an AWS-managed list
 		MaxEntries                   int
 		AddressFamily                string   // describe-managed-prefix-lists: IPv4 or IPv6
 		Cidrs                        []string // describe-prefix-lists
@@ -66,6 +67,9 @@ func (l *loader) readPrefixLists(file string, top map[string]json.RawMessage) {
 			if !r.described {
 				r.described, r.at, r.list.Name, r.list.MaxEntries = true, at, p.PrefixListName, p.MaxEntries
 			}
+			// an AWS-managed list counts against the quotas as its weight
+			// (reach.AWSListWeight); describe-prefix-lists lists AWS's only
+			r.list.AWSManaged = r.list.AWSManaged || p.OwnerId == "AWS" || p.Cidrs != nil
 			switch p.AddressFamily {
 			case "", r.list.AddressFamily:
 			case sg.FamilyIPv4, sg.FamilyIPv6:

@@ -30,7 +30,9 @@ func warnQuotas(m *reach.Model, report *Report, odd map[string]jsonloc.Loc) {
 
 // setOrigins tells the builder where each security group, network ACL,
 // route table, firewall, interface, prefix list and stateful rule group
-// came from (reach.Model.Origin): the element of each, for lint findings.
+// came from (reach.Model.Origin): the element of each, for lint findings;
+// and where each rule describe-security-group-rules gave is
+// (reach.Builder.SetRuleOrigins), for the findings about one.
 func (l *loader) setOrigins(b *reach.Builder) {
 	out := &l.out
 	set := func(kind, id string, o jsonloc.Loc) {
@@ -42,6 +44,15 @@ func (l *loader) setOrigins(b *reach.Builder) {
 			o = gr.at
 		}
 		set(reach.ResourceSecurityGroup, g.ID, o)
+		// rules describe-security-group-rules gave: each at its own element
+		if rs := l.ruleSets[g.ID]; rs != nil && len(rs.ruleAt) == len(rs.rules) {
+			ros := make([]reach.RuleOrigin, len(rs.rules))
+			for j, r := range rs.rules {
+				at := rs.ruleAt[j]
+				ros[j] = reach.RuleOrigin{Rule: r.ID, File: at.list.File, List: at.list.Path, Index: at.i}
+			}
+			b.SetRuleOrigins(g.ID, ros)
+		}
 	}
 	for _, e := range out.ifaces {
 		set(reach.ResourceInterface, e.id, e.at)

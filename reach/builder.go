@@ -49,6 +49,7 @@ type Builder struct {
 	eigws             []EgressOnlyInternetGateway // egress.go
 	gwEPs             []GatewayEndpoint           // gwendpoint.go
 	origins           map[originKey]Origin        // origin.go
+	ruleOrigins       map[string][]RuleOrigin     // origin.go: by group ID
 	unmodelled        []UnmodelledAddress         // unmodelled.go
 	unmodelledBlocks  []UnmodelledBlock           // unmodelled_block.go
 	unmodelledUses    []UnmodelledGroupUse        // unmodelled.go
@@ -259,9 +260,9 @@ func (b *Builder) build() (*Model, error) {
 	}
 	markWaysBack(m) // private_entry.go
 	m.quotaWarnings = b.checkQuotas(m)
-	m.origins = b.origins
+	m.origins, m.ruleOrigins = b.origins, b.ruleOrigins
 	if !b.once {
-		m.origins = cloneOrigins(b.origins)
+		m.origins, m.ruleOrigins = cloneOrigins(b.origins), cloneRuleOrigins(b.ruleOrigins)
 	}
 	return m, nil
 }
@@ -293,11 +294,11 @@ func (b *Builder) buildPlain(p *problems, m *Model) {
 			if len(l.Entries) > 0 {
 				p.add(l.ID, path("prefixLists", i, "Entries"), l.ID, "a list whose entries are unknown has none listed")
 			}
-			m.listSpecs = append(m.listSpecs, PrefixList{ID: l.ID, Name: l.Name, MaxEntries: l.MaxEntries, EntriesUnknown: true, AddressFamily: l.AddressFamily})
+			m.listSpecs = append(m.listSpecs, PrefixList{ID: l.ID, Name: l.Name, MaxEntries: l.MaxEntries, AWSManaged: l.AWSManaged, EntriesUnknown: true, AddressFamily: l.AddressFamily})
 			continue
 		}
 		m.lists[l.ID] = maskAll(l.Entries)
-		m.listSpecs = append(m.listSpecs, PrefixList{ID: l.ID, Name: l.Name, MaxEntries: l.MaxEntries, Entries: m.lists[l.ID], AddressFamily: l.AddressFamily})
+		m.listSpecs = append(m.listSpecs, PrefixList{ID: l.ID, Name: l.Name, MaxEntries: l.MaxEntries, AWSManaged: l.AWSManaged, Entries: m.lists[l.ID], AddressFamily: l.AddressFamily})
 	}
 	for i, v := range b.vpcs {
 		if b.skip("vpcs", i, v.ID) {

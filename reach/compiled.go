@@ -126,8 +126,10 @@ type Model struct {
 	memberPrefixes map[string][]netip.Prefix
 
 	quotaWarnings []QuotaWarning // see quota.go
-	// origins says where resources came from (origin.go)
-	origins map[originKey]Origin
+	// origins says where resources came from (origin.go), ruleOrigins
+	// where the rules of security groups did, when they are listed apart
+	origins     map[originKey]Origin
+	ruleOrigins map[string][]RuleOrigin
 
 	// sets holds what set questions compute once per model, on first use
 	// (sources.go); a zone world shares its model's (tgw_worlds.go)

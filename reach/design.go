@@ -104,6 +104,7 @@ func (m *Model) design() *Builder {
 		b.AddGatewayEndpoint(e.GatewayEndpoint)
 	}
 	b.origins = maps.Clone(m.origins) // where the input holds each resource, as loaded
+	b.ruleOrigins = maps.Clone(m.ruleOrigins)
 	return b
 }
 

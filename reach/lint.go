@@ -216,7 +216,7 @@ func (m *Model) Lint(o LintOptions) (*LintResult, error) {
 	res.Findings = slices.DeleteFunc(res.Findings, func(f LintFinding) bool { return !o.wants(f.ID) })
 	for i := range res.Findings {
 		f := &res.Findings[i]
-		if o, ok := m.Origin(f.Kind, f.Resource); ok {
+		if o, ok := m.findingOrigin(*f); ok {
 			f.Origin = &o
 		}
 	}

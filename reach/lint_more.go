@@ -44,6 +44,9 @@ func (m *Model) lintQuotas() []LintFinding {
 			}
 			fix += fmt.Sprintf(", or ask %s to raise %q (up to %d)", who, w.Quota.Name, w.Quota.Max)
 		}
+		if w.Missing != "" { // the count is the least it can be
+			fix += "; the count is the least it can be: " + w.Missing
+		}
 		out = append(out, LintFinding{ID: ids[w.Quota.Name], Severity: Medium, Kind: quotaKinds[w.Kind], Resource: w.Resource, Rule: w.What,
 			Message: w.String(), Fix: fix})
 	}

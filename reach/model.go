@@ -549,10 +549,17 @@ type PrefixList struct {
 	Name    string
 	Entries []netip.Prefix
 	// MaxEntries is the list's declared maximum size (AWS's MaxEntries),
-	// which a security group rule or route referencing the list counts
-	// against its quota (see [Model.QuotaWarnings]); 0 when unknown, and
-	// the entries are counted.
+	// which a security group rule or route referencing a customer-managed
+	// list counts against its quota (see [Model.QuotaWarnings]); 0 when
+	// unknown: the quota warnings then count the entries (at least 1) and
+	// say that the input lacks it.
 	MaxEntries int
+	// AWSManaged says the list is one of AWS's (describe-managed-prefix-lists'
+	// OwnerId "AWS", Terraform's data.aws_prefix_list): a reference to it
+	// counts against the quotas as its weight ([AWSListWeight]), not its
+	// MaxEntries or entries. A list named com.amazonaws.… is AWS's
+	// whatever this says (AWS refuses such names for other lists).
+	AWSManaged bool
 	// EntriesUnknown says the input holds the list (its ID, name and
 	// MaxEntries, as describe-managed-prefix-lists gives them) but not
 	// its entries: Entries is empty, and the list is unresolved as one

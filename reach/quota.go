@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/reachsim/reachsim/firewall"
@@ -50,7 +51,8 @@ var quotas = struct {
 }{
 	// Counted per direction and per address family (60 IPv4 and 60 IPv6
 	// inbound rules, and as many outbound); a customer-managed prefix
-	// list counts as its MaxEntries. The adjustable maximum is bound by
+	// list counts as its MaxEntries, an AWS-managed one as its weight
+	// (quota_weight.go). The adjustable maximum is bound by
 	// the product with groupsPerInterface (1,000), so 1,000 is the limit
 	// of one group alone.
 	groupRules:         Quota{Name: "Inbound or outbound rules per security group", Doc: vpcQuotas, Default: 60, Max: 1000},
@@ -58,7 +60,7 @@ var quotas = struct {
 	// Counted per direction; the "*" rules are not counted.
 	aclRules: Quota{Name: "Rules per network ACL", Doc: vpcQuotas, Default: 20, Max: 40},
 	// Counted per address family; local and propagated routes are not
-	// counted, a prefix list route counts as the list's MaxEntries.
+	// counted, a prefix list route counts as a rule by the list does.
 	routes:      Quota{Name: "Routes per route table (non-propagated routes)", Doc: vpcQuotas, Default: 50, Max: 1000},
 	listEntries: Quota{Name: "Max entries of a customer-managed prefix list (its MaxEntries)", Doc: "Amazon VPC quotas (prefix lists)", Default: 0, Max: 1000},
 	// A stateful rule group's capacity is its number of rules.
@@ -102,14 +104,27 @@ type QuotaWarning struct {
 	// Count is the number counted, Limit the quota it is above: the
 	// quota's default, or for a prefix list its own MaxEntries.
 	Count, Limit int
+	// Missing says what the input lacks to count exactly, "" when it
+	// lacks nothing: the prefix lists whose count it does not give (a
+	// customer-managed list's MaxEntries, an AWS-managed list's weight
+	// that is not in the table reachsim holds, a list it does not hold),
+	// each with what it was counted as. Count is then the least the
+	// resource counts, already above Limit.
+	Missing string
 }
 
 // String reads "security group sg-0abc: 61 inbound IPv4 rules, above the
 // quota of 60 (Inbound or outbound rules per security group, Amazon VPC
 // quotas; adjustable up to 1000)"; nothing is said of raising a quota
-// whose Max is 0.
+// whose Max is 0. A count the input leaves open (Missing) reads "at
+// least 62 inbound IPv4 rules, above the quota of 60 (…): prefix list
+// pl-1's MaxEntries is not in the input (counted as its 3 entries)".
 func (w QuotaWarning) String() string {
-	s := fmt.Sprintf("%s %s: %d %s, above the quota of %d (%s, %s", w.Kind, w.Resource, w.Count, w.What, w.Limit, w.Quota.Name, w.Quota.Doc)
+	count := strconv.Itoa(w.Count)
+	if w.Missing != "" {
+		count = "at least " + count
+	}
+	s := fmt.Sprintf("%s %s: %s %s, above the quota of %d (%s, %s", w.Kind, w.Resource, count, w.What, w.Limit, w.Quota.Name, w.Quota.Doc)
 	switch {
 	case w.Quota.Max == 0:
 	case w.Quota.Max == w.Quota.Default:
@@ -119,6 +134,9 @@ func (w QuotaWarning) String() string {
 	case w.Quota.Max > w.Limit:
 		s += fmt.Sprintf("; adjustable up to %d", w.Quota.Max)
 	}
+	if w.Missing != "" {
+		return s + "): " + w.Missing
+	}
 	return s + ")"
 }
 
@@ -126,6 +144,20 @@ func (w QuotaWarning) String() string {
 // default value (see [Quotas]), sorted by kind, resource and what was
 // counted. A design above a quota is modelled all the same; the warnings
 // are lint. The slice is the caller's.
+//
+// A security group rule or route that references a prefix list counts as
+// AWS counts it: a customer-managed list as its MaxEntries, whatever
+// entries it holds; an AWS-managed list ([PrefixList.AWSManaged], or
+// named com.amazonaws.…) as the weight AWS documents for it
+// ([AWSListWeight]: com.amazonaws.<region>.s3 1, the CloudFront
+// origin-facing lists 55). Where the input lacks what decides that (a
+// list without MaxEntries, an AWS-managed list the weight table does not
+// hold, a list the design does not hold), the list counts as the least
+// it can (its entries, at least 1; nothing when its family is unknown
+// too): a count whose least is above the quota is reported as "at least"
+// that, with [QuotaWarning].Missing naming the lists, never as a count
+// guessed exact; one whose least is within the quota is not reported
+// (the loaders warn of the lists the input lacks).
 //
 // AWS's quotas apply to AWS resources only. An Alibaba Cloud security
 // group (sg.AlibabaBasic, sg.AlibabaEnterprise) is not held to AWS's 60
@@ -190,33 +222,35 @@ func (b *Builder) checkQuotas(m *Model) []QuotaWarning {
 			add(q, "prefix list", l.ID, "entries", len(l.Entries), l.MaxEntries)
 		}
 	}
-	// weight is what a reference to a prefix list counts, per family,
-	// counted once per list.
-	type counts struct{ v4, v6 int }
-	weights := map[string]counts{}
-	weight := func(id string) (v4, v6 int) {
-		if w, ok := weights[id]; ok {
-			return w.v4, w.v6
+	// weights holds what a reference to each prefix list counts
+	// (quota_weight.go), worked out once per list.
+	weights := map[string]listWeight{}
+	weigh := func(id string, n *[2]quotaCount) {
+		w, ok := weights[id]
+		if !ok {
+			l, held := lists[id]
+			if !held {
+				l = PrefixList{ID: id}
+			}
+			w = prefixListWeight(l, held)
+			weights[id] = w
 		}
-		defer func() { weights[id] = counts{v4, v6} }()
-		l := lists[id]
-		for _, p := range l.Entries {
-			if p.Addr().Is4() {
-				v4++
-			} else {
-				v6++
+		n[0].n += w.v4
+		n[1].n += w.v6
+		if w.missing != "" {
+			for f, c := range [2]int{w.v4, w.v6} {
+				if c > 0 || w.v4+w.v6 == 0 { // a list of unknown family may count in either
+					n[f].add(0, w.missing)
+				}
 			}
 		}
-		if l.MaxEntries > v4+v6 {
-			// The spare entries are counted in the list's family (IPv4
-			// for an empty list).
-			if v6 > 0 && v4 == 0 {
-				v6 = l.MaxEntries
-			} else {
-				v4 = l.MaxEntries - v6
-			}
+	}
+	addCount := func(q Quota, kind, id, what string, c quotaCount, limit int) {
+		if len(c.missing) == 0 || c.n <= limit {
+			add(q, kind, id, what, c.n, limit)
+			return
 		}
-		return v4, v6
+		out = append(out, QuotaWarning{Quota: q, Kind: kind, Resource: id, What: what, Count: c.n, Limit: limit, Missing: strings.Join(c.missing, "; ")})
 	}
 	groups := map[string]*sg.Group{}
 	for gi := range b.groups {
@@ -225,23 +259,21 @@ func (b *Builder) checkQuotas(m *Model) []QuotaWarning {
 		if g.Flavour.IsAlibaba() || !count("security group", g.ID) {
 			continue // Alibaba Cloud counts rules per interface
 		}
-		var n [2][2]int // [direction][IPv6]
+		var n [2][2]quotaCount // [direction][IPv6]
 		for _, r := range g.Rules {
 			d := min(int(r.Direction), 1)
 			switch r.Peer.Kind {
 			case sg.PeerPrefixList:
-				v4, v6 := weight(r.Peer.PrefixList)
-				n[d][0] += v4
-				n[d][1] += v6
+				weigh(r.Peer.PrefixList, &n[d])
 			case sg.PeerCIDR:
-				n[d][b2i(r.Peer.CIDR.Addr().Is6())]++
+				n[d][b2i(r.Peer.CIDR.Addr().Is6())].n++
 			default: // a group reference counts once, with the IPv4 rules
-				n[d][0]++
+				n[d][0].n++
 			}
 		}
 		for d, dir := range []flow.Direction{flow.Inbound, flow.Outbound} {
 			for v6, fam := range []string{"IPv4", "IPv6"} {
-				add(quotas.groupRules, "security group", g.ID, dir.String()+" "+fam+" rules", n[d][v6], quotas.groupRules.Default)
+				addCount(quotas.groupRules, "security group", g.ID, dir.String()+" "+fam+" rules", n[d][v6], quotas.groupRules.Default)
 			}
 		}
 	}
@@ -280,20 +312,18 @@ func (b *Builder) checkQuotas(m *Model) []QuotaWarning {
 		if !count("route table", rt.ID) {
 			continue
 		}
-		var n [2]int
+		var n [2]quotaCount
 		for _, r := range rt.Routes {
 			switch {
 			case r.Target == TargetLocal, r.Propagated:
 			case r.PrefixList != "":
-				v4, v6 := weight(r.PrefixList)
-				n[0] += v4
-				n[1] += v6
+				weigh(r.PrefixList, &n)
 			default:
-				n[b2i(r.Destination.Addr().Is6())]++
+				n[b2i(r.Destination.Addr().Is6())].n++
 			}
 		}
-		add(quotas.routes, "route table", rt.ID, "IPv4 routes", n[0], quotas.routes.Default)
-		add(quotas.routes, "route table", rt.ID, "IPv6 routes", n[1], quotas.routes.Default)
+		addCount(quotas.routes, "route table", rt.ID, "IPv4 routes", n[0], quotas.routes.Default)
+		addCount(quotas.routes, "route table", rt.ID, "IPv6 routes", n[1], quotas.routes.Default)
 	}
 	for _, f := range b.firewalls {
 		fi := m.firewalls[f.ID]

@@ -105,6 +105,12 @@ func (r *reader) readDataPrefixList(in *instance) {
 	if n, ok := number(in.values["max_entries"]); ok {
 		pl.MaxEntries = int(n)
 	}
+	if owner, _ := in.values["owner_id"].(string); owner == "AWS" {
+		pl.AWSManaged = true // counts against the quotas as its weight
+	}
+	if name, _ := in.values["name"].(string); pl.Name == "" {
+		pl.Name = name
+	}
 	for i, b := range listOf(in.values["entries"]) {
 		if isUnknown(in.unknown, "entries", i, "cidr") {
 			pl.EntriesUnknown = true
@@ -128,7 +134,7 @@ func (r *reader) readDataPrefixList(in *instance) {
 // their form says). cidr_blocks known only after apply make a list whose
 // entries are unknown, as readDataPrefixList's.
 func (r *reader) readDataAWSPrefixList(in *instance) {
-	pl := &reach.PrefixList{ID: in.id}
+	pl := &reach.PrefixList{ID: in.id, AWSManaged: true}
 	pl.Name, _ = in.values["name"].(string)
 	cidrs, _ := strs(in.values["cidr_blocks"])
 	for i, c := range cidrs {
