@@ -169,7 +169,8 @@ func unique[T any](p *problems, kind string, items []T, id func(T) string) map[s
 // every problem it finds, joined with errors.Join, each a *flow.InputError
 // naming the resource and field and wrapping [ErrTopology]: unknown IDs,
 // subnets outside their VPC or overlapping each other, addresses outside
-// their subnet or used twice, routes to targets that do not exist, rules
+// their subnet or used twice, public or Elastic IPs AWS never gives (a
+// private one, say: [Interface.PublicIP]), routes to targets that do not exist, rules
 // that reference unknown groups or prefix lists, and more.
 func (b *Builder) Build() (*Model, error) {
 	return b.build()
@@ -785,7 +786,7 @@ func (b *Builder) buildGateways(p *problems, m *Model) {
 		if n.PublicIP.IsValid() {
 			if !n.PublicIP.Is4() {
 				p.add(n.ID, path("natGateways", i, "PublicIP"), n.PublicIP.String(), "not an IPv4 address")
-			} else if claimAddr(p, m, n.ID, path("natGateways", i, "PublicIP"), n.PublicIP) {
+			} else if (n.Private || !notPublic4(p, n.ID, path("natGateways", i, "PublicIP"), n.PublicIP)) && claimAddr(p, m, n.ID, path("natGateways", i, "PublicIP"), n.PublicIP) {
 				m.natAddr[n.PublicIP] = ni
 			}
 		}

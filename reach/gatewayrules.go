@@ -47,6 +47,7 @@ func buildPublicIPs(p *problems, m *Model, i int, in Interface, ii *ifaceInfo) {
 			p.add(in.ID, ap, private.String(), "not a private address of the interface")
 		case ii.publicOf[private].IsValid():
 			p.add(in.ID, ap, public.String(), "%s already has the public address %s", private, ii.publicOf[private])
+		case notPublic4(p, in.ID, ap, public):
 		case claimAddr(p, m, in.ID, ap, public):
 			m.byPublic[public] = ii
 			ii.publicOf[private] = public
@@ -72,6 +73,50 @@ func buildPublicIPs(p *problems, m *Model, i int, in Interface, ii *ifaceInfo) {
 			ii.PublicIPs = nil
 		}
 	}
+}
+
+// notPublic4 reports whether a, given at path ap of resource id as a
+// public IPv4 address (an interface's public or Elastic IP, a NAT
+// gateway's), is one AWS never gives as such: an address the internet
+// gateway does not route (unroutable: private, shared, loopback,
+// link-local, multicast, broadcast, or in a non-global special-purpose
+// block, privateSource4's among them). It adds the problem when it is.
+// The documentation blocks (192.0.2.0/24, 198.51.100.0/24,
+// 203.0.113.0/24) stand for public addresses and pass, as does
+// 240.0.0.0/4, the placeholders' block (placePublic), which Build gives
+// only after this check.
+func notPublic4(p *problems, id, ap string, a netip.Addr) bool {
+	if !a.Is4() || !unroutable(a) {
+		return false
+	}
+	p.add(id, ap, a.String(), "%s is not a public address (%s): AWS never gives it as a public or Elastic IP, and the internet gateway would drop the traffic sent from or to it",
+		a, specialKind4(a))
+	return true
+}
+
+// specialKind4 names the kind of IPv4 address a, one unroutable reports.
+func specialKind4(a netip.Addr) string {
+	switch b := a.As4(); {
+	case b[0] == 10 || b[0] == 172 && b[1]&0xf0 == 16 || b[0] == 192 && b[1] == 168:
+		return "private, RFC 1918"
+	case b[0] == 100 && b[1]&0xc0 == 64:
+		return "shared, 100.64.0.0/10"
+	case b[0] == 127:
+		return "loopback, 127.0.0.0/8"
+	case b[0] == 169 && b[1] == 254:
+		return "link-local, 169.254.0.0/16"
+	case b[0]&0xf0 == 224:
+		return "multicast, 224.0.0.0/4"
+	case b == [4]byte{255, 255, 255, 255}:
+		return "broadcast"
+	case b[0] == 0:
+		return "\"this network\", 0.0.0.0/8"
+	case b[0] == 198 && b[1]&0xfe == 18:
+		return "benchmarking, 198.18.0.0/15"
+	case b[0] == 192 && b[1] == 0 && b[2] == 0:
+		return "IETF protocol assignments, 192.0.0.0/24"
+	}
+	return "not globally reachable"
 }
 
 // internetEnds lists the addresses at which the internet meets ii, of

@@ -90,7 +90,13 @@ type Interface struct {
 	// last nine of its IPv6 block).
 	PrivateIPs []netip.Addr
 	// PublicIP is the public or Elastic IPv4 address the internet gateway
-	// maps to the first private IPv4 address, if any.
+	// maps to the first private IPv4 address, if any. Build refuses one
+	// AWS never gives as a public address (and so in PublicIPs, and a NAT
+	// gateway's): private, shared (100.64.0.0/10), loopback, link-local,
+	// multicast, broadcast, or of another block IANA marks not globally
+	// reachable (0.0.0.0/8, 192.0.0.0/24 but its anycast 192.0.0.9 and
+	// 192.0.0.10, 198.18.0.0/15). The documentation blocks (192.0.2.0/24,
+	// 198.51.100.0/24, 203.0.113.0/24) stand for public addresses.
 	PublicIP netip.Addr
 	// PublicIPs maps private IPv4 addresses of the interface to their
 	// public or Elastic IPs (an Elastic IP on a secondary private
@@ -495,7 +501,7 @@ type NATGateway struct {
 	Name      string
 	Subnet    string
 	PrivateIP netip.Addr // inside the subnet, none AWS reserves there (the first four and the last of each block)
-	PublicIP  netip.Addr // unset on a private NAT gateway
+	PublicIP  netip.Addr // unset on a private NAT gateway; a public address, as [Interface.PublicIP]
 	Private   bool       // connectivity type private
 	// PrivateIPUnknown and PublicIPUnknown, when set, say that address is
 	// known only later (a Terraform plan's new NAT gateway and its new

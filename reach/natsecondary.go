@@ -117,6 +117,7 @@ func buildNATSecondary(p *problems, m *Model, i int, ni *natInfo) {
 			p.add(n.ID, at+".PublicIP", a.PublicIP.String(), "a private NAT gateway has no public address")
 		case !a.PublicIP.Is4():
 			p.add(n.ID, at+".PublicIP", a.PublicIP.String(), "not an IPv4 address")
+		case notPublic4(p, n.ID, at+".PublicIP", a.PublicIP):
 		case claimAddr(p, m, n.ID, at+".PublicIP", a.PublicIP):
 			m.natAddr[a.PublicIP] = ni
 			na.pubs = append(na.pubs, a.PublicIP)

@@ -81,7 +81,7 @@ func placeUnknown(p *problems, m *Model) {
 		}
 		ii.PrivateIPs = append([]netip.Addr{ph}, ii.PrivateIPs...)
 		ii.unknown = placeAt(m, ii, ph, ii.AddressUnknown, could)
-		if pub := ii.Interface.PublicIP; pub.IsValid() && pub.Is4() && claimAddr(p, m, ii.ID, path("interfaces", ii.index, "PublicIP"), pub) {
+		if pub := ii.Interface.PublicIP; pub.IsValid() && pub.Is4() && !notPublic4(p, ii.ID, path("interfaces", ii.index, "PublicIP"), pub) && claimAddr(p, m, ii.ID, path("interfaces", ii.index, "PublicIP"), pub) {
 			m.byPublic[pub] = ii
 			ii.publicOf[ph], ii.privateOf[pub] = pub, ph
 		}

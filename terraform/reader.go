@@ -185,11 +185,39 @@ func (r *reader) explain(err error) error {
 		if text != "" {
 			if at := attrHolding(in.values, text); at != "" {
 				path += ": " + at
+			} else if eip := r.eipHolding(text); eip != "" {
+				path += ", Elastic IP " + eip + ": public_ip" // the NAT gateway's, or the interface's, held by its aws_eip
 			}
 		}
 		out = append(out, &flow.InputError{File: r.file, Path: path, Rule: ie.Rule, Text: text, Err: ie.Err})
 	}
 	return errors.Join(out...)
+}
+
+// eipHolding returns the address of the one aws_eip of the plan whose
+// public_ip is text, "" when none or several are: where a public
+// address Build refuses came from an Elastic IP rather than from an
+// attribute of the resource Build names.
+func (r *reader) eipHolding(text string) string {
+	a, err := netip.ParseAddr(text)
+	if err != nil {
+		return ""
+	}
+	found := ""
+	for _, in := range r.insts {
+		if in.typ != "aws_eip" {
+			continue
+		}
+		if s, ok := in.values["public_ip"].(string); ok {
+			if b, err := netip.ParseAddr(s); err == nil && a == b {
+				if found != "" {
+					return ""
+				}
+				found = in.addr
+			}
+		}
+	}
+	return found
 }
 
 // routeIndex is the position of the route a builder path names
