@@ -21,15 +21,19 @@ import (
 // Each interface it may leave by has its own security groups, subnet
 // (route table, network ACL), source/destination check and public
 // addresses, and the input holds no instance configuration: it cannot
-// say which one. reach does not follow the packet past such an appliance:
-// its hop is undecided ([ApplianceEgressUnknown]), naming the instance
-// and its interfaces, and the walk ends there. What the packet met before
+// say which one. reach walks the packet out of each
+// (appliance_egress_fork.go) and answers what every one answers alike;
+// where they differ the hop is undecided ([ApplianceEgressUnknown]),
+// naming what each gives. What the packet met before
 // (the receiving interface's source/destination check and inbound
 // groups, the network ACLs crossed) still decides: a certain block there
 // is a certain block whichever interface the packet would leave by. A
 // packet addressed to the receiving interface itself, or sent by it, is
 // not forwarded, and an instance with one interface forwards out of it,
-// as before.
+// as before. The packets no choice follows (appliance_egress_fork.go:
+// one addressed to another interface, below, or for the NAT64 prefix),
+// and every packet on a design with too many combinations, are not
+// followed past the instance: the hop is undecided, the walk ends there.
 //
 // Interfaces alike for the packet (egressAlike) leave nothing to pick
 // between: where every interface of the instance is in the receiving
@@ -51,9 +55,8 @@ import (
 // it as Check does and agree with it; the matrix gives each interface of
 // such an instance a class of its own (computeClasses), since a packet
 // for it that a route sends to another is undecided where one for
-// another address of its subnet may go through. Interfaces that differ are not
-// walked one by one: the hop stays undecided, as above, even where each
-// would give the same answer.
+// another address of its subnet may go through. Interfaces that differ
+// are walked one by one (appliance_egress_fork.go).
 
 // egressAlike reports whether every interface ii's instance may send
 // pkt out of (ii and its siblings) is alike for it (see above), and pkt

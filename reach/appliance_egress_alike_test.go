@@ -84,12 +84,14 @@ func TestApplianceSeveralInterfacesAlike(t *testing.T) {
 			d.ACLs = append(d.ACLs, a)
 			d.Subnets[2].ACL = "acl-in"
 		}), toInternet, reach.Unreachable, reach.ACLDefaultDeny, true},
-		{"other subnet: undecided", withC, toC, reach.Indeterminate, reach.ApplianceEgressUnknown, false},
-		{"other groups: undecided", edits(alikeArms, withC, func(d *sample.Design) {
+		// interfaces that differ are each walked (appliance_egress_fork.go):
+		// both reach c here
+		{"other subnet: each interface walked, both reach c", withC, toC, reach.Reachable, "", false},
+		{"other groups: each interface walked, both reach c", edits(alikeArms, withC, func(d *sample.Design) {
 			d.Groups = append(d.Groups, sg.Group{ID: "sg-other", Rules: d.Groups[0].Rules})
 			d.Interfaces[2].Groups = []string{"sg-other"}
-		}), toC, reach.Indeterminate, reach.ApplianceEgressUnknown, false},
-		{"other check: undecided", edits(alikeArms, withC, func(d *sample.Design) { d.Interfaces[2].SourceDestCheckDisabled = false }),
+		}), toC, reach.Reachable, "", false},
+		{"other check: undecided (one interface drops it, the other does not)", edits(alikeArms, withC, func(d *sample.Design) { d.Interfaces[2].SourceDestCheckDisabled = false }),
 			toC, reach.Indeterminate, reach.ApplianceEgressUnknown, false},
 		{"a public address on the other: undecided", edits(alikeArms, func(d *sample.Design) { d.Interfaces[2].PublicIP = netip.MustParseAddr("54.1.1.1") }),
 			toInternet, reach.Indeterminate, reach.ApplianceEgressUnknown, false},
@@ -211,15 +213,18 @@ func TestApplianceSeveralInterfacesNew22Probes(t *testing.T) {
 // Random appliance instances of two or three interfaces (each in the
 // inside or the public subnet, with one of three groups — two of them
 // alike in rules but not in name —, its check off, on or unknown, a
-// public address or none): Ports, Sources, the Matrix and the Audit
-// agree with Check and Verdict, pair by pair, whether the interfaces are
-// alike (a certain answer past the instance) or differ (undecided).
+// public address or none; the inside subnet's internet through a NAT
+// gateway or not; the reply from c through the instance or not): Ports,
+// Sources, the Matrix and the Audit agree with Check and Verdict, pair
+// by pair, whether the interfaces are alike (a certain answer past the
+// instance), differ but every interface gives the same answer (certain
+// too) or differ in their answers (undecided).
 func TestApplianceSeveralInterfacesRandomSetAnswers(t *testing.T) {
-	seeds := 24
+	seeds := 32
 	if testing.Short() {
-		seeds = 8
+		seeds = 10
 	}
-	kinds := map[bool]int{}
+	kinds := map[string]int{}
 	for seed := range uint64(seeds) {
 		rng := rand.New(rand.NewPCG(seed, 23))
 		n := 2 + rng.IntN(2)
@@ -264,9 +269,31 @@ func TestApplianceSeveralInterfacesRandomSetAnswers(t *testing.T) {
 			d.Interfaces = slices.DeleteFunc(d.Interfaces, func(in reach.Interface) bool {
 				return in.ID == "eni-in" && in.PrivateIPs[0] == netip.MustParseAddr("10.0.3.10")
 			})
+			if rng.IntN(3) == 0 { // the inside subnet's internet through a NAT gateway
+				d.NATGateways = append(d.NATGateways, reach.NATGateway{ID: "nat-1", Subnet: "subnet-pub",
+					PrivateIP: netip.MustParseAddr("10.0.1.5"), PublicIP: netip.MustParseAddr("54.2.2.2")})
+				d.RouteTables = append(d.RouteTables, reach.RouteTable{ID: "rtb-nat", VPC: "vpc-1",
+					Routes: []reach.Route{{Destination: netip.MustParsePrefix("0.0.0.0/0"), Target: reach.TargetNATGateway, TargetID: "nat-1"}}})
+				d.Subnets[2].RouteTable = "rtb-nat"
+			}
+			if rng.IntN(3) == 0 { // c's reply to b's subnet through the instance
+				d.RouteTables = append(d.RouteTables, reach.RouteTable{ID: "rtb-c", VPC: "vpc-1", Routes: []reach.Route{
+					{Destination: netip.MustParsePrefix("0.0.0.0/0"), Target: reach.TargetInternetGateway, TargetID: "igw-1"},
+					{Destination: netip.MustParsePrefix("10.0.2.0/24"), Target: reach.TargetInterface, TargetID: fmt.Sprintf("eni-nat%d", 1+rng.IntN(n-1))}}})
+				d.Subnets[0].RouteTable = "rtb-c"
+			}
 		})
-		r := check(t, m, reach.Query{From: "b", To: "c", Protocol: flow.TCP, Port: 443})
-		kinds[!slices.Contains(hopCodes(r), reach.ApplianceEgressUnknown)]++
+		kind := "alike"
+		for _, q := range []reach.Query{{From: "b", To: "c", Protocol: flow.TCP, Port: 443}, {From: "b", To: "8.8.8.8", Protocol: flow.TCP, Port: 443}} {
+			r := check(t, m, q)
+			switch words := r.Text() + hopWords(r); {
+			case slices.ContainsFunc(hopCodes(r), func(c reach.Code) bool { return strings.HasSuffix(string(c), string(reach.ApplianceEgressUnknown)) }):
+				kind = "differ"
+			case strings.Contains(words, "every interface was tried") && kind == "alike":
+				kind = "agree"
+			}
+		}
+		kinds[kind]++
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			brute.CheckSetAnswers(t, m, brute.Options{
 				Ports: []reach.PortsQuery{{From: "b", To: "8.8.8.8", Protocol: flow.TCP}, {From: "b", To: "c", Protocol: flow.TCP},
@@ -277,24 +304,17 @@ func TestApplianceSeveralInterfacesRandomSetAnswers(t *testing.T) {
 			})
 		})
 	}
-	t.Logf("followed past the instance / undecided there: %d / %d", kinds[true], kinds[false])
-	assert.Positive(t, kinds[true], "some designs' interfaces are alike")
-	assert.Positive(t, kinds[false], "some designs' interfaces differ")
+	t.Logf("designs whose interfaces are alike / differ but agree / differ in their answers: %d / %d / %d", kinds["alike"], kinds["agree"], kinds["differ"])
+	assert.Positive(t, kinds["alike"], "some designs' interfaces are alike")
+	assert.Positive(t, kinds["agree"], "some designs' interfaces differ but give the same answer")
+	assert.Positive(t, kinds["differ"], "some designs' interfaces differ in their answers")
 }
 
-// Interfaces that differ (eni-out in the public subnet, eni-in in the
-// inside one) but each of whose paths gives the same answer (no public
-// address anywhere: NO_PUBLIC_IP whichever the instance sends by) should
-// be certain too. That needs the walk to fork over the interfaces, as it
-// does over a NAT64 appliance's choices (nat64_fork.go), and the set
-// questions to follow (worlds, as tgw_worlds.go's, or a walk per atom):
-// not done yet, so the answer stays undecided (APPLIANCE_EGRESS_UNKNOWN),
-// alike in Check and the set questions.
-func TestApplianceSeveralInterfacesDifferButAgree(t *testing.T) {
-	m := twoArmedNAT(t, func(d *sample.Design) { d.Interfaces[2].PublicIP = netip.Addr{} })
-	r := check(t, m, reach.Query{From: "b", To: "8.8.8.8", Protocol: flow.TCP, Port: 443})
-	if r.Outcome == reach.Indeterminate {
-		t.Skip("the walk does not fork over an instance's interfaces yet (APPLIANCE_EGRESS_UNKNOWN)")
+// hopWords joins the reasons and details of r's hops.
+func hopWords(r *reach.Result) string {
+	var b strings.Builder
+	for _, h := range slices.Concat(r.Forward, r.Return) {
+		b.WriteString(h.Reason() + "\n" + strings.Join(h.Details(), "\n") + "\n")
 	}
-	assert.Equal(t, reach.Unreachable, r.Outcome, r.Text())
+	return b.String()
 }

@@ -87,8 +87,10 @@ func TestApplianceSeveralInterfaces(t *testing.T) {
 	}{
 		{"two interfaces, the public address on the other", nil, toInternet,
 			reach.Indeterminate, reach.ApplianceEgressUnknown, reach.NoPublicIP},
-		{"the other interface's check on", func(d *sample.Design) { d.Interfaces[2].SourceDestCheckDisabled = false }, toInternet,
-			reach.Indeterminate, reach.ApplianceEgressUnknown, reach.NoPublicIP},
+		// by eni-in the internet gateway drops it (no public address), by
+		// eni-out its check does: dropped whichever way out
+		{"the other interface's check on: dropped whichever way out", func(d *sample.Design) { d.Interfaces[2].SourceDestCheckDisabled = false }, toInternet,
+			reach.Unreachable, reach.NoPublicIP, reach.ApplianceEgressUnknown},
 		{"the receiving interface's check unknown", func(d *sample.Design) {
 			d.Interfaces[1].SourceDestCheckDisabled, d.Interfaces[1].SourceDestCheckUnknown = false, "aws_instance.nat: source_dest_check"
 		}, toInternet, reach.Indeterminate, reach.SourceDestCheckUnknown, reach.NoPublicIP},
@@ -127,9 +129,11 @@ func TestApplianceSeveralInterfaces(t *testing.T) {
 	}
 }
 
-// The undecided hop names the instance, every interface and what the
-// input does not hold, and its fix does not ask for a public address the
-// instance already has.
+// The undecided hop names the instance, every interface, what each
+// interface gives and what the input does not hold, and its fix does not
+// ask for a public address the instance already has. The trace shows the
+// walk out of eni-out (the first whose answer is not unreachable), on to
+// the internet and back.
 func TestApplianceSeveralInterfacesWords(t *testing.T) {
 	m := twoArmedNAT(t, nil)
 	r := check(t, m, reach.Query{From: "b", To: "8.8.8.8", Protocol: flow.TCP, Port: 443})
@@ -145,9 +149,11 @@ func TestApplianceSeveralInterfacesWords(t *testing.T) {
 		assert.Contains(t, h.Missing, s)
 	}
 	assert.Contains(t, h.Reason(), "54.1.1.1", "the other interface's public address is named")
+	assert.Contains(t, h.Reason(), "if i-nat sends the request out of eni-in, internet-gateway igw-1 blocks it (NO_PUBLIC_IP)", "what each interface gives")
+	assert.Contains(t, h.Reason(), "This trace shows the walk where i-nat sends the request out of eni-out")
 	assert.Contains(t, h.Fix, "NAT gateway")
 	assert.NotContains(t, h.Fix, "public or Elastic IP")
-	assert.Empty(t, r.Return, "the walk ends at the instance")
+	assert.NotEmpty(t, r.Return, "the walk goes on out of eni-out")
 }
 
 // Ports, Sources, the Matrix and the Audit agree with Check and Verdict

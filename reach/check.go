@@ -100,6 +100,9 @@ func (m *Model) walkBounds(f flow.Flow, src *ifaceInfo, fwd, ret *[]Hop, explain
 // choice of the transit gateway's flow hash a design with appliance mode
 // lets the path meet (walkZones, tgw_appliance.go).
 func (m *Model) walkWith(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived, back arrival) {
+	if len(m.egressInst) > 0 && (fw.eg == nil || !fw.eg.walking) {
+		return m.walkEgress(f, src, fw, rw) // appliance_egress_fork.go: around the others
+	}
 	if nat64Forks(f) && (fw.n64 == nil || !fw.n64.walking) {
 		return m.walkNAT64(f, src, fw, rw) // nat64_fork.go: around the zone walks
 	}
@@ -108,6 +111,9 @@ func (m *Model) walkWith(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived, 
 	}
 	if fw.n64 != nil {
 		fw.n64.met = fw.n64.met[:0] // this walk's choices
+	}
+	if fw.eg != nil {
+		fw.eg.at = fw.eg.at[:0] // this walk's appliance hops that chose
 	}
 	fw.natPort, rw.natPort = nil, nil // a walker walked again (walkZones) starts afresh
 	if m.world != nil && fw.fork != nil {
@@ -221,6 +227,10 @@ type walker struct {
 	// n64, on the request's walker, is the state of the walks over what
 	// appliances do with a packet for the NAT64 prefix (nat64_fork.go)
 	n64 *nat64Fork
+	// eg, on the request's walker, is the state of the walks over the
+	// interfaces appliances' instances send packets out of
+	// (appliance_egress_fork.go)
+	eg *egressFork
 }
 
 type natRecord struct {

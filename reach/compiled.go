@@ -111,7 +111,14 @@ type Model struct {
 	// world, on a zone world of a model with applianceZones, fixes the
 	// subnet the flow hash picks at each such attachment (tgw_worlds.go);
 	// nil otherwise
-	world          map[*tgwAttInfo]*subnetInfo
+	world map[*tgwAttInfo]*subnetInfo
+	// egressInst lists the instances of several interfaces that differ,
+	// whose walks fork over the interface a forwarded packet leaves by
+	// (appliance_egress_fork.go); nil on a world
+	egressInst []egressInstance
+	// egress, on a world of a model with egressInst, fixes the interface
+	// each such instance sends a leg's packets out of; nil otherwise
+	egress         map[egressKey]*ifaceInfo
 	eigws          map[string]*eigwInfo       // egress.go
 	eigwByVPC      map[string][]*eigwInfo     // egress.go
 	gwEndpoints    map[string]*gwEndpointInfo // gwendpoint.go

@@ -40,8 +40,8 @@
 // with no such appliance on the path the refusal stays certain. An
 // appliance instance with several interfaces (a two-armed firewall or NAT
 // instance) forwards out of the one its OS picks, which the input does
-// not hold: the walk ends there undecided ([ApplianceEgressUnknown],
-// appliance_egress.go) unless all are alike for it; a certain block
+// not hold: each is walked, certain where all answer alike, else
+// undecided ([ApplianceEgressUnknown], appliance_egress_fork.go); a certain block
 // before it still decides. Each crossing of a firewall endpoint is a
 // session of its own for the firewall, judged as the packet is when it gets there
 // (after any address translation): a path through one endpoint twice (out

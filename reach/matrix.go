@@ -177,7 +177,7 @@ func (m *Model) matrixOf(o MatrixOptions, fast bool, keep func(from, to int) boo
 	if err := m.applianceErr("Matrix"); err != nil {
 		return nil, err
 	}
-	if m.applianceZones {
+	if m.hasWorlds() {
 		return m.matrixWorlds(o, fast, keep, spans) // tgw_worlds.go
 	}
 	return m.matrixOne(o, fast, keep, spans && fast)

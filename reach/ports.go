@@ -221,6 +221,9 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 	// so with an appliance that may translate a request for the NAT64
 	// prefix: one path per choice (nat64_fork.go)
 	byHop = byHop && !(nat64Forks(f) && m.routesNAT64ToInterface())
+	// and with an instance that may send a packet out of several
+	// interfaces: one path per interface (appliance_egress_fork.go)
+	byHop = byHop && len(m.egressInst) == 0
 	if byHop && q.Protocol.IsICMP() {
 		switch err := m.icmpByHop(r, f, src.iface); {
 		case err == errByAtom: // walked atom by atom below
@@ -314,6 +317,9 @@ func (m *Model) walkAtomSettled(f flow.Flow, src *ifaceInfo, path *atomOutcome, 
 	// a walk over an appliance's choices (nat64_fork.go) shows the path
 	// its answer took, which may differ between atoms
 	forked := nat64Forks(f) && fw.n64 != nil && fw.n64.forked
+	// and a walk over the interfaces an appliance's instance sends a
+	// packet out of (appliance_egress_fork.go)
+	forked = forked || len(m.egressInst) > 0 && fw.eg != nil && fw.eg.forked
 	// so does a walk over the subnets the transit gateway's flow hash
 	// picks (tgw_appliance.go): it shows the first choice when every
 	// choice answers alike, else the first whose answer is not

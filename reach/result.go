@@ -253,13 +253,18 @@ const (
 	// instance's operating system picks the interface the packet leaves
 	// by, and for a NAT instance the address it translates to, which the
 	// input does not hold; each interface has its own groups, subnet,
-	// source/destination check and public addresses. The hop is undecided
-	// and the walk ends there; a certain block before it (the receiving
+	// source/destination check and public addresses. The walk is taken
+	// out of each interface (per leg, appliance_egress_fork.go): the answer
+	// is certain where every one gives the same, and otherwise this hop is
+	// undecided, naming what each interface gives. A packet no choice
+	// follows (addressed to another interface of the instance, for the
+	// NAT64 prefix, or on a design of more than 64 combinations) ends
+	// there, undecided; a certain block before it (the receiving
 	// interface's check or inbound groups, a network ACL) still decides.
 	// Where every interface is alike for the packet (one subnet, the same
 	// groups and check, no public address: appliance_egress.go) there is
 	// nothing to pick between and the walk goes on, certain. Fix: route the traffic to an appliance with one interface, or to a
-	// NAT gateway for internet egress.
+	// NAT gateway for internet egress, or make every interface's path answer alike.
 	ApplianceEgressUnknown Code = "APPLIANCE_EGRESS_UNKNOWN"
 	// NATPortUnknown: a network ACL judges a reply to the source port a
 	// NAT gateway picked for the session, which the input does not say

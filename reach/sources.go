@@ -310,7 +310,7 @@ func (m *Model) internetSourcesTo(f flow.Flow, dst endpoint, anyClient bool) (op
 // On a design with zone worlds, each world answers and the answers are
 // merged address by address (tgw_worlds.go).
 func (m *Model) internetSources(f flow.Flow, within []addrset.Range, anyClient bool) (open, und addrset.Set, atoms int, err error) {
-	if m.applianceZones {
+	if m.hasWorlds() {
 		return m.internetSourcesWorlds(f, within, anyClient)
 	}
 	is4 := f.Dst.Addr().Is4()

@@ -85,21 +85,30 @@ func (m *Model) applianceErr(question string) error {
 		ErrQuery, question, strings.Join(ids, ", "), maxZoneWorlds)
 }
 
-// zoneWorlds returns the model's zone worlds: one copy of m per
-// combination of the subnets of its appliance-mode attachments. The
-// caller has checked applianceErr.
+// zoneWorlds returns the model's worlds: one copy of m per combination
+// of the subnets of its appliance-mode attachments and of the interfaces
+// its forking instances send each leg's packets out of
+// (appliance_egress_fork.go). The caller has checked applianceErr.
 func (m *Model) zoneWorlds() []*Model {
 	atts := m.applianceAtts()
+	if !m.applianceZones {
+		atts = nil
+	}
+	egress := m.egressWorlds()
 	picks := make([]int, len(atts))
 	var out []*Model
 	for {
-		w := *m // shallow: the world shares every compiled part and cache
-		w.applianceZones = false
-		w.world = make(map[*tgwAttInfo]*subnetInfo, len(atts))
-		for i, a := range atts {
-			w.world[a] = a.subnets[picks[i]]
+		for _, eg := range egress {
+			w := *m // shallow: the world shares every compiled part and cache
+			w.applianceZones, w.egressInst, w.egress = false, nil, eg
+			if len(atts) > 0 {
+				w.world = make(map[*tgwAttInfo]*subnetInfo, len(atts))
+				for i, a := range atts {
+					w.world[a] = a.subnets[picks[i]]
+				}
+			}
+			out = append(out, &w)
 		}
-		out = append(out, &w)
 		i := len(picks) - 1
 		for ; i >= 0; i-- {
 			if picks[i]++; picks[i] < len(atts[i].subnets) {

@@ -87,7 +87,7 @@ func (m *Model) unknownBudgetErr(ends ...*ifaceInfo) error {
 // design has zone worlds (tgw_appliance.go), whose merged answers that
 // rule does not follow; then unknownErr's over every such interface.
 func (m *Model) unknownErrIfaces() error {
-	if m.applianceZones {
+	if m.hasWorlds() {
 		return m.unknownErr(m.unknownIfaces...)
 	}
 	return nil

@@ -99,7 +99,7 @@ var quietWalks = sync.Pool{New: func() any {
 func (s *quietWalk) reset(m *Model) (fw, rw *walker) {
 	s.fwd, s.ret = s.fwd[:0], s.ret[:0]
 	for _, w := range [2]*walker{&s.fw, &s.rw} {
-		*w = walker{m: m, identity: true, seen: w.seen[:0], nat: w.nat[:0], crossed: w.crossed[:0], visited: w.visited[:0], refOut: w.refOut[:0], fork: w.fork, n64: w.n64}
+		*w = walker{m: m, identity: true, seen: w.seen[:0], nat: w.nat[:0], crossed: w.crossed[:0], visited: w.visited[:0], refOut: w.refOut[:0], fork: w.fork, n64: w.n64, eg: w.eg}
 	}
 	s.fw.leg, s.fw.hops = Forward, &s.fwd
 	s.rw.leg, s.rw.hops, s.rw.forward = Return, &s.ret, &s.fw

@@ -144,19 +144,42 @@ func (w *walker) viaAppliance(pkt flow.Flow, from *subnetInfo, ii *ifaceInfo) ar
 	if h.Verdict == flow.Deny {
 		return w.stop(h)
 	}
+	var out *ifaceInfo // the interface it sends pkt out of, when another
 	if src != ii && len(ii.siblings) > 0 {
 		// the instance may send it out of another of its interfaces
-		// (appliance_egress.go): unless they are alike for it, the walk
-		// ends there
+		// (appliance_egress.go): unless they are alike for it, each is a
+		// walk of its own (appliance_egress_fork.go), else the walk ends
+		// there
 		if !w.m.egressAlike(pkt, ii) {
-			return w.stop(egressUnknown(h, ii, w.explain))
-		}
-		if w.explain {
+			o, ok := w.egressOut(pkt, ii, len(*w.hops))
+			if !ok {
+				return w.stop(egressUnknown(h, ii, w.explain))
+			}
+			if o != ii {
+				out = o
+			}
+			if w.explain {
+				h.addDetail(egressPickWords(ii, o, w.m.egress != nil))
+			}
+		} else if w.explain {
 			h.addDetail(egressAlikeWords(ii))
 		}
 	}
 	at := w.add(h)
 	w.identity = false
+	if out != nil {
+		// the packet leaves by out: its check, then its groups and
+		// subnet below
+		oh := applianceHop(pkt, out, src == out, w.explain)
+		if w.explain && oh.Verdict != flow.Deny {
+			oh.reason = fmt.Sprintf("instance %s sends the packet out of %s (%s)", ii.Instance, out.ID, oh.reason)
+		}
+		if oh.Verdict == flow.Deny {
+			return w.stop(oh)
+		}
+		at = w.add(oh)
+		ii = out
+	}
 	if _, public := ii.natAddress(); src != ii && public.IsValid() {
 		// it may translate the packet (toInternet): the last such
 		// appliance, whose address the internet gateway would map
