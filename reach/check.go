@@ -306,6 +306,10 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 	case w.idMaybe != "":
 		ev, mode = ii.sg.maybe(), sgMaybe
 	}
+	nat := w.natPort != nil && w.leg == Forward // natsg.go: the source port is the NAT gateway's
+	if nat && ev.Flavour().IsAlibaba() {
+		ev = ii.sg.natView(mode == sgBlind)
+	}
 	// an outbound judgement with identity is judged again if the packet
 	// then crosses a transit gateway (tgw_sgref.go); in a deferred walk,
 	// whatever the groups (another pair's may differ: matrix_fast.go)
@@ -317,7 +321,7 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 		if refOut {
 			w.refOut[len(w.refOut)-1].deferred = int32(len(w.deferred))
 		}
-		w.deferred = append(w.deferred, sgHop{iface: ii, blind: mode == sgBlind, maybe: mode == sgMaybe, pkt: pkt, dir: dir, leg: w.leg})
+		w.deferred = append(w.deferred, sgHop{iface: ii, blind: mode == sgBlind, maybe: mode == sgMaybe, nat: nat, pkt: pkt, dir: dir, leg: w.leg})
 		h.Verdict = flow.Allow
 		return
 	}
@@ -331,9 +335,13 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 		w.noteBounds(w.bounds, w.clientField(), i, func() { ev.Bounds(pkt, dir, w.bounds) })
 	}
 	if !w.explain {
-		h.Verdict = ev.Evaluate(pkt, dir).Verdict
+		d := ev.Evaluate(pkt, dir)
+		h.Verdict = d.Verdict
 		if h.Verdict != flow.Allow {
 			sgBlockCode(h, ev, ii)
+			if d.Basis == sg.SourcePortDiffers {
+				h.Code = NATPortUnknown // natsg.go
+			}
 		}
 		return
 	}
@@ -365,6 +373,10 @@ func (w *walker) judgeSG(h *Hop, ev *sg.Evaluator, ii *ifaceInfo, pkt flow.Flow,
 	h.Verdict = x.Verdict
 	h.judge = sgJudge{ev} // the decision and each group's reason, worded when read
 	h.Rule = ev.RuleLabel(x)
+	if x.Verdict == flow.Indeterminate && x.Basis == sg.SourcePortDiffers {
+		w.natPortSGHop(h, ii) // natsg.go: the NAT gateway's port decides
+		return
+	}
 	if x.Verdict == flow.Indeterminate && x.Basis == sg.EitherDiffers {
 		identityUnknownHop(h, ii, pkt, dir, w.crossedInternet()) // alibaba_sg.go: kept or lost after a middlebox or the internet
 		return

@@ -241,6 +241,9 @@ type sgPair struct {
 	// (overTGW, built at its first use into tgwOut; tgw_sgref.go)
 	outRefs bool
 	tgwOut  tgwOutSG
+	// natEv: normal's and blind's views for packets a NAT gateway sent
+	// from a port of its own (natsg.go), built at their first use
+	natEv [2]natSG
 }
 
 // blind returns the evaluator for packets whose group identity is lost,

@@ -201,7 +201,7 @@ func (d *denseMemo) denseMiddle(md *middle, setOf func(*ifaceInfo) int32, idx fu
 	for i := range md.hops {
 		h := &md.hops[i]
 		dh := denseHop{end: 2}
-		if h.maybe || h.tgwOut != nil {
+		if h.maybe || h.tgwOut != nil || h.nat {
 			return out // the groups' classes know no identity that a transit gateway may have lost
 		}
 		if h.blind {

@@ -39,9 +39,13 @@ type sgHop struct {
 	// interface when the packet then crossed a transit gateway: rules
 	// referencing groups match no address outside it (sgPair.overTGW)
 	tgwOut *vpcInfo
-	pkt    flow.Flow
-	dir    flow.Direction
-	leg    Leg
+	// nat: the packet's source port is the one a NAT gateway picked,
+	// which Alibaba Cloud groups judge over every port it may pick
+	// (natsg.go)
+	nat bool
+	pkt flow.Flow
+	dir flow.Direction
+	leg Leg
 }
 
 // middle is what the middle of one pair of placements lets through, per
@@ -276,8 +280,13 @@ func (q *trafficQuestion) combineProfiles(md *middle, hops []sgHop, profs []*hop
 // become.
 func beyondNAT64(h sgHop) bool { return !h.pkt.Is6() }
 
-// evaluator is the hop's security groups, with or without group identity.
+// evaluator is the hop's security groups, with or without group
+// identity; for Alibaba Cloud groups after a NAT gateway, judging every
+// source port it may pick (natsg.go).
 func (h *sgHop) evaluator() *sg.Evaluator {
+	if h.nat && h.iface.sg.normal.Flavour().IsAlibaba() {
+		return h.iface.sg.natView(h.blind)
+	}
 	if h.blind {
 		return h.iface.sg.blind()
 	}

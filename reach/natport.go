@@ -264,5 +264,5 @@ func natPortWords(p flow.Protocol) string {
 	if !p.HasPorts() {
 		return "ICMP has no ports: the gateway maps the echo's identifier to one of its own, which network ACLs and firewalls do not judge"
 	}
-	return "its source port is one the gateway picks within " + natPorts.String() + ", which network ACLs and firewalls judge as the whole range"
+	return "its source port is one the gateway picks within " + natPorts.String() + ", which network ACLs, firewalls and security group rules naming source ports judge as the whole range"
 }

@@ -180,6 +180,15 @@ func sgCode(ev *sg.Evaluator, v flow.Verdict) Code {
 	return ""
 }
 
+// sgDecisionCode is sgCode for decision d, naming the NAT gateway's port
+// where that decided nothing (natsg.go).
+func sgDecisionCode(ev *sg.Evaluator, d sg.Decision) Code {
+	if d.Basis == sg.SourcePortDiffers {
+		return NATPortUnknown
+	}
+	return sgCode(ev, d.Verdict)
+}
+
 // aclCode is the code of a network ACL hop that made decision d.
 func aclCode(d nacl.Decision) Code {
 	switch {
@@ -257,8 +266,8 @@ func (fh *filterHop) runsFrom(c uint16) []portRun {
 		field = flow.FieldSrcPort
 	}
 	return atomRuns(field, func(b *flow.Bounds) { fh.sg.Bounds(pkt, fh.dir, b) }, func(p uint16) (Code, bool) {
-		v := fh.sg.Evaluate(fh.packet(c, p), fh.dir).Verdict
-		return sgCode(fh.sg, v).OnLeg(fh.leg), v == flow.Indeterminate
+		d := fh.sg.Evaluate(fh.packet(c, p), fh.dir)
+		return sgDecisionCode(fh.sg, d).OnLeg(fh.leg), d.Verdict == flow.Indeterminate
 	})
 }
 

@@ -271,8 +271,10 @@ const (
 	// (AWS: a NAT gateway uses ports 1024-65535), and decides differently
 	// for different ports of that range; or a firewall endpoint that the
 	// session crosses beyond the gateway (the request after it, the reply
-	// before it) does. The hop is undecided; its Missing names the ports
-	// the ACL or firewall lets through. Fix: treat the whole range
+	// before it) does, or an Alibaba Cloud security group whose rules
+	// name source ports judging the request beyond the gateway. The hop
+	// is undecided; its Missing names the ports the ACL or firewall lets
+	// through. Fix: treat the whole range
 	// 1024-65535 alike.
 	NATPortUnknown Code = "NAT_PORT_UNKNOWN"
 	// AsymmetricRoute: the request crosses a firewall endpoint that the

@@ -49,7 +49,7 @@ func (e *Evaluator) Bounds(f flow.Flow, dir flow.Direction, b *flow.Bounds) {
 		if !r.Protocol.Matches(f.Protocol) {
 			continue
 		}
-		if !ruleFieldsMatch(r, &f, b) {
+		if !ruleFieldsMatch(r, &f, b, e.spanOf != nil) {
 			continue
 		}
 		if varyPeer {
@@ -64,7 +64,7 @@ func (e *Evaluator) Bounds(f flow.Flow, dir flow.Direction, b *flow.Bounds) {
 			} else {
 				b.Add(flow.FieldDstPort, r.Ports.Lo, r.Ports.Hi)
 			}
-			if !r.anySourcePort() {
+			if !r.anySourcePort() && e.spanOf == nil { // a view over a span: no source-port edge (span.go)
 				b.Add(flow.FieldSrcPort, r.SourcePorts.Lo, r.SourcePorts.Hi)
 			}
 		case r.Protocol.IsICMP():
@@ -79,8 +79,9 @@ func (e *Evaluator) Bounds(f flow.Flow, dir flow.Direction, b *flow.Bounds) {
 }
 
 // ruleFieldsMatch reports whether r's ports and ICMP type and code cover
-// f on the fields b keeps fixed.
-func ruleFieldsMatch(r *Rule, f *flow.Flow, b *flow.Bounds) bool {
+// f on the fields b keeps fixed; with spanned (a view of
+// [Evaluator.OverSourcePorts]) the source port never rules r out.
+func ruleFieldsMatch(r *Rule, f *flow.Flow, b *flow.Bounds, spanned bool) bool {
 	switch {
 	case r.Protocol.HasPorts():
 		if !b.Varies(flow.FieldDstPort) {
@@ -92,7 +93,7 @@ func ruleFieldsMatch(r *Rule, f *flow.Flow, b *flow.Bounds) bool {
 				return false
 			}
 		}
-		if !b.Varies(flow.FieldSrcPort) && !r.anySourcePort() && !r.SourcePorts.Contains(f.Src.Port()) {
+		if !spanned && !b.Varies(flow.FieldSrcPort) && !r.anySourcePort() && !r.SourcePorts.Contains(f.Src.Port()) {
 			return false
 		}
 	case r.Protocol.IsICMP():

@@ -59,6 +59,10 @@ type Evaluator struct {
 	either *Evaluator
 	// own, beside either, is this evaluator's own view (without either)
 	own *Evaluator
+	// spanOf, when set, is the evaluator this view of OverSourcePorts
+	// judges every source port of span with (span.go)
+	spanOf *Evaluator
+	span   flow.PortRange
 }
 
 type protoClass uint8

@@ -53,6 +53,11 @@ const (
 	// packet, and its two views of the groups decide it differently: the
 	// verdict is [flow.Indeterminate]. No rule or group is named.
 	EitherDiffers
+	// SourcePortDiffers: an evaluator made with
+	// [Evaluator.OverSourcePorts] judged the packet, and the ports of its
+	// span decide it differently (rules naming source ports): the verdict
+	// is [flow.Indeterminate]. No rule or group is named.
+	SourcePortDiffers
 )
 
 var basisNames = [...]string{
@@ -66,6 +71,8 @@ var basisNames = [...]string{
 	UnknownMember:  "unknown-member",
 	UnknownEntry:   "unknown-entry",
 	EitherDiffers:  "either-differs",
+
+	SourcePortDiffers: "source-port-differs",
 }
 
 // String returns a short kebab-case name, as in JSON.
@@ -185,6 +192,8 @@ func (d Decision) String() string {
 			verb, d.Direction, textsafe.String(d.Group), d.Rule.Label(d.RuleIndex), textsafe.String(d.Rule.Peer.PrefixList))
 	case EitherDiffers:
 		return verb + ": the groups decide it differently with the peer's group memberships and without them, and which applies is not known"
+	case SourcePortDiffers:
+		return verb + ": the groups decide it differently for different source ports the packet may carry, and which it carries is not known"
 	}
 	return verb
 }
@@ -248,6 +257,9 @@ func noFilter(dir flow.Direction) Decision {
 func (e *Evaluator) Evaluate(f flow.Flow, dir flow.Direction) Decision {
 	if e == nil {
 		return noFilter(dir)
+	}
+	if e.spanOf != nil {
+		return e.evaluateSpan(f, dir) // span.go
 	}
 	if e.either != nil {
 		return e.evaluateEither(f, dir)

@@ -91,6 +91,9 @@ func (e *Evaluator) ExplainGroups(f flow.Flow, dir flow.Direction) Decision {
 
 // explain is Explain, with Skipped filled when skipped is set.
 func (e *Evaluator) explain(f flow.Flow, dir flow.Direction, skipped bool) Decision {
+	if e != nil && e.spanOf != nil {
+		return e.explainSpan(f, dir, skipped) // span.go
+	}
 	d := e.Evaluate(f, dir)
 	if e == nil || dir > flow.Outbound {
 		return d
