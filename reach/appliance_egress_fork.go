@@ -223,45 +223,32 @@ func (m *Model) walkEgress(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived
 	defer func() { x.walking = false }()
 	x.keys, x.cands, x.picks, x.forked, x.tried = x.keys[:0], x.cands[:0], x.picks[:0], false, x.tried[:0]
 	fs, rs := fw.start(), rw.start()
-	walk := func() {
+	walk := func() Outcome {
 		fw.restart(fs)
 		rw.restart(rs)
 		x.keys, x.cands = x.keys[:0], x.cands[:0]
 		x.walking = true
 		arrived, back = m.walkWith(f, src, fw, rw)
 		x.walking = false
+		return outcomeOf(*fw.hops, *rw.hops, arrived.ok)
 	}
-	var first Outcome
-	var keep []int // the choices of the first walk that is not unreachable
-	agree, kept := true, false
-	for walks := 1; ; walks++ {
-		walk()
-		if len(x.keys) == 0 {
-			return arrived, back // no choice met: the only walk
-		}
-		out := outcomeOf(*fw.hops, *rw.hops, arrived.ok)
-		if fw.explain {
+	var tried func(Outcome)
+	if fw.explain {
+		tried = func(out Outcome) {
 			x.tried = append(x.tried, egressTry{choices: x.words(), out: out, fate: fateOf(*fw.hops, *rw.hops, out)})
 		}
-		if walks == 1 {
-			first = out
-		}
-		agree = agree && out == first
-		if !kept && out != Unreachable {
-			keep, kept = slices.Clone(x.picks[:len(x.keys)]), true
-		}
-		if !x.next() {
-			break
-		}
-		if walks == maxZoneWorlds {
-			agree = false // cannot follow from findEgressForks' bound; never certain past it
-			break
-		}
 	}
+	// past the bound (which cannot follow from findEgressForks' bound)
+	// the answer is never certain: r.agree is false
+	r := forkWalks(walk, func() bool { return len(x.keys) > 0 }, func() []int { return x.picks[:len(x.keys)] }, x.next, tried, maxZoneWorlds)
+	if !r.forked {
+		return arrived, back
+	}
+	agree, first := r.agree, r.first
 	x.forked = true
 	x.picks = x.picks[:0]
 	if !agree {
-		x.picks = append(x.picks, keep...)
+		x.picks = append(x.picks, r.keep...)
 	}
 	walk()
 	x.mark(fw, rw, agree, first)

@@ -180,47 +180,35 @@ func (m *Model) walkNAT64(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived,
 	defer func() { x.walking = false }() // a walker reused after a panic walks every combination again
 	x.picks, x.stop, x.forked, x.tried = x.picks[:0], false, false, x.tried[:0]
 	fs, rs := fw.start(), rw.start()
-	walk := func() {
+	walk := func() Outcome {
 		fw.restart(fs)
 		rw.restart(rs)
 		x.met, x.all, x.most = x.met[:0], x.all[:0], 0
 		x.walking = true
 		arrived, back = m.walkWith(f, src, fw, rw)
 		x.walking = false
+		return outcomeOf(*fw.hops, *rw.hops, arrived.ok)
 	}
-	var first Outcome
-	var keep []bool // the choices of the first walk that is not unreachable
-	agree, kept := true, false
-	for walks := 1; ; walks++ {
-		walk()
-		if x.most == 0 {
-			return arrived, back // no choice met: the only walk
-		}
-		out := outcomeOf(*fw.hops, *rw.hops, arrived.ok)
-		if fw.explain {
+	var tried func(Outcome)
+	if fw.explain {
+		tried = func(out Outcome) {
 			x.tried = append(x.tried, nat64Try{choices: x.allWords(), out: out, fate: fateOf(*fw.hops, *rw.hops, out)})
 		}
-		if walks == 1 {
-			first = out
-		}
-		agree = agree && out == first
-		if !kept && out != Unreachable {
-			keep, kept = slices.Clone(x.picks), true
-		}
-		if !x.next() {
-			break
-		}
-		if walks == maxNAT64Walks {
-			x.picks, x.stop = x.picks[:0], true
-			walk()
-			x.forked = true
-			return arrived, back
-		}
+	}
+	r := forkWalks(walk, func() bool { return x.most > 0 }, func() []bool { return x.picks }, x.next, tried, maxNAT64Walks)
+	if !r.forked {
+		return arrived, back
 	}
 	x.forked = true
+	if r.over {
+		x.picks, x.stop = x.picks[:0], true
+		walk()
+		return arrived, back
+	}
+	agree, first := r.agree, r.first
 	x.picks = x.picks[:0]
 	if !agree {
-		x.picks = append(x.picks, keep...)
+		x.picks = append(x.picks, r.keep...)
 	}
 	walk()
 	if len(x.met) == 0 {

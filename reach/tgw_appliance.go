@@ -242,43 +242,29 @@ func (m *Model) walkZones(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived,
 	defer func() { z.walking = false }() // a walker reused after a panic walks every choice again
 	z.picks, z.stop = z.picks[:0], false
 	fs, rs := fw.start(), rw.start()
-	walk := func() {
+	walk := func() Outcome {
 		fw.restart(fs)
 		rw.restart(rs)
 		z.met, z.exits = z.met[:0], z.exits[:0]
 		z.walking = true
 		arrived, back = m.walkWith(f, src, fw, rw)
 		z.walking = false
+		return outcomeOf(*fw.hops, *rw.hops, arrived.ok)
 	}
-	var first Outcome
-	var keep []int // the choices of the first walk that is not unreachable
-	agree, kept := true, false
-	for walks := 1; ; walks++ {
+	r := forkWalks(walk, func() bool { return len(z.met) > 0 }, func() []int { return z.picks }, z.next, nil, maxZoneWalks)
+	if !r.forked {
+		return arrived, back
+	}
+	if r.over {
+		z.picks, z.stop = z.picks[:0], true
 		walk()
-		if len(z.met) == 0 {
-			return arrived, back // no choice met: the only walk
-		}
-		out := outcomeOf(*fw.hops, *rw.hops, arrived.ok)
-		if walks == 1 {
-			first = out
-		}
-		agree = agree && out == first
-		if !kept && out != Unreachable {
-			keep, kept = slices.Clone(z.picks), true
-		}
-		if !z.next() {
-			break
-		}
-		if walks == maxZoneWalks {
-			z.picks, z.stop, agree = z.picks[:0], true, false
-			walk()
-			undecideZone(fw, rw, fmt.Sprintf("more than %d combinations of subnets the flow hash picks", maxZoneWalks))
-			return arrived, back
-		}
+		undecideZone(fw, rw, fmt.Sprintf("more than %d combinations of subnets the flow hash picks", maxZoneWalks))
+		return arrived, back
 	}
+	agree, first := r.agree, r.first
 	z.picks = z.picks[:0]
 	if !agree {
-		z.picks = append(z.picks, keep...)
+		z.picks = append(z.picks, r.keep...)
 	}
 	walk()
 	if !agree {
