@@ -294,6 +294,9 @@ func (w *walker) securityGroups(pkt flow.Flow, ii *ifaceInfo, dir flow.Direction
 		h.Verdict = flow.Allow
 		if w.explain {
 			h.reason = "security groups are stateful: the reply of an allowed session passes"
+			if w.forward.sgDidNotAllow(h.ID, h.Name) {
+				h.reason = "security groups are stateful: had they let the request through, its reply would pass"
+			}
 		}
 		w.see(ii)
 		return
@@ -473,6 +476,18 @@ func sgBlockCode(h *Hop, ev *sg.Evaluator, ii *ifaceInfo) {
 }
 
 // see records that ii's security groups judged a packet of this leg.
+// sgDidNotAllow reports whether the walk's security group hop of the
+// groups id on the interface name (an explained walk's) did not allow
+// the packet: the reply's stateful pass is then only what would be.
+func (w *walker) sgDidNotAllow(id, name string) bool {
+	for _, h := range *w.hops {
+		if h.Kind == KindSecurityGroups && h.ID == id && h.Name == name && h.Verdict != flow.Allow {
+			return true
+		}
+	}
+	return false
+}
+
 func (w *walker) see(ii *ifaceInfo) {
 	if !slices.Contains(w.seen, ii) {
 		w.seen = append(w.seen, ii)
