@@ -482,7 +482,11 @@
 //     Entries that are one page of get-managed-prefix-list-entries (its
 //     NextToken is set) are as missing: the other pages are not in the
 //     input (a second file of entries for the list is an error).
-//   - AWS Network Firewall: a firewall's FirewallPolicyArn must name a
+//   - AWS Network Firewall: each endpoint gets the IPAddressType of its
+//     subnet's mapping (Firewall.SubnetMappings[].IPAddressType: IPV4,
+//     IPV6 or DUALSTACK, another value an error; absent in older output,
+//     when the endpoint is taken to serve both families), see
+//     [reach.FirewallEndpointSpec].IPAddressType. A firewall's FirewallPolicyArn must name a
 //     policy in the input, and the policy's rule group ARNs rule groups in
 //     the input (an error naming the describe-rule-group command to add
 //     otherwise), but for an AWS managed stateful rule group (an ARN with

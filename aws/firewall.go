@@ -8,12 +8,17 @@ import (
 )
 
 // FirewallEndpoint is one firewall endpoint: its Availability Zone, subnet
-// and endpoint ID (the vpce-… that routes name).
+// and endpoint ID (the vpce-… that routes name), and the IP address type
+// of its subnet's mapping.
 type FirewallEndpoint struct {
 	AvailabilityZone string
 	SubnetID         string
 	EndpointID       string
 	Status           string
+	// IPAddressType is the IPAddressType of the subnet mapping of
+	// SubnetID (IPV4, IPV6 or DUALSTACK), "" when the output has none
+	// (an older CLI's): see [reach.FirewallEndpointSpec.IPAddressType].
+	IPAddressType string
 }
 
 // FirewallSpec is a firewall as `aws network-firewall describe-firewall`
@@ -27,7 +32,9 @@ type FirewallSpec struct {
 // ParseFirewall reads `aws network-firewall describe-firewall` output: the
 // firewall's name, ARN, policy ARN, VPC and subnet mappings, and from
 // FirewallStatus.SyncStates each Availability Zone's endpoint (sorted by
-// zone). FirewallPolicyArn and VpcId are required (transit
+// zone), with the IPAddressType of its subnet's mapping (IPV4, IPV6 or
+// DUALSTACK; absent in older output, when the endpoint's is unknown; any
+// other value is an error). FirewallPolicyArn and VpcId are required (transit
 // gateway-attached firewalls, which have no VPC, are not supported). A
 // subnet mapping without an endpoint in the sync states is an error:
 // routes need the endpoint ID.
@@ -39,7 +46,7 @@ func ParseFirewall(data []byte) (FirewallSpec, error) {
 	var doc struct {
 		Firewall *struct {
 			FirewallName, FirewallArn, FirewallPolicyArn, VpcId string
-			SubnetMappings                                      []struct{ SubnetId string }
+			SubnetMappings                                      []struct{ SubnetId, IPAddressType string }
 		}
 		FirewallStatus *struct {
 			SyncStates map[string]struct {
@@ -66,11 +73,18 @@ func ParseFirewall(data []byte) (FirewallSpec, error) {
 		}
 	}
 	ml := l.Field("SubnetMappings")
+	types := map[string]string{} // subnet ID -> its mapping's IPAddressType
 	for i, m := range f.SubnetMappings {
 		if m.SubnetId == "" {
 			return s, ml.Index(i).Field("SubnetId").Fail("", firewall.ErrInvalidPolicy, "missing")
 		}
+		switch m.IPAddressType {
+		case "", "IPV4", "IPV6", "DUALSTACK":
+		default:
+			return s, ml.Index(i).Field("IPAddressType").Fail(m.IPAddressType, firewall.ErrInvalidPolicy, "unknown IP address type of subnet %s's mapping (AWS's are IPV4, IPV6 and DUALSTACK)", m.SubnetId)
+		}
 		s.Subnets = append(s.Subnets, m.SubnetId)
+		types[m.SubnetId] = m.IPAddressType
 	}
 	if doc.FirewallStatus != nil {
 		sl := jsonloc.Loc{Path: "FirewallStatus.SyncStates", Resource: l.Resource}
@@ -86,7 +100,7 @@ func ParseFirewall(data []byte) (FirewallSpec, error) {
 			case a.EndpointId == "":
 				return s, al.Field("EndpointId").Fail(a.SubnetId, firewall.ErrInvalidPolicy, "the attachment in subnet %s has no endpoint (status %q)", a.SubnetId, a.Status)
 			}
-			s.Endpoints = append(s.Endpoints, FirewallEndpoint{AvailabilityZone: az, SubnetID: a.SubnetId, EndpointID: a.EndpointId, Status: a.Status})
+			s.Endpoints = append(s.Endpoints, FirewallEndpoint{AvailabilityZone: az, SubnetID: a.SubnetId, EndpointID: a.EndpointId, Status: a.Status, IPAddressType: types[a.SubnetId]})
 		}
 	}
 	for i, sub := range s.Subnets {

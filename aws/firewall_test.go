@@ -186,10 +186,10 @@ func TestParseFirewall(t *testing.T) {
 		VPCID:     "vpc-0a1b2c3d4e5f60718",
 		Subnets:   []string{"subnet-0f0b0000000000002", "subnet-0f0a0000000000001"},
 		Endpoints: []aws.FirewallEndpoint{
-			{AvailabilityZone: "us-east-1a", SubnetID: "subnet-0f0a0000000000001", EndpointID: "vpce-0aaaaaaaaaaaaaaa1", Status: "READY"},
-			{AvailabilityZone: "us-east-1b", SubnetID: "subnet-0f0b0000000000002", EndpointID: "vpce-0bbbbbbbbbbbbbbb2", Status: "READY"},
+			{AvailabilityZone: "us-east-1a", SubnetID: "subnet-0f0a0000000000001", EndpointID: "vpce-0aaaaaaaaaaaaaaa1", Status: "READY", IPAddressType: "IPV4"},
+			{AvailabilityZone: "us-east-1b", SubnetID: "subnet-0f0b0000000000002", EndpointID: "vpce-0bbbbbbbbbbbbbbb2", Status: "READY", IPAddressType: "IPV4"},
 		},
-	}, s, "subnets in mapping order, endpoints sorted by zone")
+	}, s, "subnets in mapping order, endpoints sorted by zone, each with its subnet mapping's IPAddressType")
 }
 
 // inspectionEngine loads the testdata policy and its groups and compiles them.

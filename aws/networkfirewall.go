@@ -147,10 +147,13 @@ func (l *loader) assembleFirewalls() []reach.Firewall {
 			if e.Status != "" && e.Status != "READY" {
 				l.warn(eo, "endpoint %s of firewall %s is %s, not READY", e.EndpointID, cmp.Or(s.Name, id), e.Status)
 			}
-			fw.Endpoints = append(fw.Endpoints, reach.FirewallEndpointSpec{ID: e.EndpointID, Subnet: e.SubnetID})
+			fw.Endpoints = append(fw.Endpoints, reach.FirewallEndpointSpec{ID: e.EndpointID, Subnet: e.SubnetID, IPAddressType: e.IPAddressType})
 			p.set(fmt.Sprintf("Endpoints[%d]", j), eo)
 			p.set(fmt.Sprintf("Endpoints[%d].ID", j), eo.Field("EndpointId"))
 			p.set(fmt.Sprintf("Endpoints[%d].Subnet", j), eo.Field("SubnetId"))
+			if k := slices.Index(s.Subnets, e.SubnetID); k >= 0 {
+				p.set(fmt.Sprintf("Endpoints[%d].IPAddressType", j), f.at.Field("SubnetMappings").Index(k).Field("IPAddressType"))
+			}
 		}
 		out.fws = append(out.fws, fw)
 		out.fwAt = append(out.fwAt, p)

@@ -700,6 +700,11 @@ func (w *walker) viaFirewall(pkt flow.Flow, from *subnetInfo, ei *endpointInfo) 
 		return w.stop(loopHop(KindFirewall, ei.ID, ei.fw.label(), pkt, cycle))
 	}
 	w.boundary(pkt, from, ei.subnet)
+	if !ei.serves(pkt.Dst.Addr().Is6()) { // firewall_family.go: undecided, uninspected, the walk goes on
+		w.add(familyHop(pkt, ei))
+		w.identity = false
+		return w.route(pkt, ei.subnet)
+	}
 	i := len(*w.hops)
 	h := w.push()
 	h.Kind, h.ID, h.Name, h.Packet, h.Verdict = KindFirewall, ei.ID, ei.fw.label(), pkt, flow.Allow

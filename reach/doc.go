@@ -255,6 +255,8 @@
 // such a list, which could match any destination of its address family
 // ([PrefixList.AddressFamily]; either family when unknown);
 // [FirewallIndeterminate] for a firewall rule that depends on payload;
+// [FirewallEndpointIPType] for a packet routed to a firewall endpoint
+// whose subnet mapping's IP address type does not serve its family;
 // [DenyAllIGWTraffic] for the reply of a connection an
 // interface with DenyAllIgwTraffic opened to the internet),
 // and names what is missing ([Hop.Missing]). A hop that blocks for certain

@@ -33,6 +33,18 @@ type FirewallEndpointSpec struct {
 	// endpoint whose ID is known only after apply, which the routes that
 	// refer to its firewall reach by zone).
 	Note string
+	// IPAddressType is the IP address type of the endpoint's subnet
+	// mapping, as AWS writes it: "IPV4", "IPV6" or "DUALSTACK"
+	// (describe-firewall's Firewall.SubnetMappings[].IPAddressType,
+	// Terraform's subnet_mapping.ip_address_type). An endpoint serves the
+	// families its type names: a packet of the other family routed to it
+	// gets an undecided hop there ([FirewallEndpointIPType]), uninspected,
+	// as AWS documents the type (API reference, SubnetMapping) but not
+	// what the endpoint does with traffic it does not serve. "" when the input
+	// does not say (output from before the field, a value known only
+	// after apply; AWS documents no default): the endpoint is taken to
+	// serve both families.
+	IPAddressType string
 }
 
 type firewallInfo struct {
@@ -68,6 +80,9 @@ type endpointInfo struct {
 	subnet *subnetInfo
 	fw     *firewallInfo
 	note   string
+	// ipType is the subnet mapping's IP address type, "" unknown
+	// (FirewallEndpointSpec.IPAddressType)
+	ipType string
 }
 
 // IPSet implements [stateful.IPSetResolver]: an IP set reference names a
@@ -141,8 +156,10 @@ func (b *Builder) buildFirewalls(p *problems, m *Model) {
 				p.add(f.ID, ep+".Subnet", e.Subnet, "subnet belongs to %s, the firewall to %s", si.VPC, f.VPC)
 			case m.endpoints[e.ID] != nil:
 				p.add(f.ID, ep+".ID", e.ID, "endpoint ID already used")
+			case !validEndpointIPType(e.IPAddressType):
+				p.add(f.ID, ep+".IPAddressType", e.IPAddressType, "unknown IP address type (AWS's are IPV4, IPV6 and DUALSTACK)")
 			default:
-				m.endpoints[e.ID] = &endpointInfo{ID: e.ID, subnet: si, fw: fi, note: e.Note}
+				m.endpoints[e.ID] = &endpointInfo{ID: e.ID, subnet: si, fw: fi, note: e.Note, ipType: e.IPAddressType}
 			}
 		}
 	}

@@ -22,7 +22,7 @@ func (m *Model) fragmentWarnings(r *Result) []string {
 	for _, hops := range [][]Hop{r.Forward, r.Return} {
 		for i := range hops {
 			h := &hops[i]
-			if h.Kind != KindFirewall || seen[h.ID] {
+			if h.Kind != KindFirewall || seen[h.ID] || h.Code == FirewallEndpointIPType.OnLeg(h.Leg) {
 				continue
 			}
 			seen[h.ID] = true

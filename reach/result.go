@@ -143,6 +143,15 @@ const (
 	// a flow does not describe (payload content, say). The hop is
 	// undecided (verdict indeterminate).
 	FirewallIndeterminate Code = "FIREWALL_INDETERMINATE"
+	// FirewallEndpointIPType: the route sends the packet to a Network
+	// Firewall endpoint whose subnet mapping's IP address type does not
+	// serve its family (IPv6 to an IPV4 endpoint, IPv4 to an IPV6 one:
+	// [FirewallEndpointSpec.IPAddressType]). AWS documents the type, not
+	// what the endpoint does with such traffic (drops it, or forwards it
+	// inspected or not): the hop is undecided and names the endpoint and
+	// its type; the walk goes on past it as if the endpoint forwarded the
+	// packet uninspected, so a certain block beyond it still decides.
+	FirewallEndpointIPType Code = "FIREWALL_ENDPOINT_IP_TYPE_MISMATCH"
 	// ACLIndeterminate: a network ACL entry with a value known only later
 	// (a Terraform plan's CIDR block or ports computed at apply) comes
 	// before the entry that decides, could match the packet, and acts
@@ -429,7 +438,7 @@ const (
 // documentation and tests.
 var Codes = []Code{SGNoAllow, SGDeny, ACLDeny, ACLDefaultDeny, NoRoute, BlackholeRoute, NoInternetGateway,
 	NoPublicIP, NATNoInbound, PrivateAddressOnInternet, UnknownDestination, DelegatedPrefixesUnknown, AddressUnknownDestination, AddressKnownLater, RoutingLoop, FirewallDrop,
-	FirewallIndeterminate, AsymmetricRoute, SGIndeterminate, ACLIndeterminate, RouteIndeterminate, RouteTie, UnmodelledTarget,
+	FirewallIndeterminate, FirewallEndpointIPType, AsymmetricRoute, SGIndeterminate, ACLIndeterminate, RouteIndeterminate, RouteTie, UnmodelledTarget,
 	UnmodelledDestination, SourceDestCheck, SourceDestCheckUnknown, ApplianceTranslationUnknown, ApplianceEgressUnknown,
 	AlibabaPort25Blocked,
 	PeeringNotActive, PeeringStatusUnknown, PeeringAddressOutsideVPC,

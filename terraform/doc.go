@@ -253,8 +253,10 @@
 // tls_inspection_configuration_arn, known or known only after apply, is
 // kept with a warning and leaves TCP sessions through it indeterminate
 // as package firewall says;
-// aws_networkfirewall_firewall, see firewall.go for how a route finds a
-// new firewall's endpoint; a rule group whose configuration sets the
+// aws_networkfirewall_firewall, whose subnet_mapping ip_address_type
+// (IPV4, IPV6 or DUALSTACK; unknown when AWS picks it at apply) is its
+// endpoint's [reach.FirewallEndpointSpec].IPAddressType, see firewall.go
+// for how a route finds a new firewall's endpoint; a rule group whose configuration sets the
 // top-level rules is read from them, not from rule_group, Optional and
 // Computed, which the plan keeps as the provider last read it while an
 // update sends rules; a rule group's or policy's value known only after

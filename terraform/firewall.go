@@ -536,7 +536,8 @@ func outsidePolicy(arn string) firewall.Policy {
 
 // readFirewall reads an aws_networkfirewall_firewall: its policy, built
 // with the plan's rule groups (one outside the plan: outsidePolicy), and
-// an endpoint per subnet mapping.
+// an endpoint per subnet mapping, with the mapping's ip_address_type
+// (unknown when the plan does not hold it).
 func (r *reader) readFirewall(in *instance) {
 	f := reach.Firewall{ID: in.id}
 	f.Name, _ = r.str(in, "name", false)
@@ -589,7 +590,16 @@ func (r *reader) readFirewall(in *instance) {
 			continue
 		}
 		raw, _ := b["subnet_id"].(string)
-		ep := reach.FirewallEndpointSpec{ID: known[raw], Subnet: sid}
+		// ip_address_type: "" when unset and known only after apply (AWS
+		// decides it): the endpoint's type is then unknown
+		ipType, _ := r.str(sub, "ip_address_type", false)
+		switch ipType {
+		case "", "IPV4", "IPV6", "DUALSTACK":
+		default:
+			r.fail(in, fmt.Sprintf("subnet_mapping[%d].ip_address_type", i), ipType, ErrInvalidPlan, "unknown IP address type (AWS's are IPV4, IPV6 and DUALSTACK)")
+			continue
+		}
+		ep := reach.FirewallEndpointSpec{ID: known[raw], Subnet: sid, IPAddressType: ipType}
 		if ep.ID == "" {
 			ep.ID = in.id + "/" + s.AvailabilityZone
 			ep.Note = fmt.Sprintf("%s's endpoint in %s (%s): its ID is known only after apply, and the routes that refer to the firewall reach it by zone", in.addr, s.AvailabilityZone, sid)

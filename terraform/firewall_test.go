@@ -161,3 +161,53 @@ func TestRuleGroupKinds(t *testing.T) {
 		}
 	})
 }
+
+// TestNetworkFirewallPlanEndpointIPType: the firewall's subnet_mapping
+// ip_address_type reaches its endpoint. The plan is IPv4: an IPV6
+// endpoint leaves the session undecided there
+// (FIREWALL_ENDPOINT_IP_TYPE_MISMATCH, naming the type); IPV4, DUALSTACK
+// or no value (AWS picks it at apply) inspect it, as before; a value AWS
+// does not give is an error naming the attribute.
+func TestNetworkFirewallPlanEndpointIPType(t *testing.T) {
+	const mapping = `"subnet_mapping":[{}]`
+	plan := string(firewallPlan(t))
+	require.Contains(t, plan, mapping, "the plan's firewall has one subnet mapping (in its planned values and its change)")
+	for _, tc := range []struct {
+		typ     string
+		outcome reach.Outcome
+		err     string
+	}{
+		{"", reach.Reachable, ""},
+		{"IPV4", reach.Reachable, ""},
+		{"DUALSTACK", reach.Reachable, ""},
+		{"IPV6", reach.Indeterminate, ""},
+		{"ipv6", 0, "subnet_mapping[0].ip_address_type"},
+	} {
+		t.Run(tc.typ, func(t *testing.T) {
+			p := plan
+			if tc.typ != "" {
+				p = strings.ReplaceAll(plan, mapping, `"subnet_mapping":[{"ip_address_type":"`+tc.typ+`"}]`)
+			}
+			m, err := terraform.Parse("plan.json", []byte(p), nil)
+			if tc.err != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tc.err)
+				assert.Contains(t, err.Error(), tc.typ)
+				assert.Contains(t, err.Error(), "unknown IP address type")
+				return
+			}
+			require.NoError(t, err)
+			r, err := m.Check(tcp("198.51.100.7", "aws_instance.web", 443))
+			require.NoError(t, err)
+			assert.Equal(t, tc.outcome, r.Outcome, r.Text())
+			mismatch := false
+			for _, h := range r.Undecided() {
+				if h.Code == reach.FirewallEndpointIPType {
+					mismatch = true
+					assert.Contains(t, h.Missing, "IPAddressType "+tc.typ)
+				}
+			}
+			assert.Equal(t, tc.outcome == reach.Indeterminate, mismatch, r.Text())
+		})
+	}
+}
