@@ -26,8 +26,9 @@
 // its neighbours), every interface as a source (for a Sources question
 // from every client port, [reach.SourcesQuery].AnyClientPort, the best
 // Verdict over the client ports of [SourcesClientPorts]), internet addresses at the
-// edges of the answer's blocks, beside the design's public addresses and
-// at random (an internet address is a global unicast one, not private,
+// edges of the answer's blocks, beside the design's public addresses, at
+// the edges of the design's routes, prefix lists and unmodelled blocks
+// (for the matrix: [RouteAddrs]) and at random (an internet address is a global unicast one, not private,
 // not shared 100.64.0.0/10, in no other block IANA marks not globally
 // reachable and not held by the design: [InternetHost]),
 // and for the matrix, sessions at the edges of each cell's sets, ICMP

@@ -241,10 +241,12 @@ func witness(t testing.TB, m *reach.Model, ends []string, q reach.Query, want re
 
 // internetTargets returns the internet addresses CheckMatrix sends to
 // from a member: fixed, internetSources (or internetSources6) and extra,
-// whose answers the cell must hold; and beside, the internet hosts beside
-// the design's addresses (NearDesign), tried only to find a session the
-// cell holds.
-func internetTargets(m *reach.Model, v6 bool, extra []netip.Addr) (fixed, beside []string) {
+// whose answers the cell must hold; routed, the internet hosts at the
+// edges of the blocks where the design's routing may send a packet
+// elsewhere (RouteAddrs), whose answers the cell must hold too; and
+// beside, the internet hosts beside the design's addresses (NearDesign),
+// tried only to find a session the cell holds.
+func internetTargets(m *reach.Model, v6 bool, extra []netip.Addr) (fixed, routed, beside []string) {
 	seen := map[string]bool{}
 	add := func(out *[]string, s string) {
 		if !seen[s] {
@@ -264,12 +266,15 @@ func internetTargets(m *reach.Model, v6 bool, extra []netip.Addr) (fixed, beside
 			add(&fixed, a.String())
 		}
 	}
+	for _, a := range RouteAddrs(m, v6) {
+		add(&routed, a.String())
+	}
 	for _, a := range NearDesign(m) {
 		if a.Is6() == v6 && InternetHost(m, a) {
 			add(&beside, a.String())
 		}
 	}
-	return fixed, beside
+	return fixed, routed, beside
 }
 
 // netEnds lists, per interface of m that meets the internet at more
@@ -327,22 +332,27 @@ func otherIPv6(in reach.Interface) []netip.Addr {
 //     address gets through, else Indeterminate when some might); Sources
 //     being slow, this is asked of the first 6 such sessions of each
 //     protocol (for tcp and udp the edges of the cell's sets); and a
-//     session Verdict finds from an internet address must be in it;
+//     session Verdict finds from an internet address (one of the fixed
+//     ones or of RouteAddrs, at random) must be in it;
 //   - member to internet: what gets through from one of the member's
-//     addresses to a few fixed internet addresses, and extra, must be in
-//     the cell (Allowed when Reachable); and, when the member reaches one
-//     of them on some session (it has a way to the internet), each
-//     session the cell holds must get through (or, Indeterminate, might)
-//     to some internet address: one of those, one beside the design's
-//     addresses (NearDesign), an edge of a block Sources finds toward the
-//     member, or one of 300 random ones. A member that meets the
-//     internet only at some blocks (a gateway endpoint's prefix list, a
-//     route to a VPN) is not held to that; a design whose members reach
-//     some port only at a far block passes an address inside it as extra.
+//     addresses to a few fixed internet addresses, extra, and the
+//     addresses at the edges of the design's routes, prefix lists and
+//     unmodelled blocks ([RouteAddrs]: a block routed to a VPN or a local
+//     gateway may be undecided where the rest of the internet is
+//     decided) must be in the cell (Allowed when Reachable); and, when
+//     the member reaches one of them on some session (it has a way to
+//     the internet), each session the cell holds must get through (or,
+//     Indeterminate, might) to some internet address: one of those, one
+//     beside the design's addresses (NearDesign), an edge of a block
+//     Sources finds toward the member, or one of 300 random ones. A
+//     member that reaches none of them is not held to that; a design
+//     whose members reach some port only at a far block no route names
+//     passes an address inside it as extra.
 func CheckMatrix(t testing.TB, rng *rand.Rand, m *reach.Model, mx *reach.Matrix, v6 bool, msg string, extra ...netip.Addr) {
 	t.Helper()
 	toEnds, fromEnds := netEnds(m, v6)
-	fixed, targets := internetTargets(m, v6, extra)
+	fixed, routed, targets := internetTargets(m, v6, extra)
+	sendFrom := append(slices.Clone(fixed), routed...) // internet to member: what one of them gets through must be in the cell
 	verdict := func(from, to string, q reach.Query) reach.Outcome {
 		q.From, q.To, q.IPv6 = from, to, v6
 		got, err := m.Verdict(q)
@@ -390,7 +400,7 @@ func CheckMatrix(t testing.TB, rng *rand.Rand, m *reach.Model, mx *reach.Matrix,
 							require.Equal(t, found, want, "%s: internet -> %s (%s): %+v%s: Sources at %v finds %s, the cell %s (allowed %s; indeterminate %s)",
 								msg, id, b.Name, q, icmpOf(q), ends, found, want, c.Allowed, c.Indeterminate)
 						}
-						from, to := fixed[rng.IntN(len(fixed))], ends[rng.IntN(len(ends))]
+						from, to := sendFrom[rng.IntN(len(sendFrom))], ends[rng.IntN(len(ends))]
 						switch got := verdict(from, to, q); got {
 						case reach.Reachable:
 							require.Equal(t, reach.Reachable, want, "%s: %s -> %s: %+v%s is reachable but not allowed in the cell %s", msg, from, to, q, icmpOf(q), c.Allowed)
@@ -402,13 +412,14 @@ func CheckMatrix(t testing.TB, rng *rand.Rand, m *reach.Model, mx *reach.Matrix,
 			case b.Name == reach.InternetNode:
 				for _, id := range sampleMembers(rng, a) {
 					ends := append([]string{id}, fromEnds[id]...)
-					// the fixed addresses: every session, both ways
+					// the fixed addresses and those at the edges of
+					// the design's routes: every session, both ways
 					best := make([]reach.Outcome, len(sessions))
 					plain := false // the member reaches one of them on a session
 					for i, q := range sessions {
 						want := CellOutcome(c, q)
 						for _, from := range ends {
-							for _, to := range fixed {
+							for _, to := range slices.Concat(fixed, routed) {
 								got := verdict(from, to, q)
 								switch {
 								case got == reach.Reachable && want != reach.Reachable:
@@ -422,7 +433,7 @@ func CheckMatrix(t testing.TB, rng *rand.Rand, m *reach.Model, mx *reach.Matrix,
 						plain = plain || best[i] == reach.Reachable
 					}
 					if !plain {
-						continue // it meets the internet only at some blocks, which the addresses tried may miss
+						continue // it meets the internet only at some blocks no route names, which the addresses tried may miss
 					}
 					for i, q := range sessions {
 						want := CellOutcome(c, q)
@@ -451,7 +462,7 @@ func CheckMatrix(t testing.TB, rng *rand.Rand, m *reach.Model, mx *reach.Matrix,
 							}
 						}
 						require.NotEmpty(t, found, "%s: %s (%s) -> internet: %+v%s: the cell says %s, but from %v to the internet addresses tried, %v and 300 random ones, it is not (pass an address it is to as extra)",
-							msg, id, a.Name, sessions[i], icmpOf(sessions[i]), want, ends, targets)
+							msg, id, a.Name, sessions[i], icmpOf(sessions[i]), want, ends, slices.Concat(fixed, routed, targets))
 					}
 				}
 			default:

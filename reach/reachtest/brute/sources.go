@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/addrset"
 	"github.com/reachsim/reachsim/reach"
 )
@@ -104,6 +105,64 @@ func AddrsToCheck(rng *rand.Rand, v6 bool, sets ...[]netip.Prefix) []netip.Addr 
 		out = append(out, netip.AddrFrom4([4]byte{byte(rng.IntN(256)), byte(rng.IntN(256)), byte(rng.IntN(256)), byte(rng.IntN(256))}))
 	}
 	return out
+}
+
+// RouteAddrs is the internet hosts (InternetHost) of the family v6 says
+// at the edges of the blocks where m's routing may send a packet
+// elsewhere ([reach.Model.RoutePrefixes]: routes, transit gateway routes,
+// prefix lists) and of the blocks held by what m does not model
+// ([reach.Model.UnmodelledBlocks]): each block's first and last
+// addresses (the second and the last but one where those are no
+// internet hosts) and the ones just outside it, each once; none inside a
+// VPC (outsideVPCs). An address such a block holds may be routed to what
+// the design does not model (a virtual private gateway, a local gateway)
+// and so be undecided where every other address is decided: random
+// addresses would rarely land in it.
+func RouteAddrs(m *reach.Model, v6 bool) []netip.Addr {
+	blocks := m.RoutePrefixes()
+	for _, u := range m.UnmodelledBlocks() {
+		blocks = append(blocks, u.Prefix)
+	}
+	seen := map[netip.Addr]bool{}
+	var out []netip.Addr
+	for _, p := range blocks {
+		if p.Addr().Is6() != v6 {
+			continue
+		}
+		first, last := p.Masked().Addr(), addrset.Last(p)
+		inside := []netip.Addr{first, last}
+		if !InternetHost(m, first) {
+			inside[0] = first.Next()
+		}
+		if !InternetHost(m, last) {
+			inside[1] = last.Prev()
+		}
+		for _, a := range append(inside, first.Prev(), last.Next()) {
+			if a.IsValid() && !seen[a] && InternetHost(m, a) && outsideVPCs(m, a) {
+				seen[a] = true
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
+
+// outsideVPCs reports whether a query may name a as a source outside
+// the design: an address inside a VPC's blocks that no interface holds
+// ([reach.Model.Owner] does not name it; a route's block, a VPC's own
+// or a subnet's routed to an appliance, is often one, and IPv6 ones are
+// global unicast) is not, and Verdict from it is an error wrapping
+// [reach.ErrQuery] whatever the destination. Asked of a session to each
+// interface in turn (one may be an error of its own: no address of a's
+// family) until one is no error.
+func outsideVPCs(m *reach.Model, a netip.Addr) bool {
+	ins := m.Interfaces()
+	for _, in := range ins {
+		if _, err := m.Verdict(reach.Query{From: a.String(), To: in.ID, Protocol: flow.TCP, Port: 1, IPv6: a.Is6()}); err == nil {
+			return true
+		}
+	}
+	return len(ins) == 0
 }
 
 // NearDesign is the neighbours of the design's interfaces' addresses
