@@ -142,14 +142,21 @@ type Cause struct {
 // added or removed rules matches the session (not because the
 // interface's list of groups, or a referenced group's members,
 // changed); an interface in one model only is on the path of that model
-// only. For a pair with the internet, each set of addresses that
+// only. Where a walk forks (an appliance instance of several interfaces
+// may send what it forwards out of any of them; a transit gateway in
+// appliance mode may pick any zone), the sessions are traced in every
+// world of the model (one combination of the choices each) besides
+// Check's trace, which shows one: a change on a path only another
+// combination takes is named too. A change whose traces meet no changed
+// resource deciding differently says so in its Note. For a pair with the internet, each set of addresses that
 // changed alike (PairChange.Addresses) is traced on its own, at each
 // address the internet meets the interface at (the Elastic IPs of its
 // secondary private addresses, its other IPv6 addresses) until its
 // sessions show the change; the Note names the addresses no trace
 // showed. Only the pairs a change can
 // touch are answered (a conservative scope: a change of the middle — a
-// gateway, a firewall, a middlebox's subnet — answers every pair). A diff
+// gateway, a firewall, a middlebox's subnet, any interface of an
+// appliance's instance and its subnet — answers every pair). A diff
 // of a model with itself is empty. A model with transit gateway appliance
 // mode is answered as [Model.Matrix] answers it (by the subnets the flow
 // hash can pick, merged session by session).

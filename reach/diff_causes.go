@@ -65,13 +65,18 @@ type causeTracer struct {
 	cuts      sessionCuts
 	v6        bool
 	groups    *groupChanges // diff_causes_sg.go
+	// wa and wb are the worlds of a and b whose walks fork (their zone
+	// and egress worlds, diff_causes_worlds.go); nil for a model that
+	// does not fork
+	wa, wb []*Model
 }
 
 // attribute finds the causes of every change of c.
 func (c *diffCompare) attribute(a, b *Model, out *DiffResult, o DiffOptions) error {
 	tr := &causeTracer{a: a, b: b, res: out.Resources, v6: o.IPv6,
 		witnesses: internetWitnesses(a, b, out.Resources, !o.IPv6),
-		cuts:      cutsOf(a, b, out.Resources), groups: groupChangesOf(a, b, out.Resources)}
+		cuts:      cutsOf(a, b, out.Resources), groups: groupChangesOf(a, b, out.Resources),
+		wa: forkWorlds(a), wb: forkWorlds(b)}
 	workers := o.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -201,6 +206,9 @@ func (tr *causeTracer) causesOf(f, t *diffNode, pc *PairChange) ([]Cause, string
 			out = append(out, Cause{r, "after"})
 		}
 	}
+	if len(out) == 0 && note == "" {
+		note = tr.unattributedNote()
+	}
 	return out, note
 }
 
@@ -291,6 +299,12 @@ func (tr *causeTracer) trace(from, to string, k causeKind, absA, absB, need bool
 	}
 	if rb != nil {
 		hb = slices.Concat(rb.Forward, rb.Return)
+	}
+	if !absA {
+		ha = append(ha, worldHops(tr.wa, q)...)
+	}
+	if !absB {
+		hb = append(hb, worldHops(tr.wb, q)...)
 	}
 	tr.pathOf(a, b, differing(ha, hb, b), onA)
 	tr.pathOf(b, a, differing(hb, ha, a), onB)

@@ -21,7 +21,9 @@ import (
 //     route tables and network ACLs of the ends' subnets, and
 //   - the middle: the gateways, middleboxes (NAT gateways, firewall
 //     endpoints, appliances, transit gateway attachments) and the route
-//     tables and ACLs of the subnets they sit in ("transit" subnets).
+//     tables and ACLs of the subnets they sit in ("transit" subnets); an
+//     appliance is every interface of its instance, any of which may send
+//     what it forwards (its groups, subnet, route table and ACL).
 //
 // A change to the middle makes every pair in scope. A change to a
 // workload subnet's ACL or association puts in scope every pair with an
@@ -193,6 +195,11 @@ func middleOf(d *Builder) []any {
 // transitSubnets adds to transit the subnets where a middlebox of m sits
 // (NAT gateways, firewall endpoints, appliances, transit gateway
 // attachments), and to targets the interfaces routes send packets to.
+// An appliance's instance may send what it forwards out of any of its
+// interfaces (appliance_egress_fork.go), meeting that interface's
+// groups and its subnet's route table and network ACL: the other
+// interfaces of a target's instance ([ifaceInfo.siblings]) are targets
+// too, and their subnets transit.
 func (m *Model) transitSubnets(transit, targets map[string]bool) {
 	for _, n := range m.nats {
 		transit[n.Subnet] = true
@@ -213,6 +220,9 @@ func (m *Model) transitSubnets(transit, targets map[string]bool) {
 				targets[r.TargetID] = true
 				if ii, ok := m.ifaces[r.TargetID]; ok {
 					transit[ii.Subnet] = true
+					for _, o := range ii.siblings {
+						targets[o.ID], transit[o.Subnet] = true, true
+					}
 				}
 			}
 		}
