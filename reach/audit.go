@@ -633,7 +633,7 @@ func (a *AuditResult) Text() string {
 			fmt.Fprintf(&b, "    opened by %s\n", textsafe.String(o))
 		}
 		for _, c := range f.ClosedBy {
-			fmt.Fprintf(&b, "    closed by %s %s (%s, %s hop %d)\n", c.Kind, textsafe.String(c.ID), c.Code, c.Leg, c.Hop)
+			fmt.Fprintf(&b, "    closed by %s\n", closedByText(c))
 		}
 	}
 	return b.String()

@@ -255,7 +255,7 @@ func routeTarget(cr *compiledRoute) string {
 
 func (w *walker) noRouteFix(pkt flow.Flow, rt *rtInfo) string {
 	dst := pkt.Dst.Addr()
-	if fix, ok := w.m.peeringRouteFix(rt, dst); ok {
+	if fix, ok := w.m.peeringRouteFix(rt, pkt.Src.Addr(), dst, w.cameByTGW()); ok {
 		return fix
 	}
 	// an internet address, or a public IPv4 address of the design (not a

@@ -75,7 +75,11 @@ type Change struct {
 	Spec     string `json:"spec,omitempty"`
 	Replaces string `json:"replaces,omitempty"`
 	// Leg and Hop name the hop of the query's trace the change is for
-	// (Hop counts from 1), when it is for one.
+	// (Hop counts from 1), when it is for one. A change for a block on
+	// another combination of the choices on the path than the trace shows
+	// (the interface an instance of several sends the packet out of, the
+	// subnet an appliance-mode attachment sends it through: see
+	// [Model.Fix]) has Hop 0, and its Text begins by naming that path.
 	Leg Leg `json:"leg"`
 	Hop int `json:"hop,omitempty"`
 	// Text says the change in a sentence.
@@ -305,7 +309,14 @@ const fixRounds = 6
 // in a group only the interface uses (outside uses counting, as above),
 // else a deny entry goes into a network ACL on the path. A network ACL that lets
 // the reply through to some of the ports a NAT gateway may pick and not
-// others ([NATPortUnknown]) gets an entry for the rest. Hops Fix cannot change
+// others ([NATPortUnknown]) gets an entry for the rest. Where the path forks (an
+// instance of several interfaces that differ, which may send the packet
+// out of any of them; a transit gateway attachment in appliance mode) and
+// opening the blocks the trace shows leaves other combinations blocked,
+// the answer undecided only because the combinations disagree
+// ([ApplianceEgressUnknown], [TGWApplianceZoneUnknown]), the following
+// rounds open the blocks of each combination still unreachable, one a
+// round, until every one reaches. Hops Fix cannot change
 // (firewalls, gateways, routes to anything but the internet gateway) and answers
 // the input leaves undecided give an error wrapping [ErrNoFix]. A change
 // that takes a resource above a quota's default is listed in
@@ -353,89 +364,6 @@ func newQuotaWarnings(before, after []QuotaWarning) []QuotaWarning {
 		}
 	}
 	return out
-}
-
-// fixOpen finds the changes that open q, a round at a time.
-func (m *Model) fixOpen(q Query, out *FixResult, r *Result) error {
-	var ranged []Hop // the reply hops opened to every client port (replyPorts)
-	for range fixRounds {
-		cur := out.Patched
-		var round []Change
-		for leg, hops := range [2][]Hop{r.Forward, r.Return} {
-			for i, h := range hops {
-				if h.Code == "" {
-					continue
-				}
-				if h.Undecided() && !natPortsPartly(h) {
-					return fmt.Errorf("%w: hop %d of the %s (%s %s) is undecided: %s", ErrNoFix, i+1, Leg(leg), h.Kind, h.ID, h.Missing)
-				}
-				wide := clientRangeHop(q, h, Leg(leg))
-				c, err := cur.openHop(h, Leg(leg), i+1, wide, append(slices.Clone(out.Changes), round...))
-				if err != nil {
-					return err
-				}
-				if wide && len(c) > 0 {
-					ranged = append(ranged, h)
-				}
-				round = append(round, c...)
-			}
-		}
-		if len(round) == 0 {
-			return fmt.Errorf("%w: %s is %s, yet no hop blocks it", ErrNoFix, queryText(q), r.Outcome)
-		}
-		out.Changes = append(out.Changes, round...)
-		next, err := m.Apply(out.Changes)
-		if err != nil {
-			return err
-		}
-		if r, err = next.Check(q); err != nil {
-			return err
-		}
-		out.Patched, out.After = next, r.Outcome
-		if r.Outcome == Reachable {
-			more, err := m.openReplyRest(q, out, r, ranged)
-			if err != nil {
-				return err
-			}
-			return m.checkReplyPorts(out.Patched, q, append(ranged, more...))
-		}
-		if r.Outcome == Indeterminate && len(r.Unknowns) > 0 && len(r.Undecided()) == 0 {
-			return fmt.Errorf("%w: after the changes, %s is indeterminate: %s", ErrNoFix, queryText(q), strings.Join(r.Unknowns, "; "))
-		}
-	}
-	return fmt.Errorf("%w: %s is still %s after %d rounds of changes", ErrNoFix, queryText(q), out.After, fixRounds)
-}
-
-// openHop returns the changes that let the blocking hop h (number n of
-// leg) pass, on the model m (which has the changes done already made);
-// wide: a network ACL hop on the reply to the client's port, opened to
-// every port of replyPorts (clientRangeHop).
-func (m *Model) openHop(h Hop, leg Leg, n int, wide bool, done []Change) ([]Change, error) {
-	var cs []Change
-	var err error
-	switch Code(strings.TrimPrefix(string(h.Code), "RETURN_")) {
-	case SGNoAllow:
-		cs, err = m.openGroups(h, done)
-	case ACLDeny, ACLDefaultDeny, NATPortUnknown:
-		cs, err = m.openACLs(h, wide, done)
-	case NoRoute:
-		var c Change
-		c, err = m.openRoute(h)
-		cs = []Change{c}
-	default:
-		err = fmt.Errorf("%w: hop %d of the %s (%s %s, %s) is not one Fix changes; by hand: %s", ErrNoFix, n, leg, h.Kind, h.ID, h.Code, h.Fix)
-	}
-	for i := range cs {
-		cs[i].Leg, cs[i].Hop = leg, n
-	}
-	return cs, err
-}
-
-// natPortsPartly reports whether h is a network ACL hop undecided only
-// because it lets the reply through to some of the ports a NAT gateway
-// may pick and not others ([NATPortUnknown]): opening the rest decides it.
-func natPortsPartly(h Hop) bool {
-	return h.natPort && Code(strings.TrimPrefix(string(h.Code), "RETURN_")) == NATPortUnknown
 }
 
 // queryText names q in errors.

@@ -6,6 +6,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/reachsim/reachsim/internal/textsafe"
 )
 
 // Lint from the other reports: the audit's exposures (EXPOSED_RISKY,
@@ -160,12 +162,24 @@ func exposureFinding(f Finding, ifaces []string) LintFinding {
 		lf.ID, lf.Severity = LintExposedRiskyClosed, Low
 		var by []string
 		for _, c := range f.ClosedBy {
-			by = append(by, fmt.Sprintf("%s %s (%s, %s hop %d)", c.Kind, c.ID, c.Code, c.Leg, c.Hop))
+			by = append(by, closedByText(c))
 		}
 		lf.Message = fmt.Sprintf("%s on %s is open to internet addresses in its security group but closed by %s; %s", svc, on, strings.Join(by, ", "), opened)
 		lf.Fix = restrict + ": today only another layer keeps it closed"
 	}
 	return lf
+}
+
+// closedByText names block c of an audit finding that closes a session,
+// with its code and hop: the hop's kind and resource, or, for a VPC
+// without an internet gateway ([NoInternetGateway], whose hop has the
+// VPC's ID under the internet gateway's kind), the VPC and what it lacks.
+func closedByText(c Block) string {
+	what := fmt.Sprintf("%s %s", c.Kind, textsafe.String(c.ID))
+	if c.Kind == KindInternetGateway && Code(strings.TrimPrefix(string(c.Code), "RETURN_")) == NoInternetGateway {
+		what = fmt.Sprintf("%s having no internet gateway", textsafe.String(c.ID))
+	}
+	return fmt.Sprintf("%s (%s, %s hop %d)", what, c.Code, c.Leg, c.Hop)
 }
 
 // lintRouteTies finds the prefixes that prefix-list routes of a table

@@ -211,7 +211,7 @@ func (w *walker) viaPeering(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compil
 	src, dst := pkt.Src.Addr(), pkt.Dst.Addr()
 	if !near.contains(src) || !far.contains(dst) {
 		h.Verdict, h.Code = flow.Deny, PeeringAddressOutsideVPC
-		h.reason, h.Fix = w.m.peeringOutside(pi, near, far, src, dst)
+		h.reason, h.Fix = w.m.peeringOutside(pi, near, far, src, dst, w.cameByTGW())
 		return w.stop(h)
 	}
 	h.reason = fmt.Sprintf("the peering connection carries the packet from %s to %s", near.ID, far.ID)
@@ -236,12 +236,13 @@ func (w *walker) viaPeering(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compil
 }
 
 // peeringOutside explains why pi does not carry a packet from src to dst
-// between near and far, and what would.
-func (m *Model) peeringOutside(pi *peeringInfo, near, far *vpcInfo, src, dst netip.Addr) (reason, fix string) {
+// across it from near to far, and what would; came is the transit
+// gateway the packet entered near by, when it did (walker.cameByTGW).
+func (m *Model) peeringOutside(pi *peeringInfo, near, far *vpcInfo, src, dst netip.Addr, came *tgwRTInfo) (reason, fix string) {
 	if !near.contains(src) {
-		return fmt.Sprintf("%s is not an address of %s (%s): a peering connection carries only traffic from addresses of the VPC it leaves, so nothing that entered %s from the internet, a VPN or another peering goes on across it (no edge-to-edge routing, no transit)",
-				src, near.ID, prefixList(near.CIDRs), near.ID),
-			fmt.Sprintf("connect the source's network to %s directly (a peering, a transit gateway or a VPN of its own), or relay through a proxy in %s", far.ID, near.ID)
+		return fmt.Sprintf("%s is not an address of %s (%s): a peering connection carries only traffic from addresses of the VPC it leaves, so nothing that entered %s from the internet, a VPN, a transit gateway or another peering goes on across it (no edge-to-edge routing, no transit)%s",
+				src, near.ID, prefixList(near.CIDRs), near.ID, cameWords(came, near)),
+			transitSourceFix(came, near, far, dst)
 	}
 	if other := m.vpcAt(dst); other != nil {
 		return fmt.Sprintf("%s is in %s, not in %s (%s): a peering connection delivers only to addresses of the peer VPC, and peering is not transitive",
@@ -270,10 +271,14 @@ func peeringStatusFix(pi *peeringInfo) string {
 	return fmt.Sprintf("create a new peering connection between %s and %s, and route to it on both sides", pi.RequesterVPC, pi.AccepterVPC)
 }
 
-// peeringRouteFix proposes, for a destination without a route in rt, a
-// route to an active peering connection that joins rt's VPC with the VPC
-// that holds dst, if there is one.
-func (m *Model) peeringRouteFix(rt *rtInfo, dst netip.Addr) (string, bool) {
+// peeringRouteFix proposes, for a packet from src to dst without a route
+// in rt, a route to an active peering connection that joins rt's VPC with
+// the VPC that holds dst, if there is one. Such a connection carries only
+// packets from addresses of rt's VPC (PeeringAddressOutsideVPC): for a
+// source outside it (one that came by a transit gateway, came: the table
+// that routed it, a VPN, another peering or the internet) the route would
+// not carry the packet, and the fix says so and what would instead.
+func (m *Model) peeringRouteFix(rt *rtInfo, src, dst netip.Addr, came *tgwRTInfo) (string, bool) {
 	other := m.vpcAt(dst)
 	if other == nil {
 		return "", false
@@ -285,12 +290,61 @@ func (m *Model) peeringRouteFix(rt *rtInfo, dst netip.Addr) (string, bool) {
 			continue
 		}
 		for _, c := range other.CIDRs {
-			if c.Contains(dst) {
-				return fmt.Sprintf("add a route %s via %s to %s", c, pi.ID, rt.ID), true
+			if !c.Contains(dst) {
+				continue
 			}
+			if !near.contains(src) {
+				return fmt.Sprintf("a route for %s to the peering connection with %s would not carry it: a peering connection carries only traffic from addresses of the VPC it leaves, %s (%s), and %s is not one%s; %s",
+					c, far.ID, near.ID, prefixList(near.CIDRs), src, cameWords(came, near), transitSourceFix(came, near, far, dst)), true
+			}
+			return fmt.Sprintf("add a route %s via %s to %s", c, pi.ID, rt.ID), true
 		}
 	}
 	return "", false
+}
+
+// cameWords says, when came is set, that the packet entered near by its
+// transit gateway.
+func cameWords(came *tgwRTInfo, near *vpcInfo) string {
+	if came == nil {
+		return ""
+	}
+	return fmt.Sprintf(" (this packet entered %s by transit gateway %s)", near.ID, came.tgw.ID)
+}
+
+// transitSourceFix is the fix for a packet from outside near that a
+// peering to far cannot carry to dst: joining the source's network to far
+// directly (for a packet that came by a transit gateway, attaching far to
+// it, routed by came), or a proxy in near.
+func transitSourceFix(came *tgwRTInfo, near, far *vpcInfo, dst netip.Addr) string {
+	if came != nil {
+		blk := dst.String()
+		for _, c := range far.CIDRs {
+			if c.Contains(dst) {
+				blk = c.String()
+			}
+		}
+		return fmt.Sprintf("connect the source's network to %s directly: attach %s to transit gateway %s, by which the packet came, route %s to that attachment in %s, and route the source's blocks back to %s in %s's route tables (or give it a peering or a VPN of its own); or relay through a proxy in %s",
+			far.ID, far.ID, came.tgw.ID, blk, came.ID, came.tgw.ID, far.ID, near.ID)
+	}
+	return fmt.Sprintf("connect the source's network to %s directly (a peering, a transit gateway or a VPN of its own), or relay through a proxy in %s", far.ID, near.ID)
+}
+
+// cameByTGW returns the transit gateway route table that routed the
+// packet of this leg into the VPC it is in, when a transit gateway was
+// its last way in (its last crossing between networks); nil otherwise.
+// A quiet walk keeps fewer hops: the words may then leave it out.
+func (w *walker) cameByTGW() *tgwRTInfo {
+	hops := *w.hops
+	for i := len(hops) - 1; i >= 0; i-- {
+		switch hops[i].Kind {
+		case KindTransitGateway:
+			return w.m.tgwRTs[hops[i].ID] // nil for an attachment without a table
+		case KindPeering, KindInternetGateway, KindInternet, KindEgressOnlyInternetGateway, KindUnmodelled, KindNATGateway, KindGatewayEndpoint, KindService:
+			return nil
+		}
+	}
+	return nil
 }
 
 // peered reports whether a peering connection joins VPCs a and b for
