@@ -7,6 +7,7 @@ import (
 	"hash/maphash"
 	"io/fs"
 	"maps"
+	"os"
 	slashpath "path"
 	"slices"
 	"strconv"
@@ -169,7 +170,8 @@ func readLimited(src source, name string, limit int64) ([]byte, error) {
 
 // gather expands the paths into the files to read: a file as is, a
 // directory's *.json files (not its subdirectories) in name order. A file
-// named twice is read once. A path named, or a *.json entry of a named
+// named twice is read once, also by two paths (relative and absolute, or
+// through a symbolic link). A path named, or a *.json entry of a named
 // directory, that is not a regular file (after following symbolic links)
 // is an error naming it and what it is: a directory entry named *.json
 // is meant as input, and leaving it out would model part of the network.
@@ -179,11 +181,24 @@ func gather(src source, paths []string) ([]string, error) {
 	}
 	var files []string
 	seen := map[string]bool{}
-	add := func(f string) {
-		if !seen[f] {
-			seen[f] = true
-			files = append(files, f)
+	// a file named by two paths (relative and absolute, through a
+	// symbolic link) is one file: os.SameFile among those of its size
+	// and time (files of the OS; others are told apart by path)
+	type stamp struct{ size, mod int64 }
+	same := map[stamp][]fs.FileInfo{}
+	add := func(f string, info fs.FileInfo) {
+		if seen[f] {
+			return
 		}
+		seen[f] = true
+		k := stamp{info.Size(), info.ModTime().UnixNano()}
+		for _, o := range same[k] {
+			if os.SameFile(o, info) {
+				return
+			}
+		}
+		same[k] = append(same[k], info)
+		files = append(files, f)
 	}
 	var errs []error
 	for _, p := range paths {
@@ -194,7 +209,7 @@ func gather(src source, paths []string) ([]string, error) {
 			errs = append(errs, &flow.InputError{File: p, Err: err})
 			continue
 		case info.Mode().IsRegular():
-			add(p)
+			add(p, info)
 			continue
 		case !info.IsDir():
 			errs = append(errs, notRegular(src, p, info.Mode()))
@@ -219,7 +234,7 @@ func gather(src source, paths []string) ([]string, error) {
 			case !info.Mode().IsRegular():
 				errs = append(errs, notRegular(src, f, info.Mode()))
 			default:
-				add(f)
+				add(f, info)
 			}
 		}
 		if n == 0 {

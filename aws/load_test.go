@@ -256,6 +256,24 @@ func TestLoadReadsDirectoriesAndFilesOfTheOSFileSystem(t *testing.T) {
 		assert.Len(t, rep.Files, 13)
 		assert.Equal(t, want, loadRender(t, m, loadQueries()))
 	})
+	t.Run("one directory by two paths: through a symbolic link, and relative", func(t *testing.T) {
+		link := filepath.Join(t.TempDir(), "link")
+		require.NoError(t, os.Symlink(dir, link))
+		wd, err := os.Getwd()
+		require.NoError(t, err)
+		rel, err := filepath.Rel(wd, dir)
+		require.NoError(t, err)
+		for _, paths := range [][]string{
+			{dir, link},
+			{dir, rel},
+			{dir, filepath.Join(link, "vpcs.json")},
+		} {
+			m, rep, err := aws.Load(paths...)
+			require.NoError(t, err, "%q", paths)
+			assert.Len(t, rep.Files, 13, "%q", paths)
+			assert.Equal(t, want, loadRender(t, m, loadQueries()))
+		}
+	})
 	t.Run("a path that does not exist", func(t *testing.T) {
 		_, _, err := aws.Load(dir, filepath.Join(dir, "nope"))
 		require.ErrorIs(t, err, fs.ErrNotExist)

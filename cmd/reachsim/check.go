@@ -66,7 +66,9 @@ Flags:
                       number from 1 to 65535 or a service name such as ssh,
                       https, mysql, postgresql or rdp
   --src-port PORT     the source port, a number or a service name (tcp and
-                      udp; default ` + strconv.Itoa(reach.DefaultSourcePort) + `, inside every common ephemeral range)
+                      udp; default ` + strconv.Itoa(reach.DefaultSourcePort) + `, in the ephemeral
+                      ranges of Linux, Windows Server 2008+ and NAT gateways,
+                      not in Windows Server 2003's 1025-5000)
   --icmp-type T       the ICMP type, any from 0 to 255 (icmp and icmpv6;
                       default: echo request, 8 or 128)
   --icmp-code C       the ICMP code (with --icmp-type; default 0)

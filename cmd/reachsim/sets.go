@@ -155,7 +155,9 @@ Flags:
                       number from 1 to 65535 or a service name such as ssh,
                       https, mysql, postgresql or rdp
   --src-port PORT     the sources' port, a number or a service name (tcp and
-                      udp; default ` + fmt.Sprint(reach.DefaultSourcePort) + `, inside every common ephemeral range)
+                      udp; default ` + fmt.Sprint(reach.DefaultSourcePort) + `, in the ephemeral
+                      ranges of Linux, Windows Server 2008+ and NAT gateways,
+                      not in Windows Server 2003's 1025-5000)
   --any-client-port   ask from every client port, 1-65535, instead (tcp and
                       udp; not with --src-port): a source gets through when
                       its session does from some client port, and is
