@@ -47,9 +47,11 @@ import (
 // receiving one's, and the walk goes on from it with a certain answer
 // (a word on the hop says so). A packet for the NAT64 prefix from IPv6
 // is not among them (a NAT64 instance translates it to the IPv4 address
-// of the interface it sends by, which differ), nor one addressed to
-// another interface of the instance (siblingAddressed: one of its
-// private addresses or an address of a prefix delegated to it, or of one
+// of the interface it sends by, which differ), nor one from outside the
+// instance's VPC for a VPC peered with it (peeringNATAhead: translated
+// at the peering, its source is the address of the interface it sends
+// by), nor one addressed to another interface of the instance
+// (siblingAddressed: one of its private addresses or an address of a prefix delegated to it, or of one
 // delegated at launch, known only later). The walk being
 // one path, the set questions (Ports, Sources, Matrix, Audit, Diff) walk
 // it as Check does and agree with it; the matrix gives each interface of
@@ -66,7 +68,7 @@ func (m *Model) egressAlike(pkt flow.Flow, ii *ifaceInfo) bool {
 	if siblingOwning(ii, dst) != nil || pkt.Src.Addr().Is6() && nat64Prefix.Contains(dst) {
 		return false
 	}
-	if !m.egressPlain(ii) {
+	if !m.egressPlain(ii) || m.peeringNATAhead(pkt, ii) { // peering_nat.go: the translated source differs
 		return false
 	}
 	for _, o := range ii.siblings {

@@ -188,6 +188,10 @@ type walker struct {
 	// forwarded another's packet on this leg, which may translate it (a
 	// NAT66 or NPTv6 instance: nat66.go)
 	appliance6 *ifaceInfo
+	// forwarder is the last appliance that forwarded another's packet on
+	// this leg (the interface it sent it out of), which may translate its
+	// source to its own address before a peering (peering_nat.go)
+	forwarder *ifaceInfo
 	// natInstance, on the request, is the translation an appliance may
 	// make at the internet gateway ([ApplianceTranslationUnknown])
 	natInstance *natInstanceRecord

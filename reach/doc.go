@@ -28,7 +28,9 @@
 // have been translated by it (AWS's NAT instance design), which the input
 // cannot say: with a public address on the appliance that hop is
 // undecided ([ApplianceTranslationUnknown]) and the walk goes on as the
-// translated packet would. The same holds for IPv6 (a NAT66 or NPTv6
+// translated packet would; so too at a VPC peering connection, for a
+// source outside the appliance's VPC (a router's masquerade,
+// peering_nat.go). The same holds for IPv6 (a NAT66 or NPTv6
 // instance, AWS's "centralized egress for IPv6" design): an IPv6 packet
 // an appliance with a global IPv6 address of its own forwarded, which
 // reaches the internet gateway or the egress-only internet gateway of
@@ -127,8 +129,7 @@
 // gateway endpoint ([GatewayEndpoint]: by the service's prefix list, to
 // an end point like the internet, and back; the address families its IP
 // address type names, IPv6 through one whose type the input lacks being
-// undecided ([GatewayEndpointIPTypeUnknown]); its policy is not
-// evaluated).
+// undecided ([GatewayEndpointIPTypeUnknown]); its policy is not evaluated).
 // A private NAT gateway ([NATGateway].Private) translates the source to
 // its private address and never reaches the internet. Either kind does
 // NAT64: IPv6 TCP and UDP to 64:ff9b::/96 go on as IPv4 from its private
@@ -239,8 +240,7 @@
 // access policy Accept), are all of one VPC. AWS groups are not held to
 // this (AWS lets a group be associated with more VPCs).
 // The fix of an undecided request to one of Alibaba Cloud's services
-// (alibaba_services.go) the outbound groups would not allow says the
-// same.
+// (alibaba_services.go) the outbound groups would not allow says the same.
 //
 // A query has three answers ([Outcome]): reachable, unreachable, or
 // indeterminate when the answer depends on something the input does not
@@ -426,8 +426,7 @@
 // take it for no source. A TCP session to it is judged by its groups and
 // its subnet's network ACL; one of another protocol is undecided there
 // ([InterfaceEndpointProtocol]): interface endpoints have long carried
-// TCP only, and whether one carries more today AWS's documents do not
-// settle.
+// TCP only, and whether one carries more today AWS's documents do not settle.
 //
 // The gateways have rules of their own: a NAT gateway carries TCP, UDP
 // and ICMP only ([NATUnsupportedProtocol]); the internet gateway drops on
@@ -518,8 +517,7 @@
 // decision that judged the packet, and a hop's words ([Hop.Reason],
 // [Hop.Details]: the groups' closest rules, the ACL entries passed over,
 // the firewall's per-packet decisions) are built when read, the same
-// text at every read. Package reachtest wraps it in assertions for go
-// test.
+// text at every read. Package reachtest wraps it in assertions for go test.
 //
 // Set questions are answered exactly, without a check per value:
 // [Model.Ports] (the destination ports, or ICMP types and codes, whose

@@ -222,7 +222,8 @@ type Interface struct {
 	// the source nor the destination is dropped there
 	// ([SourceDestCheck]). With the check off the appliance forwards the
 	// packet unchanged, except that one reaching the internet gateway
-	// from a private IPv4 address without a public one may have been
+	// from a private IPv4 address without a public one, or a VPC peering
+	// connection from outside the appliance's VPC, may have been
 	// translated by it (a NAT instance: [ApplianceTranslationUnknown]).
 	// Alibaba Cloud's elastic network interfaces have
 	// the same check, judged alike (Alibaba Cloud turns it on by default

@@ -75,6 +75,9 @@ const (
 	// internet through its internet or NAT gateway, a network behind its
 	// VPN) or a source that entered the near VPC from outside is dropped.
 	// Peering is neither transitive nor edge-to-edge. The leg ends there.
+	// A packet from outside that an appliance of the near VPC forwarded
+	// may have been translated by it to its own address: that hop is
+	// undecided instead ([ApplianceTranslationUnknown], peering_nat.go).
 	PeeringAddressOutsideVPC Code = "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"
 )
 
@@ -209,7 +212,13 @@ func (w *walker) viaPeering(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compil
 	near, far := pi.ends(rt.vpc)
 	h := Hop{Kind: KindPeering, ID: pi.ID, Name: pi.label(), Packet: pkt, Verdict: flow.Allow}
 	src, dst := pkt.Src.Addr(), pkt.Dst.Addr()
-	if !near.contains(src) || !far.contains(dst) {
+	var nat *natInstanceRecord // an appliance's translation (peering_nat.go)
+	if !near.contains(src) && far.contains(dst) && !peeringBlocked(pi) {
+		nat = w.peeringNAT(pkt, near)
+	}
+	if nat != nil {
+		pkt.Src = netip.AddrPortFrom(nat.private, pkt.Src.Port())
+	} else if !near.contains(src) || !far.contains(dst) {
 		h.Verdict, h.Code = flow.Deny, PeeringAddressOutsideVPC
 		h.reason, h.Fix = w.m.peeringOutside(pi, near, far, src, dst, w.cameByTGW())
 		return w.stop(h)
@@ -230,6 +239,9 @@ func (w *walker) viaPeering(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compil
 		h.reason = fmt.Sprintf("the peering connection's status is undecided, or one reachsim does not know (%q): whether it carries traffic is unknown", pi.Status)
 		h.Missing = fmt.Sprintf("whether status %q of %s carries traffic", pi.Status, pi.ID)
 		h.Fix = fmt.Sprintf("check the status of %s once it exists (aws ec2 describe-vpc-peering-connections --vpc-peering-connection-ids %s, or the accept_status Terraform shows after apply); only active carries traffic", pi.ID, pi.ID)
+	}
+	if nat != nil {
+		h = w.peeringNATHop(h, nat, pi, near, far)
 	}
 	w.add(h)
 	return w.deliverLocal(pkt, nil, far)

@@ -240,7 +240,13 @@ const (
 	// appliance's VPC from a source the internet does not route ([PrivateAddressOnInternet]
 	// unchanged) or from another VPC of the design with no internet
 	// gateway (no reply would come back), is undecided there and walked
-	// on from the appliance's address. Likewise a packet for the NAT64
+	// on from the appliance's address. So too for a packet an appliance
+	// forwarded to a VPC peering connection of its own VPC from a source
+	// outside that VPC ([PeeringAddressOutsideVPC] unchanged): the
+	// appliance may translate the source to its own address (a NAT
+	// instance, a router's masquerade), the walk going on from the
+	// address of the interface it sends by, the reply back through it
+	// (peering_nat.go). Likewise a packet for the NAT64
 	// prefix 64:ff9b::/96 that an appliance with an IPv4 address
 	// forwards, which its subnet's routes send, unchanged, to an
 	// internet gateway or an egress-only one ([NAT64NotTranslated]

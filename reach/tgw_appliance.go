@@ -200,13 +200,13 @@ type walkStart struct {
 	identity                                                            bool
 	idMaybe                                                             string
 	steps                                                               int
-	appliance, appliance6                                               *ifaceInfo
+	appliance, appliance6, forwarder                                    *ifaceInfo
 	natInstance                                                         *natInstanceRecord
 }
 
 func (w *walker) start() walkStart {
 	s := walkStart{hops: len(*w.hops), seen: len(w.seen), nat: len(w.nat), crossed: len(w.crossed), visited: len(w.visited),
-		deferred: len(w.deferred), refOut: len(w.refOut), identity: w.identity, idMaybe: w.idMaybe, steps: w.steps, appliance: w.appliance, appliance6: w.appliance6, natInstance: w.natInstance}
+		deferred: len(w.deferred), refOut: len(w.refOut), identity: w.identity, idMaybe: w.idMaybe, steps: w.steps, appliance: w.appliance, appliance6: w.appliance6, forwarder: w.forwarder, natInstance: w.natInstance}
 	if w.marks != nil {
 		s.marks = len(*w.marks)
 	}
@@ -221,6 +221,7 @@ func (w *walker) restart(s walkStart) {
 	w.seen, w.nat, w.crossed, w.visited, w.deferred = w.seen[:s.seen], w.nat[:s.nat], w.crossed[:s.crossed], w.visited[:s.visited], w.deferred[:s.deferred]
 	w.refOut = w.refOut[:s.refOut]
 	w.identity, w.idMaybe, w.steps, w.appliance, w.appliance6, w.natInstance = s.identity, s.idMaybe, s.steps, s.appliance, s.appliance6, s.natInstance
+	w.forwarder = s.forwarder
 	if w.marks != nil {
 		*w.marks = (*w.marks)[:s.marks]
 	}

@@ -180,6 +180,11 @@ func (w *walker) viaAppliance(pkt flow.Flow, from *subnetInfo, ii *ifaceInfo) ar
 		at = w.add(oh)
 		ii = out
 	}
+	if src != ii {
+		// it may translate the packet to its own address before a
+		// peering connection (peering_nat.go)
+		w.forwarder = ii
+	}
 	if _, public := ii.natAddress(); src != ii && public.IsValid() {
 		// it may translate the packet (toInternet): the last such
 		// appliance, whose address the internet gateway would map
@@ -268,12 +273,17 @@ func sourceDestFix(id string) string {
 //
 // With nat66 set, the appliance may have translated an IPv6 packet to
 // IPv6 from its own global address (a NAT66 or NPTv6 instance, nat66.go).
+//
+// With peering set, the appliance may have translated the source to its
+// own private address before a VPC peering connection, which carries only
+// packets from addresses of the VPC they leave (peering_nat.go).
 type natInstanceRecord struct {
 	ii      *ifaceInfo
 	orig    netip.AddrPort
 	private netip.Addr
 	nat64   bool
 	nat66   bool
+	peering bool
 }
 
 // words are the reason, what is missing and the fix of the undecided
@@ -282,9 +292,14 @@ type natInstanceRecord struct {
 func (r *natInstanceRecord) words(public netip.Addr) (reason, missing, fix string) {
 	reason = fmt.Sprintf("%s has no public IPv4 address and came through appliance %s: unchanged, the internet gateway drops it; if %s translates it (a NAT instance), it leaves from %s's address %s, %s on the internet",
 		r.orig.Addr(), r.ii.label(), r.ii.ID, r.ii.ID, r.private, public)
-	missing = fmt.Sprintf("whether appliance %s replaces the source of the packets it forwards with its own address (a NAT instance's operating system does; the input holds no instance configuration)", r.ii.ID)
+	missing = r.missing()
 	fix = fmt.Sprintf("route the subnet's internet traffic to a NAT gateway instead of %s (its translation is in the design), or give the source a public IP", r.ii.ID)
 	return reason, missing, fix
+}
+
+// missing says what the input lacks to decide r's translation.
+func (r *natInstanceRecord) missing() string {
+	return fmt.Sprintf("whether appliance %s replaces the source of the packets it forwards with its own address (a NAT instance's operating system does; the input holds no instance configuration)", r.ii.ID)
 }
 
 // natAddress returns the first private IPv4 address of ii that has a
@@ -544,6 +559,9 @@ func (w *walker) natInstanceReply(pkt flow.Flow, r *natInstanceRecord) arrival {
 		h.reason = fmt.Sprintf("if %s translated the request (a NAT instance), it sends the reply back to %s", r.ii.ID, r.orig)
 		if r.nat66 {
 			h.reason = fmt.Sprintf("if %s translated the request (a NAT66 or NPTv6 instance), it sends the reply back to %s", r.ii.ID, r.orig)
+		}
+		if r.peering {
+			h.reason = fmt.Sprintf("if %s translated the request's source to its own address before the peering connection (a NAT instance, source NAT), it sends the reply back to %s", r.ii.ID, r.orig)
 		}
 		if r.nat64 {
 			h.reason = fmt.Sprintf("if %s translated the request (a NAT64 instance), it sends the reply back to %s, from %s (the IPv4 source within %s)", r.ii.ID, r.orig, pkt.Src.Addr(), nat64Prefix)
