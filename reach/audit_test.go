@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -67,10 +68,44 @@ func TestAuditAgreesWithSources(t *testing.T) {
 		for e, n := range brute.CheckAudit(t, m, a, reach.AuditOptions{}, []string{"eni-web1", "eni-app1", "eni-db1"}, fmt.Sprintf("seed %d", seed)) {
 			stats[e] += n
 		}
+		for _, f := range a.Findings {
+			if f.Exposure == reach.Closed {
+				requireClosedByIsACheck(t, m, f, fmt.Sprintf("seed %d", seed))
+			}
+		}
 	}
 	t.Logf("%v", stats)
 	assert.Positive(t, stats[reach.Exposed])
 	assert.Positive(t, stats[reach.Closed])
+}
+
+// requireClosedByIsACheck demands that a closed finding's ClosedBy be the
+// blocks (leg, hop number, kind, ID, code) of Check's answer at its first
+// port from an internet address its rules open it to: a documentation
+// address (the stand-in Audit prefers) or the first address of a block an
+// opening rule names ("... from 57.0.0.0/8)").
+func requireClosedByIsACheck(t *testing.T, m *reach.Model, f reach.Finding, msg string) {
+	t.Helper()
+	cands := []string{"198.51.100.1", "203.0.113.1", "192.0.2.1"}
+	for _, o := range f.OpenedBy {
+		if i := strings.LastIndex(o, " from "); i >= 0 {
+			if p, err := netip.ParsePrefix(strings.TrimSuffix(o[i+len(" from "):], ")")); err == nil {
+				cands = append(cands, p.Addr().String(), p.Addr().Next().String())
+			}
+		}
+	}
+	var seen []string
+	for _, from := range cands {
+		r, err := m.Check(reach.Query{From: from, To: f.Address.String(), Protocol: f.Protocol, Port: f.Ports.Ranges()[0].Lo})
+		if err != nil {
+			continue
+		}
+		if assert.ObjectsAreEqual(f.ClosedBy, r.Blocks) {
+			return
+		}
+		seen = append(seen, fmt.Sprintf("from %s: %+v", from, r.Blocks))
+	}
+	require.Failf(t, "ClosedBy is no Check's blocks", "%s: %s %s at %s closed by %+v; Check's blocks:\n%s", msg, f.Interface, f.Service, f.Address, f.ClosedBy, strings.Join(seen, "\n"))
 }
 
 // TestAuditOnTheSampleDesign pins the sample design's one finding: SSH

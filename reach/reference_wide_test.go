@@ -1,0 +1,205 @@
+package reach_test
+
+import (
+	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sample"
+)
+
+// TestWalkAgreesWithSlowReferenceWide widens TestWalkAgreesWithSlowReference's
+// queries (tcp 22/80/443/5432, udp 53, icmp echo, IPv4) to port edges
+// (1, 1023/1024, 65535, the ephemeral ranges' bounds) on both ends, ICMP
+// and ICMPv6 types and codes other than echo (errors among them), protocols
+// without ports (GRE, ESP, SCTP, 4, 41, 255), IPv6 and domains, on designs
+// spiced with port ranges, firewall rules, ICMP code entries and an
+// unresolved group and prefix list: Check and Verdict must give the
+// index-free model's answer (outcome and every hop's verdict, code and rule).
+func TestWalkAgreesWithSlowReferenceWide(t *testing.T) {
+	designs := uint64(60)
+	if testing.Short() || raceOn {
+		designs = 12
+	}
+	ports := []uint16{1, 2, 22, 443, 1023, 1024, 1025, 32767, 32768, 49151, 49152, 60999, 61000, 65534, 65535}
+	stats := map[string]int{}
+	for seed := range designs {
+		rng := rand.New(rand.NewPCG(seed, 2424))
+		g := randomWalkDesign(rand.New(rand.NewPCG(seed, 10)))
+		g.delegate()
+		spice(rng, g.d)
+		if seed%2 == 1 {
+			spiceMore(rng, g.d)
+		}
+		fwSpice(rng, g.d)
+		if seed%2 == 0 {
+			icmpCodeEntries(rng, g.d)
+		}
+		fast, err := g.d.Builder().AddUnresolvedGroup("sg-missing").AddUnresolvedPrefixList("pl-missing").Build()
+		require.NoError(t, err, "seed %d", seed)
+		ref := buildReference(t, g.d.Builder().AddUnresolvedGroup("sg-missing").AddUnresolvedPrefixList("pl-missing").Build)
+		for range 80 {
+			q := reach.Query{From: g.endpoints[rng.IntN(len(g.endpoints))], To: g.endpoints[rng.IntN(len(g.endpoints))]}
+			q.IPv6 = rng.IntN(3) == 0
+			switch rng.IntN(6) {
+			case 0, 1:
+				q.Protocol = flow.TCP
+			case 2:
+				q.Protocol = flow.UDP
+			case 3:
+				q.Protocol = flow.ICMP
+				if q.IPv6 {
+					q.Protocol = flow.ICMPv6
+				}
+				if rng.IntN(2) == 0 {
+					q.ICMP = &reach.ICMPMessage{Type: []uint8{0, 3, 5, 8, 11, 13, 128, 129, 1, 2, 255}[rng.IntN(11)], Code: []uint8{0, 1, 4, 255}[rng.IntN(4)]}
+				}
+			case 4:
+				q.Protocol = []flow.Protocol{flow.GRE, flow.ESP, flow.SCTP, 255, 4, 41}[rng.IntN(6)]
+			default:
+				q.Protocol = flow.TCP
+				q.Domain = []string{"www.example.com", "evil.test"}[rng.IntN(2)]
+			}
+			if q.Protocol.HasPorts() {
+				q.Port = ports[rng.IntN(len(ports))]
+				if rng.IntN(2) == 0 {
+					q.SrcPort = ports[rng.IntN(len(ports))]
+				}
+			}
+			want, werr := ref.Check(q)
+			got, gerr := fast.Check(q)
+			v, verr := fast.Verdict(q)
+			if werr != nil || gerr != nil || verr != nil {
+				require.Equal(t, werr, gerr, "seed %d %+v: Check's error", seed, q)
+				require.Equal(t, werr, verr, "seed %d %+v: Verdict's error", seed, q)
+				if errors.Is(werr, reach.ErrQuery) {
+					stats["query error"]++
+				} else {
+					stats["other error"]++
+				}
+				continue
+			}
+			stats[want.Outcome.String()]++
+			require.Equal(t, pathOf(want), pathOf(got), "seed %d %+v\nreference:\n%s\nfast:\n%s", seed, q, want.Text(), got.Text())
+			require.Equal(t, want.Outcome, got.Outcome, "seed %d %+v: Check", seed, q)
+			require.Equal(t, want.Outcome, v, "seed %d %+v: Verdict", seed, q)
+		}
+	}
+	t.Logf("%v", stats)
+	for _, o := range []string{"reachable", "unreachable", "indeterminate", "query error"} {
+		assert.Positive(t, stats[o], o)
+	}
+}
+
+// TestDiffWholeAnswerAgreesWithReference: TestDiffAgreesWithMatrices
+// compares Diff's (scoped) and DiffReference's (every pair of both whole
+// matrices) traffic deltas and address changes only; here their whole
+// answers, causes, notes and resources included, must be the same JSON.
+// Both compute causes with the same code: this shows the scope changes
+// no cause, not that the causes are right.
+func TestDiffWholeAnswerAgreesWithReference(t *testing.T) {
+	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
+	designs := uint64(30)
+	if testing.Short() || raceOn {
+		designs = 6
+	}
+	for seed := range designs {
+		build := func() *sample.Design {
+			rng := rand.New(rand.NewPCG(seed, 41))
+			g := randomWalkDesign(rng)
+			spice(rng, g.d)
+			return g.d
+		}
+		before, err := build().Builder().Build()
+		require.NoError(t, err, "seed %d", seed)
+		rng := rand.New(rand.NewPCG(seed, 42))
+		var after *reach.Model
+		var did []string
+		for tries := 0; after == nil && tries < 20; tries++ {
+			d := build()
+			did = nil
+			for range 1 + rng.IntN(3) {
+				did = append(did, mutate(rng, d))
+			}
+			after, _ = d.Builder().Build()
+		}
+		if after == nil {
+			continue
+		}
+		got, err := reach.Diff(before, after, reach.DiffOptions{})
+		require.NoError(t, err, "seed %d %v", seed, did)
+		ref, err := reach.DiffReference(before, after, reach.DiffOptions{})
+		require.NoError(t, err, "seed %d %v", seed, did)
+		gj, err := json.MarshalIndent(got, "", " ")
+		require.NoError(t, err)
+		rj, err := json.MarshalIndent(ref, "", " ")
+		require.NoError(t, err)
+		require.Equal(t, string(rj), string(gj), "seed %d %v: Diff (actual) and DiffReference (expected)", seed, did)
+	}
+}
+
+// TestPortsCutsAreCheckBlocks: Ports' cuts name the hop that stops each
+// port, and brute.CheckPorts checks only that a port is in some cut
+// exactly when it is not reachable. Here, at port edges (1, 1023/1024,
+// 65535) and at both ends of every cut's ranges, the cuts holding the
+// port must name (leg, hop number, kind, ID, code) exactly the blocks of
+// Check's answer at that port.
+func TestPortsCutsAreCheckBlocks(t *testing.T) {
+	checked := 0
+	for seed := range uint64(30) {
+		rng := rand.New(rand.NewPCG(seed, 77))
+		g := randomWalkDesign(rand.New(rand.NewPCG(seed, 10)))
+		spice(rng, g.d)
+		if seed%2 == 1 {
+			spiceMore(rng, g.d)
+		}
+		m, err := g.d.Builder().AddUnresolvedGroup("sg-missing").AddUnresolvedPrefixList("pl-missing").Build()
+		require.NoError(t, err, "seed %d", seed)
+		for range 6 {
+			q := reach.PortsQuery{From: g.endpoints[rng.IntN(len(g.endpoints))], To: g.endpoints[rng.IntN(len(g.endpoints))], Protocol: []flow.Protocol{flow.TCP, flow.UDP}[rng.IntN(2)]}
+			r, err := m.Ports(q)
+			if err != nil {
+				continue
+			}
+			ports := []uint16{1, 22, 443, 1023, 1024, 65535, uint16(1 + rng.IntN(65535))}
+			for _, c := range r.Cuts {
+				for _, pr := range c.Ports.Ranges() {
+					ports = append(ports, pr.Lo, pr.Hi)
+				}
+			}
+			for _, p := range ports {
+				if p == 0 {
+					continue
+				}
+				res, err := m.Check(reach.Query{From: q.From, To: q.To, Protocol: q.Protocol, Port: p})
+				require.NoError(t, err, "seed %d %+v port %d", seed, q, p)
+				checked++
+				type key struct {
+					leg  reach.Leg
+					hop  int
+					kind reach.Kind
+					id   string
+					code reach.Code
+				}
+				blocks := map[key]bool{}
+				for _, b := range res.Blocks {
+					blocks[key{b.Leg, b.Hop, b.Kind, b.ID, b.Code}] = true
+				}
+				cuts := map[key]bool{}
+				for _, c := range r.Cuts {
+					if c.Ports.Contains(p) {
+						cuts[key{c.Leg, c.Hop, c.Kind, c.ID, c.Code}] = true
+					}
+				}
+				require.Equal(t, blocks, cuts, "seed %d %+v port %d: Check's blocks (expected), Ports' cuts (actual)\n%s", seed, q, p, res.Text())
+			}
+		}
+	}
+	require.Greater(t, checked, 1000)
+}
