@@ -77,7 +77,7 @@ func TestRandomAgreesWithReferenceWide(t *testing.T) {
 		for range 40 {
 			f := g.flow()
 			if r.IntN(3) == 0 {
-				src, dst := f.Src.Addr(), f.Dst.Addr()
+				var src, dst netip.Addr
 				if f.Is6() {
 					src, dst = edge6[r.IntN(4)], edge6[r.IntN(4)]
 				} else {
