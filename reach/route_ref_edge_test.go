@@ -27,6 +27,8 @@ func (l *refLeg) viaNAT(pkt flow.Flow, g reach.NATGateway) {
 	if l.met(reach.KindNATGateway, g.ID, pkt) {
 		return
 	}
+	l.enter(pkt, g.Subnet)
+	l.blind = true
 	if !g.PrivateIP.Is4() || !pkt.Src.Addr().Is4() {
 		l.hop(reach.KindNATGateway, g.ID, pkt, reach.NoRoute)
 		return
@@ -118,6 +120,8 @@ func holdsAddr(in reach.Interface, a netip.Addr) bool {
 }
 
 func (l *refLeg) toInternet(pkt flow.Flow, vpc string) {
+	l.leave(pkt)
+	l.blind = true
 	igw, _ := l.n.igwOf(vpc) // the builder checks that a route's gateway is the VPC's
 	src, dst := pkt.Src.Addr(), pkt.Dst.Addr()
 	otherV6 := dst.Is6() && !l.n.offInternet(dst) && slices.ContainsFunc(l.n.d.Interfaces, func(in reach.Interface) bool {
@@ -194,6 +198,7 @@ func natPrivateAddr(g reach.NATGateway, a netip.Addr) bool {
 }
 
 func (l *refLeg) fromInternet(pkt flow.Flow) {
+	l.cur, l.blind = "", true
 	dst := pkt.Dst.Addr()
 	var vpc string
 	var private netip.Addr
@@ -224,7 +229,7 @@ func (l *refLeg) fromInternet(pkt flow.Flow) {
 	privateSrc := privateSrc4(src) ||
 		src.Is6() && (src.IsPrivate() || brute.NonGlobal6(src))
 	if holder != "" && !l.reply && len(l.hops) == 0 && (privateSrc || src.IsGlobalUnicast()) {
-		back := &refLeg{n: l.n, reply: true}
+		back := &refLeg{n: l.n.unfiltered(), reply: true}
 		back.fromSubnet(pkt.Reverse(), holder)
 		if n := len(back.hops); !back.arrived && n > 0 && slices.Contains(undecided, back.hops[n-1].code) {
 			if privateSrc {
@@ -234,6 +239,7 @@ func (l *refLeg) fromInternet(pkt flow.Flow) {
 			}
 			l.hop(back.hops[n-1].kind, back.hops[n-1].id, pkt, back.hops[n-1].code)
 			l.hop(judgedAt, holderID, pkt, "")
+			l.skipFor("a request that may come in privately")
 			return
 		}
 	}
@@ -290,10 +296,14 @@ func (l *refLeg) fromInternet(pkt flow.Flow) {
 // refSession is the reference's answer: the routing hops of both legs and
 // whether the session works.
 type refSession struct {
-	fwd, ret  []refHop
-	reachable bool
-	outcome   reach.Outcome
-	elsewhere bool // the reply arrives, but not at the request's source
+	fwd, ret []refHop
+	// the filter reference's (filter_ref_test.go): the judgements of
+	// each leg and why it cannot answer ("" when it can)
+	fwdF, retF []refFilt
+	skip       string
+	reachable  bool
+	outcome    reach.Outcome
+	elsewhere  bool // the reply arrives, but not at the request's source
 }
 
 // undecided are the codes of hops whose answer the input does not hold:
@@ -306,26 +316,37 @@ var undecided = []reach.Code{reach.UnmodelledTarget, reach.PeeringStatusUnknown,
 func (n *refNet) refCheck(f flow.Flow, src string) refSession {
 	fw := &refLeg{n: n}
 	if src != "" {
+		if n.filtered {
+			fw.cur = n.iface(src).Subnet
+			fw.groups(src, f, flow.Outbound)
+		}
 		fw.fromSubnet(f, n.iface(src).Subnet)
 	} else {
 		fw.fromInternet(f)
 	}
-	out := refSession{fwd: fw.hops}
+	out := refSession{fwd: fw.hops, fwdF: fw.filts, skip: fw.skip}
 	if !fw.arrived {
 		out.decide(false)
 		return out
 	}
-	rw := &refLeg{n: n, reply: true, fwdNATs: fw.nats, fwdNatInst: fw.natInst}
+	rw := &refLeg{n: n, reply: true, fwdNATs: fw.nats, fwdNatInst: fw.natInst, fwdMet: fw.sgMet}
 	reply := fw.pkt.Reverse()
 	switch {
 	case fw.at != "":
+		if n.filtered {
+			rw.cur = n.iface(fw.at).Subnet
+			rw.groups(fw.at, reply, flow.Outbound)
+		}
 		rw.fromSubnet(reply, n.iface(fw.at).Subnet)
 	case fw.service != "":
 		rw.fromService(reply, n.gatewayEndpoint(fw.service))
 	default:
 		rw.fromInternet(reply)
 	}
-	out.ret = rw.hops
+	out.ret, out.retF = rw.hops, rw.filts
+	if out.skip == "" {
+		out.skip = rw.skip
+	}
 	out.elsewhere = rw.arrived && rw.pkt.Dst != f.Src
 	// Each reply crossing of an endpoint answers the request's crossing
 	// of that endpoint whose packet it reverses; what is left over
@@ -363,6 +384,12 @@ func (n *refNet) refCheck(f flow.Flow, src string) refSession {
 func (out *refSession) decide(arrived bool) {
 	out.reachable = arrived
 	certain, unsure := 0, 0
+	for _, f := range slices.Concat(out.fwdF, out.retF) {
+		if f.code != "" {
+			certain++
+			out.reachable = false
+		}
+	}
 	for i, h := range slices.Concat(out.fwd, out.ret) {
 		switch {
 		case h.code == "":

@@ -17,7 +17,8 @@ import (
 // of the engine's hops it is compared with; route_ref_estate_test.go holds
 // its multi-VPC part, route_ref_gen_test.go the random designs it is
 // tried on, and route_ref_agree_test.go the randomized test that demands
-// the engine agree with it.
+// the engine agree with it. filter_ref_test.go adds network ACLs and
+// security groups to it (see "The filters" below).
 //
 // The reference reads nothing but the plain data a design is built from
 // (the VPCs, subnets, route tables, gateways, interfaces, prefix lists,
@@ -112,6 +113,18 @@ import (
 // reply is traced. With every security group, network ACL and firewall
 // rule allowing everything, routing alone decides: the session works when
 // the request arrives and nothing on either leg blocks.
+//
+// The filters. With refNet.filtered (filter_ref_test.go, whose doc says
+// the rules; tried by filter_ref_agree_test.go), the same walk also judges
+// the packet at network ACLs, where it leaves or enters a subnet, and at
+// AWS security groups, where it leaves or reaches an interface, reading
+// the design's own nacl.ACL entries and sg.Group rules with plain loops:
+// the session then works only when no filter blocks either. Firewall
+// policies still pass everything, and what the filters' reference does
+// not model (an appliance forwarding, a NAT instance, a request that may
+// come in privately, a group membership known only later, a NAT
+// gateway's port judged differently across its range) makes it skip
+// the query rather than answer.
 
 // reachMaxSteps is the engine's bound on route lookups per leg (its
 // maxSteps), a safety net behind loop detection that the reference mirrors.
@@ -170,6 +183,9 @@ type refNet struct {
 	// "IPv6"): such a list holds blocks of its family only
 	families map[string]string
 	stats    map[string]int // what the lookups met, for the test's coverage check
+	// filtered turns on the filter reference (filter_ref_test.go): the
+	// network ACLs and security groups are judged along the walk
+	filtered bool
 }
 
 // refNAT is a NAT gateway's translation on the request.
@@ -207,6 +223,17 @@ type refLeg struct {
 	pkt        flow.Flow
 	calls      int
 	crossing   []int // indexes in hops of firewall endpoint crossings
+	// The filter reference's state (filter_ref_test.go), with
+	// refNet.filtered: the subnet the packet is in ("" outside every
+	// subnet: at an internet gateway), the filter judgements met, the
+	// interfaces whose groups judged this leg and, on the reply, the
+	// request's; skip says why the filter reference cannot answer
+	cur    string
+	filts  []refFilt
+	sgMet  []string
+	fwdMet []string
+	skip   string
+	blind  bool // the packet crossed a middlebox or the internet: its group identity is lost
 }
 
 func (l *refLeg) hop(kind reach.Kind, id string, pkt flow.Flow, code reach.Code) {
@@ -214,6 +241,10 @@ func (l *refLeg) hop(kind reach.Kind, id string, pkt flow.Flow, code reach.Code)
 }
 
 func (l *refLeg) arrive(iface string, pkt flow.Flow) {
+	if l.n.filtered {
+		l.enter(pkt, l.n.iface(iface).Subnet)
+		l.groups(iface, pkt, flow.Inbound)
+	}
 	l.hop(delivered, iface, pkt, "")
 	l.arrived, l.at, l.pkt = true, iface, pkt
 }
@@ -434,6 +465,7 @@ func (l *refLeg) fromSubnet(pkt flow.Flow, id string) {
 		panic("the reference walks forever")
 	}
 	s := l.n.subnet(id)
+	l.cur = id
 	if inSubnet(s, pkt.Dst.Addr()) {
 		l.local(pkt, s.VPC)
 		return
@@ -492,28 +524,39 @@ func (l *refLeg) lookup(pkt flow.Flow, rt reach.RouteTable, from string) {
 		l.viaNAT(pkt, l.n.nat(r.TargetID))
 	case reach.TargetFirewallEndpoint:
 		if !l.met(reach.KindFirewall, r.TargetID, pkt) {
+			l.enter(pkt, l.n.endpointSubnet(r.TargetID))
+			l.blind = true
 			l.crossing = append(l.crossing, len(l.hops))
 			l.hop(reach.KindFirewall, r.TargetID, pkt, "")
 			l.fromSubnet(pkt, l.n.endpointSubnet(r.TargetID))
 		}
 	case reach.TargetInterface:
 		in := l.n.iface(r.TargetID)
+		if l.met(reach.KindInterface, in.ID, pkt) {
+			break
+		}
+		if l.n.filtered && !holdsAddr(in, pkt.Dst.Addr()) {
+			l.enter(pkt, in.Subnet)
+			l.groups(in.ID, pkt, flow.Inbound)
+		}
 		switch {
-		case l.met(reach.KindInterface, in.ID, pkt):
 		case holdsAddr(in, pkt.Dst.Addr()):
 			l.arrive(in.ID, pkt)
 		case !l.n.anyHolds(pkt.Dst.Addr()) && l.n.prefixMayHold(in, pkt.Dst.Addr()): // its own, if a prefix it gets at launch holds it
 			l.hop(reach.KindInterface, in.ID, pkt, reach.DelegatedPrefixesUnknown)
 		case holdsAddr(in, pkt.Src.Addr()): // its own packet, from a private or a delegated address
 			l.hop(reach.KindInterface, in.ID, pkt, "")
+			l.skipFor("an appliance forwards its own packet")
 			l.fromSubnet(pkt, in.Subnet)
 		case in.SourceDestCheckDisabled:
 			l.hop(reach.KindInterface, in.ID, pkt, "")
 			l.mayTranslate(in)
+			l.skipFor("an appliance forwards")
 			l.fromSubnet(pkt, in.Subnet)
 		case in.SourceDestCheckUnknown != "":
 			l.hop(reach.KindInterface, in.ID, pkt, reach.SourceDestCheckUnknown)
 			l.mayTranslate(in)
+			l.skipFor("an appliance forwards")
 			l.fromSubnet(pkt, in.Subnet)
 		default:
 			l.hop(reach.KindInterface, in.ID, pkt, reach.SourceDestCheck)
@@ -523,6 +566,7 @@ func (l *refLeg) lookup(pkt flow.Flow, rt reach.RouteTable, from string) {
 	case reach.TargetTransitGateway:
 		l.viaTGW(pkt, rt.VPC, r.TargetID, from)
 	case reach.TargetUnmodelled:
+		l.leave(pkt)
 		l.hop(reach.KindUnmodelled, r.TargetID, pkt, reach.UnmodelledTarget)
 	case reach.TargetGatewayEndpoint:
 		l.viaGatewayEndpoint(pkt, l.n.gatewayEndpoint(r.TargetID))
@@ -538,6 +582,7 @@ func (l *refLeg) local(pkt flow.Flow, vpc string) {
 		if l.n.subnet(in.Subnet).VPC == vpc && holdsAddr(in, dst) {
 			if r := l.fwdNatInst; l.reply && r != nil && r.id == in.ID && func() bool { a, _ := natAddressOf(in); return a == dst }() {
 				// the NAT instance sends the reply on to the request's source
+				l.skipFor("a NAT instance")
 				l.hop(reach.KindInterface, in.ID, pkt, "")
 				pkt.Dst = r.orig
 				l.fromSubnet(pkt, in.Subnet)
@@ -551,6 +596,7 @@ func (l *refLeg) local(pkt flow.Flow, vpc string) {
 		if l.n.subnet(g.Subnet).VPC != vpc || g.PrivateIP != dst {
 			continue
 		}
+		l.enter(pkt, g.Subnet)
 		if l.reply {
 			for _, rec := range l.fwdNATs {
 				if rec.id == g.ID {

@@ -1,0 +1,319 @@
+// The randomized test of the filter reference (filter_ref_test.go): the
+// routing reference's open designs (route_ref_gen_test.go) given random
+// security group rules and network ACL entries over their own CIDRs, with
+// port and ICMP edges, asked wide questions.
+
+package reach_test
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/sg"
+)
+
+// filterEdgePorts are the ports rules and questions are drawn from: the
+// edges of the whole range, of the well-known and ephemeral ranges, and
+// the client ports the questions use.
+var filterEdgePorts = []uint16{0, 1, 22, 53, 443, 1023, 1024, 40000, 49999, 50000, 50001, 65534, 65535}
+
+// filterDesign is openDesign's design of seed 2·seed (one or two VPCs,
+// no peering, transit gateway or gateway endpoint) with random security
+// group rules and network ACL entries: peers and CIDRs from the design's
+// own blocks and addresses and from outside, ports from
+// filterEdgePorts, ICMP types and codes around echo.
+func filterDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
+	n, srcs, dsts = openDesign(2 * seed)
+	rng := rand.New(rand.NewPCG(seed, 31))
+	chance := func(p float64) bool { return rng.Float64() < p }
+	d := n.d
+	cidrs := []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("0.0.0.0/1"),
+		netip.MustParsePrefix("128.0.0.0/1"), netip.MustParsePrefix("8.8.8.0/24"), netip.MustParsePrefix("203.0.113.0/24"),
+		netip.MustParsePrefix("10.0.0.0/8")}
+	for _, v := range d.VPCs {
+		cidrs = append(cidrs, v.CIDRs...)
+	}
+	for _, s := range d.Subnets {
+		cidrs = append(cidrs, s.CIDRs...)
+	}
+	for _, a := range dsts {
+		if chance(0.3) {
+			cidrs = append(cidrs, netip.PrefixFrom(a, a.BitLen()))
+		}
+	}
+	var groups []string
+	for _, g := range d.Groups {
+		groups = append(groups, g.ID)
+	}
+	protocols := []flow.Protocol{flow.AllProtocols, flow.TCP, flow.TCP, flow.TCP, flow.UDP, flow.UDP, flow.ICMP, flow.ICMP, flow.GRE, flow.SCTP}
+	ports := func() (flow.PortRange, bool) {
+		switch {
+		case chance(0.2):
+			return flow.AllPorts, false
+		case chance(0.05):
+			return flow.PortRange{}, true // port 0 alone
+		}
+		a, b := filterEdgePorts[rng.IntN(len(filterEdgePorts))], filterEdgePorts[rng.IntN(len(filterEdgePorts))]
+		if a > b {
+			a, b = b, a
+		}
+		if a == 0 && b == 0 {
+			return flow.PortRange{}, true
+		}
+		return flow.PortRange{Lo: a, Hi: b}, false
+	}
+	icmp := func() (int16, int16) {
+		switch rng.IntN(5) {
+		case 0:
+			return -1, -1
+		case 1:
+			return 8, -1
+		case 2:
+			return 8, 0
+		case 3:
+			return 0, -1
+		}
+		return 13, int16(rng.IntN(2))
+	}
+	for i := range d.Groups {
+		if !chance(0.6) {
+			continue // open both ways
+		}
+		g := &d.Groups[i]
+		g.Rules = nil
+		for range 1 + rng.IntN(6) {
+			r := sg.Rule{Direction: flow.Inbound, Protocol: protocols[rng.IntN(len(protocols))], ICMPType: -1, ICMPCode: -1}
+			if chance(0.5) {
+				r.Direction = flow.Outbound
+			}
+			switch {
+			case r.Protocol.HasPorts():
+				r.Ports, r.PortZero = ports()
+			case r.Protocol == flow.ICMP:
+				r.ICMPType, r.ICMPCode = icmp()
+			}
+			r.Peer = sg.Peer{Kind: sg.PeerCIDR, CIDR: cidrs[rng.IntN(len(cidrs))].Masked()}
+			if chance(0.25) {
+				r.Peer = sg.GroupRef(groups[rng.IntN(len(groups))])
+			}
+			g.Rules = append(g.Rules, r)
+		}
+		if chance(0.5) {
+			// most groups allow all traffic out, as AWS creates them
+			g.Rules = append(g.Rules, sg.Rule{Direction: flow.Outbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4})
+		}
+	}
+	for i := range d.ACLs {
+		a := &d.ACLs[i]
+		if !chance(0.6) {
+			continue
+		}
+		a.Entries = nil
+		for _, dir := range []flow.Direction{flow.Inbound, flow.Outbound} {
+			var used []int
+			for range rng.IntN(7) {
+				num := 1 + rng.IntN(nacl.MaxRuleNumber)
+				if chance(0.3) {
+					num = []int{1, 99, 100, 101, nacl.MaxRuleNumber}[rng.IntN(5)]
+				}
+				if slices.Contains(used, num) {
+					continue
+				}
+				used = append(used, num)
+				e := nacl.Entry{Number: num, Action: flow.Pass, Direction: dir, Protocol: protocols[rng.IntN(len(protocols))],
+					CIDR: cidrs[rng.IntN(len(cidrs))].Masked()}
+				if chance(0.3) {
+					e.Action = flow.Drop
+				}
+				switch {
+				case e.Protocol.HasPorts():
+					e.Ports, e.PortZero = ports()
+				case e.Protocol == flow.ICMP:
+					e.ICMPType, e.ICMPCode = icmp()
+				}
+				a.Entries = append(a.Entries, e)
+			}
+			if num := 32000 + rng.IntN(700); chance(0.6) && !slices.Contains(used, num) {
+				// a broad entry behind the others
+				a.Entries = append(a.Entries, nacl.Entry{Number: num, Action: flow.Pass, Direction: dir, Protocol: flow.AllProtocols,
+					CIDR: netip.MustParsePrefix("0.0.0.0/0")})
+			}
+		}
+	}
+	for i := range d.Subnets {
+		s := &d.Subnets[i]
+		var mine []string
+		for _, a := range d.ACLs {
+			if a.VPCID == s.VPC {
+				mine = append(mine, a.ID)
+			}
+		}
+		if len(mine) > 0 && chance(0.6) {
+			s.ACL = mine[rng.IntN(len(mine))]
+		}
+	}
+	return n, srcs, dsts
+}
+
+// filterFlow picks a flow between the design's addresses, with edge ports,
+// ICMP types and codes, and protocols without ports.
+func filterFlow(rng *rand.Rand, srcs, dsts []netip.Addr) flow.Flow {
+	src, dst := srcs[rng.IntN(len(srcs))], dsts[rng.IntN(len(dsts))]
+	port := func() uint16 { return filterEdgePorts[1+rng.IntN(len(filterEdgePorts)-1)] }
+	f := flow.Flow{Src: netip.AddrPortFrom(src, 0), Dst: netip.AddrPortFrom(dst, 0)}
+	switch k := rng.IntN(10); {
+	case k < 2:
+		f.Protocol, f.ICMPType = flow.ICMP, flow.ICMPEchoRequest
+		switch rng.IntN(4) {
+		case 0:
+			f.ICMPCode = 1
+		case 1:
+			f.ICMPType = 13 // timestamp, answered by 14
+		}
+		if src.Is6() {
+			f.Protocol, f.ICMPType, f.ICMPCode = flow.ICMPv6, 128, 0
+		}
+	case k < 3:
+		f.Protocol = []flow.Protocol{flow.GRE, flow.ESP, flow.SCTP}[rng.IntN(3)]
+	case k < 5:
+		f.Protocol = flow.UDP
+		f.Src, f.Dst = netip.AddrPortFrom(src, port()), netip.AddrPortFrom(dst, port())
+	default:
+		f.Protocol = flow.TCP
+		f.Src, f.Dst = netip.AddrPortFrom(src, port()), netip.AddrPortFrom(dst, port())
+	}
+	return f
+}
+
+// firstBlock is the first hop of the reference's leg that blocks or
+// cannot decide, its filter judgements and routing hops in walk order,
+// worded as engineBlock words the engine's.
+func firstBlock(hops []refHop, filts []refFilt) string {
+	for k := 0; k <= len(hops); k++ {
+		for _, f := range filts {
+			if f.at == k && f.code != "" {
+				return fmt.Sprintf("%s %s %s %s rule %s", f.kind, f.id, f.dir, f.code, f.rule)
+			}
+		}
+		if k < len(hops) && hops[k].code != "" {
+			return fmt.Sprintf("%s %s %s", hops[k].kind, hops[k].id, hops[k].code)
+		}
+	}
+	return "none"
+}
+
+// engineBlock words the engine's first blocking (or undecided) hop of a
+// leg; rule says whether to name an ACL's deciding rule number.
+func engineBlock(leg []reach.Hop, rule bool) string {
+	for _, h := range leg {
+		if h.Code == "" {
+			continue
+		}
+		code := reach.Code(strings.TrimPrefix(string(h.Code), "RETURN_"))
+		switch h.Kind {
+		case reach.KindSecurityGroups:
+			id := h.Name
+			if i := strings.LastIndex(id, "("); i >= 0 {
+				id = strings.TrimSuffix(id[i+1:], ")")
+			}
+			return fmt.Sprintf("%s %s %s %s rule ", h.Kind, id, h.Direction, code)
+		case reach.KindNetworkACL:
+			num := ""
+			if rule {
+				num, _, _ = strings.Cut(h.Rule, " ")
+			}
+			return fmt.Sprintf("%s %s %s %s rule %s", h.Kind, h.ID, h.Direction, code, num)
+		}
+		return fmt.Sprintf("%s %s %s", h.Kind, h.ID, code)
+	}
+	return "none"
+}
+
+func TestFilterWalkAgreesWithSlowReference(t *testing.T) {
+	t.Parallel()
+	designs, flows := 160, 50
+	if testing.Short() || raceOn {
+		designs = 40
+	}
+	start := time.Now()
+	stats := map[string]int{}
+	for seed := range uint64(designs) {
+		n, srcs, dsts := filterDesign(seed)
+		n.stats, n.filtered = stats, true
+		m, err := n.build()
+		require.NoError(t, err, "seed %d: the generator makes valid designs", seed)
+		rng := rand.New(rand.NewPCG(seed, 32))
+		for range flows {
+			f := filterFlow(rng, srcs, dsts)
+			r, err := m.CheckFlow(f)
+			if errors.Is(err, reach.ErrQuery) {
+				stats["not a question"]++
+				continue
+			}
+			require.NoError(t, err, "seed %d: %s", seed, f)
+			stats["asked"]++
+			want := n.refCheck(f, n.sourceIface(f.Src.Addr()))
+			if want.skip != "" {
+				stats["skipped: "+want.skip]++
+				continue
+			}
+			stats["compared"]++
+			explain := func(what string) string {
+				return fmt.Sprintf("seed %d, %s: the %s differ\nreference forward:\n  %s\n  filters %v\nreference return:\n  %s\n  filters %v\nengine:\n%s",
+					seed, f, what, hopLines(want.fwd), want.fwdF, hopLines(want.ret), want.retF, r.Text())
+			}
+			wf, wr := firstBlock(want.fwd, want.fwdF), firstBlock(want.ret, want.retF)
+			// the rule is named only where the reference knows it (a
+			// NAT gateway's port judged by several entries: not)
+			ef := engineBlock(r.Forward, !strings.HasSuffix(wf, "rule "))
+			er := engineBlock(r.Return, !strings.HasSuffix(wr, "rule "))
+			if want.fwd == nil {
+				wf = "none"
+			}
+			require.Equal(t, wf, ef, explain("first blocks of the forward legs"))
+			if len(want.ret) > 0 || len(r.Return) > 0 {
+				require.Equal(t, wr, er, explain("first blocks of the return legs"))
+			}
+			require.Equal(t, want.outcome, r.Outcome, explain("outcomes"))
+			require.Equal(t, want.reachable, r.Reachable, explain("verdicts"))
+			stats["outcome "+r.Outcome.String()]++
+			for i, b := range []string{wf, wr} {
+				if b != "none" {
+					stats["first block "+strings.Fields(b)[0]]++
+					if fs := strings.Fields(b); len(fs) > 3 {
+						stats["first block "+fs[0]+" "+fs[2]+" "+fs[3]]++
+						if i == 1 {
+							stats["first block of the reply "+fs[0]]++
+						}
+					}
+				}
+			}
+			if wr == "none" && wf != "none" && strings.HasPrefix(wf, string(reach.KindSecurityGroups)) && len(want.ret) > 0 {
+				stats["the reply passes groups the request did not pass"]++
+			}
+			if slices.ContainsFunc(want.fwd, func(h refHop) bool { return h.kind == reach.KindNATGateway && h.code == "" }) {
+				stats["through a NAT gateway"]++
+			}
+		}
+	}
+	t.Logf("%d designs, %d flows each, in %s: %v", designs, flows, time.Since(start).Round(time.Millisecond), stats)
+	require.Greater(t, stats["compared"], 3*stats["asked"]/4, "most questions are compared, not skipped")
+	for _, want := range []string{"outcome " + reach.Reachable.String(), "outcome " + reach.Unreachable.String(),
+		"first block " + string(reach.KindNetworkACL), "first block " + string(reach.KindSecurityGroups), "first block " + string(reach.KindRouteTable),
+		"first block network-acl inbound ACL_DENY", "first block network-acl outbound ACL_DEFAULT_DENY",
+		"first block security-groups inbound SG_NO_ALLOW", "first block security-groups outbound SG_NO_ALLOW",
+		"the reply passes groups the request did not pass", "first block of the reply network-acl", "first block of the reply security-groups", "through a NAT gateway", "a group reference matches", "a group reference matches nothing"} {
+		require.Positive(t, stats[want], "the generated designs exercise %s", want)
+	}
+}
