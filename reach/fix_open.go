@@ -9,8 +9,10 @@ import (
 // fixOpen finds the changes that open q, a round at a time.
 func (m *Model) fixOpen(q Query, out *FixResult, r *Result) error {
 	var ranged []Hop // the reply hops opened to every client port (replyPorts)
-	for range fixRounds {
+	limit := fixRounds
+	for round := 0; round < limit; round++ {
 		cur := out.Patched
+		limit = max(limit, fixRounds+cur.worldCount())
 		var round []Change
 		legs := [2][]Hop{r.Forward, r.Return}
 		where := "" // the combination of a fork's choices whose blocks are opened, when not the trace's (fix_fork.go)
@@ -77,7 +79,23 @@ func (m *Model) fixOpen(q Query, out *FixResult, r *Result) error {
 			return fmt.Errorf("%w: after the changes, %s is indeterminate: %s", ErrNoFix, queryText(q), strings.Join(r.Unknowns, "; "))
 		}
 	}
-	return fmt.Errorf("%w: %s is still %s after %d rounds of changes", ErrNoFix, queryText(q), out.After, fixRounds)
+	return fmt.Errorf("%w: %s is still %s after %d rounds of changes", ErrNoFix, queryText(q), out.After, limit)
+}
+
+// worldCount returns how many worlds m's questions are answered in: one
+// per combination of the forks' choices (zoneWorlds), at most
+// maxZoneWorlds, else 1 (m has no worlds, or too many to walk apart).
+// Fix opens one still-blocked combination a round (blockedCombination),
+// so its rounds grow by this count.
+func (m *Model) worldCount() int {
+	if !m.hasWorlds() || m.applianceErr("Fix") != nil {
+		return 1
+	}
+	n := len(m.egressWorlds())
+	if m.applianceZones {
+		n *= zoneWorldCount(m.applianceAtts())
+	}
+	return min(n, maxZoneWorlds)
 }
 
 // openHop returns the changes that let the blocking hop h (number n of
