@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/reachsim/reachsim/flow"
 )
 
 // fixOpen finds the changes that open q, a round at a time.
@@ -222,7 +224,7 @@ func (m *Model) combinationWords(r *Result) string {
 		words = append(words, fmt.Sprintf("instance %s sends %s out of %s", k.instance, what, o.ID))
 	}
 	for a, s := range m.world {
-		if meets(Forward, a.ID) || meets(Return, a.ID) {
+		if m.sendsTo(r.Forward, a) || m.sendsTo(r.Return, a) {
 			words = append(words, fmt.Sprintf("transit gateway attachment %s (appliance mode) sends the packets through %s", a.ID, s.ID))
 		}
 	}
@@ -231,4 +233,22 @@ func (m *Model) combinationWords(r *Result) string {
 		return "on another combination of the choices on the path than the trace shows"
 	}
 	return "on the path where " + strings.Join(words, " and ") + " (not the one the trace shows)"
+}
+
+// sendsTo reports whether one of hops is a transit gateway's that sends
+// the packet on to attachment a. A transit gateway hop carries the ID of
+// the route table that routed the packet, not of the attachment it went
+// to: the route is looked up again in that table.
+func (m *Model) sendsTo(hops []Hop, a *tgwAttInfo) bool {
+	return slices.ContainsFunc(hops, func(h Hop) bool {
+		if h.Kind != KindTransitGateway || h.Verdict != flow.Allow {
+			return false
+		}
+		t := m.tgwRTs[h.ID]
+		if t == nil {
+			return false
+		}
+		r, ok := t.lookup(h.Packet.Dst.Addr())
+		return ok && r.att == a
+	})
 }

@@ -3,6 +3,7 @@ package reach_test
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -90,6 +91,47 @@ func TestFixRoundsFollowForkCombinations(t *testing.T) {
 			fr, err := m.Fix(q, reach.Reachable)
 			require.NoError(t, err)
 			assert.Equal(t, reach.Reachable, fr.After)
+			after, err := mustApply(t, m, fr.Changes).Check(q)
+			require.NoError(t, err)
+			assert.Equal(t, reach.Reachable, after.Outcome, after.Text())
+		})
+	}
+}
+
+// Fix's changes for another transit gateway appliance-mode zone name
+// that zone's path: the attachment and the subnet it sends the packets
+// through. A transit gateway hop carries the route table's ID, not the
+// attachment's, and every such change fell back to "on another
+// combination of the choices on the path than the trace shows".
+func TestFixNamesTheOtherApplianceZone(t *testing.T) {
+	q := reach.Query{From: "eni-a", To: "eni-b", Protocol: flow.TCP, Port: 443}
+	tests := []struct {
+		name   string
+		closed []string // appliance subnets whose ACL lets nothing through
+		prefix string   // of every change not on the trace
+	}{
+		{name: "subnet-ap2 closed", closed: []string{"subnet-ap2"},
+			prefix: "on the path where transit gateway attachment att-i (appliance mode) sends the packets through subnet-ti2 (not the one the trace shows): "},
+		{name: "subnet-ap1 closed", closed: []string{"subnet-ap1"},
+			prefix: "on the path where transit gateway attachment att-i (appliance mode) sends the packets through subnet-ti1 (not the one the trace shows): "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := newApplianceDesign(true)
+			for _, s := range tt.closed {
+				d.closed(s)
+			}
+			m := d.build(t)
+			fr, err := m.Fix(q, reach.Reachable)
+			require.NoError(t, err)
+			other := 0
+			for _, c := range fr.Changes {
+				if c.Hop == 0 {
+					other++
+					assert.True(t, strings.HasPrefix(c.Text, tt.prefix), c.Text)
+				}
+			}
+			assert.Positive(t, other, "a change on the other zone's path: %+v", fr.Changes)
 			after, err := mustApply(t, m, fr.Changes).Check(q)
 			require.NoError(t, err)
 			assert.Equal(t, reach.Reachable, after.Outcome, after.Text())
