@@ -485,7 +485,8 @@
 //   - AWS Network Firewall: each endpoint gets the IPAddressType of its
 //     subnet's mapping (Firewall.SubnetMappings[].IPAddressType: IPV4,
 //     IPV6 or DUALSTACK, another value an error; absent in older output,
-//     when the endpoint is taken to serve both families), see
+//     when the endpoint has its subnet's type, unknown in a dual-stack
+//     subnet: IPv6 through it is then indeterminate), see
 //     [reach.FirewallEndpointSpec].IPAddressType. A firewall's FirewallPolicyArn must name a
 //     policy in the input, and the policy's rule group ARNs rule groups in
 //     the input (an error naming the describe-rule-group command to add

@@ -57,8 +57,10 @@ func TestParseFirewallIPAddressType(t *testing.T) {
 // TestLoadFirewallEndpointIPType: the sample dump's firewall endpoint,
 // loaded with its subnet mapping's IPAddressType: IPV4 leaves an IPv6
 // session undecided at the endpoint (FIREWALL_ENDPOINT_IP_TYPE_MISMATCH)
-// and inspects IPv4; DUALSTACK, or no IPAddressType at all, inspects
-// both, as before.
+// and inspects IPv4; DUALSTACK inspects both. No IPAddressType at all
+// (an older CLI's output) in the dump's dual-stack subnet may be IPV4 or
+// DUALSTACK: IPv4 is inspected, IPv6 undecided at the endpoint (it was
+// taken to serve both, a certain Reachable).
 func TestLoadFirewallEndpointIPType(t *testing.T) {
 	const dual = `"IPAddressType": "DUALSTACK"`
 	in6 := reach.Query{From: "2606:4700::1", To: "web-1", Protocol: flow.TCP, Port: 443}
@@ -70,7 +72,7 @@ func TestLoadFirewallEndpointIPType(t *testing.T) {
 		{"DUALSTACK", dual, reach.Reachable, reach.Reachable},
 		{"IPV4", `"IPAddressType": "IPV4"`, reach.Indeterminate, reach.Reachable},
 		{"IPV6", `"IPAddressType": "IPV6"`, reach.Reachable, reach.Indeterminate},
-		{"absent", `"Unrelated": ""`, reach.Reachable, reach.Reachable},
+		{"absent", `"Unrelated": ""`, reach.Indeterminate, reach.Reachable},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

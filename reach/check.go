@@ -704,7 +704,7 @@ func (w *walker) viaFirewall(pkt flow.Flow, from *subnetInfo, ei *endpointInfo) 
 		return w.stop(loopHop(KindFirewall, ei.ID, ei.fw.label(), pkt, cycle))
 	}
 	w.boundary(pkt, from, ei.subnet)
-	if !ei.serves(pkt.Dst.Addr().Is6()) { // firewall_family.go: undecided, uninspected, the walk goes on
+	if serves, _ := ei.serves(pkt.Dst.Addr().Is6()); !serves { // firewall_family.go: undecided, uninspected, the walk goes on
 		w.add(familyHop(pkt, ei))
 		w.identity = false
 		return w.route(pkt, ei.subnet)

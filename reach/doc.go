@@ -256,7 +256,8 @@
 // ([PrefixList.AddressFamily]; either family when unknown);
 // [FirewallIndeterminate] for a firewall rule that depends on payload;
 // [FirewallEndpointIPType] for a packet routed to a firewall endpoint
-// whose subnet mapping's IP address type does not serve its family;
+// whose subnet mapping's IP address type does not serve its family, or
+// may not (IPv6 at an endpoint of unknown type in a dual-stack subnet);
 // [DenyAllIGWTraffic] for the reply of a connection an
 // interface with DenyAllIgwTraffic opened to the internet),
 // and names what is missing ([Hop.Missing]). A hop that blocks for certain

@@ -40,10 +40,16 @@ type FirewallEndpointSpec struct {
 	// families its type names: a packet of the other family routed to it
 	// gets an undecided hop there ([FirewallEndpointIPType]), uninspected,
 	// as AWS documents the type (API reference, SubnetMapping) but not
-	// what the endpoint does with traffic it does not serve. "" when the input
-	// does not say (output from before the field, a value known only
-	// after apply; AWS documents no default): the endpoint is taken to
-	// serve both families.
+	// what the endpoint does with traffic it does not serve. A mapping's
+	// type is its subnet's: Build refuses DUALSTACK or IPV6 in a subnet
+	// without an IPv6 block, IPV4 or DUALSTACK in one without an IPv4
+	// block. "" (the zero value) when the input does not say (output from
+	// before the field, a value known only after apply; AWS documents no
+	// default): the type is then the subnet's when its blocks leave one
+	// (IPV4 without an IPv6 block, IPV6 without an IPv4 block); in a
+	// dual-stack subnet it is IPV4 or DUALSTACK, so IPv4 is inspected and
+	// an IPv6 packet's hop there is undecided ([FirewallEndpointIPType]).
+	// Set it to DUALSTACK for an endpoint that serves both families.
 	IPAddressType string
 }
 
@@ -80,9 +86,13 @@ type endpointInfo struct {
 	subnet *subnetInfo
 	fw     *firewallInfo
 	note   string
-	// ipType is the subnet mapping's IP address type, "" unknown
-	// (FirewallEndpointSpec.IPAddressType)
+	// ipType is the subnet mapping's IP address type
+	// (FirewallEndpointSpec.IPAddressType), or, when the input does not
+	// give it, the one its subnet's blocks leave (subnetIPType): "" for
+	// a dual-stack subnet, IPV4 or DUALSTACK
 	ipType string
+	// derived: ipType is the subnet's, the input giving none
+	derived bool
 }
 
 // IPSet implements [stateful.IPSetResolver]: an IP set reference names a
@@ -158,8 +168,16 @@ func (b *Builder) buildFirewalls(p *problems, m *Model) {
 				p.add(f.ID, ep+".ID", e.ID, "endpoint ID already used")
 			case !validEndpointIPType(e.IPAddressType):
 				p.add(f.ID, ep+".IPAddressType", e.IPAddressType, "unknown IP address type (AWS's are IPV4, IPV6 and DUALSTACK)")
+			case endpointTypeProblem(e.IPAddressType, si) != "":
+				p.add(f.ID, ep+".IPAddressType", e.IPAddressType, "endpoint %s: %s", e.ID, endpointTypeProblem(e.IPAddressType, si))
+				fallthrough // kept, so that the routes to it add no problems of their own
 			default:
-				m.endpoints[e.ID] = &endpointInfo{ID: e.ID, subnet: si, fw: fi, note: e.Note, ipType: e.IPAddressType}
+				ei := &endpointInfo{ID: e.ID, subnet: si, fw: fi, note: e.Note, ipType: e.IPAddressType}
+				if ei.ipType == "" {
+					ei.ipType = subnetIPType(si) // firewall_family.go: "" for a dual-stack subnet
+					ei.derived = ei.ipType != ""
+				}
+				m.endpoints[e.ID] = ei
 			}
 		}
 	}

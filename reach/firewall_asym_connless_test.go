@@ -61,7 +61,7 @@ func asymV6Model(t *testing.T, pol firewall.Policy) *reach.Model {
 			reach.Subnet{ID: "subnet-a", VPC: "vpc-1", CIDRs: opPrefixes("10.0.1.0/24", "2001:db8:1:1::/64"), RouteTable: "rtb-a"}).
 		AddSecurityGroup(opOpen("sg-open")).
 		AddInterface(reach.Interface{ID: "eni-a1", Subnet: "subnet-a", Groups: []string{"sg-open"}, PrivateIPs: opAddrs("10.0.1.10", "2001:db8:1:1::10")}).
-		AddFirewall(reach.Firewall{ID: "fw-1", VPC: "vpc-1", Policy: pol, Endpoints: []reach.FirewallEndpointSpec{{ID: "vpce-fw", Subnet: "subnet-fw"}}}).
+		AddFirewall(reach.Firewall{ID: "fw-1", VPC: "vpc-1", Policy: pol, Endpoints: []reach.FirewallEndpointSpec{{ID: "vpce-fw", Subnet: "subnet-fw", IPAddressType: "DUALSTACK"}}}).
 		Build()
 	require.NoError(t, err)
 	return m

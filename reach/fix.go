@@ -263,7 +263,9 @@ func (s SessionChange) MarshalJSON() ([]byte, error) {
 }
 
 // fixRounds bounds the rounds of a fix: each round fixes every block its
-// check shows, and a fixed route can reveal a later hop.
+// check shows, and a fixed route can reveal a later hop. Where the path
+// forks, the rounds grow by the number of combinations of the fork's
+// choices (worldCount): each following round opens one combination.
 const fixRounds = 6
 
 // Fix returns the smallest set of changes that makes q's answer want
@@ -316,7 +318,8 @@ const fixRounds = 6
 // the answer undecided only because the combinations disagree
 // ([ApplianceEgressUnknown], [TGWApplianceZoneUnknown]), the following
 // rounds open the blocks of each combination still unreachable, one a
-// round, until every one reaches. Hops Fix cannot change
+// round, until every one reaches (Fix takes six rounds, and one more per
+// combination, of which there are at most 64). Hops Fix cannot change
 // (firewalls, gateways, routes to anything but the internet gateway) and answers
 // the input leaves undecided give an error wrapping [ErrNoFix]. A change
 // that takes a resource above a quota's default is listed in

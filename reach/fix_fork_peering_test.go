@@ -234,6 +234,20 @@ func TestNoRouteFixPeeringNeedsSourceInVPC(t *testing.T) {
 				d.rt("rtb-b").Routes = append(d.rt("rtb-b").Routes, armsRoute("10.2.0.0/16", reach.TargetTransitGateway, "tgw-1"))
 			},
 			after: reach.Reachable},
+		{name: "source came by the transit gateway, vpc-b attached to it already: only the routes",
+			q: reach.Query{From: "e", To: "d", Protocol: flow.TCP, Port: 443},
+			setup: func(d *armsEstate) {
+				d.rt("rtb-tatt").Routes = nil
+				d.subnets = append(d.subnets, reach.Subnet{ID: "subnet-batt", VPC: "vpc-b", CIDRs: []netip.Prefix{netip.MustParsePrefix("10.1.9.0/24")}, AvailabilityZone: "az-1"})
+				d.atts = append(d.atts, reach.TGWAttachment{ID: "att-b", TransitGateway: "tgw-1", Type: "vpc", VPC: "vpc-b", Subnets: []string{"subnet-batt"}, RouteTable: "tgw-rtb-1"})
+			},
+			contains: []string{"would not carry it", "vpc-b is attached to transit gateway tgw-1, by which the packet came, already (att-b): route 10.1.0.0/16 to att-b in tgw-rtb-1, and route the source's blocks back to tgw-1 in vpc-b's route tables"},
+			excludes: "attach vpc-b",
+			apply: func(d *armsEstate) {
+				d.tgwRTs[0].Routes[1].Attachment = "att-b"
+				d.rt("rtb-b").Routes = append(d.rt("rtb-b").Routes, armsRoute("10.2.0.0/16", reach.TargetTransitGateway, "tgw-1"))
+			},
+			after: reach.Reachable},
 		{name: "source came by the transit gateway: the peering route, made anyway, is dropped at the peering",
 			q:        reach.Query{From: "e", To: "d", Protocol: flow.TCP, Port: 443},
 			setup:    func(d *armsEstate) { d.rt("rtb-tatt").Routes = nil },

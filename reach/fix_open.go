@@ -4,13 +4,17 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/reachsim/reachsim/flow"
 )
 
 // fixOpen finds the changes that open q, a round at a time.
 func (m *Model) fixOpen(q Query, out *FixResult, r *Result) error {
 	var ranged []Hop // the reply hops opened to every client port (replyPorts)
-	for range fixRounds {
+	limit := fixRounds
+	for round := 0; round < limit; round++ {
 		cur := out.Patched
+		limit = max(limit, fixRounds+cur.worldCount())
 		var round []Change
 		legs := [2][]Hop{r.Forward, r.Return}
 		where := "" // the combination of a fork's choices whose blocks are opened, when not the trace's (fix_fork.go)
@@ -77,7 +81,23 @@ func (m *Model) fixOpen(q Query, out *FixResult, r *Result) error {
 			return fmt.Errorf("%w: after the changes, %s is indeterminate: %s", ErrNoFix, queryText(q), strings.Join(r.Unknowns, "; "))
 		}
 	}
-	return fmt.Errorf("%w: %s is still %s after %d rounds of changes", ErrNoFix, queryText(q), out.After, fixRounds)
+	return fmt.Errorf("%w: %s is still %s after %d rounds of changes", ErrNoFix, queryText(q), out.After, limit)
+}
+
+// worldCount returns how many worlds m's questions are answered in: one
+// per combination of the forks' choices (zoneWorlds), at most
+// maxZoneWorlds, else 1 (m has no worlds, or too many to walk apart).
+// Fix opens one still-blocked combination a round (blockedCombination),
+// so its rounds grow by this count.
+func (m *Model) worldCount() int {
+	if !m.hasWorlds() || m.applianceErr("Fix") != nil {
+		return 1
+	}
+	n := len(m.egressWorlds())
+	if m.applianceZones {
+		n *= zoneWorldCount(m.applianceAtts())
+	}
+	return min(n, maxZoneWorlds)
 }
 
 // openHop returns the changes that let the blocking hop h (number n of
@@ -204,7 +224,7 @@ func (m *Model) combinationWords(r *Result) string {
 		words = append(words, fmt.Sprintf("instance %s sends %s out of %s", k.instance, what, o.ID))
 	}
 	for a, s := range m.world {
-		if meets(Forward, a.ID) || meets(Return, a.ID) {
+		if m.sendsTo(r.Forward, a) || m.sendsTo(r.Return, a) {
 			words = append(words, fmt.Sprintf("transit gateway attachment %s (appliance mode) sends the packets through %s", a.ID, s.ID))
 		}
 	}
@@ -213,4 +233,22 @@ func (m *Model) combinationWords(r *Result) string {
 		return "on another combination of the choices on the path than the trace shows"
 	}
 	return "on the path where " + strings.Join(words, " and ") + " (not the one the trace shows)"
+}
+
+// sendsTo reports whether one of hops is a transit gateway's that sends
+// the packet on to attachment a. A transit gateway hop carries the ID of
+// the route table that routed the packet, not of the attachment it went
+// to: the route is looked up again in that table.
+func (m *Model) sendsTo(hops []Hop, a *tgwAttInfo) bool {
+	return slices.ContainsFunc(hops, func(h Hop) bool {
+		if h.Kind != KindTransitGateway || h.Verdict != flow.Allow {
+			return false
+		}
+		t := m.tgwRTs[h.ID]
+		if t == nil {
+			return false
+		}
+		r, ok := t.lookup(h.Packet.Dst.Addr())
+		return ok && r.att == a
+	})
 }

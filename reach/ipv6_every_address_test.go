@@ -61,7 +61,7 @@ func edgeFWDesign(t testing.TB, fwRules string, ins ...reach.Interface) *reach.M
 			{Direction: flow.Outbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv6},
 			{Direction: flow.Outbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4}}}).
 		AddInterface(ins...).
-		AddFirewall(reach.Firewall{ID: "fw-v", VPC: "vpc-v", Policy: policy, Endpoints: []reach.FirewallEndpointSpec{{ID: "vpce-v", Subnet: "subnet-fw"}}}).
+		AddFirewall(reach.Firewall{ID: "fw-v", VPC: "vpc-v", Policy: policy, Endpoints: []reach.FirewallEndpointSpec{{ID: "vpce-v", Subnet: "subnet-fw", IPAddressType: "DUALSTACK"}}}).
 		Build()
 	require.NoError(t, err)
 	return m

@@ -254,7 +254,7 @@ func (m *Model) peeringOutside(pi *peeringInfo, near, far *vpcInfo, src, dst net
 	if !near.contains(src) {
 		return fmt.Sprintf("%s is not an address of %s (%s): a peering connection carries only traffic from addresses of the VPC it leaves, so nothing that entered %s from the internet, a VPN, a transit gateway or another peering goes on across it (no edge-to-edge routing, no transit)%s",
 				src, near.ID, prefixList(near.CIDRs), near.ID, cameWords(came, near)),
-			transitSourceFix(came, near, far, dst)
+			m.transitSourceFix(came, near, far, dst)
 	}
 	if other := m.vpcAt(dst); other != nil {
 		return fmt.Sprintf("%s is in %s, not in %s (%s): a peering connection delivers only to addresses of the peer VPC, and peering is not transitive",
@@ -307,7 +307,7 @@ func (m *Model) peeringRouteFix(rt *rtInfo, src, dst netip.Addr, came *tgwRTInfo
 			}
 			if !near.contains(src) {
 				return fmt.Sprintf("a route for %s to the peering connection with %s would not carry it: a peering connection carries only traffic from addresses of the VPC it leaves, %s (%s), and %s is not one%s; %s",
-					c, far.ID, near.ID, prefixList(near.CIDRs), src, cameWords(came, near), transitSourceFix(came, near, far, dst)), true
+					c, far.ID, near.ID, prefixList(near.CIDRs), src, cameWords(came, near), m.transitSourceFix(came, near, far, dst)), true
 			}
 			return fmt.Sprintf("add a route %s via %s to %s", c, pi.ID, rt.ID), true
 		}
@@ -327,8 +327,9 @@ func cameWords(came *tgwRTInfo, near *vpcInfo) string {
 // transitSourceFix is the fix for a packet from outside near that a
 // peering to far cannot carry to dst: joining the source's network to far
 // directly (for a packet that came by a transit gateway, attaching far to
-// it, routed by came), or a proxy in near.
-func transitSourceFix(came *tgwRTInfo, near, far *vpcInfo, dst netip.Addr) string {
+// it, routed by came; when far has an attachment to it already, only the
+// routes), or a proxy in near.
+func (m *Model) transitSourceFix(came *tgwRTInfo, near, far *vpcInfo, dst netip.Addr) string {
 	if came != nil {
 		blk := dst.String()
 		for _, c := range far.CIDRs {
@@ -336,10 +337,26 @@ func transitSourceFix(came *tgwRTInfo, near, far *vpcInfo, dst netip.Addr) strin
 				blk = c.String()
 			}
 		}
+		if att := m.vpcAttachment(came.tgw, far); att != nil {
+			return fmt.Sprintf("connect the source's network to %s directly: %s is attached to transit gateway %s, by which the packet came, already (%s): route %s to %s in %s, and route the source's blocks back to %s in %s's route tables (or give it a peering or a VPN of its own); or relay through a proxy in %s",
+				far.ID, far.ID, came.tgw.ID, att.ID, blk, att.ID, came.ID, came.tgw.ID, far.ID, near.ID)
+		}
 		return fmt.Sprintf("connect the source's network to %s directly: attach %s to transit gateway %s, by which the packet came, route %s to that attachment in %s, and route the source's blocks back to %s in %s's route tables (or give it a peering or a VPN of its own); or relay through a proxy in %s",
 			far.ID, far.ID, came.tgw.ID, blk, came.ID, came.tgw.ID, far.ID, near.ID)
 	}
 	return fmt.Sprintf("connect the source's network to %s directly (a peering, a transit gateway or a VPN of its own), or relay through a proxy in %s", far.ID, near.ID)
+}
+
+// vpcAttachment returns the attachment of v to transit gateway g, the
+// first by ID when it has several; nil when it has none.
+func (m *Model) vpcAttachment(g *tgwInfo, v *vpcInfo) *tgwAttInfo {
+	var out *tgwAttInfo
+	for _, a := range m.tgwAtts {
+		if a.tgw == g && a.Type == "vpc" && a.VPC == v.ID && (out == nil || a.ID < out.ID) {
+			out = a
+		}
+	}
+	return out
 }
 
 // cameByTGW returns the transit gateway route table that routed the

@@ -146,7 +146,9 @@ const (
 	// FirewallEndpointIPType: the route sends the packet to a Network
 	// Firewall endpoint whose subnet mapping's IP address type does not
 	// serve its family (IPv6 to an IPV4 endpoint, IPv4 to an IPV6 one:
-	// [FirewallEndpointSpec.IPAddressType]). AWS documents the type, not
+	// [FirewallEndpointSpec.IPAddressType]), or may not (an IPv6 packet at
+	// an endpoint of unknown type in a dual-stack subnet, IPV4 or
+	// DUALSTACK: the hop then names the missing type). AWS documents the type, not
 	// what the endpoint does with such traffic (drops it, or forwards it
 	// inspected or not): the hop is undecided and names the endpoint and
 	// its type; the walk goes on past it as if the endpoint forwarded the

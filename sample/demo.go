@@ -171,6 +171,6 @@ func ThreeTierDesign() *Design {
 			PrivateIPs: []netip.Addr{addr("10.0.3.30")}, Groups: []string{"sg-db"}},
 	)
 	d.Firewalls = append(d.Firewalls, reach.Firewall{ID: "fw-demo", Name: "demo-firewall", VPC: "vpc-demo", Policy: Policy(),
-		Endpoints: []reach.FirewallEndpointSpec{{ID: "vpce-fw", Subnet: "subnet-fw"}}})
+		Endpoints: []reach.FirewallEndpointSpec{{ID: "vpce-fw", Subnet: "subnet-fw", IPAddressType: "DUALSTACK"}}})
 	return d
 }

@@ -1,6 +1,8 @@
 package terraform_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -163,40 +165,51 @@ func TestRuleGroupKinds(t *testing.T) {
 }
 
 // TestNetworkFirewallPlanEndpointIPType: the firewall's subnet_mapping
-// ip_address_type reaches its endpoint. The plan is IPv4: an IPV6
-// endpoint leaves the session undecided there
-// (FIREWALL_ENDPOINT_IP_TYPE_MISMATCH, naming the type); IPV4, DUALSTACK
-// or no value (AWS picks it at apply) inspect it, as before; a value AWS
-// does not give is an error naming the attribute.
+// ip_address_type reaches its endpoint. The plan is IPv4: IPV4 or no
+// value (AWS picks it at apply; the subnet, without an IPv6 block, makes
+// it IPV4) inspect it, as before; DUALSTACK or IPV6 in a subnet without
+// an IPv6 block is an error naming the endpoint and the subnet (a
+// mapping's type is its subnet's), unless the subnet's IPv6 block is
+// known only after apply and left out of the model (a warning says so);
+// a value AWS does not give is an error naming the attribute.
 func TestNetworkFirewallPlanEndpointIPType(t *testing.T) {
 	const mapping = `"subnet_mapping":[{}]`
 	plan := string(firewallPlan(t))
 	require.Contains(t, plan, mapping, "the plan's firewall has one subnet mapping (in its planned values and its change)")
 	for _, tc := range []struct {
-		typ     string
-		outcome reach.Outcome
-		err     string
+		typ       string
+		v6Unknown bool // aws_subnet.fw's ipv6_cidr_block configured, known only after apply
+		outcome   reach.Outcome
+		err       string
 	}{
-		{"", reach.Reachable, ""},
-		{"IPV4", reach.Reachable, ""},
-		{"DUALSTACK", reach.Reachable, ""},
-		{"IPV6", reach.Indeterminate, ""},
-		{"ipv6", 0, "subnet_mapping[0].ip_address_type"},
+		{typ: "", outcome: reach.Reachable},
+		{typ: "IPV4", outcome: reach.Reachable},
+		{typ: "DUALSTACK", err: "endpoint aws_networkfirewall_firewall.fw/eu-west-1a: subnet aws_subnet.fw has no IPv6 block, so its mapping cannot be DUALSTACK"},
+		{typ: "IPV6", err: "endpoint aws_networkfirewall_firewall.fw/eu-west-1a: subnet aws_subnet.fw has no IPv6 block, so its mapping cannot be IPV6"},
+		{typ: "DUALSTACK", v6Unknown: true, outcome: reach.Reachable},
+		{typ: "ipv6", err: "subnet_mapping[0].ip_address_type"},
 	} {
-		t.Run(tc.typ, func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s, IPv6 block unknown: %v", tc.typ, tc.v6Unknown), func(t *testing.T) {
 			p := plan
 			if tc.typ != "" {
 				p = strings.ReplaceAll(plan, mapping, `"subnet_mapping":[{"ip_address_type":"`+tc.typ+`"}]`)
 			}
-			m, err := terraform.Parse("plan.json", []byte(p), nil)
+			if tc.v6Unknown {
+				p = withSubnetIPv6Unknown(t, p, "aws_subnet.fw")
+			}
+			rep := &terraform.Report{}
+			m, err := terraform.Parse("plan.json", []byte(p), rep)
 			if tc.err != "" {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), tc.err)
 				assert.Contains(t, err.Error(), tc.typ)
-				assert.Contains(t, err.Error(), "unknown IP address type")
+				assert.NotContains(t, err.Error(), "no firewall endpoint", "the refused endpoint adds no problems of the routes to it")
 				return
 			}
 			require.NoError(t, err)
+			if tc.v6Unknown {
+				assert.Contains(t, strings.Join(rep.Warnings, "\n"), "subnet_mapping[0].ip_address_type: DUALSTACK, but aws_subnet.fw's IPv6 block is left out of the model")
+			}
 			r, err := m.Check(tcp("198.51.100.7", "aws_instance.web", 443))
 			require.NoError(t, err)
 			assert.Equal(t, tc.outcome, r.Outcome, r.Text())
@@ -210,4 +223,29 @@ func TestNetworkFirewallPlanEndpointIPType(t *testing.T) {
 			assert.Equal(t, tc.outcome == reach.Indeterminate, mismatch, r.Text())
 		})
 	}
+}
+
+// withSubnetIPv6Unknown is plan with subnet addr's ipv6_cidr_block
+// configured and known only after apply.
+func withSubnetIPv6Unknown(t *testing.T, plan, addr string) string {
+	t.Helper()
+	var p map[string]any
+	require.NoError(t, json.Unmarshal([]byte(plan), &p))
+	found := 0
+	for _, rc := range p["resource_changes"].([]any) {
+		if rc := rc.(map[string]any); rc["address"] == addr {
+			rc["change"].(map[string]any)["after_unknown"].(map[string]any)["ipv6_cidr_block"] = true
+			found++
+		}
+	}
+	for _, r := range p["configuration"].(map[string]any)["root_module"].(map[string]any)["resources"].([]any) {
+		if r := r.(map[string]any); r["address"] == addr {
+			r["expressions"].(map[string]any)["ipv6_cidr_block"] = map[string]any{"references": []any{"aws_vpc.main.ipv6_cidr_block", "aws_vpc.main"}}
+			found++
+		}
+	}
+	require.Equal(t, 2, found, "%s's change and configuration", addr)
+	out, err := json.Marshal(p)
+	require.NoError(t, err)
+	return string(out)
 }
