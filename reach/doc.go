@@ -256,8 +256,7 @@
 // ([PrefixList.AddressFamily]; either family when unknown);
 // [FirewallIndeterminate] for a firewall rule that depends on payload;
 // [FirewallEndpointIPType] for a packet routed to a firewall endpoint
-// whose subnet mapping's IP address type does not serve its family, or
-// may not (IPv6 at an endpoint of unknown type in a dual-stack subnet);
+// whose IP address type does not (or may not) serve its family;
 // [DenyAllIGWTraffic] for the reply of a connection an
 // interface with DenyAllIgwTraffic opened to the internet),
 // and names what is missing ([Hop.Missing]). A hop that blocks for certain

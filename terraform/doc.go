@@ -253,13 +253,9 @@
 // tls_inspection_configuration_arn, known or known only after apply, is
 // kept with a warning and leaves TCP sessions through it indeterminate
 // as package firewall says;
-// aws_networkfirewall_firewall, whose subnet_mapping ip_address_type
-// (IPV4, IPV6 or DUALSTACK; unknown when AWS picks it at apply, the
-// subnet's then, or IPv6 indeterminate in a dual-stack subnet; DUALSTACK
-// in a subnet whose IPv6 block is left out of the model, known only after
-// apply, is taken as unknown, with a warning) is its
-// endpoint's [reach.FirewallEndpointSpec].IPAddressType, see firewall.go
-// for how a route finds a new firewall's endpoint; a rule group whose configuration sets the
+// aws_networkfirewall_firewall, whose subnet_mapping ip_address_type is
+// its endpoint's [reach.FirewallEndpointSpec].IPAddressType (unknown when
+// AWS picks it at apply; see firewall.go, also for how a route finds a new firewall's endpoint); a rule group whose configuration sets the
 // top-level rules is read from them, not from rule_group, Optional and
 // Computed, which the plan keeps as the provider last read it while an
 // update sends rules; a rule group's or policy's value known only after
