@@ -85,7 +85,7 @@ func ExampleAssertOnlyPorts() {
 	// Output:
 	// true
 	// true
-	// FAIL: expected exactly ports 22,443 open from 198.51.100.7 -> web-1 tcp (client port 50000), but the open ports are 443:
+	// FAIL: expected exactly ports 22,443 open from 198.51.100.7 -> web-1 tcp, and no others (from any client port, at any address of either end), but IPv4: missing 22:
 	// false
 	// FAIL: expected no internet address to reach web-1 on tcp 443 from any client port, but it is exposed on 443:
 	// false

@@ -28,8 +28,11 @@
 // Two assertions state sets rather than single sessions, answered
 // exactly by [reach.Model.Ports] and [reach.Model.Audit]:
 // [AssertOnlyPorts] (exactly these ports are open between two endpoints,
-// from the default client port, no others; a failure shows the missing
-// and extra ports and the hops that cut the missing ones) and
+// over each address family both have: every listed port between their
+// primary addresses from the default client port, and no other port
+// between any of their addresses from any client port; a failure shows,
+// per family, the missing and extra ports, the hops that cut the missing
+// ones and the rules that let the extra ones in) and
 // [AssertNotExposed] (no internet address reaches an interface on these
 // ports from any client port, at any address the internet sends to it
 // at: its public IP, the Elastic IPs of its other private addresses, its
@@ -40,7 +43,8 @@
 // is undecided, with the undecided hop's code and what the input lacks).
 // Port sets are written as [flow.ParsePortSet] reads them: "443",
 // "ssh,rdp", "8000-8100"; port 0, which no client connects to, fails the
-// assertion.
+// assertion. An empty endpoint and a nil model fail every assertion with
+// an error.
 //
 // The helpers take any value with testify's TestingT method set (Errorf),
 // so *testing.T, *testing.B and testify's mocks all work; Require…
@@ -106,6 +110,10 @@ func message(msgAndArgs []any) string {
 func check(t TestingT, m *reach.Model, q reach.Query, what string) (*reach.Result, bool) {
 	if h, ok := t.(helper); ok {
 		h.Helper()
+	}
+	if m == nil {
+		t.Errorf("reachtest: %s: %s", describe(q), nilModel)
+		return nil, false
 	}
 	r, err := m.Check(q)
 	if err != nil {

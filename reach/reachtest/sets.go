@@ -11,61 +11,6 @@ import (
 	"github.com/reachsim/reachsim/reach"
 )
 
-// AssertOnlyPorts checks that exactly the destination ports ports names
-// are open from from to to over proto (tcp or udp), request and reply,
-// from the default client port ([reach.DefaultSourcePort]), and no other.
-// ports is a port set as [flow.ParsePortSet] reads it: "443",
-// "ssh,https", "8000-8100", "none"; port 0 is refused. The answer is [reach.Model.Ports]'s,
-// exact over every port. On failure it reports the difference as port
-// sets (missing: the ports wanted but cut; extra: the ports open but not
-// wanted), the hops that cut the missing ones (leg, hop, kind, ID, code),
-// and returns false. Ports the input leaves open (indeterminate) fail it.
-func AssertOnlyPorts(t TestingT, m *reach.Model, from, to string, proto flow.Protocol, ports string) bool {
-	if h, ok := t.(helper); ok {
-		h.Helper()
-	}
-	what := fmt.Sprintf("%s -> %s %s", textsafe.String(from), textsafe.String(to), proto)
-	want, err := flow.ParsePortSet(ports)
-	if err == nil {
-		err = noPortZero(want)
-	}
-	if err != nil {
-		t.Errorf("reachtest: AssertOnlyPorts %s: %s", what, textsafe.String(err.Error()))
-		return false
-	}
-	if !proto.HasPorts() {
-		t.Errorf("reachtest: AssertOnlyPorts %s: asks about tcp or udp ports, not %s", what, proto)
-		return false
-	}
-	r, err := m.Ports(reach.PortsQuery{From: from, To: to, Protocol: proto})
-	if err != nil {
-		t.Errorf("reachtest: AssertOnlyPorts %s: %s", what, textsafe.String(err.Error()))
-		return false
-	}
-	if !r.Indeterminate.IsEmpty() {
-		t.Errorf("expected exactly ports %s open from %s, but the answer for ports %s is indeterminate: it depends on what the input does not hold:\n%s",
-			want, what, r.Indeterminate, cutLines(r.Cuts, r.Indeterminate))
-		return false
-	}
-	missing, extra := want.Difference(r.Open), r.Open.Difference(want)
-	if missing.IsEmpty() && extra.IsEmpty() {
-		return true
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "expected exactly ports %s open from %s (client port %d), but the open ports are %s:\n", want, what, r.ClientPort, r.Open)
-	if !missing.IsEmpty() {
-		fmt.Fprintf(&b, "  missing: %s\n", missing)
-	}
-	if !extra.IsEmpty() {
-		fmt.Fprintf(&b, "  extra: %s\n", extra)
-	}
-	if !missing.IsEmpty() {
-		fmt.Fprintf(&b, "the missing ports are cut by:\n%s", cutLines(r.Cuts, missing))
-	}
-	t.Errorf("%s", strings.TrimSuffix(b.String(), "\n"))
-	return false
-}
-
 // cutLines lists the cuts that stop some of ports, one a line, each with
 // the ports of ports it stops.
 func cutLines(cuts []reach.Cut, ports flow.PortSet) string {
@@ -119,6 +64,12 @@ func AssertNotExposed(t TestingT, m *reach.Model, to string, ports string) bool 
 		t.Errorf("reachtest: AssertNotExposed %s: %s", textsafe.String(to), textsafe.String(msg))
 		return false
 	}
+	if m == nil {
+		return fail(nilModel)
+	}
+	if err := notEmpty(to, "to"); err != nil {
+		return fail(err.Error())
+	}
 	want, err := flow.ParsePortSet(ports)
 	if err != nil {
 		return fail(err.Error())
@@ -136,8 +87,8 @@ func AssertNotExposed(t TestingT, m *reach.Model, to string, ports string) bool 
 			cat = append(cat, reach.Risk{Service: fmt.Sprintf("tcp/%d", p), Protocol: flow.TCP, Ports: flow.SetOf(flow.Single(uint16(p))), Severity: reach.High})
 		}
 	}
-	var b strings.Builder
 	exposed, undecided := flow.PortSet{}, flow.PortSet{}
+	var groups []exposureGroup
 	for _, v6 := range []bool{false, true} {
 		a, err := m.Audit(reach.AuditOptions{Catalogue: cat, IPv6: v6})
 		if err != nil {
@@ -152,7 +103,7 @@ func AssertNotExposed(t TestingT, m *reach.Model, to string, ports string) bool 
 			} else {
 				undecided = undecided.Union(f.Ports)
 			}
-			describeExposure(&b, m, f, v6)
+			groups = addFinding(groups, f, v6)
 		}
 	}
 	if exposed.IsEmpty() && undecided.IsEmpty() {
@@ -160,14 +111,49 @@ func AssertNotExposed(t TestingT, m *reach.Model, to string, ports string) bool 
 	}
 	var what []string
 	if !exposed.IsEmpty() {
-		what = append(what, fmt.Sprintf("it is exposed on %s", exposed))
+		what = append(what, fmt.Sprintf("it is exposed on %s", portsText(exposed)))
 	}
-	if !undecided.IsEmpty() {
-		what = append(what, fmt.Sprintf("whether it is exposed on %s is undecided (indeterminate: it depends on what the input does not hold)", undecided.Difference(exposed)))
+	if und := undecided.Difference(exposed); !und.IsEmpty() {
+		what = append(what, fmt.Sprintf("whether it is exposed on %s is undecided (indeterminate: it depends on what the input does not hold)", portsText(und)))
+	} else if !undecided.IsEmpty() {
+		what = append(what, fmt.Sprintf("at some addresses or over a family, whether it is exposed on %s is undecided (indeterminate: it depends on what the input does not hold)", portsText(undecided)))
+	}
+	var b strings.Builder
+	for i, g := range groups {
+		if i == maxGroups {
+			fmt.Fprintf(&b, "  and %d more (ports, addresses and rules alike are merged; ask reach.Model.Audit for every one)\n", len(groups)-i)
+			break
+		}
+		describeExposure(&b, m, g.f, g.ports, g.v6)
 	}
 	t.Errorf("expected no internet address to reach %s on tcp %s from any client port, but %s:\n%s",
-		textsafe.String(to), want, strings.Join(what, ", and "), strings.TrimSuffix(b.String(), "\n"))
+		textsafe.String(to), portsText(want), strings.Join(what, ", and "), strings.TrimSuffix(b.String(), "\n"))
 	return false
+}
+
+// maxGroups is how many merged findings an AssertNotExposed failure
+// describes.
+const maxGroups = 10
+
+// exposureGroup is the findings of ports alike: one family, interface,
+// address, exposure, sources and opening rules; f is the first of them.
+type exposureGroup struct {
+	f     reach.Finding
+	v6    bool
+	ports flow.PortSet
+}
+
+// addFinding merges f into the group of findings alike, or starts one.
+func addFinding(groups []exposureGroup, f reach.Finding, v6 bool) []exposureGroup {
+	for i, g := range groups {
+		if g.v6 == v6 && g.f.Interface == f.Interface && g.f.Address == f.Address && g.f.Prefix == f.Prefix &&
+			g.f.PrefixesUnknown == f.PrefixesUnknown && g.f.Exposure == f.Exposure &&
+			slices.Equal(g.f.Sources, f.Sources) && slices.Equal(g.f.OpenedBy, f.OpenedBy) {
+			groups[i].ports = g.ports.Union(f.Ports)
+			return groups
+		}
+	}
+	return append(groups, exposureGroup{f: f, v6: v6, ports: f.Ports})
 }
 
 // noPortZero refuses port 0 in a port set the assertions are given: no
@@ -232,11 +218,15 @@ func interfacesOf(m *reach.Model, to string) ([]string, error) {
 // addresses that reach it (or might), and the rules that open it; for an
 // undecided one, the undecided hops of a session from one of those
 // addresses, with their codes and what the input lacks.
-func describeExposure(b *strings.Builder, m *reach.Model, f reach.Finding, v6 bool) {
-	port := f.Ports.Ranges()[0].Lo
-	fmt.Fprintf(b, "  port %d", port)
-	if name := flow.ServiceName(port); name != "" {
-		fmt.Fprintf(b, " (%s)", name)
+func describeExposure(b *strings.Builder, m *reach.Model, f reach.Finding, ports flow.PortSet, v6 bool) {
+	port := ports.Ranges()[0].Lo
+	if ports.Ranges()[0].Hi == port && len(ports.Ranges()) == 1 {
+		fmt.Fprintf(b, "  port %d", port)
+		if name := flow.ServiceName(port); name != "" {
+			fmt.Fprintf(b, " (%s)", name)
+		}
+	} else {
+		fmt.Fprintf(b, "  ports %s", portsText(ports))
 	}
 	family := "IPv4"
 	if v6 {
@@ -279,7 +269,7 @@ func describeExposure(b *strings.Builder, m *reach.Model, f reach.Finding, v6 bo
 			continue
 		}
 		if want == reach.Reachable {
-			fmt.Fprintf(b, "    from %s, one of them, client port %d, the request passes:\n", from, cp)
+			fmt.Fprintf(b, "    from %s, one of them, port %d, client port %d, the request passes:\n", from, port, cp)
 			passLines(b, r)
 			return
 		}

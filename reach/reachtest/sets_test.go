@@ -32,17 +32,20 @@ func TestSetAssertions(t *testing.T) {
 		{"missing and extra ports, and the cuts of the missing ones", func(r *recorder) bool {
 			return reachtest.AssertOnlyPorts(r, m, "198.51.100.7", "web-1", flow.TCP, "ssh,8000-8100")
 		}, false, []string{
-			"expected exactly ports 22,8000-8100 open from 198.51.100.7 -> web-1 tcp (client port 50000), but the open ports are 443:\n",
-			"  missing: 22,8000-8100\n  extra: 443\n",
-			"the missing ports are cut by:\n  request hop 4, network-firewall vpce-fw (demo-firewall): FIREWALL_DROP: 22,8000-8100\n",
-			"  request hop 8, security-groups sg-web (web-1 (eni-web1)): SG_NO_ALLOW: 8000-8100",
+			"expected exactly ports 22,8000-8100 open from 198.51.100.7 -> web-1 tcp, and no others (from any client port, at any address of either end), but IPv4: missing 22,8000-8100, extra 443:\n",
+			"IPv4, 198.51.100.7 -> 203.0.113.10 (the query's pair, client port 50000): open 443\n",
+			"  missing: 22,8000-8100, cut by:\n    request hop 4, network-firewall vpce-fw (demo-firewall): FIREWALL_DROP: 22,8000-8100\n",
+			"    request hop 8, security-groups sg-web (web-1 (eni-web1)): SG_NO_ALLOW: 8000-8100",
+			"  extra: 443 open from 198.51.100.7 -> 203.0.113.10\n    port 443, client port 50000, passes:\n",
+			"      security-groups sg-web (web-1 (eni-web1)) inbound: sg-web sgr-web-https allows tcp/443 from 0.0.0.0/0",
 		}},
 		{"a port cut on the reply", func(r *recorder) bool {
 			return reachtest.AssertOnlyPorts(r, m, "app-1", "db-1", flow.TCP, "postgresql")
 		}, false, []string{
-			"  missing: 5432\n", "  reply hop 3, network-acl acl-db (subnet-db): RETURN_ACL_DEFAULT_DENY: 5432"}},
+			"  missing: 5432, cut by:\n", "    reply hop 3, network-acl acl-db (subnet-db): RETURN_ACL_DEFAULT_DENY: 5432"}},
 		{"only extra ports", func(r *recorder) bool { return reachtest.AssertOnlyPorts(r, m, "web-1", "app-1", flow.TCP, "none") }, false, []string{
-			"but the open ports are 8080:\n  extra: 8080"}},
+			"but IPv4: extra 8080:\n", "  extra: 8080 open from 10.0.1.10 -> 10.0.2.20\n",
+			"      security-groups sg-app (app-1 (eni-app1)) inbound: sg-app sgr-app-http allows tcp/8080 from sg-web"}},
 		{"a bad port set", func(r *recorder) bool { return reachtest.AssertOnlyPorts(r, m, "web-1", "app-1", flow.TCP, "htps") }, false, []string{
 			"reachtest: AssertOnlyPorts web-1 -> app-1 tcp: ", "did you mean https?"}},
 		{"a protocol without ports", func(r *recorder) bool { return reachtest.AssertOnlyPorts(r, m, "web-1", "app-1", flow.ICMP, "none") }, false, []string{
@@ -58,7 +61,7 @@ func TestSetAssertions(t *testing.T) {
 			"expected no internet address to reach web-1 on tcp 22,443 from any client port, but it is exposed on 443:\n",
 			"  port 443 (https), IPv4, at 203.0.113.10 of web-1 (eni-web1):\n    exposed: reached, from some client port, by every IPv4 address but 0.0.0.0/8, 10.0.0.0/8, ",
 			"    opened by sg-web rule sgr-web-https (tcp/443 from 0.0.0.0/0)\n",
-			", one of them, client port 50000, the request passes:\n",
+			", one of them, port 443, client port 50000, the request passes:\n",
 			"      network-firewall vpce-fw (demo-firewall): inbound-web sid 10: pass tcp any any -> 10.0.1.0/24 443",
 			"      security-groups sg-web (web-1 (eni-web1)) inbound: sg-web sgr-web-https allows tcp/443 from 0.0.0.0/0\n",
 			"  port 443 (https), IPv6, at 2001:db8:10:1::10 of web-1 (eni-web1):\n    exposed: reached, from some client port, by every IPv6 address but ",
@@ -100,7 +103,7 @@ func TestOnlyPortsFailsOnIndeterminate(t *testing.T) {
 		r := &recorder{}
 		assert.False(t, reachtest.AssertOnlyPorts(r, m, "app-1", "192.0.2.10", flow.TCP, want))
 		require.Len(t, r.errors, 1)
-		assert.Contains(t, r.errors[0], "but the answer for ports 1-65535 is indeterminate")
-		assert.Contains(t, r.errors[0], "request hop 4, unmodelled-target vgw-office (virtual private gateway): UNMODELLED_TARGET (undecided): 1-65535")
+		assert.Contains(t, r.errors[0], "IPv4: undecided 1-65535 (indeterminate: it depends on what the input does not hold)")
+		assert.Contains(t, r.errors[0], "request hop 4, unmodelled-target vgw-office (virtual private gateway): UNMODELLED_TARGET (undecided): ")
 	}
 }
