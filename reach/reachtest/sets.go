@@ -49,7 +49,9 @@ func cutLines(cuts []reach.Cut, ports flow.PortSet) string {
 // and client port. Only a security group rule opens a port of an
 // interface to the internet, so the ports no rule opens to internet
 // addresses cost nothing; each port a rule opens is asked once per
-// address and family. On failure it reports, for each port, each address
+// address and family (port by port: "1-65535" against a group open to
+// the whole internet takes about a minute and a half; name the ports
+// that matter, as the catalogue of [reach.Model.Audit] does). On failure it reports, for each port, each address
 // it is exposed at, the internet addresses that reach it and the rules
 // that open it, and returns false. Where the input does not decide (a
 // rule naming a prefix list the input does not hold, say), the assertion
