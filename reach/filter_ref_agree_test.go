@@ -28,13 +28,16 @@ import (
 // the client ports the questions use.
 var filterEdgePorts = []uint16{0, 1, 22, 53, 443, 1023, 1024, 40000, 49999, 50000, 50001, 65534, 65535}
 
-// filterDesign is openDesign's design of seed 2·seed (one or two VPCs,
-// no peering, transit gateway or gateway endpoint) with random security
-// group rules and network ACL entries: peers and CIDRs from the design's
+// filterDesign is openDesign's design of seed (even: one or two VPCs;
+// odd: two to four, joined by peerings and transit gateways, with
+// gateway endpoints) with random security group rules and network ACL
+// entries, and its transit gateways given security group referencing
+// support at random (on, off, unknown; an attachment's now and then
+// off): peers and CIDRs from the design's
 // own blocks and addresses and from outside, ports from
 // filterEdgePorts, ICMP types and codes around echo.
 func filterDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
-	n, srcs, dsts = openDesign(2 * seed)
+	n, srcs, dsts = openDesign(seed)
 	rng := rand.New(rand.NewPCG(seed, 31))
 	chance := func(p float64) bool { return rng.Float64() < p }
 	d := n.d
@@ -92,6 +95,11 @@ func filterDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
 		}
 		g := &d.Groups[i]
 		g.Rules = nil
+		if chance(0.5) {
+			// members of a group, wherever they are, let in
+			g.Rules = append(g.Rules, sg.Rule{Direction: flow.Inbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1,
+				Peer: sg.GroupRef(groups[rng.IntN(len(groups))])})
+		}
 		for range 1 + rng.IntN(6) {
 			r := sg.Rule{Direction: flow.Inbound, Protocol: protocols[rng.IntN(len(protocols))], ICMPType: -1, ICMPCode: -1}
 			if chance(0.5) {
@@ -149,6 +157,20 @@ func filterDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
 				a.Entries = append(a.Entries, nacl.Entry{Number: num, Action: flow.Pass, Direction: dir, Protocol: flow.AllProtocols,
 					CIDR: netip.MustParsePrefix("0.0.0.0/0")})
 			}
+		}
+	}
+	for i := range n.tgws {
+		// security group referencing support, off by AWS's default
+		switch k := rng.IntN(10); {
+		case k < 6:
+			n.tgws[i].SecurityGroupReferencing = true
+		case k < 7:
+			n.tgws[i].SecurityGroupReferencingUnknown = "the option (a value known only after apply)"
+		}
+	}
+	for i := range n.tgwAtts {
+		if n.tgwAtts[i].Type == "vpc" && chance(0.1) {
+			n.tgwAtts[i].SecurityGroupReferencingDisabled = true
 		}
 	}
 	for i := range d.Subnets {
@@ -242,9 +264,9 @@ func engineBlock(leg []reach.Hop, rule bool) string {
 
 func TestFilterWalkAgreesWithSlowReference(t *testing.T) {
 	t.Parallel()
-	designs, flows := 160, 50
+	designs, flows := 320, 50
 	if testing.Short() || raceOn {
-		designs = 40
+		designs = 120
 	}
 	start := time.Now()
 	stats := map[string]int{}
@@ -270,7 +292,7 @@ func TestFilterWalkAgreesWithSlowReference(t *testing.T) {
 			}
 			stats["compared"]++
 			explain := func(what string) string {
-				return fmt.Sprintf("seed %d, %s: the %s differ\nreference forward:\n  %s\n  filters %v\nreference return:\n  %s\n  filters %v\nengine:\n%s",
+				return fmt.Sprintf("seed %d, %s: the %s differ\nreference forward:\n  %s\n  filters %+v\nreference return:\n  %s\n  filters %+v\nengine:\n%s",
 					seed, f, what, hopLines(want.fwd), want.fwdF, hopLines(want.ret), want.retF, r.Text())
 			}
 			wf, wr := firstBlock(want.fwd, want.fwdF), firstBlock(want.ret, want.retF)
@@ -305,6 +327,11 @@ func TestFilterWalkAgreesWithSlowReference(t *testing.T) {
 			if slices.ContainsFunc(want.fwd, func(h refHop) bool { return h.kind == reach.KindNATGateway && h.code == "" }) {
 				stats["through a NAT gateway"]++
 			}
+			for _, k := range []reach.Kind{reach.KindPeering, reach.KindGatewayEndpoint} {
+				if slices.ContainsFunc(want.fwd, func(h refHop) bool { return h.kind == k && h.code == "" }) {
+					stats["compared through "+string(k)]++
+				}
+			}
 		}
 	}
 	t.Logf("%d designs, %d flows each, in %s: %v", designs, flows, time.Since(start).Round(time.Millisecond), stats)
@@ -313,7 +340,17 @@ func TestFilterWalkAgreesWithSlowReference(t *testing.T) {
 		"first block " + string(reach.KindNetworkACL), "first block " + string(reach.KindSecurityGroups), "first block " + string(reach.KindRouteTable),
 		"first block network-acl inbound ACL_DENY", "first block network-acl outbound ACL_DEFAULT_DENY",
 		"first block security-groups inbound SG_NO_ALLOW", "first block security-groups outbound SG_NO_ALLOW",
-		"the reply passes groups the request did not pass", "first block of the reply network-acl", "first block of the reply security-groups", "through a NAT gateway", "a group reference matches", "a group reference matches nothing"} {
+		"the reply passes groups the request did not pass", "first block of the reply network-acl", "through a NAT gateway", "a group reference matches", "a group reference matches nothing",
+		// the multi-VPC designs (odd seeds)
+		"compared through " + string(reach.KindPeering), "compared through " + string(reach.KindGatewayEndpoint), "through a transit gateway",
+		"first block " + string(reach.KindTransitGateway), "first block " + string(reach.KindPeering), "a group reference matches a member of another VPC",
+		"an outbound group reference does not cross a transit gateway", "a transit gateway without security group referencing",
+		"a transit gateway with security group referencing", "groups judge a packet beyond a transit gateway with its identity"} {
 		require.Positive(t, stats[want], "the generated designs exercise %s", want)
+	}
+	if designs >= 320 { // rarer: not in the short run
+		for _, want := range []string{"first block of the reply security-groups", "a group reference matches across a transit gateway"} {
+			require.Positive(t, stats[want], "the generated designs exercise %s", want)
+		}
 	}
 }

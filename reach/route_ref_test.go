@@ -234,6 +234,12 @@ type refLeg struct {
 	fwdMet []string
 	skip   string
 	blind  bool // the packet crossed a middlebox or the internet: its group identity is lost
+	// transit gateways crossed, whether the packet had lost its identity
+	// before the last, and the VPC whose members inbound references
+	// match beyond one crossed with its identity ("" for any)
+	tgwCrossed  int
+	tgwWasBlind bool
+	scope       string
 }
 
 func (l *refLeg) hop(kind reach.Kind, id string, pkt flow.Flow, code reach.Code) {
