@@ -48,14 +48,19 @@ import (
 //     undecided, and the query is skipped.
 //   - Security groups (AWS). The groups of the sender's interface judge
 //     the packet outbound, those of the receiver's inbound (an
-//     appliance's too, as a route brings it a packet). They allow only:
+//     appliance's too, as a route brings it a packet; an appliance that
+//     forwards it, its source/destination check off or unknown, or its
+//     own packet routed back to it, judges it outbound too, the packet
+//     having lost its identity there, and its subnet's ACL judges it
+//     entering and leaving as any subnet's). They allow only:
 //     the packet passes when a rule of any of the interface's groups
 //     matches it: direction, protocol (-1 all), destination port for TCP
 //     and UDP, ICMP type and code (-1 all) for ICMP and ICMPv6, and the
 //     peer (the source inbound, the destination outbound): a CIDR that
 //     holds it, or a group of which an interface holding the peer address
 //     is a member, unless the packet crossed a middlebox (a firewall
-//     endpoint, a NAT gateway) or the internet on its way: AWS's VPC
+//     endpoint, a NAT gateway, on the request or on the reply it sends
+//     back, an appliance) or the internet on its way: AWS's VPC
 //     guide ("Middlebox routing", security group rules) says a reference
 //     to the other instance's group does not let such traffic through,
 //     only its address or subnet does. A reference matches across a
@@ -76,13 +81,15 @@ import (
 //     judges the reply on its own.
 //
 // The scope is honest: a query is skipped (refSession.skip) where the
-// walk meets what this reference does not model: an appliance forwarding
-// a packet (it loses the packet's group identity and may fork), a NAT
-// instance, a request that may come in privately, the undecided reply
+// walk meets what this reference does not model: a NAT instance (an
+// appliance that may translate at the internet gateway), a request that
+// may come in privately, the undecided reply
 // to a NAT gateway's port, and a transit gateway whose security group
 // referencing support the input lacks. The designs it is tried on hold no
-// prefix-list group rules, unresolved groups, Alibaba groups or ACL
-// entries known only later, and every firewall policy passes everything.
+// prefix-list group rules, unresolved groups, Alibaba groups, ACL entries
+// known only later or instances of several interfaces (an appliance whose
+// way out forks, appliance_egress_fork.go), and every firewall policy
+// passes everything.
 
 // refFilt is one filter judgement: at is the index, among the leg's
 // routing hops, of the hop it precedes.
@@ -251,7 +258,13 @@ func (l *refLeg) groups(iface string, pkt flow.Flow, dir flow.Direction) {
 				l.n.stats["groups judge a packet beyond a transit gateway with its identity"]++
 			}
 		}
-		switch allows, maybe := l.n.sgAllows(l.n.iface(iface), pkt, dir, l.blind, scope); {
+		allows, maybe := l.n.sgAllows(l.n.iface(iface), pkt, dir, l.blind, scope)
+		if l.lostBy != "" && l.blind && !allows {
+			if with, _ := l.n.sgAllows(l.n.iface(iface), pkt, dir, false, scope); with {
+				l.n.stats["a group reference "+l.lostBy+" keeps from matching"]++
+			}
+		}
+		switch {
 		case !allows && maybe:
 			l.skipFor("a group membership known only later")
 		case !allows:
@@ -316,6 +329,9 @@ func (n *refNet) sgRuleMatches(r sg.Rule, pkt flow.Flow, peer netip.Addr, blind 
 	case sg.PeerGroup:
 		if blind {
 			n.stats["a group reference after a middlebox"]++
+			if slices.ContainsFunc(n.d.Interfaces, func(in reach.Interface) bool { return slices.Contains(in.Groups, r.Peer.Group) && holdsAddr(in, peer) }) {
+				n.stats["a group reference that the middlebox keeps from matching"]++
+			}
 			return false, false
 		}
 		// a member's interface holds the peer address (one of VPC scope
@@ -402,10 +418,27 @@ func (l *refLeg) tgwKeeps(tgw string, in, out reach.TGWAttachment) {
 	switch {
 	case !g.SecurityGroupReferencing && g.SecurityGroupReferencingUnknown == "", in.SecurityGroupReferencingDisabled, out.SecurityGroupReferencingDisabled:
 		l.n.stats["a transit gateway without security group referencing"]++
+		l.lostBy = "a transit gateway"
 	case g.SecurityGroupReferencingUnknown != "" || in.SecurityGroupReferencingUnknown != "" || out.SecurityGroupReferencingUnknown != "":
 		l.skipFor("security group referencing across a transit gateway, unknown")
 	default:
 		l.n.stats["a transit gateway with security group referencing"]++
 		l.blind, l.scope = false, in.VPC
 	}
+}
+
+// forward sends pkt on from appliance in, which a route brought it to
+// (its groups and its subnet's ACL judged it inbound): the packet has
+// lost its group identity in the middlebox, so that even the appliance's
+// own groups judge it outbound with references matching nothing (AWS,
+// "Middlebox routing": rules that reference the other side's group do
+// not apply to traffic through a middlebox); it then leaves the
+// appliance's subnet as any packet does.
+func (l *refLeg) forward(in reach.Interface, pkt flow.Flow) {
+	if l.n.filtered {
+		l.blind, l.scope, l.lostBy = true, "", "an appliance"
+		l.groups(in.ID, pkt, flow.Outbound)
+		l.n.stats["an appliance forwards"]++
+	}
+	l.fromSubnet(pkt, in.Subnet)
 }

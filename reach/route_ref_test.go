@@ -238,6 +238,7 @@ type refLeg struct {
 	// before the last, and the VPC whose members inbound references
 	// match beyond one crossed with its identity ("" for any)
 	tgwCrossed  int
+	lostBy      string // what last took the packet's identity: an appliance, a transit gateway (for the stats)
 	tgwWasBlind bool
 	scope       string
 }
@@ -552,18 +553,15 @@ func (l *refLeg) lookup(pkt flow.Flow, rt reach.RouteTable, from string) {
 			l.hop(reach.KindInterface, in.ID, pkt, reach.DelegatedPrefixesUnknown)
 		case holdsAddr(in, pkt.Src.Addr()): // its own packet, from a private or a delegated address
 			l.hop(reach.KindInterface, in.ID, pkt, "")
-			l.skipFor("an appliance forwards its own packet")
-			l.fromSubnet(pkt, in.Subnet)
+			l.forward(in, pkt)
 		case in.SourceDestCheckDisabled:
 			l.hop(reach.KindInterface, in.ID, pkt, "")
 			l.mayTranslate(in)
-			l.skipFor("an appliance forwards")
-			l.fromSubnet(pkt, in.Subnet)
+			l.forward(in, pkt)
 		case in.SourceDestCheckUnknown != "":
 			l.hop(reach.KindInterface, in.ID, pkt, reach.SourceDestCheckUnknown)
 			l.mayTranslate(in)
-			l.skipFor("an appliance forwards")
-			l.fromSubnet(pkt, in.Subnet)
+			l.forward(in, pkt)
 		default:
 			l.hop(reach.KindInterface, in.ID, pkt, reach.SourceDestCheck)
 		}
@@ -607,6 +605,7 @@ func (l *refLeg) local(pkt flow.Flow, vpc string) {
 			for _, rec := range l.fwdNATs {
 				if rec.id == g.ID {
 					l.hop(reach.KindNATGateway, g.ID, pkt, "")
+					l.blind, l.scope = true, "" // a middlebox: the reply loses its group identity
 					pkt.Dst = rec.orig
 					l.fromSubnet(pkt, g.Subnet)
 					return
