@@ -1,7 +1,8 @@
 // The randomized test of the filter reference (filter_ref_test.go): the
 // routing reference's open designs (route_ref_gen_test.go) given random
 // security group rules and network ACL entries over their own CIDRs, with
-// port and ICMP edges, asked wide questions; the engine must agree with
+// port and ICMP edges (and prefix lists as group rule peers), asked wide
+// questions; the engine must agree with
 // it on each leg's first block, on every filter that blocks on each leg
 // (in walk order), on the outcome and on the verdict.
 
@@ -35,9 +36,9 @@ var filterEdgePorts = []uint16{0, 1, 22, 53, 443, 1023, 1024, 40000, 49999, 5000
 // gateway endpoints) with random security group rules and network ACL
 // entries, and its transit gateways given security group referencing
 // support at random (on, off, unknown; an attachment's now and then
-// off): peers and CIDRs from the design's
-// own blocks and addresses and from outside, ports from
-// filterEdgePorts, ICMP types and codes around echo.
+// off): peers and CIDRs from the design's own blocks and addresses and
+// from outside, its groups, its prefix lists (those of unknown entries
+// too), ports from filterEdgePorts, ICMP types and codes around echo.
 func filterDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
 	n, srcs, dsts = openDesign(seed)
 	rng := rand.New(rand.NewPCG(seed, 31))
@@ -61,6 +62,12 @@ func filterDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
 	for _, g := range d.Groups {
 		groups = append(groups, g.ID)
 	}
+	var lists []string
+	for _, l := range n.lists {
+		lists = append(lists, l.ID)
+	}
+	lists = append(lists, n.unresolved...)
+	lrng := rand.New(rand.NewPCG(seed, 33)) // a stream of its own: the rest stays as it was
 	protocols := []flow.Protocol{flow.AllProtocols, flow.TCP, flow.TCP, flow.TCP, flow.UDP, flow.UDP, flow.ICMP, flow.ICMP, flow.GRE, flow.SCTP}
 	ports := func() (flow.PortRange, bool) {
 		switch {
@@ -116,6 +123,12 @@ func filterDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
 			r.Peer = sg.Peer{Kind: sg.PeerCIDR, CIDR: cidrs[rng.IntN(len(cidrs))].Masked()}
 			if chance(0.25) {
 				r.Peer = sg.GroupRef(groups[rng.IntN(len(groups))])
+			}
+			if r.Peer.Kind == sg.PeerCIDR && len(lists) > 0 && lrng.Float64() < 0.25 {
+				// a prefix list of the design (the S3 service's, over
+				// subnets, outside); now and then one whose entries the
+				// input lacks
+				r.Peer = sg.Peer{Kind: sg.PeerPrefixList, PrefixList: lists[lrng.IntN(len(lists))]}
 			}
 			g.Rules = append(g.Rules, r)
 		}
@@ -356,7 +369,9 @@ func TestFilterWalkAgreesWithSlowReference(t *testing.T) {
 		"an outbound group reference does not cross a transit gateway", "a transit gateway without security group referencing",
 		"a transit gateway with security group referencing", "groups judge a packet beyond a transit gateway with its identity",
 		// appliances
-		"an appliance forwards", "a group reference an appliance keeps from matching"} {
+		"an appliance forwards", "a group reference an appliance keeps from matching",
+		// prefix lists in group rules
+		"a prefix list matches", "a prefix list matches nothing", "a prefix list of unknown entries may match"} {
 		require.Positive(t, stats[want], "the generated designs exercise %s", want)
 	}
 	if designs >= 320 { // rarer: not in the short run

@@ -57,7 +57,10 @@ import (
 //     matches it: direction, protocol (-1 all), destination port for TCP
 //     and UDP, ICMP type and code (-1 all) for ICMP and ICMPv6, and the
 //     peer (the source inbound, the destination outbound): a CIDR that
-//     holds it, or a group of which an interface holding the peer address
+//     holds it, a prefix list one of whose entries (the design's
+//     reach.PrefixList) holds it (one whose entries the input lacks may
+//     hold any address of its family: where it could decide, the query is
+//     skipped), or a group of which an interface holding the peer address
 //     is a member, unless the packet crossed a middlebox (a firewall
 //     endpoint, a NAT gateway, on the request or on the reply it sends
 //     back, an appliance) or the internet on its way: AWS's VPC
@@ -85,8 +88,9 @@ import (
 // appliance that may translate at the internet gateway), a request that
 // may come in privately, the undecided reply
 // to a NAT gateway's port, and a transit gateway whose security group
-// referencing support the input lacks. The designs it is tried on hold no
-// prefix-list group rules, unresolved groups, Alibaba groups, ACL entries
+// referencing support the input lacks, a group rule whose prefix list's
+// entries the input lacks. The designs it is tried on hold no
+// unresolved groups, Alibaba groups, ACL entries
 // known only later or instances of several interfaces (an appliance whose
 // way out forks, appliance_egress_fork.go), and every firewall policy
 // passes everything.
@@ -266,7 +270,7 @@ func (l *refLeg) groups(iface string, pkt flow.Flow, dir flow.Direction) {
 		}
 		switch {
 		case !allows && maybe:
-			l.skipFor("a group membership known only later")
+			l.skipFor("a group membership or prefix list known only later")
 		case !allows:
 			f.code = reach.SGNoAllow
 		}
@@ -360,6 +364,22 @@ func (n *refNet) sgRuleMatches(r sg.Rule, pkt flow.Flow, peer netip.Addr, blind 
 		}
 		n.stats["a group reference matches nothing"]++
 		return false, false
+	case sg.PeerPrefixList:
+		// an entry of the design's list holds the peer; a list whose
+		// entries the input lacks may hold any address of its family
+		if slices.Contains(n.unresolved, r.Peer.PrefixList) {
+			if fam := n.families[r.Peer.PrefixList]; fam == sg.FamilyIPv4 && peer.Is6() || fam == sg.FamilyIPv6 && peer.Is4() {
+				return false, false
+			}
+			n.stats["a prefix list of unknown entries may match"]++
+			return false, true
+		}
+		if slices.ContainsFunc(n.list(r.Peer.PrefixList), func(p netip.Prefix) bool { return p.Contains(peer) }) {
+			n.stats["a prefix list matches"]++
+			return true, false
+		}
+		n.stats["a prefix list matches nothing"]++
+		return false, false
 	}
 	panic("the filter reference does not model peer " + r.Peer.String())
 }
@@ -384,7 +404,7 @@ func (l *refLeg) tgwIdentity() {
 		iface := l.n.iface(f.id)
 		switch allows, maybe := l.n.sgAllows(iface, f.pkt, flow.Outbound, false, l.n.subnet(iface.Subnet).VPC); {
 		case !allows && maybe:
-			l.skipFor("a group membership known only later")
+			l.skipFor("a group membership or prefix list known only later")
 		case !allows:
 			if f.code == "" {
 				l.n.stats["an outbound group reference does not cross a transit gateway"]++

@@ -470,6 +470,7 @@ func (n *refNet) gatewayEndpoint(id string) reach.GatewayEndpoint {
 }
 
 func (l *refLeg) viaGatewayEndpoint(pkt flow.Flow, ep reach.GatewayEndpoint) {
+	l.leave(pkt) // the subnet left judges it outbound, whatever the endpoint does
 	if !l.n.vpcContains(ep.VPC, pkt.Src.Addr()) {
 		l.hop(reach.KindGatewayEndpoint, ep.ID, pkt, reach.GatewayEndpointSource)
 		return
@@ -483,7 +484,6 @@ func (l *refLeg) viaGatewayEndpoint(pkt flow.Flow, ep reach.GatewayEndpoint) {
 	case v6 && ep.IPAddressType == "":
 		code = reach.GatewayEndpointIPTypeUnknown
 	}
-	l.leave(pkt)
 	l.hop(reach.KindGatewayEndpoint, ep.ID, pkt, code)
 	l.hop(reach.KindService, ep.Service, pkt, "")
 	l.arrived, l.pkt, l.service = true, pkt, ep.ID
