@@ -1,7 +1,10 @@
 // The randomized test of the filter reference (filter_ref_test.go): the
 // routing reference's open designs (route_ref_gen_test.go) given random
 // security group rules and network ACL entries over their own CIDRs, with
-// port and ICMP edges, asked wide questions.
+// port and ICMP edges (and prefix lists as group rule peers), asked wide
+// questions; the engine must agree with
+// it on each leg's first block, on every filter that blocks on each leg
+// (in walk order), on the outcome and on the verdict.
 
 package reach_test
 
@@ -28,13 +31,16 @@ import (
 // the client ports the questions use.
 var filterEdgePorts = []uint16{0, 1, 22, 53, 443, 1023, 1024, 40000, 49999, 50000, 50001, 65534, 65535}
 
-// filterDesign is openDesign's design of seed 2·seed (one or two VPCs,
-// no peering, transit gateway or gateway endpoint) with random security
-// group rules and network ACL entries: peers and CIDRs from the design's
-// own blocks and addresses and from outside, ports from
-// filterEdgePorts, ICMP types and codes around echo.
+// filterDesign is openDesign's design of seed (even: one or two VPCs;
+// odd: two to four, joined by peerings and transit gateways, with
+// gateway endpoints) with random security group rules and network ACL
+// entries, and its transit gateways given security group referencing
+// support at random (on, off, unknown; an attachment's now and then
+// off): peers and CIDRs from the design's own blocks and addresses and
+// from outside, its groups, its prefix lists (those of unknown entries
+// too), ports from filterEdgePorts, ICMP types and codes around echo.
 func filterDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
-	n, srcs, dsts = openDesign(2 * seed)
+	n, srcs, dsts = openDesign(seed)
 	rng := rand.New(rand.NewPCG(seed, 31))
 	chance := func(p float64) bool { return rng.Float64() < p }
 	d := n.d
@@ -56,6 +62,12 @@ func filterDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
 	for _, g := range d.Groups {
 		groups = append(groups, g.ID)
 	}
+	var lists []string
+	for _, l := range n.lists {
+		lists = append(lists, l.ID)
+	}
+	lists = append(lists, n.unresolved...)
+	lrng := rand.New(rand.NewPCG(seed, 33)) // a stream of its own: the rest stays as it was
 	protocols := []flow.Protocol{flow.AllProtocols, flow.TCP, flow.TCP, flow.TCP, flow.UDP, flow.UDP, flow.ICMP, flow.ICMP, flow.GRE, flow.SCTP}
 	ports := func() (flow.PortRange, bool) {
 		switch {
@@ -92,6 +104,11 @@ func filterDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
 		}
 		g := &d.Groups[i]
 		g.Rules = nil
+		if chance(0.5) {
+			// members of a group, wherever they are, let in
+			g.Rules = append(g.Rules, sg.Rule{Direction: flow.Inbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1,
+				Peer: sg.GroupRef(groups[rng.IntN(len(groups))])})
+		}
 		for range 1 + rng.IntN(6) {
 			r := sg.Rule{Direction: flow.Inbound, Protocol: protocols[rng.IntN(len(protocols))], ICMPType: -1, ICMPCode: -1}
 			if chance(0.5) {
@@ -106,6 +123,12 @@ func filterDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
 			r.Peer = sg.Peer{Kind: sg.PeerCIDR, CIDR: cidrs[rng.IntN(len(cidrs))].Masked()}
 			if chance(0.25) {
 				r.Peer = sg.GroupRef(groups[rng.IntN(len(groups))])
+			}
+			if r.Peer.Kind == sg.PeerCIDR && len(lists) > 0 && lrng.Float64() < 0.25 {
+				// a prefix list of the design (the S3 service's, over
+				// subnets, outside); now and then one whose entries the
+				// input lacks
+				r.Peer = sg.Peer{Kind: sg.PeerPrefixList, PrefixList: lists[lrng.IntN(len(lists))]}
 			}
 			g.Rules = append(g.Rules, r)
 		}
@@ -149,6 +172,20 @@ func filterDesign(seed uint64) (n *refNet, srcs, dsts []netip.Addr) {
 				a.Entries = append(a.Entries, nacl.Entry{Number: num, Action: flow.Pass, Direction: dir, Protocol: flow.AllProtocols,
 					CIDR: netip.MustParsePrefix("0.0.0.0/0")})
 			}
+		}
+	}
+	for i := range n.tgws {
+		// security group referencing support, off by AWS's default
+		switch k := rng.IntN(10); {
+		case k < 5:
+			n.tgws[i].SecurityGroupReferencing = true
+		case k < 6:
+			n.tgws[i].SecurityGroupReferencingUnknown = "the option (a value known only after apply)"
+		}
+	}
+	for i := range n.tgwAtts {
+		if n.tgwAtts[i].Type == "vpc" && chance(0.1) {
+			n.tgwAtts[i].SecurityGroupReferencingDisabled = true
 		}
 	}
 	for i := range d.Subnets {
@@ -242,9 +279,9 @@ func engineBlock(leg []reach.Hop, rule bool) string {
 
 func TestFilterWalkAgreesWithSlowReference(t *testing.T) {
 	t.Parallel()
-	designs, flows := 160, 50
+	designs, flows := 320, 50
 	if testing.Short() || raceOn {
-		designs = 40
+		designs = 120
 	}
 	start := time.Now()
 	stats := map[string]int{}
@@ -270,7 +307,7 @@ func TestFilterWalkAgreesWithSlowReference(t *testing.T) {
 			}
 			stats["compared"]++
 			explain := func(what string) string {
-				return fmt.Sprintf("seed %d, %s: the %s differ\nreference forward:\n  %s\n  filters %v\nreference return:\n  %s\n  filters %v\nengine:\n%s",
+				return fmt.Sprintf("seed %d, %s: the %s differ\nreference forward:\n  %s\n  filters %+v\nreference return:\n  %s\n  filters %+v\nengine:\n%s",
 					seed, f, what, hopLines(want.fwd), want.fwdF, hopLines(want.ret), want.retF, r.Text())
 			}
 			wf, wr := firstBlock(want.fwd, want.fwdF), firstBlock(want.ret, want.retF)
@@ -284,6 +321,13 @@ func TestFilterWalkAgreesWithSlowReference(t *testing.T) {
 			require.Equal(t, wf, ef, explain("first blocks of the forward legs"))
 			if len(want.ret) > 0 || len(r.Return) > 0 {
 				require.Equal(t, wr, er, explain("first blocks of the return legs"))
+			}
+			// every filter that blocks, in walk order, not only the first
+			if want.fwd != nil {
+				require.Equal(t, filterBlocks(want.fwdF), engineFilterBlocks(r.Forward), explain("blocking filters of the forward legs"))
+			}
+			if want.ret != nil {
+				require.Equal(t, filterBlocks(want.retF), engineFilterBlocks(r.Return), explain("blocking filters of the return legs"))
 			}
 			require.Equal(t, want.outcome, r.Outcome, explain("outcomes"))
 			require.Equal(t, want.reachable, r.Reachable, explain("verdicts"))
@@ -305,15 +349,66 @@ func TestFilterWalkAgreesWithSlowReference(t *testing.T) {
 			if slices.ContainsFunc(want.fwd, func(h refHop) bool { return h.kind == reach.KindNATGateway && h.code == "" }) {
 				stats["through a NAT gateway"]++
 			}
+			for _, k := range []reach.Kind{reach.KindPeering, reach.KindGatewayEndpoint} {
+				if slices.ContainsFunc(want.fwd, func(h refHop) bool { return h.kind == k && h.code == "" }) {
+					stats["compared through "+string(k)]++
+				}
+			}
 		}
 	}
 	t.Logf("%d designs, %d flows each, in %s: %v", designs, flows, time.Since(start).Round(time.Millisecond), stats)
-	require.Greater(t, stats["compared"], 3*stats["asked"]/4, "most questions are compared, not skipped")
+	require.Greater(t, stats["compared"], 9*stats["asked"]/10, "most questions are compared, not skipped")
 	for _, want := range []string{"outcome " + reach.Reachable.String(), "outcome " + reach.Unreachable.String(),
 		"first block " + string(reach.KindNetworkACL), "first block " + string(reach.KindSecurityGroups), "first block " + string(reach.KindRouteTable),
 		"first block network-acl inbound ACL_DENY", "first block network-acl outbound ACL_DEFAULT_DENY",
 		"first block security-groups inbound SG_NO_ALLOW", "first block security-groups outbound SG_NO_ALLOW",
-		"the reply passes groups the request did not pass", "first block of the reply network-acl", "first block of the reply security-groups", "through a NAT gateway", "a group reference matches", "a group reference matches nothing"} {
+		"the reply passes groups the request did not pass", "first block of the reply network-acl", "through a NAT gateway", "a group reference matches", "a group reference matches nothing",
+		// the multi-VPC designs (odd seeds)
+		"compared through " + string(reach.KindPeering), "compared through " + string(reach.KindGatewayEndpoint), "through a transit gateway",
+		"first block " + string(reach.KindTransitGateway), "first block " + string(reach.KindPeering), "a group reference matches a member of another VPC",
+		"an outbound group reference does not cross a transit gateway", "a transit gateway without security group referencing",
+		"a transit gateway with security group referencing", "groups judge a packet beyond a transit gateway with its identity",
+		// appliances
+		"an appliance forwards", "a group reference an appliance keeps from matching",
+		// prefix lists in group rules
+		"a prefix list matches", "a prefix list matches nothing", "a prefix list of unknown entries may match"} {
 		require.Positive(t, stats[want], "the generated designs exercise %s", want)
 	}
+	if designs >= 320 { // rarer: not in the short run
+		for _, want := range []string{"first block of the reply security-groups", "a group reference matches across a transit gateway",
+			"a group reference a transit gateway keeps from matching"} {
+			require.Positive(t, stats[want], "the generated designs exercise %s", want)
+		}
+	}
+}
+
+// filterBlocks names, in walk order, the reference's filter judgements of
+// a leg that block: kind, ID (for groups, the interface's) and direction.
+func filterBlocks(fs []refFilt) []string {
+	var out []string
+	for _, f := range fs {
+		if f.code != "" {
+			out = append(out, fmt.Sprintf("%s %s %s", f.kind, f.id, f.dir))
+		}
+	}
+	return out
+}
+
+// engineFilterBlocks names the engine's network ACL and security group
+// hops of a leg that block, as filterBlocks names the reference's.
+func engineFilterBlocks(leg []reach.Hop) []string {
+	var out []string
+	for _, h := range leg {
+		if (h.Kind == reach.KindSecurityGroups || h.Kind == reach.KindNetworkACL) && h.Code != "" {
+			id := h.ID
+			if h.Kind == reach.KindSecurityGroups {
+				id = h.Name
+				if i := strings.LastIndex(id, "("); i >= 0 {
+					id = strings.TrimSuffix(id[i+1:], ")")
+				}
+			}
+			out = append(out, fmt.Sprintf("%s %s %s", h.Kind, id, h.Direction))
+		}
+	}
+	return out
 }

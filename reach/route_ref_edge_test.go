@@ -160,6 +160,7 @@ func (l *refLeg) toInternet(pkt flow.Flow, vpc string) {
 			if _, p := natAddressOf(ap); l.n.subnet(ap.Subnet).VPC == vpc {
 				public, code = p, reach.ApplianceTranslationUnknown
 				l.natInst = &refNAT{id: ap.ID, orig: pkt.Src}
+				l.skipFor("a NAT instance")
 			}
 		}
 		if public.IsValid() {

@@ -89,6 +89,8 @@ func (l *refLeg) viaPeering(pkt flow.Flow, near, id string) {
 	if far == near {
 		far = p.RequesterVPC
 	}
+	l.leave(pkt) // the subnet left judges it outbound; the one entered beyond, inbound
+	l.cur = ""
 	if !l.n.vpcContains(near, pkt.Src.Addr()) || !l.n.vpcContains(far, pkt.Dst.Addr()) {
 		switch {
 		case !l.n.vpcContains(near, pkt.Src.Addr()):
@@ -364,6 +366,16 @@ func (l *refLeg) viaTGW(pkt flow.Flow, vpc, tgw, from string) {
 		l.n.stats["perhaps an attachment subnet in the zone"]++
 		l.hop(reach.KindTransitGateway, att.ID, pkt, reach.TGWEntryZoneUnknown) // undecided; the walk goes on
 	}
+	if l.n.filtered {
+		// entering: the subnet left judges the packet outbound, the
+		// attachment subnet inbound, even when they are one subnet
+		if l.cur != "" {
+			l.acl(pkt, l.cur, flow.Outbound)
+		}
+		l.acl(pkt, in, flow.Inbound)
+		l.cur = in
+	}
+	l.tgwIdentity()
 	if att.RouteTable == "" {
 		l.hop(reach.KindTransitGateway, att.ID, pkt, reach.TGWNoAssociation)
 		return
@@ -399,6 +411,9 @@ func (l *refLeg) viaTGW(pkt flow.Flow, vpc, tgw, from string) {
 	}
 	l.points = append(l.points, refPoint{reach.KindTransitGateway, t.ID, pkt})
 	out := l.n.attachment(r.Attachment)
+	if out.Type == "vpc" {
+		l.tgwKeeps(tgw, att, out)
+	}
 	var code reach.Code
 	if pkt.Dst.Addr().Is6() && (!att.IPv6Support || out.Type == "vpc" && !out.IPv6Support) {
 		l.n.stats["IPv6 across an attachment without IPv6 support"]++
@@ -455,6 +470,7 @@ func (n *refNet) gatewayEndpoint(id string) reach.GatewayEndpoint {
 }
 
 func (l *refLeg) viaGatewayEndpoint(pkt flow.Flow, ep reach.GatewayEndpoint) {
+	l.leave(pkt) // the subnet left judges it outbound, whatever the endpoint does
 	if !l.n.vpcContains(ep.VPC, pkt.Src.Addr()) {
 		l.hop(reach.KindGatewayEndpoint, ep.ID, pkt, reach.GatewayEndpointSource)
 		return

@@ -116,15 +116,21 @@ import (
 //
 // The filters. With refNet.filtered (filter_ref_test.go, whose doc says
 // the rules; tried by filter_ref_agree_test.go), the same walk also judges
-// the packet at network ACLs, where it leaves or enters a subnet, and at
-// AWS security groups, where it leaves or reaches an interface, reading
-// the design's own nacl.ACL entries and sg.Group rules with plain loops:
-// the session then works only when no filter blocks either. Firewall
-// policies still pass everything, and what the filters' reference does
-// not model (an appliance forwarding, a NAT instance, a request that may
-// come in privately, a group membership known only later, a NAT
-// gateway's port judged differently across its range) makes it skip
-// the query rather than answer.
+// the packet at network ACLs, where it leaves or enters a subnet (across
+// a peering, towards a gateway endpoint, into and out of a transit
+// gateway's attachment subnets, through an appliance's subnet), and at
+// AWS security groups, where it leaves or reaches an interface (an
+// appliance's both ways), reading the design's own nacl.ACL entries,
+// sg.Group rules and prefix lists with plain loops, and following the
+// packet's group identity (kept across a peering, across a transit
+// gateway only with its security group referencing support, lost in a
+// middlebox): the session then works only when no filter blocks either.
+// Firewall policies still pass everything, and what the filters'
+// reference does not model (a NAT instance, a request that may come in
+// privately, a group membership or prefix list known only later, a NAT
+// gateway's port judged differently across its range, a transit gateway
+// whose referencing support the input lacks) makes it skip the query
+// rather than answer.
 
 // reachMaxSteps is the engine's bound on route lookups per leg (its
 // maxSteps), a safety net behind loop detection that the reference mirrors.
@@ -234,6 +240,13 @@ type refLeg struct {
 	fwdMet []string
 	skip   string
 	blind  bool // the packet crossed a middlebox or the internet: its group identity is lost
+	// transit gateways crossed, whether the packet had lost its identity
+	// before the last, and the VPC whose members inbound references
+	// match beyond one crossed with its identity ("" for any)
+	tgwCrossed  int
+	lostBy      string // what last took the packet's identity: an appliance, a transit gateway (for the stats)
+	tgwWasBlind bool
+	scope       string
 }
 
 func (l *refLeg) hop(kind reach.Kind, id string, pkt flow.Flow, code reach.Code) {
@@ -546,18 +559,15 @@ func (l *refLeg) lookup(pkt flow.Flow, rt reach.RouteTable, from string) {
 			l.hop(reach.KindInterface, in.ID, pkt, reach.DelegatedPrefixesUnknown)
 		case holdsAddr(in, pkt.Src.Addr()): // its own packet, from a private or a delegated address
 			l.hop(reach.KindInterface, in.ID, pkt, "")
-			l.skipFor("an appliance forwards its own packet")
-			l.fromSubnet(pkt, in.Subnet)
+			l.forward(in, pkt)
 		case in.SourceDestCheckDisabled:
 			l.hop(reach.KindInterface, in.ID, pkt, "")
 			l.mayTranslate(in)
-			l.skipFor("an appliance forwards")
-			l.fromSubnet(pkt, in.Subnet)
+			l.forward(in, pkt)
 		case in.SourceDestCheckUnknown != "":
 			l.hop(reach.KindInterface, in.ID, pkt, reach.SourceDestCheckUnknown)
 			l.mayTranslate(in)
-			l.skipFor("an appliance forwards")
-			l.fromSubnet(pkt, in.Subnet)
+			l.forward(in, pkt)
 		default:
 			l.hop(reach.KindInterface, in.ID, pkt, reach.SourceDestCheck)
 		}
@@ -601,6 +611,7 @@ func (l *refLeg) local(pkt flow.Flow, vpc string) {
 			for _, rec := range l.fwdNATs {
 				if rec.id == g.ID {
 					l.hop(reach.KindNATGateway, g.ID, pkt, "")
+					l.blind, l.scope = true, "" // a middlebox: the reply loses its group identity
 					pkt.Dst = rec.orig
 					l.fromSubnet(pkt, g.Subnet)
 					return
