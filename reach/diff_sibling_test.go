@@ -16,108 +16,25 @@ import (
 	"github.com/reachsim/reachsim/sg"
 )
 
-// sibEstate is an estate with a two-armed appliance (audit estates24):
-// VPC A (10.0.0.0/16) with client c (subnet-c) and appliance instance
-// i-ap (eni-in in subnet-in, eni-out in subnet-out, checks off), VPC B
-// (10.1.0.0/16) peered with A (pcx-ab) holding d, VPC C (10.2.0.0/16)
-// joined to A by transit gateway tgw-1 holding e. subnet-c sends VPC B
-// and C to eni-in; subnet-out sends VPC B to pcx-ab and C to tgw-1;
-// subnet-in (rtb-a, the main table) routes VPC B to pcx-ab too, so that
-// c reaches d whichever interface i-ap sends by.
-type sibEstate struct {
-	rts     []reach.RouteTable
-	subnets []reach.Subnet
-	ifaces  []reach.Interface
-	groups  []sg.Group
-	acls    []nacl.ACL
-}
-
-func sibRoute(dst string, k reach.TargetKind, id string) reach.Route {
-	return reach.Route{Destination: netip.MustParsePrefix(dst), Target: k, TargetID: id}
-}
-
-func sibAll(dir flow.Direction) sg.Rule {
-	return sg.Rule{Direction: dir, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4}
-}
-
-func newSibEstate() *sibEstate {
-	sub := func(id, vpc, cidr, rt string) reach.Subnet {
-		return reach.Subnet{ID: id, VPC: vpc, CIDRs: []netip.Prefix{netip.MustParsePrefix(cidr)}, AvailabilityZone: "az-1", RouteTable: rt}
-	}
-	ip := func(s string) []netip.Addr { return []netip.Addr{netip.MustParseAddr(s)} }
-	return &sibEstate{
-		rts: []reach.RouteTable{
-			{ID: "rtb-a", VPC: "vpc-a", Routes: []reach.Route{sibRoute("10.1.0.0/16", reach.TargetPeering, "pcx-ab")}},
-			{ID: "rtb-c", VPC: "vpc-a", Routes: []reach.Route{sibRoute("10.1.0.0/16", reach.TargetInterface, "eni-in"), sibRoute("10.2.0.0/16", reach.TargetInterface, "eni-in")}},
-			{ID: "rtb-out", VPC: "vpc-a", Routes: []reach.Route{sibRoute("10.1.0.0/16", reach.TargetPeering, "pcx-ab"), sibRoute("10.2.0.0/16", reach.TargetTransitGateway, "tgw-1")}},
-			{ID: "rtb-tatt", VPC: "vpc-a", Routes: []reach.Route{sibRoute("10.1.0.0/16", reach.TargetInterface, "eni-in")}},
-			{ID: "rtb-b", VPC: "vpc-b", Routes: []reach.Route{sibRoute("10.0.0.0/16", reach.TargetPeering, "pcx-ab")}},
-			{ID: "rtb-cc", VPC: "vpc-c", Routes: []reach.Route{sibRoute("10.0.0.0/8", reach.TargetTransitGateway, "tgw-1")}},
-		},
-		subnets: []reach.Subnet{
-			sub("subnet-c", "vpc-a", "10.0.2.0/24", "rtb-c"),
-			sub("subnet-in", "vpc-a", "10.0.3.0/24", ""),
-			sub("subnet-out", "vpc-a", "10.0.4.0/24", "rtb-out"),
-			sub("subnet-tatt", "vpc-a", "10.0.5.0/24", "rtb-tatt"),
-			sub("subnet-d", "vpc-b", "10.1.1.0/24", ""),
-			sub("subnet-e", "vpc-c", "10.2.1.0/24", ""),
-		},
-		ifaces: []reach.Interface{
-			{ID: "eni-c", Name: "c", Subnet: "subnet-c", PrivateIPs: ip("10.0.2.10"), Groups: []string{"sg-open"}},
-			{ID: "eni-in", Instance: "i-ap", Subnet: "subnet-in", PrivateIPs: ip("10.0.3.10"), Groups: []string{"sg-open"}, SourceDestCheckDisabled: true},
-			{ID: "eni-out", Instance: "i-ap", Subnet: "subnet-out", PrivateIPs: ip("10.0.4.10"), Groups: []string{"sg-out"}, SourceDestCheckDisabled: true},
-			{ID: "eni-d", Name: "d", Subnet: "subnet-d", PrivateIPs: ip("10.1.1.10"), Groups: []string{"sg-open"}},
-			{ID: "eni-e", Name: "e", Subnet: "subnet-e", PrivateIPs: ip("10.2.1.10"), Groups: []string{"sg-open"}},
-		},
-		groups: []sg.Group{{ID: "sg-open", Rules: []sg.Rule{sibAll(flow.Inbound), sibAll(flow.Outbound)}},
-			{ID: "sg-out", Rules: []sg.Rule{sibAll(flow.Inbound), sibAll(flow.Outbound)}}},
-		acls: []nacl.ACL{nacl.NewDefault("acl-a", "vpc-a", false), nacl.NewDefault("acl-b", "vpc-b", false), nacl.NewDefault("acl-cc", "vpc-c", false),
-			{ID: "acl-out", VPCID: "vpc-a", Entries: []nacl.Entry{
-				{Number: 100, Action: flow.Pass, Direction: flow.Inbound, Protocol: flow.AllProtocols, CIDR: netip.MustParsePrefix("0.0.0.0/0")},
-				{Number: 100, Action: flow.Pass, Direction: flow.Outbound, Protocol: flow.AllProtocols, CIDR: netip.MustParsePrefix("0.0.0.0/0")}}}},
-	}
-}
-
-func (d *sibEstate) iface(id string) *reach.Interface {
-	return &d.ifaces[slices.IndexFunc(d.ifaces, func(in reach.Interface) bool { return in.ID == id })]
-}
-
-func (d *sibEstate) group(id string) *sg.Group {
-	return &d.groups[slices.IndexFunc(d.groups, func(g sg.Group) bool { return g.ID == id })]
-}
-
-func (d *sibEstate) rt(id string) *reach.RouteTable {
-	return &d.rts[slices.IndexFunc(d.rts, func(r reach.RouteTable) bool { return r.ID == id })]
-}
-
-func (d *sibEstate) acl(id string) *nacl.ACL {
-	return &d.acls[slices.IndexFunc(d.acls, func(a nacl.ACL) bool { return a.ID == id })]
-}
-
-func (d *sibEstate) subnet(id string) *reach.Subnet {
-	return &d.subnets[slices.IndexFunc(d.subnets, func(s reach.Subnet) bool { return s.ID == id })]
-}
-
-func (d *sibEstate) builder() *reach.Builder {
-	return reach.NewBuilder().
-		AddVPC(reach.VPC{ID: "vpc-a", CIDRs: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")}, MainRouteTable: "rtb-a", DefaultACL: "acl-a"},
-			reach.VPC{ID: "vpc-b", CIDRs: []netip.Prefix{netip.MustParsePrefix("10.1.0.0/16")}, MainRouteTable: "rtb-b", DefaultACL: "acl-b"},
-			reach.VPC{ID: "vpc-c", CIDRs: []netip.Prefix{netip.MustParsePrefix("10.2.0.0/16")}, MainRouteTable: "rtb-cc", DefaultACL: "acl-cc"}).
-		AddSubnet(d.subnets...).AddRouteTable(d.rts...).AddNetworkACL(d.acls...).
-		AddSecurityGroup(d.groups...).AddInterface(d.ifaces...).
-		AddPeering(reach.Peering{ID: "pcx-ab", RequesterVPC: "vpc-a", AccepterVPC: "vpc-b"}).
-		AddTransitGateway(reach.TransitGateway{ID: "tgw-1"}).
-		AddTGWRouteTable(reach.TGWRouteTable{ID: "tgw-rtb-1", TransitGateway: "tgw-1", Routes: []reach.TGWRoute{
-			{Destination: netip.MustParsePrefix("10.0.0.0/16"), Attachment: "att-a"},
-			{Destination: netip.MustParsePrefix("10.1.0.0/16"), Attachment: "att-a"},
-			{Destination: netip.MustParsePrefix("10.2.0.0/16"), Attachment: "att-c"}}}).
-		AddTGWAttachment(reach.TGWAttachment{ID: "att-a", TransitGateway: "tgw-1", Type: "vpc", VPC: "vpc-a", Subnets: []string{"subnet-tatt"}, RouteTable: "tgw-rtb-1"},
-			reach.TGWAttachment{ID: "att-c", TransitGateway: "tgw-1", Type: "vpc", VPC: "vpc-c", Subnets: []string{"subnet-e"}, RouteTable: "tgw-rtb-1"})
+// newSibEstate is the two-armed estate (twoArmEstate) where eni-out has
+// a group of its own (sg-out, all in and out) and an allow-all ACL
+// acl-out is there for subnet-out to take, and where subnet-in (rtb-a,
+// the main table) routes VPC B to pcx-ab too, so that c reaches d
+// whichever interface i-ap sends by.
+func newSibEstate() *twoArmEstate {
+	d := newTwoArmEstate()
+	d.rt("rtb-a").Routes = []reach.Route{armRoute("10.1.0.0/16", reach.TargetPeering, "pcx-ab")}
+	d.iface("eni-out").Groups = []string{"sg-out"}
+	d.groups = append(d.groups, sg.Group{ID: "sg-out", Rules: []sg.Rule{armAll(flow.Inbound), armAll(flow.Outbound)}})
+	d.acls = append(d.acls, nacl.ACL{ID: "acl-out", VPCID: "vpc-a", Entries: []nacl.Entry{
+		{Number: 100, Action: flow.Pass, Direction: flow.Inbound, Protocol: flow.AllProtocols, CIDR: netip.MustParsePrefix("0.0.0.0/0")},
+		{Number: 100, Action: flow.Pass, Direction: flow.Outbound, Protocol: flow.AllProtocols, CIDR: netip.MustParsePrefix("0.0.0.0/0")}}})
+	return d
 }
 
 // sibEstateModels builds the estate before and after edit, each copy
 // first adjusted by base.
-func sibEstateModels(t *testing.T, base, edit func(*sibEstate)) (before, after *reach.Model) {
+func sibEstateModels(t *testing.T, base, edit func(*twoArmEstate)) (before, after *reach.Model) {
 	t.Helper()
 	for i, m := range []**reach.Model{&before, &after} {
 		d := newSibEstate()
@@ -168,9 +85,9 @@ func TestDiffApplianceSiblingInterface(t *testing.T) {
 		cause         string // the ID of a resource among q's pair's causes
 	}{
 		{"second interface added, its group closed", func(t *testing.T) (*reach.Model, *reach.Model) {
-			return sibEstateModels(t, func(d *sibEstate) {
+			return sibEstateModels(t, func(d *twoArmEstate) {
 				d.ifaces = slices.DeleteFunc(d.ifaces, func(in reach.Interface) bool { return in.ID == "eni-out" })
-			}, func(d *sibEstate) {
+			}, func(d *twoArmEstate) {
 				nd := newSibEstate()
 				nd.iface("eni-out").Groups = []string{"sg-none"}
 				d.ifaces = append(d.ifaces, *nd.iface("eni-out"))
@@ -178,17 +95,17 @@ func TestDiffApplianceSiblingInterface(t *testing.T) {
 			})
 		}, q, reach.Reachable, reach.Indeterminate, "eni-out"},
 		{"the other interface's group loses its rules", func(t *testing.T) (*reach.Model, *reach.Model) {
-			return sibEstateModels(t, nil, func(d *sibEstate) { d.group("sg-out").Rules = nil })
+			return sibEstateModels(t, nil, func(d *twoArmEstate) { d.group("sg-out").Rules = nil })
 		}, q, reach.Reachable, reach.Indeterminate, "sg-out"},
 		{"the other interface's subnet's ACL denies VPC B", func(t *testing.T) (*reach.Model, *reach.Model) {
-			return sibEstateModels(t, func(d *sibEstate) { d.subnet("subnet-out").ACL = "acl-out" }, func(d *sibEstate) {
+			return sibEstateModels(t, func(d *twoArmEstate) { d.subnet("subnet-out").ACL = "acl-out" }, func(d *twoArmEstate) {
 				a := d.acl("acl-out")
 				a.Entries = append(slices.Clone(a.Entries), nacl.Entry{Number: 40 + len(a.Entries), Action: flow.Drop, Direction: flow.Outbound,
 					Protocol: flow.AllProtocols, CIDR: netip.MustParsePrefix("10.1.0.0/16")})
 			})
 		}, q, reach.Reachable, reach.Indeterminate, "acl-out"},
 		{"the other interface's subnet's route table loses VPC B", func(t *testing.T) (*reach.Model, *reach.Model) {
-			return sibEstateModels(t, nil, func(d *sibEstate) { d.rt("rtb-out").Routes = d.rt("rtb-out").Routes[1:] })
+			return sibEstateModels(t, nil, func(d *twoArmEstate) { d.rt("rtb-out").Routes = d.rt("rtb-out").Routes[1:] })
 		}, q, reach.Reachable, reach.Indeterminate, "rtb-out"},
 		{"transit gateway appliance mode (zone worlds), second interface added, check on", func(t *testing.T) (*reach.Model, *reach.Model) {
 			mk := func(second bool) *reach.Model {
@@ -237,48 +154,48 @@ func TestDiffApplianceSiblingInterface(t *testing.T) {
 // neighbourhood, most of them on eni-out, the interface no route names.
 var sibMutations = []struct {
 	name string
-	do   func(rng *rand.Rand, d *sibEstate)
+	do   func(rng *rand.Rand, d *twoArmEstate)
 }{
-	{"eni-out's group closed", func(_ *rand.Rand, d *sibEstate) { d.group("sg-out").Rules = nil }},
-	{"eni-out's group lets out only VPC C", func(_ *rand.Rand, d *sibEstate) {
-		d.group("sg-out").Rules = []sg.Rule{sibAll(flow.Inbound), {Direction: flow.Outbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1,
+	{"eni-out's group closed", func(_ *rand.Rand, d *twoArmEstate) { d.group("sg-out").Rules = nil }},
+	{"eni-out's group lets out only VPC C", func(_ *rand.Rand, d *twoArmEstate) {
+		d.group("sg-out").Rules = []sg.Rule{armAll(flow.Inbound), {Direction: flow.Outbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1,
 			Peer: sg.Peer{Kind: sg.PeerCIDR, CIDR: netip.MustParsePrefix("10.2.0.0/16")}}}
 	}},
-	{"eni-out's group lets in nothing", func(_ *rand.Rand, d *sibEstate) { d.group("sg-out").Rules = []sg.Rule{sibAll(flow.Outbound)} }},
-	{"subnet-out's ACL denies a VPC out", func(rng *rand.Rand, d *sibEstate) {
+	{"eni-out's group lets in nothing", func(_ *rand.Rand, d *twoArmEstate) { d.group("sg-out").Rules = []sg.Rule{armAll(flow.Outbound)} }},
+	{"subnet-out's ACL denies a VPC out", func(rng *rand.Rand, d *twoArmEstate) {
 		d.subnet("subnet-out").ACL = "acl-out"
 		a := d.acl("acl-out")
 		a.Entries = append(slices.Clone(a.Entries), nacl.Entry{Number: 40 + len(a.Entries), Action: flow.Drop, Direction: flow.Outbound,
 			Protocol: flow.AllProtocols, CIDR: netip.MustParsePrefix([]string{"10.1.0.0/16", "10.2.0.0/16", "10.0.2.0/24"}[rng.IntN(3)])})
 	}},
-	{"subnet-out's ACL denies tcp in", func(_ *rand.Rand, d *sibEstate) {
+	{"subnet-out's ACL denies tcp in", func(_ *rand.Rand, d *twoArmEstate) {
 		d.subnet("subnet-out").ACL = "acl-out"
 		a := d.acl("acl-out")
 		a.Entries = append(slices.Clone(a.Entries), nacl.Entry{Number: 40 + len(a.Entries), Action: flow.Drop, Direction: flow.Inbound,
 			Protocol: flow.TCP, Ports: flow.PortRange{Lo: 1, Hi: 65535}, CIDR: netip.MustParsePrefix("0.0.0.0/0")})
 	}},
-	{"rtb-out loses a route", func(rng *rand.Rand, d *sibEstate) {
+	{"rtb-out loses a route", func(rng *rand.Rand, d *twoArmEstate) {
 		rt := d.rt("rtb-out")
 		i := rng.IntN(len(rt.Routes))
 		rt.Routes = slices.Delete(slices.Clone(rt.Routes), i, i+1)
 	}},
-	{"rtb-out sends VPC B back to eni-in", func(_ *rand.Rand, d *sibEstate) {
-		d.rt("rtb-out").Routes = []reach.Route{sibRoute("10.1.0.0/16", reach.TargetInterface, "eni-in"), sibRoute("10.2.0.0/16", reach.TargetTransitGateway, "tgw-1")}
+	{"rtb-out sends VPC B back to eni-in", func(_ *rand.Rand, d *twoArmEstate) {
+		d.rt("rtb-out").Routes = []reach.Route{armRoute("10.1.0.0/16", reach.TargetInterface, "eni-in"), armRoute("10.2.0.0/16", reach.TargetTransitGateway, "tgw-1")}
 	}},
-	{"eni-out removed", func(_ *rand.Rand, d *sibEstate) {
+	{"eni-out removed", func(_ *rand.Rand, d *twoArmEstate) {
 		d.ifaces = slices.DeleteFunc(d.ifaces, func(in reach.Interface) bool { return in.ID == "eni-out" })
 	}},
-	{"eni-out's check on", func(_ *rand.Rand, d *sibEstate) { d.iface("eni-out").SourceDestCheckDisabled = false }},
-	{"eni-out moves to subnet-c", func(_ *rand.Rand, d *sibEstate) {
+	{"eni-out's check on", func(_ *rand.Rand, d *twoArmEstate) { d.iface("eni-out").SourceDestCheckDisabled = false }},
+	{"eni-out moves to subnet-c", func(_ *rand.Rand, d *twoArmEstate) {
 		in := d.iface("eni-out")
 		in.Subnet, in.PrivateIPs = "subnet-c", []netip.Addr{netip.MustParseAddr("10.0.2.99")}
 	}},
-	{"a third interface on i-ap, in subnet-tatt", func(_ *rand.Rand, d *sibEstate) {
+	{"a third interface on i-ap, in subnet-tatt", func(_ *rand.Rand, d *twoArmEstate) {
 		d.ifaces = append(d.ifaces, reach.Interface{ID: "eni-x", Instance: "i-ap", Subnet: "subnet-tatt",
 			PrivateIPs: []netip.Addr{netip.MustParseAddr("10.0.5.20")}, Groups: []string{"sg-out"}, SourceDestCheckDisabled: true})
 	}},
-	{"subnet-in's table loses VPC B", func(_ *rand.Rand, d *sibEstate) { d.rt("rtb-a").Routes = nil }},
-	{"eni-c's group closed", func(_ *rand.Rand, d *sibEstate) {
+	{"subnet-in's table loses VPC B", func(_ *rand.Rand, d *twoArmEstate) { d.rt("rtb-a").Routes = nil }},
+	{"eni-c's group closed", func(_ *rand.Rand, d *twoArmEstate) {
 		d.groups = append(d.groups, sg.Group{ID: "sg-none"})
 		d.iface("eni-c").Groups = []string{"sg-none"}
 	}},
@@ -309,8 +226,8 @@ func TestDiffApplianceSiblingRandom(t *testing.T) {
 			edit = []int{rng.IntN(len(sibMutations))}
 		}
 		var did []string
-		apply := func(ks []int, rngSeed uint64) func(*sibEstate) {
-			return func(d *sibEstate) {
+		apply := func(ks []int, rngSeed uint64) func(*twoArmEstate) {
+			return func(d *twoArmEstate) {
 				r := rand.New(rand.NewPCG(seed, rngSeed))
 				for _, k := range ks {
 					sibMutations[k].do(r, d)
@@ -360,9 +277,9 @@ func TestDiffUnattributedChangeSaysSo(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		from, to string
-		edit     func(*sibEstate)
+		edit     func(*twoArmEstate)
 	}{
-		{"appliance's other interface moved to the client's subnet", "eni-c", "eni-d", func(d *sibEstate) {
+		{"appliance's other interface moved to the client's subnet", "eni-c", "eni-d", func(d *twoArmEstate) {
 			in := d.iface("eni-out")
 			in.Subnet, in.PrivateIPs = "subnet-c", []netip.Addr{netip.MustParseAddr("10.0.2.99")}
 		}},

@@ -16,7 +16,7 @@ import (
 
 // denyOutTo gives subnet id an ACL of its own (acl-deny-<id>) that lets
 // everything in and nothing out to dsts.
-func (d *armsEstate) denyOutTo(id string, dsts ...string) {
+func (d *twoArmEstate) denyOutTo(id string, dsts ...string) {
 	a := nacl.NewCustom("acl-deny-"+id, "vpc-a")
 	a.Entries = []nacl.Entry{{Number: 100, Action: flow.Pass, Direction: flow.Inbound, Protocol: flow.AllProtocols, CIDR: netip.MustParsePrefix("0.0.0.0/0")},
 		{Number: 100, Action: flow.Pass, Direction: flow.Outbound, Protocol: flow.AllProtocols, CIDR: netip.MustParsePrefix("0.0.0.0/0")}}
@@ -30,7 +30,7 @@ func (d *armsEstate) denyOutTo(id string, dsts ...string) {
 // addArms gives appliance i-ap n more interfaces eni-outK (checks off,
 // group sg-open) in subnets subnet-outK of VPC A (10.0.(10+K).0/24,
 // route table rtb-out), each subnet's ACL denying out to dsts.
-func (d *armsEstate) addArms(n int, dsts ...string) {
+func (d *twoArmEstate) addArms(n int, dsts ...string) {
 	for k := 2; k < 2+n; k++ {
 		sid := fmt.Sprintf("subnet-out%d", k)
 		d.subnets = append(d.subnets, reach.Subnet{ID: sid, VPC: "vpc-a", AvailabilityZone: "az-1", RouteTable: "rtb-out",
@@ -63,14 +63,14 @@ func TestFixRoundsFollowForkCombinations(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := newArmsEstate()
+			d := newTwoArmEstate()
 			q := reach.Query{From: "c", To: "d", Protocol: flow.TCP, Port: 443}
 			if tt.bothLegs {
 				q.To = "x"
 				d.subnets = append(d.subnets, reach.Subnet{ID: "subnet-x", VPC: "vpc-a", AvailabilityZone: "az-1", RouteTable: "rtb-x",
 					CIDRs: []netip.Prefix{netip.MustParsePrefix("10.0.9.0/24")}})
-				d.rts = append(d.rts, reach.RouteTable{ID: "rtb-x", VPC: "vpc-a", Routes: []reach.Route{armsRoute("10.0.2.0/24", reach.TargetInterface, "eni-in")}})
-				d.rt("rtb-c").Routes = append(d.rt("rtb-c").Routes, armsRoute("10.0.9.0/24", reach.TargetInterface, "eni-in"))
+				d.rts = append(d.rts, reach.RouteTable{ID: "rtb-x", VPC: "vpc-a", Routes: []reach.Route{armRoute("10.0.2.0/24", reach.TargetInterface, "eni-in")}})
+				d.rt("rtb-c").Routes = append(d.rt("rtb-c").Routes, armRoute("10.0.9.0/24", reach.TargetInterface, "eni-in"))
 				d.ifaces = append(d.ifaces, reach.Interface{ID: "eni-x", Name: "x", Subnet: "subnet-x",
 					PrivateIPs: []netip.Addr{netip.MustParseAddr("10.0.9.10")}, Groups: []string{"sg-open"}})
 				for _, s := range []string{"subnet-in", "subnet-out"} {
@@ -78,7 +78,7 @@ func TestFixRoundsFollowForkCombinations(t *testing.T) {
 				}
 				d.addArms(tt.interfaces-2, "10.0.2.0/24", "10.0.9.0/24")
 			} else {
-				d.rt("rtb-a").Routes = append(d.rt("rtb-a").Routes, armsRoute("10.1.0.0/16", reach.TargetPeering, "pcx-ab"))
+				d.rt("rtb-a").Routes = append(d.rt("rtb-a").Routes, armRoute("10.1.0.0/16", reach.TargetPeering, "pcx-ab"))
 				d.closeOutbound("eni-in")
 				d.denyToB("subnet-out")
 				d.addArms(tt.interfaces-2, "10.1.0.0/16")

@@ -15,88 +15,14 @@ import (
 	"github.com/reachsim/reachsim/sg"
 )
 
-// armsEstate is three VPCs: A (10.0.0.0/16) with client c (subnet-c) and
-// a two-armed appliance i-ap (eni-in in subnet-in, eni-out in
-// subnet-out, checks off); B (10.1.0.0/16), peered with A by pcx-ab,
-// holding d; C (10.2.0.0/16), joined to A by transit gateway tgw-1 (A's
-// attachment in subnet-tatt), holding e. subnet-c sends B and C to
-// eni-in; subnet-in (main table rtb-a: local only) and subnet-out (rtb-out)
-// go on from the appliance.
-type armsEstate struct {
-	rts     []reach.RouteTable
-	subnets []reach.Subnet
-	ifaces  []reach.Interface
-	groups  []sg.Group
-	acls    []nacl.ACL
-	tgwRTs  []reach.TGWRouteTable
-	atts    []reach.TGWAttachment
-}
-
-func armsRoute(dst string, k reach.TargetKind, id string) reach.Route {
-	return reach.Route{Destination: netip.MustParsePrefix(dst), Target: k, TargetID: id}
-}
-
-func newArmsEstate() *armsEstate {
-	sub := func(id, vpc, cidr, rt string) reach.Subnet {
-		return reach.Subnet{ID: id, VPC: vpc, CIDRs: []netip.Prefix{netip.MustParsePrefix(cidr)}, AvailabilityZone: "az-1", RouteTable: rt}
-	}
-	ip := func(s string) []netip.Addr { return []netip.Addr{netip.MustParseAddr(s)} }
-	return &armsEstate{
-		rts: []reach.RouteTable{
-			{ID: "rtb-a", VPC: "vpc-a"},
-			{ID: "rtb-c", VPC: "vpc-a", Routes: []reach.Route{armsRoute("10.1.0.0/16", reach.TargetInterface, "eni-in"), armsRoute("10.2.0.0/16", reach.TargetInterface, "eni-in")}},
-			{ID: "rtb-out", VPC: "vpc-a", Routes: []reach.Route{armsRoute("10.1.0.0/16", reach.TargetPeering, "pcx-ab"), armsRoute("10.2.0.0/16", reach.TargetTransitGateway, "tgw-1")}},
-			{ID: "rtb-tatt", VPC: "vpc-a", Routes: []reach.Route{armsRoute("10.1.0.0/16", reach.TargetInterface, "eni-in")}},
-			{ID: "rtb-b", VPC: "vpc-b", Routes: []reach.Route{armsRoute("10.0.0.0/16", reach.TargetPeering, "pcx-ab")}},
-			{ID: "rtb-cc", VPC: "vpc-c", Routes: []reach.Route{armsRoute("10.0.0.0/8", reach.TargetTransitGateway, "tgw-1")}},
-		},
-		subnets: []reach.Subnet{
-			sub("subnet-c", "vpc-a", "10.0.2.0/24", "rtb-c"),
-			sub("subnet-in", "vpc-a", "10.0.3.0/24", ""),
-			sub("subnet-out", "vpc-a", "10.0.4.0/24", "rtb-out"),
-			sub("subnet-tatt", "vpc-a", "10.0.5.0/24", "rtb-tatt"),
-			sub("subnet-d", "vpc-b", "10.1.1.0/24", ""),
-			sub("subnet-e", "vpc-c", "10.2.1.0/24", ""),
-		},
-		ifaces: []reach.Interface{
-			{ID: "eni-c", Name: "c", Subnet: "subnet-c", PrivateIPs: ip("10.0.2.10"), Groups: []string{"sg-open"}},
-			{ID: "eni-in", Instance: "i-ap", Subnet: "subnet-in", PrivateIPs: ip("10.0.3.10"), Groups: []string{"sg-open"}, SourceDestCheckDisabled: true},
-			{ID: "eni-out", Instance: "i-ap", Subnet: "subnet-out", PrivateIPs: ip("10.0.4.10"), Groups: []string{"sg-open"}, SourceDestCheckDisabled: true},
-			{ID: "eni-d", Name: "d", Subnet: "subnet-d", PrivateIPs: ip("10.1.1.10"), Groups: []string{"sg-open"}},
-			{ID: "eni-e", Name: "e", Subnet: "subnet-e", PrivateIPs: ip("10.2.1.10"), Groups: []string{"sg-open"}},
-		},
-		acls: []nacl.ACL{nacl.NewDefault("acl-a", "vpc-a", false), nacl.NewDefault("acl-b", "vpc-b", false), nacl.NewDefault("acl-cc", "vpc-c", false)},
-		tgwRTs: []reach.TGWRouteTable{{ID: "tgw-rtb-1", TransitGateway: "tgw-1", Routes: []reach.TGWRoute{
-			{Destination: netip.MustParsePrefix("10.0.0.0/16"), Attachment: "att-a"},
-			{Destination: netip.MustParsePrefix("10.1.0.0/16"), Attachment: "att-a"},
-			{Destination: netip.MustParsePrefix("10.2.0.0/16"), Attachment: "att-c"}}}},
-		atts: []reach.TGWAttachment{
-			{ID: "att-a", TransitGateway: "tgw-1", Type: "vpc", VPC: "vpc-a", Subnets: []string{"subnet-tatt"}, RouteTable: "tgw-rtb-1"},
-			{ID: "att-c", TransitGateway: "tgw-1", Type: "vpc", VPC: "vpc-c", Subnets: []string{"subnet-e"}, RouteTable: "tgw-rtb-1"},
-		},
-	}
-}
-
-func (d *armsEstate) iface(id string) *reach.Interface {
-	return &d.ifaces[slices.IndexFunc(d.ifaces, func(in reach.Interface) bool { return in.ID == id })]
-}
-
-func (d *armsEstate) rt(id string) *reach.RouteTable {
-	return &d.rts[slices.IndexFunc(d.rts, func(r reach.RouteTable) bool { return r.ID == id })]
-}
-
-func (d *armsEstate) subnet(id string) *reach.Subnet {
-	return &d.subnets[slices.IndexFunc(d.subnets, func(s reach.Subnet) bool { return s.ID == id })]
-}
-
 // closeOutbound gives interface id a group that lets nothing out.
-func (d *armsEstate) closeOutbound(id string) {
+func (d *twoArmEstate) closeOutbound(id string) {
 	d.groups = append(d.groups, sg.Group{ID: "sg-inonly", Rules: []sg.Rule{{Direction: flow.Inbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4}}})
 	d.iface(id).Groups = []string{"sg-inonly"}
 }
 
 // denyToB gives subnet id an ACL whose outbound entry 50 denies VPC B.
-func (d *armsEstate) denyToB(id string) {
+func (d *twoArmEstate) denyToB(id string) {
 	a := nacl.NewCustom("acl-deny-b", "vpc-a")
 	a.Entries = []nacl.Entry{
 		{Number: 100, Action: flow.Pass, Direction: flow.Inbound, Protocol: flow.AllProtocols, CIDR: netip.MustParsePrefix("0.0.0.0/0")},
@@ -104,25 +30,6 @@ func (d *armsEstate) denyToB(id string) {
 		{Number: 100, Action: flow.Pass, Direction: flow.Outbound, Protocol: flow.AllProtocols, CIDR: netip.MustParsePrefix("0.0.0.0/0")}}
 	d.acls = append(d.acls, a)
 	d.subnet(id).ACL = "acl-deny-b"
-}
-
-func (d *armsEstate) build(t *testing.T) *reach.Model {
-	t.Helper()
-	all := func(dir flow.Direction) sg.Rule {
-		return sg.Rule{Direction: dir, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4}
-	}
-	m, err := reach.NewBuilder().
-		AddVPC(reach.VPC{ID: "vpc-a", CIDRs: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")}, MainRouteTable: "rtb-a", DefaultACL: "acl-a"},
-			reach.VPC{ID: "vpc-b", CIDRs: []netip.Prefix{netip.MustParsePrefix("10.1.0.0/16")}, MainRouteTable: "rtb-b", DefaultACL: "acl-b"},
-			reach.VPC{ID: "vpc-c", CIDRs: []netip.Prefix{netip.MustParsePrefix("10.2.0.0/16")}, MainRouteTable: "rtb-cc", DefaultACL: "acl-cc"}).
-		AddSubnet(d.subnets...).AddRouteTable(d.rts...).AddNetworkACL(d.acls...).
-		AddSecurityGroup(sg.Group{ID: "sg-open", Rules: []sg.Rule{all(flow.Inbound), all(flow.Outbound)}}).
-		AddSecurityGroup(d.groups...).AddInterface(d.ifaces...).
-		AddPeering(reach.Peering{ID: "pcx-ab", RequesterVPC: "vpc-a", AccepterVPC: "vpc-b"}).
-		AddTransitGateway(reach.TransitGateway{ID: "tgw-1"}).AddTGWRouteTable(d.tgwRTs...).AddTGWAttachment(d.atts...).
-		Build()
-	require.NoError(t, err)
-	return m
 }
 
 // noRouteHop returns the NO_ROUTE hop of r's request.
@@ -141,22 +48,22 @@ func TestFixOpensEveryEgressPath(t *testing.T) {
 	q := reach.Query{From: "c", To: "d", Protocol: flow.TCP, Port: 443}
 	tests := []struct {
 		name    string
-		setup   func(d *armsEstate)
+		setup   func(d *twoArmEstate)
 		before  reach.Outcome
 		noFix   string // the ErrNoFix text's part, when no fix is wanted
 		another string // the start of a change's text for the other interface's path
 	}{
 		{name: "both paths blocked for certain: eni-in's groups, subnet-out's ACL",
-			setup: func(d *armsEstate) {
+			setup: func(d *twoArmEstate) {
 				d.closeOutbound("eni-in")
 				d.denyToB("subnet-out")
 			},
 			before: reach.Unreachable, another: "on the path where instance i-ap sends the request out of eni-out (not the one the trace shows): "},
 		{name: "only the other interface's path blocked: undecided before",
-			setup:  func(d *armsEstate) { d.denyToB("subnet-out") },
+			setup:  func(d *twoArmEstate) { d.denyToB("subnet-out") },
 			before: reach.Indeterminate, another: "on the path where instance i-ap sends the request out of eni-out (not the one the trace shows): "},
 		{name: "the other path's block is no route Fix writes: the error names that path",
-			setup: func(d *armsEstate) {
+			setup: func(d *twoArmEstate) {
 				d.closeOutbound("eni-in")
 				d.rt("rtb-out").Routes = nil
 			},
@@ -164,8 +71,8 @@ func TestFixOpensEveryEgressPath(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := newArmsEstate()
-			d.rt("rtb-a").Routes = append(d.rt("rtb-a").Routes, armsRoute("10.1.0.0/16", reach.TargetPeering, "pcx-ab"))
+			d := newTwoArmEstate()
+			d.rt("rtb-a").Routes = append(d.rt("rtb-a").Routes, armRoute("10.1.0.0/16", reach.TargetPeering, "pcx-ab"))
 			tt.setup(d)
 			m := d.build(t)
 			r, err := m.Check(q)
@@ -208,58 +115,58 @@ func TestNoRouteFixPeeringNeedsSourceInVPC(t *testing.T) {
 	tests := []struct {
 		name     string
 		q        reach.Query
-		setup    func(d *armsEstate)
+		setup    func(d *twoArmEstate)
 		contains []string
 		excludes string
-		apply    func(d *armsEstate) // the fix proposed, made by hand
+		apply    func(d *twoArmEstate) // the fix proposed, made by hand
 		after    reach.Outcome
 	}{
 		{name: "source in the near VPC: the peering route",
 			q:        reach.Query{From: "c", To: "d", Protocol: flow.TCP, Port: 443},
-			setup:    func(d *armsEstate) { d.rt("rtb-c").Routes = nil },
+			setup:    func(d *twoArmEstate) { d.rt("rtb-c").Routes = nil },
 			contains: []string{"add a route 10.1.0.0/16 via pcx-ab to rtb-c"},
-			apply: func(d *armsEstate) {
-				d.rt("rtb-c").Routes = []reach.Route{armsRoute("10.1.0.0/16", reach.TargetPeering, "pcx-ab")}
+			apply: func(d *twoArmEstate) {
+				d.rt("rtb-c").Routes = []reach.Route{armRoute("10.1.0.0/16", reach.TargetPeering, "pcx-ab")}
 			},
 			after: reach.Reachable},
 		{name: "source came by the transit gateway: the peering would drop it",
 			q:        reach.Query{From: "e", To: "d", Protocol: flow.TCP, Port: 443},
-			setup:    func(d *armsEstate) { d.rt("rtb-tatt").Routes = nil },
+			setup:    func(d *twoArmEstate) { d.rt("rtb-tatt").Routes = nil },
 			contains: []string{"a route for 10.1.0.0/16 to the peering connection with vpc-b would not carry it", "10.2.1.10 is not one (this packet entered vpc-a by transit gateway tgw-1)", "attach vpc-b to transit gateway tgw-1", "route 10.1.0.0/16 to that attachment in tgw-rtb-1"},
 			excludes: "pcx-ab",
-			apply: func(d *armsEstate) {
+			apply: func(d *twoArmEstate) {
 				d.subnets = append(d.subnets, reach.Subnet{ID: "subnet-batt", VPC: "vpc-b", CIDRs: []netip.Prefix{netip.MustParsePrefix("10.1.9.0/24")}, AvailabilityZone: "az-1"})
 				d.atts = append(d.atts, reach.TGWAttachment{ID: "att-b", TransitGateway: "tgw-1", Type: "vpc", VPC: "vpc-b", Subnets: []string{"subnet-batt"}, RouteTable: "tgw-rtb-1"})
 				d.tgwRTs[0].Routes[1].Attachment = "att-b"
-				d.rt("rtb-b").Routes = append(d.rt("rtb-b").Routes, armsRoute("10.2.0.0/16", reach.TargetTransitGateway, "tgw-1"))
+				d.rt("rtb-b").Routes = append(d.rt("rtb-b").Routes, armRoute("10.2.0.0/16", reach.TargetTransitGateway, "tgw-1"))
 			},
 			after: reach.Reachable},
 		{name: "source came by the transit gateway, vpc-b attached to it already: only the routes",
 			q: reach.Query{From: "e", To: "d", Protocol: flow.TCP, Port: 443},
-			setup: func(d *armsEstate) {
+			setup: func(d *twoArmEstate) {
 				d.rt("rtb-tatt").Routes = nil
 				d.subnets = append(d.subnets, reach.Subnet{ID: "subnet-batt", VPC: "vpc-b", CIDRs: []netip.Prefix{netip.MustParsePrefix("10.1.9.0/24")}, AvailabilityZone: "az-1"})
 				d.atts = append(d.atts, reach.TGWAttachment{ID: "att-b", TransitGateway: "tgw-1", Type: "vpc", VPC: "vpc-b", Subnets: []string{"subnet-batt"}, RouteTable: "tgw-rtb-1"})
 			},
 			contains: []string{"would not carry it", "vpc-b is attached to transit gateway tgw-1, by which the packet came, already (att-b): route 10.1.0.0/16 to att-b in tgw-rtb-1, and route the source's blocks back to tgw-1 in vpc-b's route tables"},
 			excludes: "attach vpc-b",
-			apply: func(d *armsEstate) {
+			apply: func(d *twoArmEstate) {
 				d.tgwRTs[0].Routes[1].Attachment = "att-b"
-				d.rt("rtb-b").Routes = append(d.rt("rtb-b").Routes, armsRoute("10.2.0.0/16", reach.TargetTransitGateway, "tgw-1"))
+				d.rt("rtb-b").Routes = append(d.rt("rtb-b").Routes, armRoute("10.2.0.0/16", reach.TargetTransitGateway, "tgw-1"))
 			},
 			after: reach.Reachable},
 		{name: "source came by the transit gateway: the peering route, made anyway, is dropped at the peering",
 			q:        reach.Query{From: "e", To: "d", Protocol: flow.TCP, Port: 443},
-			setup:    func(d *armsEstate) { d.rt("rtb-tatt").Routes = nil },
+			setup:    func(d *twoArmEstate) { d.rt("rtb-tatt").Routes = nil },
 			contains: []string{"would not carry it"},
-			apply: func(d *armsEstate) {
-				d.rt("rtb-tatt").Routes = []reach.Route{armsRoute("10.1.0.0/16", reach.TargetPeering, "pcx-ab")}
+			apply: func(d *twoArmEstate) {
+				d.rt("rtb-tatt").Routes = []reach.Route{armRoute("10.1.0.0/16", reach.TargetPeering, "pcx-ab")}
 			},
 			after: reach.Unreachable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := newArmsEstate()
+			d := newTwoArmEstate()
 			tt.setup(d)
 			r, err := d.build(t).Check(tt.q)
 			require.NoError(t, err)
@@ -294,8 +201,8 @@ func TestPeeringOutsideNamesTransitGateway(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := newArmsEstate()
-			d.rt("rtb-tatt").Routes = []reach.Route{armsRoute("10.1.0.0/16", reach.TargetPeering, "pcx-ab")}
+			d := newTwoArmEstate()
+			d.rt("rtb-tatt").Routes = []reach.Route{armRoute("10.1.0.0/16", reach.TargetPeering, "pcx-ab")}
 			r, err := d.build(t).Check(tt.q)
 			require.NoError(t, err)
 			i := slices.IndexFunc(r.Forward, func(h reach.Hop) bool { return h.Code == reach.PeeringAddressOutsideVPC })
@@ -312,7 +219,7 @@ func TestPeeringOutsideNamesTransitGateway(t *testing.T) {
 // an internet gateway is closed by the VPC's lack of one: Lint's and the
 // audit's words name the VPC as a VPC, not as an internet gateway.
 func TestClosedByNoInternetGatewayWords(t *testing.T) {
-	m := newArmsEstate().build(t)
+	m := newTwoArmEstate().build(t)
 	lr, err := m.Lint(reach.LintOptions{})
 	require.NoError(t, err)
 	ar, err := m.Audit(reach.AuditOptions{})
