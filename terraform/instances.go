@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -30,7 +31,7 @@ func (r *reader) readInstance(in *instance) {
 			return
 		}
 	}
-	it := reach.Interface{ID: in.addr, Name: nameTag(in), Instance: in.known} // i-… when the plan knows it
+	it := reach.Interface{ID: in.addr, Name: nameTag(in), Instance: cmp.Or(in.known, in.addr)} // i-… when the plan knows it, else its address
 	if eni := r.primaryENI(in); eni != "" {
 		r.byID[eni] = in
 	}
@@ -588,11 +589,16 @@ func (r *reader) readENIAttachment(in *instance) {
 	}
 	t := r.byAdr[inst]
 	if t == nil {
-		return // an instance the plan does not hold: its options are unknown
+		// an instance the plan does not hold, by its ID: the interface is
+		// its (its options are unknown)
+		if strings.HasPrefix(inst, "i-") {
+			it.Instance = inst
+		}
+		return
 	}
-	if t.known != "" {
-		it.Instance = t.known
-	}
+	// the instance's ID, or its address while the ID is known only after
+	// apply: an appliance's interfaces must stay one instance's either way
+	it.Instance = cmp.Or(t.known, t.addr)
 	if p := r.enis[t.addr]; p != nil {
 		// the metadata options (and platform) are the instance's: every
 		// interface of it carries them (reach.Interface), as aws.Load
