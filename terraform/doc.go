@@ -375,8 +375,8 @@
 //     ("aws_instance.web: metadata_options, known only after apply"): a
 //     request it decides is undecided. An aws_network_interface attached
 //     to an instance by aws_network_interface_attachment carries the
-//     instance's options too (they are the instance's), whether or not
-//     the plan knows the instance's ID.
+//     instance's options too and is one of its interfaces (Instance: its
+//     ID, or its address while the plan does not know the ID).
 //     A plan does not say an instance's operating system (aws_instance
 //     has no platform attribute): [reach.Interface.Platform] stays empty,
 //     so Windows activation (169.254.169.250, tcp port 1688) is
