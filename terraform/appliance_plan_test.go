@@ -98,9 +98,7 @@ func TestTwoArmApplianceOneInstance(t *testing.T) {
 	for _, tc := range []struct {
 		how     string
 		created bool
-	}{{"attachment", false}, {"attachment", true}} {
-		// not yet: an aws_network_interface's own attachment block
-		// ({"block", false}, {"block", true}) is not read (audit tfnew24)
+	}{{"attachment", false}, {"attachment", true}, {"block", false}, {"block", true}} {
 		t.Run(tc.how+map[bool]string{true: "/created", false: "/known"}[tc.created], func(t *testing.T) {
 			m, err := terraform.Parse("plan.json", twoArmPlan(t, tc.how, tc.created), nil)
 			require.NoError(t, err)

@@ -374,7 +374,7 @@
 //     leaves the block out) is [reach.Interface.MetadataUnknown]
 //     ("aws_instance.web: metadata_options, known only after apply"): a
 //     request it decides is undecided. An aws_network_interface attached
-//     to an instance by aws_network_interface_attachment carries the
+//     to an instance (aws_network_interface_attachment, or its attachment block) carries the
 //     instance's options too and is one of its interfaces (Instance: its
 //     ID, or its address while the plan does not know the ID).
 //     A plan does not say an instance's operating system (aws_instance

@@ -587,6 +587,31 @@ func (r *reader) readENIAttachment(in *instance) {
 		r.fail(in, "network_interface_id", eni, ErrInvalidPlan, "no network interface of the plan")
 		return
 	}
+	r.attachTo(it, inst)
+}
+
+// inlineAttachments makes an aws_network_interface attached by its own
+// attachment block the instance's, as readENIAttachment does for an
+// aws_network_interface_attachment. A block whose instance no reference
+// resolves leaves the interface as it is.
+func (r *reader) inlineAttachments() {
+	for _, in := range r.insts {
+		it := r.enis[in.id]
+		if in.typ != "aws_network_interface" || it == nil || it.Instance != "" {
+			continue
+		}
+		bs, _ := blocks(in.values["attachment"])
+		for i, b := range bs {
+			if inst, _, _ := r.resolveOne(r.inlineBlock(in, "attachment", i, len(bs), b), "instance", "aws_instance"); inst != "" {
+				r.attachTo(it, inst)
+			}
+		}
+	}
+}
+
+// attachTo makes interface it one of instance inst's (the model ID the
+// plan's reference or literal ID gives).
+func (r *reader) attachTo(it *reach.Interface, inst string) {
 	t := r.byAdr[inst]
 	if t == nil {
 		// an instance the plan does not hold, by its ID: the interface is
@@ -609,6 +634,7 @@ func (r *reader) readENIAttachment(in *instance) {
 
 // finishInterfaces gives the interfaces to the builder.
 func (r *reader) finishInterfaces() {
+	r.inlineAttachments()
 	for _, id := range r.eniList {
 		r.b.AddInterface(*r.enis[id])
 	}
