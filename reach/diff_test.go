@@ -1,6 +1,7 @@
 package reach_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
@@ -350,6 +351,12 @@ func TestDiffAgreesWithMatrices(t *testing.T) {
 		require.NoError(t, err, msg)
 		requireSameDeltas(t, diffByPair(t, ref), diffByPair(t, got), msg+" (reference)")
 		requireSameAddressChanges(t, ref, got, msg+" (reference)")
+		// the whole answer too: groups, causes, notes, resources
+		gj, err := json.MarshalIndent(got, "", " ")
+		require.NoError(t, err)
+		rj, err := json.MarshalIndent(ref, "", " ")
+		require.NoError(t, err)
+		require.Equal(t, string(rj), string(gj), "%s: Diff (actual) and DiffReference (expected), whole answers", msg)
 		checkInternetChanges(t, before, after, got, msg)
 		for _, x := range did {
 			if strings.HasPrefix(x, "a rule's block") {

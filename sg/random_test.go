@@ -94,26 +94,8 @@ func randomRule(r *rand.Rand, fl sg.Flavour, res sg.StaticResolver) sg.Rule {
 			rl.Peer = sg.GroupRef(randGroups[r.IntN(len(randGroups))])
 		}
 	}
-	if fl.IsAlibaba() && rl.Protocol.IsICMP() && rl.Peer.Kind == sg.PeerCIDR {
-		// Alibaba Cloud gives ICMP beside a block of the other family no
-		// meaning, and Compile refuses it: the ICMP of the block's family
-		rl.Protocol = flow.ICMP
-		if rl.Peer.CIDR.Addr().Is6() {
-			rl.Protocol = flow.ICMPv6
-		}
-	}
-	if fl.IsAlibaba() && rl.Protocol.IsICMP() && rl.Peer.Kind == sg.PeerPrefixList {
-		// nor by a list of blocks of the other family only
-		var has4, has6 bool
-		for _, p := range res.PrefixLists[rl.Peer.PrefixList] {
-			has4, has6 = has4 || p.Addr().Is4(), has6 || p.Addr().Is6()
-		}
-		if has4 != has6 {
-			rl.Protocol = flow.ICMP
-			if has6 {
-				rl.Protocol = flow.ICMPv6
-			}
-		}
+	if fl.IsAlibaba() {
+		alibabaICMPFamily(&rl, res)
 	}
 	if fl.IsAlibaba() {
 		rl.Priority = 1 + r.IntN(4)
@@ -331,4 +313,32 @@ func compilePlain(t *testing.T, groups []sg.Group, res sg.Resolver) *sg.Evaluato
 	e, err := sg.Compile(groups, res)
 	require.NoError(t, err)
 	return e
+}
+
+// alibabaICMPFamily gives an Alibaba Cloud rule on ICMP the ICMP of its
+// peer's family: Alibaba Cloud gives ICMP beside a block of the other
+// family no meaning, and Compile refuses it; nor by a list of blocks of
+// the other family only.
+func alibabaICMPFamily(rl *sg.Rule, res sg.StaticResolver) {
+	if !rl.Protocol.IsICMP() {
+		return
+	}
+	switch rl.Peer.Kind {
+	case sg.PeerCIDR:
+		rl.Protocol = flow.ICMP
+		if rl.Peer.CIDR.Addr().Is6() {
+			rl.Protocol = flow.ICMPv6
+		}
+	case sg.PeerPrefixList:
+		var has4, has6 bool
+		for _, p := range res.PrefixLists[rl.Peer.PrefixList] {
+			has4, has6 = has4 || p.Addr().Is4(), has6 || p.Addr().Is6()
+		}
+		if has4 != has6 {
+			rl.Protocol = flow.ICMP
+			if has6 {
+				rl.Protocol = flow.ICMPv6
+			}
+		}
+	}
 }

@@ -139,23 +139,8 @@ func wideRule(r *rand.Rand, fl sg.Flavour, res sg.StaticResolver) sg.Rule {
 			rl.Peer = sg.GroupRef(randGroups[r.IntN(len(randGroups))])
 		}
 	}
-	if fl.IsAlibaba() && rl.Protocol.IsICMP() && rl.Peer.Kind == sg.PeerCIDR {
-		rl.Protocol = flow.ICMP
-		if rl.Peer.CIDR.Addr().Is6() {
-			rl.Protocol = flow.ICMPv6
-		}
-	}
-	if fl.IsAlibaba() && rl.Protocol.IsICMP() && rl.Peer.Kind == sg.PeerPrefixList {
-		var has4, has6 bool
-		for _, p := range res.PrefixLists[rl.Peer.PrefixList] {
-			has4, has6 = has4 || p.Addr().Is4(), has6 || p.Addr().Is6()
-		}
-		if has4 != has6 {
-			rl.Protocol = flow.ICMP
-			if has6 {
-				rl.Protocol = flow.ICMPv6
-			}
-		}
+	if fl.IsAlibaba() {
+		alibabaICMPFamily(&rl, res)
 	}
 	if fl.IsAlibaba() {
 		rl.Priority = []int{1, 2, 3, 100}[r.IntN(4)]
