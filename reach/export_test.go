@@ -59,9 +59,9 @@ func DiffScopeIsAll(a, b *Model) bool { return scopeOf(a, b).all }
 
 // VerdictFloor returns what any walk answering q must at least do on the
 // path Check(q) finds: resolve q's ends into a flow, and ask each filter
-// and route table on the path what the walk asks it (a network ACL and a
-// security group hop's Evaluate, except the groups' stateful pass of a
-// reply; a route table's longest-prefix lookup; each firewall session's
+// and route table on the path what the walk asks it (a network ACL hop's
+// Verdict, a security group hop's Evaluate, except the groups' stateful
+// pass of a reply; a route table's longest-prefix lookup; each firewall session's
 // Verdicts once), with none of the walk's bookkeeping. Its cost is a floor
 // under Verdict's, for BenchmarkVerdictLarge.
 func VerdictFloor(m *Model, q Query) (func(), error) {
@@ -75,7 +75,7 @@ func VerdictFloor(m *Model, q Query) (func(), error) {
 		switch h.Kind {
 		case KindNetworkACL:
 			ev := m.subnets[h.Name].acl.ev
-			steps = append(steps, func() { ev.Evaluate(pkt, dir) })
+			steps = append(steps, func() { ev.Verdict(pkt, dir) }) // as the quiet walk asks
 		case KindSecurityGroups:
 			j, ok := h.judge.(sgJudge)
 			if !ok {
