@@ -4,7 +4,10 @@
 // port and ICMP edges (and prefix lists as group rule peers), asked wide
 // questions; the engine must agree with
 // it on each leg's first block, on every filter that blocks on each leg
-// (in walk order), on the outcome and on the verdict.
+// (in walk order), on the outcome and on the verdict. Designs of their
+// own then try Alibaba Cloud groups and instances of several interfaces
+// (filter_ref_ali_test.go). The log counts the questions compared and
+// those skipped, by reason.
 
 package reach_test
 
@@ -285,8 +288,23 @@ func TestFilterWalkAgreesWithSlowReference(t *testing.T) {
 	}
 	start := time.Now()
 	stats := map[string]int{}
-	for seed := range uint64(designs) {
-		n, srcs, dsts := filterDesign(seed)
+	// then designs of Alibaba Cloud groups, instances of several
+	// interfaces or both (filter_ref_ali_test.go), on seeds of their own
+	extra := 60
+	if testing.Short() || raceOn {
+		extra = 30
+	}
+	for k := range uint64(designs + extra) {
+		seed := k
+		var n *refNet
+		var srcs, dsts []netip.Addr
+		if k < uint64(designs) {
+			n, srcs, dsts = filterDesign(seed)
+		} else {
+			seed = 1000 + 2*(k-uint64(designs)) // even: one or two VPCs, no transit gateway, no peering
+			n, srcs, dsts = filterExtraDesign(seed, k%3 != 2, k%3 != 0)
+			stats["designs of Alibaba Cloud groups or instances of several interfaces"]++
+		}
 		n.stats, n.filtered = stats, true
 		m, err := n.build()
 		require.NoError(t, err, "seed %d: the generator makes valid designs", seed)
@@ -306,6 +324,12 @@ func TestFilterWalkAgreesWithSlowReference(t *testing.T) {
 				continue
 			}
 			stats["compared"]++
+			if n.alibabaIface(n.d.Interfaces[0]) {
+				stats["alibaba compared"]++
+			}
+			if slices.ContainsFunc(n.d.Interfaces, func(in reach.Interface) bool { return in.Instance != "" }) {
+				stats["compared with an instance of several interfaces"]++
+			}
 			explain := func(what string) string {
 				return fmt.Sprintf("seed %d, %s: the %s differ\nreference forward:\n  %s\n  filters %+v\nreference return:\n  %s\n  filters %+v\nengine:\n%s",
 					seed, f, what, hopLines(want.fwd), want.fwdF, hopLines(want.ret), want.retF, r.Text())
@@ -356,7 +380,13 @@ func TestFilterWalkAgreesWithSlowReference(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d designs, %d flows each, in %s: %v", designs, flows, time.Since(start).Round(time.Millisecond), stats)
+	t.Logf("%d designs, %d flows each, in %s: %v", designs+extra, flows, time.Since(start).Round(time.Millisecond), stats)
+	for k, v := range stats {
+		if strings.HasPrefix(k, "skipped: ") {
+			t.Logf("%s: %d", k, v)
+		}
+	}
+	t.Logf("compared: %d of %d questions asked", stats["compared"], stats["asked"])
 	require.Greater(t, stats["compared"], 9*stats["asked"]/10, "most questions are compared, not skipped")
 	for _, want := range []string{"outcome " + reach.Reachable.String(), "outcome " + reach.Unreachable.String(),
 		"first block " + string(reach.KindNetworkACL), "first block " + string(reach.KindSecurityGroups), "first block " + string(reach.KindRouteTable),
@@ -371,12 +401,17 @@ func TestFilterWalkAgreesWithSlowReference(t *testing.T) {
 		// appliances
 		"an appliance forwards", "a group reference an appliance keeps from matching",
 		// prefix lists in group rules
-		"a prefix list matches", "a prefix list matches nothing", "a prefix list of unknown entries may match"} {
+		"a prefix list matches", "a prefix list matches nothing", "a prefix list of unknown entries may match",
+		// Alibaba Cloud groups and instances of several interfaces
+		"alibaba: a basic group's members reach each other", "alibaba: rules of one priority, accept and drop, tie", "alibaba: a rule decides",
+		"alibaba: kept and lost identity judge apart", "alibaba compared", "first block security-groups inbound SG_DENY", "first block security-groups outbound SG_DENY",
+		"compared with an instance of several interfaces",
+		"skipped: an instance of several interfaces forwards (its operating system picks the interface)"} {
 		require.Positive(t, stats[want], "the generated designs exercise %s", want)
 	}
 	if designs >= 320 { // rarer: not in the short run
 		for _, want := range []string{"first block of the reply security-groups", "a group reference matches across a transit gateway",
-			"a group reference a transit gateway keeps from matching"} {
+			"a group reference a transit gateway keeps from matching", "first block security-groups inbound SG_INDETERMINATE"} {
 			require.Positive(t, stats[want], "the generated designs exercise %s", want)
 		}
 	}
@@ -411,4 +446,30 @@ func engineFilterBlocks(leg []reach.Hop) []string {
 		}
 	}
 	return out
+}
+
+// filterExtraDesign is filterDesign's design of seed (even: one or two
+// VPCs) with, when alibaba, Alibaba Cloud groups in place of AWS's and,
+// when multi, one or two instances of several interfaces
+// (filter_ref_ali_test.go), each from a random stream of its own.
+func filterExtraDesign(seed uint64, alibaba, multi bool) (n *refNet, srcs, dsts []netip.Addr) {
+	n, srcs, dsts = filterDesign(seed)
+	if alibaba {
+		cidrs := []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("10.0.0.0/8"),
+			netip.MustParsePrefix("8.8.8.0/24"), netip.MustParsePrefix("203.0.113.0/24")}
+		for _, v := range n.d.VPCs {
+			cidrs = append(cidrs, v.CIDRs...)
+		}
+		for _, s := range n.d.Subnets {
+			cidrs = append(cidrs, s.CIDRs...)
+		}
+		for _, in := range n.d.Interfaces {
+			cidrs = append(cidrs, netip.PrefixFrom(in.PrivateIPs[0], 32))
+		}
+		alibabaGroups(n, rand.New(rand.NewPCG(seed, 41)), cidrs)
+	}
+	if multi {
+		multiInterface(n, rand.New(rand.NewPCG(seed, 42)))
+	}
+	return n, srcs, dsts
 }

@@ -89,11 +89,12 @@ import (
 // may come in privately, the undecided reply
 // to a NAT gateway's port, and a transit gateway whose security group
 // referencing support the input lacks, a group rule whose prefix list's
-// entries the input lacks. The designs it is tried on hold no
-// unresolved groups, Alibaba groups, ACL entries
-// known only later or instances of several interfaces (an appliance whose
-// way out forks, appliance_egress_fork.go), and every firewall policy
-// passes everything.
+// entries the input lacks, and an instance of several interfaces that
+// forwards (its operating system picks the interface it leaves by:
+// appliance_egress_fork.go). Alibaba Cloud groups and instances of
+// several interfaces: filter_ref_ali_test.go. The designs it is tried on
+// hold no unresolved groups or ACL entries known only later, and every
+// firewall policy passes everything.
 
 // refFilt is one filter judgement: at is the index, among the leg's
 // routing hops, of the hop it precedes.
@@ -253,7 +254,9 @@ func (l *refLeg) groups(iface string, pkt flow.Flow, dir flow.Direction) {
 		l.sgMet = append(l.sgMet, iface)
 	}
 	f := refFilt{at: len(l.hops), kind: reach.KindSecurityGroups, id: iface, dir: dir}
-	if !stateful {
+	if in := l.n.iface(iface); !stateful && l.n.alibabaIface(in) {
+		f.code = l.aliGroups(in, pkt, dir) // filter_ref_ali_test.go
+	} else if !stateful {
 		f.pkt, f.ident = pkt, !l.blind
 		scope := "" // inbound beyond a transit gateway: the VPC it came from
 		if dir == flow.Inbound && !l.blind {

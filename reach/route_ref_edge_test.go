@@ -232,6 +232,9 @@ func (l *refLeg) fromInternet(pkt flow.Flow) {
 	if holder != "" && !l.reply && len(l.hops) == 0 && (privateSrc || src.IsGlobalUnicast()) {
 		back := &refLeg{n: l.n.unfiltered(), reply: true}
 		back.fromSubnet(pkt.Reverse(), holder)
+		if back.forked {
+			l.skipFor("the way back to a source outside crosses an instance of several interfaces")
+		}
 		if n := len(back.hops); !back.arrived && n > 0 && slices.Contains(undecided, back.hops[n-1].code) {
 			if privateSrc {
 				l.n.stats["a private source that may come in privately"]++
@@ -386,8 +389,14 @@ func (out *refSession) decide(arrived bool) {
 	out.reachable = arrived
 	certain, unsure := 0, 0
 	for _, f := range slices.Concat(out.fwdF, out.retF) {
-		if f.code != "" {
+		switch f.code {
+		case "":
+		case reach.SGIndeterminate:
+			unsure++
+		default:
 			certain++
+		}
+		if f.code != "" {
 			out.reachable = false
 		}
 	}

@@ -247,6 +247,10 @@ type refLeg struct {
 	lostBy      string // what last took the packet's identity: an appliance, a transit gateway (for the stats)
 	tgwWasBlind bool
 	scope       string
+	// forked: a route sent the packet through an instance of several
+	// interfaces, whose operating system picks the one it leaves by
+	// (filter_ref_ali_test.go)
+	forked bool
 }
 
 func (l *refLeg) hop(kind reach.Kind, id string, pkt flow.Flow, code reach.Code) {
@@ -547,6 +551,9 @@ func (l *refLeg) lookup(pkt flow.Flow, rt reach.RouteTable, from string) {
 		in := l.n.iface(r.TargetID)
 		if l.met(reach.KindInterface, in.ID, pkt) {
 			break
+		}
+		if !holdsAddr(in, pkt.Dst.Addr()) {
+			l.throughInstance(in, pkt) // filter_ref_ali_test.go
 		}
 		if l.n.filtered && !holdsAddr(in, pkt.Dst.Addr()) {
 			l.enter(pkt, in.Subnet)
