@@ -131,6 +131,16 @@ type AuditOptions struct {
 	// from the client ports asked; ClosedBy is what stops a session from
 	// SrcPort, or from DefaultSourcePort when SrcPort is 0.
 	SrcPort uint16
+	// ByPort answers each service port by port: a finding per set of
+	// its ports answered alike (the same rules open them, to the same
+	// internet addresses, with the same exposure and sources, and for a
+	// closed one the same hops stopping it; ClosedBy's fix is for the
+	// first port), rather than one finding for all of them, exposed when
+	// some port is. The findings of a service at an address come in the
+	// order of their first port. Answered atom by atom as without it
+	// (audit_ports.go): "every tcp port" costs a walk per piece of the
+	// ports no filter tells apart, not one per port.
+	ByPort bool
 }
 
 // Exposure says how far the internet gets to a risky service.
@@ -293,10 +303,10 @@ func (m *Model) Audit(o AuditOptions) (*AuditResult, error) {
 	}
 	parallel(len(classes), workers, func(k int) {
 		if _, own := classes[k][0].addr(o.IPv6); !own {
-			per[k], errs[k] = m.auditPrefixesOnly(classes[k][0], cat, not, o.SrcPort)
+			per[k], errs[k] = m.auditPrefixesOnly(classes[k][0], cat, not, o)
 			return
 		}
-		per[k], errs[k] = m.auditClass(classes[k], cat, o.IPv6, not, o.SrcPort)
+		per[k], errs[k] = m.auditClass(classes[k], cat, o.IPv6, not, o)
 	})
 	for k, cl := range classes {
 		if errs[k] != nil {
@@ -428,39 +438,52 @@ func ruleName(r sg.Rule, i int) string {
 
 // asks lists, per risky service of the catalogue, what the inbound
 // rules of ii's groups open of it to internet addresses of the family;
-// srcPort is [AuditOptions.SrcPort] (0: every client port).
-func (m *Model) asks(ii *ifaceInfo, cat []Risk, v6 bool, not []addrset.Range, srcPort uint16) []serviceAsk {
+// o.SrcPort is the client port asked from (0: every one). With o.ByPort,
+// a service's ports are cut into the sets the same rules open
+// (splitByOpenings), an ask each.
+func (m *Model) asks(ii *ifaceInfo, cat []Risk, v6 bool, not []addrset.Range, o AuditOptions) []serviceAsk {
 	opens := m.openings(ii, v6, not)
 	if len(opens) == 0 {
 		return nil
 	}
 	var asked []serviceAsk
-	for _, risk := range cat {
+	for ri, risk := range cat {
 		var ports flow.PortSet
 		var by []string
 		var where []netip.Prefix
+		var hitOps []opening
+		var hits []flow.PortSet
 		for _, op := range opens {
 			if op.proto != flow.AllProtocols && op.proto != risk.Protocol {
 				continue
 			}
 			if hit := op.ports.Intersect(risk.Ports); !hit.IsEmpty() {
 				ports, by, where = ports.Union(hit), append(by, op.label), append(where, op.peers...)
+				hitOps, hits = append(hitOps, op), append(hits, hit)
 			}
 		}
 		if ports.IsEmpty() {
 			continue
 		}
-		open := addrset.Of(where...).Difference(addrset.OfRanges(not...))
-		asked = append(asked, serviceAsk{risk, ports, open, by, srcPort})
+		if !o.ByPort {
+			open := addrset.Of(where...).Difference(addrset.OfRanges(not...))
+			asked = append(asked, serviceAsk{risk, ports, open, by, o.SrcPort, false, ri})
+			continue
+		}
+		sets, bys, wheres := splitByOpenings(hitOps, hits)
+		for i, ps := range sets {
+			open := addrset.Of(wheres[i]...).Difference(addrset.OfRanges(not...))
+			asked = append(asked, serviceAsk{risk, ps, open, bys[i], o.SrcPort, true, ri})
+		}
 	}
 	return asked
 }
 
 // auditClass audits the first interface of a class and copies the
 // findings to every member.
-func (m *Model) auditClass(cl []*ifaceInfo, cat []Risk, v6 bool, not []addrset.Range, srcPort uint16) ([]Finding, error) {
+func (m *Model) auditClass(cl []*ifaceInfo, cat []Risk, v6 bool, not []addrset.Range, o AuditOptions) ([]Finding, error) {
 	rep := cl[0]
-	asked := m.asks(rep, cat, v6, not, srcPort) // also what the members' delegated prefixes answer
+	asked := m.asks(rep, cat, v6, not, o) // also what the members' delegated prefixes answer
 	if len(asked) == 0 {
 		return nil, nil
 	}
@@ -471,14 +494,11 @@ func (m *Model) auditClass(cl []*ifaceInfo, cat []Risk, v6 bool, not []addrset.R
 	reps := rep.internetEnds(v6, true)
 	found := make([][]Finding, len(reps))
 	for k, at := range reps {
-		for _, a := range asked {
-			f, err := m.auditServiceAt(at, a, v6)
-			if err != nil {
-				return nil, err
-			}
-			f.OpenedBy = a.by
-			found[k] = append(found[k], f)
+		fs, err := m.auditAsks(at, asked, v6, nil)
+		if err != nil {
+			return nil, err
 		}
+		found[k] = fs
 	}
 	var out []Finding
 	for _, ii := range cl {
@@ -519,8 +539,8 @@ func (m *Model) auditClass(cl []*ifaceInfo, cat []Risk, v6 bool, not []addrset.R
 // IPv6 prefixes and no IPv6 address): what its groups open to internet
 // addresses, asked of each prefix as auditClass asks it of a member's,
 // and of the free addresses prefixes AWS delegates at launch may hold.
-func (m *Model) auditPrefixesOnly(ii *ifaceInfo, cat []Risk, not []addrset.Range, srcPort uint16) ([]Finding, error) {
-	asked := m.asks(ii, cat, true, not, srcPort)
+func (m *Model) auditPrefixesOnly(ii *ifaceInfo, cat []Risk, not []addrset.Range, o AuditOptions) ([]Finding, error) {
+	asked := m.asks(ii, cat, true, not, o)
 	if len(asked) == 0 {
 		return nil, nil
 	}
@@ -530,57 +550,6 @@ func (m *Model) auditPrefixesOnly(ii *ifaceInfo, cat []Risk, not []addrset.Range
 	}
 	fs, err := m.auditPrefixesUnknown(ii, asked) // prefixes_unknown.go
 	return append(out, fs...), err
-}
-
-// auditServiceAt decides how far the internet gets to a's ports of its
-// risk at the address dst (of an interface, or of a prefix delegated to
-// it), which the rules open to the internet addresses a.where: from
-// every client port, or from a.srcPort alone when it is not 0.
-func (m *Model) auditServiceAt(dst netip.Addr, a serviceAsk, v6 bool) (Finding, error) {
-	risk, ports, where := a.risk, a.ports, a.where
-	srcPort := a.srcPort
-	if srcPort == 0 {
-		srcPort = DefaultSourcePort // the flow's port, which every client port replaces
-	}
-	f := Finding{Service: risk.Service, Severity: risk.Severity, Protocol: risk.Protocol, Ports: ports, Exposure: Closed, Sources: []netip.Prefix{}}
-	probe, ok := m.internetProbe(v6, nil) // internetSources walks from each piece's own address
-	if !ok {
-		return f, fmt.Errorf("%w: the design leaves no internet address", ErrQuery)
-	}
-	var open, und addrset.Set
-	for _, r := range ports.Ranges() {
-		for p := int(r.Lo); p <= int(r.Hi); p++ {
-			fl := flow.Flow{Protocol: risk.Protocol, Src: netip.AddrPortFrom(probe, srcPort),
-				Dst: netip.AddrPortFrom(dst, uint16(p))}
-			o, u, _, err := m.internetSources(fl, where.Ranges(), a.srcPort == 0)
-			if err != nil {
-				return f, err
-			}
-			open, und = open.Union(o), und.Union(u)
-		}
-	}
-	switch {
-	case !open.IsEmpty():
-		f.Exposure, f.Sources = Exposed, open.Prefixes()
-		return f, nil
-	case !und.IsEmpty():
-		f.Exposure, f.Sources = Undecided, und.Prefixes()
-		return f, nil
-	}
-	// Closed: say where a session from an address the rules open the
-	// service to stops, a documentation address when the rules open it
-	// to one that the design treats as the rest of the internet
-	// (standIn), so that a fix neither reads "0.0.0.1/32" nor names an
-	// address another rule refuses
-	from, ok := m.standIn(v6, where.Ranges())
-	if !ok {
-		from = where.Ranges()[0].From
-	}
-	fl := flow.Flow{Protocol: risk.Protocol, Src: netip.AddrPortFrom(from, srcPort),
-		Dst: netip.AddrPortFrom(dst, ports.Ranges()[0].Lo)}
-	r := m.check(fl, nil)
-	f.ClosedBy = r.Blocks
-	return f, nil
 }
 
 // Text writes the findings as the CLI prints them: a summary line, then

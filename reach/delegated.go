@@ -292,6 +292,11 @@ type serviceAsk struct {
 	// srcPort is the client port asked from ([AuditOptions.SrcPort]); 0
 	// asks from every one
 	srcPort uint16
+	// byPort asks for a finding per set of ports answered alike
+	// ([AuditOptions.ByPort]); ports are then those the same rules open
+	byPort bool
+	// index is the service's place in the catalogue
+	index int
 }
 
 // auditDelegated audits ii's IPv6 delegated prefixes for the services
@@ -311,17 +316,16 @@ func (m *Model) auditDelegated(ii *ifaceInfo, asked []serviceAsk) ([]Finding, er
 			cuts = m.addressCuts()
 		}
 		apart := len(m.endpoints) > 0 || len(cuts.AddrAtoms(flow.FieldSrcAddr, p.Addr(), addrset.Last(p))) > 1
-		for _, a := range asked {
-			f, err := m.auditServiceAt(p.Addr(), a, true)
-			if err != nil {
-				return nil, err
-			}
+		fs, err := m.auditAsks(p.Addr(), asked, true, func(a serviceAsk, f *Finding) {
 			if apart && f.Exposure != Exposed {
 				f.Exposure, f.Sources, f.ClosedBy = Undecided, a.where.Prefixes(), nil
 			}
-			f.Interface, f.Name, f.Address, f.Prefix, f.OpenedBy = ii.ID, ii.Name, p.Addr(), p, slices.Clone(a.by)
-			out = append(out, f)
+			f.Interface, f.Name, f.Address, f.Prefix = ii.ID, ii.Name, p.Addr(), p
+		})
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, fs...)
 	}
 	return out, nil
 }

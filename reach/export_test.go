@@ -147,3 +147,11 @@ func Unroutable(a netip.Addr) bool { return unroutable(a) }
 // PrivateSource is privateSource: whether a host outside the design may
 // send from a over a private network, and the internet does not carry it.
 func PrivateSource(a netip.Addr) bool { return privateSource(a) }
+
+// AuditEveryPort makes Audit ask every port of a service one by one, the
+// per-port reference of its port atoms, until the returned function
+// undoes it.
+func AuditEveryPort() (undo func()) {
+	everyPort.Store(true)
+	return func() { everyPort.Store(false) }
+}

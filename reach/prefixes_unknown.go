@@ -169,22 +169,15 @@ func (m *Model) auditPrefixesUnknown(ii *ifaceInfo, asked []serviceAsk) ([]Findi
 		apart = apart || len(cuts.AddrAtoms(flow.FieldSrcAddr, r.From, r.To)) > 1
 	}
 	at := free.Ranges()[0].From
-	var out []Finding
-	for _, a := range asked {
-		f, err := km.auditServiceAt(at, a, true)
-		if err != nil {
-			return nil, err
-		}
+	return km.auditAsks(at, asked, true, func(a serviceAsk, f *Finding) {
 		if f.Exposure == Exposed || apart && f.Exposure != Undecided {
 			f.Exposure, f.ClosedBy = Undecided, nil
 			if apart {
 				f.Sources = a.where.Prefixes()
 			}
 		}
-		f.Interface, f.Name, f.Address, f.Prefix, f.PrefixesUnknown, f.OpenedBy = ii.ID, ii.Name, at, block.Masked(), what, slices.Clone(a.by)
-		out = append(out, f)
-	}
-	return out, nil
+		f.Interface, f.Name, f.Address, f.Prefix, f.PrefixesUnknown = ii.ID, ii.Name, at, block.Masked(), what
+	})
 }
 
 // launchPrefixesAt names the value known only later of ii's prefixes of

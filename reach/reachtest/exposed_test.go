@@ -270,3 +270,61 @@ func TestOnlyPortsRefusesPortZero(t *testing.T) {
 		assert.NotContains(t, r.errors[0], "missing")
 	}
 }
+
+// TestNotExposedEveryPort: AssertNotExposed over every port (1-65535,
+// 1024-65535) on a design whose group opens a few ports to the internet
+// (and one to a single block, and one only over IPv6) fails naming
+// exactly those ports, each with the rules that open it: the answer is
+// cut at the ports the filters tell apart, not asked port by port (which
+// took a minute and a half against a group open on every port).
+func TestNotExposedEveryPort(t *testing.T) {
+	tcp := func(id string, lo, hi uint16, peer sg.Peer) sg.Rule {
+		return sg.Rule{ID: id, Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.PortRange{Lo: lo, Hi: hi}, ICMPType: -1, ICMPCode: -1, Peer: peer}
+	}
+	few := exposeSpec{rules: []sg.Rule{
+		tcp("sgr-ssh", 22, 22, sg.AnyIPv4), tcp("sgr-web", 8080, 8081, sg.AnyIPv4),
+		tcp("sgr-hi", 65535, 65535, sg.CIDR("198.51.100.0/24")), tcp("sgr-v6", 443, 443, sg.AnyIPv6),
+	}}
+	// every port open, and an ACL that lets in only 22 and 3000-3999
+	acl := exposeSpec{
+		acl:   []string{"100 allow tcp 22 from 0.0.0.0/0", "110 allow tcp 3000-3999 from 0.0.0.0/0", "100 allow tcp 1-65535 to 0.0.0.0/0"},
+		rules: []sg.Rule{tcp("sgr-all", 0, 65535, sg.AnyIPv4)},
+	}
+	tests := []struct {
+		name   string
+		spec   exposeSpec
+		ports  string
+		quotes []string
+		not    []string
+	}{
+		{"a few ports of every one", few, "1-65535", []string{
+			"on tcp 1-65535 from any client port, but it is exposed on 22,443,8080-8081,65535:\n",
+			"  port 22 (ssh), IPv4, at 203.0.113.10 of host (eni-host):\n    exposed: reached, from some client port, by every IPv4 address",
+			"    opened by sg-host rule sgr-ssh (tcp/22 from 0.0.0.0/0)\n",
+			"  ports 8080-8081, IPv4, at 203.0.113.10",
+			"    opened by sg-host rule sgr-web (tcp/8080-8081 from 0.0.0.0/0)\n",
+			"  port 65535, IPv4, at 203.0.113.10 of host (eni-host):\n    exposed: reached, from some client port, by 198.51.100.0/24\n",
+			"  port 443 (https), IPv6, at 2001:db8:1:1::10 of host (eni-host)",
+		}, []string{"port 21", "port 23", "port 80 (http)"}},
+		{"the registered and dynamic ports", few, "1024-65535", []string{
+			"on tcp 1024-65535 from any client port, but it is exposed on 8080-8081,65535:\n"}, []string{"port 22", "443"}},
+		{"every port opened, an ACL lets a few in", acl, "1-65535", []string{
+			"but it is exposed on 22,3000-3999:\n",
+			"  ports 22,3000-3999, IPv4, at 203.0.113.10",
+			"    opened by sg-host rule sgr-all (tcp/0-65535 from 0.0.0.0/0)\n"}, []string{"4000"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := exposeDesign(t, tt.spec)
+			r := &recorder{}
+			require.False(t, reachtest.AssertNotExposed(r, m, "host", tt.ports))
+			require.Len(t, r.errors, 1)
+			for _, q := range tt.quotes {
+				assert.Contains(t, r.errors[0], q)
+			}
+			for _, q := range tt.not {
+				assert.NotContains(t, r.errors[0], q)
+			}
+		})
+	}
+}
