@@ -39,7 +39,8 @@ Flags:
                       severity or a higher one (default low: any finding)
   --only IDS          report only these checks, comma-separated
                       (ACL_SHADOWED,SG_UNUSED); the others do not run
-  --skip IDS          leave these checks out, comma-separated
+  --skip IDS          leave these checks out, comma-separated; --only or
+                      --skip with no ID in it ("") is bad usage
   --json              print one JSON object: "findings" (each with "id",
                       "severity", "kind", "resource", "rule", "origin",
                       "message", "fix", "related") and "skipped"; see the
@@ -74,6 +75,20 @@ func ids(s string) []string {
 	return out
 }
 
+// emptyIDs refuses --only or --skip given with no check ID in it ("",
+// ",", " "): more likely an unset variable in a script than a wish for
+// every check (an empty --only would run them all, silently).
+func emptyIDs(fs *flag.FlagSet, lo reach.LintOptions) error {
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		n := map[string]int{"only": len(lo.Only), "skip": len(lo.Skip)}
+		if c, ok := n[f.Name]; ok && c == 0 && err == nil {
+			err = fmt.Errorf("--%s %q names no check: give one or more check IDs, comma-separated (reachsim lint --help lists them), or leave --%s out", f.Name, f.Value.String(), f.Name)
+		}
+	})
+	return err
+}
+
 // lintFlags defines the flags of reachsim lint on a new flag set.
 func lintFlags(o *lintOptions) *flag.FlagSet {
 	fs := newFlagSet("reachsim lint")
@@ -98,6 +113,9 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, me, "%v", fmt.Errorf("--fail-on %q: want high, medium or low", o.failOn))
 	}
 	lo := reach.LintOptions{Only: ids(o.only), Skip: ids(o.skip)}
+	if err := emptyIDs(fs, lo); err != nil {
+		return fail(stderr, me, "%v", err)
+	}
 	if err := lo.Validate(); err != nil {
 		return fail(stderr, me, "%v", err) // before the input is read
 	}
