@@ -17,7 +17,9 @@ var lintUsage = `Usage:
 Find what in the design is dead, shadowed or dangerous: network ACL
 entries no packet reaches (ACL_SHADOWED) or whose removal changes nothing
 (ACL_REDUNDANT); security group rules other rules imply on every interface
-that uses the group (SG_RULE_IMPLIED); groups and ACLs nothing uses
+that uses the group (SG_RULE_IMPLIED, AWS groups); Alibaba Cloud rules that
+rules of their group with a smaller priority number (or a drop of the same)
+hide, so that they never decide (SG_RULE_SHADOWED); groups and ACLs nothing uses
 (SG_UNUSED, ACL_UNUSED); references to groups or prefix lists the input
 does not hold (REF_MISSING_GROUP, REF_MISSING_PREFIX_LIST); prefix-list
 routes that share a block toward different targets, which AWS picks
@@ -26,7 +28,8 @@ whose source/destination check is on, which carry no transit traffic
 (ROUTE_SOURCE_DEST_CHECK); ACLs that cut
 the replies of TCP requests they allow, per common client port range
 (ACL_CUTS_REPLIES); risky services a rule opens to the internet, reachable
-through every layer or closed by another (EXPOSED_RISKY,
+through every layer or closed by another layer or an Alibaba drop rule
+that comes first (EXPOSED_RISKY,
 EXPOSED_RISKY_INDETERMINATE, EXPOSED_RISKY_CLOSED); AWS quotas (QUOTA_...);
 Network Firewall rules an earlier rule hides in strict order
 (FW_RULE_UNREACHABLE) and stateless pass rules whose replies get no pass
