@@ -149,7 +149,10 @@ type Exposure uint8
 // The exposures.
 const (
 	// Closed: a security group rule opens the service to internet
-	// addresses, but another layer stops every one of them.
+	// addresses, but a hop stops every one of them: another layer, or,
+	// on Alibaba Cloud, a drop rule of the interface's own security
+	// groups that comes first (a smaller priority number, or the same;
+	// ClosedBy then names the security groups).
 	Closed Exposure = iota + 1
 	// Exposed: some internet address reaches the service, through every
 	// layer.
@@ -225,6 +228,43 @@ type Finding struct {
 	// design tells apart from the rest of the internet, where a
 	// documentation address is one (package doc, "Set questions").
 	ClosedBy []Block `json:"closed_by,omitempty"`
+
+	// sameLayer, for a Closed finding that the interface's own Alibaba
+	// Cloud groups close, is the drop rule that decides (lint words it)
+	sameLayer *sgClosing
+}
+
+// sgClosing is the drop rule of an interface's Alibaba Cloud groups that
+// closes a session its accept rules open, and those accept rules.
+type sgClosing struct {
+	drop   ruleKey
+	rule   sg.Rule
+	groups []string // the interface's groups
+	opens  []ruleKey
+}
+
+// sgClosingOf is what closes the session of r when its first block is
+// the destination interface's Alibaba Cloud groups and a drop rule of
+// theirs decides (Alibaba: the rules by priority, drop first at equal
+// priority); nil otherwise. opens are the accept rules that open it.
+func (m *Model) sgClosingOf(r *Result, opens []ruleKey) *sgClosing {
+	if len(r.Blocks) == 0 {
+		return nil
+	}
+	b := r.Blocks[0]
+	if b.Kind != KindSecurityGroups || b.Indeterminate || b.Leg != Forward || b.Hop < 1 || b.Hop > len(r.Forward) {
+		return nil
+	}
+	h := r.Forward[b.Hop-1]
+	ii := m.ifaceAt(h)
+	if ii == nil || ii.sg == nil || !ii.sg.normal.Flavour().IsAlibaba() {
+		return nil
+	}
+	d := ii.sg.normal.Evaluate(h.Packet, h.Direction)
+	if d.Basis != sg.ByRule || d.Action != flow.Drop {
+		return nil
+	}
+	return &sgClosing{drop: ruleKey{d.Group, d.RuleIndex}, rule: d.Rule, groups: ii.Groups, opens: opens}
 }
 
 // AuditResult is the answer of [Model.Audit]. Its JSON form is part of
@@ -254,7 +294,8 @@ func (a *AuditResult) Worst() Severity {
 // addresses, whether some internet address reaches it through every
 // layer (routes, gateways, network ACLs, firewalls, the reply's way
 // back), with the exact set of those addresses; or whether another layer
-// closes it, and which. Only a security group rule can open a port of an
+// closes it (on Alibaba Cloud, or a drop rule of the interface's own
+// groups that comes first), and which. Only a security group rule can open a port of an
 // interface to the internet, so an interface no rule opens a service on
 // has no finding for it. It asks at every address the internet sends to
 // the interface at, with a finding per address ([Finding.Address]): the
@@ -344,6 +385,7 @@ func exposureRank(e Exposure) int {
 // opening is a security group rule that opens ports to internet
 // addresses.
 type opening struct {
+	key   ruleKey
 	label string
 	proto flow.Protocol // AllProtocols for a rule of every protocol
 	ports flow.PortSet
@@ -405,7 +447,7 @@ func (m *Model) openings(ii *ifaceInfo, v6 bool, not []addrset.Range) []opening 
 				// group that closes it, with nothing to say why
 				label += " from source ports " + r.SourcePorts.String()
 			}
-			out = append(out, opening{label: label + ")", proto: r.Protocol, ports: ports, peers: public})
+			out = append(out, opening{key: ruleKey{g.ID, i}, label: label + ")", proto: r.Protocol, ports: ports, peers: public})
 		}
 	}
 	return out
@@ -450,6 +492,7 @@ func (m *Model) asks(ii *ifaceInfo, cat []Risk, v6 bool, not []addrset.Range, o 
 	for ri, risk := range cat {
 		var ports flow.PortSet
 		var by []string
+		var keys []ruleKey
 		var where []netip.Prefix
 		var hitOps []opening
 		var hits []flow.PortSet
@@ -459,7 +502,7 @@ func (m *Model) asks(ii *ifaceInfo, cat []Risk, v6 bool, not []addrset.Range, o 
 			}
 			if hit := op.ports.Intersect(risk.Ports); !hit.IsEmpty() {
 				ports, by, where = ports.Union(hit), append(by, op.label), append(where, op.peers...)
-				hitOps, hits = append(hitOps, op), append(hits, hit)
+				hitOps, hits, keys = append(hitOps, op), append(hits, hit), append(keys, op.key)
 			}
 		}
 		if ports.IsEmpty() {
@@ -467,13 +510,13 @@ func (m *Model) asks(ii *ifaceInfo, cat []Risk, v6 bool, not []addrset.Range, o 
 		}
 		if !o.ByPort {
 			open := addrset.Of(where...).Difference(addrset.OfRanges(not...))
-			asked = append(asked, serviceAsk{risk, ports, open, by, o.SrcPort, false, ri})
+			asked = append(asked, serviceAsk{risk, ports, open, by, keys, o.SrcPort, false, ri})
 			continue
 		}
-		sets, bys, wheres := splitByOpenings(hitOps, hits)
+		sets, bys, keyss, wheres := splitByOpenings(hitOps, hits)
 		for i, ps := range sets {
 			open := addrset.Of(wheres[i]...).Difference(addrset.OfRanges(not...))
-			asked = append(asked, serviceAsk{risk, ps, open, bys[i], o.SrcPort, true, ri})
+			asked = append(asked, serviceAsk{risk, ps, open, bys[i], keyss[i], o.SrcPort, true, ri})
 		}
 	}
 	return asked

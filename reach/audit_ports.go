@@ -173,6 +173,7 @@ func (m *Model) serviceFinding(dst netip.Addr, a serviceAsk, v6 bool, ports flow
 		Dst: netip.AddrPortFrom(dst, ports.Ranges()[0].Lo)}
 	r := m.check(fl, nil)
 	f.ClosedBy = r.Blocks
+	f.sameLayer = m.sgClosingOf(r, a.keys)
 	return f
 }
 
@@ -251,7 +252,7 @@ func (m *Model) auditAsks(dst netip.Addr, asked []serviceAsk, v6 bool, post func
 // same rules of opens open, hits[i] being what opens[i] opens of them:
 // each set with those rules' labels and internet addresses, in the order
 // of its first port.
-func splitByOpenings(opens []opening, hits []flow.PortSet) (sets []flow.PortSet, by [][]string, where [][]netip.Prefix) {
+func splitByOpenings(opens []opening, hits []flow.PortSet) (sets []flow.PortSet, by [][]string, rules [][]ruleKey, where [][]netip.Prefix) {
 	var edges []uint32
 	for _, h := range hits {
 		for _, r := range h.Ranges() {
@@ -279,11 +280,12 @@ func splitByOpenings(opens []opening, hits []flow.PortSet) (sets []flow.PortSet,
 		}
 		keys, sets = append(keys, key), append(sets, piece)
 		var labels []string
+		var ks []ruleKey
 		var peers []netip.Prefix
 		for _, i := range key {
-			labels, peers = append(labels, opens[i].label), append(peers, opens[i].peers...)
+			labels, ks, peers = append(labels, opens[i].label), append(ks, opens[i].key), append(peers, opens[i].peers...)
 		}
-		by, where = append(by, labels), append(where, peers)
+		by, rules, where = append(by, labels), append(rules, ks), append(where, peers)
 	}
-	return sets, by, where
+	return sets, by, rules, where
 }

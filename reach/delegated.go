@@ -289,6 +289,7 @@ type serviceAsk struct {
 	ports flow.PortSet
 	where addrset.Set
 	by    []string
+	keys  []ruleKey // the rules by names
 	// srcPort is the client port asked from ([AuditOptions.SrcPort]); 0
 	// asks from every one
 	srcPort uint16

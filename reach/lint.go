@@ -24,6 +24,7 @@ const (
 	LintACLUnused             = "ACL_UNUSED"
 	LintACLCutsReplies        = "ACL_CUTS_REPLIES"
 	LintSGRuleImplied         = "SG_RULE_IMPLIED"
+	LintSGRuleShadowed        = "SG_RULE_SHADOWED"
 	LintSGUnused              = "SG_UNUSED"
 	LintRefMissingGroup       = "REF_MISSING_GROUP"
 	LintRefMissingPrefixList  = "REF_MISSING_PREFIX_LIST"
@@ -63,6 +64,7 @@ func LintChecks() []LintCheck {
 		{LintACLUnused, Low, "a network ACL associated with no subnet"},
 		{LintACLCutsReplies, Medium, "a network ACL that allows TCP requests but cuts their replies to a common ephemeral port range"},
 		{LintSGRuleImplied, Low, "a security group rule that other rules imply on every interface that uses the group"},
+		{LintSGRuleShadowed, Low, "an Alibaba Cloud security group rule that never decides: rules of its group that come first (a smaller priority number, or the same with drop before accept) match every packet it matches"},
 		{LintSGUnused, Low, "a security group attached to no interface"},
 		{LintRefMissingGroup, Medium, "a rule that references a security group the input does not hold"},
 		{LintRefMissingPrefixList, Medium, "a security group rule or route that references a prefix list whose entries the input does not hold (or that is empty): such a rule or route may match any address (queries it could decide are indeterminate), an empty one matches nothing"},
@@ -71,7 +73,7 @@ func LintChecks() []LintCheck {
 		{LintRouteSourceDestCheck, Medium, "a route to a network interface whose source/destination check is on: the interface drops every packet it is neither the source nor the destination of, so the route carries no transit traffic"},
 		{LintExposedRisky, High, "a rule that opens a risky service to the internet, reachable through every layer"},
 		{LintExposedRiskyUndecided, Medium, "a rule that opens a risky service to the internet, which the input leaves open"},
-		{LintExposedRiskyClosed, Low, "a rule that opens a risky service to the internet, closed by another layer"},
+		{LintExposedRiskyClosed, Low, "a rule that opens a risky service to the internet, closed by another layer, or by an Alibaba Cloud drop rule of the interface's own groups that comes first"},
 		{LintQuotaGroupRules, Medium, "a security group above the quota of rules per direction and family (AWS), or an Alibaba Cloud interface above the quota of rules across its groups"},
 		{LintQuotaGroupsPerIface, Medium, "a network interface above the quota of security groups"},
 		{LintQuotaACLEntries, Medium, "a network ACL above the quota of entries per direction"},
@@ -119,7 +121,10 @@ type LintFinding struct {
 // weighed on this design and why, one string each that starts with the
 // check's ID: each group whose rules SG_RULE_IMPLIED does not weigh (a
 // thing the design does not model uses it: [Builder.AddUnmodelledGroupUse])
-// and what uses it, and the exposure checks (EXPOSED_RISKY…) when the
+// and what uses it, the Alibaba Cloud groups (SG_RULE_IMPLIED weighs AWS
+// groups only; SG_RULE_SHADOWED weighs theirs), each Alibaba rule that
+// rules referencing groups may hide, which SG_RULE_SHADOWED does not
+// report (and why), and the exposure checks (EXPOSED_RISKY…) when the
 // design cannot be audited (values known only later, or an [Model.Audit]
 // refusal).
 type LintResult struct {
@@ -168,7 +173,9 @@ func (o LintOptions) Validate() error {
 // [LintChecks]): network ACL entries no packet reaches or whose removal
 // changes nothing, per direction and family, found by interval arithmetic
 // over the entries; security group rules other rules imply on every
-// interface that uses their group; groups and ACLs nothing uses;
+// interface that uses their group; Alibaba Cloud rules that rules of
+// their group with a smaller priority number (or a drop of the same)
+// hide; groups and ACLs nothing uses;
 // references to groups the input does not hold; ACLs that cut the
 // replies of TCP requests they allow; risky services a rule opens to the
 // internet ([Model.Audit]), through every layer or closed by another;
@@ -196,7 +203,7 @@ func (m *Model) Lint(o LintOptions) (*LintResult, error) {
 	if any(LintACLShadowed, LintACLRedundant, LintACLUnused, LintACLCutsReplies) {
 		res.Findings = append(res.Findings, m.lintACLs(o)...)
 	}
-	if any(LintSGRuleImplied, LintSGUnused, LintRefMissingGroup, LintRefMissingPrefixList, LintRefMatchesNothing) {
+	if any(LintSGRuleImplied, LintSGRuleShadowed, LintSGUnused, LintRefMissingGroup, LintRefMissingPrefixList, LintRefMatchesNothing) {
 		fs, skipped := m.lintGroups(o)
 		res.Findings = append(res.Findings, fs...)
 		res.Skipped = append(res.Skipped, skipped...)

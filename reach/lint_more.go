@@ -102,25 +102,37 @@ func (m *Model) lintExposure(o LintOptions) (out []LintFinding, skipped []string
 		if err != nil {
 			return nil, nil, err
 		}
-		out = append(out, exposureFindings(res.Findings)...)
+		out = append(out, m.exposureFindings(res.Findings)...)
 	}
 	return out, nil, nil
 }
 
 // exposureFindings groups audit findings by service, exposure and
-// opening rules, in the audit's order.
-func exposureFindings(fs []Finding) []LintFinding {
+// opening rules (and, for one closed by an interface's own Alibaba Cloud
+// groups, the closing drop rule and the accept rules that never decide),
+// in the audit's order.
+func (m *Model) exposureFindings(fs []Finding) []LintFinding {
 	type group struct {
 		f      Finding
+		same   *sameLayerText
 		ifaces []string
 	}
 	var order []string
 	by := map[string]*group{}
+	var gl *groupLint
 	for _, f := range fs {
-		k := fmt.Sprintf("%s|%s|%s|%s|%t", f.Service, f.Protocol, f.Exposure, strings.Join(f.OpenedBy, ";"), f.Address.Is6())
+		var same *sameLayerText
+		if f.sameLayer != nil && f.Exposure == Closed {
+			if gl == nil {
+				gl = &groupLint{m: m, members: m.groupMemberSets()}
+				gl.prepareAlibaba()
+			}
+			same = gl.sameLayer(f)
+		}
+		k := fmt.Sprintf("%s|%s|%s|%s|%t|%v", f.Service, f.Protocol, f.Exposure, strings.Join(f.OpenedBy, ";"), f.Address.Is6(), same)
 		g := by[k]
 		if g == nil {
-			g = &group{f: f}
+			g = &group{f: f, same: same}
 			by[k] = g
 			order = append(order, k)
 		}
@@ -132,13 +144,35 @@ func exposureFindings(fs []Finding) []LintFinding {
 	}
 	out := make([]LintFinding, 0, len(order))
 	for _, k := range order {
-		out = append(out, exposureFinding(by[k].f, by[k].ifaces))
+		out = append(out, exposureFinding(by[k].f, by[k].same, by[k].ifaces))
 	}
 	return out
 }
 
-// exposureFinding words one group of audit findings.
-func exposureFinding(f Finding, ifaces []string) LintFinding {
+// sameLayerText is what closes a service on an interface whose own
+// Alibaba Cloud groups close it: the deciding drop rule, and the opening
+// accept rules that never decide there, each with the rules that hide it.
+type sameLayerText struct {
+	drop string   // "drop rule a2-drop of sg-a2 (priority 1)"
+	dead []string // "sg-a1 rule a1-ssh (…), which sg-a2 rule a2-drop (…) hides"
+}
+
+// sameLayer words what closes f, a Closed finding that its interface's
+// own Alibaba Cloud groups close.
+func (gl *groupLint) sameLayer(f Finding) *sameLayerText {
+	c := f.sameLayer
+	t := &sameLayerText{drop: fmt.Sprintf("drop rule %s of %s (priority %d)", ruleName(c.rule, c.drop.index), c.drop.group, c.rule.Priority)}
+	for i, key := range c.opens {
+		if ok, by := gl.hiddenOn(c.groups, key); ok && i < len(f.OpenedBy) {
+			t.dead = append(t.dead, fmt.Sprintf("%s, which %s %s", f.OpenedBy[i], strings.Join(by, ", "), plural(len(by), "hides", "hide")))
+		}
+	}
+	return t
+}
+
+// exposureFinding words one group of audit findings; same, when the
+// interfaces' own Alibaba Cloud groups close the service, says how.
+func exposureFinding(f Finding, same *sameLayerText, ifaces []string) LintFinding {
 	group, rule, _ := strings.Cut(f.OpenedBy[0], " rule ")
 	rule, _, _ = strings.Cut(rule, " (")
 	on := ifaces[0]
@@ -149,6 +183,23 @@ func exposureFinding(f Finding, ifaces []string) LintFinding {
 	lf := LintFinding{Kind: ResourceSecurityGroup, Resource: group, Rule: rule, Related: append(ifaces, f.OpenedBy...)}
 	opened := "opened by " + strings.Join(f.OpenedBy, ", ")
 	restrict := fmt.Sprintf("restrict %s rule %s to the addresses that need %s, or remove it", group, rule, f.Service)
+	if f.Exposure == Closed && same != nil {
+		lf.ID, lf.Severity = LintExposedRiskyClosed, Low
+		closed := fmt.Sprintf("closed by %s of the same security groups, which comes first (%s)", same.drop, strings.Join(closedTexts(f.ClosedBy), ", "))
+		if len(same.dead) == len(f.OpenedBy) {
+			lf.Message = fmt.Sprintf("%s on %s is not open: the accept %s dead there, never deciding: %s; %s", svc, on,
+				plural(len(same.dead), "rule that would open it is", "rules that would open it are"), strings.Join(same.dead, "; "), closed)
+			lf.Fix = fmt.Sprintf("remove %s rule %s, which never decides there (the service stays closed); or, if %s should be open, give it a smaller priority number than the rules that hide it",
+				group, rule, f.Service)
+			return lf
+		}
+		lf.Message = fmt.Sprintf("%s on %s is %s, but %s", svc, on, opened, closed)
+		if len(same.dead) > 0 {
+			lf.Message += fmt.Sprintf("; dead there, never deciding: %s", strings.Join(same.dead, "; "))
+		}
+		lf.Fix = fmt.Sprintf("%s: today only %s of the same security groups keeps it closed", restrict, same.drop)
+		return lf
+	}
 	switch f.Exposure {
 	case Exposed:
 		lf.ID, lf.Severity = LintExposedRisky, f.Severity
@@ -168,6 +219,15 @@ func exposureFinding(f Finding, ifaces []string) LintFinding {
 		lf.Fix = restrict + ": today only another layer keeps it closed"
 	}
 	return lf
+}
+
+// closedTexts is closedByText of each block.
+func closedTexts(bs []Block) []string {
+	out := make([]string, len(bs))
+	for i, c := range bs {
+		out[i] = closedByText(c)
+	}
+	return out
 }
 
 // closedByText names block c of an audit finding that closes a session,

@@ -104,6 +104,7 @@ type groupLint struct {
 	m       *Model
 	members map[string]addrset.Set // the addresses of each group's members
 	rules   map[string][]sgRule    // each AWS group's rules; absent for others
+	ali     map[string][]sgRule    // each Alibaba Cloud group's rules (lint_sg_alibaba.go)
 }
 
 // groupMemberSets is, for each group, the addresses a reference to it
@@ -166,7 +167,8 @@ func (gl *groupLint) prepare() {
 }
 
 // rulesOf flattens the rules of groups, in order; ok is false when a
-// group is not of AWS's flavour (priorities and drops: not linted).
+// group is not of AWS's flavour (priorities and drops: SG_RULE_IMPLIED
+// does not weigh them; SG_RULE_SHADOWED does, lint_sg_alibaba.go).
 func (gl *groupLint) rulesOf(groups []string) (out []sgRule, ok bool) {
 	for _, id := range groups {
 		rs, ok := gl.rules[id]
@@ -179,10 +181,13 @@ func (gl *groupLint) rulesOf(groups []string) (out []sgRule, ok bool) {
 }
 
 // lintGroups checks every security group; skipped says which groups'
-// rules SG_RULE_IMPLIED does not weigh, and why.
+// rules SG_RULE_IMPLIED does not weigh (used outside the model, or
+// Alibaba Cloud's), and which rules SG_RULE_SHADOWED could not decide,
+// and why.
 func (m *Model) lintGroups(o LintOptions) (out []LintFinding, skipped []string) {
 	gl := &groupLint{m: m, members: m.groupMemberSets()}
 	gl.prepare()
+	gl.prepareAlibaba()
 	ids := slices.Sorted(maps.Keys(m.groups))
 	// Each distinct set of groups of an interface, and each unused group
 	// alone: a rule is implied when it is in every set that holds its
@@ -238,7 +243,8 @@ func (m *Model) lintGroups(o LintOptions) (out []LintFinding, skipped []string) 
 		}
 		out = append(out, m.farRefs(g)...)
 	}
-	return append(out, m.missingListRoutes()...), skipped
+	fs, sk := gl.lintAlibaba(o)
+	return append(append(out, fs...), m.missingListRoutes()...), append(skipped, sk...)
 }
 
 // missingRefs are g's rules whose peer is a group the input does not hold

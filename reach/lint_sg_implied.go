@@ -46,6 +46,24 @@ func impliedBy(rules []sgRule, k int) (bool, []int) {
 		}
 		boxes, who = append(boxes, o.b), append(who, j)
 	}
+	addrs := make([]addrset.Set, len(who))
+	for i, j := range who {
+		addrs[i] = rules[j].addrs
+	}
+	ok, used := coverCells(boxes, addrs, r.b, r.addrs)
+	for i, c := range used {
+		used[i] = who[c]
+	}
+	return ok, used
+}
+
+// coverCells reports whether the boxes with their address sets cover
+// every packet of the box dom with an address of want: on every cell of
+// dom's partition by the boxes, the addresses of the boxes that hold the
+// cell cover want together. used are the boxes (positions in boxes)
+// that cover some of want on some cell, in order. Every box must meet
+// dom.
+func coverCells(boxes []box, addrs []addrset.Set, dom box, want addrset.Set) (bool, []int) {
 	if len(boxes) == 0 {
 		return false, nil
 	}
@@ -54,23 +72,23 @@ func impliedBy(rules []sgRule, k int) (bool, []int) {
 		cands[i] = int32(i)
 	}
 	used := map[int]bool{}
-	ok := partition(boxes, cands, slices.Clone(r.b), 0, nil, func(_ box, cs []int32) bool {
-		for _, c := range cs { // one rule holds it all: the common case
-			if r.addrs.SubsetOf(rules[who[c]].addrs) {
-				used[who[c]] = true
+	ok := partition(boxes, cands, slices.Clone(dom), 0, nil, func(_ box, cs []int32) bool {
+		for _, c := range cs { // one box holds it all: the common case
+			if want.SubsetOf(addrs[c]) {
+				used[int(c)] = true
 				return true
 			}
 		}
 		var u addrset.Set
 		for _, c := range cs {
-			u = u.Union(rules[who[c]].addrs)
+			u = u.Union(addrs[c])
 		}
-		if !r.addrs.SubsetOf(u) {
+		if !want.SubsetOf(u) {
 			return false
 		}
 		for _, c := range cs {
-			if rules[who[c]].addrs.Overlaps(r.addrs) {
-				used[who[c]] = true
+			if addrs[c].Overlaps(want) {
+				used[int(c)] = true
 			}
 		}
 		return true

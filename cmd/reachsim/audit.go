@@ -23,8 +23,9 @@ back), from some client port (an attacker picks its own: a network ACL
 that lets replies out to some client ports only does not close the
 service), and which addresses exactly. A finding is "exposed" (some internet
 address reaches it), "indeterminate" (none does for certain, but the input
-leaves some open) or "closed" (a rule opens it, another layer stops it:
-which hops). Findings are sorted by severity (high, medium, low), then
+leaves some open) or "closed" (a rule opens it, another layer stops it, or
+on Alibaba Cloud a drop rule of the same groups that comes first: which
+hops). Findings are sorted by severity (high, medium, low), then
 exposure.
 
 Flags:

@@ -17,7 +17,9 @@ var lintUsage = `Usage:
 Find what in the design is dead, shadowed or dangerous: network ACL
 entries no packet reaches (ACL_SHADOWED) or whose removal changes nothing
 (ACL_REDUNDANT); security group rules other rules imply on every interface
-that uses the group (SG_RULE_IMPLIED); groups and ACLs nothing uses
+that uses the group (SG_RULE_IMPLIED, AWS groups); Alibaba Cloud rules that
+rules of their group with a smaller priority number (or a drop of the same)
+hide, so that they never decide (SG_RULE_SHADOWED); groups and ACLs nothing uses
 (SG_UNUSED, ACL_UNUSED); references to groups or prefix lists the input
 does not hold (REF_MISSING_GROUP, REF_MISSING_PREFIX_LIST); prefix-list
 routes that share a block toward different targets, which AWS picks
@@ -26,7 +28,8 @@ whose source/destination check is on, which carry no transit traffic
 (ROUTE_SOURCE_DEST_CHECK); ACLs that cut
 the replies of TCP requests they allow, per common client port range
 (ACL_CUTS_REPLIES); risky services a rule opens to the internet, reachable
-through every layer or closed by another (EXPOSED_RISKY,
+through every layer or closed by another layer or an Alibaba drop rule
+that comes first (EXPOSED_RISKY,
 EXPOSED_RISKY_INDETERMINATE, EXPOSED_RISKY_CLOSED); AWS quotas (QUOTA_...);
 Network Firewall rules an earlier rule hides in strict order
 (FW_RULE_UNREACHABLE) and stateless pass rules whose replies get no pass
@@ -39,7 +42,8 @@ Flags:
                       severity or a higher one (default low: any finding)
   --only IDS          report only these checks, comma-separated
                       (ACL_SHADOWED,SG_UNUSED); the others do not run
-  --skip IDS          leave these checks out, comma-separated
+  --skip IDS          leave these checks out, comma-separated; --only or
+                      --skip with no ID in it ("") is bad usage
   --json              print one JSON object: "findings" (each with "id",
                       "severity", "kind", "resource", "rule", "origin",
                       "message", "fix", "related") and "skipped"; see the
@@ -74,6 +78,20 @@ func ids(s string) []string {
 	return out
 }
 
+// emptyIDs refuses --only or --skip given with no check ID in it ("",
+// ",", " "): more likely an unset variable in a script than a wish for
+// every check (an empty --only would run them all, silently).
+func emptyIDs(fs *flag.FlagSet, lo reach.LintOptions) error {
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		n := map[string]int{"only": len(lo.Only), "skip": len(lo.Skip)}
+		if c, ok := n[f.Name]; ok && c == 0 && err == nil {
+			err = fmt.Errorf("--%s %q names no check: give one or more check IDs, comma-separated (reachsim lint --help lists them), or leave --%s out", f.Name, f.Value.String(), f.Name)
+		}
+	})
+	return err
+}
+
 // lintFlags defines the flags of reachsim lint on a new flag set.
 func lintFlags(o *lintOptions) *flag.FlagSet {
 	fs := newFlagSet("reachsim lint")
@@ -98,6 +116,9 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, me, "%v", fmt.Errorf("--fail-on %q: want high, medium or low", o.failOn))
 	}
 	lo := reach.LintOptions{Only: ids(o.only), Skip: ids(o.skip)}
+	if err := emptyIDs(fs, lo); err != nil {
+		return fail(stderr, me, "%v", err)
+	}
 	if err := lo.Validate(); err != nil {
 		return fail(stderr, me, "%v", err) // before the input is read
 	}
