@@ -17,7 +17,9 @@ var lintUsage = `Usage:
 Find what in the design is dead, shadowed or dangerous: network ACL
 entries no packet reaches (ACL_SHADOWED) or whose removal changes nothing
 (ACL_REDUNDANT); security group rules other rules imply on every interface
-that uses the group (SG_RULE_IMPLIED); groups and ACLs nothing uses
+that uses the group (SG_RULE_IMPLIED); security group rules that can
+match no packet, icmp with an IPv6 CIDR or icmpv6 with an IPv4 one
+(SG_RULE_DEAD); groups and ACLs nothing uses
 (SG_UNUSED, ACL_UNUSED); references to groups or prefix lists the input
 does not hold (REF_MISSING_GROUP, REF_MISSING_PREFIX_LIST); prefix-list
 routes that share a block toward different targets, which AWS picks
