@@ -219,6 +219,9 @@ func diff(a, b *Model, o DiffOptions, fast bool) (*DiffResult, error) {
 	if err := c.attribute(a, b, out, o); err != nil {
 		return nil, err
 	}
+	if note := designNAT64Note(out, a, b); note != "" { // diff_nat64_note.go
+		out.Notes = append(out.Notes, note)
+	}
 	return out, nil
 }
 

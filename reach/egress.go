@@ -108,7 +108,7 @@ func (w *walker) viaEgressOnly(pkt flow.Flow, s *subnetInfo, vpc *vpcInfo, g *ei
 		return w.stop(w.m.offInternetHop(h, dst, offTo, "the egress-only internet gateway"))
 	}
 	if dst := pkt.Dst.Addr(); nat64Prefix.Contains(dst) { // nat64.go; an appliance's translation is another walk (nat64_fork.go)
-		return w.stop(nat64Untranslated(h, "the egress-only internet gateway", w.m.sourceTable(pkt.Src.Addr())))
+		return w.stop(nat64Untranslated(h, "the egress-only internet gateway", w.m.sourceTable(pkt.Src.Addr()), w.leg))
 	}
 	var nat66 *natInstanceRecord
 	if w.appliance6 != nil {

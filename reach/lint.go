@@ -26,6 +26,7 @@ const (
 	LintSGRuleImplied         = "SG_RULE_IMPLIED"
 	LintSGRuleShadowed        = "SG_RULE_SHADOWED"
 	LintSGUnused              = "SG_UNUSED"
+	LintSGRuleDead            = "SG_RULE_DEAD"
 	LintRefMissingGroup       = "REF_MISSING_GROUP"
 	LintRefMissingPrefixList  = "REF_MISSING_PREFIX_LIST"
 	LintRefMatchesNothing     = "REF_MATCHES_NOTHING"
@@ -66,6 +67,7 @@ func LintChecks() []LintCheck {
 		{LintSGRuleImplied, Low, "a security group rule that other rules imply on every interface that uses the group"},
 		{LintSGRuleShadowed, Low, "an Alibaba Cloud security group rule that never decides: rules of its group that come first (a smaller priority number, or the same with drop before accept) match every packet it matches"},
 		{LintSGUnused, Low, "a security group attached to no interface"},
+		{LintSGRuleDead, Medium, "a security group rule that can match no packet: an icmp rule with an IPv6 CIDR, an icmpv6 rule with an IPv4 CIDR"},
 		{LintRefMissingGroup, Medium, "a rule that references a security group the input does not hold"},
 		{LintRefMissingPrefixList, Medium, "a security group rule or route that references a prefix list whose entries the input does not hold (or that is empty): such a rule or route may match any address (queries it could decide are indeterminate), an empty one matches nothing"},
 		{LintRefMatchesNothing, Medium, "a security group rule that references a group of another VPC no peering joins: an outbound one matches nothing (AWS supports references across a transit gateway in inbound rules only), an inbound one matches only across a transit gateway both VPCs are attached to with security group referencing support"},
@@ -207,6 +209,9 @@ func (m *Model) Lint(o LintOptions) (*LintResult, error) {
 		fs, skipped := m.lintGroups(o)
 		res.Findings = append(res.Findings, fs...)
 		res.Skipped = append(res.Skipped, skipped...)
+	}
+	if any(LintSGRuleDead) {
+		res.Findings = append(res.Findings, m.lintSGFamily()...) // lint_sg_family.go
 	}
 	res.Findings = append(res.Findings, m.lintRouteTies()...)
 	res.Findings = append(res.Findings, m.lintSourceDestCheck()...)

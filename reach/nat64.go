@@ -69,11 +69,25 @@ func nat64Address(a netip.Addr) netip.Addr {
 // the gateway forwards IPv6 unchanged, and nothing on the internet
 // routes the prefix back to a translator. table is the route table the
 // fix names ("" when the source's is not known).
-func nat64Untranslated(h Hop, gw, table string) Hop {
+//
+// On the reply leg (leg), the packet answers a session opened from
+// outside by a source in the prefix: no route makes that work, since a
+// NAT gateway accepts no session opened from outside ("external services
+// can't initiate a connection with those instances":
+// https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html),
+// and would send the reply as a new IPv4 packet from its own address if
+// it did; the fix says so, and names the alternative: the IPv4 host the
+// source stands for connects over IPv4.
+func nat64Untranslated(h Hop, gw, table string, leg Leg) Hop {
 	dst := h.Packet.Dst.Addr()
 	h.Verdict, h.Code, h.judge = flow.Deny, NAT64NotTranslated, nil
 	h.reason = fmt.Sprintf("%s is in the NAT64 prefix %s (the IPv4 address %s, as DNS64 writes it): only a NAT gateway translates it, and %s forwards IPv6 unchanged, so the packet reaches no host",
 		dst, nat64Prefix, nat64Embedded(dst), gw)
+	if leg == Return {
+		h.Fix = fmt.Sprintf("no change in the VPC makes a session opened from outside by %s work: a reply to an address of %s reaches no host, and a NAT gateway, the only translator, accepts no session opened from outside it (a route for %s to one would not help); %s, the IPv4 host the address stands for, should connect over IPv4 instead (to a public IPv4 address of the destination)",
+			dst, nat64Prefix, nat64Prefix, nat64Embedded(dst))
+		return h
+	}
 	if table == "" {
 		table = "the source subnet's route table"
 	}

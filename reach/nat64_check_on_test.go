@@ -60,6 +60,8 @@ func TestNAT64ApplianceWithCheckOnForksNothing(t *testing.T) {
 	require.NoError(t, err)
 	pc, _ := internetChangeOf(d, "eni-v6", false)
 	ac, _ := addressChangeAt(pc, ba("64:ff9b::c633:6407"))
-	assert.Empty(t, d.Notes)
+	for _, n := range d.Notes { // the NAT64 addresses of eni-x's own IPv4 addresses changed too: noted (diff_nat64_note.go)
+		assert.NotContains(t, n, "left out of the internet cells", "no appliance may translate")
+	}
 	assert.True(t, ac.Gained.TCP.Contains(443), "Diff reports the gain of 64:ff9b::c633:6407 tcp 443\n%s", d.Text())
 }

@@ -117,7 +117,12 @@ type ICMPCodes struct {
 	Codes flow.Set[uint8] `json:"codes"`
 }
 
-// Cut is a hop that stops part of a set question's traffic.
+// Cut is a hop that stops part of a set question's traffic. An
+// undecided hop ([Hop.Undecided]) that comes, in walk order (the
+// request's hops, then the reply's), after a hop that stops the same
+// values for certain cuts none of them: no packet of theirs reaches it.
+// [Model.Check] shows such a hop in its trace, and lists it among
+// Result.Blocks, marked Indeterminate, after the certain block.
 type Cut struct {
 	Leg Leg `json:"leg"`
 	// Hop is its number on its leg, from 1, as in a trace; 0 for a cut
@@ -614,6 +619,7 @@ func newCutSet(path *atomOutcome) *cutSet {
 // discovery's through the same kinds of hops (another subnet the transit
 // gateway's flow hash picks, tgw_appliance.go).
 func (s *cutSet) add(fwd, ret []Hop, other bool, grow func(*Cut)) {
+	blocked := false // a hop before blocks for certain: an undecided one after it cuts nothing (firstBlock)
 	for leg, hops := range [2][]Hop{fwd, ret} {
 		disc := [2][]Hop{s.path.fwd, s.path.ret}[leg]
 		// a walk of another path than the discovery's: its hops name
@@ -631,9 +637,10 @@ func (s *cutSet) add(fwd, ret []Hop, other bool, grow func(*Cut)) {
 				named, at = &disc[j], j
 				j++
 			}
-			if h.Code == "" {
+			if h.Code == "" || h.Undecided() && blocked {
 				continue
 			}
+			blocked = blocked || h.Verdict == flow.Deny
 			k := cutKey{leg: leg, hop: at, code: h.Code}
 			if own {
 				k.kind, k.id = h.Kind, h.ID

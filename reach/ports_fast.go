@@ -363,6 +363,36 @@ func appendRange(rs []flow.PortRange, r flow.PortRange) []flow.PortRange {
 	return append(rs, r)
 }
 
+// noBlock is firstBlock's answer when no hop blocks for certain.
+const noBlock = int(^uint(0) >> 1)
+
+// walkPos is the place of hop hop of leg in walk order: the request's
+// hops, then the reply's.
+func walkPos(leg Leg, hop int) int { return int(leg)<<24 | hop }
+
+// firstBlock returns the walk order place (walkPos) of the first of hops
+// whose run at at blocks for certain, noBlock when none does. A hop the
+// walk places after it is one no packet of the piece reaches: an
+// undecided hop there cuts nothing (afterBlock), and is left out of the
+// cuts, as Check's answer is decided by the certain block.
+func firstBlock(hops []hopRuns, at []int) int {
+	first := noBlock
+	for k := range hops {
+		if hops[k].runs[at[k]].blocks() {
+			first = min(first, walkPos(hops[k].leg, hops[k].hop))
+		}
+	}
+	return first
+}
+
+// cutsAt reports whether hop k's run at at is a cut of the piece: it says
+// a code, and it is no undecided hop after a certain block (firstBlock
+// gives first).
+func cutsAt(hops []hopRuns, at []int, k, first int) bool {
+	run := hops[k].runs[at[k]]
+	return run.code != "" && !(run.und && walkPos(hops[k].leg, hops[k].hop) > first)
+}
+
 // pendingCut is a cut's ports as the sweep finds them.
 type pendingCut struct {
 	code  Code
@@ -622,9 +652,10 @@ func (p *portPath) fromDefault(r *PortsResult) error {
 			}
 		} else {
 			out = outcomeAt(hops, at, p.reachable)
+			first := firstBlock(hops, at)
 			for k := range hops {
-				if run := hops[k].runs[at[k]]; run.code != "" {
-					pending[k] = pendCut(pending[k], run, piece)
+				if cutsAt(hops, at, k, first) {
+					pending[k] = pendCut(pending[k], hops[k].runs[at[k]], piece)
 				}
 			}
 		}

@@ -115,9 +115,10 @@ func (m *Model) icmpByHop(r *PortsResult, f flow.Flow, src *ifaceInfo) error {
 		case Indeterminate:
 			und = appendRange(und, piece)
 		}
+		first := firstBlock(hops, at)
 		for k := range hops {
-			if run := hops[k].runs[at[k]]; run.code != "" {
-				pending[k] = pendCut(pending[k], run, piece)
+			if cutsAt(hops, at, k, first) {
+				pending[k] = pendCut(pending[k], hops[k].runs[at[k]], piece)
 			}
 		}
 	})

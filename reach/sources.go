@@ -57,7 +57,9 @@ type SourcesResult struct {
 	AnyClientPort bool `json:"any_client_port,omitempty"`
 	// Interfaces lists, in the design's order, every interface (To's own
 	// left out) whose session gets through (Reachable) or might
-	// (Indeterminate).
+	// (Indeterminate); then, for an IPv4 question, every interface with
+	// an IPv6 address whose session through NAT64 does, in an entry of
+	// its own (SourceInterface.NAT64To).
 	Interfaces []SourceInterface `json:"interfaces"`
 	// Internet is the exact set of internet addresses (of the family
 	// asked) whose session gets through, as the fewest CIDR blocks;
@@ -68,6 +70,9 @@ type SourcesResult struct {
 	// one walk each (with AnyClientPort, one per piece and client-port
 	// piece walked).
 	Atoms int `json:"atoms"`
+	// Notes says what the answer leaves out (an ICMP message no NAT64
+	// client sends); omitted when empty.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // SourceInterface is an interface that reaches the destination: from
@@ -101,6 +106,14 @@ type SourceInterface struct {
 	// interface's; Outcome is Indeterminate, since whether AWS delegates
 	// them is unknown. An interface has at most one such entry.
 	PrefixesUnknown string `json:"prefixes_unknown,omitempty"`
+	// NAT64To, on an entry of an IPv4 question, is the address of the
+	// NAT64 prefix (64:ff9b::/96) holding the destination's IPv4 address
+	// that the interface's IPv6 address (Address) sends to: its session
+	// goes through a NAT gateway's NAT64, and Outcome is [Model.Verdict]
+	// from the interface to that address (an ICMP echo request asked as
+	// an ICMPv6 one). Such an entry stands beside the entry of the
+	// interface's IPv4 address, if it has one. Omitted when not set.
+	NAT64To netip.Addr `json:"nat64_to,omitzero"`
 }
 
 // docProbes are the documentation addresses (RFC 5737, RFC 3849) the
@@ -165,7 +178,10 @@ func (m *Model) internetProbe(v6 bool, within []addrset.Range) (netip.Addr, bool
 // flow hash can pick, merged address by address. With q.AnyClientPort,
 // every source is answered from every client port (the best outcome over
 // them), each source's client ports cut at the bounds of the filters on
-// its path and one check deciding each piece.
+// its path and one check deciding each piece. An IPv4 question also asks
+// every interface with an IPv6 address through NAT64, to the address of
+// 64:ff9b::/96 that holds the destination's IPv4 address
+// ([SourceInterface].NAT64To).
 func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 	if a, ok := parseAddr(q.To); ok && a.Is6() != q.IPv6 && !a.Is4In6() {
 		fam, asked := "an IPv4", "IPv6"
@@ -252,6 +268,13 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 	}
 	if aliService {
 		return r, nil
+	}
+	if v4, ok := nat64Target(dst); ok && !q.IPv6 { // sources_nat64.go
+		es, note := m.nat64Sources(base, dst, v4, q.AnyClientPort)
+		r.Interfaces = append(r.Interfaces, es...)
+		if note != "" {
+			r.Notes = append(r.Notes, note)
+		}
 	}
 	open, und, atoms, err := m.internetSourcesTo(f, dst, q.AnyClientPort)
 	if err != nil {
@@ -593,6 +616,8 @@ func (r *SourcesResult) String() string {
 			s += " (free addresses " + prefixList(i.Prefixes) + ", which prefixes delegated at launch may hold: " + textsafe.String(i.PrefixesUnknown) + " is known only later)"
 		case len(i.Prefixes) > 0:
 			s += " (delegated: " + prefixList(i.Prefixes) + ")"
+		case i.NAT64To.IsValid():
+			s += " (through NAT64, to " + i.NAT64To.String() + ")"
 		}
 		if i.Outcome == Indeterminate {
 			s += " (indeterminate)"
@@ -601,6 +626,9 @@ func (r *SourcesResult) String() string {
 	s += "\n  internet: " + internetText(r.Internet)
 	if len(r.InternetIndeterminate) > 0 {
 		s += "\n  internet, indeterminate: " + internetText(r.InternetIndeterminate)
+	}
+	for _, n := range r.Notes {
+		s += "\n  note: " + textsafe.String(n)
 	}
 	return s + "\n"
 }

@@ -333,7 +333,7 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 		return w.stop(w.m.offInternetHop(h, dst, offTo, "the internet gateway"))
 	}
 	if !back && nat64Prefix.Contains(dst) { // nat64.go; an appliance's translation is another walk (nat64_fork.go)
-		return w.stop(nat64Untranslated(h, "the internet gateway", w.m.sourceTable(src)))
+		return w.stop(nat64Untranslated(h, "the internet gateway", w.m.sourceTable(src), w.leg))
 	}
 	var nat66 *natInstanceRecord
 	if src.Is6() && w.appliance6 != nil {

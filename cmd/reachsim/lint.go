@@ -19,7 +19,9 @@ entries no packet reaches (ACL_SHADOWED) or whose removal changes nothing
 (ACL_REDUNDANT); security group rules other rules imply on every interface
 that uses the group (SG_RULE_IMPLIED, AWS groups); Alibaba Cloud rules that
 rules of their group with a smaller priority number (or a drop of the same)
-hide, so that they never decide (SG_RULE_SHADOWED); groups and ACLs nothing uses
+hide, so that they never decide (SG_RULE_SHADOWED); security group rules
+that can match no packet, icmp with an IPv6 CIDR or icmpv6 with an IPv4
+one (SG_RULE_DEAD); groups and ACLs nothing uses
 (SG_UNUSED, ACL_UNUSED); references to groups or prefix lists the input
 does not hold (REF_MISSING_GROUP, REF_MISSING_PREFIX_LIST); prefix-list
 routes that share a block toward different targets, which AWS picks

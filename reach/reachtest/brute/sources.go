@@ -261,7 +261,13 @@ func CheckSourcesFrom(t testing.TB, m *reach.Model, q reach.SourcesQuery, r *rea
 	}
 	listed := map[string]reach.Outcome{}
 	delegated := map[string][]reach.SourceInterface{} // the entries of delegated prefixes' addresses
+	nat64 := map[string]reach.SourceInterface{}       // the entries of sessions through NAT64
 	for _, i := range r.Interfaces {
+		if i.NAT64To.IsValid() {
+			require.NotContains(t, nat64, i.ID, "%s: two NAT64 entries for %s", msg, i.ID)
+			nat64[i.ID] = i
+			continue
+		}
 		if len(i.Prefixes) > 0 {
 			delegated[i.ID] = append(delegated[i.ID], i)
 			continue
@@ -269,6 +275,7 @@ func CheckSourcesFrom(t testing.TB, m *reach.Model, q reach.SourcesQuery, r *rea
 		listed[i.ID] = i.Outcome
 	}
 	checkDelegatedSources(t, m, vq, delegated, ifaces, addrs, ports, msg)
+	checkNAT64Sources(t, m, vq, nat64, ifaces, dest, ports, msg)
 	for _, id := range ifaces {
 		vq.From = id
 		got, _ := verdictAny(m, vq, ports)
@@ -370,5 +377,89 @@ func checkDelegatedSources(t testing.TB, m *reach.Model, vq reach.Query, delegat
 				require.Equal(t, got, want, "%s: from %s (delegated to %s): Verdict says %s, Sources %s", msg, a, id, got, want)
 			}
 		}
+	}
+}
+
+// nat64Via is the address of the NAT64 prefix (64:ff9b::/96, RFC 6052)
+// an IPv6 client sends to for to, an IPv4 question's destination: to
+// itself when it is an IPv4 address, else the first private IPv4
+// address of the interface it names. False for IPv6 questions, for a
+// link-local address (a service of the instance's own host, the Amazon
+// DNS server every VPC shares) and when to names no IPv4 address.
+func nat64Via(m *reach.Model, q reach.Query) (netip.Addr, bool) {
+	if q.IPv6 {
+		return netip.Addr{}, false
+	}
+	v4, err := netip.ParseAddr(q.To)
+	if err != nil {
+		for _, in := range m.Interfaces() {
+			if in.ID != q.To && in.Name != q.To {
+				continue
+			}
+			for _, a := range in.PrivateIPs {
+				if a.Is4() {
+					v4, err = a, nil
+					break
+				}
+			}
+			break
+		}
+	}
+	if err != nil || !v4.Is4() || v4.IsLinkLocalUnicast() {
+		return netip.Addr{}, false
+	}
+	b := [16]byte{0, 0x64, 0xff, 0x9b}
+	v := v4.As4()
+	copy(b[12:], v[:])
+	return netip.AddrFrom16(b), true
+}
+
+// checkNAT64Sources demands that the NAT64 entries of a Sources answer to
+// an IPv4 destination (by ID) agree with Verdict from each interface of
+// ifaces holding an IPv6 address to the address of the NAT64 prefix that
+// holds the destination's (nat64Via), an ICMP echo request asked as an
+// ICMPv6 one; for another ICMP message, or no such address, there are
+// none.
+func checkNAT64Sources(t testing.TB, m *reach.Model, vq reach.Query, listed map[string]reach.SourceInterface, ifaces []string, dest map[string]bool, ports []uint16, msg string) {
+	t.Helper()
+	via, ok := nat64Via(m, vq)
+	if ok && vq.Protocol == flow.ICMP {
+		ok = vq.ICMP == nil || *vq.ICMP == reach.ICMPMessage{Type: 8}
+		vq.Protocol, vq.ICMP = flow.ICMPv6, nil
+	}
+	if !ok {
+		require.Empty(t, listed, "%s: NAT64 entries with no NAT64 question", msg)
+		return
+	}
+	vq.To, vq.IPv6 = via.String(), true
+	byID := map[string]reach.Interface{}
+	for _, in := range m.Interfaces() {
+		byID[in.ID] = in
+	}
+	for _, id := range ifaces {
+		e, isListed := listed[id]
+		if dest[id] {
+			require.False(t, isListed, "%s: the destination is not its own source through NAT64", msg)
+			continue
+		}
+		var v6 netip.Addr
+		for _, a := range byID[id].PrivateIPs {
+			if a.Is6() {
+				v6 = a
+				break
+			}
+		}
+		want := reach.Unreachable
+		if v6.IsValid() {
+			vq.From = id
+			want, _ = verdictAny(m, vq, ports)
+		}
+		got := reach.Unreachable
+		if isListed {
+			got = e.Outcome
+			require.Equal(t, via, e.NAT64To, "%s: %s through NAT64", msg, id)
+			require.Equal(t, v6, e.Address, "%s: %s through NAT64", msg, id)
+		}
+		require.Equal(t, want, got, "%s: from %s through NAT64 to %s: Verdict says %s, Sources %s", msg, id, via, want, got)
 	}
 }
