@@ -412,7 +412,7 @@ func (l *loader) assembleInterfaces() {
 			l.groupUse(e, "network interface of a "+silentTypes[e.typ])
 			continue
 		case otherTypes[e.typ] != "":
-			l.warn(e.at, "network interface %s of a %s left out: reachsim does not model it", e.id, otherTypes[e.typ])
+			l.warn(e.at, "network interface %s of %s left out: reachsim does not model it", e.id, withArticle(otherTypes[e.typ]))
 			l.unmodelled(e, e.id, "network interface of a "+otherTypes[e.typ])
 			l.groupUse(e, "network interface of a "+otherTypes[e.typ])
 			continue
@@ -691,4 +691,12 @@ func sortedCopy[T any](s []T, c func(a, b T) int) []T {
 	s = slices.Clone(s)
 	slices.SortFunc(s, c)
 	return s
+}
+
+// withArticle is what, after "a", or "an" before a vowel.
+func withArticle(what string) string {
+	if what != "" && strings.ContainsRune("aeiouAEIOU", rune(what[0])) {
+		return "an " + what
+	}
+	return "a " + what
 }

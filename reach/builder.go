@@ -259,8 +259,9 @@ func (b *Builder) build() (*Model, error) {
 	if len(p.errs) > 0 {
 		return nil, errors.Join(p.errs...)
 	}
-	markWaysBack(m)     // private_entry.go
-	m.findEgressForks() // appliance_egress_fork.go
+	markWaysBack(m)      // private_entry.go
+	markEntriesWithin(m) // private_entry.go
+	m.findEgressForks()  // appliance_egress_fork.go
 	m.quotaWarnings = b.checkQuotas(m)
 	m.origins, m.ruleOrigins = b.origins, b.ruleOrigins
 	if !b.once {

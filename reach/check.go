@@ -160,6 +160,9 @@ func (m *Model) walkWith(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived, 
 			back = rw.fromInternet(reply)
 		}
 	}
+	if arrived.private {
+		rw.privateReplyACL(arrived.pkt.Reverse(), arrived.iface) // private_entry.go
+	}
 	m.inspectFirewalls(*fw.hops, *rw.hops, fw, rw, arrived.ok)
 	fw.embed64(false) // nat64.go: the walk's translated stretch ends
 	rw.embed64(false)

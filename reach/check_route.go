@@ -210,8 +210,16 @@ func (w *walker) unmodelled(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compil
 	if what == "" {
 		what = "target"
 	}
+	if w.leg == Return && egressOnlyRoute(cr) {
+		// whatever its state, an egress-only internet gateway the input
+		// lacks drops this reply: attached, it carries only the replies
+		// of connections that left through it, and this one did not (a
+		// request routed to it ends its leg undecided, and no reply is
+		// walked); deleted, its route is a blackhole
+		return w.stop(w.unmodelledEgressOnlyReply(pkt, rt, cr))
+	}
 	return w.stop(Hop{Kind: KindUnmodelled, ID: cr.TargetID, Name: what, Packet: pkt, Verdict: flow.Indeterminate, Code: UnmodelledTarget,
-		reason:  fmt.Sprintf("route %s of %s sends the packet to %s, a %s, which reachsim does not model: what happens beyond it is unknown", dest, rt.ID, cr.TargetID, what),
+		reason:  fmt.Sprintf("route %s of %s sends the packet to %s, %s %s, which reachsim does not model: what happens beyond it is unknown", dest, rt.ID, cr.TargetID, article(what), what),
 		Missing: fmt.Sprintf("what lies beyond %s (%s): its routes, its attachments and the filters on the far side", cr.TargetID, what),
 		Fix:     fmt.Sprintf("check the path beyond %s by hand (AWS Reachability Analyzer can follow it), or route %s elsewhere in %s", cr.TargetID, dest, rt.ID)})
 }

@@ -164,6 +164,10 @@ type subnetInfo struct {
 	// end undecided (markWaysBack, private_entry.go); false keeps a
 	// question from the internet from walking its way back
 	backMayUndecide bool
+	// entryWithin: the subnet holds what a way in the design does not
+	// model may deliver a packet through, so that its network ACL may
+	// not judge it (markEntriesWithin, private_entry.go)
+	entryWithin bool
 }
 
 func (s *subnetInfo) contains(a netip.Addr) bool {

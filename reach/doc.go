@@ -124,8 +124,9 @@
 // egress-only internet gateway ([EgressOnlyInternetGateway]: IPv6 out and
 // the replies back, nothing in; the reply of a connection the internet
 // opened through the VPC's internet gateway, routed to an egress-only
-// one, is dropped there, [EgressOnlyNoInbound]; one per VPC, as AWS
-// attaches them: Build refuses a second) or reaches S3 or DynamoDB through a
+// one, even one the input lacks (no private way in), is dropped there,
+// [EgressOnlyNoInbound]; one per VPC, as AWS attaches them: Build refuses
+// a second) or reaches S3 or DynamoDB through a
 // gateway endpoint ([GatewayEndpoint]: by the service's prefix list, to
 // an end point like the internet, and back; the address families its IP
 // address type names, IPv6 through one whose type the input lacks being
@@ -415,8 +416,7 @@
 // ([InstanceServiceIndeterminate]): Alibaba Cloud documents HTTP at the
 // metadata service and DNS at the DNS servers, and says neither that
 // anything else is refused nor that it is answered. An AWS interface's
-// packet to these addresses is walked as any other. See
-// instanceservice.go.
+// packet to these addresses is walked as any other. See instanceservice.go.
 //
 // A network interface of an interface VPC endpoint
 // ([Interface.InterfaceEndpoint]) is a destination only: AWS PrivateLink
@@ -445,15 +445,15 @@
 // [TGWRoutesUnknown]), the request to an address of the destination's own
 // may come in by that way, which the design does not model: its walk
 // ends at once at an undecided hop of that code, naming it, then meets
-// the destination's security groups, inbound (the way in and what it
-// passes are not modelled, but a packet that comes in privately keeps
-// its source address, and the groups judge it at the destination's
-// address whichever way it came; its network ACLs are not judged, the
-// way in may skip its subnet's or cross others): where the groups drop
-// it for certain, the answer is a certain block there ([SGNoAllow] and
-// the rest, after the undecided hop, which the groups' hop says does not
-// decide), else it is indeterminate, never a certain drop at an
-// internet gateway or a missing one ([NoInternetGateway]); where the way back ends
+// the destination's security groups, inbound (the way in is not
+// modelled, but a packet that comes in privately keeps its source
+// address, and the groups judge it whichever way it came; the subnet's
+// network ACL judges it where the way in comes from outside the subnet,
+// and its reply where the subnet's route for it leads out of it): where
+// they drop it for certain, so does the answer ([SGNoAllow], [ACLDeny]
+// and the rest, after the undecided hop), else it is indeterminate,
+// never a certain drop at an internet gateway or a missing one
+// ([NoInternetGateway]); where the way back ends
 // elsewhere (the internet gateway, no route, a blackhole, another
 // certain block) no session can work whichever way the request came,
 // and the walk goes as from the internet (private_entry.go). Such a

@@ -52,4 +52,9 @@ type arrival struct {
 	// host is the interface whose own instance's host service (IMDS,
 	// Time Sync) the packet reached (instanceservice.go); nil otherwise
 	host *ifaceInfo
+	// private: the request may have come in privately, by an undecided
+	// way in (privateEntry), to iface; ok is false (its way back is not
+	// walked, but its subnet's outbound ACL judges the reply:
+	// walker.privateReplyACL)
+	private bool
 }

@@ -102,6 +102,9 @@ func TestUnmodelledRouteTargetIsIndeterminate(t *testing.T) {
 			if u.Leg == reach.Return {
 				leg = r.Return
 			}
+			if u.Leg == reach.Forward {
+				leg = withoutACLs(leg) // a private way in meets the subnet's ACL
+			}
 			last := leg[len(leg)-1]
 			if u.Leg == reach.Forward && len(leg) == 2 && last.Kind == reach.KindSecurityGroups && last.Direction == flow.Inbound {
 				// a request that may have come in privately: the
@@ -111,7 +114,7 @@ func TestUnmodelledRouteTargetIsIndeterminate(t *testing.T) {
 			assert.Equal(t, u, last, "the leg ends at the undecided hop: no fallback to a less specific route")
 			if u.Leg == reach.Forward {
 				assert.NotContains(t, kinds(r.Forward), reach.KindInternetGateway)
-				assert.Empty(t, r.Return, "the reply is not traced")
+				assert.Empty(t, withoutACLs(r.Return), "the reply is not traced (but the subnet's outbound ACL)")
 			}
 			text := r.Text()
 			if tt.missing != "" {

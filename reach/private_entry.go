@@ -29,7 +29,8 @@ import (
 // a packet that comes in privately keeps its source address, and they
 // judge it at the destination's address whichever way it came, so that
 // where they drop it for certain so does the answer, the undecided way
-// in notwithstanding. Where the way back ends at the internet gateway,
+// in notwithstanding; so do the subnet's network ACLs, where the way in
+// or the reply certainly crosses them (mayEnterWithin, privateReplyACL). Where the way back ends at the internet gateway,
 // nowhere, at a blackhole or at another certain block, no session can
 // work whichever way the request came: the walk goes on to the internet
 // gateway as before.
@@ -97,11 +98,105 @@ func (m *Model) mayEnterPrivately(src netip.Addr, ii *ifaceInfo) bool {
 	if cr.tied != nil {
 		return true
 	}
-	switch cr.Target {
-	case TargetInternetGateway, TargetEgressOnlyInternetGateway, TargetNATGateway, TargetBlackhole, TargetLocal:
+	switch {
+	case cr.Target == TargetInternetGateway, egressOnlyRoute(cr), cr.Target == TargetNATGateway, cr.Target == TargetBlackhole, cr.Target == TargetLocal:
 		return false // the reply ends there, certain
 	}
 	return true
+}
+
+// egressOnlyRoute reports whether cr leads to an egress-only internet
+// gateway: one of the design, or one the input lacks (an unmodelled
+// target whose type, or whose eigw- ID, says so: the AWS loader's, for a
+// route to a gateway describe-egress-only-internet-gateways did not
+// list). Nothing private sits behind one, and whatever its state it lets
+// no one outside open a connection: attached, it carries only the
+// replies of connections that left through it; deleted, its route is a
+// blackhole.
+func egressOnlyRoute(cr *compiledRoute) bool {
+	if cr.Target == TargetEgressOnlyInternetGateway {
+		return true
+	}
+	return cr.Target == TargetUnmodelled && (cr.TargetType == eigwType || strings.HasPrefix(cr.TargetID, "eigw-"))
+}
+
+// eigwType is the type of an egress-only internet gateway the input
+// lacks, as the loaders word it ([Route.TargetType]).
+const eigwType = "egress-only internet gateway"
+
+// unmodelledEgressOnlyReply is the hop of a reply that route cr of rt
+// sends to an egress-only internet gateway the input lacks
+// (egressOnlyRoute): a certain drop ([EgressOnlyNoInbound]), as at one
+// the input holds (egressOnlyReply). The request did not leave through
+// it: a request routed to it ends its leg undecided, and no reply is
+// walked.
+func (w *walker) unmodelledEgressOnlyReply(pkt flow.Flow, rt *rtInfo, cr *compiledRoute) Hop {
+	h := Hop{Kind: KindUnmodelled, ID: cr.TargetID, Name: eigwType, Packet: pkt, Verdict: flow.Deny, Code: EgressOnlyNoInbound}
+	if w.explain {
+		h.reason = fmt.Sprintf("the reply is routed to %s, an egress-only internet gateway the input does not hold; whatever its state it drops the reply: attached, it carries only the replies of connections that left through it, and this one did not; deleted, its route is a blackhole",
+			cr.TargetID)
+		h.Fix = fmt.Sprintf("to accept this connection, give %s a route for %s that leads back the way it came (the internet gateway, for clients on the internet); to keep the internet out, leave it on the egress-only internet gateway",
+			rt.ID, pkt.Dst.Addr())
+	}
+	return h
+}
+
+// mayEnterWithin reports whether the request privateEntry ended at end
+// (its undecided hop) may be delivered to ii from within ii's subnet, so
+// that the subnet's inbound network ACL may not judge it: where the way
+// in is unmodelled, the packet crosses that ACL unless something in the
+// subnet hands it on (AWS evaluates no network ACL between two
+// interfaces of one subnet). That is so where the subnet holds what a
+// way in may deliver through (subnetInfo.entryWithin: an appliance, a
+// firewall endpoint, a transit gateway attachment, an address the
+// design does not model), or where the way back ends at something other
+// than a gateway at the VPC's edge (a transit gateway or an endpoint the
+// input lacks, a target of unknown type, a route known only later),
+// whose interface may sit in the subnet.
+func mayEnterWithin(ii *ifaceInfo, end Hop) bool {
+	if ii.subnet.entryWithin || end.Kind != KindUnmodelled {
+		return true
+	}
+	switch end.Name {
+	case "virtual private gateway", "local gateway", "carrier gateway", "VPC peering connection", "internet gateway", eigwType:
+		return false
+	}
+	for _, pre := range []string{"vgw-", "lgw-", "cagw-", "pcx-", "igw-", "eigw-"} {
+		if strings.HasPrefix(end.ID, pre) {
+			return false
+		}
+	}
+	return true
+}
+
+// markEntriesWithin marks each subnet of m that holds what a way in the
+// design does not model may deliver a packet through
+// (subnetInfo.entryWithin): an interface whose source/destination check
+// is off or unknown, a firewall endpoint, a transit gateway attachment,
+// an address the design does not model.
+func markEntriesWithin(m *Model) {
+	for _, ii := range m.ifaces {
+		if ii.SourceDestCheckDisabled || ii.SourceDestCheckUnknown != "" {
+			ii.subnet.entryWithin = true
+		}
+	}
+	for _, ep := range m.endpoints {
+		if ep.subnet != nil {
+			ep.subnet.entryWithin = true
+		}
+	}
+	for _, a := range m.tgwAtts {
+		for _, s := range a.subnets {
+			s.entryWithin = true
+		}
+	}
+	for a := range m.unmodelled {
+		for _, s := range m.subnets {
+			if s.contains(a) {
+				s.entryWithin = true
+			}
+		}
+	}
 }
 
 // markWaysBack marks each subnet of m from which a reply to some public
@@ -129,15 +224,16 @@ func markWaysBack(m *Model) {
 			if !slices.ContainsFunc(cr.prefixes, mayHoldPublic) {
 				continue
 			}
-			switch cr.Target {
-			case TargetLocal, TargetInternetGateway, TargetEgressOnlyInternetGateway, TargetNATGateway, TargetBlackhole:
-			case TargetFirewallEndpoint:
+			switch {
+			case egressOnlyRoute(cr): // one the input lacks too
+			case cr.Target == TargetLocal, cr.Target == TargetInternetGateway, cr.Target == TargetNATGateway, cr.Target == TargetBlackhole:
+			case cr.Target == TargetFirewallEndpoint:
 				if ep := m.endpoints[cr.TargetID]; ep != nil && ep.subnet != nil && ep.subnet.rt != nil && len(ep.subnet.maybe) == 0 {
 					next[rt] = append(next[rt], ep.subnet.rt)
 				} else {
 					v = true
 				}
-			case TargetInterface:
+			case cr.Target == TargetInterface:
 				if ii := m.ifaces[cr.TargetID]; ii != nil && ii.subnet.rt != nil && len(ii.subnet.maybe) == 0 {
 					next[rt] = append(next[rt], ii.subnet.rt)
 				} else {
@@ -284,6 +380,10 @@ func (w *walker) privateEntry(pkt flow.Flow, ii *ifaceInfo) (h Hop, ok bool) {
 			src, ii.subnet.ID, ii.ID, what, src)
 		h.Fix = fmt.Sprintf("check by hand whether %s reaches %s through %s and what its way in passes (AWS Reachability Analyzer can follow it); were %s a host on the internet, no session with it could work while the way back to it leads to %s",
 			src, pkt.Dst.Addr(), end.ID, src, end.ID)
+		if pkt.IsICMPError() { // one message, no session and no reply
+			h.Fix = fmt.Sprintf("check by hand whether %s reaches %s through %s and what its way in passes (AWS Reachability Analyzer can follow it); an error message needs no way back: the route for %s only tells where it most likely is",
+				src, pkt.Dst.Addr(), end.ID, src)
+		}
 	}
 	h.Missing = fmt.Sprintf("whether %s sends through %s, privately (a VPN, Direct Connect, a network peered or attached that the input does not hold)", src, what)
 	if end.Missing != "" {
@@ -304,23 +404,26 @@ func (w *walker) privateEntry(pkt flow.Flow, ii *ifaceInfo) (h Hop, ok bool) {
 // judge it, at this address, whichever way it came, so that where they
 // drop it for certain the answer is a certain block there (outcomeOf: a
 // certain block wins over the undecided way in), and elsewhere the
-// undecided way in decides, as before. Network ACLs are not judged: the
-// way in may skip the destination's subnet's (an attachment or an
-// appliance in that subnet, a virtual private gateway's gateway route
-// table to one) or cross others. The hop is the walk's own security
+// undecided way in decides, as before. The destination subnet's network
+// ACL judges the request inbound where the way in comes from outside the
+// subnet (mayEnterWithin: not where something in the subnet may hand it
+// on, an attachment or an appliance there, say), and the reply outbound
+// where the subnet's route for it leads out of the subnet
+// (privateReplyACL); ACLs elsewhere on the unmodelled way are not
+// judged. The hop is the walk's own security
 // group hop (walker.securityGroups), so that every question (Ports'
 // filters, the matrix's deferred judgements, the set questions' bounds)
 // treats it as the groups at any arrival; only such a walk meets it,
 // never an ordinary question. That the source is kept is what reachsim
 // takes of every way in it does not model, as of the transit gateways
 // it does (a transit gateway's 1:1 NAT on attachments is not modelled).
-func (w *walker) privateGroups(pkt flow.Flow, ii *ifaceInfo) {
-	entry := len(*w.hops) - 1
+func (w *walker) privateGroups(pkt flow.Flow, ii *ifaceInfo, entry int) {
 	w.securityGroups(pkt, ii, flow.Inbound)
 	if !w.explain {
 		return
 	}
-	e, h := &(*w.hops)[entry], &(*w.hops)[entry+1]
+	at := len(*w.hops) - 1
+	e, h := &(*w.hops)[entry], &(*w.hops)[at]
 	way := e.ID
 	if e.Name != "" && e.Name != e.ID {
 		way += " (" + e.Name + ")"
@@ -329,10 +432,10 @@ func (w *walker) privateGroups(pkt flow.Flow, ii *ifaceInfo) {
 	case flow.Deny:
 		h.addDetail(fmt.Sprintf("the way in is undecided (hop %d: %s may come in privately, through %s), but it does not decide the answer: a packet that comes in privately keeps its source address, and these groups judge it alike whichever way it came",
 			entry+1, pkt.Src.Addr(), way))
-		e.addDetail(fmt.Sprintf("whichever way the request came, %s's security groups drop it (hop %d): the way in does not decide the answer", ii.ID, entry+2))
+		e.addDetail(fmt.Sprintf("whichever way the request came, %s's security groups drop it (hop %d): the way in does not decide the answer", ii.ID, at+1))
 		e.Fix = ""
 	case flow.Allow:
-		h.addDetail(fmt.Sprintf("they let the request in whichever way it came (a packet that comes in privately keeps its source address): the undecided way in (hop %d) decides", entry+1))
+		h.addDetail(fmt.Sprintf("they let the request in whichever way it came (a packet that comes in privately keeps its source address): the undecided way in (hop %d) decides, unless a network ACL drops the packet for certain", entry+1))
 	}
 }
 
@@ -361,4 +464,41 @@ func (m *Model) wayBack(pkt flow.Flow, ii *ifaceInfo, explain bool) (end Hop, ho
 		}
 	}
 	return Hop{}, nil, false
+}
+
+// privateReplyACL judges reply, the reply of a request that may have
+// come in privately to ii (privateEntry), at ii's subnet's outbound
+// network ACL, where the reply certainly crosses it: it leaves by the
+// subnet's own route table, whose route for it leads out of the subnet
+// (anything but an appliance or a firewall endpoint in the subnet, a
+// tie of prefix-list routes, or a table the input leaves undecided).
+// Only that hop of the reply is walked: the way back ends undecided
+// (the request's first hop holds that doubt), but where the ACL drops
+// the reply for certain no session can work, whichever way the request
+// came.
+func (w *walker) privateReplyACL(reply flow.Flow, ii *ifaceInfo) {
+	s := ii.subnet
+	if s.rt == nil || len(s.maybe) > 0 || len(s.rt.unknown) > 0 {
+		return
+	}
+	cr, _, ok := s.rt.lookup(reply.Dst.Addr())
+	if !ok || cr.tied != nil {
+		return
+	}
+	switch cr.Target {
+	case TargetInterface:
+		if t := w.m.ifaces[cr.TargetID]; t == nil || t.subnet == s {
+			return
+		}
+	case TargetFirewallEndpoint:
+		if ep := w.m.endpoints[cr.TargetID]; ep == nil || ep.subnet == s {
+			return
+		}
+	case TargetLocal:
+		return
+	}
+	w.networkACL(reply, s, flow.Outbound)
+	if w.explain {
+		(*w.hops)[len(*w.hops)-1].addDetail(fmt.Sprintf("the reply leaves %s by route %s of %s, whichever way the request came in: this ACL judges it", s.ID, routeTarget(cr), s.rt.ID))
+	}
 }

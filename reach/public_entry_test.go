@@ -190,9 +190,10 @@ func TestPublicSourceOutsideTheDesign(t *testing.T) {
 			if tc.code != reach.UnmodelledTarget {
 				return
 			}
-			require.Len(t, r.Forward, 2, "the request ends at once, at its destination's groups: %s", r.Text())
-			assert.Empty(t, r.Return, "the request ends there")
-			h, g := r.Forward[0], r.Forward[1]
+			fwd := withoutACLs(r.Forward)
+			require.Len(t, fwd, 2, "the request ends at once, at its destination's groups: %s", r.Text())
+			assert.Empty(t, withoutACLs(r.Return), "the request ends there (the subnet's outbound ACL may judge the reply)")
+			h, g := fwd[0], fwd[1]
 			assert.Equal(t, flow.Indeterminate, h.Verdict)
 			assert.Equal(t, reach.KindSecurityGroups, g.Kind, r.Text())
 			assert.Equal(t, tc.groups, g.Code, r.Text())

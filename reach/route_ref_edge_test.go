@@ -440,7 +440,7 @@ func routingHops(leg []reach.Hop) ([]refHop, error) {
 				return nil, fmt.Errorf("%s hop %d: security groups block (%s) though they allow everything", h.Leg, i+1, code)
 			}
 			switch {
-			case i == 1 && i == len(leg)-1 && h.Direction == flow.Inbound && h.Leg == reach.Forward && leg[0].Code != "" && leg[0].Undecided():
+			case (i == 1 || i == 2 && leg[1].Kind == reach.KindNetworkACL) && i == len(leg)-1 && h.Direction == flow.Inbound && h.Leg == reach.Forward && leg[0].Code != "" && leg[0].Undecided():
 				out = append(out, refHop{kind: judgedAt, id: h.Name, pkt: h.Packet}) // the way in undecided
 			case i == len(leg)-1 && h.Direction == flow.Inbound:
 				out = append(out, refHop{kind: delivered, id: h.Name, pkt: h.Packet})

@@ -694,12 +694,12 @@ func ipv6Unsupported(h *Hop, in, out *tgwAttInfo) {
 func (w *walker) outOfTGW(pkt flow.Flow, g *tgwInfo, out *tgwAttInfo, az string) arrival {
 	if out.Type != "vpc" || out.Missing != "" {
 		what := out.Type + " attachment"
-		missing := fmt.Sprintf("what lies beyond %s (a %s): reachsim models VPC attachments only", out.ID, what)
+		missing := fmt.Sprintf("what lies beyond %s (%s %s): reachsim models VPC attachments only", out.ID, article(what), what)
 		if out.Missing != "" {
 			missing = out.Missing
 		}
 		return w.stop(Hop{Kind: KindUnmodelled, ID: out.ID, Name: what, Packet: pkt, Verdict: flow.Indeterminate, Code: UnmodelledTarget,
-			reason:  fmt.Sprintf("%s sends the packet to %s, a %s, which reachsim does not model: what happens beyond it is unknown", g.ID, out.ID, what),
+			reason:  fmt.Sprintf("%s sends the packet to %s, %s %s, which reachsim does not model: what happens beyond it is unknown", g.ID, out.ID, article(what), what),
 			Missing: missing,
 			Fix:     fmt.Sprintf("check the path beyond %s by hand (AWS Reachability Analyzer can follow it)", out.ID)})
 	}

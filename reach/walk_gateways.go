@@ -467,9 +467,16 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 			// that may not be the internet, to the interface's own
 			// address: it may come in privately (private_entry.go)
 			if h, ok := w.privateEntry(pkt, ii); ok {
-				w.add(h)
-				w.privateGroups(pkt, ii) // the destination's groups judge it whichever way it came
-				return arrival{}
+				entry := w.add(h)
+				if !mayEnterWithin(ii, h) {
+					w.networkACL(pkt, ii.subnet, flow.Inbound) // it comes in from outside the subnet
+				}
+				w.privateGroups(pkt, ii, entry) // the destination's groups judge it whichever way it came
+				// the reply leaves by the subnet's own route table: where
+				// that leads out of the subnet, the subnet's outbound ACL
+				// judges it, whichever way the request came
+				// (walker.privateReplyACL)
+				return arrival{pkt: pkt, iface: ii, private: true}
 			}
 		}
 	} else if ni, ok := w.m.natAddr[dst]; ok {
