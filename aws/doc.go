@@ -140,7 +140,13 @@
 //     twice in one JSON object is an error naming the key and its path,
 //     not "the last one wins". A document that is null is an error; one
 //     that is an object with no key reachsim reads, and a resource list
-//     that is null, are warnings.
+//     that is null, are warnings. Alibaba Cloud JSON, which package
+//     alibaba reads, is named for what it is: a security group
+//     (DescribeSecurityGroupAttribute: SecurityGroupId with
+//     Permissions.Permission) is ignored with a warning naming
+//     alibaba.ParseSecurityGroup, a prefix list
+//     (DescribePrefixListAttributes: PrefixListId with Entries.Entry) is
+//     an error naming alibaba.ParsePrefixList.
 //   - Each file is recognised by its top-level keys, not its name; one file
 //     may merge the keys of several commands (jq -s add). The keys read are
 //     Vpcs, Subnets, NetworkInterfaces, Reservations, SecurityGroups,

@@ -460,6 +460,9 @@ func (l *loader) readFile(file string, data []byte) {
 		l.fail(root, "", "null", ErrInvalidDump, "the document is null, not an object: is this the output of an aws describe command?")
 		return
 	}
+	if l.alibabaFile(root, top) { // alibaba_shape.go
+		return
+	}
 	keys := slices.Sorted(maps.Keys(top))
 	read := false
 	var unknown []string

@@ -32,6 +32,7 @@ const (
 	LintRefMatchesNothing     = "REF_MATCHES_NOTHING"
 	LintRoutePrefixListTie    = "ROUTE_PREFIX_LIST_TIE"
 	LintRouteSourceDestCheck  = "ROUTE_SOURCE_DEST_CHECK"
+	LintRouteBlackhole        = "ROUTE_BLACKHOLE"
 	LintExposedRisky          = "EXPOSED_RISKY"
 	LintExposedRiskyUndecided = "EXPOSED_RISKY_INDETERMINATE"
 	LintExposedRiskyClosed    = "EXPOSED_RISKY_CLOSED"
@@ -63,7 +64,7 @@ func LintChecks() []LintCheck {
 		{LintACLShadowed, Medium, "a network ACL entry that no packet can reach: earlier entries, alone or together, match everything it matches"},
 		{LintACLRedundant, Low, "a network ACL entry whose removal changes no decision: the entries after it (or the * rule) decide the same"},
 		{LintACLUnused, Low, "a network ACL associated with no subnet"},
-		{LintACLCutsReplies, Medium, "a network ACL that allows TCP requests but cuts their replies to a common ephemeral port range"},
+		{LintACLCutsReplies, Medium, "a network ACL that allows TCP requests but cuts their replies to a common ephemeral port range, or that drops the replies from the internet to some of the ports (1024-65535) a NAT gateway in its subnet picks"},
 		{LintSGRuleImplied, Low, "a security group rule that other rules imply on every interface that uses the group"},
 		{LintSGRuleShadowed, Low, "an Alibaba Cloud security group rule that never decides: rules of its group that come first (a smaller priority number, or the same with drop before accept) match every packet it matches"},
 		{LintSGUnused, Low, "a security group attached to no interface"},
@@ -73,6 +74,7 @@ func LintChecks() []LintCheck {
 		{LintRefMatchesNothing, Medium, "a security group rule that references a group of another VPC no peering joins: an outbound one matches nothing (AWS supports references across a transit gateway in inbound rules only), an inbound one matches only across a transit gateway both VPCs are attached to with security group referencing support"},
 		{LintRoutePrefixListTie, Medium, "a route table whose prefix-list routes share a block and lead to different targets: AWS picks one of them at random"},
 		{LintRouteSourceDestCheck, Medium, "a route to a network interface whose source/destination check is on: the interface drops every packet it is neither the source nor the destination of, so the route carries no transit traffic"},
+		{LintRouteBlackhole, Medium, "a route whose target no longer exists (a blackhole: AWS drops what it matches), naming the subnets and gateways that use its table and the destinations it swallows; low when nothing uses the table or other routes take all of its destinations"},
 		{LintExposedRisky, High, "a rule that opens a risky service to the internet, reachable through every layer"},
 		{LintExposedRiskyUndecided, Medium, "a rule that opens a risky service to the internet, which the input leaves open"},
 		{LintExposedRiskyClosed, Low, "a rule that opens a risky service to the internet, closed by another layer, or by an Alibaba Cloud drop rule of the interface's own groups that comes first"},
@@ -137,7 +139,9 @@ type LintResult struct {
 // LintOptions tunes [Model.Lint]. The zero value runs every check.
 type LintOptions struct {
 	// EphemeralRanges are the client port ranges ACL_CUTS_REPLIES checks;
-	// nil means Linux's (32768-60999) and Windows' (49152-65535).
+	// nil means Linux's (32768-60999) and Windows' (49152-65535). The
+	// replies to a NAT gateway are weighed over the range it picks its
+	// ports from, 1024-65535, whatever this says.
 	EphemeralRanges []nacl.NamedRange
 	// Catalogue is the risky services of the EXPOSED_RISKY checks; nil
 	// means [RiskyServices].
@@ -183,7 +187,10 @@ func (o LintOptions) Validate() error {
 // internet ([Model.Audit]), through every layer or closed by another;
 // AWS and Alibaba Cloud quotas ([Model.QuotaWarnings]); stateful firewall rules an earlier
 // rule hides (strict order) and stateless pass rules whose replies get no
-// pass.
+// pass; routes to a target that no longer exists (ROUTE_BLACKHOLE); and,
+// for a subnet that holds a public NAT gateway, a network ACL that drops
+// replies from the internet to some of the ports the gateway picks
+// (ACL_CUTS_REPLIES).
 //
 // Each ACL_REDUNDANT finding may be acted on alone: after removing one
 // such entry, lint again, since another finding may have relied on it.
@@ -215,6 +222,7 @@ func (m *Model) Lint(o LintOptions) (*LintResult, error) {
 	}
 	res.Findings = append(res.Findings, m.lintRouteTies()...)
 	res.Findings = append(res.Findings, m.lintSourceDestCheck()...)
+	res.Findings = append(res.Findings, m.lintBlackholes()...)
 	res.Findings = append(res.Findings, m.lintFirewalls()...)
 	res.Findings = append(res.Findings, m.lintQuotas()...)
 	if any(LintExposedRisky, LintExposedRiskyUndecided, LintExposedRiskyClosed) {

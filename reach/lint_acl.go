@@ -245,6 +245,7 @@ func (m *Model) lintACLs(o LintOptions) []LintFinding {
 		ranges = []nacl.NamedRange{nacl.EphemeralLinux, nacl.EphemeralWindows}
 	}
 	ids := slices.Sorted(maps.Keys(m.acls))
+	nats := m.natGatewaysByACL() // lint_acl_nat.go
 	per := make([][]LintFinding, len(ids))
 	parallel(len(ids), lintWorkers(o), func(k int) {
 		ai := m.acls[ids[k]]
@@ -269,6 +270,7 @@ func (m *Model) lintACLs(o LintOptions) []LintFinding {
 				}
 			}
 		}
+		per[k] = append(per[k], m.natCutsReplies(ai, nats[ai])...)
 	})
 	var out []LintFinding
 	for _, f := range per {

@@ -27,11 +27,14 @@ does not hold (REF_MISSING_GROUP, REF_MISSING_PREFIX_LIST); prefix-list
 routes that share a block toward different targets, which AWS picks
 between at random (ROUTE_PREFIX_LIST_TIE); routes to a network interface
 whose source/destination check is on, which carry no transit traffic
-(ROUTE_SOURCE_DEST_CHECK); ACLs that cut
-the replies of TCP requests they allow, per common client port range
-(ACL_CUTS_REPLIES); risky services a rule opens to the internet, reachable
-through every layer or closed by another layer or an Alibaba drop rule
-that comes first (EXPOSED_RISKY,
+(ROUTE_SOURCE_DEST_CHECK); routes whose target no longer exists
+(blackholes), with the subnets that use their table and the destinations
+they swallow (ROUTE_BLACKHOLE); ACLs that cut the replies of TCP requests
+they allow, per common client port range, and NAT gateway subnets' ACLs
+that drop replies from the internet to some of the ports 1024-65535 the
+gateway picks (ACL_CUTS_REPLIES); risky services a rule opens to the
+internet, reachable through every layer or closed by another layer or an
+Alibaba drop rule that comes first (EXPOSED_RISKY,
 EXPOSED_RISKY_INDETERMINATE, EXPOSED_RISKY_CLOSED); AWS quotas (QUOTA_...);
 Network Firewall rules an earlier rule hides in strict order
 (FW_RULE_UNREACHABLE) and stateless pass rules whose replies get no pass
