@@ -1,6 +1,7 @@
 package aws
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -16,7 +17,9 @@ import (
 // script. A group the changes create is made with create-security-group
 // (named [reach.Change.GroupName], as AWS refuses a name starting with
 // "sg-") and named by the shell variable its ID is kept in ($SG_1, ...),
-// since AWS picks the ID. Values from the input are quoted for the shell.
+// since AWS picks the ID. Values from the input are quoted for the shell;
+// a rule's --ip-permissions are the CLI's shorthand, or JSON where its
+// description holds a character EC2 does not take in one.
 // No changes give an empty list, not nil.
 func Commands(changes []reach.Change) []string {
 	out := []string{}
@@ -82,27 +85,88 @@ func Commands(changes []reach.Change) []string {
 }
 
 // groupRuleCommand writes authorize- or revoke-security-group-ingress (or
-// -egress) for a rule whose peer is a CIDR block.
+// -egress) for a rule whose peer is a CIDR block. Its --ip-permissions are
+// written in the CLI's shorthand, except when the rule's description holds
+// a character EC2 does not take in one (a quote or a backslash, which would
+// end the shorthand's quoted value early and let the rest be read as more
+// keys): then as JSON, which quotes every character.
 func groupRuleCommand(verb, group string, r sg.Rule) string {
 	dir := "ingress"
 	if r.Direction == flow.Outbound {
 		dir = "egress"
 	}
-	perm := "IpProtocol=" + protocolText(r.Protocol)
+	desc := ""
+	if verb == "authorize" {
+		desc = r.Description
+	}
+	perm := ""
+	if shorthandSafe(desc) {
+		perm = "IpProtocol=" + protocolText(r.Protocol)
+		if r.Protocol != flow.AllProtocols {
+			from, to := portsOf(r)
+			perm += fmt.Sprintf(",FromPort=%d,ToPort=%d", from, to)
+		}
+		if r.Peer.CIDR.Addr().Is6() {
+			perm += ",Ipv6Ranges=[{CidrIpv6=" + r.Peer.CIDR.String()
+		} else {
+			perm += ",IpRanges=[{CidrIp=" + r.Peer.CIDR.String()
+		}
+		if desc != "" {
+			perm += `,Description="` + desc + `"`
+		}
+		perm += "}]"
+	} else {
+		perm = ipPermissionJSON(r, desc)
+	}
+	return fmt.Sprintf("aws ec2 %s-security-group-%s --group-id %s --ip-permissions %s", verb, dir, group, shellQuote(perm))
+}
+
+// shorthandSafe reports whether a rule description is written as it is
+// inside a double-quoted shorthand value: every character one EC2 takes
+// in a description (a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*),
+// none of which ends the value.
+func shorthandSafe(desc string) bool {
+	for _, c := range desc {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == ' ':
+		case strings.ContainsRune("._-:/()#,@[]+=&;{}!$*", c):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// ipPermissionJSON is r's --ip-permissions as JSON, with desc as its
+// range's description.
+func ipPermissionJSON(r sg.Rule, desc string) string {
+	type rng struct {
+		CidrIP      string `json:"CidrIp,omitempty"`
+		CidrIPv6    string `json:"CidrIpv6,omitempty"`
+		Description string `json:"Description,omitempty"`
+	}
+	type perm struct {
+		IPProtocol string `json:"IpProtocol"`
+		FromPort   *int   `json:"FromPort,omitempty"`
+		ToPort     *int   `json:"ToPort,omitempty"`
+		IPRanges   []rng  `json:"IpRanges,omitempty"`
+		IPv6Ranges []rng  `json:"Ipv6Ranges,omitempty"`
+	}
+	p := perm{IPProtocol: protocolText(r.Protocol)}
 	if r.Protocol != flow.AllProtocols {
 		from, to := portsOf(r)
-		perm += fmt.Sprintf(",FromPort=%d,ToPort=%d", from, to)
+		p.FromPort, p.ToPort = &from, &to
 	}
 	if r.Peer.CIDR.Addr().Is6() {
-		perm += ",Ipv6Ranges=[{CidrIpv6=" + r.Peer.CIDR.String()
+		p.IPv6Ranges = []rng{{CidrIPv6: r.Peer.CIDR.String(), Description: desc}}
 	} else {
-		perm += ",IpRanges=[{CidrIp=" + r.Peer.CIDR.String()
+		p.IPRanges = []rng{{CidrIP: r.Peer.CIDR.String(), Description: desc}}
 	}
-	if r.Description != "" && verb == "authorize" {
-		perm += `,Description="` + r.Description + `"`
+	out, err := json.Marshal([]perm{p})
+	if err != nil { // cannot happen: strings and ints
+		panic(err)
 	}
-	perm += "}]"
-	return fmt.Sprintf("aws ec2 %s-security-group-%s --group-id %s --ip-permissions %s", verb, dir, group, shellQuote(perm))
+	return string(out)
 }
 
 // aclCommand writes create- or replace-network-acl-entry for e.
