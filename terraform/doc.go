@@ -17,33 +17,35 @@
 // (aws_nat_gateway, aws_nat_gateway_eip_association, aws_eip, aws_eip_association), route tables
 // (aws_route_table with its inline routes, aws_default_route_table,
 // aws_route, aws_route_table_association,
-// aws_main_route_table_association; route propagation from a virtual
-// private gateway, propagating_vgws and
-// aws_vpn_gateway_route_propagation, see below; a route whose gateway_id
-// is a virtual private gateway, vgw-… or an aws_vpn_gateway, goes to a
-// target reachsim does not model, UNMODELLED_TARGET, as is one whose
-// vpc_endpoint_id names no firewall's endpoint; one whose gateway_id
-// names a NAT gateway, nat-… or an aws_nat_gateway, which AWS accepts,
-// goes to that NAT gateway; a route's
-// network_interface_id may name an aws_network_interface or an
-// instance's primary interface, its primary_network_interface_id known
-// or by reference, as may an aws_eip_association's network_interface_id
-// and an aws_eip's network_interface: a reference there must read a
-// network interface's ID, aws_network_interface.NAME.id or
+// aws_main_route_table_association; route propagation from a virtual private
+// gateway, propagating_vgws and aws_vpn_gateway_route_propagation, see below;
+// a route whose gateway_id is a virtual private gateway, vgw-… or an
+// aws_vpn_gateway, goes to a target reachsim does not model,
+// UNMODELLED_TARGET, as is one whose vpc_endpoint_id names no firewall's
+// endpoint; one whose gateway_id names a NAT gateway, nat-… or an
+// aws_nat_gateway, which AWS accepts, goes to that NAT gateway; a route's
+// network_interface_id may name an aws_network_interface or an instance's
+// primary interface, its primary_network_interface_id known or by reference,
+// as may an aws_eip_association's network_interface_id and an aws_eip's
+// network_interface: a reference there must read a network interface's ID,
+// aws_network_interface.NAME.id or
 // aws_instance.NAME.primary_network_interface_id; one that reads another
 // attribute (aws_instance.NAME.id, .private_ip), or a known i-… ID of an
 // instance, is an error wrapping [ErrInvalidPlan] naming the address, the
-// attribute and what it reads, as AWS refuses the value, and one that
-// reads none (a splat, aws_network_interface.NAME[*].id, which Terraform
-// writes as the bare resource) is unresolved, an error wrapping
-// [ErrUnknownValue]), gateway VPC endpoints
-// (aws_vpc_endpoint whose vpc_endpoint_type is Gateway, with its
-// ip_address_type and policy, and aws_vpc_endpoint_route_table_association;
-// see endpoints.go: AWS adds to each of its route tables a route by the
-// service's prefix list to it, which the provider leaves out of the
-// table's routes and the reader adds; the list's entries are a data
-// source's of the plan, by prefix_list_id or, known only after apply, by
-// the service's name, else the endpoint's cidr_blocks, else unknown, so
+// attribute and what it reads, as AWS refuses the value, and one that reads
+// none (a splat, aws_network_interface.NAME[*].id, which Terraform writes as
+// the bare resource) is unresolved, an error wrapping [ErrUnknownValue], but
+// beside count.index or each.key (aws_network_interface.NAME[count.index].id:
+// Terraform writes no attribute after such an index) an aws_network_interface
+// is paired by key (Links by reference), its id being the only attribute AWS
+// takes there), gateway VPC endpoints (aws_vpc_endpoint whose
+// vpc_endpoint_type is Gateway, with its ip_address_type and policy, and
+// aws_vpc_endpoint_route_table_association; see endpoints.go: AWS adds to each
+// of its route tables a route by the service's prefix list to it, which the
+// provider leaves out of the table's routes and the reader adds; the list's
+// entries are a data source's of the plan, by prefix_list_id or, known only
+// after apply, by the service's name, else the endpoint's cidr_blocks, else
+// unknown, so
 // that a packet the list may hold is undecided; an ipv6 or dualstack
 // endpoint's IPv6 list, which no plan holds, is unknown too, and an
 // ip_address_type the configuration sets and that is known only after
@@ -169,66 +171,68 @@
 // undecided, PEERING_STATUS_UNKNOWN, which an accepter of the plan does
 // not change; AWS does not support a security group reference across an
 // inter-region peering, so a rule referencing a group of a VPC that a
-// connection joins to the rule's across Regions (its peer_region is not
-// the requester's Region the plan shows: the connection's region, or a
-// data.aws_region of its provider configuration), or perhaps across
-// Regions (peer_region set, or known only after apply, and the
-// requester's Region not shown), has an unknown match, with a warning
-// naming it: a query only it could allow is indeterminate,
-// SG_INDETERMINATE) and transit gateways (the gateway and
-// the default route table AWS makes for it, VPC attachments with their
-// appliance_mode_support and ipv6_support (without which, AWS's default,
-// the VPC's IPv6 blocks are not propagated), security_group_referencing_support
-// on the gateway (unset: disable) and on VPC attachments (unset: enable;
-// known only after apply: unknown, and a group reference it would decide
-// indeterminate), route tables, routes, associations and
-// propagations, which name a new gateway's default route table by a
-// reference to its association_default_route_table_id or
-// propagation_default_route_table_id; an existing gateway's default
-// tables are those these IDs name, apart when they differ: an attachment
-// keeping transit_gateway_default_route_table_propagation on propagates
-// to the propagation default, a table of the plan or one outside the
-// model; aws_ec2_transit_gateway_default_route_table_association and
-// _propagation, which change a default, are refused (ErrInvalidPlan,
-// naming them and why each attachment takes that default) when an
-// attachment of the plan takes it (its own
-// transit_gateway_default_route_table_association or _propagation on,
-// or its accepter's, or none: a VPN or Direct Connect gateway
-// attachment, which has no such setting) and
-// the gateway's values do not already name the new table, since AWS
-// applies a default when it makes an attachment, before or after the
-// change; a route table's routes are resources of their own, so one that
-// exists, and an existing gateway's default table, may hold routes the
-// plan does not show, of other stacks, the console or attachments
-// outside the plan: what it routes is undecided
-// ([reach.TGWRouteTable.Missing], TGW_ROUTES_UNKNOWN, naming what the
-// plan shows of it), while a table the plan creates holds the plan's
-// routes only, unless an aws_ec2_transit_gateway_prefix_list_reference,
-// not modelled, names it; attachments other than a VPC's: an
-// aws_vpn_connection to a gateway of the plan (a "vpn" attachment, which
-// takes the gateway's defaults; over BGP, static_routes_only not true,
-// it propagates what its customer gateway advertises, which no plan
-// holds, so a lookup one of those routes could decide is undecided, as
-// for a VPN attachment of an AWS dump; with static routes only it
-// propagates nothing, its routes being the gateway's
-// aws_ec2_transit_gateway_route to it), an aws_dx_gateway_association
-// with a gateway of the plan (directly or by the proposal it accepts) and
-// an aws_ec2_transit_gateway_connect, which propagate what lies beyond
-// them likewise, undecided, and what the gateway sends to any of them
-// goes where the model does not follow (UNMODELLED_TARGET), as does what
-// it sends to an aws_ec2_transit_gateway_peering_attachment or its
-// _accepter (tgw_peering.go: each gateway of the plan on either side has
-// its own side, which propagates nothing and takes no default table); a route,
-// association or propagation names one by a reference to the resource
-// or by its known attachment ID; a VPN connection or Direct Connect
-// gateway association whose gateway the plan does not resolve may
-// propagate to the default propagation table of any gateway of the plan,
-// undecided; an aws_ec2_transit_gateway_vpc_attachment_accepter, whose
-// default association and propagation settings are those AWS applies to
-// the attachment of a shared gateway in place of the attachment's own,
-// and which, for an attachment the plan does not hold, is a VPC
-// attachment whose VPC the model lacks (what it propagates undecided);
-// a VPC attachment of another account than its gateway's waits for the
+// connection joins to the rule's across Regions (its peer_region is not the
+// requester's Region the plan shows: the connection's region, or a
+// data.aws_region of its provider configuration), or perhaps across Regions
+// (peer_region set, or known only after apply, and the requester's Region not
+// shown), has an unknown match, with a warning naming it: a query only it
+// could allow is indeterminate, SG_INDETERMINATE) and transit gateways (the
+// gateway and the default route table AWS makes for it, VPC attachments with
+// their appliance_mode_support and ipv6_support (without which, AWS's default,
+// the VPC's IPv6 blocks are not propagated),
+// security_group_referencing_support on the gateway (unset: disable) and on
+// VPC attachments (unset: enable; known only after apply: unknown, and a group
+// reference it would decide indeterminate); a route's blackhole, an
+// attachment's transit_gateway_default_route_table_association and
+// _propagation, and the gateway's default_route_table_association and
+// _propagation (when an attachment of the plan takes that default) known only
+// after apply are errors wrapping [ErrUnknownValue] naming the address and
+// attribute, as the model holds no route or table membership that may or may
+// not be; route tables, routes, associations and propagations, which name a
+// new gateway's default route table by a reference to its
+// association_default_route_table_id or propagation_default_route_table_id; an
+// existing gateway's default tables are those these IDs name, apart when they
+// differ: an attachment keeping
+// transit_gateway_default_route_table_propagation on propagates to the
+// propagation default, a table of the plan or one outside the model;
+// aws_ec2_transit_gateway_default_route_table_association and _propagation,
+// which change a default, are refused (ErrInvalidPlan, naming them and why
+// each attachment takes that default) when an attachment of the plan takes it
+// (its own transit_gateway_default_route_table_association or _propagation on,
+// or its accepter's, or none: a VPN or Direct Connect gateway attachment,
+// which has no such setting) and the gateway's values do not already name the
+// new table, since AWS applies a default when it makes an attachment, before
+// or after the change; a route table's routes are resources of their own, so
+// one that exists, and an existing gateway's default table, may hold routes
+// the plan does not show, of other stacks, the console or attachments outside
+// the plan: what it routes is undecided ([reach.TGWRouteTable.Missing],
+// TGW_ROUTES_UNKNOWN, naming what the plan shows of it), while a table the
+// plan creates holds the plan's routes only, unless an
+// aws_ec2_transit_gateway_prefix_list_reference, not modelled, names it;
+// attachments other than a VPC's: an aws_vpn_connection to a gateway of the
+// plan (a "vpn" attachment, which takes the gateway's defaults; over BGP,
+// static_routes_only not true, it propagates what its customer gateway
+// advertises, which no plan holds, so a lookup one of those routes could
+// decide is undecided, as for a VPN attachment of an AWS dump; with static
+// routes only it propagates nothing, its routes being the gateway's
+// aws_ec2_transit_gateway_route to it), an aws_dx_gateway_association with a
+// gateway of the plan (directly or by the proposal it accepts) and an
+// aws_ec2_transit_gateway_connect, which propagate what lies beyond them
+// likewise, undecided, and what the gateway sends to any of them goes where
+// the model does not follow (UNMODELLED_TARGET), as does what it sends to an
+// aws_ec2_transit_gateway_peering_attachment or its _accepter (tgw_peering.go:
+// each gateway of the plan on either side has its own side, which propagates
+// nothing and takes no default table); a route, association or propagation
+// names one by a reference to the resource or by its known attachment ID; a
+// VPN connection or Direct Connect gateway association whose gateway the plan
+// does not resolve may propagate to the default propagation table of any
+// gateway of the plan, undecided; an
+// aws_ec2_transit_gateway_vpc_attachment_accepter, whose default association
+// and propagation settings are those AWS applies to the attachment of a shared
+// gateway in place of the attachment's own, and which, for an attachment the
+// plan does not hold, is a VPC attachment whose VPC the model lacks (what it
+// propagates undecided); a VPC attachment of another account than its
+// gateway's waits for the
 // owner's acceptance unless the gateway's auto_accept_shared_attachments
 // is enable. The attachment is of its gateway's account where the plan
 // shows both accounts (the attachment's vpc_owner_id, its VPC's owner_id
@@ -559,77 +563,72 @@
 //
 // # Links by reference
 //
-// A plan that creates resources knows none of their IDs, so an attribute
-// that names another resource (vpc_id, subnet_id, security_group_id,
-// vpc_security_group_ids) is resolved from the configuration's
-// references (configuration...expressions.<attribute>.references) where
-// its value is unknown: a reference to a resource of the wanted type
-// ("aws_vpc.main.id", or "aws_subnet.a[0]" with its index, a key read as
-// Terraform quotes it, its dots, brackets and escaped quotes its own)
-// names it, module-relative addresses inside modules; the parts of a
-// reference Terraform writes after it (every step of its traversal, then
-// the resource without its key or the module call without its output:
-// "aws_subnet.a[0].id", "aws_subnet.a[0]", "aws_subnet.a") add nothing to
-// it; any other reference to a counted or for_each resource without an
-// index is taken to name the instance of the same key as the referring
-// instance when the references also hold count.index or each.key, and
-// names every instance otherwise (a splat). The pairing is a reading of
-// the common form, aws_subnet.a[count.index].id, not something the plan
-// shows: the references hold no index expression, so
-// aws_subnet.a[(count.index + 1) % 2].id reads the same and is paired
-// the same, wrongly. Beside each.value (aws_subnet.a[each.value].id),
-// which nothing in the plan ties to a key, it is unresolved. A reference to a VPC's default_security_group_id or
-// default_network_acl_id (security_group_id =
+// A plan that creates resources knows none of their IDs, so an attribute that
+// names another resource (vpc_id, subnet_id, security_group_id,
+// vpc_security_group_ids) is resolved from the configuration's references
+// (configuration...expressions.<attribute>.references) where its value is
+// unknown: a reference to a resource of the wanted type ("aws_vpc.main.id", or
+// "aws_subnet.a[0]" with its index, a key read as Terraform quotes it, its
+// dots, brackets and escaped quotes its own) names it, module-relative
+// addresses inside modules; the parts of a reference Terraform writes after it
+// (every step of its traversal, then the resource without its key or the
+// module call without its output: "aws_subnet.a[0].id", "aws_subnet.a[0]",
+// "aws_subnet.a") add nothing to it; any other reference to a counted or
+// for_each resource without an index is taken to name the instance of the same
+// key as the referring instance when the references also hold count.index or
+// each.key, and names every instance otherwise (a splat). The pairing is a
+// reading of the common form, aws_subnet.a[count.index].id, not something the
+// plan shows: the references hold no index expression, so
+// aws_subnet.a[(count.index + 1) % 2].id reads the same and is paired the
+// same, wrongly. Beside each.value (aws_subnet.a[each.value].id), which
+// nothing in the plan ties to a key, it is unresolved. A reference to a VPC's
+// default_security_group_id or default_network_acl_id (security_group_id =
 // aws_vpc.main.default_security_group_id on a rule, network_acl_id =
 // aws_vpc.main.default_network_acl_id on an aws_network_acl_rule or
-// aws_network_acl_association, an instance's vpc_security_group_ids)
-// names the aws_default_security_group (by its vpc_id) or
-// aws_default_network_acl (by its default_network_acl_id) of the plan
-// that manages it, else, for a VPC the plan creates, the default group or
-// ACL the model makes for it (aws_vpc.main.default_security_group,
-// aws_vpc.main.default_network_acl), to which the rule is added; for a
-// VPC that exists, whose default the plan does not manage, it is
-// unresolved. A known value
-// names the resource of the plan whose id it is; a security group
-// reference written "account/sg-…" ([sg.SplitGroupRef], the form AWS and
-// the provider give a group of another account, in security_groups,
-// source_security_group_id or referenced_security_group_id) names the
-// group of that ID, as the aws loader reads a UserIdGroupPairs entry by
-// its GroupId (group IDs are unique across accounts), and is an error
-// wrapping [ErrInvalidPlan] naming the path and the text where the plan
-// shows that group in another account (its owner_id, or its provider
-// configuration's data.aws_caller_identity); one the plan does not hold
-// is unresolved, with a warning, as in an AWS dump. A module's variable
-// (var.NAME inside the module) is followed to the module call's
-// expression for it, read in the calling module for that module instance
-// (its count.index or each.key is the module instance's key, paired as
-// above: sg_id = aws_security_group.g[each.key].id in the call gives
-// module.app["a"] the group g["a"]), and a module's output
-// (module.NAME.OUTPUT, module.NAME[KEY].OUTPUT) to the output's
-// expression inside that module instance. One element of a variable or
-// output, taken by an index after it (module.sgs.ids[0],
-// var.subnet_ids["a"]) or by count.index or each.key beside it
-// (module.vpc.private_subnets[count.index]), is the one resource the
-// expression names; where it names several, the plan shows which, not how
-// the value is built from them (aws_subnet.private[*].id or its reverse),
-// so which one the element is stays unresolved, and the error or the
-// unknown groups name the reference and the resources it could be. A
-// reference to a module's whole value (module.NAME, module.NAME[KEY], as
-// a for expression over a module reads it), or to anything else (a root
-// variable, a local, a data source, each.value) leaves an unknown value
-// unresolved. Since Terraform 1.1 the inline blocks of one
-// attribute (the ingress blocks of a group) share one references list;
-// a block's unknown group list (security_groups) or prefix list list
-// (prefix_list_ids) is resolved from that list where it names one
-// resource of the type; where it names several, the plan does not say
-// which of them are the block's, and the rule's peer is known only after
-// apply (it could match anyone: SG_INDETERMINATE where only it could
-// allow the packet), while a block whose list is known is read as it
-// is. Where the block is the only one whose list is unknown and no other
-// value of the blocks is, a resource of the list whose ID no known list
-// holds (a new one's) is surely the block's, and a peer of it; only the
-// others stay unknown. An attribute the provider computes and the configuration
-// does not set (source_security_group_id on a CIDR rule) is not a link.
+// aws_network_acl_association, an instance's vpc_security_group_ids) names the
+// aws_default_security_group (by its vpc_id) or aws_default_network_acl (by
+// its default_network_acl_id) of the plan that manages it, else, for a VPC the
+// plan creates, the default group or ACL the model makes for it
+// (aws_vpc.main.default_security_group, aws_vpc.main.default_network_acl), to
+// which the rule is added; for a VPC that exists, whose default the plan does
+// not manage, it is unresolved. A known value names the resource of the plan
+// whose id it is; a security group reference written "account/sg-…"
+// ([sg.SplitGroupRef], the form AWS and the provider give a group of another
+// account, in security_groups, source_security_group_id or
+// referenced_security_group_id) names the group of that ID, as the aws loader
+// reads a UserIdGroupPairs entry by its GroupId (group IDs are unique across
+// accounts), and is an error wrapping [ErrInvalidPlan] naming the path and the
+// text where the plan shows that group in another account (its owner_id, or
+// its provider configuration's data.aws_caller_identity); one the plan does
+// not hold is unresolved, with a warning, as in an AWS dump. A module's
+// variable (var.NAME inside the module) is followed to the module call's
+// expression for it, read in the calling module for that module instance (its
+// count.index or each.key is the module instance's key, paired as above: sg_id
+// = aws_security_group.g[each.key].id in the call gives module.app["a"] the
+// group g["a"]), and a module's output (module.NAME.OUTPUT,
+// module.NAME[KEY].OUTPUT) to the output's expression inside that module
+// instance. One element of a variable or output, taken by an index after it
+// (module.sgs.ids[0], var.subnet_ids["a"]) or by count.index or each.key
+// beside it (module.vpc.private_subnets[count.index]), is the one resource the
+// expression names; where it names several, the plan shows which, not how the
+// value is built from them (aws_subnet.private[*].id or its reverse), so which
+// one the element is stays unresolved, and the error or the unknown groups
+// name the reference and the resources it could be. A reference to a module's
+// whole value (module.NAME, module.NAME[KEY], as a for expression over a
+// module reads it), or to anything else (a root variable, a local, a data
+// source, each.value) leaves an unknown value unresolved. Since Terraform 1.1
+// the inline blocks of one attribute (the ingress blocks of a group) share one
+// references list; a block's unknown group list (security_groups) or prefix
+// list list (prefix_list_ids) is resolved from that list where it names one
+// resource of the type; where it names several, the plan does not say which of
+// them are the block's, and the rule's peer is known only after apply (it
+// could match anyone: SG_INDETERMINATE where only it could allow the packet),
+// while a block whose list is known is read as it is. Where the block is the
+// only one whose list is unknown and no other value of the blocks is, a
+// resource of the list whose ID no known list holds (a new one's) is surely
+// the block's, and a peer of it; only the others stay unknown. An attribute
+// the provider computes and the configuration does not set
+// (source_security_group_id on a CIDR rule) is not a link.
 //
 // A link attribute that is Optional and Computed and that the
 // configuration of a resource that exists leaves out is planned as AWS

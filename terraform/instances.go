@@ -486,9 +486,12 @@ func (r *reader) addInterface(it reach.Interface) {
 // readSGAttachment reads an aws_network_interface_sg_attachment.
 func (r *reader) readSGAttachment(in *instance) {
 	g, _, open := r.linkOneOpen(in, "security_group_id", groupTypes...)
-	eni, _ := r.linkOne(in, "network_interface_id", "aws_network_interface", "aws_instance")
+	eni, present := r.linkOne(in, "network_interface_id", "aws_network_interface", "aws_instance")
 	it := r.enis[eni]
 	if it == nil {
+		if eni == "" && present {
+			return // linkOne reported the link unresolved
+		}
 		r.fail(in, "network_interface_id", eni, ErrInvalidPlan, "no network interface of the plan")
 		return
 	}
@@ -581,9 +584,12 @@ func (r *reader) groupsUnknown(in *instance, it *reach.Interface, attr string) {
 // knows it, and whose metadata options and platform it carries.
 func (r *reader) readENIAttachment(in *instance) {
 	inst, _ := r.linkOne(in, "instance_id", "aws_instance")
-	eni, _ := r.linkOne(in, "network_interface_id", "aws_network_interface")
+	eni, present := r.linkOne(in, "network_interface_id", "aws_network_interface")
 	it := r.enis[eni]
 	if it == nil {
+		if eni == "" && present {
+			return // linkOne reported the link unresolved
+		}
 		r.fail(in, "network_interface_id", eni, ErrInvalidPlan, "no network interface of the plan")
 		return
 	}

@@ -182,7 +182,7 @@ func (r *reader) resolveRefs(in *instance, refs []string, want []string, depth i
 			l.leave()
 			continue
 		}
-		if why, bad := eniRefAttr(rf, want); why != "" {
+		if why, bad := eniRefAttr(rf, want, paired); why != "" {
 			// not the interface's ID: never resolved to the resource
 			l.leave(why)
 			if bad {
@@ -212,8 +212,14 @@ var eniAttrs = map[string]string{"aws_network_interface": "id", "aws_instance": 
 // attribute (aws_instance.web.id, an i-…; .private_ip) is an error of the
 // plan (bad), as AWS refuses the value; none (a splat,
 // aws_network_interface.x[*].id, which Terraform writes as the bare
-// resource) leaves the attribute read unknown.
-func eniRefAttr(rf ref, want []string) (why string, bad bool) {
+// resource) leaves the attribute read unknown. Beside count.index or
+// each.key (paired), a bare resource is how Terraform writes
+// aws_network_interface.x[count.index].id too (a dynamic index ends the
+// traversal): an aws_network_interface's only attribute that is a
+// network interface ID is its id, so it is taken as that and paired by
+// key (refInstances); an aws_instance's may be another (its
+// network_interface blocks'), which leaves the attribute unknown.
+func eniRefAttr(rf ref, want []string, paired bool) (why string, bad bool) {
 	typ := typeOf(rf.base)
 	attr, ok := eniAttrs[typ]
 	if !ok || !slices.Contains(want, "aws_network_interface") {
@@ -227,6 +233,12 @@ func eniRefAttr(rf ref, want []string) (why string, bad bool) {
 	case attr:
 		return "", false
 	case "":
+		switch {
+		case paired && rf.index == "" && typ == "aws_network_interface":
+			return "", false
+		case paired && rf.index == "":
+			return fmt.Sprintf("it reads %s beside count.index or each.key, and Terraform writes no attribute after an index that is not a literal (%s[count.index].ATTR): whether it is the network interface's ID (%s) is not in the plan", res, rf.base, attr), false
+		}
 		return fmt.Sprintf("it reads %s without an attribute the plan shows (a splat, %s[*].ATTR, is written so): whether it is the network interface's ID (%s) is not in the plan", res, rf.base, attr), false
 	}
 	return fmt.Sprintf("it reads %s.%s, which is not a network interface ID: a network interface is named by %s.%s", res, rf.attr, res, attr), true

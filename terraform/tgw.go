@@ -52,6 +52,12 @@ type tgwRec struct {
 	// resource whose settings decide whether it takes the defaults, ""
 	// for one that takes them always (tgwDefaults)
 	takenBy map[string]string
+	// in is the gateway's resource; unknown holds its
+	// default_route_table_association and _propagation when known only
+	// after apply (taken as enable until an attachment takes that
+	// default, which is an error then: tgwDefaults)
+	in      *instance
+	unknown map[string]bool
 }
 
 // tgws is what the transit gateway readers assemble, in plan order.
@@ -88,9 +94,14 @@ type tgws struct {
 
 // readTGW reads an aws_ec2_transit_gateway.
 func (r *reader) readTGW(in *instance) {
-	g := &tgwRec{spec: reach.TransitGateway{ID: in.id, Name: nameTag(in)}, created: in.known == ""}
+	g := &tgwRec{spec: reach.TransitGateway{ID: in.id, Name: nameTag(in)}, created: in.known == "", in: in, unknown: map[string]bool{}}
 	assoc, _ := r.str(in, "default_route_table_association", false)
 	prop, _ := r.str(in, "default_route_table_propagation", false)
+	for _, attr := range []string{"default_route_table_association", "default_route_table_propagation"} {
+		if _, ok := in.values[attr].(string); !ok && isUnknown(in.unknown, attr) {
+			g.unknown[attr] = true
+		}
+	}
 	g.defaultProp = prop != "disable"
 	g.assocID, _ = in.values["association_default_route_table_id"].(string)
 	g.propID, _ = in.values["propagation_default_route_table_id"].(string)
@@ -160,7 +171,7 @@ func (r *reader) readTGWAttachment(in *instance) {
 		return
 	}
 	if g := r.tgw.gws[a.TransitGateway]; g != nil {
-		r.tgwDefaults(a, g, defaultOn(in, "transit_gateway_default_route_table_association"), defaultOn(in, "transit_gateway_default_route_table_propagation"), in.addr)
+		r.tgwDefaults(a, g, r.tgwBool(in, "transit_gateway_default_route_table_association"), r.tgwBool(in, "transit_gateway_default_route_table_propagation"), in.addr)
 		r.tgwAcceptance(in, a, g) // tgw_attachments.go
 	}
 	r.tgw.atts[a.ID] = a
@@ -360,6 +371,11 @@ func (r *reader) readTGWRoute(in *instance) {
 	rt := r.tgwTable(in, "transit_gateway_route_table_id")
 	p, ok := r.prefix(in, "destination_cidr_block", true)
 	if rt == nil || !ok {
+		return
+	}
+	if _, ok := in.values["blackhole"].(bool); !ok && isUnknown(in.unknown, "blackhole") {
+		// the model holds no route that may or may not drop
+		r.fail(in, "blackhole", "", ErrUnknownValue, "whether the route drops what it matches (TGW_BLACKHOLE_ROUTE) or sends it to its attachment decides the gateway's routing, and the model needs it")
 		return
 	}
 	route := reach.TGWRoute{Destination: p, Blackhole: r.boolean(in, "blackhole")}

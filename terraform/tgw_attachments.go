@@ -67,6 +67,8 @@ func (r *reader) tgwDefaults(a *reach.TGWAttachment, g *tgwRec, assoc, prop bool
 		g.takenBy = map[string]string{}
 	}
 	g.takenBy[a.ID] = by
+	r.tgwUnknownDefault(g, "association", assoc && g.defaultRT != "", a.ID)
+	r.tgwUnknownDefault(g, "propagation", prop && g.defaultProp, a.ID)
 	if g.defaultRT != "" {
 		def := r.tgwPlanTable(g.assocID, g.defaultRT)
 		g.assocAtts = slices.DeleteFunc(g.assocAtts, func(s string) bool { return s == a.ID })
@@ -89,6 +91,19 @@ func (r *reader) tgwDefaults(a *reach.TGWAttachment, g *tgwRec, assoc, prop bool
 			g.propAtts = append(g.propAtts, a.ID)
 		}
 	}
+}
+
+// tgwUnknownDefault records, once per gateway and setting, an error for
+// gateway g's default_route_table_KIND known only after apply when
+// attachment id takes that default (takes): whether AWS puts it in the
+// default table then decides its routes.
+func (r *reader) tgwUnknownDefault(g *tgwRec, kind string, takes bool, id string) {
+	attr := "default_route_table_" + kind
+	if !takes || !g.unknown[attr] {
+		return
+	}
+	delete(g.unknown, attr)
+	r.fail(g.in, attr, "", ErrUnknownValue, "whether the gateway's default route table %s is on decides the routes of the attachments that keep it (%s), and the model needs it", kind, id)
 }
 
 // addTGWAttachment adds attachment a of in, of gateway g, taking g's
