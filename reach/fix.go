@@ -166,7 +166,13 @@ type FixResult struct {
 	// the ports compared from the query's client port (where the set
 	// questions refuse either model, as they do where a NAT gateway's
 	// addresses are told apart, the query's port and the ends of the port
-	// ranges the changes name, each by Check). Addresses of prefixes delegated to an interface are
+	// ranges the changes name, each by Check). The query's ends are taken
+	// as its packet has them: a destination named by its public address
+	// is reached over the internet, a session apart from the one to its
+	// ID or private address. An appliance that carries internet traffic
+	// is compared on an internet address standing for each block routed
+	// to it (never one the design holds) and on each public IPv4 address
+	// of the design in that block, listed by that address. Addresses of prefixes delegated to an interface are
 	// not among them unless the query names one, nor an interface's
 	// sessions to itself (as in [Matrix] and [Diff]). When a route sends
 	// the NAT64 prefix (64:ff9b::/96) to a NAT gateway or an appliance

@@ -128,7 +128,21 @@ func (m *Model) publicPairs(block netip.Prefix, near []string) [][2]string {
 	if block.IsSingleIP() {
 		return m.publicPairsOf(block, near)
 	}
-	var in []netip.Addr // a wider block (a prefix list's): the design's public addresses in it
+	var pairs [][2]string // a wider block (a prefix list's): the design's public addresses in it
+	for _, a := range m.publicIn(block) {
+		pairs = append(pairs, m.publicPairsOf(netip.PrefixFrom(a, 32), near)...)
+	}
+	return pairs
+}
+
+// publicIn returns the public IPv4 addresses of the design in block (an
+// interface's public or Elastic IP, a NAT gateway's public address, an
+// unmodelled resource's), sorted, each once.
+func (m *Model) publicIn(block netip.Prefix) []netip.Addr {
+	if !block.IsValid() || !block.Addr().Is4() {
+		return nil
+	}
+	var in []netip.Addr
 	for a := range m.byPublic {
 		if block.Contains(a) {
 			in = append(in, a)
@@ -145,11 +159,83 @@ func (m *Model) publicPairs(block netip.Prefix, near []string) [][2]string {
 		}
 	}
 	slices.SortFunc(in, netip.Addr.Compare)
-	var pairs [][2]string
-	for _, a := range slices.Compact(in) {
-		pairs = append(pairs, m.publicPairsOf(netip.PrefixFrom(a, 32), near)...)
+	return slices.Compact(in)
+}
+
+// internetBehind returns, for the appliance id, the internet ends of the
+// routes that send internet traffic to it: per route, an internet address
+// to stand for the rest of its destination (blockProbe: never an address
+// the design holds) and each public IPv4 address of the design inside it
+// (publicIn: an instance reached at its public IP over the internet is no
+// stand-in's, and its sessions are listed by its own address,
+// nearPublicPairs). A change to the appliance's groups can change the
+// sessions to them (a NAT instance's, [ApplianceTranslationUnknown]).
+func (m *Model) internetBehind(id string) []string {
+	var out []string
+	add := func(a string) {
+		if !slices.Contains(out, a) {
+			out = append(out, a)
+		}
 	}
-	return pairs
+	for _, rt := range sortedByID(m.rts) {
+		for _, r := range rt.routes {
+			if r.Target != TargetInterface || r.TargetID != id {
+				continue
+			}
+			for _, p := range r.prefixes {
+				if a, ok := m.blockProbe(p); ok {
+					add(a)
+				}
+				for _, a := range m.publicIn(p) {
+					add(a.String())
+				}
+			}
+		}
+	}
+	return out
+}
+
+// nearPublicPairs returns, for a peer a of a change and an end b of the
+// sessions it judges that is a public IPv4 address of the design (one an
+// appliance carries, internetBehind), the pairs of endpoints whose
+// sessions over the internet the change can judge (publicPairsOf): from
+// a to b itself, and from b's owner to a's public addresses, whose
+// replies go back to b; not a's sessions to itself. The session from b
+// is its owner's, sent from its private address (Query): it is no
+// session over the internet. nil when b is no public address of the
+// design.
+func (m *Model) nearPublicPairs(a, b string) [][2]string {
+	x, err := netip.ParseAddr(b)
+	if err != nil || !x.Is4() || len(m.publicIn(netip.PrefixFrom(x, 32))) == 0 {
+		return nil
+	}
+	pairs := m.publicPairsOf(netip.PrefixFrom(x, 32), []string{a})
+	// not an interface's sessions to itself (its own public address)
+	return slices.DeleteFunc(pairs, func(p [2]string) bool { return m.sameEnd(p[0], p[1]) })
+}
+
+// queryPair reports whether the session between pair is q's own (on
+// q's protocol, the same packet ends): the same interfaces (sameEnd),
+// and the same addresses once resolved. A destination named by its
+// public address is reached over the internet, its ID or private address
+// (from inside its VPC) privately: two sessions, though the interfaces
+// are the same. A source named by its public address sends from its
+// private one, the same session as its ID's.
+func (m *Model) queryPair(q Query, pair [2]string) bool {
+	if pair[0] == q.From && pair[1] == q.To {
+		return true
+	}
+	if !m.sameEnd(pair[0], q.From) || !m.sameEnd(pair[1], q.To) {
+		return false
+	}
+	pq := q
+	pq.From, pq.To = pair[0], pair[1]
+	f, _, err1 := m.queryFlow(q)
+	g, _, err2 := m.queryFlow(pq)
+	if err1 != nil || err2 != nil {
+		return true // the same interfaces, as ever
+	}
+	return f.Src.Addr() == g.Src.Addr() && f.Dst.Addr() == g.Dst.Addr()
 }
 
 // publicPairsOf returns, for a block that is one public IPv4 address p

@@ -271,6 +271,10 @@ func (m *Model) alsoChanged(patched *Model, q Query, changes []Change) ([]Sessio
 		peers, aliases := m.nat64Aliases(patched, c, peers)
 		for _, a := range peers {
 			for _, b := range near {
+				if pub := m.nearPublicPairs(a, b); pub != nil {
+					pairs = append(pairs, pub...) // b: a public address of the design an appliance carries
+					continue
+				}
 				pairs = append(pairs, [2]string{a, b}, [2]string{b, a})
 			}
 		}
@@ -287,7 +291,7 @@ func (m *Model) alsoChanged(patched *Model, q Query, changes []Change) ([]Sessio
 				continue
 			}
 			// the query's own ends: its other ports and protocols
-			own := m.sameEnd(pair[0], q.From) && m.sameEnd(pair[1], q.To)
+			own := m.queryPair(q, pair)
 			kinds := []sessionKind{{proto: q.Protocol, icmp: q.ICMP}}
 			v6 := q.IPv6
 			alias := aliases[pair[0]] || aliases[pair[1]]
@@ -583,27 +587,6 @@ func (m *Model) ifacesOf(in func(s *subnetInfo) bool) []string {
 	for _, ii := range m.ifaceOrder {
 		if in(ii.subnet) {
 			out = append(out, ii.ID)
-		}
-	}
-	return out
-}
-
-// internetBehind returns, for the appliance id, an internet address per
-// route that sends internet traffic to it (blockProbe). A change to the
-// appliance's groups can change the sessions to them (a NAT instance's,
-// [ApplianceTranslationUnknown]).
-func (m *Model) internetBehind(id string) []string {
-	var out []string
-	for _, rt := range sortedByID(m.rts) {
-		for _, r := range rt.routes {
-			if r.Target != TargetInterface || r.TargetID != id {
-				continue
-			}
-			for _, p := range r.prefixes {
-				if a, ok := m.blockProbe(p); ok && !slices.Contains(out, a) {
-					out = append(out, a)
-				}
-			}
 		}
 	}
 	return out

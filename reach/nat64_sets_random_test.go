@@ -92,8 +92,19 @@ func nat64Route(rng *rand.Rand, v6 bool) reach.Route {
 	targets := []reach.Route{{Target: reach.TargetBlackhole}, {Target: reach.TargetInternetGateway, TargetID: "igw-a"}, {Target: reach.TargetNATGateway, TargetID: "nat-b"}}
 	r := targets[rng.IntN(len(targets))]
 	r.Destination = p
+	if r.Target == reach.TargetInternetGateway && nat64VPC.Contains(p.Addr()) && p.Bits() > nat64VPC.Bits() {
+		// AWS takes a route more specific than the local route only to a
+		// NAT gateway, an interface or an endpoint (and only for a
+		// subnet's whole block, as 10.0.1.0/24 is): Build refuses one to
+		// the internet gateway, so it goes to nat-b (no draw more: the
+		// seeds' other designs stay as they were)
+		r.Target, r.TargetID = reach.TargetNATGateway, "nat-b"
+	}
 	return r
 }
+
+// nat64VPC is vpc-a's IPv4 block in the random NAT64 designs (build).
+var nat64VPC = netip.MustParsePrefix("10.0.0.0/16")
 
 // randomNAT64Design draws a design.
 func randomNAT64Design(rng *rand.Rand) nat64RandomDesign {
