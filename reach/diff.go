@@ -156,7 +156,10 @@ type Cause struct {
 // showed. Only the pairs a change can
 // touch are answered (a conservative scope: a change of the middle — a
 // gateway, a firewall, a middlebox's subnet, any interface of an
-// appliance's instance and its subnet — answers every pair). A diff
+// appliance's instance and its subnet — answers every pair; where a route
+// sends the NAT64 prefix to a translator, a change at an interface with
+// an IPv4 address answers every IPv6 interface's pair with the internet
+// too, whose sessions to 64:ff9b::a.b.c.d reach it). A diff
 // of a model with itself is empty. A model with transit gateway appliance
 // mode is answered as [Model.Matrix] answers it (by the subnets the flow
 // hash can pick, merged session by session).

@@ -34,7 +34,11 @@ import (
 // it is an end of (and those of the members of groups that reference its
 // groups, whose membership changed), and every pair with the internet when
 // its public addresses change (the internet is every address no resource
-// holds). TestDiffAgreesWithMatrices holds the scope to the comparison of
+// holds). Where a route sends the NAT64 prefix to a translator, a change
+// at an interface with an IPv4 address puts in scope every pair from an
+// IPv6 interface to the internet too: 64:ff9b::a.b.c.d is an internet
+// address whose sessions are the IPv4 ones to a.b.c.d
+// (diff_scope_nat64.go). TestDiffAgreesWithMatrices holds the scope to the comparison of
 // two whole matrices.
 type diffScope struct {
 	all      bool
@@ -148,6 +152,7 @@ func scopeOf(a, b *Model) *diffScope {
 	}
 	s.scopeGroups(a, b)
 	s.scopeInterfaces(a, b)
+	s.scopeNAT64(a, b, targets) // diff_scope_nat64.go
 	for id := range s.dirty {
 		if targets[id] {
 			s.all = true // an appliance: on other pairs' middles

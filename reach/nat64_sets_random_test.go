@@ -37,6 +37,13 @@ type nat64RandomDesign struct {
 	pubRoutes              []reach.Route // IPv4 routes of rtb-pub beyond the defaults
 	v6Routes               []reach.Route // the routes of rtb-v6 (subnet-v6, v6's)
 	webIn, v6Out, xOut     []sg.Rule     // rules of web's, v6's and the appliance's groups
+	// apart puts web in subnet-web, apart from the NAT gateways: its own
+	// route table rtb-web (webRoutes beyond the defaults) and ACL acl-web
+	// (webACL's entries, then everything let in and out); noWebPublic
+	// drops its public IP
+	apart, noWebPublic bool
+	webACL             []nacl.Entry
+	webRoutes          []reach.Route
 }
 
 func nat64Block(rng *rand.Rand) netip.Prefix {
@@ -150,8 +157,7 @@ func randomNAT64Design(rng *rand.Rand) nat64RandomDesign {
 // mutate returns d with one thing changed: an entry, a route or a rule
 // drawn again.
 func (d nat64RandomDesign) mutate(rng *rand.Rand) nat64RandomDesign {
-	c := nat64RandomDesign{slices.Clone(d.pubOut), slices.Clone(d.pubIn), slices.Clone(d.pub2Out), slices.Clone(d.pubRoutes),
-		slices.Clone(d.v6Routes), slices.Clone(d.webIn), slices.Clone(d.v6Out), slices.Clone(d.xOut)}
+	c := d.clone()
 	switch rng.IntN(6) {
 	case 0:
 		c.pubOut[rng.IntN(len(c.pubOut))] = nat64Entry(rng, flow.Outbound)
@@ -166,6 +172,15 @@ func (d nat64RandomDesign) mutate(rng *rand.Rand) nat64RandomDesign {
 	default:
 		c.xOut[rng.IntN(len(c.xOut))] = nat64Rule(rng, flow.Outbound, false)
 	}
+	return c
+}
+
+// clone returns a copy of d that shares no slice with it.
+func (d nat64RandomDesign) clone() nat64RandomDesign {
+	c := d
+	c.pubOut, c.pubIn, c.pub2Out, c.pubRoutes = slices.Clone(d.pubOut), slices.Clone(d.pubIn), slices.Clone(d.pub2Out), slices.Clone(d.pubRoutes)
+	c.v6Routes, c.webIn, c.v6Out, c.xOut = slices.Clone(d.v6Routes), slices.Clone(d.webIn), slices.Clone(d.v6Out), slices.Clone(d.xOut)
+	c.webACL, c.webRoutes = slices.Clone(d.webACL), slices.Clone(d.webRoutes)
 	return c
 }
 
@@ -196,9 +211,17 @@ func uniqueRoutes(rs []reach.Route) []reach.Route {
 // subnet-pub (nat-a, web with public IP 54.0.0.10, and eni-x, an
 // appliance with public IP 54.0.0.20 and its check off), subnet-pub2
 // (nat-b), both routed by rtb-pub to the internet gateway, and
-// subnet-v6 (v6, IPv6 only), routed by rtb-v6.
+// subnet-v6 (v6, IPv6 only), routed by rtb-v6. With apart, web is in
+// subnet-web (10.0.2.0/24, rtb-web, acl-web) at 10.0.2.10 instead.
 func (d nat64RandomDesign) build(t *testing.T) *reach.Model {
 	t.Helper()
+	m, err := d.builder().Build()
+	require.NoError(t, err)
+	return m
+}
+
+// builder returns the design of d (see build).
+func (d nat64RandomDesign) builder() *reach.Builder {
 	all := func(dir flow.Direction, n int, cidr string) nacl.Entry {
 		return nacl.Entry{Number: n, Action: flow.Pass, Direction: dir, Protocol: flow.AllProtocols, CIDR: bp(cidr)}
 	}
@@ -236,14 +259,23 @@ func (d nat64RandomDesign) build(t *testing.T) *reach.Model {
 			group("sg-web", append(slices.Clone(d.webIn), open(flow.Inbound, sg.AnyIPv6), open(flow.Outbound, sg.AnyIPv4), open(flow.Outbound, sg.AnyIPv6))...),
 			group("sg-v6", append(slices.Clone(d.v6Out), open(flow.Inbound, sg.AnyIPv6))...),
 			group("sg-x", append(slices.Clone(d.xOut), open(flow.Inbound, sg.AnyIPv4), open(flow.Inbound, sg.AnyIPv6), open(flow.Outbound, sg.AnyIPv6))...))
+	web := reach.Interface{ID: "eni-web", Name: "web", Subnet: "subnet-pub", PrivateIPs: []netip.Addr{ba("10.0.1.10"), ba("2600:1f18:1:1::10")}, PublicIP: ba("54.0.0.10"), Groups: []string{"sg-web"}}
+	if d.apart {
+		web.Subnet, web.PrivateIPs = "subnet-web", []netip.Addr{ba("10.0.2.10"), ba("2600:1f18:1:2::10")}
+		b.AddNetworkACL(acl("acl-web", "subnet-web", d.webACL, []nacl.Entry{all(flow.Outbound, 100, "0.0.0.0/0")})).
+			AddRouteTable(reach.RouteTable{ID: "rtb-web", VPC: "vpc-a", Routes: uniqueRoutes(slices.Concat([]reach.Route{
+				dnRoute("0.0.0.0/0", reach.TargetInternetGateway, "igw-a"), dnRoute("::/0", reach.TargetInternetGateway, "igw-a")}, d.webRoutes))}).
+			AddSubnet(reach.Subnet{ID: "subnet-web", VPC: "vpc-a", CIDRs: []netip.Prefix{bp("10.0.2.0/24"), bp("2600:1f18:1:2::/64")}, RouteTable: "rtb-web", ACL: "acl-web"})
+	}
+	if d.noWebPublic {
+		web.PublicIP = netip.Addr{}
+	}
 	b.AddInterface(
-		reach.Interface{ID: "eni-web", Name: "web", Subnet: "subnet-pub", PrivateIPs: []netip.Addr{ba("10.0.1.10"), ba("2600:1f18:1:1::10")}, PublicIP: ba("54.0.0.10"), Groups: []string{"sg-web"}},
+		web,
 		reach.Interface{ID: "eni-x", Name: "x", Subnet: "subnet-pub", PrivateIPs: []netip.Addr{ba("10.0.1.20"), ba("2600:1f18:1:1::20")}, PublicIP: ba("54.0.0.20"),
 			SourceDestCheckDisabled: true, Groups: []string{"sg-x"}},
 		reach.Interface{ID: "eni-v6", Name: "v6", Subnet: "subnet-v6", PrivateIPs: []netip.Addr{ba("2600:1f18:1:3::10")}, Groups: []string{"sg-v6"}})
-	m, err := b.Build()
-	require.NoError(t, err)
-	return m
+	return b
 }
 
 // nat64Sessions are the sessions the brute force tries at each address.

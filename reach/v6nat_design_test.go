@@ -24,6 +24,8 @@ type v6nOpts struct {
 	pubACL        *nacl.ACL // custom ACL for subnet-pub (holds web and nat-1)
 	webRules      []sg.Rule // replaces web's rules
 	noIGW         bool      // no internet gateway: igw routes dropped, nat-1 private
+	webApart      bool      // web in subnet-web (10.0.2.0/24, rtb-pub), apart from nat-1, at 10.0.2.10 / 2600:1f18:aa00:3::10
+	webACL        *nacl.ACL // custom ACL for subnet-web (with webApart)
 }
 
 // v6nDesign: vpc-a 10.0.0.0/16 + 2600:1f18:aa00::/56 with igw-a and eigw-a.
@@ -31,6 +33,7 @@ type v6nOpts struct {
 //     nat-1 10.0.0.5 (EIP 198.51.100.5).
 //   - subnet-priv (10.0.1.0/24, 2600:1f18:aa00:1::/64): 0/0 -> nat-1, ::/0 -> eigw, 64:ff9b::/96 -> nat-1. app (open group).
 //   - subnet-v6 (IPv6-only 2600:1f18:aa00:2::/64): ::/0 -> eigw, 64:ff9b::/96 -> nat-1. v6 (open group).
+//   - with webApart, subnet-web (10.0.2.0/24, 2600:1f18:aa00:3::/64, rtb-pub, webACL) holds web (10.0.2.10 / :3::10).
 func v6nDesign(o v6nOpts) *reach.Builder {
 	b := reach.NewBuilder()
 	b.AddVPC(reach.VPC{ID: "vpc-a", CIDRs: []netip.Prefix{bp("10.0.0.0/16"), bp("2600:1f18:aa00::/56")}, MainRouteTable: "rtb-main", DefaultACL: "acl-a"})
@@ -66,6 +69,13 @@ func v6nDesign(o v6nOpts) *reach.Builder {
 		a.Subnets = []string{"subnet-pub"}
 		b.AddNetworkACL(a)
 	}
+	webACLID := ""
+	if o.webACL != nil {
+		a := *o.webACL
+		a.Subnets = []string{"subnet-web"}
+		b.AddNetworkACL(a)
+		webACLID = a.ID
+	}
 	if !o.noIGW {
 		b.AddInternetGateway(reach.InternetGatewaySpec{ID: "igw-a", VPC: "vpc-a"})
 	}
@@ -92,6 +102,11 @@ func v6nDesign(o v6nOpts) *reach.Builder {
 		reach.Subnet{ID: "subnet-priv", VPC: "vpc-a", CIDRs: []netip.Prefix{bp("10.0.1.0/24"), bp("2600:1f18:aa00:1::/64")}, RouteTable: "rtb-priv"},
 		reach.Subnet{ID: "subnet-v6", VPC: "vpc-a", CIDRs: []netip.Prefix{bp("2600:1f18:aa00:2::/64")}, RouteTable: "rtb-v6"},
 	)
+	webSubnet, webIPs := "subnet-pub", []netip.Addr{ba("10.0.0.10"), ba("2600:1f18:aa00::10")}
+	if o.webApart {
+		b.AddSubnet(reach.Subnet{ID: "subnet-web", VPC: "vpc-a", CIDRs: []netip.Prefix{bp("10.0.2.0/24"), bp("2600:1f18:aa00:3::/64")}, RouteTable: "rtb-pub", ACL: webACLID})
+		webSubnet, webIPs = "subnet-web", []netip.Addr{ba("10.0.2.10"), ba("2600:1f18:aa00:3::10")}
+	}
 	if o.noIGW {
 		b.AddNATGateway(reach.NATGateway{ID: "nat-1", Subnet: "subnet-pub", PrivateIP: ba("10.0.0.5"), Private: true})
 	} else {
@@ -102,7 +117,7 @@ func v6nDesign(o v6nOpts) *reach.Builder {
 		webPub = netip.Addr{}
 	}
 	b.AddInterface(
-		reach.Interface{ID: "eni-web", Name: "web", Subnet: "subnet-pub", PrivateIPs: []netip.Addr{ba("10.0.0.10"), ba("2600:1f18:aa00::10")}, PublicIP: webPub, Groups: []string{"sg-web"}},
+		reach.Interface{ID: "eni-web", Name: "web", Subnet: webSubnet, PrivateIPs: webIPs, PublicIP: webPub, Groups: []string{"sg-web"}},
 		reach.Interface{ID: "eni-app", Name: "app", Subnet: "subnet-priv", PrivateIPs: []netip.Addr{ba("10.0.1.10"), ba("2600:1f18:aa00:1::10")}, Groups: []string{"sg-open"}},
 		reach.Interface{ID: "eni-v6", Name: "v6", Subnet: "subnet-v6", PrivateIPs: []netip.Addr{ba("2600:1f18:aa00:2::10")}, Groups: []string{"sg-open"}},
 	)
@@ -130,8 +145,11 @@ func v6nCheck(t *testing.T, m *reach.Model, q reach.Query, want reach.Outcome) *
 
 const v6nInet6 = "2606:4700::1111"
 
-func v6nACL(entries ...string) *nacl.ACL {
-	a := nacl.NewCustom("acl-pub", "vpc-a")
+func v6nACL(entries ...string) *nacl.ACL { return v6nACLNamed("acl-pub", entries...) }
+
+// v6nACLNamed is a custom ACL id of vpc-a holding entries.
+func v6nACLNamed(id string, entries ...string) *nacl.ACL {
+	a := nacl.NewCustom(id, "vpc-a")
 	for _, e := range entries {
 		a.Entries = append(a.Entries, nacl.MustParseEntry(e))
 	}
