@@ -92,18 +92,6 @@ func TestFixAlsoChangedWalkDesigns(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		draw := func() reach.Query {
-			s := reach.Query{From: g.endpoints[g.pick(len(g.endpoints))], To: g.endpoints[g.pick(len(g.endpoints))]}
-			switch g.pick(4) {
-			case 0:
-				s.Protocol, s.Port = flow.UDP, []uint16{53, 443, 123}[g.pick(3)]
-			case 1:
-				s.Protocol = flow.ICMP
-			default:
-				s.Protocol, s.Port = flow.TCP, []uint16{22, 80, 443, 5432, 1024, 8080}[g.pick(6)]
-			}
-			return s
-		}
 		for range 10 {
 			q := g.query()
 			q.Domain = ""
@@ -140,7 +128,7 @@ func TestFixAlsoChangedWalkDesigns(t *testing.T) {
 				texts = append(texts, c.Text)
 			}
 			stats["changed"] += alsoBruteForce(t, m, p, q, fx, fmt.Sprintf("seed %d query %+v want %s, changes %q", seed, q, want, texts), func() reach.Query {
-				s := draw()
+				s := g.session()
 				s.SrcPort = q.SrcPort
 				return s
 			}, nil)

@@ -166,18 +166,6 @@ func TestFixAlsoChangedRandomSessions(t *testing.T) {
 		g := randomWalkDesign(rand.New(rand.NewPCG(seed, 17)))
 		m, err := g.d.Builder().Build()
 		require.NoError(t, err)
-		draw := func() reach.Query {
-			s := reach.Query{From: g.endpoints[g.pick(len(g.endpoints))], To: g.endpoints[g.pick(len(g.endpoints))]}
-			switch g.pick(4) {
-			case 0:
-				s.Protocol, s.Port = flow.UDP, []uint16{53, 443, 123}[g.pick(3)]
-			case 1:
-				s.Protocol = flow.ICMP
-			default:
-				s.Protocol, s.Port = flow.TCP, []uint16{22, 80, 443, 5432, 1024, 8080}[g.pick(6)]
-			}
-			return s
-		}
 		for range 8 {
 			q := g.query()
 			q.Domain = ""
@@ -186,7 +174,7 @@ func TestFixAlsoChangedRandomSessions(t *testing.T) {
 				want = reach.Unreachable
 			}
 			fixed, changed := fixSessionsCheck(t, m, q, want, fmt.Sprintf("seed %d", seed), func() reach.Query {
-				s := draw()
+				s := g.session()
 				s.SrcPort = q.SrcPort
 				return s
 			}, nil)
@@ -255,4 +243,19 @@ func TestFixAlsoChangedRandomNAT64Sessions(t *testing.T) {
 	}
 	t.Log(stats)
 	require.NotZero(t, stats["fixed reachable"])
+}
+
+// session draws a session between two of g's endpoints: udp (53, 443 or
+// 123), an ICMP echo, or tcp on a common port.
+func (g *walkGen) session() reach.Query {
+	s := reach.Query{From: g.endpoints[g.pick(len(g.endpoints))], To: g.endpoints[g.pick(len(g.endpoints))]}
+	switch g.pick(4) {
+	case 0:
+		s.Protocol, s.Port = flow.UDP, []uint16{53, 443, 123}[g.pick(3)]
+	case 1:
+		s.Protocol = flow.ICMP
+	default:
+		s.Protocol, s.Port = flow.TCP, []uint16{22, 80, 443, 5432, 1024, 8080}[g.pick(6)]
+	}
+	return s
 }
