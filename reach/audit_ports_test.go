@@ -275,7 +275,10 @@ func byPort(t *testing.T, fs []reach.Finding, msg string) map[portKey]portAnswer
 // not vary the addresses, or drops the reply's edges, fails here.
 func TestAuditPortAtomsAgreeWithPorts(t *testing.T) {
 	designs := 12
-	if testing.Short() || raceOn {
+	switch {
+	case raceOn: // 32 s under -race at 4; both deliberate breaks fail at seed 0
+		designs = 2
+	case testing.Short():
 		designs = 4
 	}
 	stats := map[reach.Exposure]int{}
