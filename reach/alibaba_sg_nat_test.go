@@ -85,6 +85,7 @@ func TestAlibabaSGAfterNATJudgesNATPorts(t *testing.T) {
 // converse, accepting 1-1023 only): no port nat-a picks gets in, whatever
 // ecs-priv's client port.
 func TestSourcesAnyClientAlibabaAfterNAT(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	in, pass, drop := flow.Inbound, flow.Pass, flow.Drop
 	r := func(lo, hi uint16) flow.PortRange { return flow.PortRange{Lo: lo, Hi: hi} }
 	for _, web := range [][]sg.Rule{

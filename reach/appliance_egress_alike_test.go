@@ -144,6 +144,7 @@ func TestApplianceSeveralInterfacesAlike(t *testing.T) {
 // pair by pair, where the instance's interfaces are alike (a certain
 // answer past the instance) and where they differ (undecided).
 func TestApplianceSeveralInterfacesAlikeSetAnswers(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	for _, tc := range []struct {
 		name string
 		edit func(*sample.Design)
@@ -220,6 +221,7 @@ func TestApplianceSeveralInterfacesNew22Probes(t *testing.T) {
 // instance), differ but every interface gives the same answer (certain
 // too) or differ in their answers (undecided).
 func TestApplianceSeveralInterfacesRandomSetAnswers(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	seeds := 32
 	if testing.Short() || raceOn { // 86 s under -race at 32: the race detector needs the concurrency, not every seed
 		seeds = 10

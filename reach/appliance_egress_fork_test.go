@@ -67,6 +67,7 @@ func denyInternetOut(d *sample.Design) {
 // each gives. Check, Verdict, Ports, Sources, the Matrix and the Audit
 // agree, pair by pair.
 func TestApplianceSeveralInterfacesDifferButAgree(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	toInternet := reach.Query{From: "b", To: "8.8.8.8", Protocol: flow.TCP, Port: 443}
 	toC := reach.Query{From: "b", To: "c", Protocol: flow.TCP, Port: 443}
 	for _, tc := range []struct {

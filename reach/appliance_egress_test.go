@@ -159,6 +159,7 @@ func TestApplianceSeveralInterfacesWords(t *testing.T) {
 // Ports, Sources, the Matrix and the Audit agree with Check and Verdict
 // on the two-interface design, pair by pair.
 func TestApplianceSeveralInterfacesSetAnswers(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	for _, tc := range []struct {
 		name string
 		edit func(*sample.Design)

@@ -274,6 +274,7 @@ func byPort(t *testing.T, fs []reach.Finding, msg string) map[portKey]portAnswer
 // one on the reply's source port alone: a cut of the ports that does
 // not vary the addresses, or drops the reply's edges, fails here.
 func TestAuditPortAtomsAgreeWithPorts(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	designs := 12
 	switch {
 	case raceOn: // 32 s under -race at 4; both deliberate breaks fail at seed 0

@@ -50,6 +50,7 @@ func riskyDesign(rng *rand.Rand) *sample.Design {
 // internet addresses that get through, and a closed finding only where a
 // rule opens the port and the session from its addresses is stopped.
 func TestAuditAgreesWithSources(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	designs := 30
 	if testing.Short() || raceOn {
 		designs = 8

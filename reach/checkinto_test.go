@@ -15,6 +15,7 @@ import (
 // Check, is left alone by later CheckInto calls; and that a refused query
 // leaves the Result as it was.
 func TestCheckIntoIsCheck(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	designs := 120
 	if testing.Short() || raceOn {
 		designs = 30

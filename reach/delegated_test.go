@@ -287,6 +287,7 @@ func TestDelegatedPrefixSources(t *testing.T) {
 // (which the design could treat apart) leaves a finding exposed for the
 // prefix's first address exposed.
 func TestDelegatedPrefixAudit(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	build := func(edgeRoute bool) *reach.Model {
 		b := reach.NewBuilder()
 		b.AddVPC(reach.VPC{ID: "vpc-p", CIDRs: []netip.Prefix{bp("10.0.0.0/16"), bp("2001:db8:1::/56")}, MainRouteTable: "rtb-p", DefaultACL: "acl-p"})
@@ -345,6 +346,7 @@ func TestDelegatedPrefixAudit(t *testing.T) {
 // the prefix from the internet, and Audit gives the prefix its findings,
 // as brute.CheckAudit holds it to.
 func TestAuditDelegatedV6WithoutOwnV6(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	m := v6Design(t, func(_ *reach.VPC, ifs []reach.Interface) {
 		ifs[1].PrivateIPs = []netip.Addr{ba("10.9.2.10")}
 		ifs[1].DelegatedPrefixes = []netip.Prefix{bp("2001:db8:90:2:a::/80")}

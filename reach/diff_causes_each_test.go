@@ -129,6 +129,7 @@ func dcNoFW() *sample.Design {
 // sessions is not (finding 5: the interface's list of groups changed, or
 // a referenced group's members).
 func TestDiffCausesOfEveryChange(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	tests := []struct {
 		name     string
 		base     func() *sample.Design

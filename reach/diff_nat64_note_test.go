@@ -22,6 +22,7 @@ import (
 // the pair v6 -> internet out for a change of web's group, and so the
 // note too (diff_scope_nat64.go now puts it in scope).
 func TestDiffNAT64DesignAddressNote(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	before := v6nModel(t, v6nOpts{})
 	rule := sg.Rule{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](443), Peer: sg.CIDR("0.0.0.0/0")}
 	tests := []struct {

@@ -30,6 +30,7 @@ import (
 // DiffReference, pair by pair and as whole answers, and the pair v6 ->
 // internet changed at exactly the NAT64 addresses named.
 func TestDiffNAT64Scope(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	rule443 := sg.Rule{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](443), Peer: sg.CIDR("0.0.0.0/0")}
 	allowAll := []string{"100 allow all from 0.0.0.0/0", "100 allow all to 0.0.0.0/0", "101 allow all from ::/0", "101 allow all to ::/0"}
 	apart := v6nOpts{webApart: true, pubACL: v6nACL(allowAll...), webACL: v6nACLNamed("acl-web", allowAll...)}

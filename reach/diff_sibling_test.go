@@ -76,6 +76,7 @@ func pairChangeOf(d *reach.DiffResult, from, to string) *reach.PairChange {
 // the pair's change names the changed resource as its cause, though
 // Check's trace shows the other interface's path (finding 2).
 func TestDiffApplianceSiblingInterface(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	q := reach.Query{From: "eni-c", To: "eni-d", Protocol: flow.TCP, Port: 443}
 	for _, tc := range []struct {
 		name          string
@@ -207,6 +208,7 @@ var sibMutations = []struct {
 // interface of the appliance no route names; every change has a cause
 // or a note saying why not.
 func TestDiffApplianceSiblingRandom(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	designs := 40
 	if testing.Short() || raceOn {
 		designs = 8

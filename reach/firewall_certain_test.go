@@ -51,6 +51,7 @@ func TestFirewallDomainDoubtDeniedEitherWay(t *testing.T) {
 // passes the SYN of tcp/1000-2000 under aws:drop_strict with no pass
 // rule, TLS inspection, and a domain dropped as TLS and as HTTP.
 func TestFirewallCertainAnswersSetsAgree(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	passACK := stateless.Rule{Priority: 1, Protocols: []flow.Protocol{flow.TCP}, Action: flow.Pass,
 		DestinationPorts: []flow.PortRange{{Lo: 1000, Hi: 2000}},
 		TCPFlags:         []stateless.TCPFlagMatch{{Flags: stateless.ACK, Masks: stateless.ACK}}}

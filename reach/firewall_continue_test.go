@@ -25,6 +25,7 @@ import (
 // a pass rule on flow state that may match, leaves it undecided. Before,
 // every such answer was Indeterminate.
 func TestFirewallContinueCertainDrops(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	passSYN := stateless.Rule{Priority: 1, Protocols: []flow.Protocol{flow.TCP}, Action: flow.Pass,
 		TCPFlags: []stateless.TCPFlagMatch{{Flags: stateless.SYN, Masks: stateless.SYN | stateless.ACK}}}
 	policy := func(order stateful.RuleOrder, defs stateful.Defaults, rules string) firewall.Policy {

@@ -106,6 +106,7 @@ func TestFirewallEndpointIPType(t *testing.T) {
 // Audit (IPv4 and IPv6) agree with Check where an endpoint serves one
 // family only, or may (its type unknown in a dual-stack subnet).
 func TestFirewallEndpointIPTypeSetsAgree(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	for _, typ := range []string{"IPV4", "IPV6", ""} {
 		t.Run(typ, func(t *testing.T) {
 			m := withEndpointType(t, typ)

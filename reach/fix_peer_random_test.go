@@ -27,6 +27,7 @@ import (
 // block: this puts the group and prefix list peers AlsoChanged takes to
 // the same test.
 func TestAlsoChangedRandomGroupAndListPeers(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	stats := map[string]int{}
 	groups := []string{"sg-open", "sg-web", "sg-ref", "sg-out"}
 	for seed := range uint64(fixSessionDesigns(t)) {

@@ -130,6 +130,7 @@ func evaluators(t *testing.T, m *Model, groups []sg.Group) (normal, blind *sg.Ev
 }
 
 func TestLintImpliedRulesAgainstEvaluator(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	r := rand.New(rand.NewPCG(14, 3))
 	designs, implied := 300, 0
 	if testing.Short() || raceOn {

@@ -24,6 +24,7 @@ import (
 // ones) and failed the right cell. It now tries the edges of the
 // design's routes (brute.RouteAddrs).
 func TestMatrixRoutedBlocksRandom(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	seeds := []uint64{5511, 5805, 5502, 5523, 5601, 5700}
 	if testing.Short() {
 		seeds = seeds[:2]

@@ -169,6 +169,7 @@ func TestNATInstanceFixListsInternetSessions(t *testing.T) {
 // private subnet's sessions to the internet are undecided, port by port
 // and in the matrix's internet cells.
 func TestNATInstanceSetAnswersAgreeWithChecks(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	for _, tc := range []struct {
 		name string
 		set  func(*reach.Interface)

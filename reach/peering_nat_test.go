@@ -44,6 +44,7 @@ func (d *twoArmEstate) oneArmed() {
 // block on the translated path, or a refusal translation cannot help,
 // stays certain; without an appliance the refusal stays certain.
 func TestPeeringApplianceTranslation(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	for _, tc := range []struct {
 		name    string
 		edit    func(d *twoArmEstate)

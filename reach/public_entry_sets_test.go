@@ -38,6 +38,7 @@ func classOf(t *testing.T, mx *reach.Matrix, id string) string {
 // request came; app's public address is answered as before; web, whose
 // subnet routes them to the internet gateway, too.
 func TestPublicSourceOutsideTheDesignSets(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	vgw := fns(route(unmodelledRoute("203.0.113.0/24", "vgw-1", "virtual private gateway")),
 		route(unmodelledRoute("2600::/16", "vgw-1", "virtual private gateway")))
 	m := publicEntry(t, publicEntryOpts{edit: vgw})

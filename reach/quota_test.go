@@ -130,6 +130,7 @@ func TestQuotaWarnings(t *testing.T) {
 }
 
 func TestQuotaWarningsOfFirewallPolicies(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	d := sample.ThreeTierDesign()
 	m, err := d.Builder().Build()
 	require.NoError(t, err)

@@ -150,6 +150,7 @@ func TestPortsOnTheSampleDesign(t *testing.T) {
 // TestSourcesAgreesWithVerdict compares Sources with a Verdict per
 // source on random designs and on the sample design.
 func TestSourcesAgreesWithVerdict(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	designs := 40
 	if testing.Short() || raceOn {
 		designs = 10

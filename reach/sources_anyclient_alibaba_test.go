@@ -128,6 +128,7 @@ func aliCPAliDesign(t *testing.T, fl sg.Flavour, web, cl []sg.Rule) *reach.Model
 }
 
 func TestSourcesAnyClientAlibabaDest(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	in, pass, drop := flow.Inbound, flow.Pass, flow.Drop
 	r := func(lo, hi uint16) flow.PortRange { return flow.PortRange{Lo: lo, Hi: hi} }
 	any := flow.PortRange{}
@@ -206,6 +207,7 @@ func TestSourcesAnyClientAlibabaSrc(t *testing.T) {
 }
 
 func TestSourcesAnyClientAlibabaBlockPorts(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	in, pass, drop := flow.Inbound, flow.Pass, flow.Drop
 	r := func(lo, hi uint16) flow.PortRange { return flow.PortRange{Lo: lo, Hi: hi} }
 	web := []sg.Rule{

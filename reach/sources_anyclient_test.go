@@ -198,6 +198,7 @@ func TestSourcesAnyClientPort(t *testing.T) {
 // and an internet address, where db-s's subnet ACL lets replies out to
 // one client port alone (7) or to 1024-32767 but 2000-2999.
 func TestSourcesAnyClientPortEveryPort(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	if testing.Short() {
 		t.Skip("65535 verdicts per source")
 	}
@@ -340,6 +341,7 @@ func TestSourcesAnyClientPortPrefixesUnknown(t *testing.T) {
 // (brute.SourcesClientPorts), which cut the client ports: the best
 // answer of them per source is the answer.
 func TestSourcesAnyClientPortRandom(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	designs := 24
 	if testing.Short() {
 		designs = 6

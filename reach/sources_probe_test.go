@@ -24,6 +24,7 @@ import (
 // Sources, the matrix and the audit must agree with Verdict from every
 // internet address, as they do on any design.
 func TestSourcesProbeIsAnInternetAddress(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	tests := []struct {
 		name   string
 		change func(d *sample.Design)

@@ -28,6 +28,7 @@ func icmpListed(cs []reach.ICMPCodes, ty, c uint8) bool {
 // Ports walks each type and code, whatever zone its walk shows, and
 // answers each as Verdict does, never "the path changed".
 func TestApplianceModePortsICMPOneZoneStopsTheReply(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	tests := []struct {
 		name, sub, block, from, to string
 		appliance                  bool
@@ -127,6 +128,7 @@ func TestApplianceModePortsTCPPortStoppedInOneZone(t *testing.T) {
 // agrees with Verdict on icmp echo and destination unreachable, and on
 // tcp and udp, pair by pair.
 func TestApplianceModeSetsICMPOneZoneStopsTheReply(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	for i, sub := range []string{"subnet-ti1", "subnet-ap2"} {
 		t.Run(sub, func(t *testing.T) {
 			if raceOn && i == 1 {

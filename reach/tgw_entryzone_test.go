@@ -112,6 +112,7 @@ func TestTransitGatewayEntryZoneUnknown(t *testing.T) {
 
 // The set questions answer the undecided entry as Check does.
 func TestTransitGatewayEntryZoneUnknownSets(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	for _, d := range []*tgwDesign{withEntryZones("", "", "az-1"), withEntryZones("", "acl-deny-a2", "az-1"),
 		withEntryZones("az-2", "acl-deny-a2", ""), withEntryZones("az-2", "", ""), oneSubnetUnknownSource()} {
 		m := d.build(t)

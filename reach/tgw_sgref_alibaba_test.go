@@ -19,6 +19,7 @@ import (
 // members' list, which the unknown identity cannot give, and every
 // question to the interface panicked (audit alibaba20 finding 1).
 func TestAlibabaGroupsBehindTGWOfUnknownReferencing(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	for _, tc := range []struct {
 		flavour sg.Flavour
 		port    uint16

@@ -112,6 +112,7 @@ func TestSecurityGroupReferenceAcrossATransitGateway(t *testing.T) {
 // referencing as Check does: brute force over Ports, Sources, Matrix and
 // Audit with the support on, off and unknown.
 func TestSecurityGroupReferenceAcrossATransitGatewaySetAnswers(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	for _, gw := range []string{"on", "off", "unknown"} {
 		for _, b := range []string{"", "unknown"} {
 			t.Run(gw+"/"+b, func(t *testing.T) {

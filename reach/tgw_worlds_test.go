@@ -128,6 +128,7 @@ func TestApplianceModeSetAnswersAgreeWithChecks(t *testing.T) {
 // some do; an internet cell is merged address by address, so that two
 // zones each opening other addresses open none for certain.
 func TestApplianceModeMatrix(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	tests := []struct {
 		name           string
 		d              *applianceDesign

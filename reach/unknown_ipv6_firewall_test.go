@@ -24,6 +24,7 @@ import (
 // address sets must be seen whichever family the firewall's bounds are
 // asked for (firewallSets, firewallAddrBounds: reach/edges.go).
 func TestFirewallSmallIPv6BlockTellsUnknownAddressesApart(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	p := netip.MustParsePrefix
 	a := netip.MustParseAddr
 	v4 := a("10.0.1.50")

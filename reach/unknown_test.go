@@ -32,6 +32,7 @@ func withUnknownApp(t *testing.T, edit func(d *sample.Design)) (*reach.Model, er
 }
 
 func TestUnknownAddressDecidesOnlyWhereItDecides(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	m, err := withUnknownApp(t, nil)
 	require.NoError(t, err)
 	ifs := m.Interfaces()

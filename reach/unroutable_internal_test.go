@@ -38,6 +38,7 @@ func refUnroutable(a netip.Addr) bool {
 // name and one address outside each, and at random addresses of both
 // families (IPv4-mapped IPv6 among them).
 func TestUnroutableAgreesWithNetip(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	var addrs []netip.Addr
 	for _, s := range []string{"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
 		"172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/4", "240.0.0.0/4", "255.255.255.255/32",

@@ -366,6 +366,7 @@ func checkTrace(r *reach.Result) error {
 }
 
 func TestRandomTopologiesTraceEveryHop(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	designs, queries := 300, 40
 	if testing.Short() {
 		designs = 60
