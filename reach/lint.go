@@ -66,7 +66,7 @@ func LintChecks() []LintCheck {
 		{LintACLUnused, Low, "a network ACL associated with no subnet"},
 		{LintACLCutsReplies, Medium, "a network ACL that allows TCP requests but cuts their replies to a common ephemeral port range, or that drops the replies from the internet to some of the ports (1024-65535) a NAT gateway in its subnet picks"},
 		{LintSGRuleImplied, Low, "a security group rule that other rules imply on every interface that uses the group"},
-		{LintSGRuleShadowed, Low, "an Alibaba Cloud security group rule that never decides: rules of its group that come first (a smaller priority number, or the same with drop before accept) match every packet it matches"},
+		{LintSGRuleShadowed, Low, "an Alibaba Cloud security group rule that never decides: rules of its group that come first (a smaller priority number, the same with drop before accept, or the same priority and action earlier in the group: a duplicate) match every packet it matches"},
 		{LintSGUnused, Low, "a security group attached to no interface"},
 		{LintSGRuleDead, Medium, "a security group rule that can match no packet: an icmp rule with an IPv6 CIDR, an icmpv6 rule with an IPv4 CIDR"},
 		{LintRefMissingGroup, Medium, "a rule that references a security group the input does not hold"},

@@ -61,7 +61,15 @@ func TestLintAlibabaShadowed(t *testing.T) {
 			map[string][]string{"acc": {"drop"}}, ""},
 		{"at equal priority an accept hides no drop", []sg.Rule{tcp("drop", 22, 22, any4, drop, 5), tcp("acc", 22, 22, any4, accept, 5)},
 			map[string][]string{"acc": {"drop"}}, ""},
-		{"equal rules: no claim", []sg.Rule{tcp("a1", 22, 22, any4, accept, 5), tcp("a2", 22, 22, any4, accept, 5)}, nil, ""},
+		{"of two equal rules the second never decides", []sg.Rule{tcp("a1", 22, 22, any4, accept, 5), tcp("a2", 22, 22, any4, accept, 5)},
+			map[string][]string{"a2": {"a1"}}, ""},
+		{"of two equal drops the second never decides", []sg.Rule{tcp("d1", 22, 22, any4, drop, 5), tcp("d2", 22, 22, any4, drop, 5)},
+			map[string][]string{"d2": {"d1"}}, ""},
+		{"an earlier rule of the same rank hides a narrower one", []sg.Rule{tcp("wide", 1, 1000, any4, accept, 5), tcp("ssh", 22, 22, sg.CIDR("10.0.0.0/8"), accept, 5)},
+			map[string][]string{"ssh": {"wide"}}, ""},
+		{"a later rule of the same rank hides no earlier one", []sg.Rule{tcp("ssh", 22, 22, sg.CIDR("10.0.0.0/8"), accept, 5), tcp("wide", 1, 1000, any4, accept, 5)}, nil, ""},
+		{"the same priority, another action: only the drop decides first", []sg.Rule{tcp("d", 22, 22, any4, drop, 5), tcp("a", 22, 22, any4, accept, 5), tcp("d2", 22, 22, any4, drop, 5)},
+			map[string][]string{"a": {"d"}, "d2": {"d"}}, ""},
 		{"an accept first hides a drop", []sg.Rule{tcp("acc", 1, 1000, any4, accept, 1), tcp("drop", 22, 22, sg.CIDR("10.0.0.0/8"), drop, 2)},
 			map[string][]string{"drop": {"acc"}}, ""},
 		{"two rules together, by address", []sg.Rule{tcp("lo", 1, 1000, sg.CIDR("0.0.0.0/1"), drop, 1), tcp("hi", 1, 1000, sg.CIDR("128.0.0.0/1"), drop, 1),
@@ -121,6 +129,7 @@ func TestLintAlibabaShadowed(t *testing.T) {
 // prefix lists, every rule no edge packet shows deciding ahead of it... is
 // called dead: the check is exact there.
 func TestLintAlibabaShadowedRandom(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
 	in, out := flow.Inbound, flow.Outbound
 	peers := []sg.Peer{sg.AnyIPv4, sg.CIDR("10.0.0.0/8"), sg.CIDR("10.0.1.0/24"), sg.CIDR("10.0.1.5/32"), sg.CIDR("0.0.0.0/1"),
 		sg.CIDR("128.0.0.0/1"), sg.CIDR("192.168.0.0/16"), sg.AnyIPv6, sg.CIDR("2001:db8::/32"), sg.PrefixList("pl-x"), sg.GroupRef("sg-m")}
@@ -205,9 +214,11 @@ type edgePacket struct {
 }
 
 // first is the Alibaba order: a smaller priority number, or the same
-// with a drop before an accept.
+// with a drop before an accept; among rules of one priority and action,
+// the group's order (their IDs, r0, r1, … here).
 func first(a, b sg.Rule) bool {
-	return a.Priority < b.Priority || a.Priority == b.Priority && a.Action == flow.Drop && b.Action != flow.Drop
+	return a.Priority < b.Priority || a.Priority == b.Priority && a.Action == flow.Drop && b.Action != flow.Drop ||
+		a.Priority == b.Priority && a.Action == b.Action && a.ID < b.ID
 }
 
 // ruleMatches is a reference match of r on pk, written apart from the

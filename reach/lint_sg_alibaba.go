@@ -15,10 +15,12 @@ import (
 // Lint of Alibaba Cloud groups' rules: SG_RULE_SHADOWED. An Alibaba
 // group's rules decide by priority, the smallest number first, a drop
 // rule before an accept rule of the same priority (semantics.md E.2),
-// across every group of the interface. A rule never decides when, for
+// across every group of the interface, and among a group's rules of the
+// same priority and action, the earlier. A rule never decides when, for
 // every packet it matches, a rule of its own group that comes first
-// matches it too: in any set of groups that holds the group, that rule
-// (or one before it) decides. Such a rule is dead: removing it, or every
+// matches it too (so the second of two equal rules never decides): in
+// any set of groups that holds the group, that rule (or one before it)
+// decides. Such a rule is dead: removing it, or every
 // rule SG_RULE_SHADOWED names together, changes no verdict.
 //
 // The packets are boxes over five dimensions (protocol, destination
@@ -74,6 +76,16 @@ func comesFirst(a, b sg.Rule) bool {
 	return a.Priority < b.Priority || a.Priority == b.Priority && a.Action == flow.Drop && b.Action != flow.Drop
 }
 
+// decidesFirst reports whether rule rules[j] of a group decides before
+// rules[k] of the same group wherever both match: it comes first, or it
+// has the same priority and action and an earlier place in the group (the
+// evaluator takes a group's rules of one rank in their order, and which
+// of two such rules decides changes no verdict: a duplicate rule is dead).
+func decidesFirst(rules []sgRule, j, k int) bool {
+	a, b := rules[j].rule, rules[k].rule
+	return comesFirst(a, b) || j < k && a.Priority == b.Priority && a.Action == b.Action
+}
+
 // hiddenBy reports whether Alibaba rule rules[k] never decides: the rules
 // of rules that come first match every packet it matches; by are they
 // (positions in rules). lenient weighs what it leaves out: a reference
@@ -94,7 +106,7 @@ func hiddenBy(rules []sgRule, k int, lenient bool) (bool, []int) {
 	var who []int
 	for j := range rules {
 		o := &rules[j]
-		if j == k || o.rule.Direction != r.rule.Direction || !comesFirst(o.rule, r.rule) || !o.b.meets(r.b) {
+		if j == k || o.rule.Direction != r.rule.Direction || !decidesFirst(rules, j, k) || !o.b.meets(r.b) {
 			continue
 		}
 		a := o.addrs
@@ -169,7 +181,7 @@ func (gl *groupLint) lintAlibaba(o LintOptions) (out []LintFinding, skipped []st
 			}
 			out = append(out, LintFinding{ID: LintSGRuleShadowed, Severity: Low, Kind: ResourceSecurityGroup, Resource: id, Rule: ruleName(r.rule, k),
 				Related: labelList(rules, by),
-				Message: fmt.Sprintf("rule %s (%s) never decides: rules of %s that come first (a smaller priority number, or the same with drop before accept) match every packet it matches: %s",
+				Message: fmt.Sprintf("rule %s (%s) never decides: rules of %s that come first (a smaller priority number, the same with drop before accept, or the same priority and action earlier in the group) match every packet it matches: %s",
 					ruleName(r.rule, k), aliTraffic(r.rule), id, labelsOf(rules, by)),
 				Fix: fmt.Sprintf("remove rule %s from %s (%s; removing every rule %s names, together, changes no verdict), or, if it is meant to decide, give it a smaller priority number than the rules that hide it",
 					ruleName(r.rule, k), id, what, LintSGRuleShadowed)})
