@@ -26,8 +26,9 @@ type visit struct {
 // once, naming the cycle, and ends there, instead of listing the cycle's
 // hops (and its blocks) again and again.
 //
-// Route tables record their visit themselves once they have matched a
-// route (to name it in the loop's details); revisit records the others.
+// Route tables and transit gateway route tables record their visit
+// themselves once they have matched a route (to name it in the loop's
+// details); revisit records the others.
 // On a loop it returns the cycle, the visits from the first at (kind,
 // id), for [loopHop].
 func (w *walker) revisit(kind Kind, id string, pkt flow.Flow) ([]visit, bool) {
@@ -36,7 +37,7 @@ func (w *walker) revisit(kind Kind, id string, pkt flow.Flow) ([]visit, bool) {
 			return w.visited[i:], true
 		}
 	}
-	if kind != KindRouteTable {
+	if kind != KindRouteTable && kind != KindTransitGateway {
 		w.visited = append(w.visited, visit{kind: kind, id: id, pkt: pkt})
 	}
 	return nil, false
@@ -44,13 +45,14 @@ func (w *walker) revisit(kind Kind, id string, pkt flow.Flow) ([]visit, bool) {
 
 // loopHop is the blocking hop of a routing loop that closes at (kind, id):
 // its reason names the cycle in the order the packet goes round it, its
-// details the route of each table on it, its fix the tables to change.
+// details the route of each table on it (a VPC's or a transit gateway's),
+// its fix the tables to change.
 func loopHop(kind Kind, id, name string, pkt flow.Flow, cycle []visit) Hop {
 	path := make([]string, 0, len(cycle)+1)
 	var tables, details []string
 	for _, v := range cycle {
 		path = append(path, v.id)
-		if v.kind != KindRouteTable {
+		if v.kind != KindRouteTable && v.kind != KindTransitGateway {
 			continue
 		}
 		details = append(details, fmt.Sprintf("%s: %s matches %s", v.id, v.pkt.Dst.Addr(), v.rule))
