@@ -57,7 +57,8 @@ Flags:
                       with --json, one compact object a line, check --json's
                       plus "line": N. A line holds up to 64 KiB, its line
                       break not counted; a bad line is an error on stderr
-                      naming its number, and the rest are still answered.
+                      naming its number, and the rest are still answered
+                      (a line that runs on past 16 MiB stops the reading).
                       Not with --from and the other query flags
   --from ENDPOINT     the source (required)
   --to ENDPOINT       the destination (required)

@@ -24,6 +24,12 @@ var stdin io.Reader = os.Stdin
 // being held in memory.
 const maxQueryLine = 64 << 10
 
+// maxSkippedLine is how far a long line is read past its start, looking
+// for its end, before the input is taken for no file of queries at all
+// (/dev/zero, a binary): reading stops there with an error, instead of
+// dropping bytes forever.
+const maxSkippedLine = 16 << 20
+
 // queryFlags defines the flags of one line of a --queries file, the query
 // flags of reachsim check and no other, on a new flag set.
 func queryFlags(q *queryOptions, twice *string) *flag.FlagSet {
@@ -272,6 +278,7 @@ type lineScanner struct {
 	number   int  // the line Text holds, from 1
 	long     bool // the line is longer than maxQueryLine: Text holds its start
 	skipping bool // dropping the rest of a long line
+	skipped  int  // bytes of the long line dropped so far
 	started  bool // past a byte order mark that may open the input
 }
 
@@ -313,9 +320,12 @@ func (s *lineScanner) split(data []byte, atEOF bool) (advance int, token []byte,
 	i := bytes.IndexByte(data, '\n')
 	if s.skipping {
 		if i < 0 {
+			if s.skipped += len(data); s.skipped > maxSkippedLine {
+				return 0, nil, fmt.Errorf("line %d goes on for more than %d MiB without a line break: this is no file of queries (one a line), so reading stops", s.number, maxSkippedLine>>20)
+			}
 			return len(data), nil, nil
 		}
-		s.skipping = false
+		s.skipping, s.skipped = false, 0
 		return i + 1, nil, nil
 	}
 	switch {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -242,6 +243,47 @@ func TestRunQueriesLineOf64KiB(t *testing.T) {
 	}
 }
 
+// zeros is an endless input of NUL bytes, as /dev/zero reads (endless
+// ends at 64 MiB).
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// An input that never breaks its line (/dev/zero, a binary given by
+// mistake) is read only so far past the long line's start, then refused
+// with exit 2, instead of being dropped byte by byte forever (audit
+// cli26, finding 10); a long line that ends within the limit is skipped
+// and the next answered, as TestRunQueries shows.
+func TestRunQueriesEndlessLine(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		in   io.Reader
+		line int
+		out  string
+	}{
+		{"from the start", zeros{}, 1, ""},
+		{"after an answered line", io.MultiReader(strings.NewReader("--from web-1 --to app-1 --proto tcp --port 8080\n"), zeros{}), 2, "line 1: web-1 -> app-1"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m := must(demoModel()).m
+			var o, e bytes.Buffer
+			done := make(chan int, 1)
+			go func() { done <- answerQueries(m, tt.in, "stdin", false, &o, &e) }()
+			select {
+			case code := <-done:
+				assert.Equal(t, exitUsage, code, e.String())
+			case <-time.After(time.Minute):
+				t.Fatal("answerQueries still reads an endless line after a minute")
+			}
+			assert.Contains(t, e.String(), fmt.Sprintf("stdin:%d: a line longer than 65536 bytes", tt.line))
+			assert.Contains(t, e.String(), fmt.Sprintf("reading stdin: line %d goes on for more than 16 MiB without a line break", tt.line))
+			if tt.out != "" {
+				assert.Contains(t, o.String(), tt.out)
+			}
+		})
+	}
+}
+
 // Exit status 3 when no query is unreachable but one is indeterminate; 1
 // as soon as one is unreachable.
 func TestRunQueriesIndeterminate(t *testing.T) {
@@ -433,15 +475,27 @@ func TestLineScanner(t *testing.T) {
 			}
 		})
 	}
-	t.Run("an endless line is one long line, read in bounded memory", func(t *testing.T) {
+	t.Run("a line of 64 MiB is one long line, read in bounded memory until reading stops", func(t *testing.T) {
 		in := &endless{}
 		sc := newLineScanner(in)
 		require.True(t, sc.Scan())
 		assert.True(t, sc.long)
 		assert.Len(t, sc.Text(), maxQueryLine)
 		assert.False(t, sc.Scan())
+		require.ErrorContains(t, sc.Err(), "line 1 goes on for more than 16 MiB without a line break")
+		assert.Greater(t, in.read, int64(maxSkippedLine), "read past the limit")
+		assert.Less(t, in.read, int64(maxSkippedLine+4*maxQueryLine), "and no further")
+	})
+	t.Run("a long line that ends within the limit is skipped", func(t *testing.T) {
+		in := io.MultiReader(strings.NewReader(strings.Repeat("x", maxSkippedLine-maxQueryLine) + "\nnext\n"))
+		sc := newLineScanner(in)
+		require.True(t, sc.Scan())
+		assert.True(t, sc.long)
+		require.True(t, sc.Scan())
+		assert.Equal(t, "next", sc.Text())
+		assert.Equal(t, 2, sc.number)
+		assert.False(t, sc.Scan())
 		require.NoError(t, sc.Err())
-		assert.Greater(t, in.read, int64(64<<20), "read to its end")
 	})
 }
 
