@@ -33,6 +33,12 @@ import (
 // rule groups).
 var ErrInvalidDump = errors.New("invalid AWS CLI output")
 
+// ErrVPCNotInInput is wrapped by the error of a load whose
+// [Options.VPCs] names a VPC the input does not hold (and
+// [Options.VPCsMayBeAbsent] is not set): the choice is wrong, not the
+// dump.
+var ErrVPCNotInInput = errors.New("a chosen VPC is not in the input")
+
 // Report says what [Load] read and what it left out.
 type Report struct {
 	// Files lists the files read, in the order read (the paths as given,
@@ -94,7 +100,7 @@ type Options struct {
 	// is left out are unmodelled (a packet for them is indeterminate). Two VPCs whose resources hold the same private
 	// address cannot be one design (see [reach.Builder.Build]): choose
 	// them in turn. A VPC the input does not hold is an error wrapping
-	// [ErrInvalidDump]. The Region's Block Public Access mode is read from
+	// [ErrVPCNotInInput] (unless VPCsMayBeAbsent). The Region's Block Public Access mode is read from
 	// every VPC.
 	VPCs []string
 	// VPCsMayBeAbsent lets a VPC of VPCs that the input does not hold

@@ -39,7 +39,7 @@ func (l *loader) selectVPCs(keep []string, absentOK bool) {
 				l.report.VPCsAbsent = append(l.report.VPCsAbsent, id)
 			}
 		case !held[id]:
-			l.errs = append(l.errs, fmt.Errorf("aws: Options.VPCs: %q is not in the input (%s): %w", id, heldText(held), ErrInvalidDump))
+			l.errs = append(l.errs, fmt.Errorf("aws: Options.VPCs: %q is not in the input (%s): %w", id, heldText(held), ErrVPCNotInInput))
 		}
 		want[id] = true
 	}

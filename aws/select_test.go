@@ -143,7 +143,8 @@ func TestLoadChosenVPCs(t *testing.T) {
 
 func TestLoadChosenVPCNotInInput(t *testing.T) {
 	_, _, err := aws.LoadFSWith(peeringFS(t), aws.Options{VPCs: []string{"vpc-a", "vpc-zz"}}, "peering")
-	require.ErrorIs(t, err, aws.ErrInvalidDump)
+	require.ErrorIs(t, err, aws.ErrVPCNotInInput)
+	assert.NotErrorIs(t, err, aws.ErrInvalidDump, "the choice is wrong, not the dump")
 	assert.ErrorContains(t, err, `"vpc-zz" is not in the input (it holds vpc-a, vpc-b, vpc-c)`)
 }
 

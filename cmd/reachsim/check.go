@@ -455,7 +455,13 @@ func errorLines(err error) []string {
 			}
 		}
 	}
-	return []string{boundWords(textsafe.String(strings.TrimRight(err.Error(), "\n")))}
+	msg := strings.TrimRight(err.Error(), "\n")
+	if errors.Is(err, aws.ErrVPCNotInInput) {
+		// the flag's fault, not the dump's: named as the flag
+		msg = strings.Replace(msg, "aws: Options.VPCs: ", "--vpc: ", 1)
+		msg = strings.TrimSuffix(msg, ": "+aws.ErrVPCNotInInput.Error())
+	}
+	return []string{boundWords(textsafe.String(msg))}
 }
 
 // pathList is a repeatable string flag.

@@ -19,7 +19,7 @@ func TestVPCFlag(t *testing.T) {
 	}{
 		{"the sample's VPC", []string{"--aws", dump, "--vpc", "vpc-demo"}, 0, ""},
 		{"repeated and listed", []string{"--aws", dump, "--vpc", "vpc-demo,vpc-demo", "--vpc", " vpc-demo"}, 0, ""},
-		{"a VPC the dump does not hold", []string{"--aws", dump, "--vpc", "vpc-demo,vpc-other"}, 2, `"vpc-other" is not in the input (it holds vpc-demo)`},
+		{"a VPC the dump does not hold", []string{"--aws", dump, "--vpc", "vpc-demo,vpc-other"}, 2, `reachsim check: --vpc: "vpc-other" is not in the input (it holds vpc-demo)` + "\n"},
 		{"an empty ID", []string{"--aws", dump, "--vpc", "vpc-demo,"}, 2, `empty ID in "vpc-demo,"`},
 		{"a control character", []string{"--aws", dump, "--vpc", "vpc-\x1b[2J"}, 2, `control character in ID "vpc-\x1b[2J"`},
 		{"no dump", []string{"--vpc", "vpc-demo"}, 2, "--vpc chooses VPCs of an --aws dump: give one"},
@@ -30,6 +30,8 @@ func TestVPCFlag(t *testing.T) {
 			code, stdout, stderr := runArgs(append(append([]string{"check"}, tt.args...), q...)...)
 			assert.Equal(t, tt.code, code, stderr)
 			assert.Contains(t, stderr, tt.stderr)
+			assert.NotContains(t, stderr, "invalid AWS CLI output", "a wrong flag is no bad dump")
+			assert.NotContains(t, stderr, "Options.VPCs", "the CLI names its flag")
 			if tt.code == 0 {
 				assert.Contains(t, stdout, "REACHABLE")
 			}
