@@ -110,7 +110,7 @@
 //     what it is, never a read that waits or never ends: an entry named
 //     *.json is meant as input, and leaving it out would model part of the
 //     network. Other entries of a directory, and its subdirectories, are
-//     not input and are passed over. A path is opened without waiting
+//     not input and are passed over, named in a warning. A path is opened without waiting
 //     (O_NONBLOCK on unix) and the open file checked again, so one swapped
 //     for a named pipe after its stat is refused too. Some files are
 //     regular by stat and still wait in a read or never end: the kernel's

@@ -182,9 +182,19 @@ func readLimited(src source, name string, limit int64) ([]byte, error) {
 // is an error naming it and what it is: a directory entry named *.json
 // is meant as input, and leaving it out would model part of the network.
 func gather(src source, paths []string) ([]string, error) {
+	files, _, err := gatherNoting(src, paths)
+	return files, err
+}
+
+// gatherNoting is [gather], and says, for each named directory that
+// holds entries it passes over (other files, subdirectories), which:
+// "dump/: passed over 2 entries that are not *.json files (fw/,
+// notes.txt)", for the load's warnings.
+func gatherNoting(src source, paths []string) ([]string, []string, error) {
 	if len(paths) == 0 {
-		return nil, &flow.InputError{Err: fmt.Errorf("%w: no input: name at least one file or directory of AWS CLI JSON", ErrInvalidDump)}
+		return nil, nil, &flow.InputError{Err: fmt.Errorf("%w: no input: name at least one file or directory of AWS CLI JSON", ErrInvalidDump)}
 	}
+	var notes []string
 	var files []string
 	seen := map[string]bool{}
 	// a file named by two paths (relative and absolute, through a
@@ -227,8 +237,14 @@ func gather(src source, paths []string) ([]string, error) {
 			continue
 		}
 		n := 0
+		var passed []string
 		for _, e := range entries {
 			if !strings.EqualFold(slashpath.Ext(e.Name()), ".json") {
+				name := e.Name()
+				if e.IsDir() {
+					name += "/"
+				}
+				passed = append(passed, name)
 				continue
 			}
 			f := src.Join(p, e.Name())
@@ -246,8 +262,33 @@ func gather(src source, paths []string) ([]string, error) {
 		if n == 0 {
 			errs = append(errs, &flow.InputError{File: p, Err: fmt.Errorf("%w: the directory holds no *.json file", ErrInvalidDump)})
 		}
+		if len(passed) > 0 {
+			notes = append(notes, passedOver(p, passed))
+		}
 	}
-	return files, errors.Join(errs...)
+	return files, notes, errors.Join(errs...)
+}
+
+// passedOver is the warning for the entries of directory dir that a load
+// passes over: only the *.json files directly in a directory are read,
+// so a dump split into subdirectories, or saved as *.txt, would be read
+// in part without it. At most 5 entries are named.
+func passedOver(dir string, names []string) string {
+	slices.Sort(names)
+	shown := names
+	if len(shown) > 5 {
+		shown = shown[:5]
+	}
+	list := strings.Join(shown, ", ")
+	if len(names) > len(shown) {
+		list += fmt.Sprintf(", and %d more", len(names)-len(shown))
+	}
+	what := fmt.Sprintf("%d entries that are not *.json files", len(names))
+	if len(names) == 1 {
+		what = "1 entry that is not a *.json file"
+	}
+	return fmt.Sprintf("%s: passed over %s (%s): only the *.json files directly in a directory are read; name a subdirectory or another file as a path of its own to read it",
+		dir, what, list)
 }
 
 func load(src source, opts Options, paths []string) (*reach.Model, *Report, error) {
@@ -277,10 +318,11 @@ func load(src source, opts Options, paths []string) (*reach.Model, *Report, erro
 // loader, whose report is set even when the input is refused.
 func prepare(src source, opts Options, paths []string) (*loader, error) {
 	l := newLoader()
-	files, err := gather(src, paths)
+	files, notes, err := gatherNoting(src, paths)
 	if err != nil {
 		return l, err
 	}
+	l.report.Warnings = append(l.report.Warnings, notes...)
 	l.readFiles(src, opts, files)
 	if len(l.errs) == 0 && len(opts.VPCs) > 0 {
 		l.selectVPCs(opts.VPCs, opts.VPCsMayBeAbsent) // select.go
