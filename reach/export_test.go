@@ -155,3 +155,10 @@ func AuditEveryPort() (undo func()) {
 	everyPort.Store(true)
 	return func() { everyPort.Store(false) }
 }
+
+// SourcesUnguarded is Sources without the guard that skips the NAT64
+// walks when none can get anywhere: the reference of the guard.
+func SourcesUnguarded(m *Model, q SourcesQuery) (*SourcesResult, error) { return m.sources(q, false) }
+
+// NAT64SourcesDoomed reports whether Sources skips m's NAT64 walks.
+func NAT64SourcesDoomed(m *Model) bool { return m.nat64SourcesDoomed() }

@@ -3,12 +3,10 @@ package reach
 import (
 	"fmt"
 	"net/netip"
-	"strings"
 	"sync"
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/addrset"
-	"github.com/reachsim/reachsim/internal/textsafe"
 )
 
 // SourcesQuery asks who can reach To over one protocol and port: which
@@ -59,7 +57,10 @@ type SourcesResult struct {
 	// left out) whose session gets through (Reachable) or might
 	// (Indeterminate); then, for an IPv4 question, every interface with
 	// an IPv6 address whose session through NAT64 does, in an entry of
-	// its own (SourceInterface.NAT64To).
+	// its own (SourceInterface.NAT64To), and the addresses of the IPv6
+	// prefixes delegated to it whose sessions do (entries with Prefixes
+	// and NAT64To): to the destination's IPv4 address, then, for an
+	// interface named by ID or name, to its public IPv4 address.
 	Interfaces []SourceInterface `json:"interfaces"`
 	// Internet is the exact set of internet addresses (of the family
 	// asked) whose session gets through, as the fewest CIDR blocks;
@@ -95,8 +96,9 @@ type SourceInterface struct {
 	// Prefixes, on an entry for addresses of the prefixes delegated to the
 	// interface, are exactly those of them whose session has Outcome, as
 	// the fewest CIDR blocks; Address is then the first of them. An
-	// interface has at most one such entry per outcome, beside the entry
-	// of its own address (which its delegated addresses need not share).
+	// interface has at most one such entry per outcome (and, through
+	// NAT64, per NAT64To), beside the entry of its own address (which its
+	// delegated addresses need not share).
 	Prefixes []netip.Prefix `json:"prefixes,omitempty"`
 	// PrefixesUnknown, on an entry for the free addresses of the
 	// interface's subnet that prefixes AWS delegates to it at launch may
@@ -112,7 +114,14 @@ type SourceInterface struct {
 	// goes through a NAT gateway's NAT64, and Outcome is [Model.Verdict]
 	// from the interface to that address (an ICMP echo request asked as
 	// an ICMPv6 one). Such an entry stands beside the entry of the
-	// interface's IPv4 address, if it has one. Omitted when not set.
+	// interface's IPv4 address, if it has one. With Prefixes, the entry
+	// is for those addresses of the IPv6 prefixes delegated to the
+	// interface, through NAT64 to that address. The destination's
+	// address is the IPv4 address asked, or, for an interface named by ID
+	// or name, its first private IPv4 address and, in entries of their
+	// own, its public one ([Interface.PublicIP]: the NAT gateway sends
+	// the translated session out through the internet gateway, which
+	// brings it back in). Omitted when not set.
 	NAT64To netip.Addr `json:"nat64_to,omitzero"`
 }
 
@@ -179,10 +188,20 @@ func (m *Model) internetProbe(v6 bool, within []addrset.Range) (netip.Addr, bool
 // every source is answered from every client port (the best outcome over
 // them), each source's client ports cut at the bounds of the filters on
 // its path and one check deciding each piece. An IPv4 question also asks
-// every interface with an IPv6 address through NAT64, to the address of
+// every interface with an IPv6 address, and the addresses of the IPv6
+// prefixes delegated to one, through NAT64, to the address of
 // 64:ff9b::/96 that holds the destination's IPv4 address
-// ([SourceInterface].NAT64To).
+// ([SourceInterface].NAT64To), and, for an interface named by ID or
+// name, its public IPv4 address; when no route of a client's subnet may
+// send the prefix anywhere that could translate it, none gets through,
+// and no walk is made.
 func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
+	return m.sources(q, true)
+}
+
+// sources is Sources; nat64Guard skips the NAT64 walks when none can get
+// anywhere (nat64SourcesDoomed), as Sources does.
+func (m *Model) sources(q SourcesQuery, nat64Guard bool) (*SourcesResult, error) {
 	if a, ok := parseAddr(q.To); ok && a.Is6() != q.IPv6 && !a.Is4In6() {
 		fam, asked := "an IPv4", "IPv6"
 		if !q.IPv6 {
@@ -269,11 +288,9 @@ func (m *Model) Sources(q SourcesQuery) (*SourcesResult, error) {
 	if aliService {
 		return r, nil
 	}
-	if v4, ok := nat64Target(dst); ok && !q.IPv6 { // sources_nat64.go
-		es, note := m.nat64Sources(base, dst, v4, q.AnyClientPort)
-		r.Interfaces = append(r.Interfaces, es...)
-		if note != "" {
-			r.Notes = append(r.Notes, note)
+	if !q.IPv6 {
+		if err := m.addNAT64Sources(r, base, dst, q.AnyClientPort, nat64Guard); err != nil { // sources_nat64.go
+			return nil, err
 		}
 	}
 	open, und, atoms, err := m.internetSourcesTo(f, dst, q.AnyClientPort)
@@ -584,110 +601,6 @@ func askedICMP(p flow.Protocol, msg *ICMPMessage) (ICMPMessage, bool) {
 		return ICMPMessage{Type: flow.ICMPv6EchoRequest}, true
 	}
 	return ICMPMessage{Type: flow.ICMPEchoRequest}, true
-}
-
-// String prints the answer as the CLI does. Every string that comes from
-// the design or the query (the destination, interface IDs and names) is
-// escaped as [Result.Text] escapes it (internal/textsafe).
-func (r *SourcesResult) String() string {
-	s := fmt.Sprintf("who reaches %s over %s", textsafe.String(r.To), r.Protocol)
-	if r.Port != 0 {
-		s += fmt.Sprintf(" port %d", r.Port)
-	}
-	if r.ICMPType != nil && r.ICMPCode != nil {
-		s += fmt.Sprintf(" type %d code %d", *r.ICMPType, *r.ICMPCode) // as a flow writes it
-	}
-	s += appText(r.App, r.Domain) // ports_text.go
-	if r.AnyClientPort {
-		s += " from any client port"
-	}
-	s += ":\n  interfaces:"
-	if len(r.Interfaces) == 0 {
-		s += " none"
-	}
-	for _, i := range r.Interfaces {
-		name := textsafe.String(i.ID)
-		if i.Name != "" {
-			name = fmt.Sprintf("%s (%s)", textsafe.String(i.Name), name)
-		}
-		s += fmt.Sprintf("\n    %s %s%s", name, i.Address, placeholderText(i.AddressUnknown))
-		switch {
-		case i.PrefixesUnknown != "":
-			s += " (free addresses " + prefixList(i.Prefixes) + ", which prefixes delegated at launch may hold: " + textsafe.String(i.PrefixesUnknown) + " is known only later)"
-		case len(i.Prefixes) > 0:
-			s += " (delegated: " + prefixList(i.Prefixes) + ")"
-		case i.NAT64To.IsValid():
-			s += " (through NAT64, to " + i.NAT64To.String() + ")"
-		}
-		if i.Outcome == Indeterminate {
-			s += " (indeterminate)"
-		}
-	}
-	s += "\n  internet: " + internetText(r.Internet)
-	if len(r.InternetIndeterminate) > 0 {
-		s += "\n  internet, indeterminate: " + internetText(r.InternetIndeterminate)
-	}
-	for _, n := range r.Notes {
-		s += "\n  note: " + textsafe.String(n)
-	}
-	return s + "\n"
-}
-
-// internetText writes a set of internet addresses as prefixText does,
-// or, when its complement in its family takes fewer blocks, as "every
-// IPv4 address but" that complement (the private and special blocks and
-// the design's own addresses among them): the same set, shorter.
-func internetText(ps []netip.Prefix) string {
-	if len(ps) == 0 {
-		return "none"
-	}
-	all, family := addrset.All4(), "IPv4"
-	if !ps[0].Addr().Is4() {
-		all, family = addrset.All6(), "IPv6"
-	}
-	for _, p := range ps {
-		if p.Addr().Is4() != ps[0].Addr().Is4() {
-			return prefixText(ps) // both families: no one complement
-		}
-	}
-	set := addrset.Of(ps...)
-	// the side with fewer prefixes: the design's internet is most of the
-	// space, the private and special blocks the rest
-	if rest := all.Difference(set); len(rest.Prefixes()) < len(set.Prefixes()) {
-		return fmt.Sprintf("every %s address but %s", family, setText(rest))
-	}
-	return setText(set)
-}
-
-// prefixText writes a set of addresses given as prefixes, "none" for
-// none: as setText writes it.
-func prefixText(ps []netip.Prefix) string {
-	return setText(addrset.Of(ps...))
-}
-
-// setText writes a set of addresses comma-separated, each of its ranges
-// as the prefix it is ("10.0.0.0/8") or, where it takes several, as its
-// first and last address ("2001:1::4-2001:2:ffff:ffff:ffff:ffff:ffff:ffff"):
-// the IPv6 special blocks, 2001::/23 but for a few globally reachable
-// entries, take over a hundred prefixes and a handful of ranges. "none"
-// for none.
-func setText(set addrset.Set) string {
-	rs := set.Ranges()
-	if len(rs) == 0 {
-		return "none"
-	}
-	var b strings.Builder
-	for i, r := range rs {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		if ps := addrset.OfRanges(r).Prefixes(); len(ps) == 1 {
-			b.WriteString(ps[0].String())
-		} else {
-			b.WriteString(r.From.String() + "-" + r.To.String())
-		}
-	}
-	return b.String()
 }
 
 // setsCache is what set questions compute once per model: the pieces of

@@ -39,8 +39,9 @@ func TestSourcesNAT64Clients(t *testing.T) {
 	}{
 		{"to web's private IPv4", v6nOpts{}, reach.SourcesQuery{To: "10.0.0.10", Protocol: flow.TCP, Port: 443},
 			[]entry{{"eni-app", reach.Reachable, ""}, {"eni-app", reach.Reachable, "64:ff9b::a00:a"}, {"eni-v6", reach.Reachable, "64:ff9b::a00:a"}}, 0},
-		{"to web by name: its private IPv4", v6nOpts{}, reach.SourcesQuery{To: "web", Protocol: flow.TCP, Port: 443},
-			[]entry{{"eni-app", reach.Reachable, ""}, {"eni-app", reach.Reachable, "64:ff9b::a00:a"}, {"eni-v6", reach.Reachable, "64:ff9b::a00:a"}}, 0},
+		{"to web by name: its private IPv4 and its public one", v6nOpts{}, reach.SourcesQuery{To: "web", Protocol: flow.TCP, Port: 443},
+			[]entry{{"eni-app", reach.Reachable, ""}, {"eni-app", reach.Reachable, "64:ff9b::a00:a"}, {"eni-app", reach.Reachable, "64:ff9b::c633:640a"},
+				{"eni-v6", reach.Reachable, "64:ff9b::a00:a"}, {"eni-v6", reach.Reachable, "64:ff9b::c633:640a"}}, 0},
 		{"to web's public IPv4 (through the igw)", v6nOpts{}, reach.SourcesQuery{To: "198.51.100.10", Protocol: flow.TCP, Port: 443},
 			[]entry{{"eni-app", reach.Reachable, ""}, {"eni-app", reach.Reachable, "64:ff9b::c633:640a"}, {"eni-v6", reach.Reachable, "64:ff9b::c633:640a"}}, 0},
 		{"no NAT64 route from the IPv6-only subnet", v6nOpts{noV6Route: true}, reach.SourcesQuery{To: "10.0.0.10", Protocol: flow.TCP, Port: 443},

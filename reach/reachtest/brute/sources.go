@@ -261,11 +261,10 @@ func CheckSourcesFrom(t testing.TB, m *reach.Model, q reach.SourcesQuery, r *rea
 	}
 	listed := map[string]reach.Outcome{}
 	delegated := map[string][]reach.SourceInterface{} // the entries of delegated prefixes' addresses
-	nat64 := map[string]reach.SourceInterface{}       // the entries of sessions through NAT64
+	var nat64 []reach.SourceInterface                 // the entries of sessions through NAT64
 	for _, i := range r.Interfaces {
 		if i.NAT64To.IsValid() {
-			require.NotContains(t, nat64, i.ID, "%s: two NAT64 entries for %s", msg, i.ID)
-			nat64[i.ID] = i
+			nat64 = append(nat64, i)
 			continue
 		}
 		if len(i.Prefixes) > 0 {
@@ -275,7 +274,7 @@ func CheckSourcesFrom(t testing.TB, m *reach.Model, q reach.SourcesQuery, r *rea
 		listed[i.ID] = i.Outcome
 	}
 	checkDelegatedSources(t, m, vq, delegated, ifaces, addrs, ports, msg)
-	checkNAT64Sources(t, m, vq, nat64, ifaces, dest, ports, msg)
+	checkNAT64Sources(t, m, vq, nat64, ifaces, dest, addrs, ports, msg)
 	for _, id := range ifaces {
 		vq.From = id
 		got, _ := verdictAny(m, vq, ports)
@@ -380,86 +379,150 @@ func checkDelegatedSources(t testing.TB, m *reach.Model, vq reach.Query, delegat
 	}
 }
 
-// nat64Via is the address of the NAT64 prefix (64:ff9b::/96, RFC 6052)
-// an IPv6 client sends to for to, an IPv4 question's destination: to
-// itself when it is an IPv4 address, else the first private IPv4
-// address of the interface it names. False for IPv6 questions, for a
-// link-local address (a service of the instance's own host, the Amazon
-// DNS server every VPC shares) and when to names no IPv4 address.
-func nat64Via(m *reach.Model, q reach.Query) (netip.Addr, bool) {
+// nat64Via is the addresses of the NAT64 prefix (64:ff9b::/96, RFC
+// 6052) an IPv6 client sends to for to, an IPv4 question's destination:
+// to itself when it is an IPv4 address, else the first private IPv4
+// address of the interface it names (by ID or Name), then that
+// interface's public IPv4 address (PublicIP), if it has one. None for
+// IPv6 questions, for a link-local address (a service of the instance's
+// own host, the Amazon DNS server every VPC shares) and when to names no
+// IPv4 address.
+func nat64Via(m *reach.Model, q reach.Query) []netip.Addr {
 	if q.IPv6 {
-		return netip.Addr{}, false
+		return nil
 	}
-	v4, err := netip.ParseAddr(q.To)
-	if err != nil {
+	var v4s []netip.Addr
+	if a, err := netip.ParseAddr(q.To); err == nil {
+		v4s = append(v4s, a)
+	} else {
 		for _, in := range m.Interfaces() {
 			if in.ID != q.To && in.Name != q.To {
 				continue
 			}
 			for _, a := range in.PrivateIPs {
 				if a.Is4() {
-					v4, err = a, nil
+					v4s = append(v4s, a)
 					break
 				}
+			}
+			if len(v4s) > 0 && in.PublicIP.IsValid() {
+				v4s = append(v4s, in.PublicIP)
 			}
 			break
 		}
 	}
-	if err != nil || !v4.Is4() || v4.IsLinkLocalUnicast() {
-		return netip.Addr{}, false
+	if len(v4s) == 0 || !v4s[0].Is4() || v4s[0].IsLinkLocalUnicast() {
+		return nil
 	}
-	b := [16]byte{0, 0x64, 0xff, 0x9b}
-	v := v4.As4()
-	copy(b[12:], v[:])
-	return netip.AddrFrom16(b), true
+	var out []netip.Addr
+	for _, v4 := range v4s {
+		b := [16]byte{0, 0x64, 0xff, 0x9b}
+		v := v4.As4()
+		copy(b[12:], v[:])
+		out = append(out, netip.AddrFrom16(b))
+	}
+	return out
+}
+
+// prefixSample is the addresses of p a brute force tries: its first,
+// second and last, the one past its middle, and those of addrs inside it.
+func prefixSample(p netip.Prefix, addrs []netip.Addr) []netip.Addr {
+	last := addrset.Last(p)
+	mid := p.Addr()
+	if p.Bits() < p.Addr().BitLen() {
+		half, _ := mid.Prefix(p.Bits() + 1)
+		mid = addrset.Last(half).Next()
+	}
+	out := []netip.Addr{p.Addr(), p.Addr().Next(), last, mid}
+	for _, a := range addrs {
+		if p.Contains(a) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // checkNAT64Sources demands that the NAT64 entries of a Sources answer to
-// an IPv4 destination (by ID) agree with Verdict from each interface of
-// ifaces holding an IPv6 address to the address of the NAT64 prefix that
-// holds the destination's (nat64Via), an ICMP echo request asked as an
-// ICMPv6 one; for another ICMP message, or no such address, there are
-// none.
-func checkNAT64Sources(t testing.TB, m *reach.Model, vq reach.Query, listed map[string]reach.SourceInterface, ifaces []string, dest map[string]bool, ports []uint16, msg string) {
+// an IPv4 destination agree with Verdict from each interface of ifaces
+// to each address of the NAT64 prefix that holds an address of the
+// destination (nat64Via), an ICMP echo request asked as an ICMPv6 one:
+// from the interface's IPv6 address (an entry without Prefixes), and
+// from the addresses of the IPv6 prefixes delegated to it (prefixSample:
+// entries with Prefixes). For another ICMP message, or no such address,
+// there are none.
+func checkNAT64Sources(t testing.TB, m *reach.Model, vq reach.Query, listed []reach.SourceInterface, ifaces []string, dest map[string]bool, addrs []netip.Addr, ports []uint16, msg string) {
 	t.Helper()
-	via, ok := nat64Via(m, vq)
-	if ok && vq.Protocol == flow.ICMP {
-		ok = vq.ICMP == nil || *vq.ICMP == reach.ICMPMessage{Type: 8}
+	vias := nat64Via(m, vq)
+	if len(vias) > 0 && vq.Protocol == flow.ICMP {
+		if vq.ICMP != nil && *vq.ICMP != (reach.ICMPMessage{Type: 8}) {
+			vias = nil
+		}
 		vq.Protocol, vq.ICMP = flow.ICMPv6, nil
 	}
-	if !ok {
-		require.Empty(t, listed, "%s: NAT64 entries with no NAT64 question", msg)
-		return
+	for _, e := range listed {
+		require.Contains(t, vias, e.NAT64To, "%s: NAT64 entry of %s to an address the question does not ask", msg, e.ID)
+		require.Empty(t, e.PrefixesUnknown, "%s: a NAT64 entry of %s for prefixes delegated at launch", msg, e.ID)
 	}
-	vq.To, vq.IPv6 = via.String(), true
+	vq.IPv6 = true
 	byID := map[string]reach.Interface{}
 	for _, in := range m.Interfaces() {
 		byID[in.ID] = in
 	}
-	for _, id := range ifaces {
-		e, isListed := listed[id]
-		if dest[id] {
-			require.False(t, isListed, "%s: the destination is not its own source through NAT64", msg)
-			continue
-		}
-		var v6 netip.Addr
-		for _, a := range byID[id].PrivateIPs {
-			if a.Is6() {
-				v6 = a
-				break
+	for _, via := range vias {
+		vq.To = via.String()
+		for _, id := range ifaces {
+			var own []reach.SourceInterface
+			var delegated []reach.SourceInterface
+			for _, e := range listed {
+				if e.ID != id || e.NAT64To != via {
+					continue
+				}
+				if len(e.Prefixes) > 0 {
+					delegated = append(delegated, e)
+				} else {
+					own = append(own, e)
+				}
+			}
+			if dest[id] {
+				require.Empty(t, append(own, delegated...), "%s: the destination is not its own source through NAT64", msg)
+				continue
+			}
+			require.LessOrEqual(t, len(own), 1, "%s: two NAT64 entries for %s to %s", msg, id, via)
+			var v6 netip.Addr
+			for _, a := range byID[id].PrivateIPs {
+				if a.Is6() {
+					v6 = a
+					break
+				}
+			}
+			want := reach.Unreachable
+			if v6.IsValid() {
+				vq.From = id
+				want, _ = verdictAny(m, vq, ports)
+			}
+			got := reach.Unreachable
+			if len(own) == 1 {
+				got = own[0].Outcome
+				require.Equal(t, v6, own[0].Address, "%s: %s through NAT64", msg, id)
+			}
+			require.Equal(t, want, got, "%s: from %s through NAT64 to %s: Verdict says %s, Sources %s", msg, id, via, want, got)
+			for _, p := range byID[id].DelegatedPrefixes {
+				if !p.Addr().Is6() {
+					continue
+				}
+				for _, a := range prefixSample(p, addrs) {
+					q := vq
+					q.From = a.String()
+					want, _ := verdictAny(m, q, ports)
+					got := reach.Unreachable
+					for _, e := range delegated {
+						if addrset.Of(e.Prefixes...).Contains(a) {
+							got = e.Outcome
+						}
+					}
+					require.Equal(t, want, got, "%s: from %s (delegated to %s) through NAT64 to %s: Verdict says %s, Sources %s", msg, a, id, via, want, got)
+				}
 			}
 		}
-		want := reach.Unreachable
-		if v6.IsValid() {
-			vq.From = id
-			want, _ = verdictAny(m, vq, ports)
-		}
-		got := reach.Unreachable
-		if isListed {
-			got = e.Outcome
-			require.Equal(t, via, e.NAT64To, "%s: %s through NAT64", msg, id)
-			require.Equal(t, v6, e.Address, "%s: %s through NAT64", msg, id)
-		}
-		require.Equal(t, want, got, "%s: from %s through NAT64 to %s: Verdict says %s, Sources %s", msg, id, via, want, got)
 	}
 }
