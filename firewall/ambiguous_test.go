@@ -64,3 +64,34 @@ func TestAmbiguousPortRule(t *testing.T) {
 		})
 	}
 }
+
+// TestAmbiguousReasonNamesProtocols: a rule that lists protocols, one of
+// which carries no ports (TCP flags), met by a packet of that protocol:
+// the reason says the rule does not restrict its protocols to TCP and
+// UDP (to TCP), not that it "does not restrict its protocols", which
+// read as if its Protocols were empty.
+func TestAmbiguousReasonNamesProtocols(t *testing.T) {
+	for _, tc := range []struct {
+		name, conn string
+		r          stateless.Rule
+		want       string
+	}{
+		{"flags, protocols 6 and 17, a UDP packet", "udp 10.0.1.5:50000 -> 198.51.100.7:53", stateless.Rule{Priority: 1, Action: flow.Drop,
+			Protocols: []flow.Protocol{flow.TCP, flow.UDP}, TCPFlags: []stateless.TCPFlagMatch{{Flags: stateless.SYN, Masks: stateless.SYN}}},
+			"which names TCP flags and does not restrict its protocols to TCP, would drop it"},
+		{"ports, protocols 6 and 1, an ICMP packet", "icmp 10.0.1.5 -> 198.51.100.7", stateless.Rule{Priority: 1, Action: flow.Drop,
+			Protocols: []flow.Protocol{flow.TCP, flow.ICMP}, DestinationPorts: []flow.PortRange{{Lo: 443, Hi: 443}}},
+			"which names ports and does not restrict its protocols to TCP and UDP, would drop it"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := compilePolicy(t, newPolicy(flow.Pass, []stateless.Rule{tc.r}, noDefaults))
+			d := e.Explain(bothWays(tc.conn))
+			for _, reply := range []bool{false, true} {
+				why := d.ReasonOn(reply)
+				assert.Equal(t, flow.Indeterminate, d.VerdictOn(reply), why)
+				assert.Contains(t, why, tc.want)
+				assert.NotContains(t, why, "does not restrict its protocols,")
+			}
+		})
+	}
+}

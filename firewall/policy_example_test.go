@@ -14,7 +14,9 @@ import (
 // the VPC's clients out on HTTPS and drops the rest of their established
 // traffic. The pass rule has no flow keyword: it passes the whole
 // connection (with flow:to_server it would pass the client's packets
-// only, and aws:drop_established would drop the server's data). Evaluate judges both directions of a session at one endpoint.
+// only, which is enough here: aws:drop_established drops the client's
+// established packets and passes the server's). Evaluate judges both
+// directions of a session at one endpoint.
 func ExampleCompile() {
 	e := egressEngine()
 	for _, f := range []string{

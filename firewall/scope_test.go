@@ -83,10 +83,17 @@ func TestActionScope(t *testing.T) {
 			scopePolicy(strict, dropEst, "pass tcp $HOME_NET any -> any 443 (flow:not_established; sid:1;)",
 				"pass tcp $HOME_NET any -> any 443 (app-layer-protocol:tls; flow:to_server; sid:2;)"),
 			"tcp 10.0.1.5:50000 -> 198.51.100.7:443", flow.Allow, flow.Allow, "pass rule sid 2"},
-		{"app-layer-protocol with flow:established is a packet rule: the server's data is dropped",
-			scopePolicy(strict, dropEst, "pass tcp $HOME_NET any -> any 443 (flow:not_established; sid:1;)",
+		{"app-layer-protocol with flow:established is a packet rule: aws:drop_strict drops the server's data",
+			scopePolicy(strict, dropStrict, "pass tcp $HOME_NET any -> any 443 (flow:not_established; sid:1;)",
 				"pass tcp $HOME_NET any -> any 443 (app-layer-protocol:tls; flow:established, to_server; sid:2;)"),
 			"tcp 10.0.1.5:50000 -> 198.51.100.7:443", flow.Allow, flow.Deny, ""},
+		// AWS's developer guide (Strict evaluation order, Drop
+		// established): "Packets from established connections from the
+		// server to the client are passed".
+		{"the same packet rule under aws:drop_established: the server's data passes",
+			scopePolicy(strict, dropEst, "pass tcp $HOME_NET any -> any 443 (flow:not_established; sid:1;)",
+				"pass tcp $HOME_NET any -> any 443 (app-layer-protocol:tls; flow:established, to_server; sid:2;)"),
+			"tcp 10.0.1.5:50000 -> 198.51.100.7:443", flow.Allow, flow.Allow, ""},
 		{"packet rules on every packet: the session passes, the reason says the last one passed its packet only",
 			scopePolicy(strict, dropStrict, "pass tcp $HOME_NET any -> any 443 (flow:to_server; sid:1;)",
 				"pass tcp any 443 -> $HOME_NET any (flow:to_client; sid:2;)"),
@@ -128,10 +135,13 @@ func TestActionScopeStandardRule(t *testing.T) {
 }
 
 // TestFirstSpeaker: the server sends the first data packet of SMTP, FTP,
-// POP3, IMAP and RFB, so a default drop meets its greeting before the
-// client's data can meet a pass rule; where the session's protocol does
-// not say who begins (SSH, none detected) and the order changes the
-// answer, the answer is Indeterminate, naming what is missing.
+// POP3, IMAP and RFB, so a default drop of the server's established
+// packets (aws:drop_established_app_layer) meets its greeting before the
+// client's data can meet a pass rule; aws:drop_established passes the
+// server's packets (AWS's developer guide, Strict evaluation order), so
+// the greeting gets through. Where the session's protocol does not say
+// who begins (SSH, none detected) and the order changes the answer, the
+// answer is Indeterminate, naming what is missing.
 func TestFirstSpeaker(t *testing.T) {
 	strict := stateful.StrictOrder
 	appLayer := stateful.Defaults{DropEstablishedAppLayer: true}
@@ -150,8 +160,14 @@ func TestFirstSpeaker(t *testing.T) {
 			scopePolicy(strict, appLayer, "pass ftp $HOME_NET any -> $EXTERNAL_NET 21 (flow:to_server; sid:1;)"),
 			"tcp 10.0.1.5:50000 -> 198.51.100.7:21", flow.Allow, flow.Deny, "default action aws:drop_established_app_layer"},
 		{"SMTP named by the flow on another port",
-			scopePolicy(strict, dropEst, "pass smtp $HOME_NET any -> $EXTERNAL_NET any (flow:to_server; sid:1;)"),
-			"tcp 10.0.1.5:50000 -> 198.51.100.7:2525 app smtp", flow.Allow, flow.Deny, "default action aws:drop_established"},
+			scopePolicy(strict, appLayer, "pass smtp $HOME_NET any -> $EXTERNAL_NET any (flow:to_server; sid:1;)"),
+			"tcp 10.0.1.5:50000 -> 198.51.100.7:2525 app smtp", flow.Allow, flow.Deny, "default action aws:drop_established_app_layer"},
+		{"SMTP under aws:drop_established: the banner passes (server to client), the client's data meets the pass rule",
+			scopePolicy(strict, dropEst, "pass smtp $HOME_NET any -> $EXTERNAL_NET 25 (flow:to_server; sid:1;)"),
+			"tcp 10.0.1.5:50000 -> 198.51.100.7:25", flow.Allow, flow.Allow, "passes the data-to-server packet: pass rule sid 1"},
+		{"FTP under aws:drop_established with no pass rule: the greeting passes, the client's data is dropped",
+			scopePolicy(strict, dropEst, "alert tcp any any -> any any (sid:1;)"),
+			"tcp 10.0.1.5:50000 -> 198.51.100.7:21", flow.Deny, flow.Allow, ""},
 		{"SMTP with a pass rule for both directions gets through",
 			scopePolicy(strict, appLayer, "pass smtp $HOME_NET any <> $EXTERNAL_NET 25 (sid:1;)"),
 			"tcp 10.0.1.5:50000 -> 198.51.100.7:25", flow.Allow, flow.Allow, "pass rule sid 1"},
@@ -159,13 +175,16 @@ func TestFirstSpeaker(t *testing.T) {
 			scopePolicy(strict, appLayer, "pass tls $HOME_NET any -> $EXTERNAL_NET 443 (flow:to_server; sid:1;)"),
 			"tcp 10.0.1.5:50000 -> 198.51.100.7:443", flow.Allow, flow.Allow, "passes the data-to-server packet: pass rule sid 1"},
 		{"SSH: either side may send first, and the answer differs",
-			scopePolicy(strict, dropEst, "pass ssh $HOME_NET any -> any 22 (flow:to_server; sid:1;)"),
+			scopePolicy(strict, appLayer, "pass ssh $HOME_NET any -> any 22 (flow:to_server; sid:1;)"),
 			"tcp 10.0.1.5:50000 -> 198.51.100.7:22", flow.Allow, flow.Indeterminate,
 			"which side of the session on tcp/22 sends the first data packet: its application protocol, ssh, lets either side begin"},
 		{"no detected protocol: either side may send first, and the answer differs",
-			scopePolicy(strict, dropEst, "pass tcp $HOME_NET any -> any 9999 (app-layer-protocol:failed; flow:to_server; sid:1;)"),
+			scopePolicy(strict, appLayer, "pass tcp $HOME_NET any -> any 9999 (app-layer-protocol:failed; flow:to_server; sid:1;)"),
 			"tcp 10.0.1.5:50000 -> 198.51.100.7:9999", flow.Allow, flow.Indeterminate,
 			"which side of the session on tcp/9999 sends the first data packet: no application protocol Network Firewall detects is known for it"},
+		{"SSH under aws:drop_established: the server's packets pass, so the order changes nothing",
+			scopePolicy(strict, dropEst, "pass ssh $HOME_NET any -> any 22 (flow:to_server; sid:1;)"),
+			"tcp 10.0.1.5:50000 -> 198.51.100.7:22", flow.Allow, flow.Allow, ""},
 		{"no detected protocol, a rule for both directions: the order changes nothing",
 			scopePolicy(strict, dropEst, "pass tcp $HOME_NET any <> any 9999 (app-layer-protocol:failed; sid:1;)"),
 			"tcp 10.0.1.5:50000 -> 198.51.100.7:9999", flow.Allow, flow.Allow, ""},

@@ -63,7 +63,9 @@ func TestFirewallActionScope(t *testing.T) {
 
 // TestFirewallFirstSpeaker: through the walk, an SMTP server's banner
 // comes before the client's first command, so the app-layer default drop
-// meets it before the client's data can meet the pass rule.
+// meets it before the client's data can meet the pass rule;
+// aws:drop_established passes the server's packets (AWS's developer
+// guide, Strict evaluation order), banner included.
 func TestFirewallFirstSpeaker(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
@@ -79,15 +81,61 @@ func TestFirewallFirstSpeaker(t *testing.T) {
 		{"SMTP with a pass rule for both directions",
 			stateful.Defaults{DropEstablishedAppLayer: true}, "pass smtp $HOME_NET any <> $EXTERNAL_NET 25 (sid:1;)",
 			25, reach.Reachable, ""},
+		{"SMTP under aws:drop_established: the banner passes, the client's data meets the pass rule",
+			stateful.Defaults{DropEstablished: true}, "pass smtp $HOME_NET any -> $EXTERNAL_NET 25 (flow:to_server; sid:1;)",
+			25, reach.Reachable, ""},
 		{"SSH: either side may begin, and the answer differs",
-			stateful.Defaults{DropEstablished: true}, "pass ssh $HOME_NET any -> $EXTERNAL_NET 22 (flow:to_server; sid:1;)",
+			stateful.Defaults{DropEstablishedAppLayer: true}, "pass ssh $HOME_NET any -> $EXTERNAL_NET 22 (flow:to_server; sid:1;)",
 			22, reach.Indeterminate, "sends the first data packet"},
+		{"SSH under aws:drop_established: the server's packets pass either way",
+			stateful.Defaults{DropEstablished: true}, "pass ssh $HOME_NET any -> $EXTERNAL_NET 22 (flow:to_server; sid:1;)",
+			22, reach.Reachable, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := check(t, scopeModel(t, tc.defaults, tc.rules), tcp("app-1", "93.184.216.34", tc.port))
 			assert.Equal(t, tc.want, r.Outcome, r.Text())
 			if tc.text != "" {
 				assert.Contains(t, r.Text(), tc.text)
+			}
+		})
+	}
+}
+
+// TestFirewallDropEstablishedReply: under aws:drop_established AWS passes
+// the server-to-client packets of an established connection ("Packets
+// from established connections from the server to the client are
+// passed": developer guide, Managing evaluation order for Suricata
+// compatible rules), so a pass rule for the client's packets alone is
+// enough for the session. Before, the walk reported RETURN_FIREWALL_DROP
+// by the default on the server's data, and a fix asking for a pass rule
+// AWS does not need.
+func TestFirewallDropEstablishedReply(t *testing.T) {
+	web := tcp("93.184.216.34", "web-1", 443)
+	for _, tc := range []struct {
+		name     string
+		defaults stateful.Defaults
+		rules    string
+		want     reach.Outcome
+		text     string
+	}{
+		{"a pass of the client's established packets: reachable",
+			stateful.Defaults{DropEstablished: true}, "pass tcp any any -> $HOME_NET 443 (flow:established,to_server; sid:1;)", reach.Reachable, ""},
+		{"a packet-scope flow:to_server pass: reachable",
+			stateful.Defaults{DropEstablished: true}, "pass tcp any any -> $HOME_NET 443 (flow:to_server; sid:1;)", reach.Reachable, ""},
+		{"no pass rule: the client's data is dropped on the way in",
+			stateful.Defaults{DropEstablished: true}, "alert tcp any any -> any any (sid:1;)", reach.Unreachable, "aws:drop_established"},
+		{"aws:drop_established_app_layer drops the server's data",
+			stateful.Defaults{DropEstablishedAppLayer: true}, "pass tcp any any -> $HOME_NET 443 (flow:established,to_server; sid:1;)",
+			reach.Unreachable, "RETURN_FIREWALL_DROP"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := check(t, scopeModel(t, tc.defaults, tc.rules), web)
+			assert.Equal(t, tc.want, r.Outcome, r.Text())
+			if tc.text != "" {
+				assert.Contains(t, r.Text(), tc.text)
+			}
+			if tc.want == reach.Reachable {
+				assert.NotContains(t, r.Text(), "RETURN_FIREWALL_DROP")
 			}
 		})
 	}

@@ -49,9 +49,10 @@ func TestRunPorts(t *testing.T) {
 			args: ports("--from", "198.51.100.7", "--to", "web-1", "--proto", "tcp"),
 			out: []string{"tcp 198.51.100.7 -> 203.0.113.10: the destination ports that work, request and reply\n",
 				"open from client port 50000: 443\n",
-				"  request hop 4, network-firewall vpce-fw (demo-firewall): FIREWALL_DROP: 1-20,22-24,26-109,111-142,144-442,444-586,588-5899,5901-65535\n",
-				// a server that greets first (SMTP, FTP, ...): aws:drop_established drops its greeting
-				"  reply hop 5, network-firewall vpce-fw (demo-firewall): RETURN_FIREWALL_DROP: 21,25,110,143,587,5900\n"}},
+				// a server that greets first (SMTP, FTP, ...) gets its greeting through
+				// (aws:drop_established passes the server's packets): the client's data is
+				// dropped on the request, as for every other port
+				"  request hop 4, network-firewall vpce-fw (demo-firewall): FIREWALL_DROP: 1-442,444-65535\n"}},
 		{name: "nothing open from the default client port, some from old Windows", code: 1,
 			args: ports("--from", "app-1", "--to", "db-1", "--proto", "TCP"),
 			out: []string{"open from client port 50000: none\n", "  Windows Server 2003 and earlier 1025-5000: 5432\n",
@@ -202,9 +203,8 @@ func TestRunPortsJSON(t *testing.T) {
 		require.Len(t, a.Clients, 5)
 		assert.Equal(t, "32768-60999", a.Clients[0].ClientPorts)
 		assert.Equal(t, []cut{
-			{Leg: "forward", Hop: 4, Kind: "network-firewall", ID: "vpce-fw", Name: "demo-firewall", Code: "FIREWALL_DROP", Ports: "1-20,22-24,26-109,111-142,144-442,444-586,588-5899,5901-65535"},
+			{Leg: "forward", Hop: 4, Kind: "network-firewall", ID: "vpce-fw", Name: "demo-firewall", Code: "FIREWALL_DROP", Ports: "1-442,444-65535"},
 			{Leg: "forward", Hop: 8, Kind: "security-groups", ID: "sg-web", Name: "web-1 (eni-web1)", Code: "SG_NO_ALLOW", Ports: "1-21,23-442,444-65535"},
-			{Leg: "return", Hop: 5, Kind: "network-firewall", ID: "vpce-fw", Name: "demo-firewall", Code: "RETURN_FIREWALL_DROP", Ports: "21,25,110,143,587,5900"},
 		}, a.Cuts)
 		assert.Positive(t, a.Atoms)
 	})

@@ -51,16 +51,22 @@
 //     recorded and evaluation goes on (reachsim's
 //     reading of AWS's and Suricata's action semantics). If no rule
 //     decides, the default actions apply: aws:drop_strict drops the packet;
-//     aws:drop_established drops established TCP packets (DataToServer,
-//     DataToClient: the handshake gets through, the data does not) and
-//     every UDP, ICMP and other non-TCP packet (AWS's page says both
+//     aws:drop_established drops the client's established TCP packets
+//     (DataToServer: the handshake gets through, the client's data does
+//     not) and passes the server's (DataToClient), as AWS's developer
+//     guide says ("Drops only the packets that are in established
+//     connections from client to server ... Packets from established
+//     connections from the server to the client are passed", Managing
+//     evaluation order for Suricata compatible rules); it drops every
+//     UDP, ICMP and other non-TCP packet (AWS's page says both
 //     "established once both sides sent" and "drops all packets of
 //     connectionless protocols"; reachsim takes the latter).
-//     aws:drop_established_app_layer decides like aws:drop_established at
-//     this granularity: tolerating a ClientHello or HTTP header split over
-//     several segments lies within a stage, since DataToServer carries the
-//     whole first application message, and its dropping of server-sent
-//     banners is the order of the data stages (see First speaker). The
+//     aws:drop_established_app_layer drops established TCP packets both
+//     ways (DataToServer, DataToClient), server-sent banners included:
+//     tolerating a ClientHello or HTTP header split over several
+//     segments lies within a stage, since DataToServer carries the whole
+//     first application message, and its dropping of server-sent banners
+//     is the order of the data stages (see First speaker). The
 //     _to_server variant drops only client-to-server packets. Without a
 //     drop default the packet passes and the next stage is judged.
 //
@@ -71,10 +77,12 @@
 // request): DataToServer, then DataToClient. The server greets first in
 // SMTP (RFC 5321 section 3.1), FTP (RFC 959 section 5.4), POP3 (RFC 1939
 // section 4), IMAP (RFC 9051 section 7.1) and RFB (RFC 6143 section
-// 7.1.1): DataToClient, then DataToServer, so a default drop, or a pass
-// rule for the client's data only, meets the server's greeting first
-// (AWS's best-practices guide: the application-layer drop-established
-// default drops "server-initiated banners"). In SSH both sides send
+// 7.1.1): DataToClient, then DataToServer, so a default drop of the
+// server's packets (aws:drop_established_app_layer, aws:drop_strict),
+// with a pass rule for the client's data only, meets the server's
+// greeting first (AWS's best-practices guide: the application-layer
+// drop-established default drops "server-initiated banners";
+// aws:drop_established passes the server's packets, greeting included). In SSH both sides send
 // their identification string at once (RFC 4253 section 4.2), and a
 // session of no protocol Network Firewall detects ("none": an unlisted
 // port, ftp-data, ike) may begin either way: the session is judged in

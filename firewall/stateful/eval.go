@@ -586,6 +586,15 @@ func (e *Engine) applyDefaults(p *packet, d *Decision, tr *StageTrace) bool {
 		}
 		return !tcp || est
 	}
+	// dropEstApplies: aws:drop_established covers the client-to-server
+	// packets of an established TCP connection only. AWS's developer
+	// guide (Managing evaluation order for Suricata compatible rules,
+	// Strict evaluation order): "Drops only the packets that are in
+	// established connections from client to server ... Packets from
+	// established connections from the server to the client are
+	// passed". Only the app-layer variant drops server-sent banners.
+	// Connectionless protocols keep "drops all packets" (C.6, C.11).
+	dropEstApplies := applies(false) && (!tcp || p.spec.toServer)
 	dd := e.defaults
 	for _, a := range [...]struct {
 		on   bool
@@ -609,7 +618,7 @@ func (e *Engine) applyDefaults(p *packet, d *Decision, tr *StageTrace) bool {
 	switch {
 	case dd.DropStrict:
 		drop = DefaultDropStrict
-	case dd.DropEstablished && applies(false):
+	case dd.DropEstablished && dropEstApplies:
 		drop = DefaultDropEstablished
 	case dd.DropEstablishedAppLayer && applies(false):
 		drop = DefaultDropEstablishedAppLayer

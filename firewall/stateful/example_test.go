@@ -48,7 +48,7 @@ func ExampleCompile() {
 	// allow at data-to-server: pass sid 3 (group egress-domains)
 	// deny at data-to-server: default action aws:drop_established; the same whether or not these undecidable rules match: drop sid 5 (group egress-domains) at data-to-server: whether AWS generates this drop rule for a STRICT_ORDER domain allowlist: its developer guide says so, its best-practices guide says not (you set a drop default)
 	// indeterminate at data-to-server: pass sid 1 (group egress-domains) at data-to-server: the TLS SNI the client sends, which the session does not give (flow "domain NAME", reach.Query.Domain, --domain)
-	// deny at data-to-server: default action aws:drop_established; the same whichever side sends the first data packet (which side of the session on tcp/22 sends the first data packet: its application protocol, ssh, lets either side begin)
+	// deny at data-to-server: default action aws:drop_established
 	// deny at open-request: default action aws:drop_established
 }
 

@@ -11,8 +11,10 @@ import (
 // but the server's for some: it greets the client as soon as the
 // connection is open, and the client answers. Stages are judged in the
 // order the packets come, so for those DataToClient is judged before
-// DataToServer; a default drop, or a pass rule for the client's data
-// only, then meets the server's greeting first.
+// DataToServer; a default drop of the server's packets
+// (aws:drop_established_app_layer, aws:drop_strict; aws:drop_established
+// passes them), with a pass rule for the client's data only, then meets
+// the server's greeting first.
 
 // UnknownFirstSpeaker is the Keyword of an [Unknown] that names no rule
 // (Sid 0, no Group) but the order of a TCP session's first data packets:

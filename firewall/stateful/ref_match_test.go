@@ -559,6 +559,13 @@ stages:
 			tcp := s.Flow.Protocol == flow.TCP
 			estApplies := !tcp || st.established
 			toServerApplies := estApplies && st.toServer
+			// aws:drop_established: AWS's developer guide (Managing
+			// evaluation order for Suricata compatible rules, Strict
+			// evaluation order) drops "only the packets that are in
+			// established connections from client to server"; "Packets
+			// from established connections from the server to the client
+			// are passed". UDP and ICMP: every packet (C.6).
+			dropEstApplies := estApplies && (!tcp || st.toServer)
 			for _, a := range []struct {
 				on   bool
 				name string
@@ -579,7 +586,7 @@ stages:
 				hit  bool
 			}{
 				{df.DropStrict, "aws:drop_strict", true},
-				{df.DropEstablished, "aws:drop_established", estApplies},
+				{df.DropEstablished, "aws:drop_established", dropEstApplies},
 				{df.DropEstablishedAppLayer, "aws:drop_established_app_layer", estApplies},
 				{df.DropEstablishedAppLayerToServer, "aws:drop_established_app_layer_to_server", toServerApplies},
 			} {

@@ -26,18 +26,20 @@ type Ambiguity struct {
 	Flags         bool        // the rule names TCP flags (else ports) that the packet's protocol does not carry
 }
 
-// String prints "priority 5 of group sl (priority 1), which names ports,
-// would drop it if ports were ignored for protocols that carry none".
+// String prints "priority 5 of group sl (priority 1), which names ports
+// and does not restrict its protocols to TCP and UDP, would drop it if its
+// ports were ignored for protocols that carry none (AWS applies ports to
+// TCP and UDP only)" ("TCP flags" and "to TCP" for a rule with flags).
 func (a Ambiguity) String() string {
 	if a.RulePriority == 0 {
 		return ""
 	}
-	what, carry := "ports", "protocols that carry none (AWS applies ports to TCP and UDP only)"
+	what, to, carry := "ports", "TCP and UDP", "protocols that carry none (AWS applies ports to TCP and UDP only)"
 	if a.Flags {
-		what, carry = "TCP flags", "protocols other than TCP (AWS applies TCP flags to TCP only)"
+		what, to, carry = "TCP flags", "TCP", "protocols other than TCP (AWS applies TCP flags to TCP only)"
 	}
 	return "priority " + strconv.Itoa(a.RulePriority) + " of group " + textsafe.String(a.Group) + " (priority " + strconv.Itoa(a.GroupPriority) +
-		"), which names " + what + " and does not restrict its protocols, would " + verbOf(a.Action) + " it if its " + what + " were ignored for " + carry
+		"), which names " + what + " and does not restrict its protocols to " + to + ", would " + verbOf(a.Action) + " it if its " + what + " were ignored for " + carry
 }
 
 func verbOf(a flow.Action) string {

@@ -55,7 +55,26 @@ func TestAmbiguity(t *testing.T) {
 			}
 		})
 	}
-	a := stateless.Ambiguity{Group: "sl", GroupPriority: 1, RulePriority: 5, Action: flow.Drop}
-	assert.Equal(t, "priority 5 of group sl (priority 1), which names ports and does not restrict its protocols, would drop it if its ports were ignored for protocols that carry none (AWS applies ports to TCP and UDP only)", a.String())
-	assert.Empty(t, stateless.Ambiguity{}.String())
+}
+
+// TestAmbiguityString: the text says what the rule's protocols leave out
+// (TCP and UDP for ports, TCP for flags), as the rule may list protocols
+// (Protocols [6, 17] with TCP flags, [6, 1] with ports): "does not
+// restrict its protocols" alone read as if the rule had no Protocols.
+func TestAmbiguityString(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		a    stateless.Ambiguity
+		want string
+	}{
+		{"ports", stateless.Ambiguity{Group: "sl", GroupPriority: 1, RulePriority: 5, Action: flow.Drop},
+			"priority 5 of group sl (priority 1), which names ports and does not restrict its protocols to TCP and UDP, would drop it if its ports were ignored for protocols that carry none (AWS applies ports to TCP and UDP only)"},
+		{"TCP flags", stateless.Ambiguity{Group: "m", GroupPriority: 2, RulePriority: 1, Action: flow.Pass, Flags: true},
+			"priority 1 of group m (priority 2), which names TCP flags and does not restrict its protocols to TCP, would pass it if its TCP flags were ignored for protocols other than TCP (AWS applies TCP flags to TCP only)"},
+		{"none", stateless.Ambiguity{}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, tc.a.String())
+		})
+	}
 }
