@@ -126,13 +126,9 @@ type eniJSON struct {
 	InterfaceType      string
 	Status             string
 	Description        string
-	PrivateIpAddresses []struct {
-		PrivateIpAddress string
-		Primary          bool
-		Association      *struct{ PublicIp string }
-	}
-	PrivateIpAddress string
-	Ipv6Addresses    []struct {
+	PrivateIpAddresses []eniPrivateIP
+	PrivateIpAddress   string
+	Ipv6Addresses      []struct {
 		Ipv6Address   string
 		IsPrimaryIpv6 bool
 	}
@@ -150,6 +146,23 @@ type eniJSON struct {
 	TagSet []tagJSON
 }
 
+// eniStatuses and attachStatuses are the values of a network interface's
+// Status (API_NetworkInterface) and of its Attachment's Status
+// (API_NetworkInterfaceAttachment) the AWS CLI prints; "" is one the
+// input does not print. Any other value is refused: whether the interface
+// is in use would be a guess.
+var (
+	eniStatuses    = map[string]bool{"": true, "available": true, "associated": true, "attaching": true, "in-use": true, "detaching": true}
+	attachStatuses = map[string]bool{"": true, "attaching": true, "attached": true, "detaching": true, "detached": true}
+)
+
+// eniPrivateIP is one of an interface's PrivateIpAddresses.
+type eniPrivateIP struct {
+	PrivateIpAddress string
+	Primary          bool
+	Association      *struct{ PublicIp string }
+}
+
 // readENI reads one network interface at o; instance is the ID of the
 // instance whose NetworkInterfaces hold it, "" in describe-network-interfaces.
 func (l *loader) readENI(o jsonloc.Loc, n *eniJSON, instance string) *eniRec {
@@ -158,7 +171,15 @@ func (l *loader) readENI(o jsonloc.Loc, n *eniJSON, instance string) *eniRec {
 	}
 	e := &eniRec{id: n.NetworkInterfaceId, at: o, subnet: n.SubnetId, vpc: n.VpcId, name: nameTag(n.TagSet), instance: instance, device: -1, typ: n.InterfaceType,
 		attached: instance != "" || n.Status == "in-use", status: n.Status, lambda: strings.HasPrefix(n.Description, "AWS Lambda VPC ENI")}
+	if !eniStatuses[n.Status] {
+		l.fail(o.Field("Status"), n.NetworkInterfaceId, n.Status, ErrInvalidDump, "unknown network interface status: AWS prints available, associated, attaching, in-use or detaching (API_NetworkInterface), and whether the interface is in use is unknown")
+		return nil
+	}
 	if a := n.Attachment; a != nil {
+		if !attachStatuses[a.Status] {
+			l.fail(o.Field("Attachment").Field("Status"), n.NetworkInterfaceId, a.Status, ErrInvalidDump, "unknown attachment status: AWS prints attaching, attached, detaching or detached (API_NetworkInterfaceAttachment), and whether the interface is attached is unknown")
+			return nil
+		}
 		if a.InstanceId != "" {
 			e.instance = a.InstanceId
 		}
@@ -190,6 +211,13 @@ func (l *loader) readENI(o jsonloc.Loc, n *eniJSON, instance string) *eniRec {
 			if pub, ok := l.addr(pat, e.id, p.Association.PublicIp, fam4); ok {
 				e.addPublic(l, publicRec{private: a, public: pub, at: pat}, e.id)
 			}
+		}
+	}
+	if len(n.PrivateIpAddresses) > 0 && n.PrivateIpAddress != "" {
+		// the primary address, repeated: checked, never read apart
+		at := o.Field("PrivateIpAddress")
+		if a, ok := l.addr(at, e.id, n.PrivateIpAddress, fam4); ok && !slices.ContainsFunc(n.PrivateIpAddresses, func(p eniPrivateIP) bool { q, err := netip.ParseAddr(p.PrivateIpAddress); return err == nil && q == a }) {
+			l.fail(at, e.id, n.PrivateIpAddress, ErrInvalidDump, "the address is none of PrivateIpAddresses' (the AWS CLI prints the primary one of them here)")
 		}
 	}
 	if len(n.PrivateIpAddresses) == 0 && n.PrivateIpAddress != "" {

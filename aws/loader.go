@@ -243,6 +243,22 @@ func (l *loader) prefix(o jsonloc.Loc, resource, s string, fam family) (netip.Pr
 	return p, true
 }
 
+// block reads the CIDR block s at o as prefix does, and refuses one with
+// host bits set ("10.0.1.5/24"): the AWS CLI prints a subnet's or a
+// route's block with its host bits clear, and which block was meant is a
+// guess.
+func (l *loader) block(o jsonloc.Loc, resource, s string, fam family) (netip.Prefix, bool) {
+	p, ok := l.prefix(o, resource, s, fam)
+	if !ok {
+		return p, false
+	}
+	if q, err := netip.ParsePrefix(s); err == nil && q != q.Masked() {
+		l.fail(o, resource, s, ErrInvalidDump, "host bits are set (the block is %s): the AWS CLI prints a block with its host bits clear, so this one was edited, and which block was meant is unknown", q.Masked())
+		return netip.Prefix{}, false
+	}
+	return p, true
+}
+
 // addr reads the IP address s at o, of family fam (an address of the
 // other family is an error). flow.ParseAddrOrCIDR holds the checks an
 // address needs (no zone, no IPv4-mapped IPv6 address); a block with a

@@ -279,6 +279,32 @@ func (l *loader) readRoute(o jsonloc.Loc, id string, raw json.RawMessage) (route
 // prints, and whether each makes the route propagated.
 var routeOrigins = map[string]bool{"": false, "CreateRouteTable": false, "CreateRoute": false, "EnableVgwRoutePropagation": true}
 
+// routeStates are the values of a route's State describe-route-tables
+// prints (API_Route: active | blackhole); "" is a State the input does
+// not print, read as active.
+var routeStates = map[string]bool{"": true, "active": true, "blackhole": true}
+
+// targetFields are the target fields of API_Route routeJSON reads.
+var targetFields = []string{"GatewayId", "NatGatewayId", "NetworkInterfaceId", "InstanceId", "TransitGatewayId",
+	"VpcPeeringConnectionId", "EgressOnlyInternetGatewayId", "CarrierGatewayId", "LocalGatewayId", "CoreNetworkArn",
+	"OdbNetworkArn", "IpAddress"}
+
+// twoTargets reports two target fields of r that are both set, which a
+// route never has: the AWS CLI prints InstanceId beside
+// NetworkInterfaceId for a route to an instance, and one target otherwise.
+func (r routeJSON) twoTargets() (a, b string, two bool) {
+	var set []string
+	for _, f := range targetFields {
+		if r.target(f) != "" && !(f == "InstanceId" && r.NetworkInterfaceId != "") {
+			set = append(set, f)
+		}
+	}
+	if len(set) < 2 {
+		return "", "", false
+	}
+	return set[0], set[1], true
+}
+
 // What reachsim does not model, by route target field.
 var unmodelledTargets = []struct{ field, what string }{
 	{"TransitGatewayId", "transit gateway"},
@@ -341,7 +367,7 @@ func (l *loader) routeDest(o jsonloc.Loc, id string, rj routeJSON) (rt reach.Rou
 			field, s, fam = "DestinationIpv6CidrBlock", rj.DestinationIpv6CidrBlock, fam6
 		}
 		ro.dest = o.Field(field)
-		p, ok := l.prefix(ro.dest, id, s, fam)
+		p, ok := l.block(ro.dest, id, s, fam)
 		if !ok {
 			return rt, ro, dest, false
 		}
@@ -363,6 +389,14 @@ func (l *loader) route(r *rtRec, o jsonloc.Loc, rj routeJSON, endpoints map[stri
 		return
 	}
 	rt.Propagated = propagated
+	if !routeStates[rj.State] {
+		l.fail(o.Field("State"), id, rj.State, ErrInvalidDump, "unknown route state: describe-route-tables prints active or blackhole (API_Route), and whether this route carries traffic is unknown")
+		return
+	}
+	if a, b, two := rj.twoTargets(); two {
+		l.fail(o, id, "", ErrInvalidDump, "the route names two targets, %s (%q) and %s (%q): a route has one (API_Route; only InstanceId beside NetworkInterfaceId, for a route to an instance), and which one it leads to is unknown", a, rj.target(a), b, rj.target(b))
+		return
+	}
 	field := ""
 	// unmodelled keeps a route to a target reachsim does not model: longest
 	// prefix match selects it as AWS would, and the query is indeterminate

@@ -132,7 +132,7 @@ func (l *loader) readSubnets(o jsonloc.Loc, raw json.RawMessage) {
 		}
 		r := &subnetRec{subnet: reach.Subnet{ID: s.SubnetId, Name: nameTag(s.Tags), VPC: s.VpcId, AvailabilityZone: s.AvailabilityZone}, at: at}
 		if s.CidrBlock != "" {
-			if p, ok := l.prefix(at.Field("CidrBlock"), s.SubnetId, s.CidrBlock, fam4); ok {
+			if p, ok := l.block(at.Field("CidrBlock"), s.SubnetId, s.CidrBlock, fam4); ok {
 				r.subnet.CIDRs = append(r.subnet.CIDRs, p)
 				r.cidrAt = append(r.cidrAt, at.Field("CidrBlock"))
 			}
@@ -143,7 +143,7 @@ func (l *loader) readSubnets(o jsonloc.Loc, raw json.RawMessage) {
 				l.warn(ao, "IPv6 CIDR block %s of %s is %s: left out", a.Ipv6CidrBlock, s.SubnetId, a.Ipv6CidrBlockState.State)
 				continue
 			}
-			if p, ok := l.prefix(ao.Field("Ipv6CidrBlock"), s.SubnetId, a.Ipv6CidrBlock, fam6); ok {
+			if p, ok := l.block(ao.Field("Ipv6CidrBlock"), s.SubnetId, a.Ipv6CidrBlock, fam6); ok {
 				r.subnet.CIDRs = append(r.subnet.CIDRs, p)
 				r.cidrAt = append(r.cidrAt, ao.Field("Ipv6CidrBlock"))
 				if a.private() {
