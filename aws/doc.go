@@ -147,6 +147,14 @@
 //     alibaba.ParseSecurityGroup, a prefix list
 //     (DescribePrefixListAttributes: PrefixListId with Entries.Entry) is
 //     an error naming alibaba.ParsePrefixList.
+//   - A key inside an element of Vpcs, Subnets, NetworkInterfaces,
+//     Reservations, SecurityGroups, SecurityGroupRules, NetworkAcls,
+//     RouteTables, InternetGateways or NatGateways, at any depth the
+//     loader decodes, that the EC2 API shape does not have (a misspelled
+//     "Ip_Ranges", an edited dump) is a warning naming the file, the
+//     object's JSON path and the key, once per key and kind of element;
+//     the members the loader does not read are declared, and silent. The
+//     other lists' elements are not checked yet.
 //   - Each file is recognised by its top-level keys, not its name; one file
 //     may merge the keys of several commands (jq -s add). The keys read are
 //     Vpcs, Subnets, NetworkInterfaces, Reservations, SecurityGroups,

@@ -79,6 +79,7 @@ type metaRec struct {
 
 // metadataJSON is describe-instances' MetadataOptions.
 type metadataJSON struct {
+	metadataUnread
 	State            string // "pending" or "applied"
 	HttpEndpoint     string // "enabled" or "disabled"
 	HttpProtocolIpv6 string // "enabled" or "disabled"
@@ -120,6 +121,7 @@ func (l *loader) readMetadata(o jsonloc.Loc, m *metadataJSON) metaRec {
 // eniJSON is a NetworkInterface of describe-network-interfaces or an
 // instance's NetworkInterfaces element in describe-instances.
 type eniJSON struct {
+	eniUnread
 	NetworkInterfaceId string
 	SubnetId           string
 	VpcId              string
@@ -128,22 +130,15 @@ type eniJSON struct {
 	Description        string
 	PrivateIpAddresses []eniPrivateIP
 	PrivateIpAddress   string
-	Ipv6Addresses      []struct {
-		Ipv6Address   string
-		IsPrimaryIpv6 bool
-	}
-	Association       *struct{ PublicIp string }
-	DenyAllIgwTraffic bool
-	SourceDestCheck   *bool
-	Ipv4Prefixes      []struct{ Ipv4Prefix string }
-	Ipv6Prefixes      []struct{ Ipv6Prefix string }
-	Groups            []struct{ GroupId, GroupName string }
-	Attachment        *struct {
-		InstanceId  string
-		DeviceIndex *int
-		Status      string
-	}
-	TagSet []tagJSON
+	Ipv6Addresses      []eniIPv6JSON
+	Association        *eniAssocJSON
+	DenyAllIgwTraffic  bool
+	SourceDestCheck    *bool
+	Ipv4Prefixes       []struct{ Ipv4Prefix string }
+	Ipv6Prefixes       []struct{ Ipv6Prefix string }
+	Groups             []struct{ GroupId, GroupName string }
+	Attachment         *eniAttachJSON
+	TagSet             []tagJSON
 }
 
 // eniStatuses and attachStatuses are the values of a network interface's
@@ -158,9 +153,10 @@ var (
 
 // eniPrivateIP is one of an interface's PrivateIpAddresses.
 type eniPrivateIP struct {
+	PrivateDnsName   unread
 	PrivateIpAddress string
 	Primary          bool
-	Association      *struct{ PublicIp string }
+	Association      *eniAssocJSON
 }
 
 // readENI reads one network interface at o; instance is the ID of the
@@ -283,10 +279,14 @@ func (l *loader) readENI(o jsonloc.Loc, n *eniJSON, instance string) *eniRec {
 }
 
 type (
-	reservationJSON struct{ Instances []instanceJSON }
-	instanceJSON    struct {
+	reservationJSON struct {
+		reservationUnread
+		Instances []instanceJSON
+	}
+	instanceJSON struct {
+		instanceUnread
 		InstanceId        string
-		State             *struct{ Name string }
+		State             *instanceStateJSON
 		SourceDestCheck   *bool  // the primary interface's
 		PublicIpAddress   string // the primary interface's public IPv4 address
 		MetadataOptions   *metadataJSON

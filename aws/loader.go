@@ -58,6 +58,8 @@ type loader struct {
 	bpa        bpaRec                 // VPC Block Public Access
 	tgw        *tgwState              // transit gateways, see tgw.go
 	seen       map[string]jsonloc.Loc // kind + " " + ID -> where it was first listed
+	// unknown gathers the unknown keys of the file being read (unknownkeys.go)
+	unknown unknownSeen
 	// haveInstances says the input holds describe-instances (a
 	// Reservations list): an instance it does not list is not known to run
 	haveInstances bool
@@ -186,6 +188,20 @@ func (l *loader) decode(o jsonloc.Loc, raw json.RawMessage, v any) bool {
 func decodeList[T any](l *loader, o jsonloc.Loc, raw json.RawMessage) ([]T, bool) {
 	var items []T
 	if !l.decode(o, raw, &items) {
+		return nil, false
+	}
+	if items == nil {
+		l.warn(o, nullList)
+	}
+	return items, true
+}
+
+// decodeCheckedList is decodeList for the element types that declare
+// the members of their API shape they do not read (unknownkeys.go): a
+// key of an element that is neither read nor declared is a warning.
+func decodeCheckedList[T any](l *loader, o jsonloc.Loc, raw json.RawMessage) ([]T, bool) {
+	var items []T
+	if !l.decodeKnown(o, raw, &items) {
 		return nil, false
 	}
 	if items == nil {

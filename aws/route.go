@@ -26,13 +26,15 @@ type rtRec struct {
 type routeOrigin struct{ at, dest, target jsonloc.Loc }
 
 type assocJSON struct {
+	routeAssocUnread
 	Main             bool
 	SubnetId         string
 	GatewayId        string
-	AssociationState *struct{ State string }
+	AssociationState *blockStateJSON
 }
 
 type routeTableJSON struct {
+	routeTableUnread
 	RouteTableId, VpcId string
 	Associations        []assocJSON
 	// Routes are decoded one by one (readRoute): a null element is an
@@ -48,7 +50,7 @@ type routeIn struct {
 }
 
 func (l *loader) readRouteTables(o jsonloc.Loc, raw json.RawMessage) {
-	tables, _ := decodeList[routeTableJSON](l, o, raw)
+	tables, _ := decodeCheckedList[routeTableJSON](l, o, raw)
 	for i, t := range tables {
 		at := o.Index(i)
 		if !l.require(at, "", "RouteTableId", t.RouteTableId) || !l.require(at, t.RouteTableId, "VpcId", t.VpcId) ||
@@ -272,7 +274,30 @@ func (l *loader) readRoute(o jsonloc.Loc, id string, raw json.RawMessage) (route
 			rj.unread = append(rj.unread, unreadKey{k, s})
 		}
 	}
+	l.unknown.note(rj.unknownKeys(o.Path))
 	return rj, true
+}
+
+// unknownKeys returns the keys of r that name no member of API_Route and
+// that route does not take for a target: all of them when a target
+// field is set, those after the first that holds a string otherwise (the
+// first is read as a target field AWS added after this reader), and the
+// keys that hold no string unless the route is refused for want of a
+// target (whose error names them).
+func (r routeJSON) unknownKeys(object string) []jsonloc.UnknownKey {
+	known := slices.ContainsFunc(targetFields, func(f string) bool { return r.target(f) != "" })
+	var out []jsonloc.UnknownKey
+	for i, u := range r.unread {
+		if known || i > 0 {
+			out = append(out, jsonloc.UnknownKey{Object: object, Key: u.key})
+		}
+	}
+	if known || len(r.unread) > 0 || r.State == "blackhole" {
+		for _, u := range r.notID {
+			out = append(out, jsonloc.UnknownKey{Object: object, Key: u.key})
+		}
+	}
+	return out
 }
 
 // routeOrigins are the values of a route's Origin describe-route-tables

@@ -120,3 +120,22 @@ func TestAWSLoadLongPathElidedOnce(t *testing.T) {
 	assert.NotContains(t, stderr, "bytes) bytes)", "two elisions compound into a garbled size")
 	assert.Regexp(t, `…\([0-9]{4,} bytes\)…`, stderr, "the count of the bytes left out")
 }
+
+// A misspelled key inside an element ("Ip_Ranges" for IpRanges) drops the
+// permission's peers, and with them the rule: the answer changes, and a
+// warning on stderr names the file, the permission and the key.
+func TestAWSLoadNestedUnknownKeyWarned(t *testing.T) {
+	dir := copyDump(t)
+	require.NoError(t, os.Remove(filepath.Join(dir, "security-group-rules.json")))
+	strictMutate(t, dir, "security-groups.json", func(d map[string]any) {
+		g := strictFind(strictList(d, "SecurityGroups"), "GroupId", "sg-web")
+		perm := strictObj(strictList(g, "IpPermissions")[0])
+		require.EqualValues(t, 443, perm["FromPort"])
+		perm["Ip_Ranges"] = perm["IpRanges"]
+		delete(perm, "IpRanges")
+		perm["Ipv6Ranges"] = []any{}
+	})
+	code, stdout, stderr := runArgs(append([]string{"check", "--aws", dir}, strictInternet443...)...)
+	assert.Equal(t, 1, code, stdout)
+	assert.Contains(t, stderr, `security-groups.json: SecurityGroups[1].IpPermissions[0]: unknown key "Ip_Ranges" ignored`)
+}
