@@ -147,6 +147,14 @@
 //     alibaba.ParseSecurityGroup, a prefix list
 //     (DescribePrefixListAttributes: PrefixListId with Entries.Entry) is
 //     an error naming alibaba.ParsePrefixList.
+//   - A key inside an element of Vpcs, Subnets, NetworkInterfaces,
+//     Reservations, SecurityGroups, SecurityGroupRules, NetworkAcls,
+//     RouteTables, InternetGateways or NatGateways, at any depth the
+//     loader decodes, that the EC2 API shape does not have (a misspelled
+//     "Ip_Ranges", an edited dump) is a warning naming the file, the
+//     object's JSON path and the key, once per key and kind of element;
+//     the members the loader does not read are declared, and silent. The
+//     other lists' elements are not checked yet.
 //   - Each file is recognised by its top-level keys, not its name; one file
 //     may merge the keys of several commands (jq -s add). The keys read are
 //     Vpcs, Subnets, NetworkInterfaces, Reservations, SecurityGroups,
@@ -297,8 +305,21 @@
 //     them unused and none of their rules implied.
 //   - Security groups from both describe-security-groups and
 //     describe-security-group-rules take their rules from the second and
-//     their names and VPC from the first (a warning says when the two
-//     disagree on the number of rules).
+//     their names and VPC from the first. The two must list the same
+//     rules (compared as sets, without rule IDs and descriptions): when
+//     they differ, the load is refused with an error naming the group,
+//     both files and a rule one lists and the other does not, since which
+//     dump holds is unknown (a warning says when they agree as sets but
+//     not in the number of rules: a rule listed twice).
+//   - A route's State is active or blackhole (absent reads as active), a
+//     network interface's Status available, associated, attaching, in-use
+//     or detaching, its Attachment's Status attaching, attached,
+//     detaching or detached: any other value is an error naming its
+//     place and text. So is a route with two targets (InstanceId beside
+//     NetworkInterfaceId excepted, as the AWS CLI prints a route to an
+//     instance), a subnet's or a route's block with host bits set
+//     ("10.0.1.5/24"), and an interface's PrivateIpAddress that is no
+//     IPv4 address or none of its PrivateIpAddresses.
 //   - Route tables: an association with Main true makes the table its
 //     VPC's main table, one with a SubnetId the subnet's table, one with an
 //     internet gateway's GatewayId an edge association (one with none of

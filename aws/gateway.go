@@ -19,12 +19,13 @@ type igwRec struct {
 }
 
 type igwJSON struct {
+	igwUnread
 	InternetGatewayId string
 	Attachments       []struct{ State, VpcId string }
 }
 
 func (l *loader) readIGWs(o jsonloc.Loc, raw json.RawMessage) {
-	igws, _ := decodeList[igwJSON](l, o, raw)
+	igws, _ := decodeCheckedList[igwJSON](l, o, raw)
 	for i, g := range igws {
 		at := o.Index(i)
 		if !l.require(at, "", "InternetGatewayId", g.InternetGatewayId) ||
@@ -75,10 +76,12 @@ type natOut struct {
 }
 
 type natJSON struct {
+	natUnread
 	NatGatewayId, SubnetId, VpcId, State string
 	AvailabilityMode                     string // zonal (the default) or regional
 	ConnectivityType                     string // public (the default) or private
 	NatGatewayAddresses                  []struct {
+		natAddressUnread
 		PrivateIp, PublicIp string
 		NetworkInterfaceId  string // the interface that holds PrivateIp
 		IsPrimary           *bool
@@ -139,7 +142,7 @@ func (l *loader) natOfENI(e *eniRec) string {
 }
 
 func (l *loader) readNATs(o jsonloc.Loc, raw json.RawMessage) {
-	nats, _ := decodeList[natJSON](l, o, raw)
+	nats, _ := decodeCheckedList[natJSON](l, o, raw)
 	for i, n := range nats {
 		at := o.Index(i)
 		if !l.require(at, "", "NatGatewayId", n.NatGatewayId) ||

@@ -2,6 +2,7 @@ package aws
 
 import (
 	"fmt"
+	"hash/maphash"
 	"maps"
 	"slices"
 
@@ -22,6 +23,57 @@ type groupRec struct {
 	g      sg.Group
 	at     jsonloc.Loc // the describe-security-groups element
 	nRules int         // rules describe-security-groups lists for it
+	// sums are the hashes of those rules (ruleSums), kept to compare
+	// with describe-security-group-rules' when the input holds both
+	sums []uint64
+}
+
+// ruleSumSeed seeds ruleSums.
+var ruleSumSeed = maphash.MakeSeed()
+
+// ruleSums returns the hashes of rules, sorted, each once: the rules as a
+// set, for comparing what describe-security-groups and
+// describe-security-group-rules say of one group. A rule's ID (the
+// latter's alone) and description are left out, and a referenced group
+// is its ID (the account is printed by one command and not the other).
+func ruleSums(rules []sg.Rule) []uint64 {
+	sums := make([]uint64, len(rules))
+	for i, r := range rules {
+		r.ID, r.Description = "", ""
+		_, r.Peer.Group = sg.SplitGroupRef(r.Peer.Group)
+		sums[i] = maphash.Comparable(ruleSumSeed, r)
+	}
+	slices.Sort(sums)
+	return slices.Compact(sums)
+}
+
+// checkRuleSets reports a group that describe-security-groups (gr) and
+// describe-security-group-rules (rs) list with different rules: dumps
+// taken at different times, or edited. Which one holds is unknown, and
+// either would give certain answers, so the load is refused.
+func (l *loader) checkRuleSets(id string, gr *groupRec, rs *ruleSetRec) bool {
+	theirs := ruleSums(rs.rules)
+	if slices.Equal(gr.sums, theirs) {
+		return true
+	}
+	detail := ""
+	for i, r := range rs.rules {
+		if _, in := slices.BinarySearch(gr.sums, ruleSums(rs.rules[i : i+1])[0]); !in {
+			detail = fmt.Sprintf(": the rule at %s (%s %s %s) is not in the former", rs.ruleAt[i].loc(), r.Direction, r.Traffic(), r.Peer)
+			break
+		}
+	}
+	if detail == "" {
+		missing := 0
+		for _, s := range gr.sums {
+			if _, in := slices.BinarySearch(theirs, s); !in {
+				missing++
+			}
+		}
+		detail = fmt.Sprintf(": %d rule(s) of the former are not in the latter", missing)
+	}
+	l.fail(gr.at, id, "", ErrInvalidDump, "security group %s: describe-security-groups (%s) and describe-security-group-rules (%s) list different rules for it%s; the dumps disagree (taken at different times, or edited), and which one holds is unknown: take both again, or give one of them", id, gr.at.File, rs.at, detail)
+	return false
 }
 
 type ruleSetRec struct {
@@ -59,7 +111,7 @@ func (l *loader) readGroups(file string, read func() ([]sg.Group, error)) {
 		if !l.claim("security group", g.ID, at.Field("GroupId")) {
 			continue
 		}
-		gr := &groupRec{g: g, at: at, nRules: len(g.Rules)}
+		gr := &groupRec{g: g, at: at, nRules: len(g.Rules), sums: ruleSums(g.Rules)}
 		if l.ruleSets[g.ID] != nil {
 			gr.g.Rules = nil // describe-security-group-rules gave them: see groupRec
 		}
@@ -125,6 +177,9 @@ func (l *loader) assembleGroups() {
 			p.set("ID", rs.at.Field("GroupId"))
 		}
 		if rs != nil {
+			if gr != nil && !l.checkRuleSets(id, gr, rs) {
+				continue
+			}
 			if gr != nil && gr.nRules != len(rs.rules) {
 				l.warn(gr.at, "security group %s: describe-security-groups lists %d rules, describe-security-group-rules %d; using the latter", id, gr.nRules, len(rs.rules))
 			}

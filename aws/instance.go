@@ -79,6 +79,7 @@ type metaRec struct {
 
 // metadataJSON is describe-instances' MetadataOptions.
 type metadataJSON struct {
+	metadataUnread
 	State            string // "pending" or "applied"
 	HttpEndpoint     string // "enabled" or "disabled"
 	HttpProtocolIpv6 string // "enabled" or "disabled"
@@ -120,34 +121,42 @@ func (l *loader) readMetadata(o jsonloc.Loc, m *metadataJSON) metaRec {
 // eniJSON is a NetworkInterface of describe-network-interfaces or an
 // instance's NetworkInterfaces element in describe-instances.
 type eniJSON struct {
+	eniUnread
 	NetworkInterfaceId string
 	SubnetId           string
 	VpcId              string
 	InterfaceType      string
 	Status             string
 	Description        string
-	PrivateIpAddresses []struct {
-		PrivateIpAddress string
-		Primary          bool
-		Association      *struct{ PublicIp string }
-	}
+	PrivateIpAddresses []eniPrivateIP
+	PrivateIpAddress   string
+	Ipv6Addresses      []eniIPv6JSON
+	Association        *eniAssocJSON
+	DenyAllIgwTraffic  bool
+	SourceDestCheck    *bool
+	Ipv4Prefixes       []struct{ Ipv4Prefix string }
+	Ipv6Prefixes       []struct{ Ipv6Prefix string }
+	Groups             []struct{ GroupId, GroupName string }
+	Attachment         *eniAttachJSON
+	TagSet             []tagJSON
+}
+
+// eniStatuses and attachStatuses are the values of a network interface's
+// Status (API_NetworkInterface) and of its Attachment's Status
+// (API_NetworkInterfaceAttachment) the AWS CLI prints; "" is one the
+// input does not print. Any other value is refused: whether the interface
+// is in use would be a guess.
+var (
+	eniStatuses    = map[string]bool{"": true, "available": true, "associated": true, "attaching": true, "in-use": true, "detaching": true}
+	attachStatuses = map[string]bool{"": true, "attaching": true, "attached": true, "detaching": true, "detached": true}
+)
+
+// eniPrivateIP is one of an interface's PrivateIpAddresses.
+type eniPrivateIP struct {
+	PrivateDnsName   unread
 	PrivateIpAddress string
-	Ipv6Addresses    []struct {
-		Ipv6Address   string
-		IsPrimaryIpv6 bool
-	}
-	Association       *struct{ PublicIp string }
-	DenyAllIgwTraffic bool
-	SourceDestCheck   *bool
-	Ipv4Prefixes      []struct{ Ipv4Prefix string }
-	Ipv6Prefixes      []struct{ Ipv6Prefix string }
-	Groups            []struct{ GroupId, GroupName string }
-	Attachment        *struct {
-		InstanceId  string
-		DeviceIndex *int
-		Status      string
-	}
-	TagSet []tagJSON
+	Primary          bool
+	Association      *eniAssocJSON
 }
 
 // readENI reads one network interface at o; instance is the ID of the
@@ -158,7 +167,15 @@ func (l *loader) readENI(o jsonloc.Loc, n *eniJSON, instance string) *eniRec {
 	}
 	e := &eniRec{id: n.NetworkInterfaceId, at: o, subnet: n.SubnetId, vpc: n.VpcId, name: nameTag(n.TagSet), instance: instance, device: -1, typ: n.InterfaceType,
 		attached: instance != "" || n.Status == "in-use", status: n.Status, lambda: strings.HasPrefix(n.Description, "AWS Lambda VPC ENI")}
+	if !eniStatuses[n.Status] {
+		l.fail(o.Field("Status"), n.NetworkInterfaceId, n.Status, ErrInvalidDump, "unknown network interface status: AWS prints available, associated, attaching, in-use or detaching (API_NetworkInterface), and whether the interface is in use is unknown")
+		return nil
+	}
 	if a := n.Attachment; a != nil {
+		if !attachStatuses[a.Status] {
+			l.fail(o.Field("Attachment").Field("Status"), n.NetworkInterfaceId, a.Status, ErrInvalidDump, "unknown attachment status: AWS prints attaching, attached, detaching or detached (API_NetworkInterfaceAttachment), and whether the interface is attached is unknown")
+			return nil
+		}
 		if a.InstanceId != "" {
 			e.instance = a.InstanceId
 		}
@@ -190,6 +207,13 @@ func (l *loader) readENI(o jsonloc.Loc, n *eniJSON, instance string) *eniRec {
 			if pub, ok := l.addr(pat, e.id, p.Association.PublicIp, fam4); ok {
 				e.addPublic(l, publicRec{private: a, public: pub, at: pat}, e.id)
 			}
+		}
+	}
+	if len(n.PrivateIpAddresses) > 0 && n.PrivateIpAddress != "" {
+		// the primary address, repeated: checked, never read apart
+		at := o.Field("PrivateIpAddress")
+		if a, ok := l.addr(at, e.id, n.PrivateIpAddress, fam4); ok && !slices.ContainsFunc(n.PrivateIpAddresses, func(p eniPrivateIP) bool { q, err := netip.ParseAddr(p.PrivateIpAddress); return err == nil && q == a }) {
+			l.fail(at, e.id, n.PrivateIpAddress, ErrInvalidDump, "the address is none of PrivateIpAddresses' (the AWS CLI prints the primary one of them here)")
 		}
 	}
 	if len(n.PrivateIpAddresses) == 0 && n.PrivateIpAddress != "" {
@@ -255,10 +279,14 @@ func (l *loader) readENI(o jsonloc.Loc, n *eniJSON, instance string) *eniRec {
 }
 
 type (
-	reservationJSON struct{ Instances []instanceJSON }
-	instanceJSON    struct {
+	reservationJSON struct {
+		reservationUnread
+		Instances []instanceJSON
+	}
+	instanceJSON struct {
+		instanceUnread
 		InstanceId        string
-		State             *struct{ Name string }
+		State             *instanceStateJSON
 		SourceDestCheck   *bool  // the primary interface's
 		PublicIpAddress   string // the primary interface's public IPv4 address
 		MetadataOptions   *metadataJSON

@@ -37,6 +37,10 @@ func TestLintOriginOfGroupRules(t *testing.T) {
 				loadAppend(doc, map[string]any{"SecurityGroupRuleId": "sgr-pl", "GroupId": "sg-db", "GroupOwnerId": "111122223333", "IsEgress": false,
 					"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "PrefixListId": "pl-0123456789abcdef0"}, "SecurityGroupRules")
 			})
+			loadEdit(t, fsys, "aws/security-groups.json", func(doc map[string]any) { // the two files agree
+				loadAppend(doc, map[string]any{"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432,
+					"PrefixListIds": []any{map[string]any{"PrefixListId": "pl-0123456789abcdef0"}}}, "SecurityGroups", 0, "IpPermissions")
+			})
 		}, reach.LintRefMissingPrefixList, "sgr-pl", "aws/security-group-rules.json: SecurityGroupRules[9]"},
 		{"a group above the quota: its first rule there", func(t *testing.T, fsys fstest.MapFS) {
 			loadEdit(t, fsys, "aws/security-group-rules.json", func(doc map[string]any) {
@@ -44,6 +48,12 @@ func TestLintOriginOfGroupRules(t *testing.T) {
 					loadAppend(doc, map[string]any{"SecurityGroupRuleId": fmt.Sprintf("sgr-q%d", i), "GroupId": "sg-app",
 						"GroupOwnerId": "111122223333", "IsEgress": false, "IpProtocol": "tcp", "FromPort": 1000 + i, "ToPort": 1000 + i,
 						"CidrIpv4": fmt.Sprintf("10.9.%d.0/24", i)}, "SecurityGroupRules")
+				}
+			})
+			loadEdit(t, fsys, "aws/security-groups.json", func(doc map[string]any) { // the two files agree
+				for i := range 61 {
+					loadAppend(doc, map[string]any{"IpProtocol": "tcp", "FromPort": 1000 + i, "ToPort": 1000 + i,
+						"IpRanges": []any{map[string]any{"CidrIp": fmt.Sprintf("10.9.%d.0/24", i)}}}, "SecurityGroups", 2, "IpPermissions")
 				}
 			})
 		}, reach.LintQuotaGroupRules, "inbound IPv4 rules", "aws/security-group-rules.json: SecurityGroupRules[0]"},

@@ -9,6 +9,7 @@ import (
 	"maps"
 	"os"
 	slashpath "path"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -423,6 +424,19 @@ func (b *bigLists) networkACLs(top map[string]json.RawMessage) func() ([]nacl.AC
 	}
 }
 
+// bigUnknown notes the unknown keys of the big lists of top, on the slow
+// path (the fast path's strict decode found none, or it would not have
+// taken the file): their parsers decode them element by element, and
+// report errors only.
+func (l *loader) bigUnknown(root jsonloc.Loc, top map[string]json.RawMessage) {
+	for _, k := range []string{"SecurityGroups", "SecurityGroupRules", "NetworkAcls"} {
+		if raw, ok := top[k]; ok {
+			var big bigLists
+			l.unknown.note(jsonloc.UnknownKeys(k, raw, reflect.TypeOf(big.into(k)).Elem()))
+		}
+	}
+}
+
 // sumSeed seeds the hashes of the files' bytes (loader.sums).
 var sumSeed = maphash.MakeSeed()
 
@@ -435,7 +449,7 @@ var slowPath = false
 func decodeTop(data []byte) (map[string]json.RawMessage, *bigLists, error) {
 	var big bigLists
 	if !slowPath {
-		if top, ok := jsonloc.Top(data, big.into); ok {
+		if top, ok := jsonloc.TopKnown(data, big.into); ok {
 			big.fast = true
 			detach(top, &big)
 			return top, &big, nil
@@ -504,6 +518,11 @@ func (l *loader) readFile(file string, data []byte) {
 		return
 	}
 	root := jsonloc.Loc{File: file}
+	l.unknown = unknownSeen{file: file}
+	defer l.unknown.flush(l)
+	if !big.fast {
+		l.bigUnknown(root, top)
+	}
 	if top == nil {
 		l.fail(root, "", "null", ErrInvalidDump, "the document is null, not an object: is this the output of an aws describe command?")
 		return
@@ -526,7 +545,7 @@ func (l *loader) readFile(file string, data []byte) {
 		case "NetworkInterfaces":
 			enis := big.enis
 			if !big.fast {
-				enis, _ = decodeList[eniJSON](l, o, raw)
+				enis, _ = decodeCheckedList[eniJSON](l, o, raw)
 			} else if enis == nil {
 				l.warn(o, nullList)
 			}
@@ -544,7 +563,7 @@ func (l *loader) readFile(file string, data []byte) {
 			l.haveInstances = true
 			reservations := big.reservations
 			if !big.fast {
-				reservations, _ = decodeList[reservationJSON](l, o, raw)
+				reservations, _ = decodeCheckedList[reservationJSON](l, o, raw)
 			} else if reservations == nil {
 				l.warn(o, nullList)
 			}

@@ -8,8 +8,10 @@ import (
 	"os"
 	"path"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/sample"
@@ -114,6 +116,34 @@ func TestFastReadAgreesWithSlow(t *testing.T) {
 				require.Positive(t, loaded, "some mutations still load")
 			}
 			require.Positive(t, failed, "and some fail")
+		})
+	}
+}
+
+// TestFastReadAgreesWithSlowOnUnknownKeys: a key no element type reads
+// or declares, in each big list the fast path decodes typed (where its
+// strict decode refuses the file) and in a list decoded from its text,
+// gives the same warnings on both paths.
+func TestFastReadAgreesWithSlowOnUnknownKeys(t *testing.T) {
+	for _, tc := range []struct{ file, old, new string }{
+		{"aws/security-groups.json", `"IpRanges"`, `"Ip_Ranges"`},
+		{"aws/security-group-rules.json", `"CidrIpv4"`, `"Bogus": 1, "CidrIpv4"`},
+		{"aws/network-acls.json", `"RuleNumber"`, `"Bogus": 1, "RuleNumber"`},
+		{"aws/network-interfaces.json", `"MacAddress"`, `"Bogus": 1, "MacAddress"`},
+		{"aws/instances.json", `"ImageId"`, `"Bogus": 1, "ImageId"`},
+		{"aws/subnets.json", `"SubnetId"`, `"Bogus": 1, "SubnetId"`},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			files := seedDumps(t)["sample"]
+			data := string(files[tc.file])
+			require.Contains(t, data, tc.old)
+			files[tc.file] = []byte(strings.Replace(data, tc.old, tc.new, 1))
+			l := newLoader()
+			l.readFile(tc.file, files[tc.file])
+			require.Empty(t, l.errs)
+			require.NotEmpty(t, l.report.Warnings, "the unknown key is named")
+			assert.Contains(t, l.report.Warnings[0], "unknown key")
+			readBoth(t, files)
 		})
 	}
 }

@@ -58,6 +58,8 @@ type loader struct {
 	bpa        bpaRec                 // VPC Block Public Access
 	tgw        *tgwState              // transit gateways, see tgw.go
 	seen       map[string]jsonloc.Loc // kind + " " + ID -> where it was first listed
+	// unknown gathers the unknown keys of the file being read (unknownkeys.go)
+	unknown unknownSeen
 	// haveInstances says the input holds describe-instances (a
 	// Reservations list): an instance it does not list is not known to run
 	haveInstances bool
@@ -194,6 +196,20 @@ func decodeList[T any](l *loader, o jsonloc.Loc, raw json.RawMessage) ([]T, bool
 	return items, true
 }
 
+// decodeCheckedList is decodeList for the element types that declare
+// the members of their API shape they do not read (unknownkeys.go): a
+// key of an element that is neither read nor declared is a warning.
+func decodeCheckedList[T any](l *loader, o jsonloc.Loc, raw json.RawMessage) ([]T, bool) {
+	var items []T
+	if !l.decodeKnown(o, raw, &items) {
+		return nil, false
+	}
+	if items == nil {
+		l.warn(o, nullList)
+	}
+	return items, true
+}
+
 // nullList is the warning for a list that is null.
 const nullList = "null where a list belongs: nothing read"
 
@@ -238,6 +254,22 @@ func (l *loader) prefix(o jsonloc.Loc, resource, s string, fam family) (netip.Pr
 	}
 	if got, want, bad := fam.wrong(p.Addr()); bad {
 		l.fail(o, resource, s, ErrInvalidDump, "an %s block where an %s block belongs", got, want)
+		return netip.Prefix{}, false
+	}
+	return p, true
+}
+
+// block reads the CIDR block s at o as prefix does, and refuses one with
+// host bits set ("10.0.1.5/24"): the AWS CLI prints a subnet's or a
+// route's block with its host bits clear, and which block was meant is a
+// guess.
+func (l *loader) block(o jsonloc.Loc, resource, s string, fam family) (netip.Prefix, bool) {
+	p, ok := l.prefix(o, resource, s, fam)
+	if !ok {
+		return p, false
+	}
+	if q, err := netip.ParsePrefix(s); err == nil && q != q.Masked() {
+		l.fail(o, resource, s, ErrInvalidDump, "host bits are set (the block is %s): the AWS CLI prints a block with its host bits clear, so this one was edited, and which block was meant is unknown", q.Masked())
 		return netip.Prefix{}, false
 	}
 	return p, true

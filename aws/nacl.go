@@ -23,6 +23,7 @@ type (
 		NetworkAcls *[]json.RawMessage
 	}
 	jsonACL struct {
+		aclUnread
 		NetworkAclId *string
 		VpcId        *string
 		IsDefault    *bool
@@ -30,6 +31,7 @@ type (
 		Entries      []jsonEntry
 	}
 	jsonAssoc struct {
+		aclAssocUnread
 		NetworkAclId *string
 		SubnetId     *string
 	}

@@ -27,6 +27,12 @@ func TestQuotaPlaceOfGroupRules(t *testing.T) {
 					"CidrIpv4": fmt.Sprintf("10.9.%d.0/24", i)}, "SecurityGroupRules")
 			}
 		})
+		loadEdit(t, fsys, "aws/security-groups.json", func(doc map[string]any) { // the two files agree
+			for i := range 61 {
+				loadAppend(doc, map[string]any{"IpProtocol": "tcp", "FromPort": 1000 + i, "ToPort": 1000 + i,
+					"IpRanges": []any{map[string]any{"CidrIp": fmt.Sprintf("10.9.%d.0/24", i)}}}, "SecurityGroups", 2, "IpPermissions")
+			}
+		})
 	}
 	tests := []struct {
 		name string

@@ -26,13 +26,15 @@ type rtRec struct {
 type routeOrigin struct{ at, dest, target jsonloc.Loc }
 
 type assocJSON struct {
+	routeAssocUnread
 	Main             bool
 	SubnetId         string
 	GatewayId        string
-	AssociationState *struct{ State string }
+	AssociationState *blockStateJSON
 }
 
 type routeTableJSON struct {
+	routeTableUnread
 	RouteTableId, VpcId string
 	Associations        []assocJSON
 	// Routes are decoded one by one (readRoute): a null element is an
@@ -48,7 +50,7 @@ type routeIn struct {
 }
 
 func (l *loader) readRouteTables(o jsonloc.Loc, raw json.RawMessage) {
-	tables, _ := decodeList[routeTableJSON](l, o, raw)
+	tables, _ := decodeCheckedList[routeTableJSON](l, o, raw)
 	for i, t := range tables {
 		at := o.Index(i)
 		if !l.require(at, "", "RouteTableId", t.RouteTableId) || !l.require(at, t.RouteTableId, "VpcId", t.VpcId) ||
@@ -272,12 +274,61 @@ func (l *loader) readRoute(o jsonloc.Loc, id string, raw json.RawMessage) (route
 			rj.unread = append(rj.unread, unreadKey{k, s})
 		}
 	}
+	l.unknown.note(rj.unknownKeys(o.Path))
 	return rj, true
+}
+
+// unknownKeys returns the keys of r that name no member of API_Route and
+// that route does not take for a target: all of them when a target
+// field is set, those after the first that holds a string otherwise (the
+// first is read as a target field AWS added after this reader), and the
+// keys that hold no string unless the route is refused for want of a
+// target (whose error names them).
+func (r routeJSON) unknownKeys(object string) []jsonloc.UnknownKey {
+	known := slices.ContainsFunc(targetFields, func(f string) bool { return r.target(f) != "" })
+	var out []jsonloc.UnknownKey
+	for i, u := range r.unread {
+		if known || i > 0 {
+			out = append(out, jsonloc.UnknownKey{Object: object, Key: u.key})
+		}
+	}
+	if known || len(r.unread) > 0 || r.State == "blackhole" {
+		for _, u := range r.notID {
+			out = append(out, jsonloc.UnknownKey{Object: object, Key: u.key})
+		}
+	}
+	return out
 }
 
 // routeOrigins are the values of a route's Origin describe-route-tables
 // prints, and whether each makes the route propagated.
 var routeOrigins = map[string]bool{"": false, "CreateRouteTable": false, "CreateRoute": false, "EnableVgwRoutePropagation": true}
+
+// routeStates are the values of a route's State describe-route-tables
+// prints (API_Route: active | blackhole); "" is a State the input does
+// not print, read as active.
+var routeStates = map[string]bool{"": true, "active": true, "blackhole": true}
+
+// targetFields are the target fields of API_Route routeJSON reads.
+var targetFields = []string{"GatewayId", "NatGatewayId", "NetworkInterfaceId", "InstanceId", "TransitGatewayId",
+	"VpcPeeringConnectionId", "EgressOnlyInternetGatewayId", "CarrierGatewayId", "LocalGatewayId", "CoreNetworkArn",
+	"OdbNetworkArn", "IpAddress"}
+
+// twoTargets reports two target fields of r that are both set, which a
+// route never has: the AWS CLI prints InstanceId beside
+// NetworkInterfaceId for a route to an instance, and one target otherwise.
+func (r routeJSON) twoTargets() (a, b string, two bool) {
+	var set []string
+	for _, f := range targetFields {
+		if r.target(f) != "" && !(f == "InstanceId" && r.NetworkInterfaceId != "") {
+			set = append(set, f)
+		}
+	}
+	if len(set) < 2 {
+		return "", "", false
+	}
+	return set[0], set[1], true
+}
 
 // What reachsim does not model, by route target field.
 var unmodelledTargets = []struct{ field, what string }{
@@ -341,7 +392,7 @@ func (l *loader) routeDest(o jsonloc.Loc, id string, rj routeJSON) (rt reach.Rou
 			field, s, fam = "DestinationIpv6CidrBlock", rj.DestinationIpv6CidrBlock, fam6
 		}
 		ro.dest = o.Field(field)
-		p, ok := l.prefix(ro.dest, id, s, fam)
+		p, ok := l.block(ro.dest, id, s, fam)
 		if !ok {
 			return rt, ro, dest, false
 		}
@@ -363,6 +414,14 @@ func (l *loader) route(r *rtRec, o jsonloc.Loc, rj routeJSON, endpoints map[stri
 		return
 	}
 	rt.Propagated = propagated
+	if !routeStates[rj.State] {
+		l.fail(o.Field("State"), id, rj.State, ErrInvalidDump, "unknown route state: describe-route-tables prints active or blackhole (API_Route), and whether this route carries traffic is unknown")
+		return
+	}
+	if a, b, two := rj.twoTargets(); two {
+		l.fail(o, id, "", ErrInvalidDump, "the route names two targets, %s (%q) and %s (%q): a route has one (API_Route; only InstanceId beside NetworkInterfaceId, for a route to an instance), and which one it leads to is unknown", a, rj.target(a), b, rj.target(b))
+		return
+	}
 	field := ""
 	// unmodelled keeps a route to a target reachsim does not model: longest
 	// prefix match selects it as AWS would, and the query is indeterminate

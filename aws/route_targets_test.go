@@ -222,7 +222,7 @@ func TestRouteToTargetNotRead(t *testing.T) {
 			reach.Unreachable, reach.BlackholeRoute, ""},
 		{"a key the reader does not read beside a target it reads",
 			`{"DestinationCidrBlock": "54.231.0.0/16", "GatewayId": "igw-1", "FutureFlag": "on", "InstanceOwnerId": "111122223333", "Origin": "CreateRoute", "State": "active"}`,
-			reach.Reachable, "", ""},
+			reach.Reachable, "", `route-tables.json: RouteTables[0].Routes[4]: unknown key "FutureFlag" ignored: the AWS API has no such member here`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, warnings := dualCheck(t, dualFS(func(f map[string]string) {

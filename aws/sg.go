@@ -147,6 +147,7 @@ func awsGroups(n int, elem func(i int) (*awsGroupJSON, error)) ([]sg.Group, erro
 
 // awsGroupJSON is one element of SecurityGroups.
 type awsGroupJSON struct {
+	groupUnread
 	GroupId             string
 	GroupName           string
 	Description         string
@@ -169,7 +170,10 @@ type awsPermissionJSON struct {
 type ipRangeJSON struct{ CidrIp, Description string }
 type ipv6RangeJSON struct{ CidrIpv6, Description string }
 type prefixListIDJSON struct{ PrefixListId, Description string }
-type groupPairJSON struct{ GroupId, Description string }
+type groupPairJSON struct {
+	groupPairUnread
+	GroupId, Description string
+}
 
 // awsGroup reads one decoded element of SecurityGroups, found at at().
 func awsGroup(at func() jsonloc.Loc, gj *awsGroupJSON) (sg.Group, error) {
@@ -379,6 +383,7 @@ func awsRules(n int, elem func(i int) (*awsRuleJSON, error)) ([]sg.Group, map[st
 
 // awsRuleJSON is one element of SecurityGroupRules.
 type awsRuleJSON struct {
+	ruleUnread
 	SecurityGroupRuleId string
 	GroupId             string
 	GroupOwnerId        string
@@ -388,8 +393,11 @@ type awsRuleJSON struct {
 	CidrIpv4            string
 	CidrIpv6            string
 	PrefixListId        string
-	ReferencedGroupInfo *struct{ GroupId string }
-	Description         string
+	ReferencedGroupInfo *struct {
+		refGroupUnread
+		GroupId string
+	}
+	Description string
 }
 
 // awsRule reads one decoded SecurityGroupRule, found at at(): its group

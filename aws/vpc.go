@@ -23,13 +23,15 @@ type vpcRec struct {
 }
 
 type cidrAssocJSON struct {
+	cidrAssocUnread
 	CidrBlock      string
-	CidrBlockState *struct{ State string }
+	CidrBlockState *blockStateJSON
 }
 
 type ipv6AssocJSON struct {
+	ipv6AssocUnread
 	Ipv6CidrBlock      string
-	Ipv6CidrBlockState *struct{ State string }
+	Ipv6CidrBlockState *blockStateJSON
 	// Ipv6AddressAttribute "private" (or IpSource "none") is a private
 	// IPv6 block, not advertised on the internet
 	Ipv6AddressAttribute string
@@ -42,11 +44,12 @@ func (a ipv6AssocJSON) private() bool {
 }
 
 // associated reports whether a CIDR block association state counts.
-func associated(st *struct{ State string }) bool {
+func associated(st *blockStateJSON) bool {
 	return st == nil || st.State == "" || st.State == "associated"
 }
 
 type vpcJSON struct {
+	vpcUnread
 	VpcId                       string
 	CidrBlock                   string
 	CidrBlockAssociationSet     []cidrAssocJSON
@@ -56,7 +59,7 @@ type vpcJSON struct {
 }
 
 func (l *loader) readVPCs(o jsonloc.Loc, raw json.RawMessage) {
-	vpcs, _ := decodeList[vpcJSON](l, o, raw)
+	vpcs, _ := decodeCheckedList[vpcJSON](l, o, raw)
 	for i, v := range vpcs {
 		at := o.Index(i)
 		if !l.require(at, "", "VpcId", v.VpcId) || !l.claim("VPC", v.VpcId, at.Field("VpcId")) {
@@ -117,13 +120,14 @@ type subnetRec struct {
 }
 
 type subnetJSON struct {
+	subnetUnread
 	SubnetId, VpcId, CidrBlock, AvailabilityZone string
 	Ipv6CidrBlockAssociationSet                  []ipv6AssocJSON
 	Tags                                         []tagJSON
 }
 
 func (l *loader) readSubnets(o jsonloc.Loc, raw json.RawMessage) {
-	subnets, _ := decodeList[subnetJSON](l, o, raw)
+	subnets, _ := decodeCheckedList[subnetJSON](l, o, raw)
 	for i, s := range subnets {
 		at := o.Index(i)
 		if !l.require(at, "", "SubnetId", s.SubnetId) || !l.require(at, s.SubnetId, "VpcId", s.VpcId) ||
@@ -132,7 +136,7 @@ func (l *loader) readSubnets(o jsonloc.Loc, raw json.RawMessage) {
 		}
 		r := &subnetRec{subnet: reach.Subnet{ID: s.SubnetId, Name: nameTag(s.Tags), VPC: s.VpcId, AvailabilityZone: s.AvailabilityZone}, at: at}
 		if s.CidrBlock != "" {
-			if p, ok := l.prefix(at.Field("CidrBlock"), s.SubnetId, s.CidrBlock, fam4); ok {
+			if p, ok := l.block(at.Field("CidrBlock"), s.SubnetId, s.CidrBlock, fam4); ok {
 				r.subnet.CIDRs = append(r.subnet.CIDRs, p)
 				r.cidrAt = append(r.cidrAt, at.Field("CidrBlock"))
 			}
@@ -143,7 +147,7 @@ func (l *loader) readSubnets(o jsonloc.Loc, raw json.RawMessage) {
 				l.warn(ao, "IPv6 CIDR block %s of %s is %s: left out", a.Ipv6CidrBlock, s.SubnetId, a.Ipv6CidrBlockState.State)
 				continue
 			}
-			if p, ok := l.prefix(ao.Field("Ipv6CidrBlock"), s.SubnetId, a.Ipv6CidrBlock, fam6); ok {
+			if p, ok := l.block(ao.Field("Ipv6CidrBlock"), s.SubnetId, a.Ipv6CidrBlock, fam6); ok {
 				r.subnet.CIDRs = append(r.subnet.CIDRs, p)
 				r.cidrAt = append(r.cidrAt, ao.Field("Ipv6CidrBlock"))
 				if a.private() {

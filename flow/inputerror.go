@@ -56,6 +56,13 @@ func (e *InputError) Unwrap() error { return e.Err }
 // maxPathText is the longest JSON path an error message writes whole.
 const maxPathText = 512
 
+// elideKeep is how many bytes of each end of a path elide keeps: few
+// enough that each word of the result ("first…(N" and "bytes)…last")
+// stays within what a command line quotes of one word (reachsim cuts a
+// word at 200 bytes), so that the elided path is not cut a second time
+// and the count of the bytes left out is the one printed.
+const elideKeep = 160
+
 // elide shortens a path longer than maxPathText to its first and last
 // parts around the count of bytes left out (a document nested ten
 // thousand levels deep names its fault in a line, not in 30 KB); the
@@ -64,7 +71,7 @@ func elide(path string) string {
 	if len(path) <= maxPathText {
 		return path
 	}
-	h, t := maxPathText/2, len(path)-maxPathText/2
+	h, t := elideKeep, len(path)-elideKeep
 	for h > 0 && !utf8.RuneStart(path[h]) { // cut between characters
 		h--
 	}

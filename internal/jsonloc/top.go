@@ -34,9 +34,14 @@ import (
 // validation pass and the copies of decoding the document first and each
 // value from its text afterwards: for a dump of 20,000 interfaces, this
 // is most of the time and memory of its decoding.
-func Top(data []byte, into func(key string) any) (top map[string]json.RawMessage, ok bool) {
+func Top(data []byte, into func(key string) any) (map[string]json.RawMessage, bool) {
+	return top(data, into, fastOptions)
+}
+
+// top is [Top] decoding the values into hands out with opts.
+func top(data []byte, into func(key string) any, opts jsonv2.Options) (top map[string]json.RawMessage, ok bool) {
 	data = StripBOM(data)
-	dec := jsontext.NewDecoder(bytes.NewBuffer(data), fastOptions)
+	dec := jsontext.NewDecoder(bytes.NewBuffer(data), opts)
 	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
 		return nil, false
 	}
@@ -52,7 +57,7 @@ func Top(data []byte, into func(key string) any) (top map[string]json.RawMessage
 		}
 		start := valueStart(data, dec.InputOffset())
 		if v := into(key); v != nil {
-			err = jsonv2.UnmarshalDecode(dec, v, fastOptions)
+			err = jsonv2.UnmarshalDecode(dec, v, opts)
 		} else {
 			_, err = dec.ReadValue()
 		}
