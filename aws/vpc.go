@@ -122,6 +122,7 @@ type subnetRec struct {
 type subnetJSON struct {
 	subnetUnread
 	SubnetId, VpcId, CidrBlock, AvailabilityZone string
+	AvailabilityZoneId, OwnerId                  string
 	Ipv6CidrBlockAssociationSet                  []ipv6AssocJSON
 	Tags                                         []tagJSON
 }
@@ -134,7 +135,8 @@ func (l *loader) readSubnets(o jsonloc.Loc, raw json.RawMessage) {
 			!l.claim("subnet", s.SubnetId, at.Field("SubnetId")) {
 			continue
 		}
-		r := &subnetRec{subnet: reach.Subnet{ID: s.SubnetId, Name: nameTag(s.Tags), VPC: s.VpcId, AvailabilityZone: s.AvailabilityZone}, at: at}
+		r := &subnetRec{subnet: reach.Subnet{ID: s.SubnetId, Name: nameTag(s.Tags), VPC: s.VpcId, AvailabilityZone: s.AvailabilityZone,
+			AvailabilityZoneID: s.AvailabilityZoneId, OwnerID: s.OwnerId}, at: at}
 		if s.CidrBlock != "" {
 			if p, ok := l.block(at.Field("CidrBlock"), s.SubnetId, s.CidrBlock, fam4); ok {
 				r.subnet.CIDRs = append(r.subnet.CIDRs, p)

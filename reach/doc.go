@@ -758,7 +758,8 @@
 // ACLs apply on the way in and out, and the destination VPC must route
 // the reply back; tgw.go says exactly how. A packet the gateway sends to
 // an attachment with no subnet in the zone it entered by (or of unknown
-// zone) leaves through one AWS does not name: the hop is undecided
+// zone; zones match by AZ ID, by name only within one owner, and are
+// undecided otherwise: [Subnet.AvailabilityZoneID]) leaves through one AWS does not name: the hop is undecided
 // ([TGWExitZoneUnknown]) unless the attachment has one subnet, or its
 // subnets are alike for the packet (one route table, one network ACL,
 // none holding the destination, no route of theirs for it to a transit

@@ -46,8 +46,27 @@ type Subnet struct {
 	VPC              string
 	CIDRs            []netip.Prefix // one IPv4 block and at most one IPv6 block, inside the VPC's
 	AvailabilityZone string
-	RouteTable       string
-	ACL              string
+	// AvailabilityZoneID is the zone's AZ ID ("use1-az1"; describe-subnets'
+	// AvailabilityZoneId, Terraform's availability_zone_id), "" when the
+	// input lacks it. AWS maps zone names to physical zones per account
+	// in the older Regions, so us-east-1a of one account may be another
+	// place than us-east-1a of another; AZ IDs are the same in every
+	// account. Where a transit gateway keeps a packet in its zone across
+	// VPCs (tgw.go), two subnets are in one zone when their AZ IDs are
+	// equal, in two when both are known and differ; when either is
+	// missing, their names decide only for subnets of one owner
+	// (OwnerID), and the zone is undecided otherwise.
+	AvailabilityZoneID string
+	// OwnerID is the account that owns the subnet (describe-subnets'
+	// OwnerId; Terraform: its owner_id, or the account of its provider
+	// configuration), "" when the input does not say. Two subnets are of
+	// one owner when their OwnerIDs are equal: an input that names no
+	// owner for either is taken for one account, as a single-account
+	// dump is; one named and one not are of owners the input does not
+	// decide.
+	OwnerID    string
+	RouteTable string
+	ACL        string
 	// RouteTablesMaybe lists route tables of the subnet's VPC that may
 	// route the subnet in place of its own (RouteTable, or the VPC's main
 	// route table when RouteTable is ""): the input does not decide which

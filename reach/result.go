@@ -356,7 +356,8 @@ const (
 	TGWPropagationUnknown Code = "TGW_PROPAGATION_UNKNOWN"
 	// TGWExitZoneUnknown: the transit gateway sends the packet to a VPC
 	// attachment that has no subnet in the zone the packet entered by (or
-	// the zone is unknown), AWS does not document which of its subnets
+	// the zone is unknown, or undecided: subnets of two owners whose AZ
+	// IDs the input lacks, [Subnet.AvailabilityZoneID]), AWS does not document which of its subnets
 	// it then takes, and they are not alike for the packet (route table,
 	// network ACL, Block Public Access exclusion, the destination in one
 	// of them, or a route back to a transit gateway). The hop is

@@ -49,8 +49,11 @@ import (
 //     route found, or one a longer prefix or an earlier kind at its
 //     prefix would beat) the hop is undecided ([TGWRoutesUnknown]).
 //   - Leaving: through the destination attachment's subnet in the zone the
-//     packet entered by (transit gateways keep traffic in its zone). When
-//     the attachment has none there (or the zone is unknown) and has
+//     packet entered by (transit gateways keep traffic in its zone). Zones
+//     are matched by AZ ID ([Subnet.AvailabilityZoneID]), by name only
+//     between subnets of one owner ([Subnet.OwnerID]: AWS maps zone names
+//     per account), and are undecided otherwise (tgw_zone.go). When the
+//     attachment has none there (or the zone is unknown or undecided) and has
 //     several subnets, AWS documents no rule for which it takes: the hop
 //     is undecided ([TGWExitZoneUnknown]) unless the subnets are alike for
 //     the packet (one route table, one network ACL, one Block Public
@@ -310,25 +313,6 @@ type tgwAttInfo struct {
 	subnets []*subnetInfo
 }
 
-// subnetIn returns the attachment's subnet in zone az, and whether it
-// had to pick one without knowing (az or the subnets' zones unknown):
-// then the first subnet.
-func (a *tgwAttInfo) subnetIn(az string) (*subnetInfo, bool) {
-	known := false
-	for _, s := range a.subnets {
-		if s.AvailabilityZone != "" {
-			known = true
-			if s.AvailabilityZone == az {
-				return s, false
-			}
-		}
-	}
-	if (az == "" || !known) && len(a.subnets) > 0 {
-		return a.subnets[0], true
-	}
-	return nil, false
-}
-
 // buildTransitGateways checks and links the transit gateways, their route
 // tables and attachments, once VPCs and subnets are known.
 func (b *Builder) buildTransitGateways(p *problems, m *Model) {
@@ -576,9 +560,9 @@ func tgwLabel(g *tgwInfo) string {
 }
 
 // throughTGW looks pkt up in the route table of the attachment it entered
-// through (in its subnet in, in zone zone: "" when unknown) and sends it
-// on.
-func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subnetInfo, zone, detail string) arrival {
+// through (in its subnet in, in zone zone: as far as the input says) and
+// sends it on.
+func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subnetInfo, zone tgwZone, detail string) arrival {
 	h := Hop{Kind: KindTransitGateway, ID: att.ID, Name: tgwLabel(g), Packet: pkt}
 	if detail != "" {
 		h.addDetail(detail)
@@ -650,9 +634,17 @@ func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subn
 	h.reason = fmt.Sprintf("%s matches %s in %s, the route table of %s (longest prefix, then static, prefix list, VPC-, Direct Connect-, Connect-, VPN-, peering-propagated)", dst, h.Rule, t.ID, att.ID)
 	if why := w.m.exitUnknown(r.att, zone, dst); why != "" {
 		h.Verdict, h.Code = flow.Indeterminate, TGWExitZoneUnknown
-		h.reason += fmt.Sprintf("; but %s has no subnet in %s, and AWS does not say which of its subnets (%s) the packet then leaves through: %s", r.att.ID, orUnknown(zone), subnetIDs(r.att.subnets), why)
-		h.Missing = fmt.Sprintf("which subnet of %s (%s) the transit gateway takes for a packet from %s, where it has none: %s", r.att.ID, subnetIDs(r.att.subnets), orUnknown(zone), why)
-		h.Fix = fmt.Sprintf("add a subnet in %s to attachment %s, or give its subnets one route table and one network ACL", orUnknown(zone), r.att.ID)
+		if doubt := r.att.zoneDoubt(zone); doubt != "" {
+			entered := fmt.Sprintf("%s of %s", zone.name, ownerName(zone.owner))
+			h.reason += fmt.Sprintf("; but which subnet of %s is in %s, the zone the packet entered by and leaves by, is undecided: AWS maps zone names to physical zones per account, and %s are of another owner, without AZ IDs in the input; and %s",
+				r.att.ID, entered, doubt, why)
+			h.Missing = fmt.Sprintf("the AZ IDs (describe-subnets' AvailabilityZoneId; Terraform's availability_zone_id) of %s and of %s, the zone the packet entered %s by: they decide which subnet of %s it leaves through", doubt, entered, g.ID, r.att.ID)
+			h.Fix = fmt.Sprintf("give the subnets their AZ IDs in the input, or give the subnets of %s one route table and one network ACL", r.att.ID)
+			return w.stop(h)
+		}
+		h.reason += fmt.Sprintf("; but %s has no subnet in %s, and AWS does not say which of its subnets (%s) the packet then leaves through: %s", r.att.ID, orUnknown(zone.String()), subnetIDs(r.att.subnets), why)
+		h.Missing = fmt.Sprintf("which subnet of %s (%s) the transit gateway takes for a packet from %s, where it has none: %s", r.att.ID, subnetIDs(r.att.subnets), orUnknown(zone.String()), why)
+		h.Fix = fmt.Sprintf("add a subnet in %s to attachment %s, or give its subnets one route table and one network ACL", orUnknown(zone.String()), r.att.ID)
 		return w.stop(h)
 	}
 	if dst.Is6() {
@@ -691,7 +683,7 @@ func ipv6Unsupported(h *Hop, in, out *tgwAttInfo) {
 }
 
 // outOfTGW hands pkt to attachment out, in zone az when it can.
-func (w *walker) outOfTGW(pkt flow.Flow, g *tgwInfo, out *tgwAttInfo, az string) arrival {
+func (w *walker) outOfTGW(pkt flow.Flow, g *tgwInfo, out *tgwAttInfo, az tgwZone) arrival {
 	if out.Type != "vpc" || out.Missing != "" {
 		what := out.Type + " attachment"
 		missing := fmt.Sprintf("what lies beyond %s (%s %s): reachsim models VPC attachments only", out.ID, article(what), what)
@@ -715,11 +707,11 @@ func (w *walker) outOfTGW(pkt flow.Flow, g *tgwInfo, out *tgwAttInfo, az string)
 		}
 		return w.route(pkt, sub)
 	}
-	sub, _ := out.subnetIn(az)
-	if sub == nil || sub.AvailabilityZone != az {
+	sub := out.subnetIn(az)
+	if sub == nil {
 		sub = out.subnets[0]
 		if i := len(*w.hops) - 1; i >= 0 && len(out.subnets) > 1 {
-			(*w.hops)[i].addDetail(fmt.Sprintf("%s has no subnet in %s (or the zone is unknown), and AWS does not say which of its subnets the packet leaves through; they are alike for it (one route table, one network ACL), so the trace shows %s, its first", out.ID, orUnknown(az), sub.ID))
+			(*w.hops)[i].addDetail(fmt.Sprintf("%s has no subnet in %s (or the zone is unknown, or undecided across accounts), and AWS does not say which of its subnets the packet leaves through; they are alike for it (one route table, one network ACL), so the trace shows %s, its first", out.ID, orUnknown(az.String()), sub.ID))
 		}
 	}
 	return w.route(pkt, sub)
@@ -729,17 +721,17 @@ func (w *walker) outOfTGW(pkt flow.Flow, g *tgwInfo, out *tgwAttInfo, az string)
 // dst, which entered the transit gateway in zone az, leaves through
 // decides what the input cannot: out, a VPC attachment without appliance
 // mode, has several subnets and none in az (or az, or its subnets'
-// zones, are unknown), AWS documents no rule for which it takes then,
+// zones, are unknown, or undecided: tgw_zone.go), AWS documents no rule for which it takes then,
 // and they are not alike for the packet. "" when the subnet is decided,
 // or when every candidate gives one path: the subnets share a route
 // table and a network ACL (and a Block Public Access exclusion), none of
 // them holds dst, and their route for dst does not lead to a transit
 // gateway (which takes the packet in the subnet's zone).
-func (m *Model) exitUnknown(out *tgwAttInfo, az string, dst netip.Addr) string {
+func (m *Model) exitUnknown(out *tgwAttInfo, az tgwZone, dst netip.Addr) string {
 	if out.Type != "vpc" || out.Missing != "" || out.ApplianceMode || len(out.subnets) < 2 {
 		return ""
 	}
-	if s, guessed := out.subnetIn(az); s != nil && !guessed {
+	if out.subnetIn(az) != nil {
 		return ""
 	}
 	first := out.subnets[0]

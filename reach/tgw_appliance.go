@@ -108,7 +108,7 @@ func (w *walker) zones() *zoneFork {
 // (more than one subnet) that pkt, which entered the transit gateway in
 // zone az, leaves through: the one the request left by, for its reply;
 // else this walk's choice for the flow hash. nil: end the leg here.
-func (w *walker) applianceSubnet(pkt flow.Flow, out *tgwAttInfo, az string) *subnetInfo {
+func (w *walker) applianceSubnet(pkt flow.Flow, out *tgwAttInfo, az tgwZone) *subnetInfo {
 	z := w.zones()
 	last := len(*w.hops) - 1 // the transit gateway's hop
 	if w.leg == Return {
@@ -168,14 +168,12 @@ func (w *walker) showsZones(subs []*subnetInfo) bool {
 }
 
 // zoneChoice returns choice pick of the subnets of att the flow hash can
-// pick: first the subnet in zone az, when att has one, then the others in
-// att's order.
-func zoneChoice(att *tgwAttInfo, az string, pick int) *subnetInfo {
+// pick: first the subnet the input says is in zone az, when att has one
+// (tgw_zone.go), then the others in att's order.
+func zoneChoice(att *tgwAttInfo, az tgwZone, pick int) *subnetInfo {
 	first := 0
-	if az != "" {
-		if i := slices.IndexFunc(att.subnets, func(s *subnetInfo) bool { return s.AvailabilityZone == az }); i >= 0 {
-			first = i
-		}
+	if i := slices.Index(att.subnets, att.subnetIn(az)); i >= 0 {
+		first = i
 	}
 	switch {
 	case pick == 0:

@@ -46,9 +46,9 @@ func (w *walker) viaTGW(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compiledRo
 		h.Fix = entryFix(att, az, from)
 		return w.stop(h)
 	}
-	zone := az // the zone the packet enters by, which the exit follows
-	if az == "" && len(cands) == 1 {
-		zone = in.AvailabilityZone
+	zone := zoneOf(s) // the zone the packet enters by, which the exit follows
+	if len(cands) == 1 {
+		zone = zone.fill(in) // if the packet enters, it is through in, in its zone
 	}
 	if !sure {
 		// in may be the attachment's subnet in the packet's zone, or none

@@ -106,6 +106,33 @@ func (r *reader) accountOf(in *instance) shown {
 	return r.fromProvider(in, "data.aws_caller_identity", "account_id")
 }
 
+// subnetOwner returns the owner of subnet in as [reach.Subnet.OwnerID],
+// which decides whether zone names of two subnets compare (AWS maps them
+// per account): the account the plan shows (accountOf), else that which
+// another resource of its provider configuration shows (its owner_id: one
+// set of credentials is one account), else, where the plan names the
+// configuration, a name of it ("provider configuration aws.peer"),
+// which only resources of that configuration share; "" when the plan
+// names no configuration. Two subnets of configurations whose accounts
+// are not shown are then of owners the input does not decide.
+func (r *reader) subnetOwner(in *instance) string {
+	if a := r.accountOf(in); a.value != "" {
+		return a.value
+	}
+	key := providerKey(in)
+	if key == "" {
+		return ""
+	}
+	for _, o := range r.insts {
+		if o.cfg != nil && providerKey(o) == key && (o.typ == "aws_subnet" || o.typ == "aws_vpc") {
+			if v := knownString(o, "owner_id"); v != "" {
+				return v
+			}
+		}
+	}
+	return "provider configuration " + key
+}
+
 // regionOf returns the Region of in as the plan shows it: its region,
 // else that of its provider configuration.
 func (r *reader) regionOf(in *instance) shown {

@@ -150,6 +150,9 @@ func (r *reader) readSubnet(in *instance) {
 		r.fail(in, "cidr_block", "", ErrUnknownValue, "a subnet needs its CIDR block")
 	}
 	s.AvailabilityZone, _ = r.str(in, "availability_zone", false)
+	// known only after apply: unknown, never guessed (tgw_zone.go of reach)
+	s.AvailabilityZoneID, _ = r.str(in, "availability_zone_id", false)
+	s.OwnerID = r.subnetOwner(in)
 	r.net.subnets[in.id] = s
 	r.net.subList = append(r.net.subList, in.id)
 }
