@@ -13,8 +13,8 @@ type vpcUnread struct {
 
 // subnetUnread: API_Subnet.
 type subnetUnread struct {
-	AvailabilityZoneId, AvailableIpAddressCount, DefaultForAz, EnableLniAtDeviceIndex, MapPublicIpOnLaunch,
-	MapCustomerOwnedIpOnLaunch, CustomerOwnedIpv4Pool, State, OwnerId, AssignIpv6AddressOnCreation, SubnetArn,
+	AvailableIpAddressCount, DefaultForAz, EnableLniAtDeviceIndex, MapPublicIpOnLaunch,
+	MapCustomerOwnedIpOnLaunch, CustomerOwnedIpv4Pool, State, AssignIpv6AddressOnCreation, SubnetArn,
 	OutpostArn, EnableDns64, Ipv6Native, PrivateDnsNameOptionsOnLaunch, BlockPublicAccessStates, Type unread
 }
 
