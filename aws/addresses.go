@@ -126,7 +126,7 @@ func (l *loader) addressElsewhere(a *addressRec, natPublic map[netip.Addr]bool) 
 		// a modelled NAT gateway's, or declared already
 	case nat != "":
 		if out, left := l.natsOut[nat]; left {
-			l.declareUnmodelled(a.public, a.at, nat, out.what+" left out: "+out.why)
+			l.declareUnmodelled(a.public, a.at, nat, out.what+" left out: "+out.why, reach.LeftOutNames{})
 		} else {
 			l.warn(a.at, "Elastic IP %s: describe-addresses associates it with network interface %s of NAT gateway %s, which does not list it: the address is left out", a.public, a.eni, nat)
 		}
@@ -135,7 +135,7 @@ func (l *loader) addressElsewhere(a *addressRec, natPublic map[netip.Addr]bool) 
 		// load balancer's): the address is declared alike
 	default:
 		l.warn(a.at, "Elastic IP %s is associated with network interface %s, which the model does not hold (not in the input, or left out): a packet for the address is undecided (UNMODELLED_DESTINATION), never one for an internet host", a.public, a.eni)
-		l.declareUnmodelled(a.public, a.at, a.eni, "network interface not in the model, which describe-addresses associates the Elastic IP with")
+		l.declareUnmodelled(a.public, a.at, a.eni, "network interface not in the model, which describe-addresses associates the Elastic IP with", reach.LeftOutNames{})
 	}
 }
 
@@ -148,7 +148,7 @@ func (l *loader) declaredLike(a *addressRec) bool {
 	}
 	for _, u := range l.out.unmodelled {
 		if u.Address == a.private && u.Owner == a.eni {
-			l.declareUnmodelled(a.public, a.at, u.Owner, u.What)
+			l.declareUnmodelled(a.public, a.at, u.Owner, u.What, u.LeftOutNames)
 			return true
 		}
 	}
@@ -202,7 +202,7 @@ func (l *loader) idleAddresses() {
 	held := l.heldAddresses()
 	for _, e := range l.idleEIPs {
 		if !held[e.public] {
-			l.declareUnmodelled(e.public, e.at, e.id, "Elastic IP of the account associated with nothing (describe-addresses): no host takes a packet for it")
+			l.declareUnmodelled(e.public, e.at, e.id, "Elastic IP of the account associated with nothing (describe-addresses): no host takes a packet for it", reach.LeftOutNames{})
 		}
 	}
 }

@@ -406,6 +406,9 @@ func (l *loader) assembleInterfaces() {
 	for _, id := range slices.Sorted(maps.Keys(merged)) {
 		e := merged[id]
 		if in := l.instances[e.instance]; in != nil {
+			if e.name == "" && e.device == 0 {
+				e.name = in.name // a query may name it so, left out or not
+			}
 			if in.state != "running" {
 				// the instance is reported below
 				what := fmt.Sprintf("network interface of instance %s, which is %s", in.id, cmp.Or(in.state, "in a state the input does not print"))
@@ -416,9 +419,6 @@ func (l *loader) assembleInterfaces() {
 					l.unmodelled(e, e.id, what) // it may answer, or not
 				}
 				continue
-			}
-			if e.name == "" && e.device == 0 {
-				e.name = in.name
 			}
 			e.platform, e.meta = in.platform, in.meta
 		} else if e.instance != "" && l.haveInstances {
@@ -597,13 +597,25 @@ func (l *loader) unmodelled(e *eniRec, owner, what string) {
 		if !slices.ContainsFunc(blocks, func(p netip.Prefix) bool { return p.Contains(a) }) {
 			continue
 		}
-		l.declareUnmodelled(a, e.ipAt[j], owner, what)
+		l.declareUnmodelled(a, e.ipAt[j], owner, what, e.names())
 	}
 	if e.public.IsValid() && e.public.Is4() {
 		// its Elastic IP (an internet-facing load balancer's): the
 		// internet carries a packet for it there
-		l.declareUnmodelled(e.public, e.publicAt, owner, what)
+		l.declareUnmodelled(e.public, e.publicAt, owner, what, e.names())
 	}
+}
+
+// names are the names a query may give e, an interface left out of the
+// model, beside its addresses (reach.LeftOutNames): its ID, its
+// instance's, its Name tag (its instance's, for a primary interface
+// without one of its own); none for a NAT gateway's, whose addresses are
+// declared in the gateway's name.
+func (e *eniRec) names() reach.LeftOutNames {
+	if e.typ == "nat_gateway" {
+		return reach.LeftOutNames{}
+	}
+	return reach.LeftOutNames{Interface: e.id, Instance: e.instance, Name: e.name}
 }
 
 // hostless declares the addresses of e, an interface left out of the
@@ -620,7 +632,7 @@ func (l *loader) hostless(e *eniRec, what string) {
 	blocks := l.out.vpcByID[s.subnet.VPC].vpc.CIDRs
 	for _, a := range e.ips {
 		if slices.ContainsFunc(blocks, func(p netip.Prefix) bool { return p.Contains(a) }) {
-			l.out.hostless = append(l.out.hostless, reach.HostlessAddress{Address: a, Owner: e.id, What: what})
+			l.out.hostless = append(l.out.hostless, reach.HostlessAddress{Address: a, Owner: e.id, What: what, LeftOutNames: e.names()})
 		}
 	}
 }

@@ -12,8 +12,9 @@ import (
 
 // declareUnmodelled declares a, read at at, an address owner holds,
 // which the model does not (reach.UnmodelledAddress; what says what owner
-// is), unless it is declared already: the first declaration stands.
-func (l *loader) declareUnmodelled(a netip.Addr, at jsonloc.Loc, owner, what string) {
+// is; names, those a query may give the interface that holds it, zero
+// for none), unless it is declared already: the first declaration stands.
+func (l *loader) declareUnmodelled(a netip.Addr, at jsonloc.Loc, owner, what string, names reach.LeftOutNames) {
 	if l.out.unmodelledSeen[a] {
 		return
 	}
@@ -21,7 +22,7 @@ func (l *loader) declareUnmodelled(a netip.Addr, at jsonloc.Loc, owner, what str
 		l.out.unmodelledSeen = map[netip.Addr]bool{}
 	}
 	l.out.unmodelledSeen[a] = true
-	l.out.unmodelled = append(l.out.unmodelled, reach.UnmodelledAddress{Address: a, Owner: owner, What: what})
+	l.out.unmodelled = append(l.out.unmodelled, reach.UnmodelledAddress{Address: a, Owner: owner, What: what, LeftOutNames: names})
 	l.out.unmodelledAt = append(l.out.unmodelledAt, at)
 }
 
@@ -80,13 +81,13 @@ func (l *loader) natsLeftOutAddresses() {
 		for j, a := range out.json.NatGatewayAddresses {
 			ao := out.at.Field("NatGatewayAddresses").Index(j)
 			if pub, err := netip.ParseAddr(a.PublicIp); err == nil && pub.Is4() && !held[pub] {
-				l.declareUnmodelled(pub, ao.Field("PublicIp"), id, what)
+				l.declareUnmodelled(pub, ao.Field("PublicIp"), id, what, reach.LeftOutNames{})
 			}
 			pr, err := netip.ParseAddr(a.PrivateIp)
 			if err != nil || held[pr] || !slices.ContainsFunc(blocks, func(p netip.Prefix) bool { return p.Contains(pr) }) {
 				continue
 			}
-			l.declareUnmodelled(pr, ao.Field("PrivateIp"), id, what)
+			l.declareUnmodelled(pr, ao.Field("PrivateIp"), id, what, reach.LeftOutNames{})
 		}
 	}
 }

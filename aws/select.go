@@ -260,7 +260,7 @@ func (p publicLeftOut) add(a netip.Addr, o jsonloc.Loc, id, what, vpc string) {
 	if vpc != "" {
 		w = what + " of VPC " + vpc + ", left out (not among the VPCs chosen)"
 	}
-	p.l.declareUnmodelled(a, o, id, w)
+	p.l.declareUnmodelled(a, o, id, w, reach.LeftOutNames{})
 }
 
 // heldText lists the VPCs the input holds, for an error.

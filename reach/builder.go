@@ -243,6 +243,7 @@ func (b *Builder) build() (*Model, error) {
 	b.buildUnmodelledBlocks(&p, m)
 	b.buildUnmodelledUses(&p, m)
 	b.buildHostless(&p, m)      // hostless.go
+	b.buildLeftOutNames(&p, m)  // leftout_names.go
 	checkDelegatedOwners(&p, m) // delegated.go
 	b.buildFirewalls(&p, m)
 	b.buildPeerings(&p, m)

@@ -46,6 +46,10 @@ type Model struct {
 	// hostless are the addresses of resources that deliver to no host
 	// (Builder.AddHostlessAddress; hostless.go), nil when none
 	hostless map[netip.Addr]HostlessAddress
+	// leftOutNames are the names of the network interfaces left out of
+	// the model that the unmodelled and hostless addresses declare
+	// (LeftOutNames; leftout_names.go), nil when none
+	leftOutNames map[string]leftOutRef
 	// unmodelledBlocks are the blocks held by what the design does not
 	// model (Builder.AddUnmodelledBlock; unmodelled_block.go)
 	unmodelledBlocks []UnmodelledBlock

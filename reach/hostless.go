@@ -24,6 +24,9 @@ type HostlessAddress struct {
 	// nothing"), for the trace; "" reads as "resource that delivers to no
 	// host".
 	What string
+	// LeftOutNames are the names a query may give the network interface
+	// that holds Address, beside the address itself ([LeftOutNames]).
+	LeftOutNames
 }
 
 // AddHostlessAddress declares addresses held by resources that deliver

@@ -194,6 +194,9 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 		return nil, err
 	}
 	dst, _ := m.resolve(q.To)
+	if dst.leftOut != nil {
+		dst, _ = m.resolve(f.Dst.Addr().String()) // the address queryFlow picked (leftout_names.go)
+	}
 	if _, svc := m.instanceServiceFor(src.iface, f.Dst.Addr()); dst.dns || dst.local || svc || m.nat64DNS(f.Dst.Addr()) {
 		// The Amazon DNS server (amazondns.go), an instance's own host
 		// services (instanceservice.go) and Alibaba Cloud's services

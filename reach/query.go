@@ -24,7 +24,9 @@ var ErrQuery = errors.New("invalid query")
 // Query asks whether a session from one endpoint to another works.
 //
 // From and To name an endpoint: a network interface ID (eni-…), an
-// instance ID (i-…, its first interface), an interface's Name tag, or an IP
+// instance ID (i-…, its first interface), an interface's Name tag (the
+// same names of a network interface a loader leaves out, declared
+// beside its addresses, name it too: [LeftOutNames]), or an IP
 // address — a private or public address in the design means its
 // interface, an address inside a VPC's CIDR blocks that nothing holds is
 // an unknown destination (the walk reports [UnknownDestination] and the
@@ -178,6 +180,11 @@ type endpoint struct {
 	// unmod: addr is held by what the design does not model (vpc is its
 	// VPC; unmodelled.go)
 	unmod *unmodelledInfo
+	// leftOut is the network interface left out of the model that the
+	// query named (by named: an ID or Name tag), before pinLeftOut picks
+	// its address (leftout_names.go)
+	leftOut *leftOutIface
+	named   string
 }
 
 // nameRef is what one word of a query names: an interface by its ID, an
@@ -338,17 +345,8 @@ func (m *Model) resolve(spec string) (endpoint, error) {
 		_, local := instanceServiceAt(a)
 		return endpoint{addr: a, vpc: v, dns: isAmazonDNS(a, v), local: local}, nil
 	}
-	switch r := m.names[spec]; {
-	case r.kind == nameID, r.kind == nameTag && len(r.ifaces) == 1:
-		return endpoint{iface: r.ifaces[0]}, nil
-	case r.kind == nameInstance:
-		return endpoint{iface: r.ifaces[0], inst: spec}, nil
-	case r.kind == nameTag:
-		ids := make([]string, len(r.ifaces))
-		for i, ii := range r.ifaces {
-			ids[i] = ii.ID
-		}
-		return endpoint{}, fmt.Errorf("%w: name %q is on several interfaces (%s); use an ID", ErrQuery, spec, strings.Join(ids, ", "))
+	if e, ok, err := m.resolveName(spec); ok { // leftout_names.go
+		return e, err
 	}
 	if strings.Contains(spec, " ") {
 		// No ID holds a space: a Terraform address's key spells it
@@ -380,7 +378,10 @@ func checkEnds(src, dst endpoint, from, to string) error {
 		return fmt.Errorf("%w: %s is the address of %s, which reachsim does not model, so it cannot be a query's source", ErrQuery, from, src.unmod.Owner)
 	case src.vpc != nil:
 		return fmt.Errorf("%w: %s is inside %s, but no interface of the design holds it, so nothing sends from it", ErrQuery, from, src.vpc.ID)
-	case src.iface == nil && dst.iface == nil && dst.nat == nil && dst.vpc == nil && !dst.dns && !dst.local:
+	case src.iface == nil && dst.iface == nil && dst.nat == nil && dst.vpc == nil && !dst.dns && !dst.local && (dst.unmod == nil || unroutable(dst.addr)):
+		// (a public address something the design does not model holds,
+		// an internet-facing load balancer's or a left-out instance's,
+		// is in the design: undecided, unmodelled.go)
 		return fmt.Errorf("%w: neither %s nor %s is in the design", ErrQuery, from, to)
 	}
 	return nil
@@ -475,6 +476,20 @@ func (m *Model) queryEnds(q Query) (flow.Flow, endpoint, endpoint, error) {
 	dst, err := m.resolve(q.To)
 	if err != nil {
 		return flow.Flow{}, endpoint{}, endpoint{}, fmt.Errorf("to: %w", err)
+	}
+	if src.leftOut != nil {
+		return flow.Flow{}, endpoint{}, endpoint{}, leftOutSource(q.From, src.leftOut)
+	}
+	if dst.leftOut != nil {
+		// a network interface left out, by name: the address a query
+		// naming it would use (leftout_names.go)
+		v6 := q.IPv6
+		if src.addr.IsValid() {
+			v6 = src.addr.Is6()
+		}
+		if dst, err = m.pinLeftOut(dst, src, v6); err != nil {
+			return flow.Flow{}, endpoint{}, endpoint{}, err
+		}
 	}
 	if err := checkEnds(src, dst, q.From, q.To); err != nil {
 		return flow.Flow{}, endpoint{}, endpoint{}, err

@@ -224,6 +224,14 @@ func (m *Model) sources(q SourcesQuery, nat64Guard bool) (*SourcesResult, error)
 	if err != nil {
 		return nil, fmt.Errorf("to: %w", err)
 	}
+	if dst.leftOut != nil {
+		// a network interface left out, by name: the address the
+		// internet's query would use; each interface's own query picks
+		// its own (leftout_names.go)
+		if dst, err = m.pinLeftOut(dst, endpoint{addr: probe}, q.IPv6); err != nil {
+			return nil, err
+		}
+	}
 	if err := m.unknownErrOthers(true); err != nil {
 		return nil, err // every interface is a source
 	}
@@ -237,7 +245,7 @@ func (m *Model) sources(q SourcesQuery, nat64Guard bool) (*SourcesResult, error)
 	// unless an interface of the design holds the address (instanceServiceFor)
 	svc, aliService := alibabaServiceAt(dst.addr)
 	aliService = aliService && dst.iface == nil
-	if dst.iface == nil && dst.nat == nil && dst.vpc == nil && !dst.dns && !dst.local && !aliService {
+	if dst.iface == nil && dst.nat == nil && dst.vpc == nil && !dst.dns && !dst.local && !aliService && (dst.unmod == nil || unroutable(dst.addr)) {
 		return nil, fmt.Errorf("%w: %s is not in the design: Sources asks who reaches a destination of the design", ErrQuery, q.To)
 	}
 	var f flow.Flow

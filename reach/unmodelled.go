@@ -33,6 +33,10 @@ type UnmodelledAddress struct {
 	// Load Balancer (network_load_balancer)"), for the trace; "" reads as
 	// "resource reachsim does not model".
 	What string
+	// LeftOutNames are the names a query may give the network interface
+	// a loader leaves out that holds Address, beside the address itself
+	// ([LeftOutNames]); zero for a thing no query names.
+	LeftOutNames
 }
 
 // AddUnmodelledAddress declares addresses held by something the design

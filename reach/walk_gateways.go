@@ -490,6 +490,12 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 		return w.stop(amazonDNSFromInternet(pkt)) // amazondns.go
 	} else if _, ok := instanceServiceAt(dst); ok {
 		return w.stop(instanceServiceFromOutside(pkt)) // instanceservice.go
+	} else if h, ok := w.m.unmodelledPublicHop(pkt); ok && !unroutable(dst) {
+		// a public address of what the design does not model (an
+		// internet-facing load balancer's, a left-out instance's): the
+		// internet carries the packet there, and what it finds is unknown
+		// (unmodelled.go)
+		return w.stop(h)
 	} else {
 		return w.stop(Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Deny, Code: UnknownDestination,
 			reason: fmt.Sprintf("%s belongs to nothing in the design", dst)})
