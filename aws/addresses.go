@@ -27,6 +27,7 @@ type addressRec struct {
 }
 
 type elasticIPJSON struct {
+	addressUnread
 	PublicIp           string
 	AllocationId       string
 	AssociationId      string
@@ -36,7 +37,7 @@ type elasticIPJSON struct {
 }
 
 func (l *loader) readAddresses(o jsonloc.Loc, raw json.RawMessage) {
-	addrs, _ := decodeList[elasticIPJSON](l, o, raw)
+	addrs, _ := decodeCheckedList[elasticIPJSON](l, o, raw)
 	for i, a := range addrs {
 		at := o.Index(i)
 		id := a.AllocationId

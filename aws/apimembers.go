@@ -139,3 +139,116 @@ type (
 	aclUnread      struct{ OwnerId, Tags unread }
 	aclAssocUnread struct{ NetworkAclAssociationId unread }
 )
+
+// vpceUnread: API_VpcEndpoint. (API_EgressOnlyInternetGateway and its
+// API_InternetGatewayAttachment have no member eigwJSON does not read.)
+type vpceUnread struct {
+	SubnetIds, Groups, DnsOptions, PrivateDnsEnabled, RequesterManaged, DnsEntries, CreationTimestamp, OwnerId,
+	LastError, Ipv4Prefixes, Ipv6Prefixes, FailureReason, ServiceNetworkArn, ResourceConfigurationArn,
+	ServiceRegion unread
+}
+
+// peeringUnread: API_VpcPeeringConnection; peerVPCUnread:
+// API_VpcPeeringConnectionVpcInfo.
+type (
+	peeringUnread struct{ ExpirationTime unread }
+	peerVPCUnread struct{ PeeringOptions unread }
+)
+
+// addressUnread: API_Address.
+type addressUnread struct {
+	Domain, NetworkInterfaceOwnerId, Tags, PublicIpv4Pool, NetworkBorderGroup, CustomerOwnedIp,
+	CustomerOwnedIpv4Pool, CarrierIp, SubnetId, ServiceManaged unread
+}
+
+// prefixListUnread: API_ManagedPrefixList (describe-managed-prefix-lists;
+// API_PrefixList, of describe-prefix-lists, has no member listJSON does
+// not read); prefixEntryUnread: API_PrefixListEntry.
+type (
+	prefixListUnread struct {
+		State, StateMessage, PrefixListArn, Version, Tags, IpamPrefixListResolverTargetId,
+		IpamPrefixListResolverSyncEnabled unread
+	}
+	prefixEntryUnread struct{ Description unread }
+)
+
+// bpaOptionsUnread: API_VpcBlockPublicAccessOptions; bpaExclusionUnread:
+// API_VpcBlockPublicAccessExclusion.
+type (
+	bpaOptionsUnread struct {
+		AwsAccountId, Reason, LastUpdateTimestamp, ManagedBy, ExclusionsAllowed unread
+	}
+	bpaExclusionUnread struct {
+		Reason, CreationTimestamp, LastUpdateTimestamp, DeletionTimestamp, Tags unread
+	}
+)
+
+// tgwUnread: API_TransitGateway; tgwOptionsUnread:
+// API_TransitGatewayOptions.
+type (
+	tgwUnread        struct{ TransitGatewayArn, OwnerId, Description, CreationTime unread }
+	tgwOptionsUnread struct {
+		AmazonSideAsn, TransitGatewayCidrBlocks, AutoAcceptSharedAttachments, DefaultRouteTableAssociation,
+		AssociationDefaultRouteTableId, DefaultRouteTablePropagation, PropagationDefaultRouteTableId, VpnEcmpSupport,
+		DnsSupport, MulticastSupport, EncryptionSupport unread
+	}
+)
+
+// tgwAttUnread: API_TransitGatewayAttachment (its Association,
+// API_TransitGatewayAttachmentAssociation, is read whole);
+// tgwVpcAttUnread: API_TransitGatewayVpcAttachment; tgwVpcAttOptionsUnread:
+// API_TransitGatewayVpcAttachmentOptions.
+type (
+	tgwAttUnread           struct{ TransitGatewayOwnerId, ResourceOwnerId, CreationTime unread }
+	tgwVpcAttUnread        struct{ VpcOwnerId, CreationTime, Tags unread }
+	tgwVpcAttOptionsUnread struct{ DnsSupport unread }
+)
+
+// tgwRTUnread: API_TransitGatewayRouteTable; tgwRouteUnread:
+// API_TransitGatewayRoute (its API_TransitGatewayRouteAttachment is read
+// whole); tgwMemberUnread: API_TransitGatewayRouteTablePropagation (an
+// API_TransitGatewayRouteTableAssociation has no other member).
+type (
+	tgwRTUnread     struct{ DefaultAssociationRouteTable, DefaultPropagationRouteTable, CreationTime unread }
+	tgwRouteUnread  struct{ TransitGatewayRouteTableAnnouncementId unread }
+	tgwMemberUnread struct{ TransitGatewayRouteTableAnnouncementId unread }
+)
+
+// The Network Firewall API Reference's shapes (describe-firewall,
+// describe-firewall-policy, describe-rule-group; nfwkeys.go).
+// fwUnread: API_Firewall; fwStatusUnread: API_FirewallStatus;
+// syncStateUnread: API_SyncState; fwAttachmentUnread: API_Attachment.
+type (
+	fwUnread struct {
+		DeleteProtection, SubnetChangeProtection, FirewallPolicyChangeProtection, Description, FirewallId, Tags,
+		EncryptionConfiguration, NumberOfAssociations, EnabledAnalysisTypes, TransitGatewayId,
+		TransitGatewayOwnerAccountId, AvailabilityZoneMappings, AvailabilityZoneChangeProtection unread
+	}
+	fwStatusUnread struct {
+		Status, ConfigurationSyncStateSummary, CapacityUsageSummary, TransitGatewayAttachmentSyncState unread
+	}
+	syncStateUnread    struct{ Config unread }
+	fwAttachmentUnread struct{ StatusMessage unread }
+)
+
+// policyResponseUnread: API_FirewallPolicyResponse; policyUnread:
+// API_FirewallPolicy; statefulRefUnread: API_StatefulRuleGroupReference;
+// engineOptionsUnread: API_StatefulEngineOptions.
+type (
+	policyResponseUnread struct {
+		FirewallPolicyId, Description, FirewallPolicyStatus, Tags, ConsumedStatelessRuleCapacity,
+		ConsumedStatefulRuleCapacity, ConsumedStatefulDomainCapacity, NumberOfAssociations, EncryptionConfiguration,
+		LastModifiedTime unread
+	}
+	policyUnread        struct{ EnableTLSSessionHolding unread }
+	statefulRefUnread   struct{ DeepThreatInspection unread }
+	engineOptionsUnread struct{ FlowTimeouts unread }
+)
+
+// ruleGroupResponseUnread: API_RuleGroupResponse. (API_RuleGroup,
+// API_RulesSource and the rules' shapes have no member the parsers do
+// not read.)
+type ruleGroupResponseUnread struct {
+	RuleGroupId, Description, RuleGroupStatus, Tags, ConsumedCapacity, NumberOfAssociations, EncryptionConfiguration, SourceMetadata,
+	SnsTopic, LastModifiedTime, AnalysisResults, SummaryConfiguration unread
+}

@@ -15,7 +15,9 @@ import (
 // unread too).
 func TestUnreadMembersAreNotRead(t *testing.T) {
 	for _, v := range []any{igwJSON{}, natJSON{}, metadataJSON{}, eniJSON{}, assocJSON{}, routeTableJSON{},
-		awsGroupJSON{}, groupPairJSON{}, awsRuleJSON{}, cidrAssocJSON{}, vpcJSON{}, subnetJSON{}} {
+		awsGroupJSON{}, groupPairJSON{}, awsRuleJSON{}, cidrAssocJSON{}, vpcJSON{}, subnetJSON{},
+		vpceJSON{}, peeringJSON{}, peerVPCJSON{}, elasticIPJSON{}, listJSON{}, prefixEntryJSON{}, bpaOptionsJSON{},
+		bpaExclusionJSON{}, gwJSON{}, attJSON{}, vpcAttJSON{}, rtJSON{}, tgwRouteJSON{}, tgwMemberJSON{}} {
 		typ := reflect.TypeOf(v)
 		read := map[string]bool{}
 		var unread []reflect.Type

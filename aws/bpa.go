@@ -14,12 +14,14 @@ import (
 // BlockPublicAccessStates of describe-vpcs.
 
 type bpaOptionsJSON struct {
+	bpaOptionsUnread
 	InternetGatewayBlockMode string
 	State                    string
 	AwsRegion                string
 }
 
 type bpaExclusionJSON struct {
+	bpaExclusionUnread
 	ExclusionId                  string
 	InternetGatewayExclusionMode string
 	ResourceArn                  string
@@ -47,7 +49,7 @@ func (l *loader) blockMode(o jsonloc.Loc, s string) (reach.BlockMode, bool) {
 
 func (l *loader) readBPAOptions(o jsonloc.Loc, raw json.RawMessage) {
 	var opt *bpaOptionsJSON
-	if !l.decode(o, raw, &opt) || opt == nil {
+	if !l.decodeKnown(o, raw, &opt) || opt == nil {
 		return
 	}
 	if !l.require(o, "", "InternetGatewayBlockMode", opt.InternetGatewayBlockMode) {
@@ -68,7 +70,7 @@ func (l *loader) readBPAOptions(o jsonloc.Loc, raw json.RawMessage) {
 }
 
 func (l *loader) readBPAExclusions(o jsonloc.Loc, raw json.RawMessage) {
-	xs, _ := decodeList[bpaExclusionJSON](l, o, raw)
+	xs, _ := decodeCheckedList[bpaExclusionJSON](l, o, raw)
 	for i, x := range xs {
 		at := o.Index(i)
 		if !l.require(at, "", "ExclusionId", x.ExclusionId) || !l.claim("Block Public Access exclusion", x.ExclusionId, at.Field("ExclusionId")) ||

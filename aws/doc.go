@@ -149,12 +149,22 @@
 //     an error naming alibaba.ParsePrefixList.
 //   - A key inside an element of Vpcs, Subnets, NetworkInterfaces,
 //     Reservations, SecurityGroups, SecurityGroupRules, NetworkAcls,
-//     RouteTables, InternetGateways or NatGateways, at any depth the
-//     loader decodes, that the EC2 API shape does not have (a misspelled
-//     "Ip_Ranges", an edited dump) is a warning naming the file, the
-//     object's JSON path and the key, once per key and kind of element;
-//     the members the loader does not read are declared, and silent. The
-//     other lists' elements are not checked yet.
+//     RouteTables, InternetGateways, NatGateways,
+//     EgressOnlyInternetGateways, VpcEndpoints, VpcPeeringConnections,
+//     Addresses, PrefixLists, Entries, VpcBlockPublicAccessOptions,
+//     VpcBlockPublicAccessExclusions, TransitGateways,
+//     TransitGatewayAttachments, TransitGatewayVpcAttachments,
+//     TransitGatewayRouteTables, a route table's Routes, Associations and
+//     TransitGatewayRouteTablePropagations, or of the Network Firewall
+//     documents (Firewall, FirewallStatus, FirewallPolicy,
+//     FirewallPolicyResponse, RuleGroup, RuleGroupResponse), at any depth
+//     the loader decodes, that the API shape (EC2, Network Firewall) does
+//     not have (a misspelled "Ip_Ranges", an edited dump) is a warning
+//     naming the file, the object's JSON path and the key, once per key
+//     and kind of element; the members the loader does not read are
+//     declared, and silent. A rule group's content (its RulesString, the
+//     names of its IP sets and port sets) is a value or a map key, never
+//     checked as a member.
 //   - Each file is recognised by its top-level keys, not its name; one file
 //     may merge the keys of several commands (jq -s add). The keys read are
 //     Vpcs, Subnets, NetworkInterfaces, Reservations, SecurityGroups,

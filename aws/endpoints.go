@@ -28,7 +28,7 @@ type eigwJSON struct {
 }
 
 func (l *loader) readEgressOnlyIGWs(o jsonloc.Loc, raw json.RawMessage) {
-	gws, _ := decodeList[eigwJSON](l, o, raw)
+	gws, _ := decodeCheckedList[eigwJSON](l, o, raw)
 	for i, g := range gws {
 		at := o.Index(i)
 		id := g.EgressOnlyInternetGatewayId
@@ -68,6 +68,7 @@ type vpceRec struct {
 }
 
 type vpceJSON struct {
+	vpceUnread
 	VpcEndpointId, VpcEndpointType, VpcId, ServiceName, State string
 	PolicyDocument, IpAddressType                             string
 	RouteTableIds                                             []string
@@ -76,7 +77,7 @@ type vpceJSON struct {
 }
 
 func (l *loader) readVPCEndpoints(o jsonloc.Loc, raw json.RawMessage) {
-	eps, _ := decodeList[vpceJSON](l, o, raw)
+	eps, _ := decodeCheckedList[vpceJSON](l, o, raw)
 	for i, e := range eps {
 		at := o.Index(i)
 		id := e.VpcEndpointId

@@ -181,24 +181,13 @@ func (l *loader) decode(o jsonloc.Loc, raw json.RawMessage, v any) bool {
 	return true
 }
 
-// decodeList decodes raw, the JSON list at o. A list that is null or
-// absent is a warning: the command prints an empty list for no resources.
-// An error names the full path of the value that failed
-// (jsonloc.Unmarshal finds it).
-func decodeList[T any](l *loader, o jsonloc.Loc, raw json.RawMessage) ([]T, bool) {
-	var items []T
-	if !l.decode(o, raw, &items) {
-		return nil, false
-	}
-	if items == nil {
-		l.warn(o, nullList)
-	}
-	return items, true
-}
-
-// decodeCheckedList is decodeList for the element types that declare
-// the members of their API shape they do not read (unknownkeys.go): a
-// key of an element that is neither read nor declared is a warning.
+// decodeCheckedList decodes raw, the JSON list at o, into elements of
+// a type that declares the members of its API shape it does not read
+// (apimembers.go): a key of an element that is neither read nor declared
+// is a warning (unknownkeys.go). A list that is null or absent is a
+// warning: the command prints an empty list for no resources. An error
+// names the full path of the value that failed (jsonloc.Unmarshal finds
+// it).
 func decodeCheckedList[T any](l *loader, o jsonloc.Loc, raw json.RawMessage) ([]T, bool) {
 	var items []T
 	if !l.decodeKnown(o, raw, &items) {

@@ -38,6 +38,7 @@ func (l *loader) readRuleGroup(file string, doc []byte) {
 	for _, w := range g.Warnings {
 		l.warn(jsonloc.Loc{File: file, Path: "RuleGroup.RulesSource"}, "%s", w)
 	}
+	l.nfwUnknown(doc, ruleGroupDocType)
 	l.ruleGroups = append(l.ruleGroups, &ruleGroupRec{g: g, at: jsonloc.Loc{File: file, Path: "RuleGroupResponse"}})
 }
 
@@ -47,6 +48,7 @@ func (l *loader) readPolicy(file string, doc []byte) {
 		l.parserErr(file, err)
 		return
 	}
+	l.nfwUnknown(doc, policyDocType)
 	at := jsonloc.Loc{File: file, Path: "FirewallPolicy"}
 	if arn := s.TLSInspectionConfiguration; arn != "" {
 		l.warn(at.Field("TLSInspectionConfigurationArn"), "firewall policy %s has TLS inspection configuration %s, which reachsim does not model (its scope is not in describe-firewall-policy's output): TCP sessions through its firewalls are indeterminate unless the rules drop them in the handshake",
@@ -61,6 +63,7 @@ func (l *loader) readFirewall(file string, doc []byte) {
 		l.parserErr(file, err)
 		return
 	}
+	l.nfwUnknown(doc, fwDocType)
 	at := jsonloc.Loc{File: file, Path: "Firewall"}
 	id := s.ARN
 	if id == "" {

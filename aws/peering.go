@@ -32,6 +32,7 @@ type peerSide struct {
 }
 
 type peeringJSON struct {
+	peeringUnread
 	VpcPeeringConnectionId string
 	RequesterVpcInfo       *peerVPCJSON
 	AccepterVpcInfo        *peerVPCJSON
@@ -40,6 +41,7 @@ type peeringJSON struct {
 }
 
 type peerVPCJSON struct {
+	peerVPCUnread
 	VpcId, OwnerId, Region, CidrBlock string
 	CidrBlockSet                      []struct{ CidrBlock string }
 	Ipv6CidrBlockSet                  []struct{ Ipv6CidrBlock string }
@@ -48,7 +50,7 @@ type peerVPCJSON struct {
 // readPeerings reads the VpcPeeringConnections of
 // describe-vpc-peering-connections at o.
 func (l *loader) readPeerings(o jsonloc.Loc, raw json.RawMessage) {
-	pcs, _ := decodeList[peeringJSON](l, o, raw)
+	pcs, _ := decodeCheckedList[peeringJSON](l, o, raw)
 	for i, pj := range pcs {
 		at := o.Index(i)
 		id := pj.VpcPeeringConnectionId

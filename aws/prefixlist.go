@@ -33,21 +33,32 @@ type listRec struct {
 
 var prefixListID = regexp.MustCompile(`pl-[0-9A-Za-z]+`)
 
+// listJSON is an element of PrefixLists: of describe-managed-prefix-lists
+// or of describe-prefix-lists.
+type listJSON struct {
+	prefixListUnread
+	PrefixListId, PrefixListName string
+	OwnerId                      string // "AWS" for an AWS-managed list
+	MaxEntries                   int
+	AddressFamily                string   // describe-managed-prefix-lists: IPv4 or IPv6
+	Cidrs                        []string // describe-prefix-lists
+}
+
+// prefixEntryJSON is an element of get-managed-prefix-list-entries'
+// Entries.
+type prefixEntryJSON struct {
+	prefixEntryUnread
+	Cidr string
+}
+
 // readPrefixLists reads a file's PrefixLists and Entries: Entries belong to
 // the file's only prefix list, or to the list its name holds.
 func (l *loader) readPrefixLists(file string, top map[string]json.RawMessage) {
 	root := jsonloc.Loc{File: file}
-	type listJSON struct {
-		PrefixListId, PrefixListName string
-		OwnerId                      string // "AWS" for an AWS-managed list
-		MaxEntries                   int
-		AddressFamily                string   // describe-managed-prefix-lists: IPv4 or IPv6
-		Cidrs                        []string // describe-prefix-lists
-	}
 	var described []*listRec
 	if raw, ok := top["PrefixLists"]; ok {
 		o := root.Field("PrefixLists")
-		lists, _ := decodeList[listJSON](l, o, raw)
+		lists, _ := decodeCheckedList[listJSON](l, o, raw)
 		for i, p := range lists {
 			at := o.Index(i)
 			if !l.require(at, "", "PrefixListId", p.PrefixListId) {
@@ -122,7 +133,7 @@ func (l *loader) readPrefixLists(file string, top map[string]json.RawMessage) {
 	if raw, ok := top["NextToken"]; ok && json.Unmarshal(raw, &tok) == nil && tok != "" {
 		r.onePage = true // load.go warns of the page
 	}
-	entries, _ := decodeList[struct{ Cidr string }](l, o, raw)
+	entries, _ := decodeCheckedList[prefixEntryJSON](l, o, raw)
 	for i, e := range entries {
 		at := o.Index(i)
 		if !l.require(at, r.list.ID, "Cidr", e.Cidr) {

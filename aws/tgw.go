@@ -89,7 +89,42 @@ type tgwMember struct {
 	at                                          jsonloc.Loc
 }
 
+// The elements of describe-transit-gateways, -transit-gateway-attachments,
+// -transit-gateway-vpc-attachments and -transit-gateway-route-tables.
+type (
+	gwJSON struct {
+		tgwUnread
+		TransitGatewayId, State string
+		Tags                    []tagJSON
+		Options                 *struct {
+			tgwOptionsUnread
+			SecurityGroupReferencingSupport *string
+		}
+	}
+	attJSON struct {
+		tgwAttUnread
+		TransitGatewayAttachmentId, TransitGatewayId, ResourceType, ResourceId, State string
+		Association                                                                   *struct{ TransitGatewayRouteTableId, State string }
+		Tags                                                                          []tagJSON
+	}
+	vpcAttJSON struct {
+		tgwVpcAttUnread
+		TransitGatewayAttachmentId, TransitGatewayId, VpcId, State string
+		SubnetIds                                                  []string
+		Options                                                    *struct {
+			tgwVpcAttOptionsUnread
+			ApplianceModeSupport, Ipv6Support, SecurityGroupReferencingSupport *string
+		}
+	}
+	rtJSON struct {
+		tgwRTUnread
+		TransitGatewayRouteTableId, TransitGatewayId, State string
+		Tags                                                []tagJSON
+	}
+)
+
 type tgwRouteJSON struct {
+	tgwRouteUnread
 	DestinationCidrBlock, PrefixListId, Type, State string
 	TransitGatewayAttachments                       []struct {
 		ResourceId, TransitGatewayAttachmentId, ResourceType string
@@ -97,6 +132,7 @@ type tgwRouteJSON struct {
 }
 
 type tgwMemberJSON struct {
+	tgwMemberUnread
 	TransitGatewayAttachmentId, ResourceId, ResourceType, State string
 }
 
@@ -140,12 +176,7 @@ func (l *loader) readTGWKey(top map[string]json.RawMessage, k string, o jsonloc.
 }
 
 func (l *loader) readTGWs(st *tgwState, o jsonloc.Loc, raw json.RawMessage) {
-	type gwJSON struct {
-		TransitGatewayId, State string
-		Tags                    []tagJSON
-		Options                 *struct{ SecurityGroupReferencingSupport *string }
-	}
-	gws, _ := decodeList[gwJSON](l, o, raw)
+	gws, _ := decodeCheckedList[gwJSON](l, o, raw)
 	for i, g := range gws {
 		at := o.Index(i)
 		if !l.require(at, "", "TransitGatewayId", g.TransitGatewayId) || !l.claim("transit gateway", g.TransitGatewayId, at.Field("TransitGatewayId")) {
@@ -175,12 +206,7 @@ func (l *loader) readTGWs(st *tgwState, o jsonloc.Loc, raw json.RawMessage) {
 func usable(s string) bool { return s == "" || s == "available" || s == "modifying" }
 
 func (l *loader) readTGWAttachments(st *tgwState, o jsonloc.Loc, raw json.RawMessage) {
-	type attJSON struct {
-		TransitGatewayAttachmentId, TransitGatewayId, ResourceType, ResourceId, State string
-		Association                                                                   *struct{ TransitGatewayRouteTableId, State string }
-		Tags                                                                          []tagJSON
-	}
-	atts, _ := decodeList[attJSON](l, o, raw)
+	atts, _ := decodeCheckedList[attJSON](l, o, raw)
 	for i, a := range atts {
 		at := o.Index(i)
 		id := a.TransitGatewayAttachmentId
@@ -206,12 +232,7 @@ func (l *loader) readTGWAttachments(st *tgwState, o jsonloc.Loc, raw json.RawMes
 }
 
 func (l *loader) readTGWVpcAttachments(st *tgwState, o jsonloc.Loc, raw json.RawMessage) {
-	type vpcAttJSON struct {
-		TransitGatewayAttachmentId, TransitGatewayId, VpcId, State string
-		SubnetIds                                                  []string
-		Options                                                    *struct{ ApplianceModeSupport, Ipv6Support, SecurityGroupReferencingSupport *string }
-	}
-	atts, _ := decodeList[vpcAttJSON](l, o, raw)
+	atts, _ := decodeCheckedList[vpcAttJSON](l, o, raw)
 	for i, a := range atts {
 		at := o.Index(i)
 		id := a.TransitGatewayAttachmentId
@@ -272,11 +293,7 @@ func (l *loader) enableOption(at jsonloc.Loc, id string, v *string, what string,
 }
 
 func (l *loader) readTGWRouteTables(st *tgwState, o jsonloc.Loc, raw json.RawMessage) {
-	type rtJSON struct {
-		TransitGatewayRouteTableId, TransitGatewayId, State string
-		Tags                                                []tagJSON
-	}
-	rts, _ := decodeList[rtJSON](l, o, raw)
+	rts, _ := decodeCheckedList[rtJSON](l, o, raw)
 	for i, t := range rts {
 		at := o.Index(i)
 		id := t.TransitGatewayRouteTableId
@@ -315,7 +332,7 @@ func (l *loader) readTGWTableFile(st *tgwState, top map[string]json.RawMessage, 
 	}
 	switch k {
 	case "Routes":
-		routes, ok := decodeList[tgwRouteJSON](l, o, top[k])
+		routes, ok := decodeCheckedList[tgwRouteJSON](l, o, top[k])
 		if !ok || !l.claim("routes of transit gateway route table", id, o) {
 			return
 		}
@@ -325,7 +342,7 @@ func (l *loader) readTGWTableFile(st *tgwState, top map[string]json.RawMessage, 
 		}
 		st.routes[id] = rec
 	case "Associations", "TransitGatewayRouteTablePropagations":
-		members, ok := decodeList[tgwMemberJSON](l, o, top[k])
+		members, ok := decodeCheckedList[tgwMemberJSON](l, o, top[k])
 		if !ok || !l.claim(strings.ToLower(k)+" of transit gateway route table", id, o) {
 			return
 		}
