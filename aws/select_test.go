@@ -1,6 +1,7 @@
 package aws_test
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -247,9 +248,13 @@ func TestLoadVPCLeftOutLeavesNoTrace(t *testing.T) {
 			for _, proto := range []flow.Protocol{flow.TCP, flow.UDP} {
 				q := reach.Query{From: from, To: to, Protocol: proto, Port: 5432}
 				a, err := without.Check(q)
+				b, err2 := chosen.Check(q)
+				if errors.Is(err, reach.ErrQuery) { // an interface to its own address: the same error
+					require.EqualError(t, err2, err.Error())
+					continue
+				}
 				require.NoError(t, err)
-				b, err := chosen.Check(q)
-				require.NoError(t, err)
+				require.NoError(t, err2)
 				assert.Equal(t, a.Text(), b.Text())
 			}
 		}
