@@ -183,8 +183,10 @@ func TestBenchDumpLoads(t *testing.T) {
 			require.Equal(t, n, rep.Counts["network-interfaces"])
 			require.Equal(t, n, rep.Counts["instances"])
 			require.Equal(t, max(1, n/2), rep.Counts["security-groups"])
-			_, err = m.Check(reach.Query{From: "host-0", To: fmt.Sprintf("host-%d", n-1), Protocol: 6, Port: 22})
-			require.NoError(t, err)
+			if n > 1 { // one interface: no session but to itself, a query error
+				_, err = m.Check(reach.Query{From: "host-0", To: fmt.Sprintf("host-%d", n-1), Protocol: 6, Port: 22})
+				require.NoError(t, err)
+			}
 		})
 	}
 }

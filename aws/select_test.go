@@ -1,6 +1,7 @@
 package aws_test
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -85,7 +86,7 @@ func TestLoadChosenVPCs(t *testing.T) {
 			name:   "the original three",
 			vpcs:   []string{"vpc-a", "vpc-b", "vpc-c"},
 			counts: map[string]int{"vpcs": 3, "subnets": 4, "network-interfaces": 4, "security-groups": 3, "route-tables": 4, "network-acls": 3, "internet-gateways": 1},
-			checks: []query{{"a", "b", reach.Reachable}, {"a", "10.1.1.10", reach.Reachable}},
+			checks: []query{{"a", "b", reach.Reachable}, {"b", "10.1.1.10", reach.Reachable}},
 		},
 		{
 			name:   "the twin alone",
@@ -247,9 +248,13 @@ func TestLoadVPCLeftOutLeavesNoTrace(t *testing.T) {
 			for _, proto := range []flow.Protocol{flow.TCP, flow.UDP} {
 				q := reach.Query{From: from, To: to, Protocol: proto, Port: 5432}
 				a, err := without.Check(q)
+				b, err2 := chosen.Check(q)
+				if errors.Is(err, reach.ErrQuery) { // an interface to its own address: the same error
+					require.EqualError(t, err2, err.Error())
+					continue
+				}
 				require.NoError(t, err)
-				b, err := chosen.Check(q)
-				require.NoError(t, err)
+				require.NoError(t, err2)
 				assert.Equal(t, a.Text(), b.Text())
 			}
 		}

@@ -271,6 +271,9 @@ func TestSlowReferenceAtTheInternetGatewayIPv6(t *testing.T) {
 			if src == dst || n.sourceIface(ba(src)) == "" && (src != "2001:db8:ff::7") {
 				continue
 			}
+			if n.sourceIface(ba(src)) != "" && n.sourceIface(ba(src)) == n.sourceIface(ba(dst)) {
+				continue // an interface to its own address: a query error (TestQueryToItsOwnAddressIsAnError)
+			}
 			f := flow.Flow{Protocol: flow.TCP, Src: netip.AddrPortFrom(ba(src), 50000), Dst: netip.AddrPortFrom(ba(dst), 443)}
 			r, err := m.CheckFlow(f)
 			require.NoError(t, err, "%s", f)

@@ -111,6 +111,9 @@ func (m *Model) withFreeDelegated(ii *ifaceInfo, v6 bool, free addrset.Set) (*Mo
 // address does. Each is judged as delegatedSources judges a delegated
 // prefix's (atoms, one walk each), in withFreeDelegated's model; from
 // every client port when anyClient ([SourcesQuery].AnyClientPort).
+// None either when the destination is itself one of those free
+// addresses: once ii holds it, a session to it from ii stays inside the
+// host (checkSelf), and while ii does not, the address is no one's.
 func (m *Model) prefixesUnknownSources(base Query, ii *ifaceInfo, anyClient bool) ([]SourceInterface, error) {
 	what := prefixesUnknownOf(ii, base.IPv6)
 	if what == "" {
@@ -118,6 +121,9 @@ func (m *Model) prefixesUnknownSources(base Query, ii *ifaceInfo, anyClient bool
 	}
 	_, free := m.freeIn(ii.subnet, base.IPv6, ii.isAlibaba(), false)
 	if free.IsEmpty() {
+		return nil, nil
+	}
+	if a, ok := parseAddr(base.To); ok && free.Contains(a) {
 		return nil, nil
 	}
 	km, err := m.withFreeDelegated(ii, base.IPv6, free)

@@ -2,6 +2,7 @@ package reach_test
 
 import (
 	"net/netip"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -159,6 +160,9 @@ func TestGroupReferenceFreeAddressSetAnswers(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, s.Interfaces, reach.SourceInterface{ID: "eni-x", Name: "x", Address: ba("10.0.2.10"), Outcome: reach.Indeterminate},
 		"x may reach a pod's address: %s", s)
+	// the pods' free addresses are no source of one of them: the node's
+	// own once delegated (a session inside the host), no one's otherwise
+	assert.False(t, slices.ContainsFunc(s.Interfaces, func(e reach.SourceInterface) bool { return e.ID == "eni-pods" && e.PrefixesUnknown != "" }), "%s", s)
 
 	p, err := m.Ports(reach.PortsQuery{From: "x", To: "10.0.1.37", Protocol: flow.TCP})
 	require.NoError(t, err)

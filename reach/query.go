@@ -18,7 +18,8 @@ const DefaultSourcePort = 50000
 // ErrQuery is wrapped by the errors of [Model.Check] and [Model.CheckFlow]
 // about the question itself: a field it misses (no protocol, no
 // destination port), a field that does not fit the protocol (a port on
-// icmp), an endpoint that names nothing, a family an interface lacks.
+// icmp), an endpoint that names nothing, a family an interface lacks, an
+// interface asked about a packet to its own private address.
 var ErrQuery = errors.New("invalid query")
 
 // Query asks whether a session from one endpoint to another works.
@@ -40,6 +41,18 @@ var ErrQuery = errors.New("invalid query")
 // a source whose way back from the destination ends at what the design
 // does not model, a virtual private gateway say, it most likely sends
 // privately by that way, as a private host may: see the package doc).
+//
+// From and To must not be the same interface with the packet addressed
+// to one of its own private addresses (IPv4 or IPv6, or of a prefix
+// delegated to it; the interface named twice is such a query): an
+// operating system delivers a packet to its own address inside the host
+// (Linux's local routing table and lo, Windows likewise), so it never
+// reaches the network interface and no security group, network ACL,
+// route or firewall decides it. [Model.Check] rejects such a query with
+// an error wrapping [ErrQuery] that says so. A query to the interface's
+// own public IPv4 address goes out through the internet gateway and back
+// in, and is walked as any other; two interfaces of one instance are two
+// endpoints.
 //
 // A query must be whole: [Model.Check] rejects, with an error wrapping
 // [ErrQuery] that names the missing field, a query without a Protocol, a
@@ -498,6 +511,9 @@ func (m *Model) queryEnds(q Query) (flow.Flow, endpoint, endpoint, error) {
 	if err != nil {
 		return flow.Flow{}, endpoint{}, endpoint{}, err
 	}
+	if err := m.checkSelf(src, dst, da, q.From, q.To); err != nil {
+		return flow.Flow{}, endpoint{}, endpoint{}, err
+	}
 	f := flow.Flow{Protocol: q.Protocol, Domain: q.Domain, App: q.App,
 		Src: netip.AddrPortFrom(sa, 0), Dst: netip.AddrPortFrom(da, 0)}
 	switch {
@@ -623,5 +639,27 @@ func (m *Model) flowEnds(f flow.Flow) (endpoint, error) {
 	if src.iface != nil && m.byPublic[f.Src.Addr()] == src.iface {
 		return endpoint{}, fmt.Errorf("%w: %s is the public IP of %s; a packet leaves an interface from its private address", ErrQuery, f.Src.Addr(), src.iface.label())
 	}
+	if err := m.checkSelf(src, dst, f.Dst.Addr(), f.Src.Addr().String(), f.Dst.Addr().String()); err != nil {
+		return endpoint{}, err
+	}
 	return src, nil
+}
+
+// checkSelf rejects a query from an interface to one of its own private
+// addresses (IPv4 or IPv6, or of a prefix delegated to it), da being the
+// packet's destination address: the operating system delivers such a
+// packet inside the host (Linux's local routing table and lo, Windows
+// likewise), so it never reaches the network interface, and no security
+// group, network ACL, route or firewall decides it. A query to the
+// interface's own public IPv4 address goes out through the internet
+// gateway and back in, and is walked as any other; two interfaces of one
+// instance are two interfaces.
+func (m *Model) checkSelf(src, dst endpoint, da netip.Addr, from, to string) error {
+	if src.iface == nil || dst.iface != src.iface {
+		return nil
+	}
+	if ii, ok := m.ifaceByAddr(da); !ok || ii != src.iface {
+		return nil
+	}
+	return fmt.Errorf("%w: %s and %s are the same interface (%s): a packet to its own address stays inside the host, which delivers it without the network, so no security group, network ACL or route decides it", ErrQuery, from, to, src.iface.label())
 }

@@ -386,6 +386,9 @@ func applianceICMPPairs(t *testing.T, m *reach.Model, ids []string, seed uint64)
 	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, 79))
 	qs := []reach.PortsQuery{{From: ids[rng.IntN(len(ids))], To: ids[rng.IntN(len(ids))], Protocol: flow.ICMP}}
+	if qs[0].From == qs[0].To && len(ids) > 1 { // not an interface to itself: a query error
+		qs[0].To = ids[(slices.Index(ids, qs[0].To)+1)%len(ids)]
+	}
 	want := 3
 	if raceOn {
 		want = 1
@@ -484,6 +487,9 @@ func checkApplianceSets(t *testing.T, m *reach.Model, ids []string, seed uint64,
 	pick := func() string { return ids[rng.IntN(len(ids))] }
 	for _, proto := range []flow.Protocol{flow.TCP, flow.UDP} {
 		q := reach.PortsQuery{From: pick(), To: pick(), Protocol: proto}
+		if q.From == q.To && len(ids) > 1 { // not an interface to itself: a query error
+			q.To = ids[(slices.Index(ids, q.To)+1)%len(ids)]
+		}
 		r, err := m.Ports(q)
 		require.NoError(t, err, msg)
 		brute.CheckPorts(t, rng, m, q, r, brute.PortsToCheck(rng, r.Open, r.Indeterminate), msg)

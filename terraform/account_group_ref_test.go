@@ -45,21 +45,21 @@ func TestGroupReferenceWithAccount(t *testing.T) {
 		warn   string   // in the warnings
 		err    []string // in the error
 	}{
-		{name: "inline, the plan's group", inline: inline("123456789012/sg-1"), from: "aws_instance.web", want: reach.Reachable},
-		{name: "inline, the plan's group of that account", owner: "123456789012", inline: inline("123456789012/sg-1"), from: "aws_instance.web", want: reach.Reachable},
-		{name: "aws_security_group_rule, the plan's group", rule: sgRule("123456789012/sg-1"), from: "aws_instance.web", want: reach.Reachable},
-		{name: "aws_vpc_security_group_ingress_rule, the plan's group", rule: vpcRule("123456789012/sg-1"), from: "aws_instance.web", want: reach.Reachable},
+		{name: "inline, the plan's group", inline: inline("123456789012/sg-1"), from: "aws_instance.web2", want: reach.Reachable},
+		{name: "inline, the plan's group of that account", owner: "123456789012", inline: inline("123456789012/sg-1"), from: "aws_instance.web2", want: reach.Reachable},
+		{name: "aws_security_group_rule, the plan's group", rule: sgRule("123456789012/sg-1"), from: "aws_instance.web2", want: reach.Reachable},
+		{name: "aws_vpc_security_group_ingress_rule, the plan's group", rule: vpcRule("123456789012/sg-1"), from: "aws_instance.web2", want: reach.Reachable},
 		{name: "inline, the plan's group of another account", owner: "444455556666", inline: inline("123456789012/sg-1"),
 			err: []string{`aws_security_group.web: ingress[1].security_groups[0]: "123456789012/sg-1"`, "names account 123456789012", "belongs to account 444455556666 (owner_id of aws_security_group.web)"}},
 		{name: "aws_security_group_rule, another account", owner: "444455556666", rule: sgRule("123456789012/sg-1"),
 			err: []string{`aws_security_group_rule.ssh: source_security_group_id: "123456789012/sg-1"`, "belongs to account 444455556666"}},
 		{name: "aws_vpc_security_group_ingress_rule, another account", owner: "444455556666", rule: vpcRule("123456789012/sg-1"),
 			err: []string{`aws_vpc_security_group_ingress_rule.ssh: referenced_security_group_id: "123456789012/sg-1"`, "belongs to account 444455556666"}},
-		{name: "inline, a group outside the plan", inline: inline("123456789012/sg-0abc"), from: "aws_instance.web", want: reach.Unreachable,
+		{name: "inline, a group outside the plan", inline: inline("123456789012/sg-0abc"), from: "aws_instance.web2", want: reach.Unreachable,
 			warn: "references security group 123456789012/sg-0abc, which the plan does not hold"},
-		{name: "aws_security_group_rule, a group outside the plan", rule: sgRule("123456789012/sg-0abc"), from: "aws_instance.web", want: reach.Unreachable,
+		{name: "aws_security_group_rule, a group outside the plan", rule: sgRule("123456789012/sg-0abc"), from: "aws_instance.web2", want: reach.Unreachable,
 			warn: "references security group 123456789012/sg-0abc, which the plan does not hold"},
-		{name: "aws_vpc_security_group_ingress_rule, a group outside the plan", rule: vpcRule("123456789012/sg-0abc"), from: "aws_instance.web", want: reach.Unreachable,
+		{name: "aws_vpc_security_group_ingress_rule, a group outside the plan", rule: vpcRule("123456789012/sg-0abc"), from: "aws_instance.web2", want: reach.Unreachable,
 			warn: "references security group 123456789012/sg-0abc, which the plan does not hold"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -67,7 +67,11 @@ func TestGroupReferenceWithAccount(t *testing.T) {
 			if tc.inline != nil {
 				ingress = append(ingress, tc.inline)
 			}
-			rs := append(existingPublicNet(false, ingress...), publicWeb())
+			// web2, a second member of the group, asks web: a query
+			// from web to itself never reaches a group (ErrQuery)
+			web2 := planRes{typ: "aws_instance", name: "web2",
+				values: map[string]any{"id": "i-2", "subnet_id": "subnet-1", "vpc_security_group_ids": []any{"sg-1"}, "private_ip": "10.1.1.11"}}
+			rs := append(existingPublicNet(false, ingress...), publicWeb(), web2)
 			if tc.owner != "" {
 				rs[5].values["owner_id"] = tc.owner
 			}

@@ -42,7 +42,10 @@ reachsim does not model holds (a load balancer's) is undecided; the Amazon
 DNS server's, instance metadata and Time Sync addresses are those services;
 any other address not routed on the internet (10/8, 172.16/12, 192.168/16,
 100.64/10, fc00::/7...) is a host outside the design (on premises, say),
-not an internet host; any other address is a host on the internet.
+not an internet host; any other address is a host on the internet. An
+interface asked about its own private address (--from web-1 --to web-1) is
+refused, exit 2: its host delivers that packet without the network, so no
+security group, ACL or route decides it (its public IP is walked as ever).
 PROTO is tcp, udp, icmp, icmpv6 or a protocol number from 1 to 255.
 
 Flags:
