@@ -2,6 +2,7 @@ package reach
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -74,10 +75,14 @@ type BlockExclusion struct {
 
 // BlockPublicAccess is the VPC Block Public Access setting of the
 // design's Region: its mode and its exclusions. It applies where traffic
-// crosses an internet gateway or an egress-only internet gateway, judged
-// by the subnet on the VPC's side of the crossing: the sending or
-// receiving interface's, or the NAT gateway's for traffic it translates.
-// An exclusion of the subnet wins over one of its VPC.
+// crosses an internet gateway or an egress-only internet gateway (and, in
+// block-bidirectional mode, a carrier gateway), whatever VPC the packet
+// comes from, judged by the subnet on the gateway's VPC's side of the
+// crossing: the sending or receiving interface's, or the NAT gateway's
+// for traffic it translates; for a packet from another VPC (through a
+// transit gateway or a peering), the subnet of the gateway's VPC it
+// leaves from, or the VPC's exclusion alone when no subnet of the VPC is
+// on its path. An exclusion of the subnet wins over one of its VPC.
 type BlockPublicAccess struct {
 	Mode       BlockMode
 	Exclusions []BlockExclusion
@@ -149,20 +154,26 @@ func sortExclusions(xs []BlockExclusion) {
 }
 
 // bpaBlocks returns the reason Block Public Access drops a packet
-// crossing an internet gateway or an egress-only internet gateway of
-// subnet s's VPC, or "" when it passes. out says the packet leaves for
-// the internet; outOnly that it comes in through a gateway that carries
-// only connections its side opens (to a NAT gateway's address, or
-// through an egress-only internet gateway), which block-ingress lets
-// through; reply that it is on the return leg (the reply of a connection
-// opened from the VPC when out is false).
-func (m *Model) bpaBlocks(s *subnetInfo, out, outOnly, reply bool) (why, fix string) {
-	if m.bpa == nil || m.bpa.mode == BlockOff || s == nil {
+// crossing an internet gateway or an egress-only internet gateway (or a
+// carrier gateway) of vpc, judged by subnet s of vpc (nil: no subnet of
+// vpc is on the packet's path there, and only vpc's exclusion counts), or
+// "" when it passes. out says the packet leaves for the internet; outOnly
+// that it comes in through a gateway that carries only connections its
+// side opens (to a NAT gateway's address, or through an egress-only
+// internet gateway), which block-ingress lets through; reply that it is
+// on the return leg (the reply of a connection opened from the VPC when
+// out is false).
+func (m *Model) bpaBlocks(vpc *vpcInfo, s *subnetInfo, out, outOnly, reply bool) (why, fix string) {
+	if m.bpa == nil || m.bpa.mode == BlockOff || vpc == nil {
 		return "", ""
 	}
-	x, excluded := m.bpa.excluded[s.ID]
+	var x BlockExclusion
+	excluded := false
+	if s != nil {
+		x, excluded = m.bpa.excluded[s.ID]
+	}
 	if !excluded {
-		x, excluded = m.bpa.excluded[s.vpc.ID]
+		x, excluded = m.bpa.excluded[vpc.ID]
 	}
 	mode := m.bpa.mode
 	switch {
@@ -177,7 +188,13 @@ func (m *Model) bpaBlocks(s *subnetInfo, out, outOnly, reply bool) (why, fix str
 	case mode == BlockIngress && (out || outOnly):
 		return "", ""
 	}
-	why = fmt.Sprintf("VPC Block Public Access is %s, and neither %s nor %s is excluded", mode, s.ID, s.vpc.ID)
+	// what the exclusion would be for: the subnet (or the VPC), or the VPC
+	// alone when no subnet of it is on the path
+	target, notExcluded := vpc.ID, fmt.Sprintf("%s is not excluded (no subnet of it is on the packet's path there)", vpc.ID)
+	if s != nil {
+		target, notExcluded = fmt.Sprintf("%s (or %s)", s.ID, vpc.ID), fmt.Sprintf("neither %s nor %s is excluded", s.ID, vpc.ID)
+	}
+	why = fmt.Sprintf("VPC Block Public Access is %s, and %s", mode, notExcluded)
 	if excluded {
 		why = fmt.Sprintf("VPC Block Public Access is %s, and exclusion %s of %s (%s) does not apply to it", mode, x.ID, exclusionTarget(x), x.Mode)
 	}
@@ -187,14 +204,31 @@ func (m *Model) bpaBlocks(s *subnetInfo, out, outOnly, reply bool) (why, fix str
 			why += " (the reply to a connection from an interface's own public address is blocked too)"
 		}
 	}
-	fix = fmt.Sprintf("create an allow-bidirectional exclusion for %s (or %s)", s.ID, s.vpc.ID)
+	fix = fmt.Sprintf("create an allow-bidirectional exclusion for %s", target)
 	if out || reply {
-		fix = fmt.Sprintf("create an exclusion for %s (or %s), or send the traffic through a NAT gateway", s.ID, s.vpc.ID)
+		fix = fmt.Sprintf("create an exclusion for %s, or send the traffic through a NAT gateway", target)
 		if mode == BlockBidirectional {
-			fix = fmt.Sprintf("create an allow-egress or allow-bidirectional exclusion for %s (or %s); under block-ingress the traffic could leave through a NAT gateway (IPv6: an egress-only internet gateway)", s.ID, s.vpc.ID)
+			fix = fmt.Sprintf("create an allow-egress or allow-bidirectional exclusion for %s; under block-ingress the traffic could leave through a NAT gateway (IPv6: an egress-only internet gateway)", target)
 		}
 	}
 	return why, fix
+}
+
+// bpaSubnet is the subnet of vpc Block Public Access judges a crossing
+// of one of vpc's gateways by: the subnet of vpc whose interface holds
+// addr (the packet's source going out, its destination coming in), else
+// s, the subnet of vpc the packet leaves from (a source in another VPC,
+// through a transit gateway or a peering: the last subnet of vpc on its
+// path), else nil (no subnet of vpc on the path: vpc's exclusion alone
+// decides).
+func (m *Model) bpaSubnet(addr netip.Addr, vpc *vpcInfo, s *subnetInfo) *subnetInfo {
+	if h := m.holderIn(addr, vpc); h != nil {
+		return h
+	}
+	if s != nil && s.vpc == vpc {
+		return s
+	}
+	return nil
 }
 
 func exclusionTarget(x BlockExclusion) string {
@@ -206,9 +240,9 @@ func exclusionTarget(x BlockExclusion) string {
 
 // blockPublicAccess sets the internet gateway or egress-only internet
 // gateway hop h to a Block Public Access block when BPA drops it,
-// reporting whether it did. s, out and outOnly are as for bpaBlocks.
-func (w *walker) blockPublicAccess(h *Hop, s *subnetInfo, out, outOnly bool) bool {
-	why, fix := w.m.bpaBlocks(s, out, outOnly, w.leg == Return)
+// reporting whether it did. vpc, s, out and outOnly are as for bpaBlocks.
+func (w *walker) blockPublicAccess(h *Hop, vpc *vpcInfo, s *subnetInfo, out, outOnly bool) bool {
+	why, fix := w.m.bpaBlocks(vpc, s, out, outOnly, w.leg == Return)
 	if why == "" {
 		return false
 	}

@@ -178,7 +178,7 @@ func (w *walker) follow(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compiledRo
 		if s != nil {
 			w.networkACL(pkt, s, flow.Outbound)
 		}
-		return w.toInternet(pkt, rt.vpc)
+		return w.toInternet(pkt, s, rt.vpc)
 	case TargetNATGateway:
 		return w.viaNAT(pkt, s, w.m.nats[cr.TargetID])
 	case TargetFirewallEndpoint:
@@ -199,9 +199,15 @@ func (w *walker) follow(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compiledRo
 	return arrival{}
 }
 
+// carrierGatewayType is the TargetType of a route to a carrier gateway
+// (cagw-…), as the loaders give it.
+const carrierGatewayType = "carrier gateway"
+
 // unmodelled ends the leg at a route's target reachsim does not model,
 // with an undecided hop: the packet leaves the subnet (its ACL judges it
-// outbound) for a place whose rules the input does not describe.
+// outbound) for a place whose rules the input does not describe. VPC
+// Block Public Access blocks a carrier gateway as it does an internet
+// gateway ([VPCBlockPublicAccess]).
 func (w *walker) unmodelled(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compiledRoute, dest string) arrival {
 	if s != nil {
 		w.networkACL(pkt, s, flow.Outbound)
@@ -217,6 +223,16 @@ func (w *walker) unmodelled(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compil
 		// request routed to it ends its leg undecided, and no reply is
 		// walked); deleted, its route is a blackhole
 		return w.stop(w.unmodelledEgressOnlyReply(pkt, rt, cr))
+	}
+	if cr.TargetType == carrierGatewayType {
+		// VPC Block Public Access blocks "all inbound and outbound
+		// traffic" of an AWS Wavelength carrier gateway (Amazon VPC User
+		// Guide, "VPC BPA basics", "AWS service impact and support"), as
+		// an internet gateway's: whatever lies beyond it, nothing crosses
+		h := Hop{Kind: KindUnmodelled, ID: cr.TargetID, Name: what, Packet: pkt}
+		if w.blockPublicAccess(&h, rt.vpc, w.m.bpaSubnet(pkt.Src.Addr(), rt.vpc, s), true, false) { // bpa.go
+			return w.stop(h)
+		}
 	}
 	return w.stop(Hop{Kind: KindUnmodelled, ID: cr.TargetID, Name: what, Packet: pkt, Verdict: flow.Indeterminate, Code: UnmodelledTarget,
 		reason:  fmt.Sprintf("route %s of %s sends the packet to %s, %s %s, which reachsim does not model: what happens beyond it is unknown", dest, rt.ID, cr.TargetID, article(what), what),

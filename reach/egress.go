@@ -119,7 +119,7 @@ func (w *walker) viaEgressOnly(pkt flow.Flow, s *subnetInfo, vpc *vpcInfo, g *ei
 	if src := pkt.Src.Addr(); w.m.offInternet(src) { // ipv6.go
 		return w.stop(w.m.offInternetHop(h, src, offFrom, "the egress-only internet gateway"))
 	}
-	if w.blockPublicAccess(&h, w.m.holderIn(pkt.Src.Addr(), vpc), true, false) { // bpa.go
+	if w.blockPublicAccess(&h, vpc, w.m.bpaSubnet(pkt.Src.Addr(), vpc, s), true, false) { // bpa.go
 		return w.stop(h)
 	}
 	h.reason = "the egress-only internet gateway forwards IPv6 unchanged to the internet and keeps the connection's state for its replies"
@@ -175,9 +175,11 @@ func (w *walker) egressOnlyReply(h Hop, s *subnetInfo, vpc *vpcInfo) Hop {
 // and no internet gateway is refused. done is false where the internet
 // gateway decides as usual.
 //
-// target is the interface the destination is, if one is: one whose
-// DenyAllIgwTraffic is set makes the reply undecided (ipv6.go).
-func (w *walker) egressOnlyIn(pkt flow.Flow, vpc *vpcInfo, target *ifaceInfo) (a arrival, done bool) {
+// holder is the subnet of vpc that holds the destination (nil: none),
+// which Block Public Access judges the crossing by. target is the
+// interface the destination is, if one is: one whose DenyAllIgwTraffic
+// is set makes the reply undecided (ipv6.go).
+func (w *walker) egressOnlyIn(pkt flow.Flow, vpc *vpcInfo, holder *subnetInfo, target *ifaceInfo) (a arrival, done bool) {
 	gws := w.m.eigwByVPC[vpc.ID]
 	if len(gws) == 0 || !pkt.Dst.Addr().Is6() {
 		return arrival{}, false
@@ -191,7 +193,7 @@ func (w *walker) egressOnlyIn(pkt flow.Flow, vpc *vpcInfo, target *ifaceInfo) (a
 			g := gws[i]
 			h := Hop{Kind: KindEgressOnlyInternetGateway, ID: g.ID, Name: g.Name, Packet: pkt, Verdict: flow.Allow,
 				reason: "the egress-only internet gateway lets the reply of a connection the VPC opened back in"}
-			if w.blockPublicAccess(&h, w.m.holderIn(pkt.Dst.Addr(), vpc), false, true) {
+			if w.blockPublicAccess(&h, vpc, holder, false, true) {
 				return w.stop(h), true
 			}
 			if target != nil && target.DenyAllIGWTraffic {

@@ -158,7 +158,7 @@ func mayEnterWithin(ii *ifaceInfo, end Hop) bool {
 		return true
 	}
 	switch end.Name {
-	case "virtual private gateway", "local gateway", "carrier gateway", "VPC peering connection", "internet gateway", eigwType:
+	case "virtual private gateway", "local gateway", carrierGatewayType, "VPC peering connection", "internet gateway", eigwType:
 		return false
 	}
 	for _, pre := range []string{"vgw-", "lgw-", "cagw-", "pcx-", "igw-", "eigw-"} {

@@ -316,7 +316,8 @@ const (
 	// prefix.
 	ReplyViaNAT Code = "REPLY_VIA_NAT_GATEWAY"
 	// VPCBlockPublicAccess: VPC Block Public Access blocks the packet at
-	// the internet gateway or the egress-only internet gateway (see
+	// the internet gateway or the egress-only internet gateway, or, in
+	// block-bidirectional mode, at a carrier gateway (see
 	// [BlockPublicAccess]).
 	VPCBlockPublicAccess Code = "VPC_BLOCK_PUBLIC_ACCESS"
 

@@ -315,12 +315,13 @@ func (ii *ifaceInfo) natAddress() (private, public netip.Addr) {
 	return netip.Addr{}, netip.Addr{}
 }
 
-// toInternet sends pkt out through the VPC's internet gateway.
-func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
+// toInternet sends pkt out through the VPC's internet gateway, from
+// subnet s of a route table (nil: an edge table).
+func (w *walker) toInternet(pkt flow.Flow, s *subnetInfo, vpc *vpcInfo) arrival {
 	igw := vpc.igw
 	h := Hop{Kind: KindInternetGateway, ID: igw.ID, Packet: pkt, Verdict: flow.Allow}
 	src, dst := pkt.Src.Addr(), pkt.Dst.Addr()
-	var holder *subnetInfo // the subnet the source belongs to, for Block Public Access
+	var holder *subnetInfo // the subnet the source belongs to, for Block Public Access (else s: bpaSubnet)
 	var iface *ifaceInfo   // the interface that holds the source, if one does
 	var nat *natInfo       // else the NAT gateway whose private address it is, if one's is
 	if ii, ok := w.m.ifaceByAddr(src); ok && ii.subnet.vpc == vpc {
@@ -378,7 +379,10 @@ func (w *walker) toInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 	} else {
 		h.reason = "IPv6 addresses are global: the internet gateway forwards the packet unchanged"
 	}
-	if h.Code == "" && w.blockPublicAccess(&h, holder, true, false) {
+	if holder == nil {
+		holder = w.m.bpaSubnet(src, vpc, s) // a source in another VPC: the subnet it leaves vpc from (bpa.go)
+	}
+	if h.Code == "" && w.blockPublicAccess(&h, vpc, holder, true, false) {
 		return w.stop(h)
 	}
 	if ni := w.natInstance; ni != nil && !ni.nat64 && translated && iface == ni.ii && w.leg == Forward {
@@ -500,8 +504,8 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 		return w.stop(Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Deny, Code: UnknownDestination,
 			reason: fmt.Sprintf("%s belongs to nothing in the design", dst)})
 	}
-	w.identity = false                                     // from the internet (onInternet)
-	if a, done := w.egressOnlyIn(pkt, vpc, target); done { // egress.go
+	w.identity = false                                             // from the internet (onInternet)
+	if a, done := w.egressOnlyIn(pkt, vpc, holder, target); done { // egress.go
 		return a
 	}
 	if vpc.igw == nil {
@@ -516,7 +520,7 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 	if private == dst && w.m.offInternet(dst) { // an IPv6 address of a private block, or unique local (ipv6.go)
 		return w.stop(w.m.offInternetHop(h, dst, offIn, vpc.igw.ID))
 	}
-	if w.blockPublicAccess(&h, holder, false, toNAT) {
+	if w.blockPublicAccess(&h, vpc, holder, false, toNAT) {
 		return w.stop(h)
 	}
 	switch {

@@ -40,17 +40,18 @@
 // is paired by key (Links by reference), its id being the only attribute AWS
 // takes there), gateway VPC endpoints (aws_vpc_endpoint whose
 // vpc_endpoint_type is Gateway, with its ip_address_type and policy, and
-// aws_vpc_endpoint_route_table_association; see endpoints.go: AWS adds to each
-// of its route tables a route by the service's prefix list to it, which the
-// provider leaves out of the table's routes and the reader adds; the list's
-// entries are a data source's of the plan, by prefix_list_id or, known only
-// after apply, by the service's name, else the endpoint's cidr_blocks, else
-// unknown, so
-// that a packet the list may hold is undecided; an ipv6 or dualstack
-// endpoint's IPv6 list, which no plan holds, is unknown too, and an
+// aws_vpc_endpoint_route_table_association; see endpoints.go: AWS adds to
+// each of its route tables a route by the service's prefix list, whose
+// entries are a data source's of the plan, else the endpoint's
+// cidr_blocks, else unknown, so that a packet the list may hold is
+// undecided, as an ipv6 or dualstack endpoint's IPv6 list; an
 // ip_address_type the configuration sets and that is known only after
 // apply is an error wrapping [ErrUnknownValue]; an interface or Gateway
-// Load Balancer endpoint is not modelled, counted in [Report.Unmodelled]), security groups (aws_security_group
+// Load Balancer endpoint is not modelled, counted in [Report.Unmodelled]),
+// VPC Block Public Access (aws_vpc_block_public_access_options for the
+// VPCs of its Region, aws_vpc_block_public_access_exclusion by vpc_id or
+// subnet_id; a mode or target known only after apply is an error wrapping
+// [ErrUnknownValue]; see bpa.go), security groups (aws_security_group
 // with its inline ingress and egress blocks, aws_default_security_group,
 // aws_security_group_rule, aws_vpc_security_group_ingress_rule and
 // _egress_rule, whose from_port and to_port, an ICMP rule's type and

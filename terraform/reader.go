@@ -92,6 +92,7 @@ type reader struct {
 	sgs     groups
 	acls    acls
 	ext     extras
+	bpa     bpaRec // Block Public Access (bpa.go)
 	tgw     tgws
 	tgwPeer tgwPeerings // tgw_peering.go
 	fw      fwState

@@ -10,7 +10,7 @@ import (
 // order of the passes: a resource is read after every type it links to.
 var passes = [][]string{
 	{"aws_vpc", "data.aws_vpc", "aws_ec2_managed_prefix_list", "data.aws_ec2_managed_prefix_list", "data.aws_prefix_list", "aws_ec2_transit_gateway",
-		"aws_networkfirewall_rule_group"},
+		"aws_networkfirewall_rule_group", "aws_vpc_block_public_access_options"},
 	{"aws_vpc_ipv4_cidr_block_association", "aws_vpc_ipv6_cidr_block_association", "aws_subnet", "data.aws_subnet", "aws_internet_gateway", "data.aws_internet_gateway",
 		"aws_egress_only_internet_gateway",
 		"aws_route_table", "aws_default_route_table", "aws_security_group", "aws_default_security_group",
@@ -20,7 +20,8 @@ var passes = [][]string{
 	{"data.aws_route_table", "aws_route", "aws_vpn_gateway_route_propagation", "aws_internet_gateway_attachment", "aws_route_table_association", "aws_main_route_table_association", "aws_security_group_rule",
 		"aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule", "aws_network_acl_rule",
 		"aws_network_acl_association", "aws_instance", "aws_network_interface", "aws_nat_gateway",
-		"aws_ec2_transit_gateway_vpc_attachment", "aws_vpc_endpoint", "aws_ec2_transit_gateway_peering_attachment"},
+		"aws_ec2_transit_gateway_vpc_attachment", "aws_vpc_endpoint", "aws_ec2_transit_gateway_peering_attachment",
+		"aws_vpc_block_public_access_exclusion"},
 	{"aws_ec2_transit_gateway_vpc_attachment_accepter", "aws_vpn_connection", "aws_dx_gateway_association", "aws_ec2_transit_gateway_connect",
 		"aws_vpc_peering_connection_accepter", "aws_ec2_transit_gateway_peering_attachment_accepter"},
 	{"aws_eip", "aws_eip_association", "aws_nat_gateway_eip_association", "aws_network_interface_sg_attachment", "aws_network_interface_attachment",
@@ -47,6 +48,10 @@ func (r *reader) readerOf(typ string) func(*instance) {
 		return r.readDataAWSPrefixList
 	case "aws_vpc_endpoint":
 		return r.readVPCEndpoint
+	case "aws_vpc_block_public_access_options":
+		return r.readBPAOptions // bpa.go
+	case "aws_vpc_block_public_access_exclusion":
+		return r.readBPAExclusion
 	case "aws_vpc_endpoint_route_table_association":
 		return r.readVPCEndpointRTAssociation
 	case "aws_vpc_ipv4_cidr_block_association":
@@ -194,6 +199,7 @@ func (r *reader) translate() {
 	r.finishGroups()
 	r.finishInterfaces()
 	r.finishExtras()
+	r.finishBPA() // bpa.go
 	r.finishTGWs()
 	r.finishFirewalls()
 	r.finishLists() // gateways.go
