@@ -615,7 +615,7 @@ func (e *eniRec) names() reach.LeftOutNames {
 	if e.typ == "nat_gateway" {
 		return reach.LeftOutNames{}
 	}
-	return reach.LeftOutNames{Interface: e.id, Instance: e.instance, Name: e.name}
+	return reach.LeftOutNames{Interface: e.id, Instance: e.instance, Name: e.name, Device: e.device}
 }
 
 // hostless declares the addresses of e, an interface left out of the
@@ -623,17 +623,24 @@ func (e *eniRec) names() reach.LeftOutNames {
 // instance: what says which), as held by it (reach.HostlessAddress): a
 // packet to one is still a certain drop, but the trace names e. Only
 // addresses inside the blocks of the VPC of the interface's subnet are
-// declared.
+// declared, and its public IPv4 address when it has one (an Elastic IP
+// stays associated while its instance is stopped: the internet's packets
+// for it reach the VPC, and no host).
 func (l *loader) hostless(e *eniRec, what string) {
 	s := l.out.subnetBy[e.subnet]
 	if s == nil || l.out.vpcByID[s.subnet.VPC] == nil {
 		return
 	}
 	blocks := l.out.vpcByID[s.subnet.VPC].vpc.CIDRs
+	declared := false
 	for _, a := range e.ips {
 		if slices.ContainsFunc(blocks, func(p netip.Prefix) bool { return p.Contains(a) }) {
 			l.out.hostless = append(l.out.hostless, reach.HostlessAddress{Address: a, Owner: e.id, What: what, LeftOutNames: e.names()})
+			declared = true
 		}
+	}
+	if declared && e.public.IsValid() && e.public.Is4() {
+		l.out.hostless = append(l.out.hostless, reach.HostlessAddress{Address: e.public, Owner: e.id, What: what, LeftOutNames: e.names()})
 	}
 }
 

@@ -15,7 +15,11 @@ import (
 // and What instead of saying that nothing owns the address. An address
 // the design gives to anything else (an interface, a NAT gateway, an
 // unmodelled resource) is that thing's: the declaration then says
-// nothing.
+// nothing. Address may also be the public IPv4 address of such an
+// interface (an Elastic IP stays associated while its instance is
+// stopped): the internet's packet for it crosses the internet gateway of
+// the VPC of the interface's other addresses ([LeftOutNames]) and finds
+// no host, a certain drop naming Owner.
 type HostlessAddress struct {
 	Address netip.Addr
 	// Owner is the ID of what holds it ("eni-0b").

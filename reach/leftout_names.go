@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 )
 
@@ -25,10 +26,13 @@ import (
 //
 // The declarations of one interface (one per address) should carry the
 // same names. A name of a modelled interface wins over an equal one of a
-// left-out interface, and an ID (interface or instance) over a Name tag;
-// a Name tag on several interfaces, modelled or not, is ambiguous (the
-// query must use an ID). An instance ID on several left-out interfaces
-// names the one declared first.
+// left-out interface (a Name tag too: a stopped instance kept with the
+// running one's tag takes no traffic), and an ID (interface or instance)
+// over a Name tag; a Name tag on several modelled interfaces, or on no
+// modelled one and several left out, is ambiguous (the query must use an
+// ID). An instance ID on several left-out interfaces names the one of
+// lowest Device (its primary interface, as for a modelled instance), the
+// one declared first among equal ones.
 type LeftOutNames struct {
 	// Interface is the network interface's ID ("eni-0b"); "" reads as
 	// the declaration's Owner when Instance or Name is set.
@@ -39,10 +43,14 @@ type LeftOutNames struct {
 	// Name is its Name tag (for an instance's primary interface without
 	// one of its own, the instance's), "" when none.
 	Name string
+	// Device is the device index of its attachment to Instance (0: the
+	// primary interface, which the instance ID names); a negative one is
+	// unknown and comes after every known one.
+	Device int
 }
 
 // isZero reports whether n names nothing.
-func (n LeftOutNames) isZero() bool { return n == LeftOutNames{} }
+func (n LeftOutNames) isZero() bool { return n.Interface == "" && n.Instance == "" && n.Name == "" }
 
 // leftOutIface is a network interface a loader leaves out, as the
 // declarations of its addresses name it.
@@ -52,6 +60,8 @@ type leftOutIface struct {
 	// instance and name are its instance's ID and its Name tag, "" when
 	// no declaration gives them
 	instance, name string
+	// device is its first declaration's Device
+	device int
 	// addrs are its addresses declared (unmodelled or hostless) that
 	// nothing else of the design holds, in the order declared
 	addrs []netip.Addr
@@ -89,7 +99,7 @@ func (b *Builder) buildLeftOutNames(p *problems, m *Model) {
 		id := cmp.Or(n.Interface, owner)
 		lo := byID[id]
 		if lo == nil {
-			lo = &leftOutIface{id: id, what: what}
+			lo = &leftOutIface{id: id, what: what, device: n.Device}
 			byID[id] = lo
 			order = append(order, lo)
 		}
@@ -117,7 +127,11 @@ func (b *Builder) buildLeftOutNames(p *problems, m *Model) {
 	for _, lo := range order {
 		m.leftOutNames[lo.id] = leftOutRef{kind: nameID, ifaces: []*leftOutIface{lo}}
 	}
-	for _, lo := range order {
+	// an instance ID names its primary interface first (as a modelled
+	// instance's: the lowest device index, unknown ones last)
+	byDevice := slices.Clone(order)
+	slices.SortStableFunc(byDevice, func(a, b *leftOutIface) int { return cmp.Compare(uint(a.device), uint(b.device)) })
+	for _, lo := range byDevice {
 		if r := m.leftOutNames[lo.instance]; lo.instance != "" && r.kind != nameID {
 			r.kind, r.ifaces = nameInstance, append(r.ifaces, lo)
 			m.leftOutNames[lo.instance] = r
@@ -152,7 +166,10 @@ func (m *Model) resolveName(spec string) (e endpoint, ok bool, err error) {
 	switch {
 	case len(r.ifaces)+len(lr.ifaces) == 0:
 		return endpoint{}, false, nil
-	case len(r.ifaces) == 1 && len(lr.ifaces) == 0:
+	case len(r.ifaces) == 1:
+		// a modelled interface's Name tag wins over left-out ones (a
+		// stopped instance kept with the running one's tag takes no
+		// traffic), as its IDs do
 		return endpoint{iface: r.ifaces[0]}, true, nil
 	case len(r.ifaces) == 0 && len(lr.ifaces) == 1:
 		return endpoint{leftOut: lr.ifaces[0], named: spec}, true, nil
@@ -210,4 +227,40 @@ func (m *Model) pinLeftOut(dst, src endpoint, v6 bool) (endpoint, error) {
 		return endpoint{}, fmt.Errorf("to: %w: %q is %s, which reachsim leaves out of the model (%s), and the design holds no %s address of it", ErrQuery, dst.named, lo.id, lo.what, fam)
 	}
 	return m.resolve(a.String())
+}
+
+// leftOutLabel is the heading of a set question (Sources) to e, an end
+// naming an interface left out of the model: what was asked (the name,
+// the interface, why it is left out) and the addresses of family v6 its
+// questions use (pinLeftOut): its public one from outside its VPC, its
+// private one from its VPC and those peered with it. It is never the
+// heading of a question to one of those addresses, whose answers differ.
+func (m *Model) leftOutLabel(e endpoint, v6 bool) string {
+	lo := e.leftOut
+	var inside, public netip.Addr
+	for _, a := range lo.addrs {
+		switch {
+		case a.Is6() != v6:
+		case m.vpcAt(a) != nil:
+			if !inside.IsValid() {
+				inside = a
+			}
+		case !public.IsValid():
+			public = a
+		}
+	}
+	head := e.named
+	if e.named != lo.id {
+		head += " (" + lo.id + ")"
+	}
+	head += ", " + lo.what + ", not modelled"
+	switch {
+	case inside.IsValid() && public.IsValid() && lo.vpc != nil:
+		return fmt.Sprintf("%s: at %s from the internet and from outside %s, at %s from %s and the VPCs peered with it", head, public, lo.vpc.ID, inside, lo.vpc.ID)
+	case inside.IsValid():
+		return fmt.Sprintf("%s: at %s", head, inside)
+	case public.IsValid():
+		return fmt.Sprintf("%s: at %s", head, public)
+	}
+	return head
 }

@@ -81,7 +81,6 @@ func TestLeftOutInterfaceByName(t *testing.T) {
 	for _, tt := range []struct{ name, from, to, want string }{
 		{"a left-out interface is no source", "left", "web", `"left" is eni-left, which reachsim leaves out of the model (network interface of instance i-left, which is stopping)`},
 		{"by instance ID", "i-off", "web", `"i-off" is eni-off, which reachsim leaves out of the model (network interface of instance i-off, which is stopped)`},
-		{"a Name tag on a modelled and a left-out interface", "web", "db", `name "db" is on several interfaces (eni-db, eni-dup (left out)); use an ID`},
 		{"no IPv6 address", "web", "left", `"left" is eni-left, which reachsim leaves out of the model (network interface of instance i-left, which is stopping), and the design holds no IPv6 address of it`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -81,14 +81,20 @@ func privateSource(a netip.Addr) bool {
 // may lead anywhere). The flag and the lookup keep the walk of the way
 // back off an ordinary question from the internet.
 func (m *Model) mayEnterPrivately(src netip.Addr, ii *ifaceInfo) bool {
+	return m.mayEnterPrivatelyAt(src, ii.subnet)
+}
+
+// mayEnterPrivatelyAt is mayEnterPrivately for an address of subnet s's
+// (one of an interface left out of the model: leftout_internet.go).
+func (m *Model) mayEnterPrivatelyAt(src netip.Addr, s *subnetInfo) bool {
 	if privateSource(src) {
 		return true
 	}
-	if unroutable(src) || !ii.subnet.backMayUndecide {
+	if unroutable(src) || !s.backMayUndecide {
 		return false
 	}
-	rt := ii.subnet.rt
-	if len(rt.unknown) > 0 || len(ii.subnet.maybe) > 0 {
+	rt := s.rt
+	if len(rt.unknown) > 0 || len(s.maybe) > 0 {
 		return true // a route known only later, or another table, may lead anywhere
 	}
 	cr, _, ok := rt.lookup(src)

@@ -1,6 +1,7 @@
 package reach
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -198,6 +199,10 @@ type endpoint struct {
 	// its address (leftout_names.go)
 	leftOut *leftOutIface
 	named   string
+	// hostless: addr is the public address of an interface that
+	// delivers to no host (a stopped instance's Elastic IP:
+	// leftout_internet.go)
+	hostless *HostlessAddress
 }
 
 // nameRef is what one word of a query names: an interface by its ID, an
@@ -282,6 +287,8 @@ func (e endpoint) label() string {
 		return e.addr.String() + " of " + e.unmod.Owner + ", a public address (not modelled)"
 	case e.unmod != nil:
 		return e.addr.String() + " of " + e.unmod.Owner + " in " + e.vpc.ID + " (not modelled)"
+	case e.hostless != nil:
+		return e.addr.String() + " of " + e.hostless.Owner + ", a public address that delivers to no host (" + cmp.Or(e.hostless.What, "resource that delivers to no host") + ")"
 	case e.vpc != nil:
 		return "unknown address " + e.addr.String() + " in " + e.vpc.ID + " (no interface holds it)"
 	case nat64Prefix.Contains(e.addr):
@@ -352,6 +359,9 @@ func (m *Model) resolve(spec string) (endpoint, error) {
 			return endpoint{addr: a, vpc: u.vpc, unmod: u}, nil
 		}
 		v := m.vpcAt(a)
+		if h, ok := m.hostless[a]; ok && v == nil && !m.holds(a) {
+			return endpoint{addr: a, hostless: &h}, nil // leftout_internet.go
+		}
 		if u, ok := m.unmodelledBlockAt(a); ok && v == nil { // unmodelled_block.go
 			return endpoint{addr: a, unmod: u}, nil
 		}
@@ -391,7 +401,9 @@ func checkEnds(src, dst endpoint, from, to string) error {
 		return fmt.Errorf("%w: %s is the address of %s, which reachsim does not model, so it cannot be a query's source", ErrQuery, from, src.unmod.Owner)
 	case src.vpc != nil:
 		return fmt.Errorf("%w: %s is inside %s, but no interface of the design holds it, so nothing sends from it", ErrQuery, from, src.vpc.ID)
-	case src.iface == nil && dst.iface == nil && dst.nat == nil && dst.vpc == nil && !dst.dns && !dst.local && (dst.unmod == nil || unroutable(dst.addr)):
+	case src.hostless != nil:
+		return fmt.Errorf("%w: %s is the public address of %s, which delivers to no host, so nothing sends from it", ErrQuery, from, src.hostless.Owner)
+	case src.iface == nil && dst.iface == nil && dst.nat == nil && dst.vpc == nil && !dst.dns && !dst.local && dst.hostless == nil && (dst.unmod == nil || unroutable(dst.addr)):
 		// (a public address something the design does not model holds,
 		// an internet-facing load balancer's or a left-out instance's,
 		// is in the design: undecided, unmodelled.go)

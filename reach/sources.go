@@ -224,6 +224,7 @@ func (m *Model) sources(q SourcesQuery, nat64Guard bool) (*SourcesResult, error)
 	if err != nil {
 		return nil, fmt.Errorf("to: %w", err)
 	}
+	asked := dst
 	if dst.leftOut != nil {
 		// a network interface left out, by name: the address the
 		// internet's query would use; each interface's own query picks
@@ -245,7 +246,7 @@ func (m *Model) sources(q SourcesQuery, nat64Guard bool) (*SourcesResult, error)
 	// unless an interface of the design holds the address (instanceServiceFor)
 	svc, aliService := alibabaServiceAt(dst.addr)
 	aliService = aliService && dst.iface == nil
-	if dst.iface == nil && dst.nat == nil && dst.vpc == nil && !dst.dns && !dst.local && !aliService && (dst.unmod == nil || unroutable(dst.addr)) {
+	if dst.iface == nil && dst.nat == nil && dst.vpc == nil && !dst.dns && !dst.local && !aliService && dst.hostless == nil && (dst.unmod == nil || unroutable(dst.addr)) {
 		return nil, fmt.Errorf("%w: %s is not in the design: Sources asks who reaches a destination of the design", ErrQuery, q.To)
 	}
 	var f flow.Flow
@@ -255,6 +256,9 @@ func (m *Model) sources(q SourcesQuery, nat64Guard bool) (*SourcesResult, error)
 		}
 	}
 	to := dst.label()
+	if asked.leftOut != nil {
+		to = m.leftOutLabel(asked, q.IPv6) // the name asked, and the addresses its questions use
+	}
 	if aliService {
 		to = svc.name + " " + dst.addr.String() + " (each ECS instance reaches it from inside its VPC)"
 	}

@@ -36,7 +36,10 @@ func TestUnmodelledAddressIsAnUndecidedDestination(t *testing.T) {
 		codes                 []reach.Code
 	}{
 		{"inside the source's VPC", "web", "10.0.1.99", "10.0.1.99 of eni-nlb in vpc-o (not modelled)", reach.Indeterminate, []reach.Code{reach.UnmodelledDestination}},
-		{"from the internet", "203.0.113.9", "10.0.1.99", "10.0.1.99 of eni-nlb in vpc-o (not modelled)", reach.Indeterminate, []reach.Code{reach.UnmodelledDestination}},
+		// the internet cannot address a private address, whatever holds
+		// it: the internet gateway's certain drop, as for a modelled
+		// interface's (audit new26, finding 3)
+		{"from the internet", "203.0.113.9", "10.0.1.99", "10.0.1.99 of eni-nlb in vpc-o (not modelled)", reach.Unreachable, []reach.Code{reach.NoPublicIP}},
 		{"a certain block before it still decides", "locked", "10.0.1.99", "10.0.1.99 of eni-nlb in vpc-o (not modelled)", reach.Unreachable, []reach.Code{reach.SGNoAllow, reach.UnmodelledDestination}},
 		// sent through the internet gateway, a private address dies on
 		// the internet, held or not

@@ -432,6 +432,9 @@ func (w *walker) onInternet(pkt flow.Flow, vpc *vpcInfo) arrival {
 	if h, ok := w.m.unmodelledPublicHop(pkt); ok { // unmodelled.go
 		return w.stop(h)
 	}
+	if _, ok := w.m.hostlessPublicHop(pkt); ok {
+		return w.fromInternet(pkt) // a stopped instance's Elastic IP: back in, to no host (leftout_internet.go)
+	}
 	h := Hop{Kind: KindInternet, ID: "internet", Packet: pkt, Verdict: flow.Allow}
 	if w.explain {
 		h.Name, h.judge = dst.String(), internetJudge{} // the reason worded when read, from the name
@@ -453,9 +456,10 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 	dst := pkt.Dst.Addr()
 	var vpc *vpcInfo
 	var private netip.Addr
-	var holder *subnetInfo  // the subnet the destination belongs to, for Block Public Access
-	var translator hopJudge // words the translation of the destination when read
-	var target *ifaceInfo   // the interface the destination is, if one is
+	var holder *subnetInfo    // the subnet the destination belongs to, for Block Public Access
+	var translator hopJudge   // words the translation of the destination when read
+	var target *ifaceInfo     // the interface the destination is, if one is
+	var leftOut *leftOutEntry // the way in to an interface left out of the model (leftout_internet.go)
 	toNAT := false
 	if ii, ok := w.m.byPublic[dst]; ok {
 		vpc, private, holder, translator, target = ii.subnet.vpc, ii.privateOf[dst], ii.subnet, privateDestJudge{ii}, ii
@@ -488,8 +492,15 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 		// natPublic's): whichever way it came, the gateway takes no
 		// connection from outside
 		return w.stop(natPrivateFromOutside(pkt, ni))
+	} else if e, ok := w.m.leftOutEntry(pkt); ok && !(w.m.vpcAt(dst) != nil && w.leg == Forward && len(*w.hops) == 0 && w.m.mayEnterPrivatelyAt(pkt.Src.Addr(), e.holder)) {
+		// an address of an interface left out of the model: through the
+		// internet gateway as a modelled one's (leftout_internet.go),
+		// unless it may come in privately
+		vpc, private, holder, leftOut = e.vpc, e.private, e.holder, &e
 	} else if other := w.m.vpcAt(dst); other != nil {
 		return w.stop(w.m.unknownIn(pkt, other))
+	} else if h, ok := w.m.hostlessPublicHop(pkt); ok {
+		return w.stop(h) // leftout_internet.go
 	} else if dst == amazonDNSLinkLocal || dst == amazonDNSNitro6 {
 		return w.stop(amazonDNSFromInternet(pkt)) // amazondns.go
 	} else if _, ok := instanceServiceAt(dst); ok {
@@ -529,6 +540,10 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 		h.reason = fmt.Sprintf("%s is a private address: the internet cannot address it", dst)
 		h.Fix = "give the interface a public or Elastic IP and address it by that"
 		private = dst
+	case private != dst && leftOut != nil:
+		if w.explain {
+			h.reason = fmt.Sprintf("the internet gateway translates %s, the public address of %s, to its private address %s", dst, leftOut.owner, private)
+		}
 	case private != dst:
 		if w.explain {
 			h.judge = translator
@@ -548,6 +563,15 @@ func (w *walker) fromInternet(pkt flow.Flow) arrival {
 	}
 	if target != nil && target.DenyAllIGWTraffic && h.Code == "" {
 		h = w.denyAllIGW(h, target) // ipv6.go
+	}
+	if leftOut != nil && (h.Verdict == flow.Deny || leftOut.end != nil) {
+		// dropped at the gateway, for certain; or through it to what the
+		// design does not model, undecided
+		w.add(h)
+		if h.Verdict == flow.Deny {
+			return arrival{}
+		}
+		return w.stop(*leftOut.end)
 	}
 	w.add(h)
 	pkt.Dst = netip.AddrPortFrom(private, pkt.Dst.Port())
