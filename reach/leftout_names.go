@@ -158,7 +158,10 @@ func (m *Model) resolveName(spec string) (e endpoint, ok bool, err error) {
 	case nameInstance:
 		return endpoint{iface: r.ifaces[0], inst: spec}, true, nil
 	}
-	lr := m.leftOutNames[spec]
+	var lr leftOutRef
+	if len(m.leftOutNames) > 0 { // a lookup less for a design that leaves nothing out
+		lr = m.leftOutNames[spec]
+	}
 	switch lr.kind {
 	case nameID, nameInstance:
 		return endpoint{leftOut: lr.ifaces[0], named: spec}, true, nil
