@@ -102,7 +102,7 @@ type metadataUnread struct {
 type (
 	routeTableUnread struct{ OwnerId, PropagatingVgws unread }
 	routeAssocUnread struct {
-		RouteTableAssociationId, RouteTableId unread
+		RouteTableAssociationId, RouteTableId, PublicIpv4Pool unread
 	}
 )
 

@@ -707,8 +707,14 @@ func statefulText(d stateful.Decision) string {
 		}
 	case d.DefaultAction != "":
 		fmt.Fprintf(&b, ": default action %s", textsafe.String(d.DefaultAction))
+	case d.DropDefault != "":
+		fmt.Fprintf(&b, ": no rule matches it, and the default action %s does not drop it (%s)", textsafe.String(d.DropDefault), dropDefaultCovers(d.DropDefault))
 	default:
 		b.WriteString(": no rule matches, and unmatched traffic passes")
+	}
+	if d.Sid == 0 && d.DefaultAction == "" && d.Indeterminate == nil && d.EarlierPass.Sid != 0 {
+		p := d.EarlierPass
+		fmt.Fprintf(&b, "; the %s packet was passed by pass rule sid %d of %s (%s), which passes its packet only", p.Stage, p.Sid, textsafe.String(p.Group), textsafe.String(p.Rule))
 	}
 	verb := "passes"
 	if d.Verdict == flow.Deny {
@@ -726,6 +732,22 @@ func statefulText(d stateful.Decision) string {
 		fmt.Fprintf(&b, "; sid %d of %s cannot be decided at the %s packet (%s), but the session %s whether it matches or not", u.Sid, textsafe.String(u.Group), u.Stage, textsafe.String(u.Why), verb)
 	}
 	return b.String()
+}
+
+// dropDefaultCovers says which packets a drop default action that did not
+// decide covers (AWS's developer guide, Managing evaluation order for
+// Suricata compatible rules, Strict evaluation order; stateful's package
+// doc, Evaluation).
+func dropDefaultCovers(name string) string {
+	switch name {
+	case stateful.DefaultDropEstablished:
+		return "it drops the client's packets of an established TCP connection that no rule passed, and passes the server's"
+	case stateful.DefaultDropEstablishedAppLayerToServer:
+		return "it drops the client's established packets that no rule passed, and passes the server's"
+	case stateful.DefaultDropEstablishedAppLayer:
+		return "it drops the established packets that no rule passed, not the TCP handshake"
+	}
+	return "it does not apply to this packet"
 }
 
 // isAppDoubt reports whether u is the stateful engine's doubt about a

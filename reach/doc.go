@@ -743,11 +743,11 @@
 // modelled for VPC attachments: the route table associated with the
 // attachment a packet enters through decides (longest prefix, then at the
 // same prefix static, a prefix list reference's ([TGWRoute.PrefixList]),
-// then VPC-, Direct Connect gateway-, Connect-, VPN-, peering-propagated,
-// as AWS's Route evaluation order says; blackholes drop; propagated routes
-// as [TGWAttachment.Propagations] says: none added to a table listed whole,
-// and a VPC's block that overlaps another VPC's propagated to the same
-// table not added when the table lists the other's, undecided
+// then VPC-, Direct Connect gateway-, Connect-, VPN-, peering-propagated, as
+// AWS's Route evaluation order says; blackholes drop; propagated routes as
+// [TGWAttachment.Propagations] says: none added to a table listed whole, and
+// a VPC's block that overlaps another VPC's propagated to the same table not
+// added when the table lists the other's, undecided
 // ([TGWPropagationUnknown]) when it lists neither, as AWS propagates only
 // the block of the VPC attached first, while a VPN's propagated routes
 // withhold nothing; a VPN, Direct Connect gateway or Connect attachment
@@ -758,42 +758,42 @@
 // destination VPC must route the reply back; tgw.go says exactly how. A
 // packet the gateway sends to an attachment with no subnet in the zone it
 // entered by (or of unknown zone; zones match by AZ ID, by name within one
-// owner, else are undecided: [Subnet.AvailabilityZoneID]) leaves through
-// one AWS does not name: the hop is undecided ([TGWExitZoneUnknown]) unless
-// the attachment has one subnet, or its subnets are alike for the packet
-// (one route table, one network ACL, none holding the destination, no route
-// of theirs for it to a transit gateway). A packet enters through the
-// attachment's subnet in its zone; where the input lacks a zone that
-// decides which that is, the hop is undecided ([TGWEntryZoneUnknown]): from
-// a subnet of unknown zone, which may lie in a zone the attachment has no
-// subnet in (AWS then sends nothing to the gateway), unless it is itself
-// one of the attachment's subnets (the exit takes the zone as unknown when
-// the attachment has several), and into an attachment with no subnet known
-// to be in the packet's zone but some of unknown zone (one may be there);
-// in both, where the candidate subnets share a network ACL, the walk goes
-// on through the first, so that a certain block beyond it, the same either
-// way, decides. An attachment with appliance mode
-// ([TGWAttachment.ApplianceMode]) carries both directions of a flow through
-// the one subnet the gateway's flow hash picks: the check walks every
-// subnet the hash can pick and answers what they all answer, undecided
-// ([TGWApplianceZoneUnknown]) when they differ (tgw_appliance.go); Ports
-// then walks each atom (port, ICMP type and code) and answers it as Verdict
-// does, whichever zone its trace shows (a cut on another zone's path names
-// its own hop); Matrix, Sources, Audit and Diff, which read one path per
-// session, answer once per zone world (each combination of the subnets the
-// hash can pick, one per such attachment) and merge session by session, per
-// port and per internet address: open where every world opens it, closed
+// owner, else are undecided: [Subnet.AvailabilityZoneID]) leaves through one
+// AWS does not name: the hop is undecided ([TGWExitZoneUnknown]) unless the
+// attachment has one subnet, or its subnets are alike for the packet (one
+// route table, one network ACL, none holding the destination, no route of
+// theirs for it to a transit gateway). A packet enters through the
+// attachment's subnet in its zone (matched as the exit is); where the input
+// lacks a zone that decides which that is, the hop is undecided
+// ([TGWEntryZoneUnknown]): from a subnet of unknown zone, which may lie in a
+// zone the attachment has no subnet in (AWS then sends nothing to the
+// gateway), unless it is itself one of the attachment's subnets (the exit
+// takes the zone as unknown when the attachment has several), and into an
+// attachment with no subnet known to be in the packet's zone but some of
+// unknown zone (one may be there); in both, where the candidate subnets
+// share a network ACL, the walk goes on through the first, so that a certain
+// block beyond it, the same either way, decides. An attachment with
+// appliance mode ([TGWAttachment.ApplianceMode]) carries both directions of
+// a flow through the one subnet the gateway's flow hash picks: the check
+// walks every subnet the hash can pick and answers what they all answer,
+// undecided ([TGWApplianceZoneUnknown]) when they differ (tgw_appliance.go);
+// Ports then walks each atom (port, ICMP type and code) and answers it as
+// Verdict does, whichever zone its trace shows (a cut on another zone's path
+// names its own hop); Matrix, Sources, Audit and Diff, which read one path
+// per session, answer once per zone world (each combination of the subnets
+// the hash can pick, one per such attachment) and merge session by session,
+// per port and per internet address: open where every world opens it, closed
 // where every world closes it, undecided otherwise (tgw_worlds.go). A
-// session that meets such an attachment twice as two flows is left
-// undecided there. Above 64 worlds they refuse the design (an error
-// wrapping [ErrQuery]). An attachment propagates its VPC's IPv6 blocks only
-// with IPv6 support ([TGWAttachment.IPv6Support]; AWS's default is
-// without), and an IPv6 packet routed through an attachment without it is
-// undecided ([TGWIPv6Unsupported]): AWS's documents differ on whether it
-// passes. An attachment whose state the input does not decide
+// session that meets such an attachment twice as two flows is left undecided
+// there. Above 64 worlds they refuse the design (an error wrapping
+// [ErrQuery]). An attachment propagates its VPC's IPv6 blocks only with IPv6
+// support ([TGWAttachment.IPv6Support]; AWS's default is without), and an
+// IPv6 packet routed through an attachment without it is undecided
+// ([TGWIPv6Unsupported]): AWS's documents differ on whether it passes. An
+// attachment whose state the input does not decide
 // ([TGWAttachment.StateUnknown]: another account's attachment that may stay
 // pending acceptance, as a Terraform plan may hold) makes a packet that
 // would cross the gateway through it undecided
-// ([TGWAttachmentStateUnknown]); the walk goes on. An attachment to
-// anything else (VPN, Direct Connect, Connect, peering) is undecided.
+// ([TGWAttachmentStateUnknown]); the walk goes on. An attachment to anything
+// else (VPN, Direct Connect, Connect, peering) is undecided.
 package reach

@@ -19,7 +19,8 @@ import (
 //   - A VPC route to a transit gateway forwards the packet only when the
 //     gateway's VPC attachment has a subnet in the Availability Zone of the
 //     subnet the packet leaves ([TGWNoAttachmentInAZ] otherwise), and it
-//     enters through that subnet. Where the input lacks a zone that
+//     enters through that subnet (zones matched as at the exit below, by
+//     AZ ID, else by name within one owner). Where the input lacks a zone that
 //     decides it: an attachment with no subnet known to be in that zone
 //     but some of unknown zone is an undecided hop
 //     ([TGWEntryZoneUnknown]; one of them may be in the zone), and the

@@ -19,10 +19,7 @@ func (w *walker) viaTGW(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compiledRo
 	w.outboundOverTGW() // whatever the gateway does with it next (tgw_sgref.go)
 	g := w.m.tgws[cr.TargetID]
 	att := g.byVPC[rt.vpc.ID]
-	az := ""
-	if s != nil {
-		az = s.AvailabilityZone
-	}
+	az := zoneOf(s).String() // what the input gives of s's zone: its name, its AZ ID, or both; "" when neither
 	cands, sure := att.entrySubnets(s)
 	if len(cands) == 0 && s == nil { // an edge table's packet has no zone; Build gives every VPC attachment a subnet
 		return w.stop(Hop{Kind: KindTransitGateway, ID: att.ID, Name: g.ID, Packet: pkt, Verdict: flow.Deny, Code: TGWNoAttachmentInAZ,
@@ -60,8 +57,8 @@ func (w *walker) viaTGW(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compiledRo
 			h.reason = fmt.Sprintf("the zone of %s is not in the input, and %s of %s has subnets (%s) in some zones only: if %s is in a zone where it has one, the packet enters through it, else the transit gateway takes nothing from %s",
 				from, att.ID, g.ID, subnetZones(cands), from, from)
 		} else {
-			h.reason = fmt.Sprintf("%s of %s has no subnet known to be in %s, the zone of %s, but the zone of %s is not in the input: if it is %s, the packet enters through it, else the transit gateway takes nothing from %s",
-				att.ID, g.ID, az, from, subnetIDs(cands), az, az)
+			h.reason = fmt.Sprintf("%s of %s has no subnet known to be in %s, the zone of %s, but the input does not say whether %s is in it (%s): if so, the packet enters through it, else the transit gateway takes nothing from %s",
+				att.ID, g.ID, az, from, subnetZones(cands), zoneRule, az)
 		}
 		h.Missing = entryMissing(att, cands, az, from)
 		h.Fix = entryFix(att, az, from)
@@ -81,64 +78,72 @@ func (w *walker) viaTGW(pkt flow.Flow, s *subnetInfo, rt *rtInfo, cr *compiledRo
 // entrySubnets returns the subnets of attachment a that a packet leaving
 // subnet s (nil for an edge table's packet) may enter the transit gateway
 // by, and whether it surely enters by one of them (a zone without an
-// attachment subnet sends nothing to the gateway): the subnet in s's
-// zone; when a has none there, those of unknown zone (one may be in it:
-// not sure); when s's zone is unknown, s itself if it is one of a's
-// subnets (sure), else every subnet of a, not sure: the input does not
-// say that s is in a zone a has a subnet in (the model does not know
-// the VPC's zones, so never that a has a subnet in each). An edge
-// table's packet may enter by any subnet, sure: Build gives every VPC
-// attachment a subnet.
+// attachment subnet sends nothing to the gateway): s itself when it is
+// one of a's subnets (a has one per zone); else the subnet the input says
+// is in s's zone (tgw_zone.go: by AZ ID, else by name within one owner);
+// when a has none there, those the input does not place in another zone
+// (one may be in it: not sure); when s's zone is unknown (neither name
+// nor AZ ID), every subnet of a, not sure: the input does not say that s
+// is in a zone a has a subnet in (the model does not know the VPC's
+// zones, so never that a has a subnet in each). An edge table's packet
+// may enter by any subnet, sure: Build gives every VPC attachment a
+// subnet.
 func (a *tgwAttInfo) entrySubnets(s *subnetInfo) (cands []*subnetInfo, sure bool) {
+	z := zoneOf(s)
 	switch {
 	case s == nil:
 		return a.subnets, true
-	case s.AvailabilityZone == "" && slices.Contains(a.subnets, s):
+	case slices.Contains(a.subnets, s):
 		return []*subnetInfo{s}, true
-	case s.AvailabilityZone == "":
+	case z.name == "" && z.id == "":
 		return a.subnets, false
 	}
 	for _, c := range a.subnets {
-		switch c.AvailabilityZone {
-		case s.AvailabilityZone:
+		switch in, decided := z.holds(c); {
+		case in && decided:
 			return []*subnetInfo{c}, true
-		case "":
+		case !decided:
 			cands = append(cands, c)
 		}
 	}
 	return cands, false
 }
 
-// subnetZones lists subnets with their zones: "subnet-1 (az-1), subnet-2
-// (zone unknown)".
+// subnetZones lists subnets with what the input gives of their zones:
+// "subnet-1 (us-east-1a (use1-az1)), subnet-2 (use1-az2), subnet-3 (zone
+// unknown)".
 func subnetZones(subs []*subnetInfo) string {
 	var b strings.Builder
 	for i, s := range subs {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "%s (%s)", s.ID, cmp.Or(s.AvailabilityZone, "zone unknown"))
+		fmt.Fprintf(&b, "%s (%s)", s.ID, cmp.Or(zoneOf(s).String(), "zone unknown"))
 	}
 	return b.String()
 }
+
+// zoneRule says how the input places two subnets in one zone
+// (tgw_zone.go).
+const zoneRule = "zones match by AZ ID, else by name between subnets of one owner"
 
 func entryDoubt(az, from string) string {
 	if az == "" {
 		return fmt.Sprintf("the zone of %s is not in the input", from)
 	}
-	return fmt.Sprintf("none is known to be in %s, the zone of %s, and their zones are not in the input", az, from)
+	return fmt.Sprintf("none is known to be in %s, the zone of %s, and the input does not place them in another (%s)", az, from, zoneRule)
 }
 
 func entryMissing(att *tgwAttInfo, cands []*subnetInfo, az, from string) string {
 	if az == "" {
-		return fmt.Sprintf("the Availability Zone of %s, which decides whether %s has a subnet there (it has %s), the one the packet enters the transit gateway by, or none, and then the gateway takes nothing from %s", from, att.ID, subnetZones(cands), from)
+		return fmt.Sprintf("the Availability Zone of %s (its name or AZ ID), which decides whether %s has a subnet there (it has %s), the one the packet enters the transit gateway by, or none, and then the gateway takes nothing from %s", from, att.ID, subnetZones(cands), from)
 	}
-	return fmt.Sprintf("the Availability Zones of %s (subnets of %s): whether one is in %s, the zone of %s, through which the packet enters the transit gateway", subnetIDs(cands), att.ID, az, from)
+	return fmt.Sprintf("the zones of %s (subnets of %s): whether one is in %s, the zone of %s, through which the packet enters the transit gateway (%s)", subnetZones(cands), att.ID, az, from, zoneRule)
 }
 
 func entryFix(att *tgwAttInfo, az, from string) string {
 	if az == "" {
-		return fmt.Sprintf("give %s its Availability Zone in the input", from)
+		return fmt.Sprintf("give %s its Availability Zone in the input (describe-subnets' AvailabilityZoneId; Terraform's availability_zone_id)", from)
 	}
-	return fmt.Sprintf("give the subnets of %s their Availability Zones in the input", att.ID)
+	return fmt.Sprintf("give %s and the subnets of %s their AZ IDs in the input (describe-subnets' AvailabilityZoneId; Terraform's availability_zone_id)", from, att.ID)
 }

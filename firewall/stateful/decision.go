@@ -138,6 +138,22 @@ type Decision struct {
 	// why the rule's pass applies to its packet only ("flow keyword",
 	// "packet keyword itype"); "" otherwise.
 	PacketScope string
+	// DropDefault names, when no rule decided and the session passes
+	// (Verdict Allow, Default, no DefaultAction), the drop default action
+	// in force that does not cover the packet of Stage, so passes it:
+	// aws:drop_established and aws:drop_established_app_layer_to_server
+	// drop the client's packets of an established TCP connection, not the
+	// server's (AWS's developer guide, Strict evaluation order). "" when no
+	// drop default is in force (unmatched traffic passes) or another
+	// outcome.
+	DropDefault string
+	// EarlierPass is the latest pass rule of packet scope (see
+	// [Decision].PacketScope) that passed the packet of a stage judged
+	// before Stage (its Stage, Group, GroupPriority, Sid, Action Pass and
+	// Rule): under a drop default, what let the client's data through
+	// when the session then passes by default at the server's packet. The
+	// zero RuleMatch (Sid 0) when no packet rule passed an earlier stage.
+	EarlierPass RuleMatch
 	// Alerts are the alert rules, DROP_TO_ALERT drops and alert default
 	// actions that matched the stages judged (not at a stage a pass rule
 	// passed, nor at an indeterminate one under DEFAULT_ACTION_ORDER).
@@ -229,6 +245,8 @@ func (d Decision) String() string {
 		b.WriteString("no stateful firewall")
 	case d.Verdict == flow.Indeterminate && d.Indeterminate != nil:
 		b.WriteString(d.Indeterminate.String())
+	case d.Default && d.DefaultAction == "" && d.DropDefault != "":
+		b.WriteString("no rule decided, and " + d.DropDefault + " does not cover this packet")
 	case d.Default && d.DefaultAction == "":
 		b.WriteString("no rule decided (the stateful engine passes by default)")
 	case d.Default:
@@ -238,6 +256,9 @@ func (d Decision) String() string {
 		if d.PacketScope != "" {
 			b.WriteString(", which passes this packet only (packet rule: " + d.PacketScope + ")")
 		}
+	}
+	if d.Default && d.DefaultAction == "" && d.EarlierPass.Sid != 0 {
+		b.WriteString("; the " + d.EarlierPass.Stage.String() + " packet was passed by " + d.EarlierPass.String() + ", a packet rule")
 	}
 	first := true
 	for _, u := range d.Undecided {

@@ -68,7 +68,10 @@
 //     first application message, and its dropping of server-sent banners
 //     is the order of the data stages (see First speaker). The
 //     _to_server variant drops only client-to-server packets. Without a
-//     drop default the packet passes and the next stage is judged.
+//     drop default the packet passes and the next stage is judged. A
+//     session that passes because no rule decided its last packet names
+//     the drop default that did not cover it ([Decision].DropDefault) and
+//     the packet rule that passed an earlier one ([Decision].EarlierPass).
 //
 // # First speaker
 //

@@ -348,11 +348,12 @@ func (e *Engine) evaluate(s Session, explain, quiet bool, w *worlds) Decision {
 			}
 		}
 		judged = true
-		d.Stage = spec.stage
 		if d.PacketScope != "" { // a packet rule passed the last packet: it decides nothing here
+			d.EarlierPass = RuleMatch{Stage: d.Stage, Group: d.Group, GroupPriority: d.GroupPriority, Sid: d.Sid, Action: flow.Pass, Rule: d.Rule}
 			d.PacketScope = ""
 			d.Group, d.GroupPriority, d.Sid, d.Rule, d.label = "", 0, 0, "", ""
 		}
+		d.Stage = spec.stage
 		if e.judge(&p, &m, &d, tr) {
 			return d
 		}
@@ -364,6 +365,9 @@ func (e *Engine) evaluate(s Session, explain, quiet bool, w *worlds) Decision {
 		return d
 	}
 	d.Verdict, d.Default, d.Action = flow.Allow, true, flow.Pass
+	if e.order == StrictOrder {
+		d.DropDefault = e.defaults.drop() // in force, it did not cover the last packet
+	}
 	if d.Stage == DataToServer && s.serverFirst && !s.Unseen.Has(DataToClient) && ret {
 		d.Stage = DataToClient // the latest stage judged, whichever order
 	}

@@ -277,6 +277,22 @@ func (d Defaults) Names() []string {
 	return out
 }
 
+// drop returns the AWS name of the drop action set, "" for none
+// (Validate allows one at most).
+func (d Defaults) drop() string {
+	switch {
+	case d.DropStrict:
+		return DefaultDropStrict
+	case d.DropEstablished:
+		return DefaultDropEstablished
+	case d.DropEstablishedAppLayer:
+		return DefaultDropEstablishedAppLayer
+	case d.DropEstablishedAppLayerToServer:
+		return DefaultDropEstablishedAppLayerToServer
+	}
+	return ""
+}
+
 // IsZero reports whether no default action is set.
 func (d Defaults) IsZero() bool { return d == Defaults{} }
 

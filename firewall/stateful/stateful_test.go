@@ -823,3 +823,44 @@ func TestManyDomainSuffixesEachFiled(t *testing.T) {
 	s := session("tcp 10.0.0.5:50000 -> 198.51.100.7:443 domain " + strings.Join(labels[:39], ".") + ".l0")
 	checkDecision(t, e, s, wantDecision{flow.Allow, stateful.DataToClient, "", 0, "", ""})
 }
+
+// A session that passes because no rule decided its last packet names
+// the drop default in force that does not cover that packet
+// (Decision.DropDefault) and the pass rule of packet scope that passed
+// an earlier one (Decision.EarlierPass): under aws:drop_established the
+// server's established packets pass, the client's pass only by a rule
+// (audit new26 #7). Neither is set where a rule or a default decided.
+func TestDecisionNamesDropDefaultAndEarlierPass(t *testing.T) {
+	const est = "pass tcp $HOME_NET any -> any 443 (flow:established,to_server; sid:1;)"
+	tests := []struct {
+		name     string
+		defaults stateful.Defaults
+		rule     string
+		verdict  flow.Verdict
+		drop     string
+		earlier  stateful.RuleMatch
+		text     string
+	}{
+		{"aws:drop_established passes the server's packet", stateful.Defaults{DropEstablished: true}, est, flow.Allow, stateful.DefaultDropEstablished,
+			stateful.RuleMatch{Stage: stateful.DataToServer, Group: "g", GroupPriority: 1, Sid: 1, Action: flow.Pass, Rule: est},
+			"allow at data-to-client: no rule decided, and aws:drop_established does not cover this packet; the data-to-server packet was passed by pass sid 1 (group g) at data-to-server, a packet rule"},
+		{"aws:drop_established_app_layer_to_server likewise", stateful.Defaults{DropEstablishedAppLayerToServer: true}, est, flow.Allow, stateful.DefaultDropEstablishedAppLayerToServer,
+			stateful.RuleMatch{Stage: stateful.DataToServer, Group: "g", GroupPriority: 1, Sid: 1, Action: flow.Pass, Rule: est}, "aws:drop_established_app_layer_to_server does not cover this packet"},
+		{"no drop default", stateful.Defaults{}, est, flow.Allow, "",
+			stateful.RuleMatch{Stage: stateful.DataToServer, Group: "g", GroupPriority: 1, Sid: 1, Action: flow.Pass, Rule: est}, "passes by default"},
+		{"aws:drop_established_app_layer drops the server's packet: decided by the default", stateful.Defaults{DropEstablishedAppLayer: true}, est, flow.Deny, "",
+			stateful.RuleMatch{Stage: stateful.DataToServer, Group: "g", GroupPriority: 1, Sid: 1, Action: flow.Pass, Rule: est}, "default action aws:drop_established_app_layer"},
+		{"a pass of flow scope decides", stateful.Defaults{DropEstablished: true}, "pass tcp $HOME_NET any -> any 443 (sid:1;)", flow.Allow, "",
+			stateful.RuleMatch{}, "pass sid 1 (group g)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := stateful.MustCompile(strictConfig(tt.defaults, groupAt(1, rulesGroup("g", stateful.StrictOrder, tt.rule))), nil)
+			d := e.Evaluate(session("tcp 10.0.0.5:50000 -> 198.51.100.7:443"))
+			assert.Equal(t, tt.verdict, d.Verdict, d.String())
+			assert.Equal(t, tt.drop, d.DropDefault, d.String())
+			assert.Equal(t, tt.earlier, d.EarlierPass, d.String())
+			assert.Contains(t, d.String(), tt.text)
+		})
+	}
+}
