@@ -204,18 +204,7 @@ func leftOutSource(from string, lo *leftOutIface) error {
 // address's, as a query naming the address gets it.
 func (m *Model) pinLeftOut(dst, src endpoint, v6 bool) (endpoint, error) {
 	lo := dst.leftOut
-	var inside, public netip.Addr
-	for _, a := range lo.addrs {
-		switch {
-		case a.Is6() != v6:
-		case m.vpcAt(a) != nil:
-			if !inside.IsValid() {
-				inside = a
-			}
-		case !public.IsValid():
-			public = a
-		}
-	}
+	inside, public := m.leftOutAddrs(lo, v6)
 	outside := src.iface == nil && src.addr.IsValid() && !unroutable(src.addr) ||
 		src.iface != nil && (lo.vpc == nil || src.iface.subnet.vpc != lo.vpc && !m.peered(src.iface.subnet.vpc, lo.vpc))
 	a := inside
@@ -232,15 +221,9 @@ func (m *Model) pinLeftOut(dst, src endpoint, v6 bool) (endpoint, error) {
 	return m.resolve(a.String())
 }
 
-// leftOutLabel is the heading of a set question (Sources) to e, an end
-// naming an interface left out of the model: what was asked (the name,
-// the interface, why it is left out) and the addresses of family v6 its
-// questions use (pinLeftOut): its public one from outside its VPC, its
-// private one from its VPC and those peered with it. It is never the
-// heading of a question to one of those addresses, whose answers differ.
-func (m *Model) leftOutLabel(e endpoint, v6 bool) string {
-	lo := e.leftOut
-	var inside, public netip.Addr
+// leftOutAddrs is the first address of family v6 of lo inside a VPC,
+// and the first outside every VPC (a public one).
+func (m *Model) leftOutAddrs(lo *leftOutIface, v6 bool) (inside, public netip.Addr) {
 	for _, a := range lo.addrs {
 		switch {
 		case a.Is6() != v6:
@@ -252,6 +235,18 @@ func (m *Model) leftOutLabel(e endpoint, v6 bool) string {
 			public = a
 		}
 	}
+	return inside, public
+}
+
+// leftOutLabel is the heading of a set question (Sources) to e, an end
+// naming an interface left out of the model: what was asked (the name,
+// the interface, why it is left out) and the addresses of family v6 its
+// questions use (pinLeftOut): its public one from outside its VPC, its
+// private one from its VPC and those peered with it. It is never the
+// heading of a question to one of those addresses, whose answers differ.
+func (m *Model) leftOutLabel(e endpoint, v6 bool) string {
+	lo := e.leftOut
+	inside, public := m.leftOutAddrs(lo, v6)
 	head := e.named
 	if e.named != lo.id {
 		head += " (" + lo.id + ")"
