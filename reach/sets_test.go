@@ -55,7 +55,7 @@ func spice(rng *rand.Rand, d *sample.Design) {
 func TestPortsAgreesWithVerdict(t *testing.T) {
 	designs := 60
 	if testing.Short() || raceOn {
-		designs = 15
+		designs = 30 // at 15 no partial set was met once queries from an interface to itself became errors
 	}
 	stats := map[string]int{}
 	for seed := range uint64(designs) {
@@ -153,7 +153,7 @@ func TestSourcesAgreesWithVerdict(t *testing.T) {
 	t.Parallel() // slow under -race: the reach tests share both cores
 	designs := 40
 	if testing.Short() || raceOn {
-		designs = 10
+		designs = 30 // at 15 no partial set was met once queries from an interface to itself became errors
 	}
 	stats := map[string]int{}
 	for seed := range uint64(designs) {
@@ -282,7 +282,7 @@ func publicDesign(rng *rand.Rand) *sample.Design {
 func TestSourcesFromTheInternet(t *testing.T) {
 	designs := 60
 	if testing.Short() || raceOn {
-		designs = 15
+		designs = 30 // at 15 no partial set was met once queries from an interface to itself became errors
 	}
 	partial, open := 0, 0
 	for seed := range uint64(designs) {
