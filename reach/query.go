@@ -360,7 +360,8 @@ func (m *Model) resolve(spec string) (endpoint, error) {
 		}
 		v := m.vpcAt(a)
 		if h, ok := m.hostless[a]; ok && v == nil && !m.holds(a) {
-			return endpoint{addr: a, hostless: &h}, nil // leftout_internet.go
+			hc := h                                      // a copy made here only: &h would put every lookup's h on the heap
+			return endpoint{addr: a, hostless: &hc}, nil // leftout_internet.go
 		}
 		if u, ok := m.unmodelledBlockAt(a); ok && v == nil { // unmodelled_block.go
 			return endpoint{addr: a, unmod: u}, nil
