@@ -6,7 +6,6 @@ package main
 // answer.
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,20 +14,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// strictMutate decodes dir/file, lets edit change it, and writes it back.
-func strictMutate(t *testing.T, dir, file string, edit func(d map[string]any)) {
-	t.Helper()
-	p := filepath.Join(dir, file)
-	b, err := os.ReadFile(p)
-	require.NoError(t, err)
-	var d map[string]any
-	require.NoError(t, json.Unmarshal(b, &d))
-	edit(d)
-	b, err = json.MarshalIndent(d, "", " ")
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(p, b, 0o644))
-}
 
 func strictList(v any, k string) []any { return v.(map[string]any)[k].([]any) }
 func strictObj(v any) map[string]any   { return v.(map[string]any) }
@@ -97,7 +82,7 @@ func TestAWSLoadRefusesWhatAWSNeverPrints(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := copyDump(t)
-			strictMutate(t, dir, tt.file, func(d map[string]any) { tt.edit(t, d) })
+			mutateJSON(t, dir, tt.file, func(d map[string]any) { tt.edit(t, d) })
 			code, stdout, stderr := runArgs(append([]string{"check", "--aws", dir}, strictInternet443...)...)
 			assert.Equal(t, exitUsage, code, "read without a word:\n%s%s", stdout, stderr)
 			for _, w := range tt.want {
@@ -127,7 +112,7 @@ func TestAWSLoadLongPathElidedOnce(t *testing.T) {
 func TestAWSLoadNestedUnknownKeyWarned(t *testing.T) {
 	dir := copyDump(t)
 	require.NoError(t, os.Remove(filepath.Join(dir, "security-group-rules.json")))
-	strictMutate(t, dir, "security-groups.json", func(d map[string]any) {
+	mutateJSON(t, dir, "security-groups.json", func(d map[string]any) {
 		g := strictFind(strictList(d, "SecurityGroups"), "GroupId", "sg-web")
 		perm := strictObj(strictList(g, "IpPermissions")[0])
 		require.EqualValues(t, 443, perm["FromPort"])
