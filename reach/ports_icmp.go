@@ -52,10 +52,14 @@ func (fh *filterHop) icmpRuns() []portRun {
 	}
 	var rs []portRun
 	for ti, tr := range types {
+		row := decided[ti*len(codes) : (ti+1)*len(codes)]
+		if d := row[0]; !slices.ContainsFunc(row[1:], func(o portRun) bool { return o.code != d.code || o.und != d.und }) {
+			rs = appendRun(rs, tr.Hi<<8|255, d.code, d.und) // every code of these types alike: one run
+			continue
+		}
 		for t := int(tr.Lo); t <= int(tr.Hi); t++ {
 			for ci, cr := range codes {
-				d := decided[ti*len(codes)+ci]
-				rs = appendRun(rs, uint16(t<<8)|cr.Hi, d.code, d.und)
+				rs = appendRun(rs, uint16(t<<8)|cr.Hi, row[ci].code, row[ci].und)
 			}
 		}
 	}
@@ -134,53 +138,82 @@ func (m *Model) icmpByHop(r *PortsResult, f flow.Flow, src *ifaceInfo) error {
 	return nil
 }
 
-// eachType calls f with each type piece (type<<8|code) meets, and the
-// codes of that type it holds.
-func eachType(piece flow.PortRange, f func(t uint8, codes flow.Range[uint8])) {
-	for t := int(piece.Lo >> 8); t <= int(piece.Hi>>8); t++ {
-		lo, hi := uint8(0), uint8(255)
-		if t == int(piece.Lo>>8) {
-			lo = uint8(piece.Lo)
-		}
-		if t == int(piece.Hi>>8) {
-			hi = uint8(piece.Hi)
-		}
-		f(uint8(t), flow.Range[uint8]{Lo: lo, Hi: hi})
-	}
-}
-
 // icmpCodes lists, in type order, the types and codes of pieces (sorted,
-// numbered type<<8|code); types with the same codes share one set.
+// disjoint, numbered type<<8|code); types with the same codes share one
+// set.
 func icmpCodes(pieces []flow.PortRange) []ICMPCodes {
 	if len(pieces) == 0 {
 		return nil
 	}
-	out := make([]ICMPCodes, 0, int(pieces[len(pieces)-1].Hi>>8)-int(pieces[0].Lo>>8)+1)
-	var codes, last []flow.Range[uint8] // the codes of type t, and of the last type listed
-	t := -1
-	flush := func() {
-		if t < 0 {
-			return
-		}
-		if n := len(out); n == 0 || !slices.Equal(codes, last) {
-			out = append(out, ICMPCodes{Type: uint8(t), Codes: flow.SetOf(codes...)})
-			last = append(last[:0], codes...)
-		} else {
-			out = append(out, ICMPCodes{Type: uint8(t), Codes: out[n-1].Codes})
-		}
-		codes = codes[:0]
-	}
+	l := codeLister{out: make([]ICMPCodes, 0, int(pieces[len(pieces)-1].Hi>>8)-int(pieces[0].Lo>>8)+1), t: -1}
 	for _, piece := range pieces {
-		eachType(piece, func(ty uint8, cr flow.Range[uint8]) {
-			if int(ty) != t {
-				flush()
-				t = int(ty)
+		lt, ht := int(piece.Lo>>8), int(piece.Hi>>8)
+		for t := lt; t <= ht; t++ {
+			lo, hi := uint8(0), uint8(255)
+			if t == lt {
+				lo = uint8(piece.Lo)
 			}
-			codes = append(codes, cr)
-		})
+			if t == ht {
+				hi = uint8(piece.Hi)
+			}
+			if lo == 0 && hi == 255 { // every code of t, and of the types up to the piece's last full one
+				last := ht
+				if uint8(piece.Hi) != 255 {
+					last--
+				}
+				l.flush()
+				l.every(t, last)
+				t = last
+				continue
+			}
+			if t != l.t {
+				l.flush()
+				l.t = t
+			}
+			l.codes = append(l.codes, flow.Range[uint8]{Lo: lo, Hi: hi})
+		}
 	}
-	flush()
-	return out
+	l.flush()
+	return l.out
+}
+
+// codeLister gathers icmpCodes' list: the codes of type t so far, and
+// those of the last type listed.
+type codeLister struct {
+	out         []ICMPCodes
+	codes, last []flow.Range[uint8]
+	t           int
+}
+
+// flush lists type t with its codes, sharing the last type's set when
+// they are alike.
+func (l *codeLister) flush() {
+	if l.t < 0 {
+		return
+	}
+	if n := len(l.out); n > 0 && slices.Equal(l.codes, l.last) {
+		l.out = append(l.out, ICMPCodes{Type: uint8(l.t), Codes: l.out[n-1].Codes})
+	} else {
+		l.out = append(l.out, ICMPCodes{Type: uint8(l.t), Codes: flow.SetOf(l.codes...)})
+		l.last = append(l.last[:0], l.codes...)
+	}
+	l.codes, l.t = l.codes[:0], -1
+}
+
+// every lists types from to to with every code, which no other piece
+// holds (the pieces are disjoint).
+func (l *codeLister) every(from, to int) {
+	all := []flow.Range[uint8]{{Lo: 0, Hi: 255}}
+	var set flow.Set[uint8]
+	if n := len(l.out); n > 0 && slices.Equal(l.last, all) {
+		set = l.out[n-1].Codes
+	} else {
+		set = flow.SetOf(all...)
+		l.last = append(l.last[:0], all...)
+	}
+	for t := from; t <= to; t++ {
+		l.out = append(l.out, ICMPCodes{Type: uint8(t), Codes: set})
+	}
 }
 
 // addICMP sets the types and codes of the cut of hop k.hop of leg k.leg
