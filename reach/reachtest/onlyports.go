@@ -17,8 +17,10 @@ import (
 // and no others. ports is a port set as [flow.ParsePortSet] reads it:
 // "443", "ssh,https", "8000-8100", "none"; port 0 is refused.
 //
-// An end named by an interface ID, an instance ID (every interface of
-// the instance) or a Name tag stands for every address of it, as
+// An end named by an interface ID, an instance ID or an instance's name
+// (a Name tag on an interface of an instance, which stands for every
+// interface of the instance, as its ID does; a Name tag on interfaces of
+// different instances is an error) stands for every address of it, as
 // [AssertNotExposed] reads it: as a source, each of its private IPv4 and
 // IPv6 addresses; as a destination, each of those and each public or
 // Elastic IP. An address stands for itself. (An IPv4 or IPv6 prefix
@@ -28,8 +30,10 @@ import (
 //   - every listed port must be open, from the default client port
 //     ([reach.DefaultSourcePort]), between the ends' primary addresses of
 //     the family: the pair a [reach.Query] of from and to picks (the first
-//     interface of an instance, its first private address of the family,
-//     the public IP of it from the internet); a service the test names
+//     interface of an instance, or the interface a Name tag is on when
+//     only one interface of the instance carries it; its first private
+//     address of the family; the public IP of it from the internet); a
+//     service the test names
 //     must work the way its clients use it;
 //   - no other port may be open, from any client port (1-65535: a client
 //     picks its own, and a network ACL that lets replies out only to some
@@ -73,11 +77,11 @@ func AssertOnlyPorts(t TestingT, m *reach.Model, from, to string, proto flow.Pro
 	if err := notEmpty(to, "to"); err != nil {
 		return fail(err.Error())
 	}
-	src, err := endAddrs(m, from, false)
+	src, fromQuery, err := endAddrs(m, from, false)
 	if err != nil {
 		return fail(err.Error())
 	}
-	dst, err := endAddrs(m, to, true)
+	dst, toQuery, err := endAddrs(m, to, true)
 	if err != nil {
 		return fail(err.Error())
 	}
@@ -86,7 +90,7 @@ func AssertOnlyPorts(t TestingT, m *reach.Model, from, to string, proto flow.Pro
 		if len(src[fam]) == 0 || len(dst[fam]) == 0 {
 			continue
 		}
-		a, err := onlyPortsFamily(m, from, to, proto, want, v6, src[fam], dst[fam])
+		a, err := onlyPortsFamily(m, fromQuery, toQuery, proto, want, v6, src[fam], dst[fam])
 		if err != nil {
 			return fail(err.Error())
 		}
@@ -123,11 +127,11 @@ func notEmpty(end, which string) error {
 }
 
 // endAddrs returns the addresses end stands for, IPv4 ([0]) and IPv6
-// ([1]): an address itself; for an interface, instance or Name tag, the
-// private addresses of each of its interfaces, and, as a destination
-// (dest), their public and Elastic IPs too.
-func endAddrs(m *reach.Model, end string, dest bool) ([2][]netip.Addr, error) {
-	var out [2][]netip.Addr
+// ([1]): an address itself; for an interface, instance or Name tag (an
+// instance's: see interfacesOf), the private addresses of each of its
+// interfaces, and, as a destination (dest), their public and Elastic IPs
+// too. query is the name a [reach.Query] is to use for end.
+func endAddrs(m *reach.Model, end string, dest bool) (out [2][]netip.Addr, query string, err error) {
 	add := func(a netip.Addr) {
 		if !a.IsValid() {
 			return
@@ -142,11 +146,11 @@ func endAddrs(m *reach.Model, end string, dest bool) ([2][]netip.Addr, error) {
 	}
 	if a, err := netip.ParseAddr(end); err == nil {
 		add(a)
-		return out, nil
+		return out, end, nil
 	}
-	ids, err := interfacesOf(m, end)
+	ids, query, err := interfacesOf(m, end)
 	if err != nil {
-		return out, err
+		return out, "", err
 	}
 	for _, in := range m.Interfaces() {
 		if !slices.Contains(ids, in.ID) {
@@ -162,7 +166,7 @@ func endAddrs(m *reach.Model, end string, dest bool) ([2][]netip.Addr, error) {
 			}
 		}
 	}
-	return out, nil
+	return out, query, nil
 }
 
 // addrsText writes the addresses of endAddrs, "none" when there is none.
@@ -303,13 +307,12 @@ func (a familyAnswer) report(b *strings.Builder, m *reach.Model, want flow.PortS
 }
 
 // traceOpen writes the rules a session to port of r's pair passes, from
-// the first of a few client ports it is open from.
+// the first of a few client ports it is open from, else from one
+// clientPortOf finds.
 func traceOpen(b *strings.Builder, m *reach.Model, r *reach.PortsResult, port uint16, v6 bool) {
-	for _, cp := range []uint16{reach.DefaultSourcePort, 1024, 32768, 49152, 61000, 1, 65535} {
-		res, err := m.Check(reach.Query{From: r.Src.String(), To: r.Dst.String(), Protocol: r.Protocol, Port: port, SrcPort: cp, IPv6: v6})
-		if err != nil || !res.Reachable {
-			continue
-		}
+	common := []uint16{reach.DefaultSourcePort, 1024, 32768, 49152, 61000, 1, 65535}
+	q := reach.Query{From: r.Src.String(), To: r.Dst.String(), Protocol: r.Protocol, Port: port, IPv6: v6}
+	if res, cp, ok := sessionWith(m, q, reach.Reachable, common); ok {
 		fmt.Fprintf(b, "    port %d, client port %d, passes:\n", port, cp)
 		passLines(b, res)
 		return

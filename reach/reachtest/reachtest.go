@@ -41,7 +41,11 @@
 // addresses they are exposed at, the internet blocks that reach them and
 // the rules that let them in, and says an exposure the input leaves open
 // is undecided, with the undecided hop's code and what the input lacks).
-// Port sets are written as [flow.ParsePortSet] reads them: "443",
+// In both, an instance ID or an instance's name stands for every
+// interface of the instance: a Name tag on an interface of an instance
+// names the instance (the aws loader gives an instance's Name tag to its
+// primary interface only), and one on interfaces of different instances
+// is an error. Port sets are written as [flow.ParsePortSet] reads them: "443",
 // "ssh,rdp", "8000-8100"; port 0, which no client connects to, fails the
 // assertion. An empty endpoint and a nil model fail every assertion with
 // an error.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/textsafe"
+	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
 )
 
@@ -31,11 +32,15 @@ func cutLines(cuts []reach.Cut, ports flow.PortSet) string {
 // close the port to the others), over IPv4 and IPv6.
 //
 // to names an interface as a query's endpoint does: its ID, an instance
-// ID (every interface of the instance), its Name tag, or any address of
-// it: a private address, a
-// public or Elastic IP, an IPv6 address, an address of a prefix delegated
-// to it. Whichever is given, the assertion covers every address the
-// internet can send to the interface at, as [reach.Model.Audit] lists
+// ID or an instance's name (every interface of the instance: a Name tag
+// on an interface of an instance stands for the instance, though the aws
+// loader gives an instance's Name tag to its primary interface only; a
+// Name tag on interfaces of different instances is an error), the Name
+// tag of an interface of no instance, or any address of it: a private
+// address, a public or Elastic IP, an IPv6 address, an address of a
+// prefix delegated to it (that interface alone). Whichever is given, the
+// assertion covers every address the
+// internet can send to each interface it names at, as [reach.Model.Audit] lists
 // them ([reach.Finding].Address and Prefix): the public IP of its first
 // private address (or that address when it has none), the public or
 // Elastic IP of each of its other private addresses, each of its IPv6
@@ -79,7 +84,7 @@ func AssertNotExposed(t TestingT, m *reach.Model, to string, ports string) bool 
 	if err := noPortZero(want); err != nil {
 		return fail(err.Error())
 	}
-	ifaces, err := interfacesOf(m, to)
+	ifaces, _, err := interfacesOf(m, to)
 	if err != nil {
 		return fail(err.Error())
 	}
@@ -164,24 +169,33 @@ func noPortZero(ps flow.PortSet) error {
 
 // interfacesOf returns the IDs of the interfaces to names, as a query's
 // endpoint names them: one whose ID it is, else every interface of the
-// instance whose ID it is, else the one interface whose Name tag it is,
-// or the interface holding the address it is (private, public or Elastic
-// IP, IPv6, or of a prefix delegated to it). A space stands for the
-// \u0020 of a Terraform address's key, as in a query.
-func interfacesOf(m *reach.Model, to string) ([]string, error) {
+// instance whose ID it is, else those whose Name tag it is, or the
+// interface holding the address it is (private, public or Elastic IP,
+// IPv6, or of a prefix delegated to it). A Name tag on an interface of an
+// instance stands for the instance, every interface of it (as its ID
+// does): an instance's Name tag is the instance's, though the aws loader
+// gives it to the primary interface only, and the model does not tell it
+// from an interface's own. A Name tag on interfaces of two instances, or
+// on an interface of none and another, is an error. query is the name a
+// [reach.Query] is to use for it: to itself, or the instance's ID when
+// the Name tag is on several of its interfaces (a query refuses such a
+// name as ambiguous). A space stands for the \u0020 of a Terraform
+// address's key, as in a query.
+func interfacesOf(m *reach.Model, to string) (ids []string, query string, err error) {
 	all := m.Interfaces()
 	if a, err := netip.ParseAddr(to); err == nil {
 		owner, ok := m.Owner(a)
 		if ok && slices.ContainsFunc(all, func(in reach.Interface) bool { return in.ID == owner }) {
-			return []string{owner}, nil
+			return []string{owner}, to, nil
 		}
 		if ok {
-			return nil, fmt.Errorf("%s is %s's address, no interface's: AssertNotExposed asks about an interface", to, owner)
+			return nil, "", fmt.Errorf("%s is %s's address, no interface's: AssertNotExposed asks about an interface", to, owner)
 		}
-		return nil, fmt.Errorf("no interface of the design holds %s", to)
+		return nil, "", fmt.Errorf("no interface of the design holds %s", to)
 	}
 	for _, name := range []string{to, strings.ReplaceAll(to, " ", `\u0020`)} {
-		var byID, byInstance, byName []string
+		var byID, byInstance []string
+		var byName []reach.Interface
 		for _, in := range all {
 			if name == in.ID {
 				byID = append(byID, in.ID)
@@ -190,24 +204,56 @@ func interfacesOf(m *reach.Model, to string) ([]string, error) {
 				byInstance = append(byInstance, in.ID)
 			}
 			if name == in.Name {
-				byName = append(byName, in.ID)
+				byName = append(byName, in)
 			}
 		}
 		switch {
 		case len(byID) > 0:
-			return byID, nil
+			return byID, to, nil
 		case len(byInstance) > 0:
-			return byInstance, nil
-		case len(byName) == 1:
-			return byName, nil
-		case len(byName) > 1:
-			return nil, fmt.Errorf("name %q is on several interfaces (%s); use an ID", to, strings.Join(byName, ", "))
+			return byInstance, to, nil
+		case len(byName) > 0:
+			return byNameTag(all, to, byName)
 		}
 		if !strings.Contains(to, " ") {
 			break
 		}
 	}
-	return nil, fmt.Errorf("%q names no interface of the design (an ID, an instance ID, a Name tag or an address of one)", to)
+	return nil, "", fmt.Errorf("%q names no interface of the design (an ID, an instance ID, a Name tag or an address of one)", to)
+}
+
+// byNameTag resolves to, the Name tag of the interfaces named (of all,
+// the design's): the one interface when it is of no instance, else every
+// interface of the one instance they are all of. query is to, or the
+// instance's ID when several interfaces carry the tag.
+func byNameTag(all []reach.Interface, to string, named []reach.Interface) (ids []string, query string, err error) {
+	inst := named[0].Instance
+	for _, in := range named[1:] {
+		if in.Instance != inst || inst == "" {
+			var on []string
+			for _, in := range named {
+				of := "of no instance"
+				if in.Instance != "" {
+					of = "of " + in.Instance
+				}
+				on = append(on, in.ID+" "+of)
+			}
+			return nil, "", fmt.Errorf("name %q is on interfaces that are not all of one instance (%s); use an ID", to, strings.Join(on, ", "))
+		}
+	}
+	if inst == "" {
+		return []string{named[0].ID}, to, nil
+	}
+	for _, in := range all {
+		if in.Instance == inst {
+			ids = append(ids, in.ID)
+		}
+	}
+	query = to
+	if len(named) > 1 {
+		query = inst
+	}
+	return ids, query, nil
 }
 
 // describeExposure writes one finding of the audit AssertNotExposed runs:
@@ -260,28 +306,93 @@ func describeExposure(b *strings.Builder, m *reach.Model, f reach.Finding, ports
 	if f.Exposure == reach.Exposed {
 		want = reach.Reachable
 	}
-	for _, cp := range []uint16{reach.DefaultSourcePort, 1024, 32768, 61000, 1} {
-		r, err := m.Check(reach.Query{From: from.String(), To: f.Address.String(), Protocol: f.Protocol, Port: port, SrcPort: cp, IPv6: v6})
-		if err != nil || r.Outcome != want {
-			continue
-		}
-		if want == reach.Reachable {
-			fmt.Fprintf(b, "    from %s, one of them, port %d, client port %d, the request passes:\n", from, port, cp)
-			passLines(b, r)
-			return
-		}
+	common := []uint16{reach.DefaultSourcePort, 1024, 32768, 61000, 1}
+	r, cp, ok := sessionWith(m, reach.Query{From: from.String(), To: f.Address.String(), Protocol: f.Protocol, Port: port, IPv6: v6}, want, common)
+	switch {
+	case ok && want == reach.Reachable:
+		fmt.Fprintf(b, "    from %s, one of them, port %d, client port %d, the request passes:\n", from, port, cp)
+		passLines(b, r)
+		return
+	case ok:
 		fmt.Fprintf(b, "    from %s, one of them, client port %d, the session is undecided (%s) at:\n", from, cp, want)
 		for _, h := range r.Undecided() {
 			fmt.Fprintf(b, "      %s at %s %s: %s\n", h.Code, h.Kind, textsafe.String(h.ID), textsafe.String(h.Missing))
 		}
 		return
-	}
-	if want == reach.Reachable {
+	case want == reach.Reachable:
+		// The audit found it open from some client port, but from this
+		// source no client port traces it: say so rather than leave the
+		// passing rules out in silence.
+		fmt.Fprintf(b, "    from %s, one of them, port %d: no client port traced here is open (ask reach.Model.Ports with ClientPorts for the client ports it is open from)\n", from, port)
 		return
 	}
 	if f.Prefix.IsValid() {
 		fmt.Fprintf(b, "    undecided for the prefix as a whole: the design could treat its addresses apart (a route or block inside it, a firewall), and the audit answers for its first address\n")
 	}
+}
+
+// sessionWith returns the session q asks (its SrcPort left out) from the
+// first of the common client ports whose outcome is want, else from a
+// client port clientPortOf finds, and that client port; ok is false when
+// no client port gives the outcome.
+func sessionWith(m *reach.Model, q reach.Query, want reach.Outcome, common []uint16) (r *reach.Result, cp uint16, ok bool) {
+	try := func(cp uint16) (*reach.Result, bool) {
+		q.SrcPort = cp
+		r, err := m.Check(q)
+		return r, err == nil && r.Outcome == want
+	}
+	for _, cp := range common {
+		if r, ok := try(cp); ok {
+			return r, cp, true
+		}
+	}
+	if cp, ok := clientPortOf(m, reach.PortsQuery{From: q.From, To: q.To, Protocol: q.Protocol, IPv6: q.IPv6}, q.Port, want); ok {
+		if r, ok := try(cp); ok {
+			return r, cp, true
+		}
+	}
+	return nil, 0, false
+}
+
+// clientPortOf finds a client port from which the session pq asks to
+// port has the outcome want ([reach.Reachable] or
+// [reach.Indeterminate]): it halves the client ports 1-65535, asking
+// [reach.Model.Ports] of both halves and going on into one whose answer
+// holds port (open from every client port of it, or from some; for want
+// Indeterminate, left open by the input), sixteen questions at most. ok
+// is false when no client port has the outcome, or Ports errs.
+func clientPortOf(m *reach.Model, pq reach.PortsQuery, port uint16, want reach.Outcome) (cp uint16, ok bool) {
+	p := flow.SetOf(flow.Single(port))
+	lo, hi := uint16(1), uint16(65535)
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		pq.ClientPorts = []nacl.NamedRange{
+			{Name: "lower", Ports: flow.PortRange{Lo: lo, Hi: mid}},
+			{Name: "upper", Ports: flow.PortRange{Lo: mid + 1, Hi: hi}},
+		}
+		r, err := m.Ports(pq)
+		if err != nil {
+			return 0, false
+		}
+		next := -1
+		for i, c := range r.Clients {
+			every, some := !c.Open.Intersect(p).IsEmpty(), !c.Open.Union(c.Partly).Intersect(p).IsEmpty()
+			if want == reach.Indeterminate {
+				every, some = false, !c.Indeterminate.Intersect(p).IsEmpty()
+			}
+			if every {
+				return c.Range.Ports.Lo, true
+			}
+			if some && next < 0 {
+				next = i
+			}
+		}
+		if next < 0 {
+			return 0, false
+		}
+		lo, hi = r.Clients[next].Range.Ports.Lo, r.Clients[next].Range.Ports.Hi
+	}
+	return lo, true
 }
 
 // passLines writes the filter hops of r's request that a rule decided:
