@@ -214,7 +214,7 @@ func TestLoadGatewayTargetsErrorsAndWarnings(t *testing.T) {
 			warning: `gw/route-tables.json: RouteTables[0].Routes[3]: route pl-63a5400a -> vpce-0s3 of rtb-0app left out: vpce-0s3 is an interface endpoint, which is no route target`},
 		{name: "a gateway endpoint route whose prefix list is not in the input is kept, unmodelled", file: "prefix-lists.json",
 			doc:     `{"PrefixLists": []}`,
-			warning: `gw/route-tables.json: RouteTables[0].Routes[3]: route pl-63a5400a -> vpce-0s3 (gateway endpoint for com.amazonaws.us-east-1.s3) of rtb-0app: its prefix list pl-63a5400a is not in the input, so which addresses it covers is unknown (add aws ec2 describe-prefix-lists); queries it routes are indeterminate (exit status 3)`},
+			warning: `gw/route-tables.json: RouteTables[0].Routes[3]: route pl-63a5400a -> vpce-0s3 (gateway endpoint for com.amazonaws.us-east-1.s3) of rtb-0app: its prefix list pl-63a5400a is not in the input, so which addresses it covers is unknown (add aws ec2 describe-prefix-lists); queries it routes are indeterminate (check, ports and sources exit 3)`},
 		{name: "and the list is declared unresolved", file: "prefix-lists.json",
 			doc:     `{"PrefixLists": []}`,
 			warning: `gw/route-tables.json: RouteTables[0].Routes[3].DestinationPrefixListId: prefix list pl-63a5400a (used by a route of rtb-0app) is not in the input: which addresses it holds is unknown`},

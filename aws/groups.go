@@ -215,11 +215,11 @@ func (l *loader) unresolvedReferences(held map[string]bool) {
 			at := out.groupAt[gi].lookup(fmt.Sprintf("Rules[%d]", ri))
 			if vpc, ok := l.groupsOut[ref]; ok {
 				out.leftOut = append(out.leftOut, reach.LeftOutGroup{ID: ref, VPC: vpc})
-				l.warn(at, "security group %s (referenced by %s rule %s) is left out with its VPC %s (not among the VPCs chosen): queries only its rules could allow are indeterminate (exit status 3)",
+				l.warn(at, "security group %s (referenced by %s rule %s) is left out with its VPC %s (not among the VPCs chosen): queries only its rules could allow are indeterminate (check, ports and sources exit 3)",
 					ref, g.ID, r.Label(ri), vpc)
 				continue
 			}
-			l.warn(at, "security group %s (referenced by %s rule %s) is not in the input (a group in a peered VPC or another account?): queries only its rules could allow are indeterminate (exit status 3); add it with aws ec2 describe-security-groups --group-ids %s where it lives",
+			l.warn(at, "security group %s (referenced by %s rule %s) is not in the input (a group in a peered VPC or another account?): queries only its rules could allow are indeterminate (check, ports and sources exit 3); add it with aws ec2 describe-security-groups --group-ids %s where it lives",
 				ref, g.ID, r.Label(ri), ref)
 		}
 	}

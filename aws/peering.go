@@ -164,7 +164,7 @@ func (l *loader) assemblePeerings() {
 			case chosenOut == len(missing):
 				why, add = "left out (not among the VPCs chosen)", "choose it too to follow them"
 			}
-			l.warn(r.at, "peering connection %s joins %s and %s, but %s %s %s: routes to %s are kept as unmodelled and queries they route are indeterminate (exit status 3); %s",
+			l.warn(r.at, "peering connection %s joins %s and %s, but %s %s %s: routes to %s are kept as unmodelled and queries they route are indeterminate (check, ports and sources exit 3); %s",
 				r.p.ID, r.p.RequesterVPC, r.p.AccepterVPC, strings.Join(missing, " and "), verb, why, r.p.ID, add)
 			continue
 		}

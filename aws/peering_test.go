@@ -40,9 +40,9 @@ func TestLoadPeeringDump(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 3, rep.Counts["vpc-peering-connections"], "pcx-ax joins a VPC that is not in the input")
 	assert.Equal(t, []string{
-		`peering/route-tables.json: RouteTables[0].Routes[3]: route 10.9.0.0/16 -> pcx-ax (VPC peering connection) of rtb-a: the peering connection joins a VPC that is not in the input (vpc-a and vpc-x); queries it routes are indeterminate (exit status 3)`,
-		`peering/security-groups.json: SecurityGroups[2]: security group sg-0remote (referenced by sg-b rule #2 allows tcp/6379 from sg-0remote) is not in the input (a group in a peered VPC or another account?): queries only its rules could allow are indeterminate (exit status 3); add it with aws ec2 describe-security-groups --group-ids sg-0remote where it lives`,
-		`peering/vpc-peering-connections.json: VpcPeeringConnections[3]: peering connection pcx-ax joins vpc-a and vpc-x, but vpc-x (account 444455556666) 10.9.0.0/16 is not in the input (a VPC of another account or Region?): routes to pcx-ax are kept as unmodelled and queries they route are indeterminate (exit status 3); add the VPC's describe-vpcs, describe-subnets, ... output to follow them`,
+		`peering/route-tables.json: RouteTables[0].Routes[3]: route 10.9.0.0/16 -> pcx-ax (VPC peering connection) of rtb-a: the peering connection joins a VPC that is not in the input (vpc-a and vpc-x); queries it routes are indeterminate (check, ports and sources exit 3)`,
+		`peering/security-groups.json: SecurityGroups[2]: security group sg-0remote (referenced by sg-b rule #2 allows tcp/6379 from sg-0remote) is not in the input (a group in a peered VPC or another account?): queries only its rules could allow are indeterminate (check, ports and sources exit 3); add it with aws ec2 describe-security-groups --group-ids sg-0remote where it lives`,
+		`peering/vpc-peering-connections.json: VpcPeeringConnections[3]: peering connection pcx-ax joins vpc-a and vpc-x, but vpc-x (account 444455556666) 10.9.0.0/16 is not in the input (a VPC of another account or Region?): routes to pcx-ax are kept as unmodelled and queries they route are indeterminate (check, ports and sources exit 3); add the VPC's describe-vpcs, describe-subnets, ... output to follow them`,
 	}, rep.Warnings)
 	tcp := func(from, to string, port uint16) reach.Query {
 		return reach.Query{From: from, To: to, Protocol: flow.TCP, Port: port}

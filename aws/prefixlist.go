@@ -196,7 +196,7 @@ func (l *loader) assembleLists() {
 	for _, id := range slices.Sorted(maps.Keys(used)) {
 		if r := l.lists[id]; r == nil {
 			u := used[id]
-			l.warn(u.at, "prefix list %s (used by %s) is not in the input: which addresses it holds is unknown, so what only it could decide is indeterminate (exit status 3); add aws ec2 describe-managed-prefix-lists --prefix-list-ids %s and get-managed-prefix-list-entries --prefix-list-id %s --output json > %s.json",
+			l.warn(u.at, "prefix list %s (used by %s) is not in the input: which addresses it holds is unknown, so what only it could decide is indeterminate (check, ports and sources exit 3); add aws ec2 describe-managed-prefix-lists --prefix-list-ids %s and get-managed-prefix-list-entries --prefix-list-id %s --output json > %s.json",
 				id, u.who, id, id, id)
 			l.out.unresolvedLists = append(l.out.unresolvedLists, id)
 		}
@@ -206,10 +206,10 @@ func (l *loader) assembleLists() {
 		_, isUsed := used[id]
 		switch {
 		case isUsed && !r.entries:
-			l.warn(r.at, "prefix list %s is used but its entries are not in the input: which addresses it holds is unknown, so what only it could decide is indeterminate (exit status 3); add aws ec2 get-managed-prefix-list-entries --prefix-list-id %s --output json > %s.json", id, id, id)
+			l.warn(r.at, "prefix list %s is used but its entries are not in the input: which addresses it holds is unknown, so what only it could decide is indeterminate (check, ports and sources exit 3); add aws ec2 get-managed-prefix-list-entries --prefix-list-id %s --output json > %s.json", id, id, id)
 			r.list.EntriesUnknown, r.list.Entries = true, nil // its MaxEntries still counts against the quotas
 		case isUsed && r.onePage:
-			l.warn(r.entryAt[0], "prefix list %s is used and its entries are one page of get-managed-prefix-list-entries (NextToken is set): its other entries are not in the input, so what only it could decide is indeterminate (exit status 3); fetch every page (aws ec2 get-managed-prefix-list-entries --prefix-list-id %s --output json > %s.json, without --max-items)", id, id, id)
+			l.warn(r.entryAt[0], "prefix list %s is used and its entries are one page of get-managed-prefix-list-entries (NextToken is set): its other entries are not in the input, so what only it could decide is indeterminate (check, ports and sources exit 3); fetch every page (aws ec2 get-managed-prefix-list-entries --prefix-list-id %s --output json > %s.json, without --max-items)", id, id, id)
 			r.list.EntriesUnknown, r.list.Entries = true, nil
 		}
 		l.out.lists = append(l.out.lists, r)

@@ -427,7 +427,7 @@ func (l *loader) route(r *rtRec, o jsonloc.Loc, rj routeJSON, endpoints map[stri
 	// prefix match selects it as AWS would, and the query is indeterminate
 	// there, never answered by a less specific route.
 	unmodelled := func(target, what, why string) {
-		l.warn(o, "route %s -> %s (%s) of %s: %s; queries it routes are indeterminate (exit status 3)", dest, target, what, id, why)
+		l.warn(o, "route %s -> %s (%s) of %s: %s; queries it routes are indeterminate (check, ports and sources exit 3)", dest, target, what, id, why)
 		rt.Target, rt.TargetID, rt.TargetType = reach.TargetUnmodelled, target, what
 		ro.target = o.Field(field)
 		r.rt.Routes = append(r.rt.Routes, rt)

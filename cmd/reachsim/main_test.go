@@ -526,7 +526,7 @@ func TestRunCheckIndeterminate(t *testing.T) {
 	assert.Contains(t, stdout, "\nINDETERMINATE: no hop blocks for certain, but 1 hop cannot decide")
 	assert.Contains(t, stdout, "\nmissing: what lies beyond vgw-office (virtual private gateway)")
 	assert.NotContains(t, stdout, "nat-demo")
-	assert.Contains(t, stderr, "route 192.0.2.0/24 -> vgw-office (virtual private gateway) of rtb-private: reachsim does not model VPN; queries it routes are indeterminate (exit status 3)")
+	assert.Contains(t, stderr, "route 192.0.2.0/24 -> vgw-office (virtual private gateway) of rtb-private: reachsim does not model VPN; queries it routes are indeterminate (check, ports and sources exit 3)")
 
 	code, stdout, stderr = runArgs(append(args, "--json")...)
 	assert.Equal(t, 3, code, stderr)
