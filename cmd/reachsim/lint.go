@@ -10,8 +10,12 @@ import (
 )
 
 // lintUsage is the help of reachsim lint. TestSetUsagesNameEveryFlag
-// keeps it in step with the flags lintFlags defines.
-var lintUsage = `Usage:
+// keeps it in step with the flags lintFlags defines; its list of checks
+// is reach.LintChecks', so it names every check ID.
+var lintUsage = lintUsageHead + lintChecksHelp() + lintUsageTail
+
+// lintUsageHead is the help of reachsim lint up to its list of checks.
+const lintUsageHead = `Usage:
   reachsim lint [--aws PATH]... [--fail-on high|medium|low] [--only IDS] [--skip IDS] [--json]
 
 Find what in the design is dead, shadowed or dangerous: network ACL
@@ -23,7 +27,8 @@ hide, so that they never decide (SG_RULE_SHADOWED); security group rules
 that can match no packet, icmp with an IPv6 CIDR or icmpv6 with an IPv4
 one (SG_RULE_DEAD); groups and ACLs nothing uses
 (SG_UNUSED, ACL_UNUSED); references to groups or prefix lists the input
-does not hold (REF_MISSING_GROUP, REF_MISSING_PREFIX_LIST); prefix-list
+does not hold (REF_MISSING_GROUP, REF_MISSING_PREFIX_LIST) and to groups
+of another VPC that no peering joins (REF_MATCHES_NOTHING); prefix-list
 routes that share a block toward different targets, which AWS picks
 between at random (ROUTE_PREFIX_LIST_TIE); routes to a network interface
 whose source/destination check is on, which carry no transit traffic
@@ -35,7 +40,7 @@ that drop replies from the internet to some of the ports 1024-65535 the
 gateway picks (ACL_CUTS_REPLIES); risky services a rule opens to the
 internet, reachable through every layer or closed by another layer or an
 Alibaba drop rule that comes first (EXPOSED_RISKY,
-EXPOSED_RISKY_INDETERMINATE, EXPOSED_RISKY_CLOSED); AWS quotas (QUOTA_...);
+EXPOSED_RISKY_INDETERMINATE, EXPOSED_RISKY_CLOSED); AWS quotas (QUOTA_*);
 Network Firewall rules an earlier rule hides in strict order
 (FW_RULE_UNREACHABLE) and stateless pass rules whose replies get no pass
 (FW_STATELESS_PASS_ONE_WAY). Each finding names its resource, where the
@@ -55,7 +60,10 @@ Flags:
                       README, "What is dead, shadowed or dangerous"
   -h, --help          print this help
 
-Exit status: 0 when no finding reaches the threshold, 1 when one does, 2
+`
+
+// lintUsageTail is the help of reachsim lint after its list of checks.
+const lintUsageTail = `Exit status: 0 when no finding reaches the threshold, 1 when one does, 2
 for bad usage or bad input.
 
 Examples:
@@ -64,6 +72,38 @@ Examples:
   reachsim lint --aws dump/ --json
   reachsim lint --aws dump/ --skip SG_RULE_IMPLIED,FW_RULE_UNREACHABLE
 `
+
+// lintChecksHelp lists every check of reach.LintChecks for lint's help,
+// one a line with the severity its findings usually have.
+func lintChecksHelp() string {
+	var b strings.Builder
+	b.WriteString("Checks (the IDs --only and --skip take; the severity their findings\nusually have):\n")
+	for _, c := range reach.LintChecks() {
+		fmt.Fprintf(&b, "  %-28s %s\n", c.ID, c.Severity)
+	}
+	return b.String() + "\n"
+}
+
+// unknownIDs refuses an ID of --only or --skip that is no lint check,
+// naming the flag, its value and the ID: bad usage, told before the
+// input is read.
+func unknownIDs(o lintOptions, lo reach.LintOptions) error {
+	known := map[string]bool{}
+	for _, c := range reach.LintChecks() {
+		known[c.ID] = true
+	}
+	for _, f := range []struct {
+		name, value string
+		ids         []string
+	}{{"only", o.only, lo.Only}, {"skip", o.skip, lo.Skip}} {
+		for _, id := range f.ids {
+			if !known[id] {
+				return fmt.Errorf("--%s %q: %q is no lint check (reachsim lint --help lists them)", f.name, f.value, id)
+			}
+		}
+	}
+	return nil
+}
 
 // lintOptions are the parsed flags of reachsim lint.
 type lintOptions struct {
@@ -122,6 +162,9 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	}
 	lo := reach.LintOptions{Only: ids(o.only), Skip: ids(o.skip)}
 	if err := emptyIDs(fs, lo); err != nil {
+		return fail(stderr, me, "%v", err)
+	}
+	if err := unknownIDs(o, lo); err != nil {
 		return fail(stderr, me, "%v", err)
 	}
 	if err := lo.Validate(); err != nil {
