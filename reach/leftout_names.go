@@ -176,6 +176,12 @@ func (m *Model) resolveName(spec string) (e endpoint, ok bool, err error) {
 		return endpoint{iface: r.ifaces[0]}, true, nil
 	case len(r.ifaces) == 0 && len(lr.ifaces) == 1:
 		return endpoint{leftOut: lr.ifaces[0], named: spec}, true, nil
+	case len(lr.ifaces) == 0 && oneInstance(r.ifaces):
+		// a Name tag on several interfaces of one instance names the
+		// instance (tagged alike, as an instance's tag is often copied
+		// to its interfaces): the first of them answers, as the first of
+		// an instance ID's does
+		return endpoint{iface: r.ifaces[0], inst: r.ifaces[0].Instance}, true, nil
 	}
 	var ids []string
 	for _, ii := range r.ifaces {
@@ -185,6 +191,13 @@ func (m *Model) resolveName(spec string) (e endpoint, ok bool, err error) {
 		ids = append(ids, lo.id+" (left out)")
 	}
 	return endpoint{}, true, fmt.Errorf("%w: name %q is on several interfaces (%s); use an ID", ErrQuery, spec, strings.Join(ids, ", "))
+}
+
+// oneInstance reports whether every interface of ifaces belongs to one
+// instance.
+func oneInstance(ifaces []*ifaceInfo) bool {
+	inst := ifaces[0].Instance
+	return inst != "" && !slices.ContainsFunc(ifaces[1:], func(ii *ifaceInfo) bool { return ii.Instance != inst })
 }
 
 // leftOutSource is the error of a query whose source, named from,

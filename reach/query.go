@@ -26,7 +26,9 @@ var ErrQuery = errors.New("invalid query")
 // Query asks whether a session from one endpoint to another works.
 //
 // From and To name an endpoint: a network interface ID (eni-…), an
-// instance ID (i-…, its first interface), an interface's Name tag (the
+// instance ID (i-…, its first interface), an interface's Name tag (one
+// on several interfaces is ambiguous unless they are all one instance's:
+// it then names the first of them; the
 // same names of a network interface a loader leaves out, declared
 // beside its addresses, name it too: [LeftOutNames]), or an IP
 // address — a private or public address in the design means its

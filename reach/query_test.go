@@ -126,7 +126,8 @@ func TestAPrivateAddressOutsideTheDesignIsNoInternetHost(t *testing.T) {
 
 // A word of a query names an interface by its ID first, then by its
 // instance's ID, then by its Name tag, whatever the order the interfaces
-// were added in; a Name tag on several interfaces is an error naming them.
+// were added in; a Name tag on several interfaces is an error naming them,
+// unless they are all one instance's, which it then names.
 func TestAQueryWordIsAnIDThenAnInstanceThenAName(t *testing.T) {
 	addr := netip.MustParseAddr
 	extra := []reach.Interface{
@@ -134,6 +135,10 @@ func TestAQueryWordIsAnIDThenAnInstanceThenAName(t *testing.T) {
 		{ID: "eni-x2", Name: "i-db1", Instance: "i-x", Subnet: "subnet-app", PrivateIPs: []netip.Addr{addr("10.0.2.22")}, Groups: []string{"sg-app"}},
 		{ID: "eni-x3", Name: "twin", Subnet: "subnet-app", PrivateIPs: []netip.Addr{addr("10.0.2.23")}, Groups: []string{"sg-app"}},
 		{ID: "eni-x4", Name: "twin", Subnet: "subnet-app", PrivateIPs: []netip.Addr{addr("10.0.2.24")}, Groups: []string{"sg-app"}},
+		{ID: "eni-y1", Name: "pair", Instance: "i-y", Subnet: "subnet-app", PrivateIPs: []netip.Addr{addr("10.0.2.25")}, Groups: []string{"sg-app"}},
+		{ID: "eni-y2", Name: "pair", Instance: "i-y", Subnet: "subnet-app", PrivateIPs: []netip.Addr{addr("10.0.2.26")}, Groups: []string{"sg-app"}},
+		{ID: "eni-z1", Name: "split", Instance: "i-z1", Subnet: "subnet-app", PrivateIPs: []netip.Addr{addr("10.0.2.27")}, Groups: []string{"sg-app"}},
+		{ID: "eni-z2", Name: "split", Instance: "i-z2", Subnet: "subnet-app", PrivateIPs: []netip.Addr{addr("10.0.2.28")}, Groups: []string{"sg-app"}},
 	}
 	for _, first := range []bool{false, true} {
 		d := sample.ThreeTierDesign()
@@ -151,6 +156,7 @@ func TestAQueryWordIsAnIDThenAnInstanceThenAName(t *testing.T) {
 			{"i-x", "10.0.2.21", "i-x"},                   // an instance's first interface
 			{"eni-x2", "10.0.2.22", "eni-x2"},
 			{"db-1", "10.0.3.30", "db-1 (eni-db1)"},
+			{"pair", "10.0.2.25", "i-y pair (eni-y1)"}, // a Name tag on the interfaces of one instance: the instance
 		}
 		for _, tt := range tests {
 			r, err := m.Check(reach.Query{From: "web-1", To: tt.to, Protocol: flow.TCP, Port: 5432})
@@ -161,6 +167,8 @@ func TestAQueryWordIsAnIDThenAnInstanceThenAName(t *testing.T) {
 		_, err := m.Check(reach.Query{From: "web-1", To: "twin", Protocol: flow.TCP, Port: 5432})
 		require.ErrorIs(t, err, reach.ErrQuery)
 		assert.ErrorContains(t, err, `name "twin" is on several interfaces (eni-x3, eni-x4); use an ID`)
+		_, err = m.Check(reach.Query{From: "web-1", To: "split", Protocol: flow.TCP, Port: 5432})
+		assert.ErrorContains(t, err, `name "split" is on several interfaces (eni-z1, eni-z2); use an ID`, "two instances' interfaces")
 		_, err = m.Check(reach.Query{From: "web-1", To: "nothing-here", Protocol: flow.TCP, Port: 5432})
 		assert.ErrorContains(t, err, `"nothing-here" is no address, interface ID, instance ID or Name tag in the design`)
 	}
