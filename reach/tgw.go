@@ -57,9 +57,12 @@ import (
 //     attachment has none there (or the zone is unknown or undecided) and has
 //     several subnets, AWS documents no rule for which it takes: the hop
 //     is undecided ([TGWExitZoneUnknown]) unless the subnets are alike for
-//     the packet (one route table, one network ACL, one Block Public
-//     Access exclusion, none holding the destination, and no route of
-//     theirs for it to a transit gateway), when the trace shows the first,
+//     the packet (one route table, one network ACL, none holding the
+//     destination, no route of theirs for it to a transit gateway, and
+//     one Block Public Access exclusion when their route for it leads to
+//     an internet gateway, an egress-only internet gateway or a carrier
+//     gateway, where BPA judges the packet by the subnet it leaves: it
+//     judges no other traffic), when the trace shows the first,
 //     with a detail that says so. An attachment with appliance mode ([TGWAttachment.ApplianceMode])
 //     is left otherwise: see tgw_appliance.go. From there the attachment subnet's route table routes the
 //     packet, and its ACL judges it outbound when it goes to another
@@ -633,19 +636,19 @@ func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subn
 	h.Rule = fmt.Sprintf("%s via %s (%s)", r.Destination, r.att.ID, kind)
 	h.Verdict = flow.Allow
 	h.reason = fmt.Sprintf("%s matches %s in %s, the route table of %s (longest prefix, then static, prefix list, VPC-, Direct Connect-, Connect-, VPN-, peering-propagated)", dst, h.Rule, t.ID, att.ID)
-	if why := w.m.exitUnknown(r.att, zone, dst); why != "" {
+	if why, alike := w.m.exitUnknown(r.att, zone, dst); why != "" {
 		h.Verdict, h.Code = flow.Indeterminate, TGWExitZoneUnknown
 		if doubt := r.att.zoneDoubt(zone); doubt != "" {
 			entered := fmt.Sprintf("%s of %s", zone.name, ownerName(zone.owner))
 			h.reason += fmt.Sprintf("; but which subnet of %s is in %s, the zone the packet entered by and leaves by, is undecided: AWS maps zone names to physical zones per account, and %s are of another owner, without AZ IDs in the input; and %s",
 				r.att.ID, entered, doubt, why)
 			h.Missing = fmt.Sprintf("the AZ IDs (describe-subnets' AvailabilityZoneId; Terraform's availability_zone_id) of %s and of %s, the zone the packet entered %s by: they decide which subnet of %s it leaves through", doubt, entered, g.ID, r.att.ID)
-			h.Fix = fmt.Sprintf("give the subnets their AZ IDs in the input, or give the subnets of %s one route table and one network ACL", r.att.ID)
+			h.Fix = fmt.Sprintf("give the subnets their AZ IDs in the input, or give the subnets of %s %s", r.att.ID, alike)
 			return w.stop(h)
 		}
 		h.reason += fmt.Sprintf("; but %s has no subnet in %s, and AWS does not say which of its subnets (%s) the packet then leaves through: %s", r.att.ID, orUnknown(zone.String()), subnetIDs(r.att.subnets), why)
 		h.Missing = fmt.Sprintf("which subnet of %s (%s) the transit gateway takes for a packet from %s, where it has none: %s", r.att.ID, subnetIDs(r.att.subnets), orUnknown(zone.String()), why)
-		h.Fix = fmt.Sprintf("add a subnet in %s to attachment %s, or give its subnets one route table and one network ACL", orUnknown(zone.String()), r.att.ID)
+		h.Fix = fmt.Sprintf("add a subnet in %s to attachment %s, or give its subnets %s", orUnknown(zone.String()), r.att.ID, alike)
 		return w.stop(h)
 	}
 	if dst.Is6() {
@@ -725,35 +728,78 @@ func (w *walker) outOfTGW(pkt flow.Flow, g *tgwInfo, out *tgwAttInfo, az tgwZone
 // zones, are unknown, or undecided: tgw_zone.go), AWS documents no rule for which it takes then,
 // and they are not alike for the packet. "" when the subnet is decided,
 // or when every candidate gives one path: the subnets share a route
-// table and a network ACL (and a Block Public Access exclusion), none of
-// them holds dst, and their route for dst does not lead to a transit
-// gateway (which takes the packet in the subnet's zone).
-func (m *Model) exitUnknown(out *tgwAttInfo, az tgwZone, dst netip.Addr) string {
+// table and a network ACL, none of them holds dst, their route for dst
+// does not lead to a transit gateway (which takes the packet in the
+// subnet's zone), and, when that route leads to an internet gateway, an
+// egress-only internet gateway or a carrier gateway (where VPC Block
+// Public Access judges the packet by the subnet it leaves: bpa.go), they
+// share a Block Public Access exclusion. alike says what to make alike
+// for the packet to decide it: "one route table and one network ACL", or
+// the exclusion when that is what differs.
+func (m *Model) exitUnknown(out *tgwAttInfo, az tgwZone, dst netip.Addr) (why, alike string) {
 	if out.Type != "vpc" || out.Missing != "" || out.ApplianceMode || len(out.subnets) < 2 {
-		return ""
+		return "", ""
 	}
 	if out.subnetIn(az) != nil {
-		return ""
+		return "", ""
 	}
+	const tableAndACL = "one route table and one network ACL"
 	first := out.subnets[0]
+	var bpaOther *subnetInfo // a subnet whose Block Public Access exclusion is not first's
 	for _, s := range out.subnets {
 		switch {
 		case s.contains(dst):
-			return fmt.Sprintf("%s holds the destination, so through it no network ACL applies and through the others theirs do", s.ID)
+			return fmt.Sprintf("%s holds the destination, so through it no network ACL applies and through the others theirs do", s.ID), tableAndACL
 		case s.rt != first.rt:
-			return fmt.Sprintf("their route tables differ (%s has %s, %s has %s)", first.ID, first.rt.ID, s.ID, s.rt.ID)
+			return fmt.Sprintf("their route tables differ (%s has %s, %s has %s)", first.ID, first.rt.ID, s.ID, s.rt.ID), tableAndACL
 		case len(s.maybe) > 0:
-			return fmt.Sprintf("which route table routes %s is undecided (%s)", s.ID, s.RouteTablesWhy)
+			return fmt.Sprintf("which route table routes %s is undecided (%s)", s.ID, s.RouteTablesWhy), tableAndACL
 		case s.acl != first.acl:
-			return fmt.Sprintf("their network ACLs differ (%s has %s, %s has %s)", first.ID, first.acl.acl.ID, s.ID, s.acl.acl.ID)
-		case m.bpa != nil && m.bpa.excluded[s.ID] != m.bpa.excluded[first.ID]:
-			return fmt.Sprintf("their Block Public Access exclusions differ (%s, %s)", first.ID, s.ID)
+			return fmt.Sprintf("their network ACLs differ (%s has %s, %s has %s)", first.ID, first.acl.acl.ID, s.ID, s.acl.acl.ID), tableAndACL
+		case bpaOther == nil && m.bpa != nil && m.bpa.mode != BlockOff && m.exclusionOf(s) != m.exclusionOf(first):
+			bpaOther = s
 		}
 	}
-	if cr, _, ok := first.rt.lookup(dst); ok && cr.Target == TargetTransitGateway {
-		return fmt.Sprintf("%s routes %s to transit gateway %s, which takes the packet only in the zone of the subnet it leaves", first.rt.ID, dst, cr.TargetID)
+	cr, _, ok := first.rt.lookup(dst)
+	if ok && cr.Target == TargetTransitGateway {
+		return fmt.Sprintf("%s routes %s to transit gateway %s, which takes the packet only in the zone of the subnet it leaves", first.rt.ID, dst, cr.TargetID), tableAndACL
 	}
-	return ""
+	if bpaOther != nil && ok && internetFacing(cr) {
+		return fmt.Sprintf("%s routes %s to %s, where VPC Block Public Access judges the packet by the subnet it leaves, and their exclusions differ (%s: %s; %s: %s)",
+				first.rt.ID, dst, cr.TargetID, first.ID, m.exclusionText(first), bpaOther.ID, m.exclusionText(bpaOther)),
+			fmt.Sprintf("one Block Public Access exclusion (exclude all of %s, or none)", subnetIDs(out.subnets))
+	}
+	return "", ""
+}
+
+// internetFacing reports whether route cr sends the packet to a gateway
+// VPC Block Public Access judges: an internet gateway, an egress-only
+// internet gateway (modelled or not) or a carrier gateway.
+func internetFacing(cr *compiledRoute) bool {
+	return cr.Target == TargetInternetGateway || cr.Target == TargetEgressOnlyInternetGateway || egressOnlyRoute(cr) ||
+		cr.Target == TargetUnmodelled && cr.TargetType == carrierGatewayType
+}
+
+// exclusionOf names the mode of subnet s's own Block Public Access
+// exclusion ("none" when it has none): what BPA judges the packet by
+// beside the VPC's exclusion, which s shares with the attachment's other
+// subnets.
+func (m *Model) exclusionOf(s *subnetInfo) string {
+	x, ok := m.bpa.excluded[s.ID]
+	if !ok {
+		return "none"
+	}
+	return x.Mode.String()
+}
+
+// exclusionText names subnet s's own Block Public Access exclusion and
+// its mode ("x-1, allow-bidirectional"), "none" when it has none.
+func (m *Model) exclusionText(s *subnetInfo) string {
+	x, ok := m.bpa.excluded[s.ID]
+	if !ok {
+		return "none"
+	}
+	return fmt.Sprintf("%s, %s", x.ID, x.Mode)
 }
 
 func orUnknown(s string) string {
