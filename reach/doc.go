@@ -763,8 +763,7 @@
 // attachment has one subnet, or its subnets are alike for the packet (one
 // route table, one network ACL, none holding the destination, no route of
 // theirs for it to a transit gateway, one Block Public Access exclusion
-// where that route leads to an internet, egress-only internet or carrier
-// gateway). A packet enters through the
+// where that route leads to a gateway BPA judges). A packet enters through the
 // attachment's subnet in its zone (matched as the exit is); where the input
 // lacks a zone that decides which that is, the hop is undecided
 // ([TGWEntryZoneUnknown]): from a subnet of unknown zone, which may lie in a
