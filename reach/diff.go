@@ -142,7 +142,12 @@ type Cause struct {
 // added or removed rules matches the session (not because the
 // interface's list of groups, or a referenced group's members,
 // changed); an interface in one model only is on the path of that model
-// only. Where a walk forks (an appliance instance of several interfaces
+// only; Block Public Access is met at an internet, egress-only internet
+// or carrier gateway; a subnet's zone (AvailabilityZone, AZ ID, OwnerID)
+// only at a transit gateway whose pick of the subnets a packet enters and
+// leaves it by differs, where the subnets whose zones it compared are
+// causes for their zones (an end's subnet is one for its other changes).
+// Where a walk forks (an appliance instance of several interfaces
 // may send what it forwards out of any of them; a transit gateway in
 // appliance mode may pick any zone), the sessions are traced in every
 // world of the model (one combination of the choices each) besides

@@ -30,7 +30,11 @@ import (
 // (an interface that changed, in the models that hold it), the VPC of an
 // end's subnet (its main route table and default ACL), a prefix list a
 // group or route table on the path references, and Block Public Access
-// when the path crosses an internet gateway. A security group on a
+// when the path crosses an internet gateway, an egress-only internet
+// gateway or a carrier gateway, or is blocked there by it (bpaJudged). A
+// subnet's zone (its AvailabilityZone, AZ ID or owner) is on the path
+// only where a transit gateway crossing compared it and decided
+// differently (diff_causes_zones.go). A security group on a
 // differing hop is a cause only where one of its changed rules matches
 // the session (groupChanges.matters): a hop that differs because the
 // interface's groups or a referenced group's members changed does not
@@ -177,7 +181,10 @@ func (tr *causeTracer) causesOf(f, t *diffNode, pc *PairChange) ([]Cause, string
 		}{{a, onA}, {b, onB}} {
 			if ii, ok := on.m.ifaces[id]; ok {
 				on.on[id] = true
-				on.on[ii.Subnet] = true // an end's subnet: its associations decide its route table and ACL
+				// an end's subnet: its associations decide its route table
+				// and ACL (its zone counts where a transit gateway compared
+				// it: diff_causes_zones.go)
+				on.on[endSubnetKey(ii.Subnet)] = true
 			}
 		}
 	}
@@ -196,6 +203,16 @@ func (tr *causeTracer) causesOf(f, t *diffNode, pc *PairChange) ([]Cause, string
 		}
 		if r.Kind == ResourceSecurityGroup && (ina || inb) {
 			r.Details = causeDetails(r, onA, onB)
+		}
+		if r.Kind == ResourceSubnet {
+			var da, db []string
+			da, ina = subnetCauseDetails(r, onA) // diff_causes_zones.go
+			db, inb = subnetCauseDetails(r, onB)
+			if r.Change == resourceChanged {
+				r.Details = slices.DeleteFunc(slices.Clone(r.Details), func(d string) bool {
+					return !slices.Contains(da, d) && !slices.Contains(db, d)
+				})
+			}
 		}
 		switch {
 		case ina && inb:
@@ -308,6 +325,8 @@ func (tr *causeTracer) trace(from, to string, k causeKind, absA, absB, need bool
 	}
 	tr.pathOf(a, b, differing(ha, hb, b), onA)
 	tr.pathOf(b, a, differing(hb, ha, a), onB)
+	zonesOn(a, ha, hb, onA) // diff_causes_zones.go
+	zonesOn(b, hb, ha, onB)
 	return true
 }
 
@@ -334,8 +353,29 @@ func netEnds(a, b *Model, id string, v6, fromInternet bool) []string {
 	return out
 }
 
-// bpaOnPath marks a path that crosses an internet gateway.
+// bpaOnPath marks a path that crosses an internet gateway, or another
+// gateway whose crossing Block Public Access judged (bpaJudged).
 const bpaOnPath = "\x00bpa"
+
+// bpaJudged reports whether Block Public Access judged the packet at h,
+// a hop other than an internet gateway's (which it always judges): a hop
+// it blocks; an egress-only internet gateway the packet crossed, or that
+// blocked it after Block Public Access let it through (DenyAllIgwTraffic,
+// an appliance's translation); a carrier gateway reached (an unmodelled
+// target, check_route.go, whose crossing it judges before all else).
+// Block Public Access blocks all three ([VPCBlockPublicAccess]): a
+// change of it decides there.
+func bpaJudged(h Hop) bool {
+	switch {
+	case h.Code == VPCBlockPublicAccess:
+		return true
+	case h.Kind == KindEgressOnlyInternetGateway:
+		return h.Code == "" || h.Code == DenyAllIGWTraffic || h.Code == ApplianceTranslationUnknown
+	case h.Kind == KindUnmodelled:
+		return h.Name == carrierGatewayType
+	}
+	return false
+}
 
 // hopPlace is a hop's place: its leg, component and direction.
 type hopPlace struct {
@@ -435,6 +475,9 @@ func (tr *causeTracer) pathOf(m, other *Model, hops []Hop, on map[string]bool) {
 			on[h.ID], on[bpaOnPath] = true, true
 		default:
 			on[h.ID] = true
+			if bpaJudged(h) {
+				on[bpaOnPath] = true
+			}
 		}
 	}
 }

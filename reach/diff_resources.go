@@ -29,9 +29,11 @@ type ResourceChange struct {
 	// igw-1", "route table: rtb-a -> rtb-b" (a transit gateway route
 	// table's routes alike: "route added: 10.2.2.0/24 via blackhole"; a
 	// firewall's stateful rules: "stateful rule group g: rule added: pass
-	// tcp any any -> $HOME_NET 22 (sid:20;)"); for a resource whose fields
-	// have no wording of their own, the field that changed ("Endpoints
-	// changed", "policy Stateless changed").
+	// tcp any any -> $HOME_NET 22 (sid:20;)"; its policy's settings:
+	// "stateful default actions aws:drop_strict -> aws:drop_established",
+	// "stateful rule order DEFAULT_ACTION_ORDER -> STRICT_ORDER"); for a
+	// resource whose fields have no wording of their own, the field that
+	// changed ("Endpoints changed").
 	Details []string `json:"details,omitempty"`
 }
 

@@ -1,8 +1,10 @@
 package reach
 
 import (
+	"cmp"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/reachsim/reachsim/firewall/stateful"
@@ -54,11 +56,60 @@ func firewallDetails(x, y Firewall) []string {
 	out := statefulDetails(px.Stateful.Groups, py.Stateful.Groups)
 	out = append(out, statelessDetails(px.Stateless.Groups, py.Stateless.Groups)...)
 	px.Stateful.Groups, py.Stateful.Groups, px.Stateless.Groups, py.Stateless.Groups = nil, nil, nil, nil
+	out = append(out, engineDetails(px.Stateful, py.Stateful, px.Stateless, py.Stateless)...)
+	px.Stateful, py.Stateful, px.Stateless, py.Stateless = stateful.Config{}, stateful.Config{}, stateless.Config{}, stateless.Config{}
 	for _, d := range fieldDetails(px, py) {
 		out = append(out, "policy "+d)
 	}
 	x.Policy, y.Policy = px, px
 	return append(out, fieldDetails(x, y)...)
+}
+
+// engineDetails says how the settings of two policies' engines, other
+// than their rule groups, differ, each in AWS's words: "stateful rule
+// order DEFAULT_ACTION_ORDER -> STRICT_ORDER", "stateful default actions
+// aws:drop_strict -> aws:drop_established", "stateful HOME_NET
+// 10.0.0.0/16 -> 10.0.0.0/16, 10.1.0.0/16", "stateless default actions
+// forward -> pass", "stateless fragment default actions drop -> pass",
+// "stateless custom actions changed".
+func engineDetails(fx, fy stateful.Config, lx, ly stateless.Config) []string {
+	var out []string
+	if fx.Order != fy.Order {
+		out = append(out, fmt.Sprintf("stateful rule order %s -> %s", fx.Order, fy.Order))
+	}
+	if fx.Defaults != fy.Defaults {
+		names := func(d stateful.Defaults) string { return cmp.Or(strings.Join(d.Names(), ", "), "none") }
+		out = append(out, fmt.Sprintf("stateful default actions %s -> %s", names(fx.Defaults), names(fy.Defaults)))
+	}
+	if !slices.Equal(fx.HomeNet, fy.HomeNet) {
+		out = append(out, fmt.Sprintf("stateful HOME_NET %s -> %s", cmp.Or(prefixList(fx.HomeNet), "none"), cmp.Or(prefixList(fy.HomeNet), "none")))
+	}
+	action := func(a stateless.DefaultAction) string {
+		return strings.Join(append([]string{a.Action.String()}, a.CustomActions...), ", ")
+	}
+	if !reflect.DeepEqual(lx.Default, ly.Default) {
+		out = append(out, fmt.Sprintf("stateless default actions %s -> %s", action(lx.Default), action(ly.Default)))
+	}
+	if !reflect.DeepEqual(lx.FragmentDefault, ly.FragmentDefault) {
+		out = append(out, fmt.Sprintf("stateless fragment default actions %s -> %s", action(lx.FragmentDefault), action(ly.FragmentDefault)))
+	}
+	if !reflect.DeepEqual(lx.CustomActions, ly.CustomActions) {
+		out = append(out, "stateless custom actions changed")
+	}
+	// any other setting, by its field's name
+	for _, c := range []*stateful.Config{&fx, &fy} {
+		c.Groups, c.Order, c.Defaults, c.HomeNet = nil, 0, stateful.Defaults{}, nil
+	}
+	for _, c := range []*stateless.Config{&lx, &ly} {
+		c.Groups, c.Default, c.FragmentDefault, c.CustomActions = nil, stateless.DefaultAction{}, stateless.DefaultAction{}, nil
+	}
+	for _, d := range fieldDetails(fx, fy) {
+		out = append(out, "policy Stateful "+d)
+	}
+	for _, d := range fieldDetails(lx, ly) {
+		out = append(out, "policy Stateless "+d)
+	}
+	return out
 }
 
 // statefulDetails says how two lists of stateful rule groups differ, by
