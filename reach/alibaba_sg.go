@@ -34,13 +34,17 @@ import (
 //     drop rule (priority 1 has nothing above it); an enterprise
 //     (advanced) group's rules cannot reference groups, so its fix never
 //     offers one as the peer, and a basic group's fix offers a group of
-//     its own VPC only (AuthorizeSecurityGroup).
+//     its own VPC only (AuthorizeSecurityGroup). Where the groups judge
+//     the packet both ways (after a middlebox) and the views differ in
+//     what decides, the trace names the drop rule that comes first in
+//     either view, and the fix must make both accept (alibabaViewsFix,
+//     alibaba_fix.go).
 
 // identityUnknownHop words the hop h of ii's Alibaba Cloud groups, which
 // decide pkt differently with the sender's group membership kept and
 // lost after a middlebox, or after the internet when internet is set
 // ([sg.EitherDiffers]).
-func identityUnknownHop(h *Hop, ii *ifaceInfo, pkt flow.Flow, dir flow.Direction, internet bool) {
+func identityUnknownHop(m *Model, h *Hop, ev *sg.Evaluator, ii *ifaceInfo, pkt flow.Flow, dir flow.Direction, internet bool, span flow.PortRange) {
 	h.Code = SGIndeterminate
 	after, lostBy := "a middlebox forwarded it", "AWS's rule for its own groups"
 	if internet {
@@ -57,8 +61,10 @@ func identityUnknownHop(h *Hop, ii *ifaceInfo, pkt flow.Flow, dir flow.Direction
 	}
 	h.Missing = fmt.Sprintf("whether Alibaba Cloud's security groups still match a packet by its sender's group membership after %s, which Alibaba Cloud does not document: with %s's memberships kept, the groups of %s %s it (%s); without them (%s), they %s it",
 		after, peer, ii.label(), kw, kept, lostBy, lw)
-	h.Fix = fmt.Sprintf("decide it by address rather than by group: add to %s a rule for %s %s %s whose priority comes before the rules and inner access policies that reference groups",
-		ii.Groups[0], pkt.Traffic(), peerWordOf(dir), netip.PrefixFrom(peer, peer.BitLen()))
+	// the view that denies must let it through, and the one that allows
+	// keep doing so: an accept rule by address, which both views match,
+	// before every drop rule that decides (alibaba_fix.go)
+	h.Fix = "decide it by address rather than by group: " + alibabaViewsFix(m, pkt, ii, dir, aliViews(ev, pkt, dir), span)
 }
 
 // groupVPCOn is the VPC of g, a group the interface ii wears: its VPCID,

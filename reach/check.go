@@ -388,7 +388,7 @@ func (w *walker) judgeSG(h *Hop, ev *sg.Evaluator, ii *ifaceInfo, pkt flow.Flow,
 		return
 	}
 	if x.Verdict == flow.Indeterminate && x.Basis == sg.EitherDiffers {
-		identityUnknownHop(h, ii, pkt, dir, w.crossedInternet()) // alibaba_sg.go: kept or lost after a middlebox or the internet
+		identityUnknownHop(w.m, h, ev, ii, pkt, dir, w.crossedInternet(), w.natSpan()) // alibaba_sg.go: kept or lost after a middlebox or the internet
 		return
 	}
 	if x.Verdict == flow.Indeterminate {
@@ -426,6 +426,16 @@ func (w *walker) judgeSG(h *Hop, ev *sg.Evaluator, ii *ifaceInfo, pkt flow.Flow,
 		}
 		return
 	}
+	var views []aliView // an Alibaba Cloud group's two views, after a middlebox or the internet (alibaba_fix.go)
+	if ev.Flavour().IsAlibaba() && len(ev.Views()) > 1 {
+		views = aliViews(ev, pkt, dir)
+	}
+	if viewsDiffer(views) {
+		// the rule that comes first in either view decides: every fix
+		// must get past it
+		dv := decidingView(views)
+		h.judge, h.Rule = sgJudge{dv.ev}, dv.ev.RuleLabel(dv.d)
+	}
 	switch {
 	case mode == sgBlind && w.crossedInternet():
 		// said only where a reference would have decided otherwise: most
@@ -434,7 +444,7 @@ func (w *walker) judgeSG(h *Hop, ev *sg.Evaluator, ii *ifaceInfo, pkt flow.Flow,
 			h.addDetail("the packet crossed the internet, which carries no security group identity, so rules that reference security groups cannot match it")
 		}
 	case mode == sgBlind && ev.Flavour().IsAlibaba():
-		h.addDetail(alibabaBlindDetail) // alibaba_sg.go
+		h.addDetail(alibabaBlindDetail + viewsDetail(views)) // alibaba_sg.go
 	case mode == sgBlind:
 		h.addDetail("the packet passed a middlebox, so rules that reference security groups cannot match it")
 	case mode == sgOverTGW:
@@ -447,11 +457,23 @@ func (w *walker) judgeSG(h *Hop, ev *sg.Evaluator, ii *ifaceInfo, pkt flow.Flow,
 	switch {
 	case ii.GroupsUnknown != "":
 		groupsUnknownHop(h, ii, true)
+	case viewsDiffer(views):
+		h.Fix = alibabaViewsFix(w.m, pkt, ii, dir, views, w.natSpan()) // alibaba_fix.go: every view must let it through
 	case ev.Flavour().IsAlibaba():
 		h.Fix = alibabaSGFix(w.m, pkt, ii, dir, x, h.Rule, mode == sgWithIdentity || mode == sgMaybe) // alibaba_sg.go
 	default:
 		h.Fix = sgFix(w.m, pkt, ii, dir, mode == sgWithIdentity || mode == sgMaybe)
 	}
+}
+
+// natSpan is the source ports a NAT gateway may pick for this leg's
+// packet, which an Alibaba Cloud group judges all of (natsg.go); empty
+// when no NAT gateway sent it.
+func (w *walker) natSpan() flow.PortRange {
+	if w.natPort != nil && w.leg == Forward {
+		return natPorts
+	}
+	return flow.PortRange{}
 }
 
 // crossedInternet reports whether this leg's packet came in from the

@@ -211,6 +211,17 @@ type FixResult struct {
 	QuotaWarnings []QuotaWarning `json:"-"`
 	// Warnings is QuotaWarnings as text.
 	Warnings []string `json:"warnings,omitempty"`
+	// ByHand, for an unreachable want, is the change that stops the
+	// session at the destination's Alibaba Cloud groups, which admit it,
+	// when Changes stop it elsewhere (a network ACL entry): Fix writes AWS
+	// rules only. It was checked on a copy of the model like Changes,
+	// and names the other sessions it changes: a drop rule for exactly
+	// the query's traffic and peer with a priority number no larger than
+	// the accept rule's (at equal priority a drop rule wins), or removing
+	// the accept rule; where a basic group's inner access policy Accept
+	// admits the session, which comes before every rule, it says so and
+	// what to change instead. Empty otherwise.
+	ByHand string `json:"by_hand,omitempty"`
 }
 
 // SessionChange is a session whose answer a fix alters beside the query's:
@@ -315,7 +326,11 @@ const fixRounds = 6
 // want, the change that alters fewest is chosen: the security group
 // rules that admit q are removed only when each is no wider than q and
 // in a group only the interface uses (outside uses counting, as above),
-// else a deny entry goes into a network ACL on the path. A network ACL that lets
+// else a deny entry goes into a network ACL on the path; where the
+// destination's Alibaba Cloud groups admit q, the drop rule (or the
+// accept rule's removal) that stops it there, which Fix does not write,
+// is given by hand, checked ([FixResult.ByHand], or the error when
+// nothing Fix writes stops q). A network ACL that lets
 // the reply through to some of the ports a NAT gateway may pick and not
 // others ([NATPortUnknown]) gets an entry for the rest. Where the path forks (an
 // instance of several interfaces that differ, which may send the packet

@@ -20,7 +20,10 @@ import (
 // else a deny entry in an ACL on its path, the ACL that judges fewest
 // sessions first (its subnets' interfaces, or every interface for a
 // subnet packets pass through), a narrower one tried only while the
-// candidates so far change other sessions too.
+// candidates so far change other sessions too. Where the destination's
+// Alibaba Cloud groups admit q, the change that stops it there, which
+// Fix does not write, is out.ByHand, or, when nothing Fix writes stops
+// it, the error (alibabaClose).
 func (m *Model) fixClose(q Query, out *FixResult, r *Result) error {
 	type option struct {
 		changes []Change
@@ -62,6 +65,16 @@ func (m *Model) fixClose(q Query, out *FixResult, r *Result) error {
 			break // as narrow as the query: no later option is better
 		}
 	}
+	// an Alibaba Cloud group that admits it can stop it, by hand
+	// (fix_close_alibaba.go)
+	byHand, err := m.alibabaClose(q, r)
+	if err != nil {
+		return err
+	}
+	if best == nil && byHand != "" {
+		_, ii, _ := m.alibabaAdmitting(r)
+		return fmt.Errorf("%w: %s's Alibaba Cloud groups admit %s: Fix writes AWS rules only; by hand: %s", ErrNoFix, ii.label(), queryText(q), byHand)
+	}
 	if best == nil && unlisted != nil {
 		return unlisted
 	}
@@ -73,6 +86,7 @@ func (m *Model) fixClose(q Query, out *FixResult, r *Result) error {
 		return fmt.Errorf("%w: no rule, entry or route Fix can change on the path of %s stops it%s", ErrNoFix, queryText(q), why)
 	}
 	out.Changes, out.Patched, out.After, out.AlsoChanged = best.changes, best.patched, Unreachable, best.also
+	out.ByHand = byHand
 	return nil
 }
 

@@ -343,6 +343,23 @@ func (e *Evaluator) Either(alt *Evaluator) *Evaluator {
 	return &cp
 }
 
+// Views returns the views e judges a packet by: for an evaluator made
+// with [Evaluator.Either], its own view first and the other second (each
+// over the same span for a view of [Evaluator.OverSourcePorts]); e alone
+// for any other; nil for a nil e. Package reach reads each view's
+// decision to word what must change for both to let a packet through.
+func (e *Evaluator) Views() []*Evaluator {
+	switch {
+	case e == nil:
+		return nil
+	case e.spanOf != nil && e.spanOf.either != nil:
+		return []*Evaluator{e.spanOf.own.OverSourcePorts(e.span), e.spanOf.either.OverSourcePorts(e.span)}
+	case e.either != nil:
+		return []*Evaluator{e.own, e.either}
+	}
+	return []*Evaluator{e}
+}
+
 // mayBeMember reports whether m is a group reference whose members are
 // unknown and a might be one of them, or a prefix list whose entries are
 // unknown and that may hold blocks of a's family.

@@ -265,6 +265,9 @@ func fixText(q reach.Query, out fixOutput) string {
 	for _, w := range fx.Warnings {
 		fmt.Fprintf(&b, "warning: %s: AWS refuses the change unless the quota was raised\n", textsafe.String(w))
 	}
+	if fx.ByHand != "" {
+		fmt.Fprintf(&b, "by hand instead: %s\n", textsafe.String(fx.ByHand))
+	}
 	if len(fx.AlsoChanged) == 0 {
 		b.WriteString("other sessions changed: none\n")
 	} else {
