@@ -219,9 +219,10 @@ func TestSourcesAnyClientWalksBounded(t *testing.T) {
 }
 
 // BenchmarkSourcesAnyClientFirewall is Sources from every client port
-// through the trimmed firewall design of the scale27 audit (250 rules).
+// through the trimmed firewall design of the scale27 audit (60 rules: most
+// address atoms get through from the default client port).
 func BenchmarkSourcesAnyClientFirewall(b *testing.B) {
-	m, err := anyClientFirewall(8, 250, 0, 1).Build()
+	m, err := anyClientFirewall(8, 60, 0, 1).Build()
 	require.NoError(b, err)
 	sq := reach.SourcesQuery{To: "f-1-0001", Protocol: flow.TCP, Port: 443, AnyClientPort: true}
 	b.ReportAllocs()
