@@ -162,3 +162,17 @@ func SourcesUnguarded(m *Model, q SourcesQuery) (*SourcesResult, error) { return
 
 // NAT64SourcesDoomed reports whether Sources skips m's NAT64 walks.
 func NAT64SourcesDoomed(m *Model) bool { return m.nat64SourcesDoomed() }
+
+// SourceWalks returns how many walks the set questions' address atoms
+// (addrSources: Sources, Audit, and the delegated prefixes) have made on
+// m and its zone worlds so far: one per client port asked, and one per
+// address atom whose client ports are cut.
+func SourceWalks(m *Model) int64 { return m.sets.walks.Load() }
+
+// SetAnyClientFirst sets whether Sources and Audit ask an address atom
+// from the default client port first, and returns what restores it.
+func SetAnyClientFirst(on bool) (restore func()) {
+	old := anyClientFirst
+	anyClientFirst = on
+	return func() { anyClientFirst = old }
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/internal/addrset"
@@ -69,7 +70,8 @@ type SourcesResult struct {
 	InternetIndeterminate []netip.Prefix `json:"internet_indeterminate"`
 	// Atoms is how many pieces the internet's address space fell into:
 	// one walk each (with AnyClientPort, one per piece and client-port
-	// piece walked).
+	// piece walked: the default client port's first, the others only for
+	// a piece it does not get through from).
 	Atoms int `json:"atoms"`
 	// Notes says what the answer leaves out (an ICMP message no NAT64
 	// client sends); omitted when empty.
@@ -374,28 +376,6 @@ func (m *Model) internetSources(f flow.Flow, within []addrset.Range, anyClient b
 	return addrset.OfRanges(openR...).Difference(notInternet), addrset.OfRanges(undR...).Difference(notInternet), atoms, nil
 }
 
-// clientAtoms returns the client ports (the request's source port, the
-// reply's destination port) that f from src, its source address
-// replaced by rep, cannot tell apart: the atoms of the bounds of the
-// filters on its path, asked with its addresses fixed. A filter whose
-// rules name addresses cuts the client ports of only those rules that
-// admit the atom's addresses (a firewall of 10,000 rules naming
-// destination ports adds a handful, not every rule's port: asked with
-// the addresses varied, as the piece's discovery walk asks, it would add
-// every one); within an address atom the rules admitting its addresses
-// are the same, so one walk's bounds serve every address of the atom.
-func (m *Model) clientAtoms(f flow.Flow, src *ifaceInfo, rep netip.Addr) []flow.PortRange {
-	f.Src = netip.AddrPortFrom(rep, f.Src.Port())
-	fb := flow.NewBounds(flow.FieldSrcPort)
-	rb := flow.NewBounds(flow.FieldDstPort)
-	var fwd, ret []Hop
-	m.walkBounds(f, src, &fwd, &ret, false, fb, rb)
-	cb := flow.NewBounds(flow.FieldSrcPort)
-	cb.MergeField(flow.FieldSrcPort, fb, flow.FieldSrcPort)
-	cb.MergeField(flow.FieldSrcPort, rb, flow.FieldDstPort)
-	return cb.Atoms(flow.FieldSrcPort, flow.PortRange{Lo: 1, Hi: 65535})
-}
-
 // addrSources returns the source addresses, among pieces, whose session
 // f (with its source replaced) from src (nil: the internet) reaches f's
 // destination, and those the input leaves open. Each piece's walk, from
@@ -431,7 +411,6 @@ func (m *Model) addrSourcesEach(f flow.Flow, src *ifaceInfo, pieces []flow.AddrR
 		unknown = m.toldApart(f.Dst.Addr().Is6(), src, dst.iface)
 	}
 	anyClient = anyClient && f.Protocol.HasPorts()
-	own := []flow.PortRange{flow.Single(f.Src.Port())} // f's client port alone
 	for _, piece := range pieces {
 		rep, ok := in(piece)
 		if !ok {
@@ -464,32 +443,27 @@ func (m *Model) addrSourcesEach(f flow.Flow, src *ifaceInfo, pieces []flow.AddrR
 			if !ok {
 				continue
 			}
-			clients := own
-			if anyClient {
-				clients = m.clientAtoms(g, src, rep)
-			}
-			out := Unreachable
-			for _, c := range clients {
-				g.Src = netip.AddrPortFrom(rep, c.Lo)
-				var o Outcome
+			decide := func(c uint16) (Outcome, error) {
+				g.Src = netip.AddrPortFrom(rep, c)
+				m.sets.walks.Add(1)
 				if len(unknown) > 0 {
 					if atoms >= maxUnknownChecks {
-						return openR, undR, atoms, m.unknownBudgetErr(unknown...)
+						return Unreachable, m.unknownBudgetErr(unknown...)
 					}
-					o = m.verdictRule(g, src)
-				} else if o, err = m.walkAtom(g, src, &path, nil, nil); err != nil {
-					return openR, undR, atoms, err
+					atoms++
+					return m.verdictRule(g, src), nil
 				}
 				atoms++
-				if each != nil {
-					each(a, c, o)
-				}
-				if o == Reachable || o == Indeterminate && out == Unreachable {
-					out = o
-				}
-				if out == Reachable && each == nil {
-					break
-				}
+				return m.walkAtom(g, src, &path, nil, nil)
+			}
+			var out Outcome
+			if anyClient && each == nil && anyClientFirst {
+				out, err = m.anyClientOutcome(g, src, rep, &path, len(unknown) > 0, decide)
+			} else {
+				out, err = m.eachClientOutcome(g, src, rep, a, anyClient, decide, each)
+			}
+			if err != nil {
+				return openR, undR, atoms, err
 			}
 			switch out {
 			case Reachable:
@@ -635,6 +609,10 @@ type setsCache struct {
 		classes [][]*ifaceInfo
 		places  []string
 	}
+	// walks counts the walks addrSources makes (each from one client
+	// port, and those that find an address atom's client atoms), for the
+	// tests that hold their number down (SourceWalks)
+	walks atomic.Int64
 }
 
 func (m *Model) fillSetsCache() {
