@@ -106,11 +106,17 @@ func (m *Model) internetPortBounds(f flow.Flow, within []addrset.Range, pb *flow
 		}
 		return
 	}
-	for _, piece := range clip(m.internetPieces(f.Dst.Addr().Is4()), within) {
+	pieces, leads := m.internetPiecesAlike(f.Dst.Addr().Is4(), within)
+	walked := map[int]bool{} // the pieces walked, by index
+	for i, piece := range pieces {
 		rep, ok := m.internetIn(piece)
 		if !ok {
 			continue
 		}
+		if walked[leads[i]] {
+			continue // its filters are its lead's (internet_alike.go)
+		}
+		walked[i] = true
 		g := f
 		g.Src = netip.AddrPortFrom(rep, f.Src.Port())
 		fb := flow.NewBounds(flow.FieldSrcAddr, flow.FieldDstAddr, flow.FieldSrcPort, flow.FieldDstPort)
@@ -119,6 +125,7 @@ func (m *Model) internetPortBounds(f flow.Flow, within []addrset.Range, pb *flow
 		rb.WindowAddrs(piece.From, piece.To)
 		var fwd, ret []Hop
 		m.walkBounds(g, nil, &fwd, &ret, false, fb, rb)
+		m.pieceWalked()
 		pb.MergeField(flow.FieldDstPort, fb, flow.FieldDstPort)
 		pb.MergeField(flow.FieldDstPort, rb, flow.FieldSrcPort)
 	}

@@ -176,3 +176,11 @@ func SetAnyClientFirst(on bool) (restore func()) {
 	anyClientFirst = on
 	return func() { anyClientFirst = old }
 }
+
+// WalkPiecesAlone makes m walk every internet piece on its own, as before
+// alike pieces shared a walk (internet_alike.go): the reference of the
+// sharing. Call it before m's first set question.
+func WalkPiecesAlone(m *Model) { m.sets.alike.off.Store(true) }
+
+// PieceWalks counts the walks of internet pieces m's set questions made.
+func PieceWalks(m *Model) int64 { return m.sets.alike.walks.Load() }

@@ -650,23 +650,42 @@ func parallelW(n, workers int, do func(w, k int)) {
 // matrix's cells answer each named protocol on its own.
 func (m *Model) designAddressEdges() []netip.Addr {
 	b := m.addressCuts()
+	m.addFilterEdges(b)
+	return atomStarts(b)
+}
+
+// addFilterEdges adds to b (varying FieldSrcAddr) the blocks of every
+// filter rule of the design, as designAddressEdges counts them.
+func (m *Model) addFilterEdges(b *flow.Bounds) {
+	m.filterBlocks(func(p netip.Prefix) { b.AddPrefix(flow.FieldSrcAddr, p) })
+	m.addFirewallEdges(b)
+}
+
+// filterBlocks hands add the block of every security group rule (a
+// prefix list's entries for a rule by list) and network ACL entry.
+func (m *Model) filterBlocks(add func(netip.Prefix)) {
 	for _, g := range m.groups {
 		for _, r := range g.Rules {
 			switch r.Peer.Kind {
 			case sg.PeerCIDR:
-				b.AddPrefix(flow.FieldSrcAddr, r.Peer.CIDR)
+				add(r.Peer.CIDR)
 			case sg.PeerPrefixList:
 				for _, p := range m.lists[r.Peer.PrefixList] {
-					b.AddPrefix(flow.FieldSrcAddr, p)
+					add(p)
 				}
 			}
 		}
 	}
 	for _, a := range m.acls {
 		for _, e := range a.acl.Entries {
-			b.AddPrefix(flow.FieldSrcAddr, e.CIDR)
+			add(e.CIDR)
 		}
 	}
+}
+
+// addFirewallEdges adds to b (varying FieldSrcAddr) the address edges of
+// every firewall's rules, for every protocol its policy names.
+func (m *Model) addFirewallEdges(b *flow.Bounds) {
 	for _, fam := range []netip.Addr{netip.MustParseAddr("0.0.0.1"), netip.MustParseAddr("::1")} {
 		for _, fw := range m.firewalls {
 			protos := append([]flow.Protocol{flow.TCP, flow.UDP, flow.ICMP, flow.ICMPv6, 47}, fw.engine.Protocols()...)
@@ -682,6 +701,11 @@ func (m *Model) designAddressEdges() []netip.Addr {
 			}
 		}
 	}
+}
+
+// atomStarts returns, sorted, the first address of every atom of b's
+// FieldSrcAddr over both families.
+func atomStarts(b *flow.Bounds) []netip.Addr {
 	var edges []netip.Addr
 	for _, v6 := range []bool{false, true} {
 		from, to := familyRange(v6)

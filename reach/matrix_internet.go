@@ -38,6 +38,11 @@ type internetPiece struct {
 	// private: the piece's addresses meet the end, named by ID, at its
 	// private address, not its public one (idAddress)
 	private bool
+	at      netip.Addr // the end's address the piece meets (idAddress)
+	// lead is the index, among its placement's pieces, of the piece
+	// walked whole whose middle this one took, alike to it
+	// (internet_alike.go); its own index when it was walked itself
+	lead int
 }
 
 // allFields is every field a Bounds can vary.
@@ -64,12 +69,15 @@ func (q *trafficQuestion) internetMiddlesAt(end *ifaceInfo, fixed netip.Addr, fr
 	m := q.m
 	var out []internetPiece
 	walks := 0
-	pieces := m.internetPieces(!q.v6)
+	pieces, leads := m.internetPiecesAlike(!q.v6, nil)
 	if !fromInternet {
-		pieces = m.internetDestinations(!q.v6) // cut within the NAT64 prefix (nat64.go)
+		pieces, leads = m.internetDestinationsAlike(!q.v6) // cut within the NAT64 prefix (nat64.go)
 	}
 	fork := q.v6 && m.nat64MayFork() // the note nat64ForkNote says so
-	for _, piece := range pieces {
+	// whole holds the pieces walked whole (one atom), by index: those
+	// alike to them take their middle (internet_alike.go)
+	whole := map[int]internetPiece{}
+	for i, piece := range pieces {
 		if fork && nat64Prefix.Contains(piece.From) {
 			continue // pieces are cut at the prefix (addressCuts)
 		}
@@ -81,6 +89,10 @@ func (q *trafficQuestion) internetMiddlesAt(end *ifaceInfo, fixed netip.Addr, fr
 		if fromInternet {
 			at, private = m.idAddress(end, fixed, rep) // private_entry.go: the piece shares its way back
 		}
+		if lead, ok := whole[leads[i]]; ok && lead.private == private && lead.at == at {
+			out = append(out, internetPiece{r: piece, md: lead.md, private: private, at: at, lead: lead.lead})
+			continue
+		}
 		cuts := flow.NewBounds(flow.FieldSrcAddr)
 		for _, f := range q.probes(rep, at, fromInternet) {
 			fb, rb := flow.NewBounds(allFields...), flow.NewBounds(allFields...)
@@ -91,6 +103,7 @@ func (q *trafficQuestion) internetMiddlesAt(end *ifaceInfo, fixed netip.Addr, fr
 				src = nil
 			}
 			m.deferredWalk(f, src, fb, rb)
+			m.pieceWalked()
 			walks++
 			mergeAddr(cuts, fb, rb, fromInternet)
 		}
@@ -111,7 +124,10 @@ func (q *trafficQuestion) internetMiddlesAt(end *ifaceInfo, fixed netip.Addr, fr
 				return nil, walks, err
 			}
 			walks += n
-			out = append(out, internetPiece{a, md, private})
+			out = append(out, internetPiece{r: a, md: md, private: private, at: at, lead: len(out)})
+			if a == piece {
+				whole[i] = out[len(out)-1]
+			}
 		}
 	}
 	return out, walks, nil
@@ -194,7 +210,15 @@ func (q *trafficQuestion) internetCell(w *memoWorker, mm *matrixMemo, ims *inter
 func (q *trafficQuestion) internetCellAt(w *memoWorker, mm *matrixMemo, ims *internetMiddles, k int, end *ifaceInfo, fixed netip.Addr, fromInternet bool, spans *[]netSpan) (open, und Traffic) {
 	m := q.m
 	var cuts []netip.Addr
-	for _, pc := range ims.pieces[k] {
+	// alone holds the answers of the pieces judged as one atom, by
+	// index: a piece alike to one of them, one atom too, takes its
+	// answer (internet_alike.go)
+	type answer struct {
+		open, und Traffic
+		ok        bool
+	}
+	alone := make([]answer, len(ims.pieces[k]))
+	for pi, pc := range ims.pieces[k] {
 		cuts = cuts[:0]
 		for _, h := range pc.md.hops {
 			if h.iface == ims.end {
@@ -223,6 +247,17 @@ func (q *trafficQuestion) internetCellAt(w *memoWorker, mm *matrixMemo, ims *int
 		}
 		slices.SortFunc(cuts, netip.Addr.Compare)
 		cuts = slices.Compact(cuts)
+		if len(cuts) == 0 || len(cuts) == 1 && cuts[0] == pc.r.From {
+			if a := alone[pc.lead]; a.ok && pc.lead != pi {
+				if _, ok := m.internetIn(pc.r); ok {
+					// open and und hold the answer already, with the lead's
+					if spans != nil && !(a.open.IsEmpty() && a.und.IsEmpty()) {
+						*spans = append(*spans, netSpan{r: pc.r, open: a.open, und: a.und.Minus(a.open)})
+					}
+				}
+				continue
+			}
+		}
 		for k := 0; k <= len(cuts); k++ {
 			a := pc.r
 			if k > 0 {
@@ -247,6 +282,9 @@ func (q *trafficQuestion) internetCellAt(w *memoWorker, mm *matrixMemo, ims *int
 				e.src, e.sa, e.da = end, fixed, x
 			}
 			o, u := q.combine(e)
+			if a == pc.r {
+				alone[pi] = answer{o, u, true}
+			}
 			open, und = open.Union(o), und.Union(u)
 			if spans != nil && !(o.IsEmpty() && u.IsEmpty()) {
 				*spans = append(*spans, netSpan{r: a, open: o, und: u.Minus(o)})

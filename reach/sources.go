@@ -368,7 +368,8 @@ func (m *Model) internetSources(f flow.Flow, within []addrset.Range, anyClient b
 		return m.internetSourcesWorlds(f, within, anyClient)
 	}
 	is4 := f.Dst.Addr().Is4()
-	openR, undR, atoms, err := m.addrSources(f, nil, clip(m.internetPieces(is4), within), anyClient, m.internetIn)
+	pieces, leads := m.internetPiecesAlike(is4, within)
+	openR, undR, atoms, err := m.addrSourcesEach(f, nil, pieces, leads, anyClient, m.internetIn, nil)
 	if err != nil {
 		return open, und, atoms, err
 	}
@@ -395,15 +396,17 @@ func (m *Model) internetSources(f flow.Flow, within []addrset.Range, anyClient b
 // undecided when some is Indeterminate. The path does not depend on the
 // client port (walkAtom holds every walk to the piece's path).
 func (m *Model) addrSources(f flow.Flow, src *ifaceInfo, pieces []flow.AddrRange, anyClient bool, in func(flow.AddrRange) (netip.Addr, bool)) (openR, undR []addrset.Range, atoms int, err error) {
-	return m.addrSourcesEach(f, src, pieces, anyClient, in, nil)
+	return m.addrSourcesEach(f, src, pieces, nil, anyClient, in, nil)
 }
 
 // addrSourcesEach is addrSources that, when each is not nil, also hands
 // it every address atom's outcome from every client atom (anyClient) or
 // from f's client port, without stopping at the first client atom that
 // reaches: what a merge of zone worlds client port by client port needs
-// (internetSourcesWorlds).
-func (m *Model) addrSourcesEach(f flow.Flow, src *ifaceInfo, pieces []flow.AddrRange, anyClient bool, in func(flow.AddrRange) (netip.Addr, bool),
+// (internetSourcesWorlds). leads, when not nil, is each piece's first
+// alike piece (internet_alike.go): a piece whose lead's walk found the
+// lead one atom takes the lead's outcome, unwalked (each must be nil).
+func (m *Model) addrSourcesEach(f flow.Flow, src *ifaceInfo, pieces []flow.AddrRange, leads []int, anyClient bool, in func(flow.AddrRange) (netip.Addr, bool),
 	each func(a flow.AddrRange, c flow.PortRange, o Outcome)) (openR, undR []addrset.Range, atoms int, err error) {
 	var unknown []*ifaceInfo
 	if len(m.unknownIfaces) > 0 {
@@ -411,10 +414,25 @@ func (m *Model) addrSourcesEach(f flow.Flow, src *ifaceInfo, pieces []flow.AddrR
 		unknown = m.toldApart(f.Dst.Addr().Is6(), src, dst.iface)
 	}
 	anyClient = anyClient && f.Protocol.HasPorts()
-	for _, piece := range pieces {
+	if each != nil || len(unknown) > 0 {
+		leads = nil
+	}
+	whole := map[int]Outcome{} // the outcomes of the pieces walked whole, by index
+	for i, piece := range pieces {
 		rep, ok := in(piece)
 		if !ok {
 			continue
+		}
+		if leads != nil {
+			if out, ok := whole[leads[i]]; ok {
+				switch out {
+				case Reachable:
+					openR = append(openR, addrset.Range{From: piece.From, To: piece.To})
+				case Indeterminate:
+					undR = append(undR, addrset.Range{From: piece.From, To: piece.To})
+				}
+				continue
+			}
 		}
 		g := f
 		g.Src = netip.AddrPortFrom(rep, f.Src.Port())
@@ -432,6 +450,7 @@ func (m *Model) addrSourcesEach(f flow.Flow, src *ifaceInfo, pieces []flow.AddrR
 		rb.WindowAddrs(piece.From, piece.To)
 		var path atomOutcome
 		m.walkBounds(g, src, &path.fwd, &path.ret, false, fb, rb)
+		m.pieceWalked()
 		if err := m.natPathErr(g, path.fwd); err != nil { // natsecondary.go
 			return openR, undR, atoms, err // the piece's path crosses a NAT gateway whose addresses are told apart
 		}
@@ -464,6 +483,9 @@ func (m *Model) addrSourcesEach(f flow.Flow, src *ifaceInfo, pieces []flow.AddrR
 			}
 			if err != nil {
 				return openR, undR, atoms, err
+			}
+			if a == piece {
+				whole[i] = out
 			}
 			switch out {
 			case Reachable:
@@ -518,30 +540,7 @@ var specialBlocks = func() []netip.Prefix {
 // destinations of every route (prefix lists' entries included) and
 // transit gateway route.
 func (m *Model) addressCuts() *flow.Bounds {
-	b := flow.NewBounds(flow.FieldSrcAddr)
-	for _, p := range specialBlocks {
-		b.AddPrefix(flow.FieldSrcAddr, p)
-	}
-	b.AddPrefix(flow.FieldSrcAddr, nat64Prefix) // nat64.go
-	for _, v := range m.vpcOrder {
-		for _, c := range v.CIDRs {
-			b.AddPrefix(flow.FieldSrcAddr, c)
-		}
-	}
-	for _, s := range m.subnets {
-		for _, c := range s.CIDRs {
-			b.AddPrefix(flow.FieldSrcAddr, c)
-		}
-	}
-	for _, pb := range m.privateV6 { // ipv6.go
-		b.AddPrefix(flow.FieldSrcAddr, pb.prefix)
-	}
-	for _, d := range m.delegated {
-		b.AddPrefix(flow.FieldSrcAddr, d.prefix)
-	}
-	for _, u := range m.unmodelledBlocks { // unmodelled_block.go
-		b.AddPrefix(flow.FieldSrcAddr, u.Prefix)
-	}
+	b := m.addressCutsButRoutes()
 	for _, rt := range m.rts {
 		for _, cr := range rt.routes {
 			for _, p := range cr.prefixes {
@@ -555,6 +554,41 @@ func (m *Model) addressCuts() *flow.Bounds {
 		}
 	}
 	return b
+}
+
+// addressCutsButRoutes is addressCuts without the routes' destinations:
+// what tells internet addresses apart before any filter or route.
+func (m *Model) addressCutsButRoutes() *flow.Bounds {
+	b := flow.NewBounds(flow.FieldSrcAddr)
+	m.nonRouteBlocks(func(p netip.Prefix) { b.AddPrefix(flow.FieldSrcAddr, p) })
+	return b
+}
+
+// nonRouteBlocks hands add every block addressCutsButRoutes cuts at.
+func (m *Model) nonRouteBlocks(add func(netip.Prefix)) {
+	for _, p := range specialBlocks {
+		add(p)
+	}
+	add(nat64Prefix) // nat64.go
+	for _, v := range m.vpcOrder {
+		for _, c := range v.CIDRs {
+			add(c)
+		}
+	}
+	for _, s := range m.subnets {
+		for _, c := range s.CIDRs {
+			add(c)
+		}
+	}
+	for _, pb := range m.privateV6 { // ipv6.go
+		add(pb.prefix)
+	}
+	for _, d := range m.delegated {
+		add(d.prefix)
+	}
+	for _, u := range m.unmodelledBlocks { // unmodelled_block.go
+		add(u.Prefix)
+	}
 }
 
 // notInternet is every address that is no internet host: the special
@@ -613,6 +647,8 @@ type setsCache struct {
 	// port, and those that find an address atom's client atoms), for the
 	// tests that hold their number down (SourceWalks)
 	walks atomic.Int64
+	// alike is which internet pieces walk alike (internet_alike.go)
+	alike alikeCache
 }
 
 func (m *Model) fillSetsCache() {

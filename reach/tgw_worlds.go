@@ -368,7 +368,7 @@ func (m *Model) internetSourcesWorldsByPort(worlds []*Model, f flow.Flow, within
 	var cuts []netip.Addr
 	for i, w := range worlds {
 		pieces := clip(w.internetPieces(f.Dst.Addr().Is4()), within)
-		_, _, n, err := w.addrSourcesEach(f, nil, pieces, true, w.internetIn, func(a flow.AddrRange, c flow.PortRange, o Outcome) {
+		_, _, n, err := w.addrSourcesEach(f, nil, pieces, nil, true, w.internetIn, func(a flow.AddrRange, c flow.PortRange, o Outcome) {
 			per[i] = append(per[i], portOutcome{a, c, o})
 		})
 		if err != nil {

@@ -327,20 +327,36 @@ func (q *trafficQuestion) internetUnion(src, end *ifaceInfo, fixed netip.Addr, f
 		}
 		return fixed, x
 	}
-	pieces := m.internetPieces(!q.v6)
+	pieces, leads := m.internetPiecesAlike(!q.v6, nil)
 	if !fromInternet {
-		pieces = m.internetDestinations(!q.v6) // cut within the NAT64 prefix (nat64.go)
+		pieces, leads = m.internetDestinationsAlike(!q.v6) // cut within the NAT64 prefix (nat64.go)
 	}
 	fork := q.v6 && m.nat64MayFork()  // left out, as the factored matrix does (nat64ForkNote)
 	unknown := m.toldApart(q.v6, end) // its atoms by the single check's rule (unknown_sets.go)
 	checks := 0                       // their number, over the cell
-	for _, piece := range pieces {
+	// whole holds the answers of the pieces walked whole (one atom), by
+	// index: a piece alike to one of them takes its answer
+	// (internet_alike.go), unless the single check's rule answers
+	type answer struct {
+		open, und Traffic
+		at        netip.Addr
+	}
+	whole := map[int]answer{}
+	for i, piece := range pieces {
 		if fork && nat64Prefix.Contains(piece.From) {
 			continue
 		}
 		rep, ok := m.internetIn(piece)
 		if !ok {
 			continue
+		}
+		if a, ok := whole[leads[i]]; ok && len(unknown) == 0 {
+			if sa, da := ends(rep); fromInternet && da == a.at || !fromInternet && sa == a.at {
+				if spans != nil && !(a.open.IsEmpty() && a.und.IsEmpty()) {
+					*spans = append(*spans, netSpan{r: piece, open: a.open, und: a.und})
+				}
+				continue // open and und hold its answer already
+			}
 		}
 		cuts := flow.NewBounds(flow.FieldSrcAddr)
 		for _, proto := range protos {
@@ -360,6 +376,7 @@ func (q *trafficQuestion) internetUnion(src, end *ifaceInfo, fixed netip.Addr, f
 			rb.WindowAddrs(piece.From, piece.To)
 			var path atomOutcome
 			m.walkBounds(f, src, &path.fwd, &path.ret, false, fb, rb)
+			m.pieceWalked()
 			walks++
 			if fromInternet {
 				cuts.MergeField(flow.FieldSrcAddr, fb, flow.FieldSrcAddr)
@@ -386,6 +403,12 @@ func (q *trafficQuestion) internetUnion(src, end *ifaceInfo, fixed netip.Addr, f
 				return open, und, walks, err
 			}
 			open, und, walks = open.Union(o), und.Union(u), walks+n
+			if a == piece {
+				whole[i] = answer{o, u.Minus(o), da}
+				if !fromInternet {
+					whole[i] = answer{o, u.Minus(o), sa}
+				}
+			}
 			if spans != nil && !(o.IsEmpty() && u.IsEmpty()) {
 				*spans = append(*spans, netSpan{r: a, open: o, und: u.Minus(o)})
 			}
