@@ -132,7 +132,11 @@ func aliChkRandomGroups(t *testing.T, seed uint64) (*reach.Model, []sg.Group) {
 }
 
 func TestAlibabaDesignRandomBrute(t *testing.T) {
+	t.Parallel()
 	n := 12
+	if raceOn {
+		n = 4 // the race detector needs the walks, not every seed
+	}
 	if s := os.Getenv("ALIBABA_SEEDS"); s != "" {
 		n, _ = strconv.Atoi(s)
 	}
