@@ -200,15 +200,8 @@ func aliChkPeered(t *testing.T) *reach.Model {
 		jb("j1", "10.1.1.10", "198.51.100.40", "sg-x"),
 		jb("j2", "10.1.1.11", "", "sg-x"),
 		jb("j3", "10.1.1.12", "198.51.100.42", "sg-y"),
-	).
-		AddVPC(reach.VPC{ID: "vpc-b", CIDRs: []netip.Prefix{p("10.1.0.0/16")}, MainRouteTable: "rtb-b", DefaultACL: "acl-b"}).
-		AddInternetGateway(reach.InternetGatewaySpec{ID: "igw-b", VPC: "vpc-b"}).
-		AddPeering(reach.Peering{ID: "pcx-ab", RequesterVPC: "vpc-a", AccepterVPC: "vpc-b"}).
-		AddRouteTable(reach.RouteTable{ID: "rtb-b", VPC: "vpc-b", Routes: []reach.Route{
-			{Destination: p("0.0.0.0/0"), Target: reach.TargetInternetGateway, TargetID: "igw-b"},
-			{Destination: p("10.0.0.0/16"), Target: reach.TargetPeering, TargetID: "pcx-ab"}}}).
-		AddNetworkACL(nacl.NewDefault("acl-b", "vpc-b", false)).
-		AddSubnet(reach.Subnet{ID: "vsw-b", VPC: "vpc-b", CIDRs: []netip.Prefix{p("10.1.1.0/24")}})
+	)
+	aliChkPeerB(b)
 	m, err := b.Build()
 	require.NoError(t, err)
 	return m
@@ -370,4 +363,18 @@ func TestAlibabaDesignIPv6Inner(t *testing.T) {
 	brute.CheckSetAnswers(t, m, brute.Options{IPv6: true, Seed: 6, Step: 301,
 		Ports:   []reach.PortsQuery{{From: "x3", To: "y1", Protocol: flow.TCP, IPv6: true}, {From: "x1", To: "x2", Protocol: flow.ICMPv6, IPv6: true}},
 		Sources: []reach.SourcesQuery{{To: "y1", Protocol: flow.TCP, Port: 443, IPv6: true}, {To: "x2", Protocol: flow.UDP, Port: 53, IPv6: true}}})
+}
+
+// aliChkPeerB adds to b vpc-b (10.1.0.0/16, its internet gateway, the
+// default ACL and vswitch vsw-b) peered with vpc-a by pcx-ab.
+func aliChkPeerB(b *reach.Builder) {
+	p := netip.MustParsePrefix
+	b.AddVPC(reach.VPC{ID: "vpc-b", CIDRs: []netip.Prefix{p("10.1.0.0/16")}, MainRouteTable: "rtb-b", DefaultACL: "acl-b"}).
+		AddInternetGateway(reach.InternetGatewaySpec{ID: "igw-b", VPC: "vpc-b"}).
+		AddPeering(reach.Peering{ID: "pcx-ab", RequesterVPC: "vpc-a", AccepterVPC: "vpc-b"}).
+		AddRouteTable(reach.RouteTable{ID: "rtb-b", VPC: "vpc-b", Routes: []reach.Route{
+			{Destination: p("0.0.0.0/0"), Target: reach.TargetInternetGateway, TargetID: "igw-b"},
+			{Destination: p("10.0.0.0/16"), Target: reach.TargetPeering, TargetID: "pcx-ab"}}}).
+		AddNetworkACL(nacl.NewDefault("acl-b", "vpc-b", false)).
+		AddSubnet(reach.Subnet{ID: "vsw-b", VPC: "vpc-b", CIDRs: []netip.Prefix{p("10.1.1.0/24")}})
 }

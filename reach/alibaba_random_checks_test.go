@@ -17,7 +17,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/flow"
-	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/reach/reachtest/brute"
 	"github.com/reachsim/reachsim/sg"
@@ -117,15 +116,8 @@ func aliChkRandomGroups(t *testing.T, seed uint64) (*reach.Model, []sg.Group) {
 		mk("j1", "vsw-b", "10.1.1.10", "198.51.100.40"),
 		mk("j2", "vsw-b", "10.1.1.12", ""),
 		mk("j3", "vsw-b", "10.1.1.200", "198.51.100.42"),
-	).
-		AddVPC(reach.VPC{ID: "vpc-b", CIDRs: []netip.Prefix{p("10.1.0.0/16")}, MainRouteTable: "rtb-b", DefaultACL: "acl-b"}).
-		AddInternetGateway(reach.InternetGatewaySpec{ID: "igw-b", VPC: "vpc-b"}).
-		AddPeering(reach.Peering{ID: "pcx-ab", RequesterVPC: "vpc-a", AccepterVPC: "vpc-b"}).
-		AddRouteTable(reach.RouteTable{ID: "rtb-b", VPC: "vpc-b", Routes: []reach.Route{
-			{Destination: p("0.0.0.0/0"), Target: reach.TargetInternetGateway, TargetID: "igw-b"},
-			{Destination: p("10.0.0.0/16"), Target: reach.TargetPeering, TargetID: "pcx-ab"}}}).
-		AddNetworkACL(nacl.NewDefault("acl-b", "vpc-b", false)).
-		AddSubnet(reach.Subnet{ID: "vsw-b", VPC: "vpc-b", CIDRs: []netip.Prefix{p("10.1.1.0/24")}})
+	)
+	aliChkPeerB(b)
 	m, err := b.Build()
 	require.NoError(t, err, "seed %d", seed)
 	return m, groups
