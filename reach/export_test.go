@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/flow"
 )
 
 // MatrixReference is Matrix with every pair of classes walked whole: the
@@ -162,3 +163,7 @@ func SourcesUnguarded(m *Model, q SourcesQuery) (*SourcesResult, error) { return
 
 // NAT64SourcesDoomed reports whether Sources skips m's NAT64 walks.
 func NAT64SourcesDoomed(m *Model) bool { return m.nat64SourcesDoomed() }
+
+// RuleBlocks counts the blocks of security group rules and network ACL
+// entries Matrix's classes are cut at (designAddressEdges).
+func RuleBlocks(m *Model) int { return m.ruleBlocks(flow.NewBounds(flow.FieldSrcAddr)) }

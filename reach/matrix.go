@@ -650,23 +650,7 @@ func parallelW(n, workers int, do func(w, k int)) {
 // matrix's cells answer each named protocol on its own.
 func (m *Model) designAddressEdges() []netip.Addr {
 	b := m.addressCuts()
-	for _, g := range m.groups {
-		for _, r := range g.Rules {
-			switch r.Peer.Kind {
-			case sg.PeerCIDR:
-				b.AddPrefix(flow.FieldSrcAddr, r.Peer.CIDR)
-			case sg.PeerPrefixList:
-				for _, p := range m.lists[r.Peer.PrefixList] {
-					b.AddPrefix(flow.FieldSrcAddr, p)
-				}
-			}
-		}
-	}
-	for _, a := range m.acls {
-		for _, e := range a.acl.Entries {
-			b.AddPrefix(flow.FieldSrcAddr, e.CIDR)
-		}
-	}
+	m.ruleBlocks(b)
 	for _, fam := range []netip.Addr{netip.MustParseAddr("0.0.0.1"), netip.MustParseAddr("::1")} {
 		for _, fw := range m.firewalls {
 			protos := append([]flow.Protocol{flow.TCP, flow.UDP, flow.ICMP, flow.ICMPv6, 47}, fw.engine.Protocols()...)
@@ -691,4 +675,45 @@ func (m *Model) designAddressEdges() []netip.Addr {
 	}
 	slices.SortFunc(edges, netip.Addr.Compare)
 	return slices.CompactFunc(edges, func(a, b netip.Addr) bool { return a == b })
+}
+
+// ruleBlocks adds to b (on its source address) the blocks of the
+// design's security group rules and network ACL entries, each once: a
+// prefix list's entries once however many rules reference it, and a
+// block that many rules or entries name once, so that the edges grow
+// with the distinct blocks, not with the references. It returns how many
+// blocks it added.
+func (m *Model) ruleBlocks(b *flow.Bounds) int {
+	seen := map[netip.Prefix]bool{}
+	n := 0
+	add := func(p netip.Prefix) {
+		if !seen[p] {
+			seen[p] = true
+			b.AddPrefix(flow.FieldSrcAddr, p)
+			n++
+		}
+	}
+	lists := map[string]bool{}
+	for _, g := range m.groups {
+		for _, r := range g.Rules {
+			switch r.Peer.Kind {
+			case sg.PeerCIDR:
+				add(r.Peer.CIDR)
+			case sg.PeerPrefixList:
+				if lists[r.Peer.PrefixList] {
+					continue
+				}
+				lists[r.Peer.PrefixList] = true
+				for _, p := range m.lists[r.Peer.PrefixList] {
+					add(p)
+				}
+			}
+		}
+	}
+	for _, a := range m.acls {
+		for _, e := range a.acl.Entries {
+			add(e.CIDR)
+		}
+	}
+	return n
 }
