@@ -3,6 +3,7 @@ package reach
 import (
 	"net/netip"
 	"slices"
+	"sync/atomic"
 
 	"github.com/reachsim/reachsim/firewall"
 	"github.com/reachsim/reachsim/flow"
@@ -163,6 +164,40 @@ func SourcesUnguarded(m *Model, q SourcesQuery) (*SourcesResult, error) { return
 
 // NAT64SourcesDoomed reports whether Sources skips m's NAT64 walks.
 func NAT64SourcesDoomed(m *Model) bool { return m.nat64SourcesDoomed() }
+
+// MatrixMemoKept answers Matrix on one worker (fast) and counts what its
+// memo keeps at the end: kept, the distinct hop profiles it holds, and
+// slots, the profiles its tables of peer classes and hops hold (one per
+// slot; a memo that keeps no profile beyond them has kept <= slots).
+func MatrixMemoKept(m *Model, o MatrixOptions) (mx *Matrix, kept, slots int, err error) {
+	o.Workers = 1
+	r := &matrixRun{m: m, o: o, fast: true, q: m.newTrafficQuestion(o.IPv6), workers: 1}
+	r.classes, r.places = m.classes(o.IPv6)
+	r.plan()
+	if err := r.walkMiddles(); err != nil {
+		return nil, 0, 0, err
+	}
+	if mx, err = r.answer(); err != nil {
+		return nil, 0, 0, err
+	}
+	seen := map[*hopProfile]bool{}
+	for _, p := range r.memo.profiles {
+		seen[p] = true
+	}
+	for _, p := range r.memo.numbers.profiles {
+		seen[p] = true
+	}
+	slots = len(r.memo.profiles)
+	for _, t := range [][]atomic.Pointer[hopProfile]{r.dense.setProfs, r.dense.groupProfs} {
+		for i := range t {
+			if p := t[i].Load(); p != nil {
+				seen[p] = true
+				slots++
+			}
+		}
+	}
+	return mx, len(seen), slots, nil
+}
 
 // RuleBlocks counts the blocks of security group rules and network ACL
 // entries Matrix's classes are cut at (designAddressEdges).
