@@ -201,6 +201,14 @@ func FullSet[T constraints.Integer]() Set[T] { return Set[T]{[]Range[T]{Full[T](
 // Ranges returns the set's ranges in ascending order. The slice is a copy.
 func (s Set[T]) Ranges() []Range[T] { return slices.Clone(s.rs) }
 
+// AppendRanges appends the set's ranges, in ascending order, to dst and
+// returns the extended slice: [Set.Ranges] without a new slice, for a
+// caller that reuses its buffer.
+func (s Set[T]) AppendRanges(dst []Range[T]) []Range[T] { return append(dst, s.rs...) }
+
+// Len returns how many disjoint ranges the set holds.
+func (s Set[T]) Len() int { return len(s.rs) }
+
 // IsEmpty reports whether s holds no value.
 func (s Set[T]) IsEmpty() bool { return len(s.rs) == 0 }
 
@@ -264,7 +272,25 @@ func (s Set[T]) Count() uint64 {
 
 // Union returns the values in s or o.
 func (s Set[T]) Union(o Set[T]) Set[T] {
-	return SetOf(append(slices.Clone(s.rs), o.rs...)...)
+	switch {
+	case len(o.rs) == 0:
+		return s
+	case len(s.rs) == 0:
+		return o
+	}
+	// merge the two sorted lists, then join what overlaps or touches
+	rs := make([]Range[T], 0, len(s.rs)+len(o.rs))
+	i, j := 0, 0
+	for i < len(s.rs) || j < len(o.rs) {
+		if j == len(o.rs) || (i < len(s.rs) && s.rs[i].Lo <= o.rs[j].Lo) {
+			rs = append(rs, s.rs[i])
+			i++
+		} else {
+			rs = append(rs, o.rs[j])
+			j++
+		}
+	}
+	return Set[T]{normalize(rs)}
 }
 
 // Intersect returns the values in both s and o.
@@ -308,7 +334,36 @@ func (s Set[T]) Complement() Set[T] {
 }
 
 // Difference returns the values in s that are not in o.
-func (s Set[T]) Difference(o Set[T]) Set[T] { return s.Intersect(o.Complement()) }
+func (s Set[T]) Difference(o Set[T]) Set[T] {
+	if len(s.rs) == 0 || len(o.rs) == 0 {
+		return s
+	}
+	var out []Range[T]
+	j := 0
+	for _, r := range s.rs {
+		// the ranges of o that end before r starts cut nothing of r or
+		// of the ranges after it
+		for j < len(o.rs) && o.rs[j].Hi < r.Lo {
+			j++
+		}
+		lo, cut := r.Lo, false
+		for k := j; k < len(o.rs) && o.rs[k].Lo <= r.Hi; k++ {
+			x := o.rs[k]
+			if x.Lo > lo {
+				out = append(out, Range[T]{lo, x.Lo - 1})
+			}
+			if x.Hi >= r.Hi {
+				cut = true
+				break
+			}
+			lo = x.Hi + 1
+		}
+		if !cut {
+			out = append(out, Range[T]{lo, r.Hi})
+		}
+	}
+	return Set[T]{out}
+}
 
 // String prints the ranges separated by commas, as "22,80,1024-65535", and
 // "none" for the empty set.

@@ -113,7 +113,8 @@ func firstFrom(rs []addrset.Range, a netip.Addr) (netip.Addr, bool) {
 // designBlocks calls add with every CIDR block of the design that tells
 // addresses apart: the routes' (of the route tables and the transit
 // gateways' tables), the network ACL entries', the security group rules'
-// (their blocks and their prefix lists' entries).
+// (their blocks and their prefix lists' entries, each list's once
+// however many rules reference it).
 func (m *Model) designBlocks(add func(netip.Prefix)) {
 	for _, rt := range m.rts {
 		for _, cr := range rt.routes {
@@ -132,14 +133,18 @@ func (m *Model) designBlocks(add func(netip.Prefix)) {
 			add(e.CIDR)
 		}
 	}
+	lists := map[string]bool{}
 	for _, g := range m.groups {
 		for _, r := range g.Rules {
 			switch r.Peer.Kind {
 			case sg.PeerCIDR:
 				add(r.Peer.CIDR)
 			case sg.PeerPrefixList:
-				for _, p := range m.lists[r.Peer.PrefixList] {
-					add(p)
+				if !lists[r.Peer.PrefixList] {
+					lists[r.Peer.PrefixList] = true
+					for _, p := range m.lists[r.Peer.PrefixList] {
+						add(p)
+					}
 				}
 			}
 		}

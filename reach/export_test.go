@@ -3,8 +3,10 @@ package reach
 import (
 	"net/netip"
 	"slices"
+	"sync/atomic"
 
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/flow"
 )
 
 // MatrixReference is Matrix with every pair of classes walked whole: the
@@ -184,3 +186,41 @@ func WalkPiecesAlone(m *Model) { m.sets.alike.off.Store(true) }
 
 // PieceWalks counts the walks of internet pieces m's set questions made.
 func PieceWalks(m *Model) int64 { return m.sets.alike.walks.Load() }
+
+// MatrixMemoKept answers Matrix on one worker (fast) and counts what its
+// memo keeps at the end: kept, the distinct hop profiles it holds, and
+// slots, the profiles its tables of peer classes and hops hold (one per
+// slot; a memo that keeps no profile beyond them has kept <= slots).
+func MatrixMemoKept(m *Model, o MatrixOptions) (mx *Matrix, kept, slots int, err error) {
+	o.Workers = 1
+	r := &matrixRun{m: m, o: o, fast: true, q: m.newTrafficQuestion(o.IPv6), workers: 1}
+	r.classes, r.places = m.classes(o.IPv6)
+	r.plan()
+	if err := r.walkMiddles(); err != nil {
+		return nil, 0, 0, err
+	}
+	if mx, err = r.answer(); err != nil {
+		return nil, 0, 0, err
+	}
+	seen := map[*hopProfile]bool{}
+	for _, p := range r.memo.profiles {
+		seen[p] = true
+	}
+	for _, p := range r.memo.numbers.profiles {
+		seen[p] = true
+	}
+	slots = len(r.memo.profiles)
+	for _, t := range [][]atomic.Pointer[hopProfile]{r.dense.setProfs, r.dense.groupProfs} {
+		for i := range t {
+			if p := t[i].Load(); p != nil {
+				seen[p] = true
+				slots++
+			}
+		}
+	}
+	return mx, len(seen), slots, nil
+}
+
+// RuleBlocks counts the blocks of security group rules and network ACL
+// entries Matrix's classes are cut at (designAddressEdges).
+func RuleBlocks(m *Model) int { return m.ruleBlocks(flow.NewBounds(flow.FieldSrcAddr)) }

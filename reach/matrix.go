@@ -657,19 +657,42 @@ func (m *Model) designAddressEdges() []netip.Addr {
 // addFilterEdges adds to b (varying FieldSrcAddr) the blocks of every
 // filter rule of the design, as designAddressEdges counts them.
 func (m *Model) addFilterEdges(b *flow.Bounds) {
-	m.filterBlocks(func(p netip.Prefix) { b.AddPrefix(flow.FieldSrcAddr, p) })
+	m.ruleBlocks(b)
 	m.addFirewallEdges(b)
 }
 
+// ruleBlocks adds to b (on its source address) the blocks of the
+// design's security group rules and network ACL entries, each once: a
+// prefix list's entries once however many rules reference it, and a
+// block that many rules or entries name once, so that the edges grow
+// with the distinct blocks, not with the references. It returns how many
+// blocks it added.
+func (m *Model) ruleBlocks(b *flow.Bounds) int {
+	seen := map[netip.Prefix]bool{}
+	m.filterBlocks(func(p netip.Prefix) {
+		if !seen[p] {
+			seen[p] = true
+			b.AddPrefix(flow.FieldSrcAddr, p)
+		}
+	})
+	return len(seen)
+}
+
 // filterBlocks hands add the block of every security group rule (a
-// prefix list's entries for a rule by list) and network ACL entry.
+// prefix list's entries, once however many rules reference the list) and
+// network ACL entry.
 func (m *Model) filterBlocks(add func(netip.Prefix)) {
+	lists := map[string]bool{}
 	for _, g := range m.groups {
 		for _, r := range g.Rules {
 			switch r.Peer.Kind {
 			case sg.PeerCIDR:
 				add(r.Peer.CIDR)
 			case sg.PeerPrefixList:
+				if lists[r.Peer.PrefixList] {
+					continue
+				}
+				lists[r.Peer.PrefixList] = true
 				for _, p := range m.lists[r.Peer.PrefixList] {
 					add(p)
 				}

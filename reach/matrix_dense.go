@@ -410,12 +410,12 @@ func (r *matrixRun) denseCell(w *memoWorker, jb matrixJob, mdi int) (*cellAnswer
 
 // foldDense builds the profile of the middle's hop i (numbered h) as
 // pair e meets it: the union of the profiles of its set's groups, each
-// from the shared table of the group's classes.
+// from the shared table of the group's classes, numbered.
 func (r *matrixRun) foldDense(w *memoWorker, e *pairEnds, i int, set int32, h *denseHop, ai int32) *hopProfile {
 	d, mm := r.dense, r.memo
 	var hm sgHop
 	mapped := false
-	var acc *hopProfile
+	w.fold = w.fold[:0]
 	for _, g := range d.setGroups[set] {
 		slot := d.profileOf(d.groupProfs, d.groupOff, g, h.mode, h.role, d.gcls[g][h.mode][ai])
 		p := slot.Load()
@@ -428,13 +428,12 @@ func (r *matrixRun) foldDense(w *memoWorker, e *pairEnds, i int, set int32, h *d
 			p = mm.profile(w, &gh)
 			slot.Store(p)
 		}
-		if acc == nil {
-			acc = p
-			continue
-		}
-		acc = mm.union(w, acc, p)
+		w.fold = append(w.fold, p)
 	}
-	return acc
+	if len(w.fold) == 1 {
+		return w.fold[0]
+	}
+	return mm.number(w, w.unionAll(w.fold))
 }
 
 // pairEnds returns the ends of the pair of classes of jb, whose

@@ -533,18 +533,37 @@ func sgICMP(hops []sgHop, profs []*hopProfile, order []int, v6 bool, runs []icmp
 				}
 				pieces = profs[i].icmp.judge(tt, pieces)
 			}
-			o, u := piecesSets(pieces)
+			// every type of the atom has the same codes, one set
+			// shared (sets are immutable); the runs and their atoms come
+			// in order of type, each type once, so the lists stay sorted
+			o, u := piecesCodes(pieces)
 			for ty := int(tr.Lo); ty <= int(tr.Hi); ty++ {
-				for _, r := range o.Ranges() {
-					open = addICMP(open, uint8(ty), flow.Range[uint8]{Lo: uint8(r.Lo), Hi: uint8(r.Hi)})
+				if !o.IsEmpty() {
+					open = append(open, ICMPCodes{Type: uint8(ty), Codes: o})
 				}
-				for _, r := range u.Ranges() {
-					und = addICMP(und, uint8(ty), flow.Range[uint8]{Lo: uint8(r.Lo), Hi: uint8(r.Hi)})
+				if !u.IsEmpty() {
+					und = append(und, ICMPCodes{Type: uint8(ty), Codes: u})
 				}
 			}
 		}
 	}
-	return open, und
+	return slices.Clip(open), slices.Clip(und)
+}
+
+// piecesCodes gathers ICMP code pieces into the open and the undecided
+// set of codes.
+func piecesCodes(pieces []portPiece) (open, und flow.Set[uint8]) {
+	var o, u []flow.Range[uint8]
+	for _, pc := range pieces {
+		r := flow.Range[uint8]{Lo: uint8(pc.r.Lo), Hi: uint8(pc.r.Hi)}
+		switch pc.o {
+		case Reachable:
+			o = append(o, r)
+		case Indeterminate:
+			u = append(u, r)
+		}
+	}
+	return flow.SetOf(o...), flow.SetOf(u...)
 }
 
 // icmpTable is a hop's verdict on every ICMP type and code for one peer:

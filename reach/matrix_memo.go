@@ -39,13 +39,11 @@ type matrixMemo struct {
 	mu       sync.Mutex
 	evs      map[*sgPair]*evInfo
 	profiles map[hopKey]*hopProfile
-	contents map[string]int32
+	numbers  *profileTable // the profiles numbered by their answers (matrix_intern.go)
 	sigs     map[string]uint64
 	cells    map[cellKey]*cellAnswer
-	next     int32 // the next profile number
-	// each group compiled alone, and the union of two numbered profiles
+	// each group compiled alone
 	groups map[string]*ifaceInfo
-	unions map[[2]int32]*hopProfile
 	comp   *sg.CachingResolver
 	// where evaluators tell internet addresses apart (matrix_internet.go)
 	addrEdges map[sgAddrKey][]netip.Addr
@@ -57,10 +55,14 @@ type memoWorker struct {
 	evs      map[*sgPair]*evInfo
 	profiles map[hopKey]*hopProfile
 	cells    map[cellKey]*cellAnswer
-	unions   map[[2]int32]*hopProfile
 	hops     []sgHop
 	profs    []*hopProfile
 	sig      []int32
+	// scratch space of unionAll and of hashing (matrix_intern.go)
+	rs         []flow.PortRange
+	fold       []*hopProfile // the profiles of a hop's groups (foldDense)
+	cuts       []uint16
+	rowA, rowB []portVerdict
 	// where evaluators tell internet addresses apart (matrix_internet.go)
 	addrEdges map[sgAddrKey][]netip.Addr
 }
@@ -133,9 +135,9 @@ type cellAnswer struct{ open, und Traffic }
 func newMatrixMemo(q *trafficQuestion, classes [][]*ifaceInfo, placeOf []int32) *matrixMemo {
 	m := q.m
 	mm := &matrixMemo{q: q, peers: map[netip.Addr]peerInfo{}, groupID: map[string]int32{},
-		evs: map[*sgPair]*evInfo{}, profiles: map[hopKey]*hopProfile{}, contents: map[string]int32{},
+		evs: map[*sgPair]*evInfo{}, profiles: map[hopKey]*hopProfile{}, numbers: newProfileTable(),
 		sigs: map[string]uint64{}, cells: map[cellKey]*cellAnswer{},
-		groups: map[string]*ifaceInfo{}, unions: map[[2]int32]*hopProfile{}, comp: sg.NewCachingResolver(m),
+		groups: map[string]*ifaceInfo{}, comp: sg.NewCachingResolver(m),
 		addrEdges: map[sgAddrKey][]netip.Addr{}}
 	place := map[*ifaceInfo]int32{}
 	for i, cl := range classes {
@@ -172,8 +174,7 @@ func newMatrixMemo(q *trafficQuestion, classes [][]*ifaceInfo, placeOf []int32) 
 }
 
 func newMemoWorker() *memoWorker {
-	return &memoWorker{evs: map[*sgPair]*evInfo{}, profiles: map[hopKey]*hopProfile{}, cells: map[cellKey]*cellAnswer{},
-		unions: map[[2]int32]*hopProfile{}}
+	return &memoWorker{evs: map[*sgPair]*evInfo{}, profiles: map[hopKey]*hopProfile{}, cells: map[cellKey]*cellAnswer{}}
 }
 
 // cell answers one pair of classes from its placements' middle (whose
@@ -212,6 +213,10 @@ func (mm *matrixMemo) remember(w *memoWorker, k cellKey, md *middle, hops []sgHo
 		a.open, a.und = mm.q.combineProfiles(md, slices.Clone(hops), slices.Clone(profs))
 		c = a.orNil()
 		mm.mu.Lock()
+		if c != nil {
+			// kept for the matrix's life: shared with equal answers
+			c.open, c.und = mm.numbers.internTraffic(c.open), mm.numbers.internTraffic(c.und)
+		}
 		mm.cells[k] = c
 		mm.mu.Unlock()
 	}
@@ -239,23 +244,13 @@ func (mm *matrixMemo) profile(w *memoWorker, h *sgHop) *hopProfile {
 	mm.mu.Unlock()
 	if !ok {
 		p = mm.foldProfile(w, h)
-	}
-	if !ok && p == nil {
-		p = mm.q.newProfile(h)
-		content, shared := p.content()
+		if p == nil {
+			p = mm.number(w, mm.q.newProfile(h))
+		}
 		mm.mu.Lock()
 		if q, ok := mm.profiles[k]; ok {
 			p = q
 		} else {
-			if id, ok := mm.contents[content]; ok && shared {
-				p.id = id
-			} else {
-				p.id = mm.next
-				mm.next++
-				if shared {
-					mm.contents[content] = p.id
-				}
-			}
 			mm.profiles[k] = p
 		}
 		mm.mu.Unlock()
@@ -264,18 +259,31 @@ func (mm *matrixMemo) profile(w *memoWorker, h *sgHop) *hopProfile {
 	return p
 }
 
+// number numbers a new profile by its answers: the profile of equal
+// answers numbered before, else p (matrix_intern.go).
+func (mm *matrixMemo) number(w *memoWorker, p *hopProfile) *hopProfile {
+	shareable := p.shareable()
+	var sum uint64
+	if shareable {
+		sum, w.rs = mm.numbers.hash(p, w.rs)
+	}
+	mm.mu.Lock()
+	defer mm.mu.Unlock()
+	return mm.numbers.number(p, sum, shareable)
+}
+
 // foldProfile returns, for an AWS interface of several groups, the union
-// of its groups' profiles, each group compiled alone: AWS allows what
-// any rule of any group allows (and leaves undecided what any leaves
-// undecided and none allows), so the interface's profile is its groups'
-// union, and its groups, shared by many interfaces, meet few peers
-// apart. Else it returns nil.
+// of its groups' profiles, each group compiled alone, numbered: AWS
+// allows what any rule of any group allows (and leaves undecided what
+// any leaves undecided and none allows), so the interface's profile is
+// its groups' union, and its groups, shared by many interfaces, meet few
+// peers apart. Else it returns nil.
 func (mm *matrixMemo) foldProfile(w *memoWorker, h *sgHop) *hopProfile {
 	ev := h.evaluator()
 	if ev == nil || ev.Flavour() != sg.AWS || len(h.iface.Groups) < 2 {
 		return nil
 	}
-	var acc *hopProfile
+	ps := make([]*hopProfile, 0, len(h.iface.Groups))
 	for _, g := range h.iface.Groups {
 		gi := mm.groupIface(g)
 		if gi == nil {
@@ -283,14 +291,9 @@ func (mm *matrixMemo) foldProfile(w *memoWorker, h *sgHop) *hopProfile {
 		}
 		gh := *h
 		gh.iface = gi
-		p := mm.profile(w, &gh)
-		if acc == nil {
-			acc = p
-			continue
-		}
-		acc = mm.union(w, acc, p)
+		ps = append(ps, mm.profile(w, &gh))
 	}
-	return acc
+	return mm.number(w, w.unionAll(ps))
 }
 
 // groupIface returns an interface of group g alone, compiled once; nil
@@ -311,37 +314,6 @@ func (mm *matrixMemo) groupIface(g string) *ifaceInfo {
 	return ii
 }
 
-// union returns the numbered union of two numbered AWS profiles.
-func (mm *matrixMemo) union(w *memoWorker, a, b *hopProfile) *hopProfile {
-	k := [2]int32{min(a.id, b.id), max(a.id, b.id)}
-	if u, ok := w.unions[k]; ok {
-		return u
-	}
-	mm.mu.Lock()
-	u, ok := mm.unions[k]
-	mm.mu.Unlock()
-	if !ok {
-		u = unionProfiles(a, b)
-		content, _ := u.content()
-		mm.mu.Lock()
-		if got, ok := mm.unions[k]; ok {
-			u = got
-		} else {
-			if id, ok := mm.contents[content]; ok {
-				u.id = id
-			} else {
-				u.id = mm.next
-				mm.next++
-				mm.contents[content] = u.id
-			}
-			mm.unions[k] = u
-		}
-		mm.mu.Unlock()
-	}
-	w.unions[k] = u
-	return u
-}
-
 // or3 is the verdict of two AWS rule sets together: allowed if either
 // allows, else undecided if either is.
 func or3(a, b flow.Verdict) flow.Verdict {
@@ -352,73 +324,6 @@ func or3(a, b flow.Verdict) flow.Verdict {
 		return flow.Indeterminate
 	}
 	return flow.Deny
-}
-
-// unionProfiles is the profile of two AWS profiles' rules together.
-func unionProfiles(a, b *hopProfile) *hopProfile {
-	u := &hopProfile{others: make([]flow.Verdict, len(a.others))}
-	for i := range u.ports {
-		pa, pb := &a.ports[i], &b.ports[i]
-		allow := pa.allow.Union(pb.allow)
-		u.ports[i] = portProfile{allow: allow, und: pa.und.Union(pb.und).Difference(allow), ok: true, ret: or3(pa.ret, pb.ret)}
-	}
-	for i := range u.others {
-		u.others[i] = or3(a.others[i], b.others[i])
-	}
-	u.icmp = unionTables(a.icmp, b.icmp)
-	return u
-}
-
-// unionTables is the ICMP table of two AWS tables' rules together, its
-// neighbouring cells of one verdict merged.
-func unionTables(a, b *icmpTable) *icmpTable {
-	cuts := make([]uint16, 0, len(a.types)+len(b.types))
-	for _, t := range [2]*icmpTable{a, b} {
-		for _, tr := range t.types {
-			cuts = append(cuts, tr.Lo)
-		}
-	}
-	slices.Sort(cuts)
-	cuts = slices.Compact(cuts)
-	var rows [][]portVerdict
-	var types []flow.PortRange
-	for i, lo := range cuts {
-		hi := uint16(255)
-		if i+1 < len(cuts) {
-			hi = cuts[i+1] - 1
-		}
-		row := unionRows(a.row(uint8(lo)), b.row(uint8(lo)))
-		if n := len(rows); n > 0 && slices.Equal(rows[n-1], row) {
-			types[n-1].Hi = hi
-			continue
-		}
-		rows, types = append(rows, row), append(types, flow.PortRange{Lo: lo, Hi: hi})
-	}
-	return &icmpTable{types: types, rows: rows}
-}
-
-// unionRows joins two rows of code atoms (each covering every code).
-func unionRows(a, b []portVerdict) []portVerdict {
-	var out []portVerdict
-	i, j := 0, 0
-	lo := uint16(0)
-	for i < len(a) && j < len(b) {
-		hi := min(a[i].r.Hi, b[j].r.Hi)
-		v := or3(a[i].v, b[j].v)
-		if n := len(out); n > 0 && out[n-1].v == v {
-			out[n-1].r.Hi = hi
-		} else {
-			out = append(out, portVerdict{flow.PortRange{Lo: lo, Hi: hi}, v})
-		}
-		if a[i].r.Hi == hi {
-			i++
-		}
-		if b[j].r.Hi == hi {
-			j++
-		}
-		lo = hi + 1
-	}
-	return out
 }
 
 // peer is the address the hop's groups see as its peer.
@@ -621,40 +526,4 @@ func (q *trafficQuestion) newProfile(h *sgHop) *hopProfile {
 		p.others[i] = ev.Evaluate(g, h.dir).Verdict
 	}
 	return p
-}
-
-// content writes p's answers, for profiles with equal answers to share a
-// number; shared is false when p's port answers are no sets (then the
-// hop's evaluator judges each pair's pieces itself, and p is numbered
-// alone).
-func (p *hopProfile) content() (content string, shared bool) {
-	var b []byte
-	ranges := func(s flow.PortSet) {
-		rs := s.Ranges()
-		b = binary.AppendUvarint(b, uint64(len(rs)))
-		for _, r := range rs {
-			b = binary.LittleEndian.AppendUint16(b, r.Lo)
-			b = binary.LittleEndian.AppendUint16(b, r.Hi)
-		}
-	}
-	for _, pp := range p.ports {
-		if !pp.ok {
-			return "", false
-		}
-		b = append(b, byte(pp.ret))
-		ranges(pp.allow)
-		ranges(pp.und)
-	}
-	b = binary.AppendUvarint(b, uint64(len(p.icmp.types)))
-	for i, tr := range p.icmp.types {
-		b = append(b, byte(tr.Lo), byte(tr.Hi))
-		b = binary.AppendUvarint(b, uint64(len(p.icmp.rows[i])))
-		for _, c := range p.icmp.rows[i] {
-			b = append(b, byte(c.r.Lo), byte(c.r.Hi), byte(c.v))
-		}
-	}
-	for _, v := range p.others {
-		b = append(b, byte(v))
-	}
-	return string(b), true
 }

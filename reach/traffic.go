@@ -35,6 +35,10 @@ func (t Traffic) Equal(o Traffic) bool {
 // Union returns the sessions in t or o.
 func (t Traffic) Union(o Traffic) Traffic {
 	out := Traffic{TCP: t.TCP.Union(o.TCP), UDP: t.UDP.Union(o.UDP), Other: t.Other.Union(o.Other)}
+	if icmpSorted(t.ICMP) && icmpSorted(o.ICMP) {
+		out.ICMP = unionICMP(t.ICMP, o.ICMP)
+		return out
+	}
 	byType := map[uint8]flow.Set[uint8]{}
 	for _, c := range slices.Concat(t.ICMP, o.ICMP) {
 		byType[c.Type] = byType[c.Type].Union(c.Codes)
@@ -45,6 +49,40 @@ func (t Traffic) Union(o Traffic) Traffic {
 		}
 	}
 	return out
+}
+
+// icmpSorted reports whether cs lists each type once, in order, none
+// without codes (as set questions build them).
+func icmpSorted(cs []ICMPCodes) bool {
+	for i, c := range cs {
+		if c.Codes.IsEmpty() || (i > 0 && cs[i-1].Type >= c.Type) {
+			return false
+		}
+	}
+	return true
+}
+
+// unionICMP merges two sorted lists (icmpSorted) into a new one.
+func unionICMP(a, b []ICMPCodes) []ICMPCodes {
+	if len(a)+len(b) == 0 {
+		return nil
+	}
+	out := make([]ICMPCodes, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j == len(b) || (i < len(a) && a[i].Type < b[j].Type):
+			out = append(out, a[i])
+			i++
+		case i == len(a) || b[j].Type < a[i].Type:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, ICMPCodes{Type: a[i].Type, Codes: a[i].Codes.Union(b[j].Codes)})
+			i, j = i+1, j+1
+		}
+	}
+	return slices.Clip(out)
 }
 
 // String writes t compactly: "tcp 22,443; udp 53; icmp 0,8 (all codes),
@@ -422,7 +460,10 @@ func (q *trafficQuestion) internetUnion(src, end *ifaceInfo, fixed netip.Addr, f
 // in t's order: ICMP types ascending when t's are.
 func (t Traffic) Minus(o Traffic) Traffic {
 	out := Traffic{TCP: t.TCP.Difference(o.TCP), UDP: t.UDP.Difference(o.UDP), Other: t.Other.Difference(o.Other)}
-	have := map[uint8]flow.Set[uint8]{}
+	var have map[uint8]flow.Set[uint8]
+	if len(o.ICMP) > 0 {
+		have = make(map[uint8]flow.Set[uint8], len(o.ICMP))
+	}
 	for _, c := range o.ICMP {
 		have[c.Type] = c.Codes
 	}
