@@ -1,6 +1,7 @@
 package flow_test
 
 import (
+	"cmp"
 	"math/rand/v2"
 	"testing"
 
@@ -141,7 +142,7 @@ func randomSet(r *rand.Rand) (flow.Set[uint8], bitset) {
 
 func TestSetAgreesWithBitset(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	for range 3000 {
+	for range cmp.Or(raceN(750), 3000) {
 		a, ab := randomSet(r)
 		b, bb := randomSet(r)
 		ops := []struct {

@@ -26,7 +26,7 @@ import (
 func TestMatrixRoutedBlocksRandom(t *testing.T) {
 	t.Parallel() // slow under -race: the reach tests share both cores
 	seeds := []uint64{5511, 5805, 5502, 5523, 5601, 5700}
-	if testing.Short() {
+	if testing.Short() || raceOn {
 		seeds = seeds[:2]
 	}
 	for _, seed := range seeds {

@@ -353,6 +353,9 @@ func TestNAT64SetAnswersRandom(t *testing.T) {
 		// extra references (4: every pair walked whole, 5 and 13: the
 		// reference diff); the full run meets them all by seed 13
 		seeds = []uint64{4, 5, 13}
+		if raceOn {
+			seeds = []uint64{4, 13}
+		}
 	}
 	ids := []string{"eni-v6", "eni-web", "eni-x"}
 	prefix := bp("64:ff9b::/96")
@@ -368,7 +371,7 @@ func TestNAT64SetAnswersRandom(t *testing.T) {
 		samples := nat64Samples(rng, before)
 		// the matrix, atom by atom, factored and (on some seeds) every
 		// pair walked whole
-		for _, fast := range []bool{true, seed%4 == 0} {
+		for _, fast := range []bool{true, seed%4 == 0 && !raceOn} { // the references are slow under -race
 			mx, spans, err := reach.MatrixInternetSpans(before, reach.MatrixOptions{IPv6: true, Workers: 1}, fast)
 			require.NoError(t, err, msg)
 			require.Empty(t, mx.Notes, msg)
@@ -408,7 +411,7 @@ func TestNAT64SetAnswersRandom(t *testing.T) {
 		}
 		// Diff between the two variants
 		diffs := []func(a, b *reach.Model, o reach.DiffOptions) (*reach.DiffResult, error){reach.Diff}
-		if seed%4 == 1 {
+		if seed%4 == 1 && !raceOn {
 			diffs = append(diffs, reach.DiffReference)
 		}
 		for _, diff := range diffs {

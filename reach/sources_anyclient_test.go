@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -211,9 +212,13 @@ func TestSourcesAnyClientPortEveryPort(t *testing.T) {
 		{"replies out to 1024-32767 but 2000-2999", []string{"100 allow tcp 5432 from 0.0.0.0/0", "90 deny tcp 2000-2999 to 0.0.0.0/0", "100 allow tcp 1024-32767 to 0.0.0.0/0",
 			"101 allow tcp 5432 from ::/0", "91 deny tcp 2000-2999 to ::/0", "101 allow tcp 1024-32767 to ::/0"}},
 	}
+	families := []bool{false, true}
+	if raceOn { // ~100 s under -race: the second case on IPv4 only, still every client port
+		tests, families = tests[1:], families[:1]
+	}
 	for _, tt := range tests {
 		m := anyClientDesign(t, tt.acl, []sg.Peer{sg.AnyIPv4, sg.AnyIPv6}, nil)
-		for _, v6 := range []bool{false, true} {
+		for _, v6 := range families {
 			q := reach.SourcesQuery{To: "db-s", Protocol: flow.TCP, Port: 5432, IPv6: v6, AnyClientPort: true}
 			r, err := m.Sources(q)
 			require.NoError(t, err, tt.name)
@@ -223,6 +228,9 @@ func TestSourcesAnyClientPortEveryPort(t *testing.T) {
 			}
 			ports := make([]uint16, 0, 65535)
 			for p := 1; p <= 65535; p++ {
+				if raceOn && p%97 != 0 && !slices.Contains([]int{1, 7, 8, 1023, 1024, 1999, 2000, 2999, 3000, 32767, 32768, 65535}, p) {
+					continue // under -race, the ACLs' edges and every 97th
+				}
 				ports = append(ports, uint16(p))
 			}
 			brute.CheckSourcesFrom(t, m, q, r, []string{"eni-cl"}, nil, ports, tt.name)

@@ -463,7 +463,9 @@ func TestApplianceModeSetAnswersOnRandomDesigns(t *testing.T) {
 			break
 		}
 		tried++
-		undecided += checkApplianceSets(t, m, ids, seed, true, fmt.Sprintf("seed %d", seed))
+		// under the race detector, Ports and Sources only: the matrix
+		// on these designs takes most of a minute under it
+		undecided += checkApplianceSets(t, m, ids, seed, !raceOn, fmt.Sprintf("seed %d", seed))
 	}
 	for k := range uint64(designs) {
 		seed := 2*k + 1
@@ -474,7 +476,9 @@ func TestApplianceModeSetAnswersOnRandomDesigns(t *testing.T) {
 	}
 	t.Logf("%d designs with appliance mode and %d inspection designs, %d undecided cells", tried, designs, undecided)
 	assert.Positive(t, tried)
-	assert.Positive(t, undecided)
+	if !raceOn {
+		assert.Positive(t, undecided)
+	}
 }
 
 // checkApplianceSets checks the set answers of m (interfaces ids) for
