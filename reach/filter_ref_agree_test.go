@@ -285,6 +285,9 @@ func TestFilterWalkAgreesWithSlowReference(t *testing.T) {
 	designs, flows := 320, 50
 	if testing.Short() || raceOn {
 		designs = 120
+		if raceOn {
+			designs = 80
+		}
 	}
 	start := time.Now()
 	stats := map[string]int{}

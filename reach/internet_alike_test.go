@@ -183,7 +183,7 @@ func TestInternetPiecesAlikeAgree(t *testing.T) {
 		{3, alikeSizes{Routes: 40, Blocks: 2, PerSub: 3, Overlap: true}},
 		{4, alikeSizes{Routes: 120, Blocks: 30, PerSub: 1, Overlap: true}},
 	} {
-		if raceOn && tc.seed%2 == 0 {
+		if raceOn && tc.seed != 3 {
 			continue // the race detector needs the walks, not every design
 		}
 		t.Run(fmt.Sprint(tc.seed), func(t *testing.T) {

@@ -23,6 +23,9 @@ func TestMatrixAgreesWithVerdict(t *testing.T) {
 	designs := 10
 	if testing.Short() || raceOn {
 		designs = 4
+		if raceOn {
+			designs = 3
+		}
 	}
 	grouped := 0
 	for seed := range uint64(designs) {
