@@ -82,7 +82,10 @@ func TestFastReadAgreesWithSlow(t *testing.T) {
 	dumps := seedDumps(t)
 	require.NotEmpty(t, dumps)
 	mutations := []string{`null`, `1`, `-1`, `"x"`, `"10.0.0.0/33"`, `[]`, `{}`, `[null]`, `true`, `"GroupId": "sg-1", "GroupId"`, `}`, ``}
-	for _, name := range slices.Sorted(maps.Keys(dumps)) {
+	for k, name := range slices.Sorted(maps.Keys(dumps)) {
+		if raceOn && k%2 == 1 && name != "sample" {
+			continue // every other dump under -race, whose runs are slow
+		}
 		files := dumps[name]
 		t.Run(name, func(t *testing.T) {
 			r := rand.New(rand.NewPCG(12, uint64(len(name))))

@@ -59,7 +59,8 @@ func CellOutcome(c reach.Cell, q reach.Query) reach.Outcome {
 }
 
 // SessionsToCheck is the sessions a brute-force check of a cell tries:
-// 60 tcp and 60 udp ports (the edges of the cell's sets first), ICMP
+// 60 tcp and 60 udp ports (the edges of the cell's sets first; 15 each,
+// beside every edge, in a test built with the race detector), ICMP
 // messages (codes 0-5 of three types filters commonly name or the cell
 // holds, and of a random type; the first and last code of each of the
 // cell's code runs; echo request and reply; a few at random) and other
@@ -75,7 +76,7 @@ func SessionsToCheck(rng *rand.Rand, c reach.Cell) []reach.Query {
 		seen := map[uint16]bool{}
 		edges(seen, set, maybe)
 		edge := sorted(seen) // the edges first: they must not fall out of the 60
-		for _, p := range append(edge, ports...)[:max(60, len(edge))] {
+		for _, p := range append(edge, ports...)[:min(len(edge)+len(ports), max(60/raceScale, len(edge)))] {
 			out = append(out, reach.Query{Protocol: proto, Port: p})
 		}
 	}
@@ -131,8 +132,10 @@ var (
 // classes may have for [CheckMatrix] to check every one; beyond it (a
 // large design), each member of either class is checked against one
 // member of the other picked at random, so that every member still meets
-// every session of the cell.
-const allPairs = 64
+// every session of the cell. A test built with the race detector checks
+// a quarter as many (raceScale), here and for allMembers and the ports
+// of SessionsToCheck.
+const allPairs = 64 / raceScale
 
 // sourcesPerProtocol is how many sessions of each protocol that an
 // internet-to-class cell holds [CheckMatrix] asks Sources about, per
@@ -142,7 +145,7 @@ const sourcesPerProtocol = 6
 
 // allMembers is how many members of a class [CheckMatrix] checks against
 // the internet one by one; beyond it, a random sample of that many.
-const allMembers = 16
+const allMembers = 16 / raceScale
 
 // memberPairs returns the ordered pairs of distinct members of a and b
 // that CheckMatrix checks a cell on: every pair, or, past allPairs, each
