@@ -38,5 +38,8 @@
 // either class with a random member of the other), and a cell with the
 // internet both ways: what gets through must be in it, and what it holds
 // must get through to (or from) some internet address ([CheckMatrix]).
-// Options.Few checks fewer values (for the race detector).
+// Options.Few checks fewer values; a test built with the race detector
+// always does, and [CheckMatrix] there checks a quarter of each cell's
+// member pairs (past 16), members (past 4) and ports (15 a protocol
+// beside every edge), so that the slow race runs stay short.
 package brute
