@@ -442,10 +442,11 @@ func (q *trafficQuestion) internetUnion(src, end *ifaceInfo, fixed netip.Addr, f
 			}
 			open, und, walks = open.Union(o), und.Union(u), walks+n
 			if a == piece {
-				whole[i] = answer{o, u.Minus(o), da}
+				at := da // the piece's own end of the session
 				if !fromInternet {
-					whole[i] = answer{o, u.Minus(o), sa}
+					at = sa
 				}
+				whole[i] = answer{o, u.Minus(o), at}
 			}
 			if spans != nil && !(o.IsEmpty() && u.IsEmpty()) {
 				*spans = append(*spans, netSpan{r: a, open: o, und: u.Minus(o)})
