@@ -171,6 +171,15 @@ func NAT64SourcesDoomed(m *Model) bool { return m.nat64SourcesDoomed() }
 // address atom whose client ports are cut.
 func SourceWalks(m *Model) int64 { return m.sets.walks.Load() }
 
+// SetAnyClientHops sets whether Sources and Audit answer an address
+// atom's other client ports hop by hop where they can, and returns what
+// restores it.
+func SetAnyClientHops(on bool) (restore func()) {
+	old := anyClientHops
+	anyClientHops = on
+	return func() { anyClientHops = old }
+}
+
 // SetAnyClientFirst sets whether Sources and Audit ask an address atom
 // from the default client port first, and returns what restores it.
 func SetAnyClientFirst(on bool) (restore func()) {

@@ -361,19 +361,26 @@ func (m *Model) walkAtomSettled(f flow.Flow, src *ifaceInfo, path *atomOutcome, 
 		}
 		cuts.add(fwdHops, ret, rezoned, grow)
 	}
-	settled := false
 	// no extra platform hop: indexes agree; one path (not several, one
 	// per subnet the flow hash picks)
-	if len(s.fwd) == len(path.fwd) && len(s.ret) == len(path.ret) && !m.applianceZones && !forked {
-		for leg, hops := range [2][]Hop{s.fwd, ret} {
-			for i := range hops {
-				if hops[i].Code != "" && !hops[i].Undecided() && !slices.Contains(path.marks, hopRef{Leg(leg), i}) {
-					settled = true
-				}
+	settled := len(s.fwd) == len(path.fwd) && len(s.ret) == len(path.ret) && !m.applianceZones && !forked &&
+		blocksUnmarked(s.fwd, ret, path.marks)
+	return outcomeOf(s.fwd, s.ret, arrived.ok), settled, nil
+}
+
+// blocksUnmarked reports whether a hop of fwd or ret blocks for certain
+// whose filter cannot tell client ports apart: not among marks (the hops
+// whose filters cut the client ports). Every client port meets that
+// block.
+func blocksUnmarked(fwd, ret []Hop, marks []hopRef) bool {
+	for leg, hops := range [2][]Hop{fwd, ret} {
+		for i := range hops {
+			if hops[i].Code != "" && !hops[i].Undecided() && !slices.Contains(marks, hopRef{Leg(leg), i}) {
+				return true
 			}
 		}
 	}
-	return outcomeOf(s.fwd, s.ret, arrived.ok), settled, nil
+	return false
 }
 
 // hasCode reports whether some hop of hops blocks or cannot decide.

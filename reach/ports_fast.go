@@ -442,6 +442,9 @@ type portPath struct {
 	client    []hopRuns   // hops that decide on the client's port alone: runs over it
 	both      []*filterHop
 	sessions  []fwSession
+	// settled: a hop blocks for certain whatever the client port
+	// (portPathNamed with client bounds); nothing else is filled in
+	settled bool
 }
 
 // sortFilters sorts the filters by how their decisions depend on the
@@ -552,7 +555,27 @@ func b2byte(b bool) byte {
 
 // portPath walks f quietly on s and sorts the hops of its path.
 func (m *Model) portPath(s *quietWalk, f flow.Flow, src *ifaceInfo) (*portPath, error) {
+	return m.portPathNamed(s, f, src, true, nil)
+}
+
+// clientBounds, when given to portPathNamed, collects the bounds of the
+// filters on the path over the client port (the request's source port,
+// the reply's destination port) and the hops whose filters cut it.
+type clientBounds struct {
+	fwd, ret *flow.Bounds
+	marks    []hopRef
+}
+
+// portPathNamed is portPath; named: a hop that blocks whatever the ports
+// gets the ID and name an explained walk gives it, which costs that walk
+// (the cuts of an answer name it). With cb, the walk collects its
+// bounds, and a path on which a hop blocks for certain whatever the
+// client port (blocksUnmarked) is returned unsorted, settled.
+func (m *Model) portPathNamed(s *quietWalk, f flow.Flow, src *ifaceInfo, named bool, cb *clientBounds) (*portPath, error) {
 	fw, rw := s.reset(m)
+	if cb != nil {
+		fw.bounds, rw.bounds, fw.marks, rw.marks = cb.fwd, cb.ret, &cb.marks, &cb.marks
+	}
 	filters := make([]filterHop, 0, verdictHops)
 	fw.filters, rw.filters = &filters, &filters
 	arrived, _ := m.walkWith(f, src, fw, rw)
@@ -560,6 +583,10 @@ func (m *Model) portPath(s *quietWalk, f flow.Flow, src *ifaceInfo) (*portPath, 
 		return nil, err
 	}
 	p := &portPath{m: m, f: f, src: src, path: atomOutcome{fwd: s.fwd, ret: s.ret}}
+	if cb != nil && blocksUnmarked(s.fwd, s.ret, cb.marks) {
+		p.settled = true
+		return p, nil
+	}
 	p.reachable = arrived.ok && len(s.ret) > 0
 	p.apart = walkTreatsApart(m, f, s.fwd)
 	byHop := [2][]bool{make([]bool, len(s.fwd)), make([]bool, len(s.ret))}
@@ -577,7 +604,7 @@ func (m *Model) portPath(s *quietWalk, f flow.Flow, src *ifaceInfo) (*portPath, 
 		byHop[fh.leg][fh.hop] = true
 	}
 	p.filters = filters
-	named := true
+	allNamed := true
 	for leg, hops := range [2][]Hop{p.path.fwd, p.path.ret} {
 		for i, h := range hops {
 			if !byHop[leg][i] && h.Code != "" {
@@ -586,11 +613,11 @@ func (m *Model) portPath(s *quietWalk, f flow.Flow, src *ifaceInfo) (*portPath, 
 					runs = replyRunsICMP(f.Protocol, h.Code, h.Undecided())
 				}
 				p.dest = append(p.dest, hopRuns{Leg(leg), i, runs})
-				named = named && h.Kind == KindFirewall // a quiet walk names a firewall's hops
+				allNamed = allNamed && h.Kind == KindFirewall // a quiet walk names a firewall's hops
 			}
 		}
 	}
-	if !named { // a hop that blocks whatever the ports: the words of an explained walk name it
+	if named && !allNamed { // a hop that blocks whatever the ports: the words of an explained walk name it
 		var fwd, ret []Hop
 		m.walkBounds(f, src, &fwd, &ret, true, nil, nil)
 		if !samePath(fwd, p.path.fwd) || !samePath(ret, p.path.ret) || len(fwd) != len(p.path.fwd) || len(ret) != len(p.path.ret) {

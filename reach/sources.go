@@ -71,7 +71,9 @@ type SourcesResult struct {
 	// Atoms is how many pieces the internet's address space fell into:
 	// one walk each (with AnyClientPort, one per piece and client-port
 	// piece walked: the default client port's first, the others only for
-	// a piece it does not get through from).
+	// a piece it does not get through from, which one more walk answers
+	// for every client port at once where the path allows, else a walk
+	// each).
 	Atoms int `json:"atoms"`
 	// Notes says what the answer leaves out (an ICMP message no NAT64
 	// client sends); omitted when empty.
@@ -418,6 +420,7 @@ func (m *Model) addrSourcesEach(f flow.Flow, src *ifaceInfo, pieces []flow.AddrR
 		leads = nil
 	}
 	whole := map[int]Outcome{} // the outcomes of the pieces walked whole, by index
+	byHop := anyClient && each == nil && len(unknown) == 0 && m.anyClientByHopFits(f, src)
 	for i, piece := range pieces {
 		rep, ok := in(piece)
 		if !ok {
@@ -477,7 +480,11 @@ func (m *Model) addrSourcesEach(f flow.Flow, src *ifaceInfo, pieces []flow.AddrR
 			}
 			var out Outcome
 			if anyClient && each == nil && anyClientFirst {
-				out, err = m.anyClientOutcome(g, src, rep, &path, len(unknown) > 0, decide)
+				var via uint16
+				out, via, err = m.anyClientOutcome(g, src, rep, &path, len(unknown) > 0, byHop, &atoms, decide)
+				if via != 0 {
+					g.Src = netip.AddrPortFrom(rep, via) // the next atom asks it first
+				}
 			} else {
 				out, err = m.eachClientOutcome(g, src, rep, a, anyClient, decide, each)
 			}

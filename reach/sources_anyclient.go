@@ -79,11 +79,33 @@ func (m *Model) sourceVerdict(q Query, anyClient bool) (Outcome, error) {
 // destination port alone), every client port meets that block and no
 // other client atom is walked; not where the single check's rule answers
 // (unknown), which may tell client ports apart where the walk does not.
-func (m *Model) anyClientOutcome(f flow.Flow, src *ifaceInfo, rep netip.Addr, path *atomOutcome, unknown bool, decide func(c uint16) (Outcome, error)) (Outcome, error) {
+// byHop (anyClientByHopFits) answers the other client ports hop by hop
+// instead of walking them (sources_anyclient_hop.go), after one more
+// walk, counted in *atoms. via is the client port a Reachable atom got
+// through from, for the caller to ask the next atom from first (f's
+// client port need not be the default one: the atoms of a piece mostly
+// get through from the same client ports).
+func (m *Model) anyClientOutcome(f flow.Flow, src *ifaceInfo, rep netip.Addr, path *atomOutcome, unknown, byHop bool, atoms *int,
+	decide func(c uint16) (Outcome, error)) (out Outcome, via uint16, err error) {
 	own := f.Src.Port()
-	out, err := decide(own)
+	out, err = decide(own)
 	if err != nil || out == Reachable {
-		return out, err
+		return out, own, err
+	}
+	if byHop && !unknown && anyClientHops {
+		g := f
+		g.Src = netip.AddrPortFrom(rep, own)
+		m.sets.walks.Add(1)
+		if o, c, ok := m.anyClientByHop(g, src); ok {
+			*atoms++
+			switch o {
+			case Reachable:
+				return Reachable, c, nil
+			case Unreachable:
+				o = out // Indeterminate from f's client port stays so
+			}
+			return o, 0, nil
+		}
 	}
 	clients, marks := m.clientAtomsMarked(f, src, rep)
 	if out == Unreachable && !unknown {
@@ -92,7 +114,7 @@ func (m *Model) anyClientOutcome(f flow.Flow, src *ifaceInfo, rep netip.Addr, pa
 		g.Src = netip.AddrPortFrom(rep, own)
 		m.sets.walks.Add(1)
 		if _, settled, err := m.walkAtomSettled(g, src, &p, nil, nil); err != nil || settled {
-			return Unreachable, err
+			return Unreachable, 0, err
 		}
 	}
 	for _, c := range clients {
@@ -101,16 +123,16 @@ func (m *Model) anyClientOutcome(f flow.Flow, src *ifaceInfo, rep netip.Addr, pa
 		}
 		o, err := decide(c.Lo)
 		if err != nil {
-			return out, err
+			return out, 0, err
 		}
 		switch o {
 		case Reachable:
-			return Reachable, nil
+			return Reachable, c.Lo, nil
 		case Indeterminate:
 			out = Indeterminate
 		}
 	}
-	return out, nil
+	return out, 0, nil
 }
 
 // eachClientOutcome answers an address atom of addrSourcesEach from f's
@@ -175,3 +197,8 @@ func (m *Model) clientAtomsMarked(f flow.Flow, src *ifaceInfo, rep netip.Addr) (
 // reaches, as before: the reference the tests hold it to. A variable for
 // the tests.
 var anyClientFirst = true
+
+// anyClientHops lets anyClientOutcome answer an address atom's other
+// client ports hop by hop where it can (anyClientByHop); false walks
+// them: the reference the tests hold it to. A variable for the tests.
+var anyClientHops = true

@@ -222,16 +222,46 @@ func TestSourcesAnyClientWalksBounded(t *testing.T) {
 }
 
 // BenchmarkSourcesAnyClientFirewall is Sources from every client port
-// through the trimmed firewall design of the scale27 audit (60 rules: most
-// address atoms get through from the default client port).
+// through the trimmed firewall design of the scale27 audit: with 60 rules
+// most address atoms get through from the default client port; with 250
+// rules and 20 stateless rules naming the reply's destination ports, most
+// get through from none, and every client atom of theirs is asked. fast
+// answers those hop by hop, walks walks each client atom (the reference
+// of TestAnyClientByHopAgreesWithWalks). audit is Audit on the same
+// designs, its 35 services on every interface.
 func BenchmarkSourcesAnyClientFirewall(b *testing.B) {
-	m, err := anyClientFirewall(8, 60, 0, 1).Build()
-	require.NoError(b, err)
-	sq := reach.SourcesQuery{To: "f-1-0001", Protocol: flow.TCP, Port: 443, AnyClientPort: true}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := m.Sources(sq); err != nil {
-			b.Fatal(err)
+	for _, d := range []struct {
+		name             string
+		rules, stateless int
+	}{{"60-rules", 60, 0}, {"250-rules-20-stateless", 250, 20}} {
+		for _, hops := range []bool{true, false} {
+			name := d.name + "/fast"
+			if !hops {
+				name = d.name + "/walks"
+			}
+			b.Run(name, func(b *testing.B) {
+				defer reach.SetAnyClientHops(hops)()
+				m, err := anyClientFirewall(8, d.rules, d.stateless, 1).Build()
+				require.NoError(b, err)
+				sq := reach.SourcesQuery{To: "f-1-0001", Protocol: flow.TCP, Port: 443, AnyClientPort: true}
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := m.Sources(sq); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run(name+"-audit", func(b *testing.B) {
+				defer reach.SetAnyClientHops(hops)()
+				m, err := anyClientFirewall(8, d.rules, d.stateless, 1).Build()
+				require.NoError(b, err)
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := m.Audit(reach.AuditOptions{}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 		}
 	}
 }
