@@ -70,10 +70,10 @@ type SourcesResult struct {
 	InternetIndeterminate []netip.Prefix `json:"internet_indeterminate"`
 	// Atoms is how many pieces the internet's address space fell into:
 	// one walk each (with AnyClientPort, one per piece and client-port
-	// piece walked: the default client port's first, the others only for
-	// a piece it does not get through from, which one more walk answers
-	// for every client port at once where the path allows, else a walk
-	// each).
+	// piece walked: first from the default client port, or from the one
+	// the piece before got through from, the others only for a piece it
+	// does not get through from, which one more walk answers for every
+	// client port at once where the path allows, else a walk each).
 	Atoms int `json:"atoms"`
 	// Notes says what the answer leaves out (an ICMP message no NAT64
 	// client sends); omitted when empty.
