@@ -31,7 +31,10 @@ func (q SourcesQuery) validateClientPort() error {
 // treat them apart (the request's source ports, the reply's destination
 // ports; one walk from q's client port names them, as addrSources cuts
 // them for internet sources: the path does not depend on the client
-// port), and one Verdict from the first port of each piece answers it.
+// port), and one Verdict from the first port of each piece answers it;
+// or, where it can (anyClientByHopFits), after a Verdict from q's client
+// port that does not get through, one more walk for every client port
+// at once (anyClientByHop).
 func (m *Model) sourceVerdict(q Query, anyClient bool) (Outcome, error) {
 	if !anyClient || !q.Protocol.HasPorts() {
 		return m.Verdict(q)
@@ -39,6 +42,18 @@ func (m *Model) sourceVerdict(q Query, anyClient bool) (Outcome, error) {
 	f, src, _, err := m.queryEnds(q)
 	if err != nil {
 		return Unreachable, err
+	}
+	if anyClientHops && m.anyClientByHopFits(f, src.iface) {
+		out, err := m.Verdict(q)
+		if err != nil || out == Reachable {
+			return out, err
+		}
+		if o, _, ok := m.anyClientByHop(f, src.iface); ok {
+			if o == Unreachable {
+				o = out // Indeterminate from q's client port stays so
+			}
+			return o, nil
+		}
 	}
 	fb := flow.NewBounds(flow.FieldSrcPort)
 	rb := flow.NewBounds(flow.FieldDstPort)
