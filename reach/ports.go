@@ -611,10 +611,11 @@ func addICMP(cs []ICMPCodes, t uint8, cr flow.Range[uint8]) []ICMPCodes {
 func (w *walker) firewallBounds(pkt flow.Flow, ei *endpointInfo, nat bool) {
 	b := w.bounds
 	natField := flow.FieldSrcPort // the request's source port
+	request := w.leg == Forward   // pkt and b in the request's terms
 	if w.leg == Return {
 		natField = flow.FieldDstPort
 		if w.forward != nil && w.forward.bounds != nil {
-			pkt, b, natField = pkt.Reverse(), w.forward.bounds, flow.FieldSrcPort
+			pkt, b, natField, request = pkt.Reverse(), w.forward.bounds, flow.FieldSrcPort, true
 		}
 	}
 	merge := b.Merge
@@ -622,8 +623,15 @@ func (w *walker) firewallBounds(pkt flow.Flow, ei *endpointInfo, nat bool) {
 		merge = func(o *flow.Bounds) { mergeBut(b, o, natField) }
 	}
 	if !b.Varies(flow.FieldSrcAddr) && !b.Varies(flow.FieldDstAddr) {
+		add := func() { merge(ei.fw.fixedBounds(pkt)) }
+		if request && !nat && !b.Varies(flow.FieldDstPort) {
+			// the service's port fixed (the client ports of one question):
+			// the rules that do not admit it cut no client port, which
+			// the kept bounds, over every port, do not know
+			add = func() { ei.fw.engine.Bounds(firewall.Connection{Flow: pkt}, b) }
+		}
 		// in the request's terms, the client port is the source port
-		w.noteBounds(b, flow.FieldSrcPort, len(*w.hops)-1, func() { merge(ei.fw.fixedBounds(pkt)) })
+		w.noteBounds(b, flow.FieldSrcPort, len(*w.hops)-1, add)
 		return
 	}
 	merge(ei.fw.addressBounds(pkt))

@@ -38,7 +38,9 @@ func (e *Engine) Bounds(f flow.Flow, b *flow.Bounds) {
 // (nil: every rule tried), their edges kept per atom pair
 // (bounds_cache.go).
 func (e *Engine) bounds(f flow.Flow, b *flow.Bounds, ix *addrIndex) {
-	if ix != nil && !b.Varies(flow.FieldSrcAddr) && !b.Varies(flow.FieldDstAddr) {
+	// The kept edges vary both ports; with one of them fixed, the rules
+	// that do not admit it add none (rule.bounds), so fewer atoms: not kept.
+	if ix != nil && !b.Varies(flow.FieldSrcAddr) && !b.Varies(flow.FieldDstAddr) && b.Varies(flow.FieldSrcPort) == b.Varies(flow.FieldDstPort) {
 		e.fixedBounds(f, b, ix)
 		return
 	}
@@ -121,6 +123,17 @@ func (e *Engine) indexedBounds(f flow.Flow, b *flow.Bounds, ix *addrIndex) {
 // reply (rev), besides its address sets; it reports whether r asks for
 // the application protocol.
 func (r *rule) bounds(f flow.Flow, fwd, rev bool, b *flow.Bounds) bool {
+	// A port b keeps fixed that the rule does not admit where it meets
+	// the request (fwd) or the reply (rev): the rule matches no packet
+	// of the session that way, whatever the varied ports are.
+	if !b.Varies(flow.FieldDstPort) { // the service's port: the reply's source
+		fwd = fwd && (r.dpAny || r.dp.Contains(f.Dst.Port()))
+		rev = rev && (r.spAny || r.sp.Contains(f.Dst.Port()))
+	}
+	if !b.Varies(flow.FieldSrcPort) { // the client's port: the reply's destination
+		fwd = fwd && (r.spAny || r.sp.Contains(f.Src.Port()))
+		rev = rev && (r.dpAny || r.dp.Contains(f.Src.Port()))
+	}
 	portBounds(r.sp, r.dp, fwd, rev, b)
 	for _, c := range r.conds {
 		switch c.kind {

@@ -251,10 +251,12 @@ func TestIndexedBoundsAgreeWithEveryRule(t *testing.T) {
 				e.bounds(f, want, nil)
 				e.bounds(f, got, ix)
 				// asked again, the edges kept for the atom pair; and by a
-				// Bounds that varies one field
-				again, one := flow.NewBounds(fields...), flow.NewBounds(flow.FieldSrcPort)
+				// Bounds that varies one field (the other port fixed: not
+				// kept, and fewer rules count), against the plain loop's
+				again, one, oneLoop := flow.NewBounds(fields...), flow.NewBounds(flow.FieldSrcPort), flow.NewBounds(flow.FieldSrcPort)
 				e.bounds(f, again, ix)
 				e.bounds(f, one, ix)
+				e.bounds(f, oneLoop, nil)
 				for _, fd := range fields {
 					all := flow.PortRange{Lo: 0, Hi: 65535}
 					if fd == flow.FieldICMPType || fd == flow.FieldICMPCode {
@@ -264,7 +266,7 @@ func TestIndexedBoundsAgreeWithEveryRule(t *testing.T) {
 					require.Equal(t, w, got.Atoms(fd, all), "%s\nflow %s, field %v", configText(cfg), f, fd)
 					require.Equal(t, w, again.Atoms(fd, all), "kept: %s\nflow %s, field %v", configText(cfg), f, fd)
 					if fd == flow.FieldSrcPort {
-						require.Equal(t, w, one.Atoms(fd, all), "kept, one field: %s\nflow %s", configText(cfg), f)
+						require.Equal(t, oneLoop.Atoms(fd, all), one.Atoms(fd, all), "one field: %s\nflow %s", configText(cfg), f)
 					} else {
 						require.Len(t, one.Atoms(fd, all), 1, "a field not varied")
 					}
@@ -302,5 +304,43 @@ func TestBoundsOfUnknownIPSet(t *testing.T) {
 		} {
 			checkSessionBounds(t, r, e, Session{Flow: flow.MustParse(s)}, 200, func() string { return configText(cfg) })
 		}
+	}
+}
+
+// TestBoundsLeaveOutRulesAFixedPortMisses: with the service's port fixed,
+// a rule whose port on that side does not admit it (where it would meet
+// the request, or the reply) matches no packet of the session, and cuts
+// no client port; one that admits it does, and every atom is decided
+// alike.
+func TestBoundsLeaveOutRulesAFixedPortMisses(t *testing.T) {
+	rules := []string{
+		"pass tcp any 1000:2000 -> any 80 (sid:1;)",           // meets the request to 80 only
+		"drop tcp any 443 -> any 3000:4000 (sid:2;)",          // meets the reply of a session to 443 only
+		"pass tcp any [5000:6000,!5500] <> any 8080 (sid:3;)", // both ways, to 8080 only
+		"drop tcp any any -> any any (sid:4;)",
+	}
+	cfg := Config{Order: StrictOrder, HomeNet: randomHome,
+		Groups: []GroupRef{{Priority: 1, Group: RuleGroup{Name: "fixed", RuleOrder: StrictOrder, RulesString: strings.Join(rules, "\n")}}}}
+	e, err := Compile(cfg, nil)
+	require.NoError(t, err)
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, tc := range []struct {
+		to    uint16
+		edges []uint16 // where the client-port atoms start, besides 1
+	}{
+		{80, []uint16{1000, 2001}},
+		{443, []uint16{3000, 4001}},
+		{8080, []uint16{5000, 5500, 5501, 6001}},
+		{22, nil},
+	} {
+		f := flow.MustParse(fmt.Sprintf("tcp 10.0.0.1:50000 -> 10.0.0.2:%d", tc.to))
+		b := flow.NewBounds(flow.FieldSrcPort)
+		e.Bounds(f, b)
+		var got []uint16
+		for _, a := range b.Atoms(flow.FieldSrcPort, flow.AllPorts)[1:] {
+			got = append(got, a.Lo)
+		}
+		assert.Equal(t, tc.edges, got, "client-port edges of a session to %d", tc.to)
+		checkSessionBounds(t, r, e, Session{Flow: f}, 200, func() string { return configText(cfg) })
 	}
 }

@@ -49,6 +49,16 @@ func (e *Engine) Bounds(f flow.Flow, b *flow.Bounds) {
 				continue
 			}
 		}
+		// a port b keeps fixed that the rule does not admit where it
+		// meets the request or the reply: it matches no packet that way
+		if !b.Varies(flow.FieldDstPort) { // the service's port: the reply's source
+			fwd = fwd && admitsPort(r.DestinationPorts, f.Dst.Port())
+			rev = rev && admitsPort(r.SourcePorts, f.Dst.Port())
+		}
+		if !b.Varies(flow.FieldSrcPort) { // the client's port: the reply's destination
+			fwd = fwd && admitsPort(r.SourcePorts, f.Src.Port())
+			rev = rev && admitsPort(r.DestinationPorts, f.Src.Port())
+		}
 		for _, pr := range r.SourcePorts {
 			if fwd {
 				b.Add(flow.FieldSrcPort, pr.Lo, pr.Hi)
@@ -66,6 +76,11 @@ func (e *Engine) Bounds(f flow.Flow, b *flow.Bounds) {
 			}
 		}
 	}
+}
+
+// admitsPort reports whether p is in one of rs, or rs is empty (any).
+func admitsPort(rs []flow.PortRange, p uint16) bool {
+	return len(rs) == 0 || slices.ContainsFunc(rs, func(r flow.PortRange) bool { return r.Contains(p) })
 }
 
 // admits reports whether a is in one of ps, or ps is empty (any).
