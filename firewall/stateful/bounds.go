@@ -15,7 +15,9 @@ import (
 // application protocol) and the ICMP query types whose reply has another
 // type ([flow.Flow.Reverse]). A rule counts when its protocol admits f's
 // and, unless b varies addresses, its address sets admit the request or
-// the reply; a rule that meets the reply adds its source ports as the
+// the reply; of a port b keeps fixed, a rule adds edges only where it
+// meets a packet (the request or the reply) whose port there it admits;
+// a rule that meets the reply adds its source ports as the
 // request's destination ports and the other way round. When b varies
 // addresses, every address edge is added to both address fields and
 // every port edge to both port fields. Within one atom of the varied

@@ -13,7 +13,9 @@ import (
 // ([flow.Flow.Reverse]), for the fields b varies ([flow.Bounds]), in the
 // request's terms: port ranges and CIDR blocks. A rule counts when its
 // protocols admit f's and, unless b varies addresses, its CIDR blocks
-// admit the request or the reply; a rule that meets the reply adds its
+// admit the request or the reply; of a port b keeps fixed, a rule adds
+// edges only where it meets a packet (the request or the reply) whose
+// port there it admits; a rule that meets the reply adds its
 // source ports as the request's destination ports and the other way
 // round. When b varies addresses, every address edge is added to both
 // address fields and every port edge to both port fields. Within one atom
