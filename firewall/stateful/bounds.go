@@ -40,9 +40,7 @@ func (e *Engine) Bounds(f flow.Flow, b *flow.Bounds) {
 // (nil: every rule tried), their edges kept per atom pair
 // (bounds_cache.go).
 func (e *Engine) bounds(f flow.Flow, b *flow.Bounds, ix *addrIndex) {
-	// The kept edges vary both ports; with one of them fixed, the rules
-	// that do not admit it add none (rule.bounds), so fewer atoms: not kept.
-	if ix != nil && !b.Varies(flow.FieldSrcAddr) && !b.Varies(flow.FieldDstAddr) && b.Varies(flow.FieldSrcPort) == b.Varies(flow.FieldDstPort) {
+	if ix != nil && !b.Varies(flow.FieldSrcAddr) && !b.Varies(flow.FieldDstAddr) {
 		e.fixedBounds(f, b, ix)
 		return
 	}

@@ -251,12 +251,16 @@ func TestIndexedBoundsAgreeWithEveryRule(t *testing.T) {
 				e.bounds(f, want, nil)
 				e.bounds(f, got, ix)
 				// asked again, the edges kept for the atom pair; and by a
-				// Bounds that varies one field (the other port fixed: not
-				// kept, and fewer rules count), against the plain loop's
+				// Bounds that varies one field (the other port fixed: fewer
+				// rules count, kept apart per fixed port), twice, against
+				// the plain loop's
 				again, one, oneLoop := flow.NewBounds(fields...), flow.NewBounds(flow.FieldSrcPort), flow.NewBounds(flow.FieldSrcPort)
 				e.bounds(f, again, ix)
 				e.bounds(f, one, ix)
 				e.bounds(f, oneLoop, nil)
+				oneKept := flow.NewBounds(flow.FieldSrcPort)
+				e.bounds(f, oneKept, ix)
+				require.Equal(t, one.Atoms(flow.FieldSrcPort, flow.AllPorts), oneKept.Atoms(flow.FieldSrcPort, flow.AllPorts), "one field, kept: %s\nflow %s", configText(cfg), f)
 				for _, fd := range fields {
 					all := flow.PortRange{Lo: 0, Hi: 65535}
 					if fd == flow.FieldICMPType || fd == flow.FieldICMPCode {
