@@ -107,7 +107,7 @@ func (m *Model) anyClientOutcome(f flow.Flow, src *ifaceInfo, rep netip.Addr, pa
 	if err != nil || out == Reachable {
 		return out, own, err
 	}
-	if byHop && !unknown && anyClientHops {
+	if byHop && anyClientHops { // byHop: no end told apart (unknown is false)
 		g := f
 		g.Src = netip.AddrPortFrom(rep, own)
 		m.sets.walks.Add(1)

@@ -82,7 +82,7 @@ func (e *Engine) Bounds(f flow.Flow, b *flow.Bounds) {
 
 // admitsPort reports whether p is in one of rs, or rs is empty (any).
 func admitsPort(rs []flow.PortRange, p uint16) bool {
-	return len(rs) == 0 || slices.ContainsFunc(rs, func(r flow.PortRange) bool { return r.Contains(p) })
+	return len(rs) == 0 || inRanges(rs, p)
 }
 
 // admits reports whether a is in one of ps, or ps is empty (any).
