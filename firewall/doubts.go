@@ -93,7 +93,7 @@ func (e *Engine) applyAmbiguity(ins *Decision, c Connection) {
 	if first < 0 {
 		return
 	}
-	alt, _ := e.verdicts(c, true)
+	alt, _, _ := e.verdicts(c, true) // c is not TCP: never whole
 	for k := range ins.leg {
 		l := &ins.leg[k]
 		if l.cause == causeNotCrossing || l.verdict == flow.Indeterminate || alt[k] == l.verdict {

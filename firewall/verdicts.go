@@ -17,11 +17,15 @@ func (e *Engine) Verdicts(c Connection) (request, reply flow.Verdict) {
 	if e == nil {
 		return flow.Allow, flow.Allow
 	}
-	v, amb := e.verdicts(c, false)
+	v, amb, whole := e.verdicts(c, false)
+	if whole {
+		v = e.decidedVerdicts(c)
+		return v[0], v[1]
+	}
 	if amb {
 		// a rule's match the documents leave open (stateless.Ambiguity):
 		// a leg the other reading decides otherwise is undecided
-		alt, _ := e.verdicts(c, true)
+		alt, _, _ := e.verdicts(c, true)
 		for k := range v {
 			if v[k] != flow.Indeterminate && alt[k] != v[k] && (k == 0 && c.Request || k == 1 && c.Reply) {
 				v[k] = flow.Indeterminate
@@ -34,8 +38,11 @@ func (e *Engine) Verdicts(c Connection) (request, reply flow.Verdict) {
 // verdicts is Verdicts under the stateless engine's reading of the rules
 // that name ports or TCP flags a packet's protocol does not carry, or,
 // with lax, under the other ([stateless.Ambiguity]); amb reports whether
-// some packet met such a rule that decides it otherwise.
-func (e *Engine) verdicts(c Connection, lax bool) (verdict [2]flow.Verdict, amb bool) {
+// some packet met such a rule that decides it otherwise. whole reports
+// a TCP session that must be decided as Evaluate does (decidedVerdicts):
+// verdict is then not its answer. (Only packets of protocols other than
+// TCP meet such a rule, so amb and whole are never both true.)
+func (e *Engine) verdicts(c Connection, lax bool) (verdict [2]flow.Verdict, amb, whole bool) {
 	verdict = [2]flow.Verdict{flow.Allow, flow.Allow}
 	var seen [2]bool // per leg, whether a packet was forwarded to the stateful engine
 	// per leg, whether the stateless engine passed its opening (TCP) and
@@ -106,10 +113,7 @@ func (e *Engine) verdicts(c Connection, lax bool) (verdict [2]flow.Verdict, amb 
 		// the stream exception policy or TLS inspection may leave it
 		// undecided (doubts.go), or the stateful engine judges the
 		// client's handshake ACK alone (judgeACK): decided as Evaluate does
-		var pkts [6]PacketResult
-		var sd stateful.Decision
-		ins := e.decide(c, false, pkts[:0], &sd)
-		return [2]flow.Verdict{ins.leg[0].verdict, ins.leg[1].verdict}, false
+		return verdict, false, true
 	}
 	if seen[0] || seen[1] {
 		var v [2]flow.Verdict
@@ -125,5 +129,16 @@ func (e *Engine) verdicts(c Connection, lax bool) (verdict [2]flow.Verdict, amb 
 			verdict[k] = flow.Indeterminate // the server's pure ACK is dropped: maybeDrop
 		}
 	}
-	return verdict, amb
+	return verdict, amb, false
+}
+
+// decidedVerdicts is c's verdicts as Evaluate decides them, with the
+// packet list and the stateful decision on the stack. It is called from
+// Verdicts, not from verdicts: decide calls verdicts (applyAmbiguity),
+// and inside that cycle the compiler moved both to the heap.
+func (e *Engine) decidedVerdicts(c Connection) [2]flow.Verdict {
+	var pkts [6]PacketResult
+	var sd stateful.Decision
+	ins := e.decide(c, false, pkts[:0], &sd)
+	return [2]flow.Verdict{ins.leg[0].verdict, ins.leg[1].verdict}
 }
