@@ -40,6 +40,15 @@ func PortGridsKept(m *Model) int {
 	return n
 }
 
+// PortGridCellsKept is what the model's firewalls count against their
+// grid budgets: the cells of their kept grids' tiles and tables.
+func PortGridCellsKept(m *Model) (per []int64) {
+	for _, f := range m.firewalls {
+		per = append(per, f.portGridCells.Load())
+	}
+	return per
+}
+
 // SetPortGridBudget sets how many grid cells a firewall keeps, and
 // returns what restores the budget before.
 func SetPortGridBudget(cells int64) (restore func()) {

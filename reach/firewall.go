@@ -68,8 +68,8 @@ type firewallInfo struct {
 	// atoms of the addresses (fixedBounds in ports.go)
 	fixedCache sync.Map
 	// portGrids holds the verdicts per atom of the ports, per
-	// portGridKey, and portGridCells counts the cells of the grids made,
-	// to bound them (ports_grid.go)
+	// portGridKey, and portGridCells counts the cells they keep, to
+	// bound them (ports_grid.go)
 	portGrids     sync.Map
 	portGridCells atomic.Int64
 }

@@ -327,3 +327,53 @@ func TestPortGridsStayWithinTheirBudget(t *testing.T) {
 		restore()
 	}
 }
+
+// TestPortGridTilesStayWithinTheirBudget asks Ports and Sources from
+// every client port (which read the grids row by row and column by
+// column) through the sample design's firewall under budgets that keep
+// some tables of tiles but not every tile: what the firewalls count stays
+// within the budget, and the answers are the walks' either way.
+func TestPortGridTilesStayWithinTheirBudget(t *testing.T) {
+	m, err := sample.ThreeTier().Build()
+	require.NoError(t, err)
+	ports := []reach.PortsQuery{
+		{From: "203.0.113.9", To: "web-1", Protocol: flow.TCP},
+		{From: "203.0.113.9", To: "web-1", Protocol: flow.UDP},
+		{From: "web-1", To: "198.51.100.7", Protocol: flow.TCP},
+	}
+	sources := reach.SourcesQuery{To: "web-1", Protocol: flow.TCP, Port: 443, AnyClientPort: true}
+	defer reach.SetAnyClientHops(false)()
+	reach.SetAnyClientHops(false)
+	wantSources, err := m.Sources(sources)
+	require.NoError(t, err)
+	reach.SetAnyClientHops(true)
+	var counted []int64
+	for _, budget := range []int64{0, 40, 200, 600, 2000, 1 << 26} {
+		restore := reach.SetPortGridBudget(budget)
+		reach.ForgetFirewallCaches(m, false)
+		for range 2 { // the second time from the kept grids
+			for _, q := range ports {
+				got, err := m.Ports(q)
+				require.NoError(t, err)
+				want, err := reach.PortsByAtom(m, q)
+				require.NoError(t, err)
+				got.Atoms, want.Atoms = 0, 0
+				assert.Equal(t, want, got, "budget %d: %+v", budget, q)
+			}
+			got, err := m.Sources(sources)
+			require.NoError(t, err)
+			got.Atoms, wantSources.Atoms = 0, 0
+			assert.Equal(t, wantSources, got, "budget %d: Sources", budget)
+		}
+		var sum int64
+		for _, n := range reach.PortGridCellsKept(m) {
+			assert.LessOrEqual(t, n, budget, "budget %d", budget)
+			sum += n
+		}
+		counted = append(counted, sum)
+		restore()
+	}
+	t.Logf("cells counted per budget: %v", counted)
+	assert.Zero(t, counted[0])
+	assert.Greater(t, counted[len(counted)-1], counted[len(counted)-2], "the largest budget keeps more")
+}

@@ -17,8 +17,15 @@ import (
 // [firewall.Engine.Verdicts] each) and kept on the model, per protocol,
 // atoms of the addresses, domain and the ways the session crosses (the
 // keys fixedBounds is cached by, which the verdicts depend on as the
-// bounds do), up to maxPortGridCells per firewall. Cells are written once,
-// atomically, so concurrent questions share a grid safely.
+// bounds do). A grid's cells are kept in tiles of 16 client atoms by 8
+// destination atoms, each made when one of its cells is first decided:
+// Ports reads a grid row by row, Sources and Audit from every client
+// port read it column by column (one destination port), and either way
+// a grid holds little more than the cells asked. A firewall keeps up to
+// maxPortGridCells cells (its grids' tiles and their tables of tiles);
+// beyond that a new grid serves its question only, and a kept grid
+// decides a cell outside its tiles anew at every ask. Cells are written
+// once, atomically, so concurrent questions share a grid safely.
 
 // fwSession is a firewall session of the discovery's path whose verdicts
 // depend on the ports: one the firewall sees both ways, or one way with
@@ -154,10 +161,11 @@ func (s *fwSession) cell(si, di int) cellValue {
 	if g.nat != nil {
 		return s.natCell(di)
 	}
-	k := si*len(g.dst) + di
-	w, shift := &g.cells[k/8], uint(k%8)*4
-	if v := cellValue(w.Load()>>shift) & 15; v != 0 {
-		return v
+	w, shift := g.word(s.fw, si, di)
+	if w != nil {
+		if v := cellValue(w.Load()>>shift) & 15; v != 0 {
+			return v
+		}
 	}
 	conn := s.conn
 	if conn.Flow.Protocol.IsICMP() {
@@ -173,6 +181,9 @@ func (s *fwSession) cell(si, di int) cellValue {
 		req, rep = s.fw.engine.Verdicts(conn)
 	}
 	v := cellOf(req, rep)
+	if w == nil {
+		return v // beyond the firewall's budget: not kept
+	}
 	for {
 		old := w.Load()
 		if w.CompareAndSwap(old, old|uint32(v)<<shift) {
@@ -276,10 +287,15 @@ func (s *fwSession) appendICMPRuns(hops []hopRuns) []hopRuns {
 // portGrid is a firewall's verdicts on a session, per atom of the client
 // ports (src) and of the destination ports (dst), both within 1-65535,
 // or, for icmp and icmpv6, per atom of the types (src) and of the codes
-// (dst); cells holds eight 4-bit cells a word, row by row.
+// (dst). tiles holds the cells, a tile (gridTile) per 16 client atoms
+// and 8 destination atoms, band by band of client atoms, across tiles a
+// band; kept says the grid is the firewall's (its tiles count against
+// the firewall's budget).
 type portGrid struct {
 	src, dst []flow.PortRange
-	cells    []atomic.Uint32
+	tiles    []atomic.Pointer[gridTile]
+	across   int
+	kept     bool
 	// rows holds, per client atom, the runs of every destination port
 	// on the request and the reply, once asked; for icmp, rows[0] holds
 	// the runs of every type and code (type<<8|code)
@@ -287,8 +303,42 @@ type portGrid struct {
 	// nat, for a session through a NAT gateway whose picked port the
 	// firewall judges over its whole range (natfw.go), holds the cells of
 	// its one client atom (src is 1-65535), one per destination atom, in
-	// place of cells; nil for any other session
+	// place of tiles; nil for any other session
 	nat []atomic.Uint32
+}
+
+// gridTile is a tile of a portGrid: a word per client atom, each eight
+// 4-bit cells, one per destination atom.
+type gridTile [tileRows]atomic.Uint32
+
+const (
+	tileRows, tileCols = 32, 8
+	// tileCells and tilePointerCells are what a tile and a table's
+	// pointer to one count against the budget (in 4-bit cells)
+	tileCells, tilePointerCells = tileRows * tileCols, 16
+)
+
+// word returns the word of g's tiles that holds cell (si, di) and the
+// cell's shift within it, making its tile when none is; nil when g is
+// the firewall f's and a new tile would take f beyond its budget.
+func (g *portGrid) word(f *firewallInfo, si, di int) (*atomic.Uint32, uint) {
+	shift := uint(di%tileCols) * 4
+	at := &g.tiles[si/tileRows*g.across+di/tileCols]
+	t := at.Load()
+	if t == nil {
+		if g.kept && f.portGridCells.Add(tileCells) > maxPortGridCells {
+			f.portGridCells.Add(-tileCells)
+			return nil, 0
+		}
+		t = new(gridTile)
+		if !at.CompareAndSwap(nil, t) {
+			t = at.Load()
+			if g.kept {
+				f.portGridCells.Add(-tileCells)
+			}
+		}
+	}
+	return &t[si%tileRows], shift
 }
 
 // portGridKey is what a firewall's grid depends on: the protocol and the
@@ -304,9 +354,9 @@ type portGridKey struct {
 }
 
 // maxPortGridCells bounds the cells of the grids a firewall keeps (half
-// a byte each: 8 MiB); a grid beyond it serves its question and is
-// dropped. A variable for the tests.
-var maxPortGridCells int64 = 1 << 24
+// a byte each: 32 MiB), counted as portGrid.word and portGrid make them.
+// A variable for the tests.
+var maxPortGridCells int64 = 1 << 26
 
 // portGrid returns the firewall's grid for sessions like conn, kept or
 // new. nat: the request's source port is the one a NAT gateway picked,
@@ -323,16 +373,24 @@ func (f *firewallInfo) portGrid(conn firewall.Connection, nat, asym bool) *portG
 	if conn.Flow.Protocol.IsICMP() {
 		g.src, g.dst = b.Atoms(flow.FieldICMPType, flow.PortRange{Hi: 255}), b.Atoms(flow.FieldICMPCode, flow.PortRange{Hi: 255})
 	}
+	var cells int64 // what keeping the grid would count against the budget
 	if nat {
 		g.src, g.nat = []flow.PortRange{all}, make([]atomic.Uint32, len(g.dst))
+		cells = int64(len(g.dst)) * 8
 	} else {
-		g.cells = make([]atomic.Uint32, (len(g.src)*len(g.dst)+7)/8)
+		g.across = (len(g.dst) + tileCols - 1) / tileCols
+		g.tiles = make([]atomic.Pointer[gridTile], (len(g.src)+tileRows-1)/tileRows*g.across)
+		cells = int64(len(g.tiles)) * tilePointerCells
 	}
 	g.rows = make([]atomic.Pointer[[2][]portRun], len(g.src))
-	if f.portGridCells.Add(int64(len(g.src)*len(g.dst))) <= maxPortGridCells {
-		if got, loaded := f.portGrids.LoadOrStore(key, g); loaded {
-			return got.(*portGrid)
-		}
+	if f.portGridCells.Add(cells) > maxPortGridCells {
+		f.portGridCells.Add(-cells)
+		return g
+	}
+	g.kept = true
+	if got, loaded := f.portGrids.LoadOrStore(key, g); loaded {
+		f.portGridCells.Add(-cells)
+		return got.(*portGrid)
 	}
 	return g
 }
