@@ -1,6 +1,7 @@
 package reach
 
 import (
+	"cmp"
 	"net/netip"
 
 	"github.com/reachsim/reachsim/flow"
@@ -31,8 +32,13 @@ type replay struct {
 	acls     []replayACL
 	cross    [2][]crossing // the walk's firewall crossings, per leg, changed in place per atom
 	sessions []session     // the crossings paired into sessions (pairCrossings)
-	arrived  bool
-	blocked  bool // a hop that does not see ports blocks for certain
+	// grids holds, per session, its firewall's grid of verdicts
+	// (ports_grid.go), which questions on other paths with the same
+	// addresses share; nil for a session judged by inspectSession: icmp,
+	// or one crossing one leg only after the reply was traced
+	grids   []*fwSession
+	arrived bool
+	blocked bool // a hop that does not see ports blocks for certain
 }
 
 // replayACL is an ACL hop of the walk: its leg (0 forward, 1 return),
@@ -81,6 +87,15 @@ func newReplay(m *Model, src *ifaceInfo, path *atomOutcome, fw, rw *walker, arri
 	// Which crossings are one session does not depend on the port: both
 	// legs' packets carry it alike.
 	r.sessions = pairCrossings(r.cross[0], r.cross[1])
+	r.grids = make([]*fwSession, len(r.sessions))
+	for i, s := range r.sessions {
+		if c := cmp.Or(s.fwd, s.ret); c.pkt.Protocol.IsICMP() {
+			continue
+		}
+		if fs, ok := newFWSession(s, arrived, oneWay(r.fwd)); ok && !fs.asym {
+			r.grids[i] = &fs
+		}
+	}
 	judged := map[*Hop]bool{}
 	for _, a := range r.acls {
 		judged[&[2][]Hop{r.fwd, r.ret}[a.leg][a.hop]] = true
@@ -161,10 +176,38 @@ func (r *replay) outcome(set func(pkt flow.Flow, leg int) flow.Flow) Outcome {
 			h.Packet, h.Verdict, h.Code = c.pkt, flow.Allow, ""
 		}
 	}
-	for _, s := range r.sessions {
+	for i, s := range r.sessions {
+		if fs := r.grids[i]; fs != nil {
+			r.inspectByGrid(fs, s)
+			continue
+		}
 		r.m.inspectSession(r.fwd, r.ret, s, r.arrived, false)
 	}
 	return outcomeOf(r.fwd, r.ret, r.arrived)
+}
+
+// inspectByGrid is inspectSession (quiet) for tcp or udp session s, its
+// verdicts read from its firewall's grid (fs) at the atoms of the
+// session's ports as the replay set them: the firewall decides alike
+// within an atom (its bounds), as Ports relies on.
+func (r *replay) inspectByGrid(fs *fwSession, s session) {
+	var req flow.Flow
+	var ei *endpointInfo
+	if s.fwd != nil {
+		req, ei = s.fwd.pkt, s.fwd.endpoint
+	} else {
+		req, ei = s.ret.pkt.Reverse(), s.ret.endpoint
+	}
+	g := fs.grid
+	var v cellValue
+	if g.nat != nil {
+		v = fs.natCell(atomOf(g.dst, req.Dst.Port()))
+	} else {
+		v = fs.cell(atomOf(g.src, req.Src.Port()), atomOf(g.dst, req.Dst.Port()))
+	}
+	conn := fs.conn
+	conn.Flow = req
+	inspectQuietly(r.fwd, r.ret, s, ei, r.arrived, v.req(), v.rep(), conn)
 }
 
 // portSetReplayed is Model.portSet with security groups deferred, its
