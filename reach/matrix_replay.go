@@ -15,10 +15,11 @@ import (
 // deferred, only the network ACLs and the firewalls on the path judge
 // ports. So once the tcp (or udp) walk has found the path and the bounds,
 // each atom is judged by those alone: every ACL hop evaluated again with
-// the atom's port, every firewall session judged again
-// (Model.inspectSession, on the walk's crossings with the atom's port,
-// paired once), and the outcome read from the hops as a walk's
-// (outcomeOf).
+// the atom's port, every firewall session judged again (on the walk's
+// crossings with the atom's port, paired once: a tcp or udp session read
+// from its firewall's grid of verdicts, ports_grid.go, which middles
+// with the same addresses share; any other by Model.inspectSession), and
+// the outcome read from the hops as a walk's (outcomeOf).
 // ICMP types and codes are replayed alike (a reply carries its request's
 // reply type, flow.Flow.Reverse). Where the path holds anything else
 // that could see the varied fields (a gateway endpoint sees ICMP types),

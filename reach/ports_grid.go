@@ -17,7 +17,7 @@ import (
 // [firewall.Engine.Verdicts] each) and kept on the model, per protocol,
 // atoms of the addresses, domain and the ways the session crosses (the
 // keys fixedBounds is cached by, which the verdicts depend on as the
-// bounds do). A grid's cells are kept in tiles of 16 client atoms by 8
+// bounds do). A grid's cells are kept in tiles of 32 client atoms by 8
 // destination atoms, each made when one of its cells is first decided:
 // Ports reads a grid row by row, Sources and Audit from every client
 // port read it column by column (one destination port), and either way
@@ -287,7 +287,7 @@ func (s *fwSession) appendICMPRuns(hops []hopRuns) []hopRuns {
 // portGrid is a firewall's verdicts on a session, per atom of the client
 // ports (src) and of the destination ports (dst), both within 1-65535,
 // or, for icmp and icmpv6, per atom of the types (src) and of the codes
-// (dst). tiles holds the cells, a tile (gridTile) per 16 client atoms
+// (dst). tiles holds the cells, a tile (gridTile) per 32 client atoms
 // and 8 destination atoms, band by band of client atoms, across tiles a
 // band; kept says the grid is the firewall's (its tiles count against
 // the firewall's budget).
