@@ -251,6 +251,16 @@ type session struct {
 	other *crossing
 }
 
+// request returns the session's request as the client sent it (the
+// reply's reversed when the request does not cross) and the endpoint it
+// crosses.
+func (s session) request() (flow.Flow, *endpointInfo) {
+	if s.fwd != nil {
+		return s.fwd.pkt, s.fwd.endpoint
+	}
+	return s.ret.pkt.Reverse(), s.ret.endpoint
+}
+
 // pairCrossings pairs each reply crossing with the request crossing of
 // the same endpoint whose flow it reverses, in the order the request met
 // them; unpaired crossings of either leg are sessions of their own.
@@ -299,13 +309,7 @@ func pairCrossingsInto(fwd, ret []crossing, out []session) []session {
 // inspectSession judges one session at its endpoint and fills in its
 // crossings' hops (fwd and ret), with their reasons when explain.
 func (m *Model) inspectSession(fwd, ret []Hop, s session, replyTraced, explain bool) {
-	var req flow.Flow
-	var ei *endpointInfo
-	if s.fwd != nil {
-		req, ei = s.fwd.pkt, s.fwd.endpoint
-	} else {
-		req, ei = s.ret.pkt.Reverse(), s.ret.endpoint
-	}
+	req, ei := s.request()
 	conn := firewall.Connection{Flow: req, Request: s.fwd != nil, Reply: s.ret != nil || !replyTraced}
 	ni := s.natNamed() // natfw.go: the request's source port is a NAT gateway's pick
 	if !explain {

@@ -192,13 +192,7 @@ func (r *replay) outcome(set func(pkt flow.Flow, leg int) flow.Flow) Outcome {
 // session's ports as the replay set them: the firewall decides alike
 // within an atom (its bounds), as Ports relies on.
 func (r *replay) inspectByGrid(fs *fwSession, s session) {
-	var req flow.Flow
-	var ei *endpointInfo
-	if s.fwd != nil {
-		req, ei = s.fwd.pkt, s.fwd.endpoint
-	} else {
-		req, ei = s.ret.pkt.Reverse(), s.ret.endpoint
-	}
+	req, ei := s.request()
 	g := fs.grid
 	var v cellValue
 	if g.nat != nil {

@@ -297,6 +297,27 @@ func TestPortsConcurrently(t *testing.T) {
 	wg.Wait()
 }
 
+// gridQueries are Ports questions through the sample design's firewall.
+var gridQueries = []reach.PortsQuery{
+	{From: "203.0.113.9", To: "web-1", Protocol: flow.TCP},
+	{From: "203.0.113.9", To: "web-1", Protocol: flow.UDP},
+	{From: "web-1", To: "198.51.100.7", Protocol: flow.TCP},
+}
+
+// assertPortsByAtom demands m's Ports answer gridQueries as the walk per
+// atom does (under a grid budget of budget cells).
+func assertPortsByAtom(t *testing.T, m *reach.Model, budget int64) {
+	t.Helper()
+	for _, q := range gridQueries {
+		got, err := m.Ports(q)
+		require.NoError(t, err)
+		want, err := reach.PortsByAtom(m, q)
+		require.NoError(t, err)
+		got.Atoms, want.Atoms = 0, 0
+		assert.Equal(t, want, got, "budget %d: %+v", budget, q)
+	}
+}
+
 // TestPortGridsStayWithinTheirBudget asks Ports through the sample
 // design's firewall with room for no grid, then for all: a grid beyond
 // the budget answers its question and is not kept, and the answers are
@@ -304,25 +325,13 @@ func TestPortsConcurrently(t *testing.T) {
 func TestPortGridsStayWithinTheirBudget(t *testing.T) {
 	m, err := sample.ThreeTier().Build()
 	require.NoError(t, err)
-	queries := []reach.PortsQuery{
-		{From: "203.0.113.9", To: "web-1", Protocol: flow.TCP},
-		{From: "203.0.113.9", To: "web-1", Protocol: flow.UDP},
-		{From: "web-1", To: "198.51.100.7", Protocol: flow.TCP},
-	}
 	for _, tt := range []struct {
 		budget int64
 		kept   int
-	}{{0, 0}, {1 << 24, len(queries)}} {
+	}{{0, 0}, {1 << 24, len(gridQueries)}} {
 		restore := reach.SetPortGridBudget(tt.budget)
 		reach.ForgetFirewallCaches(m, false)
-		for _, q := range queries {
-			got, err := m.Ports(q)
-			require.NoError(t, err)
-			want, err := reach.PortsByAtom(m, q)
-			require.NoError(t, err)
-			got.Atoms, want.Atoms = 0, 0
-			assert.Equal(t, want, got, "%+v", q)
-		}
+		assertPortsByAtom(t, m, tt.budget)
 		assert.Equal(t, tt.kept, reach.PortGridsKept(m), "budget %d cells", tt.budget)
 		restore()
 	}
@@ -336,14 +345,8 @@ func TestPortGridsStayWithinTheirBudget(t *testing.T) {
 func TestPortGridTilesStayWithinTheirBudget(t *testing.T) {
 	m, err := sample.ThreeTier().Build()
 	require.NoError(t, err)
-	ports := []reach.PortsQuery{
-		{From: "203.0.113.9", To: "web-1", Protocol: flow.TCP},
-		{From: "203.0.113.9", To: "web-1", Protocol: flow.UDP},
-		{From: "web-1", To: "198.51.100.7", Protocol: flow.TCP},
-	}
 	sources := reach.SourcesQuery{To: "web-1", Protocol: flow.TCP, Port: 443, AnyClientPort: true}
-	defer reach.SetAnyClientHops(false)()
-	reach.SetAnyClientHops(false)
+	defer reach.SetAnyClientHops(false)() // the walks answer first; restored at the end
 	wantSources, err := m.Sources(sources)
 	require.NoError(t, err)
 	reach.SetAnyClientHops(true)
@@ -352,14 +355,7 @@ func TestPortGridTilesStayWithinTheirBudget(t *testing.T) {
 		restore := reach.SetPortGridBudget(budget)
 		reach.ForgetFirewallCaches(m, false)
 		for range 2 { // the second time from the kept grids
-			for _, q := range ports {
-				got, err := m.Ports(q)
-				require.NoError(t, err)
-				want, err := reach.PortsByAtom(m, q)
-				require.NoError(t, err)
-				got.Atoms, want.Atoms = 0, 0
-				assert.Equal(t, want, got, "budget %d: %+v", budget, q)
-			}
+			assertPortsByAtom(t, m, budget)
 			got, err := m.Sources(sources)
 			require.NoError(t, err)
 			got.Atoms, wantSources.Atoms = 0, 0
