@@ -576,9 +576,10 @@ func (m *Model) portPathNamed(s *quietWalk, f flow.Flow, src *ifaceInfo, named b
 	if cb != nil {
 		fw.bounds, rw.bounds, fw.marks, rw.marks = cb.fwd, cb.ret, &cb.marks, &cb.marks
 	}
-	filters := make([]filterHop, 0, verdictHops)
+	filters := s.filters[:0]
 	fw.filters, rw.filters = &filters, &filters
 	arrived, _ := m.walkWith(f, src, fw, rw)
+	s.filters = filters // its room for the next walk
 	if err := m.natPathErr(f, s.fwd); err != nil {
 		return nil, err
 	}

@@ -85,6 +85,9 @@ type quietWalk struct {
 	// xf and xr hold, during an explained walk into a Result, its arrays
 	// (nil between walks: the pool keeps no Result's hops)
 	xf, xr []Hop
+	// filters holds the filters a set question's walk notes
+	// (portPathNamed), read through the portPath as fwd and ret are
+	filters []filterHop
 }
 
 var quietWalks = sync.Pool{New: func() any {
