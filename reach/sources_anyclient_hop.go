@@ -60,8 +60,9 @@ func (m *Model) anyClientByHopFits(f flow.Flow, src *ifaceInfo) bool {
 func (m *Model) anyClientByHop(f flow.Flow, src *ifaceInfo) (out Outcome, via uint16, ok bool) {
 	s := quietWalks.Get().(*quietWalk)
 	defer quietWalks.Put(s)
-	bs := clientBounds{fwd: flow.NewBounds(flow.FieldSrcPort), ret: flow.NewBounds(flow.FieldDstPort)}
+	bs := clientBounds{fwd: s.clientBounds(0, flow.FieldSrcPort), ret: s.clientBounds(1, flow.FieldDstPort), marks: s.clientMarks[:0]}
 	p, err := m.portPathNamed(s, f, src, false, &bs)
+	s.clientMarks = bs.marks // its room for the next question
 	switch {
 	case err != nil || p.apart != 0: // Alibaba Cloud's port 25 is walked
 		return Unreachable, 0, false
@@ -78,11 +79,12 @@ func (m *Model) anyClientByHop(f flow.Flow, src *ifaceInfo) (out Outcome, via ui
 		}
 		und = und || run.und
 	}
-	cb := flow.NewBounds(flow.FieldSrcPort)
+	cb := s.clientBounds(2, flow.FieldSrcPort)
 	cb.MergeField(flow.FieldSrcPort, bs.fwd, flow.FieldSrcPort)
 	cb.MergeField(flow.FieldSrcPort, bs.ret, flow.FieldDstPort)
+	s.clientAtoms = cb.AtomsInto(s.clientAtoms[:0], flow.FieldSrcPort, flow.PortRange{Lo: 1, Hi: 65535})
 	out = Unreachable
-	for _, c := range cb.Atoms(flow.FieldSrcPort, flow.PortRange{Lo: 1, Hi: 65535}) {
+	for _, c := range s.clientAtoms {
 		switch p.outcomeFrom(c.Lo, port, und) {
 		case Reachable:
 			return Reachable, c.Lo, true

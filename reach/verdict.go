@@ -88,6 +88,22 @@ type quietWalk struct {
 	// filters holds the filters a set question's walk notes
 	// (portPathNamed), read through the portPath as fwd and ret are
 	filters []filterHop
+	// client holds anyClientByHop's client-port bounds (the request's,
+	// the reply's, both merged), marks and atoms, kept for their room
+	client      [3]*flow.Bounds
+	clientMarks []hopRef
+	clientAtoms []flow.PortRange
+}
+
+// clientBounds returns s's client-port bounds i, emptied, varying f
+// (made at the first ask).
+func (s *quietWalk) clientBounds(i int, f flow.Field) *flow.Bounds {
+	if s.client[i] == nil {
+		s.client[i] = flow.NewBounds(f)
+	} else {
+		s.client[i].Reset()
+	}
+	return s.client[i]
 }
 
 var quietWalks = sync.Pool{New: func() any {
