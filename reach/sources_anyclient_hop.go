@@ -60,7 +60,7 @@ func (m *Model) anyClientByHopFits(f flow.Flow, src *ifaceInfo) bool {
 func (m *Model) anyClientByHop(f flow.Flow, src *ifaceInfo) (out Outcome, via uint16, ok bool) {
 	s := quietWalks.Get().(*quietWalk)
 	defer quietWalks.Put(s)
-	bs := clientBounds{fwd: s.clientBounds(0, flow.FieldSrcPort), ret: s.clientBounds(1, flow.FieldDstPort), marks: s.clientMarks[:0]}
+	bs := clientBounds{fwd: s.emptyClientBounds(0, flow.FieldSrcPort), ret: s.emptyClientBounds(1, flow.FieldDstPort), marks: s.clientMarks[:0]}
 	p, err := m.portPathNamed(s, f, src, false, &bs)
 	s.clientMarks = bs.marks // its room for the next question
 	switch {
@@ -79,7 +79,7 @@ func (m *Model) anyClientByHop(f flow.Flow, src *ifaceInfo) (out Outcome, via ui
 		}
 		und = und || run.und
 	}
-	cb := s.clientBounds(2, flow.FieldSrcPort)
+	cb := s.emptyClientBounds(2, flow.FieldSrcPort)
 	cb.MergeField(flow.FieldSrcPort, bs.fwd, flow.FieldSrcPort)
 	cb.MergeField(flow.FieldSrcPort, bs.ret, flow.FieldDstPort)
 	s.clientAtoms = cb.AtomsInto(s.clientAtoms[:0], flow.FieldSrcPort, flow.PortRange{Lo: 1, Hi: 65535})

@@ -95,9 +95,9 @@ type quietWalk struct {
 	clientAtoms []flow.PortRange
 }
 
-// clientBounds returns s's client-port bounds i, emptied, varying f
+// emptyClientBounds returns s's client-port bounds i, emptied, varying f
 // (made at the first ask).
-func (s *quietWalk) clientBounds(i int, f flow.Field) *flow.Bounds {
+func (s *quietWalk) emptyClientBounds(i int, f flow.Field) *flow.Bounds {
 	if s.client[i] == nil {
 		s.client[i] = flow.NewBounds(f)
 	} else {
