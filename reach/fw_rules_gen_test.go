@@ -96,8 +96,9 @@ func fwSpice(rng *rand.Rand, d *sample.Design) {
 
 // icmpCodeEntries puts, in about half of d's network ACLs that allow
 // everything first (rule 100, as AWS's default), an entry ahead naming
-// one ICMP code: AWS's usual path-MTU entry (allow type 3 code 4) or a
-// denied redirect (type 5 code 1). Each cuts the ICMP code space, which
+// one ICMP code: AWS's usual path-MTU entry (allow type 3 code 4), a
+// denied redirect (type 5 code 1), or a denied query or reply type (echo
+// request 8, every code; timestamp reply 14 code 0). Each cuts the ICMP code space, which
 // the set answers must keep whole per type (a Matrix cell lost every code
 // run of a type but the last: audit sets19).
 func icmpCodeEntries(rng *rand.Rand, d *sample.Design) {
@@ -107,8 +108,13 @@ func icmpCodeEntries(rng *rand.Rand, d *sample.Design) {
 			continue
 		}
 		e := nacl.Entry{Number: 50, Action: flow.Pass, Direction: flow.Inbound, Protocol: flow.ICMP, ICMPType: 3, ICMPCode: 4, CIDR: netip.MustParsePrefix("0.0.0.0/0")}
-		if rng.IntN(3) == 0 {
+		switch rng.IntN(6) {
+		case 0, 1:
 			e.Action, e.ICMPType, e.ICMPCode = flow.Drop, 5, 1
+		case 2: // a query type, as a reply carries it too (Matrix replays these)
+			e.Action, e.ICMPType, e.ICMPCode = flow.Drop, 8, -1
+		case 3:
+			e.Action, e.ICMPType, e.ICMPCode = flow.Drop, 14, 0
 		}
 		if rng.IntN(2) == 0 {
 			e.Direction = flow.Outbound
