@@ -19,7 +19,9 @@ import (
 )
 
 // spice adds random port-range rules to a generated design's groups and
-// custom network ACLs, so that port sets have many edges.
+// custom network ACLs, so that port sets have many edges, and to some
+// AWS groups a rule of one ICMP (or ICMPv6) type, or one code of it, so
+// that the set answers' ICMP tables are tested on both legs.
 func spice(rng *rand.Rand, d *sample.Design) {
 	port := func() uint16 { return uint16(1 + rng.IntN(65535)) }
 	pr := func() flow.PortRange {
@@ -34,6 +36,14 @@ func spice(rng *rand.Rand, d *sample.Design) {
 			dir := []flow.Direction{flow.Inbound, flow.Outbound}[rng.IntN(2)]
 			proto := []flow.Protocol{flow.TCP, flow.UDP}[rng.IntN(2)]
 			d.Groups[i].Rules = append(d.Groups[i].Rules, sg.Rule{Direction: dir, Protocol: proto, Ports: pr(), Peer: sg.AnyIPv4})
+		}
+		if !d.Groups[i].Flavour.IsAlibaba() && rng.IntN(3) == 0 { // an ICMP type, or one code of it, either way
+			r := sg.Rule{Direction: []flow.Direction{flow.Inbound, flow.Outbound}[rng.IntN(2)], Protocol: flow.ICMP,
+				ICMPType: []int16{0, 3, 8, 11, 13, 14}[rng.IntN(6)], ICMPCode: []int16{-1, -1, 0, 1}[rng.IntN(4)], Peer: sg.AnyIPv4}
+			if rng.IntN(3) == 0 {
+				r.Protocol, r.Peer, r.ICMPType = flow.ICMPv6, sg.AnyIPv6, []int16{1, 128, 129, 135}[rng.IntN(4)]
+			}
+			d.Groups[i].Rules = append(d.Groups[i].Rules, r)
 		}
 	}
 	for i := range d.ACLs {
