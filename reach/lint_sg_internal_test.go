@@ -53,6 +53,9 @@ func randomGroupDesign(r *rand.Rand) *Builder {
 				rule.Ports = lintPorts[r.IntN(len(lintPorts))]
 			case rule.Protocol == flow.ICMP && r.IntN(2) == 0:
 				rule.ICMPType = 8
+				if r.IntN(2) == 0 { // one code of a type
+					rule.ICMPType, rule.ICMPCode = int16(3+5*r.IntN(2)), int16([]int{0, 1, 4}[r.IntN(3)])
+				}
 			}
 			switch k := r.IntN(10); {
 			case k < 6:
@@ -107,8 +110,8 @@ func groupProbes(r *rand.Rand, self netip.Addr, n int) []struct {
 	for k := range out {
 		p, peer := protos[r.IntN(len(protos))], peers[r.IntN(len(peers))]
 		dir := flow.Direction(r.IntN(2))
-		typ := int16([]int{0, 8, 3}[r.IntN(3)])
-		f := lintPacket(p, peer, ports[r.IntN(len(ports))], typ, 0, dir)
+		typ, code := int16([]int{0, 8, 3}[r.IntN(3)]), int16([]int{0, 1, 4}[r.IntN(3)])
+		f := lintPacket(p, peer, ports[r.IntN(len(ports))], typ, code, dir)
 		if dir == flow.Inbound {
 			f.Dst = netip.AddrPortFrom(self, f.Dst.Port())
 		} else {
