@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,10 +18,11 @@ import (
 
 // FW_STATELESS_PASS_ONE_WAY against the stateless engine alone: for each
 // finding, the rule it names matches the witness request and passes it,
-// and the stateless engine does not pass the reply (SYN|ACK for TCP); and
-// a policy whose every pass rule has the mirror rule has no finding.
+// and the stateless engine does not pass the reply (SYN|ACK for TCP); every
+// pass rule so placed (tcp, udp, icmp, icmpv6) has its finding; and a
+// policy whose every pass rule has the mirror rule has no finding.
 
-var fwPrefixes = []string{"10.0.0.0/16", "10.0.1.0/24", "0.0.0.0/0", "198.51.100.0/24", "2001:db8::/64"}
+var fwPrefixes = []string{"10.0.0.0/16", "10.0.1.0/24", "0.0.0.0/0", "198.51.100.0/24", "2001:db8::/64", "::/0", "2001:db8:1::/48"}
 
 func randomStateless(r *rand.Rand, mirror bool) stateless.Config {
 	fwd := stateless.DefaultAction{Action: flow.Forward}
@@ -38,7 +40,7 @@ func randomStateless(r *rand.Rand, mirror bool) stateless.Config {
 			ru.Destinations = []netip.Prefix{netip.MustParsePrefix(fwPrefixes[r.IntN(len(fwPrefixes))])}
 		}
 		if r.IntN(2) == 0 {
-			ru.Protocols = []flow.Protocol{[]flow.Protocol{flow.TCP, flow.UDP, flow.ICMP}[r.IntN(3)]}
+			ru.Protocols = []flow.Protocol{[]flow.Protocol{flow.TCP, flow.UDP, flow.ICMP, flow.ICMPv6}[r.IntN(4)]}
 		}
 		if r.IntN(2) == 0 && (len(ru.Protocols) == 0 || ru.Protocols[0].HasPorts()) {
 			ru.DestinationPorts = []flow.PortRange{{Lo: 443, Hi: 443}}
@@ -61,7 +63,7 @@ func randomStateless(r *rand.Rand, mirror bool) stateless.Config {
 
 func TestLintPassOneWayAgainstStateless(t *testing.T) {
 	r := rand.New(rand.NewPCG(14, 4))
-	found := 0
+	found, byProto := 0, map[flow.Protocol]int{}
 	home := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")}
 	for k := range 2000 {
 		mirror := k%2 == 1
@@ -74,6 +76,25 @@ func TestLintPassOneWayAgainstStateless(t *testing.T) {
 		if mirror {
 			require.Empty(t, fs, "every pass has its mirror: %+v", cfg)
 			continue
+		}
+		// every pass rule that decides its witness request, and whose
+		// reply (SYN|ACK for TCP) the stateless engine does not pass, has
+		// its finding
+		sl := e.Stateless()
+		for _, ru := range cfg.Groups[0].Group.Rules {
+			req, ok := witness(ru)
+			if ru.Action != flow.Pass || !ok {
+				continue
+			}
+			flags := map[bool]stateless.TCPFlags{true: stateless.SYN}[req.Protocol == flow.TCP]
+			rflags := map[bool]stateless.TCPFlags{true: stateless.SYN | stateless.ACK}[req.Protocol == flow.TCP]
+			d, reply := sl.Evaluate(stateless.Packet{Flow: req, Flags: flags}), sl.Evaluate(stateless.Packet{Flow: req.Reverse(), Flags: rflags})
+			if d.Action != flow.Pass || d.Default || d.RulePriority != ru.Priority || reply.Action == flow.Pass {
+				continue
+			}
+			want := fmt.Sprintf("stateless group g priority %d", ru.Priority)
+			require.True(t, slices.ContainsFunc(fs, func(f LintFinding) bool { return f.Rule == want }), "%s (%s request %v): no finding in %+v", want, req.Protocol, req, fs)
+			byProto[req.Protocol]++
 		}
 		for _, f := range fs {
 			found++
@@ -102,4 +123,7 @@ func TestLintPassOneWayAgainstStateless(t *testing.T) {
 		}
 	}
 	require.Greater(t, found, 200)
+	for _, p := range []flow.Protocol{flow.TCP, flow.UDP, flow.ICMP, flow.ICMPv6} {
+		require.Positive(t, byProto[p], "some %s pass rule has a reply the stateless engine stops", p)
+	}
 }
