@@ -2,7 +2,6 @@ package reach_test
 
 import (
 	"net/netip"
-	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -31,16 +30,14 @@ func TestAuditByPortKeepsAnswersApart(t *testing.T) {
 	// holds "quit", which the input cannot say
 	d.Firewalls[0].Policy.Stateful = stateful.Config{Order: stateful.StrictOrder, Groups: []stateful.GroupRef{{Priority: 1, Group: stateful.RuleGroup{
 		Name: "by-payload", RuleOrder: stateful.StrictOrder, RulesString: `drop tcp any any -> any 5900 (content:"quit"; sid:5;)` + "\n"}}}}
-	web := slices.IndexFunc(d.Groups, func(g sg.Group) bool { return g.ID == "sg-web" })
-	require.GreaterOrEqual(t, web, 0)
-	d.Groups[web].Rules = append(d.Groups[web].Rules,
+	web := dcGroup(d, "sg-web")
+	web.Rules = append(web.Rules,
 		sg.Rule{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.PortRange{Lo: 5800, Hi: 5900}, Peer: sg.AnyIPv4},
 		sg.Rule{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.PortRange{Lo: 6001, Hi: 6002}, Peer: sg.AnyIPv4})
-	deny := func(acl string, port uint16) {
-		i := slices.IndexFunc(d.ACLs, func(a nacl.ACL) bool { return a.ID == acl })
-		require.GreaterOrEqual(t, i, 0, acl)
-		d.ACLs[i].Entries = append([]nacl.Entry{{Number: 50, Action: flow.Drop, Direction: flow.Inbound, Protocol: flow.TCP,
-			CIDR: netip.MustParsePrefix("0.0.0.0/0"), Ports: flow.Single(port)}}, d.ACLs[i].Entries...)
+	deny := func(id string, port uint16) {
+		acl := dcACL(d, id)
+		acl.Entries = append([]nacl.Entry{{Number: 50, Action: flow.Drop, Direction: flow.Inbound, Protocol: flow.TCP,
+			CIDR: netip.MustParsePrefix("0.0.0.0/0"), Ports: flow.Single(port)}}, acl.Entries...)
 	}
 	deny("acl-default", 6001)
 	deny("acl-public", 6002)

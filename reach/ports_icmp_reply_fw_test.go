@@ -33,9 +33,8 @@ func TestPortsICMPFirewallDropsRepliesOnly(t *testing.T) {
 	}
 	p.Stateless.Groups = append(p.Stateless.Groups, stateless.GroupRef{Priority: 1, Group: stateless.RuleGroup{Name: "no-icmp-out", Rules: []stateless.Rule{
 		{Priority: 1, Protocols: []flow.Protocol{flow.ICMP}, Sources: []netip.Prefix{netip.MustParsePrefix("10.0.1.0/24")}, Action: flow.Drop}}}})
-	web := slices.IndexFunc(d.Groups, func(g sg.Group) bool { return g.ID == "sg-web" })
-	require.GreaterOrEqual(t, web, 0)
-	d.Groups[web].Rules = append(d.Groups[web].Rules, sg.Rule{Direction: flow.Inbound, Protocol: flow.ICMP, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4})
+	web := dcGroup(d, "sg-web")
+	web.Rules = append(web.Rules, sg.Rule{Direction: flow.Inbound, Protocol: flow.ICMP, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4})
 	m, err := d.Builder().Build()
 	require.NoError(t, err)
 
