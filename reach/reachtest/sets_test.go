@@ -7,10 +7,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/reachsim/reachsim/firewall/stateful"
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/reach/reachtest"
 	"github.com/reachsim/reachsim/sample"
+	"github.com/reachsim/reachsim/sg"
 )
 
 func TestSetAssertions(t *testing.T) {
@@ -105,5 +107,32 @@ func TestOnlyPortsFailsOnIndeterminate(t *testing.T) {
 		require.Len(t, r.errors, 1)
 		assert.Contains(t, r.errors[0], "IPv4: undecided 1-65535 (indeterminate: it depends on what the input does not hold)")
 		assert.Contains(t, r.errors[0], "request hop 4, unmodelled-target vgw-office (virtual private gateway): UNMODELLED_TARGET (undecided): ")
+	}
+}
+
+// TestOnlyPortsFailsOnAWantedPortUndecided: a port the assertion wants
+// open that the input leaves undecided fails it, though every other port
+// answers as wanted. On the sample design web-1 also takes 5900 from the
+// internet, and the firewall drops a session to 5900 whose data holds a
+// word, which the input cannot say.
+func TestOnlyPortsFailsOnAWantedPortUndecided(t *testing.T) {
+	d := sample.ThreeTierDesign()
+	d.Firewalls[0].Policy.Stateful = stateful.Config{Order: stateful.StrictOrder, Groups: []stateful.GroupRef{{Priority: 1, Group: stateful.RuleGroup{
+		Name: "by-payload", RuleOrder: stateful.StrictOrder, RulesString: `drop tcp any any -> any 5900 (content:"quit"; sid:5;)` + "\n"}}}}
+	for i := range d.Groups {
+		if d.Groups[i].ID == "sg-web" {
+			d.Groups[i].Rules = append(d.Groups[i].Rules, sg.Rule{Direction: flow.Inbound, Protocol: flow.TCP, Ports: flow.Single[uint16](5900), Peer: sg.AnyIPv4})
+		}
+	}
+	m, err := d.Builder().Build()
+	require.NoError(t, err)
+	for _, tc := range []struct{ want, says string }{
+		{"443,5900", "IPv4: undecided 5900 (indeterminate: it depends on what the input does not hold)"},
+		{"443", "IPv4: undecided 5900 (indeterminate: it depends on what the input does not hold)"},
+	} {
+		r := &recorder{}
+		assert.False(t, reachtest.AssertOnlyPorts(r, m, "8.8.8.8", "web-1", flow.TCP, tc.want), tc.want)
+		require.Len(t, r.errors, 1, tc.want)
+		assert.Contains(t, r.errors[0], tc.says, tc.want)
 	}
 }
