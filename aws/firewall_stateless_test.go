@@ -2,6 +2,7 @@ package aws_test
 
 import (
 	"errors"
+	"fmt"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -108,6 +109,16 @@ func TestParseStatelessRuleGroupErrors(t *testing.T) {
 	)
 	stateful, err := os.ReadFile(filepath.Join("testdata/firewall", "stateless-stateful-type.json"))
 	require.NoError(t, err)
+	// one rule of 200 sources and 151 destinations: 30,200 capacity units,
+	// above AWS's 30,000 per stateless group, in a group that declares none
+	var srcs, dsts []string
+	for i := range 200 {
+		srcs = append(srcs, fmt.Sprintf(`{"AddressDefinition":"10.%d.0.0/16"}`, i))
+		if i < 151 {
+			dsts = append(dsts, fmt.Sprintf(`{"AddressDefinition":"172.16.%d.0/24"}`, i))
+		}
+	}
+	overLimit := strings.Replace(statelessGroupDoc(statelessRuleDoc("7", `"Sources":[`+strings.Join(srcs, ",")+`],"Destinations":[`+strings.Join(dsts, ",")+`]`, `"aws:pass"`), ""), `,"Capacity":100`, "", 1)
 	tests := []struct {
 		name     string
 		doc      string
@@ -144,6 +155,7 @@ func TestParseStatelessRuleGroupErrors(t *testing.T) {
 			"RuleGroup.RulesSource.StatelessRulesAndCustomActions.CustomActions[0].ActionDefinition.PublishMetricAction.Dimensions[0].Value", "", "a/b"},
 		{"rules may not consume more than the declared capacity", strings.Replace(statelessGroupDoc(statelessRuleDoc("7", `"Protocols":[6,17]`, `"aws:pass"`), ""), `"Capacity":100`, `"Capacity":1`, 1),
 			stateless.ErrInvalidGroup, rules, "", "2"},
+		{"rules may not consume more than AWS's limit", overLimit, stateless.ErrInvalidGroup, rules, "", "30200"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

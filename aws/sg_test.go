@@ -343,6 +343,8 @@ func TestParseErrors(t *testing.T) {
 			sg.ErrInvalidRule, perm1 + ".FromPort", "", "sg-1", ""},
 		{"udp with FromPort above ToPort is rejected", parseAWS, awsPermission(`{"IpProtocol":"udp","FromPort":80,"ToPort":22}`),
 			sg.ErrInvalidRule, perm1 + ".ToPort", "22", "sg-1", ""},
+		{"tcp with ToPort one below FromPort is rejected", parseAWS, awsPermission(`{"IpProtocol":"tcp","FromPort":80,"ToPort":79}`),
+			sg.ErrInvalidRule, perm1 + ".ToPort", "79", "sg-1", ""},
 		{"port 70000 is rejected", parseAWS, awsPermission(`{"IpProtocol":"tcp","FromPort":22,"ToPort":70000}`),
 			sg.ErrInvalidRule, perm1 + ".ToPort", "70000", "sg-1", ""},
 		{"a negative tcp port is rejected", parseAWS, awsPermission(`{"IpProtocol":"tcp","FromPort":-1,"ToPort":-1}`),

@@ -18,8 +18,9 @@ import (
 // scope passes among them), itype and icode (packet keywords, ICMP code
 // cuts), the ports whose server speaks first (21, 25, 110, 143, 5900) and
 // SSH's 22, application protocols, and TLS and HTTP domain rules (asked
-// of without a domain, their doubt). Each is a rule's text up to its
-// sid.
+// of without a domain, their doubt), and payload rules on a few ports
+// (undecided there: the input holds no payload). Each is a rule's text up
+// to its sid.
 var engineRules = []string{
 	"pass tcp any any -> any 443 (flow:to_server; ",
 	"pass tcp any any -> any any (flow:established; ",
@@ -48,6 +49,9 @@ var engineRules = []string{
 	`drop tls any any -> any any (tls.sni; content:"evil.test"; `,
 	`reject http any any -> any any (http.host; content:"evil.test"; `,
 	"pass tls any any -> any any (",
+	`drop tcp any any -> any [22,3306,5800:5900] (content:"quit"; `,
+	`pass tcp any any -> any [1433,3389,8000:8100] (content:"hello"; `,
+	`drop udp any any -> any [53,161,11211] (content:"x"; `,
 }
 
 // fwSpice widens the firewalls of a generated design with what the

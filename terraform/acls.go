@@ -228,6 +228,10 @@ func (r *reader) entry(in *instance, at string, dir flow.Direction, number, acti
 			r.fail(in, at+"icmp_type", fmt.Sprintf("%d/%d", t, c), ErrInvalidPlan, "ICMP type and code are -1 (all) or 0–255")
 			return e, u, false
 		}
+		if t == -1 && c != -1 {
+			r.fail(in, at+"icmp_code", fmt.Sprintf("%d/%d", t, c), ErrInvalidPlan, "ICMP code %d with type -1 (all types): a code needs a type; write icmp_code = -1 (the provider sends 0 for a code left out)", c)
+			return e, u, false
+		}
 		e.ICMPType, e.ICMPCode = int16(t), int16(c)
 	}
 	return e, u, true

@@ -62,7 +62,7 @@
 // (AuthorizeSecurityGroupIngress); an icmpv6 rule that sets neither
 // allows every type and code), network ACLs (aws_network_acl with its inline entries,
 // aws_default_network_acl, aws_network_acl_rule, whose icmp_type and
-// icmp_code left out (null) are 0, as the provider sends them,
+// icmp_code left out are 0 as the provider sends them, type -1 needing -1,
 // aws_network_acl_association), instances (aws_instance, as its primary
 // network interface, which it makes itself: one launched with an
 // aws_network_interface as its own, network_interface or

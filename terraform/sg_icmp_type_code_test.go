@@ -79,3 +79,52 @@ func TestVPCGroupRuleICMPTypeAndCode(t *testing.T) {
 		})
 	}
 }
+
+// TestVPCGroupRulePortBounds: a rule's ports and ICMP type and code are
+// read exactly or refused. from_port 0 to_port 0 of tcp is port 0 alone
+// (AWS), never every port; a range one port backwards, and ICMP type -1
+// (all types) with a code, are refused naming the resource and attribute.
+func TestVPCGroupRulePortBounds(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		proto    string
+		from, to any
+		text     string // the offending text the error quotes
+		err      string // "" when the plan is read
+		open443  bool   // whether the rule, with the group's tcp/22, lets tcp 443 in
+	}{
+		{name: "tcp 0-0 is port 0 alone", proto: "tcp", from: 0, to: 0},
+		{name: "tcp 443-443", proto: "tcp", from: 443, to: 443, open443: true},
+		{name: "tcp 0-65535 is every port", proto: "tcp", from: 0, to: 65535, open443: true},
+		{name: "tcp one port backwards", proto: "tcp", from: 444, to: 443, text: "444-443", err: "ports are 0–65535, from before to"},
+		{name: "icmp type -1 with code 3", proto: "icmp", from: -1, to: 3, text: "-1/3", err: "type -1 with code -1"},
+		{name: "icmp type 256", proto: "icmp", from: 256, to: 0, text: "256/0", err: "ICMP type and code are -1 (all) or 0–255"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rule := planRes{typ: "aws_vpc_security_group_ingress_rule", name: "r", values: map[string]any{"id": "sgr-9", "security_group_rule_id": "sgr-9",
+				"security_group_id": "sg-1", "ip_protocol": tc.proto, "from_port": tc.from, "to_port": tc.to, "cidr_ipv4": "0.0.0.0/0"},
+				exprs: map[string]any{"security_group_id": "sg-1"}}
+			rs := append(existingPublicNet(false, sgBlock(22)), publicWeb(), rule) // the group: tcp/22 only
+			m, err := terraform.Parse("plan.json", planOf(t, rs...), nil)
+			if tc.err != "" {
+				require.Error(t, err)
+				assert.ErrorIs(t, err, terraform.ErrInvalidPlan)
+				var ie *flow.InputError
+				require.ErrorAs(t, err, &ie)
+				assert.Equal(t, "aws_vpc_security_group_ingress_rule.r: from_port", ie.Path)
+				assert.Equal(t, tc.text, ie.Text)
+				assert.Contains(t, err.Error(), tc.err)
+				return
+			}
+			require.NoError(t, err)
+			for _, q := range []struct {
+				port uint16
+				want reach.Outcome
+			}{{22, reach.Reachable}, {443, map[bool]reach.Outcome{true: reach.Reachable, false: reach.Unreachable}[tc.open443]}} {
+				r, err := m.Check(reach.Query{From: "198.51.100.7", To: "aws_instance.web", Protocol: flow.TCP, Port: q.port})
+				require.NoError(t, err)
+				assert.Equal(t, q.want, r.Outcome, "tcp %d:\n%s", q.port, r.Text())
+			}
+		})
+	}
+}

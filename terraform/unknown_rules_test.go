@@ -63,6 +63,7 @@ func TestUnknownRuleValues(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, reach.Indeterminate, check(m, "aws_instance.app", 5432).Outcome, "10.1.1.10 is in the rule's block")
 		assert.Equal(t, reach.Indeterminate, check(m, "aws_instance.app", 22).Outcome, "any port could be the rule's")
+		assert.Equal(t, reach.Indeterminate, check(m, "aws_instance.app", 65535).Outcome, "and the last port")
 		assert.Equal(t, reach.Unreachable, check(m, "198.51.100.7", 5432).Outcome, "outside the rule's block: it never matches")
 	})
 }
