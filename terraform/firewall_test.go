@@ -25,14 +25,22 @@ func firewallPlan(t *testing.T) []byte {
 
 // firewallPlanWith is firewallPlan with a rule group of the given type and
 // rule_group block, which the policy references (a stateless group at
-// priority 1, its default forwarding to the stateful engine).
-func firewallPlanWith(t *testing.T, typ string, group map[string]any) []byte {
+// priority 1, its default forwarding to the stateful engine); each edit
+// then changes the policy's firewall_policy block fp and its reference
+// to the group, ref.
+func firewallPlanWith(t *testing.T, typ string, group map[string]any, edits ...func(fp, ref map[string]any)) []byte {
 	t.Helper()
 	refAttr := "stateful_rule_group_reference"
 	refBlock := map[string]any{}
 	if typ == "STATELESS" {
 		refAttr, refBlock = "stateless_rule_group_reference", map[string]any{"priority": 1}
 	}
+	fp := map[string]any{"stateless_default_actions": []any{"aws:forward_to_sfe"}, "stateless_fragment_default_actions": []any{"aws:forward_to_sfe"},
+		refAttr: []any{refBlock}}
+	for _, edit := range edits {
+		edit(fp, refBlock)
+	}
+	priority := refBlock["priority"]
 	ref := func(addr string, attr ...string) []string {
 		a := "id"
 		if len(attr) > 0 {
@@ -55,12 +63,10 @@ func firewallPlanWith(t *testing.T, typ string, group map[string]any) []byte {
 		{typ: "aws_networkfirewall_rule_group", name: "web", values: map[string]any{"name": "web", "type": typ, "capacity": 10,
 			"rule_group": []any{group}},
 			unknown: map[string]any{"id": true, "arn": true}},
-		{typ: "aws_networkfirewall_firewall_policy", name: "p", values: map[string]any{"name": "p", "firewall_policy": []any{map[string]any{
-			"stateless_default_actions": []any{"aws:forward_to_sfe"}, "stateless_fragment_default_actions": []any{"aws:forward_to_sfe"},
-			refAttr: []any{refBlock}}}},
+		{typ: "aws_networkfirewall_firewall_policy", name: "p", values: map[string]any{"name": "p", "firewall_policy": []any{fp}},
 			unknown: map[string]any{"id": true, "arn": true, "firewall_policy": []any{map[string]any{refAttr: []any{map[string]any{"resource_arn": true}}}}},
 			exprs: map[string]any{"firewall_policy": rawExpr{[]any{map[string]any{refAttr: []any{
-				map[string]any{"priority": map[string]any{"constant_value": refBlock["priority"]},
+				map[string]any{"priority": map[string]any{"constant_value": priority},
 					"resource_arn": map[string]any{"references": ref("aws_networkfirewall_rule_group.web", "arn")}}}}}}}},
 		{typ: "aws_networkfirewall_firewall", name: "fw", values: map[string]any{"name": "fw", "subnet_mapping": []any{map[string]any{}}},
 			unknown: map[string]any{"id": true, "arn": true, "vpc_id": true, "firewall_policy_arn": true, "firewall_status": true, "subnet_mapping": []any{map[string]any{"subnet_id": true}}},
