@@ -84,3 +84,12 @@ func TestIPv6CIDRBlockAssociationUnknown(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, reach.Reachable, r.Outcome, r.Text())
 }
+
+// An IPv4 block in an association's ipv6_cidr_block is refused, naming
+// the resource and the attribute: never added to the VPC as a block of
+// the other family.
+func TestIPv6CIDRBlockAssociationOfIPv4(t *testing.T) {
+	_, err := terraform.Parse("plan.json", ipv6AssocPlan(t, "10.2.0.0/16"), nil)
+	require.ErrorIs(t, err, terraform.ErrInvalidPlan)
+	assert.Contains(t, err.Error(), `aws_vpc_ipv6_cidr_block_association.v6: ipv6_cidr_block: "10.2.0.0/16": invalid Terraform plan: not an IPv6 block`)
+}

@@ -12,6 +12,18 @@ import (
 	"github.com/reachsim/reachsim/terraform"
 )
 
+// parseWithGroupRule parses the public web design, whose group sg-1
+// allows tcp/22 only, with one more rule of sg-1 from 0.0.0.0/0: a typ
+// (aws_vpc_security_group_ingress_rule or _egress_rule) named name, of
+// protocol proto, from_port from and to_port to (nil: left out).
+func parseWithGroupRule(t *testing.T, typ, name, proto string, from, to any) (*reach.Model, error) {
+	t.Helper()
+	rule := planRes{typ: typ, name: name, values: map[string]any{"id": "sgr-9", "security_group_rule_id": "sgr-9",
+		"security_group_id": "sg-1", "ip_protocol": proto, "from_port": from, "to_port": to, "cidr_ipv4": "0.0.0.0/0"},
+		exprs: map[string]any{"security_group_id": "sg-1"}}
+	return terraform.Parse("plan.json", planOf(t, append(existingPublicNet(false, sgBlock(22)), publicWeb(), rule)...), nil)
+}
+
 // TestVPCGroupRuleICMPTypeAndCode: aws_vpc_security_group_ingress_rule and
 // _egress_rule leave from_port (the ICMP type) and to_port (the code)
 // Optional, and the provider sends the one set alone. AWS requires both
@@ -50,11 +62,7 @@ func TestVPCGroupRuleICMPTypeAndCode(t *testing.T) {
 			if typ == "" {
 				typ = "aws_vpc_security_group_ingress_rule"
 			}
-			rule := planRes{typ: typ, name: "ping", values: map[string]any{"id": "sgr-9", "security_group_rule_id": "sgr-9",
-				"security_group_id": "sg-1", "ip_protocol": tc.proto, "from_port": tc.from, "to_port": tc.to, "cidr_ipv4": "0.0.0.0/0"},
-				exprs: map[string]any{"security_group_id": "sg-1"}}
-			rs := append(existingPublicNet(false, sgBlock(22)), publicWeb(), rule) // the group: tcp/22 only
-			m, err := terraform.Parse("plan.json", planOf(t, rs...), nil)
+			m, err := parseWithGroupRule(t, typ, "ping", tc.proto, tc.from, tc.to)
 			if tc.err != "" {
 				require.Error(t, err)
 				assert.True(t, errors.Is(err, terraform.ErrInvalidPlan), "%v", err)
@@ -101,11 +109,7 @@ func TestVPCGroupRulePortBounds(t *testing.T) {
 		{name: "icmp type 256", proto: "icmp", from: 256, to: 0, text: "256/0", err: "ICMP type and code are -1 (all) or 0–255"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rule := planRes{typ: "aws_vpc_security_group_ingress_rule", name: "r", values: map[string]any{"id": "sgr-9", "security_group_rule_id": "sgr-9",
-				"security_group_id": "sg-1", "ip_protocol": tc.proto, "from_port": tc.from, "to_port": tc.to, "cidr_ipv4": "0.0.0.0/0"},
-				exprs: map[string]any{"security_group_id": "sg-1"}}
-			rs := append(existingPublicNet(false, sgBlock(22)), publicWeb(), rule) // the group: tcp/22 only
-			m, err := terraform.Parse("plan.json", planOf(t, rs...), nil)
+			m, err := parseWithGroupRule(t, "aws_vpc_security_group_ingress_rule", "r", tc.proto, tc.from, tc.to)
 			if tc.err != "" {
 				require.Error(t, err)
 				assert.ErrorIs(t, err, terraform.ErrInvalidPlan)
