@@ -45,6 +45,41 @@ func TestPrefixListEntriesNotConfigured(t *testing.T) {
 	assert.Equal(t, reach.Unreachable, r.Outcome, "an address the list does not hold:\n%s", r.Text())
 }
 
+// TestPrefixListEntriesNotConfiguredKnownLater: the list of
+// TestPrefixListEntriesNotConfigured, updated by the plan, whose entries
+// (kept, not configured) are known only after apply: it holds entries the
+// plan does not show, so a client no known block holds is indeterminate,
+// never "unreachable for certain".
+func TestPrefixListEntriesNotConfiguredKnownLater(t *testing.T) {
+	plan := planOf(t,
+		openDefaultACL(),
+		planRes{typ: "aws_ec2_managed_prefix_list", name: "office", values: map[string]any{"id": "pl-office", "name": "office", "address_family": "IPv4",
+			"max_entries": 6, "entry": nil},
+			unknown: map[string]any{"entry": true}, exprs: map[string]any{"name": "office", "address_family": "IPv4", "max_entries": 6}},
+		planRes{typ: "aws_security_group", name: "web", values: map[string]any{"name": "web", "vpc_id": "vpc-1",
+			"ingress": []any{map[string]any{"from_port": 443, "to_port": 443, "protocol": "tcp", "prefix_list_ids": []any{"pl-office"}}},
+			"egress":  []any{map[string]any{"from_port": 0, "to_port": 0, "protocol": "-1", "cidr_blocks": []any{"0.0.0.0/0"}}}},
+			unknown: map[string]any{"id": true}, exprs: map[string]any{"ingress": []string{"aws_ec2_managed_prefix_list.office.id", "aws_ec2_managed_prefix_list.office"}, "egress": []string{}}},
+		webInstance())
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(plan, &doc))
+	for _, c := range doc["resource_changes"].([]any) {
+		if c := c.(map[string]any); c["address"] == "aws_ec2_managed_prefix_list.office" {
+			ch := c["change"].(map[string]any)
+			ch["actions"], ch["before"] = []string{"update"}, map[string]any{"id": "pl-office", "name": "office", "address_family": "IPv4", "max_entries": 5,
+				"entry": []any{map[string]any{"cidr": "198.51.100.0/24"}}}
+		}
+	}
+	plan, err := json.Marshal(doc)
+	require.NoError(t, err)
+	m, err := terraform.Parse("plan.json", withData(t, plan, existingNet()...), &terraform.Report{})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"aws_ec2_managed_prefix_list.office"}, m.UnresolvedPrefixLists())
+	r, err := m.Check(tcp("203.0.113.7", "aws_instance.web", 443))
+	require.NoError(t, err)
+	assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+}
+
 // asNoOp makes the change of resource addr a no-op (it exists and stays
 // as it is): actions ["no-op"], before = after.
 func asNoOp(t *testing.T, plan []byte, addr string) []byte {
@@ -92,8 +127,9 @@ func TestPrefixListEntryOfAListThePlanLacks(t *testing.T) {
 
 // TestPrefixListEntryKnownLater: a list whose entry CIDR is known only
 // after apply (the provider's own example: a VPC's cidr_block) may hold
-// any block: the plan loads, with a warning, and what only the list could
-// decide is indeterminate.
+// any block, whatever entries beside it are known (inline, or an entry
+// resource read after it): the plan loads, with a warning, and what only
+// the list could decide is indeterminate.
 func TestPrefixListEntryKnownLater(t *testing.T) {
 	for _, standalone := range []bool{false, true} {
 		res := []planRes{
@@ -106,14 +142,17 @@ func TestPrefixListEntryKnownLater(t *testing.T) {
 			webInstance(),
 		}
 		list := planRes{typ: "aws_ec2_managed_prefix_list", name: "peers", values: map[string]any{"name": "peers", "address_family": "IPv4", "max_entries": 5,
-			"entry": []any{map[string]any{"cidr": nil, "description": "the new VPC"}}},
-			unknown: map[string]any{"id": true, "entry": []any{map[string]any{"cidr": true}}},
+			"entry": []any{map[string]any{"cidr": "192.0.2.0/24", "description": "known"}, map[string]any{"cidr": nil, "description": "the new VPC"}}},
+			unknown: map[string]any{"id": true, "entry": []any{map[string]any{}, map[string]any{"cidr": true}}},
 			exprs:   map[string]any{"name": "peers", "entry": []string{"aws_vpc.new.cidr_block", "aws_vpc.new"}}}
 		if standalone {
 			list.values["entry"], list.unknown, list.exprs = nil, map[string]any{"id": true, "entry": true}, map[string]any{"name": "peers"}
+			listRef := []string{"aws_ec2_managed_prefix_list.peers.id", "aws_ec2_managed_prefix_list.peers"}
 			res = append(res, planRes{typ: "aws_ec2_managed_prefix_list_entry", name: "new", values: map[string]any{"cidr": nil},
 				unknown: map[string]any{"id": true, "prefix_list_id": true, "cidr": true},
-				exprs:   map[string]any{"prefix_list_id": []string{"aws_ec2_managed_prefix_list.peers.id", "aws_ec2_managed_prefix_list.peers"}, "cidr": []string{"aws_vpc.new.cidr_block", "aws_vpc.new"}}})
+				exprs:   map[string]any{"prefix_list_id": listRef, "cidr": []string{"aws_vpc.new.cidr_block", "aws_vpc.new"}}},
+				planRes{typ: "aws_ec2_managed_prefix_list_entry", name: "zz_known", values: map[string]any{"cidr": "192.0.2.0/24"},
+					unknown: map[string]any{"id": true, "prefix_list_id": true}, exprs: map[string]any{"prefix_list_id": listRef, "cidr": "192.0.2.0/24"}})
 		}
 		plan := withData(t, planOf(t, append(res, list)...), existingNet()...)
 		rep := &terraform.Report{}
