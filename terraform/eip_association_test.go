@@ -160,6 +160,9 @@ func TestElasticIPAssociationAsPlanned(t *testing.T) {
 		err     error
 		errText string
 		warning string
+		// mapPublic: the subnet maps a public address on launch (one AWS
+		// picks, known only later, which an Elastic IP replaces)
+		mapPublic bool
 	}{
 		{name: "steady state: the Elastic IP", rs: []planRes{associatedWeb, associatedEIP, association}, to: "198.51.100.50", want: reach.Reachable},
 		{name: "steady state: the instance", rs: []planRes{associatedWeb, associatedEIP, association}, to: "aws_instance.web", want: reach.Reachable},
@@ -171,6 +174,8 @@ func TestElasticIPAssociationAsPlanned(t *testing.T) {
 			created: []string{"aws_instance.web", "aws_eip_association.web"}, to: "198.51.100.50", want: reach.Reachable},
 		{name: "new instance, by its address", rs: []planRes{newWeb, existingEIP(), newWebAssociation},
 			created: []string{"aws_instance.web", "aws_eip_association.web"}, to: "aws_instance.web", want: reach.Reachable},
+		{name: "new instance given a public address at launch: the Elastic IP replaces it", rs: []planRes{newWeb, existingEIP(), newWebAssociation},
+			created: []string{"aws_instance.web", "aws_eip_association.web"}, to: "aws_instance.web", want: reach.Reachable, mapPublic: true},
 		{name: "a NAT gateway's Elastic IP", rs: []planRes{publicWeb(), natEIP, nat}, to: "aws_instance.web", want: reach.Reachable},
 		{name: "an Elastic IP on an instance outside the plan", rs: []planRes{publicWeb(), outsideEIP}, to: "aws_instance.web", want: reach.Reachable,
 			warning: "aws_eip.web: associated with i-9, which the plan does not hold: the model leaves the Elastic IP out"},
@@ -187,7 +192,7 @@ func TestElasticIPAssociationAsPlanned(t *testing.T) {
 				created[a] = []string{"create"}
 			}
 			var rep terraform.Report
-			m, err := terraform.Parse("plan.json", changePlan(t, nil, created, tc.deleted, append(existingPublicNet(false), tc.rs...)...), &rep)
+			m, err := terraform.Parse("plan.json", changePlan(t, nil, created, tc.deleted, append(existingPublicNet(tc.mapPublic), tc.rs...)...), &rep)
 			if tc.err != nil {
 				require.ErrorIs(t, err, tc.err)
 				assert.ErrorContains(t, err, tc.errText)

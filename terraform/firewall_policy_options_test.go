@@ -1,6 +1,7 @@
 package terraform_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -67,4 +68,57 @@ func TestFirewallPolicyOptions(t *testing.T) {
 			assert.Equal(t, tt.fragWarn, strings.Contains(strings.Join(r.Warnings, "\n"), "stateless fragment default action is aws:drop"), "%v", r.Warnings)
 		})
 	}
+}
+
+// TestFirewallPolicyStreamException: the policy's stream_exception_policy
+// reaches the model. The web subnet's replies go straight to the internet
+// gateway, so the firewall sees the client's packets of a session only:
+// under DROP (AWS's default) it drops what it forwards to the stateful
+// engine without the session's start, and the answer is unreachable;
+// under CONTINUE it inspects them without the flow's context, which
+// reachsim cannot judge: indeterminate.
+func TestFirewallPolicyStreamException(t *testing.T) {
+	for _, tc := range []struct {
+		policy string // "" leaves the engine options out
+		want   reach.Outcome
+	}{{"", reach.Unreachable}, {"DROP", reach.Unreachable}, {"CONTINUE", reach.Indeterminate}} {
+		t.Run(tc.policy, func(t *testing.T) {
+			var edits []func(fp, ref map[string]any)
+			if tc.policy != "" {
+				edits = append(edits, func(fp, _ map[string]any) {
+					fp["stateful_engine_options"] = []any{map[string]any{"stream_exception_policy": tc.policy}}
+				})
+			}
+			plan := repointRoute(t, firewallPlanWith(t, "STATEFUL", map[string]any{"rules_source": []any{map[string]any{"rules_string": firewallRules}}}, edits...),
+				"aws_route_table.web", "gateway_id", "aws_internet_gateway.gw")
+			m, err := terraform.Parse("plan.json", plan, nil)
+			require.NoError(t, err)
+			r, err := m.Check(tcp("198.51.100.7", "aws_instance.web", 443))
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, r.Outcome, r.Text())
+			assert.Contains(t, r.Codes(), reach.AsymmetricRoute, r.Text())
+		})
+	}
+}
+
+// repointRoute sends the first route of route table addr (whose target is
+// known only after apply) to the resource to instead, by its attribute
+// attr (gateway_id, say).
+func repointRoute(t *testing.T, plan []byte, addr, attr, to string) []byte {
+	t.Helper()
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(plan, &doc))
+	for _, c := range doc["resource_changes"].([]any) {
+		if c := c.(map[string]any); c["address"] == addr {
+			c["change"].(map[string]any)["after_unknown"].(map[string]any)["route"] = []any{map[string]any{attr: true}}
+		}
+	}
+	for _, c := range doc["configuration"].(map[string]any)["root_module"].(map[string]any)["resources"].([]any) {
+		if c := c.(map[string]any); c["address"] == addr {
+			c["expressions"].(map[string]any)["route"] = map[string]any{"references": []string{to + ".id", to}}
+		}
+	}
+	out, err := json.Marshal(doc)
+	require.NoError(t, err)
+	return out
 }
