@@ -186,3 +186,32 @@ func TestLaunchTemplatePublicIP(t *testing.T) {
 		assert.ErrorContains(t, err, "launch_template")
 	})
 }
+
+// TestLaunchTemplateUnchangedVersions: instances launched from a
+// template the plan leaves as it is, at a version by number: the plan
+// shows the template's latest version (3) alone, so version 3 is read
+// (its group sg-1, which allows tcp/22 alone: api cannot reach db on
+// 5432), and an older one, whose values the plan does not show, leaves
+// the instances' groups undecided.
+func TestLaunchTemplateUnchangedVersions(t *testing.T) {
+	for _, tc := range []struct {
+		version string
+		want    reach.Outcome
+	}{{"3", reach.Unreachable}, {"2", reach.Indeterminate}, {"1", reach.Indeterminate}} {
+		t.Run(tc.version, func(t *testing.T) {
+			rs := append(existingPublicNet(false, sgBlock(22)), planRes{typ: "aws_launch_template", name: "app", values: map[string]any{"id": "lt-1", "name": "app",
+				"image_id": "ami-1", "latest_version": 3, "default_version": 3, "vpc_security_group_ids": []any{"sg-1"}}})
+			for _, n := range []string{"api", "db"} {
+				rs = append(rs, planRes{typ: "aws_instance", name: n, values: map[string]any{"subnet_id": "subnet-1", "associate_public_ip_address": false},
+					unknown: map[string]any{"id": true, "vpc_security_group_ids": true, "security_groups": true, "private_ip": true, "public_ip": true, "launch_template": true},
+					exprs:   map[string]any{"subnet_id": "subnet-1", "associate_public_ip_address": false, "launch_template": rawExpr{[]any{ltRef(tc.version)}}}})
+			}
+			plan := changePlan(t, nil, map[string][]string{"aws_instance.api": {"create"}, "aws_instance.db": {"create"}}, nil, rs...)
+			m, err := terraform.Parse("plan.json", plan, nil)
+			require.NoError(t, err)
+			r, err := m.Check(tcp("aws_instance.api", "aws_instance.db", 5432))
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, r.Outcome, r.Text())
+		})
+	}
+}
