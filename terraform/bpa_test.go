@@ -84,6 +84,10 @@ func TestBlockPublicAccessFromPlan(t *testing.T) {
 func TestBlockPublicAccessFromPlanErrors(t *testing.T) {
 	two := bpaOptions("block-ingress")
 	two.name = "again"
+	twoRegion := bpaOptions("block-ingress") // in a Region the plan shows, after one whose Region it does not
+	twoRegion.name, twoRegion.values["region"] = "again", "us-east-1"
+	both := bpaExclusion("x", "vpc_id", "vpc-1", "allow-egress")
+	both.values["subnet_id"] = "subnet-1"
 	for _, tt := range []struct {
 		name  string
 		extra []planRes
@@ -96,12 +100,16 @@ func TestBlockPublicAccessFromPlanErrors(t *testing.T) {
 			`aws_vpc_block_public_access_options.this: internet_gateway_block_mode: "block-all": invalid Terraform plan: unknown Block Public Access mode`},
 		{"two options", []planRes{bpaOptions("block-bidirectional"), two}, terraform.ErrInvalidPlan,
 			"aws_vpc_block_public_access_options.this already sets the Block Public Access mode of its Region"},
+		{"two options, the first's Region unknown", []planRes{bpaOptions("block-bidirectional"), twoRegion}, terraform.ErrInvalidPlan,
+			"aws_vpc_block_public_access_options.this already sets the Block Public Access mode of its Region"},
 		{"excluded VPC known only after apply", []planRes{bpaOptions("block-bidirectional"), bpaExclusion("x", "vpc_id", nil, "allow-egress")}, terraform.ErrUnknownValue,
 			"aws_vpc_block_public_access_exclusion.x: vpc_id"},
 		{"unknown exclusion mode", []planRes{bpaOptions("block-bidirectional"), bpaExclusion("x", "vpc_id", "vpc-1", "allow-all")}, terraform.ErrInvalidPlan,
 			`aws_vpc_block_public_access_exclusion.x: internet_gateway_exclusion_mode: "allow-all"`},
 		{"an exclusion of neither", []planRes{bpaOptions("block-bidirectional"), {typ: "aws_vpc_block_public_access_exclusion", name: "x",
 			values: map[string]any{"internet_gateway_exclusion_mode": "allow-egress"}}}, terraform.ErrInvalidPlan, "it names neither"},
+		{"an exclusion of both", []planRes{bpaOptions("block-bidirectional"), both}, terraform.ErrInvalidPlan,
+			"aws_vpc_block_public_access_exclusion.x: invalid Terraform plan: an exclusion names a VPC (vpc_id) or a subnet (subnet_id), not both"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := terraform.Parse("plan.json", planOf(t, append(existingPublicNet(false), append(tt.extra, publicWeb())...)...), nil)

@@ -104,7 +104,7 @@ func TestElasticIPReplacesAutoAssignedAddress(t *testing.T) {
 						") that "+tc.created[0]+" associates with its primary private address: AWS releases the address it had")
 					r, err = m.Check(tcp("198.51.100.7", "203.0.113.10", 22))
 					if err == nil {
-						assert.NotEqual(t, reach.Reachable, r.Outcome, "the released address: %s", r.Text())
+						assert.Equal(t, reach.Unreachable, r.Outcome, "the released address: %s", r.Text())
 					}
 				}
 			}

@@ -35,7 +35,7 @@ func estCheck(t *testing.T, plan []byte, from, to string) *reach.Result {
 // associated with the attachment it enters by).
 func TestTGWEstateNoAssociation(t *testing.T) {
 	r := estCheck(t, tgwPlan(t, map[string]any{"default_route_table_association": "disable"}, nil), "aws_instance.a", "aws_instance.b")
-	assert.NotEqual(t, reach.Reachable, r.Outcome, r.Text())
+	assert.Equal(t, reach.Unreachable, r.Outcome, r.Text())
 	t.Log(r.Text())
 }
 
@@ -58,7 +58,7 @@ func TestTGWEstateAttachmentNoPropagation(t *testing.T) {
 	r := estCheck(t, tgwPlan(t, map[string]any{}, map[string]any{"transit_gateway_default_route_table_propagation": false}), "aws_instance.a", "aws_instance.b")
 	assert.Contains(t, r.Codes(), reach.TGWNoRoute, r.Text())
 	r = estCheck(t, tgwPlan(t, map[string]any{}, map[string]any{"transit_gateway_default_route_table_association": false}), "aws_instance.a", "aws_instance.b")
-	assert.NotEqual(t, reach.Reachable, r.Outcome, "associated with no table: %s", r.Text())
+	assert.Equal(t, reach.Unreachable, r.Outcome, "associated with no table: %s", r.Text())
 }
 
 // tgwCounted: tgwResources with the VPC route tables' inline routes
@@ -134,7 +134,7 @@ func TestTGWEstateForEachAssociations(t *testing.T) {
 			require.NoError(t, err)
 			t.Log(r.Outcome, r.Codes())
 			if tc.name != "both" {
-				assert.NotEqual(t, reach.Reachable, r.Outcome, r.Text())
+				assert.Equal(t, reach.Unreachable, r.Outcome, r.Text())
 			}
 		})
 	}
@@ -161,9 +161,9 @@ func TestTGWEstateSGReferencing(t *testing.T) {
 	r := estCheck(t, planOf(t, sgrefTGW(map[string]any{"security_group_referencing_support": "enable"}, nil, false)...), "aws_instance.a", "aws_instance.b")
 	assert.Equal(t, reach.Reachable, r.Outcome, "gateway on, attachments default on: %s", r.Text())
 	r = estCheck(t, planOf(t, sgrefTGW(map[string]any{}, nil, false)...), "aws_instance.a", "aws_instance.b")
-	assert.NotEqual(t, reach.Reachable, r.Outcome, "gateway default off: %s", r.Text())
+	assert.Equal(t, reach.Unreachable, r.Outcome, "gateway default off: %s", r.Text())
 	r = estCheck(t, planOf(t, sgrefTGW(map[string]any{"security_group_referencing_support": "enable"}, map[string]any{"security_group_referencing_support": "disable"}, false)...), "aws_instance.a", "aws_instance.b")
-	assert.NotEqual(t, reach.Reachable, r.Outcome, "attachments off: %s", r.Text())
+	assert.Equal(t, reach.Unreachable, r.Outcome, "attachments off: %s", r.Text())
 	r = estCheck(t, planOf(t, sgrefTGW(map[string]any{"security_group_referencing_support": "enable"}, nil, true)...), "aws_instance.a", "aws_instance.b")
 	assert.Equal(t, reach.Indeterminate, r.Outcome, "attachment's value known only after apply: %s", r.Text())
 }
