@@ -239,6 +239,9 @@ func TestFixNATReplyPorts(t *testing.T) {
 			reach.Indeterminate, "32768-65535"},
 		{"replies denied in the middle", []string{"100 allow tcp 443 from 10.1.2.0/24", "105 deny tcp 40000-50000 from 198.51.100.0/24", "110 allow tcp 1024-65535 from 0.0.0.0/0",
 			"100 allow tcp 443 to 0.0.0.0/0", "110 allow tcp 1024-65535 to 10.1.2.0/24"}, reach.Indeterminate, "40000-50000"},
+		{"replies denied by two deny entries: the allow goes before the first", []string{"100 allow tcp 443 from 10.1.2.0/24", "104 deny tcp 29000-31000 from 198.51.100.0/24",
+			"106 deny tcp 44000-46000 from 198.51.100.0/24", "110 allow tcp 1024-65535 from 0.0.0.0/0",
+			"100 allow tcp 443 to 0.0.0.0/0", "110 allow tcp 1024-65535 to 10.1.2.0/24"}, reach.Indeterminate, "1024-65535"},
 		{"replies denied by a deny entry", []string{"100 allow tcp 443 from 10.1.2.0/24", "105 deny tcp 1024-65535 from 198.51.100.0/24", "110 allow tcp 1024-65535 from 0.0.0.0/0",
 			"100 allow tcp 443 to 0.0.0.0/0", "110 allow tcp 1024-65535 to 10.1.2.0/24"}, reach.Unreachable, "1024-65535"},
 	} {
