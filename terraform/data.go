@@ -136,7 +136,10 @@ func (r *reader) readDataPrefixList(in *instance) {
 func (r *reader) readDataAWSPrefixList(in *instance) {
 	pl := &reach.PrefixList{ID: in.id, AWSManaged: true}
 	pl.Name, _ = in.values["name"].(string)
-	cidrs, _ := strs(in.values["cidr_blocks"])
+	cidrs, _, ok := strsOf(in, "cidr_blocks")
+	if !ok {
+		r.fail(in, "cidr_blocks", "", ErrInvalidPlan, "not a list of CIDR blocks")
+	}
 	for i, c := range cidrs {
 		if isUnknown(in.unknown, "cidr_blocks", i) {
 			pl.EntriesUnknown = true

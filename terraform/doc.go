@@ -338,8 +338,8 @@
 // # What the model holds
 //
 //   - The resources the plan leaves: planned_values, with what each
-//     resource_changes entry says is known only after apply
-//     (change.after_unknown). A resource the plan deletes is not there;
+//     resource_changes entry says is known only after apply (after_unknown,
+//     a list's elements too: null in the values). A deleted one is not there;
 //     naming it in a query is an error like naming any other unknown
 //     name. A resource the plan forgets (a removed block with lifecycle
 //     { destroy = false }: its resource_changes entry's actions

@@ -164,8 +164,8 @@ func (r *reader) serviceList(in *instance, service string) string {
 			}
 		}
 	}
-	cidrs, _ := strs(in.values["cidr_blocks"])
-	if id == "" || isUnknown(in.unknown, "cidr_blocks") || len(cidrs) == 0 {
+	cidrs, partly, _ := strsOf(in, "cidr_blocks")
+	if id == "" || isUnknown(in.unknown, "cidr_blocks") || partly || len(cidrs) == 0 {
 		why := fmt.Sprintf("%s: the entries of %s, the prefix list of %s, are not in the plan (add a data.aws_ec2_managed_prefix_list for it)", in.addr, id, service)
 		if id == "" {
 			id = in.addr + ".prefix_list_id"

@@ -94,10 +94,13 @@ func (r *reader) readNAT(in *instance) {
 func (r *reader) readNATSecondary(in *instance, n *reach.NATGateway) {
 	const privAttr, allocAttr = "secondary_private_ip_addresses", "secondary_allocation_ids"
 	var unknown []string
-	privs, ok := strs(in.values[privAttr])
+	privs, partly, ok := strsOf(in, privAttr)
 	if !ok {
 		r.fail(in, privAttr, "", ErrInvalidPlan, "not a list of addresses")
 		return
+	}
+	if partly { // an address the configuration computes, known only after apply
+		unknown = append(unknown, in.addr+": "+privAttr)
 	}
 	count, _ := number(in.values["secondary_private_ip_address_count"])
 	allocs, openAllocs := r.linkListOpen(in, allocAttr, "aws_eip")
@@ -131,6 +134,9 @@ func (r *reader) readNATSecondary(in *instance, n *reach.NATGateway) {
 		unknown = append(unknown, fmt.Sprintf("%s: %s (%d Elastic IPs, %d secondary private addresses known)", in.addr, privAttr, len(pubs), len(privs)))
 	}
 	for i, s := range privs {
+		if isUnknown(in.unknown, privAttr, i) {
+			continue
+		}
 		a, ok := r.parseAddr(in, fmt.Sprintf("%s[%d]", privAttr, i), s)
 		if !ok {
 			return

@@ -138,7 +138,7 @@ func (r *reader) blockRules(in *instance, at string, dir flow.Direction, id stri
 	}
 	var peers []sg.Peer
 	for _, c := range []string{"cidr_blocks", "ipv6_cidr_blocks"} {
-		ss, ok := strs(in.values[c])
+		ss, _, ok := strsOf(in, c)
 		if !ok && !isUnknown(in.unknown, c) {
 			r.fail(in, at+c, "", ErrInvalidPlan, "not a list of CIDR blocks")
 			continue

@@ -72,9 +72,17 @@ func (r *reader) readInstance(in *instance) {
 	} else if a, ok := r.addr(in, "private_ip", true); ok {
 		it.PrivateIPs = append(it.PrivateIPs, a)
 	}
-	sec, _ := strs(in.values["secondary_private_ips"])
+	sec, _, ok := strsOf(in, "secondary_private_ips")
+	if !ok {
+		r.fail(in, "secondary_private_ips", "", ErrInvalidPlan, "not a list of IP addresses")
+	}
 	for i, s := range sec {
-		if a, ok := r.parseAddr(in, fmt.Sprintf("secondary_private_ips[%d]", i), s); ok {
+		path := fmt.Sprintf("secondary_private_ips[%d]", i)
+		if isUnknown(in.unknown, "secondary_private_ips", i) {
+			r.fail(in, path, "", ErrUnknownValue, "the model needs the interface's addresses")
+			continue
+		}
+		if a, ok := r.parseAddr(in, path, s); ok {
 			it.PrivateIPs = append(it.PrivateIPs, a)
 		}
 	}
@@ -310,22 +318,32 @@ func (r *reader) readENI(in *instance) {
 	for _, ac := range [][2]string{{"ipv4_prefixes", "ipv4_prefix_count"}, {"ipv6_prefixes", "ipv6_prefix_count"}} {
 		attr, count := ac[0], ac[1]
 		n, _ := number(in.values[count])
-		if isUnknown(in.unknown, attr) && (n > 0 || isUnknown(in.unknown, count) && in.configured(count) || in.configured(attr)) {
-			// AWS picks them at launch (ipv4_prefix_count /
-			// ipv6_prefix_count), or the plan knows them only after
-			// apply: a free address of the subnet may be the
-			// interface's (see reach.Interface.IPv4PrefixesUnknown)
-			what := in.addr + ": " + attr
-			if attr == "ipv4_prefixes" {
-				it.IPv4PrefixesUnknown = what
-			} else {
-				it.IPv6PrefixesUnknown = what
-			}
-			r.rep.Warnings = append(r.rep.Warnings, what+": the prefixes AWS delegates at launch are known only after apply: a query to a free address of the subnet is indeterminate, and so is a set answer for those addresses")
+		ps, partly, ok := strsOf(in, attr)
+		if !ok {
+			r.fail(in, attr, "", ErrInvalidPlan, "not a list of prefixes")
 			continue
 		}
-		ps, _ := strs(in.values[attr])
+		wholly := isUnknown(in.unknown, attr) && (n > 0 || isUnknown(in.unknown, count) && in.configured(count) || in.configured(attr))
+		if wholly || partly {
+			// AWS picks them at launch (ipv4_prefix_count /
+			// ipv6_prefix_count), or the plan knows them (or one of
+			// them) only after apply: a free address of the subnet may
+			// be the interface's (see reach.Interface.IPv4PrefixesUnknown)
+			what := in.addr + ": " + attr
+			if attr == "ipv4_prefixes" {
+				it.IPv4PrefixesUnknown = joinWhat(it.IPv4PrefixesUnknown, what)
+			} else {
+				it.IPv6PrefixesUnknown = joinWhat(it.IPv6PrefixesUnknown, what)
+			}
+			r.rep.Warnings = append(r.rep.Warnings, what+": the prefixes AWS delegates at launch are known only after apply: a query to a free address of the subnet is indeterminate, and so is a set answer for those addresses")
+			if wholly {
+				continue
+			}
+		}
 		for i, c := range ps {
+			if isUnknown(in.unknown, attr, i) {
+				continue
+			}
 			if p, ok := r.prefixAt(in, fmt.Sprintf("%s[%d]", attr, i), c); ok {
 				it.DelegatedPrefixes = append(it.DelegatedPrefixes, p)
 			}
@@ -337,10 +355,7 @@ func (r *reader) readENI(in *instance) {
 		// as one of a prefix delegated at launch may (see
 		// reach.Interface.IPv4PrefixesUnknown)
 		what := in.addr + ": private_ips"
-		if it.IPv4PrefixesUnknown != "" {
-			what = it.IPv4PrefixesUnknown + "; " + what
-		}
-		it.IPv4PrefixesUnknown = what
+		it.IPv4PrefixesUnknown = joinWhat(it.IPv4PrefixesUnknown, what)
 		r.rep.Warnings = append(r.rep.Warnings, in.addr+": private_ips: AWS picks secondary private IPv4 addresses the plan knows only after apply ("+more+"): a query to a free address of the subnet is indeterminate, and so is a set answer for those addresses")
 	}
 	sourceDestCheck(in, &it)
@@ -427,12 +442,23 @@ func (r *reader) eniPrivateIPs(in *instance, it *reach.Interface) (more string) 
 // subnet has assign_ipv6_address_on_creation), an address known only
 // later ([reach.Interface.IPv6Unknown]), which the model places in the
 // subnet's IPv6 block. Whether the subnet assigns one, known only after
-// apply, is an error: the model needs it.
+// apply, is an error: the model needs it. An address of the list the
+// configuration computes, known only after apply (cidrhost of a new
+// subnet's block), is one of the subnet's IPv6 block (ipv6Later).
 func (r *reader) ipv6(in *instance, it *reach.Interface, lists []string, counts ...string) {
-	unknown := false
+	unknown, later := false, ""
 	for _, attr := range lists {
-		v6, _ := strs(in.values[attr])
+		v6, _, ok := strsOf(in, attr)
+		if !ok {
+			r.fail(in, attr, "", ErrInvalidPlan, "not a list of IPv6 addresses")
+		}
 		for i, s := range v6 {
+			if isUnknown(in.unknown, attr, i) {
+				if later == "" {
+					later = fmt.Sprintf("%s[%d]", attr, i)
+				}
+				continue
+			}
 			a, err := netip.ParseAddr(s)
 			if err != nil || !a.Is6() || a.Is4In6() || a.Zone() != "" {
 				r.fail(in, fmt.Sprintf("%s[%d]", attr, i), s, ErrInvalidPlan, "not an IPv6 address")
@@ -444,6 +470,14 @@ func (r *reader) ipv6(in *instance, it *reach.Interface, lists []string, counts 
 		}
 		unknown = unknown || isUnknown(in.unknown, attr)
 	}
+	hasBlock := false
+	if s := r.net.subnets[it.Subnet]; s != nil {
+		hasBlock = slices.ContainsFunc(s.CIDRs, func(p netip.Prefix) bool { return p.Addr().Is6() })
+	}
+	if later != "" {
+		r.ipv6Later(in, it, later, hasBlock)
+		return
+	}
 	if !unknown || slices.ContainsFunc(it.PrivateIPs, netip.Addr.Is6) {
 		return // the plan knows them, or that there are none
 	}
@@ -453,10 +487,6 @@ func (r *reader) ipv6(in *instance, it *reach.Interface, lists []string, counts 
 			why = attr
 			break
 		}
-	}
-	hasBlock := false
-	if s := r.net.subnets[it.Subnet]; s != nil {
-		hasBlock = slices.ContainsFunc(s.CIDRs, func(p netip.Prefix) bool { return p.Addr().Is6() })
 	}
 	if s := r.subnetInstance(it.Subnet); why == "" && s != nil && hasBlock {
 		switch {
@@ -475,6 +505,35 @@ func (r *reader) ipv6(in *instance, it *reach.Interface, lists []string, counts 
 	default:
 		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: %s: AWS picks them at launch (%s), and the model's subnet has no IPv6 block; the interface is modelled without IPv6 addresses, so an IPv6 query to or from it is an error", in.addr, lists[0], why))
 	}
+}
+
+// ipv6Later records an IPv6 address of in that the plan knows only after
+// apply, its list element path: the interface's IPv6 address, known only
+// later ([reach.Interface.IPv6Unknown]), when the plan knows none other;
+// beside known ones, one more that may be any free address of the
+// subnet's IPv6 block, as a delegated prefix AWS picks at launch
+// ([reach.Interface.IPv6PrefixesUnknown]). In a subnet without an IPv6
+// block it cannot be the interface's (AWS refuses it): a warning, the
+// interface modelled without it.
+func (r *reader) ipv6Later(in *instance, it *reach.Interface, path string, hasBlock bool) {
+	what := in.addr + ": " + path
+	switch {
+	case !hasBlock:
+		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: the address is known only after apply, and the model's subnet has no IPv6 block; the interface is modelled without it", what))
+	case slices.ContainsFunc(it.PrivateIPs, netip.Addr.Is6):
+		it.IPv6PrefixesUnknown = joinWhat(it.IPv6PrefixesUnknown, what)
+		r.rep.Warnings = append(r.rep.Warnings, what+": an IPv6 address known only after apply: a query to a free address of the subnet is indeterminate, and so is a set answer for those addresses")
+	default:
+		it.IPv6Unknown = what // reach places it (see reach.Interface.IPv6Unknown)
+	}
+}
+
+// joinWhat adds what to the value names of an unknown (a, "" for none).
+func joinWhat(a, what string) string {
+	if a == "" {
+		return what
+	}
+	return a + "; " + what
 }
 
 // addInterface records an interface.
@@ -508,10 +567,7 @@ func (r *reader) readSGAttachment(in *instance) {
 			// (dropping g), while the attachment adds g back when it is
 			// created or replaced
 			what := fmt.Sprintf("%s: security_group_id (whether %s, which %s's configured %s lacks, stays on the interface)", in.addr, g, owner.addr, attr)
-			if it.GroupsUnknown != "" {
-				what = it.GroupsUnknown + "; " + what
-			}
-			it.GroupsUnknown = what
+			it.GroupsUnknown = joinWhat(it.GroupsUnknown, what)
 			r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: attaches %s to the interface of %s, whose configuration writes %s without it: the provider documents the mix as undefined (an update of %s sets the interface's groups to exactly its list, dropping %s): whether the interface holds %s after apply is undecided, and the queries the interface's groups could decide are indeterminate", in.addr, g, owner.addr, attr, owner.addr, g, g))
 			return
 		}
@@ -557,10 +613,7 @@ func (r *reader) groupsOutsidePlan(in *instance, it *reach.Interface, attr strin
 			g = t.known + " (" + t.addr + ")"
 		}
 		what := fmt.Sprintf("%s: %s (%s, a security group the plan does not hold, whose rules are not in the input)", in.addr, attr, g)
-		if it.GroupsUnknown != "" {
-			what = it.GroupsUnknown + "; " + what
-		}
-		it.GroupsUnknown = what
+		it.GroupsUnknown = joinWhat(it.GroupsUnknown, what)
 		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: %s: %s is a security group the plan does not hold (add it to the configuration, or import it): the queries the interface's groups could decide are indeterminate", in.addr, attr, g))
 	}
 	return out
@@ -572,10 +625,7 @@ func (r *reader) groupsOutsidePlan(in *instance, it *reach.Interface, attr strin
 // ([reach.Interface.GroupsUnknown]).
 func (r *reader) groupsUnknown(in *instance, it *reach.Interface, attr string) {
 	what := in.addr + ": " + attr
-	if it.GroupsUnknown != "" {
-		what = it.GroupsUnknown + "; " + what
-	}
-	it.GroupsUnknown = what
+	it.GroupsUnknown = joinWhat(it.GroupsUnknown, what)
 	r.rep.Warnings = append(r.rep.Warnings, in.addr+": "+attr+": known only after apply, from something other than resources of the plan: the queries the interface's groups could decide are indeterminate")
 }
 

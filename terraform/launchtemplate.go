@@ -168,7 +168,7 @@ func (r *reader) templateGroups(in *instance, it *reach.Interface, lt launchTemp
 			r.groupsUnknown(in, it, fmt.Sprintf("vpc_security_group_ids (from %s: %s)", t.addr, src.attr))
 		}
 	}
-	if names, _ := strs(t.values["security_group_names"]); len(names) > 0 || isUnknown(t.unknown, "security_group_names") && t.configured("security_group_names") {
+	if names, _, _ := strsOf(t, "security_group_names"); len(names) > 0 || isUnknown(t.unknown, "security_group_names") && t.configured("security_group_names") {
 		named = true
 		r.groupsUnknown(in, it, fmt.Sprintf("vpc_security_group_ids (from %s: security_group_names, which names the groups by name)", t.addr))
 	}

@@ -450,9 +450,8 @@ func (r *reader) linkListOpen(in *instance, attr string, want ...string) (out []
 // unknown part of the list that the references do not resolve (l says
 // why).
 func (r *reader) resolveList(in *instance, attr string, want ...string) (out []string, unresolved bool, l links) {
-	v := in.values[attr]
-	ids, ok := strs(v)
-	if !ok && v != nil {
+	ids, _, ok := strsOf(in, attr)
+	if !ok {
 		r.fail(in, attr, "", ErrInvalidPlan, "not a list of IDs")
 		return nil, false, links{}
 	}

@@ -54,6 +54,13 @@ func TestNATSecondaryAddresses(t *testing.T) {
 			reach.Indeterminate, "aws_nat_gateway.main: secondary_private_ip_addresses (known only later"},
 		{"the primary Elastic IP is not in the plan", map[string]any{"public_ip": nil, "allocation_id": "eipalloc-9"}, nil, nil,
 			reach.Indeterminate, "aws_nat_gateway.main: public_ip (of Elastic IP eipalloc-9, not in the plan) is known only later"},
+		// Terraform writes an element known only after apply null, and
+		// true at its index in after_unknown; it was refused as "not a
+		// list of addresses"
+		{"a secondary address the configuration computes, beside a known one",
+			map[string]any{"secondary_private_ip_addresses": []any{"10.1.1.200", nil}, "secondary_allocation_ids": []any{"eipalloc-2"}},
+			map[string]any{"secondary_private_ip_addresses": []any{false, true}}, nil,
+			reach.Indeterminate, "aws_nat_gateway.main: secondary_private_ip_addresses (known only later"},
 		{"computed, but nothing asks for secondaries", nil,
 			map[string]any{"secondary_private_ip_addresses": true, "secondary_private_ip_address_count": true},
 			map[string]any{"subnet_id": "subnet-1"}, reach.Reachable, ""},

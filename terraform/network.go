@@ -486,7 +486,7 @@ func (r *reader) readPropagatingVGWs(in *instance, rt *reach.RouteTable) {
 		}
 		return
 	}
-	ids, _ := strs(in.values["propagating_vgws"])
+	ids, _, _ := strsOf(in, "propagating_vgws")
 	for i, id := range ids {
 		if isUnknown(in.unknown, "propagating_vgws", i) {
 			id = r.vgwName(in, "propagating_vgws", "")

@@ -626,6 +626,32 @@ func number(v any) (int64, bool) {
 	return 0, false
 }
 
+// strsOf reads attribute attr of in as a list (or set) of strings, as
+// strs does, where an element known only after apply is "" and partly
+// reports one: Terraform writes such an element null in the planned
+// values, and true at its index in after_unknown (["${aws_eip.nat.public_ip}/32"]
+// is [null]). A null element after_unknown does not mark, or any other
+// value than a list of strings, makes ok false.
+func strsOf(in *instance, attr string) (ss []string, partly, ok bool) {
+	l, isList := in.values[attr].([]any)
+	if !isList {
+		ss, ok = strs(in.values[attr])
+		return ss, false, ok
+	}
+	ss = make([]string, 0, len(l))
+	for i, e := range l {
+		s, isStr := e.(string)
+		switch {
+		case e == nil && isUnknown(in.unknown, attr, i):
+			partly = true
+		case !isStr:
+			return nil, false, false
+		}
+		ss = append(ss, s)
+	}
+	return ss, partly, true
+}
+
 // strs reads v as a list (or set) of strings, sorted as given.
 func strs(v any) ([]string, bool) {
 	if v == nil {

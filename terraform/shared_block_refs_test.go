@@ -16,8 +16,9 @@ import (
 // share (Terraform 1.1 and later) naming both groups; app is new, so
 // the first block's security_groups is known only after apply; bastion
 // is new too unless bastionKnown (sg-bastion exists), when the second
-// block's list is known.
-func sharedGroupNet(bastionKnown bool) []planRes {
+// block's list is known. edit, when given, changes db's ingress blocks
+// and their after_unknown mirror.
+func sharedGroupNet(bastionKnown bool, edit func(blocks, unknown []any)) []planRes {
 	vpcRef := []string{"aws_vpc.main.id", "aws_vpc.main"}
 	out := map[string]any{"from_port": 0, "to_port": 0, "protocol": "-1", "cidr_blocks": []any{"0.0.0.0/0"}, "ipv6_cidr_blocks": []any{}, "prefix_list_ids": []any{},
 		"security_groups": []any{}, "self": false, "description": ""}
@@ -42,6 +43,9 @@ func sharedGroupNet(bastionKnown bool) []planRes {
 		dbIn = []any{in(5432), in(22, "sg-bastion")}
 		unknownIn = []any{map[string]any{"security_groups": true}, map[string]any{}}
 	}
+	if edit != nil {
+		edit(dbIn, unknownIn)
+	}
 	db := group("db", dbIn, unknownIn, []string{"aws_security_group.app.id", "aws_security_group.app", "aws_security_group.bastion.id", "aws_security_group.bastion"})
 	rs := []planRes{
 		{typ: "aws_vpc", name: "main", values: map[string]any{"cidr_block": "10.1.0.0/16"},
@@ -65,28 +69,46 @@ func sharedGroupNet(bastionKnown bool) []planRes {
 // block's: the rule's peer is undecided (never every group of the list,
 // which opened 5432 to bastion), and a block whose list is known is read
 // as it is; a new group of the list is surely the block's where it is the
-// only block whose list is unknown and no other value of the blocks is.
+// only block whose list is unknown and no other value of the blocks is:
+// not when another value of a block, the unknown one's own included, is
+// (the reference could be used there instead).
 func TestSharedBlockGroupReferences(t *testing.T) {
+	unknownToo := func(block int, attr string) func(_, _ []any) {
+		return func(_, u []any) { u[block].(map[string]any)[attr] = true }
+	}
+	// the second block's list: sg-bastion and an element known only after
+	// apply (null, as Terraform writes it)
+	secondPartly := func(bs, u []any) {
+		bs[1].(map[string]any)["security_groups"] = []any{"sg-bastion", nil}
+		u[1].(map[string]any)["security_groups"] = []any{false, true}
+	}
 	for _, tc := range []struct {
 		name         string
 		bastionKnown bool
+		edit         func(blocks, unknown []any)
 		from         string
 		port         uint16
 		want         reach.Outcome
 	}{
-		{"every group new: bastion on 5432", false, "aws_instance.bastion", 5432, reach.Indeterminate},
-		{"every group new: api on 5432", false, "aws_instance.api", 5432, reach.Indeterminate},
-		{"every group new: bastion on 22", false, "aws_instance.bastion", 22, reach.Indeterminate},
-		{"bastion known: bastion on 5432", true, "aws_instance.bastion", 5432, reach.Indeterminate},
+		{"every group new: bastion on 5432", false, nil, "aws_instance.bastion", 5432, reach.Indeterminate},
+		{"every group new: api on 5432", false, nil, "aws_instance.api", 5432, reach.Indeterminate},
+		{"every group new: bastion on 22", false, nil, "aws_instance.bastion", 22, reach.Indeterminate},
+		{"bastion known: bastion on 5432", true, nil, "aws_instance.bastion", 5432, reach.Indeterminate},
 		// the first block is the only unknown one, and app, new, can be
 		// in no known list: it is surely the first block's
-		{"bastion known: api on 5432, app surely the unknown block's", true, "aws_instance.api", 5432, reach.Reachable},
-		{"bastion known: bastion on 22, the known block", true, "aws_instance.bastion", 22, reach.Reachable},
-		{"bastion known: api on 3306, no block's port", true, "aws_instance.api", 3306, reach.Unreachable},
+		{"bastion known: api on 5432, app surely the unknown block's", true, nil, "aws_instance.api", 5432, reach.Reachable},
+		{"bastion known: bastion on 22, the known block", true, nil, "aws_instance.bastion", 22, reach.Reachable},
+		{"bastion known: api on 3306, no block's port", true, nil, "aws_instance.api", 3306, reach.Unreachable},
+		{"bastion known, the second block's description known only after apply: api on 5432", true,
+			unknownToo(1, "description"), "aws_instance.api", 5432, reach.Indeterminate},
+		{"bastion known, the first block's description known only after apply: api on 5432", true,
+			unknownToo(0, "description"), "aws_instance.api", 5432, reach.Indeterminate},
+		{"bastion known, an element of the second block's list known only after apply: api on 5432", true,
+			secondPartly, "aws_instance.api", 5432, reach.Indeterminate},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var rep terraform.Report
-			m, err := terraform.Parse("plan.json", planOf(t, sharedGroupNet(tc.bastionKnown)...), &rep)
+			m, err := terraform.Parse("plan.json", planOf(t, sharedGroupNet(tc.bastionKnown, tc.edit)...), &rep)
 			require.NoError(t, err)
 			r, err := m.Check(tcp(tc.from, "aws_instance.db", tc.port))
 			require.NoError(t, err)
