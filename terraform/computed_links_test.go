@@ -92,6 +92,11 @@ func TestComputedInterfaceGroups(t *testing.T) {
 	attachment := func(eni string) planRes {
 		return planRes{typ: "aws_network_interface_sg_attachment", name: "a", values: map[string]any{"id": "sg-1_" + eni, "security_group_id": "sg-1", "network_interface_id": eni}}
 	}
+	appENI := planRes{typ: "aws_network_interface", name: "app", values: map[string]any{"id": "eni-2", "subnet_id": "subnet-1",
+		"private_ip": "10.1.1.20", "private_ips": []any{"10.1.1.20"}, "security_groups": []any{"sg-2", "sg-1"}},
+		exprs: map[string]any{"subnet_id": "subnet-1"}}
+	api := planRes{typ: "aws_instance", name: "api", values: map[string]any{"id": "i-2", "subnet_id": "subnet-1", "vpc_security_group_ids": []any{"sg-2"},
+		"private_ip": "10.1.1.30", "primary_network_interface_id": "eni-3"}}
 	for _, tc := range []struct {
 		name       string
 		eni        bool   // the interface is an aws_network_interface, eni-2, rather than the instance
@@ -99,6 +104,7 @@ func TestComputedInterfaceGroups(t *testing.T) {
 		configured bool   // the configuration sets the group list
 		kept       bool   // the plan replaces the attachment rather than delete it
 		on         string // the attachment's interface
+		others     []planRes
 		want       reach.Outcome
 	}{
 		{name: "instance: the deleted attachment takes sg-1 away", instENI: "eni-1", on: "eni-1", want: reach.Unreachable},
@@ -106,6 +112,9 @@ func TestComputedInterfaceGroups(t *testing.T) {
 		{name: "instance: another interface's attachment leaves it", instENI: "eni-1", on: "eni-9", want: reach.Reachable},
 		{name: "instance: configured groups are the configuration's", instENI: "eni-1", on: "eni-1", configured: true, want: reach.Reachable},
 		{name: "instance: its interface unknown, an attachment may be its", on: "eni-9", want: reach.Indeterminate},
+		// an interface the plan holds is not the instance's
+		{name: "instance: its interface unknown, an attachment on an interface of the plan", on: "eni-2", others: []planRes{appENI}, want: reach.Reachable},
+		{name: "instance: its interface unknown, an attachment on another instance's primary interface", on: "eni-3", others: []planRes{api}, want: reach.Reachable},
 		{name: "interface: the deleted attachment takes sg-1 away", eni: true, on: "eni-2", want: reach.Unreachable},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -117,12 +126,10 @@ func TestComputedInterfaceGroups(t *testing.T) {
 			if tc.configured {
 				web.exprs = map[string]any{"vpc_security_group_ids": []any{"sg-2", "sg-1"}}
 			}
-			rs := append(existingPublicNet(false), closed)
+			rs := append(append(existingPublicNet(false), closed), tc.others...)
 			q := tcp("198.51.100.7", "aws_instance.web", 22)
 			if tc.eni {
-				rs = append(rs, publicWeb(), planRes{typ: "aws_network_interface", name: "app", values: map[string]any{"id": "eni-2", "subnet_id": "subnet-1",
-					"private_ip": "10.1.1.20", "private_ips": []any{"10.1.1.20"}, "security_groups": []any{"sg-2", "sg-1"}},
-					exprs: map[string]any{"subnet_id": "subnet-1"}})
+				rs = append(rs, publicWeb(), appENI)
 				q = tcp("aws_instance.web", "aws_network_interface.app", 22)
 			} else {
 				rs = append(rs, web)

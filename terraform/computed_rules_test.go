@@ -208,22 +208,27 @@ func TestKeptInlineRules(t *testing.T) {
 // the group's or ACL's update revokes it when its planned blocks lack it,
 // and leaves it undecided when they hold values known only after apply;
 // without an update, or for a rule the plan creates (after the update),
-// it stays.
+// or one whose permission the planned blocks hold, it stays. A group whose
+// configuration leaves ingress out (Computed: AWS's rules) is no mix.
 func TestInlineAndStandaloneRules(t *testing.T) {
 	for _, tc := range []struct {
-		name    string
-		acl     bool
-		rule    planRes
-		update  bool
-		unknown bool // the planned blocks hold a value known only after apply
-		created bool // the plan creates the standalone rule
-		want    reach.Outcome
+		name     string
+		acl      bool
+		rule     planRes
+		update   bool
+		unknown  bool // the planned blocks hold a value known only after apply
+		created  bool // the plan creates the standalone rule
+		held     bool // the group's blocks write tcp/22 too
+		computed bool // the group's configuration leaves ingress out
+		want     reach.Outcome
 	}{
 		{name: "group update revokes an aws_security_group_rule", rule: sshRule(), update: true, want: reach.Unreachable},
 		{name: "group update revokes an aws_vpc_security_group_ingress_rule", rule: sshVPCRule(), update: true, want: reach.Unreachable},
 		{name: "group update with unknown blocks: undecided", rule: sshRule(), update: true, unknown: true, want: reach.Indeterminate},
 		{name: "no group update: the rule stays", rule: sshRule(), want: reach.Reachable},
 		{name: "a rule created after the group update stays", rule: sshRule(), update: true, created: true, want: reach.Reachable},
+		{name: "group update whose blocks hold the rule's permission: it stays, once", rule: sshRule(), update: true, held: true, want: reach.Reachable},
+		{name: "group update, its ingress left out: no mix, the rule stays", rule: sshRule(), update: true, computed: true, want: reach.Reachable},
 		{name: "ACL update deletes an aws_network_acl_rule's entry", acl: true, rule: aclRule(90, 22, false), update: true, want: reach.Unreachable},
 		{name: "ACL update with unknown blocks: undecided", acl: true, rule: aclRule(90, 22, false), update: true, unknown: true, want: reach.Indeterminate},
 		{name: "no ACL update: the entry stays", acl: true, rule: aclRule(90, 22, false), want: reach.Reachable},
@@ -232,6 +237,13 @@ func TestInlineAndStandaloneRules(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			rs := existingPublicNet(false, sgBlock(443))
 			addr, owner, blocks := "aws_security_group.web", &rs[5], []any{sgBlock(443)}
+			if tc.held || tc.computed {
+				blocks = []any{sgBlock(443), sgBlock(22)}
+				owner.values["ingress"] = blocks
+			}
+			if tc.computed {
+				owner.exprs = map[string]any{"egress": []string{}}
+			}
 			if tc.acl {
 				rs = existingPublicNet(false)
 				addr, owner = "aws_default_network_acl.main", &rs[3]
@@ -258,7 +270,15 @@ func TestInlineAndStandaloneRules(t *testing.T) {
 			var rep terraform.Report
 			m, err := terraform.Parse("plan.json", changePlan(t, before, created, nil, rs...), &rep)
 			require.NoError(t, err)
-			assert.Contains(t, strings.Join(rep.Warnings, "\n"), tc.rule.typ+".ssh: "+addr+" writes inline ingress blocks too, which the provider documents as a conflict")
+			warnings := strings.Join(rep.Warnings, "\n")
+			if tc.computed {
+				assert.NotContains(t, warnings, "the provider documents")
+			} else {
+				assert.Contains(t, warnings, tc.rule.typ+".ssh: "+addr+" writes inline ingress blocks too, which the provider documents as a conflict")
+			}
+			if tc.held || tc.computed {
+				assert.NotContains(t, warnings, "revokes its rule")
+			}
 			r, err := m.Check(tcp("198.51.100.7", "aws_instance.web", 22))
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, r.Outcome, r.Text())

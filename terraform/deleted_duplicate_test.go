@@ -97,3 +97,64 @@ func asImported(t *testing.T, plan []byte, addr, id string) []byte {
 		}
 	})
 }
+
+// TestDeletedRuleDirection: a deleted aws_security_group_rule of type
+// egress revokes the egress permission its values name, which the
+// group's configured egress block also writes, and not an ingress
+// permission of the same shape.
+func TestDeletedRuleDirection(t *testing.T) {
+	egress := func(proto string, port int) planRes {
+		r := sshRule()
+		r.values["type"], r.exprs["type"] = "egress", "egress"
+		r.values["protocol"], r.values["from_port"], r.values["to_port"] = proto, port, port
+		return r
+	}
+	for _, tc := range []struct {
+		name    string
+		deleted planRes
+		q       reach.Query
+		want    reach.Outcome
+	}{
+		{"egress of every protocol, the egress block's permission: revoked", egress("-1", 0), tcp("aws_instance.web", "198.51.100.7", 443), reach.Unreachable},
+		{"egress of tcp/22: the ingress block of tcp/22 stays", egress("tcp", 22), tcp("198.51.100.7", "aws_instance.web", 22), reach.Reachable},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rs := append(existingPublicNet(false, sgBlock(22)), publicWeb()) // ingress tcp/22, egress everything, both configured
+			m, err := terraform.Parse("plan.json", changePlan(t, nil, nil, []planRes{tc.deleted}, rs...), nil)
+			require.NoError(t, err)
+			r, err := m.Check(tc.q)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, r.Outcome, r.Text())
+		})
+	}
+}
+
+// TestDeletedACLRuleDuplicateKept: an aws_network_acl_rule the plan
+// keeps (imported for the entry, say) and one it deletes name the same
+// entry (ACL, number, direction): DeleteNetworkAclEntry removes it, and
+// the kept resource does not add it back until the next apply; an entry
+// of another number stays.
+func TestDeletedACLRuleDuplicateKept(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		number int // the deleted rule's
+		want   reach.Outcome
+	}{
+		{"the same number: the deny entry is gone, entry 100 allows", 90, reach.Reachable},
+		{"another number: the deny entry stays", 91, reach.Unreachable},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			old := aclRule(tc.number, 22, true)
+			old.name = "old"
+			rs := append(existingPublicNet(false), publicWeb(), aclRule(90, 22, true)) // entry 90 denies tcp/22 in
+			var rep terraform.Report
+			m, err := terraform.Parse("plan.json", changePlan(t, nil, nil, []planRes{old}, rs...), &rep)
+			require.NoError(t, err)
+			r, err := m.Check(tcp("198.51.100.7", "aws_instance.web", 22))
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, r.Outcome, r.Text())
+			revoked := strings.Contains(strings.Join(rep.Warnings, "\n"), "removes entry 90 of this direction, which nothing adds back until the next apply")
+			assert.Equal(t, tc.number == 90, revoked, rep.Warnings)
+		})
+	}
+}

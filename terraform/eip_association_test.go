@@ -170,6 +170,8 @@ func TestElasticIPAssociationAsPlanned(t *testing.T) {
 			to: "198.51.100.50", want: reach.Unreachable},
 		{name: "association deleted: no public address (not launched with one)", rs: []planRes{associatedWeb, associatedEIP}, deleted: []planRes{association},
 			to: "aws_instance.web", want: reach.Unreachable},
+		{name: "the associated aws_eip deleted: the Elastic IP leaves", rs: []planRes{associatedWeb}, deleted: []planRes{associatedEIP},
+			to: "198.51.100.50", want: reach.Unreachable},
 		{name: "new instance, its private address unknown", rs: []planRes{newWeb, existingEIP(), newWebAssociation},
 			created: []string{"aws_instance.web", "aws_eip_association.web"}, to: "198.51.100.50", want: reach.Reachable},
 		{name: "new instance, by its address", rs: []planRes{newWeb, existingEIP(), newWebAssociation},

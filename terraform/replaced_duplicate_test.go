@@ -38,7 +38,11 @@ func TestReplacedRuleDuplicatesKept(t *testing.T) {
 	}
 	described := sshRule()
 	described.values["description"] = "new" // the same permission
-	renumbered := aclRule(80, 23, false)    // entry 80 allowing tcp/23: 22 is not
+	moved := sshRule()                      // the same permission, on group other (sg-2)
+	moved.values["security_group_id"], moved.exprs["security_group_id"] = "sg-2", "sg-2"
+	other := planRes{typ: "aws_security_group", name: "other", values: map[string]any{"id": "sg-2", "name": "other", "vpc_id": "vpc-1", "ingress": []any{}, "egress": []any{}},
+		exprs: map[string]any{"ingress": []string{}, "egress": []string{}}}
+	renumbered := aclRule(80, 23, false) // entry 80 allowing tcp/23: 22 is not
 	renumbered.values["id"] = "nacl-2"
 	route := func(dest string) planRes {
 		return planRes{typ: "aws_route", name: "inet", values: map[string]any{"id": "r-rtb-main", "route_table_id": "rtb-main",
@@ -53,12 +57,17 @@ func TestReplacedRuleDuplicatesKept(t *testing.T) {
 		actions []string
 		new     planRes
 		old     map[string]any
+		extra   []planRes
 		want    reach.Outcome
 	}{
 		{name: "group rule replaced by a narrower one, delete first", owner: "group", actions: deleteFirst, new: narrowed(sshRule()), old: sshRule().values, want: reach.Unreachable},
 		{name: "group rule replaced by a narrower one, create_before_destroy", owner: "group", actions: createFirst, new: narrowed(sshRule()), old: sshRule().values, want: reach.Unreachable},
 		{name: "vpc ingress rule replaced by a narrower one", owner: "group", actions: deleteFirst, new: narrowed(sshVPCRule()), old: sshVPCRule().values, want: reach.Unreachable},
 		{name: "group rule replaced keeping its permission: the create puts it back", owner: "group", actions: deleteFirst, new: described, old: sshRule().values, want: reach.Reachable},
+		// the new object holds the permission in another group: it puts
+		// it there, not back
+		{name: "group rule replaced by the same permission on another group", owner: "group", actions: deleteFirst, new: moved, old: sshRule().values,
+			extra: []planRes{other}, want: reach.Unreachable},
 		{name: "group rule replaced by a narrower one, an imported rule resource of the old permission kept", owner: "group", kept: true, actions: deleteFirst, new: narrowed(sshRule()), old: sshRule().values, want: reach.Unreachable},
 		{name: "group rule replaced, the group updated, its blocks alike before and after: the update leaves it", owner: "group", updated: true, actions: deleteFirst, new: narrowed(sshRule()), old: sshRule().values, want: reach.Unreachable},
 		{name: "group rule replaced, the group updated, its blocks lacking it before: in no set order", owner: "group", updated: true, lacked: true, actions: deleteFirst, new: narrowed(sshRule()), old: sshRule().values, want: reach.Indeterminate},
@@ -87,7 +96,7 @@ func TestReplacedRuleDuplicatesKept(t *testing.T) {
 				rs[5].exprs = map[string]any{"egress": []string{}} // ingress left out: computed
 				rs = append(rs, sshVPCRule())
 			}
-			rs = append(rs, publicWeb(), tc.new)
+			rs = append(append(rs, tc.extra...), publicWeb(), tc.new)
 			var before map[string]map[string]any
 			if tc.updated {
 				before = map[string]map[string]any{owner: updatedBefore(rs, owner)}

@@ -36,6 +36,13 @@ func TestReplacedByUnknownEntry(t *testing.T) {
 		r.values["rule_action"], r.values["cidr_block"] = "allow", "192.0.2.0/24"
 		return r
 	}
+	narrowDir := func() planRes { // allowing tcp/22 from 192.0.2.0/24 only, entry 90 of a direction known only after apply
+		r := aclRule(90, 22, false)
+		r.values["id"], r.values["cidr_block"] = "nacl-2", "192.0.2.0/24"
+		delete(r.values, "egress")
+		r.unknown = map[string]any{"egress": true}
+		return r
+	}
 	oldRoute := map[string]any{"id": "r-rtb-main", "route_table_id": "rtb-main", "destination_cidr_block": "0.0.0.0/0", "gateway_id": "igw-1"}
 	for _, tc := range []struct {
 		name    string
@@ -53,6 +60,7 @@ func TestReplacedByUnknownEntry(t *testing.T) {
 		{name: "aws_route replaced by one of a destination known only after apply, create_before_destroy", owner: "route", actions: createFirst, new: route(), old: oldRoute, want: reach.Indeterminate, says: "aws_route.inet"},
 		{name: "acl rule replaced by a narrower one of a number known only after apply, delete first: the old entry is gone, the new one misses", owner: "acl", only: true, actions: deleteFirst, new: narrow(), old: aclRule(90, 22, false).values, want: reach.Unreachable, says: "aws_default_network_acl.main"},
 		{name: "acl rule replaced by a narrower one of a number known only after apply, create_before_destroy: the old entry may stay", owner: "acl", only: true, actions: createFirst, new: narrow(), old: aclRule(90, 22, false).values, want: reach.Indeterminate, says: "whether it stays"},
+		{name: "acl rule replaced by a narrower one of a direction known only after apply, create_before_destroy: the old entry may stay", owner: "acl", only: true, actions: createFirst, new: narrowDir(), old: aclRule(90, 22, false).values, want: reach.Indeterminate, says: "whether it stays"},
 		{name: "aws_route replaced by one of a destination known only after apply, create_before_destroy: the old route may stay", owner: "route", actions: createFirst, new: route(), old: oldRoute, want: reach.Indeterminate, says: "whether it stays"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
