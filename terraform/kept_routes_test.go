@@ -57,6 +57,7 @@ func TestKeptRoutes(t *testing.T) {
 		inline  bool
 		route   any           // rtb-pub's planned route
 		unknown bool          // rtb-pub's planned route is known only after apply
+		partly  any           // rtb-pub's route in after_unknown, where only part of it is
 		prior   any           // rtb-pub's route in prior_state, nil for none
 		created bool          // the plan creates rtb-pub
 		deleted []planRes     // resources the plan deletes
@@ -77,6 +78,21 @@ func TestKeptRoutes(t *testing.T) {
 		{name: "route left out: neither the planned values nor the prior state show it",
 			want: reach.Indeterminate, warning: "aws_route_table.pub: route (the routes AWS holds"},
 		{name: "route left out of a new table", created: true, unknown: true, want: reach.Unreachable, codes: []reach.Code{"RETURN_NO_ROUTE"}},
+		{name: "route left out: a planned route's target known only after apply", route: []any{func() map[string]any {
+			b := igwRoute()
+			delete(b, "gateway_id")
+			return b
+		}()}, partly: []any{map[string]any{"gateway_id": true}}, want: reach.Indeterminate, warning: "aws_route_table.pub: route (the routes AWS holds"},
+		// a route to a prefix list is told apart by the list: a deleted
+		// aws_route to another list does not take it away
+		{name: "route left out: a route to a prefix list, another list's aws_route deleted", route: []any{func() map[string]any {
+			b := igwRoute()
+			b["cidr_block"], b["destination_prefix_list_id"] = "", "pl-1"
+			return b
+		}()}, more: []planRes{{typ: "aws_ec2_managed_prefix_list", name: "clients", values: map[string]any{"id": "pl-1", "name": "clients", "address_family": "IPv4",
+			"max_entries": 5, "entry": []any{map[string]any{"cidr": "198.51.100.0/24", "description": ""}}}}},
+			deleted: []planRes{{typ: "aws_route", name: "other", values: map[string]any{"id": "r-2", "route_table_id": "rtb-pub",
+				"destination_prefix_list_id": "pl-2", "gateway_id": "igw-1"}}}, want: reach.Reachable},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rs := append(keptRouteNet(tc.inline, tc.route), tc.more...)
@@ -90,6 +106,9 @@ func TestKeptRoutes(t *testing.T) {
 					c := c.(map[string]any)
 					if c["address"] == "aws_route_table.pub" && tc.unknown {
 						c["change"].(map[string]any)["after_unknown"] = map[string]any{"route": true}
+					}
+					if c["address"] == "aws_route_table.pub" && tc.partly != nil {
+						c["change"].(map[string]any)["after_unknown"] = map[string]any{"route": tc.partly}
 					}
 				}
 				if tc.prior != nil {
@@ -144,4 +163,25 @@ func TestKeptRoutesDefaultTable(t *testing.T) {
 			assert.Equal(t, tc.want, r.Outcome, r.Text())
 		})
 	}
+}
+
+// TestKeptRoutesMalformed: a planned route that is not a list of blocks
+// is refused, naming the attribute; a prior state whose resources list
+// holds a null entry (hostile or damaged input) is read past, never a
+// panic, and the table's routes there are found.
+func TestKeptRoutesMalformed(t *testing.T) {
+	_, err := terraform.Parse("plan.json", changePlan(t, nil, nil, nil, keptRouteNet(false, "0.0.0.0/0")...), nil)
+	require.ErrorIs(t, err, terraform.ErrInvalidPlan)
+	assert.ErrorContains(t, err, "aws_route_table.pub: route: invalid Terraform plan: not a list of route blocks")
+
+	plan := planEdit(t, changePlan(t, nil, nil, nil, keptRouteNet(false, nil)...), func(p map[string]any) {
+		p["prior_state"] = map[string]any{"format_version": "1.0", "values": map[string]any{"root_module": map[string]any{"resources": []any{nil,
+			map[string]any{"address": "aws_route_table.pub", "mode": "managed", "type": "aws_route_table", "name": "pub",
+				"values": map[string]any{"id": "rtb-pub", "vpc_id": "vpc-1", "route": []any{igwRoute()}}}}}}}
+	})
+	m, err := terraform.Parse("plan.json", plan, nil)
+	require.NoError(t, err)
+	r, err := m.Check(tcp("198.51.100.7", "aws_instance.web", 22))
+	require.NoError(t, err)
+	assert.Equal(t, reach.Reachable, r.Outcome, r.Text())
 }

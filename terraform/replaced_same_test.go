@@ -32,6 +32,10 @@ func TestReplacedSameEntryTakesInlinePlace(t *testing.T) {
 		return planRes{typ: "aws_route", name: "inet", values: map[string]any{"id": "r-rtb-main", "route_table_id": "rtb-main",
 			"destination_cidr_block": "0.0.0.0/0", target: id}}
 	}
+	ipv6Route := planRes{typ: "aws_route", name: "inet", values: map[string]any{"id": "r-rtb-main-v6", "route_table_id": "rtb-main",
+		"destination_ipv6_cidr_block": "::/0", "gateway_id": "igw-1"}}
+	listRoute := planRes{typ: "aws_route", name: "inet", values: map[string]any{"id": "r-rtb-main-pl", "route_table_id": "rtb-main",
+		"destination_prefix_list_id": "pl-1", "gateway_id": "igw-1"}}
 	for _, tc := range []struct {
 		name    string
 		owner   string // "acl", "route": what writes the old entry (route) inline
@@ -54,6 +58,11 @@ func TestReplacedSameEntryTakesInlinePlace(t *testing.T) {
 		{name: "aws_route replaced keeping its destination, the table updated, its blocks alike before and after: the update leaves the route", owner: "route", updated: true, actions: deleteFirst, new: route("vpc_endpoint_id", "vpce-1"), old: route("gateway_id", "igw-1").values, want: reach.Indeterminate, says: "VPC endpoint"},
 		{name: "aws_route replaced keeping its destination, the table updated, its blocks lacking it before: in no set order", owner: "route", updated: true, lacked: true, actions: deleteFirst, new: route("gateway_id", "igw-1"), old: route("gateway_id", "igw-1").values, want: reach.Indeterminate, says: "in no set order"},
 		{name: "aws_route replaced keeping its destination, create_before_destroy", owner: "route", actions: createFirst, new: route("gateway_id", "igw-1"), old: route("gateway_id", "igw-1").values, says: "RouteAlreadyExists", refused: true},
+		// the refusal names the destination attribute the route writes
+		{name: "aws_route to an IPv6 block replaced keeping it, create_before_destroy", owner: "route", actions: createFirst, new: ipv6Route, old: ipv6Route.values,
+			says: `aws_route.inet: destination_ipv6_cidr_block: "::/0"`, refused: true},
+		{name: "aws_route to a prefix list replaced keeping it, create_before_destroy", owner: "route", actions: createFirst, new: listRoute, old: listRoute.values,
+			says: `aws_route.inet: destination_prefix_list_id: "pl-1"`, refused: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rs := existingPublicNet(false) // the main table's blocks: 0.0.0.0/0 -> igw-1

@@ -80,6 +80,9 @@ func TestReplacedByUnknownEntry(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, r.Outcome, r.Text())
 			assert.Contains(t, r.Text(), tc.says)
+			if tc.actions[0] == "delete" {
+				assert.NotContains(t, r.Text(), "whether it stays", "deleted first, the old one is gone")
+			}
 		})
 	}
 }

@@ -44,6 +44,19 @@ func TestRouteBlocksBesideAWSRoute(t *testing.T) {
 			rs: append(keptRouteNet(true, []any{}), onPub()), before: map[string]map[string]any{"aws_route_table.pub": pubBefore}, want: reach.Unreachable},
 		{name: "table updated, its blocks hold the aws_route's route: it stays",
 			rs: append(keptRouteNet(true, []any{igwRoute()}), onPub()), before: map[string]map[string]any{"aws_route_table.pub": pubBefore}, want: reach.Reachable},
+		{name: "table updated, its blocks hold a value known only after apply: whether it keeps the aws_route's route is undecided",
+			rs: func() []planRes {
+				other := igwRoute() // 10.9.0.0/16 to a gateway known only after apply
+				other["cidr_block"] = "10.9.0.0/16"
+				delete(other, "gateway_id")
+				rs := append(keptRouteNet(true, []any{other}), onPub())
+				for i := range rs {
+					if rs[i].typ == "aws_route_table" && rs[i].name == "pub" {
+						rs[i].unknown = map[string]any{"route": []any{map[string]any{"gateway_id": true}}}
+					}
+				}
+				return rs
+			}(), before: map[string]map[string]any{"aws_route_table.pub": pubBefore}, want: reach.Indeterminate},
 		{name: "aws_route created after the table's update: it stays",
 			rs: append(keptRouteNet(true, []any{}), onPub()), before: map[string]map[string]any{"aws_route_table.pub": pubBefore},
 			created: map[string][]string{"aws_route.igw": {"create"}}, want: reach.Reachable},
