@@ -22,14 +22,18 @@ import (
 // name), else the endpoint's cidr_blocks (the provider's read of the
 // list, known for an endpoint that exists); without them the list is one
 // whose entries are unknown, so a packet it may hold is undecided. An
-// interface or Gateway Load Balancer endpoint adds no route and is not
-// modelled (Report.Unmodelled).
+// association the plan deletes takes its table away whoever else names
+// it (keptTables). An interface or Gateway Load Balancer endpoint adds no
+// route and is not modelled (Report.Unmodelled).
 
 // vpceRec is a gateway endpoint and the route tables it is in.
 type vpceRec struct {
 	ep     reach.GatewayEndpoint
 	lists  []string // the prefix lists AWS routes to it by: the service's IPv4 list, its IPv6 list
 	tables []string // by model ID
+	// maybe are tables whose association is undecided (keptTables), by
+	// model ID, and what names the doubt
+	maybe []maybeTable
 	// foreign marks an endpoint the plan does not hold that an
 	// association names: its service and list are unknown
 	foreign bool
@@ -84,20 +88,53 @@ func (r *reader) readVPCEndpoint(in *instance) {
 	} else {
 		rec.ep.PrefixList = rec.lists[0]
 	}
-	rec.tables = r.linkList(in, "route_table_ids", "aws_route_table", "aws_default_route_table")
-	if !in.configured("route_table_ids") {
-		// computed: what AWS held at refresh, the tables of associations
-		// the plan deletes or replaces among them (a replaced one is
-		// read again from the plan's own association)
-		rec.tables = slices.DeleteFunc(rec.tables, func(t string) bool { return r.goneEndpointTable(in, t) })
-	}
+	r.keptTables(in, rec, r.linkList(in, "route_table_ids", "aws_route_table", "aws_default_route_table"))
 	r.ext.vpces = append(r.ext.vpces, rec)
 }
 
-// goneEndpointTable reports whether the plan deletes or replaces an
-// aws_vpc_endpoint_route_table_association of endpoint in with the route
-// table whose model ID is table.
-func (r *reader) goneEndpointTable(in *instance, table string) bool {
+// maybeTable is a route table whose association with an endpoint is
+// undecided, and the value that names the doubt.
+type maybeTable struct{ table, what string }
+
+// keptTables sets rec's tables to tables, endpoint in's route_table_ids,
+// less those of an aws_vpc_endpoint_route_table_association the plan
+// deletes or replaces (goneEndpointTable): AWS holds one association of a
+// table with the endpoint, and the delete removes it whoever else names
+// it; a replaced one is read again from the plan's own association.
+// Where the configuration leaves route_table_ids out they are what AWS
+// held at refresh. Where it writes them, the endpoint's update adds only
+// the tables its values before lack (the provider modifies the
+// difference), in no set order with the delete: such a table is undecided
+// (rec.maybe); another is gone until the next apply, warned of.
+func (r *reader) keptTables(in *instance, rec *vpceRec, tables []string) {
+	var before []string
+	if in.updated() {
+		before, _ = strs(r.beforeOf(in.addr)["route_table_ids"])
+	}
+	for _, t := range tables {
+		g := r.goneEndpointTable(in, t)
+		known, name := t, t
+		if x := r.byAdr[t]; x != nil && x.known != "" {
+			known, name = x.known, t+" ("+x.known+")"
+		}
+		switch {
+		case g == nil:
+			rec.tables = append(rec.tables, t)
+		case !in.configured("route_table_ids") || g.action.Replace():
+		case in.updated() && !slices.Contains(before, known):
+			what := fmt.Sprintf("%s: route_table_ids (whether it holds %s after apply: %s, which the plan deletes, disassociates it, in no set order with the update that adds it)", in.addr, name, g.addr)
+			rec.maybe = append(rec.maybe, maybeTable{t, what})
+			r.rep.Warnings = append(r.rep.Warnings, what+": the lookups in the table it could change are indeterminate")
+		default:
+			r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: route_table_ids: %s, which the plan deletes, disassociates %s, which nothing associates again until the next apply: the endpoint's routes there are not in the model", in.addr, g.addr, name))
+		}
+	}
+}
+
+// goneEndpointTable returns the aws_vpc_endpoint_route_table_association
+// of endpoint in with the route table whose model ID is table that the
+// plan deletes or replaces, nil when none.
+func (r *reader) goneEndpointTable(in *instance, table string) *instance {
 	for _, g := range r.goneOf("aws_vpc_endpoint_route_table_association") {
 		ep, _ := g.values["vpc_endpoint_id"].(string)
 		rt, _ := g.values["route_table_id"].(string)
@@ -105,13 +142,13 @@ func (r *reader) goneEndpointTable(in *instance, table string) bool {
 			continue
 		}
 		if rt == table {
-			return true
+			return g
 		}
 		if t := r.byID[rt]; t != nil && t.id == table {
-			return true
+			return g
 		}
 	}
-	return false
+	return nil
 }
 
 // endpointPolicy marks ep CustomPolicy, with a warning, when in's policy
@@ -234,18 +271,22 @@ func (r *reader) finishEndpoints() {
 		} else {
 			r.b.AddGatewayEndpoint(rec.ep)
 		}
+		tables := make([]maybeTable, 0, len(rec.tables)+len(rec.maybe))
 		for _, tid := range rec.tables {
-			rt := r.net.rts[tid]
+			tables = append(tables, maybeTable{table: tid})
+		}
+		for _, tid := range append(tables, rec.maybe...) {
+			rt := r.net.rts[tid.table]
 			if rt == nil {
-				rt = r.mainTableOf(tid)
+				rt = r.mainTableOf(tid.table)
 			}
 			if rt == nil {
-				r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: route table %s is not in the plan: the routes AWS adds to it for %s are left out", rec.target.addr, tid, rec.ep.ID))
+				r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%s: route table %s is not in the plan: the routes AWS adds to it for %s are left out", rec.target.addr, tid.table, rec.ep.ID))
 				continue
 			}
 			for _, pl := range rec.lists {
 				route := target
-				route.PrefixList = pl
+				route.PrefixList, route.Unknown = pl, tid.what
 				if !slices.Contains(rt.Routes, route) {
 					rt.Routes = append(rt.Routes, route)
 				}
