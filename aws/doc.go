@@ -191,7 +191,10 @@
 //     Ipv6Support and SecurityGroupReferencingSupport; the latter, also
 //     read on TransitGateways, is unknown when absent, as in a dump from
 //     before September 2024, with a warning, and a security group
-//     reference it would decide is then indeterminate), TransitGatewayRouteTables, and
+//     reference it would decide is then indeterminate; a gateway or an
+//     attachment carries traffic when available or modifying: in another
+//     State in either attachment listing it is left out, with a warning,
+//     and what goes to it is indeterminate), TransitGatewayRouteTables, and
 //     TransitGatewayRouteTableId with Routes (and AdditionalRoutesAvailable),
 //     Associations or TransitGatewayRouteTablePropagations (Routes and the
 //     others without TransitGatewayRouteTableId are an error). NextToken and UpdateToken are ignored (a NextToken

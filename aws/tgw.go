@@ -32,6 +32,10 @@ type tgwState struct {
 	rts     []*tgwRTRec
 	atts    []*tgwAttRec
 	vpcAtts map[string]*tgwVpcAttRec
+	// leftOut are the attachments one file lists in a state that carries
+	// no traffic: left out whatever another file says (a dump of two
+	// calls taken apart in time)
+	leftOut map[string]bool
 	// per route table ID: what its own files hold
 	routes map[string]*tgwRoutesRec
 	assocs map[string][]tgwMember
@@ -138,7 +142,7 @@ type tgwMemberJSON struct {
 
 func (l *loader) tgwState() *tgwState {
 	if l.tgw == nil {
-		l.tgw = &tgwState{vpcAtts: map[string]*tgwVpcAttRec{}, routes: map[string]*tgwRoutesRec{},
+		l.tgw = &tgwState{vpcAtts: map[string]*tgwVpcAttRec{}, leftOut: map[string]bool{}, routes: map[string]*tgwRoutesRec{},
 			assocs: map[string][]tgwMember{}, props: map[string][]tgwMember{}}
 	}
 	return l.tgw
@@ -216,6 +220,7 @@ func (l *loader) readTGWAttachments(st *tgwState, o jsonloc.Loc, raw json.RawMes
 		}
 		if !usable(a.State) {
 			l.warn(at, "transit gateway attachment %s is %s: left out (routes to it are unknown)", id, a.State)
+			st.leftOut[id] = true
 			continue
 		}
 		r := &tgwAttRec{att: reach.TGWAttachment{ID: id, Name: nameTag(a.Tags), TransitGateway: a.TransitGatewayId, Type: a.ResourceType}, at: at, assocSet: true}
@@ -241,7 +246,8 @@ func (l *loader) readTGWVpcAttachments(st *tgwState, o jsonloc.Loc, raw json.Raw
 			continue
 		}
 		if !usable(a.State) {
-			l.warn(at, "transit gateway VPC attachment %s is %s: left out", id, a.State)
+			l.warn(at, "transit gateway VPC attachment %s is %s: left out (routes to it are unknown)", id, a.State)
+			st.leftOut[id] = true
 			continue
 		}
 		var appliance, ipv6, sgRef bool
@@ -385,6 +391,7 @@ func (l *loader) assembleTGWs() {
 	for _, t := range st.rts {
 		st.rtBy[t.rt.ID] = t
 	}
+	st.atts = slices.DeleteFunc(st.atts, func(a *tgwAttRec) bool { return st.leftOut[a.att.ID] })
 	for _, a := range st.atts {
 		st.attBy[a.att.ID] = a
 	}
@@ -393,6 +400,9 @@ func (l *loader) assembleTGWs() {
 	// tables' Associations files may give.
 	for _, id := range sortedKeys(st.vpcAtts) {
 		v := st.vpcAtts[id]
+		if st.leftOut[id] {
+			continue
+		}
 		a := st.attBy[id]
 		if a == nil {
 			a = &tgwAttRec{att: reach.TGWAttachment{ID: id, TransitGateway: v.tgw, Type: "vpc", VPC: v.vpc}, at: v.at}
