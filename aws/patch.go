@@ -314,11 +314,15 @@ func (p *patcher) removeRule(id string, rule sg.Rule) bool {
 			return false
 		}
 		perms, _ := g[key].([]any)
+		// the permission of that traffic that holds the block: AWS
+		// prints one per traffic, but a rule an earlier change of the
+		// patch added is a permission of its own
 		for i, e := range perms {
 			perm, _ := e.(map[string]any)
 			if perm == nil || !sameTraffic(perm, rule, from, to) {
 				continue
 			}
+			held := false
 			for _, rk := range []string{"IpRanges", "Ipv6Ranges"} {
 				rs, _ := perm[rk].([]any)
 				keep := slices.DeleteFunc(slices.Clone(rs), func(r any) bool {
@@ -326,8 +330,11 @@ func (p *patcher) removeRule(id string, rule sg.Rule) bool {
 					return m != nil && (m["CidrIp"] == cidr || m["CidrIpv6"] == cidr)
 				})
 				if len(keep) != len(rs) {
-					perm[rk], found, p.changed[name] = keep, true, true
+					perm[rk], held, found, p.changed[name] = keep, true, true, true
 				}
+			}
+			if !held {
+				continue
 			}
 			if empty(perm) {
 				g[key] = slices.Delete(perms, i, i+1)
@@ -363,13 +370,17 @@ func sameTraffic(e map[string]any, rule sg.Rule, from, to int) bool {
 	return numberIs(e["FromPort"], from) && numberIs(e["ToPort"], to)
 }
 
+// numberIs reports whether v, a number of the dump (json.Number) or one
+// an earlier change of the patch wrote (int), is n.
 func numberIs(v any, n int) bool {
-	num, ok := v.(json.Number)
-	if !ok {
-		return false
+	switch v := v.(type) {
+	case int:
+		return v == n
+	case json.Number:
+		i, err := v.Int64()
+		return err == nil && int(i) == n
 	}
-	i, err := num.Int64()
-	return err == nil && int(i) == n
+	return false
 }
 
 // empty reports whether a permission names no peer any more.
