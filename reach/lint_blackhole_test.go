@@ -108,6 +108,21 @@ func TestLintRouteBlackhole(t *testing.T) {
 			severity: reach.Medium, rule: "pl-doc",
 			contains: []string{"it swallows pl-doc's entries (192.0.2.0/24, 203.0.113.0/24) except what more specific or preferred routes take (192.0.2.0/24 via igw-a)"},
 			probes:   []probe{{"192.0.2.7", reach.Reachable, ""}, {"203.0.113.9", reach.Unreachable, reach.BlackholeRoute}}},
+		{name: "a blackhole to a prefix list whose entries the input does not hold",
+			more: func(b *reach.Builder) {
+				b.AddPrefixList(reach.PrefixList{ID: "pl-x", EntriesUnknown: true})
+				b.AddRouteTable(reach.RouteTable{ID: "rtb-hole", VPC: "vpc-a", Routes: []reach.Route{{PrefixList: "pl-x", Target: reach.TargetBlackhole, TargetID: "nat-gone"}, igw}})
+				holeSubnet(b, "rtb-hole")
+			},
+			severity: reach.Medium, rule: "pl-x",
+			contains: []string{"a route of rtb-hole is a blackhole (its target nat-gone no longer exists)", "Subnet vsw-hole uses rtb-hole",
+				"which destinations it swallows is unknown: its destination is prefix list pl-x, whose entries the input does not hold"}},
+		{name: "the edge table of the internet gateway",
+			more: func(b *reach.Builder) {
+				b.AddRouteTable(reach.RouteTable{ID: "rtb-edge", VPC: "vpc-a", Gateways: []string{"igw-a"}, Routes: []reach.Route{hole("10.2.1.0/24", "eni-gone")}})
+			},
+			severity: reach.Medium, rule: "10.2.1.0/24",
+			contains: []string{"Internet gateway igw-a routes the traffic entering the VPC by rtb-edge (edge association)", "it swallows every destination in 10.2.1.0/24"}},
 		{name: "the table no subnet uses",
 			more: func(b *reach.Builder) {
 				b.AddRouteTable(reach.RouteTable{ID: "rtb-hole", VPC: "vpc-a", Routes: []reach.Route{hole("0.0.0.0/0", "")}})
