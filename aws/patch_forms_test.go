@@ -16,6 +16,24 @@ import (
 	"github.com/reachsim/reachsim/sg"
 )
 
+// patchedChange writes changes on the dump in, loads the patched dump
+// (its two listings of rules must agree: no warning) and returns the one
+// resource the diff from m, in's model, names, and the patched
+// directory.
+func patchedChange(t *testing.T, m *reach.Model, in string, changes ...reach.Change) (reach.ResourceChange, string) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "patched")
+	_, err := aws.WritePatched(out, changes, in)
+	require.NoError(t, err)
+	patched, rep, err := aws.Load(out)
+	require.NoError(t, err)
+	assert.Empty(t, rep.Warnings, "the two listings agree")
+	d, err := reach.Diff(m, patched, reach.DiffOptions{})
+	require.NoError(t, err)
+	require.Len(t, d.Resources, 1)
+	return d.Resources[0], out
+}
+
 // TestPatchRuleForms: a security group rule of each form a fix may add
 // (an IPv6 peer, every protocol, ICMP and ICMPv6 types and codes, tcp
 // port 0 alone, an outbound udp range) is written to both listings of
@@ -42,29 +60,21 @@ func TestPatchRuleForms(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			add := reach.Change{Action: reach.ChangeAdd, Kind: reach.ResourceSecurityGroup, Resource: "sg-web", Rule: &tc.rule}
-			out := filepath.Join(t.TempDir(), "patched")
-			_, err := aws.WritePatched(out, []reach.Change{add}, in)
-			require.NoError(t, err)
-			patched, rep, err := aws.Load(out)
-			require.NoError(t, err)
-			assert.Empty(t, rep.Warnings, "the two listings agree")
-			d, err := reach.Diff(m, patched, reach.DiffOptions{})
-			require.NoError(t, err)
-			require.Len(t, d.Resources, 1)
-			require.Len(t, d.Resources[0].Details, 1, d.Resources[0].Details)
+			c, out := patchedChange(t, m, in, add)
+			require.Len(t, c.Details, 1, c.Details)
 			// "rule added: inbound sgr-… allows …": the traffic and peer as added
-			_, got, _ := strings.Cut(d.Resources[0].Details[0], "allows ")
+			_, got, _ := strings.Cut(c.Details[0], "allows ")
 			_, want, _ := strings.Cut(tc.rule.String(), "allows ")
-			assert.Equal(t, want, got, d.Resources[0].Details[0])
+			assert.Equal(t, want, got, c.Details[0])
 
 			remove := reach.Change{Action: reach.ChangeRemove, Kind: reach.ResourceSecurityGroup, Resource: "sg-web", Rule: &tc.rule}
 			back := filepath.Join(t.TempDir(), "back")
-			_, err = aws.WritePatched(back, []reach.Change{remove}, out)
+			_, err := aws.WritePatched(back, []reach.Change{remove}, out)
 			require.NoError(t, err)
 			restored, rep, err := aws.Load(back)
 			require.NoError(t, err)
 			assert.Empty(t, rep.Warnings)
-			d, err = reach.Diff(m, restored, reach.DiffOptions{})
+			d, err := reach.Diff(m, restored, reach.DiffOptions{})
 			require.NoError(t, err)
 			assert.Empty(t, d.Resources, "removed from both listings")
 		})
@@ -99,17 +109,9 @@ func TestPatchEntryForms(t *testing.T) {
 			e, err := nacl.ParseEntry(tc.entry)
 			require.NoError(t, err)
 			e.Direction = flow.Inbound
-			c := reach.Change{Action: tc.action, Kind: reach.ResourceNetworkACL, Resource: tc.acl, Entry: &e}
-			out := filepath.Join(t.TempDir(), "patched")
-			_, err = aws.WritePatched(out, []reach.Change{c}, in)
-			require.NoError(t, err)
-			patched, _, err := aws.Load(out)
-			require.NoError(t, err)
-			d, err := reach.Diff(m, patched, reach.DiffOptions{})
-			require.NoError(t, err)
-			require.Len(t, d.Resources, 1)
-			assert.Equal(t, tc.acl, d.Resources[0].ID)
-			assert.ElementsMatch(t, tc.details, d.Resources[0].Details)
+			c, _ := patchedChange(t, m, in, reach.Change{Action: tc.action, Kind: reach.ResourceNetworkACL, Resource: tc.acl, Entry: &e})
+			assert.Equal(t, tc.acl, c.ID)
+			assert.ElementsMatch(t, tc.details, c.Details)
 		})
 	}
 }
@@ -133,21 +135,13 @@ func TestPatchRemovesOnlyItsRule(t *testing.T) {
 	changes := []reach.Change{add(rule(flow.Inbound, 443, 443)), add(rule(flow.Inbound, 443, 450)), add(rule(flow.Inbound, 440, 443)),
 		add(rule(flow.Outbound, 443, 443)),
 		{Action: reach.ChangeRemove, Kind: reach.ResourceSecurityGroup, Resource: "sg-web", Rule: rule(flow.Inbound, 443, 443)}}
-	out := filepath.Join(t.TempDir(), "patched")
-	_, err = aws.WritePatched(out, changes, in)
-	require.NoError(t, err)
-	patched, rep, err := aws.Load(out)
-	require.NoError(t, err)
-	assert.Empty(t, rep.Warnings, "the two listings agree")
-	d, err := reach.Diff(m, patched, reach.DiffOptions{})
-	require.NoError(t, err)
-	require.Len(t, d.Resources, 1)
+	c, _ := patchedChange(t, m, in, changes...)
 	var got []string
-	for _, s := range d.Resources[0].Details {
+	for _, s := range c.Details {
 		_, after, _ := strings.Cut(s, "allows ")
 		got = append(got, after)
 	}
-	assert.ElementsMatch(t, []string{"tcp/443-450 from 192.0.2.0/24", "tcp/440-443 from 192.0.2.0/24", "tcp/443 to 192.0.2.0/24"}, got, d.Resources[0].Details)
+	assert.ElementsMatch(t, []string{"tcp/443-450 from 192.0.2.0/24", "tcp/440-443 from 192.0.2.0/24", "tcp/443 to 192.0.2.0/24"}, got, c.Details)
 }
 
 // TestPatchRouteForms: a route to the internet gateway for an IPv6 block
@@ -158,15 +152,8 @@ func TestPatchRouteForms(t *testing.T) {
 	m, _, err := aws.Load(in)
 	require.NoError(t, err)
 	v6 := reach.Route{Destination: netip.MustParsePrefix("2001:db8::/32"), Target: reach.TargetInternetGateway, TargetID: "igw-demo"}
-	out := filepath.Join(t.TempDir(), "patched")
-	_, err = aws.WritePatched(out, []reach.Change{{Action: reach.ChangeAdd, Kind: reach.ResourceRouteTable, Resource: "rtb-public", Route: &v6}}, in)
-	require.NoError(t, err)
-	patched, _, err := aws.Load(out)
-	require.NoError(t, err)
-	d, err := reach.Diff(m, patched, reach.DiffOptions{})
-	require.NoError(t, err)
-	require.Len(t, d.Resources, 1)
-	assert.Equal(t, []string{"route added: 2001:db8::/32 via igw-demo"}, d.Resources[0].Details)
+	c, _ := patchedChange(t, m, in, reach.Change{Action: reach.ChangeAdd, Kind: reach.ResourceRouteTable, Resource: "rtb-public", Route: &v6})
+	assert.Equal(t, []string{"route added: 2001:db8::/32 via igw-demo"}, c.Details)
 
 	nat := reach.Route{Destination: netip.MustParsePrefix("0.0.0.0/0"), Target: reach.TargetNATGateway, TargetID: "nat-demo"}
 	_, err = aws.WritePatched(filepath.Join(t.TempDir(), "nat"), []reach.Change{{Action: reach.ChangeAdd, Kind: reach.ResourceRouteTable, Resource: "rtb-public", Route: &nat}}, in)
