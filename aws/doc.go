@@ -194,7 +194,9 @@
 //     reference it would decide is then indeterminate; a gateway or an
 //     attachment carries traffic when available or modifying: in another
 //     State in either attachment listing it is left out, with a warning,
-//     and what goes to it is indeterminate), TransitGatewayRouteTables, and
+//     and what goes to it is indeterminate; the warnings and answers about
+//     what names it give its state, or the gateway it was left out with,
+//     never that the input lacks it), TransitGatewayRouteTables, and
 //     TransitGatewayRouteTableId with Routes (and AdditionalRoutesAvailable),
 //     Associations or TransitGatewayRouteTablePropagations (Routes and the
 //     others without TransitGatewayRouteTableId are an error). NextToken and UpdateToken are ignored (a NextToken

@@ -32,10 +32,13 @@ type tgwState struct {
 	rts     []*tgwRTRec
 	atts    []*tgwAttRec
 	vpcAtts map[string]*tgwVpcAttRec
-	// leftOut are the attachments one file lists in a state that carries
-	// no traffic: left out whatever another file says (a dump of two
-	// calls taken apart in time)
-	leftOut map[string]bool
+	// leftOut are the gateways, route tables and attachments a file
+	// lists in a state that carries no traffic, by ID: left out whatever
+	// another file says (a dump of two calls taken apart in time)
+	leftOut map[string]leftOutRec
+	// dropped says why a route table or attachment was left out with
+	// its transit gateway, by ID
+	dropped map[string]string
 	// per route table ID: what its own files hold
 	routes map[string]*tgwRoutesRec
 	assocs map[string][]tgwMember
@@ -64,8 +67,11 @@ type tgwAttRec struct {
 	at       jsonloc.Loc
 	rtAt     jsonloc.Loc
 	assocSet bool // the association is known (listed, or known to be none)
-	subnetAt []jsonloc.Loc
-	propAt   []jsonloc.Loc
+	// assocLost says why an association listed is unknown: its route
+	// table is left out
+	assocLost string
+	subnetAt  []jsonloc.Loc
+	propAt    []jsonloc.Loc
 }
 
 type tgwVpcAttRec struct {
@@ -142,7 +148,7 @@ type tgwMemberJSON struct {
 
 func (l *loader) tgwState() *tgwState {
 	if l.tgw == nil {
-		l.tgw = &tgwState{vpcAtts: map[string]*tgwVpcAttRec{}, leftOut: map[string]bool{}, routes: map[string]*tgwRoutesRec{},
+		l.tgw = &tgwState{vpcAtts: map[string]*tgwVpcAttRec{}, leftOut: map[string]leftOutRec{}, dropped: map[string]string{}, routes: map[string]*tgwRoutesRec{},
 			assocs: map[string][]tgwMember{}, props: map[string][]tgwMember{}}
 	}
 	return l.tgw
@@ -188,6 +194,7 @@ func (l *loader) readTGWs(st *tgwState, o jsonloc.Loc, raw json.RawMessage) {
 		}
 		if g.State != "" && g.State != "available" && g.State != "modifying" {
 			l.warn(at, "transit gateway %s is %s: left out (routes to it are indeterminate)", g.TransitGatewayId, g.State)
+			st.leftOut[g.TransitGatewayId] = leftOutRec{state: g.State}
 			continue
 		}
 		gw := reach.TransitGateway{ID: g.TransitGatewayId, Name: nameTag(g.Tags)}
@@ -220,7 +227,7 @@ func (l *loader) readTGWAttachments(st *tgwState, o jsonloc.Loc, raw json.RawMes
 		}
 		if !usable(a.State) {
 			l.warn(at, "transit gateway attachment %s is %s: left out (routes to it are unknown)", id, a.State)
-			st.leftOut[id] = true
+			st.leaveOut(id, leftOutRec{state: a.State, tgw: a.TransitGatewayId, vpc: vpcOf(a.ResourceType, a.ResourceId)})
 			continue
 		}
 		r := &tgwAttRec{att: reach.TGWAttachment{ID: id, Name: nameTag(a.Tags), TransitGateway: a.TransitGatewayId, Type: a.ResourceType}, at: at, assocSet: true}
@@ -247,7 +254,7 @@ func (l *loader) readTGWVpcAttachments(st *tgwState, o jsonloc.Loc, raw json.Raw
 		}
 		if !usable(a.State) {
 			l.warn(at, "transit gateway VPC attachment %s is %s: left out (routes to it are unknown)", id, a.State)
-			st.leftOut[id] = true
+			st.leaveOut(id, leftOutRec{state: a.State, tgw: a.TransitGatewayId, vpc: a.VpcId})
 			continue
 		}
 		var appliance, ipv6, sgRef bool
@@ -309,6 +316,7 @@ func (l *loader) readTGWRouteTables(st *tgwState, o jsonloc.Loc, raw json.RawMes
 		}
 		if t.State != "" && t.State != "available" {
 			l.warn(at, "transit gateway route table %s is %s: left out", id, t.State)
+			st.leftOut[id] = leftOutRec{state: t.State}
 			continue
 		}
 		st.rts = append(st.rts, &tgwRTRec{rt: reach.TGWRouteTable{ID: id, Name: nameTag(t.Tags), TransitGateway: t.TransitGatewayId}, at: at})
@@ -391,7 +399,7 @@ func (l *loader) assembleTGWs() {
 	for _, t := range st.rts {
 		st.rtBy[t.rt.ID] = t
 	}
-	st.atts = slices.DeleteFunc(st.atts, func(a *tgwAttRec) bool { return st.leftOut[a.att.ID] })
+	st.atts = slices.DeleteFunc(st.atts, func(a *tgwAttRec) bool { _, out := st.leftOut[a.att.ID]; return out })
 	for _, a := range st.atts {
 		st.attBy[a.att.ID] = a
 	}
@@ -400,7 +408,7 @@ func (l *loader) assembleTGWs() {
 	// tables' Associations files may give.
 	for _, id := range sortedKeys(st.vpcAtts) {
 		v := st.vpcAtts[id]
-		if st.leftOut[id] {
+		if _, out := st.leftOut[id]; out {
 			continue
 		}
 		a := st.attBy[id]
@@ -458,7 +466,7 @@ func (l *loader) assembleTGWs() {
 	}
 	for _, id := range sortedKeys(st.routes) {
 		if st.rtBy[id] == nil {
-			l.warn(st.routes[id].at, "routes of transit gateway route table %s left out: the table is not in the input (add the output of %s)", id, cmdTGWRTs)
+			l.warn(st.routes[id].at, "routes of transit gateway route table %s left out: the table is %s", id, st.absence(id, cmdTGWRTs))
 		}
 	}
 }
@@ -470,7 +478,7 @@ func (l *loader) assembleTGWs() {
 func (l *loader) tgwKeepKnown(st *tgwState) {
 	st.rts = slices.DeleteFunc(st.rts, func(t *tgwRTRec) bool {
 		if st.gwBy[t.rt.TransitGateway] == nil {
-			l.warn(t.at, "transit gateway route table %s left out: its transit gateway %s is not in the input (add the output of %s)", t.rt.ID, t.rt.TransitGateway, cmdTGWs)
+			l.warn(t.at, "transit gateway route table %s left out: its transit gateway %s is %s", t.rt.ID, t.rt.TransitGateway, st.dropWithGateway(t.rt.ID, t.rt.TransitGateway))
 			delete(st.rtBy, t.rt.ID)
 			return true
 		}
@@ -478,7 +486,7 @@ func (l *loader) tgwKeepKnown(st *tgwState) {
 	})
 	st.atts = slices.DeleteFunc(st.atts, func(a *tgwAttRec) bool {
 		if st.gwBy[a.att.TransitGateway] == nil {
-			l.warn(a.at, "transit gateway attachment %s left out: its transit gateway %s is not in the input (add the output of %s)", a.att.ID, a.att.TransitGateway, cmdTGWs)
+			l.warn(a.at, "transit gateway attachment %s left out: its transit gateway %s is %s", a.att.ID, a.att.TransitGateway, st.dropWithGateway(a.att.ID, a.att.TransitGateway))
 			delete(st.attBy, a.att.ID)
 			return true
 		}
@@ -511,12 +519,13 @@ func (l *loader) tgwKeepKnown(st *tgwState) {
 // route table the input does not hold as unknown, with a warning.
 func (l *loader) tgwCheckAssociation(st *tgwState, a *tgwAttRec) {
 	if id := a.att.RouteTable; id != "" && st.rtBy[id] == nil {
-		l.warn(a.rtAt, "attachment %s is associated with %s, which is not in the input (add the output of %s): its association is unknown", a.att.ID, id, cmdTGWRTs)
+		a.assocLost = fmt.Sprintf("attachment %s is associated with %s, which is %s", a.att.ID, id, st.absence(id, cmdTGWRTs))
+		l.warn(a.rtAt, "%s: its association is unknown", a.assocLost)
 		a.att.RouteTable, a.assocSet = "", false
 	}
 	for j := 0; j < len(a.att.Propagations); j++ {
 		if id := a.att.Propagations[j]; st.rtBy[id] == nil {
-			l.warn(a.propAt[j], "propagation of %s to %s left out: the route table is not in the input (add the output of %s)", a.att.ID, id, cmdTGWRTs)
+			l.warn(a.propAt[j], "propagation of %s to %s left out: the route table is %s", a.att.ID, id, st.absence(id, cmdTGWRTs))
 			a.att.Propagations = slices.Delete(a.att.Propagations, j, j+1)
 			a.propAt = slices.Delete(a.propAt, j, j+1)
 			j--
@@ -531,7 +540,7 @@ func (l *loader) tgwMemberAttachment(st *tgwState, m tgwMember) *tgwAttRec {
 	if a := st.attBy[m.attachment]; a != nil {
 		return a
 	}
-	l.warn(m.at, "attachment %s is not in the input (add the output of %s and %s): left out", m.attachment, cmdTGWAtts, cmdTGWVpcAtts)
+	l.warn(m.at, "entry left out: attachment %s is %s", m.attachment, st.absence(m.attachment, cmdTGWAtts+" and "+cmdTGWVpcAtts))
 	return nil
 }
 
@@ -597,8 +606,8 @@ func (l *loader) assembleTGWRoutes(st *tgwState, t *tgwRTRec) {
 				a := &tgwAttRec{att: reach.TGWAttachment{ID: ra.TransitGatewayAttachmentId, TransitGateway: t.rt.TransitGateway, Type: ra.ResourceType}, at: at}
 				if ra.ResourceType == "vpc" || ra.ResourceType == "" {
 					a.att.Type = "vpc"
-					a.att.Missing = fmt.Sprintf("attachment %s (add the output of %s and %s)", ra.TransitGatewayAttachmentId, cmdTGWAtts, cmdTGWVpcAtts)
-					l.warn(at, "attachment %s is not in the input (add the output of %s and %s): traffic to it is indeterminate", ra.TransitGatewayAttachmentId, cmdTGWAtts, cmdTGWVpcAtts)
+					a.att.Missing = st.missingAttachment(ra.TransitGatewayAttachmentId)
+					l.warn(at, "attachment %s is %s: traffic to it is indeterminate", ra.TransitGatewayAttachmentId, st.absence(ra.TransitGatewayAttachmentId, cmdTGWAtts+" and "+cmdTGWVpcAtts))
 				}
 				st.atts, st.attBy[a.att.ID] = append(st.atts, a), a
 			}
@@ -694,6 +703,9 @@ func (l *loader) tgwAllUnmodelled(st *tgwState, r tgwRouteJSON) bool {
 func (l *loader) tgwUnmodelled(tgw, vpc string) string {
 	st := l.tgw
 	if st == nil || st.gwBy[tgw] == nil {
+		if r, ok := st.leftOutOf(tgw); ok {
+			return fmt.Sprintf("transit gateway %s is %s (left out for its state)", tgw, r.state)
+		}
 		return fmt.Sprintf("transit gateway %s is not in the input (add the output of %s, %s, %s, %s and each route table's routes)", tgw, cmdTGWs, cmdTGWAtts, cmdTGWVpcAtts, cmdTGWRTs)
 	}
 	for _, a := range st.atts {
@@ -703,10 +715,17 @@ func (l *loader) tgwUnmodelled(tgw, vpc string) string {
 		switch {
 		case a.att.Missing != "":
 			return fmt.Sprintf("the input lacks %s", a.att.Missing)
+		case a.assocLost != "":
+			return a.assocLost
 		case !a.assocSet:
 			return fmt.Sprintf("the route table association of attachment %s is not in the input (add the output of %s)", a.att.ID, cmdTGWAtts)
 		}
 		return ""
+	}
+	for _, id := range sortedKeys(st.leftOut) {
+		if r := st.leftOut[id]; r.tgw == tgw && r.vpc == vpc {
+			return fmt.Sprintf("VPC attachment %s of %s to %s is %s (left out for its state)", id, tgw, vpc, r.state)
+		}
 	}
 	return fmt.Sprintf("no VPC attachment of %s to %s is in the input (add the output of %s and %s)", tgw, vpc, cmdTGWAtts, cmdTGWVpcAtts)
 }

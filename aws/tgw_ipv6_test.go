@@ -2,6 +2,7 @@ package aws_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -131,4 +132,48 @@ func TestLoadTransitGatewayIPv6SupportInvalid(t *testing.T) {
 	assert.Equal(t, "TransitGatewayVpcAttachments[1].Options.Ipv6Support", faults[1].Path)
 	assert.Contains(t, err.Error(), "IPv6 support is enable or disable")
 	assert.ErrorIs(t, err, aws.ErrInvalidDump)
+}
+
+// TestLoadTransitGatewayIPv6ListingPartial: AWS propagates a VPC's IPv6
+// block only through an attachment with IPv6 support. With it, a route
+// listing that lacks the IPv6 blocks of the attachments propagating to
+// the table is partial (a --filters such as type=propagated,
+// CIDR-filtered), and the propagations are added; without it, the
+// listing is whole and the IPv6 packet has no route.
+func TestLoadTransitGatewayIPv6ListingPartial(t *testing.T) {
+	v6 := reach.Query{From: "2001:db8:a:1::10", To: "2001:db8:b:1::10", Protocol: flow.TCP, Port: 443}
+	tests := []struct {
+		name    string
+		opts    string
+		outcome reach.Outcome
+		codes   []reach.Code
+		warn    string
+	}{
+		{"IPv6 support: the listing lacks the IPv6 blocks, partial", `"Ipv6Support": "enable"`, reach.Reachable, []reach.Code{},
+			"lack the propagated block 2001:db8:a::/56 of tgw-attach-a, 2001:db8:b::/56 of tgw-attach-b"},
+		{"no IPv6 support: nothing to propagate, the listing is whole", `"Ipv6Support": "disable"`, reach.Unreachable, []reach.Code{reach.TGWNoRoute}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := tgwIPv6FS(tt.opts)
+			loadEdit(t, fsys, "dump/tgw-rtb-1-routes.json", func(doc map[string]any) {
+				doc["Routes"] = slices.DeleteFunc(doc["Routes"].([]any), func(r any) bool { return r.(map[string]any)["Type"] == "static" })
+			})
+			fsys["dump/tgw-rtb-1-props.json"] = &fstest.MapFile{Data: []byte(`{"TransitGatewayRouteTableId": "tgw-rtb-1", "TransitGatewayRouteTablePropagations": [
+				{"TransitGatewayAttachmentId": "tgw-attach-a", "ResourceId": "vpc-a", "ResourceType": "vpc", "State": "enabled"},
+				{"TransitGatewayAttachmentId": "tgw-attach-b", "ResourceId": "vpc-b", "ResourceType": "vpc", "State": "enabled"}]}`)}
+			m, rep, err := aws.LoadFS(fsys, "dump")
+			require.NoError(t, err)
+			r, err := m.Check(v6)
+			require.NoError(t, err)
+			assert.Equal(t, tt.outcome, r.Outcome, r.Text())
+			assert.Equal(t, tt.codes, r.Codes(), r.Text())
+			if tt.warn == "" {
+				assert.Empty(t, rep.Warnings)
+				return
+			}
+			require.Len(t, rep.Warnings, 1)
+			assert.Contains(t, rep.Warnings[0], tt.warn)
+		})
+	}
 }

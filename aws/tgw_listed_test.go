@@ -3,6 +3,7 @@ package aws_test
 import (
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -28,17 +29,35 @@ func TestLoadTransitGatewayRoutesListedWhole(t *testing.T) {
 		outcome reach.Outcome
 		codes   []reach.Code
 		warn    string // a warning that contains this, "" for none about the listing
+		edit    func(t *testing.T, fsys fstest.MapFS)
 	}{
 		{"the hub's propagated route listed: reachable", func(map[string]any) bool { return true }, nil,
-			reach.Reachable, []reach.Code{}, ""},
+			reach.Reachable, []reach.Code{}, "", nil},
 		{"a VPC's listed route overlaps the hub's block: withheld, no route", func(r map[string]any) bool { return r["DestinationCidrBlock"] != "10.50.0.0/16" },
 			[]any{map[string]any{"DestinationCidrBlock": "10.50.64.0/18", "Type": "propagated", "State": "active",
 				"TransitGatewayAttachments": []any{map[string]any{"TransitGatewayAttachmentId": "tgw-attach-demo", "ResourceType": "vpc", "ResourceId": "vpc-demo"}}}},
-			reach.Unreachable, []reach.Code{reach.TGWNoRoute}, ""},
-		{"the hub's propagated route not listed, no VPC overlapping: partial, propagated", func(r map[string]any) bool { return r["DestinationCidrBlock"] != "10.50.0.0/16" }, nil,
-			reach.Reachable, []reach.Code{}, "lack the propagated block 10.50.0.0/16 of tgw-attach-hub"},
+			reach.Unreachable, []reach.Code{reach.TGWNoRoute}, "", nil},
+		{"the hub's propagated route not listed, no VPC overlapping: partial, propagated", noHubRoute, nil,
+			reach.Reachable, []reach.Code{}, "lack the propagated block 10.50.0.0/16 of tgw-attach-hub", nil},
 		{"a listing filtered by type=static: partial, propagated", func(r map[string]any) bool { return r["Type"] == "static" }, nil,
-			reach.Reachable, []reach.Code{}, "the listing is partial"},
+			reach.Reachable, []reach.Code{}, "the listing is partial", nil},
+		// Only a VPC's propagated route withholds a VPC's block: a VPN's
+		// that covers it does not, so the listing is partial.
+		{"the hub's route not listed, a VPN's 10.0.0.0/8 listed: partial, propagated", noHubRoute,
+			[]any{map[string]any{"DestinationCidrBlock": "10.0.0.0/8", "Type": "propagated", "State": "active",
+				"TransitGatewayAttachments": []any{map[string]any{"TransitGatewayAttachmentId": "tgw-attach-vpn", "ResourceType": "vpn", "ResourceId": "vpn-0office"}}}},
+			reach.Reachable, []reach.Code{}, "lack the propagated block 10.50.0.0/16 of tgw-attach-hub", nil},
+		// A VPC the input lacks propagates too: its block, unknown, may
+		// have withheld the hub's, so the listing may be whole or not.
+		{"the hub's route not listed, another account's VPC propagating: indeterminate", noHubRoute, nil,
+			reach.Indeterminate, []reach.Code{reach.TGWRoutesUnknown},
+			"lack the propagated block 10.50.0.0/16 of tgw-attach-hub, and tgw-attach-other propagate to it with a VPC the input does not hold", propagateOther},
+		// A listing AWS cut short is no listing to check: one warning,
+		// about what is missing.
+		{"the hub's route not listed, AdditionalRoutesAvailable: indeterminate, no partial listing", noHubRoute, nil,
+			reach.Indeterminate, []reach.Code{reach.TGWRoutesUnknown}, "", func(t *testing.T, fsys fstest.MapFS) {
+				loadEdit(t, fsys, "aws/tgw-rtb-main.json", func(doc map[string]any) { doc["AdditionalRoutesAvailable"] = true })
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -52,6 +71,9 @@ func TestLoadTransitGatewayRoutesListedWhole(t *testing.T) {
 				}
 				doc["Routes"] = append(keep, tt.add...)
 			})
+			if tt.edit != nil {
+				tt.edit(t, fsys)
+			}
 			m, rep, err := aws.LoadFS(fsys, "aws")
 			require.NoError(t, err)
 			r, err := m.Check(tgwQuery("hub-1"))
@@ -72,6 +94,24 @@ func TestLoadTransitGatewayRoutesListedWhole(t *testing.T) {
 			}
 		})
 	}
+}
+
+// noHubRoute keeps every listed route but the hub VPC's propagated one.
+func noHubRoute(r map[string]any) bool { return r["DestinationCidrBlock"] != "10.50.0.0/16" }
+
+// propagateOther adds tgw-attach-other, a VPC attachment of another
+// account's VPC (not in the input), propagating to tgw-rtb-main.
+func propagateOther(t *testing.T, fsys fstest.MapFS) {
+	loadEdit(t, fsys, "aws/transit-gateways.json", func(doc map[string]any) {
+		loadAppend(doc, loadJSON(`{"TransitGatewayAttachmentId": "tgw-attach-other", "TransitGatewayId": "tgw-0hub", "ResourceType": "vpc", "ResourceId": "vpc-other", "State": "available",
+			"Association": {"TransitGatewayRouteTableId": "tgw-rtb-main", "State": "associated"}}`), "TransitGatewayAttachments")
+		loadAppend(doc, loadJSON(`{"TransitGatewayAttachmentId": "tgw-attach-other", "TransitGatewayId": "tgw-0hub", "VpcId": "vpc-other", "State": "available", "SubnetIds": ["subnet-other"]}`),
+			"TransitGatewayVpcAttachments")
+	})
+	loadEdit(t, fsys, "aws/tgw-rtb-main.json", func(doc map[string]any) {
+		loadAppend(doc, loadJSON(`{"TransitGatewayAttachmentId": "tgw-attach-other", "ResourceId": "vpc-other", "ResourceType": "vpc", "State": "enabled"}`),
+			"TransitGatewayRouteTablePropagations")
+	})
 }
 
 // A VPN attachment's propagation to a table adds what its peer

@@ -507,9 +507,17 @@ func (m *Model) addrSourcesEach(f flow.Flow, src *ifaceInfo, pieces []flow.AddrR
 
 // internetIn returns an internet address of range a, if it has one: its
 // first address the design does not hold. (Every other kind of address
-// is a whole piece of the cuts of addressCuts.)
+// is a whole piece of the cuts of addressCuts.) A prefix delegated to an
+// interface is stepped over whole; past 65,536 addresses of interfaces
+// in a row the range is taken as held.
 func (m *Model) internetIn(a flow.AddrRange) (netip.Addr, bool) {
 	for x, n := a.From, 0; x.IsValid() && !a.To.Less(x) && n < 1<<16; x, n = x.Next(), n+1 {
+		if _, ok := m.owners[x]; !ok && len(m.delegated) > 0 {
+			if d, ok := m.delegationOf(x); ok { // delegated.go
+				x = addrset.Last(d.prefix)
+				continue
+			}
+		}
 		if !m.holds(x) {
 			if unroutable(x) || m.vpcAt(x) != nil || x.Is4In6() || x.IsUnspecified() {
 				return netip.Addr{}, false
