@@ -191,7 +191,7 @@ func TestLintACLAgainstEvaluator(t *testing.T) {
 						}
 					default:
 						d := chain.Evaluate(cellPacket(c.wit[i], dir, v6), dir)
-						require.Equal(t, e.Number, d.Entry.Number, "%s: its witness %v is decided by %s", what, c.wit[i], d.Entry)
+						same(t, e.Number, d.Entry.Number, "%s: its witness %v is decided by %s", what, c.wit[i], d.Entry)
 					}
 					if c.shadowed[i] {
 						continue
@@ -202,8 +202,8 @@ func TestLintACLAgainstEvaluator(t *testing.T) {
 						counts["redundant"]++
 						for _, p := range ps {
 							want := chain.Evaluate(p, dir).Verdict
-							require.Equal(t, want, alone.Evaluate(p, dir).Verdict, "%s: redundant, yet its removal changes %v", what, p)
-							require.Equal(t, want, both.Evaluate(p, dir).Verdict, "%s: redundant, yet its removal with the shadowed changes %v", what, p)
+							same(t, want, alone.Evaluate(p, dir).Verdict, "%s: redundant, yet its removal changes %v", what, p)
+							same(t, want, both.Evaluate(p, dir).Verdict, "%s: redundant, yet its removal with the shadowed changes %v", what, p)
 						}
 						continue
 					}
@@ -214,7 +214,7 @@ func TestLintACLAgainstEvaluator(t *testing.T) {
 						"%s: needed, but its witness %v does not change", what, p)
 				}
 				for _, p := range ps { // removing every shadowed entry changes nothing
-					require.Equal(t, chain.Evaluate(p, dir).Verdict, noShadowed.Evaluate(p, dir).Verdict, "%v: %v", entries, p)
+					same(t, chain.Evaluate(p, dir).Verdict, noShadowed.Evaluate(p, dir).Verdict, "%v: %v", entries, p)
 				}
 			}
 		}

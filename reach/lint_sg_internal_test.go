@@ -175,8 +175,8 @@ func TestLintImpliedRulesAgainstEvaluator(t *testing.T) {
 				n0, b0 := evaluators(t, m, orig)
 				n1, b1 := evaluators(t, m, less)
 				for _, p := range groupProbes(r, u.self, 400) {
-					require.Equal(t, n0.Evaluate(p.f, p.dir).Verdict, n1.Evaluate(p.f, p.dir).Verdict, "%s %s: %s %v", f.Resource, f.Rule, p.dir, p.f)
-					require.Equal(t, b0.Evaluate(p.f, p.dir).Verdict, b1.Evaluate(p.f, p.dir).Verdict, "identity lost: %s %s: %s %v", f.Resource, f.Rule, p.dir, p.f)
+					same(t, n0.Evaluate(p.f, p.dir).Verdict, n1.Evaluate(p.f, p.dir).Verdict, "%s %s: %s %v", f.Resource, f.Rule, p.dir, p.f)
+					same(t, b0.Evaluate(p.f, p.dir).Verdict, b1.Evaluate(p.f, p.dir).Verdict, "identity lost: %s %s: %s %v", f.Resource, f.Rule, p.dir, p.f)
 				}
 			}
 		}
@@ -238,8 +238,8 @@ func TestLintImpliedRulesJointlyAgainstEvaluator(t *testing.T) {
 			n0, b0 := evaluators(t, m, orig)
 			n1, b1 := evaluators(t, m, less)
 			for _, p := range groupProbes(r, u.self, 3000) {
-				require.Equal(t, n0.Evaluate(p.f, p.dir).Verdict, n1.Evaluate(p.f, p.dir).Verdict, "%v on %v: %s %v", gone, u.groups, p.dir, p.f)
-				require.Equal(t, b0.Evaluate(p.f, p.dir).Verdict, b1.Evaluate(p.f, p.dir).Verdict, "identity lost: %v on %v: %s %v", gone, u.groups, p.dir, p.f)
+				same(t, n0.Evaluate(p.f, p.dir).Verdict, n1.Evaluate(p.f, p.dir).Verdict, "%v on %v: %s %v", gone, u.groups, p.dir, p.f)
+				same(t, b0.Evaluate(p.f, p.dir).Verdict, b1.Evaluate(p.f, p.dir).Verdict, "identity lost: %v on %v: %s %v", gone, u.groups, p.dir, p.f)
 			}
 		}
 	}

@@ -403,7 +403,9 @@ func TestNAT64SetAnswersRandom(t *testing.T) {
 							q = internetQuery6(q, a, id, fromInternet)
 							v, err := before.Verdict(q)
 							require.NoError(t, err, msg)
-							require.Equal(t, v, spanOutcome(spans[key], a, q), "%s (fast %v): %s -> %s %s %d\n%s", msg, fast, q.From, q.To, q.Protocol, q.Port, mx.Text())
+							if got := spanOutcome(spans[key], a, q); got != v { // the matrix's text only on failure: it is long
+								require.Equal(t, v, got, "%s (fast %v): %s -> %s %s %d\n%s", msg, fast, q.From, q.To, q.Protocol, q.Port, mx.Text())
+							}
 						}
 					}
 				}

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/internal/slowpath"
 	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/sample"
@@ -43,14 +44,25 @@ func delegatedDesign(tb testing.TB, n int) *reach.Model {
 }
 
 // BenchmarkSourcesDelegated: who reaches one interface on 443 over IPv6,
-// in a subnet of 20 interfaces with a delegated prefix each.
+// in a subnet of 20 interfaces with a delegated prefix each; fast, and
+// built under internal/slowpath, free of every index (reference).
 func BenchmarkSourcesDelegated(b *testing.B) {
-	m := delegatedDesign(b, 20)
 	q := reach.SourcesQuery{To: "eni-0", Protocol: flow.TCP, Port: 443, IPv6: true}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := m.Sources(q); err != nil {
-			b.Fatal(err)
-		}
+	fast := delegatedDesign(b, 20)
+	restore := slowpath.Set(true)
+	ref := delegatedDesign(b, 20)
+	restore()
+	for _, c := range []struct {
+		name string
+		m    *reach.Model
+	}{{"fast", fast}, {"reference", ref}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.m.Sources(q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -91,3 +91,21 @@ func CheckSetAnswers(t testing.TB, m *reach.Model, o Options) {
 		CheckAudit(t, m, a, ao, ids, fmt.Sprintf("Audit (IPv6 %v)", v6))
 	}
 }
+
+// noErr is require.NoError, paid for only on failure: the brute force
+// asks millions of questions, and testify's t.Helper walks the stack on
+// every call.
+func noErr(t testing.TB, err error, msgAndArgs ...any) {
+	if err != nil {
+		t.Helper()
+		require.NoError(t, err, msgAndArgs...)
+	}
+}
+
+// same is require.Equal for comparable values, paid for only on failure.
+func same[T comparable](t testing.TB, want, got T, msgAndArgs ...any) {
+	if want != got {
+		t.Helper()
+		require.Equal(t, want, got, msgAndArgs...)
+	}
+}

@@ -233,7 +233,7 @@ func witness(t testing.TB, m *reach.Model, ends []string, q reach.Query, want re
 		for _, from := range ends {
 			q.From, q.To, q.IPv6 = from, a.String(), v6
 			got, err := m.Verdict(q)
-			require.NoError(t, err, "%s: %+v", msg, q)
+			noErr(t, err, "%s: %+v", msg, q)
 			if got == want {
 				return a.String()
 			}
@@ -359,7 +359,7 @@ func CheckMatrix(t testing.TB, rng *rand.Rand, m *reach.Model, mx *reach.Matrix,
 	verdict := func(from, to string, q reach.Query) reach.Outcome {
 		q.From, q.To, q.IPv6 = from, to, v6
 		got, err := m.Verdict(q)
-		require.NoError(t, err, "%s: %+v", msg, q)
+		noErr(t, err, "%s: %+v", msg, q)
 		return got
 	}
 	for _, a := range mx.Classes {
@@ -391,7 +391,7 @@ func CheckMatrix(t testing.TB, rng *rand.Rand, m *reach.Model, mx *reach.Matrix,
 								break // Verdict alone, below
 							}
 							s, err := m.Sources(reach.SourcesQuery{To: to, Protocol: q.Protocol, Port: q.Port, ICMP: q.ICMP, IPv6: v6})
-							require.NoError(t, err, "%s: Sources to %s %+v", msg, to, q)
+							noErr(t, err, "%s: Sources to %s %+v", msg, to, q)
 							switch {
 							case len(s.Internet) > 0:
 								found = reach.Reachable
@@ -400,13 +400,13 @@ func CheckMatrix(t testing.TB, rng *rand.Rand, m *reach.Model, mx *reach.Matrix,
 							}
 						}
 						if ask {
-							require.Equal(t, found, want, "%s: internet -> %s (%s): %+v%s: Sources at %v finds %s, the cell %s (allowed %s; indeterminate %s)",
+							same(t, found, want, "%s: internet -> %s (%s): %+v%s: Sources at %v finds %s, the cell %s (allowed %s; indeterminate %s)",
 								msg, id, b.Name, q, icmpOf(q), ends, found, want, c.Allowed, c.Indeterminate)
 						}
 						from, to := sendFrom[rng.IntN(len(sendFrom))], ends[rng.IntN(len(ends))]
 						switch got := verdict(from, to, q); got {
 						case reach.Reachable:
-							require.Equal(t, reach.Reachable, want, "%s: %s -> %s: %+v%s is reachable but not allowed in the cell %s", msg, from, to, q, icmpOf(q), c.Allowed)
+							same(t, reach.Reachable, want, "%s: %s -> %s: %+v%s is reachable but not allowed in the cell %s", msg, from, to, q, icmpOf(q), c.Allowed)
 						case reach.Indeterminate:
 							require.NotEqual(t, reach.Unreachable, want, "%s: %s -> %s: %+v%s is indeterminate but not in the cell %s", msg, from, to, q, icmpOf(q), c.Allowed)
 						}
@@ -472,7 +472,7 @@ func CheckMatrix(t testing.TB, rng *rand.Rand, m *reach.Model, mx *reach.Matrix,
 				for _, pr := range memberPairs(rng, a, b) {
 					for _, q := range sessions {
 						got := verdict(pr[0], pr[1], q)
-						require.Equal(t, CellOutcome(c, q), got, "%s: %s -> %s (%s -> %s): %+v%s; cell %s; indeterminate %s", msg, pr[0], pr[1], a.Name, b.Name, q, icmpOf(q), c.Allowed, c.Indeterminate)
+						same(t, CellOutcome(c, q), got, "%s: %s -> %s (%s -> %s): %+v%s; cell %s; indeterminate %s", msg, pr[0], pr[1], a.Name, b.Name, q, icmpOf(q), c.Allowed, c.Indeterminate)
 					}
 				}
 			}
@@ -546,7 +546,7 @@ func CheckAudit(t testing.TB, m *reach.Model, a *reach.AuditResult, o reach.Audi
 							if err != nil && o.IPv6 {
 								continue // no IPv6 address: nothing to expose
 							}
-							require.NoError(t, err, msg)
+							noErr(t, err, msg)
 							exposed = exposed || len(s.Internet) > 0
 						}
 					}
@@ -587,7 +587,7 @@ func CheckAudit(t testing.TB, m *reach.Model, a *reach.AuditResult, o reach.Audi
 					for port := int(r.Lo); port <= int(r.Hi) && !exposed; port++ {
 						for _, cp := range clientPortsOf(o) {
 							s, err := m.Sources(reach.SourcesQuery{To: p.Addr().String(), Protocol: risk.Protocol, Port: uint16(port), SrcPort: cp, IPv6: true})
-							require.NoError(t, err, msg)
+							noErr(t, err, msg)
 							exposed = exposed || len(s.Internet) > 0
 						}
 					}
@@ -612,7 +612,7 @@ func CheckAudit(t testing.TB, m *reach.Model, a *reach.AuditResult, o reach.Audi
 			for p := int(r.Lo); p <= int(r.Hi); p++ {
 				for _, cp := range clientPortsOf(o) {
 					s, err := m.Sources(reach.SourcesQuery{To: f.Address.String(), Protocol: f.Protocol, Port: uint16(p), SrcPort: cp, IPv6: true})
-					require.NoError(t, err, msg)
+					noErr(t, err, msg)
 					exposed = exposed || len(s.Internet) > 0
 				}
 			}
@@ -668,7 +668,7 @@ func requireSomeClientPort(t testing.TB, m *reach.Model, f reach.Finding, what s
 		for port := int(r.Lo); port <= int(r.Hi); port++ {
 			for cp := 1; cp <= 65535; cp++ {
 				o, err := m.Verdict(reach.Query{From: from.String(), To: f.Address.String(), Protocol: f.Protocol, Port: uint16(port), SrcPort: uint16(cp), IPv6: f.Address.Is6()})
-				require.NoError(t, err, what)
+				noErr(t, err, what)
 				if o == reach.Reachable {
 					return
 				}

@@ -87,14 +87,14 @@ func CheckPorts(t testing.TB, rng *rand.Rand, m *reach.Model, q reach.PortsQuery
 	for i, p := range ports {
 		vq.Port, vq.SrcPort = p, q.ClientPort // 0: the default, as Ports takes it
 		got, err := m.Verdict(vq)
-		require.NoError(t, err, msg)
+		noErr(t, err, msg)
 		want := portOutcome(r, p)
-		require.Equal(t, want, got, "%s: port %d from client port %d: Verdict says %s, Ports %s", msg, p, vq.SrcPort, got, want)
+		same(t, want, got, "%s: port %d from client port %d: Verdict says %s, Ports %s", msg, p, vq.SrcPort, got, want)
 		cut := false
 		for _, c := range r.Cuts {
 			cut = cut || c.Ports.Contains(p)
 		}
-		require.Equal(t, want != reach.Reachable, cut, "%s: port %d is in a cut exactly when it is not reachable", msg, p)
+		same(t, want != reach.Reachable, cut, "%s: port %d is in a cut exactly when it is not reachable", msg, p)
 		if i%16 != 0 || i > 16*100 {
 			continue // the client ranges: for a sample of the ports
 		}
@@ -103,14 +103,14 @@ func CheckPorts(t testing.TB, rng *rand.Rand, m *reach.Model, q reach.PortsQuery
 				lo, hi := int(cp.Range.Ports.Lo), int(cp.Range.Ports.Hi)
 				vq.SrcPort = uint16(lo + rng.IntN(hi-lo+1))
 				got, err := m.Verdict(vq)
-				require.NoError(t, err, msg)
+				noErr(t, err, msg)
 				switch {
 				case cp.Open.Contains(p):
-					require.Equal(t, reach.Reachable, got, "%s: port %d from client port %d (%s)", msg, p, vq.SrcPort, cp.Name)
+					same(t, reach.Reachable, got, "%s: port %d from client port %d (%s)", msg, p, vq.SrcPort, cp.Name)
 				case cp.Indeterminate.Contains(p):
 					require.NotEqual(t, reach.Reachable, got, "%s: port %d from client port %d (%s): indeterminate from the range", msg, p, vq.SrcPort, cp.Name)
 				case !cp.Partly.Contains(p):
-					require.Equal(t, reach.Unreachable, got, "%s: port %d from client port %d (%s): cut from the whole range", msg, p, vq.SrcPort, cp.Name)
+					same(t, reach.Unreachable, got, "%s: port %d from client port %d (%s): cut from the whole range", msg, p, vq.SrcPort, cp.Name)
 				}
 			}
 		}
@@ -167,7 +167,7 @@ func CheckPortsICMP(t testing.TB, m *reach.Model, q reach.PortsQuery, r *reach.P
 		for _, code := range icmpCodesToCheck(uint8(ty), r.ICMP, r.ICMPIndeterminate) {
 			vq.ICMP = &reach.ICMPMessage{Type: uint8(ty), Code: code}
 			got, err := m.Verdict(vq)
-			require.NoError(t, err, msg)
+			noErr(t, err, msg)
 			want := reach.Unreachable
 			switch {
 			case icmpHas(r.ICMP, uint8(ty), code):
@@ -175,12 +175,12 @@ func CheckPortsICMP(t testing.TB, m *reach.Model, q reach.PortsQuery, r *reach.P
 			case icmpHas(r.ICMPIndeterminate, uint8(ty), code):
 				want = reach.Indeterminate
 			}
-			require.Equal(t, want, got, "%s: type %d code %d: Verdict says %s, Ports %s", msg, ty, code, got, want)
+			same(t, want, got, "%s: type %d code %d: Verdict says %s, Ports %s", msg, ty, code, got, want)
 			cut := false
 			for _, c := range r.Cuts {
 				cut = cut || icmpHas(c.ICMP, uint8(ty), code)
 			}
-			require.Equal(t, want != reach.Reachable, cut, "%s: type %d code %d is in a cut exactly when it is not reachable", msg, ty, code)
+			same(t, want != reach.Reachable, cut, "%s: type %d code %d is in a cut exactly when it is not reachable", msg, ty, code)
 		}
 	}
 }
