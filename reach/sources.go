@@ -184,7 +184,11 @@ func (m *Model) internetProbe(v6 bool, within []addrset.Range) (netip.Addr, bool
 // 169.254.169.254, and its kin) or, from an ECS instance, Alibaba Cloud's
 // metadata service or DNS servers (100.100.100.200; 100.100.2.112/28 and
 // 100.100.2.128/28, among them 100.100.2.136 and 100.100.2.138), which no
-// internet address reaches. Errors are
+// internet address reaches. q.To may be an internet host: the answer is
+// then the interfaces whose session out to it gets through (through
+// NAT64 too), Internet is empty, and a note says why. Any other address
+// outside the design (a private one outside every VPC) is an error
+// wrapping [ErrQuery]. Other errors are
 // [Model.Check]'s for a query from an internet host to q.To. With
 // transit gateway appliance mode, the internet's addresses are answered
 // as [Model.Matrix] answers its cells: per combination of the subnets the
@@ -250,11 +254,13 @@ func (m *Model) sources(q SourcesQuery, nat64Guard bool) (*SourcesResult, error)
 	// unless an interface of the design holds the address (instanceServiceFor)
 	svc, aliService := alibabaServiceAt(dst.addr)
 	aliService = aliService && dst.iface == nil
-	if dst.iface == nil && dst.nat == nil && dst.vpc == nil && !dst.dns && !dst.local && !aliService && dst.hostless == nil && (dst.unmod == nil || unroutable(dst.addr)) {
-		return nil, fmt.Errorf("%w: %s is not in the design: Sources asks who reaches a destination of the design", ErrQuery, q.To)
+	outside := dst.iface == nil && dst.nat == nil && dst.vpc == nil && !dst.dns && !dst.local && !aliService && dst.hostless == nil
+	if outside && unroutable(dst.addr) {
+		return nil, fmt.Errorf("%w: %s is neither in the design nor an internet address: Sources asks who reaches a destination of the design or an internet host", ErrQuery, q.To)
 	}
+	internetDst := outside && dst.unmod == nil // an internet host: the interfaces' sessions out to it
 	var f flow.Flow
-	if !aliService { // no internet address reaches Alibaba Cloud's services
+	if !aliService && !internetDst { // no internet address reaches Alibaba Cloud's services
 		if f, _, err = m.queryFlow(base); err != nil {
 			return nil, err
 		}
@@ -309,6 +315,10 @@ func (m *Model) sources(q SourcesQuery, nat64Guard bool) (*SourcesResult, error)
 			return nil, err
 		}
 	}
+	if internetDst {
+		r.Notes = append(r.Notes, internetToInternetNote)
+		return r, nil
+	}
 	open, und, atoms, err := m.internetSourcesTo(f, dst, q.AnyClientPort)
 	if err != nil {
 		return nil, err
@@ -319,6 +329,10 @@ func (m *Model) sources(q SourcesQuery, nat64Guard bool) (*SourcesResult, error)
 	r.InternetIndeterminate = append(r.InternetIndeterminate, und.Prefixes()...)
 	return r, nil
 }
+
+// internetToInternetNote is the note of a Sources question to an
+// internet host.
+const internetToInternetNote = "no internet address is asked: the destination is an internet host, and traffic between internet hosts does not cross the design"
 
 // internetSourcesTo is internetSources for a question to dst. An
 // interface named by ID with a public IPv4 address is reached there from

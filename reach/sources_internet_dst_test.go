@@ -1,0 +1,85 @@
+package reach_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/reach"
+	"github.com/reachsim/reachsim/reach/reachtest/brute"
+	"github.com/reachsim/reachsim/sample"
+)
+
+// TestSourcesToAnInternetHost: Sources to an internet host answers which
+// interfaces' sessions out to it get through (from their own addresses,
+// the addresses of prefixes delegated to them, and, asked for an IPv4
+// host, through NAT64), each as Verdict answers from there, on random
+// designs; no internet address is a source, and a note says why. A
+// private address outside the design is still refused.
+func TestSourcesToAnInternetHost(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
+	designs := 24
+	if testing.Short() || raceOn {
+		designs = 8
+	}
+	stats := map[string]int{}
+	check := func(m *reach.Model, ifaces []string, q reach.SourcesQuery, msg string) {
+		r, err := m.Sources(q)
+		require.NoError(t, err, msg)
+		assert.Empty(t, r.Internet, msg)
+		assert.Empty(t, r.InternetIndeterminate, msg)
+		assert.Equal(t, []string{"no internet address is asked: the destination is an internet host, and traffic between internet hosts does not cross the design"}, r.Notes, msg)
+		brute.CheckSources(t, m, q, r, ifaces, nil, msg)
+		for _, s := range r.Interfaces {
+			stats[fmt.Sprintf("%s nat64 %v", s.Outcome, s.NAT64To.IsValid())]++
+			if len(s.Prefixes) > 0 {
+				stats["delegated entries"]++
+			}
+		}
+	}
+	for seed := range uint64(designs) {
+		rng := rand.New(rand.NewPCG(seed, 0x1d57))
+		g := randomWalkDesign(rng)
+		spice(rng, g.d)
+		if seed%2 == 0 {
+			g.delegate()
+		}
+		if seed%3 == 0 {
+			vpnRoutes(rand.New(rand.NewPCG(seed, 0x7e9)), g.d)
+		}
+		m, err := g.d.Builder().Build()
+		require.NoError(t, err, "seed %d", seed)
+		var ifaces []string
+		for _, in := range g.d.Interfaces {
+			ifaces = append(ifaces, in.ID)
+		}
+		for _, to := range []string{"8.8.8.8", "198.51.100.7", "2001:db8:ff::7"} {
+			vq := g.query()
+			q := reach.SourcesQuery{To: to, Protocol: vq.Protocol, Port: vq.Port, ICMP: vq.ICMP, IPv6: to == "2001:db8:ff::7"}
+			check(m, ifaces, q, fmt.Sprintf("seed %d: %+v", seed, q))
+		}
+		// IPv6-only clients through NAT64
+		nm := randomNAT64Design(rng).build(t)
+		for _, p := range []flow.Protocol{flow.TCP, flow.UDP} {
+			q := reach.SourcesQuery{To: "198.51.100.7", Protocol: p, Port: 443}
+			check(nm, []string{"eni-v6", "eni-web", "eni-x"}, q, fmt.Sprintf("NAT64 seed %d: %+v", seed, q))
+		}
+	}
+	t.Logf("%v", stats)
+	if !testing.Short() && !raceOn {
+		assert.Positive(t, stats["reachable nat64 false"], "some interface reaches the host")
+		assert.Positive(t, stats["reachable nat64 true"], "some interface reaches the host through NAT64")
+		assert.Positive(t, stats["indeterminate nat64 false"], "some session is left open")
+		assert.Positive(t, stats["delegated entries"], "some delegated addresses reach the host")
+	}
+
+	m, err := sample.ThreeTier().Build()
+	require.NoError(t, err)
+	_, err = m.Sources(reach.SourcesQuery{To: "192.168.9.9", Protocol: flow.TCP, Port: 443})
+	require.ErrorIs(t, err, reach.ErrQuery)
+	assert.ErrorContains(t, err, "192.168.9.9 is neither in the design nor an internet address")
+}
