@@ -227,7 +227,8 @@ func (l *loader) readTGWAttachments(st *tgwState, o jsonloc.Loc, raw json.RawMes
 		}
 		if !usable(a.State) {
 			l.warn(at, "transit gateway attachment %s is %s: left out (routes to it are unknown)", id, a.State)
-			st.leaveOut(id, leftOutRec{state: a.State, tgw: a.TransitGatewayId, vpc: vpcOf(a.ResourceType, a.ResourceId)})
+			// vpc: another resource's ID (vpn-…) never matches a VPC's
+			st.leftOut[id] = leftOutRec{state: a.State, tgw: a.TransitGatewayId, vpc: a.ResourceId}
 			continue
 		}
 		r := &tgwAttRec{att: reach.TGWAttachment{ID: id, Name: nameTag(a.Tags), TransitGateway: a.TransitGatewayId, Type: a.ResourceType}, at: at, assocSet: true}
@@ -254,7 +255,7 @@ func (l *loader) readTGWVpcAttachments(st *tgwState, o jsonloc.Loc, raw json.Raw
 		}
 		if !usable(a.State) {
 			l.warn(at, "transit gateway VPC attachment %s is %s: left out (routes to it are unknown)", id, a.State)
-			st.leaveOut(id, leftOutRec{state: a.State, tgw: a.TransitGatewayId, vpc: a.VpcId})
+			st.leftOut[id] = leftOutRec{state: a.State, tgw: a.TransitGatewayId, vpc: a.VpcId}
 			continue
 		}
 		var appliance, ipv6, sgRef bool

@@ -24,23 +24,6 @@ func (st *tgwState) absence(id, add string) string {
 	return fmt.Sprintf("not in the input (add the output of %s)", add)
 }
 
-// leaveOut records attachment id as left out for its state; the
-// other listing may have named its VPC already.
-func (st *tgwState) leaveOut(id string, r leftOutRec) {
-	if old, ok := st.leftOut[id]; ok && r.vpc == "" {
-		r.vpc = old.vpc
-	}
-	st.leftOut[id] = r
-}
-
-// vpcOf is the VPC of an attachment of resource type typ and resource id.
-func vpcOf(typ, id string) string {
-	if typ == "vpc" {
-		return id
-	}
-	return ""
-}
-
 // leftOutOf returns the record of id when st (possibly nil) left it out
 // for its state.
 func (st *tgwState) leftOutOf(id string) (leftOutRec, bool) {

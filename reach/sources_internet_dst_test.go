@@ -83,3 +83,19 @@ func TestSourcesToAnInternetHost(t *testing.T) {
 	require.ErrorIs(t, err, reach.ErrQuery)
 	assert.ErrorContains(t, err, "192.168.9.9 is neither in the design nor an internet address")
 }
+
+// A public address of something the design does not model (an
+// internet-facing load balancer's Elastic IP) is no internet host: the
+// internet's addresses are asked, and reach it undecided.
+func TestSourcesToAnUnmodelledPublicAddress(t *testing.T) {
+	m, err := sample.ThreeTierDesign().Builder().
+		AddUnmodelledAddress(reach.UnmodelledAddress{Address: ba("203.0.113.77"), Owner: "eni-0nlb", What: "network interface of a Network Load Balancer"}).Build()
+	require.NoError(t, err)
+	q := reach.SourcesQuery{To: "203.0.113.77", Protocol: flow.TCP, Port: 443}
+	r, err := m.Sources(q)
+	require.NoError(t, err)
+	assert.Empty(t, r.Notes)
+	assert.Positive(t, r.Atoms, "the internet's addresses are walked")
+	assert.NotEmpty(t, r.InternetIndeterminate, "the internet reaches it undecided")
+	brute.CheckSources(t, m, q, r, []string{"eni-web1", "eni-app1", "eni-db1"}, brute.AddrsToCheck(rand.New(rand.NewPCG(1, 2)), false, r.Internet, r.InternetIndeterminate), "unmodelled")
+}
