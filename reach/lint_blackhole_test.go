@@ -70,6 +70,7 @@ func TestLintRouteBlackhole(t *testing.T) {
 		severity reach.Severity
 		rule     string
 		contains []string
+		absent   []string
 		probes   []probe // from ecs-h, tcp/443
 	}{
 		{name: "default route to a deleted NAT gateway", // the audit's probe
@@ -79,6 +80,7 @@ func TestLintRouteBlackhole(t *testing.T) {
 			},
 			severity: reach.Medium, rule: "0.0.0.0/0",
 			contains: []string{"target nat-deleted no longer exists", "Subnet vsw-hole uses rtb-hole", "it swallows 0.0.0.0/0 except what", "10.2.0.0/16 via local"},
+			absent:   []string{"may take some of it too"},
 			probes:   []probe{{"192.0.2.7", reach.Unreachable, reach.BlackholeRoute}, {"8.8.8.8", reach.Unreachable, reach.BlackholeRoute}}},
 		{name: "a more specific route takes part of it",
 			more: func(b *reach.Builder) {
@@ -98,6 +100,63 @@ func TestLintRouteBlackhole(t *testing.T) {
 			severity: reach.Low, rule: "192.0.2.0/24",
 			contains: []string{"other routes take all of 192.0.2.0/24 (192.0.2.0/25 via igw-a, 192.0.2.128/25 via igw-a)", "never decides", "a peering connection that exists"},
 			probes:   []probe{{"192.0.2.7", reach.Reachable, ""}, {"192.0.2.200", reach.Reachable, ""}}},
+		// A route whose destination the input does not hold may take part
+		// of what a blackhole swallows, not of what others take whole.
+		{name: "a route of unknown destination beside it",
+			more: func(b *reach.Builder) {
+				b.AddPrefixList(reach.PrefixList{ID: "pl-x", EntriesUnknown: true})
+				b.AddRouteTable(reach.RouteTable{ID: "rtb-hole", VPC: "vpc-a", Routes: []reach.Route{hole("0.0.0.0/0", "nat-gone"), {PrefixList: "pl-x", Target: reach.TargetInternetGateway, TargetID: "igw-a"}}})
+				holeSubnet(b, "rtb-hole")
+			},
+			severity: reach.Medium, rule: "0.0.0.0/0",
+			contains: []string{"it swallows 0.0.0.0/0 except", "; a route may take some of it too, its destination not known"}},
+		{name: "more specific routes take all of it, a route of unknown destination beside them",
+			more: func(b *reach.Builder) {
+				b.AddPrefixList(reach.PrefixList{ID: "pl-x", EntriesUnknown: true})
+				b.AddRouteTable(reach.RouteTable{ID: "rtb-hole", VPC: "vpc-a", Routes: []reach.Route{hole("192.0.2.0/24", "pcx-gone"),
+					{Destination: p("192.0.2.0/25"), Target: reach.TargetInternetGateway, TargetID: "igw-a"},
+					{Destination: p("192.0.2.128/25"), Target: reach.TargetInternetGateway, TargetID: "igw-a"},
+					{PrefixList: "pl-x", Target: reach.TargetInternetGateway, TargetID: "igw-a"}}})
+				holeSubnet(b, "rtb-hole")
+			},
+			severity: reach.Low, rule: "192.0.2.0/24",
+			contains: []string{"other routes take all of 192.0.2.0/24", "never decides"},
+			absent:   []string{"may take some of it too"}},
+		// A propagated route AWS ranks below the static blackhole of its
+		// prefix takes none of it.
+		{name: "a propagated route of the same block does not outrank it",
+			more: func(b *reach.Builder) {
+				b.AddRouteTable(reach.RouteTable{ID: "rtb-hole", VPC: "vpc-a", Routes: []reach.Route{hole("192.0.2.0/24", "pcx-gone"),
+					{Destination: p("192.0.2.0/24"), Target: reach.TargetUnmodelled, TargetID: "vgw-1", TargetType: "virtual private gateway", Propagated: true}}})
+				holeSubnet(b, "rtb-hole")
+			},
+			severity: reach.Medium, rule: "192.0.2.0/24",
+			contains: []string{"it swallows every destination in 192.0.2.0/24"},
+			probes:   []probe{{"192.0.2.7", reach.Unreachable, reach.BlackholeRoute}}},
+		// The local route beats a propagated route inside the VPC's
+		// blocks, however specific: a propagated blackhole there never
+		// decides.
+		{name: "a propagated blackhole inside the VPC's block",
+			more: func(b *reach.Builder) {
+				b.AddRouteTable(reach.RouteTable{ID: "rtb-hole", VPC: "vpc-a", Routes: []reach.Route{igw,
+					{Destination: p("10.2.5.0/24"), Target: reach.TargetBlackhole, TargetID: "vgw-gone", Propagated: true}}})
+				holeSubnet(b, "rtb-hole")
+			},
+			severity: reach.Low, rule: "10.2.5.0/24",
+			contains: []string{"other routes take all of 10.2.5.0/24 (the local route, which AWS prefers to a propagated route inside the VPC's blocks)"}},
+		{name: "a subnet whose association is in transition",
+			more: func(b *reach.Builder) {
+				b.AddRouteTable(reach.RouteTable{ID: "rtb-hole", VPC: "vpc-a", Routes: []reach.Route{hole("0.0.0.0/0", "nat-gone")}})
+				b.AddSubnet(reach.Subnet{ID: "vsw-moving", VPC: "vpc-a", CIDRs: []netip.Prefix{p("10.2.4.0/24")}, RouteTablesMaybe: []string{"rtb-hole"}, RouteTablesWhy: "associating"})
+			},
+			severity: reach.Medium, rule: "0.0.0.0/0",
+			contains: []string{"Subnet vsw-moving may use rtb-hole (an association in transition)", "; it swallows 0.0.0.0/0"}},
+		{name: "an edge association in transition",
+			more: func(b *reach.Builder) {
+				b.AddRouteTable(reach.RouteTable{ID: "rtb-edge", VPC: "vpc-a", GatewaysMaybe: []string{"igw-a"}, Routes: []reach.Route{hole("10.2.1.0/24", "eni-gone")}})
+			},
+			severity: reach.Medium, rule: "10.2.1.0/24",
+			contains: []string{"Internet gateway igw-a may route the traffic entering the VPC by rtb-edge (an edge association in transition)", "it swallows every destination in 10.2.1.0/24"}},
 		{name: "a static route of the same block outranks a prefix-list blackhole",
 			more: func(b *reach.Builder) {
 				b.AddPrefixList(reach.PrefixList{ID: "pl-doc", Entries: []netip.Prefix{p("192.0.2.0/24"), p("203.0.113.0/24")}, MaxEntries: 5})
@@ -163,6 +222,9 @@ func TestLintRouteBlackhole(t *testing.T) {
 			assert.Equal(t, tc.rule, f.Rule)
 			for _, s := range tc.contains {
 				assert.Contains(t, f.Message+" | "+f.Fix, s)
+			}
+			for _, s := range tc.absent {
+				assert.NotContains(t, f.Message, s)
 			}
 		})
 	}
