@@ -60,6 +60,30 @@ func ExampleModel_Sources() {
 	// true 1.0.0.0/8
 }
 
+// Who inside the sample design reaches an internet host on HTTPS, per
+// domain: the firewall lets the instances out to .example.com only. No
+// internet address is asked of an internet host.
+func ExampleModel_Sources_internetHost() {
+	m, err := sample.ThreeTier().Build()
+	if err != nil {
+		panic(err)
+	}
+	for _, domain := range []string{"updates.example.com", "evil.example.net"} {
+		s, err := m.Sources(reach.SourcesQuery{To: "8.8.8.8", Protocol: flow.TCP, Port: 443, Domain: domain})
+		if err != nil {
+			panic(err)
+		}
+		fmt.Printf("%s: %d interfaces", domain, len(s.Interfaces))
+		for _, i := range s.Interfaces {
+			fmt.Printf(", %s %s", i.Name, i.Outcome)
+		}
+		fmt.Println()
+	}
+	// Output:
+	// updates.example.com: 2 interfaces, web-1 reachable, app-1 reachable
+	// evil.example.net: 0 interfaces
+}
+
 // Every pair of the sample design's interfaces and the internet, with
 // what their sessions carry. web-1 and app-1 reach the internet through
 // the firewall's domain allowlist: without a domain (MatrixOptions has
