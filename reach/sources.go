@@ -526,21 +526,23 @@ func (m *Model) addrSourcesEach(f flow.Flow, src *ifaceInfo, pieces []flow.AddrR
 // in a row the range is taken as held.
 func (m *Model) internetIn(a flow.AddrRange) (netip.Addr, bool) {
 	for x, n := a.From, 0; x.IsValid() && !a.To.Less(x) && n < 1<<16; x, n = x.Next(), n+1 {
-		if _, ok := m.owners[x]; !ok && len(m.delegated) > 0 {
+		// what holds does, the delegated prefix stepped over whole
+		if _, ok := m.owners[x]; ok {
+			continue
+		}
+		if len(m.delegated) > 0 {
 			if d, ok := m.delegationOf(x); ok { // delegated.go
 				x = addrset.Last(d.prefix)
 				continue
 			}
 		}
-		if !m.holds(x) {
-			if unroutable(x) || m.vpcAt(x) != nil || x.Is4In6() || x.IsUnspecified() {
-				return netip.Addr{}, false
-			}
-			if _, ok := m.unmodelledBlockAt(x); ok { // held by what the design does not model
-				return netip.Addr{}, false
-			}
-			return x, true
+		if unroutable(x) || m.vpcAt(x) != nil || x.Is4In6() || x.IsUnspecified() {
+			return netip.Addr{}, false
 		}
+		if _, ok := m.unmodelledBlockAt(x); ok { // held by what the design does not model
+			return netip.Addr{}, false
+		}
+		return x, true
 	}
 	return netip.Addr{}, false
 }
