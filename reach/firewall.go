@@ -456,8 +456,9 @@ func asymmetric(fwd, ret []Hop, s session, ei *endpointInfo, replyTraced bool, c
 			"and the policy's rules judge it differently than as the " + legNoun(leg) + " of the session (they read flow:established or not_established, the flow's direction or its application protocol)"
 		h.Missing = "how Network Firewall's stateful engine judges a " + proto + " packet it sees one way only, as the first packet of a flow of its own, which the policy's rules on flow state or direction may decide differently"
 	case asymNATMixed:
-		why = "Network Firewall judges the " + proto + " " + legNoun(leg) + " as a flow of its own, and decides it differently for different ports the NAT gateway may pick"
-		h.Missing = "the source port the NAT gateway picks for the session"
+		ni := s.natNamed()
+		why = fmt.Sprintf("Network Firewall judges the %s %s as a flow of its own, and decides it differently for different ports NAT gateway %s may pick (%s)", proto, legNoun(leg), ni.ID, natPorts)
+		h.Missing = fmt.Sprintf("the source port NAT gateway %s picks for the session (%s)", ni.ID, natPorts)
 	case asymStatelessDrop:
 		why = "Network Firewall needs both directions of a session at the same endpoint; its stateless engine drops the " + legNoun(leg) + " itself, so the stateful engine never sees it"
 	case asymContinue:

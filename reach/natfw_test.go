@@ -3,6 +3,7 @@ package reach_test
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -26,6 +27,12 @@ import (
 // whose destination port is within ports to the VPC (the reply to it),
 // and drops the rest.
 func natFirewallDesign(ports flow.PortRange) func() (*reach.Model, error) {
+	return natFirewallDesignEdited(ports, nil)
+}
+
+// natFirewallDesignEdited is natFirewallDesign with edit applied to the
+// design before it is built.
+func natFirewallDesignEdited(ports flow.PortRange, edit func(*sample.Design)) func() (*reach.Model, error) {
 	d := sample.ThreeTierDesign()
 	for i := range d.ACLs {
 		if d.ACLs[i].ID == "acl-app" {
@@ -44,6 +51,9 @@ func natFirewallDesign(ports flow.PortRange) func() (*reach.Model, error) {
 				{Priority: 10, Protocols: tcpUDP, Sources: vpc, SourcePorts: []flow.PortRange{ports}, Action: flow.Pass},
 				{Priority: 20, Protocols: tcpUDP, Destinations: vpc, DestinationPorts: []flow.PortRange{ports}, Action: flow.Pass},
 			}}}}}}
+	if edit != nil {
+		edit(d)
+	}
 	return d.Builder().Build
 }
 
@@ -114,6 +124,86 @@ func TestNATGatewayPickedPortAtFirewall(t *testing.T) {
 	}
 }
 
+// A firewall endpoint that only one leg of a session through a NAT
+// gateway crosses still judges the port the gateway picked: the request
+// alone (the internet gateway's edge route table sends the reply for the
+// public subnet straight to the gateway) sees it as the source port, the
+// reply alone (the public subnet routes straight to the internet gateway)
+// as the destination port. Passing part of the range leaves that leg
+// undecided whatever the client's own port; passing all of it decides.
+func TestNATGatewayPickedPortAtFirewallOneWay(t *testing.T) {
+	requestOnly := func(d *sample.Design) {
+		for i := range d.RouteTables {
+			if d.RouteTables[i].ID == "rtb-edge" {
+				d.RouteTables[i].Routes = d.RouteTables[i].Routes[1:] // the reply to 10.0.1.0/24 goes straight in
+			}
+		}
+	}
+	replyOnly := func(d *sample.Design) {
+		for i := range d.RouteTables {
+			if d.RouteTables[i].ID == "rtb-public" {
+				d.RouteTables[i].Routes[0].Target, d.RouteTables[i].Routes[0].TargetID = reach.TargetInternetGateway, "igw-demo"
+			}
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		edit  func(*sample.Design)
+		ports flow.PortRange
+		want  reach.Outcome
+		codes []reach.Code
+		legs  []reach.Leg // the legs that cross the firewall
+	}{
+		{"the request alone crosses, part passed", requestOnly, flow.PortRange{Lo: 32768, Hi: 65535}, reach.Indeterminate,
+			[]reach.Code{reach.AsymmetricRoute}, []reach.Leg{reach.Forward}},
+		{"the request alone crosses, all passed", requestOnly, flow.PortRange{Lo: 1024, Hi: 65535}, reach.Reachable, nil, []reach.Leg{reach.Forward}},
+		{"the reply alone crosses, part passed", replyOnly, flow.PortRange{Lo: 32768, Hi: 65535}, reach.Indeterminate,
+			[]reach.Code{reach.AsymmetricRoute}, []reach.Leg{reach.Return}},
+		{"the reply alone crosses, none passed", replyOnly, flow.PortRange{Lo: 1, Hi: 1023}, reach.Unreachable,
+			[]reach.Code{reach.AsymmetricRoute}, []reach.Leg{reach.Return}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			build := natFirewallDesignEdited(tc.ports, tc.edit)
+			m, err := build()
+			require.NoError(t, err)
+			ref := buildReference(t, build)
+			for _, port := range []uint16{50000, 2000} { // inside the passed part and outside it
+				q := reach.Query{From: "app-1", To: "8.8.8.8", Protocol: flow.UDP, Port: 443, SrcPort: port}
+				r := check(t, m, q)
+				msg := fmt.Sprintf("client port %d:\n%s", port, r.Text())
+				require.Equal(t, tc.want, r.Outcome, msg)
+				var legs []reach.Leg
+				for leg, hops := range [][]reach.Hop{r.Forward, r.Return} {
+					for _, h := range hops {
+						if h.Kind == reach.KindFirewall {
+							legs = append(legs, reach.Leg(leg))
+						}
+					}
+				}
+				require.Equal(t, tc.legs, legs, "the legs crossing the firewall: %s", msg)
+				var codes []reach.Code
+				for _, b := range r.Blocks {
+					codes = append(codes, b.Code)
+				}
+				assert.Equal(t, tc.codes, codes, msg)
+				for _, b := range r.Blocks {
+					if h := [][]reach.Hop{r.Forward, r.Return}[b.Leg][b.Hop-1]; tc.want == reach.Indeterminate {
+						assert.Equal(t, "the source port NAT gateway nat-demo picks for the session (1024-65535)", h.Missing, msg)
+						assert.Contains(t, h.Reason(), "decides it differently for different ports NAT gateway nat-demo may pick (1024-65535)", msg)
+					}
+				}
+				v, err := m.Verdict(q)
+				require.NoError(t, err)
+				assert.Equal(t, tc.want, v, "Verdict: %s", msg)
+				want, err := ref.Check(q)
+				require.NoError(t, err)
+				assert.Equal(t, pathOf(want), pathOf(r), "the slow reference walk: %s", msg)
+			}
+			brute.CheckSetAnswers(t, m, brute.Options{Ports: []reach.PortsQuery{{From: "app-1", To: "8.8.8.8", Protocol: flow.UDP}}, Step: 997, Few: true})
+		})
+	}
+}
+
 // Ports, Sources, the matrix and the audit agree with a Check of every
 // value through a NAT gateway and then a firewall that passes part of, all
 // of, or none of the ports the gateway picks; Ports gives one answer
@@ -156,5 +246,67 @@ func TestNATGatewayPickedPortAtFirewallSetAnswers(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Where a firewall beyond a NAT gateway passes every port the gateway may
+// pick, but by different rules across them, the crossing names the rule
+// of the ports that hold the client's own port (which stands for the
+// gateway's pick in the trace), else the rule of the first ports.
+func TestNATGatewayPickedPortRuleNamed(t *testing.T) {
+	tcpUDP := []flow.Protocol{flow.TCP, flow.UDP}
+	vpc := []netip.Prefix{bp("10.0.0.0/16")}
+	drop := stateless.DefaultAction{Action: flow.Drop}
+	m, err := natFirewallDesignEdited(flow.PortRange{Lo: 1, Hi: 2}, func(d *sample.Design) {
+		d.Firewalls[0].Policy = firewall.Policy{Name: "nat-ports",
+			Stateless: stateless.Config{Default: drop, FragmentDefault: drop, Groups: []stateless.GroupRef{{Priority: 1, Group: stateless.RuleGroup{
+				Name: "ports", Capacity: 10, Rules: []stateless.Rule{
+					{Priority: 10, Protocols: tcpUDP, Sources: vpc, SourcePorts: []flow.PortRange{{Lo: 1024, Hi: 30000}}, Action: flow.Pass},
+					{Priority: 15, Protocols: tcpUDP, Sources: vpc, SourcePorts: []flow.PortRange{{Lo: 30001, Hi: 65535}}, Action: flow.Pass},
+					{Priority: 20, Protocols: tcpUDP, Destinations: vpc, DestinationPorts: []flow.PortRange{{Lo: 1024, Hi: 65535}}, Action: flow.Pass},
+				}}}}}}
+	})()
+	require.NoError(t, err)
+	const low, high = "ports priority 10: aws:pass proto tcp,udp src 10.0.0.0/16 sport 1024-30000", "ports priority 15: aws:pass proto tcp,udp src 10.0.0.0/16 sport 30001-65535"
+	for _, tc := range []struct {
+		client uint16
+		rule   string
+	}{{50000, high}, {2000, low}, {30001, high}, {80, low}} {
+		r := check(t, m, reach.Query{From: "app-1", To: "8.8.8.8", Protocol: flow.UDP, Port: 443, SrcPort: tc.client})
+		require.Equal(t, reach.Reachable, r.Outcome, r.Text())
+		i := slices.IndexFunc(r.Forward, func(h reach.Hop) bool { return h.Kind == reach.KindFirewall })
+		require.GreaterOrEqual(t, i, 0, r.Text())
+		assert.Equal(t, tc.rule, r.Forward[i].Rule, "client port %d: %s", tc.client, r.Text())
+	}
+}
+
+// Where a firewall beyond a NAT gateway decides each leg differently
+// across the ports the gateway may pick, each crossing words its own
+// leg's verdicts: the request's and the reply's passed ports differ.
+func TestNATGatewayPickedPortLegsDiffer(t *testing.T) {
+	tcpUDP := []flow.Protocol{flow.TCP, flow.UDP}
+	vpc := []netip.Prefix{bp("10.0.0.0/16")}
+	drop := stateless.DefaultAction{Action: flow.Drop}
+	m, err := natFirewallDesignEdited(flow.PortRange{Lo: 1, Hi: 2}, func(d *sample.Design) {
+		d.Firewalls[0].Policy = firewall.Policy{Name: "nat-ports",
+			Stateless: stateless.Config{Default: drop, FragmentDefault: drop, Groups: []stateless.GroupRef{{Priority: 1, Group: stateless.RuleGroup{
+				Name: "ports", Capacity: 10, Rules: []stateless.Rule{
+					{Priority: 10, Protocols: tcpUDP, Sources: vpc, SourcePorts: []flow.PortRange{{Lo: 32768, Hi: 65535}}, Action: flow.Pass},
+					{Priority: 20, Protocols: tcpUDP, Destinations: vpc, DestinationPorts: []flow.PortRange{{Lo: 40000, Hi: 65535}}, Action: flow.Pass},
+				}}}}}}
+	})()
+	require.NoError(t, err)
+	r := check(t, m, reach.Query{From: "app-1", To: "8.8.8.8", Protocol: flow.UDP, Port: 443})
+	require.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+	want := map[reach.Leg][2]string{
+		reach.Forward: {"passes the request for 32768-65535 only", "ports 1024-32767: deny; ports 32768-39999: allow; ports 40000-65535: allow"},
+		reach.Return:  {"passes the reply for 40000-65535 only", "ports 1024-32767: deny; ports 32768-39999: deny; ports 40000-65535: allow"},
+	}
+	require.Len(t, r.Blocks, 2, r.Text())
+	for _, b := range r.Blocks {
+		h := [][]reach.Hop{r.Forward, r.Return}[b.Leg][b.Hop-1]
+		assert.Equal(t, reach.NATPortUnknown.OnLeg(b.Leg), h.Code, r.Text())
+		assert.Contains(t, h.Missing, want[b.Leg][0], r.Text())
+		assert.Contains(t, h.Reason(), want[b.Leg][1], r.Text())
 	}
 }

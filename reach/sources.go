@@ -186,9 +186,13 @@ func (m *Model) internetProbe(v6 bool, within []addrset.Range) (netip.Addr, bool
 // 100.100.2.128/28, among them 100.100.2.136 and 100.100.2.138), which no
 // internet address reaches. q.To may be an internet host: the answer is
 // then the interfaces whose session out to it gets through (through
-// NAT64 too), Internet is empty, and a note says why. Any other address
-// outside the design (a private one outside every VPC) is an error
-// wrapping [ErrQuery]. Other errors are
+// NAT64 too), Internet is empty, and a note says why. So is a host
+// outside the design at an address the internet does not route (a
+// private one outside every VPC: on premises behind a VPN, in a VPC the
+// input leaves out): the interfaces' sessions to it are answered as
+// [Model.Check] answers them (undecided where a route hands them to
+// what the design does not model), and no internet address reaches it.
+// Other errors are
 // [Model.Check]'s for a query from an internet host to q.To. With
 // transit gateway appliance mode, the internet's addresses are answered
 // as [Model.Matrix] answers its cells: per combination of the subnets the
@@ -255,10 +259,11 @@ func (m *Model) sources(q SourcesQuery, nat64Guard bool) (*SourcesResult, error)
 	svc, aliService := alibabaServiceAt(dst.addr)
 	aliService = aliService && dst.iface == nil
 	outside := dst.iface == nil && dst.nat == nil && dst.vpc == nil && !dst.dns && !dst.local && !aliService && dst.hostless == nil
-	if outside && unroutable(dst.addr) {
-		return nil, fmt.Errorf("%w: %s is neither in the design nor an internet address: Sources asks who reaches a destination of the design or an internet host", ErrQuery, q.To)
-	}
-	internetDst := outside && dst.unmod == nil // an internet host: the interfaces' sessions out to it
+	// a host outside the design (on premises, in a VPC left out) at an
+	// address the internet does not route: the interfaces' sessions out
+	// to it, as to an internet host, and no internet source
+	privateDst := outside && unroutable(dst.addr)
+	internetDst := outside && dst.unmod == nil || privateDst // the interfaces' sessions out to it
 	var f flow.Flow
 	if !aliService && !internetDst { // no internet address reaches Alibaba Cloud's services
 		if f, _, err = m.queryFlow(base); err != nil {
@@ -315,7 +320,11 @@ func (m *Model) sources(q SourcesQuery, nat64Guard bool) (*SourcesResult, error)
 			return nil, err
 		}
 	}
-	if internetDst {
+	switch {
+	case privateDst:
+		r.Notes = append(r.Notes, fmt.Sprintf(privateHostNote, dst.addr))
+		return r, nil
+	case internetDst:
 		r.Notes = append(r.Notes, internetToInternetNote)
 		return r, nil
 	}
@@ -333,6 +342,11 @@ func (m *Model) sources(q SourcesQuery, nat64Guard bool) (*SourcesResult, error)
 // internetToInternetNote is the note of a Sources question to an
 // internet host.
 const internetToInternetNote = "no internet address is asked: the destination is an internet host, and traffic between internet hosts does not cross the design"
+
+// privateHostNote is the note of a Sources question to a host outside
+// the design at an address the internet does not route (its address
+// fills the verb).
+const privateHostNote = "no internet address is asked: %s is not an internet address, so no internet host's packet to it reaches the design (an internet gateway takes in only packets to the public addresses it maps)"
 
 // internetSourcesTo is internetSources for a question to dst. An
 // interface named by ID with a public IPv4 address is reached there from

@@ -3,6 +3,7 @@ package reach_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -18,8 +19,7 @@ import (
 // interfaces' sessions out to it get through (from their own addresses,
 // the addresses of prefixes delegated to them, and, asked for an IPv4
 // host, through NAT64), each as Verdict answers from there, on random
-// designs; no internet address is a source, and a note says why. A
-// private address outside the design is still refused.
+// designs; no internet address is a source, and a note says why.
 func TestSourcesToAnInternetHost(t *testing.T) {
 	t.Parallel() // slow under -race: the reach tests share both cores
 	designs := 24
@@ -76,12 +76,99 @@ func TestSourcesToAnInternetHost(t *testing.T) {
 		assert.Positive(t, stats["indeterminate nat64 false"], "some session is left open")
 		assert.Positive(t, stats["delegated entries"], "some delegated addresses reach the host")
 	}
+}
 
-	m, err := sample.ThreeTier().Build()
-	require.NoError(t, err)
-	_, err = m.Sources(reach.SourcesQuery{To: "192.168.9.9", Protocol: flow.TCP, Port: 443})
-	require.ErrorIs(t, err, reach.ErrQuery)
-	assert.ErrorContains(t, err, "192.168.9.9 is neither in the design nor an internet address")
+// TestSourcesToAPrivateHostOutside: Sources to a host outside the design
+// at an address the internet does not route (on premises behind a VPN)
+// answers, as to an internet host, which interfaces' sessions out to it
+// get through, each as Verdict answers from there (undecided where a
+// route hands them to a VPN gateway or another target the design does
+// not model), on random designs; no internet address is a source, and a
+// note says why.
+func TestSourcesToAPrivateHostOutside(t *testing.T) {
+	t.Parallel() // slow under -race: the reach tests share both cores
+	designs := 16
+	if testing.Short() || raceOn {
+		designs = 5
+	}
+	stats := map[string]int{}
+	check := func(m *reach.Model, ifaces []string, q reach.SourcesQuery, msg string) {
+		r, err := m.Sources(q)
+		require.NoError(t, err, msg)
+		assert.Empty(t, r.Internet, msg)
+		assert.Empty(t, r.InternetIndeterminate, msg)
+		assert.Zero(t, r.Atoms, "no internet address is walked: %s", msg)
+		assert.Equal(t, []string{q.To + " is not an internet address, so no internet host's packet to it reaches the design (an internet gateway takes in only packets to the public addresses it maps)"},
+			trimNotes(r.Notes, "no internet address is asked: "), msg)
+		brute.CheckSources(t, m, q, r, ifaces, nil, msg)
+		for _, s := range r.Interfaces {
+			stats[fmt.Sprintf("%s nat64 %v", s.Outcome, s.NAT64To.IsValid())]++
+		}
+	}
+	for seed := range uint64(designs) {
+		rng := rand.New(rand.NewPCG(seed, 0x9e4))
+		g := randomWalkDesign(rng)
+		spice(rng, g.d)
+		if seed%2 == 0 {
+			g.delegate()
+		}
+		onPremRoutes(rand.New(rand.NewPCG(seed, 0x7e9)), g.d)
+		m, err := g.d.Builder().Build()
+		require.NoError(t, err, "seed %d", seed)
+		var ifaces []string
+		for _, in := range g.d.Interfaces {
+			ifaces = append(ifaces, in.ID)
+		}
+		for _, to := range []string{"192.168.7.7", "fd00:99::7"} {
+			vq := g.query()
+			q := reach.SourcesQuery{To: to, Protocol: vq.Protocol, Port: vq.Port, ICMP: vq.ICMP, IPv6: to == "fd00:99::7"}
+			check(m, ifaces, q, fmt.Sprintf("seed %d: %+v", seed, q))
+		}
+		// IPv6-only clients through NAT64 to a private IPv4 host
+		nm := randomNAT64Design(rng).build(t)
+		for _, p := range []flow.Protocol{flow.TCP, flow.UDP} {
+			q := reach.SourcesQuery{To: "192.168.7.7", Protocol: p, Port: 443}
+			check(nm, []string{"eni-v6", "eni-web", "eni-x"}, q, fmt.Sprintf("NAT64 seed %d: %+v", seed, q))
+		}
+	}
+	t.Logf("%v", stats)
+	if !testing.Short() && !raceOn {
+		assert.Positive(t, stats["indeterminate nat64 false"], "some session is handed to a VPN gateway")
+	}
+}
+
+// trimNotes is notes, each without prefix (which it must begin with).
+func trimNotes(notes []string, prefix string) []string {
+	out := make([]string, len(notes))
+	for i, n := range notes {
+		out[i] = strings.TrimPrefix(n, prefix)
+		if out[i] == n {
+			out[i] = "(without the prefix) " + n
+		}
+	}
+	return out
+}
+
+// onPremRoutes adds, to about half of d's route tables that serve no
+// gateway, a route to an on-premises block (192.168.0.0/16, fd00::/8)
+// through a VPN gateway, a local gateway or a peering connection the
+// design does not model.
+func onPremRoutes(rng *rand.Rand, d *sample.Design) {
+	for i := range d.RouteTables {
+		rt := &d.RouteTables[i]
+		if rt.Gateways != nil || rng.Float64() < 0.5 {
+			continue
+		}
+		for _, b := range pfxs("192.168.0.0/16", "fd00::/8") {
+			r := []reach.Route{
+				{Target: reach.TargetUnmodelled, TargetID: "vgw-1", TargetType: "virtual private gateway"},
+				{Target: reach.TargetUnmodelled, TargetID: "vgw-1", TargetType: "virtual private gateway", Propagated: true},
+				{Target: reach.TargetUnmodelled, TargetID: "pcx-gone", TargetType: "peering connection"},
+			}[rng.IntN(3)]
+			r.Destination = b
+			rt.Routes = append(rt.Routes, r)
+		}
+	}
 }
 
 // A public address of something the design does not model (an

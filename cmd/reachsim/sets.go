@@ -145,7 +145,8 @@ of internet addresses whose session works, as CIDR blocks (in the text, a
 large set is written as "every IPv4 address but" the blocks it lacks).
 
 ENDPOINT is as in reachsim check: an IP address, an interface ID, an
-instance ID or a Name tag. An internet host is answered with the
+instance ID or a Name tag. An internet host, or a host outside the input
+at a private address (on premises behind a VPN), is answered with the
 interfaces that reach it (no internet address is asked). PROTO is tcp,
 udp, icmp, icmpv6 or a protocol number from 1 to 255.
 
