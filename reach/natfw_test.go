@@ -146,21 +146,34 @@ func TestNATGatewayPickedPortAtFirewallOneWay(t *testing.T) {
 			}
 		}
 	}
+	// the request forwarded to the stateful engine (which passes it by
+	// default), the reply passed by the stateless engine itself
+	replyOnlyPassed := func(d *sample.Design) {
+		replyOnly(d)
+		g := &d.Firewalls[0].Policy.Stateless.Groups[0].Group
+		g.Rules[0].Action = flow.Forward
+		g.Rules[0].SourcePorts = nil
+		g.Rules[1].DestinationPorts = nil
+	}
+	const passes, drops = "it passes the stateless engine, which forwards it to no stateful engine", "its stateless engine drops the reply itself"
 	for _, tc := range []struct {
-		name  string
-		edit  func(*sample.Design)
-		ports flow.PortRange
-		want  reach.Outcome
-		codes []reach.Code
-		legs  []reach.Leg // the legs that cross the firewall
+		name   string
+		edit   func(*sample.Design)
+		ports  flow.PortRange
+		want   reach.Outcome
+		codes  []reach.Code
+		legs   []reach.Leg // the legs that cross the firewall
+		reason string      // in the firewall hop's
 	}{
 		{"the request alone crosses, part passed", requestOnly, flow.PortRange{Lo: 32768, Hi: 65535}, reach.Indeterminate,
-			[]reach.Code{reach.AsymmetricRoute}, []reach.Leg{reach.Forward}},
-		{"the request alone crosses, all passed", requestOnly, flow.PortRange{Lo: 1024, Hi: 65535}, reach.Reachable, nil, []reach.Leg{reach.Forward}},
+			[]reach.Code{reach.AsymmetricRoute}, []reach.Leg{reach.Forward}, "decides it differently for different ports"},
+		{"the request alone crosses, all passed", requestOnly, flow.PortRange{Lo: 1024, Hi: 65535}, reach.Reachable, nil, []reach.Leg{reach.Forward}, passes},
 		{"the reply alone crosses, part passed", replyOnly, flow.PortRange{Lo: 32768, Hi: 65535}, reach.Indeterminate,
-			[]reach.Code{reach.AsymmetricRoute}, []reach.Leg{reach.Return}},
+			[]reach.Code{reach.AsymmetricRoute}, []reach.Leg{reach.Return}, "decides it differently for different ports"},
 		{"the reply alone crosses, none passed", replyOnly, flow.PortRange{Lo: 1, Hi: 1023}, reach.Unreachable,
-			[]reach.Code{reach.AsymmetricRoute}, []reach.Leg{reach.Return}},
+			[]reach.Code{reach.AsymmetricRoute}, []reach.Leg{reach.Return}, drops},
+		{"the reply alone crosses, passed while requests are forwarded", replyOnlyPassed, flow.PortRange{Lo: 1, Hi: 1023}, reach.Reachable,
+			nil, []reach.Leg{reach.Return}, passes},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			build := natFirewallDesignEdited(tc.ports, tc.edit)
@@ -176,6 +189,7 @@ func TestNATGatewayPickedPortAtFirewallOneWay(t *testing.T) {
 				for leg, hops := range [][]reach.Hop{r.Forward, r.Return} {
 					for _, h := range hops {
 						if h.Kind == reach.KindFirewall {
+							assert.Contains(t, h.Reason(), tc.reason, msg)
 							legs = append(legs, reach.Leg(leg))
 						}
 					}
