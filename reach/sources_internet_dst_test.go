@@ -3,6 +3,7 @@ package reach_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -185,4 +186,62 @@ func TestSourcesToAnUnmodelledPublicAddress(t *testing.T) {
 	assert.Positive(t, r.Atoms, "the internet's addresses are walked")
 	assert.NotEmpty(t, r.InternetIndeterminate, "the internet reaches it undecided")
 	brute.CheckSources(t, m, q, r, []string{"eni-web1", "eni-app1", "eni-db1"}, brute.AddrsToCheck(rand.New(rand.NewPCG(1, 2)), false, r.Internet, r.InternetIndeterminate), "unmodelled")
+}
+
+// Addresses that are the design's, though no interface of it holds them,
+// are no hosts outside it: Sources asks the internet's addresses for a
+// NAT gateway's Elastic IP, a stopped instance's Elastic IP (which finds
+// no host) and the instance metadata service (which only the instances
+// themselves reach), and never words them as an internet host or a
+// private host outside the design. An IPv4-mapped IPv6 address is
+// refused as such, whatever family the question asks.
+func TestSourcesToDesignAddressesWithoutInterface(t *testing.T) {
+	off := reach.LeftOutNames{Interface: "eni-off", Instance: "i-off", Name: "off"}
+	m, err := sample.ThreeTierDesign().Builder().AddHostlessAddress(
+		reach.HostlessAddress{Address: ba("10.0.1.50"), Owner: "eni-off", What: "network interface of instance i-off, which is stopped", LeftOutNames: off},
+		reach.HostlessAddress{Address: ba("198.51.100.50"), Owner: "eni-off", What: "network interface of instance i-off, which is stopped", LeftOutNames: off}).Build()
+	require.NoError(t, err)
+	for _, tc := range []struct{ name, to string }{
+		{"a NAT gateway's Elastic IP", "203.0.113.100"},
+		{"a stopped instance's Elastic IP", "198.51.100.50"},
+		{"the instance metadata service", "169.254.169.254"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			q := reach.SourcesQuery{To: tc.to, Protocol: flow.TCP, Port: 443}
+			r, err := m.Sources(q)
+			require.NoError(t, err)
+			for _, n := range r.Notes {
+				assert.NotContains(t, n, "internet host", r.Notes)
+				assert.NotContains(t, n, "not an internet address", r.Notes)
+			}
+			assert.Positive(t, r.Atoms, "the internet's addresses are walked")
+			assert.Empty(t, r.Internet, "nothing on the internet reaches it")
+			brute.CheckSources(t, m, q, r, []string{"eni-web1", "eni-app1", "eni-db1"}, brute.AddrsToCheck(rand.New(rand.NewPCG(3, 4)), false, r.Internet, r.InternetIndeterminate), tc.name)
+		})
+	}
+	for _, v6 := range []bool{false, true} {
+		_, err := m.Sources(reach.SourcesQuery{To: "::ffff:198.51.100.7", Protocol: flow.TCP, Port: 443, IPv6: v6})
+		require.ErrorIs(t, err, reach.ErrQuery)
+		assert.ErrorContains(t, err, "use a plain IPv4 or IPv6 address")
+	}
+}
+
+// An interface of the design at an address where Alibaba Cloud keeps a
+// service of its ECS instances (a VPC block of 100.64.0.0/10, as EKS's
+// custom networking gives pods) is that interface: Sources asks who
+// reaches it, the internet included, and never names the service.
+func TestSourcesToAnInterfaceAtAnAlibabaServiceAddress(t *testing.T) {
+	d := sample.ThreeTierDesign()
+	d.VPCs[0].CIDRs = append(d.VPCs[0].CIDRs, pfxs("100.100.100.0/24")...)
+	d.Subnets = append(d.Subnets, reach.Subnet{ID: "subnet-pods", VPC: "vpc-demo", CIDRs: pfxs("100.100.100.0/24"), RouteTable: "rtb-private"})
+	d.Interfaces = append(d.Interfaces, reach.Interface{ID: "eni-pod", Subnet: "subnet-pods", PrivateIPs: []netip.Addr{ba("100.100.100.200")}, Groups: []string{"sg-app"}})
+	m, err := d.Builder().Build()
+	require.NoError(t, err)
+	q := reach.SourcesQuery{To: "100.100.100.200", Protocol: flow.TCP, Port: 8080}
+	r, err := m.Sources(q)
+	require.NoError(t, err)
+	assert.Contains(t, r.To, "eni-pod")
+	assert.NotContains(t, r.To, "metadata")
+	assert.Positive(t, r.Atoms, "the internet's addresses are walked")
+	brute.CheckSources(t, m, q, r, []string{"eni-web1", "eni-app1", "eni-db1"}, brute.AddrsToCheck(rand.New(rand.NewPCG(5, 6)), false, r.Internet, r.InternetIndeterminate), "pod")
 }
