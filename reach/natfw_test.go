@@ -268,18 +268,9 @@ func TestNATGatewayPickedPortAtFirewallSetAnswers(t *testing.T) {
 // of the ports that hold the client's own port (which stands for the
 // gateway's pick in the trace), else the rule of the first ports.
 func TestNATGatewayPickedPortRuleNamed(t *testing.T) {
-	tcpUDP := []flow.Protocol{flow.TCP, flow.UDP}
-	vpc := []netip.Prefix{bp("10.0.0.0/16")}
-	drop := stateless.DefaultAction{Action: flow.Drop}
-	m, err := natFirewallDesignEdited(flow.PortRange{Lo: 1, Hi: 2}, func(d *sample.Design) {
-		d.Firewalls[0].Policy = firewall.Policy{Name: "nat-ports",
-			Stateless: stateless.Config{Default: drop, FragmentDefault: drop, Groups: []stateless.GroupRef{{Priority: 1, Group: stateless.RuleGroup{
-				Name: "ports", Capacity: 10, Rules: []stateless.Rule{
-					{Priority: 10, Protocols: tcpUDP, Sources: vpc, SourcePorts: []flow.PortRange{{Lo: 1024, Hi: 30000}}, Action: flow.Pass},
-					{Priority: 15, Protocols: tcpUDP, Sources: vpc, SourcePorts: []flow.PortRange{{Lo: 30001, Hi: 65535}}, Action: flow.Pass},
-					{Priority: 20, Protocols: tcpUDP, Destinations: vpc, DestinationPorts: []flow.PortRange{{Lo: 1024, Hi: 65535}}, Action: flow.Pass},
-				}}}}}}
-	})()
+	m, err := natFirewallDesignEdited(flow.PortRange{}, natPasses(
+		natPass(10, true, flow.PortRange{Lo: 1024, Hi: 30000}), natPass(15, true, flow.PortRange{Lo: 30001, Hi: 65535}),
+		natPass(20, false, flow.PortRange{Lo: 1024, Hi: 65535})))()
 	require.NoError(t, err)
 	const low, high = "ports priority 10: aws:pass proto tcp,udp src 10.0.0.0/16 sport 1024-30000", "ports priority 15: aws:pass proto tcp,udp src 10.0.0.0/16 sport 30001-65535"
 	for _, tc := range []struct {
@@ -298,17 +289,8 @@ func TestNATGatewayPickedPortRuleNamed(t *testing.T) {
 // across the ports the gateway may pick, each crossing words its own
 // leg's verdicts: the request's and the reply's passed ports differ.
 func TestNATGatewayPickedPortLegsDiffer(t *testing.T) {
-	tcpUDP := []flow.Protocol{flow.TCP, flow.UDP}
-	vpc := []netip.Prefix{bp("10.0.0.0/16")}
-	drop := stateless.DefaultAction{Action: flow.Drop}
-	m, err := natFirewallDesignEdited(flow.PortRange{Lo: 1, Hi: 2}, func(d *sample.Design) {
-		d.Firewalls[0].Policy = firewall.Policy{Name: "nat-ports",
-			Stateless: stateless.Config{Default: drop, FragmentDefault: drop, Groups: []stateless.GroupRef{{Priority: 1, Group: stateless.RuleGroup{
-				Name: "ports", Capacity: 10, Rules: []stateless.Rule{
-					{Priority: 10, Protocols: tcpUDP, Sources: vpc, SourcePorts: []flow.PortRange{{Lo: 32768, Hi: 65535}}, Action: flow.Pass},
-					{Priority: 20, Protocols: tcpUDP, Destinations: vpc, DestinationPorts: []flow.PortRange{{Lo: 40000, Hi: 65535}}, Action: flow.Pass},
-				}}}}}}
-	})()
+	m, err := natFirewallDesignEdited(flow.PortRange{}, natPasses(
+		natPass(10, true, flow.PortRange{Lo: 32768, Hi: 65535}), natPass(20, false, flow.PortRange{Lo: 40000, Hi: 65535})))()
 	require.NoError(t, err)
 	r := check(t, m, reach.Query{From: "app-1", To: "8.8.8.8", Protocol: flow.UDP, Port: 443})
 	require.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
@@ -322,5 +304,30 @@ func TestNATGatewayPickedPortLegsDiffer(t *testing.T) {
 		assert.Equal(t, reach.NATPortUnknown.OnLeg(b.Leg), h.Code, r.Text())
 		assert.Contains(t, h.Missing, want[b.Leg][0], r.Text())
 		assert.Contains(t, h.Reason(), want[b.Leg][1], r.Text())
+	}
+}
+
+// natPass is a stateless rule at priority that passes tcp and udp from
+// the VPC with a source port in ports (request), or else to the VPC with
+// a destination port in ports (reply).
+func natPass(priority int, request bool, ports flow.PortRange) stateless.Rule {
+	r := stateless.Rule{Priority: priority, Protocols: []flow.Protocol{flow.TCP, flow.UDP}, Action: flow.Pass}
+	vpc := []netip.Prefix{bp("10.0.0.0/16")}
+	if request {
+		r.Sources, r.SourcePorts = vpc, []flow.PortRange{ports}
+	} else {
+		r.Destinations, r.DestinationPorts = vpc, []flow.PortRange{ports}
+	}
+	return r
+}
+
+// natPasses is an edit of natFirewallDesign giving the firewall a
+// stateless policy of rules alone, dropping the rest.
+func natPasses(rules ...stateless.Rule) func(*sample.Design) {
+	return func(d *sample.Design) {
+		drop := stateless.DefaultAction{Action: flow.Drop}
+		d.Firewalls[0].Policy = firewall.Policy{Name: "nat-ports",
+			Stateless: stateless.Config{Default: drop, FragmentDefault: drop, Groups: []stateless.GroupRef{{Priority: 1, Group: stateless.RuleGroup{
+				Name: "ports", Capacity: 10, Rules: rules}}}}}
 	}
 }

@@ -42,34 +42,11 @@ func TestSourcesToAnInternetHost(t *testing.T) {
 			}
 		}
 	}
-	for seed := range uint64(designs) {
-		rng := rand.New(rand.NewPCG(seed, 0x1d57))
-		g := randomWalkDesign(rng)
-		spice(rng, g.d)
-		if seed%2 == 0 {
-			g.delegate()
-		}
+	askOutside(t, designs, 0x1d57, []string{"8.8.8.8", "198.51.100.7", "2001:db8:ff::7"}, "198.51.100.7", func(seed uint64, d *sample.Design) {
 		if seed%3 == 0 {
-			vpnRoutes(rand.New(rand.NewPCG(seed, 0x7e9)), g.d)
+			vpnRoutes(rand.New(rand.NewPCG(seed, 0x7e9)), d)
 		}
-		m, err := g.d.Builder().Build()
-		require.NoError(t, err, "seed %d", seed)
-		var ifaces []string
-		for _, in := range g.d.Interfaces {
-			ifaces = append(ifaces, in.ID)
-		}
-		for _, to := range []string{"8.8.8.8", "198.51.100.7", "2001:db8:ff::7"} {
-			vq := g.query()
-			q := reach.SourcesQuery{To: to, Protocol: vq.Protocol, Port: vq.Port, ICMP: vq.ICMP, IPv6: to == "2001:db8:ff::7"}
-			check(m, ifaces, q, fmt.Sprintf("seed %d: %+v", seed, q))
-		}
-		// IPv6-only clients through NAT64
-		nm := randomNAT64Design(rng).build(t)
-		for _, p := range []flow.Protocol{flow.TCP, flow.UDP} {
-			q := reach.SourcesQuery{To: "198.51.100.7", Protocol: p, Port: 443}
-			check(nm, []string{"eni-v6", "eni-web", "eni-x"}, q, fmt.Sprintf("NAT64 seed %d: %+v", seed, q))
-		}
-	}
+	}, check)
 	t.Logf("%v", stats)
 	if !testing.Short() && !raceOn {
 		assert.Positive(t, stats["reachable nat64 false"], "some interface reaches the host")
@@ -106,35 +83,48 @@ func TestSourcesToAPrivateHostOutside(t *testing.T) {
 			stats[fmt.Sprintf("%s nat64 %v", s.Outcome, s.NAT64To.IsValid())]++
 		}
 	}
+	askOutside(t, designs, 0x9e4, []string{"192.168.7.7", "fd00:99::7"}, "192.168.7.7", func(seed uint64, d *sample.Design) {
+		onPremRoutes(rand.New(rand.NewPCG(seed, 0x7e9)), d)
+	}, check)
+	t.Logf("%v", stats)
+	if !testing.Short() && !raceOn {
+		assert.Positive(t, stats["indeterminate nat64 false"], "some session is handed to a VPN gateway")
+	}
+}
+
+// askOutside asks Sources of designs random designs (salt seeds them;
+// edit changes each before it is built) to each of tos, over a protocol
+// and port of the design's own query, then of a random NAT64 design to
+// nat64To over TCP and UDP port 443, handing each answer to check with
+// the interfaces to hold it to.
+func askOutside(t *testing.T, designs int, salt uint64, tos []string, nat64To string, edit func(seed uint64, d *sample.Design),
+	check func(m *reach.Model, ifaces []string, q reach.SourcesQuery, msg string)) {
+	t.Helper()
 	for seed := range uint64(designs) {
-		rng := rand.New(rand.NewPCG(seed, 0x9e4))
+		rng := rand.New(rand.NewPCG(seed, salt))
 		g := randomWalkDesign(rng)
 		spice(rng, g.d)
 		if seed%2 == 0 {
 			g.delegate()
 		}
-		onPremRoutes(rand.New(rand.NewPCG(seed, 0x7e9)), g.d)
+		edit(seed, g.d)
 		m, err := g.d.Builder().Build()
 		require.NoError(t, err, "seed %d", seed)
 		var ifaces []string
 		for _, in := range g.d.Interfaces {
 			ifaces = append(ifaces, in.ID)
 		}
-		for _, to := range []string{"192.168.7.7", "fd00:99::7"} {
+		for _, to := range tos {
 			vq := g.query()
-			q := reach.SourcesQuery{To: to, Protocol: vq.Protocol, Port: vq.Port, ICMP: vq.ICMP, IPv6: to == "fd00:99::7"}
+			q := reach.SourcesQuery{To: to, Protocol: vq.Protocol, Port: vq.Port, ICMP: vq.ICMP, IPv6: strings.Contains(to, ":")}
 			check(m, ifaces, q, fmt.Sprintf("seed %d: %+v", seed, q))
 		}
-		// IPv6-only clients through NAT64 to a private IPv4 host
+		// IPv6-only clients through NAT64
 		nm := randomNAT64Design(rng).build(t)
 		for _, p := range []flow.Protocol{flow.TCP, flow.UDP} {
-			q := reach.SourcesQuery{To: "192.168.7.7", Protocol: p, Port: 443}
+			q := reach.SourcesQuery{To: nat64To, Protocol: p, Port: 443}
 			check(nm, []string{"eni-v6", "eni-web", "eni-x"}, q, fmt.Sprintf("NAT64 seed %d: %+v", seed, q))
 		}
-	}
-	t.Logf("%v", stats)
-	if !testing.Short() && !raceOn {
-		assert.Positive(t, stats["indeterminate nat64 false"], "some session is handed to a VPN gateway")
 	}
 }
 

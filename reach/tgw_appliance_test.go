@@ -219,3 +219,42 @@ func TestTransitGatewayApplianceModeSetQuestions(t *testing.T) {
 	assert.Equal(t, p.Open.String(), c.Allowed.TCP.String(), "the matrix's cell holds what Ports finds open")
 	assert.Equal(t, p.Indeterminate.String(), c.Indeterminate.TCP.String())
 }
+
+// A packet that enters the transit gateway in a zone where the
+// appliance-mode attachment has no subnet is sent through whichever
+// subnet the flow hash picks, in any zone: the walk tries each, so
+// subnets that differ (their own route tables, to their own appliances)
+// leave the answer certain where every choice gets through, not
+// undecided as for an attachment without appliance mode
+// (TGW_EXIT_ZONE_UNKNOWN).
+func TestTransitGatewayApplianceModeFromAZoneWithoutSubnet(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		closed string // an appliance subnet whose ACL lets nothing through
+		want   reach.Outcome
+		code   reach.Code
+	}{
+		{"every choice gets through", "", reach.Reachable, ""},
+		{"one choice is stopped", "subnet-ap2", reach.Indeterminate, reach.TGWApplianceZoneUnknown},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newApplianceDesign(true)
+			d.subnets = append(d.subnets,
+				reach.Subnet{ID: "subnet-a2", VPC: "vpc-a", CIDRs: []netip.Prefix{pfx("10.1.2.0/24")}, AvailabilityZone: "az-2"},
+				reach.Subnet{ID: "subnet-a3", VPC: "vpc-a", CIDRs: []netip.Prefix{pfx("10.1.3.0/24")}, AvailabilityZone: "az-3"})
+			d.ifaces = append(d.ifaces, reach.Interface{ID: "eni-a3", Subnet: "subnet-a3", PrivateIPs: []netip.Addr{netip.MustParseAddr("10.1.3.10")}, Groups: []string{"sg-open"}})
+			d.atts[0].Subnets = []string{"subnet-a", "subnet-a2", "subnet-a3"}
+			if tc.closed != "" {
+				d.closed(tc.closed)
+			}
+			m := d.build(t)
+			r, err := m.Check(reach.Query{From: "eni-a3", To: "eni-b", Protocol: flow.TCP, Port: 443})
+			require.NoError(t, err)
+			require.Equal(t, tc.want, r.Outcome, r.Text())
+			assert.NotContains(t, r.Codes(), reach.TGWExitZoneUnknown, r.Text())
+			if tc.code != "" {
+				assert.Contains(t, r.Codes(), tc.code, r.Text())
+			}
+		})
+	}
+}

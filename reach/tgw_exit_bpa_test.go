@@ -17,11 +17,17 @@ import (
 // exclusions xs.
 func withCarrierExit(t *testing.T, xs ...reach.BlockExclusion) *reach.Model {
 	t.Helper()
+	return withCarrierExitMode(t, reach.BlockBidirectional, xs...)
+}
+
+// withCarrierExitMode is withCarrierExit under Block Public Access mode.
+func withCarrierExitMode(t *testing.T, mode reach.BlockMode, xs ...reach.BlockExclusion) *reach.Model {
+	t.Helper()
 	d := withZoneGap("")
 	d.rts[1].Routes = append(d.rts[1].Routes, reach.Route{Destination: pfx("198.51.100.0/24"), Target: reach.TargetUnmodelled, TargetID: "cagw-1", TargetType: "carrier gateway"})
 	d.rts[0].Routes = append(d.rts[0].Routes, reach.Route{Destination: pfx("198.51.100.0/24"), Target: reach.TargetTransitGateway, TargetID: "tgw-1"})
 	d.routes("tgw-rtb-1", tgwRoute("198.51.100.0/24", "att-b", false))
-	m, err := d.builder().SetBlockPublicAccess(reach.BlockPublicAccess{Mode: reach.BlockBidirectional, Exclusions: xs}).Build()
+	m, err := d.builder().SetBlockPublicAccess(reach.BlockPublicAccess{Mode: mode, Exclusions: xs}).Build()
 	require.NoError(t, err)
 	return m
 }
@@ -83,4 +89,14 @@ func TestTGWExitAlikeButBPAExclusion(t *testing.T) {
 			assert.NotContains(t, h.Fix, "one route table and one network ACL", "they share both already")
 		})
 	}
+}
+
+// With Block Public Access off, exclusions (which AWS lets one create
+// ahead of turning it on) decide nothing: candidate exit subnets that
+// differ only in them are alike, even towards a carrier gateway.
+func TestTGWExitExclusionsWithBPAOff(t *testing.T) {
+	m := withCarrierExitMode(t, reach.BlockOff, reach.BlockExclusion{ID: "x-tb3", Subnet: "subnet-tb3", Mode: reach.AllowEgress})
+	r := check(t, m, tcp("app-a2", "198.51.100.7", 443))
+	assert.Equal(t, reach.Indeterminate, r.Outcome, r.Text())
+	assert.Equal(t, []reach.Code{reach.UnmodelledTarget}, r.Codes(), "the carrier gateway alone is undecided: %s", r.Text())
 }

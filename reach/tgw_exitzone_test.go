@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/flow"
+	"github.com/reachsim/reachsim/nacl"
 	"github.com/reachsim/reachsim/reach"
 	"github.com/reachsim/reachsim/reach/reachtest/brute"
 )
@@ -52,6 +53,31 @@ func TestTransitGatewayExitWithoutSubnetInZone(t *testing.T) {
 		}, tcp("app-a2", "app-b", 443), reach.Indeterminate, []reach.Code{reach.TGWExitZoneUnknown}},
 		{"a packet from a zone the attachment has a subnet in is certain", func() *tgwDesign { return withZoneGap("acl-deny-b") },
 			tcp("app-a", "app-b", 443), reach.Reachable, nil},
+		{"one subnet holds the destination, and the ACL the other adds drops it: undecided", func() *tgwDesign {
+			d := withZoneGap("acl-in-b") // both attachment subnets share it
+			d.subnet("subnet-tb").ACL = "acl-in-b"
+			in := nacl.NewCustom("acl-in-b", "vpc-b")
+			for _, e := range []string{"100 deny all from 10.1.0.0/16", "200 allow all from 0.0.0.0/0", "100 allow all to 0.0.0.0/0"} {
+				in.Entries = append(in.Entries, nacl.MustParseEntry(e))
+			}
+			d.acls = append(d.acls, in)
+			d.ifaces = append(d.ifaces, reach.Interface{ID: "eni-b3", Name: "app-b3", Subnet: "subnet-tb3", PrivateIPs: []netip.Addr{netip.MustParseAddr("10.2.8.10")}, Groups: []string{"sg-open"}})
+			return d
+		}, tcp("app-a2", "app-b3", 443), reach.Indeterminate, []reach.Code{reach.TGWExitZoneUnknown}},
+		{"which route table routes one subnet is undecided: undecided", func() *tgwDesign {
+			d := withZoneGap("")
+			d.rts = append(d.rts, reach.RouteTable{ID: "rtb-b3", VPC: "vpc-b"})
+			d.subnet("subnet-tb3").RouteTablesMaybe = []string{"rtb-b3"}
+			d.subnet("subnet-tb3").RouteTablesWhy = "its association with rtb-b3 is associating"
+			return d
+		}, tcp("app-a2", "app-b", 443), reach.Indeterminate, []reach.Code{reach.TGWExitZoneUnknown}},
+		{"the subnets route the packet back to the transit gateway, which takes it in their zone: undecided", func() *tgwDesign {
+			d := withZoneGap("")
+			d.rts[0].Routes = append(d.rts[0].Routes, reach.Route{Destination: pfx("198.51.100.0/24"), Target: reach.TargetTransitGateway, TargetID: "tgw-1"})
+			d.rts[1].Routes = append(d.rts[1].Routes, reach.Route{Destination: pfx("198.51.100.0/24"), Target: reach.TargetTransitGateway, TargetID: "tgw-1"})
+			d.routes("tgw-rtb-1", tgwRoute("198.51.100.0/24", "att-b", false))
+			return d
+		}, tcp("app-a2", "198.51.100.7", 443), reach.Indeterminate, []reach.Code{reach.TGWExitZoneUnknown}},
 		{"an attachment of one subnet leaves through it", func() *tgwDesign {
 			d := withZoneGap("")
 			d.atts[1].Subnets = []string{"subnet-tb"}
