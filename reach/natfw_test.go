@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reachsim/reachsim/firewall"
+	"github.com/reachsim/reachsim/firewall/stateful"
 	"github.com/reachsim/reachsim/firewall/stateless"
 	"github.com/reachsim/reachsim/flow"
 	"github.com/reachsim/reachsim/nacl"
@@ -329,5 +330,32 @@ func natPasses(rules ...stateless.Rule) func(*sample.Design) {
 		d.Firewalls[0].Policy = firewall.Policy{Name: "nat-ports",
 			Stateless: stateless.Config{Default: drop, FragmentDefault: drop, Groups: []stateless.GroupRef{{Priority: 1, Group: stateless.RuleGroup{
 				Name: "ports", Capacity: 10, Rules: rules}}}}}
+	}
+}
+
+// A one-way crossing over a NAT gateway's ports is undecided where some
+// run of the ports is undecided for a reason of its own, even when the
+// runs before it were decided: here the stateless engine passes the
+// gateway's low ports itself and forwards the high ones to a stateful
+// engine whose rules read flow state, which a flow seen one way never
+// reaches.
+func TestNATGatewayPickedPortOneWayPartlyUndecided(t *testing.T) {
+	m, err := natFirewallDesignEdited(flow.PortRange{}, func(d *sample.Design) {
+		for i := range d.RouteTables {
+			if d.RouteTables[i].ID == "rtb-edge" {
+				d.RouteTables[i].Routes = d.RouteTables[i].Routes[1:] // the reply goes straight in: the request alone crosses
+			}
+		}
+		fwd := natPass(20, true, flow.PortRange{Lo: 30001, Hi: 65535})
+		fwd.Action = flow.Forward
+		natPasses(natPass(10, true, flow.PortRange{Lo: 1024, Hi: 30000}), fwd)(d)
+		d.Firewalls[0].Policy.Stateful = stateful.Config{Groups: []stateful.GroupRef{{Group: stateful.RuleGroup{Name: "established",
+			RulesString: `pass udp any any -> any 443 (flow:established; sid:1;)`}}}}
+	})()
+	require.NoError(t, err)
+	for _, client := range []uint16{2000, 50000} {
+		r := check(t, m, reach.Query{From: "app-1", To: "8.8.8.8", Protocol: flow.UDP, Port: 443, SrcPort: client})
+		require.Equal(t, reach.Indeterminate, r.Outcome, "client port %d: %s", client, r.Text())
+		assert.Equal(t, []reach.Code{reach.AsymmetricRoute}, r.Codes(), r.Text())
 	}
 }
