@@ -108,8 +108,8 @@ func TestApplianceModeSetAnswersAgreeWithChecks(t *testing.T) {
 	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	for i, v := range applianceVariants {
 		t.Run(v.name, func(t *testing.T) {
-			if raceOn && i%3 != 0 {
-				t.Skip("the race detector's run takes every third variant: the brute force is slow under it")
+			if raceOn && i%5 != 0 {
+				t.Skip("the race detector's run takes every fifth variant: the brute force is slow under it")
 			}
 			m := v.design().build(t)
 			brute.CheckSetAnswers(t, m, brute.Options{
