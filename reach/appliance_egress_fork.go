@@ -88,10 +88,7 @@ type egressTry struct {
 func (m *Model) findEgressForks() {
 	var out []egressInstance
 	seen := map[string]bool{}
-	worlds := 1
-	if m.applianceZones {
-		worlds = zoneWorldCount(m.applianceAtts())
-	}
+	worlds := m.zoneWorldTotal()
 	for _, ii := range m.ifaceOrder {
 		if len(ii.siblings) == 0 || seen[ii.Instance] {
 			continue
@@ -129,7 +126,7 @@ func (m *Model) instanceAlike(ii *ifaceInfo) bool {
 
 // hasWorlds reports whether the set questions answer m once per world
 // (tgw_worlds.go): zone worlds, egress worlds or both.
-func (m *Model) hasWorlds() bool { return m.applianceZones || len(m.egressInst) > 0 }
+func (m *Model) hasWorlds() bool { return m.zoneForks || len(m.egressInst) > 0 }
 
 // egressOut returns the interface appliance ii's instance sends pkt out
 // of on this walk, which met ii forwarding it; false: the walk cannot

@@ -262,6 +262,7 @@ func (b *Builder) build() (*Model, error) {
 	}
 	markWaysBack(m)      // private_entry.go
 	markEntriesWithin(m) // private_entry.go
+	m.findExitForks()    // tgw_exit_fork.go
 	m.findEgressForks()  // appliance_egress_fork.go
 	m.quotaWarnings = b.checkQuotas(m)
 	m.origins, m.ruleOrigins = b.origins, b.ruleOrigins

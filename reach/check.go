@@ -106,7 +106,7 @@ func (m *Model) walkWith(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived, 
 	if nat64Forks(f) && (fw.n64 == nil || !fw.n64.walking) {
 		return m.walkNAT64(f, src, fw, rw) // nat64_fork.go: around the zone walks
 	}
-	if m.applianceZones && (fw.fork == nil || !fw.fork.walking) {
+	if m.zoneForks && (fw.fork == nil || !fw.fork.walking) {
 		return m.walkZones(f, src, fw, rw)
 	}
 	if fw.n64 != nil {
@@ -116,7 +116,7 @@ func (m *Model) walkWith(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived, 
 		fw.eg.at = fw.eg.at[:0] // this walk's appliance hops that chose
 	}
 	fw.natPort, rw.natPort = nil, nil // a walker walked again (walkZones) starts afresh
-	if m.world != nil && fw.fork != nil {
+	if (m.world != nil || m.exitWorld != nil) && fw.fork != nil {
 		fw.fork.exits = fw.fork.exits[:0] // a pooled walker's exits are another walk's
 	}
 	var svc instanceService

@@ -108,14 +108,21 @@ type Model struct {
 	tgws           map[string]*tgwInfo   // see tgw.go
 	tgwRTs         map[string]*tgwRTInfo // transit gateway route tables
 	tgwAtts        map[string]*tgwAttInfo
-	// applianceZones: some VPC attachment has appliance mode and more
-	// than one subnet, so a walk may meet a zone the flow hash picks
-	// (tgw_appliance.go)
-	applianceZones bool
-	// world, on a zone world of a model with applianceZones, fixes the
-	// subnet the flow hash picks at each such attachment (tgw_worlds.go);
-	// nil otherwise
-	world map[*tgwAttInfo]*subnetInfo
+	// zoneForks: a walk may meet a choice of the transit gateway's
+	// between the subnets of an attachment: one with appliance mode and
+	// more than one subnet, whose subnet the flow hash picks
+	// (tgw_appliance.go), or one of exitAtts (tgw_exit_fork.go)
+	zoneForks bool
+	// exitAtts are the VPC attachments without appliance mode whose
+	// subnet a packet leaves by AWS does not name for some zone the
+	// packet may enter by, and whose walks fork over it (tgw_exit_fork.go)
+	exitAtts []*tgwAttInfo
+	// world, on a zone world of a model with zoneForks, fixes the
+	// subnet the flow hash picks at each appliance-mode attachment
+	// (tgw_worlds.go); exitWorld the subnet each of exitAtts sends a
+	// leg's packets through; nil otherwise
+	world     map[*tgwAttInfo]*subnetInfo
+	exitWorld map[exitKey]*subnetInfo
 	// egressInst lists the instances of several interfaces that differ,
 	// whose walks fork over the interface a forwarded packet leaves by
 	// (appliance_egress_fork.go); nil on a world

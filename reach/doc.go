@@ -759,11 +759,11 @@
 // packet the gateway sends to an attachment with no subnet in the zone it
 // entered by (or of unknown zone; zones match by AZ ID, by name within one
 // owner, else are undecided: [Subnet.AvailabilityZoneID]) leaves through one
-// AWS does not name: the hop is undecided ([TGWExitZoneUnknown]) unless the
-// attachment has one subnet, or its subnets are alike for the packet (one
-// route table, one network ACL, none holding the destination, no route of
-// theirs for it to a transit gateway, one Block Public Access exclusion
-// where that route leads to a gateway BPA judges). A packet enters through the
+// AWS does not name: where its subnets differ for the packet (route table,
+// network ACL, one holding the destination, a route back to a gateway, a BPA
+// exclusion where BPA judges), the check walks each, the reply's choice apart,
+// undecided ([TGWExitZoneUnknown]) where their answers differ, and the set
+// questions answer by zone worlds (tgw_exit_fork.go). A packet enters through the
 // attachment's subnet in its zone (matched as the exit is); where the input
 // lacks a zone that decides which that is, the hop is undecided
 // ([TGWEntryZoneUnknown]): from a subnet of unknown zone, which may lie in a

@@ -34,6 +34,41 @@ import (
 // the client ports the questions use.
 var filterEdgePorts = []uint16{0, 1, 22, 53, 443, 1023, 1024, 40000, 49999, 50000, 50001, 65534, 65535}
 
+// agreeWithFilterReference requires the engine's check r of f and the
+// filter reference's want to agree: on the first block of each leg (the
+// rule named where the reference knows it), on every filter that blocks,
+// on the outcome and on the verdict. It returns the reference's first
+// blocks ("none" for a forward leg without one).
+func agreeWithFilterReference(t *testing.T, seed uint64, f flow.Flow, r *reach.Result, want refSession) (wf, wr string) {
+	t.Helper()
+	explain := func(what string) string {
+		return fmt.Sprintf("seed %d, %s: the %s differ\nreference forward:\n  %s\n  filters %+v\nreference return:\n  %s\n  filters %+v\nengine:\n%s",
+			seed, f, what, hopLines(want.fwd), want.fwdF, hopLines(want.ret), want.retF, r.Text())
+	}
+	wf, wr = firstBlock(want.fwd, want.fwdF), firstBlock(want.ret, want.retF)
+	// the rule is named only where the reference knows it (a
+	// NAT gateway's port judged by several entries: not)
+	ef := engineBlock(r.Forward, !strings.HasSuffix(wf, "rule "))
+	er := engineBlock(r.Return, !strings.HasSuffix(wr, "rule "))
+	if want.fwd == nil {
+		wf = "none"
+	}
+	require.Equal(t, wf, ef, explain("first blocks of the forward legs"))
+	if len(want.ret) > 0 || len(r.Return) > 0 {
+		require.Equal(t, wr, er, explain("first blocks of the return legs"))
+	}
+	// every filter that blocks, in walk order, not only the first
+	if want.fwd != nil {
+		require.Equal(t, filterBlocks(want.fwdF), engineFilterBlocks(r.Forward), explain("blocking filters of the forward legs"))
+	}
+	if want.ret != nil {
+		require.Equal(t, filterBlocks(want.retF), engineFilterBlocks(r.Return), explain("blocking filters of the return legs"))
+	}
+	require.Equal(t, want.outcome, r.Outcome, explain("outcomes"))
+	require.Equal(t, want.reachable, r.Reachable, explain("verdicts"))
+	return wf, wr
+}
+
 // filterDesign is openDesign's design of seed (even: one or two VPCs;
 // odd: two to four, joined by peerings and transit gateways, with
 // gateway endpoints) with random security group rules and network ACL
@@ -333,31 +368,7 @@ func TestFilterWalkAgreesWithSlowReference(t *testing.T) {
 			if slices.ContainsFunc(n.d.Interfaces, func(in reach.Interface) bool { return in.Instance != "" }) {
 				stats["compared with an instance of several interfaces"]++
 			}
-			explain := func(what string) string {
-				return fmt.Sprintf("seed %d, %s: the %s differ\nreference forward:\n  %s\n  filters %+v\nreference return:\n  %s\n  filters %+v\nengine:\n%s",
-					seed, f, what, hopLines(want.fwd), want.fwdF, hopLines(want.ret), want.retF, r.Text())
-			}
-			wf, wr := firstBlock(want.fwd, want.fwdF), firstBlock(want.ret, want.retF)
-			// the rule is named only where the reference knows it (a
-			// NAT gateway's port judged by several entries: not)
-			ef := engineBlock(r.Forward, !strings.HasSuffix(wf, "rule "))
-			er := engineBlock(r.Return, !strings.HasSuffix(wr, "rule "))
-			if want.fwd == nil {
-				wf = "none"
-			}
-			require.Equal(t, wf, ef, explain("first blocks of the forward legs"))
-			if len(want.ret) > 0 || len(r.Return) > 0 {
-				require.Equal(t, wr, er, explain("first blocks of the return legs"))
-			}
-			// every filter that blocks, in walk order, not only the first
-			if want.fwd != nil {
-				require.Equal(t, filterBlocks(want.fwdF), engineFilterBlocks(r.Forward), explain("blocking filters of the forward legs"))
-			}
-			if want.ret != nil {
-				require.Equal(t, filterBlocks(want.retF), engineFilterBlocks(r.Return), explain("blocking filters of the return legs"))
-			}
-			require.Equal(t, want.outcome, r.Outcome, explain("outcomes"))
-			require.Equal(t, want.reachable, r.Reachable, explain("verdicts"))
+			wf, wr := agreeWithFilterReference(t, seed, f, r, want)
 			stats["outcome "+r.Outcome.String()]++
 			for i, b := range []string{wf, wr} {
 				if b != "none" {

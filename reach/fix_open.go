@@ -94,9 +94,7 @@ func (m *Model) worldCount() int {
 		return 1
 	}
 	n := len(m.egressWorlds())
-	if m.applianceZones {
-		n *= zoneWorldCount(m.applianceAtts())
-	}
+	n *= m.zoneWorldTotal()
 	return min(n, maxZoneWorlds)
 }
 

@@ -208,7 +208,7 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 	// an end whose address is known only later, told apart: answered per
 	// atom by the single check's rule (unknown_sets.go)
 	unknown := m.toldApart(f.Src.Addr().Is6(), src.iface, dst.iface)
-	if len(unknown) > 0 && m.applianceZones {
+	if len(unknown) > 0 && m.zoneForks {
 		return nil, m.unknownErr(src.iface, dst.iface)
 	}
 	byHop = byHop && len(unknown) == 0
@@ -225,7 +225,7 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 	// with appliance mode, a session may have several paths (one per
 	// subnet the flow hash picks, tgw_appliance.go), which the hop by hop
 	// answer, reading the filters of one, does not see: walk each atom
-	byHop = byHop && !m.applianceZones
+	byHop = byHop && !m.zoneForks
 	// so with an appliance that may translate a request for the NAT64
 	// prefix: one path per choice (nat64_fork.go)
 	byHop = byHop && !(nat64Forks(f) && m.routesNAT64ToInterface())
@@ -334,7 +334,7 @@ func (m *Model) walkAtomSettled(f flow.Flow, src *ifaceInfo, path *atomOutcome, 
 	// unreachable, so two atoms (an echo whose reply one zone stops and
 	// an error message, which has no reply) may show other zones. The
 	// discovery walked every choice, and collected the bounds of each.
-	rezoned := m.applianceZones && !fw.showsZones(path.zones)
+	rezoned := m.zoneForks && !fw.showsZones(path.zones)
 	if !forked && !rezoned && (!samePath(s.fwd, path.fwd) || !samePath(s.ret, path.ret)) {
 		return Unreachable, false, fmt.Errorf("%w: %s", ErrPathChanged, f)
 	}
@@ -363,7 +363,7 @@ func (m *Model) walkAtomSettled(f flow.Flow, src *ifaceInfo, path *atomOutcome, 
 	}
 	// no extra platform hop: indexes agree; one path (not several, one
 	// per subnet the flow hash picks)
-	settled := len(s.fwd) == len(path.fwd) && len(s.ret) == len(path.ret) && !m.applianceZones && !forked &&
+	settled := len(s.fwd) == len(path.fwd) && len(s.ret) == len(path.ret) && !m.zoneForks && !forked &&
 		blocksUnmarked(s.fwd, ret, path.marks)
 	return outcomeOf(s.fwd, s.ret, arrived.ok), settled, nil
 }

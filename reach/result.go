@@ -359,10 +359,12 @@ const (
 	// attachment that has no subnet in the zone the packet entered by (or
 	// the zone is unknown, or undecided: subnets of two owners whose AZ
 	// IDs the input lacks, [Subnet.AvailabilityZoneID]), AWS does not document which of its subnets
-	// it then takes, and they are not alike for the packet (route table,
+	// it then takes, they are not alike for the packet (route table,
 	// network ACL, Block Public Access exclusion, the destination in one
-	// of them, or a route back to a transit gateway). The hop is
-	// undecided. Fix: give the attachment a subnet in that zone.
+	// of them, or a route back to a transit gateway), and the answers
+	// through them differ (or the design has too many such attachments to
+	// walk each: tgw_exit_fork.go). The hop is undecided. Fix: give the
+	// attachment a subnet in that zone.
 	TGWExitZoneUnknown Code = "TGW_EXIT_ZONE_UNKNOWN"
 	// TGWEntryZoneUnknown: a VPC route sends the packet to a transit
 	// gateway, and which subnet of the VPC's attachment it enters by (the

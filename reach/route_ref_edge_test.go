@@ -308,6 +308,7 @@ type refSession struct {
 	reachable  bool
 	outcome    reach.Outcome
 	elsewhere  bool // the reply arrives, but not at the request's source
+	back       bool // the reply arrived (decide's argument)
 }
 
 // undecided are the codes of hops whose answer the input does not hold:
@@ -317,7 +318,7 @@ var undecided = []reach.Code{reach.UnmodelledTarget, reach.PeeringStatusUnknown,
 
 // refCheck walks f from the interface src ("" for a host on the internet)
 // and back.
-func (n *refNet) refCheck(f flow.Flow, src string) refSession {
+func (n *refNet) refCheckOnce(f flow.Flow, src string) refSession {
 	fw := &refLeg{n: n}
 	if src != "" {
 		if n.filtered {
@@ -379,6 +380,7 @@ func (n *refNet) refCheck(f flow.Flow, src string) refSession {
 			out.fwd[fi].code = oneWayCode
 		}
 	}
+	out.back = rw.arrived
 	out.decide(rw.arrived)
 	return out
 }

@@ -62,10 +62,11 @@ import (
 //     AWS's documents differ on whether it passes) and the walk goes on. A table is a forwarding point like a VPC route table
 //     (a loop when met again with the same packet; its lookups count
 //     toward the bound). The packet leaves through the destination
-//     attachment's subnet in the zone it entered by, else (the engine's
-//     documented choice) its first subnet, and is routed from there by
-//     that subnet; an attachment that is not a VPC's is an undecided hop
-//     (UNMODELLED_TARGET).
+//     attachment's subnet in the zone it entered by, else its first
+//     subnet where its subnets are alike for the packet; where they are
+//     not, each subnet is walked (route_ref_exitfork_test.go), and the
+//     packet is routed from there by that subnet; an attachment that is
+//     not a VPC's is an undecided hop (UNMODELLED_TARGET).
 //   - A route to a target reachsim does not model (vgw-…) is an undecided
 //     hop, UNMODELLED_TARGET, and the leg ends: never a fallback to a less
 //     specific route.
@@ -421,9 +422,12 @@ func (l *refLeg) viaTGW(pkt flow.Flow, vpc, tgw, from string) {
 	} else if pkt.Dst.Addr().Is6() {
 		l.n.stats["IPv6 through a transit gateway"]++
 	}
+	forked := false
 	if out.Type == "vpc" && out.Missing == "" && l.n.exitUnknown(out, zone, pkt.Dst.Addr()) {
-		l.hop(reach.KindTransitGateway, t.ID, pkt, reach.TGWExitZoneUnknown)
-		return
+		if forked = l.n.exitForking(out.ID); !forked {
+			l.hop(reach.KindTransitGateway, t.ID, pkt, reach.TGWExitZoneUnknown)
+			return
+		}
 	}
 	l.hop(reach.KindTransitGateway, t.ID, pkt, code)
 	if out.Type != "vpc" {
@@ -437,6 +441,9 @@ func (l *refLeg) viaTGW(pkt flow.Flow, vpc, tgw, from string) {
 			sub = id
 			break
 		}
+	}
+	if forked {
+		sub = l.exitChoice(out) // route_ref_exitfork_test.go
 	}
 	l.n.stats["through a transit gateway"]++
 	l.fromSubnet(pkt, sub)

@@ -192,6 +192,11 @@ type refNet struct {
 	// filtered turns on the filter reference (filter_ref_test.go): the
 	// network ACLs and security groups are judged along the walk
 	filtered bool
+	// fork is the state of the walks over the subnets a transit gateway
+	// may send a packet out by (route_ref_exitfork_test.go); exitForks,
+	// worked out at the first ask, names the attachments that fork
+	fork      *refFork
+	exitForks map[string]bool
 }
 
 // refNAT is a NAT gateway's translation on the request.

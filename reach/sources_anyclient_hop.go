@@ -36,7 +36,7 @@ import (
 // known only later — what [Model.Ports] walks atom by atom too.
 func (m *Model) anyClientByHopFits(f flow.Flow, src *ifaceInfo) bool {
 	switch {
-	case !f.Protocol.HasPorts(), m.applianceZones, len(m.egressInst) > 0,
+	case !f.Protocol.HasPorts(), m.zoneForks, len(m.egressInst) > 0,
 		nat64Forks(f) && m.routesNAT64ToInterface(),
 		m.unknownACLs+m.unknownRoutes+m.groupsUnknownN > 0,
 		len(m.unknownIfaces)+len(m.unknownPublic)+len(m.unknownNATs)+len(m.multiNATs) > 0:

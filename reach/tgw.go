@@ -55,15 +55,19 @@ import (
 //     between subnets of one owner ([Subnet.OwnerID]: AWS maps zone names
 //     per account), and are undecided otherwise (tgw_zone.go). When the
 //     attachment has none there (or the zone is unknown or undecided) and has
-//     several subnets, AWS documents no rule for which it takes: the hop
-//     is undecided ([TGWExitZoneUnknown]) unless the subnets are alike for
-//     the packet (one route table, one network ACL, none holding the
-//     destination, no route of theirs for it to a transit gateway, and
-//     one Block Public Access exclusion when their route for it leads to
-//     an internet gateway, an egress-only internet gateway or a carrier
-//     gateway, where BPA judges the packet by the subnet it leaves: it
-//     judges no other traffic), when the trace shows the first,
-//     with a detail that says so. An attachment with appliance mode ([TGWAttachment.ApplianceMode])
+//     several subnets, AWS documents no rule for which it takes. Where the
+//     subnets are alike for the packet (one route table, one network ACL,
+//     none holding the destination, no route of theirs for it to a transit
+//     gateway, and one Block Public Access exclusion when their route for
+//     it leads to an internet gateway, an egress-only internet gateway or
+//     a carrier gateway, where BPA judges the packet by the subnet it
+//     leaves: it judges no other traffic), the trace shows the first, with
+//     a detail that says so. Otherwise the check walks each subnet (the
+//     request's choice and the reply's apart) and answers what every one
+//     answers, the hop undecided ([TGWExitZoneUnknown]) where they differ:
+//     see tgw_exit_fork.go, which also says when a design has too many
+//     such attachments to walk (the hop is then undecided wherever the
+//     subnets are not alike). An attachment with appliance mode ([TGWAttachment.ApplianceMode])
 //     is left otherwise: see tgw_appliance.go. From there the attachment subnet's route table routes the
 //     packet, and its ACL judges it outbound when it goes to another
 //     subnet (not when the destination is in the attachment subnet, as AWS
@@ -353,7 +357,7 @@ func (b *Builder) buildTransitGateways(p *problems, m *Model) {
 	}
 	b.propagate(m)
 	for _, a := range m.tgwAtts {
-		m.applianceZones = m.applianceZones || a.ApplianceMode && len(a.subnets) > 1
+		m.zoneForks = m.zoneForks || a.ApplianceMode && len(a.subnets) > 1
 	}
 }
 
@@ -636,20 +640,12 @@ func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subn
 	h.Rule = fmt.Sprintf("%s via %s (%s)", r.Destination, r.att.ID, kind)
 	h.Verdict = flow.Allow
 	h.reason = fmt.Sprintf("%s matches %s in %s, the route table of %s (longest prefix, then static, prefix list, VPC-, Direct Connect-, Connect-, VPN-, peering-propagated)", dst, h.Rule, t.ID, att.ID)
-	if why, alike := w.m.exitUnknown(r.att, zone, dst); why != "" {
-		h.Verdict, h.Code = flow.Indeterminate, TGWExitZoneUnknown
-		if doubt := r.att.zoneDoubt(zone); doubt != "" {
-			entered := fmt.Sprintf("%s of %s", zone.name, ownerName(zone.owner))
-			h.reason += fmt.Sprintf("; but which subnet of %s is in %s, the zone the packet entered by and leaves by, is undecided: AWS maps zone names to physical zones per account, and %s are of another owner, without AZ IDs in the input; and %s",
-				r.att.ID, entered, doubt, why)
-			h.Missing = fmt.Sprintf("the AZ IDs (describe-subnets' AvailabilityZoneId; Terraform's availability_zone_id) of %s and of %s, the zone the packet entered %s by: they decide which subnet of %s it leaves through", doubt, entered, g.ID, r.att.ID)
-			h.Fix = fmt.Sprintf("give the subnets their AZ IDs in the input, or give the subnets of %s %s", r.att.ID, alike)
+	forkExit := false // the walk tries each subnet of r.att the packet may leave by (tgw_exit_fork.go)
+	if why, _ := w.m.exitUnknown(r.att, zone, dst); why != "" {
+		if forkExit = w.m.exitForks(r.att); !forkExit {
+			w.m.undecideExit(&h, zonePoint{att: r.att, leg: w.leg, exit: true, az: zone, dst: dst}, "")
 			return w.stop(h)
 		}
-		h.reason += fmt.Sprintf("; but %s has no subnet in %s, and AWS does not say which of its subnets (%s) the packet then leaves through: %s", r.att.ID, orUnknown(zone.String()), subnetIDs(r.att.subnets), why)
-		h.Missing = fmt.Sprintf("which subnet of %s (%s) the transit gateway takes for a packet from %s, where it has none: %s", r.att.ID, subnetIDs(r.att.subnets), orUnknown(zone.String()), why)
-		h.Fix = fmt.Sprintf("add a subnet in %s to attachment %s, or give its subnets %s", orUnknown(zone.String()), r.att.ID, alike)
-		return w.stop(h)
 	}
 	if dst.Is6() {
 		ipv6Unsupported(&h, att, r.att)
@@ -660,6 +656,13 @@ func (w *walker) throughTGW(pkt flow.Flow, g *tgwInfo, att *tgwAttInfo, in *subn
 	w.add(h)
 	w.visited = append(w.visited, visit{kind: KindTransitGateway, id: t.ID, pkt: pkt, rule: h.Rule})
 	w.crossTGW(g, att, r.att) // tgw_sgref.go
+	if forkExit {
+		sub := w.exitSubnet(pkt, r.att, zone)
+		if sub == nil {
+			return arrival{} // the hop is undecided: by walkZones (too many choices) or exitWorldSubnet
+		}
+		return w.route(pkt, sub)
+	}
 	return w.outOfTGW(pkt, g, r.att, zone)
 }
 

@@ -2,6 +2,7 @@ package reach
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -62,12 +63,17 @@ type zoneFork struct {
 }
 
 // zonePoint is a choice of the flow hash a walk met: at the transit
-// gateway hop hop of leg, among the n subnets of att.
+// gateway hop hop of leg, among the n subnets of att. exit: a choice
+// AWS does not document instead (tgw_exit_fork.go), of a packet for dst
+// that entered the gateway in zone az.
 type zonePoint struct {
-	att *tgwAttInfo
-	n   int
-	leg Leg
-	hop int
+	att  *tgwAttInfo
+	n    int
+	leg  Leg
+	hop  int
+	exit bool
+	az   tgwZone
+	dst  netip.Addr
 }
 
 // zoneExit is a packet leaving the transit gateway through subnet sub of
@@ -274,21 +280,34 @@ func (m *Model) walkZones(f flow.Flow, src *ifaceInfo, fw, rw *walker) (arrived,
 		if p.leg == Return {
 			hops = *rw.hops // the reply's hop: the request's may be fewer
 		}
-		hops[p.hop].addDetail(fmt.Sprintf("%s (%s)", zonesAgreeNote, first))
+		note := zonesAgreeNote
+		if p.exit {
+			note = exitsAgreeNote
+		}
+		hops[p.hop].addDetail(fmt.Sprintf("%s (%s)", note, first))
 	}
 	return arrived, back
 }
 
-// zonesAgreeNote begins the detail of a zone walk whose choices agree.
-const zonesAgreeNote = "every subnet the flow hash can pick gives the answer this trace gives"
+// zonesAgreeNote begins the detail of a zone walk whose choices agree;
+// exitsAgreeNote that of one whose first choice is an exit AWS does not
+// name (tgw_exit_fork.go).
+const (
+	zonesAgreeNote = "every subnet the flow hash can pick gives the answer this trace gives"
+	exitsAgreeNote = "every subnet the transit gateway may take gives the answer this trace gives"
+)
 
 // undecideZone makes the transit gateway hop of the walk's first choice
-// of the flow hash undecided: why says why the walk cannot answer.
+// undecided: why says why the walk cannot answer.
 func undecideZone(fw, rw *walker, why string) {
 	p := fw.fork.met[0]
 	hops := *fw.hops
 	if p.leg == Return {
 		hops = *rw.hops
+	}
+	if p.exit {
+		fw.m.undecideExit(&hops[p.hop], p, why)
+		return
 	}
 	undecideHop(&hops[p.hop], p.att, p.leg, why)
 }

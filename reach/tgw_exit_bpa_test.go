@@ -53,7 +53,7 @@ func TestTGWExitAlikeButBPAExclusion(t *testing.T) {
 		{"to a VPC: BPA has no say, the subnets are alike", []reach.BlockExclusion{tb3},
 			tcp("app-a2", "app-b", 443), reach.Reachable, nil, nil},
 		{"to a carrier gateway: the exclusion decides", []reach.BlockExclusion{tb3},
-			tcp("app-a2", "198.51.100.7", 443), reach.Indeterminate, []reach.Code{reach.TGWExitZoneUnknown},
+			tcp("app-a2", "198.51.100.7", 443), reach.Indeterminate, []reach.Code{reach.TGWExitZoneUnknown, reach.UnmodelledTarget},
 			[]string{"their exclusions differ (subnet-tb: none; subnet-tb3: x-tb3, allow-bidirectional)", "cagw-1",
 				"give its subnets one Block Public Access exclusion (exclude all of subnet-tb, subnet-tb3, or none)"}},
 		{"to a carrier gateway, both excluded alike: alike", []reach.BlockExclusion{tb3, tb},

@@ -2,6 +2,8 @@ package reach_test
 
 import (
 	"net/netip"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -31,28 +33,51 @@ func withZoneGap(acl string) *tgwDesign {
 // subnet in the zone it entered by; where the attachment has none there,
 // AWS does not document which of its subnets it takes (Amazon VPC Transit
 // Gateways, "How transit gateways work", Availability Zones; "Amazon VPC
-// attachments"). The answer is certain only where the subnets are alike
-// for the packet.
+// attachments"). The walk tries each subnet (tgw_exit_fork.go): the answer
+// is certain where every one gives it, and undecided where they differ.
 func TestTransitGatewayExitWithoutSubnetInZone(t *testing.T) {
+	// withOwnTable gives subnet-tb3 a route table of its own, rtb-b3,
+	// with routes rs.
+	withOwnTable := func(rs ...reach.Route) *tgwDesign {
+		d := withZoneGap("")
+		d.rts = append(d.rts, reach.RouteTable{ID: "rtb-b3", VPC: "vpc-b", Routes: rs})
+		d.subnet("subnet-tb3").RouteTable = "rtb-b3"
+		return d
+	}
+	// toB sends 198.51.100.0/24 from vpc-a to the transit gateway, and
+	// the gateway to att-b; toVGW also rtb-b to a virtual private gateway.
+	toB := func(d *tgwDesign) *tgwDesign {
+		d.rts[0].Routes = append(d.rts[0].Routes, reach.Route{Destination: pfx("198.51.100.0/24"), Target: reach.TargetTransitGateway, TargetID: "tgw-1"})
+		d.routes("tgw-rtb-1", tgwRoute("198.51.100.0/24", "att-b", false))
+		return d
+	}
+	toVGW := func(d *tgwDesign) *tgwDesign {
+		d.rts[1].Routes = append(d.rts[1].Routes, reach.Route{Destination: pfx("198.51.100.0/24"), Target: reach.TargetUnmodelled, TargetID: "vgw-1", TargetType: "virtual private gateway"})
+		return toB(d)
+	}
+	const agree = "every subnet the transit gateway may take gives the answer this trace gives"
 	tests := []struct {
 		name    string
 		d       func() *tgwDesign
 		q       reach.Query
 		outcome reach.Outcome
 		codes   []reach.Code
+		detail  string // in the transit gateway hop's details or reason
 	}{
-		{"the subnets' network ACLs differ: undecided", func() *tgwDesign { return withZoneGap("acl-deny-b") },
-			tcp("app-a2", "app-b", 443), reach.Indeterminate, []reach.Code{reach.TGWExitZoneUnknown}},
+		{"the subnets' network ACLs differ, and so do the answers: undecided", func() *tgwDesign { return withZoneGap("acl-deny-b") },
+			tcp("app-a2", "app-b", 443), reach.Indeterminate, []reach.Code{reach.TGWExitZoneUnknown}, "the answer differs between them"},
 		{"the subnets are alike: certain", func() *tgwDesign { return withZoneGap("") },
-			tcp("app-a2", "app-b", 443), reach.Reachable, nil},
-		{"the subnets' route tables differ: undecided", func() *tgwDesign {
-			d := withZoneGap("")
-			d.rts = append(d.rts, reach.RouteTable{ID: "rtb-b3", VPC: "vpc-b"})
-			d.subnet("subnet-tb3").RouteTable = "rtb-b3"
-			return d
-		}, tcp("app-a2", "app-b", 443), reach.Indeterminate, []reach.Code{reach.TGWExitZoneUnknown}},
+			tcp("app-a2", "app-b", 443), reach.Reachable, nil, "they are alike for it"},
+		{"the subnets' route tables differ, but each delivers: certain", func() *tgwDesign { return withOwnTable() },
+			tcp("app-a2", "app-b", 443), reach.Reachable, nil, agree},
+		{"the subnets' route tables differ, and so do the answers: undecided", func() *tgwDesign { return toVGW(withOwnTable()) },
+			tcp("app-a2", "198.51.100.7", 443), reach.Indeterminate, []reach.Code{reach.TGWExitZoneUnknown, reach.UnmodelledTarget},
+			"their route tables differ (subnet-tb has rtb-b, subnet-tb3 has rtb-b3)"},
+		{"the subnets' route tables differ, and each stops the packet: certain", func() *tgwDesign {
+			return toB(withOwnTable(reach.Route{Destination: pfx("198.51.100.0/24"), Target: reach.TargetBlackhole}))
+		}, tcp("app-a2", "198.51.100.7", 443), reach.Unreachable, []reach.Code{reach.NoRoute}, agree},
 		{"a packet from a zone the attachment has a subnet in is certain", func() *tgwDesign { return withZoneGap("acl-deny-b") },
-			tcp("app-a", "app-b", 443), reach.Reachable, nil},
+			tcp("app-a", "app-b", 443), reach.Reachable, nil, ""},
 		{"one subnet holds the destination, and the ACL the other adds drops it: undecided", func() *tgwDesign {
 			d := withZoneGap("acl-in-b") // both attachment subnets share it
 			d.subnet("subnet-tb").ACL = "acl-in-b"
@@ -63,26 +88,32 @@ func TestTransitGatewayExitWithoutSubnetInZone(t *testing.T) {
 			d.acls = append(d.acls, in)
 			d.ifaces = append(d.ifaces, reach.Interface{ID: "eni-b3", Name: "app-b3", Subnet: "subnet-tb3", PrivateIPs: []netip.Addr{netip.MustParseAddr("10.2.8.10")}, Groups: []string{"sg-open"}})
 			return d
-		}, tcp("app-a2", "app-b3", 443), reach.Indeterminate, []reach.Code{reach.TGWExitZoneUnknown}},
-		{"which route table routes one subnet is undecided: undecided", func() *tgwDesign {
+		}, tcp("app-a2", "app-b3", 443), reach.Indeterminate, []reach.Code{reach.TGWExitZoneUnknown}, "subnet-tb3 holds the destination"},
+		{"which route table routes one subnet is undecided, but each delivers: certain", func() *tgwDesign {
 			d := withZoneGap("")
 			d.rts = append(d.rts, reach.RouteTable{ID: "rtb-b3", VPC: "vpc-b"})
 			d.subnet("subnet-tb3").RouteTablesMaybe = []string{"rtb-b3"}
 			d.subnet("subnet-tb3").RouteTablesWhy = "its association with rtb-b3 is associating"
 			return d
-		}, tcp("app-a2", "app-b", 443), reach.Indeterminate, []reach.Code{reach.TGWExitZoneUnknown}},
-		{"the subnets route the packet back to the transit gateway, which takes it in their zone: undecided", func() *tgwDesign {
+		}, tcp("app-a2", "app-b", 443), reach.Reachable, nil, agree},
+		{"the subnets route the packet back to the transit gateway: a loop whichever it takes", func() *tgwDesign {
 			d := withZoneGap("")
 			d.rts[0].Routes = append(d.rts[0].Routes, reach.Route{Destination: pfx("198.51.100.0/24"), Target: reach.TargetTransitGateway, TargetID: "tgw-1"})
 			d.rts[1].Routes = append(d.rts[1].Routes, reach.Route{Destination: pfx("198.51.100.0/24"), Target: reach.TargetTransitGateway, TargetID: "tgw-1"})
 			d.routes("tgw-rtb-1", tgwRoute("198.51.100.0/24", "att-b", false))
 			return d
-		}, tcp("app-a2", "198.51.100.7", 443), reach.Indeterminate, []reach.Code{reach.TGWExitZoneUnknown}},
+		}, tcp("app-a2", "198.51.100.7", 443), reach.Unreachable, []reach.Code{reach.RoutingLoop}, agree},
+		{"the reply's exit is a choice of its own", func() *tgwDesign {
+			d := withZoneGap("")
+			d.subnet("subnet-ta2").ACL = "acl-deny-a" // the reply through it is dropped
+			d.ifaces = append(d.ifaces, reach.Interface{ID: "eni-b3", Name: "app-b3", Subnet: "subnet-tb3", PrivateIPs: []netip.Addr{netip.MustParseAddr("10.2.8.10")}, Groups: []string{"sg-open"}})
+			return d
+		}, tcp("app-a", "app-b3", 443), reach.Indeterminate, []reach.Code{reach.TGWExitZoneUnknown.OnLeg(reach.Return)}, "att-a has no subnet in az-3"},
 		{"an attachment of one subnet leaves through it", func() *tgwDesign {
 			d := withZoneGap("")
 			d.atts[1].Subnets = []string{"subnet-tb"}
 			return d
-		}, tcp("app-a2", "app-b", 443), reach.Reachable, nil},
+		}, tcp("app-a2", "app-b", 443), reach.Reachable, nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -98,6 +129,16 @@ func TestTransitGatewayExitWithoutSubnetInZone(t *testing.T) {
 			v, err := m.Verdict(tt.q)
 			require.NoError(t, err)
 			assert.Equal(t, tt.outcome, v, "Verdict answers as Check does")
+			if tt.detail != "" {
+				var words []string
+				for _, h := range slices.Concat(r.Forward, r.Return) {
+					if h.Kind == reach.KindTransitGateway {
+						words = append(words, h.Reason())
+						words = append(words, h.Details()...)
+					}
+				}
+				assert.Contains(t, strings.Join(words, "\n"), tt.detail, r.Text())
+			}
 		})
 	}
 }

@@ -70,11 +70,11 @@ func zoneWorldCount(atts []*tgwAttInfo) int {
 // Diff) on a design whose zone worlds are more than maxZoneWorlds; nil
 // otherwise.
 func (m *Model) applianceErr(question string) error {
-	if !m.applianceZones {
+	if !m.zoneForks {
 		return nil
 	}
 	atts := m.applianceAtts()
-	if zoneWorldCount(atts) <= maxZoneWorlds {
+	if m.zoneWorldTotal() <= maxZoneWorlds {
 		return nil
 	}
 	ids := make([]string, len(atts))
@@ -91,27 +91,43 @@ func (m *Model) applianceErr(question string) error {
 // (appliance_egress_fork.go). The caller has checked applianceErr.
 func (m *Model) zoneWorlds() []*Model {
 	atts := m.applianceAtts()
-	if !m.applianceZones {
+	if !m.zoneForks {
 		atts = nil
 	}
+	// the choices: each appliance-mode attachment's subnet, then each
+	// exit fork's subnet for the request and for the reply
+	var sizes []int
+	for _, a := range atts {
+		sizes = append(sizes, len(a.subnets))
+	}
+	for _, a := range m.exitAtts {
+		sizes = append(sizes, len(a.subnets), len(a.subnets))
+	}
 	egress := m.egressWorlds()
-	picks := make([]int, len(atts))
+	picks := make([]int, len(sizes))
 	var out []*Model
 	for {
 		for _, eg := range egress {
 			w := *m // shallow: the world shares every compiled part and cache
-			w.applianceZones, w.egressInst, w.egress = false, nil, eg
+			w.zoneForks, w.egressInst, w.egress = false, nil, eg
 			if len(atts) > 0 {
 				w.world = make(map[*tgwAttInfo]*subnetInfo, len(atts))
 				for i, a := range atts {
 					w.world[a] = a.subnets[picks[i]]
 				}
 			}
+			if len(m.exitAtts) > 0 {
+				w.exitWorld = make(map[exitKey]*subnetInfo, 2*len(m.exitAtts))
+				for i, a := range m.exitAtts {
+					k := len(atts) + 2*i
+					w.exitWorld[exitKey{a, Forward}], w.exitWorld[exitKey{a, Return}] = a.subnets[picks[k]], a.subnets[picks[k+1]]
+				}
+			}
 			out = append(out, &w)
 		}
 		i := len(picks) - 1
 		for ; i >= 0; i-- {
-			if picks[i]++; picks[i] < len(atts[i].subnets) {
+			if picks[i]++; picks[i] < sizes[i] {
 				break
 			}
 			picks[i] = 0
@@ -120,6 +136,16 @@ func (m *Model) zoneWorlds() []*Model {
 			return out
 		}
 	}
+}
+
+// zoneWorldTotal returns how many zone worlds m has: appliance mode's
+// combinations of subnets times the exit forks' (tgw_exit_fork.go),
+// stopping past maxZoneWorlds.
+func (m *Model) zoneWorldTotal() int {
+	if !m.zoneForks {
+		return 1
+	}
+	return zoneWorldCount(m.applianceAtts()) * exitWorldCount(m.exitAtts)
 }
 
 // worldSubnet returns the subnet of appliance-mode attachment out (more

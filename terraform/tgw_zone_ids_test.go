@@ -1,6 +1,7 @@
 package terraform_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -53,18 +54,20 @@ func TestTGWZoneIDsPlan(t *testing.T) {
 		keys map[string]string
 		data []providerData
 		want reach.Outcome
-		code reach.Code
+		// forked: the input does not decide the subnet the packet leaves
+		// by, so the walk tries each (here each delivers)
+		forked bool
 		// shows is the attachment subnet the trace leaves by, when decided
 		shows string
 	}{
-		{"one provider configuration, AZ IDs unknown: names decide", nil, nil, nil, reach.Reachable, "", ""},
-		{"two configurations, AZ IDs unknown: undecided", nil, spoke, nil, reach.Indeterminate, reach.TGWExitZoneUnknown, ""},
-		{"two configurations, AZ IDs known: they decide", map[string]any{"a": "euw1-az1", "b": "euw1-az1", "b2": "euw1-az2"}, spoke, nil, reach.Reachable, "", "6 ✓ security-groups aws_security_group.b (aws_instance.b) inbound"},
-		{"two configurations, AZ IDs known, b2 the zone", map[string]any{"a": "euw1-az2", "b": "euw1-az1", "b2": "euw1-az2"}, spoke, nil, reach.Reachable, "", "(aws_subnet.b2) outbound"},
+		{"one provider configuration, AZ IDs unknown: names decide", nil, nil, nil, reach.Reachable, false, ""},
+		{"two configurations, AZ IDs unknown: undecided, each subnet walked", nil, spoke, nil, reach.Reachable, true, ""},
+		{"two configurations, AZ IDs known: they decide", map[string]any{"a": "euw1-az1", "b": "euw1-az1", "b2": "euw1-az2"}, spoke, nil, reach.Reachable, false, "6 ✓ security-groups aws_security_group.b (aws_instance.b) inbound"},
+		{"two configurations, AZ IDs known, b2 the zone", map[string]any{"a": "euw1-az2", "b": "euw1-az1", "b2": "euw1-az2"}, spoke, nil, reach.Reachable, false, "(aws_subnet.b2) outbound"},
 		{"two configurations of one account shown: names decide", nil, spoke,
-			[]providerData{callerOf("hub", "aws", "111122223333"), callerOf("spoke", "aws.spoke", "111122223333")}, reach.Reachable, "", ""},
-		{"two configurations of two accounts shown: undecided", nil, spoke,
-			[]providerData{callerOf("hub", "aws", "111122223333"), callerOf("spoke", "aws.spoke", "222233334444")}, reach.Indeterminate, reach.TGWExitZoneUnknown, ""},
+			[]providerData{callerOf("hub", "aws", "111122223333"), callerOf("spoke", "aws.spoke", "111122223333")}, reach.Reachable, false, ""},
+		{"two configurations of two accounts shown: undecided, each subnet walked", nil, spoke,
+			[]providerData{callerOf("hub", "aws", "111122223333"), callerOf("spoke", "aws.spoke", "222233334444")}, reach.Reachable, true, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,10 +77,18 @@ func TestTGWZoneIDsPlan(t *testing.T) {
 			r, err := m.Check(tcp("aws_instance.a", "aws_instance.b", 443))
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, r.Outcome, r.Text())
-			if tt.code != "" {
-				assert.Contains(t, r.Codes(), tt.code, r.Text())
+			assert.NotContains(t, r.Codes(), reach.TGWExitZoneUnknown, r.Text())
+			var details []string
+			for _, h := range r.Forward {
+				if h.Kind == reach.KindTransitGateway {
+					details = append(details, h.Details()...)
+				}
+			}
+			const walked = "every subnet the transit gateway may take gives the answer this trace gives"
+			if tt.forked {
+				assert.Contains(t, strings.Join(details, "\n"), walked, r.Text())
 			} else {
-				assert.NotContains(t, r.Codes(), reach.TGWExitZoneUnknown, r.Text())
+				assert.NotContains(t, strings.Join(details, "\n"), walked, r.Text())
 			}
 			assert.Contains(t, r.Text(), tt.shows)
 		})
