@@ -304,8 +304,9 @@ func (a *AuditResult) Worst() Severity {
 // addresses that has one ([Interface.PublicIPs]); for IPv6, each of its
 // IPv6 addresses. Sessions are asked from every client port, or, with
 // [AuditOptions].SrcPort, from that one alone. Interfaces of one
-// class ([Model.Matrix]) are answered once. With transit gateway appliance mode, the addresses are
-// merged over the subnets the flow hash can pick as [Model.Sources]
+// class ([Model.Matrix]) are answered once. With transit gateway appliance mode (or an exit
+// subnet AWS does not name, [Model.Matrix]), the addresses are
+// merged over the subnets the gateway can pick as [Model.Sources]
 // merges them: a service some address reaches whichever subnet the hash
 // picks is exposed; one no address reaches for certain but some might,
 // undecided.

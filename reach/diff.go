@@ -149,7 +149,8 @@ type Cause struct {
 // causes for their zones (an end's subnet is one for its other changes).
 // Where a walk forks (an appliance instance of several interfaces
 // may send what it forwards out of any of them; a transit gateway in
-// appliance mode may pick any zone), the sessions are traced in every
+// appliance mode may pick any zone, or one whose exit subnet AWS does not
+// name any of the attachment's subnets), the sessions are traced in every
 // world of the model (one combination of the choices each) besides
 // Check's trace, which shows one: a change on a path only another
 // combination takes is named too. A change whose traces meet no changed

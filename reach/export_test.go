@@ -242,3 +242,13 @@ func MatrixMemoKept(m *Model, o MatrixOptions) (mx *Matrix, kept, slots int, err
 // RuleBlocks counts the blocks of security group rules and network ACL
 // entries Matrix's classes are cut at (designAddressEdges).
 func RuleBlocks(m *Model) int { return m.ruleBlocks(flow.NewBounds(flow.FieldSrcAddr)) }
+
+// WithoutExitForks returns m as it answered before its walks forked over
+// the subnet a transit gateway sends a packet out by (tgw_exit_fork.go):
+// such an exit undecided wherever the subnets differ for the packet. It
+// shares m's compiled parts and caches.
+func WithoutExitForks(m *Model) *Model {
+	w := *m
+	w.exitAtts, w.zoneForks = nil, len(m.applianceAtts()) > 0
+	return &w
+}

@@ -98,11 +98,14 @@ const InternetNode = "internet"
 // class, answered once. The pairs are shared among o.Workers goroutines.
 //
 // On a design with transit gateway appliance mode on attachments of
-// several subnets, the matrix is answered once per combination of the
-// subnets the gateway's flow hash can pick (at most 64, else an error
-// wrapping [ErrQuery]) and merged session by session (an internet cell
-// address by address): what every combination lets through is allowed,
-// what only some do is indeterminate, as [Model.Check] answers it.
+// several subnets, or with attachments whose subnet a packet leaves by
+// AWS does not name for some zone (tgw_exit_fork.go), the matrix is
+// answered once per combination of the subnets the gateway can pick (at
+// most 64, else an error wrapping [ErrQuery]; the request's and the
+// reply's apart without appliance mode) and merged session by session
+// (an internet cell address by address): what every combination lets
+// through is allowed, what only some do is indeterminate, as
+// [Model.Check] answers it.
 //
 // A network interface of an interface endpoint opens no sessions
 // ([Interface.InterfaceEndpoint]): it has no cell from it, only cells to

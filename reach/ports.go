@@ -223,8 +223,9 @@ func (m *Model) ports(q PortsQuery, byHop bool) (*PortsResult, error) {
 	r := &PortsResult{From: src.label(), To: dst.labelFrom(src), Protocol: q.Protocol, Domain: q.Domain, App: q.App.String(),
 		Src: f.Src.Addr(), Dst: f.Dst.Addr(), Cuts: []Cut{}}
 	// with appliance mode, a session may have several paths (one per
-	// subnet the flow hash picks, tgw_appliance.go), which the hop by hop
-	// answer, reading the filters of one, does not see: walk each atom
+	// subnet the flow hash picks, tgw_appliance.go; or per exit subnet AWS
+	// does not name, tgw_exit_fork.go), which the hop by hop answer,
+	// reading the filters of one, does not see: walk each atom
 	byHop = byHop && !m.zoneForks
 	// so with an appliance that may translate a request for the NAT64
 	// prefix: one path per choice (nat64_fork.go)

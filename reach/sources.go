@@ -194,9 +194,10 @@ func (m *Model) internetProbe(v6 bool, within []addrset.Range) (netip.Addr, bool
 // what the design does not model), and no internet address reaches it.
 // Other errors are
 // [Model.Check]'s for a query from an internet host to q.To. With
-// transit gateway appliance mode, the internet's addresses are answered
-// as [Model.Matrix] answers its cells: per combination of the subnets the
-// flow hash can pick, merged address by address. With q.AnyClientPort,
+// transit gateway appliance mode (or an exit subnet AWS does not name,
+// as [Model.Matrix] says), the internet's addresses are answered as
+// [Model.Matrix] answers its cells: per combination of the subnets the
+// gateway can pick, merged address by address. With q.AnyClientPort,
 // every source is answered from every client port (the best outcome over
 // them), each source's client ports cut at the bounds of the filters on
 // its path and one check deciding each piece. An IPv4 question also asks

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -109,6 +110,7 @@ func TestTransitGatewayExitForksAgreeWithReference(t *testing.T) {
 		n.stats, n.filtered = stats, true
 		m, err := n.build()
 		require.NoError(t, err, "seed %d: the generator makes valid designs", seed)
+		unforked := reach.WithoutExitForks(m)
 		forks := false
 		for _, a := range n.tgwAtts {
 			forks = forks || n.exitForking(a.ID)
@@ -136,6 +138,12 @@ func TestTransitGatewayExitForksAgreeWithReference(t *testing.T) {
 				require.NoError(t, err)
 				require.Equal(t, r.Outcome, v, "seed %d, %s: Verdict answers as Check does\n%s", seed, f, r.Text())
 				stats["outcome "+r.Outcome.String()]++
+				// walking each subnet only ever decides what was undecided
+				if was, err := unforked.VerdictFlow(f); err == nil && was != reach.Indeterminate {
+					require.Equal(t, was, r.Outcome, "seed %d, %s: forking changed a certain answer\n%s", seed, f, r.Text())
+				} else if err == nil && r.Outcome != reach.Indeterminate {
+					stats["decided by walking each subnet"]++
+				}
 				if slices.ContainsFunc(slices.Concat(r.Forward, r.Return), func(h reach.Hop) bool {
 					return h.Code == reach.TGWExitZoneUnknown || h.Code == reach.TGWExitZoneUnknown.OnLeg(reach.Return)
 				}) {
@@ -155,7 +163,173 @@ func TestTransitGatewayExitForksAgreeWithReference(t *testing.T) {
 	for _, want := range []string{"designs whose exits fork", "designs whose exits do not fork",
 		"a transit gateway exit walked per subnet: every subnet alike", "a transit gateway exit walked per subnet: the subnets differ",
 		"TGW_EXIT_ZONE_UNKNOWN (forks true)", "TGW_EXIT_ZONE_UNKNOWN (forks false)",
-		"outcome " + reach.Reachable.String(), "outcome " + reach.Unreachable.String(), "outcome " + reach.Indeterminate.String()} {
+		"outcome " + reach.Reachable.String(), "outcome " + reach.Unreachable.String(), "outcome " + reach.Indeterminate.String(),
+		"decided by walking each subnet"} {
 		require.Positive(t, stats[want], "the generated designs exercise %s", want)
 	}
+}
+
+// BenchmarkTGWExitForks measures what walking each exit subnet costs on a
+// generated design whose exits fork (exitGapDesign): a check across the
+// transit gateway, and the whole matrix (answered once per zone world),
+// beside the same model answering such exits undecided, as before
+// (unforked).
+func BenchmarkTGWExitForks(b *testing.B) {
+	var n *refNet
+	var m *reach.Model
+	for seed := uint64(0); m == nil; seed++ {
+		n = exitGapDesign(seed)
+		for _, a := range n.tgwAtts {
+			if n.exitForking(a.ID) && len(n.d.Interfaces) >= 8 {
+				var err error
+				m, err = n.build()
+				require.NoError(b, err)
+				break
+			}
+		}
+	}
+	q := reach.Query{From: n.d.Interfaces[0].ID, To: n.d.Interfaces[len(n.d.Interfaces)-1].ID, Protocol: flow.TCP, Port: 443}
+	for _, tc := range []struct {
+		name string
+		m    *reach.Model
+	}{{"forked", m}, {"unforked", reach.WithoutExitForks(m)}} {
+		b.Run("check/"+tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := tc.m.Check(q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("matrix/"+tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := tc.m.Matrix(reach.MatrixOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// Without appliance mode, the request and the reply choose the subnet a
+// transit gateway sends them out by apart: in a centralised inspection
+// VPC whose attachment has no subnet in the spokes' zone (az-3), the
+// request may cross one appliance and the reply the other. An appliance
+// whose security group lets in only the request's side then drops the
+// reply it never saw the request of (its group tracks no such session):
+// the answer differs between the combinations, though each subnet alone,
+// both ways, gets through. The set questions answer it alike (their zone
+// worlds choose each leg's subnet apart).
+func TestTransitGatewayExitChoicesPerLeg(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		peer  string // the block ap-2's group lets in
+		want  reach.Outcome
+		codes []reach.Code
+	}{
+		{"ap-2 lets in the request's side only: the crossed combinations drop the reply", "10.1.0.0/16",
+			reach.Indeterminate, []reach.Code{reach.TGWExitZoneUnknown}},
+		{"ap-2 lets in every side: every combination gets through", "10.0.0.0/8", reach.Reachable, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newApplianceDesign(false)
+			for i := range d.subnets {
+				if id := d.subnets[i].ID; id == "subnet-a" || id == "subnet-b" {
+					d.subnets[i].AvailabilityZone = "az-3"
+				}
+			}
+			d.groups = append(d.groups, sg.Group{ID: "sg-ap2", Rules: []sg.Rule{
+				{Direction: flow.Inbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.Peer{Kind: sg.PeerCIDR, CIDR: netip.MustParsePrefix(tc.peer)}},
+				{Direction: flow.Outbound, Protocol: flow.AllProtocols, ICMPType: -1, ICMPCode: -1, Peer: sg.AnyIPv4}}})
+			d.ifaces[4].Groups = []string{"sg-ap2"}
+			m := d.build(t)
+			q := reach.Query{From: "app-a", To: "app-b", Protocol: flow.TCP, Port: 443}
+			r, err := m.Check(q)
+			require.NoError(t, err)
+			require.Equal(t, tc.want, r.Outcome, r.Text())
+			var codes []reach.Code
+			for _, h := range r.Undecided() {
+				codes = append(codes, h.Code)
+			}
+			require.Equal(t, tc.codes, codes, r.Text())
+			v, err := m.Verdict(q)
+			require.NoError(t, err)
+			require.Equal(t, tc.want, v, "Verdict answers as Check does")
+			brute.CheckSetAnswers(t, m, brute.Options{Few: true,
+				Ports:   []reach.PortsQuery{{From: "app-a", To: "app-b", Protocol: flow.TCP}},
+				Sources: []reach.SourcesQuery{{To: "app-b", Protocol: flow.TCP, Port: 443}},
+			})
+		})
+	}
+}
+
+// An exit AWS does not name beside appliance mode: att-i's flow hash
+// picks ap-1 (az-1) or ap-2 (az-2) for both directions; the reply then
+// comes back to the transit gateway in that appliance's zone, and att-a,
+// with subnets in az-1 and az-3, has none in az-2, so the reply through
+// ap-2 leaves by either of them. Through subnet-a3, closed, it is
+// dropped. The check walks every combination of both kinds of choice, and
+// the set questions every zone world of both.
+func TestTransitGatewayExitForksBesideApplianceMode(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		closed bool // subnet-a3 has the ACL that denies everything
+		want   reach.Outcome
+		codes  []reach.Code
+	}{
+		{"the reply through ap-2 may leave by a closed subnet", true, reach.Indeterminate, []reach.Code{reach.TGWApplianceZoneUnknown}},
+		{"every subnet open", false, reach.Reachable, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newApplianceDesign(true)
+			a3 := reach.Subnet{ID: "subnet-a3", VPC: "vpc-a", CIDRs: []netip.Prefix{pfx("10.1.3.0/24")}, AvailabilityZone: "az-3"}
+			if tc.closed {
+				a3.ACL = "acl-closed-a"
+				d.acls = append(d.acls, nacl.NewCustom("acl-closed-a", "vpc-a"))
+			}
+			d.subnets = append(d.subnets, a3)
+			d.atts[0].Subnets = append(d.atts[0].Subnets, "subnet-a3")
+			m := d.build(t)
+			q := reach.Query{From: "app-a", To: "app-b", Protocol: flow.TCP, Port: 443}
+			r, err := m.Check(q)
+			require.NoError(t, err)
+			require.Equal(t, tc.want, r.Outcome, r.Text())
+			var codes []reach.Code
+			for _, h := range r.Undecided() {
+				codes = append(codes, reach.Code(strings.TrimPrefix(string(h.Code), "RETURN_")))
+			}
+			require.Equal(t, tc.codes, codes, r.Text())
+			v, err := m.Verdict(q)
+			require.NoError(t, err)
+			require.Equal(t, tc.want, v, "Verdict answers as Check does")
+			brute.CheckSetAnswers(t, m, brute.Options{Few: true})
+		})
+	}
+}
+
+// Exit forks whose worlds, with appliance mode's, would be more than the
+// set questions walk (64) do not fork: the design is answered as before,
+// such an exit undecided where the subnets differ, and the set questions
+// still answer it. att-i's five subnets make five appliance worlds; att-a
+// and att-b, with two subnets each and none in most of those zones,
+// would make sixteen exit worlds more each.
+func TestTransitGatewayExitForksBeyondTheWorlds(t *testing.T) {
+	d := newApplianceDesign(true)
+	for z := 3; z <= 5; z++ {
+		id := fmt.Sprintf("subnet-ti%d", z)
+		d.subnets = append(d.subnets, reach.Subnet{ID: id, VPC: "vpc-i", CIDRs: []netip.Prefix{pfx(fmt.Sprintf("10.9.%d.0/24", z))}, AvailabilityZone: fmt.Sprintf("az-%d", z), RouteTable: "rtb-ti1"})
+		d.atts[2].Subnets = append(d.atts[2].Subnets, id)
+	}
+	d.subnets = append(d.subnets, reach.Subnet{ID: "subnet-a3", VPC: "vpc-a", CIDRs: []netip.Prefix{pfx("10.1.3.0/24")}, AvailabilityZone: "az-3", ACL: "acl-closed-a"})
+	d.acls = append(d.acls, nacl.NewCustom("acl-closed-a", "vpc-a"))
+	d.atts[0].Subnets = append(d.atts[0].Subnets, "subnet-a3")
+	m := d.build(t)
+	r, err := m.Check(reach.Query{From: "app-a", To: "app-b", Protocol: flow.TCP, Port: 443})
+	require.NoError(t, err)
+	require.Equal(t, reach.Indeterminate, r.Outcome, "through ap-2 the reply's exit into att-a is undecided: %s", r.Text())
+	mx, err := m.Matrix(reach.MatrixOptions{})
+	require.NoError(t, err, "the set questions answer the design by its appliance worlds alone")
+	c := brute.CellOf(mx, "C1", "C2")
+	require.True(t, c.Allowed.TCP.String() == "none" && c.Indeterminate.TCP.Contains(443), "app-a to app-b: %+v", c)
 }

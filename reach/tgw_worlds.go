@@ -94,17 +94,22 @@ func (m *Model) zoneWorlds() []*Model {
 	if !m.zoneForks {
 		atts = nil
 	}
-	// the choices: each appliance-mode attachment's subnet, then each
-	// exit fork's subnet for the request and for the reply
-	var sizes []int
+	// the choices, each among the subnets of one attachment: the subnet
+	// of each appliance-mode attachment, and of each exit fork's the
+	// request's and the reply's (tgw_exit_fork.go)
+	type choice struct {
+		att *tgwAttInfo
+		key exitKey // zero for appliance mode's
+	}
+	var cs []choice
 	for _, a := range atts {
-		sizes = append(sizes, len(a.subnets))
+		cs = append(cs, choice{att: a})
 	}
 	for _, a := range m.exitAtts {
-		sizes = append(sizes, len(a.subnets), len(a.subnets))
+		cs = append(cs, choice{a, exitKey{a, Forward}}, choice{a, exitKey{a, Return}})
 	}
 	egress := m.egressWorlds()
-	picks := make([]int, len(sizes))
+	picks := make([]int, len(cs))
 	var out []*Model
 	for {
 		for _, eg := range egress {
@@ -112,22 +117,22 @@ func (m *Model) zoneWorlds() []*Model {
 			w.zoneForks, w.egressInst, w.egress = false, nil, eg
 			if len(atts) > 0 {
 				w.world = make(map[*tgwAttInfo]*subnetInfo, len(atts))
-				for i, a := range atts {
-					w.world[a] = a.subnets[picks[i]]
-				}
 			}
 			if len(m.exitAtts) > 0 {
 				w.exitWorld = make(map[exitKey]*subnetInfo, 2*len(m.exitAtts))
-				for i, a := range m.exitAtts {
-					k := len(atts) + 2*i
-					w.exitWorld[exitKey{a, Forward}], w.exitWorld[exitKey{a, Return}] = a.subnets[picks[k]], a.subnets[picks[k+1]]
+			}
+			for i, c := range cs {
+				if c.key.att == nil {
+					w.world[c.att] = c.att.subnets[picks[i]]
+				} else {
+					w.exitWorld[c.key] = c.att.subnets[picks[i]]
 				}
 			}
 			out = append(out, &w)
 		}
 		i := len(picks) - 1
 		for ; i >= 0; i-- {
-			if picks[i]++; picks[i] < sizes[i] {
+			if picks[i]++; picks[i] < len(cs[i].att.subnets) {
 				break
 			}
 			picks[i] = 0
