@@ -188,7 +188,19 @@ func BenchmarkTGWExitForks(b *testing.B) {
 			}
 		}
 	}
-	q := reach.Query{From: n.d.Interfaces[0].ID, To: n.d.Interfaces[len(n.d.Interfaces)-1].ID, Protocol: flow.TCP, Port: 443}
+	// a check whose request meets a fork
+	var q reach.Query
+	for _, from := range n.d.Interfaces {
+		for _, to := range n.d.Interfaces {
+			c := reach.Query{From: from.ID, To: to.ID, Protocol: flow.TCP, Port: 443}
+			if r, err := m.Check(c); err == nil && slices.ContainsFunc(r.Forward, func(h reach.Hop) bool {
+				return slices.ContainsFunc(h.Details(), func(d string) bool { return strings.Contains(d, "each is walked") })
+			}) && q.From == "" {
+				q = c
+			}
+		}
+	}
+	require.NotEmpty(b, q.From, "a check meets a fork")
 	for _, tc := range []struct {
 		name string
 		m    *reach.Model
