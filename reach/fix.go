@@ -334,10 +334,11 @@ const fixRounds = 6
 // the reply through to some of the ports a NAT gateway may pick and not
 // others ([NATPortUnknown]) gets an entry for the rest. Where the path forks (an
 // instance of several interfaces that differ, which may send the packet
-// out of any of them; a transit gateway attachment in appliance mode) and
+// out of any of them; a transit gateway attachment in appliance mode, or
+// one whose exit subnet AWS does not name) and
 // opening the blocks the trace shows leaves other combinations blocked,
 // the answer undecided only because the combinations disagree
-// ([ApplianceEgressUnknown], [TGWApplianceZoneUnknown]), the following
+// ([ApplianceEgressUnknown], [TGWApplianceZoneUnknown], [TGWExitZoneUnknown]), the following
 // rounds open the blocks of each combination still unreachable, one a
 // round, until every one reaches (Fix takes six rounds, and one more per
 // combination, of which there are at most 64). Hops Fix cannot change

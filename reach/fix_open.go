@@ -133,8 +133,9 @@ func natPortsPartly(h Hop) bool {
 // Opening a query whose paths fork.
 //
 // A check that meets an instance of several interfaces that differ
-// (appliance_egress_fork.go) or a transit gateway attachment in
-// appliance mode (tgw_appliance.go) walks every combination of the
+// (appliance_egress_fork.go), a transit gateway attachment in appliance
+// mode (tgw_appliance.go) or an exit subnet AWS does not name
+// (tgw_exit_fork.go) walks every combination of the
 // choices, and is undecided when their answers differ; its trace shows
 // one combination that is not unreachable. After Fix opened the blocks
 // that trace showed, the other combinations may still be blocked: the
@@ -147,7 +148,10 @@ func natPortsPartly(h Hop) bool {
 // forkUndecided reports whether r is indeterminate only because the
 // combinations of a fork's choices give different answers: each of its
 // undecided hops is a fork's ([ApplianceEgressUnknown],
-// [TGWApplianceZoneUnknown]) and no value known only later is missing.
+// [TGWApplianceZoneUnknown], [TGWExitZoneUnknown]: the last also where
+// the exit is not walked per subnet, when the worlds then find no
+// combination unreachable, and the fix is refused as before) and no
+// value known only later is missing.
 func forkUndecided(r *Result) bool {
 	if r.Outcome != Indeterminate || len(r.Unknowns) > 0 {
 		return false
@@ -155,7 +159,7 @@ func forkUndecided(r *Result) bool {
 	und := r.Undecided()
 	return len(und) > 0 && !slices.ContainsFunc(und, func(h Hop) bool {
 		c := Code(strings.TrimPrefix(string(h.Code), "RETURN_"))
-		return c != ApplianceEgressUnknown && c != TGWApplianceZoneUnknown
+		return c != ApplianceEgressUnknown && c != TGWApplianceZoneUnknown && c != TGWExitZoneUnknown
 	})
 }
 
@@ -194,7 +198,8 @@ func (m *Model) blockedCombination(q Query) (*Result, string, bool, error) {
 
 // combinationWords names the choices of world m that r's path meets:
 // the interface each instance sends the packets of a leg out of, the
-// subnet each appliance-mode attachment sends them through.
+// subnet each appliance-mode attachment sends them through, and the
+// subnet each exit fork sends a leg through where it chose.
 func (m *Model) combinationWords(r *Result) string {
 	meets := func(leg Leg, ids ...string) bool {
 		hops := r.Forward
@@ -224,6 +229,15 @@ func (m *Model) combinationWords(r *Result) string {
 	for a, s := range m.world {
 		if m.sendsTo(r.Forward, a) || m.sendsTo(r.Return, a) {
 			words = append(words, fmt.Sprintf("transit gateway attachment %s (appliance mode) sends the packets through %s", a.ID, s.ID))
+		}
+	}
+	for k, s := range m.exitWorld {
+		hops, what := r.Forward, "the request"
+		if k.leg == Return {
+			hops, what = r.Return, "the reply"
+		}
+		if m.sendsTo(hops, k.att) && slices.ContainsFunc(hops, func(h Hop) bool { return slices.Contains(h.Details(), exitWorldDetail(k.att, s)) }) {
+			words = append(words, fmt.Sprintf("transit gateway attachment %s sends %s through %s", k.att.ID, what, s.ID))
 		}
 	}
 	slices.Sort(words)

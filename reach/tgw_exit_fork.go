@@ -196,10 +196,16 @@ func (w *walker) exitWorldSubnet(pkt flow.Flow, out *tgwAttInfo, az tgwZone) *su
 	sub := w.m.exitWorld[exitKey{out, w.leg}]
 	z.exits = append(z.exits, zoneExit{att: out, sub: sub, pkt: pkt, leg: w.leg})
 	if w.explain && last >= 0 {
-		(*w.hops)[last].addDetail(fmt.Sprintf("%s has no subnet in %s, and AWS does not say which of its subnets (%s) the packet then leaves through: in this answer's zone world it leaves through %s (%s)",
-			out.ID, orUnknown(az.String()), subnetIDs(out.subnets), sub.ID, orUnknown(sub.AvailabilityZone)))
+		(*w.hops)[last].addDetail(exitWorldDetail(out, sub))
 	}
 	return sub
+}
+
+// exitWorldDetail is the detail of the transit gateway hop where a zone
+// world's walk leaves through sub of exit fork out.
+func exitWorldDetail(out *tgwAttInfo, sub *subnetInfo) string {
+	return fmt.Sprintf("AWS does not say which subnet of %s (%s) the packet leaves through from its zone: in this answer's zone world it leaves through %s (%s)",
+		out.ID, subnetIDs(out.subnets), sub.ID, orUnknown(sub.AvailabilityZone))
 }
 
 // undecideExit makes h, the transit gateway hop of exit choice p,
