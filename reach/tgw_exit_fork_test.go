@@ -234,6 +234,7 @@ func BenchmarkTGWExitForks(b *testing.B) {
 // both ways, gets through. The set questions answer it alike (their zone
 // worlds choose each leg's subnet apart).
 func TestTransitGatewayExitChoicesPerLeg(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		peer  string // the block ap-2's group lets in
@@ -268,6 +269,9 @@ func TestTransitGatewayExitChoicesPerLeg(t *testing.T) {
 			v, err := m.Verdict(q)
 			require.NoError(t, err)
 			require.Equal(t, tc.want, v, "Verdict answers as Check does")
+			if raceOn && tc.want == reach.Reachable {
+				return // under -race, the set answers of the case that differs (16 s)
+			}
 			brute.CheckSetAnswers(t, m, brute.Options{Few: true,
 				Ports:   []reach.PortsQuery{{From: "app-a", To: "app-b", Protocol: flow.TCP}},
 				Sources: []reach.SourcesQuery{{To: "app-b", Protocol: flow.TCP, Port: 443}},
@@ -284,6 +288,7 @@ func TestTransitGatewayExitChoicesPerLeg(t *testing.T) {
 // dropped. The check walks every combination of both kinds of choice, and
 // the set questions every zone world of both.
 func TestTransitGatewayExitForksBesideApplianceMode(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		closed bool // subnet-a3 has the ACL that denies everything
@@ -315,6 +320,9 @@ func TestTransitGatewayExitForksBesideApplianceMode(t *testing.T) {
 			v, err := m.Verdict(q)
 			require.NoError(t, err)
 			require.Equal(t, tc.want, v, "Verdict answers as Check does")
+			if raceOn && !tc.closed {
+				return // under -race, the set answers of the case that differs (16 s)
+			}
 			brute.CheckSetAnswers(t, m, brute.Options{Few: true})
 		})
 	}
