@@ -177,14 +177,7 @@ func (w *walker) exitSubnet(pkt flow.Flow, out *tgwAttInfo, az tgwZone) *subnetI
 // left through out on this leg (as another packet, after a translation),
 // which one world cannot follow.
 func (w *walker) exitWorldSubnet(pkt flow.Flow, out *tgwAttInfo, az tgwZone) *subnetInfo {
-	fw := w
-	if w.forward != nil {
-		fw = w.forward
-	}
-	if fw.fork == nil {
-		fw.fork = new(zoneFork) // kept by a pooled walker; walkWith empties its exits
-	}
-	z := fw.fork
+	z := w.worldFork()
 	last := len(*w.hops) - 1 // the transit gateway's hop
 	if slices.ContainsFunc(z.exits, func(e zoneExit) bool { return e.att == out && e.leg == w.leg }) {
 		if last >= 0 {

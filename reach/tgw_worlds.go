@@ -159,14 +159,7 @@ func (m *Model) zoneWorldTotal() int {
 // request whose reply pkt is: pkt is another flow, whose subnet the hash
 // picks anew, which one world cannot follow; the hop is then undecided.
 func (w *walker) worldSubnet(pkt flow.Flow, out *tgwAttInfo) *subnetInfo {
-	fw := w
-	if w.forward != nil {
-		fw = w.forward
-	}
-	if fw.fork == nil {
-		fw.fork = new(zoneFork) // kept by a pooled walker; walkWith empties its exits
-	}
-	z := fw.fork
+	z := w.worldFork()
 	sub := w.m.world[out]
 	again := false
 	for _, e := range z.exits {
@@ -190,6 +183,19 @@ func (w *walker) worldSubnet(pkt flow.Flow, out *tgwAttInfo) *subnetInfo {
 		(*w.hops)[last].addDetail(fmt.Sprintf("appliance mode on %s: in this answer's zone world the flow leaves through %s (%s)", out.ID, sub.ID, orUnknown(sub.AvailabilityZone)))
 	}
 	return sub
+}
+
+// worldFork returns the request's walker's record of the exits a zone
+// world's walk took (made at the first ask).
+func (w *walker) worldFork() *zoneFork {
+	fw := w
+	if w.forward != nil {
+		fw = w.forward
+	}
+	if fw.fork == nil {
+		fw.fork = new(zoneFork) // kept by a pooled walker; walkWith empties its exits
+	}
+	return fw.fork
 }
 
 // mergeTraffic returns what the worlds' answers (opens[i] and unds[i],
