@@ -127,7 +127,7 @@ func TestAlibabaDesignRandomBrute(t *testing.T) {
 	t.Parallel()
 	n := 12
 	if raceOn {
-		n = 4 // the race detector needs the walks, not every seed
+		n = 2 // the race detector needs the walks, not every seed
 	}
 	if s := os.Getenv("ALIBABA_SEEDS"); s != "" {
 		n, _ = strconv.Atoi(s)

@@ -75,7 +75,10 @@ func TestFixOnTheSample(t *testing.T) {
 func TestFixRandom(t *testing.T) {
 	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	designs := 40
-	if testing.Short() || raceOn {
+	switch {
+	case raceOn: // the race detector needs the walks, not every design
+		designs = 4
+	case testing.Short():
 		designs = 8
 	}
 	fixed, collateral := map[reach.Outcome]int{}, 0

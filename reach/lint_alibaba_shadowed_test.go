@@ -136,7 +136,11 @@ func TestLintAlibabaShadowedRandom(t *testing.T) {
 	protos := []flow.Protocol{flow.TCP, flow.UDP, flow.ICMP, flow.AllProtocols, 47}
 	ports := []uint16{1, 20, 22, 25, 80, 443, 1000, 1023, 1024, 65535}
 	claims, exactChecked := 0, 0
-	for seed := range uint64(300) {
+	seeds := 300
+	if raceOn { // the race detector needs the walks, not every seed
+		seeds = 150
+	}
+	for seed := range uint64(seeds) {
 		rng := rand.New(rand.NewPCG(seed, 25))
 		var rules []sg.Rule
 		for i := range 2 + rng.IntN(6) {
@@ -205,7 +209,7 @@ func TestLintAlibabaShadowedRandom(t *testing.T) {
 		}
 	}
 	t.Logf("%d dead claims, %d rules checked for exactness", claims, exactChecked)
-	assert.Greater(t, claims, 50)
+	assert.Greater(t, claims, 50*seeds/300)
 }
 
 type edgePacket struct {

@@ -227,7 +227,7 @@ func jointQueries(d *sample.Design) []reach.Query {
 func TestLintImpliedFindingsJointlyRandom(t *testing.T) {
 	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	designs := 60
-	if testing.Short() {
+	if testing.Short() || raceOn {
 		designs = 15
 	}
 	rng := rand.New(rand.NewPCG(7, 11))

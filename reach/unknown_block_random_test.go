@@ -625,8 +625,11 @@ func phbRandRun(t *testing.T, seed uint64, n int, opts phbRandOpts) {
 func TestCertainBlockWhicheverAddressRandom(t *testing.T) {
 	t.Parallel() // among the slowest: they share the cores (CI runs them under -race)
 	n := 400
-	if testing.Short() || raceOn {
-		n = 100 // every path still runs; the race detector makes each design ~10× slower
+	switch {
+	case raceOn:
+		n = 50 // every path still runs; the race detector makes each design ~10× slower
+	case testing.Short():
+		n = 100
 	}
 	if s := os.Getenv("PHB_N"); s != "" {
 		n, _ = strconv.Atoi(s)

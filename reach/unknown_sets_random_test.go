@@ -27,7 +27,7 @@ func TestSetAnswersWithUnknownAddressRandom(t *testing.T) {
 	if testing.Short() || raceOn { // the race detector makes each design ~10× slower
 		n = 5
 		if raceOn {
-			n = 3
+			n = 2
 		}
 	}
 	told := map[bool]int{} // designs whose query's answer depends on an address known only later, by family
